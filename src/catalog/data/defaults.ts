@@ -1,0 +1,202 @@
+/**
+ * Hand-written default constants for the AWS catalog, each with its public source.
+ *
+ * These are PLANNING figures: list prices change, SLAs are contractual floors rather than measured
+ * failure rates, and cross-zone latency depends on the AZ pair. Plans can override every value.
+ * Sources were looked up in 2026; "approximate" marks figures that could not be checked against
+ * an AWS page and should be verified against the AWS pricing page before relying on them.
+ */
+import type { EgressPricing, FailureDefaults, ReplicaCostDefaults } from "../types.js";
+import type { AwsRegionCode } from "./aws-regions.generated.js";
+
+// ---------------------------------------------------------------------------------------------
+// Latency
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Default round-trip time between two zones of the same region (ms).
+ *
+ * AWS's Regions and Availability Zones page
+ * (https://aws.amazon.com/about-aws/global-infrastructure/regions_az/) describes the AZs of a region
+ * as interconnected with high-bandwidth, low-latency networking and within about 100 km of each
+ * other; AWS documentation and blog posts phrase the latency as "single-digit millisecond" (as
+ * quoted in https://www.bitsand.cloud/posts/cross-az-latencies). AWS publishes no exact figure.
+ * Measured AZ-pair RTTs are mostly 0.5–1.5 ms (FlashGrid, 2023:
+ * https://www.flashgrid.io/news/latencies-between-aws-availability-zones-what-are-they-and-how-to-minimize-them/),
+ * so 1 ms is a typical value, not a bound. The cloudping same-region p50s kept in
+ * AWS_INTRA_REGION_RTT_MS (1.2–8.2 ms) include TCP set-up and unknown AZ placement, so they are
+ * not used here.
+ */
+export const CROSS_ZONE_RTT_MS = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Failure probabilities
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Default unavailability of a zone and of a whole region (fractions of time, 0…1).
+ *
+ * Source: Amazon Compute Service Level Agreement, https://aws.amazon.com/compute/sla/
+ * (prior versions: https://aws.amazon.com/compute/sla/historical/). It has two commitments:
+ *   - Region-Level SLA: 99.99% Monthly Uptime Percentage for EC2/EBS/ECS/Fargate when instances
+ *     are deployed concurrently across two or more AZs of a region;
+ *   - Instance-Level SLA: 99.5% for an individual EC2 instance (also summarised, e.g., at
+ *     https://www.dev-toolbox.tech/tools/uptime-calculator/examples/aws-ec2-sla).
+ *
+ * Derivation (planning assumptions, not AWS statements):
+ *   - region 0.0001 = 1 − 0.9999: a multi-AZ deployment is only unavailable when the region as a
+ *     whole is, so the Region-Level SLA is read as the region's unavailability (≈ 53 min/year).
+ *   - zone 0.001 (≈ 8.8 h/year): a zone-wide outage is rarer than a single-instance failure
+ *     (Instance-Level SLA 1 − 0.995 = 0.005) but more common than a region-wide one. If zones
+ *     failed independently at 0.001, two zones would be down together only 1e-6 of the time,
+ *     well below the 1e-4 region figure: region-level failures are correlated and are therefore
+ *     modelled separately rather than derived from zone failures.
+ * SLAs are refund thresholds, not observed failure rates; no better-sourced public per-AZ rate
+ * was found.
+ */
+export const FAILURE_DEFAULTS: FailureDefaults = {
+  zoneFailureProbability: 0.001,
+  regionFailureProbability: 0.0001,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Data-transfer prices
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Where each inter-region price comes from:
+ *   - "skyplane": per-source AWS inter-region rates in `skyplane-project/skyplane`, file
+ *     `skyplane/data/aws_transfer_costs.csv` (commit 3b82dcc1a273701ec8bc5c3ef28f5c65ea62e093;
+ *     Apache-2.0 per the skyplane package metadata), a third-party snapshot of AWS list prices
+ *     covering 22 of the shipped regions. Consistent with third-party summaries found:
+ *     https://awsnegotiations.com/cross-region-transfer-minimization.html ("$0.02/GB for most
+ *     region pairs (higher for São Paulo, Cape Town, Bahrain, Hong Kong …)"; São Paulo up to
+ *     $0.138, Cape Town up to $0.147) and https://www.redresscompliance.com/aws-inter-region-transfer-costs-multiregion.html
+ *     (US East (N. Virginia) ↔ US East (Ohio) $0.01/GB; other US pairs $0.02/GB).
+ *     None of these could be checked against the AWS pricing page itself (it renders prices with
+ *     scripts), so all inter-region figures are approximate list prices: verify against the AWS
+ *     pricing page before relying on them.
+ *   - "approximate": newer regions missing from that snapshot. The value is copied from the
+ *     nearest region with a sourced price (named in the comment). Approximate list price, verify
+ *     against the AWS pricing page (https://aws.amazon.com/ec2/pricing/on-demand/, "Data Transfer").
+ * AWS charges inter-region transfer to the SOURCE region only (AWS Global Network FAQs,
+ * https://aws.amazon.com/about-aws/global-infrastructure/global-network/faqs/: "For DTO and DTIR,
+ * we charge for data transfer only based on the source Region"; text seen in a mirror copy).
+ */
+export type EgressPriceSource = "skyplane" | "approximate";
+
+/** Inter-region data transfer OUT price by source region (USD/GB). Covers every shipped region. */
+const PER_REGION_OUT_USD_PER_GB = {
+  "af-south-1": 0.147, // skyplane
+  "ap-east-1": 0.09, // skyplane
+  "ap-northeast-1": 0.09, // skyplane
+  "ap-northeast-2": 0.08, // skyplane
+  "ap-northeast-3": 0.09, // skyplane
+  "ap-south-1": 0.086, // skyplane
+  "ap-south-2": 0.086, // approximate: as ap-south-1 (Mumbai)
+  "ap-southeast-1": 0.09, // skyplane
+  "ap-southeast-2": 0.098, // skyplane
+  "ap-southeast-3": 0.1, // skyplane
+  "ap-southeast-4": 0.098, // approximate: as ap-southeast-2 (Sydney)
+  "ap-southeast-5": 0.09, // approximate: as ap-southeast-1 (Singapore)
+  "ap-southeast-7": 0.09, // approximate: as ap-southeast-1 (Singapore)
+  "ca-central-1": 0.02, // skyplane
+  "ca-west-1": 0.02, // approximate: as ca-central-1
+  "eu-central-1": 0.02, // skyplane
+  "eu-central-2": 0.02, // approximate: as eu-central-1 (Frankfurt)
+  "eu-north-1": 0.02, // skyplane
+  "eu-south-1": 0.02, // skyplane
+  "eu-south-2": 0.02, // approximate: as eu-south-1 (Milan)
+  "eu-west-1": 0.02, // skyplane
+  "eu-west-2": 0.02, // skyplane
+  "eu-west-3": 0.02, // skyplane
+  "il-central-1": 0.1105, // approximate: as me-south-1 (Bahrain)
+  "me-central-1": 0.1105, // approximate: as me-south-1 (Bahrain)
+  "me-south-1": 0.1105, // skyplane
+  "mx-central-1": 0.02, // approximate: as us-east-2 / us-west-1
+  "sa-east-1": 0.138, // skyplane
+  "us-east-1": 0.02, // skyplane (0.01 to us-east-2, see pairOutUsdPerGb)
+  "us-east-2": 0.02, // skyplane (0.01 to us-east-1, see pairOutUsdPerGb)
+  "us-west-1": 0.02, // skyplane
+  "us-west-2": 0.02, // skyplane
+} as const satisfies Readonly<Record<AwsRegionCode, number>>;
+
+/** Provenance of each entry of `EGRESS_PRICING.perRegionOutUsdPerGb` (see EgressPriceSource). */
+export const AWS_EGRESS_PRICE_SOURCE = {
+  "af-south-1": "skyplane",
+  "ap-east-1": "skyplane",
+  "ap-northeast-1": "skyplane",
+  "ap-northeast-2": "skyplane",
+  "ap-northeast-3": "skyplane",
+  "ap-south-1": "skyplane",
+  "ap-south-2": "approximate",
+  "ap-southeast-1": "skyplane",
+  "ap-southeast-2": "skyplane",
+  "ap-southeast-3": "skyplane",
+  "ap-southeast-4": "approximate",
+  "ap-southeast-5": "approximate",
+  "ap-southeast-7": "approximate",
+  "ca-central-1": "skyplane",
+  "ca-west-1": "approximate",
+  "eu-central-1": "skyplane",
+  "eu-central-2": "approximate",
+  "eu-north-1": "skyplane",
+  "eu-south-1": "skyplane",
+  "eu-south-2": "approximate",
+  "eu-west-1": "skyplane",
+  "eu-west-2": "skyplane",
+  "eu-west-3": "skyplane",
+  "il-central-1": "approximate",
+  "me-central-1": "approximate",
+  "me-south-1": "skyplane",
+  "mx-central-1": "approximate",
+  "sa-east-1": "skyplane",
+  "us-east-1": "skyplane",
+  "us-east-2": "skyplane",
+  "us-west-1": "skyplane",
+  "us-west-2": "skyplane",
+} as const satisfies Readonly<Record<AwsRegionCode, EgressPriceSource>>;
+
+/**
+ * AWS data-transfer prices (USD/GB).
+ *
+ * - `interRegionUsdPerGb` 0.02: the rate of most US/EU/Canada source regions, used only for a
+ *   region without an entry (every shipped region has one).
+ * - `crossZoneUsdPerGb` 0.01 in EACH direction between AZs of one region (EC2 on-demand pricing
+ *   page, https://aws.amazon.com/ec2/pricing/on-demand/, Data Transfer section, as cited by the
+ *   third-party pages https://basavytix.com/blog/aws-cross-az-data-transfer-cost and
+ *   https://www.usage.ai/blogs/aws/networking-cost/data-transfer-costs/, "$0.01/GB each direction").
+ * - us-east-1 ↔ us-east-2 is 0.01 per GB (skyplane snapshot; redresscompliance page above).
+ */
+export const EGRESS_PRICING: EgressPricing = {
+  interRegionUsdPerGb: 0.02,
+  crossZoneUsdPerGb: 0.01,
+  perRegionOutUsdPerGb: PER_REGION_OUT_USD_PER_GB,
+  pairOutUsdPerGb: {
+    "us-east-1": { "us-east-2": 0.01 },
+    "us-east-2": { "us-east-1": 0.01 },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Replica cost
+// ---------------------------------------------------------------------------------------------
+
+/** Hours per month used by AWS price calculators (8,760 h / 12). */
+export const HOURS_PER_MONTH = 730;
+
+/**
+ * Rough monthly cost of one replica, for plans that do not give their own figure.
+ * Approximate list prices in us-east-1, Linux on-demand; verify against the AWS pricing pages
+ * (https://aws.amazon.com/ec2/pricing/on-demand/ and https://aws.amazon.com/ebs/pricing/):
+ *   - m6i.large (2 vCPU, 8 GiB): ~0.096 USD/h × 730 h ≈ 70.08 USD/month;
+ *   - 100 GiB gp3 at ~0.08 USD per GB-month (baseline 3,000 IOPS / 125 MiB/s included) = 8 USD/month.
+ * Other regions are typically 0–30% dearer (e.g. sa-east-1, ap-*). Treat as an order of magnitude.
+ */
+export const REPLICA_COST_DEFAULTS: ReplicaCostDefaults = {
+  instanceType: "m6i.large",
+  instanceUsdPerMonth: 70.08,
+  storageGiB: 100,
+  storageUsdPerMonth: 8,
+  totalUsdPerMonth: 78.08,
+};

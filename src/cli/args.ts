@@ -1,0 +1,58 @@
+import { parseArgs } from "node:util";
+import { InputError } from "../diagnostics/diagnostic.js";
+import type { Command, ParsedArgs } from "./command.js";
+
+const usageError = (command: Command, message: string, fix: string) =>
+  new InputError([{ code: "cli/usage", severity: "error", path: `topoplan ${command.name}`, message, fix }]);
+
+/** Parses argv for a command; every mistake is an InputError naming the fix (exit 2). */
+export function parseCommandArgs(command: Command, argv: readonly string[]): ParsedArgs {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...command.options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw usageError(command, (error as Error).message, `see \`topoplan ${command.name} --help\``);
+  }
+  if (parsed.values.help) return parsed;
+  const { min, max, names } = command.positionals;
+  if (parsed.positionals.length < min)
+    throw usageError(command, `missing ${names}`, `usage: ${command.usage}`);
+  if (parsed.positionals.length > max) {
+    throw usageError(command, `unexpected argument "${parsed.positionals[max]}"`, `usage: ${command.usage}`);
+  }
+  return parsed;
+}
+
+/** A flag restricted to a set of values: `--format text|json`. */
+export function choice<T extends string>(
+  command: Command,
+  flag: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  throw usageError(
+    command,
+    `--${flag} must be one of ${allowed.join(", ")} (got "${String(value)}")`,
+    `use --${flag} ${allowed[0]}`,
+  );
+}
+
+export function helpText(command: Command): string {
+  return [
+    `${command.summary}`,
+    "",
+    `usage: ${command.usage}`,
+    "",
+    ...command.details,
+    "  -h, --help     show this help",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,16 @@
+import type { Command } from "../command.js";
+
+/**
+ * Every command, loaded on demand so `topoplan check` does not pay for `render`'s imports.
+ * A new command registers one line here.
+ */
+export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  check: {
+    summary: "validate, analyse and check policies",
+    load: async () => (await import("./check.js")).checkCommand,
+  },
+  schema: {
+    summary: "print the topology JSON Schema",
+    load: async () => (await import("./schema.js")).schemaCommand,
+  },
+};

@@ -1,0 +1,24 @@
+/**
+ * topoplan's public API: declare topologies in TypeScript and run the pipeline programmatically.
+ * The CLI (`topoplan`) and the Pulumi program are built on these same functions.
+ */
+
+export { buildCatalog, type Catalog, type CatalogRegion } from "./catalog/catalog.js";
+export { runCheck } from "./check.js";
+export {
+  type Diagnostic,
+  formatPath,
+  InputError,
+  parsePath,
+  type Severity,
+} from "./diagnostics/diagnostic.js";
+export { resolveModel } from "./model/resolve.js";
+export type * from "./model/types.js";
+export { type LoadedTopology, loadTopology, topologyFromData } from "./pipeline.js";
+export type { CheckReport } from "./report/types.js";
+export { defineTopology } from "./spec/define.js";
+export { topologyJsonSchema } from "./spec/json-schema.js";
+export { type LoadedSpec, loadSpec } from "./spec/load/index.js";
+export type { Datastore, Service, Stream, Topology, TopologyInput } from "./spec/schema/topology.js";
+export { Topology as TopologySchema } from "./spec/schema/topology.js";
+export { type ValidationResult, validateTopology } from "./spec/validate.js";

@@ -1,0 +1,100 @@
+import type { Catalog, CatalogRegion } from "../catalog/catalog.js";
+import { isAllowedIn } from "../catalog/catalog.js";
+import type { PlacementGroup, RegionPlacement, ReplicaSlot, UserOrigin } from "./types.js";
+
+/** Majority of n: the smallest set two of which always overlap. */
+export function majority(n: number): number {
+  return Math.floor(n / 2) + 1;
+}
+
+/**
+ * `placement: "auto"`: choose regions allowed by residency, nearest (user-weighted median RTT) to
+ * the users, enough of them for the survival goal, and spread replicas so no region holds more
+ * than the goal allows. Deterministic: ties break on the region code.
+ */
+export function autoPlacement(
+  replicas: number,
+  survive: "zone" | "region",
+  residency: readonly string[] | undefined,
+  users: readonly UserOrigin[],
+  catalog: Catalog,
+): Record<string, number> {
+  const candidates = [...catalog.regions.values()].filter(
+    (region) => !region.custom && (residency === undefined || isAllowedIn(region, residency)),
+  );
+  const distance = (region: CatalogRegion) =>
+    users.reduce(
+      (sum, user) =>
+        sum +
+        user.share * (user.region === region.code ? 0 : (catalog.rttMs(user.region, region.code) ?? 1e6)),
+      0,
+    );
+  const ranked = candidates
+    .map((region) => ({ region, distance: distance(region) }))
+    .sort((a, b) => a.distance - b.distance || a.region.code.localeCompare(b.region.code));
+  if (ranked.length === 0) return {};
+
+  // Region survival: the replicas outside any one region must still form a majority.
+  const perRegionCap = survive === "region" ? Math.max(1, replicas - majority(replicas)) : replicas;
+  const regionCount = Math.min(
+    ranked.length,
+    Math.max(survive === "region" ? 3 : 1, Math.ceil(replicas / perRegionCap)),
+  );
+  const chosen = ranked.slice(0, regionCount).map((entry) => entry.region);
+  const placement: Record<string, number> = {};
+  // Round-robin from the nearest region: 5 over 3 regions → 2, 2, 1.
+  for (let i = 0; i < replicas; i++) {
+    const region = chosen[i % chosen.length]!;
+    placement[region.code] = (placement[region.code] ?? 0) + 1;
+  }
+  return placement;
+}
+
+/**
+ * Expands partitions × replicas to placement groups. Partition p puts its i-th replica in region r
+ * into zone (p + i) mod |zones(r)|: replicas of one partition use distinct zones where there are
+ * enough, and consecutive partitions rotate so every zone carries an equal share.
+ */
+export function expandPlacement(
+  partitionCount: number,
+  placement: readonly RegionPlacement[],
+  leaderOf: (partition: number) => string,
+): PlacementGroup[] {
+  const groups = new Map<string, { partitions: number[]; leader: ReplicaSlot; replicas: ReplicaSlot[] }>();
+  for (let partition = 0; partition < partitionCount; partition++) {
+    const leaderRegion = leaderOf(partition);
+    const replicas: ReplicaSlot[] = [];
+    for (const { region, replicas: count, zones } of placement) {
+      for (let i = 0; i < count; i++) replicas.push({ region, zone: zones[(partition + i) % zones.length]! });
+    }
+    replicas.sort((a, b) => a.region.localeCompare(b.region) || a.zone.localeCompare(b.zone));
+    const leader = replicas.find((slot) => slot.region === leaderRegion) ?? replicas[0]!;
+    const key = `${leader.zone}/${replicas.map((slot) => slot.zone).join(",")}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { partitions: [partition], leader, replicas });
+    else group.partitions.push(partition);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Spreads `count` partitions over regions in proportion to weights (largest remainder), in
+ * contiguous blocks — geo-partitioned leaders follow their users.
+ */
+export function apportion(count: number, weights: readonly { region: string; weight: number }[]): string[] {
+  const total = weights.reduce((sum, entry) => sum + entry.weight, 0);
+  const exact = weights.map((entry) => ({
+    ...entry,
+    exact: total === 0 ? count / weights.length : (count * entry.weight) / total,
+  }));
+  const allotted = exact.map((entry) => ({ ...entry, n: Math.floor(entry.exact) }));
+  let remaining = count - allotted.reduce((sum, entry) => sum + entry.n, 0);
+  const byRemainder = [...allotted].sort(
+    (a, b) => b.exact - b.n - (a.exact - a.n) || a.region.localeCompare(b.region),
+  );
+  for (const entry of byRemainder) {
+    if (remaining-- <= 0) break;
+    entry.n++;
+  }
+  return allotted.flatMap((entry) => Array.from({ length: entry.n }, () => entry.region));
+}

@@ -1,0 +1,282 @@
+import { buildCatalog, type Catalog } from "../catalog/catalog.js";
+import { Metrics as MetricsSchema } from "../spec/schema/common.js";
+import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
+import { apportion, autoPlacement, expandPlacement, majority } from "./placement.js";
+import type {
+  ComponentKind,
+  Model,
+  RegionPlacement,
+  ResolvedCall,
+  ResolvedDatastore,
+  ResolvedLink,
+  ResolvedService,
+  ResolvedStream,
+  UserOrigin,
+} from "./types.js";
+
+const DEFAULT_METRICS = MetricsSchema.parse({});
+const DEFAULT_CHAOS = { enabled: true, schedule: "@weekly" } as const;
+
+const byName = <T>(record: Readonly<Record<string, T>>): [string, T][] =>
+  Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+
+/**
+ * Resolves a validated topology (run `validateTopology` first: references are assumed to resolve).
+ * Pure and deterministic.
+ */
+export function resolveModel(topology: Topology, catalog: Catalog = buildCatalog(topology)): Model {
+  const users = resolveUsers(topology);
+  const zonesOf = (region: string) => catalog.regions.get(region)?.zones ?? [`${region}-zone`];
+  const kinds = componentKinds(topology);
+
+  const datastores = byName(topology.datastores).map(([name, spec]) =>
+    resolveDatastore(name, spec, users, catalog, zonesOf),
+  );
+  const services = byName(topology.services).map(([name, spec]) =>
+    resolveService(name, spec, kinds, zonesOf),
+  );
+  const streams = byName(topology.streams).map(([name, spec]) =>
+    resolveStream(name, spec, topology.services, zonesOf),
+  );
+  const links: ResolvedLink[] = topology.network.links.map((link, index) => {
+    const between = [...link.between].sort() as [string, string];
+    return {
+      between,
+      index,
+      rttMs: catalog.rttMs(between[0], between[1]) ?? 0,
+      ...(link.bandwidthMbps === undefined ? {} : { bandwidthMbps: link.bandwidthMbps }),
+    };
+  });
+  const regions = new Set<string>(users.map((user) => user.region));
+  for (const component of [...datastores, ...services, ...streams])
+    for (const r of component.regions) regions.add(r);
+
+  return deepFreeze({
+    name: topology.name,
+    ...(topology.description === undefined ? {} : { description: topology.description }),
+    users,
+    catalog,
+    settings: {
+      tailFactor: topology.model.tailFactor,
+      crossZoneRttMs: topology.network.crossZoneRttMs,
+      zoneFailureProbability: topology.model.zoneFailureProbability ?? catalog.failure.zoneFailureProbability,
+      regionFailureProbability:
+        topology.model.regionFailureProbability ?? catalog.failure.regionFailureProbability,
+    },
+    links,
+    datastores,
+    services,
+    streams,
+    regions: [...regions].sort(),
+    policies: topology.policies,
+    topology,
+  });
+}
+
+/** Declared demand, normalised; without `users`, demand is spread evenly over the service regions. */
+function resolveUsers(topology: Topology): UserOrigin[] {
+  let weights = Object.entries(topology.users ?? {});
+  if (weights.length === 0) {
+    const fallback = new Set<string>();
+    for (const service of Object.values(topology.services)) for (const r of service.regions) fallback.add(r);
+    if (fallback.size === 0) {
+      for (const store of Object.values(topology.datastores)) if (store.leader) fallback.add(store.leader);
+      for (const stream of Object.values(topology.streams))
+        for (const r of stream.regions ?? []) fallback.add(r);
+    }
+    weights = [...fallback].map((region) => [region, 1]);
+  }
+  const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
+  return weights
+    .map(([region, weight]) => ({ region, share: weight / total }))
+    .sort((a, b) => a.region.localeCompare(b.region));
+}
+
+function componentKinds(topology: Topology): Map<string, ComponentKind> {
+  const kinds = new Map<string, ComponentKind>();
+  for (const name of Object.keys(topology.datastores)) kinds.set(name, "datastore");
+  for (const name of Object.keys(topology.streams)) kinds.set(name, "stream");
+  for (const name of Object.keys(topology.services)) kinds.set(name, "service");
+  return kinds;
+}
+
+function commonParts(spec: Datastore | Service | Stream) {
+  return {
+    ...(spec.residency === undefined ? {} : { residency: spec.residency }),
+    metrics: { ...DEFAULT_METRICS, ...spec.observability?.metrics },
+    chaos: spec.chaos ?? DEFAULT_CHAOS,
+  };
+}
+
+function resolveDatastore(
+  name: string,
+  spec: Datastore,
+  users: readonly UserOrigin[],
+  catalog: Catalog,
+  zonesOf: (region: string) => readonly string[],
+): ResolvedDatastore {
+  const autoPlaced = spec.placement === "auto";
+  const counts =
+    spec.placement === "auto"
+      ? autoPlacement(spec.replicas, spec.survive, spec.residency, users, catalog)
+      : spec.placement;
+  const placement: RegionPlacement[] = Object.entries(counts)
+    .map(([region, replicas]) => ({ region, replicas, zones: spec.zones?.[region] ?? zonesOf(region) }))
+    .sort((a, b) => a.region.localeCompare(b.region));
+  const regions = placement.map((p) => p.region);
+  const userShare = (region: string) => users.find((user) => user.region === region)?.share ?? 0;
+  const leader =
+    spec.leader && regions.includes(spec.leader)
+      ? spec.leader
+      : ([...placement].sort(
+          (a, b) =>
+            b.replicas - a.replicas ||
+            userShare(b.region) - userShare(a.region) ||
+            a.region.localeCompare(b.region),
+        )[0]?.region ??
+        regions[0] ??
+        "");
+  const writeRegions = {
+    consensus: [leader],
+    "primary-replica": [leader],
+    "multi-leader": spec.leaders ?? regions,
+    leaderless: regions,
+  }[spec.replication];
+  const quorum = {
+    consensus: { write: majority(spec.replicas), read: majority(spec.replicas) },
+    "primary-replica": {
+      write: { sync: spec.replicas, "semi-sync": Math.min(2, spec.replicas), async: 1 }[spec.sync],
+      read: 1,
+    },
+    "multi-leader": { write: 1, read: 1 },
+    leaderless: {
+      write: spec.quorum?.write ?? majority(spec.replicas),
+      read: spec.quorum?.read ?? majority(spec.replicas),
+    },
+  }[spec.replication];
+
+  // Geo partitioning homes each partition's leader near its users; otherwise every partition prefers `leader`.
+  const geoLeaders =
+    spec.partitions.strategy === "geo"
+      ? apportion(
+          spec.partitions.count,
+          writeRegionsWeights(
+            spec.replication === "consensus" || spec.replication === "primary-replica"
+              ? regions
+              : writeRegions,
+            userShare,
+          ),
+        )
+      : undefined;
+  const groups = expandPlacement(spec.partitions.count, placement, (p) => geoLeaders?.[p] ?? leader);
+
+  return {
+    kind: "datastore",
+    name,
+    path: `datastores.${name}`,
+    ...commonParts(spec),
+    replication: spec.replication,
+    consistency: spec.consistency ?? (spec.replication === "consensus" ? "strong" : "eventual"),
+    partitions: spec.partitions,
+    replicas: spec.replicas,
+    placement,
+    autoPlaced,
+    regions,
+    leader,
+    writeRegions,
+    quorum,
+    sync: spec.sync,
+    survive: spec.survive,
+    backupRegions: spec.backup?.regions ?? [],
+    ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
+    slo: spec.slo ?? {},
+    deploy: spec.deploy,
+    groups,
+  };
+}
+
+function writeRegionsWeights(regions: readonly string[], share: (region: string) => number) {
+  return regions.map((region) => ({ region, weight: share(region) }));
+}
+
+function resolveService(
+  name: string,
+  spec: Service,
+  kinds: ReadonlyMap<string, ComponentKind>,
+  zonesOf: (region: string) => readonly string[],
+): ResolvedService {
+  const calls: ResolvedCall[] = spec.calls.map((call, index) => {
+    const targetKind = kinds.get(call.to) ?? "service";
+    const defaultOp = ({ datastore: "read", stream: "produce", service: "request" } as const)[targetKind];
+    return {
+      to: call.to,
+      targetKind,
+      op: call.op ?? defaultOp,
+      timeoutMs: call.timeoutMs,
+      perTryTimeoutMs: call.perTryTimeoutMs ?? call.timeoutMs,
+      retries: call.retries,
+      ...(call.backoff === undefined ? {} : { backoff: call.backoff }),
+      hard: call.hard,
+      callsPerRequest: call.callsPerRequest,
+      path: `services.${name}.calls[${index}]`,
+    };
+  });
+  return {
+    kind: "service",
+    name,
+    path: `services.${name}`,
+    ...commonParts(spec),
+    regions: [...spec.regions].sort(),
+    replicasPerRegion: spec.replicasPerRegion,
+    zones: Object.fromEntries(spec.regions.map((region) => [region, zonesOf(region)])),
+    processingMs: spec.processingMs,
+    calls,
+    ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
+    slo: spec.slo ?? {},
+    deploy: spec.deploy,
+  };
+}
+
+function resolveStream(
+  name: string,
+  spec: Stream,
+  services: Topology["services"],
+  zonesOf: (region: string) => readonly string[],
+): ResolvedStream {
+  const regions = spec.regions ?? [
+    ...new Set(spec.producers.flatMap((producer) => services[producer]?.regions ?? [])),
+  ];
+  const sorted = [...regions].sort();
+  return {
+    kind: "stream",
+    name,
+    path: `streams.${name}`,
+    ...commonParts(spec),
+    regions: sorted,
+    zones: Object.fromEntries(sorted.map((region) => [region, zonesOf(region)])),
+    partitions: spec.partitions,
+    replicas: spec.replicas,
+    minInSync: spec.minInSync,
+    delivery: spec.delivery,
+    idempotentProducers: spec.idempotentProducers,
+    transactions: spec.transactions,
+    producers: spec.producers,
+    consumers: spec.consumers,
+    ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
+    retentionHours: spec.retentionHours,
+    slo: spec.slo ?? {},
+    deploy: spec.deploy,
+  };
+}
+
+/** Freezes plain data recursively (Maps and class instances such as the catalog are left alone). */
+function deepFreeze<T>(value: T): T {
+  if (
+    (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) ||
+    Array.isArray(value)
+  ) {
+    for (const child of Object.values(value as object)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

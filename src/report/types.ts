@@ -1,0 +1,31 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+
+export interface ReportSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  readonly unknowns: number;
+  readonly suppressed: number;
+}
+
+/** The stable JSON report of `topoplan check` (DESIGN.md, "JSON report"). */
+export interface CheckReport {
+  readonly topology: string;
+  /** The spec file, relative to the working directory. */
+  readonly file: string;
+  readonly findings: readonly Diagnostic[];
+  readonly summary: ReportSummary;
+  /** Analysis figures, when the analysis ran. */
+  readonly analysis?: unknown;
+}
+
+export function summarise(findings: readonly Diagnostic[], suppressed = 0): ReportSummary {
+  const failing = findings.filter((f) => (f.status ?? "fail") === "fail");
+  return {
+    errors: failing.filter((f) => f.severity === "error").length,
+    warnings: failing.filter((f) => f.severity === "warning").length,
+    infos: failing.filter((f) => f.severity === "info").length,
+    unknowns: findings.filter((f) => f.status === "unknown").length,
+    suppressed,
+  };
+}

@@ -1,0 +1,46 @@
+import { readFile, stat } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import { InputError } from "../../diagnostics/diagnostic.js";
+import { parseJson } from "./json.js";
+import { MAX_SPEC_BYTES } from "./limits.js";
+import type { LoadedSpec, SpecFormat } from "./types.js";
+import { importTypeScript } from "./typescript.js";
+import { parseYaml } from "./yaml.js";
+
+export type { LoadedSpec, SpecFormat } from "./types.js";
+
+/** One loader per file extension. */
+const LOADERS: Readonly<Record<string, { format: SpecFormat; load(text: string, file: string): unknown }>> = {
+  ".ts": { format: "typescript", load: (_text, file) => importTypeScript(resolve(file)) },
+  ".mts": { format: "typescript", load: (_text, file) => importTypeScript(resolve(file)) },
+  ".yaml": { format: "yaml", load: parseYaml },
+  ".yml": { format: "yaml", load: parseYaml },
+  ".json": { format: "json", load: parseJson },
+};
+
+const problem = (message: string, fix: string) =>
+  new InputError([{ code: "spec/file", severity: "error", path: "(root)", message, fix }]);
+
+/** Reads and parses a spec file. Throws InputError (exit code 2) with a clear message. */
+export async function loadSpec(path: string): Promise<LoadedSpec> {
+  const loader = LOADERS[extname(path).toLowerCase()];
+  if (loader === undefined) {
+    throw problem(
+      `${path}: unsupported file type "${extname(path) || "(none)"}"`,
+      `use one of ${Object.keys(LOADERS).join(", ")}`,
+    );
+  }
+  const file = resolve(path);
+  const info = await stat(file).catch(() => undefined);
+  if (info === undefined || !info.isFile())
+    throw problem(`${path}: no such file`, "check the path (it is relative to the current directory)");
+  if (info.size > MAX_SPEC_BYTES) {
+    throw problem(
+      `${path} is ${info.size} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes`,
+      "split the file or generate it with a TypeScript spec",
+    );
+  }
+  const text = await readFile(file, "utf8");
+  // Messages name the file as the user wrote it; the absolute path is kept for imports and reports.
+  return { file, format: loader.format, text, data: await loader.load(text, path) };
+}

@@ -1,0 +1,24 @@
+import { InputError } from "../../diagnostics/diagnostic.js";
+
+/** JSON with the error position turned into line:column. */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = Number(message.match(/position (\d+)/)?.[1] ?? Number.NaN);
+    const before = Number.isNaN(offset) ? "" : text.slice(0, offset);
+    const line = before.split("\n").length;
+    const column = before.length - before.lastIndexOf("\n");
+    throw new InputError([
+      {
+        code: "spec/json",
+        severity: "error",
+        path: "(root)",
+        message: `${file}${before ? `:${line}:${column}` : ""}: ${message}`,
+        fix: "fix the JSON syntax there (a trailing comma or a missing quote is the usual cause)",
+        ...(before ? { location: { file, line, column } } : {}),
+      },
+    ]);
+  }
+}

@@ -1,0 +1,4 @@
+/** A spec is a description, not a data set: refuse anything larger before parsing it. */
+export const MAX_SPEC_BYTES = 5 * 1024 * 1024;
+/** YAML aliases beyond this are an "exponential entity" attack, not a topology. */
+export const MAX_YAML_ALIASES = 100;

@@ -1,0 +1,38 @@
+import { parseDocument } from "yaml";
+import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
+import { MAX_YAML_ALIASES } from "./limits.js";
+
+/** Safe YAML: core schema only (no custom tags), unique keys, bounded aliases. */
+export function parseYaml(text: string, file: string): unknown {
+  const document = parseDocument(text, {
+    uniqueKeys: true,
+    prettyErrors: true,
+    strict: true,
+    schema: "core",
+  });
+  const problems: Diagnostic[] = [...document.errors, ...document.warnings].map((error) => {
+    const position = error.linePos?.[0];
+    return {
+      code: "spec/yaml",
+      severity: "error",
+      path: "(root)",
+      message: `invalid YAML: ${error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`,
+      fix: "fix the YAML syntax at that line (indentation, quoting, duplicate keys)",
+      ...(position ? { location: { file, line: position.line, column: position.col } } : {}),
+    };
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  try {
+    return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    throw new InputError([
+      {
+        code: "spec/yaml",
+        severity: "error",
+        path: "(root)",
+        message: `${file}: ${(error as Error).message}`,
+        fix: `use at most ${MAX_YAML_ALIASES} alias expansions; write the repeated parts out`,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,102 @@
+import { z } from "zod";
+
+/** Component names become Kubernetes object names and metric labels: DNS-1123 labels. */
+export const ComponentName = z
+  .string()
+  .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, {
+    error:
+      "must be a lowercase DNS label: letters, digits and '-', starting with a letter, at most 40 characters",
+  })
+  .meta({ description: "Component name (DNS-1123 label, at most 40 characters)." });
+
+/** A region code from the catalog (AWS, e.g. `eu-west-1`) or one of the topology's own `regions`. */
+export const RegionCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, { error: "must be a region code such as eu-west-1" })
+  .meta({ description: "Region code, e.g. eu-west-1 (catalog) or a site declared under `regions`." });
+
+/** `EU` or an ISO 3166-1 alpha-2 country code (`DE`, `GB`, `US`). */
+export const Jurisdiction = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { error: 'must be "EU" or an ISO 3166-1 alpha-2 country code such as "DE"' })
+  .meta({ description: 'Jurisdiction: "EU" or an ISO 3166-1 alpha-2 country code.' });
+
+/**
+ * A fraction in (0, 1): SLO targets are written 0.9999, not 99.99. A value above 1 is almost
+ * always a percentage; the semantic stage turns that into "did you mean 0.9999?".
+ */
+export const Availability = z
+  .number()
+  .gt(0, { error: "must be a fraction between 0 and 1, e.g. 0.999" })
+  .lt(1, {
+    error: (issue) =>
+      typeof issue.input === "number" && issue.input > 1 && issue.input < 100
+        ? `${issue.input} is a percentage; availability is a fraction: did you mean ${+(issue.input / 100).toPrecision(6)}?`
+        : "must be a fraction below 1 (100% is not an achievable target), e.g. 0.9999",
+  })
+  .meta({ description: "Availability target as a fraction, e.g. 0.9999 for 99.99%." });
+
+export const Milliseconds = z.number().positive().meta({ description: "Duration in milliseconds." });
+export const PerSecond = z.number().nonnegative().meta({ description: "Rate per second." });
+export const Bytes = z.int().positive().meta({ description: "Size in bytes." });
+export const Count = z.int().positive();
+
+export const DatastoreSlo = z
+  .strictObject({
+    availability: Availability.optional(),
+    readP99Ms: Milliseconds.optional().meta({ description: "p99 read latency target seen by clients, ms." }),
+    writeP99Ms: Milliseconds.optional().meta({ description: "p99 write (commit) latency target, ms." }),
+    replicationLagMs: Milliseconds.optional().meta({
+      description: "Largest acceptable replication lag to any replica, ms.",
+    }),
+  })
+  .meta({ description: "Service-level objectives of a datastore." });
+
+export const ServiceSlo = z.strictObject({
+  availability: Availability.optional(),
+  latencyP99Ms: Milliseconds.optional().meta({ description: "p99 request latency target, ms." }),
+});
+
+export const StreamSlo = z.strictObject({
+  availability: Availability.optional(),
+  endToEndP99Ms: Milliseconds.optional().meta({ description: "p99 produce-to-consume latency target, ms." }),
+  consumerLagMs: Milliseconds.optional().meta({ description: "Largest acceptable consumer lag, ms." }),
+});
+
+/** Metric names the observability target queries; OpenTelemetry semantic-convention defaults. */
+export const Metrics = z
+  .strictObject({
+    requests: z.string().default("http_server_request_duration_seconds_count").meta({
+      description: "Counter of requests. @default http_server_request_duration_seconds_count",
+    }),
+    errorSelector: z.string().default('http_response_status_code=~"5.."').meta({
+      description: 'Label matcher that selects failed requests. @default http_response_status_code=~"5.."',
+    }),
+    latencyBucket: z.string().default("http_server_request_duration_seconds_bucket").meta({
+      description:
+        "Histogram bucket series of request duration in seconds. @default http_server_request_duration_seconds_bucket",
+    }),
+    latencySum: z.string().default("http_server_request_duration_seconds_sum").meta({
+      description:
+        "Histogram sum series of request duration in seconds. @default http_server_request_duration_seconds_sum",
+    }),
+    replicationLag: z.string().default("topoplan_replication_lag_seconds").meta({
+      description:
+        "Gauge of replication lag in seconds, labelled by replica region. @default topoplan_replication_lag_seconds",
+    }),
+  })
+  .meta({ description: "Prometheus metric names for this component's SLIs." });
+
+export const Observability = z.strictObject({
+  metrics: Metrics.optional(),
+});
+
+export const Chaos = z.strictObject({
+  enabled: z.boolean().default(true).meta({
+    description: "Generate network-partition experiments for this component. @default true",
+  }),
+  schedule: z
+    .string()
+    .default("@weekly")
+    .meta({ description: "Cron schedule for experiments. @default @weekly" }),
+});

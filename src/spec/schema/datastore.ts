@@ -1,0 +1,99 @@
+import { z } from "zod";
+import {
+  Bytes,
+  Chaos,
+  Count,
+  DatastoreSlo,
+  Jurisdiction,
+  Observability,
+  PerSecond,
+  RegionCode,
+} from "./common.js";
+import { Deploy } from "./deploy.js";
+
+export const REPLICATION_MODELS = ["consensus", "primary-replica", "multi-leader", "leaderless"] as const;
+export const CONSISTENCY_LEVELS = ["strong", "bounded-staleness", "session", "eventual"] as const;
+
+export const Partitions = z.strictObject({
+  count: Count.default(1).meta({ description: "Number of partitions (shards/ranges). @default 1" }),
+  key: z
+    .string()
+    .optional()
+    .meta({ description: "Partition key attribute, for documentation and compilers." }),
+  strategy: z.enum(["hash", "range", "geo"]).default("hash").meta({
+    description:
+      "hash/range: every partition has the datastore's leader region; geo: partition leaders are spread over the placement regions in proportion to `users`. @default hash",
+  }),
+});
+
+export const Placement = z
+  .union([
+    z
+      .record(RegionCode, Count)
+      .meta({ description: "Replicas per region; the counts add up to `replicas`." }),
+    z.literal("auto").meta({
+      description:
+        "Let the planner choose regions allowed by `residency`, nearest to `users`, that meet `survive`.",
+    }),
+  ])
+  .meta({ description: 'Where the replicas of every partition live: `{ "eu-west-1": 2, ... }` or "auto".' });
+
+export const Traffic = z.strictObject({
+  readsPerSec: PerSecond.default(0).meta({
+    description: "Reads per second, all partitions together. @default 0",
+  }),
+  writesPerSec: PerSecond.default(0).meta({
+    description: "Writes per second, all partitions together. @default 0",
+  }),
+  itemBytes: Bytes.default(1024).meta({ description: "Average bytes written per write. @default 1024" }),
+});
+
+export const LeaderlessQuorum = z.strictObject({
+  read: Count.meta({ description: "R: replicas that answer a read." }),
+  write: Count.meta({ description: "W: replicas that acknowledge a write." }),
+});
+
+export const Datastore = z
+  .strictObject({
+    description: z.string().optional(),
+    replication: z.enum(REPLICATION_MODELS).meta({ description: "Replication model." }),
+    consistency: z.enum(CONSISTENCY_LEVELS).optional().meta({
+      description: "Read consistency clients get. @default strong for consensus, eventual otherwise",
+    }),
+    partitions: Partitions.default({ count: 1, strategy: "hash" }),
+    replicas: Count.meta({ description: "Replicas of every partition." }),
+    placement: Placement,
+    zones: z.record(RegionCode, z.array(z.string()).min(1)).optional().meta({
+      description: "Restrict replicas to these zones per region. @default every zone of the region",
+    }),
+    leader: RegionCode.optional().meta({
+      description:
+        "Preferred leader/primary region (leaseholder preference). @default the region with most replicas, then most users",
+    }),
+    leaders: z.array(RegionCode).min(1).optional().meta({
+      description: "multi-leader only: regions that accept writes. @default every placement region",
+    }),
+    sync: z.enum(["sync", "semi-sync", "async"]).default("async").meta({
+      description: "primary-replica only: how the primary ships the log. @default async",
+    }),
+    quorum: LeaderlessQuorum.optional().meta({
+      description: "leaderless only: R and W. @default majority of `replicas` for both",
+    }),
+    survive: z.enum(["zone", "region"]).default("zone").meta({
+      description: "Failure the datastore must stay available through. @default zone",
+    }),
+    residency: z.array(Jurisdiction).min(1).optional().meta({
+      description: "Jurisdictions the data may be stored and processed in. @default unrestricted",
+    }),
+    backup: z
+      .strictObject({
+        regions: z.array(RegionCode).min(1).meta({ description: "Regions holding backups." }),
+      })
+      .optional(),
+    traffic: Traffic.optional(),
+    slo: DatastoreSlo.optional(),
+    deploy: Deploy.default({ target: "external" }),
+    observability: Observability.optional(),
+    chaos: Chaos.optional(),
+  })
+  .meta({ description: "A replicated, partitioned datastore." });

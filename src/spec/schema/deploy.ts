@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/** Kubernetes workload settings; one cluster per region (see Pulumi stack config). */
+export const KubernetesDeploy = z
+  .strictObject({
+    target: z.literal("kubernetes"),
+    image: z.string().min(1).meta({ description: "Container image reference, pinned by tag or digest." }),
+    port: z.int().min(1).max(65535).default(8080).meta({ description: "Serving port. @default 8080" }),
+    metricsPort: z
+      .int()
+      .min(1)
+      .max(65535)
+      .default(9090)
+      .meta({ description: "Prometheus scrape port. @default 9090" }),
+    peerPort: z.int().min(1).max(65535).optional().meta({
+      description: "Replication peer port for datastores and streams. @default port",
+    }),
+    storageGi: z
+      .int()
+      .positive()
+      .default(100)
+      .meta({ description: "Volume size per replica, GiB. @default 100" }),
+    storageClass: z
+      .string()
+      .optional()
+      .meta({ description: "StorageClass of volume claims. @default cluster default" }),
+    cpu: z.string().default("500m").meta({ description: "CPU request (and limit) per pod. @default 500m" }),
+    memory: z.string().default("1Gi").meta({ description: "Memory request and limit per pod. @default 1Gi" }),
+    namespace: z.string().optional().meta({ description: "Namespace. @default the topology name" }),
+    args: z.array(z.string()).optional().meta({ description: "Container arguments." }),
+    env: z.record(z.string(), z.string()).optional().meta({ description: "Plain environment variables." }),
+    healthPath: z
+      .string()
+      .default("/healthz")
+      .meta({ description: "HTTP path of readiness/liveness probes. @default /healthz" }),
+  })
+  .meta({ description: "Deploy to Kubernetes." });
+
+/** Managed AWS services: state in AWS while services may run on Kubernetes. */
+export const AwsDeploy = z
+  .strictObject({
+    target: z.literal("aws"),
+    service: z
+      .enum(["dynamodb", "aurora-postgresql", "msk", "s3"])
+      .meta({ description: "Managed AWS service." }),
+    instanceClass: z.string().optional().meta({
+      description: "Instance class (Aurora: db.r6g.large, MSK: kafka.m7g.large). @default per service",
+    }),
+    engineVersion: z.string().optional().meta({ description: "Engine version. @default per service" }),
+    storageGi: z
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: "Broker volume size (MSK), GiB. @default 1000" }),
+  })
+  .meta({ description: "Deploy to a managed AWS service." });
+
+/** Modelled and checked, but not compiled (e.g. a third-party API or a system managed elsewhere). */
+export const ExternalDeploy = z
+  .strictObject({ target: z.literal("external") })
+  .meta({ description: "Not deployed by topoplan; analysed and checked only." });
+
+export const Deploy = z.discriminatedUnion("target", [KubernetesDeploy, AwsDeploy, ExternalDeploy]);

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { ComponentName, RegionCode } from "./common.js";
+import { Datastore } from "./datastore.js";
+import { CustomRegion, ModelSettings, Network } from "./network.js";
+import { PolicySettings } from "./policies.js";
+import { Service } from "./service.js";
+import { Stream } from "./stream.js";
+
+export const Users = z
+  .record(RegionCode, z.number().positive())
+  .meta({ description: "Where requests come from: region → share of demand (normalised to sum to 1)." });
+
+export const Topology = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: "JSON Schema reference for editors." }),
+    name: ComponentName.meta({
+      description: "Topology name; also the default namespace and Pulumi resource prefix.",
+    }),
+    description: z.string().optional(),
+    users: Users.optional(),
+    regions: z.record(RegionCode, CustomRegion).default({}).meta({
+      description: "Regions or sites of your own, added to the catalog.",
+    }),
+    datastores: z.record(ComponentName, Datastore).default({}),
+    services: z.record(ComponentName, Service).default({}),
+    streams: z.record(ComponentName, Stream).default({}),
+    network: Network.default({ links: [], crossZoneRttMs: 1 }),
+    model: ModelSettings.default({ tailFactor: 1.5 }),
+    policies: PolicySettings.default({}),
+  })
+  .meta({
+    title: "topoplan topology",
+    description: "A distributed system's topology: components, placement, SLOs, residency and traffic.",
+  });
+
+/** The validated topology with every default applied. */
+export type Topology = z.output<typeof Topology>;
+/** What authors write: defaults optional. */
+export type TopologyInput = z.input<typeof Topology>;
+export type Datastore = z.output<typeof Datastore>;
+export type Service = z.output<typeof Service>;
+export type Stream = z.output<typeof Stream>;

@@ -1,0 +1,130 @@
+import { formatPath } from "../../diagnostics/diagnostic.js";
+import { arrayOf, type CheckContext, entriesOf } from "./context.js";
+
+/** Replica arithmetic: placement adds up, leaders hold replicas, quorums fit. */
+export function checkReplicaCounts(context: CheckContext): void {
+  for (const [name, store] of entriesOf(context.topology.datastores)) {
+    const at = (...rest: (string | number)[]) => formatPath(["datastores", name, ...rest]);
+    const replicas = typeof store.replicas === "number" ? store.replicas : undefined;
+    const placement = store.placement === "auto" ? undefined : entriesOf<number>(store.placement);
+    if (placement && replicas !== undefined) {
+      const placed = placement.reduce((sum, [, n]) => sum + (typeof n === "number" ? n : 0), 0);
+      if (placed !== replicas) {
+        const shown = placement.map(([r, n]) => `${r}: ${n}`).join(", ");
+        const diff = replicas - placed;
+        context.report({
+          code: "spec/replica-count",
+          path: at("placement"),
+          message: `placement holds ${placed} replicas (${shown}) but replicas is ${replicas}`,
+          fix:
+            diff > 0
+              ? `place ${diff} more replica${diff === 1 ? "" : "s"} or set replicas: ${placed}`
+              : `remove ${-diff} replica${diff === -1 ? "" : "s"} from placement or set replicas: ${placed}`,
+        });
+      }
+    }
+    const regions = placement?.map(([r]) => r);
+    if (regions && typeof store.leader === "string" && !regions.includes(store.leader)) {
+      context.report({
+        code: "spec/leader-not-placed",
+        path: at("leader"),
+        message: `leader "${store.leader}" holds no replica (placement: ${regions.join(", ")})`,
+        fix: `choose a leader among ${regions.join(", ")}, or place replicas in ${store.leader}`,
+      });
+    }
+    if (store.leaders !== undefined && store.replication !== "multi-leader") {
+      context.report({
+        code: "spec/not-applicable",
+        path: at("leaders"),
+        message: `leaders applies only to replication: multi-leader (this datastore is ${String(store.replication)})`,
+        fix: `remove leaders, or use leader: "<region>" for a single preferred leader`,
+      });
+    }
+    arrayOf(store.leaders).forEach((leader, i) => {
+      if (regions && !regions.includes(leader)) {
+        context.report({
+          code: "spec/leader-not-placed",
+          path: at("leaders", i),
+          message: `leader "${leader}" holds no replica (placement: ${regions.join(", ")})`,
+          fix: `list only placement regions in leaders`,
+        });
+      }
+    });
+    if (store.quorum !== undefined && store.replication !== "leaderless") {
+      context.report({
+        code: "spec/not-applicable",
+        path: at("quorum"),
+        message: `quorum (R/W) applies only to replication: leaderless; ${String(store.replication)} derives its quorum`,
+        fix: "remove quorum",
+      });
+    }
+    for (const side of ["read", "write"] as const) {
+      const q = store.quorum?.[side];
+      if (typeof q === "number" && replicas !== undefined && q > replicas) {
+        context.report({
+          code: "spec/quorum-too-large",
+          path: at("quorum", side),
+          message: `${side} quorum ${q} exceeds replicas ${replicas}, so no ${side} could ever succeed`,
+          fix: `use at most ${replicas}`,
+        });
+      }
+    }
+  }
+  for (const [name, stream] of entriesOf(context.topology.streams)) {
+    const replicas = stream.replicas ?? 3;
+    const minInSync = stream.minInSync ?? 2;
+    if (minInSync > replicas) {
+      context.report({
+        code: "spec/quorum-too-large",
+        path: formatPath(["streams", name, "minInSync"]),
+        message: `minInSync ${minInSync} exceeds replicas ${replicas}: every acks=all write would fail`,
+        fix: `use minInSync ≤ ${replicas} (typically replicas − 1)`,
+      });
+    }
+  }
+  for (const [name, service] of entriesOf(context.topology.services)) {
+    arrayOf(service.calls).forEach((call, i) => {
+      if (
+        typeof call?.perTryTimeoutMs === "number" &&
+        typeof call.timeoutMs === "number" &&
+        call.perTryTimeoutMs > call.timeoutMs
+      ) {
+        context.report({
+          code: "spec/timeout-order",
+          path: formatPath(["services", name, "calls", i, "perTryTimeoutMs"]),
+          message: `perTryTimeoutMs ${call.perTryTimeoutMs} exceeds the call's timeoutMs ${call.timeoutMs}`,
+          fix: `use perTryTimeoutMs ≤ ${call.timeoutMs}`,
+        });
+      }
+    });
+  }
+}
+
+const LATENCY_FIELDS = [
+  "readP99Ms",
+  "writeP99Ms",
+  "replicationLagMs",
+  "latencyP99Ms",
+  "endToEndP99Ms",
+  "consumerLagMs",
+];
+
+/** Latency targets are milliseconds; 0.02 is almost certainly seconds. */
+export function checkLatencyUnits(context: CheckContext): void {
+  for (const kind of ["datastores", "services", "streams"] as const) {
+    for (const [name, component] of entriesOf<{ slo?: Record<string, unknown> | undefined }>(
+      context.topology[kind],
+    )) {
+      for (const [field, value] of entriesOf(component.slo)) {
+        if (!LATENCY_FIELDS.includes(field) || typeof value !== "number" || value >= 0.1 || value <= 0)
+          continue;
+        context.report({
+          code: "spec/unit",
+          path: formatPath([kind, name, "slo", field]),
+          message: `${value} ms is below any network round trip; ${field} is in milliseconds: did you mean ${+(value * 1000).toPrecision(6)}?`,
+          fix: `set ${field}: ${+(value * 1000).toPrecision(6)}`,
+        });
+      }
+    }
+  }
+}

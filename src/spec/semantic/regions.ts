@@ -1,0 +1,96 @@
+import { formatPath, type PathSegment } from "../../diagnostics/diagnostic.js";
+import { suggestion } from "../../diagnostics/suggest.js";
+import { arrayOf, type CheckContext, entriesOf } from "./context.js";
+
+/** Every region named anywhere in the spec, with where it is named. */
+export function regionMentions(context: CheckContext): { region: string; at: PathSegment[] }[] {
+  const t = context.topology;
+  const found: { region: string; at: PathSegment[] }[] = [];
+  const add = (region: unknown, at: PathSegment[]) => {
+    if (typeof region === "string") found.push({ region, at });
+  };
+  for (const [region] of entriesOf(t.users)) add(region, ["users", region]);
+  for (const [name, store] of entriesOf(t.datastores)) {
+    if (store.placement !== "auto")
+      for (const [region] of entriesOf(store.placement))
+        add(region, ["datastores", name, "placement", region]);
+    add(store.leader, ["datastores", name, "leader"]);
+    arrayOf(store.leaders).forEach((r, i) => {
+      add(r, ["datastores", name, "leaders", i]);
+    });
+    for (const [region] of entriesOf(store.zones)) add(region, ["datastores", name, "zones", region]);
+    arrayOf(store.backup?.regions).forEach((r, i) => {
+      add(r, ["datastores", name, "backup", "regions", i]);
+    });
+  }
+  for (const [name, service] of entriesOf(t.services))
+    arrayOf(service.regions).forEach((r, i) => {
+      add(r, ["services", name, "regions", i]);
+    });
+  for (const [name, stream] of entriesOf(t.streams))
+    arrayOf(stream.regions).forEach((r, i) => {
+      add(r, ["streams", name, "regions", i]);
+    });
+  arrayOf(t.network?.links).forEach((link, i) => {
+    arrayOf(link.between).forEach((r, j) => {
+      add(r, ["network", "links", i, "between", j]);
+    });
+  });
+  for (const [code, site] of entriesOf(t.regions))
+    for (const [other] of entriesOf(site.rttMs)) add(other, ["regions", code, "rttMs", other]);
+  return found;
+}
+
+/** Unknown region → "did you mean eu-west-1?". */
+export function checkRegionsExist(context: CheckContext): void {
+  const known = [...context.catalog.regions.keys()].sort();
+  for (const { region, at } of regionMentions(context)) {
+    if (context.catalog.regions.has(region)) continue;
+    context.report({
+      code: "spec/unknown-region",
+      path: formatPath(at),
+      message: `unknown region "${region}": ${suggestion(region, known, "regions")}`,
+      fix: `use a catalog region code, or declare "${region}" under \`regions\` with its country, zones and RTTs`,
+    });
+  }
+}
+
+/** Zones listed for a datastore must belong to their region. */
+export function checkZones(context: CheckContext): void {
+  for (const [name, store] of entriesOf(context.topology.datastores)) {
+    for (const [region, zones] of entriesOf<readonly string[]>(store.zones)) {
+      const known = context.catalog.regions.get(region)?.zones;
+      if (known === undefined) continue;
+      arrayOf(zones).forEach((zone, i) => {
+        if (known.includes(zone)) return;
+        context.report({
+          code: "spec/unknown-zone",
+          path: formatPath(["datastores", name, "zones", region, i]),
+          message: `zone "${zone}" is not in ${region}: ${suggestion(zone, known, "zones")}`,
+          fix: `use zones of ${region}: ${known.join(", ")}`,
+        });
+      });
+    }
+  }
+}
+
+/** Analysis needs an RTT between every two regions the topology uses (custom sites declare theirs). */
+export function checkRttKnown(context: CheckContext): void {
+  const used = [...new Set(regionMentions(context).map((m) => m.region))]
+    .filter((r) => context.catalog.regions.has(r))
+    .sort();
+  for (let i = 0; i < used.length; i++) {
+    for (let j = i + 1; j < used.length; j++) {
+      const [a, b] = [used[i]!, used[j]!];
+      if (context.catalog.rttMs(a, b) !== undefined) continue;
+      const custom = context.catalog.regions.get(a)?.custom ? a : b;
+      const other = custom === a ? b : a;
+      context.report({
+        code: "spec/unknown-rtt",
+        path: formatPath(["regions", custom, "rttMs"]),
+        message: `no round-trip time is known between ${a} and ${b}`,
+        fix: `add regions["${custom}"].rttMs["${other}"] (ms), or a network.links entry with rttMs`,
+      });
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { buildCatalog } from "../catalog/catalog.js";
+import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { validateWithJsonSchema } from "./ajv.js";
+import { diagnosticsFromZod } from "./issues.js";
+import { fieldVocabulary } from "./json-schema.js";
+import { Topology, type TopologyInput } from "./schema/topology.js";
+import type { CheckContext, SemanticCheck } from "./semantic/context.js";
+import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
+import { checkDeployFits } from "./semantic/deploy.js";
+import { checkComponentReferences, checkUniqueNames } from "./semantic/references.js";
+import { checkRegionsExist, checkRttKnown, checkZones } from "./semantic/regions.js";
+
+/** Checks beyond shape, in reading order. Each reports every problem it finds. */
+const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
+  checkRegionsExist,
+  checkZones,
+  checkRttKnown,
+  checkUniqueNames,
+  checkComponentReferences,
+  checkReplicaCounts,
+  checkLatencyUnits,
+  checkDeployFits,
+];
+
+export type ValidationResult =
+  | { readonly ok: true; readonly topology: Topology; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+let vocabulary: Set<string> | undefined;
+
+/**
+ * Validates a spec: shape (zod; for YAML/JSON also the JSON Schema via ajv), then references,
+ * arithmetic and units. Reports every problem in one run; errors sorted by path.
+ */
+export function validateTopology(data: unknown, options: { jsonSchema?: boolean } = {}): ValidationResult {
+  const parsed = Topology.safeParse(data, { reportInput: true });
+  const diagnostics: Diagnostic[] = [];
+  if (!parsed.success) {
+    vocabulary ??= fieldVocabulary();
+    diagnostics.push(...diagnosticsFromZod(parsed.error, vocabulary));
+  }
+  // The published JSON Schema (what editors check against) must agree; zod's messages are the
+  // clearer ones, so ajv speaks only when zod found nothing.
+  if (options.jsonSchema && parsed.success) diagnostics.push(...validateWithJsonSchema(data));
+  if (data !== null && typeof data === "object")
+    diagnostics.push(...semanticDiagnostics(parsed.success ? parsed.data : (data as TopologyInput)));
+
+  const unique = dedupe(diagnostics).sort(compareDiagnostics);
+  if (parsed.success && !unique.some((d) => d.severity === "error"))
+    return { ok: true, topology: parsed.data, diagnostics: unique };
+  return { ok: false, diagnostics: unique };
+}
+
+function semanticDiagnostics(topology: TopologyInput): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const catalog = safely(() => buildCatalog(topology as Topology)) ?? buildCatalog();
+  const context: CheckContext = {
+    topology,
+    catalog,
+    report: (d) => found.push({ severity: "error", ...d }),
+  };
+  // On a partly invalid shape a check may trip over a malformed value that zod already reported.
+  for (const check of SEMANTIC_CHECKS) safely(() => check(context));
+  return found;
+}
+
+function safely<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.path}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * What the analysis tells about a resolved model. Plain data (JSON-serialisable), computed by pure
+ * functions in src/analysis; read by policies, reports, `plan`, `whatif` and compile (chaos annotations).
+ * Latencies in ms, bandwidth in Mbit/s, money in USD per month, availability as a fraction.
+ */
+export interface Analysis {
+  readonly datastores: readonly DatastoreAnalysis[];
+  readonly services: readonly ServiceAnalysis[];
+  readonly streams: readonly StreamAnalysis[];
+  /** Replication load per directed inter-region link, every component together. */
+  readonly links: readonly LinkLoad[];
+  readonly cost: CostEstimate;
+  /** Failures applied (empty for the baseline). */
+  readonly failures: readonly Failure[];
+}
+
+/** A failure for what-if analysis. */
+export type Failure =
+  | { readonly kind: "zone"; readonly zone: string }
+  | { readonly kind: "region"; readonly region: string }
+  | { readonly kind: "link"; readonly between: readonly [string, string] };
+
+/** Latency seen from one user origin region. */
+export interface OriginLatency {
+  readonly origin: string;
+  /** Share of demand from this origin. */
+  readonly share: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Unreachable (no quorum or no path) under the applied failures. */
+  readonly unavailable?: boolean;
+}
+
+export interface LatencyProfile {
+  readonly byOrigin: readonly OriginLatency[];
+  /** Highest p99 over origins with demand. */
+  readonly worstP99Ms: number;
+  /** Demand-weighted mean p99 over origins. */
+  readonly weightedP99Ms: number;
+}
+
+export interface SurvivalCheck {
+  readonly goal: "zone" | "region";
+  readonly survives: boolean;
+  /** The failure domain whose loss leaves the fewest replicas, e.g. "eu-west-1" or "eu-west-1a". */
+  readonly worstDomain?: string;
+  /** Replicas left after losing `worstDomain`. */
+  readonly replicasLeft: number;
+  /** Replicas a quorum needs. */
+  readonly quorum: number;
+}
+
+export interface SurvivalAnalysis {
+  readonly zone: SurvivalCheck;
+  readonly region: SurvivalCheck;
+  /** The declared goal and whether it holds. */
+  readonly goal: "zone" | "region";
+  readonly meetsGoal: boolean;
+  /** Minimum replicas and regions the goal needs (zone: 3 voters; region: 5 voters across ≥ 3 regions). */
+  readonly minReplicas: number;
+  readonly minRegions: number;
+}
+
+export interface ReplicationLag {
+  /** Follower region the lag is measured to. */
+  readonly region: string;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Link utilisation ≥ 1: the backlog grows without bound. */
+  readonly unbounded: boolean;
+}
+
+export interface DatastoreAnalysis {
+  readonly name: string;
+  readonly path: string;
+  readonly replication: string;
+  readonly replicas: number;
+  readonly quorum: { readonly write: number; readonly read: number };
+  readonly leader: string;
+  /** Where the leader sits after the applied failures (moves when the preferred leader's region is down). */
+  readonly effectiveLeader?: string;
+  readonly commitP50Ms: number;
+  readonly write: LatencyProfile;
+  readonly read: LatencyProfile;
+  readonly survival: SurvivalAnalysis;
+  /** Probability that a write/read can be served (quorum alive), exact over zone and region failures. */
+  readonly availability: { readonly write: number; readonly read: number };
+  /** Partitions (of `partitions`) that lost write quorum under the applied failures. */
+  readonly partitionsWithoutQuorum: number;
+  readonly partitions: number;
+  readonly replicationLag: readonly ReplicationLag[];
+  /** Recovery point objective on failover, ms (0 for synchronous quorum commit). */
+  readonly rpoMs: number;
+  readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };
+}
+
+export interface CallAnalysis {
+  readonly to: string;
+  readonly path: string;
+  /** 1 + retries. */
+  readonly attempts: number;
+  readonly p99Ms: number;
+}
+
+export interface ServiceAnalysis {
+  readonly name: string;
+  readonly path: string;
+  /** End-to-end latency from each user origin: network to the nearest service region + own time + calls. */
+  readonly latency: LatencyProfile;
+  /** Own deployment composed with hard dependencies. */
+  readonly availability: number;
+  /** Availability of the service's own deployment alone. */
+  readonly ownAvailability: number;
+  readonly calls: readonly CallAnalysis[];
+  readonly unavailable?: boolean;
+}
+
+export interface StreamAnalysis {
+  readonly name: string;
+  readonly path: string;
+  /** acks=all produce latency from producers' regions. */
+  readonly produce: LatencyProfile;
+  /** Produce-to-consume p99 (ms). */
+  readonly endToEndP99Ms: number;
+  readonly survival: SurvivalAnalysis;
+  readonly availability: number;
+  readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };
+}
+
+export interface LinkLoad {
+  readonly from: string;
+  readonly to: string;
+  readonly mbps: number;
+  /** Declared capacity (network.links), if any. */
+  readonly capacityMbps?: number;
+  /** mbps / capacityMbps. */
+  readonly utilisation?: number;
+  /** Index into `network.links` of the declaring link. */
+  readonly linkIndex?: number;
+  readonly contributors: readonly { readonly component: string; readonly mbps: number }[];
+  readonly egressUsdPerMonth: number;
+}
+
+export interface CostEstimate {
+  readonly replicasUsdPerMonth: number;
+  readonly egressUsdPerMonth: number;
+  readonly totalUsdPerMonth: number;
+}

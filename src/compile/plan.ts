@@ -1,0 +1,65 @@
+/**
+ * The ResourcePlan: what a topology compiles to, as plain data. Pure compilers (src/compile/*)
+ * produce it; `render` writes it as files; the Pulumi adapter (src/pulumi) instantiates it.
+ * Deterministic: the same model gives the same plan, byte for byte, and names never change for an
+ * unchanged topology (Pulumi would replace a renamed resource — data loss for stateful ones).
+ */
+export interface ResourcePlan {
+  readonly topology: string;
+  /** Sorted by provider, region, type, name. */
+  readonly resources: readonly PlannedResource[];
+}
+
+export type ProviderKind = "kubernetes" | "aws";
+
+export interface PlannedResource {
+  /** Pulumi type token, e.g. `kubernetes:apps/v1:StatefulSet` or `aws:dynamodb/table:Table`. */
+  readonly type: string;
+  /** Pulumi logical name, unique in the plan, stable across runs. */
+  readonly name: string;
+  /** Which regional provider creates it (one Kubernetes cluster / AWS provider per region). */
+  readonly provider: ProviderKind;
+  readonly region: string;
+  /** The topology component it belongs to, or "" for shared resources (namespaces, VPCs). */
+  readonly component: string;
+  /**
+   * Resource inputs as plain data. For Kubernetes this is the full manifest (apiVersion, kind,
+   * metadata, spec). May contain {@link Ref}s to other resources' outputs.
+   */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly options?: ResourceOptions;
+}
+
+export interface ResourceOptions {
+  /** Stateful: refuse to delete (Pulumi `protect`). */
+  readonly protect?: boolean;
+  /** Keep the cloud resource if it leaves the program (Pulumi `retainOnDelete`). */
+  readonly retainOnDelete?: boolean;
+  /** Names of resources in this plan that must exist first. */
+  readonly dependsOn?: readonly string[];
+}
+
+/** A reference to another planned resource's output, resolved to a Pulumi Output by the adapter. */
+export interface Ref {
+  readonly $ref: string;
+  /** Output property, e.g. `arn`, `id`, `name`. */
+  readonly property: string;
+}
+
+export function ref(resource: string, property: string): Ref {
+  return { $ref: resource, property };
+}
+
+export function isRef(value: unknown): value is Ref {
+  return typeof value === "object" && value !== null && typeof (value as Ref).$ref === "string";
+}
+
+export function sortResources(resources: readonly PlannedResource[]): PlannedResource[] {
+  return [...resources].sort(
+    (a, b) =>
+      a.provider.localeCompare(b.provider) ||
+      a.region.localeCompare(b.region) ||
+      a.type.localeCompare(b.type) ||
+      a.name.localeCompare(b.name),
+  );
+}

@@ -3,8 +3,23 @@ import { Topology } from "./schema/topology.js";
 
 /** The JSON Schema of the v1 spec, derived from the zod schema (input side: defaults are optional). */
 export function topologyJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(Topology, { io: "input", target: "draft-2020-12", unrepresentable: "any" });
-  return { ...schema, $id: "https://topoplan.dev/schema/topology.schema.json" };
+  const { $schema, ...schema } = z.toJSONSchema(Topology, {
+    io: "input",
+    target: "draft-2020-12",
+    unrepresentable: "any",
+  });
+  return {
+    $schema,
+    $id: "https://topoplan.dev/schema/topology.schema.json",
+    $comment:
+      "GENERATED from topoplan's zod spec (src/spec/schema) — do not edit by hand; regenerate with `npm run schema` (or `topoplan schema`).",
+    ...schema,
+  };
+}
+
+/** The schema as published (schema/topology.schema.json, `topoplan schema`): 2-space JSON, final newline. */
+export function topologyJsonSchemaText(): string {
+  return `${JSON.stringify(topologyJsonSchema(), null, 2)}\n`;
 }
 
 /** Every property name the schema declares: the vocabulary for "did you mean" on unknown fields. */

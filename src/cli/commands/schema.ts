@@ -1,4 +1,4 @@
-import { topologyJsonSchema } from "../../spec/json-schema.js";
+import { topologyJsonSchemaText } from "../../spec/json-schema.js";
 import type { Command } from "../command.js";
 import { EXIT, stringFlag } from "../command.js";
 import { emit } from "../output.js";
@@ -15,7 +15,7 @@ export const schemaCommand: Command = {
   options: { output: { type: "string", short: "o" } },
   positionals: { min: 0, max: 0, names: "" },
   async run(args, io) {
-    await emit(`${JSON.stringify(topologyJsonSchema(), null, 2)}\n`, stringFlag(args, "output"), io);
+    await emit(topologyJsonSchemaText(), stringFlag(args, "output"), io);
     return EXIT.ok;
   },
 };

@@ -1,0 +1,313 @@
+import { defineTopology } from "../src/spec/define.js";
+
+/**
+ * Exactly-once stream processing of payment and click events for fraud detection, in two EU regions.
+ *
+ *   ingest-api ─► raw-events ─► sessionizer ─► sessions ─► enricher ─► enriched-events ─► fraud-scorer ─► fraud-scores ─► sink
+ *                                                             │                               │                          │
+ *                                                      customer-profiles                  risk-state                events-archive
+ *
+ * Each region runs its own MSK cluster (3 AZs: replicas 3, min.insync.replicas 2, acks=all), the
+ * layout AWS recommends for durable topics. Processors are Kafka Streams applications with
+ * processing.guarantee=exactly_once_v2: idempotent producers plus transactions that commit the
+ * consumed offsets and the produced records atomically, read back with isolation.level=read_committed.
+ * The HTTP ingest edge cannot be transactional (clients retry), so raw-events is at-least-once with an
+ * idempotent producer and a client-generated event id that the sessionizer dedupes on.
+ *
+ * Everything stays in the EU (card data, GDPR): eu-west-1 (Ireland) and eu-central-1 (Frankfurt).
+ */
+export default defineTopology({
+  name: "streaming",
+  description: "Exactly-once fraud-detection pipeline on Kafka (MSK) in two EU regions",
+  users: { "eu-west-1": 0.55, "eu-central-1": 0.45 },
+
+  streams: {
+    "raw-events": {
+      description: "Card authorisations and click events as received; keyed by cardId.",
+      regions: ["eu-west-1", "eu-central-1"],
+      // 96 partitions ≈ 625 msg/s each at peak: headroom for 3× bursts on kafka.m7g.xlarge brokers.
+      partitions: 96,
+      replicas: 3,
+      minInSync: 2,
+      delivery: "at-least-once",
+      idempotentProducers: true,
+      producers: ["ingest-api"],
+      consumers: ["sessionizer"],
+      traffic: { messagesPerSec: 60_000, messageBytes: 700 },
+      // Three days: enough to replay a bad deploy of any downstream processor over a weekend.
+      retentionHours: 72,
+      residency: ["EU"],
+      slo: { availability: 0.9995, endToEndP99Ms: 200, consumerLagMs: 10_000 },
+      deploy: { target: "aws", service: "msk", instanceClass: "kafka.m7g.xlarge", storageGi: 2_000 },
+    },
+    sessions: {
+      description: "Events grouped into user sessions (30-minute inactivity gap).",
+      regions: ["eu-west-1", "eu-central-1"],
+      partitions: 48,
+      replicas: 3,
+      minInSync: 2,
+      delivery: "exactly-once",
+      idempotentProducers: true,
+      transactions: true,
+      producers: ["sessionizer"],
+      consumers: ["enricher"],
+      traffic: { messagesPerSec: 8_000, messageBytes: 2_048 },
+      retentionHours: 168,
+      residency: ["EU"],
+      // Exactly-once consumers see records only after the producer's transaction commits (every
+      // commit.interval.ms = 100 ms under EOS), so the end-to-end budget is larger than raw-events'.
+      slo: { availability: 0.9995, endToEndP99Ms: 1_000, consumerLagMs: 30_000 },
+      deploy: { target: "aws", service: "msk", instanceClass: "kafka.m7g.large", storageGi: 1_000 },
+    },
+    "enriched-events": {
+      description: "Events joined with the customer profile and session features.",
+      regions: ["eu-west-1", "eu-central-1"],
+      partitions: 96,
+      replicas: 3,
+      minInSync: 2,
+      delivery: "exactly-once",
+      idempotentProducers: true,
+      transactions: true,
+      producers: ["enricher"],
+      consumers: ["fraud-scorer", "sink"],
+      traffic: { messagesPerSec: 60_000, messageBytes: 1_200 },
+      // Short: the archive in S3 is the long-term copy.
+      retentionHours: 24,
+      residency: ["EU"],
+      slo: { availability: 0.9995, endToEndP99Ms: 1_000, consumerLagMs: 30_000 },
+      deploy: { target: "aws", service: "msk", instanceClass: "kafka.m7g.xlarge", storageGi: 2_000 },
+    },
+    "fraud-scores": {
+      description: "A risk score per authorisation; read by the card authoriser and archived.",
+      regions: ["eu-west-1", "eu-central-1"],
+      partitions: 24,
+      replicas: 3,
+      minInSync: 2,
+      delivery: "exactly-once",
+      idempotentProducers: true,
+      transactions: true,
+      producers: ["fraud-scorer"],
+      consumers: ["sink"],
+      traffic: { messagesPerSec: 2_000, messageBytes: 256 },
+      // 30 days, for dispute investigations.
+      retentionHours: 720,
+      residency: ["EU"],
+      slo: { availability: 0.9999, endToEndP99Ms: 2_500, consumerLagMs: 5_000 },
+      deploy: { target: "aws", service: "msk", instanceClass: "kafka.m7g.large", storageGi: 500 },
+    },
+  },
+
+  datastores: {
+    "risk-state": {
+      description:
+        "Fraud features per card (velocity counters, last locations): TiKV, Raft over 3 zones of eu-west-1 " +
+        "plus 2 voters in eu-central-1 so a regional outage loses no committed feature update.",
+      replication: "consensus",
+      consistency: "strong",
+      partitions: { count: 128, key: "cardId", strategy: "hash" },
+      replicas: 5,
+      placement: { "eu-west-1": 3, "eu-central-1": 2 },
+      leader: "eu-west-1",
+      // With two regions only zone survival is achievable: 3 + 2 cannot keep a majority without eu-west-1.
+      survive: "zone",
+      residency: ["EU"],
+      traffic: { readsPerSec: 60_000, writesPerSec: 20_000, itemBytes: 512 },
+      slo: { availability: 0.9995, readP99Ms: 10, writeP99Ms: 30, replicationLagMs: 500 },
+      deploy: {
+        target: "kubernetes",
+        image: "pingcap/tikv:v8.1.1",
+        port: 20160,
+        metricsPort: 20180,
+        storageGi: 500,
+        storageClass: "io2-encrypted",
+        cpu: "8",
+        memory: "32Gi",
+      },
+    },
+    "customer-profiles": {
+      description: "Customer profile snapshots used for enrichment; a read replica of the core banking DB.",
+      replication: "primary-replica",
+      sync: "async",
+      consistency: "eventual",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+      leader: "eu-west-1",
+      residency: ["EU"],
+      traffic: { readsPerSec: 8_000, writesPerSec: 50, itemBytes: 4_096 },
+      slo: { availability: 0.999, readP99Ms: 15, replicationLagMs: 5_000 },
+      deploy: {
+        target: "aws",
+        service: "aurora-postgresql",
+        instanceClass: "db.r6g.large",
+        engineVersion: "16.4",
+      },
+    },
+    "events-archive": {
+      description: "Parquet archive of enriched events and scores; S3 cross-region replication for DR.",
+      replication: "primary-replica",
+      sync: "async",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+      leader: "eu-west-1",
+      residency: ["EU"],
+      // The sink writes 128 MiB Parquet files, ~6 per second in all.
+      traffic: { readsPerSec: 5, writesPerSec: 6, itemBytes: 134_217_728 },
+      slo: { replicationLagMs: 900_000 },
+      deploy: { target: "aws", service: "s3" },
+    },
+  },
+
+  services: {
+    "ingest-api": {
+      description: "HTTPS endpoint for authorisation and click events; produces to raw-events.",
+      regions: ["eu-west-1", "eu-central-1"],
+      replicasPerRegion: 6,
+      processingMs: 2,
+      residency: ["EU"],
+      traffic: { requestsPerSec: 60_000 },
+      slo: { availability: 0.9995, latencyP99Ms: 150 },
+      calls: [
+        // delivery.timeout.ms; the idempotent producer retries internally without duplicates.
+        {
+          to: "raw-events",
+          op: "produce",
+          timeoutMs: 120,
+          perTryTimeoutMs: 40,
+          retries: 2,
+          backoff: { baseMs: 10, maxMs: 40, jitter: true },
+        },
+      ],
+      deploy: { target: "kubernetes", image: "ghcr.io/acme-risk/ingest-api:1.14.2", cpu: "1", memory: "1Gi" },
+    },
+    sessionizer: {
+      description: "Kafka Streams: dedupes by event id and builds sessions (windowed state in RocksDB).",
+      regions: ["eu-west-1", "eu-central-1"],
+      replicasPerRegion: 12,
+      processingMs: 1,
+      residency: ["EU"],
+      slo: { availability: 0.999 },
+      calls: [
+        {
+          to: "sessions",
+          op: "produce",
+          timeoutMs: 30_000,
+          retries: 5,
+          backoff: { baseMs: 100, maxMs: 1_000, jitter: true },
+        },
+      ],
+      deploy: {
+        target: "kubernetes",
+        image: "ghcr.io/acme-risk/sessionizer:2.6.0",
+        cpu: "2",
+        memory: "4Gi",
+        storageGi: 50,
+        env: { PROCESSING_GUARANTEE: "exactly_once_v2", COMMIT_INTERVAL_MS: "100" },
+      },
+    },
+    enricher: {
+      description: "Kafka Streams: joins sessions with customer profiles.",
+      regions: ["eu-west-1", "eu-central-1"],
+      replicasPerRegion: 12,
+      processingMs: 2,
+      residency: ["EU"],
+      slo: { availability: 0.999 },
+      calls: [
+        {
+          to: "customer-profiles",
+          op: "read",
+          timeoutMs: 50,
+          perTryTimeoutMs: 20,
+          retries: 2,
+          backoff: { baseMs: 5, maxMs: 20, jitter: true },
+          callsPerRequest: 0.2,
+        },
+        {
+          to: "enriched-events",
+          op: "produce",
+          timeoutMs: 30_000,
+          retries: 5,
+          backoff: { baseMs: 100, maxMs: 1_000, jitter: true },
+        },
+      ],
+      deploy: {
+        target: "kubernetes",
+        image: "ghcr.io/acme-risk/enricher:3.1.4",
+        cpu: "2",
+        memory: "4Gi",
+        env: { PROCESSING_GUARANTEE: "exactly_once_v2" },
+      },
+    },
+    "fraud-scorer": {
+      description: "Scores each authorisation with the fraud model and its card features.",
+      regions: ["eu-west-1", "eu-central-1"],
+      replicasPerRegion: 8,
+      processingMs: 8,
+      residency: ["EU"],
+      slo: { availability: 0.9995, latencyP99Ms: 100 },
+      calls: [
+        {
+          to: "risk-state",
+          op: "read",
+          timeoutMs: 40,
+          perTryTimeoutMs: 15,
+          retries: 2,
+          backoff: { baseMs: 5, maxMs: 15, jitter: true },
+        },
+        {
+          to: "risk-state",
+          op: "write",
+          timeoutMs: 80,
+          perTryTimeoutMs: 40,
+          retries: 1,
+          backoff: { baseMs: 10, jitter: true },
+        },
+        {
+          to: "fraud-scores",
+          op: "produce",
+          timeoutMs: 30_000,
+          retries: 5,
+          backoff: { baseMs: 100, maxMs: 1_000, jitter: true },
+        },
+      ],
+      deploy: {
+        target: "kubernetes",
+        image: "ghcr.io/acme-risk/fraud-scorer:7.0.3",
+        cpu: "4",
+        memory: "8Gi",
+        env: { PROCESSING_GUARANTEE: "exactly_once_v2", MODEL_VERSION: "gbm-2024-09" },
+      },
+    },
+    sink: {
+      description:
+        "Batches enriched events and scores into Parquet files in S3 (offsets committed after upload).",
+      // In both regions so archiving continues through a regional outage; each writes to the primary bucket.
+      regions: ["eu-west-1", "eu-central-1"],
+      replicasPerRegion: 2,
+      processingMs: 5,
+      residency: ["EU"],
+      slo: { availability: 0.99 },
+      calls: [
+        {
+          to: "events-archive",
+          op: "write",
+          timeoutMs: 60_000,
+          perTryTimeoutMs: 20_000,
+          retries: 2,
+          backoff: { baseMs: 500, maxMs: 5_000, jitter: true },
+        },
+      ],
+      deploy: {
+        target: "kubernetes",
+        image: "ghcr.io/acme-risk/parquet-sink:1.3.0",
+        cpu: "2",
+        memory: "6Gi",
+      },
+    },
+  },
+
+  network: {
+    // Bandwidth reserved for MSK Replicator, TiKV and S3 replication between the two regions.
+    links: [{ between: ["eu-west-1", "eu-central-1"], bandwidthMbps: 2_000 }],
+  },
+  policies: { "bandwidth.headroom": 0.7 },
+});

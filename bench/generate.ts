@@ -126,7 +126,7 @@ const GEO_DEMAND: Readonly<Record<Geo, number>> = {
   other: 0.05,
 };
 
-const JURISDICTION = new Map(AWS_REGIONS.map((r) => [r.code, r.jurisdiction]));
+const JURISDICTION: ReadonlyMap<string, string> = new Map(AWS_REGIONS.map((r) => [r.code, r.jurisdiction]));
 
 function geoOf(region: string): Geo {
   if (region.startsWith("eu-")) return "europe";

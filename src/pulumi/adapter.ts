@@ -1,0 +1,102 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { PlannedResource, Ref, ResourcePlan } from "../compile/plan.js";
+import { orderPlan, PlanError, substituteRefs } from "./order.js";
+import type { RegionalProviders } from "./providers.js";
+import { type Construct, constructorFor } from "./registry.js";
+
+/**
+ * The thin adapter: one Pulumi resource per planned resource, nothing more. All decisions (names,
+ * manifests, which resources are stateful) were made by the pure compilers; this only looks up the
+ * constructor, substitutes refs with outputs and maps the options.
+ */
+
+export interface InstantiateOptions {
+  /** Parent of every created resource. Changes their URNs; leave unset for the program. */
+  readonly parent?: pulumi.Resource;
+}
+
+/** The created resources by plan name. */
+export type InstantiatedPlan = ReadonlyMap<string, pulumi.CustomResource>;
+
+interface Step {
+  readonly resource: PlannedResource;
+  readonly construct: Construct;
+  readonly hasRefs: boolean;
+}
+
+/** A plan checked by {@link preparePlan}, in creation order. */
+export interface PreparedPlan {
+  readonly plan: ResourcePlan;
+  readonly steps: readonly Step[];
+}
+
+/**
+ * Checks the whole plan before anything is registered: type tokens, refs, dependsOn and cycles.
+ * Throws {@link PlanError} listing every problem. Needs no providers, so a program can check the
+ * plan before it creates any.
+ */
+export function preparePlan(plan: ResourcePlan): PreparedPlan {
+  const problems: string[] = [];
+  const steps: Step[] = [];
+  for (const { resource, hasRefs } of orderPlan(plan)) {
+    const construct = constructorFor(resource);
+    if (typeof construct === "string") problems.push(construct);
+    else steps.push({ resource, construct, hasRefs });
+  }
+  if (problems.length > 0) throw new PlanError(problems);
+  return { plan, steps };
+}
+
+/**
+ * Creates one Pulumi resource per planned resource, in dependency order, each with its region's
+ * provider. Refs become the referenced resource's output (`resource[property]`, dotted paths
+ * allowed: `metadata.name`); `protect`, `retainOnDelete` and `dependsOn` map to Pulumi's options.
+ * Everything is checked before the first resource is registered.
+ */
+export function instantiatePlan(
+  plan: ResourcePlan | PreparedPlan,
+  providers: RegionalProviders,
+  opts: InstantiateOptions = {},
+): InstantiatedPlan {
+  const { steps } = "steps" in plan ? plan : preparePlan(plan);
+  const stepProviders = steps.map((s) => providers[s.resource.provider]?.get(s.resource.region));
+  const missing = new Set<string>();
+  stepProviders.forEach((p, i) => {
+    if (p === undefined)
+      missing.add(`${steps[i]!.resource.provider} provider for ${steps[i]!.resource.region}`);
+  });
+  if (missing.size > 0) {
+    throw new PlanError([...missing].sort().map((m) => `no ${m}, which the plan's resources there need`));
+  }
+
+  const created = new Map<string, pulumi.CustomResource>();
+  for (let i = 0; i < steps.length; i++) {
+    const { resource, construct, hasRefs } = steps[i]!;
+    const inputs = hasRefs
+      ? substituteRefs(resource.inputs, (ref) => outputOf(created, ref, resource.name))
+      : resource.inputs;
+    const options: pulumi.CustomResourceOptions = { provider: stepProviders[i]! };
+    const { protect, retainOnDelete, dependsOn } = resource.options ?? {};
+    if (protect) options.protect = true;
+    if (retainOnDelete) options.retainOnDelete = true;
+    if (dependsOn !== undefined && dependsOn.length > 0)
+      options.dependsOn = dependsOn.map((n) => created.get(n)!);
+    if (opts.parent !== undefined) options.parent = opts.parent;
+    created.set(resource.name, construct(resource.name, inputs, options));
+  }
+  return created;
+}
+/** `created[ref.$ref][ref.property]` as an Output; the order guarantees the target exists. */
+function outputOf(created: ReadonlyMap<string, pulumi.CustomResource>, ref: Ref, from: string): unknown {
+  const target = created.get(ref.$ref)!;
+  const [first, ...rest] = ref.property.split(".");
+  let value = (target as unknown as Record<string, unknown>)[first!];
+  if (value === undefined) {
+    throw new PlanError([
+      `"${from}" refers to output "${ref.property}" of "${ref.$ref}", which has no output "${first}"`,
+    ]);
+  }
+  // Outputs lift property access (`output.name` is an Output of the name).
+  for (const key of rest) value = (value as Record<string, unknown>)[key];
+  return value;
+}

@@ -1,0 +1,111 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { type Diagnostic, InputError, type Severity } from "../diagnostics/diagnostic.js";
+import { diagnosticsFromZod } from "../spec/issues.js";
+import type { AwsAccountSettings, ClusterSettings } from "./providers.js";
+
+/**
+ * The stack's `topoplan:*` settings (stacks/Pulumi.<stack>.yaml; declared with descriptions in
+ * Pulumi.yaml). Project defaults in Pulumi.yaml are applied by the CLI but not under mocks, so the
+ * defaults are repeated here.
+ */
+export interface StackSettings {
+  /** Topology spec (.ts/.yaml/.json), relative to the project root. */
+  readonly topology: string;
+  /** Lowest finding severity that stops the program before anything is registered. @default "error" */
+  readonly failOn: Severity;
+  /** Per-region Kubernetes cluster settings. @default {} */
+  readonly clusters: Readonly<Record<string, ClusterSettings>>;
+  /** Per-region AWS credential settings. @default {} */
+  readonly awsAccounts: Readonly<Record<string, AwsAccountSettings>>;
+}
+
+export const CONFIG_NAMESPACE = "topoplan";
+
+const nonEmpty = z.string().min(1);
+
+const ClusterSchema = z.strictObject({
+  context: nonEmpty.optional(),
+  kubeconfig: nonEmpty.optional(),
+  namespace: nonEmpty.optional(),
+  clusterDomain: nonEmpty.optional(),
+});
+
+const AwsAccountSchema = z.strictObject({
+  profile: nonEmpty.optional(),
+  assumeRoleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "expected an IAM role ARN")
+    .optional(),
+  allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, "expected a 12-digit account id")).optional(),
+});
+
+const SettingsSchema = z.strictObject({
+  topology: nonEmpty,
+  failOn: z.enum(["error", "warning", "info"]).default("error"),
+  clusters: z.record(z.string(), ClusterSchema).default({}),
+  awsAccounts: z.record(z.string(), AwsAccountSchema).default({}),
+});
+
+const VOCABULARY = new Set([
+  ...Object.keys(SettingsSchema.shape),
+  ...Object.keys(ClusterSchema.shape),
+  ...Object.keys(AwsAccountSchema.shape),
+]);
+
+/** The keys the program reads; structured ones arrive as JSON text. */
+const KEYS = { topology: "text", failOn: "text", clusters: "json", awsAccounts: "json" } as const;
+
+/**
+ * Validates raw settings (the values of `topoplan:*`, structured ones already parsed). Throws
+ * InputError listing every problem, with paths like `topoplan:clusters.eu-west-1.contxt`.
+ */
+export function parseStackSettings(raw: Readonly<Record<string, unknown>>): StackSettings {
+  const result = SettingsSchema.safeParse(raw);
+  if (!result.success) {
+    throw new InputError(
+      diagnosticsFromZod(result.error, VOCABULARY).map((d) => ({
+        ...d,
+        code: "config/invalid",
+        path: `${CONFIG_NAMESPACE}:${d.path}`,
+      })),
+    );
+  }
+  return result.data as StackSettings;
+}
+
+/** Reads and validates the stack's settings from Pulumi config. Throws InputError. */
+export function readStackSettings(config = new pulumi.Config(CONFIG_NAMESPACE)): StackSettings {
+  const raw: Record<string, unknown> = {};
+  const problems: Diagnostic[] = [];
+  for (const [key, kind] of Object.entries(KEYS)) {
+    const text = config.get(key);
+    if (text === undefined) continue;
+    if (kind === "text") {
+      raw[key] = text;
+      continue;
+    }
+    try {
+      raw[key] = JSON.parse(text);
+    } catch {
+      problems.push({
+        code: "config/invalid",
+        severity: "error",
+        path: `${CONFIG_NAMESPACE}:${key}`,
+        message: `expected a structured value (YAML map), got ${JSON.stringify(text)}`,
+        fix: `write it as a map in the stack file, or: pulumi config set --path '${CONFIG_NAMESPACE}:${key}.<region>.<field>' <value>`,
+      });
+    }
+  }
+  if (raw.topology === undefined) {
+    problems.push({
+      code: "config/missing",
+      severity: "error",
+      path: `${CONFIG_NAMESPACE}:topology`,
+      message: "the stack names no topology",
+      fix: `pulumi config set ${CONFIG_NAMESPACE}:topology stacks/<name>.ts`,
+    });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return parseStackSettings(raw);
+}

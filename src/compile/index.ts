@@ -1,0 +1,56 @@
+import type { Analysis } from "../analysis/types.js";
+import type { Model } from "../model/types.js";
+import { compileKubernetes, type KubernetesOptions } from "./kubernetes/index.js";
+import { type PlannedResource, type ResourcePlan, sortResources } from "./plan.js";
+
+/** Options of every target, keyed by target; each target reads its own. */
+export interface CompileOptions {
+  readonly kubernetes?: KubernetesOptions;
+}
+
+/** What a target compiler gets besides the model. */
+export interface CompileContext {
+  /** Baseline analysis, when the caller computed it (chaos and observability may use it). */
+  readonly analysis?: Analysis;
+  readonly options: CompileOptions;
+}
+
+/** A compilation target: model → planned resources. Pure and deterministic. */
+export type TargetCompiler = (model: Model, context: CompileContext) => readonly PlannedResource[];
+
+/**
+ * Every compilation target. A new target registers one line here:
+ * `{ kubernetes, observability, mesh, chaos, aws }`.
+ */
+export const TARGETS: Readonly<Record<string, TargetCompiler>> = {
+  kubernetes: (model, context) => compileKubernetes(model, context.options.kubernetes),
+};
+
+/** Thrown when two targets plan the same logical name: a compiler bug, never an input problem. */
+export class PlanConflictError extends Error {
+  constructor(readonly names: readonly string[]) {
+    super(`resource names planned more than once: ${names.join(", ")}`);
+    this.name = "PlanConflictError";
+  }
+}
+
+/**
+ * Compiles a model into a ResourcePlan by running every registered target. Names are unique
+ * (checked) and stable; resources are sorted by provider, region, type, name.
+ */
+export function compilePlan(model: Model, analysis?: Analysis, options: CompileOptions = {}): ResourcePlan {
+  const context: CompileContext = { ...(analysis === undefined ? {} : { analysis }), options };
+  const resources = Object.keys(TARGETS)
+    .sort()
+    .flatMap((target) => TARGETS[target]!(model, context));
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const resource of resources) {
+    if (seen.has(resource.name)) duplicates.add(resource.name);
+    seen.add(resource.name);
+  }
+  if (duplicates.size > 0) throw new PlanConflictError([...duplicates].sort());
+  return { topology: model.name, resources: sortResources(resources) };
+}
+
+export type { PlannedResource, ResourcePlan } from "./plan.js";

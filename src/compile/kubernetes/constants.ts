@@ -1,0 +1,54 @@
+import type { z } from "zod";
+import type { KubernetesDeploy as KubernetesDeploySchema } from "../../spec/schema/deploy.js";
+
+/** A component's Kubernetes deploy settings with defaults applied. */
+export type KubernetesDeploy = z.output<typeof KubernetesDeploySchema>;
+
+/** Namespace Prometheus runs in; pods accept scrapes on their metrics port from it. */
+export const MONITORING_NAMESPACE = "monitoring";
+
+/** Namespace and labels of cluster DNS (kube-dns / CoreDNS); every pod may resolve names. */
+export const DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
+
+/**
+ * Where traffic from outside the cluster enters: the Istio ingress gateway (the mesh target is
+ * Istio). Entry services — services no component calls — accept their port from it.
+ */
+export const DEFAULT_INGRESS_NAMESPACE = "istio-system";
+
+/** Non-root identity every pod runs as (the distroless `nonroot` user). */
+export const POD_USER_ID = 65532;
+
+/** Mount path of a datastore's or broker's persistent volume. */
+export const DATA_MOUNT_PATH = "/data";
+
+/**
+ * Cloud metadata and link-local range, excluded from every "anywhere" egress rule so a
+ * compromised pod cannot reach the instance metadata service (node credentials).
+ */
+export const LINK_LOCAL_CIDR = "169.254.0.0/16";
+
+/** Port names on containers and Services; ServiceMonitors select `metrics`. */
+export const PORT_NAMES = { service: "http", client: "client", peer: "peer", metrics: "metrics" } as const;
+
+/** The label keys every object carries. */
+export const LABELS = {
+  name: "app.kubernetes.io/name",
+  partOf: "app.kubernetes.io/part-of",
+  component: "app.kubernetes.io/component",
+  managedBy: "app.kubernetes.io/managed-by",
+  region: "topoplan.dev/region",
+} as const;
+
+/** Options of the Kubernetes target (from the Pulumi stack config or the API). */
+export interface KubernetesOptions {
+  /**
+   * Pod/node CIDRs of each region's cluster network. With them, cross-region replication and
+   * cross-region calls are allowed from/to exactly these blocks; without them, from/to
+   * `0.0.0.0/0` minus link-local, on the one port concerned (see README.md, "NetworkPolicies").
+   * @default {}
+   */
+  readonly regionCidrs?: Readonly<Record<string, readonly string[]>>;
+  /** Namespace of the ingress gateway that entry services accept traffic from. @default "istio-system" */
+  readonly ingressNamespace?: string;
+}

@@ -1,0 +1,63 @@
+import type { ResolvedDatastore, ResolvedStream } from "../../model/types.js";
+
+/**
+ * PodDisruptionBudget arithmetic. Pure; see README.md "Disruption budgets" for the reasoning.
+ */
+
+/**
+ * Replica failures a datastore's quorum tolerates: f = replicas − max(W, R). Both quorums count:
+ * a drain that leaves fewer than R replicas breaks reads even when writes still commit.
+ */
+export function toleratedFailures(store: Pick<ResolvedDatastore, "replicas" | "quorum">): number {
+  return Math.max(0, store.replicas - Math.max(store.quorum.write, store.quorum.read));
+}
+
+/**
+ * Splits a global disruption allowance `tolerated` into per-region `maxUnavailable` values whose
+ * sum never exceeds it. Each region's cluster has its own PDB and nothing coordinates drains across
+ * clusters, so two regions draining at once must still leave a quorum: Σ maxUnavailable ≤ f.
+ *
+ * Units go out one at a time, round-robin, to regions in order of most replicas (ties by name), each
+ * capped at that region's replicas. So every region gets ⌊f/k⌋ or ⌈f/k⌉ (k regions), the total is
+ * min(f, Σ replicas) — no allowance is wasted — and when f < k the regions with fewer replicas get 0
+ * (their drains wait for an operator: see README.md).
+ */
+export function splitDisruptionBudget(
+  regions: readonly { readonly region: string; readonly replicas: number }[],
+  tolerated: number,
+): Map<string, number> {
+  const order = [...regions].sort((a, b) => b.replicas - a.replicas || a.region.localeCompare(b.region));
+  const budget = new Map(order.map((r) => [r.region, 0]));
+  let left = Math.max(0, Math.floor(tolerated));
+  let progressed = true;
+  while (left > 0 && progressed) {
+    progressed = false;
+    for (const { region, replicas } of order) {
+      const current = budget.get(region) ?? 0;
+      if (left > 0 && current < replicas) {
+        budget.set(region, current + 1);
+        left -= 1;
+        progressed = true;
+      }
+    }
+  }
+  return budget;
+}
+
+/** Per-region maxUnavailable for a datastore's StatefulSets. */
+export function datastoreDisruptionBudgets(
+  store: Pick<ResolvedDatastore, "replicas" | "quorum" | "placement">,
+): Map<string, number> {
+  return splitDisruptionBudget(
+    store.placement.filter((p) => p.replicas > 0),
+    toleratedFailures(store),
+  );
+}
+
+/**
+ * maxUnavailable of a stream's brokers in one region: replicas − minInSync, so acks=all writes keep
+ * an in-sync quorum. Each region is its own cluster (no cross-region replication), so no split.
+ */
+export function streamDisruptionBudget(stream: Pick<ResolvedStream, "replicas" | "minInSync">): number {
+  return Math.max(0, stream.replicas - stream.minInSync);
+}

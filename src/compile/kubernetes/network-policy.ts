@@ -1,0 +1,279 @@
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
+import type { z } from "zod";
+import type { Model, ResolvedComponent } from "../../model/types.js";
+import type { AwsDeploy } from "../../spec/schema/deploy.js";
+import { kubernetesName } from "../names.js";
+import type { PlannedResource } from "../plan.js";
+import {
+  DEFAULT_INGRESS_NAMESPACE,
+  DNS,
+  type KubernetesOptions,
+  LINK_LOCAL_CIDR,
+  MONITORING_NAMESPACE,
+} from "./constants.js";
+import { componentLabels, planned, selectorLabels, sharedLabels } from "./manifest.js";
+import { type Placed, placements } from "./placements.js";
+
+/**
+ * NetworkPolicies: deny everything, then allow exactly
+ *   - DNS to kube-system,
+ *   - each declared call (service `calls`, stream `producers`/`consumers`): egress on the caller,
+ *     ingress on the callee, on the callee's port,
+ *   - replication between the pods of one datastore or stream on the peer port,
+ *   - cross-region replication and cross-region calls on the one port concerned, to/from the other
+ *     regions' CIDRs (`regionCidrs` option), else to/from anywhere but link-local,
+ *   - calls to AWS-managed or external components: egress on that service's port to anywhere but link-local,
+ *   - metric scraping from the monitoring namespace on the metrics port,
+ *   - entry services (nothing calls them) on their port from the ingress gateway namespace.
+ * See README.md "NetworkPolicies" for why cross-cluster traffic cannot be pinned to pods.
+ */
+
+/** Who is on the other side of a rule. */
+export type Endpoint =
+  | { readonly kind: "pods"; readonly namespace: string; readonly component: string }
+  | { readonly kind: "namespace"; readonly namespace: string; readonly podLabels?: Record<string, string> }
+  | { readonly kind: "regions"; readonly regions: readonly string[] }
+  | { readonly kind: "anywhere" };
+
+export interface Rule {
+  readonly peer: Endpoint;
+  readonly port: number;
+  readonly protocol: "TCP" | "UDP";
+}
+
+export interface ComponentRules {
+  readonly placed: Placed;
+  readonly ingress: Rule[];
+  readonly egress: Rule[];
+}
+
+/** Port a client uses to reach an AWS-managed service. */
+const AWS_SERVICE_PORTS: Readonly<Record<z.output<typeof AwsDeploy>["service"], number>> = {
+  dynamodb: 443,
+  s3: 443,
+  "aurora-postgresql": 5432,
+  // MSK with IAM authentication over TLS.
+  msk: 9098,
+};
+
+/** Components not deployed by topoplan are assumed to speak HTTPS. */
+const EXTERNAL_PORT = 443;
+
+/** Declared caller → callee pairs: service calls plus stream producers and consumers, deduplicated, sorted. */
+export function declaredCalls(model: Model): { from: string; to: string }[] {
+  const pairs = new Set<string>();
+  for (const service of model.services)
+    for (const call of service.calls) pairs.add(`${service.name}\0${call.to}`);
+  for (const stream of model.streams)
+    for (const client of [...stream.producers, ...stream.consumers]) pairs.add(`${client}\0${stream.name}`);
+  return [...pairs].sort().map((pair) => {
+    const [from = "", to = ""] = pair.split("\0");
+    return { from, to };
+  });
+}
+
+/** The allow-rules of every placed component (pure; the policies are built from these). */
+export function componentRules(model: Model, options: KubernetesOptions = {}): ComponentRules[] {
+  const placed = placements(model);
+  const rules = new Map(
+    placed.map((p) => [`${p.region}\0${p.name}`, { placed: p, ingress: [], egress: [] } as ComponentRules]),
+  );
+  const at = (region: string, name: string) => rules.get(`${region}\0${name}`);
+  const components = new Map<string, ResolvedComponent>(
+    [...model.datastores, ...model.services, ...model.streams].map((c) => [c.name, c]),
+  );
+  const tcp = (peer: Endpoint, port: number): Rule => ({ peer, port, protocol: "TCP" });
+
+  for (const entry of rules.values()) {
+    const p = entry.placed;
+    entry.ingress.push(tcp({ kind: "namespace", namespace: MONITORING_NAMESPACE }, p.deploy.metricsPort));
+    if (p.kind !== "service" && p.replicas > 1) {
+      const self: Endpoint = { kind: "pods", namespace: p.namespace, component: p.name };
+      entry.ingress.push(tcp(self, p.peerPort));
+      entry.egress.push(tcp(self, p.peerPort));
+    }
+    if (p.otherRegions.length > 0) {
+      const others: Endpoint = { kind: "regions", regions: p.otherRegions };
+      entry.ingress.push(tcp(others, p.peerPort));
+      entry.egress.push(tcp(others, p.peerPort));
+    }
+  }
+
+  const calls = declaredCalls(model);
+  const called = new Set(calls.map((call) => call.to));
+  for (const { from, to } of calls) {
+    const callee = components.get(to);
+    if (callee === undefined) continue;
+    for (const caller of placed.filter((p) => p.name === from)) {
+      const callerRules = at(caller.region, from)!;
+      const deploy = callee.deploy;
+      if (deploy.target === "aws") {
+        callerRules.egress.push(tcp({ kind: "anywhere" }, AWS_SERVICE_PORTS[deploy.service]));
+        continue;
+      }
+      if (deploy.target === "external") {
+        callerRules.egress.push(tcp({ kind: "anywhere" }, EXTERNAL_PORT));
+        continue;
+      }
+      const port = deploy.port;
+      const local = at(caller.region, to);
+      if (local !== undefined) {
+        callerRules.egress.push(
+          tcp({ kind: "pods", namespace: local.placed.namespace, component: to }, port),
+        );
+        local.ingress.push(tcp({ kind: "pods", namespace: caller.namespace, component: from }, port));
+        continue;
+      }
+      // The callee does not run in the caller's cluster: the call crosses regions.
+      const calleeRegions = placed.filter((p) => p.name === to).map((p) => p.region);
+      callerRules.egress.push(tcp({ kind: "regions", regions: calleeRegions }, port));
+      for (const region of calleeRegions)
+        at(region, to)!.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));
+    }
+  }
+
+  const ingressNamespace = options.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE;
+  for (const entry of rules.values()) {
+    if (entry.placed.kind === "service" && !called.has(entry.placed.name))
+      entry.ingress.push(tcp({ kind: "namespace", namespace: ingressNamespace }, entry.placed.deploy.port));
+  }
+  return [...rules.values()];
+}
+
+function peerOf(
+  endpoint: Endpoint,
+  ownNamespace: string,
+  topology: string,
+  options: KubernetesOptions,
+): INetworkPolicyPeer[] {
+  const namespaceSelector = (namespace: string) => ({
+    matchLabels: { "kubernetes.io/metadata.name": namespace },
+  });
+  switch (endpoint.kind) {
+    case "pods": {
+      const podSelector = { matchLabels: selectorLabels(topology, endpoint.component) };
+      return endpoint.namespace === ownNamespace
+        ? [{ podSelector }]
+        : [{ namespaceSelector: namespaceSelector(endpoint.namespace), podSelector }];
+    }
+    case "namespace":
+      return [
+        {
+          namespaceSelector: namespaceSelector(endpoint.namespace),
+          ...(endpoint.podLabels === undefined ? {} : { podSelector: { matchLabels: endpoint.podLabels } }),
+        },
+      ];
+    case "regions": {
+      const cidrs = endpoint.regions.map((region) => options.regionCidrs?.[region]);
+      if (cidrs.every((list) => list !== undefined && list.length > 0))
+        return [...new Set(cidrs.flat() as string[])].sort().map((cidr) => ({ ipBlock: { cidr } }));
+      return [{ ipBlock: { cidr: "0.0.0.0/0", except: [LINK_LOCAL_CIDR] } }];
+    }
+    case "anywhere":
+      return [{ ipBlock: { cidr: "0.0.0.0/0", except: [LINK_LOCAL_CIDR] } }];
+  }
+}
+
+/** Groups rules by peer (one policy rule per distinct peer, its ports sorted), in a stable order. */
+function policyRules(rules: readonly Rule[], own: string, topology: string, options: KubernetesOptions) {
+  const byPeer = new Map<string, { peers: INetworkPolicyPeer[]; ports: Set<string> }>();
+  for (const rule of rules) {
+    const peers = peerOf(rule.peer, own, topology, options);
+    const key = JSON.stringify(peers);
+    const group = byPeer.get(key) ?? { peers, ports: new Set<string>() };
+    group.ports.add(`${rule.protocol}:${rule.port}`);
+    byPeer.set(key, group);
+  }
+  return [...byPeer.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, { peers, ports }]) => ({
+      peers,
+      ports: [...ports]
+        .map((p) => {
+          const [protocol, port = "0"] = p.split(":");
+          return { protocol: protocol === "UDP" ? ("UDP" as const) : ("TCP" as const), port: Number(port) };
+        })
+        .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol)),
+    }));
+}
+
+/** Namespace-wide policies: deny all ingress and egress, allow DNS. */
+export function namespacePolicies(topology: string, region: string, namespace: string): PlannedResource[] {
+  const labels = sharedLabels(topology, region);
+  const deny: INetworkPolicy = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "topoplan-default-deny", namespace, labels },
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+  };
+  const dns: INetworkPolicy = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "topoplan-allow-dns", namespace, labels },
+    spec: {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": DNS.namespace } },
+              podSelector: { matchLabels: { ...DNS.podLabels } },
+            },
+          ],
+          ports: [
+            { protocol: "UDP", port: DNS.port },
+            { protocol: "TCP", port: DNS.port },
+          ],
+        },
+      ],
+    },
+  };
+  return [planned(region, "", deny), planned(region, "", dns)];
+}
+
+/** A component's ingress and egress policies (an empty direction is left to the default deny). */
+export function componentPolicies(
+  topology: string,
+  entry: ComponentRules,
+  options: KubernetesOptions,
+): PlannedResource[] {
+  const p = entry.placed;
+  const podSelector = { matchLabels: selectorLabels(topology, p.name) };
+  const metadata = (suffix: string) => ({
+    name: kubernetesName([p.name, suffix]),
+    namespace: p.namespace,
+    labels: componentLabels(topology, p),
+  });
+  const out: PlannedResource[] = [];
+  const ingress = policyRules(entry.ingress, p.namespace, topology, options);
+  if (ingress.length > 0) {
+    const policy: INetworkPolicy = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: metadata("ingress"),
+      spec: {
+        podSelector,
+        policyTypes: ["Ingress"],
+        ingress: ingress.map((r) => ({ from: r.peers, ports: r.ports })),
+      },
+    };
+    out.push(planned(p.region, p.name, policy));
+  }
+  const egress = policyRules(entry.egress, p.namespace, topology, options);
+  if (egress.length > 0) {
+    const policy: INetworkPolicy = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: metadata("egress"),
+      spec: {
+        podSelector,
+        policyTypes: ["Egress"],
+        egress: egress.map((r) => ({ to: r.peers, ports: r.ports })),
+      },
+    };
+    out.push(planned(p.region, p.name, policy));
+  }
+  return out;
+}

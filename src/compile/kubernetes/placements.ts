@@ -1,0 +1,86 @@
+import type { ComponentKind, Model, ResolvedComponent } from "../../model/types.js";
+import type { KubernetesDeploy } from "./constants.js";
+
+/** One component's pods in one region's cluster. */
+export interface Placed {
+  readonly kind: ComponentKind;
+  readonly name: string;
+  readonly region: string;
+  readonly namespace: string;
+  readonly deploy: KubernetesDeploy;
+  /** Pods in this region. */
+  readonly replicas: number;
+  /** Zones the pods may use in this region. */
+  readonly zones: readonly string[];
+  /** Other regions that hold pods of the same component (cross-region replication peers). */
+  readonly otherRegions: readonly string[];
+  /** Port replicas talk to each other on. */
+  readonly peerPort: number;
+}
+
+export function kubernetesDeploy(component: ResolvedComponent): KubernetesDeploy | undefined {
+  return component.deploy.target === "kubernetes" ? component.deploy : undefined;
+}
+
+/** Namespace of a component: `deploy.namespace`, else the topology name. */
+export function namespaceOf(model: Model, deploy: KubernetesDeploy): string {
+  return deploy.namespace ?? model.name;
+}
+
+/** Per kind: the regions a component runs in, with pods and zones. A table, so no kind falls through. */
+const REGIONS_OF: {
+  readonly [K in ComponentKind]: (
+    component: Extract<ResolvedComponent, { kind: K }>,
+  ) => { region: string; replicas: number; zones: readonly string[] }[];
+} = {
+  datastore: (store) =>
+    store.placement
+      .filter((p) => p.replicas > 0)
+      .map((p) => ({ region: p.region, replicas: p.replicas, zones: p.zones })),
+  service: (service) =>
+    service.regions.map((region) => ({
+      region,
+      replicas: service.replicasPerRegion,
+      zones: service.zones[region] ?? [],
+    })),
+  stream: (stream) =>
+    stream.regions.map((region) => ({
+      region,
+      replicas: stream.replicas,
+      zones: stream.zones[region] ?? [],
+    })),
+};
+
+/**
+ * Every Kubernetes-deployed component in every region it runs in, sorted by region, kind, name.
+ * Streams are per-region clusters: their brokers replicate within the region only.
+ */
+export function placements(model: Model): Placed[] {
+  const components: ResolvedComponent[] = [...model.datastores, ...model.services, ...model.streams];
+  const placed: Placed[] = [];
+  for (const component of components) {
+    const deploy = kubernetesDeploy(component);
+    if (deploy === undefined) continue;
+    const regions = (
+      REGIONS_OF[component.kind] as (c: ResolvedComponent) => ReturnType<(typeof REGIONS_OF)["service"]>
+    )(component);
+    for (const { region, replicas, zones } of regions) {
+      placed.push({
+        kind: component.kind,
+        name: component.name,
+        region,
+        namespace: namespaceOf(model, deploy),
+        deploy,
+        replicas,
+        zones: [...zones].sort(),
+        otherRegions:
+          component.kind === "datastore" ? regions.map((r) => r.region).filter((r) => r !== region) : [],
+        peerPort: deploy.peerPort ?? deploy.port,
+      });
+    }
+  }
+  return placed.sort(
+    (a, b) =>
+      a.region.localeCompare(b.region) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+  );
+}

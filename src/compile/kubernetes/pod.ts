@@ -1,0 +1,149 @@
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IContainerPort } from "kubernetes-models/v1/ContainerPort";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
+import type { IProbe } from "kubernetes-models/v1/Probe";
+import type { IServicePort } from "kubernetes-models/v1/ServicePort";
+import { DATA_MOUNT_PATH, POD_USER_ID, PORT_NAMES } from "./constants.js";
+import { componentLabels, selectorLabels } from "./manifest.js";
+import type { Placed } from "./placements.js";
+
+const ZONE_KEY = "topology.kubernetes.io/zone";
+const HOST_KEY = "kubernetes.io/hostname";
+
+/** Name of the volume claim template of stateful pods. */
+export const DATA_VOLUME = "data";
+
+interface NamedPort {
+  readonly name: string;
+  readonly port: number;
+}
+
+/**
+ * Ports of a component, deduplicated by number (the first name wins): the serving port, the peer
+ * port (datastores, streams) and the metrics port. A `metrics` port exists iff metricsPort ≠ port;
+ * otherwise metrics are scraped on the serving port.
+ */
+export function namedPorts(placed: Placed): NamedPort[] {
+  const serving = placed.kind === "service" ? PORT_NAMES.service : PORT_NAMES.client;
+  const candidates: NamedPort[] = [
+    { name: serving, port: placed.deploy.port },
+    ...(placed.kind === "service" ? [] : [{ name: PORT_NAMES.peer, port: placed.peerPort }]),
+    { name: PORT_NAMES.metrics, port: placed.deploy.metricsPort },
+  ];
+  const seen = new Set<number>();
+  return candidates.filter((p) => !seen.has(p.port) && seen.add(p.port) !== undefined);
+}
+
+/** Name of the port Prometheus scrapes: `metrics`, or the serving port's name when they coincide. */
+export function metricsPortName(placed: Placed): string {
+  return namedPorts(placed).find((p) => p.port === placed.deploy.metricsPort)?.name ?? PORT_NAMES.metrics;
+}
+
+export function servicePorts(ports: readonly NamedPort[]): IServicePort[] {
+  return ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" }));
+}
+
+function probes(placed: Placed): { readinessProbe: IProbe; livenessProbe: IProbe } {
+  const action: IProbe =
+    placed.kind === "service"
+      ? { httpGet: { path: placed.deploy.healthPath, port: placed.deploy.port } }
+      : { tcpSocket: { port: placed.deploy.port } };
+  return {
+    readinessProbe: { ...action, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    // Liveness is slower to give up than readiness: a busy replica is taken out of rotation, not killed.
+    livenessProbe: {
+      ...action,
+      initialDelaySeconds: 30,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 6,
+    },
+  };
+}
+
+/**
+ * The pod template of a component in one region, with secure defaults: non-root UID 65532,
+ * read-only root filesystem (writable emptyDir at /tmp, and the data volume for stateful pods),
+ * no privilege escalation, every capability dropped, RuntimeDefault seccomp, no service-account
+ * token, memory request = limit, CPU request without a limit (no CFS throttling).
+ */
+export function podTemplate(topology: string, placed: Placed, serviceAccount: string): IPodTemplateSpec {
+  const stateful = placed.kind !== "service";
+  const selector = selectorLabels(topology, placed.name);
+  const ports: IContainerPort[] = namedPorts(placed).map((p) => ({
+    name: p.name,
+    containerPort: p.port,
+    protocol: "TCP",
+  }));
+  const env = Object.entries({ ...placed.deploy.env, TOPOPLAN_REGION: placed.region })
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value }));
+  const container: IContainer = {
+    name: placed.name,
+    image: placed.deploy.image,
+    ...(placed.deploy.args === undefined ? {} : { args: [...placed.deploy.args] }),
+    env,
+    ports,
+    resources: {
+      requests: { cpu: placed.deploy.cpu, memory: placed.deploy.memory },
+      limits: { memory: placed.deploy.memory },
+    },
+    ...probes(placed),
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    },
+    volumeMounts: [
+      { name: "tmp", mountPath: "/tmp" },
+      ...(stateful ? [{ name: DATA_VOLUME, mountPath: DATA_MOUNT_PATH }] : []),
+    ],
+  };
+  return {
+    metadata: { labels: componentLabels(topology, placed) },
+    spec: {
+      serviceAccountName: serviceAccount,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: POD_USER_ID,
+        runAsGroup: POD_USER_ID,
+        ...(stateful ? { fsGroup: POD_USER_ID, fsGroupChangePolicy: "OnRootMismatch" } : {}),
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      ...(stateful ? { terminationGracePeriodSeconds: 60 } : {}),
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: ZONE_KEY,
+          whenUnsatisfiable: "DoNotSchedule",
+          labelSelector: { matchLabels: selector },
+        },
+      ],
+      ...(stateful
+        ? {
+            affinity: {
+              // Only the placement's zones, and never two replicas on one node: a node failure must
+              // cost at most one replica, or the quorum arithmetic above is void.
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    { matchExpressions: [{ key: ZONE_KEY, operator: "In", values: [...placed.zones] }] },
+                  ],
+                },
+              },
+              podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                  { labelSelector: { matchLabels: selector }, topologyKey: HOST_KEY },
+                ],
+              },
+            },
+          }
+        : {}),
+      containers: [container],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "1Gi" } }],
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import type { IService } from "kubernetes-models/v1/Service";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { kubernetesLogicalName, kubernetesName, STATEFULSET_NAME_MAX } from "../names.js";
+import type { PlannedResource } from "../plan.js";
+import { componentLabels, planned, selectorLabels } from "./manifest.js";
+import type { Placed } from "./placements.js";
+import { DATA_VOLUME, namedPorts, podTemplate, servicePorts } from "./pod.js";
+
+/** Kubernetes object names of one component; derived from its name only, never renamed. */
+export function objectNames(component: string) {
+  return {
+    workload: kubernetesName([component], STATEFULSET_NAME_MAX),
+    service: kubernetesName([component]),
+    peers: kubernetesName([component, "peers"]),
+    serviceAccount: kubernetesName([component]),
+    disruptionBudget: kubernetesName([component]),
+  };
+}
+
+/** Stateful resources are protected: Pulumi refuses to delete them and keeps them if they leave the program. */
+const STATEFUL = { protect: true, retainOnDelete: true } as const;
+
+function serviceAccount(topology: string, placed: Placed): IServiceAccount {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: {
+      name: objectNames(placed.name).serviceAccount,
+      namespace: placed.namespace,
+      labels: componentLabels(topology, placed),
+    },
+    automountServiceAccountToken: false,
+  };
+}
+
+/** A ClusterIP Service clients use. */
+function clientService(topology: string, placed: Placed): IService {
+  const serving = namedPorts(placed).filter((p) => p.port === placed.deploy.port);
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+      name: objectNames(placed.name).service,
+      namespace: placed.namespace,
+      labels: componentLabels(topology, placed),
+    },
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(topology, placed.name),
+      ports: servicePorts(placed.kind === "service" ? namedPorts(placed) : serving),
+    },
+  };
+}
+
+/**
+ * Datastores and streams: per region one StatefulSet holding that region's replicas (every
+ * partition shares the replica set: each pod is one node of the datastore, holding a replica of
+ * many partitions), a headless Service giving peers stable DNS names, a ClusterIP Service for
+ * clients, a ServiceAccount and a PodDisruptionBudget of `maxUnavailable`.
+ */
+export function statefulResources(
+  topology: string,
+  placed: Placed,
+  maxUnavailable: number,
+): PlannedResource[] {
+  const names = objectNames(placed.name);
+  const labels = componentLabels(topology, placed);
+  const selector = selectorLabels(topology, placed.name);
+  const headless: IService = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: names.peers, namespace: placed.namespace, labels },
+    spec: {
+      clusterIP: "None",
+      // Peers must find each other before they are ready (a quorum forms only once they talk).
+      publishNotReadyAddresses: true,
+      selector,
+      ports: servicePorts(namedPorts(placed)),
+    },
+  };
+  const statefulSet: IStatefulSet = {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: names.workload, namespace: placed.namespace, labels },
+    spec: {
+      serviceName: names.peers,
+      replicas: placed.replicas,
+      // Replicas start together: with OrderedReady, pod 0 would wait for a quorum that pod 1 is part of.
+      podManagementPolicy: "Parallel",
+      updateStrategy: { type: "RollingUpdate" },
+      selector: { matchLabels: selector },
+      template: podTemplate(topology, placed, names.serviceAccount),
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: DATA_VOLUME, labels: selector },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(placed.deploy.storageClass === undefined
+              ? {}
+              : { storageClassName: placed.deploy.storageClass }),
+            resources: { requests: { storage: `${placed.deploy.storageGi}Gi` } },
+          },
+        },
+      ],
+    },
+  };
+  const budget: IPodDisruptionBudget = {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name: names.disruptionBudget, namespace: placed.namespace, labels },
+    spec: { maxUnavailable, selector: { matchLabels: selector } },
+  };
+  const peersName = kubernetesLogicalName(placed.region, "Service", names.peers, placed.namespace);
+  const accountName = kubernetesLogicalName(
+    placed.region,
+    "ServiceAccount",
+    names.serviceAccount,
+    placed.namespace,
+  );
+  return [
+    planned(placed.region, placed.name, serviceAccount(topology, placed)),
+    planned(placed.region, placed.name, headless),
+    planned(placed.region, placed.name, clientService(topology, placed)),
+    planned(placed.region, placed.name, budget),
+    planned(placed.region, placed.name, statefulSet, { ...STATEFUL, dependsOn: [peersName, accountName] }),
+  ];
+}
+
+/** Services: a Deployment of `replicasPerRegion` pods spread over zones, a ClusterIP Service, a ServiceAccount. */
+export function statelessResources(topology: string, placed: Placed): PlannedResource[] {
+  const names = objectNames(placed.name);
+  const deployment: IDeployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: {
+      name: names.workload,
+      namespace: placed.namespace,
+      labels: componentLabels(topology, placed),
+    },
+    spec: {
+      replicas: placed.replicas,
+      selector: { matchLabels: selectorLabels(topology, placed.name) },
+      // Surge first: a rollout never lowers serving capacity.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: podTemplate(topology, placed, names.serviceAccount),
+    },
+  };
+  const accountName = kubernetesLogicalName(
+    placed.region,
+    "ServiceAccount",
+    names.serviceAccount,
+    placed.namespace,
+  );
+  return [
+    planned(placed.region, placed.name, serviceAccount(topology, placed)),
+    planned(placed.region, placed.name, clientService(topology, placed)),
+    planned(placed.region, placed.name, deployment, { dependsOn: [accountName] }),
+  ];
+}

@@ -1,0 +1,356 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
+import type { Model } from "../../model/types.js";
+import type { PlannedResource } from "../plan.js";
+import { logicalName, SHARED, tagsFor } from "./names.js";
+import { cidrProblems, subnetCidr, vpcCidr } from "./network.js";
+import { type AwsCompileOptions, isExistingNetwork } from "./options.js";
+import { type AwsToken, type Emission, out, STATEFUL, toPlanned } from "./typed.js";
+
+/** A CloudWatch dashboard widget (metric graph), collected per region. */
+export interface Widget {
+  readonly component: string;
+  readonly title: string;
+  /** CloudWatch dashboard `metrics` rows. */
+  readonly metrics: readonly (readonly unknown[])[];
+  readonly stat: string;
+  /** A horizontal annotation (the SLO threshold), when there is one. */
+  readonly threshold?: { readonly label: string; readonly value: number };
+}
+
+/** A CloudWatch alarm on one metric (or a metric-math sum of several). */
+export interface AlarmSpec {
+  /** Topology component, or "" for a shared per-region alarm. */
+  readonly component: string;
+  readonly region: string;
+  /** Distinguishes the alarms of one component in one region, e.g. `replication-latency-eu-central-1`. */
+  readonly key: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  /** One set of dimensions, or several to be summed with metric math. */
+  readonly dimensions: readonly Readonly<Record<string, pulumi.Input<string>>>[];
+  readonly statistic: "Maximum" | "Average" | "Sum";
+  readonly threshold: number;
+  /** @default GreaterThanThreshold */
+  readonly comparison?: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold";
+  /** @default 60 */
+  readonly periodSeconds?: number;
+  /** @default 5 */
+  readonly evaluationPeriods?: number;
+  /** @default 3 */
+  readonly datapointsToAlarm?: number;
+  /** @default notBreaching — these metrics are absent when idle */
+  readonly treatMissingData?: "notBreaching" | "breaching" | "missing";
+}
+
+/**
+ * What the per-service compilers share: the resource collector, and the per-region things that
+ * are created once on first use (network, KMS keys, alarm topics, dashboard widgets).
+ */
+export class AwsContext {
+  private readonly resources = new Map<string, PlannedResource>();
+  private readonly zonesByRegion = new Map<string, Set<string>>();
+  private readonly widgetsByRegion = new Map<string, Widget[]>();
+  readonly problems: Diagnostic[] = [];
+
+  constructor(
+    readonly model: Model,
+    readonly options: AwsCompileOptions,
+  ) {}
+
+  emit<T extends AwsToken>(emission: Emission<T>): string {
+    if (this.resources.has(emission.name))
+      throw new Error(`aws target: two resources named "${emission.name}" (a bug in the compiler)`);
+    this.resources.set(emission.name, toPlanned(emission));
+    return emission.name;
+  }
+
+  has(name: string): boolean {
+    return this.resources.has(name);
+  }
+
+  tags(component: string): Record<string, string> {
+    return tagsFor(this.model.name, component);
+  }
+
+  /** The component's customer-managed KMS key in a region (rotation on); returns its logical name. */
+  kmsKey(component: string, region: string): string {
+    const name = logicalName(component, "kms-key", region);
+    if (this.has(name)) return name;
+    return this.emit({
+      type: "aws:kms/key:Key",
+      name,
+      region,
+      component,
+      args: {
+        description: `topoplan ${this.model.name}/${component} data key in ${region}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags: this.tags(component),
+      },
+      // Deleting a key makes everything encrypted under it unreadable: as stateful as the data.
+      options: STATEFUL,
+    });
+  }
+
+  /**
+   * Subnet ids for a component in `region` over `zones`: topoplan's own subnets (one per zone,
+   * created in `finish`) or, with `topoplan:network`, the configured ones — all of them, or the
+   * first `zones.length` when `exactPerZone` (MSK wants one subnet per broker zone).
+   */
+  subnets(region: string, zones: readonly string[], exactPerZone: boolean): pulumi.Input<string>[] {
+    const configured = this.options.awsNetwork?.[region];
+    if (isExistingNetwork(configured)) {
+      return exactPerZone ? configured.subnetIds.slice(0, zones.length) : [...configured.subnetIds];
+    }
+    const known = this.zonesByRegion.get(region) ?? new Set<string>();
+    for (const zone of zones) known.add(zone);
+    this.zonesByRegion.set(region, known);
+    return [...zones].sort().map((zone) => out(logicalName(SHARED, "subnet", zone), "id"));
+  }
+
+  vpcId(region: string): pulumi.Input<string> {
+    const configured = this.options.awsNetwork?.[region];
+    if (isExistingNetwork(configured)) return configured.vpcId;
+    if (!this.zonesByRegion.has(region)) this.zonesByRegion.set(region, new Set());
+    return out(logicalName(SHARED, "vpc", region), "id");
+  }
+
+  /** Where callers connect from in `region`: configured caller CIDRs, else the created VPC's CIDR. */
+  callerCidrs(region: string): string[] {
+    const configured = this.options.awsNetwork?.[region];
+    const path = `topoplan:network["${region}"].callerCidrs`;
+    if (configured?.callerCidrs !== undefined) {
+      const problems = cidrProblems(configured.callerCidrs, path);
+      if (problems.length > 0) {
+        this.problems.push(...problems);
+        return [];
+      }
+      return [...configured.callerCidrs];
+    }
+    if (isExistingNetwork(configured)) {
+      this.problems.push(
+        inputProblem(
+          "aws/caller-cidrs-required",
+          path,
+          `an existing VPC (${configured.vpcId}) is configured for ${region} without callerCidrs; topoplan does not read VPC CIDRs from AWS, so it cannot tell whom to admit`,
+          "set callerCidrs to the node or pod CIDRs of the Kubernetes clusters whose services call the datastores",
+        ),
+      );
+      return [];
+    }
+    const own = vpcCidr(region);
+    if (own === undefined) {
+      this.problems.push(
+        inputProblem(
+          "aws/no-vpc-range",
+          `topoplan:network["${region}"]`,
+          `topoplan has no VPC range for ${region}`,
+          `configure topoplan:network["${region}"] with vpcId, subnetIds and callerCidrs`,
+        ),
+      );
+      return [];
+    }
+    return [own];
+  }
+
+  /**
+   * A security group admitting exactly the declared callers on `port`: one ingress rule per
+   * calling service, from the CIDRs callers connect from. No callers, no ingress; never /0; no
+   * egress (the engines only answer connections, which security groups allow statefully).
+   */
+  securityGroup(component: string, region: string, port: number, callers: readonly string[]): string {
+    const cidrs = this.callerCidrs(region);
+    return this.emit({
+      type: "aws:ec2/securityGroup:SecurityGroup",
+      name: logicalName(component, "sg", region),
+      region,
+      component,
+      args: {
+        description: `topoplan ${this.model.name}/${component}: declared callers only`,
+        vpcId: this.vpcId(region),
+        ingress:
+          cidrs.length === 0
+            ? []
+            : callers.map((caller) => ({
+                description: `${caller} calls ${component}`,
+                protocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                cidrBlocks: cidrs,
+              })),
+        egress: [],
+        revokeRulesOnDelete: true,
+        tags: this.tags(component),
+      },
+    });
+  }
+
+  /** Alarm actions for `region`: the configured topic, or topoplan's own topic there. */
+  alarmActions(region: string): pulumi.Input<string>[] {
+    const configured = this.options.alarmTopicArns?.[region];
+    if (configured !== undefined) return [configured];
+    const name = logicalName(SHARED, "alarms", region);
+    if (!this.has(name)) {
+      this.emit({
+        type: "aws:sns/topic:Topic",
+        name,
+        region,
+        component: "",
+        // Alarm notifications carry no customer data; a CMK here would need a key policy that
+        // admits CloudWatch, which needs the account id the plan does not know.
+        args: { tags: this.tags("") },
+      });
+    }
+    return [out(name, "arn")];
+  }
+
+  alarm(spec: AlarmSpec): string {
+    const period = spec.periodSeconds ?? 60;
+    const single = spec.dimensions.length === 1 ? spec.dimensions[0] : undefined;
+    const actions = this.alarmActions(spec.region);
+    return this.emit({
+      type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+      name: logicalName(spec.component || SHARED, `alarm-${spec.key}`, spec.region),
+      region: spec.region,
+      component: spec.component,
+      args: {
+        name: `${this.model.name}/${spec.component || SHARED}/${spec.key}/${spec.region}`,
+        alarmDescription: spec.description,
+        comparisonOperator: spec.comparison ?? "GreaterThanThreshold",
+        threshold: spec.threshold,
+        evaluationPeriods: spec.evaluationPeriods ?? 5,
+        datapointsToAlarm: spec.datapointsToAlarm ?? 3,
+        treatMissingData: spec.treatMissingData ?? "notBreaching",
+        alarmActions: actions,
+        okActions: actions,
+        tags: this.tags(spec.component),
+        ...(single !== undefined
+          ? {
+              namespace: spec.namespace,
+              metricName: spec.metricName,
+              dimensions: single,
+              statistic: spec.statistic,
+              period,
+            }
+          : {
+              metricQueries: [
+                ...spec.dimensions.map((dimensions, i) => ({
+                  id: `m${i}`,
+                  returnData: false,
+                  metric: {
+                    namespace: spec.namespace,
+                    metricName: spec.metricName,
+                    dimensions,
+                    stat: spec.statistic,
+                    period,
+                  },
+                })),
+                {
+                  id: "total",
+                  expression: `SUM([${spec.dimensions.map((_, i) => `m${i}`).join(", ")}])`,
+                  label: `${spec.metricName} (sum)`,
+                  returnData: true,
+                },
+              ],
+            }),
+      },
+    });
+  }
+
+  widget(region: string, widget: Widget): void {
+    const list = this.widgetsByRegion.get(region) ?? [];
+    list.push(widget);
+    this.widgetsByRegion.set(region, list);
+  }
+
+  /** Emits the deferred per-region resources (VPC + subnets, dashboards) and returns everything. */
+  finish(): PlannedResource[] {
+    for (const [region, zones] of [...this.zonesByRegion].sort(([a], [b]) => a.localeCompare(b))) {
+      this.emitVpc(region, [...zones].sort());
+    }
+    for (const [region, widgets] of [...this.widgetsByRegion].sort(([a], [b]) => a.localeCompare(b))) {
+      this.emit({
+        type: "aws:cloudwatch/dashboard:Dashboard",
+        name: logicalName(SHARED, "dashboard", region),
+        region,
+        component: "",
+        args: {
+          dashboardName: `${this.model.name}-${region}`,
+          dashboardBody: dashboardBody(region, widgets),
+        },
+      });
+    }
+    return [...this.resources.values()];
+  }
+
+  private emitVpc(region: string, zones: readonly string[]): void {
+    const cidr = vpcCidr(region);
+    if (cidr === undefined) return; // reported by callerCidrs
+    const vpc = this.emit({
+      type: "aws:ec2/vpc:Vpc",
+      name: logicalName(SHARED, "vpc", region),
+      region,
+      component: "",
+      args: { cidrBlock: cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: this.tags("") },
+    });
+    for (const zone of zones) {
+      const subnet = subnetCidr(region, zone);
+      if (subnet === undefined) {
+        this.problems.push(
+          inputProblem(
+            "aws/unknown-zone",
+            `topoplan:network["${region}"]`,
+            `zone "${zone}" does not follow the <region><letter> naming, so topoplan cannot give it a subnet`,
+            `configure topoplan:network["${region}"] with existing subnets`,
+          ),
+        );
+        continue;
+      }
+      this.emit({
+        type: "aws:ec2/subnet:Subnet",
+        name: logicalName(SHARED, "subnet", zone),
+        region,
+        component: "",
+        // Private: no internet gateway, no public IPs; callers reach it over peering / transit.
+        args: {
+          vpcId: out(vpc, "id"),
+          cidrBlock: subnet,
+          availabilityZone: zone,
+          mapPublicIpOnLaunch: false,
+          tags: this.tags(""),
+        },
+      });
+    }
+  }
+}
+
+/** Deterministic dashboard JSON: widgets ordered by component then title, two per row. */
+export function dashboardBody(region: string, widgets: readonly Widget[]): string {
+  const ordered = [...widgets].sort(
+    (a, b) => a.component.localeCompare(b.component) || a.title.localeCompare(b.title),
+  );
+  return JSON.stringify({
+    widgets: ordered.map((widget, i) => ({
+      type: "metric",
+      x: (i % 2) * 12,
+      y: Math.floor(i / 2) * 6,
+      width: 12,
+      height: 6,
+      properties: {
+        title: `${widget.component}: ${widget.title}`,
+        region,
+        view: "timeSeries",
+        stat: widget.stat,
+        period: 60,
+        metrics: widget.metrics,
+        ...(widget.threshold === undefined
+          ? {}
+          : {
+              annotations: { horizontal: [{ label: widget.threshold.label, value: widget.threshold.value }] },
+            }),
+      },
+    })),
+  });
+}

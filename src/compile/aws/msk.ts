@@ -1,0 +1,230 @@
+import { inputProblem } from "../../diagnostics/diagnostic.js";
+import type { ResolvedStream } from "../../model/types.js";
+import { callersOf } from "./callers.js";
+import type { AwsContext } from "./context.js";
+import { logicalName, physicalName } from "./names.js";
+import { out, outNumber, STATEFUL } from "./typed.js";
+
+/** @default MSK Kafka version ("x": MSK applies patch releases) */
+export const MSK_KAFKA_VERSION = "3.8.x";
+export const MSK_INSTANCE_TYPE = "kafka.m7g.large";
+export const MSK_STORAGE_GI = 1000;
+/** TLS listener with IAM (SASL) client authentication. */
+export const MSK_IAM_TLS_PORT = 9098;
+/** Consumer-lag SLO assumed when `slo.consumerLagMs` is absent. */
+export const DEFAULT_CONSUMER_LAG_MS = 60_000;
+
+/**
+ * An MSK cluster in every stream region, over (up to) three zones, with a configuration that
+ * carries the spec's durability settings. Brokers: the smallest multiple of the zone count that
+ * is at least the replication factor (MSK requires a multiple of the zone count).
+ */
+export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
+  const deploy = stream.deploy.target === "aws" ? stream.deploy : undefined;
+  const kafkaVersion = deploy?.engineVersion ?? MSK_KAFKA_VERSION;
+  const instanceType = deploy?.instanceClass ?? MSK_INSTANCE_TYPE;
+  const volumeSize = deploy?.storageGi ?? MSK_STORAGE_GI;
+  const callers = callersOf(ctx.model, stream.name);
+  const clusterName = physicalName([ctx.model.name, stream.name], 64);
+
+  for (const region of stream.regions) {
+    const wanted = (stream.zones[region] ?? []).slice(0, 3);
+    const subnets = ctx.subnets(region, wanted, true);
+    const zoneCount = subnets.length;
+    if (zoneCount < 2) {
+      ctx.problems.push(
+        inputProblem(
+          "aws/msk-zones",
+          `${stream.path}.regions`,
+          `MSK needs two or three zones in ${region}; ${zoneCount} available`,
+          `use a region with three zones, or configure topoplan:network["${region}"].subnetIds with one subnet per zone`,
+        ),
+      );
+      continue;
+    }
+    const brokers = zoneCount * Math.max(1, Math.ceil(stream.replicas / zoneCount));
+    const configuration = ctx.emit({
+      type: "aws:msk/configuration:Configuration",
+      name: logicalName(stream.name, "msk-config", region),
+      region,
+      component: stream.name,
+      args: {
+        name: physicalName([ctx.model.name, stream.name, region], 64),
+        description: `${stream.path}: durability settings from the topology`,
+        kafkaVersions: [kafkaVersion],
+        serverProperties: serverProperties(stream),
+      },
+    });
+    const sg = ctx.securityGroup(stream.name, region, MSK_IAM_TLS_PORT, callers);
+    const cluster = ctx.emit({
+      type: "aws:msk/cluster:Cluster",
+      name: logicalName(stream.name, "msk-cluster", region),
+      region,
+      component: stream.name,
+      args: {
+        clusterName,
+        kafkaVersion,
+        numberOfBrokerNodes: brokers,
+        brokerNodeGroupInfo: {
+          instanceType,
+          clientSubnets: subnets,
+          securityGroups: [out(sg, "id")],
+          storageInfo: { ebsStorageInfo: { volumeSize } },
+        },
+        configurationInfo: {
+          arn: out(configuration, "arn"),
+          revision: outNumber(configuration, "latestRevision"),
+        },
+        encryptionInfo: {
+          encryptionAtRestKmsKeyArn: out(ctx.kmsKey(stream.name, region), "arn"),
+          encryptionInTransit: { clientBroker: "TLS", inCluster: true },
+        },
+        clientAuthentication: { sasl: { iam: true }, unauthenticated: false },
+        enhancedMonitoring: "PER_TOPIC_PER_PARTITION",
+        tags: ctx.tags(stream.name),
+      },
+      options: STATEFUL,
+    });
+    mskAlarms(ctx, stream, region, cluster, clusterName, brokers);
+  }
+}
+
+/** Kafka broker properties, one per line, sorted: durable defaults, no silent topic creation. */
+export function serverProperties(stream: ResolvedStream): string {
+  const properties: Record<string, string | number | boolean> = {
+    "auto.create.topics.enable": false,
+    "default.replication.factor": stream.replicas,
+    "min.insync.replicas": stream.minInSync,
+    "num.partitions": stream.partitions,
+    "offsets.topic.replication.factor": stream.replicas,
+    "transaction.state.log.min.isr": stream.minInSync,
+    "transaction.state.log.replication.factor": stream.replicas,
+    "unclean.leader.election.enable": false,
+    "log.retention.ms": Math.round(stream.retentionHours * 3_600_000),
+  };
+  return `${Object.keys(properties)
+    .sort()
+    .map((key) => `${key}=${properties[key]}`)
+    .join("\n")}\n`;
+}
+
+/** Consumer groups are named after the consuming service (a convention documented in docs/aws.md). */
+function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): string[] {
+  const local = stream.consumers.filter((consumer) =>
+    ctx.model.services.find((service) => service.name === consumer)?.regions.includes(region),
+  );
+  return (local.length > 0 ? local : [...stream.consumers]).sort();
+}
+
+/**
+ * SumOffsetLag threshold (messages) for one region's cluster: the consumer-lag SLO in seconds
+ * times the region's share of the message rate (traffic spread evenly over the stream regions).
+ * Undefined without traffic figures (the time-based EstimatedMaxTimeLag alarm still applies).
+ */
+export function offsetLagThreshold(stream: ResolvedStream): number | undefined {
+  if (stream.traffic === undefined) return undefined;
+  const lagMs = stream.slo.consumerLagMs ?? DEFAULT_CONSUMER_LAG_MS;
+  return Math.max(1, Math.ceil(((lagMs / 1000) * stream.traffic.messagesPerSec) / stream.regions.length));
+}
+
+function mskAlarms(
+  ctx: AwsContext,
+  stream: ResolvedStream,
+  region: string,
+  cluster: string,
+  clusterName: string,
+  brokers: number,
+): void {
+  const name = out(cluster, "clusterName");
+  // UnderReplicatedPartitions is a per-broker metric (MSK broker ids are 1…n).
+  for (let broker = 1; broker <= brokers; broker++) {
+    ctx.alarm({
+      component: stream.name,
+      region,
+      key: `under-replicated-broker-${broker}`,
+      description: `${stream.path}: partitions under-replicated on broker ${broker} in ${region} (fewer than ${stream.replicas} in-sync copies)`,
+      namespace: "AWS/Kafka",
+      metricName: "UnderReplicatedPartitions",
+      dimensions: [{ "Cluster Name": name, "Broker ID": String(broker) }],
+      statistic: "Maximum",
+      threshold: 0,
+    });
+  }
+  ctx.alarm({
+    component: stream.name,
+    region,
+    key: "offline-partitions",
+    description: `${stream.path}: partitions without a leader in ${region}`,
+    namespace: "AWS/Kafka",
+    metricName: "OfflinePartitionsCount",
+    dimensions: [{ "Cluster Name": name }],
+    statistic: "Maximum",
+    threshold: 0,
+    datapointsToAlarm: 1,
+    evaluationPeriods: 1,
+  });
+  const lagMs = stream.slo.consumerLagMs ?? DEFAULT_CONSUMER_LAG_MS;
+  const offsetThreshold = offsetLagThreshold(stream);
+  for (const consumer of consumersIn(ctx, stream, region)) {
+    const dimensions = { "Cluster Name": name, "Consumer Group": consumer, Topic: stream.name };
+    ctx.alarm({
+      component: stream.name,
+      region,
+      key: `consumer-time-lag-${consumer}`,
+      description: `${stream.path}: consumer ${consumer} in ${region} more than ${lagMs} ms behind (consumerLagMs)`,
+      namespace: "AWS/Kafka",
+      metricName: "EstimatedMaxTimeLag",
+      dimensions: [dimensions],
+      statistic: "Maximum",
+      threshold: lagMs / 1000,
+    });
+    if (offsetThreshold !== undefined) {
+      ctx.alarm({
+        component: stream.name,
+        region,
+        key: `consumer-offset-lag-${consumer}`,
+        description: `${stream.path}: consumer ${consumer} in ${region} more than ${offsetThreshold} messages behind (${lagMs} ms × ${stream.traffic?.messagesPerSec} msg/s over ${stream.regions.length} region(s))`,
+        namespace: "AWS/Kafka",
+        metricName: "SumOffsetLag",
+        dimensions: [dimensions],
+        statistic: "Maximum",
+        threshold: offsetThreshold,
+      });
+    }
+  }
+  ctx.widget(region, {
+    component: stream.name,
+    title: "MSK partition health",
+    stat: "Maximum",
+    metrics: [
+      ["AWS/Kafka", "OfflinePartitionsCount", "Cluster Name", clusterName],
+      ...Array.from({ length: brokers }, (_, i) => [
+        "AWS/Kafka",
+        "UnderReplicatedPartitions",
+        "Cluster Name",
+        clusterName,
+        "Broker ID",
+        String(i + 1),
+      ]),
+    ],
+  });
+  const consumers = consumersIn(ctx, stream, region);
+  if (consumers.length > 0) {
+    ctx.widget(region, {
+      component: stream.name,
+      title: "MSK consumer lag (s)",
+      stat: "Maximum",
+      metrics: consumers.map((consumer) => [
+        "AWS/Kafka",
+        "EstimatedMaxTimeLag",
+        "Cluster Name",
+        clusterName,
+        "Consumer Group",
+        consumer,
+        "Topic",
+        stream.name,
+      ]),
+      threshold: { label: "consumerLagMs SLO", value: lagMs / 1000 },
+    });
+  }
+}

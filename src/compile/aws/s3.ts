@@ -1,0 +1,195 @@
+import type { ResolvedDatastore } from "../../model/types.js";
+import type { AwsContext } from "./context.js";
+import { logicalName, physicalName } from "./names.js";
+import { out, STATEFUL } from "./typed.js";
+
+/**
+ * S3 object store: a bucket in every placement region (versioned, SSE-KMS with the region's
+ * key, public access blocked), and replication from the leader's (source) bucket to every other
+ * region's bucket — the caller has already checked each destination against the residency.
+ *
+ * Buckets are auto-named from a deterministic prefix (bucket names are global across accounts,
+ * so a fixed name could be taken); the replication role's policy and the dashboard match the
+ * prefix.
+ */
+export function compileS3(ctx: AwsContext, store: ResolvedDatastore): void {
+  const buckets = new Map<string, { bucket: string; versioning: string; prefix: string; key: string }>();
+  for (const region of store.regions) {
+    // bucketPrefix is limited to 37 characters; Pulumi/Terraform append a unique suffix.
+    const prefix = `${physicalName([ctx.model.name, store.name, region], 36)}-`;
+    const key = ctx.kmsKey(store.name, region);
+    const bucket = ctx.emit({
+      type: "aws:s3/bucket:Bucket",
+      name: logicalName(store.name, "bucket", region),
+      region,
+      component: store.name,
+      args: { bucketPrefix: prefix, forceDestroy: false, tags: ctx.tags(store.name) },
+      options: STATEFUL,
+    });
+    const versioning = ctx.emit({
+      type: "aws:s3/bucketVersioning:BucketVersioning",
+      name: logicalName(store.name, "bucket-versioning", region),
+      region,
+      component: store.name,
+      args: { bucket: out(bucket, "id"), versioningConfiguration: { status: "Enabled" } },
+      // Removing this resource from the program must not suspend versioning on a live bucket.
+      options: { retainOnDelete: true },
+    });
+    ctx.emit({
+      type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      name: logicalName(store.name, "bucket-sse", region),
+      region,
+      component: store.name,
+      args: {
+        bucket: out(bucket, "id"),
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: out(key, "arn") },
+            bucketKeyEnabled: true,
+          },
+        ],
+      },
+      options: { retainOnDelete: true },
+    });
+    ctx.emit({
+      type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      name: logicalName(store.name, "bucket-public-access-block", region),
+      region,
+      component: store.name,
+      args: {
+        bucket: out(bucket, "id"),
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      options: { retainOnDelete: true },
+    });
+    buckets.set(region, { bucket, versioning, prefix, key });
+  }
+
+  const source = buckets.get(store.leader);
+  const destinations = store.regions.filter((region) => region !== store.leader);
+  if (source === undefined || destinations.length === 0) return;
+
+  const role = ctx.emit({
+    type: "aws:iam/role:Role",
+    name: logicalName(store.name, "replication-role"),
+    region: store.leader,
+    component: store.name,
+    args: {
+      description: `S3 replication of ${store.path} from ${store.leader}`,
+      assumeRolePolicy: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
+      },
+      tags: ctx.tags(store.name),
+    },
+  });
+  const arnOf = (prefix: string) => `arn:aws:s3:::${prefix}*`;
+  const targets = destinations.map((region) => ({ region, ...buckets.get(region)! }));
+  ctx.emit({
+    type: "aws:iam/rolePolicy:RolePolicy",
+    name: logicalName(store.name, "replication-policy"),
+    region: store.leader,
+    component: store.name,
+    args: {
+      role: out(role, "id"),
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+            Resource: [arnOf(source.prefix)],
+          },
+          {
+            Effect: "Allow",
+            Action: [
+              "s3:GetObjectVersionAcl",
+              "s3:GetObjectVersionForReplication",
+              "s3:GetObjectVersionTagging",
+            ],
+            Resource: [`${arnOf(source.prefix)}/*`],
+          },
+          {
+            Effect: "Allow",
+            Action: ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
+            Resource: targets.map((t) => `${arnOf(t.prefix)}/*`),
+          },
+          { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [out(source.key, "arn")] },
+          { Effect: "Allow", Action: ["kms:Encrypt"], Resource: targets.map((t) => out(t.key, "arn")) },
+        ],
+      },
+    },
+  });
+  ctx.emit({
+    type: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    name: logicalName(store.name, "bucket-replication"),
+    region: store.leader,
+    component: store.name,
+    args: {
+      bucket: out(source.bucket, "id"),
+      role: out(role, "arn"),
+      rules: targets.map((target, i) => ({
+        id: `to-${target.region}`,
+        priority: i + 1,
+        status: "Enabled",
+        filter: { prefix: "" },
+        deleteMarkerReplication: { status: "Enabled" },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+        destination: {
+          bucket: out(target.bucket, "arn"),
+          storageClass: "STANDARD",
+          encryptionConfiguration: { replicaKmsKeyId: out(target.key, "arn") },
+          // Replication metrics publish ReplicationLatency, which the alarm below watches.
+          metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+        },
+      })),
+    },
+    options: { dependsOn: [source.versioning, ...targets.map((t) => t.versioning)] },
+  });
+
+  const lagMs = store.slo.replicationLagMs;
+  for (const target of targets) {
+    if (lagMs !== undefined) {
+      ctx.alarm({
+        component: store.name,
+        region: store.leader,
+        key: `replication-latency-to-${target.region}`,
+        description: `${store.path}: S3 replication ${store.leader} → ${target.region} above the ${lagMs} ms replicationLagMs SLO`,
+        namespace: "AWS/S3",
+        metricName: "ReplicationLatency",
+        dimensions: [
+          {
+            SourceBucket: out(source.bucket, "bucket"),
+            DestinationBucket: out(target.bucket, "bucket"),
+            RuleId: `to-${target.region}`,
+          },
+        ],
+        statistic: "Maximum",
+        // S3 reports ReplicationLatency in seconds.
+        threshold: lagMs / 1000,
+        periodSeconds: 300,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      });
+    }
+  }
+  ctx.widget(store.leader, {
+    component: store.name,
+    title: "S3 replication latency (s)",
+    stat: "Maximum",
+    metrics: [
+      [
+        {
+          expression: `SEARCH('{AWS/S3,DestinationBucket,RuleId,SourceBucket} MetricName="ReplicationLatency" ${source.prefix}', 'Maximum', 300)`,
+          id: "latency",
+        },
+      ],
+    ],
+    ...(lagMs === undefined ? {} : { threshold: { label: "replicationLagMs SLO", value: lagMs / 1000 } }),
+  });
+}

@@ -1,0 +1,68 @@
+import { type Diagnostic, inputProblem } from "../src/diagnostics/diagnostic.js";
+import { closest, suggestion } from "../src/diagnostics/suggest.js";
+import type { PolicyConfig } from "../src/policy-config/types.js";
+import type { Rule, RuleSettings } from "./types.js";
+
+/**
+ * Problems in a policy configuration against the rules that will run: unknown rule ids and settings
+ * (with "did you mean"), settings of the wrong type. `prefix` names the block in paths
+ * (`policies` for the spec, the file name for --policy-config).
+ */
+export function checkPolicyConfig(config: PolicyConfig, rules: readonly Rule[], prefix: string): Diagnostic[] {
+  const ids = rules.map((rule) => rule.id);
+  const problems: Diagnostic[] = [];
+  const unknownRule = (path: string, id: string) =>
+    problems.push(
+      inputProblem(
+        "policy/config",
+        path,
+        `unknown rule "${id}": ${suggestion(id, ids, "rules")}`,
+        "use a rule id from RULES.md (or one loaded with --rules)",
+      ),
+    );
+  config.disabled.forEach((id, i) => {
+    if (!ids.includes(id)) unknownRule(`${prefix}.disabled[${i}]`, id);
+  });
+  for (const id of Object.keys(config.severity)) if (!ids.includes(id)) unknownRule(`${prefix}.severity.${id}`, id);
+  config.suppress.forEach((s, i) => {
+    if (!ids.includes(s.rule)) unknownRule(`${prefix}.suppress[${i}].rule`, s.rule);
+  });
+  const settingKeys = rules.flatMap((rule) => Object.keys(rule.settings ?? {}).map((name) => `${rule.id}.${name}`));
+  for (const [key, value] of Object.entries(config.thresholds)) {
+    const path = `${prefix}[${JSON.stringify(key)}]`;
+    const dot = key.indexOf(".");
+    const rule = dot > 0 ? rules.find((r) => r.id === key.slice(0, dot)) : undefined;
+    const setting = rule?.settings?.[key.slice(dot + 1)];
+    if (setting === undefined) {
+      const near = closest(key, settingKeys);
+      problems.push(
+        inputProblem(
+          "policy/config",
+          path,
+          `unknown policy setting "${key}": ${near ? `did you mean "${near}"?` : `settings are "<rule>.<setting>"; known: ${settingKeys.join(", ")}`}`,
+          near ? `write "${near}"` : "see the settings column of RULES.md",
+        ),
+      );
+      continue;
+    }
+    if (typeof value !== typeof setting.default) {
+      problems.push(
+        inputProblem(
+          "policy/config",
+          path,
+          `"${key}" must be a ${typeof setting.default} (got ${JSON.stringify(value)})`,
+          `e.g. "${key}": ${JSON.stringify(setting.default)}`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+/** A rule's settings: declared defaults, overridden by `"<id>.<setting>"` thresholds. */
+export function settingsFor(rule: Rule, config: PolicyConfig): RuleSettings {
+  const settings: Record<string, number | string | boolean> = {};
+  for (const [name, spec] of Object.entries(rule.settings ?? {}))
+    settings[name] = config.thresholds[`${rule.id}.${name}`] ?? spec.default;
+  return settings;
+}

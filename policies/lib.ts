@@ -1,0 +1,86 @@
+import type { Analysis, DatastoreAnalysis, ServiceAnalysis, StreamAnalysis } from "../src/analysis/types.js";
+import type { Model, ResolvedComponent, ResolvedService } from "../src/model/types.js";
+
+/** Helpers shared by the rules: number formatting, the call graph, catalog look-ups. */
+
+/** `74` / `7.5` / `0.25`: at most two decimals, no trailing zeros. */
+export function num(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+export function ms(value: number): string {
+  return `${num(value)} ms`;
+}
+
+/** 0.9995 → `99.95%`; enough digits to tell SLO targets apart (at most 4 decimals). */
+export function percent(fraction: number): string {
+  return `${String(Number((fraction * 100).toFixed(4)))}%`;
+}
+
+/** `$1,234` per month, rounded to whole dollars. */
+export function usd(value: number): string {
+  return `$${Math.round(value).toLocaleString("en-US")}`;
+}
+
+/** `a, b and c` */
+export function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+export function plural(count: number, noun: string, suffix = "s"): string {
+  return `${count} ${noun}${count === 1 ? "" : suffix}`;
+}
+
+export function componentByName(model: Model, name: string): ResolvedComponent | undefined {
+  return (
+    model.datastores.find((c) => c.name === name) ??
+    model.services.find((c) => c.name === name) ??
+    model.streams.find((c) => c.name === name)
+  );
+}
+
+export function allComponents(model: Model): ResolvedComponent[] {
+  return [...model.datastores, ...model.services, ...model.streams];
+}
+
+/** Every service call to `target`, with its caller. */
+export function callersOf(model: Model, target: string): { service: ResolvedService; index: number }[] {
+  const out: { service: ResolvedService; index: number }[] = [];
+  for (const service of model.services)
+    service.calls.forEach((call, index) => {
+      if (call.to === target) out.push({ service, index });
+    });
+  return out;
+}
+
+export function jurisdictionOfRegion(model: Model, region: string): string | undefined {
+  return model.catalog.regions.get(region)?.jurisdiction;
+}
+
+/** Median RTT between two regions; the cross-zone RTT within one region. */
+export function rtt(model: Model, a: string, b: string): number | undefined {
+  return a === b ? model.settings.crossZoneRttMs : model.catalog.rttMs(a, b);
+}
+
+export function datastoreAnalysis(analysis: Analysis, name: string): DatastoreAnalysis | undefined {
+  return analysis.datastores.find((d) => d.name === name);
+}
+
+export function serviceAnalysis(analysis: Analysis, name: string): ServiceAnalysis | undefined {
+  return analysis.services.find((d) => d.name === name);
+}
+
+export function streamAnalysis(analysis: Analysis, name: string): StreamAnalysis | undefined {
+  return analysis.streams.find((d) => d.name === name);
+}
+
+/** An analysis with nothing in it, handed to rules that do not read the analysis when none ran. */
+export const EMPTY_ANALYSIS: Analysis = Object.freeze({
+  datastores: [],
+  services: [],
+  streams: [],
+  links: [],
+  cost: { replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
+  failures: [],
+});

@@ -1,0 +1,43 @@
+import type { Finding, Rule } from "../types.js";
+
+/** Strong consistency needs coordination: one writer per key (consensus) or overlapping read/write quorums. */
+export const consistencyCoordination: Rule = {
+  id: "consistency-coordination",
+  title: "Strong consistency has the coordination it needs",
+  severity: "error",
+  docs: {
+    why: "Linearizable reads need every read to see the latest acknowledged write. Multi-leader replication accepts concurrent writes in several regions and resolves conflicts later; async primary-replica loses acknowledged writes on failover; leaderless quorums with R + W ≤ N can miss the latest write.",
+    how: "`consistency: strong` is flagged with `replication: multi-leader`, with `primary-replica` unless `sync: sync`, and with `leaderless` when R + W ≤ N.",
+    fix: "Use consensus replication (or sync primary-replica), make the quorums overlap (R + W > N), or declare the consistency you actually get (bounded-staleness, session or eventual).",
+  },
+  check(model) {
+    const findings: Finding[] = [];
+    for (const store of model.datastores) {
+      if (store.consistency !== "strong") continue;
+      const path = `${store.path}.consistency`;
+      if (store.replication === "multi-leader") {
+        findings.push({
+          path,
+          message: `strong consistency with multi-leader replication: ${store.writeRegions.length} regions (${store.writeRegions.join(", ")}) accept concurrent writes that are reconciled after the fact`,
+          fix: "use replication: consensus for strong consistency, or declare consistency: eventual (or session) for multi-leader",
+          data: { writeRegions: store.writeRegions },
+        });
+      } else if (store.replication === "primary-replica" && store.sync !== "sync") {
+        findings.push({
+          path,
+          message: `strong consistency with ${store.sync} primary-replica replication: replicas lag the primary and a failover loses acknowledged writes`,
+          fix: "set sync: sync (every replica acknowledges), use replication: consensus, or declare consistency: bounded-staleness",
+          data: { sync: store.sync },
+        });
+      } else if (store.replication === "leaderless" && store.quorum.read + store.quorum.write <= store.replicas) {
+        findings.push({
+          path,
+          message: `strong consistency with leaderless quorums R ${store.quorum.read} + W ${store.quorum.write} = ${store.quorum.read + store.quorum.write} ≤ N ${store.replicas}: a read can miss the latest write`,
+          fix: `raise quorum.read or quorum.write so R + W > ${store.replicas} (e.g. R ${Math.floor(store.replicas / 2) + 1}, W ${Math.floor(store.replicas / 2) + 1}), or declare consistency: eventual`,
+          data: { read: store.quorum.read, write: store.quorum.write, replicas: store.replicas },
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,150 @@
+import type { LatencyProfile } from "../../src/analysis/types.js";
+import type { Model, ResolvedDatastore } from "../../src/model/types.js";
+import {
+  datastoreAnalysis,
+  jurisdictionOfRegion,
+  ms,
+  serviceAnalysis,
+  streamAnalysis,
+  rtt as rttOf,
+} from "../lib.js";
+import type { Finding, Rule } from "../types.js";
+
+/**
+ * p99 latency targets against the model's prediction; when a target is below the physical floor
+ * (the quorum round trip the commit cannot avoid) the finding names that floor and the regions.
+ */
+export const latencySlo: Rule = {
+  id: "latency-slo",
+  title: "p99 latency SLOs are achievable",
+  severity: "error",
+  usesAnalysis: true,
+  docs: {
+    why: "A latency SLO the topology cannot meet burns its error budget from day one; when the target is below the speed of light between the quorum's regions no tuning will meet it.",
+    how: "Compares readP99Ms / writeP99Ms (datastores), latencyP99Ms (services) and endToEndP99Ms (streams) with the analysis' worst p99 over user origins. For leader-based writes the floor is the quorum round trip: the (W−1)-th smallest median RTT from the leader to the other replicas; an SLO below it is reported as impossible.",
+    fix: "Move a quorum of replicas (or the leader) closer to the writers, partition by geography, serve reads from the nearest replica (bounded-staleness), or relax the SLO.",
+  },
+  check(model, analysis) {
+    const findings: Finding[] = [];
+    for (const store of model.datastores) {
+      const { writeP99Ms, readP99Ms } = store.slo;
+      if (writeP99Ms === undefined && readP99Ms === undefined) continue;
+      const figures = datastoreAnalysis(analysis, store.name);
+      if (figures === undefined) {
+        findings.push(noFigures(store.path));
+        continue;
+      }
+      if (writeP99Ms !== undefined) {
+        const floor = quorumFloor(model, store);
+        if (floor !== undefined && writeP99Ms < floor.rttMs) {
+          findings.push({
+            path: `${store.path}.slo.writeP99Ms`,
+            message: `write p99 SLO ${ms(writeP99Ms)} is below the ${ms(floor.rttMs)} quorum round trip ${store.leader} → ${floor.region}`,
+            fix: `move a quorum closer (e.g. ${store.quorum.write} of ${store.replicas} replicas in ${jurisdictionOfRegion(model, store.leader) ?? store.leader}) or relax the SLO`,
+            data: { sloMs: writeP99Ms, floorMs: floor.rttMs, leader: store.leader, region: floor.region },
+          });
+        } else {
+          const worst = worstOrigin(figures.write);
+          if (worst !== undefined && worst.p99Ms > writeP99Ms) {
+            findings.push({
+              path: `${store.path}.slo.writeP99Ms`,
+              message: `write p99 ${ms(worst.p99Ms)} from ${worst.origin} exceeds the SLO ${ms(writeP99Ms)} (leader ${store.leader})`,
+              fix: `move the leader or a quorum nearer ${worst.origin}, partition by geography (partitions.strategy: geo), or relax writeP99Ms to ${Math.ceil(worst.p99Ms)}`,
+              data: { sloMs: writeP99Ms, predictedMs: worst.p99Ms, origin: worst.origin },
+            });
+          }
+        }
+      }
+      if (readP99Ms !== undefined) {
+        const worst = worstOrigin(figures.read);
+        if (worst !== undefined && worst.p99Ms > readP99Ms) {
+          const stale = store.consistency === "strong" && store.replication !== "leaderless";
+          findings.push({
+            path: `${store.path}.slo.readP99Ms`,
+            message: `read p99 ${ms(worst.p99Ms)} from ${worst.origin} exceeds the SLO ${ms(readP99Ms)}${stale ? ` (strong reads go to the leader in ${store.leader})` : ""}`,
+            fix: stale
+              ? `serve ${worst.origin} reads from the nearest replica (consistency: bounded-staleness), add a replica near ${worst.origin}, or relax readP99Ms to ${Math.ceil(worst.p99Ms)}`
+              : `add a replica near ${worst.origin} or relax readP99Ms to ${Math.ceil(worst.p99Ms)}`,
+            data: { sloMs: readP99Ms, predictedMs: worst.p99Ms, origin: worst.origin },
+          });
+        }
+      }
+    }
+    for (const service of model.services) {
+      const target = service.slo.latencyP99Ms;
+      if (target === undefined) continue;
+      const figures = serviceAnalysis(analysis, service.name);
+      if (figures === undefined) {
+        findings.push(noFigures(service.path));
+        continue;
+      }
+      const worst = worstOrigin(figures.latency);
+      if (worst === undefined || worst.p99Ms <= target) continue;
+      const slowest = [...figures.calls].sort((a, b) => b.p99Ms - a.p99Ms)[0];
+      findings.push({
+        path: `${service.path}.slo.latencyP99Ms`,
+        message: `p99 latency ${ms(worst.p99Ms)} from ${worst.origin} exceeds the SLO ${ms(target)}${slowest ? `; slowest call: ${slowest.to} ${ms(slowest.p99Ms)}` : ""}`,
+        fix: `run ${service.name} nearer ${worst.origin}${slowest ? `, speed up the call to ${slowest.to} (${slowest.path})` : ""}, or relax latencyP99Ms to ${Math.ceil(worst.p99Ms)}`,
+        data: { sloMs: target, predictedMs: worst.p99Ms, origin: worst.origin },
+      });
+    }
+    for (const stream of model.streams) {
+      const target = stream.slo.endToEndP99Ms;
+      if (target === undefined) continue;
+      const figures = streamAnalysis(analysis, stream.name);
+      if (figures === undefined) {
+        findings.push(noFigures(stream.path));
+        continue;
+      }
+      if (figures.endToEndP99Ms <= target) continue;
+      findings.push({
+        path: `${stream.path}.slo.endToEndP99Ms`,
+        message: `end-to-end p99 ${ms(figures.endToEndP99Ms)} exceeds the SLO ${ms(target)}`,
+        fix: `keep producers and consumers in the stream's regions, or relax endToEndP99Ms to ${Math.ceil(figures.endToEndP99Ms)}`,
+        data: { sloMs: target, predictedMs: figures.endToEndP99Ms },
+      });
+    }
+    return findings;
+  },
+};
+
+function noFigures(path: string): Finding {
+  return {
+    path: `${path}.slo`,
+    status: "unknown",
+    message: `the analysis has no latency figures for ${path}`,
+    fix: "check that the component's regions are in the catalog and have RTT figures",
+  };
+}
+
+/** The origin with demand whose p99 is highest. */
+function worstOrigin(profile: LatencyProfile) {
+  return [...profile.byOrigin]
+    .filter((o) => o.share > 0 && o.unavailable !== true)
+    .sort((a, b) => b.p99Ms - a.p99Ms || a.origin.localeCompare(b.origin))[0];
+}
+
+/**
+ * The commit's unavoidable round trip for leader-based replication: the (W−1)-th smallest median RTT
+ * from the leader to the other replicas of a partition. Undefined when a write needs no other replica.
+ */
+export function quorumFloor(
+  model: Model,
+  store: ResolvedDatastore,
+): { rttMs: number; region: string } | undefined {
+  if (store.replication === "multi-leader" || store.replication === "leaderless") return undefined;
+  const needed = store.quorum.write - 1;
+  if (needed <= 0) return undefined;
+  const group = store.groups.find((g) => g.leader.region === store.leader) ?? store.groups[0];
+  if (group === undefined) return undefined;
+  const others = [...group.replicas];
+  const leaderIndex = others.findIndex(
+    (r) => r.region === group.leader.region && r.zone === group.leader.zone,
+  );
+  if (leaderIndex >= 0) others.splice(leaderIndex, 1);
+  const distances = others
+    .map((replica) => ({ region: replica.region, rttMs: rttOf(model, group.leader.region, replica.region) }))
+    .filter((d): d is { region: string; rttMs: number } => d.rttMs !== undefined)
+    .sort((a, b) => a.rttMs - b.rttMs || a.region.localeCompare(b.region));
+  return distances[needed - 1];
+}

@@ -1,0 +1,52 @@
+import { datastoreAnalysis, ms } from "../lib.js";
+import type { Finding, Rule } from "../types.js";
+
+/** Replication lag targets against the analysis' lag to each follower region. */
+export const replicationLagSlo: Rule = {
+  id: "replication-lag-slo",
+  title: "Replication lag SLOs are achievable",
+  severity: "error",
+  usesAnalysis: true,
+  docs: {
+    why: "Replication lag is the data a failover loses and the staleness followers serve; a target the links cannot meet means stale reads and a larger RPO than promised.",
+    how: "Compares `slo.replicationLagMs` with the analysis' p99 lag to every follower region (≈ RTT/2 + transfer + queueing, growing as 1/(1−ρ) with link utilisation ρ; unbounded at ρ ≥ 1).",
+    fix: "Move followers closer to the leader, add link bandwidth, or relax the SLO.",
+  },
+  check(model, analysis) {
+    const findings: Finding[] = [];
+    for (const store of model.datastores) {
+      const target = store.slo.replicationLagMs;
+      if (target === undefined) continue;
+      const figures = datastoreAnalysis(analysis, store.name);
+      const followers = store.regions.filter((r) => r !== store.leader);
+      if (figures === undefined || (figures.replicationLag.length === 0 && followers.length > 0)) {
+        findings.push({
+          path: `${store.path}.slo.replicationLagMs`,
+          status: "unknown",
+          message: `the analysis has no replication lag figures for ${store.path}`,
+          fix: `declare ${store.path}.traffic so the lag can be estimated`,
+        });
+        continue;
+      }
+      const unbounded = figures.replicationLag.filter((lag) => lag.unbounded);
+      if (unbounded.length > 0) {
+        findings.push({
+          path: `${store.path}.slo.replicationLagMs`,
+          message: `replication lag to ${unbounded.map((l) => l.region).join(", ")} is unbounded: the link from ${store.leader} is at or over capacity (SLO ${ms(target)})`,
+          fix: `add bandwidth between ${store.leader} and ${unbounded.map((l) => l.region).join(", ")} or reduce the replicated write volume`,
+          data: { sloMs: target, regions: unbounded.map((l) => l.region) },
+        });
+        continue;
+      }
+      const worst = [...figures.replicationLag].sort((a, b) => b.p99Ms - a.p99Ms)[0];
+      if (worst === undefined || worst.p99Ms <= target) continue;
+      findings.push({
+        path: `${store.path}.slo.replicationLagMs`,
+        message: `replication lag p99 ${ms(worst.p99Ms)} to ${worst.region} exceeds the SLO ${ms(target)}`,
+        fix: `move the ${worst.region} replicas nearer ${store.leader}, add link bandwidth, or relax replicationLagMs to ${Math.ceil(worst.p99Ms)}`,
+        data: { sloMs: target, predictedMs: worst.p99Ms, region: worst.region },
+      });
+    }
+    return findings;
+  },
+};

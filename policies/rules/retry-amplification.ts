@@ -1,0 +1,70 @@
+import type { ResolvedService } from "../../src/model/types.js";
+import type { Finding, Rule } from "../types.js";
+
+interface Chain {
+  /** Component names from the entry service to the last callee. */
+  readonly names: string[];
+  /** Attempts (1 + retries) of each call along the chain. */
+  readonly attempts: number[];
+  readonly product: number;
+}
+
+/**
+ * Retries multiply along call paths: 3 attempts at each of three layers turn one failing request at
+ * the bottom into 27. Reported once per entry call, for its worst chain.
+ */
+export const retryAmplification: Rule = {
+  id: "retry-amplification",
+  title: "Retries do not multiply into a retry storm",
+  severity: "warning",
+  settings: {
+    threshold: { default: 10, description: "Highest acceptable product of attempts along one call path." },
+  },
+  docs: {
+    why: "When the bottom of a call chain slows down, every layer retries: attempts multiply (3 × 3 × 3 = 27) and the retries themselves keep the overloaded component down.",
+    how: "For every call path from an entry service (one no other service calls), the product of attempts (1 + retries) of its calls must not exceed `retry-amplification.threshold` (default 10). Cycles are followed once.",
+    fix: "Retry at one layer only (usually the edge), set retries: 0 on inner calls, or use a retry budget in the mesh.",
+  },
+  check(model, _analysis, settings) {
+    const threshold = Number(settings.threshold);
+    const services = new Map(model.services.map((s) => [s.name, s]));
+    const called = new Set(model.services.flatMap((s) => s.calls.map((c) => c.to)));
+    const entries = model.services.filter((s) => !called.has(s.name));
+    const roots = entries.length > 0 ? entries : model.services;
+    const findings: Finding[] = [];
+    for (const root of roots) {
+      root.calls.forEach((call, index) => {
+        const worst = worstChain(services, call.to, [root.name, call.to], [call.retries + 1]);
+        if (worst.product <= threshold) return;
+        const last = worst.names[worst.names.length - 1];
+        findings.push({
+          path: `${root.path}.calls[${index}]`,
+          message: `call path ${worst.names.join(" → ")} multiplies attempts ${worst.attempts.join(" × ")} = ${worst.product} (threshold ${threshold}): one failing ${last} request becomes ${worst.product}`,
+          fix: "retry at one layer only: keep the retries on the outermost call and set retries: 0 on the calls below it",
+          data: { chain: worst.names, attempts: worst.attempts, product: worst.product, threshold },
+        });
+      });
+    }
+    return findings;
+  },
+};
+
+function worstChain(
+  services: ReadonlyMap<string, ResolvedService>,
+  at: string,
+  names: string[],
+  attempts: number[],
+): Chain {
+  const product = attempts.reduce((p, a) => p * a, 1);
+  let best: Chain = { names, attempts, product };
+  const service = services.get(at);
+  if (service === undefined) return best;
+  for (const call of service.calls) {
+    if (names.includes(call.to)) continue;
+    const chain = worstChain(services, call.to, [...names, call.to], [...attempts, call.retries + 1]);
+    if (chain.product > best.product || (chain.product === best.product && chain.names.length > best.names.length))
+      best = chain;
+  }
+  return best;
+}
+

@@ -1,0 +1,30 @@
+import type { Finding, Rule } from "../types.js";
+
+/** Retries need randomised backoff, or every client retries in the same instant after an outage. */
+export const retryJitter: Rule = {
+  id: "retry-jitter",
+  title: "Retries use jittered backoff",
+  severity: "warning",
+  docs: {
+    why: "Without jitter, every client that failed at the same moment retries at the same moment: a thundering herd that knocks the recovering callee over again.",
+    how: "A call with retries > 0 needs `backoff` with `jitter: true`.",
+    fix: "Add `backoff: { baseMs: 25, jitter: true }` to the call (full jitter).",
+  },
+  check(model) {
+    const findings: Finding[] = [];
+    for (const service of model.services) {
+      for (const call of service.calls) {
+        if (call.retries === 0 || call.backoff?.jitter === true) continue;
+        findings.push({
+          path: call.backoff === undefined ? call.path : `${call.path}.backoff.jitter`,
+          message: `${service.name} retries ${call.to} ${call.retries} time${call.retries === 1 ? "" : "s"} ${call.backoff === undefined ? "without backoff" : `with fixed exponential backoff (base ${call.backoff.baseMs} ms)`}: after an outage every caller retries in lockstep (thundering herd)`,
+          fix:
+            call.backoff === undefined
+              ? `add backoff: { baseMs: 25, jitter: true } to ${call.path}`
+              : `set ${call.path}.backoff.jitter: true`,
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,81 @@
+import { callersOf, list } from "../lib.js";
+import type { Finding, Rule } from "../types.js";
+
+/**
+ * A component whose loss of one zone or region takes down a hard dependency chain: a single-replica
+ * datastore or stream, a service in one region (or one pod), a single-region datastore that hard callers
+ * in other regions depend on.
+ */
+export const singlePointOfFailure: Rule = {
+  id: "single-point-of-failure",
+  title: "No single zone or region takes down a hard dependency chain",
+  severity: "warning",
+  docs: {
+    why: "A multi-region service is only as available as its least redundant hard dependency: one zone holding the only replica, or one region holding the only copy of a service, defeats the redundancy around it.",
+    how: "Flags datastores and streams with 1 replica (a zone loss loses them), services with 1 pod in 1 region (zone) or in 1 region (region), and single-region datastores/streams/services with hard callers that run in other regions as well.",
+    fix: "Add replicas in other zones, run the service in a second region, or make the call soft (`hard: false`) with a fallback.",
+  },
+  check(model) {
+    const findings: Finding[] = [];
+    const hardCallers = (name: string) =>
+      callersOf(model, name).filter(({ service, index }) => service.calls[index]!.hard);
+    const callerNote = (name: string) => {
+      const callers = [...new Set(hardCallers(name).map(({ service }) => service.name))];
+      return callers.length > 0 ? ` and its hard callers ${list(callers)} with it` : "";
+    };
+    for (const store of model.datastores) {
+      if (store.replicas === 1) {
+        const zone = store.groups[0]?.leader.zone ?? store.regions[0] ?? "its zone";
+        findings.push({
+          path: `${store.path}.replicas`,
+          message: `${store.path} has 1 replica: losing zone ${zone} loses its data and stops it${callerNote(store.name)}`,
+          fix: "set replicas: 3 spread over three zones (survive: zone)",
+        });
+        continue;
+      }
+      if (store.regions.length === 1) {
+        const region = store.regions[0]!;
+        const wider = [
+          ...new Set(
+            hardCallers(store.name)
+              .filter(({ service }) => service.regions.some((r) => r !== region))
+              .map(({ service }) => service.name),
+          ),
+        ];
+        if (wider.length === 0) continue;
+        findings.push({
+          path: `${store.path}.placement`,
+          message: `every replica of ${store.path} is in ${region}: losing that region stops ${list(wider)}, which run${wider.length === 1 ? "s" : ""} in other regions too`,
+          fix: `place replicas in at least 3 regions (survive: region), or call ${store.name} with hard: false and a fallback`,
+        });
+      }
+    }
+    for (const stream of model.streams) {
+      if (stream.replicas === 1) {
+        findings.push({
+          path: `${stream.path}.replicas`,
+          message: `${stream.path} has 1 replica: losing one zone loses unconsumed messages and stops its producers ${list([...stream.producers])}`,
+          fix: "set replicas: 3 and minInSync: 2",
+        });
+      }
+    }
+    for (const service of model.services) {
+      const region = service.regions[0]!;
+      if (service.regions.length > 1) continue;
+      if (service.replicasPerRegion === 1) {
+        findings.push({
+          path: `${service.path}.replicasPerRegion`,
+          message: `${service.path} runs 1 pod in ${region}: losing its zone stops it${callerNote(service.name)}`,
+          fix: "set replicasPerRegion: 3 (one per zone), and add a second region",
+        });
+        continue;
+      }
+      findings.push({
+        path: `${service.path}.regions`,
+        message: `${service.path} runs only in ${region}: losing that region stops it${callerNote(service.name)}`,
+        fix: `add a second region to ${service.path}.regions`,
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,106 @@
+import type { Analysis } from "../src/analysis/types.js";
+import { type Diagnostic, InputError } from "../src/diagnostics/diagnostic.js";
+import type { Model } from "../src/model/types.js";
+import { mergePolicyConfig, toPolicyConfig } from "../src/policy-config/merge.js";
+import { EMPTY_POLICY_CONFIG, type PolicyConfig, type Suppression } from "../src/policy-config/types.js";
+import { checkPolicyConfig, settingsFor } from "./config.js";
+import { EMPTY_ANALYSIS } from "./lib.js";
+import { RULES } from "./registry.js";
+import type { Rule, SuppressedFinding } from "./types.js";
+
+export interface PolicyRunOptions {
+  /** Rules to run. @default every built-in rule (RULES) */
+  readonly rules?: readonly Rule[];
+  /** Extra rules (users' own, from --rules), run after the built-ins. @default none */
+  readonly extraRules?: readonly Rule[];
+  /** A --policy-config file, already parsed and validated, merged over the spec's `policies` block. */
+  readonly fileConfig?: { readonly name: string; readonly config: PolicyConfig };
+}
+
+export interface PolicyResult {
+  readonly findings: readonly Diagnostic[];
+  readonly suppressed: readonly SuppressedFinding[];
+}
+
+/** The configuration that applies: the spec's block, the file over it; InputError on unknown ids or settings. */
+export function resolvePolicyConfig(model: Model, rules: readonly Rule[], options: PolicyRunOptions): PolicyConfig {
+  const spec = toPolicyConfig(model.policies as Readonly<Record<string, unknown>>);
+  const problems = checkPolicyConfig(spec, rules, "policies");
+  let config = mergePolicyConfig(EMPTY_POLICY_CONFIG, spec);
+  if (options.fileConfig !== undefined) {
+    problems.push(...checkPolicyConfig(options.fileConfig.config, rules, options.fileConfig.name));
+    config = mergePolicyConfig(config, options.fileConfig.config);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return config;
+}
+
+function suppressionFor(finding: Diagnostic, suppress: readonly Suppression[]): Suppression | undefined {
+  return suppress.find(
+    (s) =>
+      s.rule === finding.code &&
+      (s.path === finding.path || finding.path.startsWith(`${s.path}.`) || finding.path.startsWith(`${s.path}[`)),
+  );
+}
+
+/**
+ * Runs every enabled rule over the model and analysis. A rule that throws becomes an error finding
+ * ("rule crashed: …"), never a crash; a rule that needs the analysis reports `unknown` when none ran.
+ * Throws InputError (exit 2) for unknown rule ids or settings in the configuration.
+ */
+export function runPolicies(
+  model: Model,
+  analysis: Analysis | undefined,
+  options: PolicyRunOptions = {},
+): PolicyResult {
+  const rules = [...(options.rules ?? RULES), ...(options.extraRules ?? [])];
+  const config = resolvePolicyConfig(model, rules, options);
+  const findings: Diagnostic[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const rule of rules) {
+    if (config.disabled.includes(rule.id)) continue;
+    const severity = config.severity[rule.id] ?? rule.severity;
+    let produced: Diagnostic[];
+    if (rule.usesAnalysis === true && analysis === undefined) {
+      produced = [
+        {
+          code: rule.id,
+          severity,
+          status: "unknown",
+          path: "(root)",
+          message: `${rule.id} needs the analysis, which did not run`,
+          fix: "run the analysis (topoplan check runs it before the policies)",
+        },
+      ];
+    } else {
+      try {
+        produced = rule.check(model, analysis ?? EMPTY_ANALYSIS, settingsFor(rule, config)).map((f) => ({
+          code: rule.id,
+          severity,
+          ...(f.status === "unknown" ? { status: "unknown" as const } : {}),
+          path: f.path,
+          message: f.message,
+          ...(f.fix === undefined ? {} : { fix: f.fix }),
+          ...(f.data === undefined ? {} : { data: f.data }),
+        }));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        produced = [
+          {
+            code: rule.id,
+            severity: "error",
+            path: "(root)",
+            message: `rule crashed: ${message}`,
+            fix: `report the bug in rule ${rule.id}; disable it with policies.disabled: ["${rule.id}"] meanwhile`,
+          },
+        ];
+      }
+    }
+    for (const finding of produced) {
+      const match = suppressionFor(finding, config.suppress);
+      if (match === undefined) findings.push(finding);
+      else suppressed.push({ ...finding, reason: match.reason });
+    }
+  }
+  return { findings, suppressed };
+}

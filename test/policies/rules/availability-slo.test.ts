@@ -1,0 +1,68 @@
+import { availabilitySlo } from "../../../policies/rules/availability-slo.js";
+import { describeRule } from "../harness.js";
+
+const spec = {
+  name: "shop",
+  datastores: {
+    accounts: {
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 3 },
+      slo: { availability: 0.9999 },
+    },
+  },
+  services: { api: { regions: ["eu-west-1"], calls: [{ to: "accounts", timeoutMs: 100 }], slo: { availability: 0.999 } } },
+  streams: { clicks: { partitions: 4, regions: ["eu-west-1"], slo: { availability: 0.999 } } },
+} as const;
+
+describeRule(availabilitySlo, {
+  compliant: [{ name: "predictions meet every target", spec }],
+  noncompliant: [
+    {
+      name: "write availability below the datastore SLO; service limited by itself; stream short",
+      spec,
+      analysis: {
+        datastores: { accounts: { availability: { write: 0.9995, read: 0.99995 } } },
+        services: { api: { availability: 0.998, ownAvailability: 0.9985 } },
+        streams: { clicks: { availability: 0.9981 } },
+      },
+      expect: [
+        {
+          path: "datastores.accounts.slo.availability",
+          message:
+            "predicted write availability 99.95% is below the SLO 99.99% (21.6 min/month of downtime against a budget of 4.32 min/month)",
+          fix: "spread the 3 replicas over more zones or regions so a quorum (2) survives more failures, or relax the SLO to 99.95%",
+        },
+        {
+          path: "services.api.slo.availability",
+          message:
+            "predicted availability 99.8% is below the SLO 99.9% (86.4 min/month of downtime against a budget of 43.2 min/month)",
+          fix: "run api in more regions (its own deployment gives 99.85%), or relax the SLO",
+        },
+        {
+          path: "streams.clicks.slo.availability",
+          message:
+            "predicted availability 99.81% is below the SLO 99.9% (82.08 min/month of downtime against a budget of 43.2 min/month)",
+        },
+      ],
+    },
+    {
+      name: "dependencies drag a service down; no figures is unknown",
+      spec,
+      analysis: { missing: ["accounts"], services: { api: { availability: 0.9985, ownAvailability: 0.99999 } } },
+      expect: [
+        {
+          path: "datastores.accounts.slo.availability",
+          status: "unknown",
+          message: "the analysis has no availability figure for datastores.accounts",
+        },
+        {
+          path: "services.api.slo.availability",
+          message:
+            "predicted availability 99.85% is below the SLO 99.9% (64.8 min/month of downtime against a budget of 43.2 min/month)",
+          fix: "its own deployment gives 99.999%; make its hard dependencies more available or call them with hard: false and a fallback, or relax the SLO",
+        },
+      ],
+    },
+  ],
+});

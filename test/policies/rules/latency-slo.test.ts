@@ -1,0 +1,106 @@
+import { latencySlo } from "../../../policies/rules/latency-slo.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+import { describeRule, profile } from "../harness.js";
+
+const transatlantic = (slo: { writeP99Ms?: number; readP99Ms?: number }): TopologyInput => ({
+  name: "ledger",
+  users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+  datastores: {
+    accounts: {
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 1, "us-east-1": 1, "us-west-2": 1 },
+      leader: "eu-west-1",
+      slo,
+    },
+  },
+});
+
+describeRule(latencySlo, {
+  compliant: [
+    {
+      name: "predicted p99 within the SLOs",
+      spec: transatlantic({ writeP99Ms: 300, readP99Ms: 150 }),
+      analysis: {
+        datastores: {
+          accounts: {
+            write: profile({ "eu-west-1": 110, "us-east-1": 250 }),
+            read: profile({ "eu-west-1": 2, "us-east-1": 110 }),
+          },
+        },
+      },
+    },
+    {
+      name: "service and stream SLOs met",
+      spec: {
+        name: "shop",
+        services: { api: { regions: ["eu-west-1"], slo: { latencyP99Ms: 100 } } },
+        streams: { clicks: { partitions: 4, regions: ["eu-west-1"], slo: { endToEndP99Ms: 500 } } },
+      },
+      analysis: { services: { api: { latency: profile({ "eu-west-1": 80 }) } }, streams: { clicks: { endToEndP99Ms: 400 } } },
+    },
+  ],
+  noncompliant: [
+    {
+      name: "an SLO below the quorum round trip names the physical floor",
+      spec: transatlantic({ writeP99Ms: 20 }),
+      expect: [
+        {
+          path: "datastores.accounts.slo.writeP99Ms",
+          message: "write p99 SLO 20 ms is below the 69.6 ms quorum round trip eu-west-1 → us-east-1",
+          fix: "move a quorum closer (e.g. 2 of 3 replicas in EU) or relax the SLO",
+        },
+      ],
+    },
+    {
+      name: "achievable in principle, but not from every origin",
+      spec: transatlantic({ writeP99Ms: 200, readP99Ms: 50 }),
+      analysis: {
+        datastores: {
+          accounts: {
+            write: profile({ "eu-west-1": 110, "us-east-1": 215.5 }),
+            read: profile({ "eu-west-1": 2, "us-east-1": 106 }),
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.accounts.slo.writeP99Ms",
+          message: "write p99 215.5 ms from us-east-1 exceeds the SLO 200 ms (leader eu-west-1)",
+          fix: "move the leader or a quorum nearer us-east-1, partition by geography (partitions.strategy: geo), or relax writeP99Ms to 216",
+        },
+        {
+          path: "datastores.accounts.slo.readP99Ms",
+          message: "read p99 106 ms from us-east-1 exceeds the SLO 50 ms (strong reads go to the leader in eu-west-1)",
+          fix: "serve us-east-1 reads from the nearest replica (consistency: bounded-staleness), add a replica near us-east-1, or relax readP99Ms to 106",
+        },
+      ],
+    },
+    {
+      name: "service and stream over their SLOs; missing figures are unknown",
+      spec: {
+        name: "shop",
+        datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, slo: { readP99Ms: 5 } } },
+        services: {
+          api: { regions: ["eu-west-1"], calls: [{ to: "kv", timeoutMs: 100 }], slo: { latencyP99Ms: 50 } },
+        },
+        streams: { clicks: { partitions: 4, regions: ["eu-west-1"], slo: { endToEndP99Ms: 500 } } },
+      },
+      analysis: {
+        missing: ["kv"],
+        services: {
+          api: { latency: profile({ "eu-west-1": 75 }), calls: [{ to: "kv", path: "services.api.calls[0]", attempts: 1, p99Ms: 60 }] },
+        },
+        streams: { clicks: { endToEndP99Ms: 900 } },
+      },
+      expect: [
+        { path: "datastores.kv.slo", status: "unknown", message: "the analysis has no latency figures for datastores.kv" },
+        {
+          path: "services.api.slo.latencyP99Ms",
+          message: "p99 latency 75 ms from eu-west-1 exceeds the SLO 50 ms; slowest call: kv 60 ms",
+        },
+        { path: "streams.clicks.slo.endToEndP99Ms", message: "end-to-end p99 900 ms exceeds the SLO 500 ms" },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,63 @@
+import { survival } from "../../../policies/rules/survival.js";
+import { describeRule } from "../harness.js";
+
+const spec = {
+  name: "kv",
+  datastores: {
+    accounts: {
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 2, "eu-central-1": 1 },
+      survive: "region",
+    },
+  },
+  streams: { clicks: { partitions: 4, regions: ["eu-west-1"], replicas: 2, minInSync: 1 } },
+} as const;
+
+describeRule(survival, {
+  compliant: [{ name: "the analysis finds every goal met", spec }],
+  noncompliant: [
+    {
+      name: "a region holding a quorum's worth; a stream losing a zone",
+      spec,
+      analysis: {
+        datastores: {
+          accounts: {
+            survival: {
+              meetsGoal: false,
+              region: { goal: "region", survives: false, worstDomain: "eu-west-1", replicasLeft: 1, quorum: 2 },
+            },
+          },
+        },
+        streams: {
+          clicks: {
+            survival: {
+              meetsGoal: false,
+              zone: { goal: "zone", survives: false, worstDomain: "eu-west-1a", replicasLeft: 1, quorum: 2 },
+            },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.accounts.placement",
+          message:
+            "survive: region does not hold: losing eu-west-1 leaves 1 of 3 replicas and a quorum needs 2; region survival needs at least 5 replicas over 3 regions",
+          fix: "place at least 5 replicas over at least 3 regions with at most 2 in any one region, or set survive: zone",
+        },
+        {
+          path: "streams.clicks.replicas",
+          message:
+            "survive: zone does not hold: losing eu-west-1a leaves 1 of 2 replicas and a quorum needs 2; zone survival needs at least 3 replicas over 3 zones",
+          fix: "place at least 3 replicas over at least 3 zones with at most 1 in any one zone",
+        },
+      ],
+    },
+    {
+      name: "without an analysis the rule says it could not decide",
+      spec,
+      noAnalysis: true,
+      expect: [{ path: "(root)", status: "unknown", message: "survival needs the analysis, which did not run" }],
+    },
+  ],
+});

@@ -1,6 +1,9 @@
 import type { Analysis } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
+import { compileChaos } from "./chaos/index.js";
 import { compileKubernetes, type KubernetesOptions } from "./kubernetes/index.js";
+import { compileMesh } from "./mesh/index.js";
+import { compileObservability } from "./observability/index.js";
 import { type PlannedResource, type ResourcePlan, sortResources } from "./plan.js";
 
 /** Options of every target, keyed by target; each target reads its own. */
@@ -24,6 +27,10 @@ export type TargetCompiler = (model: Model, context: CompileContext) => readonly
  */
 export const TARGETS: Readonly<Record<string, TargetCompiler>> = {
   kubernetes: (model, context) => compileKubernetes(model, context.options.kubernetes),
+  observability: (model, context) => compileObservability(model, context.analysis),
+  mesh: (model, context) => compileMesh(model, context.analysis),
+  chaos: (model, context) =>
+    compileChaos(model, context.analysis, { regionCidrs: context.options.kubernetes?.regionCidrs ?? {} }),
 };
 
 /** Thrown when two targets plan the same logical name: a compiler bug, never an input problem. */

@@ -1,0 +1,44 @@
+import { compilePlan } from "../../compile/index.js";
+import { InputError } from "../../diagnostics/diagnostic.js";
+import { loadTopology } from "../../pipeline.js";
+import { renderPlan } from "../../render/files.js";
+import { writeRender } from "../../render/write.js";
+import { type Command, EXIT, stringFlag } from "../command.js";
+
+export const renderCommand: Command = {
+  name: "render",
+  summary: "Compile a topology and write the plan as reviewable files (no Pulumi, no credentials).",
+  usage: "topoplan render <spec> --out DIR",
+  details: [
+    "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
+    "  --out DIR      directory to write: new, empty, or one an earlier render wrote",
+    "                 (it is replaced as a whole; any other directory is refused)",
+    "",
+    "Layout: DIR/<region>/kubernetes/<namespace>/<kind>-<name>.yaml, DIR/<region>/aws/…,",
+    "DIR/README.md. The same topology gives byte-identical files.",
+    "",
+    "exit codes: 0 written; 2 invalid input or command line (nothing is written)",
+  ],
+  options: { out: { type: "string", short: "o" } },
+  positionals: { min: 1, max: 1, names: "<spec>" },
+  async run(args, io) {
+    const out = stringFlag(args, "out");
+    if (out === undefined || out === "") {
+      throw new InputError([
+        {
+          code: "cli/usage",
+          severity: "error",
+          path: "topoplan render",
+          message: "missing --out DIR",
+          fix: `usage: ${this.usage}`,
+        },
+      ]);
+    }
+    const loaded = await loadTopology(args.positionals[0]!);
+    // Everything is rendered in memory first: a failure here touches no file.
+    const files = renderPlan(compilePlan(loaded.model));
+    const outcome = await writeRender(files, out);
+    io.stderr(`${outcome === "created" ? "wrote" : "replaced"} ${out}: ${files.length} files\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { InputError } from "../diagnostics/diagnostic.js";
+import type { RenderedFile } from "./extra-files.js";
+import { RENDER_MARKER } from "./files.js";
+
+const MARKER_TEXT = "This directory was written by `topoplan render`; the next render replaces it.\n";
+
+const refuse = (message: string, fix: string) =>
+  new InputError([{ code: "render/output", severity: "error", path: "--out", message, fix }]);
+
+/**
+ * Writes rendered files to `outDir`, all or nothing:
+ * - `outDir` must not exist, be empty, or be a directory an earlier render created (it holds
+ *   the `.topoplan-render` marker); anything else is refused (exit 2) and left untouched;
+ * - files go to a temporary sibling directory first, which is then renamed into place, so a reader
+ *   (or a crash) never sees a half-written directory. Replacing an earlier render swaps two
+ *   renames; if the second fails, the old render is put back.
+ * Returns whether the directory was created or replaced.
+ */
+export async function writeRender(
+  files: readonly RenderedFile[],
+  outDir: string,
+): Promise<"created" | "replaced"> {
+  const target = resolve(outDir);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing !== undefined) {
+    if (!existing.isDirectory())
+      throw refuse(`${outDir} exists and is not a directory`, "name a new directory, e.g. --out rendered");
+    const entries = await readdir(target);
+    if (entries.length > 0 && !entries.includes(RENDER_MARKER)) {
+      throw refuse(
+        `${outDir} is not empty and was not created by topoplan render (no ${RENDER_MARKER} marker); refusing to replace it`,
+        "name a new or empty directory, or delete this one yourself",
+      );
+    }
+  }
+  const parent = dirname(target);
+  await mkdir(parent, { recursive: true });
+  const suffix = randomBytes(6).toString("hex");
+  const temporary = join(parent, `.${basename(target)}.topoplan-${suffix}.tmp`);
+  try {
+    await mkdir(temporary);
+    for (const file of files) {
+      const path = join(temporary, ...file.path.split("/"));
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, file.content);
+    }
+    await writeFile(join(temporary, RENDER_MARKER), MARKER_TEXT);
+    if (existing === undefined) {
+      await rename(temporary, target);
+      return "created";
+    }
+    const old = join(parent, `.${basename(target)}.topoplan-${suffix}.old`);
+    await rename(target, old);
+    try {
+      await rename(temporary, target);
+    } catch (error) {
+      await rename(old, target);
+      throw error;
+    }
+    await rm(old, { recursive: true, force: true });
+    return "replaced";
+  } finally {
+    await rm(temporary, { recursive: true, force: true });
+  }
+}

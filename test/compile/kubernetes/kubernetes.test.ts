@@ -1,0 +1,250 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
+import { describe, expect, it } from "vitest";
+import { compilePlan } from "../../../src/compile/index.js";
+import { metricsPortName, placements } from "../../../src/compile/kubernetes/index.js";
+import { DNS_LABEL_MAX, dnsLabel, kubernetesName, STATEFULSET_NAME_MAX } from "../../../src/compile/names.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+import { compile, manifest, modelOf, SHOP } from "./helpers.js";
+
+const resources = compile(SHOP);
+const pods = resources.filter((r) => ["StatefulSet", "Deployment"].includes((r.inputs as any).kind));
+
+describe("datastore StatefulSets", () => {
+  const sts = manifest(resources, "eu-west-1/shop/StatefulSet/orders");
+
+  it("hold the region's replicas, spread over the placement's zones, one per node", () => {
+    expect(sts.spec.replicas).toBe(2);
+    expect(manifest(resources, "eu-north-1/shop/StatefulSet/orders").spec.replicas).toBe(1);
+    const spec = sts.spec.template.spec;
+    expect(spec.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: "DoNotSchedule",
+        labelSelector: {
+          matchLabels: { "app.kubernetes.io/name": "orders", "app.kubernetes.io/part-of": "shop" },
+        },
+      },
+    ]);
+    expect(
+      spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,
+    ).toEqual([
+      {
+        matchExpressions: [
+          {
+            key: "topology.kubernetes.io/zone",
+            operator: "In",
+            values: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+          },
+        ],
+      },
+    ]);
+    expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe(
+      "kubernetes.io/hostname",
+    );
+  });
+
+  it("claim storageGi of storageClass per replica and retain claims on delete and scale-down", () => {
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "gp3",
+      resources: { requests: { storage: "50Gi" } },
+    });
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({
+      whenDeleted: "Retain",
+      whenScaled: "Retain",
+    });
+  });
+
+  it("are protected and retained, and so are namespaces holding volumes", () => {
+    for (const r of resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet"))
+      expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
+    for (const r of resources.filter((r) => r.type === "kubernetes:core/v1:Namespace"))
+      expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
+    // Stateless things stay unprotected: protecting everything would make every edit a manual job.
+    expect(
+      resources.find((r) => r.name === "eu-west-1/shop/Deployment/web")?.options?.protect,
+    ).toBeUndefined();
+  });
+
+  it("have a headless peer Service publishing not-ready addresses, and a ClusterIP client Service", () => {
+    expect(manifest(resources, "eu-west-1/shop/Service/events-peers").spec).toEqual({
+      clusterIP: "None",
+      publishNotReadyAddresses: true,
+      selector: { "app.kubernetes.io/name": "events", "app.kubernetes.io/part-of": "shop" },
+      ports: [
+        { name: "client", port: 9092, targetPort: "client", protocol: "TCP" },
+        { name: "peer", port: 9093, targetPort: "peer", protocol: "TCP" },
+        { name: "metrics", port: 9308, targetPort: "metrics", protocol: "TCP" },
+      ],
+    });
+    expect(sts.spec.serviceName).toBe("orders-peers");
+    expect(manifest(resources, "eu-west-1/shop/Service/events").spec).toMatchObject({
+      type: "ClusterIP",
+      ports: [{ name: "client", port: 9092 }],
+    });
+  });
+
+  it("probe the serving port over TCP", () => {
+    const container = sts.spec.template.spec.containers[0];
+    expect(container.readinessProbe.tcpSocket).toEqual({ port: 26257 });
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 26257 });
+  });
+
+  it("are not generated for datastores on AWS or external", () => {
+    expect(resources.some((r) => r.component === "catalog" || r.component === "payments")).toBe(false);
+  });
+});
+
+describe("service Deployments", () => {
+  it("run replicasPerRegion pods spread over zones, behind a ClusterIP Service, probed over HTTP", () => {
+    const deployment = manifest(resources, "eu-central-1/shop/Deployment/web");
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.spec.template.spec.topologySpreadConstraints[0]).toMatchObject({
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "DoNotSchedule",
+    });
+    const checkout = manifest(resources, "eu-west-1/shop/Deployment/checkout").spec.template.spec
+      .containers[0];
+    expect(checkout.readinessProbe.httpGet).toEqual({ path: "/ready", port: 8081 });
+    expect(checkout.livenessProbe.httpGet).toEqual({ path: "/ready", port: 8081 });
+    expect(manifest(resources, "eu-west-1/shop/Service/web").spec).toEqual({
+      type: "ClusterIP",
+      selector: { "app.kubernetes.io/name": "web", "app.kubernetes.io/part-of": "shop" },
+      ports: [
+        { name: "http", port: 8080, targetPort: "http", protocol: "TCP" },
+        { name: "metrics", port: 9090, targetPort: "metrics", protocol: "TCP" },
+      ],
+    });
+  });
+
+  it("name the metrics port `metrics`, or the serving port when they coincide", () => {
+    const placed = placements(modelOf(SHOP));
+    expect(metricsPortName(placed.find((p) => p.name === "web")!)).toBe("metrics");
+    expect(metricsPortName(placed.find((p) => p.name === "checkout")!)).toBe("http");
+  });
+});
+
+describe("secure pod defaults", () => {
+  it.each(pods.map((r) => [r.name, r.inputs as any]))("%s", (_name, m) => {
+    const spec = m.spec.template.spec;
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.serviceAccountName).toBe(m.metadata.name);
+    expect(spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    for (const container of spec.containers) {
+      expect(container.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+      });
+      expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+      expect(container.resources.limits.memory).toBe(container.resources.requests.memory);
+      expect(container.resources.requests.cpu).toBeDefined();
+      expect(container.resources.limits.cpu).toBeUndefined();
+    }
+    expect(spec.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "1Gi" } });
+  });
+
+  it("give every component its own ServiceAccount without a token", () => {
+    for (const r of pods) {
+      const m = r.inputs as any;
+      const account = manifest(
+        resources,
+        `${r.region}/${m.metadata.namespace}/ServiceAccount/${m.metadata.name}`,
+      );
+      expect(account.automountServiceAccountToken).toBe(false);
+    }
+  });
+
+  it("label everything with name, part-of, component and region", () => {
+    expect(manifest(resources, "eu-west-1/shop-data/StatefulSet/carts").metadata.labels).toEqual({
+      "app.kubernetes.io/name": "carts",
+      "app.kubernetes.io/part-of": "shop",
+      "app.kubernetes.io/component": "datastore",
+      "app.kubernetes.io/managed-by": "topoplan",
+      "topoplan.dev/region": "eu-west-1",
+    });
+    expect(
+      manifest(resources, "eu-west-1/shop/StatefulSet/events").metadata.labels["app.kubernetes.io/component"],
+    ).toBe("stream");
+  });
+});
+
+describe("determinism and stable names", () => {
+  it("compiles the same model to deep-equal plans", () => {
+    expect(compilePlan(modelOf(SHOP))).toEqual(compilePlan(modelOf(SHOP)));
+  });
+
+  it("does not depend on the order components are declared in", () => {
+    const reversed: TopologyInput = {
+      ...SHOP,
+      services: Object.fromEntries(Object.entries(SHOP.services ?? {}).reverse()),
+      datastores: Object.fromEntries(Object.entries(SHOP.datastores ?? {}).reverse()),
+    };
+    expect(compilePlan(modelOf(reversed))).toEqual(compilePlan(modelOf(SHOP)));
+  });
+
+  it("leaves every existing resource untouched when an unrelated component is added", () => {
+    // The Kubernetes target only: other targets may legitimately summarise every component.
+    const before = compile(SHOP);
+    const grown: TopologyInput = {
+      ...SHOP,
+      datastores: {
+        ...SHOP.datastores,
+        aaa: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          deploy: { target: "kubernetes", image: "redis:7" },
+        },
+      },
+      services: {
+        ...SHOP.services,
+        zeta: { regions: ["us-east-1"], deploy: { target: "kubernetes", image: "ghcr.io/acme/zeta:1" } },
+      },
+    };
+    const after = new Map(compile(grown).map((r) => [r.name, r]));
+    for (const resource of before) expect(after.get(resource.name)).toEqual(resource);
+    expect(after.size).toBeGreaterThan(before.length);
+  });
+
+  it("sorts resources by provider, region, type, name", () => {
+    const names = compilePlan(modelOf(SHOP)).resources.map(
+      (r) => `${r.provider} ${r.region} ${r.type} ${r.name}`,
+    );
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  });
+});
+
+describe("names", () => {
+  it("keeps valid DNS labels as they are", () => {
+    expect(dnsLabel("orders-peers")).toBe("orders-peers");
+    expect(kubernetesName(["orders", "peers"])).toBe("orders-peers");
+  });
+
+  it("truncates long names to 63 with a stable hash suffix that keeps distinct inputs distinct", () => {
+    const a = dnsLabel(`${"a".repeat(70)}-one`);
+    const b = dnsLabel(`${"a".repeat(70)}-two`);
+    expect(a).toHaveLength(DNS_LABEL_MAX);
+    expect(a).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(a).not.toBe(b);
+    expect(dnsLabel(`${"a".repeat(70)}-one`)).toBe(a);
+    expect(dnsLabel("x".repeat(60), STATEFULSET_NAME_MAX).length).toBeLessThanOrEqual(STATEFULSET_NAME_MAX);
+  });
+
+  it("cleans invalid characters and adds a hash so `a_b` and `a.b` do not collide", () => {
+    expect(dnsLabel("A_b")).toMatch(/^a-b-[0-9a-f]{8}$/);
+    expect(dnsLabel("a_b")).not.toBe(dnsLabel("a.b"));
+  });
+
+  it("names Kubernetes resources <region>/<namespace>/<Kind>/<name>", () => {
+    expect(resources.map((r) => r.name)).toContain("eu-west-1/shop-data/StatefulSet/carts");
+    expect(resources.map((r) => r.name)).toContain("eu-west-1/Namespace/shop-data");
+  });
+});

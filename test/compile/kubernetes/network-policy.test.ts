@@ -1,0 +1,185 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
+import { describe, expect, it } from "vitest";
+import { declaredCalls } from "../../../src/compile/kubernetes/index.js";
+import type { PlannedResource } from "../../../src/compile/plan.js";
+import { compile, manifest, modelOf, SHOP } from "./helpers.js";
+
+/**
+ * Reads the rendered NetworkPolicies back into flat allow-edges, independent of how the compiler
+ * built them: `<region> <component> <in|out> <peer>:<port>` where peer is `pods:<ns>/<name>`,
+ * `ns:<namespace>` or the CIDR.
+ */
+function edges(resources: readonly PlannedResource[]): string[] {
+  const out: string[] = [];
+  for (const r of resources) {
+    const m = r.inputs as any;
+    if (m.kind !== "NetworkPolicy" || r.component === "") continue;
+    const ns = m.metadata.namespace as string;
+    const rules = [
+      ...(m.spec.ingress ?? []).map((rule: any) => ["in", rule.from, rule.ports] as const),
+      ...(m.spec.egress ?? []).map((rule: any) => ["out", rule.to, rule.ports] as const),
+    ];
+    for (const [direction, peers, ports] of rules) {
+      for (const peer of peers) {
+        const label = peer.ipBlock
+          ? `${peer.ipBlock.cidr}${peer.ipBlock.except ? `-${peer.ipBlock.except.join(",")}` : ""}`
+          : peer.podSelector
+            ? `pods:${peer.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] ?? ns}/${peer.podSelector.matchLabels["app.kubernetes.io/name"]}`
+            : `ns:${peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`;
+        for (const port of ports) out.push(`${r.region} ${r.component} ${direction} ${label}:${port.port}`);
+      }
+    }
+  }
+  return out.sort();
+}
+
+const ANY = "0.0.0.0/0-169.254.0.0/16";
+
+describe("NetworkPolicy allow-lists", () => {
+  it("allow exactly the declared calls, replication, scraping and entry traffic (hand-listed)", () => {
+    expect(edges(compile(SHOP))).toEqual(
+      [
+        // carts: primary-replica in namespace shop-data, peers on 5433, called by checkout on 5432
+        "eu-west-1 carts in ns:monitoring:9187",
+        "eu-west-1 carts in pods:shop-data/carts:5433",
+        "eu-west-1 carts in pods:shop/checkout:5432",
+        "eu-west-1 carts out pods:shop-data/carts:5433",
+        // orders: 2/2/1 over three regions; cross-region peers on 26257
+        "eu-west-1 orders in ns:monitoring:8080",
+        "eu-west-1 orders in pods:shop/orders:26257",
+        `eu-west-1 orders in ${ANY}:26257`,
+        "eu-west-1 orders in pods:shop/checkout:26257",
+        "eu-west-1 orders out pods:shop/orders:26257",
+        `eu-west-1 orders out ${ANY}:26257`,
+        "eu-central-1 orders in ns:monitoring:8080",
+        "eu-central-1 orders in pods:shop/orders:26257",
+        `eu-central-1 orders in ${ANY}:26257`,
+        "eu-central-1 orders out pods:shop/orders:26257",
+        `eu-central-1 orders out ${ANY}:26257`,
+        // one replica in eu-north-1: no in-region peers, only the other regions
+        "eu-north-1 orders in ns:monitoring:8080",
+        `eu-north-1 orders in ${ANY}:26257`,
+        `eu-north-1 orders out ${ANY}:26257`,
+        // checkout: metrics on the serving port; called by web (locally and from eu-central-1)
+        "eu-west-1 checkout in ns:monitoring:8081",
+        "eu-west-1 checkout in pods:shop/web:8081",
+        `eu-west-1 checkout in ${ANY}:8081`,
+        "eu-west-1 checkout out pods:shop/orders:26257",
+        "eu-west-1 checkout out pods:shop-data/carts:5432",
+        "eu-west-1 checkout out pods:shop/events:9092",
+        `eu-west-1 checkout out ${ANY}:443`, // payments: external
+        // web: entry service; calls checkout and catalog (DynamoDB)
+        "eu-west-1 web in ns:monitoring:9090",
+        "eu-west-1 web in ns:istio-system:8080",
+        "eu-west-1 web out pods:shop/checkout:8081",
+        `eu-west-1 web out ${ANY}:443`,
+        "eu-central-1 web in ns:monitoring:9090",
+        "eu-central-1 web in ns:istio-system:8080",
+        `eu-central-1 web out ${ANY}:8081`, // checkout runs in eu-west-1 only
+        `eu-central-1 web out ${ANY}:443`,
+        // events: brokers peer on 9093; checkout produces locally, audit consumes from eu-central-1
+        "eu-west-1 events in ns:monitoring:9308",
+        "eu-west-1 events in pods:shop/events:9093",
+        "eu-west-1 events in pods:shop/checkout:9092",
+        `eu-west-1 events in ${ANY}:9092`,
+        "eu-west-1 events out pods:shop/events:9093",
+        // audit: consumer in eu-central-1, nothing calls it
+        "eu-central-1 audit in ns:monitoring:9090",
+        "eu-central-1 audit in ns:istio-system:8080",
+        `eu-central-1 audit out ${ANY}:9092`,
+      ].sort(),
+    );
+  });
+
+  it("pin cross-region traffic to the other regions' CIDRs when they are known", () => {
+    const cidrs = {
+      "eu-west-1": ["10.1.0.0/16"],
+      "eu-central-1": ["10.2.0.0/16"],
+      "eu-north-1": ["10.3.0.0/16"],
+    };
+    const all = edges(compile(SHOP, { regionCidrs: cidrs }));
+    expect(all.filter((e) => e.startsWith("eu-north-1 orders"))).toEqual(
+      [
+        "eu-north-1 orders in ns:monitoring:8080",
+        "eu-north-1 orders in 10.1.0.0/16:26257",
+        "eu-north-1 orders in 10.2.0.0/16:26257",
+        "eu-north-1 orders out 10.1.0.0/16:26257",
+        "eu-north-1 orders out 10.2.0.0/16:26257",
+      ].sort(),
+    );
+    expect(all).toContain("eu-central-1 web out 10.1.0.0/16:8081");
+    expect(all).toContain("eu-west-1 checkout in 10.2.0.0/16:8081");
+    // Managed and external services stay "anywhere but link-local": their addresses are not ours.
+    expect(all).toContain(`eu-west-1 web out ${ANY}:443`);
+  });
+
+  it("use the configured ingress namespace for entry services", () => {
+    const all = edges(compile(SHOP, { ingressNamespace: "ingress-nginx" }));
+    expect(all).toContain("eu-west-1 web in ns:ingress-nginx:8080");
+    expect(all.some((e) => e.includes("istio-system"))).toBe(false);
+  });
+
+  it("every declared call has an egress rule on the caller and an ingress rule on a Kubernetes callee", () => {
+    const all = edges(compile(SHOP));
+    expect(declaredCalls(modelOf(SHOP))).toEqual([
+      { from: "audit", to: "events" },
+      { from: "checkout", to: "carts" },
+      { from: "checkout", to: "events" },
+      { from: "checkout", to: "orders" },
+      { from: "checkout", to: "payments" },
+      { from: "web", to: "catalog" },
+      { from: "web", to: "checkout" },
+    ]);
+    // And no pod-to-pod edge exists that was not declared (besides a component's own peers).
+    const podEdges = all.filter((e) => e.includes(" pods:"));
+    for (const edge of podEdges) {
+      const [, component, direction, peer] = edge.split(" ") as [string, string, string, string];
+      const other = peer.replace(/^pods:[^/]+\//, "").replace(/:\d+$/, "");
+      if (other === component) continue;
+      const pair = direction === "out" ? `${component}->${other}` : `${other}->${component}`;
+      expect([
+        "audit->events",
+        "checkout->carts",
+        "checkout->events",
+        "checkout->orders",
+        "web->checkout",
+      ]).toContain(pair);
+    }
+  });
+
+  it("deny all ingress and egress in every namespace of every region, and allow DNS to kube-system", () => {
+    const resources = compile(SHOP);
+    const namespaces = resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name);
+    expect(namespaces).toEqual([
+      "eu-central-1/Namespace/shop",
+      "eu-north-1/Namespace/shop",
+      "eu-west-1/Namespace/shop-data",
+      "eu-west-1/Namespace/shop",
+    ]);
+    for (const ns of namespaces) {
+      const [region, , namespace] = ns.split("/");
+      expect(manifest(resources, `${region}/${namespace}/NetworkPolicy/topoplan-default-deny`).spec).toEqual({
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+      });
+      expect(manifest(resources, `${region}/${namespace}/NetworkPolicy/topoplan-allow-dns`).spec).toEqual({
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
+      });
+    }
+  });
+});

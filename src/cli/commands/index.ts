@@ -9,6 +9,10 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "validate, analyse and check policies",
     load: async () => (await import("./check.js")).checkCommand,
   },
+  render: {
+    summary: "write the compiled plan as files for review",
+    load: async () => (await import("./render.js")).renderCommand,
+  },
   schema: {
     summary: "print the topology JSON Schema",
     load: async () => (await import("./schema.js")).schemaCommand,

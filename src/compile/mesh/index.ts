@@ -1,0 +1,246 @@
+/**
+ * The mesh target (Istio): the resilience settings of every declared call, applied at the caller's
+ * sidecar, plus strict mTLS. See README.md in this folder for the derivations and their reasons.
+ *
+ * - VirtualService per (region, caller namespace, callee): one HTTP route per calling service
+ *   (matched by `sourceLabels`) with the call's timeout and retries, then a catch-all route.
+ *   Istio accepts one mesh VirtualService per host in a namespace's view (IST0109), so calls from
+ *   several callers in one namespace share it; `exportTo: ["."]` keeps it to that namespace.
+ * - DestinationRule per (region, caller, callee): outlier detection and connection-pool limits,
+ *   scoped to the caller's pods by `workloadSelector` (and `exportTo: ["."]`).
+ * - PeerAuthentication STRICT per namespace, plus per component a workload policy that keeps the
+ *   metrics port PERMISSIVE so Prometheus (outside the mesh, namespace "monitoring") can scrape.
+ */
+import type { Analysis } from "../../analysis/types.js";
+import type { Model, ResolvedCall, ResolvedComponent } from "../../model/types.js";
+import {
+  commonLabels,
+  dnsLabel,
+  isKubernetes,
+  type KubernetesComponent,
+  kubernetesComponents,
+  NAME_LABEL,
+  namespaceOf,
+  plannedManifest,
+  secondsDuration,
+  serviceHost,
+} from "../observability/k8s.js";
+import type { PlannedResource } from "../plan.js";
+
+export const TYPES = {
+  virtualService: "kubernetes:networking.istio.io/v1beta1:VirtualService",
+  destinationRule: "kubernetes:networking.istio.io/v1beta1:DestinationRule",
+  peerAuthentication: "kubernetes:security.istio.io/v1beta1:PeerAuthentication",
+} as const;
+
+/** Envoy retries on these; all are safe to retry for idempotent calls and failed connections. */
+export const RETRY_ON = "5xx,reset,connect-failure,refused-stream";
+
+/** Outlier detection (Istio's own defaults, written out so the plan states them). */
+export const OUTLIER = {
+  /** @default 5 */
+  consecutive5xxErrors: 5,
+  /** @default "10s" */
+  interval: "10s",
+  /** @default "30s" */
+  baseEjectionTime: "30s",
+  /** Share of a stateless service's endpoints that may be ejected at once. @default 50 */
+  serviceMaxEjectionPercent: 50,
+} as const;
+
+/** Connection-pool sizing; see {@link connectionLimit}. */
+export const POOL = {
+  /** Envoy's own circuit-breaker default, used when the caller declares no traffic. @default 1024 */
+  defaultLimit: 1024,
+  /** Multiple of the worst-case in-flight calls per caller pod. @default 2 */
+  headroom: 2,
+  /** Never below this many connections / concurrent requests per caller pod. @default 16 */
+  minimum: 16,
+} as const;
+
+type Service = Extract<KubernetesComponent, { kind: "service" }>;
+
+/** Pure: the same model gives the same resources. */
+export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource[] {
+  const components = kubernetesComponents(model);
+  const byName = new Map<string, KubernetesComponent>(components.map((c) => [c.name, c]));
+  const callers = components.filter((c): c is Service => c.kind === "service");
+  const resources: PlannedResource[] = [];
+
+  // (region, caller namespace, callee) → the calls routed by one VirtualService.
+  const routed = new Map<
+    string,
+    {
+      region: string;
+      namespace: string;
+      callee: KubernetesComponent;
+      calls: { caller: Service; call: ResolvedCall }[];
+    }
+  >();
+  for (const caller of callers) {
+    for (const call of caller.calls) {
+      const callee = byName.get(call.to);
+      if (callee === undefined || !meshCallee(callee)) continue;
+      for (const region of caller.regions) {
+        const namespace = namespaceOf(model, caller);
+        const key = `${region}\u0000${namespace}\u0000${callee.name}`;
+        const entry = routed.get(key) ?? { region, namespace, callee, calls: [] };
+        entry.calls.push({ caller, call });
+        routed.set(key, entry);
+        resources.push(destinationRule(model, region, caller, call, callee));
+      }
+    }
+  }
+  for (const entry of [...routed.values()]) resources.push(virtualService(model, entry));
+  resources.push(...peerAuthentications(model, components));
+  return resources;
+}
+
+/** HTTP resilience applies to services and datastores on Kubernetes (streams speak their own protocol). */
+function meshCallee(component: ResolvedComponent): component is KubernetesComponent {
+  return isKubernetes(component) && component.kind !== "stream";
+}
+
+function virtualService(
+  model: Model,
+  entry: {
+    region: string;
+    namespace: string;
+    callee: KubernetesComponent;
+    calls: { caller: Service; call: ResolvedCall }[];
+  },
+): PlannedResource {
+  const { region, namespace, callee } = entry;
+  const host = serviceHost(model, callee);
+  const destination = { host, port: { number: callee.deploy.port } };
+  const name = dnsLabel(callee.name, "routes");
+  const calls = [...entry.calls].sort(
+    (a, b) => a.caller.name.localeCompare(b.caller.name) || a.call.path.localeCompare(b.call.path),
+  );
+  return plannedManifest(region, callee.name, {
+    apiVersion: "networking.istio.io/v1beta1",
+    kind: "VirtualService",
+    metadata: { name, namespace, labels: commonLabels(model, callee.name) },
+    spec: {
+      hosts: [host],
+      exportTo: ["."],
+      http: [
+        ...calls.map(({ caller, call }) => ({
+          name: dnsLabel("from", caller.name),
+          match: [{ sourceLabels: { [NAME_LABEL]: caller.name } }],
+          route: [{ destination }],
+          timeout: secondsDuration(call.timeoutMs),
+          retries: {
+            attempts: call.retries,
+            ...(call.retries > 0
+              ? { perTryTimeout: secondsDuration(call.perTryTimeoutMs), retryOn: RETRY_ON }
+              : {}),
+          },
+        })),
+        // Without a catch-all, requests from other workloads would match no route (HTTP 404).
+        { name: "default", route: [{ destination }] },
+      ],
+    },
+  });
+}
+
+function destinationRule(
+  model: Model,
+  region: string,
+  caller: Service,
+  call: ResolvedCall,
+  callee: KubernetesComponent,
+): PlannedResource {
+  const namespace = namespaceOf(model, caller);
+  const name = dnsLabel(caller.name, "to", callee.name);
+  const limit = connectionLimit(caller, call);
+  return plannedManifest(region, caller.name, {
+    apiVersion: "networking.istio.io/v1beta1",
+    kind: "DestinationRule",
+    metadata: { name, namespace, labels: commonLabels(model, caller.name) },
+    spec: {
+      host: serviceHost(model, callee),
+      exportTo: ["."],
+      workloadSelector: { matchLabels: { [NAME_LABEL]: caller.name } },
+      trafficPolicy: {
+        connectionPool: { tcp: { maxConnections: limit }, http: { http2MaxRequests: limit } },
+        outlierDetection: {
+          consecutive5xxErrors: OUTLIER.consecutive5xxErrors,
+          interval: OUTLIER.interval,
+          baseEjectionTime: OUTLIER.baseEjectionTime,
+          maxEjectionPercent: maxEjectionPercent(callee),
+        },
+      },
+    },
+  });
+}
+
+/**
+ * Connection and concurrent-request limit per caller pod (Envoy circuit breakers are per sidecar).
+ * With declared traffic: calls/s per caller pod × attempts × per-try deadline (s) is the in-flight
+ * count when every attempt runs to its deadline (Little's law); × headroom, at least the minimum.
+ * Without traffic: Envoy's default, 1024.
+ */
+export function connectionLimit(caller: Service, call: ResolvedCall): number {
+  const rps = caller.traffic?.requestsPerSec;
+  if (rps === undefined) return POOL.defaultLimit;
+  const pods = caller.regions.length * caller.replicasPerRegion;
+  const perPod = (rps * call.callsPerRequest) / pods;
+  const inFlight = perPod * (1 + call.retries) * (call.perTryTimeoutMs / 1000);
+  return Math.max(POOL.minimum, Math.ceil(inFlight * POOL.headroom));
+}
+
+/**
+ * Never eject more endpoints than the callee can lose and still serve: for a datastore, the
+ * replicas beyond its write quorum; for a service, half.
+ */
+export function maxEjectionPercent(callee: ResolvedComponent): number {
+  if (callee.kind === "datastore")
+    return Math.floor((100 * (callee.replicas - callee.quorum.write)) / callee.replicas);
+  if (callee.kind === "stream")
+    return Math.floor((100 * (callee.replicas - callee.minInSync)) / callee.replicas);
+  return OUTLIER.serviceMaxEjectionPercent;
+}
+
+function peerAuthentications(model: Model, components: readonly KubernetesComponent[]): PlannedResource[] {
+  const resources: PlannedResource[] = [];
+  const namespaces = new Map<string, { region: string; namespace: string }>();
+  for (const component of components) {
+    const namespace = namespaceOf(model, component);
+    for (const region of component.regions) {
+      namespaces.set(`${region}\u0000${namespace}`, { region, namespace });
+      resources.push(metricsPortPolicy(model, region, namespace, component));
+    }
+  }
+  for (const { region, namespace } of namespaces.values()) {
+    resources.push(
+      plannedManifest(region, "", {
+        apiVersion: "security.istio.io/v1beta1",
+        kind: "PeerAuthentication",
+        metadata: { name: "mtls-strict", namespace, labels: commonLabels(model, "") },
+        spec: { mtls: { mode: "STRICT" } },
+      }),
+    );
+  }
+  return resources;
+}
+
+/** Workload policy: STRICT, except the metrics port, which Prometheus scrapes without a sidecar. */
+function metricsPortPolicy(
+  model: Model,
+  region: string,
+  namespace: string,
+  component: KubernetesComponent,
+): PlannedResource {
+  const name = dnsLabel(component.name, "mtls");
+  return plannedManifest(region, component.name, {
+    apiVersion: "security.istio.io/v1beta1",
+    kind: "PeerAuthentication",
+    metadata: { name, namespace, labels: commonLabels(model, component.name) },
+    spec: {
+      selector: { matchLabels: { [NAME_LABEL]: component.name } },
+      mtls: { mode: "STRICT" },
+      portLevelMtls: { [String(component.deploy.metricsPort)]: { mode: "PERMISSIVE" } },
+    },
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * One Grafana dashboard per topology, built with the Grafana Foundation SDK's typed builders:
+ * a row per component with request rate, error ratio against the SLO's budget, p99 and average
+ * latency against the latency target, and replication lag against its SLO. Panels read the
+ * recording rules (cheap, and the same numbers the alerts see).
+ */
+
+import {
+  GraphThresholdsStyleConfigBuilder,
+  GraphThresholdsStyleMode,
+} from "@grafana/grafana-foundation-sdk/common";
+import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
+import {
+  DashboardBuilder,
+  DatasourceVariableBuilder,
+  RowBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+} from "@grafana/grafana-foundation-sdk/dashboard";
+import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
+import { PanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import type { Model } from "../../model/types.js";
+import type { KubernetesComponent } from "./k8s.js";
+import { errorBudget, RECORD, selector } from "./promql.js";
+import { hasReplicationLag, latencyTargetMs } from "./rules.js";
+
+/** The dashboard's datasource variable (Grafana syntax, not a JS template). */
+const DATASOURCE = { type: "prometheus", uid: ["$", "{datasource}"].join("") };
+
+/** Dashboard UID: the topology name (a DNS label of ≤ 40 characters, Grafana's UID limit). */
+export function dashboardUid(model: Model): string {
+  return model.name;
+}
+
+export function buildDashboard(model: Model, components: readonly KubernetesComponent[]): Dashboard {
+  const builder = new DashboardBuilder(`topoplan: ${model.name}`)
+    .uid(dashboardUid(model))
+    .tags(["topoplan", model.name])
+    .readonly()
+    .time({ from: "now-6h", to: "now" })
+    .refresh("1m")
+    .withVariable(new DatasourceVariableBuilder("datasource").label("Prometheus").type("prometheus"));
+  for (const component of components) {
+    builder.withRow(new RowBuilder(`${component.kind} ${component.name}`));
+    for (const panel of componentPanels(component)) builder.withPanel(panel);
+  }
+  return builder.build();
+}
+
+function componentPanels(component: KubernetesComponent): PanelBuilder[] {
+  const sel = selector(component.name);
+  const panels = [
+    panel("Request rate", "reqps").withTarget(query(`${RECORD.requestRate("5m")}${sel}`, "req/s")),
+    errorRatioPanel(component),
+    latencyPanel(component),
+  ];
+  if (hasReplicationLag(component)) {
+    const lagMs = component.kind === "datastore" ? component.slo.replicationLagMs : undefined;
+    const lag = panel("Replication lag (max over replicas)", "s").withTarget(
+      query(`${RECORD.replicationLag}${sel}`, "lag"),
+    );
+    panels.push(lagMs === undefined ? lag : withThreshold(lag, lagMs / 1000));
+  }
+  return panels;
+}
+
+function errorRatioPanel(component: KubernetesComponent): PanelBuilder {
+  const sel = selector(component.name);
+  const p = panel("Error ratio", "percentunit")
+    .withTarget(query(`${RECORD.errorRatio("5m")}${sel}`, "5m"))
+    .withTarget(query(`${RECORD.errorRatio("1h")}${sel}`, "1h", "B"));
+  const availability = component.slo.availability;
+  return availability === undefined
+    ? p
+    : withThreshold(
+        p.description(`Error budget ${errorBudget(availability)} (SLO ${availability}).`),
+        errorBudget(availability),
+      );
+}
+
+function latencyPanel(component: KubernetesComponent): PanelBuilder {
+  const sel = selector(component.name);
+  const p = panel("Latency", "s")
+    .withTarget(query(`${RECORD.p99Latency}${sel}`, "p99"))
+    .withTarget(query(`${RECORD.avgLatency}${sel}`, "average", "B"));
+  const targetMs = latencyTargetMs(component);
+  return targetMs === undefined ? p : withThreshold(p, targetMs / 1000);
+}
+
+function panel(title: string, unit: string): PanelBuilder {
+  return new PanelBuilder().title(title).unit(unit).datasource(DATASOURCE).height(8).span(8);
+}
+
+function query(expr: string, legend: string, refId = "A"): DataqueryBuilder {
+  return new DataqueryBuilder().expr(expr).legendFormat(legend).refId(refId).datasource(DATASOURCE);
+}
+
+/** A dashed red line at the SLO. */
+function withThreshold(p: PanelBuilder, value: number): PanelBuilder {
+  return p
+    .thresholds(
+      new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+        { value: null, color: "green" },
+        { value, color: "red" },
+      ]),
+    )
+    .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed));
+}

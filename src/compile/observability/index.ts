@@ -1,0 +1,150 @@
+/**
+ * The observability target: for every component on Kubernetes, in every region it runs in, a
+ * ServiceMonitor and a PrometheusRule (SLI recording rules, multiwindow multi-burn-rate SLO alerts
+ * with a low-traffic guard, latency and replication-lag alerts); and in every region with such a
+ * component, one Grafana dashboard for the whole topology as a sidecar-loaded ConfigMap.
+ * See README.md in this folder for the choices and their reasons.
+ */
+import type { Analysis } from "../../analysis/types.js";
+import type { Model } from "../../model/types.js";
+import { metricsPortName, placements } from "../kubernetes/index.js";
+import type { PlannedResource } from "../plan.js";
+import { buildDashboard, dashboardUid } from "./dashboard.js";
+import {
+  commonLabels,
+  dnsLabel,
+  type KubernetesComponent,
+  kubernetesComponents,
+  NAME_LABEL,
+  namespaceOf,
+  plannedManifest,
+} from "./k8s.js";
+import { COMPONENT_LABEL, DEFAULT_MIN_REQUESTS_PER_SECOND } from "./promql.js";
+import { componentRuleGroups } from "./rules.js";
+
+export { BURN_RATE_ALERTS, DEFAULT_MIN_REQUESTS_PER_SECOND, RECORD, SLO_WINDOWS } from "./promql.js";
+export { ALERT, componentRuleGroups, type RuleGroup } from "./rules.js";
+
+export interface ObservabilityOptions {
+  /**
+   * Low-traffic guard of the burn-rate alerts: minimum requests per second over the long window.
+   * @default 1
+   */
+  readonly minRequestsPerSecond?: number;
+  /** Namespace of Grafana and its dashboard sidecar. @default "monitoring" */
+  readonly dashboardNamespace?: string;
+  /** Port name of the metrics endpoint on the components' Services. @default the kubernetes target's name for it ("metrics") */
+  readonly metricsPortName?: string;
+}
+
+export const MONITORING_NAMESPACE = "monitoring";
+export const METRICS_PORT_NAME = "metrics";
+/** Scrape interval; the shortest rate window (5m) spans ten scrapes. */
+export const SCRAPE_INTERVAL = "30s";
+
+export const TYPES = {
+  prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+  serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+  configMap: "kubernetes:core/v1:ConfigMap",
+} as const;
+
+/** Pure: the same model gives the same resources, in a stable order. */
+export function compileObservability(
+  model: Model,
+  _analysis?: Analysis,
+  options: ObservabilityOptions = {},
+): PlannedResource[] {
+  const minRequestsPerSecond = options.minRequestsPerSecond ?? DEFAULT_MIN_REQUESTS_PER_SECOND;
+  const components = kubernetesComponents(model);
+  // The port the kubernetes target names for metrics (`metrics`, or the serving port's name).
+  const ports = new Map(placements(model).map((p) => [`${p.region}\u0000${p.name}`, metricsPortName(p)]));
+  const resources: PlannedResource[] = [];
+  for (const component of components) {
+    for (const region of component.regions) {
+      const port =
+        options.metricsPortName ?? ports.get(`${region}\u0000${component.name}`) ?? METRICS_PORT_NAME;
+      resources.push(serviceMonitor(model, component, region, port));
+      resources.push(prometheusRule(model, component, region, minRequestsPerSecond));
+    }
+  }
+  const regions = [...new Set(components.flatMap((c) => c.regions))].sort();
+  const namespace = options.dashboardNamespace ?? MONITORING_NAMESPACE;
+  for (const region of regions) {
+    // Each region's Grafana reads its own region's Prometheus: only that region's components.
+    const local = components.filter((c) => c.regions.includes(region));
+    resources.push(dashboardConfigMap(model, local, region, namespace));
+  }
+  return resources;
+}
+
+function prometheusRule(
+  model: Model,
+  component: KubernetesComponent,
+  region: string,
+  minRequestsPerSecond: number,
+): PlannedResource {
+  const namespace = namespaceOf(model, component);
+  const name = dnsLabel(component.name, "slo-rules");
+  return plannedManifest(region, component.name, {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: { name, namespace, labels: commonLabels(model, component.name) },
+    spec: { groups: componentRuleGroups(model, component, region, { minRequestsPerSecond }) },
+  });
+}
+
+function serviceMonitor(
+  model: Model,
+  component: KubernetesComponent,
+  region: string,
+  port: string,
+): PlannedResource {
+  const namespace = namespaceOf(model, component);
+  const name = dnsLabel(component.name, "metrics");
+  return plannedManifest(region, component.name, {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "ServiceMonitor",
+    metadata: { name, namespace, labels: commonLabels(model, component.name) },
+    spec: {
+      selector: { matchLabels: { [NAME_LABEL]: component.name, "app.kubernetes.io/part-of": model.name } },
+      namespaceSelector: { matchNames: [namespace] },
+      endpoints: [
+        {
+          port,
+          interval: SCRAPE_INTERVAL,
+          // Every series carries the component, whatever the Service or job is called: the
+          // rules select on it.
+          relabelings: [{ action: "replace", targetLabel: COMPONENT_LABEL, replacement: component.name }],
+        },
+      ],
+    },
+  });
+}
+
+function dashboardConfigMap(
+  model: Model,
+  components: readonly KubernetesComponent[],
+  region: string,
+  namespace: string,
+): PlannedResource {
+  const name = dnsLabel("topoplan", model.name, "dashboard");
+  // Grafana's namespace is managed outside topoplan: no dependency on a planned Namespace.
+  return plannedManifest(
+    region,
+    "",
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: {
+        name,
+        namespace,
+        labels: { ...commonLabels(model, ""), grafana_dashboard: "1" },
+        annotations: { grafana_folder: "topoplan" },
+      },
+      data: {
+        [`${dashboardUid(model)}.json`]: `${JSON.stringify(buildDashboard(model, components), null, 2)}\n`,
+      },
+    },
+    false,
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * Kubernetes helpers shared by the observability, mesh and chaos targets: which components run on
+ * Kubernetes, their namespace, labels and Service host, and planned-resource wrapping. Names come
+ * from src/compile/names.ts and the kubernetes target, so every target names objects alike.
+ */
+import type { Model, ResolvedComponent } from "../../model/types.js";
+import { objectNames } from "../kubernetes/index.js";
+import { kubernetesLogicalName, kubernetesName, kubernetesType } from "../names.js";
+import type { PlannedResource } from "../plan.js";
+
+/** A component deployed to Kubernetes, narrowed so `deploy` carries the Kubernetes settings. */
+export type KubernetesComponent = ResolvedComponent & {
+  readonly deploy: Extract<ResolvedComponent["deploy"], { target: "kubernetes" }>;
+};
+
+/** Every component (datastores, services, streams, each sorted by name) deployed to Kubernetes. */
+export function kubernetesComponents(model: Model): KubernetesComponent[] {
+  return [...model.datastores, ...model.services, ...model.streams].filter(isKubernetes);
+}
+
+export function isKubernetes(component: ResolvedComponent): component is KubernetesComponent {
+  return component.deploy.target === "kubernetes";
+}
+
+/** Namespace of a component: `deploy.namespace`, @default the topology name. */
+export function namespaceOf(model: Model, component: KubernetesComponent): string {
+  return component.deploy.namespace ?? model.name;
+}
+
+/** The label every pod and Service of a component carries (set by the kubernetes target). */
+export const NAME_LABEL = "app.kubernetes.io/name";
+
+/** Labels topoplan puts on every object it generates. */
+export function commonLabels(model: Model, component: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "topoplan",
+    ...(component === "" ? {} : { [NAME_LABEL]: component }),
+    "app.kubernetes.io/part-of": model.name,
+  };
+}
+
+/** In-cluster FQDN of a component's client Service (named by the kubernetes target). */
+export function serviceHost(model: Model, component: KubernetesComponent): string {
+  return `${objectNames(component.name).service}.${namespaceOf(model, component)}.svc.cluster.local`;
+}
+
+/** Joins parts into a DNS-1123 label (≤ 63 characters; longer names are cut and hashed). */
+export function dnsLabel(...parts: readonly string[]): string {
+  return kubernetesName(parts);
+}
+
+/** A namespaced manifest: apiVersion, kind, metadata (name, namespace, labels…) and the rest. */
+export interface KubernetesManifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string } & Readonly<
+    Record<string, unknown>
+  >;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * Wraps a manifest as a planned resource of the region's Kubernetes provider, named like every
+ * Kubernetes object in the plan (`<region>/<namespace>/<Kind>/<name>`). Objects in a namespace
+ * topoplan creates depend on it; pass `ownNamespace: false` for namespaces managed elsewhere
+ * (e.g. "monitoring").
+ */
+export function plannedManifest(
+  region: string,
+  component: string,
+  manifest: KubernetesManifest,
+  ownNamespace = true,
+): PlannedResource {
+  const { name, namespace } = manifest.metadata;
+  return {
+    type: kubernetesType(manifest.apiVersion, manifest.kind),
+    name: kubernetesLogicalName(region, manifest.kind, name, namespace),
+    provider: "kubernetes",
+    region,
+    component,
+    // Plain JSON data, no shared sub-objects (they would render as YAML anchors).
+    inputs: JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>,
+    ...(ownNamespace
+      ? { options: { dependsOn: [kubernetesLogicalName(region, "Namespace", namespace)] } }
+      : {}),
+  };
+}
+
+/** Milliseconds as a duration string both protobuf JSON and Go accept: 250 → "0.25s", 2000 → "2s". */
+export function secondsDuration(ms: number): string {
+  return `${+(ms / 1000).toFixed(3)}s`;
+}

@@ -55,19 +55,21 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
   }
   const overrides = new Map<string, number>();
   for (const [code, site] of Object.entries(topology.regions ?? {})) {
+    if (site === null || typeof site !== "object") continue;
     regions.set(code, {
       code,
       name: site.name ?? code,
       country: site.country,
       jurisdiction: site.jurisdiction ?? jurisdictionOf(site.country),
       geoGroup: "Custom",
-      zones: site.zones,
+      // Tolerant of a partly invalid spec (validation reports the missing fields).
+      zones: Array.isArray(site.zones) ? site.zones : [],
       ...(site.lat === undefined ? {} : { lat: site.lat }),
       ...(site.lon === undefined ? {} : { lon: site.lon }),
       custom: true,
       egressUsdPerGb: site.egressUsdPerGb ?? EGRESS_PRICING.interRegionUsdPerGb,
     });
-    for (const [other, rtt] of Object.entries(site.rttMs)) overrides.set(pairKey(code, other), rtt);
+    for (const [other, rtt] of Object.entries(site.rttMs ?? {})) overrides.set(pairKey(code, other), rtt);
   }
   for (const link of topology.network?.links ?? []) {
     if (link.rttMs !== undefined) overrides.set(pairKey(link.between[0], link.between[1]), link.rttMs);

@@ -67,8 +67,10 @@ export function expandPlacement(
     for (const { region, replicas: count, zones } of placement) {
       for (let i = 0; i < count; i++) replicas.push({ region, zone: zones[(partition + i) % zones.length]! });
     }
-    replicas.sort((a, b) => a.region.localeCompare(b.region) || a.zone.localeCompare(b.zone));
+    // The leader is the partition's first replica in the leader region (zone p mod |zones|), so
+    // leaders rotate over the zones too; picking the alphabetically first zone would pile them up.
     const leader = replicas.find((slot) => slot.region === leaderRegion) ?? replicas[0]!;
+    replicas.sort((a, b) => a.region.localeCompare(b.region) || a.zone.localeCompare(b.zone));
     const key = `${leader.zone}/${replicas.map((slot) => slot.zone).join(",")}`;
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { partitions: [partition], leader, replicas });

@@ -8,13 +8,14 @@ import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
 import { checkDeployFits } from "./semantic/deploy.js";
 import { checkComponentReferences, checkUniqueNames } from "./semantic/references.js";
-import { checkRegionsExist, checkRttKnown, checkZones } from "./semantic/regions.js";
+import { checkAutoPlacement, checkRegionsExist, checkRttKnown, checkZones } from "./semantic/regions.js";
 
 /** Checks beyond shape, in reading order. Each reports every problem it finds. */
 const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkRegionsExist,
   checkZones,
   checkRttKnown,
+  checkAutoPlacement,
   checkUniqueNames,
   checkComponentReferences,
   checkReplicaCounts,

@@ -11,8 +11,8 @@ export type { LoadedSpec, SpecFormat } from "./types.js";
 
 /** One loader per file extension. */
 const LOADERS: Readonly<Record<string, { format: SpecFormat; load(text: string, file: string): unknown }>> = {
-  ".ts": { format: "typescript", load: (_text, file) => importTypeScript(resolve(file)) },
-  ".mts": { format: "typescript", load: (_text, file) => importTypeScript(resolve(file)) },
+  ".ts": { format: "typescript", load: (_text, file) => importTypeScript(resolve(file), file) },
+  ".mts": { format: "typescript", load: (_text, file) => importTypeScript(resolve(file), file) },
   ".yaml": { format: "yaml", load: parseYaml },
   ".yml": { format: "yaml", load: parseYaml },
   ".json": { format: "json", load: parseJson },
@@ -32,6 +32,7 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   }
   const file = resolve(path);
   const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) throw problem(`${path} is a directory`, "name one spec file inside it");
   if (info === undefined || !info.isFile())
     throw problem(`${path}: no such file`, "check the path (it is relative to the current directory)");
   if (info.size > MAX_SPEC_BYTES) {

@@ -15,7 +15,8 @@ export function parseJson(text: string, file: string): unknown {
         code: "spec/json",
         severity: "error",
         path: "(root)",
-        message: `${file}${before ? `:${line}:${column}` : ""}: ${message}`,
+        // Node's message ends with "in JSON at position N (line L column C)"; the location says that better.
+        message: `${before ? "" : `${file}: `}invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
         fix: "fix the JSON syntax there (a trailing comma or a missing quote is the usual cause)",
         ...(before ? { location: { file, line, column } } : {}),
       },

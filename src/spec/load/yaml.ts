@@ -12,16 +12,40 @@ export function parseYaml(text: string, file: string): unknown {
   });
   const problems: Diagnostic[] = [...document.errors, ...document.warnings].map((error) => {
     const position = error.linePos?.[0];
+    const location = position ? { location: { file, line: position.line, column: position.col } } : {};
+    if (error.code === "DUPLICATE_KEY") {
+      // The error points at the repeated key; name it, and where it first appeared.
+      const key = text.slice(error.pos[0]).match(/^\s*("[^"]*"|'[^']*'|[^:\s]+)/)?.[1] ?? "?";
+      return {
+        code: "spec/yaml-duplicate-key",
+        severity: "error",
+        path: "(root)",
+        message: `duplicate key ${key.startsWith('"') ? key : `"${key.replace(/^'|'$/g, "")}"`}: a key may appear once per mapping (YAML would silently keep only one)`,
+        fix: "delete one of the two entries, or merge them",
+        ...location,
+      };
+    }
     return {
       code: "spec/yaml",
       severity: "error",
       path: "(root)",
       message: `invalid YAML: ${error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`,
       fix: "fix the YAML syntax at that line (indentation, quoting, duplicate keys)",
-      ...(position ? { location: { file, line: position.line, column: position.col } } : {}),
+      ...location,
     };
   });
   if (problems.length > 0) throw new InputError(problems);
+  if (document.contents === null) {
+    throw new InputError([
+      {
+        code: "spec/empty",
+        severity: "error",
+        path: "(root)",
+        message: `${file} is empty`,
+        fix: "a topology needs at least `name:`; see stacks/edge-cache.yaml for an example",
+      },
+    ]);
+  }
   try {
     return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (error) {

@@ -109,8 +109,24 @@ const LATENCY_FIELDS = [
   "consumerLagMs",
 ];
 
-/** Latency targets are milliseconds; 0.02 is almost certainly seconds. */
+const CALL_DURATIONS = ["timeoutMs", "perTryTimeoutMs"] as const;
+
+/** Latency targets are milliseconds; 0.02 is almost certainly seconds. So is a 0.5 ms call deadline. */
 export function checkLatencyUnits(context: CheckContext): void {
+  for (const [name, service] of entriesOf(context.topology.services)) {
+    arrayOf(service.calls).forEach((call, i) => {
+      for (const field of CALL_DURATIONS) {
+        const value = call?.[field];
+        if (typeof value !== "number" || value >= 1 || value <= 0) continue;
+        context.report({
+          code: "spec/unit",
+          path: formatPath(["services", name, "calls", i, field]),
+          message: `a ${value} ms deadline is shorter than any network round trip; ${field} is in milliseconds: did you mean ${+(value * 1000).toPrecision(6)}?`,
+          fix: `set ${field}: ${+(value * 1000).toPrecision(6)}`,
+        });
+      }
+    });
+  }
   for (const kind of ["datastores", "services", "streams"] as const) {
     for (const [name, component] of entriesOf<{ slo?: Record<string, unknown> | undefined }>(
       context.topology[kind],

@@ -1,3 +1,4 @@
+import { isAllowedIn } from "../../catalog/catalog.js";
 import { formatPath, type PathSegment } from "../../diagnostics/diagnostic.js";
 import { suggestion } from "../../diagnostics/suggest.js";
 import { arrayOf, type CheckContext, entriesOf } from "./context.js";
@@ -37,7 +38,7 @@ export function regionMentions(context: CheckContext): { region: string; at: Pat
     });
   });
   for (const [code, site] of entriesOf(t.regions))
-    for (const [other] of entriesOf(site.rttMs)) add(other, ["regions", code, "rttMs", other]);
+    for (const [other] of entriesOf(site?.rttMs)) add(other, ["regions", code, "rttMs", other]);
   return found;
 }
 
@@ -76,7 +77,14 @@ export function checkZones(context: CheckContext): void {
 
 /** Analysis needs an RTT between every two regions the topology uses (custom sites declare theirs). */
 export function checkRttKnown(context: CheckContext): void {
-  const used = [...new Set(regionMentions(context).map((m) => m.region))]
+  // A site's own RTT list names regions it can reach; that does not make them regions the topology uses.
+  const used = [
+    ...new Set(
+      regionMentions(context)
+        .filter((m) => m.at[0] !== "regions")
+        .map((m) => m.region),
+    ),
+  ]
     .filter((r) => context.catalog.regions.has(r))
     .sort();
   for (let i = 0; i < used.length; i++) {
@@ -92,5 +100,23 @@ export function checkRttKnown(context: CheckContext): void {
         fix: `add regions["${custom}"].rttMs["${other}"] (ms), or a network.links entry with rttMs`,
       });
     }
+  }
+}
+
+/** `placement: "auto"` chooses among catalog regions allowed by `residency`; there must be one. */
+export function checkAutoPlacement(context: CheckContext): void {
+  for (const [name, store] of entriesOf(context.topology.datastores)) {
+    if (store.placement !== "auto" || !Array.isArray(store.residency)) continue;
+    const residency = store.residency.filter((r): r is string => typeof r === "string");
+    const allowed = [...context.catalog.regions.values()].filter(
+      (region) => !region.custom && isAllowedIn(region, residency),
+    );
+    if (allowed.length > 0) continue;
+    context.report({
+      code: "spec/no-allowed-region",
+      path: formatPath(["datastores", name, "placement"]),
+      message: `placement "auto" has no catalog region to choose from: none lies in ${residency.join(", ")} (residency)`,
+      fix: `list the replicas per region explicitly (custom sites are never auto-placed), or widen datastores.${name}.residency`,
+    });
   }
 }

@@ -1,0 +1,21 @@
+import { fileURLToPath } from "node:url";
+import { type Diagnostic, InputError } from "../../src/diagnostics/diagnostic.js";
+import { topologyFromData } from "../../src/pipeline.js";
+import { loadSpec } from "../../src/spec/load/index.js";
+
+export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+export const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Loads and validates a spec as `topoplan check` does; returns the input problems (none when valid). */
+export async function problemsOf(file: string): Promise<Diagnostic[]> {
+  try {
+    topologyFromData(await loadSpec(file));
+    return [];
+  } catch (error) {
+    if (error instanceof InputError) return [...error.diagnostics];
+    throw error;
+  }
+}
+
+/** The parts of a diagnostic a user reads. */
+export const brief = (d: Diagnostic) => ({ code: d.code, path: d.path, message: d.message, fix: d.fix });

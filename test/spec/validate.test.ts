@@ -1,0 +1,352 @@
+import { describe, expect, it } from "vitest";
+import { validateTopology } from "../../src/spec/validate.js";
+import { brief, problemsOf } from "./problems.js";
+
+const fixture = (name: string) => `test/fixtures/invalid/${name}`;
+
+/** A valid base to break one field at a time. */
+const base = () => ({
+  name: "shop",
+  datastores: {
+    accounts: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+  },
+  services: {
+    api: { regions: ["eu-west-1"], calls: [{ to: "accounts", timeoutMs: 200 }] },
+  },
+});
+
+describe("broken specs: every problem with its path, message and fix", () => {
+  it("unknown region → did you mean eu-west-1?", async () => {
+    expect((await problemsOf(fixture("unknown-region.yaml"))).map(brief)).toEqual([
+      {
+        code: "spec/unknown-region",
+        path: "datastores.accounts.placement.eu-wset-1",
+        message: 'unknown region "eu-wset-1": did you mean "eu-west-1"?',
+        fix: 'use a catalog region code, or declare "eu-wset-1" under `regions` with its country, zones and RTTs',
+      },
+    ]);
+  });
+
+  it("dangling references in calls.to, producers and consumers", async () => {
+    expect((await problemsOf(fixture("dangling-reference.yaml"))).map(brief)).toEqual([
+      {
+        code: "spec/unknown-component",
+        path: "services.api.calls[0].to",
+        message:
+          'calls "acounts", which is not a service, datastore or stream of this topology: did you mean "accounts"?',
+        fix: 'call one of the declared components, or declare "acounts"',
+      },
+      {
+        code: "spec/unknown-service",
+        path: "streams.clicks.consumers[0]",
+        message: 'consumer "sesionizer" is not a service of this topology: did you mean "sessionizer"?',
+        fix: 'name a declared service, or declare "sesionizer" under services',
+      },
+      {
+        code: "spec/unknown-service",
+        path: "streams.clicks.producers[0]",
+        message: 'producer "apii" is not a service of this topology: did you mean "api"?',
+        fix: 'name a declared service, or declare "apii" under services',
+      },
+    ]);
+  });
+
+  it("percent for fraction: availability 99.99 → did you mean 0.9999?", async () => {
+    expect((await problemsOf(fixture("percent-for-fraction.yaml"))).map(brief)).toEqual([
+      {
+        code: "spec/too-big",
+        path: "services.api.slo.availability",
+        message: "99.99 is a percentage; availability is a fraction: did you mean 0.9999?",
+        fix: "set services.api.slo.availability to 0.9999",
+      },
+    ]);
+  });
+
+  it("availability of 100 or more is not a percentage to convert", () => {
+    const spec = base();
+    Object.assign(spec.services.api, { slo: { availability: 100 } });
+    const result = validateTopology(spec);
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      "must be a fraction below 1 (100% is not an achievable target), e.g. 0.9999 (got 100)",
+    ]);
+  });
+
+  it("seconds for milliseconds in SLOs and call deadlines", async () => {
+    expect((await problemsOf(fixture("seconds-for-ms.yaml"))).map(brief)).toEqual([
+      {
+        code: "spec/unit",
+        path: "datastores.accounts.slo.writeP99Ms",
+        message: "0.05 ms is below any network round trip; writeP99Ms is in milliseconds: did you mean 50?",
+        fix: "set writeP99Ms: 50",
+      },
+      {
+        code: "spec/unit",
+        path: "services.api.calls[0].timeoutMs",
+        message:
+          "a 0.25 ms deadline is shorter than any network round trip; timeoutMs is in milliseconds: did you mean 250?",
+        fix: "set timeoutMs: 250",
+      },
+      {
+        code: "spec/unit",
+        path: "services.api.slo.latencyP99Ms",
+        message: "0.02 ms is below any network round trip; latencyP99Ms is in milliseconds: did you mean 20?",
+        fix: "set latencyP99Ms: 20",
+      },
+    ]);
+  });
+
+  it("replica counts that do not add up", async () => {
+    expect((await problemsOf(fixture("replica-count.yaml"))).map(brief)).toEqual([
+      {
+        code: "spec/replica-count",
+        path: "datastores.accounts.placement",
+        message: "placement holds 4 replicas (eu-west-1: 2, eu-central-1: 2) but replicas is 5",
+        fix: "place 1 more replica or set replicas: 4",
+      },
+    ]);
+  });
+
+  it("too many replicas placed", () => {
+    const spec = base();
+    spec.datastores.accounts.placement = { "eu-west-1": 3, "eu-central-1": 2 } as never;
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/replica-count",
+        path: "datastores.accounts.placement",
+        message: "placement holds 5 replicas (eu-west-1: 3, eu-central-1: 2) but replicas is 3",
+        fix: "remove 2 replicas from placement or set replicas: 5",
+      },
+    ]);
+  });
+
+  it("leader not in the placement", async () => {
+    expect((await problemsOf(fixture("leader-not-placed.yaml"))).map(brief)).toEqual([
+      {
+        code: "spec/leader-not-placed",
+        path: "datastores.accounts.leader",
+        message: 'leader "us-east-1" holds no replica (placement: eu-west-1, eu-central-1)',
+        fix: "choose a leader among eu-west-1, eu-central-1, or place replicas in us-east-1",
+      },
+    ]);
+  });
+
+  it("unknown field → did you mean the field it resembles?", async () => {
+    expect((await problemsOf(fixture("unknown-field.yaml"))).map(brief)).toEqual([
+      {
+        code: "spec/unknown-field",
+        path: "datastores.accounts.consistensy",
+        message: 'unknown field "consistensy": did you mean "consistency"?',
+        fix: 'rename "consistensy" to "consistency"',
+      },
+    ]);
+  });
+
+  it("bad types: integers, objects-or-auto, enums, DNS names, ranges, numbers written with units", async () => {
+    expect((await problemsOf(fixture("bad-types.yaml"))).map(brief)).toEqual([
+      {
+        code: "spec/invalid-type",
+        path: "datastores.accounts.partitions.count",
+        message: "expected an integer, got number 2.5",
+        fix: "make datastores.accounts.partitions.count an integer",
+      },
+      {
+        code: "spec/invalid-type",
+        path: "datastores.accounts.placement",
+        message: 'expected an object or "auto", got string "everywhere"',
+        fix: 'make datastores.accounts.placement an object or "auto"',
+      },
+      {
+        code: "spec/invalid-type",
+        path: "datastores.accounts.replicas",
+        message: 'expected a number, got string "five"',
+        fix: "make datastores.accounts.replicas a number",
+      },
+      {
+        code: "spec/invalid-value",
+        path: "datastores.accounts.replication",
+        message: 'string "raft" is not one of "consensus", "primary-replica", "multi-leader", "leaderless"',
+        fix: 'use one of "consensus", "primary-replica", "multi-leader", "leaderless"',
+      },
+      {
+        code: "spec/invalid-format",
+        path: "name",
+        message:
+          "must be a lowercase DNS label: letters, digits and '-', starting with a letter, at most 40 characters (got \"Shop_Platform\")",
+        fix: 'use "shop-platform"',
+      },
+      {
+        code: "spec/invalid-type",
+        path: "services.api.calls[0].timeoutMs",
+        message: 'expected a number, got string "250ms": did you mean 250?',
+        fix: "set services.api.calls[0].timeoutMs to 250 (a bare number of milliseconds)",
+      },
+      {
+        code: "spec/missing",
+        path: "services.api.deploy.image",
+        message: "required field is missing (expected a string)",
+        fix: "add services.api.deploy.image",
+      },
+      {
+        code: "spec/too-big",
+        path: "services.api.deploy.port",
+        message: "must be at most 65535 (got 80800)",
+        fix: "use a value at most 65535",
+      },
+      {
+        code: "spec/invalid-type",
+        path: "services.api.regions",
+        message: 'expected an array, got string "eu-west-1"',
+        fix: "make services.api.regions an array",
+      },
+      {
+        code: "spec/too-small",
+        path: "services.api.replicasPerRegion",
+        message: "must be greater than 0 (got 0)",
+        fix: "use a value greater than 0",
+      },
+    ]);
+  });
+
+  it("reports several problems of different kinds in one run, sorted by path", async () => {
+    const problems = await problemsOf(fixture("many-problems.yaml"));
+    expect(problems.map((d) => [d.path, d.code])).toEqual([
+      ["datastores.accounts.leader", "spec/leader-not-placed"],
+      ["datastores.accounts.placement", "spec/replica-count"],
+      ["datastores.accounts.placement.eu-wset-1", "spec/unknown-region"],
+      ["datastores.accounts.replicaz", "spec/unknown-field"],
+      ["datastores.accounts.slo.availability", "spec/too-big"],
+      ["datastores.accounts.slo.readP99Ms", "spec/unit"],
+      ["services.api.calls[0].to", "spec/unknown-component"],
+      ["streams.clicks.consumers[0]", "spec/unknown-service"],
+      ["streams.clicks.producers[0]", "spec/unknown-service"],
+    ]);
+    expect(problems.every((d) => d.severity === "error" && d.fix !== undefined)).toBe(true);
+  });
+
+  it("an array of length 0 or a string that is too short says how many", () => {
+    const spec = base();
+    spec.services.api.regions = [];
+    Object.assign(spec, { policies: { suppress: [{ rule: "survival", path: "x", reason: "ok" }] } });
+    expect(validateTopology(spec).diagnostics.map((d) => [d.path, d.message])).toEqual([
+      [
+        "policies.suppress[0].reason",
+        'give a reason of at least 10 characters: why is this acceptable? (got "ok")',
+      ],
+      ["services.api.regions", "must have at least 1 item"],
+    ]);
+  });
+
+  it('placement "auto" with a residency no catalog region satisfies', () => {
+    const spec = base();
+    Object.assign(spec.datastores.accounts, { placement: "auto", residency: ["NO"] });
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/no-allowed-region",
+        path: "datastores.accounts.placement",
+        message: 'placement "auto" has no catalog region to choose from: none lies in NO (residency)',
+        fix: "list the replicas per region explicitly (custom sites are never auto-placed), or widen datastores.accounts.residency",
+      },
+    ]);
+  });
+
+  it("quorums and settings that do not apply to the replication model", () => {
+    const spec = base();
+    Object.assign(spec.datastores.accounts, { quorum: { read: 4, write: 2 }, leaders: ["eu-west-1"] });
+    expect(validateTopology(spec).diagnostics.map((d) => [d.path, d.code])).toEqual([
+      ["datastores.accounts.leaders", "spec/not-applicable"],
+      ["datastores.accounts.quorum", "spec/not-applicable"],
+      ["datastores.accounts.quorum.read", "spec/quorum-too-large"],
+    ]);
+  });
+
+  it("minInSync above replicas and per-try timeout above the deadline", () => {
+    const spec = {
+      ...base(),
+      services: {
+        api: {
+          regions: ["eu-west-1"],
+          calls: [{ to: "accounts", timeoutMs: 200, perTryTimeoutMs: 300 }],
+        },
+      },
+      streams: { clicks: { partitions: 6, replicas: 2, minInSync: 3, producers: ["api"] } },
+    };
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/timeout-order",
+        path: "services.api.calls[0].perTryTimeoutMs",
+        message: "perTryTimeoutMs 300 exceeds the call's timeoutMs 200",
+        fix: "use perTryTimeoutMs ≤ 200",
+      },
+      {
+        code: "spec/quorum-too-large",
+        path: "streams.clicks.minInSync",
+        message: "minInSync 3 exceeds replicas 2: every acks=all write would fail",
+        fix: "use minInSync ≤ 2 (typically replicas − 1)",
+      },
+    ]);
+  });
+
+  it("one name for two components is ambiguous", () => {
+    const spec = {
+      ...base(),
+      streams: { accounts: { partitions: 3, regions: ["eu-west-1"] } },
+    };
+    expect(validateTopology(spec).diagnostics.map((d) => [d.path, d.message])).toEqual([
+      ["streams.accounts", '"accounts" names both a datastore and a stream; calls could not tell them apart'],
+    ]);
+  });
+
+  it("an AWS service that does not implement the declared replication", () => {
+    const spec = base();
+    Object.assign(spec.datastores.accounts, { deploy: { target: "aws", service: "dynamodb" } });
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/deploy-mismatch",
+        path: "datastores.accounts.deploy.service",
+        message:
+          '"dynamodb" implements replication: multi-leader (global tables are multi-active (last writer wins)), but this datastore declares consensus',
+        fix: 'set replication: "multi-leader", or deploy to a target that implements consensus',
+      },
+    ]);
+  });
+
+  it("a custom site missing fields does not also produce 'unknown region' noise", () => {
+    const spec = {
+      name: "shop",
+      regions: { "tokyo-dc1": { country: "JP", zones: ["a", "b"] } },
+      datastores: {
+        db: {
+          replication: "primary-replica",
+          replicas: 2,
+          placement: { "tokyo-dc1": 1, "ap-northeast-1": 1 },
+        },
+      },
+    };
+    expect(validateTopology(spec).diagnostics.map((d) => [d.path, d.code, d.message])).toEqual([
+      ["regions.tokyo-dc1.rttMs", "spec/missing", "required field is missing (expected an object)"],
+      [
+        "regions.tokyo-dc1.rttMs",
+        "spec/unknown-rtt",
+        "no round-trip time is known between ap-northeast-1 and tokyo-dc1",
+      ],
+    ]);
+  });
+
+  it("valid specs carry no error diagnostics and come back with defaults applied", () => {
+    const result = validateTopology(base());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.diagnostics).toEqual([]);
+    expect(result.topology.datastores.accounts?.survive).toBe("zone");
+    expect(result.topology.services.api?.calls[0]?.retries).toBe(0);
+    expect(result.topology.network).toEqual({ links: [], crossZoneRttMs: 1 });
+  });
+
+  it("non-object input is one root problem, not a crash", () => {
+    for (const input of [null, [], "name: x", 42]) {
+      const result = validateTopology(input);
+      expect(result.ok).toBe(false);
+      expect(result.diagnostics.map((d) => d.path)).toEqual(["(root)"]);
+    }
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, test } from "vitest";
+import {
+  compileMesh,
+  connectionLimit,
+  maxEjectionPercent,
+  POOL,
+  RETRY_ON,
+  TYPES,
+} from "../../../src/compile/mesh/index.js";
+import type { PlannedResource } from "../../../src/compile/plan.js";
+import { modelOf, SMALL, smallModel } from "../observability/fixture.js";
+
+const model = smallModel();
+const plan = compileMesh(model);
+const spec = (r: PlannedResource) => (r.inputs as { spec: Record<string, unknown> }).spec;
+const named = (name: string) => {
+  const found = plan.find((r) => r.name === name);
+  if (found === undefined) throw new Error(`no ${name} in ${plan.map((r) => r.name).join(", ")}`);
+  return found;
+};
+
+describe("mesh target", () => {
+  test("VirtualService per caller region and callee: the call's timeout and retries, scoped to the caller", () => {
+    const vs = named("eu-central-1/shop/VirtualService/accounts-routes");
+    expect(vs.type).toBe(TYPES.virtualService);
+    expect(spec(vs)).toEqual({
+      hosts: ["accounts.shop.svc.cluster.local"],
+      exportTo: ["."],
+      http: [
+        {
+          name: "from-api",
+          match: [{ sourceLabels: { "app.kubernetes.io/name": "api" } }],
+          route: [{ destination: { host: "accounts.shop.svc.cluster.local", port: { number: 26257 } } }],
+          // services.api.calls[0]: timeoutMs 250, perTryTimeoutMs 100, retries 2
+          timeout: "0.25s",
+          retries: { attempts: 2, perTryTimeout: "0.1s", retryOn: RETRY_ON },
+        },
+        {
+          name: "default",
+          route: [{ destination: { host: "accounts.shop.svc.cluster.local", port: { number: 26257 } } }],
+        },
+      ],
+    });
+    expect(RETRY_ON).toBe("5xx,reset,connect-failure,refused-stream");
+  });
+
+  test("perTryTimeout defaults to timeoutMs; the host is the callee's namespace; the VS lives with the caller", () => {
+    const vs = named("eu-west-1/shop/VirtualService/ledger-routes");
+    const http = spec(vs).http as { timeout: string; retries: unknown }[];
+    expect(spec(vs).hosts).toEqual(["ledger.payments.svc.cluster.local"]);
+    expect(http[0]).toMatchObject({ timeout: "0.5s", retries: { attempts: 1, perTryTimeout: "0.5s" } });
+  });
+
+  test("DestinationRule per call: outlier detection and a connection pool from traffic, for the caller's pods", () => {
+    const dr = named("eu-west-1/shop/DestinationRule/api-to-accounts");
+    // api: 1200 req/s over 2 regions × 3 pods = 200/s per pod; 3 attempts × 0.1 s = 60 in flight; × 2.
+    expect(spec(dr)).toEqual({
+      host: "accounts.shop.svc.cluster.local",
+      exportTo: ["."],
+      workloadSelector: { matchLabels: { "app.kubernetes.io/name": "api" } },
+      trafficPolicy: {
+        connectionPool: { tcp: { maxConnections: 120 }, http: { http2MaxRequests: 120 } },
+        outlierDetection: {
+          consecutive5xxErrors: 5,
+          interval: "10s",
+          baseEjectionTime: "30s",
+          // 5 replicas, write quorum 3: at most 2 of 5 ejected.
+          maxEjectionPercent: 40,
+        },
+      },
+    });
+    // ledger call: 200/s × 2 attempts × 0.5 s = 200 in flight; × 2.
+    const ledger = spec(named("eu-west-1/shop/DestinationRule/api-to-ledger")) as {
+      trafficPolicy: { connectionPool: unknown; outlierDetection: { maxEjectionPercent: number } };
+    };
+    expect(ledger.trafficPolicy.connectionPool).toEqual({
+      tcp: { maxConnections: 400 },
+      http: { http2MaxRequests: 400 },
+    });
+    expect(ledger.trafficPolicy.outlierDetection.maxEjectionPercent).toBe(50);
+  });
+
+  test("without declared traffic the pool is Envoy's default; never below the minimum", () => {
+    const api = model.services.find((s) => s.name === "api")!;
+    const call = api.calls[0]!;
+    const { traffic: _traffic, ...noTraffic } = api;
+    expect(connectionLimit({ ...noTraffic, deploy: api.deploy } as never, call)).toBe(POOL.defaultLimit);
+    expect(connectionLimit({ ...api, traffic: { requestsPerSec: 1 } } as never, call)).toBe(POOL.minimum);
+    expect(maxEjectionPercent(model.streams[0]!)).toBe(33);
+  });
+
+  test("calls to streams and to components not on Kubernetes get no mesh routes", () => {
+    const m = modelOf({
+      ...SMALL,
+      services: {
+        ...SMALL.services,
+        api: {
+          regions: ["eu-west-1"],
+          calls: [
+            { to: "clicks", timeoutMs: 100 },
+            { to: "ext", timeoutMs: 100 },
+          ],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+        },
+        ext: { regions: ["eu-west-1"] },
+      },
+    });
+    const names = compileMesh(m).map((r) => r.name);
+    expect(names.filter((n) => n.includes("VirtualService") || n.includes("DestinationRule"))).toEqual([]);
+  });
+
+  test("mTLS STRICT per namespace and region; the metrics port stays PERMISSIVE for Prometheus", () => {
+    const strict = plan.filter((r) => r.name.endsWith("/PeerAuthentication/mtls-strict")).map((r) => r.name);
+    expect(strict.sort()).toEqual([
+      "eu-central-1/shop/PeerAuthentication/mtls-strict",
+      "eu-north-1/shop/PeerAuthentication/mtls-strict",
+      "eu-west-1/payments/PeerAuthentication/mtls-strict",
+      "eu-west-1/shop/PeerAuthentication/mtls-strict",
+    ]);
+    expect(spec(named("eu-west-1/shop/PeerAuthentication/mtls-strict"))).toEqual({
+      mtls: { mode: "STRICT" },
+    });
+    expect(spec(named("eu-west-1/shop/PeerAuthentication/accounts-mtls"))).toEqual({
+      selector: { matchLabels: { "app.kubernetes.io/name": "accounts" } },
+      mtls: { mode: "STRICT" },
+      portLevelMtls: { "9090": { mode: "PERMISSIVE" } },
+    });
+  });
+
+  test("logical names are unique", () => {
+    expect(new Set(plan.map((r) => r.name)).size).toBe(plan.length);
+  });
+});

@@ -1,0 +1,210 @@
+import { describe, expect, test } from "vitest";
+import { compileObservability, TYPES } from "../../../src/compile/observability/index.js";
+import type { AlertingRule, RecordingRule, RuleGroup } from "../../../src/compile/observability/rules.js";
+import type { PlannedResource } from "../../../src/compile/plan.js";
+import { modelOf, SMALL, smallModel } from "./fixture.js";
+
+const model = smallModel();
+const plan = compileObservability(model);
+
+function find(type: string, name: string): PlannedResource {
+  const found = plan.find((r) => r.type === type && r.name === name);
+  if (found === undefined) throw new Error(`no ${type} ${name} in ${plan.map((r) => r.name).join(", ")}`);
+  return found;
+}
+
+function groups(resource: PlannedResource): RuleGroup[] {
+  return (resource.inputs as { spec: { groups: RuleGroup[] } }).spec.groups;
+}
+
+function rule(resource: PlannedResource, name: string): RecordingRule | AlertingRule {
+  for (const group of groups(resource))
+    for (const r of group.rules) if (("record" in r ? r.record : r.alert) === name) return r;
+  throw new Error(`no rule ${name}`);
+}
+
+const apiRules = find(TYPES.prometheusRule, "eu-west-1/shop/PrometheusRule/api-slo-rules");
+const accountsRules = find(TYPES.prometheusRule, "eu-north-1/shop/PrometheusRule/accounts-slo-rules");
+const COUNT = "http_server_request_duration_seconds_count";
+
+describe("observability target", () => {
+  test("one ServiceMonitor and one PrometheusRule per Kubernetes component per region, one dashboard per region", () => {
+    const count = (type: string) => plan.filter((r) => r.type === type).length;
+    // accounts: 3 regions, api: 2, ledger: 1, clicks: 1.
+    expect(count(TYPES.serviceMonitor)).toBe(7);
+    expect(count(TYPES.prometheusRule)).toBe(7);
+    expect(plan.filter((r) => r.type === TYPES.configMap).map((r) => r.name)).toEqual([
+      "eu-central-1/monitoring/ConfigMap/topoplan-shop-dashboard",
+      "eu-north-1/monitoring/ConfigMap/topoplan-shop-dashboard",
+      "eu-west-1/monitoring/ConfigMap/topoplan-shop-dashboard",
+    ]);
+    expect(plan.every((r) => r.provider === "kubernetes")).toBe(true);
+  });
+
+  test("request-rate recording rule over every SLO window, Sloth-style labels", () => {
+    expect(rule(apiRules, "topoplan:requests:rate3d")).toEqual({
+      record: "topoplan:requests:rate3d",
+      expr: `sum(rate(${COUNT}{topoplan_component="api"}[3d]))`,
+      labels: { topoplan_component: "api", topoplan_region: "eu-west-1", topoplan_topology: "shop" },
+    });
+    const records = groups(apiRules)[0]!.rules.map((r) => ("record" in r ? r.record : ""));
+    for (const w of ["5m", "30m", "1h", "2h", "6h", "1d", "3d"]) {
+      expect(records).toContain(`topoplan:requests:rate${w}`);
+      expect(records).toContain(`slo:sli_error:ratio_rate${w}`);
+    }
+  });
+
+  test("error ratio uses the component's errorSelector", () => {
+    expect(rule(apiRules, "slo:sli_error:ratio_rate5m").expr).toBe(
+      `sum(rate(${COUNT}{topoplan_component="api",http_response_status_code=~"5.."}[5m])) / sum(rate(${COUNT}{topoplan_component="api"}[5m]))`,
+    );
+  });
+
+  test("average response time and p99 from the histogram", () => {
+    expect(rule(apiRules, "topoplan:request_duration_seconds:avg_rate5m").expr).toBe(
+      `sum(rate(http_server_request_duration_seconds_sum{topoplan_component="api"}[5m])) / sum(rate(${COUNT}{topoplan_component="api"}[5m]))`,
+    );
+    expect(rule(apiRules, "topoplan:request_duration_seconds:p99_rate5m").expr).toBe(
+      `histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket{topoplan_component="api"}[5m])))`,
+    );
+  });
+
+  test("replication lag recorded for replicated stateful components only", () => {
+    expect(rule(accountsRules, "topoplan:replication_lag_seconds:max").expr).toBe(
+      `max(topoplan_replication_lag_seconds{topoplan_component="accounts"})`,
+    );
+    expect(() => rule(apiRules, "topoplan:replication_lag_seconds:max")).toThrow();
+  });
+
+  test("page alert: 1h/5m at 14.4x OR 6h/30m at 6x of the budget, each with the low-traffic guard", () => {
+    const page = rule(apiRules, "TopoplanErrorBudgetBurnPage") as AlertingRule;
+    expect(page.expr).toBe(
+      '(slo:sli_error:ratio_rate1h{topoplan_component="api"} > (14.4 * 0.001) and slo:sli_error:ratio_rate5m{topoplan_component="api"} > (14.4 * 0.001) and on() topoplan:requests:rate1h{topoplan_component="api"} >= 1)' +
+        ' or (slo:sli_error:ratio_rate6h{topoplan_component="api"} > (6 * 0.001) and slo:sli_error:ratio_rate30m{topoplan_component="api"} > (6 * 0.001) and on() topoplan:requests:rate6h{topoplan_component="api"} >= 1)',
+    );
+    expect(page.labels).toEqual({ severity: "page", topoplan_slo: "availability" });
+    expect(page.for).toBeUndefined();
+  });
+
+  test("ticket alert: 1d/2h at 3x OR 3d/6h at 1x; budget 1 − 0.9999 = 0.0001 exactly", () => {
+    const ticket = rule(accountsRules, "TopoplanErrorBudgetBurnTicket") as AlertingRule;
+    expect(ticket.expr).toBe(
+      '(slo:sli_error:ratio_rate1d{topoplan_component="accounts"} > (3 * 0.0001) and slo:sli_error:ratio_rate2h{topoplan_component="accounts"} > (3 * 0.0001) and on() topoplan:requests:rate1d{topoplan_component="accounts"} >= 1)' +
+        ' or (slo:sli_error:ratio_rate3d{topoplan_component="accounts"} > (1 * 0.0001) and slo:sli_error:ratio_rate6h{topoplan_component="accounts"} > (1 * 0.0001) and on() topoplan:requests:rate3d{topoplan_component="accounts"} >= 1)',
+    );
+    expect(ticket.labels.severity).toBe("ticket");
+  });
+
+  test("the low-traffic guard is configurable", () => {
+    const custom = compileObservability(model, undefined, { minRequestsPerSecond: 0.5 });
+    const r = custom.find((x) => x.name === "eu-west-1/shop/PrometheusRule/api-slo-rules")!;
+    expect(rule(r, "TopoplanErrorBudgetBurnPage").expr).toContain(
+      'on() topoplan:requests:rate1h{topoplan_component="api"} >= 0.5)',
+    );
+  });
+
+  test("latency alert: p99 above latencyP99Ms (service) / readP99Ms (datastore) for 10m", () => {
+    expect(rule(apiRules, "TopoplanLatencyP99AboveSLO")).toMatchObject({
+      expr: 'topoplan:request_duration_seconds:p99_rate5m{topoplan_component="api"} > 0.2',
+      for: "10m",
+    });
+    expect(rule(accountsRules, "TopoplanLatencyP99AboveSLO").expr).toBe(
+      'topoplan:request_duration_seconds:p99_rate5m{topoplan_component="accounts"} > 0.02',
+    );
+  });
+
+  test("replication-lag alert at replicationLagMs", () => {
+    expect(rule(accountsRules, "TopoplanReplicationLagAboveSLO")).toMatchObject({
+      expr: 'topoplan:replication_lag_seconds:max{topoplan_component="accounts"} > 1',
+      for: "5m",
+      labels: { severity: "page", topoplan_slo: "replication-lag" },
+    });
+  });
+
+  test("no SLO, no alert group", () => {
+    const ledger = find(TYPES.prometheusRule, "eu-west-1/payments/PrometheusRule/ledger-slo-rules");
+    expect(groups(ledger).map((g) => g.name)).toEqual(["topoplan-ledger-sli"]);
+  });
+
+  test("ServiceMonitor selects the component's Services, port metrics, and labels every series", () => {
+    const sm = find(TYPES.serviceMonitor, "eu-west-1/shop/ServiceMonitor/accounts-metrics");
+    expect(sm.inputs).toEqual({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "ServiceMonitor",
+      metadata: {
+        name: "accounts-metrics",
+        namespace: "shop",
+        labels: {
+          "app.kubernetes.io/managed-by": "topoplan",
+          "app.kubernetes.io/name": "accounts",
+          "app.kubernetes.io/part-of": "shop",
+        },
+      },
+      spec: {
+        selector: {
+          matchLabels: { "app.kubernetes.io/name": "accounts", "app.kubernetes.io/part-of": "shop" },
+        },
+        namespaceSelector: { matchNames: ["shop"] },
+        endpoints: [
+          {
+            port: "metrics",
+            interval: "30s",
+            relabelings: [{ action: "replace", targetLabel: "topoplan_component", replacement: "accounts" }],
+          },
+        ],
+      },
+    });
+    expect(sm.options?.dependsOn).toEqual(["eu-west-1/Namespace/shop"]);
+  });
+
+  test("custom metric names flow into every expression", () => {
+    const custom = modelOf({
+      ...SMALL,
+      services: {
+        ...SMALL.services,
+        ledger: {
+          regions: ["eu-west-1"],
+          slo: { availability: 0.99 },
+          observability: { metrics: { requests: "rpc_total", errorSelector: 'code!="OK"' } },
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/ledger:1.0.0" },
+        },
+      },
+    });
+    const r = compileObservability(custom).find(
+      (x) => x.name === "eu-west-1/shop/PrometheusRule/ledger-slo-rules",
+    )!;
+    expect(rule(r, "slo:sli_error:ratio_rate1h").expr).toBe(
+      'sum(rate(rpc_total{topoplan_component="ledger",code!="OK"}[1h])) / sum(rate(rpc_total{topoplan_component="ledger"}[1h]))',
+    );
+    expect(rule(r, "TopoplanErrorBudgetBurnPage").expr).toContain("(14.4 * 0.01)");
+  });
+
+  test("dashboard ConfigMap for the Grafana sidecar, built with the foundation SDK", () => {
+    const cm = find(TYPES.configMap, "eu-west-1/monitoring/ConfigMap/topoplan-shop-dashboard");
+    const inputs = cm.inputs as {
+      metadata: { labels: Record<string, string> };
+      data: Record<string, string>;
+    };
+    expect(inputs.metadata.labels.grafana_dashboard).toBe("1");
+    expect(cm.options).toBeUndefined();
+    const dashboard = JSON.parse(inputs.data["shop.json"]!) as {
+      uid: string;
+      panels: { type: string; title: string; targets?: { expr: string }[] }[];
+    };
+    expect(dashboard.uid).toBe("shop");
+    // eu-west-1 runs accounts, api, ledger, clicks: a row per component.
+    expect(dashboard.panels.filter((p) => p.type === "row").map((p) => p.title)).toEqual([
+      "datastore accounts",
+      "service api",
+      "service ledger",
+      "stream clicks",
+    ]);
+    const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
+    expect(exprs).toContain('slo:sli_error:ratio_rate5m{topoplan_component="api"}');
+    expect(exprs).toContain('topoplan:replication_lag_seconds:max{topoplan_component="accounts"}');
+  });
+
+  test("deterministic", () => {
+    expect(JSON.stringify(compileObservability(smallModel()))).toBe(JSON.stringify(plan));
+  });
+});

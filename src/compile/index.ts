@@ -1,5 +1,6 @@
 import type { Analysis } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
+import { type AwsCompileOptions, compileAws } from "./aws/index.js";
 import { compileChaos } from "./chaos/index.js";
 import { compileKubernetes, type KubernetesOptions } from "./kubernetes/index.js";
 import { compileMesh } from "./mesh/index.js";
@@ -9,6 +10,8 @@ import { type PlannedResource, type ResourcePlan, sortResources } from "./plan.j
 /** Options of every target, keyed by target; each target reads its own. */
 export interface CompileOptions {
   readonly kubernetes?: KubernetesOptions;
+  /** VPCs / caller CIDRs / alarm topics per region (Pulumi config `topoplan:network`). */
+  readonly aws?: AwsCompileOptions;
 }
 
 /** What a target compiler gets besides the model. */
@@ -26,6 +29,7 @@ export type TargetCompiler = (model: Model, context: CompileContext) => readonly
  * `{ kubernetes, observability, mesh, chaos, aws }`.
  */
 export const TARGETS: Readonly<Record<string, TargetCompiler>> = {
+  aws: (model, context) => compileAws(model, context.analysis, context.options.aws).resources,
   kubernetes: (model, context) => compileKubernetes(model, context.options.kubernetes),
   observability: (model, context) => compileObservability(model, context.analysis),
   mesh: (model, context) => compileMesh(model, context.analysis),

@@ -6,8 +6,8 @@ describe("the Pulumi adapter can instantiate every token the aws target emits", 
     // Loads @pulumi/aws (a few seconds); the compiler itself never does.
     const { AWS_CLASSES } = await import("../../../src/pulumi/registry.js");
     for (const token of AWS_TOKENS) {
-      const constructor = AWS_CLASSES[token] as unknown as { __pulumiType?: string } | undefined;
-      expect(constructor?.__pulumiType, token).toBe(token);
+      const resourceClass = AWS_CLASSES[token] as unknown as { __pulumiType?: string } | undefined;
+      expect(resourceClass?.__pulumiType, token).toBe(token);
     }
   });
 });

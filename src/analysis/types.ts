@@ -37,6 +37,8 @@ export interface LatencyProfile {
   readonly worstP99Ms: number;
   /** Demand-weighted mean p99 over origins. */
   readonly weightedP99Ms: number;
+  /** Share of demand from origins that cannot be served (present only when > 0). */
+  readonly unavailableShare?: number;
 }
 
 export interface SurvivalCheck {
@@ -59,6 +61,8 @@ export interface SurvivalAnalysis {
   /** Minimum replicas and regions the goal needs (zone: 3 voters; region: 5 voters across ≥ 3 regions). */
   readonly minReplicas: number;
   readonly minRegions: number;
+  /** Why the minimum is what it is, when it is not obvious (e.g. sync replication cannot survive). */
+  readonly note?: string;
 }
 
 export interface ReplicationLag {
@@ -92,6 +96,13 @@ export interface DatastoreAnalysis {
   /** Recovery point objective on failover, ms (0 for synchronous quorum commit). */
   readonly rpoMs: number;
   readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };
+  /** The declared objectives, copied so an analysis can be judged on its own (what-if, reports). */
+  readonly slo?: {
+    readonly availability?: number | undefined;
+    readonly readP99Ms?: number | undefined;
+    readonly writeP99Ms?: number | undefined;
+    readonly replicationLagMs?: number | undefined;
+  };
 }
 
 export interface CallAnalysis {
@@ -99,7 +110,11 @@ export interface CallAnalysis {
   readonly path: string;
   /** 1 + retries. */
   readonly attempts: number;
+  /** What the call adds to a request, worst over the caller's regions (p99 with every attempt). */
   readonly p99Ms: number;
+  readonly p50Ms?: number;
+  /** The callee cannot be reached from any of the caller's regions. */
+  readonly unavailable?: boolean;
 }
 
 export interface ServiceAnalysis {
@@ -113,6 +128,9 @@ export interface ServiceAnalysis {
   readonly ownAvailability: number;
   readonly calls: readonly CallAnalysis[];
   readonly unavailable?: boolean;
+  /** A call cycle through this service (first name repeated at the end); broken for the figures. */
+  readonly cycle?: readonly string[];
+  readonly slo?: { readonly availability?: number | undefined; readonly latencyP99Ms?: number | undefined };
 }
 
 export interface StreamAnalysis {
@@ -125,6 +143,13 @@ export interface StreamAnalysis {
   readonly survival: SurvivalAnalysis;
   readonly availability: number;
   readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };
+  /** No region's cluster can take produces under the applied failures. */
+  readonly unavailable?: boolean;
+  readonly slo?: {
+    readonly availability?: number | undefined;
+    readonly endToEndP99Ms?: number | undefined;
+    readonly consumerLagMs?: number | undefined;
+  };
 }
 
 export interface LinkLoad {
@@ -145,4 +170,36 @@ export interface CostEstimate {
   readonly replicasUsdPerMonth: number;
   readonly egressUsdPerMonth: number;
   readonly totalUsdPerMonth: number;
+}
+
+/** An SLO that the analysed figures do not meet. */
+export interface SloViolation {
+  readonly component: string;
+  /** Spec path of the objective, e.g. `datastores.accounts.slo.writeP99Ms`. */
+  readonly path: string;
+  readonly objective: string;
+  readonly target: number;
+  /** The analysed figure; undefined when the component cannot serve at all. */
+  readonly actual?: number;
+  readonly message: string;
+}
+
+/** One difference between a baseline analysis and a what-if analysis (`compareAnalyses`). */
+export interface AnalysisChange {
+  readonly kind:
+    | "slo-broken"
+    | "lost-quorum"
+    | "regained-quorum"
+    | "leader-moved"
+    | "unavailable"
+    | "latency"
+    | "availability"
+    | "lag"
+    | "link-load";
+  /** Component name, or `from → to` for a link. */
+  readonly component: string;
+  readonly path: string;
+  readonly message: string;
+  readonly from?: number | string;
+  readonly to?: number | string;
 }

@@ -9,6 +9,7 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "validate, analyse and check policies",
     load: async () => (await import("./check.js")).checkCommand,
   },
+  plan: { summary: "print the analysis as tables", load: async () => (await import("./plan.js")).planCommand },
   render: {
     summary: "write the compiled plan as files for review",
     load: async () => (await import("./render.js")).renderCommand,
@@ -17,4 +18,5 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "print the topology JSON Schema",
     load: async () => (await import("./schema.js")).schemaCommand,
   },
+  whatif: { summary: "fail regions, zones or links", load: async () => (await import("./whatif.js")).whatifCommand },
 };

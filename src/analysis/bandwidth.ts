@@ -1,0 +1,104 @@
+import type { Catalog } from "../catalog/catalog.js";
+import type { Model } from "../model/types.js";
+import type { DatastoreEvaluator } from "./datastores.js";
+import type { LinkLoad } from "./types.js";
+
+/** Seconds in the 730-hour month AWS price calculators use. */
+export const SECONDS_PER_MONTH = 730 * 3600;
+
+/** One component's replication bytes/s from one region to another (same region: cross-zone). */
+export interface Flow {
+  readonly component: string;
+  readonly from: string;
+  readonly to: string;
+  readonly bytesPerSec: number;
+}
+
+/**
+ * Replication flows of a datastore: every write is shipped from where it enters (the leader, the
+ * users' nearest write region, or the coordinator) to every other live replica it can reach —
+ * writesPerSec × itemBytes per destination replica, split over placement groups by their share
+ * of partitions. The replica at the source itself receives nothing over the network; the source
+ * region's other replicas are cross-zone flows (from = to).
+ */
+export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
+  const { ds } = ev;
+  const traffic = ds.traffic;
+  if (traffic === undefined || traffic.writesPerSec === 0) return [];
+  const total = ds.partitions.count;
+  const flows = new Map<string, Flow>();
+  for (const state of ev.states) {
+    const weight = state.group.partitions.length / total;
+    for (const source of ev.behaviour.sources(state)) {
+      const bytes = traffic.writesPerSec * traffic.itemBytes * weight * source.share;
+      let skippedSelf = false;
+      for (const slot of state.alive) {
+        if (!state.net.connected(source.region, slot.region)) continue;
+        if (slot.region === source.region && !skippedSelf) {
+          skippedSelf = true;
+          continue;
+        }
+        const key = `${source.region}|${slot.region}`;
+        const previous = flows.get(key)?.bytesPerSec ?? 0;
+        flows.set(key, {
+          component: ds.name,
+          from: source.region,
+          to: slot.region,
+          bytesPerSec: previous + bytes,
+        });
+      }
+    }
+  }
+  return [...flows.values()];
+}
+
+export const mbps = (bytesPerSec: number): number => (bytesPerSec * 8) / 1e6;
+
+/** USD per GB from `from` to `to`: pair price, else the source region's price, else the default. */
+export function egressUsdPerGb(catalog: Catalog, from: string, to: string): number {
+  return (
+    catalog.egress.pairOutUsdPerGb?.[from]?.[to] ??
+    catalog.regions.get(from)?.egressUsdPerGb ??
+    catalog.egress.interRegionUsdPerGb
+  );
+}
+
+/** Monthly cost of a steady byte rate at a USD/GB price. */
+export const monthlyUsd = (bytesPerSec: number, usdPerGb: number): number =>
+  ((bytesPerSec * SECONDS_PER_MONTH) / 1e9) * usdPerGb;
+
+/**
+ * Sums the inter-region flows of every component per directed link; utilisation against the
+ * capacity declared for the pair in `network.links` (per direction).
+ */
+export function linkLoads(model: Model, flows: readonly Flow[]): LinkLoad[] {
+  const byLink = new Map<string, Map<string, number>>();
+  for (const flow of flows) {
+    if (flow.from === flow.to || flow.bytesPerSec === 0) continue;
+    const key = `${flow.from}|${flow.to}`;
+    const contributors = byLink.get(key) ?? new Map<string, number>();
+    contributors.set(flow.component, (contributors.get(flow.component) ?? 0) + flow.bytesPerSec);
+    byLink.set(key, contributors);
+  }
+  return [...byLink]
+    .map(([key, contributors]) => {
+      const [from, to] = key.split("|") as [string, string];
+      const bytes = [...contributors.values()].reduce((sum, b) => sum + b, 0);
+      const [low, high] = [from, to].sort() as [string, string];
+      const declared = model.links.find((link) => link.between[0] === low && link.between[1] === high);
+      const load = mbps(bytes);
+      const capacity = declared?.bandwidthMbps;
+      return {
+        from,
+        to,
+        mbps: load,
+        ...(capacity === undefined ? {} : { capacityMbps: capacity, utilisation: load / capacity }),
+        ...(declared === undefined ? {} : { linkIndex: declared.index }),
+        contributors: [...contributors]
+          .map(([component, b]) => ({ component, mbps: mbps(b) }))
+          .sort((a, b) => a.component.localeCompare(b.component)),
+        egressUsdPerMonth: monthlyUsd(bytes, egressUsdPerGb(model.catalog, from, to)),
+      };
+    })
+    .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+}

@@ -1,0 +1,138 @@
+import type { ResolvedDatastore, UserOrigin } from "../model/types.js";
+import { atLeast, clamp01 } from "./availability.js";
+import { type Figure, network } from "./latency.js";
+import { electLeader, servingSide } from "./leader.js";
+import type { NetworkView } from "./network.js";
+import { REPLICATION } from "./replication/index.js";
+import type { GroupState, ReplicationBehaviour } from "./replication/types.js";
+import { survivalCheck, worseCheck } from "./survival.js";
+import type { SurvivalCheck } from "./types.js";
+
+export type DatastoreOp = "read" | "write";
+
+/**
+ * One datastore under the applied failures, evaluated once per placement group (partitions with
+ * identical placement share every figure) and lazily per origin, so services can ask for the
+ * latency from any region they run in.
+ */
+export interface DatastoreEvaluator {
+  readonly ds: ResolvedDatastore;
+  readonly behaviour: ReplicationBehaviour;
+  readonly states: readonly GroupState[];
+  /** The group with the most partitions: the datastore's "typical" partition. */
+  readonly main: GroupState;
+  latency(origin: string, op: DatastoreOp): Figure | undefined;
+  /** A partition's availability: the worst placement group. */
+  readonly availability: { readonly write: number; readonly read: number };
+  readonly partitionsWithoutQuorum: number;
+  readonly survival: { readonly zone: SurvivalCheck; readonly region: SurvivalCheck };
+}
+
+export function evaluateDatastore(
+  ds: ResolvedDatastore,
+  net: NetworkView,
+  users: readonly UserOrigin[],
+): DatastoreEvaluator {
+  const behaviour = REPLICATION[ds.replication];
+  const requirements = behaviour.requirements(ds);
+  const states: GroupState[] = ds.groups.map((group) => {
+    const alive = group.replicas.filter(net.slotUp);
+    const leader = behaviour.leaderBased
+      ? electLeader(group, alive, requirements.write, users, net)
+      : undefined;
+    return { ds, group, net, users, requirements, alive, leader };
+  });
+  const main = [...states].sort((a, b) => b.group.partitions.length - a.group.partitions.length)[0]!;
+
+  // Groups that differ only in zones have identical latencies: key them by leader + live regions.
+  const groupLatency = new Map<string, number | undefined>();
+  const latencyOf = (state: GroupState, origin: string, op: DatastoreOp) => {
+    const key = `${op}|${origin}|${state.leader}|${state.alive.map((s) => s.region).join(",")}`;
+    if (!groupLatency.has(key))
+      groupLatency.set(
+        key,
+        op === "write" ? behaviour.writeP50(state, origin) : behaviour.readP50(state, origin),
+      );
+    return groupLatency.get(key);
+  };
+
+  const byOrigin = new Map<string, Figure | undefined>();
+  const latency = (origin: string, op: DatastoreOp): Figure | undefined => {
+    const key = `${op}|${origin}`;
+    if (byOrigin.has(key)) return byOrigin.get(key);
+    let relevant = states;
+    // Geo partitioning: an origin's requests go to the partitions homed nearest to it.
+    if (ds.partitions.strategy === "geo") {
+      const distance = (s: GroupState) => net.rtt(origin, s.group.leader.region);
+      const best = Math.min(...states.map(distance));
+      relevant = states.filter((s) => distance(s) === best);
+    }
+    let weight = 0;
+    let sum = 0;
+    let worst = 0;
+    for (const state of relevant) {
+      const p50 = latencyOf(state, origin, op);
+      if (p50 === undefined) continue;
+      weight += state.group.partitions.length;
+      sum += state.group.partitions.length * p50;
+      worst = Math.max(worst, p50);
+    }
+    const figure =
+      weight === 0 ? undefined : { p50Ms: sum / weight, p99Ms: network(worst, net.tailFactor).p99Ms };
+    byOrigin.set(key, figure);
+    return figure;
+  };
+
+  const availabilityCache = new Map<string, { write: number; read: number }>();
+  let write = 1;
+  let read = 1;
+  let partitionsWithoutQuorum = 0;
+  let zone: SurvivalCheck | undefined;
+  let region: SurvivalCheck | undefined;
+  for (const state of states) {
+    const { group, alive } = state;
+    // Under a network partition only one side serves; replicas elsewhere do not count.
+    const sideOf =
+      state.leader !== undefined
+        ? net.side(state.leader)
+        : servingSide(alive, requirements.write, net).map((s) => net.side(s.region))[0];
+    const serving = net.hasLinkCuts
+      ? group.replicas.filter((slot) => sideOf !== undefined && net.side(slot.region) === sideOf)
+      : group.replicas;
+    const key = serving.map((slot) => `${slot.region}/${slot.zone}`).join(",");
+    let figures = availabilityCache.get(key);
+    if (figures === undefined) {
+      figures = {
+        write: atLeast(serving.filter(requirements.write.counts), requirements.write.needed, net),
+        read: atLeast(serving.filter(requirements.read.counts), requirements.read.needed, net),
+      };
+      availabilityCache.set(key, figures);
+    }
+    write = Math.min(write, figures.write);
+    read = Math.min(read, figures.read);
+
+    const servingAlive = alive.filter((slot) => serving.includes(slot));
+    const hasQuorum = behaviour.leaderBased
+      ? state.leader !== undefined
+      : servingAlive.filter(requirements.write.counts).length >= requirements.write.needed;
+    if (!hasQuorum) partitionsWithoutQuorum += group.partitions.length;
+    // Survival of what is left: the baseline's full placement, or the survivors of the failures.
+    const z = survivalCheck("zone", servingAlive, requirements);
+    const r = survivalCheck("region", servingAlive, requirements);
+    zone = zone === undefined ? z : worseCheck(zone, z);
+    region = region === undefined ? r : worseCheck(region, r);
+  }
+  return {
+    ds,
+    behaviour,
+    states,
+    main,
+    latency,
+    availability: { write: clamp01(write), read: clamp01(read) },
+    partitionsWithoutQuorum,
+    survival: {
+      zone: zone ?? survivalCheck("zone", [], requirements),
+      region: region ?? survivalCheck("region", [], requirements),
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import type { Model } from "../model/types.js";
+import { datastoreFlows, type Flow, linkLoads } from "./bandwidth.js";
+import { componentEgress, datastoreReplicaCost, streamReplicaCost, totalCost } from "./cost.js";
+import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
+import { datastoreLags } from "./lag.js";
+import { latencyProfile } from "./latency.js";
+import { networkView } from "./network.js";
+import { evaluateServices } from "./services.js";
+import {
+  endToEndP99,
+  evaluateStream,
+  producerOrigins,
+  type StreamEvaluator,
+  streamFlows,
+} from "./streams.js";
+import { survivalAnalysis } from "./survival.js";
+import type {
+  Analysis,
+  CallAnalysis,
+  DatastoreAnalysis,
+  Failure,
+  LinkLoad,
+  ServiceAnalysis,
+  StreamAnalysis,
+} from "./types.js";
+
+/**
+ * Analyses a resolved model, optionally under failures (what-if): latency, survival, availability,
+ * replication bandwidth, lag and cost for every component. Pure and deterministic; the result is
+ * plain JSON-serialisable data (docs/model.md states every formula).
+ */
+export function analyse(model: Model, failures: readonly Failure[] = []): Analysis {
+  const net = networkView(model, failures);
+  const users = model.users;
+  const datastores = new Map<string, DatastoreEvaluator>(
+    model.datastores.map((ds) => [ds.name, evaluateDatastore(ds, net, users)]),
+  );
+  const streams = new Map<string, StreamEvaluator>(
+    model.streams.map((stream) => [stream.name, evaluateStream(stream, net)]),
+  );
+
+  const flows: Flow[] = [
+    ...[...datastores.values()].flatMap(datastoreFlows),
+    ...[...streams.values()].flatMap(streamFlows),
+  ];
+  const links = linkLoads(model, flows);
+  const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
+
+  const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
+    const { ds, behaviour } = ev;
+    const replicationLag = datastoreLags(ev, linkByKey);
+    const leaders = new Map<string, number>();
+    for (const state of ev.states)
+      if (state.leader !== undefined)
+        leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
+    const effectiveLeader = [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+    return {
+      name: ds.name,
+      path: ds.path,
+      replication: ds.replication,
+      replicas: ds.replicas,
+      quorum: ds.quorum,
+      leader: ds.leader,
+      ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
+      commitP50Ms: behaviour.commitP50(ev.main),
+      write: latencyProfile(users, (origin) => ev.latency(origin, "write")),
+      read: latencyProfile(users, (origin) => ev.latency(origin, "read")),
+      survival: survivalAnalysis(
+        ds.survive,
+        ev.survival.zone,
+        ev.survival.region,
+        behaviour.minimum(ds.survive, ds),
+      ),
+      availability: ev.availability,
+      partitionsWithoutQuorum: ev.partitionsWithoutQuorum,
+      partitions: ds.partitions.count,
+      replicationLag,
+      rpoMs: behaviour.rpoMs(ds, replicationLag),
+      costUsdPerMonth: {
+        replicas: datastoreReplicaCost(model.catalog, ds),
+        egress: componentEgress(model.catalog, ds.name, flows, links),
+      },
+      ...(Object.keys(ds.slo).length === 0 ? {} : { slo: ds.slo }),
+    };
+  });
+
+  const streamResults: StreamAnalysis[] = [...streams.values()].map((ev) => {
+    const { stream } = ev;
+    const endToEnd = endToEndP99(model, ev, net);
+    return {
+      name: stream.name,
+      path: stream.path,
+      produce: latencyProfile(producerOrigins(model, stream), ev.produce),
+      endToEndP99Ms: endToEnd,
+      survival: ev.survival,
+      availability: ev.availability,
+      ...(ev.liveRegions.length === 0 ? { unavailable: true } : {}),
+      costUsdPerMonth: {
+        replicas: streamReplicaCost(model.catalog, stream),
+        egress: componentEgress(model.catalog, stream.name, flows, links),
+      },
+      ...(Object.keys(stream.slo).length === 0 ? {} : { slo: stream.slo }),
+    };
+  });
+
+  const services = evaluateServices(model, net, datastores, streams);
+  const serviceResults: ServiceAnalysis[] = model.services.map((service) => {
+    const latency = latencyProfile(users, (origin) => services.from(service.name, origin));
+    const { own, total } = services.availability(service.name);
+    const perRegion = service.regions.flatMap((region) => services.at(service.name, region) ?? []);
+    const calls: CallAnalysis[] = service.calls.map((call, i) => {
+      const figures = perRegion.map((r) => r.calls[i]!).filter((c) => c.single !== undefined);
+      return {
+        to: call.to,
+        path: call.path,
+        attempts: 1 + call.retries,
+        p50Ms: Math.max(0, ...figures.map((c) => c.p50Ms)),
+        p99Ms: Math.max(0, ...figures.map((c) => c.p99Ms)),
+        ...(figures.length === 0 ? { unavailable: true } : {}),
+      };
+    });
+    const cycle = services.cycles.get(service.name);
+    const unavailable =
+      total === 0 || (latency.byOrigin.length > 0 && latency.byOrigin.every((o) => o.unavailable));
+    return {
+      name: service.name,
+      path: service.path,
+      latency,
+      availability: total,
+      ownAvailability: own,
+      calls,
+      ...(unavailable ? { unavailable: true } : {}),
+      ...(cycle === undefined ? {} : { cycle }),
+      ...(Object.keys(service.slo).length === 0 ? {} : { slo: service.slo }),
+    };
+  });
+
+  const all = [...datastoreResults, ...streamResults];
+  return {
+    datastores: datastoreResults,
+    services: serviceResults,
+    streams: streamResults,
+    links,
+    cost: totalCost(all),
+    failures: [...failures],
+  };
+}
+
+export { parseFailure, parseFailures } from "./failures.js";
+export { sloViolations } from "./slo.js";
+export type * from "./types.js";
+export { compareAnalyses } from "./whatif.js";

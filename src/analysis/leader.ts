@@ -1,0 +1,63 @@
+import type { PlacementGroup, ReplicaSlot, UserOrigin } from "../model/types.js";
+import type { NetworkView } from "./network.js";
+import type { Requirement } from "./replication/types.js";
+
+/** Demand-weighted RTT from the users to a region (lower is nearer). */
+export function userDistance(region: string, users: readonly UserOrigin[], net: NetworkView): number {
+  let sum = 0;
+  for (const user of users) {
+    const rtt = net.rtt(user.region, region);
+    sum += user.share * (Number.isFinite(rtt) ? rtt : 1e6);
+  }
+  return sum;
+}
+
+/** Alive replicas counted by `req`, grouped by the side of the network they are on. */
+function sidesOf(alive: readonly ReplicaSlot[], req: Requirement, net: NetworkView) {
+  const sides = new Map<number, ReplicaSlot[]>();
+  for (const slot of alive) {
+    if (!req.counts(slot)) continue;
+    const side = net.side(slot.region);
+    sides.set(side, [...(sides.get(side) ?? []), slot]);
+  }
+  return [...sides.values()].sort((a, b) => b.length - a.length || a[0]!.region.localeCompare(b[0]!.region));
+}
+
+/**
+ * The side of a network partition that keeps serving: the one with the most counted replicas
+ * (only it can hold a majority). Its slots, or [] when nothing is alive.
+ */
+export function servingSide(
+  alive: readonly ReplicaSlot[],
+  req: Requirement,
+  net: NetworkView,
+): ReplicaSlot[] {
+  return sidesOf(alive, req, net)[0] ?? [];
+}
+
+/**
+ * Leader election after failures. The preferred leader region keeps the leadership while it holds
+ * a live replica on a side with a write quorum (lease preferences pull it back); otherwise the side
+ * holding a quorum elects a leader in its region with the most live replicas, then the one nearest
+ * to the users (demand-weighted RTT), then by code. Undefined when no side holds a quorum.
+ */
+export function electLeader(
+  group: PlacementGroup,
+  alive: readonly ReplicaSlot[],
+  req: Requirement,
+  users: readonly UserOrigin[],
+  net: NetworkView,
+): string | undefined {
+  const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed);
+  const preferred = group.leader.region;
+  const home = sides.find((side) => side.some((slot) => slot.region === preferred));
+  if (home !== undefined) return preferred;
+  const side = sides[0];
+  if (side === undefined) return undefined;
+  const counts = new Map<string, number>();
+  for (const slot of side) counts.set(slot.region, (counts.get(slot.region) ?? 0) + 1);
+  return [...counts]
+    .map(([region, count]) => ({ region, count, distance: userDistance(region, users, net) }))
+    .sort((a, b) => b.count - a.count || a.distance - b.distance || a.region.localeCompare(b.region))[0]!
+    .region;
+}

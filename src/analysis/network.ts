@@ -1,0 +1,99 @@
+import type { Model, ReplicaSlot } from "../model/types.js";
+import type { Failure } from "./types.js";
+
+/**
+ * The network and failure state the analysis runs in: which regions and zones are down, which
+ * inter-region links are cut, the RTT between any two regions (relayed around cut links) and
+ * the probability that each failure domain is down (1 for a domain the what-if failed).
+ */
+export interface NetworkView {
+  readonly model: Model;
+  readonly tailFactor: number;
+  /** Median RTT in ms; cross-zone RTT within a region; Infinity when no path is known. */
+  rtt(a: string, b: string): number;
+  regionUp(region: string): boolean;
+  zoneUp(zone: string): boolean;
+  slotUp(slot: ReplicaSlot): boolean;
+  /** Connected component of a region over the full mesh minus cut links (and pairs without RTT). */
+  side(region: string): number;
+  connected(a: string, b: string): boolean;
+  regionDownProbability(region: string): number;
+  zoneDownProbability(zone: string): number;
+  readonly hasLinkCuts: boolean;
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+/** Builds the view for a model under a set of failures (empty: the baseline). */
+export function networkView(model: Model, failures: readonly Failure[]): NetworkView {
+  const downRegions = new Set<string>();
+  const downZones = new Set<string>();
+  const cut = new Set<string>();
+  const nodes = new Set<string>(model.regions);
+  for (const failure of failures) {
+    if (failure.kind === "region") {
+      downRegions.add(failure.region);
+      nodes.add(failure.region);
+    } else if (failure.kind === "zone") downZones.add(failure.zone);
+    else {
+      cut.add(pairKey(failure.between[0], failure.between[1]));
+      for (const r of failure.between) nodes.add(r);
+    }
+  }
+  const { catalog, settings } = model;
+  const direct = (a: string, b: string): number => {
+    if (a === b) return settings.crossZoneRttMs;
+    if (cut.has(pairKey(a, b))) return Number.POSITIVE_INFINITY;
+    return catalog.rttMs(a, b) ?? Number.POSITIVE_INFINITY;
+  };
+
+  // All-pairs shortest paths only when some pair has no direct path (cut link or unknown RTT):
+  // traffic then relays through another region of the topology.
+  const regions = [...nodes].sort();
+  const index = new Map(regions.map((r, i) => [r, i]));
+  let relayed: Float64Array | undefined;
+  const n = regions.length;
+  const needsRelay = regions.some((a, i) => regions.some((b, j) => j > i && !Number.isFinite(direct(a, b))));
+  if (needsRelay) {
+    relayed = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) relayed[i * n + j] = i === j ? 0 : direct(regions[i]!, regions[j]!);
+    for (let k = 0; k < n; k++)
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const via = relayed[i * n + k]! + relayed[k * n + j]!;
+          if (via < relayed[i * n + j]!) relayed[i * n + j] = via;
+        }
+  }
+  const sides = new Map<string, number>();
+  regions.forEach((region, i) => {
+    if (sides.has(region)) return;
+    for (let j = 0; j < n; j++) {
+      if (relayed === undefined || Number.isFinite(relayed[i * n + j]!)) sides.set(regions[j]!, i);
+    }
+  });
+
+  const rtt = (a: string, b: string): number => {
+    const d = direct(a, b);
+    if (Number.isFinite(d) || relayed === undefined) return d;
+    const i = index.get(a);
+    const j = index.get(b);
+    return i === undefined || j === undefined ? d : relayed[i * n + j]!;
+  };
+  const regionUp = (region: string) => !downRegions.has(region);
+  const zoneUp = (zone: string) => !downZones.has(zone);
+  const side = (region: string) => sides.get(region) ?? -1 - (index.get(region) ?? n);
+  return {
+    model,
+    tailFactor: settings.tailFactor,
+    rtt,
+    regionUp,
+    zoneUp,
+    slotUp: (slot) => regionUp(slot.region) && zoneUp(slot.zone),
+    side,
+    connected: (a, b) => a === b || (sides.has(a) && side(a) === side(b)),
+    regionDownProbability: (region) => (downRegions.has(region) ? 1 : settings.regionFailureProbability),
+    zoneDownProbability: (zone) => (downZones.has(zone) ? 1 : settings.zoneFailureProbability),
+    hasLinkCuts: cut.size > 0,
+  };
+}

@@ -1,0 +1,74 @@
+import type { ReplicaSlot, UserOrigin } from "../../model/types.js";
+import type { NetworkView } from "../network.js";
+import type { GroupState, WriteSource } from "./types.js";
+
+/** The k-th smallest value (1-based), or undefined when there are fewer than k. */
+export function kthSmallest(values: readonly number[], k: number): number | undefined {
+  if (k < 1 || k > values.length) return undefined;
+  return [...values].sort((a, b) => a - b)[k - 1];
+}
+
+/** Alive replicas reachable from `region` (same side of any network partition). */
+export function reachableFrom(state: GroupState, region: string): ReplicaSlot[] {
+  return state.alive.filter((slot) => state.net.connected(region, slot.region));
+}
+
+/** The nearest of `regions` from `origin` (ties by code), with its RTT. */
+export function nearest(
+  origin: string,
+  regions: Iterable<string>,
+  net: NetworkView,
+): { region: string; rttMs: number } | undefined {
+  let best: { region: string; rttMs: number } | undefined;
+  for (const region of regions) {
+    const rtt = net.rtt(origin, region);
+    if (!Number.isFinite(rtt)) continue;
+    if (best === undefined || rtt < best.rttMs || (rtt === best.rttMs && region < best.region))
+      best = { region, rttMs: rtt };
+  }
+  return best;
+}
+
+/**
+ * Time until `needed` replicas (the one at `from` included, at 0 ms) hold a write sent from a node
+ * in region `from`: the (needed − 1)-th smallest RTT to the other replicas. Replicas in the same
+ * region count as cross-zone. Undefined when fewer than `needed` replicas are available.
+ */
+export function quorumWait(
+  from: string,
+  replicas: readonly ReplicaSlot[],
+  needed: number,
+  net: NetworkView,
+  selfIsReplica: boolean,
+): number | undefined {
+  const rtts = replicas.map((slot) => net.rtt(from, slot.region));
+  if (selfIsReplica) {
+    const self = replicas.findIndex((slot) => slot.region === from);
+    if (self < 0) return undefined;
+    rtts.splice(self, 1);
+    if (needed <= 1) return 0;
+    return finite(kthSmallest(rtts, needed - 1));
+  }
+  return finite(kthSmallest(rtts, needed));
+}
+
+const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : undefined);
+
+/** Each user origin's share, assigned to its nearest region among `regions` (reachable, alive). */
+export function sharesByNearest(
+  users: readonly UserOrigin[],
+  regionsFor: (origin: string) => readonly string[],
+  net: NetworkView,
+): WriteSource[] {
+  const shares = new Map<string, number>();
+  for (const user of users) {
+    const target = nearest(user.region, regionsFor(user.region), net);
+    if (target) shares.set(target.region, (shares.get(target.region) ?? 0) + user.share);
+  }
+  return [...shares]
+    .map(([region, share]) => ({ region, share }))
+    .sort((a, b) => a.region.localeCompare(b.region));
+}
+
+export const uniqueRegions = (slots: readonly ReplicaSlot[]): string[] =>
+  [...new Set(slots.map((slot) => slot.region))].sort();

@@ -1,0 +1,31 @@
+import { leaderLatency } from "./leader-based.js";
+import type { ReplicationBehaviour } from "./types.js";
+
+const all = () => true;
+
+/**
+ * Raft/Paxos: n voters, write quorum ⌊n/2⌋+1. Commit from leader L = the (q−1)-th smallest RTT
+ * from L to the other voters; strong reads are leaseholder reads at L (no quorum round trip).
+ */
+export const consensus: ReplicationBehaviour = {
+  leaderBased: true,
+  requirements: (ds) => ({
+    write: { needed: ds.quorum.write, counts: all },
+    // Lease reads need a live leader, i.e. a quorum; stale reads need any one replica.
+    read: { needed: ds.consistency === "strong" ? ds.quorum.read : 1, counts: all },
+  }),
+  commitP50: leaderLatency.commitP50,
+  writeP50: leaderLatency.writeP50,
+  readP50: (state, origin) => leaderLatency.readP50(state, origin, state.leader),
+  sources: leaderLatency.sources,
+  // A committed write is on a quorum: electing any quorum member loses nothing.
+  rpoMs: () => 0,
+  minimum: (goal) =>
+    goal === "zone"
+      ? { replicas: 3, regions: 1 }
+      : {
+          replicas: 5,
+          regions: 3,
+          note: "CockroachDB's REGION goal: 5 voters over ≥ 3 regions (2+2+1). 3 voters over 3 regions keep a majority after a region loss too, but not after a further zone loss during it.",
+        },
+};

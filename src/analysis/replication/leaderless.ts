@@ -1,0 +1,58 @@
+import { majority } from "../../model/placement.js";
+import { nearest, quorumWait, reachableFrom, sharesByNearest } from "./common.js";
+import type { GroupState, ReplicationBehaviour } from "./types.js";
+
+const all = () => true;
+
+/** The coordinator: a node in the replica region nearest to the origin (reachable, alive). */
+function coordinator(state: GroupState, origin: string) {
+  return nearest(
+    origin,
+    reachableFrom(state, origin).map((slot) => slot.region),
+    state.net,
+  );
+}
+
+/** W/R: the W-th (R-th) smallest RTT from the coordinator's region to the reachable replicas. */
+function quorumFrom(state: GroupState, origin: string, needed: number): number | undefined {
+  const coord = coordinator(state, origin);
+  if (coord === undefined) return undefined;
+  const wait = quorumWait(coord.region, reachableFrom(state, coord.region), needed, state.net, false);
+  return wait === undefined ? undefined : coord.rttMs + wait;
+}
+
+/**
+ * Dynamo-style N/R/W: the coordinator (not itself counted as a replica) sends to all N replicas and
+ * answers after W (write) or R (read) of them; replicas in its own region are a cross-zone RTT away.
+ */
+export const leaderless: ReplicationBehaviour = {
+  leaderBased: false,
+  requirements: (ds) => ({
+    write: { needed: ds.quorum.write, counts: all },
+    read: { needed: ds.quorum.read, counts: all },
+  }),
+  commitP50: (state) =>
+    quorumWait(
+      state.ds.leader,
+      reachableFrom(state, state.ds.leader),
+      state.requirements.write.needed,
+      state.net,
+      false,
+    ) ?? 0,
+  writeP50: (state, origin) => quorumFrom(state, origin, state.requirements.write.needed),
+  readP50: (state, origin) => quorumFrom(state, origin, state.requirements.read.needed),
+  sources: (state) =>
+    sharesByNearest(
+      state.users,
+      (origin) => reachableFrom(state, origin).map((slot) => slot.region),
+      state.net,
+    ),
+  // W = 1 acknowledges a write held by one replica only: losing it before shipping loses the write.
+  rpoMs: (ds, lags) => (ds.quorum.write > 1 ? 0 : Math.max(0, ...lags.map((lag) => lag.p99Ms))),
+  minimum: (goal, ds) => {
+    const q = Math.max(ds.quorum.write, ds.quorum.read);
+    const defaults = q === majority(ds.replicas);
+    const replicas = defaults ? 3 : q + 1;
+    return { replicas, regions: goal === "zone" ? 1 : replicas };
+  },
+};

@@ -1,0 +1,61 @@
+import type { PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin } from "../../model/types.js";
+import type { NetworkView } from "../network.js";
+import type { ReplicationLag } from "../types.js";
+
+/** "At least `needed` of the replicas `counts` accepts must be up and reachable." */
+export interface Requirement {
+  readonly needed: number;
+  readonly counts: (slot: ReplicaSlot) => boolean;
+}
+
+export interface Requirements {
+  readonly write: Requirement;
+  readonly read: Requirement;
+}
+
+/** One placement group under the applied failures. */
+export interface GroupState {
+  readonly ds: ResolvedDatastore;
+  readonly group: PlacementGroup;
+  readonly net: NetworkView;
+  readonly users: readonly UserOrigin[];
+  readonly requirements: Requirements;
+  /** Replicas whose region and zone are up. */
+  readonly alive: readonly ReplicaSlot[];
+  /** Leader-based models: the region holding the (possibly re-elected) leader; undefined without a write quorum. */
+  readonly leader: string | undefined;
+}
+
+/** Where writes enter the system, as shares of the write traffic. */
+export interface WriteSource {
+  readonly region: string;
+  readonly share: number;
+}
+
+/** The minimum a survival goal needs under a replication model. */
+export interface GoalMinimum {
+  readonly replicas: number;
+  readonly regions: number;
+  readonly note?: string;
+}
+
+/**
+ * What a replication model contributes to the analysis. One entry per model in the REPLICATION
+ * table (./index.ts), so adding a model cannot fall through a switch.
+ */
+export interface ReplicationBehaviour {
+  /** A single leader/primary accepts writes and is re-elected on the side holding a write quorum. */
+  readonly leaderBased: boolean;
+  requirements(ds: ResolvedDatastore): Requirements;
+  /** Median client write latency from `origin`, ms; undefined when it cannot be served. */
+  writeP50(state: GroupState, origin: string): number | undefined;
+  /** Median client read latency from `origin`, ms; undefined when it cannot be served. */
+  readP50(state: GroupState, origin: string): number | undefined;
+  /** Median time from the write's arrival at the leader/coordinator to its acknowledgement, ms. */
+  commitP50(state: GroupState): number;
+  /** Regions where writes enter (the leader, the users' nearest write region, the coordinators). */
+  sources(state: GroupState): readonly WriteSource[];
+  /** Data lost on failover (ms of writes), given the replication lags. */
+  rpoMs(ds: ResolvedDatastore, lags: readonly ReplicationLag[]): number;
+  minimum(goal: "zone" | "region", ds: ResolvedDatastore): GoalMinimum;
+}

@@ -1,0 +1,178 @@
+import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
+import { deploymentAvailability } from "./availability.js";
+import type { DatastoreEvaluator } from "./datastores.js";
+import type { Figure } from "./latency.js";
+import type { NetworkView } from "./network.js";
+import type { StreamEvaluator } from "./streams.js";
+
+/** What a call costs from one caller region. */
+export interface CallFigure {
+  readonly call: ResolvedCall;
+  /** undefined: the callee cannot be reached / has no quorum. */
+  readonly single: Figure | undefined;
+  /** With retries and the deadline; what the call adds to one request. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly failed: boolean;
+}
+
+/** A service serving in one region: its own time plus its calls. */
+export interface RegionFigure extends Figure {
+  readonly region: string;
+  /** A hard dependency cannot be served from here. */
+  readonly failed: boolean;
+  readonly calls: readonly CallFigure[];
+}
+
+/**
+ * The call's p99 accounts for its attempts. A tail request is retried only when an attempt outruns
+ * the per-try timeout: if the callee's p99 fits within it, fewer than 1% of attempts time out and
+ * the p99 is the callee's. Otherwise timeouts are common enough to reach the tail, and the p99
+ * request is taken to be one whose every attempt ran to the per-try timeout, plus the backoff
+ * delays before each retry (the full delay even with jitter: the top of the jitter range) — never
+ * beyond the overall deadline `timeoutMs`. The median request succeeds on its first attempt.
+ */
+export function retriedCall(call: ResolvedCall, single: Figure): { p50Ms: number; p99Ms: number } {
+  const p50Ms = Math.min(single.p50Ms, call.timeoutMs);
+  if (single.p99Ms <= call.perTryTimeoutMs) return { p50Ms, p99Ms: Math.min(single.p99Ms, call.timeoutMs) };
+  let delays = 0;
+  for (let i = 0; i < call.retries; i++) {
+    const b = call.backoff;
+    if (b !== undefined) delays += Math.min(b.maxMs, b.baseMs * b.multiplier ** i);
+  }
+  return { p50Ms, p99Ms: Math.min(call.timeoutMs, call.perTryTimeoutMs * (1 + call.retries) + delays) };
+}
+
+/**
+ * Calls per request scale the median; for the p99, every whole call counts in full and a fractional
+ * one counts in full when at least 1% of requests make it (so it reaches the p99).
+ */
+export function perRequest(call: ResolvedCall, figure: { p50Ms: number; p99Ms: number }): Figure {
+  const whole = Math.floor(call.callsPerRequest);
+  const fraction = call.callsPerRequest - whole;
+  return {
+    p50Ms: call.callsPerRequest * figure.p50Ms,
+    p99Ms: whole * figure.p99Ms + (fraction >= 0.01 ? figure.p99Ms : fraction * figure.p50Ms),
+  };
+}
+
+export interface ServiceEvaluator {
+  at(service: string, region: string): RegionFigure | undefined;
+  /** Latency from an origin: the nearest serving region whose hard dependencies work. */
+  from(service: string, origin: string): (Figure & { region: string }) | undefined;
+  availability(service: string): { own: number; total: number };
+  /** Call cycles met (each as the list of services around it, first repeated at the end). */
+  readonly cycles: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Services along their call graph, memoised per (service, region). A call back into a service
+ * already on the stack is a cycle (reported by the `call-cycle` policy): it contributes nothing and
+ * the cycle is recorded on every service it passes through, so evaluation always terminates.
+ */
+export function evaluateServices(
+  model: Model,
+  net: NetworkView,
+  datastores: ReadonlyMap<string, DatastoreEvaluator>,
+  streams: ReadonlyMap<string, StreamEvaluator>,
+): ServiceEvaluator {
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const memo = new Map<string, RegionFigure>();
+  const stack: string[] = [];
+  const cycles = new Map<string, string[]>();
+  const tail = net.tailFactor;
+
+  const serves = (service: ResolvedService, region: string) =>
+    net.regionUp(region) && (service.zones[region] ?? [`${region}-zone`]).some(net.zoneUp);
+
+  const callee = (call: ResolvedCall, region: string): Figure | undefined => {
+    const store = datastores.get(call.to);
+    if (store !== undefined) return store.latency(region, call.op === "write" ? "write" : "read");
+    const stream = streams.get(call.to);
+    if (stream !== undefined) return stream.produce(region);
+    return from(call.to, region);
+  };
+
+  function at(name: string, region: string): RegionFigure | undefined {
+    const service = services.get(name);
+    if (service === undefined || !serves(service, region)) return undefined;
+    const key = `${name}@${region}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    stack.push(name);
+    const calls: CallFigure[] = service.calls.map((call) => {
+      if (call.targetKind === "service" && stack.includes(call.to)) {
+        const cycle = [...stack.slice(stack.indexOf(call.to)), call.to];
+        for (const member of new Set(cycle)) if (!cycles.has(member)) cycles.set(member, cycle);
+        return { call, single: { p50Ms: 0, p99Ms: 0 }, p50Ms: 0, p99Ms: 0, failed: false };
+      }
+      const single = callee(call, region);
+      if (single === undefined) {
+        // A dead soft dependency costs its deadline; a dead hard one fails the request.
+        const wait = call.hard ? 0 : call.timeoutMs;
+        return { call, single, p50Ms: wait, p99Ms: wait, failed: call.hard };
+      }
+      return { call, single, ...perRequest(call, retriedCall(call, single)), failed: false };
+    });
+    stack.pop();
+    const figure: RegionFigure = {
+      region,
+      p50Ms: service.processingMs + calls.reduce((sum, c) => sum + c.p50Ms, 0),
+      // Own processing time uses the same tail factor as the network (no better figure is declared).
+      p99Ms: service.processingMs * tail + calls.reduce((sum, c) => sum + c.p99Ms, 0),
+      failed: calls.some((c) => c.failed),
+      calls,
+    };
+    memo.set(key, figure);
+    return figure;
+  }
+
+  function from(name: string, origin: string): (Figure & { region: string }) | undefined {
+    const service = services.get(name);
+    if (service === undefined) return undefined;
+    const candidates = service.regions
+      .filter((region) => net.connected(origin, region) && Number.isFinite(net.rtt(origin, region)))
+      .sort((a, b) => net.rtt(origin, a) - net.rtt(origin, b) || a.localeCompare(b));
+    for (const region of candidates) {
+      const figure = at(name, region);
+      if (figure === undefined || figure.failed) continue;
+      const rtt = net.rtt(origin, region);
+      return { region, p50Ms: rtt + figure.p50Ms, p99Ms: rtt * tail + figure.p99Ms };
+    }
+    return undefined;
+  }
+
+  const availabilityMemo = new Map<string, { own: number; total: number }>();
+  const availabilityStack: string[] = [];
+  function availability(name: string): { own: number; total: number } {
+    const known = availabilityMemo.get(name);
+    if (known !== undefined) return known;
+    const service = services.get(name);
+    if (service === undefined) return { own: 0, total: 0 };
+    availabilityStack.push(name);
+    const own = deploymentAvailability(service.regions, (r) => service.zones[r] ?? [`${r}-zone`], net);
+    // Hard dependencies multiply in (independence assumed); each (target, op) counts once.
+    const seen = new Set<string>();
+    let total = own;
+    for (const call of service.calls) {
+      const key = `${call.to}|${call.op}`;
+      if (!call.hard || seen.has(key)) continue;
+      seen.add(key);
+      total *= dependencyAvailability(call);
+    }
+    availabilityStack.pop();
+    const result = { own, total };
+    availabilityMemo.set(name, result);
+    return result;
+  }
+  function dependencyAvailability(call: ResolvedCall): number {
+    const store = datastores.get(call.to);
+    if (store !== undefined) return call.op === "write" ? store.availability.write : store.availability.read;
+    const stream = streams.get(call.to);
+    if (stream !== undefined) return stream.availability;
+    if (availabilityStack.includes(call.to)) return 1; // cycle: counted once, where it started
+    return availability(call.to).total;
+  }
+
+  return { at, from, availability, cycles };
+}

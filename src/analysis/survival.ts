@@ -1,0 +1,64 @@
+import type { ReplicaSlot } from "../model/types.js";
+import type { Requirements } from "./replication/types.js";
+import type { SurvivalAnalysis, SurvivalCheck } from "./types.js";
+
+type Goal = "zone" | "region";
+const DOMAIN: Readonly<Record<Goal, (slot: ReplicaSlot) => string>> = {
+  zone: (slot) => slot.zone,
+  region: (slot) => slot.region,
+};
+
+/**
+ * Goal `zone` (`region`) holds iff, for every zone (region) holding a replica, the replicas outside
+ * it still meet the write and the read requirement. The reported domain is the one whose loss
+ * leaves the smallest margin over the write quorum.
+ */
+export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Requirements): SurvivalCheck {
+  const domainOf = DOMAIN[goal];
+  const domains = [...new Set(slots.map(domainOf))].sort();
+  let worst: { domain: string; left: number; margin: number; readMargin: number } | undefined;
+  let survives = slots.length > 0;
+  for (const domain of domains) {
+    const outside = slots.filter((slot) => domainOf(slot) !== domain);
+    const left = outside.filter(req.write.counts).length;
+    const margin = left - req.write.needed;
+    const readMargin = outside.filter(req.read.counts).length - req.read.needed;
+    if (margin < 0 || readMargin < 0) survives = false;
+    if (
+      worst === undefined ||
+      margin < worst.margin ||
+      (margin === worst.margin && readMargin < worst.readMargin)
+    )
+      worst = { domain, left, margin, readMargin };
+  }
+  return {
+    goal,
+    survives,
+    ...(worst === undefined ? {} : { worstDomain: worst.domain }),
+    replicasLeft: worst?.left ?? 0,
+    quorum: req.write.needed,
+  };
+}
+
+/** The worse of two checks (for aggregating placement groups). */
+export function worseCheck(a: SurvivalCheck, b: SurvivalCheck): SurvivalCheck {
+  if (a.survives !== b.survives) return a.survives ? b : a;
+  return b.replicasLeft - b.quorum < a.replicasLeft - a.quorum ? b : a;
+}
+
+export function survivalAnalysis(
+  goal: Goal,
+  zone: SurvivalCheck,
+  region: SurvivalCheck,
+  minimum: { replicas: number; regions: number; note?: string },
+): SurvivalAnalysis {
+  return {
+    zone,
+    region,
+    goal,
+    meetsGoal: (goal === "zone" ? zone : region).survives,
+    minReplicas: minimum.replicas,
+    minRegions: minimum.regions,
+    ...(minimum.note === undefined ? {} : { note: minimum.note }),
+  };
+}

@@ -1,0 +1,47 @@
+import { relative } from "node:path";
+import { analyse } from "../../analysis/index.js";
+import { paint } from "../../diagnostics/format-text.js";
+import { loadTopology } from "../../pipeline.js";
+import { renderAnalysisTables } from "../../report/analysis-tables.js";
+import { choice } from "../args.js";
+import { type Command, EXIT, stringFlag } from "../command.js";
+import { emit } from "../output.js";
+
+const FORMATS = ["text", "json"] as const;
+
+export const planCommand: Command = {
+  name: "plan",
+  summary: "Print the analysis of a topology: placement, quorum, survival, availability, latency, lag, cost.",
+  usage: "topoplan plan <spec> [--format text|json] [--output FILE]",
+  details: [
+    "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
+    "  --format F     text (tables, default) or json (the analysis as data)",
+    "  --output FILE  write to FILE instead of stdout",
+    "",
+    "exit codes: 0 printed; 2 invalid input or command line",
+  ],
+  options: { format: { type: "string", short: "f" }, output: { type: "string", short: "o" } },
+  positionals: { min: 1, max: 1, names: "<spec>" },
+  async run(args, io) {
+    const format = choice(this, "format", args.values.format, FORMATS, "text");
+    const output = stringFlag(args, "output");
+    const loaded = await loadTopology(args.positionals[0]!);
+    const analysis = analyse(loaded.model);
+    const style = { color: io.color && output === undefined };
+    const file = relative(process.cwd(), loaded.spec.file);
+    // Sections of the text plan, in order; each is one call.
+    const text = () =>
+      [
+        `${paint(loaded.model.name, "bold", style)}  ${paint(file, "dim", style)}`,
+        renderAnalysisTables(loaded.model, analysis, style),
+      ].join("\n");
+    await emit(
+      format === "json"
+        ? `${JSON.stringify({ topology: loaded.model.name, file, analysis }, null, 2)}\n`
+        : `${text()}\n`,
+      output,
+      io,
+    );
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,73 @@
+import { relative } from "node:path";
+import { analyse, compareAnalyses, parseFailures } from "../../analysis/index.js";
+import { InputError } from "../../diagnostics/diagnostic.js";
+import { loadTopology } from "../../pipeline.js";
+import { renderChanges } from "../../report/analysis-tables.js";
+import { choice } from "../args.js";
+import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
+import { emit } from "../output.js";
+
+const FORMATS = ["text", "json"] as const;
+
+export const whatifCommand: Command = {
+  name: "whatif",
+  summary: "Fail zones, regions or links and show what breaks: quorum, leaders, latency, SLOs.",
+  usage:
+    "topoplan whatif <spec> --fail region:R|zone:Z|link:A/B [--fail …] [--format text|json] [--output FILE]",
+  details: [
+    "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
+    "  --fail F       a failure, repeatable: region:us-east-1, zone:eu-west-1a, link:eu-west-1/us-east-1",
+    "  --format F     text (default) or json",
+    "  --output FILE  write to FILE instead of stdout",
+    "",
+    "exit codes: 0 no SLO breaks; 1 an SLO breaks; 2 invalid input or command line",
+  ],
+  options: {
+    fail: { type: "string", multiple: true },
+    format: { type: "string", short: "f" },
+    output: { type: "string", short: "o" },
+  },
+  positionals: { min: 1, max: 1, names: "<spec>" },
+  async run(args, io) {
+    const format = choice(this, "format", args.values.format, FORMATS, "text");
+    const output = stringFlag(args, "output");
+    const texts = listFlag(args, "fail");
+    if (texts.length === 0) {
+      throw new InputError([
+        {
+          code: "cli/usage",
+          severity: "error",
+          path: "topoplan whatif",
+          message: "no --fail given: say what to fail",
+          fix: "e.g. --fail region:us-east-1",
+        },
+      ]);
+    }
+    const loaded = await loadTopology(args.positionals[0]!);
+    const failures = parseFailures(loaded.model, texts);
+    const baseline = analyse(loaded.model);
+    const failed = analyse(loaded.model, failures);
+    const changes = compareAnalyses(baseline, failed);
+    const broken = changes.some((c) => c.kind === "slo-broken");
+    const style = { color: io.color && output === undefined };
+    await emit(
+      format === "json"
+        ? `${JSON.stringify(
+            {
+              topology: loaded.model.name,
+              file: relative(process.cwd(), loaded.spec.file),
+              failures,
+              sloBroken: broken,
+              changes,
+              analysis: failed,
+            },
+            null,
+            2,
+          )}\n`
+        : renderChanges(texts, changes, style),
+      output,
+      io,
+    );
+    return broken ? EXIT.findings : EXIT.ok;
+  },
+};

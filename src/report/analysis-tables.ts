@@ -1,0 +1,191 @@
+import type { Analysis, AnalysisChange, LatencyProfile } from "../analysis/types.js";
+import { paint, type TextStyle } from "../diagnostics/format-text.js";
+import type { Model } from "../model/types.js";
+
+/** Right-aligned numbers, left-aligned text, two spaces between columns. */
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  indent = "    ",
+): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const numeric = headers.map(
+    (_, i) =>
+      rows.length > 0 &&
+      rows.every((r) => /^[-\d.,$%<>∞ ]*[a-z%]*$/i.test(r[i] ?? "") && /\d/.test(r[i] ?? "")),
+  );
+  const line = (cells: readonly string[]) =>
+    indent +
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n");
+}
+
+/** `key  value` lines with the keys padded to one width. */
+export function keyValues(rows: readonly (readonly [string, string])[], indent = "    "): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`).join("\n");
+}
+
+export const fmtMs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+export const fmtUsd = (x: number): string =>
+  `$${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** 0.99994 → "99.994% (4.2 nines)"; 1 → "100%". */
+export function fmtAvailability(p: number): string {
+  if (p >= 1) return "100%";
+  if (p <= 0) return "0% (down)";
+  const nines = -Math.log10(1 - p);
+  const digits = Math.max(2, Math.min(8, Math.ceil(nines) - 1));
+  return `${(p * 100).toFixed(digits)}% (${nines.toFixed(1)} nines)`;
+}
+
+const pct = (share: number) => `${Math.round(share * 100)}%`;
+
+function latencyRows(profiles: readonly [string, LatencyProfile][]): string {
+  const origins = profiles[0]?.[1].byOrigin.map((o) => o.origin) ?? [];
+  const headers = ["origin", "share", ...profiles.flatMap(([name]) => [`${name} p50`, `${name} p99`])];
+  const rows = origins.map((origin, i) => [
+    origin,
+    pct(profiles[0]![1].byOrigin[i]!.share),
+    ...profiles.flatMap(([, profile]) => {
+      const o = profile.byOrigin.find((x) => x.origin === origin);
+      return o === undefined || o.unavailable ? ["down", "down"] : [fmtMs(o.p50Ms), fmtMs(o.p99Ms)];
+    }),
+  ]);
+  return table(headers, rows);
+}
+
+/** `topoplan plan`: the analysis per component, as tables (figures in ms, USD per month). */
+export function renderAnalysisTables(model: Model, analysis: Analysis, style: TextStyle): string {
+  const out: string[] = [];
+  const heading = (text: string) => out.push("", paint(text, "bold", style));
+  if (analysis.datastores.length > 0) heading("Datastores");
+  for (const ds of analysis.datastores) {
+    const spec = model.datastores.find((d) => d.name === ds.name);
+    const leader = ds.effectiveLeader ?? ds.leader;
+    out.push(
+      "",
+      `  ${paint(ds.name, "bold", style)}  ${ds.replication}, ${ds.replicas} replicas × ${ds.partitions} partitions, leader ${leader}`,
+    );
+    const s = ds.survival;
+    const check = (c: typeof s.zone) =>
+      `${c.goal} ${c.survives ? "survives" : "FAILS"} (losing ${c.worstDomain ?? "-"} leaves ${c.replicasLeft}, quorum ${c.quorum})`;
+    const lagText = ds.replicationLag
+      .map((l) => `${l.region} ${l.unbounded ? "unbounded" : `${fmtMs(l.p99Ms)} ms`}`)
+      .join(", ");
+    out.push(
+      keyValues([
+        ["placement", (spec?.placement ?? []).map((p) => `${p.region} ×${p.replicas}`).join(", ")],
+        [
+          "quorum",
+          `write ${ds.quorum.write}, read ${ds.quorum.read}; commit p50 ${fmtMs(ds.commitP50Ms)} ms`,
+        ],
+        [
+          "survival",
+          `goal ${s.goal}: ${s.meetsGoal ? "met" : "NOT MET"}; ${check(s.zone)}; ${check(s.region)}`,
+        ],
+        ["minimum", `${s.minReplicas} replicas over ${s.minRegions} region(s) for goal ${s.goal}`],
+        [
+          "availability",
+          `write ${fmtAvailability(ds.availability.write)}, read ${fmtAvailability(ds.availability.read)}`,
+        ],
+        ...(ds.partitionsWithoutQuorum > 0
+          ? [["NO QUORUM", `${ds.partitionsWithoutQuorum} of ${ds.partitions} partitions`] as const]
+          : []),
+        ["lag p99", lagText === "" ? "-" : lagText],
+        ["rpo", `${fmtMs(ds.rpoMs)} ms`],
+        [
+          "cost/month",
+          `${fmtUsd(ds.costUsdPerMonth.replicas)} replicas + ${fmtUsd(ds.costUsdPerMonth.egress)} egress`,
+        ],
+      ]),
+      latencyRows([
+        ["write", ds.write],
+        ["read", ds.read],
+      ]),
+    );
+  }
+  if (analysis.services.length > 0) heading("Services");
+  for (const service of analysis.services) {
+    out.push(
+      "",
+      `  ${paint(service.name, "bold", style)}  availability ${fmtAvailability(service.availability)} (own deployment ${fmtAvailability(service.ownAvailability)})${service.cycle ? `  call cycle: ${service.cycle.join(" → ")}` : ""}`,
+      latencyRows([["request", service.latency]]),
+    );
+    if (service.calls.length > 0)
+      out.push(
+        table(
+          ["call", "attempts", "p99 ms"],
+          service.calls.map((c) => [c.to, String(c.attempts), c.unavailable ? "down" : fmtMs(c.p99Ms)]),
+        ),
+      );
+  }
+  if (analysis.streams.length > 0) heading("Streams");
+  for (const stream of analysis.streams) {
+    out.push(
+      "",
+      `  ${paint(stream.name, "bold", style)}  end-to-end p99 ${fmtMs(stream.endToEndP99Ms)} ms, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`,
+      latencyRows([["produce", stream.produce]]),
+    );
+  }
+  heading("Inter-region replication links");
+  out.push(
+    analysis.links.length === 0
+      ? "    (no inter-region replication traffic)"
+      : table(
+          ["from", "to", "Mbit/s", "capacity", "utilisation", "egress/month"],
+          analysis.links.map((l) => [
+            l.from,
+            l.to,
+            l.mbps.toFixed(2),
+            l.capacityMbps === undefined ? "-" : String(l.capacityMbps),
+            l.utilisation === undefined ? "-" : `${(l.utilisation * 100).toFixed(1)}%`,
+            fmtUsd(l.egressUsdPerMonth),
+          ]),
+        ),
+  );
+  heading("Cost per month");
+  out.push(
+    table(
+      ["replicas", "egress", "total"],
+      [
+        [
+          fmtUsd(analysis.cost.replicasUsdPerMonth),
+          fmtUsd(analysis.cost.egressUsdPerMonth),
+          fmtUsd(analysis.cost.totalUsdPerMonth),
+        ],
+      ],
+    ),
+  );
+  return out.join("\n");
+}
+
+/** `topoplan whatif`: the failures applied and what changed, broken SLOs first. */
+export function renderChanges(
+  failures: readonly string[],
+  changes: readonly AnalysisChange[],
+  style: TextStyle,
+): string {
+  const out = [`failing: ${failures.join(", ")}`, ""];
+  if (changes.length === 0) out.push("nothing changes: every component keeps serving with the same figures");
+  for (const change of changes) {
+    const tone =
+      change.kind === "slo-broken" || change.kind === "lost-quorum" || change.kind === "unavailable"
+        ? "red"
+        : "dim";
+    out.push(
+      `${paint(change.kind.padEnd(15), tone, style)} ${paint(change.component, "bold", style)}  ${change.message}`,
+    );
+  }
+  const broken = changes.filter((c) => c.kind === "slo-broken").length;
+  out.push(
+    "",
+    broken > 0
+      ? paint(`${broken} SLO${broken === 1 ? "" : "s"} broken`, "red", style)
+      : paint("no SLO broken", "cyan", style),
+  );
+  return `${out.join("\n")}\n`;
+}

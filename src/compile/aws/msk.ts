@@ -108,12 +108,19 @@ export function serverProperties(stream: ResolvedStream): string {
     .join("\n")}\n`;
 }
 
-/** Consumer groups are named after the consuming service (a convention documented in docs/aws.md). */
+/**
+ * Consumers alarmed in `region`: those running there; a consumer running in none of the stream's
+ * regions reads across regions, so it is alarmed in all of them. Consumer groups are named after
+ * the consuming service (a convention documented in docs/aws.md).
+ */
 function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): string[] {
-  const local = stream.consumers.filter((consumer) =>
-    ctx.model.services.find((service) => service.name === consumer)?.regions.includes(region),
-  );
-  return (local.length > 0 ? local : [...stream.consumers]).sort();
+  return stream.consumers
+    .filter((consumer) => {
+      const regions = ctx.model.services.find((service) => service.name === consumer)?.regions ?? [];
+      const local = regions.filter((r) => stream.regions.includes(r));
+      return local.length === 0 || local.includes(region);
+    })
+    .sort();
 }
 
 /**

@@ -66,7 +66,10 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
       metricName: "OfflinePartitionsCount",
       threshold: 0,
     });
-    // worker consumes in eu-central-1 only
+    // worker consumes in eu-central-1 only: no lag alarm for it in eu-west-1
+    expect(compiled.resources.some((r) => r.name === "events-alarm-consumer-time-lag-worker-eu-west-1")).toBe(
+      false,
+    );
     expect(alarm("events-alarm-consumer-time-lag-worker-eu-central-1").inputs).toMatchObject({
       metricName: "EstimatedMaxTimeLag",
       threshold: 20,

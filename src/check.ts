@@ -1,4 +1,6 @@
 import { relative } from "node:path";
+import { type PolicyRunOptions, runPolicies } from "../policies/run.js";
+import { analyse } from "./analysis/index.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { compareDiagnostics } from "./diagnostics/diagnostic.js";
 import type { LoadedTopology } from "./pipeline.js";
@@ -8,12 +10,16 @@ import { type CheckReport, summarise } from "./report/types.js";
  * `check` after a spec has loaded: validation warnings, then analysis and policies as they land.
  * Pure but for nothing: it reads only the loaded topology.
  */
-export function runCheck(loaded: LoadedTopology): CheckReport {
-  const findings: Diagnostic[] = [...loaded.warnings];
+export function runCheck(loaded: LoadedTopology, policy: PolicyRunOptions = {}): CheckReport {
+  const analysis = analyse(loaded.model);
+  const { findings: ruled, suppressed } = runPolicies(loaded.model, analysis, policy);
+  const findings: Diagnostic[] = [...loaded.warnings, ...ruled];
   return {
     topology: loaded.model.name,
     file: relative(process.cwd(), loaded.spec.file),
     findings: findings.sort(compareDiagnostics),
-    summary: summarise(findings),
+    summary: summarise(findings, suppressed.length),
+    ...(suppressed.length > 0 ? { suppressed: [...suppressed].sort(compareDiagnostics) } : {}),
+    analysis,
   };
 }

@@ -55,11 +55,13 @@ export const timeoutBudget: Rule = {
           .filter((c) => c.retries > 0)
           .map((c) => ({ call: c, budget: Math.min(c.timeoutMs, retryBudgetMs(c)) }))
           .sort((a, b) => b.budget - a.budget)[0];
-        if (inner === undefined || call.perTryTimeoutMs >= inner.budget) continue;
+        if (inner === undefined) continue;
+        const calleeNeeds = inner.budget + callee.processingMs;
+        if (call.perTryTimeoutMs >= calleeNeeds) continue;
         findings.push({
           path: `${call.path}.perTryTimeoutMs`,
-          message: `${service.name} gives ${call.to} ${ms(call.perTryTimeoutMs)} per attempt, but ${call.to}'s call to ${inner.call.to} may take ${ms(inner.budget)} with its ${inner.call.retries} retries (${inner.call.path})`,
-          fix: `raise ${call.path}.perTryTimeoutMs to at least ${Math.ceil(inner.budget + callee.processingMs)}, or lower the retries or timeout of ${inner.call.path}`,
+          message: `${service.name} gives ${call.to} ${ms(call.perTryTimeoutMs)} per attempt, but ${call.to} may need ${ms(calleeNeeds)}: its call to ${inner.call.to} (${inner.call.path}) may take ${ms(inner.budget)} with ${inner.call.retries} retries, plus ${ms(callee.processingMs)} processing`,
+          fix: `raise ${call.path}.perTryTimeoutMs (and timeoutMs) to at least ${Math.ceil(calleeNeeds)}, or lower the retries or timeout of ${inner.call.path}`,
           data: { perTryTimeoutMs: call.perTryTimeoutMs, calleeBudgetMs: inner.budget },
         });
       }

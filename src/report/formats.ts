@@ -1,11 +1,16 @@
 import type { TextStyle } from "../diagnostics/format-text.js";
+import type { Model } from "../model/types.js";
 import { renderJson } from "./json.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderSarif } from "./sarif.js";
 import { renderText } from "./text.js";
 import type { CheckReport } from "./types.js";
 
 export interface RenderContext extends TextStyle {
   /** The spec source, for formats that point at lines (SARIF). */
   readonly specText?: string;
+  /** The resolved model, for formats that draw the topology or list SLOs (Markdown). */
+  readonly model?: Model;
 }
 
 /** One renderer per output format; a new format registers here. */
@@ -14,4 +19,9 @@ export const REPORT_FORMATS: Readonly<
 > = {
   text: renderText,
   json: (report) => renderJson(report),
+  sarif: (report) => renderSarif(report),
+  markdown: (report, context) => renderMarkdown(report, context.model ? { model: context.model } : {}),
 };
+
+/** Formats that show where in the spec file a finding is (worth parsing a TypeScript spec for). */
+export const LOCATED_FORMATS: ReadonlySet<string> = new Set(["sarif", "markdown"]);

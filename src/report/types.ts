@@ -15,6 +15,8 @@ export interface CheckReport {
   readonly file: string;
   readonly findings: readonly Diagnostic[];
   readonly summary: ReportSummary;
+  /** Findings silenced by `policies.suppress`, each with its written reason (counted in summary.suppressed). */
+  readonly suppressed?: readonly (Diagnostic & { readonly reason: string })[];
   /** Analysis figures, when the analysis ran. */
   readonly analysis?: unknown;
 }

@@ -1,6 +1,7 @@
+import { RULES } from "../../../policies/registry.js";
 import { runCheck } from "../../check.js";
 import { loadTopology } from "../../pipeline.js";
-import { REPORT_FORMATS } from "../../report/formats.js";
+import { LOCATED_FORMATS, REPORT_FORMATS } from "../../report/formats.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { emit } from "../output.js";
@@ -8,25 +9,48 @@ import { emit } from "../output.js";
 export const checkCommand: Command = {
   name: "check",
   summary: "Validate a topology, analyse it and check it against the policies.",
-  usage: `topoplan check <spec> [--format ${Object.keys(REPORT_FORMATS).join("|")}] [--output FILE]`,
+  usage: `topoplan check <spec> [--format ${Object.keys(REPORT_FORMATS).join("|")}] [--output FILE] [--policy-config FILE] [--rules FILE.ts]`,
   details: [
     "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
     `  --format F     report format: ${Object.keys(REPORT_FORMATS).join(", ")} (default text)`,
     "  --output FILE  write the report to FILE instead of stdout",
+    "  --policy-config FILE  policy settings (YAML/JSON, the shape of the spec's policies block), merged over it",
+    "  --rules FILE.ts       your own rules (default export: a rule or an array of rules); see docs/policies.md",
     "",
     "exit codes: 0 no error-level finding; 1 error-level findings; 2 invalid input or command line",
   ],
-  options: { format: { type: "string", short: "f" }, output: { type: "string", short: "o" } },
+  options: {
+    format: { type: "string", short: "f" },
+    output: { type: "string", short: "o" },
+    "policy-config": { type: "string" },
+    rules: { type: "string" },
+  },
   positionals: { min: 1, max: 1, names: "<spec>" },
   async run(args, io) {
     const format = choice(this, "format", args.values.format, Object.keys(REPORT_FORMATS), "text");
     const loaded = await loadTopology(args.positionals[0]!);
-    const report = runCheck(loaded);
+    const policyConfig = stringFlag(args, "policy-config");
+    const rulesFile = stringFlag(args, "rules");
+    const { loadPolicyConfig } = await import("../../policy-config/load.js");
+    const { loadRules } = await import("../../policy-config/rules.js");
+    const checked = runCheck(loaded, {
+      ...(policyConfig === undefined
+        ? {}
+        : { fileConfig: { name: policyConfig, config: await loadPolicyConfig(policyConfig) } }),
+      ...(rulesFile === undefined
+        ? {}
+        : { extraRules: await loadRules(rulesFile, RULES.map((rule) => rule.id)) }),
+    });
+    // Line numbers for formats that show them (TypeScript specs need the compiler's parser, so only then).
+    const report = LOCATED_FORMATS.has(format)
+      ? await (await import("../../report/locate/index.js")).locateReport(checked, loaded.spec)
+      : checked;
     const render = REPORT_FORMATS[format]!;
     await emit(
       render(report, {
         color: io.color && stringFlag(args, "output") === undefined,
         specText: loaded.spec.text,
+        model: loaded.model,
       }),
       stringFlag(args, "output"),
       io,

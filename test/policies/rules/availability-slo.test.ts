@@ -1,7 +1,8 @@
 import { availabilitySlo } from "../../../policies/rules/availability-slo.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { describeRule } from "../harness.js";
 
-const spec = {
+const spec: TopologyInput = {
   name: "shop",
   datastores: {
     accounts: {
@@ -13,7 +14,7 @@ const spec = {
   },
   services: { api: { regions: ["eu-west-1"], calls: [{ to: "accounts", timeoutMs: 100 }], slo: { availability: 0.999 } } },
   streams: { clicks: { partitions: 4, regions: ["eu-west-1"], slo: { availability: 0.999 } } },
-} as const;
+};
 
 describeRule(availabilitySlo, {
   compliant: [{ name: "predictions meet every target", spec }],

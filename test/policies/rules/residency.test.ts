@@ -1,4 +1,7 @@
 import { residency } from "../../../policies/rules/residency.js";
+
+type DatastoreInput = NonNullable<TopologyInput["datastores"]>[string];
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { describeRule } from "../harness.js";
 
 const euStore = {
@@ -6,7 +9,7 @@ const euStore = {
   replicas: 3,
   placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
   residency: ["EU"],
-} as const;
+} satisfies DatastoreInput;
 
 describeRule(residency, {
   compliant: [

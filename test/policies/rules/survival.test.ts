@@ -1,7 +1,8 @@
 import { survival } from "../../../policies/rules/survival.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { describeRule } from "../harness.js";
 
-const spec = {
+const spec: TopologyInput = {
   name: "kv",
   datastores: {
     accounts: {
@@ -12,7 +13,7 @@ const spec = {
     },
   },
   streams: { clicks: { partitions: 4, regions: ["eu-west-1"], replicas: 2, minInSync: 1 } },
-} as const;
+};
 
 describeRule(survival, {
   compliant: [{ name: "the analysis finds every goal met", spec }],

@@ -1,0 +1,122 @@
+import { createHash } from "node:crypto";
+import { RULES } from "../../policies/registry.js";
+import { ruleHelpUri } from "../../policies/types.js";
+import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
+import type { CheckReport } from "./types.js";
+
+/**
+ * SARIF 2.1.0 (OASIS) for code-scanning UIs such as GitHub's: one run, the rules from the registry
+ * (shortDescription, help, helpUri), one result per finding located at the line of the spec file that
+ * declares the path. Unknown findings are results of kind "open"; suppressed ones carry their reason.
+ */
+const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
+  error: "error",
+  warning: "warning",
+  info: "note",
+};
+
+const INFORMATION_URI = "https://github.com/topoplan/topoplan";
+
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  helpUri?: string;
+  defaultConfiguration: { level: "error" | "warning" | "note" };
+}
+
+function ruleDescriptor(code: string, severity: Severity): SarifRule {
+  const rule = RULES.find((r) => r.id === code);
+  if (rule === undefined) {
+    const spec = code.startsWith("spec/") || code.startsWith("policy/");
+    return {
+      id: code,
+      name: code.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase()),
+      shortDescription: { text: spec ? `Spec problem: ${code}` : `Rule ${code}` },
+      fullDescription: { text: spec ? "A problem in the topology spec found during validation." : "A user-defined rule." },
+      help: { text: "See the finding's message and fix.", markdown: "See the finding's message and fix." },
+      defaultConfiguration: { level: LEVEL[severity] },
+    };
+  }
+  return {
+    id: rule.id,
+    name: rule.id.replace(/-(.)/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toUpperCase()),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.docs.why },
+    help: {
+      text: `${rule.docs.how}\n\nFix: ${rule.docs.fix}`,
+      markdown: `**Why:** ${rule.docs.why}\n\n**How it decides:** ${rule.docs.how}\n\n**Fix:** ${rule.docs.fix}`,
+    },
+    helpUri: ruleHelpUri(rule.id),
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+  };
+}
+
+/** Stable across runs and line moves: GitHub matches alerts between commits with it. */
+function fingerprint(d: Diagnostic): string {
+  return createHash("sha256").update(`${d.code}\u0000${d.path}\u0000${d.message}`).digest("hex").slice(0, 32);
+}
+
+export function renderSarif(report: CheckReport): string {
+  const all: { d: Diagnostic; reason?: string }[] = [
+    ...report.findings.map((d) => ({ d })),
+    ...(report.suppressed ?? []).map(({ reason, ...d }) => ({ d, reason })),
+  ];
+  const rules: SarifRule[] = [];
+  const index = new Map<string, number>();
+  // Every built-in rule is listed, so the rule list is the same whatever fired; then any other codes.
+  for (const rule of RULES) {
+    index.set(rule.id, rules.length);
+    rules.push(ruleDescriptor(rule.id, rule.severity));
+  }
+  for (const { d } of all) {
+    if (index.has(d.code)) continue;
+    index.set(d.code, rules.length);
+    rules.push(ruleDescriptor(d.code, d.severity));
+  }
+  const uri = report.file.split("\\").join("/");
+  const results = all.map(({ d, reason }) => {
+    const unknown = d.status === "unknown";
+    return {
+      ruleId: d.code,
+      ruleIndex: index.get(d.code)!,
+      ...(unknown ? { kind: "open", level: "none" } : { kind: "fail", level: LEVEL[d.severity] }),
+      message: { text: `${unknown ? "could not decide: " : ""}${d.message}${d.fix ? `\nFix: ${d.fix}` : ""}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: d.location?.file.split("\\").join("/") ?? uri, uriBaseId: "%SRCROOT%" },
+            region: { startLine: d.location?.line ?? 1, startColumn: d.location?.column ?? 1 },
+          },
+          logicalLocations: [{ fullyQualifiedName: d.path, kind: "member" }],
+        },
+      ],
+      partialFingerprints: { "topoplanFinding/v1": fingerprint(d) },
+      ...(reason === undefined ? {} : { suppressions: [{ kind: "external", state: "accepted", justification: reason }] }),
+      properties: {
+        path: d.path,
+        severity: d.severity,
+        status: d.status ?? "fail",
+        ...(d.fix === undefined ? {} : { fix: d.fix }),
+      },
+    };
+  });
+  const sarif = {
+    $schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "topoplan", informationUri: INFORMATION_URI, rules } },
+        automationDetails: { id: `topoplan/check/${report.topology}/` },
+        columnKind: "utf16CodeUnits",
+        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The repository root (the working directory of topoplan check)." } } },
+        artifacts: [{ location: { uri, uriBaseId: "%SRCROOT%" } }],
+        results,
+        properties: { topology: report.topology, summary: report.summary },
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

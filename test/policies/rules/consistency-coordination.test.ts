@@ -1,0 +1,52 @@
+import { consistencyCoordination } from "../../../policies/rules/consistency-coordination.js";
+import { describeRule } from "../harness.js";
+
+const placement = { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 };
+
+describeRule(consistencyCoordination, {
+  compliant: [
+    {
+      name: "consensus, sync primary-replica, overlapping leaderless quorums, eventual multi-leader",
+      spec: {
+        name: "kv",
+        datastores: {
+          a: { replication: "consensus", consistency: "strong", replicas: 3, placement },
+          b: { replication: "primary-replica", sync: "sync", consistency: "strong", replicas: 3, placement },
+          c: { replication: "leaderless", consistency: "strong", replicas: 3, placement, quorum: { read: 2, write: 2 } },
+          d: { replication: "multi-leader", consistency: "eventual", replicas: 3, placement },
+        },
+      },
+    },
+  ],
+  noncompliant: [
+    {
+      name: "strong without coordination",
+      spec: {
+        name: "kv",
+        datastores: {
+          a: { replication: "multi-leader", consistency: "strong", replicas: 3, placement },
+          b: { replication: "primary-replica", consistency: "strong", replicas: 3, placement },
+          c: { replication: "leaderless", consistency: "strong", replicas: 3, placement, quorum: { read: 1, write: 2 } },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.a.consistency",
+          message:
+            "strong consistency with multi-leader replication: 3 regions (eu-central-1, eu-north-1, eu-west-1) accept concurrent writes that are reconciled after the fact",
+          fix: "use replication: consensus for strong consistency, or declare consistency: eventual (or session) for multi-leader",
+        },
+        {
+          path: "datastores.b.consistency",
+          message:
+            "strong consistency with async primary-replica replication: replicas lag the primary and a failover loses acknowledged writes",
+        },
+        {
+          path: "datastores.c.consistency",
+          message: "strong consistency with leaderless quorums R 1 + W 2 = 3 ≤ N 3: a read can miss the latest write",
+          fix: "raise quorum.read or quorum.write so R + W > 3 (e.g. R 2, W 2), or declare consistency: eventual",
+        },
+      ],
+    },
+  ],
+});

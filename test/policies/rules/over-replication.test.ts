@@ -1,0 +1,67 @@
+import { overReplication } from "../../../policies/rules/over-replication.js";
+import { describeRule } from "../harness.js";
+
+describeRule(overReplication, {
+  compliant: [
+    {
+      name: "five replicas for region survival",
+      spec: {
+        name: "kv",
+        users: { "eu-west-1": 1 },
+        datastores: {
+          accounts: {
+            replication: "consensus",
+            replicas: 5,
+            placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
+            survive: "region",
+          },
+        },
+      },
+    },
+    {
+      name: "one replica per region with users, beyond the survival need",
+      spec: {
+        name: "kv",
+        users: { "eu-west-1": 0.25, "us-east-1": 0.25, "ap-northeast-1": 0.25, "sa-east-1": 0.25 },
+        datastores: {
+          profiles: {
+            replication: "primary-replica",
+            replicas: 4,
+            placement: { "eu-west-1": 1, "us-east-1": 1, "ap-northeast-1": 1, "sa-east-1": 1 },
+          },
+        },
+      },
+    },
+  ],
+  noncompliant: [
+    {
+      name: "seven replicas where five do, and a five-way stream",
+      spec: {
+        name: "kv",
+        users: { "eu-west-1": 0.9, "eu-north-1": 0.1 },
+        datastores: {
+          accounts: {
+            replication: "consensus",
+            replicas: 7,
+            placement: { "eu-west-1": 3, "eu-central-1": 2, "eu-north-1": 2 },
+            survive: "region",
+          },
+        },
+        streams: { clicks: { partitions: 4, regions: ["eu-west-1"], replicas: 5, minInSync: 2 } },
+      },
+      expect: [
+        {
+          path: "datastores.accounts.replicas",
+          message:
+            "7 replicas where region survival needs 5 and read locality 2 regions (eu-north-1 and eu-west-1); the 2 extra cost about $200/month",
+          fix: "set replicas: 5 and remove 2 from the placement",
+        },
+        {
+          path: "streams.clicks.replicas",
+          message: "5 replicas where survival needs 3 and minInSync 2 needs 3; the 2 extra cost about $200/month",
+          fix: "set replicas: 3",
+        },
+      ],
+    },
+  ],
+});

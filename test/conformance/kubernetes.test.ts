@@ -1,0 +1,180 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped YAML
+
+import { join } from "node:path";
+import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
+import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1beta1/AuthorizationPolicy";
+import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication";
+import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { compilePlan } from "../../src/compile/index.js";
+import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
+import type { ResourcePlan } from "../../src/compile/plan.js";
+import { sortResources } from "../../src/compile/plan.js";
+import { loadTopology } from "../../src/pipeline.js";
+import { renderPlan } from "../../src/render/index.js";
+import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
+import { STACKS_DIR, stackFiles } from "../render/stacks.js";
+
+/** An upstream model class: validates its data against the Kubernetes / CRD OpenAPI schema. */
+type Validating = new (data: any) => { validate(): void };
+
+/**
+ * Upstream schema per apiVersion + kind (kubernetes-models for the core API; the
+ * @kubernetes-models packages for Prometheus Operator and Istio CRDs). A kind missing here fails
+ * the test: a target that emits a new kind adds its upstream validator here.
+ */
+const VALIDATORS: Readonly<Record<string, Validating>> = {
+  "v1/Namespace": Namespace,
+  "v1/Service": Service,
+  "v1/ServiceAccount": ServiceAccount,
+  "v1/ConfigMap": ConfigMap,
+  "apps/v1/StatefulSet": StatefulSet,
+  "apps/v1/Deployment": Deployment,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
+  "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
+  "monitoring.coreos.com/v1/PodMonitor": PodMonitor,
+  "networking.istio.io/v1beta1/DestinationRule": DestinationRule,
+  "networking.istio.io/v1beta1/VirtualService": VirtualService,
+  "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
+  "security.istio.io/v1beta1/AuthorizationPolicy": AuthorizationPolicy,
+};
+
+/**
+ * Kinds no upstream TypeScript model exists for, each with the reason. Listed explicitly so they are
+ * not skipped silently: only their names and labels are checked here. Anything neither here nor in
+ * VALIDATORS fails.
+ */
+const WITHOUT_UPSTREAM_MODEL: Readonly<Record<string, string>> = {
+  "chaos-mesh.org/v1alpha1/Schedule":
+    "Chaos Mesh publishes CRDs but no model package; validate against its CRD schema in the chaos target's tests",
+  "chaos-mesh.org/v1alpha1/NetworkChaos":
+    "Chaos Mesh publishes CRDs but no model package; validate against its CRD schema in the chaos target's tests",
+};
+
+/** Validates one manifest against its upstream schema; throws naming the file and the violation. */
+function validateManifest(manifest: any, where: string): void {
+  const key = `${manifest?.apiVersion}/${manifest?.kind}`;
+  const Model = VALIDATORS[key];
+  if (Model === undefined && key in WITHOUT_UPSTREAM_MODEL) return;
+  if (Model === undefined) {
+    throw new Error(
+      `${where}: no upstream schema validator for ${key}; add one to VALIDATORS in test/conformance/kubernetes.test.ts`,
+    );
+  }
+  try {
+    new Model(manifest).validate();
+  } catch (error) {
+    throw new Error(`${where} (${key}) violates the upstream schema: ${(error as Error).message}`);
+  }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** What the OpenAPI schemas do not say but the API server enforces: name and label syntax. */
+function checkNames(manifest: any, where: string): void {
+  const { name, namespace, labels } = manifest.metadata ?? {};
+  expect(name, `${where}: metadata.name`).toMatch(DNS_LABEL);
+  expect(name.length, `${where}: metadata.name length`).toBeLessThanOrEqual(
+    manifest.kind === "StatefulSet" ? 52 : 63,
+  );
+  if (namespace !== undefined) expect(namespace, `${where}: namespace`).toMatch(DNS_LABEL);
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    expect(String(value).length, `${where}: label ${key}`).toBeLessThanOrEqual(63);
+    expect(value, `${where}: label ${key}`).toMatch(LABEL_VALUE);
+  }
+}
+
+/** Every rendered Kubernetes file, parsed back from the bytes `render` writes. */
+function renderedManifests(plan: ResourcePlan): { path: string; manifest: any }[] {
+  return renderPlan(plan)
+    .filter((file) => file.path.includes("/kubernetes/"))
+    .map((file) => ({ path: file.path, manifest: parse(file.content) }));
+}
+
+const plans: [string, () => Promise<ResourcePlan>][] = [
+  ...stackFiles().map(
+    (file) =>
+      [`stacks/${file}`, async () => compilePlan((await loadTopology(join(STACKS_DIR, file))).model)] as [
+        string,
+        () => Promise<ResourcePlan>,
+      ],
+  ),
+  ["test fixture SHOP", async () => compilePlan(modelOf(SHOP))],
+];
+
+describe("rendered Kubernetes manifests conform to upstream schemas", () => {
+  it.each(plans)("%s", async (_label, makePlan) => {
+    const plan = await makePlan();
+    const manifests = renderedManifests(plan);
+    expect(manifests.length).toBe(plan.resources.filter((r) => r.provider === "kubernetes").length);
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const { path, manifest } of manifests) {
+      validateManifest(manifest, path);
+      checkNames(manifest, path);
+    }
+    // What is rendered is exactly what Pulumi gets.
+    const key = (region: string, m: any) =>
+      `${region}|${m.kind}|${m.metadata?.namespace ?? ""}|${m.metadata?.name}`;
+    const inputs = new Map(
+      plan.resources
+        .filter((r) => r.provider === "kubernetes")
+        .map((r) => [key(r.region, r.inputs), r.inputs]),
+    );
+    for (const { path, manifest } of manifests)
+      expect(manifest, path).toEqual(inputs.get(key(path.split("/")[0]!, manifest)));
+  });
+});
+
+describe("the kubernetes target alone conforms (independent of the other targets)", () => {
+  it.each(stackFiles())("stacks/%s", async (file) => {
+    const model = (await loadTopology(join(STACKS_DIR, file))).model;
+    const plan: ResourcePlan = { topology: model.name, resources: sortResources(compileKubernetes(model)) };
+    const manifests = renderedManifests(plan);
+    for (const { path, manifest } of manifests) {
+      expect(VALIDATORS[`${manifest.apiVersion}/${manifest.kind}`], path).toBeDefined();
+      validateManifest(manifest, path);
+      checkNames(manifest, path);
+    }
+  });
+});
+
+describe("the conformance check itself", () => {
+  const sts = () =>
+    structuredClone(
+      compilePlan(modelOf(SHOP)).resources.find((r) => r.name === "eu-west-1/shop/StatefulSet/orders")!
+        .inputs,
+    ) as any;
+
+  it("rejects a schema violation (replicas as a string)", () => {
+    const broken = sts();
+    broken.spec.replicas = "2";
+    expect(() => validateManifest(broken, "broken")).toThrow(/replicas must be integer/);
+  });
+
+  it("rejects a missing required field (container name)", () => {
+    const broken = sts();
+    delete broken.spec.template.spec.containers[0].name;
+    expect(() => validateManifest(broken, "broken")).toThrow(/name/);
+  });
+
+  it("fails an unknown kind instead of skipping it", () => {
+    expect(() => validateManifest({ apiVersion: "example.com/v1", kind: "Widget" }, "x")).toThrow(
+      /no upstream schema validator for example.com\/v1\/Widget/,
+    );
+  });
+});

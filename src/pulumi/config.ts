@@ -53,8 +53,13 @@ const VOCABULARY = new Set([
   ...Object.keys(AwsAccountSchema.shape),
 ]);
 
-/** The keys the program reads; structured ones arrive as JSON text. */
-const KEYS = { topology: "text", failOn: "text", clusters: "json", awsAccounts: "json" } as const;
+/** The `topoplan:*` keys the program reads (declared in Pulumi.yaml); structured ones arrive as JSON text. */
+export const CONFIG_KEYS = {
+  topology: "text",
+  failOn: "text",
+  clusters: "json",
+  awsAccounts: "json",
+} as const;
 
 /**
  * Validates raw settings (the values of `topoplan:*`, structured ones already parsed). Throws
@@ -78,7 +83,7 @@ export function parseStackSettings(raw: Readonly<Record<string, unknown>>): Stac
 export function readStackSettings(config = new pulumi.Config(CONFIG_NAMESPACE)): StackSettings {
   const raw: Record<string, unknown> = {};
   const problems: Diagnostic[] = [];
-  for (const [key, kind] of Object.entries(KEYS)) {
+  for (const [key, kind] of Object.entries(CONFIG_KEYS)) {
     const text = config.get(key);
     if (text === undefined) continue;
     if (kind === "text") {

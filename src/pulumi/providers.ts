@@ -48,8 +48,6 @@ export interface ProviderSettings {
   readonly root?: string;
   /** Stack name, for the messages that tell which config file to edit. @default "<stack>" */
   readonly stack?: string;
-  /** Tags every AWS resource gets through the provider's `defaultTags`. @default {} */
-  readonly awsTags?: Readonly<Record<string, string>>;
 }
 
 /** The provider for each (kind, region) the plan uses. */
@@ -121,8 +119,6 @@ export function createProviders(plan: ResourcePlan, settings: ProviderSettings):
     if (account.profile) args.profile = account.profile;
     if (account.assumeRoleArn) args.assumeRoles = [{ roleArn: account.assumeRoleArn }];
     if (account.allowedAccountIds) args.allowedAccountIds = [...account.allowedAccountIds];
-    if (settings.awsTags && Object.keys(settings.awsTags).length > 0)
-      args.defaultTags = { tags: { ...settings.awsTags } };
     awsProviders.set(region, new aws.Provider(`aws-${region}`, args));
   }
   return { kubernetes, aws: awsProviders };

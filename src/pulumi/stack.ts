@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
+import type { Analysis } from "../analysis/types.js";
 import { runCheck } from "../check.js";
 import { compilePlan } from "../compile/index.js";
 import type { ResourcePlan } from "../compile/plan.js";
@@ -33,6 +34,8 @@ export interface RunOptions {
   readonly root?: string;
   /** Stack name, for messages. @default pulumi.getStack() */
   readonly stack?: string;
+  /** The pre-deployment check. @default runCheck (validation warnings, analysis, policies) */
+  readonly check?: (loaded: LoadedTopology) => CheckReport;
   /** Model → plan. @default compilePlan from src/compile */
   readonly compile?: (loaded: LoadedTopology, report: CheckReport) => ResourcePlan | Promise<ResourcePlan>;
 }
@@ -56,7 +59,7 @@ export async function runProgram(settings: StackSettings, options: RunOptions = 
   const topoplanTopology = relative(root, file).split(sep).join("/");
 
   const loaded = await atEdgeAsync(() => loadTopology(file));
-  const report: CheckReport = { ...runCheck(loaded), file: topoplanTopology };
+  const report: CheckReport = { ...(options.check ?? ((l) => runCheck(l)))(loaded), file: topoplanTopology };
   const blocking = blockingFindings(report.findings, settings.failOn);
   if (blocking.length > 0) {
     throw new pulumi.RunError(
@@ -77,7 +80,6 @@ export async function runProgram(settings: StackSettings, options: RunOptions = 
       awsAccounts: settings.awsAccounts,
       root,
       stack: options.stack ?? pulumi.getStack(),
-      awsTags: { "managed-by": "topoplan", "topoplan-topology": plan.topology },
       topoplanTopology,
       check: {
         errors: report.summary.errors,
@@ -120,8 +122,9 @@ export function blockingFindings(findings: readonly Diagnostic[], failOn: Severi
   );
 }
 
-function defaultCompile(loaded: LoadedTopology): ResourcePlan {
-  return compilePlan(loaded.model);
+/** compilePlan with the analysis the check already computed (runCheck puts it in the report). */
+function defaultCompile(loaded: LoadedTopology, report: CheckReport): ResourcePlan {
+  return compilePlan(loaded.model, report.analysis as Analysis | undefined);
 }
 
 /** Known input and plan errors → RunError with the message only (no stack trace). */

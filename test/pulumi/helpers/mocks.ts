@@ -94,11 +94,41 @@ export function settle(): Promise<void> {
   return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }
 
-/** Runs `fn` as the program of a stack, like the CLI: returns the resolved stack outputs. */
+/**
+ * Runs `fn` as the program of a stack, like the CLI: returns the resolved stack outputs. A failing
+ * program is rethrown after everything settled (without leaving the SDK's stack promises rejected
+ * and unhandled).
+ */
 export async function runStack(fn: () => Promise<unknown>): Promise<Record<string, unknown>> {
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => fn());
+  let failure: { error: unknown } | undefined;
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      return await fn();
+    } catch (error) {
+      failure = { error };
+      return {};
+    }
+  });
   await settle();
+  if (failure !== undefined) throw failure.error;
   return (outputs ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * Runs a program expected to fail and returns its error, after every pending registration has
+ * settled. Outside `runInPulumiStack` on purpose: a failing stack init rejects promises inside the
+ * SDK that nobody awaits (the CLI reports those; vitest would flag them as unhandled).
+ */
+export async function failureOf(fn: () => unknown): Promise<Error> {
+  let failure: unknown;
+  try {
+    await fn();
+  } catch (error) {
+    failure = error;
+  }
+  await settle();
+  if (failure === undefined) throw new Error("expected the program to fail");
+  return failure as Error;
 }
 
 /** Resources only (providers and the stack are registered too). */

@@ -1,0 +1,101 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { parseStackSettings, readStackSettings } from "../../src/pulumi/config.js";
+import { installMocks } from "./helpers/mocks.js";
+
+function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("readStackSettings", () => {
+  it("reads topoplan:* config, structured values from their JSON text, with defaults", async () => {
+    await installMocks({
+      config: {
+        "topoplan:topology": "stacks/global-kv.ts",
+        "topoplan:clusters": { "eu-west-1": { context: "kind-eu-west-1", namespace: "kv" } },
+      },
+    });
+    expect(readStackSettings()).toEqual({
+      topology: "stacks/global-kv.ts",
+      failOn: "error",
+      clusters: { "eu-west-1": { context: "kind-eu-west-1", namespace: "kv" } },
+      awsAccounts: {},
+    });
+  });
+
+  it("reads failOn and awsAccounts", async () => {
+    await installMocks({
+      config: {
+        "topoplan:topology": "stacks/streaming.ts",
+        "topoplan:failOn": "warning",
+        "topoplan:awsAccounts": {
+          "eu-west-1": {
+            profile: "prod",
+            assumeRoleArn: "arn:aws:iam::123456789012:role/deploy",
+            allowedAccountIds: ["123456789012"],
+          },
+        },
+      },
+    });
+    expect(readStackSettings(new pulumi.Config("topoplan"))).toMatchObject({
+      failOn: "warning",
+      awsAccounts: {
+        "eu-west-1": { profile: "prod", assumeRoleArn: "arn:aws:iam::123456789012:role/deploy" },
+      },
+    });
+  });
+
+  it("says how to set a missing topology", async () => {
+    await installMocks({ config: {} });
+    expect(inputError(() => readStackSettings()).diagnostics).toEqual([
+      {
+        code: "config/missing",
+        severity: "error",
+        path: "topoplan:topology",
+        message: "the stack names no topology",
+        fix: "pulumi config set topoplan:topology stacks/<name>.ts",
+      },
+    ]);
+  });
+
+  it("rejects a structured setting given as plain text", async () => {
+    await installMocks({
+      config: { "topoplan:topology": "stacks/x.ts", "topoplan:clusters": "kind-eu-west-1" },
+    });
+    const [problem] = inputError(() => readStackSettings()).diagnostics;
+    expect(problem).toMatchObject({
+      path: "topoplan:clusters",
+      message: 'expected a structured value (YAML map), got "kind-eu-west-1"',
+    });
+  });
+});
+
+describe("parseStackSettings", () => {
+  it("reports every problem with its config path", () => {
+    const error = inputError(() =>
+      parseStackSettings({
+        topology: "stacks/x.ts",
+        failOn: "fatal",
+        clusters: { "eu-west-1": { contxt: "kind-eu-west-1" } },
+        awsAccounts: { "eu-west-1": { assumeRoleArn: "deploy" } },
+      }),
+    );
+    const paths = error.diagnostics.map((d) => d.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "topoplan:failOn",
+        expect.stringMatching(/^topoplan:clusters\.eu-west-1/),
+        "topoplan:awsAccounts.eu-west-1.assumeRoleArn",
+      ]),
+    );
+    expect(error.diagnostics.every((d) => d.code === "config/invalid" && d.severity === "error")).toBe(true);
+    expect(JSON.stringify(error.diagnostics)).toContain("context");
+  });
+});

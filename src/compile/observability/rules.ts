@@ -110,7 +110,7 @@ function burnRateAlerts(component: ResolvedComponent, options: RuleOptions): Ale
     return {
       alert: alert.severity === "page" ? ALERT.burnPage : ALERT.burnTicket,
       expr: burnRateExpression(component.name, alert, budget, options.minRequestsPerSecond),
-      labels: { severity: alert.severity, topoplan_slo: "availability" },
+      labels: { severity: alert.severity, [COMPONENT_LABEL]: component.name, topoplan_slo: "availability" },
       annotations: {
         summary: `${component.name}: error budget of the ${slo} availability SLO is burning ${alert.severity === "page" ? "fast" : "steadily"}`,
         description: `Error ratio above the burn-rate threshold over ${windows}; error budget ${num(budget)}, at least ${num(options.minRequestsPerSecond)} req/s over the long window.`,
@@ -127,7 +127,7 @@ function latencyAlerts(component: ResolvedComponent): AlertingRule[] {
       alert: ALERT.latency,
       expr: `${RECORD.p99Latency}${selector(component.name)} > ${num(targetMs / 1000)}`,
       for: LATENCY_ALERT_FOR,
-      labels: { severity: "ticket", topoplan_slo: "latency" },
+      labels: { severity: "ticket", [COMPONENT_LABEL]: component.name, topoplan_slo: "latency" },
       annotations: {
         summary: `${component.name}: p99 latency above the ${num(targetMs)} ms SLO`,
         description: `p99 request duration over 5m has stayed above ${num(targetMs / 1000)} s for ${LATENCY_ALERT_FOR}.`,
@@ -145,7 +145,7 @@ function replicationLagAlerts(component: ResolvedComponent): AlertingRule[] {
       alert: ALERT.replicationLag,
       expr: `${RECORD.replicationLag}${selector(component.name)} > ${num(lagMs / 1000)}`,
       for: REPLICATION_LAG_ALERT_FOR,
-      labels: { severity: "page", topoplan_slo: "replication-lag" },
+      labels: { severity: "page", [COMPONENT_LABEL]: component.name, topoplan_slo: "replication-lag" },
       annotations: {
         summary: `${component.name}: replication lag above the ${num(lagMs)} ms SLO`,
         description: `The most lagging replica has stayed more than ${num(lagMs / 1000)} s behind for ${REPLICATION_LAG_ALERT_FOR}; a failover now would lose that much data.`,

@@ -82,7 +82,11 @@ describe("observability target", () => {
       '(slo:sli_error:ratio_rate1h{topoplan_component="api"} > (14.4 * 0.001) and slo:sli_error:ratio_rate5m{topoplan_component="api"} > (14.4 * 0.001) and on() topoplan:requests:rate1h{topoplan_component="api"} >= 1)' +
         ' or (slo:sli_error:ratio_rate6h{topoplan_component="api"} > (6 * 0.001) and slo:sli_error:ratio_rate30m{topoplan_component="api"} > (6 * 0.001) and on() topoplan:requests:rate6h{topoplan_component="api"} >= 1)',
     );
-    expect(page.labels).toEqual({ severity: "page", topoplan_slo: "availability" });
+    expect(page.labels).toEqual({
+      severity: "page",
+      topoplan_component: "api",
+      topoplan_slo: "availability",
+    });
     expect(page.for).toBeUndefined();
   });
 
@@ -117,7 +121,7 @@ describe("observability target", () => {
     expect(rule(accountsRules, "TopoplanReplicationLagAboveSLO")).toMatchObject({
       expr: 'topoplan:replication_lag_seconds:max{topoplan_component="accounts"} > 1',
       for: "5m",
-      labels: { severity: "page", topoplan_slo: "replication-lag" },
+      labels: { severity: "page", topoplan_component: "accounts", topoplan_slo: "replication-lag" },
     });
   });
 

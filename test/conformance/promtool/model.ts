@@ -1,0 +1,17 @@
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+
+/**
+ * The topology the promtool fixtures are written against: one service, 99.9% availability SLO
+ * (error budget 0.001), default OpenTelemetry metric names, one region. The fixtures' expected
+ * labels and annotations follow from it.
+ */
+export const PROMTOOL_TOPOLOGY: TopologyInput = {
+  name: "promtool",
+  services: {
+    api: {
+      regions: ["eu-west-1"],
+      slo: { availability: 0.999, latencyP99Ms: 200 },
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+    },
+  },
+};

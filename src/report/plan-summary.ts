@@ -1,4 +1,7 @@
+import type { Analysis } from "../analysis/types.js";
+import { compilePlan } from "../compile/index.js";
 import type { ProviderKind, ResourcePlan } from "../compile/plan.js";
+import type { Model } from "../model/types.js";
 
 /** Resources of one type in one region. */
 export interface PlanTypeCount {
@@ -84,4 +87,9 @@ export function formatPlanSummary(summary: PlanSummary): string {
     ...rows.map(line),
     "",
   ].join("\n");
+}
+
+/** Compiles the model (no Pulumi, no credentials) and summarises the plan: the one call `plan` makes. */
+export function planResources(model: Model, analysis?: Analysis): PlanSummary {
+  return summarisePlan(compilePlan(model, analysis));
 }

@@ -3,6 +3,7 @@ import { analyse } from "../../analysis/index.js";
 import { paint } from "../../diagnostics/format-text.js";
 import { loadTopology } from "../../pipeline.js";
 import { renderAnalysisTables } from "../../report/analysis-tables.js";
+import { formatPlanSummary, planResources } from "../../report/plan-summary.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { emit } from "../output.js";
@@ -27,6 +28,7 @@ export const planCommand: Command = {
     const output = stringFlag(args, "output");
     const loaded = await loadTopology(args.positionals[0]!);
     const analysis = analyse(loaded.model);
+    const resources = planResources(loaded.model, analysis);
     const style = { color: io.color && output === undefined };
     const file = relative(process.cwd(), loaded.spec.file);
     // Sections of the text plan, in order; each is one call.
@@ -34,10 +36,11 @@ export const planCommand: Command = {
       [
         `${paint(loaded.model.name, "bold", style)}  ${paint(file, "dim", style)}`,
         renderAnalysisTables(loaded.model, analysis, style),
+        formatPlanSummary(resources),
       ].join("\n");
     await emit(
       format === "json"
-        ? `${JSON.stringify({ topology: loaded.model.name, file, analysis }, null, 2)}\n`
+        ? `${JSON.stringify({ topology: loaded.model.name, file, analysis, resources }, null, 2)}\n`
         : `${text()}\n`,
       output,
       io,

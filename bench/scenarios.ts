@@ -1,0 +1,205 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { measure, type Runner, scratchFile } from "./lib/measure.js";
+import { repoRoot } from "./lib/optional.js";
+
+/**
+ * The scenarios of DESIGN.md "Performance targets". A scenario with two subjects compares the
+ * first (topoplan) with the second (its peer), measured alternately in the same run.
+ */
+export interface SubjectSpec {
+  readonly id: string;
+  readonly label: string;
+  readonly runner: Runner;
+}
+
+export interface Target {
+  /** Median wall time of the (first) subject below this, ms. */
+  readonly wallMs?: number;
+  /** Median peak RSS of the (first) subject below this, MiB. */
+  readonly rssMb?: number;
+  /** Median paired ratio subject / peer at most this. */
+  readonly ratio?: number;
+  readonly text: string;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  readonly warmups: number;
+  /** Samples per subject on a quiet machine. */
+  readonly samples: number;
+  /**
+   * Seconds this scenario may take (preparation and warm-up included) before it stops adding samples — never
+   * below 3 per subject — so `npm run bench` stays under 10 minutes on a busy machine too.
+   */
+  readonly budgetS: number;
+  readonly timeoutMs: number;
+  readonly target?: Target;
+  /** Builds the subjects: may prepare inputs (in a child process) or decide the scenario cannot run. */
+  prepare(): Promise<
+    { readonly subjects: readonly SubjectSpec[]; readonly note?: string } | { readonly skipped: string }
+  >;
+}
+
+const CHECK_SIZES = [100, 1_000, 10_000] as const;
+
+function checkScenario(partitions: number): Scenario {
+  return {
+    id: `check-${partitions}`,
+    title: `check: ${partitions.toLocaleString("en")} partitions × 5 replicas, 25 regions, 200 services`,
+    warmups: 1,
+    samples: 5,
+    budgetS: 40,
+    timeoutMs: 120_000,
+    ...(partitions === 10_000 ? { target: { wallMs: 1000, rssMb: 300, text: "< 1 s, < 300 MB" } } : {}),
+    async prepare() {
+      return {
+        subjects: [
+          {
+            id: "topoplan",
+            label: "topologyFromData + runCheck",
+            runner: {
+              kind: "child",
+              subject: "check",
+              params: { seed: 1, partitions, replicas: 5, regions: 25, services: 200 },
+            },
+          },
+        ],
+      };
+    },
+  };
+}
+
+/** Builds the plan file once, in its own process. */
+async function preparePlanFile(
+  name: string,
+  count: number,
+  closed: boolean,
+): Promise<{ file: string; note: string } | { skipped: string }> {
+  const out = scratchFile(`${name}.json`);
+  const result = await measure(
+    { kind: "child", subject: "prepare-plan", params: { count, seed: 7, out, closed } },
+    300_000,
+  );
+  if ("error" in result) throw new Error(`preparing the ${name} plan failed: ${result.error}`);
+  if ("skipped" in result) return { skipped: result.skipped };
+  const info = result.sample.info ?? {};
+  return { file: out, note: `${info.resources} objects from ${info.source}` };
+}
+
+const RENDER_OBJECTS = 20_000;
+const renderScenario: Scenario = {
+  id: "render",
+  title: `render ${RENDER_OBJECTS.toLocaleString("en")} Kubernetes objects to YAML files vs cdk8s synth`,
+  warmups: 1,
+  samples: 5,
+  budgetS: 200,
+  timeoutMs: 180_000,
+  target: { ratio: 0.5, text: "≤ 0.5× cdk8s" },
+  async prepare() {
+    const plan = await preparePlanFile("render-plan", RENDER_OBJECTS, false);
+    if ("skipped" in plan) return { skipped: plan.skipped };
+    const params = { planFile: plan.file };
+    return {
+      note: plan.note,
+      subjects: [
+        {
+          id: "topoplan",
+          label: "src/render",
+          runner: { kind: "child", subject: "render-topoplan", params },
+        },
+        {
+          id: "cdk8s",
+          label: "cdk8s App/Chart/ApiObject + synth",
+          runner: { kind: "child", subject: "render-cdk8s", params },
+        },
+      ],
+    };
+  },
+};
+
+const PULUMI_RESOURCES = 2_000;
+const pulumiScenario: Scenario = {
+  id: "pulumi",
+  title: `Pulumi under mocks: register ${PULUMI_RESOURCES.toLocaleString("en")} Kubernetes resources`,
+  warmups: 1,
+  samples: 5,
+  budgetS: 150,
+  timeoutMs: 180_000,
+  target: { ratio: 1.2, text: "≤ 1.2× bare Pulumi" },
+  async prepare() {
+    const plan = await preparePlanFile("pulumi-plan", PULUMI_RESOURCES, true);
+    if ("skipped" in plan) return { skipped: plan.skipped };
+    const params = { planFile: plan.file };
+    return {
+      note: plan.note,
+      subjects: [
+        {
+          id: "topoplan",
+          label: "src/pulumi instantiatePlan",
+          runner: { kind: "child", subject: "pulumi-topoplan", params },
+        },
+        {
+          id: "bare",
+          label: "bare new k8s.*(name, inputs, { provider })",
+          runner: { kind: "child", subject: "pulumi-bare", params },
+        },
+      ],
+    };
+  },
+};
+
+/** A YAML stack if there is one (no TypeScript loader on the path), else the TypeScript example. */
+function smallStack(root: string): string {
+  const stacks = join(root, "stacks");
+  const yaml = existsSync(stacks)
+    ? readdirSync(stacks)
+        .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("Pulumi."))
+        .sort()
+    : [];
+  return yaml[0] === undefined ? "stacks/global-kv.ts" : `stacks/${yaml[0]}`;
+}
+
+const coldScenario: Scenario = {
+  id: "cold-start",
+  title: "cold start: `topoplan check` of a small stack vs `node -e 0`",
+  warmups: 2,
+  samples: 10,
+  budgetS: 40,
+  timeoutMs: 60_000,
+  target: { wallMs: 500, text: "< 0.5 s" },
+  async prepare() {
+    const root = repoRoot();
+    if (!existsSync(join(root, "dist/src/cli/main.js")))
+      return { skipped: "skipped: dist/src/cli/main.js not found (run npm run build)" };
+    const stack = smallStack(root);
+    return {
+      note: `node bin/topoplan.js check ${stack}`,
+      subjects: [
+        {
+          id: "topoplan",
+          label: `topoplan check ${stack}`,
+          runner: {
+            kind: "command",
+            nodeArgs: ["bin/topoplan.js", "check", stack],
+            cwd: root,
+            okExitCodes: [0, 1],
+          },
+        },
+        {
+          id: "node",
+          label: "node -e 0",
+          runner: { kind: "command", nodeArgs: ["-e", "0"], cwd: root, okExitCodes: [0] },
+        },
+      ],
+    };
+  },
+};
+
+export const SCENARIOS: readonly Scenario[] = [
+  ...CHECK_SIZES.map(checkScenario),
+  renderScenario,
+  pulumiScenario,
+  coldScenario,
+];

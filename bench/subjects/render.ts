@@ -1,0 +1,94 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ResourcePlan } from "../../src/compile/plan.js";
+import { exported, importOptional } from "../lib/optional.js";
+import { type Params, type Subject, str } from "./types.js";
+
+const RENDER = "src/render/index.ts";
+
+export function readPlan(params: Params): { source: string; plan: ResourcePlan } {
+  return JSON.parse(readFileSync(str(params, "planFile"), "utf8")) as { source: string; plan: ResourcePlan };
+}
+
+/** Files and bytes under a directory (to show both sides wrote the same objects). */
+function written(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    files++;
+    bytes += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return { files, bytes };
+}
+
+type RenderPlan = (plan: ResourcePlan) => readonly { path: string; content: string }[];
+type WriteRender = (files: readonly { path: string; content: string }[], outDir: string) => Promise<unknown>;
+
+/** What `topoplan render` does after compiling: renderPlan (in memory), then writeRender. */
+async function renderEntry(): Promise<((plan: ResourcePlan, outDir: string) => Promise<unknown>) | string> {
+  const loaded = await importOptional<Record<string, unknown>>(RENDER);
+  const render = exported<RenderPlan>(loaded, RENDER, "renderPlan");
+  if (!render.ok) return render.reason;
+  const write = exported<WriteRender>(loaded, RENDER, "writeRender");
+  if (!write.ok) return write.reason;
+  return (plan, outDir) => write.module(render.module(plan), outDir);
+}
+
+/** topoplan render: plan → YAML files in a fresh temp dir. */
+export const renderTopoplan: Subject = async (params) => {
+  const entry = await renderEntry();
+  if (typeof entry === "string") return { skipped: entry };
+  const { plan } = readPlan(params);
+  const outDir = mkdtempSync(join(tmpdir(), "topoplan-bench-render-"));
+  try {
+    const t0 = performance.now();
+    // writeRender wants a directory that does not exist yet (or an earlier render).
+    await entry(plan, join(outDir, "out"));
+    const wallMs = performance.now() - t0;
+    return { wallMs, info: { objects: plan.resources.length, ...written(outDir) } };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+};
+
+/**
+ * cdk8s synthesising the same manifests: App + Chart, one ApiObject per manifest (construction
+ * timed), `app.synth()` writing YAML. One Chart per region, like one cluster per region; cdk8s
+ * itself is imported before the clock starts, as topoplan's render module is.
+ */
+export const renderCdk8s: Subject = async (params) => {
+  const { App, Chart, ApiObject } = await import("cdk8s");
+  const { plan } = readPlan(params);
+  const perRegion = params.charts !== "one";
+  const outdir = mkdtempSync(join(tmpdir(), "topoplan-bench-cdk8s-"));
+  try {
+    const t0 = performance.now();
+    const app = new App({ outdir });
+    const charts = new Map<string, InstanceType<typeof Chart>>();
+    for (const resource of plan.resources) {
+      const key = perRegion ? resource.region : "topoplan";
+      let chart = charts.get(key);
+      if (chart === undefined) {
+        chart = new Chart(app, key);
+        charts.set(key, chart);
+      }
+      new ApiObject(
+        chart,
+        resource.name,
+        resource.inputs as unknown as ConstructorParameters<typeof ApiObject>[2],
+      );
+    }
+    const t1 = performance.now();
+    app.synth();
+    const t2 = performance.now();
+    return {
+      wallMs: t2 - t0,
+      phases: { construct: t1 - t0, synth: t2 - t1 },
+      info: { objects: plan.resources.length, charts: charts.size, ...written(outdir) },
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};

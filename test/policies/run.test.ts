@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RULES } from "../../policies/registry.js";
+import { runPolicies } from "../../policies/run.js";
+import type { Rule } from "../../policies/types.js";
+import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { loadPolicyConfig } from "../../src/policy-config/load.js";
+import { loadRules } from "../../src/policy-config/rules.js";
+import type { TopologyInput } from "../../src/spec/schema/topology.js";
+import { modelOf, stubAnalysis } from "./harness.js";
+
+const spec = (policies: TopologyInput["policies"] = {}): TopologyInput => ({
+  name: "shop",
+  datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+  services: {
+    api: { regions: ["eu-west-1", "eu-central-1"], calls: [{ to: "kv", timeoutMs: 300, perTryTimeoutMs: 100, retries: 2 }] },
+  },
+  policies,
+});
+
+const codes = (policies?: TopologyInput["policies"]) => {
+  const model = modelOf(spec(policies));
+  return runPolicies(model, stubAnalysis(model));
+};
+
+function problems(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InputError) return error.diagnostics.map((d) => `${d.path}: ${d.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("the registry", () => {
+  it("holds the 16 stable rule ids, each with docs", () => {
+    expect(RULES.map((r) => r.id)).toEqual([
+      "residency", "bandwidth", "latency-slo", "availability-slo", "survival", "consistency-coordination",
+      "replication-lag-slo", "over-replication", "retry-amplification", "timeout-budget", "call-cycle",
+      "single-point-of-failure", "exactly-once", "retry-jitter", "partition-tests", "observability-coverage",
+    ]);
+    for (const rule of RULES) expect(Object.values(rule.docs).every((text) => text.length > 20)).toBe(true);
+  });
+});
+
+describe("runPolicies", () => {
+  it("baseline: the findings of this spec", () => {
+    expect(codes().findings.map((f) => `${f.code} ${f.path}`)).toEqual([
+      "single-point-of-failure datastores.kv.placement",
+      "retry-jitter services.api.calls[0]",
+    ]);
+  });
+
+  it("disables rules, overrides severities and suppresses by rule + path (parents match) with the reason", () => {
+    const result = codes({
+      disabled: ["single-point-of-failure"],
+      severity: { "retry-jitter": "error" },
+    });
+    expect(result.findings.map((f) => `${f.severity} ${f.code}`)).toEqual(["error retry-jitter"]);
+    const suppressed = codes({
+      suppress: [{ rule: "retry-jitter", path: "services.api", reason: "the mesh adds jitter to every retry" }],
+    });
+    expect(suppressed.findings.map((f) => f.code)).toEqual(["single-point-of-failure"]);
+    expect(suppressed.suppressed.map((f) => [f.code, f.path, f.reason])).toEqual([
+      ["retry-jitter", "services.api.calls[0]", "the mesh adds jitter to every retry"],
+    ]);
+  });
+
+  it("a rule that throws becomes an error finding, and the other rules still run", () => {
+    const broken: Rule = {
+      id: "broken",
+      title: "Broken",
+      severity: "warning",
+      docs: { why: "w", how: "h", fix: "f" },
+      check() {
+        throw new TypeError("cannot read properties of undefined (reading 'zones')");
+      },
+    };
+    const model = modelOf(spec());
+    const result = runPolicies(model, stubAnalysis(model), { extraRules: [broken] });
+    expect(result.findings.at(-1)).toEqual({
+      code: "broken",
+      severity: "error",
+      path: "(root)",
+      message: "rule crashed: cannot read properties of undefined (reading 'zones')",
+      fix: 'report the bug in rule broken; disable it with policies.disabled: ["broken"] meanwhile',
+    });
+    expect(result.findings).toHaveLength(3);
+  });
+
+  it("rules that need the analysis say so when none ran", () => {
+    const model = modelOf(spec());
+    const unknown = runPolicies(model, undefined).findings.filter((f) => f.status === "unknown");
+    expect(unknown.map((f) => f.code)).toEqual(RULES.filter((r) => r.usesAnalysis).map((r) => r.id));
+  });
+
+  it("unknown rule ids and settings are input errors with did-you-mean", () => {
+    expect(
+      problems(() =>
+        codes({
+          disabled: ["residencey"],
+          severity: { "retry-jiter": "info" },
+          suppress: [{ rule: "survivl", path: "datastores.kv", reason: "a reason long enough" }],
+          "bandwidth.headrom": 0.5,
+          "retry-amplification.threshold": "ten",
+        }),
+      ),
+    ).toEqual([
+      'policies.disabled[0]: unknown rule "residencey": did you mean "residency"?',
+      'policies.severity.retry-jiter: unknown rule "retry-jiter": did you mean "retry-jitter"?',
+      'policies.suppress[0].rule: unknown rule "survivl": did you mean "survival"?',
+      'policies["bandwidth.headrom"]: unknown policy setting "bandwidth.headrom": did you mean "bandwidth.headroom"?',
+      'policies["retry-amplification.threshold"]: "retry-amplification.threshold" must be a number (got "ten")',
+    ]);
+  });
+});
+
+describe("--policy-config and --rules", () => {
+  const dir = mkdtempSync(join(tmpdir(), "topoplan-policy-"));
+
+  it("a YAML file merges over the spec's block: thresholds win, disabled and suppressions add up", async () => {
+    const file = join(dir, "policy.yaml");
+    writeFileSync(file, 'disabled: [retry-jitter]\n"retry-amplification.threshold": 2\n');
+    const config = await loadPolicyConfig(file);
+    const model = modelOf(spec({ "retry-amplification.threshold": 50 }));
+    const result = runPolicies(model, stubAnalysis(model), { fileConfig: { name: file, config } });
+    expect(result.findings.map((f) => f.code)).toEqual(["retry-amplification", "single-point-of-failure"]);
+  });
+
+  it("an unknown rule in the file names the file", async () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ disabled: ["call-cycles"] }));
+    const config = await loadPolicyConfig(file);
+    const model = modelOf(spec());
+    expect(problems(() => runPolicies(model, stubAnalysis(model), { fileConfig: { name: file, config } }))).toEqual([
+      `${file}.disabled[0]: unknown rule "call-cycles": did you mean "call-cycle"?`,
+    ]);
+  });
+
+  it("a suppression without a reason is refused", async () => {
+    const file = join(dir, "noreason.yaml");
+    writeFileSync(file, "suppress:\n  - { rule: residency, path: datastores.kv, reason: ok }\n");
+    await expect(loadPolicyConfig(file)).rejects.toThrow("give a reason of at least 10 characters");
+  });
+
+  it("loads users' rules from TypeScript (the documented example)", async () => {
+    const rules = await loadRules("policies/examples/require-three-zones.ts", RULES.map((r) => r.id));
+    expect(rules.map((r) => r.id)).toEqual(["require-three-zones"]);
+    const model = modelOf({
+      name: "shop",
+      datastores: {
+        kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+        cache: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          zones: { "eu-west-1": ["eu-west-1a", "eu-west-1b"] },
+        },
+      },
+    });
+    const result = runPolicies(model, stubAnalysis(model), { extraRules: rules });
+    expect(result.findings.filter((f) => f.code === "require-three-zones").map((f) => `${f.path}: ${f.message}`)).toEqual([
+      "datastores.cache.placement: replicas of datastores.cache use 2 zones (eu-west-1a, eu-west-1b); this team requires 3",
+    ]);
+    await expect(loadRules("policies/rules/residency.ts", RULES.map((r) => r.id))).rejects.toThrow(
+      'rule id "residency" is already taken',
+    );
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderMermaid } from "../../src/report/mermaid.js";
+import { type CheckReport, summarise } from "../../src/report/types.js";
+import { modelOf, stubAnalysis } from "../policies/harness.js";
+
+const model = modelOf({
+  name: "shop",
+  users: { "eu-west-1": 1 },
+  datastores: {
+    orders: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 2, "eu-central-1": 1 }, leader: "eu-west-1", slo: { writeP99Ms: 30 } },
+  },
+  services: {
+    api: { regions: ["eu-west-1"], calls: [{ to: "orders", op: "write", timeoutMs: 100 }], slo: { availability: 0.999 } },
+  },
+});
+
+const finding = (i: number): Diagnostic => ({
+  code: "retry-jitter",
+  severity: "warning",
+  path: `services.api.calls[${i}]`,
+  message: `finding ${i} with a | pipe and enough text to take room: ${"x".repeat(200)}`,
+  fix: "set backoff.jitter: true",
+});
+
+const report = (findings: Diagnostic[]): CheckReport => ({
+  topology: "shop",
+  file: "stacks/shop.ts",
+  findings,
+  summary: summarise(findings),
+  analysis: stubAnalysis(model, { datastores: { orders: { write: { byOrigin: [], worstP99Ms: 45.25, weightedP99Ms: 45.25 } } } }),
+});
+
+describe("Markdown report", () => {
+  it("verdict, findings, SLO table with predictions, and the diagram", () => {
+    const text = renderMarkdown(report([finding(0)]), { model });
+    expect(text.split("\n").slice(0, 3)).toEqual([
+      "## ✅ topoplan check: `shop` — PASS",
+      "",
+      "`stacks/shop.ts` · 0 errors, 1 warning, 0 unknown, 0 suppressed",
+    ]);
+    expect(text).toContain("| 🟡 warning | `retry-jitter` | `services.api.calls[0]` | finding 0 with a \\| pipe");
+    expect(text).toContain("| `datastores.orders` | write p99 | 30 ms | 45.3 ms | ❌ |");
+    expect(text).toContain("| `services.api` | availability | 99.9% | 99.999% | ✅ |");
+    expect(text).toContain("```mermaid\nflowchart LR\n");
+  });
+
+  it("stays under GitHub's comment limit: collapses, then truncates with a note", () => {
+    const many = Array.from({ length: 600 }, (_, i) => finding(i));
+    const text = renderMarkdown(report(many), { model });
+    expect(text.length).toBeLessThanOrEqual(65_536);
+    expect(text).toContain("<details><summary>Findings (600)</summary>");
+    expect(text).not.toContain("```mermaid");
+    expect(text).toMatch(/_… \d+ more findings not shown to fit GitHub's comment limit; see the SARIF or JSON report._/);
+    const shown = text.split("\n").filter((line) => line.startsWith("| 🟡")).length;
+    expect(shown).toBeGreaterThan(100);
+    expect(text).toContain(`_… ${600 - shown} more findings`);
+  });
+});
+
+describe("Mermaid diagram", () => {
+  it("regions as subgraphs, replicas per region with the leader starred, calls as edges", () => {
+    expect(renderMermaid(model)).toBe(
+      [
+        "flowchart LR",
+        '  subgraph region__eu_central_1["eu-central-1"]',
+        '    orders__eu_central_1[("orders · 1 of 3")]',
+        "  end",
+        '  subgraph region__eu_west_1["eu-west-1"]',
+        '    orders__eu_west_1[("orders ★ · 2 of 3")]',
+        '    api__eu_west_1["api · 2 pods"]',
+        "  end",
+        "  api__eu_west_1 -->|write| orders__eu_west_1",
+        "",
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,84 @@
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { RULES } from "../../policies/registry.js";
+import { runCheck } from "../../src/check.js";
+import { loadTopology } from "../../src/pipeline.js";
+import { locateReport } from "../../src/report/locate/index.js";
+import { renderSarif } from "../../src/report/sarif.js";
+
+const schema = JSON.parse(readFileSync(new URL("./schemas/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
+const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(schema);
+
+interface SarifResult {
+  ruleId: string;
+  kind: string;
+  level: string;
+  properties: { path: string };
+  suppressions?: { kind: string; state: string; justification: string }[];
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[];
+}
+
+async function sarifOf(file: string) {
+  const loaded = await loadTopology(file);
+  const report = await locateReport(runCheck(loaded), loaded.spec);
+  const text = renderSarif(report);
+  return { text, log: JSON.parse(text) as { runs: { results: SarifResult[]; tool: { driver: { rules: { id: string; helpUri?: string; shortDescription: { text: string } }[] } } }[] } };
+}
+
+/** `path → line:column` of every result, suppressed ones marked. */
+function positions(results: readonly SarifResult[]): string[] {
+  return results.map((r) => {
+    const { region, artifactLocation } = r.locations[0]!.physicalLocation;
+    return `${r.ruleId} ${r.properties.path} ${artifactLocation.uri}:${region.startLine}:${region.startColumn}${r.suppressions ? " (suppressed)" : ""}`;
+  });
+}
+
+describe("SARIF 2.1.0", () => {
+  it("points at the lines of a TypeScript spec, through spreads and nested arrays", async () => {
+    const { text, log } = await sarifOf("test/report/fixtures/violations.ts");
+    expect(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(positions(log.runs[0]!.results)).toEqual([
+      "consistency-coordination datastores.events.consistency test/report/fixtures/violations.ts:18:7",
+      "residency datastores.ledger.placement test/report/fixtures/violations.ts:13:7",
+      "timeout-budget services.api.calls[0].timeoutMs test/report/fixtures/violations.ts:27:38",
+      "retry-jitter services.api.calls[1] test/report/fixtures/violations.ts:28:9 (suppressed)",
+    ]);
+  });
+
+  it("points at the lines of a YAML spec, flow and block style alike", async () => {
+    const { text, log } = await sarifOf("test/report/fixtures/violations.yaml");
+    expect(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(positions(log.runs[0]!.results)).toEqual([
+      "consistency-coordination datastores.events.consistency test/report/fixtures/violations.yaml:16:5",
+      "residency datastores.ledger.placement test/report/fixtures/violations.yaml:10:5",
+      "timeout-budget services.api.calls[0].timeoutMs test/report/fixtures/violations.yaml:23:34",
+      "retry-jitter services.api.calls[1] test/report/fixtures/violations.yaml:24:9 (suppressed)",
+    ]);
+  });
+
+  it("lists every rule with its help link; suppressions carry the reason", async () => {
+    const { log } = await sarifOf("test/report/fixtures/violations.yaml");
+    const rules = log.runs[0]!.tool.driver.rules;
+    expect(rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect(rules.find((r) => r.id === "residency")).toMatchObject({
+      helpUri: "https://github.com/topoplan/topoplan/blob/main/RULES.md#residency",
+      shortDescription: { text: "Data and the services that touch it stay in allowed jurisdictions" },
+    });
+    expect(log.runs[0]!.results.at(-1)!.suppressions).toEqual([
+      { kind: "external", state: "accepted", justification: "events dedupes retried writes; the herd is bounded by the mesh" },
+    ]);
+  });
+
+  it("the example stacks produce valid SARIF", async () => {
+    for (const stack of ["stacks/global-kv.ts", "stacks/edge-cache.yaml"]) {
+      const { text } = await sarifOf(stack);
+      expect(validate(JSON.parse(text)), `${stack}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it("an invalid log is rejected by the schema (the validator is not vacuous)", () => {
+    expect(validate({ version: "2.1.0", runs: [{ tool: { driver: {} } }] })).toBe(false);
+    expect(validate({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ level: "fatal", message: { text: "m" } }] }] })).toBe(false);
+  });
+});

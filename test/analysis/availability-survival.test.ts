@@ -1,0 +1,207 @@
+import { describe, expect, it } from "vitest";
+import { analyse } from "../../src/analysis/index.js";
+import { build } from "./helpers.js";
+
+const pz = 0.01;
+const pr = 0.001;
+const model = { zoneFailureProbability: pz, regionFailureProbability: pr };
+
+describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.001)", () => {
+  it("3 voters in 3 zones of one region: (1 − pR)·P(≥ 2 of 3 zones up)", () => {
+    const m = build({
+      model,
+      datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+    });
+    const a = analyse(m).datastores[0]!.availability;
+    expect(a.write).toBeCloseTo((1 - pr) * (1 - 3 * pz * pz * (1 - pz) - pz ** 3), 12);
+    expect(a.read).toBeCloseTo(a.write, 15);
+  });
+
+  it("5 voters 2+2+1 over three regions: P(≥ 3 survive), regions convolved", () => {
+    const m = build({
+      model,
+      datastores: {
+        kv: {
+          replication: "consensus",
+          replicas: 5,
+          placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
+        },
+      },
+    });
+    // Two replicas in distinct zones of a region: [P(0), P(1), P(2)]; a single replica: [P(0), P(1)].
+    const two = [pr + (1 - pr) * pz * pz, (1 - pr) * 2 * pz * (1 - pz), (1 - pr) * (1 - pz) ** 2];
+    const one = [pr + (1 - pr) * pz, (1 - pr) * (1 - pz)];
+    let expected = 0;
+    for (let i = 0; i <= 2; i++)
+      for (let j = 0; j <= 2; j++)
+        for (let k = 0; k <= 1; k++) if (i + j + k >= 3) expected += two[i]! * two[j]! * one[k]!;
+    expect(analyse(m).datastores[0]!.availability.write).toBeCloseTo(expected, 12);
+  });
+
+  it("multi-leader over two regions: writes while either replica lives", () => {
+    const m = build({
+      model,
+      datastores: {
+        c: { replication: "multi-leader", replicas: 2, placement: { "eu-west-1": 1, "us-east-1": 1 } },
+      },
+    });
+    const down = pr + (1 - pr) * pz;
+    expect(analyse(m).datastores[0]!.availability.write).toBeCloseTo(1 - down * down, 12);
+  });
+
+  it("primary-replica sync needs every replica; async any one (automatic failover)", () => {
+    const store = (sync: "sync" | "async") =>
+      build({
+        model,
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            sync,
+            replicas: 2,
+            placement: { "eu-west-1": 1, "us-east-1": 1 },
+          },
+        },
+      });
+    const up = (1 - pr) * (1 - pz);
+    expect(analyse(store("sync")).datastores[0]!.availability.write).toBeCloseTo(up * up, 12);
+    expect(analyse(store("async")).datastores[0]!.availability.write).toBeCloseTo(1 - (1 - up) ** 2, 12);
+  });
+
+  it("a service: own deployment (any region up with any zone) × hard dependencies", () => {
+    const m = build({
+      model,
+      datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+      services: {
+        api: { regions: ["eu-west-1", "eu-central-1"], calls: [{ to: "kv", op: "write", timeoutMs: 100 }] },
+        edge: {
+          regions: ["eu-west-1"],
+          calls: [
+            { to: "api", timeoutMs: 200 },
+            { to: "kv", timeoutMs: 50, hard: false },
+          ],
+        },
+      },
+    });
+    const a = analyse(m);
+    // Both regions have 3 zones: a region serves unless it fails or all 3 zones do.
+    const region = (1 - pr) * (1 - pz ** 3);
+    const own = 1 - (1 - region) ** 2;
+    const kv = a.datastores[0]!.availability.write;
+    const api = a.services.find((s) => s.name === "api")!;
+    expect(api.ownAvailability).toBeCloseTo(own, 12);
+    expect(api.availability).toBeCloseTo(own * kv, 12);
+    // The soft call to kv does not count; the hard call to api brings api's own dependencies.
+    const edge = a.services.find((s) => s.name === "edge")!;
+    expect(edge.availability).toBeCloseTo(region * own * kv, 12);
+  });
+
+  it("adding a voter can LOWER consensus availability (3 → 4 raises the quorum from 2 to 3)", () => {
+    // Why "non-decreasing when replicas are added" is not a property of consensus.
+    const with3 = build({
+      model,
+      datastores: {
+        kv: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+        },
+      },
+    });
+    const with4 = build({
+      model,
+      datastores: {
+        kv: {
+          replication: "consensus",
+          replicas: 4,
+          placement: { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1 },
+        },
+      },
+    });
+    expect(analyse(with4).datastores[0]!.availability.write).toBeLessThan(
+      analyse(with3).datastores[0]!.availability.write,
+    );
+  });
+});
+
+describe("survival goals (CockroachDB reference: zone 3 voters; region 5 voters over ≥ 3 regions)", () => {
+  const consensus = (
+    placement: Record<string, number>,
+    survive: "zone" | "region" = "zone",
+    zones?: Record<string, string[]>,
+  ) =>
+    build({
+      datastores: {
+        kv: {
+          replication: "consensus",
+          replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+          placement,
+          survive,
+          ...(zones ? { zones } : {}),
+        },
+      },
+    });
+  it.each([
+    // placement, zone survives, region survives, replicas left after the worst zone / region loss
+    [{ "eu-west-1": 3 }, true, false, 2, 0],
+    [{ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }, true, true, 2, 2],
+    [{ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }, true, true, 4, 3],
+    [{ "eu-west-1": 2, "eu-central-1": 2 }, true, false, 3, 2], // quorum 3: losing a region leaves 2
+    [{ "eu-west-1": 3, "eu-central-1": 2 }, true, false, 4, 2], // streaming's risk-state
+    [{ "eu-west-1": 1 }, false, false, 0, 0],
+  ] as const)("%o: zone %s, region %s", (placement, zone, region, zoneLeft, regionLeft) => {
+    const s = analyse(consensus(placement)).datastores[0]!.survival;
+    expect([s.zone.survives, s.region.survives]).toEqual([zone, region]);
+    expect([s.zone.replicasLeft, s.region.replicasLeft]).toEqual([zoneLeft, regionLeft]);
+  });
+
+  it("every replica in one zone does not survive a zone", () => {
+    const s = analyse(consensus({ "eu-west-1": 3 }, "zone", { "eu-west-1": ["eu-west-1a"] })).datastores[0]!
+      .survival;
+    expect(s.zone).toMatchObject({ survives: false, worstDomain: "eu-west-1a", replicasLeft: 0, quorum: 2 });
+    expect(s.meetsGoal).toBe(false);
+  });
+
+  it("minimum replicas and regions per goal", () => {
+    expect(analyse(consensus({ "eu-west-1": 3 }, "zone")).datastores[0]!.survival).toMatchObject({
+      goal: "zone",
+      minReplicas: 3,
+      minRegions: 1,
+      meetsGoal: true,
+    });
+    expect(
+      analyse(consensus({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }, "region")).datastores[0]!
+        .survival,
+    ).toMatchObject({ goal: "region", minReplicas: 5, minRegions: 3, meetsGoal: true });
+  });
+
+  it.each([
+    ["async", true, 2],
+    ["semi-sync", false, 3],
+    ["sync", false, 3],
+  ] as const)("primary-replica %s over two regions: region survival %s", (sync, survives, minReplicas) => {
+    const m = build({
+      datastores: {
+        db: {
+          replication: "primary-replica",
+          sync,
+          replicas: 2,
+          placement: { "eu-west-1": 1, "us-east-1": 1 },
+          survive: "region",
+        },
+      },
+    });
+    const s = analyse(m).datastores[0]!.survival;
+    expect(s.region.survives).toBe(survives);
+    expect(s.minReplicas).toBe(minReplicas);
+  });
+
+  it("stream: RF 3 / minISR 2 over 3 zones survives a zone (MSK's recommended layout)", () => {
+    const m = build({
+      streams: { s: { regions: ["eu-west-1"], partitions: 6, replicas: 3, minInSync: 2 } },
+    });
+    const s = analyse(m).streams[0]!.survival;
+    expect(s.zone).toMatchObject({ survives: true, replicasLeft: 2, quorum: 2 });
+    expect(s.region.survives).toBe(false);
+    expect(s.minReplicas).toBe(3);
+  });
+});

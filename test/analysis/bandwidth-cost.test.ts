@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { SECONDS_PER_MONTH } from "../../src/analysis/bandwidth.js";
+import { analyse } from "../../src/analysis/index.js";
+import { linkLag } from "../../src/analysis/lag.js";
+import { buildCatalog } from "../../src/catalog/catalog.js";
+import { build, rtt, TAIL } from "./helpers.js";
+
+const catalog = buildCatalog();
+const price = (region: string) => catalog.regions.get(region)!.egressUsdPerGb;
+
+describe("replication bandwidth, utilisation, lag and cost", () => {
+  const writes = 5000;
+  const bytes = 1024;
+  const m = build({
+    users: { "eu-west-1": 1 },
+    datastores: {
+      kv: {
+        replication: "consensus",
+        replicas: 5,
+        placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
+        leader: "eu-west-1",
+        traffic: { writesPerSec: writes, itemBytes: bytes },
+        deploy: { target: "kubernetes", image: "x:1", storageGi: 200 },
+      },
+      carts: {
+        replication: "multi-leader",
+        replicas: 2,
+        placement: { "eu-west-1": 1, "eu-central-1": 1 },
+        traffic: { writesPerSec: 1000, itemBytes: 500 },
+      },
+    },
+    network: { links: [{ between: ["eu-central-1", "eu-west-1"], bandwidthMbps: 100 }] },
+  });
+  const a = analyse(m);
+  const link = (from: string, to: string) => a.links.find((l) => l.from === from && l.to === to);
+
+  it("leader → each follower in another region: writes × bytes per replica, summed over components", () => {
+    // kv: 2 followers in eu-central-1. carts: every user is in eu-west-1, so writes enter there.
+    const kvBps = writes * bytes * 2;
+    const cartsBps = 1000 * 500;
+    const l = link("eu-west-1", "eu-central-1")!;
+    expect(l.mbps).toBeCloseTo(((kvBps + cartsBps) * 8) / 1e6, 9);
+    expect(l.contributors).toEqual([
+      { component: "carts", mbps: (cartsBps * 8) / 1e6 },
+      { component: "kv", mbps: (kvBps * 8) / 1e6 },
+    ]);
+    expect(l.capacityMbps).toBe(100);
+    expect(l.utilisation).toBeCloseTo(((kvBps + cartsBps) * 8) / 1e6 / 100, 9);
+    expect(l.linkIndex).toBe(0);
+    expect(link("eu-west-1", "eu-north-1")!.mbps).toBeCloseTo((writes * bytes * 8) / 1e6, 9);
+    expect(link("eu-west-1", "eu-north-1")!.utilisation).toBeUndefined();
+    expect(link("eu-central-1", "eu-west-1")).toBeUndefined();
+  });
+
+  it("egress per link: GB per 730-hour month × the source region's price", () => {
+    const l = link("eu-west-1", "eu-north-1")!;
+    expect(l.egressUsdPerMonth).toBeCloseTo(
+      ((writes * bytes * SECONDS_PER_MONTH) / 1e9) * price("eu-west-1"),
+      6,
+    );
+  });
+
+  it("the datastore's lag to a region uses the link's utilisation (ρ = 0.8592 here)", () => {
+    const kv = a.datastores.find((d) => d.name === "kv")!;
+    const rho = ((writes * bytes * 2 + 1000 * 500) * 8) / 1e6 / 100;
+    const service = ((bytes * 8) / (100 * 1e6)) * 1000;
+    const lag = kv.replicationLag.find((l) => l.region === "eu-central-1")!;
+    const r = rtt("eu-west-1", "eu-central-1");
+    expect(lag.p50Ms).toBeCloseTo(r / 2 + (Math.LN2 * service) / (1 - rho), 9);
+    expect(lag.p99Ms).toBeCloseTo((r / 2) * TAIL + (Math.log(100) * service) / (1 - rho), 9);
+    // No capacity declared to eu-north-1: propagation only. eu-west-1's second replica: cross-zone.
+    const north = rtt("eu-west-1", "eu-north-1");
+    expect(kv.replicationLag.map((l) => [l.region, l.p50Ms])).toEqual([
+      ["eu-central-1", lag.p50Ms],
+      ["eu-north-1", north / 2],
+      ["eu-west-1", 0.5],
+    ]);
+    expect(kv.rpoMs).toBe(0);
+  });
+
+  it("lag formula", () => {
+    const r = rtt("eu-west-1", "eu-central-1");
+    const service = ((1024 * 8) / (100 * 1e6)) * 1000; // ms per item on a 100 Mbit/s link
+    const rho = 0.5;
+    const lag = linkLag(
+      r,
+      1024,
+      {
+        from: "a",
+        to: "b",
+        mbps: 50,
+        capacityMbps: 100,
+        utilisation: rho,
+        contributors: [],
+        egressUsdPerMonth: 0,
+      },
+      TAIL,
+    );
+    expect(lag.p50Ms).toBeCloseTo(r / 2 + (Math.LN2 * service) / (1 - rho), 12);
+    expect(lag.p99Ms).toBeCloseTo((r / 2) * TAIL + (Math.log(100) * service) / (1 - rho), 12);
+    expect(lag.unbounded).toBe(false);
+    const over = linkLag(
+      r,
+      1024,
+      {
+        from: "a",
+        to: "b",
+        mbps: 150,
+        capacityMbps: 100,
+        utilisation: 1.5,
+        contributors: [],
+        egressUsdPerMonth: 0,
+      },
+      TAIL,
+    );
+    expect(over.unbounded).toBe(true);
+    expect(over.p50Ms).toBeCloseTo(r / 2 + 0.5 * 3_600_000, 6); // backlog after one hour of overload
+    expect(linkLag(r, 1024, undefined, TAIL)).toEqual({
+      p50Ms: r / 2,
+      p99Ms: (r / 2) * TAIL,
+      unbounded: false,
+    });
+  });
+
+  it("replica cost: one node per replica; Kubernetes storage priced per GiB", () => {
+    const kv = a.datastores.find((d) => d.name === "kv")!;
+    const perNode =
+      catalog.replicaCost.instanceUsdPerMonth +
+      200 * (catalog.replicaCost.storageUsdPerMonth / catalog.replicaCost.storageGiB);
+    expect(kv.costUsdPerMonth.replicas).toBeCloseTo(5 * perNode, 9);
+    const carts = a.datastores.find((d) => d.name === "carts")!;
+    expect(carts.costUsdPerMonth.replicas).toBeCloseTo(2 * catalog.replicaCost.totalUsdPerMonth, 9);
+  });
+
+  it("egress per component: inter-region at the source price + cross-zone × 2", () => {
+    const kv = a.datastores.find((d) => d.name === "kv")!;
+    const gb = (bps: number) => (bps * SECONDS_PER_MONTH) / 1e9;
+    const interRegion = gb(writes * bytes * 3) * price("eu-west-1");
+    const crossZone = gb(writes * bytes * 1) * catalog.egress.crossZoneUsdPerGb * 2;
+    expect(kv.costUsdPerMonth.egress).toBeCloseTo(interRegion + crossZone, 6);
+    expect(a.cost.totalUsdPerMonth).toBeCloseTo(a.cost.replicasUsdPerMonth + a.cost.egressUsdPerMonth, 9);
+  });
+});

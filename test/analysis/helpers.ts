@@ -1,0 +1,25 @@
+import { buildCatalog, type Catalog } from "../../src/catalog/catalog.js";
+import { resolveModel } from "../../src/model/resolve.js";
+import type { Model } from "../../src/model/types.js";
+import { Topology, type TopologyInput } from "../../src/spec/schema/topology.js";
+
+/** A model through the real pipeline (parse → resolve). */
+export function build(spec: Omit<TopologyInput, "name"> & { name?: string }, catalog?: Catalog): Model {
+  const topology = Topology.parse({ name: "t", ...spec });
+  return resolveModel(topology, catalog ?? buildCatalog(topology));
+}
+
+const catalog = buildCatalog();
+/** The shipped catalog's median RTT, ms (throws for an unknown pair so tests cannot silently use 0). */
+export function rtt(a: string, b: string): number {
+  const value = catalog.rttMs(a, b);
+  if (value === undefined) throw new Error(`no RTT ${a} ↔ ${b}`);
+  return value;
+}
+
+/** The k-th smallest (1-based). */
+export const kth = (values: readonly number[], k: number): number =>
+  [...values].sort((a, b) => a - b)[k - 1]!;
+
+export const TAIL = 1.5;
+export const XZ = 1;

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { analyse } from "../../src/analysis/index.js";
+import { perRequest, retriedCall } from "../../src/analysis/services.js";
+import type { ResolvedCall } from "../../src/model/types.js";
+import { build, kth, rtt, TAIL, XZ } from "./helpers.js";
+
+const call = (over: Partial<ResolvedCall>): ResolvedCall => ({
+  to: "x",
+  targetKind: "service",
+  op: "request",
+  timeoutMs: 1000,
+  perTryTimeoutMs: 1000,
+  retries: 0,
+  hard: true,
+  callsPerRequest: 1,
+  path: "services.a.calls[0]",
+  ...over,
+});
+
+describe("retries and calls per request", () => {
+  it.each([
+    // p99 within the per-try timeout: retries never reach the tail.
+    [{ retries: 2, perTryTimeoutMs: 100 }, { p50Ms: 20, p99Ms: 60 }, 60],
+    // p99 beyond it: every attempt runs to the per-try timeout, plus backoff 10 + 20 (base 10, ×2).
+    [
+      { retries: 2, perTryTimeoutMs: 50, backoff: { baseMs: 10, maxMs: 1000, multiplier: 2, jitter: true } },
+      { p50Ms: 20, p99Ms: 60 },
+      3 * 50 + 10 + 20,
+    ],
+    // … capped by the overall deadline.
+    [{ retries: 5, perTryTimeoutMs: 50, timeoutMs: 120 }, { p50Ms: 20, p99Ms: 60 }, 120],
+  ])("%o on %o → p99 %d", (over, single, p99) => {
+    expect(retriedCall(call(over), single)).toEqual({ p50Ms: single.p50Ms, p99Ms: p99 });
+  });
+
+  it("fractional calls scale the median; the p99 counts a call made by ≥ 1% of requests", () => {
+    expect(perRequest(call({ callsPerRequest: 2.5 }), { p50Ms: 10, p99Ms: 30 })).toEqual({
+      p50Ms: 25,
+      p99Ms: 90,
+    });
+    expect(perRequest(call({ callsPerRequest: 0.005 }), { p50Ms: 10, p99Ms: 30 })).toEqual({
+      p50Ms: 0.05,
+      p99Ms: 0.05,
+    });
+  });
+});
+
+describe("service latency along the call graph", () => {
+  const m = build({
+    users: { "eu-west-1": 0.7, "us-east-1": 0.3 },
+    datastores: {
+      kv: {
+        replication: "consensus",
+        replicas: 3,
+        placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+        leader: "eu-west-1",
+      },
+    },
+    services: {
+      api: {
+        regions: ["eu-west-1", "us-east-1"],
+        processingMs: 5,
+        calls: [
+          { to: "kv", op: "write", timeoutMs: 1000 },
+          { to: "auth", timeoutMs: 1000 },
+        ],
+      },
+      auth: { regions: ["eu-central-1"], processingMs: 2 },
+    },
+  });
+  const a = analyse(m);
+  const api = a.services.find((s) => s.name === "api")!;
+  const commit = kth([rtt("eu-west-1", "eu-central-1"), rtt("eu-west-1", "eu-north-1")], 1);
+
+  it("from eu-west-1: RTT to the nearest api region + processing + kv write + auth", () => {
+    const kvWrite = XZ + commit; // api in eu-west-1 writes to the leader in eu-west-1
+    const auth = rtt("eu-west-1", "eu-central-1") + 2;
+    const p50 = XZ + 5 + kvWrite + auth;
+    const p99 = XZ * TAIL + 5 * TAIL + kvWrite * TAIL + (rtt("eu-west-1", "eu-central-1") * TAIL + 2 * TAIL);
+    const o = api.latency.byOrigin.find((x) => x.origin === "eu-west-1")!;
+    expect(o.p50Ms).toBeCloseTo(p50, 9);
+    expect(o.p99Ms).toBeCloseTo(p99, 9);
+  });
+
+  it("from us-east-1 the api runs locally and writes across the Atlantic", () => {
+    const p50 = XZ + 5 + rtt("us-east-1", "eu-west-1") + commit + rtt("us-east-1", "eu-central-1") + 2;
+    expect(api.latency.byOrigin.find((x) => x.origin === "us-east-1")!.p50Ms).toBeCloseTo(p50, 9);
+    expect(api.calls.map((c) => [c.to, c.attempts])).toEqual([
+      ["kv", 1],
+      ["auth", 1],
+    ]);
+  });
+
+  it("breaks call cycles and marks them", () => {
+    const cyclic = build({
+      services: {
+        a: { regions: ["eu-west-1"], processingMs: 1, calls: [{ to: "b", timeoutMs: 100 }] },
+        b: { regions: ["eu-west-1"], processingMs: 1, calls: [{ to: "a", timeoutMs: 100 }] },
+      },
+    });
+    const result = analyse(cyclic);
+    expect(result.services.map((s) => s.cycle)).toEqual([
+      ["a", "b", "a"],
+      ["a", "b", "a"],
+    ]);
+    // a: 1 ms + (cross-zone to b + b's 1 ms; b's call back to a is cut).
+    expect(result.services[0]!.latency.byOrigin[0]!.p50Ms).toBeCloseTo(XZ + 1 + XZ + 1, 9);
+    expect(result.services.every((s) => s.availability > 0 && s.availability <= 1)).toBe(true);
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
+import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { resolveModel } from "../../src/model/resolve.js";
+import { Topology } from "../../src/spec/schema/topology.js";
+import globalKv from "../../stacks/global-kv.js";
+import { kth, rtt, XZ } from "./helpers.js";
+
+const model = resolveModel(Topology.parse(globalKv));
+const baseline = analyse(model);
+const accounts = (a: ReturnType<typeof analyse>) => a.datastores.find((d) => d.name === "accounts")!;
+const origin = (a: ReturnType<typeof analyse>, o: string) =>
+  accounts(a).write.byOrigin.find((x) => x.origin === o)!;
+
+describe("what-if on global-kv (accounts: 5 voters eu-west-1 ×2, eu-central-1 ×2, eu-north-1 ×1)", () => {
+  it("losing eu-west-1 moves the leader to eu-central-1 (most live replicas) and changes write latency", () => {
+    const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]));
+    expect(accounts(failed).effectiveLeader).toBe("eu-central-1");
+    expect(accounts(failed).partitionsWithoutQuorum).toBe(0);
+    // Quorum 3 of the 3 survivors: the leader + the 2nd of (cross-zone, eu-north-1).
+    const commit = kth([XZ, rtt("eu-central-1", "eu-north-1")], 2);
+    expect(accounts(failed).commitP50Ms).toBeCloseTo(commit, 9);
+    expect(origin(failed, "eu-west-1").p50Ms).toBeCloseTo(rtt("eu-west-1", "eu-central-1") + commit, 9);
+    const changes = compareAnalyses(baseline, failed);
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        kind: "leader-moved",
+        component: "accounts",
+        from: "eu-west-1",
+        to: "eu-central-1",
+      }),
+    );
+    expect(changes.some((c) => c.kind === "latency" && c.component === "accounts")).toBe(true);
+    // Survival recomputed on the survivors: a further region loss would break the quorum.
+    expect(accounts(failed).survival.region.survives).toBe(false);
+  });
+
+  it("losing the leader's zone keeps the leader in eu-west-1 (its other replica)", () => {
+    const leaderZone = model.datastores[0]!.groups[0]!.leader.zone;
+    const failed = analyse(model, [{ kind: "zone", zone: leaderZone }]);
+    expect(accounts(failed).effectiveLeader).toBe("eu-west-1");
+  });
+
+  it("losing two regions loses quorum: partitions, unavailability and broken SLOs", () => {
+    const failed = analyse(model, parseFailures(model, ["region:eu-west-1", "region:eu-central-1"]));
+    expect(accounts(failed).partitionsWithoutQuorum).toBe(64);
+    expect(accounts(failed).availability.write).toBe(0);
+    expect(origin(failed, "eu-west-1").unavailable).toBe(true);
+    const changes = compareAnalyses(baseline, failed);
+    expect(changes[0]!.kind).toBe("slo-broken");
+    expect(changes).toContainEqual(
+      expect.objectContaining({ kind: "lost-quorum", component: "accounts", to: 64 }),
+    );
+    expect(changes).toContainEqual(
+      expect.objectContaining({ kind: "slo-broken", path: "datastores.accounts.slo.availability" }),
+    );
+  });
+
+  it("a network partition isolating eu-west-1: the majority side elects; eu-west-1 users are cut off", () => {
+    const others = model.regions.filter((r) => r !== "eu-west-1");
+    const failures = parseFailures(
+      model,
+      others.map((r) => `link:eu-west-1/${r}`),
+    );
+    const failed = analyse(model, failures);
+    expect(accounts(failed).effectiveLeader).toBe("eu-central-1");
+    expect(origin(failed, "eu-west-1").unavailable).toBe(true);
+    expect(origin(failed, "us-east-1").unavailable).toBeUndefined();
+    // No replication traffic crosses the cut.
+    expect(failed.links.some((l) => l.from === "eu-west-1" || l.to === "eu-west-1")).toBe(false);
+  });
+
+  it("a single cut link is routed around (full mesh): latency rises, nothing partitions", () => {
+    const failed = analyse(model, parseFailures(model, ["link:eu-west-1/eu-central-1"]));
+    expect(accounts(failed).partitionsWithoutQuorum).toBe(0);
+    expect(accounts(failed).effectiveLeader).toBe("eu-west-1");
+    const via = Math.min(
+      ...model.regions
+        .filter((r) => r !== "eu-west-1" && r !== "eu-central-1")
+        .map((r) => rtt("eu-west-1", r) + rtt(r, "eu-central-1")),
+    );
+    const read = accounts(failed).read.byOrigin.find((o) => o.origin === "eu-central-1")!;
+    expect(read.p50Ms).toBeCloseTo(via, 9);
+  });
+
+  it("no failures: no changes", () => {
+    expect(compareAnalyses(baseline, analyse(model, []))).toEqual([]);
+  });
+
+  it("bad --fail values are input errors with suggestions, all reported at once", () => {
+    let error: unknown;
+    try {
+      parseFailures(model, ["region:eu-wset-1", "zone:eu-west-1z", "link:eu-west-1", "rack:a"]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const messages = (error as InputError).diagnostics.map((d) => d.message);
+    expect(messages).toHaveLength(4);
+    expect(messages[0]).toContain('did you mean "eu-west-1"?');
+    expect(messages[1]).toContain('did you mean "eu-west-1a"?');
+    expect(parseFailures(model, ["link:us-east-1/eu-west-1"])).toEqual([
+      { kind: "link", between: ["eu-west-1", "us-east-1"] },
+    ]);
+  });
+
+  it("SLO violations of the baseline name the numbers", () => {
+    const v = sloViolations(baseline).find((x) => x.path === "datastores.accounts.slo.writeP99Ms")!;
+    expect(v.actual).toBeCloseTo(accounts(baseline).write.worstP99Ms, 9);
+    expect(v.message).toContain("ap-northeast-1");
+  });
+});

@@ -1,15 +1,15 @@
-import { stringify } from "yaml";
 import type { PlannedResource, ResourcePlan } from "../compile/plan.js";
 import { summarisePlan } from "../report/plan-summary.js";
 import { EXTRA_FILES, type RenderedFile } from "./extra-files.js";
 import { RESOURCE_PATHS } from "./paths.js";
+import { emitYaml } from "./yaml.js";
 
 /** Marks a directory `render` created; only such directories (or empty ones) are replaced. */
 export const RENDER_MARKER = ".topoplan-render";
 
-/** YAML with sorted keys, no line folding and no anchors: the same data gives the same bytes. */
+/** YAML with sorted keys, block style, no folding, no anchors: the same data gives the same bytes. */
 export function toYaml(value: unknown): string {
-  return stringify(value, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
+  return emitYaml(value);
 }
 
 function header(plan: ResourcePlan, resource: PlannedResource): string {

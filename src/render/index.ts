@@ -2,3 +2,4 @@ export { EXTRA_FILES, type ExtraFiles, type RenderedFile } from "./extra-files.j
 export { RENDER_MARKER, RenderConflictError, renderPlan, toYaml } from "./files.js";
 export { RESOURCE_PATHS } from "./paths.js";
 export { writeRender } from "./write.js";
+export { emitYaml } from "./yaml.js";

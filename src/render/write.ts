@@ -5,6 +5,7 @@ import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
 import { RENDER_MARKER } from "./files.js";
 
+const WRITERS = 32;
 const MARKER_TEXT = "This directory was written by `topoplan render`; the next render replaces it.\n";
 
 const refuse = (message: string, fix: string) =>
@@ -42,11 +43,18 @@ export async function writeRender(
   const temporary = join(parent, `.${basename(target)}.topoplan-${suffix}.tmp`);
   try {
     await mkdir(temporary);
-    for (const file of files) {
-      const path = join(temporary, ...file.path.split("/"));
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, file.content);
-    }
+    const paths = files.map((file) => join(temporary, ...file.path.split("/")));
+    for (const dir of [...new Set(paths.map((path) => dirname(path)))].sort())
+      await mkdir(dir, { recursive: true });
+    // Bounded parallelism: thousands of small files, without exhausting file descriptors.
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const i = next++;
+        await writeFile(paths[i]!, files[i]!.content);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, worker));
     await writeFile(join(temporary, RENDER_MARKER), MARKER_TEXT);
     if (existing === undefined) {
       await rename(temporary, target);

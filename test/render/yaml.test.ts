@@ -1,0 +1,87 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { emitYaml } from "../../src/render/yaml.js";
+
+/** What a YAML 1.1 reader (go-yaml, kubectl) would read a plain scalar as, besides a string. */
+const YAML11_NON_STRING =
+  /^(y|yes|n|no|true|false|on|off|null|~|[-+]?(\d[\d_]*)?\.?\d[\d_:]*([eE][-+]?\d+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|\.inf|\.nan|=|<<)$/i;
+
+describe("emitYaml", () => {
+  it("round-trips any JSON value through a YAML parser", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(parse(emitYaml(value))).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("round-trips strings made of YAML's awkward characters", () => {
+    const awkward = fc.string({
+      unit: fc.constantFrom(
+        ..." -?:,[]{}#&*!|>'\"%@`\n\t\r\\~=<.0123456789eExyYnNoO\u2028\u0085\ufeff\u007f",
+      ),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(fc.dictionary(awkward, fc.oneof(awkward, fc.array(awkward, { maxLength: 3 }))), (value) => {
+        expect(parse(emitYaml(value))).toEqual(value);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("never writes a string plain that a YAML 1.1 reader would take for a bool, null or number", () => {
+    for (const text of [
+      "on",
+      "Off",
+      "yes",
+      "N",
+      "null",
+      "~",
+      "1e3",
+      "0x1F",
+      "1_000",
+      "12:30",
+      "0755",
+      ".5",
+      "-1",
+      "=",
+      "<<",
+    ]) {
+      const line = emitYaml({ k: text }).trimEnd();
+      expect(line, text).not.toBe(`k: ${text}`);
+      expect(YAML11_NON_STRING.test(text)).toBe(true);
+    }
+  });
+
+  it("writes quantities and names plain, sorted, block style; multi-line text as a literal block", () => {
+    expect(
+      emitYaml({
+        z: [{ b: 1, a: "500m" }, []],
+        a: { memory: "16Gi", empty: {}, path: "/healthz", flag: true, none: null },
+        expr: "sum(rate(x[5m]))\n  / 2\n",
+        q: 'x{a="b"}',
+      }),
+    ).toBe(
+      [
+        "a:",
+        "  empty: {}",
+        "  flag: true",
+        "  memory: 16Gi",
+        "  none: null",
+        "  path: /healthz",
+        "expr: |",
+        "  sum(rate(x[5m]))",
+        "    / 2",
+        "q: 'x{a=\"b\"}'",
+        "z:",
+        "  - a: 500m",
+        "    b: 1",
+        "  - []",
+        "",
+      ].join("\n"),
+    );
+  });
+});

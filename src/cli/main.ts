@@ -6,10 +6,19 @@ import { EXIT, type Io } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
+  // dist/src/cli/main.js is three levels below package.json; src/cli/main.ts (run from source) two.
+  for (const up of ["../../../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === "topoplan") return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return "unknown";
 }
 
 function overview(): string {

@@ -1,0 +1,5 @@
+// The CLI from source, exactly as bin/topoplan.js runs it from dist; used by the e2e tests only
+// when dist/ is older than src/ (during development; `npm test` builds first).
+import { main, processIo } from "../../src/cli/main.js";
+
+process.exitCode = await main(process.argv.slice(2), processIo());

@@ -27,7 +27,8 @@ export default defineTopology({
         "(synchronous_standby_names = ANY 1), the second standby in us-west-2 is the DR copy.",
       replication: "primary-replica",
       sync: "semi-sync",
-      consistency: "strong",
+      // Callers read their own writes from the primary; a failover to the DR standby may lose the tail.
+      consistency: "session",
       partitions: { count: 1 },
       replicas: 3,
       // Primary + synchronous standby in two zones of us-east-1 keep commits at cross-zone latency.
@@ -36,7 +37,8 @@ export default defineTopology({
       survive: "zone",
       backup: { regions: ["us-west-2"] },
       traffic: { readsPerSec: 2_500, writesPerSec: 450, itemBytes: 2_048 },
-      slo: { availability: 0.9995, readP99Ms: 15, writeP99Ms: 40, replicationLagMs: 1_000 },
+      // Measured from every region that calls it: EU checkouts cross the Atlantic to the primary (~70 ms RTT).
+      slo: { availability: 0.9995, readP99Ms: 120, writeP99Ms: 130, replicationLagMs: 1_000 },
       deploy: {
         target: "kubernetes",
         image: "ghcr.io/cloudnative-pg/postgresql:16.4-bookworm",
@@ -55,13 +57,13 @@ export default defineTopology({
         "can be promoted (RPO = replication lag, typically under a second).",
       replication: "primary-replica",
       sync: "async",
-      consistency: "strong",
+      consistency: "session",
       replicas: 3,
       placement: { "us-east-1": 2, "us-west-2": 1 },
       leader: "us-east-1",
       survive: "zone",
       traffic: { readsPerSec: 600, writesPerSec: 300, itemBytes: 1_024 },
-      slo: { availability: 0.9995, writeP99Ms: 30, replicationLagMs: 1_000 },
+      slo: { availability: 0.9995, writeP99Ms: 120, replicationLagMs: 1_000 },
       deploy: {
         target: "aws",
         service: "aurora-postgresql",

@@ -103,7 +103,9 @@ export default defineTopology({
         "Fraud features per card (velocity counters, last locations): TiKV, Raft over 3 zones of eu-west-1 " +
         "plus 2 voters in eu-central-1 so a regional outage loses no committed feature update.",
       replication: "consensus",
-      consistency: "strong",
+      // Follower reads (TiKV stale reads): a feature a few hundred ms old scores just as well, and
+      // Frankfurt scorers then read locally instead of from the Irish leader.
+      consistency: "bounded-staleness",
       partitions: { count: 128, key: "cardId", strategy: "hash" },
       replicas: 5,
       placement: { "eu-west-1": 3, "eu-central-1": 2 },
@@ -112,7 +114,8 @@ export default defineTopology({
       survive: "zone",
       residency: ["EU"],
       traffic: { readsPerSec: 60_000, writesPerSec: 20_000, itemBytes: 512 },
-      slo: { availability: 0.9995, readP99Ms: 10, writeP99Ms: 30, replicationLagMs: 500 },
+      // Writes from Frankfurt pay the round trip to the Irish leader (~25 ms) plus the quorum.
+      slo: { availability: 0.9995, readP99Ms: 10, writeP99Ms: 60, replicationLagMs: 500 },
       deploy: {
         target: "kubernetes",
         image: "pingcap/tikv:v8.1.1",

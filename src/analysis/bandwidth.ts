@@ -29,7 +29,7 @@ export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
   const flows = new Map<string, Flow>();
   for (const state of ev.states) {
     const weight = state.group.partitions.length / total;
-    for (const source of ev.behaviour.sources(state)) {
+    for (const source of ev.sources(state)) {
       const bytes = traffic.writesPerSec * traffic.itemBytes * weight * source.share;
       let skippedSelf = false;
       for (const slot of state.alive) {

@@ -4,7 +4,7 @@ import { type Figure, network } from "./latency.js";
 import { electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
 import { REPLICATION } from "./replication/index.js";
-import type { GroupState, ReplicationBehaviour } from "./replication/types.js";
+import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
 import { survivalCheck, worseCheck } from "./survival.js";
 import type { SurvivalCheck } from "./types.js";
 
@@ -22,6 +22,8 @@ export interface DatastoreEvaluator {
   /** The group with the most partitions: the datastore's "typical" partition. */
   readonly main: GroupState;
   latency(origin: string, op: DatastoreOp): Figure | undefined;
+  /** Where a group's writes enter (memoised per distinct group state). */
+  sources(state: GroupState): readonly WriteSource[];
   /** A partition's availability: the worst placement group. */
   readonly availability: { readonly write: number; readonly read: number };
   readonly partitionsWithoutQuorum: number;
@@ -45,9 +47,17 @@ export function evaluateDatastore(
   const main = [...states].sort((a, b) => b.group.partitions.length - a.group.partitions.length)[0]!;
 
   // Groups that differ only in zones have identical latencies: key them by leader + live regions.
+  const signatures = new Map<string, number>();
+  const signature = new Map<GroupState, number>(
+    states.map((state) => {
+      const key = `${state.leader}|${state.alive.map((s) => s.region).join(",")}`;
+      if (!signatures.has(key)) signatures.set(key, signatures.size);
+      return [state, signatures.get(key)!];
+    }),
+  );
   const groupLatency = new Map<string, number | undefined>();
   const latencyOf = (state: GroupState, origin: string, op: DatastoreOp) => {
-    const key = `${op}|${origin}|${state.leader}|${state.alive.map((s) => s.region).join(",")}`;
+    const key = `${op}|${origin}|${signature.get(state)}`;
     if (!groupLatency.has(key))
       groupLatency.set(
         key,
@@ -122,12 +132,23 @@ export function evaluateDatastore(
     zone = zone === undefined ? z : worseCheck(zone, z);
     region = region === undefined ? r : worseCheck(region, r);
   }
+  const sourcesMemo = new Map<number, readonly WriteSource[]>();
+  const sources = (state: GroupState) => {
+    const key = signature.get(state) ?? -1;
+    let known = sourcesMemo.get(key);
+    if (known === undefined) {
+      known = behaviour.sources(state);
+      sourcesMemo.set(key, known);
+    }
+    return known;
+  };
   return {
     ds,
     behaviour,
     states,
     main,
     latency,
+    sources,
     availability: { write: clamp01(write), read: clamp01(read) },
     partitionsWithoutQuorum,
     survival: {

@@ -46,7 +46,7 @@ export function datastoreLags(
     const { net } = state;
     const counts = new Map<string, number>();
     for (const slot of state.alive) counts.set(slot.region, (counts.get(slot.region) ?? 0) + 1);
-    for (const source of ev.behaviour.sources(state)) {
+    for (const source of ev.sources(state)) {
       for (const [region, count] of counts) {
         // The source's own replica has no lag; its region's other replicas are cross-zone.
         if (region === source.region && count < 2) continue;

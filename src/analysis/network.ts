@@ -73,12 +73,17 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
     }
   });
 
+  // Every RTT between the regions in play, looked up once: the analysis asks for them many times.
+  const matrix = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const d = i === j ? settings.crossZoneRttMs : direct(regions[i]!, regions[j]!);
+      matrix[i * n + j] = Number.isFinite(d) || relayed === undefined ? d : relayed[i * n + j]!;
+    }
   const rtt = (a: string, b: string): number => {
-    const d = direct(a, b);
-    if (Number.isFinite(d) || relayed === undefined) return d;
     const i = index.get(a);
     const j = index.get(b);
-    return i === undefined || j === undefined ? d : relayed[i * n + j]!;
+    return i === undefined || j === undefined ? direct(a, b) : matrix[i * n + j]!;
   };
   const regionUp = (region: string) => !downRegions.has(region);
   const zoneUp = (zone: string) => !downZones.has(zone);
@@ -91,7 +96,10 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
     zoneUp,
     slotUp: (slot) => regionUp(slot.region) && zoneUp(slot.zone),
     side,
-    connected: (a, b) => a === b || (sides.has(a) && side(a) === side(b)),
+    connected:
+      relayed === undefined
+        ? (a, b) => a === b || (sides.has(a) && sides.has(b))
+        : (a, b) => a === b || (sides.has(a) && side(a) === side(b)),
     regionDownProbability: (region) => (downRegions.has(region) ? 1 : settings.regionFailureProbability),
     zoneDownProbability: (zone) => (downZones.has(zone) ? 1 : settings.zoneFailureProbability),
     hasLinkCuts: cut.size > 0,

@@ -127,7 +127,16 @@ export function evaluateServices(
     return figure;
   }
 
+  const fromMemo = new Map<string, (Figure & { region: string }) | undefined>();
   function from(name: string, origin: string): (Figure & { region: string }) | undefined {
+    const key = `${name}@${origin}`;
+    if (fromMemo.has(key)) return fromMemo.get(key);
+    const result = fromUncached(name, origin);
+    // Results computed while a call cycle was cut depend on where the walk entered: keep those out.
+    if (stack.length === 0) fromMemo.set(key, result);
+    return result;
+  }
+  function fromUncached(name: string, origin: string): (Figure & { region: string }) | undefined {
     const service = services.get(name);
     if (service === undefined) return undefined;
     const candidates = service.regions

@@ -353,7 +353,7 @@ describe("the model", () => {
     expect(Object.isFrozen(m.services[0]?.calls[0])).toBe(true);
     expect(Object.isFrozen(m.topology.datastores)).toBe(true);
     expect(() => {
-      (m.users as { region: string }[]).push({ region: "x" });
+      (m.users as { region: string; share: number }[]).push({ region: "x", share: 1 });
     }).toThrow(TypeError);
   });
 

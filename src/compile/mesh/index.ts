@@ -78,22 +78,46 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
     }
   >();
   for (const caller of callers) {
-    for (const call of caller.calls) {
-      const callee = byName.get(call.to);
+    for (const [calleeName, calls] of callsByCallee(caller)) {
+      const callee = byName.get(calleeName);
       if (callee === undefined || !meshCallee(callee)) continue;
+      const call = effectiveCall(calls);
       for (const region of caller.regions) {
         const namespace = namespaceOf(model, caller);
         const key = `${region}\u0000${namespace}\u0000${callee.name}`;
         const entry = routed.get(key) ?? { region, namespace, callee, calls: [] };
         entry.calls.push({ caller, call });
         routed.set(key, entry);
-        resources.push(destinationRule(model, region, caller, call, callee));
+        resources.push(destinationRule(model, region, caller, calls, callee));
       }
     }
   }
   for (const entry of [...routed.values()]) resources.push(virtualService(model, entry));
   resources.push(...peerAuthentications(model, components));
   return resources;
+}
+
+/** A caller's calls grouped by callee, in declaration order. */
+function callsByCallee(caller: Service): Map<string, ResolvedCall[]> {
+  const grouped = new Map<string, ResolvedCall[]>();
+  for (const call of caller.calls) grouped.set(call.to, [...(grouped.get(call.to) ?? []), call]);
+  return grouped;
+}
+
+/**
+ * The route for several calls from one caller to one callee (e.g. a read and a write): the mesh
+ * cannot tell them apart, so no declared call is cut short (largest timeouts) and none retries more
+ * than declared (fewest retries).
+ */
+export function effectiveCall(calls: readonly ResolvedCall[]): ResolvedCall {
+  const [first] = calls;
+  if (first === undefined) throw new Error("effectiveCall needs at least one call");
+  return {
+    ...first,
+    timeoutMs: Math.max(...calls.map((c) => c.timeoutMs)),
+    perTryTimeoutMs: Math.max(...calls.map((c) => c.perTryTimeoutMs)),
+    retries: Math.min(...calls.map((c) => c.retries)),
+  };
 }
 
 /** HTTP resilience applies to services and datastores on Kubernetes (streams speak their own protocol). */
@@ -148,12 +172,16 @@ function destinationRule(
   model: Model,
   region: string,
   caller: Service,
-  call: ResolvedCall,
+  calls: readonly ResolvedCall[],
   callee: KubernetesComponent,
 ): PlannedResource {
   const namespace = namespaceOf(model, caller);
   const name = dnsLabel(caller.name, "to", callee.name);
-  const limit = connectionLimit(caller, call);
+  // Several calls to one callee share the pool: their in-flight requests add up.
+  const limit =
+    caller.traffic === undefined
+      ? POOL.defaultLimit
+      : calls.reduce((sum, call) => sum + connectionLimit(caller, call), 0);
   return plannedManifest(region, caller.name, {
     apiVersion: "networking.istio.io/v1beta1",
     kind: "DestinationRule",

@@ -131,3 +131,40 @@ describe("mesh target", () => {
     expect(new Set(plan.map((r) => r.name)).size).toBe(plan.length);
   });
 });
+
+describe("several calls from one caller to one callee", () => {
+  const m = modelOf({
+    ...SMALL,
+    services: {
+      ...SMALL.services,
+      api: {
+        regions: ["eu-west-1"],
+        replicasPerRegion: 2,
+        traffic: { requestsPerSec: 100 },
+        calls: [
+          { to: "accounts", op: "read", timeoutMs: 100, retries: 2 },
+          { to: "accounts", op: "write", timeoutMs: 400, perTryTimeoutMs: 200, retries: 1 },
+        ],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+      },
+    },
+  });
+  const plan = compileMesh(m);
+
+  test("share one route (largest timeouts, fewest retries) and one DestinationRule (pools add up)", () => {
+    const vs = plan.filter((r) => r.name === "eu-west-1/shop/VirtualService/accounts-routes");
+    expect(vs).toHaveLength(1);
+    const http = (vs[0]!.inputs as { spec: { http: unknown[] } }).spec.http;
+    expect(http[0]).toMatchObject({ timeout: "0.4s", retries: { attempts: 1, perTryTimeout: "0.2s" } });
+    const drs = plan.filter((r) => r.name === "eu-west-1/shop/DestinationRule/api-to-accounts");
+    expect(drs).toHaveLength(1);
+    // 50 calls/s per pod: read 3 × 0.1 s = 15 → 30; write 2 × 0.2 s = 20 → 40; together 70.
+    expect(
+      (drs[0]!.inputs as { spec: { trafficPolicy: { connectionPool: unknown } } }).spec.trafficPolicy
+        .connectionPool,
+    ).toEqual({
+      tcp: { maxConnections: 70 },
+      http: { http2MaxRequests: 70 },
+    });
+  });
+});

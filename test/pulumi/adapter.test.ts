@@ -289,6 +289,21 @@ describe("plans the adapter refuses register nothing", () => {
     });
   }
 
+  it("names a ref to an output the referenced resource does not have", async () => {
+    await installMocks();
+    const plan: ResourcePlan = {
+      topology: "t",
+      resources: [
+        awsRes("aws:sns/topic:Topic", "topic", "eu-west-1", {}),
+        awsRes("aws:cloudwatch/metricAlarm:MetricAlarm", "alarm", "eu-west-1", {
+          alarmActions: [ref("topic", "nope")],
+        }),
+      ],
+    };
+    const error = await failureOf(() => deployPlan(plan, { clusters: {} }));
+    expect(error.message).toContain('"alarm" refers to output "nope" of "topic", which has no output "nope"');
+  });
+
   it("instantiatePlan alone refuses a region without a provider before registering anything", async () => {
     const registered = await installMocks();
     const plan: ResourcePlan = {

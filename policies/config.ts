@@ -8,7 +8,11 @@ import type { Rule, RuleSettings } from "./types.js";
  * (with "did you mean"), settings of the wrong type. `prefix` names the block in paths
  * (`policies` for the spec, the file name for --policy-config).
  */
-export function checkPolicyConfig(config: PolicyConfig, rules: readonly Rule[], prefix: string): Diagnostic[] {
+export function checkPolicyConfig(
+  config: PolicyConfig,
+  rules: readonly Rule[],
+  prefix: string,
+): Diagnostic[] {
   const ids = rules.map((rule) => rule.id);
   const problems: Diagnostic[] = [];
   const unknownRule = (path: string, id: string) =>
@@ -23,11 +27,14 @@ export function checkPolicyConfig(config: PolicyConfig, rules: readonly Rule[], 
   config.disabled.forEach((id, i) => {
     if (!ids.includes(id)) unknownRule(`${prefix}.disabled[${i}]`, id);
   });
-  for (const id of Object.keys(config.severity)) if (!ids.includes(id)) unknownRule(`${prefix}.severity.${id}`, id);
+  for (const id of Object.keys(config.severity))
+    if (!ids.includes(id)) unknownRule(`${prefix}.severity.${id}`, id);
   config.suppress.forEach((s, i) => {
     if (!ids.includes(s.rule)) unknownRule(`${prefix}.suppress[${i}].rule`, s.rule);
   });
-  const settingKeys = rules.flatMap((rule) => Object.keys(rule.settings ?? {}).map((name) => `${rule.id}.${name}`));
+  const settingKeys = rules.flatMap((rule) =>
+    Object.keys(rule.settings ?? {}).map((name) => `${rule.id}.${name}`),
+  );
   for (const [key, value] of Object.entries(config.thresholds)) {
     const path = `${prefix}[${JSON.stringify(key)}]`;
     const dot = key.indexOf(".");

@@ -23,7 +23,11 @@ export interface PolicyResult {
 }
 
 /** The configuration that applies: the spec's block, the file over it; InputError on unknown ids or settings. */
-export function resolvePolicyConfig(model: Model, rules: readonly Rule[], options: PolicyRunOptions): PolicyConfig {
+export function resolvePolicyConfig(
+  model: Model,
+  rules: readonly Rule[],
+  options: PolicyRunOptions,
+): PolicyConfig {
   const spec = toPolicyConfig(model.policies as Readonly<Record<string, unknown>>);
   const problems = checkPolicyConfig(spec, rules, "policies");
   let config = mergePolicyConfig(EMPTY_POLICY_CONFIG, spec);
@@ -39,7 +43,9 @@ function suppressionFor(finding: Diagnostic, suppress: readonly Suppression[]): 
   return suppress.find(
     (s) =>
       s.rule === finding.code &&
-      (s.path === finding.path || finding.path.startsWith(`${s.path}.`) || finding.path.startsWith(`${s.path}[`)),
+      (s.path === finding.path ||
+        finding.path.startsWith(`${s.path}.`) ||
+        finding.path.startsWith(`${s.path}[`)),
   );
 }
 

@@ -3,6 +3,18 @@
  * The CLI (`topoplan`) and the Pulumi program are built on these same functions.
  */
 
+export { RULES, ruleById } from "../policies/registry.js";
+export { type PolicyResult, type PolicyRunOptions, runPolicies } from "../policies/run.js";
+export type {
+  Finding,
+  Rule,
+  RuleDocs,
+  RuleSetting,
+  RuleSettings,
+  SettingValue,
+  SuppressedFinding,
+} from "../policies/types.js";
+export type * from "./analysis/types.js";
 export { buildCatalog, type Catalog, type CatalogRegion } from "./catalog/catalog.js";
 export { runCheck } from "./check.js";
 export {

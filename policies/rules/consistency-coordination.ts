@@ -29,7 +29,10 @@ export const consistencyCoordination: Rule = {
           fix: "set sync: sync (every replica acknowledges), use replication: consensus, or declare consistency: bounded-staleness",
           data: { sync: store.sync },
         });
-      } else if (store.replication === "leaderless" && store.quorum.read + store.quorum.write <= store.replicas) {
+      } else if (
+        store.replication === "leaderless" &&
+        store.quorum.read + store.quorum.write <= store.replicas
+      ) {
         findings.push({
           path,
           message: `strong consistency with leaderless quorums R ${store.quorum.read} + W ${store.quorum.write} = ${store.quorum.read + store.quorum.write} ≤ N ${store.replicas}: a read can miss the latest write`,

@@ -4,9 +4,9 @@ import {
   datastoreAnalysis,
   jurisdictionOfRegion,
   ms,
+  rtt as rttOf,
   serviceAnalysis,
   streamAnalysis,
-  rtt as rttOf,
 } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 

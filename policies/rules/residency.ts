@@ -21,22 +21,20 @@ export const residency: Rule = {
     for (const store of model.datastores) {
       if (store.residency === undefined) continue;
       const allowed = store.residency;
-      outside(model, store.regions, allowed).forEach((bad) =>
+      for (const bad of outside(model, store.regions, allowed))
         findings.push({
           path: `${store.path}.placement`,
           message: `replica region ${describe(model, [bad])} is outside the allowed jurisdictions ${allowed.join(", ")} of ${store.path}`,
           fix: `move the ${bad} replicas to a region in ${allowed.join(", ")}`,
           data: { region: bad, allowed },
-        }),
-      );
-      outside(model, store.backupRegions, allowed).forEach((bad) =>
+        });
+      for (const bad of outside(model, store.backupRegions, allowed))
         findings.push({
           path: `${store.path}.backup.regions`,
           message: `backup region ${describe(model, [bad])} is outside the allowed jurisdictions ${allowed.join(", ")} of ${store.path}`,
           fix: `keep backups in a region in ${allowed.join(", ")}`,
           data: { region: bad, allowed },
-        }),
-      );
+        });
       for (const { service, index } of callersOf(model, store.name)) {
         const call = service.calls[index]!;
         findings.push(...callerFindings(model, service, `${service.path}.calls[${index}]`, call.op, store));
@@ -45,14 +43,13 @@ export const residency: Rule = {
     for (const stream of model.streams) {
       if (stream.residency === undefined) continue;
       const allowed = stream.residency;
-      outside(model, stream.regions, allowed).forEach((bad) =>
+      for (const bad of outside(model, stream.regions, allowed))
         findings.push({
           path: `${stream.path}.regions`,
           message: `stream region ${describe(model, [bad])} is outside the allowed jurisdictions ${allowed.join(", ")} of ${stream.path}`,
           fix: `run the ${stream.name} cluster only in regions in ${allowed.join(", ")}`,
           data: { region: bad, allowed },
-        }),
-      );
+        });
       const clients = [
         ...stream.producers.map((name) => ({ name, role: "produces to", field: "producers" })),
         ...stream.consumers.map((name) => ({ name, role: "consumes from", field: "consumers" })),

@@ -62,9 +62,11 @@ function worstChain(
   for (const call of service.calls) {
     if (names.includes(call.to)) continue;
     const chain = worstChain(services, call.to, [...names, call.to], [...attempts, call.retries + 1]);
-    if (chain.product > best.product || (chain.product === best.product && chain.names.length > best.names.length))
+    if (
+      chain.product > best.product ||
+      (chain.product === best.product && chain.names.length > best.names.length)
+    )
       best = chain;
   }
   return best;
 }
-

@@ -23,7 +23,12 @@ export const survival: Rule = {
         path: `${path}.${field}`,
         message: `survive: ${survival.goal} does not hold: losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,
         fix: `place at least ${plural(survival.minReplicas, "replica")} over at least ${domains(survival)} with at most ${survival.minReplicas - (Math.floor(survival.minReplicas / 2) + 1)} in any one ${survival.goal}${survival.goal === "region" ? ", or set survive: zone" : ""}`,
-        data: { goal: survival.goal, worstDomain: check.worstDomain, replicasLeft: check.replicasLeft, quorum: check.quorum },
+        data: {
+          goal: survival.goal,
+          worstDomain: check.worstDomain,
+          replicasLeft: check.replicasLeft,
+          quorum: check.quorum,
+        },
       });
     };
     for (const store of model.datastores) {
@@ -48,7 +53,9 @@ export const survival: Rule = {
 
 /** `3 regions` for region survival, `3 zones` (one replica each) for zone survival. */
 function domains(survival: SurvivalAnalysis): string {
-  return survival.goal === "region" ? plural(survival.minRegions, "region") : plural(survival.minReplicas, "zone");
+  return survival.goal === "region"
+    ? plural(survival.minRegions, "region")
+    : plural(survival.minReplicas, "zone");
 }
 
 function unknown(path: string): Finding {

@@ -46,7 +46,12 @@ export const timeoutBudget: Rule = {
               perTry > 0
                 ? `set perTryTimeoutMs: ${perTry} (or less), or raise timeoutMs to ${Math.ceil(needed)}`
                 : `raise timeoutMs to ${Math.ceil(needed)} or set retries: 0`,
-            data: { timeoutMs: call.timeoutMs, neededMs: needed, attempts, perTryTimeoutMs: call.perTryTimeoutMs },
+            data: {
+              timeoutMs: call.timeoutMs,
+              neededMs: needed,
+              attempts,
+              perTryTimeoutMs: call.perTryTimeoutMs,
+            },
           });
         }
         const callee = call.targetKind === "service" ? services.get(call.to) : undefined;

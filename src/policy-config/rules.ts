@@ -6,7 +6,9 @@ import { InputError } from "../diagnostics/diagnostic.js";
 const SEVERITIES = new Set(["error", "warning", "info"]);
 
 function problem(file: string, message: string, fix: string): InputError {
-  return new InputError([{ code: "policy/rules", severity: "error", path: "--rules", message: `${file}: ${message}`, fix }]);
+  return new InputError([
+    { code: "policy/rules", severity: "error", path: "--rules", message: `${file}: ${message}`, fix },
+  ]);
 }
 
 function isRule(value: unknown): value is Rule {
@@ -44,11 +46,19 @@ export async function loadRules(file: string, builtInIds: readonly string[]): Pr
   const seen = new Set(builtInIds);
   for (const rule of rules) {
     if (!/^[a-z][a-z0-9-]*$/.test(rule.id))
-      throw problem(file, `rule id "${rule.id}" is not a lowercase id`, 'use an id such as "require-three-zones"');
+      throw problem(
+        file,
+        `rule id "${rule.id}" is not a lowercase id`,
+        'use an id such as "require-three-zones"',
+      );
     if (seen.has(rule.id))
       throw problem(file, `rule id "${rule.id}" is already taken`, "give the rule an id of its own");
     if (!SEVERITIES.has(rule.severity))
-      throw problem(file, `rule "${rule.id}" has severity "${String(rule.severity)}"`, "use error, warning or info");
+      throw problem(
+        file,
+        `rule "${rule.id}" has severity "${String(rule.severity)}"`,
+        "use error, warning or info",
+      );
     seen.add(rule.id);
   }
   return rules;

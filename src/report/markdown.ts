@@ -41,7 +41,12 @@ interface SloRow {
 /** Every declared SLO with the analysis' prediction next to it. */
 export function sloRows(model: Model, analysis: Analysis | undefined): SloRow[] {
   const rows: SloRow[] = [];
-  const latency = (component: string, slo: string, target: number | undefined, profile: LatencyProfile | undefined) => {
+  const latency = (
+    component: string,
+    slo: string,
+    target: number | undefined,
+    profile: LatencyProfile | undefined,
+  ) => {
     if (target === undefined) return;
     const predicted = profile?.worstP99Ms;
     rows.push({
@@ -64,12 +69,17 @@ export function sloRows(model: Model, analysis: Analysis | undefined): SloRow[] 
   };
   for (const store of model.datastores) {
     const a = analysis?.datastores.find((d) => d.name === store.name);
-    availability(store.path, store.slo.availability, a && Math.min(a.availability.write, a.availability.read));
+    availability(
+      store.path,
+      store.slo.availability,
+      a && Math.min(a.availability.write, a.availability.read),
+    );
     latency(store.path, "write p99", store.slo.writeP99Ms, a?.write);
     latency(store.path, "read p99", store.slo.readP99Ms, a?.read);
     if (store.slo.replicationLagMs !== undefined) {
       const lags = a?.replicationLag ?? [];
-      const worst = lags.length === 0 ? undefined : Math.max(...lags.map((l) => (l.unbounded ? Infinity : l.p99Ms)));
+      const worst =
+        lags.length === 0 ? undefined : Math.max(...lags.map((l) => (l.unbounded ? Infinity : l.p99Ms)));
       rows.push({
         component: store.path,
         slo: "replication lag p99",
@@ -148,13 +158,24 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
         [
           ...FINDINGS_HEAD,
           ...rows,
-          ...(cut > 0 ? ["", `_… ${cut} more finding${cut === 1 ? "" : "s"} not shown to fit GitHub's comment limit; see the SARIF or JSON report._`] : []),
+          ...(cut > 0
+            ? [
+                "",
+                `_… ${cut} more finding${cut === 1 ? "" : "s"} not shown to fit GitHub's comment limit; see the SARIF or JSON report._`,
+              ]
+            : []),
         ],
         !collapse,
       );
     section("SLOs: target vs predicted", sloTable, !collapse);
     if (withDiagram) section("Topology diagram", diagram, false);
-    section(`Suppressed (${suppressed.length})`, suppressed.length ? ["| | Rule | Path | Finding | Reason |", "|---|---|---|---|---|", ...suppressed] : [], false);
+    section(
+      `Suppressed (${suppressed.length})`,
+      suppressed.length
+        ? ["| | Rule | Path | Finding | Reason |", "|---|---|---|---|---|", ...suppressed]
+        : [],
+      false,
+    );
     return `${out.join("\n").trimEnd()}\n`;
   };
 

@@ -27,10 +27,16 @@ export function renderMermaid(model: Model): string {
       );
   for (const stream of model.streams)
     for (const region of stream.regions)
-      add(region, `${id(stream.name, region)}>${label(`${stream.name} · ${stream.partitions}p × ${stream.replicas}`)}]`);
+      add(
+        region,
+        `${id(stream.name, region)}>${label(`${stream.name} · ${stream.partitions}p × ${stream.replicas}`)}]`,
+      );
   for (const service of model.services)
     for (const region of service.regions)
-      add(region, `${id(service.name, region)}[${label(`${service.name} · ${service.replicasPerRegion} pods`)}]`);
+      add(
+        region,
+        `${id(service.name, region)}[${label(`${service.name} · ${service.replicasPerRegion} pods`)}]`,
+      );
   for (const region of [...byRegion.keys()].sort()) {
     lines.push(`  subgraph ${id("region", region)}[${label(region)}]`);
     for (const node of byRegion.get(region)!) lines.push(`    ${node}`);

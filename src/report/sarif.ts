@@ -35,7 +35,9 @@ function ruleDescriptor(code: string, severity: Severity): SarifRule {
       id: code,
       name: code.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase()),
       shortDescription: { text: spec ? `Spec problem: ${code}` : `Rule ${code}` },
-      fullDescription: { text: spec ? "A problem in the topology spec found during validation." : "A user-defined rule." },
+      fullDescription: {
+        text: spec ? "A problem in the topology spec found during validation." : "A user-defined rule.",
+      },
       help: { text: "See the finding's message and fix.", markdown: "See the finding's message and fix." },
       defaultConfiguration: { level: LEVEL[severity] },
     };
@@ -83,7 +85,9 @@ export function renderSarif(report: CheckReport): string {
       ruleId: d.code,
       ruleIndex: index.get(d.code)!,
       ...(unknown ? { kind: "open", level: "none" } : { kind: "fail", level: LEVEL[d.severity] }),
-      message: { text: `${unknown ? "could not decide: " : ""}${d.message}${d.fix ? `\nFix: ${d.fix}` : ""}` },
+      message: {
+        text: `${unknown ? "could not decide: " : ""}${d.message}${d.fix ? `\nFix: ${d.fix}` : ""}`,
+      },
       locations: [
         {
           physicalLocation: {
@@ -94,7 +98,9 @@ export function renderSarif(report: CheckReport): string {
         },
       ],
       partialFingerprints: { "topoplanFinding/v1": fingerprint(d) },
-      ...(reason === undefined ? {} : { suppressions: [{ kind: "external", state: "accepted", justification: reason }] }),
+      ...(reason === undefined
+        ? {}
+        : { suppressions: [{ kind: "external", state: "accepted", justification: reason }] }),
       properties: {
         path: d.path,
         severity: d.severity,
@@ -111,7 +117,11 @@ export function renderSarif(report: CheckReport): string {
         tool: { driver: { name: "topoplan", informationUri: INFORMATION_URI, rules } },
         automationDetails: { id: `topoplan/check/${report.topology}/` },
         columnKind: "utf16CodeUnits",
-        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The repository root (the working directory of topoplan check)." } } },
+        originalUriBaseIds: {
+          "%SRCROOT%": {
+            description: { text: "The repository root (the working directory of topoplan check)." },
+          },
+        },
         artifacts: [{ location: { uri, uriBaseId: "%SRCROOT%" } }],
         results,
         properties: { topology: report.topology, summary: report.summary },

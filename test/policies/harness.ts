@@ -21,7 +21,13 @@ import type { Model } from "../../src/model/types.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { validateTopology } from "../../src/spec/validate.js";
 
-type Patch<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Patch<T[K]> : T[K] };
+type Patch<T> = {
+  -readonly [K in keyof T]?: T[K] extends readonly unknown[]
+    ? T[K]
+    : T[K] extends object
+      ? Patch<T[K]>
+      : T[K];
+};
 
 /** Per-component overrides of the healthy stub analysis. */
 export interface AnalysisPatch {
@@ -58,14 +64,21 @@ export interface RuleCases {
 export function modelOf(spec: TopologyInput): Model {
   const result = validateTopology(spec);
   if (!result.ok)
-    throw new Error(`test spec is invalid:\n${result.diagnostics.map((d) => `${d.path}: ${d.message}`).join("\n")}`);
+    throw new Error(
+      `test spec is invalid:\n${result.diagnostics.map((d) => `${d.path}: ${d.message}`).join("\n")}`,
+    );
   return resolveModel(result.topology);
 }
 
 /** A latency profile from `{ origin: p99 }`; p50 = p99 / 1.5, equal shares. */
 export function profile(p99ByOrigin: Readonly<Record<string, number>>): LatencyProfile {
   const entries = Object.entries(p99ByOrigin);
-  const byOrigin = entries.map(([origin, p99Ms]) => ({ origin, share: 1 / entries.length, p50Ms: p99Ms / 1.5, p99Ms }));
+  const byOrigin = entries.map(([origin, p99Ms]) => ({
+    origin,
+    share: 1 / entries.length,
+    p50Ms: p99Ms / 1.5,
+    p99Ms,
+  }));
   const worst = Math.max(0, ...byOrigin.map((o) => o.p99Ms));
   const weighted = byOrigin.reduce((sum, o) => sum + o.share * o.p99Ms, 0);
   return { byOrigin, worstP99Ms: worst, weightedP99Ms: weighted };
@@ -90,61 +103,64 @@ export function stubAnalysis(model: Model, patch: AnalysisPatch = {}): Analysis 
   const origins = Object.fromEntries(model.users.map((u) => [u.region, 1]));
   const datastores = model.datastores
     .filter((d) => !missing.has(d.name))
-    .map((d): DatastoreAnalysis =>
-      merge(
-        {
-          name: d.name,
-          path: d.path,
-          replication: d.replication,
-          replicas: d.replicas,
-          quorum: d.quorum,
-          leader: d.leader,
-          commitP50Ms: 1,
-          write: profile(origins),
-          read: profile(origins),
-          survival: healthySurvival(d.survive, d.replicas),
-          availability: { write: 0.99999, read: 0.99999 },
-          partitionsWithoutQuorum: 0,
-          partitions: d.partitions.count,
-          replicationLag: d.regions
-            .filter((r) => r !== d.leader)
-            .map((region) => ({ region, p50Ms: 1, p99Ms: 1, unbounded: false })),
-          rpoMs: 0,
-          costUsdPerMonth: { replicas: 100 * d.replicas, egress: 0 },
-        },
-        patch.datastores?.[d.name],
-      ),
+    .map(
+      (d): DatastoreAnalysis =>
+        merge(
+          {
+            name: d.name,
+            path: d.path,
+            replication: d.replication,
+            replicas: d.replicas,
+            quorum: d.quorum,
+            leader: d.leader,
+            commitP50Ms: 1,
+            write: profile(origins),
+            read: profile(origins),
+            survival: healthySurvival(d.survive, d.replicas),
+            availability: { write: 0.99999, read: 0.99999 },
+            partitionsWithoutQuorum: 0,
+            partitions: d.partitions.count,
+            replicationLag: d.regions
+              .filter((r) => r !== d.leader)
+              .map((region) => ({ region, p50Ms: 1, p99Ms: 1, unbounded: false })),
+            rpoMs: 0,
+            costUsdPerMonth: { replicas: 100 * d.replicas, egress: 0 },
+          },
+          patch.datastores?.[d.name],
+        ),
     );
   const services = model.services
     .filter((s) => !missing.has(s.name))
-    .map((s): ServiceAnalysis =>
-      merge(
-        {
-          name: s.name,
-          path: s.path,
-          latency: profile(origins),
-          availability: 0.99999,
-          ownAvailability: 0.99999,
-          calls: s.calls.map((c) => ({ to: c.to, path: c.path, attempts: c.retries + 1, p99Ms: 1 })),
-        },
-        patch.services?.[s.name],
-      ),
+    .map(
+      (s): ServiceAnalysis =>
+        merge(
+          {
+            name: s.name,
+            path: s.path,
+            latency: profile(origins),
+            availability: 0.99999,
+            ownAvailability: 0.99999,
+            calls: s.calls.map((c) => ({ to: c.to, path: c.path, attempts: c.retries + 1, p99Ms: 1 })),
+          },
+          patch.services?.[s.name],
+        ),
     );
   const streams = model.streams
     .filter((s) => !missing.has(s.name))
-    .map((s): StreamAnalysis =>
-      merge(
-        {
-          name: s.name,
-          path: s.path,
-          produce: profile(origins),
-          endToEndP99Ms: 1,
-          survival: healthySurvival("zone", s.replicas),
-          availability: 0.99999,
-          costUsdPerMonth: { replicas: 100 * s.replicas, egress: 0 },
-        },
-        patch.streams?.[s.name],
-      ),
+    .map(
+      (s): StreamAnalysis =>
+        merge(
+          {
+            name: s.name,
+            path: s.path,
+            produce: profile(origins),
+            endToEndP99Ms: 1,
+            survival: healthySurvival("zone", s.replicas),
+            availability: 0.99999,
+            costUsdPerMonth: { replicas: 100 * s.replicas, egress: 0 },
+          },
+          patch.streams?.[s.name],
+        ),
     );
   return {
     datastores,

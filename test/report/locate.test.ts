@@ -52,7 +52,11 @@ describe("spec locations", () => {
     expect(at("services.api.calls[0]")).toEqual({ line: 9, column: 9 });
     expect(at("services.api.calls[0].timeoutMs")).toEqual({ line: 10, column: 9 });
     expect(at("services.api.calls[3].timeoutMs")).toEqual({ line: 8, column: 5 });
-    const json = await specLocator({ format: "json", text: '{\n  "name": "t",\n  "services": {\n    "api": {}\n  }\n}\n', file: "/x/spec.json" });
+    const json = await specLocator({
+      format: "json",
+      text: '{\n  "name": "t",\n  "services": {\n    "api": {}\n  }\n}\n',
+      file: "/x/spec.json",
+    });
     expect(json("services.api")).toEqual({ line: 4, column: 5 });
   });
 });

@@ -9,10 +9,20 @@ const model = modelOf({
   name: "shop",
   users: { "eu-west-1": 1 },
   datastores: {
-    orders: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 2, "eu-central-1": 1 }, leader: "eu-west-1", slo: { writeP99Ms: 30 } },
+    orders: {
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 2, "eu-central-1": 1 },
+      leader: "eu-west-1",
+      slo: { writeP99Ms: 30 },
+    },
   },
   services: {
-    api: { regions: ["eu-west-1"], calls: [{ to: "orders", op: "write", timeoutMs: 100 }], slo: { availability: 0.999 } },
+    api: {
+      regions: ["eu-west-1"],
+      calls: [{ to: "orders", op: "write", timeoutMs: 100 }],
+      slo: { availability: 0.999 },
+    },
   },
 });
 
@@ -29,7 +39,9 @@ const report = (findings: Diagnostic[]): CheckReport => ({
   file: "stacks/shop.ts",
   findings,
   summary: summarise(findings),
-  analysis: stubAnalysis(model, { datastores: { orders: { write: { byOrigin: [], worstP99Ms: 45.25, weightedP99Ms: 45.25 } } } }),
+  analysis: stubAnalysis(model, {
+    datastores: { orders: { write: { byOrigin: [], worstP99Ms: 45.25, weightedP99Ms: 45.25 } } },
+  }),
 });
 
 describe("Markdown report", () => {
@@ -40,7 +52,9 @@ describe("Markdown report", () => {
       "",
       "`stacks/shop.ts` · 0 errors, 1 warning, 0 unknown, 0 suppressed",
     ]);
-    expect(text).toContain("| 🟡 warning | `retry-jitter` | `services.api.calls[0]` | finding 0 with a \\| pipe");
+    expect(text).toContain(
+      "| 🟡 warning | `retry-jitter` | `services.api.calls[0]` | finding 0 with a \\| pipe",
+    );
     expect(text).toContain("| `datastores.orders` | write p99 | 30 ms | 45.3 ms | ❌ |");
     expect(text).toContain("| `services.api` | availability | 99.9% | 99.999% | ✅ |");
     expect(text).toContain("```mermaid\nflowchart LR\n");
@@ -52,7 +66,9 @@ describe("Markdown report", () => {
     expect(text.length).toBeLessThanOrEqual(65_536);
     expect(text).toContain("<details><summary>Findings (600)</summary>");
     expect(text).not.toContain("```mermaid");
-    expect(text).toMatch(/_… \d+ more findings not shown to fit GitHub's comment limit; see the SARIF or JSON report._/);
+    expect(text).toMatch(
+      /_… \d+ more findings not shown to fit GitHub's comment limit; see the SARIF or JSON report._/,
+    );
     const shown = text.split("\n").filter((line) => line.startsWith("| 🟡")).length;
     expect(shown).toBeGreaterThan(100);
     expect(text).toContain(`_… ${600 - shown} more findings`);

@@ -7,7 +7,9 @@ import { loadTopology } from "../../src/pipeline.js";
 import { locateReport } from "../../src/report/locate/index.js";
 import { renderSarif } from "../../src/report/sarif.js";
 
-const schema = JSON.parse(readFileSync(new URL("./schemas/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
+const schema = JSON.parse(
+  readFileSync(new URL("./schemas/sarif-schema-2.1.0.json", import.meta.url), "utf8"),
+);
 const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(schema);
 
 interface SarifResult {
@@ -16,14 +18,27 @@ interface SarifResult {
   level: string;
   properties: { path: string };
   suppressions?: { kind: string; state: string; justification: string }[];
-  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[];
+  locations: {
+    physicalLocation: {
+      artifactLocation: { uri: string };
+      region: { startLine: number; startColumn: number };
+    };
+  }[];
 }
 
 async function sarifOf(file: string) {
   const loaded = await loadTopology(file);
   const report = await locateReport(runCheck(loaded), loaded.spec);
   const text = renderSarif(report);
-  return { text, log: JSON.parse(text) as { runs: { results: SarifResult[]; tool: { driver: { rules: { id: string; helpUri?: string; shortDescription: { text: string } }[] } } }[] } };
+  return {
+    text,
+    log: JSON.parse(text) as {
+      runs: {
+        results: SarifResult[];
+        tool: { driver: { rules: { id: string; helpUri?: string; shortDescription: { text: string } }[] } };
+      }[];
+    },
+  };
 }
 
 /** `path → line:column` of every result, suppressed ones marked. */
@@ -41,8 +56,8 @@ describe("SARIF 2.1.0", () => {
     expect(positions(log.runs[0]!.results)).toEqual([
       "consistency-coordination datastores.events.consistency test/report/fixtures/violations.ts:18:7",
       "residency datastores.ledger.placement test/report/fixtures/violations.ts:13:7",
-      "timeout-budget services.api.calls[0].timeoutMs test/report/fixtures/violations.ts:27:38",
-      "retry-jitter services.api.calls[1] test/report/fixtures/violations.ts:28:9 (suppressed)",
+      "timeout-budget services.api.calls[0].timeoutMs test/report/fixtures/violations.ts:30:11",
+      "retry-jitter services.api.calls[1] test/report/fixtures/violations.ts:35:9 (suppressed)",
     ]);
   });
 
@@ -66,7 +81,11 @@ describe("SARIF 2.1.0", () => {
       shortDescription: { text: "Data and the services that touch it stay in allowed jurisdictions" },
     });
     expect(log.runs[0]!.results.at(-1)!.suppressions).toEqual([
-      { kind: "external", state: "accepted", justification: "events dedupes retried writes; the herd is bounded by the mesh" },
+      {
+        kind: "external",
+        state: "accepted",
+        justification: "events dedupes retried writes; the herd is bounded by the mesh",
+      },
     ]);
   });
 
@@ -79,6 +98,11 @@ describe("SARIF 2.1.0", () => {
 
   it("an invalid log is rejected by the schema (the validator is not vacuous)", () => {
     expect(validate({ version: "2.1.0", runs: [{ tool: { driver: {} } }] })).toBe(false);
-    expect(validate({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ level: "fatal", message: { text: "m" } }] }] })).toBe(false);
+    expect(
+      validate({
+        version: "2.1.0",
+        runs: [{ tool: { driver: { name: "x" } }, results: [{ level: "fatal", message: { text: "m" } }] }],
+      }),
+    ).toBe(false);
   });
 });

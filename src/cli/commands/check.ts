@@ -39,7 +39,12 @@ export const checkCommand: Command = {
         : { fileConfig: { name: policyConfig, config: await loadPolicyConfig(policyConfig) } }),
       ...(rulesFile === undefined
         ? {}
-        : { extraRules: await loadRules(rulesFile, RULES.map((rule) => rule.id)) }),
+        : {
+            extraRules: await loadRules(
+              rulesFile,
+              RULES.map((rule) => rule.id),
+            ),
+          }),
     });
     // Line numbers for formats that show them (TypeScript specs need the compiler's parser, so only then).
     const report = LOCATED_FORMATS.has(format)

@@ -18,7 +18,8 @@ export interface SpecSource {
 
 /** A function from a spec path (`datastores.accounts.placement`) to its line and column in the spec. */
 export async function specLocator(spec: SpecSource): Promise<(path: string) => Position> {
-  const locate = spec.format === "typescript" ? await typescriptLocator(spec.text, spec.file) : yamlLocator(spec.text);
+  const locate =
+    spec.format === "typescript" ? await typescriptLocator(spec.text, spec.file) : yamlLocator(spec.text);
   return (path) => locate(parsePath(path));
 }
 

@@ -32,7 +32,11 @@ export async function typescriptLocator(
   const unwrap = (expression: TS.Expression | undefined, depth = 0): TS.Expression | undefined => {
     if (expression === undefined || depth > 20) return expression;
     if (ts.isCallExpression(expression)) return unwrap(expression.arguments[0], depth + 1);
-    if (ts.isParenthesizedExpression(expression) || ts.isAsExpression(expression) || ts.isSatisfiesExpression(expression))
+    if (
+      ts.isParenthesizedExpression(expression) ||
+      ts.isAsExpression(expression) ||
+      ts.isSatisfiesExpression(expression)
+    )
       return unwrap(expression.expression, depth + 1);
     if (ts.isIdentifier(expression) && consts.has(expression.text))
       return unwrap(consts.get(expression.text), depth + 1);
@@ -58,7 +62,10 @@ export async function typescriptLocator(
         return { keyNode: element.name, value: element.initializer };
       if (ts.isShorthandPropertyAssignment(element) && element.name.text === key)
         return { keyNode: element.name, value: element.name };
-      if ((ts.isMethodDeclaration(element) || ts.isGetAccessor(element)) && propertyName(element.name) === key)
+      if (
+        (ts.isMethodDeclaration(element) || ts.isGetAccessor(element)) &&
+        propertyName(element.name) === key
+      )
         return { keyNode: element.name, value: undefined };
       if (ts.isSpreadAssignment(element) && depth < 10) {
         const spread = unwrap(element.expression);

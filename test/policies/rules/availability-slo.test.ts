@@ -12,7 +12,13 @@ const spec: TopologyInput = {
       slo: { availability: 0.9999 },
     },
   },
-  services: { api: { regions: ["eu-west-1"], calls: [{ to: "accounts", timeoutMs: 100 }], slo: { availability: 0.999 } } },
+  services: {
+    api: {
+      regions: ["eu-west-1"],
+      calls: [{ to: "accounts", timeoutMs: 100 }],
+      slo: { availability: 0.999 },
+    },
+  },
   streams: { clicks: { partitions: 4, regions: ["eu-west-1"], slo: { availability: 0.999 } } },
 };
 
@@ -50,7 +56,10 @@ describeRule(availabilitySlo, {
     {
       name: "dependencies drag a service down; no figures is unknown",
       spec,
-      analysis: { missing: ["accounts"], services: { api: { availability: 0.9985, ownAvailability: 0.99999 } } },
+      analysis: {
+        missing: ["accounts"],
+        services: { api: { availability: 0.9985, ownAvailability: 0.99999 } },
+      },
       expect: [
         {
           path: "datastores.accounts.slo.availability",

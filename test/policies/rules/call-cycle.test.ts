@@ -8,7 +8,13 @@ describeRule(callCycle, {
       spec: {
         name: "shop",
         services: {
-          a: { regions: ["eu-west-1"], calls: [{ to: "b", timeoutMs: 100 }, { to: "c", timeoutMs: 100 }] },
+          a: {
+            regions: ["eu-west-1"],
+            calls: [
+              { to: "b", timeoutMs: 100 },
+              { to: "c", timeoutMs: 100 },
+            ],
+          },
           b: { regions: ["eu-west-1"], calls: [{ to: "d", timeoutMs: 100 }] },
           c: { regions: ["eu-west-1"], calls: [{ to: "d", timeoutMs: 100 }] },
           d: { regions: ["eu-west-1"] },

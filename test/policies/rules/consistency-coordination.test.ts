@@ -12,7 +12,13 @@ describeRule(consistencyCoordination, {
         datastores: {
           a: { replication: "consensus", consistency: "strong", replicas: 3, placement },
           b: { replication: "primary-replica", sync: "sync", consistency: "strong", replicas: 3, placement },
-          c: { replication: "leaderless", consistency: "strong", replicas: 3, placement, quorum: { read: 2, write: 2 } },
+          c: {
+            replication: "leaderless",
+            consistency: "strong",
+            replicas: 3,
+            placement,
+            quorum: { read: 2, write: 2 },
+          },
           d: { replication: "multi-leader", consistency: "eventual", replicas: 3, placement },
         },
       },
@@ -26,7 +32,13 @@ describeRule(consistencyCoordination, {
         datastores: {
           a: { replication: "multi-leader", consistency: "strong", replicas: 3, placement },
           b: { replication: "primary-replica", consistency: "strong", replicas: 3, placement },
-          c: { replication: "leaderless", consistency: "strong", replicas: 3, placement, quorum: { read: 1, write: 2 } },
+          c: {
+            replication: "leaderless",
+            consistency: "strong",
+            replicas: 3,
+            placement,
+            quorum: { read: 1, write: 2 },
+          },
         },
       },
       expect: [
@@ -43,7 +55,8 @@ describeRule(consistencyCoordination, {
         },
         {
           path: "datastores.c.consistency",
-          message: "strong consistency with leaderless quorums R 1 + W 2 = 3 ≤ N 3: a read can miss the latest write",
+          message:
+            "strong consistency with leaderless quorums R 1 + W 2 = 3 ≤ N 3: a read can miss the latest write",
           fix: "raise quorum.read or quorum.write so R + W > 3 (e.g. R 2, W 2), or declare consistency: eventual",
         },
       ],

@@ -28,7 +28,13 @@ describeRule(exactlyOnce, {
       spec: {
         name: "events",
         streams: {
-          payments: { partitions: 12, regions: ["eu-west-1"], delivery: "exactly-once", replicas: 2, minInSync: 1 },
+          payments: {
+            partitions: 12,
+            regions: ["eu-west-1"],
+            delivery: "exactly-once",
+            replicas: 2,
+            minInSync: 1,
+          },
         },
       },
       expect: [

@@ -37,7 +37,10 @@ describeRule(latencySlo, {
         services: { api: { regions: ["eu-west-1"], slo: { latencyP99Ms: 100 } } },
         streams: { clicks: { partitions: 4, regions: ["eu-west-1"], slo: { endToEndP99Ms: 500 } } },
       },
-      analysis: { services: { api: { latency: profile({ "eu-west-1": 80 }) } }, streams: { clicks: { endToEndP99Ms: 400 } } },
+      analysis: {
+        services: { api: { latency: profile({ "eu-west-1": 80 }) } },
+        streams: { clicks: { endToEndP99Ms: 400 } },
+      },
     },
   ],
   noncompliant: [
@@ -71,7 +74,8 @@ describeRule(latencySlo, {
         },
         {
           path: "datastores.accounts.slo.readP99Ms",
-          message: "read p99 106 ms from us-east-1 exceeds the SLO 50 ms (strong reads go to the leader in eu-west-1)",
+          message:
+            "read p99 106 ms from us-east-1 exceeds the SLO 50 ms (strong reads go to the leader in eu-west-1)",
           fix: "serve us-east-1 reads from the nearest replica (consistency: bounded-staleness), add a replica near us-east-1, or relax readP99Ms to 106",
         },
       ],
@@ -80,7 +84,9 @@ describeRule(latencySlo, {
       name: "service and stream over their SLOs; missing figures are unknown",
       spec: {
         name: "shop",
-        datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, slo: { readP99Ms: 5 } } },
+        datastores: {
+          kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, slo: { readP99Ms: 5 } },
+        },
         services: {
           api: { regions: ["eu-west-1"], calls: [{ to: "kv", timeoutMs: 100 }], slo: { latencyP99Ms: 50 } },
         },
@@ -89,12 +95,19 @@ describeRule(latencySlo, {
       analysis: {
         missing: ["kv"],
         services: {
-          api: { latency: profile({ "eu-west-1": 75 }), calls: [{ to: "kv", path: "services.api.calls[0]", attempts: 1, p99Ms: 60 }] },
+          api: {
+            latency: profile({ "eu-west-1": 75 }),
+            calls: [{ to: "kv", path: "services.api.calls[0]", attempts: 1, p99Ms: 60 }],
+          },
         },
         streams: { clicks: { endToEndP99Ms: 900 } },
       },
       expect: [
-        { path: "datastores.kv.slo", status: "unknown", message: "the analysis has no latency figures for datastores.kv" },
+        {
+          path: "datastores.kv.slo",
+          status: "unknown",
+          message: "the analysis has no latency figures for datastores.kv",
+        },
         {
           path: "services.api.slo.latencyP99Ms",
           message: "p99 latency 75 ms from eu-west-1 exceeds the SLO 50 ms; slowest call: kv 60 ms",

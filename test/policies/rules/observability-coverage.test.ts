@@ -16,7 +16,12 @@ describeRule(observabilityCoverage, {
           partner: { regions: ["eu-west-1"] },
         },
         streams: {
-          clicks: { partitions: 4, regions: ["eu-west-1"], slo: { availability: 0.999 }, deploy: { target: "aws", service: "msk" } },
+          clicks: {
+            partitions: 4,
+            regions: ["eu-west-1"],
+            slo: { availability: 0.999 },
+            deploy: { target: "aws", service: "msk" },
+          },
         },
       },
     },
@@ -28,7 +33,12 @@ describeRule(observabilityCoverage, {
         name: "shop",
         services: { partner: { regions: ["eu-west-1"], slo: { availability: 0.999, latencyP99Ms: 300 } } },
         streams: {
-          clicks: { partitions: 4, regions: ["eu-west-1"], slo: { consumerLagMs: 5000 }, deploy: { target: "aws", service: "msk" } },
+          clicks: {
+            partitions: 4,
+            regions: ["eu-west-1"],
+            slo: { consumerLagMs: 5000 },
+            deploy: { target: "aws", service: "msk" },
+          },
         },
       },
       expect: [

@@ -58,7 +58,8 @@ describeRule(overReplication, {
         },
         {
           path: "streams.clicks.replicas",
-          message: "5 replicas where survival needs 3 and minInSync 2 needs 3; the 2 extra cost about $200/month",
+          message:
+            "5 replicas where survival needs 3 and minInSync 2 needs 3; the 2 extra cost about $200/month",
           fix: "set replicas: 3",
         },
       ],

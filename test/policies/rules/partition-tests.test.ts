@@ -9,7 +9,12 @@ describeRule(partitionTests, {
         name: "kv",
         datastores: {
           a: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
-          b: { replication: "primary-replica", replicas: 1, placement: { "eu-west-1": 1 }, chaos: { enabled: false } },
+          b: {
+            replication: "primary-replica",
+            replicas: 1,
+            placement: { "eu-west-1": 1 },
+            chaos: { enabled: false },
+          },
         },
       },
     },

@@ -1,6 +1,7 @@
 import { residency } from "../../../policies/rules/residency.js";
 
 type DatastoreInput = NonNullable<TopologyInput["datastores"]>[string];
+
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { describeRule } from "../harness.js";
 
@@ -19,7 +20,10 @@ describeRule(residency, {
         name: "shop",
         datastores: { accounts: { ...euStore, backup: { regions: ["eu-central-1"] } } },
         services: {
-          api: { regions: ["eu-west-1", "eu-central-1"], calls: [{ to: "accounts", op: "write", timeoutMs: 100 }] },
+          api: {
+            regions: ["eu-west-1", "eu-central-1"],
+            calls: [{ to: "accounts", op: "write", timeoutMs: 100 }],
+          },
         },
       },
     },
@@ -28,7 +32,12 @@ describeRule(residency, {
       spec: {
         name: "shop",
         datastores: {
-          accounts: { replication: "consensus", replicas: 3, placement: { "eu-west-2": 3 }, residency: ["GB"] },
+          accounts: {
+            replication: "consensus",
+            replicas: 3,
+            placement: { "eu-west-2": 3 },
+            residency: ["GB"],
+          },
         },
       },
     },
@@ -57,17 +66,22 @@ describeRule(residency, {
         name: "shop",
         datastores: { accounts: { ...euStore, backup: { regions: ["us-east-1"] } } },
         services: {
-          api: { regions: ["eu-west-1", "us-east-1"], calls: [{ to: "accounts", op: "write", timeoutMs: 100 }] },
+          api: {
+            regions: ["eu-west-1", "us-east-1"],
+            calls: [{ to: "accounts", op: "write", timeoutMs: 100 }],
+          },
         },
       },
       expect: [
         {
           path: "datastores.accounts.backup.regions",
-          message: "backup region us-east-1 (US) is outside the allowed jurisdictions EU of datastores.accounts",
+          message:
+            "backup region us-east-1 (US) is outside the allowed jurisdictions EU of datastores.accounts",
         },
         {
           path: "services.api.calls[0]",
-          message: "services.api runs in us-east-1 (US) and writes datastores.accounts, whose data must stay in EU",
+          message:
+            "services.api runs in us-east-1 (US) and writes datastores.accounts, whose data must stay in EU",
           fix: "run api only in regions in EU, or route us-east-1 requests through a service inside EU",
         },
       ],
@@ -97,7 +111,8 @@ describeRule(residency, {
         },
         {
           path: "streams.clicks.producers",
-          message: "services.api runs in ap-northeast-1 (JP) and produces to streams.clicks, whose data must stay in EU",
+          message:
+            "services.api runs in ap-northeast-1 (JP) and produces to streams.clicks, whose data must stay in EU",
         },
         {
           path: "services.api.regions",

@@ -8,7 +8,11 @@ describeRule(singlePointOfFailure, {
       spec: {
         name: "shop",
         datastores: {
-          kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 } },
+          kv: {
+            replication: "consensus",
+            replicas: 3,
+            placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+          },
         },
         services: { api: { regions: ["eu-west-1", "eu-central-1"], calls: [{ to: "kv", timeoutMs: 100 }] } },
       },
@@ -39,16 +43,19 @@ describeRule(singlePointOfFailure, {
       expect: [
         {
           path: "datastores.cache.replicas",
-          message: "datastores.cache has 1 replica: losing zone eu-west-1a loses its data and stops it and its hard callers api with it",
+          message:
+            "datastores.cache has 1 replica: losing zone eu-west-1a loses its data and stops it and its hard callers api with it",
           fix: "set replicas: 3 spread over three zones (survive: zone)",
         },
         {
           path: "datastores.kv.placement",
-          message: "every replica of datastores.kv is in eu-west-1: losing that region stops api, which runs in other regions too",
+          message:
+            "every replica of datastores.kv is in eu-west-1: losing that region stops api, which runs in other regions too",
         },
         {
           path: "services.auth.regions",
-          message: "services.auth runs only in eu-west-1: losing that region stops it and its hard callers api with it",
+          message:
+            "services.auth runs only in eu-west-1: losing that region stops it and its hard callers api with it",
           fix: "add a second region to services.auth.regions",
         },
         {

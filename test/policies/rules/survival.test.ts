@@ -26,7 +26,13 @@ describeRule(survival, {
           accounts: {
             survival: {
               meetsGoal: false,
-              region: { goal: "region", survives: false, worstDomain: "eu-west-1", replicasLeft: 1, quorum: 2 },
+              region: {
+                goal: "region",
+                survives: false,
+                worstDomain: "eu-west-1",
+                replicasLeft: 1,
+                quorum: 2,
+              },
             },
           },
         },
@@ -58,7 +64,9 @@ describeRule(survival, {
       name: "without an analysis the rule says it could not decide",
       spec,
       noAnalysis: true,
-      expect: [{ path: "(root)", status: "unknown", message: "survival needs the analysis, which did not run" }],
+      expect: [
+        { path: "(root)", status: "unknown", message: "survival needs the analysis, which did not run" },
+      ],
     },
   ],
 });

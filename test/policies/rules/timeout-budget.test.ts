@@ -13,7 +13,13 @@ describeRule(timeoutBudget, {
           api: {
             regions: ["eu-west-1"],
             calls: [
-              { to: "kv", timeoutMs: 400, perTryTimeoutMs: 100, retries: 2, backoff: { baseMs: 20, jitter: true } },
+              {
+                to: "kv",
+                timeoutMs: 400,
+                perTryTimeoutMs: 100,
+                retries: 2,
+                backoff: { baseMs: 20, jitter: true },
+              },
             ],
           },
         },

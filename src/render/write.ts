@@ -47,14 +47,22 @@ export async function writeRender(
     for (const dir of [...new Set(paths.map((path) => dirname(path)))].sort())
       await mkdir(dir, { recursive: true });
     // Bounded parallelism: thousands of small files, without exhausting file descriptors.
+    // Every writer settles before cleanup runs: removing the temporary directory while a writer is
+    // still creating files in it would fail and leave it behind.
     let next = 0;
+    let failure: { error: unknown } | undefined;
     const worker = async () => {
-      while (next < files.length) {
+      while (next < files.length && failure === undefined) {
         const i = next++;
-        await writeFile(paths[i]!, files[i]!.content);
+        try {
+          await writeFile(paths[i]!, files[i]!.content);
+        } catch (error) {
+          failure ??= { error };
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, worker));
+    if (failure !== undefined) throw failure.error;
     await writeFile(join(temporary, RENDER_MARKER), MARKER_TEXT);
     if (existing === undefined) {
       await rename(temporary, target);

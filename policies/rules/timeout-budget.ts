@@ -65,7 +65,7 @@ export const timeoutBudget: Rule = {
         if (call.perTryTimeoutMs >= calleeNeeds) continue;
         findings.push({
           path: `${call.path}.perTryTimeoutMs`,
-          message: `${service.name} gives ${call.to} ${ms(call.perTryTimeoutMs)} per attempt, but ${call.to} may need ${ms(calleeNeeds)}: its call to ${inner.call.to} (${inner.call.path}) may take ${ms(inner.budget)} with ${inner.call.retries} retries, plus ${ms(callee.processingMs)} processing`,
+          message: `${service.name} gives ${call.to} ${ms(call.perTryTimeoutMs)} per attempt, but ${call.to} may need ${ms(calleeNeeds)}: its call to ${inner.call.to} (${inner.call.path}) may take ${ms(inner.budget)} with ${inner.call.retries} ${inner.call.retries === 1 ? "retry" : "retries"}, plus ${ms(callee.processingMs)} processing`,
           fix: `raise ${call.path}.perTryTimeoutMs (and timeoutMs) to at least ${Math.ceil(calleeNeeds)}, or lower the retries or timeout of ${inner.call.path}`,
           data: { perTryTimeoutMs: call.perTryTimeoutMs, calleeBudgetMs: inner.budget },
         });

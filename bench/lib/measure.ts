@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 /** One sample as the harness records it. */
 export interface Sample {
   readonly wallMs: number;
+  /** CPU time (user + system) of the measured work; for commands, of the whole process. */
+  readonly cpuMs?: number;
   /** Peak resident set of the sample's process, MiB. */
   readonly maxRssMb?: number;
   readonly startRssMb?: number;
@@ -44,7 +46,7 @@ export function scratchFile(name: string): string {
 const rssPreload = scratchFile("rss-on-exit.cjs");
 writeFileSync(
   rssPreload,
-  `process.on("exit", () => require("node:fs").writeFileSync(process.env.TOPOPLAN_BENCH_RSS, String(process.resourceUsage().maxRSS)));\n`,
+  `process.on("exit", () => { const u = process.resourceUsage(); require("node:fs").writeFileSync(process.env.TOPOPLAN_BENCH_RSS, JSON.stringify({ maxRSS: u.maxRSS, cpuUs: u.userCPUTime + u.systemCPUTime })); });\n`,
 );
 
 const childScript = fileURLToPath(new URL("../child.js", import.meta.url));
@@ -113,19 +115,14 @@ export async function measure(runner: Runner, timeoutMs: number): Promise<Outcom
   if (exit.timedOut) return { error: `timed out after ${timeoutMs / 1000} s` };
   if (exit.code === null || !runner.okExitCodes.includes(exit.code))
     return { error: `exited with ${exit.code ?? exit.signal}: ${lastLines(exit.stderr)}` };
-  let maxRssMb: number | undefined;
+  let usage: { maxRssMb: number; cpuMs: number } | undefined;
   try {
-    maxRssMb = Number(readFileSync(rssFile, "utf8")) / 1024;
+    const raw = JSON.parse(readFileSync(rssFile, "utf8")) as { maxRSS: number; cpuUs: number };
+    usage = { maxRssMb: raw.maxRSS / 1024, cpuMs: raw.cpuUs / 1000 };
   } catch {
-    maxRssMb = undefined;
+    usage = undefined;
   } finally {
     rmSync(rssFile, { force: true });
   }
-  return {
-    sample: {
-      wallMs: exit.wallMs,
-      ...(maxRssMb === undefined ? {} : { maxRssMb }),
-      info: { exitCode: exit.code },
-    },
-  };
+  return { sample: { wallMs: exit.wallMs, ...usage, info: { exitCode: exit.code } } };
 }

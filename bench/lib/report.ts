@@ -10,6 +10,7 @@ export interface SubjectResult {
   readonly status: string;
   readonly samples: readonly Sample[];
   readonly wallMs?: Summary;
+  readonly cpuMs?: Summary;
   readonly maxRssMb?: Summary;
   /** Median of each phase, ms. */
   readonly phases?: Readonly<Record<string, number>>;
@@ -28,7 +29,10 @@ export interface ScenarioResult {
   readonly seconds?: number;
   /** First subject's wall time over the second's, paired sample by sample. */
   readonly ratio?: Summary;
-  readonly verdict?: string;
+  /** The same for CPU time. */
+  readonly cpuRatio?: Summary;
+  /** Against the target, judged on wall time (what DESIGN.md states) and on CPU time. */
+  readonly verdict?: { readonly wall: string; readonly cpu: string };
 }
 
 export interface Report {
@@ -41,10 +45,12 @@ export interface Report {
 function withSummaries(subject: SubjectResult): SubjectResult {
   if (subject.samples.length === 0) return subject;
   const rss = subject.samples.flatMap((s) => (s.maxRssMb === undefined ? [] : [s.maxRssMb]));
+  const cpu = subject.samples.flatMap((s) => (s.cpuMs === undefined ? [] : [s.cpuMs]));
   const phaseNames = [...new Set(subject.samples.flatMap((s) => Object.keys(s.phases ?? {})))];
   return {
     ...subject,
     wallMs: summarise(subject.samples.map((s) => s.wallMs)),
+    ...(cpu.length === subject.samples.length ? { cpuMs: summarise(cpu) } : {}),
     ...(rss.length > 0 ? { maxRssMb: summarise(rss) } : {}),
     ...(phaseNames.length > 0
       ? {
@@ -56,34 +62,54 @@ function withSummaries(subject: SubjectResult): SubjectResult {
   };
 }
 
-/** Adds summaries, the paired ratio and whether the target was met. */
+function judge(
+  target: Target,
+  time: Summary | undefined,
+  rss: Summary | undefined,
+  ratio: Summary | undefined,
+): string {
+  if (time === undefined) return "not measured";
+  const misses: string[] = [];
+  if (target.wallMs !== undefined && time.median >= target.wallMs) misses.push("time");
+  if (target.rssMb !== undefined && (rss?.median ?? Number.POSITIVE_INFINITY) >= target.rssMb)
+    misses.push("memory");
+  if (target.ratio !== undefined) {
+    if (ratio === undefined) return "not measured (no peer figure)";
+    if (ratio.median > target.ratio) misses.push("ratio");
+  }
+  return misses.length === 0 ? "met" : `MISSED (${misses.join(", ")})`;
+}
+
+/** Adds summaries, the paired ratios and whether the target was met. */
 export function evaluate(result: ScenarioResult): ScenarioResult {
   const subjects = result.subjects.map(withSummaries);
   const [first, second] = subjects;
-  const ok = (s: SubjectResult | undefined) => s !== undefined && s.status === "ok" && s.samples.length > 0;
-  const ratio =
-    ok(first) && ok(second)
-      ? summarise(
-          pairedRatios(
-            first!.samples.map((s) => s.wallMs),
-            second!.samples.map((s) => s.wallMs),
-          ),
-        )
-      : undefined;
+  const ok = (s: SubjectResult | undefined): s is SubjectResult =>
+    s !== undefined && s.status === "ok" && s.samples.length > 0;
+  const paired = (pick: (s: Sample) => number | undefined) => {
+    if (!ok(first) || !ok(second)) return undefined;
+    const a = first.samples.map(pick);
+    const b = second.samples.map(pick);
+    if (a.some((x) => x === undefined) || b.some((x) => x === undefined)) return undefined;
+    return summarise(pairedRatios(a as number[], b as number[]));
+  };
+  const ratio = paired((s) => s.wallMs);
+  const cpuRatio = paired((s) => s.cpuMs);
   const target = result.target;
-  let verdict: string | undefined;
-  if (target !== undefined && ok(first)) {
-    const misses: string[] = [];
-    if (target.wallMs !== undefined && first!.wallMs!.median >= target.wallMs) misses.push("time");
-    if (target.rssMb !== undefined && (first!.maxRssMb?.median ?? Number.POSITIVE_INFINITY) >= target.rssMb)
-      misses.push("memory");
-    if (target.ratio !== undefined) {
-      if (ratio === undefined) verdict = "not measured (no peer figure)";
-      else if (ratio.median > target.ratio) misses.push("ratio");
-    }
-    verdict ??= misses.length === 0 ? "met" : `MISSED (${misses.join(", ")})`;
-  } else if (target !== undefined) verdict = "not measured";
-  return { ...result, subjects, ...(ratio ? { ratio } : {}), ...(verdict ? { verdict } : {}) };
+  const verdict =
+    target === undefined
+      ? undefined
+      : {
+          wall: judge(target, ok(first) ? first.wallMs : undefined, first?.maxRssMb, ratio),
+          cpu: judge(target, ok(first) ? first.cpuMs : undefined, first?.maxRssMb, cpuRatio),
+        };
+  return {
+    ...result,
+    subjects,
+    ...(ratio ? { ratio } : {}),
+    ...(cpuRatio ? { cpuRatio } : {}),
+    ...(verdict ? { verdict } : {}),
+  };
 }
 
 const ms = (x: number) =>
@@ -95,13 +121,16 @@ const ms = (x: number) =>
 const mb = (x: number) => `${x.toFixed(0)} MB`;
 const spread = (s: Summary, unit: (x: number) => string) => `${unit(s.min)}–${unit(s.max)}`;
 
+const ratioText = (r: Summary | undefined) =>
+  r === undefined ? "—" : `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+
 export function markdown(report: Report): string {
   const m = report.machine;
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores (nproc), ${m.memoryGb} GB, ${m.platform}, Node ${m.node}; ` +
       `1-min load average ${m.loadavg1.toFixed(1)} at start, ${m.loadavg1End.toFixed(1)} at end. ${report.date.slice(0, 10)}, ${report.seconds.toFixed(0)} s in all.`,
     "",
-    "| scenario | subject | n | wall median | wall min–max | wall IQR | peak RSS median (min–max) | vs peer, paired median (min–max) | target | verdict |",
+    "| scenario | subject | n | wall median (min–max) | wall IQR | CPU median (min–max) | peak RSS median (min–max) | vs peer, paired: wall · CPU | target | verdict: wall · CPU |",
     "|---|---|--:|--:|--:|--:|--:|--:|---|---|",
   ];
   const notes: string[] = [];
@@ -115,26 +144,29 @@ export function markdown(report: Report): string {
     }
     scenario.subjects.forEach((subject, i) => {
       const w = subject.wallMs;
+      const c = subject.cpuMs;
       const r = subject.maxRssMb;
       const cells =
         subject.status !== "ok" || w === undefined
           ? [subject.status.replaceAll("|", "/").split("\n")[0], "", "", ""]
           : [
-              ms(w.median),
-              spread(w, ms),
+              `${ms(w.median)} (${spread(w, ms)})`,
               `${ms(w.q1)}–${ms(w.q3)}`,
+              c === undefined ? "—" : `${ms(c.median)} (${spread(c, ms)})`,
               r === undefined ? "—" : `${mb(r.median)} (${spread(r, mb)})`,
             ];
-      const ratio =
-        i === 0 && scenario.ratio !== undefined
-          ? `${scenario.ratio.median.toFixed(2)}× (${scenario.ratio.min.toFixed(2)}–${scenario.ratio.max.toFixed(2)})`
+      const first = i === 0;
+      const vs =
+        first && scenario.ratio !== undefined
+          ? `${ratioText(scenario.ratio)} · ${ratioText(scenario.cpuRatio)}`
           : "";
+      const verdict = first && scenario.verdict ? `${scenario.verdict.wall} · ${scenario.verdict.cpu}` : "";
       lines.push(
-        `| ${i === 0 ? scenario.id : ""} | ${subject.id}: ${subject.label} | ${subject.samples.length} | ${cells.join(" | ")} | ${ratio} | ${i === 0 ? target : ""} | ${i === 0 ? (scenario.verdict ?? "") : ""} |`,
+        `| ${first ? scenario.id : ""} | ${subject.id}: ${subject.label} | ${subject.samples.length} | ${cells.join(" | ")} | ${vs} | ${first ? target : ""} | ${verdict} |`,
       );
       if (subject.phases !== undefined)
         notes.push(
-          `- ${scenario.id} / ${subject.id} phases (medians): ${Object.entries(subject.phases)
+          `- ${scenario.id} / ${subject.id} phases (wall medians): ${Object.entries(subject.phases)
             .map(([p, v]) => `${p} ${ms(v)}`)
             .join(", ")}`,
         );

@@ -3,6 +3,7 @@ import { runCheck } from "../../src/check.js";
 import type { Model } from "../../src/model/types.js";
 import { topologyFromData } from "../../src/pipeline.js";
 import { generateTopology } from "../generate.js";
+import { startClock } from "../lib/clock.js";
 import { exported, importOptional } from "../lib/optional.js";
 import { num, type Subject } from "./types.js";
 
@@ -24,6 +25,7 @@ export const check: Subject = async (params) => {
   const analysis = await importOptional<Record<string, unknown>>("src/analysis/index.ts");
   const analyse = exported<Analyse>(analysis, "src/analysis/index.ts", "analyse");
 
+  const clock = startClock();
   const t0 = performance.now();
   const loaded = topologyFromData({ file: "bench.ts", format: "typescript", text: "", data: topology });
   const t1 = performance.now();
@@ -36,10 +38,12 @@ export const check: Subject = async (params) => {
     analysedByBench = true;
   }
   const t3 = performance.now();
+  const { wallMs, cpuMs } = clock.lap();
 
   const groups = loaded.model.datastores.reduce((sum, d) => sum + d.groups.length, 0);
   return {
-    wallMs: t3 - t0,
+    wallMs,
+    cpuMs,
     phases: {
       "validate+resolve": t1 - t0,
       [report.analysis === undefined ? "runCheck (policies)" : "runCheck (analysis+policies)"]: t2 - t1,

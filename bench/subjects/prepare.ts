@@ -14,5 +14,5 @@ export const preparePlan: Subject = async (params) => {
     params.closed === true,
   );
   writeFileSync(str(params, "out"), JSON.stringify({ source, plan: chosen }));
-  return { wallMs: 0, info: { source, resources: chosen.resources.length } };
+  return { wallMs: 0, cpuMs: 0, info: { source, resources: chosen.resources.length } };
 };

@@ -1,4 +1,5 @@
 import { isRef, type PlannedResource, type ProviderKind, type ResourcePlan } from "../../src/compile/plan.js";
+import { startClock } from "../lib/clock.js";
 import { exported, importOptional } from "../lib/optional.js";
 import { dependenciesOf } from "../plans.js";
 import { readPlan } from "./render.js";
@@ -87,14 +88,14 @@ export const pulumiTopoplan: Subject = async (params) => {
   const { plan } = readPlan(params);
   const { pulumi, registered } = await mocked();
 
-  const t0 = performance.now();
+  const clock = startClock();
   await pulumi.runtime.runInPulumiStack(async () => {
     instantiate.module(plan, create.module(plan, { clusters: clustersOf(plan) }));
     return {};
   });
   await pulumi.runtime.disconnect();
-  const wallMs = performance.now() - t0;
-  return { wallMs, info: { resources: plan.resources.length, registered: registered() } };
+  const { wallMs, cpuMs } = clock.lap();
+  return { wallMs, cpuMs, info: { resources: plan.resources.length, registered: registered() } };
 };
 
 export const pulumiBare: Subject = async (params) => {
@@ -121,23 +122,29 @@ export const pulumiBare: Subject = async (params) => {
   };
   const custom = k8s.apiextensions.CustomResource as unknown as Class;
 
-  const t0 = performance.now();
+  // What a hand-written program has for free: resources already in order, literal inputs, refs
+  // known where they are. Worked out before the clock starts, so the loop is Pulumi's cost alone.
+  const ordered = dependencyOrder(plan).map((r) => ({
+    r,
+    hasRefs: dependenciesOf({ ...r, options: {} }).length > 0,
+  }));
+  const clock = startClock();
   await pulumi.runtime.runInPulumiStack(async () => {
     const providers = new Map<string, ProviderResource>();
     for (const [region, settings] of Object.entries(clustersOf(plan)))
       providers.set(region, new k8s.Provider(`k8s-${region}`, settings));
     const created = new Map<string, import("@pulumi/pulumi").CustomResource>();
-    for (const r of dependencyOrder(plan)) {
+    for (const { r, hasRefs } of ordered) {
       const options: import("@pulumi/pulumi").CustomResourceOptions = { provider: providers.get(r.region)! };
       if (r.options?.protect) options.protect = true;
       if (r.options?.retainOnDelete) options.retainOnDelete = true;
       if (r.options?.dependsOn?.length) options.dependsOn = r.options.dependsOn.map((n) => created.get(n)!);
-      const inputs = withOutputs(r.inputs, created);
+      const inputs = hasRefs ? withOutputs(r.inputs, created) : r.inputs;
       created.set(r.name, new (classes[r.type] ?? custom)(r.name, inputs as never, options));
     }
     return {};
   });
   await pulumi.runtime.disconnect();
-  const wallMs = performance.now() - t0;
-  return { wallMs, info: { resources: plan.resources.length, registered: registered() } };
+  const { wallMs, cpuMs } = clock.lap();
+  return { wallMs, cpuMs, info: { resources: plan.resources.length, registered: registered() } };
 };

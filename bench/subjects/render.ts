@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResourcePlan } from "../../src/compile/plan.js";
+import { startClock } from "../lib/clock.js";
 import { exported, importOptional } from "../lib/optional.js";
 import { type Params, type Subject, str } from "./types.js";
 
@@ -43,11 +44,11 @@ export const renderTopoplan: Subject = async (params) => {
   const { plan } = readPlan(params);
   const outDir = mkdtempSync(join(tmpdir(), "topoplan-bench-render-"));
   try {
-    const t0 = performance.now();
+    const clock = startClock();
     // writeRender wants a directory that does not exist yet (or an earlier render).
     await entry(plan, join(outDir, "out"));
-    const wallMs = performance.now() - t0;
-    return { wallMs, info: { objects: plan.resources.length, ...written(outDir) } };
+    const { wallMs, cpuMs } = clock.lap();
+    return { wallMs, cpuMs, info: { objects: plan.resources.length, ...written(outDir) } };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -64,6 +65,7 @@ export const renderCdk8s: Subject = async (params) => {
   const perRegion = params.charts !== "one";
   const outdir = mkdtempSync(join(tmpdir(), "topoplan-bench-cdk8s-"));
   try {
+    const clock = startClock();
     const t0 = performance.now();
     const app = new App({ outdir });
     const charts = new Map<string, InstanceType<typeof Chart>>();
@@ -83,8 +85,10 @@ export const renderCdk8s: Subject = async (params) => {
     const t1 = performance.now();
     app.synth();
     const t2 = performance.now();
+    const { wallMs, cpuMs } = clock.lap();
     return {
-      wallMs: t2 - t0,
+      wallMs,
+      cpuMs,
       phases: { construct: t1 - t0, synth: t2 - t1 },
       info: { objects: plan.resources.length, charts: charts.size, ...written(outdir) },
     };

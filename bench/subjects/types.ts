@@ -2,6 +2,8 @@
 export interface Timed {
   /** Wall time of the measured work only (setup such as generating or reading input excluded). */
   readonly wallMs: number;
+  /** CPU time (user + system, all threads) of the same work. */
+  readonly cpuMs: number;
   /** Wall time of named stages inside `wallMs`. */
   readonly phases?: Readonly<Record<string, number>>;
   /** Facts about what was measured: object counts, which code path ran. */

@@ -22,7 +22,8 @@ export default defineTopology({
       residency: ["EU"],
       backup: { regions: ["eu-central-1"] },
       traffic: { readsPerSec: 50_000, writesPerSec: 5_000, itemBytes: 1024 },
-      slo: { availability: 0.9999, readP99Ms: 20, writeP99Ms: 120, replicationLagMs: 1000 },
+      // Strong reads go to the leaseholder in eu-west-1: ~27 ms from Frankfurt, so 50 ms at p99.
+      slo: { availability: 0.9999, readP99Ms: 50, writeP99Ms: 120, replicationLagMs: 1000 },
       deploy: {
         target: "kubernetes",
         image: "cockroachdb/cockroach:v24.1.4",
@@ -44,7 +45,7 @@ export default defineTopology({
       survive: "region",
       residency: ["EU"],
       traffic: { readsPerSec: 20_000, writesPerSec: 2_000, itemBytes: 512 },
-      slo: { availability: 0.999, readP99Ms: 15, writeP99Ms: 80 },
+      slo: { availability: 0.999, readP99Ms: 15, writeP99Ms: 100 },
       deploy: {
         target: "kubernetes",
         image: "cockroachdb/cockroach:v24.1.4",
@@ -65,15 +66,25 @@ export default defineTopology({
         {
           to: "accounts",
           op: "write",
-          timeoutMs: 500,
+          // 3 attempts × 200 ms + 20 + 40 ms of backoff = 660 ms: inside the 700 ms deadline.
+          timeoutMs: 700,
           perTryTimeoutMs: 200,
           retries: 2,
           backoff: { baseMs: 20, maxMs: 200, jitter: true },
         },
-        { to: "sessions", op: "read", timeoutMs: 100, retries: 1, backoff: { baseMs: 10, jitter: true } },
+        {
+          to: "sessions",
+          op: "read",
+          timeoutMs: 100,
+          perTryTimeoutMs: 45,
+          retries: 1,
+          backoff: { baseMs: 10, jitter: true },
+        },
       ],
       traffic: { requestsPerSec: 55_000 },
-      slo: { availability: 0.999, latencyP99Ms: 250 },
+      // Residency keeps every request in the EU, so Tokyo users pay ~220 ms of round trip to Ireland:
+      // the latency target is set for them, not for the EU majority.
+      slo: { availability: 0.999, latencyP99Ms: 400 },
       deploy: { target: "kubernetes", image: "ghcr.io/acme/kv-gateway:2.3.1", port: 8080 },
     },
   },

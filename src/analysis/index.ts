@@ -5,6 +5,7 @@ import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
 import { networkView } from "./network.js";
+import { callerOrigins, callersOf } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import {
   endToEndP99,
@@ -48,6 +49,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
 
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
     const { ds, behaviour } = ev;
+    const origins = callerOrigins(model, callersOf(model, ds.name), net, users);
     const replicationLag = datastoreLags(ev, linkByKey);
     const leaders = new Map<string, number>();
     for (const state of ev.states)
@@ -63,8 +65,8 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       leader: ds.leader,
       ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
       commitP50Ms: behaviour.commitP50(ev.main),
-      write: latencyProfile(users, (origin) => ev.latency(origin, "write")),
-      read: latencyProfile(users, (origin) => ev.latency(origin, "read")),
+      write: latencyProfile(origins, (origin) => ev.latency(origin, "write")),
+      read: latencyProfile(origins, (origin) => ev.latency(origin, "read")),
       survival: survivalAnalysis(
         ds.survive,
         ev.survival.zone,
@@ -90,7 +92,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
     return {
       name: stream.name,
       path: stream.path,
-      produce: latencyProfile(producerOrigins(model, stream), ev.produce),
+      produce: latencyProfile(producerOrigins(model, stream, net), ev.produce),
       endToEndP99Ms: endToEnd,
       survival: ev.survival,
       availability: ev.availability,

@@ -31,7 +31,9 @@ function latency(
       message: `${what} p99 target ${ms(target)}: cannot be served from ${unreachable.join(", ")}`,
     });
   } else if (profile.worstP99Ms > target) {
-    const worst = profile.byOrigin.reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a));
+    // The origin behind worstP99Ms: the slowest one that has demand.
+    const worst =
+      profile.byOrigin.find((o) => o.share > 0 && o.p99Ms === profile.worstP99Ms) ?? profile.byOrigin[0]!;
     out.push({
       component,
       path: `${path}.slo.${objective}`,

@@ -93,12 +93,16 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
   };
 }
 
-/** Demand for a stream's produce latency: its producers' regions, one share per producer and region. */
-export function producerOrigins(model: Model, stream: ResolvedStream) {
+/**
+ * Demand for a stream's produce latency: its producers' live regions, one share per producer and
+ * region — producers are often pipelines that write whether or not users are routed to them.
+ */
+export function producerOrigins(model: Model, stream: ResolvedStream, net: NetworkView) {
   const weights = new Map<string, number>();
   for (const producer of stream.producers) {
     const service = model.services.find((s) => s.name === producer);
-    for (const region of service?.regions ?? []) weights.set(region, (weights.get(region) ?? 0) + 1);
+    for (const region of service?.regions ?? [])
+      if (net.regionUp(region)) weights.set(region, (weights.get(region) ?? 0) + 1);
   }
   if (weights.size === 0) for (const region of stream.regions) weights.set(region, 1);
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
@@ -116,7 +120,7 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
   const { stream } = ev;
   const transactional = stream.transactions || stream.delivery === "exactly-once";
   let worst = 0;
-  for (const origin of producerOrigins(model, stream)) {
+  for (const origin of producerOrigins(model, stream, net)) {
     const produced = ev.produce(origin.region);
     if (produced === undefined) continue;
     const cluster = nearest(

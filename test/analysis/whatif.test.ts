@@ -20,7 +20,10 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 Ã—2, eu-central-1 Ã
     // Quorum 3 of the 3 survivors: the leader + the 2nd of (cross-zone, eu-north-1).
     const commit = kth([XZ, rtt("eu-central-1", "eu-north-1")], 2);
     expect(accounts(failed).commitP50Ms).toBeCloseTo(commit, 9);
-    expect(origin(failed, "eu-west-1").p50Ms).toBeCloseTo(rtt("eu-west-1", "eu-central-1") + commit, 9);
+    // kv-gateway in eu-central-1 now writes to a leader in its own region (cross-zone).
+    expect(origin(failed, "eu-central-1").p50Ms).toBeCloseTo(XZ + commit, 9);
+    // The gateway in eu-west-1 is down with its region; its users fail over to eu-central-1.
+    expect(accounts(failed).write.byOrigin.map((o) => o.origin)).toEqual(["eu-central-1"]);
     const changes = compareAnalyses(baseline, failed);
     expect(changes).toContainEqual(
       expect.objectContaining({
@@ -45,7 +48,7 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 Ã—2, eu-central-1 Ã
     const failed = analyse(model, parseFailures(model, ["region:eu-west-1", "region:eu-central-1"]));
     expect(accounts(failed).partitionsWithoutQuorum).toBe(64);
     expect(accounts(failed).availability.write).toBe(0);
-    expect(origin(failed, "eu-west-1").unavailable).toBe(true);
+    expect(origin(failed, "eu-north-1").unavailable).toBe(true);
     const changes = compareAnalyses(baseline, failed);
     expect(changes[0]!.kind).toBe("slo-broken");
     expect(changes).toContainEqual(
@@ -56,7 +59,7 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 Ã—2, eu-central-1 Ã
     );
   });
 
-  it("a network partition isolating eu-west-1: the majority side elects; eu-west-1 users are cut off", () => {
+  it("a network partition isolating eu-west-1: the majority side elects; callers in eu-west-1 are cut off", () => {
     const others = model.regions.filter((r) => r !== "eu-west-1");
     const failures = parseFailures(
       model,
@@ -65,7 +68,8 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 Ã—2, eu-central-1 Ã
     const failed = analyse(model, failures);
     expect(accounts(failed).effectiveLeader).toBe("eu-central-1");
     expect(origin(failed, "eu-west-1").unavailable).toBe(true);
-    expect(origin(failed, "us-east-1").unavailable).toBeUndefined();
+    // kv-gateway in eu-central-1 (majority side) still writes.
+    expect(origin(failed, "eu-central-1").unavailable).toBeUndefined();
     // No replication traffic crosses the cut.
     expect(failed.links.some((l) => l.from === "eu-west-1" || l.to === "eu-west-1")).toBe(false);
   });
@@ -104,9 +108,21 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 Ã—2, eu-central-1 Ã
     ]);
   });
 
-  it("SLO violations of the baseline name the numbers", () => {
-    const v = sloViolations(baseline).find((x) => x.path === "datastores.accounts.slo.writeP99Ms")!;
-    expect(v.actual).toBeCloseTo(accounts(baseline).write.worstP99Ms, 9);
-    expect(v.message).toContain("ap-northeast-1");
+  it("SLO violations name the numbers and the worst origin", () => {
+    expect(sloViolations(baseline)).toEqual([]);
+    const accountsSpec = globalKv.datastores.accounts;
+    const strict = {
+      ...globalKv,
+      datastores: {
+        ...globalKv.datastores,
+        accounts: { ...accountsSpec, slo: { ...accountsSpec.slo, writeP99Ms: 20 } },
+      },
+    };
+    const tight = analyse(resolveModel(Topology.parse(strict)));
+    const v = sloViolations(tight).find((x) => x.path === "datastores.accounts.slo.writeP99Ms")!;
+    const write = accounts(tight).write;
+    expect(v.actual).toBeCloseTo(write.worstP99Ms, 9);
+    const worst = write.byOrigin.filter((o) => o.p99Ms === write.worstP99Ms).map((o) => o.origin);
+    expect(worst.some((region) => v.message.includes(`from ${region}`))).toBe(true);
   });
 });

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { pairedRatios, quantile, summarise } from "../../bench/lib/stats.js";
+import { generatedManifestPlan } from "../../bench/manifests.js";
+import { closedSubset, dependenciesOf } from "../../bench/plans.js";
+import type { PlannedResource, ResourcePlan } from "../../src/compile/plan.js";
+import { ref } from "../../src/compile/plan.js";
+
+const resource = (name: string, deps: { dependsOn?: string[]; refTo?: string } = {}): PlannedResource => ({
+  type: "kubernetes:core/v1:ConfigMap",
+  name,
+  provider: "kubernetes",
+  region: "eu-west-1",
+  component: "",
+  inputs: deps.refTo === undefined ? { data: {} } : { data: { owner: ref(deps.refTo, "metadata.name") } },
+  ...(deps.dependsOn === undefined ? {} : { options: { dependsOn: deps.dependsOn } }),
+});
+
+describe("stats", () => {
+  it("computes medians and quartiles by linear interpolation", () => {
+    expect(summarise([5, 1, 3, 2, 4])).toEqual({ n: 5, median: 3, min: 1, max: 5, q1: 2, q3: 4 });
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(summarise([]).median).toBeNaN();
+  });
+
+  it("pairs ratios sample by sample", () => {
+    expect(pairedRatios([2, 6, 9], [1, 3])).toEqual([2, 2]);
+  });
+});
+
+describe("closedSubset", () => {
+  const plan: ResourcePlan = {
+    topology: "t",
+    resources: [
+      resource("a", { dependsOn: ["ns"] }),
+      resource("b", { refTo: "a" }),
+      resource("c"),
+      resource("ns"),
+    ],
+  };
+
+  it("brings every resource's dependencies and refs along", () => {
+    expect(dependenciesOf(plan.resources[1]!)).toEqual(["a"]);
+    expect(closedSubset(plan, 3).resources.map((r) => r.name)).toEqual(["a", "b", "ns"]);
+  });
+
+  it("never exceeds the count and skips what would not fit", () => {
+    expect(closedSubset(plan, 1).resources.map((r) => r.name)).toEqual(["c"]);
+    const subset = closedSubset(plan, 2);
+    const names = new Set(subset.resources.map((r) => r.name));
+    expect(subset.resources.length).toBeLessThanOrEqual(2);
+    for (const r of subset.resources) for (const d of dependenciesOf(r)) expect(names.has(d)).toBe(true);
+  });
+});
+
+describe("generatedManifestPlan", () => {
+  it("yields exactly the requested number of uniquely named manifests, deterministically", () => {
+    const plan = generatedManifestPlan(1500);
+    expect(plan.resources).toHaveLength(1500);
+    expect(new Set(plan.resources.map((r) => r.name)).size).toBe(1500);
+    expect(plan.resources.every((r) => typeof (r.inputs as { kind?: unknown }).kind === "string")).toBe(true);
+    expect(generatedManifestPlan(1500)).toEqual(plan);
+  });
+});

@@ -49,7 +49,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
 
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
     const { ds, behaviour } = ev;
-    const origins = callerOrigins(model, callersOf(model, ds.name), net, users);
+    const origins = (op: "read" | "write") => callerOrigins(model, callersOf(model, ds.name, op), net, users);
     const replicationLag = datastoreLags(ev, linkByKey);
     const leaders = new Map<string, number>();
     for (const state of ev.states)
@@ -65,8 +65,8 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       leader: ds.leader,
       ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
       commitP50Ms: behaviour.commitP50(ev.main),
-      write: latencyProfile(origins, (origin) => ev.latency(origin, "write")),
-      read: latencyProfile(origins, (origin) => ev.latency(origin, "read")),
+      write: latencyProfile(origins("write"), (origin) => ev.latency(origin, "write")),
+      read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
       survival: survivalAnalysis(
         ds.survive,
         ev.survival.zone,

@@ -1,4 +1,4 @@
-import type { Model, UserOrigin } from "../model/types.js";
+import type { Model, ResolvedCall, UserOrigin } from "../model/types.js";
 import type { NetworkView } from "./network.js";
 import { nearest } from "./replication/common.js";
 
@@ -32,7 +32,15 @@ export function callerOrigins(
     .sort((a, b) => a.region.localeCompare(b.region));
 }
 
-/** Services with a call to `component`. */
-export function callersOf(model: Model, component: string): string[] {
-  return model.services.filter((s) => s.calls.some((call) => call.to === component)).map((s) => s.name);
+/**
+ * Services that call `component` with `op` (e.g. the readers of a datastore); all its callers when
+ * none uses that op, so a datastore that callers only write still has origins for its reads.
+ */
+export function callersOf(model: Model, component: string, op?: ResolvedCall["op"]): string[] {
+  const callers = (match: (call: ResolvedCall) => boolean) =>
+    model.services
+      .filter((s) => s.calls.some((call) => call.to === component && match(call)))
+      .map((s) => s.name);
+  const withOp = op === undefined ? [] : callers((call) => call.op === op);
+  return withOp.length > 0 ? withOp : callers(() => true);
 }

@@ -1,31 +1,28 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ErrorObject } from "ajv";
 import { type Diagnostic, formatPath } from "../diagnostics/diagnostic.js";
 import { closest } from "../diagnostics/suggest.js";
-import { fieldVocabulary, topologyJsonSchema } from "./json-schema.js";
+import { validate } from "./generated/topology-validator.generated.js";
+import { fieldVocabulary } from "./json-schema.js";
 
-let compiled: { validate: ValidateFunction; vocabulary: Set<string> } | undefined;
+/** ajv's standalone validator: a function that records its errors on itself. */
+const validateTopologyDocument = validate as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function validator() {
-  if (compiled === undefined) {
-    const schema = topologyJsonSchema();
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    compiled = { validate: ajv.compile(schema), vocabulary: fieldVocabulary(schema) };
-  }
-  return compiled;
-}
+let vocabulary: Set<string> | undefined;
 
 /**
  * Validates a YAML/JSON document against the published JSON Schema — the same contract editors
- * use for completion — and maps ajv's errors to diagnostics.
+ * use for completion — and maps ajv's errors to diagnostics. The schema is compiled ahead of time
+ * (scripts/write-schema.ts), so this costs nothing at start-up.
  */
 export function validateWithJsonSchema(data: unknown): Diagnostic[] {
-  const { validate, vocabulary } = validator();
-  if (validate(data)) return [];
+  if (validateTopologyDocument(data)) return [];
   // Union branches each report their own failure; keep the errors a reader can act on.
-  const errors = (validate.errors ?? []).filter(
+  const errors = (validateTopologyDocument.errors ?? []).filter(
     (e) => !["anyOf", "oneOf", "if", "const"].includes(e.keyword),
   );
-  return errors.map((error) => fromAjv(error, vocabulary));
+  vocabulary ??= fieldVocabulary();
+  const known = vocabulary;
+  return errors.map((error) => fromAjv(error, known));
 }
 
 function segmentsOf(pointer: string): (string | number)[] {

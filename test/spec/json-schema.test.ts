@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SCHEMA_FILE } from "../../scripts/write-schema.js";
+import { SCHEMA_FILE, topologyValidatorModule, VALIDATOR_FILE } from "../../scripts/write-schema.js";
 import { validateWithJsonSchema } from "../../src/spec/ajv.js";
 import { fieldVocabulary, topologyJsonSchema, topologyJsonSchemaText } from "../../src/spec/json-schema.js";
 import { loadSpec } from "../../src/spec/load/index.js";
@@ -11,6 +11,10 @@ import { REPO } from "./problems.js";
 describe("schema/topology.schema.json", () => {
   it("is up to date with the zod schema (run `npm run schema` when this fails)", () => {
     expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(topologyJsonSchemaText());
+  });
+
+  it("its precompiled ajv validator is up to date (run `npm run schema` when this fails)", () => {
+    expect(readFileSync(VALIDATOR_FILE, "utf8")).toBe(topologyValidatorModule());
   });
 
   it("says it is generated and where from", () => {

@@ -30,3 +30,11 @@ export const PolicySettings = z
   })
   .catchall(z.union([z.number(), z.string(), z.boolean()]))
   .meta({ description: 'Policy configuration; thresholds as "<rule>.<setting>" keys.' });
+
+/** The authoring type of {@link PolicySettings}: thresholds are keys with a dot in them. */
+export interface PolicySettingsInput {
+  disabled?: string[] | undefined;
+  severity?: Record<string, "error" | "warning" | "info"> | undefined;
+  suppress?: z.input<typeof Suppression>[] | undefined;
+  [setting: `${string}.${string}`]: number | string | boolean;
+}

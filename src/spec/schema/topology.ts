@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ComponentName, RegionCode } from "./common.js";
 import { Datastore } from "./datastore.js";
 import { CustomRegion, ModelSettings, Network } from "./network.js";
-import { PolicySettings } from "./policies.js";
+import { PolicySettings, type PolicySettingsInput } from "./policies.js";
 import { Service } from "./service.js";
 import { Stream } from "./stream.js";
 
@@ -35,8 +35,13 @@ export const Topology = z
 
 /** The validated topology with every default applied. */
 export type Topology = z.output<typeof Topology>;
-/** What authors write: defaults optional. */
-export type TopologyInput = z.input<typeof Topology>;
+/**
+ * What authors write: defaults optional. `policies` is spelt out because zod types its catch-all
+ * (`"<rule>.<setting>": value`) as an index signature that would also swallow `disabled` & co.
+ */
+export type TopologyInput = Omit<z.input<typeof Topology>, "policies"> & {
+  policies?: PolicySettingsInput | undefined;
+};
 export type Datastore = z.output<typeof Datastore>;
 export type Service = z.output<typeof Service>;
 export type Stream = z.output<typeof Stream>;

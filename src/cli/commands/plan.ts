@@ -36,6 +36,7 @@ export const planCommand: Command = {
       [
         `${paint(loaded.model.name, "bold", style)}  ${paint(file, "dim", style)}`,
         renderAnalysisTables(loaded.model, analysis, style),
+        `\n${paint("Resources it would create", "bold", style)} (offline preview: no cloud, no credentials)\n`,
         formatPlanSummary(resources),
       ].join("\n");
     await emit(

@@ -15,6 +15,7 @@ const PLAIN = /^[A-Za-z_/$][A-Za-z0-9 _./:@+=,()$*-]*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
 /** Characters a YAML reader would not keep as they are inside a double-quoted scalar. */
 const NEEDS_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const FORBIDDEN_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 /** Single quotes when exact without escapes (one line, printable); else JSON-style double quotes. */

@@ -9,7 +9,10 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "validate, analyse and check policies",
     load: async () => (await import("./check.js")).checkCommand,
   },
-  plan: { summary: "print the analysis as tables", load: async () => (await import("./plan.js")).planCommand },
+  plan: {
+    summary: "print the analysis as tables",
+    load: async () => (await import("./plan.js")).planCommand,
+  },
   render: {
     summary: "write the compiled plan as files for review",
     load: async () => (await import("./render.js")).renderCommand,
@@ -18,5 +21,8 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "print the topology JSON Schema",
     load: async () => (await import("./schema.js")).schemaCommand,
   },
-  whatif: { summary: "fail regions, zones or links", load: async () => (await import("./whatif.js")).whatifCommand },
+  whatif: {
+    summary: "fail regions, zones or links",
+    load: async () => (await import("./whatif.js")).whatifCommand,
+  },
 };

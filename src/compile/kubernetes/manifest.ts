@@ -11,30 +11,36 @@ interface Manifest {
 }
 
 /**
- * Wraps a manifest as a planned resource of the region's Kubernetes provider. Namespaced objects
- * depend on their Namespace so Pulumi creates it first.
+ * Wraps a manifest as a planned resource of the region's Kubernetes provider, named like every
+ * Kubernetes object in the plan (`<region>/<namespace>/<Kind>/<name>`). Objects in a namespace
+ * topoplan creates depend on it so Pulumi creates it first; pass `ownNamespace: false` for
+ * namespaces managed elsewhere (e.g. "monitoring"). Every target plans its objects through here.
  */
 export function planned(
   region: string,
   component: string,
   manifest: Manifest,
   options: ResourceOptions = {},
+  ownNamespace = true,
 ): PlannedResource {
   const name = manifest.metadata?.name ?? "";
   const namespace = manifest.metadata?.namespace;
   const dependsOn = [
-    ...(namespace === undefined ? [] : [kubernetesLogicalName(region, "Namespace", namespace)]),
+    ...(namespace === undefined || !ownNamespace
+      ? []
+      : [kubernetesLogicalName(region, "Namespace", namespace)]),
     ...(options.dependsOn ?? []),
   ];
+  const merged = { ...options, ...(dependsOn.length > 0 ? { dependsOn } : {}) };
   return {
     type: kubernetesType(manifest.apiVersion, manifest.kind),
     name: kubernetesLogicalName(region, manifest.kind, name, namespace),
     provider: "kubernetes",
     region,
     component,
-    // Plain JSON data: drop `undefined`s so renderers and deep-equality see exactly what is set.
+    // Plain JSON data: no `undefined`s and no shared sub-objects (they would render as YAML anchors).
     inputs: JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>,
-    options: { ...options, ...(dependsOn.length > 0 ? { dependsOn } : {}) },
+    ...(Object.keys(merged).length > 0 ? { options: merged } : {}),
   };
 }
 

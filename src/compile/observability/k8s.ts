@@ -5,7 +5,8 @@
  */
 import type { Model, ResolvedComponent } from "../../model/types.js";
 import { objectNames } from "../kubernetes/index.js";
-import { kubernetesLogicalName, kubernetesName, kubernetesType } from "../names.js";
+import { planned } from "../kubernetes/manifest.js";
+import { kubernetesName } from "../names.js";
 import type { PlannedResource } from "../plan.js";
 
 /** A component deployed to Kubernetes, narrowed so `deploy` carries the Kubernetes settings. */
@@ -59,31 +60,14 @@ export interface KubernetesManifest {
   readonly [field: string]: unknown;
 }
 
-/**
- * Wraps a manifest as a planned resource of the region's Kubernetes provider, named like every
- * Kubernetes object in the plan (`<region>/<namespace>/<Kind>/<name>`). Objects in a namespace
- * topoplan creates depend on it; pass `ownNamespace: false` for namespaces managed elsewhere
- * (e.g. "monitoring").
- */
+/** A planned resource for a manifest of these targets (see kubernetes/manifest.ts `planned`). */
 export function plannedManifest(
   region: string,
   component: string,
   manifest: KubernetesManifest,
   ownNamespace = true,
 ): PlannedResource {
-  const { name, namespace } = manifest.metadata;
-  return {
-    type: kubernetesType(manifest.apiVersion, manifest.kind),
-    name: kubernetesLogicalName(region, manifest.kind, name, namespace),
-    provider: "kubernetes",
-    region,
-    component,
-    // Plain JSON data, no shared sub-objects (they would render as YAML anchors).
-    inputs: JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>,
-    ...(ownNamespace
-      ? { options: { dependsOn: [kubernetesLogicalName(region, "Namespace", namespace)] } }
-      : {}),
-  };
+  return planned(region, component, manifest, {}, ownNamespace);
 }
 
 /** Milliseconds as a duration string both protobuf JSON and Go accept: 250 → "0.25s", 2000 → "2s". */

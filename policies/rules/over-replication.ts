@@ -1,5 +1,22 @@
+import type { ResolvedDatastore } from "../../src/model/types.js";
 import { datastoreAnalysis, list, plural, streamAnalysis, usd } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
+
+/**
+ * Replicas a replication model needs beyond the survival minimum, given the regions that serve
+ * local reads. Fixed write quorums (primary-replica W, leaderless W) must survive losing one replica;
+ * models that serve every request locally (multi-leader, leaderless) need enough copies in each
+ * local region to keep doing so through a zone failure.
+ */
+const MODEL_NEED: Readonly<
+  Record<ResolvedDatastore["replication"], (store: ResolvedDatastore, localRegions: number) => number>
+> = {
+  consensus: () => 0,
+  "primary-replica": (store) => store.quorum.write + 1,
+  "multi-leader": (_store, local) => local * 2,
+  leaderless: (store, local) =>
+    Math.max(store.quorum.write + 1, local * (Math.max(store.quorum.read, store.quorum.write) + 1)),
+};
 
 /** Replicas beyond what the survival goal and read locality need cost money and slow quorums down. */
 export const overReplication: Rule = {
@@ -16,7 +33,7 @@ export const overReplication: Rule = {
   },
   docs: {
     why: "Every replica costs storage, compute and cross-region egress, and a larger quorum waits for more acknowledgements.",
-    how: "Need = the larger of the replicas the survival goal requires (zone: 3, region: 5, from the analysis) and the number of placement regions with at least `over-replication.minUserShare` of demand (one local replica each for reads). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1).",
+    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1).",
     fix: "Lower `replicas` to the need (and drop the placement entries that only add copies), or suppress with the reason (e.g. extra read capacity).",
   },
   check(model, analysis, settings) {
@@ -30,13 +47,13 @@ export const overReplication: Rule = {
         (region) => (model.users.find((u) => u.region === region)?.share ?? 0) >= minShare,
       );
       const survivalNeed = figures.survival.minReplicas;
-      const need = Math.max(survivalNeed, local.length);
+      const need = Math.max(survivalNeed, local.length, MODEL_NEED[store.replication](store, local.length));
       const extra = store.replicas - need;
       if (extra <= slack) continue;
       const cost = (figures.costUsdPerMonth.replicas / store.replicas) * extra;
       findings.push({
         path: `${store.path}.replicas`,
-        message: `${plural(store.replicas, "replica")} where ${store.survive} survival needs ${survivalNeed} and read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; the ${extra} extra cost about ${usd(cost)}/month`,
+        message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${need === survivalNeed ? "need no more" : `need ${MODEL_NEED[store.replication](store, local.length)}`}); the ${extra} extra cost about ${usd(cost)}/month`,
         fix: `set replicas: ${need} and remove ${extra} from the placement`,
         data: { replicas: store.replicas, need, extra, usdPerMonth: cost },
       });

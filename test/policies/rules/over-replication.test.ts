@@ -32,6 +32,36 @@ describeRule(overReplication, {
         },
       },
     },
+    {
+      name: "leaderless R=W=2 with three copies per local region (LOCAL_QUORUM through a zone loss)",
+      spec: {
+        name: "kv",
+        users: { "eu-west-1": 0.4, "us-east-1": 0.3, "us-west-2": 0.3 },
+        datastores: {
+          catalog: {
+            replication: "leaderless",
+            replicas: 9,
+            quorum: { read: 2, write: 2 },
+            placement: { "eu-west-1": 3, "us-east-1": 3, "us-west-2": 3 },
+          },
+        },
+      },
+    },
+    {
+      name: "semi-sync primary with two standbys: W = 2 must survive losing one",
+      spec: {
+        name: "kv",
+        users: { "us-east-1": 1 },
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            sync: "semi-sync",
+            replicas: 3,
+            placement: { "us-east-1": 3 },
+          },
+        },
+      },
+    },
   ],
   noncompliant: [
     {
@@ -53,7 +83,7 @@ describeRule(overReplication, {
         {
           path: "datastores.accounts.replicas",
           message:
-            "7 replicas where region survival needs 5 and read locality 2 regions (eu-north-1 and eu-west-1); the 2 extra cost about $200/month",
+            "7 replicas where 5 suffice (region survival needs 5; read locality 2 regions (eu-north-1 and eu-west-1); consensus quorums need no more); the 2 extra cost about $200/month",
           fix: "set replicas: 5 and remove 2 from the placement",
         },
         {

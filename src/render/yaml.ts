@@ -11,8 +11,11 @@
 /** YAML 1.1 booleans and nulls: never plain (`on` would become true for go-yaml). */
 const RESERVED = new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ""]);
 const PLAIN = /^[A-Za-z_/$][A-Za-z0-9 _./:@+=,()$*-]*$/;
-/** Quantities such as 500m, 16Gi, 30s: digits then letters, not an exponent (1e3 is a number). */
-const QUANTITY = /^[0-9]+(\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
+/**
+ * Quantities such as 500m, 16Gi, 30s: digits then letters, not an exponent (1e3 is a number) and
+ * not a hex or octal literal (0xA, 0o7 are integers to YAML readers).
+ */
+const QUANTITY = /^(?!0[xXoO])[0-9]+(\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
 /** Characters a YAML reader would not keep as they are inside a double-quoted scalar. */
 const NEEDS_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { AwsCompileOptions } from "../compile/aws/options.js";
 import { type Diagnostic, InputError, type Severity } from "../diagnostics/diagnostic.js";
 import { diagnosticsFromZod } from "../spec/issues.js";
 import type { AwsAccountSettings, ClusterSettings } from "./providers.js";
@@ -18,6 +19,12 @@ export interface StackSettings {
   readonly clusters: Readonly<Record<string, ClusterSettings>>;
   /** Per-region AWS credential settings. @default {} */
   readonly awsAccounts: Readonly<Record<string, AwsAccountSettings>>;
+  /** Per-region existing VPC/subnets and caller CIDRs for the AWS target. @default {} (topoplan creates VPCs) */
+  readonly network: NonNullable<AwsCompileOptions["awsNetwork"]>;
+  /** Per-region existing SNS topics for alarms. @default {} (topoplan creates one per region) */
+  readonly alarmTopicArns: Readonly<Record<string, string>>;
+  /** Per-region pod/node CIDRs: NetworkPolicies and chaos region splits use them. @default {} */
+  readonly regionCidrs: Readonly<Record<string, readonly string[]>>;
 }
 
 export const CONFIG_NAMESPACE = "topoplan";
@@ -40,17 +47,37 @@ const AwsAccountSchema = z.strictObject({
   allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, "expected a 12-digit account id")).optional(),
 });
 
+const Cidr = z.string().regex(/^[0-9a-f.:]+\/\d{1,3}$/i, "expected a CIDR block such as 10.20.0.0/16");
+
+const NetworkSchema = z.strictObject({
+  vpcId: z
+    .string()
+    .regex(/^vpc-[0-9a-f]+$/, "expected a VPC id such as vpc-0abc123")
+    .optional(),
+  subnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-f]+$/, "expected a subnet id such as subnet-0abc123"))
+    .min(1)
+    .optional(),
+  callerCidrs: z.array(Cidr).min(1).optional(),
+});
+
 const SettingsSchema = z.strictObject({
   topology: nonEmpty,
   failOn: z.enum(["error", "warning", "info"]).default("error"),
   clusters: z.record(z.string(), ClusterSchema).default({}),
   awsAccounts: z.record(z.string(), AwsAccountSchema).default({}),
+  network: z.record(z.string(), NetworkSchema).default({}),
+  alarmTopicArns: z
+    .record(z.string(), z.string().regex(/^arn:aws[a-z-]*:sns:/, "expected an SNS topic ARN"))
+    .default({}),
+  regionCidrs: z.record(z.string(), z.array(Cidr).min(1)).default({}),
 });
 
 const VOCABULARY = new Set([
   ...Object.keys(SettingsSchema.shape),
   ...Object.keys(ClusterSchema.shape),
   ...Object.keys(AwsAccountSchema.shape),
+  ...Object.keys(NetworkSchema.shape),
 ]);
 
 /** The `topoplan:*` keys the program reads (declared in Pulumi.yaml); structured ones arrive as JSON text. */
@@ -59,6 +86,9 @@ export const CONFIG_KEYS = {
   failOn: "text",
   clusters: "json",
   awsAccounts: "json",
+  network: "json",
+  alarmTopicArns: "json",
+  regionCidrs: "json",
 } as const;
 
 /**

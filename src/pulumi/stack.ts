@@ -37,7 +37,11 @@ export interface RunOptions {
   /** The pre-deployment check. @default runCheck (validation warnings, analysis, policies) */
   readonly check?: (loaded: LoadedTopology) => CheckReport;
   /** Model → plan. @default compilePlan from src/compile */
-  readonly compile?: (loaded: LoadedTopology, report: CheckReport) => ResourcePlan | Promise<ResourcePlan>;
+  readonly compile?: (
+    loaded: LoadedTopology,
+    report: CheckReport,
+    settings: StackSettings,
+  ) => ResourcePlan | Promise<ResourcePlan>;
 }
 
 /** The entry point's body: reads `topoplan:*` config and runs the program. */
@@ -73,7 +77,7 @@ export async function runProgram(settings: StackSettings, options: RunOptions = 
   }
 
   const compile = options.compile ?? defaultCompile;
-  const plan = await atEdgeAsync(async () => compile(loaded, report));
+  const plan = await atEdgeAsync(async () => compile(loaded, report, settings));
   return atEdge(() =>
     deployPlan(plan, {
       clusters: settings.clusters,
@@ -122,9 +126,15 @@ export function blockingFindings(findings: readonly Diagnostic[], failOn: Severi
   );
 }
 
-/** compilePlan with the analysis the check already computed (runCheck puts it in the report). */
-function defaultCompile(loaded: LoadedTopology, report: CheckReport): ResourcePlan {
-  return compilePlan(loaded.model, report.analysis as Analysis | undefined);
+/**
+ * compilePlan with the analysis the check already computed (runCheck puts it in the report) and the
+ * stack's network settings: existing VPCs, alarm topics and region CIDRs.
+ */
+function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: StackSettings): ResourcePlan {
+  return compilePlan(loaded.model, report.analysis as Analysis | undefined, {
+    aws: { awsNetwork: settings.network, alarmTopicArns: settings.alarmTopicArns },
+    kubernetes: { regionCidrs: settings.regionCidrs },
+  });
 }
 
 /** Known input and plan errors → RunError with the message only (no stack trace). */

@@ -27,7 +27,44 @@ describe("readStackSettings", () => {
       failOn: "error",
       clusters: { "eu-west-1": { context: "kind-eu-west-1", namespace: "kv" } },
       awsAccounts: {},
+      network: {},
+      alarmTopicArns: {},
+      regionCidrs: {},
     });
+  });
+
+  it("reads the network settings the compilers use: existing VPCs, alarm topics, region CIDRs", async () => {
+    await installMocks({
+      config: {
+        "topoplan:topology": "stacks/hybrid.ts",
+        "topoplan:network": {
+          "eu-west-1": {
+            vpcId: "vpc-0abc123",
+            subnetIds: ["subnet-0a", "subnet-0b"],
+            callerCidrs: ["10.40.0.0/16"],
+          },
+        },
+        "topoplan:alarmTopicArns": { "eu-west-1": "arn:aws:sns:eu-west-1:123456789012:oncall" },
+        "topoplan:regionCidrs": { "eu-west-1": ["10.40.0.0/16"] },
+      },
+    });
+    expect(readStackSettings()).toMatchObject({
+      network: { "eu-west-1": { vpcId: "vpc-0abc123", subnetIds: ["subnet-0a", "subnet-0b"] } },
+      alarmTopicArns: { "eu-west-1": "arn:aws:sns:eu-west-1:123456789012:oncall" },
+      regionCidrs: { "eu-west-1": ["10.40.0.0/16"] },
+    });
+  });
+
+  it("rejects a subnet that is not a subnet id", async () => {
+    await installMocks({
+      config: {
+        "topoplan:topology": "stacks/hybrid.ts",
+        "topoplan:network": { "eu-west-1": { vpcId: "vpc-0abc", subnetIds: ["sn-1"] } },
+      },
+    });
+    expect(inputError(() => readStackSettings()).diagnostics.map((d) => d.path)).toEqual([
+      "topoplan:network.eu-west-1.subnetIds[0]",
+    ]);
   });
 
   it("reads failOn and awsAccounts", async () => {

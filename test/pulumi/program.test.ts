@@ -25,6 +25,36 @@ const finding = (severity: Diagnostic["severity"], code: string, status?: "unkno
 });
 
 describe("the program", () => {
+  it("passes the stack's network settings to the compilers: an existing VPC replaces the created one", async () => {
+    const hybridClusters = {
+      "eu-west-1": { context: "kind-eu-west-1" },
+      "eu-central-1": { context: "kind-eu-central-1" },
+    };
+    const network = {
+      "eu-west-1": {
+        vpcId: "vpc-0abc123",
+        subnetIds: ["subnet-0a1", "subnet-0b2", "subnet-0c3"],
+        callerCidrs: ["100.64.0.0/16"],
+      },
+    };
+    const registered = await installMocks({
+      stack: "hybrid",
+      config: {
+        "topoplan:topology": "stacks/hybrid.ts",
+        "topoplan:clusters": hybridClusters,
+        "topoplan:network": network,
+      },
+    });
+    await runStack(() => topoplanProgram());
+    const vpcs = resourcesOf(registered).filter((r) => r.type === "aws:ec2/vpc:Vpc");
+    expect(vpcs.map((r) => r.name)).toEqual(["aws-vpc-eu-central-1"]);
+    const groups = resourcesOf(registered).filter(
+      (r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name.includes("eu-west-1"),
+    );
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) expect(group.inputs.vpcId).toBe("vpc-0abc123");
+  });
+
   it("deploys a topology that passes the check and returns the stack outputs", async () => {
     const registered = await installMocks({ stack: "dev", config: config(PASSING) });
     const outputs = await runStack(() => topoplanProgram());
@@ -109,7 +139,14 @@ describe("the program", () => {
   });
 
   describe("failOn", () => {
-    const settings = { topology: PASSING, clusters, awsAccounts: {} };
+    const settings = {
+      topology: PASSING,
+      clusters,
+      awsAccounts: {},
+      network: {},
+      alarmTopicArns: {},
+      regionCidrs: {},
+    };
     const checkWith =
       (...findings: Diagnostic[]) =>
       (loaded: Parameters<typeof runCheck>[0]) => ({

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The published entry point: runs the compiled CLI (npm run build writes dist/).
-import { main, processIo } from "../dist/src/cli/main.js";
+// The published entry point: runs the bundled CLI (npm run build writes dist/cli/main.mjs).
+import { main, processIo } from "../dist/cli/main.mjs";
 
 process.exitCode = await main(process.argv.slice(2), processIo());

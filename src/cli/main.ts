@@ -6,8 +6,9 @@ import { EXIT, type Io } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 
 function version(): string {
-  // dist/src/cli/main.js is three levels below package.json; src/cli/main.ts (run from source) two.
-  for (const up of ["../../../package.json", "../../package.json"]) {
+  // dist/cli/main.mjs (the bundle) and src/cli/main.ts (run from source) are two levels below
+  // package.json; dist/src/cli/main.js (the library build) three.
+  for (const up of ["../../package.json", "../../../package.json"]) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as {
         name?: string;

@@ -7,8 +7,8 @@ import type { LoadedTopology } from "./pipeline.js";
 import { type CheckReport, summarise } from "./report/types.js";
 
 /**
- * `check` after a spec has loaded: validation warnings, then analysis and policies as they land.
- * Pure but for nothing: it reads only the loaded topology.
+ * `check` after a spec has loaded: validation warnings, the analysis, then the policies over both.
+ * Pure: it reads only the loaded topology (the report's `file` is relative to the working directory).
  */
 export function runCheck(loaded: LoadedTopology, policy: PolicyRunOptions = {}): CheckReport {
   const analysis = analyse(loaded.model);

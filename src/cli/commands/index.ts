@@ -9,6 +9,10 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "validate, analyse and check policies",
     load: async () => (await import("./check.js")).checkCommand,
   },
+  diff: {
+    summary: "compare two versions: destructive changes first",
+    load: async () => (await import("./diff.js")).diffCommand,
+  },
   plan: {
     summary: "print the analysis as tables",
     load: async () => (await import("./plan.js")).planCommand,

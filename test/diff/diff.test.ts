@@ -1,0 +1,214 @@
+import { describe, expect, it } from "vitest";
+import { analyse } from "../../src/analysis/index.js";
+import { buildCatalog } from "../../src/catalog/catalog.js";
+import { compilePlan } from "../../src/compile/index.js";
+import { type DiffSide, diffTopologies } from "../../src/diff/index.js";
+import { renderDiffMarkdown, renderDiffText } from "../../src/diff/render.js";
+import { resolveModel } from "../../src/model/resolve.js";
+import { Topology } from "../../src/spec/schema/topology.js";
+
+type Spec = Record<string, unknown>;
+
+/** A small topology: one 5-replica consensus store in eu-west-1 and one service calling it. */
+function base(): Spec {
+  return {
+    name: "shop",
+    users: { "eu-west-1": 1 },
+    datastores: {
+      orders: {
+        replication: "consensus",
+        consistency: "strong",
+        partitions: { count: 8, key: "orderId", strategy: "hash" },
+        replicas: 5,
+        placement: { "eu-west-1": 5 },
+        leader: "eu-west-1",
+        survive: "zone",
+        slo: { writeP99Ms: 50 },
+        deploy: { target: "kubernetes", image: "db:1", storageGi: 100 },
+      },
+    },
+    services: {
+      api: {
+        regions: ["eu-west-1"],
+        calls: [{ to: "orders", op: "write", timeoutMs: 500 }],
+        slo: { latencyP99Ms: 200 },
+        deploy: { target: "kubernetes", image: "api:1" },
+      },
+    },
+  };
+}
+
+function side(spec: Spec): DiffSide {
+  const topology = Topology.parse(spec);
+  const model = resolveModel(topology, buildCatalog(topology));
+  const analysis = analyse(model);
+  return { model, analysis, plan: compilePlan(model, analysis) };
+}
+
+/** `base()` edited by `edit`. */
+function edited(
+  edit: (spec: { datastores: Record<string, Spec>; services: Record<string, Spec> }) => void,
+): Spec {
+  const spec = base();
+  edit(spec as { datastores: Record<string, Spec>; services: Record<string, Spec> });
+  return spec;
+}
+
+const diff = (after: Spec) => diffTopologies(side(base()), side(after));
+const orders = (s: { datastores: Record<string, Spec> }) =>
+  s.datastores.orders as Record<string, Record<string, unknown>>;
+
+describe("diffTopologies", () => {
+  it("identical specs: an empty diff", () => {
+    const d = diff(base());
+    expect(d.components).toEqual([]);
+    expect(d.resources).toEqual({ added: [], removed: [], changed: [] });
+    expect(d.analysis).toEqual([]);
+    expect(d.destructive).toEqual([]);
+  });
+
+  it("a removed datastore is destructive", () => {
+    const d = diff(
+      edited((s) => {
+        delete s.datastores.orders;
+        s.services.api!.calls = [];
+      }),
+    );
+    expect(d.destructive.map((x) => [x.code, x.severity, x.path, x.message, x.fix])).toEqual([
+      [
+        "destructive-change",
+        "error",
+        "datastores.orders",
+        "datastore orders is removed: its data in eu-west-1 would be deleted",
+        "keep datastores.orders until its data is migrated or backed up, then remove it deliberately",
+      ],
+    ]);
+    expect(d.components.map((c) => [c.path, c.change])).toEqual([
+      ["datastores.orders", "removed"],
+      ["services.api", "changed"],
+    ]);
+    expect(d.resources.removed).toContain("eu-west-1/shop/StatefulSet/orders");
+  });
+
+  it("fewer replicas in a region is destructive", () => {
+    const d = diff(
+      edited((s) => {
+        orders(s).replicas = 3 as never;
+        orders(s).placement = { "eu-west-1": 3 };
+      }),
+    );
+    expect(d.destructive.map((x) => [x.path, x.message])).toEqual([
+      [
+        "datastores.orders.placement.eu-west-1",
+        "replicas in eu-west-1: 5 → 3; scaling the StatefulSet down deletes 2 replicas' volumes unless the PersistentVolumeClaims are retained",
+      ],
+    ]);
+    expect(d.resources.changed).toContain("eu-west-1/shop/StatefulSet/orders");
+  });
+
+  it("a smaller storageGi is destructive", () => {
+    const d = diff(
+      edited((s) => {
+        orders(s).deploy!.storageGi = 50;
+      }),
+    );
+    expect(d.destructive.map((x) => [x.path, x.message, x.fix])).toEqual([
+      [
+        "datastores.orders.deploy.storageGi",
+        "volume size 100 → 50 GiB: volumes cannot shrink, so the volumes would have to be replaced",
+        "keep storageGi: 100, or migrate to a new component with smaller volumes",
+      ],
+    ]);
+    // Growing is fine.
+    const grown = edited((s) => {
+      orders(s).deploy!.storageGi = 200;
+    });
+    expect(diff(grown).destructive).toEqual([]);
+  });
+
+  it("a changed partition key is destructive (re-sharding)", () => {
+    const d = diff(
+      edited((s) => {
+        orders(s).partitions!.key = "customerId";
+      }),
+    );
+    expect(d.destructive.map((x) => [x.path, x.message])).toEqual([
+      [
+        "datastores.orders.partitions.key",
+        "partition key orderId → customerId on an existing datastore re-shards every item (8 partitions)",
+      ],
+    ]);
+  });
+
+  it("an added service is listed, not destructive", () => {
+    const d = diff(
+      edited((s) => {
+        s.services.admin = { regions: ["eu-west-1"], deploy: { target: "kubernetes", image: "admin:1" } };
+      }),
+    );
+    expect(d.destructive).toEqual([]);
+    expect(d.components).toEqual([
+      { kind: "service", name: "admin", path: "services.admin", change: "added", fields: [] },
+    ]);
+    expect(d.resources.added).toContain("eu-west-1/shop/Deployment/admin");
+    expect(d.resources.removed).toEqual([]);
+  });
+
+  it("an SLO change is listed, not destructive", () => {
+    const d = diff(
+      edited((s) => {
+        orders(s).slo = { writeP99Ms: 80 };
+      }),
+    );
+    expect(d.destructive).toEqual([]);
+    expect(d.components).toEqual([
+      {
+        kind: "datastore",
+        name: "orders",
+        path: "datastores.orders",
+        change: "changed",
+        fields: [{ field: "slo.writeP99Ms", path: "datastores.orders.slo.writeP99Ms", from: 50, to: 80 }],
+      },
+    ]);
+    const text = renderDiffText(d, { color: false });
+    expect(text).toContain("  ~ datastores.orders\n      slo.writeP99Ms: 50 → 80\n");
+    expect(text).toContain("Destructive changes (0)\n  none");
+    expect(renderDiffMarkdown(d)).toContain("| `datastores.orders` | changed | slo.writeP99Ms: 50 → 80 |");
+  });
+
+  it("markdown stays under GitHub's comment limit", () => {
+    const d = diff(edited((s) => void delete s.datastores.orders));
+    const many = {
+      ...d,
+      resources: { ...d.resources, added: Array.from({ length: 5000 }, (_, i) => `r${i}`) },
+    };
+    const md = renderDiffMarkdown(many);
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toContain("… and");
+    expect(renderDiffText(many, { color: false })).toContain("  … and 4950 more");
+  });
+
+  it("a changed replication model and deploy target are destructive; the protected StatefulSet is named", () => {
+    const d = diff(
+      edited((spec) => {
+        orders(spec).replication = "primary-replica" as never;
+        orders(spec).consistency = "eventual" as never;
+        orders(spec).deploy = { target: "external" };
+      }),
+    );
+    expect(d.destructive.map((x) => [x.path, x.message])).toEqual([
+      [
+        "datastores.orders",
+        "1 protected resource would be deleted: eu-west-1/shop/StatefulSet/orders (kubernetes:apps/v1:StatefulSet, eu-west-1)",
+      ],
+      [
+        "datastores.orders.deploy.target",
+        "deploy target kubernetes → external: the resources holding the data would be deleted and empty ones created",
+      ],
+      [
+        "datastores.orders.replication",
+        "replication model consensus → primary-replica: the cluster would be replaced and its data must be migrated",
+      ],
+    ]);
+  });
+});

@@ -88,67 +88,72 @@ async function preparePlanFile(
   return { file: out, note: `${info.resources} objects from ${info.source}` };
 }
 
+/**
+ * topoplan against a peer on the same compiled plan: the plan is prepared once in a child process,
+ * then each side runs in its own child per sample.
+ */
+function planPairScenario(spec: {
+  readonly id: string;
+  readonly title: string;
+  readonly budgetS: number;
+  readonly target: Target;
+  readonly plan: {
+    readonly name: string;
+    readonly objects: number;
+    readonly closedUnderDependencies: boolean;
+  };
+  readonly subjects: readonly (readonly [id: string, label: string, subject: string])[];
+}): Scenario {
+  return {
+    id: spec.id,
+    title: spec.title,
+    warmups: 1,
+    samples: 5,
+    budgetS: spec.budgetS,
+    timeoutMs: 180_000,
+    target: spec.target,
+    async prepare() {
+      const { name, objects, closedUnderDependencies } = spec.plan;
+      const plan = await preparePlanFile(name, objects, closedUnderDependencies);
+      if ("skipped" in plan) return { skipped: plan.skipped };
+      const params = { planFile: plan.file };
+      return {
+        note: plan.note,
+        subjects: spec.subjects.map(([id, label, subject]) => ({
+          id,
+          label,
+          runner: { kind: "child" as const, subject, params },
+        })),
+      };
+    },
+  };
+}
+
 const RENDER_OBJECTS = 20_000;
-const renderScenario: Scenario = {
+const renderScenario = planPairScenario({
   id: "render",
   title: `render ${RENDER_OBJECTS.toLocaleString("en")} Kubernetes objects to YAML files vs cdk8s synth`,
-  warmups: 1,
-  samples: 5,
   budgetS: 200,
-  timeoutMs: 180_000,
   target: { ratio: 0.5, text: "≤ 0.5× cdk8s" },
-  async prepare() {
-    const plan = await preparePlanFile("render-plan", RENDER_OBJECTS, false);
-    if ("skipped" in plan) return { skipped: plan.skipped };
-    const params = { planFile: plan.file };
-    return {
-      note: plan.note,
-      subjects: [
-        {
-          id: "topoplan",
-          label: "src/render",
-          runner: { kind: "child", subject: "render-topoplan", params },
-        },
-        {
-          id: "cdk8s",
-          label: "cdk8s App/Chart/ApiObject + synth",
-          runner: { kind: "child", subject: "render-cdk8s", params },
-        },
-      ],
-    };
-  },
-};
+  plan: { name: "render-plan", objects: RENDER_OBJECTS, closedUnderDependencies: false },
+  subjects: [
+    ["topoplan", "src/render", "render-topoplan"],
+    ["cdk8s", "cdk8s App/Chart/ApiObject + synth", "render-cdk8s"],
+  ],
+});
 
 const PULUMI_RESOURCES = 2_000;
-const pulumiScenario: Scenario = {
+const pulumiScenario = planPairScenario({
   id: "pulumi",
   title: `Pulumi under mocks: register ${PULUMI_RESOURCES.toLocaleString("en")} Kubernetes resources`,
-  warmups: 1,
-  samples: 5,
   budgetS: 150,
-  timeoutMs: 180_000,
   target: { ratio: 1.2, text: "≤ 1.2× bare Pulumi" },
-  async prepare() {
-    const plan = await preparePlanFile("pulumi-plan", PULUMI_RESOURCES, true);
-    if ("skipped" in plan) return { skipped: plan.skipped };
-    const params = { planFile: plan.file };
-    return {
-      note: plan.note,
-      subjects: [
-        {
-          id: "topoplan",
-          label: "src/pulumi instantiatePlan",
-          runner: { kind: "child", subject: "pulumi-topoplan", params },
-        },
-        {
-          id: "bare",
-          label: "bare new k8s.*(name, inputs, { provider })",
-          runner: { kind: "child", subject: "pulumi-bare", params },
-        },
-      ],
-    };
-  },
-};
+  plan: { name: "pulumi-plan", objects: PULUMI_RESOURCES, closedUnderDependencies: true },
+  subjects: [
+    ["topoplan", "src/pulumi instantiatePlan", "pulumi-topoplan"],
+    ["bare", "bare new k8s.*(name, inputs, { provider })", "pulumi-bare"],
+  ],
+});
 
 /** A YAML stack if there is one (no TypeScript loader on the path), else the TypeScript example. */
 function smallStack(root: string): string {

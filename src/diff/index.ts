@@ -352,11 +352,6 @@ function compareResources(before: ResourcePlan, after: ResourcePlan): TopologyDi
   };
 }
 
-/** Only the destructive changes from `before` to `after` (the `destructive-change` rule). */
-export function destructiveChanges(before: DiffSide, after: DiffSide): Diagnostic[] {
-  return diffTopologies(before, after).destructive.slice();
-}
-
 /**
  * What changes from `before` to `after`: components and their fields, resources of the compiled
  * plans, the analysis, and the destructive changes. Pure and deterministic.

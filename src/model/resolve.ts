@@ -155,17 +155,16 @@ function resolveDatastore(
     },
   }[spec.replication];
 
-  // Geo partitioning homes each partition's leader near its users; otherwise every partition prefers `leader`.
+  // Geo partitioning homes each partition's leader near its users (any placement region can lead
+  // a single-leader partition; multi-leader and leaderless stores write in their write regions);
+  // otherwise every partition prefers `leader`.
+  const singleLeader = spec.replication === "consensus" || spec.replication === "primary-replica";
+  const geoCandidates = singleLeader ? regions : writeRegions;
   const geoLeaders =
     spec.partitions.strategy === "geo"
       ? apportion(
           spec.partitions.count,
-          writeRegionsWeights(
-            spec.replication === "consensus" || spec.replication === "primary-replica"
-              ? regions
-              : writeRegions,
-            userShare,
-          ),
+          geoCandidates.map((region) => ({ region, weight: userShare(region) })),
         )
       : undefined;
   const groups = expandPlacement(spec.partitions.count, placement, (p) => geoLeaders?.[p] ?? leader);
@@ -193,10 +192,6 @@ function resolveDatastore(
     deploy: spec.deploy,
     groups,
   };
-}
-
-function writeRegionsWeights(regions: readonly string[], share: (region: string) => number) {
-  return regions.map((region) => ({ region, weight: share(region) }));
 }
 
 function resolveService(

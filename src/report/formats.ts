@@ -7,8 +7,6 @@ import { renderText } from "./text.js";
 import type { CheckReport } from "./types.js";
 
 export interface RenderContext extends TextStyle {
-  /** The spec source, for formats that point at lines (SARIF). */
-  readonly specText?: string;
   /** The resolved model, for formats that draw the topology or list SLOs (Markdown). */
   readonly model?: Model;
 }

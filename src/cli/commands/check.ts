@@ -54,7 +54,6 @@ export const checkCommand: Command = {
     await emit(
       render(report, {
         color: io.color && stringFlag(args, "output") === undefined,
-        specText: loaded.spec.text,
         model: loaded.model,
       }),
       stringFlag(args, "output"),

@@ -86,7 +86,8 @@ export const Metrics = z
         "Histogram bucket series of request duration; the unit is read from the name (`_milliseconds_` or `_seconds_`). @default istio_request_duration_milliseconds_bucket",
     }),
     latencySum: z.string().default("istio_request_duration_milliseconds_sum").meta({
-      description: "Histogram sum series of request duration. @default istio_request_duration_milliseconds_sum",
+      description:
+        "Histogram sum series of request duration. @default istio_request_duration_milliseconds_sum",
     }),
     replicationLag: z.string().optional().meta({
       description: "Gauge of replication lag in seconds (datastores without an engine). @default none",

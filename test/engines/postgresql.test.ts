@@ -22,7 +22,7 @@ const clusters = compilePlan(model).resources.filter(
   (r) => r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster",
 );
 const spec = (region: string) =>
-  (clusters.find((c) => c.region === region)?.inputs as { spec: Record<string, unknown> }).spec;
+  (clusters.find((c) => c.region === region)!.inputs as { spec: Record<string, unknown> }).spec;
 
 describe("PostgreSQL engine (CloudNativePG)", () => {
   test("a Cluster per region, protected, valid against the CloudNativePG CRD", () => {
@@ -75,7 +75,7 @@ describe("PostgreSQL engine (CloudNativePG)", () => {
       (r) => r.type === "kubernetes:monitoring.coreos.com/v1:PodMonitor" && r.region === "us-east-1",
     );
     expect(
-      (monitor?.inputs as { spec: { podMetricsEndpoints: { port: string }[] } }).spec.podMetricsEndpoints[0]
+      (monitor!.inputs as { spec: { podMetricsEndpoints: { port: string }[] } }).spec.podMetricsEndpoints[0]
         ?.port,
     ).toBe("metrics");
     expect(plan.some((r) => r.name === "us-east-1/shop/NetworkPolicy/orders-cnpg-operator")).toBe(true);

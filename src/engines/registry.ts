@@ -1,10 +1,18 @@
 /** The engine catalog: one file per engine, registered here. */
 import type { ResolvedComponent } from "../model/types.js";
+import { cassandra } from "./cassandra.js";
+import { cockroachdb } from "./cockroachdb.js";
 import { etcd } from "./etcd.js";
 import type { EngineId } from "./ids.js";
+import { kafka } from "./kafka.js";
 import type { EngineComponent, EngineDefinition } from "./types.js";
 
-export const ENGINES: Readonly<Partial<Record<EngineId, EngineDefinition>>> = { etcd };
+export const ENGINES: Readonly<Partial<Record<EngineId, EngineDefinition>>> = {
+  cassandra,
+  cockroachdb,
+  etcd,
+  kafka,
+};
 
 /** The engine a datastore or stream runs on Kubernetes, if it names one. */
 export function engineOf(component: ResolvedComponent): EngineDefinition | undefined {

@@ -131,3 +131,15 @@ export function loadCrd(file: string, version?: string): CrdValidator {
     },
   };
 }
+
+/** A class in the shape of a kubernetes-models model (`new X(data).validate()` throws on violations). */
+export function crdModel(file: string, version?: string): new (data: unknown) => { validate(): void } {
+  const crd = loadCrd(file, version);
+  return class {
+    constructor(private readonly data: unknown) {}
+    validate(): void {
+      const errors = crd.errors(this.data);
+      if (errors.length > 0) throw new Error(`${crd.kind}: ${errors.join("; ")}`);
+    }
+  };
+}

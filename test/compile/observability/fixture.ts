@@ -25,7 +25,8 @@ export const SMALL: TopologyInput = {
       survive: "region",
       traffic: { readsPerSec: 5000, writesPerSec: 500 },
       slo: { availability: 0.9999, readP99Ms: 20, writeP99Ms: 120, replicationLagMs: 1000 },
-      deploy: { target: "kubernetes", image: "cockroachdb/cockroach:v24.1.4", port: 26257 },
+      // Not an engine image: these tests cover the generic workload and declared metrics.
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/accounts-db:1.0.0", port: 26257 },
     },
   },
   services: {

@@ -20,8 +20,8 @@
  */
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { LINK_LOCAL_CIDR } from "../compile/kubernetes/constants.js";
-import { componentLabels, planned } from "../compile/kubernetes/manifest.js";
+import { LABELS, LINK_LOCAL_CIDR } from "../compile/kubernetes/constants.js";
+import { componentLabels, planned, selectorLabels } from "../compile/kubernetes/manifest.js";
 import type { Placed } from "../compile/kubernetes/placements.js";
 import { kubernetesName } from "../compile/names.js";
 import { selector } from "../compile/observability/promql.js";
@@ -38,8 +38,6 @@ const ZONE_KEY = "topology.kubernetes.io/zone";
 export const RACK_ENV = "TOPOPLAN_ZONE";
 /** KRaft controllers per cluster: a quorum of 3 survives one controller (or zone) down. */
 export const CONTROLLERS = 3;
-/** Label topoplan puts on every pod Strimzi makes for a stream (scraping and policies select it). */
-export const STREAM_POD_LABEL = "topoplan.dev/component";
 /** Controllers keep only the metadata log. Estimate, not a Strimzi default. */
 const CONTROLLER_STORAGE_GI = 20;
 
@@ -67,8 +65,15 @@ const RESTRICTED_CONTAINER = {
   capabilities: { drop: ["ALL"] },
 };
 
-function podLabels(placed: Placed): Record<string, string> {
-  return { [STREAM_POD_LABEL]: placed.name, "topoplan.dev/region": placed.region };
+/**
+ * The component's selector labels on every pod Strimzi makes (brokers, controllers, entity
+ * operator, Kafka Exporter), so the PodMonitor and the callers' NetworkPolicies find them like any
+ * component's pods. Strimzi merges `template.pod.metadata.labels` over its own defaults
+ * (`Labels.withAdditionalLabels`), including its `app.kubernetes.io/name`; its selectors use only
+ * `strimzi.io/*` labels.
+ */
+function podLabels(topology: string, placed: Placed): Record<string, string> {
+  return { ...selectorLabels(topology, placed.name), [LABELS.region]: placed.region };
 }
 
 function nodePool(
@@ -109,7 +114,7 @@ function nodePool(
       },
       template: {
         pod: {
-          metadata: { labels: podLabels(placed) },
+          metadata: { labels: podLabels(topology, placed) },
           securityContext: RESTRICTED_POD,
           affinity: {
             nodeAffinity: {
@@ -149,7 +154,7 @@ export function brokerConfig(stream: ResolvedStream): Record<string, number | bo
 function kafkaCluster(topology: string, stream: ResolvedStream, placed: Placed, metricsConfigMap: string) {
   const version = kafkaVersionOf(placed.deploy.image);
   const template = (container: string) => ({
-    pod: { metadata: { labels: podLabels(placed) }, securityContext: RESTRICTED_POD },
+    pod: { metadata: { labels: podLabels(topology, placed) }, securityContext: RESTRICTED_POD },
     [container]: { securityContext: RESTRICTED_CONTAINER },
   });
   return {
@@ -313,6 +318,9 @@ export const kafka: EngineDefinition = {
     "Strimzi cluster operator ≥ 1.0 (kafka.strimzi.io/v1 CRDs: Kafka, KafkaNodePool, KafkaTopic) watching the namespace",
   ],
   managedBy: "operator",
+  // Strimzi's metrics port on Kafka and Kafka Exporter pods (its PodMonitor example:
+  // packaging/examples/metrics/prometheus-install/pod-monitors/kafka-resources-metrics.yaml).
+  podMetricsPort: "tcp-prometheus",
   metricNames: KAFKA_METRICS,
   indicators,
   compileRegion: ({ model, component, placed }) =>

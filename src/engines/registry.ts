@@ -5,6 +5,7 @@ import { cockroachdb } from "./cockroachdb.js";
 import { etcd } from "./etcd.js";
 import type { EngineId } from "./ids.js";
 import { kafka } from "./kafka.js";
+import { postgresql } from "./postgresql.js";
 import type { EngineComponent, EngineDefinition } from "./types.js";
 
 export const ENGINES: Readonly<Partial<Record<EngineId, EngineDefinition>>> = {
@@ -12,6 +13,7 @@ export const ENGINES: Readonly<Partial<Record<EngineId, EngineDefinition>>> = {
   cockroachdb,
   etcd,
   kafka,
+  postgresql,
 };
 
 /** The engine a datastore or stream runs on Kubernetes, if it names one. */

@@ -4,6 +4,9 @@ import { type EngineId, engineOfImage } from "../../engines/ids.js";
 import { type CheckContext, entriesOf } from "./context.js";
 
 interface ComponentInput {
+  placement?: Record<string, number> | string | undefined;
+  leader?: string | undefined;
+  replicas?: number | undefined;
   deploy?: { target?: string; engine?: string | undefined; image?: string | undefined } | undefined;
   replication?: string | undefined;
   consistency?: string | undefined;
@@ -70,6 +73,7 @@ export function checkEngineFits(context: CheckContext): void {
       unsupported("replication", component.replication, fits.replication);
       unsupported("consistency", component.consistency, fits.consistency);
       if (component.replication === "primary-replica") unsupported("sync", component.sync, fits.sync);
+      checkSyncScope(context, at, label, component, fits);
       const count =
         typeof component.partitions === "object" ? component.partitions?.count : component.partitions;
       if (fits.maxPartitions !== undefined && typeof count === "number" && count > fits.maxPartitions) {
@@ -91,4 +95,37 @@ function enginesFor(
   return (Object.keys(ENGINE_CAPABILITIES) as EngineId[]).filter(
     (id) => ENGINE_CAPABILITIES[id].kind === kind && predicate(ENGINE_CAPABILITIES[id]),
   );
+}
+
+/**
+ * Engines whose synchronous standbys must sit in the primary's region: the declared sync mode must
+ * be satisfiable there (semi-sync: one standby beside the primary; sync: every replica).
+ */
+function checkSyncScope(
+  context: CheckContext,
+  at: (...rest: string[]) => string,
+  label: string,
+  component: ComponentInput,
+  fits: (typeof ENGINE_CAPABILITIES)[EngineId],
+): void {
+  if (fits.syncScope !== "primary-region" || component.replication !== "primary-replica") return;
+  const sync = component.sync ?? "async";
+  const placement = component.placement;
+  if (sync === "async" || placement === undefined || typeof placement !== "object") return;
+  const counts = Object.entries(placement).filter(([, n]) => typeof n === "number");
+  const leader =
+    component.leader ?? [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? "";
+  const local = placement[leader] ?? 0;
+  const total = counts.reduce((sum, [, n]) => sum + n, 0);
+  const needed = sync === "sync" ? total : 2;
+  if (local >= needed) return;
+  context.report({
+    code: "spec/engine-mismatch",
+    path: at("sync"),
+    message: `${label} replicates synchronously only inside the primary's region (${fits.why}); ${sync} needs ${needed} replicas in ${leader}, the placement has ${local}`,
+    fix:
+      sync === "sync"
+        ? `place every replica in ${leader}, or use sync: "semi-sync" with a standby beside the primary`
+        : `place a second replica in ${leader} (a standby beside the primary), or use sync: "async"`,
+  });
 }

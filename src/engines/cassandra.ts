@@ -22,6 +22,7 @@ import type { ResolvedDatastore } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { retryScript, setupJobResources } from "./jobs.js";
 import { allMembers, type MemberSet, memberSets, peerHost } from "./members.js";
+import { HELPER_RESOURCES, RESTRICTED_CONTAINER } from "./security.js";
 import type { EngineComponent, EngineDefinition, Indicators, Member } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.cassandra;
@@ -105,13 +106,8 @@ function exporter(): IContainer {
       { name: "CASSANDRA_EXPORTER_CONFIG_host", value: `localhost:${JMX_PORT}` },
       { name: "CASSANDRA_EXPORTER_CONFIG_listenPort", value: String(PORTS.metrics) },
     ],
-    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "256Mi" } },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-    },
+    resources: HELPER_RESOURCES,
+    securityContext: RESTRICTED_CONTAINER,
     // run.sh copies its config.yml to /tmp before starting.
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
   };

@@ -18,6 +18,7 @@ import type { Placed } from "../compile/kubernetes/placements.js";
 import { objectNames } from "../compile/kubernetes/workloads.js";
 import { kubernetesName } from "../compile/names.js";
 import type { PlannedResource } from "../compile/plan.js";
+import { HELPER_RESOURCES, RESTRICTED_CONTAINER } from "./security.js";
 
 export interface SetupJob {
   /** Suffix of the Job's name: `<component>-<suffix>`. */
@@ -98,13 +99,8 @@ export function setupJobResources(
               command: ["/bin/bash", "-c", job.script],
               // HOME on the writable /tmp: CLIs keep history files there.
               env: [{ name: "HOME", value: "/tmp" }, ...(job.env ?? [])],
-              resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "256Mi" } },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ["ALL"] },
-              },
+              resources: HELPER_RESOURCES,
+              securityContext: RESTRICTED_CONTAINER,
               volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(job.volumeMounts ?? [])],
             },
           ],

@@ -29,6 +29,7 @@ import type { PlannedResource } from "../compile/plan.js";
 import type { ResolvedStream } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
+import { RESTRICTED_CONTAINER } from "./security.js";
 import type { EngineComponent, EngineDefinition, Indicators } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.kafka;
@@ -58,12 +59,6 @@ export function perZone(count: number, zones: readonly string[]): Map<string, nu
 }
 
 const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  capabilities: { drop: ["ALL"] },
-};
 
 /**
  * The component's selector labels on every pod Strimzi makes (brokers, controllers, entity

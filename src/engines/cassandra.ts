@@ -124,6 +124,8 @@ function container(c: Cluster, set: MemberSet, placed: Placed): EngineContainer 
     args: [],
     env: [
       { name: "CASSANDRA_CONF", value: CONF_DIR },
+      // Older docker-entrypoint.sh revisions edit "$CASSANDRA_CONFIG" instead.
+      { name: "CASSANDRA_CONFIG", value: CONF_DIR },
       { name: "CASSANDRA_CLUSTER_NAME", value: c.name },
       { name: "CASSANDRA_SEEDS", value: seedHosts(c).join(",") },
       { name: "CASSANDRA_ENDPOINT_SNITCH", value: "GossipingPropertyFileSnitch" },

@@ -54,10 +54,11 @@ const VALIDATORS: Readonly<Record<string, Validating>> = {
   "networking.istio.io/v1beta1/VirtualService": VirtualService,
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1beta1/AuthorizationPolicy": AuthorizationPolicy,
-  // Operator CRDs from ../shared/data/crds (test/engines/crd.ts: unknown fields are errors).
-  "kafka.strimzi.io/v1/Kafka": crdModel("strimzi-kafka.crd.yaml"),
-  "kafka.strimzi.io/v1/KafkaNodePool": crdModel("strimzi-kafkanodepool.crd.yaml"),
-  "kafka.strimzi.io/v1/KafkaTopic": crdModel("strimzi-kafkatopic.crd.yaml"),
+  // Operator CRDs, copied with their sources into ../shared/data/crds/.
+  "postgresql.cnpg.io/v1/Cluster": crdModel("cnpg-cluster.crd.yaml", "v1"),
+  "kafka.strimzi.io/v1/Kafka": crdModel("strimzi-kafka.crd.yaml", "v1"),
+  "kafka.strimzi.io/v1/KafkaNodePool": crdModel("strimzi-kafkanodepool.crd.yaml", "v1"),
+  "kafka.strimzi.io/v1/KafkaTopic": crdModel("strimzi-kafkatopic.crd.yaml", "v1"),
 };
 
 /**

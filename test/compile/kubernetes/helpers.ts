@@ -42,8 +42,7 @@ export const SHOP: TopologyInput = {
       replicas: 5,
       placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
       survive: "region",
-      // Not an engine image: the generic StatefulSet path (engines have their own tests).
-      deploy: k8s("ghcr.io/acme/orders-db:1.0.0", {
+      deploy: k8s("cockroachdb/cockroach:v24.1.4", {
         port: 26257,
         metricsPort: 8080,
         storageGi: 50,

@@ -52,7 +52,8 @@ export const observabilityCoverage: Rule = {
       }
       const indicators = component.deploy.target === "kubernetes" ? sloIndicators(component) : [];
       for (const { slo, covered } of indicators) {
-        if (covered) continue;
+        // A stream's consumer lag is reported below, with the fix that fits it.
+        if (covered || slo === "consumerLagMs") continue;
         const recognised =
           component.deploy.target === "kubernetes" ? engineOfImage(component.deploy.image) : undefined;
         findings.push({
@@ -66,7 +67,11 @@ export const observabilityCoverage: Rule = {
                 : `set ${component.path}.deploy.engine, or name the metrics its image exports in ${component.path}.observability.metrics`,
         });
       }
-      if (component.kind === "stream" && component.slo.consumerLagMs !== undefined) {
+      if (
+        component.kind === "stream" &&
+        component.slo.consumerLagMs !== undefined &&
+        !indicators.some((i) => i.slo === "consumerLagMs" && i.covered)
+      ) {
         findings.push({
           path: `${component.path}.slo.consumerLagMs`,
           message: `${component.path} has a consumerLagMs SLO but no consumer-lag metric in milliseconds to derive it from`,

@@ -253,6 +253,11 @@ export const cockroachdb: EngineDefinition = {
     "a CockroachDB license key for multi-region SQL (survive: region)",
   ],
   managedBy: "statefulset",
+  // Secure mode serves /_status/vars over HTTPS only; the node certificate names the client Service.
+  scrapeTls: (component, namespace) => ({
+    caSecret: { name: cockroachSecrets(component.name).node, key: "ca.crt" },
+    serverName: `${kubernetesName([component.name])}.${namespace}.svc.cluster.local`,
+  }),
   metricNames: COCKROACH_METRICS,
   indicators,
   compileRegion({ model, component, placed, regions }) {

@@ -131,6 +131,14 @@ export interface EngineDefinition {
    * operator's Services do not expose it). @default scraped through the headless Service's `metrics` port
    */
   readonly podMetricsPort?: string;
+  /**
+   * An engine whose metrics endpoint serves HTTPS only: the CA Prometheus verifies it with and the
+   * name its certificate carries (pods are scraped by IP).
+   */
+  readonly scrapeTls?: (
+    component: EngineComponent,
+    namespace: string,
+  ) => { readonly caSecret: { readonly name: string; readonly key: string }; readonly serverName: string };
   /** Every metric name the indicators use, as the engine's docs list them (tested against). */
   readonly metricNames: readonly string[];
   readonly indicators: (component: EngineComponent) => Indicators;

@@ -141,6 +141,14 @@ function serviceMonitor(
     });
   }
   const path = engine?.capabilities.metricsPath ?? component.metrics.path ?? "/metrics";
+  const tls = engine?.scrapeTls?.(
+    component as Parameters<NonNullable<typeof engine.scrapeTls>>[0],
+    namespace,
+  );
+  const secure =
+    tls === undefined
+      ? {}
+      : { scheme: "https", tlsConfig: { ca: { secret: tls.caSecret }, serverName: tls.serverName } };
   return plannedManifest(region, component.name, {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
@@ -148,7 +156,7 @@ function serviceMonitor(
     spec: {
       selector,
       namespaceSelector: { matchNames: [namespace] },
-      endpoints: [{ port, path, interval: SCRAPE_INTERVAL, relabelings }],
+      endpoints: [{ port, path, ...secure, interval: SCRAPE_INTERVAL, relabelings }],
     },
   });
 }

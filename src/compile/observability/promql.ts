@@ -84,6 +84,7 @@ export const RECORD = {
   avgLatency: "topoplan:request_duration_seconds:avg_rate5m",
   p99Latency: "topoplan:request_duration_seconds:p99_rate5m",
   replicationLag: "topoplan:replication_lag_seconds:max",
+  consumerLag: "topoplan:consumer_lag_seconds:max",
 } as const;
 
 /** One burn-rate pair: both windows above the threshold, and enough traffic over the long one. */

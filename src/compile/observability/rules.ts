@@ -47,6 +47,7 @@ export const ALERT = {
   burnTicket: "TopoplanErrorBudgetBurnTicket",
   latency: "TopoplanLatencyP99AboveSLO",
   replicationLag: "TopoplanReplicationLagAboveSLO",
+  consumerLag: "TopoplanConsumerLagAboveSLO",
   metricsAbsent: "TopoplanSLOMetricsAbsent",
   memberDown: "TopoplanMemberDown",
   noLeader: "TopoplanNoLeader",
@@ -134,11 +135,14 @@ export function componentRuleGroups(
   if (ind.p99LatencySeconds !== undefined) record(RECORD.p99Latency, ind.p99LatencySeconds);
   if (hasReplicationLag(component) && ind.replicationLagSeconds !== undefined)
     record(RECORD.replicationLag, ind.replicationLagSeconds);
+  if (consumerLagTargetMs(component) !== undefined && ind.consumerLagSeconds !== undefined)
+    record(RECORD.consumerLag, ind.consumerLagSeconds);
 
   const alerts = [
     ...burnRateAlerts(component, ind, options),
     ...latencyAlerts(component, ind),
     ...replicationLagAlerts(component, ind),
+    ...consumerLagAlerts(component, ind),
     ...absentAlerts(component, ind),
     ...memberAlerts(component, ind),
   ];
@@ -211,6 +215,27 @@ function replicationLagAlerts(component: ResolvedComponent, ind: Indicators): Al
       annotations: {
         summary: `${component.name}: replication lag above the ${num(lagMs)} ms SLO`,
         description: `The most lagging replica has stayed more than ${num(lagMs / 1000)} s behind for ${REPLICATION_LAG_ALERT_FOR}; a failover now would lose that much data.`,
+      },
+    },
+  ];
+}
+
+function consumerLagTargetMs(component: ResolvedComponent): number | undefined {
+  return component.kind === "stream" ? component.slo.consumerLagMs : undefined;
+}
+
+function consumerLagAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
+  const lagMs = consumerLagTargetMs(component);
+  if (lagMs === undefined || ind.consumerLagSeconds === undefined) return [];
+  return [
+    {
+      alert: ALERT.consumerLag,
+      expr: `${RECORD.consumerLag}${selector(component.name)} > ${num(lagMs / 1000)}`,
+      for: REPLICATION_LAG_ALERT_FOR,
+      labels: sloLabels(component, "consumer-lag", "ticket"),
+      annotations: {
+        summary: `${component.name}: a consumer group lags more than the ${num(lagMs)} ms SLO`,
+        description: `The most lagging consumer group has stayed more than ${num(lagMs / 1000)} s behind the producers for ${REPLICATION_LAG_ALERT_FOR} (lag in messages over the production rate).`,
       },
     },
   ];

@@ -187,6 +187,7 @@ suite("Redis engine, started from the compiled manifests", () => {
     }
   }, 240_000);
 
+  // A split vote waits failover-timeout (60 s here) before the next attempt: allow two attempts.
   test("stopping the primary: the Sentinels promote a replica", async () => {
     await processes.stop("cache-eu-west-1-0");
     const promoted = await waitFor(
@@ -208,7 +209,7 @@ suite("Redis engine, started from the compiled manifests", () => {
     );
     const survivor = members.find((m) => at(m.member.name) === promoted)!;
     expect(cli(at(survivor.member.name), 6379, "INFO", "replication")).toContain("role:master");
-  }, 120_000);
+  }, 200_000);
 
   test("a stopped exporter makes the member-down alert pending", async () => {
     const victim = members.find((m) => m.member.name === "cache-eu-north-1-0")!;

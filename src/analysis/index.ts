@@ -5,7 +5,7 @@ import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
 import { networkView } from "./network.js";
-import { callerOrigins, callersOf } from "./origins.js";
+import { datastoreLatency } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import {
   endToEndP99,
@@ -49,7 +49,6 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
 
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
     const { ds, behaviour } = ev;
-    const origins = (op: "read" | "write") => callerOrigins(model, callersOf(model, ds.name, op), net, users);
     const replicationLag = datastoreLags(ev, linkByKey);
     const leaders = new Map<string, number>();
     for (const state of ev.states)
@@ -65,8 +64,8 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       leader: ds.leader,
       ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
       commitP50Ms: behaviour.commitP50(ev.main),
-      write: latencyProfile(origins("write"), (origin) => ev.latency(origin, "write")),
-      read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
+      write: datastoreLatency(model, ev, net, "write"),
+      read: datastoreLatency(model, ev, net, "read"),
       survival: survivalAnalysis(
         ds.survive,
         ev.survival.zone,

@@ -1,6 +1,7 @@
 import type { Analysis, AnalysisChange } from "../analysis/types.js";
 import { compareAnalyses } from "../analysis/whatif.js";
 import type { PlannedResource, ResourcePlan } from "../compile/plan.js";
+import { sameData } from "./same-data.js";
 import { type Diagnostic, formatPath, parsePath } from "../diagnostics/diagnostic.js";
 import type {
   ComponentKind,
@@ -345,7 +346,7 @@ function compareResources(before: ResourcePlan, after: ResourcePlan): TopologyDi
       [...now.entries()]
         .filter(([name, r]) => {
           const old = then.get(name);
-          return old !== undefined && stableJson(old.inputs) !== stableJson(r.inputs);
+          return old !== undefined && !sameData(old.inputs, r.inputs);
         })
         .map(([name]) => name),
     ),

@@ -77,7 +77,8 @@ const COMMANDS: Readonly<Record<string, (spec: TopologyInput) => Promise<Record<
     // The oldest region: every generated topology has the most components there.
     const texts = [`region:${REGIONS_BY_AGE[0]}`];
     const failures = parseFailures(loaded.model, texts);
-    const changes = compareAnalyses(analyse(loaded.model), analyse(loaded.model, failures));
+    const baseline = analyse(loaded.model);
+    const changes = compareAnalyses(baseline, analyse(loaded.model, failures, baseline));
     renderChanges(texts, changes, PLAIN);
     return { changes: changes.length };
   },

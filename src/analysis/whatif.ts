@@ -135,7 +135,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
   }
   for (const now of failed.services) {
     const then = was.service(now.name);
-    if (then === undefined) continue;
+    if (then === undefined || then === now) continue; // a what-if shares untouched results
     if (now.unavailable && !then.unavailable)
       out.push({
         kind: "unavailable",
@@ -148,7 +148,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
   }
   for (const now of failed.streams) {
     const then = was.stream(now.name);
-    if (then === undefined) continue;
+    if (then === undefined || then === now) continue;
     if (now.unavailable && !then.unavailable)
       out.push({
         kind: "unavailable",
@@ -218,7 +218,9 @@ function availabilityChange(
  * quotes, once per failure domain. Equal to `analyse(model, failures)`'s figure for the datastore.
  * Network views are shared between datastores failed the same way.
  */
-export function writeLatencyUnder(model: Model): (store: string, failures: readonly Failure[]) => LatencyProfile | undefined {
+export function writeLatencyUnder(
+  model: Model,
+): (store: string, failures: readonly Failure[]) => LatencyProfile | undefined {
   const views = new Map<string, NetworkView>();
   return (store, failures) => {
     const ds = modelIndex(model).datastore(store);

@@ -15,7 +15,15 @@ declare module "js-yaml" {
   }
   export const FAILSAFE_SCHEMA: Schema;
   export const types: { readonly null: Type; readonly bool: Type };
-  export function load(text: string, options?: { schema?: Schema; filename?: string }): unknown;
+  export function load(
+    text: string,
+    options?: {
+      schema?: Schema;
+      filename?: string;
+      // biome-ignore lint/suspicious/noExplicitAny: the loader's internal state, typed where it is read
+      listener?: (event: "open" | "close", state: any) => void;
+    },
+  ): unknown;
   const jsyaml: {
     load: typeof load;
     FAILSAFE_SCHEMA: Schema;

@@ -10,8 +10,8 @@ import { type LoadedTopology, topologyFromData } from "../../src/pipeline.js";
 import { renderPlan } from "../../src/render/files.js";
 import { writeRender } from "../../src/render/write.js";
 import { renderAnalysisTables, renderChanges } from "../../src/report/analysis-tables.js";
-import { renderText } from "../../src/report/text.js";
 import { formatPlanSummary, planResources } from "../../src/report/plan-summary.js";
+import { renderText } from "../../src/report/text.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { generateTopology, REGIONS_BY_AGE } from "../generate.js";
 import { startClock } from "../lib/clock.js";
@@ -44,12 +44,14 @@ export function edited(spec: TopologyInput): TopologyInput {
     if (i % 10 === 0) service.replicasPerRegion = (service.replicasPerRegion ?? 2) + 1;
   });
   const [firstName, first] = services[0] ?? [];
-  if (firstName !== undefined && first !== undefined)
-    (next.services ??= {})["bench-added"] = {
+  if (firstName !== undefined && first !== undefined) {
+    next.services ??= {};
+    next.services["bench-added"] = {
       regions: first.regions,
       calls: [{ to: firstName, timeoutMs: 2000 }],
       deploy: { target: "kubernetes", image: "ghcr.io/acme/bench-added:1.0.0", port: 8080 },
     };
+  }
   return next;
 }
 
@@ -57,7 +59,9 @@ export function edited(spec: TopologyInput): TopologyInput {
  * Each command as its CLI runs it after the spec is parsed (src/cli/commands/*.ts), text output
  * built and dropped; `render` writes its files to a fresh temp directory.
  */
-const COMMANDS: Readonly<Record<string, (spec: TopologyInput) => Promise<Record<string, number>>>> = {
+const COMMANDS: Readonly<
+  Record<string, (spec: TopologyInput, scratch: string) => Promise<Record<string, number>>>
+> = {
   async check(spec) {
     const loaded = load(spec);
     const report = runCheck(loaded);
@@ -82,15 +86,10 @@ const COMMANDS: Readonly<Record<string, (spec: TopologyInput) => Promise<Record<
     renderChanges(texts, changes, PLAIN);
     return { changes: changes.length };
   },
-  async render(spec) {
+  async render(spec, scratch) {
     const loaded = load(spec);
     const files = renderPlan(compilePlan(loaded.model));
-    const dir = mkdtempSync(join(tmpdir(), "topoplan-bench-cmd-"));
-    try {
-      await writeRender(files, join(dir, "out"));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await writeRender(files, join(scratch, "out"));
     return { files: files.length };
   },
   async diff(spec) {
@@ -114,12 +113,14 @@ export const command: Subject = async (params) => {
   const run = COMMANDS[name];
   if (run === undefined) throw new Error(`unknown command ${name} (known: ${COMMAND_NAMES.join(", ")})`);
   const spec = generated(params);
-  const clock = startClock();
-  const info = await run(spec);
-  const { wallMs, cpuMs } = clock.lap();
-  return {
-    wallMs,
-    cpuMs,
-    info: { ...info, services: Object.keys(spec.services ?? {}).length },
-  };
+  // A directory for what the command writes, removed after the clock stops.
+  const scratch = mkdtempSync(join(tmpdir(), "topoplan-bench-cmd-"));
+  try {
+    const clock = startClock();
+    const info = await run(spec, scratch);
+    const { wallMs, cpuMs } = clock.lap();
+    return { wallMs, cpuMs, info: { ...info, services: Object.keys(spec.services ?? {}).length } };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 };

@@ -1,10 +1,10 @@
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedCall, UserOrigin } from "../model/types.js";
-import type { LatencyProfile } from "./types.js";
 import type { DatastoreEvaluator, DatastoreOp } from "./datastores.js";
 import { latencyProfile } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import { nearest } from "./replication/common.js";
+import type { LatencyProfile } from "./types.js";
 
 /** Per network view: each user's nearest region among a set of live regions (many callers share a set). */
 const routes = new WeakMap<NetworkView, Map<string, readonly (readonly [string, number])[]>>();
@@ -12,7 +12,10 @@ const routes = new WeakMap<NetworkView, Map<string, readonly (readonly [string, 
 /** Where each user origin is served among `live` regions: `[region, share]` in user order. */
 function userRoutes(model: Model, live: readonly string[], net: NetworkView) {
   let memo = routes.get(net);
-  if (memo === undefined) routes.set(net, (memo = new Map()));
+  if (memo === undefined) {
+    memo = new Map();
+    routes.set(net, memo);
+  }
   const key = live.join(",");
   let known = memo.get(key);
   if (known === undefined) {
@@ -21,7 +24,8 @@ function userRoutes(model: Model, live: readonly string[], net: NetworkView) {
       const region = nearest(user.region, live, net)?.region;
       if (region !== undefined) out.push([region, user.share]);
     }
-    memo.set(key, (known = out));
+    known = out;
+    memo.set(key, known);
   }
   return known;
 }

@@ -131,7 +131,10 @@ export function evaluateServices(
   const fromMemo = new Map<string, Map<string, (Figure & { region: string }) | undefined>>();
   function from(name: string, origin: string): (Figure & { region: string }) | undefined {
     let byOrigin = fromMemo.get(name);
-    if (byOrigin === undefined) fromMemo.set(name, (byOrigin = new Map()));
+    if (byOrigin === undefined) {
+      byOrigin = new Map();
+      fromMemo.set(name, byOrigin);
+    }
     if (byOrigin.has(origin)) return byOrigin.get(origin);
     const result = fromUncached(name, origin);
     // Results computed while a call cycle was cut depend on where the walk entered: keep those out.
@@ -143,7 +146,10 @@ export function evaluateServices(
   const nearestFirst = (regions: readonly string[], origin: string): readonly string[] => {
     const set = regions.join(",");
     let byOrigin = orderMemo.get(set);
-    if (byOrigin === undefined) orderMemo.set(set, (byOrigin = new Map()));
+    if (byOrigin === undefined) {
+      byOrigin = new Map();
+      orderMemo.set(set, byOrigin);
+    }
     let order = byOrigin.get(origin);
     if (order === undefined) {
       order = regions

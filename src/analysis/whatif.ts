@@ -227,7 +227,10 @@ export function writeLatencyUnder(
     if (ds === undefined) return undefined;
     const key = JSON.stringify(failures);
     let net = views.get(key);
-    if (net === undefined) views.set(key, (net = networkView(model, failures)));
+    if (net === undefined) {
+      net = networkView(model, failures);
+      views.set(key, net);
+    }
     return datastoreLatency(model, evaluateDatastore(ds, net, model.users), net, "write");
   };
 }

@@ -1,7 +1,6 @@
 import type { Analysis, AnalysisChange } from "../analysis/types.js";
 import { compareAnalyses } from "../analysis/whatif.js";
 import type { PlannedResource, ResourcePlan } from "../compile/plan.js";
-import { sameData } from "./same-data.js";
 import { type Diagnostic, formatPath, parsePath } from "../diagnostics/diagnostic.js";
 import type {
   ComponentKind,
@@ -11,6 +10,7 @@ import type {
   ResolvedService,
   ResolvedStream,
 } from "../model/types.js";
+import { sameData } from "./same-data.js";
 
 /** One version of a topology as `diff` compares it: the model, its compiled plan and its analysis. */
 export interface DiffSide {

@@ -53,10 +53,16 @@ function buildIndex(model: Model): ModelIndex {
   for (const service of model.services)
     service.calls.forEach((call, index) => {
       let sites = calls.get(call.to);
-      if (sites === undefined) calls.set(call.to, (sites = []));
+      if (sites === undefined) {
+        sites = [];
+        calls.set(call.to, sites);
+      }
       sites.push({ service, call, index });
       let list = callers.get(call.to);
-      if (list === undefined) callers.set(call.to, (list = []));
+      if (list === undefined) {
+        list = [];
+        callers.set(call.to, list);
+      }
       if (list[list.length - 1] !== service) list.push(service);
     });
   return {

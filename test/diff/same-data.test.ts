@@ -22,7 +22,11 @@ const value = fc.letrec((tie) => ({
 function reordered(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reordered);
   if (v !== null && typeof v === "object")
-    return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reordered(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, reordered(x)]),
+    );
   return v;
 }
 

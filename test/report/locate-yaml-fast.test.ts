@@ -10,7 +10,10 @@ import { fastYamlLocator } from "../../src/report/locate/yaml-fast.js";
 /** Every path into a value, plus one step past each leaf (a default the spec does not write). */
 function paths(value: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
   out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      paths(v, [...prefix, i], out);
+    });
   else if (value !== null && typeof value === "object")
     for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
   else out.push([...prefix, "missing"]);

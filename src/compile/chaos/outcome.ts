@@ -17,7 +17,9 @@ export function latencyPredictor(model: Model, baseline: Analysis | undefined) {
   const writeUnder = writeLatencyUnder(model);
   return (store: ResolvedDatastore, failure: Failure): string => {
     const before =
-      baseline === undefined ? writeUnder(store.name, []) : analysisIndex(baseline).datastore(store.name)?.write;
+      baseline === undefined
+        ? writeUnder(store.name, [])
+        : analysisIndex(baseline).datastore(store.name)?.write;
     const after = writeUnder(store.name, [failure]);
     if (before === undefined || after === undefined) return "";
     const unavailable = after.byOrigin.every((o) => o.unavailable === true);

@@ -1,6 +1,6 @@
 import { kubernetesLogicalName, kubernetesType } from "../names.js";
-import type { PlannedResource, ResourceOptions } from "../plan.js";
 import { plainCopy } from "../plain-data.js";
+import type { PlannedResource, ResourceOptions } from "../plan.js";
 import { LABELS } from "./constants.js";
 import type { Placed } from "./placements.js";
 

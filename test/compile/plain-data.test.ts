@@ -1,21 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { plainCopy } from "../../src/compile/plain-data.js";
+import { nestedValues } from "../properties/nested-values.js";
 
 /** Manifest-like values with the things JSON drops or rewrites: undefined, functions, non-finite numbers. */
-const value = fc.letrec((tie) => ({
-  leaf: fc.oneof(
+const value = nestedValues(
+  fc.oneof(
     fc.constantFrom(null, undefined, true, 0, -0, Number.NaN, Number.NEGATIVE_INFINITY, () => 1),
     fc.double(),
     fc.string({ maxLength: 4 }),
   ),
-  node: fc.oneof(
-    { depthSize: "small" },
-    tie("leaf"),
-    fc.array(tie("node"), { maxLength: 4 }),
-    fc.dictionary(fc.string({ maxLength: 3 }), tie("node"), { maxKeys: 4 }),
-  ),
-})).node;
+);
 
 describe("plainCopy", () => {
   it("is JSON.parse(JSON.stringify(x)), key order included", () => {

@@ -6,6 +6,7 @@ import { generateTopology } from "../../bench/generate.js";
 import type { PathSegment } from "../../src/diagnostics/diagnostic.js";
 import { documentLocator } from "../../src/report/locate/yaml.js";
 import { fastYamlLocator } from "../../src/report/locate/yaml-fast.js";
+import { nestedValues } from "../properties/nested-values.js";
 
 /** Every path into a value, plus one step past each leaf (a default the spec does not write). */
 function paths(value: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
@@ -31,15 +32,10 @@ function sameAsDocument(text: string, value: unknown, mustAnswer = true) {
 
 describe("fast YAML locator", () => {
   it("finds every path where the yaml package's Document does", () => {
-    const json = fc.letrec((tie) => ({
-      leaf: fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.boolean(), fc.constant(null)),
-      node: fc.oneof(
-        { depthSize: "small" },
-        tie("leaf"),
-        fc.array(tie("node"), { maxLength: 3 }),
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), tie("node"), { maxKeys: 3 }),
-      ),
-    })).node;
+    const json = nestedValues(
+      fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.boolean(), fc.constant(null)),
+      fc.string({ minLength: 1, maxLength: 4 }),
+    );
     const doc = fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), json, { minKeys: 1 });
     fc.assert(
       fc.property(doc, fc.boolean(), (value, flow) => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
 import { generateTopology } from "../../bench/generate.js";
 import { parseYaml } from "../../src/spec/load/yaml.js";
+import { nestedValues } from "../properties/nested-values.js";
 
 /** What the full parser (the `yaml` package, as the loader configures it) makes of a document. */
 function full(text: string): unknown {
@@ -69,15 +70,9 @@ const PLAIN_SCALARS = [
 
 describe("YAML fast path", () => {
   it("reads any document the yaml package writes as the full parser does", () => {
-    const json = fc.letrec((tie) => ({
-      leaf: fc.oneof(fc.string({ maxLength: 6 }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null)),
-      node: fc.oneof(
-        { depthSize: "small" },
-        tie("leaf"),
-        fc.array(tie("node"), { maxLength: 4 }),
-        fc.dictionary(fc.string({ maxLength: 5 }), tie("node"), { maxKeys: 4 }),
-      ),
-    })).node;
+    const json = nestedValues(
+      fc.oneof(fc.string({ maxLength: 6 }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null)),
+    );
     fc.assert(
       fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), json, { minKeys: 1 }), (value) => {
         const text = stringify(value);

@@ -257,6 +257,7 @@ export function growthTable(scenarios: readonly ScenarioResult[]): string[] {
   const lines: string[] = [];
   for (const [name, members] of series) {
     const sorted = [...members].sort((a, b) => a.scale!.size - b.scale!.size);
+    if (sorted.length < 2) continue;
     const ids = [...new Set(sorted.flatMap((s) => s.subjects.map((x) => x.id)))];
     const max = sorted[0]?.scale?.maxExponent;
     lines.push(

@@ -1,7 +1,7 @@
 /**
  * Expected outcome of each experiment, written on it as an annotation so whoever watches the run
- * knows what "passed" looks like. Quorum arithmetic comes from the model; index.ts appends the
- * latency the analysis predicts under the failure.
+ * knows what "passed" looks like. Quorum arithmetic comes from the model; `latencyPredictor`
+ * adds the write latency the analysis predicts under the failure.
  */
 import { analysisIndex } from "../../analysis/analysis-index.js";
 import type { Analysis, Failure } from "../../analysis/types.js";

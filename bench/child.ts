@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { check } from "./subjects/check.js";
+import { command } from "./subjects/commands.js";
 import { preparePlan } from "./subjects/prepare.js";
 import { pulumiBare, pulumiTopoplan } from "./subjects/pulumi.js";
 import { renderCdk8s, renderTopoplan } from "./subjects/render.js";
@@ -12,6 +13,7 @@ import type { Subject } from "./subjects/types.js";
 
 export const SUBJECTS: Readonly<Record<string, Subject>> = {
   check,
+  command,
   "prepare-plan": preparePlan,
   "render-topoplan": renderTopoplan,
   "render-cdk8s": renderCdk8s,

@@ -3,8 +3,9 @@
  * warm-up runs, subjects of a comparison alternated (A B, B A, ...) so background load hits both.
  * Prints a table of medians and spreads and writes bench/results/latest.{json,md}.
  *
- * Options: --only id[,id]  run some scenarios (ids: check-100, check-1000, check-10000, render,
- *          pulumi, cold-start); --samples N  override sample counts; --warmups N.
+ * Options: --only id[,id]  run some scenarios (ids: check-100, check-1000, check-10000,
+ *          commands-200, commands-2000, commands-20000, commands-10m-partitions, render, pulumi,
+ *          cold-start); --samples N  override sample counts; --warmups N.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -43,6 +44,8 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     id: scenario.id,
     title: scenario.title,
     ...(scenario.target ? { target: scenario.target } : {}),
+    ...(scenario.subjectTargets ? { subjectTargets: scenario.subjectTargets } : {}),
+    ...(scenario.scale ? { scale: scenario.scale } : {}),
   };
   let prepared: Awaited<ReturnType<Scenario["prepare"]>>;
   try {
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
   for (const scenario of SCENARIOS) {
     if (only !== undefined && !only.includes(scenario.id)) continue;
     log(`${scenario.id}: ${scenario.title}`);
-    results.push(evaluate(await runScenario(scenario)));
+    results.push(evaluate(await runScenario(scenario), scenario));
   }
   const report = {
     machine: { ...info, loadavg1End: machine().loadavg1 },

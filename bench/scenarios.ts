@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { measure, type Runner, scratchFile } from "./lib/measure.js";
 import { repoRoot } from "./lib/optional.js";
+import { COMMAND_NAMES } from "./subjects/commands.js";
 
 /**
  * The scenarios of DESIGN.md "Performance targets". A scenario with two subjects compares the
@@ -36,6 +37,12 @@ export interface Scenario {
   readonly budgetS: number;
   readonly timeoutMs: number;
   readonly target?: Target;
+  /** The subject every other one is paired against (ratios per subject), e.g. `check`. */
+  readonly peer?: string;
+  /** Targets of individual subjects (judged against `peer` for ratios). */
+  readonly subjectTargets?: Readonly<Record<string, Target>>;
+  /** A member of a size series: the report prints growth exponents between consecutive sizes. */
+  readonly scale?: { readonly series: string; readonly size: number; readonly maxExponent?: number };
   /** Builds the subjects: may prepare inputs (in a child process) or decide the scenario cannot run. */
   prepare(): Promise<
     { readonly subjects: readonly SubjectSpec[]; readonly note?: string } | { readonly skipped: string }
@@ -202,8 +209,103 @@ const coldScenario: Scenario = {
   },
 };
 
+/**
+ * Every command on one generated spec: check (the peer), plan, whatif, render (compile included)
+ * and diff (against an edited copy), each in its own process per sample, alternated.
+ */
+function commandsScenario(spec: {
+  readonly id: string;
+  readonly title: string;
+  readonly services: number;
+  readonly partitions: number;
+  readonly samples: number;
+  readonly budgetS: number;
+  readonly timeoutMs: number;
+  readonly scale?: Scenario["scale"];
+  readonly subjectTargets?: Scenario["subjectTargets"];
+}): Scenario {
+  const params = { seed: 1, services: spec.services, partitions: spec.partitions, replicas: 5, regions: 25 };
+  return {
+    id: spec.id,
+    title: spec.title,
+    warmups: 0,
+    samples: spec.samples,
+    budgetS: spec.budgetS,
+    timeoutMs: spec.timeoutMs,
+    peer: "check",
+    ...(spec.scale === undefined ? {} : { scale: spec.scale }),
+    ...(spec.subjectTargets === undefined ? {} : { subjectTargets: spec.subjectTargets }),
+    async prepare() {
+      return {
+        subjects: COMMAND_NAMES.map((command) => ({
+          id: command,
+          label: COMMAND_LABELS[command] ?? command,
+          runner: { kind: "child" as const, subject: "command", params: { ...params, command } },
+        })),
+      };
+    },
+  };
+}
+
+const COMMAND_LABELS: Readonly<Record<string, string>> = {
+  check: "validate + analyse + policies + text report",
+  plan: "analyse + compile + tables",
+  whatif: "2 analyses (failed one incremental) + changes, region:us-east-1",
+  render: "compile + YAML files written",
+  diff: "2 × (analyse + compile) + diff, edited copy",
+};
+
+const SERIES = "commands, 1,000 partitions, 25 regions";
+const ratioTarget = (ratio: number): Target => ({ ratio, text: `≤ ${ratio}× check` });
+const COMMAND_SCENARIOS: readonly Scenario[] = [
+  commandsScenario({
+    id: "commands-200",
+    title: "every command, 200 services",
+    services: 200,
+    partitions: 1000,
+    samples: 3,
+    budgetS: 120,
+    timeoutMs: 600_000,
+    scale: { series: SERIES, size: 200, maxExponent: 1.15 },
+  }),
+  commandsScenario({
+    id: "commands-2000",
+    title: "every command, 2,000 services",
+    services: 2000,
+    partitions: 1000,
+    samples: 3,
+    budgetS: 400,
+    // Wall time: generous, a shared machine stretches it many times over the CPU time.
+    timeoutMs: 1_200_000,
+    scale: { series: SERIES, size: 2000, maxExponent: 1.15 },
+    subjectTargets: { plan: ratioTarget(2), render: ratioTarget(2), diff: ratioTarget(2) },
+  }),
+  commandsScenario({
+    id: "commands-20000",
+    title: "every command, 20,000 services",
+    services: 20_000,
+    partitions: 1000,
+    samples: 1,
+    budgetS: 900,
+    timeoutMs: 3_600_000,
+    scale: { series: SERIES, size: 20_000, maxExponent: 1.15 },
+    subjectTargets: { check: { wallMs: 3000, rssMb: 1024, text: "< 3 s, < 1 GB" } },
+  }),
+  commandsScenario({
+    id: "commands-10m-partitions",
+    title: "every command, 10,000,000 partitions × 5 replicas, 200 services",
+    services: 200,
+    partitions: 10_000_000,
+    samples: 1,
+    budgetS: 600,
+    timeoutMs: 3_600_000,
+    subjectTargets: { check: { wallMs: 10_000, text: "< 10 s" } },
+  }),
+];
+
 export const SCENARIOS: readonly Scenario[] = [
   ...CHECK_SIZES.map(checkScenario),
+  ...COMMAND_SCENARIOS,
   renderScenario,
   pulumiScenario,
   coldScenario,

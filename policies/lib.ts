@@ -1,4 +1,6 @@
+import { analysisIndex } from "../src/analysis/analysis-index.js";
 import type { Analysis, DatastoreAnalysis, ServiceAnalysis, StreamAnalysis } from "../src/analysis/types.js";
+import { modelIndex } from "../src/model/model-index.js";
 import type { Model, ResolvedComponent, ResolvedService } from "../src/model/types.js";
 
 /** Helpers shared by the rules: number formatting, the call graph, catalog look-ups. */
@@ -33,11 +35,11 @@ export function plural(count: number, noun: string, suffix = "s"): string {
 }
 
 export function componentByName(model: Model, name: string): ResolvedComponent | undefined {
-  return (
-    model.datastores.find((c) => c.name === name) ??
-    model.services.find((c) => c.name === name) ??
-    model.streams.find((c) => c.name === name)
-  );
+  return modelIndex(model).component(name);
+}
+
+export function serviceByName(model: Model, name: string): ResolvedService | undefined {
+  return modelIndex(model).service(name);
 }
 
 export function allComponents(model: Model): ResolvedComponent[] {
@@ -45,13 +47,11 @@ export function allComponents(model: Model): ResolvedComponent[] {
 }
 
 /** Every service call to `target`, with its caller. */
-export function callersOf(model: Model, target: string): { service: ResolvedService; index: number }[] {
-  const out: { service: ResolvedService; index: number }[] = [];
-  for (const service of model.services)
-    service.calls.forEach((call, index) => {
-      if (call.to === target) out.push({ service, index });
-    });
-  return out;
+export function callersOf(
+  model: Model,
+  target: string,
+): readonly { readonly service: ResolvedService; readonly index: number }[] {
+  return modelIndex(model).callsTo(target);
 }
 
 export function jurisdictionOfRegion(model: Model, region: string): string | undefined {
@@ -64,15 +64,15 @@ export function rtt(model: Model, a: string, b: string): number | undefined {
 }
 
 export function datastoreAnalysis(analysis: Analysis, name: string): DatastoreAnalysis | undefined {
-  return analysis.datastores.find((d) => d.name === name);
+  return analysisIndex(analysis).datastore(name);
 }
 
 export function serviceAnalysis(analysis: Analysis, name: string): ServiceAnalysis | undefined {
-  return analysis.services.find((d) => d.name === name);
+  return analysisIndex(analysis).service(name);
 }
 
 export function streamAnalysis(analysis: Analysis, name: string): StreamAnalysis | undefined {
-  return analysis.streams.find((d) => d.name === name);
+  return analysisIndex(analysis).stream(name);
 }
 
 /** An analysis with nothing in it, handed to rules that do not read the analysis when none ran. */

@@ -14,12 +14,18 @@ export interface SubjectResult {
   readonly maxRssMb?: Summary;
   /** Median of each phase, ms. */
   readonly phases?: Readonly<Record<string, number>>;
+  /** Against the scenario's peer subject (scenarios that name one), paired: wall and CPU. */
+  readonly vsPeer?: { readonly wall: Summary; readonly cpu?: Summary };
+  /** Against this subject's own target (Scenario.subjectTargets). */
+  readonly verdict?: { readonly wall: string; readonly cpu: string };
 }
 
 export interface ScenarioResult {
   readonly id: Scenario["id"];
   readonly title: string;
   readonly target?: Target;
+  readonly subjectTargets?: Scenario["subjectTargets"];
+  readonly scale?: Scenario["scale"];
   readonly note?: string;
   readonly skipped?: string;
   readonly error?: string;
@@ -80,9 +86,56 @@ function judge(
   return misses.length === 0 ? "met" : `MISSED (${misses.join(", ")})`;
 }
 
+const usable = (s: SubjectResult | undefined): s is SubjectResult =>
+  s !== undefined && s.status === "ok" && s.samples.length > 0;
+
+function pairedSummary(a: SubjectResult, b: SubjectResult, pick: (s: Sample) => number | undefined) {
+  const x = a.samples.map(pick);
+  const y = b.samples.map(pick);
+  if (x.some((v) => v === undefined) || y.some((v) => v === undefined)) return undefined;
+  return summarise(pairedRatios(x as number[], y as number[]));
+}
+
+/** Each subject against the scenario's peer (e.g. every command against `check` of the same spec). */
+function againstPeer(
+  subjects: readonly SubjectResult[],
+  peer: string | undefined,
+  targets: Readonly<Record<string, Target>>,
+): SubjectResult[] {
+  const reference = subjects.find((s) => s.id === peer);
+  return subjects.map((subject) => {
+    const wall =
+      usable(subject) && usable(reference) ? pairedSummary(subject, reference, (s) => s.wallMs) : undefined;
+    const cpu =
+      usable(subject) && usable(reference) ? pairedSummary(subject, reference, (s) => s.cpuMs) : undefined;
+    const target = targets[subject.id];
+    const ok = usable(subject);
+    return {
+      ...subject,
+      ...(wall === undefined || subject.id === peer ? {} : { vsPeer: { wall, ...(cpu ? { cpu } : {}) } }),
+      ...(target === undefined
+        ? {}
+        : {
+            verdict: {
+              wall: judge(target, ok ? subject.wallMs : undefined, subject.maxRssMb, wall),
+              cpu: judge(target, ok ? subject.cpuMs : undefined, subject.maxRssMb, cpu),
+            },
+          }),
+    };
+  });
+}
+
 /** Adds summaries, the paired ratios and whether the target was met. */
-export function evaluate(result: ScenarioResult): ScenarioResult {
-  const subjects = result.subjects.map(withSummaries);
+export function evaluate(
+  result: ScenarioResult,
+  scenario?: Pick<Scenario, "peer" | "subjectTargets">,
+): ScenarioResult {
+  const subjects = againstPeer(
+    result.subjects.map(withSummaries),
+    scenario?.peer,
+    scenario?.subjectTargets ?? {},
+  );
+  if (scenario?.peer !== undefined) return { ...result, subjects };
   const [first, second] = subjects;
   const ok = (s: SubjectResult | undefined): s is SubjectResult =>
     s !== undefined && s.status === "ok" && s.samples.length > 0;
@@ -156,13 +209,17 @@ export function markdown(report: Report): string {
               r === undefined ? "—" : `${mb(r.median)} (${spread(r, mb)})`,
             ];
       const first = i === 0;
-      const vs =
-        first && scenario.ratio !== undefined
+      const vs = subject.vsPeer
+        ? `${ratioText(subject.vsPeer.wall)} · ${ratioText(subject.vsPeer.cpu)}`
+        : first && scenario.ratio !== undefined
           ? `${ratioText(scenario.ratio)} · ${ratioText(scenario.cpuRatio)}`
           : "";
-      const verdict = first && scenario.verdict ? `${scenario.verdict.wall} · ${scenario.verdict.cpu}` : "";
+      const own = subject.verdict ?? (first ? scenario.verdict : undefined);
+      const verdict = own ? `${own.wall} · ${own.cpu}` : "";
+      const goal =
+        subject.verdict !== undefined ? (subjectTargetText(scenario, subject.id) ?? "") : first ? target : "";
       lines.push(
-        `| ${first ? scenario.id : ""} | ${subject.id}: ${subject.label} | ${subject.samples.length} | ${cells.join(" | ")} | ${vs} | ${first ? target : ""} | ${verdict} |`,
+        `| ${first ? scenario.id : ""} | ${subject.id}: ${subject.label} | ${subject.samples.length} | ${cells.join(" | ")} | ${vs} | ${goal} | ${verdict} |`,
       );
       if (subject.phases !== undefined)
         notes.push(
@@ -183,5 +240,50 @@ export function markdown(report: Report): string {
       `- ${scenario.id}: load average ${scenario.loadavg.map((l) => l.toFixed(1)).join(" → ")}${scenario.seconds === undefined ? "" : `, ${scenario.seconds.toFixed(0)} s`}`,
     );
   }
-  return [...lines, "", ...notes].join("\n");
+  return [...lines, "", ...growthTable(report.scenarios), ...notes].join("\n");
+}
+
+const subjectTargetText = (scenario: ScenarioResult, id: string) => scenario.subjectTargets?.[id]?.text;
+
+/**
+ * Growth exponents of each subject between consecutive sizes of a series (scenarios sharing
+ * `scale.series`): log(cost ratio) / log(size ratio) of CPU medians and of peak RSS medians. 1 is
+ * linear; the target is at most `scale.maxExponent`.
+ */
+export function growthTable(scenarios: readonly ScenarioResult[]): string[] {
+  const series = new Map<string, ScenarioResult[]>();
+  for (const s of scenarios)
+    if (s.scale !== undefined) series.set(s.scale.series, [...(series.get(s.scale.series) ?? []), s]);
+  const lines: string[] = [];
+  for (const [name, members] of series) {
+    const sorted = [...members].sort((a, b) => a.scale!.size - b.scale!.size);
+    if (sorted.length < 2) continue;
+    const ids = [...new Set(sorted.flatMap((s) => s.subjects.map((x) => x.id)))];
+    const max = sorted[0]?.scale?.maxExponent;
+    lines.push(
+      `Growth exponents, ${name} (CPU · peak RSS; 1 = linear${max === undefined ? "" : `, target ≤ ${max} for CPU`}):`,
+      "",
+      `| from → to | ${ids.join(" | ")} |`,
+      `|---|${ids.map(() => "--:").join("|")}|`,
+    );
+    for (let i = 1; i < sorted.length; i++) {
+      const [a, b] = [sorted[i - 1]!, sorted[i]!];
+      const cells = ids.map((id) => {
+        const x = a.subjects.find((s) => s.id === id);
+        const y = b.subjects.find((s) => s.id === id);
+        const e = (pick: (s: SubjectResult) => number | undefined) => {
+          const [p, q] = [x && pick(x), y && pick(y)];
+          return p === undefined || q === undefined
+            ? "—"
+            : (Math.log(q / p) / Math.log(b.scale!.size / a.scale!.size)).toFixed(2);
+        };
+        return `${e((s) => s.cpuMs?.median)} · ${e((s) => s.maxRssMb?.median)}`;
+      });
+      lines.push(
+        `| ${a.scale!.size.toLocaleString("en")} → ${b.scale!.size.toLocaleString("en")} | ${cells.join(" | ")} |`,
+      );
+    }
+    lines.push("");
+  }
+  return lines;
 }

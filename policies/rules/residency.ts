@@ -1,5 +1,5 @@
 import type { Model, ResolvedComponent } from "../../src/model/types.js";
-import { callersOf, jurisdictionOfRegion, list } from "../lib.js";
+import { callersOf, jurisdictionOfRegion, list, serviceByName } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /**
@@ -55,7 +55,7 @@ export const residency: Rule = {
         ...stream.consumers.map((name) => ({ name, role: "consumes from", field: "consumers" })),
       ];
       for (const client of clients) {
-        const service = model.services.find((s) => s.name === client.name);
+        const service = serviceByName(model, client.name);
         if (service === undefined) continue;
         const bad = outside(model, service.regions, allowed);
         if (bad.length === 0) continue;

@@ -30,19 +30,22 @@ export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): num
  */
 export function componentEgress(
   catalog: Catalog,
-  component: string,
   flows: readonly Flow[],
   links: readonly LinkLoad[],
-): number {
-  let usd = 0;
+): (component: string) => number {
+  // One pass over links and flows for every component (asking per component would rescan them).
+  const usd = new Map<string, number>();
+  const add = (component: string, value: number) => usd.set(component, (usd.get(component) ?? 0) + value);
   for (const link of links) {
-    const mine = link.contributors.find((c) => c.component === component);
-    if (mine !== undefined && link.mbps > 0) usd += link.egressUsdPerMonth * (mine.mbps / link.mbps);
+    if (!(link.mbps > 0)) continue;
+    // Contributors are one entry per component (linkLoads sums them).
+    for (const mine of link.contributors)
+      add(mine.component, link.egressUsdPerMonth * (mine.mbps / link.mbps));
   }
   for (const flow of flows)
-    if (flow.component === component && flow.from === flow.to)
-      usd += monthlyUsd(flow.bytesPerSec, catalog.egress.crossZoneUsdPerGb * 2);
-  return usd;
+    if (flow.from === flow.to)
+      add(flow.component, monthlyUsd(flow.bytesPerSec, catalog.egress.crossZoneUsdPerGb * 2));
+  return (component) => usd.get(component) ?? 0;
 }
 
 export function totalCost(

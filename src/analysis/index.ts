@@ -5,7 +5,7 @@ import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
 import { networkView } from "./network.js";
-import { callerOrigins, callersOf } from "./origins.js";
+import { datastoreLatency } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import {
   endToEndP99,
@@ -15,6 +15,7 @@ import {
   streamFlows,
 } from "./streams.js";
 import { survivalAnalysis } from "./survival.js";
+import { reusableResults, withEffectiveLeader } from "./touched.js";
 import type {
   Analysis,
   CallAnalysis,
@@ -28,9 +29,11 @@ import type {
 /**
  * Analyses a resolved model, optionally under failures (what-if): latency, survival, availability,
  * replication bandwidth, lag and cost for every component. Pure and deterministic; the result is
- * plain JSON-serialisable data (docs/model.md states every formula).
+ * plain JSON-serialisable data (docs/model.md states every formula). Given `baseline` (this model's
+ * analysis without failures), a what-if recomputes only the components the failures can change and
+ * shares the other results with it (touched.ts); the result equals the full analysis.
  */
-export function analyse(model: Model, failures: readonly Failure[] = []): Analysis {
+export function analyse(model: Model, failures: readonly Failure[] = [], baseline?: Analysis): Analysis {
   const net = networkView(model, failures);
   const users = model.users;
   const datastores = new Map<string, DatastoreEvaluator>(
@@ -46,16 +49,23 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
   ];
   const links = linkLoads(model, flows);
   const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
+  const egressOf = componentEgress(model.catalog, flows, links);
+  // A what-if given its baseline keeps the results the failures cannot change (touched.ts).
+  const reuse =
+    baseline === undefined || failures.length === 0
+      ? undefined
+      : reusableResults(model, failures, baseline, links);
 
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
     const { ds, behaviour } = ev;
-    const origins = (op: "read" | "write") => callerOrigins(model, callersOf(model, ds.name, op), net, users);
-    const replicationLag = datastoreLags(ev, linkByKey);
     const leaders = new Map<string, number>();
     for (const state of ev.states)
       if (state.leader !== undefined)
         leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
     const effectiveLeader = [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+    const kept = reuse?.datastore(ds.name);
+    if (kept !== undefined) return withEffectiveLeader(kept, effectiveLeader);
+    const replicationLag = datastoreLags(ev, linkByKey);
     return {
       name: ds.name,
       path: ds.path,
@@ -65,8 +75,8 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       leader: ds.leader,
       ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
       commitP50Ms: behaviour.commitP50(ev.main),
-      write: latencyProfile(origins("write"), (origin) => ev.latency(origin, "write")),
-      read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
+      write: datastoreLatency(model, ev, net, "write"),
+      read: datastoreLatency(model, ev, net, "read"),
       survival: survivalAnalysis(
         ds.survive,
         ev.survival.zone,
@@ -80,7 +90,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       rpoMs: behaviour.rpoMs(ds, replicationLag),
       costUsdPerMonth: {
         replicas: datastoreReplicaCost(model.catalog, ds),
-        egress: componentEgress(model.catalog, ds.name, flows, links),
+        egress: egressOf(ds.name),
       },
       ...(Object.keys(ds.slo).length === 0 ? {} : { slo: ds.slo }),
     };
@@ -88,6 +98,8 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
 
   const streamResults: StreamAnalysis[] = [...streams.values()].map((ev) => {
     const { stream } = ev;
+    const kept = reuse?.stream(stream.name);
+    if (kept !== undefined) return kept;
     const endToEnd = endToEndP99(model, ev, net);
     return {
       name: stream.name,
@@ -99,7 +111,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       ...(ev.liveRegions.length === 0 ? { unavailable: true } : {}),
       costUsdPerMonth: {
         replicas: streamReplicaCost(model.catalog, stream),
-        egress: componentEgress(model.catalog, stream.name, flows, links),
+        egress: egressOf(stream.name),
       },
       ...(Object.keys(stream.slo).length === 0 ? {} : { slo: stream.slo }),
     };
@@ -107,6 +119,8 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
 
   const services = evaluateServices(model, net, datastores, streams);
   const serviceResults: ServiceAnalysis[] = model.services.map((service) => {
+    const kept = reuse?.service(service.name);
+    if (kept !== undefined) return kept;
     const latency = latencyProfile(users, (origin) => services.from(service.name, origin));
     const { own, total } = services.availability(service.name);
     const perRegion = service.regions.flatMap((region) => services.at(service.name, region) ?? []);

@@ -1,6 +1,34 @@
+import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedCall, UserOrigin } from "../model/types.js";
+import type { DatastoreEvaluator, DatastoreOp } from "./datastores.js";
+import { latencyProfile } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import { nearest } from "./replication/common.js";
+import type { LatencyProfile } from "./types.js";
+
+/** Per network view: each user's nearest region among a set of live regions (many callers share a set). */
+const routes = new WeakMap<NetworkView, Map<string, readonly (readonly [string, number])[]>>();
+
+/** Where each user origin is served among `live` regions: `[region, share]` in user order. */
+function userRoutes(model: Model, live: readonly string[], net: NetworkView) {
+  let memo = routes.get(net);
+  if (memo === undefined) {
+    memo = new Map();
+    routes.set(net, memo);
+  }
+  const key = live.join(",");
+  let known = memo.get(key);
+  if (known === undefined) {
+    const out: (readonly [string, number])[] = [];
+    for (const user of model.users) {
+      const region = nearest(user.region, live, net)?.region;
+      if (region !== undefined) out.push([region, user.share]);
+    }
+    known = out;
+    memo.set(key, known);
+  }
+  return known;
+}
 
 /**
  * Where a component's requests come from. Users reach a service in its nearest region, so a
@@ -14,16 +42,15 @@ export function callerOrigins(
   net: NetworkView,
   fallback: readonly UserOrigin[],
 ): readonly UserOrigin[] {
+  const index = modelIndex(model);
   const weights = new Map<string, number>();
   for (const name of callers) {
-    const service = model.services.find((s) => s.name === name);
+    const service = index.service(name);
     if (service === undefined) continue;
     // A caller in a failed region makes no requests; users fail over to the nearest live one.
     const live = service.regions.filter((region) => net.regionUp(region));
-    for (const user of model.users) {
-      const region = nearest(user.region, live, net)?.region;
-      if (region !== undefined) weights.set(region, (weights.get(region) ?? 0) + user.share);
-    }
+    for (const [region, share] of userRoutes(model, live, net))
+      weights.set(region, (weights.get(region) ?? 0) + share);
   }
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   if (total === 0) return fallback;
@@ -37,10 +64,24 @@ export function callerOrigins(
  * none uses that op, so a datastore that callers only write still has origins for its reads.
  */
 export function callersOf(model: Model, component: string, op?: ResolvedCall["op"]): string[] {
-  const callers = (match: (call: ResolvedCall) => boolean) =>
-    model.services
-      .filter((s) => s.calls.some((call) => call.to === component && match(call)))
-      .map((s) => s.name);
+  const sites = modelIndex(model).callsTo(component);
+  const callers = (match: (call: ResolvedCall) => boolean) => {
+    const names: string[] = [];
+    for (const { service, call } of sites)
+      if (match(call) && names[names.length - 1] !== service.name) names.push(service.name);
+    return names;
+  };
   const withOp = op === undefined ? [] : callers((call) => call.op === op);
   return withOp.length > 0 ? withOp : callers(() => true);
+}
+
+/** A datastore's read or write latency from where the callers using that op send requests. */
+export function datastoreLatency(
+  model: Model,
+  ev: DatastoreEvaluator,
+  net: NetworkView,
+  op: DatastoreOp,
+): LatencyProfile {
+  const origins = callerOrigins(model, callersOf(model, ev.ds.name, op), net, model.users);
+  return latencyProfile(origins, (origin) => ev.latency(origin, op));
 }

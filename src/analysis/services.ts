@@ -94,11 +94,11 @@ export function evaluateServices(
   };
 
   function at(name: string, region: string): RegionFigure | undefined {
-    const service = services.get(name);
-    if (service === undefined || !serves(service, region)) return undefined;
     const key = `${name}@${region}`;
     const known = memo.get(key);
     if (known !== undefined) return known;
+    const service = services.get(name);
+    if (service === undefined || !serves(service, region)) return undefined;
     stack.push(name);
     const calls: CallFigure[] = service.calls.map((call) => {
       if (call.targetKind === "service" && stack.includes(call.to)) {
@@ -127,22 +127,42 @@ export function evaluateServices(
     return figure;
   }
 
-  const fromMemo = new Map<string, (Figure & { region: string }) | undefined>();
+  // Memos keyed by name, then origin (no key strings built per look-up: this runs per service × origin).
+  const fromMemo = new Map<string, Map<string, (Figure & { region: string }) | undefined>>();
   function from(name: string, origin: string): (Figure & { region: string }) | undefined {
-    const key = `${name}@${origin}`;
-    if (fromMemo.has(key)) return fromMemo.get(key);
+    let byOrigin = fromMemo.get(name);
+    if (byOrigin === undefined) {
+      byOrigin = new Map();
+      fromMemo.set(name, byOrigin);
+    }
+    if (byOrigin.has(origin)) return byOrigin.get(origin);
     const result = fromUncached(name, origin);
     // Results computed while a call cycle was cut depend on where the walk entered: keep those out.
-    if (stack.length === 0) fromMemo.set(key, result);
+    if (stack.length === 0) byOrigin.set(origin, result);
     return result;
   }
+  // Serving regions nearest first, per region set and origin: many services share a region set.
+  const orderMemo = new Map<string, Map<string, readonly string[]>>();
+  const nearestFirst = (regions: readonly string[], origin: string): readonly string[] => {
+    const set = regions.join(",");
+    let byOrigin = orderMemo.get(set);
+    if (byOrigin === undefined) {
+      byOrigin = new Map();
+      orderMemo.set(set, byOrigin);
+    }
+    let order = byOrigin.get(origin);
+    if (order === undefined) {
+      order = regions
+        .filter((region) => net.connected(origin, region) && Number.isFinite(net.rtt(origin, region)))
+        .sort((a, b) => net.rtt(origin, a) - net.rtt(origin, b) || a.localeCompare(b));
+      byOrigin.set(origin, order);
+    }
+    return order;
+  };
   function fromUncached(name: string, origin: string): (Figure & { region: string }) | undefined {
     const service = services.get(name);
     if (service === undefined) return undefined;
-    const candidates = service.regions
-      .filter((region) => net.connected(origin, region) && Number.isFinite(net.rtt(origin, region)))
-      .sort((a, b) => net.rtt(origin, a) - net.rtt(origin, b) || a.localeCompare(b));
-    for (const region of candidates) {
+    for (const region of nearestFirst(service.regions, origin)) {
       const figure = at(name, region);
       if (figure === undefined || figure.failed) continue;
       const rtt = net.rtt(origin, region);

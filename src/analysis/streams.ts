@@ -1,3 +1,4 @@
+import { modelIndex } from "../model/model-index.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
 import { atLeast } from "./availability.js";
 import type { Flow } from "./bandwidth.js";
@@ -100,7 +101,7 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
 export function producerOrigins(model: Model, stream: ResolvedStream, net: NetworkView) {
   const weights = new Map<string, number>();
   for (const producer of stream.producers) {
-    const service = model.services.find((s) => s.name === producer);
+    const service = modelIndex(model).service(producer);
     for (const region of service?.regions ?? [])
       if (net.regionUp(region)) weights.set(region, (weights.get(region) ?? 0) + 1);
   }
@@ -132,7 +133,7 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
       ? produced.p50Ms - (cluster?.rttMs ?? 0) + net.model.settings.crossZoneRttMs
       : 0;
     const deliveries = stream.consumers.map((name) => {
-      const consumer = model.services.find((s) => s.name === name);
+      const consumer = modelIndex(model).service(name);
       const to = nearest(
         cluster?.region ?? origin.region,
         (consumer?.regions ?? []).filter((r) => net.regionUp(r) && net.connected(cluster?.region ?? r, r)),

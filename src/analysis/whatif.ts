@@ -1,5 +1,11 @@
+import { modelIndex } from "../model/model-index.js";
+import type { Model } from "../model/types.js";
+import { analysisIndex } from "./analysis-index.js";
+import { evaluateDatastore } from "./datastores.js";
+import { type NetworkView, networkView } from "./network.js";
+import { datastoreLatency } from "./origins.js";
 import { sloViolations } from "./slo.js";
-import type { Analysis, AnalysisChange, LatencyProfile } from "./types.js";
+import type { Analysis, AnalysisChange, Failure, LatencyProfile } from "./types.js";
 
 /** Latency changes smaller than this (ms) are noise from floating point, not news. */
 const EPSILON_MS = 0.05;
@@ -26,8 +32,9 @@ function latencyChanges(
   before: LatencyProfile,
   after: LatencyProfile,
 ) {
+  const origins = new Map(before.byOrigin.map((o) => [o.origin, o]));
   for (const now of after.byOrigin) {
-    const then = before.byOrigin.find((o) => o.origin === now.origin);
+    const then = origins.get(now.origin);
     if (then === undefined) continue;
     if (now.unavailable && !then.unavailable) {
       out.push({
@@ -58,6 +65,7 @@ function latencyChanges(
  */
 export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisChange[] {
   const out: AnalysisChange[] = [];
+  const was = analysisIndex(baseline);
   const before = new Set(sloViolations(baseline, "serving").map((v) => v.path));
   for (const violation of sloViolations(failed, "serving")) {
     if (before.has(violation.path)) continue;
@@ -70,7 +78,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
     });
   }
   for (const now of failed.datastores) {
-    const then = baseline.datastores.find((d) => d.name === now.name);
+    const then = was.datastore(now.name);
     if (then === undefined) continue;
     if (now.partitionsWithoutQuorum > then.partitionsWithoutQuorum) {
       out.push({
@@ -102,8 +110,9 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
     }
     latencyChanges(out, now.name, now.path, "write", then.write, now.write);
     latencyChanges(out, now.name, now.path, "read", then.read, now.read);
+    const lags = new Map(then.replicationLag.map((l) => [l.region, l]));
     for (const lag of now.replicationLag) {
-      const old = then.replicationLag.find((l) => l.region === lag.region);
+      const old = lags.get(lag.region);
       if (old !== undefined && Math.abs(old.p99Ms - lag.p99Ms) > EPSILON_MS) {
         out.push({
           kind: "lag",
@@ -125,8 +134,8 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
     );
   }
   for (const now of failed.services) {
-    const then = baseline.services.find((s) => s.name === now.name);
-    if (then === undefined) continue;
+    const then = was.service(now.name);
+    if (then === undefined || then === now) continue; // a what-if shares untouched results
     if (now.unavailable && !then.unavailable)
       out.push({
         kind: "unavailable",
@@ -138,8 +147,8 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
     availabilityChange(out, now.name, now.path, "availability", then.availability, now.availability);
   }
   for (const now of failed.streams) {
-    const then = baseline.streams.find((s) => s.name === now.name);
-    if (then === undefined) continue;
+    const then = was.stream(now.name);
+    if (then === undefined || then === now) continue;
     if (now.unavailable && !then.unavailable)
       out.push({
         kind: "unavailable",
@@ -160,10 +169,12 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
     availabilityChange(out, now.name, now.path, "availability", then.availability, now.availability);
   }
   const linkKey = (l: { from: string; to: string }) => `${l.from} → ${l.to}`;
-  const keys = new Set([...baseline.links, ...failed.links].map(linkKey));
+  const thenLinks = new Map(baseline.links.map((l) => [linkKey(l), l]));
+  const nowLinks = new Map(failed.links.map((l) => [linkKey(l), l]));
+  const keys = new Set([...thenLinks.keys(), ...nowLinks.keys()]);
   for (const key of [...keys].sort()) {
-    const then = baseline.links.find((l) => linkKey(l) === key)?.mbps ?? 0;
-    const now = failed.links.find((l) => linkKey(l) === key)?.mbps ?? 0;
+    const then = thenLinks.get(key)?.mbps ?? 0;
+    const now = nowLinks.get(key)?.mbps ?? 0;
     if (Math.abs(now - then) > 0.01)
       out.push({
         kind: "link-load",
@@ -199,4 +210,27 @@ function availabilityChange(
     from: then,
     to: now,
   });
+}
+
+/**
+ * One datastore's write latency under failures, evaluating that datastore alone (its placement and
+ * where its writers run) rather than the whole topology: what a chaos experiment's expected outcome
+ * quotes, once per failure domain. Equal to `analyse(model, failures)`'s figure for the datastore.
+ * Network views are shared between datastores failed the same way.
+ */
+export function writeLatencyUnder(
+  model: Model,
+): (store: string, failures: readonly Failure[]) => LatencyProfile | undefined {
+  const views = new Map<string, NetworkView>();
+  return (store, failures) => {
+    const ds = modelIndex(model).datastore(store);
+    if (ds === undefined) return undefined;
+    const key = JSON.stringify(failures);
+    let net = views.get(key);
+    if (net === undefined) {
+      net = networkView(model, failures);
+      views.set(key, net);
+    }
+    return datastoreLatency(model, evaluateDatastore(ds, net, model.users), net, "write");
+  };
 }

@@ -10,6 +10,7 @@ import type {
   ResolvedService,
   ResolvedStream,
 } from "../model/types.js";
+import { sameData } from "./same-data.js";
 
 /** One version of a topology as `diff` compares it: the model, its compiled plan and its analysis. */
 export interface DiffSide {
@@ -345,7 +346,7 @@ function compareResources(before: ResourcePlan, after: ResourcePlan): TopologyDi
       [...now.entries()]
         .filter(([name, r]) => {
           const old = then.get(name);
-          return old !== undefined && stableJson(old.inputs) !== stableJson(r.inputs);
+          return old !== undefined && !sameData(old.inputs, r.inputs);
         })
         .map(([name]) => name),
     ),

@@ -60,9 +60,24 @@ export function expandPlacement(
   placement: readonly RegionPlacement[],
   leaderOf: (partition: number) => string,
 ): PlacementGroup[] {
-  const groups = new Map<string, { partitions: number[]; leader: ReplicaSlot; replicas: ReplicaSlot[] }>();
+  type Group = { partitions: number[]; leader: ReplicaSlot; replicas: ReplicaSlot[] };
+  const groups = new Map<string, Group>();
+  // A partition's layout depends only on its leader region and on p modulo every region's zone
+  // count: work each layout out once per (leader region, p mod cycle), not once per partition.
+  const cycle = placement.reduce((l, p) => lcm(l, Math.max(1, p.zones.length)), 1);
+  const layouts = new Map<string, Group[]>();
   for (let partition = 0; partition < partitionCount; partition++) {
     const leaderRegion = leaderOf(partition);
+    let byResidue = layouts.get(leaderRegion);
+    if (byResidue === undefined) {
+      byResidue = new Array<Group>(cycle);
+      layouts.set(leaderRegion, byResidue);
+    }
+    const known = byResidue[partition % cycle];
+    if (known !== undefined) {
+      known.partitions.push(partition);
+      continue;
+    }
     const replicas: ReplicaSlot[] = [];
     for (const { region, replicas: count, zones } of placement) {
       for (let i = 0; i < count; i++) replicas.push({ region, zone: zones[(partition + i) % zones.length]! });
@@ -72,12 +87,18 @@ export function expandPlacement(
     const leader = replicas.find((slot) => slot.region === leaderRegion) ?? replicas[0]!;
     replicas.sort((a, b) => a.region.localeCompare(b.region) || a.zone.localeCompare(b.zone));
     const key = `${leader.zone}/${replicas.map((slot) => slot.zone).join(",")}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, { partitions: [partition], leader, replicas });
-    else group.partitions.push(partition);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { partitions: [partition], leader, replicas };
+      groups.set(key, group);
+    } else group.partitions.push(partition);
+    byResidue[partition % cycle] = group;
   }
   return [...groups.values()];
 }
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
 
 /**
  * Spreads `count` partitions over regions in proportion to weights (largest remainder), in

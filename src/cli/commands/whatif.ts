@@ -46,7 +46,7 @@ export const whatifCommand: Command = {
     const loaded = await loadTopology(args.positionals[0]!);
     const failures = parseFailures(loaded.model, texts);
     const baseline = analyse(loaded.model);
-    const failed = analyse(loaded.model, failures);
+    const failed = analyse(loaded.model, failures, baseline);
     const changes = compareAnalyses(baseline, failed);
     const broken = changes.some((c) => c.kind === "slo-broken");
     const style = { color: io.color && output === undefined };

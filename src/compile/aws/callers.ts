@@ -1,3 +1,4 @@
+import { modelIndex } from "../../model/model-index.js";
 import type { Model } from "../../model/types.js";
 
 /**
@@ -5,10 +6,9 @@ import type { Model } from "../../model/types.js";
  * sorted: the only clients a security group admits and the consumers whose lag is alarmed.
  */
 export function callersOf(model: Model, component: string): string[] {
-  const callers = new Set<string>();
-  for (const service of model.services)
-    if (service.calls.some((call) => call.to === component)) callers.add(service.name);
-  for (const stream of model.streams)
-    if (stream.name === component) for (const s of [...stream.producers, ...stream.consumers]) callers.add(s);
+  const index = modelIndex(model);
+  const callers = new Set<string>(index.callersOf(component).map((service) => service.name));
+  const stream = index.stream(component);
+  if (stream !== undefined) for (const s of [...stream.producers, ...stream.consumers]) callers.add(s);
   return [...callers].sort();
 }

@@ -1,4 +1,5 @@
 import { inputProblem } from "../../diagnostics/diagnostic.js";
+import { modelIndex } from "../../model/model-index.js";
 import type { ResolvedStream } from "../../model/types.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
@@ -116,7 +117,7 @@ export function serverProperties(stream: ResolvedStream): string {
 function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): string[] {
   return stream.consumers
     .filter((consumer) => {
-      const regions = ctx.model.services.find((service) => service.name === consumer)?.regions ?? [];
+      const regions = modelIndex(ctx.model).service(consumer)?.regions ?? [];
       const local = regions.filter((r) => stream.regions.includes(r));
       return local.length === 0 || local.includes(region);
     })

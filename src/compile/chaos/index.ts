@@ -11,7 +11,6 @@
  *   cannot select pods of another cluster, so the targets are the other regions' CIDRs
  *   (`ChaosOptions.regionCidrs`); without them the Schedule is generated paused, saying so.
  */
-import { analyse } from "../../analysis/index.js";
 import type { Analysis, Failure } from "../../analysis/types.js";
 import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
 import {
@@ -27,6 +26,7 @@ import type { PlannedResource } from "../plan.js";
 import {
   datastoreOutcome,
   datastoreZones,
+  latencyPredictor,
   replicasInZone,
   streamRegionOutcome,
   streamReplicasPerZone,
@@ -85,7 +85,7 @@ export function compileChaos(
     (c): c is Stateful => isKubernetes(c) && c.chaos.enabled && c.replicas > 1,
   );
   if (targets.length === 0) return [];
-  const predict = predictor(model, analysis);
+  const predict = latencyPredictor(model, analysis);
   const resources: PlannedResource[] = [];
   for (const component of targets) {
     const experiments =
@@ -97,32 +97,6 @@ export function compileChaos(
     });
   }
   return resources;
-}
-
-/** Latency under a failure, from `analyse` (cached per failure: zones are shared by components). */
-function predictor(model: Model, baseline: Analysis | undefined) {
-  let base = baseline;
-  const cache = new Map<string, Analysis>();
-  return (store: ResolvedDatastore, failure: Failure): string => {
-    base ??= analyse(model);
-    const key = JSON.stringify(failure);
-    let failed = cache.get(key);
-    if (failed === undefined) {
-      failed = analyse(model, [failure]);
-      cache.set(key, failed);
-    }
-    const before = base.datastores.find((d) => d.name === store.name);
-    const after = failed.datastores.find((d) => d.name === store.name);
-    if (before === undefined || after === undefined) return "";
-    const unavailable = after.write.byOrigin.every((o) => o.unavailable === true);
-    return unavailable
-      ? `; writes unavailable (baseline p99 write ${ms(before.write.worstP99Ms)} ms)`
-      : `; p99 write ${ms(before.write.worstP99Ms)} ms → ${ms(after.write.worstP99Ms)} ms`;
-  };
-}
-
-function ms(value: number): string {
-  return String(Math.round(value * 10) / 10);
 }
 
 function datastoreExperiments(

@@ -1,9 +1,37 @@
 /**
  * Expected outcome of each experiment, written on it as an annotation so whoever watches the run
- * knows what "passed" looks like. Quorum arithmetic comes from the model; index.ts appends the
- * latency the analysis predicts under the failure.
+ * knows what "passed" looks like. Quorum arithmetic comes from the model; `latencyPredictor`
+ * adds the write latency the analysis predicts under the failure.
  */
-import type { ResolvedDatastore, ResolvedStream } from "../../model/types.js";
+import { analysisIndex } from "../../analysis/analysis-index.js";
+import type { Analysis, Failure } from "../../analysis/types.js";
+import { writeLatencyUnder } from "../../analysis/whatif.js";
+import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
+
+/**
+ * The write latency a datastore's experiment predicts: baseline → under the isolated domain. Only
+ * the datastore itself is evaluated per failure (not the whole topology), so compiling every
+ * component's experiments stays linear in their number.
+ */
+export function latencyPredictor(model: Model, baseline: Analysis | undefined) {
+  const writeUnder = writeLatencyUnder(model);
+  return (store: ResolvedDatastore, failure: Failure): string => {
+    const before =
+      baseline === undefined
+        ? writeUnder(store.name, [])
+        : analysisIndex(baseline).datastore(store.name)?.write;
+    const after = writeUnder(store.name, [failure]);
+    if (before === undefined || after === undefined) return "";
+    const unavailable = after.byOrigin.every((o) => o.unavailable === true);
+    return unavailable
+      ? `; writes unavailable (baseline p99 write ${ms(before.worstP99Ms)} ms)`
+      : `; p99 write ${ms(before.worstP99Ms)} ms → ${ms(after.worstP99Ms)} ms`;
+  };
+}
+
+function ms(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
 
 /** Replicas of the worst placement group that sit in `zone` of `region`. */
 export function replicasInZone(store: ResolvedDatastore, region: string, zone: string): number {

@@ -1,4 +1,5 @@
 import { kubernetesLogicalName, kubernetesType } from "../names.js";
+import { plainCopy } from "../plain-data.js";
 import type { PlannedResource, ResourceOptions } from "../plan.js";
 import { LABELS } from "./constants.js";
 import type { Placed } from "./placements.js";
@@ -39,7 +40,7 @@ export function planned(
     region,
     component,
     // Plain JSON data: no `undefined`s and no shared sub-objects (they would render as YAML anchors).
-    inputs: JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>,
+    inputs: plainCopy(manifest) as Record<string, unknown>,
     ...(Object.keys(merged).length > 0 ? { options: merged } : {}),
   };
 }

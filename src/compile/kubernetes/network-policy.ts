@@ -84,6 +84,12 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
     [...model.datastores, ...model.services, ...model.streams].map((c) => [c.name, c]),
   );
   const tcp = (peer: Endpoint, port: number): Rule => ({ peer, port, protocol: "TCP" });
+  const byName = new Map<string, Placed[]>();
+  for (const p of placed) {
+    const list = byName.get(p.name);
+    if (list === undefined) byName.set(p.name, [p]);
+    else list.push(p);
+  }
 
   for (const entry of rules.values()) {
     const p = entry.placed;
@@ -105,7 +111,7 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
   for (const { from, to } of calls) {
     const callee = components.get(to);
     if (callee === undefined) continue;
-    for (const caller of placed.filter((p) => p.name === from)) {
+    for (const caller of byName.get(from) ?? []) {
       const callerRules = at(caller.region, from)!;
       const deploy = callee.deploy;
       if (deploy.target === "aws") {
@@ -126,7 +132,7 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
         continue;
       }
       // The callee does not run in the caller's cluster: the call crosses regions.
-      const calleeRegions = placed.filter((p) => p.name === to).map((p) => p.region);
+      const calleeRegions = (byName.get(to) ?? []).map((p) => p.region);
       callerRules.egress.push(tcp({ kind: "regions", regions: calleeRegions }, port));
       for (const region of calleeRegions)
         at(region, to)!.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));

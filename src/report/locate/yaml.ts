@@ -1,12 +1,18 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { PathSegment } from "../../diagnostics/diagnostic.js";
 import type { Position } from "./types.js";
+import { fastYamlLocator } from "./yaml-fast.js";
 
 /**
  * Positions of spec paths in a YAML (or JSON) document: the key of the deepest node the path reaches,
  * so `datastores.accounts.traffic` on a store without traffic points at `accounts:`.
  */
 export function yamlLocator(text: string): (segments: readonly PathSegment[]) => Position {
+  return fastYamlLocator(text) ?? documentLocator(text);
+}
+
+/** With the `yaml` package's Document: any YAML, slower (see yaml-fast.ts). */
+export function documentLocator(text: string): (segments: readonly PathSegment[]) => Position {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, keepSourceTokens: false });
   const at = (offset: number | undefined): Position => {

@@ -38,9 +38,12 @@ export function checkUniqueNames(context: CheckContext): void {
 export function checkComponentReferences(context: CheckContext): void {
   const { datastores, services, streams } = componentNames(context);
   const all = [...datastores, ...services, ...streams].sort();
+  // Sets: a list lookup per call would make validation quadratic in services.
+  const known = new Set(all);
+  const knownServices = new Set(services);
   for (const [name, service] of entriesOf(context.topology.services)) {
     arrayOf(service.calls).forEach((call, i) => {
-      if (typeof call?.to !== "string" || all.includes(call.to)) return;
+      if (typeof call?.to !== "string" || known.has(call.to)) return;
       context.report({
         code: "spec/unknown-component",
         path: formatPath(["services", name, "calls", i, "to"]),
@@ -52,7 +55,7 @@ export function checkComponentReferences(context: CheckContext): void {
   for (const [name, stream] of entriesOf(context.topology.streams)) {
     for (const role of ["producers", "consumers"] as const) {
       arrayOf(stream[role]).forEach((who, i) => {
-        if (typeof who !== "string" || services.includes(who)) return;
+        if (typeof who !== "string" || knownServices.has(who)) return;
         context.report({
           code: "spec/unknown-service",
           path: formatPath(["streams", name, role, i]),

@@ -4,7 +4,7 @@ import { componentEgress, datastoreReplicaCost, streamReplicaCost, totalCost } f
 import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
-import { networkView } from "./network.js";
+import { type NetworkView, networkView } from "./network.js";
 import { callerOrigins, callersOf } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import {
@@ -47,44 +47,9 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
   const links = linkLoads(model, flows);
   const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
 
-  const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
-    const { ds, behaviour } = ev;
-    const origins = (op: "read" | "write") => callerOrigins(model, callersOf(model, ds.name, op), net, users);
-    const replicationLag = datastoreLags(ev, linkByKey);
-    const leaders = new Map<string, number>();
-    for (const state of ev.states)
-      if (state.leader !== undefined)
-        leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
-    const effectiveLeader = [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-    return {
-      name: ds.name,
-      path: ds.path,
-      replication: ds.replication,
-      replicas: ds.replicas,
-      quorum: ds.quorum,
-      leader: ds.leader,
-      ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
-      commitP50Ms: behaviour.commitP50(ev.main),
-      write: latencyProfile(origins("write"), (origin) => ev.latency(origin, "write")),
-      read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
-      survival: survivalAnalysis(
-        ds.survive,
-        ev.survival.zone,
-        ev.survival.region,
-        behaviour.minimum(ds.survive, ds),
-      ),
-      availability: ev.availability,
-      partitionsWithoutQuorum: ev.partitionsWithoutQuorum,
-      partitions: ds.partitions.count,
-      replicationLag,
-      rpoMs: behaviour.rpoMs(ds, replicationLag),
-      costUsdPerMonth: {
-        replicas: datastoreReplicaCost(model.catalog, ds),
-        egress: componentEgress(model.catalog, ds.name, flows, links),
-      },
-      ...(Object.keys(ds.slo).length === 0 ? {} : { slo: ds.slo }),
-    };
-  });
+  const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) =>
+    analyseDatastore(model, ev, net, flows, linkByKey, links, failures),
+  );
 
   const streamResults: StreamAnalysis[] = [...streams.values()].map((ev) => {
     const { stream } = ev;
@@ -145,6 +110,58 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
     links,
     cost: totalCost(all),
     failures: [...failures],
+  };
+}
+
+/**
+ * One datastore's figures given everything else's replication flows and link loads: the part of
+ * `analyse` the solver (src/solve) re-runs per candidate placement without re-analysing the rest.
+ */
+export function analyseDatastore(
+  model: Model,
+  ev: DatastoreEvaluator,
+  net: NetworkView,
+  flows: readonly Flow[],
+  linkByKey: ReadonlyMap<string, LinkLoad>,
+  links: readonly LinkLoad[],
+  failures: readonly Failure[] = [],
+): DatastoreAnalysis {
+  const { ds, behaviour } = ev;
+  const users = model.users;
+  const origins = (op: "read" | "write") => callerOrigins(model, callersOf(model, ds.name, op), net, users);
+  const replicationLag = datastoreLags(ev, linkByKey);
+  const leaders = new Map<string, number>();
+  for (const state of ev.states)
+    if (state.leader !== undefined)
+      leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
+  const effectiveLeader = [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  return {
+    name: ds.name,
+    path: ds.path,
+    replication: ds.replication,
+    replicas: ds.replicas,
+    quorum: ds.quorum,
+    leader: ds.leader,
+    ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
+    commitP50Ms: behaviour.commitP50(ev.main),
+    write: latencyProfile(origins("write"), (origin) => ev.latency(origin, "write")),
+    read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
+    survival: survivalAnalysis(
+      ds.survive,
+      ev.survival.zone,
+      ev.survival.region,
+      behaviour.minimum(ds.survive, ds),
+    ),
+    availability: ev.availability,
+    partitionsWithoutQuorum: ev.partitionsWithoutQuorum,
+    partitions: ds.partitions.count,
+    replicationLag,
+    rpoMs: behaviour.rpoMs(ds, replicationLag),
+    costUsdPerMonth: {
+      replicas: datastoreReplicaCost(model.catalog, ds),
+      egress: componentEgress(model.catalog, ds.name, flows, links),
+    },
+    ...(Object.keys(ds.slo).length === 0 ? {} : { slo: ds.slo }),
   };
 }
 

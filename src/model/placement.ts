@@ -61,8 +61,18 @@ export function expandPlacement(
   leaderOf: (partition: number) => string,
 ): PlacementGroup[] {
   const groups = new Map<string, { partitions: number[]; leader: ReplicaSlot; replicas: ReplicaSlot[] }>();
+  // Partition p's zones depend on p only modulo every region's zone count, so partitions with the
+  // same leader region and the same p mod lcm(zone counts) share a group: compute each pattern once.
+  const period = placement.reduce((l, { zones }) => lcm(l, Math.max(1, zones.length)), 1);
+  const known = new Map<string, string>();
   for (let partition = 0; partition < partitionCount; partition++) {
     const leaderRegion = leaderOf(partition);
+    const pattern = `${leaderRegion}|${partition % period}`;
+    const seen = known.get(pattern);
+    if (seen !== undefined) {
+      groups.get(seen)!.partitions.push(partition);
+      continue;
+    }
     const replicas: ReplicaSlot[] = [];
     for (const { region, replicas: count, zones } of placement) {
       for (let i = 0; i < count; i++) replicas.push({ region, zone: zones[(partition + i) % zones.length]! });
@@ -72,12 +82,16 @@ export function expandPlacement(
     const leader = replicas.find((slot) => slot.region === leaderRegion) ?? replicas[0]!;
     replicas.sort((a, b) => a.region.localeCompare(b.region) || a.zone.localeCompare(b.zone));
     const key = `${leader.zone}/${replicas.map((slot) => slot.zone).join(",")}`;
+    known.set(pattern, key);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { partitions: [partition], leader, replicas });
     else group.partitions.push(partition);
   }
   return [...groups.values()];
 }
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
 
 /**
  * Spreads `count` partitions over regions in proportion to weights (largest remainder), in

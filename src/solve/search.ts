@@ -10,7 +10,10 @@ export interface Bound {
 
 export interface SearchOptions {
   readonly objective: Objective;
-  /** Most candidates evaluated; when it stops the search, the result is a heuristic one. */
+  /**
+   * Most candidates evaluated once an acceptable one is known; when it stops the search, the
+   * result is a heuristic one.
+   */
   readonly limit: number;
   /** Acceptable candidates kept, best first (the full check walks them in order). */
   readonly keep: number;
@@ -118,7 +121,8 @@ export function searchSpace(
       }
       if (before(keys[i]!, cutoff!) > 0) break;
     }
-    if (seen.size >= options.limit) {
+    // The limit bounds the work once there is an answer; without one the search goes on.
+    if (seen.size >= options.limit && feasible.length > 0) {
       stoppedByLimit = true;
       break;
     }

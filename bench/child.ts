@@ -8,6 +8,7 @@ import { check } from "./subjects/check.js";
 import { preparePlan } from "./subjects/prepare.js";
 import { pulumiBare, pulumiTopoplan } from "./subjects/pulumi.js";
 import { renderCdk8s, renderTopoplan } from "./subjects/render.js";
+import { solveCheckPeer, solveSubject } from "./subjects/solve.js";
 import type { Subject } from "./subjects/types.js";
 
 export const SUBJECTS: Readonly<Record<string, Subject>> = {
@@ -17,6 +18,8 @@ export const SUBJECTS: Readonly<Record<string, Subject>> = {
   "render-cdk8s": renderCdk8s,
   "pulumi-topoplan": pulumiTopoplan,
   "pulumi-bare": pulumiBare,
+  solve: solveSubject,
+  "solve-check": solveCheckPeer,
 };
 
 const [name = "", paramsJson = "{}", outFile] = process.argv.slice(2);

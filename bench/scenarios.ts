@@ -202,9 +202,41 @@ const coldScenario: Scenario = {
   },
 };
 
+/** `solve` of one auto-placed store over 25 candidate regions, against one `check` of the same topology. */
+function solveScenario(replicas: number): Scenario {
+  const params = { replicas };
+  return {
+    id: `solve-${replicas}`,
+    title: `solve: 25 candidate regions, ${replicas} replicas, 3 SLOs (vs one check)`,
+    warmups: 1,
+    samples: 5,
+    budgetS: 90,
+    timeoutMs: 120_000,
+    ...(replicas === 5 ? { target: { wallMs: 2000, text: "< 2 s" } } : {}),
+    async prepare() {
+      return {
+        subjects: [
+          {
+            id: "topoplan",
+            label: "solve (explain: false), then solve with explanations",
+            runner: { kind: "child", subject: "solve", params },
+          },
+          {
+            id: "check",
+            label: "one runCheck of the same topology",
+            runner: { kind: "child", subject: "solve-check", params },
+          },
+        ],
+      };
+    },
+  };
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   ...CHECK_SIZES.map(checkScenario),
   renderScenario,
   pulumiScenario,
   coldScenario,
+  solveScenario(5),
+  solveScenario(9),
 ];

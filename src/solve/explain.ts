@@ -30,7 +30,10 @@ export interface ExplainInput {
   readonly fullChecks: number;
   readonly regions: readonly string[];
   /** The same search with some constraints' pruning off (their violations are still recorded). */
-  readonly relaxed: (ignore: ReadonlySet<string>, exhaustive?: boolean) => SearchResult;
+  readonly relaxed: (
+    ignore: ReadonlySet<string>,
+    how: { exhaustive?: boolean; ceiling?: Scored },
+  ) => SearchResult;
   readonly explainBinding: boolean;
   readonly compare: (a: Scored, b: Scored) => number;
 }
@@ -101,7 +104,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
   if (best !== undefined && input.explainBinding) {
     for (const constraint of input.constraints) {
       // The best placement when this constraint may break: binding iff it beats the chosen one.
-      const alone = input.relaxed(new Set([constraint.id])).feasible[0];
+      const alone = input.relaxed(new Set([constraint.id]), { ceiling: best }).feasible[0];
       if (alone === undefined || input.compare(alone, best) >= 0) continue;
       const figure = figureOf(constraint, alone.analysis);
       binding.push({
@@ -117,7 +120,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
   // read objective from another and the write objective too): relax every objective at once.
   const objectives = input.constraints.filter((c) => c.id !== "survive");
   if (best !== undefined && input.explainBinding && binding.length === 0 && objectives.length > 1) {
-    const together = input.relaxed(new Set(objectives.map((c) => c.id))).feasible[0];
+    const together = input.relaxed(new Set(objectives.map((c) => c.id)), { ceiling: best }).feasible[0];
     if (together !== undefined && input.compare(together, best) < 0) {
       const broken = together.violations.map((v) => v.constraint);
       binding.push({
@@ -132,7 +135,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
   let infeasible: DatastoreSolution["infeasible"];
   if (best === undefined) {
     const relaxations: Relaxation[] = input.constraints.map((constraint) => {
-      const near = input.relaxed(new Set([constraint.id]), true).nearest.get(constraint.id);
+      const near = input.relaxed(new Set([constraint.id]), { exhaustive: true }).nearest.get(constraint.id);
       if (near === undefined)
         return {
           path: constraint.path,

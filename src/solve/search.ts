@@ -21,9 +21,15 @@ export interface SearchOptions {
   readonly need: number;
   /** Constraint ids a candidate may break and still be kept (relaxation searches). @default none */
   readonly tolerate?: ReadonlySet<string>;
+  /** Only candidates that may beat this one (by their bound) are kept: "is there a better one?" */
+  readonly ceiling?: Pick<Scored, "costUsdPerMonth" | "latencyMs">;
   /** Evaluate every candidate (no bound cut-off), to find the nearest miss of each constraint. */
   readonly exhaustive?: boolean;
   readonly bound: (counts: readonly number[], leader: number) => Bound;
+  /** A bound no candidate of the whole space beats (for the heuristic's gap). */
+  readonly globalBound: Bound;
+  /** Most (placement, leader) pairs held in memory; a larger space is searched by the heuristic. */
+  readonly maxPairs: number;
   /** How badly a candidate misses a constraint (lower is nearer), for the smallest relaxation. */
   readonly miss: (constraintId: string, scored: Scored) => number;
 }
@@ -33,7 +39,7 @@ export interface SearchResult {
   readonly mode: "exact" | "heuristic";
   /** Count vectors that survived pruning. */
   readonly placements: number;
-  /** (placement, leader) pairs among them. */
+  /** (placement, leader) pairs among them (heuristic: those enumerated before the cut). */
   readonly candidates: number;
   readonly evaluated: number;
   /** Acceptable candidates (meeting every constraint not tolerated), best first; at most `keep`. */
@@ -55,21 +61,39 @@ interface Pair {
  * the search stops when the next bound cannot beat the `need`-th best acceptable candidate — every
  * pair after it is no better, so the result is exact. When `limit` evaluations come first, a local
  * search (move one replica, or the leader) continues from the best found, and the result reports
- * its gap to the bound: a heuristic.
+ * its gap to the bound: a heuristic. So does a space with more than `maxPairs` candidates: only the
+ * first `maxPairs` in enumeration order are ranked.
  */
 export function searchSpace(
   space: Space,
   evaluate: (candidate: Candidate) => Scored,
   options: SearchOptions,
 ): SearchResult {
+  // A space too large to hold is cut at `maxPairs` candidates in enumeration order (regions
+  // nearest to the demand first, most replicas first); the local search below may then move
+  // replicas anywhere.
+  // Bounds rounded as the comparator rounds, so "cannot beat" agrees with the final order.
+  const tuple = (b: Bound) =>
+    options.objective === "cost"
+      ? [cents(b.costUsdPerMonth), hundredths(b.latencyMs)]
+      : [hundredths(b.latencyMs), cents(b.costUsdPerMonth)];
+  const before = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]!;
+  const ceiling = options.ceiling === undefined ? undefined : tuple(options.ceiling);
   const pairs: Pair[] = [];
+  const bounds: Bound[] = [];
   let placements = 0;
-  enumeratePlacements(space, (counts) => {
+  const complete = enumeratePlacements(space, (counts) => {
     placements++;
     const copy = [...counts];
-    const leaders = space.leaderBased ? leaderOptions(space, copy) : [-1];
-    for (const leader of leaders) pairs.push({ counts: copy, leader });
+    for (const leader of space.leaderBased ? leaderOptions(space, copy) : [-1]) {
+      const bound = options.bound(copy, leader);
+      if (ceiling !== undefined && before(tuple(bound), ceiling) >= 0) continue;
+      pairs.push({ counts: copy, leader });
+      bounds.push(bound);
+    }
+    return pairs.length >= options.maxPairs;
   });
+  const restricted = !complete;
 
   const compare = comparator(options.objective);
   const tolerate = options.tolerate ?? new Set<string>();
@@ -101,14 +125,7 @@ export function searchSpace(
     return scored;
   };
 
-  // Bounds rounded as the comparator rounds, so "cannot beat" agrees with the final order.
-  const bounds = pairs.map((pair) => options.bound(pair.counts, pair.leader));
-  const tuple = (b: Bound) =>
-    options.objective === "cost"
-      ? [cents(b.costUsdPerMonth), hundredths(b.latencyMs)]
-      : [hundredths(b.latencyMs), cents(b.costUsdPerMonth)];
   const keys = bounds.map(tuple);
-  const before = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]!;
   const order = pairs.map((_, i) => i).sort((a, b) => before(keys[a]!, keys[b]!) || a - b);
 
   let stoppedByLimit = false;
@@ -130,17 +147,20 @@ export function searchSpace(
   }
 
   let gap: SearchResult["gap"];
-  if (stoppedByLimit) {
+  const heuristic = stoppedByLimit || restricted;
+  if (heuristic) {
     localSearch(space, run, () => [...feasible].sort(compare)[0], options.limit);
     const best = [...feasible].sort(compare)[0];
     if (best !== undefined) {
-      const lowerBound = Math.min(...bounds.map((b) => primary(options.objective, b)));
+      const lowerBound = restricted
+        ? primary(options.objective, options.globalBound)
+        : Math.min(...bounds.map((b) => primary(options.objective, b)));
       const found = primary(options.objective, best);
       gap = { lowerBound, found, ratio: found === 0 ? 0 : (found - lowerBound) / found };
     }
   }
   return {
-    mode: stoppedByLimit ? "heuristic" : "exact",
+    mode: heuristic ? "heuristic" : "exact",
     placements,
     candidates: pairs.length,
     evaluated: seen.size,

@@ -24,8 +24,10 @@ export interface SolveOptions {
   readonly datastores?: readonly string[];
   /** Candidate regions. @default every catalog region allowed by the datastore's residency */
   readonly regions?: readonly string[];
-  /** Candidates evaluated exactly before the heuristic takes over. @default 50,000 */
+  /** Candidates evaluated exactly before the heuristic takes over. @default 20,000 */
   readonly limit?: number;
+  /** Candidates held in memory at once; a larger space is searched by the heuristic. @default 200,000 */
+  readonly maxPairs?: number;
   /** Explain binding constraints (one relaxed search per constraint). @default true */
   readonly explain?: boolean;
   readonly policy?: PolicyRunOptions;
@@ -125,21 +127,28 @@ function solveDatastore(
   const cost = costBound(model, ds, current);
   const base = {
     objective,
-    limit: options.limit ?? 50_000,
+    limit: options.limit ?? 20_000,
     keep: FULL_CHECKS,
     need: top + 1,
+    maxPairs: options.maxPairs ?? 200_000,
     miss: (id: string, s: Scored) => missOf(constraints, id, s),
   };
   // Bounds are per region order, so each (relaxed) space gets its own.
   const search = (at: Space, extra: Partial<SearchOptions> = {}) => {
     const l = at === space ? latency : latencyBound(at, origins, weights, distances);
     const c = at === space ? cost : costBound(model, ds, current);
+    // Every region placed (twice: cross-zone prices count), any leader: below every candidate's bound.
+    const everywhere = at.regions.map(() => 2);
     return searchSpace(at, evaluate, {
       ...base,
       bound: (counts, leader) => ({
         costUsdPerMonth: c(at, counts, leader),
         latencyMs: l(counts, leader),
       }),
+      globalBound: {
+        costUsdPerMonth: c({ ...at, leaderBased: false }, everywhere, -1),
+        latencyMs: latencyBound({ ...at, leaderBased: false }, origins, weights, distances)(everywhere, -1),
+      },
       ...extra,
     });
   };
@@ -180,8 +189,13 @@ function solveDatastore(
     elsewhere,
     fullChecks,
     regions,
-    relaxed: (ignore, exhaustive) =>
-      search(spaceFor(ignore), { tolerate: ignore, need: 1, ...(exhaustive ? { exhaustive } : {}) }),
+    relaxed: (ignore, how) =>
+      search(spaceFor(ignore), {
+        tolerate: ignore,
+        need: 1,
+        ...(how.exhaustive ? { exhaustive: true } : {}),
+        ...(how.ceiling === undefined ? {} : { ceiling: how.ceiling }),
+      }),
     explainBinding: options.explain ?? true,
     compare: comparator(objective),
   });
@@ -201,20 +215,25 @@ function latencyBound(
     origins[op].map((o) => ({ share: o.share, rtt: space.regions.map((r) => distances.rtt(o.region, r)) }));
   const reads = table("read");
   const writes = table("write");
-  const weighted = (rows: typeof reads, counts: readonly number[], only: number) => {
+  const weighted = (rows: typeof reads, placed: readonly number[]) => {
     let sum = 0;
     for (const row of rows) {
       let best = Number.POSITIVE_INFINITY;
-      counts.forEach((c, i) => {
-        if (c > 0 && (only < 0 || i === only) && row.rtt[i]! < best) best = row.rtt[i]!;
-      });
+      for (const i of placed) if (row.rtt[i]! < best) best = row.rtt[i]!;
       sum += row.share * best;
     }
     return sum * distances.tailFactor;
   };
-  return (counts: readonly number[], leader: number) =>
-    weights.read * weighted(reads, counts, -1) +
-    weights.write * weighted(writes, counts, space.leaderBased ? leader : -1);
+  return (counts: readonly number[], leader: number) => {
+    const placed: number[] = [];
+    counts.forEach((c, i) => {
+      if (c > 0) placed.push(i);
+    });
+    return (
+      weights.read * weighted(reads, placed) +
+      weights.write * weighted(writes, space.leaderBased && leader >= 0 ? [leader] : placed)
+    );
+  };
 }
 
 /**
@@ -229,17 +248,30 @@ function costBound(model: Model, ds: ResolvedDatastore, current: Scored) {
   const traffic = ds.traffic;
   const replicas = current.analysis.costUsdPerMonth.replicas;
   const crossZone = model.catalog.egress.crossZoneUsdPerGb * 2;
-  const price = (from: string, to: string) =>
-    from === to ? crossZone : egressUsdPerGb(model.catalog, from, to);
   const bytes = (traffic?.writesPerSec ?? 0) * (traffic?.itemBytes ?? 0);
   const singleSource = ds.partitions.strategy !== "geo";
+  // Prices between a space's regions, looked up once per space (bounds run per candidate).
+  const prices = new WeakMap<readonly string[], Float64Array>();
+  const priceTable = (regions: readonly string[]) => {
+    let table = prices.get(regions);
+    if (table === undefined) {
+      const n = regions.length;
+      table = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++)
+          table[i * n + j] = i === j ? crossZone : egressUsdPerGb(model.catalog, regions[i]!, regions[j]!);
+      prices.set(regions, table);
+    }
+    return table;
+  };
   return (space: Space, counts: readonly number[], leader: number): number => {
     if (bytes === 0) return replicas;
+    const n = space.regions.length;
+    const price = priceTable(space.regions);
     let usdPerGb = 0;
     if (space.leaderBased && singleSource && leader >= 0) {
-      const from = space.regions[leader]!;
       counts.forEach((c, i) => {
-        usdPerGb += (i === leader ? c - 1 : c) * price(from, space.regions[i]!);
+        usdPerGb += (i === leader ? c - 1 : c) * price[leader * n + i]!;
       });
     } else {
       let cheapest = Number.POSITIVE_INFINITY;
@@ -247,7 +279,7 @@ function costBound(model: Model, ds: ResolvedDatastore, current: Scored) {
         if (c === 0) return;
         if (c > 1) cheapest = Math.min(cheapest, crossZone);
         counts.forEach((d, j) => {
-          if (d > 0 && i !== j) cheapest = Math.min(cheapest, price(space.regions[i]!, space.regions[j]!));
+          if (d > 0 && i !== j) cheapest = Math.min(cheapest, price[i * n + j]!);
         });
       });
       usdPerGb = (ds.replicas - 1) * (Number.isFinite(cheapest) ? cheapest : 0);

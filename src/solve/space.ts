@@ -123,12 +123,17 @@ export function unmeetable(space: Space): Floor[] {
  * meets every floor, as region-index → count arrays. Depth-first over regions in order; a branch
  * stops when the remaining regions' caps cannot hold the remaining replicas, or when a floor is
  * still unmet and no remaining region can meet it. Leader floors need one placed region that meets
- * them all.
+ * them all. `onPlacement` returning true stops the enumeration (then it returns false).
  */
-export function enumeratePlacements(space: Space, onPlacement: (counts: readonly number[]) => void): void {
+export function enumeratePlacements(
+  space: Space,
+  onPlacement: (counts: readonly number[]) => boolean | undefined,
+): boolean {
   const n = space.regions.length;
+  let stopped = false;
   const suffixCap = new Array<number>(n + 1).fill(0);
-  for (let i = n - 1; i >= 0; i--) suffixCap[i] = suffixCap[i + 1]! + space.caps[i]!;
+  const caps = space.caps;
+  for (let i = n - 1; i >= 0; i--) suffixCap[i] = suffixCap[i + 1]! + caps[i]!;
   const leaderOk = space.regions.map((_, i) => space.leaderFloors.every((f) => f.covers[i]));
   const lastLeader = leaderOk.lastIndexOf(true);
   const covered = new Int32Array(space.floors.length);
@@ -136,15 +141,16 @@ export function enumeratePlacements(space: Space, onPlacement: (counts: readonly
   let leaders = 0;
 
   const dfs = (i: number, remaining: number): void => {
+    if (stopped) return;
     if (remaining === 0) {
-      if (leaders > 0 && covered.every((c) => c > 0)) onPlacement(counts);
+      if (leaders > 0 && covered.every((c) => c > 0)) stopped = onPlacement(counts) === true;
       return;
     }
     if (i === n || remaining > suffixCap[i]!) return;
     if (leaders === 0 && i > lastLeader) return;
     for (let f = 0; f < space.floors.length; f++)
       if (covered[f] === 0 && space.floors[f]!.lastCover < i) return;
-    for (let c = Math.min(space.caps[i]!, remaining); c >= 0; c--) {
+    for (let c = Math.min(caps[i]!, remaining); c >= 0; c--) {
       counts[i] = c;
       if (c > 0) {
         for (let f = 0; f < space.floors.length; f++) if (space.floors[f]!.covers[i]) covered[f]!++;
@@ -159,6 +165,7 @@ export function enumeratePlacements(space: Space, onPlacement: (counts: readonly
     counts[i] = 0;
   };
   dfs(0, space.replicas);
+  return !stopped;
 }
 
 /** Leader regions worth evaluating for a placement: every placed region meeting the leader floors. */

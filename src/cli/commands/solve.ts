@@ -39,7 +39,7 @@ export const solveCommand: Command = {
     "  --objective O     cost (default; ties by demand-weighted p99) or latency (ties by cost)",
     "  --top N           next-best placements to show (default 3)",
     "  --regions LIST    candidate regions, comma-separated (default: every region residency allows)",
-    "  --limit N         candidates evaluated before the heuristic takes over (default 50000)",
+    "  --limit N         candidates evaluated before the heuristic takes over (default 20000)",
     "  --write           write the chosen placements into the spec (YAML keeps comments; TypeScript: prints the object to paste)",
     "  --format F        text (default), json or markdown",
     "  --output FILE     write the report to FILE instead of stdout",
@@ -63,7 +63,7 @@ export const solveCommand: Command = {
     const format = choice(this, "format", args.values.format, ["text", "json", "markdown"] as const, "text");
     const objective = choice(this, "objective", args.values.objective, ["cost", "latency"] as const, "cost");
     const top = count(stringFlag(args, "top"), "top", 3, 0);
-    const limit = count(stringFlag(args, "limit"), "limit", 50_000, 1);
+    const limit = count(stringFlag(args, "limit"), "limit", 20_000, 1);
     const output = stringFlag(args, "output");
     const loaded = await loadTopology(args.positionals[0]!, { placeAuto: false });
     const { model } = loaded;

@@ -210,15 +210,15 @@ function solveScenario(replicas: number): Scenario {
     title: `solve: 25 candidate regions, ${replicas} replicas, 3 SLOs (vs one check)`,
     warmups: 1,
     samples: 5,
-    budgetS: 90,
-    timeoutMs: 120_000,
+    budgetS: 120,
+    timeoutMs: 300_000,
     ...(replicas === 5 ? { target: { wallMs: 2000, text: "< 2 s" } } : {}),
     async prepare() {
       return {
         subjects: [
           {
             id: "topoplan",
-            label: "solve (explain: false), then solve with explanations",
+            label: "solve (search, full checks, binding constraints)",
             runner: { kind: "child", subject: "solve", params },
           },
           {

@@ -65,6 +65,11 @@ export function trade(base: Scored, other: Scored): string {
   const read = other.analysis.read.worstP99Ms - base.analysis.read.worstP99Ms;
   if (Math.abs(write) >= 0.05) parts.push(`write p99 ${signed(write, ms)}`);
   if (Math.abs(read) >= 0.05) parts.push(`read p99 ${signed(read, ms)}`);
+  const availability = (s: Scored) => Math.min(s.analysis.availability.write, s.analysis.availability.read);
+  const nines = (x: number) => -Math.log10(Math.max(1e-15, 1 - x));
+  const more = nines(availability(other)) - nines(availability(base));
+  if (Math.abs(more) >= 0.01)
+    parts.push(`availability ${more >= 0 ? "+" : "−"}${Math.abs(more).toFixed(2)} nines`);
   return parts.join(", ");
 }
 
@@ -90,7 +95,7 @@ function floorReports(space: Space): FloorReport[] {
         meetable,
         message: meetable
           ? `${what}: the floor is ${ms(f.floorMs)} via ${f.via}${leader}`
-          : `no placement meets ${what}: the floor is ${ms(f.floorMs)} via ${f.via} (tail × RTT to the nearest allowed region${leader})`,
+          : `no placement meets ${what}: the floor is ${ms(f.floorMs)} via ${f.via} (tail × RTT to the nearest allowed region${leader ? "; every write enters at the leader" : ""})`,
       };
     });
 }
@@ -171,6 +176,26 @@ export function explain(input: ExplainInput): DatastoreSolution {
           ? Number.POSITIVE_INFINITY
           : 1e9;
     relaxations.sort((a, b) => change(a) - change(b) || a.path.localeCompare(b.path));
+    // No objective alone will do: relax them together, as little as the nearest placement needs.
+    const objectives = input.constraints.filter((c) => c.id !== "survive");
+    if (relaxations.every((r) => r.to === undefined) && objectives.length > 1) {
+      const near = input.relaxed(new Set(objectives.map((c) => c.id)), { exhaustive: true }).nearestOverall;
+      if (near !== undefined && near.violations.every((v) => v.constraint.id !== "survive")) {
+        const changes = near.violations.map((v) => {
+          const figure = figureOf(v.constraint, near.analysis)!;
+          const to =
+            v.constraint.id === "availability" ? Math.floor(figure * 1e6) / 1e6 : Math.ceil(figure * 10) / 10;
+          return { constraint: v.constraint, to };
+        });
+        relaxations.unshift({
+          path: changes.map((c) => c.constraint.path).join(" + "),
+          from: changes.map((c) => `${c.constraint.id} ${c.constraint.target}`).join(", "),
+          to: changes.map((c) => `${c.constraint.id} ${c.to}`).join(", "),
+          placement: figures(near),
+          message: `${changes.map((c) => `${c.constraint.id} ${c.constraint.target} → ${c.to}`).join(" and ")}: ${describe(near.candidate)} meets the rest`,
+        });
+      }
+    }
     const empty = unmeetable(input.space);
     const message =
       empty.length > 0

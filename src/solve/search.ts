@@ -32,6 +32,8 @@ export interface SearchOptions {
   readonly maxPairs: number;
   /** How badly a candidate misses a constraint (lower is nearer), for the smallest relaxation. */
   readonly miss: (constraintId: string, scored: Scored) => number;
+  /** How badly a candidate misses all it breaks together (for a joint relaxation). */
+  readonly missAll: (scored: Scored) => number;
 }
 
 export interface SearchResult {
@@ -46,6 +48,8 @@ export interface SearchResult {
   readonly feasible: readonly Scored[];
   /** Per constraint id: the candidate breaking that constraint alone by the least (`miss`). */
   readonly nearest: ReadonlyMap<string, Scored>;
+  /** The candidate that misses what it breaks by the least (`missAll`). */
+  readonly nearestOverall?: Scored;
   /** Heuristic only: a bound on the objective no candidate beats, and the best found's gap to it. */
   readonly gap?: { readonly lowerBound: number; readonly found: number; readonly ratio: number };
 }
@@ -91,7 +95,8 @@ export function searchSpace(
       pairs.push({ counts: copy, leader });
       bounds.push(bound);
     }
-    return pairs.length >= options.maxPairs;
+    // Visited placements count too: with a ceiling most are dropped, and the space may be vast.
+    return pairs.length >= options.maxPairs || placements >= options.maxPairs;
   });
   const restricted = !complete;
 
@@ -101,6 +106,7 @@ export function searchSpace(
   let cutoff: number[] | undefined;
   let grew = false;
   const nearest = new Map<string, Scored>();
+  let nearestOverall: Scored | undefined;
   const seen = new Set<string>();
   const toCandidate = (pair: Pair) =>
     candidate(
@@ -117,6 +123,11 @@ export function searchSpace(
       grew = true;
       if (feasible.length > 2 * options.keep) feasible = feasible.sort(compare).slice(0, options.keep);
     }
+    if (
+      scored.violations.length > 0 &&
+      (nearestOverall === undefined || options.missAll(scored) < options.missAll(nearestOverall))
+    )
+      nearestOverall = scored;
     if (scored.violations.length === 1) {
       const id = scored.violations[0]!.constraint.id;
       const near = nearest.get(id);
@@ -166,6 +177,7 @@ export function searchSpace(
     evaluated: seen.size,
     feasible: feasible.sort(compare).slice(0, options.keep),
     nearest,
+    ...(nearestOverall === undefined ? {} : { nearestOverall }),
     ...(gap === undefined ? {} : { gap }),
   };
 }

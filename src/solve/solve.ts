@@ -26,7 +26,7 @@ export interface SolveOptions {
   readonly regions?: readonly string[];
   /** Candidates evaluated exactly before the heuristic takes over. @default 20,000 */
   readonly limit?: number;
-  /** Candidates held in memory at once; a larger space is searched by the heuristic. @default 200,000 */
+  /** Candidates held in memory at once; a larger space is searched by the heuristic. @default 100,000 */
   readonly maxPairs?: number;
   /** Explain binding constraints (one relaxed search per constraint). @default true */
   readonly explain?: boolean;
@@ -130,8 +130,13 @@ function solveDatastore(
     limit: options.limit ?? 20_000,
     keep: FULL_CHECKS,
     need: top + 1,
-    maxPairs: options.maxPairs ?? 200_000,
+    maxPairs: options.maxPairs ?? 100_000,
     miss: (id: string, s: Scored) => missOf(constraints, id, s),
+    // The largest relative miss, then the sum (among equally large, the one missing the rest least).
+    missAll: (s: Scored) => {
+      const misses = s.violations.map((v) => relativeMiss(v.constraint, s));
+      return Math.max(...misses) + 1e-6 * misses.reduce((a, b) => a + b, 0);
+    },
   };
   // Bounds are per region order, so each (relaxed) space gets its own.
   const search = (at: Space, extra: Partial<SearchOptions> = {}) => {
@@ -286,6 +291,15 @@ function costBound(model: Model, ds: ResolvedDatastore, current: Scored) {
     }
     return replicas + monthlyUsd(bytes, usdPerGb);
   };
+}
+
+/** A miss relative to its target (availability: in units of the allowed unavailability). */
+function relativeMiss(constraint: Constraint, s: Scored): number {
+  const figure = figureOf(constraint, s.analysis);
+  if (figure === undefined || typeof constraint.target !== "number") return Number.POSITIVE_INFINITY;
+  return constraint.id === "availability"
+    ? (constraint.target - figure) / (1 - constraint.target)
+    : (figure - constraint.target) / constraint.target;
 }
 
 /** How far a candidate misses one constraint: the figure (availability: its shortfall). */

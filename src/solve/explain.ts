@@ -180,7 +180,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
     const objectives = input.constraints.filter((c) => c.id !== "survive");
     if (relaxations.every((r) => r.to === undefined) && objectives.length > 1) {
       const near = input.relaxed(new Set(objectives.map((c) => c.id)), { exhaustive: true }).nearestOverall;
-      if (near !== undefined && near.violations.every((v) => v.constraint.id !== "survive")) {
+      if (near?.violations.every((v) => v.constraint.id !== "survive")) {
         const changes = near.violations.map((v) => {
           const figure = figureOf(v.constraint, near.analysis)!;
           const to =

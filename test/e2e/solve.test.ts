@@ -26,6 +26,15 @@ describe("topoplan solve", () => {
     expect(stdout).toMatch(/^ {2}exact: 6 candidate regions/m);
   });
 
+  it('placement "auto" uses the solver: check passes where the greedy pick fails, plan shows the choice', async () => {
+    const check = await topoplan(["check", SHOP]);
+    expect(check.code).toBe(0);
+    const plan = await topoplan(["plan", SHOP]);
+    expect(plan.stdout).toMatch(
+      /placement +eu-central-1 ×1, eu-north-1 ×1, eu-south-1 ×1, eu-west-3 ×2 \(placement "auto": chosen by topoplan solve\)/,
+    );
+  });
+
   it("json and markdown carry the same answer", async () => {
     const json = await topoplan(["solve", SHOP, "--format", "json", "--top", "1"]);
     expect(json.code).toBe(0);

@@ -3,7 +3,7 @@ import type { PolicyRunOptions } from "../../policies/run.js";
 import { resolvePolicyConfig } from "../../policies/run.js";
 import { egressUsdPerGb, monthlyUsd } from "../analysis/bandwidth.js";
 import { isAllowedIn } from "../catalog/catalog.js";
-import type { ChosenPlacement } from "../model/resolve.js";
+import { type ChosenPlacement, resolveModel } from "../model/resolve.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { type Candidate, candidate, keyOf } from "./candidate.js";
 import { fullCheck } from "./check.js";
@@ -51,10 +51,14 @@ export function solve(model: Model, options: SolveOptions = {}): SolveReport {
       : model.datastores.map((ds) => ds.name));
   const chosen: Record<string, ChosenPlacement> = {};
   const datastores: DatastoreSolution[] = [];
+  let current = model;
   for (const name of names) {
-    const solution = solveDatastore(model, name, objective, chosen, options);
-    if (solution.chosen !== undefined)
+    const solution = solveDatastore(current, name, objective, chosen, options);
+    if (solution.chosen !== undefined) {
       chosen[name] = { placement: solution.chosen.placement, leader: solution.chosen.leader };
+      // The next datastore sees this one where it was placed (its flows share the links).
+      current = resolveModel(model.topology, model.catalog, chosen);
+    }
     datastores.push(solution);
   }
   return { topology: model.name, objective, datastores };

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { keyOf } from "../../src/solve/candidate.js";
 import { solve } from "../../src/solve/solve.js";
-import { bruteForce, shop } from "./helpers.js";
+import { bruteForce, build, shop } from "./helpers.js";
 
 const EU5 = ["eu-central-1", "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-3"];
 
@@ -97,6 +98,46 @@ describe("solve finds the brute-force optimum", () => {
     expect(gap.lowerBound).toBeLessThanOrEqual(exact.chosen!.costUsdPerMonth + 1e-9);
     expect(gap.found).toBeGreaterThanOrEqual(exact.chosen!.costUsdPerMonth - 1e-9);
     expect(gap.ratio).toBeGreaterThanOrEqual(0);
+  });
+
+  it("two datastores are solved one after the other; together they pass check", () => {
+    const model = build({
+      users: { "eu-west-1": 0.6, "eu-central-1": 0.4 },
+      datastores: {
+        orders: {
+          replication: "consensus",
+          replicas: 3,
+          placement: "auto",
+          residency: ["EU"],
+          traffic: { readsPerSec: 1000, writesPerSec: 300, itemBytes: 2048 },
+          slo: { writeP99Ms: 60, readP99Ms: 40 },
+        },
+        carts: {
+          replication: "leaderless",
+          consistency: "eventual",
+          replicas: 3,
+          placement: "auto",
+          survive: "region",
+          residency: ["EU"],
+          slo: { writeP99Ms: 50 },
+        },
+      },
+      services: {
+        api: {
+          regions: ["eu-west-1", "eu-central-1"],
+          calls: [
+            { to: "orders", op: "write", timeoutMs: 500 },
+            { to: "carts", op: "write", timeoutMs: 500 },
+          ],
+        },
+      },
+    });
+    const report = solve(model, { top: 0, explain: false });
+    expect(report.datastores.map((s) => s.name)).toEqual(["carts", "orders"]);
+    const chosen = Object.fromEntries(report.datastores.map((s) => [s.name, s.chosen!]));
+    const resolved = resolveModel(model.topology, model.catalog, chosen);
+    const errors = runPolicies(resolved, analyse(resolved)).findings.filter((f) => f.severity === "error");
+    expect(errors).toEqual([]);
   });
 
   it("the chosen placement of an auto datastore is what the model resolves to", () => {

@@ -9,6 +9,7 @@ import { command } from "./subjects/commands.js";
 import { preparePlan } from "./subjects/prepare.js";
 import { pulumiBare, pulumiTopoplan } from "./subjects/pulumi.js";
 import { renderCdk8s, renderTopoplan } from "./subjects/render.js";
+import { solveCheckPeer, solveSubject } from "./subjects/solve.js";
 import type { Subject } from "./subjects/types.js";
 
 export const SUBJECTS: Readonly<Record<string, Subject>> = {
@@ -19,6 +20,8 @@ export const SUBJECTS: Readonly<Record<string, Subject>> = {
   "render-cdk8s": renderCdk8s,
   "pulumi-topoplan": pulumiTopoplan,
   "pulumi-bare": pulumiBare,
+  solve: solveSubject,
+  "solve-check": solveCheckPeer,
 };
 
 const [name = "", paramsJson = "{}", outFile] = process.argv.slice(2);

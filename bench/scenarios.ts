@@ -303,10 +303,42 @@ const COMMAND_SCENARIOS: readonly Scenario[] = [
   }),
 ];
 
+/** `solve` of one auto-placed store over 25 candidate regions, against one `check` of the same topology. */
+function solveScenario(replicas: number): Scenario {
+  const params = { replicas };
+  return {
+    id: `solve-${replicas}`,
+    title: `solve: 25 candidate regions, ${replicas} replicas, 3 SLOs (vs one check)`,
+    warmups: 1,
+    samples: 5,
+    budgetS: 120,
+    timeoutMs: 300_000,
+    ...(replicas === 5 ? { target: { wallMs: 2000, text: "< 2 s" } } : {}),
+    async prepare() {
+      return {
+        subjects: [
+          {
+            id: "topoplan",
+            label: "solve (search, full checks, binding constraints)",
+            runner: { kind: "child", subject: "solve", params },
+          },
+          {
+            id: "check",
+            label: "one runCheck of the same topology",
+            runner: { kind: "child", subject: "solve-check", params },
+          },
+        ],
+      };
+    },
+  };
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   ...CHECK_SIZES.map(checkScenario),
   ...COMMAND_SCENARIOS,
   renderScenario,
   pulumiScenario,
   coldScenario,
+  solveScenario(5),
+  solveScenario(9),
 ];

@@ -2,6 +2,7 @@ import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { InputError } from "./diagnostics/diagnostic.js";
 import { resolveModel } from "./model/resolve.js";
 import type { Model } from "./model/types.js";
+import { placeAuto } from "./solve/auto.js";
 import { type LoadedSpec, loadSpec } from "./spec/load/index.js";
 import type { Topology } from "./spec/schema/topology.js";
 import { validateTopology } from "./spec/validate.js";
@@ -15,19 +16,22 @@ export interface LoadedTopology {
   readonly warnings: readonly Diagnostic[];
 }
 
+export interface LoadOptions {
+  /** Let the solver place `placement: "auto"` datastores (false: the greedy pick, for `solve` to compare). @default true */
+  readonly placeAuto?: boolean;
+}
+
 /** Validates already-parsed spec data and resolves it; throws InputError listing every problem. */
-export function topologyFromData(spec: LoadedSpec): LoadedTopology {
+export function topologyFromData(spec: LoadedSpec, options: LoadOptions = {}): LoadedTopology {
   const result = validateTopology(spec.data, { jsonSchema: spec.format !== "typescript" });
   if (!result.ok) throw new InputError(result.diagnostics);
-  return {
-    spec,
-    topology: result.topology,
-    model: resolveModel(result.topology),
-    warnings: result.diagnostics,
-  };
+  const resolved = resolveModel(result.topology);
+  const { model, warnings } =
+    options.placeAuto === false ? { model: resolved, warnings: [] } : placeAuto(resolved);
+  return { spec, topology: result.topology, model, warnings: [...result.diagnostics, ...warnings] };
 }
 
 /** load → validate → resolve: the front half of every command. */
-export async function loadTopology(path: string): Promise<LoadedTopology> {
-  return topologyFromData(await loadSpec(path));
+export async function loadTopology(path: string, options: LoadOptions = {}): Promise<LoadedTopology> {
+  return topologyFromData(await loadSpec(path), options);
 }

@@ -4,7 +4,7 @@ import { componentEgress, datastoreReplicaCost, streamReplicaCost, totalCost } f
 import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
-import { networkView } from "./network.js";
+import { type NetworkView, networkView } from "./network.js";
 import { datastoreLatency } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import {
@@ -57,43 +57,9 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
       : reusableResults(model, failures, baseline, links);
 
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
-    const { ds, behaviour } = ev;
-    const leaders = new Map<string, number>();
-    for (const state of ev.states)
-      if (state.leader !== undefined)
-        leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
-    const effectiveLeader = [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-    const kept = reuse?.datastore(ds.name);
-    if (kept !== undefined) return withEffectiveLeader(kept, effectiveLeader);
-    const replicationLag = datastoreLags(ev, linkByKey);
-    return {
-      name: ds.name,
-      path: ds.path,
-      replication: ds.replication,
-      replicas: ds.replicas,
-      quorum: ds.quorum,
-      leader: ds.leader,
-      ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
-      commitP50Ms: behaviour.commitP50(ev.main),
-      write: datastoreLatency(model, ev, net, "write"),
-      read: datastoreLatency(model, ev, net, "read"),
-      survival: survivalAnalysis(
-        ds.survive,
-        ev.survival.zone,
-        ev.survival.region,
-        behaviour.minimum(ds.survive, ds),
-      ),
-      availability: ev.availability,
-      partitionsWithoutQuorum: ev.partitionsWithoutQuorum,
-      partitions: ds.partitions.count,
-      replicationLag,
-      rpoMs: behaviour.rpoMs(ds, replicationLag),
-      costUsdPerMonth: {
-        replicas: datastoreReplicaCost(model.catalog, ds),
-        egress: egressOf(ds.name),
-      },
-      ...(Object.keys(ds.slo).length === 0 ? {} : { slo: ds.slo }),
-    };
+    const kept = reuse?.datastore(ev.ds.name);
+    if (kept !== undefined) return withEffectiveLeader(kept, effectiveLeaderOf(ev));
+    return analyseDatastore(model, ev, net, flows, linkByKey, links, failures, egressOf);
   });
 
   const streamResults: StreamAnalysis[] = [...streams.values()].map((ev) => {
@@ -160,6 +126,62 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
     cost: totalCost(all),
     failures: [...failures],
   };
+}
+
+/**
+ * One datastore's figures given everything else's replication flows and link loads: the part of
+ * `analyse` the solver (src/solve) re-runs per candidate placement without re-analysing the rest.
+ */
+export function analyseDatastore(
+  model: Model,
+  ev: DatastoreEvaluator,
+  net: NetworkView,
+  flows: readonly Flow[],
+  linkByKey: ReadonlyMap<string, LinkLoad>,
+  links: readonly LinkLoad[],
+  failures: readonly Failure[] = [],
+  egressOf: (component: string) => number = componentEgress(model.catalog, flows, links),
+): DatastoreAnalysis {
+  const { ds, behaviour } = ev;
+  const effectiveLeader = effectiveLeaderOf(ev);
+  const replicationLag = datastoreLags(ev, linkByKey);
+  return {
+    name: ds.name,
+    path: ds.path,
+    replication: ds.replication,
+    replicas: ds.replicas,
+    quorum: ds.quorum,
+    leader: ds.leader,
+    ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
+    commitP50Ms: behaviour.commitP50(ev.main),
+    write: datastoreLatency(model, ev, net, "write"),
+    read: datastoreLatency(model, ev, net, "read"),
+    survival: survivalAnalysis(
+      ds.survive,
+      ev.survival.zone,
+      ev.survival.region,
+      behaviour.minimum(ds.survive, ds),
+    ),
+    availability: ev.availability,
+    partitionsWithoutQuorum: ev.partitionsWithoutQuorum,
+    partitions: ds.partitions.count,
+    replicationLag,
+    rpoMs: behaviour.rpoMs(ds, replicationLag),
+    costUsdPerMonth: {
+      replicas: datastoreReplicaCost(model.catalog, ds),
+      egress: egressOf(ds.name),
+    },
+    ...(Object.keys(ds.slo).length === 0 ? {} : { slo: ds.slo }),
+  };
+}
+
+/** The region leading most partitions under the evaluated failures, if any. */
+function effectiveLeaderOf(ev: DatastoreEvaluator): string | undefined {
+  const leaders = new Map<string, number>();
+  for (const state of ev.states)
+    if (state.leader !== undefined)
+      leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
+  return [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
 export { parseFailure, parseFailures } from "./failures.js";

@@ -26,13 +26,17 @@ const byName = <T>(record: Readonly<Record<string, T>>): [string, T][] =>
  * Resolves a validated topology (run `validateTopology` first: references are assumed to resolve).
  * Pure and deterministic.
  */
-export function resolveModel(topology: Topology, catalog: Catalog = buildCatalog(topology)): Model {
+export function resolveModel(
+  topology: Topology,
+  catalog: Catalog = buildCatalog(topology),
+  chosen: Readonly<Record<string, ChosenPlacement>> = {},
+): Model {
   const users = resolveUsers(topology);
-  const zonesOf = (region: string) => catalog.regions.get(region)?.zones ?? [`${region}-zone`];
+  const zonesOf = zonesIn(catalog);
   const kinds = componentKinds(topology);
 
   const datastores = byName(topology.datastores).map(([name, spec]) =>
-    resolveDatastore(name, spec, users, catalog, zonesOf),
+    resolveDatastore(name, spec, users, catalog, zonesOf, chosen[name]),
   );
   const services = byName(topology.services).map(([name, spec]) =>
     resolveService(name, spec, kinds, zonesOf),
@@ -73,6 +77,23 @@ export function resolveModel(topology: Topology, catalog: Catalog = buildCatalog
     policies: topology.policies,
     topology,
   });
+}
+
+/** A placement chosen for `placement: "auto"` by the solver (src/solve); the datastore stays auto-placed. */
+export interface ChosenPlacement {
+  readonly placement: Readonly<Record<string, number>>;
+  readonly leader?: string;
+}
+
+const zonesIn = (catalog: Catalog) => (region: string) =>
+  catalog.regions.get(region)?.zones ?? [`${region}-zone`];
+
+/**
+ * One datastore of a resolved model, resolved again from another spec (the solver's candidates):
+ * everything else — users, catalog, zones — as in the model.
+ */
+export function resolveDatastoreIn(model: Model, name: string, spec: Datastore): ResolvedDatastore {
+  return resolveDatastore(name, spec, model.users, model.catalog, zonesIn(model.catalog));
 }
 
 /** Declared demand, normalised; without `users`, demand is spread evenly over the service regions. */
@@ -117,20 +138,23 @@ function resolveDatastore(
   users: readonly UserOrigin[],
   catalog: Catalog,
   zonesOf: (region: string) => readonly string[],
+  chosen?: ChosenPlacement,
 ): ResolvedDatastore {
   const autoPlaced = spec.placement === "auto";
   const counts =
-    spec.placement === "auto"
+    chosen?.placement ??
+    (spec.placement === "auto"
       ? autoPlacement(spec.replicas, spec.survive, spec.residency, users, catalog)
-      : spec.placement;
+      : spec.placement);
   const placement: RegionPlacement[] = Object.entries(counts)
     .map(([region, replicas]) => ({ region, replicas, zones: spec.zones?.[region] ?? zonesOf(region) }))
     .sort((a, b) => a.region.localeCompare(b.region));
   const regions = placement.map((p) => p.region);
   const userShare = (region: string) => users.find((user) => user.region === region)?.share ?? 0;
+  const preferred = chosen?.leader ?? spec.leader;
   const leader =
-    spec.leader && regions.includes(spec.leader)
-      ? spec.leader
+    preferred && regions.includes(preferred)
+      ? preferred
       : ([...placement].sort(
           (a, b) =>
             b.replicas - a.replicas ||

@@ -78,7 +78,10 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
       .join(", ");
     out.push(
       keyValues([
-        ["placement", (spec?.placement ?? []).map((p) => `${p.region} ×${p.replicas}`).join(", ")],
+        [
+          "placement",
+          `${(spec?.placement ?? []).map((p) => `${p.region} ×${p.replicas}`).join(", ")}${spec?.autoPlaced ? ' (placement "auto": chosen by topoplan solve)' : ""}`,
+        ],
         [
           "quorum",
           `write ${ds.quorum.write}, read ${ds.quorum.read}; commit p50 ${fmtMs(ds.commitP50Ms)} ms`,

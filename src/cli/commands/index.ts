@@ -25,6 +25,10 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "print the topology JSON Schema",
     load: async () => (await import("./schema.js")).schemaCommand,
   },
+  solve: {
+    summary: "find the cheapest placement that meets every SLO, and explain it",
+    load: async () => (await import("./solve.js")).solveCommand,
+  },
   whatif: {
     summary: "fail regions, zones or links",
     load: async () => (await import("./whatif.js")).whatifCommand,

@@ -1,0 +1,154 @@
+import { randomBytes } from "node:crypto";
+import { rename, writeFile } from "node:fs/promises";
+import { relative } from "node:path";
+import { InputError } from "../../diagnostics/diagnostic.js";
+import { loadTopology, topologyFromData } from "../../pipeline.js";
+import { SOLVE_FORMATS } from "../../solve/render.js";
+import { solve } from "../../solve/solve.js";
+import { placementEdits, rewriteSpec, typescriptSnippet } from "../../solve/write.js";
+import { parseJson } from "../../spec/load/json.js";
+import { parseYaml } from "../../spec/load/yaml.js";
+import { choice } from "../args.js";
+import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
+import { emit } from "../output.js";
+
+const usage = (path: string, message: string, fix: string) =>
+  new InputError([{ code: "cli/usage", severity: "error", path, message, fix }]);
+
+function count(value: string | undefined, flag: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw usage(
+      `--${flag}`,
+      `--${flag} must be an integer ≥ ${min} (got "${value}")`,
+      `e.g. --${flag} ${fallback}`,
+    );
+  return n;
+}
+
+export const solveCommand: Command = {
+  name: "solve",
+  summary:
+    "Find the cheapest placement (regions, replicas per region, leader) that meets every SLO, residency and survival rule, and explain it.",
+  usage:
+    "topoplan solve <spec> [--datastore NAME] [--objective cost|latency] [--top N] [--regions A,B,…] [--write] [--format text|json|markdown] [--output FILE]",
+  details: [
+    "  <spec>            topology file: .ts (default export), .yaml/.yml or .json",
+    '  --datastore NAME  solve this datastore (repeatable); default: those with placement "auto", else all',
+    "  --objective O     cost (default; ties by demand-weighted p99) or latency (ties by cost)",
+    "  --top N           next-best placements to show (default 3)",
+    "  --regions LIST    candidate regions, comma-separated (default: every region residency allows)",
+    "  --limit N         candidates evaluated before the heuristic takes over (default 20000)",
+    "  --write           write the chosen placements into the spec (YAML keeps comments; TypeScript: prints the object to paste)",
+    "  --format F        text (default), json or markdown",
+    "  --output FILE     write the report to FILE instead of stdout",
+    "  --policy-config FILE  policy settings merged over the spec's policies block (as in check)",
+    "",
+    "exit codes: 0 every datastore has a placement that passes check; 1 some datastore has none; 2 invalid input",
+  ],
+  options: {
+    datastore: { type: "string", multiple: true },
+    objective: { type: "string" },
+    top: { type: "string" },
+    regions: { type: "string" },
+    limit: { type: "string" },
+    write: { type: "boolean" },
+    format: { type: "string", short: "f" },
+    output: { type: "string", short: "o" },
+    "policy-config": { type: "string" },
+  },
+  positionals: { min: 1, max: 1, names: "<spec>" },
+  async run(args, io) {
+    const format = choice(this, "format", args.values.format, ["text", "json", "markdown"] as const, "text");
+    const objective = choice(this, "objective", args.values.objective, ["cost", "latency"] as const, "cost");
+    const top = count(stringFlag(args, "top"), "top", 3, 0);
+    const limit = count(stringFlag(args, "limit"), "limit", 20_000, 1);
+    const output = stringFlag(args, "output");
+    const loaded = await loadTopology(args.positionals[0]!, { placeAuto: false });
+    const { model } = loaded;
+
+    const names = listFlag(args, "datastore");
+    for (const name of names)
+      if (!model.datastores.some((ds) => ds.name === name))
+        throw usage(
+          "--datastore",
+          `no datastore "${name}" in ${model.name}`,
+          `one of: ${model.datastores.map((ds) => ds.name).join(", ") || "(none declared)"}`,
+        );
+    if (model.datastores.length === 0)
+      throw usage(
+        "datastores",
+        `${model.name} declares no datastores: nothing to place`,
+        "declare a datastore",
+      );
+    const regionList = stringFlag(args, "regions");
+    const regions = regionList
+      ?.split(",")
+      .map((r) => r.trim())
+      .filter((r) => r.length > 0);
+    for (const region of regions ?? [])
+      if (!model.catalog.regions.has(region))
+        throw usage(
+          "--regions",
+          `unknown region "${region}"`,
+          "use catalog region codes (e.g. eu-west-1) or sites under `regions`",
+        );
+    const policyConfig = stringFlag(args, "policy-config");
+    const policy =
+      policyConfig === undefined
+        ? {}
+        : {
+            fileConfig: {
+              name: policyConfig,
+              config: await (await import("../../policy-config/load.js")).loadPolicyConfig(policyConfig),
+            },
+          };
+
+    const report = solve(model, {
+      objective,
+      top,
+      limit,
+      policy,
+      ...(names.length > 0 ? { datastores: names } : {}),
+      ...(regions === undefined ? {} : { regions }),
+    });
+    const style = { color: io.color && output === undefined };
+    await emit(
+      format === "text" ? SOLVE_FORMATS.text(report, style) : SOLVE_FORMATS[format](report),
+      output,
+      io,
+    );
+
+    if (args.values.write === true) await writeBack(loaded, model, report, io);
+    return report.datastores.every((s) => s.chosen !== undefined) ? EXIT.ok : EXIT.findings;
+  },
+};
+
+/** --write: the chosen placements into the spec file, validated before the file is replaced. */
+async function writeBack(
+  loaded: Awaited<ReturnType<typeof loadTopology>>,
+  model: Awaited<ReturnType<typeof loadTopology>>["model"],
+  report: ReturnType<typeof solve>,
+  io: Parameters<Command["run"]>[1],
+): Promise<void> {
+  const edits = placementEdits(model, report);
+  const file = relative(process.cwd(), loaded.spec.file);
+  if (edits.length === 0) {
+    io.stderr(`nothing written to ${file}: no datastore has a feasible placement\n`);
+    return;
+  }
+  const text = rewriteSpec(loaded.spec.format, loaded.spec.text, edits);
+  if (text === undefined) {
+    io.stderr(`${file} is TypeScript: paste these into the datastores (nothing written)\n`);
+    io.stdout(`${typescriptSnippet(edits)}\n`);
+    return;
+  }
+  const data =
+    loaded.spec.format === "yaml" ? parseYaml(text, loaded.spec.file) : parseJson(text, loaded.spec.file);
+  topologyFromData({ ...loaded.spec, text, data }, { placeAuto: false }); // throws InputError before anything is written
+  const temporary = `${loaded.spec.file}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, loaded.spec.file);
+  io.stderr(`wrote the chosen placement of ${edits.map((e) => e.name).join(", ")} into ${file}\n`);
+}

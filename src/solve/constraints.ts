@@ -1,0 +1,99 @@
+import { sloViolations } from "../analysis/slo.js";
+import type { Analysis, DatastoreAnalysis } from "../analysis/types.js";
+import type { ResolvedDatastore } from "../model/types.js";
+
+/**
+ * What a candidate must meet before the full check runs: the datastore's own objectives and its
+ * survival goal, each only while the policy that enforces it is enabled at error level (a rule a
+ * user turned into a warning does not constrain the search — `check` would not fail on it).
+ */
+export interface Constraint {
+  /** `writeP99Ms`, `readP99Ms`, `availability`, `replicationLagMs` or `survive`. */
+  readonly id: string;
+  /** Spec path, e.g. `datastores.accounts.slo.writeP99Ms`. */
+  readonly path: string;
+  readonly rule: string;
+  readonly target: number | string;
+  /** Latency objectives only: the operation, for the RTT floor. */
+  readonly op?: "read" | "write";
+}
+
+/** The policy that enforces each objective: a table, so a new objective cannot go unenforced silently. */
+const RULE_OF: Readonly<Record<string, { rule: string; op?: "read" | "write" }>> = {
+  writeP99Ms: { rule: "latency-slo", op: "write" },
+  readP99Ms: { rule: "latency-slo", op: "read" },
+  availability: { rule: "availability-slo" },
+  replicationLagMs: { rule: "replication-lag-slo" },
+};
+
+export function constraintsOf(ds: ResolvedDatastore, errorRules: ReadonlySet<string>): Constraint[] {
+  const out: Constraint[] = [];
+  if (errorRules.has("survival"))
+    out.push({ id: "survive", path: `${ds.path}.survive`, rule: "survival", target: ds.survive });
+  for (const [id, target] of Object.entries(ds.slo).sort(([a], [b]) => a.localeCompare(b))) {
+    const enforced = RULE_OF[id];
+    if (target === undefined || enforced === undefined || !errorRules.has(enforced.rule)) continue;
+    out.push({
+      id,
+      path: `${ds.path}.slo.${id}`,
+      rule: enforced.rule,
+      target,
+      ...(enforced.op === undefined ? {} : { op: enforced.op }),
+    });
+  }
+  return out;
+}
+
+/** A constraint a candidate breaks, with the figure that breaks it. */
+export interface Violation {
+  readonly constraint: Constraint;
+  /** The analysed figure (undefined: cannot be served at all, or a goal not met). */
+  readonly actual?: number;
+  readonly message: string;
+}
+
+/** The constraints `analysis` breaks, judged by the same code as `check` (sloViolations, survival). */
+export function violations(constraints: readonly Constraint[], analysis: DatastoreAnalysis): Violation[] {
+  const out: Violation[] = [];
+  const alone: Analysis = {
+    datastores: [analysis],
+    services: [],
+    streams: [],
+    links: [],
+    cost: { replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
+    failures: [],
+  };
+  const broken = new Map(sloViolations(alone).map((v) => [v.path, v]));
+  for (const constraint of constraints) {
+    if (constraint.id === "survive") {
+      if (!analysis.survival.meetsGoal) {
+        const check = analysis.survival[analysis.survival.goal];
+        out.push({
+          constraint,
+          message: `does not survive a ${check.goal} failure: losing ${check.worstDomain ?? "a domain"} leaves ${check.replicasLeft} of ${check.quorum} needed`,
+        });
+      }
+      continue;
+    }
+    const v = broken.get(constraint.path);
+    if (v !== undefined)
+      out.push({ constraint, ...(v.actual === undefined ? {} : { actual: v.actual }), message: v.message });
+  }
+  return out;
+}
+
+/** The figure a constraint reads from an analysis (for slack and relaxations). */
+export function figureOf(constraint: Constraint, analysis: DatastoreAnalysis): number | undefined {
+  const unserved = (profile: DatastoreAnalysis["write"]) =>
+    profile.byOrigin.some((o) => o.unavailable) ? undefined : profile.worstP99Ms;
+  const FIGURES: Readonly<Record<string, () => number | undefined>> = {
+    writeP99Ms: () => unserved(analysis.write),
+    readP99Ms: () => unserved(analysis.read),
+    availability: () => Math.min(analysis.availability.write, analysis.availability.read),
+    replicationLagMs: () =>
+      analysis.replicationLag.some((lag) => lag.unbounded)
+        ? undefined
+        : Math.max(0, ...analysis.replicationLag.map((lag) => lag.p99Ms)),
+  };
+  return FIGURES[constraint.id]?.();
+}

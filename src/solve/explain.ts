@@ -1,0 +1,234 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Model, ResolvedDatastore } from "../model/types.js";
+import { describe } from "./candidate.js";
+import { type Constraint, figureOf } from "./constraints.js";
+import type { Objective, Scored } from "./objective.js";
+import type { SearchResult } from "./search.js";
+import { type Space, unmeetable } from "./space.js";
+import type {
+  Alternative,
+  Binding,
+  DatastoreSolution,
+  FloorReport,
+  PlacementFigures,
+  Relaxation,
+} from "./types.js";
+
+export interface ExplainInput {
+  readonly model: Model;
+  readonly ds: ResolvedDatastore;
+  readonly objective: Objective;
+  readonly constraints: readonly Constraint[];
+  readonly space: Space;
+  readonly result: SearchResult;
+  readonly current: Scored;
+  /** Feasible candidates that also passed the full check, best first. */
+  readonly accepted: readonly Scored[];
+  /** Why candidates that passed the fast checks failed the full one. */
+  readonly rejected: readonly string[];
+  readonly elsewhere: readonly Diagnostic[];
+  readonly fullChecks: number;
+  readonly regions: readonly string[];
+  /** The same search with some constraints' pruning off (their violations are still recorded). */
+  readonly relaxed: (
+    ignore: ReadonlySet<string>,
+    how: { exhaustive?: boolean; ceiling?: Scored },
+  ) => SearchResult;
+  readonly explainBinding: boolean;
+  readonly compare: (a: Scored, b: Scored) => number;
+}
+
+const ms = (x: number) => `${+x.toFixed(1)} ms`;
+const usd = (x: number) => `$${x.toFixed(2)}`;
+const signed = (x: number, unit: (v: number) => string) => `${x >= 0 ? "+" : "−"}${unit(Math.abs(x))}`;
+
+export function figures(s: Scored): PlacementFigures {
+  return {
+    placement: s.candidate.placement,
+    leader: s.candidate.leader,
+    costUsdPerMonth: s.costUsdPerMonth,
+    latencyMs: s.latencyMs,
+    writeP99Ms: s.analysis.write.worstP99Ms,
+    readP99Ms: s.analysis.read.worstP99Ms,
+    availability: Math.min(s.analysis.availability.write, s.analysis.availability.read),
+    survives: s.analysis.survival.meetsGoal,
+  };
+}
+
+/** "+$12.40/month, −6.1 ms weighted p99" — what `other` trades against `base`. */
+export function trade(base: Scored, other: Scored): string {
+  const parts = [
+    `${signed(other.costUsdPerMonth - base.costUsdPerMonth, usd)}/month`,
+    `${signed(other.latencyMs - base.latencyMs, ms)} weighted p99`,
+  ];
+  const write = other.analysis.write.worstP99Ms - base.analysis.write.worstP99Ms;
+  const read = other.analysis.read.worstP99Ms - base.analysis.read.worstP99Ms;
+  if (Math.abs(write) >= 0.05) parts.push(`write p99 ${signed(write, ms)}`);
+  if (Math.abs(read) >= 0.05) parts.push(`read p99 ${signed(read, ms)}`);
+  const availability = (s: Scored) => Math.min(s.analysis.availability.write, s.analysis.availability.read);
+  const nines = (x: number) => -Math.log10(Math.max(1e-15, 1 - x));
+  const more = nines(availability(other)) - nines(availability(base));
+  if (Math.abs(more) >= 0.01)
+    parts.push(`availability ${more >= 0 ? "+" : "−"}${Math.abs(more).toFixed(2)} nines`);
+  return parts.join(", ");
+}
+
+/** The hardest origin's floor for each latency objective. */
+function floorReports(space: Space): FloorReport[] {
+  const worst = new Map<string, Space["floors"][number]>();
+  for (const floor of [...space.floors, ...space.leaderFloors]) {
+    const known = worst.get(floor.constraint.path);
+    if (known === undefined || floor.floorMs > known.floorMs) worst.set(floor.constraint.path, floor);
+  }
+  return [...worst.values()]
+    .sort((a, b) => a.constraint.path.localeCompare(b.constraint.path))
+    .map((f) => {
+      const meetable = f.lastCover >= 0;
+      const what = `${f.constraint.id} ${ms(f.target)} from ${f.origin}`;
+      const leader = space.leaderFloors.includes(f) ? " (every write enters at the leader)" : "";
+      return {
+        path: f.constraint.path,
+        origin: f.origin,
+        target: f.target,
+        floorMs: f.floorMs,
+        via: f.via,
+        meetable,
+        message: meetable
+          ? `${what}: the floor is ${ms(f.floorMs)} via ${f.via}${leader}`
+          : `no placement meets ${what}: the floor is ${ms(f.floorMs)} via ${f.via} (tail × RTT to the nearest allowed region${leader ? "; every write enters at the leader" : ""})`,
+      };
+    });
+}
+
+export function explain(input: ExplainInput): DatastoreSolution {
+  const { ds, result, current, accepted } = input;
+  const best = accepted[0];
+  const floors = floorReports(input.space);
+
+  const binding: Binding[] = [];
+  if (best !== undefined && input.explainBinding) {
+    for (const constraint of input.constraints) {
+      // The best placement when this constraint may break: binding iff it beats the chosen one.
+      const alone = input.relaxed(new Set([constraint.id]), { ceiling: best }).feasible[0];
+      if (alone === undefined || input.compare(alone, best) >= 0) continue;
+      const figure = figureOf(constraint, alone.analysis);
+      binding.push({
+        path: constraint.path,
+        target: constraint.target,
+        without: figures(alone),
+        message: `${constraint.id} ${constraint.target} binds: without it ${describe(alone.candidate)} would do (${trade(best, alone)}${figure === undefined ? "" : `; ${constraint.id} ${+figure.toFixed(4)}`})`,
+      });
+    }
+  }
+
+  // No single constraint binds, yet the SLOs may together (a leader near one caller breaks the
+  // read objective from another and the write objective too): relax every objective at once.
+  const objectives = input.constraints.filter((c) => c.id !== "survive");
+  if (best !== undefined && input.explainBinding && binding.length === 0 && objectives.length > 1) {
+    const together = input.relaxed(new Set(objectives.map((c) => c.id)), { ceiling: best }).feasible[0];
+    if (together !== undefined && input.compare(together, best) < 0) {
+      const broken = together.violations.map((v) => v.constraint);
+      binding.push({
+        path: broken.map((c) => c.path).join(" + "),
+        target: broken.map((c) => `${c.id} ${c.target}`).join(", "),
+        without: figures(together),
+        message: `${broken.map((c) => `${c.id} ${c.target}`).join(" and ")} bind together: without them ${describe(together.candidate)} would do (${trade(best, together)}; ${together.violations.map((v) => v.message).join("; ")})`,
+      });
+    }
+  }
+
+  let infeasible: DatastoreSolution["infeasible"];
+  if (best === undefined) {
+    const relaxations: Relaxation[] = input.constraints.map((constraint) => {
+      const near = input.relaxed(new Set([constraint.id]), { exhaustive: true }).nearest.get(constraint.id);
+      if (near === undefined)
+        return {
+          path: constraint.path,
+          from: constraint.target,
+          message: `relaxing ${constraint.id} alone admits no placement`,
+        };
+      if (constraint.id === "survive")
+        return {
+          path: constraint.path,
+          from: constraint.target,
+          to: "(none)",
+          placement: figures(near),
+          message: `without survive: ${constraint.target}, ${describe(near.candidate)} meets the rest`,
+        };
+      const figure = figureOf(constraint, near.analysis)!;
+      const to =
+        constraint.id === "availability" ? Math.floor(figure * 1e6) / 1e6 : Math.ceil(figure * 10) / 10;
+      return {
+        path: constraint.path,
+        from: constraint.target,
+        to,
+        placement: figures(near),
+        message: `${constraint.id} ${constraint.target} → ${to}: ${describe(near.candidate)} meets the rest`,
+      };
+    });
+    // Smallest relaxation first: the least relative change.
+    const change = (r: Relaxation) =>
+      typeof r.to === "number" && typeof r.from === "number"
+        ? r.path.endsWith("availability")
+          ? (r.from - r.to) / (1 - r.to)
+          : (r.to - r.from) / r.from
+        : r.to === undefined
+          ? Number.POSITIVE_INFINITY
+          : 1e9;
+    relaxations.sort((a, b) => change(a) - change(b) || a.path.localeCompare(b.path));
+    // No objective alone will do: relax them together, as little as the nearest placement needs.
+    const objectives = input.constraints.filter((c) => c.id !== "survive");
+    if (relaxations.every((r) => r.to === undefined) && objectives.length > 1) {
+      const near = input.relaxed(new Set(objectives.map((c) => c.id)), { exhaustive: true }).nearestOverall;
+      if (near?.violations.every((v) => v.constraint.id !== "survive")) {
+        const changes = near.violations.map((v) => {
+          const figure = figureOf(v.constraint, near.analysis)!;
+          const to =
+            v.constraint.id === "availability" ? Math.floor(figure * 1e6) / 1e6 : Math.ceil(figure * 10) / 10;
+          return { constraint: v.constraint, to };
+        });
+        relaxations.unshift({
+          path: changes.map((c) => c.constraint.path).join(" + "),
+          from: changes.map((c) => `${c.constraint.id} ${c.constraint.target}`).join(", "),
+          to: changes.map((c) => `${c.constraint.id} ${c.to}`).join(", "),
+          placement: figures(near),
+          message: `${changes.map((c) => `${c.constraint.id} ${c.constraint.target} → ${c.to}`).join(" and ")}: ${describe(near.candidate)} meets the rest`,
+        });
+      }
+    }
+    const empty = unmeetable(input.space);
+    const message =
+      empty.length > 0
+        ? floors
+            .filter((f) => !f.meetable)
+            .map((f) => f.message)
+            .join("; ")
+        : result.feasible.length === 0
+          ? `no placement of ${ds.replicas} replicas over ${input.regions.length} allowed regions meets ${input.constraints.map((c) => `${c.id} ${c.target}`).join(", ")}`
+          : `the ${input.fullChecks} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
+    infeasible = { message, relaxations };
+  }
+
+  return {
+    name: ds.name,
+    path: ds.path,
+    objective: input.objective,
+    mode: result.mode,
+    autoPlaced: ds.autoPlaced,
+    current: { ...figures(current), problems: current.violations.map((v) => v.message) },
+    ...(best === undefined ? {} : { chosen: figures(best) }),
+    alternatives: accepted.slice(1).map((s): Alternative => ({ ...figures(s), trade: trade(best!, s) })),
+    binding,
+    floors,
+    ...(infeasible === undefined ? {} : { infeasible }),
+    elsewhere: input.elsewhere,
+    stats: {
+      candidateRegions: input.regions.length,
+      placements: result.placements,
+      candidates: result.candidates,
+      evaluated: result.evaluated,
+      fullChecks: input.fullChecks,
+      ...(result.gap === undefined ? {} : { gap: result.gap }),
+    },
+  };
+}

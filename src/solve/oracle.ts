@@ -1,0 +1,61 @@
+import { datastoreFlows, type Flow, linkLoads } from "../analysis/bandwidth.js";
+import { evaluateDatastore } from "../analysis/datastores.js";
+import { analyseDatastore } from "../analysis/index.js";
+import { networkView } from "../analysis/network.js";
+import { evaluateStream, streamFlows } from "../analysis/streams.js";
+import type { DatastoreAnalysis, LinkLoad } from "../analysis/types.js";
+import { resolveDatastoreIn } from "../model/resolve.js";
+import type { Model } from "../model/types.js";
+import type { Datastore } from "../spec/schema/topology.js";
+import { type Candidate, specFor } from "./candidate.js";
+
+/**
+ * The analysis of one datastore under a candidate placement, everything else held as declared.
+ * Built once per solve: the network view covers every candidate region, and the replication flows
+ * of the other components are computed once; per candidate only this datastore is resolved and
+ * evaluated (src/analysis `evaluateDatastore` + `analyseDatastore`, the functions `analyse` uses),
+ * with link loads summed only over the links its own flows touch.
+ */
+export interface DatastoreOracle {
+  readonly spec: Datastore;
+  evaluate(candidate: Candidate): DatastoreAnalysis;
+  /** The analysis' median RTT (cross-zone within a region). */
+  rtt(a: string, b: string): number;
+}
+
+export function datastoreOracle(model: Model, name: string, regions: readonly string[]): DatastoreOracle {
+  const spec = model.topology.datastores[name];
+  if (spec === undefined) throw new Error(`no datastore ${name}`);
+  const everyRegion = [...new Set([...model.regions, ...regions])].sort();
+  const net = networkView({ ...model, regions: everyRegion }, []);
+  const users = model.users;
+
+  // Other components' flows by directed link: a link this datastore touches sums them with its own.
+  const others = new Map<string, Flow[]>();
+  const otherFlows = [
+    ...model.datastores
+      .filter((ds) => ds.name !== name)
+      .flatMap((ds) => datastoreFlows(evaluateDatastore(ds, net, users))),
+    ...model.streams.flatMap((stream) => streamFlows(evaluateStream(stream, net))),
+  ];
+  for (const flow of otherFlows) {
+    const key = `${flow.from}|${flow.to}`;
+    others.set(key, [...(others.get(key) ?? []), flow]);
+  }
+
+  return {
+    spec,
+    rtt: net.rtt,
+    evaluate(candidate) {
+      const ds = resolveDatastoreIn(model, name, specFor(spec, candidate));
+      const ev = evaluateDatastore(ds, net, users);
+      const own = datastoreFlows(ev);
+      const flows = [...own];
+      const touched = new Set(own.map((flow) => `${flow.from}|${flow.to}`));
+      for (const key of touched) flows.push(...(others.get(key) ?? []));
+      const links = linkLoads(model, flows);
+      const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
+      return analyseDatastore(model, ev, net, flows, linkByKey, links);
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { paint, type TextStyle } from "../diagnostics/format-text.js";
+import type { DatastoreSolution, PlacementFigures, SolveReport } from "./types.js";
+
+const ms = (x: number) => `${+x.toFixed(1)} ms`;
+const usd = (x: number) => `$${x.toFixed(2)}`;
+const pct = (x: number) => `${+(x * 100).toFixed(5)}%`;
+const placementText = (p: PlacementFigures) =>
+  `${Object.entries(p.placement)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([r, n]) => `${r}: ${n}`)
+    .join(", ")} (leader ${p.leader})`;
+/** Markdown table cells: no pipes, no newlines. */
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+const COLUMNS: readonly [string, (p: PlacementFigures) => string][] = [
+  ["placement", placementText],
+  ["cost/month", (p) => usd(p.costUsdPerMonth)],
+  ["weighted p99", (p) => ms(p.latencyMs)],
+  ["write p99", (p) => ms(p.writeP99Ms)],
+  ["read p99", (p) => ms(p.readP99Ms)],
+  ["availability", (p) => pct(p.availability)],
+  ["survives goal", (p) => (p.survives ? "yes" : "no")],
+];
+
+function rows(s: DatastoreSolution): [string, PlacementFigures][] {
+  return [
+    [s.autoPlaced ? "greedy (auto)" : "current", s.current],
+    ...(s.chosen === undefined ? [] : ([["chosen", s.chosen]] as [string, PlacementFigures][])),
+  ];
+}
+
+function stats(s: DatastoreSolution): string {
+  const gap = s.stats.gap;
+  const mode =
+    s.mode === "exact"
+      ? "exact"
+      : `heuristic (gap ≤ ${+(gap ? gap.ratio * 100 : 100).toFixed(1)}% to the lower bound ${gap ? +gap.lowerBound.toFixed(2) : "?"})`;
+  return `${mode}: ${s.stats.candidateRegions} candidate regions, ${s.stats.placements} placements after pruning, ${s.stats.candidates} with leaders, ${s.stats.evaluated} evaluated, ${s.stats.fullChecks} full checks`;
+}
+
+export function renderText(report: SolveReport, style: TextStyle): string {
+  const out: string[] = [
+    `${paint(`solve ${report.topology}`, "bold", style)}  objective: ${report.objective}`,
+  ];
+  for (const s of report.datastores) {
+    out.push("", paint(`${s.path}`, "bold", style));
+    for (const [label, p] of rows(s)) {
+      out.push(`  ${label.padEnd(14)} ${placementText(p)}`);
+      out.push(
+        `  ${"".padEnd(14)} ${COLUMNS.slice(1)
+          .map(([name, f]) => `${name} ${f(p)}`)
+          .join(" · ")}`,
+      );
+    }
+    for (const problem of s.current.problems) out.push(paint(`  current: ${problem}`, "yellow", style));
+    if (s.infeasible !== undefined) {
+      out.push(paint(`  infeasible: ${s.infeasible.message}`, "red", style));
+      for (const r of s.infeasible.relaxations) out.push(`    relax ${r.path}: ${r.message}`);
+    }
+    if (s.alternatives.length > 0) {
+      out.push("  next best:");
+      for (const a of s.alternatives) out.push(`    ${placementText(a)}  ${paint(a.trade, "dim", style)}`);
+    }
+    if (s.binding.length > 0) {
+      out.push("  binding constraints:");
+      for (const b of s.binding) out.push(`    ${b.message}`);
+    }
+    const hard = s.floors.filter((f) => !f.meetable || f.floorMs > 0.5 * f.target);
+    if (hard.length > 0) {
+      out.push("  floors:");
+      for (const f of hard) out.push(`    ${f.message}`);
+    }
+    for (const d of s.elsewhere)
+      out.push(paint(`  elsewhere (not this datastore's doing): ${d.path}: ${d.message}`, "dim", style));
+    out.push(paint(`  ${stats(s)}`, "dim", style));
+  }
+  return `${out.join("\n")}\n`;
+}
+
+export function renderMarkdown(report: SolveReport): string {
+  const out: string[] = [`## topoplan solve: \`${report.topology}\` (objective: ${report.objective})`];
+  for (const s of report.datastores) {
+    out.push("", `### \`${s.path}\``, "");
+    out.push(
+      `| | ${COLUMNS.map(([name]) => name).join(" | ")} |`,
+      `|---|${COLUMNS.map(() => "---").join("|")}|`,
+    );
+    for (const [label, p] of [...rows(s), ...s.alternatives.map((a, i) => [`next ${i + 1}`, a] as const)])
+      out.push(`| ${label} | ${COLUMNS.map(([, f]) => cell(f(p))).join(" | ")} |`);
+    if (s.alternatives.length > 0) {
+      out.push("", "Next best trade:");
+      for (const [i, a] of s.alternatives.entries()) out.push(`- next ${i + 1}: ${cell(a.trade)}`);
+    }
+    if (s.infeasible !== undefined) {
+      out.push("", `**Infeasible:** ${cell(s.infeasible.message)}`, "");
+      for (const r of s.infeasible.relaxations) out.push(`- \`${r.path}\`: ${cell(r.message)}`);
+    }
+    if (s.binding.length > 0) {
+      out.push("", "Binding constraints:");
+      for (const b of s.binding) out.push(`- \`${b.path}\`: ${cell(b.message)}`);
+    }
+    out.push("", `_${stats(s)}_`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** One renderer per format: the command looks the format up here. */
+export const SOLVE_FORMATS = {
+  text: (report: SolveReport, style: TextStyle) => renderText(report, style),
+  json: (report: SolveReport) => `${JSON.stringify(report, null, 2)}\n`,
+  markdown: (report: SolveReport) => renderMarkdown(report),
+} as const;

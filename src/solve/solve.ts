@@ -1,0 +1,317 @@
+import { RULES } from "../../policies/registry.js";
+import type { PolicyRunOptions } from "../../policies/run.js";
+import { resolvePolicyConfig } from "../../policies/run.js";
+import { egressUsdPerGb, monthlyUsd } from "../analysis/bandwidth.js";
+import { isAllowedIn } from "../catalog/catalog.js";
+import { type ChosenPlacement, resolveModel } from "../model/resolve.js";
+import type { Model, ResolvedDatastore } from "../model/types.js";
+import { type Candidate, candidate, keyOf } from "./candidate.js";
+import { fullCheck } from "./check.js";
+import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
+import { explain } from "./explain.js";
+import { comparator, type Objective, opWeights, type Scored, score } from "./objective.js";
+import { datastoreOracle } from "./oracle.js";
+import { type SearchOptions, searchSpace } from "./search.js";
+import { buildSpace, type Space } from "./space.js";
+import type { DatastoreSolution, SolveReport } from "./types.js";
+
+export interface SolveOptions {
+  /** @default "cost" (ties by demand-weighted latency); "latency" reverses the order */
+  readonly objective?: Objective;
+  /** Next-best placements to report. @default 3 */
+  readonly top?: number;
+  /** Datastores to solve. @default those with `placement: "auto"`, else every datastore */
+  readonly datastores?: readonly string[];
+  /** Candidate regions. @default every catalog region allowed by the datastore's residency */
+  readonly regions?: readonly string[];
+  /** Candidates evaluated exactly before the heuristic takes over. @default 20,000 */
+  readonly limit?: number;
+  /** Candidates held in memory at once; a larger space is searched by the heuristic. @default 100,000 */
+  readonly maxPairs?: number;
+  /** Explain binding constraints (one relaxed search per constraint). @default true */
+  readonly explain?: boolean;
+  readonly policy?: PolicyRunOptions;
+}
+
+/** Full checks walked per datastore before giving up on the candidates that pass the fast checks. */
+const FULL_CHECKS = 64;
+
+/**
+ * Finds, for each datastore asked for, the placement (replicas per region and leader) that meets
+ * every constraint at the least cost (or latency), explains it and lists the next best. Pure.
+ * Datastores are solved one after another, each with the others at their declared (or already
+ * solved) placement.
+ */
+export function solve(model: Model, options: SolveOptions = {}): SolveReport {
+  const objective = options.objective ?? "cost";
+  const names =
+    options.datastores ??
+    (model.datastores.some((ds) => ds.autoPlaced)
+      ? model.datastores.filter((ds) => ds.autoPlaced).map((ds) => ds.name)
+      : model.datastores.map((ds) => ds.name));
+  const chosen: Record<string, ChosenPlacement> = {};
+  const datastores: DatastoreSolution[] = [];
+  let current = model;
+  for (const name of names) {
+    const solution = solveDatastore(current, name, objective, chosen, options);
+    if (solution.chosen !== undefined) {
+      chosen[name] = { placement: solution.chosen.placement, leader: solution.chosen.leader };
+      // The next datastore sees this one where it was placed (its flows share the links).
+      current = resolveModel(model.topology, model.catalog, chosen);
+    }
+    datastores.push(solution);
+  }
+  return { topology: model.name, objective, datastores };
+}
+
+/** Rules that run at error level: only they constrain the search (check fails only on errors). */
+export function errorRules(model: Model, policy: PolicyRunOptions): Set<string> {
+  const rules = [...(policy.rules ?? RULES), ...(policy.extraRules ?? [])];
+  const config = resolvePolicyConfig(model, rules, policy);
+  return new Set(
+    rules
+      .filter((r) => !config.disabled.includes(r.id) && (config.severity[r.id] ?? r.severity) === "error")
+      .map((r) => r.id),
+  );
+}
+
+/** Regions a datastore may use: allowed by residency; declared sites only where it already is. */
+export function candidateRegions(model: Model, ds: ResolvedDatastore, only?: readonly string[]): string[] {
+  const placed = new Set(ds.regions);
+  return [...model.catalog.regions.values()]
+    .filter((r) => (only === undefined ? !r.custom || placed.has(r.code) : only.includes(r.code)))
+    .filter((r) => ds.residency === undefined || isAllowedIn(r, ds.residency))
+    .map((r) => r.code)
+    .sort();
+}
+
+function solveDatastore(
+  model: Model,
+  name: string,
+  objective: Objective,
+  chosen: Readonly<Record<string, ChosenPlacement>>,
+  options: SolveOptions,
+): DatastoreSolution {
+  const ds = model.datastores.find((d) => d.name === name);
+  if (ds === undefined) throw new Error(`no datastore ${name}`);
+  const policy = options.policy ?? {};
+  const top = options.top ?? 3;
+  const regions = candidateRegions(model, ds, options.regions);
+  const oracle = datastoreOracle(model, name, regions);
+  const constraints = constraintsOf(ds, errorRules(model, policy));
+  const weights = opWeights(ds);
+  const evaluate = (c: Candidate): Scored => {
+    const analysis = oracle.evaluate(c);
+    return score(
+      c.leader === "" ? candidate(c.placement, analysis.leader) : c,
+      analysis,
+      weights,
+      violations(constraints, analysis),
+    );
+  };
+
+  const current = evaluate(
+    candidate(Object.fromEntries(ds.placement.map((p) => [p.region, p.replicas])), ds.leader),
+  );
+  const origins = {
+    read: current.analysis.read.byOrigin.map((o) => ({ region: o.origin, share: o.share })),
+    write: current.analysis.write.byOrigin.map((o) => ({ region: o.origin, share: o.share })),
+  };
+  const zones = (region: string) =>
+    ds.placement.find((p) => p.region === region)?.zones.length ??
+    model.topology.datastores[name]?.zones?.[region]?.length ??
+    model.catalog.regions.get(region)?.zones.length ??
+    1;
+  const distances = { rtt: oracle.rtt, tailFactor: model.settings.tailFactor };
+  const spaceFor = (ignore?: ReadonlySet<string>) =>
+    buildSpace({ ds, regions, zones, constraints, origins, distances, ...(ignore ? { ignore } : {}) });
+
+  const space = spaceFor();
+  const latency = latencyBound(space, origins, weights, distances);
+  const cost = costBound(model, ds, current);
+  const base = {
+    objective,
+    limit: options.limit ?? 20_000,
+    keep: FULL_CHECKS,
+    need: top + 1,
+    maxPairs: options.maxPairs ?? 100_000,
+    miss: (id: string, s: Scored) => missOf(constraints, id, s),
+    // The largest relative miss, then the sum (among equally large, the one missing the rest least).
+    missAll: (s: Scored) => {
+      const misses = s.violations.map((v) => relativeMiss(v.constraint, s));
+      return Math.max(...misses) + 1e-6 * misses.reduce((a, b) => a + b, 0);
+    },
+  };
+  // Bounds are per region order, so each (relaxed) space gets its own.
+  const search = (at: Space, extra: Partial<SearchOptions> = {}) => {
+    const l = at === space ? latency : latencyBound(at, origins, weights, distances);
+    const c = at === space ? cost : costBound(model, ds, current);
+    // Every region placed (twice: cross-zone prices count), any leader: below every candidate's bound.
+    const everywhere = at.regions.map(() => 2);
+    return searchSpace(at, evaluate, {
+      ...base,
+      bound: (counts, leader) => ({
+        costUsdPerMonth: c(at, counts, leader),
+        latencyMs: l(counts, leader),
+      }),
+      globalBound: {
+        costUsdPerMonth: c({ ...at, leaderBased: false }, everywhere, -1),
+        latencyMs: latencyBound({ ...at, leaderBased: false }, origins, weights, distances)(everywhere, -1),
+      },
+      ...extra,
+    });
+  };
+
+  // The ground truth, on the best few: the whole model with every policy. When the full check
+  // rejects so many that fewer than top + 1 remain, search again keeping more.
+  let result = search(space);
+  const accepted: Scored[] = [];
+  let fullChecks = 0;
+  let elsewhere: DatastoreSolution["elsewhere"] = [];
+  const rejected: string[] = [];
+  const checked = new Set<Scored["candidate"]>();
+  for (let round = 0; round < 2; round++) {
+    for (const s of result.feasible) {
+      if (accepted.length > top) break;
+      if ([...checked].some((c) => keyOf(c) === keyOf(s.candidate))) continue;
+      checked.add(s.candidate);
+      const check = fullCheck(model, name, s.candidate, chosen, policy);
+      fullChecks++;
+      elsewhere = check.elsewhere;
+      if (check.errors.length === 0) accepted.push(s);
+      else rejected.push(...check.errors.map((e) => `${e.code} ${e.path}: ${e.message}`));
+    }
+    if (accepted.length > top || result.feasible.length < top + 1) break;
+    result = search(space, { need: FULL_CHECKS });
+  }
+
+  return explain({
+    model,
+    ds,
+    objective,
+    constraints,
+    space,
+    result,
+    current,
+    accepted,
+    rejected,
+    elsewhere,
+    fullChecks,
+    regions,
+    relaxed: (ignore, how) =>
+      search(spaceFor(ignore), {
+        tolerate: ignore,
+        need: 1,
+        ...(how.exhaustive ? { exhaustive: true } : {}),
+        ...(how.ceiling === undefined ? {} : { ceiling: how.ceiling }),
+      }),
+    explainBinding: options.explain ?? true,
+    compare: comparator(objective),
+  });
+}
+
+/**
+ * A latency no candidate beats: per origin, tail × RTT to the nearest placed region (writes of a
+ * leader-based store: to the leader), weighted by demand and by the read/write mix.
+ */
+function latencyBound(
+  space: Space,
+  origins: Readonly<Record<"read" | "write", readonly { region: string; share: number }[]>>,
+  weights: { read: number; write: number },
+  distances: { rtt(a: string, b: string): number; tailFactor: number },
+) {
+  const table = (op: "read" | "write") =>
+    origins[op].map((o) => ({ share: o.share, rtt: space.regions.map((r) => distances.rtt(o.region, r)) }));
+  const reads = table("read");
+  const writes = table("write");
+  const weighted = (rows: typeof reads, placed: readonly number[]) => {
+    let sum = 0;
+    for (const row of rows) {
+      let best = Number.POSITIVE_INFINITY;
+      for (const i of placed) if (row.rtt[i]! < best) best = row.rtt[i]!;
+      sum += row.share * best;
+    }
+    return sum * distances.tailFactor;
+  };
+  return (counts: readonly number[], leader: number) => {
+    const placed: number[] = [];
+    counts.forEach((c, i) => {
+      if (c > 0) placed.push(i);
+    });
+    return (
+      weights.read * weighted(reads, placed) +
+      weights.write * weighted(writes, space.leaderBased && leader >= 0 ? [leader] : placed)
+    );
+  };
+}
+
+/**
+ * A cost a candidate cannot beat: its replicas (placement-independent in this model: one catalog
+ * price per replica, src/analysis/cost.ts) plus its replication egress. Every write reaches every
+ * replica but the one where it enters: a single leader (hash/range partitions) ships from the
+ * leader's region — exactly Σ replicas × price(leader → region), one leader-region replica free
+ * and the others cross-zone (charged both ways); otherwise n − 1 copies at the cheapest price
+ * between the placed regions.
+ */
+function costBound(model: Model, ds: ResolvedDatastore, current: Scored) {
+  const traffic = ds.traffic;
+  const replicas = current.analysis.costUsdPerMonth.replicas;
+  const crossZone = model.catalog.egress.crossZoneUsdPerGb * 2;
+  const bytes = (traffic?.writesPerSec ?? 0) * (traffic?.itemBytes ?? 0);
+  const singleSource = ds.partitions.strategy !== "geo";
+  // Prices between a space's regions, looked up once per space (bounds run per candidate).
+  const prices = new WeakMap<readonly string[], Float64Array>();
+  const priceTable = (regions: readonly string[]) => {
+    let table = prices.get(regions);
+    if (table === undefined) {
+      const n = regions.length;
+      table = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++)
+          table[i * n + j] = i === j ? crossZone : egressUsdPerGb(model.catalog, regions[i]!, regions[j]!);
+      prices.set(regions, table);
+    }
+    return table;
+  };
+  return (space: Space, counts: readonly number[], leader: number): number => {
+    if (bytes === 0) return replicas;
+    const n = space.regions.length;
+    const price = priceTable(space.regions);
+    let usdPerGb = 0;
+    if (space.leaderBased && singleSource && leader >= 0) {
+      counts.forEach((c, i) => {
+        usdPerGb += (i === leader ? c - 1 : c) * price[leader * n + i]!;
+      });
+    } else {
+      let cheapest = Number.POSITIVE_INFINITY;
+      counts.forEach((c, i) => {
+        if (c === 0) return;
+        if (c > 1) cheapest = Math.min(cheapest, crossZone);
+        counts.forEach((d, j) => {
+          if (d > 0 && i !== j) cheapest = Math.min(cheapest, price[i * n + j]!);
+        });
+      });
+      usdPerGb = (ds.replicas - 1) * (Number.isFinite(cheapest) ? cheapest : 0);
+    }
+    return replicas + monthlyUsd(bytes, usdPerGb);
+  };
+}
+
+/** A miss relative to its target (availability: in units of the allowed unavailability). */
+function relativeMiss(constraint: Constraint, s: Scored): number {
+  const figure = figureOf(constraint, s.analysis);
+  if (figure === undefined || typeof constraint.target !== "number") return Number.POSITIVE_INFINITY;
+  return constraint.id === "availability"
+    ? (constraint.target - figure) / (1 - constraint.target)
+    : (figure - constraint.target) / constraint.target;
+}
+
+/** How far a candidate misses one constraint: the figure (availability: its shortfall). */
+function missOf(constraints: readonly Constraint[], id: string, s: Scored): number {
+  const constraint = constraints.find((c) => c.id === id);
+  if (constraint === undefined) return Number.POSITIVE_INFINITY;
+  if (id === "survive") return s.costUsdPerMonth;
+  const figure = figureOf(constraint, s.analysis);
+  if (figure === undefined) return Number.POSITIVE_INFINITY;
+  return id === "availability" ? 1 - figure : figure;
+}

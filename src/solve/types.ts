@@ -1,0 +1,81 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Objective } from "./objective.js";
+
+/** A placement with the figures that decide between placements. */
+export interface PlacementFigures {
+  readonly placement: Readonly<Record<string, number>>;
+  readonly leader: string;
+  readonly costUsdPerMonth: number;
+  /** Demand-weighted p99 over reads and writes (the latency objective). */
+  readonly latencyMs: number;
+  readonly writeP99Ms: number;
+  readonly readP99Ms: number;
+  readonly availability: number;
+  readonly survives: boolean;
+}
+
+export interface Alternative extends PlacementFigures {
+  /** What it trades against the chosen placement, e.g. "+$41.20/month, −6.3 ms weighted p99". */
+  readonly trade: string;
+}
+
+/** A constraint that decides the answer: relaxing it gives a better placement. */
+export interface Binding {
+  readonly path: string;
+  readonly target: number | string;
+  readonly message: string;
+  /** The better placement that relaxing it allows, and its figure for the constraint. */
+  readonly without?: PlacementFigures;
+}
+
+/** The RTT floor of a latency objective from its hardest origin. */
+export interface FloorReport {
+  readonly path: string;
+  readonly origin: string;
+  readonly target: number;
+  readonly floorMs: number;
+  readonly via: string;
+  readonly meetable: boolean;
+  readonly message: string;
+}
+
+/** The least change to one constraint that makes the problem feasible. */
+export interface Relaxation {
+  readonly path: string;
+  readonly from: number | string;
+  /** The value that first admits a placement (undefined: relaxing this alone never does). */
+  readonly to?: number | string;
+  readonly message: string;
+  readonly placement?: PlacementFigures;
+}
+
+export interface DatastoreSolution {
+  readonly name: string;
+  readonly path: string;
+  readonly objective: Objective;
+  /** exact: every candidate that could meet the constraints was evaluated; heuristic: see `gap`. */
+  readonly mode: "exact" | "heuristic";
+  readonly autoPlaced: boolean;
+  readonly current: PlacementFigures & { readonly problems: readonly string[] };
+  readonly chosen?: PlacementFigures;
+  readonly alternatives: readonly Alternative[];
+  readonly binding: readonly Binding[];
+  readonly floors: readonly FloorReport[];
+  readonly infeasible?: { readonly message: string; readonly relaxations: readonly Relaxation[] };
+  /** Error findings outside this datastore's reach (other components), present whatever it does. */
+  readonly elsewhere: readonly Diagnostic[];
+  readonly stats: {
+    readonly candidateRegions: number;
+    readonly placements: number;
+    readonly candidates: number;
+    readonly evaluated: number;
+    readonly fullChecks: number;
+    readonly gap?: { readonly lowerBound: number; readonly found: number; readonly ratio: number };
+  };
+}
+
+export interface SolveReport {
+  readonly topology: string;
+  readonly objective: Objective;
+  readonly datastores: readonly DatastoreSolution[];
+}

@@ -1,0 +1,132 @@
+import { isMap, isScalar, type Node, type Pair, parseDocument } from "yaml";
+import { REPLICATION } from "../analysis/replication/index.js";
+import type { Model } from "../model/types.js";
+import type { SpecFormat } from "../spec/load/types.js";
+import type { SolveReport } from "./types.js";
+
+/** What `--write` sets per datastore: the placement, and the leader where the model has one. */
+/** One datastore's edit: its placement, its leader where the model has one, its write regions. */
+export interface PlacementEdit {
+  readonly name: string;
+  readonly placement: Readonly<Record<string, number>>;
+  readonly leader?: string;
+  /** multi-leader stores that declare `leaders`: those still placed (none left: every placed region). */
+  readonly leaders?: readonly string[];
+}
+
+export function placementEdits(model: Model, report: SolveReport): PlacementEdit[] {
+  return report.datastores.flatMap((s) => {
+    if (s.chosen === undefined) return [];
+    const ds = model.datastores.find((d) => d.name === s.name)!;
+    const spec = model.topology.datastores[s.name];
+    const withLeader = REPLICATION[ds.replication].leaderBased || spec?.leader !== undefined;
+    const placed = Object.keys(s.chosen.placement);
+    const kept = spec?.leaders?.filter((r) => placed.includes(r)) ?? [];
+    return [
+      {
+        name: s.name,
+        placement: { ...s.chosen.placement },
+        ...(withLeader ? { leader: s.chosen.leader } : {}),
+        ...(spec?.leaders === undefined ? {} : { leaders: kept.length > 0 ? kept : placed }),
+      },
+    ];
+  });
+}
+
+/**
+ * The spec text with the chosen placements written in. YAML is edited in place: the `yaml`
+ * Document API locates the `placement` and `leader` values, and only their text is replaced, so
+ * every comment, key order and flow style elsewhere stays byte for byte; JSON is re-serialised (it
+ * has no comments to keep). TypeScript cannot be rewritten safely: undefined.
+ */
+export function rewriteSpec(
+  format: SpecFormat,
+  text: string,
+  edits: readonly PlacementEdit[],
+): string | undefined {
+  const WRITERS: Readonly<Record<SpecFormat, (() => string) | undefined>> = {
+    yaml: () => editYaml(text, edits),
+    json: () => {
+      const data = JSON.parse(text) as { datastores: Record<string, Record<string, unknown>> };
+      for (const edit of edits) {
+        const store = data.datastores[edit.name]!;
+        store.placement = edit.placement;
+        if (edit.leader !== undefined) store.leader = edit.leader;
+        if (edit.leaders !== undefined) store.leaders = [...edit.leaders];
+      }
+      return `${JSON.stringify(data, null, 2)}\n`;
+    },
+    typescript: undefined,
+  };
+  return WRITERS[format]?.();
+}
+
+/** The TypeScript to paste: one object literal per datastore. */
+export function typescriptSnippet(edits: readonly PlacementEdit[]): string {
+  return edits
+    .map((edit) => {
+      const placement = Object.entries(edit.placement)
+        .map(([region, n]) => `${JSON.stringify(region)}: ${n}`)
+        .join(", ");
+      const leader = edit.leader === undefined ? "" : `\n    leader: ${JSON.stringify(edit.leader)},`;
+      return `  // datastores.${edit.name}\n    placement: { ${placement} },${leader}`;
+    })
+    .join("\n");
+}
+
+/** `{ eu-west-1: 2, eu-central-1: 2 }`: one line, keys as the solver sorted them. */
+const flowMap = (placement: Readonly<Record<string, number>>) =>
+  `{ ${Object.entries(placement)
+    .map(([region, n]) => `${region}: ${n}`)
+    .join(", ")} }`;
+
+function editYaml(text: string, edits: readonly PlacementEdit[]): string {
+  const doc = parseDocument(text);
+  const splices: { start: number; end: number; text: string }[] = [];
+  const lineEnd = (offset: number) => {
+    const end = text.indexOf("\n", offset);
+    return end < 0 ? text.length : end;
+  };
+  for (const edit of edits) {
+    const store = doc.getIn(["datastores", edit.name], true);
+    if (!isMap(store)) throw new Error(`datastores.${edit.name} is not a map in the YAML`);
+    const pairOf = (key: string) =>
+      store.items.find((p): p is Pair<Node, Node> => isScalar(p.key) && p.key.value === key);
+    // A value's range runs on to the next key; the edit stops at its last character.
+    const trimmed = (end: number) => {
+      while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+      return end;
+    };
+    const placement = pairOf("placement");
+    const keyEnd = placement?.key.range?.[1];
+    const valueEnd = placement?.value?.range ? trimmed(placement.value.range[1]) : undefined;
+    if (placement === undefined || keyEnd === undefined || valueEnd === undefined)
+      throw new Error(`datastores.${edit.name}.placement not found in the YAML`);
+    // From the key's end: a block map's entries (on the lines below) go with it.
+    splices.push({ start: keyEnd, end: valueEnd, text: `: ${flowMap(edit.placement)}` });
+    const leaders = pairOf("leaders");
+    const leadersRange = leaders?.value?.range;
+    if (edit.leaders !== undefined && leaders?.key.range && leadersRange)
+      splices.push({
+        start: leaders.key.range[1],
+        end: trimmed(leadersRange[1]),
+        text: `: [${edit.leaders.join(", ")}]`,
+      });
+    if (edit.leader === undefined) continue;
+    const leader = pairOf("leader");
+    const range = leader?.value?.range;
+    if (range !== undefined && range !== null)
+      splices.push({ start: range[0], end: trimmed(range[1]), text: edit.leader });
+    else {
+      // A new `leader:` line after the placement's line (after its comment, if any), same indent.
+      const keyStart = placement.key.range![0];
+      const indent = keyStart - (text.lastIndexOf("\n", keyStart - 1) + 1);
+      const at = lineEnd(valueEnd);
+      splices.push({ start: at, end: at, text: `\n${" ".repeat(indent)}leader: ${edit.leader}` });
+    }
+  }
+  let out = text;
+  for (const splice of splices.sort((a, b) => b.start - a.start))
+    out = out.slice(0, splice.start) + splice.text + out.slice(splice.end);
+  return out;
+}

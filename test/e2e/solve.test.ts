@@ -1,0 +1,119 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ROOT, STACK_FRAME, topoplan } from "./cli.js";
+
+const SHOP = join(ROOT, "test/solve/fixtures/shop.yaml");
+const scratch = mkdtempSync(join(tmpdir(), "topoplan-solve-e2e-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("topoplan solve", () => {
+  it("prints the greedy placement beside the chosen one, next best and what binds", async () => {
+    const { code, stdout, stderr } = await topoplan(["solve", SHOP]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /greedy \(auto\) +eu-west-1: 2, eu-west-3: 2, eu-central-1: 1 \(leader eu-west-1\)/,
+    );
+    expect(stdout).toMatch(/current: read p99 40\.7 ms from eu-central-1 exceeds the 30 ms target/);
+    expect(stdout).toMatch(
+      /chosen +eu-west-3: 2, eu-central-1: 1, eu-north-1: 1, eu-south-1: 1 \(leader eu-west-3\)/,
+    );
+    expect(stdout).toMatch(/next best:/);
+    expect(stdout).toMatch(/readP99Ms 30 and writeP99Ms 60 bind together/);
+    expect(stdout).toMatch(/^ {2}exact: 6 candidate regions/m);
+  });
+
+  it('placement "auto" uses the solver: check passes where the greedy pick fails, plan shows the choice', async () => {
+    const check = await topoplan(["check", SHOP]);
+    expect(check.code).toBe(0);
+    const plan = await topoplan(["plan", SHOP]);
+    expect(plan.stdout).toMatch(
+      /placement +eu-central-1 ×1, eu-north-1 ×1, eu-south-1 ×1, eu-west-3 ×2 \(placement "auto": chosen by topoplan solve\)/,
+    );
+  });
+
+  it("json and markdown carry the same answer", async () => {
+    const json = await topoplan(["solve", SHOP, "--format", "json", "--top", "1"]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    const solution = report.datastores[0];
+    expect(solution.chosen.placement).toEqual({
+      "eu-central-1": 1,
+      "eu-north-1": 1,
+      "eu-south-1": 1,
+      "eu-west-3": 2,
+    });
+    expect(solution.chosen.readP99Ms).toBeLessThanOrEqual(30);
+    expect(solution.alternatives).toHaveLength(1);
+    const md = await topoplan(["solve", SHOP, "--format", "markdown"]);
+    expect(md.stdout).toContain(
+      "| chosen | eu-west-3: 2, eu-central-1: 1, eu-north-1: 1, eu-south-1: 1 (leader eu-west-3) |",
+    );
+  });
+
+  it("--write edits the YAML in place, keeping its comments, and check then passes on it", async () => {
+    const file = join(scratch, "shop.yaml");
+    copyFileSync(SHOP, file);
+    const { code, stderr } = await topoplan(["solve", file, "--write"]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/wrote the chosen placement of orders into/);
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain("# Orders in the EU; the API runs in Dublin and Frankfurt");
+    expect(text).toContain("# yaml-language-server: $schema=");
+    const data = parse(text);
+    expect(data.datastores.orders.placement).toEqual({
+      "eu-central-1": 1,
+      "eu-north-1": 1,
+      "eu-south-1": 1,
+      "eu-west-3": 2,
+    });
+    expect(data.datastores.orders.leader).toBe("eu-west-3");
+    // Everything else as it was.
+    expect(data.datastores.orders.slo).toEqual(parse(readFileSync(SHOP, "utf8")).datastores.orders.slo);
+    const check = await topoplan(["check", file]);
+    expect(check.code).toBe(0);
+  });
+
+  it("a TypeScript spec is not rewritten: the object to paste is printed", async () => {
+    const before = readFileSync(join(ROOT, "stacks/global-kv.ts"), "utf8");
+    const { code, stdout, stderr } = await topoplan([
+      "solve",
+      "stacks/global-kv.ts",
+      "--datastore",
+      "sessions",
+      "--write",
+      "--top",
+      "0",
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/is TypeScript: paste these into the datastores \(nothing written\)/);
+    expect(stdout).toMatch(/\/\/ datastores\.sessions\n {4}placement: \{ "eu-[a-z]+-\d": \d/);
+    expect(readFileSync(join(ROOT, "stacks/global-kv.ts"), "utf8")).toBe(before);
+  });
+
+  it("infeasible: exit 1 with the floor and the smallest relaxation", async () => {
+    const file = join(scratch, "tight.yaml");
+    writeFileSync(file, readFileSync(SHOP, "utf8").replace("writeP99Ms: 60", "writeP99Ms: 8"));
+    const { code, stdout } = await topoplan(["solve", file]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/infeasible: /);
+    expect(stdout).toMatch(/relax datastores\.orders\.slo\.writeP99Ms: writeP99Ms 8 → [\d.]+: /);
+  });
+
+  it("bad flags and names: exit 2, a clear message, no stack trace", async () => {
+    for (const args of [
+      ["solve", SHOP, "--datastore", "nope"],
+      ["solve", SHOP, "--objective", "speed"],
+      ["solve", SHOP, "--top", "-1"],
+      ["solve", SHOP, "--regions", "mars-north-1"],
+    ]) {
+      const { code, stderr } = await topoplan(args);
+      expect(code).toBe(2);
+      expect(stderr).not.toMatch(STACK_FRAME);
+      expect(stderr).toMatch(/nope|--objective|--top|mars-north-1/);
+    }
+  });
+});

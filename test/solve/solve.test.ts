@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { runPolicies } from "../../policies/run.js";
+import { analyse } from "../../src/analysis/index.js";
+import { resolveModel } from "../../src/model/resolve.js";
+import { keyOf } from "../../src/solve/candidate.js";
+import { solve } from "../../src/solve/solve.js";
+import { bruteForce, build, shop } from "./helpers.js";
+
+const EU5 = ["eu-central-1", "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-3"];
+
+const CASES: { title: string; store: Record<string, unknown>; regions: string[] }[] = [
+  {
+    title: "consensus, 3 replicas, zone survival, tight reads",
+    store: { replicas: 3, survive: "zone", slo: { readP99Ms: 30, writeP99Ms: 80 } },
+    regions: EU5,
+  },
+  {
+    title: "consensus, 5 replicas, region survival, EU residency",
+    store: { replicas: 5, survive: "region", residency: ["EU"], slo: { writeP99Ms: 70, readP99Ms: 45 } },
+    regions: EU5,
+  },
+  {
+    title: "primary-replica semi-sync, bounded-staleness reads",
+    store: {
+      replication: "primary-replica",
+      sync: "semi-sync",
+      consistency: "bounded-staleness",
+      replicas: 3,
+      survive: "zone",
+      slo: { readP99Ms: 5, writeP99Ms: 60, availability: 0.9995 },
+    },
+    regions: ["eu-central-1", "eu-west-1", "eu-west-2", "us-east-1"],
+  },
+  {
+    title: "leaderless N=3, region survival, availability",
+    store: {
+      replication: "leaderless",
+      consistency: "eventual",
+      replicas: 3,
+      survive: "region",
+      slo: { writeP99Ms: 60, availability: 0.99999 },
+    },
+    regions: ["eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3"],
+  },
+];
+
+describe("solve finds the brute-force optimum", () => {
+  for (const { title, store, regions } of CASES) {
+    it(title, () => {
+      const model = shop(store);
+      const brute = bruteForce(model, "orders", regions);
+      const report = solve(model, { regions, explain: false, top: 0 });
+      const solution = report.datastores[0]!;
+      expect(solution.mode).toBe("exact");
+      expect(brute).toBeDefined();
+      const chosen = solution.chosen!;
+      expect(Math.round(chosen.costUsdPerMonth * 100)).toBe(brute!.costCents);
+      expect(Math.round(chosen.latencyMs * 100)).toBe(brute!.latencyHundredths);
+      // Same placement too: ties are broken by the same key (the leader only where there is one).
+      if (store.replication === "leaderless") expect(chosen.placement).toEqual(brute!.candidate.placement);
+      else
+        expect(keyOf({ placement: chosen.placement, leader: chosen.leader })).toBe(keyOf(brute!.candidate));
+      // The pruning and the bound did work: fewer evaluations than the brute force.
+      expect(solution.stats.evaluated).toBeLessThan(brute!.total);
+    });
+  }
+
+  it("an objective below the RTT floor: infeasible, the floor named, the smallest relaxation exact", () => {
+    const store = (writeP99Ms: number) => ({ replicas: 3, survive: "zone", slo: { writeP99Ms } });
+    const regions = ["us-east-1", "us-east-2", "us-west-2"];
+    const model = shop(store(60));
+    expect(bruteForce(model, "orders", regions)).toBeUndefined();
+    const solution = solve(model, { regions }).datastores[0]!;
+    expect(solution.chosen).toBeUndefined();
+    expect(solution.infeasible!.message).toMatch(
+      /^no placement meets writeP99Ms 60 ms from eu-(central|west)-1: the floor is [\d.]+ ms via us-east-[12]/,
+    );
+    const relax = solution.infeasible!.relaxations.find((r) => r.path.endsWith("writeP99Ms"))!;
+    // The smallest target any placement meets (to 0.1 ms), checked by brute force on both sides.
+    expect(typeof relax.to).toBe("number");
+    expect(bruteForce(shop(store(relax.to as number)), "orders", regions)).toBeDefined();
+    expect(bruteForce(shop(store((relax.to as number) - 0.1)), "orders", regions)).toBeUndefined();
+  });
+
+  it("is deterministic", () => {
+    const model = shop({ replicas: 5, survive: "region", slo: { writeP99Ms: 70 } });
+    const a = JSON.stringify(solve(model, { regions: EU5 }));
+    const b = JSON.stringify(solve(model, { regions: EU5 }));
+    expect(a).toBe(b);
+  });
+
+  it("beyond --limit it runs the heuristic and reports a gap to a lower bound", () => {
+    const model = shop({ replicas: 5, survive: "region", slo: { writeP99Ms: 70 } });
+    const exact = solve(model, { regions: EU5, top: 0, explain: false }).datastores[0]!;
+    const heuristic = solve(model, { regions: EU5, top: 0, explain: false, limit: 20 }).datastores[0]!;
+    expect(heuristic.mode).toBe("heuristic");
+    const gap = heuristic.stats.gap!;
+    expect(gap.lowerBound).toBeLessThanOrEqual(exact.chosen!.costUsdPerMonth + 1e-9);
+    expect(gap.found).toBeGreaterThanOrEqual(exact.chosen!.costUsdPerMonth - 1e-9);
+    expect(gap.ratio).toBeGreaterThanOrEqual(0);
+  });
+
+  it("two datastores are solved one after the other; together they pass check", () => {
+    const model = build({
+      users: { "eu-west-1": 0.6, "eu-central-1": 0.4 },
+      datastores: {
+        orders: {
+          replication: "consensus",
+          replicas: 3,
+          placement: "auto",
+          residency: ["EU"],
+          traffic: { readsPerSec: 1000, writesPerSec: 300, itemBytes: 2048 },
+          slo: { writeP99Ms: 60, readP99Ms: 40 },
+        },
+        carts: {
+          replication: "leaderless",
+          consistency: "eventual",
+          replicas: 3,
+          placement: "auto",
+          survive: "region",
+          residency: ["EU"],
+          slo: { writeP99Ms: 50 },
+        },
+      },
+      services: {
+        api: {
+          regions: ["eu-west-1", "eu-central-1"],
+          calls: [
+            { to: "orders", op: "write", timeoutMs: 500 },
+            { to: "carts", op: "write", timeoutMs: 500 },
+          ],
+        },
+      },
+    });
+    const report = solve(model, { top: 0, explain: false });
+    expect(report.datastores.map((s) => s.name)).toEqual(["carts", "orders"]);
+    const chosen = Object.fromEntries(report.datastores.map((s) => [s.name, s.chosen!]));
+    const resolved = resolveModel(model.topology, model.catalog, chosen);
+    const errors = runPolicies(resolved, analyse(resolved)).findings.filter((f) => f.severity === "error");
+    expect(errors).toEqual([]);
+  });
+
+  it("the chosen placement of an auto datastore is what the model resolves to", () => {
+    const model = shop({
+      replicas: 3,
+      survive: "zone",
+      residency: ["EU"],
+      consistency: "bounded-staleness",
+      slo: { readP99Ms: 20 },
+    });
+    const chosen = solve(model, { top: 0 }).datastores[0]!.chosen!;
+    const resolved = resolveModel(model.topology, model.catalog, { orders: chosen });
+    const ds = resolved.datastores[0]!;
+    expect(ds.autoPlaced).toBe(true);
+    expect(Object.fromEntries(ds.placement.map((p) => [p.region, p.replicas]))).toEqual(chosen.placement);
+    expect(analyse(resolved).datastores[0]!.read.worstP99Ms).toBeLessThanOrEqual(20);
+  });
+});

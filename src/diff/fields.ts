@@ -169,7 +169,13 @@ export function compareFields(path: string, before: Fields, after: Fields): Fiel
 
 /** `(none)` for an unset value, strings bare, the rest as JSON. */
 export const showValue = (value: unknown): string =>
-  value === undefined ? "(none)" : typeof value === "string" ? value : stableJson(value);
+  value === undefined
+    ? "(none)"
+    : typeof value === "string"
+      ? value
+      : typeof value === "number"
+        ? value.toLocaleString("en-US", { maximumFractionDigits: 6 })
+        : stableJson(value);
 
 /** `a → b` for scalars, `+a, −b` for lists; `(none)` for an unset value. */
 export function describeField(change: FieldChange): string {

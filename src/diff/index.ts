@@ -100,7 +100,7 @@ function protectedChanges(
         fix:
           action === "delete"
             ? "keep the resources in the plan, or unprotect them deliberately (pulumi state unprotect) after the data is safe"
-            : "make the change through a new component (or a new StatefulSet name) and migrate the data; for a bigger volume, expand the existing claims (allowVolumeExpansion) and keep the template",
+            : `make the change through a new component and migrate the data${why.some((p) => p.startsWith("spec.volumeClaimTemplates")) ? "; for bigger volumes, expand the existing claims (a StorageClass with allowVolumeExpansion) and keep the template" : ""}`,
         data: { rule: `protected-${action}`, resources: these.map((r) => r.name) },
       });
     }

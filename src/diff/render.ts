@@ -32,11 +32,27 @@ export function resourceSummary(resources: readonly ResourceChange[]): string {
 /** Blocking: destructive changes (data loss, replaced or deleted protected resources). */
 export const blocks = (diff: TopologyDiff) => diff.destructive.length > 0;
 
-const inputLine = (c: InputChange) =>
-  `${c.path}: ${short(showInput(c.from))} → ${short(showInput(c.to))}${c.replaces ? "  (forces replacement)" : ""}`;
-const short = (text: string, max = 80) => {
-  const clean = oneLine(text);
-  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+/**
+ * Before and after of one input, each at most `max` characters: long values (a dashboard's JSON,
+ * a rule list) are shown around the first place they differ, so the two excerpts show the change.
+ */
+export function contrast(from: unknown, to: unknown, max = 60): [string, string] {
+  const a = oneLine(showInput(from));
+  const b = oneLine(showInput(to));
+  if (a.length <= max && b.length <= max) return [a, b];
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const start = Math.max(0, i - Math.floor(max / 3));
+  const cut = (text: string) => {
+    const piece = text.slice(start, start + max - 2);
+    return `${start > 0 ? "…" : ""}${piece}${start + max - 2 < text.length ? "…" : ""}`;
+  };
+  return [from === undefined ? a : cut(a), to === undefined ? b : cut(b)];
+}
+
+const inputLine = (c: InputChange) => {
+  const [from, to] = contrast(c.from, c.to);
+  return `${c.path}: ${from} → ${to}${c.replaces ? "  (forces replacement)" : ""}`;
 };
 
 // ── text ────────────────────────────────────────────────────────────────────────────────────────
@@ -120,7 +136,11 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
   out.push(
     diff.analysis.length === 0
       ? "  none"
-      : diff.analysis.map((c) => wrap(`${oneLine(c.component)}: ${oneLine(c.message)}`, "  ", "    ")).join("\n"),
+      : diff.analysis
+          .map((c) =>
+            wrap(c.kind === "link-load" ? oneLine(c.message) : `${oneLine(c.component)}: ${oneLine(c.message)}`, "  ", "    "),
+          )
+          .join("\n"),
   );
   return `${out.join("\n")}\n`;
 }
@@ -151,10 +171,11 @@ const ACTION_LABEL: Readonly<Record<ResourceAction, string>> = {
 };
 
 function resourceRow(r: ResourceChange): string {
-  const inputs = r.inputs.slice(0, INPUTS_PER_RESOURCE).map((c) =>
+  const inputs = r.inputs.slice(0, INPUTS_PER_RESOURCE).map((c) => {
+    const [from, to] = contrast(c.from, c.to);
     // Code spans keep values verbatim and inert.
-    `${code(c.path)}: ${code(short(showInput(c.from), 60))} → ${code(short(showInput(c.to), 60))}${c.replaces ? " **forces replacement**" : ""}`,
-  );
+    return `${code(c.path)}: ${code(from)} → ${code(to)}${c.replaces ? " **forces replacement**" : ""}`;
+  });
   const more = r.inputs.length - inputs.length;
   if (more > 0) inputs.push(`… ${plural(more, "more input")}`);
   return row([

@@ -38,9 +38,15 @@ export function escapeXml(text: string): string {
  * entity-encodes what HTML would read.
  */
 export function escapeMarkdown(text: string): string {
-  return oneLine(text)
-    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
-    .replace(/[&<>"]/g, (c) => HTML[c]!);
+  return (
+    oneLine(text)
+      // Emphasis, code, links/images ("![" needs the "["), tables, strikethrough.
+      .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+      .replace(/[&<>"]/g, (c) => HTML[c]!)
+      // GitHub links bare URLs; a zero-width space after the scheme or "www" keeps them text.
+      .replace(/:\/\//g, ":/\u200b/")
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
+  );
 }
 
 /**

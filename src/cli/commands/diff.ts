@@ -3,11 +3,11 @@ import { runCheck } from "../../check.js";
 import { compilePlan } from "../../compile/index.js";
 import { type DiffSide, diffTopologies } from "../../diff/index.js";
 import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
-import { InputError } from "../../diagnostics/diagnostic.js";
 import { loadTopology } from "../../pipeline.js";
 import { GITHUB_COMMENT_LIMIT } from "../../report/fit.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
+import { maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
 
 const FORMATS = ["text", "json", "markdown"] as const;
@@ -17,22 +17,6 @@ async function side(path: string): Promise<DiffSide> {
   const report = runCheck(loaded);
   const analysis = report.analysis as DiffSide["analysis"];
   return { model: loaded.model, analysis, plan: compilePlan(loaded.model, analysis), findings: report.findings };
-}
-
-function maxChars(value: string | undefined): number {
-  if (value === undefined) return GITHUB_COMMENT_LIMIT;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 2_000 || n > GITHUB_COMMENT_LIMIT)
-    throw new InputError([
-      {
-        code: "cli/usage",
-        severity: "error",
-        path: "--max-chars",
-        message: `--max-chars must be a whole number from 2000 to ${GITHUB_COMMENT_LIMIT} (got "${value}")`,
-        fix: `e.g. --max-chars ${Math.floor(GITHUB_COMMENT_LIMIT / 2)} to fit two stacks in one comment`,
-      },
-    ]);
-  return n;
 }
 
 export const diffCommand: Command = {
@@ -76,7 +60,7 @@ export const diffCommand: Command = {
   async run(args, io) {
     const format = choice(this, "format", args.values.format, FORMATS, "text");
     const output = stringFlag(args, "output");
-    const limit = maxChars(stringFlag(args, "max-chars"));
+    const limit = maxCharsFlag(stringFlag(args, "max-chars"));
     const before = await side(args.positionals[0]!);
     const after = await side(args.positionals[1]!);
     const diff = diffTopologies(before, after);

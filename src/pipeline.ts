@@ -18,7 +18,7 @@ export interface LoadedTopology {
 /** Validates already-parsed spec data and resolves it; throws InputError listing every problem. */
 export function topologyFromData(spec: LoadedSpec): LoadedTopology {
   const result = validateTopology(spec.data, { jsonSchema: spec.format !== "typescript" });
-  if (!result.ok) throw new InputError(result.diagnostics);
+  if (!result.ok) throw new InputError(result.diagnostics, spec);
   return {
     spec,
     topology: result.topology,

@@ -201,7 +201,7 @@ describe.concurrent("topoplan check on broken specs", () => {
     expect(stderr).not.toMatch(STACK_FRAME);
   });
 
-  it("--format json reports input problems on stderr as text, not a half report on stdout", async () => {
+  it("--format json reports input problems as a JSON report on stdout (and as text on stderr)", async () => {
     const { code, stdout, stderr } = await topoplan([
       "check",
       invalid("unknown-field.yaml"),
@@ -209,7 +209,9 @@ describe.concurrent("topoplan check on broken specs", () => {
       "json",
     ]);
     expect(code).toBe(2);
-    expect(stdout).toBe("");
+    const report = JSON.parse(stdout) as { topology: string; findings: { ruleId: string }[] };
+    expect(report.topology).toBe("(invalid input)");
+    expect(report.findings.map((f) => f.ruleId)).toContain("spec/unknown-field");
     expect(stderr).toContain("[spec/unknown-field]");
   });
 });

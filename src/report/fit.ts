@@ -19,6 +19,8 @@ export interface MarkdownSection {
   readonly empty?: string;
   /** Collapsed in a `<details>` block (detail a reviewer opens on demand). @default false */
   readonly collapsed?: boolean;
+  /** All rows or none, never clipped (a diagram: half a Mermaid block does not render). @default false */
+  readonly whole?: boolean;
 }
 
 export interface MarkdownDocument {
@@ -65,8 +67,10 @@ export function fitMarkdown(doc: MarkdownDocument, limit = GITHUB_COMMENT_LIMIT)
       for (const line of [...open, section.empty ?? "_none_", ...close]) push(line);
       continue;
     }
-    if (full || used + fixed > budget) {
-      full = true;
+    const size = section.rows.reduce((n, r) => n + r.length + 1, 0);
+    const wholeTooBig = section.whole === true && used + fixed + size > budget;
+    if (full || used + fixed > budget || wholeTooBig) {
+      if (!wholeTooBig) full = true; // a smaller section after a big diagram may still fit
       cut.push(plural(section.rows.length, section.noun));
       push(`### ${section.title}`);
       push("");
@@ -77,7 +81,7 @@ export function fitMarkdown(doc: MarkdownDocument, limit = GITHUB_COMMENT_LIMIT)
     for (const line of [...open, ...(section.head ?? [])]) push(line);
     let shown = 0;
     for (const row of section.rows) {
-      const line = clip(row);
+      const line = section.whole ? row : clip(row);
       if (used + line.length + 1 + (close.length + 1) * 10 > budget) {
         full = true;
         break;

@@ -56,7 +56,9 @@ async function reportInputError(error: InputError, argv: readonly string[], io: 
   } catch {
     io.stdout(machine); // --output itself is what is wrong: the report still reaches CI
   }
-  io.stderr(`\n${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input, reported as ${format}.\n`);
+  io.stderr(
+    `\n${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input, reported as ${format}.\n`,
+  );
 }
 
 /** Runs `topoplan` with argv (without node and script); returns the exit code. Never throws. */

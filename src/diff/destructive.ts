@@ -123,7 +123,8 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     applies: lessThan,
     message: ({ change }) =>
       `partitions ${num(change.from)} → ${num(change.to)}: merging partitions re-shards every item (hash placement changes with the count), a bulk data migration`,
-    fix: () => "keep partitions.count, or create a new datastore with the new count and migrate the data into it",
+    fix: () =>
+      "keep partitions.count, or create a new datastore with the new count and migrate the data into it",
   },
   {
     id: "partitioning-changed",

@@ -48,7 +48,10 @@ export const IMMUTABLE_FIELDS: Readonly<Record<string, readonly ImmutableField[]
   ],
   "kubernetes:apps/v1:Deployment": [
     ...metadata,
-    { path: "spec.selector", source: `Kubernetes API (Deployment selector is immutable in apps/v1); ${PULUMI_K8S}` },
+    {
+      path: "spec.selector",
+      source: `Kubernetes API (Deployment selector is immutable in apps/v1); ${PULUMI_K8S}`,
+    },
   ],
   "kubernetes:apps/v1:DaemonSet": [
     ...metadata,
@@ -94,7 +97,7 @@ export const IMMUTABLE_FIELDS: Readonly<Record<string, readonly ImmutableField[]
     "encryptionInfo.encryptionInTransit.inCluster",
   ].map(
     field(
-      `${TF("aws_msk_cluster")}; ${CFN("AWS::MSK::Cluster EncryptionAtRest (\"You can't update encryption at rest settings for existing clusters\")")}`,
+      `${TF("aws_msk_cluster")}; ${CFN('AWS::MSK::Cluster EncryptionAtRest ("You can\'t update encryption at rest settings for existing clusters")')}`,
     ),
   ),
   "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"].map(field(TF("aws_s3_bucket"))),

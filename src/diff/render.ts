@@ -79,7 +79,9 @@ function resourceText(r: ResourceChange): string {
     wrap(oneLine(r.name), `  ${SIGN[r.action].padEnd(3)} `, "      "),
     `      ${r.type}${r.protected ? "  [protected]" : ""}`,
   ].join("\n");
-  const shown = r.inputs.slice(0, INPUTS_PER_RESOURCE).map((c) => wrap(inputLine(c), "        ", "          "));
+  const shown = r.inputs
+    .slice(0, INPUTS_PER_RESOURCE)
+    .map((c) => wrap(inputLine(c), "        ", "          "));
   const more = r.inputs.length - shown.length;
   return [head, ...shown, ...(more > 0 ? [`        … ${plural(more, "more input")}`] : [])].join("\n");
 }
@@ -94,7 +96,9 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
   );
   heading(`Destructive changes (${diff.destructive.length})`);
   out.push(
-    diff.destructive.length === 0 ? "  none" : diff.destructive.map((d) => textDiagnostic(d, style)).join("\n"),
+    diff.destructive.length === 0
+      ? "  none"
+      : diff.destructive.map((d) => textDiagnostic(d, style)).join("\n"),
   );
   if (diff.findings) {
     const { introduced, fixed } = diff.findings;
@@ -105,7 +109,9 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
     for (const d of fixed)
       out.push(wrap(`- ${d.severity} ${oneLine(d.path)}: ${oneLine(d.message)} [${d.code}]`, "  ", "      "));
   }
-  heading(`Cost per month: ${usd(diff.cost.before.total)} → ${usd(diff.cost.after.total)} (${usdDelta(diff.cost.delta)})`);
+  heading(
+    `Cost per month: ${usd(diff.cost.before.total)} → ${usd(diff.cost.after.total)} (${usdDelta(diff.cost.delta)})`,
+  );
   if (diff.cost.components.length === 0) out.push("  no component's cost changes");
   else {
     const width = Math.max(...diff.cost.components.map((c) => oneLine(c.path).length));
@@ -131,14 +137,20 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
   const shown = diff.resources.slice(0, TEXT_RESOURCE_LIMIT);
   out.push(shown.length === 0 ? "  none" : shown.map(resourceText).join("\n"));
   if (diff.resources.length > shown.length)
-    out.push(`  … and ${plural(diff.resources.length - shown.length, "more resource")} (--format json lists all)`);
+    out.push(
+      `  … and ${plural(diff.resources.length - shown.length, "more resource")} (--format json lists all)`,
+    );
   heading(`Analysis changes (${diff.analysis.length})`);
   out.push(
     diff.analysis.length === 0
       ? "  none"
       : diff.analysis
           .map((c) =>
-            wrap(c.kind === "link-load" ? oneLine(c.message) : `${oneLine(c.component)}: ${oneLine(c.message)}`, "  ", "    "),
+            wrap(
+              c.kind === "link-load" ? oneLine(c.message) : `${oneLine(c.component)}: ${oneLine(c.message)}`,
+              "  ",
+              "    ",
+            ),
           )
           .join("\n"),
   );
@@ -245,9 +257,24 @@ export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOpti
       head: header("Component", "Before", "After", "Δ"),
       rows: [
         ...cost.components.map((c) => row([code(c.path), usd(c.before), usd(c.after), usdDelta(c.delta)])),
-        row(["replicas (all)", usd(cost.before.replicas), usd(cost.after.replicas), usdDelta(cost.after.replicas - cost.before.replicas)]),
-        row(["egress (all)", usd(cost.before.egress), usd(cost.after.egress), usdDelta(cost.after.egress - cost.before.egress)]),
-        row(["**total**", `**${usd(cost.before.total)}**`, `**${usd(cost.after.total)}**`, `**${usdDelta(cost.delta)}**`]),
+        row([
+          "replicas (all)",
+          usd(cost.before.replicas),
+          usd(cost.after.replicas),
+          usdDelta(cost.after.replicas - cost.before.replicas),
+        ]),
+        row([
+          "egress (all)",
+          usd(cost.before.egress),
+          usd(cost.after.egress),
+          usdDelta(cost.after.egress - cost.before.egress),
+        ]),
+        row([
+          "**total**",
+          `**${usd(cost.before.total)}**`,
+          `**${usd(cost.after.total)}**`,
+          `**${usdDelta(cost.delta)}**`,
+        ]),
       ],
     },
     {
@@ -258,7 +285,9 @@ export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOpti
         row([
           code(s.component),
           s.slo,
-          s.target.before === s.target.after ? (s.target.after ?? "—") : `${s.target.before ?? "—"} → ${s.target.after ?? "—"}`,
+          s.target.before === s.target.after
+            ? (s.target.after ?? "—")
+            : `${s.target.before ?? "—"} → ${s.target.after ?? "—"}`,
           `${s.predicted.before ?? "—"} → ${s.predicted.after ?? "—"}`,
           `${s.met.before === undefined ? "⚪" : s.met.before ? "✅" : "❌"} → ${s.met.after === undefined ? "⚪" : s.met.after ? "✅" : "❌"}`,
         ]),

@@ -58,7 +58,7 @@ function compareInputs(path: string, a: unknown, b: unknown, out: InputChange[])
     a.some(isPlainObject) &&
     b.some(isPlainObject)
   ) {
-    a.forEach((x, i) => compareInputs(child(path, i), x, b[i], out));
+    for (const [i, x] of a.entries()) compareInputs(child(path, i), x, b[i], out);
     return;
   }
   if (stableJson(a) !== stableJson(b)) out.push({ path, from: a, to: b });
@@ -80,7 +80,12 @@ function change(
   };
 }
 
-const ACTION_ORDER: Readonly<Record<ResourceAction, number>> = { delete: 0, replace: 1, update: 2, create: 3 };
+const ACTION_ORDER: Readonly<Record<ResourceAction, number>> = {
+  delete: 0,
+  replace: 1,
+  update: 2,
+  create: 3,
+};
 
 /**
  * Every resource that differs between two compiled plans, with its input changes and whether the

@@ -24,7 +24,13 @@ function findingRow(d: Diagnostic, reason?: string): string {
   const label = d.status === "unknown" ? "⚪ unknown" : (ICON[d.severity] ?? d.severity);
   const where = d.location ? ` (line ${d.location.line})` : "";
   const last = reason === undefined ? (d.fix ?? "") : reason;
-  return row([label, markdownCode(d.code), `${markdownCode(d.path)}${where}`, escapeMarkdown(d.message), escapeMarkdown(last)]);
+  return row([
+    label,
+    markdownCode(d.code),
+    `${markdownCode(d.path)}${where}`,
+    escapeMarkdown(d.message),
+    escapeMarkdown(last),
+  ]);
 }
 
 const FINDINGS_HEAD = ["| | Rule | Path | Finding | Fix |", "|---|---|---|---|---|"];

@@ -21,7 +21,10 @@ describe("action.yml", () => {
   });
 
   it("the schema check is real: a composite run step without a shell is rejected", () => {
-    const broken = read("action.yml").replace(/\n {6}shell: bash\n {6}env:\n {8}TOPOPLAN/, "\n      env:\n        TOPOPLAN");
+    const broken = read("action.yml").replace(
+      /\n {6}shell: bash\n {6}env:\n {8}TOPOPLAN/,
+      "\n      env:\n        TOPOPLAN",
+    );
     expect(broken).not.toBe(read("action.yml"));
     expect(validateAction(broken).errors.length).toBeGreaterThan(0);
   });
@@ -39,7 +42,9 @@ describe("action.yml", () => {
   it("the repository's workflow is valid and runs the action from this repository", () => {
     const text = read(".github/workflows/topology-check.yml");
     expect(validateWorkflow(text).errors).toEqual([]);
-    const workflow = parse(text) as { jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }> };
+    const workflow = parse(text) as {
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+    };
     const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
     const own = steps.find((s) => s.uses === "./");
     expect(own?.with?.topoplan).toBe("node bin/topoplan.js");
@@ -51,14 +56,22 @@ describe("scripts/pr-review.sh (the action's body) on a scratch repository", () 
   const repo = mkdtempSync(join(tmpdir(), "topoplan-action-"));
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
   const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo, encoding: "utf8" });
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+      cwd: repo,
+      encoding: "utf8",
+    });
 
   it("checks and diffs every stack, and writes one comment under the limit", () => {
     // Two JSON copies of example stacks (a .ts spec would need the repository's sources beside it).
     cpSync(join(ROOT, "stacks/edge-cache.yaml"), join(repo, "stacks/edge-cache.yaml"));
     const globalKv = execFileSync(
       process.execPath,
-      ["--import", "tsx", "-e", `import("${join(ROOT, "stacks/global-kv.ts")}").then(m => process.stdout.write(JSON.stringify(m.default)))`],
+      [
+        "--import",
+        "tsx",
+        "-e",
+        `import("${join(ROOT, "stacks/global-kv.ts")}").then(m => process.stdout.write(JSON.stringify(m.default)))`,
+      ],
       { encoding: "utf8" },
     );
     writeFileSync(join(repo, "stacks/global-kv.json"), globalKv);
@@ -91,18 +104,25 @@ describe("scripts/pr-review.sh (the action's body) on a scratch repository", () 
     });
     expect(run.status, run.stderr).toBe(0);
     const values = Object.fromEntries(
-      readFileSync(outputs, "utf8").trim().split("\n").map((line) => line.split(/=(.*)/s).slice(0, 2)),
+      readFileSync(outputs, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
     );
     expect(values.status, run.stdout + run.stderr).toBe("destructive");
     const comment = readFileSync(values["comment-file"]!, "utf8");
-    expect(comment.startsWith("<!-- topoplan-review -->\n# topoplan review: ❌ destructive changes\n")).toBe(true);
+    expect(comment.startsWith("<!-- topoplan-review -->\n# topoplan review: ❌ destructive changes\n")).toBe(
+      true,
+    );
     expect(comment.length).toBeLessThanOrEqual(65_536);
     // One part per stack (the Pulumi stack config is skipped), both diffed against the base.
     expect(comment.match(/^## topoplan diff: /gm)).toHaveLength(2);
     expect(comment).toContain("spec.volumeClaimTemplates cannot change in place");
     expect(comment).toContain("✅ no destructive change, no new error");
     for (const name of ["001-global-kv.json", "002-edge-cache.yaml"]) {
-      const sarif = JSON.parse(readFileSync(join(values["sarif-dir"]!, `${name}.sarif`), "utf8")) as { version: string };
+      const sarif = JSON.parse(readFileSync(join(values["sarif-dir"]!, `${name}.sarif`), "utf8")) as {
+        version: string;
+      };
       expect(sarif.version).toBe("2.1.0");
     }
     // The base worktree is removed afterwards.

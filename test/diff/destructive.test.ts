@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { compilePlan } from "../../src/compile/index.js";
-import { DESTRUCTIVE_FIELD_RULES, type DiffSide, diffTopologies } from "../../src/diff/index.js";
 import { versionOf } from "../../src/diff/destructive.js";
+import { DESTRUCTIVE_FIELD_RULES, type DiffSide, diffTopologies } from "../../src/diff/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { Topology } from "../../src/spec/schema/topology.js";
 
@@ -77,25 +77,39 @@ const rules = (edit: (s: Spec) => void) => destructive(edit).map((d) => d.data?.
 
 describe("destructive-change: one test per field", () => {
   it("stream retentionHours 720 → 1", () => {
-    const found = destructive((s) => void (s.streams.clicks!.retentionHours = 1));
+    const found = destructive((s) => {
+      s.streams.clicks!.retentionHours = 1;
+    });
     expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
       ["retention-shortened", "streams.clicks.retentionHours"],
     ]);
     expect(found[0]!.message).toContain("retention 720 h → 1 h: messages older than 1 h are deleted");
-    expect(rules((s) => void (s.streams.clicks!.retentionHours = 1000))).toEqual([]);
+    expect(
+      rules((s) => {
+        s.streams.clicks!.retentionHours = 1000;
+      }),
+    ).toEqual([]);
   });
 
   it("stream partitions 96 → 48", () => {
-    const found = destructive((s) => void (s.streams.clicks!.partitions = 48));
+    const found = destructive((s) => {
+      s.streams.clicks!.partitions = 48;
+    });
     expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
       ["stream-partitions-reduced", "streams.clicks.partitions"],
     ]);
     expect(found[0]!.message).toContain("Kafka cannot remove partitions");
-    expect(rules((s) => void (s.streams.clicks!.partitions = 192))).toEqual([]);
+    expect(
+      rules((s) => {
+        s.streams.clicks!.partitions = 192;
+      }),
+    ).toEqual([]);
   });
 
   it("datastore partitions 64 → 8", () => {
-    const found = destructive((s) => void ((s.datastores.orders!.partitions as { count: number }).count = 8));
+    const found = destructive((s) => {
+      (s.datastores.orders!.partitions as { count: number }).count = 8;
+    });
     expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
       ["datastore-partitions-reduced", "datastores.orders.partitions.count"],
     ]);
@@ -105,7 +119,9 @@ describe("destructive-change: one test per field", () => {
   });
 
   it("deploy.storageClass gp3 → io2: immutable volumeClaimTemplates, the protected StatefulSet is replaced", () => {
-    const found = destructive((s) => void (s.datastores.orders!.deploy.storageClass = "io2"));
+    const found = destructive((s) => {
+      s.datastores.orders!.deploy.storageClass = "io2";
+    });
     expect(found.map((d) => d.data?.rule).sort()).toEqual(["protected-replace", "storage-class-changed"]);
     const replace = found.find((d) => d.data?.rule === "protected-replace")!;
     expect(replace.message).toContain("spec.volumeClaimTemplates cannot change in place");
@@ -113,21 +129,37 @@ describe("destructive-change: one test per field", () => {
   });
 
   it("engine version downgrade: image tag v24.1.3 → v23.2.0 and MSK engineVersion 3.8.1 → 3.7.0", () => {
-    const image = destructive((s) => void (s.datastores.orders!.deploy.image = "cockroachdb/cockroach:v23.2.0"));
+    const image = destructive((s) => {
+      s.datastores.orders!.deploy.image = "cockroachdb/cockroach:v23.2.0";
+    });
     expect(image.map((d) => [d.data?.rule, d.path])).toEqual([
       ["engine-downgraded", "datastores.orders.deploy.image"],
     ]);
     expect(image[0]!.message).toContain(
       "engine version cockroachdb/cockroach:v24.1.3 → cockroachdb/cockroach:v23.2.0 is a downgrade",
     );
-    const msk = destructive((s) => void (s.streams.clicks!.deploy.engineVersion = "3.7.0"));
+    const msk = destructive((s) => {
+      s.streams.clicks!.deploy.engineVersion = "3.7.0";
+    });
     expect(msk.map((d) => [d.data?.rule, d.path])).toEqual([
       ["engine-downgraded", "streams.clicks.deploy.engineVersion"],
     ]);
     // Upgrades and another repository are not downgrades.
-    expect(rules((s) => void (s.datastores.orders!.deploy.image = "cockroachdb/cockroach:v24.2.0"))).toEqual([]);
-    expect(rules((s) => void (s.streams.clicks!.deploy.engineVersion = "3.9.0"))).toEqual([]);
-    expect(rules((s) => void (s.datastores.orders!.deploy.image = "mirror.local/cockroach:v1.0"))).toEqual([]);
+    expect(
+      rules((s) => {
+        s.datastores.orders!.deploy.image = "cockroachdb/cockroach:v24.2.0";
+      }),
+    ).toEqual([]);
+    expect(
+      rules((s) => {
+        s.streams.clicks!.deploy.engineVersion = "3.9.0";
+      }),
+    ).toEqual([]);
+    expect(
+      rules((s) => {
+        s.datastores.orders!.deploy.image = "mirror.local/cockroach:v1.0";
+      }),
+    ).toEqual([]);
   });
 
   it("versionOf reads tags, registries with ports and digests", () => {
@@ -139,7 +171,9 @@ describe("destructive-change: one test per field", () => {
   });
 
   it("residency EU → US, and residency removed", () => {
-    const moved = destructive((s) => void (s.datastores.orders!.residency = ["US"]));
+    const moved = destructive((s) => {
+      s.datastores.orders!.residency = ["US"];
+    });
     expect(moved.map((d) => [d.data?.rule, d.path])).toEqual([
       ["residency-changed", "datastores.orders.residency"],
     ]);
@@ -155,7 +189,11 @@ describe("destructive-change: one test per field", () => {
       ],
     ]);
     // Adding a jurisdiction narrows nothing.
-    expect(rules((s) => void (s.datastores.orders!.residency = ["EU", "CH"]))).toEqual([]);
+    expect(
+      rules((s) => {
+        s.datastores.orders!.residency = ["EU", "CH"];
+      }),
+    ).toEqual([]);
   });
 
   it("backup removed", () => {
@@ -167,9 +205,9 @@ describe("destructive-change: one test per field", () => {
   });
 
   it("pinned zones changed", () => {
-    const found = destructive(
-      (s) => void (s.datastores.orders!.zones = { "eu-west-1": ["eu-west-1a", "eu-west-1b"] }),
-    );
+    const found = destructive((s) => {
+      s.datastores.orders!.zones = { "eu-west-1": ["eu-west-1a", "eu-west-1b"] };
+    });
     expect(found.map((d) => [d.data?.rule, d.path])).toContainEqual([
       "pinned-zones-changed",
       "datastores.orders.zones.eu-west-1",

@@ -47,7 +47,9 @@ const cases = (
   await Promise.all(
     Object.keys(COMMANDS)
       .filter((name) => ARGS[name] !== undefined)
-      .map(async (name) => (await formatsOf(name)).flatMap((format) => INVALID.map((spec) => [name, format, spec]))),
+      .map(async (name) =>
+        (await formatsOf(name)).flatMap((format) => INVALID.map((spec) => [name, format, spec])),
+      ),
   )
 ).flat() as [string, string, string][];
 
@@ -61,19 +63,28 @@ it("every command that reads a spec is covered (a new one adds its arguments to 
 describe("invalid input in every format", () => {
   it.each(cases)("%s --format %s on %s", async (name, format, spec) => {
     const io = capture();
-    const args = [name, ...ARGS[name]!(spec, join(dir, "out")), ...(format === "text" ? [] : ["--format", format])];
+    const args = [
+      name,
+      ...ARGS[name]!(spec, join(dir, "out")),
+      ...(format === "text" ? [] : ["--format", format]),
+    ];
     expect(await main(args, io)).toBe(2);
     const stdout = io.out.join("");
     expect(io.err.join("")).toMatch(/^error /m); // people still get the text on stderr
     if (format === "json") {
-      const report = JSON.parse(stdout) as { topology: string; findings: { ruleId: string; severity: string }[] };
+      const report = JSON.parse(stdout) as {
+        topology: string;
+        findings: { ruleId: string; severity: string }[];
+      };
       expect(report.topology).toBe("(invalid input)");
       expect(report.findings.length).toBeGreaterThan(0);
       expect(report.findings.every((f) => f.ruleId.startsWith("spec/") && f.severity === "error")).toBe(true);
     } else if (format === "sarif") {
       const sarif = JSON.parse(stdout) as {
         version: string;
-        runs: { results: { level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+        runs: {
+          results: { level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+        }[];
       };
       expect(sarif.version).toBe("2.1.0");
       const results = sarif.runs[0]!.results;

@@ -16,7 +16,12 @@ async function side(path: string): Promise<DiffSide> {
   const loaded = await loadTopology(path);
   const report = runCheck(loaded);
   const analysis = report.analysis as DiffSide["analysis"];
-  return { model: loaded.model, analysis, plan: compilePlan(loaded.model, analysis), findings: report.findings };
+  return {
+    model: loaded.model,
+    analysis,
+    plan: compilePlan(loaded.model, analysis),
+    findings: report.findings,
+  };
 }
 
 export const diffCommand: Command = {

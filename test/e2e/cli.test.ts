@@ -170,6 +170,13 @@ describe.concurrent("topoplan check on broken specs", () => {
     expect(stderr).not.toMatch(STACK_FRAME);
   });
 
+  it("wraps every problem to 100 columns", async () => {
+    const { rawStderr } = await topoplan(["check", invalid("many-problems.yaml")]);
+    const lines = rawStderr.split("\n");
+    expect(lines.some((l) => l.startsWith("          "))).toBe(true); // a wrapped message
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
   it("lists every problem of one spec in one run, each with its path and fix", async () => {
     const { code, stderr } = await topoplan(["check", invalid("many-problems.yaml")]);
     expect(code).toBe(2);

@@ -87,7 +87,11 @@ export class InputError extends Error {
    */
   constructor(
     readonly diagnostics: readonly Diagnostic[],
-    readonly source?: { readonly file: string; readonly format: "typescript" | "yaml" | "json"; readonly text: string },
+    readonly source?: {
+      readonly file: string;
+      readonly format: "typescript" | "yaml" | "json";
+      readonly text: string;
+    },
   ) {
     super(diagnostics.map((d) => `${d.path}: ${d.message}`).join("\n"));
     this.name = "InputError";

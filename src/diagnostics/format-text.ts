@@ -48,7 +48,9 @@ function wrapPlain(text: string, used: number, indent: string, width = TEXT_WIDT
 export function formatDiagnostic(d: Diagnostic, style: TextStyle): string {
   const label = d.status === "unknown" ? "unknown" : d.severity;
   const path = stripControl(d.path);
-  const where = d.location ? ` (${stripControl(d.location.file)}:${d.location.line}:${d.location.column})` : "";
+  const where = d.location
+    ? ` (${stripControl(d.location.file)}:${d.location.line}:${d.location.column})`
+    : "";
   const head = `${label.padEnd(7)} ${path}${where}  `;
   const body = wrapPlain(`${oneLine(d.message)}  [${d.code}]`, head.length, MESSAGE_INDENT);
   const last = body.length - 1;

@@ -58,7 +58,9 @@ export function topoplan(args: readonly string[], options: { cwd?: string } = {}
       stderr += chunk;
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr: unwrapDiagnostics(stderr), rawStderr: stderr }));
+    child.on("close", (code) =>
+      resolve({ code, stdout, stderr: unwrapDiagnostics(stderr), rawStderr: stderr }),
+    );
   });
 }
 

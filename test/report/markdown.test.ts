@@ -121,3 +121,16 @@ describe("Mermaid diagram", () => {
     );
   });
 });
+
+describe("Mermaid paths go where requests really go", () => {
+  it("writes from a region without the primary go to the primary; no ★ on leaderless stores", async () => {
+    const { loadTopology } = await import("../../src/pipeline.js");
+    const { model: mesh } = await loadTopology("stacks/service-mesh.ts");
+    const text = renderMermaid(mesh);
+    // commerce-db is primary-replica with its primary in us-east-1.
+    expect(text).toContain("checkout__us_west_2 -->|write| commerce_db__us_east_1");
+    expect(text).not.toMatch(/-->\|write\| commerce_db__us_west_2/);
+    // catalog-db is leaderless: no leader star anywhere.
+    expect(text).not.toMatch(/catalog-db ★/);
+  });
+});

@@ -3,6 +3,7 @@ import { analyse } from "../../analysis/index.js";
 import { paint } from "../../diagnostics/format-text.js";
 import { loadTopology } from "../../pipeline.js";
 import { renderAnalysisTables } from "../../report/analysis-tables.js";
+import { stableJsonText } from "../../report/numbers.js";
 import { formatPlanSummary, planResources } from "../../report/plan-summary.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
@@ -49,7 +50,7 @@ export const planCommand: Command = {
     }
     await emit(
       format === "json"
-        ? `${JSON.stringify({ topology: loaded.model.name, file, analysis, resources }, null, 2)}\n`
+        ? stableJsonText({ topology: loaded.model.name, file, analysis, resources })
         : `${text()}\n`,
       output,
       io,

@@ -3,6 +3,7 @@ import { analyse, compareAnalyses, parseFailures } from "../../analysis/index.js
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { loadTopology } from "../../pipeline.js";
 import { renderChanges } from "../../report/analysis-tables.js";
+import { stableJsonText } from "../../report/numbers.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
 import { emit } from "../output.js";
@@ -59,18 +60,14 @@ export const whatifCommand: Command = {
     }
     await emit(
       format === "json"
-        ? `${JSON.stringify(
-            {
-              topology: loaded.model.name,
-              file: relative(process.cwd(), loaded.spec.file),
-              failures,
-              sloBroken: broken,
-              changes,
-              analysis: failed,
-            },
-            null,
-            2,
-          )}\n`
+        ? stableJsonText({
+            topology: loaded.model.name,
+            file: relative(process.cwd(), loaded.spec.file),
+            failures,
+            sloBroken: broken,
+            changes,
+            analysis: failed,
+          })
         : renderChanges(texts, changes, style),
       output,
       io,

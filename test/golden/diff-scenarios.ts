@@ -49,15 +49,16 @@ export const SCENARIOS: Readonly<Record<string, (spec: Spec) => boolean>> = {
     }
     return false;
   },
-  /** The first datastore with replicas in several regions moves its leader to another one. */
+  /** The first datastore with replicas in several regions moves its leader to an equally large one. */
   "leader-move": (spec) => {
     for (const [, d] of entries(spec.datastores)) {
       const placement = d.placement as Record<string, number> | string;
       if (typeof placement !== "object" || d.replication === "leaderless" || d.replication === "multi-leader")
         continue;
       const regions = Object.keys(placement);
-      const current = (d.leader as string | undefined) ?? regions[0];
-      const next = regions.find((r) => r !== current);
+      const current = (d.leader as string | undefined) ?? regions[0]!;
+      // A real leader move goes to a region holding as many replicas (a synchronous quorum stays local).
+      const next = regions.find((r) => r !== current && placement[r]! >= placement[current]!);
       if (next === undefined) continue;
       d.leader = next;
       return true;

@@ -1,5 +1,6 @@
 import type { Analysis, AnalysisChange, Failure } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
+import { escapeXml } from "../report/escape.js";
 import { renderCallGraphSvg } from "./calls.js";
 import { renderMapSvg } from "./map.js";
 
@@ -32,6 +33,7 @@ export function renderPicture(model: Model, analysis: Analysis, options: Picture
     svg.trimEnd().replace(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, `<svg id="${id}" x="0" y="${y}"`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<title>${escapeXml(`${model.name}: topology map and call graph`)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     nest(map, "map", 0),
     nest(calls, "calls", a.height),

@@ -1,6 +1,5 @@
-import { runCheck } from "../../src/check.js";
-import { compilePlan } from "../../src/compile/index.js";
 import type { DiffSide } from "../../src/diff/index.js";
+import { diffSide } from "../../src/diff/side.js";
 import { topologyFromData } from "../../src/pipeline.js";
 import type { LoadedSpec } from "../../src/spec/load/types.js";
 
@@ -96,10 +95,5 @@ export const SCENARIOS: Readonly<Record<string, (spec: Spec) => boolean>> = {
   },
 };
 
-/** A loaded spec to a diff side, with its findings. */
-export function sideOf(spec: LoadedSpec, data: unknown): DiffSide {
-  const loaded = topologyFromData({ ...spec, data });
-  const report = runCheck(loaded);
-  const analysis = report.analysis as DiffSide["analysis"];
-  return { model: loaded.model, analysis, plan: compilePlan(loaded.model, analysis), findings: report.findings };
-}
+/** A loaded spec with `data` in place of its own, as a diff side. */
+export const sideOf = (spec: LoadedSpec, data: unknown): DiffSide => diffSide(topologyFromData({ ...spec, data }));

@@ -1,8 +1,7 @@
 import { relative } from "node:path";
-import { runCheck } from "../../check.js";
-import { compilePlan } from "../../compile/index.js";
-import { type DiffSide, diffTopologies } from "../../diff/index.js";
+import { diffTopologies } from "../../diff/index.js";
 import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
+import { diffSide } from "../../diff/side.js";
 import { loadTopology } from "../../pipeline.js";
 import { GITHUB_COMMENT_LIMIT } from "../../report/fit.js";
 import { choice } from "../args.js";
@@ -12,17 +11,7 @@ import { emit } from "../output.js";
 
 const FORMATS = ["text", "json", "markdown"] as const;
 
-async function side(path: string): Promise<DiffSide> {
-  const loaded = await loadTopology(path);
-  const report = runCheck(loaded);
-  const analysis = report.analysis as DiffSide["analysis"];
-  return {
-    model: loaded.model,
-    analysis,
-    plan: compilePlan(loaded.model, analysis),
-    findings: report.findings,
-  };
-}
+const side = async (path: string) => diffSide(await loadTopology(path));
 
 export const diffCommand: Command = {
   name: "diff",

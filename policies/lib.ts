@@ -19,6 +19,11 @@ export function percent(fraction: number): string {
   return `${String(Number((fraction * 100).toFixed(4)))}%`;
 }
 
+/** A share of capacity as people read it: 0.82739 → `82.7%` (one decimal; thresholds are whole percents). */
+export function utilisation(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
 /** `$1,234` per month, rounded to whole dollars. */
 export function usd(value: number): string {
   return `$${Math.round(value).toLocaleString("en-US")}`;

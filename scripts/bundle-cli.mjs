@@ -25,6 +25,10 @@ await build({
     "ajv/*",
     "kubernetes-models",
     "@kubernetes-models/*",
+    // Pictures: a native rasteriser and Natural Earth's land as JSON, loaded only by --format svg|png.
+    "@resvg/*",
+    "world-atlas",
+    "world-atlas/*",
   ],
   // Bundled CommonJS dependencies call require(); give the ES module one.
   banner: {

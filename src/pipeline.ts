@@ -24,7 +24,7 @@ export interface LoadOptions {
 /** Validates already-parsed spec data and resolves it; throws InputError listing every problem. */
 export function topologyFromData(spec: LoadedSpec, options: LoadOptions = {}): LoadedTopology {
   const result = validateTopology(spec.data, { jsonSchema: spec.format !== "typescript" });
-  if (!result.ok) throw new InputError(result.diagnostics);
+  if (!result.ok) throw new InputError(result.diagnostics, spec);
   const resolved = resolveModel(result.topology);
   const { model, warnings } =
     options.placeAuto === false ? { model: resolved, warnings: [] } : placeAuto(resolved);

@@ -101,7 +101,7 @@ const COMMANDS: Readonly<
     const next = edited(spec);
     const diff = diffTopologies(side(spec), side(next));
     renderDiffText(diff, PLAIN);
-    return { changedResources: diff.resources.changed.length, analysisChanges: diff.analysis.length };
+    return { changedResources: diff.resources.length, analysisChanges: diff.analysis.length };
   },
 };
 

@@ -1,4 +1,4 @@
-import { list, num, percent } from "../lib.js";
+import { list, num, percent, utilisation as share } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /**
@@ -32,7 +32,7 @@ export const bandwidth: Rule = {
       const needed = Math.ceil(load.mbps / headroom);
       findings.push({
         path: `network.links[${load.linkIndex}]`,
-        message: `${load.from} → ${load.to} carries ${num(load.mbps)} Mbit/s of replication, ${percent(utilisation)} of its ${num(load.capacityMbps)} Mbit/s (headroom ${percent(headroom)})${utilisation >= 1 ? ": the backlog grows without bound" : ""}; largest: ${list(top.map((c) => `${c.component} ${num(c.mbps)} Mbit/s`))}`,
+        message: `${load.from} → ${load.to} carries ${num(load.mbps)} Mbit/s of replication, ${share(utilisation)} of its ${num(load.capacityMbps)} Mbit/s (headroom ${percent(headroom)})${utilisation >= 1 ? ": the backlog grows without bound" : ""}; largest: ${list(top.map((c) => `${c.component} ${num(c.mbps)} Mbit/s`))}`,
         fix: `raise network.links[${load.linkIndex}].bandwidthMbps to at least ${needed}, or move replicas of ${top[0]?.component ?? "the largest contributor"} so less data crosses ${load.from} → ${load.to}`,
         data: { from: load.from, to: load.to, mbps: load.mbps, capacityMbps: load.capacityMbps, utilisation },
       });

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
+import { InputError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format-text.js";
 import { helpText, parseCommandArgs } from "./args.js";
 import { EXIT, type Io } from "./command.js";
@@ -36,10 +36,28 @@ function overview(): string {
   ].join("\n");
 }
 
-function reportInputError(diagnostics: readonly Diagnostic[], io: Io): void {
+async function reportInputError(error: InputError, argv: readonly string[], io: Io): Promise<void> {
+  const { diagnostics } = error;
   io.stderr(`${formatDiagnostics(diagnostics, { color: io.color })}\n`);
+  // With --format json|sarif|markdown the problems also come out in that format (CI annotates them).
+  const { flagValue, renderInputError } = await import("./input-errors.js");
+  const format = flagValue(argv, "format", "f");
+  const machine = format === undefined ? undefined : await renderInputError(error, format);
+  if (machine === undefined) {
+    io.stderr(
+      `\n${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input; nothing was written.\n`,
+    );
+    return;
+  }
+  const output = flagValue(argv, "output", "o");
+  try {
+    const { emit } = await import("./output.js");
+    await emit(machine, output, io);
+  } catch {
+    io.stdout(machine); // --output itself is what is wrong: the report still reaches CI
+  }
   io.stderr(
-    `\n${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input; nothing was written.\n`,
+    `\n${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input, reported as ${format}.\n`,
   );
 }
 
@@ -77,7 +95,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof InputError) {
-      reportInputError(error.diagnostics, io);
+      await reportInputError(error, rest, io);
       return EXIT.invalidInput;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -8,8 +8,18 @@ import type { Io } from "./command.js";
  * Writes a report to --output atomically (a reader never sees half a file) or to stdout.
  * Replacing an existing file is said on stderr, never done silently.
  */
-export async function emit(text: string, output: string | undefined, io: Io): Promise<void> {
+export async function emit(text: string | Uint8Array, output: string | undefined, io: Io): Promise<void> {
   if (output === undefined) {
+    if (typeof text !== "string")
+      throw new InputError([
+        {
+          code: "cli/output",
+          severity: "error",
+          path: "--output",
+          message: "a PNG is binary and is not printed to the terminal",
+          fix: "name a file, e.g. --output topology.png",
+        },
+      ]);
     io.stdout(text);
     return;
   }

@@ -81,7 +81,18 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
  * Carries every problem found, not just the first.
  */
 export class InputError extends Error {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
+  /**
+   * @param source the spec the problems are in, when they came from one: reports locate paths in it
+   *   (SARIF results on the spec's lines)
+   */
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    readonly source?: {
+      readonly file: string;
+      readonly format: "typescript" | "yaml" | "json";
+      readonly text: string;
+    },
+  ) {
     super(diagnostics.map((d) => `${d.path}: ${d.message}`).join("\n"));
     this.name = "InputError";
   }

@@ -1,3 +1,4 @@
+import { oneLine, stripControl } from "../report/escape.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 export interface TextStyle {
@@ -17,15 +18,56 @@ const TONE: Readonly<Record<Diagnostic["severity"], Tone>> = {
   info: "cyan",
 };
 
-/** One diagnostic, two or three lines: `error  path  message` / `  fix: …`. Used for spec errors and findings alike. */
+/** Terminal width the text reports fit (wrapped with hanging indents). */
+export const TEXT_WIDTH = 100;
+/** Continuation lines of a message start with 10 spaces, of a fix with 13: unambiguous to unwrap. */
+const MESSAGE_INDENT = " ".repeat(10);
+const FIX_INDENT = " ".repeat(13);
+
+/** Word-wraps plain text (no colour codes) to `width`, the first line already `used` wide. */
+function wrapPlain(text: string, used: number, indent: string, width = TEXT_WIDTH): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let room = width - used;
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+      room = width - indent.length;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : `${indent}${l}`));
+}
+
+/**
+ * One diagnostic: `error   path  message  [code]` and `        fix: …`, each wrapped to 100 columns
+ * (continuations indented 10 and 13 spaces). Control characters from the input are removed.
+ * Used for spec errors and findings alike.
+ */
 export function formatDiagnostic(d: Diagnostic, style: TextStyle): string {
   const label = d.status === "unknown" ? "unknown" : d.severity;
-  const where = d.location ? ` (${d.location.file}:${d.location.line}:${d.location.column})` : "";
+  const path = stripControl(d.path);
+  const where = d.location
+    ? ` (${stripControl(d.location.file)}:${d.location.line}:${d.location.column})`
+    : "";
+  const head = `${label.padEnd(7)} ${path}${where}  `;
+  const body = wrapPlain(`${oneLine(d.message)}  [${d.code}]`, head.length, MESSAGE_INDENT);
+  const last = body.length - 1;
+  body[last] = body[last]!.replace(/\[([^\]]*)\]$/, (code) => paint(code, "dim", style));
   const lines = [
-    `${paint(label.padEnd(7), d.status === "unknown" ? "dim" : TONE[d.severity], style)} ${paint(d.path, "bold", style)}${where}  ${d.message}  ${paint(`[${d.code}]`, "dim", style)}`,
+    `${paint(label.padEnd(7), d.status === "unknown" ? "dim" : TONE[d.severity], style)} ${paint(path, "bold", style)}${where}  ${body.join("\n")}`,
   ];
-  if (d.fix) lines.push(`        ${paint("fix:", "dim", style)} ${d.fix}`);
+  if (d.fix) {
+    const fix = wrapPlain(oneLine(d.fix), FIX_INDENT.length, FIX_INDENT);
+    lines.push(`        ${paint("fix:", "dim", style)} ${fix.join("\n")}`);
+  }
   return lines.join("\n");
+}
+
+/** The inverse of the wrapping, for tools and tests that read one diagnostic per line. */
+export function unwrapDiagnostics(text: string): string {
+  return text.replace(/\n {13}(?=\S)/g, " ").replace(/\n {10}(?=\S)/g, " ");
 }
 
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], style: TextStyle): string {

@@ -1,120 +1,325 @@
-import { formatDiagnostic, paint, type TextStyle } from "../diagnostics/format-text.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { paint, type TextStyle } from "../diagnostics/format-text.js";
+import { escapeMarkdown, markdownCode, oneLine } from "../report/escape.js";
+import { fitMarkdown, GITHUB_COMMENT_LIMIT, type MarkdownSection } from "../report/fit.js";
+import { plural, stableJsonText, usd, usdDelta } from "../report/numbers.js";
+import { TEXT_WIDTH, wrap } from "../report/wrap.js";
 import { type ComponentChange, describeField, type TopologyDiff } from "./index.js";
+import { type InputChange, type ResourceAction, type ResourceChange, showInput } from "./resources.js";
 
-/** Names listed per resource group before "… and N more". */
-export const LIST_LIMIT = 50;
-/** GitHub's comment limit is 65,536 characters; stay under it with room for the note. */
-export const MARKDOWN_LIMIT = 65_000;
+/** Resources listed in text before "… and N more" (JSON has them all). */
+export const TEXT_RESOURCE_LIMIT = 100;
+/** Input changes shown per resource in text and Markdown. */
+export const INPUTS_PER_RESOURCE = 8;
 
-function limited<T>(items: readonly T[], limit = LIST_LIMIT): { shown: readonly T[]; more: number } {
-  return { shown: items.slice(0, limit), more: Math.max(0, items.length - limit) };
+const SIGN: Readonly<Record<ResourceAction, string>> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  delete: "-",
+};
+
+/** Counts per action, `pulumi preview` style: `2 to create, 1 to replace`. */
+export function resourceSummary(resources: readonly ResourceChange[]): string {
+  const count = (a: ResourceAction) => resources.filter((r) => r.action === a).length;
+  const parts = (["create", "update", "replace", "delete"] as const)
+    .map((a) => [a, count(a)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([a, n]) => `${n} to ${a}`);
+  return parts.length === 0 ? "no resource changes" : parts.join(", ");
 }
 
-const componentLine = (c: ComponentChange) =>
-  c.change === "changed"
-    ? `  ~ ${c.path}\n${c.fields.map((f) => `      ${describeField(f)}`).join("\n")}`
-    : `  ${c.change === "added" ? "+" : "-"} ${c.path} (${c.change})`;
+/** Blocking: destructive changes (data loss, replaced or deleted protected resources). */
+export const blocks = (diff: TopologyDiff) => diff.destructive.length > 0;
 
-/** Plain text: destructive changes first, then components, resources, analysis. */
+/**
+ * Before and after of one input, each at most `max` characters: long values (a dashboard's JSON,
+ * a rule list) are shown around the first place they differ, so the two excerpts show the change.
+ */
+export function contrast(from: unknown, to: unknown, max = 60): [string, string] {
+  const a = oneLine(showInput(from));
+  const b = oneLine(showInput(to));
+  if (a.length <= max && b.length <= max) return [a, b];
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const start = Math.max(0, i - Math.floor(max / 3));
+  const cut = (text: string) => {
+    const piece = text.slice(start, start + max - 2);
+    return `${start > 0 ? "…" : ""}${piece}${start + max - 2 < text.length ? "…" : ""}`;
+  };
+  return [from === undefined ? a : cut(a), to === undefined ? b : cut(b)];
+}
+
+const inputLine = (c: InputChange) => {
+  const [from, to] = contrast(c.from, c.to);
+  return `${c.path}: ${from} → ${to}${c.replaces ? "  (forces replacement)" : ""}`;
+};
+
+// ── text ────────────────────────────────────────────────────────────────────────────────────────
+
+function textDiagnostic(d: Diagnostic, style: TextStyle): string {
+  const lines = [
+    `  ${paint("error", "red", style)} ${paint(oneLine(d.path), "bold", style)}`,
+    wrap(oneLine(d.message), "    ", "    ", TEXT_WIDTH),
+  ];
+  if (d.fix) lines.push(wrap(`fix: ${oneLine(d.fix)}`, "    ", "         ", TEXT_WIDTH));
+  return lines.join("\n");
+}
+
+const componentText = (c: ComponentChange) =>
+  c.change === "changed"
+    ? [
+        `  ~ ${oneLine(c.path)}`,
+        ...c.fields.map((f) => wrap(oneLine(describeField(f)), "      ", "        ")),
+      ].join("\n")
+    : `  ${c.change === "added" ? "+" : "-"} ${oneLine(c.path)} (${c.change})`;
+
+function resourceText(r: ResourceChange): string {
+  const head = [
+    wrap(oneLine(r.name), `  ${SIGN[r.action].padEnd(3)} `, "      "),
+    `      ${r.type}${r.protected ? "  [protected]" : ""}`,
+  ].join("\n");
+  const shown = r.inputs
+    .slice(0, INPUTS_PER_RESOURCE)
+    .map((c) => wrap(inputLine(c), "        ", "          "));
+  const more = r.inputs.length - shown.length;
+  return [head, ...shown, ...(more > 0 ? [`        … ${plural(more, "more input")}`] : [])].join("\n");
+}
+
+/** Plain text, ≤ 100 columns: destructive changes first, then findings, cost, SLOs, components, resources, analysis. */
 export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
   const out: string[] = [];
   const heading = (text: string) => out.push("", paint(text, "bold", style));
-  out.push(`topoplan diff: ${diff.before} → ${diff.after}`);
+  out.push(
+    `topoplan diff: ${oneLine(diff.before)} → ${oneLine(diff.after)}`,
+    `  ${plural(diff.components.length, "component")} changed; ${resourceSummary(diff.resources)}; cost ${usdDelta(diff.cost.delta)}/month`,
+  );
   heading(`Destructive changes (${diff.destructive.length})`);
   out.push(
     diff.destructive.length === 0
       ? "  none"
-      : diff.destructive.map((d) => formatDiagnostic(d, style)).join("\n"),
+      : diff.destructive.map((d) => textDiagnostic(d, style)).join("\n"),
   );
-  heading(`Component changes (${diff.components.length})`);
-  out.push(diff.components.length === 0 ? "  none" : diff.components.map(componentLine).join("\n"));
-  const r = diff.resources;
-  heading(
-    `Resource changes (${r.added.length} added, ${r.removed.length} removed, ${r.changed.length} changed)`,
-  );
-  for (const [sign, names] of [
-    ["+", r.added],
-    ["-", r.removed],
-    ["~", r.changed],
-  ] as const) {
-    const { shown, more } = limited(names);
-    for (const name of shown) out.push(`  ${sign} ${name}`);
-    if (more > 0) out.push(`  … and ${more} more`);
+  if (diff.findings) {
+    const { introduced, fixed } = diff.findings;
+    heading(`Findings introduced (${introduced.length}), fixed (${fixed.length})`);
+    if (introduced.length + fixed.length === 0) out.push("  none");
+    for (const d of introduced)
+      out.push(wrap(`+ ${d.severity} ${oneLine(d.path)}: ${oneLine(d.message)} [${d.code}]`, "  ", "      "));
+    for (const d of fixed)
+      out.push(wrap(`- ${d.severity} ${oneLine(d.path)}: ${oneLine(d.message)} [${d.code}]`, "  ", "      "));
   }
+  heading(
+    `Cost per month: ${usd(diff.cost.before.total)} → ${usd(diff.cost.after.total)} (${usdDelta(diff.cost.delta)})`,
+  );
+  if (diff.cost.components.length === 0) out.push("  no component's cost changes");
+  else {
+    const width = Math.max(...diff.cost.components.map((c) => oneLine(c.path).length));
+    for (const c of diff.cost.components)
+      out.push(
+        `  ${oneLine(c.path).padEnd(width)}  ${usd(c.before).padStart(10)} → ${usd(c.after).padStart(10)}  ${usdDelta(c.delta).padStart(10)}`,
+      );
+  }
+  if (diff.slos.length > 0) {
+    heading(`SLO margins (${diff.slos.length})`);
+    for (const s of diff.slos)
+      out.push(
+        wrap(
+          `${oneLine(s.component)} ${s.slo}: target ${s.target.before ?? "—"} → ${s.target.after ?? "—"}, predicted ${s.predicted.before ?? "—"} → ${s.predicted.after ?? "—"}${s.met.after === false ? " (NOT MET)" : ""}`,
+          "  ",
+          "    ",
+        ),
+      );
+  }
+  heading(`Component changes (${diff.components.length})`);
+  out.push(diff.components.length === 0 ? "  none" : diff.components.map(componentText).join("\n"));
+  heading(`Resource changes: ${resourceSummary(diff.resources)}`);
+  const shown = diff.resources.slice(0, TEXT_RESOURCE_LIMIT);
+  out.push(shown.length === 0 ? "  none" : shown.map(resourceText).join("\n"));
+  if (diff.resources.length > shown.length)
+    out.push(
+      `  … and ${plural(diff.resources.length - shown.length, "more resource")} (--format json lists all)`,
+    );
   heading(`Analysis changes (${diff.analysis.length})`);
   out.push(
-    diff.analysis.length === 0 ? "  none" : diff.analysis.map((c) => `  ${c.path}  ${c.message}`).join("\n"),
+    diff.analysis.length === 0
+      ? "  none"
+      : diff.analysis
+          .map((c) =>
+            wrap(
+              c.kind === "link-load" ? oneLine(c.message) : `${oneLine(c.component)}: ${oneLine(c.message)}`,
+              "  ",
+              "    ",
+            ),
+          )
+          .join("\n"),
   );
   return `${out.join("\n")}\n`;
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+// ── JSON ────────────────────────────────────────────────────────────────────────────────────────
 
-function table(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  limit = LIST_LIMIT,
-): string[] {
-  if (rows.length === 0) return ["_none_"];
-  const { shown, more } = limited(rows, limit);
-  const lines = [
-    `| ${header.join(" | ")} |`,
-    `| ${header.map(() => "---").join(" | ")} |`,
-    ...shown.map((row) => `| ${row.map(cell).join(" | ")} |`),
-  ];
-  if (more > 0) lines.push("", `… and ${more} more`);
-  return lines;
+/** The diff as data: every resource and input, numbers at stable precision. */
+export function renderDiffJson(diff: TopologyDiff): string {
+  return stableJsonText({ ...diff, blocking: blocks(diff), summary: resourceSummary(diff.resources) });
 }
 
-/** Markdown for a PR comment: a table per section, under GitHub's 65,536-character limit. */
-export function renderDiffMarkdown(diff: TopologyDiff): string {
-  const r = diff.resources;
-  const out = [
-    `## topoplan diff: \`${diff.before}\` → \`${diff.after}\``,
+// ── Markdown (the PR comment) ───────────────────────────────────────────────────────────────────
+
+const md = escapeMarkdown;
+const code = markdownCode;
+const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+const header = (...names: string[]) => [row(names), row(names.map(() => "---"))];
+
+const ICON: Readonly<Record<string, string>> = { error: "🔴", warning: "🟡", info: "🔵" };
+const findingRow = (d: Diagnostic, mark: string) =>
+  row([mark, `${ICON[d.severity] ?? ""} ${d.severity}`, code(d.code), code(d.path), md(d.message)]);
+
+const ACTION_LABEL: Readonly<Record<ResourceAction, string>> = {
+  create: "➕ create",
+  update: "🔄 update",
+  replace: "♻️ replace",
+  delete: "🗑️ delete",
+};
+
+function resourceRow(r: ResourceChange): string {
+  const inputs = r.inputs.slice(0, INPUTS_PER_RESOURCE).map((c) => {
+    const [from, to] = contrast(c.from, c.to);
+    // Code spans keep values verbatim and inert.
+    return `${code(c.path)}: ${code(from)} → ${code(to)}${c.replaces ? " **forces replacement**" : ""}`;
+  });
+  const more = r.inputs.length - inputs.length;
+  if (more > 0) inputs.push(`… ${plural(more, "more input")}`);
+  return row([
+    `${ACTION_LABEL[r.action]}${r.protected ? " 🔒" : ""}`,
+    code(r.name),
+    code(r.type),
+    code(r.region),
+    inputs.join("<br>"),
+  ]);
+}
+
+export interface DiffMarkdownOptions {
+  /** @default GITHUB_COMMENT_LIMIT */
+  readonly limit?: number;
+  /** The spec file shown in the heading. */
+  readonly file?: string;
+}
+
+/**
+ * The PR comment for a change: verdict, destructive changes, findings introduced and fixed, cost
+ * delta, SLO margins, then (collapsed) component fields, resources and analysis. Always under the
+ * limit: later sections lose rows first, and a line says what was cut.
+ */
+export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOptions = {}): string {
+  const introduced = diff.findings?.introduced ?? [];
+  const fixed = diff.findings?.fixed ?? [];
+  const newErrors = introduced.filter((d) => d.severity === "error" && d.status !== "unknown").length;
+  const verdict = blocks(diff)
+    ? `❌ **${plural(diff.destructive.length, "destructive change")}**: data can be lost or a protected resource replaced`
+    : newErrors > 0
+      ? `❌ **${plural(newErrors, "new error")}** introduced by this change`
+      : "✅ no destructive change, no new error";
+  const cost = diff.cost;
+  const head = [
+    `## topoplan diff: ${code(diff.after)}${options.file ? ` (${code(options.file)})` : ""}`,
     "",
-    diff.destructive.length > 0
-      ? `**${diff.destructive.length} destructive change${diff.destructive.length === 1 ? "" : "s"}** — data can be lost.`
-      : "No destructive changes.",
+    verdict,
     "",
-    `### Destructive changes (${diff.destructive.length})`,
-    "",
-    ...table(
-      ["Path", "Change", "Fix"],
-      diff.destructive.map((d) => [`\`${d.path}\``, d.message, d.fix ?? ""]),
-    ),
-    "",
-    `### Component changes (${diff.components.length})`,
-    "",
-    ...table(
-      ["Component", "Change", "Fields"],
-      diff.components.map((c) => [
-        `\`${c.path}\``,
-        c.change,
-        c.fields.map((f) => describeField(f)).join("<br>"),
-      ]),
-    ),
-    "",
-    `### Resource changes (${r.added.length} added, ${r.removed.length} removed, ${r.changed.length} changed)`,
-    "",
-    ...table(
-      ["Change", "Resource"],
-      [
-        ...r.added.map((n) => ["added", `\`${n}\``]),
-        ...r.removed.map((n) => ["removed", `\`${n}\``]),
-        ...r.changed.map((n) => ["changed", `\`${n}\``]),
+    `${plural(diff.components.length, "component")} changed · ${resourceSummary(diff.resources)} · findings +${introduced.length} / −${fixed.length} · cost ${usd(cost.before.total)} → ${usd(cost.after.total)} (**${usdDelta(cost.delta)}**/month)`,
+  ];
+  const sections: MarkdownSection[] = [
+    {
+      title: `Destructive changes (${diff.destructive.length})`,
+      noun: "destructive change",
+      head: header("Path", "Change", "Fix"),
+      rows: diff.destructive.map((d) => row([code(d.path), md(d.message), md(d.fix ?? "")])),
+    },
+    ...(diff.findings
+      ? [
+          {
+            title: `New findings (${introduced.length})`,
+            noun: "new finding",
+            head: header("", "Severity", "Rule", "Path", "Finding"),
+            rows: introduced.map((d) => findingRow(d, "🆕")),
+          },
+          {
+            title: `Fixed findings (${fixed.length})`,
+            noun: "fixed finding",
+            head: header("", "Severity", "Rule", "Path", "Finding"),
+            rows: fixed.map((d) => findingRow(d, "✔️")),
+          },
+        ]
+      : []),
+    {
+      title: `Monthly cost: ${usd(cost.before.total)} → ${usd(cost.after.total)} (${usdDelta(cost.delta)})`,
+      noun: "cost row",
+      head: header("Component", "Before", "After", "Δ"),
+      rows: [
+        ...cost.components.map((c) => row([code(c.path), usd(c.before), usd(c.after), usdDelta(c.delta)])),
+        row([
+          "replicas (all)",
+          usd(cost.before.replicas),
+          usd(cost.after.replicas),
+          usdDelta(cost.after.replicas - cost.before.replicas),
+        ]),
+        row([
+          "egress (all)",
+          usd(cost.before.egress),
+          usd(cost.after.egress),
+          usdDelta(cost.after.egress - cost.before.egress),
+        ]),
+        row([
+          "**total**",
+          `**${usd(cost.before.total)}**`,
+          `**${usd(cost.after.total)}**`,
+          `**${usdDelta(cost.delta)}**`,
+        ]),
       ],
-      3 * LIST_LIMIT,
-    ),
-    "",
-    `### Analysis changes (${diff.analysis.length})`,
-    "",
-    ...table(
-      ["Component", "Kind", "Change"],
-      diff.analysis.map((c) => [`\`${c.path}\``, c.kind, c.message]),
-    ),
-    "",
-  ].join("\n");
-  if (out.length <= MARKDOWN_LIMIT) return out;
-  const note = "\n\n… truncated to fit a GitHub comment; run `topoplan diff --format json` for everything.\n";
-  return out.slice(0, MARKDOWN_LIMIT - note.length) + note;
+    },
+    {
+      title: `SLO margins (${diff.slos.length} changed)`,
+      noun: "SLO row",
+      head: header("Component", "SLO", "Target", "Predicted", "Met"),
+      rows: diff.slos.map((s) =>
+        row([
+          code(s.component),
+          s.slo,
+          s.target.before === s.target.after
+            ? (s.target.after ?? "—")
+            : `${s.target.before ?? "—"} → ${s.target.after ?? "—"}`,
+          `${s.predicted.before ?? "—"} → ${s.predicted.after ?? "—"}`,
+          `${s.met.before === undefined ? "⚪" : s.met.before ? "✅" : "❌"} → ${s.met.after === undefined ? "⚪" : s.met.after ? "✅" : "❌"}`,
+        ]),
+      ),
+    },
+    {
+      title: `Component changes (${diff.components.length})`,
+      noun: "component field",
+      head: header("Component", "Change"),
+      rows: diff.components.flatMap((c) =>
+        c.change === "changed"
+          ? c.fields.map((f) => row([code(c.path), code(describeField(f))]))
+          : [row([code(c.path), c.change])],
+      ),
+    },
+    {
+      title: `Resource changes: ${resourceSummary(diff.resources)}`,
+      noun: "resource change",
+      head: header("Action", "Resource", "Type", "Region", "Inputs (before → after)"),
+      rows: diff.resources.map(resourceRow),
+      collapsed: true,
+    },
+    {
+      title: `Analysis changes (${diff.analysis.length})`,
+      noun: "analysis change",
+      head: header("Component", "Kind", "Change"),
+      rows: diff.analysis.map((c) => row([code(c.component), c.kind, md(c.message)])),
+      collapsed: true,
+    },
+  ];
+  return fitMarkdown(
+    { head, sections, rest: "Run `topoplan diff --format json` for every change." },
+    options.limit ?? GITHUB_COMMENT_LIMIT,
+  );
 }

@@ -1,6 +1,8 @@
 import type { Analysis, AnalysisChange, LatencyProfile } from "../analysis/types.js";
 import { paint, type TextStyle } from "../diagnostics/format-text.js";
 import type { Model } from "../model/types.js";
+import { plural } from "./numbers.js";
+import { wrap } from "./wrap.js";
 
 /** Right-aligned numbers, left-aligned text, two spaces between columns. */
 export function table(
@@ -23,23 +25,33 @@ export function table(
   return [line(headers), ...rows.map(line)].join("\n");
 }
 
-/** `key  value` lines with the keys padded to one width. */
+/** `key  value` lines with the keys padded to one width; values wrap to 100 columns under themselves. */
 export function keyValues(rows: readonly (readonly [string, string])[], indent = "    "): string {
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`).join("\n");
+  const hang = " ".repeat(indent.length + width + 2);
+  return rows.map(([k, v]) => wrap(v, `${indent}${k.padEnd(width)}  `, hang)).join("\n");
 }
 
 export const fmtMs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 export const fmtUsd = (x: number): string =>
   `$${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-/** 0.99994 → "99.994% (4.2 nines)"; 1 → "100%". */
+/**
+ * The most nines a figure is shown with. The model composes independent zone and region failures
+ * with catalog probabilities that are estimates to one significant digit (src/catalog/data/
+ * defaults.ts); causes it does not model (bad deploys, configuration, control planes, correlated
+ * software faults) dominate well before 1e-6 unavailability, so finer figures would be noise.
+ * Estimate; see docs/model.md.
+ */
+export const MAX_NINES = 6;
+
+/** 0.99994 → "99.994% (4.2 nines)"; beyond {@link MAX_NINES}: "≥ 99.9999% (model limit)"; 1 → "100%". */
 export function fmtAvailability(p: number): string {
-  if (p >= 1) return "100%";
   if (p <= 0) return "0% (down)";
-  const nines = -Math.log10(1 - p);
-  const digits = Math.max(2, Math.min(8, Math.ceil(nines) - 1));
-  return `${(p * 100).toFixed(digits)}% (${nines.toFixed(1)} nines)`;
+  const nines = p >= 1 ? Number.POSITIVE_INFINITY : -Math.log10(1 - p);
+  if (nines >= MAX_NINES) return `≥ ${(100 - 10 ** (2 - MAX_NINES)).toFixed(MAX_NINES - 2)}% (model limit)`;
+  const digits = Math.max(2, Math.min(MAX_NINES - 2, Math.ceil(nines) - 1));
+  return `${+(p * 100).toFixed(digits)}% (${nines.toFixed(1)} nines)`;
 }
 
 const pct = (share: number) => `${Math.round(share * 100)}%`;
@@ -62,13 +74,21 @@ function latencyRows(profiles: readonly [string, LatencyProfile][]): string {
 export function renderAnalysisTables(model: Model, analysis: Analysis, style: TextStyle): string {
   const out: string[] = [];
   const heading = (text: string) => out.push("", paint(text, "bold", style));
+  // read / write / produce / consume / request of each call, by its spec path.
+  const ops = new Map(model.services.flatMap((s) => s.calls.map((c) => [c.path, c.op] as const)));
   if (analysis.datastores.length > 0) heading("Datastores");
   for (const ds of analysis.datastores) {
     const spec = model.datastores.find((d) => d.name === ds.name);
-    const leader = ds.effectiveLeader ?? ds.leader;
+    // Roles only where the replication model has them.
+    const leader =
+      ds.replication === "leaderless"
+        ? ""
+        : ds.replication === "multi-leader"
+          ? `, leaders ${(spec?.writeRegions ?? []).join(", ")}`
+          : `, leader ${ds.effectiveLeader ?? ds.leader}`;
     out.push(
       "",
-      `  ${paint(ds.name, "bold", style)}  ${ds.replication}, ${ds.replicas} replicas × ${ds.partitions} partitions, leader ${leader}`,
+      `  ${paint(ds.name, "bold", style)}  ${wrap(`${ds.replication}, ${plural(ds.replicas, "replica")} × ${plural(ds.partitions, "partition")}${leader}`, " ".repeat(4 + ds.name.length), "      ").trimStart()}`,
     );
     const s = ds.survival;
     const check = (c: typeof s.zone) =>
@@ -115,14 +135,19 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
   for (const service of analysis.services) {
     out.push(
       "",
-      `  ${paint(service.name, "bold", style)}  availability ${fmtAvailability(service.availability)} (own deployment ${fmtAvailability(service.ownAvailability)})${service.cycle ? `  call cycle: ${service.cycle.join(" → ")}` : ""}`,
+      `  ${paint(service.name, "bold", style)}  ${wrap(`availability ${fmtAvailability(service.availability)} (own deployment ${fmtAvailability(service.ownAvailability)})${service.cycle ? `; call cycle: ${service.cycle.join(" → ")}` : ""}`, " ".repeat(4 + service.name.length), "      ").trimStart()}`,
       latencyRows([["request", service.latency]]),
     );
     if (service.calls.length > 0)
       out.push(
         table(
-          ["call", "attempts", "p99 ms"],
-          service.calls.map((c) => [c.to, String(c.attempts), c.unavailable ? "down" : fmtMs(c.p99Ms)]),
+          ["call", "op", "attempts", "p99 ms"],
+          service.calls.map((c) => [
+            c.to,
+            ops.get(c.path) ?? "",
+            String(c.attempts),
+            c.unavailable ? "down" : fmtMs(c.p99Ms),
+          ]),
         ),
       );
   }
@@ -130,7 +155,7 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
   for (const stream of analysis.streams) {
     out.push(
       "",
-      `  ${paint(stream.name, "bold", style)}  end-to-end p99 ${fmtMs(stream.endToEndP99Ms)} ms, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`,
+      `  ${paint(stream.name, "bold", style)}  ${wrap(`end-to-end p99 ${fmtMs(stream.endToEndP99Ms)} ms, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`, " ".repeat(4 + stream.name.length), "      ").trimStart()}`,
       latencyRows([["produce", stream.produce]]),
     );
   }
@@ -179,8 +204,11 @@ export function renderChanges(
       change.kind === "slo-broken" || change.kind === "lost-quorum" || change.kind === "unavailable"
         ? "red"
         : "dim";
+    // Wrapped to 100 columns under the message; a link's name is already in its message.
+    const subject = change.kind === "link-load" ? "" : `${change.component}  `;
+    const text = wrap(`${subject}${change.message}`, " ".repeat(16), " ".repeat(18)).slice(16);
     out.push(
-      `${paint(change.kind.padEnd(15), tone, style)} ${paint(change.component, "bold", style)}  ${change.message}`,
+      `${paint(change.kind.padEnd(15), tone, style)} ${subject === "" ? text : `${paint(change.component, "bold", style)}${text.slice(change.component.length)}`}`,
     );
   }
   const broken = changes.filter((c) => c.kind === "slo-broken").length;

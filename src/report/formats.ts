@@ -9,6 +9,8 @@ import type { CheckReport } from "./types.js";
 export interface RenderContext extends TextStyle {
   /** The resolved model, for formats that draw the topology or list SLOs (Markdown). */
   readonly model?: Model;
+  /** Markdown: the most characters the report may take (`--max-chars`). */
+  readonly limit?: number;
 }
 
 /** One renderer per output format; a new format registers here. */
@@ -18,7 +20,11 @@ export const REPORT_FORMATS: Readonly<
   text: renderText,
   json: (report) => renderJson(report),
   sarif: (report) => renderSarif(report),
-  markdown: (report, context) => renderMarkdown(report, context.model ? { model: context.model } : {}),
+  markdown: (report, context) =>
+    renderMarkdown(report, {
+      ...(context.model ? { model: context.model } : {}),
+      ...(context.limit === undefined ? {} : { limit: context.limit }),
+    }),
 };
 
 /** Formats that show where in the spec file a finding is (worth parsing a TypeScript spec for). */

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { stableJsonText } from "./numbers.js";
 import type { CheckReport } from "./types.js";
 
 /** JSON report: findings carry `ruleId` (the diagnostic code) as DESIGN.md specifies. */
@@ -8,5 +9,5 @@ export function renderJson(report: CheckReport): string {
     status: status ?? "fail",
     ...rest,
   }));
-  return `${JSON.stringify({ ...report, findings }, null, 2)}\n`;
+  return stableJsonText({ ...report, findings });
 }

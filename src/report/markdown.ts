@@ -1,28 +1,36 @@
 import type { Analysis, LatencyProfile } from "../analysis/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/types.js";
+import { escapeMarkdown, markdownCode } from "./escape.js";
+import { fitMarkdown, GITHUB_COMMENT_LIMIT, type MarkdownSection } from "./fit.js";
 import { renderMermaid } from "./mermaid.js";
+import { plural, usd } from "./numbers.js";
 import type { CheckReport } from "./types.js";
 
-/** GitHub rejects issue and PR comments longer than this many characters. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
+export { GITHUB_COMMENT_LIMIT } from "./fit.js";
 
 export interface MarkdownOptions {
   readonly model?: Model;
-  /** @default GITHUB_COMMENT_LIMIT minus room for a marker and a header the CI adds */
+  /** @default GITHUB_COMMENT_LIMIT */
   readonly limit?: number;
 }
 
 const ICON: Readonly<Record<string, string>> = { error: "🔴 error", warning: "🟡 warning", info: "🔵 info" };
 
-/** Table cells: no pipes, no newlines. */
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
 
+/** Spec strings reach the comment only through the escaping helpers: no HTML, link or table break. */
 function findingRow(d: Diagnostic, reason?: string): string {
   const label = d.status === "unknown" ? "⚪ unknown" : (ICON[d.severity] ?? d.severity);
   const where = d.location ? ` (line ${d.location.line})` : "";
   const last = reason === undefined ? (d.fix ?? "") : reason;
-  return `| ${label} | \`${d.code}\` | \`${cell(d.path)}\`${where} | ${cell(d.message)} | ${cell(last)} |`;
+  return row([
+    label,
+    markdownCode(d.code),
+    `${markdownCode(d.path)}${where}`,
+    escapeMarkdown(d.message),
+    escapeMarkdown(last),
+  ]);
 }
 
 const FINDINGS_HEAD = ["| | Rule | Path | Finding | Fix |", "|---|---|---|---|---|"];
@@ -111,87 +119,91 @@ export function sloRows(model: Model, analysis: Analysis | undefined): SloRow[] 
 }
 
 /**
- * A PR comment: verdict, findings, SLOs (target vs predicted), a Mermaid diagram of the topology and
- * the suppressed findings. Kept under GitHub's comment limit: first the details are collapsed and the
- * diagram dropped, then findings are cut with a note saying how many were left out.
+ * A PR comment: verdict, findings, SLOs (target vs predicted), cost, a Mermaid diagram of the
+ * topology and the suppressed findings. Always under the limit ({@link fitMarkdown}): the sections
+ * keep this order of importance, later ones lose rows first (the diagram whole or not at all), and
+ * a line says what was cut. Linear in the findings.
  */
 export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {}): string {
-  const limit = options.limit ?? GITHUB_COMMENT_LIMIT - 1_536;
   const analysis = report.analysis as Analysis | undefined;
   const { summary } = report;
   const failed = summary.errors > 0;
   const head = [
-    `## ${failed ? "❌" : "✅"} topoplan check: \`${report.topology}\` — ${failed ? "FAIL" : "PASS"}`,
+    `## ${failed ? "❌" : "✅"} topoplan check: ${markdownCode(report.topology)} — ${failed ? "FAIL" : "PASS"}`,
     "",
-    `\`${report.file}\` · ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.unknowns} unknown, ${summary.suppressed} suppressed`,
-    "",
+    `${markdownCode(report.file)} · ${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}, ${summary.unknowns} unknown, ${summary.suppressed} suppressed`,
   ];
-  const findings = report.findings.map((d) => findingRow(d));
   const slo = options.model ? sloRows(options.model, analysis) : [];
-  const sloTable =
-    slo.length === 0
+  const cost = analysis?.cost;
+  const priced = analysis ? [...analysis.datastores, ...analysis.streams] : [];
+  const sections: MarkdownSection[] = [
+    {
+      title: `Findings (${report.findings.length})`,
+      noun: "finding",
+      head: FINDINGS_HEAD,
+      rows: report.findings.map((d) => findingRow(d)),
+      empty: "No findings.",
+    },
+    {
+      title: "SLOs: target vs predicted",
+      noun: "SLO row",
+      head: ["| Component | SLO | Target | Predicted | |", "|---|---|---|---|---|"],
+      rows: slo.map(
+        (r) =>
+          `| ${markdownCode(r.component)} | ${r.slo} | ${r.target} | ${r.predicted} | ${r.ok === undefined ? "⚪" : r.ok ? "✅" : "❌"} |`,
+      ),
+    },
+    ...(cost === undefined
       ? []
       : [
-          "| Component | SLO | Target | Predicted | |",
-          "|---|---|---|---|---|",
-          ...slo.map(
-            (r) =>
-              `| \`${r.component}\` | ${r.slo} | ${r.target} | ${r.predicted} | ${r.ok === undefined ? "⚪" : r.ok ? "✅" : "❌"} |`,
-          ),
-        ];
-  const suppressed = (report.suppressed ?? []).map((d) => findingRow(d, d.reason));
-  const diagram = options.model ? ["```mermaid", renderMermaid(options.model).trimEnd(), "```"] : [];
-
-  const compose = (collapse: boolean, shownFindings: number, withDiagram: boolean): string => {
-    const out = [...head];
-    const section = (title: string, body: string[], open: boolean) => {
-      if (body.length === 0) return;
-      if (open) out.push(`### ${title}`, "", ...body, "");
-      else out.push(`<details><summary>${title}</summary>`, "", ...body, "", "</details>", "");
-    };
-    const rows = findings.slice(0, shownFindings);
-    const cut = findings.length - rows.length;
-    if (findings.length === 0) out.push("No findings.", "");
-    else
-      section(
-        `Findings (${findings.length})`,
-        [
-          ...FINDINGS_HEAD,
-          ...rows,
-          ...(cut > 0
-            ? [
-                "",
-                `_… ${cut} more finding${cut === 1 ? "" : "s"} not shown to fit GitHub's comment limit; see the SARIF or JSON report._`,
-              ]
-            : []),
-        ],
-        !collapse,
-      );
-    section("SLOs: target vs predicted", sloTable, !collapse);
-    if (withDiagram) section("Topology diagram", diagram, false);
-    section(
-      `Suppressed (${suppressed.length})`,
-      suppressed.length
-        ? ["| | Rule | Path | Finding | Reason |", "|---|---|---|---|---|", ...suppressed]
-        : [],
-      false,
-    );
-    return `${out.join("\n").trimEnd()}\n`;
-  };
-
-  let text = compose(false, findings.length, true);
-  if (text.length <= limit) return text;
-  text = compose(true, findings.length, true);
-  if (text.length <= limit) return text;
-  text = compose(true, findings.length, false);
-  if (text.length <= limit) return text;
-  // Binary search for the most findings that fit.
-  let low = 0;
-  let high = findings.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (compose(true, mid, false).length <= limit) low = mid;
-    else high = mid - 1;
-  }
-  return compose(true, low, false);
+          {
+            title: `Monthly cost: ${usd(cost.totalUsdPerMonth)} (estimate)`,
+            noun: "cost row",
+            head: ["| Component | Replicas | Egress | Total |", "|---|---|---|---|"],
+            rows: [
+              ...priced.map((c) =>
+                row([
+                  markdownCode(c.path),
+                  usd(c.costUsdPerMonth.replicas),
+                  usd(c.costUsdPerMonth.egress),
+                  usd(c.costUsdPerMonth.replicas + c.costUsdPerMonth.egress),
+                ]),
+              ),
+              row([
+                "**total**",
+                usd(cost.replicasUsdPerMonth),
+                usd(cost.egressUsdPerMonth),
+                `**${usd(cost.totalUsdPerMonth)}**`,
+              ]),
+            ],
+            collapsed: true,
+          },
+        ]),
+    ...(options.model
+      ? [
+          {
+            title: "Topology diagram",
+            noun: "diagram",
+            rows: [["```mermaid", renderMermaid(options.model).trimEnd(), "```"].join("\n")],
+            collapsed: true,
+            whole: true,
+          },
+        ]
+      : []),
+    {
+      title: `Suppressed (${(report.suppressed ?? []).length})`,
+      noun: "suppressed finding",
+      head: ["| | Rule | Path | Finding | Reason |", "|---|---|---|---|---|"],
+      rows: (report.suppressed ?? []).map((d) => findingRow(d, d.reason)),
+      collapsed: true,
+    },
+  ];
+  return fitMarkdown(
+    {
+      head,
+      sections,
+      rest: "The SARIF and JSON reports (`topoplan check --format sarif|json`) have every finding.",
+    },
+    options.limit ?? GITHUB_COMMENT_LIMIT,
+  );
 }

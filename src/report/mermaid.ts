@@ -1,9 +1,17 @@
-import type { Model } from "../model/types.js";
+import type { Model, ResolvedDatastore } from "../model/types.js";
 
 /** Mermaid ids: letters, digits and underscores only. */
 const id = (...parts: string[]) => parts.join("__").replace(/[^A-Za-z0-9_]/g, "_");
 /** Labels are quoted; Mermaid has no escape for `"`, so use its entity code. */
 const label = (text: string) => `"${text.replace(/"/g, "#quot;")}"`;
+
+/** ★ only where a leader exists: the leader/primary, every write region of a multi-leader store, none for leaderless. */
+const leads = (store: ResolvedDatastore, region: string) =>
+  store.replication === "leaderless"
+    ? false
+    : store.replication === "multi-leader"
+      ? store.writeRegions.includes(region)
+      : store.leader === region;
 
 /**
  * The topology as a Mermaid flowchart: one subgraph per region, a node per component instance in it
@@ -23,7 +31,7 @@ export function renderMermaid(model: Model): string {
     for (const p of store.placement)
       add(
         p.region,
-        `${id(store.name, p.region)}[(${label(`${store.name}${p.region === store.leader ? " ★" : ""} · ${p.replicas} of ${store.replicas}`)})]`,
+        `${id(store.name, p.region)}[(${label(`${store.name}${leads(store, p.region) ? " ★" : ""} · ${p.replicas} of ${store.replicas}`)})]`,
       );
   for (const stream of model.streams)
     for (const region of stream.regions)
@@ -42,19 +50,36 @@ export function renderMermaid(model: Model): string {
     for (const node of byRegion.get(region)!) lines.push(`    ${node}`);
     lines.push("  end");
   }
-  const regionsOf = (name: string): { regions: readonly string[]; home: string } | undefined => {
-    const store = model.datastores.find((d) => d.name === name);
-    if (store) return { regions: store.regions, home: store.leader };
-    const other = model.services.find((s) => s.name === name) ?? model.streams.find((s) => s.name === name);
-    return other ? { regions: other.regions, home: other.regions[0] ?? "" } : undefined;
+  const stores = new Map(model.datastores.map((d) => [d.name, d]));
+  const others = new Map(
+    [...model.services, ...model.streams].map((c) => [
+      c.name,
+      { regions: c.regions, home: c.regions[0] ?? "" },
+    ]),
+  );
+  /**
+   * Where a call from `region` really goes: writes to a region that accepts writes (the leader or
+   * primary unless the store is multi-leader or leaderless), strong reads of a consensus store to
+   * the leader (leaseholder), anything else to the local copy if there is one.
+   */
+  const destination = (to: string, op: string, region: string): string | undefined => {
+    const store = stores.get(to);
+    if (store === undefined) {
+      const other = others.get(to);
+      return other === undefined ? undefined : other.regions.includes(region) ? region : other.home;
+    }
+    const toLeader =
+      (op === "write" && !store.writeRegions.includes(region)) ||
+      (op === "read" && store.replication === "consensus" && store.consistency === "strong");
+    if (toLeader) return store.writeRegions.includes(region) ? region : store.leader;
+    return store.regions.includes(region) ? region : store.leader;
   };
   const edges = new Set<string>();
   for (const service of model.services) {
     for (const call of service.calls) {
-      const target = regionsOf(call.to);
-      if (target === undefined) continue;
       for (const region of service.regions) {
-        const to = target.regions.includes(region) ? region : target.home;
+        const to = destination(call.to, call.op, region);
+        if (to === undefined) continue;
         const arrow = call.hard ? "-->" : "-.->";
         edges.add(`  ${id(service.name, region)} ${arrow}|${call.op}| ${id(call.to, to)}`);
       }

@@ -64,12 +64,22 @@ export function summarisePlan(plan: ResourcePlan): PlanSummary {
   };
 }
 
+/** Type tokens over this width show as `aws:…:Name` so the table fits 100 columns. */
+const TYPE_WIDTH = 50;
+const shortType = (type: string) =>
+  type.length <= TYPE_WIDTH ? type : `${type.split(":")[0]}:…:${type.split(":").at(-1)}`;
+
 /** The summary as an aligned text table, one row per region and type, with a total line. */
 export function formatPlanSummary(summary: PlanSummary): string {
   const rows: [string, string, string, string][] = [["REGION", "TYPE", "COUNT", "PROTECTED"]];
   for (const region of summary.regions)
     for (const t of region.types)
-      rows.push([region.region, t.type, String(t.count), t.protected > 0 ? String(t.protected) : ""]);
+      rows.push([
+        region.region,
+        shortType(t.type),
+        String(t.count),
+        t.protected > 0 ? String(t.protected) : "",
+      ]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: readonly string[]) =>
     [

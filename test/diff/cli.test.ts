@@ -36,10 +36,11 @@ describe("topoplan diff", () => {
     expect(await main(["diff", "stacks/global-kv.ts", scaledDown], io)).toBe(1);
     const text = io.out.join("");
     expect(text).toContain(
-      "error   datastores.accounts.placement.eu-west-1  replicas in eu-west-1: 2 → 1; scaling the StatefulSet down deletes 1 replica's volume unless the PersistentVolumeClaims are retained  [destructive-change]",
+      "  error datastores.accounts.placement.eu-west-1\n    replicas in eu-west-1: 2 → 1; scaling the StatefulSet down deletes 1 replica's volume unless the\n    PersistentVolumeClaims are retained\n",
     );
+    for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
     // CockroachDB runs a StatefulSet per zone: eu-west-1b's set (protected) would also be deleted.
-    expect(text).toContain(
+    expect(text.replace(/\n {4}(?=\S)/g, " ")).toContain(
       "1 protected resource would be deleted: eu-west-1/global-kv/StatefulSet/accounts-eu-west-1b",
     );
     expect(text.indexOf("Destructive changes (2)")).toBeLessThan(text.indexOf("Component changes"));
@@ -54,7 +55,9 @@ describe("topoplan diff", () => {
     expect(await main(["diff", "stacks/global-kv.ts", scaledDown, "-f", "markdown", "-o", output], md)).toBe(
       1,
     );
-    expect(readFileSync(output, "utf8")).toContain("**2 destructive changes** — data can be lost.");
+    expect(readFileSync(output, "utf8")).toContain(
+      "❌ **2 destructive changes**: data can be lost or a protected resource replaced",
+    );
   });
 
   it("exit 2 for a missing spec", async () => {

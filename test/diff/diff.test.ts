@@ -62,7 +62,7 @@ describe("diffTopologies", () => {
   it("identical specs: an empty diff", () => {
     const d = diff(base());
     expect(d.components).toEqual([]);
-    expect(d.resources).toEqual({ added: [], removed: [], changed: [] });
+    expect(d.resources).toEqual([]);
     expect(d.analysis).toEqual([]);
     expect(d.destructive).toEqual([]);
   });
@@ -87,7 +87,9 @@ describe("diffTopologies", () => {
       ["datastores.orders", "removed"],
       ["services.api", "changed"],
     ]);
-    expect(d.resources.removed).toContain("eu-west-1/shop/StatefulSet/orders");
+    expect(d.resources.filter((r) => r.action === "delete").map((r) => r.name)).toContain(
+      "eu-west-1/shop/StatefulSet/orders",
+    );
   });
 
   it("fewer replicas in a region is destructive", () => {
@@ -103,7 +105,10 @@ describe("diffTopologies", () => {
         "replicas in eu-west-1: 5 → 3; scaling the StatefulSet down deletes 2 replicas' volumes unless the PersistentVolumeClaims are retained",
       ],
     ]);
-    expect(d.resources.changed).toContain("eu-west-1/shop/StatefulSet/orders");
+    const sts = d.resources.find((r) => r.name === "eu-west-1/shop/StatefulSet/orders");
+    // replicas is one of the fields a StatefulSet updates in place.
+    expect(sts?.action).toBe("update");
+    expect(sts?.inputs.map((i) => [i.path, i.from, i.to])).toContainEqual(["spec.replicas", 5, 3]);
   });
 
   it("a smaller storageGi is destructive", () => {
@@ -112,18 +117,32 @@ describe("diffTopologies", () => {
         orders(s).deploy!.storageGi = 50;
       }),
     );
-    expect(d.destructive.map((x) => [x.path, x.message, x.fix])).toEqual([
+    expect(d.destructive.map((x) => x.data?.rule)).toEqual(["protected-replace", "volume-shrunk"]);
+    expect(d.destructive.slice(1).map((x) => [x.path, x.message, x.fix])).toEqual([
       [
         "datastores.orders.deploy.storageGi",
         "volume size 100 → 50 GiB: volumes cannot shrink, so the volumes would have to be replaced",
         "keep storageGi: 100, or migrate to a new component with smaller volumes",
       ],
     ]);
-    // Growing is fine.
-    const grown = edited((s) => {
-      orders(s).deploy!.storageGi = 200;
-    });
-    expect(diff(grown).destructive).toEqual([]);
+    // Growing changes the StatefulSet's immutable volumeClaimTemplates: a replace of a protected resource.
+    const grown = diff(
+      edited((s) => {
+        orders(s).deploy!.storageGi = 200;
+      }),
+    );
+    expect(grown.destructive.map((x) => x.data?.rule)).toEqual(["protected-replace"]);
+    expect(grown.destructive[0]!.message).toContain("spec.volumeClaimTemplates cannot change in place");
+    const sts = grown.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!;
+    expect(sts.action).toBe("replace");
+    expect(sts.inputs).toEqual([
+      expect.objectContaining({
+        path: "spec.volumeClaimTemplates[0].spec.resources.requests.storage",
+        from: "100Gi",
+        to: "200Gi",
+        replaces: expect.objectContaining({ path: "spec.volumeClaimTemplates" }),
+      }),
+    ]);
   });
 
   it("a changed partition key is destructive (re-sharding)", () => {
@@ -150,8 +169,10 @@ describe("diffTopologies", () => {
     expect(d.components).toEqual([
       { kind: "service", name: "admin", path: "services.admin", change: "added", fields: [] },
     ]);
-    expect(d.resources.added).toContain("eu-west-1/shop/Deployment/admin");
-    expect(d.resources.removed).toEqual([]);
+    expect(d.resources.filter((r) => r.action === "create").map((r) => r.name)).toContain(
+      "eu-west-1/shop/Deployment/admin",
+    );
+    expect(d.resources.filter((r) => r.action === "delete")).toEqual([]);
   });
 
   it("an SLO change is listed, not destructive", () => {
@@ -173,19 +194,23 @@ describe("diffTopologies", () => {
     const text = renderDiffText(d, { color: false });
     expect(text).toContain("  ~ datastores.orders\n      slo.writeP99Ms: 50 → 80\n");
     expect(text).toContain("Destructive changes (0)\n  none");
-    expect(renderDiffMarkdown(d)).toContain("| `datastores.orders` | changed | slo.writeP99Ms: 50 → 80 |");
+    expect(renderDiffMarkdown(d)).toContain("| `datastores.orders` | `slo.writeP99Ms: 50 → 80` |");
   });
 
   it("markdown stays under GitHub's comment limit", () => {
     const d = diff(edited((s) => void delete s.datastores.orders));
+    const template = d.resources[0]!;
     const many = {
       ...d,
-      resources: { ...d.resources, added: Array.from({ length: 5000 }, (_, i) => `r${i}`) },
+      resources: Array.from({ length: 5000 }, (_, i) => ({ ...template, name: `r${i}` })),
     };
     const md = renderDiffMarkdown(many);
-    expect(md.length).toBeLessThan(65_536);
-    expect(md).toContain("… and");
-    expect(renderDiffText(many, { color: false })).toContain("  … and 4950 more");
+    expect(md.length).toBeLessThanOrEqual(65_536);
+    expect(md).toMatch(/_… [\d,]+ resource changes more, left out to fit the comment\._/);
+    expect(md).toContain("**Cut to fit GitHub's 65,536-character comment limit:**");
+    // The most important sections come first and are whole.
+    expect(md.indexOf("### Destructive changes (1)")).toBeLessThan(md.indexOf("Resource changes"));
+    expect(renderDiffText(many, { color: false })).toContain("  … and 4,900 more resources");
   });
 
   it("a changed replication model and deploy target are destructive; the protected StatefulSet is named", () => {

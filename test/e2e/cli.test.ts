@@ -170,6 +170,13 @@ describe.concurrent("topoplan check on broken specs", () => {
     expect(stderr).not.toMatch(STACK_FRAME);
   });
 
+  it("wraps every problem to 100 columns", async () => {
+    const { rawStderr } = await topoplan(["check", invalid("many-problems.yaml")]);
+    const lines = rawStderr.split("\n");
+    expect(lines.some((l) => l.startsWith("          "))).toBe(true); // a wrapped message
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
   it("lists every problem of one spec in one run, each with its path and fix", async () => {
     const { code, stderr } = await topoplan(["check", invalid("many-problems.yaml")]);
     expect(code).toBe(2);
@@ -201,7 +208,7 @@ describe.concurrent("topoplan check on broken specs", () => {
     expect(stderr).not.toMatch(STACK_FRAME);
   });
 
-  it("--format json reports input problems on stderr as text, not a half report on stdout", async () => {
+  it("--format json reports input problems as a JSON report on stdout (and as text on stderr)", async () => {
     const { code, stdout, stderr } = await topoplan([
       "check",
       invalid("unknown-field.yaml"),
@@ -209,7 +216,9 @@ describe.concurrent("topoplan check on broken specs", () => {
       "json",
     ]);
     expect(code).toBe(2);
-    expect(stdout).toBe("");
+    const report = JSON.parse(stdout) as { topology: string; findings: { ruleId: string }[] };
+    expect(report.topology).toBe("(invalid input)");
+    expect(report.findings.map((f) => f.ruleId)).toContain("spec/unknown-field");
     expect(stderr).toContain("[spec/unknown-field]");
   });
 });

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "bin/topoplan.js");
@@ -32,7 +33,10 @@ export function cliCommand(): { args: string[]; built: boolean } {
 export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
+  /** Diagnostics unwrapped to one line each ({@link unwrapDiagnostics}), so tests can match whole messages. */
   readonly stderr: string;
+  /** stderr as printed: wrapped to 100 columns. */
+  readonly rawStderr: string;
 }
 
 const command = cliCommand();
@@ -54,7 +58,9 @@ export function topoplan(args: readonly string[], options: { cwd?: string } = {}
       stderr += chunk;
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) =>
+      resolve({ code, stdout, stderr: unwrapDiagnostics(stderr), rawStderr: stderr }),
+    );
   });
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { compilePlan } from "../../src/compile/index.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
 import { loadTopology } from "../../src/pipeline.js";
 import topoplanProgram from "../../src/pulumi/program.js";
 import { buildProgram, PROJECT_ROOT, runProgram } from "../../src/pulumi/stack.js";
@@ -102,7 +103,8 @@ describe("the program", () => {
     expect(error.message).toMatch(
       /^topoplan: test\/pulumi\/fixtures\/unsurvivable\.yaml has 1 finding at or above failOn "error"; nothing was registered\.\n\npulumi-unsurvivable {2}test\/pulumi\/fixtures\/unsurvivable\.yaml\n/,
     );
-    expect(error.message).toMatch(
+    // The text report wraps at 100 columns; unwrapped, each finding is one line.
+    expect(unwrapDiagnostics(error.message)).toMatch(
       /error +datastores\.kv\.placement +survive: region does not hold.*\[survival\]/,
     );
     expect(error.message).toContain("FAIL  1 error");

@@ -60,18 +60,46 @@ describe("Markdown report", () => {
     expect(text).toContain("```mermaid\nflowchart LR\n");
   });
 
-  it("stays under GitHub's comment limit: collapses, then truncates with a note", () => {
+  it("stays under GitHub's comment limit: findings first, then a note of what was cut", () => {
     const many = Array.from({ length: 600 }, (_, i) => finding(i));
     const text = renderMarkdown(report(many), { model });
     expect(text.length).toBeLessThanOrEqual(65_536);
-    expect(text).toContain("<details><summary>Findings (600)</summary>");
-    expect(text).not.toContain("```mermaid");
-    expect(text).toMatch(
-      /_… \d+ more findings not shown to fit GitHub's comment limit; see the SARIF or JSON report._/,
-    );
+    expect(text).toContain("### Findings (600)");
+    expect(text).not.toContain("```mermaid"); // the diagram goes whole or not at all
     const shown = text.split("\n").filter((line) => line.startsWith("| 🟡")).length;
     expect(shown).toBeGreaterThan(100);
-    expect(text).toContain(`_… ${600 - shown} more findings`);
+    expect(text).toContain(`_… ${600 - shown} findings more, left out to fit the comment._`);
+    expect(text).toContain(
+      `> **Cut to fit GitHub's 65,536-character comment limit:** ${600 - shown} of 600 findings, `,
+    );
+  });
+
+  it("fits any size and any limit, in time linear in the findings", () => {
+    for (const n of [0, 1, 50, 5_000]) {
+      const findings = Array.from({ length: n }, (_, i) => finding(i));
+      for (const limit of [2_000, 20_000, 65_536]) {
+        const text = renderMarkdown(report(findings), { model, limit });
+        expect(text.length, `${n} findings, limit ${limit}`).toBeLessThanOrEqual(limit);
+        expect(text.startsWith("## ✅ topoplan check: `shop` — PASS")).toBe(true);
+      }
+    }
+  });
+
+  it("spec strings cannot inject HTML, links or table breaks", () => {
+    const evil: Diagnostic = {
+      code: "retry-jitter",
+      severity: "warning",
+      path: 'services["<img src=x onerror=alert(1)>"]',
+      message: "see [click](https://evil.example) <img src=x> | \u001b[2J done",
+    };
+    const text = renderMarkdown(report([evil]), { model });
+    const line = text.split("\n").find((l) => l.startsWith("| 🟡"))!;
+    // Inside code spans text is inert; outside them no tag or link may appear.
+    const outside = line.replace(/(`+)(?:(?!\1).)+\1/g, "");
+    expect(outside).not.toMatch(/<img/);
+    expect(outside).not.toContain("](https://");
+    expect(line).not.toContain("\u001b");
+    expect(line.split(/(?<!\\)\|/).length).toBe(7); // 5 cells, no extra column
   });
 });
 
@@ -91,5 +119,18 @@ describe("Mermaid diagram", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("Mermaid paths go where requests really go", () => {
+  it("writes from a region without the primary go to the primary; no ★ on leaderless stores", async () => {
+    const { loadTopology } = await import("../../src/pipeline.js");
+    const { model: mesh } = await loadTopology("stacks/service-mesh.ts");
+    const text = renderMermaid(mesh);
+    // commerce-db is primary-replica with its primary in us-east-1.
+    expect(text).toContain("checkout__us_west_2 -->|write| commerce_db__us_east_1");
+    expect(text).not.toMatch(/-->\|write\| commerce_db__us_west_2/);
+    // catalog-db is leaderless: no leader star anywhere.
+    expect(text).not.toMatch(/catalog-db ★/);
   });
 });

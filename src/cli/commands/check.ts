@@ -4,16 +4,18 @@ import { loadTopology } from "../../pipeline.js";
 import { LOCATED_FORMATS, REPORT_FORMATS } from "../../report/formats.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
+import { maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
 
 export const checkCommand: Command = {
   name: "check",
   summary: "Validate a topology, analyse it and check it against the policies.",
-  usage: `topoplan check <spec> [--format ${Object.keys(REPORT_FORMATS).join("|")}] [--output FILE] [--policy-config FILE] [--rules FILE.ts]`,
+  usage: `topoplan check <spec> [--format ${Object.keys(REPORT_FORMATS).join("|")}] [--output FILE] [--max-chars N] [--policy-config FILE] [--rules FILE.ts]`,
   details: [
     "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
     `  --format F     report format: ${Object.keys(REPORT_FORMATS).join(", ")} (default text)`,
     "  --output FILE  write the report to FILE instead of stdout",
+    "  --max-chars N  markdown: fit in N characters (default 65536, GitHub's comment limit)",
     "  --policy-config FILE  policy settings (YAML/JSON, the shape of the spec's policies block), merged over it",
     "  --rules FILE.ts       your own rules (default export: a rule or an array of rules); see docs/policies.md",
     "",
@@ -22,12 +24,14 @@ export const checkCommand: Command = {
   options: {
     format: { type: "string", short: "f" },
     output: { type: "string", short: "o" },
+    "max-chars": { type: "string" },
     "policy-config": { type: "string" },
     rules: { type: "string" },
   },
   positionals: { min: 1, max: 1, names: "<spec>" },
   async run(args, io) {
     const format = choice(this, "format", args.values.format, Object.keys(REPORT_FORMATS), "text");
+    const limit = maxCharsFlag(stringFlag(args, "max-chars"));
     const loaded = await loadTopology(args.positionals[0]!);
     const policyConfig = stringFlag(args, "policy-config");
     const rulesFile = stringFlag(args, "rules");
@@ -55,6 +59,7 @@ export const checkCommand: Command = {
       render(report, {
         color: io.color && stringFlag(args, "output") === undefined,
         model: loaded.model,
+        limit,
       }),
       stringFlag(args, "output"),
       io,

@@ -1,61 +1,70 @@
-import { analyse } from "../../analysis/index.js";
-import { compilePlan } from "../../compile/index.js";
-import { type DiffSide, diffTopologies } from "../../diff/index.js";
-import { renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
+import { relative } from "node:path";
+import { diffTopologies } from "../../diff/index.js";
+import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
+import { diffSide } from "../../diff/side.js";
 import { loadTopology } from "../../pipeline.js";
+import { GITHUB_COMMENT_LIMIT } from "../../report/fit.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
+import { maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
 
 const FORMATS = ["text", "json", "markdown"] as const;
 
-async function side(path: string): Promise<DiffSide> {
-  const { model } = await loadTopology(path);
-  const analysis = analyse(model);
-  return { model, analysis, plan: compilePlan(model, analysis) };
-}
+const side = async (path: string) => diffSide(await loadTopology(path));
 
 export const diffCommand: Command = {
   name: "diff",
-  summary: "Compare two versions of a topology: destructive changes, components, resources, analysis.",
-  usage: "topoplan diff <before-spec> <after-spec> [--format text|json|markdown] [--output FILE]",
+  summary:
+    "Compare two versions of a topology: destructive changes, findings, cost, SLOs, components, resources.",
+  usage:
+    "topoplan diff <before-spec> <after-spec> [--format text|json|markdown] [--output FILE] [--max-chars N]",
   details: [
     "  <before-spec>  the current topology file: .ts (default export), .yaml/.yml or .json",
     "  <after-spec>   the proposed topology file",
-    "  --format F     text (default), json, or markdown (a PR comment, under 65,536 characters)",
+    "  --format F     text (default), json, or markdown (the PR comment)",
     "  --output FILE  write to FILE instead of stdout",
+    `  --max-chars N  markdown: fit in N characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)`,
     "",
-    "Destructive changes (rule destructive-change) lose data or delete/replace a stateful resource:",
-    "a removed datastore or stream, a removed protected resource, fewer replicas in a region,",
-    "a changed partition key or strategy, a smaller storageGi, a changed replication model,",
-    "a changed deploy target or service of a datastore or stream.",
+    "For every compiled resource: create, update, replace (an immutable field changed: the field",
+    "and its documented source are in --format json) or delete, with the inputs before → after.",
+    "Destructive changes (rule destructive-change) lose data, break residency or replace what holds",
+    "data: a removed datastore or stream; fewer replicas in a region; a stream's region removed,",
+    "retention shortened or partitions reduced; datastore partitions reduced or re-keyed; a smaller",
+    "volume; a new storage class; an engine downgrade; residency narrowed, moved or removed; a",
+    "backup region removed; pinned zones removed; a new replication model or deploy target; and",
+    "any protected resource the new plan deletes or replaces.",
     "",
     "In a pull request, check out the base branch next to the working tree (a .ts spec imports",
     "topoplan relative to its folder, so copy the whole tree, not one file):",
     "  git worktree add /tmp/base origin/main",
     "  topoplan diff /tmp/base/stacks/x.ts stacks/x.ts --format markdown --output diff.md",
     "  git worktree remove /tmp/base",
+    "The GitHub Action in action.yml does this for every stack and keeps one PR comment current.",
     "",
-    "exit codes: 0 no destructive change; 1 a destructive change; 2 invalid input or command line",
+    "exit codes: 0 nothing destructive; 1 a destructive change or a replaced/deleted protected",
+    "resource; 2 invalid input or command line",
   ],
   options: {
     format: { type: "string", short: "f" },
     output: { type: "string", short: "o" },
+    "max-chars": { type: "string" },
   },
   positionals: { min: 2, max: 2, names: "<before-spec> <after-spec>" },
   async run(args, io) {
     const format = choice(this, "format", args.values.format, FORMATS, "text");
     const output = stringFlag(args, "output");
+    const limit = maxCharsFlag(stringFlag(args, "max-chars"));
     const before = await side(args.positionals[0]!);
     const after = await side(args.positionals[1]!);
     const diff = diffTopologies(before, after);
     const text =
       format === "json"
-        ? `${JSON.stringify(diff, null, 2)}\n`
+        ? renderDiffJson(diff)
         : format === "markdown"
-          ? renderDiffMarkdown(diff)
+          ? renderDiffMarkdown(diff, { limit, file: relative(process.cwd(), args.positionals[1]!) })
           : renderDiffText(diff, { color: io.color && output === undefined });
     await emit(text, output, io);
-    return diff.destructive.length > 0 ? EXIT.findings : EXIT.ok;
+    return blocks(diff) ? EXIT.findings : EXIT.ok;
   },
 };

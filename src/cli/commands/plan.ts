@@ -3,20 +3,23 @@ import { analyse } from "../../analysis/index.js";
 import { paint } from "../../diagnostics/format-text.js";
 import { loadTopology } from "../../pipeline.js";
 import { renderAnalysisTables } from "../../report/analysis-tables.js";
+import { stableJsonText } from "../../report/numbers.js";
 import { formatPlanSummary, planResources } from "../../report/plan-summary.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { emit } from "../output.js";
 
-const FORMATS = ["text", "json"] as const;
+const FORMATS = ["text", "json", "svg", "png"] as const;
 
 export const planCommand: Command = {
   name: "plan",
   summary: "Print the analysis of a topology: placement, quorum, survival, availability, latency, lag, cost.",
-  usage: "topoplan plan <spec> [--format text|json] [--output FILE]",
+  usage: "topoplan plan <spec> [--format text|json|svg|png] [--output FILE]",
   details: [
     "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
-    "  --format F     text (tables, default) or json (the analysis as data)",
+    "  --format F     text (tables, default), json (the analysis as data), svg or png (a picture:",
+    "                 the world map with replicas, leaders, demand and links, and the call graph;",
+    "                 png needs --output)",
     "  --output FILE  write to FILE instead of stdout",
     "",
     "exit codes: 0 printed; 2 invalid input or command line",
@@ -39,9 +42,15 @@ export const planCommand: Command = {
         `\n${paint("Resources it would create", "bold", style)} (offline preview: no cloud, no credentials)\n`,
         formatPlanSummary(resources),
       ].join("\n");
+    if (format === "svg" || format === "png") {
+      const { renderPicture, svgToPng } = await import("../../picture/index.js");
+      const svg = renderPicture(loaded.model, analysis);
+      await emit(format === "svg" ? svg : await svgToPng(svg), output, io);
+      return EXIT.ok;
+    }
     await emit(
       format === "json"
-        ? `${JSON.stringify({ topology: loaded.model.name, file, analysis, resources }, null, 2)}\n`
+        ? stableJsonText({ topology: loaded.model.name, file, analysis, resources })
         : `${text()}\n`,
       output,
       io,

@@ -3,21 +3,23 @@ import { analyse, compareAnalyses, parseFailures } from "../../analysis/index.js
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { loadTopology } from "../../pipeline.js";
 import { renderChanges } from "../../report/analysis-tables.js";
+import { stableJsonText } from "../../report/numbers.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
 import { emit } from "../output.js";
 
-const FORMATS = ["text", "json"] as const;
+const FORMATS = ["text", "json", "svg", "png"] as const;
 
 export const whatifCommand: Command = {
   name: "whatif",
   summary: "Fail zones, regions or links and show what breaks: quorum, leaders, latency, SLOs.",
   usage:
-    "topoplan whatif <spec> --fail region:R|zone:Z|link:A/B [--fail …] [--format text|json] [--output FILE]",
+    "topoplan whatif <spec> --fail region:R|zone:Z|link:A/B [--fail …] [--format text|json|svg|png] [--output FILE]",
   details: [
     "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
     "  --fail F       a failure, repeatable: region:us-east-1, zone:eu-west-1a, link:eu-west-1/us-east-1",
-    "  --format F     text (default) or json",
+    "  --format F     text (default), json, svg or png (the map with the failures crossed out, moved",
+    "                 leaders and broken SLOs; png needs --output)",
     "  --output FILE  write to FILE instead of stdout",
     "",
     "exit codes: 0 no SLO breaks; 1 an SLO breaks; 2 invalid input or command line",
@@ -50,20 +52,22 @@ export const whatifCommand: Command = {
     const changes = compareAnalyses(baseline, failed);
     const broken = changes.some((c) => c.kind === "slo-broken");
     const style = { color: io.color && output === undefined };
+    if (format === "svg" || format === "png") {
+      const { renderPicture, svgToPng } = await import("../../picture/index.js");
+      const svg = renderPicture(loaded.model, failed, { failures, changes });
+      await emit(format === "svg" ? svg : await svgToPng(svg), output, io);
+      return broken ? EXIT.findings : EXIT.ok;
+    }
     await emit(
       format === "json"
-        ? `${JSON.stringify(
-            {
-              topology: loaded.model.name,
-              file: relative(process.cwd(), loaded.spec.file),
-              failures,
-              sloBroken: broken,
-              changes,
-              analysis: failed,
-            },
-            null,
-            2,
-          )}\n`
+        ? stableJsonText({
+            topology: loaded.model.name,
+            file: relative(process.cwd(), loaded.spec.file),
+            failures,
+            sloBroken: broken,
+            changes,
+            analysis: failed,
+          })
         : renderChanges(texts, changes, style),
       output,
       io,

@@ -1,0 +1,48 @@
+import { relative } from "node:path";
+import type { InputError } from "../diagnostics/diagnostic.js";
+import { renderJson } from "../report/json.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { renderSarif } from "../report/sarif.js";
+import { type CheckReport, summarise } from "../report/types.js";
+
+/**
+ * Invalid input in the format the command was asked for, so CI gets annotations for the very errors
+ * it most needs to show: a check-shaped report (`topology` "(invalid input)") whose findings are the
+ * input problems, located on the spec's lines where the problem came from a spec.
+ */
+const RENDERERS: Readonly<Record<string, (report: CheckReport) => string>> = {
+  json: (report) => renderJson(report),
+  sarif: (report) => renderSarif(report),
+  markdown: (report) => renderMarkdown(report),
+};
+
+export const MACHINE_FORMATS: ReadonlySet<string> = new Set(Object.keys(RENDERERS));
+
+/** A flag's value in argv (`--name V`, `-n V`, `--name=V`), read leniently: the parse may be what failed. */
+export function flagValue(argv: readonly string[], name: string, short: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === `--${name}` || arg === `-${short}`) return argv[i + 1];
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+export async function renderInputError(error: InputError, format: string): Promise<string | undefined> {
+  const render = RENDERERS[format];
+  if (render === undefined) return undefined;
+  const file = error.source
+    ? relative(process.cwd(), error.source.file)
+    : (error.diagnostics.find((d) => d.location)?.location?.file ?? "");
+  let report: CheckReport = {
+    topology: "(invalid input)",
+    file,
+    findings: error.diagnostics,
+    summary: summarise(error.diagnostics),
+  };
+  if (error.source !== undefined) {
+    const { locateReport } = await import("../report/locate/index.js");
+    report = await locateReport(report, error.source);
+  }
+  return render(report);
+}

@@ -1,0 +1,54 @@
+import type { Analysis } from "../analysis/types.js";
+
+/** Monthly cost of one component before and after, USD (replicas + egress, as src/analysis/cost.ts prices them). */
+export interface ComponentCost {
+  readonly component: string;
+  readonly path: string;
+  readonly before: number;
+  readonly after: number;
+  readonly delta: number;
+}
+
+export interface CostDelta {
+  /** Components whose cost changed, largest absolute change first. */
+  readonly components: readonly ComponentCost[];
+  readonly before: { readonly replicas: number; readonly egress: number; readonly total: number };
+  readonly after: { readonly replicas: number; readonly egress: number; readonly total: number };
+  readonly delta: number;
+}
+
+/** Cents: what a bill shows, and no float noise (0.1 + 0.2) in JSON. */
+const cents = (usd: number) => Math.round(usd * 100) / 100;
+
+function perComponent(analysis: Analysis): Map<string, { path: string; usd: number }> {
+  const out = new Map<string, { path: string; usd: number }>();
+  for (const c of [...analysis.datastores, ...analysis.streams])
+    out.set(c.name, { path: c.path, usd: c.costUsdPerMonth.replicas + c.costUsdPerMonth.egress });
+  return out;
+}
+
+/**
+ * Infracost-style: the monthly estimate per component and in total, before and after. Services are
+ * not priced by the model (their compute is the user's cluster), so only datastores and streams show.
+ */
+export function compareCost(before: Analysis, after: Analysis): CostDelta {
+  const then = perComponent(before);
+  const now = perComponent(after);
+  const components: ComponentCost[] = [];
+  for (const name of new Set([...then.keys(), ...now.keys()])) {
+    const a = cents(then.get(name)?.usd ?? 0);
+    const b = cents(now.get(name)?.usd ?? 0);
+    if (a === b) continue;
+    const path = now.get(name)?.path ?? then.get(name)!.path;
+    components.push({ component: name, path, before: a, after: b, delta: cents(b - a) });
+  }
+  components.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.component.localeCompare(y.component));
+  const totals = (a: Analysis) => ({
+    replicas: cents(a.cost.replicasUsdPerMonth),
+    egress: cents(a.cost.egressUsdPerMonth),
+    total: cents(a.cost.totalUsdPerMonth),
+  });
+  const b = totals(before);
+  const a = totals(after);
+  return { components, before: b, after: a, delta: cents(a.total - b.total) };
+}

@@ -1,0 +1,224 @@
+import { parsePath } from "../diagnostics/diagnostic.js";
+import type { ComponentKind, ResolvedComponent, ResolvedDatastore } from "../model/types.js";
+import type { FieldChange } from "./fields.js";
+import { showValue } from "./fields.js";
+
+export interface FieldRuleContext {
+  readonly noun: string;
+  readonly name: string;
+  readonly change: FieldChange;
+  readonly before: ResolvedComponent;
+  readonly after: ResolvedComponent;
+}
+
+/**
+ * A field change that loses data, breaks residency or forces a replacement of what holds the data.
+ * The table is the documented rule list (docs/policies.md, `destructive-change`); each rule has a
+ * test in test/diff/destructive.test.ts.
+ */
+export interface DestructiveFieldRule {
+  /** Stable id of the rule, in JSON (`data.rule`) and in the docs. */
+  readonly id: string;
+  readonly kinds: readonly ComponentKind[];
+  readonly field: RegExp;
+  readonly applies: (from: unknown, to: unknown, change: FieldChange, ctx: FieldRuleContext) => boolean;
+  readonly message: (ctx: FieldRuleContext) => string;
+  readonly fix: (ctx: FieldRuleContext) => string;
+}
+
+const num = (value: unknown): number => (typeof value === "number" ? value : 0);
+const regionOf = (field: string) => String(parsePath(field)[1] ?? field);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+const lessThan = (from: unknown, to: unknown) =>
+  typeof from === "number" && typeof to === "number" && to < from;
+
+/** `cockroachdb/cockroach:v24.1.3` → [24, 1, 3]; undefined when the tag is not a version. */
+export function versionOf(reference: unknown): number[] | undefined {
+  if (typeof reference !== "string") return undefined;
+  const withoutDigest = reference.split("@")[0]!;
+  const lastSlash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.indexOf(":", lastSlash + 1);
+  const tag = colon >= 0 ? withoutDigest.slice(colon + 1) : withoutDigest.includes("/") ? "" : withoutDigest;
+  const match = /^v?(\d+(?:\.\d+)*)/.exec(tag);
+  return match ? match[1]!.split(".").map(Number) : undefined;
+}
+
+/** The image without its tag: a different repository is another engine, not an older version. */
+const repositoryOf = (reference: string) => {
+  const lastSlash = reference.lastIndexOf("/");
+  const colon = reference.indexOf(":", lastSlash + 1);
+  return (colon >= 0 ? reference.slice(0, colon) : reference).split("@")[0]!;
+};
+
+function isDowngrade(from: unknown, to: unknown, field: string): boolean {
+  if (field === "deploy.image" && typeof from === "string" && typeof to === "string")
+    if (repositoryOf(from) !== repositoryOf(to)) return false;
+  const a = versionOf(from);
+  const b = versionOf(to);
+  if (a === undefined || b === undefined) return false;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return y < x;
+  }
+  return false;
+}
+
+export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
+  {
+    id: "replicas-removed",
+    kinds: ["datastore"],
+    field: /^placement[.[]/,
+    applies: (from, to) => num(to) < num(from),
+    message: ({ change }) => {
+      const lost = num(change.from) - num(change.to);
+      return `replicas in ${regionOf(change.field)}: ${num(change.from)} → ${num(change.to)}; scaling the StatefulSet down deletes ${lost} replica${lost === 1 ? "'s" : "s'"} volume${lost === 1 ? "" : "s"} unless the PersistentVolumeClaims are retained`;
+    },
+    fix: () =>
+      "add the new replicas first and let them catch up, then remove these in a separate change (or retain the claims: persistentVolumeClaimRetentionPolicy Retain)",
+  },
+  {
+    id: "brokers-removed",
+    kinds: ["stream"],
+    field: /^replicas$/,
+    applies: (from, to) => num(to) < num(from),
+    message: ({ change }) =>
+      `replicas per region: ${num(change.from)} → ${num(change.to)}; scaling the brokers down deletes ${plural(num(change.from) - num(change.to), "broker volume")} in every region unless the PersistentVolumeClaims are retained`,
+    fix: () => "reassign the partitions off the brokers first, then scale down in a separate change",
+  },
+  {
+    id: "stream-region-removed",
+    kinds: ["stream"],
+    field: /^regions$/,
+    applies: (_from, _to, change) => (change.removed ?? []).length > 0,
+    message: ({ change }) =>
+      `the stream's cluster in ${(change.removed ?? []).join(", ")} would be deleted with its retained messages`,
+    fix: () => "drain the cluster (let consumers catch up, mirror what must stay) before removing the region",
+  },
+  {
+    id: "retention-shortened",
+    kinds: ["stream"],
+    field: /^retentionHours$/,
+    applies: lessThan,
+    message: ({ change }) =>
+      `retention ${num(change.from)} h → ${num(change.to)} h: messages older than ${num(change.to)} h are deleted at the next log cleanup (log.retention.ms), and consumers or replays that need them lose them`,
+    fix: ({ change }) =>
+      `keep retentionHours: ${num(change.from)} until no consumer or replay needs older messages (check the consumer lag), then shorten it deliberately`,
+  },
+  {
+    id: "stream-partitions-reduced",
+    kinds: ["stream"],
+    field: /^partitions$/,
+    applies: lessThan,
+    message: ({ change }) =>
+      `partitions ${num(change.from)} → ${num(change.to)}: Kafka cannot remove partitions from a topic, so the topic would be deleted and recreated with its messages lost, and keyed ordering changes`,
+    fix: () =>
+      "keep the partition count, or create a new stream with fewer partitions, move producers, and retire the old one after consumers drain it",
+  },
+  {
+    id: "datastore-partitions-reduced",
+    kinds: ["datastore"],
+    field: /^partitions\.count$/,
+    applies: lessThan,
+    message: ({ change }) =>
+      `partitions ${num(change.from)} → ${num(change.to)}: merging partitions re-shards every item (hash placement changes with the count), a bulk data migration`,
+    fix: () =>
+      "keep partitions.count, or create a new datastore with the new count and migrate the data into it",
+  },
+  {
+    id: "partitioning-changed",
+    kinds: ["datastore"],
+    field: /^partitions\.(key|strategy)$/,
+    applies: () => true,
+    message: ({ change, before }) =>
+      `${change.field === "partitions.key" ? "partition key" : "partition strategy"} ${showValue(change.from)} → ${showValue(change.to)} on an existing datastore re-shards every item (${plural((before as ResolvedDatastore).partitions.count, "partition")})`,
+    fix: () => "create a new datastore with the new partitioning and migrate the data into it",
+  },
+  {
+    id: "volume-shrunk",
+    kinds: ["datastore", "stream"],
+    field: /^deploy\.storageGi$/,
+    applies: lessThan,
+    message: ({ change }) =>
+      `volume size ${num(change.from)} → ${num(change.to)} GiB: volumes cannot shrink, so the volumes would have to be replaced`,
+    fix: ({ change }) =>
+      `keep storageGi: ${num(change.from)}, or migrate to a new component with smaller volumes`,
+  },
+  {
+    id: "storage-class-changed",
+    kinds: ["datastore", "stream"],
+    field: /^deploy\.storageClass$/,
+    applies: (_from, _to, _change, ctx) => ctx.after.deploy.target === "kubernetes",
+    message: ({ change }) =>
+      `storage class ${showValue(change.from)} → ${showValue(change.to)}: the StatefulSet's volumeClaimTemplates are immutable, so it would be deleted and recreated; existing claims keep the old class and new replicas start empty`,
+    fix: () =>
+      "keep the storage class; to move, add a new component on the new class, replicate the data to it, then remove the old one",
+  },
+  {
+    id: "engine-downgraded",
+    kinds: ["datastore", "stream"],
+    field: /^deploy\.(image|engineVersion)$/,
+    applies: (from, to, change) => isDowngrade(from, to, change.field),
+    message: ({ change }) =>
+      `engine version ${showValue(change.from)} → ${showValue(change.to)} is a downgrade: data files written by the newer version may not be readable by the older one (CockroachDB, PostgreSQL/Aurora and Kafka support upgrades, not in-place downgrades once finalized)`,
+    fix: ({ change }) =>
+      `keep ${showValue(change.from)}; to go back, restore a backup taken before the upgrade into a new component`,
+  },
+  {
+    id: "residency-changed",
+    kinds: ["datastore", "stream"],
+    field: /^residency$/,
+    applies: (from, to) => {
+      const before = list(from);
+      const after = list(to);
+      return before.length > 0 && (after.length === 0 || before.some((j) => !after.includes(j)));
+    },
+    message: ({ change }) => {
+      const after = list(change.to);
+      return after.length === 0
+        ? `residency ${list(change.from).join(", ")} removed: the data collected under it may now be stored and processed anywhere`
+        : `residency ${list(change.from).join(", ")} → ${after.join(", ")}: data held under ${list(change.from).join(", ")} residency would be allowed (and with the placement, moved) outside it`;
+    },
+    fix: () =>
+      "keep the residency for the existing data; put data under the new jurisdiction in a new component, or get the legal basis for the transfer first",
+  },
+  {
+    id: "backup-removed",
+    kinds: ["datastore"],
+    field: /^backup\.regions$/,
+    applies: (_from, _to, change) => (change.removed ?? []).length > 0,
+    message: ({ change }) =>
+      `backups in ${(change.removed ?? []).join(", ")} removed: no new backups are taken there and the backup resources (with the backups in them) leave the plan`,
+    fix: () =>
+      "keep the backup region until a replacement backup has run and its retention covers the old one; export the backups you must keep",
+  },
+  {
+    id: "pinned-zones-changed",
+    kinds: ["datastore"],
+    field: /^zones[.[]/,
+    applies: (_from, _to, change) => (change.removed ?? []).length > 0,
+    message: ({ change }) =>
+      `zones in ${regionOf(change.field)}: ${(change.removed ?? []).join(", ")} removed; replicas there are rescheduled to other zones, and their zonal volumes cannot follow, so they are rebuilt from peers (quorum is thinner until they catch up)`,
+    fix: () =>
+      "add the new zones first and let replicas move one at a time (a rolling change), then drop the old zones",
+  },
+  {
+    id: "replication-changed",
+    kinds: ["datastore"],
+    field: /^replication$/,
+    applies: () => true,
+    message: ({ change }) =>
+      `replication model ${showValue(change.from)} → ${showValue(change.to)}: the cluster would be replaced and its data must be migrated`,
+    fix: () => "create a new datastore with the new replication model and migrate the data into it",
+  },
+  {
+    id: "deploy-target-changed",
+    kinds: ["datastore", "stream"],
+    field: /^deploy\.(target|service)$/,
+    applies: (from) => from !== undefined,
+    message: ({ change }) =>
+      `${change.field === "deploy.target" ? "deploy target" : "deploy service"} ${showValue(change.from)} → ${showValue(change.to)}: the resources holding the data would be deleted and empty ones created`,
+    fix: () => "add the new deployment as a new component, migrate the data, then remove the old one",
+  },
+];

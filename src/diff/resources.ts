@@ -1,0 +1,129 @@
+import { isRef, type PlannedResource, type ResourcePlan } from "../compile/plan.js";
+import { type ImmutableField, immutableFieldOf } from "./immutable.js";
+import { stableJson } from "./stable-json.js";
+
+/** What the provider does with one resource: like `pulumi preview`'s +, ~, +-, -. */
+export type ResourceAction = "create" | "update" | "replace" | "delete";
+
+/** One input that differs, at its leaf path (`spec.volumeClaimTemplates[0].spec.resources.requests.storage`). */
+export interface InputChange {
+  readonly path: string;
+  /** Absent when the input is new. */
+  readonly from?: unknown;
+  /** Absent when the input is removed. */
+  readonly to?: unknown;
+  /** Set when this change forces the replacement, with the documented reason. */
+  readonly replaces?: ImmutableField;
+}
+
+export interface ResourceChange {
+  readonly name: string;
+  readonly type: string;
+  readonly region: string;
+  readonly component: string;
+  readonly action: ResourceAction;
+  /** Stateful: Pulumi `protect` (a replace or delete of it fails `pulumi up`). */
+  readonly protected: boolean;
+  /** Empty for create and delete. */
+  readonly inputs: readonly InputChange[];
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !isRef(v);
+
+const child = (path: string, key: string | number) =>
+  typeof key === "number" ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+
+/**
+ * Leaf differences between two input trees. Objects recurse by key; arrays of objects of the same
+ * length recurse by index (a StatefulSet's one claim template, a container list); anything else is
+ * compared whole. Linear in the size of the two trees.
+ */
+function compareInputs(path: string, a: unknown, b: unknown, out: InputChange[]): void {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      const x = a[key];
+      const y = b[key];
+      const at = child(path, key);
+      if (x === undefined) out.push({ path: at, to: y });
+      else if (y === undefined) out.push({ path: at, from: x });
+      else compareInputs(at, x, y, out);
+    }
+    return;
+  }
+  if (
+    Array.isArray(a) &&
+    Array.isArray(b) &&
+    a.length === b.length &&
+    a.some(isPlainObject) &&
+    b.some(isPlainObject)
+  ) {
+    for (const [i, x] of a.entries()) compareInputs(child(path, i), x, b[i], out);
+    return;
+  }
+  if (stableJson(a) !== stableJson(b)) out.push({ path, from: a, to: b });
+}
+
+function change(
+  action: ResourceAction,
+  resource: PlannedResource,
+  inputs: readonly InputChange[] = [],
+): ResourceChange {
+  return {
+    name: resource.name,
+    type: resource.type,
+    region: resource.region,
+    component: resource.component,
+    action,
+    protected: resource.options?.protect === true,
+    inputs,
+  };
+}
+
+const ACTION_ORDER: Readonly<Record<ResourceAction, number>> = {
+  delete: 0,
+  replace: 1,
+  update: 2,
+  create: 3,
+};
+
+/**
+ * Every resource that differs between two compiled plans, with its input changes and whether the
+ * provider updates it in place or replaces it ({@link immutableFieldOf}). Sorted: deletes, replaces,
+ * updates, creates; then by name. One pass over each plan.
+ */
+export function compareResources(before: ResourcePlan, after: ResourcePlan): ResourceChange[] {
+  const then = new Map(before.resources.map((r) => [r.name, r]));
+  const out: ResourceChange[] = [];
+  const seen = new Set<string>();
+  for (const now of after.resources) {
+    seen.add(now.name);
+    const old = then.get(now.name);
+    if (old === undefined) {
+      out.push(change("create", now));
+      continue;
+    }
+    if (old.type !== now.type) {
+      out.push(change("replace", old, [{ path: "(type)", from: old.type, to: now.type }]));
+      continue;
+    }
+    const inputs: InputChange[] = [];
+    compareInputs("", old.inputs, now.inputs, inputs);
+    if (inputs.length === 0) continue;
+    const marked = inputs.map((c) => {
+      const replaces = immutableFieldOf(now.type, c.path);
+      return replaces === undefined ? c : { ...c, replaces };
+    });
+    out.push(change(marked.some((c) => c.replaces) ? "replace" : "update", old, marked));
+  }
+  for (const old of before.resources) if (!seen.has(old.name)) out.push(change("delete", old));
+  return out.sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || a.name.localeCompare(b.name));
+}
+
+/** A value as a reviewer reads it: refs as `name.property`, scalars bare, the rest as JSON. */
+export function showInput(value: unknown): string {
+  if (value === undefined) return "(none)";
+  if (isRef(value)) return `${value.$ref}.${value.property}`;
+  if (typeof value === "string") return value;
+  return stableJson(value);
+}

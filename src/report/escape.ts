@@ -1,0 +1,62 @@
+/**
+ * The one place where strings from a spec (names, images, messages quoting them) are made safe for
+ * the outputs people read: a terminal, a Markdown PR comment, an SVG. Every report goes through
+ * these helpers; none builds its own escaping.
+ */
+
+// C0 controls except tab and newline, DEL, and C1 controls (ESC sequences, CSI 0x9b, bidi is not
+// here: it is printable and harmless to a terminal's state).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Removes terminal control characters (escape sequences cannot clear a screen or hide a line). */
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, "");
+}
+
+/** One line: control characters removed and line breaks turned into spaces. */
+export function oneLine(text: string): string {
+  return stripControl(text).replace(/[\r\n\t]+/g, " ");
+}
+
+const HTML: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/** Text inside XML/HTML (SVG labels, attribute values). */
+export function escapeXml(text: string): string {
+  return stripControl(text).replace(/[&<>"']/g, (c) => HTML[c]!);
+}
+
+/**
+ * Plain text inside Markdown (a table cell, a sentence): no HTML element, no link, no emphasis,
+ * no table break can come from the input. Backslash-escapes Markdown's punctuation and
+ * entity-encodes what HTML would read.
+ */
+export function escapeMarkdown(text: string): string {
+  return (
+    oneLine(text)
+      // Emphasis, code, links/images ("![" needs the "["), tables, strikethrough.
+      .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+      .replace(/[&<>"]/g, (c) => HTML[c]!)
+      // GitHub links bare URLs; a zero-width space after the scheme or "www" keeps them text.
+      .replace(/:\/\//g, ":/\u200b/")
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
+  );
+}
+
+/**
+ * A code span: the text verbatim (Markdown does not interpret inside), fenced with more backticks
+ * than any run inside it. Pipes are still table separators in GFM, so they are escaped.
+ */
+export function markdownCode(text: string): string {
+  const clean = oneLine(text).replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * Fits a Markdown document of sections into a character limit (GitHub rejects comments over 65,536
+ * characters): sections are laid out in order of importance, rows are added while they fit, and
+ * what did not fit is counted and said in one line at the end. One pass: linear in the rows.
+ */
+
+/** GitHub rejects issue and PR comments longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface MarkdownSection {
+  /** Heading text (no `#`), e.g. `Destructive changes (2)`. */
+  readonly title: string;
+  /** What one row is, for the cut note: `resource change`, `finding`. */
+  readonly noun: string;
+  /** Lines always shown before the rows when any row is (a table header). */
+  readonly head?: readonly string[];
+  readonly rows: readonly string[];
+  /** Shown when there are no rows. @default "_none_" */
+  readonly empty?: string;
+  /** Collapsed in a `<details>` block (detail a reviewer opens on demand). @default false */
+  readonly collapsed?: boolean;
+  /** All rows or none, never clipped (a diagram: half a Mermaid block does not render). @default false */
+  readonly whole?: boolean;
+}
+
+export interface MarkdownDocument {
+  /** Verdict and summary lines, always shown. */
+  readonly head: readonly string[];
+  /** Most important first: when space runs out, the later sections lose rows first. */
+  readonly sections: readonly MarkdownSection[];
+  /** Where to find everything that was cut, e.g. "run `topoplan diff --format json`". */
+  readonly rest: string;
+}
+
+/** No single row may take more than this, so one huge message cannot starve the rest. */
+const MAX_ROW = 4_000;
+/** Room kept for the cut note and the per-section "… N more" lines. */
+const NOTE_ROOM = 600;
+const PER_SECTION_ROOM = 80;
+
+const clip = (row: string) => (row.length <= MAX_ROW ? row : `${row.slice(0, MAX_ROW - 1)}…`);
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/**
+ * Lays out the document under `limit` characters (UTF-16 code units, which count emoji as 2 and so
+ * stay under GitHub's count). Sections keep their order; rows are taken in order until the budget
+ * is spent, then each section says how many of its rows were left out, and a last line says what
+ * was cut and where the rest is.
+ */
+export function fitMarkdown(doc: MarkdownDocument, limit = GITHUB_COMMENT_LIMIT): string {
+  const out: string[] = [...doc.head, ""];
+  let used = out.reduce((n, line) => n + line.length + 1, 0);
+  const budget = limit - NOTE_ROOM - PER_SECTION_ROOM * doc.sections.length;
+  const cut: string[] = [];
+  let full = false;
+  const push = (line: string) => {
+    out.push(line);
+    used += line.length + 1;
+  };
+  for (const section of doc.sections) {
+    const open = section.collapsed
+      ? [`<details><summary>${section.title}</summary>`, ""]
+      : [`### ${section.title}`, ""];
+    const close = section.collapsed ? ["", "</details>", ""] : [""];
+    const fixed = [...open, ...(section.head ?? []), ...close].reduce((n, l) => n + l.length + 1, 0);
+    if (section.rows.length === 0) {
+      for (const line of [...open, section.empty ?? "_none_", ...close]) push(line);
+      continue;
+    }
+    const size = section.rows.reduce((n, r) => n + r.length + 1, 0);
+    const wholeTooBig = section.whole === true && used + fixed + size > budget;
+    if (full || used + fixed > budget || wholeTooBig) {
+      if (!wholeTooBig) full = true; // a smaller section after a big diagram may still fit
+      cut.push(plural(section.rows.length, section.noun));
+      push(`### ${section.title}`);
+      push("");
+      push(`_Left out to fit the comment: ${plural(section.rows.length, section.noun)}._`);
+      push("");
+      continue;
+    }
+    for (const line of [...open, ...(section.head ?? [])]) push(line);
+    let shown = 0;
+    for (const row of section.rows) {
+      const line = section.whole ? row : clip(row);
+      if (used + line.length + 1 + (close.length + 1) * 10 > budget) {
+        full = true;
+        break;
+      }
+      push(line);
+      shown++;
+    }
+    const left = section.rows.length - shown;
+    if (left > 0) {
+      cut.push(`${left} of ${plural(section.rows.length, section.noun)}`);
+      push("");
+      push(`_… ${plural(left, section.noun)} more, left out to fit the comment._`);
+    }
+    for (const line of close) push(line);
+  }
+  if (cut.length > 0)
+    push(
+      `> **Cut to fit GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit:** ${cut.join(", ")}. ${doc.rest}`,
+    );
+  return `${out.join("\n").trimEnd()}\n`;
+}

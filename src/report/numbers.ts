@@ -1,0 +1,32 @@
+/**
+ * Numbers for people and for machines. People get rounded figures; JSON gets stable ones: every
+ * non-integer is cut to 10 significant digits, so float noise (81.30000000000001) never shows and
+ * the same input gives byte-identical output, while availabilities keep their nines.
+ */
+export function stableNumber(x: number): number {
+  return Number.isInteger(x) || !Number.isFinite(x) ? x : Number(x.toPrecision(10));
+}
+
+/** JSON.stringify with {@link stableNumber} applied to every number, two-space indent, final newline. */
+export function stableJsonText(value: unknown): string {
+  return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === "number" ? stableNumber(v) : v), 2)}\n`;
+}
+
+/** $1,184 for a bill; cents only under $100. */
+export function usd(x: number): string {
+  const abs = Math.abs(x);
+  const digits = abs < 100 && abs !== Math.round(abs) ? 2 : 0;
+  const text = abs.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return `${x < 0 ? "−" : ""}$${text}`;
+}
+
+/** A signed difference: +$9,688, −$12, ±$0. */
+export function usdDelta(x: number): string {
+  if (Math.abs(x) < 0.005) return "±$0";
+  return x > 0 ? `+${usd(x)}` : usd(x);
+}
+
+/** `1 replica`, `3 replicas`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}

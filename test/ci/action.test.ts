@@ -1,0 +1,131 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { validateAction, validateWorkflow } from "@action-validator/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { cliCommand, ROOT } from "../e2e/cli.js";
+
+/**
+ * The reusable action (action.yml) and the repository's workflow that uses it, validated against
+ * the Actions metadata and workflow schemas (SchemaStore's github-action.json / github-workflow.json
+ * as bundled by @action-validator/core), and the action's script run end to end on a scratch git
+ * repository: a base commit, a change, the SARIF files, the per-stack parts and one comment.
+ */
+const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
+
+describe("action.yml", () => {
+  it("is valid action metadata (SchemaStore github-action schema)", () => {
+    expect(validateAction(read("action.yml")).errors).toEqual([]);
+  });
+
+  it("the schema check is real: a composite run step without a shell is rejected", () => {
+    const broken = read("action.yml").replace(
+      /\n {6}shell: bash\n {6}env:\n {8}TOPOPLAN/,
+      "\n      env:\n        TOPOPLAN",
+    );
+    expect(broken).not.toBe(read("action.yml"));
+    expect(validateAction(broken).errors.length).toBeGreaterThan(0);
+  });
+
+  it("is a composite action whose steps use the declared inputs only", () => {
+    const action = parse(read("action.yml")) as {
+      runs: { using: string; steps: unknown[] };
+      inputs: Record<string, unknown>;
+    };
+    expect(action.runs.using).toBe("composite");
+    const used = [...read("action.yml").matchAll(/inputs\.([a-z-]+)/g)].map((m) => m[1]!);
+    for (const name of used) expect(Object.keys(action.inputs), name).toContain(name);
+  });
+
+  it("the repository's workflow is valid and runs the action from this repository", () => {
+    const text = read(".github/workflows/topology-check.yml");
+    expect(validateWorkflow(text).errors).toEqual([]);
+    const workflow = parse(text) as {
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+    };
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    const own = steps.find((s) => s.uses === "./");
+    expect(own?.with?.topoplan).toBe("node bin/topoplan.js");
+    expect(steps.find((s) => s.uses?.startsWith("actions/checkout"))?.with).toEqual({ "fetch-depth": 0 });
+  });
+});
+
+describe("scripts/pr-review.sh (the action's body) on a scratch repository", () => {
+  const repo = mkdtempSync(join(tmpdir(), "topoplan-action-"));
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+
+  it("checks and diffs every stack, and writes one comment under the limit", () => {
+    // Two JSON copies of example stacks (a .ts spec would need the repository's sources beside it).
+    cpSync(join(ROOT, "stacks/edge-cache.yaml"), join(repo, "stacks/edge-cache.yaml"));
+    const globalKv = execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "-e",
+        `import("${join(ROOT, "stacks/global-kv.ts")}").then(m => process.stdout.write(JSON.stringify(m.default)))`,
+      ],
+      { encoding: "utf8" },
+    );
+    writeFileSync(join(repo, "stacks/global-kv.json"), globalKv);
+    writeFileSync(join(repo, "stacks/Pulumi.global-kv.yaml"), "config: {}\n");
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    const base = git("rev-parse", "HEAD").trim();
+    // The change under review: accounts' volumes doubled (a replace of a protected StatefulSet).
+    const spec = JSON.parse(globalKv) as { datastores: { accounts: { deploy: { storageGi: number } } } };
+    spec.datastores.accounts.deploy.storageGi = 400;
+    writeFileSync(join(repo, "stacks/global-kv.json"), JSON.stringify(spec));
+
+    // `--import tsx` resolves from the working directory: name the loader by its URL instead.
+    const cli = cliCommand().args.map((a) => (a === "tsx" ? import.meta.resolve("tsx") : a));
+    const out = join(repo, "out");
+    const outputs = join(repo, "outputs.txt");
+    const run = spawnSync("bash", [join(ROOT, "scripts/pr-review.sh")], {
+      cwd: repo,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        TOPOPLAN: [process.execPath, ...cli].join(" "), // split on spaces, as the action's input is
+        SPECS: "stacks/*.json stacks/*.yaml",
+        BASE_REF: base,
+        OUT: out,
+        GITHUB_OUTPUT: outputs,
+        NO_COLOR: "1",
+      },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const values = Object.fromEntries(
+      readFileSync(outputs, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+    );
+    expect(values.status, run.stdout + run.stderr).toBe("destructive");
+    const comment = readFileSync(values["comment-file"]!, "utf8");
+    expect(comment.startsWith("<!-- topoplan-review -->\n# topoplan review: ❌ destructive changes\n")).toBe(
+      true,
+    );
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    // One part per stack (the Pulumi stack config is skipped), both diffed against the base.
+    expect(comment.match(/^## topoplan diff: /gm)).toHaveLength(2);
+    expect(comment).toContain("spec.volumeClaimTemplates cannot change in place");
+    expect(comment).toContain("✅ no destructive change, no new error");
+    for (const name of ["001-global-kv.json", "002-edge-cache.yaml"]) {
+      const sarif = JSON.parse(readFileSync(join(values["sarif-dir"]!, `${name}.sarif`), "utf8")) as {
+        version: string;
+      };
+      expect(sarif.version).toBe("2.1.0");
+    }
+    // The base worktree is removed afterwards.
+    expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
+  }, 120_000);
+});

@@ -1,0 +1,245 @@
+import { describe, expect, it } from "vitest";
+import { analyse } from "../../src/analysis/index.js";
+import { buildCatalog } from "../../src/catalog/catalog.js";
+import { compilePlan } from "../../src/compile/index.js";
+import { versionOf } from "../../src/diff/destructive.js";
+import { DESTRUCTIVE_FIELD_RULES, type DiffSide, diffTopologies } from "../../src/diff/index.js";
+import { resolveModel } from "../../src/model/resolve.js";
+import { Topology } from "../../src/spec/schema/topology.js";
+
+/**
+ * One test per field whose change loses data, breaks residency or forces a replacement (issue #14
+ * item 4): each edit of a realistic base spec must give exactly the named `destructive-change`
+ * rule, and the message must say which field and what happens.
+ */
+type Spec = {
+  datastores: Record<string, Record<string, unknown> & { deploy: Record<string, unknown> }>;
+  streams: Record<string, Record<string, unknown> & { deploy: Record<string, unknown> }>;
+};
+
+function base(): Spec & Record<string, unknown> {
+  return {
+    name: "shop",
+    users: { "eu-west-1": 1 },
+    datastores: {
+      orders: {
+        replication: "consensus",
+        partitions: { count: 64, key: "orderId", strategy: "hash" },
+        replicas: 3,
+        placement: { "eu-west-1": 3 },
+        zones: { "eu-west-1": ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
+        residency: ["EU"],
+        backup: { regions: ["eu-central-1"] },
+        deploy: {
+          target: "kubernetes",
+          image: "cockroachdb/cockroach:v24.1.3",
+          storageGi: 100,
+          storageClass: "gp3",
+        },
+      },
+    },
+    services: {
+      api: {
+        regions: ["eu-west-1"],
+        calls: [{ to: "orders", op: "write", timeoutMs: 500 }],
+        deploy: { target: "kubernetes", image: "api:1" },
+      },
+    },
+    streams: {
+      clicks: {
+        regions: ["eu-west-1"],
+        partitions: 96,
+        replicas: 3,
+        retentionHours: 720,
+        residency: ["EU"],
+        producers: ["api"],
+        traffic: { messagesPerSec: 1000, messageBytes: 512 },
+        deploy: { target: "aws", service: "msk", engineVersion: "3.8.1" },
+      },
+    },
+  };
+}
+
+function side(spec: unknown): DiffSide {
+  const topology = Topology.parse(spec);
+  const model = resolveModel(topology, buildCatalog(topology));
+  const analysis = analyse(model);
+  return { model, analysis, plan: compilePlan(model, analysis) };
+}
+
+const baseline = side(base());
+function destructive(edit: (s: Spec) => void) {
+  const spec = structuredClone(base());
+  edit(spec);
+  return diffTopologies(baseline, side(spec)).destructive;
+}
+const rules = (edit: (s: Spec) => void) => destructive(edit).map((d) => d.data?.rule);
+
+describe("destructive-change: one test per field", () => {
+  it("stream retentionHours 720 → 1", () => {
+    const found = destructive((s) => {
+      s.streams.clicks!.retentionHours = 1;
+    });
+    expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["retention-shortened", "streams.clicks.retentionHours"],
+    ]);
+    expect(found[0]!.message).toContain("retention 720 h → 1 h: messages older than 1 h are deleted");
+    expect(
+      rules((s) => {
+        s.streams.clicks!.retentionHours = 1000;
+      }),
+    ).toEqual([]);
+  });
+
+  it("stream partitions 96 → 48", () => {
+    const found = destructive((s) => {
+      s.streams.clicks!.partitions = 48;
+    });
+    expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["stream-partitions-reduced", "streams.clicks.partitions"],
+    ]);
+    expect(found[0]!.message).toContain("Kafka cannot remove partitions");
+    expect(
+      rules((s) => {
+        s.streams.clicks!.partitions = 192;
+      }),
+    ).toEqual([]);
+  });
+
+  it("datastore partitions 64 → 8", () => {
+    const found = destructive((s) => {
+      (s.datastores.orders!.partitions as { count: number }).count = 8;
+    });
+    expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["datastore-partitions-reduced", "datastores.orders.partitions.count"],
+    ]);
+    expect(found.find((d) => d.data?.rule === "datastore-partitions-reduced")!.message).toBe(
+      "partitions 64 → 8: merging partitions re-shards every item (hash placement changes with the count), a bulk data migration",
+    );
+  });
+
+  it("deploy.storageClass gp3 → io2: immutable volumeClaimTemplates, the protected StatefulSet is replaced", () => {
+    const found = destructive((s) => {
+      s.datastores.orders!.deploy.storageClass = "io2";
+    });
+    expect(found.map((d) => d.data?.rule).sort()).toEqual(["protected-replace", "storage-class-changed"]);
+    const replace = found.find((d) => d.data?.rule === "protected-replace")!;
+    expect(replace.message).toContain("spec.volumeClaimTemplates cannot change in place");
+    expect(replace.data?.resources).toEqual(["eu-west-1/shop/StatefulSet/orders"]);
+  });
+
+  it("engine version downgrade: image tag v24.1.3 → v23.2.0 and MSK engineVersion 3.8.1 → 3.7.0", () => {
+    const image = destructive((s) => {
+      s.datastores.orders!.deploy.image = "cockroachdb/cockroach:v23.2.0";
+    });
+    expect(image.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["engine-downgraded", "datastores.orders.deploy.image"],
+    ]);
+    expect(image[0]!.message).toContain(
+      "engine version cockroachdb/cockroach:v24.1.3 → cockroachdb/cockroach:v23.2.0 is a downgrade",
+    );
+    const msk = destructive((s) => {
+      s.streams.clicks!.deploy.engineVersion = "3.7.0";
+    });
+    expect(msk.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["engine-downgraded", "streams.clicks.deploy.engineVersion"],
+    ]);
+    // Upgrades and another repository are not downgrades.
+    expect(
+      rules((s) => {
+        s.datastores.orders!.deploy.image = "cockroachdb/cockroach:v24.2.0";
+      }),
+    ).toEqual([]);
+    expect(
+      rules((s) => {
+        s.streams.clicks!.deploy.engineVersion = "3.9.0";
+      }),
+    ).toEqual([]);
+    expect(
+      rules((s) => {
+        s.datastores.orders!.deploy.image = "mirror.local/cockroach:v1.0";
+      }),
+    ).toEqual([]);
+  });
+
+  it("versionOf reads tags, registries with ports and digests", () => {
+    expect(versionOf("cockroachdb/cockroach:v24.1.3")).toEqual([24, 1, 3]);
+    expect(versionOf("registry:5000/pg:16.4-alpine")).toEqual([16, 4]);
+    expect(versionOf("registry:5000/pg")).toBeUndefined();
+    expect(versionOf("3.8.x")).toEqual([3, 8]);
+    expect(versionOf("pg:latest@sha256:abc")).toBeUndefined();
+  });
+
+  it("residency EU → US, and residency removed", () => {
+    const moved = destructive((s) => {
+      s.datastores.orders!.residency = ["US"];
+    });
+    expect(moved.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["residency-changed", "datastores.orders.residency"],
+    ]);
+    expect(moved[0]!.message).toBe(
+      "residency EU → US: data held under EU residency would be allowed (and with the placement, moved) outside it",
+    );
+    const removed = destructive((s) => void delete s.streams.clicks!.residency);
+    expect(removed.map((d) => [d.data?.rule, d.path, d.message])).toEqual([
+      [
+        "residency-changed",
+        "streams.clicks.residency",
+        "residency EU removed: the data collected under it may now be stored and processed anywhere",
+      ],
+    ]);
+    // Adding a jurisdiction narrows nothing.
+    expect(
+      rules((s) => {
+        s.datastores.orders!.residency = ["EU", "CH"];
+      }),
+    ).toEqual([]);
+  });
+
+  it("backup removed", () => {
+    const found = destructive((s) => void delete s.datastores.orders!.backup);
+    expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["backup-removed", "datastores.orders.backup.regions"],
+    ]);
+    expect(found[0]!.message).toContain("backups in eu-central-1 removed");
+  });
+
+  it("pinned zones changed", () => {
+    const found = destructive((s) => {
+      s.datastores.orders!.zones = { "eu-west-1": ["eu-west-1a", "eu-west-1b"] };
+    });
+    expect(found.map((d) => [d.data?.rule, d.path])).toContainEqual([
+      "pinned-zones-changed",
+      "datastores.orders.zones.eu-west-1",
+    ]);
+    expect(found.find((d) => d.data?.rule === "pinned-zones-changed")!.message).toContain(
+      "zones in eu-west-1: eu-west-1c removed",
+    );
+  });
+
+  it("every field rule has an id and a test above", () => {
+    const tested = new Set([
+      "retention-shortened",
+      "stream-partitions-reduced",
+      "datastore-partitions-reduced",
+      "storage-class-changed",
+      "engine-downgraded",
+      "residency-changed",
+      "backup-removed",
+      "pinned-zones-changed",
+      // test/diff/diff.test.ts
+      "replicas-removed",
+      "partitioning-changed",
+      "volume-shrunk",
+      "replication-changed",
+      "deploy-target-changed",
+      "brokers-removed",
+      "stream-region-removed",
+    ]);
+    for (const rule of DESTRUCTIVE_FIELD_RULES) expect(tested, rule.id).toContain(rule.id);
+  });
+
+  it("an unchanged spec has no destructive change", () => {
+    expect(rules(() => {})).toEqual([]);
+  });
+});

@@ -1,0 +1,171 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import type { ClientDriver, ClientOptions, LabClient, LabEndpoint } from "./types.js";
+
+/**
+ * PostgreSQL through Debian's `psql` (no npm driver): one long-lived psql session per endpoint and
+ * concurrent slot, fed statements on stdin. Every statement is followed by `\echo` of a marker, and
+ * succeeds iff it printed `ok` before the marker, so errors need no parsing. A session whose
+ * statement times out is killed (a blocked synchronous commit never answers) and reopened.
+ */
+const PSQL = "psql";
+const TABLE = "topoplan_lab";
+
+let markers = 0;
+
+class PsqlSession {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private buffer = "";
+  private waiter: ((lines: string[] | Error) => void) | undefined;
+  dead = false;
+
+  constructor(endpoint: LabEndpoint) {
+    const user = endpoint.env.PGUSER ?? "postgres";
+    this.child = spawn(
+      PSQL,
+      ["-X", "-A", "-t", "-q", "-h", endpoint.host, "-p", String(endpoint.port), "-U", user, "-d", "postgres"],
+      { env: { ...process.env, PGCONNECT_TIMEOUT: "3" }, stdio: ["pipe", "pipe", "pipe"] },
+    );
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk: string) => {
+      this.buffer += chunk;
+      const at = this.buffer.indexOf("@@end");
+      if (at >= 0 && this.waiter !== undefined) {
+        const lines = this.buffer.slice(0, at).split("\n");
+        this.buffer = this.buffer.slice(this.buffer.indexOf("\n", at) + 1);
+        const waiter = this.waiter;
+        this.waiter = undefined;
+        waiter(lines);
+      }
+    });
+    this.child.stderr.resume();
+    this.child.stdin.on("error", () => this.kill());
+    this.child.on("exit", () => {
+      this.dead = true;
+      this.waiter?.(new Error("psql session ended (connection lost)"));
+      this.waiter = undefined;
+    });
+  }
+
+  /** Runs `sql` (one statement); resolves with the lines it printed. */
+  run(sql: string, timeoutMs: number): Promise<string[]> {
+    if (this.dead || this.waiter !== undefined) return Promise.reject(new Error("session busy or closed"));
+    markers += 1;
+    return new Promise<string[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        this.kill();
+        reject(new Error(`timeout after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiter = (result) => {
+        clearTimeout(timer);
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      this.child.stdin.write(`${sql}\n\\echo @@end\n`);
+    });
+  }
+
+  kill() {
+    this.dead = true;
+    this.child.kill("SIGKILL");
+  }
+}
+
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+class PostgresClient implements LabClient {
+  private readonly idle = new Map<string, PsqlSession[]>();
+  private primary: string | undefined;
+  constructor(
+    private readonly endpoints: readonly LabEndpoint[],
+    private readonly options: ClientOptions,
+  ) {}
+
+  private async query(name: string, sql: string, timeoutMs: number): Promise<string[]> {
+    const endpoint = this.endpoints.find((e) => e.name === name)!;
+    const pool = this.idle.get(name) ?? [];
+    this.idle.set(name, pool);
+    let session = pool.pop();
+    while (session?.dead) session = pool.pop();
+    session ??= new PsqlSession(endpoint);
+    const lines = await session.run(sql, timeoutMs);
+    pool.push(session);
+    return lines;
+  }
+
+  private async okQuery(name: string, sql: string, timeoutMs: number): Promise<string[]> {
+    const lines = await this.query(name, sql, timeoutMs);
+    if (!lines.some((line) => line.startsWith("ok"))) throw new Error(`statement failed on ${name}`);
+    return lines;
+  }
+
+  async leader(timeoutMs: number): Promise<string | undefined> {
+    const answers = await Promise.all(
+      this.endpoints.map((e) =>
+        this.query(e.name, "SELECT 'ok', pg_is_in_recovery();", timeoutMs).then(
+          (lines) => ({ name: e.name, primary: lines.some((l) => l === "ok|f") }),
+          () => ({ name: e.name, primary: false }),
+        ),
+      ),
+    );
+    return answers.find((a) => a.primary)?.name;
+  }
+
+  private async target(timeoutMs: number): Promise<string> {
+    if (this.primary === undefined) this.primary = await this.leader(Math.min(timeoutMs, 2000));
+    if (this.primary === undefined) throw new Error("no primary");
+    return this.primary;
+  }
+
+  async write(key: string, value: string, timeoutMs: number): Promise<void> {
+    const name = await this.target(timeoutMs);
+    try {
+      await this.okQuery(
+        name,
+        `CREATE TABLE IF NOT EXISTS ${TABLE} (k text PRIMARY KEY, v text); INSERT INTO ${TABLE} VALUES (${quote(key)}, ${quote(value)}) RETURNING 'ok';`,
+        timeoutMs,
+      );
+    } catch (error) {
+      this.primary = undefined;
+      throw error;
+    }
+  }
+
+  async read(key: string, timeoutMs: number): Promise<void> {
+    const name = this.options.strongReads ? await this.target(timeoutMs) : this.options.nearest;
+    await this.okQuery(name, `SELECT 'ok', count(*) FROM ${TABLE} WHERE k = ${quote(key)};`, timeoutMs);
+  }
+
+  async keys(prefix: string, timeoutMs: number): Promise<string[]> {
+    const name = await this.target(timeoutMs);
+    const lines = await this.okQuery(
+      name,
+      `SELECT 'ok'; SELECT k FROM ${TABLE} WHERE starts_with(k, ${quote(prefix)});`,
+      timeoutMs,
+    );
+    return lines.filter((l) => l.startsWith(prefix));
+  }
+
+  async lag(timeoutMs: number): Promise<Record<string, number>> {
+    const name = await this.target(timeoutMs);
+    const lines = await this.okQuery(
+      name,
+      "SELECT 'ok'; SELECT application_name, coalesce(extract(epoch FROM replay_lag) * 1000, 0) FROM pg_stat_replication;",
+      timeoutMs,
+    );
+    const out: Record<string, number> = {};
+    for (const line of lines) {
+      const [app, ms] = line.split("|");
+      if (app !== undefined && app !== "ok" && ms !== undefined) out[app] = Number(ms);
+    }
+    return out;
+  }
+
+  close() {
+    for (const pool of this.idle.values()) for (const session of pool) session.kill();
+  }
+}
+
+export const postgresqlDriver: ClientDriver = {
+  connect: (endpoints, options) => new PostgresClient(endpoints, options),
+};

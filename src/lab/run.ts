@@ -1,0 +1,356 @@
+import type { ChildProcess } from "node:child_process";
+import { chownSync, chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Failure } from "../analysis/types.js";
+import type { EngineComponent, EngineDefinition } from "../engines/types.js";
+import type { Model } from "../model/types.js";
+import { AgentHandle } from "./agents/handle.js";
+import type { OpRecord, WorkloadConfig } from "./agents/workload.js";
+import type { LabEndpoint } from "./clients/types.js";
+import { hubOf, namespaceOf, networkCommands, relayConfig } from "./netns.js";
+import { ECHO_PORT, linkKey, type PlacedMember, planSites, type SitePlan, siteLayout } from "./sites.js";
+import { Supervisor } from "./supervisor.js";
+
+/** Members run unprivileged: PostgreSQL refuses root, and nothing in the lab needs it. */
+export const LAB_USER = { uid: 65534, gid: 65534, name: "nobody" } as const;
+
+export interface LabSchedule {
+  /** Baseline workload, ms (after a warm-up that is not measured). */
+  readonly baselineMs: number;
+  readonly warmupMs: number;
+  /** How long the failures last, ms. */
+  readonly failMs: number;
+  /** Observation after healing, ms. */
+  readonly recoverMs: number;
+  /** Operations per second per origin. */
+  readonly opsPerSec: number;
+  readonly timeoutMs: number;
+}
+
+export interface PhaseTimes {
+  readonly start: number;
+  readonly baselineFrom: number;
+  readonly baselineTo: number;
+  readonly failAt?: number;
+  readonly healAt?: number;
+  readonly end: number;
+}
+
+export interface LeaderSample {
+  readonly at: number;
+  readonly member?: string;
+  readonly region?: string;
+}
+
+/** What one lab run observed: raw enough to derive every figure, small enough to print as JSON. */
+export interface LabObservation {
+  readonly members: readonly { name: string; region: string; zone: string; role?: string }[];
+  readonly origins: readonly string[];
+  readonly ops: Readonly<Record<string, readonly OpRecord[]>>;
+  /** Requests the workload skipped because its in-flight cap was hit, per origin. */
+  readonly saturated: Readonly<Record<string, number>>;
+  /** Echo RTT through the relays per origin and member site region, ms (median). */
+  readonly echo: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly configuredRtt: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly leaders: readonly LeaderSample[];
+  readonly phases: PhaseTimes;
+  /** Acknowledged writes missing at the end. */
+  readonly lostWrites: readonly string[];
+  readonly keysChecked: boolean;
+  readonly lag: readonly Record<string, number>[];
+  /** Mean CPU load over the run (1-min loadavg / cores): above 0.8 the machine may shape the figures. */
+  readonly machineLoad: number;
+}
+
+/** Finds the agent entry: compiled beside this file, the TypeScript source (run with tsx), or in dist/src from the bundle. */
+function agentCommand(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, "agents/agent.js"), join(here, "../src/lab/agents/agent.js")])
+    if (existsSync(candidate)) return [process.execPath, candidate];
+  const source = join(here, "agents/agent.ts");
+  if (existsSync(source)) return [process.execPath, "--import", import.meta.resolve("tsx"), source];
+  throw new Error(`lab agent not found next to ${here}: run \`npm run build\``);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Running {
+  readonly placed: PlacedMember;
+  process?: ChildProcess;
+}
+
+export interface LabRunInput {
+  readonly model: Model;
+  readonly component: EngineComponent;
+  readonly engine: EngineDefinition;
+  readonly origins: readonly string[];
+  readonly strongReads: boolean;
+  readonly writeShare: number;
+  readonly failures: readonly Failure[];
+  readonly schedule: LabSchedule;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Runs the component for real: network, relays, members (setup, then start), the declared leader,
+ * the workload from every origin, the failures and their healing, and the data-loss check.
+ * Everything it started is removed before it returns or throws.
+ */
+export async function runLab(input: LabRunInput): Promise<LabObservation> {
+  const supervisor = new Supervisor();
+  try {
+    return await runInside(supervisor, input);
+  } finally {
+    supervisor.cleanup();
+  }
+}
+
+async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObservation> {
+  const { model, component, engine, schedule, log } = input;
+  chmodSync(sup.root, 0o755);
+  mkdirSync(join(sup.root, "members"), { mode: 0o755 });
+  const layout = siteLayout(join(sup.root, "members"));
+  const locals = engine.local!(model, component, layout.layout);
+  const plan: SitePlan = planSites(model, locals, layout, input.origins);
+  const ns = (site: { index: number }) => namespaceOf(sup.prefix, site as never);
+  const agent = agentCommand();
+
+  log(`network: ${plan.sites.length} namespaces (${sup.prefix}-*), ${plan.members.length} members`);
+  sup.ownNamespace(hubOf(sup.prefix));
+  for (const site of plan.sites) sup.ownNamespace(ns(site));
+  for (const command of networkCommands(sup.prefix, plan)) sup.run(command);
+
+  const configDir = join(sup.root, "agents");
+  mkdirSync(configDir, { recursive: true });
+  const startAgent = (site: (typeof plan.sites)[number], mode: string, config: object) => {
+    const file = join(configDir, `${mode}-${site.index}.json`);
+    writeFileSync(file, JSON.stringify(config));
+    return new AgentHandle(sup.spawn(ns(site), [...agent, mode, file]));
+  };
+
+  // The WAN: one relay per site.
+  const relays = plan.sites.map((site) => ({ site, handle: startAgent(site, "relay", relayConfig(plan, site)) }));
+  await Promise.all(relays.map((r) => r.handle.waitFor((m) => (m.ready ? true : undefined), 20_000, "relay")));
+
+  const endpoints: LabEndpoint[] = plan.members.map((m) => ({
+    name: m.local.member.name,
+    region: m.local.member.region,
+    host: m.address,
+    port: m.local.clientPort,
+    env: m.local.env,
+  }));
+  const observer = startAgent(plan.observer, "observer", { engine: engine.id, endpoints });
+  await observer.waitFor((m) => (m.ready ? true : undefined), 20_000, "observer");
+
+  // Members: files, setup commands, then the member itself, one after the other (a replica's
+  // base backup needs its primary up).
+  const logs = join(sup.root, "logs");
+  mkdirSync(logs, { recursive: true });
+  const running: Running[] = plan.members.map((placed) => ({ placed }));
+  const start = (r: Running) => {
+    const fd = openSync(join(logs, `${r.placed.local.member.name}.log`), "a");
+    r.process = sup.spawn(ns(r.placed.site), r.placed.local.command, {
+      env: r.placed.local.env,
+      user: LAB_USER,
+      cwd: layout.layout.dataDir(r.placed.local.member),
+      stdio: fd,
+    });
+    closeSync(fd);
+  };
+  for (const r of running) {
+    const { local } = r.placed;
+    const dir = layout.layout.dataDir(local.member);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chownSync(dir, LAB_USER.uid, LAB_USER.gid);
+    for (const [path, content] of Object.entries(local.files)) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+      chownSync(path, LAB_USER.uid, LAB_USER.gid);
+    }
+    for (const step of local.setup) {
+      const child = sup.spawn(ns(r.placed.site), step, { env: local.env, user: LAB_USER, cwd: dir });
+      const output: string[] = [];
+      child.stdout?.on("data", (c: Buffer) => output.push(c.toString()));
+      child.stderr?.on("data", (c: Buffer) => output.push(c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      if (code !== 0)
+        throw new Error(
+          `setup of ${local.member.name} failed (${step.join(" ")}, exit ${code}): ${output.join("").slice(-600)}`,
+        );
+    }
+    log(`start ${local.member.name} in ${local.member.region}/${local.member.zone} at ${r.placed.address}`);
+    start(r);
+    const ownRelay = relays.find((x) => x.site.index === r.placed.site.index)!.handle;
+    await ownRelay.request({ op: "tcp", host: r.placed.address, port: local.clientPort }, 30_000).catch((e: Error) => {
+      const tail = readFileSync(join(logs, `${local.member.name}.log`), "utf8").slice(-800);
+      throw new Error(`${local.member.name} did not start: ${e.message}\n${tail}`);
+    });
+  }
+
+  const regionOf = (name: string | undefined) =>
+    plan.members.find((m) => m.local.member.name === name)?.local.member.region;
+  const leaderNow = async (): Promise<string | undefined> =>
+    observer.request<string | null>({ op: "leader" }, 1500).then(
+      (name) => name ?? undefined,
+      () => undefined,
+    );
+  let leader: string | undefined;
+  for (const deadline = Date.now() + 60_000; leader === undefined && Date.now() < deadline; ) {
+    leader = await leaderNow();
+    if (leader === undefined) await sleep(500);
+  }
+  if (leader === undefined)
+    throw new Error(
+      `no leader elected within 60 s; member logs:\n${running
+        .map((r) => `${r.placed.local.member.name}: ${readFileSync(join(logs, `${r.placed.local.member.name}.log`), "utf8").slice(-600)}`)
+        .join("\n")}`,
+    );
+  // Engines without leader preferences elect anyone: hand leadership to the declared region.
+  const preferred = plan.members.find((m) => m.local.member.region === component.leader && m.local.member.role !== "replica");
+  if (preferred && regionOf(leader) !== component.leader) {
+    const moved = await observer
+      .request<boolean>({ op: "move-leader", member: preferred.local.member.name }, 5000)
+      .catch(() => false);
+    log(`leader ${leader} (${regionOf(leader)}) → ${preferred.local.member.name}: ${moved ? "moved" : "not moved"}`);
+  }
+
+  // Workload from every origin.
+  const ops: Record<string, OpRecord[]> = {};
+  const saturated: Record<string, number> = {};
+  const echo: Record<string, Record<string, number>> = {};
+  const configuredRtt: Record<string, Record<string, number>> = {};
+  const memberSites = [...new Set(plan.members.map((m) => m.site))];
+  const workloads = input.origins.map((origin) => {
+    const site = plan.clients.get(origin)!;
+    ops[origin] = [];
+    configuredRtt[origin] = Object.fromEntries(memberSites.map((s) => [s.region, 2 * plan.delayMs(site, s)]));
+    const nearestMember = [...plan.members].sort((a, b) => plan.delayMs(site, a.site) - plan.delayMs(site, b.site))[0]!;
+    const config: WorkloadConfig = {
+      engine: engine.id,
+      origin,
+      endpoints,
+      strongReads: input.strongReads,
+      nearest: nearestMember.local.member.name,
+      opsPerSec: schedule.opsPerSec,
+      writeShare: input.writeShare,
+      timeoutMs: schedule.timeoutMs,
+      maxInFlight: 32,
+      echo: memberSites.map((s) => ({ site: s.region, host: s.echo, port: ECHO_PORT })),
+    };
+    const handle = startAgent(site, "workload", config);
+    handle.on((m) => {
+      if (Array.isArray(m.ops)) ops[origin]!.push(...(m.ops as OpRecord[]));
+      if (typeof m.saturated === "number") saturated[origin] = m.saturated;
+      if (m.echo !== undefined) echo[origin] = m.echo as Record<string, number>;
+    });
+    return handle;
+  });
+  const leaders: LeaderSample[] = [];
+  const lag: Record<string, number>[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const member = await leaderNow();
+      leaders.push({ at: Date.now(), ...(member ? { member, region: regionOf(member)! } : {}) });
+      const l = await observer.request<Record<string, number>>({ op: "lag" }, 1000).catch(() => undefined);
+      if (l && Object.keys(l).length > 0) lag.push(l);
+      await sleep(250);
+    }
+  })();
+  const t0 = Date.now();
+  const loads: number[] = [];
+  const loadTimer = setInterval(() => loads.push(Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0])), 1000);
+  await sleep(schedule.warmupMs);
+  const baselineFrom = Date.now();
+  await sleep(schedule.baselineMs);
+  const baselineTo = Date.now();
+  let failAt: number | undefined;
+  let healAt: number | undefined;
+  if (input.failures.length > 0) {
+    failAt = Date.now();
+    const stopped = await applyFailures(input.failures, running, relays, sup, log);
+    await sleep(schedule.failMs);
+    healAt = Date.now();
+    for (const r of stopped) start(r);
+    for (const f of input.failures)
+      if (f.kind === "link") {
+        const link = linkKey(f.between[0], f.between[1]);
+        await Promise.all(relays.map((x) => x.handle.request({ link, cut: false }, 2000)));
+      }
+    log(`healed: restarted ${stopped.length} members`);
+    await sleep(schedule.recoverMs);
+  }
+  for (const w of workloads) w.send({ stop: true });
+  await Promise.all(
+    workloads.map((w) => w.waitFor((m) => (m.finished ? true : undefined), schedule.timeoutMs + 10_000, "workload")),
+  );
+  sampling = false;
+  await sampler;
+  clearInterval(loadTimer);
+  const end = Date.now();
+
+  // Data loss: every acknowledged write must still be there.
+  const acked = Object.values(ops).flatMap((list) => list.filter((o) => o[1] === "w" && o[3]).map((o) => o[4]));
+  let keys: string[] | undefined;
+  for (let attempt = 0; attempt < 10 && keys === undefined; attempt++) {
+    keys = await observer.request<string[]>({ op: "keys", prefix: "lab/" }, 5000).catch(() => undefined);
+    if (keys === undefined) await sleep(1000);
+  }
+  const present = new Set(keys ?? []);
+  return {
+    members: plan.members.map((m) => ({
+      name: m.local.member.name,
+      region: m.local.member.region,
+      zone: m.local.member.zone,
+      ...(m.local.member.role ? { role: m.local.member.role } : {}),
+    })),
+    origins: input.origins,
+    ops,
+    saturated,
+    echo,
+    configuredRtt,
+    leaders,
+    phases: {
+      start: t0,
+      baselineFrom,
+      baselineTo,
+      ...(failAt === undefined ? {} : { failAt }),
+      ...(healAt === undefined ? {} : { healAt }),
+      end,
+    },
+    lostWrites: keys === undefined ? [] : acked.filter((k) => !present.has(k)),
+    keysChecked: keys !== undefined,
+    lag,
+    machineLoad: loads.length === 0 ? 0 : loads.reduce((a, b) => a + b, 0) / loads.length / 2,
+  };
+}
+
+/** Executes the failures: members of a failed region or zone are killed; a failed link is cut in every relay. */
+async function applyFailures(
+  failures: readonly Failure[],
+  running: readonly Running[],
+  relays: readonly { handle: AgentHandle }[],
+  sup: Supervisor,
+  log: (line: string) => void,
+): Promise<Running[]> {
+  const stopped: Running[] = [];
+  for (const failure of failures) {
+    if (failure.kind === "link") {
+      const link = linkKey(failure.between[0], failure.between[1]);
+      await Promise.all(relays.map((r) => r.handle.request({ link, cut: true }, 2000)));
+      log(`cut link ${link}`);
+      continue;
+    }
+    for (const r of running) {
+      const m = r.placed.local.member;
+      const hit = failure.kind === "region" ? m.region === failure.region : m.zone === failure.zone;
+      if (hit && r.process && !stopped.includes(r)) {
+        sup.kill(r.process);
+        stopped.push(r);
+        log(`killed ${m.name} (${failure.kind} ${failure.kind === "region" ? failure.region : failure.zone})`);
+      }
+    }
+  }
+  return stopped;
+}

@@ -3,11 +3,12 @@ import { chownSync, chmodSync, closeSync, existsSync, mkdirSync, openSync, readF
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Failure } from "../analysis/types.js";
-import type { EngineComponent, EngineDefinition } from "../engines/types.js";
-import type { Model } from "../model/types.js";
+import type { EngineDefinition } from "../engines/types.js";
+import type { Model, ResolvedDatastore } from "../model/types.js";
 import { AgentHandle } from "./agents/handle.js";
 import type { OpRecord, WorkloadConfig } from "./agents/workload.js";
 import type { LabEndpoint } from "./clients/types.js";
+import { PROMETHEUS_BINARY, PROMETHEUS_PORT, prometheusCommand, prometheusFiles } from "./prometheus.js";
 import { hubOf, namespaceOf, networkCommands, relayConfig } from "./netns.js";
 import { ECHO_PORT, linkKey, type PlacedMember, planSites, type SitePlan, siteLayout } from "./sites.js";
 import { Supervisor } from "./supervisor.js";
@@ -59,6 +60,9 @@ export interface LabObservation {
   readonly lostWrites: readonly string[];
   readonly keysChecked: boolean;
   readonly lag: readonly Record<string, number>[];
+  /** Whether a Prometheus ran, and the alerts it reported firing (sampled with the leader). */
+  readonly prometheus: boolean;
+  readonly alerts: readonly { readonly at: number; readonly name: string }[];
   /** Mean CPU load over the run (1-min loadavg / cores): above 0.8 the machine may shape the figures. */
   readonly machineLoad: number;
 }
@@ -82,7 +86,7 @@ interface Running {
 
 export interface LabRunInput {
   readonly model: Model;
-  readonly component: EngineComponent;
+  readonly component: ResolvedDatastore;
   readonly engine: EngineDefinition;
   readonly origins: readonly string[];
   readonly strongReads: boolean;
@@ -188,6 +192,20 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     });
   }
 
+  // Prometheus with the generated rules, in the observer's namespace.
+  let prometheus = false;
+  if (existsSync(PROMETHEUS_BINARY)) {
+    const dir = join(sup.root, "prometheus");
+    mkdirSync(join(dir, "data"), { recursive: true });
+    for (const [path, content] of Object.entries(prometheusFiles(model, component, plan.members, dir)))
+      writeFileSync(path, content);
+    for (const path of [dir, join(dir, "data")]) chownSync(path, LAB_USER.uid, LAB_USER.gid);
+    const fd = openSync(join(logs, "prometheus.log"), "a");
+    sup.spawn(ns(plan.observer), prometheusCommand(dir), { user: LAB_USER, cwd: dir, stdio: fd });
+    closeSync(fd);
+    prometheus = true;
+  }
+
   const regionOf = (name: string | undefined) =>
     plan.members.find((m) => m.local.member.name === name)?.local.member.region;
   const leaderNow = async (): Promise<string | undefined> =>
@@ -248,12 +266,19 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   });
   const leaders: LeaderSample[] = [];
   const lag: Record<string, number>[] = [];
+  const alerts: { at: number; name: string }[] = [];
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
       const member = await leaderNow();
       leaders.push({ at: Date.now(), ...(member ? { member, region: regionOf(member)! } : {}) });
       const l = await observer.request<Record<string, number>>({ op: "lag" }, 1000).catch(() => undefined);
+      if (prometheus) {
+        const firing = await observer
+          .request<string[]>({ op: "alerts", port: PROMETHEUS_PORT }, 1000)
+          .catch(() => [] as string[]);
+        for (const name of firing) alerts.push({ at: Date.now(), name });
+      }
       if (l && Object.keys(l).length > 0) lag.push(l);
       await sleep(250);
     }
@@ -322,6 +347,8 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     lostWrites: keys === undefined ? [] : acked.filter((k) => !present.has(k)),
     keysChecked: keys !== undefined,
     lag,
+    prometheus,
+    alerts,
     machineLoad: loads.length === 0 ? 0 : loads.reduce((a, b) => a + b, 0) / loads.length / 2,
   };
 }

@@ -31,6 +31,13 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
   throw new Error(`${host}:${port} not accepting connections after ${timeoutMs} ms`);
 }
 
+/** Names of the alerts firing in the Prometheus on this namespace's loopback. */
+async function firingAlerts(port: number, timeoutMs: number): Promise<string[]> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/v1/alerts`, { signal: AbortSignal.timeout(timeoutMs) });
+  const body = (await response.json()) as { data?: { alerts?: { state: string; labels: { alertname: string } }[] } };
+  return (body.data?.alerts ?? []).filter((a) => a.state === "firing").map((a) => a.labels.alertname);
+}
+
 const emit = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const [mode, configPath] = process.argv.slice(2);
 const config = JSON.parse(readFileSync(configPath!, "utf8")) as unknown;
@@ -79,6 +86,7 @@ if (mode === "relay") {
     if (command.op === "leader") answer(client.leader(timeout));
     else if (command.op === "keys") answer(client.keys(String(command.prefix), timeout));
     else if (command.op === "lag") answer(client.lag?.(timeout) ?? Promise.resolve({}));
+    else if (command.op === "alerts") answer(firingAlerts(Number(command.port), timeout));
     else if (command.op === "move-leader")
       answer(client.moveLeader?.(String(command.member), timeout) ?? Promise.resolve(false));
     else emit({ id: command.id, error: `unknown op ${String(command.op)}` });

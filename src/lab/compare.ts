@@ -113,8 +113,9 @@ export function compareLab(
       ["w", "write", 2, analysis.write],
       ["r", "read", 1, analysis.read],
     ] as const) {
+      // Answered inside the window: a request released by the healing belongs to the recovery.
       const ok = window(origin, kind, from, to)
-        .filter((o) => o[3])
+        .filter((o) => o[3] && o[0] + o[5] <= to)
         .map((o) => o[2] - trips * overhead[origin]!);
       const predicted = profile.byOrigin.find((o) => o.origin === origin);
       rows.push(
@@ -139,19 +140,23 @@ export function compareLab(
     const failed = analyse(model, failures).datastores.find((d) => d.name === ds.name)!;
     // The second half of the failure window: after detection and election, before healing.
     const settled = phases.failAt + (phases.healAt - phases.failAt) / 2;
-    const writesIn = (origin: string) => window(origin, "w", settled, phases.healAt!).filter((o) => o[3]).length;
+    // Acknowledged while the failure lasted: a blocked write released by the healing does not count.
+    const writesIn = (origin: string) =>
+      window(origin, "w", settled, phases.healAt!).filter((o) => o[3] && o[0] + o[5] < phases.healAt!).length;
     const anyWrites = observation.origins.some((o) => writesIn(o) > 0);
     rows.push(
       verdict("failure", "write quorum", failed.partitionsWithoutQuorum > 0 ? "lost" : "kept", anyWrites ? "kept" : "lost"),
     );
-    rows.push(
-      verdict(
-        "failure",
-        "leader region",
-        failed.partitionsWithoutQuorum > 0 ? "none" : (failed.effectiveLeader ?? failed.leader),
-        leaderIn(observation, settled, phases.healAt),
-      ),
-    );
+    // Where the model keeps a quorum it names the leader's region; without one, the quorum row decides.
+    if (failed.partitionsWithoutQuorum === 0)
+      rows.push(
+        verdict(
+          "failure",
+          "leader region",
+          failed.effectiveLeader ?? failed.leader,
+          leaderIn(observation, settled, phases.healAt),
+        ),
+      );
     for (const origin of observation.origins) {
       const predicted = failed.write.byOrigin.find((o) => o.origin === origin);
       rows.push({

@@ -126,6 +126,7 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
       engine: engine.title,
       members: observation.members,
       failures: options.failureTexts,
+      errors: observation.errors,
       schedule: { ...schedule },
       machine: {
         loadPerCore: observation.machineLoad,

@@ -8,6 +8,8 @@ export interface LabReport {
   readonly engine: string;
   readonly members: readonly { name: string; region: string; zone: string; role?: string }[];
   readonly failures: readonly string[];
+  /** Failed requests by error message, per origin (expected during failures). */
+  readonly errors: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly schedule: Readonly<Record<string, number>>;
   readonly machine: {
     /** Mean 1-minute load average per core during the run. */

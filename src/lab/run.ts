@@ -10,7 +10,7 @@ import type { OpRecord, WorkloadConfig } from "./agents/workload.js";
 import type { LabEndpoint } from "./clients/types.js";
 import { PROMETHEUS_BINARY, PROMETHEUS_PORT, prometheusCommand, prometheusFiles } from "./prometheus.js";
 import { hubOf, namespaceOf, networkCommands, relayConfig } from "./netns.js";
-import { ECHO_PORT, linkKey, type PlacedMember, planSites, type SitePlan, siteLayout } from "./sites.js";
+import { ECHO_PORT, linkKey, type PlacedMember, planSites, type Site, type SitePlan, siteLayout } from "./sites.js";
 import { Supervisor } from "./supervisor.js";
 
 /** Members run unprivileged: PostgreSQL refuses root, and nothing in the lab needs it. */
@@ -51,6 +51,8 @@ export interface LabObservation {
   readonly ops: Readonly<Record<string, readonly OpRecord[]>>;
   /** Requests the workload skipped because its in-flight cap was hit, per origin. */
   readonly saturated: Readonly<Record<string, number>>;
+  /** Failed requests by error message, per origin. */
+  readonly errors: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Echo RTT through the relays per origin and member site region, ms (median). */
   readonly echo: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly configuredRtt: Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -117,7 +119,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   const layout = siteLayout(join(sup.root, "members"));
   const locals = engine.local!(model, component, layout.layout);
   const plan: SitePlan = planSites(model, locals, layout, input.origins);
-  const ns = (site: { index: number }) => namespaceOf(sup.prefix, site as never);
+  const ns = (site: Site) => namespaceOf(sup.prefix, site);
   const agent = agentCommand();
 
   log(`network: ${plan.sites.length} namespaces (${sup.prefix}-*), ${plan.members.length} members`);
@@ -151,7 +153,10 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   // base backup needs its primary up).
   const logs = join(sup.root, "logs");
   mkdirSync(logs, { recursive: true });
-  const running: Running[] = plan.members.map((placed) => ({ placed }));
+  // Primaries first: a replica's setup copies from its primary.
+  const running: Running[] = [...plan.members]
+    .sort((a, b) => Number(a.local.member.role === "replica") - Number(b.local.member.role === "replica"))
+    .map((placed) => ({ placed }));
   const start = (r: Running) => {
     const fd = openSync(join(logs, `${r.placed.local.member.name}.log`), "a");
     r.process = sup.spawn(ns(r.placed.site), r.placed.local.command, {
@@ -233,9 +238,12 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     log(`leader ${leader} (${regionOf(leader)}) → ${preferred.local.member.name}: ${moved ? "moved" : "not moved"}`);
   }
 
+  await observer.request({ op: "prepare" }, 10_000);
+
   // Workload from every origin.
   const ops: Record<string, OpRecord[]> = {};
   const saturated: Record<string, number> = {};
+  const errors: Record<string, Record<string, number>> = {};
   const echo: Record<string, Record<string, number>> = {};
   const configuredRtt: Record<string, Record<string, number>> = {};
   const memberSites = [...new Set(plan.members.map((m) => m.site))];
@@ -260,6 +268,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     handle.on((m) => {
       if (Array.isArray(m.ops)) ops[origin]!.push(...(m.ops as OpRecord[]));
       if (typeof m.saturated === "number") saturated[origin] = m.saturated;
+      if (m.errors !== undefined) errors[origin] = m.errors as Record<string, number>;
       if (m.echo !== undefined) echo[origin] = m.echo as Record<string, number>;
     });
     return handle;
@@ -294,15 +303,11 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   let healAt: number | undefined;
   if (input.failures.length > 0) {
     failAt = Date.now();
-    const stopped = await applyFailures(input.failures, running, relays, sup, log);
+    const { stopped, cut } = await applyFailures(input.failures, running, relays, sup, ns, log);
     await sleep(schedule.failMs);
     healAt = Date.now();
+    for (const link of cut) await Promise.all(relays.map((x) => x.handle.request({ link, cut: false }, 2000)));
     for (const r of stopped) start(r);
-    for (const f of input.failures)
-      if (f.kind === "link") {
-        const link = linkKey(f.between[0], f.between[1]);
-        await Promise.all(relays.map((x) => x.handle.request({ link, cut: false }, 2000)));
-      }
     log(`healed: restarted ${stopped.length} members`);
     await sleep(schedule.recoverMs);
   }
@@ -333,6 +338,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     origins: input.origins,
     ops,
     saturated,
+    errors,
     echo,
     configuredRtt,
     leaders,
@@ -353,31 +359,52 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   };
 }
 
-/** Executes the failures: members of a failed region or zone are killed; a failed link is cut in every relay. */
+/**
+ * Executes the failures: a failed region or zone loses every process of its sites (members and
+ * anything they started; the relay stays, as the network does), and a region's links are cut as
+ * well so it is unreachable rather than refusing connections; a failed link is cut in every relay.
+ */
 async function applyFailures(
   failures: readonly Failure[],
   running: readonly Running[],
-  relays: readonly { handle: AgentHandle }[],
+  relays: readonly { site: Site; handle: AgentHandle }[],
   sup: Supervisor,
+  ns: (site: Site) => string,
   log: (line: string) => void,
-): Promise<Running[]> {
+): Promise<{ stopped: Running[]; cut: string[] }> {
   const stopped: Running[] = [];
+  const cut = new Set<string>();
+  const regions = [...new Set(relays.map((r) => r.site.region))];
   for (const failure of failures) {
-    if (failure.kind === "link") {
-      const link = linkKey(failure.between[0], failure.between[1]);
-      await Promise.all(relays.map((r) => r.handle.request({ link, cut: true }, 2000)));
-      log(`cut link ${link}`);
-      continue;
-    }
+    if (failure.kind === "link") cut.add(linkKey(failure.between[0], failure.between[1]));
+    if (failure.kind === "region")
+      for (const other of regions) if (other !== failure.region) cut.add(linkKey(failure.region, other));
+  }
+  for (const link of cut) await Promise.all(relays.map((r) => r.handle.request({ link, cut: true }, 2000)));
+  if (cut.size > 0) log(`cut ${[...cut].join(", ")}`);
+  const downSites = new Set<Site>();
+  for (const failure of failures) {
+    if (failure.kind === "link") continue;
     for (const r of running) {
       const m = r.placed.local.member;
       const hit = failure.kind === "region" ? m.region === failure.region : m.zone === failure.zone;
-      if (hit && r.process && !stopped.includes(r)) {
-        sup.kill(r.process);
+      if (hit && !stopped.includes(r)) {
         stopped.push(r);
-        log(`killed ${m.name} (${failure.kind} ${failure.kind === "region" ? failure.region : failure.zone})`);
+        downSites.add(r.placed.site);
+        log(`down: ${m.name} (${failure.kind} ${failure.kind === "region" ? failure.region : failure.zone})`);
       }
     }
   }
-  return stopped;
+  for (const site of downSites) {
+    const relay = relays.find((r) => r.site.index === site.index)!;
+    sup.killNamespace(ns(site), [relay.handle.child.pid]);
+    if (process.env.TOPOPLAN_LAB_DEBUG) {
+      const { execFileSync } = await import("node:child_process");
+      setTimeout(() => {
+        const pids = execFileSync("ip", ["netns", "pids", ns(site)]).toString().trim().split(/\s+/);
+        log(`left in ${ns(site)}: ${pids.map((p) => { try { return execFileSync("ps", ["-o", "args=", "-p", p]).toString().trim(); } catch { return p; } }).join(" ; ")}`);
+      }, 3000);
+    }
+  }
+  return { stopped, cut: [...cut] };
 }

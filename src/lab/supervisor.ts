@@ -137,6 +137,21 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Kills every process in a namespace except `keep` (the site's relay): a site down as a whole.
+   * Process groups are not enough: PostgreSQL's children leave the postmaster's session (setsid).
+   */
+  killNamespace(ns: string, keep: readonly (number | undefined)[]) {
+    for (const pid of quiet(["ip", "netns", "pids", ns]).split(/\s+/).filter(Boolean).map(Number)) {
+      if (keep.includes(pid)) continue;
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   cleanup() {
     if (this.cleaned) return;
     this.cleaned = true;

@@ -86,6 +86,7 @@ if (mode === "relay") {
     if (command.op === "leader") answer(client.leader(timeout));
     else if (command.op === "keys") answer(client.keys(String(command.prefix), timeout));
     else if (command.op === "lag") answer(client.lag?.(timeout) ?? Promise.resolve({}));
+    else if (command.op === "prepare") answer(client.prepare?.(timeout) ?? Promise.resolve(true));
     else if (command.op === "alerts") answer(firingAlerts(Number(command.port), timeout));
     else if (command.op === "move-leader")
       answer(client.moveLeader?.(String(command.member), timeout) ?? Promise.resolve(false));

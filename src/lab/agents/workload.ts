@@ -25,8 +25,11 @@ export interface WorkloadConfig {
   readonly echo: readonly { readonly site: string; readonly host: string; readonly port: number }[];
 }
 
-/** [wall-clock start ms, "w" | "r", latency ms, ok, key] */
-export type OpRecord = [number, "w" | "r", number, boolean, string];
+/**
+ * [wall-clock start ms, "w" | "r", latency ms (the request itself, as the driver times it), ok, key,
+ * wall-clock ms from start to outcome (leader discovery and session set-up included)]
+ */
+export type OpRecord = [number, "w" | "r", number, boolean, string, number];
 
 async function echoRtt(host: string, port: number, samples: number): Promise<number[]> {
   const socket = connect({ host, port });
@@ -72,8 +75,9 @@ export async function runWorkload(
   let seq = 0;
   const written: string[] = [];
   let batch: OpRecord[] = [];
+  const errors: Record<string, number> = {};
   const flush = setInterval(() => {
-    if (batch.length > 0) emit({ ops: batch, saturated });
+    if (batch.length > 0) emit({ ops: batch, saturated, errors });
     batch = [];
   }, 250);
   const next = performance.now();
@@ -95,12 +99,26 @@ export async function runWorkload(
     const startWall = Date.now();
     const start = performance.now();
     inFlight += 1;
-    const op = isWrite
+    const request = isWrite
       ? client.write(key, String(startWall), config.timeoutMs)
       : client.read(key, config.timeoutMs);
+    // The whole operation, discovery included, gets the timeout: a late success counts as a failure.
+    let timer: NodeJS.Timeout | undefined;
+    const op = Promise.race([
+      request,
+      new Promise<number>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timeout after ${config.timeoutMs} ms`)), config.timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    request.catch(() => {});
     op.then(
-      () => batch.push([startWall, isWrite ? "w" : "r", performance.now() - start, true, key]),
-      () => batch.push([startWall, isWrite ? "w" : "r", performance.now() - start, false, key]),
+      (ms) => batch.push([startWall, isWrite ? "w" : "r", ms, true, key, performance.now() - start]),
+      (error: Error) => {
+        const wall = performance.now() - start;
+        batch.push([startWall, isWrite ? "w" : "r", wall, false, key, wall]);
+        const text = error.message.slice(0, 80);
+        errors[text] = (errors[text] ?? 0) + 1;
+      },
     ).finally(() => {
       inFlight -= 1;
     });
@@ -108,6 +126,6 @@ export async function runWorkload(
   const deadline = performance.now() + config.timeoutMs + 200;
   while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   clearInterval(flush);
-  emit({ ops: batch, saturated });
+  emit({ ops: batch, saturated, errors });
   client.close();
 }

@@ -54,6 +54,7 @@ function post(agent: Agent, endpoint: LabEndpoint, path: string, body: object, t
 class EtcdClient implements LabClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
   private leaderName: string | undefined;
+  private finding: Promise<string | undefined> | undefined;
   constructor(
     private readonly endpoints: readonly LabEndpoint[],
     private readonly options: ClientOptions,
@@ -91,7 +92,13 @@ class EtcdClient implements LabClient {
   }
 
   private async writeTarget(timeoutMs: number): Promise<LabEndpoint> {
-    if (this.leaderName === undefined) this.leaderName = await this.leader(Math.min(timeoutMs, 1000));
+    if (this.leaderName === undefined) {
+      // One discovery at a time: concurrent requests share it.
+      this.finding ??= this.leader(Math.min(timeoutMs, 1000)).finally(() => {
+        this.finding = undefined;
+      });
+      this.leaderName = await this.finding;
+    }
     if (this.leaderName === undefined) throw new Error("no leader");
     return this.endpoint(this.leaderName);
   }
@@ -107,21 +114,25 @@ class EtcdClient implements LabClient {
     return (await this.leader(timeoutMs)) === member;
   }
 
-  async write(key: string, value: string, timeoutMs: number): Promise<void> {
+  async write(key: string, value: string, timeoutMs: number): Promise<number> {
     const target = await this.writeTarget(timeoutMs);
+    const start = performance.now();
     try {
       await post(this.agent, target, "/v3/kv/put", { key: b64(key), value: b64(value) }, timeoutMs);
+      return performance.now() - start;
     } catch (error) {
       this.leaderName = undefined;
       throw error;
     }
   }
 
-  async read(key: string, timeoutMs: number): Promise<void> {
+  async read(key: string, timeoutMs: number): Promise<number> {
     const strong = this.options.strongReads;
     const target = strong ? await this.writeTarget(timeoutMs) : this.endpoint(this.options.nearest);
+    const start = performance.now();
     try {
       await post(this.agent, target, "/v3/kv/range", { key: b64(key), serializable: !strong }, timeoutMs);
+      return performance.now() - start;
     } catch (error) {
       if (strong) this.leaderName = undefined;
       throw error;

@@ -17,8 +17,10 @@ class PsqlSession {
   private buffer = "";
   private waiter: ((lines: string[] | Error) => void) | undefined;
   dead = false;
+  /** Connected and answering (a first trivial statement went through). */
+  readonly ready: Promise<void>;
 
-  constructor(endpoint: LabEndpoint) {
+  constructor(endpoint: LabEndpoint, connectTimeoutMs: number) {
     const user = endpoint.env.PGUSER ?? "postgres";
     this.child = spawn(
       PSQL,
@@ -43,6 +45,9 @@ class PsqlSession {
       this.dead = true;
       this.waiter?.(new Error("psql session ended (connection lost)"));
       this.waiter = undefined;
+    });
+    this.ready = this.run("SELECT 'ok';", connectTimeoutMs).then((lines) => {
+      if (!lines.includes("ok")) throw new Error(`cannot connect to ${endpoint.name}`);
     });
   }
 
@@ -76,34 +81,41 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 class PostgresClient implements LabClient {
   private readonly idle = new Map<string, PsqlSession[]>();
   private primary: string | undefined;
+  private finding: Promise<string | undefined> | undefined;
   constructor(
     private readonly endpoints: readonly LabEndpoint[],
     private readonly options: ClientOptions,
   ) {}
 
-  private async query(name: string, sql: string, timeoutMs: number): Promise<string[]> {
+  /** Runs `sql` on an idle (or new, connected) session; the time counts from the statement's send. */
+  private async query(name: string, sql: string, timeoutMs: number): Promise<{ lines: string[]; ms: number }> {
     const endpoint = this.endpoints.find((e) => e.name === name)!;
     const pool = this.idle.get(name) ?? [];
     this.idle.set(name, pool);
     let session = pool.pop();
     while (session?.dead) session = pool.pop();
-    session ??= new PsqlSession(endpoint);
+    if (session === undefined) {
+      session = new PsqlSession(endpoint, timeoutMs);
+      await session.ready;
+    }
+    const start = performance.now();
     const lines = await session.run(sql, timeoutMs);
+    const ms = performance.now() - start;
     pool.push(session);
-    return lines;
+    return { lines, ms };
   }
 
-  private async okQuery(name: string, sql: string, timeoutMs: number): Promise<string[]> {
-    const lines = await this.query(name, sql, timeoutMs);
-    if (!lines.some((line) => line.startsWith("ok"))) throw new Error(`statement failed on ${name}`);
-    return lines;
+  private async okQuery(name: string, sql: string, timeoutMs: number) {
+    const result = await this.query(name, sql, timeoutMs);
+    if (!result.lines.some((line) => line.startsWith("ok"))) throw new Error(`statement failed on ${name}`);
+    return result;
   }
 
   async leader(timeoutMs: number): Promise<string | undefined> {
     const answers = await Promise.all(
       this.endpoints.map((e) =>
         this.query(e.name, "SELECT 'ok', pg_is_in_recovery();", timeoutMs).then(
-          (lines) => ({ name: e.name, primary: lines.some((l) => l === "ok|f") }),
+          ({ lines }) => ({ name: e.name, primary: lines.some((l) => l === "ok|f") }),
           () => ({ name: e.name, primary: false }),
         ),
       ),
@@ -112,33 +124,49 @@ class PostgresClient implements LabClient {
   }
 
   private async target(timeoutMs: number): Promise<string> {
-    if (this.primary === undefined) this.primary = await this.leader(Math.min(timeoutMs, 2000));
+    if (this.primary === undefined) {
+      // One discovery at a time: concurrent requests share it instead of each opening sessions.
+      this.finding ??= this.leader(timeoutMs).finally(() => {
+        this.finding = undefined;
+      });
+      this.primary = await this.finding;
+    }
     if (this.primary === undefined) throw new Error("no primary");
     return this.primary;
   }
 
-  async write(key: string, value: string, timeoutMs: number): Promise<void> {
+  async write(key: string, value: string, timeoutMs: number): Promise<number> {
     const name = await this.target(timeoutMs);
     try {
-      await this.okQuery(
+      return (
+        await this.okQuery(
         name,
-        `CREATE TABLE IF NOT EXISTS ${TABLE} (k text PRIMARY KEY, v text); INSERT INTO ${TABLE} VALUES (${quote(key)}, ${quote(value)}) RETURNING 'ok';`,
-        timeoutMs,
-      );
+          `INSERT INTO ${TABLE} VALUES (${quote(key)}, ${quote(value)}) RETURNING 'ok';`,
+          timeoutMs,
+        )
+      ).ms;
     } catch (error) {
       this.primary = undefined;
       throw error;
     }
   }
 
-  async read(key: string, timeoutMs: number): Promise<void> {
+  async prepare(timeoutMs: number): Promise<void> {
+    await this.okQuery(
+      await this.target(timeoutMs),
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (k text PRIMARY KEY, v text); SELECT 'ok';`,
+      timeoutMs,
+    );
+  }
+
+  async read(key: string, timeoutMs: number): Promise<number> {
     const name = this.options.strongReads ? await this.target(timeoutMs) : this.options.nearest;
-    await this.okQuery(name, `SELECT 'ok', count(*) FROM ${TABLE} WHERE k = ${quote(key)};`, timeoutMs);
+    return (await this.okQuery(name, `SELECT 'ok', count(*) FROM ${TABLE} WHERE k = ${quote(key)};`, timeoutMs)).ms;
   }
 
   async keys(prefix: string, timeoutMs: number): Promise<string[]> {
     const name = await this.target(timeoutMs);
-    const lines = await this.okQuery(
+    const { lines } = await this.okQuery(
       name,
       `SELECT 'ok'; SELECT k FROM ${TABLE} WHERE starts_with(k, ${quote(prefix)});`,
       timeoutMs,
@@ -148,7 +176,7 @@ class PostgresClient implements LabClient {
 
   async lag(timeoutMs: number): Promise<Record<string, number>> {
     const name = await this.target(timeoutMs);
-    const lines = await this.okQuery(
+    const { lines } = await this.okQuery(
       name,
       "SELECT 'ok'; SELECT application_name, coalesce(extract(epoch FROM replay_lag) * 1000, 0) FROM pg_stat_replication;",
       timeoutMs,

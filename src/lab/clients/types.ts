@@ -17,14 +17,19 @@ export interface LabEndpoint {
 export interface LabClient {
   /** Name of the member that accepts writes now (asks every reachable endpoint), or undefined. */
   leader(timeoutMs: number): Promise<string | undefined>;
-  /** Writes `key`; resolves when the engine acknowledged it, rejects otherwise. */
-  write(key: string, value: string, timeoutMs: number): Promise<void>;
-  /** Reads `key` at the consistency the store declares (strong: through the leader). */
-  read(key: string, timeoutMs: number): Promise<void>;
+  /**
+   * Writes `key`; resolves when the engine acknowledged it, with the request's own latency in ms
+   * (leader discovery and session set-up excluded: the model assumes warm connections), rejects otherwise.
+   */
+  write(key: string, value: string, timeoutMs: number): Promise<number>;
+  /** Reads `key` at the consistency the store declares (strong: through the leader); latency as for write. */
+  read(key: string, timeoutMs: number): Promise<number>;
   /** Every key under `prefix` (for the data-loss check), from the leader. */
   keys(prefix: string, timeoutMs: number): Promise<string[]>;
   /** Replication lag per replica in ms, where the engine reports it. */
   lag?(timeoutMs: number): Promise<Record<string, number>>;
+  /** Creates what the workload writes into (a table), once, before it starts. */
+  prepare?(timeoutMs: number): Promise<void>;
   /** Hands leadership to `member` (engines without leader preferences elect anyone). */
   moveLeader?(member: string, timeoutMs: number): Promise<boolean>;
   close(): void;

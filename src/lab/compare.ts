@@ -11,8 +11,8 @@ import type { LabObservation } from "./run.js";
  * 15% is the issue's bar; the 2 ms floor is what the lab itself cannot resolve: each relay hop
  * releases on a Node timer (≥ 1 ms granularity) and the machine is shared. The relays' own added
  * latency is measured per origin (TCP echo through the relays minus the configured RTT) and
- * subtracted once per WAN round trip of the path: two for a write (client → leader, commit), one for a
- * read. p99 is shown, not judged: the relays add no jitter, so a lab p99 says nothing about the
+ * subtracted once per WAN round trip of the path: two for a write that waits for a commit round
+ * (client → leader, leader → quorum), otherwise one; one for a read. p99 is shown, not judged: the relays add no jitter, so a lab p99 says nothing about the
  * catalog's tail factor. Verdicts (quorum kept, leader region, origins that can write, writes lost)
  * must be equal.
  */
@@ -91,6 +91,30 @@ function leaderIn(observation: LabObservation, from: number, to: number): string
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "none";
 }
 
+/**
+ * Replication lag where the engine reports it (PostgreSQL's replay_lag: WAL flushed on the primary
+ * until the replica's "applied" reply is back). The model's lag is one way, so the reply's trip
+ * back (RTT / 2 from the replica's region to the leader's) is taken off before comparing.
+ */
+function lagRows(observation: LabObservation, analysis: DatastoreAnalysis): ComparisonRow[] {
+  const { phases } = observation;
+  const samples = observation.lag.filter((s) => s.at >= phases.baselineFrom && s.at < phases.baselineTo);
+  const byRegion = new Map<string, number>();
+  for (const member of observation.members) {
+    const values = samples.map((s) => s.ms[member.name]).filter((x): x is number => x !== undefined && x > 0);
+    const m = median(values);
+    if (m === undefined) continue;
+    const back = (observation.configuredRtt[analysis.leader]?.[member.region] ?? 0) / 2;
+    byRegion.set(member.region, Math.max(byRegion.get(member.region) ?? 0, m - back));
+  }
+  return analysis.replicationLag
+    .filter((lag) => byRegion.has(lag.region))
+    .map((lag) => ({
+      ...latencyRow("baseline", "replication lag p50 ms", lag.region, lag.p50Ms, byRegion.get(lag.region)),
+      origin: lag.region,
+    }));
+}
+
 export function compareLab(
   model: Model,
   ds: ResolvedDatastore,
@@ -109,8 +133,10 @@ export function compareLab(
   const window = (origin: string, kind: "w" | "r", from: number, to: number) =>
     (observation.ops[origin] ?? []).filter((o: OpRecord) => o[1] === kind && o[0] >= from && o[0] < to);
   const latencies = (origin: string, analysis: DatastoreAnalysis, phase: ComparisonRow["phase"], from: number, to: number) => {
+    // WAN round trips on the path: client → leader, plus the commit round when there is one.
+    const writeTrips = 1 + (analysis.commitP50Ms > 0 ? 1 : 0);
     for (const [kind, name, trips, profile] of [
-      ["w", "write", 2, analysis.write],
+      ["w", "write", writeTrips, analysis.write],
       ["r", "read", 1, analysis.read],
     ] as const) {
       // Answered inside the window: a request released by the healing belongs to the recovery.
@@ -135,6 +161,7 @@ export function compareLab(
   };
   for (const origin of observation.origins) latencies(origin, baseline, "baseline", phases.baselineFrom, phases.baselineTo);
   rows.push(verdict("baseline", "leader region", baseline.leader, leaderIn(observation, phases.baselineFrom, phases.baselineTo)));
+  rows.push(...lagRows(observation, baseline));
 
   if (failures.length > 0 && phases.failAt !== undefined && phases.healAt !== undefined) {
     const failed = analyse(model, failures).datastores.find((d) => d.name === ds.name)!;

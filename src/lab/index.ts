@@ -111,7 +111,7 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
   });
   const comparison = compareLab(model, ds, options.failures, observation);
   const skipped = observation.saturated;
-  const lagSamples = observation.lag;
+  const lagSamples = observation.lag.map((s) => s.ms);
   const lagMedian: Record<string, number> = {};
   for (const name of new Set(lagSamples.flatMap((s) => Object.keys(s)))) {
     const xs = lagSamples.map((s) => s[name]).filter((x): x is number => x !== undefined).sort((a, b) => a - b);

@@ -72,15 +72,22 @@ export function networkCommands(prefix: string, plan: SitePlan): string[][] {
   return out;
 }
 
+/** Cut tags of the path between two sites (see RelayListener.tags). */
+export const tagsBetween = (a: Site, b: Site) => [
+  `link:${linkKey(a.region, b.region)}`,
+  `site:${a.index}`,
+  `site:${b.index}`,
+];
+
 /** The relay of one site: a listener per remote member port and per remote echo. */
 export function relayConfig(plan: SitePlan, site: Site): RelayConfig {
   const listeners: RelayListener[] = [];
   for (const member of plan.members) {
     if (member.site.index === site.index) continue;
     const delayMs = plan.delayMs(site, member.site);
-    const link = linkKey(site.region, member.site.region);
+    const tags = tagsBetween(site, member.site);
     for (const port of memberPorts(member.local))
-      listeners.push({ host: member.address, port, target: { host: member.address, port }, delayMs, link });
+      listeners.push({ host: member.address, port, target: { host: member.address, port }, delayMs, tags });
   }
   for (const other of new Set(plan.members.map((m) => m.site))) {
     if (other.index === site.index) continue;
@@ -89,7 +96,7 @@ export function relayConfig(plan: SitePlan, site: Site): RelayConfig {
       port: ECHO_PORT,
       target: { host: other.transport, port: ECHO_PORT },
       delayMs: plan.delayMs(site, other),
-      link: linkKey(site.region, other.region),
+      tags: tagsBetween(site, other),
     });
   }
   return { via: site.transport, echoPort: ECHO_PORT, listeners };

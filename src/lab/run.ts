@@ -61,7 +61,8 @@ export interface LabObservation {
   /** Acknowledged writes missing at the end. */
   readonly lostWrites: readonly string[];
   readonly keysChecked: boolean;
-  readonly lag: readonly Record<string, number>[];
+  /** Replication lag per member (engines that report it), sampled with the leader. */
+  readonly lag: readonly { readonly at: number; readonly ms: Readonly<Record<string, number>> }[];
   /** Whether a Prometheus ran, and the alerts it reported firing (sampled with the leader). */
   readonly prometheus: boolean;
   readonly alerts: readonly { readonly at: number; readonly name: string }[];
@@ -274,7 +275,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     return handle;
   });
   const leaders: LeaderSample[] = [];
-  const lag: Record<string, number>[] = [];
+  const lag: { at: number; ms: Record<string, number> }[] = [];
   const alerts: { at: number; name: string }[] = [];
   let sampling = true;
   const sampler = (async () => {
@@ -288,7 +289,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
           .catch(() => [] as string[]);
         for (const name of firing) alerts.push({ at: Date.now(), name });
       }
-      if (l && Object.keys(l).length > 0) lag.push(l);
+      if (l && Object.keys(l).length > 0) lag.push({ at: Date.now(), ms: l });
       await sleep(250);
     }
   })();
@@ -306,7 +307,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     const { stopped, cut } = await applyFailures(input.failures, running, relays, sup, ns, log);
     await sleep(schedule.failMs);
     healAt = Date.now();
-    for (const link of cut) await Promise.all(relays.map((x) => x.handle.request({ link, cut: false }, 2000)));
+    for (const tag of cut) await Promise.all(relays.map((x) => x.handle.request({ tag, cut: false }, 2000)));
     for (const r of stopped) start(r);
     log(`healed: restarted ${stopped.length} members`);
     await sleep(schedule.recoverMs);
@@ -373,15 +374,6 @@ async function applyFailures(
   log: (line: string) => void,
 ): Promise<{ stopped: Running[]; cut: string[] }> {
   const stopped: Running[] = [];
-  const cut = new Set<string>();
-  const regions = [...new Set(relays.map((r) => r.site.region))];
-  for (const failure of failures) {
-    if (failure.kind === "link") cut.add(linkKey(failure.between[0], failure.between[1]));
-    if (failure.kind === "region")
-      for (const other of regions) if (other !== failure.region) cut.add(linkKey(failure.region, other));
-  }
-  for (const link of cut) await Promise.all(relays.map((r) => r.handle.request({ link, cut: true }, 2000)));
-  if (cut.size > 0) log(`cut ${[...cut].join(", ")}`);
   const downSites = new Set<Site>();
   for (const failure of failures) {
     if (failure.kind === "link") continue;
@@ -395,6 +387,14 @@ async function applyFailures(
       }
     }
   }
+  // A failed zone or region is unreachable (its sites' paths are cut, not refused); the users
+  // near it, in their client site, are not part of the failure.
+  const cut = [
+    ...failures.flatMap((f) => (f.kind === "link" ? [`link:${linkKey(f.between[0], f.between[1])}`] : [])),
+    ...[...downSites].map((site) => `site:${site.index}`),
+  ];
+  for (const tag of cut) await Promise.all(relays.map((r) => r.handle.request({ tag, cut: true }, 2000)));
+  if (cut.length > 0) log(`cut ${cut.join(", ")}`);
   for (const site of downSites) {
     const relay = relays.find((r) => r.site.index === site.index)!;
     sup.killNamespace(ns(site), [relay.handle.child.pid]);
@@ -406,5 +406,5 @@ async function applyFailures(
       }, 3000);
     }
   }
-  return { stopped, cut: [...cut] };
+  return { stopped, cut };
 }

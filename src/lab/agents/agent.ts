@@ -52,8 +52,8 @@ commands.on("close", () => process.exit(0));
 if (mode === "relay") {
   const relay = startRelay(config as RelayConfig, emit);
   handlers.push((command) => {
-    if (typeof command.link === "string") {
-      relay.set(command.link, command.cut === true);
+    if (typeof command.tag === "string") {
+      relay.set(command.tag, command.cut === true);
       emit({ id: command.id, result: true });
     } else if (command.op === "tcp") {
       // From the member's own site the address is the member itself, not a relay.

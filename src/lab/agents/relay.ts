@@ -15,8 +15,11 @@ export interface RelayListener {
   readonly target: { readonly host: string; readonly port: number };
   /** One-way delay applied in each direction, ms. */
   readonly delayMs: number;
-  /** The link the listener belongs to (`regionA/regionB`, sorted), for cuts. */
-  readonly link: string;
+  /**
+   * What a cut can name to silence this listener: `link:<a>/<b>` (its regions, sorted) and
+   * `site:<n>` for both sites it joins (a failed zone or region is unreachable from everywhere).
+   */
+  readonly tags: readonly string[];
 }
 
 export interface RelayConfig {
@@ -54,26 +57,29 @@ export function startRelay(config: RelayConfig, emit: (message: object) => void)
   const cut = new Set<string>();
   const live = new Map<string, Set<Socket>>();
   const servers: Server[] = [];
-  const track = (link: string, socket: Socket) => {
-    const set = live.get(link) ?? new Set<Socket>();
-    live.set(link, set);
-    set.add(socket);
-    socket.on("close", () => set.delete(socket));
+  const track = (tags: readonly string[], socket: Socket) => {
+    for (const tag of tags) {
+      const set = live.get(tag) ?? new Set<Socket>();
+      live.set(tag, set);
+      set.add(socket);
+      socket.on("close", () => set.delete(socket));
+    }
   };
+  const isCut = (tags: readonly string[]) => tags.some((tag) => cut.has(tag));
   for (const listener of config.listeners) {
     const server = createServer((inbound) => {
       inbound.setNoDelay(true);
-      track(listener.link, inbound);
+      track(listener.tags, inbound);
       // A cut link behaves like a partition: connections open but nothing gets through.
-      if (cut.has(listener.link)) return;
+      if (isCut(listener.tags)) return;
       const outbound = connect({
         host: listener.target.host,
         port: listener.target.port,
         localAddress: config.via,
       });
       outbound.setNoDelay(true);
-      track(listener.link, outbound);
-      const open = () => !cut.has(listener.link);
+      track(listener.tags, outbound);
+      const open = () => !isCut(listener.tags);
       delayedPipe(inbound, outbound, listener.delayMs, open);
       delayedPipe(outbound, inbound, listener.delayMs, open);
       const close = () => {
@@ -104,11 +110,11 @@ export function startRelay(config: RelayConfig, emit: (message: object) => void)
     });
   }
   return {
-    /** Cuts (or heals) a link: cutting drops every open connection over it. */
-    set(link: string, isCut: boolean) {
-      if (isCut) cut.add(link);
-      else cut.delete(link);
-      for (const socket of live.get(link) ?? []) socket.destroy();
+    /** Cuts (or heals) everything tagged `tag`: either way, open connections over it are dropped. */
+    set(tag: string, cutNow: boolean) {
+      if (cutNow) cut.add(tag);
+      else cut.delete(tag);
+      for (const socket of live.get(tag) ?? []) socket.destroy();
     },
   };
 }

@@ -61,7 +61,7 @@ export async function runWorkload(
   const echo: Record<string, number> = {};
   for (const target of config.echo) {
     try {
-      echo[target.site] = median(await echoRtt(target.host, target.port, 15));
+      echo[target.site] = median(await echoRtt(target.host, target.port, 41));
     } catch {
       // an unreachable echo is reported as missing, not as zero
     }

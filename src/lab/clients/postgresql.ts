@@ -2,21 +2,24 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import type { ClientDriver, ClientOptions, LabClient, LabEndpoint } from "./types.js";
 
 /**
- * PostgreSQL through Debian's `psql` (no npm driver): one long-lived psql session per endpoint and
- * concurrent slot, fed statements on stdin. Every statement is followed by `\echo` of a marker, and
- * succeeds iff it printed `ok` before the marker, so errors need no parsing. A session whose
- * statement times out is killed (a blocked synchronous commit never answers) and reopened.
+ * PostgreSQL through Debian's `psql` (no npm driver): pools of long-lived psql sessions per endpoint
+ * (writes, reads and control apart, so blocked commits cannot starve reads), fed statements on
+ * stdin. Every statement is followed by `\echo` of a marker, and succeeds iff it printed `ok`
+ * before the marker, so errors need no parsing.
  */
 const PSQL = "psql";
 const TABLE = "topoplan_lab";
 
-let markers = 0;
+/** Sessions per endpoint and purpose (writes, reads, control), like an application's connection pool. */
+export const POOL_SIZE = 8;
 
 class PsqlSession {
   private readonly child: ChildProcessWithoutNullStreams;
   private buffer = "";
   private waiter: ((lines: string[] | Error) => void) | undefined;
   dead = false;
+  /** A statement is running (possibly one its caller gave up on: it still holds the connection). */
+  busy = false;
   /** Connected and answering (a first trivial statement went through). */
   readonly ready: Promise<void>;
 
@@ -46,23 +49,36 @@ class PsqlSession {
       this.waiter?.(new Error("psql session ended (connection lost)"));
       this.waiter = undefined;
     });
-    this.ready = this.run("SELECT 'ok';", connectTimeoutMs).then((lines) => {
-      if (!lines.includes("ok")) throw new Error(`cannot connect to ${endpoint.name}`);
-    });
+    this.ready = this.run("SELECT 'ok';", connectTimeoutMs).then(
+      (lines) => {
+        if (!lines.includes("ok")) throw new Error(`cannot connect to ${endpoint.name}`);
+      },
+      (error: Error) => {
+        this.kill();
+        throw error;
+      },
+    );
   }
 
-  /** Runs `sql` (one statement); resolves with the lines it printed. */
+  /**
+   * Runs `sql` (one statement); resolves with the lines it printed. On timeout the caller gets an
+   * error but the statement keeps its connection until the server answers, as in an application
+   * whose request gave up (a blocked synchronous commit holds its backend).
+   */
   run(sql: string, timeoutMs: number): Promise<string[]> {
-    if (this.dead || this.waiter !== undefined) return Promise.reject(new Error("session busy or closed"));
-    markers += 1;
+    if (this.dead || this.busy) return Promise.reject(new Error("session busy or closed"));
+    this.busy = true;
     return new Promise<string[]>((resolve, reject) => {
+      let settled = false;
       const timer = setTimeout(() => {
-        this.waiter = undefined;
-        this.kill();
+        settled = true;
         reject(new Error(`timeout after ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiter = (result) => {
         clearTimeout(timer);
+        this.busy = false;
+        if (settled) return;
+        settled = true;
         if (result instanceof Error) reject(result);
         else resolve(result);
       };
@@ -79,7 +95,7 @@ class PsqlSession {
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 class PostgresClient implements LabClient {
-  private readonly idle = new Map<string, PsqlSession[]>();
+  private readonly pools = new Map<string, PsqlSession[]>();
   private primary: string | undefined;
   private finding: Promise<string | undefined> | undefined;
   constructor(
@@ -88,25 +104,31 @@ class PostgresClient implements LabClient {
   ) {}
 
   /** Runs `sql` on an idle (or new, connected) session; the time counts from the statement's send. */
-  private async query(name: string, sql: string, timeoutMs: number): Promise<{ lines: string[]; ms: number }> {
+  private async query(
+    name: string,
+    sql: string,
+    timeoutMs: number,
+    purpose: "write" | "read" | "control" = "control",
+  ): Promise<{ lines: string[]; ms: number }> {
     const endpoint = this.endpoints.find((e) => e.name === name)!;
-    const pool = this.idle.get(name) ?? [];
-    this.idle.set(name, pool);
-    let session = pool.pop();
-    while (session?.dead) session = pool.pop();
+    const key = `${name}|${purpose}`;
+    const pool = (this.pools.get(key) ?? []).filter((s) => !s.dead);
+    this.pools.set(key, pool);
+    let session = pool.find((s) => !s.busy);
     if (session === undefined) {
+      if (pool.length >= POOL_SIZE)
+        throw new Error(`connection pool exhausted (${POOL_SIZE} ${purpose} sessions busy on ${name})`);
       session = new PsqlSession(endpoint, timeoutMs);
+      pool.push(session);
       await session.ready;
     }
     const start = performance.now();
     const lines = await session.run(sql, timeoutMs);
-    const ms = performance.now() - start;
-    pool.push(session);
-    return { lines, ms };
+    return { lines, ms: performance.now() - start };
   }
 
-  private async okQuery(name: string, sql: string, timeoutMs: number) {
-    const result = await this.query(name, sql, timeoutMs);
+  private async okQuery(name: string, sql: string, timeoutMs: number, purpose?: "write" | "read") {
+    const result = await this.query(name, sql, timeoutMs, purpose);
     if (!result.lines.some((line) => line.startsWith("ok"))) throw new Error(`statement failed on ${name}`);
     return result;
   }
@@ -143,6 +165,7 @@ class PostgresClient implements LabClient {
         name,
           `INSERT INTO ${TABLE} VALUES (${quote(key)}, ${quote(value)}) RETURNING 'ok';`,
           timeoutMs,
+          "write",
         )
       ).ms;
     } catch (error) {
@@ -161,7 +184,8 @@ class PostgresClient implements LabClient {
 
   async read(key: string, timeoutMs: number): Promise<number> {
     const name = this.options.strongReads ? await this.target(timeoutMs) : this.options.nearest;
-    return (await this.okQuery(name, `SELECT 'ok', count(*) FROM ${TABLE} WHERE k = ${quote(key)};`, timeoutMs)).ms;
+    return (await this.okQuery(name, `SELECT 'ok', count(*) FROM ${TABLE} WHERE k = ${quote(key)};`, timeoutMs, "read"))
+      .ms;
   }
 
   async keys(prefix: string, timeoutMs: number): Promise<string[]> {
@@ -190,7 +214,7 @@ class PostgresClient implements LabClient {
   }
 
   close() {
-    for (const pool of this.idle.values()) for (const session of pool) session.kill();
+    for (const pool of this.pools.values()) for (const session of pool) session.kill();
   }
 }
 

@@ -6,11 +6,14 @@
  * registered in `registry.ts`; compile/kubernetes, compile/observability and the lab ask the
  * registry and never switch on an engine name themselves.
  */
-import type { Model, ResolvedDatastore, ResolvedStream } from "../model/types.js";
+import type { Placed } from "../compile/kubernetes/placements.js";
 import type { PlannedResource } from "../compile/plan.js";
+import type { Model, ResolvedDatastore, ResolvedStream } from "../model/types.js";
+import type { EngineCapabilities } from "./capabilities.js";
 
-export const ENGINE_IDS = ["cockroachdb", "postgresql", "etcd", "cassandra", "redis", "kafka"] as const;
-export type EngineId = (typeof ENGINE_IDS)[number];
+export type { EngineId } from "./ids.js";
+
+import type { EngineId } from "./ids.js";
 
 export type EngineComponent = ResolvedDatastore | ResolvedStream;
 
@@ -46,6 +49,10 @@ export interface LocalMember {
   readonly metrics?: { readonly port: number; readonly path: string };
 }
 
+/**
+ * Local members are listed in start order: a runner starts each, waits until its client port
+ * accepts connections, then runs the next one's `setup` (a standby's base backup needs its primary).
+ */
 /** Where local members live: the caller's address and data folder for each member. */
 export interface LocalLayout {
   /** IP address (or host name) the member listens on and others reach it at. */
@@ -54,39 +61,62 @@ export interface LocalLayout {
   dataDir(member: Member): string;
 }
 
-/** PromQL over metrics the engine really emits, each citing where the engine documents it. */
-export interface EngineSignals {
-  /** 1 per member that is up and serving; its absence means the exporter or member is gone. */
-  readonly up: string;
-  /** Requests (or commits) per second, for burn-rate guards. */
+/**
+ * Service-level indicators as PromQL over metrics a component really emits (an engine's own, the
+ * mesh's for services, or the ones a spec declares), every selector carrying `topoplan_component`.
+ * A missing indicator means no metric exists for it: its SLO gets no alert, and the
+ * `observability-coverage` rule says so.
+ */
+export interface Indicators {
+  /** Requests (or transactions) per second over a window. */
   readonly requestRate?: (window: string) => string;
-  /** Error ratio over a window, where the engine counts failed requests. */
+  /** Failed share of requests over a window. */
   readonly errorRatio?: (window: string) => string;
-  /** p99 request / commit latency in seconds. */
+  /** Mean request latency, seconds, over 5m. */
+  readonly avgLatencySeconds?: string;
+  /** p99 request latency, seconds, over 5m. */
   readonly p99LatencySeconds?: string;
-  /** Replication lag in seconds (max over members). */
+  /** Replication lag of the most lagging replica, seconds. */
   readonly replicationLagSeconds?: string;
-  /** 1 while a leader / primary exists. */
+  /** 1 while the cluster has a leader / primary. */
   readonly leaderPresent?: string;
+  /**
+   * Raw series per SLO whose absence means the data is gone (exporter dead, metric renamed):
+   * the no-data alerts are `absent(series)`.
+   */
+  readonly presence: {
+    readonly availability?: string;
+    readonly latency?: string;
+    readonly replicationLag?: string;
+  };
+}
+
+/** What an engine compiles from, for one region of one component. */
+export interface EngineRegionContext {
+  readonly model: Model;
+  readonly component: EngineComponent;
+  /** The component's pods in this region (namespace, deploy settings with the engine's ports). */
+  readonly placed: Placed;
+  /** Every region of the component, sorted; engines emit cluster-wide Jobs from the first. */
+  readonly regions: readonly string[];
 }
 
 export interface EngineDefinition {
   readonly id: EngineId;
-  readonly title: string;
-  /** Pinned official image. */
-  readonly image: string;
-  readonly kinds: readonly ("datastore" | "stream")[];
-  readonly replication: readonly ResolvedDatastore["replication"][];
-  readonly consistency: readonly ResolvedDatastore["consistency"][];
-  /** Cluster add-ons (operators, CRDs) the engine needs, by name. */
+  readonly capabilities: EngineCapabilities;
+  /** Cluster add-ons (operators, CRDs, APIs) the engine's resources need, by name. */
   readonly requires: readonly string[];
-  readonly ports: { readonly client: number; readonly peer?: number };
-  readonly metricsEndpoint: { readonly port: number; readonly path: string };
-  /** Every metric name the signals use, with the doc that lists it (tested against). */
+  /**
+   * "operator": the engine emits custom resources and its operator makes the pods, Services and
+   * disruption budgets; "statefulset": topoplan's base resources (Services, PDB, ServiceAccount)
+   * plus the engine's StatefulSets and Jobs.
+   */
+  readonly managedBy: "operator" | "statefulset";
+  /** Every metric name the signals use, as the engine's docs list them (tested against). */
   readonly metricNames: readonly string[];
-  readonly signals: (component: EngineComponent) => EngineSignals;
-  /** The Kubernetes resources of one component, every region. */
-  readonly compile: (model: Model, component: EngineComponent) => PlannedResource[];
+  readonly indicators: (component: EngineComponent) => Indicators;
+  /** The Kubernetes resources of one component in one region. */
+  readonly compileRegion: (context: EngineRegionContext) => PlannedResource[];
   /** Local processes (Debian binaries) from the same settings; absent where Debian has no package. */
   readonly local?: (model: Model, component: EngineComponent, layout: LocalLayout) => LocalMember[];
 }

@@ -52,7 +52,10 @@ export async function runLabBench(
       });
       out.push({ file: topology.file, report });
     } catch (error) {
-      out.push({ file: topology.file, skipped: error instanceof Error ? error.message.split("\n")[0]! : String(error) });
+      out.push({
+        file: topology.file,
+        skipped: error instanceof Error ? error.message.split("\n")[0]! : String(error),
+      });
     }
   }
   return out;
@@ -74,7 +77,9 @@ export function labMarkdown(results: readonly LabBenchResult[]): string {
     notes.push(
       `- ${result.file} (--fail ${r.failures.join(" ")}): relay overhead ${Object.values(r.relayOverheadMs)
         .map((ms) => `${ms.toFixed(1)} ms`)
-        .join(" / ")} per round trip (subtracted); load ${r.machine.loadPerCore.toFixed(1)} per core${r.machine.bottleneck ? "; machine was a bottleneck" : ""}`,
+        .join(
+          " / ",
+        )} per round trip (subtracted); load ${r.machine.loadPerCore.toFixed(1)} per core${r.machine.bottleneck ? "; machine was a bottleneck" : ""}`,
     );
     for (const row of r.rows.filter((x) => x.pass !== undefined))
       lines.push(

@@ -74,7 +74,13 @@ function latencyRow(
   };
 }
 
-const verdict = (phase: ComparisonRow["phase"], figure: string, predicted: string, measured: string, note?: string) => ({
+const verdict = (
+  phase: ComparisonRow["phase"],
+  figure: string,
+  predicted: string,
+  measured: string,
+  note?: string,
+) => ({
   phase,
   figure,
   predicted,
@@ -126,13 +132,21 @@ export function compareLab(
   const overhead: Record<string, number> = {};
   for (const origin of observation.origins) {
     const echo = observation.echo[origin] ?? {};
-    const extra = Object.entries(echo).map(([region, ms]) => ms - (observation.configuredRtt[origin]?.[region] ?? ms));
+    const extra = Object.entries(echo).map(
+      ([region, ms]) => ms - (observation.configuredRtt[origin]?.[region] ?? ms),
+    );
     overhead[origin] = Math.max(0, median(extra) ?? 0);
   }
   const { phases } = observation;
   const window = (origin: string, kind: "w" | "r", from: number, to: number) =>
     (observation.ops[origin] ?? []).filter((o: OpRecord) => o[1] === kind && o[0] >= from && o[0] < to);
-  const latencies = (origin: string, analysis: DatastoreAnalysis, phase: ComparisonRow["phase"], from: number, to: number) => {
+  const latencies = (
+    origin: string,
+    analysis: DatastoreAnalysis,
+    phase: ComparisonRow["phase"],
+    from: number,
+    to: number,
+  ) => {
     // WAN round trips on the path: client → leader, plus the commit round when there is one.
     const writeTrips = 1 + (analysis.commitP50Ms > 0 ? 1 : 0);
     for (const [kind, name, trips, profile] of [
@@ -145,7 +159,13 @@ export function compareLab(
         .map((o) => o[2] - trips * overhead[origin]!);
       const predicted = profile.byOrigin.find((o) => o.origin === origin);
       rows.push(
-        latencyRow(phase, `${name} p50 ms`, origin, predicted?.unavailable ? undefined : predicted?.p50Ms, median(ok)),
+        latencyRow(
+          phase,
+          `${name} p50 ms`,
+          origin,
+          predicted?.unavailable ? undefined : predicted?.p50Ms,
+          median(ok),
+        ),
       );
       const p99 = quantile(ok, 0.99);
       if (p99 !== undefined && predicted !== undefined && !predicted.unavailable)
@@ -159,8 +179,16 @@ export function compareLab(
         });
     }
   };
-  for (const origin of observation.origins) latencies(origin, baseline, "baseline", phases.baselineFrom, phases.baselineTo);
-  rows.push(verdict("baseline", "leader region", baseline.leader, leaderIn(observation, phases.baselineFrom, phases.baselineTo)));
+  for (const origin of observation.origins)
+    latencies(origin, baseline, "baseline", phases.baselineFrom, phases.baselineTo);
+  rows.push(
+    verdict(
+      "baseline",
+      "leader region",
+      baseline.leader,
+      leaderIn(observation, phases.baselineFrom, phases.baselineTo),
+    ),
+  );
   rows.push(...lagRows(observation, baseline));
 
   if (failures.length > 0 && phases.failAt !== undefined && phases.healAt !== undefined) {
@@ -172,7 +200,12 @@ export function compareLab(
       window(origin, "w", settled, phases.healAt!).filter((o) => o[3] && o[0] + o[5] < phases.healAt!).length;
     const anyWrites = observation.origins.some((o) => writesIn(o) > 0);
     rows.push(
-      verdict("failure", "write quorum", failed.partitionsWithoutQuorum > 0 ? "lost" : "kept", anyWrites ? "kept" : "lost"),
+      verdict(
+        "failure",
+        "write quorum",
+        failed.partitionsWithoutQuorum > 0 ? "lost" : "kept",
+        anyWrites ? "kept" : "lost",
+      ),
     );
     // Where the model keeps a quorum it names the leader's region; without one, the quorum row decides.
     if (failed.partitionsWithoutQuorum === 0)
@@ -187,7 +220,12 @@ export function compareLab(
     for (const origin of observation.origins) {
       const predicted = failed.write.byOrigin.find((o) => o.origin === origin);
       rows.push({
-        ...verdict("failure", "writes accepted", predicted && !predicted.unavailable ? "yes" : "no", writesIn(origin) > 0 ? "yes" : "no"),
+        ...verdict(
+          "failure",
+          "writes accepted",
+          predicted && !predicted.unavailable ? "yes" : "no",
+          writesIn(origin) > 0 ? "yes" : "no",
+        ),
         origin,
       });
       // Time to recover: from the failure to the first acknowledged write started after it.

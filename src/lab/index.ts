@@ -45,7 +45,10 @@ function onPath(binary: string): boolean {
 }
 
 /** Root, `ip`, and every binary the members and their setup need; each problem says how to install. */
-export function preflight(locals: readonly LocalMember[], extra: readonly { binary: string; pkg: string }[] = []) {
+export function preflight(
+  locals: readonly LocalMember[],
+  extra: readonly { binary: string; pkg: string }[] = [],
+) {
   const problems: Diagnostic[] = [];
   if (process.getuid?.() !== 0)
     problems.push(
@@ -54,7 +57,11 @@ export function preflight(locals: readonly LocalMember[], extra: readonly { bina
         "run it as root (e.g. `sudo topoplan lab …`) on a machine you may change",
       ),
     );
-  const needs = new Map<string, string>([["ip", "iproute2"], ["setpriv", "util-linux"], ...extra.map((e) => [e.binary, e.pkg] as const)]);
+  const needs = new Map<string, string>([
+    ["ip", "iproute2"],
+    ["setpriv", "util-linux"],
+    ...extra.map((e) => [e.binary, e.pkg] as const),
+  ]);
   for (const local of locals) {
     needs.set(local.command[0]!, local.debianPackage);
     for (const step of local.setup) needs.set(step[0]!, local.debianPackage);
@@ -75,10 +82,15 @@ export interface LabOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Engines the lab has a client for (it also needs the catalog's `local()`). */
+export const LAB_ENGINES = Object.keys(CLIENT_DRIVERS).sort();
+
 /** Why the lab cannot run a datastore's engine, or undefined when it can. */
 export function unsupported(engine: EngineDefinition): string | undefined {
-  if (engine.local === undefined) return `${engine.title} has no Debian package: the lab cannot run it`;
-  if (CLIENT_DRIVERS[engine.id] === undefined) return `the lab has no client for ${engine.title}`;
+  if (engine.local === undefined)
+    return `${engine.capabilities.title} has no Debian package: the lab cannot run it`;
+  if (CLIENT_DRIVERS[engine.id] === undefined)
+    return `the lab has no client for ${engine.capabilities.title}`;
   return undefined;
 }
 
@@ -114,16 +126,22 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
   const lagSamples = observation.lag.map((s) => s.ms);
   const lagMedian: Record<string, number> = {};
   for (const name of new Set(lagSamples.flatMap((s) => Object.keys(s)))) {
-    const xs = lagSamples.map((s) => s[name]).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    const xs = lagSamples
+      .map((s) => s[name])
+      .filter((x): x is number => x !== undefined)
+      .sort((a, b) => a - b);
     lagMedian[name] = xs[Math.floor(xs.length / 2)] ?? 0;
   }
-  const changes = options.failures.length === 0 ? [] : compareAnalyses(analyse(model), analyse(model, options.failures));
-  const fired = [...new Set(observation.alerts.filter((a) => a.at >= (observation.phases.failAt ?? 0)).map((a) => a.name))].sort();
+  const changes =
+    options.failures.length === 0 ? [] : compareAnalyses(analyse(model), analyse(model, options.failures));
+  const fired = [
+    ...new Set(observation.alerts.filter((a) => a.at >= (observation.phases.failAt ?? 0)).map((a) => a.name)),
+  ].sort();
   return buildReport(
     {
       topology: model.name,
       datastore: ds.name,
-      engine: engine.title,
+      engine: engine.capabilities.title,
       members: observation.members,
       failures: options.failureTexts,
       errors: observation.errors,
@@ -150,5 +168,5 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
   );
 }
 
-export { renderLabJson, renderLabMarkdown, renderLabText } from "./report.js";
 export type { LabReport } from "./report.js";
+export { renderLabJson, renderLabMarkdown, renderLabText } from "./report.js";

@@ -43,9 +43,11 @@ export function networkCommands(prefix: string, plan: SitePlan): string[][] {
       ["ip", "netns", "exec", ns, "sysctl", "-qw", ...SYSCTLS],
       ["ip", "-n", ns, "addr", "add", `${site.transport}/24`, "dev", "wan0"],
     );
-    for (const member of plan.members) out.push(["ip", "-n", ns, "addr", "add", `${member.address}/32`, "dev", "lo"]);
+    for (const member of plan.members)
+      out.push(["ip", "-n", ns, "addr", "add", `${member.address}/32`, "dev", "lo"]);
     for (const other of memberSites)
-      if (other.index !== site.index) out.push(["ip", "-n", ns, "addr", "add", `${other.echo}/32`, "dev", "lo"]);
+      if (other.index !== site.index)
+        out.push(["ip", "-n", ns, "addr", "add", `${other.echo}/32`, "dev", "lo"]);
     out.push(
       ["ip", "-n", ns, "rule", "add", "pref", "1000", "lookup", "local"],
       ["ip", "-n", ns, "rule", "del", "pref", "0"],

@@ -69,7 +69,10 @@ export function prometheusCommand(dir: string): string[] {
 export function predictedAlerts(component: ResolvedComponent, changes: readonly AnalysisChange[]): string[] {
   const mine = changes.filter((c) => c.component === component.name);
   const out = new Set<string>();
-  if (component.slo.availability !== undefined && mine.some((c) => c.kind === "lost-quorum" || c.kind === "unavailable"))
+  if (
+    component.slo.availability !== undefined &&
+    mine.some((c) => c.kind === "lost-quorum" || c.kind === "unavailable")
+  )
     out.add(ALERT.burnPage);
   for (const c of mine.filter((x) => x.kind === "slo-broken")) {
     if (c.path.endsWith("P99Ms")) out.add(ALERT.latency);

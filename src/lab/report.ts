@@ -21,7 +21,11 @@ export interface LabReport {
   };
   readonly relayOverheadMs: Readonly<Record<string, number>>;
   readonly replicationLagMs?: Readonly<Record<string, number>>;
-  readonly alerts?: { readonly predicted: readonly string[]; readonly fired: readonly string[]; readonly note: string };
+  readonly alerts?: {
+    readonly predicted: readonly string[];
+    readonly fired: readonly string[];
+    readonly note: string;
+  };
   readonly rows: readonly ComparisonRow[];
   readonly pass: boolean;
 }
@@ -35,9 +39,13 @@ export const RELAY_OVERHEAD_BOTTLENECK_MS = 5;
 
 const cell = (v: number | string | undefined) => (v === undefined ? "" : String(v));
 const status = (r: ComparisonRow) => (r.pass === undefined ? "info" : r.pass ? "PASS" : "FAIL");
-const pct = (r: ComparisonRow) => (r.relativeError === undefined ? "" : `${(r.relativeError * 100).toFixed(1)}%`);
+const pct = (r: ComparisonRow) =>
+  r.relativeError === undefined ? "" : `${(r.relativeError * 100).toFixed(1)}%`;
 /** Names come from the spec; keep them to one printable line in tables. */
-const safe = (text: string) => text.replace(/[\u0000-\u001f\u007f|`<>]/g, "?");
+const safe = (text: string) =>
+  [...text]
+    .map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 || "|`<>".includes(c) ? "?" : c))
+    .join("");
 
 const header = ["phase", "figure", "origin", "predicted", "measured", "error", "result"];
 const rowCells = (r: ComparisonRow) => [
@@ -80,20 +88,25 @@ function summary(report: LabReport): string[] {
 export function renderLabText(report: LabReport): string {
   const table = [header, ...report.rows.map(rowCells)];
   const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  const lines = table.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+  const lines = table.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
   return `${[...summary(report).slice(0, -1), "", ...lines, "", summary(report).at(-1)!].join("\n")}\n`;
 }
 
 export function renderLabMarkdown(report: LabReport): string {
-  const escape = (t: string) => t.replace(/\|/g, "\\|");
+  const cellText = (t: string) => t.replace(/\|/g, "\\|");
   return `${[
     `### topoplan lab: ${report.pass ? "PASS" : "FAIL"}`,
     "",
-    ...summary(report).map((l) => `- ${escape(l)}`),
+    ...summary(report).map((l) => `- ${cellText(l)}`),
     "",
     `| ${header.join(" | ")} |`,
     `|${header.map(() => "---").join("|")}|`,
-    ...report.rows.map((r) => `| ${rowCells(r).map(escape).join(" | ")} |`),
+    ...report.rows.map((r) => `| ${rowCells(r).map(cellText).join(" | ")} |`),
   ].join("\n")}\n`;
 }
 
@@ -105,5 +118,10 @@ export function buildReport(
   base: Omit<LabReport, "rows" | "pass" | "relayOverheadMs">,
   comparison: LabComparison,
 ): LabReport {
-  return { ...base, relayOverheadMs: comparison.relayOverheadMs, rows: comparison.rows, pass: comparison.pass };
+  return {
+    ...base,
+    relayOverheadMs: comparison.relayOverheadMs,
+    rows: comparison.rows,
+    pass: comparison.pass,
+  };
 }

@@ -1,5 +1,14 @@
 import type { ChildProcess } from "node:child_process";
-import { chownSync, chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Failure } from "../analysis/types.js";
@@ -8,9 +17,17 @@ import type { Model, ResolvedDatastore } from "../model/types.js";
 import { AgentHandle } from "./agents/handle.js";
 import type { OpRecord, WorkloadConfig } from "./agents/workload.js";
 import type { LabEndpoint } from "./clients/types.js";
-import { PROMETHEUS_BINARY, PROMETHEUS_PORT, prometheusCommand, prometheusFiles } from "./prometheus.js";
 import { hubOf, namespaceOf, networkCommands, relayConfig } from "./netns.js";
-import { ECHO_PORT, linkKey, type PlacedMember, planSites, type Site, type SitePlan, siteLayout } from "./sites.js";
+import { PROMETHEUS_BINARY, PROMETHEUS_PORT, prometheusCommand, prometheusFiles } from "./prometheus.js";
+import {
+  ECHO_PORT,
+  linkKey,
+  type PlacedMember,
+  planSites,
+  type Site,
+  type SitePlan,
+  siteLayout,
+} from "./sites.js";
 import { Supervisor } from "./supervisor.js";
 
 /** Members run unprivileged: PostgreSQL refuses root, and nothing in the lab needs it. */
@@ -137,8 +154,13 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   };
 
   // The WAN: one relay per site.
-  const relays = plan.sites.map((site) => ({ site, handle: startAgent(site, "relay", relayConfig(plan, site)) }));
-  await Promise.all(relays.map((r) => r.handle.waitFor((m) => (m.ready ? true : undefined), 20_000, "relay")));
+  const relays = plan.sites.map((site) => ({
+    site,
+    handle: startAgent(site, "relay", relayConfig(plan, site)),
+  }));
+  await Promise.all(
+    relays.map((r) => r.handle.waitFor((m) => (m.ready ? true : undefined), 20_000, "relay")),
+  );
 
   const endpoints: LabEndpoint[] = plan.members.map((m) => ({
     name: m.local.member.name,
@@ -192,10 +214,12 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     log(`start ${local.member.name} in ${local.member.region}/${local.member.zone} at ${r.placed.address}`);
     start(r);
     const ownRelay = relays.find((x) => x.site.index === r.placed.site.index)!.handle;
-    await ownRelay.request({ op: "tcp", host: r.placed.address, port: local.clientPort }, 30_000).catch((e: Error) => {
-      const tail = readFileSync(join(logs, `${local.member.name}.log`), "utf8").slice(-800);
-      throw new Error(`${local.member.name} did not start: ${e.message}\n${tail}`);
-    });
+    await ownRelay
+      .request({ op: "tcp", host: r.placed.address, port: local.clientPort }, 30_000)
+      .catch((e: Error) => {
+        const tail = readFileSync(join(logs, `${local.member.name}.log`), "utf8").slice(-800);
+        throw new Error(`${local.member.name} did not start: ${e.message}\n${tail}`);
+      });
   }
 
   // Prometheus with the generated rules, in the observer's namespace.
@@ -227,16 +251,23 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   if (leader === undefined)
     throw new Error(
       `no leader elected within 60 s; member logs:\n${running
-        .map((r) => `${r.placed.local.member.name}: ${readFileSync(join(logs, `${r.placed.local.member.name}.log`), "utf8").slice(-600)}`)
+        .map(
+          (r) =>
+            `${r.placed.local.member.name}: ${readFileSync(join(logs, `${r.placed.local.member.name}.log`), "utf8").slice(-600)}`,
+        )
         .join("\n")}`,
     );
   // Engines without leader preferences elect anyone: hand leadership to the declared region.
-  const preferred = plan.members.find((m) => m.local.member.region === component.leader && m.local.member.role !== "replica");
+  const preferred = plan.members.find(
+    (m) => m.local.member.region === component.leader && m.local.member.role !== "replica",
+  );
   if (preferred && regionOf(leader) !== component.leader) {
     const moved = await observer
       .request<boolean>({ op: "move-leader", member: preferred.local.member.name }, 5000)
       .catch(() => false);
-    log(`leader ${leader} (${regionOf(leader)}) → ${preferred.local.member.name}: ${moved ? "moved" : "not moved"}`);
+    log(
+      `leader ${leader} (${regionOf(leader)}) → ${preferred.local.member.name}: ${moved ? "moved" : "not moved"}`,
+    );
   }
 
   await observer.request({ op: "prepare" }, 10_000);
@@ -252,7 +283,9 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     const site = plan.clients.get(origin)!;
     ops[origin] = [];
     configuredRtt[origin] = Object.fromEntries(memberSites.map((s) => [s.region, 2 * plan.delayMs(site, s)]));
-    const nearestMember = [...plan.members].sort((a, b) => plan.delayMs(site, a.site) - plan.delayMs(site, b.site))[0]!;
+    const nearestMember = [...plan.members].sort(
+      (a, b) => plan.delayMs(site, a.site) - plan.delayMs(site, b.site),
+    )[0]!;
     const config: WorkloadConfig = {
       engine: engine.id,
       origin,
@@ -295,7 +328,10 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   })();
   const t0 = Date.now();
   const loads: number[] = [];
-  const loadTimer = setInterval(() => loads.push(Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0])), 1000);
+  const loadTimer = setInterval(
+    () => loads.push(Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0])),
+    1000,
+  );
   await sleep(schedule.warmupMs);
   const baselineFrom = Date.now();
   await sleep(schedule.baselineMs);
@@ -314,7 +350,9 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   }
   for (const w of workloads) w.send({ stop: true });
   await Promise.all(
-    workloads.map((w) => w.waitFor((m) => (m.finished ? true : undefined), schedule.timeoutMs + 10_000, "workload")),
+    workloads.map((w) =>
+      w.waitFor((m) => (m.finished ? true : undefined), schedule.timeoutMs + 10_000, "workload"),
+    ),
   );
   sampling = false;
   await sampler;
@@ -322,7 +360,9 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   const end = Date.now();
 
   // Data loss: every acknowledged write must still be there.
-  const acked = Object.values(ops).flatMap((list) => list.filter((o) => o[1] === "w" && o[3]).map((o) => o[4]));
+  const acked = Object.values(ops).flatMap((list) =>
+    list.filter((o) => o[1] === "w" && o[3]).map((o) => o[4]),
+  );
   let keys: string[] | undefined;
   for (let attempt = 0; attempt < 10 && keys === undefined; attempt++) {
     keys = await observer.request<string[]>({ op: "keys", prefix: "lab/" }, 5000).catch(() => undefined);
@@ -401,8 +441,21 @@ async function applyFailures(
     if (process.env.TOPOPLAN_LAB_DEBUG) {
       const { execFileSync } = await import("node:child_process");
       setTimeout(() => {
-        const pids = execFileSync("ip", ["netns", "pids", ns(site)]).toString().trim().split(/\s+/);
-        log(`left in ${ns(site)}: ${pids.map((p) => { try { return execFileSync("ps", ["-o", "args=", "-p", p]).toString().trim(); } catch { return p; } }).join(" ; ")}`);
+        const pids = execFileSync("ip", ["netns", "pids", ns(site)])
+          .toString()
+          .trim()
+          .split(/\s+/);
+        log(
+          `left in ${ns(site)}: ${pids
+            .map((p) => {
+              try {
+                return execFileSync("ps", ["-o", "args=", "-p", p]).toString().trim();
+              } catch {
+                return p;
+              }
+            })
+            .join(" ; ")}`,
+        );
       }, 3000);
     }
   }

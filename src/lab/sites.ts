@@ -66,7 +66,9 @@ export function siteLayout(root: string) {
   const addresses = new Map<string, string>();
   const perSite = new Map<number, number>();
   const siteOf = (member: Member): Site => {
-    let site = sites.find((s) => s.kind === "members" && s.region === member.region && s.zone === member.zone);
+    let site = sites.find(
+      (s) => s.kind === "members" && s.region === member.region && s.zone === member.zone,
+    );
     if (site === undefined) {
       site = siteAt(sites.length + 1, "members", member.region, member.zone);
       sites.push(site);
@@ -127,6 +129,10 @@ export function planSites(
 /** Ports a member serves that others may dial (client, peer, metrics). */
 export function memberPorts(local: LocalMember): number[] {
   return [
-    ...new Set([local.clientPort, ...(local.peerPort ? [local.peerPort] : []), ...(local.metrics ? [local.metrics.port] : [])]),
+    ...new Set([
+      local.clientPort,
+      ...(local.peerPort ? [local.peerPort] : []),
+      ...(local.metrics ? [local.metrics.port] : []),
+    ]),
   ];
 }

@@ -7,7 +7,14 @@ import type { LabObservation } from "../../src/lab/run.js";
 import { loadTopology } from "../../src/pipeline.js";
 
 const T0 = 1_000_000;
-const phases = { start: T0, baselineFrom: T0, baselineTo: T0 + 10_000, failAt: T0 + 10_000, healAt: T0 + 20_000, end: T0 + 25_000 };
+const phases = {
+  start: T0,
+  baselineFrom: T0,
+  baselineTo: T0 + 10_000,
+  failAt: T0 + 10_000,
+  healAt: T0 + 20_000,
+  end: T0 + 25_000,
+};
 
 /** Ops every 100 ms in [from, to) with a fixed latency (ms), all ok unless `ok` says otherwise. */
 function ops(kind: "w" | "r", from: number, to: number, ms: number, ok = true): OpRecord[] {
@@ -27,8 +34,14 @@ function observation(over: Partial<LabObservation>): LabObservation {
     ops: {},
     saturated: {},
     errors: {},
-    echo: { "eu-west-1": { "eu-west-1": 3, "us-east-1": 71.6 }, "us-east-1": { "eu-west-1": 71.6, "us-east-1": 3 } },
-    configuredRtt: { "eu-west-1": { "eu-west-1": 1, "us-east-1": 69.6 }, "us-east-1": { "eu-west-1": 69.6, "us-east-1": 1 } },
+    echo: {
+      "eu-west-1": { "eu-west-1": 3, "us-east-1": 71.6 },
+      "us-east-1": { "eu-west-1": 71.6, "us-east-1": 3 },
+    },
+    configuredRtt: {
+      "eu-west-1": { "eu-west-1": 1, "us-east-1": 69.6 },
+      "us-east-1": { "eu-west-1": 69.6, "us-east-1": 1 },
+    },
     leaders: [
       { at: T0 + 1000, member: "a", region: "eu-west-1" },
       { at: T0 + 16_000, member: "b", region: "eu-central-1" },
@@ -54,19 +67,30 @@ describe("compareLab", async () => {
     // echo overhead: 2 ms per round trip; a write crosses two round trips.
     const obs = observation({
       ops: {
-        "eu-west-1": [...ops("w", T0, T0 + 10_000, p50("eu-west-1") * 1.1 + 4), ...ops("r", T0, T0 + 10_000, 1 + 2)],
-        "us-east-1": [...ops("w", T0, T0 + 10_000, p50("us-east-1") * 1.3 + 4), ...ops("r", T0, T0 + 10_000, 69.6 + 2)],
+        "eu-west-1": [
+          ...ops("w", T0, T0 + 10_000, p50("eu-west-1") * 1.1 + 4),
+          ...ops("r", T0, T0 + 10_000, 1 + 2),
+        ],
+        "us-east-1": [
+          ...ops("w", T0, T0 + 10_000, p50("us-east-1") * 1.3 + 4),
+          ...ops("r", T0, T0 + 10_000, 69.6 + 2),
+        ],
       },
       phases: { ...phases, failAt: undefined, healAt: undefined } as never,
     });
     const { rows, relayOverheadMs, pass } = compareLab(model, ds, [], obs);
     expect(relayOverheadMs).toEqual({ "eu-west-1": 2, "us-east-1": 2 });
-    const row = (figure: string, origin: string) => rows.find((r) => r.figure === figure && r.origin === origin)!;
+    const row = (figure: string, origin: string) =>
+      rows.find((r) => r.figure === figure && r.origin === origin)!;
     expect(row("write p50 ms", "eu-west-1")).toMatchObject({ pass: true, relativeError: 0.1 });
     expect(row("write p50 ms", "us-east-1")).toMatchObject({ pass: false, relativeError: 0.3 });
     expect(row("read p50 ms", "eu-west-1").pass).toBe(true);
     expect(row("write p99 ms", "eu-west-1").pass).toBeUndefined();
-    expect(rows.find((r) => r.figure === "leader region")).toMatchObject({ predicted: "eu-west-1", measured: "eu-west-1", pass: true });
+    expect(rows.find((r) => r.figure === "leader region")).toMatchObject({
+      predicted: "eu-west-1",
+      measured: "eu-west-1",
+      pass: true,
+    });
     expect(pass).toBe(false);
     expect(TOLERANCE.relative).toBe(0.15);
   });
@@ -76,7 +100,11 @@ describe("compareLab", async () => {
     const failed = analyse(model, failures).datastores[0]!;
     const obs = observation({
       ops: {
-        "eu-west-1": [...ops("w", T0, T0 + 10_000, 30), ...ops("w", T0 + 10_000, T0 + 12_000, 3000, false), ...ops("w", T0 + 12_000, T0 + 20_000, 160)],
+        "eu-west-1": [
+          ...ops("w", T0, T0 + 10_000, 30),
+          ...ops("w", T0 + 10_000, T0 + 12_000, 3000, false),
+          ...ops("w", T0 + 12_000, T0 + 20_000, 160),
+        ],
         // us-east-1 cannot write during the failure; a write released by the healing does not count.
         "us-east-1": [...ops("w", T0, T0 + 10_000, 99), ...ops("w", T0 + 10_000, T0 + 20_000, 3000, false)],
       },
@@ -86,16 +114,34 @@ describe("compareLab", async () => {
     const verdict = (figure: string, origin?: string) =>
       rows.find((r) => r.phase === "failure" && r.figure === figure && r.origin === origin)!;
     expect(verdict("write quorum")).toMatchObject({ predicted: "kept", measured: "kept", pass: true });
-    expect(verdict("leader region")).toMatchObject({ predicted: failed.effectiveLeader, measured: "eu-central-1" });
+    expect(verdict("leader region")).toMatchObject({
+      predicted: failed.effectiveLeader,
+      measured: "eu-central-1",
+    });
     expect(verdict("writes accepted", "eu-west-1")).toMatchObject({ measured: "yes", pass: true });
-    expect(verdict("writes accepted", "us-east-1")).toMatchObject({ predicted: "yes", measured: "no", pass: false });
-    expect(verdict("time to first acknowledged write after the failure, ms", "eu-west-1").measured).toBe(2000);
-    expect(verdict("acknowledged writes lost")).toMatchObject({ predicted: "none", measured: "some", pass: false });
+    expect(verdict("writes accepted", "us-east-1")).toMatchObject({
+      predicted: "yes",
+      measured: "no",
+      pass: false,
+    });
+    expect(verdict("time to first acknowledged write after the failure, ms", "eu-west-1").measured).toBe(
+      2000,
+    );
+    expect(verdict("acknowledged writes lost")).toMatchObject({
+      predicted: "none",
+      measured: "some",
+      pass: false,
+    });
   });
 
   it("renders text and Markdown with every row and the verdict, escaping table separators", () => {
-    const obs = observation({ ops: { "eu-west-1": ops("w", T0, T0 + 10_000, 30), "us-east-1": ops("w", T0, T0 + 10_000, 99) } });
-    const comparison = compareLab(model, ds, [], { ...obs, phases: { ...phases, failAt: undefined, healAt: undefined } as never });
+    const obs = observation({
+      ops: { "eu-west-1": ops("w", T0, T0 + 10_000, 30), "us-east-1": ops("w", T0, T0 + 10_000, 99) },
+    });
+    const comparison = compareLab(model, ds, [], {
+      ...obs,
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
     const report = {
       topology: "t|x",
       datastore: ds.name,

@@ -3,12 +3,13 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyse, parseFailures } from "../../src/analysis/index.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { etcd } from "../../src/engines/etcd.js";
 import type { EngineDefinition } from "../../src/engines/types.js";
 import { runLabReport } from "../../src/lab/index.js";
 import { runLab } from "../../src/lab/run.js";
 import { removeStaleLabs } from "../../src/lab/supervisor.js";
 import { loadTopology } from "../../src/pipeline.js";
-import { etcdStandIn, postgresStandIn } from "./stand-in.js";
+import { postgresStandIn } from "./stand-in.js";
 
 /**
  * Real labs: etcd and PostgreSQL members in network namespaces behind delay relays. They need root
@@ -16,13 +17,26 @@ import { etcdStandIn, postgresStandIn } from "./stand-in.js";
  */
 const root = process.getuid?.() === 0;
 const have = (path: string) => existsSync(path);
-const canRun = root && have("/usr/bin/etcd") && have("/usr/lib/postgresql/15/bin/postgres") && have("/usr/bin/psql");
-const SHORT = { warmupMs: 2000, baselineMs: 8000, failMs: 10_000, recoverMs: 4000, opsPerSec: 10, timeoutMs: 3000 };
+const canRun =
+  root && have("/usr/bin/etcd") && have("/usr/lib/postgresql/15/bin/postgres") && have("/usr/bin/psql");
+const SHORT = {
+  warmupMs: 2000,
+  baselineMs: 8000,
+  failMs: 10_000,
+  recoverMs: 4000,
+  opsPerSec: 10,
+  timeoutMs: 3000,
+};
 
 const labNamespaces = (pid = process.pid) =>
-  execFileSync("ip", ["netns", "list"]).toString().split("\n").filter((l) => l.startsWith(`tpl-${pid}-`));
+  execFileSync("ip", ["netns", "list"])
+    .toString()
+    .split("\n")
+    .filter((l) => l.startsWith(`tpl-${pid}-`));
 const labFolders = (pid = process.pid) =>
-  ["/dev/shm", "/tmp"].flatMap((d) => (existsSync(d) ? readdirSync(d) : [])).filter((f) => f.startsWith(`topoplan-lab-${pid}-`));
+  ["/dev/shm", "/tmp"]
+    .flatMap((d) => (existsSync(d) ? readdirSync(d) : []))
+    .filter((f) => f.startsWith(`topoplan-lab-${pid}-`));
 
 async function lab(file: string, engine: EngineDefinition, fail: string[]) {
   const { model } = await loadTopology(`test/lab/fixtures/${file}`);
@@ -40,53 +54,48 @@ async function lab(file: string, engine: EngineDefinition, fail: string[]) {
 }
 
 describe.skipIf(!canRun)("topoplan lab on real engines (root, etcd, PostgreSQL)", () => {
-  it(
-    "etcd, 3 members over 3 regions, loses the leader's region: writes from every origin as predicted, leader moves, nothing lost",
-    async () => {
-      const { model, report, row } = await lab("etcd-3-near.yaml", etcdStandIn, ["region:eu-west-1"]);
-      for (const origin of ["eu-west-1", "us-east-1"]) {
-        expect(row("baseline", "write p50 ms", origin)?.pass, JSON.stringify(report.rows)).toBe(true);
-        expect(row("failure", "writes accepted", origin)?.pass).toBe(true);
-      }
-      expect(row("baseline", "leader region")?.pass).toBe(true);
-      expect(row("failure", "write quorum")).toMatchObject({ predicted: "kept", measured: "kept" });
-      // etcd elects whichever survivor times out first: the leader leaves eu-west-1, but the model's
-      // choice between the two survivors holds only by chance (docs/lab.md).
-      expect(["eu-central-1", "us-east-1"]).toContain(row("failure", "leader region")?.measured);
-      expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none", pass: true });
-      // etcd's linearizable read is a ReadIndex: a quorum heartbeat round at the leader, so a strong
-      // read costs RTT(origin, leader) + the commit round trip — not the model's lease read.
-      const baseline = analyse(model).datastores[0]!;
-      const read = row("baseline", "read p50 ms", "eu-west-1")!;
-      expect(read.measured as number).toBeGreaterThan(baseline.commitP50Ms * 0.8);
-      expect(labNamespaces()).toEqual([]);
-      expect(labFolders()).toEqual([]);
-    },
-    240_000,
-  );
+  it("etcd, 3 members over 3 regions, loses the leader's region: writes from every origin as predicted, leader moves, nothing lost", async () => {
+    const { model, report, row } = await lab("etcd-3-near.yaml", etcd, ["region:eu-west-1"]);
+    for (const origin of ["eu-west-1", "us-east-1"]) {
+      expect(row("baseline", "write p50 ms", origin)?.pass, JSON.stringify(report.rows)).toBe(true);
+      expect(row("failure", "writes accepted", origin)?.pass).toBe(true);
+    }
+    expect(row("baseline", "leader region")?.pass).toBe(true);
+    expect(row("failure", "write quorum")).toMatchObject({ predicted: "kept", measured: "kept" });
+    // etcd elects whichever survivor times out first: the leader leaves eu-west-1, but the model's
+    // choice between the two survivors holds only by chance (docs/lab.md).
+    expect(["eu-central-1", "us-east-1"]).toContain(row("failure", "leader region")?.measured);
+    expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none", pass: true });
+    // etcd's linearizable read is a ReadIndex: a quorum heartbeat round at the leader, so a strong
+    // read costs RTT(origin, leader) + the commit round trip — not the model's lease read.
+    const baseline = analyse(model).datastores[0]!;
+    const read = row("baseline", "read p50 ms", "eu-west-1")!;
+    expect(read.measured as number).toBeGreaterThan(baseline.commitP50Ms * 0.8);
+    expect(labNamespaces()).toEqual([]);
+    expect(labFolders()).toEqual([]);
+  }, 240_000);
 
-  it(
-    "PostgreSQL, primary with 2 synchronous replicas over 3 regions, loses a replica's region: writes block as predicted",
-    async () => {
-      const { report, row } = await lab("pg-sync.yaml", postgresStandIn, ["region:eu-north-1"]);
-      for (const origin of ["eu-west-1", "eu-central-1"]) {
-        expect(row("baseline", "write p50 ms", origin)?.pass, JSON.stringify(report.rows)).toBe(true);
-        expect(row("failure", "writes accepted", origin)).toMatchObject({ predicted: "no", measured: "no" });
-      }
-      expect(row("failure", "write quorum")).toMatchObject({ predicted: "lost", measured: "lost" });
-      expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none" });
-      expect(Object.keys(report.replicationLagMs ?? {}).sort()).toEqual(["orders-eu-central-1-0", "orders-eu-north-1-0"]);
-      expect(labNamespaces()).toEqual([]);
-    },
-    240_000,
-  );
+  it("PostgreSQL, primary with 2 synchronous replicas over 3 regions, loses a replica's region: writes block as predicted", async () => {
+    const { report, row } = await lab("pg-sync.yaml", postgresStandIn, ["region:eu-north-1"]);
+    for (const origin of ["eu-west-1", "eu-central-1"]) {
+      expect(row("baseline", "write p50 ms", origin)?.pass, JSON.stringify(report.rows)).toBe(true);
+      expect(row("failure", "writes accepted", origin)).toMatchObject({ predicted: "no", measured: "no" });
+    }
+    expect(row("failure", "write quorum")).toMatchObject({ predicted: "lost", measured: "lost" });
+    expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none" });
+    expect(Object.keys(report.replicationLagMs ?? {}).sort()).toEqual([
+      "orders-eu-central-1-0",
+      "orders-eu-north-1-0",
+    ]);
+    expect(labNamespaces()).toEqual([]);
+  }, 240_000);
 
   it("removes every namespace, process and folder when a member cannot start", async () => {
     const { model } = await loadTopology("test/lab/fixtures/etcd-3-near.yaml");
     const broken: EngineDefinition = {
-      ...etcdStandIn,
+      ...etcd,
       local: (m, c, layout) =>
-        etcdStandIn.local!(m, c, layout).map((local) => ({ ...local, setup: [["/bin/false"]] })),
+        etcd.local!(m, c, layout).map((local) => ({ ...local, setup: [["/bin/false"]] })),
     };
     await expect(
       runLab({
@@ -127,9 +136,9 @@ describe("topoplan lab preflight", () => {
   it("says which Debian package to install when an engine binary is missing (exit 2), before touching the machine", async () => {
     const { model } = await loadTopology("test/lab/fixtures/etcd-3-near.yaml");
     const missing: EngineDefinition = {
-      ...etcdStandIn,
+      ...etcd,
       local: (m, c, layout) =>
-        etcdStandIn.local!(m, c, layout).map((local) => ({
+        etcd.local!(m, c, layout).map((local) => ({
           ...local,
           command: ["/nonexistent/etcd-lab-test", ...local.command.slice(1)],
         })),
@@ -143,7 +152,9 @@ describe("topoplan lab preflight", () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     const messages = (error as InputError).diagnostics.map((d) => `${d.message} → ${d.fix}`);
-    expect(messages).toContain("/nonexistent/etcd-lab-test is not installed → apt-get install -y etcd-server");
+    expect(messages).toContain(
+      "/nonexistent/etcd-lab-test is not installed → apt-get install -y etcd-server",
+    );
     expect(labNamespaces()).toEqual([]);
   });
 });

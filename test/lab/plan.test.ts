@@ -1,10 +1,10 @@
-import { createServer, connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { etcd } from "../../src/engines/etcd.js";
 import { startRelay } from "../../src/lab/agents/relay.js";
 import { hubOf, namespaceOf, networkCommands, relayConfig } from "../../src/lab/netns.js";
 import { planSites, siteLayout } from "../../src/lab/sites.js";
 import { loadTopology } from "../../src/pipeline.js";
-import { etcdStandIn } from "./stand-in.js";
 
 const fixture = (name: string) => `test/lab/fixtures/${name}`;
 
@@ -12,7 +12,7 @@ async function etcdPlan(file = "etcd-5.yaml") {
   const { model } = await loadTopology(fixture(file));
   const ds = model.datastores[0]!;
   const layout = siteLayout("/lab");
-  const locals = etcdStandIn.local!(model, ds, layout.layout);
+  const locals = etcd.local!(model, ds, layout.layout);
   return { model, plan: planSites(model, locals, layout, ["eu-west-1", "us-east-1"]) };
 }
 
@@ -30,9 +30,12 @@ describe("lab sites", () => {
 
   it("delays are half the analysis's RTT: catalog between regions, cross-zone inside one", async () => {
     const { model, plan } = await etcdPlan();
-    const site = (region: string, kind = "members") => plan.sites.find((s) => s.region === region && s.kind === kind)!;
+    const site = (region: string, kind = "members") =>
+      plan.sites.find((s) => s.region === region && s.kind === kind)!;
     const west = plan.members.filter((m) => m.site.region === "eu-west-1").map((m) => m.site);
-    expect(plan.delayMs(site("eu-west-1"), site("us-east-1"))).toBe(model.catalog.rttMs("eu-west-1", "us-east-1")! / 2);
+    expect(plan.delayMs(site("eu-west-1"), site("us-east-1"))).toBe(
+      model.catalog.rttMs("eu-west-1", "us-east-1")! / 2,
+    );
     expect(plan.delayMs(west[0]!, west[1]!)).toBe(model.settings.crossZoneRttMs / 2);
     expect(plan.delayMs(site("eu-west-1", "client"), west[0]!)).toBe(model.settings.crossZoneRttMs / 2);
     expect(plan.delayMs(plan.observer, site("us-east-1"))).toBe(0);
@@ -64,7 +67,9 @@ describe("lab network commands", () => {
       expect(commands).toContain(`ip -n ${ns} rule add pref 10 from ${site.transport} lookup 100`);
       for (const other of new Set(plan.members.map((m) => m.site)))
         if (other !== site)
-          expect(commands).toContain(`ip -n ${ns} route add 10.251.${other.index}.0/24 via ${other.transport} dev wan0 table 100`);
+          expect(commands).toContain(
+            `ip -n ${ns} route add 10.251.${other.index}.0/24 via ${other.transport} dev wan0 table 100`,
+          );
     }
   });
 
@@ -76,7 +81,9 @@ describe("lab network commands", () => {
     expect(config.via).toBe(client.transport);
     // client and peer ports (metrics share the client port)
     expect(config.listeners.filter((l) => l.port !== 7007)).toHaveLength(remote.length * 2);
-    const west = config.listeners.find((l) => l.host === remote.find((m) => m.site.region === "eu-west-1")!.address)!;
+    const west = config.listeners.find(
+      (l) => l.host === remote.find((m) => m.site.region === "eu-west-1")!.address,
+    )!;
     expect(west.delayMs).toBe(plan.delayMs(client, remote.find((m) => m.site.region === "eu-west-1")!.site));
     expect(west.tags).toEqual([
       "link:eu-west-1/us-east-1",
@@ -122,7 +129,15 @@ describe("delay relay", () => {
       {
         via: "127.0.0.1",
         echoPort: 0,
-        listeners: [{ host: "127.0.0.1", port: target + 1, target: { host: "127.0.0.1", port: target }, delayMs: 20, tags: ["link:a/b"] }],
+        listeners: [
+          {
+            host: "127.0.0.1",
+            port: target + 1,
+            target: { host: "127.0.0.1", port: target },
+            delayMs: 20,
+            tags: ["link:a/b"],
+          },
+        ],
       },
       (m) => messages.push(m),
     );
@@ -132,7 +147,10 @@ describe("delay relay", () => {
     expect(rtt).toBeGreaterThanOrEqual(40);
     expect(rtt).toBeLessThan(200);
     relay.set("link:a/b", true);
-    const cut = await Promise.race([roundTrip(target + 1), new Promise<string>((r) => setTimeout(() => r("silent"), 300))]);
+    const cut = await Promise.race([
+      roundTrip(target + 1),
+      new Promise<string>((r) => setTimeout(() => r("silent"), 300)),
+    ]);
     expect(cut).toBe("silent");
     relay.set("link:a/b", false);
     expect(await roundTrip(target + 1)).toBeGreaterThanOrEqual(40);

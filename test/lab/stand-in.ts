@@ -1,11 +1,13 @@
 /**
- * A STAND-IN for the engine catalog's `local()` (src/engines/etcd.ts, postgresql.ts are the lead's
- * work and not on this branch yet): just enough of an EngineDefinition for the lab's own tests to
- * start real members. Never used by src/ and never reported as an engine's configuration.
+ * A STAND-IN for the engine catalog's PostgreSQL `local()` (src/engines/postgresql.ts is the lead's
+ * work and not on main yet): just enough of an EngineDefinition for the lab's own tests to start
+ * real members. Never used by src/ and never reported as an engine's configuration. etcd is the
+ * catalog's own engine.
  */
+
+import { ENGINE_CAPABILITIES } from "../../src/engines/capabilities.js";
 import type { EngineComponent, EngineDefinition, LocalMember, Member } from "../../src/engines/types.js";
 import type { Model } from "../../src/model/types.js";
-import { networkView } from "../../src/analysis/network.js";
 
 function members(component: EngineComponent): Member[] {
   if (component.kind !== "datastore") return [];
@@ -28,70 +30,16 @@ const unused = () => {
   throw new Error("stand-in: not part of the lab");
 };
 
-const base = {
-  image: "stand-in",
-  kinds: ["datastore"],
-  requires: [],
-  metricNames: [],
-  signals: () => ({ up: "up" }),
-  compile: unused,
-} as const;
-
-export const etcdStandIn: EngineDefinition = {
-  ...base,
-  id: "etcd",
-  title: "etcd (test stand-in)",
-  replication: ["consensus"],
-  consistency: ["strong"],
-  ports: { client: 2379, peer: 2380 },
-  metricsEndpoint: { port: 2379, path: "/metrics" },
-  local(model: Model, component: EngineComponent, layout) {
-    const all = members(component);
-    const net = networkView(model, []);
-    const maxRtt = Math.max(...all.flatMap((a) => all.map((b) => net.rtt(a.region, b.region))));
-    // etcd tuning guide: heartbeat ≈ max RTT between members, election timeout ≥ 10× heartbeat.
-    const heartbeat = Math.max(100, Math.ceil(maxRtt));
-    const cluster = all.map((m) => `${m.name}=http://${layout.address(m)}:2380`).join(",");
-    return all.map(
-      (m): LocalMember => ({
-        member: m,
-        debianPackage: "etcd-server",
-        command: [
-          "/usr/bin/etcd",
-          `--name=${m.name}`,
-          `--data-dir=${layout.dataDir(m)}/data`,
-          `--listen-client-urls=http://${layout.address(m)}:2379`,
-          `--advertise-client-urls=http://${layout.address(m)}:2379`,
-          `--listen-peer-urls=http://${layout.address(m)}:2380`,
-          `--initial-advertise-peer-urls=http://${layout.address(m)}:2380`,
-          `--initial-cluster=${cluster}`,
-          "--initial-cluster-state=new",
-          `--initial-cluster-token=${component.name}`,
-          `--heartbeat-interval=${heartbeat}`,
-          `--election-timeout=${heartbeat * 10}`,
-          "--pre-vote=true",
-        ],
-        env: {},
-        files: {},
-        setup: [],
-        clientPort: 2379,
-        peerPort: 2380,
-        metrics: { port: 2379, path: "/metrics" },
-      }),
-    );
-  },
-};
-
 const PG = "/usr/lib/postgresql/15/bin";
 
 export const postgresStandIn: EngineDefinition = {
-  ...base,
   id: "postgresql",
-  title: "PostgreSQL (test stand-in)",
-  replication: ["primary-replica"],
-  consistency: ["strong", "eventual"],
-  ports: { client: 5432 },
-  metricsEndpoint: { port: 9187, path: "/metrics" },
+  capabilities: { ...ENGINE_CAPABILITIES.postgresql, title: "PostgreSQL (test stand-in)" },
+  requires: [],
+  managedBy: "statefulset",
+  metricNames: [],
+  indicators: unused,
+  compileRegion: unused,
   local(_model: Model, component: EngineComponent, layout) {
     const all = members(component);
     const primary = all.find((m) => m.role === "primary")!;
@@ -116,20 +64,47 @@ export const postgresStandIn: EngineDefinition = {
         `synchronous_standby_names = '${sync.replaceAll("'", "''")}'`,
         ...(m === primary
           ? []
-          : [`primary_conninfo = 'host=${layout.address(primary)} port=5432 user=postgres application_name=${m.name}'`]),
+          : [
+              `primary_conninfo = 'host=${layout.address(primary)} port=5432 user=postgres application_name=${m.name}'`,
+            ]),
       ].join("\n");
-      const hba = ["local all all trust", "host all all 0.0.0.0/0 trust", "host replication all 0.0.0.0/0 trust"].join("\n");
+      const hba = [
+        "local all all trust",
+        "host all all 0.0.0.0/0 trust",
+        "host replication all 0.0.0.0/0 trust",
+      ].join("\n");
       return {
         member: m,
         debianPackage: "postgresql",
-        command: [`${PG}/postgres`, "-D", data, "-c", `config_file=${dir}/postgresql.conf`, "-c", `hba_file=${dir}/pg_hba.conf`],
+        command: [
+          `${PG}/postgres`,
+          "-D",
+          data,
+          "-c",
+          `config_file=${dir}/postgresql.conf`,
+          "-c",
+          `hba_file=${dir}/pg_hba.conf`,
+        ],
         env: { PGUSER: "postgres" },
         files: { [`${dir}/postgresql.conf`]: `${conf}\n`, [`${dir}/pg_hba.conf`]: `${hba}\n` },
         setup:
           m === primary
             ? [[`${PG}/initdb`, "-D", data, "-U", "postgres", "--auth=trust", "--no-sync"]]
             : [
-                [`${PG}/pg_basebackup`, "-h", layout.address(primary), "-p", "5432", "-U", "postgres", "-D", data, "-X", "stream", "--no-sync"],
+                [
+                  `${PG}/pg_basebackup`,
+                  "-h",
+                  layout.address(primary),
+                  "-p",
+                  "5432",
+                  "-U",
+                  "postgres",
+                  "-D",
+                  data,
+                  "-X",
+                  "stream",
+                  "--no-sync",
+                ],
                 ["/usr/bin/touch", `${data}/standby.signal`],
               ],
         clientPort: 5432,

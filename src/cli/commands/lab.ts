@@ -1,8 +1,15 @@
 import { parseFailures } from "../../analysis/index.js";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { suggestion } from "../../diagnostics/suggest.js";
-import { engineFor } from "../../lab/engine.js";
-import { renderLabJson, renderLabMarkdown, renderLabText, runLabReport } from "../../lab/index.js";
+import { engineOf } from "../../engines/registry.js";
+import {
+  LAB_ENGINES,
+  renderLabJson,
+  renderLabMarkdown,
+  renderLabText,
+  runLabReport,
+  unsupported,
+} from "../../lab/index.js";
 import { loadTopology } from "../../pipeline.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
@@ -20,7 +27,8 @@ function duration(flag: string, text: string | undefined, fallback: number): num
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
   if (match === null) throw usage(`--${flag} ${text} is not a duration`, `e.g. --${flag} 30s`);
   const value = Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as "ms" | "s" | "m"];
-  if (value < 1000 || value > 3_600_000) throw usage(`--${flag} ${text} must be between 1s and 60m`, `e.g. --${flag} 30s`);
+  if (value < 1000 || value > 3_600_000)
+    throw usage(`--${flag} ${text} must be between 1s and 60m`, `e.g. --${flag} 30s`);
   return value;
 }
 
@@ -69,23 +77,38 @@ export const labCommand: Command = {
     const failureTexts = listFlag(args, "fail");
     const failures = parseFailures(model, failureTexts);
     const wanted = stringFlag(args, "datastore");
-    const runnable = model.datastores.filter((d) => engineFor(d)?.local !== undefined);
+    const runnable = model.datastores.filter((d) => {
+      const engine = engineOf(d);
+      return engine !== undefined && unsupported(engine) === undefined;
+    });
     const names = model.datastores.map((d) => d.name);
     const ds =
-      wanted === undefined ? (runnable.length === 1 ? runnable[0] : undefined) : model.datastores.find((d) => d.name === wanted);
+      wanted === undefined
+        ? runnable.length === 1
+          ? runnable[0]
+          : undefined
+        : model.datastores.find((d) => d.name === wanted);
     if (ds === undefined) {
       if (wanted !== undefined)
-        throw usage(`no datastore "${wanted}": ${suggestion(wanted, names, "datastores")}`, "name one with --datastore");
+        throw usage(
+          `no datastore "${wanted}": ${suggestion(wanted, names, "datastores")}`,
+          "name one with --datastore",
+        );
       throw usage(
         runnable.length === 0
-          ? `no datastore of ${model.name} runs on an engine the lab can start (etcd, PostgreSQL)`
+          ? `no datastore of ${model.name} runs on an engine the lab can start (${LAB_ENGINES.join(", ")})`
           : `${runnable.length} datastores can run: ${runnable.map((d) => d.name).join(", ")}`,
-        runnable.length === 0 ? "set deploy.engine to etcd or postgresql" : "pick one with --datastore",
+        runnable.length === 0
+          ? `set deploy.engine to one of ${LAB_ENGINES.join(", ")}`
+          : "pick one with --datastore",
       );
     }
-    const engine = engineFor(ds);
+    const engine = engineOf(ds);
     if (engine === undefined)
-      throw usage(`datastore "${ds.name}" has no engine the lab can run`, "set deploy.engine to etcd or postgresql");
+      throw usage(
+        `datastore "${ds.name}" has no engine the lab can run`,
+        "set deploy.engine to etcd or postgresql",
+      );
     const report = await runLabReport({
       model,
       datastore: ds,

@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { createInterface } from "node:readline";
+import type { EngineId } from "../../engines/types.js";
 import { CLIENT_DRIVERS } from "../clients/index.js";
 import type { LabEndpoint } from "../clients/types.js";
-import type { EngineId } from "../../engines/types.js";
 import { type RelayConfig, startRelay } from "./relay.js";
 import { runWorkload, type WorkloadConfig } from "./workload.js";
 
@@ -33,8 +33,12 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
 
 /** Names of the alerts firing in the Prometheus on this namespace's loopback. */
 async function firingAlerts(port: number, timeoutMs: number): Promise<string[]> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/v1/alerts`, { signal: AbortSignal.timeout(timeoutMs) });
-  const body = (await response.json()) as { data?: { alerts?: { state: string; labels: { alertname: string } }[] } };
+  const response = await fetch(`http://127.0.0.1:${port}/api/v1/alerts`, {
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = (await response.json()) as {
+    data?: { alerts?: { state: string; labels: { alertname: string } }[] };
+  };
   return (body.data?.alerts ?? []).filter((a) => a.state === "firing").map((a) => a.labels.alertname);
 }
 
@@ -74,7 +78,10 @@ if (mode === "relay") {
   );
 } else if (mode === "observer") {
   const { engine, endpoints } = config as { engine: EngineId; endpoints: LabEndpoint[] };
-  const client = CLIENT_DRIVERS[engine]!.connect(endpoints, { strongReads: true, nearest: endpoints[0]!.name });
+  const client = CLIENT_DRIVERS[engine]!.connect(endpoints, {
+    strongReads: true,
+    nearest: endpoints[0]!.name,
+  });
   emit({ ready: true });
   handlers.push((command) => {
     const timeout = typeof command.timeoutMs === "number" ? command.timeoutMs : 2000;

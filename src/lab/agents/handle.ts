@@ -44,7 +44,10 @@ export class AgentHandle {
         if (value !== undefined) done(undefined, value);
       };
       const onExit = () => done(new Error(`${what}: agent exited (${this.stderr.join("").slice(-400)})`));
-      const timer = setTimeout(() => done(new Error(`${what}: no answer after ${timeoutMs} ms ${this.stderr.join("").slice(-400)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`${what}: no answer after ${timeoutMs} ms ${this.stderr.join("").slice(-400)}`)),
+        timeoutMs,
+      );
       this.listeners.push(listen);
       this.child.once("exit", onExit);
     });

@@ -5,7 +5,7 @@
  * user space: each chunk is held until `arrival + delayMs`, in order. Also serves a TCP echo on the
  * site's transport address so others can measure what the relays add on top of the delays.
  */
-import { createServer, type Server, type Socket, connect } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 
 export interface RelayListener {
   /** Address and port the local processes dial (the remote member's address). */

@@ -6,9 +6,9 @@
  * their key for the data-loss check.
  */
 import { connect } from "node:net";
+import type { EngineId } from "../../engines/types.js";
 import { CLIENT_DRIVERS } from "../clients/index.js";
 import type { LabEndpoint } from "../clients/types.js";
-import type { EngineId } from "../../engines/types.js";
 
 export interface WorkloadConfig {
   readonly engine: EngineId;
@@ -68,7 +68,10 @@ export async function runWorkload(
   }
   emit({ echo });
   const driver = CLIENT_DRIVERS[config.engine]!;
-  const client = driver.connect(config.endpoints, { strongReads: config.strongReads, nearest: config.nearest });
+  const client = driver.connect(config.endpoints, {
+    strongReads: config.strongReads,
+    nearest: config.nearest,
+  });
   const interval = 1000 / config.opsPerSec;
   let inFlight = 0;
   let saturated = 0;

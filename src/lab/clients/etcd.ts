@@ -35,7 +35,8 @@ function post(agent: Agent, endpoint: LabEndpoint, path: string, body: object, t
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString();
-          if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
+          if (res.statusCode !== 200)
+            return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
           try {
             resolve(JSON.parse(text) as Record<string, unknown>);
           } catch {
@@ -109,7 +110,13 @@ class EtcdClient implements LabClient {
     if (current === member) return true;
     const status = await post(this.agent, this.endpoint(member), "/v3/maintenance/status", {}, timeoutMs);
     const targetID = (status.header as { member_id: string }).member_id;
-    await post(this.agent, this.endpoint(current), "/v3/maintenance/transfer-leadership", { targetID }, timeoutMs);
+    await post(
+      this.agent,
+      this.endpoint(current),
+      "/v3/maintenance/transfer-leadership",
+      { targetID },
+      timeoutMs,
+    );
     this.leaderName = undefined;
     return (await this.leader(timeoutMs)) === member;
   }

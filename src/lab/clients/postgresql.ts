@@ -27,7 +27,20 @@ class PsqlSession {
     const user = endpoint.env.PGUSER ?? "postgres";
     this.child = spawn(
       PSQL,
-      ["-X", "-A", "-t", "-q", "-h", endpoint.host, "-p", String(endpoint.port), "-U", user, "-d", "postgres"],
+      [
+        "-X",
+        "-A",
+        "-t",
+        "-q",
+        "-h",
+        endpoint.host,
+        "-p",
+        String(endpoint.port),
+        "-U",
+        user,
+        "-d",
+        "postgres",
+      ],
       { env: { ...process.env, PGCONNECT_TIMEOUT: "3" }, stdio: ["pipe", "pipe", "pipe"] },
     );
     this.child.stdout.setEncoding("utf8");
@@ -162,7 +175,7 @@ class PostgresClient implements LabClient {
     try {
       return (
         await this.okQuery(
-        name,
+          name,
           `INSERT INTO ${TABLE} VALUES (${quote(key)}, ${quote(value)}) RETURNING 'ok';`,
           timeoutMs,
           "write",
@@ -184,8 +197,14 @@ class PostgresClient implements LabClient {
 
   async read(key: string, timeoutMs: number): Promise<number> {
     const name = this.options.strongReads ? await this.target(timeoutMs) : this.options.nearest;
-    return (await this.okQuery(name, `SELECT 'ok', count(*) FROM ${TABLE} WHERE k = ${quote(key)};`, timeoutMs, "read"))
-      .ms;
+    return (
+      await this.okQuery(
+        name,
+        `SELECT 'ok', count(*) FROM ${TABLE} WHERE k = ${quote(key)};`,
+        timeoutMs,
+        "read",
+      )
+    ).ms;
   }
 
   async keys(prefix: string, timeoutMs: number): Promise<string[]> {

@@ -8,7 +8,12 @@ import type { Model, ResolvedDatastore } from "../model/types.js";
 import { CLIENT_DRIVERS } from "./clients/index.js";
 import { compareLab } from "./compare.js";
 import { predictedAlerts } from "./prometheus.js";
-import { buildReport, type LabReport, RELAY_OVERHEAD_BOTTLENECK_MS } from "./report.js";
+import {
+  buildReport,
+  type LabReport,
+  LOAD_BOTTLENECK_PER_CORE,
+  RELAY_OVERHEAD_BOTTLENECK_MS,
+} from "./report.js";
 import { type LabObservation, type LabSchedule, runLab } from "./run.js";
 import { siteLayout } from "./sites.js";
 import { removeStaleLabs } from "./supervisor.js";
@@ -150,6 +155,7 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
         loadPerCore: observation.machineLoad,
         skippedRequests: skipped,
         bottleneck:
+          observation.machineLoad > LOAD_BOTTLENECK_PER_CORE ||
           Object.values(comparison.relayOverheadMs).some((ms) => ms > RELAY_OVERHEAD_BOTTLENECK_MS) ||
           Object.values(skipped).some((n) => n > 0),
       },

@@ -32,10 +32,14 @@ export interface LabReport {
 
 /**
  * The machine shaped the figures when the relays alone add more than this per round trip (their
- * timers run late on a busy CPU) or the workload had to skip requests. The load average is shown
- * but not used: on a shared machine it counts other people's work.
+ * timers run late on a busy CPU), when the workload had to skip requests, or when the run queue
+ * held more than LOAD_BOTTLENECK_PER_CORE runnable tasks per core on average (whoever they belong
+ * to): a commit crosses 4–6 process wake-ups (client, relays, leader, followers), and each waits its
+ * turn in that queue — measured here: PostgreSQL sync commits 1.4% over the prediction at load 5
+ * per core, 28–96% over at load 13.
  */
 export const RELAY_OVERHEAD_BOTTLENECK_MS = 5;
+export const LOAD_BOTTLENECK_PER_CORE = 4;
 
 const cell = (v: number | string | undefined) => (v === undefined ? "" : String(v));
 const status = (r: ComparisonRow) => (r.pass === undefined ? "info" : r.pass ? "PASS" : "FAIL");
@@ -67,7 +71,7 @@ function summary(report: LabReport): string[] {
     `relay overhead per round trip (subtracted): ${Object.entries(report.relayOverheadMs)
       .map(([o, ms]) => `${safe(o)} ${ms.toFixed(1)} ms`)
       .join(", ")}`,
-    `machine: load ${report.machine.loadPerCore.toFixed(2)} per core${report.machine.bottleneck ? " — the machine was a bottleneck (relays late or requests skipped): latency figures are suspect" : ""}`,
+    `machine: load ${report.machine.loadPerCore.toFixed(2)} per core${report.machine.bottleneck ? " — the machine was a bottleneck (busy CPU, relays late or requests skipped): latency figures are suspect" : ""}`,
     ...(report.replicationLagMs
       ? [
           `replication lag (PostgreSQL replay_lag, median): ${Object.entries(report.replicationLagMs)

@@ -12,7 +12,12 @@ describe.concurrent("topoplan lab (command line)", () => {
   });
 
   it("names the datastores when --datastore is unknown", async () => {
-    const { code, stderr } = await topoplan(["lab", "test/lab/fixtures/etcd-3-near.yaml", "--datastore", "confg"]);
+    const { code, stderr } = await topoplan([
+      "lab",
+      "test/lab/fixtures/etcd-3-near.yaml",
+      "--datastore",
+      "confg",
+    ]);
     expect(code).toBe(2);
     expect(stderr).toContain('no datastore "confg"');
     expect(stderr).toContain("config");

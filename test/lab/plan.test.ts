@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { etcd } from "../../src/engines/etcd.js";
 import { startRelay } from "../../src/lab/agents/relay.js";
 import { hubOf, namespaceOf, networkCommands, relayConfig } from "../../src/lab/netns.js";
-import { planSites, siteLayout } from "../../src/lab/sites.js";
+import { memberPorts, planSites, siteLayout } from "../../src/lab/sites.js";
 import { loadTopology } from "../../src/pipeline.js";
 
 const fixture = (name: string) => `test/lab/fixtures/${name}`;
@@ -79,8 +79,10 @@ describe("lab network commands", () => {
     const config = relayConfig(plan, client);
     const remote = plan.members.filter((m) => m.site !== client);
     expect(config.via).toBe(client.transport);
-    // client and peer ports (metrics share the client port)
-    expect(config.listeners.filter((l) => l.port !== 7007)).toHaveLength(remote.length * 2);
+    // every port of every remote member: client, peer, metrics
+    const ports = remote.reduce((n, m) => n + memberPorts(m.local).length, 0);
+    expect(ports).toBe(remote.length * 3);
+    expect(config.listeners.filter((l) => l.port !== 7007)).toHaveLength(ports);
     const west = config.listeners.find(
       (l) => l.host === remote.find((m) => m.site.region === "eu-west-1")!.address,
     )!;

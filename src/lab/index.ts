@@ -139,9 +139,12 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
   }
   const changes =
     options.failures.length === 0 ? [] : compareAnalyses(analyse(model), analyse(model, options.failures));
-  const fired = [
-    ...new Set(observation.alerts.filter((a) => a.at >= (observation.phases.failAt ?? 0)).map((a) => a.name)),
-  ].sort();
+  // Alerts seen from the failure to the end of the run, by state (`name:state` samples).
+  const during = observation.alerts.filter(
+    (a) => a.at >= (observation.phases.failAt ?? Number.POSITIVE_INFINITY),
+  );
+  const named = (state: string) =>
+    [...new Set(during.filter((a) => a.name.endsWith(`:${state}`)).map((a) => a.name.split(":")[0]!))].sort();
   return buildReport(
     {
       topology: model.name,
@@ -163,9 +166,10 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
       ...(observation.prometheus
         ? {
             alerts: {
-              predicted: predictedAlerts(ds, changes),
-              fired,
-              note: "the generated rules use 5m+ windows and `for:` durations longer than a lab failure; an alert that cannot fire in the run is not judged",
+              predicted: predictedAlerts(ds, options.failures, changes),
+              pending: named("pending"),
+              fired: named("firing"),
+              note: "the generated alerts wait 1–10 minutes (`for:`) and read 5-minute or longer windows: a lab failure shows them pending, rarely firing; shown, not judged",
             },
           }
         : {}),

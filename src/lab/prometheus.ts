@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
-import type { AnalysisChange } from "../analysis/types.js";
+import type { AnalysisChange, Failure } from "../analysis/types.js";
 import { ALERT, componentRuleGroups } from "../compile/observability/index.js";
-import type { Model, ResolvedComponent } from "../model/types.js";
+import type { Model, ResolvedComponent, ResolvedDatastore } from "../model/types.js";
 import type { PlacedMember } from "./sites.js";
 
 /**
@@ -63,21 +63,30 @@ export function prometheusCommand(dir: string): string[] {
 }
 
 /**
- * The alerts the model expects a failure to raise, from what-if's changes: losing quorum or an
- * origin burns the availability budget; a broken latency or lag objective raises its alert.
+ * The alerts the model expects the failures to raise: a failed region or zone holding members takes
+ * their scrape targets down; losing the write quorum leaves no leader and burns the availability
+ * budget; a broken latency or lag objective raises its alert (from what-if's changes).
  */
-export function predictedAlerts(component: ResolvedComponent, changes: readonly AnalysisChange[]): string[] {
+export function predictedAlerts(
+  component: ResolvedDatastore,
+  failures: readonly Failure[],
+  changes: readonly AnalysisChange[],
+): string[] {
   const mine = changes.filter((c) => c.component === component.name);
   const out = new Set<string>();
-  if (
-    component.slo.availability !== undefined &&
-    mine.some((c) => c.kind === "lost-quorum" || c.kind === "unavailable")
-  )
+  const hit = failures.some((f) =>
+    f.kind === "region"
+      ? component.regions.includes(f.region)
+      : f.kind === "zone" && component.placement.some((p) => p.zones.includes(f.zone)),
+  );
+  if (hit) out.add(ALERT.memberDown);
+  const lost = mine.some((c) => c.kind === "lost-quorum");
+  if (lost && component.replication === "consensus") out.add(ALERT.noLeader);
+  if (component.slo.availability !== undefined && (lost || mine.some((c) => c.kind === "unavailable")))
     out.add(ALERT.burnPage);
   for (const c of mine.filter((x) => x.kind === "slo-broken")) {
     if (c.path.endsWith("P99Ms")) out.add(ALERT.latency);
     if (c.path.endsWith("replicationLagMs")) out.add(ALERT.replicationLag);
-    if (c.path.endsWith("availability")) out.add(ALERT.burnPage);
   }
   return [...out].sort();
 }

@@ -21,8 +21,10 @@ export interface LabReport {
   };
   readonly relayOverheadMs: Readonly<Record<string, number>>;
   readonly replicationLagMs?: Readonly<Record<string, number>>;
+  /** Alerts during the failure: the model's expectation, and what Prometheus had pending or firing. */
   readonly alerts?: {
     readonly predicted: readonly string[];
+    readonly pending: readonly string[];
     readonly fired: readonly string[];
     readonly note: string;
   };
@@ -81,7 +83,7 @@ function summary(report: LabReport): string[] {
       : []),
     ...(report.alerts
       ? [
-          `alerts predicted: ${report.alerts.predicted.join(", ") || "none"}; fired: ${report.alerts.fired.join(", ") || "none"} (${report.alerts.note})`,
+          `alerts predicted: ${report.alerts.predicted.join(", ") || "none"}; pending: ${report.alerts.pending.join(", ") || "none"}; fired: ${report.alerts.fired.join(", ") || "none"} (${report.alerts.note})`,
         ]
       : []),
     `tolerance: median within max(${TOLERANCE.relative * 100}%, ${TOLERANCE.absoluteMs} ms); verdicts equal`,

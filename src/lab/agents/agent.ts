@@ -31,7 +31,7 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
   throw new Error(`${host}:${port} not accepting connections after ${timeoutMs} ms`);
 }
 
-/** Names of the alerts firing in the Prometheus on this namespace's loopback. */
+/** `name:state` of the alerts pending or firing in the Prometheus on this namespace's loopback. */
 async function firingAlerts(port: number, timeoutMs: number): Promise<string[]> {
   const response = await fetch(`http://127.0.0.1:${port}/api/v1/alerts`, {
     signal: AbortSignal.timeout(timeoutMs),
@@ -39,7 +39,7 @@ async function firingAlerts(port: number, timeoutMs: number): Promise<string[]> 
   const body = (await response.json()) as {
     data?: { alerts?: { state: string; labels: { alertname: string } }[] };
   };
-  return (body.data?.alerts ?? []).filter((a) => a.state === "firing").map((a) => a.labels.alertname);
+  return (body.data?.alerts ?? []).map((a) => `${a.labels.alertname}:${a.state}`);
 }
 
 const emit = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);

@@ -14,6 +14,11 @@ export interface EngineCapabilities {
   readonly consistency?: readonly string[];
   /** primary-replica sync modes it implements. */
   readonly sync?: readonly string[];
+  /**
+   * "primary-region": synchronous standbys can only be in the primary's own region (cluster);
+   * standbys elsewhere replicate asynchronously.
+   */
+  readonly syncScope?: "primary-region";
   /** Largest `partitions.count` the engine's topology can hold (single-group engines: 1). */
   readonly maxPartitions?: number;
   /** Why, in the engine's own terms (used in messages). */
@@ -44,8 +49,14 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     title: "PostgreSQL",
     kind: "datastores",
     replication: ["primary-replica"],
-    consistency: ["strong", "eventual"],
+    // session: read-your-writes by reading from the primary (or a standby that has replayed the
+    // session's commit LSN, pg_last_wal_replay_lsn()).
+    consistency: ["strong", "session", "eventual"],
     sync: ["sync", "semi-sync", "async"],
+    // CloudNativePG manages synchronous_standby_names among a cluster's own instances; replica
+    // clusters in other regions stream asynchronously
+    // (https://cloudnative-pg.io/documentation/current/replica_cluster/).
+    syncScope: "primary-region",
     maxPartitions: 1,
     why: "one primary streams its WAL to hot standbys; reads on the primary are strong, on standbys eventually consistent",
     // CloudNativePG instance ports: 5432, metrics exporter 9187 (https://cloudnative-pg.io/documentation/current/monitoring/).

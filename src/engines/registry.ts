@@ -2,9 +2,10 @@
 import type { ResolvedComponent } from "../model/types.js";
 import { etcd } from "./etcd.js";
 import type { EngineId } from "./ids.js";
+import { postgresql } from "./postgresql.js";
 import type { EngineComponent, EngineDefinition } from "./types.js";
 
-export const ENGINES: Readonly<Partial<Record<EngineId, EngineDefinition>>> = { etcd };
+export const ENGINES: Readonly<Partial<Record<EngineId, EngineDefinition>>> = { etcd, postgresql };
 
 /** The engine a datastore or stream runs on Kubernetes, if it names one. */
 export function engineOf(component: ResolvedComponent): EngineDefinition | undefined {

@@ -47,6 +47,14 @@ export interface LocalMember {
   readonly clientPort: number;
   readonly peerPort?: number;
   readonly metrics?: { readonly port: number; readonly path: string };
+  /** System user the member (and its setup) runs as; engines such as PostgreSQL refuse root. */
+  readonly runAs?: string;
+  /** Processes beside the member (exporters), started after it. */
+  readonly sidecars?: readonly {
+    readonly name: string;
+    readonly command: readonly string[];
+    readonly env: Readonly<Record<string, string>>;
+  }[];
 }
 
 /**
@@ -112,7 +120,12 @@ export interface EngineDefinition {
    * plus the engine's StatefulSets and Jobs.
    */
   readonly managedBy: "operator" | "statefulset";
-  /** Every metric name the signals use, as the engine's docs list them (tested against). */
+  /**
+   * Operator-managed engines: the name of the pods' metrics port, scraped by a PodMonitor (the
+   * operator's Services do not expose it). @default scraped through the headless Service's `metrics` port
+   */
+  readonly podMetricsPort?: string;
+  /** Every metric name the indicators use, as the engine's docs list them (tested against). */
   readonly metricNames: readonly string[];
   readonly indicators: (component: EngineComponent) => Indicators;
   /** The Kubernetes resources of one component in one region. */

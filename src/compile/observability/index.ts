@@ -100,8 +100,9 @@ export const ENVOY_METRICS = { port: "http-envoy-prom", path: "/stats/prometheus
 
 /**
  * How Prometheus reaches a component's metrics: its engine's endpoint (port `metrics`, the
- * engine's path, e.g. CockroachDB's /_status/vars), the declared metrics path, or — for services
- * on the mesh's standard metrics — a PodMonitor on every pod's Istio sidecar.
+ * engine's path, e.g. CockroachDB's /_status/vars), the declared metrics path, or a PodMonitor:
+ * on every pod's Istio sidecar for services on the mesh's standard metrics, on the pods of an
+ * operator-managed engine (its Services do not expose the exporter).
  */
 function serviceMonitor(
   model: Model,
@@ -115,7 +116,15 @@ function serviceMonitor(
   // Every series carries the component, whatever the Service or job is called: the rules select on it.
   const relabelings = [{ action: "replace", targetLabel: COMPONENT_LABEL, replacement: component.name }];
   const metadata = { name, namespace, labels: commonLabels(model, component.name) };
-  if (component.kind === "service" && !component.metricsDeclared) {
+  const engine = engineOf(component);
+  const podEndpoint =
+    component.kind === "service" && !component.metricsDeclared
+      ? ENVOY_METRICS
+      : engine?.podMetricsPort === undefined
+        ? undefined
+        : { port: engine.podMetricsPort, path: engine.capabilities.metricsPath };
+  if (podEndpoint !== undefined) {
+    // The mesh's sidecars, or an operator's pods whose Services do not expose metrics.
     return plannedManifest(region, component.name, {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "PodMonitor",
@@ -123,11 +132,10 @@ function serviceMonitor(
       spec: {
         selector,
         namespaceSelector: { matchNames: [namespace] },
-        podMetricsEndpoints: [{ ...ENVOY_METRICS, interval: SCRAPE_INTERVAL, relabelings }],
+        podMetricsEndpoints: [{ ...podEndpoint, interval: SCRAPE_INTERVAL, relabelings }],
       },
     });
   }
-  const engine = engineOf(component);
   const path = engine?.capabilities.metricsPath ?? component.metrics.path ?? "/metrics";
   return plannedManifest(region, component.name, {
     apiVersion: "monitoring.coreos.com/v1",

@@ -1,9 +1,12 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
-import { type EngineId, engineOfImage } from "../../engines/ids.js";
+import type { EngineId } from "../../engines/ids.js";
 import { type CheckContext, entriesOf } from "./context.js";
 
 interface ComponentInput {
+  placement?: Record<string, number> | string | undefined;
+  leader?: string | undefined;
+  replicas?: number | undefined;
   deploy?: { target?: string; engine?: string | undefined; image?: string | undefined } | undefined;
   replication?: string | undefined;
   consistency?: string | undefined;
@@ -12,8 +15,7 @@ interface ComponentInput {
 }
 
 /**
- * Kubernetes deploys: an image or an engine; the engine (declared or recognised from the image)
- * must implement the component's kind, replication model, consistency, sync mode and partitioning.
+ * Kubernetes deploys: an image or an engine; a declared engine must implement the component's kind, replication model, consistency, sync mode and partitioning.
  */
 export function checkEngineFits(context: CheckContext): void {
   for (const kind of ["datastores", "services", "streams"] as const) {
@@ -29,16 +31,15 @@ export function checkEngineFits(context: CheckContext): void {
           message: `${at()} deploys to kubernetes with neither an image nor an engine`,
           fix:
             kind === "services"
-              ? "set deploy.image to your service's image, pinned by tag or digest"
-              : `set deploy.engine (${Object.keys(ENGINE_CAPABILITIES).join(", ")}) or deploy.image`,
+              ? `set ${at("deploy", "image")} to the service's image, pinned by tag or digest`
+              : `set ${at("deploy", "engine")} (${enginesFor(kind).join(", ")}) or ${at("deploy", "image")}`,
         });
         continue;
       }
-      const engine = declared ?? engineOfImage(deploy.image);
-      const fits = engine === undefined ? undefined : ENGINE_CAPABILITIES[engine];
-      if (engine === undefined || fits === undefined) continue;
-      const enginePath = at("deploy", declared === undefined ? "image" : "engine");
-      const label = `${fits.title}${declared === undefined ? ` (recognised from image "${deploy.image}")` : ""}`;
+      const fits = declared === undefined ? undefined : ENGINE_CAPABILITIES[declared];
+      if (fits === undefined) continue;
+      const enginePath = at("deploy", "engine");
+      const label = fits.title;
       if (fits.kind !== kind) {
         context.report({
           code: "spec/engine-mismatch",
@@ -70,6 +71,7 @@ export function checkEngineFits(context: CheckContext): void {
       unsupported("replication", component.replication, fits.replication);
       unsupported("consistency", component.consistency, fits.consistency);
       if (component.replication === "primary-replica") unsupported("sync", component.sync, fits.sync);
+      checkSyncScope(context, at, label, component, fits);
       const count =
         typeof component.partitions === "object" ? component.partitions?.count : component.partitions;
       if (fits.maxPartitions !== undefined && typeof count === "number" && count > fits.maxPartitions) {
@@ -91,4 +93,37 @@ function enginesFor(
   return (Object.keys(ENGINE_CAPABILITIES) as EngineId[]).filter(
     (id) => ENGINE_CAPABILITIES[id].kind === kind && predicate(ENGINE_CAPABILITIES[id]),
   );
+}
+
+/**
+ * Engines whose synchronous standbys must sit in the primary's region: the declared sync mode must
+ * be satisfiable there (semi-sync: one standby beside the primary; sync: every replica).
+ */
+function checkSyncScope(
+  context: CheckContext,
+  at: (...rest: string[]) => string,
+  label: string,
+  component: ComponentInput,
+  fits: (typeof ENGINE_CAPABILITIES)[EngineId],
+): void {
+  if (fits.syncScope !== "primary-region" || component.replication !== "primary-replica") return;
+  const sync = component.sync ?? "async";
+  const placement = component.placement;
+  if (sync === "async" || placement === undefined || typeof placement !== "object") return;
+  const counts = Object.entries(placement).filter(([, n]) => typeof n === "number");
+  const leader =
+    component.leader ?? [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? "";
+  const local = placement[leader] ?? 0;
+  const total = counts.reduce((sum, [, n]) => sum + n, 0);
+  const needed = sync === "sync" ? total : 2;
+  if (local >= needed) return;
+  context.report({
+    code: "spec/engine-mismatch",
+    path: at("sync"),
+    message: `${label} replicates synchronously only inside the primary's region (${fits.why}); ${sync} needs ${needed} replicas in ${leader}, the placement has ${local}`,
+    fix:
+      sync === "sync"
+        ? `place every replica in ${leader}, or use sync: "semi-sync" with a standby beside the primary`
+        : `place a second replica in ${leader} (a standby beside the primary), or use sync: "async"`,
+  });
 }

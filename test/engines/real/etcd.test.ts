@@ -56,7 +56,11 @@ suite("etcd engine, started from the compiled manifests", () => {
       dataDir: (m) => processes.dir(m.name),
     });
     // etcd members wait for each other: start all, then wait for every client port.
-    await Promise.all(members.map((m) => processes.startMember(m, addresses.get(m.member.name)!)));
+    await Promise.all(
+      members.map((m) =>
+        processes.startMember(m, addresses.get(m.member.name)!, processes.dir(m.member.name)),
+      ),
+    );
     const groups = compilePlan(model)
       .resources.filter(
         (r) => r.type === TYPES.prometheusRule && r.component === "config" && r.region === "eu-west-1",

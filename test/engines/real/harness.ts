@@ -4,7 +4,7 @@
  * fails, and on process exit. Only loopback addresses are used.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -89,6 +89,8 @@ export class Processes {
 
   constructor() {
     process.once("exit", this.onExit);
+    // Members that run as their own user (postgres) must reach their folders.
+    chmodSync(this.root, 0o755);
   }
 
   dir(...parts: string[]): string {
@@ -97,10 +99,16 @@ export class Processes {
     return path;
   }
 
-  start(name: string, command: readonly string[], env: Readonly<Record<string, string>> = {}): ChildProcess {
+  start(
+    name: string,
+    command: readonly string[],
+    env: Readonly<Record<string, string>> = {},
+    user?: { uid: number; gid: number },
+  ): ChildProcess {
     const [binary = "", ...args] = command;
     const child = spawn(binary, args, {
       detached: true,
+      ...(user ?? {}),
       stdio: ["ignore", "pipe", "pipe"],
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
     });
@@ -116,26 +124,41 @@ export class Processes {
     return child;
   }
 
-  /** Writes a member's files and runs its setup, then starts it and waits for its client port. */
-  async startMember(member: LocalMember, address: string, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Writes a member's files and runs its setup (as its user), starts it, waits for its client
+   * port, then starts its sidecars.
+   */
+  async startMember(
+    member: LocalMember,
+    address: string,
+    dataDir: string,
+    timeoutMs = 30_000,
+  ): Promise<void> {
+    const user = member.runAs === undefined ? undefined : userIds(member.runAs);
     for (const [path, content] of Object.entries(member.files)) {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, content, { mode: 0o600 });
     }
+    if (user !== undefined) spawnSync("chown", ["-R", `${user.uid}:${user.gid}`, dataDir]);
     for (const step of member.setup) {
       const [binary = "", ...args] = step;
-      const run = spawnSync(binary, args, { encoding: "utf8", env: { ...process.env, ...member.env } });
+      const run = spawnSync(binary, args, {
+        encoding: "utf8",
+        env: { ...process.env, ...member.env },
+        ...(user ?? {}),
+      });
       if (run.status !== 0)
         throw new Error(
           `setup of ${member.member.name} failed: ${step.join(" ")}\n${run.stdout}${run.stderr}`,
         );
     }
-    this.start(member.member.name, member.command, member.env);
+    this.start(member.member.name, member.command, member.env, user);
     await waitFor(
       `${member.member.name} on ${address}:${member.clientPort}`,
       () => portOpen(address, member.clientPort),
       timeoutMs,
     );
+    for (const sidecar of member.sidecars ?? []) this.start(sidecar.name, sidecar.command, sidecar.env);
   }
 
   async stop(name: string): Promise<void> {
@@ -158,6 +181,11 @@ export class Processes {
   private killAll(signal: NodeJS.Signals): void {
     for (const child of this.running.values()) signalGroup(child, signal);
   }
+}
+
+function userIds(name: string): { uid: number; gid: number } {
+  const id = (flag: string) => Number(spawnSync("id", [flag, name], { encoding: "utf8" }).stdout.trim());
+  return { uid: id("-u"), gid: id("-g") };
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -16,7 +16,7 @@ export const LAB_TOPOLOGIES = [
   { file: "etcd-3-near.yaml", fail: ["region:eu-west-1"] },
   { file: "etcd-3-far.yaml", fail: ["link:eu-west-1/us-east-1"] },
   { file: "etcd-5.yaml", fail: ["region:eu-central-1"] },
-  { file: "pg-sync.yaml", fail: ["region:eu-north-1"] },
+  { file: "pg-sync.yaml", fail: ["zone:eu-west-1b"] },
   { file: "pg-async.yaml", fail: ["region:us-east-1"] },
 ] as const;
 

@@ -70,12 +70,17 @@ export function preflight(
   for (const local of locals) {
     needs.set(local.command[0]!, local.debianPackage);
     for (const step of local.setup) needs.set(step[0]!, local.debianPackage);
+    for (const sidecar of local.sidecars ?? [])
+      needs.set(sidecar.command[0]!, sidecarPackage(sidecar.command[0]!));
   }
   for (const [binary, pkg] of needs)
     if (!onPath(binary))
       problems.push(environment(`${binary} is not installed`, `apt-get install -y ${pkg}`));
   if (problems.length > 0) throw new InputError(problems);
 }
+
+/** The Debian package of a sidecar binary: its file name, as Debian names exporters (`prometheus-postgres-exporter`). */
+const sidecarPackage = (binary: string) => binary.split("/").at(-1) ?? binary;
 
 export interface LabOptions {
   readonly model: Model;

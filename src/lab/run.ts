@@ -6,7 +6,9 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -30,8 +32,20 @@ import {
 } from "./sites.js";
 import { Supervisor } from "./supervisor.js";
 
-/** Members run unprivileged: PostgreSQL refuses root, and nothing in the lab needs it. */
+/** Members run unprivileged: as the engine's `runAs` user, or `nobody`. PostgreSQL refuses root. */
 export const LAB_USER = { uid: 65534, gid: 65534, name: "nobody" } as const;
+
+/** uid and gid of a system user (the engine's `runAs`), from the passwd database. */
+export function systemUser(name: string | undefined): { uid: number; gid: number } {
+  if (name === undefined) return LAB_USER;
+  const entry = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .map((line) => line.split(":"))
+    .find((fields) => fields[0] === name);
+  if (entry === undefined)
+    throw new Error(`user ${name} (the engine's runAs) does not exist: install its package`);
+  return { uid: Number(entry[2]), gid: Number(entry[3]) };
+}
 
 export interface LabSchedule {
   /** Baseline workload, ms (after a warm-up that is not measured). */
@@ -96,6 +110,9 @@ function agentCommand(): string[] {
   if (existsSync(source)) return [process.execPath, "--import", import.meta.resolve("tsx"), source];
   throw new Error(`lab agent not found next to ${here}: run \`npm run build\``);
 }
+
+/** Tries of a member's setup before the lab gives up (one second apart). */
+const SETUP_ATTEMPTS = 8;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -180,36 +197,63 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   const running: Running[] = [...plan.members]
     .sort((a, b) => Number(a.local.member.role === "replica") - Number(b.local.member.role === "replica"))
     .map((placed) => ({ placed }));
-  const start = (r: Running) => {
-    const fd = openSync(join(logs, `${r.placed.local.member.name}.log`), "a");
-    r.process = sup.spawn(ns(r.placed.site), r.placed.local.command, {
-      env: r.placed.local.env,
-      user: LAB_USER,
-      cwd: layout.layout.dataDir(r.placed.local.member),
-      stdio: fd,
-    });
-    closeSync(fd);
-  };
-  for (const r of running) {
+  const runSetup = async (r: Running, user: { uid: number; gid: number }, dir: string) => {
     const { local } = r.placed;
-    const dir = layout.layout.dataDir(local.member);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chownSync(dir, LAB_USER.uid, LAB_USER.gid);
-    for (const [path, content] of Object.entries(local.files)) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
-      chownSync(path, LAB_USER.uid, LAB_USER.gid);
-    }
     for (const step of local.setup) {
-      const child = sup.spawn(ns(r.placed.site), step, { env: local.env, user: LAB_USER, cwd: dir });
+      const child = sup.spawn(ns(r.placed.site), step, { env: local.env, user, cwd: dir });
       const output: string[] = [];
       child.stdout?.on("data", (c: Buffer) => output.push(c.toString()));
       child.stderr?.on("data", (c: Buffer) => output.push(c.toString()));
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
       if (code !== 0)
-        throw new Error(
-          `setup of ${local.member.name} failed (${step.join(" ")}, exit ${code}): ${output.join("").slice(-600)}`,
-        );
+        return `setup of ${local.member.name} failed (${step.join(" ")}, exit ${code}): ${output.join("").slice(-600)}`;
+    }
+    return undefined;
+  };
+  const spawnLogged = (
+    r: Running,
+    name: string,
+    command: readonly string[],
+    env: Readonly<Record<string, string>>,
+  ) => {
+    const fd = openSync(join(logs, `${name}.log`), "a");
+    const child = sup.spawn(ns(r.placed.site), command, {
+      env,
+      user: systemUser(r.placed.local.runAs),
+      cwd: layout.layout.dataDir(r.placed.local.member),
+      stdio: fd,
+    });
+    closeSync(fd);
+    return child;
+  };
+  const start = (r: Running) => {
+    r.process = spawnLogged(r, r.placed.local.member.name, r.placed.local.command, r.placed.local.env);
+  };
+  const startSidecars = (r: Running) => {
+    for (const sidecar of r.placed.local.sidecars ?? [])
+      spawnLogged(r, sidecar.name, sidecar.command, sidecar.env);
+  };
+  for (const r of running) {
+    const { local } = r.placed;
+    const user = systemUser(local.runAs);
+    const dir = layout.layout.dataDir(local.member);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chownSync(dir, user.uid, user.gid);
+    for (const [path, content] of Object.entries(local.files)) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+      chownSync(path, user.uid, user.gid);
+    }
+    // A setup step that needs another member (a base backup) can find it still starting: the port
+    // accepts before the server serves. Retry the member's whole setup from its clean folder.
+    const before = new Set(readdirSync(dir));
+    for (let attempt = 1; ; attempt++) {
+      const failure = await runSetup(r, user, dir);
+      if (failure === undefined) break;
+      if (attempt >= SETUP_ATTEMPTS) throw new Error(failure);
+      for (const entry of readdirSync(dir))
+        if (!before.has(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
+      await sleep(1000);
     }
     log(`start ${local.member.name} in ${local.member.region}/${local.member.zone} at ${r.placed.address}`);
     start(r);
@@ -220,6 +264,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
         const tail = readFileSync(join(logs, `${local.member.name}.log`), "utf8").slice(-800);
         throw new Error(`${local.member.name} did not start: ${e.message}\n${tail}`);
       });
+    startSidecars(r);
   }
 
   // Prometheus with the generated rules, in the observer's namespace.
@@ -344,7 +389,10 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     await sleep(schedule.failMs);
     healAt = Date.now();
     for (const tag of cut) await Promise.all(relays.map((x) => x.handle.request({ tag, cut: false }, 2000)));
-    for (const r of stopped) start(r);
+    for (const r of stopped) {
+      start(r);
+      startSidecars(r);
+    }
     log(`healed: restarted ${stopped.length} members`);
     await sleep(schedule.recoverMs);
   }

@@ -156,7 +156,8 @@ export function compareLab(
       // Answered inside the window: a request released by the healing belongs to the recovery.
       const ok = window(origin, kind, from, to)
         .filter((o) => o[3] && o[0] + o[5] <= to)
-        .map((o) => o[2] - trips * overhead[origin]!);
+        // Never below zero: the echo estimate is a median of its own, noisy on a busy machine.
+        .map((o) => Math.max(0, o[2] - trips * overhead[origin]!));
       const predicted = profile.byOrigin.find((o) => o.origin === origin);
       rows.push(
         latencyRow(

@@ -324,6 +324,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   const echo: Record<string, Record<string, number>> = {};
   const configuredRtt: Record<string, Record<string, number>> = {};
   const memberSites = [...new Set(plan.members.map((m) => m.site))];
+  const echoes: Promise<boolean>[] = [];
   const workloads = input.origins.map((origin) => {
     const site = plan.clients.get(origin)!;
     ops[origin] = [];
@@ -344,6 +345,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
       echo: memberSites.map((s) => ({ site: s.region, host: s.echo, port: ECHO_PORT })),
     };
     const handle = startAgent(site, "workload", config);
+    echoes.push(handle.waitFor((m) => (m.echo !== undefined ? true : undefined), 60_000, "workload echo"));
     handle.on((m) => {
       if (Array.isArray(m.ops)) ops[origin]!.push(...(m.ops as OpRecord[]));
       if (typeof m.saturated === "number") saturated[origin] = m.saturated;
@@ -371,6 +373,8 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
       await sleep(250);
     }
   })();
+  // The workload starts after its relay-overhead probe: the warm-up counts from there.
+  await Promise.all(echoes);
   const t0 = Date.now();
   const loads: number[] = [];
   const loadTimer = setInterval(

@@ -59,13 +59,15 @@ export async function runWorkload(
   stopped: () => boolean,
 ) {
   const echo: Record<string, number> = {};
-  for (const target of config.echo) {
-    try {
-      echo[target.site] = median(await echoRtt(target.host, target.port, 41));
-    } catch {
-      // an unreachable echo is reported as missing, not as zero
-    }
-  }
+  await Promise.all(
+    config.echo.map(async (target) => {
+      try {
+        echo[target.site] = median(await echoRtt(target.host, target.port, 21));
+      } catch {
+        // an unreachable echo is reported as missing, not as zero
+      }
+    }),
+  );
   emit({ echo });
   const driver = CLIENT_DRIVERS[config.engine]!;
   const client = driver.connect(config.endpoints, {

@@ -10,11 +10,16 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { engineOf } from "../src/engines/registry.js";
+import { runLabBench, writeLabResults } from "./lab.js";
 import { machine } from "./lib/machine.js";
 import { measure, type Sample } from "./lib/measure.js";
 import { repoRoot } from "./lib/optional.js";
 import { evaluate, markdown, type ScenarioResult, type SubjectResult } from "./lib/report.js";
 import { SCENARIOS, type Scenario } from "./scenarios.js";
+
+/** `--only lab`: the lab's prediction-error table (real engines; needs root), after the timings. */
+const LAB = "lab";
 
 const { values } = parseArgs({
   options: {
@@ -24,10 +29,10 @@ const { values } = parseArgs({
   },
 });
 const only = values.only?.split(",").map((s) => s.trim());
-const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
+const unknown = only?.filter((id) => id !== LAB && !SCENARIOS.some((s) => s.id === id)) ?? [];
 if (unknown.length > 0) {
   process.stderr.write(
-    `unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.id).join(", ")}\n`,
+    `unknown scenario ${unknown.join(", ")}; known: ${[...SCENARIOS.map((s) => s.id), LAB].join(", ")}\n`,
   );
   process.exit(2);
 }
@@ -133,6 +138,11 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, "latest.md"), `${text}\n`);
   log(`wrote bench/results/latest.json and latest.md (${report.seconds.toFixed(0)} s)`);
+  if (only === undefined || only.includes(LAB)) {
+    const lab = await runLabBench(repoRoot(), engineOf, log);
+    process.stdout.write(`\n${writeLabResults(repoRoot(), lab)}`);
+    log("wrote bench/results/lab.json and lab.md");
+  }
 }
 
 await main();

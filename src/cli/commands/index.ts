@@ -13,6 +13,10 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "compare two versions: destructive changes first",
     load: async () => (await import("./diff.js")).diffCommand,
   },
+  lab: {
+    summary: "run a datastore for real across an emulated WAN",
+    load: async () => (await import("./lab.js")).labCommand,
+  },
   plan: {
     summary: "print the analysis as tables",
     load: async () => (await import("./plan.js")).planCommand,

@@ -1,0 +1,120 @@
+/**
+ * The WAN of one emulated site: a TCP relay per remote member port, listening on the remote
+ * member's own address (local in this namespace) and forwarding to it over the lab's bridge after
+ * a one-way delay in each direction. The kernel here has no netem, so the delay is applied in
+ * user space: each chunk is held until `arrival + delayMs`, in order. Also serves a TCP echo on the
+ * site's transport address so others can measure what the relays add on top of the delays.
+ */
+import { connect, createServer, type Server, type Socket } from "node:net";
+
+export interface RelayListener {
+  /** Address and port the local processes dial (the remote member's address). */
+  readonly host: string;
+  readonly port: number;
+  /** Where the bytes go (the same address, reached over the bridge from `via`). */
+  readonly target: { readonly host: string; readonly port: number };
+  /** One-way delay applied in each direction, ms. */
+  readonly delayMs: number;
+  /**
+   * What a cut can name to silence this listener: `link:<a>/<b>` (its regions, sorted) and
+   * `site:<n>` for both sites it joins (a failed zone or region is unreachable from everywhere).
+   */
+  readonly tags: readonly string[];
+}
+
+export interface RelayConfig {
+  /** This site's transport address: outgoing connections leave from it (policy routing sends them over the bridge). */
+  readonly via: string;
+  readonly echoPort: number;
+  readonly listeners: readonly RelayListener[];
+}
+
+/** A one-direction pipe that holds every chunk for `delayMs`, preserving order. */
+function delayedPipe(from: Socket, to: Socket, delayMs: number, open: () => boolean) {
+  const queue: { due: number; chunk: Buffer }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0]!.due <= now + 0.25) {
+      const { chunk } = queue.shift()!;
+      if (open() && !to.destroyed) to.write(chunk);
+    }
+    if (queue.length > 0) timer = setTimeout(flush, Math.max(0, queue[0]!.due - performance.now()));
+  };
+  from.on("data", (chunk: Buffer) => {
+    if (!open()) return; // a cut link drops what is sent over it
+    queue.push({ due: performance.now() + delayMs, chunk });
+    if (timer === undefined) timer = setTimeout(flush, delayMs);
+  });
+  from.on("end", () => {
+    const wait = queue.length === 0 ? 0 : Math.max(0, queue[queue.length - 1]!.due - performance.now()) + 1;
+    setTimeout(() => to.end(), wait);
+  });
+}
+
+export function startRelay(config: RelayConfig, emit: (message: object) => void) {
+  const cut = new Set<string>();
+  const live = new Map<string, Set<Socket>>();
+  const servers: Server[] = [];
+  const track = (tags: readonly string[], socket: Socket) => {
+    for (const tag of tags) {
+      const set = live.get(tag) ?? new Set<Socket>();
+      live.set(tag, set);
+      set.add(socket);
+      socket.on("close", () => set.delete(socket));
+    }
+  };
+  const isCut = (tags: readonly string[]) => tags.some((tag) => cut.has(tag));
+  for (const listener of config.listeners) {
+    const server = createServer((inbound) => {
+      inbound.setNoDelay(true);
+      track(listener.tags, inbound);
+      // A cut link behaves like a partition: connections open but nothing gets through.
+      if (isCut(listener.tags)) return;
+      const outbound = connect({
+        host: listener.target.host,
+        port: listener.target.port,
+        localAddress: config.via,
+      });
+      outbound.setNoDelay(true);
+      track(listener.tags, outbound);
+      const open = () => !isCut(listener.tags);
+      delayedPipe(inbound, outbound, listener.delayMs, open);
+      delayedPipe(outbound, inbound, listener.delayMs, open);
+      const close = () => {
+        inbound.destroy();
+        outbound.destroy();
+      };
+      inbound.on("error", close);
+      outbound.on("error", close);
+      inbound.on("close", close);
+      outbound.on("close", close);
+    });
+    server.listen(listener.port, listener.host);
+    servers.push(server);
+  }
+  const echo = createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on("error", () => socket.destroy());
+    socket.pipe(socket);
+  });
+  echo.listen(config.echoPort, config.via);
+  servers.push(echo);
+  let pending = servers.length;
+  for (const server of servers) {
+    server.on("error", (error) => emit({ error: `relay listen: ${error.message}` }));
+    server.on("listening", () => {
+      pending -= 1;
+      if (pending === 0) emit({ ready: true });
+    });
+  }
+  return {
+    /** Cuts (or heals) everything tagged `tag`: either way, open connections over it are dropped. */
+    set(tag: string, cutNow: boolean) {
+      if (cutNow) cut.add(tag);
+      else cut.delete(tag);
+      for (const socket of live.get(tag) ?? []) socket.destroy();
+    },
+  };
+}

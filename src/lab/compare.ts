@@ -1,0 +1,258 @@
+import { analyse } from "../analysis/index.js";
+import type { DatastoreAnalysis, Failure } from "../analysis/types.js";
+import type { Model, ResolvedDatastore } from "../model/types.js";
+import type { OpRecord } from "./agents/workload.js";
+import type { LabObservation } from "./run.js";
+
+/**
+ * Predicted beside measured, for every figure and verdict the lab can observe (pure).
+ *
+ * Latency is judged on the median: PASS when |measured − predicted| ≤ max(15% of predicted, 2 ms).
+ * 15% is the issue's bar; the 2 ms floor is what the lab itself cannot resolve: each relay hop
+ * releases on a Node timer (≥ 1 ms granularity) and the machine is shared. The relays' own added
+ * latency is measured per origin (TCP echo through the relays minus the configured RTT) and
+ * subtracted once per WAN round trip of the path: two for a write that waits for a commit round
+ * (client → leader, leader → quorum), otherwise one; one for a read. p99 is shown, not judged: the relays add no jitter, so a lab p99 says nothing about the
+ * catalog's tail factor. Verdicts (quorum kept, leader region, origins that can write, writes lost)
+ * must be equal.
+ */
+export const TOLERANCE = { relative: 0.15, absoluteMs: 2 } as const;
+
+export interface ComparisonRow {
+  readonly phase: "baseline" | "failure";
+  readonly figure: string;
+  readonly origin?: string;
+  readonly predicted: number | string;
+  readonly measured: number | string;
+  /** |measured − predicted| / predicted, for numbers. */
+  readonly relativeError?: number;
+  /** undefined: shown, not judged. */
+  readonly pass?: boolean;
+  readonly note?: string;
+}
+
+export interface LabComparison {
+  readonly rows: readonly ComparisonRow[];
+  /** Relay overhead per WAN round trip, ms, per origin (subtracted from the latencies). */
+  readonly relayOverheadMs: Readonly<Record<string, number>>;
+  readonly pass: boolean;
+}
+
+const quantile = (xs: readonly number[], q: number) => {
+  if (xs.length === 0) return undefined;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+const median = (xs: readonly number[]) => quantile(xs, 0.5);
+
+function latencyRow(
+  phase: ComparisonRow["phase"],
+  figure: string,
+  origin: string,
+  predicted: number | undefined,
+  measured: number | undefined,
+): ComparisonRow {
+  if (predicted === undefined || measured === undefined)
+    return {
+      phase,
+      figure,
+      origin,
+      predicted: predicted === undefined ? "unavailable" : round(predicted),
+      measured: measured === undefined ? "no successful requests" : round(measured),
+      pass: predicted === undefined && measured === undefined,
+    };
+  const error = Math.abs(measured - predicted);
+  return {
+    phase,
+    figure,
+    origin,
+    predicted: round(predicted),
+    measured: round(measured),
+    relativeError: predicted === 0 ? 0 : Math.round((error / predicted) * 1000) / 1000,
+    pass: error <= Math.max(TOLERANCE.relative * predicted, TOLERANCE.absoluteMs),
+  };
+}
+
+const verdict = (
+  phase: ComparisonRow["phase"],
+  figure: string,
+  predicted: string,
+  measured: string,
+  note?: string,
+) => ({
+  phase,
+  figure,
+  predicted,
+  measured,
+  pass: predicted === measured,
+  ...(note === undefined ? {} : { note }),
+});
+
+/** The leader region seen most often in [from, to). */
+function leaderIn(observation: LabObservation, from: number, to: number): string {
+  const counts = new Map<string, number>();
+  for (const s of observation.leaders)
+    if (s.at >= from && s.at < to) counts.set(s.region ?? "none", (counts.get(s.region ?? "none") ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "none";
+}
+
+/**
+ * Replication lag where the engine reports it (PostgreSQL's replay_lag: WAL flushed on the primary
+ * until the replica's "applied" reply is back). The model's lag is one way, so the reply's trip
+ * back (RTT / 2 from the replica's region to the leader's) is taken off before comparing.
+ */
+function lagRows(observation: LabObservation, analysis: DatastoreAnalysis): ComparisonRow[] {
+  const { phases } = observation;
+  const samples = observation.lag.filter((s) => s.at >= phases.baselineFrom && s.at < phases.baselineTo);
+  const byRegion = new Map<string, number>();
+  for (const member of observation.members) {
+    const values = samples.map((s) => s.ms[member.name]).filter((x): x is number => x !== undefined && x > 0);
+    const m = median(values);
+    if (m === undefined) continue;
+    const back = (observation.configuredRtt[analysis.leader]?.[member.region] ?? 0) / 2;
+    byRegion.set(member.region, Math.max(byRegion.get(member.region) ?? 0, m - back));
+  }
+  return analysis.replicationLag
+    .filter((lag) => byRegion.has(lag.region))
+    .map((lag) => ({
+      ...latencyRow("baseline", "replication lag p50 ms", lag.region, lag.p50Ms, byRegion.get(lag.region)),
+      origin: lag.region,
+    }));
+}
+
+export function compareLab(
+  model: Model,
+  ds: ResolvedDatastore,
+  failures: readonly Failure[],
+  observation: LabObservation,
+): LabComparison {
+  const baseline = analyse(model).datastores.find((d) => d.name === ds.name)!;
+  const rows: ComparisonRow[] = [];
+  const overhead: Record<string, number> = {};
+  for (const origin of observation.origins) {
+    const echo = observation.echo[origin] ?? {};
+    const extra = Object.entries(echo).map(
+      ([region, ms]) => ms - (observation.configuredRtt[origin]?.[region] ?? ms),
+    );
+    overhead[origin] = Math.max(0, median(extra) ?? 0);
+  }
+  const { phases } = observation;
+  const window = (origin: string, kind: "w" | "r", from: number, to: number) =>
+    (observation.ops[origin] ?? []).filter((o: OpRecord) => o[1] === kind && o[0] >= from && o[0] < to);
+  const latencies = (
+    origin: string,
+    analysis: DatastoreAnalysis,
+    phase: ComparisonRow["phase"],
+    from: number,
+    to: number,
+  ) => {
+    // WAN round trips on the path: client → leader, plus the commit round when there is one.
+    const writeTrips = 1 + (analysis.commitP50Ms > 0 ? 1 : 0);
+    for (const [kind, name, trips, profile] of [
+      ["w", "write", writeTrips, analysis.write],
+      ["r", "read", 1, analysis.read],
+    ] as const) {
+      // Answered inside the window: a request released by the healing belongs to the recovery.
+      const ok = window(origin, kind, from, to)
+        .filter((o) => o[3] && o[0] + o[5] <= to)
+        // Never below zero: the echo estimate is a median of its own, noisy on a busy machine.
+        .map((o) => Math.max(0, o[2] - trips * overhead[origin]!));
+      const predicted = profile.byOrigin.find((o) => o.origin === origin);
+      rows.push(
+        latencyRow(
+          phase,
+          `${name} p50 ms`,
+          origin,
+          predicted?.unavailable ? undefined : predicted?.p50Ms,
+          median(ok),
+        ),
+      );
+      const p99 = quantile(ok, 0.99);
+      if (p99 !== undefined && predicted !== undefined && !predicted.unavailable)
+        rows.push({
+          phase,
+          figure: `${name} p99 ms`,
+          origin,
+          predicted: round(predicted.p99Ms),
+          measured: round(p99),
+          note: "shown, not judged: the relays add no jitter",
+        });
+    }
+  };
+  for (const origin of observation.origins)
+    latencies(origin, baseline, "baseline", phases.baselineFrom, phases.baselineTo);
+  rows.push(
+    verdict(
+      "baseline",
+      "leader region",
+      baseline.leader,
+      leaderIn(observation, phases.baselineFrom, phases.baselineTo),
+    ),
+  );
+  rows.push(...lagRows(observation, baseline));
+
+  if (failures.length > 0 && phases.failAt !== undefined && phases.healAt !== undefined) {
+    const failed = analyse(model, failures).datastores.find((d) => d.name === ds.name)!;
+    // The second half of the failure window: after detection and election, before healing.
+    const settled = phases.failAt + (phases.healAt - phases.failAt) / 2;
+    // Acknowledged while the failure lasted: a blocked write released by the healing does not count.
+    const writesIn = (origin: string) =>
+      window(origin, "w", settled, phases.healAt!).filter((o) => o[3] && o[0] + o[5] < phases.healAt!).length;
+    const anyWrites = observation.origins.some((o) => writesIn(o) > 0);
+    rows.push(
+      verdict(
+        "failure",
+        "write quorum",
+        failed.partitionsWithoutQuorum > 0 ? "lost" : "kept",
+        anyWrites ? "kept" : "lost",
+      ),
+    );
+    // Where the model keeps a quorum it names the leader's region; without one, the quorum row decides.
+    if (failed.partitionsWithoutQuorum === 0)
+      rows.push(
+        verdict(
+          "failure",
+          "leader region",
+          failed.effectiveLeader ?? failed.leader,
+          leaderIn(observation, settled, phases.healAt),
+        ),
+      );
+    for (const origin of observation.origins) {
+      const predicted = failed.write.byOrigin.find((o) => o.origin === origin);
+      rows.push({
+        ...verdict(
+          "failure",
+          "writes accepted",
+          predicted && !predicted.unavailable ? "yes" : "no",
+          writesIn(origin) > 0 ? "yes" : "no",
+        ),
+        origin,
+      });
+      // Time to recover: from the failure to the first acknowledged write started after it.
+      const first = window(origin, "w", phases.failAt, phases.end).find((o) => o[3]);
+      const failedAny = window(origin, "w", phases.failAt, phases.end).some((o) => !o[3]);
+      rows.push({
+        phase: "failure",
+        figure: "time to first acknowledged write after the failure, ms",
+        origin,
+        predicted: "-",
+        measured: first === undefined ? "none" : failedAny ? Math.max(0, first[0] - phases.failAt) : 0,
+        note: "shown, not judged: the model has no detection or election time",
+      });
+    }
+    for (const origin of observation.origins) latencies(origin, failed, "failure", settled, phases.healAt);
+    const lost = observation.lostWrites.length;
+    const leaderLost = failures.some((f) => (f.kind === "region" ? f.region === ds.leader : false));
+    rows.push(
+      verdict(
+        "failure",
+        "acknowledged writes lost",
+        failed.rpoMs > 0 && leaderLost ? "some" : "none",
+        !observation.keysChecked ? "not checked" : lost > 0 ? "some" : "none",
+        `${lost} of the acknowledged writes missing at the end; predicted RPO ${round(failed.rpoMs)} ms`,
+      ),
+    );
+  }
+  return { rows, relayOverheadMs: overhead, pass: rows.every((r) => r.pass !== false) };
+}

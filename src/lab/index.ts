@@ -1,0 +1,187 @@
+import { execFileSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { analyse, compareAnalyses } from "../analysis/index.js";
+import type { Failure } from "../analysis/types.js";
+import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
+import type { EngineDefinition, LocalMember } from "../engines/types.js";
+import type { Model, ResolvedDatastore } from "../model/types.js";
+import { CLIENT_DRIVERS } from "./clients/index.js";
+import { compareLab } from "./compare.js";
+import { predictedAlerts } from "./prometheus.js";
+import {
+  buildReport,
+  type LabReport,
+  LOAD_BOTTLENECK_PER_CORE,
+  RELAY_OVERHEAD_BOTTLENECK_MS,
+} from "./report.js";
+import { type LabObservation, type LabSchedule, runLab } from "./run.js";
+import { siteLayout } from "./sites.js";
+import { removeStaleLabs } from "./supervisor.js";
+
+/**
+ * `topoplan lab`: runs one datastore for real on this machine across an emulated WAN and holds the
+ * analysis's predictions against what it does. The only part of topoplan that starts processes.
+ */
+export const DEFAULT_SCHEDULE: LabSchedule = {
+  warmupMs: 3000,
+  baselineMs: 20_000,
+  failMs: 16_000,
+  recoverMs: 8000,
+  opsPerSec: 10,
+  timeoutMs: 3000,
+};
+
+const environment = (message: string, fix: string): Diagnostic => ({
+  code: "lab/environment",
+  severity: "error",
+  path: "topoplan lab",
+  message,
+  fix,
+});
+
+function onPath(binary: string): boolean {
+  try {
+    if (binary.startsWith("/")) accessSync(binary, constants.X_OK);
+    else execFileSync("sh", ["-c", 'command -v "$1"', "sh", binary], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Root, `ip`, and every binary the members and their setup need; each problem says how to install. */
+export function preflight(
+  locals: readonly LocalMember[],
+  extra: readonly { binary: string; pkg: string }[] = [],
+) {
+  const problems: Diagnostic[] = [];
+  if (process.getuid?.() !== 0)
+    problems.push(
+      environment(
+        "the lab creates network namespaces and needs root",
+        "run it as root (e.g. `sudo topoplan lab …`) on a machine you may change",
+      ),
+    );
+  const needs = new Map<string, string>([
+    ["ip", "iproute2"],
+    ["setpriv", "util-linux"],
+    ...extra.map((e) => [e.binary, e.pkg] as const),
+  ]);
+  for (const local of locals) {
+    needs.set(local.command[0]!, local.debianPackage);
+    for (const step of local.setup) needs.set(step[0]!, local.debianPackage);
+    for (const sidecar of local.sidecars ?? [])
+      needs.set(sidecar.command[0]!, sidecarPackage(sidecar.command[0]!));
+  }
+  for (const [binary, pkg] of needs)
+    if (!onPath(binary))
+      problems.push(environment(`${binary} is not installed`, `apt-get install -y ${pkg}`));
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/** The Debian package of a sidecar binary: its file name, as Debian names exporters (`prometheus-postgres-exporter`). */
+const sidecarPackage = (binary: string) => binary.split("/").at(-1) ?? binary;
+
+export interface LabOptions {
+  readonly model: Model;
+  readonly datastore: ResolvedDatastore;
+  readonly engine: EngineDefinition;
+  readonly failures: readonly Failure[];
+  readonly failureTexts: readonly string[];
+  readonly schedule?: Partial<LabSchedule>;
+  readonly log?: (line: string) => void;
+}
+
+/** Engines the lab has a client for (it also needs the catalog's `local()`). */
+export const LAB_ENGINES = Object.keys(CLIENT_DRIVERS).sort();
+
+/** Why the lab cannot run a datastore's engine, or undefined when it can. */
+export function unsupported(engine: EngineDefinition): string | undefined {
+  if (engine.local === undefined)
+    return `${engine.capabilities.title} has no Debian package: the lab cannot run it`;
+  if (CLIENT_DRIVERS[engine.id] === undefined)
+    return `the lab has no client for ${engine.capabilities.title}`;
+  return undefined;
+}
+
+export async function runLabReport(options: LabOptions): Promise<LabReport> {
+  const { model, datastore: ds, engine } = options;
+  const reason = unsupported(engine);
+  if (reason !== undefined)
+    throw new InputError([environment(reason, "pick a datastore on etcd or PostgreSQL with --datastore")]);
+  // Resolve the members once without side effects, to check binaries before touching the machine.
+  preflight(engine.local!(model, ds, siteLayout("/nonexistent").layout));
+  removeStaleLabs();
+  const schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
+  const baseline = analyse(model).datastores.find((d) => d.name === ds.name)!;
+  const origins = baseline.write.byOrigin.filter((o) => o.share > 0).map((o) => o.origin);
+  const traffic = ds.traffic;
+  const writeShare =
+    traffic === undefined || traffic.readsPerSec + traffic.writesPerSec === 0
+      ? 0.5
+      : traffic.writesPerSec / (traffic.readsPerSec + traffic.writesPerSec);
+  const observation: LabObservation = await runLab({
+    model,
+    component: ds,
+    engine,
+    origins,
+    strongReads: ds.consistency === "strong",
+    writeShare,
+    failures: options.failures,
+    schedule,
+    log: options.log ?? (() => {}),
+  });
+  const comparison = compareLab(model, ds, options.failures, observation);
+  const skipped = observation.saturated;
+  const lagSamples = observation.lag.map((s) => s.ms);
+  const lagMedian: Record<string, number> = {};
+  for (const name of new Set(lagSamples.flatMap((s) => Object.keys(s)))) {
+    const xs = lagSamples
+      .map((s) => s[name])
+      .filter((x): x is number => x !== undefined)
+      .sort((a, b) => a - b);
+    lagMedian[name] = xs[Math.floor(xs.length / 2)] ?? 0;
+  }
+  const changes =
+    options.failures.length === 0 ? [] : compareAnalyses(analyse(model), analyse(model, options.failures));
+  // Alerts seen from the failure to the end of the run, by state (`name:state` samples).
+  const during = observation.alerts.filter(
+    (a) => a.at >= (observation.phases.failAt ?? Number.POSITIVE_INFINITY),
+  );
+  const named = (state: string) =>
+    [...new Set(during.filter((a) => a.name.endsWith(`:${state}`)).map((a) => a.name.split(":")[0]!))].sort();
+  return buildReport(
+    {
+      topology: model.name,
+      datastore: ds.name,
+      engine: engine.capabilities.title,
+      members: observation.members,
+      failures: options.failureTexts,
+      errors: observation.errors,
+      schedule: { ...schedule },
+      machine: {
+        loadPerCore: observation.machineLoad,
+        skippedRequests: skipped,
+        bottleneck:
+          observation.machineLoad > LOAD_BOTTLENECK_PER_CORE ||
+          Object.values(comparison.relayOverheadMs).some((ms) => ms > RELAY_OVERHEAD_BOTTLENECK_MS) ||
+          Object.values(skipped).some((n) => n > 0),
+      },
+      ...(Object.keys(lagMedian).length > 0 ? { replicationLagMs: lagMedian } : {}),
+      ...(observation.prometheus
+        ? {
+            alerts: {
+              predicted: predictedAlerts(ds, options.failures, changes),
+              pending: named("pending"),
+              fired: named("firing"),
+              note: "the generated alerts wait 1–10 minutes (`for:`) and read 5-minute or longer windows: a lab failure shows them pending, rarely firing; shown, not judged",
+            },
+          }
+        : {}),
+    },
+    comparison,
+  );
+}
+
+export type { LabReport } from "./report.js";
+export { renderLabJson, renderLabMarkdown, renderLabText } from "./report.js";

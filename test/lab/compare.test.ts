@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { analyse, parseFailures } from "../../src/analysis/index.js";
+import type { OpRecord } from "../../src/lab/agents/workload.js";
+import { compareLab, TOLERANCE } from "../../src/lab/compare.js";
+import { renderLabMarkdown, renderLabText } from "../../src/lab/report.js";
+import type { LabObservation } from "../../src/lab/run.js";
+import { loadTopology } from "../../src/pipeline.js";
+
+const T0 = 1_000_000;
+const phases = {
+  start: T0,
+  baselineFrom: T0,
+  baselineTo: T0 + 10_000,
+  failAt: T0 + 10_000,
+  healAt: T0 + 20_000,
+  end: T0 + 25_000,
+};
+
+/** Ops every 100 ms in [from, to) with a fixed latency (ms), all ok unless `ok` says otherwise. */
+function ops(kind: "w" | "r", from: number, to: number, ms: number, ok = true): OpRecord[] {
+  const out: OpRecord[] = [];
+  for (let t = from; t < to; t += 100) out.push([t, kind, ms, ok, `lab/x/${t}`, ms]);
+  return out;
+}
+
+function observation(over: Partial<LabObservation>): LabObservation {
+  return {
+    members: [
+      { name: "a", region: "eu-west-1", zone: "eu-west-1a" },
+      { name: "b", region: "eu-central-1", zone: "eu-central-1a" },
+      { name: "c", region: "us-east-1", zone: "us-east-1a" },
+    ],
+    origins: ["eu-west-1", "us-east-1"],
+    ops: {},
+    saturated: {},
+    errors: {},
+    echo: {
+      "eu-west-1": { "eu-west-1": 3, "us-east-1": 71.6 },
+      "us-east-1": { "eu-west-1": 71.6, "us-east-1": 3 },
+    },
+    configuredRtt: {
+      "eu-west-1": { "eu-west-1": 1, "us-east-1": 69.6 },
+      "us-east-1": { "eu-west-1": 69.6, "us-east-1": 1 },
+    },
+    leaders: [
+      { at: T0 + 1000, member: "a", region: "eu-west-1" },
+      { at: T0 + 16_000, member: "b", region: "eu-central-1" },
+    ],
+    phases,
+    lostWrites: [],
+    keysChecked: true,
+    lag: [],
+    prometheus: false,
+    alerts: [],
+    machineLoad: 0.5,
+    ...over,
+  };
+}
+
+describe("compareLab", async () => {
+  const { model } = await loadTopology("test/lab/fixtures/etcd-3-near.yaml");
+  const ds = model.datastores[0]!;
+  const predicted = analyse(model).datastores[0]!;
+  const p50 = (origin: string) => predicted.write.byOrigin.find((o) => o.origin === origin)!.p50Ms;
+
+  it("subtracts the relays' measured overhead once per WAN round trip and judges medians within 15%", () => {
+    // echo overhead: 2 ms per round trip; a write crosses two round trips.
+    const obs = observation({
+      ops: {
+        "eu-west-1": [
+          ...ops("w", T0, T0 + 10_000, p50("eu-west-1") * 1.1 + 4),
+          ...ops("r", T0, T0 + 10_000, 1 + 2),
+        ],
+        "us-east-1": [
+          ...ops("w", T0, T0 + 10_000, p50("us-east-1") * 1.3 + 4),
+          ...ops("r", T0, T0 + 10_000, 69.6 + 2),
+        ],
+      },
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    const { rows, relayOverheadMs, pass } = compareLab(model, ds, [], obs);
+    expect(relayOverheadMs).toEqual({ "eu-west-1": 2, "us-east-1": 2 });
+    const row = (figure: string, origin: string) =>
+      rows.find((r) => r.figure === figure && r.origin === origin)!;
+    expect(row("write p50 ms", "eu-west-1")).toMatchObject({ pass: true, relativeError: 0.1 });
+    expect(row("write p50 ms", "us-east-1")).toMatchObject({ pass: false, relativeError: 0.3 });
+    expect(row("read p50 ms", "eu-west-1").pass).toBe(true);
+    expect(row("write p99 ms", "eu-west-1").pass).toBeUndefined();
+    expect(rows.find((r) => r.figure === "leader region")).toMatchObject({
+      predicted: "eu-west-1",
+      measured: "eu-west-1",
+      pass: true,
+    });
+    expect(pass).toBe(false);
+    expect(TOLERANCE.relative).toBe(0.15);
+  });
+
+  it("judges the failure verdicts: quorum, leader region, writes accepted per origin, writes lost", () => {
+    const failures = parseFailures(model, ["region:eu-west-1"]);
+    const failed = analyse(model, failures).datastores[0]!;
+    const obs = observation({
+      ops: {
+        "eu-west-1": [
+          ...ops("w", T0, T0 + 10_000, 30),
+          ...ops("w", T0 + 10_000, T0 + 12_000, 3000, false),
+          ...ops("w", T0 + 12_000, T0 + 20_000, 160),
+        ],
+        // us-east-1 cannot write during the failure; a write released by the healing does not count.
+        "us-east-1": [...ops("w", T0, T0 + 10_000, 99), ...ops("w", T0 + 10_000, T0 + 20_000, 3000, false)],
+      },
+      lostWrites: ["lab/x/1"],
+    });
+    const { rows } = compareLab(model, ds, failures, obs);
+    const verdict = (figure: string, origin?: string) =>
+      rows.find((r) => r.phase === "failure" && r.figure === figure && r.origin === origin)!;
+    expect(verdict("write quorum")).toMatchObject({ predicted: "kept", measured: "kept", pass: true });
+    expect(verdict("leader region")).toMatchObject({
+      predicted: failed.effectiveLeader,
+      measured: "eu-central-1",
+    });
+    expect(verdict("writes accepted", "eu-west-1")).toMatchObject({ measured: "yes", pass: true });
+    expect(verdict("writes accepted", "us-east-1")).toMatchObject({
+      predicted: "yes",
+      measured: "no",
+      pass: false,
+    });
+    expect(verdict("time to first acknowledged write after the failure, ms", "eu-west-1").measured).toBe(
+      2000,
+    );
+    expect(verdict("acknowledged writes lost")).toMatchObject({
+      predicted: "none",
+      measured: "some",
+      pass: false,
+    });
+  });
+
+  it("renders text and Markdown with every row and the verdict, escaping table separators", () => {
+    const obs = observation({
+      ops: { "eu-west-1": ops("w", T0, T0 + 10_000, 30), "us-east-1": ops("w", T0, T0 + 10_000, 99) },
+    });
+    const comparison = compareLab(model, ds, [], {
+      ...obs,
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    const report = {
+      topology: "t|x",
+      datastore: ds.name,
+      engine: "etcd",
+      members: obs.members,
+      failures: [],
+      errors: {},
+      schedule: {},
+      machine: { loadPerCore: 0.5, skippedRequests: {}, bottleneck: false },
+      relayOverheadMs: comparison.relayOverheadMs,
+      rows: comparison.rows,
+      pass: comparison.pass,
+    };
+    const text = renderLabText(report);
+    expect(text).toContain("write p50 ms");
+    expect(text).toMatch(/(PASS|FAIL): \d+ of \d+ predictions hold/);
+    const md = renderLabMarkdown(report);
+    expect(md).toContain("| phase | figure | origin | predicted | measured | error | result |");
+    expect(md).not.toContain("t|x");
+  });
+});

@@ -1,0 +1,160 @@
+import { connect, createServer } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { etcd } from "../../src/engines/etcd.js";
+import { startRelay } from "../../src/lab/agents/relay.js";
+import { hubOf, namespaceOf, networkCommands, relayConfig } from "../../src/lab/netns.js";
+import { memberPorts, planSites, siteLayout } from "../../src/lab/sites.js";
+import { loadTopology } from "../../src/pipeline.js";
+
+const fixture = (name: string) => `test/lab/fixtures/${name}`;
+
+async function etcdPlan(file = "etcd-5.yaml") {
+  const { model } = await loadTopology(fixture(file));
+  const ds = model.datastores[0]!;
+  const layout = siteLayout("/lab");
+  const locals = etcd.local!(model, ds, layout.layout);
+  return { model, plan: planSites(model, locals, layout, ["eu-west-1", "us-east-1"]) };
+}
+
+describe("lab sites", () => {
+  it("puts members of one zone in one site, adds a client site per origin and an observer", async () => {
+    const { plan } = await etcdPlan();
+    const kinds = plan.sites.map((s) => `${s.kind}:${s.region}${s.zone ? `/${s.zone}` : ""}`);
+    // etcd-5: 2 + 2 + 1 members; the stand-in rotates zones, so 5 member sites.
+    expect(kinds.filter((k) => k.startsWith("members")).length).toBe(5);
+    expect(kinds).toContain("client:eu-west-1");
+    expect(kinds).toContain("client:us-east-1");
+    expect(kinds.at(-1)).toBe("observer:observer");
+    expect(new Set(plan.members.map((m) => m.address)).size).toBe(5);
+  });
+
+  it("delays are half the analysis's RTT: catalog between regions, cross-zone inside one", async () => {
+    const { model, plan } = await etcdPlan();
+    const site = (region: string, kind = "members") =>
+      plan.sites.find((s) => s.region === region && s.kind === kind)!;
+    const west = plan.members.filter((m) => m.site.region === "eu-west-1").map((m) => m.site);
+    expect(plan.delayMs(site("eu-west-1"), site("us-east-1"))).toBe(
+      model.catalog.rttMs("eu-west-1", "us-east-1")! / 2,
+    );
+    expect(plan.delayMs(west[0]!, west[1]!)).toBe(model.settings.crossZoneRttMs / 2);
+    expect(plan.delayMs(site("eu-west-1", "client"), west[0]!)).toBe(model.settings.crossZoneRttMs / 2);
+    expect(plan.delayMs(plan.observer, site("us-east-1"))).toBe(0);
+  });
+});
+
+describe("lab network commands", () => {
+  it("creates only the lab's namespaces and addresses only private lab ranges", async () => {
+    const { plan } = await etcdPlan();
+    const commands = networkCommands("tpl-1-1", plan);
+    const namespaces = commands.filter((c) => c[1] === "netns" && c[2] === "add").map((c) => c[3]);
+    expect(namespaces).toEqual([hubOf("tpl-1-1"), ...plan.sites.map((s) => namespaceOf("tpl-1-1", s))]);
+    for (const c of commands) {
+      // Every command targets a lab namespace: nothing runs in the caller's.
+      const target = c[1] === "-n" ? c[2] : c[1] === "netns" ? c[3] : undefined;
+      expect(target?.startsWith("tpl-1-1-")).toBe(true);
+      const address = c.find((x) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(x));
+      if (address !== undefined) expect(address).toMatch(/^10\.25[0-2]\./);
+    }
+  });
+
+  it("moves the local table behind the relay rule in every site and routes each remote site over the bridge", async () => {
+    const { plan } = await etcdPlan();
+    const commands = networkCommands("tpl-1-1", plan).map((c) => c.join(" "));
+    for (const site of plan.sites) {
+      const ns = namespaceOf("tpl-1-1", site);
+      expect(commands).toContain(`ip -n ${ns} rule add pref 1000 lookup local`);
+      expect(commands).toContain(`ip -n ${ns} rule del pref 0`);
+      expect(commands).toContain(`ip -n ${ns} rule add pref 10 from ${site.transport} lookup 100`);
+      for (const other of new Set(plan.members.map((m) => m.site)))
+        if (other !== site)
+          expect(commands).toContain(
+            `ip -n ${ns} route add 10.251.${other.index}.0/24 via ${other.transport} dev wan0 table 100`,
+          );
+    }
+  });
+
+  it("gives each site a relay listener per remote member port, with the pair's delay and link", async () => {
+    const { plan } = await etcdPlan();
+    const client = plan.clients.get("us-east-1")!;
+    const config = relayConfig(plan, client);
+    const remote = plan.members.filter((m) => m.site !== client);
+    expect(config.via).toBe(client.transport);
+    // every port of every remote member: client, peer, metrics
+    const ports = remote.reduce((n, m) => n + memberPorts(m.local).length, 0);
+    expect(ports).toBe(remote.length * 3);
+    expect(config.listeners.filter((l) => l.port !== 7007)).toHaveLength(ports);
+    const west = config.listeners.find(
+      (l) => l.host === remote.find((m) => m.site.region === "eu-west-1")!.address,
+    )!;
+    expect(west.delayMs).toBe(plan.delayMs(client, remote.find((m) => m.site.region === "eu-west-1")!.site));
+    expect(west.tags).toEqual([
+      "link:eu-west-1/us-east-1",
+      `site:${client.index}`,
+      `site:${remote.find((m) => m.site.region === "eu-west-1")!.site.index}`,
+    ]);
+  });
+});
+
+describe("delay relay", () => {
+  const closers: (() => void)[] = [];
+  afterEach(() => {
+    for (const close of closers.splice(0)) close();
+  });
+
+  const echoServer = () =>
+    new Promise<number>((resolve) => {
+      const server = createServer((s) => s.pipe(s)).listen(0, "127.0.0.1", () => {
+        resolve((server.address() as { port: number }).port);
+      });
+      closers.push(() => server.close());
+    });
+
+  const roundTrip = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const socket = connect({ host: "127.0.0.1", port });
+      socket.setNoDelay(true);
+      socket.on("error", reject);
+      socket.once("connect", () => {
+        const start = performance.now();
+        socket.once("data", () => {
+          resolve(performance.now() - start);
+          socket.destroy();
+        });
+        socket.write("x");
+      });
+    });
+
+  it("holds each direction for the one-way delay, and a cut link passes nothing until healed", async () => {
+    const target = await echoServer();
+    const messages: object[] = [];
+    const relay = startRelay(
+      {
+        via: "127.0.0.1",
+        echoPort: 0,
+        listeners: [
+          {
+            host: "127.0.0.1",
+            port: target + 1,
+            target: { host: "127.0.0.1", port: target },
+            delayMs: 20,
+            tags: ["link:a/b"],
+          },
+        ],
+      },
+      (m) => messages.push(m),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    if (messages.some((m) => "error" in m)) return; // port taken by someone else: nothing to measure
+    const rtt = await roundTrip(target + 1);
+    expect(rtt).toBeGreaterThanOrEqual(40);
+    expect(rtt).toBeLessThan(200);
+    relay.set("link:a/b", true);
+    const cut = await Promise.race([
+      roundTrip(target + 1),
+      new Promise<string>((r) => setTimeout(() => r("silent"), 300)),
+    ]);
+    expect(cut).toBe("silent");
+    relay.set("link:a/b", false);
+    expect(await roundTrip(target + 1)).toBeGreaterThanOrEqual(40);
+  });
+});

@@ -42,10 +42,11 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
 
   const flows: Flow[] = [
     ...[...datastores.values()].flatMap(datastoreFlows),
-    ...[...streams.values()].flatMap(streamFlows),
+    ...[...streams.values()].flatMap((ev) => streamFlows(ev, net)),
   ];
   const links = linkLoads(model, flows);
   const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
+  for (const ev of datastores.values()) ev.useLinks(linkByKey);
 
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
     const { ds, behaviour } = ev;

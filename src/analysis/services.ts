@@ -80,7 +80,7 @@ export function evaluateServices(
   const memo = new Map<string, RegionFigure>();
   const stack: string[] = [];
   const cycles = new Map<string, string[]>();
-  const tail = net.tailFactor;
+  const processingTail = net.processingTailFactor;
 
   const serves = (service: ResolvedService, region: string) =>
     net.regionUp(region) && (service.zones[region] ?? [`${region}-zone`]).some(net.zoneUp);
@@ -118,8 +118,8 @@ export function evaluateServices(
     const figure: RegionFigure = {
       region,
       p50Ms: service.processingMs + calls.reduce((sum, c) => sum + c.p50Ms, 0),
-      // Own processing time uses the same tail factor as the network (no better figure is declared).
-      p99Ms: service.processingMs * tail + calls.reduce((sum, c) => sum + c.p99Ms, 0),
+      // Own processing time: model.processingTailFactor (no measured figure exists for user code).
+      p99Ms: service.processingMs * processingTail + calls.reduce((sum, c) => sum + c.p99Ms, 0),
       failed: calls.some((c) => c.failed),
       calls,
     };
@@ -146,7 +146,7 @@ export function evaluateServices(
       const figure = at(name, region);
       if (figure === undefined || figure.failed) continue;
       const rtt = net.rtt(origin, region);
-      return { region, p50Ms: rtt + figure.p50Ms, p99Ms: rtt * tail + figure.p99Ms };
+      return { region, p50Ms: rtt + figure.p50Ms, p99Ms: net.rtt99(origin, region) + figure.p99Ms };
     }
     return undefined;
   }

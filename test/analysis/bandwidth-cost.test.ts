@@ -82,40 +82,31 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     const r = rtt("eu-west-1", "eu-central-1");
     const service = ((1024 * 8) / (100 * 1e6)) * 1000; // ms per item on a 100 Mbit/s link
     const rho = 0.5;
-    const lag = linkLag(
-      r,
-      1024,
-      {
-        from: "a",
-        to: "b",
-        mbps: 50,
-        capacityMbps: 100,
-        utilisation: rho,
-        contributors: [],
-        egressUsdPerMonth: 0,
-      },
-      TAIL,
-    );
+    const pair = { p50Ms: r, p99Ms: r * TAIL };
+    const lag = linkLag(pair, 1024, {
+      from: "a",
+      to: "b",
+      mbps: 50,
+      capacityMbps: 100,
+      utilisation: rho,
+      contributors: [],
+      egressUsdPerMonth: 0,
+    });
     expect(lag.p50Ms).toBeCloseTo(r / 2 + (Math.LN2 * service) / (1 - rho), 12);
     expect(lag.p99Ms).toBeCloseTo((r / 2) * TAIL + (Math.log(100) * service) / (1 - rho), 12);
     expect(lag.unbounded).toBe(false);
-    const over = linkLag(
-      r,
-      1024,
-      {
-        from: "a",
-        to: "b",
-        mbps: 150,
-        capacityMbps: 100,
-        utilisation: 1.5,
-        contributors: [],
-        egressUsdPerMonth: 0,
-      },
-      TAIL,
-    );
+    const over = linkLag(pair, 1024, {
+      from: "a",
+      to: "b",
+      mbps: 150,
+      capacityMbps: 100,
+      utilisation: 1.5,
+      contributors: [],
+      egressUsdPerMonth: 0,
+    });
     expect(over.unbounded).toBe(true);
     expect(over.p50Ms).toBeCloseTo(r / 2 + 0.5 * 3_600_000, 6); // backlog after one hour of overload
-    expect(linkLag(r, 1024, undefined, TAIL)).toEqual({
+    expect(linkLag(pair, 1024, undefined)).toEqual({
       p50Ms: r / 2,
       p99Ms: (r / 2) * TAIL,
       unbounded: false,

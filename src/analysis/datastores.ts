@@ -1,5 +1,5 @@
-import type { ResolvedDatastore, UserOrigin } from "../model/types.js";
-import { atLeast, clamp01 } from "./availability.js";
+import type { ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
+import { atLeast, clamp01, type FailureProbabilities } from "./availability.js";
 import type { Figure } from "./latency.js";
 import { electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
@@ -35,6 +35,10 @@ export interface DatastoreEvaluator {
    * a saturated link (ρ ≥ 1) leaves the commit quorum. Call before asking for latencies.
    */
   useLinks(links: ReadonlyMap<string, LinkLoad>): void;
+  /** Regions (and their zones) whose failure states the availability depends on. */
+  readonly domains: ReadonlyMap<string, readonly string[]>;
+  /** Availability under other failure probabilities (conditioned on shared domains, src/analysis/joint.ts). */
+  availabilityGiven(view: FailureProbabilities, op: DatastoreOp): number;
 }
 
 export function evaluateDatastore(
@@ -112,6 +116,7 @@ export function evaluateDatastore(
   };
 
   const availabilityCache = new Map<string, { write: number; read: number }>();
+  const servingSets: { write: ReplicaSlot[]; read: ReplicaSlot[] }[] = [];
   let write = 1;
   let read = 1;
   let partitionsWithoutQuorum = 0;
@@ -127,12 +132,17 @@ export function evaluateDatastore(
     const serving = net.hasLinkCuts
       ? group.replicas.filter((slot) => sideOf !== undefined && net.side(slot.region) === sideOf)
       : group.replicas;
-    const key = serving.map((slot) => `${slot.region}/${slot.zone}`).join(",");
+    const key = serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",");
     let figures = availabilityCache.get(key);
     if (figures === undefined) {
+      const sets = {
+        write: serving.filter(requirements.write.counts),
+        read: serving.filter(requirements.read.counts),
+      };
+      servingSets.push(sets);
       figures = {
-        write: atLeast(serving.filter(requirements.write.counts), requirements.write.needed, net),
-        read: atLeast(serving.filter(requirements.read.counts), requirements.read.needed, net),
+        write: atLeast(sets.write, requirements.write.needed, net),
+        read: atLeast(sets.read, requirements.read.needed, net),
       };
       availabilityCache.set(key, figures);
     }
@@ -169,6 +179,21 @@ export function evaluateDatastore(
     sources,
     availability: { write: clamp01(write), read: clamp01(read) },
     partitionsWithoutQuorum,
+    get domains() {
+      const domains = new Map<string, string[]>();
+      for (const set of servingSets)
+        for (const slot of [...set.write, ...set.read]) {
+          const zones = domains.get(slot.region) ?? [];
+          if (!zones.includes(slot.zone)) zones.push(slot.zone);
+          domains.set(slot.region, zones);
+        }
+      return domains;
+    },
+    availabilityGiven(view, op) {
+      let worst = 1;
+      for (const set of servingSets) worst = Math.min(worst, atLeast(set[op], requirements[op].needed, view));
+      return worst;
+    },
     useLinks(loads) {
       links = loads;
       groupLatency.clear();

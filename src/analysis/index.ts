@@ -1,5 +1,6 @@
 import type { Model } from "../model/types.js";
 import { datastoreFlows, type Flow, linkLoads } from "./bandwidth.js";
+import { availabilityCap } from "./caps.js";
 import { componentEgress, datastoreReplicaCost, streamReplicaCost, totalCost } from "./cost.js";
 import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
 import { datastoreLags } from "./lag.js";
@@ -40,6 +41,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
     model.streams.map((stream) => [stream.name, evaluateStream(stream, net)]),
   );
 
+  const caps = new Map(model.datastores.map((ds) => [ds.name, availabilityCap(model, ds)]));
   const flows: Flow[] = [
     ...[...datastores.values()].flatMap(datastoreFlows),
     ...[...streams.values()].flatMap((ev) => streamFlows(ev, net)),
@@ -74,7 +76,10 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
         ev.survival.region,
         behaviour.minimum(ds.survive, ds),
       ),
-      availability: ev.availability,
+      availability: {
+        write: Math.min(caps.get(ds.name) ?? 1, ev.availability.write),
+        read: Math.min(caps.get(ds.name) ?? 1, ev.availability.read),
+      },
       partitionsWithoutQuorum: ev.partitionsWithoutQuorum,
       partitions: ds.partitions.count,
       replicationLag,
@@ -96,7 +101,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       produce: latencyProfile(producerOrigins(model, stream, net), ev.produce),
       endToEndP99Ms: endToEnd,
       survival: ev.survival,
-      availability: ev.availability,
+      availability: Math.min(1 - model.settings.commonModeProbability, ev.availability),
       ...(ev.liveRegions.length === 0 ? { unavailable: true } : {}),
       costUsdPerMonth: {
         replicas: streamReplicaCost(model.catalog, stream),
@@ -106,7 +111,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
     };
   });
 
-  const services = evaluateServices(model, net, datastores, streams);
+  const services = evaluateServices(model, net, datastores, streams, (name) => caps.get(name) ?? 1);
   const serviceResults: ServiceAnalysis[] = model.services.map((service) => {
     const latency = latencyProfile(users, (origin) => services.from(service.name, origin));
     const { own, total } = services.availability(service.name);

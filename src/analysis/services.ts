@@ -1,5 +1,6 @@
 import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
 import { deploymentAvailability } from "./availability.js";
+import { type AvailabilityUnit, deploymentUnit, jointAvailability } from "./joint.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
@@ -75,6 +76,8 @@ export function evaluateServices(
   net: NetworkView,
   datastores: ReadonlyMap<string, DatastoreEvaluator>,
   streams: ReadonlyMap<string, StreamEvaluator>,
+  /** A datastore's availability cap (common mode, designed availability; src/analysis/caps.ts). */
+  capOf: (datastore: string) => number = () => 1,
 ): ServiceEvaluator {
   const services = new Map(model.services.map((s) => [s.name, s]));
   const memo = new Map<string, RegionFigure>();
@@ -152,35 +155,53 @@ export function evaluateServices(
   }
 
   const availabilityMemo = new Map<string, { own: number; total: number }>();
-  const availabilityStack: string[] = [];
+  const zonesOf = (service: ResolvedService) => (r: string) => service.zones[r] ?? [`${r}-zone`];
+  const commonMode = 1 - model.settings.commonModeProbability;
+  /**
+   * Own deployment and every hard dependency, transitively (a callee service brings its own
+   * deployment and its dependencies); each (component, op) once, call cycles cut.
+   */
+  function units(name: string, seen: Set<string>, out: AvailabilityUnit[]): void {
+    const service = services.get(name);
+    if (service === undefined || seen.has(`service|${name}`)) return;
+    seen.add(`service|${name}`);
+    out.push(deploymentUnit(`service|${name}`, service.regions, zonesOf(service)));
+    for (const call of service.calls) {
+      if (!call.hard) continue;
+      const store = datastores.get(call.to);
+      const stream = streams.get(call.to);
+      if (store !== undefined) {
+        const op = call.op === "write" ? "write" : "read";
+        const key = `datastore|${call.to}|${op}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const cap = capOf(store.ds.name);
+        out.push({ key, domains: store.domains, given: (view) => Math.min(cap, store.availabilityGiven(view, op)) });
+      } else if (stream !== undefined) {
+        const key = `stream|${call.to}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const domains = new Map(stream.stream.regions.map((r) => [r, stream.stream.zones[r] ?? []]));
+        out.push({ key, domains, given: (view) => Math.min(commonMode, stream.availabilityGiven(view)) });
+      } else units(call.to, seen, out);
+    }
+  }
+  /**
+   * Own deployment, and jointly with every hard dependency over the failure domains they share
+   * (src/analysis/joint.ts) — a service and its datastores in one region fail together with it —
+   * capped by the common-mode term.
+   */
   function availability(name: string): { own: number; total: number } {
     const known = availabilityMemo.get(name);
     if (known !== undefined) return known;
     const service = services.get(name);
     if (service === undefined) return { own: 0, total: 0 };
-    availabilityStack.push(name);
-    const own = deploymentAvailability(service.regions, (r) => service.zones[r] ?? [`${r}-zone`], net);
-    // Hard dependencies multiply in (independence assumed); each (target, op) counts once.
-    const seen = new Set<string>();
-    let total = own;
-    for (const call of service.calls) {
-      const key = `${call.to}|${call.op}`;
-      if (!call.hard || seen.has(key)) continue;
-      seen.add(key);
-      total *= dependencyAvailability(call);
-    }
-    availabilityStack.pop();
-    const result = { own, total };
+    const own = deploymentAvailability(service.regions, zonesOf(service), net);
+    const all: AvailabilityUnit[] = [];
+    units(name, new Set(), all);
+    const result = { own: Math.min(commonMode, own), total: Math.min(commonMode, jointAvailability(all, net)) };
     availabilityMemo.set(name, result);
     return result;
-  }
-  function dependencyAvailability(call: ResolvedCall): number {
-    const store = datastores.get(call.to);
-    if (store !== undefined) return call.op === "write" ? store.availability.write : store.availability.read;
-    const stream = streams.get(call.to);
-    if (stream !== undefined) return stream.availability;
-    if (availabilityStack.includes(call.to)) return 1; // cycle: counted once, where it started
-    return availability(call.to).total;
   }
 
   return { at, from, availability, cycles };

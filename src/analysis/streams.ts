@@ -1,6 +1,6 @@
 import { PIPELINES } from "../catalog/data/replication.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
-import { atLeast } from "./availability.js";
+import { atLeast, type FailureProbabilities } from "./availability.js";
 import type { Flow } from "./bandwidth.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
@@ -25,6 +25,8 @@ export interface StreamEvaluator {
   readonly liveRegions: readonly string[];
   readonly availability: number;
   readonly survival: SurvivalAnalysis;
+  /** Availability under other failure probabilities (src/analysis/joint.ts). */
+  availabilityGiven(view: FailureProbabilities): number;
 }
 
 /** Distinct zone layouts of a partition in one region's cluster (they repeat every |zones| partitions). */
@@ -63,12 +65,17 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     };
   };
 
-  let down = 1;
+  const availabilityGiven = (view: FailureProbabilities) => {
+    let down = 1;
+    for (const region of stream.regions) {
+      const regionLayouts = layouts.get(region) ?? [];
+      down *= 1 - Math.min(1, ...regionLayouts.map((slots) => atLeast(slots, stream.minInSync, view)));
+    }
+    return 1 - down;
+  };
   let zone: SurvivalCheck | undefined;
   for (const region of stream.regions) {
     const regionLayouts = layouts.get(region) ?? [];
-    const up = Math.min(1, ...regionLayouts.map((slots) => atLeast(slots, stream.minInSync, net)));
-    down *= 1 - up;
     for (const slots of regionLayouts) {
       const check = survivalCheck("zone", slots, req);
       zone = zone === undefined ? check : worseCheck(zone, check);
@@ -87,7 +94,8 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     stream,
     produce,
     liveRegions,
-    availability: 1 - down,
+    availability: availabilityGiven(net),
+    availabilityGiven,
     survival: {
       zone: zoneCheck,
       region: regionCheck,

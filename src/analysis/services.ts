@@ -161,7 +161,7 @@ export function evaluateServices(
    * Own deployment and every hard dependency, transitively (a callee service brings its own
    * deployment and its dependencies); each (component, op) once, call cycles cut.
    */
-  function units(name: string, seen: Set<string>, out: AvailabilityUnit[]): void {
+  function units(name: string, seen: Set<string>, out: AvailabilityUnit[], caps: number[]): void {
     const service = services.get(name);
     if (service === undefined || seen.has(`service|${name}`)) return;
     seen.add(`service|${name}`);
@@ -175,15 +175,15 @@ export function evaluateServices(
         const key = `datastore|${call.to}|${op}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const cap = capOf(store.ds.name);
-        out.push({ key, domains: store.domains, given: (view) => Math.min(cap, store.availabilityGiven(view, op)) });
+        caps.push(capOf(store.ds.name));
+        out.push({ key, domains: store.domains, given: (view) => store.availabilityGiven(view, op) });
       } else if (stream !== undefined) {
         const key = `stream|${call.to}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const domains = new Map(stream.stream.regions.map((r) => [r, stream.stream.zones[r] ?? []]));
-        out.push({ key, domains, given: (view) => Math.min(commonMode, stream.availabilityGiven(view)) });
-      } else units(call.to, seen, out);
+        out.push({ key, domains, given: (view) => stream.availabilityGiven(view) });
+      } else units(call.to, seen, out, caps);
     }
   }
   /**
@@ -198,8 +198,10 @@ export function evaluateServices(
     if (service === undefined) return { own: 0, total: 0 };
     const own = deploymentAvailability(service.regions, zonesOf(service), net);
     const all: AvailabilityUnit[] = [];
-    units(name, new Set(), all);
-    const result = { own: Math.min(commonMode, own), total: Math.min(commonMode, jointAvailability(all, net)) };
+    const caps: number[] = [commonMode];
+    units(name, new Set(), all, caps);
+    // Caps bound the result, not each enumerated state (a cap per state would compound).
+    const result = { own: Math.min(commonMode, own), total: Math.min(...caps, jointAvailability(all, net)) };
     availabilityMemo.set(name, result);
     return result;
   }

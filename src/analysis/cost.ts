@@ -40,7 +40,7 @@ export function componentEgress(
     if (mine !== undefined && link.mbps > 0) usd += link.egressUsdPerMonth * (mine.mbps / link.mbps);
   }
   for (const flow of flows)
-    if (flow.component === component && flow.from === flow.to)
+    if (flow.component === component && flow.from === flow.to && !flow.unbilled)
       usd += monthlyUsd(flow.bytesPerSec, catalog.egress.crossZoneUsdPerGb * 2);
   return usd;
 }

@@ -3,8 +3,10 @@ import { datastoreFlows, type Flow, linkLoads } from "./bandwidth.js";
 import { availabilityCap } from "./caps.js";
 import { componentEgress, datastoreReplicaCost, streamReplicaCost, totalCost } from "./cost.js";
 import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
+import { dataLoss, failoverAnalysis, withFailover } from "./failover.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
+import { leaderOptions, saturatedFollowers } from "./leader-placement.js";
 import { networkView } from "./network.js";
 import { callerOrigins, callersOf } from "./origins.js";
 import { evaluateServices } from "./services.js";
@@ -16,6 +18,7 @@ import {
   streamFlows,
 } from "./streams.js";
 import { survivalAnalysis } from "./survival.js";
+import { clientFlows } from "./traffic.js";
 import type {
   Analysis,
   CallAnalysis,
@@ -44,6 +47,7 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
   const caps = new Map(model.datastores.map((ds) => [ds.name, availabilityCap(model, ds)]));
   const flows: Flow[] = [
     ...[...datastores.values()].flatMap(datastoreFlows),
+    ...[...datastores.values()].flatMap((ev) => clientFlows(model, ev, net)),
     ...[...streams.values()].flatMap((ev) => streamFlows(ev, net)),
   ];
   const links = linkLoads(model, flows);
@@ -59,6 +63,12 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       if (state.leader !== undefined)
         leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
     const effectiveLeader = [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+    const rpoMs = behaviour.rpoMs(ds, replicationLag);
+    const failover = failoverAnalysis(ds, rpoMs);
+    const loss =
+      failures.length > 0 ? dataLoss(ev, net, failures, linkByKey, failover, effectiveLeader) : undefined;
+    const excluded = saturatedFollowers(ev, linkByKey);
+    const options = failures.length === 0 ? leaderOptions(ev, origins("write")) : undefined;
     return {
       name: ds.name,
       path: ds.path,
@@ -70,11 +80,10 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       commitP50Ms: behaviour.commitP50(ev.main),
       write: latencyProfile(origins("write"), (origin) => ev.latency(origin, "write")),
       read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
-      survival: survivalAnalysis(
-        ds.survive,
-        ev.survival.zone,
-        ev.survival.region,
-        behaviour.minimum(ds.survive, ds),
+      survival: withFailover(
+        survivalAnalysis(ds.survive, ev.survival.zone, ev.survival.region, behaviour.minimum(ds.survive, ds)),
+        ds,
+        failover,
       ),
       availability: {
         write: Math.min(caps.get(ds.name) ?? 1, ev.availability.write),
@@ -83,7 +92,11 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       partitionsWithoutQuorum: ev.partitionsWithoutQuorum,
       partitions: ds.partitions.count,
       replicationLag,
-      rpoMs: behaviour.rpoMs(ds, replicationLag),
+      rpoMs,
+      failover,
+      ...(loss === undefined ? {} : { dataLoss: loss }),
+      ...(excluded.length === 0 ? {} : { commitExcludes: excluded }),
+      ...(options === undefined ? {} : { leaderOptions: options }),
       costUsdPerMonth: {
         replicas: datastoreReplicaCost(model.catalog, ds),
         egress: componentEgress(model.catalog, ds.name, flows, links),

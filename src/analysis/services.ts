@@ -1,7 +1,7 @@
 import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
 import { deploymentAvailability } from "./availability.js";
-import { type AvailabilityUnit, deploymentUnit, jointAvailability } from "./joint.js";
 import type { DatastoreEvaluator } from "./datastores.js";
+import { type AvailabilityUnit, deploymentUnit, jointAvailability } from "./joint.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import type { StreamEvaluator } from "./streams.js";

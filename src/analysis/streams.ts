@@ -218,6 +218,8 @@ export function streamFlows(ev: StreamEvaluator, net?: NetworkView): Flow[] {
       from: region,
       to: region,
       bytesPerSec: perRegion * (stream.replicas - 1),
+      // MSK bills no data transfer between the brokers of a cluster (Amazon MSK pricing page).
+      ...(stream.deploy.target === "aws" && stream.deploy.service === "msk" ? { unbilled: true } : {}),
     })),
     ...mirrored,
   ];

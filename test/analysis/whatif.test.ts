@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
 import { linkQueueMs } from "../../src/analysis/datastores.js";
+import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { Topology } from "../../src/spec/schema/topology.js";

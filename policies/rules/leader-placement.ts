@@ -13,7 +13,8 @@ export const leaderPlacement: Rule = {
   settings: {
     threshold: {
       default: 0.2,
-      description: "Propose a move when the declared leader's demand-weighted write p50 is worse than the best eligible one by more than this fraction.",
+      description:
+        "Propose a move when the declared leader's demand-weighted write p50 is worse than the best eligible one by more than this fraction.",
     },
   },
   docs: {
@@ -34,7 +35,12 @@ export const leaderPlacement: Rule = {
         path: `${store.path}.leader`,
         message: `writes to ${store.path} average ${ms(current.writeP50Ms)} (p50, demand-weighted) with the leader in ${store.leader}, ${ms(best.writeP50Ms)} with it in ${best.region}`,
         fix: `set ${store.path}.leader: "${best.region}"`,
-        data: { leader: store.leader, writeP50Ms: current.writeP50Ms, proposed: best.region, proposedWriteP50Ms: best.writeP50Ms },
+        data: {
+          leader: store.leader,
+          writeP50Ms: current.writeP50Ms,
+          proposed: best.region,
+          proposedWriteP50Ms: best.writeP50Ms,
+        },
       });
     }
     return findings;

@@ -1,7 +1,7 @@
 import type { Model } from "../model/types.js";
 import { datastoreFlows, type Flow, linkLoads } from "./bandwidth.js";
 import { availabilityCap } from "./caps.js";
-import { componentEgress, datastoreReplicaCost, streamReplicaCost, totalCost } from "./cost.js";
+import { componentEgress, datastoreReplicaCost, serviceCost, streamReplicaCost, totalCost } from "./cost.js";
 import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
 import { dataLoss, failoverAnalysis, withFailover } from "./failover.js";
 import { datastoreLags } from "./lag.js";
@@ -151,12 +151,17 @@ export function analyse(model: Model, failures: readonly Failure[] = []): Analys
       ownAvailability: own,
       calls,
       ...(unavailable ? { unavailable: true } : {}),
+      costUsdPerMonth: { replicas: serviceCost(service), egress: 0 },
       ...(cycle === undefined ? {} : { cycle }),
       ...(Object.keys(service.slo).length === 0 ? {} : { slo: service.slo }),
     };
   });
 
-  const all = [...datastoreResults, ...streamResults];
+  const all = [
+    ...datastoreResults,
+    ...streamResults,
+    ...serviceResults.map((s) => ({ costUsdPerMonth: s.costUsdPerMonth ?? { replicas: 0, egress: 0 } })),
+  ];
   return {
     datastores: datastoreResults,
     services: serviceResults,

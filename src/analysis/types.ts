@@ -166,6 +166,8 @@ export interface ServiceAnalysis {
   readonly ownAvailability: number;
   readonly calls: readonly CallAnalysis[];
   readonly unavailable?: boolean;
+  /** Pods from their requests (Kubernetes); estimate. */
+  readonly costUsdPerMonth?: { readonly replicas: number; readonly egress: number };
   /** A call cycle through this service (first name repeated at the end); broken for the figures. */
   readonly cycle?: readonly string[];
   readonly slo?: { readonly availability?: number | undefined; readonly latencyP99Ms?: number | undefined };
@@ -205,6 +207,9 @@ export interface LinkLoad {
 }
 
 export interface CostEstimate {
+  /** Always an estimate from list prices; says so and names the table. */
+  readonly basis: string;
+  /** Replicas, brokers, managed-service charges and service pods. */
   readonly replicasUsdPerMonth: number;
   readonly egressUsdPerMonth: number;
   readonly totalUsdPerMonth: number;

@@ -175,7 +175,7 @@ export function stubAnalysis(model: Model, patch: AnalysisPatch = {}): Analysis 
     services,
     streams,
     links: patch.links ?? [],
-    cost: { replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
+    cost: { basis: "none", replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
     failures: [],
   };
 }

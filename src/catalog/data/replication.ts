@@ -29,12 +29,13 @@ export const PIPELINES = {
   },
   /** Aurora global database storage replication: "typically under a second"; RPO "typically measured
    * in seconds" (awsdocs/amazon-aurora-user-guide aurora-global-database*.md, reference-topologies.md §5).
-   * p50 = the second; p99 = 5 s (estimate within "seconds"). */
+   * p50 half a second (estimate, "under a second"); p99 5 s (estimate within "seconds"). */
   "aurora-global-storage": {
     name: "Aurora global database storage replication",
-    p50Ms: 1000,
+    p50Ms: 500,
     p99Ms: 5000,
-    source: "AWS Aurora user guide: typically under a second; RPO typically seconds (p99 5 s: estimate)",
+    source:
+      "AWS Aurora user guide: typically under a second, RPO typically seconds (p50 0.5 s, p99 5 s: estimates)",
   },
   /** S3 cross-region replication without RTC: "most objects replicate within 15 minutes, but sometimes
    * replication can take a couple of hours or more" (S3 user guide, replication troubleshooting);

@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { haversineKm } from "../src/catalog/rtt.js";
 import { parseCsvRecords, REPO_ROOT, roundTenth } from "./gen-catalog.js";
 
 export const CLOUD_PATHS = {
@@ -207,15 +208,6 @@ function symmetric(m: Matrix): Map<string, Map<string, number>> {
   return out;
 }
 
-/** Great-circle distance in km (haversine, mean Earth radius 6,371 km). */
-export function greatCircleKm(a: readonly [number, number], b: readonly [number, number]): number {
-  const rad = Math.PI / 180;
-  const dLat = (b[0] - a[0]) * rad;
-  const dLon = (b[1] - a[1]) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 /** Pairs (km, ms) of a symmetric matrix whose two ends have coordinates, each unordered pair once. */
 function pairs(
   matrix: Map<string, Map<string, number>>,
@@ -227,7 +219,7 @@ function pairs(
       if (a >= b) continue;
       const ca = coords(a);
       const cb = coords(b);
-      if (ca && cb) out.push({ km: greatCircleKm(ca, cb), ms });
+      if (ca && cb) out.push({ km: haversineKm(ca, cb), ms });
     }
   return out;
 }
@@ -236,7 +228,7 @@ function pairs(
  * Least squares ms = a + b·km weighted by 1/ms² — it minimises the relative error, so short pairs
  * (where a plain fit's large intercept would triple the estimate) count as much as long ones.
  */
-function fit(points: readonly { km: number; ms: number }[]): { a: number; b: number } {
+function fitDistanceModel(points: readonly { km: number; ms: number }[]): { a: number; b: number } {
   let sw = 0;
   let sx = 0;
   let sy = 0;
@@ -400,7 +392,7 @@ export function renderCloudFiles(input: CloudInputs): {
     if (r.lat !== "" && r.lon !== "") awsCoords.set(r.region_code!, [Number(r.lat), Number(r.lon)]);
   const awsRtt = symmetric(directedMatrix(input.awsRttCsv, "from", "to", "rtt_ms"));
   const awsPoints = pairs(awsRtt, (c) => awsCoords.get(c));
-  const model = fit(awsPoints);
+  const model = fitDistanceModel(awsPoints);
   const gcpCoords = new Map(gcpRegions.map((r) => [r.code, [r.lat, r.lon] as [number, number]]));
   const azureCoords = new Map(azureRegions.map((r) => [r.code, [r.lat, r.lon] as [number, number]]));
   const errAws = errors(awsPoints, model);

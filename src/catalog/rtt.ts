@@ -6,15 +6,20 @@ import {
 } from "./data/jitter.generated.js";
 import type { RegionRecord } from "./types.js";
 
-/** Great-circle distance in km (haversine, mean Earth radius 6,371 km). */
+/** Great-circle distance in km between [lat, lon] points (haversine, mean Earth radius 6,371 km). */
+export function haversineKm(a: readonly [number, number], b: readonly [number, number]): number {
+  const rad = Math.PI / 180;
+  const dLat = (b[0] - a[0]) * rad;
+  const dLon = (b[1] - a[1]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Great-circle distance between two regions' approximate coordinates, km. */
 export function greatCircleKm(a: RegionRecord, b: RegionRecord): number | undefined {
   if (a.lat === undefined || a.lon === undefined || b.lat === undefined || b.lon === undefined)
     return undefined;
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+  return haversineKm([a.lat, a.lon], [b.lat, b.lon]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { autoPlacementCandidates, isAllowedIn } from "../../catalog/catalog.js";
+import { autoPlacementCandidates } from "../../catalog/catalog.js";
 import { formatPath, type PathSegment } from "../../diagnostics/diagnostic.js";
 import { suggestion } from "../../diagnostics/suggest.js";
 import { arrayOf, type CheckContext, entriesOf } from "./context.js";

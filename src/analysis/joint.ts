@@ -9,10 +9,15 @@ export interface AvailabilityUnit {
   /** Regions whose failures it depends on, with the zones it uses there. */
   readonly domains: ReadonlyMap<string, readonly string[]>;
   given(view: FailureProbabilities): number;
+  /**
+   * Conditional availabilities already computed, keyed by the fixed states of the domains the unit
+   * touches; share one map per component across services (the same store under the same states).
+   */
+  readonly memo?: Map<string, number>;
 }
 
 /** Largest number of joint failure states enumerated exactly (region × zone states of shared regions). */
-export const JOINT_STATE_BUDGET = 4096;
+export const JOINT_STATE_BUDGET = 256;
 
 /**
  * P(every unit is up), enumerated jointly over the failure domains two or more units share
@@ -83,6 +88,12 @@ function enumerate(
     }
     states = next;
   }
+  // A unit's conditional availability depends only on the shared domains it touches: memoise it
+  // per unit on that part of the state (most states differ only elsewhere).
+  const touched = units.map((unit) => {
+    const regions = domains.filter((d) => unit.domains.has(d.region));
+    return { unit, regions, memo: unit.memo ?? new Map<string, number>() };
+  });
   let total = 0;
   for (const state of states) {
     const view: FailureProbabilities = {
@@ -90,8 +101,19 @@ function enumerate(
       zoneDownProbability: (z) => state.zones.get(z) ?? base.zoneDownProbability(z),
     };
     let p = state.p;
-    for (const unit of units) {
-      p *= unit.given(view);
+    for (const { unit, regions, memo } of touched) {
+      let key = "";
+      for (const d of regions) {
+        key += `${d.region}:${state.regions.get(d.region)}`;
+        for (const z of d.zones) if (unit.domains.get(d.region)?.includes(z)) key += `${z}=${state.zones.get(z)}`;
+        key += "|";
+      }
+      let a = memo.get(key);
+      if (a === undefined) {
+        a = unit.given(view);
+        memo.set(key, a);
+      }
+      p *= a;
       if (p === 0) break;
     }
     total += p;

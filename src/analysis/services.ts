@@ -157,6 +157,12 @@ export function evaluateServices(
   const availabilityMemo = new Map<string, { own: number; total: number }>();
   const zonesOf = (service: ResolvedService) => (r: string) => service.zones[r] ?? [`${r}-zone`];
   const commonMode = 1 - model.settings.commonModeProbability;
+  const memos = new Map<string, Map<string, number>>();
+  const memoOf = (key: string) => {
+    let memo = memos.get(key);
+    if (memo === undefined) memos.set(key, (memo = new Map()));
+    return memo;
+  };
   /**
    * Own deployment and every hard dependency, transitively (a callee service brings its own
    * deployment and its dependencies); each (component, op) once, call cycles cut.
@@ -176,13 +182,13 @@ export function evaluateServices(
         if (seen.has(key)) continue;
         seen.add(key);
         caps.push(capOf(store.ds.name));
-        out.push({ key, domains: store.domains, given: (view) => store.availabilityGiven(view, op) });
+        out.push({ key, domains: store.domains, given: (view) => store.availabilityGiven(view, op), memo: memoOf(key) });
       } else if (stream !== undefined) {
         const key = `stream|${call.to}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const domains = new Map(stream.stream.regions.map((r) => [r, stream.stream.zones[r] ?? []]));
-        out.push({ key, domains, given: (view) => stream.availabilityGiven(view) });
+        out.push({ key, domains, given: (view) => stream.availabilityGiven(view), memo: memoOf(key) });
       } else units(call.to, seen, out, caps);
     }
   }

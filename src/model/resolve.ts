@@ -1,4 +1,5 @@
 import { buildCatalog, type Catalog } from "../catalog/catalog.js";
+import { ENGINE_IMAGES, engineOfImage } from "../engines/ids.js";
 import { roleCounts, totalOf } from "../spec/roles.js";
 import { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
@@ -10,6 +11,7 @@ import type {
   RegionPlacement,
   ResolvedCall,
   ResolvedDatastore,
+  ResolvedDeploy,
   ResolvedLink,
   ResolvedService,
   ResolvedStream,
@@ -17,7 +19,7 @@ import type {
 } from "./types.js";
 
 const DEFAULT_METRICS = MetricsSchema.parse({});
-const DEFAULT_CHAOS = { enabled: true, schedule: "@weekly" } as const;
+const DEFAULT_CHAOS = { enabled: false, schedule: "@weekly" } as const;
 
 const byName = <T>(record: Readonly<Record<string, T>>): [string, T][] =>
   Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
@@ -110,6 +112,7 @@ function commonParts(spec: Datastore | Service | Stream) {
   return {
     ...(spec.residency === undefined ? {} : { residency: spec.residency }),
     metrics: { ...DEFAULT_METRICS, ...spec.observability?.metrics },
+    metricsDeclared: spec.observability?.metrics !== undefined,
     chaos: spec.chaos ?? DEFAULT_CHAOS,
   };
 }
@@ -212,7 +215,7 @@ function resolveDatastore(
     backupRegions: spec.backup?.regions ?? [],
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
     slo: spec.slo ?? {},
-    deploy: spec.deploy,
+    deploy: resolveDeploy(spec.deploy),
     groups,
   };
 }
@@ -251,7 +254,7 @@ function resolveService(
     calls,
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
     slo: spec.slo ?? {},
-    deploy: spec.deploy,
+    deploy: resolveDeploy(spec.deploy),
   };
 }
 
@@ -287,7 +290,7 @@ function resolveStream(
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
     retentionHours: spec.retentionHours,
     slo: spec.slo ?? {},
-    deploy: spec.deploy,
+    deploy: resolveDeploy(spec.deploy),
   };
 }
 
@@ -301,4 +304,14 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** Kubernetes: the engine declared or recognised from the image, and the engine's pinned image by default. */
+function resolveDeploy(deploy: Datastore["deploy"]): ResolvedDeploy {
+  if (deploy.target !== "kubernetes") return deploy;
+  const { engine: declared, image, ...rest } = deploy;
+  const engine = declared ?? engineOfImage(image);
+  // Validation guarantees an image or an engine.
+  const resolvedImage = image ?? (engine === undefined ? "" : ENGINE_IMAGES[engine].image);
+  return { ...rest, image: resolvedImage, ...(engine === undefined ? {} : { engine }) };
 }

@@ -5,10 +5,12 @@ export interface RoleCounts {
   readonly witnesses: number;
 }
 
-type Entry = number | { voters?: number; readOnly?: number; witnesses?: number };
+export type PlacementEntryInput =
+  | number
+  | { voters?: number | undefined; readOnly?: number | undefined; witnesses?: number | undefined };
 
 /** A placement entry as role counts: a bare count is that many voters. */
-export function roleCounts(entry: Entry): RoleCounts {
+export function roleCounts(entry: PlacementEntryInput): RoleCounts {
   if (typeof entry === "number") return { voters: entry, readOnly: 0, witnesses: 0 };
   return { voters: entry.voters ?? 0, readOnly: entry.readOnly ?? 0, witnesses: entry.witnesses ?? 0 };
 }

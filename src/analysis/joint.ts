@@ -105,7 +105,8 @@ function enumerate(
       let key = "";
       for (const d of regions) {
         key += `${d.region}:${state.regions.get(d.region)}`;
-        for (const z of d.zones) if (unit.domains.get(d.region)?.includes(z)) key += `${z}=${state.zones.get(z)}`;
+        for (const z of d.zones)
+          if (unit.domains.get(d.region)?.includes(z)) key += `${z}=${state.zones.get(z)}`;
         key += "|";
       }
       let a = memo.get(key);

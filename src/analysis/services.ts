@@ -182,7 +182,12 @@ export function evaluateServices(
         if (seen.has(key)) continue;
         seen.add(key);
         caps.push(capOf(store.ds.name));
-        out.push({ key, domains: store.domains, given: (view) => store.availabilityGiven(view, op), memo: memoOf(key) });
+        out.push({
+          key,
+          domains: store.domains,
+          given: (view) => store.availabilityGiven(view, op),
+          memo: memoOf(key),
+        });
       } else if (stream !== undefined) {
         const key = `stream|${call.to}`;
         if (seen.has(key)) continue;

@@ -160,7 +160,10 @@ export function evaluateServices(
   const memos = new Map<string, Map<string, number>>();
   const memoOf = (key: string) => {
     let memo = memos.get(key);
-    if (memo === undefined) memos.set(key, (memo = new Map()));
+    if (memo === undefined) {
+      memo = new Map();
+      memos.set(key, memo);
+    }
     return memo;
   };
   /**

@@ -1,24 +1,12 @@
 import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
-import { parser } from "@prometheus-io/lezer-promql";
 import { describe, expect, test } from "vitest";
 import { compileObservability, TYPES } from "../../src/compile/observability/index.js";
 import type { RuleGroup } from "../../src/compile/observability/rules.js";
 import { smallModel } from "../compile/observability/fixture.js";
+import { promqlErrors } from "../engines/promql.js";
 import { readStack } from "./promtool/stacks.js";
-
-/** Every ⚠ error node lezer-promql puts in the tree, with its position. */
-function promqlErrors(expr: string): string[] {
-  const errors: string[] = [];
-  parser.parse(expr).iterate({
-    enter: (node) => {
-      if (node.type.isError)
-        errors.push(`error node at ${node.from}: "${expr.slice(node.from, node.to + 10)}"`);
-    },
-  });
-  return errors;
-}
 
 const models = [{ name: "small fixture", model: smallModel() }, ...(await readStack())];
 

@@ -227,7 +227,11 @@ export function manifestsOf(topology: TopologyInput): PlannedResource[] {
   const regions = new Set<string>();
   for (const [name, store] of Object.entries(topology.datastores ?? {})) {
     if (store.deploy?.target !== "kubernetes" || store.placement === "auto") continue;
-    for (const [region, replicas] of Object.entries(store.placement)) {
+    for (const [region, entry] of Object.entries(store.placement)) {
+      const replicas =
+        typeof entry === "number"
+          ? entry
+          : (entry.voters ?? 0) + (entry.readOnly ?? 0) + (entry.witnesses ?? 0);
       regions.add(region);
       const w = {
         component: name,

@@ -86,6 +86,6 @@ export const EMPTY_ANALYSIS: Analysis = Object.freeze({
   services: [],
   streams: [],
   links: [],
-  cost: { replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
+  cost: { basis: "none", replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
   failures: [],
 });

@@ -4,6 +4,7 @@ import { callCycle } from "./rules/call-cycle.js";
 import { consistencyCoordination } from "./rules/consistency-coordination.js";
 import { exactlyOnce } from "./rules/exactly-once.js";
 import { latencySlo } from "./rules/latency-slo.js";
+import { leaderPlacement } from "./rules/leader-placement.js";
 import { observabilityCoverage } from "./rules/observability-coverage.js";
 import { overReplication } from "./rules/over-replication.js";
 import { partitionTests } from "./rules/partition-tests.js";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   retryJitter,
   partitionTests,
   observabilityCoverage,
+  leaderPlacement,
 ]);
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -30,9 +30,22 @@ export const bandwidth: Rule = {
       if (utilisation <= headroom) continue;
       const top = [...load.contributors].sort((a, b) => b.mbps - a.mbps).slice(0, 3);
       const needed = Math.ceil(load.mbps / headroom);
+      // Voting followers behind a saturated link never catch up: they leave the commit quorum.
+      const excluded =
+        utilisation >= 1
+          ? analysis.datastores.filter(
+              (d) =>
+                (d.effectiveLeader ?? d.leader) === load.from &&
+                d.commitExcludes?.some((c) => c.region === load.to),
+            )
+          : [];
+      const quorumNote =
+        excluded.length > 0
+          ? `; ${load.to}'s voters leave the commit quorum of ${list(excluded.map((d) => d.name))} (commit now waits for the next-nearest voter)`
+          : "";
       findings.push({
         path: `network.links[${load.linkIndex}]`,
-        message: `${load.from} → ${load.to} carries ${num(load.mbps)} Mbit/s of replication, ${share(utilisation)} of its ${num(load.capacityMbps)} Mbit/s (headroom ${percent(headroom)})${utilisation >= 1 ? ": the backlog grows without bound" : ""}; largest: ${list(top.map((c) => `${c.component} ${num(c.mbps)} Mbit/s`))}`,
+        message: `${load.from} → ${load.to} carries ${num(load.mbps)} Mbit/s of replication, ${share(utilisation)} of its ${num(load.capacityMbps)} Mbit/s (headroom ${percent(headroom)})${utilisation >= 1 ? ": the backlog grows without bound" : ""}${quorumNote}; largest: ${list(top.map((c) => `${c.component} ${num(c.mbps)} Mbit/s`))}`,
         fix: `raise network.links[${load.linkIndex}].bandwidthMbps to at least ${needed}, or move replicas of ${top[0]?.component ?? "the largest contributor"} so less data crosses ${load.from} → ${load.to}`,
         data: { from: load.from, to: load.to, mbps: load.mbps, capacityMbps: load.capacityMbps, utilisation },
       });

@@ -7,8 +7,8 @@ export const exactlyOnce: Rule = {
   title: "Exactly-once streams have what exactly-once needs",
   severity: "error",
   docs: {
-    why: "Exactly-once delivery is a property of the whole pipeline: without idempotent producers retries duplicate messages, without transactions consumers see partial writes, and with fewer than 3 replicas or minInSync < 2 an acknowledged message can be lost.",
-    how: "A stream with `delivery: exactly-once` needs idempotentProducers: true, transactions: true, replicas ≥ 3 and minInSync ≥ 2.",
+    why: "Exactly-once delivery is a property of the whole pipeline: without idempotent producers retries duplicate messages, without transactions consumers see partial writes, and with fewer than 3 replicas or minInSync < 2 — or with unclean leader election, which lets an out-of-sync replica lead and drop acknowledged records — an acknowledged message can be lost.",
+    how: "A stream with `delivery: exactly-once` needs idempotentProducers: true, transactions: true, replicas ≥ 3, minInSync ≥ 2 and uncleanLeaderElection: false (unclean.leader.election.enable; MSK's default is true).",
     fix: "Set the missing settings, or declare `delivery: at-least-once` and make consumers idempotent.",
   },
   check(model) {
@@ -32,6 +32,10 @@ export const exactlyOnce: Rule = {
       if (stream.minInSync < 2) {
         missing.push(`minInSync ≥ 2 (has ${stream.minInSync})`);
         fixes.push("minInSync: 2");
+      }
+      if (stream.uncleanLeaderElection) {
+        missing.push("unclean leader election off (uncleanLeaderElection is true)");
+        fixes.push("uncleanLeaderElection: false");
       }
       if (missing.length === 0) continue;
       findings.push({

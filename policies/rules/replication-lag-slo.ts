@@ -1,3 +1,4 @@
+import type { Model } from "../../src/model/types.js";
 import { datastoreAnalysis, ms } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -14,6 +15,8 @@ export const replicationLagSlo: Rule = {
   },
   check(model, analysis) {
     const findings: Finding[] = [];
+    for (const store of model.datastores)
+      findings.push(...recovery(store, datastoreAnalysis(analysis, store.name)));
     for (const store of model.datastores) {
       const target = store.slo.replicationLagMs;
       if (target === undefined) continue;
@@ -32,7 +35,7 @@ export const replicationLagSlo: Rule = {
       if (unbounded.length > 0) {
         findings.push({
           path: `${store.path}.slo.replicationLagMs`,
-          message: `replication lag to ${unbounded.map((l) => l.region).join(", ")} is unbounded: the link from ${store.leader} is at or over capacity (SLO ${ms(target)})`,
+          message: `replication lag to ${unbounded.map((l) => l.region).join(", ")} is unbounded: the link from ${store.leader} is at or over capacity, or cut off by a network partition (SLO ${ms(target)})`,
           fix: `add bandwidth between ${store.leader} and ${unbounded.map((l) => l.region).join(", ")} or reduce the replicated write volume`,
           data: { sloMs: target, regions: unbounded.map((l) => l.region) },
         });
@@ -50,3 +53,28 @@ export const replicationLagSlo: Rule = {
     return findings;
   },
 };
+
+/** RPO / RTO objectives: what a leader-region loss loses and how long writes stop. */
+function recovery(
+  store: Model["datastores"][number],
+  figures: ReturnType<typeof datastoreAnalysis>,
+): Finding[] {
+  if (figures === undefined) return [];
+  const out: Finding[] = [];
+  const { rpoSeconds, rtoSeconds } = store.slo;
+  if (rpoSeconds !== undefined && figures.failover.rpoSeconds > rpoSeconds)
+    out.push({
+      path: `${store.path}.slo.rpoSeconds`,
+      message: `losing ${store.leader} loses up to ${+figures.failover.rpoSeconds.toFixed(3)} s of acknowledged writes (${store.replication}${store.replication === "primary-replica" ? ` ${store.sync}` : ""} replication lag p99), above the ${rpoSeconds} s RPO`,
+      fix: "replicate synchronously (consensus, or semi-sync) to a replica outside the leader's region, or relax rpoSeconds",
+      data: { rpoSeconds, predictedSeconds: figures.failover.rpoSeconds },
+    });
+  if (rtoSeconds !== undefined && figures.failover.rtoSeconds > rtoSeconds)
+    out.push({
+      path: `${store.path}.slo.rtoSeconds`,
+      message: `${figures.failover.mode} failover resumes writes after ${figures.failover.rtoSeconds} s (${figures.failover.source}), above the ${rtoSeconds} s RTO`,
+      fix: "use automatic failover with observers in three regions (a witness), or relax rtoSeconds",
+      data: { rtoSeconds, predictedSeconds: figures.failover.rtoSeconds },
+    });
+  return out;
+}

@@ -1,6 +1,9 @@
 import type { ReplicaSlot } from "../model/types.js";
 import type { NetworkView } from "./network.js";
 
+/** What the availability formulas read from a network view: each domain's down probability. */
+export type FailureProbabilities = Pick<NetworkView, "regionDownProbability" | "zoneDownProbability">;
+
 /**
  * Exact availability over the failure states of the regions and zones that hold replicas.
  *
@@ -10,7 +13,7 @@ import type { NetworkView } from "./network.js";
  * distribution of surviving replicas, then convolve the regions' distributions: the result is
  * the exact distribution of surviving replicas, in O(regions × replicas²) after enumeration.
  */
-export function survivorDistribution(slots: readonly ReplicaSlot[], net: NetworkView): number[] {
+export function survivorDistribution(slots: readonly ReplicaSlot[], net: FailureProbabilities): number[] {
   const byRegion = new Map<string, Map<string, number>>();
   for (const slot of slots) {
     const zones = byRegion.get(slot.region) ?? new Map<string, number>();
@@ -27,7 +30,7 @@ export function survivorDistribution(slots: readonly ReplicaSlot[], net: Network
 function regionDistribution(
   regionDown: number,
   zones: readonly (readonly [string, number])[],
-  net: NetworkView,
+  net: FailureProbabilities,
 ): number[] {
   const replicas = zones.reduce((sum, [, count]) => sum + count, 0);
   const dist = new Array<number>(replicas + 1).fill(0);
@@ -61,7 +64,7 @@ function convolve(a: readonly number[], b: readonly number[]): number[] {
 }
 
 /** P(at least `needed` of `slots` survive). */
-export function atLeast(slots: readonly ReplicaSlot[], needed: number, net: NetworkView): number {
+export function atLeast(slots: readonly ReplicaSlot[], needed: number, net: FailureProbabilities): number {
   if (needed <= 0) return 1;
   const dist = survivorDistribution(slots, net);
   let p = 0;
@@ -76,7 +79,7 @@ export function atLeast(slots: readonly ReplicaSlot[], needed: number, net: Netw
 export function deploymentAvailability(
   regions: readonly string[],
   zonesOf: (region: string) => readonly string[],
-  net: NetworkView,
+  net: FailureProbabilities,
 ): number {
   let allDown = 1;
   for (const region of regions) {

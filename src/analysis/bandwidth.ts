@@ -1,4 +1,5 @@
 import type { Catalog } from "../catalog/catalog.js";
+import { PROVIDER_EGRESS } from "../catalog/data/defaults.js";
 import type { Model } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { LinkLoad } from "./types.js";
@@ -12,6 +13,8 @@ export interface Flow {
   readonly from: string;
   readonly to: string;
   readonly bytesPerSec: number;
+  /** Cross-zone bytes the provider does not bill (MSK's intra-cluster replication). */
+  readonly unbilled?: boolean;
 }
 
 /**
@@ -26,18 +29,24 @@ export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
   const traffic = ds.traffic;
   if (traffic === undefined || traffic.writesPerSec === 0) return [];
   const total = ds.partitions.count;
+  // A managed service (DynamoDB global tables, Aurora global, S3 CRR) replicates ONCE per region,
+  // however many replicas it keeps there, and its in-region copies are its own (not billed).
+  const managed = ds.deploy.target === "aws";
   const flows = new Map<string, Flow>();
   for (const state of ev.states) {
     const weight = state.group.partitions.length / total;
     for (const source of ev.sources(state)) {
       const bytes = traffic.writesPerSec * traffic.itemBytes * weight * source.share;
       let skippedSelf = false;
+      const reached = new Set<string>();
       for (const slot of state.alive) {
         if (!state.net.connected(source.region, slot.region)) continue;
         if (slot.region === source.region && !skippedSelf) {
           skippedSelf = true;
           continue;
         }
+        if (managed && (slot.region === source.region || reached.has(slot.region))) continue;
+        reached.add(slot.region);
         const key = `${source.region}|${slot.region}`;
         const previous = flows.get(key)?.bytesPerSec ?? 0;
         flows.set(key, {
@@ -54,13 +63,27 @@ export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
 
 export const mbps = (bytesPerSec: number): number => (bytesPerSec * 8) / 1e6;
 
-/** USD per GB from `from` to `to`: pair price, else the source region's price, else the default. */
+/**
+ * USD per GB from `from` to `to`: to another provider, the source provider's internet egress; else
+ * the pair price, else (GCP, Azure) the between-continents price when the regions' geographic
+ * groups differ, else the source region's price, else the default (src/catalog/data/defaults.ts).
+ */
 export function egressUsdPerGb(catalog: Catalog, from: string, to: string): number {
-  return (
-    catalog.egress.pairOutUsdPerGb?.[from]?.[to] ??
-    catalog.regions.get(from)?.egressUsdPerGb ??
-    catalog.egress.interRegionUsdPerGb
-  );
+  const a = catalog.regions.get(from);
+  const b = catalog.regions.get(to);
+  if (
+    a !== undefined &&
+    b !== undefined &&
+    a.provider !== b.provider &&
+    a.provider !== "custom" &&
+    b.provider !== "custom"
+  )
+    return PROVIDER_EGRESS[a.provider].internetUsdPerGb;
+  const pair = catalog.egress.pairOutUsdPerGb?.[from]?.[to];
+  if (pair !== undefined) return pair;
+  if (a !== undefined && b !== undefined && a.provider !== "aws" && a.geoGroup !== b.geoGroup)
+    return PROVIDER_EGRESS[a.provider].otherContinentUsdPerGb;
+  return a?.egressUsdPerGb ?? catalog.egress.interRegionUsdPerGb;
 }
 
 /** Monthly cost of a steady byte rate at a USD/GB price. */

@@ -1,32 +1,150 @@
 import type { Catalog } from "../catalog/catalog.js";
-import type { ResolvedDatastore, ResolvedStream } from "../model/types.js";
-import { type Flow, monthlyUsd } from "./bandwidth.js";
+import { HOURS_PER_MONTH } from "../catalog/data/defaults.js";
+import {
+  DEFAULT_INSTANCE_CLASS,
+  INSTANCE_USD_PER_HOUR,
+  POD_PRICES,
+  REQUEST_PRICES,
+  STORAGE_USD_PER_GB_MONTH,
+} from "../catalog/data/prices.js";
+import type { ResolvedDatastore, ResolvedService, ResolvedStream } from "../model/types.js";
+import { type Flow, monthlyUsd, SECONDS_PER_MONTH } from "./bandwidth.js";
 import type { CostEstimate, LinkLoad } from "./types.js";
+export const COST_BASIS =
+  "estimate: us-east-1 on-demand list prices (src/catalog/data/prices.ts), not a quote";
 
-/**
- * One replica is one node (pod or instance) holding that replica of every partition: a
- * placement of 2+2+1 is 5 nodes whatever the partition count. Its monthly cost is the catalog's
- * per-replica figure; Kubernetes replicas with their own `storageGi` swap the catalog's storage
- * for theirs at the same price per GiB.
- */
-export function nodeUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["deploy"]): number {
-  const cost = catalog.replicaCost;
-  if (deploy.target !== "kubernetes") return cost.totalUsdPerMonth;
-  return cost.instanceUsdPerMonth + deploy.storageGi * (cost.storageUsdPerMonth / cost.storageGiB);
+/** "500m" → 0.5, "2" → 2. */
+export function cpuCores(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(text.trim());
+  if (match === null) return 0;
+  return Number(match[1]) / (match[2] === "m" ? 1000 : 1);
 }
 
+/** "1Gi" → 1.07 GB, "512Mi" → 0.54 GB, "2G" → 2 GB (Fargate bills GB). */
+export function memoryGb(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(text.trim());
+  if (match === null) return 0;
+  const factor: Readonly<Record<string, number>> = {
+    Ki: 1024 / 1e9,
+    Mi: 1024 ** 2 / 1e9,
+    Gi: 1024 ** 3 / 1e9,
+    Ti: 1024 ** 4 / 1e9,
+    K: 1e-6,
+    M: 1e-3,
+    G: 1,
+    T: 1e3,
+  };
+  return Number(match[1]) * (match[2] === undefined ? 1e-9 : factor[match[2]]!);
+}
+
+/** One Kubernetes pod from its requests, per month. */
+export function podUsdPerMonth(deploy: { readonly cpu: string; readonly memory: string }): number {
+  return (
+    (cpuCores(deploy.cpu) * POD_PRICES.usdPerVcpuHour + memoryGb(deploy.memory) * POD_PRICES.usdPerGbHour) *
+    HOURS_PER_MONTH
+  );
+}
+
+const instanceMonth = (instanceClass: string, fallbackUsdPerMonth: number) => {
+  const hourly = INSTANCE_USD_PER_HOUR[instanceClass];
+  return hourly === undefined ? fallbackUsdPerMonth : hourly * HOURS_PER_MONTH;
+};
+
+/** Monthly request charges: count per second × seconds per month / 1e6 × price per million. */
+const perMillion = (perSec: number, usd: number) => ((perSec * SECONDS_PER_MONTH) / 1e6) * usd;
+
+/**
+ * A node holding one replica of every partition (Kubernetes pod or instance) — a 2+2+1 placement is
+ * 5 nodes whatever the partition count (a floor: large stores need more). Kubernetes: the pod from
+ * its requests plus its gp3 volume; external: the catalog's default node (m6i.large + 100 GiB).
+ */
+export function nodeUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["deploy"]): number {
+  if (deploy.target === "kubernetes")
+    return podUsdPerMonth(deploy) + deploy.storageGi * STORAGE_USD_PER_GB_MONTH.gp3;
+  return catalog.replicaCost.totalUsdPerMonth;
+}
+
+/**
+ * Managed services are priced as they bill, per service (a table, not a switch in shared code):
+ * DynamoDB per request (writes, replicated writes to every other Region, reads); Aurora per
+ * instance (one per replica, by instance class) plus I/O and global replicated write I/O; S3 per
+ * replicated PUT (and RTC per GB). Storage volume is not declared, so not priced (docs/model.md).
+ */
+const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog) => number>> = {
+  dynamodb: (ds) => {
+    const t = ds.traffic;
+    if (t === undefined) return 0;
+    const wru = Math.ceil(t.itemBytes / 1024);
+    const rru = Math.ceil(t.itemBytes / 4096) * (ds.consistency === "strong" ? 1 : 0.5);
+    const p = REQUEST_PRICES.dynamodb;
+    return (
+      perMillion(t.writesPerSec * wru, p.wruPerMillion) +
+      perMillion(t.writesPerSec * wru * Math.max(0, ds.regions.length - 1), p.replicatedWruPerMillion) +
+      perMillion(t.readsPerSec * rru, p.rruPerMillion)
+    );
+  },
+  "aurora-postgresql": (ds, catalog) => {
+    const deploy = ds.deploy.target === "aws" ? ds.deploy : undefined;
+    const cls = deploy?.instanceClass ?? DEFAULT_INSTANCE_CLASS["aurora-postgresql"]!;
+    const t = ds.traffic;
+    const p = REQUEST_PRICES.aurora;
+    return (
+      ds.replicas * instanceMonth(cls, catalog.replicaCost.instanceUsdPerMonth) +
+      (t === undefined
+        ? 0
+        : perMillion(t.writesPerSec + t.readsPerSec, p.ioPerMillion) +
+          perMillion(t.writesPerSec * Math.max(0, ds.regions.length - 1), p.replicatedWriteIoPerMillion))
+    );
+  },
+  s3: (ds) => {
+    const t = ds.traffic;
+    if (t === undefined) return 0;
+    const copies = Math.max(0, ds.regions.length - 1);
+    const rtc = (ds.deploy as { replicationTimeControl?: boolean }).replicationTimeControl === true;
+    return (
+      perMillion(t.writesPerSec * (1 + copies), REQUEST_PRICES.s3.putPerMillion) +
+      (rtc
+        ? ((t.writesPerSec * t.itemBytes * copies * SECONDS_PER_MONTH) / 1e9) * REQUEST_PRICES.s3.rtcUsdPerGb
+        : 0)
+    );
+  },
+};
+
 export function datastoreReplicaCost(catalog: Catalog, ds: ResolvedDatastore): number {
+  const managed = ds.deploy.target === "aws" ? MANAGED[ds.deploy.service] : undefined;
+  if (managed !== undefined) return managed(ds, catalog);
   return ds.replicas * nodeUsdPerMonth(catalog, ds.deploy);
 }
 
-/** A stream runs `replicas` brokers in each of its regions (the fewest that hold every replica). */
+/**
+ * A stream runs `replicas` brokers in each of its regions (the fewest that hold every replica): MSK
+ * brokers by instance class plus broker storage; Kubernetes pods from requests plus gp3.
+ */
 export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): number {
-  return stream.replicas * stream.regions.length * nodeUsdPerMonth(catalog, stream.deploy);
+  const brokers = stream.replicas * stream.regions.length;
+  const deploy = stream.deploy;
+  if (deploy.target === "aws" && deploy.service === "msk") {
+    const cls = deploy.instanceClass ?? DEFAULT_INSTANCE_CLASS.msk!;
+    return (
+      brokers *
+      (instanceMonth(cls, catalog.replicaCost.instanceUsdPerMonth) +
+        (deploy.storageGi ?? 1000) * STORAGE_USD_PER_GB_MONTH.msk)
+    );
+  }
+  if (deploy.target === "kubernetes")
+    return brokers * (podUsdPerMonth(deploy) + deploy.storageGi * STORAGE_USD_PER_GB_MONTH.gp3);
+  return brokers * catalog.replicaCost.totalUsdPerMonth;
+}
+
+/** A service's pods from their requests (Kubernetes); nothing for other targets. */
+export function serviceCost(service: ResolvedService): number {
+  if (service.deploy.target !== "kubernetes") return 0;
+  return service.regions.length * service.replicasPerRegion * podUsdPerMonth(service.deploy);
 }
 
 /**
  * Egress of a component: its share of every inter-region link's cost, plus cross-zone flows
- * charged in both directions (crossZoneUsdPerGb × 2).
+ * charged in both directions (crossZoneUsdPerGb × 2) unless the provider does not bill them.
  */
 export function componentEgress(
   catalog: Catalog,
@@ -43,7 +161,7 @@ export function componentEgress(
       add(mine.component, link.egressUsdPerMonth * (mine.mbps / link.mbps));
   }
   for (const flow of flows)
-    if (flow.from === flow.to)
+    if (flow.from === flow.to && !flow.unbilled)
       add(flow.component, monthlyUsd(flow.bytesPerSec, catalog.egress.crossZoneUsdPerGb * 2));
   return (component) => usd.get(component) ?? 0;
 }
@@ -53,5 +171,10 @@ export function totalCost(
 ): CostEstimate {
   const replicas = components.reduce((sum, c) => sum + c.costUsdPerMonth.replicas, 0);
   const egress = components.reduce((sum, c) => sum + c.costUsdPerMonth.egress, 0);
-  return { replicasUsdPerMonth: replicas, egressUsdPerMonth: egress, totalUsdPerMonth: replicas + egress };
+  return {
+    replicasUsdPerMonth: replicas,
+    egressUsdPerMonth: egress,
+    totalUsdPerMonth: replicas + egress,
+    basis: COST_BASIS,
+  };
 }

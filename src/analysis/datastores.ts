@@ -1,12 +1,13 @@
-import type { ResolvedDatastore, UserOrigin } from "../model/types.js";
-import { atLeast, clamp01 } from "./availability.js";
-import { type Figure, network } from "./latency.js";
+import type { ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
+import { atLeast, clamp01, type FailureProbabilities } from "./availability.js";
+import type { Figure } from "./latency.js";
 import { electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
 import { survivalCheck, worseCheck } from "./survival.js";
-import type { SurvivalCheck } from "./types.js";
+import { commitTailMs } from "./tails.js";
+import type { LinkLoad, SurvivalCheck } from "./types.js";
 
 export type DatastoreOp = "read" | "write";
 
@@ -28,6 +29,16 @@ export interface DatastoreEvaluator {
   readonly availability: { readonly write: number; readonly read: number };
   readonly partitionsWithoutQuorum: number;
   readonly survival: { readonly zone: SurvivalCheck; readonly region: SurvivalCheck };
+  /**
+   * Hands the evaluator the replication load per directed link (`from|to`), once the flows of every
+   * component are known: followers behind a queueing link acknowledge later, and a follower behind
+   * a saturated link (ρ ≥ 1) leaves the commit quorum. Call before asking for latencies.
+   */
+  useLinks(links: ReadonlyMap<string, LinkLoad>): void;
+  /** Regions (and their zones) whose failure states the availability depends on. */
+  readonly domains: ReadonlyMap<string, readonly string[]>;
+  /** Availability under other failure probabilities (conditioned on shared domains, src/analysis/joint.ts). */
+  availabilityGiven(view: FailureProbabilities, op: DatastoreOp): number;
 }
 
 export function evaluateDatastore(
@@ -37,12 +48,14 @@ export function evaluateDatastore(
 ): DatastoreEvaluator {
   const behaviour = REPLICATION[ds.replication];
   const requirements = behaviour.requirements(ds);
+  let links: ReadonlyMap<string, LinkLoad> = new Map();
+  const ackDelay = (from: string, to: string) => linkQueueMs(links.get(`${from}|${to}`), ds);
   const states: GroupState[] = ds.groups.map((group) => {
     const alive = group.replicas.filter(net.slotUp);
     const leader = behaviour.leaderBased
-      ? electLeader(group, alive, requirements.write, users, net)
+      ? electLeader(group, alive, requirements.write, users, net, ds.leaderRegions)
       : undefined;
-    return { ds, group, net, users, requirements, alive, leader };
+    return { ds, group, net, users, requirements, alive, leader, ackDelay };
   });
   const main = [...states].sort((a, b) => b.group.partitions.length - a.group.partitions.length)[0]!;
 
@@ -55,14 +68,24 @@ export function evaluateDatastore(
       return [state, signatures.get(key)!];
     }),
   );
-  const groupLatency = new Map<string, number | undefined>();
-  const latencyOf = (state: GroupState, origin: string, op: DatastoreOp) => {
+  // p50 with median RTTs; p99 with every leg at its p99 RTT (src/analysis/network.ts) plus, for
+  // writes, the engine's durable-commit tail (src/analysis/tails.ts).
+  const commitTail = commitTailMs(ds, net);
+  const groupLatency = new Map<string, Figure | undefined>();
+  const latencyOf = (state: GroupState, origin: string, op: DatastoreOp): Figure | undefined => {
     const key = `${op}|${origin}|${signature.get(state)}`;
-    if (!groupLatency.has(key))
+    if (!groupLatency.has(key)) {
+      const at = (s: GroupState) =>
+        op === "write" ? behaviour.writeP50(s, origin) : behaviour.readP50(s, origin);
+      const p50 = at(state);
+      const p99 = p50 === undefined ? undefined : at({ ...state, net: net.atP99 });
       groupLatency.set(
         key,
-        op === "write" ? behaviour.writeP50(state, origin) : behaviour.readP50(state, origin),
+        p50 === undefined
+          ? undefined
+          : { p50Ms: p50, p99Ms: Math.max(p50, p99 ?? p50) + (op === "write" ? commitTail : 0) },
       );
+    }
     return groupLatency.get(key);
   };
 
@@ -81,19 +104,19 @@ export function evaluateDatastore(
     let sum = 0;
     let worst = 0;
     for (const state of relevant) {
-      const p50 = latencyOf(state, origin, op);
-      if (p50 === undefined) continue;
+      const figure = latencyOf(state, origin, op);
+      if (figure === undefined) continue;
       weight += state.group.partitions.length;
-      sum += state.group.partitions.length * p50;
-      worst = Math.max(worst, p50);
+      sum += state.group.partitions.length * figure.p50Ms;
+      worst = Math.max(worst, figure.p99Ms);
     }
-    const figure =
-      weight === 0 ? undefined : { p50Ms: sum / weight, p99Ms: network(worst, net.tailFactor).p99Ms };
+    const figure = weight === 0 ? undefined : { p50Ms: sum / weight, p99Ms: worst };
     byOrigin.set(key, figure);
     return figure;
   };
 
   const availabilityCache = new Map<string, { write: number; read: number }>();
+  const servingSets: { write: ReplicaSlot[]; read: ReplicaSlot[] }[] = [];
   let write = 1;
   let read = 1;
   let partitionsWithoutQuorum = 0;
@@ -109,12 +132,17 @@ export function evaluateDatastore(
     const serving = net.hasLinkCuts
       ? group.replicas.filter((slot) => sideOf !== undefined && net.side(slot.region) === sideOf)
       : group.replicas;
-    const key = serving.map((slot) => `${slot.region}/${slot.zone}`).join(",");
+    const key = serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",");
     let figures = availabilityCache.get(key);
     if (figures === undefined) {
+      const sets = {
+        write: serving.filter(requirements.write.counts),
+        read: serving.filter(requirements.read.counts),
+      };
+      servingSets.push(sets);
       figures = {
-        write: atLeast(serving.filter(requirements.write.counts), requirements.write.needed, net),
-        read: atLeast(serving.filter(requirements.read.counts), requirements.read.needed, net),
+        write: atLeast(sets.write, requirements.write.needed, net),
+        read: atLeast(sets.read, requirements.read.needed, net),
       };
       availabilityCache.set(key, figures);
     }
@@ -151,9 +179,42 @@ export function evaluateDatastore(
     sources,
     availability: { write: clamp01(write), read: clamp01(read) },
     partitionsWithoutQuorum,
+    get domains() {
+      const domains = new Map<string, string[]>();
+      for (const set of servingSets)
+        for (const slot of [...set.write, ...set.read]) {
+          const zones = domains.get(slot.region) ?? [];
+          if (!zones.includes(slot.zone)) zones.push(slot.zone);
+          domains.set(slot.region, zones);
+        }
+      return domains;
+    },
+    availabilityGiven(view, op) {
+      let worst = 1;
+      for (const set of servingSets) worst = Math.min(worst, atLeast(set[op], requirements[op].needed, view));
+      return worst;
+    },
+    useLinks(loads) {
+      links = loads;
+      groupLatency.clear();
+      byOrigin.clear();
+    },
     survival: {
       zone: zone ?? survivalCheck("zone", [], requirements),
       region: region ?? survivalCheck("region", [], requirements),
     },
   };
+}
+
+/**
+ * Median queueing delay a follower's acknowledgement waits on a link with declared capacity: the
+ * M/M/1 sojourn's median ln 2 · τ/(1 − ρ) (τ = itemBytes·8 / capacity, src/analysis/lag.ts); Infinity
+ * at ρ ≥ 1 — the follower never catches up, so it leaves the commit quorum. 0 without a capacity.
+ */
+export function linkQueueMs(link: LinkLoad | undefined, ds: ResolvedDatastore): number {
+  if (link?.capacityMbps === undefined) return 0;
+  const rho = link.utilisation ?? 0;
+  if (rho >= 1) return Number.POSITIVE_INFINITY;
+  const serviceMs = (((ds.traffic?.itemBytes ?? 1024) * 8) / (link.capacityMbps * 1e6)) * 1000;
+  return (Math.LN2 * serviceMs) / (1 - rho);
 }

@@ -1,11 +1,14 @@
 import type { Model } from "../model/types.js";
 import { datastoreFlows, type Flow, linkLoads } from "./bandwidth.js";
-import { componentEgress, datastoreReplicaCost, streamReplicaCost, totalCost } from "./cost.js";
+import { availabilityCap } from "./caps.js";
+import { componentEgress, datastoreReplicaCost, serviceCost, streamReplicaCost, totalCost } from "./cost.js";
 import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
+import { dataLoss, failoverAnalysis, withFailover } from "./failover.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
+import { leaderOptions, saturatedFollowers } from "./leader-placement.js";
 import { type NetworkView, networkView } from "./network.js";
-import { datastoreLatency } from "./origins.js";
+import { callerOrigins, callersOf } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import {
   endToEndP99,
@@ -16,6 +19,7 @@ import {
 } from "./streams.js";
 import { survivalAnalysis } from "./survival.js";
 import { reusableResults, withEffectiveLeader } from "./touched.js";
+import { clientFlows } from "./traffic.js";
 import type {
   Analysis,
   CallAnalysis,
@@ -43,13 +47,16 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
     model.streams.map((stream) => [stream.name, evaluateStream(stream, net)]),
   );
 
+  const caps = new Map(model.datastores.map((ds) => [ds.name, availabilityCap(model, ds)]));
   const flows: Flow[] = [
     ...[...datastores.values()].flatMap(datastoreFlows),
-    ...[...streams.values()].flatMap(streamFlows),
+    ...[...datastores.values()].flatMap((ev) => clientFlows(model, ev, net)),
+    ...[...streams.values()].flatMap((ev) => streamFlows(ev, net)),
   ];
   const links = linkLoads(model, flows);
   const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
   const egressOf = componentEgress(model.catalog, flows, links);
+  for (const ev of datastores.values()) ev.useLinks(linkByKey);
   // A what-if given its baseline keeps the results the failures cannot change (touched.ts).
   const reuse =
     baseline === undefined || failures.length === 0
@@ -59,7 +66,7 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
     const kept = reuse?.datastore(ev.ds.name);
     if (kept !== undefined) return withEffectiveLeader(kept, effectiveLeaderOf(ev));
-    return analyseDatastore(model, ev, net, flows, linkByKey, links, failures, egressOf);
+    return analyseDatastore(model, ev, net, linkByKey, failures, egressOf, caps.get(ev.ds.name) ?? 1);
   });
 
   const streamResults: StreamAnalysis[] = [...streams.values()].map((ev) => {
@@ -73,7 +80,7 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
       produce: latencyProfile(producerOrigins(model, stream, net), ev.produce),
       endToEndP99Ms: endToEnd,
       survival: ev.survival,
-      availability: ev.availability,
+      availability: Math.min(1 - model.settings.commonModeProbability, ev.availability),
       ...(ev.liveRegions.length === 0 ? { unavailable: true } : {}),
       costUsdPerMonth: {
         replicas: streamReplicaCost(model.catalog, stream),
@@ -83,7 +90,7 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
     };
   });
 
-  const services = evaluateServices(model, net, datastores, streams);
+  const services = evaluateServices(model, net, datastores, streams, (name) => caps.get(name) ?? 1);
   const serviceResults: ServiceAnalysis[] = model.services.map((service) => {
     const kept = reuse?.service(service.name);
     if (kept !== undefined) return kept;
@@ -112,12 +119,17 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
       ownAvailability: own,
       calls,
       ...(unavailable ? { unavailable: true } : {}),
+      costUsdPerMonth: { replicas: serviceCost(service), egress: 0 },
       ...(cycle === undefined ? {} : { cycle }),
       ...(Object.keys(service.slo).length === 0 ? {} : { slo: service.slo }),
     };
   });
 
-  const all = [...datastoreResults, ...streamResults];
+  const all = [
+    ...datastoreResults,
+    ...streamResults,
+    ...serviceResults.map((s) => ({ costUsdPerMonth: s.costUsdPerMonth ?? { replicas: 0, egress: 0 } })),
+  ];
   return {
     datastores: datastoreResults,
     services: serviceResults,
@@ -136,15 +148,23 @@ export function analyseDatastore(
   model: Model,
   ev: DatastoreEvaluator,
   net: NetworkView,
-  flows: readonly Flow[],
   linkByKey: ReadonlyMap<string, LinkLoad>,
-  links: readonly LinkLoad[],
-  failures: readonly Failure[] = [],
-  egressOf: (component: string) => number = componentEgress(model.catalog, flows, links),
+  failures: readonly Failure[],
+  egressOf: (component: string) => number,
+  cap = 1,
 ): DatastoreAnalysis {
   const { ds, behaviour } = ev;
-  const effectiveLeader = effectiveLeaderOf(ev);
+  const origins = (op: "read" | "write") =>
+    callerOrigins(model, callersOf(model, ds.name, op), net, model.users);
   const replicationLag = datastoreLags(ev, linkByKey);
+  const effectiveLeader = effectiveLeaderOf(ev);
+  const rpoMs = behaviour.rpoMs(ds, replicationLag);
+  const failover = failoverAnalysis(ds, rpoMs);
+  const loss =
+    failures.length > 0 ? dataLoss(ev, net, failures, linkByKey, failover, effectiveLeader) : undefined;
+  const excluded = saturatedFollowers(ev, linkByKey);
+  const writeOrigins = origins("write");
+  const options = failures.length === 0 ? leaderOptions(ev, writeOrigins) : undefined;
   return {
     name: ds.name,
     path: ds.path,
@@ -154,19 +174,25 @@ export function analyseDatastore(
     leader: ds.leader,
     ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
     commitP50Ms: behaviour.commitP50(ev.main),
-    write: datastoreLatency(model, ev, net, "write"),
-    read: datastoreLatency(model, ev, net, "read"),
-    survival: survivalAnalysis(
-      ds.survive,
-      ev.survival.zone,
-      ev.survival.region,
-      behaviour.minimum(ds.survive, ds),
+    write: latencyProfile(writeOrigins, (origin) => ev.latency(origin, "write")),
+    read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
+    survival: withFailover(
+      survivalAnalysis(ds.survive, ev.survival.zone, ev.survival.region, behaviour.minimum(ds.survive, ds)),
+      ds,
+      failover,
     ),
-    availability: ev.availability,
+    availability: {
+      write: Math.min(cap, ev.availability.write),
+      read: Math.min(cap, ev.availability.read),
+    },
     partitionsWithoutQuorum: ev.partitionsWithoutQuorum,
     partitions: ds.partitions.count,
     replicationLag,
-    rpoMs: behaviour.rpoMs(ds, replicationLag),
+    rpoMs,
+    failover,
+    ...(loss === undefined ? {} : { dataLoss: loss }),
+    ...(excluded.length === 0 ? {} : { commitExcludes: excluded }),
+    ...(options === undefined ? {} : { leaderOptions: options }),
     costUsdPerMonth: {
       replicas: datastoreReplicaCost(model.catalog, ds),
       egress: egressOf(ds.name),

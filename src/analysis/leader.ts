@@ -1,5 +1,6 @@
 import type { PlacementGroup, ReplicaSlot, UserOrigin } from "../model/types.js";
 import type { NetworkView } from "./network.js";
+import { mayLead } from "./replication/common.js";
 import type { Requirement } from "./replication/types.js";
 
 /** Demand-weighted RTT from the users to a region (lower is nearer). */
@@ -36,8 +37,9 @@ export function servingSide(
 }
 
 /**
- * Leader election after failures. The preferred leader region keeps the leadership while it holds
- * a live replica on a side with a write quorum (lease preferences pull it back); otherwise the side
+ * Leader election after failures, among the voters of the eligible (`leaderRegions`) regions only.
+ * The preferred leader region keeps the leadership while it holds a live voter on a side with a
+ * write quorum (lease preferences pull it back); otherwise the side
  * holding a quorum elects a leader in its region with the most live replicas, then the one nearest
  * to the users (demand-weighted RTT), then by code. Undefined when no side holds a quorum.
  */
@@ -47,15 +49,18 @@ export function electLeader(
   req: Requirement,
   users: readonly UserOrigin[],
   net: NetworkView,
+  eligible: readonly string[],
 ): string | undefined {
-  const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed);
+  const canLead = (slot: ReplicaSlot) => mayLead(slot) && eligible.includes(slot.region);
+  // A side needs a quorum and a replica allowed to lead (witnesses and read-only replicas never do).
+  const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed && side.some(canLead));
   const preferred = group.leader.region;
-  const home = sides.find((side) => side.some((slot) => slot.region === preferred));
+  const home = sides.find((side) => side.some((slot) => slot.region === preferred && canLead(slot)));
   if (home !== undefined) return preferred;
   const side = sides[0];
   if (side === undefined) return undefined;
   const counts = new Map<string, number>();
-  for (const slot of side) counts.set(slot.region, (counts.get(slot.region) ?? 0) + 1);
+  for (const slot of side.filter(canLead)) counts.set(slot.region, (counts.get(slot.region) ?? 0) + 1);
   return [...counts]
     .map(([region, count]) => ({ region, count, distance: userDistance(region, users, net) }))
     .sort((a, b) => b.count - a.count || a.distance - b.distance || a.region.localeCompare(b.region))[0]!

@@ -1,3 +1,4 @@
+import { fallbackJitterMs } from "../catalog/rtt.js";
 import type { Model, ReplicaSlot } from "../model/types.js";
 import type { Failure } from "./types.js";
 
@@ -8,9 +9,17 @@ import type { Failure } from "./types.js";
  */
 export interface NetworkView {
   readonly model: Model;
-  readonly tailFactor: number;
+  /** p99 = processingMs × this for a service's own time. */
+  readonly processingTailFactor: number;
   /** Median RTT in ms; cross-zone RTT within a region; Infinity when no path is known. */
   rtt(a: string, b: string): number;
+  /**
+   * p99 RTT in ms: the median plus the pair's measured jitter (catalog), or median × the declared
+   * flat `model.tailFactor`.
+   */
+  rtt99(a: string, b: string): number;
+  /** The same view with every RTT at its p99 (to evaluate a latency with each leg at its tail). */
+  readonly atP99: NetworkView;
   regionUp(region: string): boolean;
   zoneUp(zone: string): boolean;
   slotUp(slot: ReplicaSlot): boolean;
@@ -85,13 +94,24 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
     const j = index.get(b);
     return i === undefined || j === undefined ? direct(a, b) : matrix[i * n + j]!;
   };
+  const jitter = (a: string, b: string, median: number): number => {
+    if (settings.tailFactor !== undefined) return median * (settings.tailFactor - 1);
+    if (a === b) return catalog.rttJitterMs(a, a);
+    // A relayed path (cut link, unknown pair) scales like an unmeasured pair.
+    return median === direct(a, b) ? catalog.rttJitterMs(a, b) : fallbackJitterMs(median);
+  };
+  const rtt99 = (a: string, b: string): number => {
+    const median = rtt(a, b);
+    return Number.isFinite(median) ? median + jitter(a, b, median) : median;
+  };
   const regionUp = (region: string) => !downRegions.has(region);
   const zoneUp = (zone: string) => !downZones.has(zone);
   const side = (region: string) => sides.get(region) ?? -1 - (index.get(region) ?? n);
-  return {
+  const view: Omit<NetworkView, "atP99"> = {
     model,
-    tailFactor: settings.tailFactor,
+    processingTailFactor: settings.processingTailFactor,
     rtt,
+    rtt99,
     regionUp,
     zoneUp,
     slotUp: (slot) => regionUp(slot.region) && zoneUp(slot.zone),
@@ -100,8 +120,17 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
       relayed === undefined
         ? (a, b) => a === b || (sides.has(a) && sides.has(b))
         : (a, b) => a === b || (sides.has(a) && side(a) === side(b)),
-    regionDownProbability: (region) => (downRegions.has(region) ? 1 : settings.regionFailureProbability),
-    zoneDownProbability: (zone) => (downZones.has(zone) ? 1 : settings.zoneFailureProbability),
+    regionDownProbability: (region) =>
+      downRegions.has(region)
+        ? 1
+        : (settings.regionFailureRates[region] ?? settings.regionFailureProbability),
+    zoneDownProbability: (zone) =>
+      downZones.has(zone) ? 1 : (settings.zoneFailureRates[zone] ?? settings.zoneFailureProbability),
     hasLinkCuts: cut.size > 0,
   };
+  const median = { ...view } as { -readonly [K in keyof NetworkView]: NetworkView[K] };
+  const tail = { ...view, rtt: rtt99 } as { -readonly [K in keyof NetworkView]: NetworkView[K] };
+  median.atP99 = tail;
+  tail.atP99 = tail;
+  return median;
 }

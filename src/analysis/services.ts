@@ -1,6 +1,7 @@
 import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
 import { deploymentAvailability } from "./availability.js";
 import type { DatastoreEvaluator } from "./datastores.js";
+import { type AvailabilityUnit, deploymentUnit, jointAvailability } from "./joint.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import type { StreamEvaluator } from "./streams.js";
@@ -75,12 +76,14 @@ export function evaluateServices(
   net: NetworkView,
   datastores: ReadonlyMap<string, DatastoreEvaluator>,
   streams: ReadonlyMap<string, StreamEvaluator>,
+  /** A datastore's availability cap (common mode, designed availability; src/analysis/caps.ts). */
+  capOf: (datastore: string) => number = () => 1,
 ): ServiceEvaluator {
   const services = new Map(model.services.map((s) => [s.name, s]));
   const memo = new Map<string, RegionFigure>();
   const stack: string[] = [];
   const cycles = new Map<string, string[]>();
-  const tail = net.tailFactor;
+  const processingTail = net.processingTailFactor;
 
   const serves = (service: ResolvedService, region: string) =>
     net.regionUp(region) && (service.zones[region] ?? [`${region}-zone`]).some(net.zoneUp);
@@ -118,8 +121,8 @@ export function evaluateServices(
     const figure: RegionFigure = {
       region,
       p50Ms: service.processingMs + calls.reduce((sum, c) => sum + c.p50Ms, 0),
-      // Own processing time uses the same tail factor as the network (no better figure is declared).
-      p99Ms: service.processingMs * tail + calls.reduce((sum, c) => sum + c.p99Ms, 0),
+      // Own processing time: model.processingTailFactor (no measured figure exists for user code).
+      p99Ms: service.processingMs * processingTail + calls.reduce((sum, c) => sum + c.p99Ms, 0),
       failed: calls.some((c) => c.failed),
       calls,
     };
@@ -166,41 +169,75 @@ export function evaluateServices(
       const figure = at(name, region);
       if (figure === undefined || figure.failed) continue;
       const rtt = net.rtt(origin, region);
-      return { region, p50Ms: rtt + figure.p50Ms, p99Ms: rtt * tail + figure.p99Ms };
+      return { region, p50Ms: rtt + figure.p50Ms, p99Ms: net.rtt99(origin, region) + figure.p99Ms };
     }
     return undefined;
   }
 
   const availabilityMemo = new Map<string, { own: number; total: number }>();
-  const availabilityStack: string[] = [];
+  const zonesOf = (service: ResolvedService) => (r: string) => service.zones[r] ?? [`${r}-zone`];
+  const commonMode = 1 - model.settings.commonModeProbability;
+  const memos = new Map<string, Map<string, number>>();
+  const memoOf = (key: string) => {
+    let memo = memos.get(key);
+    if (memo === undefined) {
+      memo = new Map();
+      memos.set(key, memo);
+    }
+    return memo;
+  };
+  /**
+   * Own deployment and every hard dependency, transitively (a callee service brings its own
+   * deployment and its dependencies); each (component, op) once, call cycles cut.
+   */
+  function units(name: string, seen: Set<string>, out: AvailabilityUnit[], caps: number[]): void {
+    const service = services.get(name);
+    if (service === undefined || seen.has(`service|${name}`)) return;
+    seen.add(`service|${name}`);
+    out.push(deploymentUnit(`service|${name}`, service.regions, zonesOf(service)));
+    for (const call of service.calls) {
+      if (!call.hard) continue;
+      const store = datastores.get(call.to);
+      const stream = streams.get(call.to);
+      if (store !== undefined) {
+        const op = call.op === "write" ? "write" : "read";
+        const key = `datastore|${call.to}|${op}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        caps.push(capOf(store.ds.name));
+        out.push({
+          key,
+          domains: store.domains,
+          given: (view) => store.availabilityGiven(view, op),
+          memo: memoOf(key),
+        });
+      } else if (stream !== undefined) {
+        const key = `stream|${call.to}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const domains = new Map(stream.stream.regions.map((r) => [r, stream.stream.zones[r] ?? []]));
+        out.push({ key, domains, given: (view) => stream.availabilityGiven(view), memo: memoOf(key) });
+      } else units(call.to, seen, out, caps);
+    }
+  }
+  /**
+   * Own deployment, and jointly with every hard dependency over the failure domains they share
+   * (src/analysis/joint.ts) — a service and its datastores in one region fail together with it —
+   * capped by the common-mode term.
+   */
   function availability(name: string): { own: number; total: number } {
     const known = availabilityMemo.get(name);
     if (known !== undefined) return known;
     const service = services.get(name);
     if (service === undefined) return { own: 0, total: 0 };
-    availabilityStack.push(name);
-    const own = deploymentAvailability(service.regions, (r) => service.zones[r] ?? [`${r}-zone`], net);
-    // Hard dependencies multiply in (independence assumed); each (target, op) counts once.
-    const seen = new Set<string>();
-    let total = own;
-    for (const call of service.calls) {
-      const key = `${call.to}|${call.op}`;
-      if (!call.hard || seen.has(key)) continue;
-      seen.add(key);
-      total *= dependencyAvailability(call);
-    }
-    availabilityStack.pop();
-    const result = { own, total };
+    const own = deploymentAvailability(service.regions, zonesOf(service), net);
+    const all: AvailabilityUnit[] = [];
+    const caps: number[] = [commonMode];
+    units(name, new Set(), all, caps);
+    // Caps bound the result, not each enumerated state (a cap per state would compound).
+    const result = { own: Math.min(commonMode, own), total: Math.min(...caps, jointAvailability(all, net)) };
     availabilityMemo.set(name, result);
     return result;
-  }
-  function dependencyAvailability(call: ResolvedCall): number {
-    const store = datastores.get(call.to);
-    if (store !== undefined) return call.op === "write" ? store.availability.write : store.availability.read;
-    const stream = streams.get(call.to);
-    if (stream !== undefined) return stream.availability;
-    if (availabilityStack.includes(call.to)) return 1; // cycle: counted once, where it started
-    return availability(call.to).total;
   }
 
   return { at, from, availability, cycles };

@@ -99,12 +99,13 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
           target: slo.replicationLagMs,
           actual: worst.p99Ms,
           message: worst.unbounded
-            ? `replication lag to ${worst.region} grows without bound (link over capacity)`
+            ? `replication lag to ${worst.region} grows without bound (link over capacity, or cut off by a network partition)`
             : `replication lag p99 ${ms(worst.p99Ms)} to ${worst.region} exceeds the ${ms(slo.replicationLagMs)} target`,
         });
       }
     }
   }
+  for (const ds of analysis.datastores) recoveryObjectives(out, ds);
   for (const service of analysis.services) {
     const slo = service.slo ?? {};
     latency(out, service.name, service.path, "latencyP99Ms", slo.latencyP99Ms, service.latency, "request");
@@ -141,4 +142,31 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
     );
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * RPO and RTO objectives against the failover analysis: the data a leader-region loss loses (the
+ * p99 replication lag for asynchronous replication, 0 for quorum commit) and the time until writes
+ * resume (the declared or default failover RTO; src/catalog/data/replication.ts).
+ */
+function recoveryObjectives(out: SloViolation[], ds: Analysis["datastores"][number]): void {
+  const slo = ds.slo ?? {};
+  if (slo.rpoSeconds !== undefined && ds.failover.rpoSeconds > slo.rpoSeconds)
+    out.push({
+      component: ds.name,
+      path: `${ds.path}.slo.rpoSeconds`,
+      objective: "rpoSeconds",
+      target: slo.rpoSeconds,
+      actual: ds.failover.rpoSeconds,
+      message: `losing ${ds.leader} loses up to ${+ds.failover.rpoSeconds.toFixed(3)} s of acknowledged writes (replication lag p99), above the ${slo.rpoSeconds} s RPO`,
+    });
+  if (slo.rtoSeconds !== undefined && ds.failover.rtoSeconds > slo.rtoSeconds)
+    out.push({
+      component: ds.name,
+      path: `${ds.path}.slo.rtoSeconds`,
+      objective: "rtoSeconds",
+      target: slo.rtoSeconds,
+      actual: ds.failover.rtoSeconds,
+      message: `${ds.failover.mode} failover resumes writes after ${ds.failover.rtoSeconds} s (${ds.failover.source}), above the ${slo.rtoSeconds} s RTO`,
+    });
 }

@@ -1,8 +1,9 @@
+import { PIPELINES } from "../catalog/data/replication.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
-import { atLeast } from "./availability.js";
+import { atLeast, type FailureProbabilities } from "./availability.js";
 import type { Flow } from "./bandwidth.js";
-import { type Figure, network } from "./latency.js";
+import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import { nearest } from "./replication/common.js";
 import type { Requirements } from "./replication/types.js";
@@ -12,9 +13,11 @@ import type { SurvivalAnalysis, SurvivalCheck } from "./types.js";
 /**
  * A stream: one Kafka-like cluster per region, each partition's `replicas` spread over the
  * region's zones (replica i of partition p in zone (p + i) mod zones, as for datastores), produced
- * with acks=all: a produce needs `minInSync` live replicas and waits for the (minInSync − 1)-th
- * cross-zone acknowledgement. Clusters do not replicate across regions, so streams add no
- * inter-region traffic; a producer whose local cluster is down fails over to the nearest live one.
+ * with acks=all: a produce needs `minInSync` live replicas to be accepted, and the leader then
+ * waits for EVERY in-sync replica (the whole ISR, not just minInSync; Kafka docs, `acks`), one
+ * cross-zone acknowledgement. Clusters replicate across regions only to `mirrorRegions`
+ * (MirrorMaker 2 / MSK Replicator); a producer whose local cluster is down fails over to the
+ * nearest live one.
  */
 export interface StreamEvaluator {
   readonly stream: ResolvedStream;
@@ -23,6 +26,8 @@ export interface StreamEvaluator {
   readonly liveRegions: readonly string[];
   readonly availability: number;
   readonly survival: SurvivalAnalysis;
+  /** Availability under other failure probabilities (src/analysis/joint.ts). */
+  availabilityGiven(view: FailureProbabilities): number;
 }
 
 /** Distinct zone layouts of a partition in one region's cluster (they repeat every |zones| partitions). */
@@ -42,7 +47,6 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     write: { needed: stream.minInSync, counts: all },
     read: { needed: 1, counts: all },
   };
-  const ackP50 = stream.minInSync >= 2 ? net.model.settings.crossZoneRttMs : 0;
   const layouts = new Map(stream.regions.map((region) => [region, partitionLayouts(stream, region)]));
   const liveRegions = stream.regions.filter((region) =>
     (layouts.get(region) ?? []).every((layout) => layout.filter(net.slotUp).length >= stream.minInSync),
@@ -53,16 +57,26 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
       liveRegions.filter((region) => net.connected(origin, region)),
       net,
     );
-    // Producer → partition leader, then the ISR acknowledgement (both network round trips).
-    return target === undefined ? undefined : network(target.rttMs + ackP50, net.tailFactor);
+    if (target === undefined) return undefined;
+    // Producer → partition leader, then the whole ISR's acknowledgement (every live follower).
+    const ack = isrAck(stream, target.region, net);
+    return {
+      p50Ms: target.rttMs + ack.p50Ms,
+      p99Ms: net.rtt99(origin, target.region) + ack.p99Ms,
+    };
   };
 
-  let down = 1;
+  const availabilityGiven = (view: FailureProbabilities) => {
+    let down = 1;
+    for (const region of stream.regions) {
+      const regionLayouts = layouts.get(region) ?? [];
+      down *= 1 - Math.min(1, ...regionLayouts.map((slots) => atLeast(slots, stream.minInSync, view)));
+    }
+    return 1 - down;
+  };
   let zone: SurvivalCheck | undefined;
   for (const region of stream.regions) {
     const regionLayouts = layouts.get(region) ?? [];
-    const up = Math.min(1, ...regionLayouts.map((slots) => atLeast(slots, stream.minInSync, net)));
-    down *= 1 - up;
     for (const slots of regionLayouts) {
       const check = survivalCheck("zone", slots, req);
       zone = zone === undefined ? check : worseCheck(zone, check);
@@ -81,7 +95,8 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     stream,
     produce,
     liveRegions,
-    availability: 1 - down,
+    availability: availabilityGiven(net),
+    availabilityGiven,
     survival: {
       zone: zoneCheck,
       region: regionCheck,
@@ -92,6 +107,20 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
       minRegions: 1,
     },
   };
+}
+
+/**
+ * acks=all: the leader answers once every in-sync replica has the record. With the followers in
+ * other zones of the region that is one cross-zone round trip when the ISR holds a follower, at
+ * any minInSync (minInSync only decides when produces are refused).
+ */
+export function isrAck(stream: ResolvedStream, region: string, net: NetworkView): Figure {
+  const isr = Math.min(
+    stream.replicas,
+    ...partitionLayouts(stream, region).map((layout) => layout.filter(net.slotUp).length),
+  );
+  if (isr < 2) return { p50Ms: 0, p99Ms: 0 };
+  return { p50Ms: net.rtt(region, region), p99Ms: net.rtt99(region, region) };
 }
 
 /**
@@ -113,13 +142,19 @@ export function producerOrigins(model: Model, stream: ResolvedStream, net: Netwo
 }
 
 /**
- * Produce-to-consume p99: produce from each producer origin, plus (transactions / exactly-once) one
- * more acks=all round for the commit markers read_committed consumers wait for, plus the one-way
- * delivery to a long-polling consumer in the consumer service's region nearest that cluster.
+ * Produce-to-consume p99, each leg at its p99: produce from each producer origin (acks=all, the
+ * whole ISR); with transactions / exactly-once, the transaction commit (one round to the
+ * coordinator plus an acks=all write of the commit markers read_committed consumers wait for) and
+ * the commit interval (a record becomes visible when its transaction commits, every
+ * `commitIntervalMs` — the p99 record waits the whole interval); then the one-way delivery to a
+ * long-polling consumer in the consumer service's region nearest the cluster — or, for a consumer
+ * only a mirror region serves, the mirror pipeline (src/catalog/data/replication.ts) and the
+ * one-way hop to that mirror.
  */
 export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView): number {
   const { stream } = ev;
   const transactional = stream.transactions || stream.delivery === "exactly-once";
+  const mirror = PIPELINES["kafka-mirroring"];
   let worst = 0;
   for (const origin of producerOrigins(model, stream, net)) {
     const produced = ev.produce(origin.region);
@@ -129,34 +164,64 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
       ev.liveRegions.filter((r) => net.connected(origin.region, r)),
       net,
     );
-    const commit = transactional
-      ? produced.p50Ms - (cluster?.rttMs ?? 0) + net.model.settings.crossZoneRttMs
-      : 0;
+    if (cluster === undefined) continue;
+    const ack = isrAck(stream, cluster.region, net);
+    const commit = transactional ? net.rtt99(cluster.region, cluster.region) + ack.p99Ms : 0;
+    const interval = transactional ? stream.commitIntervalMs : 0;
     const deliveries = stream.consumers.map((name) => {
       const consumer = modelIndex(model).service(name);
-      const to = nearest(
-        cluster?.region ?? origin.region,
-        (consumer?.regions ?? []).filter((r) => net.regionUp(r) && net.connected(cluster?.region ?? r, r)),
+      const live = (consumer?.regions ?? []).filter((r) => net.regionUp(r));
+      const direct = nearest(
+        cluster.region,
+        live.filter((r) => net.connected(cluster.region, r)),
         net,
       );
-      return to === undefined ? 0 : to.rttMs / 2;
+      const viaMirror = stream.mirrorRegions
+        .filter((m) => m !== cluster.region && net.regionUp(m) && net.connected(cluster.region, m))
+        .flatMap((m) => {
+          const to = nearest(
+            m,
+            live.filter((r) => net.connected(m, r)),
+            net,
+          );
+          return to === undefined
+            ? []
+            : [net.rtt99(cluster.region, m) / 2 + mirror.p99Ms + net.rtt99(m, to.region) / 2];
+        });
+      const candidates = [
+        ...(direct === undefined ? [] : [net.rtt99(cluster.region, direct.region) / 2]),
+        ...viaMirror,
+      ];
+      return candidates.length === 0 ? 0 : Math.min(...candidates);
     });
-    const p50 = produced.p50Ms + commit + Math.max(0, ...deliveries);
-    worst = Math.max(worst, p50 * net.tailFactor);
+    worst = Math.max(worst, produced.p99Ms + commit + interval + Math.max(0, ...deliveries));
   }
   return worst;
 }
 
-/** Follower copies within each region cross zones: (replicas − 1) per message. */
-export function streamFlows(ev: StreamEvaluator): Flow[] {
+/**
+ * Follower copies within each region cross zones: (replicas − 1) per message; each live cluster's
+ * records also cross to every mirror region (MirrorMaker 2 / MSK Replicator copy them once).
+ */
+export function streamFlows(ev: StreamEvaluator, net?: NetworkView): Flow[] {
   const { stream } = ev;
   const traffic = stream.traffic;
   if (traffic === undefined || ev.liveRegions.length === 0) return [];
   const perRegion = (traffic.messagesPerSec * traffic.messageBytes) / ev.liveRegions.length;
-  return ev.liveRegions.map((region) => ({
-    component: stream.name,
-    from: region,
-    to: region,
-    bytesPerSec: perRegion * (stream.replicas - 1),
-  }));
+  const mirrored = ev.liveRegions.flatMap((region) =>
+    stream.mirrorRegions
+      .filter((m) => m !== region && (net === undefined || (net.regionUp(m) && net.connected(region, m))))
+      .map((m) => ({ component: stream.name, from: region, to: m, bytesPerSec: perRegion })),
+  );
+  return [
+    ...ev.liveRegions.map((region) => ({
+      component: stream.name,
+      from: region,
+      to: region,
+      bytesPerSec: perRegion * (stream.replicas - 1),
+      // MSK bills no data transfer between the brokers of a cluster (Amazon MSK pricing page).
+      ...(stream.deploy.target === "aws" && stream.deploy.service === "msk" ? { unbilled: true } : {}),
+    })),
+    ...mirrored,
+  ];
 }

@@ -134,9 +134,11 @@ export function withEffectiveLeader(
   kept: DatastoreAnalysis,
   effectiveLeader: string | undefined,
 ): DatastoreAnalysis {
-  if (effectiveLeader === undefined) return kept;
+  // Leader options are a baseline-only figure (the full analysis under failures has none).
+  const { leaderOptions: _baselineOnly, ...rest } = kept;
+  if (effectiveLeader === undefined) return rest;
   return Object.fromEntries(
-    Object.entries(kept).flatMap(([key, value]) =>
+    Object.entries(rest).flatMap(([key, value]) =>
       key === "leader"
         ? [
             [key, value],

@@ -95,6 +95,14 @@ export interface DatastoreAnalysis {
   readonly replicationLag: readonly ReplicationLag[];
   /** Recovery point objective on failover, ms (0 for synchronous quorum commit). */
   readonly rpoMs: number;
+  /** Who replaces a lost leader, how long writes stop and what a failover loses. */
+  readonly failover: FailoverAnalysis;
+  /** What-if only: a failure took a leader / write region away. */
+  readonly dataLoss?: DataLoss;
+  /** Voting followers whose link from the leader is saturated (ρ ≥ 1): they leave the commit quorum. */
+  readonly commitExcludes?: readonly { readonly region: string; readonly utilisation: number }[];
+  /** Leader-based stores: demand-weighted write p50 with the leader in each eligible region. */
+  readonly leaderOptions?: readonly { readonly region: string; readonly writeP50Ms: number }[];
   readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };
   /** The declared objectives, copied so an analysis can be judged on its own (what-if, reports). */
   readonly slo?: {
@@ -102,7 +110,37 @@ export interface DatastoreAnalysis {
     readonly readP99Ms?: number | undefined;
     readonly writeP99Ms?: number | undefined;
     readonly replicationLagMs?: number | undefined;
+    readonly rpoSeconds?: number | undefined;
+    readonly rtoSeconds?: number | undefined;
   };
+}
+
+export interface FailoverAnalysis {
+  readonly mode: "automatic" | "manual";
+  /** Time until writes resume after the leader's loss, s. */
+  readonly rtoSeconds: number;
+  /** Data lost on failover, s (= rpoMs / 1000). */
+  readonly rpoSeconds: number;
+  /** Where the failover figures come from. */
+  readonly source: string;
+  /** Regions holding voters or witnesses (the observers that decide a failover). */
+  readonly observerRegions: number;
+  /** Automatic failover is safe (primary-replica: observers in ≥ 3 regions). */
+  readonly automaticPossible: boolean;
+}
+
+/** What a what-if's lost leader / write region costs. */
+export interface DataLoss {
+  readonly lostRegion: string;
+  /** Partitions whose leader / write region was lost. */
+  readonly partitions: number;
+  /** Writes acknowledged in the lost region but not yet replicated (p99 lag to the successor), ms. */
+  readonly windowMs: number;
+  /** writesPerSec (of those partitions) × the window. */
+  readonly writesAtRisk: number;
+  /** Time until writes resume, s; absent when no region can take over. */
+  readonly resumeAfterSeconds?: number;
+  readonly mode: "automatic" | "manual";
 }
 
 export interface CallAnalysis {
@@ -128,6 +166,8 @@ export interface ServiceAnalysis {
   readonly ownAvailability: number;
   readonly calls: readonly CallAnalysis[];
   readonly unavailable?: boolean;
+  /** Pods from their requests (Kubernetes); estimate. */
+  readonly costUsdPerMonth?: { readonly replicas: number; readonly egress: number };
   /** A call cycle through this service (first name repeated at the end); broken for the figures. */
   readonly cycle?: readonly string[];
   readonly slo?: { readonly availability?: number | undefined; readonly latencyP99Ms?: number | undefined };
@@ -167,6 +207,9 @@ export interface LinkLoad {
 }
 
 export interface CostEstimate {
+  /** Always an estimate from list prices; says so and names the table. */
+  readonly basis: string;
+  /** Replicas, brokers, managed-service charges and service pods. */
   readonly replicasUsdPerMonth: number;
   readonly egressUsdPerMonth: number;
   readonly totalUsdPerMonth: number;

@@ -1,12 +1,18 @@
 import type { Topology } from "../spec/schema/topology.js";
 import { AWS_REGIONS } from "./data/aws-regions.generated.js";
 import { AWS_RTT_MS } from "./data/aws-rtt.generated.js";
-import { EGRESS_PRICING, FAILURE_DEFAULTS, REPLICA_COST_DEFAULTS } from "./data/defaults.js";
+import { AZURE_REGIONS, AZURE_RTT_MS } from "./data/azure.generated.js";
+import { EGRESS_PRICING, FAILURE_DEFAULTS, PROVIDER_EGRESS, REPLICA_COST_DEFAULTS } from "./data/defaults.js";
+import { GCP_REGIONS, GCP_RTT_MS } from "./data/gcp.generated.js";
+import { estimateRttMs, rttJitterP99Ms } from "./rtt.js";
 import type { EgressPricing, FailureDefaults, RegionRecord, ReplicaCostDefaults } from "./types.js";
+
+export type Provider = "aws" | "gcp" | "azure" | "custom";
 
 export interface CatalogRegion extends RegionRecord {
   /** Declared by the topology (`regions:`) rather than shipped with topoplan. */
   readonly custom: boolean;
+  readonly provider: Provider;
   /** Egress price from this region to another region, USD/GB. */
   readonly egressUsdPerGb: number;
 }
@@ -20,8 +26,14 @@ export interface Catalog {
   readonly failure: FailureDefaults;
   readonly egress: EgressPricing;
   readonly replicaCost: ReplicaCostDefaults;
-  /** Median RTT between two different regions in ms, or undefined when no figure is known. */
+  /**
+   * Median RTT between two different regions in ms: declared, else measured (AWS, GCP, Azure
+   * matrices), else estimated from distance between shipped regions (./rtt.ts); undefined when
+   * no figure is known (a custom site that lists none).
+   */
   rttMs(a: string, b: string): number | undefined;
+  /** p99 − p50 of that RTT in ms, measured (ping data) or scaled from the median (./rtt.ts). */
+  rttJitterMs(a: string, b: string): number;
 }
 
 const EU_MEMBER_STATES = new Set(
@@ -50,9 +62,21 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
     regions.set(region.code, {
       ...region,
       custom: false,
+      provider: "aws",
       egressUsdPerGb: EGRESS_PRICING.perRegionOutUsdPerGb[region.code] ?? EGRESS_PRICING.interRegionUsdPerGb,
     });
   }
+  for (const [provider, list] of [
+    ["gcp", GCP_REGIONS],
+    ["azure", AZURE_REGIONS],
+  ] as const)
+    for (const region of list)
+      regions.set(region.code, {
+        ...region,
+        custom: false,
+        provider,
+        egressUsdPerGb: PROVIDER_EGRESS[provider].sameContinentUsdPerGb,
+      });
   const overrides = new Map<string, number>();
   for (const [code, site] of Object.entries(topology.regions ?? {})) {
     if (site === null || typeof site !== "object") continue;
@@ -67,6 +91,7 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
       ...(site.lat === undefined ? {} : { lat: site.lat }),
       ...(site.lon === undefined ? {} : { lon: site.lon }),
       custom: true,
+      provider: "custom",
       egressUsdPerGb: site.egressUsdPerGb ?? EGRESS_PRICING.interRegionUsdPerGb,
     });
     for (const [other, rtt] of Object.entries(site.rttMs ?? {})) overrides.set(pairKey(code, other), rtt);
@@ -74,19 +99,58 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
   for (const link of topology.network?.links ?? []) {
     if (link.rttMs !== undefined) overrides.set(pairKey(link.between[0], link.between[1]), link.rttMs);
   }
-  const measured: Readonly<Record<string, Readonly<Record<string, number>>>> = AWS_RTT_MS;
+  const matrices: readonly Readonly<Record<string, Readonly<Record<string, number>>>>[] = [
+    AWS_RTT_MS,
+    GCP_RTT_MS,
+    AZURE_RTT_MS,
+  ];
+  const rttMs = (a: string, b: string): number | undefined => {
+    const declared = overrides.get(pairKey(a, b));
+    if (declared !== undefined) return declared;
+    for (const matrix of matrices) {
+      const measured = matrix[a]?.[b];
+      if (measured !== undefined) return measured;
+    }
+    const ra = regions.get(a);
+    const rb = regions.get(b);
+    // Shipped regions only: a custom site is reachable only where it says so.
+    return ra === undefined || rb === undefined || ra.custom || rb.custom ? undefined : estimateRttMs(ra, rb);
+  };
   return {
     regions,
     failure: FAILURE_DEFAULTS,
     egress: EGRESS_PRICING,
     replicaCost: REPLICA_COST_DEFAULTS,
-    rttMs(a, b) {
-      return overrides.get(pairKey(a, b)) ?? measured[a]?.[b];
-    },
+    rttMs,
+    rttJitterMs: (a, b) => rttJitterP99Ms(a, b, rttMs(a, b)),
   };
 }
 
 /** Regions whose jurisdiction or country is in `allowed` (residency lists mix both). */
 export function isAllowedIn(region: CatalogRegion, allowed: readonly string[]): boolean {
   return allowed.includes(region.jurisdiction) || allowed.includes(region.country);
+}
+
+/**
+ * Regions `placement: "auto"` may choose: shipped (never custom) regions of the provider(s) the
+ * users are in — AWS when they name none; a planner should not move a store to another cloud
+ * unasked — allowed by `residency`.
+ */
+export function autoPlacementCandidates(
+  catalog: Catalog,
+  userRegions: readonly string[],
+  residency: readonly string[] | undefined,
+): CatalogRegion[] {
+  const providers = new Set<Provider>();
+  for (const region of userRegions) {
+    const provider = catalog.regions.get(region)?.provider;
+    if (provider !== undefined && provider !== "custom") providers.add(provider);
+  }
+  if (providers.size === 0) providers.add("aws");
+  return [...catalog.regions.values()].filter(
+    (region) =>
+      !region.custom &&
+      providers.has(region.provider) &&
+      (residency === undefined || isAllowedIn(region, residency)),
+  );
 }

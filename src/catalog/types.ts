@@ -50,6 +50,8 @@ export interface FailureDefaults {
    * of time (0…1, dimensionless; 0.0001 ≈ 53 min/year).
    */
   readonly regionFailureProbability: number;
+  /** Common-mode unavailability floor: no component is more available than 1 − this. */
+  readonly commonModeProbability: number;
 }
 
 /** Data-transfer (egress) prices used by cost estimates. All prices are in USD per GB transferred. */

@@ -1,5 +1,5 @@
 import type { Catalog, CatalogRegion } from "../catalog/catalog.js";
-import { isAllowedIn } from "../catalog/catalog.js";
+import { autoPlacementCandidates } from "../catalog/catalog.js";
 import type { PlacementGroup, RegionPlacement, ReplicaSlot, UserOrigin } from "./types.js";
 
 /** Majority of n: the smallest set two of which always overlap. */
@@ -19,8 +19,10 @@ export function autoPlacement(
   users: readonly UserOrigin[],
   catalog: Catalog,
 ): Record<string, number> {
-  const candidates = [...catalog.regions.values()].filter(
-    (region) => !region.custom && (residency === undefined || isAllowedIn(region, residency)),
+  const candidates = autoPlacementCandidates(
+    catalog,
+    users.map((user) => user.region),
+    residency,
   );
   const distance = (region: CatalogRegion) =>
     users.reduce(
@@ -50,6 +52,10 @@ export function autoPlacement(
   return placement;
 }
 
+/** A region's placement; without role counts every replica is a voter. */
+export type Placeable = Pick<RegionPlacement, "region" | "replicas" | "zones"> &
+  Partial<Pick<RegionPlacement, "voters" | "readOnly" | "witnesses">>;
+
 /**
  * Expands partitions × replicas to placement groups. Partition p puts its i-th replica in region r
  * into zone (p + i) mod |zones(r)|: replicas of one partition use distinct zones where there are
@@ -57,7 +63,7 @@ export function autoPlacement(
  */
 export function expandPlacement(
   partitionCount: number,
-  placement: readonly RegionPlacement[],
+  placement: readonly Placeable[],
   leaderOf: (partition: number) => string,
 ): PlacementGroup[] {
   type Group = { partitions: number[]; leader: ReplicaSlot; replicas: ReplicaSlot[] };
@@ -79,14 +85,35 @@ export function expandPlacement(
       continue;
     }
     const replicas: ReplicaSlot[] = [];
-    for (const { region, replicas: count, zones } of placement) {
-      for (let i = 0; i < count; i++) replicas.push({ region, zone: zones[(partition + i) % zones.length]! });
+    for (const p of placement) {
+      const { region, zones } = p;
+      const readOnly = p.readOnly ?? 0;
+      const witnesses = p.witnesses ?? 0;
+      const roles = { voters: p.voters ?? p.replicas - readOnly - witnesses, readOnly, witnesses };
+      // Voters first, then read-only replicas, then witnesses, each on the next zone.
+      const sequence = [
+        ...Array.from({ length: roles.voters }, () => "voter" as const),
+        ...Array.from({ length: roles.readOnly }, () => "readOnly" as const),
+        ...Array.from({ length: roles.witnesses }, () => "witness" as const),
+      ];
+      sequence.forEach((role, i) => {
+        const zone = zones[(partition + i) % zones.length]!;
+        replicas.push(role === "voter" ? { region, zone } : { region, zone, role });
+      });
     }
-    // The leader is the partition's first replica in the leader region (zone p mod |zones|), so
+    // The leader is the partition's first voter in the leader region (zone p mod |zones|), so
     // leaders rotate over the zones too; picking the alphabetically first zone would pile them up.
-    const leader = replicas.find((slot) => slot.region === leaderRegion) ?? replicas[0]!;
-    replicas.sort((a, b) => a.region.localeCompare(b.region) || a.zone.localeCompare(b.zone));
-    const key = `${leader.zone}/${replicas.map((slot) => slot.zone).join(",")}`;
+    const leader =
+      replicas.find((slot) => slot.region === leaderRegion && slot.role === undefined) ??
+      replicas.find((slot) => slot.role === undefined) ??
+      replicas[0]!;
+    replicas.sort(
+      (a, b) =>
+        a.region.localeCompare(b.region) ||
+        a.zone.localeCompare(b.zone) ||
+        (a.role ?? "voter").localeCompare(b.role ?? "voter"),
+    );
+    const key = `${leader.zone}/${replicas.map((slot) => `${slot.zone}${slot.role === undefined ? "" : `:${slot.role}`}`).join(",")}`;
     let group = groups.get(key);
     if (group === undefined) {
       group = { partitions: [partition], leader, replicas };

@@ -1,8 +1,10 @@
 import { buildCatalog, type Catalog } from "../catalog/catalog.js";
 import { ENGINE_IMAGES } from "../engines/ids.js";
+import { roleCounts, totalOf } from "../spec/roles.js";
 import { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
 import { apportion, autoPlacement, expandPlacement, majority } from "./placement.js";
+import { resolveFailover } from "./roles.js";
 import type {
   ComponentKind,
   Model,
@@ -63,11 +65,15 @@ export function resolveModel(
     users,
     catalog,
     settings: {
-      tailFactor: topology.model.tailFactor,
+      ...(topology.model.tailFactor === undefined ? {} : { tailFactor: topology.model.tailFactor }),
+      processingTailFactor: topology.model.processingTailFactor,
       crossZoneRttMs: topology.network.crossZoneRttMs,
       zoneFailureProbability: topology.model.zoneFailureProbability ?? catalog.failure.zoneFailureProbability,
       regionFailureProbability:
         topology.model.regionFailureProbability ?? catalog.failure.regionFailureProbability,
+      regionFailureRates: topology.model.failureRates?.regions ?? {},
+      zoneFailureRates: topology.model.failureRates?.zones ?? {},
+      commonModeProbability: topology.model.commonModeProbability ?? catalog.failure.commonModeProbability,
     },
     links,
     datastores,
@@ -147,22 +153,37 @@ function resolveDatastore(
       ? autoPlacement(spec.replicas, spec.survive, spec.residency, users, catalog)
       : spec.placement);
   const placement: RegionPlacement[] = Object.entries(counts)
-    .map(([region, replicas]) => ({ region, replicas, zones: spec.zones?.[region] ?? zonesOf(region) }))
+    .map(([region, entry]) => {
+      const roles = roleCounts(entry);
+      return { region, replicas: totalOf(roles), ...roles, zones: spec.zones?.[region] ?? zonesOf(region) };
+    })
     .sort((a, b) => a.region.localeCompare(b.region));
   const regions = placement.map((p) => p.region);
   const userShare = (region: string) => users.find((user) => user.region === region)?.share ?? 0;
+  // Only regions with a voter may lead (witnesses and read-only replicas never do), and only the
+  // declared leader regions when given.
+  const leaderRegions = placement
+    .filter(
+      (p) => p.voters > 0 && (spec.leaderRegions === undefined || spec.leaderRegions.includes(p.region)),
+    )
+    .map((p) => p.region);
+  const eligible = leaderRegions.length > 0 ? leaderRegions : regions;
   const preferred = chosen?.leader ?? spec.leader;
   const leader =
-    preferred && regions.includes(preferred)
+    preferred && eligible.includes(preferred)
       ? preferred
-      : ([...placement].sort(
-          (a, b) =>
-            b.replicas - a.replicas ||
-            userShare(b.region) - userShare(a.region) ||
-            a.region.localeCompare(b.region),
-        )[0]?.region ??
+      : ([...placement]
+          .filter((p) => eligible.includes(p.region))
+          .sort(
+            (a, b) =>
+              b.voters - a.voters ||
+              userShare(b.region) - userShare(a.region) ||
+              a.region.localeCompare(b.region),
+          )[0]?.region ??
         regions[0] ??
         "");
+  const voting = placement.reduce((sum, p) => sum + p.voters + p.witnesses, 0);
+  const dataVoters = placement.reduce((sum, p) => sum + p.voters, 0);
   const writeRegions = {
     consensus: [leader],
     "primary-replica": [leader],
@@ -170,9 +191,9 @@ function resolveDatastore(
     leaderless: regions,
   }[spec.replication];
   const quorum = {
-    consensus: { write: majority(spec.replicas), read: majority(spec.replicas) },
+    consensus: { write: majority(voting), read: majority(voting) },
     "primary-replica": {
-      write: { sync: spec.replicas, "semi-sync": Math.min(2, spec.replicas), async: 1 }[spec.sync],
+      write: { sync: dataVoters, "semi-sync": Math.min(2, dataVoters), async: 1 }[spec.sync],
       read: 1,
     },
     "multi-leader": { write: 1, read: 1 },
@@ -186,7 +207,7 @@ function resolveDatastore(
   // a single-leader partition; multi-leader and leaderless stores write in their write regions);
   // otherwise every partition prefers `leader`.
   const singleLeader = spec.replication === "consensus" || spec.replication === "primary-replica";
-  const geoCandidates = singleLeader ? regions : writeRegions;
+  const geoCandidates = singleLeader ? eligible : writeRegions;
   const geoLeaders =
     spec.partitions.strategy === "geo"
       ? apportion(
@@ -209,6 +230,8 @@ function resolveDatastore(
     autoPlaced,
     regions,
     leader,
+    leaderRegions: eligible,
+    failover: resolveFailover(spec),
     writeRegions,
     quorum,
     sync: spec.sync,
@@ -282,6 +305,10 @@ function resolveStream(
     delivery: spec.delivery,
     idempotentProducers: spec.idempotentProducers,
     transactions: spec.transactions,
+    uncleanLeaderElection: spec.uncleanLeaderElection,
+    commitIntervalMs:
+      spec.commitIntervalMs ?? (spec.delivery === "exactly-once" || spec.transactions ? 100 : 0),
+    mirrorRegions: [...(spec.mirrorRegions ?? [])].sort(),
     producers: spec.producers,
     consumers: spec.consumers,
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),

@@ -32,11 +32,18 @@ export interface UserOrigin {
 }
 
 export interface ModelSettings {
-  /** p99 = p50 × tailFactor for a network round trip. */
-  readonly tailFactor: number;
+  /** Flat override: p99 = p50 × tailFactor for a network round trip (else measured per-pair jitter). */
+  readonly tailFactor?: number;
+  /** p99 = processingMs × this for a service's own time. */
+  readonly processingTailFactor: number;
   readonly crossZoneRttMs: number;
   readonly zoneFailureProbability: number;
   readonly regionFailureProbability: number;
+  /** Per-domain overrides of the two probabilities above. */
+  readonly regionFailureRates: Readonly<Record<string, number>>;
+  readonly zoneFailureRates: Readonly<Record<string, number>>;
+  /** Common-mode unavailability: no component is more available than 1 − this. */
+  readonly commonModeProbability: number;
 }
 
 export interface ResolvedLink {
@@ -74,10 +81,17 @@ interface ComponentBase {
   readonly chaos: { readonly enabled: boolean; readonly schedule: string };
 }
 
-/** A replica position: which region and zone holds it. */
+/**
+ * voter: votes and holds data, may lead; readOnly: holds data, serves stale reads, never votes;
+ * witness: votes, holds no readable data, never leads.
+ */
+export type ReplicaRole = "voter" | "readOnly" | "witness";
+
+/** A replica position: which region and zone holds it, and its role (voter when absent). */
 export interface ReplicaSlot {
   readonly region: string;
   readonly zone: string;
+  readonly role?: ReplicaRole;
 }
 
 /**
@@ -94,7 +108,11 @@ export interface PlacementGroup {
 
 export interface RegionPlacement {
   readonly region: string;
+  /** All roles together. */
   readonly replicas: number;
+  readonly voters: number;
+  readonly readOnly: number;
+  readonly witnesses: number;
   /** Zones replicas may use in this region. */
   readonly zones: readonly string[];
 }
@@ -112,6 +130,10 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly regions: readonly string[];
   /** Preferred leader / primary region. */
   readonly leader: string;
+  /** Regions the leader may move to (declared `leaderRegions`, else every region with a voter). */
+  readonly leaderRegions: readonly string[];
+  /** How a lost leader is replaced, with the default's source when not declared. */
+  readonly failover: ResolvedFailover;
   /** Regions that accept writes: the leader, every leader of a multi-leader store, or every region (leaderless). */
   readonly writeRegions: readonly string[];
   /** Replicas that must acknowledge a write / answer a read. */
@@ -123,6 +145,13 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly slo: NonNullable<Datastore["slo"]>;
   readonly deploy: ResolvedDeploy;
   readonly groups: readonly PlacementGroup[];
+}
+
+export interface ResolvedFailover {
+  readonly mode: "automatic" | "manual";
+  readonly rtoSeconds: number;
+  /** Where the figure comes from (the spec, or the default's public source). */
+  readonly source: string;
 }
 
 export interface ResolvedCall {
@@ -163,6 +192,11 @@ export interface ResolvedStream extends ComponentBase {
   readonly delivery: Stream["delivery"];
   readonly idempotentProducers: boolean;
   readonly transactions: boolean;
+  readonly uncleanLeaderElection: boolean;
+  /** Commit interval consumers/transactions wait for, ms (0: not waited for). */
+  readonly commitIntervalMs: number;
+  /** Regions receiving a mirrored copy of every region's records. */
+  readonly mirrorRegions: readonly string[];
   readonly producers: readonly string[];
   readonly consumers: readonly string[];
   readonly traffic?: NonNullable<Stream["traffic"]>;

@@ -175,7 +175,7 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
           ]),
         ),
   );
-  heading("Cost per month");
+  heading(`Cost per month (${analysis.cost.basis})`);
   out.push(
     table(
       ["replicas", "egress", "total"],

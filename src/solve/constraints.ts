@@ -60,7 +60,7 @@ export function violations(constraints: readonly Constraint[], analysis: Datasto
     services: [],
     streams: [],
     links: [],
-    cost: { replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
+    cost: { basis: "", replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
     failures: [],
   };
   const broken = new Map(sloViolations(alone).map((v) => [v.path, v]));

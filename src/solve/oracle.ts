@@ -1,8 +1,11 @@
 import { datastoreFlows, type Flow, linkLoads } from "../analysis/bandwidth.js";
+import { availabilityCap } from "../analysis/caps.js";
+import { componentEgress } from "../analysis/cost.js";
 import { evaluateDatastore } from "../analysis/datastores.js";
 import { analyseDatastore } from "../analysis/index.js";
 import { networkView } from "../analysis/network.js";
 import { evaluateStream, streamFlows } from "../analysis/streams.js";
+import { clientFlows } from "../analysis/traffic.js";
 import type { DatastoreAnalysis, LinkLoad } from "../analysis/types.js";
 import { resolveDatastoreIn } from "../model/resolve.js";
 import type { Model } from "../model/types.js";
@@ -35,7 +38,10 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
   const otherFlows = [
     ...model.datastores
       .filter((ds) => ds.name !== name)
-      .flatMap((ds) => datastoreFlows(evaluateDatastore(ds, net, users))),
+      .flatMap((ds) => {
+        const ev = evaluateDatastore(ds, net, users);
+        return [...datastoreFlows(ev), ...clientFlows(model, ev, net)];
+      }),
     ...model.streams.flatMap((stream) => streamFlows(evaluateStream(stream, net))),
   ];
   for (const flow of otherFlows) {
@@ -49,13 +55,23 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
     evaluate(candidate) {
       const ds = resolveDatastoreIn(model, name, specFor(spec, candidate));
       const ev = evaluateDatastore(ds, net, users);
-      const own = datastoreFlows(ev);
+      // Its replication and its clients' cross-region traffic, as `analyse` counts them.
+      const own = [...datastoreFlows(ev), ...clientFlows(model, ev, net)];
       const flows = [...own];
       const touched = new Set(own.map((flow) => `${flow.from}|${flow.to}`));
       for (const key of touched) flows.push(...(others.get(key) ?? []));
       const links = linkLoads(model, flows);
       const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
-      return analyseDatastore(model, ev, net, flows, linkByKey, links);
+      ev.useLinks(linkByKey);
+      return analyseDatastore(
+        model,
+        ev,
+        net,
+        linkByKey,
+        [],
+        componentEgress(model.catalog, flows, links),
+        availabilityCap(model, ds),
+      );
     },
   };
 }

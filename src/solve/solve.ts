@@ -122,7 +122,9 @@ function solveDatastore(
     model.topology.datastores[name]?.zones?.[region]?.length ??
     model.catalog.regions.get(region)?.zones.length ??
     1;
-  const distances = { rtt: oracle.rtt, tailFactor: model.settings.tailFactor };
+  // Bounds need p99 ≥ tail × p50: a flat tail factor when the spec sets one, else 1 (measured
+  // tails add jitter on top of p50, so 1 stays a lower bound).
+  const distances = { rtt: oracle.rtt, tailFactor: model.settings.tailFactor ?? 1 };
   const spaceFor = (ignore?: ReadonlySet<string>) =>
     buildSpace({ ds, regions, zones, constraints, origins, distances, ...(ignore ? { ignore } : {}) });
 

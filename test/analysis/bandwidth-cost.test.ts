@@ -82,51 +82,41 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     const r = rtt("eu-west-1", "eu-central-1");
     const service = ((1024 * 8) / (100 * 1e6)) * 1000; // ms per item on a 100 Mbit/s link
     const rho = 0.5;
-    const lag = linkLag(
-      r,
-      1024,
-      {
-        from: "a",
-        to: "b",
-        mbps: 50,
-        capacityMbps: 100,
-        utilisation: rho,
-        contributors: [],
-        egressUsdPerMonth: 0,
-      },
-      TAIL,
-    );
+    const pair = { p50Ms: r, p99Ms: r * TAIL };
+    const lag = linkLag(pair, 1024, {
+      from: "a",
+      to: "b",
+      mbps: 50,
+      capacityMbps: 100,
+      utilisation: rho,
+      contributors: [],
+      egressUsdPerMonth: 0,
+    });
     expect(lag.p50Ms).toBeCloseTo(r / 2 + (Math.LN2 * service) / (1 - rho), 12);
     expect(lag.p99Ms).toBeCloseTo((r / 2) * TAIL + (Math.log(100) * service) / (1 - rho), 12);
     expect(lag.unbounded).toBe(false);
-    const over = linkLag(
-      r,
-      1024,
-      {
-        from: "a",
-        to: "b",
-        mbps: 150,
-        capacityMbps: 100,
-        utilisation: 1.5,
-        contributors: [],
-        egressUsdPerMonth: 0,
-      },
-      TAIL,
-    );
+    const over = linkLag(pair, 1024, {
+      from: "a",
+      to: "b",
+      mbps: 150,
+      capacityMbps: 100,
+      utilisation: 1.5,
+      contributors: [],
+      egressUsdPerMonth: 0,
+    });
     expect(over.unbounded).toBe(true);
     expect(over.p50Ms).toBeCloseTo(r / 2 + 0.5 * 3_600_000, 6); // backlog after one hour of overload
-    expect(linkLag(r, 1024, undefined, TAIL)).toEqual({
+    expect(linkLag(pair, 1024, undefined)).toEqual({
       p50Ms: r / 2,
       p99Ms: (r / 2) * TAIL,
       unbounded: false,
     });
   });
 
-  it("replica cost: one node per replica; Kubernetes storage priced per GiB", () => {
+  it("replica cost: one node per replica; Kubernetes pods from their requests (Fargate rates) + gp3", () => {
     const kv = a.datastores.find((d) => d.name === "kv")!;
-    const perNode =
-      catalog.replicaCost.instanceUsdPerMonth +
-      200 * (catalog.replicaCost.storageUsdPerMonth / catalog.replicaCost.storageGiB);
+    // Default requests 500m / 1Gi: (0.5 × 0.04048 + 1.073741824 × 0.004445) × 730 h, + 200 GB × 0.08.
+    const perNode = (0.5 * 0.04048 + 1.073741824 * 0.004445) * 730 + 200 * 0.08;
     expect(kv.costUsdPerMonth.replicas).toBeCloseTo(5 * perNode, 9);
     const carts = a.datastores.find((d) => d.name === "carts")!;
     expect(carts.costUsdPerMonth.replicas).toBeCloseTo(2 * catalog.replicaCost.totalUsdPerMonth, 9);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { linkQueueMs } from "../../src/analysis/datastores.js";
 import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { resolveModel } from "../../src/model/resolve.js";
@@ -17,8 +18,11 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 ×2, eu-central-1 �
     const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]));
     expect(accounts(failed).effectiveLeader).toBe("eu-central-1");
     expect(accounts(failed).partitionsWithoutQuorum).toBe(0);
-    // Quorum 3 of the 3 survivors: the leader + the 2nd of (cross-zone, eu-north-1).
-    const commit = kth([XZ, rtt("eu-central-1", "eu-north-1")], 2);
+    // Quorum 3 of the 3 survivors: the leader + the 2nd of (cross-zone, eu-north-1), eu-north-1's
+    // acknowledgement queued on the declared eu-central-1 → eu-north-1 link (load-aware commit).
+    const link = failed.links.find((l) => l.from === "eu-central-1" && l.to === "eu-north-1");
+    const queue = linkQueueMs(link, model.datastores.find((d) => d.name === "accounts")!);
+    const commit = kth([XZ, rtt("eu-central-1", "eu-north-1") + queue], 2);
     expect(accounts(failed).commitP50Ms).toBeCloseTo(commit, 9);
     // kv-gateway in eu-central-1 now writes to a leader in its own region (cross-zone).
     expect(origin(failed, "eu-central-1").p50Ms).toBeCloseTo(XZ + commit, 9);

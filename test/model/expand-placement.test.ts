@@ -25,13 +25,16 @@ const REGIONS = ["eu-west-1", "us-east-1", "ap-south-1"];
 describe("expandPlacement", () => {
   it("groups partitions exactly as placing each one does", () => {
     const region = (name: string) =>
-      fc.record({
-        region: fc.constant(name),
-        replicas: fc.integer({ min: 1, max: 4 }),
-        zones: fc
-          .integer({ min: 1, max: 6 })
-          .map((n) => Array.from({ length: n }, (_, i) => `${name}${"abcdef"[i]}`)),
-      });
+      fc
+        .record({
+          region: fc.constant(name),
+          replicas: fc.integer({ min: 1, max: 4 }),
+          zones: fc
+            .integer({ min: 1, max: 6 })
+            .map((n) => Array.from({ length: n }, (_, i) => `${name}${"abcdef"[i]}`)),
+        })
+        // Every replica a voter: the reference places voters only.
+        .map((p) => ({ ...p, voters: p.replicas, readOnly: 0, witnesses: 0 }));
     fc.assert(
       fc.property(
         fc.subarray(REGIONS, { minLength: 1 }).chain((names) => fc.tuple(...names.map(region))),

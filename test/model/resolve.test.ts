@@ -380,10 +380,13 @@ describe("the model", () => {
     ]);
     expect(m.regions).toEqual(["eu-west-1"]);
     expect(m.settings).toEqual({
-      tailFactor: 1.5,
+      processingTailFactor: 1.5,
       crossZoneRttMs: 1,
       zoneFailureProbability: catalog.failure.zoneFailureProbability,
       regionFailureProbability: catalog.failure.regionFailureProbability,
+      regionFailureRates: {},
+      zoneFailureRates: {},
+      commonModeProbability: catalog.failure.commonModeProbability,
     });
   });
 });

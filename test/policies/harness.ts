@@ -118,6 +118,14 @@ export function stubAnalysis(model: Model, patch: AnalysisPatch = {}): Analysis 
             read: profile(origins),
             survival: healthySurvival(d.survive, d.replicas),
             availability: { write: 0.99999, read: 0.99999 },
+            failover: {
+              mode: d.failover.mode,
+              rtoSeconds: d.failover.rtoSeconds,
+              rpoSeconds: 0,
+              source: d.failover.source,
+              observerRegions: d.regions.length,
+              automaticPossible: true,
+            },
             partitionsWithoutQuorum: 0,
             partitions: d.partitions.count,
             replicationLag: d.regions
@@ -167,7 +175,7 @@ export function stubAnalysis(model: Model, patch: AnalysisPatch = {}): Analysis 
     services,
     streams,
     links: patch.links ?? [],
-    cost: { replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
+    cost: { basis: "none", replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
     failures: [],
   };
 }

@@ -2,6 +2,13 @@ import type { ReplicaSlot, UserOrigin } from "../../model/types.js";
 import type { NetworkView } from "../network.js";
 import type { GroupState, WriteSource } from "./types.js";
 
+/** Votes in quorums: voters and witnesses (read-only replicas never vote). */
+export const votes = (slot: ReplicaSlot): boolean => slot.role !== "readOnly";
+/** Holds readable data: voters and read-only replicas (witnesses hold none). */
+export const holdsData = (slot: ReplicaSlot): boolean => slot.role !== "witness";
+/** May lead: voters only. */
+export const mayLead = (slot: ReplicaSlot): boolean => slot.role === undefined || slot.role === "voter";
+
 /** The k-th smallest value (1-based), or undefined when there are fewer than k. */
 export function kthSmallest(values: readonly number[], k: number): number | undefined {
   if (k < 1 || k > values.length) return undefined;
@@ -40,8 +47,13 @@ export function quorumWait(
   needed: number,
   net: NetworkView,
   selfIsReplica: boolean,
+  ackDelay: (from: string, to: string) => number = () => 0,
 ): number | undefined {
-  const rtts = replicas.map((slot) => net.rtt(from, slot.region));
+  // A replica behind a saturated link (delay Infinity) never acknowledges in time: finite() below
+  // leaves it out, so the quorum completes with the next replica or not at all.
+  const rtts = replicas.map(
+    (slot) => net.rtt(from, slot.region) + (slot.region === from ? 0 : ackDelay(from, slot.region)),
+  );
   if (selfIsReplica) {
     const self = replicas.findIndex((slot) => slot.region === from);
     if (self < 0) return undefined;

@@ -1,18 +1,21 @@
+import { holdsData, votes } from "./common.js";
 import { leaderLatency } from "./leader-based.js";
 import type { ReplicationBehaviour } from "./types.js";
 
-const all = () => true;
-
 /**
- * Raft/Paxos: n voters, write quorum ⌊n/2⌋+1. Commit from leader L = the (q−1)-th smallest RTT
- * from L to the other voters; strong reads are leaseholder reads at L (no quorum round trip).
+ * Raft/Paxos: n voting members (voters + witnesses), write quorum ⌊n/2⌋+1. Commit from leader L =
+ * the (q−1)-th smallest RTT from L to the other voting members (read-only replicas do not count); strong reads are leaseholder reads at L (no quorum round trip).
  */
 export const consensus: ReplicationBehaviour = {
   leaderBased: true,
   requirements: (ds) => ({
-    write: { needed: ds.quorum.write, counts: all },
-    // Lease reads need a live leader, i.e. a quorum; stale reads need any one replica.
-    read: { needed: ds.consistency === "strong" ? ds.quorum.read : 1, counts: all },
+    // Quorums count voters and witnesses; read-only replicas never vote.
+    write: { needed: ds.quorum.write, counts: votes },
+    // Lease reads need a live leader, i.e. a quorum; stale reads need any one replica holding data.
+    read:
+      ds.consistency === "strong"
+        ? { needed: ds.quorum.read, counts: votes }
+        : { needed: 1, counts: holdsData },
   }),
   commitP50: leaderLatency.commitP50,
   writeP50: leaderLatency.writeP50,

@@ -1,4 +1,4 @@
-import { nearest, reachableFrom, sharesByNearest } from "./common.js";
+import { holdsData, nearest, reachableFrom, sharesByNearest } from "./common.js";
 import type { GroupState, ReplicationBehaviour } from "./types.js";
 
 const writeRegionsReachable = (state: GroupState, origin: string) =>
@@ -14,15 +14,17 @@ const writeRegionsReachable = (state: GroupState, origin: string) =>
 export const multiLeader: ReplicationBehaviour = {
   leaderBased: false,
   requirements: (ds) => ({
-    write: { needed: 1, counts: (slot) => ds.writeRegions.includes(slot.region) },
-    read: { needed: 1, counts: () => true },
+    write: { needed: 1, counts: (slot) => holdsData(slot) && ds.writeRegions.includes(slot.region) },
+    read: { needed: 1, counts: holdsData },
   }),
   commitP50: () => 0,
   writeP50: (state, origin) => nearest(origin, writeRegionsReachable(state, origin), state.net)?.rttMs,
   readP50: (state, origin) =>
     nearest(
       origin,
-      reachableFrom(state, origin).map((slot) => slot.region),
+      reachableFrom(state, origin)
+        .filter(holdsData)
+        .map((slot) => slot.region),
       state.net,
     )?.rttMs,
   sources: (state) =>

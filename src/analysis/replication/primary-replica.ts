@@ -1,7 +1,6 @@
+import { holdsData, mayLead } from "./common.js";
 import { leaderLatency } from "./leader-based.js";
 import type { ReplicationBehaviour } from "./types.js";
-
-const all = () => true;
 
 /**
  * One primary ships its log to replicas. sync waits for every replica, semi-sync for the nearest
@@ -11,8 +10,9 @@ const all = () => true;
 export const primaryReplica: ReplicationBehaviour = {
   leaderBased: true,
   requirements: (ds) => ({
-    write: { needed: ds.quorum.write, counts: all },
-    read: { needed: 1, counts: all },
+    // The primary waits only for replicas that may replace it (read-only ones and witnesses never do).
+    write: { needed: ds.quorum.write, counts: mayLead },
+    read: { needed: 1, counts: holdsData },
   }),
   commitP50: leaderLatency.commitP50,
   writeP50: leaderLatency.writeP50,

@@ -24,6 +24,8 @@ export interface GroupState {
   readonly alive: readonly ReplicaSlot[];
   /** Leader-based models: the region holding the (possibly re-elected) leader; undefined without a write quorum. */
   readonly leader: string | undefined;
+  /** Queueing a replica in `to` adds to its acknowledgement of a write from `from`, ms (Infinity: saturated). */
+  readonly ackDelay: (from: string, to: string) => number;
 }
 
 /** Where writes enter the system, as shares of the write traffic. */

@@ -34,29 +34,29 @@ export const CROSS_ZONE_RTT_MS = 1;
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Default unavailability of a zone and of a whole region (fractions of time, 0…1).
+ * Default unavailability of a zone and of a whole region (fractions of time, 0…1): planning
+ * estimates, overridable per topology (`model.zoneFailureProbability`, `model.regionFailureProbability`,
+ * `model.failureRates.regions` / `.zones`).
  *
- * Source: Amazon Compute Service Level Agreement, https://aws.amazon.com/compute/sla/
- * (prior versions: https://aws.amazon.com/compute/sla/historical/). It has two commitments:
- *   - Region-Level SLA: 99.99% Monthly Uptime Percentage for EC2/EBS/ECS/Fargate when instances
- *     are deployed concurrently across two or more AZs of a region;
- *   - Instance-Level SLA: 99.5% for an individual EC2 instance (also summarised, e.g., at
- *     https://www.dev-toolbox.tech/tools/uptime-calculator/examples/aws-ec2-sla).
- *
- * Derivation (planning assumptions, not AWS statements):
- *   - region 0.0001 = 1 − 0.9999: a multi-AZ deployment is only unavailable when the region as a
- *     whole is, so the Region-Level SLA is read as the region's unavailability (≈ 53 min/year).
- *   - zone 0.001 (≈ 8.8 h/year): a zone-wide outage is rarer than a single-instance failure
- *     (Instance-Level SLA 1 − 0.995 = 0.005) but more common than a region-wide one. If zones
- *     failed independently at 0.001, two zones would be down together only 1e-6 of the time,
- *     well below the 1e-4 region figure: region-level failures are correlated and are therefore
- *     modelled separately rather than derived from zone failures.
- * SLAs are refund thresholds, not observed failure rates; no better-sourced public per-AZ rate
- * was found.
+ * These are NOT the SLA figures: an SLA's uptime percentage (Amazon Compute SLA, Region-Level 99.99%)
+ * is the threshold below which a refund is paid, not an observed failure rate. No provider publishes
+ * per-zone or per-region failure rates; the order of magnitude comes from provider status-page
+ * incident data as analysed by the Uptime Institute ("Outage data shows cloud apps must be designed
+ * for failure", https://journal.uptimeinstitute.com/?p=7658: zone-level incidents are "relatively
+ * common", region-wide ones rarer) and is an estimate:
+ *   - zone 0.001 (≈ 8.8 h/year unavailable), region 0.0001 (≈ 53 min/year): a whole region is
+ *     down an order of magnitude less often than one of its zones. Region failures are modelled
+ *     separately from zone failures because they are correlated (independent zones at 0.001 would
+ *     put two zones down together only 1e-6 of the time).
+ *   - common mode 0.00001 (≈ 5 min/year): a failure no placement protects against (a bad global
+ *     deploy, control plane, DNS, an operator error). Taken from the highest availability AWS
+ *     designs a multi-Region service for, DynamoDB global tables' 99.999% (AWS Prescriptive Guidance,
+ *     reference-topologies.md §4): no figure topoplan reports is better than 1 − this.
  */
 export const FAILURE_DEFAULTS: FailureDefaults = {
   zoneFailureProbability: 0.001,
   regionFailureProbability: 0.0001,
+  commonModeProbability: 0.00001,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -200,3 +200,21 @@ export const REPLICA_COST_DEFAULTS: ReplicaCostDefaults = {
   storageUsdPerMonth: 8,
   totalUsdPerMonth: 78.08,
 };
+
+/**
+ * Inter-region egress of the other providers (USD/GB, approximate list prices — verify against the
+ * pricing pages; they render with scripts and could not be checked here):
+ *   - GCP "VPC network pricing" (https://cloud.google.com/vpc/network-pricing): inter-region within
+ *     a continent from 0.02 (North America, Europe), between continents 0.05–0.08; 0.08 used.
+ *   - Azure "Bandwidth pricing" (https://azure.microsoft.com/pricing/details/bandwidth/): data transfer
+ *     between regions within a continent 0.02, between continents 0.05.
+ *   - To another provider, traffic leaves as internet egress: AWS 0.09 (first 10 TB/month, EC2
+ *     on-demand pricing page), GCP premium tier 0.12 (first TB, approximate), Azure 0.087 (first
+ *     10 TB, approximate).
+ */
+export const PROVIDER_EGRESS = {
+  aws: { sameContinentUsdPerGb: 0.02, otherContinentUsdPerGb: 0.02, internetUsdPerGb: 0.09 },
+  gcp: { sameContinentUsdPerGb: 0.02, otherContinentUsdPerGb: 0.08, internetUsdPerGb: 0.12 },
+  azure: { sameContinentUsdPerGb: 0.02, otherContinentUsdPerGb: 0.05, internetUsdPerGb: 0.087 },
+  custom: { sameContinentUsdPerGb: 0.02, otherContinentUsdPerGb: 0.02, internetUsdPerGb: 0.02 },
+} as const;

@@ -146,6 +146,10 @@ export function compileS3(ctx: AwsContext, store: ResolvedDatastore): void {
           encryptionConfiguration: { replicaKmsKeyId: out(target.key, "arn") },
           // Replication metrics publish ReplicationLatency, which the alarm below watches.
           metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+          // S3 Replication Time Control when declared (the analysis models its 15-minute bound).
+          ...(store.deploy.target === "aws" && store.deploy.replicationTimeControl === true
+            ? { replicationTime: { status: "Enabled", time: { minutes: 15 } } }
+            : {}),
         },
       })),
     },

@@ -49,6 +49,12 @@ export const DatastoreSlo = z
     replicationLagMs: Milliseconds.optional().meta({
       description: "Largest acceptable replication lag to any replica, ms.",
     }),
+    rpoSeconds: z.number().nonnegative().optional().meta({
+      description: "Largest acceptable data-loss window when the leader's region is lost, s.",
+    }),
+    rtoSeconds: z.number().positive().optional().meta({
+      description: "Largest acceptable time until writes resume after the leader's region is lost, s.",
+    }),
   })
   .meta({ description: "Service-level objectives of a datastore." });
 

@@ -26,11 +26,36 @@ export const Partitions = z.strictObject({
   }),
 });
 
+const RoleCount = z.int().nonnegative();
+
+/**
+ * Replicas of one region by role (Spanner's read-write / read-only / witness replicas, CockroachDB's
+ * voting and non-voting replicas). Quorums count voters and witnesses; witnesses hold no readable
+ * data and never lead; read-only replicas serve stale and follower reads and never vote.
+ */
+export const RolePlacement = z
+  .strictObject({
+    voters: RoleCount.default(0).meta({
+      description: "Voting replicas that hold data and may lead. @default 0",
+    }),
+    readOnly: RoleCount.default(0).meta({
+      description: "Non-voting replicas: serve stale/follower reads, never vote or lead. @default 0",
+    }),
+    witnesses: RoleCount.default(0).meta({
+      description: "Vote in quorums but hold no readable data and never lead. @default 0",
+    }),
+  })
+  .meta({ description: "Replicas of one region by role." });
+
+/** A placement entry: a count (that many voters) or replicas by role. */
+export const PlacementEntry = z.union([Count, RolePlacement]);
+
 export const Placement = z
   .union([
-    z
-      .record(RegionCode, Count)
-      .meta({ description: "Replicas per region; the counts add up to `replicas`." }),
+    z.record(RegionCode, PlacementEntry).meta({
+      description:
+        "Replicas per region: a count (voters) or `{ voters, readOnly, witnesses }`; the totals add up to `replicas`.",
+    }),
     z.literal("auto").meta({
       description:
         "Let the planner choose regions allowed by `residency`, nearest to `users`, that meet `survive`.",
@@ -48,6 +73,16 @@ export const Traffic = z.strictObject({
   itemBytes: Bytes.default(1024).meta({ description: "Average bytes written per write. @default 1024" }),
 });
 
+export const Failover = z.strictObject({
+  mode: z.enum(["automatic", "manual"]).meta({
+    description:
+      "automatic: the system elects/promotes a new leader itself; manual: an operator promotes (e.g. Aurora global detach-and-promote).",
+  }),
+  rtoSeconds: z.number().positive().optional().meta({
+    description: "Time until writes resume after the leader's loss, s. @default per model/service",
+  }),
+});
+
 export const LeaderlessQuorum = z.strictObject({
   read: Count.meta({ description: "R: replicas that answer a read." }),
   write: Count.meta({ description: "W: replicas that acknowledge a write." }),
@@ -61,7 +96,9 @@ export const Datastore = z
       description: "Read consistency clients get. @default strong for consensus, eventual otherwise",
     }),
     partitions: Partitions.default({ count: 1, strategy: "hash" }),
-    replicas: Count.meta({ description: "Replicas of every partition." }),
+    replicas: Count.meta({
+      description: "Replicas of every partition, all roles together (voters + readOnly + witnesses).",
+    }),
     placement: Placement,
     zones: z.record(RegionCode, z.array(z.string()).min(1)).optional().meta({
       description: "Restrict replicas to these zones per region. @default every zone of the region",
@@ -69,6 +106,14 @@ export const Datastore = z
     leader: RegionCode.optional().meta({
       description:
         "Preferred leader/primary region (leaseholder preference). @default the region with most replicas, then most users",
+    }),
+    leaderRegions: z.array(RegionCode).min(1).optional().meta({
+      description:
+        "Regions the leader may be in (Spanner leader options, CockroachDB lease preferences); what-if re-elects only there. @default every region with a voter",
+    }),
+    failover: Failover.optional().meta({
+      description:
+        "How a lost leader/primary is replaced. @default per replication model and managed service (docs/model.md)",
     }),
     leaders: z.array(RegionCode).min(1).optional().meta({
       description: "multi-leader only: regions that accept writes. @default every placement region",

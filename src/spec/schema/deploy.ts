@@ -60,6 +60,10 @@ export const AwsDeploy = z
       .positive()
       .optional()
       .meta({ description: "Broker volume size (MSK), GiB. @default 1000" }),
+    replicationTimeControl: z.boolean().optional().meta({
+      description:
+        "S3 only: S3 Replication Time Control (99.99% of objects within 15 minutes, SLA). @default false",
+    }),
   })
   .meta({ description: "Deploy to a managed AWS service." });
 

@@ -46,10 +46,27 @@ export const CustomRegion = z
   .meta({ description: "A region or site that is not in the catalog." });
 
 /** Knobs of the analysis model (docs/model.md). */
+const Probability = z.number().gt(0).lt(1);
+
 export const ModelSettings = z.strictObject({
-  tailFactor: z.number().min(1).default(1.5).meta({
-    description: "p99 = p50 × tailFactor for network round trips. @default 1.5",
+  tailFactor: z.number().min(1).optional().meta({
+    description:
+      "Flat override: p99 = p50 × tailFactor for network round trips. @default measured per-pair jitter (docs/model.md)",
   }),
+  processingTailFactor: z.number().min(1).default(1.5).meta({
+    description: "p99 = processingMs × this for a service's own time (estimate; no data). @default 1.5",
+  }),
+  commonModeProbability: z.number().min(0).lt(1).optional().meta({
+    description:
+      "Probability that a common-mode failure (bad deploy, control plane, DNS) takes a component down whatever its spread; availability never exceeds 1 − this. @default catalog value",
+  }),
+  failureRates: z
+    .strictObject({
+      regions: z.record(RegionCode, Probability).default({}),
+      zones: z.record(z.string(), Probability).default({}),
+    })
+    .optional()
+    .meta({ description: "Per-region / per-zone unavailability overrides (fractions of time)." }),
   zoneFailureProbability: z.number().gt(0).lt(1).optional().meta({
     description: "Probability a zone is down at a random moment. @default catalog value",
   }),

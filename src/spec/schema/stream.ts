@@ -33,6 +33,18 @@ export const Stream = z
     transactions: z.boolean().default(false).meta({
       description: "Producers and consumers use transactions (read_committed). @default false",
     }),
+    uncleanLeaderElection: z.boolean().default(false).meta({
+      description:
+        "unclean.leader.election.enable: an out-of-sync replica may become leader (loses acknowledged records). @default false",
+    }),
+    commitIntervalMs: z.number().nonnegative().optional().meta({
+      description:
+        "Consumer/transaction commit interval (Kafka Streams commit.interval.ms: 100 with exactly-once, 30000 otherwise). @default 100 for exactly-once, else 0 (not waited for)",
+    }),
+    mirrorRegions: z.array(RegionCode).min(1).optional().meta({
+      description:
+        "Regions whose clusters receive a mirrored copy (MirrorMaker 2 / MSK Replicator). @default none",
+    }),
     producers: z.array(ComponentName).default([]).meta({ description: "Services that write to the stream." }),
     consumers: z
       .array(ComponentName)

@@ -25,7 +25,7 @@ export const Topology = z
     services: z.record(ComponentName, Service).default({}),
     streams: z.record(ComponentName, Stream).default({}),
     network: Network.default({ links: [], crossZoneRttMs: 1 }),
-    model: ModelSettings.default({ tailFactor: 1.5 }),
+    model: ModelSettings.default({ processingTailFactor: 1.5 }),
     policies: PolicySettings.default({}),
   })
   .meta({

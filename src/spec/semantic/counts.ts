@@ -1,16 +1,36 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
+import { roleCounts, totalOf } from "../roles.js";
 import { arrayOf, type CheckContext, entriesOf } from "./context.js";
+
+type Entry = Parameters<typeof roleCounts>[0];
+/** A placement entry's role counts, or undefined when its shape is invalid (reported elsewhere). */
+const countsOf = (entry: unknown) =>
+  typeof entry === "number" || (entry !== null && typeof entry === "object" && !Array.isArray(entry))
+    ? roleCounts(entry as Entry)
+    : undefined;
 
 /** Replica arithmetic: placement adds up, leaders hold replicas, quorums fit. */
 export function checkReplicaCounts(context: CheckContext): void {
   for (const [name, store] of entriesOf(context.topology.datastores)) {
     const at = (...rest: (string | number)[]) => formatPath(["datastores", name, ...rest]);
     const replicas = typeof store.replicas === "number" ? store.replicas : undefined;
-    const placement = store.placement === "auto" ? undefined : entriesOf<number>(store.placement);
+    const placement =
+      store.placement === "auto"
+        ? undefined
+        : entriesOf<unknown>(store.placement).map(([r, entry]) => [r, countsOf(entry)] as const);
+    for (const [region, counts] of placement ?? []) {
+      if (counts !== undefined && totalOf(counts) === 0)
+        context.report({
+          code: "spec/replica-count",
+          path: at("placement", region),
+          message: `placement["${region}"] holds no replica (voters, readOnly and witnesses are all 0)`,
+          fix: `remove "${region}" from placement or give it at least one voter`,
+        });
+    }
     if (placement && replicas !== undefined) {
-      const placed = placement.reduce((sum, [, n]) => sum + (typeof n === "number" ? n : 0), 0);
+      const placed = placement.reduce((sum, [, n]) => sum + (n === undefined ? 0 : totalOf(n)), 0);
       if (placed !== replicas) {
-        const shown = placement.map(([r, n]) => `${r}: ${n}`).join(", ");
+        const shown = placement.map(([r, n]) => `${r}: ${n === undefined ? "?" : totalOf(n)}`).join(", ");
         const diff = replicas - placed;
         context.report({
           code: "spec/replica-count",
@@ -24,6 +44,55 @@ export function checkReplicaCounts(context: CheckContext): void {
       }
     }
     const regions = placement?.map(([r]) => r);
+    const voterRegions = placement?.filter(([, n]) => (n?.voters ?? 0) > 0).map(([r]) => r);
+    if (
+      placement &&
+      placement.length > 0 &&
+      voterRegions?.length === 0 &&
+      placement.every(([, n]) => n !== undefined)
+    ) {
+      context.report({
+        code: "spec/no-voter",
+        path: at("placement"),
+        message:
+          "placement has no voter: witnesses and read-only replicas cannot lead or hold a quorum's data",
+        fix: "give at least one region voters, e.g. { voters: 2 }",
+      });
+    }
+    arrayOf(store.leaderRegions).forEach((region, i) => {
+      if (voterRegions && !voterRegions.includes(region)) {
+        context.report({
+          code: "spec/leader-not-placed",
+          path: at("leaderRegions", i),
+          message: `leader region "${region}" holds no voter (regions with voters: ${voterRegions.join(", ") || "none"})`,
+          fix: "list only regions with voters in leaderRegions: witnesses and read-only replicas never lead",
+        });
+      }
+    });
+    if (
+      typeof store.leader === "string" &&
+      Array.isArray(store.leaderRegions) &&
+      !store.leaderRegions.includes(store.leader)
+    ) {
+      context.report({
+        code: "spec/leader-not-eligible",
+        path: at("leader"),
+        message: `leader "${store.leader}" is not one of leaderRegions (${store.leaderRegions.join(", ")})`,
+        fix: `choose the leader among ${store.leaderRegions.join(", ")}, or add it to leaderRegions`,
+      });
+    } else if (
+      typeof store.leader === "string" &&
+      voterRegions &&
+      regions?.includes(store.leader) &&
+      !voterRegions.includes(store.leader)
+    ) {
+      context.report({
+        code: "spec/leader-not-eligible",
+        path: at("leader"),
+        message: `leader "${store.leader}" holds no voter: witnesses and read-only replicas never lead`,
+        fix: `choose the leader among ${voterRegions.join(", ")}`,
+      });
+    }
     if (regions && typeof store.leader === "string" && !regions.includes(store.leader)) {
       context.report({
         code: "spec/leader-not-placed",

@@ -1,10 +1,11 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { EngineId } from "../../engines/ids.js";
+import { roleCounts } from "../roles.js";
 import { type CheckContext, entriesOf } from "./context.js";
 
 interface ComponentInput {
-  placement?: Record<string, number> | string | undefined;
+  placement?: Record<string, Parameters<typeof roleCounts>[0]> | string | undefined;
   leader?: string | undefined;
   replicas?: number | undefined;
   deploy?: { target?: string; engine?: string | undefined; image?: string | undefined } | undefined;
@@ -110,10 +111,13 @@ function checkSyncScope(
   const sync = component.sync ?? "async";
   const placement = component.placement;
   if (sync === "async" || placement === undefined || typeof placement !== "object") return;
-  const counts = Object.entries(placement).filter(([, n]) => typeof n === "number");
+  // Synchronous standbys are voters (read-only replicas and witnesses never acknowledge a commit).
+  const counts = Object.entries(placement)
+    .filter(([, n]) => n !== null && (typeof n === "number" || typeof n === "object"))
+    .map(([region, n]) => [region, roleCounts(n).voters] as const);
   const leader =
     component.leader ?? [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? "";
-  const local = placement[leader] ?? 0;
+  const local = counts.find(([region]) => region === leader)?.[1] ?? 0;
   const total = counts.reduce((sum, [, n]) => sum + n, 0);
   const needed = sync === "sync" ? total : 2;
   if (local >= needed) return;

@@ -1,4 +1,4 @@
-import { isAllowedIn } from "../../catalog/catalog.js";
+import { autoPlacementCandidates } from "../../catalog/catalog.js";
 import { formatPath, type PathSegment } from "../../diagnostics/diagnostic.js";
 import { suggestion } from "../../diagnostics/suggest.js";
 import { arrayOf, type CheckContext, entriesOf } from "./context.js";
@@ -108,8 +108,10 @@ export function checkAutoPlacement(context: CheckContext): void {
   for (const [name, store] of entriesOf(context.topology.datastores)) {
     if (store.placement !== "auto" || !Array.isArray(store.residency)) continue;
     const residency = store.residency.filter((r): r is string => typeof r === "string");
-    const allowed = [...context.catalog.regions.values()].filter(
-      (region) => !region.custom && isAllowedIn(region, residency),
+    const allowed = autoPlacementCandidates(
+      context.catalog,
+      Object.keys(context.topology.users ?? {}),
+      residency,
     );
     if (allowed.length > 0) continue;
     context.report({

@@ -9,7 +9,14 @@ import {
 import { compile, manifest, SHOP } from "./helpers.js";
 
 const placement = (counts: Record<string, number>) =>
-  Object.entries(counts).map(([region, replicas]) => ({ region, replicas, zones: [] }));
+  Object.entries(counts).map(([region, replicas]) => ({
+    region,
+    replicas,
+    voters: replicas,
+    readOnly: 0,
+    witnesses: 0,
+    zones: [],
+  }));
 
 describe("toleratedFailures: f = replicas − max(W, R)", () => {
   it.each([

@@ -72,7 +72,7 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.replicationLagMs",
           message:
-            "replication lag to us-east-1 is unbounded: the link from eu-west-1 is at or over capacity (SLO 200 ms)",
+            "replication lag to us-east-1 is unbounded: the link from eu-west-1 is at or over capacity, or cut off by a network partition (SLO 200 ms)",
         },
       ],
     },

@@ -1,0 +1,112 @@
+import type { ResolvedDatastore } from "../model/types.js";
+import type { DatastoreEvaluator } from "./datastores.js";
+import { linkLag, pipelineOf } from "./lag.js";
+import type { NetworkView } from "./network.js";
+import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
+
+/**
+ * Who replaces a lost leader, how long writes stop (RTO) and what is lost (RPO), from the declared
+ * or default failover (src/catalog/data/replication.ts). A primary-replica store fails over
+ * automatically only with a quorum of observers (its replicas and witnesses — Patroni's DCS,
+ * Orchestrator's raft, a Sentinel quorum) outside any one region: with observers in two regions,
+ * the side that loses its peer cannot tell a dead region from a cut link, so promoting would risk
+ * two primaries — a third site is needed.
+ */
+export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): FailoverAnalysis {
+  const observerRegions = new Set(ds.placement.filter((p) => p.voters + p.witnesses > 0).map((p) => p.region))
+    .size;
+  const primary = ds.replication === "primary-replica";
+  const automaticPossible = !primary || observerRegions >= 3;
+  return {
+    mode: ds.failover.mode,
+    rtoSeconds: ds.failover.rtoSeconds,
+    rpoSeconds: rpoMs / 1000,
+    source: ds.failover.source,
+    observerRegions,
+    automaticPossible,
+  };
+}
+
+/**
+ * The survival goal under failover: a region goal for a primary-replica store also needs the
+ * primary to be replaced without an operator — automatic failover with observers in ≥ 3 regions.
+ */
+export function withFailover(
+  survival: SurvivalAnalysis,
+  ds: ResolvedDatastore,
+  failover: FailoverAnalysis,
+): SurvivalAnalysis {
+  if (ds.replication !== "primary-replica" || ds.survive !== "region" || !survival.meetsGoal) return survival;
+  if (failover.mode === "manual")
+    return {
+      ...survival,
+      meetsGoal: false,
+      note: `failover is manual: after losing ${ds.leader} writes stop until an operator promotes a replica (RTO ${failover.rtoSeconds} s)`,
+    };
+  if (!failover.automaticPossible)
+    return {
+      ...survival,
+      meetsGoal: false,
+      minRegions: Math.max(survival.minRegions, 3),
+      note: `automatic failover of a primary needs a quorum of observers outside any one region: ${failover.observerRegions} region${failover.observerRegions === 1 ? "" : "s"} hold replicas or witnesses; add a third site (e.g. { witnesses: 1 } in another region)`,
+    };
+  return survival;
+}
+
+/**
+ * What-if: the write regions a failure took away, the data-loss window (writes acknowledged there
+ * but not yet shipped: the lag from the lost leader to the region that takes over), the writes at
+ * risk in that window, and the time until writes resume (RTO; never, without a quorum elsewhere).
+ */
+export function dataLoss(
+  ev: DatastoreEvaluator,
+  net: NetworkView,
+  failures: readonly Failure[],
+  links: ReadonlyMap<string, LinkLoad>,
+  failover: FailoverAnalysis,
+  effectiveLeader: string | undefined,
+): DataLoss | undefined {
+  const { ds } = ev;
+  const failedRegions = new Set(failures.flatMap((f) => (f.kind === "region" ? [f.region] : [])));
+  const failedZones = new Set(failures.flatMap((f) => (f.kind === "zone" ? [f.zone] : [])));
+  // Partitions whose preferred leader (single-leader) or write region (others) is gone.
+  const leaderBased = ev.behaviour.leaderBased;
+  let partitions = 0;
+  let from: string | undefined;
+  for (const state of ev.states) {
+    const leaderSlot = state.group.leader;
+    const gone = leaderBased
+      ? failedRegions.has(leaderSlot.region) || failedZones.has(leaderSlot.zone)
+      : ds.writeRegions.some((r) => failedRegions.has(r));
+    if (!gone) continue;
+    partitions += state.group.partitions.length;
+    from ??= leaderBased ? leaderSlot.region : ds.writeRegions.find((r) => failedRegions.has(r));
+  }
+  if (partitions === 0 || from === undefined) return undefined;
+  const share = partitions / ds.partitions.count;
+  const synchronous =
+    ds.replication === "consensus" || (ds.replication === "primary-replica" && ds.sync !== "async");
+  const to = effectiveLeader ?? ds.regions.find((r) => r !== from && net.regionUp(r));
+  let windowMs = 0;
+  if (!synchronous && to !== undefined && to !== from) {
+    windowMs = linkLag(
+      { p50Ms: net.rtt(from, to), p99Ms: net.rtt99(from, to) },
+      ds.traffic?.itemBytes ?? 1024,
+      links.get(`${from}|${to}`),
+      pipelineOf(ds),
+    ).p99Ms;
+  }
+  const writesPerSec =
+    (ds.traffic?.writesPerSec ?? 0) * share * (leaderBased ? 1 : 1 / ds.writeRegions.length);
+  const canResume = leaderBased
+    ? effectiveLeader !== undefined
+    : ds.writeRegions.some((r) => net.regionUp(r));
+  return {
+    lostRegion: from,
+    partitions,
+    windowMs,
+    writesAtRisk: (writesPerSec * windowMs) / 1000,
+    ...(canResume ? { resumeAfterSeconds: leaderBased ? failover.rtoSeconds : 0 } : {}),
+    mode: failover.mode,
+  };
+}

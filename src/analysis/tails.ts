@@ -1,0 +1,25 @@
+import { COMMIT_TAILS } from "../catalog/data/replication.js";
+import type { ResolvedDatastore } from "../model/types.js";
+import type { NetworkView } from "./network.js";
+
+/**
+ * The engine a datastore runs: `deploy.engine` (Kubernetes, when declared) or the managed service.
+ * Read defensively: `deploy.engine` is a newer field that older specs do not have.
+ */
+export function engineOf(ds: Pick<ResolvedDatastore, "deploy">): string | undefined {
+  const deploy = ds.deploy as { readonly engine?: unknown; readonly service?: unknown };
+  if (typeof deploy.engine === "string") return deploy.engine;
+  if (typeof deploy.service === "string") return deploy.service;
+  return undefined;
+}
+
+/**
+ * What a write's p99 adds for its durable commit (fsync / storage quorum) beyond the network,
+ * per engine or managed service (src/catalog/data/replication.ts names each source). None under a
+ * declared flat `model.tailFactor`, which stands for the whole tail.
+ */
+export function commitTailMs(ds: Pick<ResolvedDatastore, "deploy">, net: NetworkView): number {
+  if (net.model.settings.tailFactor !== undefined) return 0;
+  const engine = engineOf(ds);
+  return (engine === undefined ? undefined : COMMIT_TAILS[engine])?.p99Ms ?? COMMIT_TAILS.default!.p99Ms;
+}

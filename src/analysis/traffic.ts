@@ -1,0 +1,58 @@
+import type { Model, UserOrigin } from "../model/types.js";
+import type { Flow } from "./bandwidth.js";
+import type { DatastoreEvaluator } from "./datastores.js";
+import type { NetworkView } from "./network.js";
+import { callerOrigins, callersOf } from "./origins.js";
+import { holdsData, nearest } from "./replication/common.js";
+
+/**
+ * Client traffic that crosses regions: a service in region U writing to a leader in L sends each
+ * write there (writesPerSec × itemBytes × U's share), and a read served in another region sends the
+ * item back (readsPerSec × itemBytes × share) — both use the links and cost egress like
+ * replication does. Requests go where the analysis sends them: writes to the leader (or the nearest
+ * write region), strong reads to the leader, other reads to the nearest live replica holding data.
+ * Only datastores that services call: users' own requests arrive over the internet, not over the
+ * topology's links. Measured for the typical placement group (geo-partitioned stores: simplified).
+ */
+export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkView): Flow[] {
+  const { ds } = ev;
+  const traffic = ds.traffic;
+  if (traffic === undefined || callersOf(model, ds.name).length === 0) return [];
+  const state = ev.main;
+  const writeTargets = state.leader !== undefined ? [state.leader] : ev.sources(state).map((s) => s.region);
+  const dataRegions = state.alive.filter(holdsData).map((slot) => slot.region);
+  const strong = ds.consistency === "strong" && state.leader !== undefined;
+  const flows: Flow[] = [];
+  const add = (
+    origins: readonly UserOrigin[],
+    perSec: number,
+    target: (origin: string) => string | undefined,
+    toClient: boolean,
+  ) => {
+    if (perSec === 0) return;
+    for (const origin of origins) {
+      const to = target(origin.region);
+      if (to === undefined || to === origin.region || !net.connected(origin.region, to)) continue;
+      const bytesPerSec = perSec * traffic.itemBytes * origin.share;
+      flows.push(
+        toClient
+          ? { component: ds.name, from: to, to: origin.region, bytesPerSec }
+          : { component: ds.name, from: origin.region, to, bytesPerSec },
+      );
+    }
+  };
+  const none: readonly UserOrigin[] = [];
+  add(
+    callerOrigins(model, callersOf(model, ds.name, "write"), net, none),
+    traffic.writesPerSec,
+    (o) => nearest(o, writeTargets, net)?.region,
+    false,
+  );
+  add(
+    callerOrigins(model, callersOf(model, ds.name, "read"), net, none),
+    traffic.readsPerSec,
+    (o) => (strong ? state.leader : nearest(o, dataRegions, net)?.region),
+    true,
+  );
+  return flows;
+}

@@ -1,0 +1,66 @@
+/**
+ * List prices (USD, us-east-1, on-demand) for cost ESTIMATES, by instance class and managed
+ * service. The AWS pricing pages render their tables with scripts and could not be read here, so
+ * every figure is an approximate list price as published in 2024–2025 — verify against the page
+ * named before relying on it. Other regions are typically 0–30% dearer; topoplan does not scale by
+ * region (docs/model.md).
+ */
+
+/** Hourly price per instance class. */
+export const INSTANCE_USD_PER_HOUR: Readonly<Record<string, number>> = {
+  // EC2 on-demand, Linux (https://aws.amazon.com/ec2/pricing/on-demand/)
+  "m6i.large": 0.096,
+  "m6i.xlarge": 0.192,
+  "m6i.2xlarge": 0.384,
+  "r6i.large": 0.126,
+  "r6i.xlarge": 0.252,
+  // Aurora PostgreSQL, Aurora Standard (https://aws.amazon.com/rds/aurora/pricing/)
+  "db.t4g.medium": 0.073,
+  "db.r6g.large": 0.26,
+  "db.r6g.xlarge": 0.519,
+  "db.r6g.2xlarge": 1.038,
+  "db.r7g.large": 0.276,
+  "db.r7g.xlarge": 0.552,
+  "db.r5.large": 0.29,
+  // Amazon MSK provisioned brokers (https://aws.amazon.com/msk/pricing/)
+  "kafka.t3.small": 0.0456,
+  "kafka.m5.large": 0.21,
+  "kafka.m5.xlarge": 0.42,
+  "kafka.m7g.large": 0.204,
+  "kafka.m7g.xlarge": 0.408,
+};
+
+/**
+ * Kubernetes pods from their requests, at AWS Fargate's per-resource rates (https://aws.amazon.com/fargate/pricing/,
+ * Linux/x86): the price of the capacity a pod reserves, whatever node it lands on.
+ */
+export const POD_PRICES = { usdPerVcpuHour: 0.04048, usdPerGbHour: 0.004445 } as const;
+
+/** Block storage and managed-service storage, USD per GB-month. */
+export const STORAGE_USD_PER_GB_MONTH = {
+  /** EBS gp3 (https://aws.amazon.com/ebs/pricing/). */
+  gp3: 0.08,
+  /** MSK broker storage (MSK pricing page). */
+  msk: 0.1,
+  /** Aurora Standard storage (Aurora pricing page). */
+  aurora: 0.1,
+} as const;
+
+/** Request-priced managed services, USD per million requests / units. */
+export const REQUEST_PRICES = {
+  /** DynamoDB on-demand (https://aws.amazon.com/dynamodb/pricing/on-demand/, after the Nov 2024 cut):
+   * write request unit (1 KB), read request unit (4 KB, strongly consistent; eventual = 0.5), and
+   * replicated write request unit of global tables. */
+  dynamodb: { wruPerMillion: 0.625, rruPerMillion: 0.125, replicatedWruPerMillion: 0.625 },
+  /** Aurora Standard I/O and global database replicated write I/O (Aurora pricing page). */
+  aurora: { ioPerMillion: 0.2, replicatedWriteIoPerMillion: 0.2 },
+  /** S3 Standard PUT (per 1,000 → per million) and S3 Replication Time Control per GB
+   * (https://aws.amazon.com/s3/pricing/). */
+  s3: { putPerMillion: 5, rtcUsdPerGb: 0.015 },
+} as const;
+
+/** Default instance class when a managed deployment names none (as compile/aws uses). */
+export const DEFAULT_INSTANCE_CLASS: Readonly<Record<string, string>> = {
+  "aurora-postgresql": "db.r6g.large",
+  msk: "kafka.m7g.large",
+};

@@ -1,0 +1,157 @@
+/**
+ * Replication pipelines, failover defaults and designed availability of managed services and
+ * self-managed replication, each with its public source. "estimate" marks a planning figure
+ * that no public page states as such; docs/model.md lists them.
+ */
+
+/** Delay a replication mechanism adds on top of the network's one-way time, ms. */
+export interface Pipeline {
+  readonly name: string;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly source: string;
+}
+
+/**
+ * Pipelines by mechanism. Managed services replicate through their own infrastructure, which
+ * dominates the network time; engines shipping their log add only their flush.
+ */
+export const PIPELINES = {
+  /** DynamoDB global tables (MREC, version 2019.11.21): "a newly written item is usually propagated
+   * to all replica tables within a second" (awsdocs/amazon-dynamodb-developer-guide
+   * V2globaltables_HowItWorks.md, reference-topologies.md §4). p99 = that second ("usually");
+   * p50 half of it (estimate). */
+  "dynamodb-global-tables": {
+    name: "DynamoDB global tables replication",
+    p50Ms: 500,
+    p99Ms: 1000,
+    source: "AWS DynamoDB developer guide: usually within a second (p50 half of it: estimate)",
+  },
+  /** Aurora global database storage replication: "typically under a second"; RPO "typically measured
+   * in seconds" (awsdocs/amazon-aurora-user-guide aurora-global-database*.md, reference-topologies.md §5).
+   * p50 half a second (estimate, "under a second"); p99 5 s (estimate within "seconds"). */
+  "aurora-global-storage": {
+    name: "Aurora global database storage replication",
+    p50Ms: 500,
+    p99Ms: 5000,
+    source:
+      "AWS Aurora user guide: typically under a second, RPO typically seconds (p50 0.5 s, p99 5 s: estimates)",
+  },
+  /** S3 cross-region replication without RTC: "most objects replicate within 15 minutes, but sometimes
+   * replication can take a couple of hours or more" (S3 user guide, replication troubleshooting);
+   * p50 one minute ("seconds to minutes", estimate), p99 two hours. */
+  "s3-crr": {
+    name: "S3 cross-region replication",
+    p50Ms: 60_000,
+    p99Ms: 7_200_000,
+    source: "AWS S3 user guide: most objects within 15 minutes, sometimes hours (p50 1 min: estimate)",
+  },
+  /** S3 Replication Time Control: "replicates 99.99 percent of new objects ... within 15 minutes"
+   * (S3 user guide, S3 RTC; backed by an SLA). p99 ≤ the 99.99% bound; p50 one minute (estimate). */
+  "s3-crr-rtc": {
+    name: "S3 cross-region replication with RTC",
+    p50Ms: 60_000,
+    p99Ms: 900_000,
+    source: "AWS S3 user guide: S3 RTC replicates 99.99% of objects within 15 minutes (SLA)",
+  },
+  /** Kafka cross-cluster mirroring (MirrorMaker 2 / MSK Replicator): a consumer-producer pair that
+   * batches; estimate p50 1 s, p99 5 s (the MirrorMaker 2 consumer polls and the producer lingers). */
+  "kafka-mirroring": {
+    name: "Kafka mirroring (MirrorMaker 2 / MSK Replicator)",
+    p50Ms: 1000,
+    p99Ms: 5000,
+    source: "estimate: MirrorMaker 2 consume-produce batching",
+  },
+  /** An engine shipping its own log (PostgreSQL streaming replication, MySQL binlog, Raft append):
+   * the log is sent as it is flushed; nothing beyond the network and the flush tail. */
+  "log-shipping": {
+    name: "engine log shipping",
+    p50Ms: 0,
+    p99Ms: 0,
+    source: "PostgreSQL docs (warm-standby streaming replication): WAL is streamed as it is generated",
+  },
+} as const satisfies Readonly<Record<string, Pipeline>>;
+
+export type PipelineId = keyof typeof PIPELINES;
+
+/** Failover defaults: who replaces a lost leader and how long writes stop. */
+export interface FailoverDefault {
+  readonly mode: "automatic" | "manual";
+  readonly rtoSeconds: number;
+  readonly source: string;
+}
+
+export const FAILOVER_DEFAULTS = {
+  /** Raft/Paxos elect a new leader among the surviving voters; CockroachDB's expiration-based
+   * leases run 6 s after an election timeout of ~2 s (docs "Replication layer", estimate 10 s). */
+  consensus: { mode: "automatic", rtoSeconds: 10, source: "Raft election + lease expiry (estimate)" },
+  /** A failover manager (Patroni) promotes a replica once the leader key expires: ttl 30 s default. */
+  "primary-replica": {
+    mode: "automatic",
+    rtoSeconds: 30,
+    source: "Patroni ttl default 30 s (leader lock expiry)",
+  },
+  /** Other write regions keep accepting writes; clients re-route. */
+  "multi-leader": { mode: "automatic", rtoSeconds: 0, source: "other write regions keep writing" },
+  leaderless: { mode: "automatic", rtoSeconds: 0, source: "no leader: any W replicas accept writes" },
+  /** Aurora global database: unplanned failover is "detach and promote", operator-driven; "RTO can be
+   * in the order of minutes" (aurora-global-database-disaster-recovery.md). 10 min: estimate. */
+  "aurora-postgresql": {
+    mode: "manual",
+    rtoSeconds: 600,
+    source:
+      "AWS Aurora user guide: unplanned failover is manual detach-and-promote, RTO minutes (10 min: estimate)",
+  },
+  /** DynamoDB global tables: every replica accepts writes; clients switch Region. */
+  dynamodb: { mode: "automatic", rtoSeconds: 0, source: "DynamoDB global tables: every replica writes" },
+  /** S3 CRR: clients must be pointed at the replica bucket (or a Multi-Region Access Point failover). */
+  s3: {
+    mode: "manual",
+    rtoSeconds: 300,
+    source: "S3 CRR: clients redirected by an operator (estimate 5 min)",
+  },
+  msk: { mode: "automatic", rtoSeconds: 30, source: "Kafka controller leader election (estimate)" },
+} as const satisfies Readonly<Record<string, FailoverDefault>>;
+
+/**
+ * Designed availability of managed services: no planner figure may claim more nines than the
+ * service is designed for. DynamoDB: AWS Prescriptive Guidance "Overview of global tables":
+ * single-Region tables 99.99%, global tables 99.999% (reference-topologies.md §4).
+ */
+export const DESIGNED_AVAILABILITY: Readonly<
+  Record<string, { readonly singleRegion: number; readonly multiRegion: number; readonly source: string }>
+> = {
+  dynamodb: {
+    singleRegion: 0.9999,
+    multiRegion: 0.99999,
+    source: "AWS Prescriptive Guidance, DynamoDB global tables overview",
+  },
+};
+
+/**
+ * Storage/commit tail added to a write's p99 by an engine or managed service: the durable-write
+ * step a commit waits for, beyond the network.
+ */
+export const COMMIT_TAILS: Readonly<Record<string, { readonly p99Ms: number; readonly source: string }>> = {
+  /** etcd hardware guide: "99th percentile of wal_fsync_duration_seconds ... less than 10ms". */
+  etcd: { p99Ms: 10, source: "etcd docs (hardware): WAL fsync p99 under 10 ms" },
+  /** Pebble WAL fsync per commit; same SSD bound as etcd's guidance (estimate). */
+  cockroachdb: { p99Ms: 10, source: "WAL fsync per commit, SSD bound as etcd's guidance (estimate)" },
+  /** synchronous_commit = on: WAL flush per commit; same SSD bound (estimate). */
+  postgresql: { p99Ms: 10, source: "WAL flush per commit, SSD bound as etcd's guidance (estimate)" },
+  /** commitlog_sync: periodic (default): writes are acknowledged before the fsync. */
+  cassandra: { p99Ms: 0, source: "Cassandra docs: commitlog_sync periodic acknowledges before fsync" },
+  /** appendfsync everysec (default): the write returns before the fsync. */
+  redis: { p99Ms: 0, source: "Redis persistence docs: appendfsync everysec" },
+  /** Kafka relies on replication, not fsync (flush.messages unset by default). */
+  kafka: { p99Ms: 0, source: "Kafka docs: log.flush.* unset; durability from replication" },
+  /** "single-digit millisecond" service latency (DynamoDB product page): up to 10 ms at p99. */
+  dynamodb: { p99Ms: 10, source: "AWS: single-digit millisecond latency" },
+  /** Aurora commits on 4 of 6 storage copies over 3 AZs (Aurora storage reliability docs): about
+   * one cross-AZ round plus the storage write (estimate 5 ms). */
+  "aurora-postgresql": { p99Ms: 5, source: "Aurora 4-of-6 quorum write across AZs (estimate)" },
+  s3: { p99Ms: 0, source: "not a commit-path figure: S3 latency is dominated by the request" },
+  msk: { p99Ms: 0, source: "Kafka: durability from replication" },
+  /** No engine declared: an SSD fsync per commit (estimate, as etcd's bound). */
+  default: { p99Ms: 10, source: "fsync per commit on SSD, etcd's 10 ms bound (estimate)" },
+};

@@ -7,6 +7,10 @@ import { Topology, type TopologyInput } from "./schema/topology.js";
 import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
 import { checkDeployFits } from "./semantic/deploy.js";
+import { checkDuplicates } from "./semantic/duplicates.js";
+import { checkLimits } from "./semantic/limits.js";
+import { checkControlCharacters, checkNames, checkReservedKeys } from "./semantic/names.js";
+import { checkQuantities, checkUserShares } from "./semantic/quantities.js";
 import { checkComponentReferences, checkUniqueNames } from "./semantic/references.js";
 import { checkAutoPlacement, checkRegionsExist, checkRttKnown, checkZones } from "./semantic/regions.js";
 
@@ -21,6 +25,14 @@ const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkReplicaCounts,
   checkLatencyUnits,
   checkDeployFits,
+  // Hardening (docs/limits.md): what reaches names, files and terminals; work bounds; duplicates.
+  checkControlCharacters,
+  checkReservedKeys,
+  checkNames,
+  checkDuplicates,
+  checkLimits,
+  checkQuantities,
+  checkUserShares,
 ];
 
 export type ValidationResult =

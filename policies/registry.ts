@@ -7,6 +7,7 @@ import { latencySlo } from "./rules/latency-slo.js";
 import { observabilityCoverage } from "./rules/observability-coverage.js";
 import { overReplication } from "./rules/over-replication.js";
 import { partitionTests } from "./rules/partition-tests.js";
+import { plaintextSecret } from "./rules/plaintext-secret.js";
 import { replicationLagSlo } from "./rules/replication-lag-slo.js";
 import { residency } from "./rules/residency.js";
 import { retryAmplification } from "./rules/retry-amplification.js";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   retryJitter,
   partitionTests,
   observabilityCoverage,
+  plaintextSecret,
 ]);
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -1,3 +1,4 @@
+import type { KubernetesDeploy } from "./constants.js";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IContainerPort } from "kubernetes-models/v1/ContainerPort";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
@@ -75,9 +76,14 @@ export function podTemplate(topology: string, placed: Placed, serviceAccount: st
     containerPort: p.port,
     protocol: "TCP",
   }));
-  const env = Object.entries({ ...placed.deploy.env, TOPOPLAN_REGION: placed.region })
+  const declared: NonNullable<KubernetesDeploy["env"]> = { ...placed.deploy.env, TOPOPLAN_REGION: placed.region };
+  const env = Object.entries(declared)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, value }));
+    .map(([name, value]) =>
+      typeof value === "string"
+        ? { name, value }
+        : { name, valueFrom: { secretKeyRef: { name: value.secretRef.name, key: value.secretRef.key } } },
+    );
   const container: IContainer = {
     name: placed.name,
     image: placed.deploy.image,

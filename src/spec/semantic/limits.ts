@@ -86,7 +86,7 @@ export function checkLimits(context: CheckContext): void {
             : value !== null && typeof value === "object"
               ? Object.keys(value).length
               : undefined;
-      if (typeof size !== "number" || size <= limit.max) continue;
+      if (typeof size !== "number" || !Number.isFinite(size) || size <= limit.max) continue;
       context.report({
         code: "spec/limit",
         path: formatPath(at),

@@ -45,7 +45,7 @@ function problems(run: () => unknown): string[] {
 }
 
 describe("the registry", () => {
-  it("holds the 16 stable rule ids, each with docs", () => {
+  it("holds the 17 stable rule ids, each with docs", () => {
     expect(RULES.map((r) => r.id)).toEqual([
       "residency",
       "bandwidth",
@@ -63,6 +63,7 @@ describe("the registry", () => {
       "retry-jitter",
       "partition-tests",
       "observability-coverage",
+      "plaintext-secret",
     ]);
     for (const rule of RULES) expect(Object.values(rule.docs).every((text) => text.length > 20)).toBe(true);
   });

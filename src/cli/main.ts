@@ -4,6 +4,7 @@ import { formatDiagnostics } from "../diagnostics/format-text.js";
 import { helpText, parseCommandArgs } from "./args.js";
 import { EXIT, type Io } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
+import { checkOutputsAreNotInputs, environmentProblem } from "./environment.js";
 
 function version(): string {
   // dist/cli/main.mjs (the bundle) and src/cli/main.ts (run from source) are two levels below
@@ -74,10 +75,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(helpText(command));
       return EXIT.ok;
     }
+    checkOutputsAreNotInputs(args);
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof InputError) {
       reportInputError(error.diagnostics, io);
+      return EXIT.invalidInput;
+    }
+    const environment = environmentProblem(error);
+    if (environment !== undefined) {
+      reportInputError([environment], io);
       return EXIT.invalidInput;
     }
     const message = error instanceof Error ? error.message : String(error);

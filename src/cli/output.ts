@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { rename, stat, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { Io } from "./command.js";
+import { sweepLeftovers, temporaryName } from "../render/temporary.js";
 
 /**
  * Writes a report to --output atomically (a reader never sees half a file) or to stdout.
@@ -38,8 +39,16 @@ export async function emit(text: string, output: string | undefined, io: Io): Pr
       },
     ]);
   }
-  const temporary = `${target}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, target);
+  await sweepLeftovers(dirname(target), `.${basename(target)}.`, [".tmp"]);
+  const temporary = join(
+    dirname(target),
+    temporaryName(`.${basename(target)}.`, randomBytes(4).toString("hex"), ".tmp"),
+  );
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, target);
+  } finally {
+    await rm(temporary, { force: true }).catch(() => undefined);
+  }
   io.stderr(`${existing ? "replaced" : "wrote"} ${output}\n`);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { sweepLeftovers, temporaryName } from "./temporary.js";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
 import { RENDER_MARKER } from "./files.js";
@@ -39,8 +40,11 @@ export async function writeRender(
   }
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
-  const suffix = randomBytes(6).toString("hex");
-  const temporary = join(parent, `.${basename(target)}.topoplan-${suffix}.tmp`);
+  const prefix = `.${basename(target)}.topoplan-`;
+  // A killed render leaves its temporary directory (and maybe the old render) behind: remove those.
+  await sweepLeftovers(parent, prefix, [".tmp", ".old"]);
+  const random = randomBytes(6).toString("hex");
+  const temporary = join(parent, temporaryName(prefix, random, ".tmp"));
   try {
     await mkdir(temporary);
     const paths = files.map((file) => join(temporary, ...file.path.split("/")));
@@ -53,7 +57,7 @@ export async function writeRender(
       await rename(temporary, target);
       return "created";
     }
-    const old = join(parent, `.${basename(target)}.topoplan-${suffix}.old`);
+    const old = join(parent, temporaryName(prefix, random, ".old"));
     await rename(target, old);
     try {
       await rename(temporary, target);

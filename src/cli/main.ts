@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format-text.js";
+import { terminalSafe } from "../report/escape.js";
 import { helpText, parseCommandArgs } from "./args.js";
 import { EXIT, type Io } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
@@ -95,10 +96,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** The terminal: nothing but topoplan's own colours reaches it as an escape sequence. */
 export function processIo(): Io {
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    stdout: (text) => process.stdout.write(terminalSafe(text, color)),
+    stderr: (text) => process.stderr.write(terminalSafe(text, color)),
+    color,
   };
 }

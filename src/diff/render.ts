@@ -1,4 +1,5 @@
 import { formatDiagnostic, paint, type TextStyle } from "../diagnostics/format-text.js";
+import { markdownCode, markdownText } from "../report/escape.js";
 import { type ComponentChange, describeField, type TopologyDiff } from "./index.js";
 
 /** Names listed per resource group before "… and N more". */
@@ -48,7 +49,8 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
   return `${out.join("\n")}\n`;
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** Cells are built with markdownCode / markdownText (src/report/escape.ts); pipes and breaks only here. */
+const cell = (text: string) => text.replace(/(?<!\\)\|/g, "\\|").replace(/\n/g, " ");
 
 function table(
   header: readonly string[],
@@ -70,7 +72,7 @@ function table(
 export function renderDiffMarkdown(diff: TopologyDiff): string {
   const r = diff.resources;
   const out = [
-    `## topoplan diff: \`${diff.before}\` → \`${diff.after}\``,
+    `## topoplan diff: ${markdownCode(diff.before)} → ${markdownCode(diff.after)}`,
     "",
     diff.destructive.length > 0
       ? `**${diff.destructive.length} destructive change${diff.destructive.length === 1 ? "" : "s"}** — data can be lost.`
@@ -80,7 +82,7 @@ export function renderDiffMarkdown(diff: TopologyDiff): string {
     "",
     ...table(
       ["Path", "Change", "Fix"],
-      diff.destructive.map((d) => [`\`${d.path}\``, d.message, d.fix ?? ""]),
+      diff.destructive.map((d) => [markdownCode(d.path), markdownText(d.message), markdownText(d.fix ?? "")]),
     ),
     "",
     `### Component changes (${diff.components.length})`,
@@ -88,9 +90,9 @@ export function renderDiffMarkdown(diff: TopologyDiff): string {
     ...table(
       ["Component", "Change", "Fields"],
       diff.components.map((c) => [
-        `\`${c.path}\``,
+        markdownCode(c.path),
         c.change,
-        c.fields.map((f) => describeField(f)).join("<br>"),
+        c.fields.map((f) => markdownText(describeField(f))).join("<br>"),
       ]),
     ),
     "",
@@ -99,9 +101,9 @@ export function renderDiffMarkdown(diff: TopologyDiff): string {
     ...table(
       ["Change", "Resource"],
       [
-        ...r.added.map((n) => ["added", `\`${n}\``]),
-        ...r.removed.map((n) => ["removed", `\`${n}\``]),
-        ...r.changed.map((n) => ["changed", `\`${n}\``]),
+        ...r.added.map((n) => ["added", markdownCode(n)]),
+        ...r.removed.map((n) => ["removed", markdownCode(n)]),
+        ...r.changed.map((n) => ["changed", markdownCode(n)]),
       ],
       3 * LIST_LIMIT,
     ),
@@ -110,7 +112,7 @@ export function renderDiffMarkdown(diff: TopologyDiff): string {
     "",
     ...table(
       ["Component", "Kind", "Change"],
-      diff.analysis.map((c) => [`\`${c.path}\``, c.kind, c.message]),
+      diff.analysis.map((c) => [markdownCode(c.path), c.kind, markdownText(c.message)]),
     ),
     "",
   ].join("\n");

@@ -1,6 +1,7 @@
 import type { Analysis, LatencyProfile } from "../analysis/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/types.js";
+import { markdownCode, markdownText } from "./escape.js";
 import { renderMermaid } from "./mermaid.js";
 import type { CheckReport } from "./types.js";
 
@@ -15,14 +16,12 @@ export interface MarkdownOptions {
 
 const ICON: Readonly<Record<string, string>> = { error: "🔴 error", warning: "🟡 warning", info: "🔵 info" };
 
-/** Table cells: no pipes, no newlines. */
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 
 function findingRow(d: Diagnostic, reason?: string): string {
   const label = d.status === "unknown" ? "⚪ unknown" : (ICON[d.severity] ?? d.severity);
   const where = d.location ? ` (line ${d.location.line})` : "";
   const last = reason === undefined ? (d.fix ?? "") : reason;
-  return `| ${label} | \`${d.code}\` | \`${cell(d.path)}\`${where} | ${cell(d.message)} | ${cell(last)} |`;
+  return `| ${label} | ${markdownCode(d.code)} | ${markdownCode(d.path)}${where} | ${markdownText(d.message)} | ${markdownText(last)} |`;
 }
 
 const FINDINGS_HEAD = ["| | Rule | Path | Finding | Fix |", "|---|---|---|---|---|"];
@@ -121,9 +120,9 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
   const { summary } = report;
   const failed = summary.errors > 0;
   const head = [
-    `## ${failed ? "❌" : "✅"} topoplan check: \`${report.topology}\` — ${failed ? "FAIL" : "PASS"}`,
+    `## ${failed ? "❌" : "✅"} topoplan check: ${markdownCode(report.topology)} — ${failed ? "FAIL" : "PASS"}`,
     "",
-    `\`${report.file}\` · ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.unknowns} unknown, ${summary.suppressed} suppressed`,
+    `${markdownCode(report.file)} · ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.unknowns} unknown, ${summary.suppressed} suppressed`,
     "",
   ];
   const findings = report.findings.map((d) => findingRow(d));
@@ -136,7 +135,7 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
           "|---|---|---|---|---|",
           ...slo.map(
             (r) =>
-              `| \`${r.component}\` | ${r.slo} | ${r.target} | ${r.predicted} | ${r.ok === undefined ? "⚪" : r.ok ? "✅" : "❌"} |`,
+              `| ${markdownCode(r.component)} | ${r.slo} | ${r.target} | ${r.predicted} | ${r.ok === undefined ? "⚪" : r.ok ? "✅" : "❌"} |`,
           ),
         ];
   const suppressed = (report.suppressed ?? []).map((d) => findingRow(d, d.reason));

@@ -96,12 +96,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** The terminal: nothing but topoplan's own colours reaches it as an escape sequence. */
-export function processIo(): Io {
-  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+/** Output for a terminal: nothing but topoplan's own colours reaches it as an escape sequence. */
+export function terminalIo(
+  stdout: (text: string) => void,
+  stderr: (text: string) => void,
+  color: boolean,
+): Io {
   return {
-    stdout: (text) => process.stdout.write(terminalSafe(text, color)),
-    stderr: (text) => process.stderr.write(terminalSafe(text, color)),
+    stdout: (text) => stdout(terminalSafe(text, color)),
+    stderr: (text) => stderr(terminalSafe(text, color)),
     color,
   };
+}
+
+export function processIo(): Io {
+  return terminalIo(
+    (text) => process.stdout.write(text),
+    (text) => process.stderr.write(text),
+    process.stdout.isTTY === true && !process.env.NO_COLOR,
+  );
 }

@@ -70,6 +70,27 @@ function mutate(rand: () => number): unknown {
   return spec;
 }
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Kubernetes would refuse these: label values over 63 characters or with other characters, bad names. */
+function labelProblems(out: string): string[] {
+  const problems: string[] = [];
+  for (const file of listFiles(out).filter((f) => f.includes("/kubernetes/"))) {
+    const manifest = parse(readFileSync(join(out, file), "utf8")) as {
+      metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+    };
+    const { name = "", namespace, labels = {} } = manifest.metadata ?? {};
+    if (!DNS_NAME.test(name) || name.length > 253) problems.push(`${file}: object name "${name}"`);
+    if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+      problems.push(`${file}: namespace "${namespace}"`);
+    for (const [key, value] of Object.entries(labels))
+      if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))
+        problems.push(`${file}: label ${key}="${String(value)}"`);
+  }
+  return problems;
+}
+
 const scratch = mkdtempSync(join(tmpdir(), "topoplan-fuzz-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -99,6 +120,7 @@ describe("fuzz: mutated specs over every command and format", () => {
           (argv.includes("--output") && result.code !== 2 && file === "report.txt");
         if (!allowed) failures.push(`${where}: wrote ${file}`);
       }
+      if (argv[0] === "render" && result.code === 0) failures.push(...labelProblems(out).map((p) => `${where}: ${p}`));
       rmSync(dir, { recursive: true, force: true });
     }
     expect(failures).toEqual([]);

@@ -235,3 +235,13 @@ describe("TypeScript specs and rules run sandboxed (real CLI processes)", () => 
     expect(result.stderr).toContain("in check");
   });
 });
+
+describe("docs/limits.md", () => {
+  it("lists every limit with its value", async () => {
+    const { LIMITS, MAX_CALL_DEPTH, MAX_COMPONENTS, MAX_STRING } = await import("../../src/spec/semantic/limits.js");
+    const doc = readFileSync("docs/limits.md", "utf8");
+    for (const limit of LIMITS)
+      expect(doc).toContain(`| \`${limit.path}\` | ${limit.of} | ${limit.max.toLocaleString("en-US")} |`);
+    for (const max of [MAX_CALL_DEPTH, MAX_COMPONENTS, MAX_STRING]) expect(doc).toContain(`| ${max.toLocaleString("en-US")} |`);
+  });
+});

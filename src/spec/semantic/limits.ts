@@ -48,14 +48,12 @@ export const LIMITS: readonly Limit[] = [
   { path: "services.*.calls.*.backoff.baseMs", of: "value", max: DAY_MS, why: "backoff, ms (a day)" },
   { path: "services.*.calls.*.backoff.maxMs", of: "value", max: DAY_MS, why: "backoff, ms (a day)" },
   { path: "services.*.calls.*.backoff.multiplier", of: "value", max: 100, why: "backoff growth" },
-  ...(["datastores", "services", "streams"] as const).flatMap((kind): Limit[] => [
-    { path: `${kind}.*.deploy.storageGi`, of: "value", max: 1_048_576, why: "GiB per volume (1 PiB)" },
-    { path: `${kind}.*.deploy.env`, of: "entries", max: 1_000, why: "environment variables" },
-    { path: `${kind}.*.deploy.args`, of: "entries", max: 1_000, why: "container arguments" },
-    ...["readP99Ms", "writeP99Ms", "replicationLagMs", "latencyP99Ms", "endToEndP99Ms", "consumerLagMs"].map(
-      (field): Limit => ({ path: `${kind}.*.slo.${field}`, of: "value", max: 7 * DAY_MS, why: "SLO, ms (a week)" }),
-    ),
-  ]),
+  { path: "datastores.*.zones.*", of: "entries", max: 16, why: "zones per region" },
+  // Any component kind (datastores, services, streams):
+  { path: "*.*.deploy.storageGi", of: "value", max: 1_048_576, why: "GiB per volume (1 PiB)" },
+  { path: "*.*.deploy.env", of: "entries", max: 1_000, why: "environment variables" },
+  { path: "*.*.deploy.args", of: "entries", max: 1_000, why: "container arguments" },
+  { path: "*.*.slo.*", of: "value", max: 7 * DAY_MS, why: "SLO, ms (a week)" },
 ];
 
 /** Datastores, services and streams together. */

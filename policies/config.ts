@@ -63,7 +63,8 @@ export function checkPolicyConfig(
       );
     } else if (typeof value === "number") {
       const problem = outOfRange(key, value, setting);
-      if (problem !== undefined) problems.push(inputProblem("policy/config", path, problem.message, problem.fix));
+      if (problem !== undefined)
+        problems.push(inputProblem("policy/config", path, problem.message, problem.fix));
     }
   }
   return problems;
@@ -87,7 +88,10 @@ function outOfRange(
   if (!Number.isFinite(value))
     return { message: `"${key}" must be a finite number`, fix: `e.g. "${key}": ${setting.default}` };
   if (setting.integer === true && !Number.isInteger(value))
-    return { message: `"${key}" must be a whole number (got ${value})`, fix: `use "${key}": ${Math.round(value)}` };
+    return {
+      message: `"${key}" must be a whole number (got ${value})`,
+      fix: `use "${key}": ${Math.round(value)}`,
+    };
   if (value >= min && value <= max) return undefined;
   const range = `${Number.isFinite(min) ? min : "−∞"}–${Number.isFinite(max) ? max : "∞"}`;
   const percent = max <= 1 && value > 1 && value <= 100 ? +(value / 100).toPrecision(6) : undefined;

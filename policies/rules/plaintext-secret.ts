@@ -2,7 +2,8 @@ import { formatPath, parsePath } from "../../src/diagnostics/diagnostic.js";
 import type { Finding, Rule } from "../types.js";
 
 /** Variable names that hold credentials by convention. */
-const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|(^|_)KEY$|(^|_)PWD$)/i;
+const SECRET_NAME =
+  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|(^|_)KEY$|(^|_)PWD$)/i;
 
 /**
  * Values that are credentials whatever their name: provider key formats (AWS access key ids,

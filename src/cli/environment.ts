@@ -8,20 +8,35 @@ import { type ParsedArgs, stringFlag } from "./command.js";
  * do, never "a bug in topoplan". One entry per errno code.
  */
 const ENVIRONMENT: Readonly<Record<string, { what: string; fix: string }>> = {
-  EACCES: { what: "permission denied", fix: "check the permissions of the file and its folders, or use another path" },
+  EACCES: {
+    what: "permission denied",
+    fix: "check the permissions of the file and its folders, or use another path",
+  },
   EPERM: { what: "operation not permitted", fix: "check the permissions, or use another path" },
   EROFS: { what: "the file system is read-only", fix: "write to a writable location" },
   ENOSPC: { what: "no space left on the device", fix: "free some disk space, or write elsewhere" },
   EDQUOT: { what: "the disk quota is exceeded", fix: "free some space in your quota, or write elsewhere" },
-  EFBIG: { what: "the file would exceed the file-size limit", fix: "raise the limit (ulimit -f) or write elsewhere" },
-  EBUSY: { what: "the path is busy (a mount point, or in use)", fix: "choose a directory that is not a mount point and not in use" },
+  EFBIG: {
+    what: "the file would exceed the file-size limit",
+    fix: "raise the limit (ulimit -f) or write elsewhere",
+  },
+  EBUSY: {
+    what: "the path is busy (a mount point, or in use)",
+    fix: "choose a directory that is not a mount point and not in use",
+  },
   ENAMETOOLONG: { what: "the path is too long for the file system", fix: "use a shorter path" },
   EMFILE: { what: "too many open files", fix: "raise the open-file limit (ulimit -n)" },
-  ENFILE: { what: "the system has too many open files", fix: "close other programs, or raise the system limit" },
+  ENFILE: {
+    what: "the system has too many open files",
+    fix: "close other programs, or raise the system limit",
+  },
   ENOTDIR: { what: "a part of the path is not a directory", fix: "check the path" },
   EISDIR: { what: "the path is a directory", fix: "name a file" },
   ELOOP: { what: "too many symbolic links in the path", fix: "check the path for a symlink loop" },
-  EXDEV: { what: "cannot move files across file systems", fix: "write to a directory on the same file system as its parent" },
+  EXDEV: {
+    what: "cannot move files across file systems",
+    fix: "write to a directory on the same file system as its parent",
+  },
   EIO: { what: "an input/output error", fix: "check the disk" },
   ENOENT: { what: "no such file or directory", fix: "check the path" },
 };

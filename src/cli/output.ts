@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
-import type { Io } from "./command.js";
 import { sweepLeftovers, temporaryName } from "../render/temporary.js";
+import type { Io } from "./command.js";
 
 /**
  * Writes a report to --output atomically (a reader never sees half a file) or to stdout.

@@ -21,7 +21,13 @@ function isRule(value: unknown): value is Rule {
 /** The default export (a rule or an array; under CommonJS, module.exports.default) or every named rule. */
 function exportedRules(module: Record<string, unknown>): Rule[] {
   let value = module.default;
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && !isRule(value) && "default" in value)
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !isRule(value) &&
+    "default" in value
+  )
     value = (value as { default: unknown }).default;
   const named = Object.entries(module)
     .filter(([key]) => key !== "default" && key !== "module.exports")
@@ -67,7 +73,11 @@ export async function loadRules(file: string, builtInIds: readonly string[]): Pr
       "a rules module only defines its rules; set TOPOPLAN_TIMEOUT_MS if it really needs longer",
     );
   if (outcome.kind === "exited")
-    throw problem(file, `ended the process while loading (process.exit(${outcome.code}))`, "remove the process.exit call");
+    throw problem(
+      file,
+      `ended the process while loading (process.exit(${outcome.code}))`,
+      "remove the process.exit call",
+    );
   if (outcome.kind !== "rules") throw new Error("unreachable: rules are imported as rules");
   if (outcome.rules.length === 0) {
     throw problem(
@@ -80,7 +90,8 @@ export async function loadRules(file: string, builtInIds: readonly string[]): Pr
   // model holds functions, so checks cannot run in the worker). Its output still goes to stderr.
   const { tsImport } = await import("tsx/esm/api");
   const module = await quietly(
-    async () => (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>,
+    async () =>
+      (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>,
   );
   const rules = exportedRules(module).map(
     (rule): Rule => ({ ...rule, check: (...args) => quietly(() => rule.check(...args)) }),

@@ -22,7 +22,11 @@ function alive(pid: number): boolean {
 }
 
 /** Removes leftovers of killed runs in `dir`: names `<prefix><pid>-…<suffix>` whose pid is gone. */
-export async function sweepLeftovers(dir: string, prefix: string, suffixes: readonly string[]): Promise<void> {
+export async function sweepLeftovers(
+  dir: string,
+  prefix: string,
+  suffixes: readonly string[],
+): Promise<void> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const entry of entries) {
     if (!entry.startsWith(prefix) || !suffixes.some((s) => entry.endsWith(s))) continue;

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { sweepLeftovers, temporaryName } from "./temporary.js";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
 import { RENDER_MARKER } from "./files.js";
+import { sweepLeftovers, temporaryName } from "./temporary.js";
 
 const MARKER_TEXT = "This directory was written by `topoplan render`; the next render replaces it.\n";
 

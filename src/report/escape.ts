@@ -4,9 +4,10 @@
  * messages, a user rule's findings).
  */
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/g;
+import { CONTROL_CHARACTERS_ALL as CONTROL } from "../diagnostics/control.js";
+
 /** The only escape sequences topoplan itself prints: SGR colours of src/diagnostics/format-text.ts. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching our own escape sequences is the point.
 const OWN_SGR = /(\u001b\[(?:0|1|2|31|33|36)m)/;
 
 const visible = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;

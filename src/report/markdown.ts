@@ -16,7 +16,6 @@ export interface MarkdownOptions {
 
 const ICON: Readonly<Record<string, string>> = { error: "🔴 error", warning: "🟡 warning", info: "🔵 info" };
 
-
 function findingRow(d: Diagnostic, reason?: string): string {
   const label = d.status === "unknown" ? "⚪ unknown" : (ICON[d.severity] ?? d.severity);
   const where = d.location ? ` (line ${d.location.line})` : "";

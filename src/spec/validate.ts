@@ -8,6 +8,7 @@ import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
 import { checkDeployFits } from "./semantic/deploy.js";
 import { checkDuplicates } from "./semantic/duplicates.js";
+import { checkEngineFits } from "./semantic/engine.js";
 import { checkLimits } from "./semantic/limits.js";
 import { checkControlCharacters, checkNames, checkReservedKeys } from "./semantic/names.js";
 import { checkQuantities, checkUserShares } from "./semantic/quantities.js";
@@ -25,6 +26,7 @@ const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkReplicaCounts,
   checkLatencyUnits,
   checkDeployFits,
+  checkEngineFits,
   // Hardening (docs/limits.md): what reaches names, files and terminals; work bounds; duplicates.
   checkControlCharacters,
   checkReservedKeys,

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { walkSpec } from "../../src/spec/semantic/walk.js";
 import { commandLines, listFiles, random, run, writeSpec } from "./harness.js";
 
@@ -17,16 +17,63 @@ const CASES = Number(process.env.FUZZ_CASES ?? 2000);
 /** Far above any run seen here (a few to a few hundred ms); only unbounded work gets near it. */
 const SLOW_MS = 10_000;
 
-const BASES = ["test/fixtures/valid/every-field.yaml", "stacks/edge-cache.yaml", "test/fixtures/valid/minimal.yaml"].map(
-  (file) => parse(readFileSync(file, "utf8")) as Record<string, unknown>,
-);
+const BASES = [
+  "test/fixtures/valid/every-field.yaml",
+  "stacks/edge-cache.yaml",
+  "test/fixtures/valid/minimal.yaml",
+].map((file) => parse(readFileSync(file, "utf8")) as Record<string, unknown>);
 
 const HOSTILE: readonly unknown[] = [
-  0, -1, 1, 2, 3, 0.5, 1.5, 70, 99.99, 1e308, -1e308, 2 ** 53, 1e8, 100_001, Number.NaN, Number.POSITIVE_INFINITY,
-  "", " ", "eu-west-1", "eu-central-1", "us-east-1", "EU-WEST-1", "auto", "consensus", "kubernetes", "aws",
-  "x".repeat(300), "Team", "team", "../../etc", "a\nb", "--- x", "#", "\u001b[2J", "<img src=x>", "__proto__",
-  "constructor", "-4", "-1Gi", "1e3", "500m", null, true, false, [], {}, ["eu-west-1", "eu-west-1"],
-  { "eu-west-1": 3 }, { target: "kubernetes", image: "x:1" }, { target: "aws", service: "msk" },
+  0,
+  -1,
+  1,
+  2,
+  3,
+  0.5,
+  1.5,
+  70,
+  99.99,
+  1e308,
+  -1e308,
+  2 ** 53,
+  1e8,
+  100_001,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  "",
+  " ",
+  "eu-west-1",
+  "eu-central-1",
+  "us-east-1",
+  "EU-WEST-1",
+  "auto",
+  "consensus",
+  "kubernetes",
+  "aws",
+  "x".repeat(300),
+  "Team",
+  "team",
+  "../../etc",
+  "a\nb",
+  "--- x",
+  "#",
+  "\u001b[2J",
+  "<img src=x>",
+  "__proto__",
+  "constructor",
+  "-4",
+  "-1Gi",
+  "1e3",
+  "500m",
+  null,
+  true,
+  false,
+  [],
+  {},
+  ["eu-west-1", "eu-west-1"],
+  { "eu-west-1": 3 },
+  { target: "kubernetes", image: "x:1" },
+  { target: "aws", service: "msk" },
   { secretRef: { name: "s", key: "k" } },
 ];
 
@@ -49,22 +96,41 @@ function mutate(rand: () => number): unknown {
     const last = at.at(-1)!;
     const choice = rand();
     // Half the replacements keep the type, so more mutants get past the shape check into the pipeline.
-    const sameType = HOSTILE.filter((h) => typeof h === typeof value && Array.isArray(h) === Array.isArray(value));
+    const sameType = HOSTILE.filter(
+      (h) => typeof h === typeof value && Array.isArray(h) === Array.isArray(value),
+    );
     if (choice < 0.3 && sameType.length > 0) parent[last] = structuredClone(pick(rand, sameType));
     else if (choice < 0.5) parent[last] = structuredClone(pick(rand, HOSTILE));
     else if (choice < 0.6) {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete parent[last];
-    } else if (choice < 0.7 && Array.isArray(value) && value.length > 0) value.push(structuredClone(value[0]));
+    } else if (choice < 0.7 && Array.isArray(value) && value.length > 0)
+      value.push(structuredClone(value[0]));
     else if (choice < 0.8 && !Array.isArray(parent) && typeof last === "string") {
-      const renamed = pick(rand, ["__proto__", "constructor", last.toUpperCase(), `${last}-2`, "eu-west-1", "x".repeat(70)]);
-      Object.defineProperty(parent, renamed, { value: parent[last], enumerable: true, configurable: true, writable: true });
+      const renamed = pick(rand, [
+        "__proto__",
+        "constructor",
+        last.toUpperCase(),
+        `${last}-2`,
+        "eu-west-1",
+        "x".repeat(70),
+      ]);
+      Object.defineProperty(parent, renamed, {
+        value: parent[last],
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
       if (renamed !== last) delete parent[last];
-    } else if (choice < 0.9 && typeof value === "number") parent[last] = value * pick(rand, [10, 1000, 1e6, -1, 0.001]);
+    } else if (choice < 0.9 && typeof value === "number")
+      parent[last] = value * pick(rand, [10, 1000, 1e6, -1, 0.001]);
     else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       // Copy an entry under a new key (a second component, region, …).
       const keys = Object.keys(value);
-      if (keys.length > 0) (value as Mutable)[`${pick(rand, keys)}-copy`] = structuredClone((value as Mutable)[pick(rand, keys)]);
+      if (keys.length > 0)
+        (value as Mutable)[`${pick(rand, keys)}-copy`] = structuredClone(
+          (value as Mutable)[pick(rand, keys)],
+        );
     } else parent[last] = structuredClone(pick(rand, HOSTILE));
   }
   return spec;
@@ -110,7 +176,8 @@ describe("fuzz: mutated specs over every command and format", () => {
       const result = await run(argv);
       codes.set(result.code, (codes.get(result.code) ?? 0) + 1);
       const where = `seed ${SEED} case ${n}: ${argv.join(" ").replaceAll(dir, "<case>")}`;
-      if (![0, 1, 2].includes(result.code)) failures.push(`${where}: exit ${result.code}: ${result.stderr.slice(0, 300)}`);
+      if (![0, 1, 2].includes(result.code))
+        failures.push(`${where}: exit ${result.code}: ${result.stderr.slice(0, 300)}`);
       if (result.ms > SLOW_MS) failures.push(`${where}: took ${Math.round(result.ms)} ms`);
       const expected = new Set(["spec.yaml", "spec.json"]);
       for (const file of listFiles(dir)) {
@@ -120,7 +187,8 @@ describe("fuzz: mutated specs over every command and format", () => {
           (argv.includes("--output") && result.code !== 2 && file === "report.txt");
         if (!allowed) failures.push(`${where}: wrote ${file}`);
       }
-      if (argv[0] === "render" && result.code === 0) failures.push(...labelProblems(out).map((p) => `${where}: ${p}`));
+      if (argv[0] === "render" && result.code === 0)
+        failures.push(...labelProblems(out).map((p) => `${where}: ${p}`));
       rmSync(dir, { recursive: true, force: true });
     }
     expect(failures).toEqual([]);

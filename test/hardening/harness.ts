@@ -48,7 +48,10 @@ export function listFiles(dir: string): string[] {
 export function writeSpec(dir: string, name: string, data: unknown, format: "yaml" | "json"): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.${format}`);
-  writeFileSync(file, format === "json" ? JSON.stringify(data) : stringify(data, { aliasDuplicateObjects: false }));
+  writeFileSync(
+    file,
+    format === "json" ? JSON.stringify(data) : stringify(data, { aliasDuplicateObjects: false }),
+  );
   return file;
 }
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, parseAllDocuments } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
 import { walkSpec } from "../../src/spec/semantic/walk.js";
 import { commandLines, listFiles, type Run, run, writeSpec } from "./harness.js";
 
@@ -72,12 +72,14 @@ function problemsOf(result: Run, out: string, output: string): string[] {
   const [command] = result.argv;
   const format = result.argv[result.argv.indexOf("--format") + 1];
   if (![0, 1, 2].includes(result.code)) problems.push(`exit ${result.code}: ${result.stderr.slice(0, 300)}`);
-  if (TERMINAL_CONTROL.test(result.stdout + result.stderr)) problems.push("a control character reached the terminal");
+  if (TERMINAL_CONTROL.test(result.stdout + result.stderr))
+    problems.push("a control character reached the terminal");
   if (result.code === 2 && result.stdout !== "") problems.push("exit 2 with a report on stdout");
   const written = result.argv.includes("--output") && existsSync(output) ? readFileSync(output, "utf8") : "";
   const report = result.stdout + written;
   if (result.code !== 2) {
-    if (format === "markdown") problems.push(...markdownProblems(report).map((p) => `${p} in the Markdown report`));
+    if (format === "markdown")
+      problems.push(...markdownProblems(report).map((p) => `${p} in the Markdown report`));
     if (format === "json" || format === "sarif") {
       try {
         JSON.parse(report);
@@ -126,7 +128,8 @@ describe("injection: every string field × every payload × every command", () =
         // A rejected spec fails the same way everywhere: one command (rotating) suffices for it.
         const first = await run(["check", spec, "--format", "json"]);
         const chosen = first.code === 2 ? [] : lines;
-        for (const problem of problemsOf(first, out, output)) failures.push(`${target.at.join(".")}: ${problem}`);
+        for (const problem of problemsOf(first, out, output))
+          failures.push(`${target.at.join(".")}: ${problem}`);
         if (first.code !== 2) accepted++;
         for (const argv of chosen) {
           const result = await run(argv);
@@ -137,7 +140,8 @@ describe("injection: every string field × every payload × every command", () =
         }
         // Nothing outside --out and --output (both removed above): only the spec is left.
         const left = listFiles(dir);
-        if (left.join() !== spec.slice(dir.length + 1)) failures.push(`${target.at.join(".")}: files left: ${left.join(", ")}`);
+        if (left.join() !== spec.slice(dir.length + 1))
+          failures.push(`${target.at.join(".")}: files left: ${left.join(", ")}`);
         rmSync(dir, { recursive: true, force: true });
       }
     }

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { validateTopology } from "../../src/spec/validate.js";
 import { topoplan } from "../e2e/cli.js";
 import { run, writeSpec } from "./harness.js";
@@ -56,7 +56,9 @@ describe("names that reach files, labels and comments are validated", () => {
   });
 
   it("control characters are refused anywhere, descriptions included", () => {
-    expect(errors({ ...minimal(), description: "ok\u001b[2J" })).toContain("description spec/control-character");
+    expect(errors({ ...minimal(), description: "ok\u001b[2J" })).toContain(
+      "description spec/control-character",
+    );
     expect(errors({ ...minimal(), description: "two\nlines" })).toEqual([]);
   });
 });
@@ -66,11 +68,17 @@ describe("duplicates and limits", () => {
     ["services.api.regions[1]", service({ regions: ["eu-west-1", "eu-west-1"] })],
     [
       "streams.s.regions[1]",
-      { ...service({}), streams: { s: { partitions: 3, regions: ["eu-west-1", "eu-west-1"], producers: ["api"] } } },
+      {
+        ...service({}),
+        streams: { s: { partitions: 3, regions: ["eu-west-1", "eu-west-1"], producers: ["api"] } },
+      },
     ],
     [
       "regions.site-1.zones[1]",
-      { ...minimal(), regions: { "site-1": { country: "DE", zones: ["a", "a"], rttMs: { "eu-west-1": 9 } } } },
+      {
+        ...minimal(),
+        regions: { "site-1": { country: "DE", zones: ["a", "a"], rttMs: { "eu-west-1": 9 } } },
+      },
     ],
   ])("a repeated item is an error at %s", (path, data) => {
     expect(errors(data)).toContain(`${path} spec/duplicate`);
@@ -97,9 +105,14 @@ describe("quantities, shares and thresholds", () => {
   it("cpu and memory are positive Kubernetes quantities", () => {
     const found = errors(service({ deploy: { ...k8s, cpu: "-4", memory: "-1Gi" } }));
     expect(found).toEqual(
-      expect.arrayContaining(["services.api.deploy.cpu spec/quantity", "services.api.deploy.memory spec/quantity"]),
+      expect.arrayContaining([
+        "services.api.deploy.cpu spec/quantity",
+        "services.api.deploy.memory spec/quantity",
+      ]),
     );
-    expect(errors(service({ deploy: { ...k8s, cpu: "four" } }))).toContain("services.api.deploy.cpu spec/quantity");
+    expect(errors(service({ deploy: { ...k8s, cpu: "four" } }))).toContain(
+      "services.api.deploy.cpu spec/quantity",
+    );
   });
 
   it("user shares must add up to 1, with the normalised shares as the fix", () => {
@@ -107,15 +120,29 @@ describe("quantities, shares and thresholds", () => {
     const problem = result.diagnostics.find((d) => d.code === "spec/user-shares");
     expect(problem?.message).toBe("the shares add up to 1.1, not 1");
     expect(problem?.fix).toBe("use fractions that add up to 1, e.g. { eu-west-1: 0.545, us-east-1: 0.455 }");
-    expect(errors({ ...minimal(), users: { "eu-west-1": 0.33, "us-east-1": 0.33, "eu-central-1": 0.33 } })).toEqual([]);
+    expect(
+      errors({ ...minimal(), users: { "eu-west-1": 0.33, "us-east-1": 0.33, "eu-central-1": 0.33 } }),
+    ).toEqual([]);
   });
 
   it('a percentage threshold: "did you mean 0.7?"', async () => {
-    const spec = writeSpec(scratch, "headroom", { ...minimal(), policies: { "bandwidth.headroom": 70 } }, "yaml");
+    const spec = writeSpec(
+      scratch,
+      "headroom",
+      { ...minimal(), policies: { "bandwidth.headroom": 70 } },
+      "yaml",
+    );
     const result = await run(["check", spec]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('"bandwidth.headroom" is 70, outside 0.01–1: 70 looks like a percentage; did you mean 0.7?');
-    const slack = writeSpec(scratch, "slack", { ...minimal(), policies: { "over-replication.slack": -3 } }, "yaml");
+    expect(result.stderr).toContain(
+      '"bandwidth.headroom" is 70, outside 0.01–1: 70 looks like a percentage; did you mean 0.7?',
+    );
+    const slack = writeSpec(
+      scratch,
+      "slack",
+      { ...minimal(), policies: { "over-replication.slack": -3 } },
+      "yaml",
+    );
     expect((await run(["check", slack])).stderr).toContain('"over-replication.slack" is -3, outside 0–100');
   });
 
@@ -134,8 +161,9 @@ describe("secrets", () => {
     const spec = writeSpec(scratch, "secrets", service({ deploy: { ...k8s, env } }), "yaml");
     const check = await run(["check", spec, "--format", "json"]);
     expect(check.code).toBe(1);
-    const findings = (JSON.parse(check.stdout) as { findings: { ruleId: string; path: string; message: string }[] })
-      .findings.filter((f) => f.ruleId === "plaintext-secret");
+    const findings = (
+      JSON.parse(check.stdout) as { findings: { ruleId: string; path: string; message: string }[] }
+    ).findings.filter((f) => f.ruleId === "plaintext-secret");
     expect(findings.map((f) => f.path)).toEqual(["services.api.deploy.env.DB_PASSWORD"]);
     expect(findings[0]!.message).not.toContain("hunter2");
     const out = join(scratch, "secrets-out");
@@ -164,7 +192,9 @@ describe("files: outputs and inputs, leftovers, BOM", () => {
     expect(readFileSync(spec, "utf8")).toBe(before);
     const inside = join(scratch, "outdir");
     const nested = writeSpec(inside, "spec", minimal(), "yaml");
-    expect((await run(["render", nested, "--out", inside])).stderr).toContain("which render replaces as a whole");
+    expect((await run(["render", nested, "--out", inside])).stderr).toContain(
+      "which render replaces as a whole",
+    );
   });
 
   it("a killed render's temporary directory is removed by the next render", async () => {
@@ -202,13 +232,18 @@ describe("TypeScript specs and rules run sandboxed (real CLI processes)", () => 
   });
 
   it("process.exit in a spec is exit 2 saying so", async () => {
-    const result = await topoplan(["check", ts("exit.ts", `process.exit(0);\nexport default ${data};\n`)], { env });
+    const result = await topoplan(["check", ts("exit.ts", `process.exit(0);\nexport default ${data};\n`)], {
+      env,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("the spec ended the process while loading (process.exit(0))");
   });
 
   it("console.log and setInterval in a spec: JSON stays clean, topoplan still exits", async () => {
-    const file = ts("noisy.ts", `console.log("noise");\nsetInterval(() => {}, 100);\nexport default ${data};\n`);
+    const file = ts(
+      "noisy.ts",
+      `console.log("noise");\nsetInterval(() => {}, 100);\nexport default ${data};\n`,
+    );
     const result = await topoplan(["check", file, "--format", "json"], { env });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).topology).toBe("t");
@@ -216,7 +251,10 @@ describe("TypeScript specs and rules run sandboxed (real CLI processes)", () => 
   });
 
   it("a __proto__ key in a TS spec is refused, not silently dropped", async () => {
-    const file = ts("proto.ts", `export default { name: "t", services: { __proto__: { regions: ["eu-west-1"] } } };\n`);
+    const file = ts(
+      "proto.ts",
+      `export default { name: "t", services: { __proto__: { regions: ["eu-west-1"] } } };\n`,
+    );
     const result = await topoplan(["check", file], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("__proto__ key");
@@ -225,10 +263,16 @@ describe("TypeScript specs and rules run sandboxed (real CLI processes)", () => 
   it("a rules module that loops, and one that prints and leaves a timer", async () => {
     const rule = `{ id: "mine", title: "t", severity: "warning", docs: { why: "", how: "", fix: "" }, check() { console.log("in check"); return []; } }`;
     const spec = writeSpec(scratch, "for-rules", minimal(), "yaml");
-    const hang = await topoplan(["check", spec, "--rules", ts("hang-rules.ts", `while (true) {}\nexport default ${rule};\n`)], { env });
+    const hang = await topoplan(
+      ["check", spec, "--rules", ts("hang-rules.ts", `while (true) {}\nexport default ${rule};\n`)],
+      { env },
+    );
     expect(hang.code).toBe(2);
     expect(hang.stderr).toContain("did not finish loading within 2000 ms");
-    const noisy = ts("noisy-rules.ts", `console.log("loading");\nsetInterval(() => {}, 100);\nexport default ${rule};\n`);
+    const noisy = ts(
+      "noisy-rules.ts",
+      `console.log("loading");\nsetInterval(() => {}, 100);\nexport default ${rule};\n`,
+    );
     const result = await topoplan(["check", spec, "--rules", noisy, "--format", "json"], { env });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).topology).toBe("t");
@@ -238,10 +282,13 @@ describe("TypeScript specs and rules run sandboxed (real CLI processes)", () => 
 
 describe("docs/limits.md", () => {
   it("lists every limit with its value", async () => {
-    const { LIMITS, MAX_CALL_DEPTH, MAX_COMPONENTS, MAX_STRING } = await import("../../src/spec/semantic/limits.js");
+    const { LIMITS, MAX_CALL_DEPTH, MAX_COMPONENTS, MAX_STRING } = await import(
+      "../../src/spec/semantic/limits.js"
+    );
     const doc = readFileSync("docs/limits.md", "utf8");
     for (const limit of LIMITS)
       expect(doc).toContain(`| \`${limit.path}\` | ${limit.of} | ${limit.max.toLocaleString("en-US")} |`);
-    for (const max of [MAX_CALL_DEPTH, MAX_COMPONENTS, MAX_STRING]) expect(doc).toContain(`| ${max.toLocaleString("en-US")} |`);
+    for (const max of [MAX_CALL_DEPTH, MAX_COMPONENTS, MAX_STRING])
+      expect(doc).toContain(`| ${max.toLocaleString("en-US")} |`);
   });
 });

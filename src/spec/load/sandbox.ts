@@ -23,7 +23,7 @@ export function sandboxTimeoutMs(): number {
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
 }
 
-const WORKER = String.raw`
+const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const describe = (error) => error instanceof Error
   ? { name: error.name, message: error.message, stack: error.stack ?? "" }
@@ -133,7 +133,10 @@ export function importSandboxed(
     const timer = setTimeout(() => settle({ kind: "timeout", ms: timeoutMs }), timeoutMs);
     worker.once("message", settle);
     worker.once("error", (error) =>
-      settle({ kind: "threw", error: { name: error.name, message: error.message, stack: error.stack ?? "" } }),
+      settle({
+        kind: "threw",
+        error: { name: error.name, message: error.message, stack: error.stack ?? "" },
+      }),
     );
     worker.once("exit", (code) => settle({ kind: "exited", code }));
   });

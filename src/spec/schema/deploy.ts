@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ENGINE_IDS } from "../../engines/ids.js";
 
 /** An environment value read from a Kubernetes Secret (`valueFrom.secretKeyRef`); docs/secrets.md. */
 export const SecretRef = z
@@ -7,7 +8,9 @@ export const SecretRef = z
       name: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, {
         error: "must be a Secret name: a lowercase DNS subdomain",
       }),
-      key: z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "must be a Secret key: letters, digits, '-', '_', '.'" }),
+      key: z
+        .string()
+        .regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "must be a Secret key: letters, digits, '-', '_', '.'" }),
     }),
   })
   .meta({ description: "Read the value from key `key` of the Secret `name` in the component's namespace." });
@@ -16,7 +19,14 @@ export const SecretRef = z
 export const KubernetesDeploy = z
   .strictObject({
     target: z.literal("kubernetes"),
-    image: z.string().min(1).meta({ description: "Container image reference, pinned by tag or digest." }),
+    engine: z.enum(ENGINE_IDS).optional().meta({
+      description:
+        "Engine a datastore or stream runs (cockroachdb, postgresql, etcd, cassandra, redis for datastores; kafka for streams): topoplan configures its cluster, placement, leader and survival settings, and alerts on the metrics it emits. @default inferred from `image` when it is the engine's official image",
+    }),
+    image: z.string().min(1).optional().meta({
+      description:
+        "Container image reference, pinned by tag or digest. Required without `engine`. @default the engine's pinned official image",
+    }),
     port: z.int().min(1).max(65535).default(8080).meta({ description: "Serving port. @default 8080" }),
     metricsPort: z
       .int()
@@ -40,9 +50,12 @@ export const KubernetesDeploy = z
     memory: z.string().default("1Gi").meta({ description: "Memory request and limit per pod. @default 1Gi" }),
     namespace: z.string().optional().meta({ description: "Namespace. @default the topology name" }),
     args: z.array(z.string()).optional().meta({ description: "Container arguments." }),
-    env: z.record(z.string(), z.union([z.string(), SecretRef])).optional().meta({
-      description: "Environment variables: a literal, or `{ secretRef: { name, key } }` for a credential.",
-    }),
+    env: z
+      .record(z.string(), z.union([z.string(), SecretRef]))
+      .optional()
+      .meta({
+        description: "Environment variables: a literal, or `{ secretRef: { name, key } }` for a credential.",
+      }),
     healthPath: z
       .string()
       .default("/healthz")

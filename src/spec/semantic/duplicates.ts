@@ -19,7 +19,9 @@ const IDENTITY: readonly { at: string; key: (item: unknown) => string | undefine
     at: "services.*.calls",
     key: (item) => {
       const call = item as { to?: unknown; op?: unknown };
-      return typeof call?.to === "string" ? `${call.to}${call.op === undefined ? "" : ` (${String(call.op)})`}` : undefined;
+      return typeof call?.to === "string"
+        ? `${call.to}${call.op === undefined ? "" : ` (${String(call.op)})`}`
+        : undefined;
     },
   },
   {

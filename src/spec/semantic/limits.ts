@@ -27,7 +27,12 @@ export const LIMITS: readonly Limit[] = [
   { path: "services.*.calls", of: "entries", max: 200, why: "calls per service" },
   { path: "regions", of: "entries", max: 500, why: "regions of your own" },
   // Availability enumerates the 2^zones up/down states of a region.
-  { path: "regions.*.zones", of: "entries", max: 16, why: "zones per region (availability is exact over 2^zones states)" },
+  {
+    path: "regions.*.zones",
+    of: "entries",
+    max: 16,
+    why: "zones per region (availability is exact over 2^zones states)",
+  },
   { path: "regions.*.rttMs.*", of: "value", max: 60_000, why: "round trip, ms" },
   { path: "network.links", of: "entries", max: 10_000, why: "declared links" },
   { path: "network.links.*.rttMs", of: "value", max: 60_000, why: "round trip, ms" },
@@ -94,7 +99,8 @@ export function checkLimits(context: CheckContext): void {
     }
   }
   const t = context.topology;
-  const components = entriesOf(t.datastores).length + entriesOf(t.services).length + entriesOf(t.streams).length;
+  const components =
+    entriesOf(t.datastores).length + entriesOf(t.services).length + entriesOf(t.streams).length;
   if (components > MAX_COMPONENTS)
     context.report({
       code: "spec/limit",
@@ -118,7 +124,8 @@ export function checkCallDepth(context: CheckContext): void {
         .map((call) => call?.to)
         .filter((to): to is string => typeof to === "string"),
     );
-  for (const targets of calls.values()) targets.splice(0, targets.length, ...targets.filter((to) => calls.has(to)));
+  for (const targets of calls.values())
+    targets.splice(0, targets.length, ...targets.filter((to) => calls.has(to)));
   const components = stronglyConnected(calls);
   const componentOf = new Map<string, number>();
   components.forEach((members, i) => {

@@ -1,3 +1,4 @@
+import { CONTROL_CHARACTERS } from "../../diagnostics/control.js";
 import { formatPath, type PathSegment } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
 import { matches, walkSpec } from "./walk.js";
@@ -175,8 +176,7 @@ export function checkNames(context: CheckContext): void {
  * invisible characters have no place in a topology; refusing them at the spec means no report,
  * terminal or file can be steered by one. Tabs and newlines are allowed in descriptions only.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/;
+const CONTROL = CONTROL_CHARACTERS;
 const LINE_BREAK = /[\t\n]/;
 const FREE_TEXT = new Set(["description", "reason"]);
 

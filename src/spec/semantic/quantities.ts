@@ -8,8 +8,22 @@ import { type CheckContext, entriesOf } from "./context.js";
 const QUANTITY = /^([+-]?)(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
 const SCALE: Readonly<Record<string, number>> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** A quantity's value (cores, bytes), or undefined when it is not quantity syntax. */
@@ -29,7 +43,9 @@ const RESOURCES = [
 /** cpu and memory are positive Kubernetes quantities; memory of "4G" is bytes, not "4g". */
 export function checkQuantities(context: CheckContext): void {
   for (const kind of ["datastores", "services", "streams"] as const) {
-    for (const [name, component] of entriesOf<{ deploy?: Record<string, unknown> | undefined }>(context.topology[kind])) {
+    for (const [name, component] of entriesOf<{ deploy?: Record<string, unknown> | undefined }>(
+      context.topology[kind],
+    )) {
       for (const { field, example, smallest, unit } of RESOURCES) {
         const text = component?.deploy?.[field];
         if (typeof text !== "string") continue;

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { mulberry32 } from "../../bench/prng.js";
 import { walkSpec } from "../../src/spec/semantic/walk.js";
-import { commandLines, listFiles, random, run, writeSpec } from "./harness.js";
+import { commandLines, listFiles, run, writeSpec } from "./harness.js";
 
 /**
  * Bounded, seeded fuzzing of the CLI in this process: mutated specs (values swapped for hostile
@@ -162,7 +163,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("fuzz: mutated specs over every command and format", () => {
   it(`${CASES} cases from seed ${SEED}: no exit 3, no hang, nothing written outside --out`, async () => {
-    const rand = random(SEED);
+    const rand = mulberry32(SEED);
     const base = writeSpec(scratch, "base", BASES[0], "yaml");
     const failures: string[] = [];
     const codes = new Map<number, number>();

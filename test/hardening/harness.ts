@@ -68,15 +68,3 @@ export function commandLines(spec: string, base: string, out: string, output: st
 }
 
 export const readText = (path: string) => readFileSync(path, "utf8");
-
-/** mulberry32: a small seeded generator, so every failure can be replayed from its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

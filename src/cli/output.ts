@@ -3,6 +3,7 @@ import { rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import { sweepLeftovers, temporaryName } from "../render/temporary.js";
+import { terminalSafe } from "../report/escape.js";
 import type { Io } from "./command.js";
 
 /**
@@ -45,7 +46,8 @@ export async function emit(text: string, output: string | undefined, io: Io): Pr
     temporaryName(`.${basename(target)}.`, randomBytes(4).toString("hex"), ".tmp"),
   );
   try {
-    await writeFile(temporary, text);
+    // As on a terminal: a control character is written as \uXXXX (inside JSON strings, the same text).
+    await writeFile(temporary, terminalSafe(text, false));
     await rename(temporary, target);
   } finally {
     await rm(temporary, { force: true }).catch(() => undefined);

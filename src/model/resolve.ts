@@ -1,5 +1,5 @@
 import { buildCatalog, type Catalog } from "../catalog/catalog.js";
-import { ENGINE_IMAGES, engineOfImage } from "../engines/ids.js";
+import { ENGINE_IMAGES } from "../engines/ids.js";
 import { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
 import { apportion, autoPlacement, expandPlacement, majority } from "./placement.js";
@@ -279,11 +279,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Kubernetes: the engine declared or recognised from the image, and the engine's pinned image by default. */
+/**
+ * Kubernetes: the engine's pinned image unless the spec names one. Only a declared engine
+ * configures the cluster: a v1 spec that names an engine's image keeps its generic StatefulSet
+ * (the coverage rule suggests the engine).
+ */
 function resolveDeploy(deploy: Datastore["deploy"]): ResolvedDeploy {
   if (deploy.target !== "kubernetes") return deploy;
-  const { engine: declared, image, ...rest } = deploy;
-  const engine = declared ?? engineOfImage(image);
+  const { engine, image, ...rest } = deploy;
   // Validation guarantees an image or an engine.
   const resolvedImage = image ?? (engine === undefined ? "" : ENGINE_IMAGES[engine].image);
   return { ...rest, image: resolvedImage, ...(engine === undefined ? {} : { engine }) };

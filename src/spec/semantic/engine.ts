@@ -1,6 +1,6 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
-import { type EngineId, engineOfImage } from "../../engines/ids.js";
+import type { EngineId } from "../../engines/ids.js";
 import { type CheckContext, entriesOf } from "./context.js";
 
 interface ComponentInput {
@@ -15,8 +15,7 @@ interface ComponentInput {
 }
 
 /**
- * Kubernetes deploys: an image or an engine; the engine (declared or recognised from the image)
- * must implement the component's kind, replication model, consistency, sync mode and partitioning.
+ * Kubernetes deploys: an image or an engine; a declared engine must implement the component's kind, replication model, consistency, sync mode and partitioning.
  */
 export function checkEngineFits(context: CheckContext): void {
   for (const kind of ["datastores", "services", "streams"] as const) {
@@ -32,16 +31,15 @@ export function checkEngineFits(context: CheckContext): void {
           message: `${at()} deploys to kubernetes with neither an image nor an engine`,
           fix:
             kind === "services"
-              ? "set deploy.image to your service's image, pinned by tag or digest"
-              : `set deploy.engine (${Object.keys(ENGINE_CAPABILITIES).join(", ")}) or deploy.image`,
+              ? `set ${at("deploy", "image")} to the service's image, pinned by tag or digest`
+              : `set ${at("deploy", "engine")} (${enginesFor(kind).join(", ")}) or ${at("deploy", "image")}`,
         });
         continue;
       }
-      const engine = declared ?? engineOfImage(deploy.image);
-      const fits = engine === undefined ? undefined : ENGINE_CAPABILITIES[engine];
-      if (engine === undefined || fits === undefined) continue;
-      const enginePath = at("deploy", declared === undefined ? "image" : "engine");
-      const label = `${fits.title}${declared === undefined ? ` (recognised from image "${deploy.image}")` : ""}`;
+      const fits = declared === undefined ? undefined : ENGINE_CAPABILITIES[declared];
+      if (fits === undefined) continue;
+      const enginePath = at("deploy", "engine");
+      const label = fits.title;
       if (fits.kind !== kind) {
         context.report({
           code: "spec/engine-mismatch",

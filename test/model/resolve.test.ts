@@ -236,7 +236,10 @@ describe("geo partitioning", () => {
 
 describe("users", () => {
   it("declared shares are normalised (rounding) and sorted", () => {
-    const users = model({ name: "t", users: { "us-east-1": 0.33, "eu-west-1": 0.33, "ap-south-1": 0.33 } }).users;
+    const users = model({
+      name: "t",
+      users: { "us-east-1": 0.33, "eu-west-1": 0.33, "ap-south-1": 0.33 },
+    }).users;
     expect(users.map((u) => u.region)).toEqual(["ap-south-1", "eu-west-1", "us-east-1"]);
     for (const u of users) expect(u.share).toBeCloseTo(1 / 3, 12);
   });

@@ -26,8 +26,11 @@ export const ENGINE_IMAGES: Readonly<Record<EngineId, { image: string; repositor
   cassandra: { image: "cassandra:4.1.7", repositories: ["cassandra", "library/cassandra"] },
   // https://hub.docker.com/_/redis
   redis: { image: "redis:7.2.7", repositories: ["redis", "library/redis"] },
-  // Strimzi runs its own Kafka images; the version is what the Kafka CR asks the operator for.
-  kafka: { image: "quay.io/strimzi/kafka:0.45.0-kafka-3.9.0", repositories: ["quay.io/strimzi/kafka"] },
+  // Strimzi runs its own Kafka images; the tag's Kafka version is what the Kafka CR asks the
+  // operator for. Strimzi ≥ 1.0 serves only the v1 API (../shared/data/crds); 1.1.0 supports Kafka
+  // 4.2.x and 4.3.0 (release notes: "Add support for Apache Kafka 4.3.0 and 4.2.1", "Remove support
+  // for Kafka 4.1.x").
+  kafka: { image: "quay.io/strimzi/kafka:1.1.0-kafka-4.2.0", repositories: ["quay.io/strimzi/kafka"] },
 };
 
 /** The engine whose official image `image` is (any tag or digest), if any. */

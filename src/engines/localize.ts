@@ -22,8 +22,16 @@ export function localize(text: string, l: Localization): string {
     out = out.split(host).join(address);
   }
   out = out.split("0.0.0.0").join(l.address);
-  for (const [from, to] of [...l.paths].sort(([a], [b]) => b.length - a.length)) {
-    out = out.replace(new RegExp(`(^|[=\\s:'"])${escapeRegExp(from)}(?=/|$|[\\s'",])`, "g"), `$1${to}`);
+  // One pass over every container path (longest first), so a replacement is never rewritten again
+  // (a temp folder under /tmp must not be mapped twice).
+  const paths = [...l.paths].sort(([a], [b]) => b.length - a.length);
+  if (paths.length > 0) {
+    const target = new Map(paths);
+    const pattern = new RegExp(
+      `(^|[=\\s:'"])(${paths.map(([from]) => escapeRegExp(from)).join("|")})(?=/|$|[\\s'",])`,
+      "g",
+    );
+    out = out.replace(pattern, (_, lead: string, from: string) => `${lead}${target.get(from) ?? from}`);
   }
   return out;
 }

@@ -89,6 +89,11 @@ export interface Indicators {
   /** 1 while the cluster has a leader / primary. */
   readonly leaderPresent?: string;
   /**
+   * Streams: how far the most lagging consumer group is behind, seconds (an estimate where the
+   * engine counts lag in messages; see the engine's file).
+   */
+  readonly consumerLagSeconds?: string;
+  /**
    * Raw series per SLO whose absence means the data is gone (exporter dead, metric renamed):
    * the no-data alerts are `absent(series)`.
    */
@@ -96,6 +101,7 @@ export interface Indicators {
     readonly availability?: string;
     readonly latency?: string;
     readonly replicationLag?: string;
+    readonly consumerLag?: string;
   };
 }
 

@@ -10,6 +10,7 @@ import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitorin
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { Job } from "kubernetes-models/batch/v1/Job";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
@@ -25,6 +26,7 @@ import { sortResources } from "../../src/compile/plan.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { renderPlan } from "../../src/render/index.js";
 import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
+import { crdModel } from "../engines/crd.js";
 import { STACKS_DIR, stackFiles } from "../render/stacks.js";
 
 /** An upstream model class: validates its data against the Kubernetes / CRD OpenAPI schema. */
@@ -42,6 +44,7 @@ const VALIDATORS: Readonly<Record<string, Validating>> = {
   "v1/ConfigMap": ConfigMap,
   "apps/v1/StatefulSet": StatefulSet,
   "apps/v1/Deployment": Deployment,
+  "batch/v1/Job": Job,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
@@ -51,6 +54,11 @@ const VALIDATORS: Readonly<Record<string, Validating>> = {
   "networking.istio.io/v1beta1/VirtualService": VirtualService,
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1beta1/AuthorizationPolicy": AuthorizationPolicy,
+  // Operator CRDs, copied with their sources into ../shared/data/crds/.
+  "postgresql.cnpg.io/v1/Cluster": crdModel("cnpg-cluster.crd.yaml", "v1"),
+  "kafka.strimzi.io/v1/Kafka": crdModel("strimzi-kafka.crd.yaml", "v1"),
+  "kafka.strimzi.io/v1/KafkaNodePool": crdModel("strimzi-kafkanodepool.crd.yaml", "v1"),
+  "kafka.strimzi.io/v1/KafkaTopic": crdModel("strimzi-kafkatopic.crd.yaml", "v1"),
 };
 
 /**

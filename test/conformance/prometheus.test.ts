@@ -1,30 +1,19 @@
+import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
-import { parser } from "@prometheus-io/lezer-promql";
 import { describe, expect, test } from "vitest";
 import { compileObservability, TYPES } from "../../src/compile/observability/index.js";
 import type { RuleGroup } from "../../src/compile/observability/rules.js";
 import { smallModel } from "../compile/observability/fixture.js";
+import { promqlErrors } from "../engines/promql.js";
 import { readStack } from "./promtool/stacks.js";
-
-/** Every ⚠ error node lezer-promql puts in the tree, with its position. */
-function promqlErrors(expr: string): string[] {
-  const errors: string[] = [];
-  parser.parse(expr).iterate({
-    enter: (node) => {
-      if (node.type.isError)
-        errors.push(`error node at ${node.from}: "${expr.slice(node.from, node.to + 10)}"`);
-    },
-  });
-  return errors;
-}
 
 const models = [{ name: "small fixture", model: smallModel() }, ...(await readStack())];
 
 describe.each(models)("prometheus-operator conformance: $name", ({ model }) => {
   const plan = compileObservability(model);
   const rules = plan.filter((r) => r.type === TYPES.prometheusRule);
-  const monitors = plan.filter((r) => r.type === TYPES.serviceMonitor);
+  const monitors = plan.filter((r) => r.type === TYPES.serviceMonitor || r.type === TYPES.podMonitor);
 
   test("every PrometheusRule validates against the prometheus-operator model", () => {
     expect(rules.length).toBeGreaterThan(0);
@@ -32,10 +21,12 @@ describe.each(models)("prometheus-operator conformance: $name", ({ model }) => {
       expect(() => new PrometheusRule(r.inputs as never).validate(), r.name).not.toThrow();
   });
 
-  test("every ServiceMonitor validates against the prometheus-operator model", () => {
+  test("every ServiceMonitor and PodMonitor validates against the prometheus-operator model", () => {
     expect(monitors.length).toBeGreaterThan(0);
-    for (const r of monitors)
-      expect(() => new ServiceMonitor(r.inputs as never).validate(), r.name).not.toThrow();
+    for (const r of monitors) {
+      const Model = r.type === TYPES.podMonitor ? PodMonitor : ServiceMonitor;
+      expect(() => new Model(r.inputs as never).validate(), r.name).not.toThrow();
+    }
   });
 
   test("every PromQL expression (rules and dashboard) parses with lezer-promql without error nodes", () => {

@@ -38,19 +38,23 @@ describe("topoplan diff", () => {
     expect(text).toContain(
       "error   datastores.accounts.placement.eu-west-1  replicas in eu-west-1: 2 → 1; scaling the StatefulSet down deletes 1 replica's volume unless the PersistentVolumeClaims are retained  [destructive-change]",
     );
-    expect(text.indexOf("Destructive changes (1)")).toBeLessThan(text.indexOf("Component changes"));
+    // CockroachDB runs a StatefulSet per zone: eu-west-1b's set (protected) would also be deleted.
+    expect(text).toContain(
+      "1 protected resource would be deleted: eu-west-1/global-kv/StatefulSet/accounts-eu-west-1b",
+    );
+    expect(text.indexOf("Destructive changes (2)")).toBeLessThan(text.indexOf("Component changes"));
 
     const json = capture();
     expect(await main(["diff", "stacks/global-kv.ts", scaledDown, "--format", "json"], json)).toBe(1);
     const parsed = JSON.parse(json.out.join("")) as { destructive: { code: string }[] };
-    expect(parsed.destructive.map((d) => d.code)).toEqual(["destructive-change"]);
+    expect(parsed.destructive.map((d) => d.code)).toEqual(["destructive-change", "destructive-change"]);
 
     const md = capture();
     const output = join(dir, "diff.md");
     expect(await main(["diff", "stacks/global-kv.ts", scaledDown, "-f", "markdown", "-o", output], md)).toBe(
       1,
     );
-    expect(readFileSync(output, "utf8")).toContain("**1 destructive change** — data can be lost.");
+    expect(readFileSync(output, "utf8")).toContain("**2 destructive changes** — data can be lost.");
   });
 
   it("exit 2 for a missing spec", async () => {

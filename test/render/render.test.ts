@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -164,7 +164,10 @@ describe("topoplan render", () => {
     const dir = join(root, "out");
     expect(await main(["render", "stacks/global-kv.ts", "--out", dir], cliIo)).toBe(0);
     expect(out.stderr).toMatch(/^wrote .*out: \d+ files\n$/);
-    expect(existsSync(join(dir, "eu-west-1/kubernetes/global-kv/statefulset-accounts.yaml"))).toBe(true);
+    // CockroachDB: one StatefulSet per zone (src/engines/cockroachdb.ts).
+    expect(readdirSync(join(dir, "eu-west-1/kubernetes/global-kv"))).toContain(
+      "statefulset-accounts-eu-west-1a.yaml",
+    );
   });
 
   it("exits 2 on invalid input and writes nothing", async () => {

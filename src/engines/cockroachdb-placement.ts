@@ -1,0 +1,83 @@
+/**
+ * The declared placement, leader and survival goal of a CockroachDB datastore as SQL, run once by
+ * the placement Job. Two forms, as CockroachDB's docs offer them:
+ *
+ * - Multi-region SQL (https://www.cockroachlabs.com/docs/v24.3/multiregion-overview): `SET PRIMARY
+ *   REGION`, `ADD REGION`, `SURVIVE REGION FAILURE`. Region survival fixes its own layout
+ *   (https://www.cockroachlabs.com/docs/v24.3/multiregion-survival-goals#survive-region-failures):
+ *   5 voting replicas, 2 of them in the primary region, at least 3 database regions. It is used
+ *   only when the declared placement is that layout (5 replicas, 2 in the leader region, every
+ *   other region at least 1, 3 or 4 regions); CockroachDB's allocator then chooses which
+ *   non-primary region holds a second voter, which changes neither the commit quorum (the
+ *   leader's 2 plus the nearest other region) nor survival of any one region.
+ * - Otherwise a zone configuration on the database
+ *   (https://www.cockroachlabs.com/docs/v24.3/configure-replication-zones): `num_replicas` and
+ *   `num_voters` = the declared replicas (all voters, as the model counts them), per-region replica
+ *   counts as per-replica `constraints`, and the leader region as the lease preference
+ *   (`lease_preferences = '[[+region=<leader>]]'`), so the leaseholder — which serves reads and
+ *   coordinates writes — sits where the model expects the leader.
+ *
+ * Names are DNS labels (validated by the spec); they are still quoted as SQL identifiers and JSON
+ * strings, so no name can end a literal.
+ */
+import type { ResolvedDatastore } from "../model/types.js";
+
+/** Database of a component: its name with `-` → `_` (an unquoted-safe SQL identifier). */
+export function databaseName(component: string): string {
+  return component.replace(/-/g, "_");
+}
+
+/** A SQL identifier, double-quoted with `"` doubled (https://www.cockroachlabs.com/docs/v24.3/keywords-and-identifiers). */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A SQL string literal, single-quoted with `'` doubled. */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** True when the placement is exactly what `SURVIVE REGION FAILURE` builds (see the file comment). */
+export function isRegionSurvivalLayout(store: ResolvedDatastore): boolean {
+  const regions = store.placement.filter((p) => p.replicas > 0);
+  const leader = regions.find((p) => p.region === store.leader);
+  return (
+    store.survive === "region" &&
+    regions.length >= 3 &&
+    regions.length <= 4 &&
+    store.replicas === 5 &&
+    leader?.replicas === 2 &&
+    regions.every((p) => p.replicas >= 1 && p.replicas <= 2)
+  );
+}
+
+/** The statements the placement Job runs, in order. Idempotent: the Job may run them again. */
+export function placementStatements(store: ResolvedDatastore): string[] {
+  const db = sqlIdentifier(databaseName(store.name));
+  const create = `CREATE DATABASE IF NOT EXISTS ${db}`;
+  if (isRegionSurvivalLayout(store)) {
+    const others = store.placement
+      .filter((p) => p.replicas > 0 && p.region !== store.leader)
+      .map((p) => `ALTER DATABASE ${db} ADD REGION IF NOT EXISTS ${sqlIdentifier(p.region)}`);
+    return [
+      create,
+      `ALTER DATABASE ${db} SET PRIMARY REGION ${sqlIdentifier(store.leader)}`,
+      ...others,
+      `ALTER DATABASE ${db} SURVIVE REGION FAILURE`,
+    ];
+  }
+  return [create, zoneConfigStatement(store)];
+}
+
+/** `ALTER DATABASE … CONFIGURE ZONE USING …` with the exact placement counts and the leader's lease preference. */
+export function zoneConfigStatement(store: ResolvedDatastore): string {
+  const counts: Record<string, number> = {};
+  for (const p of store.placement) if (p.replicas > 0) counts[`+region=${p.region}`] = p.replicas;
+  const constraints = JSON.stringify(counts);
+  const leasePreferences = JSON.stringify([[`+region=${store.leader}`]]).replace(/"/g, "");
+  return (
+    `ALTER DATABASE ${sqlIdentifier(databaseName(store.name))} CONFIGURE ZONE USING ` +
+    `num_replicas = ${store.replicas}, num_voters = ${store.replicas}, ` +
+    `constraints = ${sqlString(constraints)}, lease_preferences = ${sqlString(leasePreferences)}`
+  );
+}

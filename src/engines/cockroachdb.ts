@@ -1,0 +1,273 @@
+/**
+ * CockroachDB: every range is a Raft group; nodes find each other through `--join` and place
+ * replicas by their `--locality`. One StatefulSet per zone: a pod cannot read its node's zone label
+ * through the downward API, so pinning each StatefulSet to one zone (required node affinity) makes
+ * `--locality=region=<r>,zone=<z>` a static argument that is true for every pod of the set.
+ *
+ * Secure mode only (https://www.cockroachlabs.com/docs/v24.3/secure-a-cluster): node certificates
+ * from the Secret `<component>-node-certs` (ca.crt, node.crt, node.key; SANs for every member's
+ * host name and the client Service) and root client certificates from `<component>-client-root`
+ * (ca.crt, client.root.crt, client.root.key) — created by the operator of the cluster, listed in
+ * `requires`. The first region runs `cockroach init` once and the placement SQL
+ * (cockroachdb-placement.ts) as Jobs.
+ */
+import type { IVolume } from "kubernetes-models/v1/Volume";
+import type { Placed } from "../compile/kubernetes/placements.js";
+import type { EngineContainer } from "../compile/kubernetes/pod.js";
+import { objectNames, statefulSetResource } from "../compile/kubernetes/workloads.js";
+import { kubernetesName } from "../compile/names.js";
+import { selector } from "../compile/observability/promql.js";
+import type { PlannedResource } from "../compile/plan.js";
+import type { ResolvedDatastore } from "../model/types.js";
+import { ENGINE_CAPABILITIES } from "./capabilities.js";
+import { placementStatements } from "./cockroachdb-placement.js";
+import { retryScript, setupJobResources } from "./jobs.js";
+import { allMembers, type MemberSet, memberSets, peerHost } from "./members.js";
+import type { EngineComponent, EngineDefinition, Indicators, Member } from "./types.js";
+
+const CAPS = ENGINE_CAPABILITIES.cockroachdb;
+const PORTS = CAPS.ports;
+const BINARY = "/cockroach/cockroach";
+const DATA_DIR = "/cockroach/cockroach-data";
+const CERTS_DIR = "/cockroach/cockroach-certs";
+/**
+ * The image supports running as a non-root user; CockroachDB's Helm chart runs it as UID/GID 1000
+ * (https://github.com/cockroachdb/helm-charts, `securityContext`).
+ */
+const USER_ID = 1000;
+/** `--join` lists at most this many members per region (docs: "3-5 nodes", in every region). */
+const JOIN_PER_REGION = 3;
+
+/** Secrets the cluster's operator provides (see the file comment). */
+export const cockroachSecrets = (component: string) => ({
+  node: kubernetesName([component, "node-certs"]),
+  clientRoot: kubernetesName([component, "client-root"]),
+});
+
+interface Cluster {
+  readonly sets: readonly MemberSet[];
+  readonly hostOf: (member: Member) => string;
+}
+
+function cluster(store: ResolvedDatastore, namespace: string): Cluster {
+  const sets = memberSets(store, "zone");
+  const multiRegion = new Set(sets.map((s) => s.region)).size > 1;
+  const peers = objectNames(store.name).peers;
+  return { sets, hostOf: (m) => peerHost(m, peers, namespace, multiRegion) };
+}
+
+/** Up to three members of every region, in member order: the same `--join` list on every node. */
+export function joinHosts(c: Cluster): string[] {
+  const byRegion = new Map<string, Member[]>();
+  for (const m of allMembers(c.sets)) byRegion.set(m.region, [...(byRegion.get(m.region) ?? []), m]);
+  return [...byRegion.values()].flatMap((ms) =>
+    ms.slice(0, JOIN_PER_REGION).map((m) => `${c.hostOf(m)}:${PORTS.client}`),
+  );
+}
+
+/**
+ * `cockroach start` flags (https://www.cockroachlabs.com/docs/v24.3/cockroach-start#flags):
+ * `--listen-addr` on every interface, `--advertise-addr` the member's own peer host name (what
+ * other nodes dial), `--http-addr` the DB Console port that also serves `/health` and
+ * `/_status/vars`, the store on the data volume, `--cache` and `--max-sql-memory` at 25% each of
+ * the container's memory limit (docs, "Recommended production settings": `.25` each; CockroachDB
+ * reads the cgroup limit).
+ */
+export function cockroachArgs(c: Cluster, set: MemberSet): string[] {
+  const own = set.members[0];
+  const ownHost = own === undefined ? "" : c.hostOf({ ...own, name: "$(POD_NAME)" });
+  return [
+    "start",
+    `--join=${joinHosts(c).join(",")}`,
+    `--locality=region=${set.region},zone=${set.zone ?? set.region}`,
+    `--advertise-addr=${ownHost}:${PORTS.client}`,
+    `--listen-addr=:${PORTS.client}`,
+    `--http-addr=:${PORTS.metrics}`,
+    `--store=path=${DATA_DIR}`,
+    `--certs-dir=${CERTS_DIR}`,
+    "--cache=25%",
+    "--max-sql-memory=25%",
+  ];
+}
+
+/** Projected Secret with the files cockroach expects, read-only for the owner. */
+function certsVolume(name: string, secret: string, files: Readonly<Record<string, string>>): IVolume {
+  return {
+    name,
+    projected: {
+      // 0400; the kubelet still adds group read when fsGroup is set (kubernetes/kubernetes#57923).
+      defaultMode: 0o400,
+      sources: [
+        { secret: { name: secret, items: Object.entries(files).map(([key, path]) => ({ key, path })) } },
+      ],
+    },
+  };
+}
+
+/**
+ * cockroach refuses key files with any group permission; the kubelet makes Secret files
+ * group-readable whenever fsGroup is set (kubernetes/kubernetes#57923), so the check is skipped —
+ * the files sit in the pod's own tmpfs, readable by its one user and group.
+ */
+const SKIP_KEY_PERMISSION_CHECK = { name: "COCKROACH_SKIP_KEY_PERMISSION_CHECK", value: "true" };
+
+function container(c: Cluster, set: MemberSet, component: string): EngineContainer {
+  // Secure mode: the DB Console (and so /health) speaks HTTPS.
+  const health = (path: string) => ({ httpGet: { path, port: PORTS.metrics, scheme: "HTTPS" as const } });
+  return {
+    command: [BINARY],
+    args: cockroachArgs(c, set),
+    env: [SKIP_KEY_PERMISSION_CHECK],
+    userId: USER_ID,
+    dataMountPath: DATA_DIR,
+    zones: set.zones,
+    volumes: [
+      certsVolume("certs", cockroachSecrets(component).node, {
+        "ca.crt": "ca.crt",
+        "node.crt": "node.crt",
+        "node.key": "node.key",
+      }),
+    ],
+    volumeMounts: [{ name: "certs", mountPath: CERTS_DIR, readOnly: true }],
+    probes: {
+      // https://www.cockroachlabs.com/docs/v24.3/monitoring-and-alerting#health-ready-1: 503 until
+      // the node is live and accepting SQL; as in CockroachDB's Kubernetes manifests.
+      readinessProbe: {
+        ...health("/health?ready=1"),
+        initialDelaySeconds: 10,
+        periodSeconds: 5,
+        failureThreshold: 2,
+      },
+      // /health answers while the process runs: a node cut off from its peers is not restarted.
+      livenessProbe: { ...health("/health"), initialDelaySeconds: 30, periodSeconds: 5, failureThreshold: 6 },
+    },
+  };
+}
+
+/** The init and placement Jobs, from the first region (`cockroach init` must run exactly once). */
+function setupJobs(
+  topology: string,
+  store: ResolvedDatastore,
+  c: Cluster,
+  placed: Placed,
+): PlannedResource[] {
+  const first = allMembers(c.sets)[0];
+  if (first === undefined) return [];
+  const host = `--host=${c.hostOf(first)}:${PORTS.client}`;
+  const certs = `--certs-dir=${CERTS_DIR}`;
+  const common = {
+    image: placed.deploy.image,
+    userId: USER_ID,
+    env: [SKIP_KEY_PERMISSION_CHECK],
+    volumes: [
+      certsVolume("client-certs", cockroachSecrets(store.name).clientRoot, {
+        "ca.crt": "ca.crt",
+        "client.root.crt": "client.root.crt",
+        "client.root.key": "client.root.key",
+      }),
+    ],
+    volumeMounts: [{ name: "client-certs", mountPath: CERTS_DIR, readOnly: true }],
+  };
+  // https://www.cockroachlabs.com/docs/v24.3/cockroach-init: run once against any node; a second
+  // run fails with "cluster has already been initialized", which counts as done.
+  const init = retryScript([BINARY, "init", host, certs], "cluster has already been initialized");
+  const sql = retryScript([
+    BINARY,
+    "sql",
+    host,
+    certs,
+    `--execute=${placementStatements(store).join("; ")};`,
+  ]);
+  return [
+    ...setupJobResources(topology, placed, { ...common, suffix: "init", script: init }, PORTS.client),
+    ...setupJobResources(topology, placed, { ...common, suffix: "placement", script: sql }, PORTS.client),
+  ];
+}
+
+/**
+ * Metrics of `/_status/vars` (Prometheus text; CockroachDB's dotted names with `.` → `_`), as
+ * CockroachDB lists them:
+ * - `sql.service.latency` (histogram, NANOSECONDS: "Latency of SQL request execution"),
+ *   `sql.query.count`, `sql.failure.count` ("statements resulting in a planning or runtime error"):
+ *   cockroachdb/cockroach `pkg/sql/exec_util.go` (MetaSQLServiceLatency, MetaQueryExecuted,
+ *   MetaFailure); `sql.exec.latency`, `sql.select.count`, `sql.insert.count`, `sql.update.count`,
+ *   `sql.delete.count` from the same file.
+ * - `ranges.unavailable` ("ranges with fewer live replicas than needed for quorum"),
+ *   `ranges.underreplicated`, `replicas.leaders`, `replicas.leaseholders`: cockroachdb/docs
+ *   `src/current/_data/v24.3/metrics/metrics-list.csv`.
+ * - `liveness.livenodes`: `pkg/kv/kvserver/liveness` (metaLiveNodes).
+ * CockroachDB's own alert rules use the same names (`monitoring/rules/alerts.rules.yml`:
+ * `sql_query_count`, `ranges_unavailable`, `liveness_livenodes`; `aggregation.rules.yml`:
+ * `sql_exec_latency_bucket`).
+ */
+export const COCKROACH_METRICS = [
+  "sql_service_latency_bucket",
+  "sql_service_latency_sum",
+  "sql_service_latency_count",
+  "sql_exec_latency_bucket",
+  "sql_query_count",
+  "sql_failure_count",
+  "sql_select_count",
+  "sql_insert_count",
+  "sql_update_count",
+  "sql_delete_count",
+  "ranges_unavailable",
+  "ranges_underreplicated",
+  "replicas_leaders",
+  "replicas_leaseholders",
+  "liveness_livenodes",
+] as const;
+
+/** CockroachDB histograms count nanoseconds (metric.Unit_NANOSECONDS); the indicators want seconds. */
+const NANOSECONDS = 1e-9;
+
+/**
+ * Availability: failed statements over executed statements. Latency: `sql.service.latency`, the
+ * server-side time of a SQL request (parse, plan, execute), so the one histogram holds reads and
+ * writes. Leader: every range has a quorum (`ranges_unavailable` sums to 0): CockroachDB has a
+ * Raft leader per range, not one per cluster. No replication-lag metric in seconds exists.
+ */
+function indicators(component: EngineComponent): Indicators {
+  const s = selector(component.name);
+  return {
+    requestRate: (w) => `sum(rate(sql_query_count${s}[${w}]))`,
+    errorRatio: (w) =>
+      `(sum(rate(sql_failure_count${s}[${w}])) or vector(0)) / sum(rate(sql_query_count${s}[${w}]))`,
+    avgLatencySeconds: `(sum(rate(sql_service_latency_sum${s}[5m])) / sum(rate(sql_service_latency_count${s}[5m]))) * ${NANOSECONDS}`,
+    p99LatencySeconds: `histogram_quantile(0.99, sum by (le) (rate(sql_service_latency_bucket${s}[5m]))) * ${NANOSECONDS}`,
+    leaderPresent: `sum(ranges_unavailable${s}) == bool 0`,
+    presence: {
+      availability: `sql_query_count${s}`,
+      latency: `sql_service_latency_bucket${s}`,
+    },
+  };
+}
+
+export const cockroachdb: EngineDefinition = {
+  id: "cockroachdb",
+  capabilities: CAPS,
+  requires: [
+    "Secret <component>-node-certs (ca.crt, node.crt, node.key; SANs: every member's peer host name and the client Service)",
+    "Secret <component>-client-root (ca.crt, client.root.crt, client.root.key)",
+    "multicluster-services with a flat pod network (for members in several regions)",
+    "a CockroachDB license key for multi-region SQL (survive: region)",
+  ],
+  managedBy: "statefulset",
+  metricNames: COCKROACH_METRICS,
+  indicators,
+  compileRegion({ model, component, placed, regions }) {
+    const store = component as ResolvedDatastore;
+    const c = cluster(store, placed.namespace);
+    const own = c.sets.filter((s) => s.region === placed.region);
+    return [
+      ...own.map((set) =>
+        statefulSetResource(model.name, placed, {
+          name: set.statefulSet,
+          replicas: set.members.length,
+          engine: container(c, set, store.name),
+        }),
+      ),
+      ...(placed.region === regions[0] ? setupJobs(model.name, store, c, placed) : []),
+    ];
+  },
+};

@@ -1,0 +1,323 @@
+/**
+ * Apache Kafka on the Strimzi operator (`kafka.strimzi.io/v1`, the only API of Strimzi ≥ 1.0 and of
+ * the CRDs in ../shared/data/crds). A stream is one Kafka cluster per region (brokers replicate
+ * within the region): a `Kafka` (KRaft, node pools), per zone a `KafkaNodePool` of brokers and one
+ * of controllers, a `KafkaTopic` with the stream's partitions, replicas and `min.insync.replicas`,
+ * the JMX exporter rules as a ConfigMap, and Kafka Exporter for consumer lag.
+ *
+ * Strimzi ≥ 0.48 runs KRaft with node pools only: the `strimzi.io/kraft` and `strimzi.io/node-pools`
+ * annotations "are not required anymore and will be ignored if set" (0.48.0 release notes), so they
+ * are not emitted.
+ *
+ * Rack awareness: each node pool is pinned to one zone, so its brokers get `broker.rack` = that
+ * zone from an environment variable (`rack.type: environment-variable`, Strimzi 1.0) — static and
+ * true, like CockroachDB's locality — instead of the `topology-label` type, whose init container
+ * needs a ClusterRoleBinding to read Node objects. Kafka then spreads each partition's replicas
+ * over racks (https://kafka.apache.org/documentation/#basic_ops_racks).
+ *
+ * Pods meet the namespace's restricted Pod Security Standard through the pool, entity-operator and
+ * exporter templates (Strimzi also offers a cluster-wide `restricted` security provider).
+ */
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { LABELS, LINK_LOCAL_CIDR } from "../compile/kubernetes/constants.js";
+import { componentLabels, planned, selectorLabels } from "../compile/kubernetes/manifest.js";
+import type { Placed } from "../compile/kubernetes/placements.js";
+import { kubernetesName } from "../compile/names.js";
+import { selector } from "../compile/observability/promql.js";
+import type { PlannedResource } from "../compile/plan.js";
+import type { ResolvedStream } from "../model/types.js";
+import { ENGINE_CAPABILITIES } from "./capabilities.js";
+import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
+import { RESTRICTED_CONTAINER } from "./security.js";
+import type { EngineComponent, EngineDefinition, Indicators } from "./types.js";
+
+const CAPS = ENGINE_CAPABILITIES.kafka;
+const API = "kafka.strimzi.io/v1";
+const ZONE_KEY = "topology.kubernetes.io/zone";
+/** Environment variable holding a pool's zone, read by Strimzi as `broker.rack`. */
+export const RACK_ENV = "TOPOPLAN_ZONE";
+/** KRaft controllers per cluster: a quorum of 3 survives one controller (or zone) down. */
+export const CONTROLLERS = 3;
+/** Controllers keep only the metadata log. Estimate, not a Strimzi default. */
+const CONTROLLER_STORAGE_GI = 20;
+
+/** `version` of the Kafka CR from a Strimzi image tag `<strimzi>-kafka-<kafka version>`, if it is one. */
+export function kafkaVersionOf(image: string): string | undefined {
+  return /:[^:/]*-kafka-(\d+\.\d+\.\d+)$/.exec(image)?.[1];
+}
+
+/** `count` members dealt round-robin over the sorted zones: member i in zone i mod |zones|. */
+export function perZone(count: number, zones: readonly string[]): Map<string, number> {
+  const sorted = [...zones].sort();
+  const out = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const zone = sorted[i % sorted.length];
+    if (zone !== undefined) out.set(zone, (out.get(zone) ?? 0) + 1);
+  }
+  return out;
+}
+
+const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+
+/**
+ * The component's selector labels on every pod Strimzi makes (brokers, controllers, entity
+ * operator, Kafka Exporter), so the PodMonitor and the callers' NetworkPolicies find them like any
+ * component's pods. Strimzi merges `template.pod.metadata.labels` over its own defaults
+ * (`Labels.withAdditionalLabels`), including its `app.kubernetes.io/name`; its selectors use only
+ * `strimzi.io/*` labels.
+ */
+function podLabels(topology: string, placed: Placed): Record<string, string> {
+  return { ...selectorLabels(topology, placed.name), [LABELS.region]: placed.region };
+}
+
+function nodePool(
+  topology: string,
+  placed: Placed,
+  role: "broker" | "controller",
+  zone: string,
+  replicas: number,
+) {
+  const sizeGi = role === "broker" ? placed.deploy.storageGi : CONTROLLER_STORAGE_GI;
+  return {
+    apiVersion: API,
+    kind: "KafkaNodePool",
+    metadata: {
+      name: kubernetesName([placed.name, role, zone]),
+      namespace: placed.namespace,
+      labels: { ...componentLabels(topology, placed), "strimzi.io/cluster": placed.name },
+    },
+    spec: {
+      replicas,
+      roles: [role],
+      storage: {
+        type: "jbod",
+        volumes: [
+          {
+            id: 0,
+            type: "persistent-claim",
+            size: `${sizeGi}Gi`,
+            ...(placed.deploy.storageClass === undefined ? {} : { class: placed.deploy.storageClass }),
+            deleteClaim: false,
+            kraftMetadata: "shared",
+          },
+        ],
+      },
+      resources: {
+        requests: { cpu: placed.deploy.cpu, memory: placed.deploy.memory },
+        limits: { memory: placed.deploy.memory },
+      },
+      template: {
+        pod: {
+          metadata: { labels: podLabels(topology, placed) },
+          securityContext: RESTRICTED_POD,
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  { matchExpressions: [{ key: ZONE_KEY, operator: "In", values: [zone] }] },
+                ],
+              },
+            },
+          },
+        },
+        kafkaContainer: { env: [{ name: RACK_ENV, value: zone }], securityContext: RESTRICTED_CONTAINER },
+      },
+    },
+  };
+}
+
+/**
+ * Broker defaults (https://kafka.apache.org/documentation/#brokerconfigs): the stream's replicas and
+ * min.insync.replicas for every topic, internal topics at most 3-way, no unclean leader election
+ * (an out-of-sync replica must never become leader: acknowledged writes would be lost), topics only
+ * from KafkaTopic resources.
+ */
+export function brokerConfig(stream: ResolvedStream): Record<string, number | boolean> {
+  const internal = Math.min(3, stream.replicas);
+  return {
+    "default.replication.factor": stream.replicas,
+    "min.insync.replicas": stream.minInSync,
+    "offsets.topic.replication.factor": internal,
+    "transaction.state.log.replication.factor": internal,
+    "transaction.state.log.min.isr": Math.min(stream.minInSync, internal),
+    "unclean.leader.election.enable": false,
+    "auto.create.topics.enable": false,
+  };
+}
+
+function kafkaCluster(topology: string, stream: ResolvedStream, placed: Placed, metricsConfigMap: string) {
+  const version = kafkaVersionOf(placed.deploy.image);
+  const template = (container: string) => ({
+    pod: { metadata: { labels: podLabels(topology, placed) }, securityContext: RESTRICTED_POD },
+    [container]: { securityContext: RESTRICTED_CONTAINER },
+  });
+  return {
+    apiVersion: API,
+    kind: "Kafka",
+    metadata: { name: placed.name, namespace: placed.namespace, labels: componentLabels(topology, placed) },
+    spec: {
+      kafka: {
+        ...(version === undefined ? {} : { version }),
+        // Clients connect over TLS on the engine's client port (Strimzi internal listener).
+        listeners: [{ name: "tls", port: placed.deploy.port, type: "internal", tls: true }],
+        config: brokerConfig(stream),
+        rack: { type: "environment-variable", envVarName: RACK_ENV },
+        metricsConfig: {
+          type: "jmxPrometheusExporter",
+          valueFrom: { configMapKeyRef: { name: metricsConfigMap, key: JMX_EXPORTER_KEY } },
+        },
+      },
+      // The Topic Operator reconciles the KafkaTopic below.
+      entityOperator: { topicOperator: {}, template: template("topicOperatorContainer") },
+      // Consumer-group lag of this stream's topic (Strimzi: https://strimzi.io/docs/operators/latest/deploying#con-metrics-kafka-exporter-lag-str).
+      kafkaExporter: { topicRegex: `^${placed.name}$`, groupRegex: ".*", template: template("container") },
+    },
+  };
+}
+
+function kafkaTopic(topology: string, stream: ResolvedStream, placed: Placed) {
+  return {
+    apiVersion: API,
+    kind: "KafkaTopic",
+    metadata: {
+      name: placed.name,
+      namespace: placed.namespace,
+      labels: { ...componentLabels(topology, placed), "strimzi.io/cluster": placed.name },
+    },
+    spec: {
+      partitions: stream.partitions,
+      replicas: stream.replicas,
+      // Topic configs: https://kafka.apache.org/documentation/#topicconfigs
+      config: {
+        "min.insync.replicas": stream.minInSync,
+        "unclean.leader.election.enable": false,
+        "retention.ms": Math.round(stream.retentionHours * 3_600_000),
+      },
+    },
+  };
+}
+
+/**
+ * Under the namespace's default deny, Strimzi's own NetworkPolicies only open ingress: its pods
+ * still need egress to each other (controller quorum, replication, exporter and entity operator to
+ * the brokers), and the entity operator to the Kubernetes API (its address is the cluster's: any
+ * address but link-local, on 443 and 6443).
+ */
+function egressPolicies(topology: string, placed: Placed): PlannedResource[] {
+  const cluster = { "strimzi.io/cluster": placed.name };
+  const meta = (suffix: string) => ({
+    name: kubernetesName([placed.name, suffix]),
+    namespace: placed.namespace,
+    labels: componentLabels(topology, placed),
+  });
+  const intra: INetworkPolicy = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta("kafka-egress"),
+    spec: {
+      podSelector: { matchLabels: cluster },
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ podSelector: { matchLabels: cluster } }] }],
+    },
+  };
+  const api: INetworkPolicy = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta("entity-operator-api"),
+    spec: {
+      podSelector: { matchLabels: { "strimzi.io/name": `${placed.name}-entity-operator` } },
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [LINK_LOCAL_CIDR] } }],
+          ports: [
+            { protocol: "TCP", port: 443 },
+            { protocol: "TCP", port: 6443 },
+          ],
+        },
+      ],
+    },
+  };
+  return [planned(placed.region, placed.name, intra), planned(placed.region, placed.name, api)];
+}
+
+/** The Strimzi resources of one stream in one region. */
+export function kafkaResources(topology: string, stream: ResolvedStream, placed: Placed): PlannedResource[] {
+  const metricsName = kubernetesName([placed.name, "kafka-metrics"]);
+  const metrics: IConfigMap = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: metricsName, namespace: placed.namespace, labels: componentLabels(topology, placed) },
+    data: { [JMX_EXPORTER_KEY]: JMX_EXPORTER_CONFIG },
+  };
+  const pools = [
+    ...[...perZone(placed.replicas, placed.zones)].map(([zone, n]) =>
+      nodePool(topology, placed, "broker", zone, n),
+    ),
+    ...[...perZone(CONTROLLERS, placed.zones)].map(([zone, n]) =>
+      nodePool(topology, placed, "controller", zone, n),
+    ),
+  ];
+  const kafka = kafkaCluster(topology, stream, placed, metricsName);
+  const clusterName = `${placed.region}/${placed.namespace}/Kafka/${placed.name}`;
+  return [
+    planned(placed.region, placed.name, metrics),
+    planned(placed.region, placed.name, kafka, { protect: true, retainOnDelete: true }),
+    ...pools.map((pool) =>
+      planned(placed.region, placed.name, pool, {
+        protect: true,
+        retainOnDelete: true,
+        dependsOn: [clusterName],
+      }),
+    ),
+    planned(placed.region, placed.name, kafkaTopic(topology, stream, placed), { dependsOn: [clusterName] }),
+    ...egressPolicies(topology, placed),
+  ];
+}
+
+/**
+ * Availability: failed produce and fetch requests of the stream's topic over all of them. Leader:
+ * exactly one active KRaft controller (Strimzi's AbnormalControllerState alert: `!= 1`). No latency
+ * indicator: Strimzi's rules leave out RequestMetrics, and end-to-end latency needs the clients'.
+ *
+ * Consumer lag: Kafka Exporter counts it in messages. It becomes seconds as the group's lag over
+ * the topic's production rate (messages appended per second, from the partitions' current
+ * offsets): how many seconds of production the group is behind — an estimate that holds while
+ * the production rate is steady, and is +Inf (alerting) when production stops with a group behind.
+ */
+function indicators(component: EngineComponent): Indicators {
+  const topic = selector(component.name, `topic="${component.name}"`);
+  const broker = selector(component.name, 'topic=""');
+  const total = (metric: string, w: string) => `(sum(rate(${metric}${topic}[${w}])) or vector(0))`;
+  const requests = (w: string) =>
+    `${total("kafka_server_brokertopicmetrics_totalproducerequests_total", w)} + ${total("kafka_server_brokertopicmetrics_totalfetchrequests_total", w)}`;
+  const failed = (w: string) =>
+    `${total("kafka_server_brokertopicmetrics_failedproducerequests_total", w)} + ${total("kafka_server_brokertopicmetrics_failedfetchrequests_total", w)}`;
+  return {
+    requestRate: (w) => requests(w),
+    errorRatio: (w) => `(${failed(w)}) / (${requests(w)})`,
+    leaderPresent: `sum(kafka_controller_kafkacontroller_activecontrollercount${selector(component.name)}) == bool 1`,
+    consumerLagSeconds: `max(sum by (consumergroup) (kafka_consumergroup_lag${topic}) / on() group_left() sum(rate(kafka_topic_partition_current_offset${topic}[5m])))`,
+    presence: {
+      availability: `kafka_server_brokertopicmetrics_totalproducerequests_total${broker}`,
+      consumerLag: `kafka_consumergroup_lag${topic}`,
+    },
+  };
+}
+
+export const kafka: EngineDefinition = {
+  id: "kafka",
+  capabilities: CAPS,
+  requires: [
+    "Strimzi cluster operator ≥ 1.0 (kafka.strimzi.io/v1 CRDs: Kafka, KafkaNodePool, KafkaTopic) watching the namespace",
+  ],
+  managedBy: "operator",
+  // Strimzi's metrics port on Kafka and Kafka Exporter pods (its PodMonitor example:
+  // packaging/examples/metrics/prometheus-install/pod-monitors/kafka-resources-metrics.yaml).
+  podMetricsPort: "tcp-prometheus",
+  metricNames: KAFKA_METRICS,
+  indicators,
+  compileRegion: ({ model, component, placed }) =>
+    kafkaResources(model.name, component as ResolvedStream, placed),
+};

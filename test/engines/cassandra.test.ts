@@ -1,0 +1,209 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
+/**
+ * Cassandra (not installable here): dc = region and rack = zone per zone-pinned StatefulSet, seeds
+ * across regions, the keyspace's NetworkTopologyStrategy counts, the exporter sidecar, and
+ * indicators over the exporter's `cassandra_stats` names derived from Cassandra's MBeans the way
+ * the exporter derives them.
+ */
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { describe, expect, test } from "vitest";
+import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
+import {
+  CASSANDRA_MBEANS,
+  cassandra,
+  heapSizes,
+  keyspaceStatements,
+  memoryMiB,
+} from "../../src/engines/cassandra.js";
+import type { TopologyInput } from "../../src/spec/schema/topology.js";
+import { modelOf } from "../compile/kubernetes/helpers.js";
+import { indicatorExpressions, promqlErrors, selectedMetrics } from "./promql.js";
+
+const TOPOLOGY = {
+  name: "shop",
+  users: { "eu-west-1": 1 },
+  datastores: {
+    "user-events": {
+      replication: "leaderless",
+      replicas: 5,
+      placement: { "eu-west-1": 3, "us-east-1": 2 },
+      deploy: { target: "kubernetes", engine: "cassandra", memory: "16Gi", cpu: "4" },
+    },
+  },
+} as TopologyInput;
+
+const model = modelOf(TOPOLOGY);
+const resources = compileKubernetes(model);
+const ofKind = (kind: string) =>
+  resources
+    .filter((r) => (r.inputs as any).kind === kind)
+    .map((r) => ({ region: r.region, m: r.inputs as any }));
+const envOf = (container: any) =>
+  Object.fromEntries(
+    container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]),
+  );
+
+describe("cassandra StatefulSets", () => {
+  const sets = ofKind("StatefulSet");
+
+  test("one StatefulSet per zone: datacenter = region, rack = zone, pinned to that zone", () => {
+    expect(
+      sets.map(({ region, m }) => {
+        const env = envOf(m.spec.template.spec.containers[0]);
+        const zones =
+          m.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+            .nodeSelectorTerms[0].matchExpressions[0].values;
+        return [region, m.metadata.name, m.spec.replicas, env.CASSANDRA_DC, env.CASSANDRA_RACK, zones.join()];
+      }),
+    ).toEqual([
+      ["eu-west-1", "user-events-eu-west-1a", 1, "eu-west-1", "eu-west-1a", "eu-west-1a"],
+      ["eu-west-1", "user-events-eu-west-1b", 1, "eu-west-1", "eu-west-1b", "eu-west-1b"],
+      ["eu-west-1", "user-events-eu-west-1c", 1, "eu-west-1", "eu-west-1c", "eu-west-1c"],
+      ["us-east-1", "user-events-us-east-1a", 1, "us-east-1", "us-east-1a", "us-east-1a"],
+      ["us-east-1", "user-events-us-east-1b", 1, "us-east-1", "us-east-1b", "us-east-1b"],
+    ]);
+  });
+
+  test("the official image's variables: cluster name, snitch, seeds = first member of each region", () => {
+    const env = envOf(sets[0]!.m.spec.template.spec.containers[0]);
+    expect(env).toMatchObject({
+      CASSANDRA_CLUSTER_NAME: "shop-user-events",
+      CASSANDRA_ENDPOINT_SNITCH: "GossipingPropertyFileSnitch",
+      CASSANDRA_SEEDS:
+        "user-events-eu-west-1a-0.eu-west-1.user-events-peers.shop.svc.clusterset.local," +
+        "user-events-us-east-1a-0.us-east-1.user-events-peers.shop.svc.clusterset.local",
+      CASSANDRA_CONF: "/config",
+      MAX_HEAP_SIZE: "4096M",
+      HEAP_NEWSIZE: "400M",
+    });
+    expect(new Set(sets.map(({ m }) => envOf(m.spec.template.spec.containers[0]).CASSANDRA_SEEDS)).size).toBe(
+      1,
+    );
+  });
+
+  test("config copied to a writable volume before the entrypoint; data, logs and UID as the image has them", () => {
+    const spec = sets[0]!.m.spec.template.spec;
+    const c = spec.containers[0];
+    expect(c.command).toEqual([
+      "/bin/bash",
+      "-c",
+      "cp -a /etc/cassandra/. /config/ && exec docker-entrypoint.sh cassandra -f",
+    ]);
+    expect(c.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: "data", mountPath: "/var/lib/cassandra" },
+        { name: "config", mountPath: "/config" },
+        { name: "logs", mountPath: "/var/log/cassandra" },
+      ]),
+    );
+    expect(spec.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
+    expect(c.readinessProbe.tcpSocket).toEqual({ port: 9042 });
+  });
+
+  test("the exporter sidecar reads local JMX and serves the metrics port", () => {
+    const exporter = sets[0]!.m.spec.template.spec.containers[1];
+    expect(exporter.image).toBe("criteord/cassandra_exporter:2.3.8");
+    expect(envOf(exporter)).toEqual({
+      CASSANDRA_EXPORTER_CONFIG_host: "localhost:7199",
+      CASSANDRA_EXPORTER_CONFIG_listenPort: "8080",
+    });
+    expect(exporter.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
+  });
+
+  test("StatefulSets and the keyspace Job validate against kubernetes-models", () => {
+    for (const { m } of sets) expect(() => new StatefulSet(m).validate(), m.metadata.name).not.toThrow();
+    const jobs = ofKind("Job");
+    expect(jobs.map(({ region, m }) => [region, m.metadata.name])).toEqual([
+      ["eu-west-1", "user-events-keyspace"],
+    ]);
+    for (const { m } of jobs) expect(() => new Job(m).validate()).not.toThrow();
+  });
+});
+
+describe("cassandra keyspace", () => {
+  test("NetworkTopologyStrategy with the placement's replicas per region, created then altered", () => {
+    const ks = `{'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-east-1': 2}`;
+    expect(keyspaceStatements(model.datastores[0]!)).toEqual([
+      `CREATE KEYSPACE IF NOT EXISTS "user_events" WITH replication = ${ks}`,
+      `ALTER KEYSPACE "user_events" WITH replication = ${ks}`,
+    ]);
+  });
+
+  test("the Job runs them with cqlsh against the first member, retrying until the ring answers", () => {
+    const script = ofKind("Job")[0]!.m.spec.template.spec.containers[0].command[2] as string;
+    expect(script).toContain(
+      "cqlsh user-events-eu-west-1a-0.eu-west-1.user-events-peers.shop.svc.clusterset.local 9042 -e ",
+    );
+    expect(script).toContain(
+      "'CREATE KEYSPACE IF NOT EXISTS \"user_events\" WITH replication = {'\"'\"'class'\"'\"'",
+    );
+    expect(script).toMatch(/sleep 5/);
+  });
+});
+
+describe("cassandra heap", () => {
+  test.each([
+    ["1Gi", "500m", 512, 100],
+    ["4Gi", "2", 1024, 200],
+    ["16Gi", "4", 4096, 400],
+    ["64Gi", "8", 8192, 800],
+  ])(
+    "memory %s, cpu %s: cassandra-env.sh's formula gives %i MB heap, %i MB new generation",
+    (mem, cpu, heap, young) => {
+      expect(heapSizes(mem, cpu)).toEqual({ maxHeapMiB: heap, newGenMiB: young });
+    },
+  );
+
+  test("quantities", () => {
+    expect(memoryMiB("512Mi")).toBe(512);
+    expect(memoryMiB("2G")).toBeCloseTo(1907.35, 2);
+    expect(() => memoryMiB("lots")).toThrow(/not a Kubernetes quantity/);
+  });
+});
+
+/** The exporter's name of an MBean attribute (criteo/cassandra_exporter JmxScraper.getMetricPath). */
+function exporterName(mbean: string, attribute: string): string {
+  return `${mbean.replace(/(:type=|,[^=]+=|\.)/g, ":").replace(/ /g, "_")}:${attribute}`.toLowerCase();
+}
+
+describe("cassandra indicators", () => {
+  const ind = cassandra.indicators(model.datastores[0]!);
+  const exprs = indicatorExpressions(ind);
+
+  test("every expression parses and selects only cassandra_stats", () => {
+    for (const e of exprs) {
+      expect(promqlErrors(e), e).toEqual([]);
+      expect(selectedMetrics(e), e).toEqual(["cassandra_stats"]);
+    }
+    expect(cassandra.metricNames).toEqual(["cassandra_stats"]);
+  });
+
+  test("every `name` the indicators match is one the exporter derives from Cassandra's ClientRequest MBeans", () => {
+    const names = CASSANDRA_MBEANS.flatMap((bean) =>
+      ["count", "99thpercentile"].map((a) => exporterName(bean, a)),
+    );
+    expect(names).toContain("org:apache:cassandra:metrics:clientrequest:read:latency:99thpercentile");
+    const patterns = exprs.flatMap((e) =>
+      [...e.matchAll(/name=~"([^"]+)"/g)].map((m) => new RegExp(`^${m[1]}$`)),
+    );
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const p of patterns)
+      expect(
+        names.some((n) => p.test(n)),
+        p.source,
+      ).toBe(true);
+    // Requests: the read and write latency counts exactly.
+    const requests = new RegExp(`^${/name=~"([^"]+)"/.exec(ind.presence.availability!)![1]}$`);
+    expect(names.filter((n) => requests.test(n)).sort()).toEqual([
+      "org:apache:cassandra:metrics:clientrequest:read:latency:count",
+      "org:apache:cassandra:metrics:clientrequest:write:latency:count",
+    ]);
+  });
+
+  test("latency percentiles are microseconds: the p99 indicator scales by 1e-6", () => {
+    expect(ind.p99LatencySeconds).toMatch(
+      /^max\(cassandra_stats\{.*99thpercentile"\}\) \* 0\.000001$|\* 1e-6$/,
+    );
+  });
+});

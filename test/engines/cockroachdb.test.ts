@@ -1,0 +1,336 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
+/**
+ * CockroachDB (not installable here): the compiled StatefulSets and Jobs validate against
+ * kubernetes-models, the settings are the ones the docs prescribe (table tests), the placement SQL
+ * carries the exact counts, and the indicators parse and use only listed metric names.
+ */
+
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { describe, expect, test } from "vitest";
+import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
+import type { PlannedResource } from "../../src/compile/plan.js";
+import { COCKROACH_METRICS, cockroachdb } from "../../src/engines/cockroachdb.js";
+import {
+  isRegionSurvivalLayout,
+  placementStatements,
+  sqlIdentifier,
+  zoneConfigStatement,
+} from "../../src/engines/cockroachdb-placement.js";
+import type { Model, ResolvedDatastore } from "../../src/model/types.js";
+import type { TopologyInput } from "../../src/spec/schema/topology.js";
+import { modelOf } from "../compile/kubernetes/helpers.js";
+import { indicatorExpressions, promqlErrors, selectedMetrics } from "./promql.js";
+
+function topology(
+  placement: Record<string, number>,
+  extra: Record<string, unknown> = {},
+  name = "ledger",
+): TopologyInput {
+  const replicas = Object.values(placement).reduce((a, b) => a + b, 0);
+  return {
+    name: "bank",
+    users: { "eu-west-1": 1 },
+    datastores: {
+      [name]: {
+        replication: "consensus",
+        replicas,
+        placement,
+        deploy: { target: "kubernetes", engine: "cockroachdb" },
+        ...extra,
+      },
+    },
+  } as TopologyInput;
+}
+
+function compiled(t: TopologyInput): {
+  model: Model;
+  store: ResolvedDatastore;
+  resources: PlannedResource[];
+} {
+  const model = modelOf(t);
+  const store = model.datastores[0]!;
+  return { model, store, resources: compileKubernetes(model) };
+}
+
+const ofKind = (resources: readonly PlannedResource[], kind: string) =>
+  resources
+    .filter((r) => (r.inputs as any).kind === kind)
+    .map((r) => ({ region: r.region, m: r.inputs as any }));
+
+const arg = (args: string[], flag: string) =>
+  args.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+
+const THREE_REGIONS = { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 };
+
+describe("cockroachdb StatefulSets", () => {
+  const { resources } = compiled(topology(THREE_REGIONS, { leader: "eu-west-1", survive: "region" }));
+  const sets = ofKind(resources, "StatefulSet");
+
+  test("one StatefulSet per zone, pinned to it, whose --locality names that region and zone", () => {
+    const rows = sets.map(({ region, m }) => {
+      const c = m.spec.template.spec.containers[0];
+      const zones =
+        m.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+          .nodeSelectorTerms[0].matchExpressions[0].values;
+      return {
+        region,
+        name: m.metadata.name,
+        replicas: m.spec.replicas,
+        zones,
+        locality: arg(c.args, "locality"),
+      };
+    });
+    expect(rows).toEqual([
+      {
+        region: "eu-central-1",
+        name: "ledger-eu-central-1a",
+        replicas: 1,
+        zones: ["eu-central-1a"],
+        locality: "region=eu-central-1,zone=eu-central-1a",
+      },
+      {
+        region: "eu-central-1",
+        name: "ledger-eu-central-1b",
+        replicas: 1,
+        zones: ["eu-central-1b"],
+        locality: "region=eu-central-1,zone=eu-central-1b",
+      },
+      {
+        region: "eu-north-1",
+        name: "ledger-eu-north-1a",
+        replicas: 1,
+        zones: ["eu-north-1a"],
+        locality: "region=eu-north-1,zone=eu-north-1a",
+      },
+      {
+        region: "eu-west-1",
+        name: "ledger-eu-west-1a",
+        replicas: 1,
+        zones: ["eu-west-1a"],
+        locality: "region=eu-west-1,zone=eu-west-1a",
+      },
+      {
+        region: "eu-west-1",
+        name: "ledger-eu-west-1b",
+        replicas: 1,
+        zones: ["eu-west-1b"],
+        locality: "region=eu-west-1,zone=eu-west-1b",
+      },
+    ]);
+  });
+
+  test("every node joins the same list of members of every region, by their MCS host names", () => {
+    const joins = new Set(sets.map(({ m }) => arg(m.spec.template.spec.containers[0].args, "join")));
+    expect(joins.size).toBe(1);
+    const host = (pod: string, region: string) =>
+      `${pod}.${region}.ledger-peers.bank.svc.clusterset.local:26257`;
+    expect([...joins][0]!.split(",")).toEqual([
+      host("ledger-eu-central-1a-0", "eu-central-1"),
+      host("ledger-eu-central-1b-0", "eu-central-1"),
+      host("ledger-eu-north-1a-0", "eu-north-1"),
+      host("ledger-eu-west-1a-0", "eu-west-1"),
+      host("ledger-eu-west-1b-0", "eu-west-1"),
+    ]);
+  });
+
+  test("start flags: own advertise address, listen and HTTP ports, store on the volume, secure certs, 25% caches", () => {
+    const { m } = sets.find(({ m }) => m.metadata.name === "ledger-eu-west-1b")!;
+    const c = m.spec.template.spec.containers[0];
+    expect(c.command).toEqual(["/cockroach/cockroach"]);
+    expect(c.args[0]).toBe("start");
+    expect(arg(c.args, "advertise-addr")).toBe(
+      "$(POD_NAME).eu-west-1.ledger-peers.bank.svc.clusterset.local:26257",
+    );
+    expect(arg(c.args, "listen-addr")).toBe(":26257");
+    expect(arg(c.args, "http-addr")).toBe(":8080");
+    expect(arg(c.args, "store")).toBe("path=/cockroach/cockroach-data");
+    expect(arg(c.args, "certs-dir")).toBe("/cockroach/cockroach-certs");
+    expect([arg(c.args, "cache"), arg(c.args, "max-sql-memory")]).toEqual(["25%", "25%"]);
+    expect(c.args).not.toContain("--insecure");
+    expect(c.volumeMounts).toContainEqual({ name: "data", mountPath: "/cockroach/cockroach-data" });
+    expect(c.volumeMounts).toContainEqual({
+      name: "certs",
+      mountPath: "/cockroach/cockroach-certs",
+      readOnly: true,
+    });
+    expect(m.spec.template.spec.volumes).toContainEqual({
+      name: "certs",
+      projected: {
+        defaultMode: 0o400,
+        sources: [
+          {
+            secret: {
+              name: "ledger-node-certs",
+              items: [
+                { key: "ca.crt", path: "ca.crt" },
+                { key: "node.crt", path: "node.crt" },
+                { key: "node.key", path: "node.key" },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    expect(m.spec.template.spec.securityContext).toMatchObject({
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+    });
+    expect(c.readinessProbe.httpGet).toEqual({ path: "/health?ready=1", port: 8080, scheme: "HTTPS" });
+    expect(c.livenessProbe.httpGet).toEqual({ path: "/health", port: 8080, scheme: "HTTPS" });
+  });
+
+  test("a one-region store advertises cluster-local names", () => {
+    const { resources: one } = compiled(topology({ "eu-west-1": 3 }));
+    const c = ofKind(one, "StatefulSet")[0]!.m.spec.template.spec.containers[0];
+    expect(arg(c.args, "advertise-addr")).toBe("$(POD_NAME).ledger-peers.bank.svc.cluster.local:26257");
+    expect(arg(c.args, "join")!.split(",")).toHaveLength(3);
+  });
+
+  test("--join keeps at most three members per region", () => {
+    const { resources: big } = compiled(topology({ "eu-west-1": 5, "eu-central-1": 4 }));
+    const join = arg(ofKind(big, "StatefulSet")[0]!.m.spec.template.spec.containers[0].args, "join")!.split(
+      ",",
+    );
+    expect(join.filter((h) => h.includes(".eu-west-1.")).length).toBe(3);
+    expect(join.filter((h) => h.includes(".eu-central-1.")).length).toBe(3);
+  });
+
+  test("StatefulSets, Jobs and policies validate against kubernetes-models", () => {
+    const models: Record<string, new (d: any) => { validate(): void }> = { StatefulSet, Job, NetworkPolicy };
+    const checked = resources.filter((r) => (r.inputs as any).kind in models);
+    const count = (kind: string) => checked.filter((r) => (r.inputs as any).kind === kind).length;
+    expect([count("StatefulSet"), count("Job")]).toEqual([5, 2]);
+    for (const r of checked) {
+      const Model = models[(r.inputs as any).kind]!;
+      expect(() => new Model(r.inputs).validate(), r.name).not.toThrow();
+    }
+  });
+});
+
+describe("cockroachdb Jobs", () => {
+  const { resources } = compiled(topology(THREE_REGIONS, { leader: "eu-west-1", survive: "region" }));
+  const jobs = ofKind(resources, "Job");
+
+  test("init and placement run once, from the first region, against its first member", () => {
+    expect(jobs.map(({ region, m }) => [region, m.metadata.name])).toEqual([
+      ["eu-central-1", "ledger-init"],
+      ["eu-central-1", "ledger-placement"],
+    ]);
+    const init = jobs[0]!.m.spec.template.spec.containers[0].command[2] as string;
+    expect(init).toContain(
+      "/cockroach/cockroach init --host=ledger-eu-central-1a-0.eu-central-1.ledger-peers.bank.svc.clusterset.local:26257 --certs-dir=/cockroach/cockroach-certs",
+    );
+    expect(init).toContain("'cluster has already been initialized'");
+  });
+
+  test("Job pods are not selected by the component's Services or budget, and carry the root client certificate", () => {
+    const pod = jobs[0]!.m.spec.template;
+    expect(pod.metadata.labels["app.kubernetes.io/name"]).toBe("ledger-init");
+    expect(pod.spec.volumes[1].projected.sources[0].secret.name).toBe("ledger-client-root");
+    expect(pod.spec.containers[0].securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    });
+  });
+
+  test("a policy pair lets the Job reach the members' SQL port", () => {
+    const policies = ofKind(resources, "NetworkPolicy").filter(({ m }) =>
+      m.metadata.name.startsWith("ledger-init"),
+    );
+    expect(policies.map(({ m }) => [m.metadata.name, m.spec.policyTypes[0]])).toEqual([
+      ["ledger-init-egress", "Egress"],
+      ["ledger-init-ingress", "Ingress"],
+    ]);
+    expect(policies[0]!.m.spec.egress[0].ports).toEqual([{ protocol: "TCP", port: 26257 }]);
+  });
+});
+
+describe("cockroachdb placement SQL", () => {
+  const store = (placement: Record<string, number>, extra: Record<string, unknown> = {}) =>
+    modelOf(topology(placement, extra)).datastores[0]!;
+
+  test("survive region over 2+2+1 with the leader holding 2: multi-region SQL", () => {
+    const s = store(THREE_REGIONS, { leader: "eu-west-1", survive: "region" });
+    expect(isRegionSurvivalLayout(s)).toBe(true);
+    expect(placementStatements(s)).toEqual([
+      'CREATE DATABASE IF NOT EXISTS "ledger"',
+      'ALTER DATABASE "ledger" SET PRIMARY REGION "eu-west-1"',
+      'ALTER DATABASE "ledger" ADD REGION IF NOT EXISTS "eu-central-1"',
+      'ALTER DATABASE "ledger" ADD REGION IF NOT EXISTS "eu-north-1"',
+      'ALTER DATABASE "ledger" SURVIVE REGION FAILURE',
+    ]);
+  });
+
+  test.each([
+    [
+      "survive region but 3+1+1 (CockroachDB would put 2 voters in the primary)",
+      { "eu-west-1": 3, "eu-central-1": 1, "eu-north-1": 1 },
+      "region",
+      5,
+    ],
+    ["survive region with 7 replicas", { "eu-west-1": 3, "eu-central-1": 2, "eu-north-1": 2 }, "region", 7],
+    ["survive zone over three regions", THREE_REGIONS, "zone", 5],
+  ])("%s: a zone configuration with the exact counts", (_, placement, survive, n) => {
+    const s = store(placement, { leader: "eu-west-1", survive });
+    expect(isRegionSurvivalLayout(s)).toBe(false);
+    const counts = Object.fromEntries(Object.entries(placement).map(([r, k]) => [`+region=${r}`, k]));
+    expect(placementStatements(s)).toEqual([
+      'CREATE DATABASE IF NOT EXISTS "ledger"',
+      `ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = ${n}, num_voters = ${n}, constraints = '${JSON.stringify(
+        Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))),
+      )}', lease_preferences = '[[+region=eu-west-1]]'`,
+    ]);
+  });
+
+  test("the leader is the lease preference; the database is the component with - → _", () => {
+    const s = modelOf(
+      topology({ "eu-west-1": 2, "eu-central-1": 1 }, { leader: "eu-central-1" }, "core-ledger"),
+    ).datastores[0]!;
+    expect(zoneConfigStatement(s)).toBe(
+      `ALTER DATABASE "core_ledger" CONFIGURE ZONE USING num_replicas = 3, num_voters = 3, constraints = '{"+region=eu-central-1":1,"+region=eu-west-1":2}', lease_preferences = '[[+region=eu-central-1]]'`,
+    );
+  });
+
+  test("identifiers are quoted with embedded quotes doubled", () => {
+    expect(sqlIdentifier('a"b')).toBe('"a""b"');
+    expect(sqlIdentifier("eu-west-1")).toBe('"eu-west-1"');
+  });
+
+  test("the placement Job runs the statements through cockroach sql, shell-quoted", () => {
+    const { resources } = compiled(topology({ "eu-west-1": 3 }));
+    const script = ofKind(resources, "Job").find(({ m }) => m.metadata.name === "ledger-placement")!.m.spec
+      .template.spec.containers[0].command[2] as string;
+    expect(script).toContain(
+      `'--execute=CREATE DATABASE IF NOT EXISTS "ledger"; ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = 3, num_voters = 3, constraints = '"'"'{"+region=eu-west-1":3}'"'"', lease_preferences = '"'"'[[+region=eu-west-1]]'"'"';'`,
+    );
+  });
+});
+
+describe("cockroachdb indicators", () => {
+  const model = modelOf(topology({ "eu-west-1": 3 }));
+  const ind = cockroachdb.indicators(model.datastores[0]!);
+  const exprs = indicatorExpressions(ind);
+
+  test("every expression parses and selects only metrics of the list kept with its source", () => {
+    expect(exprs.length).toBeGreaterThanOrEqual(8);
+    for (const e of exprs) {
+      expect(promqlErrors(e), e).toEqual([]);
+      for (const metric of selectedMetrics(e)) expect(COCKROACH_METRICS, e).toContain(metric);
+    }
+    expect(cockroachdb.metricNames).toEqual(COCKROACH_METRICS);
+  });
+
+  test("latency histograms count nanoseconds: the seconds indicators scale by 1e-9", () => {
+    expect(ind.p99LatencySeconds).toBe(
+      'histogram_quantile(0.99, sum by (le) (rate(sql_service_latency_bucket{topoplan_component="ledger"}[5m]))) * 1e-9',
+    );
+    expect(ind.avgLatencySeconds).toMatch(/\) \* 1e-9$/);
+  });
+
+  test("no leader means a range without quorum", () => {
+    expect(ind.leaderPresent).toBe('sum(ranges_unavailable{topoplan_component="ledger"}) == bool 0');
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * Redis with Sentinel from exactly what we compile: the StatefulSets' start scripts, Sentinel
+ * configuration and exporter arguments, localised (names → loopback addresses, folders → temp).
+ * Replication forms from the declared primary, the Sentinels agree on it with the planned quorum,
+ * a real Prometheus with the generated rules has data for every alert, stopping the primary makes
+ * the Sentinels fail over to a replica, and a stopped exporter makes the member-down alert pending.
+ */
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { compilePlan } from "../../../src/compile/index.js";
+import { TYPES } from "../../../src/compile/observability/index.js";
+import { redis, redisShape, SENTINEL_PORT, sentinelTiming } from "../../../src/engines/redis.js";
+import type { LocalMember } from "../../../src/engines/types.js";
+import type { Model } from "../../../src/model/types.js";
+import { build } from "../../analysis/helpers.js";
+import {
+  activeAlerts,
+  loopbackBlock,
+  openedThresholds,
+  Processes,
+  promQuery,
+  requireBinaries,
+  startPrometheus,
+  waitFor,
+} from "./harness.js";
+
+const suite = requireBinaries([
+  "/usr/bin/redis-server",
+  "/usr/bin/redis-cli",
+  "/usr/bin/prometheus-redis-exporter",
+  "/usr/bin/prometheus",
+])
+  ? describe
+  : describe.skip;
+
+const model: Model = build({
+  name: "sessions",
+  users: { "eu-west-1": 1 },
+  datastores: {
+    cache: {
+      replication: "primary-replica",
+      consistency: "eventual",
+      replicas: 3,
+      placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+      leader: "eu-west-1",
+      slo: { availability: 0.999, replicationLagMs: 2_000 },
+      deploy: { target: "kubernetes", engine: "redis" },
+    },
+  },
+});
+const store = model.datastores[0]!;
+
+function cli(address: string, port: number, ...args: string[]): string {
+  const run = spawnSync("/usr/bin/redis-cli", ["-h", address, "-p", String(port), "--raw", ...args], {
+    encoding: "utf8",
+  });
+  return `${run.stdout ?? ""}`.trim();
+}
+
+describe("Redis settings", () => {
+  test("Sentinel quorum is a majority of the members; timing from the largest RTT, with floors", () => {
+    const shape = redisShape(model, store, "sessions");
+    expect(shape.quorum).toBe(2);
+    expect(shape.primary.name).toBe("cache-eu-west-1-0");
+    expect(sentinelTiming(10)).toEqual({ downAfterMs: 5_000, failoverTimeoutMs: 60_000 });
+    expect(sentinelTiming(300)).toEqual({ downAfterMs: 6_000, failoverTimeoutMs: 60_000 });
+    expect(sentinelTiming(2_000)).toEqual({ downAfterMs: 40_000, failoverTimeoutMs: 240_000 });
+  });
+});
+
+suite("Redis engine, started from the compiled manifests", () => {
+  const processes = new Processes();
+  const address = loopbackBlock(31);
+  const addresses = new Map<string, string>();
+  let members: LocalMember[] = [];
+  let prometheus = "";
+  let rules: { alert?: string; expr: string }[] = [];
+
+  beforeAll(async () => {
+    let i = 0;
+    members = redis.local!(model, store, {
+      address: (m) => {
+        if (!addresses.has(m.name)) addresses.set(m.name, address(i++));
+        return addresses.get(m.name)!;
+      },
+      dataDir: (m) => processes.dir(m.name),
+    });
+    for (const m of members)
+      await processes.startMember(m, addresses.get(m.member.name)!, processes.dir(m.member.name));
+    const groups = compilePlan(model)
+      .resources.filter((r) => r.type === TYPES.prometheusRule && r.component === "cache")
+      .slice(0, 1)
+      .flatMap(
+        (r) =>
+          (r.inputs as { spec: { groups: { rules: { alert?: string; expr: string }[] }[] } }).spec.groups,
+      );
+    rules = groups.flatMap((g) => g.rules);
+    prometheus = await startPrometheus(
+      processes,
+      members.map((m) => ({
+        address: addresses.get(m.member.name)!,
+        port: m.metrics!.port,
+        path: m.metrics!.path,
+        component: "cache",
+      })),
+      groups,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await processes.cleanup();
+  });
+
+  const at = (name: string) => addresses.get(name)!;
+  const primaryAddress = () => at("cache-eu-west-1-0");
+
+  test("replication forms from the declared primary and a write reaches every replica", async () => {
+    await waitFor("two replicas connected", async () =>
+      cli(primaryAddress(), 6379, "INFO", "replication").includes("connected_slaves:2") ? true : undefined,
+    );
+    expect(cli(primaryAddress(), 6379, "SET", "cart:1", "3 items")).toBe("OK");
+    for (const m of members.filter((x) => x.member.name !== "cache-eu-west-1-0")) {
+      expect(cli(at(m.member.name), 6379, "INFO", "replication")).toContain("role:slave");
+      await waitFor(`cart:1 on ${m.member.name}`, async () =>
+        cli(at(m.member.name), 6379, "GET", "cart:1") === "3 items" ? true : undefined,
+      );
+    }
+  }, 60_000);
+
+  test("every Sentinel names the declared primary and the quorum is reachable", async () => {
+    for (const m of members) {
+      await waitFor(`sentinel of ${m.member.name}`, async () =>
+        cli(at(m.member.name), SENTINEL_PORT, "SENTINEL", "get-master-addr-by-name", "cache").startsWith(
+          primaryAddress(),
+        )
+          ? true
+          : undefined,
+      );
+    }
+    await waitFor(
+      "ckquorum",
+      async () =>
+        cli(primaryAddress(), SENTINEL_PORT, "SENTINEL", "ckquorum", "cache").startsWith("OK")
+          ? true
+          : undefined,
+      30_000,
+    );
+  }, 60_000);
+
+  test("Prometheus scrapes every exporter and every generated alert expression has data", async () => {
+    await waitFor(
+      "every exporter scraped twice",
+      async () => {
+        const up = await promQuery(prometheus, 'count_over_time(up{topoplan_component="cache"}[1m]) >= 2');
+        return up.length === members.length ? true : undefined;
+      },
+      60_000,
+    );
+    for (let i = 0; i < 30; i++) cli(primaryAddress(), 6379, "SET", `k${i}`, "v");
+    const alerts = rules.filter((r) => r.alert !== undefined);
+    expect(alerts.map((r) => r.alert)).toEqual(
+      expect.arrayContaining([
+        "TopoplanErrorBudgetBurnPage",
+        "TopoplanReplicationLagAboveSLO",
+        "TopoplanSLOMetricsAbsent",
+        "TopoplanMemberDown",
+        "TopoplanNoLeader",
+      ]),
+    );
+    for (const rule of alerts) {
+      if (rule.expr.startsWith("absent(")) {
+        const inner = rule.expr.slice("absent(".length, -1);
+        await waitFor(`series ${inner}`, async () =>
+          (await promQuery(prometheus, inner)).length > 0 ? true : undefined,
+        );
+        expect(await promQuery(prometheus, rule.expr)).toEqual([]);
+        continue;
+      }
+      const opened = rule.expr.includes("== 0")
+        ? rule.expr.replace("== 0", ">= 0")
+        : openedThresholds(rule.expr);
+      await waitFor(
+        `${rule.alert}: ${opened}`,
+        async () => ((await promQuery(prometheus, opened)).length > 0 ? true : undefined),
+        60_000,
+      );
+    }
+  }, 240_000);
+
+  test("stopping the primary: the Sentinels promote a replica", async () => {
+    await processes.stop("cache-eu-west-1-0");
+    const promoted = await waitFor(
+      "a new primary",
+      async () => {
+        const named = members
+          .filter((m) => m.member.name !== "cache-eu-west-1-0")
+          .map(
+            (m) =>
+              cli(at(m.member.name), SENTINEL_PORT, "SENTINEL", "get-master-addr-by-name", "cache").split(
+                "\n",
+              )[0],
+          );
+        return named.every((a) => a !== undefined && a !== "" && a !== primaryAddress() && a === named[0])
+          ? named[0]
+          : undefined;
+      },
+      90_000,
+    );
+    const survivor = members.find((m) => at(m.member.name) === promoted)!;
+    expect(cli(at(survivor.member.name), 6379, "INFO", "replication")).toContain("role:master");
+  }, 120_000);
+
+  test("a stopped exporter makes the member-down alert pending", async () => {
+    const victim = members.find((m) => m.member.name === "cache-eu-north-1-0")!;
+    await processes.stop(`${victim.member.name}-exporter`);
+    const pending = await waitFor(
+      "TopoplanMemberDown pending",
+      async () => {
+        const found = (await activeAlerts(prometheus)).filter(
+          (a) =>
+            a.labels.alertname === "TopoplanMemberDown" &&
+            a.labels.instance?.startsWith(at(victim.member.name)),
+        );
+        return found.length > 0 ? found : undefined;
+      },
+      30_000,
+    );
+    expect(pending.length).toBeGreaterThan(0);
+  }, 60_000);
+});

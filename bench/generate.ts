@@ -204,9 +204,13 @@ export function generateTopology(options: GenerateOptions): TopologyInput {
     return { name, geo, pool: regionPool(geo, regions) };
   });
 
+  // Shares of demand add up to 1 (validation refuses anything else); rounding stays within tolerance.
+  const weights = regions.map((region) => GEO_DEMAND[geoOf(region)] * (0.2 + random.next()));
+  const total = weights.reduce((sum, w) => sum + w, 0);
   const users: Record<string, number> = {};
-  for (const region of regions)
-    users[region] = Math.round(GEO_DEMAND[geoOf(region)] * (0.2 + random.next()) * 1000) / 1000;
+  regions.forEach((region, i) => {
+    users[region] = Math.round((weights[i]! / total) * 10_000) / 10_000;
+  });
 
   // Datastores.
   const datastores: TopologyDatastores = {};

@@ -1,7 +1,7 @@
 import { type Diagnostic, inputProblem } from "../src/diagnostics/diagnostic.js";
 import { closest, suggestion } from "../src/diagnostics/suggest.js";
 import type { PolicyConfig } from "../src/policy-config/types.js";
-import type { Rule, RuleSettings } from "./types.js";
+import type { Rule, RuleSetting, RuleSettings } from "./types.js";
 
 /**
  * Problems in a policy configuration against the rules that will run: unknown rule ids and settings
@@ -61,6 +61,10 @@ export function checkPolicyConfig(
           `e.g. "${key}": ${JSON.stringify(setting.default)}`,
         ),
       );
+    } else if (typeof value === "number") {
+      const problem = outOfRange(key, value, setting);
+      if (problem !== undefined)
+        problems.push(inputProblem("policy/config", path, problem.message, problem.fix));
     }
   }
   return problems;
@@ -72,4 +76,27 @@ export function settingsFor(rule: Rule, config: PolicyConfig): RuleSettings {
   for (const [name, spec] of Object.entries(rule.settings ?? {}))
     settings[name] = config.thresholds[`${rule.id}.${name}`] ?? spec.default;
   return settings;
+}
+
+/** A numeric setting outside its range, with "did you mean 0.7?" for a percentage given as a fraction. */
+function outOfRange(
+  key: string,
+  value: number,
+  setting: RuleSetting,
+): { message: string; fix: string } | undefined {
+  const { min = -Infinity, max = Infinity } = setting;
+  if (!Number.isFinite(value))
+    return { message: `"${key}" must be a finite number`, fix: `e.g. "${key}": ${setting.default}` };
+  if (setting.integer === true && !Number.isInteger(value))
+    return {
+      message: `"${key}" must be a whole number (got ${value})`,
+      fix: `use "${key}": ${Math.round(value)}`,
+    };
+  if (value >= min && value <= max) return undefined;
+  const range = `${Number.isFinite(min) ? min : "−∞"}–${Number.isFinite(max) ? max : "∞"}`;
+  const percent = max <= 1 && value > 1 && value <= 100 ? +(value / 100).toPrecision(6) : undefined;
+  return {
+    message: `"${key}" is ${value}, outside ${range}${percent === undefined ? "" : `: ${value} looks like a percentage; did you mean ${percent}?`}`,
+    fix: `use "${key}": ${percent ?? Math.min(max, Math.max(min, value))}`,
+  };
 }

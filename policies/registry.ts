@@ -8,6 +8,7 @@ import { leaderPlacement } from "./rules/leader-placement.js";
 import { observabilityCoverage } from "./rules/observability-coverage.js";
 import { overReplication } from "./rules/over-replication.js";
 import { partitionTests } from "./rules/partition-tests.js";
+import { plaintextSecret } from "./rules/plaintext-secret.js";
 import { replicationLagSlo } from "./rules/replication-lag-slo.js";
 import { residency } from "./rules/residency.js";
 import { retryAmplification } from "./rules/retry-amplification.js";
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   partitionTests,
   observabilityCoverage,
   leaderPlacement,
+  plaintextSecret,
 ]);
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

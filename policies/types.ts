@@ -9,6 +9,12 @@ export type SettingValue = number | string | boolean;
 export interface RuleSetting {
   readonly default: SettingValue;
   readonly description: string;
+  /** Smallest accepted value (numbers), inclusive. @default none */
+  readonly min?: number;
+  /** Largest accepted value (numbers), inclusive. @default none */
+  readonly max?: number;
+  /** Whole numbers only. @default false */
+  readonly integer?: boolean;
 }
 
 /** Settings a rule receives: every declared setting, defaults filled in. */

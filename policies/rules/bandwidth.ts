@@ -14,6 +14,8 @@ export const bandwidth: Rule = {
     headroom: {
       default: 0.7,
       description: "Highest acceptable utilisation of a declared link (0–1).",
+      min: 0.01,
+      max: 1,
     },
   },
   docs: {

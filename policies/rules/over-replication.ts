@@ -25,10 +25,18 @@ export const overReplication: Rule = {
   severity: "warning",
   usesAnalysis: true,
   settings: {
-    slack: { default: 0, description: "Extra replicas tolerated above the need before the rule fires." },
+    slack: {
+      default: 0,
+      description: "Extra replicas tolerated above the need before the rule fires.",
+      min: 0,
+      max: 100,
+      integer: true,
+    },
     minUserShare: {
       default: 0.05,
       description: "Share of demand (0–1) from which a region counts as needing a local replica for reads.",
+      min: 0,
+      max: 1,
     },
   },
   docs: {

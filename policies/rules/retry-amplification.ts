@@ -18,7 +18,12 @@ export const retryAmplification: Rule = {
   title: "Retries do not multiply into a retry storm",
   severity: "warning",
   settings: {
-    threshold: { default: 10, description: "Highest acceptable product of attempts along one call path." },
+    threshold: {
+      default: 10,
+      description: "Highest acceptable product of attempts along one call path.",
+      min: 1,
+      max: 1_000_000,
+    },
   },
   docs: {
     why: "When the bottom of a call chain slows down, every layer retries: attempts multiply (3 × 3 × 3 = 27) and the retries themselves keep the overloaded component down.",

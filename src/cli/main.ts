@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format-text.js";
+import { terminalSafe } from "../report/escape.js";
 import { helpText, parseCommandArgs } from "./args.js";
 import { EXIT, type Io } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
+import { checkOutputsAreNotInputs, environmentProblem } from "./environment.js";
 
 function version(): string {
   // dist/cli/main.mjs (the bundle) and src/cli/main.ts (run from source) are two levels below
@@ -92,10 +94,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(helpText(command));
       return EXIT.ok;
     }
+    checkOutputsAreNotInputs(args);
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof InputError) {
       await reportInputError(error, rest, io);
+      return EXIT.invalidInput;
+    }
+    const environment = environmentProblem(error);
+    if (environment !== undefined) {
+      await reportInputError(new InputError([environment]), rest, io);
       return EXIT.invalidInput;
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -106,10 +114,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-export function processIo(): Io {
+/** Output for a terminal: nothing but topoplan's own colours reaches it as an escape sequence. */
+export function terminalIo(
+  stdout: (text: string) => void,
+  stderr: (text: string) => void,
+  color: boolean,
+): Io {
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    stdout: (text) => stdout(terminalSafe(text, color)),
+    stderr: (text) => stderr(terminalSafe(text, color)),
+    color,
   };
+}
+
+export function processIo(): Io {
+  return terminalIo(
+    (text) => process.stdout.write(text),
+    (text) => process.stderr.write(text),
+    process.stdout.isTTY === true && !process.env.NO_COLOR,
+  );
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { rename, stat, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
+import { sweepLeftovers, temporaryName } from "../render/temporary.js";
+import { terminalSafe } from "../report/escape.js";
 import type { Io } from "./command.js";
 
 /**
@@ -48,8 +50,17 @@ export async function emit(text: string | Uint8Array, output: string | undefined
       },
     ]);
   }
-  const temporary = `${target}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, target);
+  await sweepLeftovers(dirname(target), `.${basename(target)}.`, [".tmp"]);
+  const temporary = join(
+    dirname(target),
+    temporaryName(`.${basename(target)}.`, randomBytes(4).toString("hex"), ".tmp"),
+  );
+  try {
+    // As on a terminal: a control character is written as \uXXXX (inside JSON strings, the same text).
+    await writeFile(temporary, typeof text === "string" ? terminalSafe(text, false) : text);
+    await rename(temporary, target);
+  } finally {
+    await rm(temporary, { force: true }).catch(() => undefined);
+  }
   io.stderr(`${existing ? "replaced" : "wrote"} ${output}\n`);
 }

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Rule } from "../../policies/types.js";
 import { InputError } from "../diagnostics/diagnostic.js";
+import { importSandboxed } from "../spec/load/sandbox.js";
 
 const SEVERITIES = new Set(["error", "warning", "info"]);
 
@@ -17,25 +18,84 @@ function isRule(value: unknown): value is Rule {
   return typeof rule.id === "string" && typeof rule.check === "function";
 }
 
+/** The default export (a rule or an array; under CommonJS, module.exports.default) or every named rule. */
+function exportedRules(module: Record<string, unknown>): Rule[] {
+  let value = module.default;
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !isRule(value) &&
+    "default" in value
+  )
+    value = (value as { default: unknown }).default;
+  const named = Object.entries(module)
+    .filter(([key]) => key !== "default" && key !== "module.exports")
+    .map(([, v]) => v);
+  return (isRule(value) || Array.isArray(value) ? [value].flat() : named).filter(isRule);
+}
+
+/** Runs user code with its stdout sent to stderr, so nothing it prints lands in a report. */
+function quietly<T>(fn: () => T): T {
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  const restore = () => {
+    process.stdout.write = write;
+  };
+  try {
+    const result = fn();
+    if (result instanceof Promise) return result.finally(restore) as T;
+    restore();
+    return result;
+  } catch (error) {
+    restore();
+    throw error;
+  }
+}
+
 /**
- * Loads users' own rules from a TypeScript (or JavaScript) module with tsx, as TypeScript specs are
- * loaded: the default export (a rule or an array of rules) or else every exported rule.
+ * Loads users' own rules from a TypeScript (or JavaScript) module in the sandbox TypeScript specs
+ * load in (time limit, own stdout): the default export (a rule or an array of rules) or else every exported rule.
  * Ids must be new: a user rule cannot shadow a built-in one.
  */
 export async function loadRules(file: string, builtInIds: readonly string[]): Promise<Rule[]> {
-  const { tsImport } = await import("tsx/esm/api");
-  let module: Record<string, unknown>;
-  try {
-    module = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>;
-  } catch (error) {
+  const outcome = await importSandboxed(resolve(file), "rules");
+  if (outcome.kind === "threw")
     throw problem(
       file,
-      `could not be loaded: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      `could not be loaded: ${outcome.error.message.split("\n")[0]}`,
       "check the path and run `npx tsc --noEmit` on the rules file",
     );
+  if (outcome.kind === "timeout")
+    throw problem(
+      file,
+      `did not finish loading within ${outcome.ms} ms (an endless loop, or a promise that never settles?)`,
+      "a rules module only defines its rules; set TOPOPLAN_TIMEOUT_MS if it really needs longer",
+    );
+  if (outcome.kind === "exited")
+    throw problem(
+      file,
+      `ended the process while loading (process.exit(${outcome.code}))`,
+      "remove the process.exit call",
+    );
+  if (outcome.kind !== "rules") throw new Error("unreachable: rules are imported as rules");
+  if (outcome.rules.length === 0) {
+    throw problem(
+      file,
+      "exports no rule",
+      "export default { id, title, severity, docs: { why, how, fix }, check(model, analysis, settings) { return []; } }",
+    );
   }
-  const exported = module.default !== undefined ? [module.default].flat() : Object.values(module);
-  const rules = exported.filter(isRule);
+  // The module loaded cleanly within the limit; import it here too for its check functions (the
+  // model holds functions, so checks cannot run in the worker). Its output still goes to stderr.
+  const { tsImport } = await import("tsx/esm/api");
+  const module = await quietly(
+    async () =>
+      (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>,
+  );
+  const rules = exportedRules(module).map(
+    (rule): Rule => ({ ...rule, check: (...args) => quietly(() => rule.check(...args)) }),
+  );
   if (rules.length === 0) {
     throw problem(
       file,

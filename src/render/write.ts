@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
 import { RENDER_MARKER } from "./files.js";
+import { sweepLeftovers, temporaryName } from "./temporary.js";
 
 const MARKER_TEXT = "This directory was written by `topoplan render`; the next render replaces it.\n";
 
@@ -39,8 +40,11 @@ export async function writeRender(
   }
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
-  const suffix = randomBytes(6).toString("hex");
-  const temporary = join(parent, `.${basename(target)}.topoplan-${suffix}.tmp`);
+  const prefix = `.${basename(target)}.topoplan-`;
+  // A killed render leaves its temporary directory (and maybe the old render) behind: remove those.
+  await sweepLeftovers(parent, prefix, [".tmp", ".old"]);
+  const random = randomBytes(6).toString("hex");
+  const temporary = join(parent, temporaryName(prefix, random, ".tmp"));
   try {
     await mkdir(temporary);
     const paths = files.map((file) => join(temporary, ...file.path.split("/")));
@@ -53,7 +57,7 @@ export async function writeRender(
       await rename(temporary, target);
       return "created";
     }
-    const old = join(parent, `.${basename(target)}.topoplan-${suffix}.old`);
+    const old = join(parent, temporaryName(prefix, random, ".old"));
     await rename(target, old);
     try {
       await rename(temporary, target);

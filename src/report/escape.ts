@@ -4,6 +4,8 @@
  * these helpers; none builds its own escaping.
  */
 
+import { CONTROL_CHARACTERS_ALL as CONTROL_ALL } from "../diagnostics/control.js";
+
 // C0 controls except tab and newline, DEL, and C1 controls (ESC sequences, CSI 0x9b, bidi is not
 // here: it is printable and harmless to a terminal's state).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -59,4 +61,38 @@ export function markdownCode(text: string): string {
   const fence = "`".repeat(longest + 1);
   const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
   return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/** The only escape sequences topoplan itself prints: SGR colours of src/diagnostics/format-text.ts. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching our own escape sequences is the point.
+const OWN_SGR = /(\u001b\[(?:0|1|2|31|33|36)m)/;
+
+const visible = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * Text for a terminal (or an `--output` file): control characters (src/diagnostics/control.ts)
+ * become visible `\uXXXX`; topoplan's own colours are kept when asked.
+ */
+export function terminalSafe(text: string, keepColour: boolean): string {
+  if (!keepColour) return text.replace(CONTROL_ALL, visible);
+  // split() with a capturing group puts the separators (our colours) at the odd indices.
+  return text
+    .split(OWN_SGR)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(CONTROL_ALL, visible)))
+    .join("");
+}
+
+/** Plain Markdown text that may span lines (line breaks become `<br>`); see escapeMarkdown. */
+export function markdownText(text: string): string {
+  return text
+    .replace(CONTROL_ALL, "")
+    .replace(/[\\`*_[\]<>!|~#&]/g, "\\$&")
+    .replace(/:\/\//g, "\\://")
+    .replace(/\r?\n/g, "<br>");
+}
+
+/** One line of a `#` comment in a generated file: no line break can end the comment. */
+export function commentSafe(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible);
 }

@@ -9,7 +9,9 @@ const describe = (value: unknown): string =>
       ? "null"
       : Array.isArray(value)
         ? "an array"
-        : `${typeof value} ${JSON.stringify(value)}`;
+        : typeof value === "number" && !Number.isFinite(value)
+          ? `${value} (not a finite number: .nan and .inf are not figures)`
+          : `${typeof value} ${JSON.stringify(value)}`;
 
 const listed = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(", ");
 

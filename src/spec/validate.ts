@@ -7,7 +7,11 @@ import { Topology, type TopologyInput } from "./schema/topology.js";
 import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
 import { checkDeployFits } from "./semantic/deploy.js";
+import { checkDuplicates } from "./semantic/duplicates.js";
 import { checkEngineFits } from "./semantic/engine.js";
+import { checkLimits } from "./semantic/limits.js";
+import { checkControlCharacters, checkNames, checkReservedKeys } from "./semantic/names.js";
+import { checkQuantities, checkUserShares } from "./semantic/quantities.js";
 import { checkComponentReferences, checkUniqueNames } from "./semantic/references.js";
 import { checkAutoPlacement, checkRegionsExist, checkRttKnown, checkZones } from "./semantic/regions.js";
 
@@ -23,6 +27,14 @@ const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkLatencyUnits,
   checkDeployFits,
   checkEngineFits,
+  // Hardening (docs/limits.md): what reaches names, files and terminals; work bounds; duplicates.
+  checkControlCharacters,
+  checkReservedKeys,
+  checkNames,
+  checkDuplicates,
+  checkLimits,
+  checkQuantities,
+  checkUserShares,
 ];
 
 export type ValidationResult =

@@ -42,11 +42,14 @@ export interface CliResult {
 const command = cliCommand();
 
 /** Runs `topoplan <args>` in a child process from the repository root, without colour. */
-export function topoplan(args: readonly string[], options: { cwd?: string } = {}): Promise<CliResult> {
+export function topoplan(
+  args: readonly string[],
+  options: { cwd?: string; env?: Readonly<Record<string, string>> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...command.args, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: "1", TOPOPLAN_DEBUG: "" },
+      env: { ...process.env, NO_COLOR: "1", TOPOPLAN_DEBUG: "", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

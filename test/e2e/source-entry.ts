@@ -2,4 +2,6 @@
 // when dist/ is older than src/ (during development; `npm test` builds first).
 import { main, processIo } from "../../src/cli/main.js";
 
-process.exitCode = await main(process.argv.slice(2), processIo());
+const code = await main(process.argv.slice(2), processIo());
+process.exitCode = code;
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

@@ -235,11 +235,13 @@ describe("geo partitioning", () => {
 });
 
 describe("users", () => {
-  it("declared shares are normalised and sorted", () => {
-    expect(model({ name: "t", users: { "us-east-1": 30, "eu-west-1": 70 } }).users).toEqual([
-      { region: "eu-west-1", share: 0.7 },
-      { region: "us-east-1", share: 0.3 },
-    ]);
+  it("declared shares are normalised (rounding) and sorted", () => {
+    const users = model({
+      name: "t",
+      users: { "us-east-1": 0.33, "eu-west-1": 0.33, "ap-south-1": 0.33 },
+    }).users;
+    expect(users.map((u) => u.region)).toEqual(["ap-south-1", "eu-west-1", "us-east-1"]);
+    for (const u of users) expect(u.share).toBeCloseTo(1 / 3, 12);
   });
 
   it("without users, demand is spread evenly over the service regions", () => {

@@ -47,7 +47,7 @@ function problems(run: () => unknown): string[] {
 }
 
 describe("the registry", () => {
-  it("holds the 16 stable rule ids (and model v2's leader-placement), each with docs", () => {
+  it("holds the 18 stable rule ids, each with docs", () => {
     expect(RULES.map((r) => r.id)).toEqual([
       "residency",
       "bandwidth",
@@ -66,6 +66,7 @@ describe("the registry", () => {
       "partition-tests",
       "observability-coverage",
       "leader-placement",
+      "plaintext-secret",
     ]);
     for (const rule of RULES) expect(Object.values(rule.docs).every((text) => text.length > 20)).toBe(true);
   });

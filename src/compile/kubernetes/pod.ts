@@ -6,6 +6,7 @@ import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
+import type { KubernetesDeploy } from "./constants.js";
 import { DATA_MOUNT_PATH, POD_USER_ID, PORT_NAMES } from "./constants.js";
 import { componentLabels, selectorLabels } from "./manifest.js";
 import type { Placed } from "./placements.js";
@@ -113,9 +114,17 @@ export function podTemplate(
     containerPort: p.port,
     protocol: "TCP",
   }));
-  const userEnv = Object.entries({ ...placed.deploy.env, TOPOPLAN_REGION: placed.region })
+  const declared: NonNullable<KubernetesDeploy["env"]> = {
+    ...placed.deploy.env,
+    TOPOPLAN_REGION: placed.region,
+  };
+  const userEnv: IEnvVar[] = Object.entries(declared)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, value }));
+    .map(([name, value]) =>
+      typeof value === "string"
+        ? { name, value }
+        : { name, valueFrom: { secretKeyRef: { name: value.secretRef.name, key: value.secretRef.key } } },
+    );
   const engineEnv = engine === undefined ? [] : [...POD_IDENTITY_ENV, ...(engine.env ?? [])];
   const env = [...engineEnv, ...userEnv.filter((u) => !engineEnv.some((e) => e.name === u.name))];
   // The user's `deploy.args` come after the engine's: most engines let a later flag win.

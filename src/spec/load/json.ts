@@ -2,6 +2,8 @@ import { InputError } from "../../diagnostics/diagnostic.js";
 
 /** JSON with the error position turned into line:column. */
 export function parseJson(text: string, file: string): unknown {
+  // Windows editors save UTF-8 with a byte-order mark; JSON.parse rejects it, YAML skips it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (error) {

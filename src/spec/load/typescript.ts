@@ -1,5 +1,5 @@
-import { pathToFileURL } from "node:url";
-import { type Diagnostic, InputError, type SourceLocation } from "../../diagnostics/diagnostic.js";
+import { formatPath, InputError, type SourceLocation } from "../../diagnostics/diagnostic.js";
+import { importSandboxed } from "./sandbox.js";
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -34,49 +34,64 @@ function describeFailure(
     : { message };
 }
 
-/**
- * Imports a TypeScript spec and returns its default export. tsx is loaded only here, so YAML and
- * JSON specs start without it. `shown` is the path as the user wrote it, for messages.
- */
-export async function importTypeScript(file: string, shown: string = file): Promise<unknown> {
-  const { tsImport } = await import("tsx/esm/api");
-  // Stack positions in the author's lines (tsx emits inline source maps), for "the spec threw at 4:9".
-  process.setSourceMapsEnabled(true);
-  let module: { default?: unknown };
-  try {
-    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-  } catch (error) {
-    const { message, location } = describeFailure(error, file, shown);
-    const problem: Diagnostic = {
+const failure = (shown: string, message: string, fix: string, location?: SourceLocation): InputError =>
+  new InputError([
+    {
       code: "spec/typescript",
       severity: "error",
       path: "(root)",
       // With a location the formatter already names the file and line.
-      message: `${location ? "" : `${shown}: `}${message}`,
-      fix: "fix the error in the spec module (run `npx tsc --noEmit` for the full type check)",
+      message: location ? message : `${shown}${message.startsWith("has ") ? " " : ": "}${message}`,
+      fix,
       ...(location === undefined ? {} : { location }),
-    };
-    throw new InputError([problem]);
+    },
+  ]);
+
+/**
+ * Imports a TypeScript spec in a sandbox (./sandbox.ts: time limit, its own stdout, no
+ * `process.exit`) and returns its default export as data. `shown` is the path as the user wrote it.
+ */
+export async function importTypeScript(file: string, shown: string = file): Promise<unknown> {
+  const outcome = await importSandboxed(file, "data");
+  switch (outcome.kind) {
+    case "threw": {
+      const error = Object.assign(new Error(outcome.error.message), outcome.error);
+      const { message, location } = describeFailure(error, file, shown);
+      throw failure(
+        shown,
+        message,
+        "fix the error in the spec module (run `npx tsc --noEmit` for the full type check)",
+        location,
+      );
+    }
+    case "timeout":
+      throw failure(
+        shown,
+        `the spec did not finish loading within ${outcome.ms} ms (an endless loop, or a promise that never settles?)`,
+        "a spec computes its topology and returns; set TOPOPLAN_TIMEOUT_MS if it really needs longer",
+      );
+    case "exited":
+      throw failure(
+        shown,
+        `the spec ended the process while loading (process.exit(${outcome.code}))`,
+        "remove the process.exit call: a spec only exports its topology",
+      );
+    case "not-data":
+      throw failure(
+        shown,
+        `the default export at ${formatPath(outcome.bad.at)} ${outcome.bad.why}; a topology is plain data`,
+        "export plain objects, arrays, strings, numbers and booleans",
+      );
+    case "rules":
+      throw new Error("unreachable: a spec is imported as data");
   }
-  // tsx may wrap CommonJS-style exports one level deeper.
-  const value =
-    module.default !== undefined &&
-    typeof module.default === "object" &&
-    "default" in (module.default as object) &&
-    !("name" in (module.default as object))
-      ? (module.default as { default: unknown }).default
-      : module.default;
-  if (value === undefined) {
-    const named = Object.keys(module).filter((key) => key !== "default");
-    throw new InputError([
-      {
-        code: "spec/typescript",
-        severity: "error",
-        path: "(root)",
-        message: `${shown} has no default export${named.length > 0 ? ` (it exports ${named.map((n) => `"${n}"`).join(", ")})` : ""}`,
-        fix: "end the file with `export default defineTopology({ ... })`",
-      },
-    ]);
+  if (outcome.value === undefined) {
+    const named = outcome.names;
+    throw failure(
+      shown,
+      `has no default export${named.length > 0 ? ` (it exports ${named.map((n) => `"${n}"`).join(", ")})` : ""}`,
+      "end the file with `export default defineTopology({ ... })`",
+    );
   }
-  return value;
+  return outcome.value;
 }

@@ -1,6 +1,20 @@
 import { z } from "zod";
 import { ENGINE_IDS } from "../../engines/ids.js";
 
+/** An environment value read from a Kubernetes Secret (`valueFrom.secretKeyRef`); docs/secrets.md. */
+export const SecretRef = z
+  .strictObject({
+    secretRef: z.strictObject({
+      name: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, {
+        error: "must be a Secret name: a lowercase DNS subdomain",
+      }),
+      key: z
+        .string()
+        .regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "must be a Secret key: letters, digits, '-', '_', '.'" }),
+    }),
+  })
+  .meta({ description: "Read the value from key `key` of the Secret `name` in the component's namespace." });
+
 /** Kubernetes workload settings; one cluster per region (see Pulumi stack config). */
 export const KubernetesDeploy = z
   .strictObject({
@@ -36,7 +50,12 @@ export const KubernetesDeploy = z
     memory: z.string().default("1Gi").meta({ description: "Memory request and limit per pod. @default 1Gi" }),
     namespace: z.string().optional().meta({ description: "Namespace. @default the topology name" }),
     args: z.array(z.string()).optional().meta({ description: "Container arguments." }),
-    env: z.record(z.string(), z.string()).optional().meta({ description: "Plain environment variables." }),
+    env: z
+      .record(z.string(), z.union([z.string(), SecretRef]))
+      .optional()
+      .meta({
+        description: "Environment variables: a literal, or `{ secretRef: { name, key } }` for a credential.",
+      }),
     healthPath: z
       .string()
       .default("/healthz")

@@ -6,9 +6,10 @@ import { PolicySettings, type PolicySettingsInput } from "./policies.js";
 import { Service } from "./service.js";
 import { Stream } from "./stream.js";
 
-export const Users = z
-  .record(RegionCode, z.number().positive())
-  .meta({ description: "Where requests come from: region → share of demand (normalised to sum to 1)." });
+export const Users = z.record(RegionCode, z.number().positive()).meta({
+  description:
+    "Where requests come from: region → share of demand; the shares add up to 1 (rounding is normalised).",
+});
 
 export const Topology = z
   .strictObject({

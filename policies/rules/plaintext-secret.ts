@@ -1,0 +1,56 @@
+import { formatPath, parsePath } from "../../src/diagnostics/diagnostic.js";
+import type { Finding, Rule } from "../types.js";
+
+/** Variable names that hold credentials by convention. */
+const SECRET_NAME =
+  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|(^|_)KEY$|(^|_)PWD$)/i;
+
+/**
+ * Values that are credentials whatever their name: provider key formats (AWS access key ids,
+ * GitHub, Slack, Stripe, Google API keys), PEM private keys, JWTs, and URLs with a password.
+ */
+const SECRET_VALUES: readonly [RegExp, string][] = [
+  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/, "an AWS access key id"],
+  [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, "a GitHub token"],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\b[sr]k_(live|test)_[A-Za-z0-9]{16,}/, "a Stripe key"],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/, "a Google API key"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a PEM private key"],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JSON Web Token"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s/@]+@/i, "a URL with a password"],
+];
+
+/** A placeholder is not a secret: `""`, `changeme` in a local stack still names the problem. */
+const looksLikeValue = (value: string) => value.trim() !== "";
+
+/** Credentials belong in Secrets: a literal is copied into every rendered manifest and the Pulumi state. */
+export const plaintextSecret: Rule = {
+  id: "plaintext-secret",
+  title: "Credentials come from Secrets, not literals",
+  severity: "error",
+  docs: {
+    why: "A literal in `deploy.env` is written verbatim into every rendered Deployment, the Pulumi state and the pull request that changes it: anyone who can read the repository can read the credential.",
+    how: "An environment variable whose name says it holds a credential (PASSWORD, SECRET, TOKEN, KEY, …) and has a literal value, or any value in a known credential format (AWS access key id, GitHub/Slack/Stripe/Google tokens, PEM private keys, JWTs, URLs with a password).",
+    fix: "Store the value in a Kubernetes Secret and reference it: `DB_PASSWORD: { secretRef: { name: db-credentials, key: password } }` (docs/secrets.md; AWS Secrets Manager values reach pods through the External Secrets Operator).",
+  },
+  check(model) {
+    const findings: Finding[] = [];
+    for (const component of [...model.datastores, ...model.services, ...model.streams]) {
+      const deploy = component.deploy;
+      if (deploy.target !== "kubernetes") continue;
+      for (const [name, value] of Object.entries(deploy.env ?? {})) {
+        if (typeof value !== "string" || !looksLikeValue(value)) continue;
+        const format = SECRET_VALUES.find(([pattern]) => pattern.test(value))?.[1];
+        if (format === undefined && !SECRET_NAME.test(name)) continue;
+        const path = formatPath([...parsePath(component.path), "deploy", "env", name]);
+        const secret = `${component.name}-${name.toLowerCase().replace(/_/g, "-")}`.slice(0, 63);
+        findings.push({
+          path,
+          message: `${name} is ${format === undefined ? "named like a credential" : `set to what looks like ${format}`} and given as a literal (${value.length} characters, not shown): it would be written into every manifest and the Pulumi state`,
+          fix: `create a Secret (kubectl create secret generic ${secret} --from-literal=value=…) and write ${name}: { secretRef: { name: ${secret}, key: value } }`,
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,100 @@
+import { realpathSync } from "node:fs";
+import { resolve, sep } from "node:path";
+import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
+import { type ParsedArgs, stringFlag } from "./command.js";
+
+/**
+ * Errors of the machine, not of topoplan: permissions, disk, limits. They are exit 2 with what to
+ * do, never "a bug in topoplan". One entry per errno code.
+ */
+const ENVIRONMENT: Readonly<Record<string, { what: string; fix: string }>> = {
+  EACCES: {
+    what: "permission denied",
+    fix: "check the permissions of the file and its folders, or use another path",
+  },
+  EPERM: { what: "operation not permitted", fix: "check the permissions, or use another path" },
+  EROFS: { what: "the file system is read-only", fix: "write to a writable location" },
+  ENOSPC: { what: "no space left on the device", fix: "free some disk space, or write elsewhere" },
+  EDQUOT: { what: "the disk quota is exceeded", fix: "free some space in your quota, or write elsewhere" },
+  EFBIG: {
+    what: "the file would exceed the file-size limit",
+    fix: "raise the limit (ulimit -f) or write elsewhere",
+  },
+  EBUSY: {
+    what: "the path is busy (a mount point, or in use)",
+    fix: "choose a directory that is not a mount point and not in use",
+  },
+  ENAMETOOLONG: { what: "the path is too long for the file system", fix: "use a shorter path" },
+  EMFILE: { what: "too many open files", fix: "raise the open-file limit (ulimit -n)" },
+  ENFILE: {
+    what: "the system has too many open files",
+    fix: "close other programs, or raise the system limit",
+  },
+  ENOTDIR: { what: "a part of the path is not a directory", fix: "check the path" },
+  EISDIR: { what: "the path is a directory", fix: "name a file" },
+  ELOOP: { what: "too many symbolic links in the path", fix: "check the path for a symlink loop" },
+  EXDEV: {
+    what: "cannot move files across file systems",
+    fix: "write to a directory on the same file system as its parent",
+  },
+  EIO: { what: "an input/output error", fix: "check the disk" },
+  ENOENT: { what: "no such file or directory", fix: "check the path" },
+};
+
+/** An environment error as a diagnostic, or undefined for anything else (a real bug). */
+export function environmentProblem(error: unknown): Diagnostic | undefined {
+  const { code, path, syscall } = (error ?? {}) as { code?: unknown; path?: unknown; syscall?: unknown };
+  const known = typeof code === "string" ? ENVIRONMENT[code] : undefined;
+  if (known === undefined) return undefined;
+  return {
+    code: "cli/environment",
+    severity: "error",
+    path: typeof path === "string" ? path : "(environment)",
+    message: `${known.what} (${String(code)}${typeof syscall === "string" ? ` in ${syscall}` : ""})`,
+    fix: known.fix,
+  };
+}
+
+const real = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
+
+/**
+ * `--output` never names an input, and `--out` never holds one: the report would replace the
+ * spec, or the next render would delete it.
+ */
+export function checkOutputsAreNotInputs(args: ParsedArgs): void {
+  const inputs = [...args.positionals, stringFlag(args, "policy-config"), stringFlag(args, "rules")]
+    .filter((p): p is string => p !== undefined && p !== "")
+    .map((p) => ({ shown: p, at: real(p) }));
+  const problems: Diagnostic[] = [];
+  const output = stringFlag(args, "output");
+  if (output !== undefined) {
+    const at = real(output);
+    for (const input of inputs.filter((i) => i.at === at))
+      problems.push({
+        code: "cli/output",
+        severity: "error",
+        path: "--output",
+        message: `${output} is also an input (${input.shown}); writing the report would replace it`,
+        fix: "name another file, e.g. --output report.txt",
+      });
+  }
+  const out = stringFlag(args, "out");
+  if (out !== undefined && out !== "") {
+    const dir = real(out);
+    for (const input of inputs.filter((i) => i.at === dir || i.at.startsWith(dir + sep)))
+      problems.push({
+        code: "cli/output",
+        severity: "error",
+        path: "--out",
+        message: `${input.shown} is inside ${out}, which render replaces as a whole`,
+        fix: "render to a directory that holds none of the inputs, e.g. --out rendered",
+      });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+}

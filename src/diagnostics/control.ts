@@ -1,0 +1,12 @@
+/**
+ * C0/C1 control characters except tab and line feed (escape sequences, carriage returns),
+ * zero-width and bidirectional-override characters, line/paragraph separators and the BOM: what
+ * can steer a terminal or hide text in a review. One definition for the spec check and the
+ * report escaping.
+ */
+export const CONTROL_CHARACTERS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/;
+
+/** The same, for replacing every occurrence. */
+export const CONTROL_CHARACTERS_ALL = new RegExp(CONTROL_CHARACTERS.source, "g");

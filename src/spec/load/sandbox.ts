@@ -1,0 +1,143 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+
+/**
+ * TypeScript specs and `--rules` files are programs: they run in a worker thread, so that
+ * - a spec that never settles (`while (true) {}`, a promise that never resolves) hits a time limit
+ *   and the worker is terminated, synchronous loops included;
+ * - `process.exit()` in a spec ends the worker, not topoplan, and is reported;
+ * - what the spec prints goes to topoplan's stderr, never into a report on stdout;
+ * - timers (`setInterval`) die with the worker instead of keeping topoplan alive.
+ * The worker's code is a string (not a file) so it runs the same from source, from the bundle and
+ * under a test runner. It returns the module's default export as data (structured clone), or for
+ * a rules module the ids of the rules it exports.
+ */
+
+/** Time limit for loading a spec or rules module. Override: TOPOPLAN_TIMEOUT_MS. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function sandboxTimeoutMs(): number {
+  const configured = Number(process.env.TOPOPLAN_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
+}
+
+const WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const describe = (error) => error instanceof Error
+  ? { name: error.name, message: error.message, stack: error.stack ?? "" }
+  : { name: "Error", message: String(error), stack: "" };
+/** The first thing in value that structured clone would drop or change, as a path and a reason. */
+function notData(value) {
+  const seen = new Set();
+  const pending = [[value, []]];
+  while (pending.length > 0) {
+    const [v, at] = pending.pop();
+    if (typeof v === "function") return { at, why: "is a function" };
+    if (typeof v === "symbol" || typeof v === "bigint") return { at, why: "is a " + typeof v };
+    if (v === null || typeof v !== "object") continue;
+    if (seen.has(v)) return { at, why: "refers back to an enclosing object (a cycle)" };
+    seen.add(v);
+    const proto = Object.getPrototypeOf(v);
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null)
+      return { at, why: "is not a plain object (a class instance, or a __proto__ key in an object literal, which sets the prototype instead of adding a key)" };
+    for (const key of Object.keys(v)) pending.push([v[key], [...at, Array.isArray(v) ? Number(key) : key]]);
+  }
+  return undefined;
+}
+(async () => {
+  const { tsImport } = await import(workerData.tsx);
+  process.setSourceMapsEnabled(true);
+  let module;
+  try {
+    module = await tsImport(workerData.url, workerData.parent);
+  } catch (error) {
+    parentPort.postMessage({ kind: "threw", error: describe(error) });
+    return;
+  }
+  const names = Object.keys(module).filter((key) => key !== "default" && key !== "module.exports");
+  let value = module.default;
+  // A CommonJS module (no "type": "module"): default is module.exports, which holds the real
+  // default export under "default", or only the named exports.
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    if ("default" in value && !("name" in value)) value = value.default;
+    else if (names.length > 0 && Object.keys(value).every((key) => names.includes(key))) value = undefined;
+  }
+  if (workerData.purpose === "data") {
+    const bad = value === undefined ? undefined : notData(value);
+    parentPort.postMessage(bad ? { kind: "not-data", bad } : { kind: "data", value, names });
+    return;
+  }
+  const exported = value !== undefined ? [value].flat() : names.map((name) => module[name]);
+  const rules = exported.filter((r) => r !== null && typeof r === "object" && typeof r.id === "string" && typeof r.check === "function");
+  parentPort.postMessage({ kind: "rules", rules: rules.map((r) => ({ id: r.id })) });
+})().catch((error) => parentPort.postMessage({ kind: "threw", error: describe(error) }));
+`;
+
+/** tsx's ES module API (require.resolve would give its CommonJS build, which cannot import specs). */
+function tsxApiUrl(): string {
+  const manifest = createRequire(import.meta.url).resolve("tsx/package.json");
+  const { exports } = JSON.parse(readFileSync(manifest, "utf8")) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return new URL(exports["./esm/api"]!.import.default, pathToFileURL(manifest)).href;
+}
+
+export interface ErrorInfo {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string;
+}
+
+export type SandboxOutcome =
+  | { readonly kind: "data"; readonly value: unknown; readonly names: readonly string[] }
+  | { readonly kind: "not-data"; readonly bad: { at: (string | number)[]; why: string } }
+  | { readonly kind: "rules"; readonly rules: readonly { id: string }[] }
+  | { readonly kind: "threw"; readonly error: ErrorInfo }
+  | { readonly kind: "exited"; readonly code: number }
+  | { readonly kind: "timeout"; readonly ms: number };
+
+/**
+ * Imports `file` in a worker and stops it. `data`: the default export as data (specs); `rules`:
+ * the ids of the rules it exports. What the module prints is passed to `print` (stderr).
+ */
+export function importSandboxed(
+  file: string,
+  purpose: "data" | "rules",
+  print: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<SandboxOutcome> {
+  const timeoutMs = sandboxTimeoutMs();
+  const worker = new Worker(WORKER, {
+    eval: true,
+    stdout: true,
+    stderr: true,
+    workerData: {
+      tsx: tsxApiUrl(),
+      url: pathToFileURL(file).href,
+      parent: import.meta.url,
+      purpose,
+    },
+  });
+  worker.stdout.setEncoding("utf8").on("data", print);
+  worker.stderr.setEncoding("utf8").on("data", print);
+  return new Promise<SandboxOutcome>((resolve) => {
+    let settled = false;
+    const settle = (outcome: SandboxOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => settle({ kind: "timeout", ms: timeoutMs }), timeoutMs);
+    worker.once("message", settle);
+    worker.once("error", (error) =>
+      settle({
+        kind: "threw",
+        error: { name: error.name, message: error.message, stack: error.stack ?? "" },
+      }),
+    );
+    worker.once("exit", (code) => settle({ kind: "exited", code }));
+  });
+}

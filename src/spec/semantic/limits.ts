@@ -1,0 +1,207 @@
+import { formatPath } from "../../diagnostics/diagnostic.js";
+import { arrayOf, type CheckContext, entriesOf } from "./context.js";
+import { matches, walkSpec } from "./walk.js";
+
+/**
+ * Limits on the figures that drive work or arithmetic, so no spec can make topoplan run for hours,
+ * exhaust memory or overflow to Infinity. Each is far above what a real topology needs (the
+ * benchmarks run 10,000 partitions and 546 services) and is documented in docs/limits.md.
+ * `entries`: the number of items (list) or keys (object) at the path; `value`: the number itself.
+ */
+export interface Limit {
+  readonly path: string;
+  readonly of: "value" | "entries";
+  readonly max: number;
+  readonly why: string;
+}
+
+const RATE = 1e9; // a billion per second: beyond the largest published systems
+const DAY_MS = 86_400_000;
+
+export const LIMITS: readonly Limit[] = [
+  { path: "datastores.*.partitions.count", of: "value", max: 100_000, why: "partitions per datastore" },
+  { path: "streams.*.partitions", of: "value", max: 100_000, why: "partitions per stream and region" },
+  { path: "datastores.*.replicas", of: "value", max: 100, why: "replicas per partition" },
+  { path: "streams.*.replicas", of: "value", max: 100, why: "replicas per partition" },
+  { path: "services.*.replicasPerRegion", of: "value", max: 10_000, why: "pods per region" },
+  { path: "services.*.calls", of: "entries", max: 200, why: "calls per service" },
+  { path: "regions", of: "entries", max: 500, why: "regions of your own" },
+  // Availability enumerates the 2^zones up/down states of a region.
+  {
+    path: "regions.*.zones",
+    of: "entries",
+    max: 16,
+    why: "zones per region (availability is exact over 2^zones states)",
+  },
+  { path: "regions.*.rttMs.*", of: "value", max: 60_000, why: "round trip, ms" },
+  { path: "network.links", of: "entries", max: 10_000, why: "declared links" },
+  { path: "network.links.*.rttMs", of: "value", max: 60_000, why: "round trip, ms" },
+  { path: "network.links.*.bandwidthMbps", of: "value", max: 1e7, why: "link capacity, Mbit/s (10 Tbit/s)" },
+  { path: "network.crossZoneRttMs", of: "value", max: 60_000, why: "round trip, ms" },
+  { path: "model.tailFactor", of: "value", max: 100, why: "p99/p50 ratio" },
+  { path: "datastores.*.traffic.readsPerSec", of: "value", max: RATE, why: "reads per second" },
+  { path: "datastores.*.traffic.writesPerSec", of: "value", max: RATE, why: "writes per second" },
+  { path: "datastores.*.traffic.itemBytes", of: "value", max: 2 ** 30, why: "bytes per item (1 GiB)" },
+  { path: "services.*.traffic.requestsPerSec", of: "value", max: RATE, why: "requests per second" },
+  { path: "streams.*.traffic.messagesPerSec", of: "value", max: RATE, why: "messages per second" },
+  { path: "streams.*.traffic.messageBytes", of: "value", max: 2 ** 30, why: "bytes per message (1 GiB)" },
+  { path: "streams.*.retentionHours", of: "value", max: 876_000, why: "retention, hours (100 years)" },
+  { path: "services.*.processingMs", of: "value", max: DAY_MS, why: "processing time, ms (a day)" },
+  { path: "services.*.calls.*.timeoutMs", of: "value", max: DAY_MS, why: "deadline, ms (a day)" },
+  { path: "services.*.calls.*.perTryTimeoutMs", of: "value", max: DAY_MS, why: "deadline, ms (a day)" },
+  { path: "services.*.calls.*.callsPerRequest", of: "value", max: 1_000, why: "calls per request" },
+  { path: "services.*.calls.*.backoff.baseMs", of: "value", max: DAY_MS, why: "backoff, ms (a day)" },
+  { path: "services.*.calls.*.backoff.maxMs", of: "value", max: DAY_MS, why: "backoff, ms (a day)" },
+  { path: "services.*.calls.*.backoff.multiplier", of: "value", max: 100, why: "backoff growth" },
+  { path: "datastores.*.zones.*", of: "entries", max: 16, why: "zones per region" },
+  // Any component kind (datastores, services, streams):
+  { path: "*.*.deploy.storageGi", of: "value", max: 1_048_576, why: "GiB per volume (1 PiB)" },
+  { path: "*.*.deploy.env", of: "entries", max: 1_000, why: "environment variables" },
+  { path: "*.*.deploy.args", of: "entries", max: 1_000, why: "container arguments" },
+  { path: "*.*.slo.*", of: "value", max: 7 * DAY_MS, why: "SLO, ms (a week)" },
+];
+
+/** Datastores, services and streams together. */
+export const MAX_COMPONENTS = 5_000;
+/** Services on one chain of calls, counting every member of a call cycle on it. */
+export const MAX_CALL_DEPTH = 200;
+/** Characters of any one string in a spec (descriptions included). */
+export const MAX_STRING = 4_096;
+
+const PATTERNS = LIMITS.map((limit) => ({ limit, pattern: limit.path.split(".") }));
+
+export function checkLimits(context: CheckContext): void {
+  for (const { at, value } of walkSpec(context.topology)) {
+    if (typeof value === "string" && value.length > MAX_STRING)
+      context.report({
+        code: "spec/limit",
+        path: formatPath(at),
+        message: `${value.length} characters; a spec string is limited to ${MAX_STRING}`,
+        fix: "shorten it",
+      });
+    for (const { limit, pattern } of PATTERNS) {
+      if (!matches(at, pattern)) continue;
+      const size =
+        limit.of === "value"
+          ? value
+          : Array.isArray(value)
+            ? value.length
+            : value !== null && typeof value === "object"
+              ? Object.keys(value).length
+              : undefined;
+      if (typeof size !== "number" || !Number.isFinite(size) || size <= limit.max) continue;
+      context.report({
+        code: "spec/limit",
+        path: formatPath(at),
+        message: `${limit.of === "entries" ? `${size} entries` : String(size)} is above the limit of ${limit.max.toLocaleString("en-US")} ${limit.why}`,
+        fix: `use at most ${limit.max.toLocaleString("en-US")} (docs/limits.md explains the limits)`,
+      });
+    }
+  }
+  const t = context.topology;
+  const components =
+    entriesOf(t.datastores).length + entriesOf(t.services).length + entriesOf(t.streams).length;
+  if (components > MAX_COMPONENTS)
+    context.report({
+      code: "spec/limit",
+      path: "(root)",
+      message: `${components} datastores, services and streams; a topology is limited to ${MAX_COMPONENTS.toLocaleString("en-US")}`,
+      fix: "split the topology (one per system or team)",
+    });
+  checkCallDepth(context);
+}
+
+/**
+ * The deepest chain of calls between services, where a call cycle counts all its members: the
+ * analysis walks calls depth first, so this bounds its depth. Tarjan's algorithm, iteratively.
+ */
+export function checkCallDepth(context: CheckContext): void {
+  const calls = new Map<string, string[]>();
+  for (const [name, service] of entriesOf(context.topology.services))
+    calls.set(
+      name,
+      arrayOf(service?.calls)
+        .map((call) => call?.to)
+        .filter((to): to is string => typeof to === "string"),
+    );
+  for (const targets of calls.values())
+    targets.splice(0, targets.length, ...targets.filter((to) => calls.has(to)));
+  const components = stronglyConnected(calls);
+  const componentOf = new Map<string, number>();
+  components.forEach((members, i) => {
+    for (const m of members) componentOf.set(m, i);
+  });
+  // Tarjan emits components callees first, so each component's depth is known before its callers'.
+  const depth: number[] = [];
+  const via: (string | undefined)[] = [];
+  components.forEach((members, i) => {
+    let deepest = 0;
+    let next: string | undefined;
+    for (const m of members)
+      for (const to of calls.get(m)!) {
+        const j = componentOf.get(to)!;
+        if (j !== i && depth[j]! > deepest) {
+          deepest = depth[j]!;
+          next = to;
+        }
+      }
+    depth[i] = members.length + deepest;
+    via[i] = next;
+  });
+  const worst = depth.reduce((best, d, i) => (d > (depth[best] ?? 0) ? i : best), 0);
+  if ((depth[worst] ?? 0) <= MAX_CALL_DEPTH) return;
+  const start = [...components[worst]!].sort()[0]!;
+  context.report({
+    code: "spec/limit",
+    path: formatPath(["services", start, "calls"]),
+    message: `a chain of calls from "${start}" passes ${depth[worst]} services (call cycles count every member); the limit is ${MAX_CALL_DEPTH}`,
+    fix: "shorten the call chain or break the cycle; real request paths are far shallower",
+  });
+}
+
+/** Strongly connected components in reverse topological order (callees first), without recursion. */
+function stronglyConnected(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  for (const root of graph.keys()) {
+    if (index.has(root)) continue;
+    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work.at(-1)!;
+      const edges = graph.get(frame.node)!;
+      if (frame.next < edges.length) {
+        const to = edges[frame.next++]!;
+        if (!index.has(to)) {
+          index.set(to, counter);
+          low.set(to, counter++);
+          stack.push(to);
+          onStack.add(to);
+          work.push({ node: to, next: 0 });
+        } else if (onStack.has(to)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(to)!));
+        continue;
+      }
+      work.pop();
+      const parent = work.at(-1);
+      if (parent !== undefined) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const members: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          members.push(member);
+        } while (member !== frame.node);
+        out.push(members);
+      }
+    }
+  }
+  return out;
+}

@@ -11,8 +11,11 @@ import { type Construct, constructorFor } from "./registry.js";
  */
 
 export interface InstantiateOptions {
-  /** Parent of every created resource. Changes their URNs; leave unset for the program. */
-  readonly parent?: pulumi.Resource;
+  /**
+   * The parent of each created resource (src/pulumi/components.ts). Part of every URN: the
+   * program always passes the same tree; leave unset only where URNs do not matter (benchmarks).
+   */
+  readonly parentOf?: (resource: PlannedResource) => pulumi.Resource | undefined;
 }
 
 /** The created resources by plan name. */
@@ -81,7 +84,8 @@ export function instantiatePlan(
     if (retainOnDelete) options.retainOnDelete = true;
     if (dependsOn !== undefined && dependsOn.length > 0)
       options.dependsOn = dependsOn.map((n) => created.get(n)!);
-    if (opts.parent !== undefined) options.parent = opts.parent;
+    const parent = opts.parentOf?.(resource);
+    if (parent !== undefined) options.parent = parent;
     created.set(resource.name, construct(resource.name, inputs, options));
   }
   return created;

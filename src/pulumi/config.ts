@@ -109,8 +109,14 @@ export function parseStackSettings(raw: Readonly<Record<string, unknown>>): Stac
   return result.data as StackSettings;
 }
 
-/** Reads and validates the stack's settings from Pulumi config. Throws InputError. */
-export function readStackSettings(config = new pulumi.Config(CONFIG_NAMESPACE)): StackSettings {
+/**
+ * Reads and validates the stack's settings from Pulumi config; `topology` is used when the stack
+ * names none. Throws InputError.
+ */
+export function readStackSettings(
+  config = new pulumi.Config(CONFIG_NAMESPACE),
+  topology?: string,
+): StackSettings {
   const raw: Record<string, unknown> = {};
   const problems: Diagnostic[] = [];
   for (const [key, kind] of Object.entries(CONFIG_KEYS)) {
@@ -132,6 +138,7 @@ export function readStackSettings(config = new pulumi.Config(CONFIG_NAMESPACE)):
       });
     }
   }
+  if (raw.topology === undefined && topology !== undefined) raw.topology = topology;
   if (raw.topology === undefined) {
     problems.push({
       code: "config/missing",

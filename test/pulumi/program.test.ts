@@ -5,7 +5,7 @@ import { compilePlan } from "../../src/compile/index.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { loadTopology } from "../../src/pipeline.js";
 import topoplanProgram from "../../src/pulumi/program.js";
-import { buildProgram, PROJECT_ROOT, runProgram } from "../../src/pulumi/stack.js";
+import { PROJECT_ROOT, runProgram } from "../../src/pulumi/stack.js";
 import { failureOf, installMocks, resourcesOf, runStack } from "./helpers/mocks.js";
 
 const PASSING = "test/pulumi/fixtures/passing.yaml";
@@ -87,7 +87,7 @@ describe("the program", () => {
     const cwd = process.cwd();
     process.chdir(`${PROJECT_ROOT}src/pulumi`);
     try {
-      const outputs = await runStack(() => buildProgram());
+      const outputs = await runStack(() => topoplanProgram());
       expect(outputs.topoplanTopology).toBe(PASSING);
     } finally {
       process.chdir(cwd);

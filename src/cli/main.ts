@@ -1,25 +1,12 @@
-import { readFileSync } from "node:fs";
 import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format-text.js";
+import { ownPackage } from "../init/package-info.js";
 import { helpText, parseCommandArgs } from "./args.js";
 import { EXIT, type Io } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 
 function version(): string {
-  // dist/cli/main.mjs (the bundle) and src/cli/main.ts (run from source) are two levels below
-  // package.json; dist/src/cli/main.js (the library build) three.
-  for (const up of ["../../package.json", "../../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as {
-        name?: string;
-        version: string;
-      };
-      if (pkg.name === "topoplan") return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return "unknown";
+  return ownPackage()?.version ?? "unknown";
 }
 
 function overview(): string {

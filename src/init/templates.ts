@@ -146,7 +146,7 @@ config:
       context: kind-eu-west-1
   # Install the cluster add-ons the plan needs (Prometheus Operator, Istio, ...) as pinned Helm
   # releases; false (default): only check they are there (topoplan plan lists them).
-  # topoplan:installPrerequisites: true
+  # topoplan:installAddons: true
   # Nodes without topology.kubernetes.io/zone labels (kind, minikube): prefer zone spreading
   # instead of requiring it. Never in production: a zone loss could then take a quorum.
   topoplan:zoneLabels: preferred

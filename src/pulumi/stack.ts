@@ -148,8 +148,13 @@ export function blockingFindings(findings: readonly Diagnostic[], failOn: Severi
  */
 function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: StackSettings): ResourcePlan {
   return compilePlan(loaded.model, report.analysis as Analysis | undefined, {
-    aws: { awsNetwork: settings.network, alarmTopicArns: settings.alarmTopicArns },
-    kubernetes: { regionCidrs: settings.regionCidrs },
+    aws: {
+      awsNetwork: settings.network,
+      alarmTopicArns: settings.alarmTopicArns,
+      alarmSubscriptions: settings.alarmSubscriptions,
+    },
+    kubernetes: { regionCidrs: settings.regionCidrs, zoneLabels: settings.zoneLabels },
+    prerequisites: { installAddons: settings.installAddons, meshMode: settings.meshMode },
   });
 }
 

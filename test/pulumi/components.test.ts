@@ -28,7 +28,9 @@ describe("the resource tree of deploy()", () => {
     const byUrn = new Map(registered.map((r) => [r.urn, r]));
     const components = componentsOf(registered);
     const root = components.filter((c) => c.type === COMPONENT_TYPES.topology);
-    expect(root.map((c) => [c.name, c.parent])).toEqual([["hybrid-shop", expect.stringMatching(/pulumi:pulumi:Stack/)]]);
+    expect(root.map((c) => [c.name, c.parent])).toEqual([
+      ["hybrid-shop", expect.stringMatching(/pulumi:pulumi:Stack/)],
+    ]);
 
     const expected = [...new Set(plan.resources.map((r) => r.component))]
       .map((c) => (c === "" ? [COMPONENT_TYPES.shared, "shared"] : [COMPONENT_TYPES.component, c]))

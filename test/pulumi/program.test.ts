@@ -146,7 +146,11 @@ describe("the program", () => {
       network: {},
       alarmTopicArns: {},
       regionCidrs: {},
-    };
+      installAddons: false,
+      meshMode: "sidecar",
+      zoneLabels: "required",
+      alarmSubscriptions: [],
+    } as const;
     const checkWith =
       (...findings: Diagnostic[]) =>
       (loaded: Parameters<typeof runCheck>[0]) => ({

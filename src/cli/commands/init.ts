@@ -18,7 +18,7 @@ export const initCommand: Command = {
   details: [
     "  [dir]          the project folder (created if missing; default: the current folder)",
     "  --name NAME    npm and Pulumi project name (default: the folder's name)",
-    "  --module M     esm (default, \"type\": \"module\") or commonjs",
+    '  --module M     esm (default, "type": "module") or commonjs',
     "",
     "Writes package.json (depending on topoplan), tsconfig.json, topology.ts, index.ts (the Pulumi",
     "program), Pulumi.yaml (local state in .pulumi-state), Pulumi.dev.yaml, the pull-request",
@@ -41,7 +41,11 @@ export const initCommand: Command = {
       );
     }
     if (existsSync(dir) && !statSync(dir).isDirectory()) {
-      throw problem("[dir]", `${args.positionals[0]} exists and is not a folder`, "name a new or existing folder");
+      throw problem(
+        "[dir]",
+        `${args.positionals[0]} exists and is not a folder`,
+        "name a new or existing folder",
+      );
     }
     const topoplan = ownPackage();
     if (topoplan === undefined) throw new Error("topoplan's package.json was not found beside the CLI");

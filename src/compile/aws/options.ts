@@ -34,6 +34,11 @@ export interface AwsCompileOptions {
    */
   readonly alarmTopicArns?: Readonly<Record<string, string>>;
   /**
+   * Endpoints subscribed to the alarm topics topoplan creates (not to configured topics).
+   * @default [] — alarms then notify nobody: set at least one for anything real
+   */
+  readonly alarmSubscriptions?: readonly { readonly protocol: string; readonly endpoint: string }[];
+  /**
    * Days of automated backups (Aurora `backupRetentionPeriod`, 1–35).
    * @default 14
    */

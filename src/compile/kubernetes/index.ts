@@ -7,6 +7,7 @@ import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies } from "./network-policy.js";
 import type { Placed } from "./placements.js";
 import { statefulResources, statelessResources } from "./workloads.js";
+import { applyZoneLabels } from "./zone-fallback.js";
 
 export {
   DEFAULT_INGRESS_NAMESPACE,
@@ -75,5 +76,5 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
     resources.push(planned(region, "", manifest, stateful ? { protect: true, retainOnDelete: true } : {}));
     resources.push(...namespacePolicies(model.name, region, namespace));
   }
-  return resources;
+  return applyZoneLabels(resources, options);
 }

@@ -8,6 +8,7 @@ import type { PlannedResource } from "../plan.js";
 import {
   DEFAULT_INGRESS_NAMESPACE,
   DNS,
+  ISTIOD,
   type KubernetesOptions,
   LINK_LOCAL_CIDR,
   MONITORING_NAMESPACE,
@@ -230,7 +231,30 @@ export function namespacePolicies(topology: string, region: string, namespace: s
       ],
     },
   };
-  return [planned(region, "", deny), planned(region, "", dns)];
+  // Istio sidecars fetch their configuration and mTLS certificates from istiod (xDS and CA on
+  // 15012, https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio);
+  // under the default deny they could not, and injected pods would never become ready.
+  const istiod: INetworkPolicy = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "topoplan-allow-istiod", namespace, labels },
+    spec: {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIOD.namespace } },
+              podSelector: { matchLabels: { ...ISTIOD.podLabels } },
+            },
+          ],
+          ports: [{ protocol: "TCP", port: ISTIOD.port }],
+        },
+      ],
+    },
+  };
+  return [planned(region, "", deny), planned(region, "", dns), planned(region, "", istiod)];
 }
 
 /** A component's ingress and egress policies (an empty direction is left to the default deny). */

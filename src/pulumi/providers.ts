@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ProviderKind, ResourcePlan } from "../compile/plan.js";
 import { PlanError } from "./order.js";
 
@@ -107,7 +107,11 @@ export function createProviders(plan: ResourcePlan, settings: ProviderSettings):
     const c = settings.clusters[region]!;
     const args: k8s.ProviderArgs = {};
     if (c.context) args.context = c.context;
-    if (c.kubeconfig) args.kubeconfig = resolveKubeconfig(c.kubeconfig, root);
+    // Kubeconfig contents carry credentials: keep them encrypted in the state.
+    if (c.kubeconfig) {
+      const kubeconfig = resolveKubeconfig(c.kubeconfig, root);
+      args.kubeconfig = c.kubeconfig.includes("\n") ? pulumi.secret(kubeconfig) : kubeconfig;
+    }
     if (c.namespace) args.namespace = c.namespace;
     kubernetes.set(region, new k8s.Provider(`k8s-${region}`, args));
   }

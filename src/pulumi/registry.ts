@@ -99,6 +99,10 @@ export const AWS_CLASSES: Readonly<Record<string, ResourceClass>> = {
   "aws:iam/role:Role": aws.iam.Role,
   "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicy,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": aws.iam.RolePolicyAttachment,
+  "aws:ec2/flowLog:FlowLog": aws.ec2.FlowLog,
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": aws.eks.PodIdentityAssociation,
+  "aws:secretsmanager/secret:Secret": aws.secretsmanager.Secret,
+  "aws:secretsmanager/secretVersion:SecretVersion": aws.secretsmanager.SecretVersion,
 };
 
 const CLASSES: Readonly<Record<ProviderKind, Readonly<Record<string, ResourceClass>>>> = {

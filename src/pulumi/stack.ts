@@ -149,6 +149,7 @@ export function blockingFindings(findings: readonly Diagnostic[], failOn: Severi
 function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: StackSettings): ResourcePlan {
   return compilePlan(loaded.model, report.analysis as Analysis | undefined, {
     aws: {
+      stack: pulumi.getStack(),
       awsNetwork: settings.network,
       alarmTopicArns: settings.alarmTopicArns,
       alarmSubscriptions: settings.alarmSubscriptions,

@@ -30,7 +30,9 @@ describe("topoplan init", () => {
     expect([result.code, result.stderr]).toEqual([0, ""]);
     expect(readdirSync(join(dir, "infra")).sort()).toEqual(FILES);
     const project = parse(readFileSync(join(dir, "infra/Pulumi.yaml"), "utf8"));
-    const schema = JSON.parse(readFileSync(new URL("../pulumi/schemas/pulumi-project.schema.json", import.meta.url), "utf8"));
+    const schema = JSON.parse(
+      readFileSync(new URL("../pulumi/schemas/pulumi-project.schema.json", import.meta.url), "utf8"),
+    );
     const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
     expect([validate(project), validate.errors ?? []]).toEqual([true, []]);
     expect(project).toMatchObject({
@@ -45,7 +47,7 @@ describe("topoplan init", () => {
     expect(stack.config["topoplan:topology"]).toBe("topology.ts");
   });
 
-  it("a CommonJS project has no \"type\": \"module\" and loads topoplan with import()", async () => {
+  it('a CommonJS project has no "type": "module" and loads topoplan with import()', async () => {
     expect((await topoplan(["init", dir, "--name", "acme", "--module", "commonjs"])).code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).type).toBeUndefined();
     expect(readFileSync(join(dir, "index.ts"), "utf8")).toContain('await import("topoplan/pulumi")');

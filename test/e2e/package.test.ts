@@ -61,11 +61,15 @@ interface Registered {
 
 describe.each(["esm", "commonjs"] as const)("a %s project made by topoplan init", (module) => {
   let project = "";
-  const topoplan = (...args: string[]) => run(process.execPath, ["node_modules/topoplan/bin/topoplan.js", ...args], project);
+  const topoplan = (...args: string[]) =>
+    run(process.execPath, ["node_modules/topoplan/bin/topoplan.js", ...args], project);
 
   beforeAll(() => {
     project = join(work, module);
-    ok(run(process.execPath, [join(ROOT, "bin/topoplan.js"), "init", project, "--module", module], work), "init");
+    ok(
+      run(process.execPath, [join(ROOT, "bin/topoplan.js"), "init", project, "--module", module], work),
+      "init",
+    );
     const install = ["install", "--no-audit", "--no-fund", "--ignore-scripts", tarball];
     const offline = run("npm", [...install, "--offline"], project);
     if (offline.code !== 0) ok(run("npm", [...install, "--prefer-offline"], project), "npm install");
@@ -111,7 +115,8 @@ describe.each(["esm", "commonjs"] as const)("a %s project made by topoplan init"
     ]);
     const resources = registered.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
     expect(resources.length).toBe(outputs.resourceCount);
-    for (const r of resources) expect(byUrn.get(r.parent)?.type ?? r.parent).toMatch(/^topoplan:index:(Component|Shared)$/);
+    for (const r of resources)
+      expect(byUrn.get(r.parent)?.type ?? r.parent).toMatch(/^topoplan:index:(Component|Shared)$/);
     const statefulSet = resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!;
     expect([byUrn.get(statefulSet.parent)!.name, statefulSet.protect]).toEqual(["orders", true]);
     const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;

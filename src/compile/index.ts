@@ -1,6 +1,7 @@
 import type { Analysis } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
 import { type AwsCompileOptions, compileAws } from "./aws/index.js";
+import { type AwsAccessOptions, awsAccessResources } from "./aws-access/index.js";
 import { compileChaos } from "./chaos/index.js";
 import { compileKubernetes, type KubernetesOptions } from "./kubernetes/index.js";
 import { compileMesh } from "./mesh/index.js";
@@ -13,6 +14,8 @@ export interface CompileOptions {
   readonly kubernetes?: KubernetesOptions;
   /** VPCs / caller CIDRs / alarm topics per region (Pulumi config `topoplan:network`). */
   readonly aws?: AwsCompileOptions;
+  /** IAM roles, endpoints and egress for services calling AWS components (src/compile/aws-access). */
+  readonly awsAccess?: AwsAccessOptions;
   /** Cluster add-ons as Helm releases, the mesh's data plane (src/compile/prerequisites). */
   readonly prerequisites?: PrerequisiteOptions;
 }
@@ -54,10 +57,11 @@ export class PlanConflictError extends Error {
  */
 export function compilePlan(model: Model, analysis?: Analysis, options: CompileOptions = {}): ResourcePlan {
   const context: CompileContext = { ...(analysis === undefined ? {} : { analysis }), options };
+  const targets = Object.keys(TARGETS)
+    .sort()
+    .flatMap((target) => TARGETS[target]!(model, context));
   const resources = withPrerequisites(
-    Object.keys(TARGETS)
-      .sort()
-      .flatMap((target) => TARGETS[target]!(model, context)),
+    awsAccessResources(model, targets, options.awsAccess),
     options.prerequisites,
   );
   const seen = new Set<string>();

@@ -54,6 +54,7 @@ const ClusterSchema = z.strictObject({
   kubeconfig: nonEmpty.optional(),
   namespace: nonEmpty.optional(),
   clusterDomain: nonEmpty.optional(),
+  eksClusterName: nonEmpty.optional(),
 });
 
 const AwsAccountSchema = z.strictObject({

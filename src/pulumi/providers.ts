@@ -28,6 +28,8 @@ export interface ClusterSettings {
   readonly namespace?: string;
   /** Cluster DNS domain, for the endpoint stack outputs. @default "cluster.local" */
   readonly clusterDomain?: string;
+  /** The EKS cluster's name: services calling AWS datastores get their IAM role through EKS Pod Identity. */
+  readonly eksClusterName?: string;
 }
 
 /** `topoplan:awsAccounts.<region>`: optional credentials for the region's AWS provider. */

@@ -156,6 +156,13 @@ function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: S
     },
     kubernetes: { regionCidrs: settings.regionCidrs, zoneLabels: settings.zoneLabels },
     prerequisites: { installAddons: settings.installAddons, meshMode: settings.meshMode },
+    awsAccess: {
+      eksClusterNames: Object.fromEntries(
+        Object.entries(settings.clusters).flatMap(([region, c]) =>
+          c.eksClusterName === undefined ? [] : [[region, c.eksClusterName]],
+        ),
+      ),
+    },
   });
 }
 

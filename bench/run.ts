@@ -4,7 +4,7 @@
  * Prints a table of medians and spreads and writes bench/results/latest.{json,md}.
  *
  * Options: --only id[,id]  run some scenarios (ids: check-100, check-1000, check-10000, render,
- *          pulumi, cold-start); --samples N  override sample counts; --warmups N.
+ *          pulumi, cold-start, cold-start-ts); --samples N  override sample counts; --warmups N.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

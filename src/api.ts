@@ -15,10 +15,12 @@ export type {
   SettingValue,
   SuppressedFinding,
 } from "../policies/types.js";
+export { analyse } from "./analysis/index.js";
 export type * from "./analysis/types.js";
 export { buildCatalog, type Catalog, type CatalogRegion } from "./catalog/catalog.js";
 export { runCheck } from "./check.js";
 export {
+  compareDiagnostics,
   type Diagnostic,
   formatPath,
   InputError,

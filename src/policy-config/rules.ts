@@ -34,6 +34,10 @@ export async function loadRules(file: string, builtInIds: readonly string[]): Pr
       "check the path and run `npx tsc --noEmit` on the rules file",
     );
   }
+  // Outside a "type": "module" package the file is CommonJS: its exports object arrives as `default`.
+  const commonJs = module.default as Record<string, unknown> | undefined;
+  if (commonJs !== undefined && typeof commonJs === "object" && !Array.isArray(commonJs) && !isRule(commonJs))
+    module = commonJs;
   const exported = module.default !== undefined ? [module.default].flat() : Object.values(module);
   const rules = exported.filter(isRule);
   if (rules.length === 0) {

@@ -232,7 +232,7 @@ export function manifestsOf(topology: TopologyInput): PlannedResource[] {
       const w = {
         component: name,
         region,
-        image: store.deploy.image,
+        image: store.deploy.image ?? "",
         port: store.deploy.port ?? 8080,
         replicas,
         cpu: store.deploy.cpu ?? "1",
@@ -250,7 +250,7 @@ export function manifestsOf(topology: TopologyInput): PlannedResource[] {
       const w = {
         component: name,
         region,
-        image: service.deploy.image,
+        image: service.deploy.image ?? "",
         port: service.deploy.port ?? 8080,
         replicas: service.replicasPerRegion ?? 2,
         cpu: service.deploy.cpu ?? "500m",

@@ -26,6 +26,7 @@ export default defineTopology({
       slo: { availability: 0.9999, readP99Ms: 50, writeP99Ms: 120, replicationLagMs: 1000 },
       deploy: {
         target: "kubernetes",
+        engine: "cockroachdb",
         image: "cockroachdb/cockroach:v24.1.4",
         port: 26257,
         metricsPort: 8080,
@@ -48,6 +49,7 @@ export default defineTopology({
       slo: { availability: 0.999, readP99Ms: 15, writeP99Ms: 100 },
       deploy: {
         target: "kubernetes",
+        engine: "cockroachdb",
         image: "cockroachdb/cockroach:v24.1.4",
         port: 26257,
         metricsPort: 8080,

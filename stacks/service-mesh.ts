@@ -41,15 +41,13 @@ export default defineTopology({
       slo: { availability: 0.9995, readP99Ms: 120, writeP99Ms: 130, replicationLagMs: 1_000 },
       deploy: {
         target: "kubernetes",
+        engine: "postgresql",
         image: "ghcr.io/cloudnative-pg/postgresql:16.4-bookworm",
-        port: 5432,
-        metricsPort: 9187,
         storageGi: 500,
         storageClass: "gp3-encrypted",
         cpu: "4",
         memory: "16Gi",
       },
-      observability: { metrics: { replicationLag: "cnpg_pg_replication_lag" } },
     },
     "payments-ledger": {
       description:

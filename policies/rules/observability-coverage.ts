@@ -1,3 +1,6 @@
+import { engineOfImage } from "../../src/engines/ids.js";
+import { engineOf } from "../../src/engines/registry.js";
+import { sloIndicators } from "../../src/compile/observability/rules.js";
 import type { ResolvedComponent } from "../../src/model/types.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -8,15 +11,30 @@ function sloNames(component: ResolvedComponent): string[] {
     .map(([key]) => key);
 }
 
-/** Every SLO needs an alert path: a deployed component and a metric topoplan can derive it from. */
+/** What a component's alerts are computed from, for messages. */
+function metricSource(component: ResolvedComponent): string {
+  const engine = engineOf(component);
+  if (engine !== undefined) return `the ${engine.capabilities.title} engine's metrics give no indicator for it`;
+  if (component.kind === "service" && !component.metricsDeclared)
+    return "the mesh's standard metrics (Istio) give no indicator for it";
+  return component.metricsDeclared
+    ? "observability.metrics give no indicator for it"
+    : "no known metrics (no engine, no observability.metrics): no indicator";
+}
+
+/**
+ * Every SLO needs an alert path: a deployed component and a metric its engine (or mesh, or
+ * declared exporter) really emits. The generated rules and this rule read the same table
+ * (`sloIndicators`), so the rule cannot claim coverage the rules do not have.
+ */
 export const observabilityCoverage: Rule = {
   id: "observability-coverage",
   title: "Every SLO has an alert path",
   severity: "warning",
   docs: {
     why: "An SLO nobody is alerted on is a wish: the error budget burns silently.",
-    how: "topoplan generates burn-rate and lag alerts for components it deploys (kubernetes, aws) from their metrics. An SLO on a component with `deploy.target: external` has no generated alert; a stream `consumerLagMs` SLO has no metric in `observability.metrics` to derive it from.",
-    fix: "Deploy the component with topoplan, or alert on it where it runs and suppress the finding with that reason; drop SLOs nobody can measure.",
+    how: "topoplan generates burn-rate, latency, replication-lag and no-data alerts for components it deploys, from metrics the component really emits: its engine's (`deploy.engine`), Istio's for services, or the ones named in `observability.metrics`. An SLO whose indicator no such metric gives (e.g. p99 latency on PostgreSQL, which exports no latency histogram), an SLO on a datastore or stream with neither an engine nor declared metrics, or on a component with `deploy.target: external`, has no generated alert. AWS components are alerted through CloudWatch.",
+    fix: "Pick an engine (`deploy.engine`), name the metrics your image exports in `observability.metrics`, or alert on the SLO where it runs and suppress the finding with that reason; drop SLOs nobody can measure.",
   },
   check(model) {
     const findings: Finding[] = [];
@@ -31,11 +49,27 @@ export const observabilityCoverage: Rule = {
         });
         continue;
       }
+      const indicators = component.deploy.target === "kubernetes" ? sloIndicators(component) : [];
+      for (const { slo, covered } of indicators) {
+        if (covered) continue;
+        const recognised =
+          component.deploy.target === "kubernetes" ? engineOfImage(component.deploy.image) : undefined;
+        findings.push({
+          path: `${component.path}.slo`,
+          message: `${component.path} SLO ${slo} has no alert: ${metricSource(component)}`,
+          fix:
+            engineOf(component) !== undefined || component.kind === "service"
+              ? `alert on ${slo} from a metric you export (e.g. client-side latency histograms) and suppress this finding with that reason, or drop the SLO`
+              : recognised !== undefined
+                ? `its image is ${recognised}'s: set ${component.path}.deploy.engine: "${recognised}" so topoplan configures the cluster and alerts on its metrics`
+                : `set ${component.path}.deploy.engine, or name the metrics its image exports in ${component.path}.observability.metrics`,
+        });
+      }
       if (component.kind === "stream" && component.slo.consumerLagMs !== undefined) {
         findings.push({
           path: `${component.path}.slo.consumerLagMs`,
-          message: `${component.path} has a consumerLagMs SLO but no consumer-lag metric to derive it from (observability.metrics has requests, latency and replicationLag only)`,
-          fix: "export consumer lag (e.g. kafka-exporter's kafka_consumergroup_lag) and alert on it yourself, or drop consumerLagMs",
+          message: `${component.path} has a consumerLagMs SLO but no consumer-lag metric in milliseconds to derive it from`,
+          fix: "alert on consumer lag yourself (Kafka Exporter's kafka_consumergroup_lag counts messages, not ms) and suppress this finding with that reason, or drop consumerLagMs",
         });
       }
     }

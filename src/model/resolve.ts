@@ -1,4 +1,5 @@
 import { buildCatalog, type Catalog } from "../catalog/catalog.js";
+import { ENGINE_IMAGES } from "../engines/ids.js";
 import { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
 import { apportion, autoPlacement, expandPlacement, majority } from "./placement.js";
@@ -8,6 +9,7 @@ import type {
   RegionPlacement,
   ResolvedCall,
   ResolvedDatastore,
+  ResolvedDeploy,
   ResolvedLink,
   ResolvedService,
   ResolvedStream,
@@ -15,7 +17,7 @@ import type {
 } from "./types.js";
 
 const DEFAULT_METRICS = MetricsSchema.parse({});
-const DEFAULT_CHAOS = { enabled: true, schedule: "@weekly" } as const;
+const DEFAULT_CHAOS = { enabled: false, schedule: "@weekly" } as const;
 
 const byName = <T>(record: Readonly<Record<string, T>>): [string, T][] =>
   Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
@@ -104,6 +106,7 @@ function commonParts(spec: Datastore | Service | Stream) {
   return {
     ...(spec.residency === undefined ? {} : { residency: spec.residency }),
     metrics: { ...DEFAULT_METRICS, ...spec.observability?.metrics },
+    metricsDeclared: spec.observability?.metrics !== undefined,
     chaos: spec.chaos ?? DEFAULT_CHAOS,
   };
 }
@@ -189,7 +192,7 @@ function resolveDatastore(
     backupRegions: spec.backup?.regions ?? [],
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
     slo: spec.slo ?? {},
-    deploy: spec.deploy,
+    deploy: resolveDeploy(spec.deploy),
     groups,
   };
 }
@@ -228,7 +231,7 @@ function resolveService(
     calls,
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
     slo: spec.slo ?? {},
-    deploy: spec.deploy,
+    deploy: resolveDeploy(spec.deploy),
   };
 }
 
@@ -260,7 +263,7 @@ function resolveStream(
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
     retentionHours: spec.retentionHours,
     slo: spec.slo ?? {},
-    deploy: spec.deploy,
+    deploy: resolveDeploy(spec.deploy),
   };
 }
 
@@ -274,4 +277,17 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * Kubernetes: the engine's pinned image unless the spec names one. Only a declared engine
+ * configures the cluster: a v1 spec that names an engine's image keeps its generic StatefulSet
+ * (the coverage rule suggests the engine).
+ */
+function resolveDeploy(deploy: Datastore["deploy"]): ResolvedDeploy {
+  if (deploy.target !== "kubernetes") return deploy;
+  const { engine, image, ...rest } = deploy;
+  // Validation guarantees an image or an engine.
+  const resolvedImage = image ?? (engine === undefined ? "" : ENGINE_IMAGES[engine].image);
+  return { ...rest, image: resolvedImage, ...(engine === undefined ? {} : { engine }) };
 }

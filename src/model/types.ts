@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Catalog } from "../catalog/catalog.js";
+import type { EngineId } from "../engines/ids.js";
 import type { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
 
@@ -49,6 +50,17 @@ export interface ResolvedLink {
 
 export type Metrics = z.output<typeof MetricsSchema>;
 
+type SpecDeploy = Datastore["deploy"];
+/** Kubernetes deploy settings with the engine resolved (declared or recognised from the image) and an image. */
+export type ResolvedKubernetesDeploy = Omit<
+  Extract<SpecDeploy, { target: "kubernetes" }>,
+  "image" | "engine"
+> & {
+  readonly image: string;
+  readonly engine?: EngineId;
+};
+export type ResolvedDeploy = Exclude<SpecDeploy, { target: "kubernetes" }> | ResolvedKubernetesDeploy;
+
 export type ComponentKind = "datastore" | "service" | "stream";
 
 interface ComponentBase {
@@ -57,6 +69,8 @@ interface ComponentBase {
   readonly path: string;
   readonly residency?: readonly string[];
   readonly metrics: Metrics;
+  /** True when the spec names its metrics (`observability.metrics`); else the defaults apply. */
+  readonly metricsDeclared: boolean;
   readonly chaos: { readonly enabled: boolean; readonly schedule: string };
 }
 
@@ -107,7 +121,7 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly backupRegions: readonly string[];
   readonly traffic?: NonNullable<Datastore["traffic"]>;
   readonly slo: NonNullable<Datastore["slo"]>;
-  readonly deploy: Datastore["deploy"];
+  readonly deploy: ResolvedDeploy;
   readonly groups: readonly PlacementGroup[];
 }
 
@@ -135,7 +149,7 @@ export interface ResolvedService extends ComponentBase {
   readonly calls: readonly ResolvedCall[];
   readonly traffic?: NonNullable<Service["traffic"]>;
   readonly slo: NonNullable<Service["slo"]>;
-  readonly deploy: Service["deploy"];
+  readonly deploy: ResolvedDeploy;
 }
 
 export interface ResolvedStream extends ComponentBase {
@@ -154,7 +168,7 @@ export interface ResolvedStream extends ComponentBase {
   readonly traffic?: NonNullable<Stream["traffic"]>;
   readonly retentionHours: number;
   readonly slo: NonNullable<Stream["slo"]>;
-  readonly deploy: Stream["deploy"];
+  readonly deploy: ResolvedDeploy;
 }
 
 export type ResolvedComponent = ResolvedDatastore | ResolvedService | ResolvedStream;

@@ -7,6 +7,7 @@ import { Topology, type TopologyInput } from "./schema/topology.js";
 import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
 import { checkDeployFits } from "./semantic/deploy.js";
+import { checkEngineFits } from "./semantic/engine.js";
 import { checkComponentReferences, checkUniqueNames } from "./semantic/references.js";
 import { checkAutoPlacement, checkRegionsExist, checkRttKnown, checkZones } from "./semantic/regions.js";
 
@@ -21,6 +22,7 @@ const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkReplicaCounts,
   checkLatencyUnits,
   checkDeployFits,
+  checkEngineFits,
 ];
 
 export type ValidationResult =

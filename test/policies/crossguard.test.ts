@@ -98,6 +98,8 @@ describe("CrossGuard: the topoplan rules on the stack's topology", () => {
       stackResource({ topoplanTopology: "test/report/fixtures/violations.yaml" }),
     ]);
     expect(out).toEqual([
+      `${STACK_URN} test/report/fixtures/violations.yaml: [partition-tests] datastores.events.chaos.enabled: datastores.events has 2 replicas in 2 regions but no partition experiment: chaos is opt-in and not enabled, so nothing exercises its failover — fix: set datastores.events.chaos.enabled: true (pick a quiet chaos.schedule such as "0 3 * * 2")`,
+      `${STACK_URN} test/report/fixtures/violations.yaml: [partition-tests] datastores.ledger.chaos.enabled: datastores.ledger has 3 replicas in 2 regions but no partition experiment: chaos is opt-in and not enabled, so nothing exercises its failover — fix: set datastores.ledger.chaos.enabled: true (pick a quiet chaos.schedule such as "0 3 * * 2")`,
       `${STACK_URN} test/report/fixtures/violations.yaml: [timeout-budget] services.api.calls[0].timeoutMs: timeout 300 ms gives up before 3 attempts × 100 ms + 75 ms backoff = 375 ms can finish — fix: set perTryTimeoutMs: 75 (or less), or raise timeoutMs to 375`,
     ]);
     expect(await runStack(advisories!, [stackResource({})])).toEqual([

@@ -56,6 +56,8 @@ describe("SARIF 2.1.0", () => {
     expect(positions(log.runs[0]!.results)).toEqual([
       "consistency-coordination datastores.events.consistency test/report/fixtures/violations.ts:18:7",
       "residency datastores.ledger.placement test/report/fixtures/violations.ts:13:7",
+      "partition-tests datastores.events.chaos.enabled test/report/fixtures/violations.ts:16:5",
+      "partition-tests datastores.ledger.chaos.enabled test/report/fixtures/violations.ts:10:5",
       "timeout-budget services.api.calls[0].timeoutMs test/report/fixtures/violations.ts:30:11",
       "retry-jitter services.api.calls[1] test/report/fixtures/violations.ts:35:9 (suppressed)",
     ]);
@@ -67,6 +69,8 @@ describe("SARIF 2.1.0", () => {
     expect(positions(log.runs[0]!.results)).toEqual([
       "consistency-coordination datastores.events.consistency test/report/fixtures/violations.yaml:16:5",
       "residency datastores.ledger.placement test/report/fixtures/violations.yaml:10:5",
+      "partition-tests datastores.events.chaos.enabled test/report/fixtures/violations.yaml:14:3",
+      "partition-tests datastores.ledger.chaos.enabled test/report/fixtures/violations.yaml:6:3",
       "timeout-budget services.api.calls[0].timeoutMs test/report/fixtures/violations.yaml:23:34",
       "retry-jitter services.api.calls[1] test/report/fixtures/violations.yaml:24:9 (suppressed)",
     ]);

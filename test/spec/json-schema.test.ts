@@ -111,9 +111,9 @@ const INVALID: Readonly<Record<string, (spec: Spec) => unknown>> = {
     ...s,
     services: { api: { ...s.services.api, deploy: { target: "nomad" } } },
   }),
-  "kubernetes deploy without image": (s) => ({
+  "kubernetes deploy with an unknown engine": (s) => ({
     ...s,
-    services: { api: { ...s.services.api, deploy: { target: "kubernetes" } } },
+    services: { api: { ...s.services.api, deploy: { target: "kubernetes", engine: "mongodb" } } },
   }),
   "port out of range": (s) => ({
     ...s,

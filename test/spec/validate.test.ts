@@ -181,10 +181,10 @@ describe("broken specs: every problem with its path, message and fix", () => {
         fix: "set services.api.calls[0].timeoutMs to 250 (a bare number of milliseconds)",
       },
       {
-        code: "spec/missing",
+        code: "spec/missing-image",
         path: "services.api.deploy.image",
-        message: "required field is missing (expected a string)",
-        fix: "add services.api.deploy.image",
+        message: "services.api deploys to kubernetes with neither an image nor an engine",
+        fix: "set services.api.deploy.image to the service's image, pinned by tag or digest",
       },
       {
         code: "spec/too-big",

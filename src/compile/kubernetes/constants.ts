@@ -1,8 +1,7 @@
-import type { z } from "zod";
-import type { KubernetesDeploy as KubernetesDeploySchema } from "../../spec/schema/deploy.js";
+import type { ResolvedKubernetesDeploy } from "../../model/types.js";
 
-/** A component's Kubernetes deploy settings with defaults applied. */
-export type KubernetesDeploy = z.output<typeof KubernetesDeploySchema>;
+/** A component's Kubernetes deploy settings with defaults applied, its engine and image resolved. */
+export type KubernetesDeploy = ResolvedKubernetesDeploy;
 
 /** Namespace Prometheus runs in; pods accept scrapes on their metrics port from it. */
 export const MONITORING_NAMESPACE = "monitoring";

@@ -1,12 +1,13 @@
 import type { INamespace } from "kubernetes-models/v1/Namespace";
-import type { Model } from "../../model/types.js";
+import { engineOf } from "../../engines/registry.js";
+import type { Model, ResolvedComponent } from "../../model/types.js";
 import type { PlannedResource } from "../plan.js";
 import type { KubernetesOptions } from "./constants.js";
 import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption.js";
 import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies } from "./network-policy.js";
-import type { Placed } from "./placements.js";
-import { statefulResources, statelessResources } from "./workloads.js";
+import { type Placed, placements } from "./placements.js";
+import { statefulBase, statefulResources, statelessResources } from "./workloads.js";
 import { applyZoneLabels } from "./zone-fallback.js";
 
 export {
@@ -52,11 +53,7 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
       namespace: placed.namespace,
       stateful: (seen?.stateful ?? false) || placed.kind !== "service",
     });
-    resources.push(
-      ...(placed.kind === "service"
-        ? statelessResources(model.name, placed)
-        : statefulResources(model.name, placed, maxUnavailable(placed))),
-    );
+    resources.push(...workloadResources(model, placed, maxUnavailable(placed)));
   }
   for (const entry of rules) resources.push(...componentPolicies(model.name, entry, options));
   for (const { region, namespace, stateful } of namespaces.values()) {
@@ -77,4 +74,29 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
     resources.push(...namespacePolicies(model.name, region, namespace));
   }
   return applyZoneLabels(resources, options);
+}
+
+/**
+ * A component's workloads in one region: a Deployment for services; for datastores and streams the
+ * engine's resources (its StatefulSets and Jobs beside the base Services and budget, or only its
+ * custom resources when an operator manages the pods), else one generic StatefulSet.
+ */
+function workloadResources(model: Model, placed: Placed, maxUnavailable: number): PlannedResource[] {
+  if (placed.kind === "service") return statelessResources(model.name, placed);
+  const component = componentByName(model, placed);
+  const engine = component === undefined ? undefined : engineOf(component);
+  if (component === undefined || engine === undefined || component.kind === "service")
+    return statefulResources(model.name, placed, maxUnavailable);
+  const regions = placements(model)
+    .filter((p) => p.name === placed.name && p.kind === placed.kind)
+    .map((p) => p.region);
+  const own = engine.compileRegion({ model, component, placed, regions });
+  return engine.managedBy === "operator"
+    ? own
+    : [...statefulBase(model.name, placed, maxUnavailable), ...own];
+}
+
+function componentByName(model: Model, placed: Placed): ResolvedComponent | undefined {
+  const list: readonly ResolvedComponent[] = placed.kind === "datastore" ? model.datastores : model.streams;
+  return list.find((c) => c.name === placed.name);
 }

@@ -1,3 +1,4 @@
+import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { ComponentKind, Model, ResolvedComponent } from "../../model/types.js";
 import type { KubernetesDeploy } from "./constants.js";
 
@@ -64,18 +65,24 @@ export function placements(model: Model): Placed[] {
     const regions = (
       REGIONS_OF[component.kind] as (c: ResolvedComponent) => ReturnType<(typeof REGIONS_OF)["service"]>
     )(component);
+    // With an engine, its own ports: an engine listens where its docs say, not on a generic default.
+    const ports = deploy.engine === undefined ? undefined : ENGINE_CAPABILITIES[deploy.engine].ports;
+    const engineDeploy: KubernetesDeploy =
+      ports === undefined
+        ? deploy
+        : { ...deploy, port: ports.client, metricsPort: ports.metrics, peerPort: ports.peer };
     for (const { region, replicas, zones } of regions) {
       placed.push({
         kind: component.kind,
         name: component.name,
         region,
         namespace: namespaceOf(model, deploy),
-        deploy,
+        deploy: engineDeploy,
         replicas,
         zones: [...zones].sort(),
         otherRegions:
           component.kind === "datastore" ? regions.map((r) => r.region).filter((r) => r !== region) : [],
-        peerPort: deploy.peerPort ?? deploy.port,
+        peerPort: engineDeploy.peerPort ?? engineDeploy.port,
       });
     }
   }

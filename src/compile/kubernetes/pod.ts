@@ -1,8 +1,11 @@
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IContainerPort } from "kubernetes-models/v1/ContainerPort";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IServicePort } from "kubernetes-models/v1/ServicePort";
+import type { IVolume } from "kubernetes-models/v1/Volume";
+import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { DATA_MOUNT_PATH, POD_USER_ID, PORT_NAMES } from "./constants.js";
 import { componentLabels, selectorLabels } from "./manifest.js";
 import type { Placed } from "./placements.js";
@@ -62,33 +65,73 @@ function probes(placed: Placed): { readinessProbe: IProbe; livenessProbe: IProbe
 }
 
 /**
+ * What an engine sets on its members' pods (src/engines): how the container starts, its probes,
+ * the user its image runs as, extra volumes (config files) and sidecars (exporters). The secure
+ * defaults stay: non-root, no privilege escalation, no capabilities, read-only root filesystem.
+ */
+export interface EngineContainer {
+  readonly command?: readonly string[];
+  readonly args: readonly string[];
+  /** Engine environment, before the user's `deploy.env`. */
+  readonly env?: readonly IEnvVar[];
+  readonly probes: { readonly readinessProbe: IProbe; readonly livenessProbe: IProbe };
+  /** UID and GID the image runs as. @default 65532 */
+  readonly userId?: number;
+  /** Where the data volume mounts. @default /data */
+  readonly dataMountPath?: string;
+  readonly volumes?: readonly IVolume[];
+  readonly volumeMounts?: readonly IVolumeMount[];
+  readonly sidecars?: readonly IContainer[];
+  /** Zones the pods may run in (a zone-pinned StatefulSet). @default the placement's zones */
+  readonly zones?: readonly string[];
+}
+
+/** Downward-API variables every engine's arguments may use as `$(POD_NAME)` / `$(POD_NAMESPACE)`. */
+export const POD_IDENTITY_ENV: readonly IEnvVar[] = [
+  { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+  { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+];
+
+/**
  * The pod template of a component in one region, with secure defaults: non-root UID 65532,
  * read-only root filesystem (writable emptyDir at /tmp, and the data volume for stateful pods),
  * no privilege escalation, every capability dropped, RuntimeDefault seccomp, no service-account
  * token, memory request = limit, CPU request without a limit (no CFS throttling).
  */
-export function podTemplate(topology: string, placed: Placed, serviceAccount: string): IPodTemplateSpec {
+export function podTemplate(
+  topology: string,
+  placed: Placed,
+  serviceAccount: string,
+  engine?: EngineContainer,
+): IPodTemplateSpec {
   const stateful = placed.kind !== "service";
+  const userId = engine?.userId ?? POD_USER_ID;
+  const zones = engine?.zones ?? placed.zones;
   const selector = selectorLabels(topology, placed.name);
   const ports: IContainerPort[] = namedPorts(placed).map((p) => ({
     name: p.name,
     containerPort: p.port,
     protocol: "TCP",
   }));
-  const env = Object.entries({ ...placed.deploy.env, TOPOPLAN_REGION: placed.region })
+  const userEnv = Object.entries({ ...placed.deploy.env, TOPOPLAN_REGION: placed.region })
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value }));
+  const engineEnv = engine === undefined ? [] : [...POD_IDENTITY_ENV, ...(engine.env ?? [])];
+  const env = [...engineEnv, ...userEnv.filter((u) => !engineEnv.some((e) => e.name === u.name))];
+  // The user's `deploy.args` come after the engine's: most engines let a later flag win.
+  const args = [...(engine?.args ?? []), ...(placed.deploy.args ?? [])];
   const container: IContainer = {
     name: placed.name,
     image: placed.deploy.image,
-    ...(placed.deploy.args === undefined ? {} : { args: [...placed.deploy.args] }),
+    ...(engine?.command === undefined ? {} : { command: [...engine.command] }),
+    ...(args.length === 0 ? {} : { args }),
     env,
     ports,
     resources: {
       requests: { cpu: placed.deploy.cpu, memory: placed.deploy.memory },
       limits: { memory: placed.deploy.memory },
     },
-    ...probes(placed),
+    ...(engine?.probes ?? probes(placed)),
     securityContext: {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -97,7 +140,8 @@ export function podTemplate(topology: string, placed: Placed, serviceAccount: st
     },
     volumeMounts: [
       { name: "tmp", mountPath: "/tmp" },
-      ...(stateful ? [{ name: DATA_VOLUME, mountPath: DATA_MOUNT_PATH }] : []),
+      ...(stateful ? [{ name: DATA_VOLUME, mountPath: engine?.dataMountPath ?? DATA_MOUNT_PATH }] : []),
+      ...(engine?.volumeMounts ?? []),
     ],
   };
   return {
@@ -108,9 +152,9 @@ export function podTemplate(topology: string, placed: Placed, serviceAccount: st
       enableServiceLinks: false,
       securityContext: {
         runAsNonRoot: true,
-        runAsUser: POD_USER_ID,
-        runAsGroup: POD_USER_ID,
-        ...(stateful ? { fsGroup: POD_USER_ID, fsGroupChangePolicy: "OnRootMismatch" } : {}),
+        runAsUser: userId,
+        runAsGroup: userId,
+        ...(stateful ? { fsGroup: userId, fsGroupChangePolicy: "OnRootMismatch" } : {}),
         seccompProfile: { type: "RuntimeDefault" },
       },
       ...(stateful ? { terminationGracePeriodSeconds: 60 } : {}),
@@ -130,7 +174,7 @@ export function podTemplate(topology: string, placed: Placed, serviceAccount: st
               nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {
                   nodeSelectorTerms: [
-                    { matchExpressions: [{ key: ZONE_KEY, operator: "In", values: [...placed.zones] }] },
+                    { matchExpressions: [{ key: ZONE_KEY, operator: "In", values: [...zones] }] },
                   ],
                 },
               },
@@ -142,8 +186,8 @@ export function podTemplate(topology: string, placed: Placed, serviceAccount: st
             },
           }
         : {}),
-      containers: [container],
-      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "1Gi" } }],
+      containers: [container, ...(engine?.sidecars ?? [])],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "1Gi" } }, ...(engine?.volumes ?? [])],
     },
   };
 }

@@ -7,7 +7,7 @@ import { kubernetesLogicalName, kubernetesName, STATEFULSET_NAME_MAX } from "../
 import type { PlannedResource } from "../plan.js";
 import { componentLabels, planned, selectorLabels } from "./manifest.js";
 import type { Placed } from "./placements.js";
-import { DATA_VOLUME, namedPorts, podTemplate, servicePorts } from "./pod.js";
+import { DATA_VOLUME, type EngineContainer, namedPorts, podTemplate, servicePorts } from "./pod.js";
 
 /** Kubernetes object names of one component; derived from its name only, never renamed. */
 export function objectNames(component: string) {
@@ -56,16 +56,12 @@ function clientService(topology: string, placed: Placed): IService {
 }
 
 /**
- * Datastores and streams: per region one StatefulSet holding that region's replicas (every
- * partition shares the replica set: each pod is one node of the datastore, holding a replica of
- * many partitions), a headless Service giving peers stable DNS names, a ClusterIP Service for
- * clients, a ServiceAccount and a PodDisruptionBudget of `maxUnavailable`.
+ * Datastores and streams: per region a headless Service giving peers stable DNS names (published
+ * before they are ready: a quorum forms only once they talk), a ClusterIP Service for clients, a
+ * ServiceAccount and a PodDisruptionBudget of `maxUnavailable`. The pods come from
+ * {@link statefulSetResource}: one generic StatefulSet, or the engine's.
  */
-export function statefulResources(
-  topology: string,
-  placed: Placed,
-  maxUnavailable: number,
-): PlannedResource[] {
+export function statefulBase(topology: string, placed: Placed, maxUnavailable: number): PlannedResource[] {
   const names = objectNames(placed.name);
   const labels = componentLabels(topology, placed);
   const selector = selectorLabels(topology, placed.name);
@@ -75,24 +71,48 @@ export function statefulResources(
     metadata: { name: names.peers, namespace: placed.namespace, labels },
     spec: {
       clusterIP: "None",
-      // Peers must find each other before they are ready (a quorum forms only once they talk).
       publishNotReadyAddresses: true,
       selector,
       ports: servicePorts(namedPorts(placed)),
     },
   };
+  const budget: IPodDisruptionBudget = {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name: names.disruptionBudget, namespace: placed.namespace, labels },
+    spec: { maxUnavailable, selector: { matchLabels: selector } },
+  };
+  return [
+    planned(placed.region, placed.name, serviceAccount(topology, placed)),
+    planned(placed.region, placed.name, headless),
+    planned(placed.region, placed.name, clientService(topology, placed)),
+    planned(placed.region, placed.name, budget),
+  ];
+}
+
+/**
+ * One StatefulSet of a component in its region: `replicas` pods with stable names under the
+ * headless Service, started in parallel (with OrderedReady, pod 0 would wait for a quorum that pod
+ * 1 is part of), volume claims kept when scaled down or deleted. Protected.
+ */
+export function statefulSetResource(
+  topology: string,
+  placed: Placed,
+  workload: { readonly name: string; readonly replicas: number; readonly engine?: EngineContainer },
+): PlannedResource {
+  const names = objectNames(placed.name);
+  const selector = selectorLabels(topology, placed.name);
   const statefulSet: IStatefulSet = {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
-    metadata: { name: names.workload, namespace: placed.namespace, labels },
+    metadata: { name: workload.name, namespace: placed.namespace, labels: componentLabels(topology, placed) },
     spec: {
       serviceName: names.peers,
-      replicas: placed.replicas,
-      // Replicas start together: with OrderedReady, pod 0 would wait for a quorum that pod 1 is part of.
+      replicas: workload.replicas,
       podManagementPolicy: "Parallel",
       updateStrategy: { type: "RollingUpdate" },
       selector: { matchLabels: selector },
-      template: podTemplate(topology, placed, names.serviceAccount),
+      template: podTemplate(topology, placed, names.serviceAccount, workload.engine),
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       volumeClaimTemplates: [
         {
@@ -108,12 +128,6 @@ export function statefulResources(
       ],
     },
   };
-  const budget: IPodDisruptionBudget = {
-    apiVersion: "policy/v1",
-    kind: "PodDisruptionBudget",
-    metadata: { name: names.disruptionBudget, namespace: placed.namespace, labels },
-    spec: { maxUnavailable, selector: { matchLabels: selector } },
-  };
   const peersName = kubernetesLogicalName(placed.region, "Service", names.peers, placed.namespace);
   const accountName = kubernetesLogicalName(
     placed.region,
@@ -121,12 +135,24 @@ export function statefulResources(
     names.serviceAccount,
     placed.namespace,
   );
+  return planned(placed.region, placed.name, statefulSet, {
+    ...STATEFUL,
+    dependsOn: [peersName, accountName],
+  });
+}
+
+/** A component without an engine: the base resources and one generic StatefulSet per region. */
+export function statefulResources(
+  topology: string,
+  placed: Placed,
+  maxUnavailable: number,
+): PlannedResource[] {
   return [
-    planned(placed.region, placed.name, serviceAccount(topology, placed)),
-    planned(placed.region, placed.name, headless),
-    planned(placed.region, placed.name, clientService(topology, placed)),
-    planned(placed.region, placed.name, budget),
-    planned(placed.region, placed.name, statefulSet, { ...STATEFUL, dependsOn: [peersName, accountName] }),
+    ...statefulBase(topology, placed, maxUnavailable),
+    statefulSetResource(topology, placed, {
+      name: objectNames(placed.name).workload,
+      replicas: placed.replicas,
+    }),
   ];
 }
 

@@ -20,6 +20,7 @@ import {
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import type { Model } from "../../model/types.js";
+import { indicatorsOf } from "./indicators.js";
 import type { KubernetesComponent } from "./k8s.js";
 import { errorBudget, RECORD, selector } from "./promql.js";
 import { hasReplicationLag, latencyTargetMs } from "./rules.js";
@@ -47,13 +48,17 @@ export function buildDashboard(model: Model, components: readonly KubernetesComp
   return builder.build();
 }
 
+/** Panels for the indicators the component really has (see indicators.ts). */
 function componentPanels(component: KubernetesComponent): PanelBuilder[] {
   const sel = selector(component.name);
-  const panels = [
-    panel("Request rate", "reqps").withTarget(query(`${RECORD.requestRate("5m")}${sel}`, "req/s")),
-    errorRatioPanel(component),
-    latencyPanel(component),
-  ];
+  const ind = indicatorsOf(component);
+  const panels: PanelBuilder[] = [];
+  if (ind.requestRate !== undefined)
+    panels.push(
+      panel("Request rate", "reqps").withTarget(query(`${RECORD.requestRate("5m")}${sel}`, "req/s")),
+    );
+  if (ind.errorRatio !== undefined) panels.push(errorRatioPanel(component));
+  if (ind.p99LatencySeconds !== undefined) panels.push(latencyPanel(component));
   if (hasReplicationLag(component)) {
     const lagMs = component.kind === "datastore" ? component.slo.replicationLagMs : undefined;
     const lag = panel("Replication lag (max over replicas)", "s").withTarget(

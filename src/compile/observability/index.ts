@@ -6,6 +6,7 @@
  * See README.md in this folder for the choices and their reasons.
  */
 import type { Analysis } from "../../analysis/types.js";
+import { engineOf } from "../../engines/registry.js";
 import type { Model } from "../../model/types.js";
 import { metricsPortName, placements } from "../kubernetes/index.js";
 import type { PlannedResource } from "../plan.js";
@@ -45,6 +46,7 @@ export const SCRAPE_INTERVAL = "30s";
 export const TYPES = {
   prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
   serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+  podMonitor: "kubernetes:monitoring.coreos.com/v1:PodMonitor",
   configMap: "kubernetes:core/v1:ConfigMap",
 } as const;
 
@@ -93,6 +95,15 @@ function prometheusRule(
   });
 }
 
+/** Istio's sidecar serves its standard metrics here (https://istio.io/latest/docs/ops/integrations/prometheus/). */
+export const ENVOY_METRICS = { port: "http-envoy-prom", path: "/stats/prometheus" } as const;
+
+/**
+ * How Prometheus reaches a component's metrics: its engine's endpoint (port `metrics`, the
+ * engine's path, e.g. CockroachDB's /_status/vars), the declared metrics path, or a PodMonitor:
+ * on every pod's Istio sidecar for services on the mesh's standard metrics, on the pods of an
+ * operator-managed engine (its Services do not expose the exporter).
+ */
 function serviceMonitor(
   model: Model,
   component: KubernetesComponent,
@@ -101,22 +112,39 @@ function serviceMonitor(
 ): PlannedResource {
   const namespace = namespaceOf(model, component);
   const name = dnsLabel(component.name, "metrics");
+  const selector = { matchLabels: { [NAME_LABEL]: component.name, "app.kubernetes.io/part-of": model.name } };
+  // Every series carries the component, whatever the Service or job is called: the rules select on it.
+  const relabelings = [{ action: "replace", targetLabel: COMPONENT_LABEL, replacement: component.name }];
+  const metadata = { name, namespace, labels: commonLabels(model, component.name) };
+  const engine = engineOf(component);
+  const podEndpoint =
+    component.kind === "service" && !component.metricsDeclared
+      ? ENVOY_METRICS
+      : engine?.podMetricsPort === undefined
+        ? undefined
+        : { port: engine.podMetricsPort, path: engine.capabilities.metricsPath };
+  if (podEndpoint !== undefined) {
+    // The mesh's sidecars, or an operator's pods whose Services do not expose metrics.
+    return plannedManifest(region, component.name, {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PodMonitor",
+      metadata,
+      spec: {
+        selector,
+        namespaceSelector: { matchNames: [namespace] },
+        podMetricsEndpoints: [{ ...podEndpoint, interval: SCRAPE_INTERVAL, relabelings }],
+      },
+    });
+  }
+  const path = engine?.capabilities.metricsPath ?? component.metrics.path ?? "/metrics";
   return plannedManifest(region, component.name, {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
-    metadata: { name, namespace, labels: commonLabels(model, component.name) },
+    metadata,
     spec: {
-      selector: { matchLabels: { [NAME_LABEL]: component.name, "app.kubernetes.io/part-of": model.name } },
+      selector,
       namespaceSelector: { matchNames: [namespace] },
-      endpoints: [
-        {
-          port,
-          interval: SCRAPE_INTERVAL,
-          // Every series carries the component, whatever the Service or job is called: the
-          // rules select on it.
-          relabelings: [{ action: "replace", targetLabel: COMPONENT_LABEL, replacement: component.name }],
-        },
-      ],
+      endpoints: [{ port, path, interval: SCRAPE_INTERVAL, relabelings }],
     },
   });
 }

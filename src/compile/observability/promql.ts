@@ -2,7 +2,6 @@
  * PromQL building blocks: windows, burn-rate pairs, selectors and number formatting.
  * Every expression the observability target writes is assembled here, as a plain string.
  */
-import type { ResolvedComponent } from "../../model/types.js";
 
 /** Every window a recording rule is kept for: the short and long windows of the burn-rate pairs. */
 export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
@@ -86,21 +85,6 @@ export const RECORD = {
   p99Latency: "topoplan:request_duration_seconds:p99_rate5m",
   replicationLag: "topoplan:replication_lag_seconds:max",
 } as const;
-
-/** The source expressions, over the component's own metric names. */
-export function sliExpressions(component: ResolvedComponent) {
-  const m = component.metrics;
-  const all = selector(component.name);
-  const errors = selector(component.name, m.errorSelector);
-  return {
-    requestRate: (w: SloWindow) => `sum(rate(${m.requests}${all}[${w}]))`,
-    errorRatio: (w: SloWindow) =>
-      `sum(rate(${m.requests}${errors}[${w}])) / sum(rate(${m.requests}${all}[${w}]))`,
-    avgLatency: `sum(rate(${m.latencySum}${all}[5m])) / sum(rate(${m.requests}${all}[5m]))`,
-    p99Latency: `histogram_quantile(0.99, sum by (le) (rate(${m.latencyBucket}${all}[5m])))`,
-    replicationLag: `max(${m.replicationLag}${all})`,
-  };
-}
 
 /** One burn-rate pair: both windows above the threshold, and enough traffic over the long one. */
 export function burnRateCondition(

@@ -2,7 +2,9 @@
  * Prometheus rule groups for one component: SLI recording rules over every SLO window, then the
  * multiwindow multi-burn-rate, latency and replication-lag alerts that read them.
  */
+import type { Indicators } from "../../engines/types.js";
 import type { Model, ResolvedComponent } from "../../model/types.js";
+import { indicatorsOf } from "./indicators.js";
 import {
   BURN_RATE_ALERTS,
   burnRateExpression,
@@ -14,7 +16,6 @@ import {
   REPLICATION_LAG_ALERT_FOR,
   SLO_WINDOWS,
   selector,
-  sliExpressions,
 } from "./promql.js";
 
 export interface RecordingRule {
@@ -46,22 +47,70 @@ export const ALERT = {
   burnTicket: "TopoplanErrorBudgetBurnTicket",
   latency: "TopoplanLatencyP99AboveSLO",
   replicationLag: "TopoplanReplicationLagAboveSLO",
+  metricsAbsent: "TopoplanSLOMetricsAbsent",
+  memberDown: "TopoplanMemberDown",
+  noLeader: "TopoplanNoLeader",
 } as const;
+
+/** No-data alerts fire when an SLO's series has been gone this long. @default 10m */
+export const ABSENT_ALERT_FOR = "10m";
+/** A scrape target (member, exporter) down this long opens a ticket. @default 5m */
+export const MEMBER_DOWN_FOR = "5m";
+/** A cluster without a leader this long pages: it accepts no writes. @default 1m */
+export const NO_LEADER_FOR = "1m";
 
 /** The p99 latency target the component's histogram is held to, ms, if any. */
 export function latencyTargetMs(component: ResolvedComponent): number | undefined {
   if (component.kind === "service") return component.slo.latencyP99Ms;
-  // One histogram covers reads and writes; reads are the bulk of traffic and the tighter target.
-  if (component.kind === "datastore") return component.slo.readP99Ms;
+  // One histogram covers reads and writes: hold it to the tighter target.
+  if (component.kind === "datastore") {
+    const targets = [component.slo.readP99Ms, component.slo.writeP99Ms].filter((t) => t !== undefined);
+    return targets.length === 0 ? undefined : Math.min(...targets);
+  }
   return undefined;
 }
 
-/** Replicated stateful components export a replication-lag gauge. */
+/** Replicated stateful components whose indicators include replication lag. */
 export function hasReplicationLag(component: ResolvedComponent): boolean {
-  return component.kind !== "service" && component.replicas > 1;
+  return (
+    component.kind !== "service" &&
+    component.replicas > 1 &&
+    indicatorsOf(component).replicationLagSeconds !== undefined
+  );
 }
 
-/** Rule groups for one component in one region; `[]` never (request rate is always recorded). */
+/** The SLOs of a component and the indicator each needs; the coverage rule reads the same table. */
+export function sloIndicators(
+  component: ResolvedComponent,
+): { slo: string; indicator: keyof Indicators; covered: boolean }[] {
+  const ind = indicatorsOf(component);
+  const out: { slo: string; indicator: keyof Indicators; covered: boolean }[] = [];
+  if (component.slo.availability !== undefined)
+    out.push({
+      slo: "availability",
+      indicator: "errorRatio",
+      covered: ind.errorRatio !== undefined && ind.requestRate !== undefined,
+    });
+  if (latencyTargetMs(component) !== undefined)
+    out.push({
+      slo: component.kind === "service" ? "latencyP99Ms" : "readP99Ms/writeP99Ms",
+      indicator: "p99LatencySeconds",
+      covered: ind.p99LatencySeconds !== undefined,
+    });
+  if (
+    component.kind === "datastore" &&
+    component.slo.replicationLagMs !== undefined &&
+    component.replicas > 1
+  )
+    out.push({
+      slo: "replicationLagMs",
+      indicator: "replicationLagSeconds",
+      covered: ind.replicationLagSeconds !== undefined,
+    });
+  return out;
+}
+
+/** Rule groups for one component in one region: recording rules for what it emits, then alerts. */
 export function componentRuleGroups(
   model: Model,
   component: ResolvedComponent,
@@ -73,31 +122,39 @@ export function componentRuleGroups(
     topoplan_region: region,
     topoplan_topology: model.name,
   };
-  const sli = sliExpressions(component);
+  const ind = indicatorsOf(component);
   const recording: RecordingRule[] = [];
   // Each rule gets its own label object: shared objects would render as YAML anchors.
   const record = (name: string, expr: string) =>
     recording.push({ record: name, expr, labels: { ...labels } });
-  for (const w of SLO_WINDOWS) record(RECORD.requestRate(w), sli.requestRate(w));
-  for (const w of SLO_WINDOWS) record(RECORD.errorRatio(w), sli.errorRatio(w));
-  record(RECORD.avgLatency, sli.avgLatency);
-  record(RECORD.p99Latency, sli.p99Latency);
-  if (hasReplicationLag(component)) record(RECORD.replicationLag, sli.replicationLag);
+  const { requestRate, errorRatio } = ind;
+  if (requestRate !== undefined) for (const w of SLO_WINDOWS) record(RECORD.requestRate(w), requestRate(w));
+  if (errorRatio !== undefined) for (const w of SLO_WINDOWS) record(RECORD.errorRatio(w), errorRatio(w));
+  if (ind.avgLatencySeconds !== undefined) record(RECORD.avgLatency, ind.avgLatencySeconds);
+  if (ind.p99LatencySeconds !== undefined) record(RECORD.p99Latency, ind.p99LatencySeconds);
+  if (hasReplicationLag(component) && ind.replicationLagSeconds !== undefined)
+    record(RECORD.replicationLag, ind.replicationLagSeconds);
 
   const alerts = [
-    ...burnRateAlerts(component, options),
-    ...latencyAlerts(component),
-    ...replicationLagAlerts(component),
+    ...burnRateAlerts(component, ind, options),
+    ...latencyAlerts(component, ind),
+    ...replicationLagAlerts(component, ind),
+    ...absentAlerts(component, ind),
+    ...memberAlerts(component, ind),
   ];
   return [
-    { name: `topoplan-${component.name}-sli`, rules: recording },
+    ...(recording.length === 0 ? [] : [{ name: `topoplan-${component.name}-sli`, rules: recording }]),
     ...(alerts.length === 0 ? [] : [{ name: `topoplan-${component.name}-alerts`, rules: alerts }]),
   ];
 }
 
-function burnRateAlerts(component: ResolvedComponent, options: RuleOptions): AlertingRule[] {
+function sloLabels(component: ResolvedComponent, slo: string, severity: string) {
+  return { severity, [COMPONENT_LABEL]: component.name, topoplan_slo: slo };
+}
+
+function burnRateAlerts(component: ResolvedComponent, ind: Indicators, options: RuleOptions): AlertingRule[] {
   const availability = component.slo.availability;
-  if (availability === undefined) return [];
+  if (availability === undefined || ind.errorRatio === undefined || ind.requestRate === undefined) return [];
   const budget = errorBudget(availability);
   const slo = `${num(availability * 100)}%`;
   return BURN_RATE_ALERTS.map((alert) => {
@@ -110,7 +167,7 @@ function burnRateAlerts(component: ResolvedComponent, options: RuleOptions): Ale
     return {
       alert: alert.severity === "page" ? ALERT.burnPage : ALERT.burnTicket,
       expr: burnRateExpression(component.name, alert, budget, options.minRequestsPerSecond),
-      labels: { severity: alert.severity, [COMPONENT_LABEL]: component.name, topoplan_slo: "availability" },
+      labels: sloLabels(component, "availability", alert.severity),
       annotations: {
         summary: `${component.name}: error budget of the ${slo} availability SLO is burning ${alert.severity === "page" ? "fast" : "steadily"}`,
         description: `Error ratio above the burn-rate threshold over ${windows}; error budget ${num(budget)}, at least ${num(options.minRequestsPerSecond)} req/s over the long window.`,
@@ -119,15 +176,15 @@ function burnRateAlerts(component: ResolvedComponent, options: RuleOptions): Ale
   });
 }
 
-function latencyAlerts(component: ResolvedComponent): AlertingRule[] {
+function latencyAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
   const targetMs = latencyTargetMs(component);
-  if (targetMs === undefined) return [];
+  if (targetMs === undefined || ind.p99LatencySeconds === undefined) return [];
   return [
     {
       alert: ALERT.latency,
       expr: `${RECORD.p99Latency}${selector(component.name)} > ${num(targetMs / 1000)}`,
       for: LATENCY_ALERT_FOR,
-      labels: { severity: "ticket", [COMPONENT_LABEL]: component.name, topoplan_slo: "latency" },
+      labels: sloLabels(component, "latency", "ticket"),
       annotations: {
         summary: `${component.name}: p99 latency above the ${num(targetMs)} ms SLO`,
         description: `p99 request duration over 5m has stayed above ${num(targetMs / 1000)} s for ${LATENCY_ALERT_FOR}.`,
@@ -136,8 +193,13 @@ function latencyAlerts(component: ResolvedComponent): AlertingRule[] {
   ];
 }
 
-function replicationLagAlerts(component: ResolvedComponent): AlertingRule[] {
-  if (component.kind !== "datastore" || !hasReplicationLag(component)) return [];
+function replicationLagAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
+  if (
+    component.kind !== "datastore" ||
+    !hasReplicationLag(component) ||
+    ind.replicationLagSeconds === undefined
+  )
+    return [];
   const lagMs = component.slo.replicationLagMs;
   if (lagMs === undefined) return [];
   return [
@@ -145,11 +207,81 @@ function replicationLagAlerts(component: ResolvedComponent): AlertingRule[] {
       alert: ALERT.replicationLag,
       expr: `${RECORD.replicationLag}${selector(component.name)} > ${num(lagMs / 1000)}`,
       for: REPLICATION_LAG_ALERT_FOR,
-      labels: { severity: "page", [COMPONENT_LABEL]: component.name, topoplan_slo: "replication-lag" },
+      labels: sloLabels(component, "replication-lag", "page"),
       annotations: {
         summary: `${component.name}: replication lag above the ${num(lagMs)} ms SLO`,
         description: `The most lagging replica has stayed more than ${num(lagMs / 1000)} s behind for ${REPLICATION_LAG_ALERT_FOR}; a failover now would lose that much data.`,
       },
     },
   ];
+}
+
+/**
+ * One no-data alert per SLO with an indicator: an SLO alert over a series that stopped existing
+ * is silent, so a dead exporter or a renamed metric would pass as healthy.
+ */
+function absentAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
+  const wanted: [string, string | undefined][] = [
+    [
+      "availability",
+      component.slo.availability === undefined || ind.errorRatio === undefined
+        ? undefined
+        : ind.presence.availability,
+    ],
+    [
+      "latency",
+      latencyTargetMs(component) === undefined || ind.p99LatencySeconds === undefined
+        ? undefined
+        : ind.presence.latency,
+    ],
+    [
+      "replication-lag",
+      replicationLagAlerts(component, ind).length === 0 ? undefined : ind.presence.replicationLag,
+    ],
+  ];
+  return wanted.flatMap(([slo, series]) =>
+    series === undefined
+      ? []
+      : [
+          {
+            alert: ALERT.metricsAbsent,
+            expr: `absent(${series})`,
+            for: ABSENT_ALERT_FOR,
+            labels: sloLabels(component, slo, "page"),
+            annotations: {
+              summary: `${component.name}: no data for the ${slo} SLO`,
+              description: `No ${series.replace(/\{.*$/, "")} series of ${component.name} for ${ABSENT_ALERT_FOR}: the exporter or every member is down, or the metric was renamed. The ${slo} SLO alerts cannot fire.`,
+            },
+          },
+        ],
+  );
+}
+
+/** Engines: a member (scrape target) down, and no leader. */
+function memberAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
+  if (component.kind === "service" || Object.keys(ind.presence).length === 0) return [];
+  const alerts: AlertingRule[] = [
+    {
+      alert: ALERT.memberDown,
+      expr: `up${selector(component.name)} == 0`,
+      for: MEMBER_DOWN_FOR,
+      labels: { severity: "ticket", [COMPONENT_LABEL]: component.name },
+      annotations: {
+        summary: `${component.name}: a member or its exporter is down`,
+        description: `Prometheus cannot scrape {{ $labels.instance }} of ${component.name} for ${MEMBER_DOWN_FOR}; the cluster runs with one fewer replica than planned.`,
+      },
+    },
+  ];
+  if (ind.leaderPresent !== undefined)
+    alerts.push({
+      alert: ALERT.noLeader,
+      expr: `${ind.leaderPresent} == 0`,
+      for: NO_LEADER_FOR,
+      labels: { severity: "page", [COMPONENT_LABEL]: component.name },
+      annotations: {
+        summary: `${component.name}: no leader`,
+        description: `${component.name} has had no leader for ${NO_LEADER_FOR}: it accepts no writes (quorum lost or elections failing).`,
+      },
+    });
+  return alerts;
 }

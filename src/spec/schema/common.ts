@@ -63,26 +63,37 @@ export const StreamSlo = z.strictObject({
   consumerLagMs: Milliseconds.optional().meta({ description: "Largest acceptable consumer lag, ms." }),
 });
 
-/** Metric names the observability target queries; OpenTelemetry semantic-convention defaults. */
+/**
+ * Metric names the observability target queries for a component without an engine. The defaults
+ * are Istio's standard metrics, which every meshed service emits from its sidecar
+ * (https://istio.io/latest/docs/reference/config/metrics/): requests counted and timed by the
+ * destination's proxy. Components on an engine use the engine's own metrics (src/engines).
+ */
 export const Metrics = z
   .strictObject({
-    requests: z.string().default("http_server_request_duration_seconds_count").meta({
-      description: "Counter of requests. @default http_server_request_duration_seconds_count",
+    requests: z.string().default("istio_requests_total").meta({
+      description: "Counter of requests. @default istio_requests_total",
     }),
-    errorSelector: z.string().default('http_response_status_code=~"5.."').meta({
-      description: 'Label matcher that selects failed requests. @default http_response_status_code=~"5.."',
-    }),
-    latencyBucket: z.string().default("http_server_request_duration_seconds_bucket").meta({
+    filter: z.string().default('reporter="destination"').meta({
       description:
-        "Histogram bucket series of request duration in seconds. @default http_server_request_duration_seconds_bucket",
+        'Label matchers every series must carry (Istio: the server side of each request). Set "" for your own metrics. @default reporter="destination"',
     }),
-    latencySum: z.string().default("http_server_request_duration_seconds_sum").meta({
-      description:
-        "Histogram sum series of request duration in seconds. @default http_server_request_duration_seconds_sum",
+    errorSelector: z.string().default('response_code=~"5.."').meta({
+      description: 'Label matcher that selects failed requests. @default response_code=~"5.."',
     }),
-    replicationLag: z.string().default("topoplan_replication_lag_seconds").meta({
+    latencyBucket: z.string().default("istio_request_duration_milliseconds_bucket").meta({
       description:
-        "Gauge of replication lag in seconds, labelled by replica region. @default topoplan_replication_lag_seconds",
+        "Histogram bucket series of request duration; the unit is read from the name (`_milliseconds_` or `_seconds_`). @default istio_request_duration_milliseconds_bucket",
+    }),
+    latencySum: z.string().default("istio_request_duration_milliseconds_sum").meta({
+      description:
+        "Histogram sum series of request duration. @default istio_request_duration_milliseconds_sum",
+    }),
+    replicationLag: z.string().optional().meta({
+      description: "Gauge of replication lag in seconds (datastores without an engine). @default none",
+    }),
+    path: z.string().optional().meta({
+      description: "HTTP path of the scrape endpoint on the metrics port. @default /metrics",
     }),
   })
   .meta({ description: "Prometheus metric names for this component's SLIs." });
@@ -92,8 +103,9 @@ export const Observability = z.strictObject({
 });
 
 export const Chaos = z.strictObject({
-  enabled: z.boolean().default(true).meta({
-    description: "Generate network-partition experiments for this component. @default true",
+  enabled: z.boolean().default(false).meta({
+    description:
+      "Generate network-partition experiments (Chaos Mesh Schedules) for this component. Opt-in: a partition in production is a decision, not a default. @default false",
   }),
   schedule: z
     .string()

@@ -1,10 +1,18 @@
 import { z } from "zod";
+import { ENGINE_IDS } from "../../engines/ids.js";
 
 /** Kubernetes workload settings; one cluster per region (see Pulumi stack config). */
 export const KubernetesDeploy = z
   .strictObject({
     target: z.literal("kubernetes"),
-    image: z.string().min(1).meta({ description: "Container image reference, pinned by tag or digest." }),
+    engine: z.enum(ENGINE_IDS).optional().meta({
+      description:
+        "Engine a datastore or stream runs (cockroachdb, postgresql, etcd, cassandra, redis for datastores; kafka for streams): topoplan configures its cluster, placement, leader and survival settings, and alerts on the metrics it emits. @default inferred from `image` when it is the engine's official image",
+    }),
+    image: z.string().min(1).optional().meta({
+      description:
+        "Container image reference, pinned by tag or digest. Required without `engine`. @default the engine's pinned official image",
+    }),
     port: z.int().min(1).max(65535).default(8080).meta({ description: "Serving port. @default 8080" }),
     metricsPort: z
       .int()

@@ -51,7 +51,42 @@ describeRule(observabilityCoverage, {
         {
           path: "streams.clicks.slo.consumerLagMs",
           message:
-            "streams.clicks has a consumerLagMs SLO but no consumer-lag metric to derive it from (observability.metrics has requests, latency and replicationLag only)",
+            "streams.clicks has a consumerLagMs SLO but no consumer-lag metric in milliseconds to derive it from",
+        },
+      ],
+    },
+    {
+      name: "an SLO its engine has no metric for; a datastore with neither an engine nor declared metrics",
+      spec: {
+        name: "shop",
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            replicas: 2,
+            placement: { "eu-west-1": 2 },
+            slo: { availability: 0.999, readP99Ms: 20, replicationLagMs: 1000 },
+            deploy: { target: "kubernetes", engine: "postgresql" },
+          },
+          cache: {
+            replication: "primary-replica",
+            replicas: 2,
+            placement: { "eu-west-1": 2 },
+            slo: { availability: 0.999 },
+            deploy: { target: "kubernetes", image: "redis:7.2.7" },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.cache.slo",
+          message:
+            "datastores.cache SLO availability has no alert: no known metrics (no engine, no observability.metrics): no indicator",
+          fix: 'its image is redis\'s: set datastores.cache.deploy.engine: "redis" so topoplan configures the cluster and alerts on its metrics',
+        },
+        {
+          path: "datastores.orders.slo",
+          message:
+            "datastores.orders SLO readP99Ms/writeP99Ms has no alert: the PostgreSQL engine's metrics give no indicator for it",
         },
       ],
     },

@@ -4,11 +4,11 @@ import { describeRule } from "../harness.js";
 describeRule(partitionTests, {
   compliant: [
     {
-      name: "chaos on by default; a single replica has nothing to partition",
+      name: "chaos enabled; a single replica has nothing to partition",
       spec: {
         name: "kv",
         datastores: {
-          a: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+          a: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, chaos: { enabled: true } },
           b: {
             replication: "primary-replica",
             replicas: 1,
@@ -21,7 +21,7 @@ describeRule(partitionTests, {
   ],
   noncompliant: [
     {
-      name: "replicated datastore and stream with chaos disabled",
+      name: "replicated datastore with chaos disabled, stream that never opted in (chaos is opt-in)",
       spec: {
         name: "kv",
         datastores: {
@@ -32,19 +32,19 @@ describeRule(partitionTests, {
             chaos: { enabled: false },
           },
         },
-        streams: { s: { partitions: 3, regions: ["eu-west-1"], chaos: { enabled: false } } },
+        streams: { s: { partitions: 3, regions: ["eu-west-1"] } },
       },
       expect: [
         {
           path: "datastores.a.chaos.enabled",
           message:
-            "datastores.a has 3 replicas in 3 regions but chaos is disabled: no network-partition experiment exercises its failover",
+            "datastores.a has 3 replicas in 3 regions but no partition experiment: chaos is opt-in and not enabled, so nothing exercises its failover",
           fix: 'set datastores.a.chaos.enabled: true (pick a quiet chaos.schedule such as "0 3 * * 2")',
         },
         {
           path: "streams.s.chaos.enabled",
           message:
-            "streams.s has 3 replicas in 1 region but chaos is disabled: no network-partition experiment exercises its failover",
+            "streams.s has 3 replicas in 1 region but no partition experiment: chaos is opt-in and not enabled, so nothing exercises its failover",
         },
       ],
     },

@@ -1,0 +1,50 @@
+/**
+ * Where a component's service-level indicators come from: its engine's own metrics (src/engines),
+ * else the metrics the spec names or the mesh's standard ones (services). A datastore or stream
+ * with neither an engine nor declared metrics has none: topoplan cannot know what its image emits.
+ */
+import { engineOf } from "../../engines/registry.js";
+import type { Indicators } from "../../engines/types.js";
+import type { ResolvedComponent } from "../../model/types.js";
+import { selector } from "./promql.js";
+
+export function indicatorsOf(component: ResolvedComponent): Indicators {
+  const engine = engineOf(component);
+  if (engine !== undefined && component.kind !== "service") return engine.indicators(component);
+  if (component.kind !== "service" && !component.metricsDeclared) return { presence: {} };
+  return metricIndicators(component);
+}
+
+/** Seconds per unit of a histogram, from its name (Prometheus naming: the unit is a suffix). */
+export function secondsPerUnit(metric: string): number {
+  return /_milliseconds(_|$)/.test(metric) ? 0.001 : /_microseconds(_|$)/.test(metric) ? 1e-6 : 1;
+}
+
+function metricIndicators(component: ResolvedComponent): Indicators {
+  const m = component.metrics;
+  const all = selector(component.name, m.filter);
+  const errors = selector(component.name, m.filter, m.errorSelector);
+  const scale = secondsPerUnit(m.latencyBucket);
+  const inSeconds = (expr: string) => (scale === 1 ? expr : `(${expr}) * ${scale}`);
+  const count = m.latencyBucket.replace(/_bucket$/, "_count");
+  return {
+    requestRate: (w) => `sum(rate(${m.requests}${all}[${w}]))`,
+    // `or vector(0)`: no failed series at all is a ratio of 0, not an empty result.
+    errorRatio: (w) =>
+      `(sum(rate(${m.requests}${errors}[${w}])) or vector(0)) / sum(rate(${m.requests}${all}[${w}]))`,
+    avgLatencySeconds: inSeconds(`sum(rate(${m.latencySum}${all}[5m])) / sum(rate(${count}${all}[5m]))`),
+    p99LatencySeconds: inSeconds(
+      `histogram_quantile(0.99, sum by (le) (rate(${m.latencyBucket}${all}[5m])))`,
+    ),
+    ...(m.replicationLag === undefined || component.kind === "service"
+      ? {}
+      : { replicationLagSeconds: `max(${m.replicationLag}${selector(component.name)})` }),
+    presence: {
+      availability: `${m.requests}${all}`,
+      latency: `${m.latencyBucket}${all}`,
+      ...(m.replicationLag === undefined
+        ? {}
+        : { replicationLag: `${m.replicationLag}${selector(component.name)}` }),
+    },
+  };
+}

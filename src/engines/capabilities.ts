@@ -1,0 +1,115 @@
+/**
+ * What each engine can give, checked at validation: a spec asking an engine for a replication
+ * model, a consistency level, a sync mode or a partition count it does not implement is invalid
+ * input, since topoplan would analyse a system the engine does not run. Each entry cites the
+ * engine's documentation. Light on purpose: the spec imports it, not the compilers.
+ */
+import type { EngineId } from "./ids.js";
+
+export interface EngineCapabilities {
+  readonly title: string;
+  readonly kind: "datastores" | "streams";
+  /** Replication models the engine implements (datastores). */
+  readonly replication?: readonly string[];
+  readonly consistency?: readonly string[];
+  /** primary-replica sync modes it implements. */
+  readonly sync?: readonly string[];
+  /**
+   * "primary-region": synchronous standbys can only be in the primary's own region (cluster);
+   * standbys elsewhere replicate asynchronously.
+   */
+  readonly syncScope?: "primary-region";
+  /** Largest `partitions.count` the engine's topology can hold (single-group engines: 1). */
+  readonly maxPartitions?: number;
+  /** Why, in the engine's own terms (used in messages). */
+  readonly why: string;
+  /** The engine's own ports; with an engine, `deploy.port` / `peerPort` / `metricsPort` are these. */
+  readonly ports: { readonly client: number; readonly peer: number; readonly metrics: number };
+  /** HTTP path of its Prometheus endpoint. */
+  readonly metricsPath: string;
+}
+
+export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>> = {
+  // https://www.cockroachlabs.com/docs/stable/architecture/replication-layer (Raft per range);
+  // follower reads: https://www.cockroachlabs.com/docs/stable/follower-reads (bounded staleness).
+  cockroachdb: {
+    title: "CockroachDB",
+    kind: "datastores",
+    replication: ["consensus"],
+    consistency: ["strong", "bounded-staleness"],
+    why: "every range is a Raft group; reads are serializable, or bounded-staleness follower reads",
+    // One port for SQL and inter-node RPC; the DB Console port serves /_status/vars
+    // (https://www.cockroachlabs.com/docs/stable/cockroach-start#networking).
+    ports: { client: 26257, peer: 26257, metrics: 8080 },
+    metricsPath: "/_status/vars",
+  },
+  // https://www.postgresql.org/docs/current/warm-standby.html (one primary, streaming standbys),
+  // https://www.postgresql.org/docs/current/runtime-config-replication.html (synchronous_standby_names).
+  postgresql: {
+    title: "PostgreSQL",
+    kind: "datastores",
+    replication: ["primary-replica"],
+    // session: read-your-writes by reading from the primary (or a standby that has replayed the
+    // session's commit LSN, pg_last_wal_replay_lsn()).
+    consistency: ["strong", "session", "eventual"],
+    sync: ["sync", "semi-sync", "async"],
+    // CloudNativePG manages synchronous_standby_names among a cluster's own instances; replica
+    // clusters in other regions stream asynchronously
+    // (https://cloudnative-pg.io/documentation/current/replica_cluster/).
+    syncScope: "primary-region",
+    maxPartitions: 1,
+    why: "one primary streams its WAL to hot standbys; reads on the primary are strong, on standbys eventually consistent",
+    // CloudNativePG instance ports: 5432, metrics exporter 9187 (https://cloudnative-pg.io/documentation/current/monitoring/).
+    ports: { client: 5432, peer: 5432, metrics: 9187 },
+    metricsPath: "/metrics",
+  },
+  // https://etcd.io/docs/v3.5/learning/api_guarantees/ (linearizable or serializable reads).
+  etcd: {
+    title: "etcd",
+    kind: "datastores",
+    replication: ["consensus"],
+    consistency: ["strong", "eventual"],
+    maxPartitions: 1,
+    why: "the whole keyspace is one Raft group; reads are linearizable, or serializable from any member",
+    // https://etcd.io/docs/v3.5/op-guide/configuration/ (2379 client, 2380 peer; --listen-metrics-urls).
+    ports: { client: 2379, peer: 2380, metrics: 2381 },
+    metricsPath: "/metrics",
+  },
+  // https://cassandra.apache.org/doc/latest/cassandra/architecture/dynamo.html (tunable consistency).
+  cassandra: {
+    title: "Apache Cassandra",
+    kind: "datastores",
+    replication: ["leaderless"],
+    consistency: ["strong", "eventual"],
+    why: "Dynamo-style replication with per-request consistency levels (strong needs R + W > N)",
+    // CQL 9042, storage (gossip, replication) 7000; metrics from the cassandra_exporter sidecar
+    // (https://github.com/criteo/cassandra_exporter, default listen port 8080).
+    ports: { client: 9042, peer: 7000, metrics: 8080 },
+    metricsPath: "/metrics",
+  },
+  // https://redis.io/docs/latest/operate/oss_and_stack/management/replication/ ("Redis uses by
+  // default asynchronous replication"; WAIT "does not make Redis a strongly consistent store").
+  redis: {
+    title: "Redis",
+    kind: "datastores",
+    replication: ["primary-replica"],
+    consistency: ["eventual"],
+    sync: ["async"],
+    maxPartitions: 1,
+    why: "replication is asynchronous and a Sentinel failover can lose acknowledged writes",
+    // 6379 (replication uses the client port), Sentinel 26379; redis_exporter 9121
+    // (https://github.com/oliver006/redis_exporter).
+    ports: { client: 6379, peer: 6379, metrics: 9121 },
+    metricsPath: "/metrics",
+  },
+  // https://kafka.apache.org/documentation/#replication
+  kafka: {
+    title: "Apache Kafka (Strimzi)",
+    kind: "streams",
+    why: "Kafka runs topics, not datastores",
+    // Strimzi listeners 9092 (plain) / 9093 (tls); JMX Prometheus exporter on 9404
+    // (https://strimzi.io/docs/operators/latest/deploying#assembly-metrics-str).
+    ports: { client: 9093, peer: 9091, metrics: 9404 },
+    metricsPath: "/metrics",
+  },
+};

@@ -1,0 +1,135 @@
+/**
+ * The engine catalog's contract. An engine is the database or broker a component runs on
+ * Kubernetes (`deploy.engine`): it says which replication models and consistency levels it can
+ * give, how the declared placement, zones, leader, survival goal and partitions become its own
+ * settings, how a member is started, and which metrics it really emits. One file per engine,
+ * registered in `registry.ts`; compile/kubernetes, compile/observability and the lab ask the
+ * registry and never switch on an engine name themselves.
+ */
+import type { Placed } from "../compile/kubernetes/placements.js";
+import type { PlannedResource } from "../compile/plan.js";
+import type { Model, ResolvedDatastore, ResolvedStream } from "../model/types.js";
+import type { EngineCapabilities } from "./capabilities.js";
+
+export type { EngineId } from "./ids.js";
+
+import type { EngineId } from "./ids.js";
+
+export type EngineComponent = ResolvedDatastore | ResolvedStream;
+
+/** One member (pod / process) of an engine cluster. */
+export interface Member {
+  /** Stable member name: the pod name `<statefulset>-<ordinal>`. */
+  readonly name: string;
+  readonly region: string;
+  readonly zone: string;
+  /** Ordinal inside its region's StatefulSet. */
+  readonly ordinal: number;
+  /** Role the engine gives it at start (`primary` / `replica` for primary-replica engines). */
+  readonly role?: "primary" | "replica";
+}
+
+/**
+ * A member as a local process, for tests and `topoplan lab`: the same settings the compiler puts in
+ * the manifests, with host names mapped to the addresses the caller gives and paths to its folders.
+ */
+export interface LocalMember {
+  readonly member: Member;
+  /** Debian package that provides `command[0]`. */
+  readonly debianPackage: string;
+  /** Absolute binary path followed by its arguments. */
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Files to write before start: absolute path → content. */
+  readonly files: Readonly<Record<string, string>>;
+  /** Commands to run (in order, each to completion) before `command`, e.g. `initdb`, `pg_basebackup`. */
+  readonly setup: readonly (readonly string[])[];
+  readonly clientPort: number;
+  readonly peerPort?: number;
+  readonly metrics?: { readonly port: number; readonly path: string };
+  /** System user the member (and its setup) runs as; engines such as PostgreSQL refuse root. */
+  readonly runAs?: string;
+  /** Processes beside the member (exporters), started after it. */
+  readonly sidecars?: readonly {
+    readonly name: string;
+    readonly command: readonly string[];
+    readonly env: Readonly<Record<string, string>>;
+  }[];
+}
+
+/**
+ * Local members are listed in start order: a runner starts each, waits until its client port
+ * accepts connections, then runs the next one's `setup` (a standby's base backup needs its primary).
+ */
+/** Where local members live: the caller's address and data folder for each member. */
+export interface LocalLayout {
+  /** IP address (or host name) the member listens on and others reach it at. */
+  address(member: Member): string;
+  /** An empty folder owned by the member's user, for its data and config. */
+  dataDir(member: Member): string;
+}
+
+/**
+ * Service-level indicators as PromQL over metrics a component really emits (an engine's own, the
+ * mesh's for services, or the ones a spec declares), every selector carrying `topoplan_component`.
+ * A missing indicator means no metric exists for it: its SLO gets no alert, and the
+ * `observability-coverage` rule says so.
+ */
+export interface Indicators {
+  /** Requests (or transactions) per second over a window. */
+  readonly requestRate?: (window: string) => string;
+  /** Failed share of requests over a window. */
+  readonly errorRatio?: (window: string) => string;
+  /** Mean request latency, seconds, over 5m. */
+  readonly avgLatencySeconds?: string;
+  /** p99 request latency, seconds, over 5m. */
+  readonly p99LatencySeconds?: string;
+  /** Replication lag of the most lagging replica, seconds. */
+  readonly replicationLagSeconds?: string;
+  /** 1 while the cluster has a leader / primary. */
+  readonly leaderPresent?: string;
+  /**
+   * Raw series per SLO whose absence means the data is gone (exporter dead, metric renamed):
+   * the no-data alerts are `absent(series)`.
+   */
+  readonly presence: {
+    readonly availability?: string;
+    readonly latency?: string;
+    readonly replicationLag?: string;
+  };
+}
+
+/** What an engine compiles from, for one region of one component. */
+export interface EngineRegionContext {
+  readonly model: Model;
+  readonly component: EngineComponent;
+  /** The component's pods in this region (namespace, deploy settings with the engine's ports). */
+  readonly placed: Placed;
+  /** Every region of the component, sorted; engines emit cluster-wide Jobs from the first. */
+  readonly regions: readonly string[];
+}
+
+export interface EngineDefinition {
+  readonly id: EngineId;
+  readonly capabilities: EngineCapabilities;
+  /** Cluster add-ons (operators, CRDs, APIs) the engine's resources need, by name. */
+  readonly requires: readonly string[];
+  /**
+   * "operator": the engine emits custom resources and its operator makes the pods, Services and
+   * disruption budgets; "statefulset": topoplan's base resources (Services, PDB, ServiceAccount)
+   * plus the engine's StatefulSets and Jobs.
+   */
+  readonly managedBy: "operator" | "statefulset";
+  /**
+   * Operator-managed engines: the name of the pods' metrics port, scraped by a PodMonitor (the
+   * operator's Services do not expose it). @default scraped through the headless Service's `metrics` port
+   */
+  readonly podMetricsPort?: string;
+  /** Every metric name the indicators use, as the engine's docs list them (tested against). */
+  readonly metricNames: readonly string[];
+  readonly indicators: (component: EngineComponent) => Indicators;
+  /** The Kubernetes resources of one component in one region. */
+  readonly compileRegion: (context: EngineRegionContext) => PlannedResource[];
+  /** Local processes (Debian binaries) from the same settings; absent where Debian has no package. */
+  readonly local?: (model: Model, component: EngineComponent, layout: LocalLayout) => LocalMember[];
+}

@@ -1,0 +1,222 @@
+/**
+ * PostgreSQL from the settings the compiler gives CloudNativePG: a primary and streaming standbys
+ * started with Debian's postgresql (as the operator would configure them), semi-sync and async.
+ * Replication forms as declared (pg_stat_replication: quorum standbys beside the primary, async
+ * ones elsewhere), a committed row reaches every standby, a real Prometheus with the generated
+ * rules has data for every alert, and a stopped exporter makes the member-down alert pending.
+ */
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { compilePlan } from "../../../src/compile/index.js";
+import { TYPES } from "../../../src/compile/observability/index.js";
+import { postgresql } from "../../../src/engines/postgresql.js";
+import type { LocalMember } from "../../../src/engines/types.js";
+import type { Model } from "../../../src/model/types.js";
+import { build } from "../../analysis/helpers.js";
+import {
+  activeAlerts,
+  loopbackBlock,
+  openedThresholds,
+  Processes,
+  promQuery,
+  requireBinaries,
+  startPrometheus,
+  waitFor,
+} from "./harness.js";
+import { stackModel } from "./stack.js";
+
+const BIN = "/usr/lib/postgresql/15/bin";
+const suite = requireBinaries([
+  `${BIN}/postgres`,
+  "/usr/bin/psql",
+  "/usr/bin/prometheus-postgres-exporter",
+  "/usr/bin/prometheus",
+])
+  ? describe
+  : describe.skip;
+
+interface Rule {
+  readonly alert?: string;
+  readonly expr: string;
+}
+
+function psql(address: string, sql: string): string {
+  const run = spawnSync("/usr/bin/psql", ["-h", address, "-U", "postgres", "-d", "postgres", "-tAc", sql], {
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`psql ${sql}: ${run.stderr}`);
+  return run.stdout.trim();
+}
+
+const asyncModel = () =>
+  build({
+    name: "ledger",
+    users: { "eu-west-1": 1 },
+    datastores: {
+      ledger: {
+        replication: "primary-replica",
+        sync: "async",
+        replicas: 3,
+        placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+        leader: "eu-west-1",
+        slo: { availability: 0.999, replicationLagMs: 5_000 },
+        deploy: { target: "kubernetes", engine: "postgresql" },
+      },
+    },
+  });
+
+const cases: {
+  title: string;
+  model: () => Promise<Model> | Model;
+  store: string;
+  seed: number;
+  sync: string[];
+}[] = [
+  {
+    title: "semi-sync (service-mesh commerce-db)",
+    model: () => stackModel("service-mesh.ts"),
+    store: "commerce-db",
+    seed: 21,
+    sync: ["quorum", "async"],
+  },
+  {
+    title: "async over three regions",
+    model: asyncModel,
+    store: "ledger",
+    seed: 22,
+    sync: ["async", "async"],
+  },
+];
+
+for (const c of cases) {
+  suite(`PostgreSQL engine: ${c.title}`, () => {
+    const processes = new Processes();
+    const address = loopbackBlock(c.seed);
+    const addresses = new Map<string, string>();
+    let members: LocalMember[] = [];
+    let prometheus = "";
+    let rules: Rule[] = [];
+
+    beforeAll(async () => {
+      const model = await c.model();
+      const store = model.datastores.find((d) => d.name === c.store)!;
+      let i = 0;
+      members = postgresql.local!(model, store, {
+        address: (m) => {
+          if (!addresses.has(m.name)) addresses.set(m.name, address(i++));
+          return addresses.get(m.name)!;
+        },
+        dataDir: (m) => processes.dir(m.name),
+      });
+      // In order: a standby's base backup streams from the running primary.
+      for (const m of members)
+        await processes.startMember(m, addresses.get(m.member.name)!, processes.dir(m.member.name));
+      const groups = compilePlan(model)
+        .resources.filter((r) => r.type === TYPES.prometheusRule && r.component === c.store)
+        .slice(0, 1)
+        .flatMap((r) => (r.inputs as { spec: { groups: { rules: Rule[] }[] } }).spec.groups);
+      rules = groups.flatMap((g) => g.rules);
+      prometheus = await startPrometheus(
+        processes,
+        members.map((m) => ({
+          address: addresses.get(m.member.name)!,
+          port: m.metrics!.port,
+          path: m.metrics!.path,
+          component: c.store,
+        })),
+        groups,
+      );
+    }, 120_000);
+
+    afterAll(async () => {
+      await processes.cleanup();
+    });
+
+    const at = (m: LocalMember) => addresses.get(m.member.name)!;
+
+    test("one primary; the standbys stream from it as declared", async () => {
+      const [primary, ...standbys] = members;
+      expect(primary?.member.role).toBe("primary");
+      for (const m of members)
+        await waitFor(`${m.member.name} accepts connections`, async () =>
+          psql(at(m), "SELECT 1") === "1" ? true : undefined,
+        );
+      expect(psql(at(primary!), "SELECT pg_is_in_recovery()")).toBe("f");
+      for (const s of standbys) expect(psql(at(s), "SELECT pg_is_in_recovery()")).toBe("t");
+      const states = await waitFor("every standby streaming", async () => {
+        const rows = psql(
+          at(primary!),
+          "SELECT application_name || '=' || sync_state FROM pg_stat_replication ORDER BY 1",
+        );
+        const list = rows === "" ? [] : rows.split("\n");
+        return list.length === standbys.length ? list : undefined;
+      });
+      expect(states).toEqual(standbys.map((s, i) => `${s.member.name}=${c.sync[i]}`).sort());
+      psql(at(primary!), "CREATE TABLE IF NOT EXISTS t (id int); INSERT INTO t VALUES (1)");
+      for (const s of standbys)
+        await waitFor(`row on ${s.member.name}`, async () =>
+          psql(at(s), "SELECT count(*) FROM t") === "1" ? true : undefined,
+        );
+    }, 60_000);
+
+    test("Prometheus scrapes every member and every generated alert expression has data", async () => {
+      await waitFor(
+        "every exporter scraped twice",
+        async () => {
+          const up = await promQuery(
+            prometheus,
+            `count_over_time(up{topoplan_component="${c.store}"}[1m]) >= 2`,
+          );
+          return up.length === members.length ? true : undefined;
+        },
+        60_000,
+      );
+      psql(at(members[0]!), "CREATE TABLE IF NOT EXISTS t (id int)");
+      for (let i = 0; i < 20; i++) psql(at(members[0]!), `INSERT INTO t VALUES (${i})`);
+      const alerts = rules.filter((r) => r.alert !== undefined);
+      expect(alerts.map((r) => r.alert)).toEqual(
+        expect.arrayContaining([
+          "TopoplanErrorBudgetBurnPage",
+          "TopoplanReplicationLagAboveSLO",
+          "TopoplanSLOMetricsAbsent",
+          "TopoplanMemberDown",
+          "TopoplanNoLeader",
+        ]),
+      );
+      for (const rule of alerts) {
+        if (rule.expr.startsWith("absent(")) {
+          const inner = rule.expr.slice("absent(".length, -1);
+          await waitFor(`series ${inner}`, async () =>
+            (await promQuery(prometheus, inner)).length > 0 ? true : undefined,
+          );
+          expect(await promQuery(prometheus, rule.expr)).toEqual([]);
+          continue;
+        }
+        const opened = rule.expr.includes("== 0")
+          ? rule.expr.replace("== 0", ">= 0")
+          : openedThresholds(rule.expr);
+        await waitFor(
+          `${rule.alert}: ${opened}`,
+          async () => ((await promQuery(prometheus, opened)).length > 0 ? true : undefined),
+          60_000,
+        );
+      }
+    }, 240_000);
+
+    test("a stopped exporter makes the member-down alert pending", async () => {
+      const victim = members[members.length - 1]!;
+      await processes.stop(`${victim.member.name}-exporter`);
+      const pending = await waitFor(
+        "TopoplanMemberDown pending",
+        async () => {
+          const found = (await activeAlerts(prometheus)).filter(
+            (a) => a.labels.alertname === "TopoplanMemberDown",
+          );
+          return found.length > 0 ? found : undefined;
+        },
+        30_000,
+      );
+      expect(pending[0]?.labels.instance).toContain(at(victim));
+    }, 60_000);
+  });
+}

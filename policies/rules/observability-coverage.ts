@@ -1,6 +1,6 @@
+import { sloIndicators } from "../../src/compile/observability/rules.js";
 import { engineOfImage } from "../../src/engines/ids.js";
 import { engineOf } from "../../src/engines/registry.js";
-import { sloIndicators } from "../../src/compile/observability/rules.js";
 import type { ResolvedComponent } from "../../src/model/types.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -14,7 +14,8 @@ function sloNames(component: ResolvedComponent): string[] {
 /** What a component's alerts are computed from, for messages. */
 function metricSource(component: ResolvedComponent): string {
   const engine = engineOf(component);
-  if (engine !== undefined) return `the ${engine.capabilities.title} engine's metrics give no indicator for it`;
+  if (engine !== undefined)
+    return `the ${engine.capabilities.title} engine's metrics give no indicator for it`;
   if (component.kind === "service" && !component.metricsDeclared)
     return "the mesh's standard metrics (Istio) give no indicator for it";
   return component.metricsDeclared

@@ -9,7 +9,7 @@ export const partitionTests: Rule = {
   docs: {
     why: "Failover paths that are never exercised do not work when needed: leader election, quorum loss and client retries under a partition are where replicated systems break.",
     how: "Chaos is opt-in: nothing runs unless a component sets `chaos.enabled: true`. A datastore or stream with more than one replica that has not opted in gets this warning until it does; then topoplan generates a Chaos Mesh network-partition Schedule per failure domain.",
-    fix: "Set `chaos: { enabled: true, schedule: \"0 3 * * 2\" }` on the component once a partition experiment is acceptable there (a staging stack first), or suppress the finding with your reason.",
+    fix: 'Set `chaos: { enabled: true, schedule: "0 3 * * 2" }` on the component once a partition experiment is acceptable there (a staging stack first), or suppress the finding with your reason.',
   },
   check(model) {
     const findings: Finding[] = [];

@@ -25,6 +25,7 @@ import { isRef, isRuntimeValue, sortResources } from "../../src/compile/plan.js"
 import { loadTopology } from "../../src/pipeline.js";
 import { renderPlan } from "../../src/render/index.js";
 import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
+import { crdModel } from "../engines/crd.js";
 import { STACKS_DIR, stackFiles } from "../render/stacks.js";
 
 /** An upstream model class: validates its data against the Kubernetes / CRD OpenAPI schema. */
@@ -51,6 +52,8 @@ const VALIDATORS: Readonly<Record<string, Validating>> = {
   "networking.istio.io/v1beta1/VirtualService": VirtualService,
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1beta1/AuthorizationPolicy": AuthorizationPolicy,
+  // Operator CRDs, copied with their sources into ../shared/data/crds/.
+  "postgresql.cnpg.io/v1/Cluster": crdModel("cnpg-cluster.crd.yaml", "v1"),
 };
 
 /**

@@ -1,3 +1,4 @@
+import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { parser } from "@prometheus-io/lezer-promql";
@@ -24,7 +25,7 @@ const models = [{ name: "small fixture", model: smallModel() }, ...(await readSt
 describe.each(models)("prometheus-operator conformance: $name", ({ model }) => {
   const plan = compileObservability(model);
   const rules = plan.filter((r) => r.type === TYPES.prometheusRule);
-  const monitors = plan.filter((r) => r.type === TYPES.serviceMonitor);
+  const monitors = plan.filter((r) => r.type === TYPES.serviceMonitor || r.type === TYPES.podMonitor);
 
   test("every PrometheusRule validates against the prometheus-operator model", () => {
     expect(rules.length).toBeGreaterThan(0);
@@ -32,10 +33,12 @@ describe.each(models)("prometheus-operator conformance: $name", ({ model }) => {
       expect(() => new PrometheusRule(r.inputs as never).validate(), r.name).not.toThrow();
   });
 
-  test("every ServiceMonitor validates against the prometheus-operator model", () => {
+  test("every ServiceMonitor and PodMonitor validates against the prometheus-operator model", () => {
     expect(monitors.length).toBeGreaterThan(0);
-    for (const r of monitors)
-      expect(() => new ServiceMonitor(r.inputs as never).validate(), r.name).not.toThrow();
+    for (const r of monitors) {
+      const Model = r.type === TYPES.podMonitor ? PodMonitor : ServiceMonitor;
+      expect(() => new Model(r.inputs as never).validate(), r.name).not.toThrow();
+    }
   });
 
   test("every PromQL expression (rules and dashboard) parses with lezer-promql without error nodes", () => {

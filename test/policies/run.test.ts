@@ -19,7 +19,9 @@ type Policies = object;
 
 const spec = (policies: Policies = {}): TopologyInput => ({
   name: "shop",
-  datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, chaos: { enabled: true } } },
+  datastores: {
+    kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, chaos: { enabled: true } },
+  },
   services: {
     api: {
       regions: ["eu-west-1", "eu-central-1"],

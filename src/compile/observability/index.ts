@@ -21,7 +21,7 @@ import {
   plannedManifest,
 } from "./k8s.js";
 import { COMPONENT_LABEL, DEFAULT_MIN_REQUESTS_PER_SECOND } from "./promql.js";
-import { componentRuleGroups } from "./rules.js";
+import { componentRuleGroups, type RuleGroup } from "./rules.js";
 
 export { BURN_RATE_ALERTS, DEFAULT_MIN_REQUESTS_PER_SECOND, RECORD, SLO_WINDOWS } from "./promql.js";
 export { ALERT, componentRuleGroups, type RuleGroup } from "./rules.js";
@@ -65,8 +65,12 @@ export function compileObservability(
     for (const region of component.regions) {
       const port =
         options.metricsPortName ?? ports.get(`${region}\u0000${component.name}`) ?? METRICS_PORT_NAME;
+      // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
+      // no declared metrics): the observability-coverage rule says so instead.
+      const groups = componentRuleGroups(model, component, region, { minRequestsPerSecond });
+      if (groups.length === 0) continue;
       resources.push(serviceMonitor(model, component, region, port));
-      resources.push(prometheusRule(model, component, region, minRequestsPerSecond));
+      resources.push(prometheusRule(model, component, region, groups));
     }
   }
   const regions = [...new Set(components.flatMap((c) => c.regions))].sort();
@@ -83,7 +87,7 @@ function prometheusRule(
   model: Model,
   component: KubernetesComponent,
   region: string,
-  minRequestsPerSecond: number,
+  groups: readonly RuleGroup[],
 ): PlannedResource {
   const namespace = namespaceOf(model, component);
   const name = dnsLabel(component.name, "slo-rules");
@@ -91,7 +95,7 @@ function prometheusRule(
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
     metadata: { name, namespace, labels: commonLabels(model, component.name) },
-    spec: { groups: componentRuleGroups(model, component, region, { minRequestsPerSecond }) },
+    spec: { groups },
   });
 }
 

@@ -20,10 +20,14 @@ export function secondsPerUnit(metric: string): number {
   return /_milliseconds(_|$)/.test(metric) ? 0.001 : /_microseconds(_|$)/.test(metric) ? 1e-6 : 1;
 }
 
+/** Istio reports each request twice (client and server proxy); the server side is the SLI. */
+const ISTIO_SERVER_SIDE = 'reporter="destination"';
+
 function metricIndicators(component: ResolvedComponent): Indicators {
   const m = component.metrics;
-  const all = selector(component.name, m.filter);
-  const errors = selector(component.name, m.filter, m.errorSelector);
+  const filter = m.filter ?? (m.requests === "istio_requests_total" ? ISTIO_SERVER_SIDE : "");
+  const all = selector(component.name, filter);
+  const errors = selector(component.name, filter, m.errorSelector);
   const scale = secondsPerUnit(m.latencyBucket);
   const inSeconds = (expr: string) => (scale === 1 ? expr : `(${expr}) * ${scale}`);
   const count = m.latencyBucket.replace(/_bucket$/, "_count");

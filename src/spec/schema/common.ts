@@ -74,9 +74,9 @@ export const Metrics = z
     requests: z.string().default("istio_requests_total").meta({
       description: "Counter of requests. @default istio_requests_total",
     }),
-    filter: z.string().default('reporter="destination"').meta({
+    filter: z.string().optional().meta({
       description:
-        'Label matchers every series must carry (Istio: the server side of each request). Set "" for your own metrics. @default reporter="destination"',
+        'Label matchers every series must carry. @default reporter="destination" for Istio\'s istio_requests_total (the server side of each request), else none',
     }),
     errorSelector: z.string().default('response_code=~"5.."').meta({
       description: 'Label matcher that selects failed requests. @default response_code=~"5.."',

@@ -85,6 +85,7 @@ describe("chaos target", () => {
           placement: { "eu-west-1": 2, "eu-central-1": 1 },
           leader: "eu-west-1",
           deploy: { target: "kubernetes", image: "kv:1" },
+          chaos: { enabled: true },
         },
       },
     });

@@ -11,6 +11,18 @@ export function modelOf(topology: TopologyInput): Model {
 }
 
 /**
+ * OpenTelemetry HTTP server metrics, as a component whose image exports them declares them (the
+ * metric-driven indicators; engines and the mesh's defaults have tests of their own).
+ */
+export const OTEL_METRICS = {
+  requests: "http_server_request_duration_seconds_count",
+  errorSelector: 'http_response_status_code=~"5.."',
+  latencyBucket: "http_server_request_duration_seconds_bucket",
+  latencySum: "http_server_request_duration_seconds_sum",
+  replicationLag: "topoplan_replication_lag_seconds",
+} as const;
+
+/**
  * A small topology exercising every rule kind: a 5-way consensus store over three regions, a
  * service with an availability and latency SLO calling it and another service, and a stream.
  */
@@ -26,6 +38,8 @@ export const SMALL: TopologyInput = {
       traffic: { readsPerSec: 5000, writesPerSec: 500 },
       slo: { availability: 0.9999, readP99Ms: 20, writeP99Ms: 120, replicationLagMs: 1000 },
       deploy: { target: "kubernetes", image: "cockroachdb/cockroach:v24.1.4", port: 26257 },
+      observability: { metrics: OTEL_METRICS },
+      chaos: { enabled: true },
     },
   },
   services: {
@@ -39,6 +53,7 @@ export const SMALL: TopologyInput = {
       traffic: { requestsPerSec: 1200 },
       slo: { availability: 0.999, latencyP99Ms: 200 },
       deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+      observability: { metrics: OTEL_METRICS },
     },
     ledger: {
       regions: ["eu-west-1"],
@@ -53,6 +68,8 @@ export const SMALL: TopologyInput = {
       minInSync: 2,
       producers: ["api"],
       deploy: { target: "kubernetes", image: "apache/kafka:3.7.0" },
+      observability: { metrics: OTEL_METRICS },
+      chaos: { enabled: true },
     },
   },
 };

@@ -30,8 +30,9 @@ const COUNT = "http_server_request_duration_seconds_count";
 describe("observability target", () => {
   test("one ServiceMonitor and one PrometheusRule per Kubernetes component per region, one dashboard per region", () => {
     const count = (type: string) => plan.filter((r) => r.type === type).length;
-    // accounts: 3 regions, api: 2, ledger: 1, clicks: 1.
-    expect(count(TYPES.serviceMonitor)).toBe(7);
+    // accounts: 3 regions, api: 2, clicks: 1; ledger (Istio's metrics, from its sidecars): a PodMonitor.
+    expect(count(TYPES.serviceMonitor)).toBe(6);
+    expect(count(TYPES.podMonitor)).toBe(1);
     expect(count(TYPES.prometheusRule)).toBe(7);
     expect(plan.filter((r) => r.type === TYPES.configMap).map((r) => r.name)).toEqual([
       "eu-central-1/monitoring/ConfigMap/topoplan-shop-dashboard",
@@ -56,7 +57,7 @@ describe("observability target", () => {
 
   test("error ratio uses the component's errorSelector", () => {
     expect(rule(apiRules, "slo:sli_error:ratio_rate5m").expr).toBe(
-      `sum(rate(${COUNT}{topoplan_component="api",http_response_status_code=~"5.."}[5m])) / sum(rate(${COUNT}{topoplan_component="api"}[5m]))`,
+      `(sum(rate(${COUNT}{topoplan_component="api",http_response_status_code=~"5.."}[5m])) or vector(0)) / sum(rate(${COUNT}{topoplan_component="api"}[5m]))`,
     );
   });
 
@@ -152,6 +153,7 @@ describe("observability target", () => {
         endpoints: [
           {
             port: "metrics",
+            path: "/metrics",
             interval: "30s",
             relabelings: [{ action: "replace", targetLabel: "topoplan_component", replacement: "accounts" }],
           },
@@ -178,7 +180,7 @@ describe("observability target", () => {
       (x) => x.name === "eu-west-1/shop/PrometheusRule/ledger-slo-rules",
     )!;
     expect(rule(r, "slo:sli_error:ratio_rate1h").expr).toBe(
-      'sum(rate(rpc_total{topoplan_component="ledger",code!="OK"}[1h])) / sum(rate(rpc_total{topoplan_component="ledger"}[1h]))',
+      '(sum(rate(rpc_total{topoplan_component="ledger",code!="OK"}[1h])) or vector(0)) / sum(rate(rpc_total{topoplan_component="ledger"}[1h]))',
     );
     expect(rule(r, "TopoplanErrorBudgetBurnPage").expr).toContain("(14.4 * 0.01)");
   });
@@ -210,5 +212,104 @@ describe("observability target", () => {
 
   test("deterministic", () => {
     expect(JSON.stringify(compileObservability(smallModel()))).toBe(JSON.stringify(plan));
+  });
+});
+
+describe("indicators come from what a component really emits", () => {
+  const rulesOf = (m: ReturnType<typeof modelOf>, name: string) =>
+    compileObservability(m)
+      .filter((r) => r.type === TYPES.prometheusRule && r.component === name)
+      .slice(0, 1)
+      .flatMap(
+        (r) =>
+          (r.inputs as { spec: { groups: { rules: (AlertingRule | { record: string; expr: string })[] }[] } })
+            .spec.groups,
+      )
+      .flatMap((g) => g.rules);
+
+  test("services default to Istio's standard metrics, server side, from a PodMonitor on the sidecars", () => {
+    const m = modelOf({
+      name: "mesh",
+      services: {
+        web: {
+          regions: ["eu-west-1"],
+          slo: { availability: 0.999, latencyP99Ms: 300 },
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/web:1.0.0" },
+        },
+      },
+    });
+    const rules = rulesOf(m, "web");
+    const expr = (name: string) => rules.find((r) => "record" in r && r.record === name)?.expr;
+    expect(expr("slo:sli_error:ratio_rate5m")).toBe(
+      '(sum(rate(istio_requests_total{topoplan_component="web",reporter="destination",response_code=~"5.."}[5m])) or vector(0)) / sum(rate(istio_requests_total{topoplan_component="web",reporter="destination"}[5m]))',
+    );
+    // Istio's histogram is in milliseconds; the recorded p99 is in seconds.
+    expect(expr("topoplan:request_duration_seconds:p99_rate5m")).toBe(
+      '(histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{topoplan_component="web",reporter="destination"}[5m])))) * 0.001',
+    );
+    const monitor = compileObservability(m).find((r) => r.type === TYPES.podMonitor)!;
+    expect((monitor.inputs as { spec: { podMetricsEndpoints: unknown[] } }).spec.podMetricsEndpoints).toEqual(
+      [
+        {
+          port: "http-envoy-prom",
+          path: "/stats/prometheus",
+          interval: "30s",
+          relabelings: [{ action: "replace", targetLabel: "topoplan_component", replacement: "web" }],
+        },
+      ],
+    );
+    const absent = rules
+      .filter((r) => "alert" in r && r.alert === "TopoplanSLOMetricsAbsent")
+      .map((r) => r.expr);
+    expect(absent).toEqual([
+      'absent(istio_requests_total{topoplan_component="web",reporter="destination"})',
+      'absent(istio_request_duration_milliseconds_bucket{topoplan_component="web",reporter="destination"})',
+    ]);
+  });
+
+  test("an engine's own metrics: etcd's gRPC counters and leader gauge, with no-data and member alerts", () => {
+    const m = modelOf({
+      name: "cp",
+      datastores: {
+        config: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          slo: { availability: 0.999, writeP99Ms: 50 },
+          deploy: { target: "kubernetes", engine: "etcd" },
+        },
+      },
+    });
+    const rules = rulesOf(m, "config");
+    const alerts = rules.filter((r): r is AlertingRule => "alert" in r);
+    expect(alerts.map((a) => a.alert)).toEqual([
+      "TopoplanErrorBudgetBurnPage",
+      "TopoplanErrorBudgetBurnTicket",
+      "TopoplanLatencyP99AboveSLO",
+      "TopoplanSLOMetricsAbsent",
+      "TopoplanSLOMetricsAbsent",
+      "TopoplanMemberDown",
+      "TopoplanNoLeader",
+    ]);
+    expect(rules.map((r) => r.expr).join("\n")).not.toMatch(/http_server|topoplan_replication_lag_seconds/);
+    expect(alerts.find((a) => a.alert === "TopoplanNoLeader")?.expr).toBe(
+      'min(etcd_server_has_leader{topoplan_component="config"}) == 0',
+    );
+  });
+
+  test("a datastore with neither an engine nor declared metrics gets no rules that could never fire", () => {
+    const m = modelOf({
+      name: "x",
+      datastores: {
+        blob: {
+          replication: "primary-replica",
+          replicas: 2,
+          placement: { "eu-west-1": 2 },
+          slo: { availability: 0.999 },
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/blobstore:2.0.0" },
+        },
+      },
+    });
+    expect(rulesOf(m, "blob")).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+import { OTEL_METRICS } from "../../compile/observability/fixture.js";
 
 /**
  * The topology the promtool fixtures are written against: one service, 99.9% availability SLO
- * (error budget 0.001), default OpenTelemetry metric names, one region. The fixtures' expected
+ * (error budget 0.001), declared OpenTelemetry metric names, one region. The fixtures' expected
  * labels and annotations follow from it.
  */
 export const PROMTOOL_TOPOLOGY: TopologyInput = {
@@ -12,6 +13,7 @@ export const PROMTOOL_TOPOLOGY: TopologyInput = {
       regions: ["eu-west-1"],
       slo: { availability: 0.999, latencyP99Ms: 200 },
       deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+      observability: { metrics: OTEL_METRICS },
     },
   },
 };

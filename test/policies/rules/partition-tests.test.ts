@@ -8,7 +8,12 @@ describeRule(partitionTests, {
       spec: {
         name: "kv",
         datastores: {
-          a: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, chaos: { enabled: true } },
+          a: {
+            replication: "consensus",
+            replicas: 3,
+            placement: { "eu-west-1": 3 },
+            chaos: { enabled: true },
+          },
           b: {
             replication: "primary-replica",
             replicas: 1,

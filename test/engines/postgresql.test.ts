@@ -1,0 +1,85 @@
+import { describe, expect, test } from "vitest";
+import { compilePlan } from "../../src/compile/index.js";
+import { postgresSettings } from "../../src/engines/postgresql.js";
+import { build } from "../analysis/helpers.js";
+import { crdSchema } from "./crd.js";
+
+const model = build({
+  name: "shop",
+  users: { "us-east-1": 1 },
+  datastores: {
+    orders: {
+      replication: "primary-replica",
+      sync: "semi-sync",
+      replicas: 3,
+      placement: { "us-east-1": 2, "us-west-2": 1 },
+      leader: "us-east-1",
+      deploy: { target: "kubernetes", engine: "postgresql", storageGi: 50 },
+    },
+  },
+});
+const clusters = compilePlan(model).resources.filter(
+  (r) => r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster",
+);
+const spec = (region: string) =>
+  (clusters.find((c) => c.region === region)!.inputs as { spec: Record<string, unknown> }).spec;
+
+describe("PostgreSQL engine (CloudNativePG)", () => {
+  test("a Cluster per region, protected, valid against the CloudNativePG CRD", () => {
+    expect(clusters.map((c) => c.name)).toEqual([
+      "us-east-1/shop/Cluster/orders-us-east-1",
+      "us-west-2/shop/Cluster/orders-us-west-2",
+    ]);
+    const validate = crdSchema("cnpg-cluster.crd.yaml", "v1");
+    for (const c of clusters) {
+      expect(validate(c.inputs), JSON.stringify(validate.errors)).toBe(true);
+      expect(c.options?.protect).toBe(true);
+    }
+    // The CRD check is live.
+    expect(validate({ ...clusters[0]!.inputs, spec: { ...spec("us-east-1"), instances: "two" } })).toBe(
+      false,
+    );
+  });
+
+  test("semi-sync: the primary's cluster waits for one of its standbys; the other region is a replica cluster", () => {
+    expect(spec("us-east-1").instances).toBe(2);
+    expect((spec("us-east-1").postgresql as Record<string, unknown>).synchronous).toEqual({
+      method: "any",
+      number: 1,
+      dataDurability: "required",
+    });
+    expect(spec("us-west-2").instances).toBe(1);
+    expect(spec("us-west-2").replica).toEqual({ enabled: true, source: "orders-us-east-1" });
+    expect(spec("us-west-2").bootstrap).toEqual({ pg_basebackup: { source: "orders-us-east-1" } });
+    expect(
+      (spec("us-west-2").externalClusters as { connectionParameters: { host: string } }[])[0]
+        ?.connectionParameters.host,
+    ).toBe("orders-us-east-1-rw.shop.svc.clusterset.local");
+  });
+
+  test("settings: the primary first, sync counts from the declared mode", () => {
+    const store = model.datastores[0]!;
+    const s = postgresSettings(store);
+    expect(s.members.map((m) => `${m.name}:${m.role}`)).toEqual([
+      "orders-us-east-1-0:primary",
+      "orders-us-east-1-1:replica",
+      "orders-us-west-2-0:replica",
+    ]);
+    expect(s.synchronousStandbys).toBe(1);
+    expect(postgresSettings({ ...store, sync: "async" }).synchronousStandbys).toBe(0);
+  });
+
+  test("the operator's pods get a PodMonitor on their metrics port and operator access through the policies", () => {
+    const plan = compilePlan(model).resources;
+    const monitor = plan.find(
+      (r) => r.type === "kubernetes:monitoring.coreos.com/v1:PodMonitor" && r.region === "us-east-1",
+    );
+    expect(
+      (monitor!.inputs as { spec: { podMetricsEndpoints: { port: string }[] } }).spec.podMetricsEndpoints[0]
+        ?.port,
+    ).toBe("metrics");
+    expect(plan.some((r) => r.name === "us-east-1/shop/NetworkPolicy/orders-cnpg-operator")).toBe(true);
+    // No generic StatefulSet beside the operator's pods.
+    expect(plan.some((r) => r.type === "kubernetes:apps/v1:StatefulSet")).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import { ENGINE_IMAGES } from "../engines/ids.js";
 import type { PackageInfo } from "./package-info.js";
 
 /**
@@ -74,23 +75,25 @@ export default defineTopology({
   name: "my-topology",
   users: { "eu-west-1": 1 },
   datastores: {
-    orders: {
+    config: {
       replication: "consensus",
       consistency: "strong",
-      partitions: { count: 8, key: "orderId" },
+      partitions: { count: 1 },
       replicas: 3,
       placement: { "eu-west-1": 3 },
       survive: "zone",
-      traffic: { readsPerSec: 2_000, writesPerSec: 500, itemBytes: 1024 },
+      traffic: { readsPerSec: 2_000, writesPerSec: 200, itemBytes: 1024 },
       slo: { availability: 0.999, readP99Ms: 20, writeP99Ms: 50 },
-      deploy: { target: "kubernetes", image: "cockroachdb/cockroach:v24.1.4", storageGi: 20 },
+      // A weekly partition experiment (Chaos Mesh) checks that the quorum survives a zone loss.
+      chaos: { enabled: true, schedule: "0 3 * * 2" },
+      deploy: { target: "kubernetes", engine: "etcd", image: "${ENGINE_IMAGES.etcd.image}", storageGi: 20 },
     },
   },
   services: {
     api: {
       regions: ["eu-west-1"],
       replicasPerRegion: 3,
-      calls: [{ to: "orders", timeoutMs: 250, perTryTimeoutMs: 60, retries: 2, backoff: { baseMs: 20, jitter: true } }],
+      calls: [{ to: "config", timeoutMs: 250, perTryTimeoutMs: 60, retries: 2, backoff: { baseMs: 20, jitter: true } }],
       slo: { availability: 0.999, latencyP99Ms: 300 },
       deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", port: 8080 },
     },

@@ -109,7 +109,7 @@ describe.each(["esm", "commonjs"] as const)("a %s project made by topoplan init"
     const components = registered.filter((r) => r.type.startsWith("topoplan:"));
     expect(components.map((c) => `${c.type} ${c.name}`).sort()).toEqual([
       "topoplan:index:Component api",
-      "topoplan:index:Component orders",
+      "topoplan:index:Component config",
       "topoplan:index:Shared shared",
       "topoplan:index:Topology my-topology",
     ]);
@@ -118,7 +118,7 @@ describe.each(["esm", "commonjs"] as const)("a %s project made by topoplan init"
     for (const r of resources)
       expect(byUrn.get(r.parent)?.type ?? r.parent).toMatch(/^topoplan:index:(Component|Shared)$/);
     const statefulSet = resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!;
-    expect([byUrn.get(statefulSet.parent)!.name, statefulSet.protect]).toEqual(["orders", true]);
+    expect([byUrn.get(statefulSet.parent)!.name, statefulSet.protect]).toEqual(["config", true]);
     const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
     expect([byUrn.get(deployment.parent)!.name, deployment.protect]).toEqual(["api", false]);
     const namespace = resources.find((r) => r.type === "kubernetes:core/v1:Namespace")!;

@@ -48,7 +48,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (work !== "") rmSync(work, { recursive: true, force: true });
-});
+}, 300_000);
 
 interface Registered {
   readonly type: string;
@@ -121,7 +121,9 @@ describe.each(["esm", "commonjs"] as const)("a %s project made by topoplan init"
     expect([byUrn.get(statefulSet.parent)!.name, statefulSet.protect]).toEqual(["config", true]);
     const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
     expect([byUrn.get(deployment.parent)!.name, deployment.protect]).toEqual(["api", false]);
-    const namespace = resources.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
+    const namespace = resources.find(
+      (r) => r.type === "kubernetes:core/v1:Namespace" && r.name.endsWith("/my-topology"),
+    )!;
     expect([byUrn.get(namespace.parent)!.name, namespace.protect]).toEqual(["shared", true]);
   });
 });

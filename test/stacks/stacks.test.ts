@@ -91,7 +91,9 @@ describe.each(stacks)("stack %s under mocks", (stack) => {
 
   it("passes each resource's inputs unchanged, refs resolved to the referenced outputs", () => {
     const byName = new Map(resourcesOf(registered).map((r) => [r.name, r]));
-    for (const planned of plan.resources) {
+    // Values only the deployment knows (generated passwords, JSON policies holding outputs) are
+    // resolved by the adapter: test/pulumi/runtime-values.test.ts checks them.
+    for (const planned of plan.resources.filter((r) => !JSON.stringify(r.inputs).includes('"$runtime"'))) {
       const expected = substituteRefs(planned.inputs, (ref) =>
         // The mocks answer id = `<name>-id`; every other output is in the returned state.
         ref.property === "id" ? `${ref.$ref}-id` : lookup(byName.get(ref.$ref)!.state, ref.property),

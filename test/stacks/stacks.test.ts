@@ -52,7 +52,8 @@ describe.each(stacks)("stack %s under mocks", (stack) => {
   it("follows the check: stops with the report before registering anything, or deploys the plan", async () => {
     loaded = await loadTopology(`${root}${topology}`);
     report = runCheck(loaded);
-    plan = compilePlan(loaded.model, report.analysis as Analysis);
+    // The program scopes AWS physical names to the stack.
+    plan = compilePlan(loaded.model, report.analysis as Analysis, { aws: { stack } });
     expect(plan.resources.length).toBeGreaterThan(0);
     const blocking = blockingFindings(report.findings, "error");
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { measure, type Runner, scratchFile } from "./lib/measure.js";
 import { repoRoot } from "./lib/optional.js";
@@ -333,12 +333,63 @@ function solveScenario(replicas: number): Scenario {
   };
 }
 
+/**
+ * A TypeScript spec that imports "topoplan" as a user project does (node_modules/topoplan → this
+ * checkout, resolved through the package's `exports`), beside the same topology as YAML: the
+ * root entry must stay light (defineTopology and types only), issue #13.
+ */
+const coldTsScenario: Scenario = {
+  id: "cold-start-ts",
+  title: 'cold start: `topoplan check` of a TS spec importing "topoplan" vs the same spec as YAML',
+  warmups: 2,
+  samples: 10,
+  budgetS: 60,
+  timeoutMs: 60_000,
+  target: { ratio: 1.5, text: "≤ 1.5× the YAML cold start" },
+  async prepare() {
+    const root = repoRoot();
+    if (!existsSync(join(root, "dist/src/index.js")))
+      return { skipped: "skipped: dist/src/index.js not found (run npm run build)" };
+    const { projectFiles } = await import("../src/init/templates.js");
+    const { loadSpec } = await import("../src/spec/load/index.js");
+    const { stringify } = await import("yaml");
+    const project = scratchFile("ts-spec-project");
+    mkdirSync(join(project, "node_modules"), { recursive: true });
+    const link = join(project, "node_modules/topoplan");
+    if (!existsSync(link)) symlinkSync(root, link, "dir");
+    const files = projectFiles({
+      name: "bench",
+      module: "esm",
+      topoplan: { version: "0.0.0", dependencies: {}, devDependencies: {} },
+    });
+    for (const [file, text] of files)
+      if (file === "topology.ts" || file === "package.json") writeFileSync(join(project, file), text);
+    const spec = await loadSpec(join(project, "topology.ts"));
+    writeFileSync(join(project, "topology.yaml"), stringify(spec.data));
+    const bin = join(root, "bin/topoplan.js");
+    const command = (file: string): Runner => ({
+      kind: "command",
+      nodeArgs: [bin, "check", file],
+      cwd: project,
+      okExitCodes: [0, 1],
+    });
+    return {
+      note: "the project scaffolded by topoplan init; its topology.ts, and the same data as topology.yaml",
+      subjects: [
+        { id: "ts", label: "topoplan check topology.ts (imports topoplan)", runner: command("topology.ts") },
+        { id: "yaml", label: "topoplan check topology.yaml", runner: command("topology.yaml") },
+      ],
+    };
+  },
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   ...CHECK_SIZES.map(checkScenario),
   ...COMMAND_SCENARIOS,
   renderScenario,
   pulumiScenario,
   coldScenario,
+  coldTsScenario,
   solveScenario(5),
   solveScenario(9),
 ];

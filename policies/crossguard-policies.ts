@@ -3,6 +3,7 @@
  * compiled resources (validateResource). Unit-tested by calling the validations directly
  * (test/policies/crossguard.test.ts); crossguard.ts wraps them in the PolicyPack.
  */
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type {
@@ -13,17 +14,33 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { analyse } from "../src/analysis/index.js";
-import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
-import { compareDiagnostics, InputError } from "../src/diagnostics/diagnostic.js";
-import { loadTopology } from "../src/pipeline.js";
-import { runPolicies } from "./run.js";
+// The pack's only dependency on topoplan is its public API, so the pack is publishable on its own
+// (policies/package.json); in this repository "topoplan/api" maps to src/ (tsconfig paths,
+// vitest alias) and, at run time, to the built package (self-reference).
+import {
+  analyse,
+  compareDiagnostics,
+  type Diagnostic,
+  InputError,
+  loadTopology,
+  runPolicies,
+} from "topoplan/api";
 
 /** The stack output the topoplan Pulumi program exports: the spec path relative to the project root. */
 export const TOPOLOGY_OUTPUT = "topoplanTopology";
 const STACK_TYPE = "pulumi:pulumi:Stack";
-/** The project root: the pack lives in <root>/policies. */
+/**
+ * Where the topology path of the stack output is relative to: the directory `pulumi` was run in
+ * (PWD, which the CLI passes to the analyzer), else the process's, else the pack's parent folder
+ * (the pack inside a project, `--policy-pack policies`).
+ */
 const PROJECT_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+export function projectRootFor(specPath: string): string {
+  const candidates = [process.env.PWD, process.cwd(), PROJECT_ROOT].filter(
+    (c): c is string => c !== undefined,
+  );
+  return candidates.find((c) => existsSync(resolve(c, specPath))) ?? PROJECT_ROOT;
+}
 
 function topologyPath(resources: readonly PolicyResource[]): { path: string; urn: string } | undefined {
   const stack = resources.find((r) => r.type === STACK_TYPE);
@@ -37,8 +54,8 @@ const line = (d: Diagnostic) =>
 /** One check per spec path and process: both stack policies share it. */
 const checks = new Map<string, Promise<readonly Diagnostic[]>>();
 
-async function findingsFor(specPath: string, root: string): Promise<readonly Diagnostic[]> {
-  const file = isAbsolute(specPath) ? specPath : resolve(root, specPath);
+async function findingsFor(specPath: string, root: string | undefined): Promise<readonly Diagnostic[]> {
+  const file = isAbsolute(specPath) ? specPath : resolve(root ?? projectRootFor(specPath), specPath);
   let pending = checks.get(file);
   if (pending === undefined) {
     pending = (async () => {
@@ -63,7 +80,7 @@ function topologyPolicy(
   description: string,
   enforcementLevel: "mandatory" | "advisory",
   select: (d: Diagnostic) => boolean,
-  options: { reportMissing: boolean; root: string },
+  options: { reportMissing: boolean; root: string | undefined },
 ): StackValidationPolicy {
   return {
     name,
@@ -189,8 +206,11 @@ export const podsNotRoot: ResourceValidationPolicy = {
   },
 };
 
-/** Every policy of the pack; `root` is the project root specs are relative to (tests point it elsewhere). */
-export function crossguardPolicies(root: string = PROJECT_ROOT): Policies {
+/**
+ * Every policy of the pack; `root` is the project root specs are relative to (tests point it
+ * elsewhere). @default {@link projectRootFor} the spec
+ */
+export function crossguardPolicies(root?: string): Policies {
   return [
     topologyPolicy(
       "topoplan-rules",

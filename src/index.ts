@@ -1,10 +1,12 @@
 /**
- * topoplan's public API: declare topologies in TypeScript and run the pipeline programmatically.
- * The CLI (`topoplan`) and the Pulumi program are built on these same functions.
+ * The package root, `import { defineTopology } from "topoplan"`: what a topology spec or a rule
+ * file needs, and nothing else. Types are erased at run time, so importing this module loads one
+ * small file: no zod, no YAML, no Pulumi, no TypeScript compiler (a TS spec is loaded on every
+ * `topoplan check`; bench/ measures the cold start). The pipeline is in `topoplan/api`, the Pulumi
+ * entry in `topoplan/pulumi`.
  */
 
-export { RULES, ruleById } from "../policies/registry.js";
-export { type PolicyResult, type PolicyRunOptions, runPolicies } from "../policies/run.js";
+export type { PolicyResult, PolicyRunOptions } from "../policies/run.js";
 export type {
   Finding,
   Rule,
@@ -15,22 +17,9 @@ export type {
   SuppressedFinding,
 } from "../policies/types.js";
 export type * from "./analysis/types.js";
-export { buildCatalog, type Catalog, type CatalogRegion } from "./catalog/catalog.js";
-export { runCheck } from "./check.js";
-export {
-  type Diagnostic,
-  formatPath,
-  InputError,
-  parsePath,
-  type Severity,
-} from "./diagnostics/diagnostic.js";
-export { resolveModel } from "./model/resolve.js";
+export type { Catalog, CatalogRegion } from "./catalog/catalog.js";
+export type { Diagnostic, Severity } from "./diagnostics/diagnostic.js";
 export type * from "./model/types.js";
-export { type LoadedTopology, loadTopology, topologyFromData } from "./pipeline.js";
 export type { CheckReport } from "./report/types.js";
 export { defineTopology } from "./spec/define.js";
-export { topologyJsonSchema } from "./spec/json-schema.js";
-export { type LoadedSpec, loadSpec } from "./spec/load/index.js";
 export type { Datastore, Service, Stream, Topology, TopologyInput } from "./spec/schema/topology.js";
-export { Topology as TopologySchema } from "./spec/schema/topology.js";
-export { type ValidationResult, validateTopology } from "./spec/validate.js";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { InputError } from "../diagnostics/diagnostic.js";
+import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format-text.js";
+import { ownPackage } from "../init/package-info.js";
 import { terminalSafe } from "../report/escape.js";
 import { helpText, parseCommandArgs } from "./args.js";
 import { EXIT, type Io } from "./command.js";
@@ -8,20 +9,7 @@ import { COMMANDS } from "./commands/index.js";
 import { checkOutputsAreNotInputs, environmentProblem } from "./environment.js";
 
 function version(): string {
-  // dist/cli/main.mjs (the bundle) and src/cli/main.ts (run from source) are two levels below
-  // package.json; dist/src/cli/main.js (the library build) three.
-  for (const up of ["../../package.json", "../../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as {
-        name?: string;
-        version: string;
-      };
-      if (pkg.name === "topoplan") return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return "unknown";
+  return ownPackage()?.version ?? "unknown";
 }
 
 function overview(): string {

@@ -1,17 +1,23 @@
 import type { Analysis } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
 import { type AwsCompileOptions, compileAws } from "./aws/index.js";
+import { type AwsAccessOptions, awsAccessResources } from "./aws-access/index.js";
 import { compileChaos } from "./chaos/index.js";
 import { compileKubernetes, type KubernetesOptions } from "./kubernetes/index.js";
 import { compileMesh } from "./mesh/index.js";
 import { compileObservability } from "./observability/index.js";
 import { type PlannedResource, type ResourcePlan, sortResources } from "./plan.js";
+import { type PrerequisiteOptions, withPrerequisites } from "./prerequisites/index.js";
 
 /** Options of every target, keyed by target; each target reads its own. */
 export interface CompileOptions {
   readonly kubernetes?: KubernetesOptions;
   /** VPCs / caller CIDRs / alarm topics per region (Pulumi config `topoplan:network`). */
   readonly aws?: AwsCompileOptions;
+  /** IAM roles, endpoints and egress for services calling AWS components (src/compile/aws-access). */
+  readonly awsAccess?: AwsAccessOptions;
+  /** Cluster add-ons as Helm releases, the mesh's data plane (src/compile/prerequisites). */
+  readonly prerequisites?: PrerequisiteOptions;
 }
 
 /** What a target compiler gets besides the model. */
@@ -51,9 +57,13 @@ export class PlanConflictError extends Error {
  */
 export function compilePlan(model: Model, analysis?: Analysis, options: CompileOptions = {}): ResourcePlan {
   const context: CompileContext = { ...(analysis === undefined ? {} : { analysis }), options };
-  const resources = Object.keys(TARGETS)
+  const targets = Object.keys(TARGETS)
     .sort()
     .flatMap((target) => TARGETS[target]!(model, context));
+  const resources = withPrerequisites(
+    awsAccessResources(model, targets, options.awsAccess),
+    options.prerequisites,
+  );
   const seen = new Set<string>();
   const duplicates = new Set<string>();
   for (const resource of resources) {

@@ -37,6 +37,30 @@ export interface ResourceOptions {
   readonly retainOnDelete?: boolean;
   /** Names of resources in this plan that must exist first. */
   readonly dependsOn?: readonly string[];
+  /**
+   * Input properties whose later changes Pulumi must not apply (Pulumi `ignoreChanges`), each
+   * with its reason in the compiler that sets it (e.g. documented for Aurora global clusters).
+   */
+  readonly ignoreChanges?: readonly string[];
+  /** Outputs to store encrypted in the state (Pulumi `additionalSecretOutputs`). */
+  readonly additionalSecretOutputs?: readonly string[];
+}
+
+/**
+ * A value only the deployment can know, resolved by the Pulumi adapter (render shows the marker,
+ * never a value): a generated password (the same `key` gives the same value within a run, always
+ * a Pulumi secret), the AWS account id of the region's provider, or a JSON document holding them.
+ */
+export type RuntimeValue =
+  | { readonly $runtime: "password"; readonly key: string }
+  | { readonly $runtime: "awsAccountId" }
+  /** `value` (which may hold refs and runtime values) as a JSON string, e.g. a KMS key policy. */
+  | { readonly $runtime: "json"; readonly value: unknown }
+  /** The parts (strings, refs) joined into one string, e.g. a bucket ARN + "/*". */
+  | { readonly $runtime: "concat"; readonly parts: readonly unknown[] };
+
+export function isRuntimeValue(value: unknown): value is RuntimeValue {
+  return typeof value === "object" && value !== null && typeof (value as RuntimeValue).$runtime === "string";
 }
 
 /** A reference to another planned resource's output, resolved to a Pulumi Output by the adapter. */

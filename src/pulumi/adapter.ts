@@ -3,6 +3,7 @@ import type { PlannedResource, Ref, ResourcePlan } from "../compile/plan.js";
 import { orderPlan, PlanError, substituteRefs } from "./order.js";
 import type { RegionalProviders } from "./providers.js";
 import { type Construct, constructorFor } from "./registry.js";
+import { RuntimeValues } from "./runtime-values.js";
 
 /**
  * The thin adapter: one Pulumi resource per planned resource, nothing more. All decisions (names,
@@ -11,8 +12,11 @@ import { type Construct, constructorFor } from "./registry.js";
  */
 
 export interface InstantiateOptions {
-  /** Parent of every created resource. Changes their URNs; leave unset for the program. */
-  readonly parent?: pulumi.Resource;
+  /**
+   * The parent of each created resource (src/pulumi/components.ts). Part of every URN: the
+   * program always passes the same tree; leave unset only where URNs do not matter (benchmarks).
+   */
+  readonly parentOf?: (resource: PlannedResource) => pulumi.Resource | undefined;
 }
 
 /** The created resources by plan name. */
@@ -70,18 +74,28 @@ export function instantiatePlan(
   }
 
   const created = new Map<string, pulumi.CustomResource>();
+  const runtime = new RuntimeValues();
   for (let i = 0; i < steps.length; i++) {
     const { resource, construct, hasRefs } = steps[i]!;
-    const inputs = hasRefs
-      ? substituteRefs(resource.inputs, (ref) => outputOf(created, ref, resource.name))
-      : resource.inputs;
+    const resolveAll = (value: unknown): unknown =>
+      substituteRefs(
+        value,
+        (ref) => outputOf(created, ref, resource.name),
+        (runtimeValue) => runtime.resolve(runtimeValue, stepProviders[i]!, resolveAll),
+      );
+    const inputs = hasRefs ? (resolveAll(resource.inputs) as Record<string, unknown>) : resource.inputs;
     const options: pulumi.CustomResourceOptions = { provider: stepProviders[i]! };
-    const { protect, retainOnDelete, dependsOn } = resource.options ?? {};
+    const { protect, retainOnDelete, dependsOn, ignoreChanges, additionalSecretOutputs } =
+      resource.options ?? {};
     if (protect) options.protect = true;
     if (retainOnDelete) options.retainOnDelete = true;
+    if (ignoreChanges !== undefined && ignoreChanges.length > 0) options.ignoreChanges = [...ignoreChanges];
+    if (additionalSecretOutputs !== undefined && additionalSecretOutputs.length > 0)
+      options.additionalSecretOutputs = [...additionalSecretOutputs];
     if (dependsOn !== undefined && dependsOn.length > 0)
       options.dependsOn = dependsOn.map((n) => created.get(n)!);
-    if (opts.parent !== undefined) options.parent = opts.parent;
+    const parent = opts.parentOf?.(resource);
+    if (parent !== undefined) options.parent = parent;
     created.set(resource.name, construct(resource.name, inputs, options));
   }
   return created;

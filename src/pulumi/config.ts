@@ -25,6 +25,24 @@ export interface StackSettings {
   readonly alarmTopicArns: Readonly<Record<string, string>>;
   /** Per-region pod/node CIDRs: NetworkPolicies and chaos region splits use them. @default {} */
   readonly regionCidrs: Readonly<Record<string, readonly string[]>>;
+  /** Install the cluster add-ons the plan needs as pinned Helm releases. @default false (check only) */
+  readonly installAddons: boolean;
+  /** Istio data plane: sidecar injection or ambient mode. @default "sidecar" */
+  readonly meshMode: "sidecar" | "ambient";
+  /**
+   * `required`: pods must land in their placement's zones (`topology.kubernetes.io/zone`);
+   * `preferred`: spread and zone affinity become preferences, for clusters whose nodes carry no
+   * zone labels (kind, minikube) — never for production. @default "required"
+   */
+  readonly zoneLabels: "required" | "preferred";
+  /** Endpoints subscribed to the alarm topics topoplan creates. @default [] */
+  readonly alarmSubscriptions: readonly AlarmSubscription[];
+}
+
+/** An SNS subscription of the alarm topics: `email` needs the recipient to confirm it. */
+export interface AlarmSubscription {
+  readonly protocol: "email" | "email-json" | "https" | "sqs" | "lambda";
+  readonly endpoint: string;
 }
 
 export const CONFIG_NAMESPACE = "topoplan";
@@ -36,6 +54,7 @@ const ClusterSchema = z.strictObject({
   kubeconfig: nonEmpty.optional(),
   namespace: nonEmpty.optional(),
   clusterDomain: nonEmpty.optional(),
+  eksClusterName: nonEmpty.optional(),
 });
 
 const AwsAccountSchema = z.strictObject({
@@ -61,6 +80,11 @@ const NetworkSchema = z.strictObject({
   callerCidrs: z.array(Cidr).min(1).optional(),
 });
 
+const AlarmSubscriptionSchema = z.strictObject({
+  protocol: z.enum(["email", "email-json", "https", "sqs", "lambda"]),
+  endpoint: nonEmpty,
+});
+
 const SettingsSchema = z.strictObject({
   topology: nonEmpty,
   failOn: z.enum(["error", "warning", "info"]).default("error"),
@@ -71,6 +95,10 @@ const SettingsSchema = z.strictObject({
     .record(z.string(), z.string().regex(/^arn:aws[a-z-]*:sns:/, "expected an SNS topic ARN"))
     .default({}),
   regionCidrs: z.record(z.string(), z.array(Cidr).min(1)).default({}),
+  installAddons: z.boolean().default(false),
+  meshMode: z.enum(["sidecar", "ambient"]).default("sidecar"),
+  zoneLabels: z.enum(["required", "preferred"]).default("required"),
+  alarmSubscriptions: z.array(AlarmSubscriptionSchema).default([]),
 });
 
 const VOCABULARY = new Set([
@@ -78,6 +106,7 @@ const VOCABULARY = new Set([
   ...Object.keys(ClusterSchema.shape),
   ...Object.keys(AwsAccountSchema.shape),
   ...Object.keys(NetworkSchema.shape),
+  ...Object.keys(AlarmSubscriptionSchema.shape),
 ]);
 
 /** The `topoplan:*` keys the program reads (declared in Pulumi.yaml); structured ones arrive as JSON text. */
@@ -89,6 +118,10 @@ export const CONFIG_KEYS = {
   network: "json",
   alarmTopicArns: "json",
   regionCidrs: "json",
+  installAddons: "json",
+  meshMode: "text",
+  zoneLabels: "text",
+  alarmSubscriptions: "json",
 } as const;
 
 /**
@@ -109,8 +142,14 @@ export function parseStackSettings(raw: Readonly<Record<string, unknown>>): Stac
   return result.data as StackSettings;
 }
 
-/** Reads and validates the stack's settings from Pulumi config. Throws InputError. */
-export function readStackSettings(config = new pulumi.Config(CONFIG_NAMESPACE)): StackSettings {
+/**
+ * Reads and validates the stack's settings from Pulumi config; `topology` is used when the stack
+ * names none. Throws InputError.
+ */
+export function readStackSettings(
+  config = new pulumi.Config(CONFIG_NAMESPACE),
+  topology?: string,
+): StackSettings {
   const raw: Record<string, unknown> = {};
   const problems: Diagnostic[] = [];
   for (const [key, kind] of Object.entries(CONFIG_KEYS)) {
@@ -132,6 +171,7 @@ export function readStackSettings(config = new pulumi.Config(CONFIG_NAMESPACE)):
       });
     }
   }
+  if (raw.topology === undefined && topology !== undefined) raw.topology = topology;
   if (raw.topology === undefined) {
     problems.push({
       code: "config/missing",

@@ -1,4 +1,11 @@
-import { isRef, type PlannedResource, type Ref, type ResourcePlan } from "../compile/plan.js";
+import {
+  isRef,
+  isRuntimeValue,
+  type PlannedResource,
+  type Ref,
+  type ResourcePlan,
+  type RuntimeValue,
+} from "../compile/plan.js";
 
 /**
  * The pure half of the adapter (the awsx split: planning logic beside, not inside, the resource
@@ -20,7 +27,10 @@ export class PlanError extends Error {
 
 export interface OrderedResource {
   readonly resource: PlannedResource;
-  /** Whether `inputs` hold at least one {@link Ref} (only those are copied to substitute outputs). */
+  /**
+   * Whether `inputs` hold at least one {@link Ref} or {@link RuntimeValue} (only those are copied
+   * to substitute outputs).
+   */
   readonly hasRefs: boolean;
 }
 
@@ -66,6 +76,7 @@ export function orderPlan(plan: ResourcePlan): OrderedResource[] {
       depend(ref.$ref, `refers (at ${path}) to`);
     });
     for (const target of r.options?.dependsOn ?? []) depend(target, "dependsOn");
+    if (!hasRefs[i] && hasRuntimeValue(r.inputs)) hasRefs[i] = true;
   });
   if (problems.length > 0) throw new PlanError(problems);
 
@@ -104,6 +115,12 @@ function findCycle(
   return [...path.slice(seen.get(node)), node].map((i) => plan.resources[i]!.name);
 }
 
+function hasRuntimeValue(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (isRuntimeValue(value)) return true;
+  return Object.values(value).some(hasRuntimeValue);
+}
+
 /** Calls `visit` for every Ref in `value`, with its path (`inputs.spec.bucket`). */
 export function collectRefs(value: unknown, path: string, visit: (ref: Ref, path: string) => void): void {
   if (typeof value !== "object" || value === null) return;
@@ -122,13 +139,17 @@ export function collectRefs(value: unknown, path: string, visit: (ref: Ref, path
  * Returns `value` with every Ref replaced by `resolve(ref)`. Copy-on-write: only the objects and
  * arrays on the way to a ref are copied; everything else is shared with the plan.
  */
-export function substituteRefs<T>(value: T, resolve: (ref: Ref) => unknown): T {
-  return substitute(value, resolve) as T;
+export function substituteRefs<T>(
+  value: T,
+  resolve: (ref: Ref) => unknown,
+  runtime: (value: RuntimeValue) => unknown = (v) => v,
+): T {
+  return substitute(value, (v) => (isRef(v) ? resolve(v) : runtime(v))) as T;
 }
 
-function substitute(value: unknown, resolve: (ref: Ref) => unknown): unknown {
+function substitute(value: unknown, resolve: (ref: Ref | RuntimeValue) => unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
-  if (isRef(value)) return resolve(value);
+  if (isRef(value) || isRuntimeValue(value)) return resolve(value);
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

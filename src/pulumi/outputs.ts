@@ -56,11 +56,22 @@ const mskBrokers: Endpoint = (planned, created) => {
   );
 };
 
+/**
+ * Aurora: the writer endpoint of the primary cluster; a secondary's writer endpoint is inactive
+ * until a failover, so clients there read through its reader endpoint.
+ */
+const auroraEndpoint: Endpoint = (planned, created) =>
+  output(planned.inputs.masterUsername === undefined ? "readerEndpoint" : "endpoint")(
+    planned,
+    created,
+    undefined,
+  );
+
 export const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
   "kubernetes:core/v1:Service": serviceDns,
   "aws:dynamodb/table:Table": output("arn"),
   "aws:rds/globalCluster:GlobalCluster": output("arn"),
-  "aws:rds/cluster:Cluster": output("endpoint"),
+  "aws:rds/cluster:Cluster": auroraEndpoint,
   "aws:msk/cluster:Cluster": mskBrokers,
   "aws:s3/bucket:Bucket": output("arn"),
   "aws:s3/bucketV2:BucketV2": output("arn"),

@@ -3,8 +3,8 @@
  * has a single default export that is a function, calls it and turns the result into stack
  * outputs. Registers nothing on import; everything happens in buildProgram (src/pulumi/stack.ts).
  */
-import { buildProgram } from "./stack.js";
+import { buildProgram, PROJECT_ROOT } from "./stack.js";
 
 export default async function topoplanProgram() {
-  return buildProgram();
+  return buildProgram({ root: PROJECT_ROOT });
 }

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ProviderKind, ResourcePlan } from "../compile/plan.js";
 import { PlanError } from "./order.js";
 
@@ -28,6 +28,8 @@ export interface ClusterSettings {
   readonly namespace?: string;
   /** Cluster DNS domain, for the endpoint stack outputs. @default "cluster.local" */
   readonly clusterDomain?: string;
+  /** The EKS cluster's name: services calling AWS datastores get their IAM role through EKS Pod Identity. */
+  readonly eksClusterName?: string;
 }
 
 /** `topoplan:awsAccounts.<region>`: optional credentials for the region's AWS provider. */
@@ -107,7 +109,11 @@ export function createProviders(plan: ResourcePlan, settings: ProviderSettings):
     const c = settings.clusters[region]!;
     const args: k8s.ProviderArgs = {};
     if (c.context) args.context = c.context;
-    if (c.kubeconfig) args.kubeconfig = resolveKubeconfig(c.kubeconfig, root);
+    // Kubeconfig contents carry credentials: keep them encrypted in the state.
+    if (c.kubeconfig) {
+      const kubeconfig = resolveKubeconfig(c.kubeconfig, root);
+      args.kubeconfig = c.kubeconfig.includes("\n") ? pulumi.secret(kubeconfig) : kubeconfig;
+    }
     if (c.namespace) args.namespace = c.namespace;
     kubernetes.set(region, new k8s.Provider(`k8s-${region}`, args));
   }

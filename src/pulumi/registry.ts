@@ -48,7 +48,12 @@ export const KUBERNETES_CLASSES: Readonly<Record<string, ResourceClass>> = {
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": k8s.rbac.v1.ClusterRole,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
   "kubernetes:scheduling.k8s.io/v1:PriorityClass": k8s.scheduling.v1.PriorityClass,
+  // Not a manifest: a Helm release's inputs are the chart, version, repository and values.
+  "kubernetes:helm.sh/v3:Release": k8s.helm.v3.Release,
 };
+
+/** Kubernetes tokens whose inputs are not a manifest (no apiVersion/kind to check). */
+const NOT_MANIFESTS: ReadonlySet<string> = new Set(["kubernetes:helm.sh/v3:Release"]);
 
 /**
  * AWS resources. In @pulumi/aws v7 `s3.Bucket`, `s3.BucketVersioning` and
@@ -94,6 +99,10 @@ export const AWS_CLASSES: Readonly<Record<string, ResourceClass>> = {
   "aws:iam/role:Role": aws.iam.Role,
   "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicy,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": aws.iam.RolePolicyAttachment,
+  "aws:ec2/flowLog:FlowLog": aws.ec2.FlowLog,
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": aws.eks.PodIdentityAssociation,
+  "aws:secretsmanager/secret:Secret": aws.secretsmanager.Secret,
+  "aws:secretsmanager/secretVersion:SecretVersion": aws.secretsmanager.SecretVersion,
 };
 
 const CLASSES: Readonly<Record<ProviderKind, Readonly<Record<string, ResourceClass>>>> = {
@@ -147,6 +156,7 @@ export function constructorFor(resource: PlannedResource): Construct | string {
       ? `unknown resource type "${type}" (resource "${name}"); ${REGISTRATION_HINT}`
       : typed(cls);
   }
+  if (cls !== undefined && NOT_MANIFESTS.has(type)) return typed(cls);
   const token = parseKubernetesToken(type);
   if (token === undefined) {
     return `"${name}" has type "${type}", not a Kubernetes token of the form kubernetes:<group>/<version>:<Kind>`;

@@ -11,6 +11,7 @@ import { type LoadedTopology, loadTopology } from "../pipeline.js";
 import { renderText } from "../report/text.js";
 import type { CheckReport } from "../report/types.js";
 import { instantiatePlan, preparePlan } from "./adapter.js";
+import { createComponentTree } from "./components.js";
 import { readStackSettings, type StackSettings } from "./config.js";
 import { PlanError } from "./order.js";
 import { type StackOutputs, stackOutputs } from "./outputs.js";
@@ -23,15 +24,24 @@ import { createProviders, type ProviderSettings } from "./providers.js";
  * under `pulumi.runtime.setMocks`.
  */
 
-/**
- * The project root. Pulumi runs the program with the CWD set to the directory of `main`
- * (src/pulumi), so paths in config are resolved from here, not from process.cwd().
- */
+/** This repository's root: the base of its own program (src/pulumi/program.ts) and its stacks. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/**
+ * The Pulumi project's directory (where Pulumi.yaml is), which is not the CWD when Pulumi.yaml
+ * sets `main`; the CWD under mocks. Never the installed package's own directory.
+ */
+export function projectRoot(): string {
+  // Outside a Pulumi run (mocks) the SDK answers a placeholder, "rootDirectory".
+  const dir = pulumi.runtime.getRootDirectory();
+  return isAbsolute(dir) ? dir : process.cwd();
+}
+
 export interface RunOptions {
-  /** Base for the topology path and relative kubeconfig paths. @default PROJECT_ROOT */
+  /** Base for the topology path and relative kubeconfig paths. @default projectRoot() */
   readonly root?: string;
+  /** The spec, when the stack config names none (`topoplan:topology` wins). */
+  readonly topology?: string;
   /** Stack name, for messages. @default pulumi.getStack() */
   readonly stack?: string;
   /** The pre-deployment check. @default runCheck (validation warnings, analysis, policies) */
@@ -47,7 +57,7 @@ export interface RunOptions {
 /** The entry point's body: reads `topoplan:*` config and runs the program. */
 export async function buildProgram(options: RunOptions = {}): Promise<StackOutputs> {
   return runProgram(
-    atEdge(() => readStackSettings()),
+    atEdge(() => readStackSettings(undefined, options.topology)),
     options,
   );
 }
@@ -58,7 +68,7 @@ export async function buildProgram(options: RunOptions = {}): Promise<StackOutpu
  * thrown before any resource or provider is registered.
  */
 export async function runProgram(settings: StackSettings, options: RunOptions = {}): Promise<StackOutputs> {
-  const root = options.root ?? PROJECT_ROOT;
+  const root = options.root ?? projectRoot();
   const file = isAbsolute(settings.topology) ? settings.topology : resolve(root, settings.topology);
   const topoplanTopology = relative(root, file).split(sep).join("/");
 
@@ -109,12 +119,18 @@ export interface DeploySettings extends ProviderSettings {
 export function deployPlan(plan: ResourcePlan, settings: DeploySettings): StackOutputs {
   const prepared = preparePlan(plan);
   const providers = createProviders(plan, settings);
-  const created = instantiatePlan(prepared, providers);
-  return stackOutputs(plan, created, {
+  const tree = createComponentTree(plan);
+  const created = instantiatePlan(prepared, providers, { parentOf: (r) => tree.parentOf(r.component) });
+  const outputs = stackOutputs(plan, created, {
     topoplanTopology: settings.topoplanTopology ?? "",
     clusters: settings.clusters,
     ...(settings.check === undefined ? {} : { check: settings.check }),
   });
+  for (const [component, node] of tree.nodes) {
+    node.finish({ endpoints: component === "" ? {} : (outputs.endpoints[component] ?? {}) });
+  }
+  tree.root.finish({ ...outputs });
+  return outputs;
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
@@ -132,8 +148,21 @@ export function blockingFindings(findings: readonly Diagnostic[], failOn: Severi
  */
 function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: StackSettings): ResourcePlan {
   return compilePlan(loaded.model, report.analysis as Analysis | undefined, {
-    aws: { awsNetwork: settings.network, alarmTopicArns: settings.alarmTopicArns },
-    kubernetes: { regionCidrs: settings.regionCidrs },
+    aws: {
+      stack: pulumi.getStack(),
+      awsNetwork: settings.network,
+      alarmTopicArns: settings.alarmTopicArns,
+      alarmSubscriptions: settings.alarmSubscriptions,
+    },
+    kubernetes: { regionCidrs: settings.regionCidrs, zoneLabels: settings.zoneLabels },
+    prerequisites: { installAddons: settings.installAddons, meshMode: settings.meshMode },
+    awsAccess: {
+      eksClusterNames: Object.fromEntries(
+        Object.entries(settings.clusters).flatMap(([region, c]) =>
+          c.eksClusterName === undefined ? [] : [[region, c.eksClusterName]],
+        ),
+      ),
+    },
   });
 }
 

@@ -30,6 +30,10 @@ describe("readStackSettings", () => {
       network: {},
       alarmTopicArns: {},
       regionCidrs: {},
+      installAddons: false,
+      meshMode: "sidecar",
+      zoneLabels: "required",
+      alarmSubscriptions: [],
     });
   });
 

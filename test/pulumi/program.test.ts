@@ -6,7 +6,7 @@ import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
 import { loadTopology } from "../../src/pipeline.js";
 import topoplanProgram from "../../src/pulumi/program.js";
-import { buildProgram, PROJECT_ROOT, runProgram } from "../../src/pulumi/stack.js";
+import { PROJECT_ROOT, runProgram } from "../../src/pulumi/stack.js";
 import { failureOf, installMocks, resourcesOf, runStack } from "./helpers/mocks.js";
 
 const PASSING = "test/pulumi/fixtures/passing.yaml";
@@ -88,7 +88,7 @@ describe("the program", () => {
     const cwd = process.cwd();
     process.chdir(`${PROJECT_ROOT}src/pulumi`);
     try {
-      const outputs = await runStack(() => buildProgram());
+      const outputs = await runStack(() => topoplanProgram());
       expect(outputs.topoplanTopology).toBe(PASSING);
     } finally {
       process.chdir(cwd);
@@ -148,7 +148,11 @@ describe("the program", () => {
       network: {},
       alarmTopicArns: {},
       regionCidrs: {},
-    };
+      installAddons: false,
+      meshMode: "sidecar",
+      zoneLabels: "required",
+      alarmSubscriptions: [],
+    } as const;
     const checkWith =
       (...findings: Diagnostic[]) =>
       (loaded: Parameters<typeof runCheck>[0]) => ({

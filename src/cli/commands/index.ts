@@ -13,6 +13,10 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Pr
     summary: "compare two versions: destructive changes first",
     load: async () => (await import("./diff.js")).diffCommand,
   },
+  init: {
+    summary: "create a project that deploys a topology from your repository",
+    load: async () => (await import("./init.js")).initCommand,
+  },
   lab: {
     summary: "run a datastore for real across an emulated WAN",
     load: async () => (await import("./lab.js")).labCommand,

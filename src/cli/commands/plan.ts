@@ -1,10 +1,13 @@
 import { relative } from "node:path";
 import { analyse } from "../../analysis/index.js";
+import { compilePlan } from "../../compile/index.js";
+import { requiredAddons } from "../../compile/prerequisites/index.js";
 import { paint } from "../../diagnostics/format-text.js";
 import { loadTopology } from "../../pipeline.js";
+import { addonsData, formatAddons } from "../../report/addons.js";
 import { renderAnalysisTables } from "../../report/analysis-tables.js";
 import { stableJsonText } from "../../report/numbers.js";
-import { formatPlanSummary, planResources } from "../../report/plan-summary.js";
+import { formatPlanSummary, summarisePlan } from "../../report/plan-summary.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { emit } from "../output.js";
@@ -31,7 +34,9 @@ export const planCommand: Command = {
     const output = stringFlag(args, "output");
     const loaded = await loadTopology(args.positionals[0]!);
     const analysis = analyse(loaded.model);
-    const resources = planResources(loaded.model, analysis);
+    const plan = compilePlan(loaded.model, analysis);
+    const resources = summarisePlan(plan);
+    const addons = requiredAddons(plan.resources);
     const style = { color: io.color && output === undefined };
     const file = relative(process.cwd(), loaded.spec.file);
     // Sections of the text plan, in order; each is one call.
@@ -41,6 +46,8 @@ export const planCommand: Command = {
         renderAnalysisTables(loaded.model, analysis, style),
         `\n${paint("Resources it would create", "bold", style)} (offline preview: no cloud, no credentials)\n`,
         formatPlanSummary(resources),
+        `${paint("Cluster add-ons", "bold", style)} (prerequisites of the Kubernetes resources)\n`,
+        formatAddons(addons),
       ].join("\n");
     if (format === "svg" || format === "png") {
       const { renderPicture, svgToPng } = await import("../../picture/index.js");
@@ -50,7 +57,13 @@ export const planCommand: Command = {
     }
     await emit(
       format === "json"
-        ? stableJsonText({ topology: loaded.model.name, file, analysis, resources })
+        ? stableJsonText({
+            topology: loaded.model.name,
+            file,
+            analysis,
+            resources,
+            addons: addonsData(addons),
+          })
         : `${text()}\n`,
       output,
       io,

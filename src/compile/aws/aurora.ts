@@ -2,7 +2,7 @@ import type { ResolvedDatastore } from "../../model/types.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
 import { logicalName, physicalName } from "./names.js";
-import { out, STATEFUL } from "./typed.js";
+import { generatedPassword, jsonDocument, out, STATEFUL } from "./typed.js";
 
 /** @default engine version of new Aurora PostgreSQL global databases */
 export const AURORA_ENGINE_VERSION = "16.6";
@@ -10,6 +10,21 @@ export const AURORA_ENGINE_VERSION = "16.6";
 export const AURORA_INSTANCE_CLASS = "db.r6g.large";
 export const AURORA_PORT = 5432;
 export const DEFAULT_BACKUP_RETENTION_DAYS = 14;
+export const AURORA_MASTER_USER = "topoplan_admin";
+
+/**
+ * Aurora global databases do not support `manageMasterUserPassword` (RDS rejects it: "Global
+ * clusters do not support managed master user password"), so the program generates the master
+ * password (node:crypto, a Pulumi secret) and stores it in a Secrets Manager secret encrypted
+ * with the component's key and replicated to every region of the database.
+ *
+ * `ignoreChanges` as @pulumi/aws documents for global clusters (rds.GlobalCluster, "Upgrading
+ * Engine Versions"; rds.Cluster, secondary clusters): members ignore `engineVersion` (upgrades go
+ * through the global cluster), secondaries `replicationSourceIdentifier` (set by AWS on attach);
+ * the primary ignores `masterPassword` and the secret version its `secretString`, so the password
+ * of the first deployment stays (rotate it in Secrets Manager, not by redeploying).
+ */
+const MEMBER_IGNORES = ["engineVersion"] as const;
 
 /**
  * An Aurora PostgreSQL global database: the global cluster, the primary (writer) cluster in the
@@ -27,7 +42,8 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
   const instanceClass = deploy?.instanceClass ?? AURORA_INSTANCE_CLASS;
   const retention = ctx.options.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS;
   const callers = callersOf(ctx.model, store.name);
-  const identifier = physicalName([ctx.model.name, store.name], 63);
+  const identifier = ctx.physical([store.name], 63);
+  const family = `aurora-postgresql${engineVersion.split(".")[0]}`;
 
   const global = ctx.emit({
     type: "aws:rds/globalCluster:GlobalCluster",
@@ -67,7 +83,21 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
       },
     });
     const sg = ctx.securityGroup(store.name, region, AURORA_PORT, callers);
-    const clusterIdentifier = physicalName([ctx.model.name, store.name, region], 63);
+    const clusterIdentifier = ctx.physical([store.name, region], 63);
+    // rds.force_ssl: the cluster refuses unencrypted connections (Aurora PostgreSQL docs, "Securing
+    // Aurora PostgreSQL data with SSL/TLS"). Parameter groups are regional: one per cluster.
+    const parameters = ctx.emit({
+      type: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+      name: logicalName(store.name, "cluster-parameters", region),
+      region,
+      component: store.name,
+      args: {
+        family,
+        description: `${store.path}: TLS required`,
+        parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }],
+        tags: ctx.tags(store.name),
+      },
+    });
     const cluster = ctx.emit({
       type: "aws:rds/cluster:Cluster",
       name: logicalName(store.name, "cluster", region),
@@ -79,12 +109,9 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
         engineVersion,
         globalClusterIdentifier: out(global, "id"),
         ...(primary
-          ? {
-              masterUsername: "topoplan_admin",
-              manageMasterUserPassword: true,
-              masterUserSecretKmsKeyId: out(key, "arn"),
-            }
+          ? { masterUsername: AURORA_MASTER_USER, masterPassword: generatedPassword(passwordKey(store.name)) }
           : {}),
+        dbClusterParameterGroupName: out(parameters, "name"),
         port: AURORA_PORT,
         dbSubnetGroupName: out(subnetGroup, "name"),
         vpcSecurityGroupIds: [out(sg, "id")],
@@ -100,8 +127,15 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
         enabledCloudwatchLogsExports: ["postgresql"],
         tags: ctx.tags(store.name),
       },
-      options: primary ? STATEFUL : { ...STATEFUL, dependsOn: primaryInstances },
+      options: primary
+        ? { ...STATEFUL, ignoreChanges: [...MEMBER_IGNORES, "masterPassword"] }
+        : {
+            ...STATEFUL,
+            dependsOn: primaryInstances,
+            ignoreChanges: [...MEMBER_IGNORES, "replicationSourceIdentifier"],
+          },
     });
+    if (primary) masterSecret(ctx, store, region, cluster, key);
     const instances: string[] = [];
     for (let i = 0; i < placement.replicas; i++) {
       const zone = placement.zones[i % placement.zones.length];
@@ -142,6 +176,8 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
         dimensions: [{ DBClusterIdentifier: out(cluster, "clusterIdentifier") }],
         statistic: "Maximum",
         threshold: lagMs,
+        // Replication that stops reports no lag at all: silence must page too.
+        treatMissingData: "breaching",
       });
     }
     ctx.widget(region, {
@@ -161,4 +197,55 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
         : { threshold: { label: "replicationLagMs SLO", value: lagMs } }),
     });
   }
+}
+
+const passwordKey = (store: string) => `${store}-master-password`;
+
+/** The master credentials in Secrets Manager, replicated to the database's other regions. */
+function masterSecret(
+  ctx: AwsContext,
+  store: ResolvedDatastore,
+  region: string,
+  cluster: string,
+  key: string,
+): void {
+  const secret = ctx.emit({
+    type: "aws:secretsmanager/secret:Secret",
+    name: logicalName(store.name, "master-secret"),
+    region,
+    component: store.name,
+    args: {
+      name: ctx.physical([store.name, "master"], 512, "/"),
+      description: `${store.path}: Aurora master credentials (generated by the topoplan program)`,
+      kmsKeyId: out(key, "arn"),
+      recoveryWindowInDays: 30,
+      replicas: store.regions
+        .filter((r) => r !== region)
+        .map((r) => ({ region: r, kmsKeyId: out(ctx.kmsKey(store.name, r), "arn") })),
+      tags: ctx.tags(store.name),
+    },
+    options: { retainOnDelete: true },
+  });
+  ctx.emit({
+    type: "aws:secretsmanager/secretVersion:SecretVersion",
+    name: logicalName(store.name, "master-secret-version"),
+    region,
+    component: store.name,
+    args: {
+      secretId: out(secret, "id"),
+      // The shape of RDS-managed secrets, so the usual clients and rotation functions read it.
+      secretString: jsonDocument({
+        engine: "postgres",
+        host: out(cluster, "endpoint"),
+        port: AURORA_PORT,
+        username: AURORA_MASTER_USER,
+        password: generatedPassword(passwordKey(store.name)),
+      }),
+    },
+    options: {
+      ignoreChanges: ["secretString"],
+      additionalSecretOutputs: ["secretString"],
+      retainOnDelete: true,
+    },
+  });
 }

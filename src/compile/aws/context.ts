@@ -2,10 +2,19 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
 import type { Model } from "../../model/types.js";
 import type { PlannedResource } from "../plan.js";
-import { logicalName, SHARED, tagsFor } from "./names.js";
+import { logicalName, physicalName, SHARED, tagsFor } from "./names.js";
 import { cidrProblems, subnetCidr, vpcCidr } from "./network.js";
 import { type AwsCompileOptions, isExistingNetwork } from "./options.js";
-import { type AwsToken, type Emission, out, STATEFUL, toPlanned } from "./typed.js";
+import {
+  type AwsToken,
+  awsAccountId,
+  concat,
+  type Emission,
+  jsonDocument,
+  out,
+  STATEFUL,
+  toPlanned,
+} from "./typed.js";
 
 /** A CloudWatch dashboard widget (metric graph), collected per region. */
 export interface Widget {
@@ -72,6 +81,13 @@ export class AwsContext {
 
   tags(component: string): Record<string, string> {
     return tagsFor(this.model.name, component);
+  }
+
+  /** A physical name scoped to the topology and the stack: `<topology>[-<stack>]-<parts…>`. */
+  physical(parts: readonly string[], max: number, separator = "-"): string {
+    const scope =
+      this.options.stack === undefined ? [this.model.name] : [this.model.name, this.options.stack];
+    return separator === "-" ? physicalName([...scope, ...parts], max) : [...scope, ...parts].join(separator);
   }
 
   /** The component's customer-managed KMS key in a region (rotation on); returns its logical name. */
@@ -187,23 +203,82 @@ export class AwsContext {
     });
   }
 
-  /** Alarm actions for `region`: the configured topic, or topoplan's own topic there. */
+  /**
+   * Alarm actions for `region`: the configured topic, or topoplan's own topic there — encrypted
+   * with a key CloudWatch may use (SNS docs, "Encryption at rest": CloudWatch alarms cannot
+   * publish to a topic under the AWS-managed key), with the stack's alarm subscriptions.
+   */
   alarmActions(region: string): pulumi.Input<string>[] {
     const configured = this.options.alarmTopicArns?.[region];
     if (configured !== undefined) return [configured];
     const name = logicalName(SHARED, "alarms", region);
     if (!this.has(name)) {
+      const key = this.emit({
+        type: "aws:kms/key:Key",
+        name: logicalName(SHARED, "alarms-kms-key", region),
+        region,
+        component: "",
+        args: {
+          description: `topoplan ${this.model.name}: alarm topic key in ${region}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: jsonDocument({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: concat("arn:aws:iam::", awsAccountId(), ":root") },
+                Action: "kms:*",
+                Resource: "*",
+              },
+              {
+                Sid: "CloudWatchAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+              },
+            ],
+          }),
+          tags: this.tags(""),
+        },
+        // Every key is kept like data: what it encrypted is unreadable without it.
+        options: STATEFUL,
+      });
       this.emit({
         type: "aws:sns/topic:Topic",
         name,
         region,
         component: "",
-        // Alarm notifications carry no customer data; a CMK here would need a key policy that
-        // admits CloudWatch, which needs the account id the plan does not know.
-        args: { tags: this.tags("") },
+        args: { kmsMasterKeyId: out(key, "arn"), tags: this.tags("") },
       });
+      for (const [i, subscription] of (this.options.alarmSubscriptions ?? []).entries()) {
+        this.emit({
+          type: "aws:sns/topicSubscription:TopicSubscription",
+          name: logicalName(SHARED, `alarms-subscription-${i + 1}`, region),
+          region,
+          component: "",
+          args: { topic: out(name, "arn"), protocol: subscription.protocol, endpoint: subscription.endpoint },
+        });
+      }
     }
     return [out(name, "arn")];
+  }
+
+  /** A CloudWatch log group scoped to the stack, kept 30 days (an estimate of what incident review needs). */
+  logGroup(component: string, region: string, kind: string): string {
+    return this.emit({
+      type: "aws:cloudwatch/logGroup:LogGroup",
+      name: logicalName(component || SHARED, `${kind}-logs`, region),
+      region,
+      component,
+      args: {
+        name: `/topoplan/${this.physical([component || SHARED, kind, region], 400, "/")}`,
+        retentionInDays: 30,
+        tags: this.tags(component),
+      },
+    });
   }
 
   alarm(spec: AlarmSpec): string {
@@ -216,7 +291,7 @@ export class AwsContext {
       region: spec.region,
       component: spec.component,
       args: {
-        name: `${this.model.name}/${spec.component || SHARED}/${spec.key}/${spec.region}`,
+        name: this.physical([spec.component || SHARED, spec.key, spec.region], 255, "/"),
         alarmDescription: spec.description,
         comparisonOperator: spec.comparison ?? "GreaterThanThreshold",
         threshold: spec.threshold,
@@ -277,12 +352,16 @@ export class AwsContext {
         region,
         component: "",
         args: {
-          dashboardName: `${this.model.name}-${region}`,
+          dashboardName: this.physical([region], 255),
           dashboardBody: dashboardBody(region, widgets),
         },
       });
     }
     return [...this.resources.values()];
+  }
+
+  private flowLogs(region: string, vpc: string): void {
+    flowLogsOf(this, region, vpc);
   }
 
   private emitVpc(region: string, zones: readonly string[]): void {
@@ -295,6 +374,7 @@ export class AwsContext {
       component: "",
       args: { cidrBlock: cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: this.tags("") },
     });
+    this.flowLogs(region, vpc);
     for (const zone of zones) {
       const subnet = subnetCidr(region, zone);
       if (subnet === undefined) {
@@ -324,6 +404,69 @@ export class AwsContext {
       });
     }
   }
+}
+
+/** VPC flow logs to CloudWatch Logs (VPC user guide, "Publish flow logs to CloudWatch Logs"). */
+function flowLogsOf(ctx: AwsContext, region: string, vpc: string): void {
+  const logs = ctx.logGroup("", region, "vpc-flow");
+  const role = ctx.emit({
+    type: "aws:iam/role:Role",
+    name: logicalName(SHARED, "vpc-flow-logs-role", region),
+    region,
+    component: "",
+    args: {
+      description: `VPC flow logs of topoplan ${ctx.model.name} in ${region}`,
+      assumeRolePolicy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      },
+      tags: ctx.tags(""),
+    },
+  });
+  ctx.emit({
+    type: "aws:iam/rolePolicy:RolePolicy",
+    name: logicalName(SHARED, "vpc-flow-logs-policy", region),
+    region,
+    component: "",
+    args: {
+      role: out(role, "id"),
+      policy: jsonDocument({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: [
+              "logs:CreateLogStream",
+              "logs:PutLogEvents",
+              "logs:DescribeLogGroups",
+              "logs:DescribeLogStreams",
+            ],
+            Resource: [out(logs, "arn"), concat(out(logs, "arn"), ":*")],
+          },
+        ],
+      }),
+    },
+  });
+  ctx.emit({
+    type: "aws:ec2/flowLog:FlowLog",
+    name: logicalName(SHARED, "vpc-flow-log", region),
+    region,
+    component: "",
+    args: {
+      vpcId: out(vpc, "id"),
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: out(logs, "arn"),
+      iamRoleArn: out(role, "arn"),
+      tags: ctx.tags(""),
+    },
+  });
 }
 
 /** Deterministic dashboard JSON: widgets ordered by component then title, two per row. */

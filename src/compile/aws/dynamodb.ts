@@ -1,6 +1,6 @@
 import type { ResolvedDatastore } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
-import { logicalName, physicalName, SHARED } from "./names.js";
+import { logicalName, SHARED } from "./names.js";
 import { out, STATEFUL } from "./typed.js";
 
 /** Operations whose SystemErrors / ThrottledRequests are alarmed (metric-math sum, ≤ 10 metrics). */
@@ -29,7 +29,7 @@ export const DEFAULT_HASH_KEY = "pk";
 export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void {
   const home = store.leader;
   const others = store.regions.filter((region) => region !== home);
-  const tableName = physicalName([ctx.model.name, store.name], 255);
+  const tableName = ctx.physical([store.name], 255);
   const hashKey = store.partitions.key ?? DEFAULT_HASH_KEY;
   const table = ctx.emit({
     type: "aws:dynamodb/table:Table",
@@ -75,6 +75,9 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
         dimensions: [{ TableName: out(table, "name"), ReceivingRegion: receiving }],
         statistic: "Maximum",
         threshold: lagMs,
+        // Replication that stops reports no latency at all: silence must page too (an idle
+        // table alarms as well; that is the price of seeing a stopped replica).
+        treatMissingData: "breaching",
       });
     }
     const perOperation = DYNAMODB_OPERATIONS.map((Operation) => ({

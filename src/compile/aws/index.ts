@@ -128,3 +128,5 @@ function unsupported(path: string, service: string, kind: string): Diagnostic {
     kind === "streams" ? 'use service: "msk"' : 'use "dynamodb", "aurora-postgresql" or "s3"',
   );
 }
+
+export { AWS_ENDPOINTS } from "./access.js";

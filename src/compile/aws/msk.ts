@@ -3,7 +3,7 @@ import { modelIndex } from "../../model/model-index.js";
 import type { ResolvedStream } from "../../model/types.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
-import { logicalName, physicalName } from "./names.js";
+import { logicalName } from "./names.js";
 import { out, outNumber, STATEFUL } from "./typed.js";
 
 /** @default MSK Kafka version ("x": MSK applies patch releases) */
@@ -26,7 +26,7 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
   const instanceType = deploy?.instanceClass ?? MSK_INSTANCE_TYPE;
   const volumeSize = deploy?.storageGi ?? MSK_STORAGE_GI;
   const callers = callersOf(ctx.model, stream.name);
-  const clusterName = physicalName([ctx.model.name, stream.name], 64);
+  const clusterName = ctx.physical([stream.name], 64);
 
   for (const region of stream.regions) {
     const wanted = (stream.zones[region] ?? []).slice(0, 3);
@@ -50,7 +50,7 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
       region,
       component: stream.name,
       args: {
-        name: physicalName([ctx.model.name, stream.name, region], 64),
+        name: ctx.physical([stream.name, region], 64),
         description: `${stream.path}: durability settings from the topology`,
         kafkaVersions: [kafkaVersion],
         serverProperties: serverProperties(stream),
@@ -82,6 +82,15 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
         },
         clientAuthentication: { sasl: { iam: true }, unauthenticated: false },
         enhancedMonitoring: "PER_TOPIC_PER_PARTITION",
+        // Broker logs (MSK developer guide, "Broker logs"): what an incident review needs.
+        loggingInfo: {
+          brokerLogs: {
+            cloudwatchLogs: {
+              enabled: true,
+              logGroup: out(ctx.logGroup(stream.name, region, "msk-broker"), "name"),
+            },
+          },
+        },
         tags: ctx.tags(stream.name),
       },
       options: STATEFUL,

@@ -24,6 +24,12 @@ export interface AwsRegionCallers {
 /** Options of the aws target. Every field is optional; see docs/aws.md. */
 export interface AwsCompileOptions {
   /**
+   * The Pulumi stack, part of every physical name (tables, clusters, alarms, dashboards, secrets)
+   * so two stacks of one topology can share an account. The Pulumi program passes it.
+   * @default none: names are `<topology>-<component>…` (what `render` and `plan` show)
+   */
+  readonly stack?: string;
+  /**
    * Existing VPC and subnets per region (the Pulumi program passes `topoplan:network` in).
    * @default a private VPC per region, 10.<n>.0.0/16 with one /20 subnet per zone used
    */
@@ -33,6 +39,11 @@ export interface AwsCompileOptions {
    * @default one SNS topic per region, created by topoplan
    */
   readonly alarmTopicArns?: Readonly<Record<string, string>>;
+  /**
+   * Endpoints subscribed to the alarm topics topoplan creates (not to configured topics).
+   * @default [] — alarms then notify nobody: set at least one for anything real
+   */
+  readonly alarmSubscriptions?: readonly { readonly protocol: string; readonly endpoint: string }[];
   /**
    * Days of automated backups (Aurora `backupRetentionPeriod`, 1–35).
    * @default 14

@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { type PlannedResource, type ResourceOptions, ref } from "../plan.js";
+import { type PlannedResource, type ResourceOptions, type RuntimeValue, ref } from "../plan.js";
 
 /**
  * The @pulumi/aws argument type of every token this target emits. `emit` takes the args typed
@@ -9,11 +9,14 @@ import { type PlannedResource, type ResourceOptions, ref } from "../plan.js";
  */
 export interface AwsArgsByToken {
   "aws:cloudwatch/dashboard:Dashboard": aws.cloudwatch.DashboardArgs;
+  "aws:cloudwatch/logGroup:LogGroup": aws.cloudwatch.LogGroupArgs;
   "aws:cloudwatch/metricAlarm:MetricAlarm": aws.cloudwatch.MetricAlarmArgs;
   "aws:dynamodb/table:Table": aws.dynamodb.TableArgs;
+  "aws:ec2/flowLog:FlowLog": aws.ec2.FlowLogArgs;
   "aws:ec2/securityGroup:SecurityGroup": aws.ec2.SecurityGroupArgs;
   "aws:ec2/subnet:Subnet": aws.ec2.SubnetArgs;
   "aws:ec2/vpc:Vpc": aws.ec2.VpcArgs;
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": aws.eks.PodIdentityAssociationArgs;
   "aws:iam/role:Role": aws.iam.RoleArgs;
   "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicyArgs;
   "aws:kms/key:Key": aws.kms.KeyArgs;
@@ -21,14 +24,19 @@ export interface AwsArgsByToken {
   "aws:msk/configuration:Configuration": aws.msk.ConfigurationArgs;
   "aws:rds/cluster:Cluster": aws.rds.ClusterArgs;
   "aws:rds/clusterInstance:ClusterInstance": aws.rds.ClusterInstanceArgs;
+  "aws:rds/clusterParameterGroup:ClusterParameterGroup": aws.rds.ClusterParameterGroupArgs;
   "aws:rds/globalCluster:GlobalCluster": aws.rds.GlobalClusterArgs;
   "aws:rds/subnetGroup:SubnetGroup": aws.rds.SubnetGroupArgs;
   "aws:s3/bucket:Bucket": aws.s3.BucketArgs;
+  "aws:s3/bucketPolicy:BucketPolicy": aws.s3.BucketPolicyArgs;
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": aws.s3.BucketPublicAccessBlockArgs;
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": aws.s3.BucketReplicationConfigArgs;
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": aws.s3.BucketServerSideEncryptionConfigurationArgs;
   "aws:s3/bucketVersioning:BucketVersioning": aws.s3.BucketVersioningArgs;
+  "aws:secretsmanager/secret:Secret": aws.secretsmanager.SecretArgs;
+  "aws:secretsmanager/secretVersion:SecretVersion": aws.secretsmanager.SecretVersionArgs;
   "aws:sns/topic:Topic": aws.sns.TopicArgs;
+  "aws:sns/topicSubscription:TopicSubscription": aws.sns.TopicSubscriptionArgs;
 }
 
 export type AwsToken = keyof AwsArgsByToken;
@@ -36,11 +44,14 @@ export type AwsToken = keyof AwsArgsByToken;
 /** Every Pulumi type token the aws target can emit (for the adapter's registry and the docs). */
 export const AWS_TOKENS: readonly AwsToken[] = [
   "aws:cloudwatch/dashboard:Dashboard",
+  "aws:cloudwatch/logGroup:LogGroup",
   "aws:cloudwatch/metricAlarm:MetricAlarm",
   "aws:dynamodb/table:Table",
+  "aws:ec2/flowLog:FlowLog",
   "aws:ec2/securityGroup:SecurityGroup",
   "aws:ec2/subnet:Subnet",
   "aws:ec2/vpc:Vpc",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation",
   "aws:iam/role:Role",
   "aws:iam/rolePolicy:RolePolicy",
   "aws:kms/key:Key",
@@ -48,14 +59,19 @@ export const AWS_TOKENS: readonly AwsToken[] = [
   "aws:msk/configuration:Configuration",
   "aws:rds/cluster:Cluster",
   "aws:rds/clusterInstance:ClusterInstance",
+  "aws:rds/clusterParameterGroup:ClusterParameterGroup",
   "aws:rds/globalCluster:GlobalCluster",
   "aws:rds/subnetGroup:SubnetGroup",
   "aws:s3/bucket:Bucket",
+  "aws:s3/bucketPolicy:BucketPolicy",
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:secretsmanager/secret:Secret",
+  "aws:secretsmanager/secretVersion:SecretVersion",
   "aws:sns/topic:Topic",
+  "aws:sns/topicSubscription:TopicSubscription",
 ];
 
 /**
@@ -71,6 +87,20 @@ export function out(resource: string, property: string): pulumi.Input<string> {
 export function outNumber(resource: string, property: string): pulumi.Input<number> {
   return ref(resource, property) as unknown as pulumi.Input<number>;
 }
+
+const runtime = (value: RuntimeValue) => value as unknown as pulumi.Input<string>;
+
+/** A password generated at deployment, the same for the same key within a run; a Pulumi secret. */
+export const generatedPassword = (key: string) => runtime({ $runtime: "password", key });
+
+/** The AWS account id of the resource's regional provider. */
+export const awsAccountId = () => runtime({ $runtime: "awsAccountId" });
+
+/** A JSON document (policy) that holds refs or runtime values, serialised at deployment. */
+export const jsonDocument = (value: unknown) => runtime({ $runtime: "json", value });
+
+/** Strings and outputs joined at deployment (`concat(out(bucket, "arn"), "/*")`). */
+export const concat = (...parts: readonly pulumi.Input<string>[]) => runtime({ $runtime: "concat", parts });
 
 /** One resource to emit: token, names and its typed args. */
 export interface Emission<T extends AwsToken> {

@@ -9,6 +9,9 @@ export const MONITORING_NAMESPACE = "monitoring";
 /** Namespace and labels of cluster DNS (kube-dns / CoreDNS); every pod may resolve names. */
 export const DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
 
+/** istiod's namespace, pod labels and xDS/CA port (Istio's default install). */
+export const ISTIOD = { namespace: "istio-system", podLabels: { app: "istiod" }, port: 15012 } as const;
+
 /**
  * Where traffic from outside the cluster enters: the Istio ingress gateway (the mesh target is
  * Istio). Entry services — services no component calls — accept their port from it.
@@ -50,4 +53,10 @@ export interface KubernetesOptions {
   readonly regionCidrs?: Readonly<Record<string, readonly string[]>>;
   /** Namespace of the ingress gateway that entry services accept traffic from. @default "istio-system" */
   readonly ingressNamespace?: string;
+  /**
+   * Whether nodes carry `topology.kubernetes.io/zone`: `required` keeps zone placement hard
+   * (pods stay Pending rather than break the survival arithmetic); `preferred` turns it into
+   * preferences for clusters without zone labels (kind). See zone-fallback.ts. @default "required"
+   */
+  readonly zoneLabels?: "required" | "preferred";
 }

@@ -8,6 +8,7 @@ import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies } from "./network-policy.js";
 import { type Placed, placements } from "./placements.js";
 import { statefulBase, statefulResources, statelessResources } from "./workloads.js";
+import { applyZoneLabels } from "./zone-fallback.js";
 
 export {
   DEFAULT_INGRESS_NAMESPACE,
@@ -72,7 +73,7 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
     resources.push(planned(region, "", manifest, stateful ? { protect: true, retainOnDelete: true } : {}));
     resources.push(...namespacePolicies(model.name, region, namespace));
   }
-  return resources;
+  return applyZoneLabels(resources, options);
 }
 
 /**

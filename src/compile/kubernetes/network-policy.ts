@@ -8,6 +8,7 @@ import type { PlannedResource } from "../plan.js";
 import {
   DEFAULT_INGRESS_NAMESPACE,
   DNS,
+  ISTIOD,
   type KubernetesOptions,
   LINK_LOCAL_CIDR,
   MONITORING_NAMESPACE,
@@ -204,7 +205,7 @@ function policyRules(rules: readonly Rule[], own: string, topology: string, opti
     }));
 }
 
-/** Namespace-wide policies: deny all ingress and egress, allow DNS. */
+/** Namespace-wide policies: deny all ingress and egress, allow DNS and istiod. */
 export function namespacePolicies(topology: string, region: string, namespace: string): PlannedResource[] {
   const labels = sharedLabels(topology, region);
   const deny: INetworkPolicy = {
@@ -213,10 +214,15 @@ export function namespacePolicies(topology: string, region: string, namespace: s
     metadata: { name: "topoplan-default-deny", namespace, labels },
     spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
   };
-  const dns: INetworkPolicy = {
+  /** Every pod of the namespace may reach these pods of another namespace on these ports. */
+  const egressTo = (
+    name: string,
+    to: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> },
+    ports: { protocol: "UDP" | "TCP"; port: number }[],
+  ): INetworkPolicy => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: { name: "topoplan-allow-dns", namespace, labels },
+    metadata: { name, namespace, labels },
     spec: {
       podSelector: {},
       policyTypes: ["Egress"],
@@ -224,19 +230,24 @@ export function namespacePolicies(topology: string, region: string, namespace: s
         {
           to: [
             {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": DNS.namespace } },
-              podSelector: { matchLabels: { ...DNS.podLabels } },
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": to.namespace } },
+              podSelector: { matchLabels: { ...to.podLabels } },
             },
           ],
-          ports: [
-            { protocol: "UDP", port: DNS.port },
-            { protocol: "TCP", port: DNS.port },
-          ],
+          ports,
         },
       ],
     },
-  };
-  return [planned(region, "", deny), planned(region, "", dns)];
+  });
+  const dns = egressTo("topoplan-allow-dns", DNS, [
+    { protocol: "UDP", port: DNS.port },
+    { protocol: "TCP", port: DNS.port },
+  ]);
+  // Istio sidecars fetch their configuration and mTLS certificates from istiod (xDS and CA on
+  // 15012, https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio);
+  // under the default deny they could not, and injected pods would never become ready.
+  const istiod = egressTo("topoplan-allow-istiod", ISTIOD, [{ protocol: "TCP", port: ISTIOD.port }]);
+  return [planned(region, "", deny), planned(region, "", dns), planned(region, "", istiod)];
 }
 
 /** A component's ingress and egress policies (an empty direction is left to the default deny). */

@@ -34,6 +34,8 @@ describe("stacks/hybrid.ts on AWS", () => {
         .map((r) => r.name)
         .sort(),
     ).toEqual([
+      "aws-alarms-kms-key-eu-central-1",
+      "aws-alarms-kms-key-eu-west-1",
       "carts-kms-key-eu-central-1",
       "carts-kms-key-eu-west-1",
       "carts-table",

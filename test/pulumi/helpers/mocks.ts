@@ -20,6 +20,8 @@ export interface Registered {
   readonly retainOnDelete: boolean;
   /** URNs of the resources this one depends on (dependsOn and refs). */
   readonly dependencies: readonly string[];
+  /** URN of the parent ("" for the stack itself). */
+  readonly parent: string;
 }
 
 export interface MockOptions {
@@ -73,6 +75,7 @@ export async function installMocks(opts: MockOptions = {}): Promise<Registered[]
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
       dependencies: req.getDependenciesList(),
+      parent: req.getParent(),
     };
     registered.push(record);
     return register(
@@ -131,9 +134,14 @@ export async function failureOf(fn: () => unknown): Promise<Error> {
   return failure as Error;
 }
 
-/** Resources only (providers and the stack are registered too). */
+/** Resources only (providers, the stack and topoplan's components are registered too). */
 export function resourcesOf(registered: readonly Registered[]): Registered[] {
-  return registered.filter((r) => !r.type.startsWith("pulumi:"));
+  return registered.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+}
+
+/** topoplan's ComponentResources (src/pulumi/components.ts). */
+export function componentsOf(registered: readonly Registered[]): Registered[] {
+  return registered.filter((r) => r.type.startsWith("topoplan:"));
 }
 
 /** Provider resources, by name. */

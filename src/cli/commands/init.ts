@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { InputError } from "../../diagnostics/diagnostic.js";
+import { ownPackage } from "../../init/package-info.js";
+import { PROJECT_NAME, projectFiles } from "../../init/templates.js";
+import { choice } from "../args.js";
+import { type Command, EXIT, stringFlag } from "../command.js";
+
+const MODULES = ["esm", "commonjs"] as const;
+
+const problem = (path: string, message: string, fix: string) =>
+  new InputError([{ code: "cli/init", severity: "error", path, message, fix }]);
+
+export const initCommand: Command = {
+  name: "init",
+  summary: "Create a project that checks and deploys a topology from your own repository.",
+  usage: "topoplan init [dir] [--name NAME] [--module esm|commonjs]",
+  details: [
+    "  [dir]          the project folder (created if missing; default: the current folder)",
+    "  --name NAME    npm and Pulumi project name (default: the folder's name)",
+    '  --module M     esm (default, "type": "module") or commonjs',
+    "",
+    "Writes package.json (depending on topoplan), tsconfig.json, topology.ts, index.ts (the Pulumi",
+    "program), Pulumi.yaml (local state in .pulumi-state), Pulumi.dev.yaml, the pull-request",
+    "workflow, .gitignore and a README of the next commands. Never overwrites: if any of these",
+    "files exists, nothing is written.",
+    "",
+    "exit codes: 0 written; 2 a file exists, or an invalid name or command line",
+  ],
+  options: { name: { type: "string" }, module: { type: "string" } },
+  positionals: { min: 0, max: 1, names: "[dir]" },
+  async run(args, io) {
+    const dir = resolve(args.positionals[0] ?? ".");
+    const module = choice(this, "module", args.values.module, MODULES, "esm");
+    const name = stringFlag(args, "name") ?? basename(dir).toLowerCase();
+    if (!PROJECT_NAME.test(name)) {
+      throw problem(
+        "--name",
+        `"${name}" is not a valid npm and Pulumi project name`,
+        "use lowercase letters, digits, '-', '_' and '.', starting with a letter or digit (e.g. --name my-infra)",
+      );
+    }
+    if (existsSync(dir) && !statSync(dir).isDirectory()) {
+      throw problem(
+        "[dir]",
+        `${args.positionals[0]} exists and is not a folder`,
+        "name a new or existing folder",
+      );
+    }
+    const topoplan = ownPackage();
+    if (topoplan === undefined) throw new Error("topoplan's package.json was not found beside the CLI");
+    const files = projectFiles({ name, module, topoplan });
+    const shown = (file: string) => relative(process.cwd(), join(dir, file)) || file;
+    const existing = files.map(([file]) => file).filter((file) => existsSync(join(dir, file)));
+    if (existing.length > 0) {
+      throw new InputError(
+        existing.map((file) => ({
+          code: "cli/init-exists",
+          severity: "error" as const,
+          path: shown(file),
+          message: "already exists; topoplan init never overwrites a file",
+          fix: "move it away, or run topoplan init in an empty folder",
+        })),
+      );
+    }
+    // Each file is written to a temporary name and renamed, and a failure removes what this run
+    // wrote: no half-written project.
+    const written: string[] = [];
+    try {
+      for (const [file, contents] of files) {
+        const target = join(dir, file);
+        mkdirSync(dirname(target), { recursive: true });
+        const temporary = `${target}.topoplan-init.tmp`;
+        writeFileSync(temporary, contents, { flag: "wx" });
+        renameSync(temporary, target);
+        written.push(target);
+      }
+    } catch (error) {
+      for (const target of written) rmSync(target, { force: true });
+      throw error;
+    }
+    io.stdout(
+      [
+        `Created a topoplan project in ${relative(process.cwd(), dir) || "."}:`,
+        ...files.map(([file]) => `  ${file}`),
+        "",
+        "Next:",
+        ...(dir === process.cwd() ? [] : [`  cd ${relative(process.cwd(), dir)}`]),
+        "  npm install",
+        "  npx topoplan check topology.ts",
+        "  npx topoplan plan topology.ts",
+        "  (README.md has the deployment steps)",
+        "",
+      ].join("\n"),
+    );
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,184 @@
+import { kubernetesLogicalName } from "../names.js";
+import type { PlannedResource } from "../plan.js";
+import { ADDON_BY_API_VERSION, type AddonId, CLUSTER_ADDONS, type ClusterAddon } from "./addons.js";
+
+export {
+  ADDON_BY_API_VERSION,
+  type AddonId,
+  CLUSTER_ADDONS,
+  type ClusterAddon,
+  type HelmChart,
+} from "./addons.js";
+
+/**
+ * What a cluster must have before the plan's resources can be created, made part of the plan:
+ *   - the add-ons serving its custom resources (listed by `topoplan plan`; with `installAddons`,
+ *     planned as pinned Helm releases that those resources depend on);
+ *   - every namespace the plan writes to (e.g. `monitoring` for dashboards), created when no
+ *     compiler plans it;
+ *   - the mesh's data plane on the namespaces that hold Istio resources: the sidecar injection
+ *     label (or ambient mode's), without which every VirtualService and mTLS setting is a no-op.
+ * Pure: a pass over the other targets' resources.
+ */
+export interface PrerequisiteOptions {
+  /** Plan the add-ons as pinned Helm releases (stack config `topoplan:installAddons`). @default false */
+  readonly installAddons?: boolean;
+  /**
+   * Istio data plane: `sidecar` (an Envoy per pod, `istio-injection: enabled`) or `ambient`
+   * (per-node ztunnel, `istio.io/dataplane-mode: ambient`; install Istio's ambient profile
+   * yourself, see docs/deploy.md). @default "sidecar"
+   */
+  readonly meshMode?: "sidecar" | "ambient";
+}
+
+/** One add-on one region's cluster needs, and the resource types that need it. */
+export interface RequiredAddon {
+  readonly region: string;
+  readonly id: AddonId;
+  readonly addon: ClusterAddon;
+  /** Type tokens of the planned resources that need it, sorted. */
+  readonly types: readonly string[];
+}
+
+export const MESH_LABELS = {
+  sidecar: { "istio-injection": "enabled" },
+  ambient: { "istio.io/dataplane-mode": "ambient" },
+} as const;
+
+interface Manifest {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+  };
+}
+
+const manifestOf = (r: PlannedResource) => r.inputs as Manifest;
+
+/** The add-ons each region's cluster needs, sorted by region then id. */
+export function requiredAddons(resources: readonly PlannedResource[]): RequiredAddon[] {
+  const needs = new Map<string, { region: string; id: AddonId; types: Set<string> }>();
+  for (const r of resources) {
+    if (r.provider !== "kubernetes") continue;
+    const apiVersion = manifestOf(r).apiVersion;
+    const id = apiVersion === undefined ? undefined : ADDON_BY_API_VERSION.get(apiVersion);
+    if (id === undefined) continue;
+    const key = `${r.region}\0${id}`;
+    const entry = needs.get(key) ?? { region: r.region, id, types: new Set<string>() };
+    entry.types.add(r.type);
+    needs.set(key, entry);
+  }
+  return [...needs.values()]
+    .sort((a, b) => a.region.localeCompare(b.region) || a.id.localeCompare(b.id))
+    .map(({ region, id, types }) => ({ region, id, addon: CLUSTER_ADDONS[id], types: [...types].sort() }));
+}
+
+export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+function namespaceResource(region: string, name: string, labels: Record<string, string>): PlannedResource {
+  return {
+    type: "kubernetes:core/v1:Namespace",
+    name: kubernetesLogicalName(region, "Namespace", name),
+    provider: "kubernetes",
+    region,
+    component: "",
+    inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
+    // Others may share it (a Prometheus install, say): leaving the program never deletes it.
+    options: { retainOnDelete: true },
+  };
+}
+
+/** The plan's resources with the prerequisites added and wired (dependsOn, namespace labels). */
+export function withPrerequisites(
+  resources: readonly PlannedResource[],
+  options: PrerequisiteOptions = {},
+): PlannedResource[] {
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  const added: PlannedResource[] = [];
+  const addNamespace = (region: string, name: string) => {
+    const logical = kubernetesLogicalName(region, "Namespace", name);
+    if (byName.has(logical)) return;
+    const ns = namespaceResource(region, name, { "app.kubernetes.io/managed-by": "topoplan" });
+    byName.set(logical, ns);
+    added.push(ns);
+  };
+
+  // Namespaces written to but planned by no compiler.
+  for (const r of resources) {
+    const namespace = r.provider === "kubernetes" ? manifestOf(r).metadata?.namespace : undefined;
+    if (namespace !== undefined) addNamespace(r.region, namespace);
+  }
+
+  // Helm releases, one chain per add-on and region; the add-on's resources wait for its last chart.
+  const dependsOn = new Map<string, string[]>();
+  const meshReady = new Map<string, string>();
+  if (options.installAddons) {
+    for (const need of requiredAddons(resources)) {
+      addNamespace(need.region, need.addon.namespace);
+      let previous = kubernetesLogicalName(need.region, "Namespace", need.addon.namespace);
+      for (const chart of need.addon.charts) {
+        const name = kubernetesLogicalName(need.region, "HelmRelease", chart.release, need.addon.namespace);
+        added.push({
+          type: HELM_RELEASE_TYPE,
+          name,
+          provider: "kubernetes",
+          region: need.region,
+          component: "",
+          inputs: {
+            name: chart.release,
+            chart: chart.chart,
+            version: chart.version,
+            namespace: need.addon.namespace,
+            repositoryOpts: { repo: chart.repo },
+            ...(chart.values === undefined ? {} : { values: chart.values }),
+            // Roll back a failed install or upgrade instead of leaving it half applied.
+            atomic: true,
+            timeout: 600,
+          },
+          options: { dependsOn: [previous] },
+        });
+        previous = name;
+      }
+      for (const r of resources) {
+        if (r.region === need.region && need.types.includes(r.type)) {
+          dependsOn.set(r.name, [...(dependsOn.get(r.name) ?? []), previous]);
+        }
+      }
+      if (need.id === "istio") meshReady.set(need.region, previous);
+    }
+  }
+
+  // The mesh's data plane on every namespace that holds Istio resources.
+  const meshLabels = MESH_LABELS[options.meshMode ?? "sidecar"];
+  const meshNamespaces = new Set(
+    resources
+      .filter((r) => ADDON_BY_API_VERSION.get(manifestOf(r).apiVersion ?? "") === "istio")
+      .map((r) => `${r.region}\0${manifestOf(r).metadata?.namespace}`),
+  );
+  return [...resources, ...added].map((r) => {
+    const manifest = manifestOf(r);
+    const meshed =
+      r.type === "kubernetes:core/v1:Namespace" &&
+      meshNamespaces.has(`${r.region}\0${manifest.metadata?.name}`);
+    // Pods created before istiod runs would start without sidecars.
+    const istiod = meshed ? meshReady.get(r.region) : undefined;
+    const extra = [...(dependsOn.get(r.name) ?? []), ...(istiod === undefined ? [] : [istiod])];
+    if (!meshed && extra.length === 0) return r;
+    return {
+      ...r,
+      ...(meshed
+        ? {
+            inputs: {
+              ...r.inputs,
+              metadata: { ...manifest.metadata, labels: { ...manifest.metadata?.labels, ...meshLabels } },
+            },
+          }
+        : {}),
+      ...(extra.length === 0
+        ? {}
+        : { options: { ...r.options, dependsOn: [...(r.options?.dependsOn ?? []), ...extra] } }),
+    };
+  });
+}

@@ -1,0 +1,129 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliCommand, ROOT } from "./cli.js";
+
+/**
+ * The issue's "Done when": topoplan as a user gets it. `npm pack`, a project made by `topoplan
+ * init`, the tarball installed into it, then check / plan / render there, tsc over the scaffolded
+ * program, and the program itself run under Pulumi's mocks from that project (so every import
+ * resolves through its node_modules, i.e. the package's `exports` and `files`). ES modules and
+ * CommonJS. The npm cache is used first (`--offline`); on a cold cache npm may fetch from the
+ * registry (`--prefer-offline`).
+ */
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, timeout = 240_000): Run {
+  const result = spawnSync(command, [...args], {
+    cwd,
+    encoding: "utf8",
+    timeout,
+    env: { ...process.env, NO_COLOR: "1", npm_config_update_notifier: "false" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const ok = (r: Run, what: string) => {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r;
+};
+
+let work = "";
+let tarball = "";
+
+beforeAll(() => {
+  if (!cliCommand().built) ok(run("npm", ["run", "build", "--silent"], ROOT), "npm run build");
+  work = mkdtempSync(join(tmpdir(), "topoplan-package-"));
+  ok(run("npm", ["pack", "--silent", "--pack-destination", work], ROOT), "npm pack");
+  tarball = join(work, readdirSync(work).find((f) => f.endsWith(".tgz"))!);
+}, 300_000);
+
+afterAll(() => {
+  if (work !== "") rmSync(work, { recursive: true, force: true });
+}, 300_000);
+
+interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent: string;
+  readonly protect: boolean;
+  readonly urn: string;
+}
+
+describe.each(["esm", "commonjs"] as const)("a %s project made by topoplan init", (module) => {
+  let project = "";
+  const topoplan = (...args: string[]) =>
+    run(process.execPath, ["node_modules/topoplan/bin/topoplan.js", ...args], project);
+
+  beforeAll(() => {
+    project = join(work, module);
+    ok(
+      run(process.execPath, [join(ROOT, "bin/topoplan.js"), "init", project, "--module", module], work),
+      "init",
+    );
+    const install = ["install", "--no-audit", "--no-fund", "--ignore-scripts", tarball];
+    const offline = run("npm", [...install, "--offline"], project);
+    if (offline.code !== 0) ok(run("npm", [...install, "--prefer-offline"], project), "npm install");
+    copyFileSync(join(ROOT, "test/e2e/project/mock-run.mjs"), join(project, "mock-run.mjs"));
+  }, 300_000);
+
+  it("installs the packed topoplan, not this checkout", () => {
+    const resolved = run(process.execPath, ["-p", "require.resolve('topoplan/package.json')"], project);
+    expect(resolved.stdout.trim()).toBe(join(project, "node_modules/topoplan/package.json"));
+  });
+
+  it("checks, plans and renders the scaffolded topology", () => {
+    const check = topoplan("check", "topology.ts");
+    expect([check.code, check.stderr]).toEqual([0, ""]);
+    expect(check.stdout).toMatch(/PASS {2}0 errors/);
+    const plan = ok(topoplan("plan", "topology.ts"), "plan");
+    expect(plan.stdout).toContain("Resources it would create");
+    expect(plan.stdout).toContain("Cluster add-ons");
+    const render = ok(topoplan("render", "topology.ts", "--out", "rendered"), "render");
+    expect(render.stderr).toMatch(/wrote rendered: \d+ files/);
+  });
+
+  it("type-checks the topology and the Pulumi program with tsc", () => {
+    const tsc = run(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."], project);
+    expect([tsc.code, tsc.stdout]).toEqual([0, ""]);
+  });
+
+  it("runs the program under Pulumi's mocks: every resource under its component, stateful ones protected", () => {
+    const result = ok(run(process.execPath, ["--import", "tsx", "mock-run.mjs"], project), "mock-run");
+    const { outputs, registered } = JSON.parse(result.stdout) as {
+      outputs: { topology: string; resourceCount: number; check: { errors: number } };
+      registered: Registered[];
+    };
+    expect(outputs.topology).toBe("my-topology");
+    expect(outputs.check.errors).toBe(0);
+    const byUrn = new Map(registered.map((r) => [r.urn, r]));
+    const components = registered.filter((r) => r.type.startsWith("topoplan:"));
+    expect(components.map((c) => `${c.type} ${c.name}`).sort()).toEqual([
+      "topoplan:index:Component api",
+      "topoplan:index:Component config",
+      "topoplan:index:Shared shared",
+      "topoplan:index:Topology my-topology",
+    ]);
+    const resources = registered.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+    expect(resources.length).toBe(outputs.resourceCount);
+    for (const r of resources)
+      expect(byUrn.get(r.parent)?.type ?? r.parent).toMatch(/^topoplan:index:(Component|Shared)$/);
+    const statefulSet = resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!;
+    expect([byUrn.get(statefulSet.parent)!.name, statefulSet.protect]).toEqual(["config", true]);
+    const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+    expect([byUrn.get(deployment.parent)!.name, deployment.protect]).toEqual(["api", false]);
+    const namespace = resources.find(
+      (r) => r.type === "kubernetes:core/v1:Namespace" && r.name.endsWith("/my-topology"),
+    )!;
+    expect([byUrn.get(namespace.parent)!.name, namespace.protect]).toEqual(["shared", true]);
+  });
+});

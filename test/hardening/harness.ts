@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
 import { main, terminalIo } from "../../src/cli/main.js";
+import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
 
 /** A run of the CLI in this process (fast: no Node start-up per run), through the terminal filter. */
 export interface Run {
@@ -26,7 +27,8 @@ export async function run(argv: readonly string[]): Promise<Run> {
   );
   const started = performance.now();
   const code = await main(argv, io);
-  return { argv, code, stdout, stderr, ms: performance.now() - started };
+  // Diagnostics wrap at 100 columns; tests read each one as a single line.
+  return { argv, code, stdout, stderr: unwrapDiagnostics(stderr), ms: performance.now() - started };
 }
 
 /** Every file under dir, as paths relative to it, sorted. */

@@ -1,3 +1,4 @@
+import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
@@ -64,7 +65,7 @@ describe.each(stacks)("stack %s under mocks", (stack) => {
       expect(error.message).toContain(`topoplan: ${topology} has ${blocking.length} finding`);
       expect(error.message).toContain("nothing was registered");
       for (const finding of blocking)
-        expect(error.message).toContain(`${finding.message}  [${finding.code}]`);
+        expect(unwrapDiagnostics(error.message)).toContain(`${finding.message}  [${finding.code}]`);
       expect(registered).toEqual([]);
     } else {
       await runStack(() => topoplanProgram());

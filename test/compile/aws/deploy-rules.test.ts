@@ -96,15 +96,16 @@ describe("S3 replication", () => {
     }
   });
 
-  it("uses Replication Time Control when the store has a replication-lag SLO", () => {
-    const [rule] = at(named(compiled, "media-bucket-replication").inputs, "rules") as {
+  it("uses Replication Time Control when the spec declares it (the analysis models its 15-minute bound)", () => {
+    const withRtc = plan(euSpec({ media: { deploy: { target: "aws", service: "s3", replicationTimeControl: true } } }));
+    const [rule] = at(named(withRtc, "media-bucket-replication").inputs, "rules") as {
       destination: object;
     }[];
     expect(rule!.destination).toMatchObject({
       metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
       replicationTime: { status: "Enabled", time: { minutes: 15 } },
     });
-    const noSlo = plan(euSpec({ media: { slo: {} } }));
+    const noSlo = plan(euSpec({ media: { deploy: { target: "aws", service: "s3" } } }));
     const [plain] = at(named(noSlo, "media-bucket-replication").inputs, "rules") as { destination: object }[];
     expect(plain!.destination).toMatchObject({ metrics: { status: "Enabled" } });
     expect(at(plain!.destination, "replicationTime")).toBeUndefined();

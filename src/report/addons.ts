@@ -1,4 +1,5 @@
 import type { RequiredAddon } from "../compile/prerequisites/index.js";
+import { TEXT_WIDTH, wrap } from "./wrap.js";
 
 /** A plan's cluster add-ons as data (stable JSON): per region, what needs each and how to install it. */
 export function addonsData(required: readonly RequiredAddon[]) {
@@ -19,9 +20,23 @@ export function formatAddons(required: readonly RequiredAddon[]): string {
   const lines: string[] = [];
   for (const { region, addon, types } of required) {
     const kinds = types.map((t) => t.slice(t.lastIndexOf(":") + 1)).join(", ");
-    lines.push(`  ${region}  ${addon.title} in namespace ${addon.namespace} — for ${kinds}`);
+    lines.push(
+      wrap(
+        `${region}  ${addon.title} in namespace ${addon.namespace} — for ${kinds}`,
+        "  ",
+        "      ",
+        TEXT_WIDTH,
+      ),
+    );
     for (const c of addon.charts)
-      lines.push(`      helm: ${c.chart} ${c.version} from ${c.repo} (release ${c.release})`);
+      lines.push(
+        wrap(
+          `helm: ${c.chart} ${c.version} from ${c.repo} (release ${c.release})`,
+          "      ",
+          "        ",
+          TEXT_WIDTH,
+        ),
+      );
   }
   lines.push(
     "",

@@ -75,11 +75,28 @@ export function errorRules(model: Model, policy: PolicyRunOptions): Set<string> 
   );
 }
 
-/** Regions a datastore may use: allowed by residency; declared sites only where it already is. */
+/**
+ * Regions a datastore may use: allowed by residency, on the clouds the topology already uses (AWS
+ * when it names none: a placement does not silently move to another provider), declared sites
+ * only where it already is. `--regions` overrides all but residency.
+ */
 export function candidateRegions(model: Model, ds: ResolvedDatastore, only?: readonly string[]): string[] {
   const placed = new Set(ds.regions);
+  const providers = new Set(
+    model.regions.flatMap((code) => {
+      const region = model.catalog.regions.get(code);
+      return region === undefined || region.custom ? [] : [region.provider];
+    }),
+  );
+  if (providers.size === 0) providers.add("aws");
   return [...model.catalog.regions.values()]
-    .filter((r) => (only === undefined ? !r.custom || placed.has(r.code) : only.includes(r.code)))
+    .filter((r) =>
+      only === undefined
+        ? r.custom
+          ? placed.has(r.code)
+          : providers.has(r.provider)
+        : only.includes(r.code),
+    )
     .filter((r) => ds.residency === undefined || isAllowedIn(r, ds.residency))
     .map((r) => r.code)
     .sort();

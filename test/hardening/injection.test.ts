@@ -74,7 +74,10 @@ function problemsOf(result: Run, out: string, output: string): string[] {
   if (![0, 1, 2].includes(result.code)) problems.push(`exit ${result.code}: ${result.stderr.slice(0, 300)}`);
   if (TERMINAL_CONTROL.test(result.stdout + result.stderr))
     problems.push("a control character reached the terminal");
-  if (result.code === 2 && result.stdout !== "") problems.push("exit 2 with a report on stdout");
+  // Invalid input is reported in the requested machine format (json, sarif, markdown) on stdout;
+  // in text it goes to stderr only.
+  const machine = ["json", "sarif", "markdown"].includes(format ?? "");
+  if (result.code === 2 && result.stdout !== "" && !machine) problems.push("exit 2 with a report on stdout");
   const written = result.argv.includes("--output") && existsSync(output) ? readFileSync(output, "utf8") : "";
   const report = result.stdout + written;
   if (result.code !== 2) {

@@ -1,4 +1,3 @@
-import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,6 +7,7 @@ import type { Analysis } from "../../src/analysis/types.js";
 import { runCheck } from "../../src/check.js";
 import { compilePlan } from "../../src/compile/index.js";
 import type { ResourcePlan } from "../../src/compile/plan.js";
+import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
 import { type LoadedTopology, loadTopology } from "../../src/pipeline.js";
 import { readStackSettings } from "../../src/pulumi/config.js";
 import { substituteRefs } from "../../src/pulumi/order.js";

@@ -97,7 +97,9 @@ describe("S3 replication", () => {
   });
 
   it("uses Replication Time Control when the spec declares it (the analysis models its 15-minute bound)", () => {
-    const withRtc = plan(euSpec({ media: { deploy: { target: "aws", service: "s3", replicationTimeControl: true } } }));
+    const withRtc = plan(
+      euSpec({ media: { deploy: { target: "aws", service: "s3", replicationTimeControl: true } } }),
+    );
     const [rule] = at(named(withRtc, "media-bucket-replication").inputs, "rules") as {
       destination: object;
     }[];

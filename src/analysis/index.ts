@@ -95,7 +95,10 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
     const kept = reuse?.service(service.name);
     if (kept !== undefined) return kept;
     const latency = latencyProfile(users, (origin) => services.from(service.name, origin));
-    const { own, total } = services.availability(service.name);
+    const { own, total: joint } = services.availability(service.name);
+    // With hard dependencies a service is never more available than alone; the joint enumeration
+    // sums many terms, so clamp the last-digit rounding that could say otherwise.
+    const total = Math.min(joint, own);
     const perRegion = service.regions.flatMap((region) => services.at(service.name, region) ?? []);
     const calls: CallAnalysis[] = service.calls.map((call, i) => {
       const figures = perRegion.map((r) => r.calls[i]!).filter((c) => c.single !== undefined);

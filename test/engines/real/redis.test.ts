@@ -187,7 +187,7 @@ suite("Redis engine, started from the compiled manifests", () => {
     }
   }, 240_000);
 
-  // A split vote waits failover-timeout (60 s here) before the next attempt: allow two attempts.
+  // A split vote waits 2 × failover-timeout (here 2 × 60 s) before the next attempt: allow two.
   test("stopping the primary: the Sentinels promote a replica", async () => {
     await processes.stop("cache-eu-west-1-0");
     const promoted = await waitFor(
@@ -205,8 +205,14 @@ suite("Redis engine, started from the compiled manifests", () => {
           ? named[0]
           : undefined;
       },
-      90_000,
-    );
+      // A split vote retries after 2 × failover-timeout (120 s): Redis's Sentinel docs.
+      150_000,
+    ).catch((error: Error) => {
+      const logs = members.map(
+        (m) => `${m.member.name}-sentinel:\n${processes.log(`${m.member.name}-sentinel`).slice(-1500)}`,
+      );
+      throw new Error(`${error.message}\n${logs.join("\n")}`);
+    });
     const survivor = members.find((m) => at(m.member.name) === promoted)!;
     expect(cli(at(survivor.member.name), 6379, "INFO", "replication")).toContain("role:master");
   }, 200_000);

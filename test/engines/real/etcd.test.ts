@@ -14,8 +14,8 @@ import type { LocalMember } from "../../../src/engines/types.js";
 import type { Model, ResolvedDatastore } from "../../../src/model/types.js";
 import {
   activeAlerts,
+  expectEveryAlertHasData,
   loopbackBlock,
-  openedThresholds,
   Processes,
   promQuery,
   requireBinaries,
@@ -170,25 +170,7 @@ suite("etcd engine, started from the compiled manifests", () => {
         "TopoplanNoLeader",
       ]),
     );
-    for (const rule of alerts) {
-      if (rule.expr.startsWith("absent(")) {
-        // Data present: the no-data alert's inner series exists, so absent() is empty.
-        const inner = rule.expr.slice("absent(".length, -1);
-        await waitFor(`series ${inner}`, async () =>
-          (await promQuery(prometheus, inner)).length > 0 ? true : undefined,
-        );
-        expect(await promQuery(prometheus, rule.expr)).toEqual([]);
-        continue;
-      }
-      const opened = rule.expr.includes("== 0")
-        ? rule.expr.replace("== 0", ">= 0")
-        : openedThresholds(rule.expr);
-      await waitFor(
-        `${rule.alert}: ${opened}`,
-        async () => ((await promQuery(prometheus, opened)).length > 0 ? true : undefined),
-        60_000,
-      );
-    }
+    await expectEveryAlertHasData(prometheus, alerts);
   }, 240_000);
 
   test("stopping a member makes the member-down alert pending; the rest keep a leader", async () => {

@@ -277,3 +277,32 @@ export async function activeAlerts(url: string): Promise<ActiveAlert[]> {
 export function openedThresholds(expr: string): string {
   return expr.replace(/(>=?)\s*(\([^()]*\)|[0-9.eE+-]+)/g, "$1 -Inf");
 }
+
+/**
+ * Every generated alert reads series that exist: an `absent()` alert's inner series is present (so
+ * it stays silent), every other alert evaluates to data once its thresholds are opened.
+ */
+export async function expectEveryAlertHasData(
+  prometheus: string,
+  alerts: readonly { readonly alert?: string; readonly expr: string }[],
+): Promise<void> {
+  for (const rule of alerts) {
+    if (rule.expr.startsWith("absent(")) {
+      const inner = rule.expr.slice("absent(".length, -1);
+      await waitFor(`series ${inner}`, async () =>
+        (await promQuery(prometheus, inner)).length > 0 ? true : undefined,
+      );
+      const fired = await promQuery(prometheus, rule.expr);
+      if (fired.length > 0) throw new Error(`${rule.expr} is not empty although ${inner} exists`);
+      continue;
+    }
+    const opened = rule.expr.includes("== 0")
+      ? rule.expr.replace("== 0", ">= 0")
+      : openedThresholds(rule.expr);
+    await waitFor(
+      `${rule.alert}: ${opened}`,
+      async () => ((await promQuery(prometheus, opened)).length > 0 ? true : undefined),
+      60_000,
+    );
+  }
+}

@@ -15,8 +15,8 @@ import type { Model } from "../../../src/model/types.js";
 import { build } from "../../analysis/helpers.js";
 import {
   activeAlerts,
+  expectEveryAlertHasData,
   loopbackBlock,
-  openedThresholds,
   Processes,
   promQuery,
   requireBinaries,
@@ -183,24 +183,7 @@ for (const c of cases) {
           "TopoplanNoLeader",
         ]),
       );
-      for (const rule of alerts) {
-        if (rule.expr.startsWith("absent(")) {
-          const inner = rule.expr.slice("absent(".length, -1);
-          await waitFor(`series ${inner}`, async () =>
-            (await promQuery(prometheus, inner)).length > 0 ? true : undefined,
-          );
-          expect(await promQuery(prometheus, rule.expr)).toEqual([]);
-          continue;
-        }
-        const opened = rule.expr.includes("== 0")
-          ? rule.expr.replace("== 0", ">= 0")
-          : openedThresholds(rule.expr);
-        await waitFor(
-          `${rule.alert}: ${opened}`,
-          async () => ((await promQuery(prometheus, opened)).length > 0 ? true : undefined),
-          60_000,
-        );
-      }
+      await expectEveryAlertHasData(prometheus, alerts);
     }, 240_000);
 
     test("a stopped exporter makes the member-down alert pending", async () => {

@@ -61,7 +61,7 @@ export const latencySlo: Rule = {
           const stale = store.consistency === "strong" && store.replication !== "leaderless";
           findings.push({
             path: `${store.path}.slo.readP99Ms`,
-            message: `read p99 ${ms(worst.p99Ms)} from ${worst.origin} exceeds the SLO ${ms(readP99Ms)}${stale ? ` (strong reads go to the leader in ${store.leader})` : ""}`,
+            message: `read p99 ${ms(worst.p99Ms)} from ${worst.origin} exceeds the SLO ${ms(readP99Ms)}${stale ? ` (strong reads go to the leader in ${store.leader}${store.strongRead === "read-index" ? ", which confirms its leadership with a quorum round first" : ""})` : ""}`,
             fix: stale
               ? `serve ${worst.origin} reads from the nearest replica (consistency: bounded-staleness), add a replica near ${worst.origin}, or relax readP99Ms to ${Math.ceil(worst.p99Ms)}`
               : `add a replica near ${worst.origin} or relax readP99Ms to ${Math.ceil(worst.p99Ms)}`,

@@ -1,7 +1,7 @@
 import type { ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
 import { atLeast, clamp01, type FailureProbabilities } from "./availability.js";
 import type { Figure } from "./latency.js";
-import { electLeader, servingSide } from "./leader.js";
+import { electionCandidates, electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
@@ -52,10 +52,14 @@ export function evaluateDatastore(
   const ackDelay = (from: string, to: string) => linkQueueMs(links.get(`${from}|${to}`), ds);
   const states: GroupState[] = ds.groups.map((group) => {
     const alive = group.replicas.filter(net.slotUp);
-    const leader = behaviour.leaderBased
-      ? electLeader(group, alive, requirements.write, users, net, ds.leaderRegions)
-      : undefined;
-    return { ds, group, net, users, requirements, alive, leader, ackDelay };
+    const base = { ds, group, net, users, requirements, alive, leader: undefined, ackDelay };
+    if (!behaviour.leaderBased) return base;
+    if (ds.leaderPreference)
+      return { ...base, leader: electLeader(group, alive, requirements.write, users, net, ds.leaderRegions) };
+    // No leader preference (etcd): after an election any candidate may lead; price the worst.
+    const { regions, elected } = electionCandidates(group, alive, requirements.write, net, ds.leaderRegions);
+    const leader = regions.length <= 1 ? regions[0] : worstLeader(base, regions, behaviour);
+    return { ...base, leader, ...(elected && regions.length > 0 ? { leaderCandidates: regions } : {}) };
   });
   const main = [...states].sort((a, b) => b.group.partitions.length - a.group.partitions.length)[0]!;
 
@@ -217,4 +221,29 @@ export function linkQueueMs(link: LinkLoad | undefined, ds: ResolvedDatastore): 
   if (rho >= 1) return Number.POSITIVE_INFINITY;
   const serviceMs = (((ds.traffic?.itemBytes ?? 1024) * 8) / (link.capacityMbps * 1e6)) * 1000;
   return (Math.LN2 * serviceMs) / (1 - rho);
+}
+
+/**
+ * Of several regions that may win an election, the one whose leadership gives the highest
+ * demand-weighted write p50 (ties: read p50, then code): SLO checks and what-if figures then hold
+ * whichever of them the engine elects.
+ */
+function worstLeader(
+  base: GroupState,
+  regions: readonly string[],
+  behaviour: ReplicationBehaviour,
+): string | undefined {
+  const cost = (leader: string, op: DatastoreOp) => {
+    const state = { ...base, leader };
+    let sum = 0;
+    for (const user of base.users) {
+      const ms =
+        op === "write" ? behaviour.writeP50(state, user.region) : behaviour.readP50(state, user.region);
+      sum += user.share * (ms ?? 0);
+    }
+    return sum;
+  };
+  return [...regions]
+    .map((region) => ({ region, write: cost(region, "write"), read: cost(region, "read") }))
+    .sort((a, b) => b.write - a.write || b.read - a.read || a.region.localeCompare(b.region))[0]?.region;
 }

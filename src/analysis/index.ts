@@ -176,6 +176,7 @@ export function analyseDatastore(
     quorum: ds.quorum,
     leader: ds.leader,
     ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
+    ...leaderCandidatesOf(ev),
     commitP50Ms: behaviour.commitP50(ev.main),
     write: latencyProfile(writeOrigins, (origin) => ev.latency(origin, "write")),
     read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
@@ -211,6 +212,13 @@ function effectiveLeaderOf(ev: DatastoreEvaluator): string | undefined {
     if (state.leader !== undefined)
       leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
   return [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+/** Engines without leader preference, after an election: every region that may have won it. */
+function leaderCandidatesOf(ev: DatastoreEvaluator): { leaderCandidates?: readonly string[] } {
+  const states = ev.states.filter((state) => state.leaderCandidates !== undefined);
+  if (states.length === 0) return {};
+  return { leaderCandidates: [...new Set(states.flatMap((state) => state.leaderCandidates!))].sort() };
 }
 
 export { parseFailure, parseFailures } from "./failures.js";

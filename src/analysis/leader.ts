@@ -66,3 +66,28 @@ export function electLeader(
     .sort((a, b) => b.count - a.count || a.distance - b.distance || a.region.localeCompare(b.region))[0]!
     .region;
 }
+
+/**
+ * Leader election for an engine without leader preferences (etcd): the leader stays where it is
+ * while its region holds a live voter on a side with a write quorum; otherwise any live voter of
+ * the side holding the quorum may win — whichever election timer fires first (Raft §5.2). Every
+ * such voter counts as up to date: entries the old leader sent arrive within a round trip, long
+ * before an election timeout (≥ 10 RTTs, src/engines/etcd.ts). Returns the candidate regions
+ * (sorted; [] without a quorum) and whether an election happened.
+ */
+export function electionCandidates(
+  group: PlacementGroup,
+  alive: readonly ReplicaSlot[],
+  req: Requirement,
+  net: NetworkView,
+  eligible: readonly string[],
+): { readonly regions: readonly string[]; readonly elected: boolean } {
+  const canLead = (slot: ReplicaSlot) => mayLead(slot) && eligible.includes(slot.region);
+  const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed && side.some(canLead));
+  const preferred = group.leader.region;
+  if (sides.some((side) => side.some((slot) => slot.region === preferred && canLead(slot))))
+    return { regions: [preferred], elected: false };
+  const side = sides[0];
+  if (side === undefined) return { regions: [], elected: true };
+  return { regions: [...new Set(side.filter(canLead).map((slot) => slot.region))].sort(), elected: true };
+}

@@ -83,6 +83,12 @@ export interface DatastoreAnalysis {
   readonly leader: string;
   /** Where the leader sits after the applied failures (moves when the preferred leader's region is down). */
   readonly effectiveLeader?: string;
+  /**
+   * Engines without leader preference (etcd), after the failures forced an election: every region
+   * that may win it. `effectiveLeader` and every figure are then the worst of them (demand-weighted
+   * write p50); to price the leader a run actually elected, analyse with it as the preferred leader.
+   */
+  readonly leaderCandidates?: readonly string[];
   readonly commitP50Ms: number;
   readonly write: LatencyProfile;
   readonly read: LatencyProfile;

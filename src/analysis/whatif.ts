@@ -103,7 +103,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         kind: "leader-moved",
         component: now.name,
         path: now.path,
-        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`,
+        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${(now.leaderCandidates?.length ?? 0) > 1 ? ` (no leader preference: any of ${now.leaderCandidates!.join(", ")} may win; priced at the worst)` : ""}; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`,
         from: leaderThen,
         to: now.effectiveLeader,
       });

@@ -27,6 +27,26 @@ export interface EngineCapabilities {
   readonly ports: { readonly client: number; readonly peer: number; readonly metrics: number };
   /** HTTP path of its Prometheus endpoint. */
   readonly metricsPath: string;
+  /**
+   * Consensus engines: how the leader serves a strong (linearizable) read. `lease`: the
+   * leaseholder answers from its own state, no round trip beyond the client's; `read-index`: the
+   * leader first confirms it still leads with a heartbeat round to a quorum (Raft thesis §6.4).
+   * Absent: the model's default, `lease`.
+   */
+  readonly strongRead?: EngineTrait<"lease" | "read-index">;
+  /**
+   * Single-leader engines: whether leadership returns to a preferred region after a failover
+   * (lease preferences). `false`: whichever up-to-date voter's election timer fires first leads,
+   * so after a failover the model can only name the candidate regions. Absent: the model's
+   * default, `true`.
+   */
+  readonly leaderPreference?: EngineTrait<boolean>;
+}
+
+/** A behaviour the analysis prices, with the engine documentation that states it. */
+export interface EngineTrait<T> {
+  readonly value: T;
+  readonly source: string;
 }
 
 export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>> = {
@@ -42,6 +62,16 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://www.cockroachlabs.com/docs/stable/cockroach-start#networking).
     ports: { client: 26257, peer: 26257, metrics: 8080 },
     metricsPath: "/_status/vars",
+    strongRead: {
+      value: "lease",
+      source:
+        "https://www.cockroachlabs.com/docs/stable/architecture/replication-layer#leases (the leaseholder serves reads without going through Raft)",
+    },
+    leaderPreference: {
+      value: true,
+      source:
+        "https://www.cockroachlabs.com/docs/stable/configure-replication-zones#lease_preferences (leases move back to the preferred region)",
+    },
   },
   // https://www.postgresql.org/docs/current/warm-standby.html (one primary, streaming standbys),
   // https://www.postgresql.org/docs/current/runtime-config-replication.html (synchronous_standby_names).
@@ -74,6 +104,22 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // https://etcd.io/docs/v3.5/op-guide/configuration/ (2379 client, 2380 peer; --listen-metrics-urls).
     ports: { client: 2379, peer: 2380, metrics: 2381 },
     metricsPath: "/metrics",
+    // etcd has no leader leases for reads: a linearizable Range waits for a ReadIndex round
+    // (etcdserver's linearizableReadLoop → raft ReadOnlySafe: a heartbeat to every member, answered
+    // once a quorum acknowledges), then for its state machine to apply that index.
+    strongRead: {
+      value: "read-index",
+      source:
+        "https://etcd.io/docs/v3.5/learning/api_guarantees/ (linearizable reads go through a quorum); Ongaro, Consensus: Bridging Theory and Practice (2014) §6.4; go.etcd.io/raft ReadOnlySafe",
+    },
+    // No leader priority: any member whose log is up to date may win an election (Raft §5.4.1,
+    // randomised election timeouts §5.2); leadership moves only by `etcdctl move-leader`. Election
+    // priorities were proposed and not adopted (etcd-io/etcd#10201, closed).
+    leaderPreference: {
+      value: false,
+      source:
+        "Raft (Ongaro & Ousterhout 2014) §5.2 randomised election timeouts, §5.4.1 up-to-date voters; etcd has no election priority (etcd-io/etcd#10201, closed), only `etcdctl move-leader`",
+    },
   },
   // https://cassandra.apache.org/doc/latest/cassandra/architecture/dynamo.html (tunable consistency).
   cassandra: {

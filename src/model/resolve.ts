@@ -3,6 +3,7 @@ import { ENGINE_IMAGES } from "../engines/ids.js";
 import { roleCounts, totalOf } from "../spec/roles.js";
 import { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
+import { engineTraits } from "./engine-traits.js";
 import { apportion, autoPlacement, expandPlacement, majority } from "./placement.js";
 import { resolveFailover } from "./roles.js";
 import type {
@@ -216,6 +217,7 @@ function resolveDatastore(
         )
       : undefined;
   const groups = expandPlacement(spec.partitions.count, placement, (p) => geoLeaders?.[p] ?? leader);
+  const deploy = resolveDeploy(spec.deploy);
 
   return {
     kind: "datastore",
@@ -232,6 +234,7 @@ function resolveDatastore(
     leader,
     leaderRegions: eligible,
     failover: resolveFailover(spec),
+    ...engineTraits(deploy),
     writeRegions,
     quorum,
     sync: spec.sync,
@@ -239,7 +242,7 @@ function resolveDatastore(
     backupRegions: spec.backup?.regions ?? [],
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
     slo: spec.slo ?? {},
-    deploy: resolveDeploy(spec.deploy),
+    deploy,
     groups,
   };
 }

@@ -3,6 +3,7 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { EngineId } from "../engines/ids.js";
 import type { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
+import type { EngineTraits } from "./engine-traits.js";
 
 /**
  * The resolved model: a validated topology with defaults applied, the catalog looked up and
@@ -134,6 +135,10 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly leaderRegions: readonly string[];
   /** How a lost leader is replaced, with the default's source when not declared. */
   readonly failover: ResolvedFailover;
+  /** How the engine serves strong reads (src/model/engine-traits.ts): `lease` unless the engine says otherwise. */
+  readonly strongRead: EngineTraits["strongRead"];
+  /** Whether leadership returns to `leader` after a failover (true unless the engine says otherwise). */
+  readonly leaderPreference: boolean;
   /** Regions that accept writes: the leader, every leader of a multi-leader store, or every region (leaderless). */
   readonly writeRegions: readonly string[];
   /** Replicas that must acknowledge a write / answer a read. */

@@ -4,14 +4,16 @@ import type { ReplicationBehaviour } from "./types.js";
 
 /**
  * Raft/Paxos: n voting members (voters + witnesses), write quorum ⌊n/2⌋+1. Commit from leader L =
- * the (q−1)-th smallest RTT from L to the other voting members (read-only replicas do not count); strong reads are leaseholder reads at L (no quorum round trip).
+ * the (q−1)-th smallest RTT from L to the other voting members (read-only replicas do not count).
+ * Strong reads are leaseholder reads at L (no quorum round trip), or, for a `read-index` engine
+ * (etcd), RTT(origin, L) + the same quorum round (the leader confirms its leadership first).
  */
 export const consensus: ReplicationBehaviour = {
   leaderBased: true,
   requirements: (ds) => ({
     // Quorums count voters and witnesses; read-only replicas never vote.
     write: { needed: ds.quorum.write, counts: votes },
-    // Lease reads need a live leader, i.e. a quorum; stale reads need any one replica holding data.
+    // Lease and read-index reads need a live leader, i.e. a quorum; stale reads need any one replica holding data.
     read:
       ds.consistency === "strong"
         ? { needed: ds.quorum.read, counts: votes }
@@ -19,7 +21,8 @@ export const consensus: ReplicationBehaviour = {
   }),
   commitP50: leaderLatency.commitP50,
   writeP50: leaderLatency.writeP50,
-  readP50: (state, origin) => leaderLatency.readP50(state, origin, state.leader),
+  readP50: (state, origin) =>
+    leaderLatency.readP50(state, origin, state.leader, state.ds.strongRead === "read-index"),
   sources: leaderLatency.sources,
   // A committed write is on a quorum: electing any quorum member loses nothing.
   rpoMs: () => 0,

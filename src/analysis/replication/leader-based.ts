@@ -24,12 +24,24 @@ export const leaderLatency = {
     const commit = commitWait(state);
     return commit === undefined ? undefined : net.rtt(origin, leader) + commit;
   },
-  /** Strong: RTT(origin, leader). Otherwise RTT(origin, nearest reachable replica). */
-  readP50(state: GroupState, origin: string, readLeader: string | undefined): number | undefined {
+  /**
+   * Strong: RTT(origin, leader), plus, for a `read-index` engine (etcd), the leader's heartbeat
+   * round to a quorum that confirms it still leads before it answers (Raft thesis §6.4): the same
+   * quorum wait as a commit, with no durable-commit tail (nothing is written). Otherwise
+   * RTT(origin, nearest reachable replica).
+   */
+  readP50(
+    state: GroupState,
+    origin: string,
+    readLeader: string | undefined,
+    quorumRound = false,
+  ): number | undefined {
     const { net } = state;
     if (state.ds.consistency === "strong") {
       if (readLeader === undefined || !net.connected(origin, readLeader)) return undefined;
-      return net.rtt(origin, readLeader);
+      if (!quorumRound) return net.rtt(origin, readLeader);
+      const round = commitWait(state);
+      return round === undefined ? undefined : net.rtt(origin, readLeader) + round;
     }
     const reachable = reachableFrom(state, origin).filter(state.requirements.read.counts);
     if (reachable.length < state.requirements.read.needed) return undefined;

@@ -24,6 +24,12 @@ export interface GroupState {
   readonly alive: readonly ReplicaSlot[];
   /** Leader-based models: the region holding the (possibly re-elected) leader; undefined without a write quorum. */
   readonly leader: string | undefined;
+  /**
+   * Engines without leader preference, after an election: every region that may win it (`leader`
+   * is the worst of them for latency). Absent when the leader kept its region or the engine has
+   * preferences.
+   */
+  readonly leaderCandidates?: readonly string[];
   /** Queueing a replica in `to` adds to its acknowledgement of a write from `from`, ms (Infinity: saturated). */
   readonly ackDelay: (from: string, to: string) => number;
 }

@@ -1,0 +1,24 @@
+import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
+import type { ResolvedDeploy } from "./types.js";
+
+/**
+ * The engine behaviours the analysis prices, resolved from the declared engine's capabilities
+ * (src/engines/capabilities.ts, each with its source) so that src/analysis reads them from the
+ * model and imports no engine. Without an engine, or for an engine that does not state one, the
+ * v1 model's assumptions hold: leaseholder reads and a leader that returns to its preferred region.
+ */
+export interface EngineTraits {
+  /** How the leader serves a strong read: alone (`lease`) or after a quorum heartbeat round (`read-index`). */
+  readonly strongRead: "lease" | "read-index";
+  /** Leadership returns to the preferred region after a failover; false: any up-to-date voter may lead. */
+  readonly leaderPreference: boolean;
+}
+
+export function engineTraits(deploy: ResolvedDeploy): EngineTraits {
+  const engine = deploy.target === "kubernetes" ? deploy.engine : undefined;
+  const caps = engine === undefined ? undefined : ENGINE_CAPABILITIES[engine];
+  return {
+    strongRead: caps?.strongRead?.value ?? "lease",
+    leaderPreference: caps?.leaderPreference?.value ?? true,
+  };
+}

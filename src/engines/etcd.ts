@@ -65,6 +65,11 @@ function etcdArgs(shape: ClusterShape, ownHost: string): string[] {
     `--initial-cluster-token=${shape.token}`,
     `--heartbeat-interval=${shape.timeouts.heartbeatMs}`,
     `--election-timeout=${shape.timeouts.electionMs}`,
+    // Pre-vote (Raft thesis §9.6): a member cut off from the others asks whether it could win
+    // before it raises its term, so on rejoining it does not depose a healthy leader. Off by
+    // default in etcd 3.4 and 3.5 (Debian bookworm ships 3.4.23), on from 3.6
+    // (https://etcd.io/docs/v3.5/op-guide/configuration/, --pre-vote).
+    "--pre-vote=true",
     // gRPC latency histograms (grpc_server_handling_seconds) are only kept with `extensive`.
     "--metrics=extensive",
   ];

@@ -1,3 +1,6 @@
+import { networkView } from "../analysis/network.js";
+import type { Failure } from "../analysis/types.js";
+import type { Model } from "../model/types.js";
 import type { RelayConfig, RelayListener } from "./agents/relay.js";
 import { ECHO_PORT, linkKey, memberPorts, type Site, type SitePlan, TRANSPORT_NET } from "./sites.js";
 
@@ -102,4 +105,25 @@ export function relayConfig(plan: SitePlan, site: Site): RelayConfig {
     });
   }
   return { via: site.transport, echoPort: ECHO_PORT, listeners };
+}
+
+/**
+ * What a failed link does to the relays: a cloud backbone routes A↔B traffic around a cut link, so
+ * every relay path between A and B takes the shortest remaining path's one-way delay — the same
+ * RTT the analysis uses under these failures (src/analysis/network.ts, all failures applied). Only
+ * when no path remains is the link silent (`delayMs` undefined: cut).
+ */
+export function linkReroutes(
+  model: Model,
+  failures: readonly Failure[],
+): { readonly tag: string; readonly delayMs: number | undefined }[] {
+  const net = networkView(model, failures);
+  const out = new Map<string, number | undefined>();
+  for (const failure of failures) {
+    if (failure.kind !== "link") continue;
+    const [a, b] = failure.between;
+    const rtt = net.rtt(a, b);
+    out.set(`link:${linkKey(a, b)}`, Number.isFinite(rtt) ? rtt / 2 : undefined);
+  }
+  return [...out].map(([tag, delayMs]) => ({ tag, delayMs }));
 }

@@ -19,17 +19,9 @@ import type { Model, ResolvedDatastore } from "../model/types.js";
 import { AgentHandle } from "./agents/handle.js";
 import type { OpRecord, WorkloadConfig } from "./agents/workload.js";
 import type { LabEndpoint } from "./clients/types.js";
-import { hubOf, namespaceOf, networkCommands, relayConfig } from "./netns.js";
+import { hubOf, linkReroutes, namespaceOf, networkCommands, relayConfig } from "./netns.js";
 import { PROMETHEUS_BINARY, PROMETHEUS_PORT, prometheusCommand, prometheusFiles } from "./prometheus.js";
-import {
-  ECHO_PORT,
-  linkKey,
-  type PlacedMember,
-  planSites,
-  type Site,
-  type SitePlan,
-  siteLayout,
-} from "./sites.js";
+import { ECHO_PORT, type PlacedMember, planSites, type Site, type SitePlan, siteLayout } from "./sites.js";
 import { Supervisor } from "./supervisor.js";
 
 /** Members run unprivileged: as the engine's `runAs` user, or `nobody`. PostgreSQL refuses root. */
@@ -389,10 +381,20 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   let healAt: number | undefined;
   if (input.failures.length > 0) {
     failAt = Date.now();
-    const { stopped, cut } = await applyFailures(input.failures, running, relays, sup, ns, log);
+    const { stopped, cut, rerouted } = await applyFailures(
+      model,
+      input.failures,
+      running,
+      relays,
+      sup,
+      ns,
+      log,
+    );
     await sleep(schedule.failMs);
     healAt = Date.now();
     for (const tag of cut) await Promise.all(relays.map((x) => x.handle.request({ tag, cut: false }, 2000)));
+    for (const tag of rerouted)
+      await Promise.all(relays.map((x) => x.handle.request({ reroute: tag }, 2000)));
     for (const r of stopped) {
       start(r);
       startSidecars(r);
@@ -455,16 +457,19 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
 /**
  * Executes the failures: a failed region or zone loses every process of its sites (members and
  * anything they started; the relay stays, as the network does), and a region's links are cut as
- * well so it is unreachable rather than refusing connections; a failed link is cut in every relay.
+ * well so it is unreachable rather than refusing connections; a failed link is rerouted in every
+ * relay over the shortest remaining path, as a backbone does and the analysis assumes
+ * (linkReroutes), and cut only when no path remains.
  */
 async function applyFailures(
+  model: Model,
   failures: readonly Failure[],
   running: readonly Running[],
   relays: readonly { site: Site; handle: AgentHandle }[],
   sup: Supervisor,
   ns: (site: Site) => string,
   log: (line: string) => void,
-): Promise<{ stopped: Running[]; cut: string[] }> {
+): Promise<{ stopped: Running[]; cut: string[]; rerouted: string[] }> {
   const stopped: Running[] = [];
   const downSites = new Set<Site>();
   for (const failure of failures) {
@@ -481,10 +486,16 @@ async function applyFailures(
   }
   // A failed zone or region is unreachable (its sites' paths are cut, not refused); the users
   // near it, in their client site, are not part of the failure.
+  const reroutes = linkReroutes(model, failures);
+  const rerouted = reroutes.filter((r) => r.delayMs !== undefined);
   const cut = [
-    ...failures.flatMap((f) => (f.kind === "link" ? [`link:${linkKey(f.between[0], f.between[1])}`] : [])),
+    ...reroutes.filter((r) => r.delayMs === undefined).map((r) => r.tag),
     ...[...downSites].map((site) => `site:${site.index}`),
   ];
+  for (const { tag, delayMs } of rerouted)
+    await Promise.all(relays.map((r) => r.handle.request({ reroute: tag, delayMs }, 2000)));
+  if (rerouted.length > 0)
+    log(`rerouted ${rerouted.map((r) => `${r.tag} (one way ${r.delayMs!.toFixed(1)} ms)`).join(", ")}`);
   for (const tag of cut) await Promise.all(relays.map((r) => r.handle.request({ tag, cut: true }, 2000)));
   if (cut.length > 0) log(`cut ${cut.join(", ")}`);
   for (const site of downSites) {
@@ -511,5 +522,5 @@ async function applyFailures(
       }, 3000);
     }
   }
-  return { stopped, cut };
+  return { stopped, cut, rerouted: rerouted.map((r) => r.tag) };
 }

@@ -1,8 +1,9 @@
 import { connect, createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseFailures } from "../../src/analysis/index.js";
 import { etcd } from "../../src/engines/etcd.js";
 import { startRelay } from "../../src/lab/agents/relay.js";
-import { hubOf, namespaceOf, networkCommands, relayConfig } from "../../src/lab/netns.js";
+import { hubOf, linkReroutes, namespaceOf, networkCommands, relayConfig } from "../../src/lab/netns.js";
 import { memberPorts, planSites, siteLayout } from "../../src/lab/sites.js";
 import { loadTopology } from "../../src/pipeline.js";
 
@@ -95,6 +96,35 @@ describe("lab network commands", () => {
   });
 });
 
+describe("link cuts reroute like a backbone (and like the analysis)", () => {
+  it.each([
+    // [cut, tag, one-way delay]: the shortest remaining path's RTT / 2.
+    [["link:eu-west-1/us-east-1"], "link:eu-west-1/us-east-1", ["eu-west-1", "eu-central-1", "us-east-1"]],
+    [
+      ["link:eu-central-1/eu-west-1"],
+      "link:eu-central-1/eu-west-1",
+      ["eu-west-1", "us-east-1", "eu-central-1"],
+    ],
+  ] as const)("%s → %s over %s", async (cut, tag, path) => {
+    const { model } = await loadTopology(fixture("etcd-3-far.yaml"));
+    const rtt = (a: string, b: string) => model.catalog.rttMs(a, b)!;
+    const via = rtt(path[0], path[1]) + rtt(path[1], path[2]);
+    // The direct pair is shorter than the detour (else nothing would change).
+    expect(rtt(path[0], path[2])).toBeLessThan(via);
+    expect(linkReroutes(model, parseFailures(model, [...cut]))).toEqual([{ tag, delayMs: via / 2 }]);
+  });
+
+  it("with no remaining path the link is silent (cut), and region or zone failures reroute nothing", async () => {
+    const { model } = await loadTopology(fixture("etcd-3-far.yaml"));
+    const isolated = parseFailures(model, ["link:eu-west-1/us-east-1", "link:eu-central-1/eu-west-1"]);
+    expect(linkReroutes(model, isolated)).toEqual([
+      { tag: "link:eu-west-1/us-east-1", delayMs: undefined },
+      { tag: "link:eu-central-1/eu-west-1", delayMs: undefined },
+    ]);
+    expect(linkReroutes(model, parseFailures(model, ["region:eu-west-1"]))).toEqual([]);
+  });
+});
+
 describe("delay relay", () => {
   const closers: (() => void)[] = [];
   afterEach(() => {
@@ -156,5 +186,47 @@ describe("delay relay", () => {
     expect(cut).toBe("silent");
     relay.set("link:a/b", false);
     expect(await roundTrip(target + 1)).toBeGreaterThanOrEqual(40);
+  });
+
+  it("a rerouted link takes its new delay, also on an open connection, and returns to the configured one", async () => {
+    const target = await echoServer();
+    const messages: object[] = [];
+    const relay = startRelay(
+      {
+        via: "127.0.0.1",
+        echoPort: 0,
+        listeners: [
+          {
+            host: "127.0.0.1",
+            port: target + 2,
+            target: { host: "127.0.0.1", port: target },
+            delayMs: 10,
+            tags: ["link:a/b"],
+          },
+        ],
+      },
+      (m) => messages.push(m),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    if (messages.some((m) => "error" in m)) return; // port taken by someone else: nothing to measure
+    const socket = connect({ host: "127.0.0.1", port: target + 2 });
+    socket.setNoDelay(true);
+    closers.push(() => socket.destroy());
+    await new Promise((r) => socket.once("connect", r));
+    const echo = () =>
+      new Promise<number>((resolve) => {
+        const start = performance.now();
+        socket.once("data", () => resolve(performance.now() - start));
+        socket.write("x");
+      });
+    const before = await echo();
+    expect(before).toBeGreaterThanOrEqual(20);
+    expect(before).toBeLessThan(70);
+    relay.reroute("link:a/b", 60);
+    expect(await echo()).toBeGreaterThanOrEqual(120);
+    relay.reroute("link:a/b", undefined);
+    const after = await echo();
+    expect(after).toBeGreaterThanOrEqual(20);
+    expect(after).toBeLessThan(110);
   });
 });

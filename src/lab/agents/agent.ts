@@ -59,6 +59,9 @@ if (mode === "relay") {
     if (typeof command.tag === "string") {
       relay.set(command.tag, command.cut === true);
       emit({ id: command.id, result: true });
+    } else if (typeof command.reroute === "string") {
+      relay.reroute(command.reroute, typeof command.delayMs === "number" ? command.delayMs : undefined);
+      emit({ id: command.id, result: true });
     } else if (command.op === "tcp") {
       // From the member's own site the address is the member itself, not a relay.
       waitForPort(String(command.host), Number(command.port), Number(command.timeoutMs ?? 2000)).then(

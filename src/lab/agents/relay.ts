@@ -29,8 +29,11 @@ export interface RelayConfig {
   readonly listeners: readonly RelayListener[];
 }
 
-/** A one-direction pipe that holds every chunk for `delayMs`, preserving order. */
-function delayedPipe(from: Socket, to: Socket, delayMs: number, open: () => boolean) {
+/**
+ * A one-direction pipe that holds every chunk for the delay at its arrival (`delayMs()`: a
+ * rerouted link changes it mid-connection), preserving order.
+ */
+function delayedPipe(from: Socket, to: Socket, delayMs: () => number, open: () => boolean) {
   const queue: { due: number; chunk: Buffer }[] = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
@@ -44,8 +47,9 @@ function delayedPipe(from: Socket, to: Socket, delayMs: number, open: () => bool
   };
   from.on("data", (chunk: Buffer) => {
     if (!open()) return; // a cut link drops what is sent over it
-    queue.push({ due: performance.now() + delayMs, chunk });
-    if (timer === undefined) timer = setTimeout(flush, delayMs);
+    const due = performance.now() + delayMs();
+    queue.push({ due, chunk });
+    if (timer === undefined) timer = setTimeout(flush, Math.max(0, queue[0]!.due - performance.now()));
   });
   from.on("end", () => {
     const wait = queue.length === 0 ? 0 : Math.max(0, queue[queue.length - 1]!.due - performance.now()) + 1;
@@ -66,6 +70,15 @@ export function startRelay(config: RelayConfig, emit: (message: object) => void)
     }
   };
   const isCut = (tags: readonly string[]) => tags.some((tag) => cut.has(tag));
+  // A cut link that a backbone routes around: its one-way delay over the remaining links.
+  const rerouted = new Map<string, number>();
+  const delayOf = (listener: RelayListener) => {
+    for (const tag of listener.tags) {
+      const ms = rerouted.get(tag);
+      if (ms !== undefined) return ms;
+    }
+    return listener.delayMs;
+  };
   for (const listener of config.listeners) {
     const server = createServer((inbound) => {
       inbound.setNoDelay(true);
@@ -80,8 +93,9 @@ export function startRelay(config: RelayConfig, emit: (message: object) => void)
       outbound.setNoDelay(true);
       track(listener.tags, outbound);
       const open = () => !isCut(listener.tags);
-      delayedPipe(inbound, outbound, listener.delayMs, open);
-      delayedPipe(outbound, inbound, listener.delayMs, open);
+      const delay = () => delayOf(listener);
+      delayedPipe(inbound, outbound, delay, open);
+      delayedPipe(outbound, inbound, delay, open);
       const close = () => {
         inbound.destroy();
         outbound.destroy();
@@ -115,6 +129,14 @@ export function startRelay(config: RelayConfig, emit: (message: object) => void)
       if (cutNow) cut.add(tag);
       else cut.delete(tag);
       for (const socket of live.get(tag) ?? []) socket.destroy();
+    },
+    /**
+     * Reroutes everything tagged `tag` (a `link:` tag) with a new one-way delay, or restores the
+     * configured one (undefined). Open connections stay open, as TCP does when a backbone reroutes.
+     */
+    reroute(tag: string, delayMs: number | undefined) {
+      if (delayMs === undefined) rerouted.delete(tag);
+      else rerouted.set(tag, delayMs);
     },
   };
 }

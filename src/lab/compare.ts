@@ -2,6 +2,7 @@ import { analyse } from "../analysis/index.js";
 import type { DatastoreAnalysis, Failure } from "../analysis/types.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import type { OpRecord } from "./agents/workload.js";
+import { withPreferredLeader } from "./observed-leader.js";
 import type { LabObservation } from "./run.js";
 
 /**
@@ -147,11 +148,13 @@ export function compareLab(
     from: number,
     to: number,
   ) => {
-    // WAN round trips on the path: client → leader, plus the commit round when there is one.
+    // WAN round trips on the path: client → leader, plus the commit round when there is one
+    // (also for a read-index read: the leader's heartbeat round to a quorum).
     const writeTrips = 1 + (analysis.commitP50Ms > 0 ? 1 : 0);
+    const readIndex = ds.consistency === "strong" && ds.strongRead === "read-index";
     for (const [kind, name, trips, profile] of [
       ["w", "write", writeTrips, analysis.write],
-      ["r", "read", 1, analysis.read],
+      ["r", "read", readIndex ? writeTrips : 1, analysis.read],
     ] as const) {
       // Answered inside the window: a request released by the healing belongs to the recovery.
       const ok = window(origin, kind, from, to)
@@ -208,15 +211,19 @@ export function compareLab(
         anyWrites ? "kept" : "lost",
       ),
     );
-    // Where the model keeps a quorum it names the leader's region; without one, the quorum row decides.
+    // Where the model keeps a quorum it names the leader's region (or, for an engine without
+    // leader preference, the regions that may win the election); without one, the quorum row decides.
+    const observedLeader = leaderIn(observation, settled, phases.healAt);
+    const candidates = failed.leaderCandidates;
     if (failed.partitionsWithoutQuorum === 0)
       rows.push(
-        verdict(
-          "failure",
-          "leader region",
-          failed.effectiveLeader ?? failed.leader,
-          leaderIn(observation, settled, phases.healAt),
-        ),
+        candidates === undefined
+          ? verdict("failure", "leader region", failed.effectiveLeader ?? failed.leader, observedLeader)
+          : {
+              ...verdict("failure", "leader region", `any of ${candidates.join(", ")}`, observedLeader),
+              pass: candidates.includes(observedLeader),
+              note: `${ds.name}'s engine has no leader preference: the model names the regions that may win the election`,
+            },
       );
     for (const origin of observation.origins) {
       const predicted = failed.write.byOrigin.find((o) => o.origin === origin);
@@ -241,7 +248,27 @@ export function compareLab(
         note: "shown, not judged: the model has no detection or election time",
       });
     }
-    for (const origin of observation.origins) latencies(origin, failed, "failure", settled, phases.healAt);
+    // Latencies after an election the model could not decide: priced for the candidate that won
+    // (the model re-analysed with it as the preferred leader); the SLO figures stay the worst's.
+    const won =
+      candidates?.includes(observedLeader) === true && observedLeader !== failed.effectiveLeader
+        ? withPreferredLeader(model, ds.name, observedLeader)
+        : undefined;
+    const priced =
+      won === undefined ? failed : analyse(won, failures).datastores.find((d) => d.name === ds.name)!;
+    const before = rows.length;
+    for (const origin of observation.origins) latencies(origin, priced, "failure", settled, phases.healAt);
+    if (won !== undefined)
+      for (let i = before; i < rows.length; i++)
+        rows[i] = {
+          ...rows[i]!,
+          note: [
+            rows[i]!.note,
+            `predicted for the leader the run elected (${observedLeader}); the model's worst candidate is ${failed.effectiveLeader}`,
+          ]
+            .filter((n) => n !== undefined)
+            .join("; "),
+        };
     const lost = observation.lostWrites.length;
     const leaderLost = failures.some((f) => (f.kind === "region" ? f.region === ds.leader : false));
     rows.push(

@@ -7,6 +7,7 @@ import type { EngineDefinition, LocalMember } from "../engines/types.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { CLIENT_DRIVERS } from "./clients/index.js";
 import { compareLab } from "./compare.js";
+import { atLabLoad } from "./lab-load.js";
 import { predictedAlerts } from "./prometheus.js";
 import {
   buildReport,
@@ -131,7 +132,14 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
     schedule,
     log: options.log ?? (() => {}),
   });
-  const comparison = compareLab(model, ds, options.failures, observation);
+  // Predicted for the workload that ran (its rate and mix), not the spec's declared traffic.
+  const labModel = atLabLoad(model, ds.name, schedule.opsPerSec, origins.length, writeShare);
+  const comparison = compareLab(
+    labModel,
+    labModel.datastores.find((d) => d.name === ds.name)!,
+    options.failures,
+    observation,
+  );
   const skipped = observation.saturated;
   const lagSamples = observation.lag.map((s) => s.ms);
   const lagMedian: Record<string, number> = {};

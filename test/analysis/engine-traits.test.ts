@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse, parseFailures } from "../../src/analysis/index.js";
+import { readIndexWaitMs } from "../../src/analysis/replication/read-index.js";
 import type { LatencyProfile } from "../../src/analysis/types.js";
 import { ENGINE_CAPABILITIES } from "../../src/engines/capabilities.js";
 import { build, rtt, TAIL, XZ } from "./helpers.js";
@@ -50,6 +51,39 @@ describe("engine traits in the model, from the capability table", () => {
   });
 });
 
+describe("waiting for a ReadIndex round (rounds of q ms, Poisson reads at λ/s)", () => {
+  // B = 1 / (1 + e^(−λq) / (λq)); median q when B ≤ ½, else q (2 − 1 / (2B)); p99 q (2 − 0.01 / B).
+  const busy = (q: number, rate: number) => 1 / (1 + Math.exp((-rate * q) / 1000) / ((rate * q) / 1000));
+  it.each([
+    // [q, λ, median, p99]
+    [27.1, 0, 27.1, 27.1], // no reads declared: one round
+    [27.1, 10, 27.1, 27.1 * (2 - 0.01 / busy(27.1, 10))], // B = 0.26: the median read finds the leader idle
+    [69.6, 10, 69.6 * (2 - 1 / (2 * busy(69.6, 10))), 69.6 * (2 - 0.01 / busy(69.6, 10))], // B = 0.58
+    [27.1, 2000, 27.1 * (2 - 1 / (2 * busy(27.1, 2000))), 27.1 * (2 - 0.01 / busy(27.1, 2000))], // busy: → 1.5 q, 2 q
+  ])("q %f ms, λ %f/s → median %f ms, p99 %f ms", (q, rate, p50, p99) => {
+    expect(readIndexWaitMs(q, rate, 0.5)).toBeCloseTo(p50, 9);
+    expect(readIndexWaitMs(q, rate, 0.99)).toBeCloseTo(p99, 9);
+  });
+
+  it("hand figures: λq = 0.696 gives B = 0.583 and a median wait of 1.142 q", () => {
+    expect(busy(69.6, 10)).toBeCloseTo(0.583, 3);
+    expect(readIndexWaitMs(69.6, 10, 0.5) / 69.6).toBeCloseTo(1.142, 3);
+    // Saturated leader (λq = 54): half a round of residual on top of the round, at the median.
+    expect(readIndexWaitMs(27.1, 2000, 0.5) / 27.1).toBeCloseTo(1.5, 6);
+  });
+
+  it("never below one round, never above two, and grows with the rate", () => {
+    let last = 0;
+    for (const rate of [0, 1, 5, 10, 20, 50, 100, 1000, 1e6]) {
+      const wait = readIndexWaitMs(50, rate, 0.5);
+      expect(wait).toBeGreaterThanOrEqual(50);
+      expect(wait).toBeLessThanOrEqual(100);
+      expect(wait).toBeGreaterThanOrEqual(last);
+      last = wait;
+    }
+  });
+});
+
 describe("strong read latency by read path (3 voters W, C, US; leader W; q = 2)", () => {
   // Commit from W: the nearest other voter, Frankfurt (27.1 ms) before Virginia (69.6 ms).
   const commit = Math.min(rtt(W, C), rtt(W, US));
@@ -69,7 +103,22 @@ describe("strong read latency by read path (3 voters W, C, US; leader W; q = 2)"
     expect(at(ds.read, origin).p99Ms).toBeCloseTo(p50 * TAIL, 9);
   });
 
-  it("read-index reads cost what writes cost at p50 (same two round trips)", () => {
+  it("with declared reads, a read-index read also waits for the round in flight (the group's whole read rate)", () => {
+    const model = spec("etcd");
+    const ds0 = model.datastores[0]!;
+    const busy = {
+      ...model,
+      datastores: [{ ...ds0, traffic: { readsPerSec: 50, writesPerSec: 5, itemBytes: 64 } }],
+    };
+    const ds = analyse(busy).datastores[0]!;
+    // λq = 50 × 0.0271 = 1.36: B = 0.84, median wait = q (2 − 1 / 1.68) = 1.40 q.
+    expect(readIndexWaitMs(commit, 50, 0.5) / commit).toBeCloseTo(1.405, 3);
+    expect(at(ds.read, US).p50Ms).toBeCloseTo(rtt(US, W) + readIndexWaitMs(commit, 50, 0.5), 9);
+    // Writes do not batch.
+    expect(at(ds.write, US).p50Ms).toBeCloseTo(rtt(US, W) + commit, 9);
+  });
+
+  it("read-index reads cost what writes cost at p50 (same two round trips) when reads are rare", () => {
     const ds = analyse(spec("etcd")).datastores[0]!;
     for (const origin of [W, US])
       expect(at(ds.read, origin).p50Ms).toBeCloseTo(at(ds.write, origin).p50Ms, 9);

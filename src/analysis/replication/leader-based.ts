@@ -1,4 +1,5 @@
 import { nearest, quorumWait, reachableFrom } from "./common.js";
+import { readIndexWaitMs } from "./read-index.js";
 import type { GroupState, ReplicationBehaviour } from "./types.js";
 
 /**
@@ -27,8 +28,9 @@ export const leaderLatency = {
   /**
    * Strong: RTT(origin, leader), plus, for a `read-index` engine (etcd), the leader's heartbeat
    * round to a quorum that confirms it still leads before it answers (Raft thesis §6.4): the same
-   * quorum wait as a commit, with no durable-commit tail (nothing is written). Otherwise
-   * RTT(origin, nearest reachable replica).
+   * quorum wait as a commit, with no durable-commit tail (nothing is written), and the wait for the
+   * round in flight at the declared read rate (./read-index.ts). Otherwise RTT(origin, nearest
+   * reachable replica).
    */
   readP50(
     state: GroupState,
@@ -41,7 +43,13 @@ export const leaderLatency = {
       if (readLeader === undefined || !net.connected(origin, readLeader)) return undefined;
       if (!quorumRound) return net.rtt(origin, readLeader);
       const round = commitWait(state);
-      return round === undefined ? undefined : net.rtt(origin, readLeader) + round;
+      if (round === undefined) return undefined;
+      // Every strong read of the group's partitions reaches this leader; at p99 (the tail view is
+      // its own atP99, src/analysis/network.ts) a read waits at most a second round.
+      const { ds, group } = state;
+      const readsPerSec = ((ds.traffic?.readsPerSec ?? 0) * group.partitions.length) / ds.partitions.count;
+      const quantile = net.atP99 === net ? 0.99 : 0.5;
+      return net.rtt(origin, readLeader) + readIndexWaitMs(round, readsPerSec, quantile);
     }
     const reachable = reachableFrom(state, origin).filter(state.requirements.read.counts);
     if (reachable.length < state.requirements.read.needed) return undefined;

@@ -90,15 +90,18 @@ export async function runWorkload(
   while (!stopped()) {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    due += interval;
+    // Poisson arrivals (exponential gaps, mean 1/rate), as independent users make: fixed gaps
+    // lock the origins' requests into phase, and a leader that batches reads (etcd's ReadIndex
+    // rounds) then answers each origin after a different, arbitrary wait.
+    due += -Math.log(1 - Math.random()) * interval;
     if (stopped()) break;
     if (inFlight >= config.maxInFlight) {
       saturated += 1;
       continue;
     }
     seq += 1;
-    // Deterministic mix: a write whenever the running write share falls below the target.
-    const isWrite = written.length === 0 || written.length < seq * config.writeShare;
+    // Random mix at the declared write share (the first operation writes a key to read).
+    const isWrite = written.length === 0 || Math.random() < config.writeShare;
     const key = isWrite ? `lab/${config.origin}/${seq}` : written[written.length - 1]!;
     if (isWrite) written.push(key);
     const startWall = Date.now();

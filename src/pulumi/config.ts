@@ -55,6 +55,10 @@ const ClusterSchema = z.strictObject({
   namespace: nonEmpty.optional(),
   clusterDomain: nonEmpty.optional(),
   eksClusterName: nonEmpty.optional(),
+  oidcProviderArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, "expected an IAM OIDC provider ARN")
+    .optional(),
 });
 
 const AwsAccountSchema = z.strictObject({

@@ -72,6 +72,13 @@ async function allResources(): Promise<PlannedResource[]> {
       },
       kubernetes: { zoneLabels: "preferred" },
       prerequisites: { installAddons: true, meshMode: "ambient" },
+      awsAccess: {
+        eksClusterNames: { "eu-west-1": "prod-euw1" },
+        oidcProviderArns: {
+          "eu-central-1":
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC",
+        },
+      },
     }).resources,
   );
   // The network paths (peering, transit gateways) from clusters to the hybrid stack's datastores.

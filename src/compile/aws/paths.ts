@@ -63,7 +63,8 @@ function pairsOf(ctx: AwsContext): { pairs: Pair[]; problems: Diagnostic[] } {
   const components: ResolvedComponent[] = [...ctx.model.datastores, ...ctx.model.streams];
   for (const component of components) {
     for (const caller of callersOf(ctx.model, component.name)) {
-      const service = index.service(caller) as ResolvedService;
+      const service: ResolvedService | undefined = index.service(caller);
+      if (service === undefined) continue;
       for (const [i, from] of service.regions.entries()) {
         const cluster = network[from]?.cluster;
         const to = connectsTo(component, from);
@@ -73,7 +74,7 @@ function pairsOf(ctx: AwsContext): { pairs: Pair[]; problems: Diagnostic[] } {
             {
               region: from,
               path: `${service.path}.regions[${i}]`,
-              what: `a network path from ${from} (${caller})`,
+              what: `a network path for ${caller}`,
             },
           ]),
         );

@@ -1,7 +1,8 @@
 // Bundles the CLI into dist/cli/main.mjs (run by `npm run build` after tsc). One file instead of ~150
 // modules cuts the cold start of `topoplan check` by about a sixth. Heavy or optional packages stay
-// external and load only on the paths that need them: tsx (TypeScript specs), typescript (SARIF
-// locations), Pulumi, the Grafana SDK (render), ajv's runtime (the precompiled validator needs it).
+// external and load only on the paths that need them: esbuild (TypeScript specs, required at run
+// time by src/spec/load/compile.ts), typescript (SARIF locations), Pulumi, the Grafana SDK
+// (render), ajv's runtime (the precompiled validator needs it).
 import { build } from "esbuild";
 
 await build({
@@ -16,6 +17,7 @@ await build({
   target: "node20",
   sourcemap: false,
   external: [
+    "esbuild",
     "tsx",
     "tsx/*",
     "typescript",

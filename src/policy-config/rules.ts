@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Rule } from "../../policies/types.js";
 import { InputError } from "../diagnostics/diagnostic.js";
 import { importSandboxed } from "../spec/load/sandbox.js";
@@ -59,7 +58,17 @@ function quietly<T>(fn: () => T): T {
  * Ids must be new: a user rule cannot shadow a built-in one.
  */
 export async function loadRules(file: string, builtInIds: readonly string[]): Promise<Rule[]> {
-  const outcome = await importSandboxed(resolve(file), "rules");
+  // After the worker's pass, the same compiled module is imported here for its check functions
+  // (the model holds functions, so checks cannot run in the worker); its output still goes to stderr.
+  const outcome = await importSandboxed(resolve(file), "rules", undefined, (url) =>
+    quietly(() => import(url)),
+  );
+  if (outcome.kind === "compile-error")
+    throw problem(
+      file,
+      `could not be compiled: ${outcome.message}${outcome.location ? ` (${outcome.location.file}:${outcome.location.line}:${outcome.location.column})` : ""}`,
+      "fix the error there and run `npx tsc --noEmit` on the rules file",
+    );
   if (outcome.kind === "threw")
     throw problem(
       file,
@@ -86,14 +95,7 @@ export async function loadRules(file: string, builtInIds: readonly string[]): Pr
       "export default { id, title, severity, docs: { why, how, fix }, check(model, analysis, settings) { return []; } }",
     );
   }
-  // The module loaded cleanly within the limit; import it here too for its check functions (the
-  // model holds functions, so checks cannot run in the worker). Its output still goes to stderr.
-  const { tsImport } = await import("tsx/esm/api");
-  const module = await quietly(
-    async () =>
-      (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>,
-  );
-  const rules = exportedRules(module).map(
+  const rules = exportedRules(outcome.module as Record<string, unknown>).map(
     (rule): Rule => ({ ...rule, check: (...args) => quietly(() => rule.check(...args)) }),
   );
   if (rules.length === 0) {

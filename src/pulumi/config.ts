@@ -55,6 +55,10 @@ const ClusterSchema = z.strictObject({
   namespace: nonEmpty.optional(),
   clusterDomain: nonEmpty.optional(),
   eksClusterName: nonEmpty.optional(),
+  oidcProviderArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, "expected an IAM OIDC provider ARN")
+    .optional(),
 });
 
 const AwsAccountSchema = z.strictObject({
@@ -68,6 +72,19 @@ const AwsAccountSchema = z.strictObject({
 
 const Cidr = z.string().regex(/^[0-9a-f.:]+\/\d{1,3}$/i, "expected a CIDR block such as 10.20.0.0/16");
 
+const RouteTableId = z.string().regex(/^rtb-[0-9a-f]+$/, "expected a route table id such as rtb-0abc123");
+
+const ClusterNetworkSchema = z.strictObject({
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "expected a VPC id such as vpc-0abc123"),
+  cidrBlocks: z.array(Cidr).min(1),
+  routeTableIds: z.array(RouteTableId).min(1),
+  subnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-f]+$/, "expected a subnet id such as subnet-0abc123"))
+    .min(1)
+    .optional(),
+  connect: z.enum(["peering", "transit-gateway"]).optional(),
+});
+
 const NetworkSchema = z.strictObject({
   vpcId: z
     .string()
@@ -78,6 +95,9 @@ const NetworkSchema = z.strictObject({
     .min(1)
     .optional(),
   callerCidrs: z.array(Cidr).min(1).optional(),
+  cidrBlocks: z.array(Cidr).min(1).optional(),
+  routeTableIds: z.array(RouteTableId).min(1).optional(),
+  cluster: ClusterNetworkSchema.optional(),
 });
 
 const AlarmSubscriptionSchema = z.strictObject({
@@ -106,6 +126,7 @@ const VOCABULARY = new Set([
   ...Object.keys(ClusterSchema.shape),
   ...Object.keys(AwsAccountSchema.shape),
   ...Object.keys(NetworkSchema.shape),
+  ...Object.keys(ClusterNetworkSchema.shape),
   ...Object.keys(AlarmSubscriptionSchema.shape),
 ]);
 

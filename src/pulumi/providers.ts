@@ -30,6 +30,11 @@ export interface ClusterSettings {
   readonly clusterDomain?: string;
   /** The EKS cluster's name: services calling AWS datastores get their IAM role through EKS Pod Identity. */
   readonly eksClusterName?: string;
+  /**
+   * The cluster's IAM OIDC provider (`arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>`):
+   * the services' roles also trust it for their ServiceAccounts (IRSA).
+   */
+  readonly oidcProviderArn?: string;
 }
 
 /** `topoplan:awsAccounts.<region>`: optional credentials for the region's AWS provider. */

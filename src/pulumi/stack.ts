@@ -162,6 +162,11 @@ function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: S
           c.eksClusterName === undefined ? [] : [[region, c.eksClusterName]],
         ),
       ),
+      oidcProviderArns: Object.fromEntries(
+        Object.entries(settings.clusters).flatMap(([region, c]) =>
+          c.oidcProviderArn === undefined ? [] : [[region, c.oidcProviderArn]],
+        ),
+      ),
     },
   });
 }

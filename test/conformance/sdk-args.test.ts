@@ -3,6 +3,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
+import { AWS_TOKENS } from "../../src/compile/aws/typed.js";
 import { compilePlan } from "../../src/compile/index.js";
 import { isRef, isRuntimeValue, type PlannedResource } from "../../src/compile/plan.js";
 import { loadTopology } from "../../src/pipeline.js";
@@ -71,14 +72,46 @@ async function allResources(): Promise<PlannedResource[]> {
       },
       kubernetes: { zoneLabels: "preferred" },
       prerequisites: { installAddons: true, meshMode: "ambient" },
+      awsAccess: {
+        eksClusterNames: { "eu-west-1": "prod-euw1" },
+        oidcProviderArns: {
+          "eu-central-1":
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC",
+        },
+      },
     }).resources,
   );
+  // The network paths (peering, transit gateways) from clusters to the hybrid stack's datastores.
+  const { model: hybrid } = await loadTopology(join(STACKS_DIR, "hybrid.ts"));
+  const cluster = (vpcId: string, cidr: string, connect: "peering" | "transit-gateway") => ({
+    vpcId,
+    cidrBlocks: [cidr],
+    routeTableIds: ["rtb-0a1"],
+    subnetIds: ["subnet-0a1", "subnet-0a2"],
+    connect,
+  });
+  for (const connect of ["peering", "transit-gateway"] as const)
+    resources.push(
+      ...compilePlan(hybrid, analyse(hybrid), {
+        aws: {
+          awsNetwork: {
+            "eu-west-1": { cluster: cluster("vpc-0c1", "10.100.0.0/16", connect) },
+            "eu-central-1": { cluster: cluster("vpc-0c2", "10.101.0.0/16", connect) },
+          },
+        },
+      }).resources.filter((r) =>
+        /^aws:ec2(transitgateway)?\/(route|vpcPeering|transitGateway|vpcAttachment|peering)/.test(r.type),
+      ),
+    );
   return resources;
 }
 
 describe("compiled inputs against the SDKs' Args types", () => {
   it("type-check for every AWS and built-in Kubernetes resource of every stack", async () => {
     const resources = await allResources();
+    const tokens = new Set(resources.map((r) => r.type));
+    for (const token of AWS_TOKENS.filter((t) => /^aws:ec2(transitgateway)?\//.test(t)))
+      expect(tokens.has(token), `no ${token} compiled here`).toBe(true);
     const typed = resources.flatMap((r) => {
       const args = argsOf(r);
       return args === undefined ? [] : [{ name: r.name, ...args }];

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { loadSpec } from "../../src/spec/load/index.js";
 import { MAX_SPEC_BYTES } from "../../src/spec/load/limits.js";
-import { brief, problemsOf } from "./problems.js";
+import { brief, problemsOf, REPO } from "./problems.js";
 
 const fixture = (name: string) => `test/fixtures/invalid/${name}`;
 const scratch = mkdtempSync(join(tmpdir(), "topoplan-load-"));
@@ -14,6 +15,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Writes a file into a private temporary folder and returns its path. */
 function temporary(name: string, text: string): string {
   const file = join(scratch, name);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
   return file;
 }
@@ -180,5 +182,113 @@ describe("loaders: files that cannot be read as a spec", () => {
     await expect(loadSpec(fixture("spec.toml"))).rejects.toBeInstanceOf(InputError);
     await expect(loadSpec(fixture("throws.ts"))).rejects.toBeInstanceOf(InputError);
     await expect(loadSpec(fixture("alias-bomb.yaml"))).rejects.toBeInstanceOf(InputError);
+  });
+
+  it("a TypeScript syntax error in an imported file names that file", async () => {
+    temporary("broken-import/package.json", '{ "type": "module" }');
+    temporary("broken-import/helper.ts", "export const x = ;\n");
+    const file = temporary(
+      "broken-import/spec.ts",
+      'import { x } from "./helper.js";\nexport default { name: x };\n',
+    );
+    expect((await problemsOf(file)).map((d) => [d.message, d.location])).toEqual([
+      [`${file}: syntax error: Unexpected ";" (${join(scratch, "broken-import/helper.ts")}:1:18)`, undefined],
+    ]);
+  });
+
+  it("an import that does not resolve points at the import", async () => {
+    const file = temporary(
+      "unresolved.ts",
+      'import x from "no-such-package";\nexport default { name: x };\n',
+    );
+    expect((await problemsOf(file)).map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
+      ['Could not resolve "no-such-package"', 1, 15],
+    ]);
+  });
+});
+
+describe("TypeScript specs: what the loader gives a spec (src/spec/load/compile.ts)", () => {
+  it("local imports the TypeScript way, JSON, each file's own import.meta, packages from node_modules", async () => {
+    const dir = join(scratch, "esm-project");
+    temporary("esm-project/package.json", '{ "type": "module" }');
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(join(REPO, "node_modules/yaml"), join(dir, "node_modules/yaml"), "dir");
+    temporary("esm-project/regions.json", '["eu-west-1", "eu-central-1"]');
+    temporary(
+      "esm-project/lib/names.ts",
+      "export const here: string = import.meta.url;\nexport const folder: string = import.meta.dirname;\n",
+    );
+    temporary("esm-project/lib/index.ts", 'export * from "./names.js";\n');
+    const file = temporary(
+      "esm-project/topology.ts",
+      [
+        'import { stringify } from "yaml";',
+        'import regions from "./regions.json";',
+        'import { folder, here } from "./lib";',
+        "type Name = string;",
+        'const name: Name = "t";',
+        'export default { name, description: [here, folder, import.meta.url, stringify(regions).trim()].join(" | ") };',
+        "",
+      ].join("\n"),
+    );
+    const spec = await loadSpec(file);
+    expect((spec.data as { description: string }).description.split(" | ")).toEqual([
+      pathToFileURL(join(dir, "lib/names.ts")).href,
+      join(dir, "lib"),
+      pathToFileURL(file).href,
+      "- eu-west-1\n- eu-central-1",
+    ]);
+  });
+
+  it("CommonJS scope: each file's __dirname and __filename, require, module.exports in a .cjs file", async () => {
+    const dir = join(scratch, "cjs-project");
+    temporary("cjs-project/package.json", '{ "name": "cjs-project" }');
+    temporary("cjs-project/sub/where.ts", "export const where: string = __filename;\n");
+    temporary("cjs-project/legacy.cjs", 'module.exports = { region: "eu-west-1" };\n');
+    const file = temporary(
+      "cjs-project/topology.ts",
+      [
+        'import { where } from "./sub/where";',
+        'import legacy from "./legacy.cjs";',
+        'const { basename } = require("node:path");',
+        'export default { name: basename(__dirname), description: [where, legacy.region].join(" ") };',
+        "",
+      ].join("\n"),
+    );
+    const spec = await loadSpec(file);
+    expect(spec.data).toEqual({
+      name: "cjs-project",
+      description: `${join(dir, "sub/where.ts")} eu-west-1`,
+    });
+  });
+
+  it("a throw in an imported file is located at the spec's line that called it", async () => {
+    temporary("throw-import/package.json", '{ "type": "module" }');
+    temporary(
+      "throw-import/helper.ts",
+      'export function fail(): never {\n  throw new Error("no regions");\n}\n',
+    );
+    const file = temporary(
+      "throw-import/spec.ts",
+      'import { fail } from "./helper.js";\n\nexport default { name: fail() };\n',
+    );
+    expect((await problemsOf(file)).map((d) => [d.message, d.location?.line, d.location?.column])).toEqual([
+      ["the spec threw while loading: no regions", 3, 24],
+    ]);
+  });
+
+  it("leaves no temporary files behind", async () => {
+    const tmp = join(scratch, "tmp");
+    mkdirSync(tmp, { recursive: true });
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      await loadSpec("stacks/global-kv.ts");
+      await problemsOf(fixture("throws.ts"));
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type * as aws from "@pulumi/aws";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { Model, ResolvedComponent } from "../../model/types.js";
@@ -18,12 +19,46 @@ import type { PlannedResource } from "../plan.js";
  *     cluster names its EKS cluster (`topoplan:clusters.<region>.eksClusterName`);
  *   - the endpoints, in a ConfigMap `<service>-aws-endpoints` the Deployment reads as environment
  *     (`TOPOPLAN_<COMPONENT>_…`): the copy in the pod's own region, else the home region's;
+ *   - where the cluster gives its IAM OIDC provider (`topoplan:clusters.<region>.oidcProviderArn`),
+ *     IAM roles for service accounts (IRSA, EKS user guide "IAM roles for service accounts"): the
+ *     role also trusts that provider for exactly the service's ServiceAccount
+ *     (`sts:AssumeRoleWithWebIdentity`, conditions on the token's `sub` and `aud`), and the
+ *     ServiceAccount carries the `eks.amazonaws.com/role-arn` annotation EKS's webhook reads;
  *   - egress to the Pod Identity agent (169.254.170.23:80), which the default "anywhere" egress
  *     excludes with the rest of link-local (instance metadata stays blocked).
  */
 export interface AwsAccessOptions extends Pick<AwsCompileOptions, "stack"> {
   /** EKS cluster name per region, for the Pod Identity associations. @default {} (no association) */
   readonly eksClusterNames?: Readonly<Record<string, string>>;
+  /**
+   * The cluster's IAM OIDC provider ARN per region (`arn:aws:iam::<account>:oidc-provider/<issuer>`),
+   * for IRSA. @default {} (Pod Identity only)
+   */
+  readonly oidcProviderArns?: Readonly<Record<string, string>>;
+}
+
+/** The annotation EKS's Pod Identity webhook reads to inject IRSA credentials (EKS user guide). */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/** The IRSA trust statement for one cluster's OIDC provider and one ServiceAccount. */
+function webIdentityStatement(
+  providerArn: string,
+  namespace: string,
+  serviceAccount: string,
+): aws.iam.PolicyStatement {
+  // The provider ARN ends in the issuer without its scheme: oidc.eks.<region>.amazonaws.com/id/<id>.
+  const issuer = providerArn.slice(providerArn.indexOf(":oidc-provider/") + ":oidc-provider/".length);
+  return {
+    Effect: "Allow",
+    Principal: { Federated: providerArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: {
+      StringEquals: {
+        [`${issuer}:aud`]: "sts.amazonaws.com",
+        [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+      },
+    },
+  };
 }
 
 /** EKS Pod Identity agent address and port (EKS user guide, "EKS Pod Identity agent"). */
@@ -40,6 +75,7 @@ export function awsAccessResources(
   const byName = new Map(resources.map((r) => [r.name, r]));
   const added: PlannedResource[] = [];
   const deploymentsWithEnv = new Map<string, string>();
+  const annotated = new Map<string, string>();
   const services = placements(model).filter((p) => p.kind === "service");
   const calledBy = new Map<string, string[]>();
   for (const service of model.services) {
@@ -56,6 +92,11 @@ export function awsAccessResources(
     const home = placed[0]!.region;
     const role = logicalName(service, "aws-role");
     const statements = called.flatMap((name) => AWS_ENDPOINTS.statements(awsComponents.get(name)!, byName));
+    const serviceAccount = objectNames(service).serviceAccount;
+    const irsa = placed.flatMap((p) => {
+      const provider = options.oidcProviderArns?.[p.region];
+      return provider === undefined ? [] : [{ placed: p, provider }];
+    });
     added.push(
       toPlanned({
         type: "aws:iam/role:Role",
@@ -63,7 +104,7 @@ export function awsAccessResources(
         region: home,
         component: service,
         args: {
-          description: `topoplan ${model.name}/${service}: calls ${called.join(", ")} (EKS Pod Identity)`,
+          description: `topoplan ${model.name}/${service}: calls ${called.join(", ")} (${irsa.length > 0 ? "EKS Pod Identity, IRSA" : "EKS Pod Identity"})`,
           assumeRolePolicy: {
             Version: "2012-10-17",
             Statement: [
@@ -72,6 +113,10 @@ export function awsAccessResources(
                 Principal: { Service: "pods.eks.amazonaws.com" },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
               },
+              // One per cluster: each region's cluster has its own issuer.
+              ...[...new Map(irsa.map((i) => [`${i.provider} ${i.placed.namespace}`, i])).values()].map((i) =>
+                webIdentityStatement(i.provider, i.placed.namespace, serviceAccount),
+              ),
             ],
           },
         },
@@ -99,7 +144,7 @@ export function awsAccessResources(
             args: {
               clusterName: cluster,
               namespace: p.namespace,
-              serviceAccount: objectNames(service).serviceAccount,
+              serviceAccount,
               roleArn: out(role, "arn"),
             },
           }),
@@ -107,12 +152,37 @@ export function awsAccessResources(
       }
       added.push(...podResources(model.name, p, called, awsComponents, byName, deploymentsWithEnv));
     }
+    for (const { placed: p } of irsa) {
+      const account = [...byName.values()].find(
+        (r) =>
+          r.region === p.region &&
+          r.type === "kubernetes:core/v1:ServiceAccount" &&
+          (r.inputs as { metadata?: { name?: string; namespace?: string } }).metadata?.name ===
+            serviceAccount &&
+          (r.inputs as { metadata?: { namespace?: string } }).metadata?.namespace === p.namespace,
+      );
+      if (account !== undefined) annotated.set(account.name, role);
+    }
   }
   const withEnv = resources.map((r) => {
     const configMap = deploymentsWithEnv.get(r.name);
-    return configMap === undefined ? r : withEnvFrom(r, configMap);
+    const role = annotated.get(r.name);
+    const withConfig = configMap === undefined ? r : withEnvFrom(r, configMap);
+    return role === undefined ? withConfig : withRoleAnnotation(withConfig, role);
   });
   return [...withEnv, ...added];
+}
+
+/** The ServiceAccount annotated with the role's ARN (a ref, resolved at deployment) for IRSA. */
+function withRoleAnnotation(resource: PlannedResource, role: string): PlannedResource {
+  const manifest = structuredClone(resource.inputs) as {
+    metadata: { annotations?: Record<string, unknown> };
+  };
+  manifest.metadata.annotations = {
+    ...manifest.metadata.annotations,
+    [IRSA_ROLE_ANNOTATION]: out(role, "arn"),
+  };
+  return { ...resource, inputs: manifest as unknown as Record<string, unknown> };
 }
 
 function podResources(

@@ -2,6 +2,7 @@ import type { ResolvedComponent } from "../../model/types.js";
 import type { PlannedResource } from "../plan.js";
 import { AURORA_PORT } from "./aurora.js";
 import { logicalName } from "./names.js";
+import { regionFor } from "./reach.js";
 import { awsAccountId, concat, out } from "./typed.js";
 
 /**
@@ -20,13 +21,6 @@ interface Access {
 }
 
 const prefix = (component: string) => `TOPOPLAN_${component.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-
-/** The regions holding a copy, and the one a pod in `region` uses. */
-function regionFor(component: ResolvedComponent, region: string): string {
-  const regions = component.regions;
-  if (regions.includes(region)) return region;
-  return "leader" in component && typeof component.leader === "string" ? component.leader : regions[0]!;
-}
 
 const keysOf = (component: ResolvedComponent) =>
   component.regions.map((r) => out(logicalName(component.name, "kms-key", r), "arn"));

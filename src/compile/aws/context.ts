@@ -5,6 +5,7 @@ import type { PlannedResource } from "../plan.js";
 import { logicalName, physicalName, SHARED, tagsFor } from "./names.js";
 import { cidrProblems, subnetCidr, vpcCidr } from "./network.js";
 import { type AwsCompileOptions, isExistingNetwork } from "./options.js";
+import { pathCidrs } from "./paths.js";
 import {
   type AwsToken,
   awsAccountId,
@@ -126,6 +127,15 @@ export class AwsContext {
     return [...zones].sort().map((zone) => out(logicalName(SHARED, "subnet", zone), "id"));
   }
 
+  /** The subnets of the datastore VPC in `region` (configured, or topoplan's for the zones used so far). */
+  vpcSubnets(region: string): pulumi.Input<string>[] {
+    const configured = this.options.awsNetwork?.[region];
+    if (isExistingNetwork(configured)) return [...configured.subnetIds];
+    return [...(this.zonesByRegion.get(region) ?? [])]
+      .sort()
+      .map((zone) => out(logicalName(SHARED, "subnet", zone), "id"));
+  }
+
   vpcId(region: string): pulumi.Input<string> {
     const configured = this.options.awsNetwork?.[region];
     if (isExistingNetwork(configured)) return configured.vpcId;
@@ -145,7 +155,8 @@ export class AwsContext {
       }
       return [...configured.callerCidrs];
     }
-    if (isExistingNetwork(configured)) {
+    // A cluster configured in this region is admitted by its own CIDRs (pathCidrs).
+    if (isExistingNetwork(configured) && configured.cluster === undefined) {
       this.problems.push(
         inputProblem(
           "aws/caller-cidrs-required",
@@ -156,6 +167,7 @@ export class AwsContext {
       );
       return [];
     }
+    if (isExistingNetwork(configured)) return [];
     const own = vpcCidr(region);
     if (own === undefined) {
       this.problems.push(
@@ -173,11 +185,15 @@ export class AwsContext {
 
   /**
    * A security group admitting exactly the declared callers on `port`: one ingress rule per
-   * calling service, from the CIDRs callers connect from. No callers, no ingress; never /0; no
-   * egress (the engines only answer connections, which security groups allow statefully).
+   * calling service, from the CIDRs callers connect from (the caller CIDRs, plus the CIDRs of the
+   * configured clusters whose pods reach this VPC for that caller: paths.ts). No callers, no
+   * ingress; never /0; no egress (the engines only answer connections, which security groups
+   * allow statefully).
    */
   securityGroup(component: string, region: string, port: number, callers: readonly string[]): string {
-    const cidrs = this.callerCidrs(region);
+    const base = this.callerCidrs(region);
+    const cidrsOf = (caller: string) =>
+      [...new Set([...base, ...pathCidrs(this, component, region, caller)])].sort();
     return this.emit({
       type: "aws:ec2/securityGroup:SecurityGroup",
       name: logicalName(component, "sg", region),
@@ -186,16 +202,15 @@ export class AwsContext {
       args: {
         description: `topoplan ${this.model.name}/${component}: declared callers only`,
         vpcId: this.vpcId(region),
-        ingress:
-          cidrs.length === 0
-            ? []
-            : callers.map((caller) => ({
-                description: `${caller} calls ${component}`,
-                protocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                cidrBlocks: cidrs,
-              })),
+        ingress: callers
+          .filter((caller) => cidrsOf(caller).length > 0)
+          .map((caller) => ({
+            description: `${caller} calls ${component}`,
+            protocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            cidrBlocks: cidrsOf(caller),
+          })),
         egress: [],
         revokeRulesOnDelete: true,
         tags: this.tags(component),

@@ -7,6 +7,7 @@ import { AwsContext } from "./context.js";
 import { compileDynamoDb } from "./dynamodb.js";
 import { compileMsk } from "./msk.js";
 import type { AwsCompileOptions } from "./options.js";
+import { compileNetworkPaths } from "./paths.js";
 import { type DataTarget, residencyProblems, throwIfAny } from "./residency.js";
 import { compileS3 } from "./s3.js";
 
@@ -89,6 +90,7 @@ export function compileAws(
   // Nothing is compiled for a model with a residency problem anywhere.
   throwIfAny(problems);
   for (const step of work) step();
+  compileNetworkPaths(ctx);
   const resources = ctx.finish();
   throwIfAny(ctx.problems);
   return { topology: model.name, resources: sortResources(resources) };

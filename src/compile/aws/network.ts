@@ -82,3 +82,19 @@ export function cidrProblems(cidrs: readonly string[], path: string): Diagnostic
   });
   return problems;
 }
+
+/** An IPv4 CIDR as its first address and size, or undefined if it is not one. */
+function range(cidr: string): { start: number; size: number } | undefined {
+  if (!IPV4_CIDR.test(cidr)) return undefined;
+  const [address, bits] = cidr.split("/") as [string, string];
+  const start = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  return { start: start - (start % size), size };
+}
+
+/** Whether two IPv4 CIDRs share an address (peering and transit gateways refuse overlapping VPCs). */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const x = range(a);
+  const y = range(b);
+  return x !== undefined && y !== undefined && x.start < y.start + y.size && y.start < x.start + x.size;
+}

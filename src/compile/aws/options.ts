@@ -14,11 +14,47 @@ export interface AwsRegionNetwork {
    * @default the CIDR of the VPC topoplan creates (only when `vpcId` is not given)
    */
   readonly callerCidrs?: readonly string[];
+  /**
+   * The VPC's CIDRs: the destination of the routes from the clusters' VPCs. Required when a
+   * cluster in another VPC reaches this one (`cluster`), since compilation makes no AWS calls.
+   */
+  readonly cidrBlocks?: readonly string[];
+  /** The route tables of `subnetIds`: each gets a route back to every cluster that calls in. Required with `cidrBlocks`. */
+  readonly routeTableIds?: readonly string[];
+  /** This region's Kubernetes cluster network, when it is to be connected to the datastores' VPCs. */
+  readonly cluster?: AwsClusterNetwork;
 }
 
-/** A region where topoplan creates the VPC itself; only caller CIDRs may be given. */
+/** A region where topoplan creates the VPC itself; caller CIDRs and the cluster's network may be given. */
 export interface AwsRegionCallers {
-  readonly callerCidrs: readonly string[];
+  readonly callerCidrs?: readonly string[];
+  readonly cluster?: AwsClusterNetwork;
+}
+
+/**
+ * The VPC a region's Kubernetes cluster (EKS) runs in, and how its pods reach the VPCs of the
+ * Aurora and MSK clusters they call (the same region's, or another region's when the data has no
+ * copy there). Nothing is added when it is the datastores' own VPC. See docs/aws.md, "Network path".
+ */
+export interface AwsClusterNetwork {
+  /** The cluster's VPC. */
+  readonly vpcId: string;
+  /**
+   * The cluster VPC's CIDRs (with the VPC CNI pods get VPC addresses): routed to, and admitted by
+   * the datastores' security groups. Must not overlap the datastores' VPCs (AWS refuses such peering).
+   */
+  readonly cidrBlocks: readonly string[];
+  /** The route tables of the cluster's node subnets: each gets a route to every datastore VPC its pods call. */
+  readonly routeTableIds: readonly string[];
+  /** One subnet per zone for the transit gateway's VPC attachment. Required with `transit-gateway`. */
+  readonly subnetIds?: readonly string[];
+  /**
+   * `peering`: a VPC peering connection per (cluster, datastore VPC) pair, accepted in the
+   * datastore's region when it is another. `transit-gateway`: a transit gateway per region with
+   * both VPCs attached, peered across regions with static routes.
+   * @default "peering"
+   */
+  readonly connect?: "peering" | "transit-gateway";
 }
 
 /** Options of the aws target. Every field is optional; see docs/aws.md. */

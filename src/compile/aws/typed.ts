@@ -13,9 +13,17 @@ export interface AwsArgsByToken {
   "aws:cloudwatch/metricAlarm:MetricAlarm": aws.cloudwatch.MetricAlarmArgs;
   "aws:dynamodb/table:Table": aws.dynamodb.TableArgs;
   "aws:ec2/flowLog:FlowLog": aws.ec2.FlowLogArgs;
+  "aws:ec2/route:Route": aws.ec2.RouteArgs;
   "aws:ec2/securityGroup:SecurityGroup": aws.ec2.SecurityGroupArgs;
   "aws:ec2/subnet:Subnet": aws.ec2.SubnetArgs;
   "aws:ec2/vpc:Vpc": aws.ec2.VpcArgs;
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": aws.ec2.VpcPeeringConnectionArgs;
+  "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": aws.ec2.VpcPeeringConnectionAccepterArgs;
+  "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": aws.ec2transitgateway.PeeringAttachmentArgs;
+  "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": aws.ec2transitgateway.PeeringAttachmentAccepterArgs;
+  "aws:ec2transitgateway/route:Route": aws.ec2transitgateway.RouteArgs;
+  "aws:ec2transitgateway/transitGateway:TransitGateway": aws.ec2transitgateway.TransitGatewayArgs;
+  "aws:ec2transitgateway/vpcAttachment:VpcAttachment": aws.ec2transitgateway.VpcAttachmentArgs;
   "aws:eks/podIdentityAssociation:PodIdentityAssociation": aws.eks.PodIdentityAssociationArgs;
   "aws:iam/role:Role": aws.iam.RoleArgs;
   "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicyArgs;
@@ -48,9 +56,17 @@ export const AWS_TOKENS: readonly AwsToken[] = [
   "aws:cloudwatch/metricAlarm:MetricAlarm",
   "aws:dynamodb/table:Table",
   "aws:ec2/flowLog:FlowLog",
+  "aws:ec2/route:Route",
   "aws:ec2/securityGroup:SecurityGroup",
   "aws:ec2/subnet:Subnet",
   "aws:ec2/vpc:Vpc",
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+  "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+  "aws:ec2transitgateway/peeringAttachment:PeeringAttachment",
+  "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter",
+  "aws:ec2transitgateway/route:Route",
+  "aws:ec2transitgateway/transitGateway:TransitGateway",
+  "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
   "aws:eks/podIdentityAssociation:PodIdentityAssociation",
   "aws:iam/role:Role",
   "aws:iam/rolePolicy:RolePolicy",

@@ -4,9 +4,10 @@
  * it. A new engine whose resources need an operator (CloudNativePG, Strimzi, ...) adds its
  * apiVersions to a row here, or a new row — nothing else changes.
  *
- * Helm charts are pinned (a deployment must not change because a chart moved): the versions
- * below were current releases of each project's chart repository when written; raise them
- * deliberately, after reading the chart's upgrade notes. Sources: each row's `docs`.
+ * Helm charts are pinned (a deployment must not change because a chart moved); raise them
+ * deliberately, after reading the chart's upgrade notes. Each pin names its source: where the
+ * chart name, repository and version were checked (2026-12), beside the row's install guide in
+ * `docs`. A pin must serve the apiVersions and fields the compilers emit (see each comment).
  */
 export interface HelmChart {
   /** Helm release name (also the Pulumi resource's suffix: never rename). */
@@ -29,6 +30,11 @@ export interface ClusterAddon {
   readonly charts: readonly HelmChart[];
 }
 
+// Charts base, cni and istiod in Istio's Helm repository (https://istio.io/latest/docs/setup/install/helm/;
+// https://istio.io/latest/docs/setup/additional-setup/cni/ for `pilot.cni.enabled`). 1.24.2: a
+// release of that repository (https://istio.io/latest/news/releases/1.24.x/announcing-1.24.2/);
+// Istio 1.24 supports Kubernetes 1.28–1.31 and is past its end of life
+// (https://istio.io/latest/docs/releases/supported-releases/): raise it for newer clusters.
 const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
 const ISTIO_VERSION = "1.24.2";
 
@@ -42,6 +48,8 @@ export const CLUSTER_ADDONS = {
       {
         release: "kube-prometheus-stack",
         chart: "kube-prometheus-stack",
+        // Source: https://artifacthub.io/packages/helm/prometheus-community/kube-prometheus-stack
+        // (release kube-prometheus-stack-65.1.1 of github.com/prometheus-community/helm-charts).
         repo: "https://prometheus-community.github.io/helm-charts",
         version: "65.1.1",
         // Select every ServiceMonitor and PrometheusRule, not only the chart's own (topoplan's
@@ -89,6 +97,8 @@ export const CLUSTER_ADDONS = {
       {
         release: "chaos-mesh",
         chart: "chaos-mesh",
+        // Source: https://chaos-mesh.org/docs/production-installation-using-helm/ (repository and
+        // values); v2.7.0 released 2024-09 (github.com/chaos-mesh/chaos-mesh pull 4492).
         repo: "https://charts.chaos-mesh.org",
         version: "2.7.0",
         // containerd is the runtime of current managed clusters and kind.
@@ -107,8 +117,11 @@ export const CLUSTER_ADDONS = {
       {
         release: "cnpg",
         chart: "cloudnative-pg",
+        // Source: https://cloudnative-pg.io/charts/index.yaml — chart 0.29.0 ships operator 1.30.0.
+        // Was 0.22.1 (operator 1.24.1), which lacks `postgresql.synchronous.dataDurability`
+        // (CloudNativePG ≥ 1.25) that the postgresql engine sets.
         repo: "https://cloudnative-pg.github.io/charts",
-        version: "0.22.1",
+        version: "0.29.0",
       },
     ],
   },
@@ -121,8 +134,13 @@ export const CLUSTER_ADDONS = {
       {
         release: "strimzi",
         chart: "strimzi-kafka-operator",
+        // Source: https://github.com/strimzi/strimzi-kafka-operator/releases (1.1.0; the Helm
+        // repository per https://strimzi.io/docs/operators/latest/deploying). Was 0.45.0, which
+        // serves only kafka.strimzi.io/v1beta2: the kafka engine emits v1 (Strimzi ≥ 0.49; the only
+        // API from 1.0), `rack.type: environment-variable` (1.0) and the operator's own image
+        // quay.io/strimzi/kafka:1.1.0-kafka-4.2.0, which must match the operator's version.
         repo: "https://strimzi.io/charts/",
-        version: "0.45.0",
+        version: "1.1.0",
         // Watch every namespace: topoplan puts Kafka clusters in the topology's namespaces.
         values: { watchAnyNamespace: true },
       },

@@ -1,18 +1,17 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { compileModule } from "./compile.js";
 
 /**
- * TypeScript specs and `--rules` files are programs: they run in a worker thread, so that
+ * TypeScript specs and `--rules` files are programs: compiled by esbuild (./compile.ts) in this thread
+ * while a worker thread starts, they run in that worker, so that
  * - a spec that never settles (`while (true) {}`, a promise that never resolves) hits a time limit
  *   and the worker is terminated, synchronous loops included;
  * - `process.exit()` in a spec ends the worker, not topoplan, and is reported;
  * - what the spec prints goes to topoplan's stderr, never into a report on stdout;
  * - timers (`setInterval`) die with the worker instead of keeping topoplan alive.
  * The worker's code is a string (not a file) so it runs the same from source, from the bundle and
- * under a test runner. It returns the module's default export as data (structured clone), or for
- * a rules module the ids of the rules it exports.
+ * under a test runner. It waits for the compiled module's URL, then returns the module's default
+ * export as data (structured clone), or for a rules module the ids of the rules it exports.
  */
 
 /** Time limit for loading a spec or rules module. Override: TOPOPLAN_TIMEOUT_MS. */
@@ -46,12 +45,11 @@ function notData(value) {
   }
   return undefined;
 }
-(async () => {
-  const { tsImport } = await import(workerData.tsx);
+parentPort.once("message", ({ url }) => (async () => {
   process.setSourceMapsEnabled(true);
   let module;
   try {
-    module = await tsImport(workerData.url, workerData.parent);
+    module = await import(url);
   } catch (error) {
     parentPort.postMessage({ kind: "threw", error: describe(error) });
     return;
@@ -72,17 +70,8 @@ function notData(value) {
   const exported = value !== undefined ? [value].flat() : names.map((name) => module[name]);
   const rules = exported.filter((r) => r !== null && typeof r === "object" && typeof r.id === "string" && typeof r.check === "function");
   parentPort.postMessage({ kind: "rules", rules: rules.map((r) => ({ id: r.id })) });
-})().catch((error) => parentPort.postMessage({ kind: "threw", error: describe(error) }));
+})().catch((error) => parentPort.postMessage({ kind: "threw", error: describe(error) })));
 `;
-
-/** tsx's ES module API (require.resolve would give its CommonJS build, which cannot import specs). */
-function tsxApiUrl(): string {
-  const manifest = createRequire(import.meta.url).resolve("tsx/package.json");
-  const { exports } = JSON.parse(readFileSync(manifest, "utf8")) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  return new URL(exports["./esm/api"]!.import.default, pathToFileURL(manifest)).href;
-}
 
 export interface ErrorInfo {
   readonly name: string;
@@ -93,35 +82,45 @@ export interface ErrorInfo {
 export type SandboxOutcome =
   | { readonly kind: "data"; readonly value: unknown; readonly names: readonly string[] }
   | { readonly kind: "not-data"; readonly bad: { at: (string | number)[]; why: string } }
-  | { readonly kind: "rules"; readonly rules: readonly { id: string }[] }
+  | {
+      readonly kind: "rules";
+      readonly rules: readonly { id: string }[];
+      /** The module imported again in this thread (`importHere`), for its check functions. */
+      readonly module: unknown;
+    }
+  | {
+      readonly kind: "compile-error";
+      readonly message: string;
+      readonly location?: { readonly file: string; readonly line: number; readonly column: number };
+    }
   | { readonly kind: "threw"; readonly error: ErrorInfo }
   | { readonly kind: "exited"; readonly code: number }
   | { readonly kind: "timeout"; readonly ms: number };
 
 /**
- * Imports `file` in a worker and stops it. `data`: the default export as data (specs); `rules`:
- * the ids of the rules it exports. What the module prints is passed to `print` (stderr).
+ * Compiles `file` and imports it in a worker, then stops the worker. `data`: the default export as
+ * data (specs); `rules`: the ids of the rules it exports, and then `importHere(url)` runs in this
+ * thread on the same compiled module before its temporary folder goes. What the module prints is
+ * passed to `print` (stderr).
  */
-export function importSandboxed(
+export async function importSandboxed(
   file: string,
   purpose: "data" | "rules",
   print: (text: string) => void = (text) => process.stderr.write(text),
+  importHere: (url: string) => Promise<unknown> = (url) => import(url),
 ): Promise<SandboxOutcome> {
   const timeoutMs = sandboxTimeoutMs();
+  // The worker starts (a fresh isolate, tens of ms) while esbuild compiles here.
   const worker = new Worker(WORKER, {
     eval: true,
     stdout: true,
     stderr: true,
-    workerData: {
-      tsx: tsxApiUrl(),
-      url: pathToFileURL(file).href,
-      parent: import.meta.url,
-      purpose,
-    },
+    workerData: { purpose },
   });
   worker.stdout.setEncoding("utf8").on("data", print);
   worker.stderr.setEncoding("utf8").on("data", print);
-  return new Promise<SandboxOutcome>((resolve) => {
+  let timer: NodeJS.Timeout | undefined;
+  const finished = new Promise<SandboxOutcome>((resolve) => {
     let settled = false;
     const settle = (outcome: SandboxOutcome) => {
       if (settled) return;
@@ -130,7 +129,7 @@ export function importSandboxed(
       void worker.terminate();
       resolve(outcome);
     };
-    const timer = setTimeout(() => settle({ kind: "timeout", ms: timeoutMs }), timeoutMs);
+    timer = setTimeout(() => settle({ kind: "timeout", ms: timeoutMs }), timeoutMs);
     worker.once("message", settle);
     worker.once("error", (error) =>
       settle({
@@ -140,4 +139,23 @@ export function importSandboxed(
     );
     worker.once("exit", (code) => settle({ kind: "exited", code }));
   });
+  const compiled = await compileModule(file).catch(
+    (error: unknown): Awaited<ReturnType<typeof compileModule>> => ({
+      kind: "compile-error",
+      message: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  if (compiled.kind === "compile-error") {
+    clearTimeout(timer);
+    await worker.terminate();
+    return compiled;
+  }
+  try {
+    worker.postMessage({ url: compiled.url });
+    const outcome = await finished;
+    if (outcome.kind !== "rules") return outcome;
+    return { ...outcome, module: await importHere(compiled.url) };
+  } finally {
+    await compiled.dispose();
+  }
 }

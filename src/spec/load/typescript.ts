@@ -3,30 +3,15 @@ import { importSandboxed } from "./sandbox.js";
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/**
- * What went wrong while importing the spec, in one line, and where in the spec file: esbuild's
- * "Transform failed with 1 error:\n<file>:2:0: ERROR: …" or the first stack frame inside the file.
- */
+/** What the spec threw while loading, in one line, and where: the first stack frame inside the file. */
 function describeFailure(
-  error: unknown,
+  error: Error,
   file: string,
   shown: string,
 ): { message: string; location?: SourceLocation } {
-  if (!(error instanceof Error)) return { message: String(error) };
   const lines = error.message.split("\n").filter((line) => line.trim() !== "");
-  // Source-mapped frames name the module by its path; unmapped ones (file://…?tsx-namespace=…, as
-  // under a test runner that replaces stack formatting) carry positions in the transpiled code, so
-  // they give no location rather than a wrong one.
+  // Frames are source-mapped to the spec's own files (./compile.ts writes an inline source map).
   const inFile = new RegExp(`(?:^|[\\s(])${escapeRegExp(file)}:(\\d+):(\\d+)`, "m");
-  if (/^Transform failed/.test(lines[0] ?? "")) {
-    const detail = lines[1] ?? "";
-    const at = detail.match(inFile);
-    const message = `syntax error: ${detail.replace(/^.*?: ERROR: /, "")}`;
-    // esbuild columns are 0-based.
-    return at
-      ? { message, location: { file: shown, line: Number(at[1]), column: Number(at[2]) + 1 } }
-      : { message };
-  }
   const at = error.stack?.match(inFile);
   const message = `the spec threw while loading: ${error.name === "Error" ? "" : `${error.name}: `}${lines[0] ?? ""}`;
   return at
@@ -82,6 +67,23 @@ export async function importTypeScript(file: string, shown: string = file): Prom
         `the default export at ${formatPath(outcome.bad.at)} ${outcome.bad.why}; a topology is plain data`,
         "export plain objects, arrays, strings, numbers and booleans",
       );
+    case "compile-error": {
+      // A syntax error, or an import that does not resolve, in the spec or a file it imports.
+      const here = outcome.location?.file === file;
+      const message = /^Could not resolve/.test(outcome.message)
+        ? outcome.message
+        : `syntax error: ${outcome.message}`;
+      const elsewhere =
+        outcome.location && !here
+          ? ` (${outcome.location.file}:${outcome.location.line}:${outcome.location.column})`
+          : "";
+      throw failure(
+        shown,
+        `${message}${elsewhere}`,
+        "fix the error in the spec module (run `npx tsc --noEmit` for the full type check)",
+        here ? { file: shown, line: outcome.location!.line, column: outcome.location!.column } : undefined,
+      );
+    }
     case "rules":
       throw new Error("unreachable: a spec is imported as data");
   }

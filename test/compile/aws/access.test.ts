@@ -49,6 +49,44 @@ describe("services calling AWS components", () => {
     });
   });
 
+  it("IRSA where the cluster gives its OIDC provider: the role trusts it for exactly the service's ServiceAccount, which names the role", () => {
+    const provider = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
+    const irsa = compilePlan(model, undefined, {
+      awsAccess: { oidcProviderArns: { "eu-west-1": provider } },
+    }).resources;
+    expect((named("api-aws-role", irsa).inputs as any).assumeRolePolicy.Statement).toEqual([
+      {
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+      },
+      {
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            "oidc.eks.eu-west-1.amazonaws.com/id/ABC123:aud": "sts.amazonaws.com",
+            "oidc.eks.eu-west-1.amazonaws.com/id/ABC123:sub": "system:serviceaccount:shop:api",
+          },
+        },
+        Effect: "Allow",
+        Principal: { Federated: provider },
+      },
+    ]);
+    const accounts = (resources: typeof irsa) =>
+      resources
+        .filter(
+          (r) => r.type === "kubernetes:core/v1:ServiceAccount" && (r.inputs as any).metadata.name === "api",
+        )
+        .map((r) => [r.region, (r.inputs as any).metadata.annotations]);
+    // Annotated only in the region whose cluster trusts the provider; nothing without IRSA.
+    expect(accounts(irsa).sort()).toEqual([
+      ["eu-central-1", undefined],
+      ["eu-west-1", { "eks.amazonaws.com/role-arn": { $ref: "api-aws-role", property: "arn" } }],
+    ]);
+    expect(accounts(plain).every(([, annotations]) => annotations === undefined)).toBe(true);
+    expect((named("api-aws-role").inputs as any).assumeRolePolicy.Statement.length).toBe(1);
+  });
+
   it("read the endpoints of their region from a ConfigMap, as environment", () => {
     const configMap = plain.find(
       (r) => r.region === "eu-central-1" && (r.inputs as any).metadata?.name === "api-aws-endpoints",

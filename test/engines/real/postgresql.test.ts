@@ -77,7 +77,7 @@ const cases: {
     model: () => stackModel("service-mesh.ts"),
     store: "commerce-db",
     seed: 21,
-    sync: ["quorum", "async"],
+    sync: ["quorum", "quorum", "async"],
   },
   {
     title: "async over three regions",

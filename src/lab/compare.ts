@@ -10,11 +10,11 @@ import type { LabObservation } from "./run.js";
  * Latency is judged on the median: PASS when |measured − predicted| ≤ max(15% of predicted, 2 ms).
  * 15% is the issue's bar; the 2 ms floor is what the lab itself cannot resolve: each relay hop
  * releases on a Node timer (≥ 1 ms granularity) and the machine is shared. The relays' own added
- * latency is measured per origin (TCP echo through the relays minus the configured RTT) and
- * subtracted once per WAN round trip of the path: two for a write that waits for a commit round
- * (client → leader, leader → quorum), otherwise one; one for a read. p99 is shown, not judged: the relays add no jitter, so a lab p99 says nothing about the
- * catalog's tail factor. Verdicts (quorum kept, leader region, origins that can write, writes lost)
- * must be equal.
+ * latency is measured per origin and member region (TCP echo through the relays minus the configured
+ * RTT) and subtracted once per relay round trip the request crosses, each at the overhead of a relay
+ * with that round trip's configured RTT (`relayCorrection`). p99 is shown, not judged: the relays
+ * add no jitter, so a lab p99 says nothing about the catalog's tail factor. Verdicts (quorum kept,
+ * leader region, origins that can write, writes lost) must be equal.
  */
 export const TOLERANCE = { relative: 0.15, absoluteMs: 2 } as const;
 
@@ -33,9 +33,56 @@ export interface ComparisonRow {
 
 export interface LabComparison {
   readonly rows: readonly ComparisonRow[];
-  /** Relay overhead per WAN round trip, ms, per origin (subtracted from the latencies). */
+  /**
+   * Relay overhead per round trip, ms, per origin: the median over its member regions (printed,
+   * and the bottleneck test); each latency subtracts its own paths' overheads (`relayCorrection`).
+   */
   readonly relayOverheadMs: Readonly<Record<string, number>>;
   readonly pass: boolean;
+}
+
+/** What the relays cost one origin's round trips: echo and configured RTT per member region, ms. */
+export interface RelayPaths {
+  readonly echo: Readonly<Record<string, number>>;
+  readonly configured: Readonly<Record<string, number>>;
+}
+
+/**
+ * The overhead of one round trip through a relay whose configured RTT is `rttMs`, ms (≥ 0): what
+ * the origin's echo measured on the member region whose configured RTT is nearest to it (a relay's
+ * own cost depends on its delay: a sub-millisecond hold rounds up to the timer's 1 ms, a long one
+ * does not; and the load is the same for every relay of a run). 0 when nothing was measured.
+ */
+export function relayOverheadFor(paths: RelayPaths, rttMs: number): number {
+  let best: { distance: number; overhead: number } | undefined;
+  for (const [region, echo] of Object.entries(paths.echo)) {
+    const configured = paths.configured[region];
+    if (configured === undefined || !Number.isFinite(echo)) continue;
+    const distance = Math.abs(configured - rttMs);
+    const overhead = Math.max(0, echo - configured);
+    // Ties (two regions as far): the smaller overhead, so a correction never exceeds what one path shows.
+    if (
+      best === undefined ||
+      distance < best.distance ||
+      (distance === best.distance && overhead < best.overhead)
+    )
+      best = { distance, overhead };
+  }
+  return best?.overhead ?? 0;
+}
+
+/**
+ * The relay time inside one request's measured latency, ms, from the path the model prices: the
+ * client's own round trip to `target` (the leader, or the nearest replica for a weak read) crosses
+ * the client site's relay once; a write that waits for a commit round (`commitMs` > 0, the RTT from
+ * the leader to the replica whose acknowledgement completes the quorum) crosses that replica's
+ * relay once more. Paths inside one site cross none (the lab puts every client in a site of its own,
+ * so a request always crosses one).
+ */
+export function relayCorrection(paths: RelayPaths, target: string, commitMs: number): number {
+  const own = paths.configured[target];
+  const request = own === undefined ? 0 : relayOverheadFor(paths, own);
+  return request + (commitMs > 0 ? relayOverheadFor(paths, commitMs) : 0);
 }
 
 const quantile = (xs: readonly number[], q: number) => {
@@ -130,11 +177,13 @@ export function compareLab(
   const baseline = analyse(model).datastores.find((d) => d.name === ds.name)!;
   const rows: ComparisonRow[] = [];
   const overhead: Record<string, number> = {};
+  const paths = (origin: string): RelayPaths => ({
+    echo: observation.echo[origin] ?? {},
+    configured: observation.configuredRtt[origin] ?? {},
+  });
   for (const origin of observation.origins) {
-    const echo = observation.echo[origin] ?? {};
-    const extra = Object.entries(echo).map(
-      ([region, ms]) => ms - (observation.configuredRtt[origin]?.[region] ?? ms),
-    );
+    const { echo, configured } = paths(origin);
+    const extra = Object.entries(echo).map(([region, ms]) => ms - (configured[region] ?? ms));
     overhead[origin] = Math.max(0, median(extra) ?? 0);
   }
   const { phases } = observation;
@@ -147,27 +196,34 @@ export function compareLab(
     from: number,
     to: number,
   ) => {
-    // WAN round trips on the path: client → leader, plus the commit round when there is one.
-    const writeTrips = 1 + (analysis.commitP50Ms > 0 ? 1 : 0);
-    for (const [kind, name, trips, profile] of [
-      ["w", "write", writeTrips, analysis.write],
-      ["r", "read", 1, analysis.read],
+    // The relay round trips on each path: client → leader (plus the commit round) for a write and
+    // a strong read, client → nearest member for a weaker read.
+    const leader = analysis.effectiveLeader ?? analysis.leader;
+    const configured = paths(origin).configured;
+    const nearest = Object.keys(configured).sort((a, b) => configured[a]! - configured[b]!)[0] ?? leader;
+    for (const [kind, name, correction, profile] of [
+      ["w", "write", relayCorrection(paths(origin), leader, analysis.commitP50Ms), analysis.write],
+      [
+        "r",
+        "read",
+        relayCorrection(paths(origin), ds.consistency === "strong" ? leader : nearest, 0),
+        analysis.read,
+      ],
     ] as const) {
       // Answered inside the window: a request released by the healing belongs to the recovery.
       const ok = window(origin, kind, from, to)
         .filter((o) => o[3] && o[0] + o[5] <= to)
-        // Never below zero: the echo estimate is a median of its own, noisy on a busy machine.
-        .map((o) => Math.max(0, o[2] - trips * overhead[origin]!));
+        // Never below zero: an echo median is noisy on a busy machine.
+        .map((o) => Math.max(0, o[2] - correction));
       const predicted = profile.byOrigin.find((o) => o.origin === origin);
-      rows.push(
-        latencyRow(
-          phase,
-          `${name} p50 ms`,
-          origin,
-          predicted?.unavailable ? undefined : predicted?.p50Ms,
-          median(ok),
-        ),
+      const row = latencyRow(
+        phase,
+        `${name} p50 ms`,
+        origin,
+        predicted?.unavailable ? undefined : predicted?.p50Ms,
+        median(ok),
       );
+      rows.push(correction > 0 ? { ...row, note: `relay overhead ${round(correction)} ms subtracted` } : row);
       const p99 = quantile(ok, 0.99);
       if (p99 !== undefined && predicted !== undefined && !predicted.unavailable)
         rows.push({

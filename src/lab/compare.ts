@@ -1,4 +1,5 @@
 import { analyse } from "../analysis/index.js";
+import { networkView } from "../analysis/network.js";
 import type { DatastoreAnalysis, Failure } from "../analysis/types.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import type { OpRecord } from "./agents/workload.js";
@@ -146,10 +147,20 @@ function leaderIn(observation: LabObservation, from: number, to: number): string
 
 /**
  * Replication lag where the engine reports it (PostgreSQL's replay_lag: WAL flushed on the primary
- * until the replica's "applied" reply is back). The model's lag is one way, so the reply's trip
- * back (RTT / 2 from the replica's region to the leader's) is taken off before comparing.
+ * until the standby's reply that it has written, flushed and replayed it is back). The model's lag
+ * is one way, so the reply's trip back (RTT / 2 between the leader's and the replica's region) is
+ * taken off, and so is the replication connection's own relay round trip (the standby's site relay,
+ * at the overhead measured on a path with the same configured RTT): the relays sit on the WAL's
+ * path as on a request's. What is left is the one-way trip plus the standby's write, flush and
+ * replay — measured in the lab at ~0 ms (replay_lag − write_lag, docs/lab.md), so the model has
+ * no apply term.
  */
-function lagRows(observation: LabObservation, analysis: DatastoreAnalysis): ComparisonRow[] {
+function lagRows(
+  observation: LabObservation,
+  analysis: DatastoreAnalysis,
+  rttMs: (a: string, b: string) => number,
+  relayMs: (rttMs: number) => number,
+): ComparisonRow[] {
   const { phases } = observation;
   const samples = observation.lag.filter((s) => s.at >= phases.baselineFrom && s.at < phases.baselineTo);
   const byRegion = new Map<string, number>();
@@ -157,8 +168,9 @@ function lagRows(observation: LabObservation, analysis: DatastoreAnalysis): Comp
     const values = samples.map((s) => s.ms[member.name]).filter((x): x is number => x !== undefined && x > 0);
     const m = median(values);
     if (m === undefined) continue;
-    const back = (observation.configuredRtt[analysis.leader]?.[member.region] ?? 0) / 2;
-    byRegion.set(member.region, Math.max(byRegion.get(member.region) ?? 0, m - back));
+    const rtt = rttMs(analysis.leader, member.region);
+    const oneWay = Math.max(0, m - rtt / 2 - relayMs(rtt));
+    byRegion.set(member.region, Math.max(byRegion.get(member.region) ?? 0, oneWay));
   }
   return analysis.replicationLag
     .filter((lag) => byRegion.has(lag.region))
@@ -246,7 +258,11 @@ export function compareLab(
       leaderIn(observation, phases.baselineFrom, phases.baselineTo),
     ),
   );
-  rows.push(...lagRows(observation, baseline));
+  // The lab's delays come from the same network view (src/lab/sites.ts): cross-zone inside a region.
+  const net = networkView(model, []);
+  const relayMs = (rtt: number) =>
+    median(observation.origins.map((origin) => relayOverheadFor(paths(origin), rtt))) ?? 0;
+  rows.push(...lagRows(observation, baseline, (a, b) => net.rtt(a, b), relayMs));
 
   if (failures.length > 0 && phases.failAt !== undefined && phases.healAt !== undefined) {
     const failed = analyse(model, failures).datastores.find((d) => d.name === ds.name)!;

@@ -228,6 +228,35 @@ describe("relay overhead: subtracted per relay round trip crossed, at that path'
     expect(compareLab(model, ds, [], obs).relayOverheadMs["eu-west-1"]).toBeCloseTo(6, 9);
   });
 
+  it("replication lag: replay_lag less the reply's trip back and the replication connection's relay round trip", () => {
+    // replay_lag = one way + back + the standby relay's overhead (+ write/flush/replay, ~0 in the
+    // lab): eu-west-1b 0.5 + 0.5 + 1.5 = 2.5 ms; us-east-1 34.8 + 34.8 + 6 = 75.6 ms.
+    const lag = [0, 1, 2, 3].map((i) => ({
+      at: T0 + 1000 + i * 1000,
+      ms: { "orders-eu-west-1-1": 2.5, "orders-us-east-1-0": 75.6 },
+    }));
+    const obs = observation({
+      members: [
+        { name: "orders-eu-west-1-0", region: "eu-west-1", zone: "eu-west-1a", role: "primary" },
+        { name: "orders-eu-west-1-1", region: "eu-west-1", zone: "eu-west-1b", role: "replica" },
+        { name: "orders-us-east-1-0", region: "us-east-1", zone: "us-east-1a", role: "replica" },
+      ],
+      echo: { "eu-west-1": paths.echo, "us-east-1": { "eu-west-1": 75.6, "us-east-1": 2.5 } },
+      configuredRtt: { "eu-west-1": paths.configured, "us-east-1": { "eu-west-1": 69.6, "us-east-1": 1 } },
+      lag,
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    const rows = compareLab(model, ds, [], obs).rows.filter((r) => r.figure === "replication lag p50 ms");
+    expect(predicted.replicationLag.map((l) => [l.region, l.p50Ms])).toEqual([
+      ["eu-west-1", 0.5],
+      ["us-east-1", 34.8],
+    ]);
+    expect(rows.map((r) => [r.origin, r.measured, r.pass])).toEqual([
+      ["eu-west-1", 0.5, true],
+      ["us-east-1", 34.8, true],
+    ]);
+  });
+
   it("every measured latency is ≥ 0, even when the echo overstates the overhead", () => {
     const obs = observation({
       echo: {

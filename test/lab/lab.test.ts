@@ -6,6 +6,7 @@ import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { etcd } from "../../src/engines/etcd.js";
 import { engineOf } from "../../src/engines/registry.js";
 import type { EngineDefinition } from "../../src/engines/types.js";
+import { TOLERANCE } from "../../src/lab/compare.js";
 import { runLabReport } from "../../src/lab/index.js";
 import { runLab } from "../../src/lab/run.js";
 import { removeStaleLabs } from "../../src/lab/supervisor.js";
@@ -29,8 +30,13 @@ const canRun =
  * missing or extra WAN round trip is ≥ 28% on every path below).
  */
 const STRUCTURE = 0.25;
-const writeWithin = (row: { relativeError?: number } | undefined) =>
-  row?.relativeError !== undefined && row.relativeError <= STRUCTURE;
+const writeWithin = (
+  row: { relativeError?: number; predicted: number | string; measured: number | string } | undefined,
+) =>
+  row?.relativeError !== undefined &&
+  (row.relativeError <= STRUCTURE ||
+    // Same-region paths of 1–2 ms: the lab's own resolution (docs/lab.md) decides, not a share.
+    Math.abs(Number(row.measured) - Number(row.predicted)) <= TOLERANCE.absoluteMs);
 /** On a machine the report calls a bottleneck, latency is not evidence either way: verdicts only. */
 const latencyCounts = (report: { machine: { bottleneck: boolean; loadPerCore: number } }) => {
   if (report.machine.bottleneck)
@@ -99,8 +105,30 @@ describe.skipIf(!canRun)("topoplan lab on real engines (root, etcd, PostgreSQL)"
     expect(labFolders()).toEqual([]);
   }, 240_000);
 
-  it("PostgreSQL, primary with a semi-sync standby and a remote replica, loses the standby's zone: writes go on as predicted", async () => {
+  it("PostgreSQL from the catalog's engine, semi-sync: losing the primary region's only standby blocks every write, as predicted", async () => {
+    // CloudNativePG's ANY 1 over the primary region's standbys (dataDurability: required): the
+    // remote replica never acknowledges a commit, so the model predicts no write quorum.
     const { report, row } = await lab("pg-sync.yaml", ["zone:eu-west-1b"]);
+    for (const origin of ["eu-west-1", "us-east-1"]) {
+      if (latencyCounts(report))
+        expect(writeWithin(row("baseline", "write p50 ms", origin)), JSON.stringify(report.rows)).toBe(true);
+      expect(row("failure", "writes accepted", origin)).toMatchObject({ predicted: "no", measured: "no" });
+    }
+    expect(row("baseline", "leader region")?.pass).toBe(true);
+    expect(row("failure", "write quorum")).toMatchObject({ predicted: "lost", measured: "lost" });
+    // Blocked commits complete once the standby is back: nothing acknowledged is lost.
+    expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none", pass: true });
+    expect(Object.keys(report.replicationLagMs ?? {}).sort()).toEqual([
+      "orders-eu-west-1-1",
+      "orders-us-east-1-0",
+    ]);
+    for (const measured of report.rows.map((r) => r.measured))
+      if (typeof measured === "number") expect(measured).toBeGreaterThanOrEqual(0);
+    expect(labNamespaces()).toEqual([]);
+  }, 240_000);
+
+  it("PostgreSQL from the catalog's engine, async: losing the remote replica's region keeps writes at the primary's latency", async () => {
+    const { report, row } = await lab("pg-async.yaml", ["region:us-east-1"]);
     for (const origin of ["eu-west-1", "us-east-1"]) {
       if (latencyCounts(report))
         expect(writeWithin(row("baseline", "write p50 ms", origin)), JSON.stringify(report.rows)).toBe(true);
@@ -108,11 +136,7 @@ describe.skipIf(!canRun)("topoplan lab on real engines (root, etcd, PostgreSQL)"
     }
     expect(row("failure", "write quorum")).toMatchObject({ predicted: "kept", measured: "kept" });
     expect(row("failure", "leader region")).toMatchObject({ predicted: "eu-west-1", measured: "eu-west-1" });
-    expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none" });
-    expect(Object.keys(report.replicationLagMs ?? {}).sort()).toEqual([
-      "orders-eu-west-1-1",
-      "orders-us-east-1-0",
-    ]);
+    expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none", pass: true });
     expect(labNamespaces()).toEqual([]);
   }, 240_000);
 

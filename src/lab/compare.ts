@@ -48,6 +48,14 @@ export interface RelayPaths {
   readonly configured: Readonly<Record<string, number>>;
 }
 
+/** What one path's echo says the relay added, ms (≥ 0); undefined when the path was not measured. */
+export function pathOverhead(paths: RelayPaths, region: string): number | undefined {
+  const echo = paths.echo[region];
+  const configured = paths.configured[region];
+  if (echo === undefined || configured === undefined || !Number.isFinite(echo)) return undefined;
+  return Math.max(0, echo - configured);
+}
+
 /**
  * The overhead of one round trip through a relay whose configured RTT is `rttMs`, ms (≥ 0): what
  * the origin's echo measured on the member region whose configured RTT is nearest to it (a relay's
@@ -56,11 +64,10 @@ export interface RelayPaths {
  */
 export function relayOverheadFor(paths: RelayPaths, rttMs: number): number {
   let best: { distance: number; overhead: number } | undefined;
-  for (const [region, echo] of Object.entries(paths.echo)) {
-    const configured = paths.configured[region];
-    if (configured === undefined || !Number.isFinite(echo)) continue;
-    const distance = Math.abs(configured - rttMs);
-    const overhead = Math.max(0, echo - configured);
+  for (const region of Object.keys(paths.echo)) {
+    const overhead = pathOverhead(paths, region);
+    if (overhead === undefined) continue;
+    const distance = Math.abs(paths.configured[region]! - rttMs);
     // Ties (two regions as far): the smaller overhead, so a correction never exceeds what one path shows.
     if (
       best === undefined ||
@@ -189,14 +196,26 @@ export function compareLab(
   const baseline = analyse(model).datastores.find((d) => d.name === ds.name)!;
   const rows: ComparisonRow[] = [];
   const overhead: Record<string, number> = {};
-  const paths = (origin: string): RelayPaths => ({
-    echo: observation.echo[origin] ?? {},
-    configured: observation.configuredRtt[origin] ?? {},
-  });
+  // The echoes timed inside a window (per region, the median of the samples), else the probe
+  // taken before the workload: the relays' cost follows the machine's load.
+  const paths = (origin: string, from?: number, to?: number): RelayPaths => {
+    const configured = observation.configuredRtt[origin] ?? {};
+    const samples = (observation.echoSamples?.[origin] ?? []).filter(
+      (s) => from !== undefined && to !== undefined && s.at >= from && s.at < to,
+    );
+    const echo: Record<string, number> = { ...(observation.echo[origin] ?? {}) };
+    for (const region of new Set(samples.flatMap((s) => Object.keys(s.ms)))) {
+      const m = median(samples.flatMap((s) => (s.ms[region] === undefined ? [] : [s.ms[region]!])));
+      if (m !== undefined) echo[region] = m;
+    }
+    return { echo, configured };
+  };
   for (const origin of observation.origins) {
-    const { echo, configured } = paths(origin);
-    const extra = Object.entries(echo).map(([region, ms]) => ms - (configured[region] ?? ms));
-    overhead[origin] = Math.max(0, median(extra) ?? 0);
+    const baselinePaths = paths(origin, observation.phases.baselineFrom, observation.phases.baselineTo);
+    const extra = Object.keys(baselinePaths.echo).flatMap(
+      (region) => pathOverhead(baselinePaths, region) ?? [],
+    );
+    overhead[origin] = median(extra) ?? 0;
   }
   const { phases } = observation;
   const window = (origin: string, kind: "w" | "r", from: number, to: number) =>
@@ -211,14 +230,15 @@ export function compareLab(
     // The relay round trips on each path: client → leader (plus the commit round) for a write and
     // a strong read, client → nearest member for a weaker read.
     const leader = analysis.effectiveLeader ?? analysis.leader;
-    const configured = paths(origin).configured;
+    const during = paths(origin, from, to);
+    const configured = during.configured;
     const nearest = Object.keys(configured).sort((a, b) => configured[a]! - configured[b]!)[0] ?? leader;
     for (const [kind, name, correction, profile] of [
-      ["w", "write", relayCorrection(paths(origin), leader, analysis.commitP50Ms), analysis.write],
+      ["w", "write", relayCorrection(during, leader, analysis.commitP50Ms), analysis.write],
       [
         "r",
         "read",
-        relayCorrection(paths(origin), ds.consistency === "strong" ? leader : nearest, 0),
+        relayCorrection(during, ds.consistency === "strong" ? leader : nearest, 0),
         analysis.read,
       ],
     ] as const) {
@@ -261,7 +281,11 @@ export function compareLab(
   // The lab's delays come from the same network view (src/lab/sites.ts): cross-zone inside a region.
   const net = networkView(model, []);
   const relayMs = (rtt: number) =>
-    median(observation.origins.map((origin) => relayOverheadFor(paths(origin), rtt))) ?? 0;
+    median(
+      observation.origins.map((origin) =>
+        relayOverheadFor(paths(origin, phases.baselineFrom, phases.baselineTo), rtt),
+      ),
+    ) ?? 0;
   rows.push(...lagRows(observation, baseline, (a, b) => net.rtt(a, b), relayMs));
 
   if (failures.length > 0 && phases.failAt !== undefined && phases.healAt !== undefined) {

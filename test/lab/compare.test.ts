@@ -257,6 +257,33 @@ describe("relay overhead: subtracted per relay round trip crossed, at that path'
     ]);
   });
 
+  it("uses the echoes re-timed inside the window when there are any, else the probe before the workload", () => {
+    // The probe before the workload saw a busy moment (10 ms over every path); during the baseline
+    // the relays added 1.5 ms per cross-zone round trip. eu-west-1 writes raw 2 + 2 × 1.5.
+    const obs = observation({
+      echo: {
+        "eu-west-1": { "eu-west-1": 11, "us-east-1": 79.6 },
+        "us-east-1": { "eu-west-1": 79.6, "us-east-1": 11 },
+      },
+      echoSamples: {
+        "eu-west-1": [0, 1, 2].map((i) => ({ at: T0 + 1000 + i * 1000, ms: paths.echo })),
+        "us-east-1": [{ at: T0 - 5000, ms: { "eu-west-1": 70, "us-east-1": 1 } }],
+      },
+      ops: {
+        "eu-west-1": [...ops("w", T0, T0 + 10_000, 5)],
+        "us-east-1": [...ops("r", T0, T0 + 10_000, 79.6)],
+      },
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    const { rows, relayOverheadMs } = compareLab(model, ds, [], obs);
+    const measured = (figure: string, origin: string) =>
+      rows.find((r) => r.figure === figure && r.origin === origin)!.measured;
+    expect(measured("write p50 ms", "eu-west-1")).toBe(2);
+    // us-east-1's only sample is outside the window: the probe before the workload counts (10 ms).
+    expect(measured("read p50 ms", "us-east-1")).toBe(69.6);
+    expect(relayOverheadMs["us-east-1"]).toBe(10);
+  });
+
   it("every measured latency is ≥ 0, even when the echo overstates the overhead", () => {
     const obs = observation({
       echo: {

@@ -23,16 +23,18 @@ export default defineTopology({
   datastores: {
     "commerce-db": {
       description:
-        "PostgreSQL (CloudNativePG) for orders and stock reservations. Semi-sync: a commit waits for one standby " +
-        "(synchronous_standby_names = ANY 1), the second standby in us-west-2 is the DR copy.",
+        "PostgreSQL (CloudNativePG) for orders and stock reservations. Semi-sync: a commit waits for one of the " +
+        "primary region's two standbys (synchronous_standby_names = ANY 1), the standby in us-west-2 is the DR copy.",
       replication: "primary-replica",
       sync: "semi-sync",
       // Callers read their own writes from the primary; a failover to the DR standby may lose the tail.
       consistency: "session",
       partitions: { count: 1 },
-      replicas: 3,
-      // Primary + synchronous standby in two zones of us-east-1 keep commits at cross-zone latency.
-      placement: { "us-east-1": 2, "us-west-2": 1 },
+      replicas: 4,
+      // Primary + two synchronous standbys in three zones of us-east-1 keep commits at cross-zone
+      // latency; CloudNativePG makes only these synchronous and blocks writes when none is up
+      // (dataDurability: required), so surviving a zone takes the second one.
+      placement: { "us-east-1": 3, "us-west-2": 1 },
       leader: "us-east-1",
       survive: "zone",
       backup: { regions: ["us-west-2"] },

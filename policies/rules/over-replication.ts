@@ -1,3 +1,4 @@
+import { syncInPrimaryRegion } from "../../src/analysis/replication/primary-replica.js";
 import type { ResolvedDatastore } from "../../src/model/types.js";
 import { datastoreAnalysis, list, plural, streamAnalysis, usd } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
@@ -9,13 +10,18 @@ import type { Finding, Rule } from "../types.js";
  * local region to keep doing so through a zone failure.
  */
 const MODEL_NEED: Readonly<
-  Record<ResolvedDatastore["replication"], (store: ResolvedDatastore, localRegions: number) => number>
+  Record<ResolvedDatastore["replication"], (store: ResolvedDatastore, local: readonly string[]) => number>
 > = {
   consensus: () => 0,
-  "primary-replica": (store) => store.quorum.write + 1,
-  "multi-leader": (_store, local) => local * 2,
+  // An engine whose synchronous standbys must be in the primary's region (CloudNativePG) needs
+  // W + 1 there, and the other local regions' replicas on top.
+  "primary-replica": (store, local) =>
+    store.quorum.write +
+    1 +
+    (syncInPrimaryRegion(store) ? local.filter((region) => region !== store.leader).length : 0),
+  "multi-leader": (_store, local) => local.length * 2,
   leaderless: (store, local) =>
-    Math.max(store.quorum.write + 1, local * (Math.max(store.quorum.read, store.quorum.write) + 1)),
+    Math.max(store.quorum.write + 1, local.length * (Math.max(store.quorum.read, store.quorum.write) + 1)),
 };
 
 /** Replicas beyond what the survival goal and read locality need cost money and slow quorums down. */
@@ -55,13 +61,13 @@ export const overReplication: Rule = {
         (region) => (model.users.find((u) => u.region === region)?.share ?? 0) >= minShare,
       );
       const survivalNeed = figures.survival.minReplicas;
-      const need = Math.max(survivalNeed, local.length, MODEL_NEED[store.replication](store, local.length));
+      const need = Math.max(survivalNeed, local.length, MODEL_NEED[store.replication](store, local));
       const extra = store.replicas - need;
       if (extra <= slack) continue;
       const cost = (figures.costUsdPerMonth.replicas / store.replicas) * extra;
       findings.push({
         path: `${store.path}.replicas`,
-        message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${need === survivalNeed ? "need no more" : `need ${MODEL_NEED[store.replication](store, local.length)}`}); the ${extra} extra cost about ${usd(cost)}/month`,
+        message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${need === survivalNeed ? "need no more" : `need ${MODEL_NEED[store.replication](store, local)}`}); the ${extra} extra cost about ${usd(cost)}/month`,
         fix: `set replicas: ${need} and remove ${extra} from the placement`,
         data: { replicas: store.replicas, need, extra, usdPerMonth: cost },
       });

@@ -267,10 +267,11 @@ function local(model: Model, component: EngineComponent, layout: LocalLayout): L
     const address = layout.address(member);
     const hba = [
       "local all all trust",
-      // The lab's own addresses only: every member may replicate from every other.
+      // The members' own addresses: every member may replicate from every other.
       ...settings.members.map((m) => `host all,replication all ${layout.address(m)}/32 trust`),
-      // Loopback (tests on one host connect from 127.0.0.1).
-      "host all,replication all 127.0.0.1/32 trust",
+      // The run's own networks (loopback on one host; the lab's relays and sites), where peers and
+      // clients connect from; nothing else is admitted.
+      ...layout.networks.map((cidr) => `host all,replication all ${cidr} trust`),
     ].join("\n");
     const common = [
       `-c`,

@@ -67,6 +67,14 @@ export interface LocalLayout {
   address(member: Member): string;
   /** An empty folder owned by the member's user, for its data and config. */
   dataDir(member: Member): string;
+  /**
+   * CIDRs the members' peers and clients connect from in this run: engines that admit connections
+   * by source address (PostgreSQL's pg_hba.conf) trust these, besides the members' own addresses.
+   * A flat network (one host, loopback) gives its own block; the lab gives its relays' transport
+   * network and its member addresses, since peers and clients reach a member through a relay.
+   * Only `local()` reads it: on Kubernetes the pod network is the operator's business.
+   */
+  readonly networks: readonly string[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { analyse } from "../analysis/index.js";
+import { networkView } from "../analysis/network.js";
 import type { DatastoreAnalysis, Failure } from "../analysis/types.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import type { OpRecord } from "./agents/workload.js";
@@ -11,11 +12,11 @@ import type { LabObservation } from "./run.js";
  * Latency is judged on the median: PASS when |measured − predicted| ≤ max(15% of predicted, 2 ms).
  * 15% is the issue's bar; the 2 ms floor is what the lab itself cannot resolve: each relay hop
  * releases on a Node timer (≥ 1 ms granularity) and the machine is shared. The relays' own added
- * latency is measured per origin (TCP echo through the relays minus the configured RTT) and
- * subtracted once per WAN round trip of the path: two for a write that waits for a commit round
- * (client → leader, leader → quorum), otherwise one; one for a read. p99 is shown, not judged: the relays add no jitter, so a lab p99 says nothing about the
- * catalog's tail factor. Verdicts (quorum kept, leader region, origins that can write, writes lost)
- * must be equal.
+ * latency is measured per origin and member region (TCP echo through the relays minus the configured
+ * RTT) and subtracted once per relay round trip the request crosses, each at the overhead of a relay
+ * with that round trip's configured RTT (`relayCorrection`). p99 is shown, not judged: the relays
+ * add no jitter, so a lab p99 says nothing about the catalog's tail factor. Verdicts (quorum kept,
+ * leader region, origins that can write, writes lost) must be equal.
  */
 export const TOLERANCE = { relative: 0.15, absoluteMs: 2 } as const;
 
@@ -34,9 +35,63 @@ export interface ComparisonRow {
 
 export interface LabComparison {
   readonly rows: readonly ComparisonRow[];
-  /** Relay overhead per WAN round trip, ms, per origin (subtracted from the latencies). */
+  /**
+   * Relay overhead per round trip, ms, per origin: the median over its member regions (printed,
+   * and the bottleneck test); each latency subtracts its own paths' overheads (`relayCorrection`).
+   */
   readonly relayOverheadMs: Readonly<Record<string, number>>;
   readonly pass: boolean;
+}
+
+/** What the relays cost one origin's round trips: echo and configured RTT per member region, ms. */
+export interface RelayPaths {
+  readonly echo: Readonly<Record<string, number>>;
+  readonly configured: Readonly<Record<string, number>>;
+}
+
+/** What one path's echo says the relay added, ms (≥ 0); undefined when the path was not measured. */
+export function pathOverhead(paths: RelayPaths, region: string): number | undefined {
+  const echo = paths.echo[region];
+  const configured = paths.configured[region];
+  if (echo === undefined || configured === undefined || !Number.isFinite(echo)) return undefined;
+  return Math.max(0, echo - configured);
+}
+
+/**
+ * The overhead of one round trip through a relay whose configured RTT is `rttMs`, ms (≥ 0): what
+ * the origin's echo measured on the member region whose configured RTT is nearest to it (a relay's
+ * own cost depends on its delay: a sub-millisecond hold rounds up to the timer's 1 ms, a long one
+ * does not; and the load is the same for every relay of a run). 0 when nothing was measured.
+ */
+export function relayOverheadFor(paths: RelayPaths, rttMs: number): number {
+  let best: { distance: number; overhead: number } | undefined;
+  for (const region of Object.keys(paths.echo)) {
+    const overhead = pathOverhead(paths, region);
+    if (overhead === undefined) continue;
+    const distance = Math.abs(paths.configured[region]! - rttMs);
+    // Ties (two regions as far): the smaller overhead, so a correction never exceeds what one path shows.
+    if (
+      best === undefined ||
+      distance < best.distance ||
+      (distance === best.distance && overhead < best.overhead)
+    )
+      best = { distance, overhead };
+  }
+  return best?.overhead ?? 0;
+}
+
+/**
+ * The relay time inside one request's measured latency, ms, from the path the model prices: the
+ * client's own round trip to `target` (the leader, or the nearest replica for a weak read) crosses
+ * the client site's relay once; a write that waits for a commit round (`commitMs` > 0, the RTT from
+ * the leader to the replica whose acknowledgement completes the quorum) crosses that replica's
+ * relay once more. Paths inside one site cross none (the lab puts every client in a site of its own,
+ * so a request always crosses one).
+ */
+export function relayCorrection(paths: RelayPaths, target: string, commitMs: number): number {
+  const own = paths.configured[target];
+  const request = own === undefined ? 0 : relayOverheadFor(paths, own);
+  return request + (commitMs > 0 ? relayOverheadFor(paths, commitMs) : 0);
 }
 
 const quantile = (xs: readonly number[], q: number) => {
@@ -100,10 +155,20 @@ function leaderIn(observation: LabObservation, from: number, to: number): string
 
 /**
  * Replication lag where the engine reports it (PostgreSQL's replay_lag: WAL flushed on the primary
- * until the replica's "applied" reply is back). The model's lag is one way, so the reply's trip
- * back (RTT / 2 from the replica's region to the leader's) is taken off before comparing.
+ * until the standby's reply that it has written, flushed and replayed it is back). The model's lag
+ * is one way, so the reply's trip back (RTT / 2 between the leader's and the replica's region) is
+ * taken off, and so is the replication connection's own relay round trip (the standby's site relay,
+ * at the overhead measured on a path with the same configured RTT): the relays sit on the WAL's
+ * path as on a request's. What is left is the one-way trip plus the standby's write, flush and
+ * replay — measured in the lab at ~0 ms (replay_lag − write_lag, docs/lab.md), so the model has
+ * no apply term.
  */
-function lagRows(observation: LabObservation, analysis: DatastoreAnalysis): ComparisonRow[] {
+function lagRows(
+  observation: LabObservation,
+  analysis: DatastoreAnalysis,
+  rttMs: (a: string, b: string) => number,
+  relayMs: (rttMs: number) => number,
+): ComparisonRow[] {
   const { phases } = observation;
   const samples = observation.lag.filter((s) => s.at >= phases.baselineFrom && s.at < phases.baselineTo);
   const byRegion = new Map<string, number>();
@@ -111,8 +176,9 @@ function lagRows(observation: LabObservation, analysis: DatastoreAnalysis): Comp
     const values = samples.map((s) => s.ms[member.name]).filter((x): x is number => x !== undefined && x > 0);
     const m = median(values);
     if (m === undefined) continue;
-    const back = (observation.configuredRtt[analysis.leader]?.[member.region] ?? 0) / 2;
-    byRegion.set(member.region, Math.max(byRegion.get(member.region) ?? 0, m - back));
+    const rtt = rttMs(analysis.leader, member.region);
+    const oneWay = Math.max(0, m - rtt / 2 - relayMs(rtt));
+    byRegion.set(member.region, Math.max(byRegion.get(member.region) ?? 0, oneWay));
   }
   return analysis.replicationLag
     .filter((lag) => byRegion.has(lag.region))
@@ -131,12 +197,26 @@ export function compareLab(
   const baseline = analyse(model).datastores.find((d) => d.name === ds.name)!;
   const rows: ComparisonRow[] = [];
   const overhead: Record<string, number> = {};
-  for (const origin of observation.origins) {
-    const echo = observation.echo[origin] ?? {};
-    const extra = Object.entries(echo).map(
-      ([region, ms]) => ms - (observation.configuredRtt[origin]?.[region] ?? ms),
+  // The echoes timed inside a window (per region, the median of the samples), else the probe
+  // taken before the workload: the relays' cost follows the machine's load.
+  const paths = (origin: string, from?: number, to?: number): RelayPaths => {
+    const configured = observation.configuredRtt[origin] ?? {};
+    const samples = (observation.echoSamples?.[origin] ?? []).filter(
+      (s) => from !== undefined && to !== undefined && s.at >= from && s.at < to,
     );
-    overhead[origin] = Math.max(0, median(extra) ?? 0);
+    const echo: Record<string, number> = { ...(observation.echo[origin] ?? {}) };
+    for (const region of new Set(samples.flatMap((s) => Object.keys(s.ms)))) {
+      const m = median(samples.flatMap((s) => (s.ms[region] === undefined ? [] : [s.ms[region]!])));
+      if (m !== undefined) echo[region] = m;
+    }
+    return { echo, configured };
+  };
+  for (const origin of observation.origins) {
+    const baselinePaths = paths(origin, observation.phases.baselineFrom, observation.phases.baselineTo);
+    const extra = Object.keys(baselinePaths.echo).flatMap(
+      (region) => pathOverhead(baselinePaths, region) ?? [],
+    );
+    overhead[origin] = median(extra) ?? 0;
   }
   const { phases } = observation;
   const window = (origin: string, kind: "w" | "r", from: number, to: number) =>
@@ -148,29 +228,38 @@ export function compareLab(
     from: number,
     to: number,
   ) => {
-    // WAN round trips on the path: client → leader, plus the commit round when there is one
-    // (also for a read-index read: the leader's heartbeat round to a quorum).
-    const writeTrips = 1 + (analysis.commitP50Ms > 0 ? 1 : 0);
-    const readIndex = ds.consistency === "strong" && ds.strongRead === "read-index";
-    for (const [kind, name, trips, profile] of [
-      ["w", "write", writeTrips, analysis.write],
-      ["r", "read", readIndex ? writeTrips : 1, analysis.read],
+    // The relay round trips on each path: client → leader (plus the commit round) for a write and
+    // a read-index read (the leader's heartbeat round to a quorum), client → leader for another
+    // strong read, client → nearest member for a weaker read.
+    const leader = analysis.effectiveLeader ?? analysis.leader;
+    const during = paths(origin, from, to);
+    const configured = during.configured;
+    const nearest = Object.keys(configured).sort((a, b) => configured[a]! - configured[b]!)[0] ?? leader;
+    const writeCorrection = relayCorrection(during, leader, analysis.commitP50Ms);
+    const readCorrection =
+      ds.consistency !== "strong"
+        ? relayCorrection(during, nearest, 0)
+        : ds.strongRead === "read-index"
+          ? writeCorrection
+          : relayCorrection(during, leader, 0);
+    for (const [kind, name, correction, profile] of [
+      ["w", "write", writeCorrection, analysis.write],
+      ["r", "read", readCorrection, analysis.read],
     ] as const) {
       // Answered inside the window: a request released by the healing belongs to the recovery.
       const ok = window(origin, kind, from, to)
         .filter((o) => o[3] && o[0] + o[5] <= to)
-        // Never below zero: the echo estimate is a median of its own, noisy on a busy machine.
-        .map((o) => Math.max(0, o[2] - trips * overhead[origin]!));
+        // Never below zero: an echo median is noisy on a busy machine.
+        .map((o) => Math.max(0, o[2] - correction));
       const predicted = profile.byOrigin.find((o) => o.origin === origin);
-      rows.push(
-        latencyRow(
-          phase,
-          `${name} p50 ms`,
-          origin,
-          predicted?.unavailable ? undefined : predicted?.p50Ms,
-          median(ok),
-        ),
+      const row = latencyRow(
+        phase,
+        `${name} p50 ms`,
+        origin,
+        predicted?.unavailable ? undefined : predicted?.p50Ms,
+        median(ok),
       );
+      rows.push(correction > 0 ? { ...row, note: `relay overhead ${round(correction)} ms subtracted` } : row);
       const p99 = quantile(ok, 0.99);
       if (p99 !== undefined && predicted !== undefined && !predicted.unavailable)
         rows.push({
@@ -193,7 +282,15 @@ export function compareLab(
       leaderIn(observation, phases.baselineFrom, phases.baselineTo),
     ),
   );
-  rows.push(...lagRows(observation, baseline));
+  // The lab's delays come from the same network view (src/lab/sites.ts): cross-zone inside a region.
+  const net = networkView(model, []);
+  const relayMs = (rtt: number) =>
+    median(
+      observation.origins.map((origin) =>
+        relayOverheadFor(paths(origin, phases.baselineFrom, phases.baselineTo), rtt),
+      ),
+    ) ?? 0;
+  rows.push(...lagRows(observation, baseline, (a, b) => net.rtt(a, b), relayMs));
 
   if (failures.length > 0 && phases.failAt !== undefined && phases.healAt !== undefined) {
     const failed = analyse(model, failures).datastores.find((d) => d.name === ds.name)!;

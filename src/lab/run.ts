@@ -76,8 +76,12 @@ export interface LabObservation {
   readonly saturated: Readonly<Record<string, number>>;
   /** Failed requests by error message, per origin. */
   readonly errors: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  /** Echo RTT through the relays per origin and member site region, ms (median). */
+  /** Echo RTT through the relays per origin and member site region, ms (median, before the workload). */
   readonly echo: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** The same echoes re-timed about once a second during the workload, per origin. */
+  readonly echoSamples?: Readonly<
+    Record<string, readonly { readonly at: number; readonly ms: Readonly<Record<string, number>> }[]>
+  >;
   readonly configuredRtt: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly leaders: readonly LeaderSample[];
   readonly phases: PhaseTimes;
@@ -314,6 +318,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   const saturated: Record<string, number> = {};
   const errors: Record<string, Record<string, number>> = {};
   const echo: Record<string, Record<string, number>> = {};
+  const echoSamples: Record<string, { at: number; ms: Record<string, number> }[]> = {};
   const configuredRtt: Record<string, Record<string, number>> = {};
   const memberSites = [...new Set(plan.members.map((m) => m.site))];
   const echoes: Promise<boolean>[] = [];
@@ -343,6 +348,11 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
       if (typeof m.saturated === "number") saturated[origin] = m.saturated;
       if (m.errors !== undefined) errors[origin] = m.errors as Record<string, number>;
       if (m.echo !== undefined) echo[origin] = m.echo as Record<string, number>;
+      if (m.echoSample !== undefined) {
+        const samples = echoSamples[origin] ?? [];
+        samples.push(m.echoSample as { at: number; ms: Record<string, number> });
+        echoSamples[origin] = samples;
+      }
     });
     return handle;
   });
@@ -435,6 +445,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     saturated,
     errors,
     echo,
+    echoSamples,
     configuredRtt,
     leaders,
     phases: {

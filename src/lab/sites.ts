@@ -15,6 +15,8 @@ import type { Model } from "../model/types.js";
  */
 export const TRANSPORT_NET = "10.250.0";
 export const ECHO_PORT = 7007;
+/** Where a member's peers and clients connect from: the relays' transport network and the member addresses. */
+export const LAB_NETWORKS = [`${TRANSPORT_NET}.0/24`, "10.251.0.0/16"] as const;
 export const MAX_SITES = 250;
 
 export type SiteKind = "members" | "client" | "observer";
@@ -88,6 +90,9 @@ export function siteLayout(root: string) {
       return address;
     },
     dataDir: (member) => `${root}/${member.name.replace(/[^A-Za-z0-9_.-]/g, "_")}`,
+    // A peer or client in another site arrives from its site's relay (a transport address); one in
+    // the same site from a member address. Both ranges exist only inside the lab's namespaces.
+    networks: LAB_NETWORKS,
   };
   return { layout, sites, siteOf };
 }

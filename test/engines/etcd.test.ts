@@ -24,6 +24,7 @@ const store = model.datastores[0] as ResolvedDatastore;
 const members = etcd.local!(model, store, {
   address: (m) => `10.0.0.${m.name.length}`,
   dataDir: (m) => `/tmp/${m.name}`,
+  networks: ["10.0.0.0/24"],
 });
 
 describe("etcd member flags", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyse, parseFailures } from "../../src/analysis/index.js";
 import type { OpRecord } from "../../src/lab/agents/workload.js";
-import { compareLab, TOLERANCE } from "../../src/lab/compare.js";
+import { compareLab, relayCorrection, relayOverheadFor, TOLERANCE } from "../../src/lab/compare.js";
 import { atLabLoad } from "../../src/lab/lab-load.js";
 import { withPreferredLeader } from "../../src/lab/observed-leader.js";
 import { renderLabMarkdown, renderLabText } from "../../src/lab/report.js";
@@ -218,5 +218,139 @@ describe("compareLab", async () => {
     const md = renderLabMarkdown(report);
     expect(md).toContain("| phase | figure | origin | predicted | measured | error | result |");
     expect(md).not.toContain("t|x");
+  });
+});
+
+describe("relay overhead: subtracted per relay round trip crossed, at that path's own overhead", async () => {
+  // A loaded machine: a cross-zone relay round trip (1 ms configured) costs 1.5 ms more, a
+  // transatlantic one (69.6 ms) 6 ms more.
+  const paths = {
+    echo: { "eu-west-1": 2.5, "us-east-1": 75.6 },
+    configured: { "eu-west-1": 1, "us-east-1": 69.6 },
+  };
+
+  it("takes the overhead of the measured path whose configured RTT is nearest, never below 0", () => {
+    expect(relayOverheadFor(paths, 1)).toBe(1.5);
+    expect(relayOverheadFor(paths, 69.6)).toBeCloseTo(6, 9);
+    expect(relayOverheadFor(paths, 26)).toBe(1.5); // |26 − 1| < |26 − 69.6|
+    expect(relayOverheadFor({ echo: { a: 0.8 }, configured: { a: 1 } }, 1)).toBe(0);
+    expect(relayOverheadFor({ echo: {}, configured: {} }, 1)).toBe(0);
+  });
+
+  it("a write that waits for a commit crosses two relays, a read or an async write one", () => {
+    // eu-west-1 → primary in eu-west-1 (cross-zone) + commit to the standby beside it (cross-zone).
+    expect(relayCorrection(paths, "eu-west-1", 1)).toBe(3);
+    // us-east-1's client → primary across the Atlantic, commit beside the primary.
+    const fromUs = {
+      echo: { "eu-west-1": 75.6, "us-east-1": 2.5 },
+      configured: { "eu-west-1": 69.6, "us-east-1": 1 },
+    };
+    expect(relayCorrection(fromUs, "eu-west-1", 1)).toBeCloseTo(7.5, 9);
+    // No commit round (async): the request's own round trip only.
+    expect(relayCorrection(paths, "eu-west-1", 0)).toBe(1.5);
+  });
+
+  const { model } = await loadTopology("test/lab/fixtures/pg-sync.yaml");
+  const ds = model.datastores[0]!;
+  const predicted = analyse(model).datastores[0]!;
+  const at = (origin: string) => predicted.write.byOrigin.find((o) => o.origin === origin)!.p50Ms;
+
+  it("pg-sync: same-region writes are corrected by the cross-zone relays they cross, not the transatlantic median", () => {
+    // Raw latencies = the model's path + the relays on it: eu-west-1 writes 2 + 2 × 1.5 ms, reads
+    // (strong: at the primary) 1 + 1.5; us-east-1 writes 70.6 + 6 + 1.5, reads 69.6 + 6.
+    expect(at("eu-west-1")).toBe(2);
+    const obs = observation({
+      members: [
+        { name: "orders-eu-west-1-0", region: "eu-west-1", zone: "eu-west-1a", role: "primary" },
+        { name: "orders-eu-west-1-1", region: "eu-west-1", zone: "eu-west-1b", role: "replica" },
+        { name: "orders-us-east-1-0", region: "us-east-1", zone: "us-east-1a", role: "replica" },
+      ],
+      echo: { "eu-west-1": paths.echo, "us-east-1": { "eu-west-1": 75.6, "us-east-1": 2.5 } },
+      configuredRtt: { "eu-west-1": paths.configured, "us-east-1": { "eu-west-1": 69.6, "us-east-1": 1 } },
+      ops: {
+        "eu-west-1": [...ops("w", T0, T0 + 10_000, 5), ...ops("r", T0, T0 + 10_000, 2.5)],
+        "us-east-1": [...ops("w", T0, T0 + 10_000, 78.1), ...ops("r", T0, T0 + 10_000, 75.6)],
+      },
+      leaders: [{ at: T0 + 1000, member: "orders-eu-west-1-0", region: "eu-west-1" }],
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    const { rows } = compareLab(model, ds, [], obs);
+    const measured = (figure: string, origin: string) =>
+      rows.find((r) => r.figure === figure && r.origin === origin)!.measured;
+    expect(measured("write p50 ms", "eu-west-1")).toBe(2);
+    expect(measured("read p50 ms", "eu-west-1")).toBe(1);
+    expect(measured("write p50 ms", "us-east-1")).toBe(70.6);
+    expect(measured("read p50 ms", "us-east-1")).toBe(69.6);
+    // The per-origin summary (median over member regions) is what the report prints.
+    expect(compareLab(model, ds, [], obs).relayOverheadMs["eu-west-1"]).toBeCloseTo(6, 9);
+  });
+
+  it("replication lag: replay_lag less the reply's trip back and the replication connection's relay round trip", () => {
+    // replay_lag = one way + back + the standby relay's overhead (+ write/flush/replay, ~0 in the
+    // lab): eu-west-1b 0.5 + 0.5 + 1.5 = 2.5 ms; us-east-1 34.8 + 34.8 + 6 = 75.6 ms.
+    const lag = [0, 1, 2, 3].map((i) => ({
+      at: T0 + 1000 + i * 1000,
+      ms: { "orders-eu-west-1-1": 2.5, "orders-us-east-1-0": 75.6 },
+    }));
+    const obs = observation({
+      members: [
+        { name: "orders-eu-west-1-0", region: "eu-west-1", zone: "eu-west-1a", role: "primary" },
+        { name: "orders-eu-west-1-1", region: "eu-west-1", zone: "eu-west-1b", role: "replica" },
+        { name: "orders-us-east-1-0", region: "us-east-1", zone: "us-east-1a", role: "replica" },
+      ],
+      echo: { "eu-west-1": paths.echo, "us-east-1": { "eu-west-1": 75.6, "us-east-1": 2.5 } },
+      configuredRtt: { "eu-west-1": paths.configured, "us-east-1": { "eu-west-1": 69.6, "us-east-1": 1 } },
+      lag,
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    const rows = compareLab(model, ds, [], obs).rows.filter((r) => r.figure === "replication lag p50 ms");
+    expect(predicted.replicationLag.map((l) => [l.region, l.p50Ms])).toEqual([
+      ["eu-west-1", 0.5],
+      ["us-east-1", 34.8],
+    ]);
+    expect(rows.map((r) => [r.origin, r.measured, r.pass])).toEqual([
+      ["eu-west-1", 0.5, true],
+      ["us-east-1", 34.8, true],
+    ]);
+  });
+
+  it("uses the echoes re-timed inside the window when there are any, else the probe before the workload", () => {
+    // The probe before the workload saw a busy moment (10 ms over every path); during the baseline
+    // the relays added 1.5 ms per cross-zone round trip. eu-west-1 writes raw 2 + 2 × 1.5.
+    const obs = observation({
+      echo: {
+        "eu-west-1": { "eu-west-1": 11, "us-east-1": 79.6 },
+        "us-east-1": { "eu-west-1": 79.6, "us-east-1": 11 },
+      },
+      echoSamples: {
+        "eu-west-1": [0, 1, 2].map((i) => ({ at: T0 + 1000 + i * 1000, ms: paths.echo })),
+        "us-east-1": [{ at: T0 - 5000, ms: { "eu-west-1": 70, "us-east-1": 1 } }],
+      },
+      ops: {
+        "eu-west-1": [...ops("w", T0, T0 + 10_000, 5)],
+        "us-east-1": [...ops("r", T0, T0 + 10_000, 79.6)],
+      },
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    const { rows, relayOverheadMs } = compareLab(model, ds, [], obs);
+    const measured = (figure: string, origin: string) =>
+      rows.find((r) => r.figure === figure && r.origin === origin)!.measured;
+    expect(measured("write p50 ms", "eu-west-1")).toBe(2);
+    // us-east-1's only sample is outside the window: the probe before the workload counts (10 ms).
+    expect(measured("read p50 ms", "us-east-1")).toBe(69.6);
+    expect(relayOverheadMs["us-east-1"]).toBe(10);
+  });
+
+  it("every measured latency is ≥ 0, even when the echo overstates the overhead", () => {
+    const obs = observation({
+      echo: {
+        "eu-west-1": { "eu-west-1": 20, "us-east-1": 90 },
+        "us-east-1": { "eu-west-1": 90, "us-east-1": 20 },
+      },
+      ops: { "eu-west-1": [...ops("w", T0, T0 + 10_000, 3), ...ops("r", T0, T0 + 10_000, 1)] },
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    for (const row of compareLab(model, ds, [], obs).rows)
+      if (typeof row.measured === "number") expect(row.measured).toBeGreaterThanOrEqual(0);
   });
 });

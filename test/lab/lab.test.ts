@@ -4,12 +4,13 @@ import { describe, expect, it } from "vitest";
 import { analyse, parseFailures } from "../../src/analysis/index.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { etcd } from "../../src/engines/etcd.js";
+import { engineOf } from "../../src/engines/registry.js";
 import type { EngineDefinition } from "../../src/engines/types.js";
+import { TOLERANCE } from "../../src/lab/compare.js";
 import { runLabReport } from "../../src/lab/index.js";
 import { runLab } from "../../src/lab/run.js";
 import { removeStaleLabs } from "../../src/lab/supervisor.js";
 import { loadTopology } from "../../src/pipeline.js";
-import { postgresStandIn } from "./stand-in.js";
 
 /**
  * Real labs: etcd and PostgreSQL members in network namespaces behind delay relays. They need root
@@ -18,15 +19,24 @@ import { postgresStandIn } from "./stand-in.js";
 const root = process.getuid?.() === 0;
 const have = (path: string) => existsSync(path);
 const canRun =
-  root && have("/usr/bin/etcd") && have("/usr/lib/postgresql/15/bin/postgres") && have("/usr/bin/psql");
+  root &&
+  have("/usr/bin/etcd") &&
+  have("/usr/lib/postgresql/15/bin/postgres") &&
+  have("/usr/bin/psql") &&
+  have("/usr/bin/prometheus-postgres-exporter");
 /**
  * The bench judges medians at the lab's tolerance (15%, docs/lab.md); here the lab shares the CPU
  * with the rest of the suite, so a write median only has to keep the structure of its path (a
  * missing or extra WAN round trip is ≥ 28% on every path below).
  */
 const STRUCTURE = 0.25;
-const writeWithin = (row: { relativeError?: number } | undefined) =>
-  row?.relativeError !== undefined && row.relativeError <= STRUCTURE;
+const writeWithin = (
+  row: { relativeError?: number; predicted: number | string; measured: number | string } | undefined,
+) =>
+  row?.relativeError !== undefined &&
+  (row.relativeError <= STRUCTURE ||
+    // Same-region paths of 1–2 ms: the lab's own resolution (docs/lab.md) decides, not a share.
+    Math.abs(Number(row.measured) - Number(row.predicted)) <= TOLERANCE.absoluteMs);
 /** On a machine the report calls a bottleneck, latency is not evidence either way: verdicts only. */
 const latencyCounts = (report: { machine: { bottleneck: boolean; loadPerCore: number } }) => {
   if (report.machine.bottleneck)
@@ -55,12 +65,14 @@ const labFolders = (pid = process.pid) =>
     .flatMap((d) => (existsSync(d) ? readdirSync(d) : []))
     .filter((f) => f.startsWith(`topoplan-lab-${pid}-`));
 
-async function lab(file: string, engine: EngineDefinition, fail: string[]) {
+/** Runs a fixture's datastore on the engine the catalog's registry gives it (`deploy.engine`). */
+async function lab(file: string, fail: string[]) {
   const { model } = await loadTopology(`test/lab/fixtures/${file}`);
+  const datastore = model.datastores[0]!;
   const report = await runLabReport({
     model,
-    datastore: model.datastores[0]!,
-    engine,
+    datastore,
+    engine: engineOf(datastore)!,
     failures: parseFailures(model, fail),
     failureTexts: fail,
     schedule: SHORT,
@@ -72,7 +84,7 @@ async function lab(file: string, engine: EngineDefinition, fail: string[]) {
 
 describe.skipIf(!canRun)("topoplan lab on real engines (root, etcd, PostgreSQL)", () => {
   it("etcd, 3 members over 3 regions, loses the leader's region: writes from every origin as predicted, leader moves, nothing lost", async () => {
-    const { model, report, row } = await lab("etcd-3-near.yaml", etcd, ["region:eu-west-1"]);
+    const { model, report, row } = await lab("etcd-3-near.yaml", ["region:eu-west-1"]);
     for (const origin of ["eu-west-1", "us-east-1"]) {
       if (latencyCounts(report))
         expect(writeWithin(row("baseline", "write p50 ms", origin)), JSON.stringify(report.rows)).toBe(true);
@@ -93,8 +105,30 @@ describe.skipIf(!canRun)("topoplan lab on real engines (root, etcd, PostgreSQL)"
     expect(labFolders()).toEqual([]);
   }, 240_000);
 
-  it("PostgreSQL, primary with a semi-sync standby and a remote replica, loses the standby's zone: writes go on as predicted", async () => {
-    const { report, row } = await lab("pg-sync.yaml", postgresStandIn, ["zone:eu-west-1b"]);
+  it("PostgreSQL from the catalog's engine, semi-sync: losing the primary region's only standby blocks every write, as predicted", async () => {
+    // CloudNativePG's ANY 1 over the primary region's standbys (dataDurability: required): the
+    // remote replica never acknowledges a commit, so the model predicts no write quorum.
+    const { report, row } = await lab("pg-sync.yaml", ["zone:eu-west-1b"]);
+    for (const origin of ["eu-west-1", "us-east-1"]) {
+      if (latencyCounts(report))
+        expect(writeWithin(row("baseline", "write p50 ms", origin)), JSON.stringify(report.rows)).toBe(true);
+      expect(row("failure", "writes accepted", origin)).toMatchObject({ predicted: "no", measured: "no" });
+    }
+    expect(row("baseline", "leader region")?.pass).toBe(true);
+    expect(row("failure", "write quorum")).toMatchObject({ predicted: "lost", measured: "lost" });
+    // Blocked commits complete once the standby is back: nothing acknowledged is lost.
+    expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none", pass: true });
+    expect(Object.keys(report.replicationLagMs ?? {}).sort()).toEqual([
+      "orders-eu-west-1-1",
+      "orders-us-east-1-0",
+    ]);
+    for (const measured of report.rows.map((r) => r.measured))
+      if (typeof measured === "number") expect(measured).toBeGreaterThanOrEqual(0);
+    expect(labNamespaces()).toEqual([]);
+  }, 240_000);
+
+  it("PostgreSQL from the catalog's engine, async: losing the remote replica's region keeps writes at the primary's latency", async () => {
+    const { report, row } = await lab("pg-async.yaml", ["region:us-east-1"]);
     for (const origin of ["eu-west-1", "us-east-1"]) {
       if (latencyCounts(report))
         expect(writeWithin(row("baseline", "write p50 ms", origin)), JSON.stringify(report.rows)).toBe(true);
@@ -102,11 +136,7 @@ describe.skipIf(!canRun)("topoplan lab on real engines (root, etcd, PostgreSQL)"
     }
     expect(row("failure", "write quorum")).toMatchObject({ predicted: "kept", measured: "kept" });
     expect(row("failure", "leader region")).toMatchObject({ predicted: "eu-west-1", measured: "eu-west-1" });
-    expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none" });
-    expect(Object.keys(report.replicationLagMs ?? {}).sort()).toEqual([
-      "orders-eu-west-1-1",
-      "orders-us-east-1-0",
-    ]);
+    expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none", pass: true });
     expect(labNamespaces()).toEqual([]);
   }, 240_000);
 

@@ -21,7 +21,7 @@ describe("lab sites", () => {
   it("puts members of one zone in one site, adds a client site per origin and an observer", async () => {
     const { plan } = await etcdPlan();
     const kinds = plan.sites.map((s) => `${s.kind}:${s.region}${s.zone ? `/${s.zone}` : ""}`);
-    // etcd-5: 2 + 2 + 1 members; the stand-in rotates zones, so 5 member sites.
+    // etcd-5: 2 + 2 + 1 members; the engine rotates zones, so 5 member sites.
     expect(kinds.filter((k) => k.startsWith("members")).length).toBe(5);
     expect(kinds).toContain("client:eu-west-1");
     expect(kinds).toContain("client:us-east-1");

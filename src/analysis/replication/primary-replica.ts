@@ -1,19 +1,49 @@
+import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
+import type { ReplicaSlot, ResolvedDatastore } from "../../model/types.js";
 import { holdsData, mayLead } from "./common.js";
 import { leaderLatency } from "./leader-based.js";
 import type { ReplicationBehaviour } from "./types.js";
 
 /**
+ * Whether a synchronous commit may only wait for standbys in the primary's own region: the engine's
+ * `syncScope` (src/engines/capabilities.ts; CloudNativePG lists only the primary cluster's own
+ * instances in `synchronous_standby_names`, replica clusters in other regions stream asynchronously).
+ * Read from the pure capability table, never from the compilers.
+ */
+export function syncInPrimaryRegion(ds: ResolvedDatastore): boolean {
+  if (ds.sync === "async" || ds.deploy.target !== "kubernetes" || ds.deploy.engine === undefined)
+    return false;
+  return ENGINE_CAPABILITIES[ds.deploy.engine].syncScope === "primary-region";
+}
+
+/**
  * One primary ships its log to replicas. sync waits for every replica, semi-sync for the nearest
  * one, async for none (write quorum = replicas / 2 / 1 from the model). Failover promotes a
  * surviving replica automatically; with async shipping the writes not yet shipped are lost (RPO = lag).
+ *
+ * On an engine whose synchronous standbys are only those of the primary's region (PostgreSQL on
+ * CloudNativePG: `synchronous: { method: any, number: n, dataDurability: required }` over the
+ * primary cluster's instances), only those count: a semi-sync commit waits for the nearest standby
+ * in the primary's region, and with fewer than `number` of them up writes block (`required`: "write
+ * operations will pause if the required number of synchronous standbys is unavailable",
+ * https://cloudnative-pg.io/documentation/current/replication/#data-durability-and-synchronous-replication)
+ * rather than fall back to a replica elsewhere. The same count decides election: a primary is
+ * re-elected only inside that region (CloudNativePG promotes a replica cluster in another region
+ * only by hand, https://cloudnative-pg.io/documentation/current/replica_cluster/). `ds.leader` is
+ * the primary's region: such engines hold one partition (maxPartitions 1).
  */
 export const primaryReplica: ReplicationBehaviour = {
   leaderBased: true,
-  requirements: (ds) => ({
+  requirements: (ds) => {
+    const primaryRegion = ds.leader;
+    const local = syncInPrimaryRegion(ds);
     // The primary waits only for replicas that may replace it (read-only ones and witnesses never do).
-    write: { needed: ds.quorum.write, counts: mayLead },
-    read: { needed: 1, counts: holdsData },
-  }),
+    const counts = local ? (slot: ReplicaSlot) => mayLead(slot) && slot.region === primaryRegion : mayLead;
+    return {
+      write: { needed: ds.quorum.write, counts },
+      read: { needed: 1, counts: holdsData },
+    };
+  },
   commitP50: leaderLatency.commitP50,
   writeP50: leaderLatency.writeP50,
   // A strong read needs the primary; it still serves reads when sync writes are blocked.
@@ -41,6 +71,12 @@ export const primaryReplica: ReplicationBehaviour = {
         note: "sync replication waits for every replica: losing any one blocks writes, so no replica count survives a failure; use semi-sync or consensus",
       };
     const q = ds.quorum.write;
+    if (goal === "region" && syncInPrimaryRegion(ds))
+      return {
+        replicas: q + 1,
+        regions: q + 1,
+        note: `${ds.sync} commits wait only for standbys in the primary's region on this engine: losing ${ds.leader} stops writes until an operator promotes a replica cluster elsewhere; use async with failover, or consensus`,
+      };
     return { replicas: q + 1, regions: goal === "zone" ? 1 : q + 1 };
   },
 };

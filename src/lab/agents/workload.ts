@@ -5,7 +5,7 @@
  * operation is reported with its wall-clock start, latency and outcome; acknowledged writes carry
  * their key for the data-loss check.
  */
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import type { EngineId } from "../../engines/types.js";
 import { CLIENT_DRIVERS } from "../clients/index.js";
 import type { LabEndpoint } from "../clients/types.js";
@@ -31,25 +31,46 @@ export interface WorkloadConfig {
  */
 export type OpRecord = [number, "w" | "r", number, boolean, string, number];
 
-async function echoRtt(host: string, port: number, samples: number): Promise<number[]> {
+/** `samples` sequential echo round trips to host:port, ms; rejects when they take longer than `timeoutMs` in all. */
+async function echoRtt(host: string, port: number, samples: number, timeoutMs: number): Promise<number[]> {
   const socket = connect({ host, port });
+  // Never left open: a hung echo (a cut site) is destroyed after the timeout.
+  const guard = setTimeout(() => socket.destroy(), timeoutMs);
+  try {
+    return await echoOn(socket, samples);
+  } finally {
+    clearTimeout(guard);
+    socket.destroy();
+  }
+}
+
+async function echoOn(socket: Socket, samples: number): Promise<number[]> {
   socket.setNoDelay(true);
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
+  // Each wait also ends when the socket closes (an error, or the caller's timeout destroying it).
+  const once = (event: "connect" | "data") =>
+    new Promise<void>((resolve, reject) => {
+      const closed = () => reject(new Error("echo connection closed"));
+      socket.once("close", closed);
+      socket.once("error", () => {});
+      socket.once(event, () => {
+        socket.off("close", closed);
+        resolve();
+      });
+    });
+  await once("connect");
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
     const start = performance.now();
-    await new Promise<void>((resolve) => {
-      socket.once("data", () => resolve());
-      socket.write("x");
-    });
+    const answered = once("data");
+    socket.write("x");
+    await answered;
     out.push(performance.now() - start);
   }
-  socket.destroy();
   return out;
 }
+
+/** How often the echoes are re-timed during the workload, ms. */
+const ECHO_PROBE_EVERY_MS = 1000;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -62,7 +83,7 @@ export async function runWorkload(
   await Promise.all(
     config.echo.map(async (target) => {
       try {
-        echo[target.site] = median(await echoRtt(target.host, target.port, 21));
+        echo[target.site] = median(await echoRtt(target.host, target.port, 21, 30_000));
       } catch {
         // an unreachable echo is reported as missing, not as zero
       }
@@ -85,6 +106,26 @@ export async function runWorkload(
     if (batch.length > 0) emit({ ops: batch, saturated, errors });
     batch = [];
   }, 250);
+  // The relays' cost changes with the machine's load: re-time every echo once a second while the
+  // workload runs, so each phase is corrected with what the relays did then (src/lab/compare.ts).
+  let probing = true;
+  const probes = (async () => {
+    while (probing && !stopped()) {
+      await new Promise((r) => setTimeout(r, ECHO_PROBE_EVERY_MS));
+      const sample: Record<string, number> = {};
+      await Promise.all(
+        config.echo.map(async (target) => {
+          try {
+            // A cut site accepts (its relay listener is local) and never answers: give up after 1.5 s.
+            sample[target.site] = median(await echoRtt(target.host, target.port, 3, 1500));
+          } catch {
+            // a cut or failed site: no sample
+          }
+        }),
+      );
+      if (probing) emit({ echoSample: { at: Date.now(), ms: sample } });
+    }
+  })();
   const next = performance.now();
   let due = next;
   while (!stopped()) {
@@ -134,6 +175,8 @@ export async function runWorkload(
   const deadline = performance.now() + config.timeoutMs + 200;
   while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   clearInterval(flush);
+  probing = false;
+  await Promise.race([probes, new Promise((r) => setTimeout(r, 100))]);
   emit({ ops: batch, saturated, errors });
   client.close();
 }

@@ -105,6 +105,12 @@ class PsqlSession {
   }
 }
 
+class PoolExhausted extends Error {
+  constructor(size: number, purpose: string, name: string) {
+    super(`connection pool exhausted (${size} ${purpose} sessions busy on ${name})`);
+  }
+}
+
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 class PostgresClient implements LabClient {
@@ -129,8 +135,7 @@ class PostgresClient implements LabClient {
     this.pools.set(key, pool);
     let session = pool.find((s) => !s.busy);
     if (session === undefined) {
-      if (pool.length >= POOL_SIZE)
-        throw new Error(`connection pool exhausted (${POOL_SIZE} ${purpose} sessions busy on ${name})`);
+      if (pool.length >= POOL_SIZE) throw new PoolExhausted(POOL_SIZE, purpose, name);
       session = new PsqlSession(endpoint, timeoutMs);
       pool.push(session);
       await session.ready;
@@ -182,7 +187,9 @@ class PostgresClient implements LabClient {
         )
       ).ms;
     } catch (error) {
-      this.primary = undefined;
+      // A full pool says commits are blocked (every write session waits for its standby), not that
+      // the primary moved: rediscovering then would only pile up sessions to members that are gone.
+      if (!(error instanceof PoolExhausted)) this.primary = undefined;
       throw error;
     }
   }

@@ -54,6 +54,7 @@ suite("etcd engine, started from the compiled manifests", () => {
         return addresses.get(m.name)!;
       },
       dataDir: (m) => processes.dir(m.name),
+      networks: ["127.0.0.0/8"],
     });
     // etcd members wait for each other: start all, then wait for every client port.
     await Promise.all(

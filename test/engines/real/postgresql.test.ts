@@ -77,7 +77,7 @@ const cases: {
     model: () => stackModel("service-mesh.ts"),
     store: "commerce-db",
     seed: 21,
-    sync: ["quorum", "async"],
+    sync: ["quorum", "quorum", "async"],
   },
   {
     title: "async over three regions",
@@ -107,6 +107,7 @@ for (const c of cases) {
           return addresses.get(m.name)!;
         },
         dataDir: (m) => processes.dir(m.name),
+        networks: ["127.0.0.0/8"],
       });
       // In order: a standby's base backup streams from the running primary.
       for (const m of members)

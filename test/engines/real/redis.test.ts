@@ -84,6 +84,7 @@ suite("Redis engine, started from the compiled manifests", () => {
         return addresses.get(m.name)!;
       },
       dataDir: (m) => processes.dir(m.name),
+      networks: ["127.0.0.0/8"],
     });
     for (const m of members)
       await processes.startMember(m, addresses.get(m.member.name)!, processes.dir(m.member.name));

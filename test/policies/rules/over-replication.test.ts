@@ -62,8 +62,49 @@ describeRule(overReplication, {
         },
       },
     },
+    {
+      name: "semi-sync on CloudNativePG: W + 1 in the primary's region (only those are synchronous) plus a local replica elsewhere",
+      spec: {
+        name: "kv",
+        users: { "us-east-1": 0.6, "us-west-2": 0.4 },
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            sync: "semi-sync",
+            replicas: 4,
+            placement: { "us-east-1": 3, "us-west-2": 1 },
+            leader: "us-east-1",
+            deploy: { target: "kubernetes", engine: "postgresql" },
+          },
+        },
+      },
+    },
   ],
   noncompliant: [
+    {
+      name: "the same placement without the engine: any replica may be the synchronous one, so 3 suffice",
+      spec: {
+        name: "kv",
+        users: { "us-east-1": 0.6, "us-west-2": 0.4 },
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            sync: "semi-sync",
+            replicas: 4,
+            placement: { "us-east-1": 3, "us-west-2": 1 },
+            leader: "us-east-1",
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.orders.replicas",
+          message:
+            "4 replicas where 3 suffice (zone survival needs 3; read locality 2 regions (us-east-1 and us-west-2); primary-replica quorums need no more); the 1 extra cost about $100/month",
+          fix: "set replicas: 3 and remove 1 from the placement",
+        },
+      ],
+    },
     {
       name: "seven replicas where five do, and a five-way stream",
       spec: {

@@ -39,7 +39,7 @@ export function jointAvailability(units: readonly AvailabilityUnit[], base: Fail
   const shared = [...users.keys()]
     .filter((region) => units.filter((u) => u.domains.has(region)).length >= 2)
     .sort();
-  if (shared.length === 0) return units.reduce((p, u) => p * u.given(base), 1);
+  if (shared.length === 0) return units.reduce((p, u) => p * alone(u, base), 1);
 
   const withZones = shared.map((region) => ({ region, zones: [...users.get(region)!].sort().slice(0, 8) }));
   const zoneStates = withZones.reduce((n, r) => n * (1 + 2 ** r.zones.length), 1);
@@ -50,7 +50,21 @@ export function jointAvailability(units: readonly AvailabilityUnit[], base: Fail
       base,
       shared.map((region) => ({ region, zones: [] })),
     );
-  return Math.max(0, 1 - units.reduce((sum, u) => sum + (1 - u.given(base)), 0));
+  return Math.max(0, 1 - units.reduce((sum, u) => sum + (1 - alone(u, base)), 0));
+}
+
+/**
+ * A unit's availability with no domain fixed, memoised under the empty key: what `enumerate` stores
+ * for a unit touching none of the shared domains (its view then reads the base probabilities).
+ */
+function alone(unit: AvailabilityUnit, base: FailureProbabilities): number {
+  if (unit.memo === undefined) return unit.given(base);
+  let a = unit.memo.get("");
+  if (a === undefined) {
+    a = unit.given(base);
+    unit.memo.set("", a);
+  }
+  return a;
 }
 
 interface State {

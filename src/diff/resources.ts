@@ -40,6 +40,8 @@ const child = (path: string, key: string | number) =>
  * compared whole. Linear in the size of the two trees.
  */
 function compareInputs(path: string, a: unknown, b: unknown, out: InputChange[]): void {
+  // Most resources and subtrees are unchanged: one allocation-free walk settles those.
+  if (sameData(a, b)) return;
   if (isPlainObject(a) && isPlainObject(b)) {
     for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       const x = a[key];
@@ -61,8 +63,7 @@ function compareInputs(path: string, a: unknown, b: unknown, out: InputChange[])
     for (const [i, x] of a.entries()) compareInputs(child(path, i), x, b[i], out);
     return;
   }
-  // Most compared leaves are equal: a structural walk settles those without serialising both.
-  if (!sameData(a, b) && stableJson(a) !== stableJson(b)) out.push({ path, from: a, to: b });
+  if (stableJson(a) !== stableJson(b)) out.push({ path, from: a, to: b });
 }
 
 /**

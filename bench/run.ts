@@ -5,8 +5,9 @@
  *
  * Options: --only id[,id]  run some scenarios (ids: check-100, check-1000, check-10000,
  *          commands-200, commands-2000, commands-20000, commands-10m-partitions, render, pulumi,
- *          cold-start, cold-start-ts, solve-5, solve-9, lab); --samples N  override sample counts;
- *          --warmups N.
+ *          cold-start, cold-start-ts, solve-5, solve-9, lab); --subjects id[,id]  only these
+ *          subjects of each scenario (e.g. check,render,diff of a commands-* scenario: keep its peer
+ *          to get ratios); --samples N  override sample counts; --warmups N.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,11 +26,13 @@ const LAB = "lab";
 const { values } = parseArgs({
   options: {
     only: { type: "string" },
+    subjects: { type: "string" },
     samples: { type: "string" },
     warmups: { type: "string" },
   },
 });
 const only = values.only?.split(",").map((s) => s.trim());
+const subjectFilter = values.subjects?.split(",").map((s) => s.trim());
 const unknown = only?.filter((id) => id !== LAB && !SCENARIOS.some((s) => s.id === id)) ?? [];
 if (unknown.length > 0) {
   process.stderr.write(
@@ -67,7 +70,9 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   if ("skipped" in prepared)
     return { ...base, subjects: [], skipped: prepared.skipped, loadavg: [loadBefore] };
 
-  const subjects = prepared.subjects;
+  const subjects = prepared.subjects.filter(
+    (subject) => subjectFilter === undefined || subjectFilter.includes(subject.id),
+  );
   const state = subjects.map(() => ({ samples: [] as Sample[], status: "ok" as string }));
   const live = (i: number) => state[i]!.status === "ok";
   const take = async (i: number, warm: boolean) => {

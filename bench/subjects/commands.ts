@@ -7,7 +7,7 @@ import { compilePlan } from "../../src/compile/index.js";
 import { diffTopologies } from "../../src/diff/index.js";
 import { renderDiffText } from "../../src/diff/render.js";
 import { type LoadedTopology, topologyFromData } from "../../src/pipeline.js";
-import { renderPlan } from "../../src/render/files.js";
+import { deferRenderPlan } from "../../src/render/files.js";
 import { writeRender } from "../../src/render/write.js";
 import { renderAnalysisTables, renderChanges } from "../../src/report/analysis-tables.js";
 import { formatPlanSummary, planResources } from "../../src/report/plan-summary.js";
@@ -88,7 +88,7 @@ const COMMANDS: Readonly<
   },
   async render(spec, scratch) {
     const loaded = load(spec);
-    const files = renderPlan(compilePlan(loaded.model));
+    const files = deferRenderPlan(compilePlan(loaded.model));
     await writeRender(files, join(scratch, "out"));
     return { files: files.length };
   },

@@ -39,7 +39,7 @@ export function jointAvailability(units: readonly AvailabilityUnit[], base: Fail
   const shared = [...users.keys()]
     .filter((region) => units.filter((u) => u.domains.has(region)).length >= 2)
     .sort();
-  if (shared.length === 0) return units.reduce((p, u) => p * u.given(base), 1);
+  if (shared.length === 0) return units.reduce((p, u) => p * alone(u, base), 1);
 
   const withZones = shared.map((region) => ({ region, zones: [...users.get(region)!].sort().slice(0, 8) }));
   const zoneStates = withZones.reduce((n, r) => n * (1 + 2 ** r.zones.length), 1);
@@ -50,69 +50,132 @@ export function jointAvailability(units: readonly AvailabilityUnit[], base: Fail
       base,
       shared.map((region) => ({ region, zones: [] })),
     );
-  return Math.max(0, 1 - units.reduce((sum, u) => sum + (1 - u.given(base)), 0));
+  return Math.max(0, 1 - units.reduce((sum, u) => sum + (1 - alone(u, base)), 0));
+}
+
+/**
+ * A unit's availability with no domain fixed, memoised under the empty key: what `enumerate` stores
+ * for a unit touching none of the shared domains (its view then reads the base probabilities).
+ */
+function alone(unit: AvailabilityUnit, base: FailureProbabilities): number {
+  if (unit.memo === undefined) return unit.given(base);
+  let a = unit.memo.get("");
+  if (a === undefined) {
+    a = unit.given(base);
+    unit.memo.set("", a);
+  }
+  return a;
 }
 
 interface State {
-  p: number;
-  regions: Map<string, number>;
-  zones: Map<string, number>;
+  readonly p: number;
+  /** Per domain (index in `domains`): 1 down, 0 up. */
+  readonly regions: Int8Array;
+  /** Per zone slot: 1 down, 0 up, −1 not fixed (its region is down: the base probability applies). */
+  readonly zones: Int8Array;
 }
+
+/** Radix-3 digits a unit's local state code may have before it stops being an exact integer. */
+const MAX_CODE_DIGITS = 30;
 
 function enumerate(
   units: readonly AvailabilityUnit[],
   base: FailureProbabilities,
   domains: readonly { region: string; zones: readonly string[] }[],
 ): number {
-  let states: State[] = [{ p: 1, regions: new Map(), zones: new Map() }];
-  for (const { region, zones } of domains) {
+  // States as typed arrays indexed by domain and zone slot rather than maps copied per state:
+  // this function runs once per service (issue #15). Products are taken in the same order as
+  // ever, so the figures are unchanged to the last bit.
+  const regionSlot = new Map(domains.map((d, i) => [d.region, i]));
+  const zoneSlot = new Map<string, number>();
+  for (const d of domains) for (const z of d.zones) if (!zoneSlot.has(z)) zoneSlot.set(z, zoneSlot.size);
+  let states: State[] = [
+    { p: 1, regions: new Int8Array(domains.length), zones: new Int8Array(zoneSlot.size).fill(-1) },
+  ];
+  domains.forEach(({ region, zones }, d) => {
     const pr = base.regionDownProbability(region);
+    const slots = zones.map((z) => zoneSlot.get(z)!);
+    const pz = zones.map((z) => base.zoneDownProbability(z));
     const next: State[] = [];
     for (const s of states) {
       if (pr > 0) {
-        const regions = new Map(s.regions).set(region, 1);
+        const regions = s.regions.slice();
+        regions[d] = 1;
         next.push({ p: s.p * pr, regions, zones: s.zones });
       }
       if (pr < 1)
         for (let mask = 0; mask < 1 << zones.length; mask++) {
           let p = s.p * (1 - pr);
-          const zoneMap = new Map(s.zones);
-          zones.forEach((zone, i) => {
-            const pz = base.zoneDownProbability(zone);
+          const zoneStates = s.zones.slice();
+          for (let i = 0; i < zones.length; i++) {
             const down = (mask >> i) & 1;
-            p *= down ? pz : 1 - pz;
-            zoneMap.set(zone, down);
-          });
-          if (p > 0) next.push({ p, regions: new Map(s.regions).set(region, 0), zones: zoneMap });
+            p *= down ? pz[i]! : 1 - pz[i]!;
+            zoneStates[slots[i]!] = down;
+          }
+          if (p > 0) next.push({ p, regions: s.regions.slice(), zones: zoneStates });
         }
     }
     states = next;
-  }
+  });
   // A unit's conditional availability depends only on the shared domains it touches: memoise it
-  // per unit on that part of the state (most states differ only elsewhere).
+  // per unit on that part of the state (most states differ only elsewhere) — first on a small
+  // integer code local to this enumeration, then on a text key shared across enumerations (`memo`).
   const touched = units.map((unit) => {
-    const regions = domains.filter((d) => unit.domains.has(d.region));
-    return { unit, regions, memo: unit.memo ?? new Map<string, number>() };
+    const parts: { region: string; slot: number; zones: { zone: string; slot: number }[] }[] = [];
+    domains.forEach((d, slot) => {
+      const own = unit.domains.get(d.region);
+      if (own === undefined) return;
+      const zones = d.zones
+        .filter((z) => own.includes(z))
+        .map((zone) => ({ zone, slot: zoneSlot.get(zone)! }));
+      parts.push({ region: d.region, slot, zones });
+    });
+    const digits = parts.reduce((n, part) => n + 1 + part.zones.length, 0);
+    return {
+      unit,
+      parts,
+      local: digits <= MAX_CODE_DIGITS ? new Map<number, number>() : undefined,
+      memo: unit.memo ?? new Map<string, number>(),
+    };
   });
   let total = 0;
   for (const state of states) {
     const view: FailureProbabilities = {
-      regionDownProbability: (r) => state.regions.get(r) ?? base.regionDownProbability(r),
-      zoneDownProbability: (z) => state.zones.get(z) ?? base.zoneDownProbability(z),
+      regionDownProbability: (r) => {
+        const slot = regionSlot.get(r);
+        return slot === undefined ? base.regionDownProbability(r) : state.regions[slot]!;
+      },
+      zoneDownProbability: (z) => {
+        const slot = zoneSlot.get(z);
+        const fixed = slot === undefined ? -1 : state.zones[slot]!;
+        return fixed < 0 ? base.zoneDownProbability(z) : fixed;
+      },
     };
     let p = state.p;
-    for (const { unit, regions, memo } of touched) {
-      let key = "";
-      for (const d of regions) {
-        key += `${d.region}:${state.regions.get(d.region)}`;
-        for (const z of d.zones)
-          if (unit.domains.get(d.region)?.includes(z)) key += `${z}=${state.zones.get(z)}`;
-        key += "|";
-      }
-      let a = memo.get(key);
+    for (const { unit, parts, local, memo } of touched) {
+      let code = 0;
+      if (local !== undefined)
+        for (const part of parts) {
+          code = code * 3 + state.regions[part.slot]!;
+          for (const z of part.zones) code = code * 3 + state.zones[z.slot]! + 1;
+        }
+      let a = local?.get(code);
       if (a === undefined) {
-        a = unit.given(view);
-        memo.set(key, a);
+        let key = "";
+        for (const part of parts) {
+          key += `${part.region}:${state.regions[part.slot]}`;
+          for (const z of part.zones) {
+            const fixed = state.zones[z.slot]!;
+            key += `${z.zone}=${fixed < 0 ? undefined : fixed}`;
+          }
+          key += "|";
+        }
+        a = memo.get(key);
+        if (a === undefined) {
+          a = unit.given(view);
+          memo.set(key, a);
+        }
+        local?.set(code, a);
       }
       p *= a;
       if (p === 0) break;

@@ -100,13 +100,27 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
     // A relayed path (cut link, unknown pair) scales like an unmeasured pair.
     return median === direct(a, b) ? catalog.rttJitterMs(a, b) : fallbackJitterMs(median);
   };
-  const rtt99 = (a: string, b: string): number => {
+  const rtt99Uncached = (a: string, b: string): number => {
     const median = rtt(a, b);
     return Number.isFinite(median) ? median + jitter(a, b, median) : median;
+  };
+  // p99 RTTs of the regions in play, filled on first use (NaN: not yet): asked per service, origin
+  // and serving region, each answer otherwise cost three catalog look-ups (issue #15).
+  const matrix99 = new Float64Array(n * n).fill(Number.NaN);
+  const rtt99 = (a: string, b: string): number => {
+    const i = index.get(a);
+    const j = index.get(b);
+    if (i === undefined || j === undefined) return rtt99Uncached(a, b);
+    const known = matrix99[i * n + j]!;
+    if (!Number.isNaN(known)) return known;
+    const value = rtt99Uncached(a, b);
+    matrix99[i * n + j] = value;
+    return value;
   };
   const regionUp = (region: string) => !downRegions.has(region);
   const zoneUp = (zone: string) => !downZones.has(zone);
   const side = (region: string) => sides.get(region) ?? -1 - (index.get(region) ?? n);
+  const zoneDown = new Map<string, number>();
   const view: Omit<NetworkView, "atP99"> = {
     model,
     processingTailFactor: settings.processingTailFactor,
@@ -124,8 +138,15 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
       downRegions.has(region)
         ? 1
         : (settings.regionFailureRates[region] ?? settings.regionFailureProbability),
-    zoneDownProbability: (zone) =>
-      downZones.has(zone) ? 1 : (settings.zoneFailureRates[zone] ?? settings.zoneFailureProbability),
+    zoneDownProbability: (zone) => {
+      // Memoised: the joint availability asks once per unit and enumerated state.
+      let p = zoneDown.get(zone);
+      if (p === undefined) {
+        p = downZones.has(zone) ? 1 : (settings.zoneFailureRates[zone] ?? settings.zoneFailureProbability);
+        zoneDown.set(zone, p);
+      }
+      return p;
+    },
     hasLinkCuts: cut.size > 0,
   };
   const median = { ...view } as { -readonly [K in keyof NetworkView]: NetworkView[K] };

@@ -86,29 +86,49 @@ function checkPath(path: string, from: string): void {
     throw new RenderConflictError(`${from} produced an unsafe path "${path}"`);
 }
 
+/** A file whose text is made when it is written (`writeRender`), so a render never holds them all. */
+export interface DeferredFile {
+  readonly path: string;
+  content(): string;
+}
+
 /**
  * Renders a plan to files, in memory (pure): README.md, one YAML file per resource and the extra
  * files of every registered target, sorted by path. Writing is `writeRender`'s job.
  */
 export function renderPlan(plan: ResourcePlan, extraFiles: typeof EXTRA_FILES = EXTRA_FILES): RenderedFile[] {
-  const files = new Map<string, { content: string; from: string }>();
-  const add = (file: RenderedFile, from: string) => {
-    checkPath(file.path, from);
-    const existing = files.get(file.path);
+  return deferRenderPlan(plan, extraFiles).map((file) => ({ path: file.path, content: file.content() }));
+}
+
+/**
+ * The same files as {@link renderPlan}, paths checked and sorted now, each text made on demand:
+ * `topoplan render` writes each resource's YAML as it makes it instead of holding every file
+ * (89,000 files and ~1 GB at 2,000 services, issue #15).
+ */
+export function deferRenderPlan(
+  plan: ResourcePlan,
+  extraFiles: typeof EXTRA_FILES = EXTRA_FILES,
+): DeferredFile[] {
+  const files = new Map<string, { content: () => string; from: string }>();
+  const add = (path: string, content: () => string, from: string) => {
+    checkPath(path, from);
+    const existing = files.get(path);
     if (existing !== undefined)
-      throw new RenderConflictError(`${from} and ${existing.from} both render to "${file.path}"`);
-    files.set(file.path, { content: file.content, from });
+      throw new RenderConflictError(`${from} and ${existing.from} both render to "${path}"`);
+    files.set(path, { content, from });
   };
-  add({ path: "README.md", content: readme(plan) }, "render");
+  const text = (content: string) => () => content;
+  add("README.md", text(readme(plan)), "render");
   for (const resource of plan.resources) {
     const path = RESOURCE_PATHS[resource.provider](resource);
     add(
-      { path, content: header(plan, resource) + toYaml(RESOURCE_BODIES[resource.provider](resource)) },
+      path,
+      () => header(plan, resource) + toYaml(RESOURCE_BODIES[resource.provider](resource)),
       resource.name,
     );
   }
   for (const target of Object.keys(extraFiles).sort())
-    for (const file of extraFiles[target]!(plan)) add(file, `target "${target}"`);
+    for (const file of extraFiles[target]!(plan)) add(file.path, text(file.content), `target "${target}"`);
   return [...files.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, { content }]) => ({ path, content }));

@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
-import { RENDER_MARKER } from "./files.js";
+import { type DeferredFile, RENDER_MARKER } from "./files.js";
 import { sweepLeftovers, temporaryName } from "./temporary.js";
 
 const MARKER_TEXT = "This directory was written by `topoplan render`; the next render replaces it.\n";
@@ -19,10 +19,12 @@ const refuse = (message: string, fix: string) =>
  * - files go to a temporary sibling directory first, which is then renamed into place, so a reader
  *   (or a crash) never sees a half-written directory. Replacing an earlier render swaps two
  *   renames; if the second fails, the old render is put back.
- * Returns whether the directory was created or replaced.
+ * Deferred files are made one by one as they are written; if making one throws, only the
+ * temporary directory has been written (and is removed). Returns whether the directory was
+ * created or replaced.
  */
 export async function writeRender(
-  files: readonly RenderedFile[],
+  files: readonly (RenderedFile | DeferredFile)[],
   outDir: string,
 ): Promise<"created" | "replaced"> {
   const target = resolve(outDir);
@@ -51,7 +53,11 @@ export async function writeRender(
     for (const dir of new Set(paths.map((path) => dirname(path)))) mkdirSync(dir, { recursive: true });
     // Synchronous writes: for thousands of small files they are ~2.5× faster than a pool of async
     // writes (no thread-pool round trip per open/write/close), and a CLI has nothing else to do.
-    for (let i = 0; i < files.length; i++) writeFileSync(paths[i]!, files[i]!.content);
+    // A deferred file's text is made here, just before it is written, and dropped after.
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      writeFileSync(paths[i]!, typeof file.content === "string" ? file.content : file.content());
+    }
     await writeFile(join(temporary, RENDER_MARKER), MARKER_TEXT);
     if (existing === undefined) {
       await rename(temporary, target);

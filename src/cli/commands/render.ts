@@ -1,7 +1,7 @@
 import { compilePlan } from "../../compile/index.js";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { loadTopology } from "../../pipeline.js";
-import { renderPlan } from "../../render/files.js";
+import { deferRenderPlan } from "../../render/files.js";
 import { writeRender } from "../../render/write.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 
@@ -35,8 +35,9 @@ export const renderCommand: Command = {
       ]);
     }
     const loaded = await loadTopology(args.positionals[0]!);
-    // Everything is rendered in memory first: a failure here touches no file.
-    const files = renderPlan(compilePlan(loaded.model));
+    // Paths are checked before anything is written, and each file's YAML is made as it is written
+    // into a temporary directory that replaces --out only when all are there: a failure touches no file.
+    const files = deferRenderPlan(compilePlan(loaded.model));
     const outcome = await writeRender(files, out);
     io.stderr(`${outcome === "created" ? "wrote" : "replaced"} ${out}: ${files.length} files\n`);
     return EXIT.ok;

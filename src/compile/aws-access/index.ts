@@ -76,18 +76,47 @@ export function awsAccessResources(
   const added: PlannedResource[] = [];
   const deploymentsWithEnv = new Map<string, string>();
   const annotated = new Map<string, string>();
-  const services = placements(model).filter((p) => p.kind === "service");
+  // Placements per service and Deployments per (region, namespace, name), indexed once: looking
+  // them up per service made this pass quadratic in services (issue #15).
+  const placedBy = new Map<string, Placed[]>();
+  for (const p of placements(model)) {
+    if (p.kind !== "service") continue;
+    const list = placedBy.get(p.name);
+    if (list === undefined) placedBy.set(p.name, [p]);
+    else list.push(p);
+  }
+  const deployments = new Map<string, PlannedResource>();
+  const serviceAccounts = new Map<string, PlannedResource>();
+  for (const r of byName.values()) {
+    const index =
+      r.type === "kubernetes:apps/v1:Deployment"
+        ? deployments
+        : r.type === "kubernetes:core/v1:ServiceAccount"
+          ? serviceAccounts
+          : undefined;
+    if (index === undefined) continue;
+    const key = deploymentKey(r.region, (r.inputs as { metadata?: ObjectMeta }).metadata);
+    if (!index.has(key)) index.set(key, r);
+  }
+  // Streams' AWS producers and consumers, per service (in model order of the streams).
+  const streamsOf = new Map<string, string[]>();
+  for (const stream of model.streams) {
+    if (!awsComponents.has(stream.name)) continue;
+    for (const member of new Set([...stream.producers, ...stream.consumers])) {
+      const list = streamsOf.get(member);
+      if (list === undefined) streamsOf.set(member, [stream.name]);
+      else list.push(stream.name);
+    }
+  }
   const calledBy = new Map<string, string[]>();
   for (const service of model.services) {
     const called = [...new Set(service.calls.map((c) => c.to))].filter((to) => awsComponents.has(to));
-    for (const stream of model.streams)
-      if (awsComponents.has(stream.name) && [...stream.producers, ...stream.consumers].includes(service.name))
-        called.push(stream.name);
+    called.push(...(streamsOf.get(service.name) ?? []));
     if (called.length > 0) calledBy.set(service.name, [...new Set(called)].sort());
   }
 
   for (const [service, called] of calledBy) {
-    const placed = services.filter((p) => p.name === service);
+    const placed = placedBy.get(service) ?? [];
     if (placed.length === 0) continue;
     const home = placed[0]!.region;
     const role = logicalName(service, "aws-role");
@@ -150,16 +179,13 @@ export function awsAccessResources(
           }),
         );
       }
-      added.push(...podResources(model.name, p, called, awsComponents, byName, deploymentsWithEnv));
+      added.push(
+        ...podResources(model.name, p, called, awsComponents, byName, deployments, deploymentsWithEnv),
+      );
     }
     for (const { placed: p } of irsa) {
-      const account = [...byName.values()].find(
-        (r) =>
-          r.region === p.region &&
-          r.type === "kubernetes:core/v1:ServiceAccount" &&
-          (r.inputs as { metadata?: { name?: string; namespace?: string } }).metadata?.name ===
-            serviceAccount &&
-          (r.inputs as { metadata?: { namespace?: string } }).metadata?.namespace === p.namespace,
+      const account = serviceAccounts.get(
+        deploymentKey(p.region, { name: serviceAccount, namespace: p.namespace }),
       );
       if (account !== undefined) annotated.set(account.name, role);
     }
@@ -191,6 +217,7 @@ function podResources(
   called: readonly string[],
   components: ReadonlyMap<string, ResolvedComponent>,
   byName: ReadonlyMap<string, PlannedResource>,
+  deployments: ReadonlyMap<string, PlannedResource>,
   deploymentsWithEnv: Map<string, string>,
 ): PlannedResource[] {
   const name = `${objectNames(p.name).service}-aws-endpoints`;
@@ -205,13 +232,8 @@ function podResources(
     data: data as Record<string, string>,
   };
   const configMap = planned(p.region, p.name, manifest);
-  const deployment = [...byName.values()].find(
-    (r) =>
-      r.region === p.region &&
-      r.type === "kubernetes:apps/v1:Deployment" &&
-      (r.inputs as { metadata?: { name?: string; namespace?: string } }).metadata?.name ===
-        objectNames(p.name).workload &&
-      (r.inputs as { metadata?: { namespace?: string } }).metadata?.namespace === p.namespace,
+  const deployment = deployments.get(
+    deploymentKey(p.region, { name: objectNames(p.name).workload, namespace: p.namespace }),
   );
   if (deployment !== undefined) deploymentsWithEnv.set(deployment.name, name);
   const policy: INetworkPolicy = {
@@ -231,6 +253,15 @@ function podResources(
   };
   return [configMap, planned(p.region, p.name, policy)];
 }
+
+interface ObjectMeta {
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** (region, namespace, name): how a Deployment or ServiceAccount is found for a placement. */
+const deploymentKey = (region: string, metadata: ObjectMeta | undefined) =>
+  JSON.stringify([region, metadata?.namespace, metadata?.name]);
 
 /** The Deployment with `envFrom` the endpoints ConfigMap (the pod template's first container). */
 function withEnvFrom(resource: PlannedResource, configMap: string): PlannedResource {

@@ -20,6 +20,7 @@ import {
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import type { Model } from "../../model/types.js";
+import { shortHash } from "../names.js";
 import { indicatorsOf } from "./indicators.js";
 import type { KubernetesComponent } from "./k8s.js";
 import { errorBudget, RECORD, selector } from "./promql.js";
@@ -33,9 +34,34 @@ export function dashboardUid(model: Model): string {
   return model.name;
 }
 
-export function buildDashboard(model: Model, components: readonly KubernetesComponent[]): Dashboard {
-  const builder = new DashboardBuilder(`topoplan: ${model.name}`)
-    .uid(dashboardUid(model))
+/**
+ * UID of part `part` (1-based) of a dashboard split to fit one ConfigMap: `<topology>-<part>`,
+ * shortened with a hash of the topology name when that passes Grafana's 40-character UID limit.
+ */
+export function dashboardPartUid(model: Model, part: number): string {
+  const suffix = `-${part}`;
+  const uid = `${dashboardUid(model)}${suffix}`;
+  if (uid.length <= GRAFANA_UID_MAX) return uid;
+  const hash = `-${shortHash(model.name)}`;
+  return `${model.name.slice(0, GRAFANA_UID_MAX - hash.length - suffix.length)}${hash}${suffix}`;
+}
+
+/** Grafana's dashboard UID limit (Grafana docs, "Dashboard JSON model": uid, up to 40 characters). */
+const GRAFANA_UID_MAX = 40;
+
+/** Which dashboard: the whole topology's (default), or one part of it with its own UID and title. */
+export interface DashboardIdentity {
+  readonly uid: string;
+  readonly title: string;
+}
+
+export function buildDashboard(
+  model: Model,
+  components: readonly KubernetesComponent[],
+  identity: DashboardIdentity = { uid: dashboardUid(model), title: `topoplan: ${model.name}` },
+): Dashboard {
+  const builder = new DashboardBuilder(identity.title)
+    .uid(identity.uid)
     .tags(["topoplan", model.name])
     .readonly()
     .time({ from: "now-6h", to: "now" })

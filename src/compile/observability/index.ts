@@ -2,7 +2,8 @@
  * The observability target: for every component on Kubernetes, in every region it runs in, a
  * ServiceMonitor and a PrometheusRule (SLI recording rules, multiwindow multi-burn-rate SLO alerts
  * with a low-traffic guard, latency and replication-lag alerts); and in every region with such a
- * component, one Grafana dashboard for the whole topology as a sidecar-loaded ConfigMap.
+ * component, one Grafana dashboard for the whole topology as a sidecar-loaded ConfigMap (split in
+ * parts when one would pass Kubernetes' 1 MiB object limit).
  * See README.md in this folder for the choices and their reasons.
  */
 import type { Analysis } from "../../analysis/types.js";
@@ -10,7 +11,7 @@ import { engineOf } from "../../engines/registry.js";
 import type { Model } from "../../model/types.js";
 import { metricsPortName, placements } from "../kubernetes/index.js";
 import type { PlannedResource } from "../plan.js";
-import { buildDashboard, dashboardUid } from "./dashboard.js";
+import { buildDashboard, type DashboardIdentity, dashboardPartUid, dashboardUid } from "./dashboard.js";
 import {
   commonLabels,
   dnsLabel,
@@ -78,7 +79,7 @@ export function compileObservability(
   for (const region of regions) {
     // Each region's Grafana reads its own region's Prometheus: only that region's components.
     const local = components.filter((c) => c.regions.includes(region));
-    resources.push(dashboardConfigMap(model, local, region, namespace));
+    resources.push(...dashboardConfigMaps(model, local, region, namespace));
   }
   return resources;
 }
@@ -161,13 +162,83 @@ function serviceMonitor(
   });
 }
 
-function dashboardConfigMap(
+/**
+ * Largest compiled object, bytes of its compact JSON: a ConfigMap's data is limited to 1 MiB
+ * (Kubernetes docs, "ConfigMaps": "The data stored in a ConfigMap cannot exceed 1 MiB"), and etcd
+ * refuses requests above 1.5 MiB (etcd `--max-request-bytes`, default 1.5 MiB). The compact JSON
+ * (dashboard text escaped as a JSON string) is larger than the stored data, so this is the stricter
+ * measure.
+ */
+export const MAX_OBJECT_BYTES = 1024 * 1024;
+/** The dashboard text's share of a ConfigMap: leaves 16 KiB for metadata and labels (estimate, generous). */
+const DASHBOARD_BUDGET_BYTES = MAX_OBJECT_BYTES - 16 * 1024;
+
+const escapedBytes = (text: string) => Buffer.byteLength(JSON.stringify(text));
+
+/**
+ * The region's dashboard as one ConfigMap; or, when that would pass the 1 MiB object limit (about
+ * 200 components), split into consecutive groups of components, each its own dashboard and
+ * ConfigMap (`…-dashboard-<part>`), all found by the Grafana sidecar through the same label.
+ * Dashboards hold no state, so components moving between parts as the topology grows lose nothing.
+ */
+function dashboardConfigMaps(
   model: Model,
   components: readonly KubernetesComponent[],
   region: string,
   namespace: string,
-): PlannedResource {
+): PlannedResource[] {
   const name = dnsLabel("topoplan", model.name, "dashboard");
+  const whole = dashboardText(model, components);
+  if (escapedBytes(whole) <= DASHBOARD_BUDGET_BYTES)
+    return [dashboardConfigMap(model, name, dashboardUid(model), whole, region, namespace)];
+  // Components have one to four panels each, so equal counts give parts of similar size; one more
+  // part until every one fits (one component's panels always do).
+  for (
+    let parts = Math.ceil(escapedBytes(whole) / DASHBOARD_BUDGET_BYTES);
+    parts <= components.length;
+    parts++
+  ) {
+    const size = Math.ceil(components.length / parts);
+    const groups = Array.from({ length: Math.ceil(components.length / size) }, (_, i) =>
+      components.slice(i * size, (i + 1) * size),
+    );
+    const texts = groups.map((group, i) =>
+      dashboardText(model, group, {
+        uid: dashboardPartUid(model, i + 1),
+        title: `topoplan: ${model.name} (${i + 1}/${groups.length})`,
+      }),
+    );
+    if (texts.every((text) => escapedBytes(text) <= DASHBOARD_BUDGET_BYTES))
+      return texts.map((text, i) =>
+        dashboardConfigMap(
+          model,
+          dnsLabel("topoplan", model.name, "dashboard", String(i + 1)),
+          dashboardPartUid(model, i + 1),
+          text,
+          region,
+          namespace,
+        ),
+      );
+  }
+  throw new Error(`one component's dashboard passes ${MAX_OBJECT_BYTES} bytes (compiler bug)`);
+}
+
+function dashboardText(
+  model: Model,
+  components: readonly KubernetesComponent[],
+  identity?: DashboardIdentity,
+): string {
+  return `${JSON.stringify(buildDashboard(model, components, identity), null, 2)}\n`;
+}
+
+function dashboardConfigMap(
+  model: Model,
+  name: string,
+  uid: string,
+  text: string,
+  region: string,
+  namespace: string,
+): PlannedResource {
   // Grafana's namespace is managed outside topoplan: no dependency on a planned Namespace.
   return plannedManifest(
     region,
@@ -181,9 +252,7 @@ function dashboardConfigMap(
         labels: { ...commonLabels(model, ""), grafana_dashboard: "1" },
         annotations: { grafana_folder: "topoplan" },
       },
-      data: {
-        [`${dashboardUid(model)}.json`]: `${JSON.stringify(buildDashboard(model, components), null, 2)}\n`,
-      },
+      data: { [`${uid}.json`]: text },
     },
     false,
   );

@@ -4,6 +4,7 @@ import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { solve } from "../../src/solve/solve.js";
+import type { PlacementFigures } from "../../src/solve/types.js";
 import { shop } from "./helpers.js";
 
 const REGIONS = ["eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "us-east-1"];
@@ -31,10 +32,7 @@ const spec = (s: Store) => ({
   slo: { writeP99Ms: s.writeP99Ms, readP99Ms: s.readP99Ms, availability: s.availability },
 });
 
-const errors = (
-  model: ReturnType<typeof shop>,
-  chosen: { placement: Record<string, number>; leader: string },
-) => {
+const errors = (model: ReturnType<typeof shop>, chosen: Pick<PlacementFigures, "placement" | "leader">) => {
   const resolved = resolveModel(model.topology, model.catalog, { orders: chosen });
   return runPolicies(resolved, analyse(resolved)).findings.filter(
     (f) => f.severity === "error" && (f.status ?? "fail") === "fail",

@@ -394,8 +394,10 @@ function shapesOf(model: Model, ds: ResolvedDatastore, region: string, options: 
     const req = behaviour.requirements(resolved);
     return {
       roles,
-      write: { needed: req.write.needed, counts: maskOf(req.write.counts) },
-      read: { needed: req.read.needed, counts: maskOf(req.read.counts) },
+      needs: [req.write, req.read, ...(req.lead === undefined ? [] : [req.lead])].map((r) => ({
+        needed: r.needed,
+        counts: maskOf(r.counts),
+      })),
       replicaUsdPerMonth: datastoreReplicaCost(model.catalog, resolved),
     };
   });

@@ -29,15 +29,20 @@ export interface Floor {
 /** Which roles a requirement counts (the analysis' `counts` predicate, per role). */
 export type RoleMask = Readonly<Record<keyof RoleCounts, boolean>>;
 
+/** "At least `needed` of the members `counts` accepts outlive any one failure." */
+export interface Need {
+  readonly needed: number;
+  readonly counts: RoleMask;
+}
+
 /**
  * What the analysis requires of one replica count and role mix (REPLICATION[model].requirements of
- * the store resolved with those totals): how many members each operation needs after a failure,
- * and which roles count.
+ * the store resolved with those totals: the write and read requirements, and for consensus a
+ * member that may lead), and what its replicas cost.
  */
 export interface ShapeInput {
   readonly roles: RoleCounts;
-  readonly write: { readonly needed: number; readonly counts: RoleMask };
-  readonly read: { readonly needed: number; readonly counts: RoleMask };
+  readonly needs: readonly Need[];
   /** The replicas' own monthly cost (placement-independent for self-managed stores; 0: unknown). */
   readonly replicaUsdPerMonth: number;
 }
@@ -45,9 +50,8 @@ export interface ShapeInput {
 /** One replica count and role mix the search places, with its survival caps per region. */
 export interface Shape extends ShapeInput {
   readonly replicas: number;
-  /** Most write-counted (read-counted) members region i may hold and still meet the survival goal. */
-  readonly capWrite: readonly number[];
-  readonly capRead: readonly number[];
+  /** Per need, per region i: most members it counts that region i may hold and still survive. */
+  readonly caps: readonly (readonly number[])[];
 }
 
 /** Replicas per region by role (region index → count), one array per role. */
@@ -102,13 +106,14 @@ export function buildSpace(input: SpaceInput): Space {
 
   // Survival (a necessary condition, exact without roles): losing region r leaves the members
   // outside it; losing a zone of r takes at least ⌈x_r / zones(r)⌉ of the x_r members r holds that
-  // an operation counts (replicas rotate over zones: pigeonhole). What is left must be ≥ what the
-  // operation needs, so x_r ≤ total − needed (× zones for the zone goal), per operation.
+  // a need counts (replicas rotate over zones: pigeonhole). What is left must be ≥ what the need
+  // asks (write quorum, read quorum, a member that may lead), so x_r ≤ total − needed (× zones for
+  // the zone goal), per need — the analysis' survivalCheck, applied before placing.
   const survival = constraints.some((c) => c.id === "survive") && !input.ignore?.has("survive");
   const shapes = input.shapes.flatMap((shape): Shape[] => {
     const { voters, readOnly, witnesses } = shape.roles;
-    const caps = (req: ShapeInput["write"]) => {
-      const spare = weigh(req.counts, voters, readOnly, witnesses) - req.needed;
+    const caps = shape.needs.map((need) => {
+      const spare = weigh(need.counts, voters, readOnly, witnesses) - need.needed;
       return regions.map((region) =>
         !survival
           ? Number.POSITIVE_INFINITY
@@ -118,11 +123,9 @@ export function buildSpace(input: SpaceInput): Space {
               ? spare
               : spare * input.zones(region),
       );
-    };
-    const capWrite = caps(shape.write);
-    const capRead = caps(shape.read);
-    if (capWrite.some((c) => c < 0) || capRead.some((c) => c < 0)) return [];
-    return [{ ...shape, replicas: voters + readOnly + witnesses, capWrite, capRead }];
+    });
+    if (caps.some((row) => row.some((c) => c < 0))) return [];
+    return [{ ...shape, replicas: voters + readOnly + witnesses, caps }];
   });
 
   const floorsFor = (op: "read" | "write"): Floor[] =>
@@ -176,15 +179,13 @@ export function leaderRegionsOk(space: Space): boolean[] {
 
 /** Whether a layout keeps a shape's caps in every region (the local search's moves). */
 export function withinCaps(shape: Shape, layout: Layout): boolean {
-  for (let i = 0; i < layout.voters.length; i++) {
-    const v = layout.voters[i]!;
-    const r = layout.readOnly[i]!;
-    const w = layout.witnesses[i]!;
-    if (weigh(shape.write.counts, v, r, w) > shape.capWrite[i]!) return false;
-    if (weigh(shape.read.counts, v, r, w) > shape.capRead[i]!) return false;
-  }
+  for (let i = 0; i < layout.voters.length; i++)
+    if (!fits(shape, i, layout.voters[i]!, layout.readOnly[i]!, layout.witnesses[i]!)) return false;
   return true;
 }
+
+const fits = (shape: Shape, i: number, v: number, r: number, w: number) =>
+  shape.needs.every((need, k) => weigh(need.counts, v, r, w) <= shape.caps[k]![i]!);
 
 /**
  * Every layout of one shape over the space's regions that keeps its caps and meets every floor.
@@ -201,12 +202,12 @@ export function enumerateLayouts(
 ): boolean {
   const n = space.regions.length;
   let stopped = false;
-  const suffixW = new Array<number>(n + 1).fill(0);
-  const suffixR = new Array<number>(n + 1).fill(0);
-  for (let i = n - 1; i >= 0; i--) {
-    suffixW[i] = suffixW[i + 1]! + shape.capWrite[i]!;
-    suffixR[i] = suffixR[i + 1]! + shape.capRead[i]!;
-  }
+  // Per need: what the regions from i on may hold of the members it counts.
+  const suffix = shape.caps.map((row) => {
+    const out = new Array<number>(n + 1).fill(0);
+    for (let i = n - 1; i >= 0; i--) out[i] = out[i + 1]! + row[i]!;
+    return out;
+  });
   const leaderOk = space.leaderBased ? leaderRegionsOk(space) : space.regions.map(() => true);
   const lastLeader = leaderOk.lastIndexOf(true);
   const covered = new Int32Array(space.floors.length);
@@ -223,8 +224,8 @@ export function enumerateLayouts(
       return;
     }
     if (i === n) return;
-    if (weigh(shape.write.counts, rv, rr, rw) > suffixW[i]!) return;
-    if (weigh(shape.read.counts, rv, rr, rw) > suffixR[i]!) return;
+    for (let k = 0; k < suffix.length; k++)
+      if (weigh(shape.needs[k]!.counts, rv, rr, rw) > suffix[k]![i]!) return;
     if (leaders === 0 && i > lastLeader) return;
     for (let f = 0; f < space.floors.length; f++)
       if (covered[f] === 0 && space.floors[f]!.lastCover < i) return;
@@ -233,8 +234,7 @@ export function enumerateLayouts(
         for (let r = Math.min(rr, c - v); r >= 0; r--) {
           const w = c - v - r;
           if (w > rw) continue;
-          if (weigh(shape.write.counts, v, r, w) > shape.capWrite[i]!) continue;
-          if (weigh(shape.read.counts, v, r, w) > shape.capRead[i]!) continue;
+          if (!fits(shape, i, v, r, w)) continue;
           voters[i] = v;
           readOnly[i] = r;
           witnesses[i] = w;

@@ -34,6 +34,8 @@ export interface SearchOptions {
   /** Evaluate every candidate (no bound cut-off), to find the nearest miss of each constraint. */
   readonly exhaustive?: boolean;
   readonly bound: (shape: number, layout: Layout, leader: number) => Bound;
+  /** A bound no candidate of one shape (replica count and role mix) beats. */
+  readonly shapeBound: (shape: number) => Bound;
   /** A bound no candidate of the whole space beats (for the heuristic's gap). */
   readonly globalBound: Bound;
   /** Most (placement, leader) pairs held in memory; a larger space is searched by the heuristic. */
@@ -100,37 +102,7 @@ export function searchSpace(
       : [hundredths(b.latencyMs), cents(b.costUsdPerMonth)];
   const before = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]!;
   const ceiling = options.ceiling === undefined ? undefined : tuple(options.ceiling);
-  const pairs: Pair[] = [];
-  const bounds: Bound[] = [];
-  let placements = 0;
   const leaderOk = leaderRegionsOk(space);
-  // Each replica count and role mix gets an equal share of what is left of `maxPairs`, so one
-  // large shape cannot crowd out the others when the space is cut (a small one leaves its share).
-  let complete = true;
-  let spent = 0;
-  space.shapes.forEach((shape, s) => {
-    const share = Math.max(1, Math.ceil((options.maxPairs - spent) / (space.shapes.length - s)));
-    let held = 0;
-    let visited = 0;
-    const whole = enumerateLayouts(space, shape, (layout) => {
-      placements++;
-      visited++;
-      const copy = copyLayout(layout);
-      for (const leader of space.leaderBased ? leaderOptions(space, copy, leaderOk) : [-1]) {
-        const bound = options.bound(s, copy, leader);
-        if (ceiling !== undefined && before(tuple(bound), ceiling) >= 0) continue;
-        pairs.push({ shape: s, layout: copy, leader });
-        bounds.push(bound);
-        held++;
-      }
-      // Visited layouts count too: with a ceiling most are dropped, and the space may be vast.
-      return held >= share || visited >= share;
-    });
-    if (!whole) complete = false;
-    spent += Math.max(held, visited);
-  });
-  const restricted = !complete;
-
   const compare = comparator(options.objective);
   const tolerate = options.tolerate ?? new Set<string>();
   let feasible: Scored[] = [];
@@ -180,26 +152,83 @@ export function searchSpace(
     return scored;
   };
 
-  const keys = bounds.map(tuple);
-  const order = pairs.map((_, i) => i).sort((a, b) => before(keys[a]!, keys[b]!) || a - b);
-
+  // Shapes in the order of what their cheapest candidate may reach (cost: the replicas alone), so
+  // the search can stop before enumerating shapes that cannot beat what is already found.
+  const shapeKeys = space.shapes.map((_, s) => tuple(options.shapeBound(s)));
+  const shapeOrder = space.shapes
+    .map((_, s) => s)
+    .sort((a, b) => before(shapeKeys[a]!, shapeKeys[b]!) || a - b);
+  const heap = new PairHeap(before);
+  let placements = 0;
+  let candidates = 0;
+  let lowest = Number.POSITIVE_INFINITY;
+  let complete = true;
+  let spent = 0;
   let stoppedByLimit = false;
-  for (const i of order) {
-    if (!options.exhaustive && feasible.length >= options.need) {
-      if (grew) {
-        feasible.sort(compare);
-        cutoff = tuple(feasible[options.need - 1]!);
-        grew = false;
-      }
-      if (before(keys[i]!, cutoff!) > 0) break;
+  let stopped = false;
+  // "No candidate with a key after this one can be among the best": the exact stopping rule.
+  const beyond = (key: number[]) => {
+    if (options.exhaustive || feasible.length < options.need) return false;
+    if (grew) {
+      feasible.sort(compare);
+      cutoff = tuple(feasible[options.need - 1]!);
+      grew = false;
     }
-    // The limit bounds the work once there is an answer; without one the search goes on.
-    if (seen.size >= options.limit && feasible.length > 0) {
-      stoppedByLimit = true;
+    return before(key, cutoff!) > 0;
+  };
+  // Evaluates held pairs in bound order while their bound is at most `upTo` (later shapes bound
+  // no lower than that, so the global bound order is kept).
+  const drain = (upTo: number[] | undefined) => {
+    while (!stopped && heap.size > 0) {
+      const top = heap.peek()!;
+      if (upTo !== undefined && before(top.key, upTo) > 0) return;
+      if (beyond(top.key)) {
+        stopped = true;
+        return;
+      }
+      // The limit bounds the work once there is an answer; without one the search goes on.
+      if (seen.size >= options.limit && feasible.length > 0) {
+        stoppedByLimit = true;
+        stopped = true;
+        return;
+      }
+      heap.pop();
+      run(top.pair);
+    }
+  };
+
+  for (const [rank, s] of shapeOrder.entries()) {
+    drain(shapeKeys[s]);
+    if (stopped || beyond(shapeKeys[s]!)) {
+      stopped = true;
       break;
     }
-    run(pairs[i]!);
+    if (ceiling !== undefined && before(shapeKeys[s]!, ceiling) >= 0) continue;
+    // Each shape gets an equal share of what is left of `maxPairs`, so one large shape cannot
+    // crowd out the others when the space is cut (a small one leaves its share to the rest).
+    const share = Math.max(1, Math.ceil((options.maxPairs - spent) / (shapeOrder.length - rank)));
+    let held = 0;
+    let visited = 0;
+    const whole = enumerateLayouts(space, space.shapes[s]!, (layout) => {
+      placements++;
+      visited++;
+      const copy = copyLayout(layout);
+      for (const leader of space.leaderBased ? leaderOptions(space, copy, leaderOk) : [-1]) {
+        const bound = options.bound(s, copy, leader);
+        const key = tuple(bound);
+        if (ceiling !== undefined && before(key, ceiling) >= 0) continue;
+        heap.push({ key, order: candidates++, pair: { shape: s, layout: copy, leader } });
+        lowest = Math.min(lowest, primary(options.objective, bound));
+        held++;
+      }
+      // Visited layouts count too: with a ceiling most are dropped, and the space may be vast.
+      return held >= share || visited >= share;
+    });
+    if (!whole) complete = false;
+    spent += Math.max(held, visited);
   }
+  drain(undefined);
+  const restricted = !complete;
 
   let gap: SearchResult["gap"];
   const heuristic = stoppedByLimit || restricted;
@@ -207,9 +236,7 @@ export function searchSpace(
     localSearch(space, run, () => [...feasible].sort(compare)[0], options.limit);
     const best = [...feasible].sort(compare)[0];
     if (best !== undefined) {
-      const lowerBound = restricted
-        ? primary(options.objective, options.globalBound)
-        : Math.min(...bounds.map((b) => primary(options.objective, b)));
+      const lowerBound = restricted ? primary(options.objective, options.globalBound) : lowest;
       const found = primary(options.objective, best);
       gap = { lowerBound, found, ratio: found === 0 ? 0 : (found - lowerBound) / found };
     }
@@ -217,7 +244,7 @@ export function searchSpace(
   return {
     mode: heuristic ? "heuristic" : "exact",
     placements,
-    candidates: pairs.length,
+    candidates,
     evaluated: seen.size,
     feasible: feasible.sort(compare).slice(0, options.keep),
     nearest,
@@ -316,5 +343,58 @@ function localSearch(
       if (spent >= budget) break;
     }
     if (best() === start) return;
+  }
+}
+
+interface HeapEntry {
+  readonly key: number[];
+  /** Enumeration order: equal bounds are evaluated in it (deterministic). */
+  readonly order: number;
+  readonly pair: Pair;
+}
+
+/** A binary min-heap of pairs by bound key, then enumeration order. */
+class PairHeap {
+  private readonly items: HeapEntry[] = [];
+  constructor(private readonly before: (a: number[], b: number[]) => number) {}
+  get size(): number {
+    return this.items.length;
+  }
+  private less(a: HeapEntry, b: HeapEntry): boolean {
+    return (this.before(a.key, b.key) || a.order - b.order) < 0;
+  }
+  peek(): HeapEntry | undefined {
+    return this.items[0];
+  }
+  push(entry: HeapEntry): void {
+    const items = this.items;
+    items.push(entry);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(items[i]!, items[parent]!)) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+  pop(): HeapEntry | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.less(items[l]!, items[m]!)) m = l;
+        if (r < items.length && this.less(items[r]!, items[m]!)) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
+      }
+    }
+    return top;
   }
 }

@@ -206,6 +206,11 @@ function solveDatastore(
         costUsdPerMonth: c(at, at.shapes[shape]!, layout, leader),
         latencyMs: l(layout, leader),
       }),
+      // Cost: the replicas alone (egress ≥ 0); latency: every region placed.
+      shapeBound: (shape) => ({
+        costUsdPerMonth: ds.deploy.target === "aws" ? 0 : at.shapes[shape]!.replicaUsdPerMonth,
+        latencyMs: latencyBound(anyLeader, origins, weights, distances)(everywhere, -1),
+      }),
       globalBound: {
         costUsdPerMonth: Math.min(...at.shapes.map((shape) => c(anyLeader, shape, everywhere, -1))),
         latencyMs: latencyBound(anyLeader, origins, weights, distances)(everywhere, -1),

@@ -23,7 +23,11 @@ export function compositions(n: number, regions: readonly string[]): Record<stri
  * Every way to put `n` replicas into `regions` with the given roles, as placements: each region
  * gets voters, read-only replicas and witnesses (only the roles listed), at least one voter in all.
  */
-export function rolePlacements(n: number, regions: readonly string[], roles: readonly Role[]): Record<string, Entry>[] {
+export function rolePlacements(
+  n: number,
+  regions: readonly string[],
+  roles: readonly Role[],
+): Record<string, Entry>[] {
   const cells = regions.flatMap((region) => roles.map((role) => [region, role] as const));
   const out: Record<string, Entry>[] = [];
   const counts = new Array<number>(cells.length).fill(0);

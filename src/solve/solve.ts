@@ -154,9 +154,9 @@ function solveDatastore(
     model.topology.datastores[name]?.zones?.[region]?.length ??
     model.catalog.regions.get(region)?.zones.length ??
     1;
-  // Bounds need p99 ≥ tail × p50: a flat tail factor when the spec sets one, else 1 (measured
-  // tails add jitter on top of p50, so 1 stays a lower bound).
-  const distances = { rtt: oracle.rtt, tailFactor: model.settings.tailFactor ?? 1 };
+  // Floors and bounds on p99s: the analysis evaluates every p99 with each RTT at its p99
+  // (measured jitter, or the flat tail factor), so the client's own leg is at least rtt99.
+  const distances = { rtt: oracle.rtt, rtt99: oracle.rtt99 };
   const shapes = shapesOf(model, ds, regions[0] ?? ds.regions[0]!, options);
   const leaderRegions = model.topology.datastores[name]?.leaderRegions;
   const spaceFor = (ignore?: ReadonlySet<string>) =>
@@ -175,7 +175,7 @@ function solveDatastore(
 
   const space = spaceFor();
   const latency = latencyBound(space, origins, weights, distances);
-  const cost = costBound(model, ds);
+  const cost = costBound(model, ds, oracle.clientOrigins);
   const base = {
     objective,
     limit: options.limit ?? 20_000,
@@ -192,7 +192,7 @@ function solveDatastore(
   // Bounds are per region order, so each (relaxed) space gets its own.
   const search = (at: Space, extra: Partial<SearchOptions> = {}) => {
     const l = at === space ? latency : latencyBound(at, origins, weights, distances);
-    const c = at === space ? cost : costBound(model, ds);
+    const c = at === space ? cost : costBound(model, ds, oracle.clientOrigins);
     // Every region placed (twice: cross-zone prices count), any leader: below every candidate's bound.
     const everywhere: Layout = {
       voters: at.regions.map(() => 2),
@@ -275,10 +275,10 @@ function latencyBound(
   space: Space,
   origins: Readonly<Record<"read" | "write", readonly { region: string; share: number }[]>>,
   weights: { read: number; write: number },
-  distances: { rtt(a: string, b: string): number; tailFactor: number },
+  distances: { rtt99(a: string, b: string): number },
 ) {
   const table = (op: "read" | "write") =>
-    origins[op].map((o) => ({ share: o.share, rtt: space.regions.map((r) => distances.rtt(o.region, r)) }));
+    origins[op].map((o) => ({ share: o.share, rtt: space.regions.map((r) => distances.rtt99(o.region, r)) }));
   const reads = table("read");
   const writes = table("write");
   const weighted = (rows: typeof reads, placed: readonly number[]) => {
@@ -288,7 +288,7 @@ function latencyBound(
       for (const i of placed) if (row.rtt[i]! < best) best = row.rtt[i]!;
       sum += row.share * best;
     }
-    return sum * distances.tailFactor;
+    return sum;
   };
   return (layout: Layout, leader: number) => {
     // Every replica's region, witnesses too: nearer than the nearest one holding data, so a bound.
@@ -310,7 +310,11 @@ function latencyBound(
  * n − 1 copies at the cheapest price between the placed regions. Managed services replicate once
  * per other region and bill replicas by region count: their replicas bound at 0, egress per region.
  */
-function costBound(model: Model, ds: ResolvedDatastore) {
+function costBound(
+  model: Model,
+  ds: ResolvedDatastore,
+  clients: Readonly<Record<"read" | "write", readonly { region: string; share: number }[]>>,
+) {
   const traffic = ds.traffic;
   const crossZone = model.catalog.egress.crossZoneUsdPerGb * 2;
   const bytes = (traffic?.writesPerSec ?? 0) * (traffic?.itemBytes ?? 0);
@@ -330,8 +334,53 @@ function costBound(model: Model, ds: ResolvedDatastore) {
     }
     return table;
   };
+  // Client traffic (src/analysis/traffic.ts): a caller in U writing to a leader in L ships each
+  // write U → L; a read served elsewhere ships the item back — from the leader (strong reads) or
+  // from the nearest region holding data, so at least the cheapest placed one when U holds none.
+  const item = traffic?.itemBytes ?? 0;
+  const strong = ds.consistency === "strong";
+  const indexes = new WeakMap<readonly string[], Map<string, number>>();
+  const clientUsd = (space: Space, layout: Layout, leader: number): number => {
+    if (traffic === undefined || item === 0) return 0;
+    const regions = space.regions;
+    let index = indexes.get(regions);
+    if (index === undefined) {
+      index = new Map(regions.map((r, i) => [r, i]));
+      indexes.set(regions, index);
+    }
+    const table = priceTable(regions);
+    const from = (i: number, to: string) => {
+      const t = index.get(to);
+      return t === undefined
+        ? egressUsdPerGb(model.catalog, regions[i]!, to)
+        : table[i * regions.length + t]!;
+    };
+    let usd = 0;
+    const lead = space.leaderBased && leader >= 0 ? regions[leader]! : undefined;
+    if (lead !== undefined)
+      for (const o of clients.write)
+        if (o.region !== lead)
+          usd += monthlyUsd(
+            traffic.writesPerSec * item * o.share,
+            egressUsdPerGb(model.catalog, o.region, lead),
+          );
+    for (const o of clients.read) {
+      if (strong && lead !== undefined) {
+        if (o.region !== lead)
+          usd += monthlyUsd(traffic.readsPerSec * item * o.share, from(leader, o.region));
+        continue;
+      }
+      const here = index.get(o.region);
+      if (here !== undefined && layout.voters[here]! + layout.readOnly[here]! > 0) continue;
+      let cheapest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < regions.length; i++)
+        if (layout.voters[i]! + layout.readOnly[i]! > 0) cheapest = Math.min(cheapest, from(i, o.region));
+      if (Number.isFinite(cheapest)) usd += monthlyUsd(traffic.readsPerSec * item * o.share, cheapest);
+    }
+    return usd;
+  };
   return (space: Space, shape: ShapeInput, layout: Layout, leader: number): number => {
-    const replicas = managed ? 0 : shape.replicaUsdPerMonth;
+    const replicas = (managed ? 0 : shape.replicaUsdPerMonth) + clientUsd(space, layout, leader);
     if (bytes === 0) return replicas;
     const n = space.regions.length;
     const price = priceTable(space.regions);

@@ -2,17 +2,19 @@ import type { ResolvedDatastore } from "../model/types.js";
 import type { RoleCounts } from "../spec/roles.js";
 import type { Constraint } from "./constraints.js";
 
-/** RTT and tail the floors are computed with: the analysis' own network view. */
+/** RTTs the floors are computed with: the analysis' own network view. */
 export interface Distances {
+  /** Median RTT (orders regions by demand). */
   rtt(a: string, b: string): number;
-  readonly tailFactor: number;
+  /** p99 RTT: every p99 the analysis computes has at least this leg at its tail. */
+  rtt99(a: string, b: string): number;
 }
 
 /**
  * The RTT floor of one latency objective from one origin: every request reaches at least one
- * replica holding data, so whatever the placement its p99 is at least tail × RTT(origin, nearest
- * such region) (writes of a leader-based store: the leader's region). `covers` marks the regions
- * that can meet it.
+ * replica holding data, so whatever the placement its p99 is at least the p99 RTT(origin, nearest
+ * such region) (writes of a leader-based store: the leader's region) — the analysis adds every
+ * leg at its p99 (NetworkView.atP99). `covers` marks the regions that can meet it.
  */
 export interface Floor {
   readonly constraint: Constraint;
@@ -136,7 +138,7 @@ export function buildSpace(input: SpaceInput): Space {
           .filter((o) => o.share > 0)
           .map((o) => {
             const target = constraint.target as number;
-            const p99 = regions.map((r) => distances.tailFactor * distances.rtt(o.region, r));
+            const p99 = regions.map((r) => distances.rtt99(o.region, r));
             const covers = p99.map((x) => x <= target);
             let best = 0;
             p99.forEach((x, i) => {

@@ -203,7 +203,7 @@ function solveDatastore(
     return searchSpace(at, evaluate, {
       ...base,
       bound: (shape, layout, leader) => ({
-        costUsdPerMonth: c(at, at.shapes[shape]!, layout, leader),
+        costUsdPerMonth: c.pair(at, at.shapes[shape]!, layout, leader),
         latencyMs: l(layout, leader),
       }),
       // Cost: the replicas alone (egress ≥ 0); latency: every region placed.
@@ -212,7 +212,7 @@ function solveDatastore(
         latencyMs: latencyBound(anyLeader, origins, weights, distances)(everywhere, -1),
       }),
       globalBound: {
-        costUsdPerMonth: Math.min(...at.shapes.map((shape) => c(anyLeader, shape, everywhere, -1))),
+        costUsdPerMonth: Math.min(...at.shapes.map((shape) => c.global(at, shape))),
         latencyMs: latencyBound(anyLeader, origins, weights, distances)(everywhere, -1),
       },
       ...extra,
@@ -379,7 +379,7 @@ function costBound(
     }
     return usd;
   };
-  return (space: Space, shape: ShapeInput, layout: Layout, leader: number): number => {
+  const pair = (space: Space, shape: ShapeInput, layout: Layout, leader: number): number => {
     const replicas = (managed ? 0 : shape.replicaUsdPerMonth) + clientUsd(space, layout, leader);
     if (bytes === 0) return replicas;
     const n = space.regions.length;
@@ -407,6 +407,18 @@ function costBound(
     }
     return replicas + monthlyUsd(bytes, usdPerGb);
   };
+  /**
+   * Below every candidate of a shape wherever it goes: its replicas, and n − 1 copies at the
+   * cheapest price between any two candidate regions (cross-zone included); no client traffic.
+   */
+  const global = (space: Space, shape: ShapeInput): number => {
+    if (managed) return 0;
+    const price = priceTable(space.regions);
+    const cheapest = Math.min(crossZone, ...price);
+    const n = shape.roles.voters + shape.roles.readOnly + shape.roles.witnesses;
+    return shape.replicaUsdPerMonth + monthlyUsd(bytes, (n - 1) * cheapest);
+  };
+  return { pair, global };
 }
 
 /** Whether a slot of each role counts for a requirement (the analysis' own predicate). */

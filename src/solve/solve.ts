@@ -48,6 +48,9 @@ export interface SolveOptions {
   readonly policy?: PolicyRunOptions;
 }
 
+/** Candidates a binding-constraint search holds (see `relaxed` below). */
+const BINDING_PAIRS = 20_000;
+
 /** Full checks walked per datastore before giving up on the candidates that pass the fast checks. */
 const FULL_CHECKS = 64;
 
@@ -260,7 +263,12 @@ function solveDatastore(
         tolerate: ignore,
         need: 1,
         ...(how.exhaustive ? { exhaustive: true } : {}),
-        ...(how.ceiling === undefined ? {} : { ceiling: how.ceiling }),
+        // "Does relaxing it buy a better placement?" searches the first BINDING_PAIRS candidates
+        // (the nearest regions first): advice, so it may miss a binding constraint in a space
+        // larger than that rather than cost several times the search itself.
+        ...(how.ceiling === undefined
+          ? {}
+          : { ceiling: how.ceiling, maxPairs: Math.min(base.maxPairs, BINDING_PAIRS) }),
       }),
     explainBinding: options.explain ?? true,
     compare: comparator(objective),

@@ -233,7 +233,9 @@ export function searchSpace(
   let gap: SearchResult["gap"];
   const heuristic = stoppedByLimit || restricted;
   if (heuristic) {
-    localSearch(space, run, () => [...feasible].sort(compare)[0], options.limit);
+    // Not for "is there a better one?" (a ceiling): that is advice, and the climb would cost more
+    // than the question.
+    if (ceiling === undefined) localSearch(space, run, () => [...feasible].sort(compare)[0], options.limit);
     const best = [...feasible].sort(compare)[0];
     if (best !== undefined) {
       const lowerBound = restricted ? primary(options.objective, options.globalBound) : lowest;

@@ -9,16 +9,6 @@ import { build } from "../analysis/helpers.js";
 
 export { build };
 
-/** Every way to put `n` replicas into `regions` (count vectors), no pruning at all. */
-export function compositions(n: number, regions: readonly string[]): Record<string, number>[] {
-  if (regions.length === 0) return n === 0 ? [{}] : [];
-  const [first, ...rest] = regions;
-  const out: Record<string, number>[] = [];
-  for (let c = n; c >= 0; c--)
-    for (const tail of compositions(n - c, rest)) out.push(c > 0 ? { [first!]: c, ...tail } : tail);
-  return out;
-}
-
 /**
  * Every way to put `n` replicas into `regions` with the given roles, as placements: each region
  * gets voters, read-only replicas and witnesses (only the roles listed), at least one voter in all.

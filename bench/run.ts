@@ -5,9 +5,9 @@
  *
  * Options: --only id[,id]  run some scenarios (ids: check-100, check-1000, check-10000,
  *          commands-200, commands-2000, commands-20000, commands-10m-partitions, render, pulumi,
- *          cold-start, cold-start-ts, solve-5, solve-9, lab); --subjects id[,id]  only these
- *          subjects of each scenario (e.g. check,render,diff of a commands-* scenario: keep its peer
- *          to get ratios); --samples N  override sample counts; --warmups N.
+ *          cold-start, cold-start-ts, solve-5, solve-9, solve-9-roles, lab); --subjects id[,id]  only
+ *          these subjects of each scenario (e.g. check,render,diff of a commands-* scenario: keep its
+ *          peer to get ratios); --samples N  override sample counts; --warmups N.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -304,11 +304,12 @@ const COMMAND_SCENARIOS: readonly Scenario[] = [
 ];
 
 /** `solve` of one auto-placed store over 25 candidate regions, against one `check` of the same topology. */
-function solveScenario(replicas: number): Scenario {
-  const params = { replicas };
+function solveScenario(replicas: number, roles = false): Scenario {
+  // roles: every role (voters, read-only, witnesses) searched — the issue's "9 replicas with roles".
+  const params = { replicas, roles: roles ? 1 : 0 };
   return {
-    id: `solve-${replicas}`,
-    title: `solve: 25 candidate regions, ${replicas} replicas, 3 SLOs (vs one check)`,
+    id: `solve-${replicas}${roles ? "-roles" : ""}`,
+    title: `solve: 25 candidate regions, ${replicas} replicas${roles ? " with roles" : ""}, 3 SLOs (vs one check)`,
     warmups: 1,
     samples: 5,
     budgetS: 120,
@@ -392,4 +393,5 @@ export const SCENARIOS: readonly Scenario[] = [
   coldTsScenario,
   solveScenario(5),
   solveScenario(9),
+  solveScenario(9, true),
 ];

@@ -1,5 +1,6 @@
 import { runCheck } from "../../src/check.js";
 import { topologyFromData } from "../../src/pipeline.js";
+import { entryText } from "../../src/solve/candidate.js";
 import { solve } from "../../src/solve/solve.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { startClock } from "../lib/clock.js";
@@ -39,6 +40,14 @@ export const SOLVE_REGIONS = [
  * survival and three objectives (write p99, read p99 from the nearest replica, availability).
  */
 export function solveTopology(replicas: number): TopologyInput {
+  return solveTopologyWith(replicas, false);
+}
+
+/**
+ * The same store; `roles`: analysed only (deploy target external, where every role may be placed)
+ * and solved with `roles: "all"` — voters, read-only replicas and witnesses.
+ */
+export function solveTopologyWith(replicas: number, roles: boolean): TopologyInput {
   return {
     name: "solve-bench",
     users: { "us-east-1": 0.4, "eu-west-1": 0.35, "ap-northeast-1": 0.25 },
@@ -52,6 +61,7 @@ export function solveTopology(replicas: number): TopologyInput {
         survive: "region",
         traffic: { readsPerSec: 20_000, writesPerSec: 2_000, itemBytes: 1024 },
         slo: { writeP99Ms: 250, readP99Ms: 20, availability: 0.9999 },
+        ...(roles ? { deploy: { target: "external" as const } } : {}),
       },
     },
     services: {
@@ -66,21 +76,26 @@ export function solveTopology(replicas: number): TopologyInput {
   };
 }
 
-const load = (replicas: number) =>
+const load = (replicas: number, roles = false) =>
   topologyFromData(
-    { file: "bench.ts", format: "typescript", text: "", data: solveTopology(replicas) },
+    { file: "bench.ts", format: "typescript", text: "", data: solveTopologyWith(replicas, roles) },
     { placeAuto: false },
   );
 
+/** `roles: 1` in the params: search every role (see solveTopologyWith). */
+const rolesOf = (params: Parameters<Subject>[0]) => params.roles === 1;
+
 /** `topoplan solve` without the file loader: the search, the full checks and the explanations. */
 export const solveSubject: Subject = async (params) => {
-  const loaded = load(num(params, "replicas", 5));
+  const roles = rolesOf(params);
+  const loaded = load(num(params, "replicas", 5), roles);
+  const space = roles ? ({ roles: "all" } as const) : {};
   // The search alone (what `placement: "auto"` runs in check), before the measured command.
   const s0 = performance.now();
-  solve(loaded.model, { regions: SOLVE_REGIONS, top: 0, explain: false });
+  solve(loaded.model, { regions: SOLVE_REGIONS, top: 0, explain: false, ...space });
   const searchOnlyMs = performance.now() - s0;
   const clock = startClock();
-  const report = solve(loaded.model, { regions: SOLVE_REGIONS });
+  const report = solve(loaded.model, { regions: SOLVE_REGIONS, ...space });
   const { wallMs, cpuMs } = clock.lap();
   const s = report.datastores[0]!;
   return {
@@ -98,7 +113,7 @@ export const solveSubject: Subject = async (params) => {
         s.chosen === undefined
           ? "none"
           : Object.entries(s.chosen.placement)
-              .map(([r, n]) => `${r}:${n}`)
+              .map(([r, n]) => `${r}:${entryText(n).replace(/ /g, "")}`)
               .join(" "),
       ...(s.stats.gap === undefined ? {} : { gapPct: +(s.stats.gap.ratio * 100).toFixed(2) }),
     },
@@ -107,7 +122,7 @@ export const solveSubject: Subject = async (params) => {
 
 /** The peer: one `check` of the same topology (the unit the solver's cost is counted in). */
 export const solveCheckPeer: Subject = async (params) => {
-  const loaded = load(num(params, "replicas", 5));
+  const loaded = load(num(params, "replicas", 5), rolesOf(params));
   const clock = startClock();
   runCheck(loaded);
   return clock.lap();

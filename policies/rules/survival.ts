@@ -21,8 +21,12 @@ export const survival: Rule = {
       const domain = check.worstDomain ?? `one ${survival.goal}`;
       findings.push({
         path: `${path}.${field}`,
-        message: `survive: ${survival.goal} does not hold: losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,
-        fix: `place at least ${plural(survival.minReplicas, "replica")} over at least ${domains(survival)} with at most ${survival.minReplicas - (Math.floor(survival.minReplicas / 2) + 1)} in any one ${survival.goal}${survival.goal === "region" ? ", or set survive: zone" : ""}`,
+        message: check.noLeader
+          ? `survive: ${survival.goal} does not hold: losing ${domain} leaves a quorum (${check.replicasLeft} of ${check.quorum} needed) but no voter to lead it (witnesses and read-only replicas never lead)`
+          : `survive: ${survival.goal} does not hold: losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,
+        fix: check.noLeader
+          ? `keep a voter outside ${domain} (e.g. turn a witness or read-only replica there into a voter)`
+          : `place at least ${plural(survival.minReplicas, "replica")} over at least ${domains(survival)} with at most ${survival.minReplicas - (Math.floor(survival.minReplicas / 2) + 1)} in any one ${survival.goal}${survival.goal === "region" ? ", or set survive: zone" : ""}`,
         data: {
           goal: survival.goal,
           worstDomain: check.worstDomain,

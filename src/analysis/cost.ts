@@ -113,7 +113,21 @@ const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog)
 export function datastoreReplicaCost(catalog: Catalog, ds: ResolvedDatastore): number {
   const managed = ds.deploy.target === "aws" ? MANAGED[ds.deploy.service] : undefined;
   if (managed !== undefined) return managed(ds, catalog);
-  return ds.replicas * nodeUsdPerMonth(catalog, ds.deploy);
+  const witnesses = ds.placement.reduce((sum, p) => sum + p.witnesses, 0);
+  return (
+    (ds.replicas - witnesses) * nodeUsdPerMonth(catalog, ds.deploy) +
+    witnesses * witnessUsdPerMonth(catalog, ds.deploy)
+  );
+}
+
+/**
+ * A witness votes but holds no readable data (Spanner: "witness replicas don't maintain a full
+ * copy of data"): its node without the data volume — the pod alone on Kubernetes, the instance
+ * alone otherwise. An estimate: the log it keeps is small next to the data.
+ */
+export function witnessUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["deploy"]): number {
+  if (deploy.target === "kubernetes") return podUsdPerMonth(deploy);
+  return catalog.replicaCost.instanceUsdPerMonth;
 }
 
 /**

@@ -16,12 +16,16 @@ const DOMAIN: Readonly<Record<Goal, (slot: ReplicaSlot) => string>> = {
 export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Requirements): SurvivalCheck {
   const domainOf = DOMAIN[goal];
   const domains = [...new Set(slots.map(domainOf))].sort();
-  let worst: { domain: string; left: number; margin: number; readMargin: number } | undefined;
+  let worst:
+    | { domain: string; left: number; margin: number; readMargin: number; noLeader: boolean }
+    | undefined;
   let survives = slots.length > 0;
   for (const domain of domains) {
     const outside = slots.filter((slot) => domainOf(slot) !== domain);
     const left = outside.filter(req.write.counts).length;
-    const margin = left - req.write.needed;
+    const noLeader = req.lead !== undefined && outside.filter(req.lead.counts).length < req.lead.needed;
+    // A quorum that cannot elect a leader is no better than none.
+    const margin = noLeader ? Math.min(-1, left - req.write.needed) : left - req.write.needed;
     const readMargin = outside.filter(req.read.counts).length - req.read.needed;
     if (margin < 0 || readMargin < 0) survives = false;
     if (
@@ -29,7 +33,7 @@ export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Re
       margin < worst.margin ||
       (margin === worst.margin && readMargin < worst.readMargin)
     )
-      worst = { domain, left, margin, readMargin };
+      worst = { domain, left, margin, readMargin, noLeader };
   }
   return {
     goal,
@@ -37,6 +41,7 @@ export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Re
     ...(worst === undefined ? {} : { worstDomain: worst.domain }),
     replicasLeft: worst?.left ?? 0,
     quorum: req.write.needed,
+    ...(worst?.noLeader ? { noLeader: true } : {}),
   };
 }
 

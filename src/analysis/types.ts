@@ -50,6 +50,8 @@ export interface SurvivalCheck {
   readonly replicasLeft: number;
   /** Replicas a quorum needs. */
   readonly quorum: number;
+  /** Losing `worstDomain` leaves a quorum but no replica that may lead (witnesses never do). */
+  readonly noLeader?: boolean;
 }
 
 export interface SurvivalAnalysis {

@@ -1,6 +1,6 @@
 import { buildCatalog, type Catalog } from "../catalog/catalog.js";
 import { ENGINE_IMAGES } from "../engines/ids.js";
-import { roleCounts, totalOf } from "../spec/roles.js";
+import { type PlacementEntryInput, roleCounts, totalOf } from "../spec/roles.js";
 import { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
 import { engineTraits } from "./engine-traits.js";
@@ -88,7 +88,8 @@ export function resolveModel(
 
 /** A placement chosen for `placement: "auto"` by the solver (src/solve); the datastore stays auto-placed. */
 export interface ChosenPlacement {
-  readonly placement: Readonly<Record<string, number>>;
+  /** Region → a count of voters, or replicas by role (as a spec's placement entry). */
+  readonly placement: Readonly<Record<string, PlacementEntryInput>>;
   readonly leader?: string;
 }
 
@@ -159,6 +160,8 @@ function resolveDatastore(
       return { region, replicas: totalOf(roles), ...roles, zones: spec.zones?.[region] ?? zonesOf(region) };
     })
     .sort((a, b) => a.region.localeCompare(b.region));
+  // A solver's choice may change the replica count (topoplan solve --replicas): its total counts.
+  const replicas = chosen === undefined ? spec.replicas : placement.reduce((sum, p) => sum + p.replicas, 0);
   const regions = placement.map((p) => p.region);
   const userShare = (region: string) => users.find((user) => user.region === region)?.share ?? 0;
   // Only regions with a voter may lead (witnesses and read-only replicas never do), and only the
@@ -199,8 +202,8 @@ function resolveDatastore(
     },
     "multi-leader": { write: 1, read: 1 },
     leaderless: {
-      write: spec.quorum?.write ?? majority(spec.replicas),
-      read: spec.quorum?.read ?? majority(spec.replicas),
+      write: spec.quorum?.write ?? majority(replicas),
+      read: spec.quorum?.read ?? majority(replicas),
     },
   }[spec.replication];
 
@@ -227,7 +230,7 @@ function resolveDatastore(
     replication: spec.replication,
     consistency: spec.consistency ?? (spec.replication === "consensus" ? "strong" : "eventual"),
     partitions: spec.partitions,
-    replicas: spec.replicas,
+    replicas,
     placement,
     autoPlaced,
     regions,

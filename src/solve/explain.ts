@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
-import { describe } from "./candidate.js";
+import { describe, replicasOf } from "./candidate.js";
 import { type Constraint, figureOf } from "./constraints.js";
 import type { Objective, Scored } from "./objective.js";
 import type { SearchResult } from "./search.js";
@@ -45,6 +45,7 @@ const signed = (x: number, unit: (v: number) => string) => `${x >= 0 ? "+" : "�
 export function figures(s: Scored): PlacementFigures {
   return {
     placement: s.candidate.placement,
+    replicas: replicasOf(s.candidate),
     leader: s.candidate.leader,
     costUsdPerMonth: s.costUsdPerMonth,
     latencyMs: s.latencyMs,
@@ -204,7 +205,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
             .map((f) => f.message)
             .join("; ")
         : result.feasible.length === 0
-          ? `no placement of ${ds.replicas} replicas over ${input.regions.length} allowed regions meets ${input.constraints.map((c) => `${c.id} ${c.target}`).join(", ")}`
+          ? `no placement of ${replicaCounts(input.space)} replicas over ${input.regions.length} allowed regions meets ${input.constraints.map((c) => `${c.id} ${c.target}`).join(", ")}`
           : `the ${input.fullChecks} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
     infeasible = { message, relaxations };
   }
@@ -231,4 +232,12 @@ export function explain(input: ExplainInput): DatastoreSolution {
       ...(result.gap === undefined ? {} : { gap: result.gap }),
     },
   };
+}
+
+/** "5", or "3–7" when the count is searched. */
+function replicaCounts(space: Space): string {
+  const counts = space.shapes.map((s) => s.replicas);
+  if (counts.length === 0) return "the asked";
+  const [min, max] = [Math.min(...counts), Math.max(...counts)];
+  return min === max ? `${min}` : `${min}–${max}`;
 }

@@ -4,11 +4,12 @@ import { componentEgress } from "../analysis/cost.js";
 import { evaluateDatastore } from "../analysis/datastores.js";
 import { analyseDatastore } from "../analysis/index.js";
 import { networkView } from "../analysis/network.js";
+import { callerOrigins, callersOf } from "../analysis/origins.js";
 import { evaluateStream, streamFlows } from "../analysis/streams.js";
 import { clientFlows } from "../analysis/traffic.js";
 import type { DatastoreAnalysis, LinkLoad } from "../analysis/types.js";
 import { resolveDatastoreIn } from "../model/resolve.js";
-import type { Model } from "../model/types.js";
+import type { Model, UserOrigin } from "../model/types.js";
 import type { Datastore } from "../spec/schema/topology.js";
 import { type Candidate, specFor } from "./candidate.js";
 
@@ -24,6 +25,13 @@ export interface DatastoreOracle {
   evaluate(candidate: Candidate): DatastoreAnalysis;
   /** The analysis' median RTT (cross-zone within a region). */
   rtt(a: string, b: string): number;
+  /** The analysis' p99 RTT: the median plus measured jitter, or × the flat tail factor. */
+  rtt99(a: string, b: string): number;
+  /**
+   * Where services call this datastore from, per operation, with their shares — the origins of its
+   * client flows (src/analysis/traffic.ts), which do not depend on its placement.
+   */
+  readonly clientOrigins: Readonly<Record<"read" | "write", readonly UserOrigin[]>>;
 }
 
 export function datastoreOracle(model: Model, name: string, regions: readonly string[]): DatastoreOracle {
@@ -49,9 +57,16 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
     others.set(key, [...(others.get(key) ?? []), flow]);
   }
 
+  const none: readonly UserOrigin[] = [];
+  const clientOrigins = {
+    read: callerOrigins(model, callersOf(model, name, "read"), net, none),
+    write: callerOrigins(model, callersOf(model, name, "write"), net, none),
+  };
   return {
     spec,
     rtt: net.rtt,
+    rtt99: net.rtt99,
+    clientOrigins,
     evaluate(candidate) {
       const ds = resolveDatastoreIn(model, name, specFor(spec, candidate));
       const ev = evaluateDatastore(ds, net, users);

@@ -1,14 +1,11 @@
 import { paint, type TextStyle } from "../diagnostics/format-text.js";
+import { describe } from "./candidate.js";
 import type { DatastoreSolution, PlacementFigures, SolveReport } from "./types.js";
 
 const ms = (x: number) => `${+x.toFixed(1)} ms`;
 const usd = (x: number) => `$${x.toFixed(2)}`;
 const pct = (x: number) => `${+(x * 100).toFixed(5)}%`;
-const placementText = (p: PlacementFigures) =>
-  `${Object.entries(p.placement)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([r, n]) => `${r}: ${n}`)
-    .join(", ")} (leader ${p.leader})`;
+const placementText = (p: PlacementFigures) => describe(p);
 /** Markdown table cells: no pipes, no newlines. */
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 

@@ -1,6 +1,14 @@
-import { type Candidate, candidate } from "./candidate.js";
+import { type Candidate, candidate, entryOf, ROLES, rolesAt } from "./candidate.js";
 import { cents, comparator, hundredths, type Objective, primary, type Scored } from "./objective.js";
-import { enumeratePlacements, leaderOptions, type Space } from "./space.js";
+import {
+  enumerateLayouts,
+  type Layout,
+  leaderOptions,
+  leaderRegionsOk,
+  type Space,
+  totalAt,
+  withinCaps,
+} from "./space.js";
 
 /** Figures a candidate cannot beat, known before evaluating it. */
 export interface Bound {
@@ -25,7 +33,9 @@ export interface SearchOptions {
   readonly ceiling?: Pick<Scored, "costUsdPerMonth" | "latencyMs">;
   /** Evaluate every candidate (no bound cut-off), to find the nearest miss of each constraint. */
   readonly exhaustive?: boolean;
-  readonly bound: (counts: readonly number[], leader: number) => Bound;
+  readonly bound: (shape: number, layout: Layout, leader: number) => Bound;
+  /** A bound no candidate of one shape (replica count and role mix) beats. */
+  readonly shapeBound: (shape: number) => Bound;
   /** A bound no candidate of the whole space beats (for the heuristic's gap). */
   readonly globalBound: Bound;
   /** Most (placement, leader) pairs held in memory; a larger space is searched by the heuristic. */
@@ -39,7 +49,7 @@ export interface SearchOptions {
 export interface SearchResult {
   /** exact: every candidate that could be among the best was evaluated; heuristic: the limit stopped it. */
   readonly mode: "exact" | "heuristic";
-  /** Count vectors that survived pruning. */
+  /** Layouts (replicas per region by role) that survived pruning. */
   readonly placements: number;
   /** (placement, leader) pairs among them (heuristic: those enumerated before the cut). */
   readonly candidates: number;
@@ -55,9 +65,18 @@ export interface SearchResult {
 }
 
 interface Pair {
-  readonly counts: readonly number[];
+  readonly shape: number;
+  readonly layout: Layout;
   readonly leader: number;
 }
+
+const copyLayout = (l: Layout): Layout => ({
+  voters: [...l.voters],
+  readOnly: [...l.readOnly],
+  witnesses: [...l.witnesses],
+});
+const layoutKey = (l: Layout, leader: number) =>
+  `${l.voters.join(",")}/${l.readOnly.join(",")}/${l.witnesses.join(",")}@${leader}`;
 
 /**
  * Branch and bound over the candidates of a space. Every (placement, leader) pair that survived
@@ -66,7 +85,7 @@ interface Pair {
  * pair after it is no better, so the result is exact. When `limit` evaluations come first, a local
  * search (move one replica, or the leader) continues from the best found, and the result reports
  * its gap to the bound: a heuristic. So does a space with more than `maxPairs` candidates: only the
- * first `maxPairs` in enumeration order are ranked.
+ * first ones of each shape (replica count and role mix) in enumeration order are ranked.
  */
 export function searchSpace(
   space: Space,
@@ -83,23 +102,7 @@ export function searchSpace(
       : [hundredths(b.latencyMs), cents(b.costUsdPerMonth)];
   const before = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]!;
   const ceiling = options.ceiling === undefined ? undefined : tuple(options.ceiling);
-  const pairs: Pair[] = [];
-  const bounds: Bound[] = [];
-  let placements = 0;
-  const complete = enumeratePlacements(space, (counts) => {
-    placements++;
-    const copy = [...counts];
-    for (const leader of space.leaderBased ? leaderOptions(space, copy) : [-1]) {
-      const bound = options.bound(copy, leader);
-      if (ceiling !== undefined && before(tuple(bound), ceiling) >= 0) continue;
-      pairs.push({ counts: copy, leader });
-      bounds.push(bound);
-    }
-    // Visited placements count too: with a ceiling most are dropped, and the space may be vast.
-    return pairs.length >= options.maxPairs || placements >= options.maxPairs;
-  });
-  const restricted = !complete;
-
+  const leaderOk = leaderRegionsOk(space);
   const compare = comparator(options.objective);
   const tolerate = options.tolerate ?? new Set<string>();
   let feasible: Scored[] = [];
@@ -108,13 +111,26 @@ export function searchSpace(
   const nearest = new Map<string, Scored>();
   let nearestOverall: Scored | undefined;
   const seen = new Set<string>();
-  const toCandidate = (pair: Pair) =>
-    candidate(
-      Object.fromEntries(pair.counts.flatMap((c, i) => (c > 0 ? [[space.regions[i]!, c]] : []))),
+  const toCandidate = (pair: Pair) => {
+    const l = pair.layout;
+    return candidate(
+      Object.fromEntries(
+        space.regions.flatMap((region, i) =>
+          totalAt(l, i) > 0
+            ? [
+                [
+                  region,
+                  entryOf({ voters: l.voters[i]!, readOnly: l.readOnly[i]!, witnesses: l.witnesses[i]! }),
+                ],
+              ]
+            : [],
+        ),
+      ),
       pair.leader < 0 ? "" : space.regions[pair.leader]!,
     );
+  };
   const run = (pair: Pair): Scored | undefined => {
-    const key = `${pair.counts.join(",")}@${pair.leader}`;
+    const key = layoutKey(pair.layout, pair.leader);
     if (seen.has(key)) return undefined;
     seen.add(key);
     const scored = evaluate(toCandidate(pair));
@@ -136,36 +152,93 @@ export function searchSpace(
     return scored;
   };
 
-  const keys = bounds.map(tuple);
-  const order = pairs.map((_, i) => i).sort((a, b) => before(keys[a]!, keys[b]!) || a - b);
-
+  // Shapes in the order of what their cheapest candidate may reach (cost: the replicas alone), so
+  // the search can stop before enumerating shapes that cannot beat what is already found.
+  const shapeKeys = space.shapes.map((_, s) => tuple(options.shapeBound(s)));
+  const shapeOrder = space.shapes
+    .map((_, s) => s)
+    .sort((a, b) => before(shapeKeys[a]!, shapeKeys[b]!) || a - b);
+  const heap = new PairHeap(before);
+  let placements = 0;
+  let candidates = 0;
+  let lowest = Number.POSITIVE_INFINITY;
+  let complete = true;
+  let spent = 0;
   let stoppedByLimit = false;
-  for (const i of order) {
-    if (!options.exhaustive && feasible.length >= options.need) {
-      if (grew) {
-        feasible.sort(compare);
-        cutoff = tuple(feasible[options.need - 1]!);
-        grew = false;
-      }
-      if (before(keys[i]!, cutoff!) > 0) break;
+  let stopped = false;
+  // "No candidate with a key after this one can be among the best": the exact stopping rule.
+  const beyond = (key: number[]) => {
+    if (options.exhaustive || feasible.length < options.need) return false;
+    if (grew) {
+      feasible.sort(compare);
+      cutoff = tuple(feasible[options.need - 1]!);
+      grew = false;
     }
-    // The limit bounds the work once there is an answer; without one the search goes on.
-    if (seen.size >= options.limit && feasible.length > 0) {
-      stoppedByLimit = true;
+    return before(key, cutoff!) > 0;
+  };
+  // Evaluates held pairs in bound order while their bound is at most `upTo` (later shapes bound
+  // no lower than that, so the global bound order is kept).
+  const drain = (upTo: number[] | undefined) => {
+    while (!stopped && heap.size > 0) {
+      const top = heap.peek()!;
+      if (upTo !== undefined && before(top.key, upTo) > 0) return;
+      if (beyond(top.key)) {
+        stopped = true;
+        return;
+      }
+      // The limit bounds the work once there is an answer; without one the search goes on.
+      if (seen.size >= options.limit && feasible.length > 0) {
+        stoppedByLimit = true;
+        stopped = true;
+        return;
+      }
+      heap.pop();
+      run(top.pair);
+    }
+  };
+
+  for (const [rank, s] of shapeOrder.entries()) {
+    drain(shapeKeys[s]);
+    if (stopped || beyond(shapeKeys[s]!)) {
+      stopped = true;
       break;
     }
-    run(pairs[i]!);
+    if (ceiling !== undefined && before(shapeKeys[s]!, ceiling) >= 0) continue;
+    // Each shape gets an equal share of what is left of `maxPairs`, so one large shape cannot
+    // crowd out the others when the space is cut (a small one leaves its share to the rest).
+    const share = Math.max(1, Math.ceil((options.maxPairs - spent) / (shapeOrder.length - rank)));
+    let held = 0;
+    let visited = 0;
+    const whole = enumerateLayouts(space, space.shapes[s]!, (layout) => {
+      placements++;
+      visited++;
+      const copy = copyLayout(layout);
+      for (const leader of space.leaderBased ? leaderOptions(space, copy, leaderOk) : [-1]) {
+        const bound = options.bound(s, copy, leader);
+        const key = tuple(bound);
+        if (ceiling !== undefined && before(key, ceiling) >= 0) continue;
+        heap.push({ key, order: candidates++, pair: { shape: s, layout: copy, leader } });
+        lowest = Math.min(lowest, primary(options.objective, bound));
+        held++;
+      }
+      // Visited layouts count too: with a ceiling most are dropped, and the space may be vast.
+      return held >= share || visited >= share;
+    });
+    if (!whole) complete = false;
+    spent += Math.max(held, visited);
   }
+  drain(undefined);
+  const restricted = !complete;
 
   let gap: SearchResult["gap"];
   const heuristic = stoppedByLimit || restricted;
   if (heuristic) {
-    localSearch(space, run, () => [...feasible].sort(compare)[0], options.limit);
+    // Not for "is there a better one?" (a ceiling): that is advice, and the climb would cost more
+    // than the question.
+    if (ceiling === undefined) localSearch(space, run, () => [...feasible].sort(compare)[0], options.limit);
     const best = [...feasible].sort(compare)[0];
     if (best !== undefined) {
-      const lowerBound = restricted
-        ? primary(options.objective, options.globalBound)
-        : Math.min(...bounds.map((b) => primary(options.objective, b)));
+      const lowerBound = restricted ? primary(options.objective, options.globalBound) : lowest;
       const found = primary(options.objective, best);
       gap = { lowerBound, found, ratio: found === 0 ? 0 : (found - lowerBound) / found };
     }
@@ -173,7 +246,7 @@ export function searchSpace(
   return {
     mode: heuristic ? "heuristic" : "exact",
     placements,
-    candidates: pairs.length,
+    candidates,
     evaluated: seen.size,
     feasible: feasible.sort(compare).slice(0, options.keep),
     nearest,
@@ -183,9 +256,10 @@ export function searchSpace(
 }
 
 /**
- * Hill climbing from the best acceptable candidate: move one replica between regions (within the
- * caps) or move the leader; repeat from the new best while one improves, for at most `budget`
- * more evaluations.
+ * Hill climbing from the best acceptable candidate: move one replica between regions, change one
+ * replica's role, add or remove one replica (to another shape of the space), or move the leader —
+ * every move kept within the shape's caps; repeat from the new best while one improves, for at
+ * most `budget` more evaluations.
  */
 function localSearch(
   space: Space,
@@ -194,28 +268,135 @@ function localSearch(
   budget: number,
 ): void {
   const index = new Map(space.regions.map((r, i) => [r, i]));
+  const shapeOf = new Map(
+    space.shapes.map((s, i) => [`${s.roles.voters},${s.roles.readOnly},${s.roles.witnesses}`, i]),
+  );
+  const leaderOk = leaderRegionsOk(space);
+  const used = ROLES.filter((role) => space.shapes.some((s) => s.roles[role] > 0));
   let spent = 0;
   for (;;) {
     const start = best();
     if (start === undefined || spent >= budget) return;
-    const counts = space.regions.map((r) => start.candidate.placement[r] ?? 0);
+    const base: Layout = {
+      voters: space.regions.map((r) => rolesAt(start.candidate, r).voters),
+      readOnly: space.regions.map((r) => rolesAt(start.candidate, r).readOnly),
+      witnesses: space.regions.map((r) => rolesAt(start.candidate, r).witnesses),
+    };
     const leader = space.leaderBased ? (index.get(start.candidate.leader) ?? -1) : -1;
+    const total = (l: Layout, role: (typeof ROLES)[number]) => l[role].reduce((a, b) => a + b, 0);
+    const baseShape = shapeOf.get(
+      `${total(base, "voters")},${total(base, "readOnly")},${total(base, "witnesses")}`,
+    );
     const neighbours: Pair[] = [];
-    counts.forEach((c, from) => {
-      if (c === 0) return;
-      counts.forEach((d, to) => {
-        if (to === from || d >= space.caps[to]!) return;
-        const next = [...counts];
-        next[from]!--;
-        next[to]!++;
-        neighbours.push({ counts: next, leader: leader === from && next[from] === 0 ? to : leader });
-      });
-      if (space.leaderBased && from !== leader) neighbours.push({ counts, leader: from });
+    const consider = (layout: Layout, lead: number) => {
+      const s = shapeOf.get(
+        `${total(layout, "voters")},${total(layout, "readOnly")},${total(layout, "witnesses")}`,
+      );
+      if (s === undefined || !withinCaps(space.shapes[s]!, layout)) return;
+      if (space.leaderBased) {
+        // The leader stays where it was while it still has a voter there, else the first allowed.
+        const keep = lead >= 0 && layout.voters[lead]! > 0 && leaderOk[lead];
+        const next = keep ? lead : leaderOptions(space, layout, leaderOk)[0];
+        if (next === undefined) return;
+        neighbours.push({ shape: s, layout, leader: next });
+      } else neighbours.push({ shape: s, layout, leader: -1 });
+    };
+    const edit = (changes: readonly [(typeof ROLES)[number], number, number][]) => {
+      const next = copyLayout(base) as { -readonly [K in keyof Layout]: number[] };
+      for (const [role, i, delta] of changes) next[role][i]! += delta;
+      return next;
+    };
+    space.regions.forEach((_, from) => {
+      for (const role of used) {
+        if (base[role][from]! === 0) continue;
+        consider(edit([[role, from, -1]]), leader);
+        for (const other of used)
+          if (other !== role)
+            consider(
+              edit([
+                [role, from, -1],
+                [other, from, 1],
+              ]),
+              leader,
+            );
+        space.regions.forEach((__, to) => {
+          if (to !== from)
+            consider(
+              edit([
+                [role, from, -1],
+                [role, to, 1],
+              ]),
+              leader,
+            );
+        });
+      }
+      for (const role of used) consider(edit([[role, from, 1]]), leader);
+      if (
+        space.leaderBased &&
+        from !== leader &&
+        base.voters[from]! > 0 &&
+        leaderOk[from] &&
+        baseShape !== undefined
+      )
+        neighbours.push({ shape: baseShape, layout: base, leader: from });
     });
     for (const pair of neighbours) {
       if (run(pair) !== undefined) spent++;
       if (spent >= budget) break;
     }
     if (best() === start) return;
+  }
+}
+
+interface HeapEntry {
+  readonly key: number[];
+  /** Enumeration order: equal bounds are evaluated in it (deterministic). */
+  readonly order: number;
+  readonly pair: Pair;
+}
+
+/** A binary min-heap of pairs by bound key, then enumeration order. */
+class PairHeap {
+  private readonly items: HeapEntry[] = [];
+  constructor(private readonly before: (a: number[], b: number[]) => number) {}
+  get size(): number {
+    return this.items.length;
+  }
+  private less(a: HeapEntry, b: HeapEntry): boolean {
+    return (this.before(a.key, b.key) || a.order - b.order) < 0;
+  }
+  peek(): HeapEntry | undefined {
+    return this.items[0];
+  }
+  push(entry: HeapEntry): void {
+    const items = this.items;
+    items.push(entry);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(items[i]!, items[parent]!)) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+  pop(): HeapEntry | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.less(items[l]!, items[m]!)) m = l;
+        if (r < items.length && this.less(items[r]!, items[m]!)) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
+      }
+    }
+    return top;
   }
 }

@@ -2,17 +2,21 @@ import { RULES } from "../../policies/registry.js";
 import type { PolicyRunOptions } from "../../policies/run.js";
 import { resolvePolicyConfig } from "../../policies/run.js";
 import { egressUsdPerGb, monthlyUsd } from "../analysis/bandwidth.js";
+import { datastoreReplicaCost } from "../analysis/cost.js";
+import { REPLICATION } from "../analysis/replication/index.js";
 import { isAllowedIn } from "../catalog/catalog.js";
-import { type ChosenPlacement, resolveModel } from "../model/resolve.js";
-import type { Model, ResolvedDatastore } from "../model/types.js";
-import { type Candidate, candidate, keyOf } from "./candidate.js";
+import { type ChosenPlacement, resolveDatastoreIn, resolveModel } from "../model/resolve.js";
+import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
+import type { RoleCounts } from "../spec/roles.js";
+import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from "./candidate.js";
 import { fullCheck } from "./check.js";
 import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
 import { explain } from "./explain.js";
 import { comparator, type Objective, opWeights, type Scored, score } from "./objective.js";
 import { datastoreOracle } from "./oracle.js";
+import { AUTO_MAX_REPLICAS, allowedRoles, type CountRange, roleMixes } from "./roles.js";
 import { type SearchOptions, searchSpace } from "./search.js";
-import { buildSpace, type Space } from "./space.js";
+import { buildSpace, type Layout, type RoleMask, type ShapeInput, type Space, totalAt } from "./space.js";
 import type { DatastoreSolution, SolveReport } from "./types.js";
 
 export interface SolveOptions {
@@ -28,10 +32,24 @@ export interface SolveOptions {
   readonly limit?: number;
   /** Candidates held in memory at once; a larger space is searched by the heuristic. @default 100,000 */
   readonly maxPairs?: number;
+  /**
+   * Replica counts to try: a count, a range, or "auto" (from 1 to the declared count or
+   * AUTO_MAX_REPLICAS, whichever is larger; the survival caps drop the counts that cannot survive).
+   * A searched count keeps consensus voting members odd. @default the declared `replicas`
+   */
+  readonly replicas?: number | CountRange | "auto";
+  /**
+   * Replica roles the search may use besides voters (within what the replication model and the
+   * deploy target allow, src/solve/roles.ts). @default the roles the declared placement uses
+   */
+  readonly roles?: readonly Role[] | "all";
   /** Explain binding constraints (one relaxed search per constraint). @default true */
   readonly explain?: boolean;
   readonly policy?: PolicyRunOptions;
 }
+
+/** Candidates a binding-constraint search holds (see `relaxed` below). */
+const BINDING_PAIRS = 20_000;
 
 /** Full checks walked per datastore before giving up on the candidates that pass the fast checks. */
 const FULL_CHECKS = 64;
@@ -128,7 +146,7 @@ function solveDatastore(
   };
 
   const current = evaluate(
-    candidate(Object.fromEntries(ds.placement.map((p) => [p.region, p.replicas])), ds.leader),
+    candidate(Object.fromEntries(ds.placement.map((p) => [p.region, entryOf(p)])), ds.leader),
   );
   const origins = {
     read: current.analysis.read.byOrigin.map((o) => ({ region: o.origin, share: o.share })),
@@ -139,15 +157,28 @@ function solveDatastore(
     model.topology.datastores[name]?.zones?.[region]?.length ??
     model.catalog.regions.get(region)?.zones.length ??
     1;
-  // Bounds need p99 ≥ tail × p50: a flat tail factor when the spec sets one, else 1 (measured
-  // tails add jitter on top of p50, so 1 stays a lower bound).
-  const distances = { rtt: oracle.rtt, tailFactor: model.settings.tailFactor ?? 1 };
+  // Floors and bounds on p99s: the analysis evaluates every p99 with each RTT at its p99
+  // (measured jitter, or the flat tail factor), so the client's own leg is at least rtt99.
+  const distances = { rtt: oracle.rtt, rtt99: oracle.rtt99 };
+  const shapes = shapesOf(model, ds, regions[0] ?? ds.regions[0]!, options);
+  const leaderRegions = model.topology.datastores[name]?.leaderRegions;
   const spaceFor = (ignore?: ReadonlySet<string>) =>
-    buildSpace({ ds, regions, zones, constraints, origins, distances, ...(ignore ? { ignore } : {}) });
+    buildSpace({
+      ds,
+      regions,
+      zones,
+      constraints,
+      shapes,
+      leaderBased: REPLICATION[ds.replication].leaderBased,
+      origins,
+      distances,
+      ...(leaderRegions === undefined ? {} : { leaderRegions }),
+      ...(ignore ? { ignore } : {}),
+    });
 
   const space = spaceFor();
   const latency = latencyBound(space, origins, weights, distances);
-  const cost = costBound(model, ds, current);
+  const cost = costBound(model, ds, oracle.clientOrigins);
   const base = {
     objective,
     limit: options.limit ?? 20_000,
@@ -164,18 +195,28 @@ function solveDatastore(
   // Bounds are per region order, so each (relaxed) space gets its own.
   const search = (at: Space, extra: Partial<SearchOptions> = {}) => {
     const l = at === space ? latency : latencyBound(at, origins, weights, distances);
-    const c = at === space ? cost : costBound(model, ds, current);
+    const c = at === space ? cost : costBound(model, ds, oracle.clientOrigins);
     // Every region placed (twice: cross-zone prices count), any leader: below every candidate's bound.
-    const everywhere = at.regions.map(() => 2);
+    const everywhere: Layout = {
+      voters: at.regions.map(() => 2),
+      readOnly: at.regions.map(() => 0),
+      witnesses: at.regions.map(() => 0),
+    };
+    const anyLeader = { ...at, leaderBased: false };
     return searchSpace(at, evaluate, {
       ...base,
-      bound: (counts, leader) => ({
-        costUsdPerMonth: c(at, counts, leader),
-        latencyMs: l(counts, leader),
+      bound: (shape, layout, leader) => ({
+        costUsdPerMonth: c.pair(at, at.shapes[shape]!, layout, leader),
+        latencyMs: l(layout, leader),
+      }),
+      // Cost: the replicas alone (egress ≥ 0); latency: every region placed.
+      shapeBound: (shape) => ({
+        costUsdPerMonth: ds.deploy.target === "aws" ? 0 : at.shapes[shape]!.replicaUsdPerMonth,
+        latencyMs: latencyBound(anyLeader, origins, weights, distances)(everywhere, -1),
       }),
       globalBound: {
-        costUsdPerMonth: c({ ...at, leaderBased: false }, everywhere, -1),
-        latencyMs: latencyBound({ ...at, leaderBased: false }, origins, weights, distances)(everywhere, -1),
+        costUsdPerMonth: Math.min(...at.shapes.map((shape) => c.global(at, shape))),
+        latencyMs: latencyBound(anyLeader, origins, weights, distances)(everywhere, -1),
       },
       ...extra,
     });
@@ -222,7 +263,12 @@ function solveDatastore(
         tolerate: ignore,
         need: 1,
         ...(how.exhaustive ? { exhaustive: true } : {}),
-        ...(how.ceiling === undefined ? {} : { ceiling: how.ceiling }),
+        // "Does relaxing it buy a better placement?" searches the first BINDING_PAIRS candidates
+        // (the nearest regions first): advice, so it may miss a binding constraint in a space
+        // larger than that rather than cost several times the search itself.
+        ...(how.ceiling === undefined
+          ? {}
+          : { ceiling: how.ceiling, maxPairs: Math.min(base.maxPairs, BINDING_PAIRS) }),
       }),
     explainBinding: options.explain ?? true,
     compare: comparator(objective),
@@ -237,10 +283,10 @@ function latencyBound(
   space: Space,
   origins: Readonly<Record<"read" | "write", readonly { region: string; share: number }[]>>,
   weights: { read: number; write: number },
-  distances: { rtt(a: string, b: string): number; tailFactor: number },
+  distances: { rtt99(a: string, b: string): number },
 ) {
   const table = (op: "read" | "write") =>
-    origins[op].map((o) => ({ share: o.share, rtt: space.regions.map((r) => distances.rtt(o.region, r)) }));
+    origins[op].map((o) => ({ share: o.share, rtt: space.regions.map((r) => distances.rtt99(o.region, r)) }));
   const reads = table("read");
   const writes = table("write");
   const weighted = (rows: typeof reads, placed: readonly number[]) => {
@@ -250,13 +296,12 @@ function latencyBound(
       for (const i of placed) if (row.rtt[i]! < best) best = row.rtt[i]!;
       sum += row.share * best;
     }
-    return sum * distances.tailFactor;
+    return sum;
   };
-  return (counts: readonly number[], leader: number) => {
+  return (layout: Layout, leader: number) => {
+    // Every replica's region, witnesses too: nearer than the nearest one holding data, so a bound.
     const placed: number[] = [];
-    counts.forEach((c, i) => {
-      if (c > 0) placed.push(i);
-    });
+    for (let i = 0; i < space.regions.length; i++) if (totalAt(layout, i) > 0) placed.push(i);
     return (
       weights.read * weighted(reads, placed) +
       weights.write * weighted(writes, space.leaderBased && leader >= 0 ? [leader] : placed)
@@ -265,19 +310,24 @@ function latencyBound(
 }
 
 /**
- * A cost a candidate cannot beat: its replicas (placement-independent in this model: one catalog
- * price per replica, src/analysis/cost.ts) plus its replication egress. Every write reaches every
- * replica but the one where it enters: a single leader (hash/range partitions) ships from the
- * leader's region — exactly Σ replicas × price(leader → region), one leader-region replica free
- * and the others cross-zone (charged both ways); otherwise n − 1 copies at the cheapest price
- * between the placed regions.
+ * A cost a candidate cannot beat: its replicas (placement-independent for self-managed stores: one
+ * price per node by role, src/analysis/cost.ts) plus its replication egress. Every write reaches
+ * every replica but the one where it enters (witnesses too: they vote on the log): a single leader
+ * (hash/range partitions) ships from the leader's region — exactly Σ replicas × price(leader →
+ * region), one leader-region replica free and the others cross-zone (charged both ways); otherwise
+ * n − 1 copies at the cheapest price between the placed regions. Managed services replicate once
+ * per other region and bill replicas by region count: their replicas bound at 0, egress per region.
  */
-function costBound(model: Model, ds: ResolvedDatastore, current: Scored) {
+function costBound(
+  model: Model,
+  ds: ResolvedDatastore,
+  clients: Readonly<Record<"read" | "write", readonly { region: string; share: number }[]>>,
+) {
   const traffic = ds.traffic;
-  const replicas = current.analysis.costUsdPerMonth.replicas;
   const crossZone = model.catalog.egress.crossZoneUsdPerGb * 2;
   const bytes = (traffic?.writesPerSec ?? 0) * (traffic?.itemBytes ?? 0);
   const singleSource = ds.partitions.strategy !== "geo";
+  const managed = ds.deploy.target === "aws";
   // Prices between a space's regions, looked up once per space (bounds run per candidate).
   const prices = new WeakMap<readonly string[], Float64Array>();
   const priceTable = (regions: readonly string[]) => {
@@ -292,28 +342,139 @@ function costBound(model: Model, ds: ResolvedDatastore, current: Scored) {
     }
     return table;
   };
-  return (space: Space, counts: readonly number[], leader: number): number => {
+  // Client traffic (src/analysis/traffic.ts): a caller in U writing to a leader in L ships each
+  // write U → L; a read served elsewhere ships the item back — from the leader (strong reads) or
+  // from the nearest region holding data, so at least the cheapest placed one when U holds none.
+  const item = traffic?.itemBytes ?? 0;
+  const strong = ds.consistency === "strong";
+  const indexes = new WeakMap<readonly string[], Map<string, number>>();
+  const clientUsd = (space: Space, layout: Layout, leader: number): number => {
+    if (traffic === undefined || item === 0) return 0;
+    const regions = space.regions;
+    let index = indexes.get(regions);
+    if (index === undefined) {
+      index = new Map(regions.map((r, i) => [r, i]));
+      indexes.set(regions, index);
+    }
+    const table = priceTable(regions);
+    const from = (i: number, to: string) => {
+      const t = index.get(to);
+      return t === undefined
+        ? egressUsdPerGb(model.catalog, regions[i]!, to)
+        : table[i * regions.length + t]!;
+    };
+    let usd = 0;
+    const lead = space.leaderBased && leader >= 0 ? regions[leader]! : undefined;
+    if (lead !== undefined)
+      for (const o of clients.write)
+        if (o.region !== lead)
+          usd += monthlyUsd(
+            traffic.writesPerSec * item * o.share,
+            egressUsdPerGb(model.catalog, o.region, lead),
+          );
+    for (const o of clients.read) {
+      if (strong && lead !== undefined) {
+        if (o.region !== lead)
+          usd += monthlyUsd(traffic.readsPerSec * item * o.share, from(leader, o.region));
+        continue;
+      }
+      const here = index.get(o.region);
+      if (here !== undefined && layout.voters[here]! + layout.readOnly[here]! > 0) continue;
+      let cheapest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < regions.length; i++)
+        if (layout.voters[i]! + layout.readOnly[i]! > 0) cheapest = Math.min(cheapest, from(i, o.region));
+      if (Number.isFinite(cheapest)) usd += monthlyUsd(traffic.readsPerSec * item * o.share, cheapest);
+    }
+    return usd;
+  };
+  const pair = (space: Space, shape: ShapeInput, layout: Layout, leader: number): number => {
+    const replicas = (managed ? 0 : shape.replicaUsdPerMonth) + clientUsd(space, layout, leader);
     if (bytes === 0) return replicas;
     const n = space.regions.length;
     const price = priceTable(space.regions);
+    // Copies per region: every replica, or one per region for a managed service.
+    const copies = (i: number) => (managed ? Math.min(1, totalAt(layout, i)) : totalAt(layout, i));
     let usdPerGb = 0;
     if (space.leaderBased && singleSource && leader >= 0) {
-      counts.forEach((c, i) => {
-        usdPerGb += (i === leader ? c - 1 : c) * price[leader * n + i]!;
-      });
+      for (let i = 0; i < n; i++) {
+        const c = copies(i);
+        usdPerGb += (i === leader ? (managed ? 0 : c - 1) : c) * price[leader * n + i]!;
+      }
     } else {
       let cheapest = Number.POSITIVE_INFINITY;
-      counts.forEach((c, i) => {
-        if (c === 0) return;
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const c = copies(i);
+        if (c === 0) continue;
+        total += c;
         if (c > 1) cheapest = Math.min(cheapest, crossZone);
-        counts.forEach((d, j) => {
-          if (d > 0 && i !== j) cheapest = Math.min(cheapest, price[i * n + j]!);
-        });
-      });
-      usdPerGb = (ds.replicas - 1) * (Number.isFinite(cheapest) ? cheapest : 0);
+        for (let j = 0; j < n; j++)
+          if (j !== i && totalAt(layout, j) > 0) cheapest = Math.min(cheapest, price[i * n + j]!);
+      }
+      usdPerGb = (total - 1) * (Number.isFinite(cheapest) ? cheapest : 0);
     }
     return replicas + monthlyUsd(bytes, usdPerGb);
   };
+  /**
+   * Below every candidate of a shape wherever it goes: its replicas, and n − 1 copies at the
+   * cheapest price between any two candidate regions (cross-zone included); no client traffic.
+   */
+  const global = (space: Space, shape: ShapeInput): number => {
+    if (managed) return 0;
+    const price = priceTable(space.regions);
+    const cheapest = Math.min(crossZone, ...price);
+    const n = shape.roles.voters + shape.roles.readOnly + shape.roles.witnesses;
+    return shape.replicaUsdPerMonth + monthlyUsd(bytes, (n - 1) * cheapest);
+  };
+  return { pair, global };
+}
+
+/** Whether a slot of each role counts for a requirement (the analysis' own predicate). */
+function maskOf(counts: (slot: ReplicaSlot) => boolean): RoleMask {
+  return {
+    voters: counts({ region: "", zone: "" }),
+    readOnly: counts({ region: "", zone: "", role: "readOnly" }),
+    witnesses: counts({ region: "", zone: "", role: "witness" }),
+  };
+}
+
+/** The replica counts asked for, as a range, and whether the count is searched. */
+export function countRange(
+  ds: ResolvedDatastore,
+  replicas: SolveOptions["replicas"],
+): { range: CountRange; searched: boolean } {
+  if (replicas === undefined) return { range: { min: ds.replicas, max: ds.replicas }, searched: false };
+  if (typeof replicas === "number") return { range: { min: replicas, max: replicas }, searched: false };
+  if (replicas === "auto")
+    return { range: { min: 1, max: Math.max(ds.replicas, AUTO_MAX_REPLICAS) }, searched: true };
+  return { range: replicas, searched: replicas.min !== replicas.max };
+}
+
+/**
+ * The replica counts and role mixes to search, each with what the analysis requires of it: the
+ * store resolved with those totals (in one region: requirements and node prices do not depend on
+ * where), its REPLICATION requirements, and its replicas' cost.
+ */
+function shapesOf(model: Model, ds: ResolvedDatastore, region: string, options: SolveOptions): ShapeInput[] {
+  const spec = model.topology.datastores[ds.name]!;
+  const { range, searched } = countRange(ds, options.replicas);
+  const behaviour = REPLICATION[ds.replication];
+  return roleMixes(ds, range, allowedRoles(ds, options.roles), searched).map((roles: RoleCounts) => {
+    const resolved = resolveDatastoreIn(
+      model,
+      ds.name,
+      specFor(spec, candidate({ [region]: entryOf(roles) }, "")),
+    );
+    const req = behaviour.requirements(resolved);
+    return {
+      roles,
+      needs: [req.write, req.read, ...(req.lead === undefined ? [] : [req.lead])].map((r) => ({
+        needed: r.needed,
+        counts: maskOf(r.counts),
+      })),
+      replicaUsdPerMonth: datastoreReplicaCost(model.catalog, resolved),
+    };
+  });
 }
 
 /** A miss relative to its target (availability: in units of the allowed unavailability). */

@@ -1,17 +1,20 @@
-import { REPLICATION } from "../analysis/replication/index.js";
 import type { ResolvedDatastore } from "../model/types.js";
+import type { RoleCounts } from "../spec/roles.js";
 import type { Constraint } from "./constraints.js";
 
-/** RTT and tail the floors are computed with: the analysis' own network view. */
+/** RTTs the floors are computed with: the analysis' own network view. */
 export interface Distances {
+  /** Median RTT (orders regions by demand). */
   rtt(a: string, b: string): number;
-  readonly tailFactor: number;
+  /** p99 RTT: every p99 the analysis computes has at least this leg at its tail. */
+  rtt99(a: string, b: string): number;
 }
 
 /**
  * The RTT floor of one latency objective from one origin: every request reaches at least one
- * replica, so whatever the placement its p99 is at least tail × RTT(origin, nearest placed region)
- * (writes of a leader-based store: the leader's region). `covers` marks the regions that can meet it.
+ * replica holding data, so whatever the placement its p99 is at least the p99 RTT(origin, nearest
+ * such region) (writes of a leader-based store: the leader's region) — the analysis adds every
+ * leg at its p99 (NetworkView.atP99). `covers` marks the regions that can meet it.
  */
 export interface Floor {
   readonly constraint: Constraint;
@@ -25,25 +28,68 @@ export interface Floor {
   readonly lastCover: number;
 }
 
-/** Where the search may put replicas, how many per region, and what every placement must reach. */
+/** Which roles a requirement counts (the analysis' `counts` predicate, per role). */
+export type RoleMask = Readonly<Record<keyof RoleCounts, boolean>>;
+
+/** "At least `needed` of the members `counts` accepts outlive any one failure." */
+export interface Need {
+  readonly needed: number;
+  readonly counts: RoleMask;
+}
+
+/**
+ * What the analysis requires of one replica count and role mix (REPLICATION[model].requirements of
+ * the store resolved with those totals: the write and read requirements, and for consensus a
+ * member that may lead), and what its replicas cost.
+ */
+export interface ShapeInput {
+  readonly roles: RoleCounts;
+  readonly needs: readonly Need[];
+  /** The replicas' own monthly cost (placement-independent for self-managed stores; 0: unknown). */
+  readonly replicaUsdPerMonth: number;
+}
+
+/** One replica count and role mix the search places, with its survival caps per region. */
+export interface Shape extends ShapeInput {
+  readonly replicas: number;
+  /** Per need, per region i: most members it counts that region i may hold and still survive. */
+  readonly caps: readonly (readonly number[])[];
+}
+
+/** Replicas per region by role (region index → count), one array per role. */
+export interface Layout {
+  readonly voters: readonly number[];
+  readonly readOnly: readonly number[];
+  readonly witnesses: readonly number[];
+}
+
+export const totalAt = (l: Layout, i: number): number => l.voters[i]! + l.readOnly[i]! + l.witnesses[i]!;
+const weigh = (mask: RoleMask, v: number, r: number, w: number) =>
+  (mask.voters ? v : 0) + (mask.readOnly ? r : 0) + (mask.witnesses ? w : 0);
+
+/** Where the search may put replicas, how many of each role, and what every placement must reach. */
 export interface Space {
   /** Candidate regions, nearest to the demand first (good placements are met early). */
   readonly regions: readonly string[];
-  /** Most replicas a region may hold and still meet the survival goal. */
-  readonly caps: readonly number[];
-  readonly replicas: number;
+  /** Replica counts and role mixes, each with its caps. */
+  readonly shapes: readonly Shape[];
   /** A single leader takes every write (the REPLICATION table says which models). */
   readonly leaderBased: boolean;
-  /** Floors on placed regions (any replica) and on the leader's region. */
+  /** Regions the leader may be in (`leaderRegions`, when declared). */
+  readonly leaderAllowed: readonly boolean[];
+  /** Floors on regions holding data and on the leader's region. */
   readonly floors: readonly Floor[];
   readonly leaderFloors: readonly Floor[];
 }
 
 export interface SpaceInput {
   readonly ds: ResolvedDatastore;
+  readonly leaderRegions?: readonly string[];
   readonly regions: readonly string[];
   readonly zones: (region: string) => number;
   readonly constraints: readonly Constraint[];
+  readonly shapes: readonly ShapeInput[];
+  readonly leaderBased: boolean;
   /** Origins per operation with their demand (from the analysis: callers' regions, else the users). */
   readonly origins: Readonly<Record<"read" | "write", readonly { region: string; share: number }[]>>;
   readonly distances: Distances;
@@ -53,9 +99,6 @@ export interface SpaceInput {
 
 export function buildSpace(input: SpaceInput): Space {
   const { ds, distances, constraints } = input;
-  const behaviour = REPLICATION[ds.replication];
-  const req = behaviour.requirements(ds);
-  const needed = Math.max(req.write.needed, req.read.needed);
   const demand = (region: string) =>
     [...input.origins.read, ...input.origins.write].reduce(
       (sum, o) => sum + o.share * distances.rtt(o.region, region),
@@ -63,16 +106,29 @@ export function buildSpace(input: SpaceInput): Space {
     );
   const regions = [...input.regions].sort((a, b) => demand(a) - demand(b) || a.localeCompare(b));
 
-  // Survival (a necessary condition, exact for the analysis' zone rotation): losing region r
-  // leaves n − c_r replicas; losing a zone of r leaves n − ⌈c_r / zones(r)⌉. Either must be ≥ the
-  // larger of the write and read requirement, so c_r ≤ n − needed (× zones for the zone goal).
+  // Survival (a necessary condition, exact without roles): losing region r leaves the members
+  // outside it; losing a zone of r takes at least ⌈x_r / zones(r)⌉ of the x_r members r holds that
+  // a need counts (replicas rotate over zones: pigeonhole). What is left must be ≥ what the need
+  // asks (write quorum, read quorum, a member that may lead), so x_r ≤ total − needed (× zones for
+  // the zone goal), per need — the analysis' survivalCheck, applied before placing.
   const survival = constraints.some((c) => c.id === "survive") && !input.ignore?.has("survive");
-  const spare = Math.max(0, ds.replicas - needed);
-  const caps = regions.map((region) =>
-    !survival
-      ? ds.replicas
-      : Math.min(ds.replicas, ds.survive === "region" ? spare : spare * input.zones(region)),
-  );
+  const shapes = input.shapes.flatMap((shape): Shape[] => {
+    const { voters, readOnly, witnesses } = shape.roles;
+    const caps = shape.needs.map((need) => {
+      const spare = weigh(need.counts, voters, readOnly, witnesses) - need.needed;
+      return regions.map((region) =>
+        !survival
+          ? Number.POSITIVE_INFINITY
+          : spare < 0
+            ? -1
+            : ds.survive === "region"
+              ? spare
+              : spare * input.zones(region),
+      );
+    });
+    if (caps.some((row) => row.some((c) => c < 0))) return [];
+    return [{ ...shape, replicas: voters + readOnly + witnesses, caps }];
+  });
 
   const floorsFor = (op: "read" | "write"): Floor[] =>
     constraints
@@ -82,7 +138,7 @@ export function buildSpace(input: SpaceInput): Space {
           .filter((o) => o.share > 0)
           .map((o) => {
             const target = constraint.target as number;
-            const p99 = regions.map((r) => distances.tailFactor * distances.rtt(o.region, r));
+            const p99 = regions.map((r) => distances.rtt99(o.region, r));
             const covers = p99.map((x) => x <= target);
             let best = 0;
             p99.forEach((x, i) => {
@@ -103,13 +159,13 @@ export function buildSpace(input: SpaceInput): Space {
   const writes = floorsFor("write");
   return {
     regions,
-    caps,
-    replicas: ds.replicas,
-    leaderBased: behaviour.leaderBased,
+    shapes,
+    leaderBased: input.leaderBased,
+    leaderAllowed: regions.map((r) => input.leaderRegions?.includes(r) ?? true),
     // A leader-based store's writes all enter at the leader: the write floors bind the leader's
-    // region; its reads (and every op of the other models) need some replica nearby.
-    floors: behaviour.leaderBased ? reads : [...reads, ...writes],
-    leaderFloors: behaviour.leaderBased ? writes : [],
+    // region; its reads (and every op of the other models) need some replica holding data nearby.
+    floors: input.leaderBased ? reads : [...reads, ...writes],
+    leaderFloors: input.leaderBased ? writes : [],
   };
 }
 
@@ -118,61 +174,96 @@ export function unmeetable(space: Space): Floor[] {
   return [...space.floors, ...space.leaderFloors].filter((f) => f.lastCover < 0);
 }
 
+/** Regions that may lead a leader-based store: allowed, and meeting every leader floor. */
+export function leaderRegionsOk(space: Space): boolean[] {
+  return space.regions.map((_, i) => space.leaderAllowed[i]! && space.leaderFloors.every((f) => f.covers[i]));
+}
+
+/** Whether a layout keeps a shape's caps in every region (the local search's moves). */
+export function withinCaps(shape: Shape, layout: Layout): boolean {
+  for (let i = 0; i < layout.voters.length; i++)
+    if (!fits(shape, i, layout.voters[i]!, layout.readOnly[i]!, layout.witnesses[i]!)) return false;
+  return true;
+}
+
+const fits = (shape: Shape, i: number, v: number, r: number, w: number) =>
+  shape.needs.every((need, k) => weigh(need.counts, v, r, w) <= shape.caps[k]![i]!);
+
 /**
- * Every count vector over the space's regions that sums to `replicas`, respects the caps and
- * meets every floor, as region-index → count arrays. Depth-first over regions in order; a branch
- * stops when the remaining regions' caps cannot hold the remaining replicas, or when a floor is
- * still unmet and no remaining region can meet it. Leader floors need one placed region that meets
- * them all. `onPlacement` returning true stops the enumeration (then it returns false).
+ * Every layout of one shape over the space's regions that keeps its caps and meets every floor.
+ * Depth-first over regions in order, most replicas first (voters before read-only replicas before
+ * witnesses); a branch stops when the remaining regions' caps cannot hold the remaining counted
+ * members, or when a floor is still unmet and no remaining region can meet it. Floors need a
+ * region holding data (a voter or a read-only replica); a leader-based store needs a voter in a
+ * region meeting every leader floor. `onLayout` returning true stops it (then it returns false).
  */
-export function enumeratePlacements(
+export function enumerateLayouts(
   space: Space,
-  onPlacement: (counts: readonly number[]) => boolean | undefined,
+  shape: Shape,
+  onLayout: (layout: Layout) => boolean | undefined,
 ): boolean {
   const n = space.regions.length;
   let stopped = false;
-  const suffixCap = new Array<number>(n + 1).fill(0);
-  const caps = space.caps;
-  for (let i = n - 1; i >= 0; i--) suffixCap[i] = suffixCap[i + 1]! + caps[i]!;
-  const leaderOk = space.regions.map((_, i) => space.leaderFloors.every((f) => f.covers[i]));
+  // Per need: what the regions from i on may hold of the members it counts.
+  const suffix = shape.caps.map((row) => {
+    const out = new Array<number>(n + 1).fill(0);
+    for (let i = n - 1; i >= 0; i--) out[i] = out[i + 1]! + row[i]!;
+    return out;
+  });
+  const leaderOk = space.leaderBased ? leaderRegionsOk(space) : space.regions.map(() => true);
   const lastLeader = leaderOk.lastIndexOf(true);
   const covered = new Int32Array(space.floors.length);
-  const counts = new Array<number>(n).fill(0);
+  const voters = new Array<number>(n).fill(0);
+  const readOnly = new Array<number>(n).fill(0);
+  const witnesses = new Array<number>(n).fill(0);
+  const layout: Layout = { voters, readOnly, witnesses };
   let leaders = 0;
 
-  const dfs = (i: number, remaining: number): void => {
+  const dfs = (i: number, rv: number, rr: number, rw: number): void => {
     if (stopped) return;
-    if (remaining === 0) {
-      if (leaders > 0 && covered.every((c) => c > 0)) stopped = onPlacement(counts) === true;
+    if (rv + rr + rw === 0) {
+      if (leaders > 0 && covered.every((c) => c > 0)) stopped = onLayout(layout) === true;
       return;
     }
-    if (i === n || remaining > suffixCap[i]!) return;
+    if (i === n) return;
+    for (let k = 0; k < suffix.length; k++)
+      if (weigh(shape.needs[k]!.counts, rv, rr, rw) > suffix[k]![i]!) return;
     if (leaders === 0 && i > lastLeader) return;
     for (let f = 0; f < space.floors.length; f++)
       if (covered[f] === 0 && space.floors[f]!.lastCover < i) return;
-    for (let c = Math.min(caps[i]!, remaining); c >= 0; c--) {
-      counts[i] = c;
-      if (c > 0) {
-        for (let f = 0; f < space.floors.length; f++) if (space.floors[f]!.covers[i]) covered[f]!++;
-        if (leaderOk[i]) leaders++;
-      }
-      dfs(i + 1, remaining - c);
-      if (c > 0) {
-        for (let f = 0; f < space.floors.length; f++) if (space.floors[f]!.covers[i]) covered[f]!--;
-        if (leaderOk[i]) leaders--;
-      }
-    }
-    counts[i] = 0;
+    for (let c = rv + rr + rw; c >= 0; c--)
+      for (let v = Math.min(rv, c); v >= 0; v--)
+        for (let r = Math.min(rr, c - v); r >= 0; r--) {
+          const w = c - v - r;
+          if (w > rw) continue;
+          if (!fits(shape, i, v, r, w)) continue;
+          voters[i] = v;
+          readOnly[i] = r;
+          witnesses[i] = w;
+          const data = v + r > 0;
+          const leads = v > 0 && leaderOk[i]!;
+          if (data)
+            for (let f = 0; f < space.floors.length; f++) if (space.floors[f]!.covers[i]) covered[f]!++;
+          if (leads) leaders++;
+          dfs(i + 1, rv - v, rr - r, rw - w);
+          if (data)
+            for (let f = 0; f < space.floors.length; f++) if (space.floors[f]!.covers[i]) covered[f]!--;
+          if (leads) leaders--;
+          if (stopped) return;
+        }
+    voters[i] = 0;
+    readOnly[i] = 0;
+    witnesses[i] = 0;
   };
-  dfs(0, space.replicas);
+  dfs(0, shape.roles.voters, shape.roles.readOnly, shape.roles.witnesses);
   return !stopped;
 }
 
-/** Leader regions worth evaluating for a placement: every placed region meeting the leader floors. */
-export function leaderOptions(space: Space, counts: readonly number[]): number[] {
+/** Leader regions worth evaluating for a layout: every region with a voter that may lead. */
+export function leaderOptions(space: Space, layout: Layout, ok = leaderRegionsOk(space)): number[] {
   const out: number[] = [];
-  counts.forEach((c, i) => {
-    if (c > 0 && space.leaderFloors.every((f) => f.covers[i])) out.push(i);
+  layout.voters.forEach((v, i) => {
+    if (v > 0 && ok[i]) out.push(i);
   });
   return out;
 }

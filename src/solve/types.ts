@@ -1,9 +1,13 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Entry } from "./candidate.js";
 import type { Objective } from "./objective.js";
 
 /** A placement with the figures that decide between placements. */
 export interface PlacementFigures {
-  readonly placement: Readonly<Record<string, number>>;
+  /** Region → a count of voters, or replicas by role (as the spec writes a placement entry). */
+  readonly placement: Readonly<Record<string, Entry>>;
+  /** Replicas of every role together. */
+  readonly replicas: number;
   readonly leader: string;
   readonly costUsdPerMonth: number;
   /** Demand-weighted p99 over reads and writes (the latency objective). */

@@ -2,13 +2,16 @@ import { isMap, isScalar, type Node, type Pair, parseDocument } from "yaml";
 import { REPLICATION } from "../analysis/replication/index.js";
 import type { Model } from "../model/types.js";
 import type { SpecFormat } from "../spec/load/types.js";
+import type { Entry } from "./candidate.js";
 import type { SolveReport } from "./types.js";
 
 /** What `--write` sets per datastore: the placement, and the leader where the model has one. */
 /** One datastore's edit: its placement, its leader where the model has one, its write regions. */
 export interface PlacementEdit {
   readonly name: string;
-  readonly placement: Readonly<Record<string, number>>;
+  readonly placement: Readonly<Record<string, Entry>>;
+  /** Set when the solver chose another replica count than the declared one. */
+  readonly replicas?: number;
   readonly leader?: string;
   /** multi-leader stores that declare `leaders`: those still placed (none left: every placed region). */
   readonly leaders?: readonly string[];
@@ -26,6 +29,7 @@ export function placementEdits(model: Model, report: SolveReport): PlacementEdit
       {
         name: s.name,
         placement: { ...s.chosen.placement },
+        ...(s.chosen.replicas === spec?.replicas ? {} : { replicas: s.chosen.replicas }),
         ...(withLeader ? { leader: s.chosen.leader } : {}),
         ...(spec?.leaders === undefined ? {} : { leaders: kept.length > 0 ? kept : placed }),
       },
@@ -51,6 +55,7 @@ export function rewriteSpec(
       for (const edit of edits) {
         const store = data.datastores[edit.name]!;
         store.placement = edit.placement;
+        if (edit.replicas !== undefined) store.replicas = edit.replicas;
         if (edit.leader !== undefined) store.leader = edit.leader;
         if (edit.leaders !== undefined) store.leaders = [...edit.leaders];
       }
@@ -66,18 +71,27 @@ export function typescriptSnippet(edits: readonly PlacementEdit[]): string {
   return edits
     .map((edit) => {
       const placement = Object.entries(edit.placement)
-        .map(([region, n]) => `${JSON.stringify(region)}: ${n}`)
+        .map(([region, e]) => `${JSON.stringify(region)}: ${entryLiteral(e, JSON.stringify)}`)
         .join(", ");
+      const replicas = edit.replicas === undefined ? "" : `\n    replicas: ${edit.replicas},`;
       const leader = edit.leader === undefined ? "" : `\n    leader: ${JSON.stringify(edit.leader)},`;
-      return `  // datastores.${edit.name}\n    placement: { ${placement} },${leader}`;
+      return `  // datastores.${edit.name}${replicas}\n    placement: { ${placement} },${leader}`;
     })
     .join("\n");
 }
 
-/** `{ eu-west-1: 2, eu-central-1: 2 }`: one line, keys as the solver sorted them. */
-const flowMap = (placement: Readonly<Record<string, number>>) =>
+/** `2`, or `{ voters: 1, witnesses: 1 }`: an entry as a literal (keys quoted by `key`). */
+const entryLiteral = (e: Entry, key: (k: string) => string = (k) => k) =>
+  typeof e === "number"
+    ? `${e}`
+    : `{ ${Object.entries(e)
+        .map(([role, n]) => `${key(role)}: ${n}`)
+        .join(", ")} }`;
+
+/** `{ eu-west-1: 2, eu-central-1: { voters: 1, witnesses: 1 } }`: one line, keys sorted. */
+const flowMap = (placement: Readonly<Record<string, Entry>>) =>
   `{ ${Object.entries(placement)
-    .map(([region, n]) => `${region}: ${n}`)
+    .map(([region, e]) => `${region}: ${entryLiteral(e)}`)
     .join(", ")} }`;
 
 function editYaml(text: string, edits: readonly PlacementEdit[]): string {
@@ -104,6 +118,13 @@ function editYaml(text: string, edits: readonly PlacementEdit[]): string {
       throw new Error(`datastores.${edit.name}.placement not found in the YAML`);
     // From the key's end: a block map's entries (on the lines below) go with it.
     splices.push({ start: keyEnd, end: valueEnd, text: `: ${flowMap(edit.placement)}` });
+    const replicas = pairOf("replicas");
+    if (edit.replicas !== undefined) {
+      const range = replicas?.value?.range;
+      if (range === undefined || range === null)
+        throw new Error(`datastores.${edit.name}.replicas not found in the YAML`);
+      splices.push({ start: range[0], end: trimmed(range[1]), text: `${edit.replicas}` });
+    }
     const leaders = pairOf("leaders");
     const leadersRange = leaders?.value?.range;
     if (edit.leaders !== undefined && leaders?.key.range && leadersRange)

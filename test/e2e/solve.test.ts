@@ -104,17 +104,48 @@ describe("topoplan solve", () => {
     expect(stdout).toMatch(/relax datastores\.orders\.slo\.writeP99Ms: writeP99Ms 8 → [\d.]+: /);
   });
 
+  it("--replicas auto --roles all: fewer replicas and a witness; --write writes both, and check passes", async () => {
+    const file = join(scratch, "shop-roles.yaml");
+    copyFileSync(SHOP, file);
+    const { code, stdout } = await topoplan([
+      "solve",
+      file,
+      "--replicas",
+      "auto",
+      "--roles",
+      "all",
+      "--write",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/chosen +.*1 witness.*\(leader /);
+    expect(stdout).toMatch(/^ {2}exact: /m);
+    const data = parse(readFileSync(file, "utf8"));
+    const placement = data.datastores.orders.placement as Record<string, number | Record<string, number>>;
+    expect(Object.values(placement).some((e) => typeof e === "object" && e.witnesses === 1)).toBe(true);
+    const total = Object.values(placement).reduce<number>(
+      (sum, e) => sum + (typeof e === "number" ? e : Object.values(e).reduce((a, b) => a + b, 0)),
+      0,
+    );
+    expect(data.datastores.orders.replicas).toBe(total);
+    expect(total).toBeLessThan(5);
+    const check = await topoplan(["check", file]);
+    expect(check.code).toBe(0);
+  });
+
   it("bad flags and names: exit 2, a clear message, no stack trace", async () => {
     for (const args of [
       ["solve", SHOP, "--datastore", "nope"],
       ["solve", SHOP, "--objective", "speed"],
       ["solve", SHOP, "--top", "-1"],
       ["solve", SHOP, "--regions", "mars-north-1"],
+      ["solve", SHOP, "--replicas", "0"],
+      ["solve", SHOP, "--replicas", "5-3"],
+      ["solve", SHOP, "--roles", "spies"],
     ]) {
       const { code, stderr } = await topoplan(args);
       expect(code).toBe(2);
       expect(stderr).not.toMatch(STACK_FRAME);
-      expect(stderr).toMatch(/nope|--objective|--top|mars-north-1/);
+      expect(stderr).toMatch(/nope|--objective|--top|mars-north-1|--replicas|spies/);
     }
   });
 });

@@ -2,20 +2,44 @@ import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import type { Model } from "../../src/model/types.js";
-import { type Candidate, candidate, keyOf } from "../../src/solve/candidate.js";
+import { type Candidate, candidate, type Entry, keyOf, type Role } from "../../src/solve/candidate.js";
 import { opWeights } from "../../src/solve/objective.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { build } from "../analysis/helpers.js";
 
 export { build };
 
-/** Every way to put `n` replicas into `regions` (count vectors), no pruning at all. */
-export function compositions(n: number, regions: readonly string[]): Record<string, number>[] {
-  if (regions.length === 0) return n === 0 ? [{}] : [];
-  const [first, ...rest] = regions;
-  const out: Record<string, number>[] = [];
-  for (let c = n; c >= 0; c--)
-    for (const tail of compositions(n - c, rest)) out.push(c > 0 ? { [first!]: c, ...tail } : tail);
+/**
+ * Every way to put `n` replicas into `regions` with the given roles, as placements: each region
+ * gets voters, read-only replicas and witnesses (only the roles listed), at least one voter in all.
+ */
+export function rolePlacements(
+  n: number,
+  regions: readonly string[],
+  roles: readonly Role[],
+): Record<string, Entry>[] {
+  const cells = regions.flatMap((region) => roles.map((role) => [region, role] as const));
+  const out: Record<string, Entry>[] = [];
+  const counts = new Array<number>(cells.length).fill(0);
+  const place = (i: number, left: number): void => {
+    if (i === cells.length) {
+      if (left > 0) return;
+      const placement: Record<string, { voters: number; readOnly: number; witnesses: number }> = {};
+      cells.forEach(([region, role], k) => {
+        if (counts[k] === 0) return;
+        placement[region] ??= { voters: 0, readOnly: 0, witnesses: 0 };
+        placement[region][role] += counts[k]!;
+      });
+      if (Object.values(placement).some((p) => p.voters > 0)) out.push(placement);
+      return;
+    }
+    for (let c = left; c >= 0; c--) {
+      counts[i] = c;
+      place(i + 1, left - c);
+    }
+    counts[i] = 0;
+  };
+  place(0, n);
   return out;
 }
 
@@ -28,45 +52,66 @@ export interface BruteForceBest {
   readonly total: number;
 }
 
+export interface BruteForceDomain {
+  /** Replica counts to try. @default the declared count */
+  readonly counts?: readonly number[];
+  /** Roles besides voters. @default voters only */
+  readonly roles?: readonly Role[];
+  /** Keep only placements whose voting members (voters + witnesses) are odd. @default false */
+  readonly oddVoting?: boolean;
+}
+
 /**
  * The optimum by brute force, with nothing of the solver but the candidate type: every placement
- * of the datastore's replicas over `regions` with every leader, each through the full pipeline
- * (resolve → analyse → every policy); feasible iff no error-level finding at all; best by cost,
- * then demand-weighted p99, in the solver's rounding.
+ * of the datastore's replicas over `regions` (every count and role mix of the domain) with every
+ * leader among the regions holding a voter, each through the full pipeline (resolve → analyse →
+ * every policy); feasible iff no error-level finding at all; best by cost, then demand-weighted
+ * p99, in the solver's rounding.
  */
 export function bruteForce(
   model: Model,
   name: string,
   regions: readonly string[],
+  domain: BruteForceDomain = {},
 ): BruteForceBest | undefined {
   const ds = model.datastores.find((d) => d.name === name)!;
   const weights = opWeights(ds);
+  const roles: Role[] = ["voters", ...(domain.roles ?? []).filter((r) => r !== "voters")];
   let best: BruteForceBest | undefined;
   let feasible = 0;
   let total = 0;
-  for (const placement of compositions(ds.replicas, regions)) {
-    for (const leader of Object.keys(placement)) {
-      total++;
-      const c = candidate(placement, leader);
-      const resolved = resolveModel(model.topology, model.catalog, { [name]: c });
-      const analysis = analyse(resolved);
-      const { findings } = runPolicies(resolved, analysis);
-      if (findings.some((f) => f.severity === "error" && (f.status ?? "fail") === "fail")) continue;
-      feasible++;
-      const a = analysis.datastores.find((d) => d.name === name)!;
-      const costCents = Math.round((a.costUsdPerMonth.replicas + a.costUsdPerMonth.egress) * 100);
-      const latencyHundredths = Math.round(
-        (weights.read * a.read.weightedP99Ms + weights.write * a.write.weightedP99Ms) * 100,
+  for (const n of domain.counts ?? [ds.replicas])
+    for (const placement of rolePlacements(n, regions, roles)) {
+      const voting = Object.values(placement).reduce<number>(
+        (sum, e) => sum + (typeof e === "number" ? e : (e.voters ?? 0) + (e.witnesses ?? 0)),
+        0,
       );
-      const better =
-        best === undefined ||
-        costCents - best.costCents ||
-        latencyHundredths - best.latencyHundredths ||
-        keyOf(c).localeCompare(keyOf(best.candidate));
-      if (best === undefined || (better as number) < 0)
-        best = { candidate: c, costCents, latencyHundredths, feasible, total };
+      if (domain.oddVoting && voting % 2 === 0) continue;
+      const leaders = Object.entries(placement)
+        .filter(([, e]) => (typeof e === "number" ? e : (e.voters ?? 0)) > 0)
+        .map(([region]) => region);
+      for (const leader of leaders) {
+        total++;
+        const c = candidate(placement, leader);
+        const resolved = resolveModel(model.topology, model.catalog, { [name]: c });
+        const analysis = analyse(resolved);
+        const { findings } = runPolicies(resolved, analysis);
+        if (findings.some((f) => f.severity === "error" && (f.status ?? "fail") === "fail")) continue;
+        feasible++;
+        const a = analysis.datastores.find((d) => d.name === name)!;
+        const costCents = Math.round((a.costUsdPerMonth.replicas + a.costUsdPerMonth.egress) * 100);
+        const latencyHundredths = Math.round(
+          (weights.read * a.read.weightedP99Ms + weights.write * a.write.weightedP99Ms) * 100,
+        );
+        const better =
+          best === undefined ||
+          costCents - best.costCents ||
+          latencyHundredths - best.latencyHundredths ||
+          keyOf(c).localeCompare(keyOf(best.candidate));
+        if (best === undefined || (better as number) < 0)
+          best = { candidate: c, costCents, latencyHundredths, feasible, total };
+      }
     }
-  }
   return best === undefined ? undefined : { ...best, feasible, total };
 }
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
-import { solve } from "../../src/solve/solve.js";
+import { type SolveOptions, solve } from "../../src/solve/solve.js";
+import type { PlacementFigures } from "../../src/solve/types.js";
 import { shop } from "./helpers.js";
 
 const REGIONS = ["eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "us-east-1"];
@@ -31,10 +32,7 @@ const spec = (s: Store) => ({
   slo: { writeP99Ms: s.writeP99Ms, readP99Ms: s.readP99Ms, availability: s.availability },
 });
 
-const errors = (
-  model: ReturnType<typeof shop>,
-  chosen: { placement: Record<string, number>; leader: string },
-) => {
+const errors = (model: ReturnType<typeof shop>, chosen: Pick<PlacementFigures, "placement" | "leader">) => {
   const resolved = resolveModel(model.topology, model.catalog, { orders: chosen });
   return runPolicies(resolved, analyse(resolved)).findings.filter(
     (f) => f.severity === "error" && (f.status ?? "fail") === "fail",
@@ -92,4 +90,40 @@ describe("solve properties", () => {
     );
     expect(compared).toBeGreaterThanOrEqual(5);
   });
+
+  it("with roles or a searched count too: the choice passes check, tightening never lowers the cost", () => {
+    const regions = REGIONS.slice(0, 4);
+    const withRoles = fc.record({
+      store: arbStore,
+      // Roles, or a searched count — both at once grows the space past a test's budget.
+      space: fc.constantFrom<SolveOptions[]>({ roles: "all" }, { replicas: { min: 3, max: 5 } }),
+      factor: fc.double({ min: 0.3, max: 1, noNaN: true }),
+    });
+    let solved = 0;
+    fc.assert(
+      fc.property(withRoles, ({ store, space, factor }) => {
+        const run = (s: Store) =>
+          solve(shop({ ...spec(s), deploy: { target: "external" } }), {
+            regions,
+            top: 0,
+            explain: false,
+            ...space,
+          }).datastores[0]!;
+        const loose = run(store);
+        const tight = run({ ...store, writeP99Ms: Math.max(1, Math.floor(store.writeP99Ms * factor)) });
+        if (loose.chosen === undefined) {
+          expect(tight.chosen).toBeUndefined();
+          return;
+        }
+        solved++;
+        expect(errors(shop({ ...spec(store), deploy: { target: "external" } }), loose.chosen)).toEqual([]);
+        if (tight.chosen === undefined) return;
+        expect(Math.round(tight.chosen.costUsdPerMonth * 100)).toBeGreaterThanOrEqual(
+          Math.round(loose.chosen.costUsdPerMonth * 100),
+        );
+      }),
+      { numRuns: 10, seed: 17 },
+    );
+    expect(solved).toBeGreaterThanOrEqual(3);
+  }, 300_000);
 });

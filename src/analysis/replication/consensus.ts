@@ -1,4 +1,4 @@
-import { holdsData, votes } from "./common.js";
+import { holdsData, mayLead, votes } from "./common.js";
 import { leaderLatency } from "./leader-based.js";
 import type { ReplicationBehaviour } from "./types.js";
 
@@ -18,6 +18,8 @@ export const consensus: ReplicationBehaviour = {
       ds.consistency === "strong"
         ? { needed: ds.quorum.read, counts: votes }
         : { needed: 1, counts: holdsData },
+    // Witnesses vote but never lead: a quorum of them alone elects no leader.
+    lead: { needed: 1, counts: mayLead },
   }),
   commitP50: leaderLatency.commitP50,
   writeP50: leaderLatency.writeP50,

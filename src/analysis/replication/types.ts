@@ -11,6 +11,11 @@ export interface Requirement {
 export interface Requirements {
   readonly write: Requirement;
   readonly read: Requirement;
+  /**
+   * Leader-based models whose quorum may hold members that never lead (witnesses): a replica that
+   * may lead must outlive a failure too, or the quorum left elects no one.
+   */
+  readonly lead?: Requirement;
 }
 
 /** One placement group under the applied failures. */

@@ -3,8 +3,9 @@ import { rename, writeFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { loadTopology, topologyFromData } from "../../pipeline.js";
+import { ROLES, type Role } from "../../solve/candidate.js";
 import { SOLVE_FORMATS } from "../../solve/render.js";
-import { solve } from "../../solve/solve.js";
+import { type SolveOptions, solve } from "../../solve/solve.js";
 import { placementEdits, rewriteSpec, typescriptSnippet } from "../../solve/write.js";
 import { parseJson } from "../../spec/load/json.js";
 import { parseYaml } from "../../spec/load/yaml.js";
@@ -27,18 +28,60 @@ function count(value: string | undefined, flag: string, fallback: number, min: n
   return n;
 }
 
+/** `--replicas 5`, `--replicas 3-7` or `--replicas auto`. */
+function replicaFlag(value: string | undefined): SolveOptions["replicas"] {
+  if (value === undefined) return undefined;
+  if (value === "auto") return "auto";
+  const match = /^(\d+)(?:-(\d+))?$/.exec(value.trim());
+  const min = Number(match?.[1]);
+  const max = match?.[2] === undefined ? min : Number(match[2]);
+  if (match === null || min < 1 || max < min || max > MAX_REPLICAS)
+    throw usage(
+      "--replicas",
+      `--replicas must be a count, a range MIN-MAX with 1 ≤ MIN ≤ MAX ≤ ${MAX_REPLICAS}, or auto (got "${value}")`,
+      "e.g. --replicas 5, --replicas 3-7 or --replicas auto",
+    );
+  return min === max ? min : { min, max };
+}
+
+/** Largest count --replicas takes: the space grows as (regions × roles)^replicas. */
+const MAX_REPLICAS = 15;
+
+/** `--roles readOnly,witnesses` or `--roles all` (voters are always allowed). */
+function roleFlag(value: string | undefined): SolveOptions["roles"] {
+  if (value === undefined) return undefined;
+  if (value.trim() === "all") return "all";
+  const list = value
+    .split(",")
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
+  const unknown = list.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0 || list.length === 0)
+    throw usage(
+      "--roles",
+      `unknown role${unknown.length === 1 ? "" : "s"} ${unknown.map((r) => `"${r}"`).join(", ") || "(none given)"}`,
+      `list some of ${ROLES.join(", ")}, or all`,
+    );
+  return list as Role[];
+}
+
 export const solveCommand: Command = {
   name: "solve",
   summary:
     "Find the cheapest placement (regions, replicas per region, leader) that meets every SLO, residency and survival rule, and explain it.",
   usage:
-    "topoplan solve <spec> [--datastore NAME] [--objective cost|latency] [--top N] [--regions A,B,…] [--write] [--format text|json|markdown] [--output FILE]",
+    "topoplan solve <spec> [--datastore NAME] [--objective cost|latency] [--top N] [--regions A,B,…] [--replicas N|MIN-MAX|auto] [--roles LIST|all] [--write] [--format text|json|markdown] [--output FILE]",
   details: [
     "  <spec>            topology file: .ts (default export), .yaml/.yml or .json",
     '  --datastore NAME  solve this datastore (repeatable); default: those with placement "auto", else all',
     "  --objective O     cost (default; ties by demand-weighted p99) or latency (ties by cost)",
     "  --top N           next-best placements to show (default 3)",
     "  --regions LIST    candidate regions, comma-separated (default: every region residency allows)",
+    "  --replicas R      replica count to search: N, MIN-MAX or auto (1 up to the declared count or 7, whichever",
+    "                    is larger; consensus keeps an odd number of voting members); default: the declared count",
+    "  --roles LIST      roles besides voters the search may use: readOnly, witnesses (comma-separated) or all;",
+    "                    only where the replication model and deploy target have them (src/solve/README.md);",
+    "                    default: the roles the declared placement uses",
     "  --limit N         candidates evaluated before the heuristic takes over (default 20000)",
     "  --write           write the chosen placements into the spec (YAML keeps comments; TypeScript: prints the object to paste)",
     "  --format F        text (default), json or markdown",
@@ -53,6 +96,8 @@ export const solveCommand: Command = {
     top: { type: "string" },
     regions: { type: "string" },
     limit: { type: "string" },
+    replicas: { type: "string" },
+    roles: { type: "string" },
     write: { type: "boolean" },
     format: { type: "string", short: "f" },
     output: { type: "string", short: "o" },
@@ -105,10 +150,14 @@ export const solveCommand: Command = {
             },
           };
 
+    const replicas = replicaFlag(stringFlag(args, "replicas"));
+    const roles = roleFlag(stringFlag(args, "roles"));
     const report = solve(model, {
       objective,
       top,
       limit,
+      ...(replicas === undefined ? {} : { replicas }),
+      ...(roles === undefined ? {} : { roles }),
       policy,
       ...(names.length > 0 ? { datastores: names } : {}),
       ...(regions === undefined ? {} : { regions }),

@@ -3,6 +3,8 @@ import { networkView } from "../analysis/network.js";
 import type { DatastoreAnalysis, Failure } from "../analysis/types.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import type { OpRecord } from "./agents/workload.js";
+import { linkReroutes } from "./netns.js";
+import { linkKey } from "./sites.js";
 import { withPreferredLeader } from "./observed-leader.js";
 import type { LabObservation } from "./run.js";
 
@@ -199,8 +201,28 @@ export function compareLab(
   const overhead: Record<string, number> = {};
   // The echoes timed inside a window (per region, the median of the samples), else the probe
   // taken before the workload: the relays' cost follows the machine's load.
+  // A rerouted link gives its relays the detour's delay while the failure lasts: the echo then times
+  // the detour, so the failure window's configured RTT is the detour's too (not a relay overhead).
+  const detourRtt = new Map(
+    linkReroutes(model, failures).flatMap((r) =>
+      r.delayMs === undefined ? [] : [[r.tag, 2 * r.delayMs] as const],
+    ),
+  );
+  const failing = (from?: number) =>
+    from !== undefined &&
+    observation.phases.failAt !== undefined &&
+    from >= observation.phases.failAt &&
+    (observation.phases.healAt === undefined || from < observation.phases.healAt);
   const paths = (origin: string, from?: number, to?: number): RelayPaths => {
-    const configured = observation.configuredRtt[origin] ?? {};
+    const baseline = observation.configuredRtt[origin] ?? {};
+    const configured = failing(from)
+      ? Object.fromEntries(
+          Object.entries(baseline).map(([region, rtt]) => [
+            region,
+            detourRtt.get(`link:${linkKey(origin, region)}`) ?? rtt,
+          ]),
+        )
+      : baseline;
     const samples = (observation.echoSamples?.[origin] ?? []).filter(
       (s) => from !== undefined && to !== undefined && s.at >= from && s.at < to,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse, parseFailures } from "../../src/analysis/index.js";
+import { networkView } from "../../src/analysis/network.js";
 import type { OpRecord } from "../../src/lab/agents/workload.js";
 import { compareLab, relayCorrection, relayOverheadFor, TOLERANCE } from "../../src/lab/compare.js";
 import { atLabLoad } from "../../src/lab/lab-load.js";
@@ -352,5 +353,56 @@ describe("relay overhead: subtracted per relay round trip crossed, at that path'
     });
     for (const row of compareLab(model, ds, [], obs).rows)
       if (typeof row.measured === "number") expect(row.measured).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("a rerouted link: the failure window's paths are timed against the detour", async () => {
+  const { model } = await loadTopology("test/lab/fixtures/etcd-3-far.yaml");
+  const ds = model.datastores[0]!;
+  const failures = parseFailures(model, ["link:eu-west-1/us-east-1"]);
+  const before = networkView(model, []);
+  const during = networkView(model, failures);
+  const rtt = (net: typeof before, a: string, b: string) => (a === b ? 1 : net.rtt(a, b));
+  const regions = ["eu-west-1", "eu-central-1", "us-east-1"];
+  const table = (net: typeof before, origin: string, over: number) =>
+    Object.fromEntries(regions.map((r) => [r, rtt(net, origin, r) + over]));
+
+  it("subtracts the relays' own 3 ms per round trip, not the detour's extra length", () => {
+    // Every relay round trip costs 3 ms; during the cut, eu-west-1 ↔ us-east-1 takes the detour
+    // through eu-central-1, and the echoes timed then say so.
+    const detour = rtt(during, "eu-west-1", "us-east-1");
+    expect(detour).toBeGreaterThan(rtt(before, "eu-west-1", "us-east-1") + 20);
+    const failed = analyse(model, failures).datastores[0]!;
+    const p50 = failed.write.byOrigin.find((o) => o.origin === "eu-west-1")!.p50Ms;
+    const obs = observation({
+      members: [
+        { name: "a", region: "eu-west-1", zone: "eu-west-1a" },
+        { name: "b", region: "eu-central-1", zone: "eu-central-1a" },
+        { name: "c", region: "us-east-1", zone: "us-east-1a" },
+      ],
+      echo: { "eu-west-1": table(before, "eu-west-1", 3), "us-east-1": table(before, "us-east-1", 3) },
+      configuredRtt: {
+        "eu-west-1": table(before, "eu-west-1", 0),
+        "us-east-1": table(before, "us-east-1", 0),
+      },
+      echoSamples: {
+        // Timed inside the window the failure figures come from (its second half).
+        "eu-west-1": [0, 1, 2].map((i) => ({
+          at: T0 + 15_500 + i * 1000,
+          ms: table(during, "eu-west-1", 3),
+        })),
+      },
+      leaders: [
+        { at: T0 + 1000, member: "c", region: "us-east-1" },
+        { at: T0 + 16_000, member: "c", region: "us-east-1" },
+      ],
+      // Raw: the predicted median plus two relay round trips (client → leader, the commit).
+      ops: { "eu-west-1": ops("w", T0 + 10_000, T0 + 20_000, p50 + 6) },
+    });
+    const row = compareLab(model, ds, failures, obs).rows.find(
+      (r) => r.phase === "failure" && r.figure === "write p50 ms" && r.origin === "eu-west-1",
+    )!;
+    expect(row.measured).toBeCloseTo(p50, 0);
+    expect(row.pass).toBe(true);
   });
 });

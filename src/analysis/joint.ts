@@ -13,7 +13,7 @@ export interface AvailabilityUnit {
    * Conditional availabilities already computed, keyed by the fixed states of the domains the unit
    * touches; share one map per component across services (the same store under the same states).
    */
-  readonly memo?: Map<string, number>;
+  readonly memo?: Map<string | number, number>;
 }
 
 /** Largest number of joint failure states enumerated exactly (region × zone states of shared regions). */
@@ -59,10 +59,12 @@ export function jointAvailability(units: readonly AvailabilityUnit[], base: Fail
  */
 function alone(unit: AvailabilityUnit, base: FailureProbabilities): number {
   if (unit.memo === undefined) return unit.given(base);
-  let a = unit.memo.get("");
+  // Nothing fixed: code 0 in the numeric key, "" in the text one (see unitCode).
+  const empty = codeDigits(unit) <= MAX_CODE_DIGITS ? 0 : "";
+  let a = unit.memo.get(empty);
   if (a === undefined) {
     a = unit.given(base);
-    unit.memo.set("", a);
+    unit.memo.set(empty, a);
   }
   return a;
 }
@@ -117,25 +119,42 @@ function enumerate(
     }
     states = next;
   });
-  // A unit's conditional availability depends only on the shared domains it touches: memoise it
-  // per unit on that part of the state (most states differ only elsewhere) — first on a small
-  // integer code local to this enumeration, then on a text key shared across enumerations (`memo`).
+  // A unit's conditional availability depends only on the states of its own domains: memoise it
+  // per unit on a radix-3 code over all of them (0 not fixed, 1 up, 2 down; a domain not
+  // enumerated here is never fixed), which is the same number in every enumeration, so the map
+  // shared across services (`memo`) takes it directly. Units with too many domains for an exact
+  // integer fall back to a text key of the same states.
   const touched = units.map((unit) => {
-    const parts: { region: string; slot: number; zones: { zone: string; slot: number }[] }[] = [];
-    domains.forEach((d, slot) => {
-      const own = unit.domains.get(d.region);
-      if (own === undefined) return;
-      const zones = d.zones
-        .filter((z) => own.includes(z))
-        .map((zone) => ({ zone, slot: zoneSlot.get(zone)! }));
-      parts.push({ region: d.region, slot, zones });
-    });
-    const digits = parts.reduce((n, part) => n + 1 + part.zones.length, 0);
+    const regionSlots: number[] = [];
+    const regionWeights: number[] = [];
+    const zoneSlots: number[] = [];
+    const zoneWeights: number[] = [];
+    const digits = codeDigits(unit);
+    let weight = 1;
+    for (const [region, zones] of unit.domains) {
+      const slot = regionSlot.get(region);
+      if (slot !== undefined) {
+        regionSlots.push(slot);
+        regionWeights.push(weight);
+      }
+      weight *= 3;
+      for (const zone of zones) {
+        const z = zoneSlot.get(zone);
+        if (z !== undefined) {
+          zoneSlots.push(z);
+          zoneWeights.push(weight);
+        }
+        weight *= 3;
+      }
+    }
     return {
       unit,
-      parts,
-      local: digits <= MAX_CODE_DIGITS ? new Map<number, number>() : undefined,
-      memo: unit.memo ?? new Map<string, number>(),
+      numeric: digits <= MAX_CODE_DIGITS,
+      regionSlots,
+      regionWeights,
+      zoneSlots,
+      zoneWeights,
+      memo: unit.memo ?? new Map<string | number, number>(),
     };
   });
   let total = 0;
@@ -152,30 +171,20 @@ function enumerate(
       },
     };
     let p = state.p;
-    for (const { unit, parts, local, memo } of touched) {
-      let code = 0;
-      if (local !== undefined)
-        for (const part of parts) {
-          code = code * 3 + state.regions[part.slot]!;
-          for (const z of part.zones) code = code * 3 + state.zones[z.slot]! + 1;
-        }
-      let a = local?.get(code);
+    for (const t of touched) {
+      let key: string | number;
+      if (t.numeric) {
+        let code = 0;
+        for (let i = 0; i < t.regionSlots.length; i++)
+          code += (state.regions[t.regionSlots[i]!]! + 1) * t.regionWeights[i]!;
+        for (let i = 0; i < t.zoneSlots.length; i++)
+          code += (state.zones[t.zoneSlots[i]!]! + 1) * t.zoneWeights[i]!;
+        key = code;
+      } else key = textKey(t.unit, state, regionSlot, zoneSlot);
+      let a = t.memo.get(key);
       if (a === undefined) {
-        let key = "";
-        for (const part of parts) {
-          key += `${part.region}:${state.regions[part.slot]}`;
-          for (const z of part.zones) {
-            const fixed = state.zones[z.slot]!;
-            key += `${z.zone}=${fixed < 0 ? undefined : fixed}`;
-          }
-          key += "|";
-        }
-        a = memo.get(key);
-        if (a === undefined) {
-          a = unit.given(view);
-          memo.set(key, a);
-        }
-        local?.set(code, a);
+        a = t.unit.given(view);
+        t.memo.set(key, a);
       }
       p *= a;
       if (p === 0) break;
@@ -183,6 +192,34 @@ function enumerate(
     total += p;
   }
   return total;
+}
+
+/** Radix-3 digits of a unit's code: one per region it touches and one per zone it uses there. */
+function codeDigits(unit: AvailabilityUnit): number {
+  let digits = 0;
+  for (const zones of unit.domains.values()) digits += 1 + zones.length;
+  return digits;
+}
+
+/** The states of a unit's own domains as text, for units whose code would not be an exact integer. */
+function textKey(
+  unit: AvailabilityUnit,
+  state: State,
+  regionSlot: ReadonlyMap<string, number>,
+  zoneSlot: ReadonlyMap<string, number>,
+): string {
+  let key = "";
+  for (const [region, zones] of unit.domains) {
+    const slot = regionSlot.get(region);
+    key += `${region}:${slot === undefined ? "" : state.regions[slot]}`;
+    for (const zone of zones) {
+      const z = zoneSlot.get(zone);
+      const fixed = z === undefined ? -1 : state.zones[z]!;
+      if (fixed >= 0) key += `${zone}=${fixed}`;
+    }
+    key += "|";
+  }
+  return key;
 }
 
 /** A stateless deployment as a unit: serves while any region does (one of its zones up). */

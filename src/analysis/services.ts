@@ -177,7 +177,7 @@ export function evaluateServices(
   const availabilityMemo = new Map<string, { own: number; total: number }>();
   const zonesOf = (service: ResolvedService) => (r: string) => service.zones[r] ?? [`${r}-zone`];
   const commonMode = 1 - model.settings.commonModeProbability;
-  const memos = new Map<string, Map<string, number>>();
+  const memos = new Map<string, Map<string | number, number>>();
   const memoOf = (key: string) => {
     let memo = memos.get(key);
     if (memo === undefined) {

@@ -30,15 +30,16 @@ export const JOINT_STATE_BUDGET = 256;
 export function jointAvailability(units: readonly AvailabilityUnit[], base: FailureProbabilities): number {
   if (units.length === 0) return 1;
   const users = new Map<string, Set<string>>();
+  // Units per region, counted as they are met (not one pass over the units per region).
+  const count = new Map<string, number>();
   for (const unit of units)
     for (const [region, zones] of unit.domains) {
       const set = users.get(region) ?? new Set<string>();
       for (const z of zones) set.add(z);
       users.set(region, set);
+      count.set(region, (count.get(region) ?? 0) + 1);
     }
-  const shared = [...users.keys()]
-    .filter((region) => units.filter((u) => u.domains.has(region)).length >= 2)
-    .sort();
+  const shared = [...users.keys()].filter((region) => count.get(region)! >= 2).sort();
   if (shared.length === 0) return units.reduce((p, u) => p * alone(u, base), 1);
 
   const withZones = shared.map((region) => ({ region, zones: [...users.get(region)!].sort().slice(0, 8) }));

@@ -64,5 +64,11 @@ export function byLength<T extends { readonly pattern: readonly string[] }>(
 
 /** Whether `at` matches a pattern such as `services.*.calls.*.to` (`*`: any key or index). */
 export function matches(at: readonly PathSegment[], pattern: readonly string[]): boolean {
-  return at.length === pattern.length && pattern.every((p, i) => p === "*" || p === String(at[i]));
+  if (at.length !== pattern.length) return false;
+  // A plain loop: this runs for every node of the spec against every pattern of its length.
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    if (p !== "*" && p !== String(at[i])) return false;
+  }
+  return true;
 }

@@ -14,39 +14,66 @@ export type FailureProbabilities = Pick<NetworkView, "regionDownProbability" | "
  * the exact distribution of surviving replicas, in O(regions × replicas²) after enumeration.
  */
 export function survivorDistribution(slots: readonly ReplicaSlot[], net: FailureProbabilities): number[] {
+  let total = [1];
+  for (const { region, zones, counts } of layoutOf(slots)) {
+    total = convolve(total, regionDistribution(net.regionDownProbability(region), zones, counts, net));
+  }
+  return total;
+}
+
+/** Replicas per zone, zones in slot order, regions sorted: what survivorDistribution convolves. */
+interface RegionLayout {
+  readonly region: string;
+  readonly zones: readonly string[];
+  readonly counts: readonly number[];
+}
+
+/**
+ * The layout of a slot list, kept per list: joint availability asks for the same datastore's
+ * slots under hundreds of thousands of failure states (issue #15), and the grouping and sort
+ * do not depend on the state.
+ */
+const layouts = new WeakMap<readonly ReplicaSlot[], readonly RegionLayout[]>();
+function layoutOf(slots: readonly ReplicaSlot[]): readonly RegionLayout[] {
+  const known = layouts.get(slots);
+  if (known !== undefined) return known;
   const byRegion = new Map<string, Map<string, number>>();
   for (const slot of slots) {
     const zones = byRegion.get(slot.region) ?? new Map<string, number>();
     zones.set(slot.zone, (zones.get(slot.zone) ?? 0) + 1);
     byRegion.set(slot.region, zones);
   }
-  let total = [1];
-  for (const [region, zones] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
-    total = convolve(total, regionDistribution(net.regionDownProbability(region), [...zones], net));
-  }
-  return total;
+  const layout = [...byRegion]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([region, zones]) => ({ region, zones: [...zones.keys()], counts: [...zones.values()] }));
+  // Slot lists are built once per datastore and never mutated; a frozen one is safe to key on.
+  layouts.set(slots, layout);
+  return layout;
 }
 
 function regionDistribution(
   regionDown: number,
-  zones: readonly (readonly [string, number])[],
+  zones: readonly string[],
+  counts: readonly number[],
   net: FailureProbabilities,
 ): number[] {
-  const replicas = zones.reduce((sum, [, count]) => sum + count, 0);
+  let replicas = 0;
+  for (const count of counts) replicas += count;
   const dist = new Array<number>(replicas + 1).fill(0);
   dist[0] = regionDown;
   const up = 1 - regionDown;
   if (up === 0) return dist;
+  // Each zone's probability read once, not once per state; products in the same order as before.
+  const q = zones.map((zone) => net.zoneDownProbability(zone));
   for (let state = 0; state < 1 << zones.length; state++) {
     let p = up;
     let alive = 0;
-    zones.forEach(([zone, count], i) => {
-      const q = net.zoneDownProbability(zone);
+    for (let i = 0; i < zones.length; i++) {
       if (state & (1 << i)) {
-        p *= 1 - q;
-        alive += count;
-      } else p *= q;
-    });
+        p *= 1 - q[i]!;
+        alive += counts[i]!;
+      } else p *= q[i]!;
+    }
     dist[alive] = dist[alive]! + p;
   }
   return dist;
@@ -54,12 +81,11 @@ function regionDistribution(
 
 function convolve(a: readonly number[], b: readonly number[]): number[] {
   const out = new Array<number>(a.length + b.length - 1).fill(0);
-  a.forEach((pa, i) => {
-    if (pa === 0) return;
-    b.forEach((pb, j) => {
-      out[i + j] = out[i + j]! + pa * pb;
-    });
-  });
+  for (let i = 0; i < a.length; i++) {
+    const pa = a[i]!;
+    if (pa === 0) continue;
+    for (let j = 0; j < b.length; j++) out[i + j] = out[i + j]! + pa * b[j]!;
+  }
   return out;
 }
 

@@ -164,6 +164,7 @@ export function evaluateDatastore(
     zone = zone === undefined ? z : worseCheck(zone, z);
     region = region === undefined ? r : worseCheck(region, r);
   }
+  let domainsMemo: ReadonlyMap<string, readonly string[]> | undefined;
   const sourcesMemo = new Map<number, readonly WriteSource[]>();
   const sources = (state: GroupState) => {
     const key = signature.get(state) ?? -1;
@@ -183,7 +184,9 @@ export function evaluateDatastore(
     sources,
     availability: { write: clamp01(write), read: clamp01(read) },
     partitionsWithoutQuorum,
+    // Computed once on first use (every service calling the store reads it; the sets are final).
     get domains() {
+      if (domainsMemo !== undefined) return domainsMemo;
       const domains = new Map<string, string[]>();
       for (const set of servingSets)
         for (const slot of [...set.write, ...set.read]) {
@@ -191,6 +194,7 @@ export function evaluateDatastore(
           if (!zones.includes(slot.zone)) zones.push(slot.zone);
           domains.set(slot.region, zones);
         }
+      domainsMemo = domains;
       return domains;
     },
     availabilityGiven(view, op) {

@@ -80,7 +80,8 @@ export function evaluateServices(
   capOf: (datastore: string) => number = () => 1,
 ): ServiceEvaluator {
   const services = new Map(model.services.map((s) => [s.name, s]));
-  const memo = new Map<string, RegionFigure>();
+  // Keyed by name, then region (no key string built per look-up: asked per service × origin).
+  const memo = new Map<string, Map<string, RegionFigure>>();
   const stack: string[] = [];
   const cycles = new Map<string, string[]>();
   const processingTail = net.processingTailFactor;
@@ -97,8 +98,12 @@ export function evaluateServices(
   };
 
   function at(name: string, region: string): RegionFigure | undefined {
-    const key = `${name}@${region}`;
-    const known = memo.get(key);
+    let byRegion = memo.get(name);
+    if (byRegion === undefined) {
+      byRegion = new Map();
+      memo.set(name, byRegion);
+    }
+    const known = byRegion.get(region);
     if (known !== undefined) return known;
     const service = services.get(name);
     if (service === undefined || !serves(service, region)) return undefined;
@@ -126,7 +131,7 @@ export function evaluateServices(
       failed: calls.some((c) => c.failed),
       calls,
     };
-    memo.set(key, figure);
+    byRegion.set(region, figure);
     return figure;
   }
 
@@ -145,19 +150,32 @@ export function evaluateServices(
     return result;
   }
   // Serving regions nearest first, per region set and origin: many services share a region set.
+  // The set's text key is made once per regions array (each service's), not once per look-up.
   const orderMemo = new Map<string, Map<string, readonly string[]>>();
+  const orderOfArray = new WeakMap<readonly string[], Map<string, readonly string[]>>();
   const nearestFirst = (regions: readonly string[], origin: string): readonly string[] => {
-    const set = regions.join(",");
-    let byOrigin = orderMemo.get(set);
+    let byOrigin = orderOfArray.get(regions);
     if (byOrigin === undefined) {
-      byOrigin = new Map();
-      orderMemo.set(set, byOrigin);
+      const set = regions.join(",");
+      byOrigin = orderMemo.get(set);
+      if (byOrigin === undefined) {
+        byOrigin = new Map();
+        orderMemo.set(set, byOrigin);
+      }
+      orderOfArray.set(regions, byOrigin);
     }
     let order = byOrigin.get(origin);
     if (order === undefined) {
+      // Each region's RTT read once, then the same comparison as ever (so the same order).
+      const rtts = new Map<string, number>();
+      for (const region of regions) {
+        if (!net.connected(origin, region)) continue;
+        const rtt = net.rtt(origin, region);
+        if (Number.isFinite(rtt)) rtts.set(region, rtt);
+      }
       order = regions
-        .filter((region) => net.connected(origin, region) && Number.isFinite(net.rtt(origin, region)))
-        .sort((a, b) => net.rtt(origin, a) - net.rtt(origin, b) || a.localeCompare(b));
+        .filter((region) => rtts.has(region))
+        .sort((a, b) => rtts.get(a)! - rtts.get(b)! || a.localeCompare(b));
       byOrigin.set(origin, order);
     }
     return order;
@@ -177,7 +195,7 @@ export function evaluateServices(
   const availabilityMemo = new Map<string, { own: number; total: number }>();
   const zonesOf = (service: ResolvedService) => (r: string) => service.zones[r] ?? [`${r}-zone`];
   const commonMode = 1 - model.settings.commonModeProbability;
-  const memos = new Map<string, Map<string, number>>();
+  const memos = new Map<string, Map<string | number, number>>();
   const memoOf = (key: string) => {
     let memo = memos.get(key);
     if (memo === undefined) {
@@ -185,6 +203,17 @@ export function evaluateServices(
       memos.set(key, memo);
     }
     return memo;
+  };
+  // Each component's unit made once and shared by every service that depends on it (they are
+  // stateless; the memo they carry is the per-component one above).
+  const unitMemo = new Map<string, AvailabilityUnit>();
+  const unitOf = (key: string, make: () => AvailabilityUnit): AvailabilityUnit => {
+    let unit = unitMemo.get(key);
+    if (unit === undefined) {
+      unit = make();
+      unitMemo.set(key, unit);
+    }
+    return unit;
   };
   /**
    * Own deployment and every hard dependency, transitively (a callee service brings its own
@@ -194,7 +223,9 @@ export function evaluateServices(
     const service = services.get(name);
     if (service === undefined || seen.has(`service|${name}`)) return;
     seen.add(`service|${name}`);
-    out.push(deploymentUnit(`service|${name}`, service.regions, zonesOf(service)));
+    out.push(
+      unitOf(`service|${name}`, () => deploymentUnit(`service|${name}`, service.regions, zonesOf(service))),
+    );
     for (const call of service.calls) {
       if (!call.hard) continue;
       const store = datastores.get(call.to);
@@ -205,18 +236,26 @@ export function evaluateServices(
         if (seen.has(key)) continue;
         seen.add(key);
         caps.push(capOf(store.ds.name));
-        out.push({
-          key,
-          domains: store.domains,
-          given: (view) => store.availabilityGiven(view, op),
-          memo: memoOf(key),
-        });
+        out.push(
+          unitOf(key, () => ({
+            key,
+            domains: store.domains,
+            given: (view) => store.availabilityGiven(view, op),
+            memo: memoOf(key),
+          })),
+        );
       } else if (stream !== undefined) {
         const key = `stream|${call.to}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const domains = new Map(stream.stream.regions.map((r) => [r, stream.stream.zones[r] ?? []]));
-        out.push({ key, domains, given: (view) => stream.availabilityGiven(view), memo: memoOf(key) });
+        out.push(
+          unitOf(key, () => ({
+            key,
+            domains: new Map(stream.stream.regions.map((r) => [r, stream.stream.zones[r] ?? []])),
+            given: (view) => stream.availabilityGiven(view),
+            memo: memoOf(key),
+          })),
+        );
       } else units(call.to, seen, out, caps);
     }
   }

@@ -1,6 +1,6 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
-import { matches, walkSpec } from "./walk.js";
+import { matches, specNodes } from "./walk.js";
 
 /**
  * A list that names a thing twice (a region, a zone, a producer, a link) is a mistake, and later
@@ -39,7 +39,7 @@ const MULTISETS = [["*", "*", "deploy", "args"]];
 const IDENTITIES = IDENTITY.map((entry) => ({ ...entry, pattern: entry.at.split(".") }));
 
 export function checkDuplicates(context: CheckContext): void {
-  for (const { at, value } of walkSpec(context.topology)) {
+  for (const { at, value } of specNodes(context)) {
     if (!Array.isArray(value) || MULTISETS.some((pattern) => matches(at, pattern))) continue;
     const identity = IDENTITIES.find((entry) => matches(at, entry.pattern))?.key;
     const first = new Map<string, number>();

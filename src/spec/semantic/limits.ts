@@ -1,6 +1,6 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { arrayOf, type CheckContext, entriesOf } from "./context.js";
-import { matches, walkSpec } from "./walk.js";
+import { byLength, matches, specNodes } from "./walk.js";
 
 /**
  * Limits on the figures that drive work or arithmetic, so no spec can make topoplan run for hours,
@@ -73,9 +73,11 @@ export const MAX_CALL_DEPTH = 200;
 export const MAX_STRING = 4_096;
 
 const PATTERNS = LIMITS.map((limit) => ({ limit, pattern: limit.path.split(".") }));
+const BY_LENGTH = byLength(PATTERNS);
+const NONE: readonly never[] = [];
 
 export function checkLimits(context: CheckContext): void {
-  for (const { at, value } of walkSpec(context.topology)) {
+  for (const { at, value } of specNodes(context)) {
     if (typeof value === "string" && value.length > MAX_STRING)
       context.report({
         code: "spec/limit",
@@ -83,7 +85,7 @@ export function checkLimits(context: CheckContext): void {
         message: `${value.length} characters; a spec string is limited to ${MAX_STRING}`,
         fix: "shorten it",
       });
-    for (const { limit, pattern } of PATTERNS) {
+    for (const { limit, pattern } of BY_LENGTH.get(at.length) ?? NONE) {
       if (!matches(at, pattern)) continue;
       const size =
         limit.of === "value"

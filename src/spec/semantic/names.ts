@@ -1,7 +1,7 @@
 import { CONTROL_CHARACTERS } from "../../diagnostics/control.js";
 import { formatPath, type PathSegment } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
-import { matches, walkSpec } from "./walk.js";
+import { byLength, matches, specNodes } from "./walk.js";
 
 /**
  * Names that become Kubernetes object names, label values, file names, PromQL or cron text are
@@ -153,11 +153,13 @@ const NAME_RULES: readonly NameRule[] = [
 ];
 
 const PATTERNS = NAME_RULES.map((rule) => ({ rule, pattern: rule.at.split(".") }));
+const BY_LENGTH = byLength(PATTERNS);
+const NONE: readonly never[] = [];
 
 /** Names checked against the syntax of the place they end up in. */
 export function checkNames(context: CheckContext): void {
-  for (const { at, value } of walkSpec(context.topology)) {
-    for (const { rule, pattern } of PATTERNS) {
+  for (const { at, value } of specNodes(context)) {
+    for (const { rule, pattern } of BY_LENGTH.get(at.length) ?? NONE) {
       if (!matches(at, pattern)) continue;
       const text = rule.on === "key" ? String(at.at(-1)) : value;
       if (typeof text !== "string" || rule.pattern.test(text)) continue;
@@ -188,7 +190,7 @@ export function checkControlCharacters(context: CheckContext): void {
       message: `the ${what} holds a control, invisible or bidirectional-override character or a line break (${describeControl(text)})`,
       fix: "remove it: spec text is printed to terminals, pull-request comments and generated files",
     });
-  for (const { at, value } of walkSpec(context.topology)) {
+  for (const { at, value } of specNodes(context)) {
     const key = at.at(-1);
     if (typeof key === "string" && (CONTROL.test(key) || LINE_BREAK.test(key))) report(at, "key", key);
     if (typeof value !== "string") continue;
@@ -206,7 +208,7 @@ function describeControl(text: string): string {
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export function checkReservedKeys(context: CheckContext): void {
-  for (const { at } of walkSpec(context.topology)) {
+  for (const { at } of specNodes(context)) {
     const key = at.at(-1);
     if (typeof key === "string" && RESERVED_KEYS.has(key))
       context.report({

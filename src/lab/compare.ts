@@ -4,9 +4,9 @@ import type { DatastoreAnalysis, Failure } from "../analysis/types.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import type { OpRecord } from "./agents/workload.js";
 import { linkReroutes } from "./netns.js";
-import { linkKey } from "./sites.js";
 import { withPreferredLeader } from "./observed-leader.js";
 import type { LabObservation } from "./run.js";
+import { linkKey } from "./sites.js";
 
 /**
  * Predicted beside measured, for every figure and verdict the lab can observe (pure).

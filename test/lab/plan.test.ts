@@ -154,9 +154,22 @@ describe("delay relay", () => {
       });
     });
 
-  it("holds each direction for the one-way delay, and a cut link passes nothing until healed", async () => {
-    const target = await echoServer();
-    const messages: object[] = [];
+  /** A port free on loopback now (the kernel's pick), for a relay listener. */
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+
+  /** A relay on a free loopback port to `target`, one way `delayMs`, tagged link:a/b; once listening. */
+  const relayTo = async (target: number, delayMs: number) => {
+    const port = await freePort();
+    let first: (message: object) => void = () => {};
+    const firstMessage = new Promise<object>((resolve) => {
+      first = resolve;
+    });
     const relay = startRelay(
       {
         via: "127.0.0.1",
@@ -164,52 +177,37 @@ describe("delay relay", () => {
         listeners: [
           {
             host: "127.0.0.1",
-            port: target + 1,
+            port,
             target: { host: "127.0.0.1", port: target },
-            delayMs: 20,
+            delayMs,
             tags: ["link:a/b"],
           },
         ],
       },
-      (m) => messages.push(m),
+      (message) => first(message),
     );
-    await new Promise((r) => setTimeout(r, 100));
-    if (messages.some((m) => "error" in m)) return; // port taken by someone else: nothing to measure
-    const rtt = await roundTrip(target + 1);
+    expect(await firstMessage).toEqual({ ready: true });
+    return { relay, port };
+  };
+
+  it("holds each direction for the one-way delay, and a cut link passes nothing until healed", async () => {
+    const { relay, port } = await relayTo(await echoServer(), 20);
+    const rtt = await roundTrip(port);
     expect(rtt).toBeGreaterThanOrEqual(40);
     expect(rtt).toBeLessThan(200);
     relay.set("link:a/b", true);
     const cut = await Promise.race([
-      roundTrip(target + 1),
+      roundTrip(port),
       new Promise<string>((r) => setTimeout(() => r("silent"), 300)),
     ]);
     expect(cut).toBe("silent");
     relay.set("link:a/b", false);
-    expect(await roundTrip(target + 1)).toBeGreaterThanOrEqual(40);
+    expect(await roundTrip(port)).toBeGreaterThanOrEqual(40);
   });
 
   it("a rerouted link takes its new delay, also on an open connection, and returns to the configured one", async () => {
-    const target = await echoServer();
-    const messages: object[] = [];
-    const relay = startRelay(
-      {
-        via: "127.0.0.1",
-        echoPort: 0,
-        listeners: [
-          {
-            host: "127.0.0.1",
-            port: target + 2,
-            target: { host: "127.0.0.1", port: target },
-            delayMs: 10,
-            tags: ["link:a/b"],
-          },
-        ],
-      },
-      (m) => messages.push(m),
-    );
-    await new Promise((r) => setTimeout(r, 100));
-    if (messages.some((m) => "error" in m)) return; // port taken by someone else: nothing to measure
-    const socket = connect({ host: "127.0.0.1", port: target + 2 });
+    const { relay, port } = await relayTo(await echoServer(), 10);
+    const socket = connect({ host: "127.0.0.1", port });
     socket.setNoDelay(true);
     closers.push(() => socket.destroy());
     await new Promise((r) => socket.once("connect", r));

@@ -95,7 +95,7 @@ export function awsAccessResources(
           ? serviceAccounts
           : undefined;
     if (index === undefined) continue;
-    const key = deploymentKey(r.region, (r.inputs as { metadata?: ObjectMeta }).metadata);
+    const key = objectKey(r.region, (r.inputs as { metadata?: ObjectMeta }).metadata);
     if (!index.has(key)) index.set(key, r);
   }
   // Streams' AWS producers and consumers, per service (in model order of the streams).
@@ -185,7 +185,7 @@ export function awsAccessResources(
     }
     for (const { placed: p } of irsa) {
       const account = serviceAccounts.get(
-        deploymentKey(p.region, { name: serviceAccount, namespace: p.namespace }),
+        objectKey(p.region, { name: serviceAccount, namespace: p.namespace }),
       );
       if (account !== undefined) annotated.set(account.name, role);
     }
@@ -233,7 +233,7 @@ function podResources(
   };
   const configMap = planned(p.region, p.name, manifest);
   const deployment = deployments.get(
-    deploymentKey(p.region, { name: objectNames(p.name).workload, namespace: p.namespace }),
+    objectKey(p.region, { name: objectNames(p.name).workload, namespace: p.namespace }),
   );
   if (deployment !== undefined) deploymentsWithEnv.set(deployment.name, name);
   const policy: INetworkPolicy = {
@@ -260,7 +260,7 @@ interface ObjectMeta {
 }
 
 /** (region, namespace, name): how a Deployment or ServiceAccount is found for a placement. */
-const deploymentKey = (region: string, metadata: ObjectMeta | undefined) =>
+const objectKey = (region: string, metadata: ObjectMeta | undefined) =>
   JSON.stringify([region, metadata?.namespace, metadata?.name]);
 
 /** The Deployment with `envFrom` the endpoints ConfigMap (the pod template's first container). */

@@ -189,15 +189,12 @@ function dashboardConfigMaps(
 ): PlannedResource[] {
   const name = dnsLabel("topoplan", model.name, "dashboard");
   const whole = dashboardText(model, components);
-  if (escapedBytes(whole) <= DASHBOARD_BUDGET_BYTES)
+  const wholeBytes = escapedBytes(whole);
+  if (wholeBytes <= DASHBOARD_BUDGET_BYTES)
     return [dashboardConfigMap(model, name, dashboardUid(model), whole, region, namespace)];
   // Components have one to four panels each, so equal counts give parts of similar size; one more
   // part until every one fits (one component's panels always do).
-  for (
-    let parts = Math.ceil(escapedBytes(whole) / DASHBOARD_BUDGET_BYTES);
-    parts <= components.length;
-    parts++
-  ) {
+  for (let parts = Math.ceil(wholeBytes / DASHBOARD_BUDGET_BYTES); parts <= components.length; parts++) {
     const size = Math.ceil(components.length / parts);
     const groups = Array.from({ length: Math.ceil(components.length / size) }, (_, i) =>
       components.slice(i * size, (i + 1) * size),

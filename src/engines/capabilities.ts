@@ -41,6 +41,12 @@ export interface EngineCapabilities {
    * default, `true`.
    */
   readonly leaderPreference?: EngineTrait<boolean>;
+  /**
+   * How long writes stop when the leader is lost, s: `rtoSeconds` at the latest (the failure
+   * detector's full period, then the promotion), `earliestSeconds` at the soonest (a crash just
+   * before the detector's next check). Absent: the model's default per replication model.
+   */
+  readonly failover?: EngineTrait<{ readonly rtoSeconds: number; readonly earliestSeconds: number }>;
 }
 
 /** A behaviour the analysis prices, with the engine documentation that states it. */
@@ -92,6 +98,13 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // CloudNativePG instance ports: 5432, metrics exporter 9187 (https://cloudnative-pg.io/documentation/current/monitoring/).
     ports: { client: 5432, peer: 5432, metrics: 9187 },
     metricsPath: "/metrics",
+    // The operator fails over once the primary's readiness probe has failed three times at a 10 s
+    // period (failoverDelay 0): 20–30 s after a crash, plus a promotion of about a second.
+    failover: {
+      value: { rtoSeconds: 30, earliestSeconds: 20 },
+      source:
+        "https://cloudnative-pg.io/documentation/1.21/instance_manager/ (probes fail after 3 checks 10 s apart) and /failover/ (failoverDelay 0)",
+    },
   },
   // https://etcd.io/docs/v3.5/learning/api_guarantees/ (linearizable or serializable reads).
   etcd: {
@@ -115,6 +128,14 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // No leader priority: any member whose log is up to date may win an election (Raft §5.4.1,
     // randomised election timeouts §5.2); leadership moves only by `etcdctl move-leader`. Election
     // priorities were proposed and not adopted (etcd-io/etcd#10201, closed).
+    // Followers call an election once the leader has been silent for the election timeout, which
+    // each randomises in [T, 2T] (T = 1 s, etcd's default, kept while the RTTs stay under 100 ms:
+    // src/engines/etcd.ts); pre-vote and vote take a round trip each. Estimate: 1–3 s.
+    failover: {
+      value: { rtoSeconds: 3, earliestSeconds: 1 },
+      source:
+        "https://etcd.io/docs/v3.5/tuning/#time-parameters (election timeout 1000 ms default); Raft §5.2 (randomised in [T, 2T]); estimate",
+    },
     leaderPreference: {
       value: false,
       source:

@@ -39,6 +39,8 @@ export interface LocalMember {
   readonly debianPackage: string;
   /** Absolute binary path followed by its arguments. */
   readonly command: readonly string[];
+  /** Other binaries the command runs itself (absolute path → Debian package), e.g. Patroni's postgres. */
+  readonly binaries?: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>;
   /** Files to write before start: absolute path → content. */
   readonly files: Readonly<Record<string, string>>;
@@ -46,6 +48,14 @@ export interface LocalMember {
   readonly setup: readonly (readonly string[])[];
   readonly clientPort: number;
   readonly peerPort?: number;
+  /** Further ports its peers dial (Patroni's REST API, which candidates ask before a promotion). */
+  readonly otherPorts?: readonly number[];
+  /**
+   * Not a data member: part of the control plane the engine's failover relies on (the etcd that
+   * Patroni keeps its leader lock in, standing in for an operator's Kubernetes API). Started before
+   * the data members, never a client endpoint, and lost with its zone like any member.
+   */
+  readonly controlPlane?: boolean;
   readonly metrics?: { readonly port: number; readonly path: string };
   /** System user the member (and its setup) runs as; engines such as PostgreSQL refuse root. */
   readonly runAs?: string;
@@ -57,10 +67,6 @@ export interface LocalMember {
   }[];
 }
 
-/**
- * Local members are listed in start order: a runner starts each, waits until its client port
- * accepts connections, then runs the next one's `setup` (a standby's base backup needs its primary).
- */
 /** Where local members live: the caller's address and data folder for each member. */
 export interface LocalLayout {
   /** IP address (or host name) the member listens on and others reach it at. */
@@ -152,6 +158,10 @@ export interface EngineDefinition {
   readonly indicators: (component: EngineComponent) => Indicators;
   /** The Kubernetes resources of one component in one region. */
   readonly compileRegion: (context: EngineRegionContext) => PlannedResource[];
-  /** Local processes (Debian binaries) from the same settings; absent where Debian has no package. */
+  /**
+   * Local processes (Debian binaries) from the same settings; absent where Debian has no package.
+   * Listed in start order (control plane, then the primary, then replicas): a runner starts each,
+   * waits until its client port accepts connections, then runs the next one's `setup`.
+   */
   readonly local?: (model: Model, component: EngineComponent, layout: LocalLayout) => LocalMember[];
 }

@@ -70,6 +70,7 @@ export function preflight(
   ]);
   for (const local of locals) {
     needs.set(local.command[0]!, local.debianPackage);
+    for (const [binary, pkg] of Object.entries(local.binaries ?? {})) needs.set(binary, pkg);
     for (const step of local.setup) needs.set(step[0]!, local.debianPackage);
     for (const sidecar of local.sidecars ?? [])
       needs.set(sidecar.command[0]!, sidecarPackage(sidecar.command[0]!));
@@ -82,6 +83,25 @@ export function preflight(
 
 /** The Debian package of a sidecar binary: its file name, as Debian names exporters (`prometheus-postgres-exporter`). */
 const sidecarPackage = (binary: string) => binary.split("/").at(-1) ?? binary;
+
+/**
+ * Time after the predicted failover's resume that the failure window still lasts, ms: promotion,
+ * the clients finding the new primary, then enough settled writes and reads to judge.
+ */
+export const AFTER_FAILOVER_MS = 25_000;
+
+/**
+ * How long the failures last unless `--fail-for` says: the default, or, when the model predicts
+ * that the failures take the leader and a failover resumes writes, long enough to see it happen.
+ */
+export function failureWindowMs(model: Model, ds: ResolvedDatastore, failures: readonly Failure[]): number {
+  if (failures.length === 0) return DEFAULT_SCHEDULE.failMs;
+  const resume = analyse(model, failures).datastores.find((d) => d.name === ds.name)?.dataLoss
+    ?.resumeAfterSeconds;
+  return resume === undefined || resume === 0
+    ? DEFAULT_SCHEDULE.failMs
+    : Math.max(DEFAULT_SCHEDULE.failMs, resume * 1000 + AFTER_FAILOVER_MS);
+}
 
 export interface LabOptions {
   readonly model: Model;
@@ -113,8 +133,12 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
   // Resolve the members once without side effects, to check binaries before touching the machine.
   preflight(engine.local!(model, ds, siteLayout("/nonexistent").layout));
   removeStaleLabs();
-  const schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
   const baseline = analyse(model).datastores.find((d) => d.name === ds.name)!;
+  const schedule = {
+    ...DEFAULT_SCHEDULE,
+    failMs: failureWindowMs(model, ds, options.failures),
+    ...options.schedule,
+  };
   const origins = baseline.write.byOrigin.filter((o) => o.share > 0).map((o) => o.origin);
   const traffic = ds.traffic;
   const writeShare =

@@ -175,7 +175,9 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     relays.map((r) => r.handle.waitFor((m) => (m.ready ? true : undefined), 20_000, "relay")),
   );
 
-  const endpoints: LabEndpoint[] = plan.members.map((m) => ({
+  // Clients talk to the data members; the control plane (a failover's lock store) serves only them.
+  const dataMembers = plan.members.filter((m) => !m.local.controlPlane);
+  const endpoints: LabEndpoint[] = dataMembers.map((m) => ({
     name: m.local.member.name,
     region: m.local.member.region,
     host: m.address,
@@ -189,9 +191,12 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   // base backup needs its primary up).
   const logs = join(sup.root, "logs");
   mkdirSync(logs, { recursive: true });
-  // Primaries first: a replica's setup copies from its primary.
+  // The control plane first (the primary's failover manager needs its lock store), then the
+  // primary, then replicas: a replica's setup copies from its primary.
+  const startRank = (m: PlacedMember) =>
+    m.local.controlPlane ? 0 : m.local.member.role === "replica" ? 2 : 1;
   const running: Running[] = [...plan.members]
-    .sort((a, b) => Number(a.local.member.role === "replica") - Number(b.local.member.role === "replica"))
+    .sort((a, b) => startRank(a) - startRank(b))
     .map((placed) => ({ placed }));
   const runSetup = async (r: Running, user: { uid: number; gid: number }, dir: string) => {
     const { local } = r.placed;
@@ -278,7 +283,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   }
 
   const regionOf = (name: string | undefined) =>
-    plan.members.find((m) => m.local.member.name === name)?.local.member.region;
+    dataMembers.find((m) => m.local.member.name === name)?.local.member.region;
   const leaderNow = async (): Promise<string | undefined> =>
     observer.request<string | null>({ op: "leader" }, 1500).then(
       (name) => name ?? undefined,
@@ -299,7 +304,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
         .join("\n")}`,
     );
   // Engines without leader preferences elect anyone: hand leadership to the declared region.
-  const preferred = plan.members.find(
+  const preferred = dataMembers.find(
     (m) => m.local.member.region === component.leader && m.local.member.role !== "replica",
   );
   if (preferred && regionOf(leader) !== component.leader) {
@@ -320,13 +325,13 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   const echo: Record<string, Record<string, number>> = {};
   const echoSamples: Record<string, { at: number; ms: Record<string, number> }[]> = {};
   const configuredRtt: Record<string, Record<string, number>> = {};
-  const memberSites = [...new Set(plan.members.map((m) => m.site))];
+  const memberSites = [...new Set(dataMembers.map((m) => m.site))];
   const echoes: Promise<boolean>[] = [];
   const workloads = input.origins.map((origin) => {
     const site = plan.clients.get(origin)!;
     ops[origin] = [];
     configuredRtt[origin] = Object.fromEntries(memberSites.map((s) => [s.region, 2 * plan.delayMs(site, s)]));
-    const nearestMember = [...plan.members].sort(
+    const nearestMember = [...dataMembers].sort(
       (a, b) => plan.delayMs(site, a.site) - plan.delayMs(site, b.site),
     )[0]!;
     const config: WorkloadConfig = {
@@ -434,7 +439,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   }
   const present = new Set(keys ?? []);
   return {
-    members: plan.members.map((m) => ({
+    members: dataMembers.map((m) => ({
       name: m.local.member.name,
       region: m.local.member.region,
       zone: m.local.member.zone,

@@ -131,13 +131,14 @@ export function planSites(
   return { sites, members, delayMs, clients, observer };
 }
 
-/** Ports a member serves that others may dial (client, peer, metrics). */
+/** Ports a member serves that others may dial (client, peer, metrics, others such as Patroni's API). */
 export function memberPorts(local: LocalMember): number[] {
   return [
     ...new Set([
       local.clientPort,
       ...(local.peerPort ? [local.peerPort] : []),
       ...(local.metrics ? [local.metrics.port] : []),
+      ...(local.otherPorts ?? []),
     ]),
   ];
 }

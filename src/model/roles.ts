@@ -1,16 +1,23 @@
 import { FAILOVER_DEFAULTS } from "../catalog/data/replication.js";
+import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
 import type { Datastore } from "../spec/schema/topology.js";
 import type { ResolvedFailover } from "./types.js";
 
 /**
- * Failover as declared, else the default of the managed service (deploy.service), else of the
- * replication model (src/catalog/data/replication.ts names each source).
+ * Failover as declared, else the timing of the engine (deploy.engine: its failure detector, from its
+ * capabilities), of the managed service (deploy.service), else of the replication model
+ * (src/catalog/data/replication.ts names each source).
  */
 export function resolveFailover(spec: Datastore): ResolvedFailover {
   const service = spec.deploy.target === "aws" ? spec.deploy.service : undefined;
   const defaults: Readonly<Record<string, (typeof FAILOVER_DEFAULTS)[keyof typeof FAILOVER_DEFAULTS]>> =
     FAILOVER_DEFAULTS;
-  const fallback = (service !== undefined ? defaults[service] : undefined) ?? defaults[spec.replication]!;
+  const engine = spec.deploy.target === "kubernetes" ? spec.deploy.engine : undefined;
+  const timing = engine === undefined ? undefined : ENGINE_CAPABILITIES[engine].failover;
+  const fallback =
+    timing === undefined
+      ? ((service !== undefined ? defaults[service] : undefined) ?? defaults[spec.replication]!)
+      : { mode: "automatic" as const, ...timing.value, source: timing.source };
   if (spec.failover === undefined) return { ...fallback };
   return {
     mode: spec.failover.mode,
@@ -21,6 +28,12 @@ export function resolveFailover(spec: Datastore): ResolvedFailover {
         : spec.failover.mode === "manual"
           ? 600
           : 30),
+    // The engine's earliest resume holds only for its own detector's RTO.
+    ...(spec.failover.rtoSeconds === undefined &&
+    spec.failover.mode === fallback.mode &&
+    "earliestSeconds" in fallback
+      ? { earliestSeconds: fallback.earliestSeconds }
+      : {}),
     source: spec.failover.rtoSeconds === undefined ? `declared mode; RTO: ${fallback.source}` : "declared",
   };
 }

@@ -155,6 +155,8 @@ export interface ResolvedDatastore extends ComponentBase {
 export interface ResolvedFailover {
   readonly mode: "automatic" | "manual";
   readonly rtoSeconds: number;
+  /** The soonest writes can resume, s, where the engine's failure detector states it. */
+  readonly earliestSeconds?: number;
   /** Where the figure comes from (the spec, or the default's public source). */
   readonly source: string;
 }

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { analyse, parseFailures } from "../../src/analysis/index.js";
-import { postgresSettings } from "../../src/engines/postgresql.js";
+import { postgresSettings } from "../../src/engines/postgresql-settings.js";
 import { build, rtt, XZ } from "./helpers.js";
 
 const EU = "eu-west-1";

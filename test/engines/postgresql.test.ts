@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { compilePlan } from "../../src/compile/index.js";
-import { postgresSettings } from "../../src/engines/postgresql.js";
+import { postgresSettings } from "../../src/engines/postgresql-settings.js";
 import { build } from "../analysis/helpers.js";
 import { crdSchema } from "./crd.js";
 

@@ -42,7 +42,7 @@ export const labCommand: Command = {
     "  --datastore N   the datastore to run (default: the only one the lab can run)",
     "  --duration D    baseline workload after a 3 s warm-up (default 20s)",
     "  --fail F        executed for real, repeatable: region:R (kill its members), zone:Z, link:A/B (cut the relays)",
-    "  --fail-for D    how long the failures last before healing (default 16s)",
+    "  --fail-for D    how long the failures last before healing (default 16s; with a predicted failover, its RTO + 25s)",
     "  --rate N        operations per second per user origin (default 10)",
     "  --format F      text (default), json or markdown",
     "  --output FILE   write to FILE instead of stdout",
@@ -67,9 +67,11 @@ export const labCommand: Command = {
     const rate = rateText === undefined ? 10 : Number(rateText);
     if (!Number.isFinite(rate) || rate < 1 || rate > 200)
       throw usage(`--rate ${rateText} must be a number from 1 to 200`, "e.g. --rate 10");
+    const failFor = stringFlag(args, "fail-for");
     const schedule = {
       baselineMs: duration("duration", stringFlag(args, "duration"), 20_000),
-      failMs: duration("fail-for", stringFlag(args, "fail-for"), 16_000),
+      // Unset: the lab picks it (16 s, or long enough for a predicted failover).
+      ...(failFor === undefined ? {} : { failMs: duration("fail-for", failFor, 16_000) }),
       opsPerSec: rate,
     };
     const loaded = await loadTopology(args.positionals[0]!);

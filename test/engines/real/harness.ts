@@ -168,8 +168,20 @@ export class Processes {
     await killGroup(child);
   }
 
+  /**
+   * Kills a member at once, as a crash would: its process group, and whatever runs from its data
+   * folder in a session of its own (Patroni starts postgres with setsid).
+   */
+  crash(name: string, dataDir: string): void {
+    const child = this.running.get(name);
+    this.running.delete(name);
+    if (child !== undefined) signalGroup(child, "SIGKILL");
+    killUnder(`${dataDir}/`);
+  }
+
   async cleanup(): Promise<void> {
     await Promise.all([...this.running.keys()].map((name) => this.stop(name)));
+    killUnder(this.root);
     process.removeListener("exit", this.onExit);
     rmSync(this.root, { recursive: true, force: true });
   }
@@ -180,7 +192,13 @@ export class Processes {
 
   private killAll(signal: NodeJS.Signals): void {
     for (const child of this.running.values()) signalGroup(child, signal);
+    killUnder(this.root);
   }
+}
+
+/** Kills every process whose command line names a path under `dir` (the tests' own temp folders). */
+function killUnder(dir: string): void {
+  spawnSync("pkill", ["-KILL", "-f", dir.replace(/[^A-Za-z0-9/_-]/g, ".")]);
 }
 
 function userIds(name: string): { uid: number; gid: number } {

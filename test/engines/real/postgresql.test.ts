@@ -101,7 +101,7 @@ for (const c of cases) {
       const model = await c.model();
       const store = model.datastores.find((d) => d.name === c.store)!;
       let i = 0;
-      members = postgresql.local!(model, store, {
+      const locals = postgresql.local!(model, store, {
         address: (m) => {
           if (!addresses.has(m.name)) addresses.set(m.name, address(i++));
           return addresses.get(m.name)!;
@@ -109,9 +109,11 @@ for (const c of cases) {
         dataDir: (m) => processes.dir(m.name),
         networks: ["127.0.0.0/8"],
       });
-      // In order: a standby's base backup streams from the running primary.
-      for (const m of members)
+      // In order: the failover's lock store, the primary, then standbys (a base backup streams
+      // from the running primary).
+      for (const m of locals)
         await processes.startMember(m, addresses.get(m.member.name)!, processes.dir(m.member.name));
+      members = locals.filter((m) => !m.controlPlane);
       const groups = compilePlan(model)
         .resources.filter((r) => r.type === TYPES.prometheusRule && r.component === c.store)
         .slice(0, 1)

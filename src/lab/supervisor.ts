@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -157,6 +157,10 @@ export class Supervisor {
     this.cleaned = true;
     for (const child of this.groups) this.kill(child);
     for (const name of [...this.namespaces].reverse()) removeNamespace(name);
+    // For debugging a run: its members' logs, copied where the caller asks before the folder goes.
+    const keep = process.env.TOPOPLAN_LAB_KEEP_LOGS;
+    if (keep !== undefined && existsSync(join(this.root, "logs")))
+      cpSync(join(this.root, "logs"), keep, { recursive: true });
     rmSync(this.root, { recursive: true, force: true });
     process.off("SIGINT", this.onSignal);
     process.off("SIGTERM", this.onSignal);

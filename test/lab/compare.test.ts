@@ -47,6 +47,7 @@ function observation(over: Partial<LabObservation>): LabObservation {
     },
     leaders: [
       { at: T0 + 1000, member: "a", region: "eu-west-1" },
+      { at: T0 + 12_000, member: "b", region: "eu-central-1" },
       { at: T0 + 18_500, member: "b", region: "eu-central-1" },
     ],
     phases,
@@ -137,17 +138,13 @@ describe("compareLab", async () => {
       measured: "no",
       pass: false,
     });
-    // Writes failed from 10 s and resumed 2 s later: inside etcd's 1–3 s election, plus 5 s.
+    // A new leader 2 s after the failure: inside etcd's 1–3 s election, plus 5 s.
     expect(ds.failover).toMatchObject({ rtoSeconds: 3, earliestSeconds: 1 });
-    expect(verdict("time until writes resume, s", "eu-west-1")).toMatchObject({
-      predicted: 3,
-      measured: 2,
-      pass: true,
-    });
-    expect(verdict("time until writes resume, s", "us-east-1")).toMatchObject({
-      measured: "none",
-      pass: false,
-    });
+    expect(verdict("time until a new leader, s")).toMatchObject({ predicted: 3, measured: 2, pass: true });
+    // At the clients: shown, not judged (their own timeouts come on top).
+    expect(verdict("time until writes resume at the clients, s", "eu-west-1")).toMatchObject({ measured: 2 });
+    expect(verdict("time until writes resume at the clients, s", "us-east-1").measured).toBe("none");
+    expect(verdict("time until writes resume at the clients, s", "us-east-1").pass).toBeUndefined();
     expect(verdict("acknowledged writes lost")).toMatchObject({
       predicted: "none",
       measured: "some",

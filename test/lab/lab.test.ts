@@ -23,7 +23,8 @@ const canRun =
   have("/usr/bin/etcd") &&
   have("/usr/lib/postgresql/15/bin/postgres") &&
   have("/usr/bin/psql") &&
-  have("/usr/bin/prometheus-postgres-exporter");
+  have("/usr/bin/prometheus-postgres-exporter") &&
+  have("/usr/bin/patroni");
 /**
  * The bench judges medians at the lab's tolerance (15%, docs/lab.md); here the lab shares the CPU
  * with the rest of the suite, so a write median only has to keep the structure of its path (a
@@ -66,7 +67,7 @@ const labFolders = (pid = process.pid) =>
     .filter((f) => f.startsWith(`topoplan-lab-${pid}-`));
 
 /** Runs a fixture's datastore on the engine the catalog's registry gives it (`deploy.engine`). */
-async function lab(file: string, fail: string[]) {
+async function lab(file: string, fail: string[], schedule: Partial<typeof SHORT> = SHORT) {
   const { model } = await loadTopology(`test/lab/fixtures/${file}`);
   const datastore = model.datastores[0]!;
   const report = await runLabReport({
@@ -75,7 +76,7 @@ async function lab(file: string, fail: string[]) {
     engine: engineOf(datastore)!,
     failures: parseFailures(model, fail),
     failureTexts: fail,
-    schedule: SHORT,
+    schedule,
   });
   const row = (phase: string, figure: string, origin?: string) =>
     report.rows.find((r) => r.phase === phase && r.figure === figure && r.origin === origin);
@@ -139,6 +140,30 @@ describe.skipIf(!canRun)("topoplan lab on real engines (root, etcd, PostgreSQL)"
     expect(row("failure", "acknowledged writes lost")).toMatchObject({ measured: "none", pass: true });
     expect(labNamespaces()).toEqual([]);
   }, 240_000);
+
+  it("PostgreSQL with automatic failover: losing the primary's zone promotes a standby of its region inside the RTO, and nothing acknowledged is lost", async () => {
+    // No failMs: the lab holds the failure for the predicted RTO (30 s) + 25 s.
+    const { failMs: _, ...schedule } = SHORT;
+    const { report, row } = await lab("pg-failover.yaml", ["zone:eu-west-1a"], schedule);
+    expect(report.schedule.failMs).toBe(55_000);
+    expect(row("failure", "write quorum")).toMatchObject({ predicted: "kept", measured: "kept" });
+    expect(row("failure", "leader region")).toMatchObject({ predicted: "eu-west-1", measured: "eu-west-1" });
+    for (const origin of ["eu-west-1", "us-east-1"]) {
+      expect(row("failure", "writes accepted", origin)).toMatchObject({ predicted: "yes", measured: "yes" });
+      // Shown: the clients' own timeouts come on top of the failover.
+      expect(row("failure", "time until writes resume at the clients, s", origin)?.measured).toBeGreaterThan(
+        20,
+      );
+    }
+    // CloudNativePG's window, 20–30 s, then the promotion (≤ 5 s).
+    expect(row("failure", "time until a new leader, s"), JSON.stringify(report.rows)).toMatchObject({
+      predicted: 30,
+      pass: true,
+    });
+    expect(row("failure", "acknowledged writes lost")).toMatchObject({ predicted: "none", measured: "none" });
+    expect(labNamespaces()).toEqual([]);
+    expect(labFolders()).toEqual([]);
+  }, 300_000);
 
   it("removes every namespace, process and folder when a member cannot start", async () => {
     const { model } = await loadTopology("test/lab/fixtures/etcd-3-near.yaml");

@@ -151,16 +151,35 @@ class PostgresClient implements LabClient {
     return result;
   }
 
+  /** The first member that answers as a primary; a lost member's timeout delays only a "none". */
   async leader(timeoutMs: number): Promise<string | undefined> {
-    const answers = await Promise.all(
-      this.endpoints.map((e) =>
-        this.query(e.name, "SELECT 'ok', pg_is_in_recovery();", timeoutMs).then(
-          ({ lines }) => ({ name: e.name, primary: lines.some((l) => l === "ok|f") }),
-          () => ({ name: e.name, primary: false }),
-        ),
-      ),
-    );
-    return answers.find((a) => a.primary)?.name;
+    return new Promise((resolve) => {
+      let pending = this.endpoints.length;
+      if (pending === 0) resolve(undefined);
+      for (const e of this.endpoints)
+        this.query(e.name, "SELECT 'ok', pg_is_in_recovery();", timeoutMs)
+          .then(
+            ({ lines }) => {
+              if (lines.some((l) => l === "ok|f")) resolve(e.name);
+            },
+            () => undefined,
+          )
+          .finally(() => {
+            pending -= 1;
+            if (pending === 0) resolve(undefined);
+          });
+    });
+  }
+
+  /** Runs `sql` on the primary; a failure forgets it, so the next call finds the current one. */
+  private async onPrimary(sql: string, timeoutMs: number) {
+    const name = await this.target(timeoutMs);
+    try {
+      return await this.okQuery(name, sql, timeoutMs);
+    } catch (error) {
+      this.primary = undefined;
+      throw error;
+    }
   }
 
   private async target(timeoutMs: number): Promise<string> {
@@ -215,9 +234,9 @@ class PostgresClient implements LabClient {
   }
 
   async keys(prefix: string, timeoutMs: number): Promise<string[]> {
-    const name = await this.target(timeoutMs);
-    const { lines } = await this.okQuery(
-      name,
+    // From the primary of now: after a failover the one found earlier may be a standby catching up.
+    this.primary = undefined;
+    const { lines } = await this.onPrimary(
       `SELECT 'ok'; SELECT k FROM ${TABLE} WHERE starts_with(k, ${quote(prefix)});`,
       timeoutMs,
     );
@@ -225,9 +244,7 @@ class PostgresClient implements LabClient {
   }
 
   async lag(timeoutMs: number): Promise<Record<string, number>> {
-    const name = await this.target(timeoutMs);
-    const { lines } = await this.okQuery(
-      name,
+    const { lines } = await this.onPrimary(
       "SELECT 'ok'; SELECT application_name, coalesce(extract(epoch FROM replay_lag) * 1000, 0) FROM pg_stat_replication;",
       timeoutMs,
     );

@@ -127,9 +127,11 @@ suite("PostgreSQL engine: automatic failover (Patroni standing in for CloudNativ
     );
     const seconds = (Date.now() - crashedAt) / 1000;
     expect(promoted.member.region).toBe("eu-west-1");
-    // The lock expires ttl after its last refresh, refreshed every loop_wait: 20–30 s, then the promotion.
-    expect(seconds).toBeGreaterThanOrEqual(FAILOVER_TIMING.ttlSeconds - FAILOVER_TIMING.loopWaitSeconds - 1);
-    expect(seconds).toBeLessThanOrEqual(FAILOVER_TIMING.ttlSeconds + 5);
+    // The lock expires ttl after its last refresh (refreshed every loop_wait), a standby notices on
+    // its next loop and promotes: inside CloudNativePG's 20–30 s (the model's earliest and RTO).
+    console.info(`patroni failover: a new primary ${seconds.toFixed(1)} s after the crash`);
+    expect(seconds).toBeGreaterThanOrEqual(FAILOVER_TIMING.ttlSeconds - FAILOVER_TIMING.loopWaitSeconds);
+    expect(seconds).toBeLessThanOrEqual(30 + 1);
     expect(psql(at(promoted), "SELECT count(*) FROM t")).toBe("50");
     // Commits go on: ANY 1 is met by the region's other standby once it follows the new primary.
     const committed = await waitFor("a synchronous commit on the new primary", async () =>

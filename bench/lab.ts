@@ -1,6 +1,7 @@
 /**
- * The lab's prediction-error table: five topologies (etcd 3 and 5 members over 3 regions with the
- * leader near and far from the users; PostgreSQL sync and async over 2–3 regions), each run for real
+ * The lab's prediction-error table: six topologies (etcd 3 and 5 members over 3 regions with the
+ * leader near and far from the users; PostgreSQL sync and async over 2–3 regions, and a failover of
+ * the primary's zone under Patroni standing in for CloudNativePG), each run for real
  * by `topoplan lab` with one failure, predicted beside measured. Writes bench/results/lab.{json,md}.
  * Skips (with the reason) when not root or an engine cannot run here.
  */
@@ -18,6 +19,7 @@ export const LAB_TOPOLOGIES = [
   { file: "etcd-5.yaml", fail: ["region:eu-central-1"] },
   { file: "pg-sync.yaml", fail: ["zone:eu-west-1b"] },
   { file: "pg-async.yaml", fail: ["region:us-east-1"] },
+  { file: "pg-failover.yaml", fail: ["zone:eu-west-1a"] },
 ] as const;
 
 export interface LabBenchResult {

@@ -251,7 +251,8 @@ class PostgresClient implements LabClient {
     const out: Record<string, number> = {};
     for (const line of lines) {
       const [app, ms] = line.split("|");
-      if (app !== undefined && app !== "ok" && ms !== undefined) out[app] = Number(ms);
+      // Unnamed walsenders are base backups and pg_rewind runs of a rejoining member, not standbys.
+      if (app !== undefined && app !== "" && app !== "ok" && ms !== undefined) out[app] = Number(ms);
     }
     return out;
   }

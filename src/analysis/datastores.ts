@@ -1,4 +1,4 @@
-import type { ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
+import type { PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
 import { atLeast, clamp01, type FailureProbabilities } from "./availability.js";
 import type { Figure } from "./latency.js";
 import { electionCandidates, electLeader, servingSide } from "./leader.js";
@@ -50,14 +50,17 @@ export function evaluateDatastore(
   const requirements = behaviour.requirements(ds);
   let links: ReadonlyMap<string, LinkLoad> = new Map();
   const ackDelay = (from: string, to: string) => linkQueueMs(links.get(`${from}|${to}`), ds);
+  // Regions an election may pick: only the leader's own where the engine fails over inside it.
+  const eligibleFor = (group: PlacementGroup) =>
+    ds.failoverInLeaderRegion ? ds.leaderRegions.filter((r) => r === group.leader.region) : ds.leaderRegions;
   const states: GroupState[] = ds.groups.map((group) => {
     const alive = group.replicas.filter(net.slotUp);
     const base = { ds, group, net, users, requirements, alive, leader: undefined, ackDelay };
     if (!behaviour.leaderBased) return base;
     if (ds.leaderPreference)
-      return { ...base, leader: electLeader(group, alive, requirements.write, users, net, ds.leaderRegions) };
+      return { ...base, leader: electLeader(group, alive, requirements.write, users, net, eligibleFor(group)) };
     // No leader preference (etcd): after an election any candidate may lead; price the worst.
-    const { regions, elected } = electionCandidates(group, alive, requirements.write, net, ds.leaderRegions);
+    const { regions, elected } = electionCandidates(group, alive, requirements.write, net, eligibleFor(group));
     const leader = regions.length <= 1 ? regions[0] : worstLeader(base, regions, behaviour);
     return { ...base, leader, ...(elected && regions.length > 0 ? { leaderCandidates: regions } : {}) };
   });

@@ -47,6 +47,12 @@ export interface EngineCapabilities {
    * before the detector's next check). Absent: the model's default per replication model.
    */
   readonly failover?: EngineTrait<{ readonly rtoSeconds: number; readonly earliestSeconds: number }>;
+  /**
+   * Single-leader engines whose automatic failover stays inside the primary's region (one cluster
+   * per region, the others replica clusters promoted only by hand): after losing that region no
+   * leader is elected elsewhere. Absent: any eligible region may take over.
+   */
+  readonly failoverScope?: EngineTrait<"primary-region">;
 }
 
 /** A behaviour the analysis prices, with the engine documentation that states it. */
@@ -100,6 +106,12 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     metricsPath: "/metrics",
     // The operator fails over once the primary's readiness probe has failed three times at a 10 s
     // period (failoverDelay 0): 20–30 s after a crash, plus a promotion of about a second.
+    // A replica cluster in another region is promoted by an operator, never by CloudNativePG itself.
+    failoverScope: {
+      value: "primary-region",
+      source:
+        "https://cloudnative-pg.io/documentation/current/replica_cluster/ (promoting a replica cluster is a declarative change made by hand)",
+    },
     failover: {
       value: { rtoSeconds: 30, earliestSeconds: 20 },
       source:

@@ -12,6 +12,8 @@ export interface EngineTraits {
   readonly strongRead: "lease" | "read-index";
   /** Leadership returns to the preferred region after a failover; false: any up-to-date voter may lead. */
   readonly leaderPreference: boolean;
+  /** Automatic failover only inside the leader's region (CloudNativePG); false: any eligible region. */
+  readonly failoverInLeaderRegion: boolean;
 }
 
 export function engineTraits(deploy: ResolvedDeploy): EngineTraits {
@@ -20,5 +22,6 @@ export function engineTraits(deploy: ResolvedDeploy): EngineTraits {
   return {
     strongRead: caps?.strongRead?.value ?? "lease",
     leaderPreference: caps?.leaderPreference?.value ?? true,
+    failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
   };
 }

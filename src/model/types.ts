@@ -139,6 +139,8 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly strongRead: EngineTraits["strongRead"];
   /** Whether leadership returns to `leader` after a failover (true unless the engine says otherwise). */
   readonly leaderPreference: boolean;
+  /** Whether an automatic failover stays inside `leader`'s region (false unless the engine says so). */
+  readonly failoverInLeaderRegion: boolean;
   /** Regions that accept writes: the leader, every leader of a multi-leader store, or every region (leaderless). */
   readonly writeRegions: readonly string[];
   /** Replicas that must acknowledge a write / answer a read. */

@@ -72,8 +72,13 @@ describe("semi-sync / sync on an engine whose synchronous standbys are the prima
     // block on any loss.
     ["sync", { [EU]: 3 }, [], true, [XZ + XZ, r(ATL + XZ)], XZ],
     ["sync", { [EU]: 3 }, ["zone:eu-west-1c"], true, ["blocked", "blocked"], 0],
-    // async is out of scope: the primary waits for nobody, and losing its region promotes elsewhere.
-    ["async", { [EU]: 2, [US]: 1 }, ["region:eu-west-1"], true, [ATL, XZ], 0],
+    // async: the primary waits for nobody. Losing its region promotes elsewhere in the generic
+    // model; CloudNativePG fails over only inside the primary's region (capability failoverScope),
+    // so there writes stop until an operator promotes the replica cluster — as the lab shows.
+    ["async", { [EU]: 2, [US]: 1 }, ["region:eu-west-1"], false, [ATL, XZ], 0],
+    ["async", { [EU]: 2, [US]: 1 }, ["region:eu-west-1"], true, ["blocked", "blocked"], 0],
+    // …and inside the primary's region it does fail over: the standby in eu-west-1b takes over.
+    ["async", { [EU]: 2, [US]: 1 }, ["zone:eu-west-1a"], true, [XZ, r(ATL)], 0],
   ] as const)(
     "%s %o, fail %o, engine %s: writes %o, commit %s ms",
     (sync, placement, fail, engine, expected, commit) => {

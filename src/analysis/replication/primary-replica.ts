@@ -29,7 +29,8 @@ export function syncInPrimaryRegion(ds: ResolvedDatastore): boolean {
  * https://cloudnative-pg.io/documentation/current/replication/#data-durability-and-synchronous-replication)
  * rather than fall back to a replica elsewhere. The same count decides election: a primary is
  * re-elected only inside that region (CloudNativePG promotes a replica cluster in another region
- * only by hand, https://cloudnative-pg.io/documentation/current/replica_cluster/). `ds.leader` is
+ * only by hand, https://cloudnative-pg.io/documentation/current/replica_cluster/) — for any sync
+ * mode: the engine's `failoverScope` (ds.failoverInLeaderRegion) confines the election. `ds.leader` is
  * the primary's region: such engines hold one partition (maxPartitions 1).
  */
 export const primaryReplica: ReplicationBehaviour = {
@@ -71,6 +72,12 @@ export const primaryReplica: ReplicationBehaviour = {
         note: "sync replication waits for every replica: losing any one blocks writes, so no replica count survives a failure; use semi-sync or consensus",
       };
     const q = ds.quorum.write;
+    if (goal === "region" && ds.failoverInLeaderRegion)
+      return {
+        replicas: q + 1,
+        regions: q + 1,
+        note: `this engine fails over only inside the primary's region: losing ${ds.leader} stops writes until an operator promotes a replica cluster elsewhere; use consensus (e.g. CockroachDB) to survive a region`,
+      };
     if (goal === "region" && syncInPrimaryRegion(ds))
       return {
         replicas: q + 1,

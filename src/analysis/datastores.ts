@@ -58,9 +58,18 @@ export function evaluateDatastore(
     const base = { ds, group, net, users, requirements, alive, leader: undefined, ackDelay };
     if (!behaviour.leaderBased) return base;
     if (ds.leaderPreference)
-      return { ...base, leader: electLeader(group, alive, requirements.write, users, net, eligibleFor(group)) };
+      return {
+        ...base,
+        leader: electLeader(group, alive, requirements.write, users, net, eligibleFor(group)),
+      };
     // No leader preference (etcd): after an election any candidate may lead; price the worst.
-    const { regions, elected } = electionCandidates(group, alive, requirements.write, net, eligibleFor(group));
+    const { regions, elected } = electionCandidates(
+      group,
+      alive,
+      requirements.write,
+      net,
+      eligibleFor(group),
+    );
     const leader = regions.length <= 1 ? regions[0] : worstLeader(base, regions, behaviour);
     return { ...base, leader, ...(elected && regions.length > 0 ? { leaderCandidates: regions } : {}) };
   });

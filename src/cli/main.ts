@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
+import { InputError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format-text.js";
 import { ownPackage } from "../init/package-info.js";
 import { terminalSafe } from "../report/escape.js";

@@ -215,16 +215,41 @@ export function evaluateServices(
     }
     return unit;
   };
+  // Unit keys made once per service and per call, not once per visit (a service is visited once
+  // per service that depends on it, transitively).
+  const serviceKeys = new Map<string, string>();
+  const serviceKey = (name: string): string => {
+    let key = serviceKeys.get(name);
+    if (key === undefined) {
+      key = `service|${name}`;
+      serviceKeys.set(name, key);
+    }
+    return key;
+  };
+  const callKeys = new WeakMap<ResolvedCall, string>();
+  const callKey = (call: ResolvedCall, make: () => string): string => {
+    let key = callKeys.get(call);
+    if (key === undefined) {
+      key = make();
+      callKeys.set(call, key);
+    }
+    return key;
+  };
   /**
    * Own deployment and every hard dependency, transitively (a callee service brings its own
    * deployment and its dependencies); each (component, op) once, call cycles cut.
    */
   function units(name: string, seen: Set<string>, out: AvailabilityUnit[], caps: number[]): void {
     const service = services.get(name);
-    if (service === undefined || seen.has(`service|${name}`)) return;
-    seen.add(`service|${name}`);
+    const own = serviceKey(name);
+    if (service === undefined || seen.has(own)) return;
+    seen.add(own);
+    // Its memo is shared like a store's: callers of one service enumerate its deployment alike.
     out.push(
-      unitOf(`service|${name}`, () => deploymentUnit(`service|${name}`, service.regions, zonesOf(service))),
+      unitOf(own, () => ({
+        ...deploymentUnit(own, service.regions, zonesOf(service)),
+        memo: memoOf(own),
+      })),
     );
     for (const call of service.calls) {
       if (!call.hard) continue;
@@ -232,7 +257,7 @@ export function evaluateServices(
       const stream = streams.get(call.to);
       if (store !== undefined) {
         const op = call.op === "write" ? "write" : "read";
-        const key = `datastore|${call.to}|${op}`;
+        const key = callKey(call, () => `datastore|${call.to}|${op}`);
         if (seen.has(key)) continue;
         seen.add(key);
         caps.push(capOf(store.ds.name));
@@ -245,7 +270,7 @@ export function evaluateServices(
           })),
         );
       } else if (stream !== undefined) {
-        const key = `stream|${call.to}`;
+        const key = callKey(call, () => `stream|${call.to}`);
         if (seen.has(key)) continue;
         seen.add(key);
         out.push(

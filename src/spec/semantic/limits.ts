@@ -1,5 +1,5 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
-import { arrayOf, type CheckContext, entriesOf } from "./context.js";
+import { arrayOf, type CheckContext, componentsOf } from "./context.js";
 import { matches, patternIndex, specNodes } from "./walk.js";
 
 /**
@@ -103,9 +103,10 @@ export function checkLimits(context: CheckContext): void {
       });
     }
   }
-  const t = context.topology;
   const components =
-    entriesOf(t.datastores).length + entriesOf(t.services).length + entriesOf(t.streams).length;
+    componentsOf(context, "datastores").length +
+    componentsOf(context, "services").length +
+    componentsOf(context, "streams").length;
   if (components > MAX_COMPONENTS)
     context.report({
       code: "spec/limit",
@@ -122,7 +123,7 @@ export function checkLimits(context: CheckContext): void {
  */
 export function checkCallDepth(context: CheckContext): void {
   const calls = new Map<string, string[]>();
-  for (const [name, service] of entriesOf(context.topology.services))
+  for (const [name, service] of componentsOf(context, "services"))
     calls.set(
       name,
       arrayOf(service?.calls)

@@ -1,4 +1,5 @@
 import { deploymentAvailability, type FailureProbabilities } from "./availability.js";
+import { type DeploymentShape, deploymentOnStates } from "./joint-deployment.js";
 
 /**
  * One thing a request needs to be up: a service's own deployment, a datastore (for its op) or a
@@ -14,6 +15,8 @@ export interface AvailabilityUnit {
    * touches; share one map per component across services (the same store under the same states).
    */
   readonly memo?: Map<string | number, number>;
+  /** Set for a stateless deployment: `given` is deploymentAvailability over this shape. */
+  readonly deployment?: DeploymentShape;
 }
 
 /** Largest number of joint failure states enumerated exactly (region × zone states of shared regions). */
@@ -128,6 +131,8 @@ function enumerate(
     }
     return {
       unit,
+      // Made at the first look-up that misses the memo (most units are found there).
+      onStates: undefined as ((regions: Int8Array, zones: Int8Array) => number) | undefined,
       lastLevel,
       numeric: digits <= MAX_CODE_DIGITS,
       regionSlots,
@@ -177,7 +182,12 @@ function enumerate(
     } else key = textKey(t.unit, regions, zones, regionSlot, zoneSlot);
     let a = t.memo.get(key);
     if (a === undefined) {
-      a = t.unit.given(view);
+      const { deployment } = t.unit;
+      if (deployment === undefined) a = t.unit.given(view);
+      else {
+        t.onStates ??= deploymentOnStates(deployment, regionSlot, zoneSlot, base);
+        a = t.onStates(regions, zones);
+      }
       t.memo.set(key, a);
     }
     return a;
@@ -270,5 +280,6 @@ export function deploymentUnit(
     key,
     domains: new Map(regions.map((r) => [r, zonesOf(r)])),
     given: (view) => deploymentAvailability(regions, zonesOf, view),
+    deployment: { regions, zones: regions.map(zonesOf) },
   };
 }

@@ -89,14 +89,16 @@ function enumerate(
   // as ever, so the figures are unchanged to the last bit.
   const regionSlot = new Map(domains.map((d, i) => [d.region, i]));
   const zoneSlot = new Map<string, number>();
-  // The level (domain index) that fixes each zone slot.
+  // The last level (domain index) that sets each zone slot (a zone name two regions share is one slot).
   const zoneLevel: number[] = [];
   domains.forEach((d, level) => {
-    for (const z of d.zones)
-      if (!zoneSlot.has(z)) {
+    for (const z of d.zones) {
+      const slot = zoneSlot.get(z);
+      if (slot === undefined) {
         zoneSlot.set(z, zoneSlot.size);
         zoneLevel.push(level);
-      }
+      } else zoneLevel[slot] = level;
+    }
   });
   // A unit's conditional availability depends only on the states of its own domains: memoise it
   // per unit on a radix-3 code over all of them (0 not fixed, 1 up, 2 down; a domain not
@@ -162,6 +164,8 @@ function enumerate(
     pr: base.regionDownProbability(region),
     slots: names.map((z) => zoneSlot.get(z)!),
     pz: names.map((z) => base.zoneDownProbability(z)),
+    // What the zone slots held before this level set them, restored after (one array per level).
+    saved: new Int8Array(names.length),
   }));
   // A unit's value only changes when a level it reads (at most its `lastLevel`) takes a new state:
   // each state a level takes gets a fresh stamp, and a unit's value is looked up again only when
@@ -212,7 +216,7 @@ function enumerate(
       leaf(stateP);
       return;
     }
-    const { pr, slots, pz } = levels[d]!;
+    const { pr, slots, pz, saved } = levels[d]!;
     if (pr > 0) {
       // Region down: its zones keep what the states above fixed (not fixed: base probabilities).
       regions[d] = 1;
@@ -221,7 +225,7 @@ function enumerate(
       regions[d] = 0;
     }
     if (pr < 1) {
-      const saved = slots.map((slot) => zones[slot]!);
+      for (let i = 0; i < slots.length; i++) saved[i] = zones[slots[i]!]!;
       for (let mask = 0; mask < 1 << slots.length; mask++) {
         let p = stateP * (1 - pr);
         for (let i = 0; i < slots.length; i++) {
@@ -232,9 +236,7 @@ function enumerate(
         stamps[d] = ++nextStamp;
         if (p > 0) descend(d + 1, p);
       }
-      slots.forEach((slot, i) => {
-        zones[slot] = saved[i]!;
-      });
+      for (let i = 0; i < slots.length; i++) zones[slots[i]!] = saved[i]!;
     }
   };
   descend(0, 1);

@@ -117,11 +117,17 @@ function noFigures(path: string): Finding {
   };
 }
 
-/** The origin with demand whose p99 is highest. */
+/**
+ * The origin with demand whose p99 is highest (ties: the first origin in locale order). One pass,
+ * not a copy and a sort per component: the first of that order is the one the scan keeps.
+ */
 function worstOrigin(profile: LatencyProfile) {
-  return [...profile.byOrigin]
-    .filter((o) => o.share > 0 && o.unavailable !== true)
-    .sort((a, b) => b.p99Ms - a.p99Ms || a.origin.localeCompare(b.origin))[0];
+  let worst: LatencyProfile["byOrigin"][number] | undefined;
+  for (const o of profile.byOrigin) {
+    if (!(o.share > 0) || o.unavailable === true) continue;
+    if (worst === undefined || (o.p99Ms - worst.p99Ms || worst.origin.localeCompare(o.origin)) > 0) worst = o;
+  }
+  return worst;
 }
 
 /**

@@ -14,11 +14,14 @@ export type FailureProbabilities = Pick<NetworkView, "regionDownProbability" | "
  * the exact distribution of surviving replicas, in O(regions × replicas²) after enumeration.
  */
 export function survivorDistribution(slots: readonly ReplicaSlot[], net: FailureProbabilities): number[] {
-  let total = [1];
+  let total: number[] | undefined;
   for (const { region, zones, counts } of layoutOf(slots)) {
-    total = convolve(total, regionDistribution(net.regionDownProbability(region), zones, counts, net));
+    const dist = regionDistribution(net.regionDownProbability(region), zones, counts, net);
+    // The first region's distribution is the convolution with [1] already (0 + 1·x is x exactly
+    // for these non-negative figures): no copy, the same numbers.
+    total = total === undefined ? dist : convolve(total, dist);
   }
-  return total;
+  return total ?? [1];
 }
 
 /** Replicas per zone, zones in slot order, regions sorted: what survivorDistribution convolves. */

@@ -1,4 +1,5 @@
 import { deploymentAvailability, type FailureProbabilities } from "./availability.js";
+import { type DeploymentShape, deploymentOnStates } from "./joint-deployment.js";
 
 /**
  * One thing a request needs to be up: a service's own deployment, a datastore (for its op) or a
@@ -14,6 +15,8 @@ export interface AvailabilityUnit {
    * touches; share one map per component across services (the same store under the same states).
    */
   readonly memo?: Map<string | number, number>;
+  /** Set for a stateless deployment: `given` is deploymentAvailability over this shape. */
+  readonly deployment?: DeploymentShape;
 }
 
 /** Largest number of joint failure states enumerated exactly (region × zone states of shared regions). */
@@ -29,20 +32,15 @@ export const JOINT_STATE_BUDGET = 256;
  */
 export function jointAvailability(units: readonly AvailabilityUnit[], base: FailureProbabilities): number {
   if (units.length === 0) return 1;
-  const users = new Map<string, Set<string>>();
   // Units per region, counted as they are met (not one pass over the units per region).
   const count = new Map<string, number>();
   for (const unit of units)
-    for (const [region, zones] of unit.domains) {
-      const set = users.get(region) ?? new Set<string>();
-      for (const z of zones) set.add(z);
-      users.set(region, set);
-      count.set(region, (count.get(region) ?? 0) + 1);
-    }
-  const shared = [...users.keys()].filter((region) => count.get(region)! >= 2).sort();
+    for (const region of unit.domains.keys()) count.set(region, (count.get(region) ?? 0) + 1);
+  const shared = [...count.keys()].filter((region) => count.get(region)! >= 2).sort();
   if (shared.length === 0) return units.reduce((p, u) => p * alone(u, base), 1);
 
-  const withZones = shared.map((region) => ({ region, zones: [...users.get(region)!].sort().slice(0, 8) }));
+  // Zone sets only for the shared regions (most regions of most services are not shared).
+  const withZones = shared.map((region) => ({ region, zones: sharedZones(units, region) }));
   const zoneStates = withZones.reduce((n, r) => n * (1 + 2 ** r.zones.length), 1);
   if (zoneStates <= JOINT_STATE_BUDGET) return enumerate(units, base, withZones);
   if (2 ** shared.length <= JOINT_STATE_BUDGET)
@@ -52,6 +50,13 @@ export function jointAvailability(units: readonly AvailabilityUnit[], base: Fail
       shared.map((region) => ({ region, zones: [] })),
     );
   return Math.max(0, 1 - units.reduce((sum, u) => sum + (1 - alone(u, base)), 0));
+}
+
+/** The zones the units use in a shared region, sorted, at most 8 (2⁸ zone states). */
+function sharedZones(units: readonly AvailabilityUnit[], region: string): string[] {
+  const zones = new Set<string>();
+  for (const unit of units) for (const zone of unit.domains.get(region) ?? []) zones.add(zone);
+  return [...zones].sort().slice(0, 8);
 }
 
 /**
@@ -84,7 +89,17 @@ function enumerate(
   // as ever, so the figures are unchanged to the last bit.
   const regionSlot = new Map(domains.map((d, i) => [d.region, i]));
   const zoneSlot = new Map<string, number>();
-  for (const d of domains) for (const z of d.zones) if (!zoneSlot.has(z)) zoneSlot.set(z, zoneSlot.size);
+  // The last level (domain index) that sets each zone slot (a zone name two regions share is one slot).
+  const zoneLevel: number[] = [];
+  domains.forEach((d, level) => {
+    for (const z of d.zones) {
+      const slot = zoneSlot.get(z);
+      if (slot === undefined) {
+        zoneSlot.set(z, zoneSlot.size);
+        zoneLevel.push(level);
+      } else zoneLevel[slot] = level;
+    }
+  });
   // A unit's conditional availability depends only on the states of its own domains: memoise it
   // per unit on a radix-3 code over all of them (0 not fixed, 1 up, 2 down; a domain not
   // enumerated here is never fixed), which is the same number in every enumeration, so the map
@@ -97,11 +112,13 @@ function enumerate(
     const zoneWeights: number[] = [];
     const digits = codeDigits(unit);
     let weight = 1;
+    let lastLevel = -1;
     for (const [region, zones] of unit.domains) {
       const slot = regionSlot.get(region);
       if (slot !== undefined) {
         regionSlots.push(slot);
         regionWeights.push(weight);
+        lastLevel = Math.max(lastLevel, slot);
       }
       weight *= 3;
       for (const zone of zones) {
@@ -109,12 +126,16 @@ function enumerate(
         if (z !== undefined) {
           zoneSlots.push(z);
           zoneWeights.push(weight);
+          lastLevel = Math.max(lastLevel, zoneLevel[z]!);
         }
         weight *= 3;
       }
     }
     return {
       unit,
+      // Made at the first look-up that misses the memo (most units are found there).
+      onStates: undefined as ((regions: Int8Array, zones: Int8Array) => number) | undefined,
+      lastLevel,
       numeric: digits <= MAX_CODE_DIGITS,
       regionSlots,
       regionWeights,
@@ -143,26 +164,49 @@ function enumerate(
     pr: base.regionDownProbability(region),
     slots: names.map((z) => zoneSlot.get(z)!),
     pz: names.map((z) => base.zoneDownProbability(z)),
+    // What the zone slots held before this level set them, restored after (one array per level).
+    saved: new Int8Array(names.length),
   }));
+  // A unit's value only changes when a level it reads (at most its `lastLevel`) takes a new state:
+  // each state a level takes gets a fresh stamp, and a unit's value is looked up again only when
+  // the stamp of its last level differs from the one it was looked up under. Still looked up
+  // lazily, at the leaf, in unit order (so `given` runs for no state it did not run for before).
+  const stamps = new Float64Array(levels.length);
+  let nextStamp = 0;
+  const valueStamps = new Float64Array(touched.length).fill(-1);
+  const values = new Float64Array(touched.length);
+  const lookUp = (t: (typeof touched)[number]): number => {
+    let key: string | number;
+    if (t.numeric) {
+      let code = 0;
+      for (let i = 0; i < t.regionSlots.length; i++)
+        code += (regions[t.regionSlots[i]!]! + 1) * t.regionWeights[i]!;
+      for (let i = 0; i < t.zoneSlots.length; i++) code += (zones[t.zoneSlots[i]!]! + 1) * t.zoneWeights[i]!;
+      key = code;
+    } else key = textKey(t.unit, regions, zones, regionSlot, zoneSlot);
+    let a = t.memo.get(key);
+    if (a === undefined) {
+      const { deployment } = t.unit;
+      if (deployment === undefined) a = t.unit.given(view);
+      else {
+        t.onStates ??= deploymentOnStates(deployment, regionSlot, zoneSlot, base);
+        a = t.onStates(regions, zones);
+      }
+      t.memo.set(key, a);
+    }
+    return a;
+  };
   let total = 0;
   const leaf = (stateP: number) => {
     let p = stateP;
-    for (const t of touched) {
-      let key: string | number;
-      if (t.numeric) {
-        let code = 0;
-        for (let i = 0; i < t.regionSlots.length; i++)
-          code += (regions[t.regionSlots[i]!]! + 1) * t.regionWeights[i]!;
-        for (let i = 0; i < t.zoneSlots.length; i++)
-          code += (zones[t.zoneSlots[i]!]! + 1) * t.zoneWeights[i]!;
-        key = code;
-      } else key = textKey(t.unit, regions, zones, regionSlot, zoneSlot);
-      let a = t.memo.get(key);
-      if (a === undefined) {
-        a = t.unit.given(view);
-        t.memo.set(key, a);
+    for (let i = 0; i < touched.length; i++) {
+      const t = touched[i]!;
+      const stamp = t.lastLevel < 0 ? 0 : stamps[t.lastLevel]!;
+      if (valueStamps[i] !== stamp) {
+        values[i] = lookUp(t);
+        valueStamps[i] = stamp;
       }
-      p *= a;
+      p *= values[i]!;
       if (p === 0) break;
     }
     total += p;
@@ -172,15 +216,16 @@ function enumerate(
       leaf(stateP);
       return;
     }
-    const { pr, slots, pz } = levels[d]!;
+    const { pr, slots, pz, saved } = levels[d]!;
     if (pr > 0) {
       // Region down: its zones keep what the states above fixed (not fixed: base probabilities).
       regions[d] = 1;
+      stamps[d] = ++nextStamp;
       descend(d + 1, stateP * pr);
       regions[d] = 0;
     }
     if (pr < 1) {
-      const saved = slots.map((slot) => zones[slot]!);
+      for (let i = 0; i < slots.length; i++) saved[i] = zones[slots[i]!]!;
       for (let mask = 0; mask < 1 << slots.length; mask++) {
         let p = stateP * (1 - pr);
         for (let i = 0; i < slots.length; i++) {
@@ -188,11 +233,10 @@ function enumerate(
           p *= down ? pz[i]! : 1 - pz[i]!;
           zones[slots[i]!] = down;
         }
+        stamps[d] = ++nextStamp;
         if (p > 0) descend(d + 1, p);
       }
-      slots.forEach((slot, i) => {
-        zones[slot] = saved[i]!;
-      });
+      for (let i = 0; i < slots.length; i++) zones[slots[i]!] = saved[i]!;
     }
   };
   descend(0, 1);
@@ -238,5 +282,6 @@ export function deploymentUnit(
     key,
     domains: new Map(regions.map((r) => [r, zonesOf(r)])),
     given: (view) => deploymentAvailability(regions, zonesOf, view),
+    deployment: { regions, zones: regions.map(zonesOf) },
   };
 }

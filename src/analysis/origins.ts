@@ -1,5 +1,5 @@
 import { modelIndex } from "../model/model-index.js";
-import type { Model, ResolvedCall, UserOrigin } from "../model/types.js";
+import type { Model, ResolvedCall, ResolvedService, UserOrigin } from "../model/types.js";
 import type { DatastoreEvaluator, DatastoreOp } from "./datastores.js";
 import { latencyProfile } from "./latency.js";
 import type { NetworkView } from "./network.js";
@@ -30,6 +30,31 @@ function userRoutes(model: Model, live: readonly string[], net: NetworkView) {
   return known;
 }
 
+/** Per network view: where each user origin reaches one service (asked once per component it calls). */
+const serviceRoutes = new WeakMap<
+  NetworkView,
+  Map<ResolvedService, readonly (readonly [string, number])[]>
+>();
+
+function routesOf(model: Model, service: ResolvedService, net: NetworkView) {
+  let memo = serviceRoutes.get(net);
+  if (memo === undefined) {
+    memo = new Map();
+    serviceRoutes.set(net, memo);
+  }
+  let known = memo.get(service);
+  if (known === undefined) {
+    // A caller in a failed region makes no requests; users fail over to the nearest live one.
+    known = userRoutes(
+      model,
+      service.regions.filter((region) => net.regionUp(region)),
+      net,
+    );
+    memo.set(service, known);
+  }
+  return known;
+}
+
 /**
  * Where a component's requests come from. Users reach a service in its nearest region, so a
  * datastore or stream called by services sees requests from those callers' regions, weighted by
@@ -47,9 +72,7 @@ export function callerOrigins(
   for (const name of callers) {
     const service = index.service(name);
     if (service === undefined) continue;
-    // A caller in a failed region makes no requests; users fail over to the nearest live one.
-    const live = service.regions.filter((region) => net.regionUp(region));
-    for (const [region, share] of userRoutes(model, live, net))
+    for (const [region, share] of routesOf(model, service, net))
       weights.set(region, (weights.get(region) ?? 0) + share);
   }
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);

@@ -1,9 +1,10 @@
 import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
 import { deploymentAvailability } from "./availability.js";
 import type { DatastoreEvaluator } from "./datastores.js";
-import { type AvailabilityUnit, deploymentUnit, jointAvailability } from "./joint.js";
+import { jointAvailability } from "./joint.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
+import { serviceUnits } from "./service-units.js";
 import type { StreamEvaluator } from "./streams.js";
 
 /** What a call costs from one caller region. */
@@ -195,70 +196,7 @@ export function evaluateServices(
   const availabilityMemo = new Map<string, { own: number; total: number }>();
   const zonesOf = (service: ResolvedService) => (r: string) => service.zones[r] ?? [`${r}-zone`];
   const commonMode = 1 - model.settings.commonModeProbability;
-  const memos = new Map<string, Map<string | number, number>>();
-  const memoOf = (key: string) => {
-    let memo = memos.get(key);
-    if (memo === undefined) {
-      memo = new Map();
-      memos.set(key, memo);
-    }
-    return memo;
-  };
-  // Each component's unit made once and shared by every service that depends on it (they are
-  // stateless; the memo they carry is the per-component one above).
-  const unitMemo = new Map<string, AvailabilityUnit>();
-  const unitOf = (key: string, make: () => AvailabilityUnit): AvailabilityUnit => {
-    let unit = unitMemo.get(key);
-    if (unit === undefined) {
-      unit = make();
-      unitMemo.set(key, unit);
-    }
-    return unit;
-  };
-  /**
-   * Own deployment and every hard dependency, transitively (a callee service brings its own
-   * deployment and its dependencies); each (component, op) once, call cycles cut.
-   */
-  function units(name: string, seen: Set<string>, out: AvailabilityUnit[], caps: number[]): void {
-    const service = services.get(name);
-    if (service === undefined || seen.has(`service|${name}`)) return;
-    seen.add(`service|${name}`);
-    out.push(
-      unitOf(`service|${name}`, () => deploymentUnit(`service|${name}`, service.regions, zonesOf(service))),
-    );
-    for (const call of service.calls) {
-      if (!call.hard) continue;
-      const store = datastores.get(call.to);
-      const stream = streams.get(call.to);
-      if (store !== undefined) {
-        const op = call.op === "write" ? "write" : "read";
-        const key = `datastore|${call.to}|${op}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        caps.push(capOf(store.ds.name));
-        out.push(
-          unitOf(key, () => ({
-            key,
-            domains: store.domains,
-            given: (view) => store.availabilityGiven(view, op),
-            memo: memoOf(key),
-          })),
-        );
-      } else if (stream !== undefined) {
-        const key = `stream|${call.to}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(
-          unitOf(key, () => ({
-            key,
-            domains: new Map(stream.stream.regions.map((r) => [r, stream.stream.zones[r] ?? []])),
-            given: (view) => stream.availabilityGiven(view),
-            memo: memoOf(key),
-          })),
-        );
-      } else units(call.to, seen, out, caps);
-    }
-  }
+  const unitsOf = serviceUnits(services, datastores, streams, capOf);
   /**
    * Own deployment, and jointly with every hard dependency over the failure domains they share
    * (src/analysis/joint.ts) — a service and its datastores in one region fail together with it —
@@ -270,11 +208,12 @@ export function evaluateServices(
     const service = services.get(name);
     if (service === undefined) return { own: 0, total: 0 };
     const own = deploymentAvailability(service.regions, zonesOf(service), net);
-    const all: AvailabilityUnit[] = [];
-    const caps: number[] = [commonMode];
-    units(name, new Set(), all, caps);
+    const { units, caps } = unitsOf(name);
     // Caps bound the result, not each enumerated state (a cap per state would compound).
-    const result = { own: Math.min(commonMode, own), total: Math.min(...caps, jointAvailability(all, net)) };
+    const result = {
+      own: Math.min(commonMode, own),
+      total: Math.min(commonMode, ...caps, jointAvailability(units, net)),
+    };
     availabilityMemo.set(name, result);
     return result;
   }

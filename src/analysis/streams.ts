@@ -51,7 +51,15 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
   const liveRegions = stream.regions.filter((region) =>
     (layouts.get(region) ?? []).every((layout) => layout.filter(net.slotUp).length >= stream.minInSync),
   );
+  // Asked once per caller region and per origin of every producer service: the same few origins.
+  const produced = new Map<string, Figure | undefined>();
   const produce = (origin: string): Figure | undefined => {
+    if (produced.has(origin)) return produced.get(origin);
+    const figure = produceFrom(origin);
+    produced.set(origin, figure);
+    return figure;
+  };
+  const produceFrom = (origin: string): Figure | undefined => {
     const target = nearest(
       origin,
       liveRegions.filter((region) => net.connected(origin, region)),
@@ -59,7 +67,7 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     );
     if (target === undefined) return undefined;
     // Producer → partition leader, then the whole ISR's acknowledgement (every live follower).
-    const ack = isrAck(stream, target.region, net);
+    const ack = isrAck(stream, target.region, net, layouts.get(target.region));
     return {
       p50Ms: target.rttMs + ack.p50Ms,
       p99Ms: net.rtt99(origin, target.region) + ack.p99Ms,
@@ -70,7 +78,10 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     let down = 1;
     for (const region of stream.regions) {
       const regionLayouts = layouts.get(region) ?? [];
-      down *= 1 - Math.min(1, ...regionLayouts.map((slots) => atLeast(slots, stream.minInSync, view)));
+      // Math.min(1, …each layout's figure), without an array per region per call.
+      let worst = 1;
+      for (const slots of regionLayouts) worst = Math.min(worst, atLeast(slots, stream.minInSync, view));
+      down *= 1 - worst;
     }
     return 1 - down;
   };
@@ -114,11 +125,13 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
  * other zones of the region that is one cross-zone round trip when the ISR holds a follower, at
  * any minInSync (minInSync only decides when produces are refused).
  */
-export function isrAck(stream: ResolvedStream, region: string, net: NetworkView): Figure {
-  const isr = Math.min(
-    stream.replicas,
-    ...partitionLayouts(stream, region).map((layout) => layout.filter(net.slotUp).length),
-  );
+export function isrAck(
+  stream: ResolvedStream,
+  region: string,
+  net: NetworkView,
+  layouts: readonly (readonly ReplicaSlot[])[] = partitionLayouts(stream, region),
+): Figure {
+  const isr = Math.min(stream.replicas, ...layouts.map((layout) => layout.filter(net.slotUp).length));
   if (isr < 2) return { p50Ms: 0, p99Ms: 0 };
   return { p50Ms: net.rtt(region, region), p99Ms: net.rtt99(region, region) };
 }

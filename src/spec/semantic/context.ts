@@ -23,3 +23,29 @@ export function entriesOf<T>(value: Readonly<Record<string, T>> | undefined): [s
 export function arrayOf<T>(value: readonly T[] | undefined): readonly T[] {
   return Array.isArray(value) ? (value as T[]) : [];
 }
+
+type ComponentKind = "datastores" | "services" | "streams";
+type ComponentOf<K extends ComponentKind> = NonNullable<TopologyInput[K]>[string];
+
+/**
+ * Entries of one of the spec's component records, taken once per check context: half a dozen
+ * checks iterate the services, and `Object.entries` of a 20,000-key record is not cheap (issue #15).
+ * Kept only as long as the context, so a spec edited between two validations is read afresh.
+ */
+const components = new WeakMap<CheckContext, Map<ComponentKind, [string, unknown][]>>();
+export function componentsOf<K extends ComponentKind>(
+  context: CheckContext,
+  kind: K,
+): readonly [string, ComponentOf<K>][] {
+  let byKind = components.get(context);
+  if (byKind === undefined) {
+    byKind = new Map();
+    components.set(context, byKind);
+  }
+  let entries = byKind.get(kind);
+  if (entries === undefined) {
+    entries = entriesOf(context.topology[kind] as Readonly<Record<string, unknown>> | undefined);
+    byKind.set(kind, entries);
+  }
+  return entries as [string, ComponentOf<K>][];
+}

@@ -1,6 +1,6 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { roleCounts, totalOf } from "../roles.js";
-import { arrayOf, type CheckContext, entriesOf } from "./context.js";
+import { arrayOf, type CheckContext, componentsOf, entriesOf } from "./context.js";
 
 type Entry = Parameters<typeof roleCounts>[0];
 /** A placement entry's role counts, or undefined when its shape is invalid (reported elsewhere). */
@@ -11,7 +11,7 @@ const countsOf = (entry: unknown) =>
 
 /** Replica arithmetic: placement adds up, leaders hold replicas, quorums fit. */
 export function checkReplicaCounts(context: CheckContext): void {
-  for (const [name, store] of entriesOf(context.topology.datastores)) {
+  for (const [name, store] of componentsOf(context, "datastores")) {
     const at = (...rest: (string | number)[]) => formatPath(["datastores", name, ...rest]);
     const replicas = typeof store.replicas === "number" ? store.replicas : undefined;
     const placement =
@@ -139,7 +139,7 @@ export function checkReplicaCounts(context: CheckContext): void {
       }
     }
   }
-  for (const [name, stream] of entriesOf(context.topology.streams)) {
+  for (const [name, stream] of componentsOf(context, "streams")) {
     const replicas = stream.replicas ?? 3;
     const minInSync = stream.minInSync ?? 2;
     if (minInSync > replicas) {
@@ -151,7 +151,7 @@ export function checkReplicaCounts(context: CheckContext): void {
       });
     }
   }
-  for (const [name, service] of entriesOf(context.topology.services)) {
+  for (const [name, service] of componentsOf(context, "services")) {
     arrayOf(service.calls).forEach((call, i) => {
       if (
         typeof call?.perTryTimeoutMs === "number" &&
@@ -182,7 +182,7 @@ const CALL_DURATIONS = ["timeoutMs", "perTryTimeoutMs"] as const;
 
 /** Latency targets are milliseconds; 0.02 is almost certainly seconds. So is a 0.5 ms call deadline. */
 export function checkLatencyUnits(context: CheckContext): void {
-  for (const [name, service] of entriesOf(context.topology.services)) {
+  for (const [name, service] of componentsOf(context, "services")) {
     arrayOf(service.calls).forEach((call, i) => {
       for (const field of CALL_DURATIONS) {
         const value = call?.[field];

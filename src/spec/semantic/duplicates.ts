@@ -39,9 +39,10 @@ const MULTISETS = [["*", "*", "deploy", "args"]];
 const IDENTITIES = IDENTITY.map((entry) => ({ ...entry, pattern: entry.at.split(".") }));
 
 export function checkDuplicates(context: CheckContext): void {
-  for (const { at, value } of specNodes(context)) {
-    if (!Array.isArray(value) || MULTISETS.some((pattern) => matches(at, pattern))) continue;
-    const identity = IDENTITIES.find((entry) => matches(at, entry.pattern))?.key;
+  for (const node of specNodes(context)) {
+    const { value } = node;
+    if (!Array.isArray(value) || MULTISETS.some((pattern) => matches(node, pattern))) continue;
+    const identity = IDENTITIES.find((entry) => matches(node, entry.pattern))?.key;
     const first = new Map<string, number>();
     value.forEach((item, i) => {
       const key = identity
@@ -55,6 +56,7 @@ export function checkDuplicates(context: CheckContext): void {
         first.set(key, i);
         return;
       }
+      const at = node.at;
       context.report({
         code: "spec/duplicate",
         path: formatPath([...at, i]),

@@ -1,6 +1,6 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
-import { arrayOf, type CheckContext, entriesOf } from "./context.js";
-import { byLength, matches, specNodes } from "./walk.js";
+import { arrayOf, type CheckContext, componentsOf } from "./context.js";
+import { matches, patternIndex, specNodes } from "./walk.js";
 
 /**
  * Limits on the figures that drive work or arithmetic, so no spec can make topoplan run for hours,
@@ -72,21 +72,20 @@ export const MAX_CALL_DEPTH = 200;
 /** Characters of any one string in a spec (descriptions included). */
 export const MAX_STRING = 4_096;
 
-const PATTERNS = LIMITS.map((limit) => ({ limit, pattern: limit.path.split(".") }));
-const BY_LENGTH = byLength(PATTERNS);
-const NONE: readonly never[] = [];
+const PATTERNS = patternIndex(LIMITS.map((limit) => ({ limit, pattern: limit.path.split(".") })));
 
 export function checkLimits(context: CheckContext): void {
-  for (const { at, value } of specNodes(context)) {
+  for (const node of specNodes(context)) {
+    const { value } = node;
     if (typeof value === "string" && value.length > MAX_STRING)
       context.report({
         code: "spec/limit",
-        path: formatPath(at),
+        path: formatPath(node.at),
         message: `${value.length} characters; a spec string is limited to ${MAX_STRING}`,
         fix: "shorten it",
       });
-    for (const { limit, pattern } of BY_LENGTH.get(at.length) ?? NONE) {
-      if (!matches(at, pattern)) continue;
+    for (const { limit, pattern } of PATTERNS.candidates(node)) {
+      if (!matches(node, pattern)) continue;
       const size =
         limit.of === "value"
           ? value
@@ -98,15 +97,16 @@ export function checkLimits(context: CheckContext): void {
       if (typeof size !== "number" || !Number.isFinite(size) || size <= limit.max) continue;
       context.report({
         code: "spec/limit",
-        path: formatPath(at),
+        path: formatPath(node.at),
         message: `${limit.of === "entries" ? `${size} entries` : String(size)} is above the limit of ${limit.max.toLocaleString("en-US")} ${limit.why}`,
         fix: `use at most ${limit.max.toLocaleString("en-US")} (docs/limits.md explains the limits)`,
       });
     }
   }
-  const t = context.topology;
   const components =
-    entriesOf(t.datastores).length + entriesOf(t.services).length + entriesOf(t.streams).length;
+    componentsOf(context, "datastores").length +
+    componentsOf(context, "services").length +
+    componentsOf(context, "streams").length;
   if (components > MAX_COMPONENTS)
     context.report({
       code: "spec/limit",
@@ -123,7 +123,7 @@ export function checkLimits(context: CheckContext): void {
  */
 export function checkCallDepth(context: CheckContext): void {
   const calls = new Map<string, string[]>();
-  for (const [name, service] of entriesOf(context.topology.services))
+  for (const [name, service] of componentsOf(context, "services"))
     calls.set(
       name,
       arrayOf(service?.calls)

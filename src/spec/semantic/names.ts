@@ -1,7 +1,7 @@
 import { CONTROL_CHARACTERS } from "../../diagnostics/control.js";
-import { formatPath, type PathSegment } from "../../diagnostics/diagnostic.js";
+import { formatPath } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
-import { byLength, matches, specNodes } from "./walk.js";
+import { matches, patternIndex, type SpecNode, specNodes } from "./walk.js";
 
 /**
  * Names that become Kubernetes object names, label values, file names, PromQL or cron text are
@@ -152,20 +152,18 @@ const NAME_RULES: readonly NameRule[] = [
   ]),
 ];
 
-const PATTERNS = NAME_RULES.map((rule) => ({ rule, pattern: rule.at.split(".") }));
-const BY_LENGTH = byLength(PATTERNS);
-const NONE: readonly never[] = [];
+const RULES = patternIndex(NAME_RULES.map((rule) => ({ rule, pattern: rule.at.split(".") })));
 
 /** Names checked against the syntax of the place they end up in. */
 export function checkNames(context: CheckContext): void {
-  for (const { at, value } of specNodes(context)) {
-    for (const { rule, pattern } of BY_LENGTH.get(at.length) ?? NONE) {
-      if (!matches(at, pattern)) continue;
-      const text = rule.on === "key" ? String(at.at(-1)) : value;
+  for (const node of specNodes(context)) {
+    for (const { rule, pattern } of RULES.candidates(node)) {
+      if (!matches(node, pattern)) continue;
+      const text = rule.on === "key" ? String(node.key) : node.value;
       if (typeof text !== "string" || rule.pattern.test(text)) continue;
       context.report({
         code: "spec/invalid-name",
-        path: formatPath(at),
+        path: formatPath(node.at),
         message: `${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)} is not valid here: ${rule.what}`,
         fix: rule.fix(text),
       });
@@ -183,19 +181,28 @@ const LINE_BREAK = /[\t\n]/;
 const FREE_TEXT = new Set(["description", "reason"]);
 
 export function checkControlCharacters(context: CheckContext): void {
-  const report = (at: readonly PathSegment[], what: string, text: string) =>
+  const report = (node: SpecNode, what: string, text: string) =>
     context.report({
       code: "spec/control-character",
-      path: formatPath(at),
+      path: formatPath(node.at),
       message: `the ${what} holds a control, invisible or bidirectional-override character or a line break (${describeControl(text)})`,
       fix: "remove it: spec text is printed to terminals, pull-request comments and generated files",
     });
-  for (const { at, value } of specNodes(context)) {
-    const key = at.at(-1);
-    if (typeof key === "string" && (CONTROL.test(key) || LINE_BREAK.test(key))) report(at, "key", key);
-    if (typeof value !== "string") continue;
+  // Keys and values repeat (every service has `regions`, most share an image registry): a text
+  // found clean once is not scanned again (23,000 distinct keys among 850,000 nodes, issue #15).
+  const clean = new Set<string>();
+  const isClean = (text: string) => {
+    if (clean.has(text)) return true;
+    if (CONTROL.test(text) || LINE_BREAK.test(text)) return false;
+    clean.add(text);
+    return true;
+  };
+  for (const node of specNodes(context)) {
+    const { key, value } = node;
+    if (typeof key === "string" && !isClean(key)) report(node, "key", key);
+    if (typeof value !== "string" || isClean(value)) continue;
     const freeText = typeof key === "string" && FREE_TEXT.has(key);
-    if (CONTROL.test(value) || (!freeText && LINE_BREAK.test(value))) report(at, "value", value);
+    if (CONTROL.test(value) || (!freeText && LINE_BREAK.test(value))) report(node, "value", value);
   }
 }
 
@@ -208,12 +215,12 @@ function describeControl(text: string): string {
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export function checkReservedKeys(context: CheckContext): void {
-  for (const { at } of specNodes(context)) {
-    const key = at.at(-1);
+  for (const node of specNodes(context)) {
+    const { key } = node;
     if (typeof key === "string" && RESERVED_KEYS.has(key))
       context.report({
         code: "spec/reserved-key",
-        path: formatPath(at),
+        path: formatPath(node.at),
         message: `"${key}" is reserved in JavaScript and cannot name a component, region or setting`,
         fix: `rename it, e.g. "${key.replace(/_/g, "")}-1"`,
       });

@@ -1,13 +1,12 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { suggestion } from "../../diagnostics/suggest.js";
-import { arrayOf, type CheckContext, entriesOf } from "./context.js";
+import { arrayOf, type CheckContext, componentsOf } from "./context.js";
 
 function componentNames(context: CheckContext) {
-  const t = context.topology;
   return {
-    datastores: entriesOf(t.datastores).map(([n]) => n),
-    services: entriesOf(t.services).map(([n]) => n),
-    streams: entriesOf(t.streams).map(([n]) => n),
+    datastores: componentsOf(context, "datastores").map(([n]) => n),
+    services: componentsOf(context, "services").map(([n]) => n),
+    streams: componentsOf(context, "streams").map(([n]) => n),
   };
 }
 
@@ -41,7 +40,7 @@ export function checkComponentReferences(context: CheckContext): void {
   // Sets: a list lookup per call would make validation quadratic in services.
   const known = new Set(all);
   const knownServices = new Set(services);
-  for (const [name, service] of entriesOf(context.topology.services)) {
+  for (const [name, service] of componentsOf(context, "services")) {
     arrayOf(service.calls).forEach((call, i) => {
       if (typeof call?.to !== "string" || known.has(call.to)) return;
       context.report({
@@ -52,7 +51,7 @@ export function checkComponentReferences(context: CheckContext): void {
       });
     });
   }
-  for (const [name, stream] of entriesOf(context.topology.streams)) {
+  for (const [name, stream] of componentsOf(context, "streams")) {
     for (const role of ["producers", "consumers"] as const) {
       arrayOf(stream[role]).forEach((who, i) => {
         if (typeof who !== "string" || knownServices.has(who)) return;

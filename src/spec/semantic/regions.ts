@@ -1,17 +1,29 @@
 import { autoPlacementCandidates } from "../../catalog/catalog.js";
 import { formatPath, type PathSegment } from "../../diagnostics/diagnostic.js";
 import { suggestion } from "../../diagnostics/suggest.js";
-import { arrayOf, type CheckContext, entriesOf } from "./context.js";
+import { arrayOf, type CheckContext, componentsOf, entriesOf } from "./context.js";
 
-/** Every region named anywhere in the spec, with where it is named. */
-export function regionMentions(context: CheckContext): { region: string; at: PathSegment[] }[] {
+type Mention = { readonly region: string; readonly at: PathSegment[] };
+
+/** Every region named anywhere in the spec, with where it is named; listed once per check context. */
+const mentions = new WeakMap<CheckContext, readonly Mention[]>();
+export function regionMentions(context: CheckContext): readonly Mention[] {
+  let known = mentions.get(context);
+  if (known === undefined) {
+    known = listMentions(context);
+    mentions.set(context, known);
+  }
+  return known;
+}
+
+function listMentions(context: CheckContext): Mention[] {
   const t = context.topology;
-  const found: { region: string; at: PathSegment[] }[] = [];
+  const found: Mention[] = [];
   const add = (region: unknown, at: PathSegment[]) => {
     if (typeof region === "string") found.push({ region, at });
   };
   for (const [region] of entriesOf(t.users)) add(region, ["users", region]);
-  for (const [name, store] of entriesOf(t.datastores)) {
+  for (const [name, store] of componentsOf(context, "datastores")) {
     if (store.placement !== "auto")
       for (const [region] of entriesOf(store.placement))
         add(region, ["datastores", name, "placement", region]);
@@ -24,11 +36,11 @@ export function regionMentions(context: CheckContext): { region: string; at: Pat
       add(r, ["datastores", name, "backup", "regions", i]);
     });
   }
-  for (const [name, service] of entriesOf(t.services))
+  for (const [name, service] of componentsOf(context, "services"))
     arrayOf(service.regions).forEach((r, i) => {
       add(r, ["services", name, "regions", i]);
     });
-  for (const [name, stream] of entriesOf(t.streams))
+  for (const [name, stream] of componentsOf(context, "streams"))
     arrayOf(stream.regions).forEach((r, i) => {
       add(r, ["streams", name, "regions", i]);
     });
@@ -58,7 +70,7 @@ export function checkRegionsExist(context: CheckContext): void {
 
 /** Zones listed for a datastore must belong to their region. */
 export function checkZones(context: CheckContext): void {
-  for (const [name, store] of entriesOf(context.topology.datastores)) {
+  for (const [name, store] of componentsOf(context, "datastores")) {
     for (const [region, zones] of entriesOf<readonly string[]>(store.zones)) {
       const known = context.catalog.regions.get(region)?.zones;
       if (known === undefined) continue;
@@ -105,7 +117,7 @@ export function checkRttKnown(context: CheckContext): void {
 
 /** `placement: "auto"` chooses among catalog regions allowed by `residency`; there must be one. */
 export function checkAutoPlacement(context: CheckContext): void {
-  for (const [name, store] of entriesOf(context.topology.datastores)) {
+  for (const [name, store] of componentsOf(context, "datastores")) {
     if (store.placement !== "auto" || !Array.isArray(store.residency)) continue;
     const residency = store.residency.filter((r): r is string => typeof r === "string");
     const allowed = autoPlacementCandidates(

@@ -1,9 +1,26 @@
 import type { PathSegment } from "../../diagnostics/diagnostic.js";
 
-/** One value of the spec and where it is. */
-export interface SpecNode {
-  readonly at: readonly PathSegment[];
-  readonly value: unknown;
+/**
+ * One value of the spec and where it is: its key under its parent node. The path from the root
+ * (`at`) is built on demand — only for what gets reported — rather than copied for every node
+ * (850,000 nodes at 20,000 services, issue #15).
+ */
+export class SpecNode {
+  constructor(
+    readonly parent: SpecNode | undefined,
+    /** Its key or index in the parent; undefined at the root. */
+    readonly key: PathSegment | undefined,
+    /** Segments from the root: the length of `at`. */
+    readonly depth: number,
+    readonly value: unknown,
+  ) {}
+
+  get at(): PathSegment[] {
+    const at = new Array<PathSegment>(this.depth);
+    for (let node: SpecNode = this; node.parent !== undefined; node = node.parent)
+      at[node.depth - 1] = node.key!;
+    return at;
+  }
 }
 
 /**
@@ -11,17 +28,17 @@ export interface SpecNode {
  * nest deeper than the call stack). Own enumerable keys only: what validation and compilation read.
  */
 export function* walkSpec(root: unknown): Generator<SpecNode> {
-  const pending: SpecNode[] = [{ at: [], value: root }];
+  const pending: SpecNode[] = [new SpecNode(undefined, undefined, 0, root)];
   while (pending.length > 0) {
     const node = pending.pop()!;
     yield node;
-    const { at, value } = node;
+    const { value, depth } = node;
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) pending.push({ at: [...at, i], value: value[i] });
+      for (let i = value.length - 1; i >= 0; i--) pending.push(new SpecNode(node, i, depth + 1, value[i]));
     } else if (value !== null && typeof value === "object") {
       const entries = Object.entries(value);
       for (let i = entries.length - 1; i >= 0; i--)
-        pending.push({ at: [...at, entries[i]![0]], value: entries[i]![1] });
+        pending.push(new SpecNode(node, entries[i]![0], depth + 1, entries[i]![1]));
     }
   }
 }
@@ -47,28 +64,59 @@ export function specNodes(context: { readonly topology: unknown }): Iterable<Spe
 }
 
 /**
- * Patterns grouped by their number of segments, each group in the original order: a path can only
- * match patterns of its own length, so a node is tested against those alone.
+ * Path patterns indexed by their number of segments, then by their last segment, each list in the
+ * original order: a node is tested only against the patterns that can match its depth and key
+ * (patterns ending in `*` are in every list of their length).
  */
-export function byLength<T extends { readonly pattern: readonly string[] }>(
-  patterns: readonly T[],
-): ReadonlyMap<number, readonly T[]> {
-  const groups = new Map<number, T[]>();
-  for (const entry of patterns) {
-    const group = groups.get(entry.pattern.length) ?? [];
-    group.push(entry);
-    groups.set(entry.pattern.length, group);
-  }
-  return groups;
+export interface PatternIndex<T> {
+  candidates(node: SpecNode): readonly T[];
 }
 
-/** Whether `at` matches a pattern such as `services.*.calls.*.to` (`*`: any key or index). */
-export function matches(at: readonly PathSegment[], pattern: readonly string[]): boolean {
-  if (at.length !== pattern.length) return false;
-  // A plain loop: this runs for every node of the spec against every pattern of its length.
-  for (let i = 0; i < pattern.length; i++) {
+const NONE: readonly never[] = [];
+
+export function patternIndex<T extends { readonly pattern: readonly string[] }>(
+  patterns: readonly T[],
+): PatternIndex<T> {
+  const byLength = new Map<number, { byLast: Map<string, T[]>; anyLast: T[] }>();
+  for (const entry of patterns) {
+    const length = entry.pattern.length;
+    let group = byLength.get(length);
+    if (group === undefined) {
+      group = { byLast: new Map(), anyLast: [] };
+      byLength.set(length, group);
+    }
+    const last = entry.pattern[length - 1] ?? "*";
+    if (last === "*") {
+      group.anyLast.push(entry);
+      for (const list of group.byLast.values()) list.push(entry);
+    } else {
+      // A new last segment starts from the wildcard patterns met so far (original order kept).
+      let list = group.byLast.get(last);
+      if (list === undefined) {
+        list = [...group.anyLast];
+        group.byLast.set(last, list);
+      }
+      list.push(entry);
+    }
+  }
+  return {
+    candidates(node) {
+      const group = byLength.get(node.depth);
+      if (group === undefined) return NONE;
+      return group.byLast.get(String(node.key)) ?? group.anyLast;
+    },
+  };
+}
+
+/** Whether a node's path matches a pattern such as `services.*.calls.*.to` (`*`: any key or index). */
+export function matches(node: SpecNode, pattern: readonly string[]): boolean {
+  if (node.depth !== pattern.length) return false;
+  // From the last segment up: the parents are already there, no path is built.
+  let at: SpecNode = node;
+  for (let i = pattern.length - 1; i >= 0; i--) {
     const p = pattern[i]!;
-    if (p !== "*" && p !== String(at[i])) return false;
+    if (p !== "*" && p !== String(at.key)) return false;
+    at = at.parent!;
   }
   return true;
 }

@@ -49,7 +49,10 @@ export function kubernetesName(parts: readonly string[], max = DNS_LABEL_MAX): s
 
 /** A Pulumi logical name from path segments: `logicalName("eu-west-1", "Namespace", "kv")`. */
 export function logicalName(...parts: readonly string[]): string {
-  return parts.filter((part) => part !== "").join("/");
+  // A loop, not filter + join: every planned resource is named through here.
+  let name = "";
+  for (const part of parts) if (part !== "") name = name === "" ? part : `${name}/${part}`;
+  return name;
 }
 
 /**

@@ -22,8 +22,18 @@ export function plainCopy(value: unknown): unknown {
   const withJson = value as { toJSON?: () => unknown };
   if (typeof withJson.toJSON === "function") return plainCopy(withJson.toJSON());
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item: unknown = (value as Record<string, unknown>)[key];
+  const record = value as Record<string, unknown>;
+  if (isPlainObject(value)) {
+    // for…in lists a plain object's own keys in Object.keys order without making the list (every
+    // manifest of the plan is copied here).
+    for (const key in record) {
+      const item: unknown = record[key];
+      if (!skipped(item)) out[key] = plainCopy(item);
+    }
+    return out;
+  }
+  for (const key of Object.keys(record)) {
+    const item: unknown = record[key];
     if (!skipped(item)) out[key] = plainCopy(item);
   }
   return out;
@@ -31,3 +41,9 @@ export function plainCopy(value: unknown): unknown {
 
 const skipped = (value: unknown) =>
   value === undefined || typeof value === "function" || typeof value === "symbol";
+
+/** No enumerable key is inherited (unless Object.prototype itself is polluted): for…in visits the own keys. */
+const isPlainObject = (value: object) => {
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || proto === Object.prototype;
+};

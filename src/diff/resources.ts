@@ -1,5 +1,6 @@
 import { isRef, type PlannedResource, type ResourcePlan } from "../compile/plan.js";
 import { type ImmutableField, immutableFieldOf } from "./immutable.js";
+import { sameData } from "./same-data.js";
 import { stableJson } from "./stable-json.js";
 
 /** What the provider does with one resource: like `pulumi preview`'s +, ~, +-, -. */
@@ -65,37 +66,6 @@ function compareInputs(path: string, a: unknown, b: unknown, out: InputChange[])
   }
   if (stableJson(a) !== stableJson(b)) out.push({ path, from: a, to: b });
 }
-
-/**
- * True only when `a` and `b` are the same plain data (primitives `===`, arrays element by element,
- * plain objects key by key in any order), so their stable JSON is certainly the same. Anything
- * else (NaN, class instances, `undefined` against a missing key) answers false and is left to the
- * JSON comparison.
- */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b) || !isPlain(a) || !isPlain(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys)
-    if (
-      !Object.hasOwn(b, key) ||
-      !sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])
-    )
-      return false;
-  return true;
-}
-
-const isPlain = (v: object) => {
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-};
 
 function change(
   action: ResourceAction,

@@ -11,6 +11,21 @@ export function segment(text: string): string {
   );
 }
 
+/**
+ * {@link segment} of a region, namespace or kind: a few distinct values shared by thousands of
+ * files, each cleaned once (bounded, so a name-heavy plan cannot grow it without limit).
+ */
+const SEGMENTS = new Map<string, string>();
+function sharedSegment(text: string): string {
+  let cleaned = SEGMENTS.get(text);
+  if (cleaned === undefined) {
+    if (SEGMENTS.size >= 10_000) SEGMENTS.clear();
+    cleaned = segment(text);
+    SEGMENTS.set(text, cleaned);
+  }
+  return cleaned;
+}
+
 /** Where a planned resource is written, per provider. A table, so a new provider cannot fall through. */
 export const RESOURCE_PATHS: Readonly<Record<ProviderKind, (resource: PlannedResource) => string>> = {
   /** `<region>/kubernetes/<namespace>/<kind>-<name>.yaml`; cluster-scoped objects under `_cluster/`. */
@@ -19,12 +34,12 @@ export const RESOURCE_PATHS: Readonly<Record<ProviderKind, (resource: PlannedRes
     const namespace = manifest.metadata?.namespace;
     const kind = manifest.kind ?? shortType(resource.type);
     const name = manifest.metadata?.name ?? resource.name;
-    return `${segment(resource.region)}/kubernetes/${namespace === undefined ? "_cluster" : segment(namespace)}/${segment(kind)}-${segment(name)}.yaml`;
+    return `${sharedSegment(resource.region)}/kubernetes/${namespace === undefined ? "_cluster" : sharedSegment(namespace)}/${sharedSegment(kind)}-${segment(name)}.yaml`;
   },
   /** `<region>/aws/<service.Type>-<logical name without the region>.yaml`. */
   aws: (resource) => {
     const prefix = `${resource.region}/`;
     const name = resource.name.startsWith(prefix) ? resource.name.slice(prefix.length) : resource.name;
-    return `${segment(resource.region)}/aws/${segment(shortType(resource.type))}-${segment(name.replaceAll("/", "."))}.yaml`;
+    return `${sharedSegment(resource.region)}/aws/${sharedSegment(shortType(resource.type))}-${segment(name.replaceAll("/", "."))}.yaml`;
   },
 };

@@ -41,6 +41,25 @@ function plainString(text: string): string {
   return plain ? text : quoted(text);
 }
 
+/**
+ * Keys, labels and names repeat across the ~90,000 files of a large render: their scalars are
+ * remembered. Short strings only, and a bounded table, so memory stays small.
+ */
+const SCALARS = new Map<string, string>();
+const SCALAR_CACHE_MAX_LENGTH = 128;
+const SCALAR_CACHE_SIZE = 100_000;
+
+function cachedPlainString(text: string): string {
+  if (text.length > SCALAR_CACHE_MAX_LENGTH) return plainString(text);
+  let written = SCALARS.get(text);
+  if (written === undefined) {
+    if (SCALARS.size >= SCALAR_CACHE_SIZE) SCALARS.clear();
+    written = plainString(text);
+    SCALARS.set(text, written);
+  }
+  return written;
+}
+
 function scalar(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
@@ -48,20 +67,29 @@ function scalar(value: unknown): string {
     if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as YAML: not JSON data`);
     return String(value);
   }
-  if (typeof value === "string") return plainString(value);
+  if (typeof value === "string") return cachedPlainString(value);
   throw new TypeError(`cannot write a ${typeof value} as YAML: not JSON data`);
 }
 
-/** A literal block for multi-line text, or undefined when only a quoted scalar is exact. */
-function literalBlock(text: string, indent: string): string[] | undefined {
+/**
+ * A literal block for multi-line text: its header (`|` or `|-`) and its lines indented (empty lines
+ * stay empty) as one string; undefined when only a quoted scalar is exact.
+ */
+function literalBlock(text: string, indent: string): [string, string] | undefined {
   if (!text.includes("\n") || FORBIDDEN_IN_BLOCK.test(text) || text.includes("\r")) return undefined;
   const body = text.endsWith("\n") ? text.slice(0, -1) : text;
   if (body.endsWith("\n") || body.trim() === "") return undefined; // trailing blank lines: keep it exact, quote
-  const lines = body.split("\n");
-  const first = lines.find((line) => line !== "");
-  if (first === undefined || first.startsWith(" ") || first.startsWith("\t")) return undefined;
-  return [text.endsWith("\n") ? "|" : "|-", ...lines.map((line) => (line === "" ? "" : `${indent}${line}`))];
+  // The first non-empty line must not start with blanks (YAML would read them as its indentation).
+  const first = FIRST_LINE_START.exec(body)?.[1];
+  if (first === undefined || first === " " || first === "\t") return undefined;
+  // Every line break in `body` is followed by a line; only non-empty lines get the indent.
+  const lines = (body.startsWith("\n") ? "" : indent) + body.replace(NON_EMPTY_LINE_BREAK, `\n${indent}`);
+  return [text.endsWith("\n") ? "|" : "|-", lines];
 }
+
+/** The first character of the first non-empty line. */
+const FIRST_LINE_START = /^\n*([^\n])/;
+const NON_EMPTY_LINE_BREAK = /\n(?!\n)/g;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -76,13 +104,22 @@ function inline(value: unknown): string {
   return scalar(value);
 }
 
-/** Appends `value` as the content after `prefix` (a `key:` or `-` already at the right indent). */
-function node(out: string[], prefix: string, value: unknown, indent: string): void {
+/** Indentation by depth, made once. */
+const INDENTS: string[] = [""];
+const indentOf = (depth: number): string => {
+  while (INDENTS.length <= depth) INDENTS.push(`${INDENTS[INDENTS.length - 1]}  `);
+  return INDENTS[depth]!;
+};
+
+/**
+ * Appends `value` as the content after `prefix` (a `key:` or `-` already at the right indent, for
+ * a value at `depth`). An array item's nested collection starts on the dash's line (compact form).
+ */
+function node(out: string[], prefix: string, item: boolean, value: unknown, depth: number): void {
   if (typeof value === "string") {
-    const block = literalBlock(value, `${indent}  `);
-    if (block !== undefined) {
-      out.push(`${prefix} ${block[0]}`);
-      for (let i = 1; i < block.length; i++) out.push(block[i]!);
+    const literal = literalBlock(value, indentOf(depth + 1));
+    if (literal !== undefined) {
+      out.push(`${prefix} ${literal[0]}`, literal[1]);
       return;
     }
   }
@@ -90,28 +127,31 @@ function node(out: string[], prefix: string, value: unknown, indent: string): vo
     out.push(`${prefix} ${inline(value)}`);
     return;
   }
-  const child = `${indent}  `;
-  if (prefix.endsWith("-")) {
-    // Compact form: the first line of a nested collection shares the dash's line.
-    const start = out.length;
-    block(out, value, child);
-    out[start] = `${prefix} ${out[start]!.slice(child.length)}`;
+  if (item) {
+    block(out, value, depth + 1, `${prefix} `);
     return;
   }
   out.push(prefix);
-  block(out, value, child);
+  block(out, value, depth + 1, indentOf(depth + 1));
 }
 
-function block(out: string[], value: object, indent: string): void {
+/** `value`'s entries at `depth`; the first line starts with `first` instead of the indent (compact form). */
+function block(out: string[], value: object, depth: number, first: string): void {
+  const indent = indentOf(depth);
+  let lead = first;
   if (Array.isArray(value)) {
-    for (const item of value) node(out, `${indent}-`, item === undefined ? null : item, indent);
+    for (const item of value) {
+      node(out, `${lead}-`, true, item === undefined ? null : item, depth);
+      lead = indent;
+    }
     return;
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record).sort()) {
     const v = record[key];
     if (v === undefined) continue;
-    node(out, `${indent}${plainString(key)}:`, v, indent);
+    node(out, `${lead}${cachedPlainString(key)}:`, false, v, depth);
+    lead = indent;
   }
 }
 
@@ -119,6 +159,6 @@ function block(out: string[], value: object, indent: string): void {
 export function emitYaml(value: unknown): string {
   if (!isBlock(value)) return `${inline(value as Json)}\n`;
   const out: string[] = [];
-  block(out, value, "");
+  block(out, value, 0, "");
   return `${out.join("\n")}\n`;
 }

@@ -33,4 +33,15 @@ describe("plainCopy", () => {
     expect(copy.b[0]).not.toBe(copy.a);
     expect(copy.when).toBe("1970-01-01T00:00:00.000Z");
   });
+
+  it("copies own keys only, for null-prototype objects and class instances alike", () => {
+    const bare = Object.assign(Object.create(null) as object, { b: 1, a: undefined, c: [2] });
+    class Inherits {
+      own = 1;
+    }
+    Object.defineProperty(Inherits.prototype, "inherited", { value: 2, enumerable: true });
+    const input = { bare, instance: new Inherits() };
+    expect(JSON.stringify(plainCopy(input))).toBe(JSON.stringify(input));
+    expect(plainCopy(input)).toStrictEqual({ bare: { b: 1, c: [2] }, instance: { own: 1 } });
+  });
 });

@@ -199,16 +199,18 @@ export function awsAccessResources(
   return [...withEnv, ...added];
 }
 
-/** The ServiceAccount annotated with the role's ARN (a ref, resolved at deployment) for IRSA. */
+/**
+ * The ServiceAccount annotated with the role's ARN (a ref, resolved at deployment) for IRSA. Only
+ * the objects on the changed path are copied: the rest is shared with `resource`, which the plan
+ * drops for this one.
+ */
 function withRoleAnnotation(resource: PlannedResource, role: string): PlannedResource {
-  const manifest = structuredClone(resource.inputs) as {
-    metadata: { annotations?: Record<string, unknown> };
+  const manifest = resource.inputs as { metadata: { annotations?: Record<string, unknown> } };
+  const metadata = {
+    ...manifest.metadata,
+    annotations: { ...manifest.metadata.annotations, [IRSA_ROLE_ANNOTATION]: out(role, "arn") },
   };
-  manifest.metadata.annotations = {
-    ...manifest.metadata.annotations,
-    [IRSA_ROLE_ANNOTATION]: out(role, "arn"),
-  };
-  return { ...resource, inputs: manifest as unknown as Record<string, unknown> };
+  return { ...resource, inputs: { ...manifest, metadata } };
 }
 
 function podResources(
@@ -263,13 +265,20 @@ interface ObjectMeta {
 const objectKey = (region: string, metadata: ObjectMeta | undefined) =>
   JSON.stringify([region, metadata?.namespace, metadata?.name]);
 
-/** The Deployment with `envFrom` the endpoints ConfigMap (the pod template's first container). */
+/**
+ * The Deployment with `envFrom` the endpoints ConfigMap (the pod template's first container). Only
+ * the objects on the path to that container are copied (not the whole manifest, once per calling
+ * service and region): the rest is shared with `resource`, which the plan drops for this one.
+ */
 function withEnvFrom(resource: PlannedResource, configMap: string): PlannedResource {
-  const manifest = structuredClone(resource.inputs) as {
+  const manifest = resource.inputs as {
     spec: { template: { spec: { containers: { envFrom?: unknown[] }[] } } };
   };
-  const container = manifest.spec.template.spec.containers[0];
-  if (container !== undefined)
-    container.envFrom = [...(container.envFrom ?? []), { configMapRef: { name: configMap } }];
-  return { ...resource, inputs: manifest as unknown as Record<string, unknown> };
+  const { spec } = manifest;
+  const [container, ...others] = spec.template.spec.containers;
+  if (container === undefined) return { ...resource, inputs: { ...manifest } };
+  const envFrom = [...(container.envFrom ?? []), { configMapRef: { name: configMap } }];
+  const containers = [{ ...container, envFrom }, ...others];
+  const template = { ...spec.template, spec: { ...spec.template.spec, containers } };
+  return { ...resource, inputs: { ...manifest, spec: { ...spec, template } } };
 }

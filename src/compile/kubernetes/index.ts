@@ -5,7 +5,7 @@ import type { PlannedResource } from "../plan.js";
 import type { KubernetesOptions } from "./constants.js";
 import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption.js";
 import { planned, sharedLabels } from "./manifest.js";
-import { componentPolicies, componentRules, namespacePolicies } from "./network-policy.js";
+import { componentPolicies, componentRules, namespacePolicies, type PeerCache } from "./network-policy.js";
 import { type Placed, placements } from "./placements.js";
 import { statefulBase, statefulResources, statelessResources } from "./workloads.js";
 import { applyZoneLabels } from "./zone-fallback.js";
@@ -55,7 +55,8 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
     });
     resources.push(...workloadResources(model, placed, maxUnavailable(placed)));
   }
-  for (const entry of rules) resources.push(...componentPolicies(model.name, entry, options));
+  const peers: PeerCache = new Map();
+  for (const entry of rules) resources.push(...componentPolicies(model.name, entry, options, peers));
   for (const { region, namespace, stateful } of namespaces.values()) {
     const manifest: INamespace = {
       apiVersion: "v1",

@@ -52,8 +52,10 @@ export function selectorLabels(topology: string, component: string): Record<stri
 
 /** The full label set of a component's objects in one region. */
 export function componentLabels(topology: string, placed: Placed): Record<string, string> {
+  // The selector labels first, as selectorLabels has them (written out: this runs for every object).
   return {
-    ...selectorLabels(topology, placed.name),
+    [LABELS.name]: placed.name,
+    [LABELS.partOf]: topology,
     [LABELS.component]: placed.kind,
     [LABELS.managedBy]: "topoplan",
     [LABELS.region]: placed.region,

@@ -182,12 +182,45 @@ function peerOf(
   }
 }
 
+/** What an endpoint's peers depend on besides the options: one text per distinct answer of peerOf. */
+function endpointKey(endpoint: Endpoint, own: string, topology: string): string {
+  switch (endpoint.kind) {
+    case "pods":
+      return `pods\0${topology}\0${endpoint.component}\0${endpoint.namespace === own ? "own" : `other\0${endpoint.namespace}`}`;
+    case "namespace":
+      return `namespace\0${endpoint.namespace}\0${endpoint.podLabels === undefined ? "" : JSON.stringify(endpoint.podLabels)}`;
+    case "regions":
+      return `regions\0${endpoint.regions.join("\0")}`;
+    case "anywhere":
+      return "anywhere";
+  }
+}
+
+/**
+ * The peers of endpoints and their JSON (the grouping and sort key), made once per distinct
+ * endpoint in one compilation: the same callers, namespaces and regions recur in thousands of
+ * policies. Shared peers are fine: `planned` copies every manifest.
+ */
+export type PeerCache = Map<string, { readonly peers: INetworkPolicyPeer[]; readonly key: string }>;
+
 /** Groups rules by peer (one policy rule per distinct peer, its ports sorted), in a stable order. */
-function policyRules(rules: readonly Rule[], own: string, topology: string, options: KubernetesOptions) {
+function policyRules(
+  rules: readonly Rule[],
+  own: string,
+  topology: string,
+  options: KubernetesOptions,
+  cache: PeerCache,
+) {
   const byPeer = new Map<string, { peers: INetworkPolicyPeer[]; ports: Set<string> }>();
   for (const rule of rules) {
-    const peers = peerOf(rule.peer, own, topology, options);
-    const key = JSON.stringify(peers);
+    const endpoint = endpointKey(rule.peer, own, topology);
+    let known = cache.get(endpoint);
+    if (known === undefined) {
+      const made = peerOf(rule.peer, own, topology, options);
+      known = { peers: made, key: JSON.stringify(made) };
+      cache.set(endpoint, known);
+    }
+    const { peers, key } = known;
     const group = byPeer.get(key) ?? { peers, ports: new Set<string>() };
     group.ports.add(`${rule.protocol}:${rule.port}`);
     byPeer.set(key, group);
@@ -255,6 +288,7 @@ export function componentPolicies(
   topology: string,
   entry: ComponentRules,
   options: KubernetesOptions,
+  peers: PeerCache = new Map(),
 ): PlannedResource[] {
   const p = entry.placed;
   const podSelector = { matchLabels: selectorLabels(topology, p.name) };
@@ -264,7 +298,7 @@ export function componentPolicies(
     labels: componentLabels(topology, p),
   });
   const out: PlannedResource[] = [];
-  const ingress = policyRules(entry.ingress, p.namespace, topology, options);
+  const ingress = policyRules(entry.ingress, p.namespace, topology, options, peers);
   if (ingress.length > 0) {
     const policy: INetworkPolicy = {
       apiVersion: "networking.k8s.io/v1",
@@ -278,7 +312,7 @@ export function componentPolicies(
     };
     out.push(planned(p.region, p.name, policy));
   }
-  const egress = policyRules(entry.egress, p.namespace, topology, options);
+  const egress = policyRules(entry.egress, p.namespace, topology, options, peers);
   if (egress.length > 0) {
     const policy: INetworkPolicy = {
       apiVersion: "networking.k8s.io/v1",

@@ -9,16 +9,35 @@ import { componentLabels, planned, selectorLabels } from "./manifest.js";
 import type { Placed } from "./placements.js";
 import { DATA_VOLUME, type EngineContainer, namedPorts, podTemplate, servicePorts } from "./pod.js";
 
-/** Kubernetes object names of one component; derived from its name only, never renamed. */
-export function objectNames(component: string) {
-  return {
-    workload: kubernetesName([component], STATEFULSET_NAME_MAX),
-    service: kubernetesName([component]),
-    peers: kubernetesName([component, "peers"]),
-    serviceAccount: kubernetesName([component]),
-    disruptionBudget: kubernetesName([component]),
-  };
+export interface ObjectNames {
+  readonly workload: string;
+  readonly service: string;
+  readonly peers: string;
+  readonly serviceAccount: string;
+  readonly disruptionBudget: string;
 }
+
+/**
+ * Kubernetes object names of one component; derived from its name only, never renamed. Asked for
+ * by every target for every object of a component in every region: each name's are made once.
+ */
+export function objectNames(component: string): ObjectNames {
+  let names = OBJECT_NAMES.get(component);
+  if (names === undefined) {
+    if (OBJECT_NAMES.size >= 100_000) OBJECT_NAMES.clear();
+    names = Object.freeze({
+      workload: kubernetesName([component], STATEFULSET_NAME_MAX),
+      service: kubernetesName([component]),
+      peers: kubernetesName([component, "peers"]),
+      serviceAccount: kubernetesName([component]),
+      disruptionBudget: kubernetesName([component]),
+    });
+    OBJECT_NAMES.set(component, names);
+  }
+  return names;
+}
+
+const OBJECT_NAMES = new Map<string, ObjectNames>();
 
 /** Stateful resources are protected: Pulumi refuses to delete them and keeps them if they leave the program. */
 const STATEFUL = { protect: true, retainOnDelete: true } as const;

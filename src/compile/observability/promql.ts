@@ -63,8 +63,16 @@ export const COMPONENT_LABEL = "topoplan_component";
 
 /** A number as PromQL and YAML read it back exactly: 1 − 0.999 → 0.001, not 0.0010000000000000009. */
 export function num(value: number): string {
-  return String(+value.toPrecision(12));
+  let text = NUMBERS.get(value);
+  if (text === undefined) {
+    text = String(+value.toPrecision(12));
+    // Few distinct values (burn rates, budgets, thresholds) recur in every component's rules.
+    if (NUMBERS.size < 10_000) NUMBERS.set(value, text);
+  }
+  return text;
 }
+
+const NUMBERS = new Map<number, string>();
 
 /** Error budget as a fraction: 1 − availability, rounded to 12 significant digits. */
 export function errorBudget(availability: number): number {

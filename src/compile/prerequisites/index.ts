@@ -97,7 +97,12 @@ export function withPrerequisites(
 ): PlannedResource[] {
   const byName = new Map(resources.map((r) => [r.name, r]));
   const added: PlannedResource[] = [];
+  const checked = new Set<string>();
   const addNamespace = (region: string, name: string) => {
+    // Thousands of resources share a few namespaces per region: each pair is looked at once.
+    const pair = `${region}\0${name}`;
+    if (checked.has(pair)) return;
+    checked.add(pair);
     const logical = kubernetesLogicalName(region, "Namespace", name);
     if (byName.has(logical)) return;
     const ns = namespaceResource(region, name, { "app.kubernetes.io/managed-by": "topoplan" });

@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import { type PolicyRunOptions, runPolicies } from "../policies/run.js";
-import { analyse } from "./analysis/index.js";
+import { type Analysis, analyse } from "./analysis/index.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { compareDiagnostics } from "./diagnostics/diagnostic.js";
 import type { LoadedTopology } from "./pipeline.js";
@@ -9,9 +9,14 @@ import { type CheckReport, summarise } from "./report/types.js";
 /**
  * `check` after a spec has loaded: validation warnings, the analysis, then the policies over both.
  * Pure: it reads only the loaded topology (the report's `file` is relative to the working directory).
+ * `analysis` is the model's, when the caller has it already (`diff` makes its second side's from
+ * the first's).
  */
-export function runCheck(loaded: LoadedTopology, policy: PolicyRunOptions = {}): CheckReport {
-  const analysis = analyse(loaded.model);
+export function runCheck(
+  loaded: LoadedTopology,
+  policy: PolicyRunOptions = {},
+  analysis: Analysis = analyse(loaded.model),
+): CheckReport {
   const { findings: ruled, suppressed } = runPolicies(loaded.model, analysis, policy);
   const findings: Diagnostic[] = [...loaded.warnings, ...ruled];
   return {

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyse, compareAnalyses, parseFailures } from "../../src/analysis/index.js";
+import {
+  type AnalysedModel,
+  analyse,
+  analyseEdited,
+  compareAnalyses,
+  parseFailures,
+} from "../../src/analysis/index.js";
 import { runCheck } from "../../src/check.js";
 import { compilePlan } from "../../src/compile/index.js";
 import { diffTopologies } from "../../src/diff/index.js";
@@ -93,13 +99,14 @@ const COMMANDS: Readonly<
     return { files: files.length };
   },
   async diff(spec) {
-    const side = (data: TopologyInput) => {
+    // As the CLI does (src/diff/side.ts): the second side's analysis is made against the first's.
+    const side = (data: TopologyInput, before?: AnalysedModel) => {
       const { model } = load(data);
-      const analysis = analyse(model);
+      const analysis = before === undefined ? analyse(model) : analyseEdited(model, before);
       return { model, analysis, plan: compilePlan(model, analysis) };
     };
-    const next = edited(spec);
-    const diff = diffTopologies(side(spec), side(next));
+    const first = side(spec);
+    const diff = diffTopologies(first, side(edited(spec), first));
     renderDiffText(diff, PLAIN);
     return { changedResources: diff.resources.length, analysisChanges: diff.analysis.length };
   },

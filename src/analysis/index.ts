@@ -3,6 +3,7 @@ import { datastoreFlows, type Flow, linkLoads } from "./bandwidth.js";
 import { availabilityCap } from "./caps.js";
 import { componentEgress, datastoreReplicaCost, serviceCost, streamReplicaCost, totalCost } from "./cost.js";
 import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
+import { type AnalysedModel, editReuse } from "./edit-reuse.js";
 import { dataLoss, failoverAnalysis, withFailover } from "./failover.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
@@ -18,7 +19,7 @@ import {
   streamFlows,
 } from "./streams.js";
 import { survivalAnalysis } from "./survival.js";
-import { reusableResults, withEffectiveLeader } from "./touched.js";
+import { type Reuse, reusableResults, withEffectiveLeader } from "./touched.js";
 import { clientFlows } from "./traffic.js";
 import type {
   Analysis,
@@ -38,6 +39,29 @@ import type {
  * shares the other results with it (touched.ts); the result equals the full analysis.
  */
 export function analyse(model: Model, failures: readonly Failure[] = [], baseline?: Analysis): Analysis {
+  // A what-if given its baseline keeps the results the failures cannot change (touched.ts).
+  const reuse =
+    baseline === undefined || failures.length === 0
+      ? undefined
+      : (links: readonly LinkLoad[]) => reusableResults(model, failures, baseline, links);
+  return analyseKeeping(model, failures, reuse);
+}
+
+/**
+ * The analysis of an edited model given the analysis of the model before the edit (`diff`'s two
+ * sides): the services the edit cannot change keep their results (edit-reuse.ts), the rest is
+ * analysed as `analyse` does. The result equals `analyse(model)`.
+ */
+export function analyseEdited(model: Model, before: AnalysedModel): Analysis {
+  return analyseKeeping(model, [], (links) => editReuse(before, model, links));
+}
+
+/** `analyse`, keeping the results `reuse` (given the link loads) offers instead of computing them. */
+function analyseKeeping(
+  model: Model,
+  failures: readonly Failure[],
+  reuseOf?: (links: readonly LinkLoad[]) => Reuse | undefined,
+): Analysis {
   const net = networkView(model, failures);
   const users = model.users;
   const datastores = new Map<string, DatastoreEvaluator>(
@@ -57,11 +81,7 @@ export function analyse(model: Model, failures: readonly Failure[] = [], baselin
   const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
   const egressOf = componentEgress(model.catalog, flows, links);
   for (const ev of datastores.values()) ev.useLinks(linkByKey);
-  // A what-if given its baseline keeps the results the failures cannot change (touched.ts).
-  const reuse =
-    baseline === undefined || failures.length === 0
-      ? undefined
-      : reusableResults(model, failures, baseline, links);
+  const reuse = reuseOf?.(links);
 
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {
     const kept = reuse?.datastore(ev.ds.name);
@@ -221,6 +241,7 @@ function leaderCandidatesOf(ev: DatastoreEvaluator): { leaderCandidates?: readon
   return { leaderCandidates: [...new Set(states.flatMap((state) => state.leaderCandidates!))].sort() };
 }
 
+export type { AnalysedModel } from "./edit-reuse.js";
 export { parseFailure, parseFailures } from "./failures.js";
 export { sloViolations } from "./slo.js";
 export type * from "./types.js";

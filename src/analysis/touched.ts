@@ -102,7 +102,7 @@ export function reusableResults(
 }
 
 /** Whether any service reaches itself through its calls to services (iterative three-colour DFS). */
-function hasCallCycle(model: Model): boolean {
+export function hasCallCycle(model: Model): boolean {
   const index = modelIndex(model);
   const state = new Map<string, "open" | "done">();
   for (const root of model.services) {

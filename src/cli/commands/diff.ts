@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { diffTopologies } from "../../diff/index.js";
+import { type DiffSide, diffTopologies } from "../../diff/index.js";
 import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
 import { diffSide } from "../../diff/side.js";
 import { loadTopology } from "../../pipeline.js";
@@ -11,7 +11,8 @@ import { emit } from "../output.js";
 
 const FORMATS = ["text", "json", "markdown"] as const;
 
-const side = async (path: string) => diffSide(await loadTopology(path));
+// The second side is analysed against the first (most of an edit leaves most components alone).
+const side = async (path: string, before?: DiffSide) => diffSide(await loadTopology(path), before);
 
 export const diffCommand: Command = {
   name: "diff",
@@ -56,7 +57,7 @@ export const diffCommand: Command = {
     const output = stringFlag(args, "output");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));
     const before = await side(args.positionals[0]!);
-    const after = await side(args.positionals[1]!);
+    const after = await side(args.positionals[1]!, before);
     const diff = diffTopologies(before, after);
     const text =
       format === "json"

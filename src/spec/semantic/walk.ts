@@ -32,14 +32,32 @@ export function* walkSpec(root: unknown): Generator<SpecNode> {
   while (pending.length > 0) {
     const node = pending.pop()!;
     yield node;
-    const { value, depth } = node;
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) pending.push(new SpecNode(node, i, depth + 1, value[i]));
-    } else if (value !== null && typeof value === "object") {
-      const entries = Object.entries(value);
-      for (let i = entries.length - 1; i >= 0; i--)
-        pending.push(new SpecNode(node, entries[i]![0], depth + 1, entries[i]![1]));
-    }
+    pushChildren(node, pending);
+  }
+}
+
+/** The same walk as {@link walkSpec}, into an array: no generator step per node (850,000 at 20,000 services). */
+function collectSpecNodes(root: unknown): SpecNode[] {
+  const nodes: SpecNode[] = [];
+  const pending: SpecNode[] = [new SpecNode(undefined, undefined, 0, root)];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    nodes.push(node);
+    pushChildren(node, pending);
+  }
+  return nodes;
+}
+
+/** A node's children, last first, so that popping visits them in order. */
+function pushChildren(node: SpecNode, pending: SpecNode[]): void {
+  const { value } = node;
+  const depth = node.depth + 1;
+  if (Array.isArray(value)) {
+    for (let i = value.length - 1; i >= 0; i--) pending.push(new SpecNode(node, i, depth, value[i]));
+  } else if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    for (let i = keys.length - 1; i >= 0; i--) pending.push(new SpecNode(node, keys[i]!, depth, record[keys[i]!]));
   }
 }
 
@@ -55,7 +73,7 @@ export function specNodes(context: { readonly topology: unknown }): Iterable<Spe
   if (known !== undefined) return known;
   let nodes: SpecNode[];
   try {
-    nodes = [...walkSpec(context.topology)];
+    nodes = collectSpecNodes(context.topology);
   } catch {
     return walkSpec(context.topology);
   }

@@ -57,7 +57,8 @@ function pushChildren(node: SpecNode, pending: SpecNode[]): void {
   } else if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
-    for (let i = keys.length - 1; i >= 0; i--) pending.push(new SpecNode(node, keys[i]!, depth, record[keys[i]!]));
+    for (let i = keys.length - 1; i >= 0; i--)
+      pending.push(new SpecNode(node, keys[i]!, depth, record[keys[i]!]));
   }
 }
 

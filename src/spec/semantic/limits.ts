@@ -1,6 +1,6 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { arrayOf, type CheckContext, componentsOf } from "./context.js";
-import { matches, patternIndex, specNodes } from "./walk.js";
+import { matches, type NodeCheck, patternIndex, type SpecNode } from "./walk.js";
 
 /**
  * Limits on the figures that drive work or arithmetic, so no spec can make topoplan run for hours,
@@ -74,35 +74,41 @@ export const MAX_STRING = 4_096;
 
 const PATTERNS = patternIndex(LIMITS.map((limit) => ({ limit, pattern: limit.path.split(".") })));
 
-export function checkLimits(context: CheckContext): void {
-  for (const node of specNodes(context)) {
-    const { value } = node;
-    if (typeof value === "string" && value.length > MAX_STRING)
-      context.report({
-        code: "spec/limit",
-        path: formatPath(node.at),
-        message: `${value.length} characters; a spec string is limited to ${MAX_STRING}`,
-        fix: "shorten it",
-      });
-    for (const { limit, pattern } of PATTERNS.candidates(node)) {
-      if (!matches(node, pattern)) continue;
-      const size =
-        limit.of === "value"
-          ? value
-          : Array.isArray(value)
-            ? value.length
-            : value !== null && typeof value === "object"
-              ? Object.keys(value).length
-              : undefined;
-      if (typeof size !== "number" || !Number.isFinite(size) || size <= limit.max) continue;
-      context.report({
-        code: "spec/limit",
-        path: formatPath(node.at),
-        message: `${limit.of === "entries" ? `${size} entries` : String(size)} is above the limit of ${limit.max.toLocaleString("en-US")} ${limit.why}`,
-        fix: `use at most ${limit.max.toLocaleString("en-US")} (docs/limits.md explains the limits)`,
-      });
-    }
+export function limitCheck(context: CheckContext): NodeCheck {
+  return { visit: (node) => checkNodeLimits(context, node), finish: () => checkComponentLimits(context) };
+}
+
+function checkNodeLimits(context: CheckContext, node: SpecNode): void {
+  const { value } = node;
+  if (typeof value === "string" && value.length > MAX_STRING)
+    context.report({
+      code: "spec/limit",
+      path: formatPath(node.at),
+      message: `${value.length} characters; a spec string is limited to ${MAX_STRING}`,
+      fix: "shorten it",
+    });
+  for (const { limit, pattern } of PATTERNS.candidates(node)) {
+    if (!matches(node, pattern)) continue;
+    const size =
+      limit.of === "value"
+        ? value
+        : Array.isArray(value)
+          ? value.length
+          : value !== null && typeof value === "object"
+            ? Object.keys(value).length
+            : undefined;
+    if (typeof size !== "number" || !Number.isFinite(size) || size <= limit.max) continue;
+    context.report({
+      code: "spec/limit",
+      path: formatPath(node.at),
+      message: `${limit.of === "entries" ? `${size} entries` : String(size)} is above the limit of ${limit.max.toLocaleString("en-US")} ${limit.why}`,
+      fix: `use at most ${limit.max.toLocaleString("en-US")} (docs/limits.md explains the limits)`,
+    });
   }
+}
+
+/** After the walk: the number of components and the deepest chain of calls. */
+function checkComponentLimits(context: CheckContext): void {
   const components =
     componentsOf(context, "datastores").length +
     componentsOf(context, "services").length +

@@ -7,13 +7,14 @@ import { Topology, type TopologyInput } from "./schema/topology.js";
 import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
 import { checkDeployFits } from "./semantic/deploy.js";
-import { checkDuplicates } from "./semantic/duplicates.js";
+import { duplicateCheck } from "./semantic/duplicates.js";
 import { checkEngineFits } from "./semantic/engine.js";
-import { checkLimits } from "./semantic/limits.js";
-import { checkControlCharacters, checkNames, checkReservedKeys } from "./semantic/names.js";
+import { limitCheck } from "./semantic/limits.js";
+import { controlCharacterCheck, nameCheck, reservedKeyCheck } from "./semantic/names.js";
 import { checkQuantities, checkUserShares } from "./semantic/quantities.js";
 import { checkComponentReferences, checkUniqueNames } from "./semantic/references.js";
 import { checkAutoPlacement, checkRegionsExist, checkRttKnown, checkZones } from "./semantic/regions.js";
+import { checkSpecNodes } from "./semantic/walk.js";
 
 /** Checks beyond shape, in reading order. Each reports every problem it finds. */
 const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
@@ -27,12 +28,16 @@ const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkLatencyUnits,
   checkDeployFits,
   checkEngineFits,
-  // Hardening (docs/limits.md): what reaches names, files and terminals; work bounds; duplicates.
-  checkControlCharacters,
-  checkReservedKeys,
-  checkNames,
-  checkDuplicates,
-  checkLimits,
+  // Hardening (docs/limits.md): what reaches names, files and terminals; duplicates; work bounds.
+  // One walk of the spec for the five that look at every node.
+  (context) =>
+    checkSpecNodes(context.topology, [
+      controlCharacterCheck(context),
+      reservedKeyCheck(context),
+      nameCheck(context),
+      duplicateCheck(context),
+      limitCheck(context),
+    ]),
   checkQuantities,
   checkUserShares,
 ];

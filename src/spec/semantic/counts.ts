@@ -197,10 +197,8 @@ export function checkLatencyUnits(context: CheckContext): void {
     });
   }
   for (const kind of ["datastores", "services", "streams"] as const) {
-    for (const [name, component] of entriesOf<{ slo?: Record<string, unknown> | undefined }>(
-      context.topology[kind],
-    )) {
-      for (const [field, value] of entriesOf(component.slo)) {
+    for (const [name, component] of componentsOf(context, kind)) {
+      for (const [field, value] of entriesOf(component.slo as Record<string, unknown> | undefined)) {
         if (!LATENCY_FIELDS.includes(field) || typeof value !== "number" || value >= 0.1 || value <= 0)
           continue;
         context.report({

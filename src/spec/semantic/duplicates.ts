@@ -1,6 +1,6 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
-import { matches, specNodes } from "./walk.js";
+import { matches, type NodeCheck, type SpecNode } from "./walk.js";
 
 /**
  * A list that names a thing twice (a region, a zone, a producer, a link) is a mistake, and later
@@ -38,34 +38,36 @@ const MULTISETS = [["*", "*", "deploy", "args"]];
 
 const IDENTITIES = IDENTITY.map((entry) => ({ ...entry, pattern: entry.at.split(".") }));
 
-export function checkDuplicates(context: CheckContext): void {
-  for (const node of specNodes(context)) {
-    const { value } = node;
-    if (!Array.isArray(value) || MULTISETS.some((pattern) => matches(node, pattern))) continue;
-    const identity = IDENTITIES.find((entry) => matches(node, entry.pattern))?.key;
-    const first = new Map<string, number>();
-    value.forEach((item, i) => {
-      const key = identity
-        ? identity(item)
-        : typeof item === "string" || typeof item === "number"
-          ? String(item)
-          : undefined;
-      if (key === undefined) return;
-      const earlier = first.get(key);
-      if (earlier === undefined) {
-        first.set(key, i);
-        return;
-      }
-      const at = node.at;
-      context.report({
-        code: "spec/duplicate",
-        path: formatPath([...at, i]),
-        message: `${JSON.stringify(key)} is listed twice (also at [${earlier}])`,
-        fix:
-          identity === undefined
-            ? `remove ${formatPath([...at, i])}`
-            : `merge ${formatPath([...at, i])} into ${formatPath([...at, earlier])}, or remove one`,
-      });
+export function duplicateCheck(context: CheckContext): NodeCheck {
+  return { visit: (node) => reportDuplicates(context, node) };
+}
+
+function reportDuplicates(context: CheckContext, node: SpecNode): void {
+  const { value } = node;
+  if (!Array.isArray(value) || MULTISETS.some((pattern) => matches(node, pattern))) return;
+  const identity = IDENTITIES.find((entry) => matches(node, entry.pattern))?.key;
+  const first = new Map<string, number>();
+  value.forEach((item, i) => {
+    const key = identity
+      ? identity(item)
+      : typeof item === "string" || typeof item === "number"
+        ? String(item)
+        : undefined;
+    if (key === undefined) return;
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, i);
+      return;
+    }
+    const at = node.at;
+    context.report({
+      code: "spec/duplicate",
+      path: formatPath([...at, i]),
+      message: `${JSON.stringify(key)} is listed twice (also at [${earlier}])`,
+      fix:
+        identity === undefined
+          ? `remove ${formatPath([...at, i])}`
+          : `merge ${formatPath([...at, i])} into ${formatPath([...at, earlier])}, or remove one`,
     });
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { arrayOf, type CheckContext, componentsOf } from "./context.js";
-import { matches, patternIndex, specNodes } from "./walk.js";
+import { matches, type NodeCheck, patternIndex, type SpecNode } from "./walk.js";
 
 /**
  * Limits on the figures that drive work or arithmetic, so no spec can make topoplan run for hours,
@@ -74,35 +74,41 @@ export const MAX_STRING = 4_096;
 
 const PATTERNS = patternIndex(LIMITS.map((limit) => ({ limit, pattern: limit.path.split(".") })));
 
-export function checkLimits(context: CheckContext): void {
-  for (const node of specNodes(context)) {
-    const { value } = node;
-    if (typeof value === "string" && value.length > MAX_STRING)
-      context.report({
-        code: "spec/limit",
-        path: formatPath(node.at),
-        message: `${value.length} characters; a spec string is limited to ${MAX_STRING}`,
-        fix: "shorten it",
-      });
-    for (const { limit, pattern } of PATTERNS.candidates(node)) {
-      if (!matches(node, pattern)) continue;
-      const size =
-        limit.of === "value"
-          ? value
-          : Array.isArray(value)
-            ? value.length
-            : value !== null && typeof value === "object"
-              ? Object.keys(value).length
-              : undefined;
-      if (typeof size !== "number" || !Number.isFinite(size) || size <= limit.max) continue;
-      context.report({
-        code: "spec/limit",
-        path: formatPath(node.at),
-        message: `${limit.of === "entries" ? `${size} entries` : String(size)} is above the limit of ${limit.max.toLocaleString("en-US")} ${limit.why}`,
-        fix: `use at most ${limit.max.toLocaleString("en-US")} (docs/limits.md explains the limits)`,
-      });
-    }
+export function limitCheck(context: CheckContext): NodeCheck {
+  return { visit: (node) => checkNodeLimits(context, node), finish: () => checkComponentLimits(context) };
+}
+
+function checkNodeLimits(context: CheckContext, node: SpecNode): void {
+  const { value } = node;
+  if (typeof value === "string" && value.length > MAX_STRING)
+    context.report({
+      code: "spec/limit",
+      path: formatPath(node.at),
+      message: `${value.length} characters; a spec string is limited to ${MAX_STRING}`,
+      fix: "shorten it",
+    });
+  for (const { limit, pattern } of PATTERNS.candidates(node)) {
+    if (!matches(node, pattern)) continue;
+    const size =
+      limit.of === "value"
+        ? value
+        : Array.isArray(value)
+          ? value.length
+          : value !== null && typeof value === "object"
+            ? Object.keys(value).length
+            : undefined;
+    if (typeof size !== "number" || !Number.isFinite(size) || size <= limit.max) continue;
+    context.report({
+      code: "spec/limit",
+      path: formatPath(node.at),
+      message: `${limit.of === "entries" ? `${size} entries` : String(size)} is above the limit of ${limit.max.toLocaleString("en-US")} ${limit.why}`,
+      fix: `use at most ${limit.max.toLocaleString("en-US")} (docs/limits.md explains the limits)`,
+    });
   }
+}
+
+/** After the walk: the number of components and the deepest chain of calls. */
+function checkComponentLimits(context: CheckContext): void {
   const components =
     componentsOf(context, "datastores").length +
     componentsOf(context, "services").length +
@@ -119,44 +125,41 @@ export function checkLimits(context: CheckContext): void {
 
 /**
  * The deepest chain of calls between services, where a call cycle counts all its members: the
- * analysis walks calls depth first, so this bounds its depth. Tarjan's algorithm, iteratively.
+ * analysis walks calls depth first, so this bounds its depth. Tarjan's algorithm, iteratively, on
+ * service numbers rather than names (string-keyed maps were a tenth of validation at 20,000
+ * services, issue #15).
  */
 export function checkCallDepth(context: CheckContext): void {
-  const calls = new Map<string, string[]>();
-  for (const [name, service] of componentsOf(context, "services"))
-    calls.set(
-      name,
-      arrayOf(service?.calls)
-        .map((call) => call?.to)
-        .filter((to): to is string => typeof to === "string"),
-    );
-  for (const targets of calls.values())
-    targets.splice(0, targets.length, ...targets.filter((to) => calls.has(to)));
+  const services = componentsOf(context, "services");
+  const idOf = new Map(services.map(([name], i) => [name, i]));
+  const calls = services.map(([, service]) => {
+    const targets: number[] = [];
+    for (const call of arrayOf(service?.calls)) {
+      const to = call?.to;
+      const id = typeof to === "string" ? idOf.get(to) : undefined;
+      if (id !== undefined) targets.push(id);
+    }
+    return targets;
+  });
   const components = stronglyConnected(calls);
-  const componentOf = new Map<string, number>();
+  const componentOf = new Int32Array(calls.length);
   components.forEach((members, i) => {
-    for (const m of members) componentOf.set(m, i);
+    for (const m of members) componentOf[m] = i;
   });
   // Tarjan emits components callees first, so each component's depth is known before its callers'.
   const depth: number[] = [];
-  const via: (string | undefined)[] = [];
   components.forEach((members, i) => {
     let deepest = 0;
-    let next: string | undefined;
     for (const m of members)
-      for (const to of calls.get(m)!) {
-        const j = componentOf.get(to)!;
-        if (j !== i && depth[j]! > deepest) {
-          deepest = depth[j]!;
-          next = to;
-        }
+      for (const to of calls[m]!) {
+        const j = componentOf[to]!;
+        if (j !== i && depth[j]! > deepest) deepest = depth[j]!;
       }
     depth[i] = members.length + deepest;
-    via[i] = next;
   });
   const worst = depth.reduce((best, d, i) => (d > (depth[best] ?? 0) ? i : best), 0);
   if ((depth[worst] ?? 0) <= MAX_CALL_DEPTH) return;
-  const start = [...components[worst]!].sort()[0]!;
+  const start = components[worst]!.map((m) => services[m]![0]).sort()[0]!;
   context.report({
     code: "spec/limit",
     path: formatPath(["services", start, "calls"]),
@@ -165,46 +168,50 @@ export function checkCallDepth(context: CheckContext): void {
   });
 }
 
-/** Strongly connected components in reverse topological order (callees first), without recursion. */
-function stronglyConnected(graph: ReadonlyMap<string, readonly string[]>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const out: string[][] = [];
+/** Strongly connected components of a graph on 0…n−1, in reverse topological order (callees first), without recursion. */
+function stronglyConnected(graph: readonly (readonly number[])[]): number[][] {
+  const index = new Int32Array(graph.length).fill(-1);
+  const low = new Int32Array(graph.length);
+  const onStack = new Uint8Array(graph.length);
+  const stack: number[] = [];
+  const out: number[][] = [];
   let counter = 0;
-  for (const root of graph.keys()) {
-    if (index.has(root)) continue;
-    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
+  for (let root = 0; root < graph.length; root++) {
+    if (index[root] !== -1) continue;
+    const work: number[] = [root];
+    const next: number[] = [0];
+    index[root] = low[root] = counter++;
     stack.push(root);
-    onStack.add(root);
+    onStack[root] = 1;
     while (work.length > 0) {
-      const frame = work.at(-1)!;
-      const edges = graph.get(frame.node)!;
-      if (frame.next < edges.length) {
-        const to = edges[frame.next++]!;
-        if (!index.has(to)) {
-          index.set(to, counter);
-          low.set(to, counter++);
+      const top = work.length - 1;
+      const node = work[top]!;
+      const edges = graph[node]!;
+      if (next[top]! < edges.length) {
+        const to = edges[next[top]!++]!;
+        if (index[to] === -1) {
+          index[to] = low[to] = counter++;
           stack.push(to);
-          onStack.add(to);
-          work.push({ node: to, next: 0 });
-        } else if (onStack.has(to)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(to)!));
+          onStack[to] = 1;
+          work.push(to);
+          next.push(0);
+        } else if (onStack[to] === 1) low[node] = Math.min(low[node]!, index[to]!);
         continue;
       }
       work.pop();
-      const parent = work.at(-1);
-      if (parent !== undefined) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) === index.get(frame.node)) {
-        const members: string[] = [];
-        let member: string;
+      next.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1]!;
+        low[parent] = Math.min(low[parent]!, low[node]!);
+      }
+      if (low[node] === index[node]) {
+        const members: number[] = [];
+        let member: number;
         do {
           member = stack.pop()!;
-          onStack.delete(member);
+          onStack[member] = 0;
           members.push(member);
-        } while (member !== frame.node);
+        } while (member !== node);
         out.push(members);
       }
     }

@@ -1,7 +1,7 @@
 import { CONTROL_CHARACTERS } from "../../diagnostics/control.js";
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
-import { matches, patternIndex, type SpecNode, specNodes } from "./walk.js";
+import { matches, type NodeCheck, patternIndex, type SpecNode } from "./walk.js";
 
 /**
  * Names that become Kubernetes object names, label values, file names, PromQL or cron text are
@@ -155,20 +155,22 @@ const NAME_RULES: readonly NameRule[] = [
 const RULES = patternIndex(NAME_RULES.map((rule) => ({ rule, pattern: rule.at.split(".") })));
 
 /** Names checked against the syntax of the place they end up in. */
-export function checkNames(context: CheckContext): void {
-  for (const node of specNodes(context)) {
-    for (const { rule, pattern } of RULES.candidates(node)) {
-      if (!matches(node, pattern)) continue;
-      const text = rule.on === "key" ? String(node.key) : node.value;
-      if (typeof text !== "string" || rule.pattern.test(text)) continue;
-      context.report({
-        code: "spec/invalid-name",
-        path: formatPath(node.at),
-        message: `${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)} is not valid here: ${rule.what}`,
-        fix: rule.fix(text),
-      });
-    }
-  }
+export function nameCheck(context: CheckContext): NodeCheck {
+  return {
+    visit(node) {
+      for (const { rule, pattern } of RULES.candidates(node)) {
+        if (!matches(node, pattern)) continue;
+        const text = rule.on === "key" ? String(node.key) : node.value;
+        if (typeof text !== "string" || rule.pattern.test(text)) continue;
+        context.report({
+          code: "spec/invalid-name",
+          path: formatPath(node.at),
+          message: `${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)} is not valid here: ${rule.what}`,
+          fix: rule.fix(text),
+        });
+      }
+    },
+  };
 }
 
 /**
@@ -180,7 +182,7 @@ const CONTROL = CONTROL_CHARACTERS;
 const LINE_BREAK = /[\t\n]/;
 const FREE_TEXT = new Set(["description", "reason"]);
 
-export function checkControlCharacters(context: CheckContext): void {
+export function controlCharacterCheck(context: CheckContext): NodeCheck {
   const report = (node: SpecNode, what: string, text: string) =>
     context.report({
       code: "spec/control-character",
@@ -197,13 +199,15 @@ export function checkControlCharacters(context: CheckContext): void {
     clean.add(text);
     return true;
   };
-  for (const node of specNodes(context)) {
-    const { key, value } = node;
-    if (typeof key === "string" && !isClean(key)) report(node, "key", key);
-    if (typeof value !== "string" || isClean(value)) continue;
-    const freeText = typeof key === "string" && FREE_TEXT.has(key);
-    if (CONTROL.test(value) || (!freeText && LINE_BREAK.test(value))) report(node, "value", value);
-  }
+  return {
+    visit(node) {
+      const { key, value } = node;
+      if (typeof key === "string" && !isClean(key)) report(node, "key", key);
+      if (typeof value !== "string" || isClean(value)) return;
+      const freeText = typeof key === "string" && FREE_TEXT.has(key);
+      if (CONTROL.test(value) || (!freeText && LINE_BREAK.test(value))) report(node, "value", value);
+    },
+  };
 }
 
 function describeControl(text: string): string {
@@ -214,15 +218,17 @@ function describeControl(text: string): string {
 /** Keys that are not names in JavaScript: a service called `constructor` would shadow Object's. */
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-export function checkReservedKeys(context: CheckContext): void {
-  for (const node of specNodes(context)) {
-    const { key } = node;
-    if (typeof key === "string" && RESERVED_KEYS.has(key))
-      context.report({
-        code: "spec/reserved-key",
-        path: formatPath(node.at),
-        message: `"${key}" is reserved in JavaScript and cannot name a component, region or setting`,
-        fix: `rename it, e.g. "${key.replace(/_/g, "")}-1"`,
-      });
-  }
+export function reservedKeyCheck(context: CheckContext): NodeCheck {
+  return {
+    visit(node) {
+      const { key } = node;
+      if (typeof key === "string" && RESERVED_KEYS.has(key))
+        context.report({
+          code: "spec/reserved-key",
+          path: formatPath(node.at),
+          message: `"${key}" is reserved in JavaScript and cannot name a component, region or setting`,
+          fix: `rename it, e.g. "${key.replace(/_/g, "")}-1"`,
+        });
+    },
+  };
 }

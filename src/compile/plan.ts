@@ -78,32 +78,12 @@ export function isRef(value: unknown): value is Ref {
   return typeof value === "object" && value !== null && typeof (value as Ref).$ref === "string";
 }
 
-/**
- * Sorted by provider, region, type, then name, each compared with `localeCompare`. There are few
- * providers, regions and types and ~90,000 names at 2,000 services (issue #15): the resources are
- * grouped by the first three, the groups ordered once, and only names compared within a group. The
- * order, ties included, is the one stable sort comparing all four gives (test/compile/plan-sort.test.ts).
- */
 export function sortResources(resources: readonly PlannedResource[]): PlannedResource[] {
-  const groups = new Map<string, number[]>();
-  resources.forEach((resource, i) => {
-    const key = `${resource.provider}\u0000${resource.region}\u0000${resource.type}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [i]);
-    else group.push(i);
-  });
-  const byGroup = (a: PlannedResource, b: PlannedResource) =>
-    a.provider.localeCompare(b.provider) || a.region.localeCompare(b.region) || a.type.localeCompare(b.type);
-  const ordered = [...groups.values()].sort((a, b) => byGroup(resources[a[0]!]!, resources[b[0]!]!));
-  const out: PlannedResource[] = [];
-  for (let g = 0; g < ordered.length; g++) {
-    let members = ordered[g]!;
-    // Different texts that localeCompare calls equal (canonically equivalent ones) are one group,
-    // in input order, as a sort of all four would leave them.
-    while (g + 1 < ordered.length && byGroup(resources[members[0]!]!, resources[ordered[g + 1]![0]!]!) === 0)
-      members = [...members, ...ordered[++g]!].sort((a, b) => a - b);
-    const sorted = members.map((i) => resources[i]!).sort((a, b) => a.name.localeCompare(b.name));
-    for (const resource of sorted) out.push(resource);
-  }
-  return out;
+  return [...resources].sort(
+    (a, b) =>
+      a.provider.localeCompare(b.provider) ||
+      a.region.localeCompare(b.region) ||
+      a.type.localeCompare(b.type) ||
+      a.name.localeCompare(b.name),
+  );
 }

@@ -31,7 +31,7 @@ interface ComponentBlock {
 }
 
 interface GridPanel {
-  readonly gridPos?: { readonly y: number; readonly h: number };
+  readonly gridPos?: { y: number; readonly h: number };
 }
 
 /** Stand-ins serialised where the panels and each panel's y go, then cut out. */
@@ -72,20 +72,21 @@ function cut(text: string, mark: string, what: string): [string, string] {
   return [parts[0]!, parts[1]!];
 }
 
-function panelPiece(panel: GridPanel): PanelPiece {
+/** `panel` (a scratch builder's, changed here) as it stands in `panels`, its y counted from `top`. */
+function panelPiece(panel: GridPanel, top: number): PanelPiece {
   const gridPos = panel.gridPos;
   if (gridPos === undefined) throw new Error("a dashboard panel without gridPos (compiler bug)");
-  const text = JSON.stringify({ ...panel, gridPos: { ...gridPos, y: Y_MARK } }, null, 2).replaceAll(
-    "\n",
-    ITEM_BREAK,
-  );
+  const y = gridPos.y - top;
+  gridPos.y = Y_MARK;
+  const text = JSON.stringify(panel, null, 2).replaceAll("\n", ITEM_BREAK);
   const [before, after] = cut(text, String(Y_MARK), "dashboard panel");
-  return { before, after, y: gridPos.y };
+  return { before, after, y };
 }
 
 /** Dashboards of one compilation: each component's pieces are made the first time it is asked for. */
 export class DashboardTexts {
   private readonly blocks = new Map<KubernetesComponent, ComponentBlock>();
+  private readonly scratch = new DashboardBuilder("");
 
   constructor(private readonly model: Model) {}
 
@@ -144,15 +145,19 @@ export class DashboardTexts {
   private block(component: KubernetesComponent): ComponentBlock {
     let block = this.blocks.get(component);
     if (block === undefined) {
-      const built = (withComponent(new DashboardBuilder(""), component).build().panels ?? []) as GridPanel[];
-      const panels = built.map(panelPiece);
+      // Components are laid out one below the other on one scratch builder; the panels it built are
+      // taken out of its dashboard (build() returns the builder's own object), so it holds none.
+      const built = (withComponent(this.scratch, component).build().panels ?? []).splice(0) as GridPanel[];
+      const top = built[0]?.gridPos?.y ?? 0;
+      // Rows and panels of one component are placed line by line from its row: the next row goes
+      // below the lowest of them.
+      let bottom = top;
+      for (const panel of built) bottom = Math.max(bottom, (panel.gridPos?.y ?? 0) + (panel.gridPos?.h ?? 0));
+      const panels = built.map((panel) => panelPiece(panel, top));
       let bytes = 0;
       for (const panel of panels)
         bytes += ESCAPED.item + jsonEscapedBytes(panel.before) + jsonEscapedBytes(panel.after);
-      // Rows and panels of one component are placed line by line from its row at y = 0: the next
-      // row goes below the lowest of them.
-      const height = Math.max(0, ...built.map((panel) => (panel.gridPos?.y ?? 0) + (panel.gridPos?.h ?? 0)));
-      block = { panels, bytes, height };
+      block = { panels, bytes, height: bottom - top };
       this.blocks.set(component, block);
     }
     return block;

@@ -58,20 +58,32 @@ export interface DashboardIdentity {
 export function buildDashboard(
   model: Model,
   components: readonly KubernetesComponent[],
-  identity: DashboardIdentity = { uid: dashboardUid(model), title: `topoplan: ${model.name}` },
+  identity?: DashboardIdentity,
 ): Dashboard {
-  const builder = new DashboardBuilder(identity.title)
+  const builder = dashboardShell(model, identity);
+  for (const component of components) withComponent(builder, component);
+  return builder.build();
+}
+
+/** The dashboard without rows or panels: everything but `panels`, which the first row adds. */
+export function dashboardShell(
+  model: Model,
+  identity: DashboardIdentity = { uid: dashboardUid(model), title: `topoplan: ${model.name}` },
+): DashboardBuilder {
+  return new DashboardBuilder(identity.title)
     .uid(identity.uid)
     .tags(["topoplan", model.name])
     .readonly()
     .time({ from: "now-6h", to: "now" })
     .refresh("1m")
     .withVariable(new DatasourceVariableBuilder("datasource").label("Prometheus").type("prometheus"));
-  for (const component of components) {
-    builder.withRow(new RowBuilder(`${component.kind} ${component.name}`));
-    for (const panel of componentPanels(component)) builder.withPanel(panel);
-  }
-  return builder.build();
+}
+
+/** Adds the component's row and its panels, laid out below what the builder already holds. */
+export function withComponent(builder: DashboardBuilder, component: KubernetesComponent): DashboardBuilder {
+  builder.withRow(new RowBuilder(`${component.kind} ${component.name}`));
+  for (const panel of componentPanels(component)) builder.withPanel(panel);
+  return builder;
 }
 
 /** Panels for the indicators the component really has (see indicators.ts). */

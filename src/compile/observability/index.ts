@@ -11,7 +11,8 @@ import { engineOf } from "../../engines/registry.js";
 import type { Model } from "../../model/types.js";
 import { metricsPortName, placements } from "../kubernetes/index.js";
 import type { PlannedResource } from "../plan.js";
-import { buildDashboard, type DashboardIdentity, dashboardPartUid, dashboardUid } from "./dashboard.js";
+import { dashboardPartUid, dashboardUid } from "./dashboard.js";
+import { DashboardTexts } from "./dashboard-text.js";
 import {
   commonLabels,
   dnsLabel,
@@ -76,10 +77,12 @@ export function compileObservability(
   }
   const regions = [...new Set(components.flatMap((c) => c.regions))].sort();
   const namespace = options.dashboardNamespace ?? MONITORING_NAMESPACE;
+  // A component's panels are the same in every region's dashboard: made once for all of them.
+  const texts = new DashboardTexts(model);
   for (const region of regions) {
     // Each region's Grafana reads its own region's Prometheus: only that region's components.
     const local = components.filter((c) => c.regions.includes(region));
-    resources.push(...dashboardConfigMaps(model, local, region, namespace));
+    resources.push(...dashboardConfigMaps(model, texts, local, region, namespace));
   }
   return resources;
 }
@@ -173,25 +176,24 @@ export const MAX_OBJECT_BYTES = 1024 * 1024;
 /** The dashboard text's share of a ConfigMap: leaves 16 KiB for metadata and labels (estimate, generous). */
 const DASHBOARD_BUDGET_BYTES = MAX_OBJECT_BYTES - 16 * 1024;
 
-const escapedBytes = (text: string) => Buffer.byteLength(JSON.stringify(text));
-
 /**
  * The region's dashboard as one ConfigMap; or, when that would pass the 1 MiB object limit (about
  * 200 components), split into consecutive groups of components, each its own dashboard and
  * ConfigMap (`…-dashboard-<part>`), all found by the Grafana sidecar through the same label.
  * Dashboards hold no state, so components moving between parts as the topology grows lose nothing.
+ * Sizes come from `texts` without making the texts; only the texts written are made.
  */
 function dashboardConfigMaps(
   model: Model,
+  texts: DashboardTexts,
   components: readonly KubernetesComponent[],
   region: string,
   namespace: string,
 ): PlannedResource[] {
   const name = dnsLabel("topoplan", model.name, "dashboard");
-  const whole = dashboardText(model, components);
-  const wholeBytes = escapedBytes(whole);
+  const wholeBytes = texts.escapedBytes(components);
   if (wholeBytes <= DASHBOARD_BUDGET_BYTES)
-    return [dashboardConfigMap(model, name, dashboardUid(model), whole, region, namespace)];
+    return [dashboardConfigMap(model, name, dashboardUid(model), texts.text(components), region, namespace)];
   // Components have one to four panels each, so equal counts give parts of similar size; one more
   // part until every one fits (one component's panels always do).
   for (let parts = Math.ceil(wholeBytes / DASHBOARD_BUDGET_BYTES); parts <= components.length; parts++) {
@@ -199,33 +201,23 @@ function dashboardConfigMaps(
     const groups = Array.from({ length: Math.ceil(components.length / size) }, (_, i) =>
       components.slice(i * size, (i + 1) * size),
     );
-    const texts = groups.map((group, i) =>
-      dashboardText(model, group, {
-        uid: dashboardPartUid(model, i + 1),
-        title: `topoplan: ${model.name} (${i + 1}/${groups.length})`,
-      }),
-    );
-    if (texts.every((text) => escapedBytes(text) <= DASHBOARD_BUDGET_BYTES))
-      return texts.map((text, i) =>
+    const identities = groups.map((_, i) => ({
+      uid: dashboardPartUid(model, i + 1),
+      title: `topoplan: ${model.name} (${i + 1}/${groups.length})`,
+    }));
+    if (groups.every((group, i) => texts.escapedBytes(group, identities[i]) <= DASHBOARD_BUDGET_BYTES))
+      return groups.map((group, i) =>
         dashboardConfigMap(
           model,
           dnsLabel("topoplan", model.name, "dashboard", String(i + 1)),
-          dashboardPartUid(model, i + 1),
-          text,
+          identities[i]!.uid,
+          texts.text(group, identities[i]),
           region,
           namespace,
         ),
       );
   }
   throw new Error(`one component's dashboard passes ${MAX_OBJECT_BYTES} bytes (compiler bug)`);
-}
-
-function dashboardText(
-  model: Model,
-  components: readonly KubernetesComponent[],
-  identity?: DashboardIdentity,
-): string {
-  return `${JSON.stringify(buildDashboard(model, components, identity), null, 2)}\n`;
 }
 
 function dashboardConfigMap(

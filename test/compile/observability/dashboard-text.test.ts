@@ -1,0 +1,60 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { generateTopology } from "../../../bench/generate.js";
+import { buildDashboard, dashboardPartUid } from "../../../src/compile/observability/dashboard.js";
+import { DashboardTexts, jsonEscapedBytes } from "../../../src/compile/observability/dashboard-text.js";
+import { kubernetesComponents } from "../../../src/compile/observability/k8s.js";
+import { modelOf, SMALL } from "./fixture.js";
+
+/** What the observability target wrote before pieces: the whole build, serialised and measured. */
+const plainText = (...args: Parameters<typeof buildDashboard>) =>
+  `${JSON.stringify(buildDashboard(...args), null, 2)}\n`;
+const plainBytes = (text: string) => Buffer.byteLength(JSON.stringify(text));
+
+const generated = modelOf(
+  generateTopology({ seed: 3, services: 60, partitions: 200, regions: 6, replicas: 3 }),
+);
+
+describe("dashboard texts from per-component pieces", () => {
+  it("equal the plain build, text and escaped size, for any components in any order", () => {
+    for (const model of [modelOf(SMALL), generated]) {
+      const all = kubernetesComponents(model);
+      const texts = new DashboardTexts(model);
+      fc.assert(
+        fc.property(
+          fc.subarray(all, { minLength: 0 }),
+          fc.boolean(),
+          fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+          (subset, reversed, part) => {
+            const components = reversed ? [...subset].reverse() : subset;
+            const identity =
+              part === undefined
+                ? undefined
+                : { uid: dashboardPartUid(model, part), title: `topoplan: ${model.name} (${part}/12)` };
+            const expected = plainText(model, components, identity);
+            expect(texts.text(components, identity)).toBe(expected);
+            expect(texts.escapedBytes(components, identity)).toBe(plainBytes(expected));
+          },
+        ),
+        { numRuns: 60 },
+      );
+    }
+  });
+
+  it("measures escaped bytes of JSON.stringify output like escaping it does", () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+        (value, indent) => {
+          const text = JSON.stringify(value, null, indent) ?? "null";
+          expect(jsonEscapedBytes(text) + 2).toBe(plainBytes(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Control characters, lone surrogates and separators inside strings, as JSON.stringify writes them.
+    const text = JSON.stringify({ 'a\u0001"b\\': ["\ud800", "\u2028é😀\t\n"] }, null, 2);
+    expect(jsonEscapedBytes(text) + 2).toBe(plainBytes(text));
+  });
+});

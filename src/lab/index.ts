@@ -165,6 +165,7 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
     observation,
   );
   const skipped = observation.saturated;
+  const skippedInBaseline = observation.saturatedInBaseline;
   const lagSamples = observation.lag.map((s) => s.ms);
   const lagMedian: Record<string, number> = {};
   for (const name of new Set(lagSamples.flatMap((s) => Object.keys(s)))) {
@@ -194,10 +195,11 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
       machine: {
         loadPerCore: observation.machineLoad,
         skippedRequests: skipped,
+        skippedInBaseline,
         bottleneck:
           observation.machineLoad > LOAD_BOTTLENECK_PER_CORE ||
           Object.values(comparison.relayOverheadMs).some((ms) => ms > RELAY_OVERHEAD_BOTTLENECK_MS) ||
-          Object.values(skipped).some((n) => n > 0),
+          Object.values(skippedInBaseline).some((n) => n > 0),
       },
       ...(Object.keys(lagMedian).length > 0 ? { replicationLagMs: lagMedian } : {}),
       ...(observation.prometheus

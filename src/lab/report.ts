@@ -16,6 +16,8 @@ export interface LabReport {
     readonly loadPerCore: number;
     /** Requests the workload could not send because too many were in flight, per origin. */
     readonly skippedRequests: Readonly<Record<string, number>>;
+    /** Of those, the ones skipped before any failure: only these say the machine fell behind. */
+    readonly skippedInBaseline: Readonly<Record<string, number>>;
     /** True when the machine, not the system under test, may have shaped the figures. */
     readonly bottleneck: boolean;
   };
@@ -42,6 +44,13 @@ export interface LabReport {
  */
 export const RELAY_OVERHEAD_BOTTLENECK_MS = 5;
 export const LOAD_BOTTLENECK_PER_CORE = 4;
+
+/** Requests not sent at the workload's in-flight cap, per origin (a stalled datastore causes them too). */
+function skippedText(skipped: Readonly<Record<string, number>>): string {
+  const counts = Object.entries(skipped).filter(([, n]) => n > 0);
+  if (counts.length === 0) return "";
+  return `; requests skipped at the in-flight cap: ${counts.map(([o, n]) => `${safe(o)} ${n}`).join(", ")}`;
+}
 
 const cell = (v: number | string | undefined) => (v === undefined ? "" : String(v));
 const status = (r: ComparisonRow) => (r.pass === undefined ? "info" : r.pass ? "PASS" : "FAIL");
@@ -73,7 +82,7 @@ function summary(report: LabReport): string[] {
     `relay overhead per round trip (subtracted): ${Object.entries(report.relayOverheadMs)
       .map(([o, ms]) => `${safe(o)} ${ms.toFixed(1)} ms`)
       .join(", ")}`,
-    `machine: load ${report.machine.loadPerCore.toFixed(2)} per core${report.machine.bottleneck ? " — the machine was a bottleneck (busy CPU, relays late or requests skipped): latency figures are suspect" : ""}`,
+    `machine: load ${report.machine.loadPerCore.toFixed(2)} per core${report.machine.bottleneck ? " — the machine was a bottleneck (busy CPU, relays late or requests skipped before the failure): latency figures are suspect" : ""}${skippedText(report.machine.skippedRequests)}`,
     ...(report.replicationLagMs
       ? [
           `replication lag (PostgreSQL replay_lag, median): ${Object.entries(report.replicationLagMs)

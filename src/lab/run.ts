@@ -74,6 +74,11 @@ export interface LabObservation {
   readonly ops: Readonly<Record<string, readonly OpRecord[]>>;
   /** Requests the workload skipped because its in-flight cap was hit, per origin. */
   readonly saturated: Readonly<Record<string, number>>;
+  /**
+   * The same count when the baseline ended: skips there mean the machine fell behind, while skips
+   * during a failure are the datastore stalling (requests wait out a failover at the cap).
+   */
+  readonly saturatedInBaseline: Readonly<Record<string, number>>;
   /** Failed requests by error message, per origin. */
   readonly errors: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Echo RTT through the relays per origin and member site region, ms (median, before the workload). */
@@ -392,6 +397,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   const baselineFrom = Date.now();
   await sleep(schedule.baselineMs);
   const baselineTo = Date.now();
+  const saturatedInBaseline = { ...saturated };
   let failAt: number | undefined;
   let healAt: number | undefined;
   if (input.failures.length > 0) {
@@ -448,6 +454,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     origins: input.origins,
     ops,
     saturated,
+    saturatedInBaseline,
     errors,
     echo,
     echoSamples,

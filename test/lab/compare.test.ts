@@ -36,6 +36,7 @@ function observation(over: Partial<LabObservation>): LabObservation {
     origins: ["eu-west-1", "us-east-1"],
     ops: {},
     saturated: {},
+    saturatedInBaseline: {},
     errors: {},
     echo: {
       "eu-west-1": { "eu-west-1": 3, "us-east-1": 71.6 },
@@ -213,7 +214,7 @@ describe("compareLab", async () => {
       failures: [],
       errors: {},
       schedule: {},
-      machine: { loadPerCore: 0.5, skippedRequests: {}, bottleneck: false },
+      machine: { loadPerCore: 0.5, skippedRequests: {}, skippedInBaseline: {}, bottleneck: false },
       relayOverheadMs: comparison.relayOverheadMs,
       rows: comparison.rows,
       pass: comparison.pass,
@@ -224,6 +225,14 @@ describe("compareLab", async () => {
     const md = renderLabMarkdown(report);
     expect(md).toContain("| phase | figure | origin | predicted | measured | error | result |");
     expect(md).not.toContain("t|x");
+    // Requests skipped while a failover stalled writes are shown, and are not the machine's fault.
+    const stalled = renderLabText({
+      ...report,
+      machine: { ...report.machine, skippedRequests: { "eu-west-1": 5, "us-east-1": 0 } },
+    });
+    expect(stalled).toContain("requests skipped at the in-flight cap: eu-west-1 5");
+    expect(stalled).not.toContain("us-east-1 0");
+    expect(stalled).not.toContain("bottleneck");
   });
 });
 

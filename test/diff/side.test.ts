@@ -1,28 +1,15 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import { diffSide } from "../../src/diff/side.js";
 import { topologyFromData } from "../../src/pipeline.js";
-import { loadSpec } from "../../src/spec/load/index.js";
-import { SCENARIOS } from "../golden/diff-scenarios.js";
-import { STACKS_DIR, stackFiles } from "../render/stacks.js";
+import { scenarioCases } from "../golden/diff-scenarios.js";
 
 /**
  * `diff`'s second side is analysed against the first (diffSide with `before`): for every example
  * stack and realistic change, in both directions, its analysis and findings are those of the
  * side made from scratch (key order included: diff --format json prints them).
  */
-const cases = (
-  await Promise.all(
-    stackFiles().map(async (file) => {
-      const spec = await loadSpec(join(STACKS_DIR, file));
-      return Object.keys(SCENARIOS).flatMap((scenario) => {
-        const data = structuredClone(spec.data) as never;
-        return SCENARIOS[scenario]!(data) ? [[file, scenario, spec, data] as const] : [];
-      });
-    }),
-  )
-).flat();
+const cases = await scenarioCases();
 
 describe("diffSide against the other side equals diffSide alone", () => {
   it.each(cases)("stacks/%s: %s", (_file, _scenario, spec, data) => {

@@ -1,7 +1,10 @@
+import { join } from "node:path";
 import type { DiffSide } from "../../src/diff/index.js";
 import { diffSide } from "../../src/diff/side.js";
 import { topologyFromData } from "../../src/pipeline.js";
+import { loadSpec } from "../../src/spec/load/index.js";
 import type { LoadedSpec } from "../../src/spec/load/types.js";
+import { STACKS_DIR, stackFiles } from "../render/stacks.js";
 
 /**
  * Realistic changes a reviewer sees in pull requests, applied to any example stack (the first
@@ -97,3 +100,17 @@ export const SCENARIOS: Readonly<Record<string, (spec: Spec) => boolean>> = {
 
 /** A loaded spec with `data` in place of its own, as a diff side. */
 export const sideOf = (spec: LoadedSpec, data: unknown): DiffSide => diffSide(topologyFromData({ ...spec, data }));
+
+/** Every example stack with each scenario that applies to it: [stack file, scenario, spec, changed data]. */
+export async function scenarioCases() {
+  const perStack = await Promise.all(
+    stackFiles().map(async (file) => {
+      const spec = await loadSpec(join(STACKS_DIR, file));
+      return Object.keys(SCENARIOS).flatMap((scenario) => {
+        const data = structuredClone(spec.data) as never;
+        return SCENARIOS[scenario]!(data) ? [[file, scenario, spec, data] as const] : [];
+      });
+    }),
+  );
+  return perStack.flat();
+}

@@ -6,7 +6,7 @@ import { diffTopologies } from "../../src/diff/index.js";
 import { renderDiffMarkdown, renderDiffText } from "../../src/diff/render.js";
 import { loadSpec } from "../../src/spec/load/index.js";
 import { STACKS_DIR, stackFiles } from "../render/stacks.js";
-import { SCENARIOS, sideOf } from "./diff-scenarios.js";
+import { SCENARIOS, scenarioCases, sideOf } from "./diff-scenarios.js";
 
 /**
  * Golden PR comments (Markdown) and text diffs for realistic changes of every example stack:
@@ -32,17 +32,7 @@ function golden(path: string, actual: string): void {
 }
 
 /** Each stack with the scenarios that apply to it (a stack without services has no SLO to tighten). */
-const cases = (
-  await Promise.all(
-    stackFiles().map(async (file) => {
-      const spec = await loadSpec(join(STACKS_DIR, file));
-      return Object.keys(SCENARIOS).flatMap((scenario) => {
-        const data = structuredClone(spec.data) as never;
-        return SCENARIOS[scenario]!(data) ? [[file, scenario, spec, data] as const] : [];
-      });
-    }),
-  )
-).flat();
+const cases = await scenarioCases();
 
 it("every scenario applies to some stack, every stack has at least three scenarios", () => {
   for (const scenario of Object.keys(SCENARIOS)) expect(cases.some(([, s]) => s === scenario), scenario).toBe(true);

@@ -9,12 +9,7 @@ import { CLIENT_DRIVERS } from "./clients/index.js";
 import { compareLab } from "./compare.js";
 import { atLabLoad } from "./lab-load.js";
 import { predictedAlerts } from "./prometheus.js";
-import {
-  buildReport,
-  type LabReport,
-  LOAD_BOTTLENECK_PER_CORE,
-  RELAY_OVERHEAD_BOTTLENECK_MS,
-} from "./report.js";
+import { buildReport, type LabReport, machineWasBottleneck } from "./report.js";
 import { type LabObservation, type LabSchedule, runLab } from "./run.js";
 import { siteLayout } from "./sites.js";
 import { removeStaleLabs } from "./supervisor.js";
@@ -196,10 +191,11 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
         loadPerCore: observation.machineLoad,
         skippedRequests: skipped,
         skippedInBaseline,
-        bottleneck:
-          observation.machineLoad > LOAD_BOTTLENECK_PER_CORE ||
-          Object.values(comparison.relayOverheadMs).some((ms) => ms > RELAY_OVERHEAD_BOTTLENECK_MS) ||
-          Object.values(skippedInBaseline).some((n) => n > 0),
+        bottleneck: machineWasBottleneck(
+          observation.machineLoad,
+          comparison.relayOverheadMs,
+          skippedInBaseline,
+        ),
       },
       ...(Object.keys(lagMedian).length > 0 ? { replicationLagMs: lagMedian } : {}),
       ...(observation.prometheus

@@ -45,6 +45,22 @@ export interface LabReport {
 export const RELAY_OVERHEAD_BOTTLENECK_MS = 5;
 export const LOAD_BOTTLENECK_PER_CORE = 4;
 
+/**
+ * Whether the machine, not the system under test, may have shaped the figures: a busy CPU, late
+ * relays, or requests skipped before the failure (skips during it are the datastore stalling).
+ */
+export function machineWasBottleneck(
+  loadPerCore: number,
+  relayOverheadMs: Readonly<Record<string, number>>,
+  skippedInBaseline: Readonly<Record<string, number>>,
+): boolean {
+  return (
+    loadPerCore > LOAD_BOTTLENECK_PER_CORE ||
+    Object.values(relayOverheadMs).some((ms) => ms > RELAY_OVERHEAD_BOTTLENECK_MS) ||
+    Object.values(skippedInBaseline).some((n) => n > 0)
+  );
+}
+
 /** Requests not sent at the workload's in-flight cap, per origin (a stalled datastore causes them too). */
 function skippedText(skipped: Readonly<Record<string, number>>): string {
   const counts = Object.entries(skipped).filter(([, n]) => n > 0);

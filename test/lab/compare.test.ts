@@ -5,7 +5,7 @@ import type { OpRecord } from "../../src/lab/agents/workload.js";
 import { compareLab, relayCorrection, relayOverheadFor, TOLERANCE } from "../../src/lab/compare.js";
 import { atLabLoad } from "../../src/lab/lab-load.js";
 import { withPreferredLeader } from "../../src/lab/observed-leader.js";
-import { renderLabMarkdown, renderLabText } from "../../src/lab/report.js";
+import { machineWasBottleneck, renderLabMarkdown, renderLabText } from "../../src/lab/report.js";
 import type { LabObservation } from "../../src/lab/run.js";
 import { loadTopology } from "../../src/pipeline.js";
 
@@ -233,6 +233,14 @@ describe("compareLab", async () => {
     expect(stalled).toContain("requests skipped at the in-flight cap: eu-west-1 5");
     expect(stalled).not.toContain("us-east-1 0");
     expect(stalled).not.toContain("bottleneck");
+  });
+
+  it("counts only requests skipped before the failure against the machine", () => {
+    const relays = { "eu-west-1": 2.3, "us-east-1": 2.2 };
+    expect(machineWasBottleneck(0.4, relays, { "eu-west-1": 0, "us-east-1": 0 })).toBe(false);
+    expect(machineWasBottleneck(0.4, relays, { "eu-west-1": 1 })).toBe(true);
+    expect(machineWasBottleneck(4.5, relays, {})).toBe(true);
+    expect(machineWasBottleneck(0.4, { "eu-west-1": 6 }, {})).toBe(true);
   });
 });
 

@@ -158,6 +158,42 @@ describe("loaders: files that cannot be read as a spec", () => {
     ]);
   });
 
+  it("one object under two keys is data; only an object inside itself is a cycle", async () => {
+    // The everyday TypeScript spec: a regions array and a deploy block reused by several services.
+    const shared = temporary(
+      "shared.ts",
+      [
+        'const regions = ["us-east-1", "eu-west-1"];',
+        'const deploy = { target: "kubernetes", image: "ghcr.io/acme/a:1.0.0", port: 8080 };',
+        "export default {",
+        '  name: "shared",',
+        "  services: {",
+        "    a: { regions, deploy },",
+        '    b: { regions, deploy, calls: [{ to: "a", timeoutMs: 1000 }] },',
+        "  },",
+        "};",
+        "",
+      ].join("\n"),
+    );
+    const spec = await loadSpec(shared);
+    const services = (spec.data as { services: Record<string, { regions: string[] }> }).services;
+    expect(services.a!.regions).toEqual(["us-east-1", "eu-west-1"]);
+    expect(services.b!.regions).toEqual(["us-east-1", "eu-west-1"]);
+
+    const cycle = temporary(
+      "cycle.ts",
+      'const t: any = { name: "x", services: { a: { regions: ["us-east-1"] } } };\nt.services.a.back = t.services;\nexport default t;\n',
+    );
+    expect((await problemsOf(cycle)).map(brief)).toEqual([
+      {
+        code: "spec/typescript",
+        path: "(root)",
+        message: `${cycle}: the default export at services.a.back refers back to an enclosing object (a cycle); a topology is plain data`,
+        fix: "export plain objects, arrays, strings, numbers and booleans",
+      },
+    ]);
+  });
+
   it("a TypeScript syntax error points at the line", async () => {
     const file = temporary("syntax.ts", 'export default { name: "x",\n');
     const problems = await problemsOf(file);

@@ -27,20 +27,33 @@ const { parentPort, workerData } = require("node:worker_threads");
 const describe = (error) => error instanceof Error
   ? { name: error.name, message: error.message, stack: error.stack ?? "" }
   : { name: "Error", message: String(error), stack: "" };
-/** The first thing in value that structured clone would drop or change, as a path and a reason. */
+/**
+ * The first thing in value that structured clone would drop or change, as a path and a reason.
+ * One object under two keys (a shared regions array, a defaults object spread or reused) is data:
+ * it is checked once. Only an object met again inside itself is a cycle.
+ */
 function notData(value) {
-  const seen = new Set();
-  const pending = [[value, []]];
+  const checked = new Set();
+  const enclosing = new Set();
+  // Depth first; a [v, at, true] entry leaves v after everything under it was checked.
+  const pending = [[value, [], false]];
   while (pending.length > 0) {
-    const [v, at] = pending.pop();
+    const [v, at, leaving] = pending.pop();
+    if (leaving) {
+      enclosing.delete(v);
+      checked.add(v);
+      continue;
+    }
     if (typeof v === "function") return { at, why: "is a function" };
     if (typeof v === "symbol" || typeof v === "bigint") return { at, why: "is a " + typeof v };
     if (v === null || typeof v !== "object") continue;
-    if (seen.has(v)) return { at, why: "refers back to an enclosing object (a cycle)" };
-    seen.add(v);
+    if (enclosing.has(v)) return { at, why: "refers back to an enclosing object (a cycle)" };
+    if (checked.has(v)) continue;
     const proto = Object.getPrototypeOf(v);
     if (!Array.isArray(v) && proto !== Object.prototype && proto !== null)
       return { at, why: "is not a plain object (a class instance, or a __proto__ key in an object literal, which sets the prototype instead of adding a key)" };
+    enclosing.add(v);
+    pending.push([v, at, true]);
     for (const key of Object.keys(v)) pending.push([v[key], [...at, Array.isArray(v) ? Number(key) : key]]);
   }
   return undefined;

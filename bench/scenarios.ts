@@ -249,10 +249,10 @@ function commandsScenario(spec: {
 
 const COMMAND_LABELS: Readonly<Record<string, string>> = {
   check: "validate + analyse + policies + text report",
-  plan: "analyse + compile + tables",
+  plan: "analyse + compile + tables + add-ons",
   whatif: "2 analyses (failed one incremental) + changes, region:us-east-1",
   render: "compile + YAML files written",
-  diff: "2 × (analyse + compile) + diff, edited copy",
+  diff: "2 × (analyse + findings + compile) + diff, edited copy",
 };
 
 const SERIES = "commands, 1,000 partitions, 25 regions";

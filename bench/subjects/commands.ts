@@ -1,22 +1,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type AnalysedModel,
-  analyse,
-  analyseEdited,
-  compareAnalyses,
-  parseFailures,
-} from "../../src/analysis/index.js";
+import { analyse, compareAnalyses, parseFailures } from "../../src/analysis/index.js";
 import { runCheck } from "../../src/check.js";
 import { compilePlan } from "../../src/compile/index.js";
+import { requiredAddons } from "../../src/compile/prerequisites/index.js";
 import { diffTopologies } from "../../src/diff/index.js";
 import { renderDiffText } from "../../src/diff/render.js";
+import { diffSide } from "../../src/diff/side.js";
 import { type LoadedTopology, topologyFromData } from "../../src/pipeline.js";
 import { deferRenderPlan } from "../../src/render/files.js";
 import { writeRender } from "../../src/render/write.js";
+import { formatAddons } from "../../src/report/addons.js";
 import { renderAnalysisTables, renderChanges } from "../../src/report/analysis-tables.js";
-import { formatPlanSummary, planResources } from "../../src/report/plan-summary.js";
+import { formatPlanSummary, summarisePlan } from "../../src/report/plan-summary.js";
 import { renderText } from "../../src/report/text.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { generateTopology, REGIONS_BY_AGE } from "../generate.js";
@@ -77,9 +74,11 @@ const COMMANDS: Readonly<
   async plan(spec) {
     const loaded = load(spec);
     const analysis = analyse(loaded.model);
-    const resources = planResources(loaded.model, analysis);
+    const plan = compilePlan(loaded.model, analysis);
+    const resources = summarisePlan(plan);
     renderAnalysisTables(loaded.model, analysis, PLAIN);
     formatPlanSummary(resources);
+    formatAddons(requiredAddons(plan.resources));
     return { resources: resources.total };
   },
   async whatif(spec) {
@@ -99,14 +98,9 @@ const COMMANDS: Readonly<
     return { files: files.length };
   },
   async diff(spec) {
-    // As the CLI does (src/diff/side.ts): the second side's analysis is made against the first's.
-    const side = (data: TopologyInput, before?: AnalysedModel) => {
-      const { model } = load(data);
-      const analysis = before === undefined ? analyse(model) : analyseEdited(model, before);
-      return { model, analysis, plan: compilePlan(model, analysis) };
-    };
-    const first = side(spec);
-    const diff = diffTopologies(first, side(edited(spec), first));
+    // The CLI's own sides (src/diff/side.ts): analysis (the second against the first), findings, plan.
+    const first = diffSide(load(spec));
+    const diff = diffTopologies(first, diffSide(load(edited(spec)), first));
     renderDiffText(diff, PLAIN);
     return { changedResources: diff.resources.length, analysisChanges: diff.analysis.length };
   },

@@ -6,7 +6,8 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["src/cli/main.ts"],
+  // heap.ts alone: bin/topoplan.js reads it before it loads the CLI (src/cli/heap.ts).
+  entryPoints: ["src/cli/main.ts", "src/cli/heap.ts"],
   // Commands stay in their own chunks, loaded when run: `check` does not parse `render`'s code.
   outdir: "dist/cli",
   splitting: true,

@@ -150,12 +150,18 @@ function fromIssue(issue: z.core.$ZodIssue, vocabulary: ReadonlySet<string>): Di
         const options = "options" in issue ? (issue.options ?? []) : [];
         const value = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
         const near = typeof value === "string" ? closest(value, options.map(String)) : undefined;
+        const at =
+          segments.at(-1) === issue.discriminator ? path : formatPath([...segments, issue.discriminator]);
+        if (value === undefined)
+          return [
+            error("spec/missing", `required field is missing (one of ${listed(options)})`, `add ${at}`, at),
+          ];
         return [
           error(
             "spec/invalid-value",
             `${describe(value)} is not one of ${listed(options)}${near ? `: did you mean "${near}"?` : ""}`,
             `use one of ${listed(options)}`,
-            segments.at(-1) === issue.discriminator ? path : formatPath([...segments, issue.discriminator]),
+            at,
           ),
         ];
       }

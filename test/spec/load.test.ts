@@ -62,6 +62,37 @@ describe("loaders: files that cannot be read as a spec", () => {
     ]);
   });
 
+  it("a YAML merge key merges the mapping in, the keys written beside it winning; merges are bounded", async () => {
+    const merged = temporary(
+      "merge.yaml",
+      [
+        "name: merged",
+        "services:",
+        "  a:",
+        "    regions: [us-east-1]",
+        "    deploy: &deploy { target: kubernetes, image: ghcr.io/acme/a:1.0.0, port: 8080 }",
+        "  b:",
+        "    regions: [us-east-1]",
+        "    deploy:",
+        "      <<: *deploy",
+        "      image: ghcr.io/acme/b:1.0.0",
+        "",
+      ].join("\n"),
+    );
+    const data = (await loadSpec(merged)).data as { services: Record<string, { deploy: unknown }> };
+    expect(data.services.b!.deploy).toEqual({
+      target: "kubernetes",
+      image: "ghcr.io/acme/b:1.0.0",
+      port: 8080,
+    });
+    // A merge bomb: every level merges the one below twice.
+    const levels = Array.from({ length: 12 }, (_, i) =>
+      i === 0 ? "l0: &l0 { a: 1 }" : `l${i}: &l${i} { <<: [*l${i - 1}, *l${i - 1}], k${i}: 1 }`,
+    );
+    const bomb = temporary("merge-bomb.yaml", `${levels.join("\n")}\nname: x\n`);
+    expect((await problemsOf(bomb)).map((d) => d.code)).toEqual(["spec/yaml"]);
+  });
+
   it("custom YAML tags are not executed or constructed", async () => {
     const file = temporary("tagged.yaml", "name: !!js/function 'function () { return 1 }'\n");
     const problems = await problemsOf(file);

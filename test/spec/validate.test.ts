@@ -106,6 +106,23 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("a deploy block without its target: the missing field, then a wrong one with did you mean", () => {
+    const spec = base() as ReturnType<typeof base> & { services: { api: { deploy?: unknown } } };
+    spec.services.api.deploy = { image: "ghcr.io/acme/api:1.0.0", port: 8080 };
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/missing",
+        path: "services.api.deploy.target",
+        message: 'required field is missing (one of "kubernetes", "aws", "external")',
+        fix: "add services.api.deploy.target",
+      },
+    ]);
+    spec.services.api.deploy = { target: "kubernets", image: "ghcr.io/acme/api:1.0.0", port: 8080 };
+    expect(validateTopology(spec).diagnostics.map((d) => d.message)).toEqual([
+      'string "kubernets" is not one of "kubernetes", "aws", "external": did you mean "kubernetes"?',
+    ]);
+  });
+
   it("too many replicas placed", () => {
     const spec = base();
     spec.datastores.accounts.placement = { "eu-west-1": 3, "eu-central-1": 2 } as never;

@@ -3,12 +3,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
 import { generateTopology } from "../../bench/generate.js";
+import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { parseYaml } from "../../src/spec/load/yaml.js";
 import { nestedValues } from "../properties/nested-values.js";
 
 /** What the full parser (the `yaml` package, as the loader configures it) makes of a document. */
 function full(text: string): unknown {
-  const document = parseDocument(text, { uniqueKeys: true, strict: true, schema: "core" });
+  const document = parseDocument(text, { uniqueKeys: true, strict: true, schema: "core", merge: true });
   if (document.errors.length > 0) throw document.errors[0];
   return document.toJS({ maxAliasCount: 100 });
 }
@@ -76,7 +77,15 @@ describe("YAML fast path", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), json, { minKeys: 1 }), (value) => {
         const text = stringify(value);
-        expect(zeroed(parseYaml(text, "t.yaml"))).toStrictEqual(zeroed(full(text)));
+        let expected: unknown;
+        try {
+          expected = full(text);
+        } catch {
+          // e.g. a key "<<" whose value is not a mapping: a merge key the loader refuses too.
+          expect(() => parseYaml(text, "t.yaml")).toThrow(InputError);
+          return;
+        }
+        expect(zeroed(parseYaml(text, "t.yaml"))).toStrictEqual(zeroed(expected));
       }),
       { numRuns: 1000 },
     );

@@ -11,8 +11,9 @@ import { CORE_AS_YAML } from "./yaml-core.js";
  * the full parser below, which owns every diagnostic and its line numbers.
  */
 function parsePlain(text: string): unknown {
-  // An `&` anywhere (even quoted) may be an anchor: leave alias accounting to the full parser.
-  if (text.includes("&")) return undefined;
+  // An `&` anywhere (even quoted) may be an anchor: leave alias accounting to the full parser;
+  // `<<` may be a merge key, which only the full parser reads as one.
+  if (text.includes("&") || text.includes("<<")) return undefined;
   try {
     return jsyaml.load(text, { schema: CORE_AS_YAML }) ?? undefined;
   } catch {
@@ -29,6 +30,9 @@ export function parseYaml(text: string, file: string): unknown {
     prettyErrors: true,
     strict: true,
     schema: "core",
+    // `<<: *defaults` merges a mapping in, as Kubernetes (go-yaml) and Compose files read it;
+    // without it the key `<<` would be kept as a field. Each merge counts as an alias (bounded).
+    merge: true,
   });
   const problems: Diagnostic[] = [...document.errors, ...document.warnings].map((error) => {
     const position = error.linePos?.[0];
@@ -69,13 +73,16 @@ export function parseYaml(text: string, file: string): unknown {
   try {
     return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (error) {
+    const message = (error as Error).message;
     throw new InputError([
       {
         code: "spec/yaml",
         severity: "error",
         path: "(root)",
-        message: `${file}: ${(error as Error).message}`,
-        fix: `use at most ${MAX_YAML_ALIASES} alias expansions; write the repeated parts out`,
+        message: `${file}: ${message}`,
+        fix: /merge/i.test(message)
+          ? "merge mappings only: `<<: *defaults` where `&defaults` names a mapping"
+          : `use at most ${MAX_YAML_ALIASES} alias expansions; write the repeated parts out`,
       },
     ]);
   }

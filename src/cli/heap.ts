@@ -2,7 +2,7 @@
  * Node's default heap limit is about 4 GB on a 64-bit machine, however much memory it has. The
  * heaviest commands need more on the largest topologies: `diff` of 20,000 services holds two plans
  * of 811,501 objects and died at that limit with V8's fatal error after almost three minutes
- * (issue #15); `plan` of the same spec peaks at 3.6 GB. bin/topoplan.js runs these commands in a
+ * (issue #15); `plan` of the same spec peaks at 3.4 GiB. bin/topoplan.js runs these commands in a
  * second Node process with a heap limit sized to the machine, unless the user chose a limit.
  * Kept apart from the CLI bundle: the launcher decides before it loads anything else.
  */

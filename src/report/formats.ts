@@ -11,6 +11,8 @@ export interface RenderContext extends TextStyle {
   readonly model?: Model;
   /** Markdown: the most characters the report may take (`--max-chars`). */
   readonly limit?: number;
+  /** SARIF: the most results the run may hold (`--max-results`). */
+  readonly maxResults?: number;
 }
 
 /** One renderer per output format; a new format registers here. */
@@ -19,7 +21,7 @@ export const REPORT_FORMATS: Readonly<
 > = {
   text: renderText,
   json: (report) => renderJson(report),
-  sarif: (report) => renderSarif(report),
+  sarif: (report, context) => renderSarif(report, context.maxResults),
   markdown: (report, context) =>
     renderMarkdown(report, {
       ...(context.model ? { model: context.model } : {}),

@@ -61,11 +61,44 @@ function fingerprint(d: Diagnostic): string {
   return createHash("sha256").update(`${d.code}\u0000${d.path}\u0000${d.message}`).digest("hex").slice(0, 32);
 }
 
-export function renderSarif(report: CheckReport): string {
-  const all: { d: Diagnostic; reason?: string }[] = [
+/**
+ * GitHub code scanning stores at most 5,000 results of a run and rejects a run of more than 25,000
+ * (docs.github.com, "About code scanning limits on SARIF results": results per run, maximum 25,000,
+ * only the top 5,000 included). A large topology has more findings than that (70,652 at 20,000
+ * services): by default the run keeps the 5,000 that matter most and says how many it left out.
+ */
+export const GITHUB_SARIF_RESULTS = 5_000;
+
+/** Errors first, then warnings, notes, the undecided, and suppressed findings last. */
+function importance({ d, reason }: { d: Diagnostic; reason?: string }): number {
+  if (reason !== undefined) return 4;
+  if (d.status === "unknown") return 3;
+  return d.severity === "error" ? 0 : d.severity === "warning" ? 1 : 2;
+}
+
+/** The `maxResults` most important findings, in their report order; `all` when they fit. */
+function mostImportant<T extends { d: Diagnostic; reason?: string }>(
+  all: readonly T[],
+  maxResults: number,
+): T[] {
+  if (all.length <= maxResults) return [...all];
+  const kept = new Set(
+    all
+      .map((entry, i) => ({ i, rank: importance(entry) }))
+      .sort((a, b) => a.rank - b.rank || a.i - b.i)
+      .slice(0, maxResults)
+      .map(({ i }) => i),
+  );
+  return all.filter((_, i) => kept.has(i));
+}
+
+export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESULTS): string {
+  const found: { d: Diagnostic; reason?: string }[] = [
     ...report.findings.map((d) => ({ d })),
     ...(report.suppressed ?? []).map(({ reason, ...d }) => ({ d, reason })),
   ];
+  const all = mostImportant(found, maxResults);
+  const leftOut = found.length - all.length;
   const rules: SarifRule[] = [];
   const index = new Map<string, number>();
   // Every built-in rule is listed, so the rule list is the same whatever fired; then any other codes.
@@ -123,8 +156,30 @@ export function renderSarif(report: CheckReport): string {
           },
         },
         artifacts: [{ location: { uri, uriBaseId: "%SRCROOT%" } }],
+        ...(leftOut === 0
+          ? {}
+          : {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [
+                    {
+                      descriptor: { id: "results-left-out" },
+                      level: "warning",
+                      message: {
+                        text: `${leftOut} of ${found.length} findings left out to keep ${maxResults} results (errors first, then warnings, notes, undecided, suppressed): GitHub code scanning stores ${GITHUB_SARIF_RESULTS} results per run and rejects more than 25,000. topoplan check --format text lists them all; --max-results N changes the cap.`,
+                      },
+                    },
+                  ],
+                },
+              ],
+            }),
         results,
-        properties: { topology: report.topology, summary: report.summary },
+        properties: {
+          topology: report.topology,
+          summary: report.summary,
+          ...(leftOut === 0 ? {} : { resultsLeftOut: leftOut }),
+        },
       },
     ],
   };

@@ -3,9 +3,11 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { RULES } from "../../policies/registry.js";
 import { runCheck } from "../../src/check.js";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { locateReport } from "../../src/report/locate/index.js";
-import { renderSarif } from "../../src/report/sarif.js";
+import { GITHUB_SARIF_RESULTS, renderSarif } from "../../src/report/sarif.js";
+import { type CheckReport, summarise } from "../../src/report/types.js";
 
 const schema = JSON.parse(
   readFileSync(new URL("./schemas/sarif-schema-2.1.0.json", import.meta.url), "utf8"),
@@ -108,5 +110,67 @@ describe("SARIF 2.1.0", () => {
         runs: [{ tool: { driver: { name: "x" } }, results: [{ level: "fatal", message: { text: "m" } }] }],
       }),
     ).toBe(false);
+  });
+});
+
+describe("SARIF within GitHub code scanning's limits", () => {
+  /** A report of `n` findings cycling through every kind, with a readable path per finding. */
+  function report(n: number): CheckReport {
+    const kinds: Pick<Diagnostic, "severity" | "status">[] = [
+      { severity: "warning" },
+      { severity: "info" },
+      { severity: "error", status: "unknown" },
+      { severity: "error" },
+    ];
+    const findings: Diagnostic[] = Array.from({ length: n }, (_, i) => ({
+      code: "retry-jitter",
+      message: `finding ${i}`,
+      path: `services.s${i}`,
+      ...kinds[i % kinds.length]!,
+    }));
+    const suppressed = [
+      { code: "retry-jitter", severity: "error" as const, message: "s", path: "services.x", reason: "ok" },
+    ];
+    return { topology: "t", file: "t.yaml", findings, summary: summarise(findings, 1), suppressed };
+  }
+  const parse = (text: string) =>
+    JSON.parse(text) as {
+      runs: {
+        results: { level: string; kind: string; properties: { path: string }; suppressions?: unknown[] }[];
+        invocations?: { toolExecutionNotifications: { message: { text: string } }[] }[];
+        properties: { resultsLeftOut?: number };
+      }[];
+    };
+
+  it("keeps the most important findings in report order and says how many it left out", () => {
+    const text = renderSarif(report(12), 7);
+    expect(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const [run] = parse(text).runs;
+    // 3 errors, 3 warnings, then the first note; the undecided and the suppressed are cut first.
+    expect(run!.results.map((r) => r.properties.path)).toEqual([
+      "services.s0",
+      "services.s1",
+      "services.s3",
+      "services.s4",
+      "services.s7",
+      "services.s8",
+      "services.s11",
+    ]);
+    expect(run!.properties.resultsLeftOut).toBe(6);
+    expect(run!.invocations![0]!.toolExecutionNotifications[0]!.message.text).toMatch(
+      /^6 of 13 findings left out to keep 7 results/,
+    );
+  });
+
+  it("leaves a report under the cap as it was: every finding, no notification", () => {
+    const [run] = parse(renderSarif(report(12), 13)).runs;
+    expect(run!.results).toHaveLength(13);
+    expect(run!.results.at(-1)!.suppressions).toHaveLength(1);
+    expect(run!.invocations).toBeUndefined();
+    expect(run!.properties.resultsLeftOut).toBeUndefined();
+    // The default is what GitHub stores per run.
+    expect(parse(renderSarif(report(GITHUB_SARIF_RESULTS + 1))).runs[0]!.results).toHaveLength(
+      GITHUB_SARIF_RESULTS,
+    );
   });
 });

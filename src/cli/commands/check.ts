@@ -5,17 +5,20 @@ import { LOCATED_FORMATS, REPORT_FORMATS } from "../../report/formats.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { maxCharsFlag } from "../max-chars.js";
+import { maxResultsFlag } from "../max-results.js";
 import { emit } from "../output.js";
 
 export const checkCommand: Command = {
   name: "check",
   summary: "Validate a topology, analyse it and check it against the policies.",
-  usage: `topoplan check <spec> [--format ${Object.keys(REPORT_FORMATS).join("|")}] [--output FILE] [--max-chars N] [--policy-config FILE] [--rules FILE.ts]`,
+  usage: `topoplan check <spec> [--format ${Object.keys(REPORT_FORMATS).join("|")}] [--output FILE] [--max-chars N] [--max-results N] [--policy-config FILE] [--rules FILE.ts]`,
   details: [
     "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
     `  --format F     report format: ${Object.keys(REPORT_FORMATS).join(", ")} (default text)`,
     "  --output FILE  write the report to FILE instead of stdout",
     "  --max-chars N  markdown: fit in N characters (default 65536, GitHub's comment limit)",
+    "  --max-results N  sarif: keep the N most important findings (default 5000, what GitHub code",
+    "                 scanning stores per run; it rejects runs of more than 25000)",
     "  --policy-config FILE  policy settings (YAML/JSON, the shape of the spec's policies block), merged over it",
     "  --rules FILE.ts       your own rules (default export: a rule or an array of rules); see docs/policies.md",
     "",
@@ -25,6 +28,7 @@ export const checkCommand: Command = {
     format: { type: "string", short: "f" },
     output: { type: "string", short: "o" },
     "max-chars": { type: "string" },
+    "max-results": { type: "string" },
     "policy-config": { type: "string" },
     rules: { type: "string" },
   },
@@ -32,6 +36,7 @@ export const checkCommand: Command = {
   async run(args, io) {
     const format = choice(this, "format", args.values.format, Object.keys(REPORT_FORMATS), "text");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));
+    const maxResults = maxResultsFlag(stringFlag(args, "max-results"));
     const loaded = await loadTopology(args.positionals[0]!);
     const policyConfig = stringFlag(args, "policy-config");
     const rulesFile = stringFlag(args, "rules");
@@ -60,6 +65,7 @@ export const checkCommand: Command = {
         color: io.color && stringFlag(args, "output") === undefined,
         model: loaded.model,
         limit,
+        maxResults,
       }),
       stringFlag(args, "output"),
       io,

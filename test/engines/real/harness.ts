@@ -24,7 +24,11 @@ export function requireBinaries(paths: readonly string[]): boolean {
   return false;
 }
 
-/** A block of loopback addresses no other test uses: 127.<a>.<b>.<1..>. */
+/**
+ * A block of loopback addresses no other test uses: 127.<a>.<b>.<1..>. Each suite passes its own
+ * seed (etcd 11, PostgreSQL 21 and 22, Redis 31, Patroni 41): two suites with one seed share their
+ * addresses whenever their worker processes' pids agree modulo 100.
+ */
 export function loopbackBlock(seed: number): (i: number) => string {
   const a = 100 + (process.pid % 100);
   const b = seed % 250;

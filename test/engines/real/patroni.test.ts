@@ -52,7 +52,7 @@ const model = build({
 
 suite("PostgreSQL engine: automatic failover (Patroni standing in for CloudNativePG)", () => {
   const processes = new Processes();
-  const address = loopbackBlock(31);
+  const address = loopbackBlock(41);
   const addresses = new Map<string, string>();
   let locals: LocalMember[] = [];
   const at = (m: LocalMember) => addresses.get(m.member.name)!;

@@ -194,7 +194,7 @@ suite("Redis engine, started from the compiled manifests", () => {
       250_000,
     ).catch((error: Error) => {
       const logs = members.map(
-        (m) => `${m.member.name}-sentinel:\n${processes.log(`${m.member.name}-sentinel`).slice(-1500)}`,
+        (m) => `${m.member.name}-sentinel:\n${processes.log(`${m.member.name}-sentinel`).slice(-6000)}`,
       );
       throw new Error(`${error.message}\n${logs.join("\n")}`);
     });

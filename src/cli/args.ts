@@ -45,6 +45,29 @@ export function choice<T extends string>(
   );
 }
 
+/** A whole-number flag at least `min`: `--top 3`; `fallback` when it is not given. */
+export function wholeNumberFlag(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  fix = `e.g. --${flag} ${fallback}`,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new InputError([
+      {
+        code: "cli/usage",
+        severity: "error",
+        path: `--${flag}`,
+        message: `--${flag} must be an integer ≥ ${min} (got "${value}")`,
+        fix,
+      },
+    ]);
+  return n;
+}
+
 export function helpText(command: Command): string {
   return [
     `${command.summary}`,

@@ -2,10 +2,10 @@ import { RULES } from "../../../policies/registry.js";
 import { runCheck } from "../../check.js";
 import { loadTopology } from "../../pipeline.js";
 import { LOCATED_FORMATS, REPORT_FORMATS } from "../../report/formats.js";
-import { choice } from "../args.js";
+import { GITHUB_SARIF_RESULTS } from "../../report/sarif.js";
+import { choice, wholeNumberFlag } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { maxCharsFlag } from "../max-chars.js";
-import { maxResultsFlag } from "../max-results.js";
 import { emit } from "../output.js";
 
 export const checkCommand: Command = {
@@ -36,7 +36,13 @@ export const checkCommand: Command = {
   async run(args, io) {
     const format = choice(this, "format", args.values.format, Object.keys(REPORT_FORMATS), "text");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));
-    const maxResults = maxResultsFlag(stringFlag(args, "max-results"));
+    const maxResults = wholeNumberFlag(
+      "max-results",
+      stringFlag(args, "max-results"),
+      GITHUB_SARIF_RESULTS,
+      1,
+      `e.g. --max-results 25000, GitHub code scanning's most results per run (it stores ${GITHUB_SARIF_RESULTS})`,
+    );
     const loaded = await loadTopology(args.positionals[0]!);
     const policyConfig = stringFlag(args, "policy-config");
     const rulesFile = stringFlag(args, "rules");

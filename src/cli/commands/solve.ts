@@ -9,24 +9,12 @@ import { type SolveOptions, solve } from "../../solve/solve.js";
 import { placementEdits, rewriteSpec, typescriptSnippet } from "../../solve/write.js";
 import { parseJson } from "../../spec/load/json.js";
 import { parseYaml } from "../../spec/load/yaml.js";
-import { choice } from "../args.js";
+import { choice, wholeNumberFlag } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
 import { emit } from "../output.js";
 
 const usage = (path: string, message: string, fix: string) =>
   new InputError([{ code: "cli/usage", severity: "error", path, message, fix }]);
-
-function count(value: string | undefined, flag: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw usage(
-      `--${flag}`,
-      `--${flag} must be an integer ≥ ${min} (got "${value}")`,
-      `e.g. --${flag} ${fallback}`,
-    );
-  return n;
-}
 
 /** `--replicas 5`, `--replicas 3-7` or `--replicas auto`. */
 function replicaFlag(value: string | undefined): SolveOptions["replicas"] {
@@ -107,8 +95,8 @@ export const solveCommand: Command = {
   async run(args, io) {
     const format = choice(this, "format", args.values.format, ["text", "json", "markdown"] as const, "text");
     const objective = choice(this, "objective", args.values.objective, ["cost", "latency"] as const, "cost");
-    const top = count(stringFlag(args, "top"), "top", 3, 0);
-    const limit = count(stringFlag(args, "limit"), "limit", 20_000, 1);
+    const top = wholeNumberFlag("top", stringFlag(args, "top"), 3, 0);
+    const limit = wholeNumberFlag("limit", stringFlag(args, "limit"), 20_000, 1);
     const output = stringFlag(args, "output");
     const loaded = await loadTopology(args.positionals[0]!, { placeAuto: false });
     const { model } = loaded;

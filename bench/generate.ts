@@ -17,6 +17,7 @@
  */
 import { AWS_REGIONS } from "../src/catalog/data/aws-regions.generated.js";
 import { AWS_RTT_MS } from "../src/catalog/data/aws-rtt.generated.js";
+import { byText } from "../src/order.js";
 import type { TopologyInput } from "../src/spec/schema/topology.js";
 import { createRandom, type Random } from "./prng.js";
 
@@ -146,7 +147,7 @@ function regionPool(geo: Geo, regions: readonly string[]): string[] {
   const anchor = own[0] ?? regions[0]!;
   const nearest = regions
     .filter((r) => !own.includes(r))
-    .sort((a, b) => rtt(anchor, a) - rtt(anchor, b) || a.localeCompare(b));
+    .sort((a, b) => rtt(anchor, a) - rtt(anchor, b) || byText(a, b));
   return [...own, ...nearest].slice(0, Math.max(own.length, Math.min(5, regions.length)));
 }
 

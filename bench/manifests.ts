@@ -8,6 +8,7 @@
  * object is about as large as a real one.
  */
 import type { PlannedResource, ResourcePlan } from "../src/compile/plan.js";
+import { byText } from "../src/order.js";
 import type { TopologyInput } from "../src/spec/schema/topology.js";
 import { generateTopology } from "./generate.js";
 
@@ -284,10 +285,7 @@ export function manifestsOf(topology: TopologyInput): PlannedResource[] {
       },
     });
   }
-  return out.sort(
-    (a, b) =>
-      a.region.localeCompare(b.region) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
-  );
+  return out.sort((a, b) => byText(a.region, b.region) || byText(a.type, b.type) || byText(a.name, b.name));
 }
 
 /**

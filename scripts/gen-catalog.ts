@@ -12,6 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { byText } from "../src/order.js";
 
 /** Repository-relative locations of the inputs and outputs. */
 export const CATALOG_PATHS = {
@@ -234,7 +235,7 @@ export function zoneNames(code: string, count: number): string[] {
 
 /** Checks that the RTT matrix and the region metadata describe the same complete set of regions. */
 function selectRegions(rows: readonly RegionRow[], rtt: DirectedRtt): RegionRow[] {
-  const selected = rows.filter((r) => r.inRttMatrix).sort((a, b) => compare(a.code, b.code));
+  const selected = rows.filter((r) => r.inRttMatrix).sort((a, b) => byText(a.code, b.code));
   const codes = new Set(selected.map((r) => r.code));
   const rttCodes = [...rtt.keys()];
   for (const code of rttCodes) {
@@ -260,17 +261,12 @@ function maxAsymmetry(codes: readonly string[], rtt: DirectedRtt): Asymmetry {
   let worst: Asymmetry = { a: "", b: "", diffMs: -1 };
   for (const a of codes) {
     for (const b of codes) {
-      if (compare(a, b) >= 0) continue;
+      if (byText(a, b) >= 0) continue;
       const diffMs = Math.abs(directed(rtt, a, b) - directed(rtt, b, a));
       if (diffMs > worst.diffMs) worst = { a, b, diffMs };
     }
   }
   return worst;
-}
-
-/** Plain code-unit ordering: deterministic across locales, unlike localeCompare. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { haversineKm } from "../src/catalog/rtt.js";
+import { byText } from "../src/order.js";
 import { parseCsvRecords, REPO_ROOT, roundTenth } from "./gen-catalog.js";
 
 export const CLOUD_PATHS = {
@@ -263,7 +264,7 @@ const num = (x: number) => Number(x.toPrecision(6));
 function renderMatrix(name: string, matrix: Map<string, Map<string, number>>): string[] {
   const rows = [...matrix.keys()].sort().map((a) => {
     const body = [...matrix.get(a)!]
-      .sort(([x], [y]) => x.localeCompare(y))
+      .sort(([x], [y]) => byText(x, y))
       .map(([b, v]) => `${JSON.stringify(b)}: ${roundTenth(v)}`)
       .join(", ");
     return `  ${JSON.stringify(a)}: { ${body} },`;
@@ -360,7 +361,7 @@ export function renderCloudFiles(input: CloudInputs): {
         city: r.location,
       };
     })
-    .sort((a, b) => a.code.localeCompare(b.code));
+    .sort((a, b) => byText(a.code, b.code));
   const gcpRtt = symmetric(directedMatrix(input.gcpRttCsv, "from", "to", "rtt_ms"));
 
   // Azure regions and matrix (ARM names).

@@ -1,5 +1,6 @@
 import type { LatencyProfile } from "../../src/analysis/types.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
+import { byText } from "../../src/order.js";
 import {
   datastoreAnalysis,
   jurisdictionOfRegion,
@@ -125,7 +126,7 @@ function worstOrigin(profile: LatencyProfile) {
   let worst: LatencyProfile["byOrigin"][number] | undefined;
   for (const o of profile.byOrigin) {
     if (!(o.share > 0) || o.unavailable === true) continue;
-    if (worst === undefined || (o.p99Ms - worst.p99Ms || worst.origin.localeCompare(o.origin)) > 0) worst = o;
+    if (worst === undefined || (o.p99Ms - worst.p99Ms || byText(worst.origin, o.origin)) > 0) worst = o;
   }
   return worst;
 }
@@ -151,6 +152,6 @@ export function quorumFloor(
   const distances = others
     .map((replica) => ({ region: replica.region, rttMs: rttOf(model, group.leader.region, replica.region) }))
     .filter((d): d is { region: string; rttMs: number } => d.rttMs !== undefined)
-    .sort((a, b) => a.rttMs - b.rttMs || a.region.localeCompare(b.region));
+    .sort((a, b) => a.rttMs - b.rttMs || byText(a.region, b.region));
   return distances[needed - 1];
 }

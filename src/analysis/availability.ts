@@ -1,4 +1,5 @@
 import type { ReplicaSlot } from "../model/types.js";
+import { byText } from "../order.js";
 import type { NetworkView } from "./network.js";
 
 /** What the availability formulas read from a network view: each domain's down probability. */
@@ -47,7 +48,7 @@ function layoutOf(slots: readonly ReplicaSlot[]): readonly RegionLayout[] {
     byRegion.set(slot.region, zones);
   }
   const layout = [...byRegion]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byText(a, b))
     .map(([region, zones]) => ({ region, zones: [...zones.keys()], counts: [...zones.values()] }));
   // Slot lists are built once per datastore and never mutated; a frozen one is safe to key on.
   layouts.set(slots, layout);

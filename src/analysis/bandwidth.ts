@@ -1,6 +1,7 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { PROVIDER_EGRESS } from "../catalog/data/defaults.js";
 import type { Model } from "../model/types.js";
+import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { LinkLoad } from "./types.js";
 
@@ -119,9 +120,9 @@ export function linkLoads(model: Model, flows: readonly Flow[]): LinkLoad[] {
         ...(declared === undefined ? {} : { linkIndex: declared.index }),
         contributors: [...contributors]
           .map(([component, b]) => ({ component, mbps: mbps(b) }))
-          .sort((a, b) => a.component.localeCompare(b.component)),
+          .sort((a, b) => byText(a.component, b.component)),
         egressUsdPerMonth: monthlyUsd(bytes, egressUsdPerGb(model.catalog, from, to)),
       };
     })
-    .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    .sort((a, b) => byText(a.from, b.from) || byText(a.to, b.to));
 }

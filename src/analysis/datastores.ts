@@ -1,4 +1,5 @@
 import type { PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
+import { byText } from "../order.js";
 import { atLeast, clamp01, type FailureProbabilities } from "./availability.js";
 import type { Figure } from "./latency.js";
 import { electionCandidates, electLeader, servingSide } from "./leader.js";
@@ -261,5 +262,5 @@ function worstLeader(
   };
   return [...regions]
     .map((region) => ({ region, write: cost(region, "write"), read: cost(region, "read") }))
-    .sort((a, b) => b.write - a.write || b.read - a.read || a.region.localeCompare(b.region))[0]?.region;
+    .sort((a, b) => b.write - a.write || b.read - a.read || byText(a.region, b.region))[0]?.region;
 }

@@ -1,4 +1,5 @@
 import type { Model } from "../model/types.js";
+import { byText } from "../order.js";
 import { datastoreFlows, type Flow, linkLoads } from "./bandwidth.js";
 import { availabilityCap } from "./caps.js";
 import { componentEgress, datastoreReplicaCost, serviceCost, streamReplicaCost, totalCost } from "./cost.js";
@@ -231,7 +232,7 @@ function effectiveLeaderOf(ev: DatastoreEvaluator): string | undefined {
   for (const state of ev.states)
     if (state.leader !== undefined)
       leaders.set(state.leader, (leaders.get(state.leader) ?? 0) + state.group.partitions.length);
-  return [...leaders].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  return [...leaders].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0]?.[0];
 }
 
 /** Engines without leader preference, after an election: every region that may have won it. */

@@ -1,5 +1,6 @@
 import { PIPELINES, type Pipeline, type PipelineId } from "../catalog/data/replication.js";
 import type { ResolvedDatastore } from "../model/types.js";
+import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { LinkLoad, ReplicationLag } from "./types.js";
 
@@ -99,5 +100,5 @@ export function datastoreLags(
       }
     }
   }
-  return [...byRegion.values()].sort((a, b) => a.region.localeCompare(b.region));
+  return [...byRegion.values()].sort((a, b) => byText(a.region, b.region));
 }

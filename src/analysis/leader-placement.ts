@@ -1,4 +1,5 @@
 import type { UserOrigin } from "../model/types.js";
+import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { mayLead } from "./replication/common.js";
 import type { LinkLoad } from "./types.js";
@@ -29,7 +30,7 @@ export function leaderOptions(
     }
     if (served) options.push({ region, writeP50Ms: sum / total });
   }
-  return options.sort((a, b) => a.writeP50Ms - b.writeP50Ms || a.region.localeCompare(b.region));
+  return options.sort((a, b) => a.writeP50Ms - b.writeP50Ms || byText(a.region, b.region));
 }
 
 /** Voting followers of the typical group whose link from the leader runs at ρ ≥ 1. */

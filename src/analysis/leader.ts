@@ -1,4 +1,5 @@
 import type { PlacementGroup, ReplicaSlot, UserOrigin } from "../model/types.js";
+import { byText } from "../order.js";
 import type { NetworkView } from "./network.js";
 import { mayLead } from "./replication/common.js";
 import type { Requirement } from "./replication/types.js";
@@ -21,7 +22,7 @@ function sidesOf(alive: readonly ReplicaSlot[], req: Requirement, net: NetworkVi
     const side = net.side(slot.region);
     sides.set(side, [...(sides.get(side) ?? []), slot]);
   }
-  return [...sides.values()].sort((a, b) => b.length - a.length || a[0]!.region.localeCompare(b[0]!.region));
+  return [...sides.values()].sort((a, b) => b.length - a.length || byText(a[0]!.region, b[0]!.region));
 }
 
 /**
@@ -63,8 +64,7 @@ export function electLeader(
   for (const slot of side.filter(canLead)) counts.set(slot.region, (counts.get(slot.region) ?? 0) + 1);
   return [...counts]
     .map(([region, count]) => ({ region, count, distance: userDistance(region, users, net) }))
-    .sort((a, b) => b.count - a.count || a.distance - b.distance || a.region.localeCompare(b.region))[0]!
-    .region;
+    .sort((a, b) => b.count - a.count || a.distance - b.distance || byText(a.region, b.region))[0]!.region;
 }
 
 /**

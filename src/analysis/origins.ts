@@ -1,5 +1,6 @@
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedCall, ResolvedService, UserOrigin } from "../model/types.js";
+import { byText } from "../order.js";
 import type { DatastoreEvaluator, DatastoreOp } from "./datastores.js";
 import { latencyProfile } from "./latency.js";
 import type { NetworkView } from "./network.js";
@@ -79,7 +80,7 @@ export function callerOrigins(
   if (total === 0) return fallback;
   return [...weights]
     .map(([region, weight]) => ({ region, share: weight / total }))
-    .sort((a, b) => a.region.localeCompare(b.region));
+    .sort((a, b) => byText(a.region, b.region));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
+import { byText } from "../order.js";
 import { deploymentAvailability } from "./availability.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { jointAvailability } from "./joint.js";
@@ -176,7 +177,7 @@ export function evaluateServices(
       }
       order = regions
         .filter((region) => rtts.has(region))
-        .sort((a, b) => rtts.get(a)! - rtts.get(b)! || a.localeCompare(b));
+        .sort((a, b) => rtts.get(a)! - rtts.get(b)! || byText(a, b));
       byOrigin.set(origin, order);
     }
     return order;

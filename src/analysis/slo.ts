@@ -1,3 +1,4 @@
+import { byText } from "../order.js";
 import type { Analysis, LatencyProfile, SloViolation } from "./types.js";
 
 /**
@@ -141,7 +142,7 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
       mode,
     );
   }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
+  return out.sort((a, b) => byText(a.path, b.path));
 }
 
 /**

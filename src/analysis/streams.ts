@@ -1,6 +1,7 @@
 import { PIPELINES } from "../catalog/data/replication.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
+import { byText } from "../order.js";
 import { atLeast, type FailureProbabilities } from "./availability.js";
 import type { Flow } from "./bandwidth.js";
 import type { Figure } from "./latency.js";
@@ -151,7 +152,7 @@ export function producerOrigins(model: Model, stream: ResolvedStream, net: Netwo
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   return [...weights]
     .map(([region, weight]) => ({ region, share: weight / total }))
-    .sort((a, b) => a.region.localeCompare(b.region));
+    .sort((a, b) => byText(a.region, b.region));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
+import { byText } from "../order.js";
 import { analysisIndex } from "./analysis-index.js";
 import { evaluateDatastore } from "./datastores.js";
 import { type NetworkView, networkView } from "./network.js";
@@ -188,8 +189,8 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
   return out.sort(
     (a, b) =>
       KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-      a.path.localeCompare(b.path) ||
-      a.message.localeCompare(b.message),
+      byText(a.path, b.path) ||
+      byText(a.message, b.message),
   );
 }
 

@@ -1,8 +1,10 @@
+import { byText } from "../order.js";
 /**
  * The ResourcePlan: what a topology compiles to, as plain data. Pure compilers (src/compile/*)
  * produce it; `render` writes it as files; the Pulumi adapter (src/pulumi) instantiates it.
- * Deterministic: the same model gives the same plan, byte for byte, and names never change for an
- * unchanged topology (Pulumi would replace a renamed resource — data loss for stateful ones).
+ * Deterministic: the same model gives the same plan, byte for byte, in any locale (text is ordered
+ * by src/order.ts, never by localeCompare), and names never change for an unchanged topology
+ * (Pulumi would replace a renamed resource — data loss for stateful ones).
  */
 export interface ResourcePlan {
   readonly topology: string;
@@ -81,9 +83,9 @@ export function isRef(value: unknown): value is Ref {
 export function sortResources(resources: readonly PlannedResource[]): PlannedResource[] {
   return [...resources].sort(
     (a, b) =>
-      a.provider.localeCompare(b.provider) ||
-      a.region.localeCompare(b.region) ||
-      a.type.localeCompare(b.type) ||
-      a.name.localeCompare(b.name),
+      byText(a.provider, b.provider) ||
+      byText(a.region, b.region) ||
+      byText(a.type, b.type) ||
+      byText(a.name, b.name),
   );
 }

@@ -1,3 +1,4 @@
+import { byText } from "../order.js";
 /**
  * One shape for every problem topoplan reports: spec errors, semantic errors and policy findings.
  * Rendered by one formatter per output format (src/report, src/diagnostics/format-text.ts).
@@ -66,9 +67,9 @@ const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    a.path.localeCompare(b.path) ||
-    a.code.localeCompare(b.code) ||
-    a.message.localeCompare(b.message)
+    byText(a.path, b.path) ||
+    byText(a.code, b.code) ||
+    byText(a.message, b.message)
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Analysis } from "../analysis/types.js";
+import { byText } from "../order.js";
 
 /** Monthly cost of one component before and after, USD (replicas + egress, as src/analysis/cost.ts prices them). */
 export interface ComponentCost {
@@ -42,7 +43,7 @@ export function compareCost(before: Analysis, after: Analysis): CostDelta {
     const path = now.get(name)?.path ?? then.get(name)!.path;
     components.push({ component: name, path, before: a, after: b, delta: cents(b - a) });
   }
-  components.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.component.localeCompare(y.component));
+  components.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || byText(x.component, y.component));
   const totals = (a: Analysis) => ({
     replicas: cents(a.cost.replicasUsdPerMonth),
     egress: cents(a.cost.egressUsdPerMonth),

@@ -3,6 +3,7 @@ import { compareAnalyses } from "../analysis/whatif.js";
 import type { ResourcePlan } from "../compile/plan.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ComponentKind, Model, ResolvedComponent } from "../model/types.js";
+import { byText } from "../order.js";
 import { type CostDelta, compareCost } from "./cost.js";
 import { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
 import { compareFields, type FieldChange, KIND_ORDER, KINDS, type KindSpec } from "./fields.js";
@@ -171,8 +172,6 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
     ...(before.findings && after.findings
       ? { findings: compareFindings(before.findings, after.findings) }
       : {}),
-    destructive: destructive.sort(
-      (a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
-    ),
+    destructive: destructive.sort((a, b) => byText(a.path, b.path) || byText(a.message, b.message)),
   };
 }

@@ -1,4 +1,5 @@
 import { isRef, type PlannedResource, type ResourcePlan } from "../compile/plan.js";
+import { byText } from "../order.js";
 import { type ImmutableField, immutableFieldOf } from "./immutable.js";
 import { sameData } from "./same-data.js";
 import { stableJson } from "./stable-json.js";
@@ -120,7 +121,7 @@ export function compareResources(before: ResourcePlan, after: ResourcePlan): Res
     out.push(change(marked.some((c) => c.replaces) ? "replace" : "update", old, marked));
   }
   for (const old of before.resources) if (!seen.has(old.name)) out.push(change("delete", old));
-  return out.sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || a.name.localeCompare(b.name));
+  return out.sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || byText(a.name, b.name));
 }
 
 /** A value as a reviewer reads it: refs as `name.property`, scalars bare, the rest as JSON. */

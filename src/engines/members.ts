@@ -4,6 +4,7 @@
  */
 import { kubernetesName, STATEFULSET_NAME_MAX } from "../compile/names.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
+import { byText } from "../order.js";
 import type { Member } from "./types.js";
 
 /** Pods of one StatefulSet: a region's replicas, or one zone's when the engine pins zones. */
@@ -40,7 +41,7 @@ export function memberSets(store: ResolvedDatastore, by: "region" | "zone"): Mem
     }
     const perZone = new Map<string, number>();
     for (let i = 0; i < replicas; i++) perZone.set(zoneOf(i), (perZone.get(zoneOf(i)) ?? 0) + 1);
-    for (const [zone, count] of [...perZone].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [zone, count] of [...perZone].sort(([a], [b]) => byText(a, b))) {
       const statefulSet = kubernetesName([store.name, zone], STATEFULSET_NAME_MAX);
       const members = Array.from({ length: count }, (_, ordinal) => ({
         name: `${statefulSet}-${ordinal}`,

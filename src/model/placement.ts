@@ -1,5 +1,6 @@
 import type { Catalog, CatalogRegion } from "../catalog/catalog.js";
 import { autoPlacementCandidates } from "../catalog/catalog.js";
+import { byText } from "../order.js";
 import type { PlacementGroup, RegionPlacement, ReplicaSlot, UserOrigin } from "./types.js";
 
 /** Majority of n: the smallest set two of which always overlap. */
@@ -33,7 +34,7 @@ export function autoPlacement(
     );
   const ranked = candidates
     .map((region) => ({ region, distance: distance(region) }))
-    .sort((a, b) => a.distance - b.distance || a.region.code.localeCompare(b.region.code));
+    .sort((a, b) => a.distance - b.distance || byText(a.region.code, b.region.code));
   if (ranked.length === 0) return {};
 
   // Region survival: the replicas outside any one region must still form a majority.
@@ -109,9 +110,7 @@ export function expandPlacement(
       replicas[0]!;
     replicas.sort(
       (a, b) =>
-        a.region.localeCompare(b.region) ||
-        a.zone.localeCompare(b.zone) ||
-        (a.role ?? "voter").localeCompare(b.role ?? "voter"),
+        byText(a.region, b.region) || byText(a.zone, b.zone) || byText(a.role ?? "voter", b.role ?? "voter"),
     );
     const key = `${leader.zone}/${replicas.map((slot) => `${slot.zone}${slot.role === undefined ? "" : `:${slot.role}`}`).join(",")}`;
     let group = groups.get(key);
@@ -140,7 +139,7 @@ export function apportion(count: number, weights: readonly { region: string; wei
   const allotted = exact.map((entry) => ({ ...entry, n: Math.floor(entry.exact) }));
   let remaining = count - allotted.reduce((sum, entry) => sum + entry.n, 0);
   const byRemainder = [...allotted].sort(
-    (a, b) => b.exact - b.n - (a.exact - a.n) || a.region.localeCompare(b.region),
+    (a, b) => b.exact - b.n - (a.exact - a.n) || byText(a.region, b.region),
   );
   for (const entry of byRemainder) {
     if (remaining-- <= 0) break;

@@ -1,5 +1,6 @@
 import { buildCatalog, type Catalog } from "../catalog/catalog.js";
 import { ENGINE_IMAGES } from "../engines/ids.js";
+import { byText } from "../order.js";
 import { type PlacementEntryInput, roleCounts, totalOf } from "../spec/roles.js";
 import { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
@@ -23,7 +24,7 @@ const DEFAULT_METRICS = MetricsSchema.parse({});
 const DEFAULT_CHAOS = { enabled: false, schedule: "@weekly" } as const;
 
 const byName = <T>(record: Readonly<Record<string, T>>): [string, T][] =>
-  Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+  Object.entries(record).sort(([a], [b]) => byText(a, b));
 
 /**
  * Resolves a validated topology (run `validateTopology` first: references are assumed to resolve).
@@ -120,7 +121,7 @@ function resolveUsers(topology: Topology): UserOrigin[] {
   const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
   return weights
     .map(([region, weight]) => ({ region, share: weight / total }))
-    .sort((a, b) => a.region.localeCompare(b.region));
+    .sort((a, b) => byText(a.region, b.region));
 }
 
 function componentKinds(topology: Topology): Map<string, ComponentKind> {
@@ -159,7 +160,7 @@ function resolveDatastore(
       const roles = roleCounts(entry);
       return { region, replicas: totalOf(roles), ...roles, zones: spec.zones?.[region] ?? zonesOf(region) };
     })
-    .sort((a, b) => a.region.localeCompare(b.region));
+    .sort((a, b) => byText(a.region, b.region));
   // A solver's choice may change the replica count (topoplan solve --replicas): its total counts.
   const replicas = chosen === undefined ? spec.replicas : placement.reduce((sum, p) => sum + p.replicas, 0);
   const regions = placement.map((p) => p.region);
@@ -180,9 +181,7 @@ function resolveDatastore(
           .filter((p) => eligible.includes(p.region))
           .sort(
             (a, b) =>
-              b.voters - a.voters ||
-              userShare(b.region) - userShare(a.region) ||
-              a.region.localeCompare(b.region),
+              b.voters - a.voters || userShare(b.region) - userShare(a.region) || byText(a.region, b.region),
           )[0]?.region ??
         regions[0] ??
         "");

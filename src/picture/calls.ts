@@ -1,5 +1,7 @@
 import type { Analysis, AnalysisChange } from "../analysis/types.js";
+import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
+import { byText } from "../order.js";
 import { escapeXml } from "../report/escape.js";
 
 /**
@@ -98,7 +100,7 @@ export function renderCallGraphSvg(
   const columns = new Map<number, Node[]>();
   for (const node of nodes.values()) columns.set(node.column, [...(columns.get(node.column) ?? []), node]);
   for (const list of columns.values())
-    for (const [i, n] of list.sort((a, b) => a.name.localeCompare(b.name)).entries()) n.row = i;
+    for (const [i, n] of list.sort((a, b) => byText(a.name, b.name)).entries()) n.row = i;
   const rows = Math.max(1, ...[...columns.values()].map((l) => l.length));
   // Long pipelines (more than 5 stages) read top to bottom instead, so the picture stays page-wide.
   const vertical = last + 1 > 5;
@@ -169,14 +171,13 @@ export function renderCallGraphSvg(
       edge(from, to, `${call.op}${p99}`, !call.hard, "call");
     }
   }
+  const index = modelIndex(model);
   for (const stream of model.streams) {
     const node = nodes.get(stream.name)!;
     for (const producer of stream.producers) {
       const from = nodes.get(producer);
-      if (
-        from !== undefined &&
-        !model.services.find((s) => s.name === producer)?.calls.some((c) => c.to === stream.name)
-      )
+      // A producer that calls the stream already has its (labelled) edge.
+      if (from !== undefined && !index.service(producer)?.calls.some((c) => c.to === stream.name))
         edge(from, node, "produce", true, "produce");
     }
     for (const consumer of stream.consumers) {

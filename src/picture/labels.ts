@@ -1,3 +1,4 @@
+import { byText } from "../order.js";
 /**
  * Places label boxes next to their points without overlapping each other or other points. Each
  * label tries, in order: right of its point, left of it, then the same two sides searched downward
@@ -50,7 +51,7 @@ export function layoutLabels(
     width: 2 * POINT,
     height: 2 * POINT,
   }));
-  for (const r of [...requests].sort((a, b) => a.y - b.y || a.x - b.x || a.id.localeCompare(b.id))) {
+  for (const r of [...requests].sort((a, b) => a.y - b.y || a.x - b.x || byText(a.id, b.id))) {
     const obstacles: Box[] = [...placed, ...points.filter((p) => p.id !== r.id)];
     const cost = (box: Box) => obstacles.reduce((sum, o) => sum + overlap(box, o), 0);
     const home = Math.min(Math.max(area.top, r.y - r.height / 2), area.bottom - r.height);

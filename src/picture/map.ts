@@ -5,6 +5,7 @@ import { feature } from "topojson-client";
 import type { Topology as TopoJson } from "topojson-specification";
 import type { Analysis, AnalysisChange, Failure } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
+import { byText } from "../order.js";
 import { escapeXml } from "../report/escape.js";
 import { layoutLabels } from "./labels.js";
 
@@ -208,7 +209,7 @@ export function renderMapSvg(model: Model, analysis: Analysis, options: MapOptio
   }
   const linkList: { text: string; colour: string; failed: boolean }[] = [];
   out.push('<g id="links">');
-  for (const [key, pair] of [...pairs.entries()].sort(([x], [y]) => x.localeCompare(y))) {
+  for (const [key, pair] of [...pairs.entries()].sort(([x], [y]) => byText(x, y))) {
     const from = model.catalog.regions.get(pair.a);
     const to = model.catalog.regions.get(pair.b);
     if (from?.lat === undefined || to?.lat === undefined || from.lon === undefined || to.lon === undefined)

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource, ResourcePlan } from "../compile/plan.js";
+import { byText } from "../order.js";
 import type { InstantiatedPlan } from "./adapter.js";
 import type { ClusterSettings } from "./providers.js";
 
@@ -88,7 +89,7 @@ export function stackOutputs(
 ): StackOutputs {
   const resourceCounts: Record<string, number> = {};
   const endpoints: Record<string, Record<string, pulumi.Input<string>[]>> = {};
-  const sorted = [...plan.resources].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...plan.resources].sort((a, b) => byText(a.name, b.name));
   for (const r of sorted) {
     resourceCounts[r.region] = (resourceCounts[r.region] ?? 0) + 1;
     const endpoint = r.component === "" ? undefined : ENDPOINTS[r.type];
@@ -111,5 +112,5 @@ export function stackOutputs(
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => byText(a, b)));
 }

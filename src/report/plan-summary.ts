@@ -2,6 +2,7 @@ import type { Analysis } from "../analysis/types.js";
 import { compilePlan } from "../compile/index.js";
 import type { ProviderKind, ResourcePlan } from "../compile/plan.js";
 import type { Model } from "../model/types.js";
+import { byText } from "../order.js";
 
 /** Resources of one type in one region. */
 export interface PlanTypeCount {
@@ -44,10 +45,10 @@ export function summarisePlan(plan: ResourcePlan): PlanSummary {
     regions.set(resource.region, region);
   }
   const summaries: PlanRegionSummary[] = [...regions.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byText(a, b))
     .map(([region, { providers, types }]) => {
       const counts = [...types.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => byText(a, b))
         .map(([type, c]) => ({ type, count: c.count, protected: c.protected }));
       return {
         region,

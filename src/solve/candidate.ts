@@ -1,3 +1,4 @@
+import { byText } from "../order.js";
 import { type RoleCounts, roleCounts, totalOf } from "../spec/roles.js";
 import type { Datastore } from "../spec/schema/topology.js";
 
@@ -70,7 +71,7 @@ export function entryText(entry: Entry): string {
 /** Entries largest first (all roles together), then by region code. */
 export function sortedEntries(placement: Readonly<Record<string, Entry>>): [string, Entry][] {
   const total = (e: Entry) => totalOf(roleCounts(e));
-  return Object.entries(placement).sort((a, b) => total(b[1]) - total(a[1]) || a[0].localeCompare(b[0]));
+  return Object.entries(placement).sort((a, b) => total(b[1]) - total(a[1]) || byText(a[0], b[0]));
 }
 
 /** `eu-west-1: 2, eu-central-1: 2, eu-north-1: 1 witness (leader eu-west-1)`: largest first. */
@@ -82,7 +83,7 @@ export function describe(candidate: Candidate): string {
 /** Stable identity of a candidate, for de-duplication and tests. */
 export function keyOf(candidate: Candidate): string {
   const counts = Object.entries(candidate.placement)
-    .sort((a, b) => a[0].localeCompare(b[0]))
+    .sort((a, b) => byText(a[0], b[0]))
     .map(([region, e]) => {
       const r = roleCounts(e);
       return `${region}=${r.voters}${r.readOnly > 0 ? `r${r.readOnly}` : ""}${r.witnesses > 0 ? `w${r.witnesses}` : ""}`;
@@ -96,7 +97,7 @@ export function candidate(placement: Readonly<Record<string, Entry>>, leader: st
     Object.entries(placement)
       .map(([region, e]) => [region, roleCounts(e)] as const)
       .filter(([, r]) => totalOf(r) > 0)
-      .sort((a, b) => a[0].localeCompare(b[0]))
+      .sort((a, b) => byText(a[0], b[0]))
       .map(([region, r]) => [region, entryOf(r)]),
   );
   return { placement: sorted, leader };

@@ -1,6 +1,7 @@
 import { sloViolations } from "../analysis/slo.js";
 import type { Analysis, DatastoreAnalysis } from "../analysis/types.js";
 import type { ResolvedDatastore } from "../model/types.js";
+import { byText } from "../order.js";
 
 /**
  * What a candidate must meet before the full check runs: the datastore's own objectives and its
@@ -30,7 +31,7 @@ export function constraintsOf(ds: ResolvedDatastore, errorRules: ReadonlySet<str
   const out: Constraint[] = [];
   if (errorRules.has("survival"))
     out.push({ id: "survive", path: `${ds.path}.survive`, rule: "survival", target: ds.survive });
-  for (const [id, target] of Object.entries(ds.slo).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, target] of Object.entries(ds.slo).sort(([a], [b]) => byText(a, b))) {
     const enforced = RULE_OF[id];
     if (target === undefined || enforced === undefined || !errorRules.has(enforced.rule)) continue;
     out.push({

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
+import { byText } from "../order.js";
 import { describe, replicasOf } from "./candidate.js";
 import { type Constraint, figureOf } from "./constraints.js";
 import type { Objective, Scored } from "./objective.js";
@@ -82,7 +83,7 @@ function floorReports(space: Space): FloorReport[] {
     if (known === undefined || floor.floorMs > known.floorMs) worst.set(floor.constraint.path, floor);
   }
   return [...worst.values()]
-    .sort((a, b) => a.constraint.path.localeCompare(b.constraint.path))
+    .sort((a, b) => byText(a.constraint.path, b.constraint.path))
     .map((f) => {
       const meetable = f.lastCover >= 0;
       const what = `${f.constraint.id} ${ms(f.target)} from ${f.origin}`;
@@ -176,7 +177,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
         : r.to === undefined
           ? Number.POSITIVE_INFINITY
           : 1e9;
-    relaxations.sort((a, b) => change(a) - change(b) || a.path.localeCompare(b.path));
+    relaxations.sort((a, b) => change(a) - change(b) || byText(a.path, b.path));
     // No objective alone will do: relax them together, as little as the nearest placement needs.
     const objectives = input.constraints.filter((c) => c.id !== "survive");
     if (relaxations.every((r) => r.to === undefined) && objectives.length > 1) {

@@ -1,5 +1,6 @@
 import type { DatastoreAnalysis } from "../analysis/types.js";
 import type { ResolvedDatastore } from "../model/types.js";
+import { byText } from "../order.js";
 import { type Candidate, keyOf } from "./candidate.js";
 import type { Violation } from "./constraints.js";
 
@@ -51,7 +52,7 @@ export function comparator(objective: Objective): (a: Scored, b: Scored) => numb
   const byCost = (a: Scored, b: Scored) => cents(a.costUsdPerMonth) - cents(b.costUsdPerMonth);
   const byLatency = (a: Scored, b: Scored) => hundredths(a.latencyMs) - hundredths(b.latencyMs);
   const [first, second] = objective === "cost" ? [byCost, byLatency] : [byLatency, byCost];
-  return (a, b) => first(a, b) || second(a, b) || keyOf(a.candidate).localeCompare(keyOf(b.candidate));
+  return (a, b) => first(a, b) || second(a, b) || byText(keyOf(a.candidate), keyOf(b.candidate));
 }
 
 /** The objective's own figure (what a gap is measured on). */

@@ -1,4 +1,5 @@
 import type { ResolvedDatastore } from "../model/types.js";
+import { byText } from "../order.js";
 import type { RoleCounts } from "../spec/roles.js";
 import type { Constraint } from "./constraints.js";
 
@@ -104,7 +105,7 @@ export function buildSpace(input: SpaceInput): Space {
       (sum, o) => sum + o.share * distances.rtt(o.region, region),
       0,
     );
-  const regions = [...input.regions].sort((a, b) => demand(a) - demand(b) || a.localeCompare(b));
+  const regions = [...input.regions].sort((a, b) => demand(a) - demand(b) || byText(a, b));
 
   // Survival (a necessary condition, exact without roles): losing region r leaves the members
   // outside it; losing a zone of r takes at least ⌈x_r / zones(r)⌉ of the x_r members r holds that

@@ -19,6 +19,7 @@ import {
   zoneConfigStatement,
 } from "../../src/engines/cockroachdb-placement.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
+import { byText } from "../../src/order.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { modelOf } from "../compile/kubernetes/helpers.js";
 import { indicatorExpressions, promqlErrors, selectedMetrics } from "./promql.js";
@@ -280,7 +281,7 @@ describe("cockroachdb placement SQL", () => {
     expect(placementStatements(s)).toEqual([
       'CREATE DATABASE IF NOT EXISTS "ledger"',
       `ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = ${n}, num_voters = ${n}, constraints = '${JSON.stringify(
-        Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))),
+        Object.fromEntries(Object.entries(counts).sort(([a], [b]) => byText(a, b))),
       )}', lease_preferences = '[[+region=eu-west-1]]'`,
     ]);
   });

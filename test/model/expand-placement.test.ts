@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expandPlacement } from "../../src/model/placement.js";
 import type { PlacementGroup, RegionPlacement, ReplicaSlot } from "../../src/model/types.js";
+import { byText } from "../../src/order.js";
 
 /** The definition, partition by partition (what expandPlacement computes once per layout). */
 function reference(count: number, placement: readonly RegionPlacement[], leaderOf: (p: number) => string) {
@@ -11,7 +12,7 @@ function reference(count: number, placement: readonly RegionPlacement[], leaderO
       Array.from({ length: n }, (_, i) => ({ region, zone: zones[(p + i) % zones.length]! })),
     );
     const leader = replicas.find((s) => s.region === leaderOf(p)) ?? replicas[0]!;
-    replicas.sort((a, b) => a.region.localeCompare(b.region) || a.zone.localeCompare(b.zone));
+    replicas.sort((a, b) => byText(a.region, b.region) || byText(a.zone, b.zone));
     const key = `${leader.zone}/${replicas.map((s) => s.zone).join(",")}`;
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { partitions: [p], leader, replicas });

@@ -2,6 +2,7 @@ import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import type { Model } from "../../src/model/types.js";
+import { byText } from "../../src/order.js";
 import { type Candidate, candidate, type Entry, keyOf, type Role } from "../../src/solve/candidate.js";
 import { opWeights } from "../../src/solve/objective.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
@@ -107,7 +108,7 @@ export function bruteForce(
           best === undefined ||
           costCents - best.costCents ||
           latencyHundredths - best.latencyHundredths ||
-          keyOf(c).localeCompare(keyOf(best.candidate));
+          byText(keyOf(c), keyOf(best.candidate));
         if (best === undefined || (better as number) < 0)
           best = { candidate: c, costCents, latencyHundredths, feasible, total };
       }

@@ -1,4 +1,5 @@
 import type { ReplicaSlot, UserOrigin } from "../../model/types.js";
+import { byText } from "../../order.js";
 import type { NetworkView } from "../network.js";
 import type { GroupState, WriteSource } from "./types.js";
 
@@ -77,9 +78,7 @@ export function sharesByNearest(
     const target = nearest(user.region, regionsFor(user.region), net);
     if (target) shares.set(target.region, (shares.get(target.region) ?? 0) + user.share);
   }
-  return [...shares]
-    .map(([region, share]) => ({ region, share }))
-    .sort((a, b) => a.region.localeCompare(b.region));
+  return [...shares].map(([region, share]) => ({ region, share })).sort((a, b) => byText(a.region, b.region));
 }
 
 export const uniqueRegions = (slots: readonly ReplicaSlot[]): string[] =>

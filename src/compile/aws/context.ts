@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
 import type { Model } from "../../model/types.js";
+import { byText } from "../../order.js";
 import type { PlannedResource } from "../plan.js";
 import { logicalName, physicalName, SHARED, tagsFor } from "./names.js";
 import { cidrProblems, subnetCidr, vpcCidr } from "./network.js";
@@ -357,10 +358,10 @@ export class AwsContext {
 
   /** Emits the deferred per-region resources (VPC + subnets, dashboards) and returns everything. */
   finish(): PlannedResource[] {
-    for (const [region, zones] of [...this.zonesByRegion].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [region, zones] of [...this.zonesByRegion].sort(([a], [b]) => byText(a, b))) {
       this.emitVpc(region, [...zones].sort());
     }
-    for (const [region, widgets] of [...this.widgetsByRegion].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [region, widgets] of [...this.widgetsByRegion].sort(([a], [b]) => byText(a, b))) {
       this.emit({
         type: "aws:cloudwatch/dashboard:Dashboard",
         name: logicalName(SHARED, "dashboard", region),
@@ -486,9 +487,7 @@ function flowLogsOf(ctx: AwsContext, region: string, vpc: string): void {
 
 /** Deterministic dashboard JSON: widgets ordered by component then title, two per row. */
 export function dashboardBody(region: string, widgets: readonly Widget[]): string {
-  const ordered = [...widgets].sort(
-    (a, b) => a.component.localeCompare(b.component) || a.title.localeCompare(b.title),
-  );
+  const ordered = [...widgets].sort((a, b) => byText(a.component, b.component) || byText(a.title, b.title));
   return JSON.stringify({
     widgets: ordered.map((widget, i) => ({
       type: "metric",

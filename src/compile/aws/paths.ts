@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
 import { modelIndex } from "../../model/model-index.js";
 import type { ResolvedComponent, ResolvedService } from "../../model/types.js";
+import { byText } from "../../order.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
 import { logicalName, SHARED } from "./names.js";
@@ -83,7 +84,7 @@ function pairsOf(ctx: AwsContext): { pairs: Pair[]; problems: Diagnostic[] } {
     }
   }
   return {
-    pairs: [...pairs.values()].sort((a, b) => `${a.from}>${a.to}`.localeCompare(`${b.from}>${b.to}`)),
+    pairs: [...pairs.values()].sort((a, b) => byText(`${a.from}>${a.to}`, `${b.from}>${b.to}`)),
     problems,
   };
 }

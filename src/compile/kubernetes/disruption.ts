@@ -1,4 +1,5 @@
 import type { ResolvedDatastore, ResolvedStream } from "../../model/types.js";
+import { byText } from "../../order.js";
 
 /**
  * PodDisruptionBudget arithmetic. Pure; see README.md "Disruption budgets" for the reasoning.
@@ -26,7 +27,7 @@ export function splitDisruptionBudget(
   regions: readonly { readonly region: string; readonly replicas: number }[],
   tolerated: number,
 ): Map<string, number> {
-  const order = [...regions].sort((a, b) => b.replicas - a.replicas || a.region.localeCompare(b.region));
+  const order = [...regions].sort((a, b) => b.replicas - a.replicas || byText(a.region, b.region));
   const budget = new Map(order.map((r) => [r.region, 0]));
   let left = Math.max(0, Math.floor(tolerated));
   let progressed = true;

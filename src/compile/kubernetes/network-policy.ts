@@ -2,6 +2,7 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/Netw
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import type { z } from "zod";
 import type { Model, ResolvedComponent } from "../../model/types.js";
+import { byText } from "../../order.js";
 import type { AwsDeploy } from "../../spec/schema/deploy.js";
 import { kubernetesName } from "../names.js";
 import type { PlannedResource } from "../plan.js";
@@ -226,7 +227,7 @@ function policyRules(
     byPeer.set(key, group);
   }
   return [...byPeer.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byText(a, b))
     .map(([, { peers, ports }]) => ({
       peers,
       ports: [...ports]
@@ -234,7 +235,7 @@ function policyRules(
           const [protocol, port = "0"] = p.split(":");
           return { protocol: protocol === "UDP" ? ("UDP" as const) : ("TCP" as const), port: Number(port) };
         })
-        .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol)),
+        .sort((a, b) => a.port - b.port || byText(a.protocol, b.protocol)),
     }));
 }
 

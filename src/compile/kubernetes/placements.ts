@@ -1,5 +1,6 @@
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { ComponentKind, Model, ResolvedComponent } from "../../model/types.js";
+import { byText } from "../../order.js";
 import type { KubernetesDeploy } from "./constants.js";
 
 /** One component's pods in one region's cluster. */
@@ -87,7 +88,6 @@ export function placements(model: Model): Placed[] {
     }
   }
   return placed.sort(
-    (a, b) =>
-      a.region.localeCompare(b.region) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+    (a, b) => byText(a.region, b.region) || byText(a.kind, b.kind) || byText(a.name, b.name),
   );
 }

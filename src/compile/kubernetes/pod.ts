@@ -6,6 +6,7 @@ import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
+import { byText } from "../../order.js";
 import type { KubernetesDeploy } from "./constants.js";
 import { DATA_MOUNT_PATH, POD_USER_ID, PORT_NAMES } from "./constants.js";
 import { componentLabels, selectorLabels } from "./manifest.js";
@@ -119,7 +120,7 @@ export function podTemplate(
     TOPOPLAN_REGION: placed.region,
   };
   const userEnv: IEnvVar[] = Object.entries(declared)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byText(a, b))
     .map(([name, value]) =>
       typeof value === "string"
         ? { name, value }

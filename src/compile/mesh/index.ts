@@ -13,6 +13,7 @@
  */
 import type { Analysis } from "../../analysis/types.js";
 import type { Model, ResolvedCall, ResolvedComponent } from "../../model/types.js";
+import { byText } from "../../order.js";
 import {
   commonLabels,
   dnsLabel,
@@ -139,7 +140,7 @@ function virtualService(
   const destination = { host, port: { number: callee.deploy.port } };
   const name = dnsLabel(callee.name, "routes");
   const calls = [...entry.calls].sort(
-    (a, b) => a.caller.name.localeCompare(b.caller.name) || a.call.path.localeCompare(b.call.path),
+    (a, b) => byText(a.caller.name, b.caller.name) || byText(a.call.path, b.call.path),
   );
   return plannedManifest(region, callee.name, {
     apiVersion: "networking.istio.io/v1beta1",

@@ -1,3 +1,4 @@
+import { byText } from "../../order.js";
 import { kubernetesLogicalName } from "../names.js";
 import type { PlannedResource } from "../plan.js";
 import { ADDON_BY_API_VERSION, type AddonId, CLUSTER_ADDONS, type ClusterAddon } from "./addons.js";
@@ -71,7 +72,7 @@ export function requiredAddons(resources: readonly PlannedResource[]): RequiredA
     needs.set(key, entry);
   }
   return [...needs.values()]
-    .sort((a, b) => a.region.localeCompare(b.region) || a.id.localeCompare(b.id))
+    .sort((a, b) => byText(a.region, b.region) || byText(a.id, b.id))
     .map(({ region, id, types }) => ({ region, id, addon: CLUSTER_ADDONS[id], types: [...types].sort() }));
 }
 

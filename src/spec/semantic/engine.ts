@@ -1,6 +1,7 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { EngineId } from "../../engines/ids.js";
+import { byText } from "../../order.js";
 import { roleCounts } from "../roles.js";
 import { type CheckContext, entriesOf } from "./context.js";
 
@@ -116,7 +117,7 @@ function checkSyncScope(
     .filter(([, n]) => n !== null && (typeof n === "number" || typeof n === "object"))
     .map(([region, n]) => [region, roleCounts(n).voters] as const);
   const leader =
-    component.leader ?? [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? "";
+    component.leader ?? [...counts].sort(([a, x], [b, y]) => y - x || byText(a, b))[0]?.[0] ?? "";
   const local = counts.find(([region]) => region === leader)?.[1] ?? 0;
   const total = counts.reduce((sum, [, n]) => sum + n, 0);
   const needed = sync === "sync" ? total : 2;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { byText } from "../../../src/order.js";
 import { at, byType, euSpec, named, plan, refsIn } from "./helpers.js";
 
 const compiled = plan(euSpec());
@@ -121,7 +122,7 @@ describe("Aurora global database", () => {
     const zonesOf = (region: string) =>
       instances
         .filter((i) => i.region === region)
-        .sort((a, b) => a.name.localeCompare(b.name))
+        .sort((a, b) => byText(a.name, b.name))
         .map((i) => at(i.inputs, "availabilityZone"));
     expect(zonesOf("eu-west-1")).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     expect(zonesOf("eu-central-1")).toEqual(["eu-central-1a", "eu-central-1b"]);

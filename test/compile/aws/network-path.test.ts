@@ -7,6 +7,7 @@ import { cidrsOverlap } from "../../../src/compile/aws/network.js";
 import type { AwsClusterNetwork, AwsCompileOptions } from "../../../src/compile/aws/options.js";
 import type { ResourcePlan } from "../../../src/compile/plan.js";
 import { InputError } from "../../../src/diagnostics/diagnostic.js";
+import { byText } from "../../../src/order.js";
 import hybrid from "../../../stacks/hybrid.js";
 import { byType, modelOf, named } from "./helpers.js";
 
@@ -297,7 +298,7 @@ describe("network path: transit gateways", () => {
       [
         ["eu-west-1", "10.101.0.0/16", ["aws-tgw-peering-from-eu-central-1-eu-west-1"]],
         ["eu-central-1", "10.30.0.0/16", ["aws-tgw-peering-from-eu-central-1-eu-west-1"]],
-      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ].sort((a, b) => byText(String(a[0]), String(b[0]))),
     );
     const route = named(plan, "aws-route-rtb-0b1-10-30-0-0-16-eu-central-1");
     expect([route.inputs.transitGatewayId, route.options?.dependsOn]).toEqual([

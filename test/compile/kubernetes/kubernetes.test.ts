@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { compilePlan } from "../../../src/compile/index.js";
 import { metricsPortName, placements } from "../../../src/compile/kubernetes/index.js";
 import { DNS_LABEL_MAX, dnsLabel, kubernetesName, STATEFULSET_NAME_MAX } from "../../../src/compile/names.js";
+import { byText } from "../../../src/order.js";
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { compile, manifest, modelOf, SHOP } from "./helpers.js";
 
@@ -218,7 +219,7 @@ describe("determinism and stable names", () => {
     const names = compilePlan(modelOf(SHOP)).resources.map(
       (r) => `${r.provider} ${r.region} ${r.type} ${r.name}`,
     );
-    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    expect(names).toEqual([...names].sort((a, b) => byText(a, b)));
   });
 });
 

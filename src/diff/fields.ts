@@ -7,6 +7,7 @@ import type {
   ResolvedService,
   ResolvedStream,
 } from "../model/types.js";
+import { grouped } from "../report/numbers.js";
 import { stableJson } from "./stable-json.js";
 
 /** A field of a component that differs. Lists (regions, residency, calls) say what was added and removed. */
@@ -174,7 +175,7 @@ export const showValue = (value: unknown): string =>
     : typeof value === "string"
       ? value
       : typeof value === "number"
-        ? value.toLocaleString("en-US", { maximumFractionDigits: 6 })
+        ? grouped(value, 0, 6)
         : stableJson(value);
 
 /** `a → b` for scalars, `+a, −b` for lists; `(none)` for an unset value. */

@@ -1,7 +1,8 @@
 import type { Analysis, AnalysisChange, LatencyProfile } from "../analysis/types.js";
 import { paint, type TextStyle } from "../diagnostics/format-text.js";
+import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
-import { plural } from "./numbers.js";
+import { grouped, plural } from "./numbers.js";
 import { wrap } from "./wrap.js";
 
 /** Right-aligned numbers, left-aligned text, two spaces between columns. */
@@ -33,8 +34,7 @@ export function keyValues(rows: readonly (readonly [string, string])[], indent =
 }
 
 export const fmtMs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-export const fmtUsd = (x: number): string =>
-  `$${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+export const fmtUsd = (x: number): string => `$${grouped(x, 2)}`;
 
 /**
  * The most nines a figure is shown with. The model composes independent zone and region failures
@@ -76,9 +76,10 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
   const heading = (text: string) => out.push("", paint(text, "bold", style));
   // read / write / produce / consume / request of each call, by its spec path.
   const ops = new Map(model.services.flatMap((s) => s.calls.map((c) => [c.path, c.op] as const)));
+  const index = modelIndex(model);
   if (analysis.datastores.length > 0) heading("Datastores");
   for (const ds of analysis.datastores) {
-    const spec = model.datastores.find((d) => d.name === ds.name);
+    const spec = index.datastore(ds.name);
     // Roles only where the replication model has them.
     const leader =
       ds.replication === "leaderless"

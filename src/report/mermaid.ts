@@ -1,3 +1,4 @@
+import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 
 /** Mermaid ids: letters, digits and underscores only. */
@@ -87,7 +88,7 @@ export function renderMermaid(model: Model): string {
   }
   for (const stream of model.streams) {
     for (const consumer of stream.consumers) {
-      const service = model.services.find((s) => s.name === consumer);
+      const service = modelIndex(model).service(consumer);
       if (service === undefined) continue;
       for (const region of service.regions) {
         const from = stream.regions.includes(region) ? region : (stream.regions[0] ?? region);

@@ -12,11 +12,29 @@ export function stableJsonText(value: unknown): string {
   return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === "number" ? stableNumber(v) : v), 2)}\n`;
 }
 
+// One formatter per digit range, made once: `toLocaleString` with options builds a new one per call
+// (about 50 µs against 1 µs; the plan's cost tables format thousands of figures, issue #15).
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** `x` with en-US thousands separators and between `minDigits` and `maxDigits` fraction digits. */
+export function grouped(x: number, minDigits: number, maxDigits = minDigits): string {
+  const key = `${minDigits},${maxDigits}`;
+  let format = formatters.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat("en-US", {
+      minimumFractionDigits: minDigits,
+      maximumFractionDigits: maxDigits,
+    });
+    formatters.set(key, format);
+  }
+  return format.format(x);
+}
+
 /** $1,184 for a bill; cents only under $100. */
 export function usd(x: number): string {
   const abs = Math.abs(x);
   const digits = abs < 100 && abs !== Math.round(abs) ? 2 : 0;
-  const text = abs.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const text = grouped(abs, digits);
   return `${x < 0 ? "−" : ""}$${text}`;
 }
 

@@ -1,6 +1,7 @@
 import { type PolicyRunOptions, runPolicies } from "../../policies/run.js";
 import { analyse } from "../analysis/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { modelIndex } from "../model/model-index.js";
 import { type ChosenPlacement, resolveModel } from "../model/resolve.js";
 import type { Model } from "../model/types.js";
 import type { Candidate } from "./candidate.js";
@@ -10,12 +11,12 @@ import type { Candidate } from "./candidate.js";
  * `name` can change their latency and availability, so their findings are in scope.
  */
 export function dependants(model: Model, name: string): Set<string> {
+  const index = modelIndex(model);
   const found = new Set<string>();
   const frontier = [name];
   while (frontier.length > 0) {
-    const target = frontier.pop()!;
-    for (const service of model.services)
-      if (!found.has(service.name) && service.calls.some((call) => call.to === target)) {
+    for (const service of index.callersOf(frontier.pop()!))
+      if (!found.has(service.name)) {
         found.add(service.name);
         frontier.push(service.name);
       }
@@ -24,15 +25,31 @@ export function dependants(model: Model, name: string): Set<string> {
 }
 
 export interface FullCheck {
-  /** Error findings a placement of the datastore can cause or cure (its own, its callers', links). */
+  /**
+   * Error findings a placement of the datastore can cause or cure (its own, its callers', links)
+   * that the baseline placement does not have word for word.
+   */
   readonly errors: readonly Diagnostic[];
+  /**
+   * In scope, but the same rule fails at the same path with the baseline placement too: its
+   * callers' findings this placement does not cause (never the datastore's own).
+   */
+  readonly standing: readonly Diagnostic[];
   /** Error findings elsewhere, which no placement of this datastore changes. */
   readonly elsewhere: readonly Diagnostic[];
 }
 
+/** The in-scope failures with the datastore at its current placement, as {@link findingKey}s. */
+export type Baseline = ReadonlySet<string>;
+
+/** A rule failing at a path; the message is left out, as its figures move with the placement. */
+const findingKey = (f: Diagnostic) => `${f.code}\u0000${f.path}`;
+
 /**
  * The ground truth for a candidate: the whole model resolved with it, analysed, and every policy
  * run as `check` runs them. Used on the few candidates that pass the datastore-level constraints.
+ * (Analysing against the current placement's analysis, as `diff` does, kept few services: a new
+ * placement moves link loads, and with them most datastores' figures; no faster, src/solve/README.md.)
  */
 export function fullCheck(
   model: Model,
@@ -40,6 +57,7 @@ export function fullCheck(
   candidate: Candidate,
   chosen: Readonly<Record<string, ChosenPlacement>>,
   policy: PolicyRunOptions,
+  baseline?: Baseline,
 ): FullCheck {
   const resolved = resolveModel(model.topology, model.catalog, {
     ...chosen,
@@ -47,9 +65,22 @@ export function fullCheck(
   });
   const { findings } = runPolicies(resolved, analyse(resolved), policy);
   const errors = findings.filter((f) => f.severity === "error" && (f.status ?? "fail") === "fail");
-  const scope = [`datastores.${name}`, ...[...dependants(model, name)].map((s) => `services.${s}`)];
-  const inScope = (f: Diagnostic) =>
-    f.code === "bandwidth" ||
-    scope.some((p) => f.path === p || f.path.startsWith(`${p}.`) || f.path.startsWith(`${p}[`));
-  return { errors: errors.filter(inScope), elsewhere: errors.filter((f) => !inScope(f)) };
+  const own = `datastores.${name}`;
+  const scope = new Set([own, ...[...dependants(model, name)].map((s) => `services.${s}`)]);
+  const inScope = (f: Diagnostic) => f.code === "bandwidth" || scope.has(componentPath(f.path));
+  const standing = (f: Diagnostic) => componentPath(f.path) !== own && baseline?.has(findingKey(f)) === true;
+  const mine = errors.filter(inScope);
+  return {
+    errors: mine.filter((f) => !standing(f)),
+    standing: mine.filter(standing),
+    elsewhere: errors.filter((f) => !inScope(f)),
+  };
+}
+
+/** `services.api` of `services.api.calls[0].timeoutMs`: the component a finding is about (names hold no `.` or `[`). */
+const componentPath = (path: string) => /^[^.[]+\.[^.[]+/.exec(path)?.[0] ?? path;
+
+/** The baseline of {@link fullCheck} from the check of the current placement. */
+export function baselineOf(check: FullCheck): Baseline {
+  return new Set(check.errors.map(findingKey));
 }

@@ -27,7 +27,10 @@ export interface ExplainInput {
   readonly accepted: readonly Scored[];
   /** Why candidates that passed the fast checks failed the full one. */
   readonly rejected: readonly string[];
+  /** Set when no placement checked is clean: the failures the accepted ones share with the current placement. */
+  readonly standing: readonly Diagnostic[];
   readonly elsewhere: readonly Diagnostic[];
+  /** Full checks made: the current placement's and each candidate's. */
   readonly fullChecks: number;
   readonly regions: readonly string[];
   /** The same search with some constraints' pruning off (their violations are still recorded). */
@@ -41,7 +44,9 @@ export interface ExplainInput {
 
 const ms = (x: number) => `${+x.toFixed(1)} ms`;
 const usd = (x: number) => `$${x.toFixed(2)}`;
-const signed = (x: number, unit: (v: number) => string) => `${x >= 0 ? "+" : "−"}${unit(Math.abs(x))}`;
+/** `+1.2 ms`, `−$3.10`; `±0 ms` when the difference rounds to nothing (not `−0 ms`). */
+const signed = (x: number, unit: (v: number) => string) =>
+  unit(Math.abs(x)) === unit(0) ? `±${unit(0)}` : `${x >= 0 ? "+" : "−"}${unit(Math.abs(x))}`;
 
 export function figures(s: Scored): PlacementFigures {
   return {
@@ -207,7 +212,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
             .join("; ")
         : result.feasible.length === 0
           ? `no placement of ${replicaCounts(input.space)} replicas over ${input.regions.length} allowed regions meets ${input.constraints.map((c) => `${c.id} ${c.target}`).join(", ")}`
-          : `the ${input.fullChecks} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
+          : `the ${input.fullChecks - 1} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
     infeasible = { message, relaxations };
   }
 
@@ -223,6 +228,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
     binding,
     floors,
     ...(infeasible === undefined ? {} : { infeasible }),
+    ...(input.standing.length === 0 ? {} : { standing: input.standing }),
     elsewhere: input.elsewhere,
     stats: {
       candidateRegions: input.regions.length,

@@ -1,3 +1,4 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { paint, type TextStyle } from "../diagnostics/format-text.js";
 import { describe } from "./candidate.js";
 import type { DatastoreSolution, PlacementFigures, SolveReport } from "./types.js";
@@ -24,6 +25,17 @@ function rows(s: DatastoreSolution): [string, PlacementFigures][] {
     [s.autoPlaced ? "greedy (auto)" : "current", s.current],
     ...(s.chosen === undefined ? [] : ([["chosen", s.chosen]] as [string, PlacementFigures][])),
   ];
+}
+
+/** Findings listed in full up to this many; a large topology can have thousands (JSON has them all). */
+export const LISTED_FINDINGS = 10;
+
+/** `path: message` per finding, the first {@link LISTED_FINDINGS}, then how many more. */
+function capped(findings: readonly Diagnostic[]): string[] {
+  const lines = findings.slice(0, LISTED_FINDINGS).map((d) => `${d.path}: ${d.message}`);
+  const more = findings.length - lines.length;
+  if (more > 0) lines.push(`… and ${more} more (topoplan check lists them all; --format json has them here)`);
+  return lines;
 }
 
 function stats(s: DatastoreSolution): string {
@@ -67,8 +79,18 @@ export function renderText(report: SolveReport, style: TextStyle): string {
       out.push("  floors:");
       for (const f of hard) out.push(`    ${f.message}`);
     }
-    for (const d of s.elsewhere)
-      out.push(paint(`  elsewhere (not this datastore's doing): ${d.path}: ${d.message}`, "dim", style));
+    if (s.standing !== undefined) {
+      out.push(
+        paint(
+          `  still failing, as with the current placement (no placement checked clears them; the chosen one adds no other):`,
+          "yellow",
+          style,
+        ),
+      );
+      for (const line of capped(s.standing)) out.push(paint(`    ${line}`, "yellow", style));
+    }
+    for (const line of capped(s.elsewhere))
+      out.push(paint(`  elsewhere (not this datastore's doing): ${line}`, "dim", style));
     out.push(paint(`  ${stats(s)}`, "dim", style));
   }
   return `${out.join("\n")}\n`;
@@ -91,6 +113,14 @@ export function renderMarkdown(report: SolveReport): string {
     if (s.infeasible !== undefined) {
       out.push("", `**Infeasible:** ${cell(s.infeasible.message)}`, "");
       for (const r of s.infeasible.relaxations) out.push(`- \`${r.path}\`: ${cell(r.message)}`);
+    }
+    if (s.standing !== undefined) {
+      out.push(
+        "",
+        "Still failing, as with the current placement (no placement checked clears them; the chosen one adds no other):",
+        "",
+      );
+      for (const line of capped(s.standing)) out.push(`- ${cell(line)}`);
     }
     if (s.binding.length > 0) {
       out.push("", "Binding constraints:");

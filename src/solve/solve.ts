@@ -5,11 +5,12 @@ import { egressUsdPerGb, monthlyUsd } from "../analysis/bandwidth.js";
 import { datastoreReplicaCost } from "../analysis/cost.js";
 import { REPLICATION } from "../analysis/replication/index.js";
 import { isAllowedIn } from "../catalog/catalog.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { type ChosenPlacement, resolveDatastoreIn, resolveModel } from "../model/resolve.js";
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { RoleCounts } from "../spec/roles.js";
 import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from "./candidate.js";
-import { fullCheck } from "./check.js";
+import { baselineOf, fullCheck } from "./check.js";
 import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
 import { explain } from "./explain.js";
 import { comparator, type Objective, opWeights, type Scored, score } from "./objective.js";
@@ -225,25 +226,41 @@ function solveDatastore(
   // The ground truth, on the best few: the whole model with every policy. When the full check
   // rejects so many that fewer than top + 1 remain, search again keeping more.
   let result = search(space);
+  // Checked against the current placement: a rule that fails at a caller's path with it too (a
+  // residency breach by where the caller runs, an SLO a slower dependency decides) is not the new
+  // placement's doing.
+  const currentCheck = fullCheck(model, name, current.candidate, chosen, policy);
+  const baseline = baselineOf(currentCheck);
   const accepted: Scored[] = [];
-  let fullChecks = 0;
-  let elsewhere: DatastoreSolution["elsewhere"] = [];
+  // Placements that add no failure but leave some the current one has: chosen from only when no
+  // placement checked is clean.
+  const leaving: Scored[] = [];
+  let standing: Diagnostic[] = [];
+  let fullChecks = 1;
+  let elsewhere: DatastoreSolution["elsewhere"] = currentCheck.elsewhere;
   const rejected: string[] = [];
-  const checked = new Set<Scored["candidate"]>();
+  const checked = new Set<string>();
   for (let round = 0; round < 2; round++) {
     for (const s of result.feasible) {
       if (accepted.length > top) break;
-      if ([...checked].some((c) => keyOf(c) === keyOf(s.candidate))) continue;
-      checked.add(s.candidate);
-      const check = fullCheck(model, name, s.candidate, chosen, policy);
+      const key = keyOf(s.candidate);
+      if (checked.has(key)) continue;
+      checked.add(key);
+      const check = fullCheck(model, name, s.candidate, chosen, policy, baseline);
       fullChecks++;
       elsewhere = check.elsewhere;
-      if (check.errors.length === 0) accepted.push(s);
-      else rejected.push(...check.errors.map((e) => `${e.code} ${e.path}: ${e.message}`));
+      if (check.errors.length > 0)
+        rejected.push(...check.errors.map((e) => `${e.code} ${e.path}: ${e.message}`));
+      else if (check.standing.length === 0) accepted.push(s);
+      else {
+        if (leaving.length === 0) standing = [...check.standing];
+        leaving.push(s);
+      }
     }
-    if (accepted.length > top || result.feasible.length < top + 1) break;
+    if (accepted.length + leaving.length > top || result.feasible.length < top + 1) break;
     result = search(space, { need: FULL_CHECKS });
   }
+  const clean = accepted.length > 0;
 
   return explain({
     model,
@@ -253,7 +270,8 @@ function solveDatastore(
     space,
     result,
     current,
-    accepted,
+    accepted: clean ? accepted : leaving.slice(0, top + 1),
+    standing: clean ? [] : standing,
     rejected,
     elsewhere,
     fullChecks,

@@ -66,6 +66,13 @@ export interface DatastoreSolution {
   readonly binding: readonly Binding[];
   readonly floors: readonly FloorReport[];
   readonly infeasible?: { readonly message: string; readonly relaxations: readonly Relaxation[] };
+  /**
+   * Set when no placement checked clears every finding in its reach: its callers' error findings,
+   * as the chosen placement leaves them, whose rule fails at the same path with the current
+   * placement too (a caller running where the data may not go, an SLO a slower dependency
+   * decides). The chosen placement adds no failure.
+   */
+  readonly standing?: readonly Diagnostic[];
   /** Error findings outside this datastore's reach (other components), present whatever it does. */
   readonly elsewhere: readonly Diagnostic[];
   readonly stats: {

@@ -3,6 +3,8 @@ import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { keyOf } from "../../src/solve/candidate.js";
+import { trade } from "../../src/solve/explain.js";
+import { LISTED_FINDINGS, renderMarkdown, renderText } from "../../src/solve/render.js";
 import { solve } from "../../src/solve/solve.js";
 import { bruteForce, build, shop } from "./helpers.js";
 
@@ -154,5 +156,82 @@ describe("solve finds the brute-force optimum", () => {
     expect(ds.autoPlaced).toBe(true);
     expect(Object.fromEntries(ds.placement.map((p) => [p.region, p.replicas]))).toEqual(chosen.placement);
     expect(analyse(resolved).datastores[0]!.read.worstP99Ms).toBeLessThanOrEqual(20);
+  });
+});
+
+describe("findings no placement clears", () => {
+  // A reporting job in us-east-1 reads the EU-only orders: a residency breach wherever the replicas go.
+  const withReports = () =>
+    shop(
+      { replicas: 3, survive: "zone", residency: ["EU"], slo: { writeP99Ms: 80 } },
+      {
+        services: {
+          api: {
+            regions: ["eu-west-1", "eu-central-1"],
+            calls: [
+              { to: "orders", op: "write", timeoutMs: 500 },
+              { to: "orders", op: "read", timeoutMs: 500 },
+            ],
+          },
+          reports: { regions: ["us-east-1"], calls: [{ to: "orders", op: "read", timeoutMs: 2000 }] },
+        },
+      },
+    );
+
+  it("a caller's failure the current placement has too does not make the problem infeasible", () => {
+    const model = withReports();
+    const solution = solve(model, { regions: EU5, explain: false, top: 1 }).datastores[0]!;
+    expect(solution.infeasible).toBeUndefined();
+    expect(solution.chosen).toBeDefined();
+    expect(solution.standing?.map((f) => [f.code, f.path])).toEqual([
+      ["residency", "services.reports.calls[0]"],
+    ]);
+    // The chosen placement, checked in full, fails nothing else.
+    const resolved = resolveModel(model.topology, model.catalog, {
+      orders: { placement: solution.chosen!.placement, leader: solution.chosen!.leader },
+    });
+    const errors = runPolicies(resolved, analyse(resolved)).findings.filter((f) => f.severity === "error");
+    expect(errors.map((f) => f.path)).toEqual(["services.reports.calls[0]"]);
+    expect(solution.alternatives.length).toBeLessThanOrEqual(1);
+  });
+
+  it("text and Markdown list a few such findings and count the rest", () => {
+    const model = withReports();
+    const report = solve(model, { regions: EU5, explain: false, top: 1 });
+    const many = {
+      ...report,
+      datastores: report.datastores.map((s) => ({
+        ...s,
+        standing: Array.from({ length: 25 }, (_, i) => ({
+          ...s.standing![0]!,
+          path: `services.r${i}.calls[0]`,
+        })),
+      })),
+    };
+    const text = renderText(many, { color: false });
+    expect(text).toContain("still failing, as with the current placement");
+    expect(text).toContain("services.r9.calls[0]");
+    expect(text).not.toContain("services.r10.calls[0]");
+    expect(text).toContain(`… and ${25 - LISTED_FINDINGS} more`);
+    const markdown = renderMarkdown(many);
+    expect(markdown).toContain("Still failing, as with the current placement");
+    expect(markdown).toContain(`… and ${25 - LISTED_FINDINGS} more`);
+  });
+});
+
+describe("trade", () => {
+  it("says ±0 for a difference that rounds to nothing, not −0", () => {
+    const scored = (cost: number, latency: number) =>
+      ({
+        costUsdPerMonth: cost,
+        latencyMs: latency,
+        analysis: {
+          write: { worstP99Ms: 40 },
+          read: { worstP99Ms: 30 },
+          availability: { write: 0.9999, read: 0.9999 },
+        },
+      }) as never;
+    expect(trade(scored(100, 19.4), scored(100.001, 19.38))).toBe("±$0.00/month, ±0 ms weighted p99");
+    expect(trade(scored(100, 19.4), scored(98, 21))).toBe("−$2.00/month, +1.6 ms weighted p99");
   });
 });

@@ -117,6 +117,15 @@ export function bruteForce(
 }
 
 /** A one-datastore topology with callers in two regions. */
+/** The shop's API: writes and reads `orders` from Dublin and Frankfurt. */
+export const SHOP_API = {
+  regions: ["eu-west-1", "eu-central-1"],
+  calls: [
+    { to: "orders", op: "write" as const, timeoutMs: 500 },
+    { to: "orders", op: "read" as const, timeoutMs: 500 },
+  ],
+};
+
 export function shop(store: Record<string, unknown>, extra: Partial<TopologyInput> = {}): Model {
   return build({
     users: { "eu-west-1": 0.5, "eu-central-1": 0.3, "us-east-1": 0.2 },
@@ -129,15 +138,7 @@ export function shop(store: Record<string, unknown>, extra: Partial<TopologyInpu
         ...store,
       } as never,
     },
-    services: {
-      api: {
-        regions: ["eu-west-1", "eu-central-1"],
-        calls: [
-          { to: "orders", op: "write", timeoutMs: 500 },
-          { to: "orders", op: "read", timeoutMs: 500 },
-        ],
-      },
-    },
+    services: { api: SHOP_API },
     ...extra,
   });
 }

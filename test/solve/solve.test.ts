@@ -6,7 +6,7 @@ import { keyOf } from "../../src/solve/candidate.js";
 import { trade } from "../../src/solve/explain.js";
 import { LISTED_FINDINGS, renderMarkdown, renderText } from "../../src/solve/render.js";
 import { solve } from "../../src/solve/solve.js";
-import { bruteForce, build, shop } from "./helpers.js";
+import { bruteForce, build, SHOP_API, shop } from "./helpers.js";
 
 const EU5 = ["eu-central-1", "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-3"];
 
@@ -166,13 +166,7 @@ describe("findings no placement clears", () => {
       { replicas: 3, survive: "zone", residency: ["EU"], slo: { writeP99Ms: 80 } },
       {
         services: {
-          api: {
-            regions: ["eu-west-1", "eu-central-1"],
-            calls: [
-              { to: "orders", op: "write", timeoutMs: 500 },
-              { to: "orders", op: "read", timeoutMs: 500 },
-            ],
-          },
+          api: SHOP_API,
           reports: { regions: ["us-east-1"], calls: [{ to: "orders", op: "read", timeoutMs: 2000 }] },
         },
       },

@@ -47,6 +47,8 @@ export interface SolveOptions {
   /** Explain binding constraints (one relaxed search per constraint). @default true */
   readonly explain?: boolean;
   readonly policy?: PolicyRunOptions;
+  /** Told before each datastore is solved (a large topology takes a while per datastore). */
+  readonly progress?: (at: { readonly name: string; readonly index: number; readonly total: number }) => void;
 }
 
 /** Candidates a binding-constraint search holds (see `relaxed` below). */
@@ -71,7 +73,8 @@ export function solve(model: Model, options: SolveOptions = {}): SolveReport {
   const chosen: Record<string, ChosenPlacement> = {};
   const datastores: DatastoreSolution[] = [];
   let current = model;
-  for (const name of names) {
+  for (const [index, name] of names.entries()) {
+    options.progress?.({ name, index, total: names.length });
     const solution = solveDatastore(current, name, objective, chosen, options);
     if (solution.chosen !== undefined) {
       chosen[name] = { placement: solution.chosen.placement, leader: solution.chosen.leader };

@@ -134,8 +134,14 @@ describe("solve finds the brute-force optimum", () => {
         },
       },
     });
-    const report = solve(model, { top: 0, explain: false });
+    const told: string[] = [];
+    const report = solve(model, {
+      top: 0,
+      explain: false,
+      progress: ({ name, index, total }) => told.push(`${name} ${index + 1}/${total}`),
+    });
     expect(report.datastores.map((s) => s.name)).toEqual(["carts", "orders"]);
+    expect(told).toEqual(["carts 1/2", "orders 2/2"]);
     const chosen = Object.fromEntries(report.datastores.map((s) => [s.name, s.chosen!]));
     const resolved = resolveModel(model.topology, model.catalog, chosen);
     const errors = runPolicies(resolved, analyse(resolved)).findings.filter((f) => f.severity === "error");

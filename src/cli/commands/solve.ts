@@ -76,7 +76,9 @@ export const solveCommand: Command = {
     "  --output FILE     write the report to FILE instead of stdout",
     "  --policy-config FILE  policy settings merged over the spec's policies block (as in check)",
     "",
-    "exit codes: 0 every datastore has a placement that passes check; 1 some datastore has none; 2 invalid input",
+    "exit codes: 0 every datastore has a placement that passes check, apart from failures no placement of it",
+    "           changes (listed: elsewhere, and callers' failures the current placement has too); 1 some datastore",
+    "           has none; 2 invalid input",
   ],
   options: {
     datastore: { type: "string", multiple: true },
@@ -149,6 +151,10 @@ export const solveCommand: Command = {
       policy,
       ...(names.length > 0 ? { datastores: names } : {}),
       ...(regions === undefined ? {} : { regions }),
+      // Each datastore costs dozens of full checks: say where a long run is.
+      progress: ({ name, index, total }) => {
+        if (total > 1) io.stderr(`solving ${name} (${index + 1} of ${total})\n`);
+      },
     });
     const style = { color: io.color && output === undefined };
     await emit(

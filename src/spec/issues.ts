@@ -130,7 +130,9 @@ function fromIssue(issue: z.core.$ZodIssue, vocabulary: ReadonlySet<string>): Di
           `unknown field "${key}"${near ? `: did you mean "${near}"?` : ""}`,
           near
             ? `rename "${key}" to "${near}"`
-            : `remove "${key}" (see schema/topology.schema.json for the fields)`,
+            : segments.length === 0
+              ? `remove "${key}", or name it "x-${key}" to keep it as an extension field (ignored; a place for YAML anchors)`
+              : `remove "${key}" (see schema/topology.schema.json for the fields)`,
           formatPath([...segments, key]),
         );
       });

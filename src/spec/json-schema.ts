@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Topology } from "./schema/topology.js";
+import { EXTENSION_KEY, Topology } from "./schema/topology.js";
 
 /** The JSON Schema of the v1 spec, derived from the zod schema (input side: defaults are optional). */
 export function topologyJsonSchema(): Record<string, unknown> {
@@ -14,6 +14,13 @@ export function topologyJsonSchema(): Record<string, unknown> {
     $comment:
       "GENERATED from topoplan's zod spec (src/spec/schema) — do not edit by hand; regenerate with `npm run schema` (or `topoplan schema`).",
     ...schema,
+    // Extension fields (src/spec/schema/topology.ts): zod sees the spec without them.
+    patternProperties: {
+      [EXTENSION_KEY.source]: {
+        description:
+          "Extension field, ignored by topoplan: a place for YAML anchors (`x-defaults: &defaults`) or other tools' data.",
+      },
+    },
   };
 }
 

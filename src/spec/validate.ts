@@ -3,7 +3,7 @@ import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.j
 import { validateWithJsonSchema } from "./ajv.js";
 import { diagnosticsFromZod } from "./issues.js";
 import { fieldVocabulary } from "./json-schema.js";
-import { Topology, type TopologyInput } from "./schema/topology.js";
+import { Topology, type TopologyInput, withoutExtensions } from "./schema/topology.js";
 import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
 import { checkDeployFits } from "./semantic/deploy.js";
@@ -52,7 +52,8 @@ let vocabulary: Set<string> | undefined;
  * Validates a spec: shape (zod; for YAML/JSON also the JSON Schema via ajv), then references,
  * arithmetic and units. Reports every problem in one run; errors sorted by path.
  */
-export function validateTopology(data: unknown, options: { jsonSchema?: boolean } = {}): ValidationResult {
+export function validateTopology(spec: unknown, options: { jsonSchema?: boolean } = {}): ValidationResult {
+  const data = withoutExtensions(spec);
   const parsed = Topology.safeParse(data, { reportInput: true });
   const diagnostics: Diagnostic[] = [];
   if (!parsed.success) {

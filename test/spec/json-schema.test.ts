@@ -158,6 +158,13 @@ describe("JSON Schema and zod agree", () => {
     expect(validateWithJsonSchema(spec).length).toBeGreaterThan(0);
   });
 
+  it("top-level x- extension fields pass the published schema (editors), other unknown keys do not", () => {
+    expect(validateWithJsonSchema({ ...valid(), "x-defaults": { regions: ["eu-west-1"] } })).toEqual([]);
+    expect(validateWithJsonSchema({ ...valid(), defaults: {} }).map((d) => d.code)).toEqual([
+      "spec/unknown-field",
+    ]);
+  });
+
   it("ajv names the path and suggests the field for an unknown key, as zod does", () => {
     const spec = INVALID["unknown datastore field"]!(valid());
     expect(validateWithJsonSchema(spec)).toEqual([

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { topologyFromData } from "../../src/pipeline.js";
 import { loadSpec } from "../../src/spec/load/index.js";
 import { MAX_SPEC_BYTES } from "../../src/spec/load/limits.js";
 import { brief, problemsOf, REPO } from "./problems.js";
@@ -91,6 +92,40 @@ describe("loaders: files that cannot be read as a spec", () => {
     );
     const bomb = temporary("merge-bomb.yaml", `${levels.join("\n")}\nname: x\n`);
     expect((await problemsOf(bomb)).map((d) => d.code)).toEqual(["spec/yaml"]);
+  });
+
+  it("top-level x- keys are extension fields: anchors live there, topoplan ignores them", async () => {
+    const file = temporary(
+      "extensions.yaml",
+      [
+        "name: extended",
+        "x-service: &service",
+        "  regions: [us-east-1, eu-west-1]",
+        "  deploy: { target: kubernetes, image: ghcr.io/acme/svc:1.0.0, port: 8080 }",
+        "x-owner: { team: platform, pager: '#oncall' }",
+        "services:",
+        "  api: { <<: *service }",
+        "  worker:",
+        "    <<: *service",
+        "    regions: [us-east-1]",
+        "",
+      ].join("\n"),
+    );
+    expect(await problemsOf(file)).toEqual([]);
+    const { model } = topologyFromData(await loadSpec(file));
+    expect(model.services.map((s) => [s.name, s.regions])).toEqual([
+      ["api", ["eu-west-1", "us-east-1"]],
+      ["worker", ["us-east-1"]],
+    ]);
+    expect(Object.keys(model.topology)).not.toContain("x-service");
+    // Only at the top: elsewhere an x- key is as unknown as any other.
+    const nested = temporary(
+      "nested-extension.yaml",
+      "name: n\nservices:\n  api:\n    regions: [us-east-1]\n    x-note: hi\n",
+    );
+    expect((await problemsOf(nested)).map((d) => [d.code, d.path])).toEqual([
+      ["spec/unknown-field", "services.api.x-note"],
+    ]);
   });
 
   it("custom YAML tags are not executed or constructed", async () => {

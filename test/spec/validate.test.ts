@@ -158,6 +158,20 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("an unknown top-level field suggests the x- prefix of extension fields", () => {
+    const result = validateTopology({ name: "t", owner: "platform" });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/unknown-field",
+        path: "owner",
+        message: 'unknown field "owner"',
+        fix: 'remove "owner", or name it "x-owner" to keep it as an extension field (ignored; a place for YAML anchors)',
+      },
+    ]);
+    expect(validateTopology({ name: "t", "x-owner": "platform" }).ok).toBe(true);
+  });
+
   it("bad types: integers, objects-or-auto, enums, DNS names, ranges, numbers written with units", async () => {
     expect((await problemsOf(fixture("bad-types.yaml"))).map(brief)).toEqual([
       {

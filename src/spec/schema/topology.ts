@@ -34,6 +34,25 @@ export const Topology = z
     description: "A distributed system's topology: components, placement, SLOs, residency and traffic.",
   });
 
+/**
+ * Top-level keys starting with `x-` are extension fields, ignored as Docker Compose ignores them:
+ * a place for YAML anchors (`x-defaults: &defaults`, then `<<: *defaults`) and for other tools'
+ * data. Taken out before validation; the JSON Schema allows them (json-schema.ts).
+ */
+export const EXTENSION_KEY = /^x-/;
+
+/** The spec without its top-level extension fields (the input itself when it has none). */
+export function withoutExtensions(data: unknown): unknown {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return data;
+  const keys = Object.keys(data);
+  if (!keys.some((key) => EXTENSION_KEY.test(key))) return data;
+  return Object.fromEntries(
+    keys
+      .filter((key) => !EXTENSION_KEY.test(key))
+      .map((key) => [key, (data as Record<string, unknown>)[key]]),
+  );
+}
+
 /** The validated topology with every default applied. */
 export type Topology = z.output<typeof Topology>;
 /**

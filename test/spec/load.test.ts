@@ -92,6 +92,11 @@ describe("loaders: files that cannot be read as a spec", () => {
     );
     const bomb = temporary("merge-bomb.yaml", `${levels.join("\n")}\nname: x\n`);
     expect((await problemsOf(bomb)).map((d) => d.code)).toEqual(["spec/yaml"]);
+    // Merging a list: the parser's message, and a fix that says what a merge takes.
+    const list = temporary("merge-list.yaml", "name: m\nx-list: &l [1, 2]\nservices:\n  a:\n    <<: *l\n");
+    expect((await problemsOf(list)).map((d) => [d.code, d.fix])).toEqual([
+      ["spec/yaml", "merge mappings only: `<<: *defaults` where `&defaults` names a mapping"],
+    ]);
   });
 
   it("top-level x- keys are extension fields: anchors live there, topoplan ignores them", async () => {

@@ -238,9 +238,9 @@ function solveDatastore(
   // Placements that add no failure but leave some the current one has: chosen from only when no
   // placement checked is clean.
   const leaving: Scored[] = [];
-  let standing: Diagnostic[] = [];
   let fullChecks = 1;
-  let elsewhere: DatastoreSolution["elsewhere"] = currentCheck.elsewhere;
+  // What each candidate checked leaves failing: reported for the one chosen.
+  const findingsOf = new Map<Scored, { standing: Diagnostic[]; elsewhere: Diagnostic[] }>();
   const rejected: string[] = [];
   const checked = new Set<string>();
   for (let round = 0; round < 2; round++) {
@@ -251,19 +251,19 @@ function solveDatastore(
       checked.add(key);
       const check = fullCheck(model, name, s.candidate, chosen, policy, baseline);
       fullChecks++;
-      elsewhere = check.elsewhere;
       if (check.errors.length > 0)
         rejected.push(...check.errors.map((e) => `${e.code} ${e.path}: ${e.message}`));
-      else if (check.standing.length === 0) accepted.push(s);
       else {
-        if (leaving.length === 0) standing = [...check.standing];
-        leaving.push(s);
+        findingsOf.set(s, { standing: [...check.standing], elsewhere: [...check.elsewhere] });
+        (check.standing.length === 0 ? accepted : leaving).push(s);
       }
     }
     if (accepted.length + leaving.length > top || result.feasible.length < top + 1) break;
     result = search(space, { need: FULL_CHECKS });
   }
   const clean = accepted.length > 0;
+  const best = clean ? accepted[0] : leaving[0];
+  const left = best === undefined ? undefined : findingsOf.get(best);
 
   return explain({
     model,
@@ -274,9 +274,9 @@ function solveDatastore(
     result,
     current,
     accepted: clean ? accepted : leaving.slice(0, top + 1),
-    standing: clean ? [] : standing,
+    standing: left?.standing ?? [],
     rejected,
-    elsewhere,
+    elsewhere: left?.elsewhere ?? currentCheck.elsewhere,
     fullChecks,
     regions,
     relaxed: (ignore, how) =>

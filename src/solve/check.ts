@@ -25,25 +25,11 @@ export function dependants(model: Model, name: string): Set<string> {
 }
 
 export interface FullCheck {
-  /**
-   * Error findings a placement of the datastore can cause or cure (its own, its callers', links)
-   * that the baseline placement does not have word for word.
-   */
+  /** Error findings a placement of the datastore can cause or cure (its own, its callers', links). */
   readonly errors: readonly Diagnostic[];
-  /**
-   * In scope, but the same rule fails at the same path with the baseline placement too: its
-   * callers' findings this placement does not cause (never the datastore's own).
-   */
-  readonly standing: readonly Diagnostic[];
   /** Error findings elsewhere, which no placement of this datastore changes. */
   readonly elsewhere: readonly Diagnostic[];
 }
-
-/** The in-scope failures with the datastore at its current placement, as {@link findingKey}s. */
-export type Baseline = ReadonlySet<string>;
-
-/** A rule failing at a path; the message is left out, as its figures move with the placement. */
-const findingKey = (f: Diagnostic) => `${f.code}\u0000${f.path}`;
 
 /**
  * The ground truth for a candidate: the whole model resolved with it, analysed, and every policy
@@ -57,7 +43,6 @@ export function fullCheck(
   candidate: Candidate,
   chosen: Readonly<Record<string, ChosenPlacement>>,
   policy: PolicyRunOptions,
-  baseline?: Baseline,
 ): FullCheck {
   const resolved = resolveModel(model.topology, model.catalog, {
     ...chosen,
@@ -65,22 +50,28 @@ export function fullCheck(
   });
   const { findings } = runPolicies(resolved, analyse(resolved), policy);
   const errors = findings.filter((f) => f.severity === "error" && (f.status ?? "fail") === "fail");
-  const own = `datastores.${name}`;
-  const scope = new Set([own, ...[...dependants(model, name)].map((s) => `services.${s}`)]);
+  const scope = new Set([`datastores.${name}`, ...[...dependants(model, name)].map((s) => `services.${s}`)]);
   const inScope = (f: Diagnostic) => f.code === "bandwidth" || scope.has(componentPath(f.path));
-  const standing = (f: Diagnostic) => componentPath(f.path) !== own && baseline?.has(findingKey(f)) === true;
-  const mine = errors.filter(inScope);
-  return {
-    errors: mine.filter((f) => !standing(f)),
-    standing: mine.filter(standing),
-    elsewhere: errors.filter((f) => !inScope(f)),
-  };
+  return { errors: errors.filter(inScope), elsewhere: errors.filter((f) => !inScope(f)) };
+}
+
+/**
+ * A candidate's in-scope errors split by the current placement's (`before`): `standing` when the
+ * same rule fails at the same path with it too — a caller's failure this placement does not cause
+ * (its figures may move; never one on the datastore itself) — else `added`.
+ */
+export function splitStanding(
+  name: string,
+  errors: readonly Diagnostic[],
+  before: readonly Diagnostic[],
+): { added: Diagnostic[]; standing: Diagnostic[] } {
+  // A rule failing at a path; the message is left out, as its figures move with the placement.
+  const key = (f: Diagnostic) => `${f.code}\u0000${f.path}`;
+  const failing = new Set(before.map(key));
+  const own = `datastores.${name}`;
+  const standing = (f: Diagnostic) => componentPath(f.path) !== own && failing.has(key(f));
+  return { added: errors.filter((f) => !standing(f)), standing: errors.filter(standing) };
 }
 
 /** `services.api` of `services.api.calls[0].timeoutMs`: the component a finding is about (names hold no `.` or `[`). */
 const componentPath = (path: string) => /^[^.[]+\.[^.[]+/.exec(path)?.[0] ?? path;
-
-/** The baseline of {@link fullCheck} from the check of the current placement. */
-export function baselineOf(check: FullCheck): Baseline {
-  return new Set(check.errors.map(findingKey));
-}

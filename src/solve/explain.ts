@@ -30,8 +30,10 @@ export interface ExplainInput {
   /** Set when no placement checked is clean: the failures the accepted ones share with the current placement. */
   readonly standing: readonly Diagnostic[];
   readonly elsewhere: readonly Diagnostic[];
-  /** Full checks made: the current placement's and each candidate's. */
+  /** Full checks made: each candidate's, and the current placement's when one failed in reach. */
   readonly fullChecks: number;
+  /** Candidates that got a full check. */
+  readonly candidatesChecked: number;
   readonly regions: readonly string[];
   /** The same search with some constraints' pruning off (their violations are still recorded). */
   readonly relaxed: (
@@ -212,7 +214,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
             .join("; ")
         : result.feasible.length === 0
           ? `no placement of ${replicaCounts(input.space)} replicas over ${input.regions.length} allowed regions meets ${input.constraints.map((c) => `${c.id} ${c.target}`).join(", ")}`
-          : `the ${input.fullChecks - 1} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
+          : `the ${input.candidatesChecked} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
     infeasible = { message, relaxations };
   }
 

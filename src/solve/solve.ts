@@ -10,7 +10,7 @@ import { type ChosenPlacement, resolveDatastoreIn, resolveModel } from "../model
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { RoleCounts } from "../spec/roles.js";
 import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from "./candidate.js";
-import { baselineOf, fullCheck } from "./check.js";
+import { fullCheck, splitStanding } from "./check.js";
 import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
 import { explain } from "./explain.js";
 import { comparator, type Objective, opWeights, type Scored, score } from "./objective.js";
@@ -229,18 +229,20 @@ function solveDatastore(
   // The ground truth, on the best few: the whole model with every policy. When the full check
   // rejects so many that fewer than top + 1 remain, search again keeping more.
   let result = search(space);
-  // Checked against the current placement: a rule that fails at a caller's path with it too (a
-  // residency breach by where the caller runs, an SLO a slower dependency decides) is not the new
-  // placement's doing.
-  const currentCheck = fullCheck(model, name, current.candidate, chosen, policy);
-  const baseline = baselineOf(currentCheck);
+  // A candidate failing in reach is held against the current placement, checked once when first
+  // needed: a rule that fails at a caller's path with it too (a residency breach by where the
+  // caller runs, an SLO a slower dependency decides) is not the new placement's doing.
+  let currentCheck: ReturnType<typeof fullCheck> | undefined;
+  const checkCurrent = () => {
+    currentCheck ??= fullCheck(model, name, current.candidate, chosen, policy);
+    return currentCheck;
+  };
   const accepted: Scored[] = [];
   // Placements that add no failure but leave some the current one has: chosen from only when no
   // placement checked is clean.
   const leaving: Scored[] = [];
-  let fullChecks = 1;
   // What each candidate checked leaves failing: reported for the one chosen.
-  const findingsOf = new Map<Scored, { standing: Diagnostic[]; elsewhere: Diagnostic[] }>();
+  const findingsOf = new Map<Scored, { standing: Diagnostic[]; elsewhere: readonly Diagnostic[] }>();
   const rejected: string[] = [];
   const checked = new Set<string>();
   for (let round = 0; round < 2; round++) {
@@ -249,18 +251,21 @@ function solveDatastore(
       const key = keyOf(s.candidate);
       if (checked.has(key)) continue;
       checked.add(key);
-      const check = fullCheck(model, name, s.candidate, chosen, policy, baseline);
-      fullChecks++;
-      if (check.errors.length > 0)
-        rejected.push(...check.errors.map((e) => `${e.code} ${e.path}: ${e.message}`));
+      const check = fullCheck(model, name, s.candidate, chosen, policy);
+      const { added, standing } =
+        check.errors.length === 0
+          ? { added: [], standing: [] }
+          : splitStanding(name, check.errors, checkCurrent().errors);
+      if (added.length > 0) rejected.push(...added.map((e) => `${e.code} ${e.path}: ${e.message}`));
       else {
-        findingsOf.set(s, { standing: [...check.standing], elsewhere: [...check.elsewhere] });
-        (check.standing.length === 0 ? accepted : leaving).push(s);
+        findingsOf.set(s, { standing, elsewhere: check.elsewhere });
+        (standing.length === 0 ? accepted : leaving).push(s);
       }
     }
     if (accepted.length + leaving.length > top || result.feasible.length < top + 1) break;
     result = search(space, { need: FULL_CHECKS });
   }
+  const fullChecks = checked.size + (currentCheck === undefined ? 0 : 1);
   const clean = accepted.length > 0;
   const best = clean ? accepted[0] : leaving[0];
   const left = best === undefined ? undefined : findingsOf.get(best);
@@ -276,8 +281,9 @@ function solveDatastore(
     accepted: clean ? accepted : leaving.slice(0, top + 1),
     standing: left?.standing ?? [],
     rejected,
-    elsewhere: left?.elsewhere ?? currentCheck.elsewhere,
+    elsewhere: left?.elsewhere ?? currentCheck?.elsewhere ?? [],
     fullChecks,
+    candidatesChecked: checked.size,
     regions,
     relaxed: (ignore, how) =>
       search(spaceFor(ignore), {

@@ -241,8 +241,8 @@ function solveDatastore(
   // Placements that add no failure but leave some the current one has: chosen from only when no
   // placement checked is clean.
   const leaving: Scored[] = [];
-  // What each candidate checked leaves failing: reported for the one chosen.
-  const findingsOf = new Map<Scored, { standing: Diagnostic[]; elsewhere: readonly Diagnostic[] }>();
+  // What the first of each list leaves failing: the chosen placement is one of the two.
+  const leftBy = new Map<Scored, { standing: Diagnostic[]; elsewhere: readonly Diagnostic[] }>();
   const rejected: string[] = [];
   const checked = new Set<string>();
   for (let round = 0; round < 2; round++) {
@@ -258,8 +258,9 @@ function solveDatastore(
           : splitStanding(name, check.errors, checkCurrent().errors);
       if (added.length > 0) rejected.push(...added.map((e) => `${e.code} ${e.path}: ${e.message}`));
       else {
-        findingsOf.set(s, { standing, elsewhere: check.elsewhere });
-        (standing.length === 0 ? accepted : leaving).push(s);
+        const list = standing.length === 0 ? accepted : leaving;
+        if (list.length === 0) leftBy.set(s, { standing, elsewhere: check.elsewhere });
+        list.push(s);
       }
     }
     if (accepted.length + leaving.length > top || result.feasible.length < top + 1) break;
@@ -268,7 +269,7 @@ function solveDatastore(
   const fullChecks = checked.size + (currentCheck === undefined ? 0 : 1);
   const clean = accepted.length > 0;
   const best = clean ? accepted[0] : leaving[0];
-  const left = best === undefined ? undefined : findingsOf.get(best);
+  const left = best === undefined ? undefined : leftBy.get(best);
 
   return explain({
     model,

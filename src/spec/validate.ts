@@ -3,6 +3,7 @@ import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.j
 import { validateWithJsonSchema } from "./ajv.js";
 import { diagnosticsFromZod } from "./issues.js";
 import { fieldVocabulary } from "./json-schema.js";
+import { pulumiStackSettings } from "./not-a-topology.js";
 import { Topology, type TopologyInput, withoutExtensions } from "./schema/topology.js";
 import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
@@ -54,6 +55,8 @@ let vocabulary: Set<string> | undefined;
  */
 export function validateTopology(spec: unknown, options: { jsonSchema?: boolean } = {}): ValidationResult {
   const data = withoutExtensions(spec);
+  const stackSettings = pulumiStackSettings(data);
+  if (stackSettings !== undefined) return { ok: false, diagnostics: [stackSettings] };
   const parsed = Topology.safeParse(data, { reportInput: true });
   const diagnostics: Diagnostic[] = [];
   if (!parsed.success) {

@@ -1,6 +1,8 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateTopology } from "../../src/spec/validate.js";
-import { brief, problemsOf } from "./problems.js";
+import { brief, problemsOf, REPO } from "./problems.js";
 
 const fixture = (name: string) => `test/fixtures/invalid/${name}`;
 
@@ -170,6 +172,33 @@ describe("broken specs: every problem with its path, message and fix", () => {
       },
     ]);
     expect(validateTopology({ name: "t", "x-owner": "platform" }).ok).toBe(true);
+  });
+
+  it("a Pulumi stack settings file given as the spec is named as such, with the spec it points to", async () => {
+    const files = readdirSync(join(REPO, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const problems = (await problemsOf(join(REPO, "stacks", file))).map(brief);
+      expect(problems, file).toEqual([
+        {
+          code: "spec/not-a-topology",
+          path: "config",
+          message:
+            "this is a Pulumi stack settings file (a top-level `config:` of project:key settings), not a topology",
+          fix: expect.stringMatching(/^pass the topology spec it names instead: stacks\/[a-z-]+\.(ts|yaml)$/),
+        },
+      ]);
+    }
+    // A topology with a stray `config` is an ordinary unknown field.
+    const stray = validateTopology({ name: "t", config: { "topoplan:x": 1 } });
+    expect(stray.diagnostics.map((d) => d.code)).toEqual(["spec/unknown-field"]);
+    // Settings that name no spec (or something that is not a path) still get the general advice.
+    const bare = validateTopology({
+      config: { "aws:region": "eu-west-1", "topoplan:topology": "$(rm -rf /)" },
+    });
+    expect(bare.diagnostics.map((d) => d.fix)).toEqual([
+      "pass the topology spec instead (the file the stack's topoplan:topology setting names)",
+    ]);
   });
 
   it("bad types: integers, objects-or-auto, enums, DNS names, ranges, numbers written with units", async () => {

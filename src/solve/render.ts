@@ -82,7 +82,7 @@ export function renderText(report: SolveReport, style: TextStyle): string {
     if (s.standing !== undefined) {
       out.push(
         paint(
-          `  still failing, as with the current placement (no placement checked clears them; the chosen one adds no other):`,
+          `  still failing, as with the current placement (each placement checked keeps some or adds a failure of its own; the chosen one adds none):`,
           "yellow",
           style,
         ),
@@ -117,7 +117,7 @@ export function renderMarkdown(report: SolveReport): string {
     if (s.standing !== undefined) {
       out.push(
         "",
-        "Still failing, as with the current placement (no placement checked clears them; the chosen one adds no other):",
+        "Still failing, as with the current placement (each placement checked keeps some or adds a failure of its own; the chosen one adds none):",
         "",
       );
       for (const line of capped(s.standing)) out.push(`- ${cell(line)}`);

@@ -1,4 +1,4 @@
-import { byText } from "../order.js";
+import { byReadingOrder, byText } from "../order.js";
 /**
  * One shape for every problem topoplan reports: spec errors, semantic errors and policy findings.
  * Rendered by one formatter per output format (src/report, src/diagnostics/format-text.ts).
@@ -61,13 +61,16 @@ export function parsePath(path: string): PathSegment[] {
   return segments;
 }
 
-/** Errors outrank warnings outrank infos; then by path, then code — a stable, readable order. */
+/**
+ * Errors outrank warnings outrank infos; then by path (numbers in it as numbers: `calls[2]` before
+ * `calls[10]`), then code — a stable, readable order.
+ */
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    byText(a.path, b.path) ||
+    byReadingOrder(a.path, b.path) ||
     byText(a.code, b.code) ||
     byText(a.message, b.message)
   );

@@ -1,8 +1,7 @@
 import { relative } from "node:path";
 import { type PolicyRunOptions, runPolicies } from "../policies/run.js";
 import { type Analysis, analyse } from "./analysis/index.js";
-import type { Diagnostic } from "./diagnostics/diagnostic.js";
-import { compareDiagnostics } from "./diagnostics/diagnostic.js";
+import { type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
 import type { LoadedTopology } from "./pipeline.js";
 import { type CheckReport, summarise } from "./report/types.js";
 
@@ -22,9 +21,9 @@ export function runCheck(
   return {
     topology: loaded.model.name,
     file: relative(process.cwd(), loaded.spec.file),
-    findings: findings.sort(compareDiagnostics),
+    findings: sortDiagnostics(findings),
     summary: summarise(findings, suppressed.length),
-    ...(suppressed.length > 0 ? { suppressed: [...suppressed].sort(compareDiagnostics) } : {}),
+    ...(suppressed.length > 0 ? { suppressed: sortDiagnostics(suppressed) } : {}),
     analysis,
   };
 }

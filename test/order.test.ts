@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../bench/prng.js";
-import { compareDiagnostics, type Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { compareDiagnostics, type Diagnostic, sortDiagnostics } from "../src/diagnostics/diagnostic.js";
 import { byReadingOrder, byText } from "../src/order.js";
 
 describe("orders of text", () => {
@@ -54,6 +54,25 @@ describe("orders of text", () => {
       "services.api.calls[9]",
       "services.api.calls[10]",
     ]);
+  });
+
+  it("sortDiagnostics gives compareDiagnostics' order", () => {
+    const random = createRandom(11);
+    const paths = [
+      "services.a.calls[1]",
+      "services.a.calls[10]",
+      "services.a-2",
+      "services.a-10",
+      "datastores.x",
+    ];
+    const severities = ["error", "warning", "info"] as const;
+    const list: Diagnostic[] = Array.from({ length: 200 }, (_, i) => ({
+      code: `rule-${random.int(0, 3)}`,
+      severity: severities[random.int(0, 2)]!,
+      path: paths[random.int(0, paths.length - 1)]!,
+      message: `m${i % 7}`,
+    }));
+    expect(sortDiagnostics(list)).toEqual([...list].sort(compareDiagnostics));
   });
 
   it("byReadingOrder is a total order: antisymmetric, transitive, zero only for equal text", () => {

@@ -1,4 +1,4 @@
-import { byReadingOrder, byText } from "../order.js";
+import { byText, readingKey } from "../order.js";
 /**
  * One shape for every problem topoplan reports: spec errors, semantic errors and policy findings.
  * Rendered by one formatter per output format (src/report, src/diagnostics/format-text.ts).
@@ -67,13 +67,23 @@ export function parsePath(path: string): PathSegment[] {
  */
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
+/** The order of {@link compareDiagnostics}, given each path's {@link readingKey}. */
+const compareKeyed = (a: Diagnostic, aKey: string, b: Diagnostic, bKey: string): number =>
+  SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+  byText(aKey, bKey) ||
+  byText(a.path, b.path) ||
+  byText(a.code, b.code) ||
+  byText(a.message, b.message);
+
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return (
-    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    byReadingOrder(a.path, b.path) ||
-    byText(a.code, b.code) ||
-    byText(a.message, b.message)
-  );
+  return compareKeyed(a, readingKey(a.path), b, readingKey(b.path));
+}
+
+/** A sorted copy in {@link compareDiagnostics} order, each path's key made once (70,000 findings at scale). */
+export function sortDiagnostics<T extends Diagnostic>(diagnostics: readonly T[]): T[] {
+  const keyed = diagnostics.map((d) => ({ d, key: readingKey(d.path) }));
+  keyed.sort((x, y) => compareKeyed(x.d, x.key, y.d, y.key));
+  return keyed.map((k) => k.d);
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,5 +1,5 @@
 import { buildCatalog } from "../catalog/catalog.js";
-import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { type Diagnostic, sortDiagnostics } from "../diagnostics/diagnostic.js";
 import { validateWithJsonSchema } from "./ajv.js";
 import { diagnosticsFromZod } from "./issues.js";
 import { fieldVocabulary } from "./json-schema.js";
@@ -69,7 +69,7 @@ export function validateTopology(spec: unknown, options: { jsonSchema?: boolean 
   if (data !== null && typeof data === "object")
     diagnostics.push(...semanticDiagnostics(parsed.success ? parsed.data : (data as TopologyInput)));
 
-  const unique = dedupe(diagnostics).sort(compareDiagnostics);
+  const unique = sortDiagnostics(dedupe(diagnostics));
   if (parsed.success && !unique.some((d) => d.severity === "error"))
     return { ok: true, topology: parsed.data, diagnostics: unique };
   return { ok: false, diagnostics: unique };

@@ -61,10 +61,6 @@ export function parsePath(path: string): PathSegment[] {
   return segments;
 }
 
-/**
- * Errors outrank warnings outrank infos; then by path (numbers in it as numbers: `calls[2]` before
- * `calls[10]`), then code — a stable, readable order.
- */
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
 /** The order of {@link compareDiagnostics}, given each path's {@link readingKey}. */
@@ -75,6 +71,10 @@ const compareKeyed = (a: Diagnostic, aKey: string, b: Diagnostic, bKey: string):
   byText(a.code, b.code) ||
   byText(a.message, b.message);
 
+/**
+ * Errors outrank warnings outrank infos; then by path (numbers in it as numbers: `calls[2]` before
+ * `calls[10]`), then code — a stable, readable order.
+ */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return compareKeyed(a, readingKey(a.path), b, readingKey(b.path));
 }

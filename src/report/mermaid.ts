@@ -86,9 +86,10 @@ export function renderMermaid(model: Model): string {
       }
     }
   }
+  const index = modelIndex(model);
   for (const stream of model.streams) {
     for (const consumer of stream.consumers) {
-      const service = modelIndex(model).service(consumer);
+      const service = index.service(consumer);
       if (service === undefined) continue;
       for (const region of service.regions) {
         const from = stream.regions.includes(region) ? region : (stream.regions[0] ?? region);

@@ -2,6 +2,7 @@ import { analysisIndex } from "../src/analysis/analysis-index.js";
 import type { Analysis, DatastoreAnalysis, ServiceAnalysis, StreamAnalysis } from "../src/analysis/types.js";
 import { modelIndex } from "../src/model/model-index.js";
 import type { Model, ResolvedComponent, ResolvedService } from "../src/model/types.js";
+import { truncated } from "../src/report/numbers.js";
 
 /** Helpers shared by the rules: number formatting, the call graph, catalog look-ups. */
 
@@ -14,9 +15,12 @@ export function ms(value: number): string {
   return `${num(value)} ms`;
 }
 
-/** 0.9995 → `99.95%`; enough digits to tell SLO targets apart (at most 4 decimals). */
+/**
+ * 0.9995 → `99.95%`; enough digits to tell SLO targets apart (at most 4 decimals), cut rather than
+ * rounded so a predicted figure below its target never prints as the target itself.
+ */
 export function percent(fraction: number): string {
-  return `${String(Number((fraction * 100).toFixed(4)))}%`;
+  return `${+truncated(fraction * 100, 4)}%`;
 }
 
 /** A share of capacity as people read it: 0.82739 → `82.7%` (one decimal; thresholds are whole percents). */

@@ -1,11 +1,17 @@
+import { roundedUp } from "../../src/report/numbers.js";
 import { datastoreAnalysis, num, percent, serviceAnalysis, streamAnalysis } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
-const MINUTES_PER_MONTH = 30 * 24 * 60;
+// Error budgets over the SRE Workbook's 30-day window (ch. 2), as the burn-rate alerts count them
+// (src/compile/observability); cost months are 730 hours (src/analysis/bandwidth.ts).
+const MINUTES_PER_30_DAYS = 30 * 24 * 60;
 
-/** `21.6 min/month` of expected downtime for an availability. */
+/**
+ * `21.6 min/30 days` of expected downtime for an availability, rounded up at two decimals (as the
+ * availability is cut, src/report/numbers.ts): a figure over its budget never prints as the budget.
+ */
 function downtime(availability: number): string {
-  return `${num((1 - availability) * MINUTES_PER_MONTH)} min/month`;
+  return `${num(+roundedUp((1 - availability) * MINUTES_PER_30_DAYS, 2))} min/30 days`;
 }
 
 /** Availability targets against the exact availability the analysis computes over zone and region failures. */

@@ -67,7 +67,8 @@ export const mbps = (bytesPerSec: number): number => (bytesPerSec * 8) / 1e6;
 /**
  * USD per GB from `from` to `to`: to another provider, the source provider's internet egress; else
  * the pair price, else (GCP, Azure) the between-continents price when the regions' geographic
- * groups differ, else the source region's price, else the default (src/catalog/data/defaults.ts).
+ * groups differ, else the source region's price — a site of the user's own (provider "custom")
+ * always its declared `egressUsdPerGb` — else the default (src/catalog/data/defaults.ts).
  */
 export function egressUsdPerGb(catalog: Catalog, from: string, to: string): number {
   const a = catalog.regions.get(from);
@@ -82,7 +83,13 @@ export function egressUsdPerGb(catalog: Catalog, from: string, to: string): numb
     return PROVIDER_EGRESS[a.provider].internetUsdPerGb;
   const pair = catalog.egress.pairOutUsdPerGb?.[from]?.[to];
   if (pair !== undefined) return pair;
-  if (a !== undefined && b !== undefined && a.provider !== "aws" && a.geoGroup !== b.geoGroup)
+  // Only GCP and Azure price by continent; a custom site's group ("Custom") is no continent.
+  if (
+    a !== undefined &&
+    b !== undefined &&
+    (a.provider === "gcp" || a.provider === "azure") &&
+    a.geoGroup !== b.geoGroup
+  )
     return PROVIDER_EGRESS[a.provider].otherContinentUsdPerGb;
   return a?.egressUsdPerGb ?? catalog.egress.interRegionUsdPerGb;
 }

@@ -20,27 +20,32 @@ export function cpuCores(text: string): number {
   return Number(match[1]) / (match[2] === "m" ? 1000 : 1);
 }
 
-/** "1Gi" → 1.07 GB, "512Mi" → 0.54 GB, "2G" → 2 GB (Fargate bills GB). */
-export function memoryGb(text: string): number {
+/**
+ * Memory in GiB: "1Gi" → 1, "512Mi" → 0.5, "2G" → 1.86. Fargate's "GB" is 1,024 MiB (a task's
+ * memory is set in MiB, "2 GB" = 2048; https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size),
+ * so its per-GB-hour rate applies to GiB.
+ */
+export function memoryGib(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(text.trim());
   if (match === null) return 0;
-  const factor: Readonly<Record<string, number>> = {
-    Ki: 1024 / 1e9,
-    Mi: 1024 ** 2 / 1e9,
-    Gi: 1024 ** 3 / 1e9,
-    Ti: 1024 ** 4 / 1e9,
-    K: 1e-6,
-    M: 1e-3,
-    G: 1,
-    T: 1e3,
+  const gib = 1024 ** 3;
+  const bytes: Readonly<Record<string, number>> = {
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: gib,
+    Ti: 1024 ** 4,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
   };
-  return Number(match[1]) * (match[2] === undefined ? 1e-9 : factor[match[2]]!);
+  return (Number(match[1]) * (match[2] === undefined ? 1 : bytes[match[2]]!)) / gib;
 }
 
 /** One Kubernetes pod from its requests, per month. */
 export function podUsdPerMonth(deploy: { readonly cpu: string; readonly memory: string }): number {
   return (
-    (cpuCores(deploy.cpu) * POD_PRICES.usdPerVcpuHour + memoryGb(deploy.memory) * POD_PRICES.usdPerGbHour) *
+    (cpuCores(deploy.cpu) * POD_PRICES.usdPerVcpuHour + memoryGib(deploy.memory) * POD_PRICES.usdPerGbHour) *
     HOURS_PER_MONTH
   );
 }

@@ -2,7 +2,7 @@ import type { Analysis, AnalysisChange, LatencyProfile } from "../analysis/types
 import { paint, type TextStyle } from "../diagnostics/format-text.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
-import { grouped, plural } from "./numbers.js";
+import { grouped, plural, truncated } from "./numbers.js";
 import { wrap } from "./wrap.js";
 
 /** Right-aligned numbers, left-aligned text, two spaces between columns. */
@@ -51,7 +51,8 @@ export function fmtAvailability(p: number): string {
   const nines = p >= 1 ? Number.POSITIVE_INFINITY : -Math.log10(1 - p);
   if (nines >= MAX_NINES) return `≥ ${(100 - 10 ** (2 - MAX_NINES)).toFixed(MAX_NINES - 2)}% (model limit)`;
   const digits = Math.max(2, Math.min(MAX_NINES - 2, Math.ceil(nines) - 1));
-  return `${+(p * 100).toFixed(digits)}% (${nines.toFixed(1)} nines)`;
+  // Cut, not rounded: 99.9897% must not read as a 99.99% SLO met, nor 3.99 nines as 4.0.
+  return `${+truncated(p * 100, digits)}% (${truncated(nines, 1)} nines)`;
 }
 
 const pct = (share: number) => `${Math.round(share * 100)}%`;

@@ -45,11 +45,26 @@ export function escapeMarkdown(text: string): string {
       // Emphasis, code, links/images ("![" needs the "["), tables, strikethrough.
       .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
       .replace(/[&<>"]/g, (c) => HTML[c]!)
+      // Before the zero-width entities are written (their "#" is no issue reference).
+      .replace(GITHUB_REFERENCE, `$&${ZERO_WIDTH}`)
       // GitHub links bare URLs; a zero-width space after the scheme or "www" keeps them text.
-      .replace(/:\/\//g, ":/\u200b/")
-      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
+      .replace(/:\/\//g, `:/${ZERO_WIDTH}/`)
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZERO_WIDTH}.`)
   );
 }
+
+/**
+ * A zero-width space as an entity: invisible in the rendered comment, plain ASCII in the text (a
+ * raw U+200B is a control character to terminalSafe, which would print it as `\u200b`).
+ */
+const ZERO_WIDTH = "&#8203;";
+
+/**
+ * What GitHub turns into a notification or a cross-reference in a comment: `@user`, `@org/team`,
+ * `#123` (a timeline entry on that issue). A zero-width space after the sign keeps them text, as
+ * Renovate does with the release notes it quotes.
+ */
+const GITHUB_REFERENCE = /[@#](?=[A-Za-z0-9])/g;
 
 /**
  * A code span: the text verbatim (Markdown does not interpret inside), fenced with more backticks
@@ -88,6 +103,7 @@ export function markdownText(text: string): string {
     .replace(CONTROL_ALL, "")
     .replace(/[\\`*_[\]<>!|~#&]/g, "\\$&")
     .replace(/:\/\//g, "\\://")
+    .replace(GITHUB_REFERENCE, `$&${ZERO_WIDTH}`)
     .replace(/\r?\n/g, "<br>");
 }
 

@@ -7,6 +7,23 @@ export function stableNumber(x: number): number {
   return Number.isInteger(x) || !Number.isFinite(x) ? x : Number(x.toPrecision(10));
 }
 
+/**
+ * `x` cut (not rounded) to `digits` decimals, like `toFixed`: an availability shown rounded up
+ * could read as meeting an SLO it misses (0.999897 is 99.989%, never 99.99%). Cut from a rendering
+ * 6 digits longer, so float noise (2.9999999999999996 nines for 0.999) does not lose a digit.
+ */
+export function truncated(x: number, digits: number): string {
+  const text = x.toFixed(digits + 6);
+  return text.slice(0, text.length - 6 - (digits === 0 ? 1 : 0));
+}
+
+/** A non-negative `x` rounded up at `digits` decimals, like `toFixed` (the same 6 guard digits). */
+export function roundedUp(x: number, digits: number): string {
+  const cut = truncated(x, digits);
+  const rest = x.toFixed(digits + 6).slice(-6);
+  return /[1-9]/.test(rest) ? (Number(cut) + 10 ** -digits).toFixed(digits) : cut;
+}
+
 /** JSON.stringify with {@link stableNumber} applied to every number, two-space indent, final newline. */
 export function stableJsonText(value: unknown): string {
   return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === "number" ? stableNumber(v) : v), 2)}\n`;

@@ -115,8 +115,9 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
 
   it("replica cost: one node per replica; Kubernetes pods from their requests (Fargate rates) + gp3", () => {
     const kv = a.datastores.find((d) => d.name === "kv")!;
-    // Default requests 500m / 1Gi: (0.5 × 0.04048 + 1.073741824 × 0.004445) × 730 h, + 200 GB × 0.08.
-    const perNode = (0.5 * 0.04048 + 1.073741824 * 0.004445) * 730 + 200 * 0.08;
+    // Default requests 500m / 1Gi: (0.5 × 0.04048 + 1 × 0.004445) × 730 h (Fargate's GB is 1 GiB),
+    // + 200 GiB × 0.08.
+    const perNode = (0.5 * 0.04048 + 1 * 0.004445) * 730 + 200 * 0.08;
     expect(kv.costUsdPerMonth.replicas).toBeCloseTo(5 * perNode, 9);
     const carts = a.datastores.find((d) => d.name === "carts")!;
     expect(carts.costUsdPerMonth.replicas).toBeCloseTo(2 * catalog.replicaCost.totalUsdPerMonth, 9);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { commentSafe, markdownCode, markdownText, terminalSafe } from "../../src/report/escape.js";
+import {
+  commentSafe,
+  escapeMarkdown,
+  markdownCode,
+  markdownText,
+  terminalSafe,
+} from "../../src/report/escape.js";
 
 describe("escaping at the edge", () => {
   it("terminal: only topoplan's own colours survive, other controls become visible", () => {
@@ -14,6 +20,15 @@ describe("escaping at the edge", () => {
       '\\<img src="x"\\> \\[a\\](https\\://e.example) \\!\\[i\\](j) \\*b\\* a\\|b',
     );
     expect(markdownText("two\nlines")).toBe("two<br>lines");
+  });
+
+  it("Markdown: no @mention, team mention or issue reference; URLs stay text, in plain ASCII", () => {
+    expect(escapeMarkdown("ok per @octocat and @acme/sre, see #123 & https://e.example")).toBe(
+      "ok per @&#8203;octocat and @&#8203;acme/sre, see #&#8203;123 &amp; https:/&#8203;/e.example",
+    );
+    expect(markdownText("ask @octocat (#7)")).toBe("ask @&#8203;octocat (\\#&#8203;7)");
+    // Nothing here is a control character a terminal or an --output file would make visible.
+    expect(terminalSafe(escapeMarkdown("www.e.example @a"), false)).toBe("www&#8203;.e.example @&#8203;a");
   });
 
   it("Markdown code spans: backticks and pipes cannot break out", () => {

@@ -42,6 +42,9 @@ describe("readable output", () => {
   it("availability is shown no finer than the model supports", () => {
     expect(fmtAvailability(0.99994)).toBe("99.994% (4.2 nines)");
     expect(fmtAvailability(0.999)).toBe("99.9% (3.0 nines)");
+    // Cut, not rounded: a figure below a 99.99% SLO never prints as 99.99% or 4.0 nines.
+    expect(fmtAvailability(0.999897)).toBe("99.989% (3.9 nines)");
+    expect(fmtAvailability(0.9999)).toBe("99.99% (4.0 nines)");
     expect(fmtAvailability(1 - 1e-12)).toBe("≥ 99.9999% (model limit)");
     expect(fmtAvailability(1)).toBe("≥ 99.9999% (model limit)");
     expect(MAX_NINES).toBe(6);

@@ -32,7 +32,8 @@ export const INSTANCE_USD_PER_HOUR: Readonly<Record<string, number>> = {
 
 /**
  * Kubernetes pods from their requests, at AWS Fargate's per-resource rates (https://aws.amazon.com/fargate/pricing/,
- * Linux/x86): the price of the capacity a pod reserves, whatever node it lands on.
+ * Linux/x86): the price of the capacity a pod reserves, whatever node it lands on. Fargate's GB is
+ * 1,024 MiB (memory is configured in MiB), so usdPerGbHour is per GiB-hour.
  */
 export const POD_PRICES = { usdPerVcpuHour: 0.04048, usdPerGbHour: 0.004445 } as const;
 

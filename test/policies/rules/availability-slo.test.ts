@@ -26,6 +26,18 @@ describeRule(availabilitySlo, {
   compliant: [{ name: "predictions meet every target", spec }],
   noncompliant: [
     {
+      name: "a figure just below its target never prints as the target (cut, and the downtime rounded up)",
+      spec,
+      analysis: { datastores: { accounts: { availability: { write: 0.99989999, read: 0.99995 } } } },
+      expect: [
+        {
+          path: "datastores.accounts.slo.availability",
+          message:
+            "predicted write availability 99.9899% is below the SLO 99.99% (4.33 min/30 days of downtime against a budget of 4.32 min/30 days)",
+        },
+      ],
+    },
+    {
       name: "write availability below the datastore SLO; service limited by itself; stream short",
       spec,
       analysis: {
@@ -37,19 +49,19 @@ describeRule(availabilitySlo, {
         {
           path: "datastores.accounts.slo.availability",
           message:
-            "predicted write availability 99.95% is below the SLO 99.99% (21.6 min/month of downtime against a budget of 4.32 min/month)",
+            "predicted write availability 99.95% is below the SLO 99.99% (21.6 min/30 days of downtime against a budget of 4.32 min/30 days)",
           fix: "spread the 3 replicas over more zones or regions so a quorum (2) survives more failures, or relax the SLO to 99.95%",
         },
         {
           path: "services.api.slo.availability",
           message:
-            "predicted availability 99.8% is below the SLO 99.9% (86.4 min/month of downtime against a budget of 43.2 min/month)",
+            "predicted availability 99.8% is below the SLO 99.9% (86.4 min/30 days of downtime against a budget of 43.2 min/30 days)",
           fix: "run api in more regions (its own deployment gives 99.85%), or relax the SLO",
         },
         {
           path: "streams.clicks.slo.availability",
           message:
-            "predicted availability 99.81% is below the SLO 99.9% (82.08 min/month of downtime against a budget of 43.2 min/month)",
+            "predicted availability 99.81% is below the SLO 99.9% (82.08 min/30 days of downtime against a budget of 43.2 min/30 days)",
         },
       ],
     },
@@ -69,7 +81,7 @@ describeRule(availabilitySlo, {
         {
           path: "services.api.slo.availability",
           message:
-            "predicted availability 99.85% is below the SLO 99.9% (64.8 min/month of downtime against a budget of 43.2 min/month)",
+            "predicted availability 99.85% is below the SLO 99.9% (64.8 min/30 days of downtime against a budget of 43.2 min/30 days)",
           fix: "its own deployment gives 99.999%; make its hard dependencies more available or call them with hard: false and a fallback, or relax the SLO",
         },
       ],

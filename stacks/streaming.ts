@@ -102,7 +102,8 @@ export default defineTopology({
     "risk-state": {
       description:
         "Fraud features per card (velocity counters, last locations): TiKV, Raft over 3 zones of eu-west-1 " +
-        "plus 2 voters in eu-central-1 so a regional outage loses no committed feature update.",
+        "plus 2 voters in eu-central-1. A quorum of 3 commits inside eu-west-1, so losing that region " +
+        "loses the updates not yet in Frankfurt (the plan's rpo, ~14 ms): features rebuild from the stream.",
       replication: "consensus",
       // Follower reads (TiKV stale reads): a feature a few hundred ms old scores just as well, and
       // Frankfurt scorers then read locally instead of from the Irish leader.

@@ -2,6 +2,7 @@ import type { ResolvedDatastore } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pipelineOf } from "./lag.js";
 import type { NetworkView } from "./network.js";
+import { quorumFitsIn } from "./replication/durability.js";
 import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
 
 /**
@@ -73,6 +74,7 @@ export function dataLoss(
   const leaderBased = ev.behaviour.leaderBased;
   let partitions = 0;
   let from: string | undefined;
+  let fromZone: string | undefined;
   for (const state of ev.states) {
     const leaderSlot = state.group.leader;
     const gone = leaderBased
@@ -80,15 +82,16 @@ export function dataLoss(
       : ds.writeRegions.some((r) => failedRegions.has(r));
     if (!gone) continue;
     partitions += state.group.partitions.length;
+    if (from === undefined && leaderBased) fromZone = leaderSlot.zone;
     from ??= leaderBased ? leaderSlot.region : ds.writeRegions.find((r) => failedRegions.has(r));
   }
   if (partitions === 0 || from === undefined) return undefined;
   const share = partitions / ds.partitions.count;
-  const synchronous =
-    ds.replication === "consensus" || (ds.replication === "primary-replica" && ds.sync !== "async");
+  // A write that cannot commit inside the lost region is on a replica elsewhere already.
+  const durable = !quorumFitsIn(ds, from);
   const to = effectiveLeader ?? ds.regions.find((r) => r !== from && net.regionUp(r));
   let windowMs = 0;
-  if (!synchronous && to !== undefined && to !== from) {
+  if (!durable && to !== undefined && to !== from) {
     windowMs = linkLag(
       { p50Ms: net.rtt(from, to), p99Ms: net.rtt99(from, to) },
       ds.traffic?.itemBytes ?? 1024,
@@ -101,12 +104,19 @@ export function dataLoss(
   const canResume = leaderBased
     ? effectiveLeader !== undefined
     : ds.writeRegions.some((r) => net.regionUp(r));
+  // Only the leader's zone is lost and its region takes over: the in-region failover, where a
+  // managed service has its own (Aurora promotes a reader in the cluster, not across regions).
+  const zoneOnly = leaderBased && net.regionUp(from) && !failedRegions.has(from);
+  const inRegion = zoneOnly && to === from ? ds.failover.inRegion : undefined;
   return {
     lostRegion: from,
+    ...(zoneOnly && fromZone !== undefined ? { lostZone: fromZone } : {}),
     partitions,
     windowMs,
     writesAtRisk: (writesPerSec * windowMs) / 1000,
-    ...(canResume ? { resumeAfterSeconds: leaderBased ? failover.rtoSeconds : 0 } : {}),
-    mode: failover.mode,
+    ...(canResume
+      ? { resumeAfterSeconds: leaderBased ? (inRegion?.rtoSeconds ?? failover.rtoSeconds) : 0 }
+      : {}),
+    mode: inRegion?.mode ?? failover.mode,
   };
 }

@@ -139,7 +139,10 @@ export interface FailoverAnalysis {
 
 /** What a what-if's lost leader / write region costs. */
 export interface DataLoss {
+  /** The region the lost leader (or write region) was in. */
   readonly lostRegion: string;
+  /** Set when only the leader's zone was lost and its region is up. */
+  readonly lostZone?: string;
   /** Partitions whose leader / write region was lost. */
   readonly partitions: number;
   /** Writes acknowledged in the lost region but not yet replicated (p99 lag to the successor), ms. */
@@ -240,6 +243,7 @@ export interface AnalysisChange {
   readonly kind:
     | "slo-broken"
     | "lost-quorum"
+    | "data-loss"
     | "regained-quorum"
     | "leader-moved"
     | "unavailable"

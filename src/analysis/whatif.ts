@@ -6,16 +6,20 @@ import { evaluateDatastore } from "./datastores.js";
 import { type NetworkView, networkView } from "./network.js";
 import { datastoreLatency } from "./origins.js";
 import { sloViolations } from "./slo.js";
-import type { Analysis, AnalysisChange, Failure, LatencyProfile } from "./types.js";
+import type { Analysis, AnalysisChange, DataLoss, Failure, LatencyProfile } from "./types.js";
 
 /** Latency changes smaller than this (ms) are noise from floating point, not news. */
 const EPSILON_MS = 0.05;
 const ms = (x: number) => `${+x.toFixed(1)} ms`;
 const pct = (p: number) => `${+(p * 100).toFixed(4)}%`;
+/** A loss window as people read it: 35 ms, 5 s, 15 min. */
+const duration = (x: number) =>
+  x < 1000 ? ms(x) : x < 120_000 ? `${+(x / 1000).toFixed(1)} s` : `${+(x / 60_000).toFixed(1)} min`;
 
 const KIND_ORDER: readonly AnalysisChange["kind"][] = [
   "slo-broken",
   "lost-quorum",
+  "data-loss",
   "unavailable",
   "leader-moved",
   "regained-quorum",
@@ -125,6 +129,14 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         });
       }
     }
+    if (now.dataLoss !== undefined && then.dataLoss === undefined)
+      out.push({
+        kind: "data-loss",
+        component: now.name,
+        path: now.path,
+        message: dataLossMessage(now.dataLoss, now.partitions),
+        to: now.dataLoss.windowMs,
+      });
     availabilityChange(
       out,
       now.name,
@@ -132,6 +144,14 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
       "write availability",
       then.availability.write,
       now.availability.write,
+    );
+    availabilityChange(
+      out,
+      now.name,
+      now.path,
+      "read availability",
+      then.availability.read,
+      now.availability.read,
     );
   }
   for (const now of failed.services) {
@@ -192,6 +212,23 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
       byText(a.path, b.path) ||
       byText(a.message, b.message),
   );
+}
+
+/** What losing the leader costs: the writes lost (RPO) and when writes resume (RTO). */
+function dataLossMessage(loss: DataLoss, partitions: number): string {
+  const where = loss.lostZone ?? loss.lostRegion;
+  const which = loss.partitions === partitions ? "" : ` (${loss.partitions} of ${partitions} partitions)`;
+  const lost =
+    loss.windowMs > 0
+      ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes)`
+      : `losing ${where} loses no acknowledged write${which}`;
+  const resume =
+    loss.resumeAfterSeconds === undefined
+      ? "no region can take the writes over"
+      : loss.resumeAfterSeconds === 0
+        ? "other write regions keep taking writes"
+        : `writes stop for about ${loss.resumeAfterSeconds} s (${loss.mode} failover)`;
+  return `${lost}; ${resume}`;
 }
 
 function availabilityChange(

@@ -1,4 +1,4 @@
-import { FAILOVER_DEFAULTS } from "../catalog/data/replication.js";
+import { FAILOVER_DEFAULTS, IN_REGION_FAILOVER } from "../catalog/data/replication.js";
 import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
 import type { Datastore } from "../spec/schema/topology.js";
 import type { ResolvedFailover } from "./types.js";
@@ -18,7 +18,11 @@ export function resolveFailover(spec: Datastore): ResolvedFailover {
     timing === undefined
       ? ((service !== undefined ? defaults[service] : undefined) ?? defaults[spec.replication]!)
       : { mode: "automatic" as const, ...timing.value, source: timing.source };
-  if (spec.failover === undefined) return { ...fallback };
+  if (spec.failover === undefined) {
+    const inRegion =
+      service === undefined ? undefined : IN_REGION_FAILOVER[service as keyof typeof IN_REGION_FAILOVER];
+    return { ...fallback, ...(inRegion === undefined ? {} : { inRegion: { ...inRegion } }) };
+  }
   return {
     mode: spec.failover.mode,
     rtoSeconds:

@@ -161,6 +161,11 @@ export interface ResolvedFailover {
   readonly earliestSeconds?: number;
   /** Where the figure comes from (the spec, or the default's public source). */
   readonly source: string;
+  /**
+   * When the leader's zone is lost and its region is up, if that differs (a managed service's own
+   * in-cluster failover: src/catalog/data/replication.ts IN_REGION_FAILOVER); else as above.
+   */
+  readonly inRegion?: Omit<ResolvedFailover, "inRegion" | "earliestSeconds">;
 }
 
 export interface ResolvedCall {

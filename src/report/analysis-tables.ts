@@ -203,7 +203,10 @@ export function renderChanges(
   if (changes.length === 0) out.push("nothing changes: every component keeps serving with the same figures");
   for (const change of changes) {
     const tone =
-      change.kind === "slo-broken" || change.kind === "lost-quorum" || change.kind === "unavailable"
+      change.kind === "slo-broken" ||
+      change.kind === "lost-quorum" ||
+      change.kind === "unavailable" ||
+      (change.kind === "data-loss" && Number(change.to) > 0)
         ? "red"
         : "dim";
     // Wrapped to 100 columns under the message; a link's name is already in its message.

@@ -1,4 +1,5 @@
 import { holdsData, mayLead, votes } from "./common.js";
+import { quorumFitsIn, windowBeyond } from "./durability.js";
 import { leaderLatency } from "./leader-based.js";
 import type { ReplicationBehaviour } from "./types.js";
 
@@ -26,8 +27,9 @@ export const consensus: ReplicationBehaviour = {
   readP50: (state, origin) =>
     leaderLatency.readP50(state, origin, state.leader, state.ds.strongRead === "read-index"),
   sources: leaderLatency.sources,
-  // A committed write is on a quorum: electing any quorum member loses nothing.
-  rpoMs: () => 0,
+  // A committed write is on a quorum, and a new leader comes from a quorum: nothing is lost unless a
+  // quorum fits in the leader's region (3 of 5 voters there), whose loss takes the unshipped tail.
+  rpoMs: (ds, lags) => (quorumFitsIn(ds, ds.leader) ? windowBeyond(ds.leader, lags) : 0),
   minimum: (goal) =>
     goal === "zone"
       ? { replicas: 3, regions: 1 }

@@ -1,5 +1,6 @@
 import { majority } from "../../model/placement.js";
 import { nearest, quorumWait, reachableFrom, sharesByNearest } from "./common.js";
+import { quorumFitsIn } from "./durability.js";
 import type { GroupState, ReplicationBehaviour } from "./types.js";
 
 const all = () => true;
@@ -47,8 +48,10 @@ export const leaderless: ReplicationBehaviour = {
       (origin) => reachableFrom(state, origin).map((slot) => slot.region),
       state.net,
     ),
-  // W = 1 acknowledges a write held by one replica only: losing it before shipping loses the write.
-  rpoMs: (ds, lags) => (ds.quorum.write > 1 ? 0 : Math.max(0, ...lags.map((lag) => lag.p99Ms))),
+  // When W replicas fit in one region (W = 1 always), a write acknowledged there may be held there
+  // only: losing the region before it ships loses it (the worst lag, as writes enter everywhere).
+  rpoMs: (ds, lags) =>
+    ds.regions.some((region) => quorumFitsIn(ds, region)) ? Math.max(0, ...lags.map((lag) => lag.p99Ms)) : 0,
   minimum: (goal, ds) => {
     const q = Math.max(ds.quorum.write, ds.quorum.read);
     const defaults = q === majority(ds.replicas);

@@ -1,6 +1,7 @@
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { ReplicaSlot, ResolvedDatastore } from "../../model/types.js";
 import { holdsData, mayLead } from "./common.js";
+import { quorumFitsIn, windowBeyond } from "./durability.js";
 import { leaderLatency } from "./leader-based.js";
 import type { ReplicationBehaviour } from "./types.js";
 
@@ -58,12 +59,9 @@ export const primaryReplica: ReplicationBehaviour = {
           : undefined),
     ),
   sources: leaderLatency.sources,
-  rpoMs: (ds, lags) => {
-    if (ds.sync !== "async" || lags.length === 0) return 0;
-    // Failover after losing the primary's region promotes the freshest replica elsewhere.
-    const elsewhere = lags.filter((lag) => lag.region !== ds.leader);
-    return Math.min(...(elsewhere.length > 0 ? elsewhere : lags).map((lag) => lag.p99Ms));
-  },
+  // Failover after losing the primary's region promotes the freshest replica elsewhere: async, or
+  // (semi-)sync with enough standbys beside the primary to acknowledge, loses its lag.
+  rpoMs: (ds, lags) => (quorumFitsIn(ds, ds.leader) ? windowBeyond(ds.leader, lags) : 0),
   minimum: (goal, ds) => {
     if (ds.sync === "sync")
       return {

@@ -114,6 +114,20 @@ export const FAILOVER_DEFAULTS = {
 } as const satisfies Readonly<Record<string, FailoverDefault>>;
 
 /**
+ * Failover inside the leader's region (its zone lost, the region up), where it differs from the
+ * region-loss default above. Aurora promotes a reader of the same cluster in another zone by itself;
+ * the cross-region "detach and promote" is only for a lost region.
+ */
+export const IN_REGION_FAILOVER = {
+  "aurora-postgresql": {
+    mode: "automatic",
+    rtoSeconds: 30,
+    source:
+      "Amazon Aurora FAQ: failover to an Aurora Replica in the cluster typically completes within 30 seconds",
+  },
+} as const satisfies Readonly<Record<string, FailoverDefault>>;
+
+/**
  * Designed availability of managed services: no planner figure may claim more nines than the
  * service is designed for. DynamoDB: AWS Prescriptive Guidance "Overview of global tables":
  * single-Region tables 99.99%, global tables 99.999% (reference-topologies.md §4).

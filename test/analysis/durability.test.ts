@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { analyse, compareAnalyses, parseFailures } from "../../src/analysis/index.js";
+import type { TopologyInput } from "../../src/spec/schema/topology.js";
+import { build } from "./helpers.js";
+
+/**
+ * What a region's loss loses: nothing when every write quorum reaches a replica outside the
+ * leader's region, the unshipped tail (p99 lag to the freshest replica elsewhere) when a quorum
+ * fits inside it. The plan's RPO and the what-if's loss window say the same.
+ */
+const store = (datastore: NonNullable<TopologyInput["datastores"]>[string]) =>
+  build({
+    users: { "eu-west-1": 1 },
+    datastores: { s: { traffic: { writesPerSec: 1000 }, ...datastore } },
+  });
+
+const lagTo = (a: ReturnType<typeof analyse>, region: string) =>
+  a.datastores[0]!.replicationLag.find((l) => l.region === region)!.p99Ms;
+
+function lossOfWestRegion(model: ReturnType<typeof store>) {
+  const baseline = analyse(model);
+  const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]), baseline);
+  return { baseline, failed, changes: compareAnalyses(baseline, failed) };
+}
+
+describe("RPO when the leader's region is lost", () => {
+  it("consensus 2+2+1: every quorum leaves the region, nothing is lost", () => {
+    const model = store({
+      replication: "consensus",
+      replicas: 5,
+      placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
+      leader: "eu-west-1",
+    });
+    const { baseline, failed } = lossOfWestRegion(model);
+    expect(baseline.datastores[0]!.rpoMs).toBe(0);
+    expect(failed.datastores[0]!.dataLoss?.windowMs).toBe(0);
+  });
+
+  it("consensus 3+2: a quorum commits inside eu-west-1, so its loss takes the lag to eu-central-1", () => {
+    const model = store({
+      replication: "consensus",
+      replicas: 5,
+      placement: { "eu-west-1": 3, "eu-central-1": 2 },
+      leader: "eu-west-1",
+    });
+    const { baseline, failed, changes } = lossOfWestRegion(model);
+    const rpo = baseline.datastores[0]!.rpoMs;
+    expect(rpo).toBe(lagTo(baseline, "eu-central-1"));
+    expect(rpo).toBeGreaterThan(0);
+    expect(failed.datastores[0]!.dataLoss).toMatchObject({ lostRegion: "eu-west-1" });
+    expect(failed.datastores[0]!.dataLoss!.windowMs).toBeGreaterThan(0);
+    const loss = changes.find((c) => c.kind === "data-loss")!;
+    expect(loss.message).toMatch(
+      /^writes acknowledged in the last [\d.]+ ms before eu-west-1 failed are lost/,
+    );
+  });
+
+  it("semi-sync: a standby beside the primary acknowledges first; standbys only elsewhere lose nothing", () => {
+    const beside = store({
+      replication: "primary-replica",
+      sync: "semi-sync",
+      replicas: 3,
+      placement: { "eu-west-1": 2, "eu-central-1": 1 },
+      leader: "eu-west-1",
+    });
+    expect(analyse(beside).datastores[0]!.rpoMs).toBe(lagTo(analyse(beside), "eu-central-1"));
+    const apart = store({
+      replication: "primary-replica",
+      sync: "semi-sync",
+      replicas: 3,
+      placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+      leader: "eu-west-1",
+    });
+    expect(analyse(apart).datastores[0]!.rpoMs).toBe(0);
+  });
+
+  it("leaderless W = 2: two replicas in one region can acknowledge alone; one per region cannot", () => {
+    const two = store({
+      replication: "leaderless",
+      replicas: 4,
+      placement: { "eu-west-1": 2, "eu-central-1": 2 },
+      quorum: { read: 3, write: 2 },
+    });
+    expect(analyse(two).datastores[0]!.rpoMs).toBeGreaterThan(0);
+    const one = store({
+      replication: "leaderless",
+      replicas: 3,
+      placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+      quorum: { read: 2, write: 2 },
+    });
+    expect(analyse(one).datastores[0]!.rpoMs).toBe(0);
+  });
+});
+
+describe("what-if: the loss, the resume and read availability", () => {
+  it("Aurora: losing the writer's zone is the cluster's own automatic failover, not the cross-region one", () => {
+    const model = build({
+      users: { "us-east-1": 1 },
+      datastores: {
+        ledger: {
+          replication: "primary-replica",
+          replicas: 3,
+          placement: { "us-east-1": 2, "us-west-2": 1 },
+          zones: { "us-east-1": ["us-east-1a", "us-east-1b"] },
+          leader: "us-east-1",
+          traffic: { writesPerSec: 100 },
+          deploy: { target: "aws", service: "aurora-postgresql" },
+        },
+      },
+    });
+    const baseline = analyse(model);
+    const zone = analyse(model, parseFailures(model, ["zone:us-east-1a"]), baseline).datastores[0]!;
+    expect(zone.dataLoss).toMatchObject({
+      lostRegion: "us-east-1",
+      lostZone: "us-east-1a",
+      windowMs: 0,
+      resumeAfterSeconds: 30,
+      mode: "automatic",
+    });
+    const region = analyse(model, parseFailures(model, ["region:us-east-1"]), baseline).datastores[0]!;
+    expect(region.dataLoss).toMatchObject({ resumeAfterSeconds: 600, mode: "manual" });
+    expect(region.dataLoss?.lostZone).toBeUndefined();
+  });
+
+  it("reports read availability changes, and the resume time in the loss message", () => {
+    const model = store({
+      replication: "consensus",
+      replicas: 5,
+      placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
+      leader: "eu-west-1",
+    });
+    const { changes } = lossOfWestRegion(model);
+    expect(changes.map((c) => c.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^read availability [\d.]+% → [\d.]+% while the failures last$/),
+        expect.stringMatching(
+          /^losing eu-west-1 loses no acknowledged write; writes stop for about \d+ s \(automatic failover\)$/,
+        ),
+      ]),
+    );
+  });
+});

@@ -204,6 +204,28 @@ describe("loaders: files that cannot be read as a spec", () => {
     ]);
   });
 
+  it("a key twice in one JSON object is refused, with its object's path and the second one's line", async () => {
+    const file = temporary(
+      "dup.json",
+      '{\n  "name": "x",\n  "services": {\n    "api": {"regions": ["eu-west-1"]},\n    "\\u0061pi": {}\n  },\n  "name": "y"\n}\n',
+    );
+    expect((await problemsOf(file)).map((d) => ({ ...brief(d), at: d.location }))).toEqual([
+      {
+        code: "spec/json-duplicate-key",
+        path: "services",
+        message: 'duplicate key "api": a key may appear once per object (JSON.parse would silently keep the last)',
+        fix: "delete one of the two entries, or merge them",
+        at: { file, line: 5, column: 5 },
+      },
+    ]);
+    // The same key in different objects, in arrays and inside strings is no duplicate.
+    const fine = temporary(
+      "fine.json",
+      '{"name": "x", "users": {"eu-west-1": 1}, "services": {"a": {"regions": ["eu-west-1"], "description": "\\"name\\": {"}, "b": {"regions": ["eu-west-1"]}}}',
+    );
+    expect(await problemsOf(fine)).toEqual([]);
+  });
+
   it("a TypeScript spec without a default export names what it does export", async () => {
     expect((await problemsOf(fixture("no-default-export.ts"))).map(brief)).toEqual([
       {

@@ -1,11 +1,13 @@
 import { InputError } from "../../diagnostics/diagnostic.js";
+import { firstDuplicateKey } from "./json-duplicates.js";
 
 /** JSON with the error position turned into line:column. */
 export function parseJson(text: string, file: string): unknown {
   // Windows editors save UTF-8 with a byte-order mark; JSON.parse rejects it, YAML skips it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const offset = Number(message.match(/position (\d+)/)?.[1] ?? Number.NaN);
@@ -24,4 +26,19 @@ export function parseJson(text: string, file: string): unknown {
       },
     ]);
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) {
+    const before = text.slice(0, duplicate.offset);
+    throw new InputError([
+      {
+        code: "spec/json-duplicate-key",
+        severity: "error",
+        path: duplicate.path,
+        message: `duplicate key ${JSON.stringify(duplicate.key)}: a key may appear once per object (JSON.parse would silently keep the last)`,
+        fix: "delete one of the two entries, or merge them",
+        location: { file, line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") },
+      },
+    ]);
+  }
+  return data;
 }

@@ -1,5 +1,5 @@
-import { realpathSync } from "node:fs";
-import { resolve, sep } from "node:path";
+import { realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { type ParsedArgs, stringFlag } from "./command.js";
 
@@ -38,6 +38,10 @@ const ENVIRONMENT: Readonly<Record<string, { what: string; fix: string }>> = {
     fix: "write to a directory on the same file system as its parent",
   },
   EIO: { what: "an input/output error", fix: "check the disk" },
+  ENXIO: {
+    what: "no such device or address (a socket, or a device without its driver)",
+    fix: "write to a file or a pipe",
+  },
   ENOENT: { what: "no such file or directory", fix: "check the path" },
 };
 
@@ -55,27 +59,44 @@ export function environmentProblem(error: unknown): Diagnostic | undefined {
   };
 }
 
+/** The path with every symlink resolved; for a file not there yet, its folder's real path. */
 const real = (path: string): string => {
   try {
     return realpathSync(path);
   } catch {
-    return resolve(path);
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
+};
+
+/** Device and inode of an existing file: a hard link is the same file under another name. */
+const inode = (path: string): string | undefined => {
+  try {
+    const { dev, ino } = statSync(path);
+    return `${dev}:${ino}`;
+  } catch {
+    return undefined;
   }
 };
 
 /**
  * `--output` never names an input, and `--out` never holds one: the report would replace the
- * spec, or the next render would delete it.
+ * spec, or the next render would delete it. Inputs are the positional specs, the policy config and
+ * the rules module; one file is recognised through symlinks, `./` and `..`, and hard links.
  */
 export function checkOutputsAreNotInputs(args: ParsedArgs): void {
   const inputs = [...args.positionals, stringFlag(args, "policy-config"), stringFlag(args, "rules")]
     .filter((p): p is string => p !== undefined && p !== "")
-    .map((p) => ({ shown: p, at: real(p) }));
+    .map((p) => ({ shown: p, at: real(p), inode: inode(p) }));
   const problems: Diagnostic[] = [];
   const output = stringFlag(args, "output");
   if (output !== undefined) {
     const at = real(output);
-    for (const input of inputs.filter((i) => i.at === at))
+    const id = inode(output);
+    for (const input of inputs.filter((i) => i.at === at || (id !== undefined && i.inode === id)))
       problems.push({
         code: "cli/output",
         severity: "error",

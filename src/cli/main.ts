@@ -3,7 +3,7 @@ import { formatDiagnostics } from "../diagnostics/format-text.js";
 import { ownPackage } from "../init/package-info.js";
 import { terminalSafe } from "../report/escape.js";
 import { helpText, parseCommandArgs } from "./args.js";
-import { EXIT, type Io } from "./command.js";
+import { EXIT, type Io, type ParsedArgs, stringFlag } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { checkOutputsAreNotInputs, environmentProblem } from "./environment.js";
 
@@ -25,29 +25,45 @@ function overview(): string {
   ].join("\n");
 }
 
-async function reportInputError(error: InputError, argv: readonly string[], io: Io): Promise<void> {
+/** Where an input error's report goes: `output` when it may be written, else stdout. */
+interface ReportTarget {
+  readonly format: string | undefined;
+  readonly output: string | undefined;
+  /** The --output given on the command line, to say it was not written when `output` is not it. */
+  readonly asked: string | undefined;
+}
+
+/**
+ * Reports an input error on stderr and, with --format json|sarif|markdown, in that format too (CI
+ * annotates them).
+ */
+async function reportInputError(error: InputError, { format, output, asked }: ReportTarget, io: Io) {
   const { diagnostics } = error;
   io.stderr(`${formatDiagnostics(diagnostics, { color: io.color })}\n`);
-  // With --format json|sarif|markdown the problems also come out in that format (CI annotates them).
-  const { flagValue, renderInputError } = await import("./input-errors.js");
-  const format = flagValue(argv, "format", "f");
+  const { renderInputError } = await import("./input-errors.js");
   const machine = format === undefined ? undefined : await renderInputError(error, format);
+  const count = `${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input`;
   if (machine === undefined) {
-    io.stderr(
-      `\n${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input; nothing was written.\n`,
-    );
+    io.stderr(`\n${count}; nothing was written.\n`);
     return;
   }
-  const output = flagValue(argv, "output", "o");
+  let written = output;
   try {
     const { emit } = await import("./output.js");
     await emit(machine, output, io);
   } catch {
+    written = undefined;
     io.stdout(machine); // --output itself is what is wrong: the report still reaches CI
   }
-  io.stderr(
-    `\n${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input, reported as ${format}.\n`,
-  );
+  const where = written === undefined && asked !== undefined ? ` on stdout; ${asked} was not written` : "";
+  io.stderr(`\n${count}, reported as ${format}${where}.\n`);
+}
+
+/** An error of the input or the machine as an InputError (exit 2); undefined for a bug. */
+function asInputError(error: unknown): InputError | undefined {
+  if (error instanceof InputError) return error;
+  const environment = environmentProblem(error);
+  return environment === undefined ? undefined : new InputError([environment]);
 }
 
 /** Runs `topoplan` with argv (without node and script); returns the exit code. Never throws. */
@@ -62,6 +78,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const entry = COMMANDS[name];
+  let args: ParsedArgs | undefined;
+  /** The arguments once --output is known to name no input. */
+  let checked: ParsedArgs | undefined;
   try {
     if (entry === undefined) {
       const { suggestion } = await import("../diagnostics/suggest.js");
@@ -76,21 +95,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       ]);
     }
     const command = await entry.load();
-    const args = parseCommandArgs(command, rest);
+    args = parseCommandArgs(command, rest);
     if (args.values.help) {
       io.stdout(helpText(command));
       return EXIT.ok;
     }
     checkOutputsAreNotInputs(args);
+    checked = args;
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof InputError) {
-      await reportInputError(error, rest, io);
-      return EXIT.invalidInput;
-    }
-    const environment = environmentProblem(error);
-    if (environment !== undefined) {
-      await reportInputError(new InputError([environment]), rest, io);
+    const problem = asInputError(error);
+    if (problem !== undefined) {
+      const { flagValue } = await import("./input-errors.js");
+      const { isOutputFailure } = await import("./output.js");
+      // Until the command line parses, the format is read leniently; --output never is: it may be
+      // the very spec (`check --output s.yaml`, the spec forgotten), and exit 2 writes nothing there.
+      // Nor is it used when it names an input, or when writing it is what failed.
+      const format = args === undefined ? flagValue(rest, "format", "f") : stringFlag(args, "format");
+      const output =
+        checked === undefined || isOutputFailure(error) ? undefined : stringFlag(checked, "output");
+      await reportInputError(problem, { format, output, asked: flagValue(rest, "output", "o") }, io);
       return EXIT.invalidInput;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -1,14 +1,43 @@
 import { randomBytes } from "node:crypto";
-import { rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import { sweepLeftovers, temporaryName } from "../render/temporary.js";
 import { terminalSafe } from "../report/escape.js";
 import type { Io } from "./command.js";
 
+/** Errors of writing --output: an input-error report is then not written there again. */
+const FAILED_WRITES = new WeakSet<object>();
+
+/** Whether `error` came from writing --output (the path is wrong, or the write failed). */
+export function isOutputFailure(error: unknown): boolean {
+  return typeof error === "object" && error !== null && FAILED_WRITES.has(error);
+}
+
+/** Linux's limit on symlinks followed in one path (MAXSYMLINKS). */
+const MAX_LINKS = 40;
+
+/** Where a path that does not exist yet is created: a dangling symlink's target, else the path. */
+async function creationPath(output: string): Promise<string> {
+  let at = resolve(output);
+  for (let links = 0; links < MAX_LINKS; links++) {
+    const entry = await lstat(at).catch(() => undefined);
+    if (!entry?.isSymbolicLink()) return at;
+    at = resolve(dirname(at), await readlink(at));
+  }
+  throw Object.assign(new Error(`too many symbolic links in ${output}`), {
+    code: "ELOOP",
+    path: output,
+    syscall: "open",
+  });
+}
+
 /**
- * Writes a report to --output atomically (a reader never sees half a file) or to stdout.
- * Replacing an existing file is said on stderr, never done silently.
+ * Writes a report to --output or to stdout. A regular file (or a new one) is replaced atomically
+ * (a reader never sees half a file) through a temporary file beside it; a symlink is followed, so
+ * its target is replaced and the link stays; a FIFO, device or `/dev/fd/N` is opened and written,
+ * as a shell's `>` would. Replacing an existing file is said on stderr, never done silently.
  */
 export async function emit(text: string | Uint8Array, output: string | undefined, io: Io): Promise<void> {
   if (output === undefined) {
@@ -25,8 +54,19 @@ export async function emit(text: string | Uint8Array, output: string | undefined
     io.stdout(text);
     return;
   }
-  const target = resolve(output);
-  const existing = await stat(target).catch(() => undefined);
+  // As on a terminal: a control character is written as \uXXXX (inside JSON strings, the same text).
+  const bytes = typeof text === "string" ? terminalSafe(text, false) : text;
+  try {
+    io.stderr(`${await writeOutput(bytes, output)} ${output}\n`);
+  } catch (error) {
+    if (typeof error === "object" && error !== null) FAILED_WRITES.add(error);
+    throw error;
+  }
+}
+
+/** Writes `bytes` to the file `output` names; returns "wrote" or "replaced". */
+async function writeOutput(bytes: string | Uint8Array, output: string): Promise<"wrote" | "replaced"> {
+  const existing = await stat(output).catch(() => undefined);
   if (existing?.isDirectory()) {
     throw new InputError([
       {
@@ -38,6 +78,18 @@ export async function emit(text: string | Uint8Array, output: string | undefined
       },
     ]);
   }
+  if (existing !== undefined && !existing.isFile()) {
+    // A FIFO or device is a stream, not a file to replace: a rename would put a file in its place.
+    // No O_CREAT: should it vanish meanwhile, no half-written regular file appears.
+    const handle = await open(output, constants.O_WRONLY);
+    try {
+      await handle.writeFile(bytes);
+    } finally {
+      await handle.close();
+    }
+    return "wrote";
+  }
+  const target = existing === undefined ? await creationPath(output) : await realpath(output);
   const parent = await stat(dirname(target)).catch(() => undefined);
   if (!parent?.isDirectory()) {
     throw new InputError([
@@ -45,8 +97,11 @@ export async function emit(text: string | Uint8Array, output: string | undefined
         code: "cli/output",
         severity: "error",
         path: "--output",
-        message: `the folder of ${output} does not exist`,
-        fix: `create ${dirname(output)} first`,
+        message:
+          target === resolve(output)
+            ? `the folder of ${output} does not exist`
+            : `${output} links to ${target}, whose folder does not exist`,
+        fix: `create ${target === resolve(output) ? dirname(output) : dirname(target)} first`,
       },
     ]);
   }
@@ -56,11 +111,10 @@ export async function emit(text: string | Uint8Array, output: string | undefined
     temporaryName(`.${basename(target)}.`, randomBytes(4).toString("hex"), ".tmp"),
   );
   try {
-    // As on a terminal: a control character is written as \uXXXX (inside JSON strings, the same text).
-    await writeFile(temporary, typeof text === "string" ? terminalSafe(text, false) : text);
+    await writeFile(temporary, bytes);
     await rename(temporary, target);
   } finally {
     await rm(temporary, { force: true }).catch(() => undefined);
   }
-  io.stderr(`${existing ? "replaced" : "wrote"} ${output}\n`);
+  return existing === undefined ? "wrote" : "replaced";
 }

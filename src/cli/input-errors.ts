@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import type { InputError } from "../diagnostics/diagnostic.js";
+import type { Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { renderJson } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
@@ -28,21 +28,27 @@ export function flagValue(argv: readonly string[], name: string, short: string):
   return undefined;
 }
 
+/**
+ * The problems with a `location` (the spec's file as given relative to the working directory, line,
+ * column) on each that has none, when they came from a spec: the text on stderr then names the
+ * line as the SARIF does, and `diff` can tell which of its two specs a problem is in.
+ */
+export async function locatedDiagnostics(error: InputError): Promise<readonly Diagnostic[]> {
+  if (error.source === undefined) return error.diagnostics;
+  const { specLocator } = await import("../report/locate/index.js");
+  const locate = await specLocator(error.source);
+  const file = relative(process.cwd(), error.source.file);
+  return error.diagnostics.map((d) =>
+    d.location !== undefined ? d : { ...d, location: { file, ...locate(d.path) } },
+  );
+}
+
 export async function renderInputError(error: InputError, format: string): Promise<string | undefined> {
   const render = RENDERERS[format];
   if (render === undefined) return undefined;
   const file = error.source
     ? relative(process.cwd(), error.source.file)
     : (error.diagnostics.find((d) => d.location)?.location?.file ?? "");
-  let report: CheckReport = {
-    topology: "(invalid input)",
-    file,
-    findings: error.diagnostics,
-    summary: summarise(error.diagnostics),
-  };
-  if (error.source !== undefined) {
-    const { locateReport } = await import("../report/locate/index.js");
-    report = await locateReport(report, error.source);
-  }
-  return render(report);
+  const findings = await locatedDiagnostics(error);
+  return render({ topology: "(invalid input)", file, findings, summary: summarise(findings) });
 }

@@ -38,9 +38,9 @@ interface ReportTarget {
  * annotates them).
  */
 async function reportInputError(error: InputError, { format, output, asked }: ReportTarget, io: Io) {
-  const { diagnostics } = error;
+  const { locatedDiagnostics, renderInputError } = await import("./input-errors.js");
+  const diagnostics = await locatedDiagnostics(error).catch(() => error.diagnostics);
   io.stderr(`${formatDiagnostics(diagnostics, { color: io.color })}\n`);
-  const { renderInputError } = await import("./input-errors.js");
   const machine = format === undefined ? undefined : await renderInputError(error, format);
   const count = `${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input`;
   if (machine === undefined) {

@@ -60,24 +60,28 @@ export function wrapPlain(text: string, used: number, indent: string, width = TE
 const SPACE = 32;
 
 /**
- * One diagnostic: `error   path  message  [code]` and `        fix: …`, each wrapped to 100 columns
+ * One diagnostic: `error   path  message  [code]`, `        at: file:line:col` when it is located,
+ * and `        fix: …`, each wrapped to 100 columns
  * (continuations indented 10 and 13 spaces). Control characters from the input are removed.
  * Used for spec errors and findings alike.
  */
 export function formatDiagnostic(d: Diagnostic, style: TextStyle): string {
   const label = d.status === "unknown" ? "unknown" : d.severity;
   const path = stripControl(d.path);
-  const where = d.location
-    ? ` (${stripControl(d.location.file)}:${d.location.line}:${d.location.column})`
-    : "";
-  const head = `${label.padEnd(7)} ${path}${where}  `;
+  const head = `${label.padEnd(7)} ${path}  `;
   const body = wrapPlain(`${oneLine(d.message)}  [${d.code}]`, head.length, MESSAGE_INDENT);
   const last = body.length - 1;
   // Without colour the code stays as it is: no replacement to run per finding.
   if (style.color) body[last] = body[last]!.replace(/\[([^\]]*)\]$/, (code) => paint(code, "dim", style));
   const lines = [
-    `${paint(label.padEnd(7), d.status === "unknown" ? "dim" : TONE[d.severity], style)} ${paint(path, "bold", style)}${where}  ${body.join("\n")}`,
+    `${paint(label.padEnd(7), d.status === "unknown" ? "dim" : TONE[d.severity], style)} ${paint(path, "bold", style)}  ${body.join("\n")}`,
   ];
+  // On a line of its own (a long path and file would not fit beside the message); `file:line:col`
+  // is what terminals and editors turn into a link.
+  if (d.location)
+    lines.push(
+      `        ${paint("at:", "dim", style)} ${stripControl(d.location.file)}:${d.location.line}:${d.location.column}`,
+    );
   if (d.fix) {
     const fix = wrapPlain(oneLine(d.fix), FIX_INDENT.length, FIX_INDENT);
     lines.push(`        ${paint("fix:", "dim", style)} ${fix.join("\n")}`);

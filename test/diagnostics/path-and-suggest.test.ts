@@ -132,7 +132,7 @@ describe("diagnostic ordering and text", () => {
         { color: false },
       ),
     ).toBe(
-      "error   datastores.kv.replicas (spec.yaml:4:5)  expected a number  [spec/x]\n        fix: make it a number",
+      "error   datastores.kv.replicas  expected a number  [spec/x]\n        at: spec.yaml:4:5\n        fix: make it a number",
     );
     expect(formatDiagnostic(d({ status: "unknown", severity: "warning" }), { color: false })).toBe(
       "unknown a  m  [spec/x]",

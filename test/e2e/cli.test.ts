@@ -88,7 +88,8 @@ const BROKEN: readonly (readonly [file: string, problems: number, lines: readonl
     invalid("malformed.yaml"),
     3,
     [
-      `error   (root) (${invalid("malformed.yaml")}:4:18)  invalid YAML: Implicit keys need to be on a single line  [spec/yaml]`,
+      `error   (root)  invalid YAML: Implicit keys need to be on a single line  [spec/yaml]`,
+      `        at: ${invalid("malformed.yaml")}:4:18`,
     ],
   ],
   [
@@ -117,7 +118,8 @@ const BROKEN: readonly (readonly [file: string, problems: number, lines: readonl
     invalid("duplicate-keys.yaml"),
     1,
     [
-      `error   (root) (${invalid("duplicate-keys.yaml")}:8:5)  duplicate key "replicas": a key may appear once per mapping (YAML would silently keep only one)  [spec/yaml-duplicate-key]`,
+      `error   (root)  duplicate key "replicas": a key may appear once per mapping (YAML would silently keep only one)  [spec/yaml-duplicate-key]`,
+      `        at: ${invalid("duplicate-keys.yaml")}:8:5`,
     ],
   ],
   [
@@ -131,7 +133,8 @@ const BROKEN: readonly (readonly [file: string, problems: number, lines: readonl
     invalid("malformed.json"),
     1,
     [
-      `error   (root) (${invalid("malformed.json")}:4:1)  invalid JSON: Expected double-quoted property name  [spec/json]`,
+      `error   (root)  invalid JSON: Expected double-quoted property name  [spec/json]`,
+      `        at: ${invalid("malformed.json")}:4:1`,
     ],
   ],
   [
@@ -151,7 +154,8 @@ const BROKEN: readonly (readonly [file: string, problems: number, lines: readonl
     invalid("throws.ts"),
     1,
     [
-      `error   (root) (${invalid("throws.ts")}:4:9)  the spec threw while loading: REGIONS is not set  [spec/typescript]`,
+      `error   (root)  the spec threw while loading: REGIONS is not set  [spec/typescript]`,
+      `        at: ${invalid("throws.ts")}:4:9`,
     ],
   ],
 ];
@@ -168,6 +172,16 @@ describe.concurrent("topoplan check on broken specs", () => {
     );
     expect(printed.filter((l) => /^error {3}/.test(l))).toHaveLength(count);
     expect(stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it("locates validation errors on their line, and diff reports the problems of both specs", async () => {
+    const { stderr } = await topoplan(["check", invalid("unknown-field.yaml")]);
+    expect(stderr).toMatch(new RegExp(`^ {8}at: ${invalid("unknown-field.yaml")}:\\d+:\\d+$`, "m"));
+    const diff = await topoplan(["diff", invalid("malformed.yaml"), invalid("unknown-field.yaml")]);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toContain(`at: ${invalid("malformed.yaml")}:4:18`);
+    expect(diff.stderr).toMatch(new RegExp(`at: ${invalid("unknown-field.yaml")}:\\d+:\\d+`));
+    expect(diff.stderr).toContain("4 problems in the input; nothing was written.");
   });
 
   it("wraps every problem to 100 columns", async () => {

@@ -1,8 +1,9 @@
 import { relative } from "node:path";
-import { type DiffSide, diffTopologies } from "../../diff/index.js";
+import { InputError } from "../../diagnostics/diagnostic.js";
+import { diffTopologies } from "../../diff/index.js";
 import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
 import { diffSide } from "../../diff/side.js";
-import { loadTopology } from "../../pipeline.js";
+import { type LoadedTopology, loadTopology } from "../../pipeline.js";
 import { GITHUB_COMMENT_LIMIT } from "../../report/fit.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
@@ -11,8 +12,19 @@ import { emit } from "../output.js";
 
 const FORMATS = ["text", "json", "markdown"] as const;
 
-// The second side is analysed against the first (most of an edit leaves most components alone).
-const side = async (path: string, before?: DiffSide) => diffSide(await loadTopology(path), before);
+/**
+ * Both specs, loaded before either is analysed: when both are invalid the problems of both are
+ * reported together, each located in its own file (not the first spec's alone).
+ */
+async function loadBoth(paths: readonly [string, string]): Promise<[LoadedTopology, LoadedTopology]> {
+  const [before, after] = await Promise.allSettled(paths.map((path) => loadTopology(path)));
+  if (before!.status === "fulfilled" && after!.status === "fulfilled") return [before!.value, after!.value];
+  const failed = [before!, after!].flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+  if (failed.length === 1 || !failed.every((e) => e instanceof InputError)) throw failed[0];
+  const { locatedDiagnostics } = await import("../input-errors.js");
+  const located = await Promise.all(failed.map((e) => locatedDiagnostics(e as InputError)));
+  throw new InputError(located.flat());
+}
 
 export const diffCommand: Command = {
   name: "diff",
@@ -56,8 +68,10 @@ export const diffCommand: Command = {
     const format = choice(this, "format", args.values.format, FORMATS, "text");
     const output = stringFlag(args, "output");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));
-    const before = await side(args.positionals[0]!);
-    const after = await side(args.positionals[1]!, before);
+    const [first, second] = await loadBoth([args.positionals[0]!, args.positionals[1]!]);
+    const before = diffSide(first);
+    // The second side is analysed against the first (most of an edit leaves most components alone).
+    const after = diffSide(second, before);
     const diff = diffTopologies(before, after);
     const text =
       format === "json"

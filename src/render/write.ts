@@ -1,13 +1,40 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
 import { type DeferredFile, RENDER_MARKER } from "./files.js";
 import { sweepLeftovers, temporaryName } from "./temporary.js";
 
-const MARKER_TEXT = "This directory was written by `topoplan render`; the next render replaces it.\n";
+const MARKER_HEAD = "This directory was written by `topoplan render`; the next render replaces it.\n";
+const LIST_HEAD = "Files it wrote (the next render stops rather than delete a file not listed here):\n";
+
+/** The marker: what the render wrote, so the next one can tell the user's own files from its own. */
+const markerText = (paths: readonly string[]) => `${MARKER_HEAD}${LIST_HEAD}${paths.join("\n")}\n`;
+
+/**
+ * Entries of an earlier render's directory that it did not write (a note, a folder added by hand):
+ * replacing the directory would delete them. A marker from before the list was kept lists nothing,
+ * and its directory is replaced as it always was.
+ */
+async function foreignEntries(target: string): Promise<string[]> {
+  const marker = await readFile(join(target, RENDER_MARKER), "utf8").catch(() => "");
+  const at = marker.indexOf(LIST_HEAD);
+  if (at < 0) return [];
+  const ours = new Set<string>([RENDER_MARKER]);
+  for (const path of marker.slice(at + LIST_HEAD.length).split("\n")) {
+    if (path === "") continue;
+    ours.add(path);
+    for (let cut = path.lastIndexOf("/"); cut > 0; cut = path.lastIndexOf("/", cut - 1))
+      ours.add(path.slice(0, cut));
+  }
+  const entries = await readdir(target, { recursive: true });
+  return entries
+    .map((entry) => entry.split(sep).join("/"))
+    .filter((entry) => !ours.has(entry))
+    .sort();
+}
 
 const refuse = (message: string, fix: string) =>
   new InputError([{ code: "render/output", severity: "error", path: "--out", message, fix }]);
@@ -15,7 +42,8 @@ const refuse = (message: string, fix: string) =>
 /**
  * Writes rendered files to `outDir`, all or nothing:
  * - `outDir` must not exist, be empty, or be a directory an earlier render created (it holds
- *   the `.topoplan-render` marker); anything else is refused (exit 2) and left untouched;
+ *   the `.topoplan-render` marker, which lists the files that render wrote) with nothing added
+ *   since; anything else is refused (exit 2) and left untouched;
  * - files go to a temporary sibling directory first, which is then renamed into place, so a reader
  *   (or a crash) never sees a half-written directory. Replacing an earlier render swaps two
  *   renames; if the second fails, the old render is put back.
@@ -37,6 +65,15 @@ export async function writeRender(
       throw refuse(
         `${outDir} is not empty and was not created by topoplan render (no ${RENDER_MARKER} marker); refusing to replace it`,
         "name a new or empty directory, or delete this one yourself",
+      );
+    }
+    const foreign = entries.length === 0 ? [] : await foreignEntries(target);
+    if (foreign.length > 0) {
+      const shown = foreign.slice(0, 5).map((entry) => join(outDir, entry));
+      const more = foreign.length > 5 ? ` and ${foreign.length - 5} more` : "";
+      throw refuse(
+        `${outDir} holds ${foreign.length === 1 ? "an entry" : "entries"} the earlier render did not write (${shown.join(", ")}${more}); replacing it would delete ${foreign.length === 1 ? "it" : "them"}`,
+        `move ${foreign.length === 1 ? "it" : "them"} out of ${outDir}, or render into a new directory`,
       );
     }
   }
@@ -65,7 +102,7 @@ export async function writeRender(
       const file = files[i]!;
       writeFileSync(paths[i]!, typeof file.content === "string" ? file.content : file.content());
     }
-    await writeFile(join(temporary, RENDER_MARKER), MARKER_TEXT);
+    await writeFile(join(temporary, RENDER_MARKER), markerText(files.map((file) => file.path)));
     if (existing === undefined) {
       await rename(temporary, target);
       return "created";

@@ -113,13 +113,30 @@ describe("writeRender", () => {
     const files = renderPlan(plan());
     expect(await writeRender(files, out)).toBe("created");
     expect(await tree(out)).toEqual([RENDER_MARKER, ...files.map((f) => f.path)].sort());
-    await writeFile(join(out, "stale.yaml"), "left over");
+    // A file the earlier render wrote and this one does not (a component removed) goes.
+    expect(await writeRender([...files, { path: "stale/old.yaml", content: "x" }], out)).toBe("replaced");
     expect(await writeRender(files, out)).toBe("replaced");
-    expect(existsSync(join(out, "stale.yaml"))).toBe(false);
+    expect(existsSync(join(out, "stale"))).toBe(false);
     expect(await readFile(join(out, "README.md"), "utf8")).toBe(
       files.find((f) => f.path === "README.md")!.content,
     );
     expect(await readdir(join(root, "nested"))).toEqual(["out"]); // no temporary siblings left
+  });
+
+  it("refuses to replace an earlier render holding files it did not write, naming them", async () => {
+    const out = join(root, "notes");
+    const files = renderPlan(plan());
+    await writeRender(files, out);
+    await writeFile(join(out, "my-notes.txt"), "mine");
+    await mkdir(join(out, "custom"));
+    const before = await tree(out);
+    const refused = await writeRender(files, out).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InputError);
+    expect((refused as InputError).diagnostics[0]!.message).toBe(
+      `${out} holds entries the earlier render did not write (${join(out, "custom")}, ${join(out, "my-notes.txt")}); replacing it would delete them`,
+    );
+    expect(await tree(out)).toEqual(before);
+    expect(await readFile(join(out, "my-notes.txt"), "utf8")).toBe("mine");
   });
 
   it("writes into an existing empty directory", async () => {

@@ -12,7 +12,8 @@ export const renderCommand: Command = {
   details: [
     "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
     "  --out DIR      directory to write: new, empty, or one an earlier render wrote",
-    "                 (it is replaced as a whole; any other directory is refused)",
+    "                 (it is replaced as a whole, unless it holds a file that render did",
+    "                 not write: then nothing is written; any other directory is refused)",
     "",
     "Layout: DIR/<region>/kubernetes/<namespace>/<kind>-<name>.yaml, DIR/<region>/aws/…,",
     "DIR/README.md. The same topology gives byte-identical files.",

@@ -153,7 +153,7 @@ export function parseStackSettings(raw: Readonly<Record<string, unknown>>): Stac
   const result = SettingsSchema.safeParse(raw);
   if (!result.success) {
     throw new InputError(
-      diagnosticsFromZod(result.error, VOCABULARY).map((d) => ({
+      diagnosticsFromZod(result.error, { all: VOCABULARY }).map((d) => ({
         ...d,
         code: "config/invalid",
         path: `${CONFIG_NAMESPACE}:${d.path}`,

@@ -1,13 +1,11 @@
 import type { ErrorObject } from "ajv";
 import { type Diagnostic, formatPath } from "../diagnostics/diagnostic.js";
-import { closest } from "../diagnostics/suggest.js";
 import { validate } from "./generated/topology-validator.generated.js";
-import { fieldVocabulary } from "./json-schema.js";
+import { unknownField } from "./issues.js";
+import { specFieldNames } from "./json-schema.js";
 
 /** ajv's standalone validator: a function that records its errors on itself. */
 const validateTopologyDocument = validate as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
-
-let vocabulary: Set<string> | undefined;
 
 /**
  * Validates a YAML/JSON document against the published JSON Schema — the same contract editors
@@ -20,9 +18,7 @@ export function validateWithJsonSchema(data: unknown): Diagnostic[] {
   const errors = (validateTopologyDocument.errors ?? []).filter(
     (e) => !["anyOf", "oneOf", "if", "const"].includes(e.keyword),
   );
-  vocabulary ??= fieldVocabulary();
-  const known = vocabulary;
-  return errors.map((error) => fromAjv(error, known));
+  return errors.map((error) => fromAjv(error, data));
 }
 
 function segmentsOf(pointer: string): (string | number)[] {
@@ -34,19 +30,28 @@ function segmentsOf(pointer: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function fromAjv(error: ErrorObject, vocabulary: ReadonlySet<string>): Diagnostic {
+/** The value at `segments` of `data`, for the union branch its discriminator selects. */
+function valueAt(data: unknown, segments: readonly (string | number)[]): unknown {
+  let value = data;
+  for (const segment of segments)
+    value =
+      value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
+  return value;
+}
+
+function fromAjv(error: ErrorObject, data: unknown): Diagnostic {
   const segments = segmentsOf(error.instancePath);
   const path = formatPath(segments);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === "additionalProperties") {
     const key = String(params.additionalProperty);
-    const near = closest(key, vocabulary);
+    const { message, fix } = unknownField(key, segments, valueAt(data, segments), specFieldNames());
     return {
       code: "spec/unknown-field",
       severity: "error",
       path: formatPath([...segments, key]),
-      message: `unknown field "${key}"${near ? `: did you mean "${near}"?` : ""}`,
-      fix: near ? `rename "${key}" to "${near}"` : `remove "${key}"`,
+      message,
+      fix: fix ?? `remove "${key}"`,
     };
   }
   if (error.keyword === "required") {

@@ -82,14 +82,43 @@ function boundMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig):
 }
 
 /**
- * zod issues → diagnostics with a path, a plain message and a fix. `vocabulary` is every field
- * name the schema knows, for "did you mean" on misspelt keys.
+ * zod issues → diagnostics with a path, a plain message and a fix. `vocabulary` names the fields
+ * for "did you mean" on misspelt keys.
  */
-export function diagnosticsFromZod(error: z.ZodError, vocabulary: ReadonlySet<string>): Diagnostic[] {
+export function diagnosticsFromZod(error: z.ZodError, vocabulary: FieldNames): Diagnostic[] {
   return error.issues.flatMap((issue) => fromIssue(issue, vocabulary));
 }
 
-function fromIssue(issue: z.core.$ZodIssue, vocabulary: ReadonlySet<string>): Diagnostic[] {
+/** Field names for "did you mean": those of the object where a key was written, else every one. */
+export interface FieldNames {
+  readonly all: ReadonlySet<string>;
+  /** The fields the object at `segments` (holding `input`) may have; undefined when unknown. */
+  at?(segments: readonly PathSegment[], input: unknown): ReadonlySet<string> | undefined;
+}
+
+/** An unknown key's message and fix: a near field of that object, or where the key does belong. */
+export function unknownField(
+  key: string,
+  segments: readonly PathSegment[],
+  input: unknown,
+  vocabulary: FieldNames,
+): { message: string; fix?: string } {
+  const here = vocabulary.at?.(segments, input);
+  const near = closest(key, here ?? vocabulary.all);
+  if (near !== undefined)
+    return {
+      message: `unknown field "${key}": did you mean "${near}"?`,
+      fix: `rename "${key}" to "${near}"`,
+    };
+  if (here !== undefined && vocabulary.all.has(key))
+    return {
+      message: `"${key}" is not a field here (it is one elsewhere in the schema)`,
+      fix: `remove "${key}"; fields here: ${[...here].sort().join(", ")}`,
+    };
+  return { message: `unknown field "${key}"` };
+}
+
+function fromIssue(issue: z.core.$ZodIssue, vocabulary: FieldNames): Diagnostic[] {
   const segments = issue.path.filter((s): s is PathSegment => typeof s !== "symbol");
   const path = formatPath(segments);
   const error = (code: string, message: string, fix: string, at = path): Diagnostic => ({
@@ -124,15 +153,14 @@ function fromIssue(issue: z.core.$ZodIssue, vocabulary: ReadonlySet<string>): Di
     }
     case "unrecognized_keys":
       return issue.keys.map((key) => {
-        const near = closest(key, vocabulary);
+        const { message, fix } = unknownField(key, segments, issue.input, vocabulary);
         return error(
           "spec/unknown-field",
-          `unknown field "${key}"${near ? `: did you mean "${near}"?` : ""}`,
-          near
-            ? `rename "${key}" to "${near}"`
-            : segments.length === 0
+          message,
+          fix ??
+            (segments.length === 0
               ? `remove "${key}", or name it "x-${key}" to keep it as an extension field (ignored; a place for YAML anchors)`
-              : `remove "${key}" (see schema/topology.schema.json for the fields)`,
+              : `remove "${key}" (see schema/topology.schema.json for the fields)`),
           formatPath([...segments, key]),
         );
       });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FieldNames } from "./issues.js";
 import { EXTENSION_KEY, Topology } from "./schema/topology.js";
 
 /** The JSON Schema of the v1 spec, derived from the zod schema (input side: defaults are optional). */
@@ -44,5 +45,64 @@ export function fieldVocabulary(schema: unknown = topologyJsonSchema()): Set<str
     Object.values(record).forEach(visit);
   };
   visit(schema);
+  return names;
+}
+
+type SchemaNode = Record<string, unknown>;
+
+const isNode = (value: unknown): value is SchemaNode =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** A node with its union branches (anyOf / oneOf / allOf) opened, recursively. */
+function branches(node: SchemaNode): SchemaNode[] {
+  const alternatives = [node.anyOf, node.oneOf, node.allOf].flatMap((list) =>
+    Array.isArray(list) ? list.filter(isNode) : [],
+  );
+  return [node, ...alternatives.flatMap(branches)];
+}
+
+/** Whether the object `input` can be the branch `node`: no `const` property of it says otherwise. */
+function admits(node: SchemaNode, input: unknown): boolean {
+  if (!isNode(node.properties) || !isNode(input)) return true;
+  return Object.entries(node.properties).every(
+    ([key, property]) =>
+      !isNode(property) || !("const" in property) || !(key in input) || input[key] === property.const,
+  );
+}
+
+/**
+ * The field names the schema allows in the object at `segments` — of the union branch `input`
+ * selects, where a discriminator such as `deploy.target` says which — or undefined when the path
+ * leads nowhere. "Did you mean" then suggests a field of that object, not one of another place.
+ */
+export function fieldsAt(
+  segments: readonly (string | number)[],
+  input: unknown,
+  schema: unknown = topologyJsonSchema(),
+): Set<string> | undefined {
+  let nodes: SchemaNode[] = isNode(schema) ? [schema] : [];
+  for (const segment of segments) {
+    nodes = nodes.flatMap(branches).flatMap((node) => {
+      if (typeof segment === "number") return isNode(node.items) ? [node.items] : [];
+      const property = isNode(node.properties) ? node.properties[segment] : undefined;
+      if (isNode(property)) return [property];
+      return isNode(node.additionalProperties) ? [node.additionalProperties] : [];
+    });
+  }
+  const names = new Set<string>();
+  for (const node of nodes.flatMap(branches))
+    if (isNode(node.properties) && admits(node, input))
+      for (const key of Object.keys(node.properties)) names.add(key);
+  return names.size === 0 ? undefined : names;
+}
+
+let names: FieldNames | undefined;
+
+/** The spec's field names for "did you mean", made once: every one, and those of each object. */
+export function specFieldNames(): FieldNames {
+  if (names === undefined) {
+    const schema = topologyJsonSchema();
+    names = { all: fieldVocabulary(schema), at: (segments, input) => fieldsAt(segments, input, schema) };
+  }
   return names;
 }

@@ -2,7 +2,7 @@ import { buildCatalog } from "../catalog/catalog.js";
 import { type Diagnostic, sortDiagnostics } from "../diagnostics/diagnostic.js";
 import { validateWithJsonSchema } from "./ajv.js";
 import { diagnosticsFromZod } from "./issues.js";
-import { fieldVocabulary } from "./json-schema.js";
+import { specFieldNames } from "./json-schema.js";
 import { pulumiStackSettings } from "./not-a-topology.js";
 import { Topology, type TopologyInput, withoutExtensions } from "./schema/topology.js";
 import type { CheckContext, SemanticCheck } from "./semantic/context.js";
@@ -47,8 +47,6 @@ export type ValidationResult =
   | { readonly ok: true; readonly topology: Topology; readonly diagnostics: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
-let vocabulary: Set<string> | undefined;
-
 /**
  * Validates a spec: shape (zod; for YAML/JSON also the JSON Schema via ajv), then references,
  * arithmetic and units. Reports every problem in one run; errors sorted by path.
@@ -60,8 +58,7 @@ export function validateTopology(spec: unknown, options: { jsonSchema?: boolean 
   const parsed = Topology.safeParse(data, { reportInput: true });
   const diagnostics: Diagnostic[] = [];
   if (!parsed.success) {
-    vocabulary ??= fieldVocabulary();
-    diagnostics.push(...diagnosticsFromZod(parsed.error, vocabulary));
+    diagnostics.push(...diagnosticsFromZod(parsed.error, specFieldNames()));
   }
   // The published JSON Schema (what editors check against) must agree; zod's messages are the
   // clearer ones, so ajv speaks only when zod found nothing.

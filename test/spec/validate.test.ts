@@ -160,6 +160,35 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("did you mean suggests a field of that object only; a field of another place says so", () => {
+    const misspelt = validateTopology({ name: "t", servics: {} });
+    expect(misspelt.diagnostics.map((d) => d.message)).toEqual([
+      'unknown field "servics": did you mean "services"?',
+    ]);
+    const elsewhere = validateTopology({
+      name: "t",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        kv: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          deploy: { target: "kubernetes", image: "x:1", engineVersion: "16.10" },
+        },
+      },
+    });
+    expect(elsewhere.diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/unknown-field",
+        path: "datastores.kv.deploy.engineVersion",
+        message: '"engineVersion" is not a field here (it is one elsewhere in the schema)',
+        fix: expect.stringMatching(
+          /^remove "engineVersion"; fields here: args, cpu, engine, env, .*storageGi, target$/,
+        ),
+      },
+    ]);
+  });
+
   it("an unknown top-level field suggests the x- prefix of extension fields", () => {
     const result = validateTopology({ name: "t", owner: "platform" });
     expect(result.ok).toBe(false);

@@ -10,7 +10,7 @@ import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
 import { leaderOptions, saturatedFollowers } from "./leader-placement.js";
 import { type NetworkView, networkView } from "./network.js";
-import { callerOrigins, callersOf } from "./origins.js";
+import { callerOrigins, callersOf, writeDemand } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import {
   endToEndP99,
@@ -66,7 +66,7 @@ function analyseKeeping(
   const net = networkView(model, failures);
   const users = model.users;
   const datastores = new Map<string, DatastoreEvaluator>(
-    model.datastores.map((ds) => [ds.name, evaluateDatastore(ds, net, users)]),
+    model.datastores.map((ds) => [ds.name, evaluateDatastore(ds, net, writeDemand(model, ds.name, net))]),
   );
   const streams = new Map<string, StreamEvaluator>(
     model.streams.map((stream) => [stream.name, evaluateStream(stream, net)]),

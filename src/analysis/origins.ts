@@ -84,6 +84,15 @@ export function callerOrigins(
 }
 
 /**
+ * Where a datastore's writes come from: its writers' regions, weighted as callerOrigins weighs them
+ * (the users when nobody calls it). The demand its evaluation weighs — write flows entering a
+ * multi-leader store, the leader an election picks — as the write latency table shows it.
+ */
+export function writeDemand(model: Model, datastore: string, net: NetworkView): readonly UserOrigin[] {
+  return callerOrigins(model, callersOf(model, datastore, "write"), net, model.users);
+}
+
+/**
  * Services that call `component` with `op` (e.g. the readers of a datastore); all its callers when
  * none uses that op, so a datastore that callers only write still has origins for its reads.
  */

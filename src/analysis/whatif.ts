@@ -4,7 +4,7 @@ import { byText } from "../order.js";
 import { analysisIndex } from "./analysis-index.js";
 import { evaluateDatastore } from "./datastores.js";
 import { type NetworkView, networkView } from "./network.js";
-import { datastoreLatency } from "./origins.js";
+import { datastoreLatency, writeDemand } from "./origins.js";
 import { sloViolations } from "./slo.js";
 import type { Analysis, AnalysisChange, DataLoss, Failure, LatencyProfile } from "./types.js";
 
@@ -269,6 +269,6 @@ export function writeLatencyUnder(
       net = networkView(model, failures);
       views.set(key, net);
     }
-    return datastoreLatency(model, evaluateDatastore(ds, net, model.users), net, "write");
+    return datastoreLatency(model, evaluateDatastore(ds, net, writeDemand(model, store, net)), net, "write");
   };
 }

@@ -15,7 +15,11 @@ export function table(
   const numeric = headers.map(
     (_, i) =>
       rows.length > 0 &&
-      rows.every((r) => /^[-\d.,$%<>∞ ]*[a-z%]*$/i.test(r[i] ?? "") && /\d/.test(r[i] ?? "")),
+      // A figure, or "-" for none (at least one row has a figure).
+      rows.every(
+        (r) => /^[-\d.,$%<>∞ ]*[a-z%]*$/i.test(r[i] ?? "") && (/\d/.test(r[i] ?? "") || r[i] === "-"),
+      ) &&
+      rows.some((r) => /\d/.test(r[i] ?? "")),
   );
   const line = (cells: readonly string[]) =>
     indent +
@@ -57,17 +61,33 @@ export function fmtAvailability(p: number): string {
 
 const pct = (share: number) => `${Math.round(share * 100)}%`;
 
+/**
+ * Latency per origin, one p50/p99 pair per profile. Profiles with the same origins and shares share
+ * one share column; otherwise (a store's writers and readers in different regions) each has its
+ * own, and "-" marks an origin a profile does not have ("down": it has it, and cannot serve it).
+ */
 function latencyRows(profiles: readonly [string, LatencyProfile][]): string {
-  const origins = profiles[0]?.[1].byOrigin.map((o) => o.origin) ?? [];
-  const headers = ["origin", "share", ...profiles.flatMap(([name]) => [`${name} p50`, `${name} p99`])];
-  const rows = origins.map((origin, i) => [
-    origin,
-    pct(profiles[0]![1].byOrigin[i]!.share),
-    ...profiles.flatMap(([, profile]) => {
+  const origins = [...new Set(profiles.flatMap(([, p]) => p.byOrigin.map((o) => o.origin)))];
+  const shareText = (profile: LatencyProfile) => profile.byOrigin.map((o) => `${o.origin}:${o.share}`).join();
+  const oneShare = new Set(profiles.map(([, p]) => shareText(p))).size <= 1;
+  const headers = [
+    "origin",
+    ...(oneShare ? ["share"] : []),
+    ...profiles.flatMap(([name]) => [...(oneShare ? [] : [`${name} share`]), `${name} p50`, `${name} p99`]),
+  ];
+  const rows = origins.map((origin) => {
+    const cells = profiles.map(([, profile]) => {
       const o = profile.byOrigin.find((x) => x.origin === origin);
-      return o === undefined || o.unavailable ? ["down", "down"] : [fmtMs(o.p50Ms), fmtMs(o.p99Ms)];
-    }),
-  ]);
+      const figures =
+        o === undefined ? ["-", "-"] : o.unavailable ? ["down", "down"] : [fmtMs(o.p50Ms), fmtMs(o.p99Ms)];
+      return { share: o === undefined ? "-" : pct(o.share), figures };
+    });
+    return [
+      origin,
+      ...(oneShare ? [cells[0]!.share] : []),
+      ...cells.flatMap((c) => [...(oneShare ? [] : [c.share]), ...c.figures]),
+    ];
+  });
   return table(headers, rows);
 }
 

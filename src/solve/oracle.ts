@@ -4,7 +4,7 @@ import { componentEgress } from "../analysis/cost.js";
 import { evaluateDatastore } from "../analysis/datastores.js";
 import { analyseDatastore } from "../analysis/index.js";
 import { networkView } from "../analysis/network.js";
-import { callerOrigins, callersOf } from "../analysis/origins.js";
+import { callerOrigins, callersOf, writeDemand } from "../analysis/origins.js";
 import { evaluateStream, streamFlows } from "../analysis/streams.js";
 import { clientFlows } from "../analysis/traffic.js";
 import type { DatastoreAnalysis, LinkLoad } from "../analysis/types.js";
@@ -47,7 +47,7 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
     ...model.datastores
       .filter((ds) => ds.name !== name)
       .flatMap((ds) => {
-        const ev = evaluateDatastore(ds, net, users);
+        const ev = evaluateDatastore(ds, net, writeDemand(model, ds.name, net));
         return [...datastoreFlows(ev), ...clientFlows(model, ev, net)];
       }),
     ...model.streams.flatMap((stream) => streamFlows(evaluateStream(stream, net))),
@@ -57,6 +57,7 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
     others.set(key, [...(others.get(key) ?? []), flow]);
   }
 
+  const demand = writeDemand(model, name, net);
   const none: readonly UserOrigin[] = [];
   const clientOrigins = {
     read: callerOrigins(model, callersOf(model, name, "read"), net, none),
@@ -69,7 +70,7 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
     clientOrigins,
     evaluate(candidate) {
       const ds = resolveDatastoreIn(model, name, specFor(spec, candidate));
-      const ev = evaluateDatastore(ds, net, users);
+      const ev = evaluateDatastore(ds, net, demand);
       // Its replication and its clients' cross-region traffic, as `analyse` counts them.
       const own = [...datastoreFlows(ev), ...clientFlows(model, ev, net)];
       const flows = [...own];

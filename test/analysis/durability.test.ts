@@ -140,3 +140,31 @@ describe("what-if: the loss, the resume and read availability", () => {
     );
   });
 });
+
+describe("a multi-leader store's writes enter where its writers are", () => {
+  it("write flows follow the writing service's regions, as the write latency table does, not the users", () => {
+    const model = build({
+      users: { "eu-west-1": 1 },
+      services: {
+        // Users reach the writer in eu-central-1 only: every write enters there.
+        writer: {
+          regions: ["eu-central-1"],
+          calls: [{ to: "carts", op: "write", timeoutMs: 1000 }],
+        },
+      },
+      datastores: {
+        carts: {
+          replication: "multi-leader",
+          replicas: 2,
+          placement: { "eu-west-1": 1, "eu-central-1": 1 },
+          traffic: { writesPerSec: 1000, itemBytes: 500 },
+        },
+      },
+    });
+    const a = analyse(model);
+    expect(a.datastores[0]!.write.byOrigin.map((o) => o.origin)).toEqual(["eu-central-1"]);
+    const link = (from: string, to: string) => a.links.find((l) => l.from === from && l.to === to);
+    expect(link("eu-central-1", "eu-west-1")?.mbps).toBeCloseTo((1000 * 500 * 8) / 1e6, 9);
+    expect(link("eu-west-1", "eu-central-1")).toBeUndefined();
+  });
+});

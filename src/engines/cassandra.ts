@@ -259,6 +259,12 @@ export const cassandra: EngineDefinition = {
   capabilities: CAPS,
   requires: ["multicluster-services with a flat pod network (for datacenters in several regions)"],
   managedBy: "statefulset",
+  // CQL: a binary protocol the sidecar passes through as TCP.
+  clientProtocol: "tcp",
+  // The keyspace Job runs without a sidecar (jobs.ts) and dials CQL in plaintext: Cassandra's
+  // default authenticator is kept (AllowAll, see the file comment), so the NetworkPolicies are what
+  // limit who reaches it (the Job, declared callers, the component's own pods).
+  sidecarlessClients: [{ port: PORTS.client, from: "the keyspace Job (cqlsh)" }],
   metricNames: ["cassandra_stats"],
   indicators,
   compileRegion({ model, component, placed, regions }) {

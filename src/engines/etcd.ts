@@ -139,6 +139,8 @@ export const etcd: EngineDefinition = {
   capabilities: CAPS,
   requires: ["multicluster-services (for members in several regions)"],
   managedBy: "statefulset",
+  // The v3 API is gRPC (HTTP/2): the mesh's routes apply.
+  clientProtocol: "grpc",
   metricNames: [
     "grpc_server_handled_total",
     "grpc_server_handling_seconds_bucket",

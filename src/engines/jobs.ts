@@ -6,6 +6,18 @@
  * A Job's pods deliberately do not carry the component's selector labels: they would join its
  * Services and disruption budget. And no Job depends on the StatefulSets: their pods only turn
  * ready once the Job has run (`cockroach init`), so Pulumi must create both side by side.
+ *
+ * No Istio sidecar: the namespaces are labelled for injection, and with the pinned Istio 1.24
+ * (no native sidecars unless istiod runs with ENABLE_NATIVE_SIDECARS) an injected istio-proxy keeps
+ * running after the Job's container exits, so the Job never completes and `pulumi up` waits on
+ * it. The pod label `sidecar.istio.io/inject: "false"` is what Istio documents (the annotation of
+ * the same name is deprecated in favour of the label); the injection webhook's objectSelector
+ * skips such pods. Without a sidecar the Job's connection is plaintext to the mesh, so the port it
+ * dials must accept that under STRICT mTLS: each engine lists it in `sidecarlessClients`, and the
+ * mesh keeps it PERMISSIVE for the component's pods (the engines' own TLS and the NetworkPolicies
+ * below still apply). Keeping the sidecar and calling its `/quitquitquit` at the end of each
+ * script was the alternative; it ties every engine's script to the mesh's data plane (ambient mode
+ * has no sidecar to stop).
  */
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
@@ -57,6 +69,9 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 
+/** Pod label that keeps Istio from injecting a sidecar (see the file comment). */
+export const NO_SIDECAR = { "sidecar.istio.io/inject": "false" } as const;
+
 /** The Job, and the policies that let its pods reach the component's pods on `port`. */
 export function setupJobResources(
   topology: string,
@@ -79,7 +94,7 @@ export function setupJobResources(
     spec: {
       backoffLimit: 6,
       template: {
-        metadata: { labels: podLabels },
+        metadata: { labels: { ...podLabels, ...NO_SIDECAR } },
         spec: {
           restartPolicy: "OnFailure",
           serviceAccountName: objectNames(placed.name).serviceAccount,

@@ -313,6 +313,10 @@ export const kafka: EngineDefinition = {
     "Strimzi cluster operator ≥ 1.0 (kafka.strimzi.io/v1 CRDs: Kafka, KafkaNodePool, KafkaTopic) watching the namespace",
   ],
   managedBy: "operator",
+  clientProtocol: "tcp",
+  // Strimzi's bootstrap Service for the listeners (`<cluster>-kafka-bootstrap`, on the tls listener's
+  // port); clients then dial the brokers it names, which carry the same labels.
+  clientService: (component) => `${component.name}-kafka-bootstrap`,
   // Strimzi's metrics port on Kafka and Kafka Exporter pods (its PodMonitor example:
   // packaging/examples/metrics/prometheus-install/pod-monitors/kafka-resources-metrics.yaml).
   podMetricsPort: "tcp-prometheus",

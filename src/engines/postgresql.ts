@@ -28,6 +28,16 @@ export function clusterName(store: ResolvedDatastore, region: string): string {
   return `${store.name}-${region}`.slice(0, 50).replace(/-+$/, "");
 }
 
+/**
+ * The primary cluster's read-write Service as the other regions' clusters reach it: exported to
+ * the clusterset (MCS). Replica clusters connect to it with `sslmode: verify-full`, so the
+ * primary's server certificate must name it (CloudNativePG's own names stop at the cluster
+ * domain: `<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.cluster.local`).
+ */
+export function primaryClustersetHost(primary: string, namespace: string): string {
+  return `${primary}-rw.${namespace}.svc.clusterset.local`;
+}
+
 function clusterResource(
   model: Model,
   store: ResolvedDatastore,
@@ -40,6 +50,7 @@ function clusterResource(
   const name = clusterName(store, region);
   const primary = clusterName(store, settings.primaryRegion);
   const isPrimary = region === settings.primaryRegion;
+  const replicaRegions = store.placement.filter((p) => p.replicas > 0 && p.region !== settings.primaryRegion);
   const labels = componentLabels(model.name, {
     kind: "datastore",
     name: store.name,
@@ -56,6 +67,11 @@ function clusterResource(
       // the PodMonitor select them like any other component.
       inheritedMetadata: { labels },
       primaryUpdateStrategy: "unsupervised",
+      // Operator-made certificates, plus the clusterset name the replica clusters verify (see
+      // primaryClustersetHost).
+      ...(isPrimary && replicaRegions.length > 0
+        ? { certificates: { serverAltDNSNames: [primaryClustersetHost(primary, namespace)] } }
+        : {}),
       storage: {
         size: `${deploy?.storageGi ?? 100}Gi`,
         ...(deploy?.storageClass === undefined ? {} : { storageClass: deploy.storageClass }),
@@ -114,7 +130,7 @@ function clusterResource(
                 name: primary,
                 // The primary cluster's read-write Service, exported to the clusterset (MCS).
                 connectionParameters: {
-                  host: `${primary}-rw.${namespace}.svc.clusterset.local`,
+                  host: primaryClustersetHost(primary, namespace),
                   user: "streaming_replica",
                   sslmode: "verify-full",
                   dbname: "postgres",
@@ -196,6 +212,17 @@ export const postgresql: EngineDefinition = {
     "multicluster-services (for replica clusters in other regions)",
   ],
   managedBy: "operator",
+  // The PostgreSQL wire protocol: TCP to the sidecar.
+  clientProtocol: "tcp",
+  // Clients read and write through the primary cluster's `-rw` Service: a replica cluster's `-rw`
+  // points at its designated primary, a read-only standby. (A caller that only reads stale data
+  // could use its own region's `<cluster>-ro`; the topology does not say which calls those are.)
+  clientService: (component, region) => `${clusterName(component as ResolvedDatastore, region)}-rw`,
+  servingRegions: (component) => [postgresSettings(component as ResolvedDatastore).primaryRegion],
+  // The operator, outside the mesh, polls every instance manager's status port (operatorAccess).
+  sidecarlessClients: [
+    { port: INSTANCE_STATUS_PORT, from: `the CloudNativePG operator (${CNPG_OPERATOR_NAMESPACE})` },
+  ],
   podMetricsPort: "metrics",
   metricNames: [
     "cnpg_pg_replication_lag",

@@ -209,6 +209,8 @@ export const redis: EngineDefinition = {
   capabilities: CAPS,
   requires: ["multicluster-services (for members in several regions)"],
   managedBy: "statefulset",
+  // RESP: passed through by the sidecar as TCP.
+  clientProtocol: "tcp",
   metricNames: [
     "redis_commands_processed_total",
     "redis_commands_failed_calls_total",

@@ -141,8 +141,33 @@ export interface EngineDefinition {
    */
   readonly managedBy: "operator" | "statefulset";
   /**
+   * What clients speak on the client port. `tcp`: a wire protocol the Istio sidecar passes through
+   * as opaque TCP (PostgreSQL, CQL, RESP, Kafka), so the mesh's HTTP routes (timeouts, retries) can
+   * never apply to it; `grpc`: HTTP/2, routed like any HTTP.
+   */
+  readonly clientProtocol: "grpc" | "tcp";
+  /**
+   * The Service clients dial in the cluster of `region`, when the engine's operator makes it
+   * rather than topoplan (CloudNativePG's `<cluster>-rw`, Strimzi's `<cluster>-kafka-bootstrap`).
+   * Its port is the engine's client port. @default topoplan's client Service `<component>`
+   */
+  readonly clientService?: (component: EngineComponent, region: string) => string;
+  /**
+   * The regions whose members answer clients (CloudNativePG: only the primary's cluster; the
+   * replica clusters are read-only). @default every region the component runs in
+   */
+  readonly servingRegions?: (component: EngineComponent) => readonly string[];
+  /**
+   * Ports of the members that clients without an Istio sidecar dial: the operator, and the
+   * engine's setup Jobs (which run without one, jobs.ts). The mesh keeps them PERMISSIVE under
+   * STRICT mTLS; each must be protected by the engine itself (TLS, client certificates) and by the
+   * NetworkPolicies. @default none
+   */
+  readonly sidecarlessClients?: readonly { readonly port: number; readonly from: string }[];
+  /**
    * Operator-managed engines: the name of the pods' metrics port, scraped by a PodMonitor (the
-   * operator's Services do not expose it). @default scraped through the headless Service's `metrics` port
+   * operator's Services do not expose it); its number is `capabilities.ports.metrics`.
+   * @default scraped through the headless Service's `metrics` port
    */
   readonly podMetricsPort?: string;
   /**

@@ -1,8 +1,9 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
 import { describe, expect, test } from "vitest";
 import { compilePlan } from "../../src/compile/index.js";
 import { postgresSettings } from "../../src/engines/postgresql-settings.js";
 import { build } from "../analysis/helpers.js";
-import { crdSchema } from "./crd.js";
+import { crdSchema, loadCrd } from "./crd.js";
 
 const model = build({
   name: "shop",
@@ -22,7 +23,7 @@ const clusters = compilePlan(model).resources.filter(
   (r) => r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster",
 );
 const spec = (region: string) =>
-  (clusters.find((c) => c.region === region)!.inputs as { spec: Record<string, unknown> }).spec;
+  (clusters.find((c) => c.region === region)!.inputs as { spec: Record<string, any> }).spec;
 
 describe("PostgreSQL engine (CloudNativePG)", () => {
   test("a Cluster per region, protected, valid against the CloudNativePG CRD", () => {
@@ -55,6 +56,43 @@ describe("PostgreSQL engine (CloudNativePG)", () => {
       (spec("us-west-2").externalClusters as { connectionParameters: { host: string } }[])[0]
         ?.connectionParameters.host,
     ).toBe("orders-us-east-1-rw.shop.svc.clusterset.local");
+  });
+
+  test("the primary's server certificate names the clusterset host the replica clusters verify (verify-full)", () => {
+    const replicaHosts = clusters
+      .map((c) => (c.inputs as { spec: Record<string, any> }).spec)
+      .filter((s) => s.replica?.enabled === true)
+      .map((s) => ({
+        sslmode: s.externalClusters[0].connectionParameters.sslmode,
+        host: s.externalClusters[0].connectionParameters.host,
+      }));
+    expect(replicaHosts).toEqual([
+      { sslmode: "verify-full", host: "orders-us-east-1-rw.shop.svc.clusterset.local" },
+    ]);
+    // CloudNativePG's own names end at the cluster domain; the clusterset name must be added.
+    expect(spec("us-east-1").certificates).toEqual({ serverAltDNSNames: replicaHosts.map((r) => r.host) });
+    expect(spec("us-west-2").certificates).toBeUndefined();
+    // Unknown fields fail here (the API server would prune them silently).
+    const crd = loadCrd("cnpg-cluster.crd.yaml", "v1");
+    for (const c of clusters) expect(crd.errors(c.inputs), c.name).toEqual([]);
+    // One region: no replica cluster, no extra name.
+    const single = compilePlan(
+      build({
+        name: "shop",
+        users: { "us-east-1": 1 },
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            sync: "async",
+            replicas: 2,
+            placement: { "us-east-1": 2 },
+            leader: "us-east-1",
+            deploy: { target: "kubernetes", engine: "postgresql" },
+          },
+        },
+      }),
+    ).resources.find((r) => r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster")!;
+    expect((single.inputs as { spec: Record<string, unknown> }).spec.certificates).toBeUndefined();
   });
 
   test("settings: the primary first, sync counts from the declared mode", () => {

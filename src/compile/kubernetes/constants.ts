@@ -13,6 +13,19 @@ export const DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns
 export const ISTIOD = { namespace: "istio-system", podLabels: { app: "istiod" }, port: 15012 } as const;
 
 /**
+ * Envoy's own Prometheus endpoint in every Istio sidecar: the mesh's standard metrics
+ * (https://istio.io/latest/docs/ops/integrations/prometheus/). The sidecar serves it itself, in
+ * plaintext: Istio never redirects inbound 15090 to Envoy's inbound listener (the CNI plugin always
+ * excludes 15020, 15021 and 15090, cni/pkg/plugin/sidecar_redirect.go; so does istio-init's `-d`),
+ * so no PeerAuthentication applies to it and Prometheus without a sidecar can scrape it.
+ */
+export const ISTIO_SIDECAR_METRICS = {
+  portName: "http-envoy-prom",
+  port: 15090,
+  path: "/stats/prometheus",
+} as const;
+
+/**
  * Where traffic from outside the cluster enters: the Istio ingress gateway (the mesh target is
  * Istio). Entry services — services no component calls — accept their port from it.
  */

@@ -12,6 +12,7 @@ import { applyZoneLabels } from "./zone-fallback.js";
 
 export {
   DEFAULT_INGRESS_NAMESPACE,
+  ISTIO_SIDECAR_METRICS,
   type KubernetesDeploy,
   type KubernetesOptions,
   LABELS,
@@ -24,6 +25,14 @@ export {
   streamDisruptionBudget,
   toleratedFailures,
 } from "./disruption.js";
+export {
+  type ClientEndpoint,
+  clientEndpoint,
+  type OnKubernetes,
+  type ScrapeEndpoint,
+  scrapeEndpoint,
+  sidecarlessPorts,
+} from "./endpoints.js";
 export { selectorLabels } from "./manifest.js";
 export { declaredCalls } from "./network-policy.js";
 export { namespaceOf, type Placed, placements } from "./placements.js";

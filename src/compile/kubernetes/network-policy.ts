@@ -14,6 +14,7 @@ import {
   LINK_LOCAL_CIDR,
   MONITORING_NAMESPACE,
 } from "./constants.js";
+import { clientEndpoint, type OnKubernetes, scrapeEndpoint } from "./endpoints.js";
 import { componentLabels, planned, selectorLabels, sharedLabels } from "./manifest.js";
 import { type Placed, placements } from "./placements.js";
 
@@ -21,12 +22,12 @@ import { type Placed, placements } from "./placements.js";
  * NetworkPolicies: deny everything, then allow exactly
  *   - DNS to kube-system,
  *   - each declared call (service `calls`, stream `producers`/`consumers`): egress on the caller,
- *     ingress on the callee, on the callee's port,
+ *     ingress on the callee, on the port its clients use (endpoints.ts: the engine's, with an engine),
  *   - replication between the pods of one datastore or stream on the peer port,
  *   - cross-region replication and cross-region calls on the one port concerned, to/from the other
  *     regions' CIDRs (`regionCidrs` option), else to/from anywhere but link-local,
  *   - calls to AWS-managed or external components: egress on that service's port to anywhere but link-local,
- *   - metric scraping from the monitoring namespace on the metrics port,
+ *   - metric scraping from the monitoring namespace on the port scraped (endpoints.ts),
  *   - entry services (nothing calls them) on their port from the ingress gateway namespace.
  * See README.md "NetworkPolicies" for why cross-cluster traffic cannot be pinned to pods.
  */
@@ -95,7 +96,11 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
 
   for (const entry of rules.values()) {
     const p = entry.placed;
-    entry.ingress.push(tcp({ kind: "namespace", namespace: MONITORING_NAMESPACE }, p.deploy.metricsPort));
+    const component = components.get(p.name) as OnKubernetes;
+    // Exactly the port Prometheus scrapes: the Istio sidecar's for services on the mesh's metrics.
+    entry.ingress.push(
+      tcp({ kind: "namespace", namespace: MONITORING_NAMESPACE }, scrapeEndpoint(component).port),
+    );
     if (p.kind !== "service" && p.replicas > 1) {
       const self: Endpoint = { kind: "pods", namespace: p.namespace, component: p.name };
       entry.ingress.push(tcp(self, p.peerPort));
@@ -124,8 +129,9 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
         callerRules.egress.push(tcp({ kind: "anywhere" }, EXTERNAL_PORT));
         continue;
       }
-      const port = deploy.port;
-      const local = at(caller.region, to);
+      // The engine's client port and serving regions, not the spec's `deploy.port` (ignored with an engine).
+      const { port, regions } = clientEndpoint(model, callee as OnKubernetes, caller.region);
+      const local = regions.includes(caller.region) ? at(caller.region, to) : undefined;
       if (local !== undefined) {
         callerRules.egress.push(
           tcp({ kind: "pods", namespace: local.placed.namespace, component: to }, port),
@@ -133,10 +139,9 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
         local.ingress.push(tcp({ kind: "pods", namespace: caller.namespace, component: from }, port));
         continue;
       }
-      // The callee does not run in the caller's cluster: the call crosses regions.
-      const calleeRegions = (byName.get(to) ?? []).map((p) => p.region);
-      callerRules.egress.push(tcp({ kind: "regions", regions: calleeRegions }, port));
-      for (const region of calleeRegions)
+      // The callee's serving pods are not in the caller's cluster: the call crosses regions.
+      callerRules.egress.push(tcp({ kind: "regions", regions }, port));
+      for (const region of regions)
         at(region, to)!.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));
     }
   }

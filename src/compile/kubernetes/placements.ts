@@ -53,6 +53,27 @@ const REGIONS_OF: {
     })),
 };
 
+/** The regions a component runs in, with its pods and zones there (none when not on Kubernetes). */
+export function regionsOf(
+  component: ResolvedComponent,
+): { region: string; replicas: number; zones: readonly string[] }[] {
+  return (REGIONS_OF[component.kind] as (c: ResolvedComponent) => ReturnType<(typeof REGIONS_OF)["service"]>)(
+    component,
+  );
+}
+
+/**
+ * Deploy settings with the ports the pods really listen on: with an engine, its own (an engine
+ * listens where its docs say, not on a generic default; `deploy.port`, `peerPort` and
+ * `metricsPort` are ignored, docs/engines.md).
+ */
+export function listeningDeploy(deploy: KubernetesDeploy): KubernetesDeploy {
+  const ports = deploy.engine === undefined ? undefined : ENGINE_CAPABILITIES[deploy.engine].ports;
+  return ports === undefined
+    ? deploy
+    : { ...deploy, port: ports.client, metricsPort: ports.metrics, peerPort: ports.peer };
+}
+
 /**
  * Every Kubernetes-deployed component in every region it runs in, sorted by region, kind, name.
  * Streams are per-region clusters: their brokers replicate within the region only.
@@ -63,15 +84,8 @@ export function placements(model: Model): Placed[] {
   for (const component of components) {
     const deploy = kubernetesDeploy(component);
     if (deploy === undefined) continue;
-    const regions = (
-      REGIONS_OF[component.kind] as (c: ResolvedComponent) => ReturnType<(typeof REGIONS_OF)["service"]>
-    )(component);
-    // With an engine, its own ports: an engine listens where its docs say, not on a generic default.
-    const ports = deploy.engine === undefined ? undefined : ENGINE_CAPABILITIES[deploy.engine].ports;
-    const engineDeploy: KubernetesDeploy =
-      ports === undefined
-        ? deploy
-        : { ...deploy, port: ports.client, metricsPort: ports.metrics, peerPort: ports.peer };
+    const regions = regionsOf(component);
+    const engineDeploy = listeningDeploy(deploy);
     for (const { region, replicas, zones } of regions) {
       placed.push({
         kind: component.kind,

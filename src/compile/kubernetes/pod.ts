@@ -28,7 +28,7 @@ interface NamedPort {
  * port (datastores, streams) and the metrics port. A `metrics` port exists iff metricsPort ≠ port;
  * otherwise metrics are scraped on the serving port.
  */
-export function namedPorts(placed: Placed): NamedPort[] {
+export function namedPorts(placed: Pick<Placed, "kind" | "deploy" | "peerPort">): NamedPort[] {
   const serving = placed.kind === "service" ? PORT_NAMES.service : PORT_NAMES.client;
   const candidates: NamedPort[] = [
     { name: serving, port: placed.deploy.port },
@@ -40,7 +40,7 @@ export function namedPorts(placed: Placed): NamedPort[] {
 }
 
 /** Name of the port Prometheus scrapes: `metrics`, or the serving port's name when they coincide. */
-export function metricsPortName(placed: Placed): string {
+export function metricsPortName(placed: Pick<Placed, "kind" | "deploy" | "peerPort">): string {
   return namedPorts(placed).find((p) => p.port === placed.deploy.metricsPort)?.name ?? PORT_NAMES.metrics;
 }
 

@@ -2,18 +2,27 @@
  * The mesh target (Istio): the resilience settings of every declared call, applied at the caller's
  * sidecar, plus strict mTLS. See README.md in this folder for the derivations and their reasons.
  *
+ * Hosts and ports are the Services clients really dial (kubernetes/endpoints.ts): topoplan's
+ * `<component>` Service, or the one an engine's operator makes (CloudNativePG's `<cluster>-rw`).
+ *
  * - VirtualService per (region, caller namespace, callee): one HTTP route per calling service
  *   (matched by `sourceLabels`) with the call's timeout and retries, then a catch-all route.
  *   Istio accepts one mesh VirtualService per host in a namespace's view (IST0109), so calls from
  *   several callers in one namespace share it; `exportTo: ["."]` keeps it to that namespace.
+ *   None for a callee whose engine speaks a TCP wire protocol (PostgreSQL, CQL, RESP): Envoy
+ *   passes it through as opaque TCP and never applies HTTP routes, so such a VirtualService would
+ *   be dead configuration that only looks like protection.
  * - DestinationRule per (region, caller, callee): outlier detection and connection-pool limits,
- *   scoped to the caller's pods by `workloadSelector` (and `exportTo: ["."]`).
- * - PeerAuthentication STRICT per namespace, plus per component a workload policy that keeps the
- *   metrics port PERMISSIVE so Prometheus (outside the mesh, namespace "monitoring") can scrape.
+ *   scoped to the caller's pods by `workloadSelector` (and `exportTo: ["."]`). These apply to TCP
+ *   too (connection limits; connect failures count as errors).
+ * - PeerAuthentication STRICT per namespace, plus a workload policy for each component whose pods
+ *   clients without a sidecar dial, keeping those ports PERMISSIVE: the port Prometheus (namespace
+ *   "monitoring", no sidecar) scrapes, an operator's, a setup Job's.
  */
 import type { Analysis } from "../../analysis/types.js";
 import type { Model, ResolvedCall, ResolvedComponent } from "../../model/types.js";
 import { byText } from "../../order.js";
+import { clientEndpoint, sidecarlessPorts } from "../kubernetes/index.js";
 import {
   commonLabels,
   dnsLabel,
@@ -24,7 +33,6 @@ import {
   namespaceOf,
   plannedManifest,
   secondsDuration,
-  serviceHost,
 } from "../observability/k8s.js";
 import type { PlannedResource } from "../plan.js";
 
@@ -93,7 +101,9 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
       }
     }
   }
-  for (const entry of [...routed.values()]) resources.push(virtualService(model, entry));
+  for (const entry of [...routed.values()])
+    if (clientEndpoint(model, entry.callee, entry.region).httpRoutes)
+      resources.push(virtualService(model, entry));
   resources.push(...peerAuthentications(model, components));
   return resources;
 }
@@ -136,8 +146,8 @@ function virtualService(
   },
 ): PlannedResource {
   const { region, namespace, callee } = entry;
-  const host = serviceHost(model, callee);
-  const destination = { host, port: { number: callee.deploy.port } };
+  const { host, port } = clientEndpoint(model, callee, region);
+  const destination = { host, port: { number: port } };
   const name = dnsLabel(callee.name, "routes");
   const calls = [...entry.calls].sort(
     (a, b) => byText(a.caller.name, b.caller.name) || byText(a.call.path, b.call.path),
@@ -188,7 +198,7 @@ function destinationRule(
     kind: "DestinationRule",
     metadata: { name, namespace, labels: commonLabels(model, caller.name) },
     spec: {
-      host: serviceHost(model, callee),
+      host: clientEndpoint(model, callee, region).host,
       exportTo: ["."],
       workloadSelector: { matchLabels: { [NAME_LABEL]: caller.name } },
       trafficPolicy: {
@@ -238,7 +248,7 @@ function peerAuthentications(model: Model, components: readonly KubernetesCompon
     const namespace = namespaceOf(model, component);
     for (const region of component.regions) {
       namespaces.set(`${region}\u0000${namespace}`, { region, namespace });
-      resources.push(metricsPortPolicy(model, region, namespace, component));
+      resources.push(...sidecarlessPortsPolicy(model, region, namespace, component));
     }
   }
   for (const { region, namespace } of namespaces.values()) {
@@ -254,22 +264,32 @@ function peerAuthentications(model: Model, components: readonly KubernetesCompon
   return resources;
 }
 
-/** Workload policy: STRICT, except the metrics port, which Prometheus scrapes without a sidecar. */
-function metricsPortPolicy(
+/**
+ * Workload policy: STRICT, except the ports that clients without a sidecar dial (endpoints.ts
+ * `sidecarlessPorts`: the scraped port, an operator's, a setup Job's), as container ports (Istio
+ * applies port-level mTLS to the workload's port, also when no Service exposes it). None when
+ * there are no such ports: the namespace's STRICT policy already covers the component, and the
+ * Istio sidecar's own metrics port 15090 is never intercepted, so no policy applies to it.
+ */
+function sidecarlessPortsPolicy(
   model: Model,
   region: string,
   namespace: string,
   component: KubernetesComponent,
-): PlannedResource {
+): PlannedResource[] {
+  const ports = sidecarlessPorts(component);
+  if (ports.length === 0) return [];
   const name = dnsLabel(component.name, "mtls");
-  return plannedManifest(region, component.name, {
-    apiVersion: "security.istio.io/v1beta1",
-    kind: "PeerAuthentication",
-    metadata: { name, namespace, labels: commonLabels(model, component.name) },
-    spec: {
-      selector: { matchLabels: { [NAME_LABEL]: component.name } },
-      mtls: { mode: "STRICT" },
-      portLevelMtls: { [String(component.deploy.metricsPort)]: { mode: "PERMISSIVE" } },
-    },
-  });
+  return [
+    plannedManifest(region, component.name, {
+      apiVersion: "security.istio.io/v1beta1",
+      kind: "PeerAuthentication",
+      metadata: { name, namespace, labels: commonLabels(model, component.name) },
+      spec: {
+        selector: { matchLabels: { [NAME_LABEL]: component.name } },
+        mtls: { mode: "STRICT" },
+        portLevelMtls: Object.fromEntries(ports.map((port) => [String(port), { mode: "PERMISSIVE" }])),
+      },
+    }),
+  ];
 }

@@ -9,7 +9,7 @@
 import type { Analysis } from "../../analysis/types.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Model } from "../../model/types.js";
-import { metricsPortName, placements } from "../kubernetes/index.js";
+import { ISTIO_SIDECAR_METRICS, type ScrapeEndpoint, scrapeEndpoint } from "../kubernetes/index.js";
 import type { PlannedResource } from "../plan.js";
 import { dashboardPartUid, dashboardUid } from "./dashboard.js";
 import { DashboardTexts } from "./dashboard-text.js";
@@ -60,18 +60,17 @@ export function compileObservability(
 ): PlannedResource[] {
   const minRequestsPerSecond = options.minRequestsPerSecond ?? DEFAULT_MIN_REQUESTS_PER_SECOND;
   const components = kubernetesComponents(model);
-  // The port the kubernetes target names for metrics (`metrics`, or the serving port's name).
-  const ports = new Map(placements(model).map((p) => [`${p.region}\u0000${p.name}`, metricsPortName(p)]));
   const resources: PlannedResource[] = [];
   for (const component of components) {
+    // Where Prometheus scrapes it: the same answer the NetworkPolicies and the mesh's mTLS
+    // exceptions use (kubernetes/endpoints.ts).
+    const scrape = scrapeEndpoint(component);
     for (const region of component.regions) {
-      const port =
-        options.metricsPortName ?? ports.get(`${region}\u0000${component.name}`) ?? METRICS_PORT_NAME;
       // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
       // no declared metrics): the observability-coverage rule says so instead.
       const groups = componentRuleGroups(model, component, region, { minRequestsPerSecond });
       if (groups.length === 0) continue;
-      resources.push(serviceMonitor(model, component, region, port));
+      resources.push(serviceMonitor(model, component, region, scrape, options.metricsPortName));
       resources.push(prometheusRule(model, component, region, groups));
     }
   }
@@ -104,19 +103,24 @@ function prometheusRule(
 }
 
 /** Istio's sidecar serves its standard metrics here (https://istio.io/latest/docs/ops/integrations/prometheus/). */
-export const ENVOY_METRICS = { port: "http-envoy-prom", path: "/stats/prometheus" } as const;
+export const ENVOY_METRICS = {
+  port: ISTIO_SIDECAR_METRICS.portName,
+  path: ISTIO_SIDECAR_METRICS.path,
+} as const;
 
 /**
- * How Prometheus reaches a component's metrics: its engine's endpoint (port `metrics`, the
- * engine's path, e.g. CockroachDB's /_status/vars), the declared metrics path, or a PodMonitor:
- * on every pod's Istio sidecar for services on the mesh's standard metrics, on the pods of an
- * operator-managed engine (its Services do not expose the exporter).
+ * How Prometheus reaches a component's metrics (`scrape`, kubernetes/endpoints.ts): a PodMonitor
+ * on every pod's Istio sidecar for services on the mesh's standard metrics, or on the pods of an
+ * operator-managed engine (its Services do not expose the exporter); else a ServiceMonitor on the
+ * headless Service's metrics port with the engine's path (e.g. CockroachDB's /_status/vars) or the
+ * declared one.
  */
 function serviceMonitor(
   model: Model,
   component: KubernetesComponent,
   region: string,
-  port: string,
+  scrape: ScrapeEndpoint,
+  portName: string | undefined,
 ): PlannedResource {
   const namespace = namespaceOf(model, component);
   const name = dnsLabel(component.name, "metrics");
@@ -125,13 +129,7 @@ function serviceMonitor(
   const relabelings = [{ action: "replace", targetLabel: COMPONENT_LABEL, replacement: component.name }];
   const metadata = { name, namespace, labels: commonLabels(model, component.name) };
   const engine = engineOf(component);
-  const podEndpoint =
-    component.kind === "service" && !component.metricsDeclared
-      ? ENVOY_METRICS
-      : engine?.podMetricsPort === undefined
-        ? undefined
-        : { port: engine.podMetricsPort, path: engine.capabilities.metricsPath };
-  if (podEndpoint !== undefined) {
+  if (scrape.monitor === "PodMonitor") {
     // The mesh's sidecars, or an operator's pods whose Services do not expose metrics.
     return plannedManifest(region, component.name, {
       apiVersion: "monitoring.coreos.com/v1",
@@ -140,11 +138,14 @@ function serviceMonitor(
       spec: {
         selector,
         namespaceSelector: { matchNames: [namespace] },
-        podMetricsEndpoints: [{ ...podEndpoint, interval: SCRAPE_INTERVAL, relabelings }],
+        podMetricsEndpoints: [
+          { port: scrape.portName, path: scrape.path, interval: SCRAPE_INTERVAL, relabelings },
+        ],
       },
     });
   }
-  const path = engine?.capabilities.metricsPath ?? component.metrics.path ?? "/metrics";
+  const port = portName ?? scrape.portName;
+  const path = scrape.path;
   const tls = engine?.scrapeTls?.(
     component as Parameters<NonNullable<typeof engine.scrapeTls>>[0],
     namespace,

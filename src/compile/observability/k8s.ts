@@ -1,10 +1,10 @@
 /**
  * Kubernetes helpers shared by the observability, mesh and chaos targets: which components run on
- * Kubernetes, their namespace, labels and Service host, and planned-resource wrapping. Names come
- * from src/compile/names.ts and the kubernetes target, so every target names objects alike.
+ * Kubernetes, their namespace and labels, and planned-resource wrapping. Names come from
+ * src/compile/names.ts and the kubernetes target, so every target names objects alike; the Service
+ * and port a client dials are kubernetes/endpoints.ts's answer.
  */
 import type { Model, ResolvedComponent } from "../../model/types.js";
-import { objectNames } from "../kubernetes/index.js";
 import { planned } from "../kubernetes/manifest.js";
 import { kubernetesName } from "../names.js";
 import type { PlannedResource } from "../plan.js";
@@ -38,11 +38,6 @@ export function commonLabels(model: Model, component: string): Record<string, st
     ...(component === "" ? {} : { [NAME_LABEL]: component }),
     "app.kubernetes.io/part-of": model.name,
   };
-}
-
-/** In-cluster FQDN of a component's client Service (named by the kubernetes target). */
-export function serviceHost(model: Model, component: KubernetesComponent): string {
-  return `${objectNames(component.name).service}.${namespaceOf(model, component)}.svc.cluster.local`;
 }
 
 /** Joins parts into a DNS-1123 label (≤ 63 characters; longer names are cut and hashed). */

@@ -52,11 +52,14 @@ export const CLUSTER_ADDONS = {
         // (release kube-prometheus-stack-65.1.1 of github.com/prometheus-community/helm-charts).
         repo: "https://prometheus-community.github.io/helm-charts",
         version: "65.1.1",
-        // Select every ServiceMonitor and PrometheusRule, not only the chart's own (topoplan's
+        // Select every ServiceMonitor, PodMonitor and PrometheusRule, not only those labelled
+        // `release: kube-prometheus-stack` (each `…NilUsesHelmValues` defaults to true; topoplan's
         // carry their own labels), and let the Grafana sidecar load dashboards from ConfigMaps.
+        // No Probe selector: topoplan compiles no Probes.
         values: {
           prometheus: {
             prometheusSpec: {
+              podMonitorSelectorNilUsesHelmValues: false,
               ruleSelectorNilUsesHelmValues: false,
               serviceMonitorSelectorNilUsesHelmValues: false,
             },

@@ -99,3 +99,49 @@ export const SHOP: TopologyInput = {
     },
   },
 };
+
+/**
+ * A service calling engine-backed components with no `deploy.port` of their own (the spec default
+ * 8080 would be wrong for each): etcd, CloudNativePG over a primary and a replica region, and a
+ * Strimzi Kafka stream it produces to, from two regions.
+ */
+export const ENGINE_SHOP: TopologyInput = {
+  name: "shop",
+  users: { "eu-west-1": 0.6, "us-east-1": 0.4 },
+  datastores: {
+    meta: {
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 3 },
+      deploy: { target: "kubernetes", engine: "etcd" },
+    },
+    orders: {
+      replication: "primary-replica",
+      sync: "async",
+      replicas: 3,
+      placement: { "eu-west-1": 2, "us-east-1": 1 },
+      leader: "eu-west-1",
+      deploy: { target: "kubernetes", engine: "postgresql" },
+    },
+  },
+  services: {
+    api: {
+      regions: ["eu-west-1", "us-east-1"],
+      calls: [
+        { to: "meta", timeoutMs: 100 },
+        { to: "orders", op: "write", timeoutMs: 100 },
+      ],
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+    },
+  },
+  streams: {
+    events: {
+      regions: ["eu-west-1"],
+      partitions: 6,
+      replicas: 3,
+      minInSync: 2,
+      producers: ["api"],
+      deploy: { target: "kubernetes", engine: "kafka" },
+    },
+  },
+};

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { declaredCalls } from "../../../src/compile/kubernetes/index.js";
 import type { PlannedResource } from "../../../src/compile/plan.js";
-import { compile, manifest, modelOf, SHOP } from "./helpers.js";
+import { compile, ENGINE_SHOP, manifest, modelOf, SHOP } from "./helpers.js";
 
 /**
  * Reads the rendered NetworkPolicies back into flat allow-edges, independent of how the compiler
@@ -26,7 +26,9 @@ function edges(resources: readonly PlannedResource[]): string[] {
           : peer.podSelector
             ? `pods:${peer.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] ?? ns}/${peer.podSelector.matchLabels["app.kubernetes.io/name"]}`
             : `ns:${peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`;
-        for (const port of ports) out.push(`${r.region} ${r.component} ${direction} ${label}:${port.port}`);
+        // A rule without ports (an engine's intra-cluster policy) allows every port.
+        for (const port of ports ?? [{ port: "*" }])
+          out.push(`${r.region} ${r.component} ${direction} ${label}:${port.port}`);
       }
     }
   }
@@ -60,20 +62,21 @@ describe("NetworkPolicy allow-lists", () => {
         "eu-north-1 orders in ns:monitoring:8080",
         `eu-north-1 orders in ${ANY}:26257`,
         `eu-north-1 orders out ${ANY}:26257`,
-        // checkout: metrics on the serving port; called by web (locally and from eu-central-1)
-        "eu-west-1 checkout in ns:monitoring:8081",
+        // checkout: called by web (locally and from eu-central-1); no declared metrics, so
+        // Prometheus scrapes its Istio sidecar on 15090, not the metrics port
+        "eu-west-1 checkout in ns:monitoring:15090",
         "eu-west-1 checkout in pods:shop/web:8081",
         `eu-west-1 checkout in ${ANY}:8081`,
         "eu-west-1 checkout out pods:shop/orders:26257",
         "eu-west-1 checkout out pods:shop-data/carts:5432",
         "eu-west-1 checkout out pods:shop/events:9092",
         `eu-west-1 checkout out ${ANY}:443`, // payments: external
-        // web: entry service; calls checkout and catalog (DynamoDB)
-        "eu-west-1 web in ns:monitoring:9090",
+        // web: entry service; calls checkout and catalog (DynamoDB); scraped on its sidecar
+        "eu-west-1 web in ns:monitoring:15090",
         "eu-west-1 web in ns:istio-system:8080",
         "eu-west-1 web out pods:shop/checkout:8081",
         `eu-west-1 web out ${ANY}:443`,
-        "eu-central-1 web in ns:monitoring:9090",
+        "eu-central-1 web in ns:monitoring:15090",
         "eu-central-1 web in ns:istio-system:8080",
         `eu-central-1 web out ${ANY}:8081`, // checkout runs in eu-west-1 only
         `eu-central-1 web out ${ANY}:443`,
@@ -84,7 +87,7 @@ describe("NetworkPolicy allow-lists", () => {
         `eu-west-1 events in ${ANY}:9092`,
         "eu-west-1 events out pods:shop/events:9093",
         // audit: consumer in eu-central-1, nothing calls it
-        "eu-central-1 audit in ns:monitoring:9090",
+        "eu-central-1 audit in ns:monitoring:15090",
         "eu-central-1 audit in ns:istio-system:8080",
         `eu-central-1 audit out ${ANY}:9092`,
       ].sort(),
@@ -181,5 +184,38 @@ describe("NetworkPolicy allow-lists", () => {
         ],
       });
     }
+  });
+});
+
+/**
+ * Callees run by an engine: `deploy.port` is ignored (docs/engines.md), so callers must get the
+ * engine's client port (etcd 2379, CloudNativePG 5432, Strimzi's TLS listener 9093), never the
+ * spec default 8080; CloudNativePG's replica clusters are read-only, so callers in their region
+ * reach the primary's cluster across regions.
+ */
+describe("NetworkPolicies for callers of engine-backed components", () => {
+  it("open the engine's client port on both sides, and CloudNativePG's primary region only (hand-listed)", () => {
+    const calls = edges(compile(ENGINE_SHOP)).filter(
+      (e) => /^\S+ api out/.test(e) || / in (pods:shop\/api|0\.0\.0\.0)/.test(e),
+    );
+    expect(calls).toEqual(
+      [
+        "eu-west-1 api out pods:shop/meta:2379",
+        "eu-west-1 meta in pods:shop/api:2379",
+        `us-east-1 api out ${ANY}:2379`,
+        `eu-west-1 meta in ${ANY}:2379`,
+        "eu-west-1 api out pods:shop/orders:5432",
+        "eu-west-1 orders in pods:shop/api:5432",
+        // us-east-1 holds a read-only replica cluster: its callers go to the primary's.
+        `us-east-1 api out ${ANY}:5432`,
+        `eu-west-1 orders in ${ANY}:5432`,
+        // replication between the regions' clusters (peer port 5432 both ways)
+        `us-east-1 orders in ${ANY}:5432`,
+        "eu-west-1 api out pods:shop/events:9093",
+        "eu-west-1 events in pods:shop/api:9093",
+        `us-east-1 api out ${ANY}:9093`,
+        `eu-west-1 events in ${ANY}:9093`,
+      ].sort(),
+    );
   });
 });

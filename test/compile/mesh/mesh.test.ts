@@ -8,6 +8,7 @@ import {
   TYPES,
 } from "../../../src/compile/mesh/index.js";
 import type { PlannedResource } from "../../../src/compile/plan.js";
+import { ENGINE_SHOP } from "../kubernetes/helpers.js";
 import { modelOf, SMALL, smallModel } from "../observability/fixture.js";
 
 const model = smallModel();
@@ -165,6 +166,50 @@ describe("several calls from one caller to one callee", () => {
     ).toEqual({
       tcp: { maxConnections: 70 },
       http: { http2MaxRequests: 70 },
+    });
+  });
+});
+
+describe("engine-backed callees", () => {
+  const m = modelOf(ENGINE_SHOP);
+  const plan = compileMesh(m);
+  const names = plan.map((r) => r.name);
+  const specOf = (name: string) => spec(plan.find((r) => r.name === name)!);
+
+  test("etcd (gRPC): routed to topoplan's Service on the engine's client port 2379, not deploy.port", () => {
+    const http = specOf("eu-west-1/shop/VirtualService/meta-routes").http as {
+      route: { destination: unknown }[];
+    }[];
+    for (const route of http)
+      expect(route.route[0]!.destination).toEqual({
+        host: "meta.shop.svc.cluster.local",
+        port: { number: 2379 },
+      });
+  });
+
+  test("CloudNativePG: the DestinationRule names the primary cluster's -rw Service from every region; no HTTP routes for the PostgreSQL protocol", () => {
+    for (const region of ["eu-west-1", "us-east-1"])
+      expect(specOf(`${region}/shop/DestinationRule/api-to-orders`).host).toBe(
+        "orders-eu-west-1-rw.shop.svc.cluster.local",
+      );
+    expect(names.filter((n) => n.includes("VirtualService/orders"))).toEqual([]);
+  });
+
+  test("PERMISSIVE exactly where clients without a sidecar connect: the scraped port, the operator's, none for sidecar-scraped services", () => {
+    const permissive = Object.fromEntries(
+      plan
+        .filter((r) => r.type === TYPES.peerAuthentication && r.component !== "")
+        .map((r) => [r.name, Object.keys((spec(r).portLevelMtls as object) ?? {})]),
+    );
+    expect(permissive).toEqual({
+      // etcd: --listen-metrics-urls on 2381
+      "eu-west-1/shop/PeerAuthentication/meta-mtls": ["2381"],
+      // CloudNativePG: the exporter (9187) and the operator's instance-manager status port (8000)
+      "eu-west-1/shop/PeerAuthentication/orders-mtls": ["8000", "9187"],
+      "us-east-1/shop/PeerAuthentication/orders-mtls": ["8000", "9187"],
+      // Strimzi: the JMX exporter's tcp-prometheus
+      "eu-west-1/shop/PeerAuthentication/events-mtls": ["9404"],
+      // api is scraped on its sidecar's 15090, which Istio never intercepts: no exception needed
     });
   });
 });

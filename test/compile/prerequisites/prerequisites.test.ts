@@ -9,7 +9,7 @@ import {
   HELM_RELEASE_TYPE,
   requiredAddons,
 } from "../../../src/compile/prerequisites/index.js";
-import { compile, modelOf, SHOP } from "../kubernetes/helpers.js";
+import { compile, ENGINE_SHOP, modelOf, SHOP } from "../kubernetes/helpers.js";
 
 const plan = (options = {}) => compilePlan(modelOf(SHOP), undefined, options).resources;
 const byName = (resources: readonly PlannedResource[], name: string) => {
@@ -39,6 +39,28 @@ describe("cluster add-ons", () => {
     expect(new Set(all).size).toBe(all.length);
     for (const addon of Object.values(CLUSTER_ADDONS))
       for (const chart of addon.charts) expect(chart.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("the kube-prometheus-stack it installs selects every monitoring kind the plan holds, not only the chart's own", () => {
+    // The chart's `<kind>SelectorNilUsesHelmValues` default to true: its Prometheus then selects
+    // only objects labelled `release: kube-prometheus-stack`, and topoplan's would be ignored.
+    const key: Readonly<Record<string, string>> = {
+      ServiceMonitor: "serviceMonitorSelectorNilUsesHelmValues",
+      PodMonitor: "podMonitorSelectorNilUsesHelmValues",
+      PrometheusRule: "ruleSelectorNilUsesHelmValues",
+      Probe: "probeSelectorNilUsesHelmValues",
+      ScrapeConfig: "scrapeConfigSelectorNilUsesHelmValues",
+    };
+    const kinds = new Set(
+      [SHOP, ENGINE_SHOP]
+        .flatMap((t) => compilePlan(modelOf(t)).resources)
+        .map((r) => r.inputs as any)
+        .filter((m) => m.apiVersion === "monitoring.coreos.com/v1")
+        .map((m) => m.kind as string),
+    );
+    expect([...kinds].sort()).toEqual(["PodMonitor", "PrometheusRule", "ServiceMonitor"]);
+    const spec = (CLUSTER_ADDONS["prometheus-operator"].charts[0].values as any).prometheus.prometheusSpec;
+    for (const kind of kinds) expect(spec[key[kind]!], kind).toBe(false);
   });
 
   it("creates namespaces written to but planned by no compiler (monitoring), never deleting them", () => {

@@ -1,0 +1,133 @@
+/**
+ * Where a component is reached: the one answer the NetworkPolicies, the mesh and the monitors
+ * share, so that a rule, a route and a scrape never name different ports.
+ *
+ * - {@link clientEndpoint}: the Service a caller in a region dials (topoplan's `<component>`, or
+ *   the one the engine's operator makes), the port its pods serve clients on, and the regions
+ *   whose pods answer that caller;
+ * - {@link scrapeEndpoint}: the port and path Prometheus scrapes;
+ * - {@link sidecarlessPorts}: the ports of the component's pods that clients without an Istio
+ *   sidecar dial (Prometheus, an operator, setup Jobs).
+ *
+ * With an engine, `deploy.port`, `peerPort` and `metricsPort` are ignored (docs/engines.md): the
+ * answers come from the engine catalog (src/engines).
+ */
+import { engineOf } from "../../engines/registry.js";
+import type { EngineDefinition } from "../../engines/types.js";
+import type { Model, ResolvedComponent } from "../../model/types.js";
+import { byText } from "../../order.js";
+import { ISTIO_SIDECAR_METRICS, type KubernetesDeploy } from "./constants.js";
+import { listeningDeploy, namespaceOf, regionsOf } from "./placements.js";
+import { metricsPortName } from "./pod.js";
+import { objectNames } from "./workloads.js";
+
+/** A component deployed to Kubernetes. */
+export type OnKubernetes = ResolvedComponent & { readonly deploy: KubernetesDeploy };
+
+export interface ClientEndpoint {
+  /** The Service's name, in `namespace`. */
+  readonly service: string;
+  readonly namespace: string;
+  /** `<service>.<namespace>.svc.cluster.local`. */
+  readonly host: string;
+  /** Port of the Service and of the pods behind it. */
+  readonly port: number;
+  /**
+   * Regions whose pods answer this caller: the caller's own when its pods serve clients, else
+   * every serving region (the call crosses regions).
+   */
+  readonly regions: readonly string[];
+  /**
+   * False when the port is known to carry a protocol the Istio sidecar passes through as opaque
+   * TCP (an engine's wire protocol), so HTTP routes cannot apply; true otherwise (services, and
+   * datastores without an engine, whose protocol topoplan does not know).
+   */
+  readonly httpRoutes: boolean;
+}
+
+function engineFor(component: ResolvedComponent): EngineDefinition | undefined {
+  return component.kind === "service" ? undefined : engineOf(component);
+}
+
+/** The Service and port a client of `component` running in `callerRegion` uses. */
+export function clientEndpoint(model: Model, component: OnKubernetes, callerRegion: string): ClientEndpoint {
+  const engine = engineFor(component);
+  const store = component.kind === "service" ? undefined : component;
+  const serving =
+    store !== undefined && engine?.servingRegions !== undefined
+      ? [...engine.servingRegions(store)]
+      : regionsOf(component).map((r) => r.region);
+  serving.sort(byText);
+  const regions = serving.includes(callerRegion) ? [callerRegion] : serving;
+  const region = regions[0] ?? callerRegion;
+  const service =
+    store !== undefined && engine?.clientService !== undefined
+      ? engine.clientService(store, region)
+      : objectNames(component.name).service;
+  const namespace = namespaceOf(model, component.deploy);
+  return {
+    service,
+    namespace,
+    host: `${service}.${namespace}.svc.cluster.local`,
+    port: listeningDeploy(component.deploy).port,
+    regions,
+    httpRoutes: engine?.clientProtocol !== "tcp",
+  };
+}
+
+export interface ScrapeEndpoint {
+  /** A PodMonitor scrapes a container port of the pods; a ServiceMonitor the headless Service's port. */
+  readonly monitor: "PodMonitor" | "ServiceMonitor";
+  readonly portName: string;
+  /** The container port Prometheus connects to. */
+  readonly port: number;
+  readonly path: string;
+  /** Served by the Istio sidecar itself, outside mTLS (see {@link ISTIO_SIDECAR_METRICS}). */
+  readonly bySidecar: boolean;
+}
+
+/**
+ * How Prometheus scrapes a component: services without declared metrics on their Istio sidecar
+ * (the mesh's standard metrics); an operator-managed engine on its pods' metrics port (its
+ * Services do not expose it); everything else through the headless Service's metrics port (the
+ * engine's metrics port and path, or the declared ones).
+ */
+export function scrapeEndpoint(component: OnKubernetes): ScrapeEndpoint {
+  if (component.kind === "service" && !component.metricsDeclared)
+    return {
+      monitor: "PodMonitor",
+      portName: ISTIO_SIDECAR_METRICS.portName,
+      port: ISTIO_SIDECAR_METRICS.port,
+      path: ISTIO_SIDECAR_METRICS.path,
+      bySidecar: true,
+    };
+  const engine = engineFor(component);
+  if (engine?.podMetricsPort !== undefined)
+    return {
+      monitor: "PodMonitor",
+      portName: engine.podMetricsPort,
+      port: engine.capabilities.ports.metrics,
+      path: engine.capabilities.metricsPath,
+      bySidecar: false,
+    };
+  const deploy = listeningDeploy(component.deploy);
+  return {
+    monitor: "ServiceMonitor",
+    portName: metricsPortName({ kind: component.kind, deploy, peerPort: deploy.peerPort ?? deploy.port }),
+    port: deploy.metricsPort,
+    path: engine?.capabilities.metricsPath ?? component.metrics.path ?? "/metrics",
+    bySidecar: false,
+  };
+}
+
+/**
+ * Ports of the component's pods that clients without an Istio sidecar dial, sorted: the scraped
+ * port (Prometheus runs outside the mesh) unless the sidecar serves it, and the engine's
+ * sidecarless clients (its operator, its setup Jobs).
+ */
+export function sidecarlessPorts(component: OnKubernetes): number[] {
+  const scrape = scrapeEndpoint(component);
+  const clients = engineFor(component)?.sidecarlessClients ?? [];
+  const ports = new Set([...(scrape.bySidecar ? [] : [scrape.port]), ...clients.map((c) => c.port)]);
+  return [...ports].sort((a, b) => a - b);
+}

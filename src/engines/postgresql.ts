@@ -153,11 +153,23 @@ function clusterResource(
  * `cnpg_pg_replication_lag` (seconds), `cnpg_pg_replication_in_recovery`,
  * `cnpg_pg_stat_database_xact_commit` / `_xact_rollback`. PostgreSQL exports no request latency
  * histogram, so a latency SLO has no indicator here. Availability is time-based: the share of
- * time an instance answers as a primary (not in recovery).
+ * time an instance answers as a primary (not in recovery). That holds in the primary's region
+ * only: every instance of a replica cluster, its designated primary too, is in recovery
+ * (`pg_is_in_recovery()`), so there a "no primary" alert would page forever and the error ratio
+ * read 100%; a replica region's Prometheus gets the lag and the transaction rate.
  */
-function indicators(component: EngineComponent) {
+function indicators(component: EngineComponent, region?: string) {
   const sel = selector(component.name);
   const primaryUp = `max(1 - cnpg_pg_replication_in_recovery${sel})`;
+  const replicaRegion =
+    region !== undefined && region !== postgresSettings(component as ResolvedDatastore).primaryRegion;
+  if (replicaRegion)
+    return {
+      requestRate: (w: string) =>
+        `sum(rate(cnpg_pg_stat_database_xact_commit${sel}[${w}])) + sum(rate(cnpg_pg_stat_database_xact_rollback${sel}[${w}]))`,
+      replicationLagSeconds: `max(cnpg_pg_replication_lag${sel})`,
+      presence: { replicationLag: `cnpg_pg_replication_lag${sel}` },
+    };
   return {
     requestRate: (w: string) =>
       `sum(rate(cnpg_pg_stat_database_xact_commit${sel}[${w}])) + sum(rate(cnpg_pg_stat_database_xact_rollback${sel}[${w}]))`,

@@ -180,7 +180,11 @@ export interface EngineDefinition {
   ) => { readonly caSecret: { readonly name: string; readonly key: string }; readonly serverName: string };
   /** Every metric name the indicators use, as the engine's docs list them (tested against). */
   readonly metricNames: readonly string[];
-  readonly indicators: (component: EngineComponent) => Indicators;
+  /**
+   * The indicators, as the Prometheus of `region` sees them (each region's scrapes only its own
+   * members); without a region, the component's indicators as a whole (coverage, dashboards).
+   */
+  readonly indicators: (component: EngineComponent, region?: string) => Indicators;
   /** The Kubernetes resources of one component in one region. */
   readonly compileRegion: (context: EngineRegionContext) => PlannedResource[];
   /**

@@ -120,4 +120,39 @@ describe("PostgreSQL engine (CloudNativePG)", () => {
     // No generic StatefulSet beside the operator's pods.
     expect(plan.some((r) => r.type === "kubernetes:apps/v1:StatefulSet")).toBe(false);
   });
+
+  test("a replica region's rules alert on lag, not on a primary its cluster never has", () => {
+    const withSlo = build({
+      name: "shop",
+      users: { "us-east-1": 1 },
+      datastores: {
+        orders: {
+          replication: "primary-replica",
+          replicas: 3,
+          placement: { "us-east-1": 2, "us-west-2": 1 },
+          leader: "us-east-1",
+          slo: { availability: 0.999, replicationLagMs: 5000 },
+          deploy: { target: "kubernetes", engine: "postgresql" },
+        },
+      },
+    });
+    const rules = (region: string) => {
+      const rule = compilePlan(withSlo).resources.find(
+        (r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule" && r.region === region,
+      )!;
+      return (rule.inputs as any).spec.groups.flatMap((g: any) => g.rules) as Record<string, string>[];
+    };
+    const names = (region: string) => rules(region).map((r) => r.alert ?? r.record);
+    // Every instance of a replica cluster is in recovery: no "no leader" page, no availability burn.
+    expect(names("us-west-2")).not.toContain("TopoplanNoLeader");
+    expect(names("us-west-2").some((n) => /ErrorBudgetBurn|sli_error/.test(n))).toBe(false);
+    expect(names("us-west-2")).toContain("TopoplanReplicationLagAboveSLO");
+    expect(names("us-east-1")).toEqual(
+      expect.arrayContaining([
+        "TopoplanNoLeader",
+        "TopoplanErrorBudgetBurnPage",
+        "TopoplanReplicationLagAboveSLO",
+      ]),
+    );
+  });
 });

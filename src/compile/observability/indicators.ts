@@ -8,9 +8,10 @@ import type { Indicators } from "../../engines/types.js";
 import type { ResolvedComponent } from "../../model/types.js";
 import { selector } from "./promql.js";
 
-export function indicatorsOf(component: ResolvedComponent): Indicators {
+/** The component's indicators; with `region`, as that region's Prometheus sees them (src/engines/types.ts). */
+export function indicatorsOf(component: ResolvedComponent, region?: string): Indicators {
   const engine = engineOf(component);
-  if (engine !== undefined && component.kind !== "service") return engine.indicators(component);
+  if (engine !== undefined && component.kind !== "service") return engine.indicators(component, region);
   if (component.kind !== "service" && !component.metricsDeclared) return { presence: {} };
   return metricIndicators(component);
 }

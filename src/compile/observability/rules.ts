@@ -123,7 +123,7 @@ export function componentRuleGroups(
     topoplan_region: region,
     topoplan_topology: model.name,
   };
-  const ind = indicatorsOf(component);
+  const ind = indicatorsOf(component, region);
   const recording: RecordingRule[] = [];
   // Each rule gets its own label object: shared objects would render as YAML anchors.
   const record = (name: string, expr: string) =>

@@ -39,7 +39,6 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
   if (spec === undefined) throw new Error(`no datastore ${name}`);
   const everyRegion = [...new Set([...model.regions, ...regions])].sort();
   const net = networkView({ ...model, regions: everyRegion }, []);
-  const users = model.users;
 
   // Other components' flows by directed link: a link this datastore touches sums them with its own.
   const others = new Map<string, Flow[]>();

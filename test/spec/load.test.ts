@@ -213,7 +213,8 @@ describe("loaders: files that cannot be read as a spec", () => {
       {
         code: "spec/json-duplicate-key",
         path: "services",
-        message: 'duplicate key "api": a key may appear once per object (JSON.parse would silently keep the last)',
+        message:
+          'duplicate key "api": a key may appear once per object (JSON.parse would silently keep the last)',
         fix: "delete one of the two entries, or merge them",
         at: { file, line: 5, column: 5 },
       },

@@ -142,7 +142,7 @@ describe("PostgreSQL engine (CloudNativePG)", () => {
       )!;
       return (rule.inputs as any).spec.groups.flatMap((g: any) => g.rules) as Record<string, string>[];
     };
-    const names = (region: string) => rules(region).map((r) => r.alert ?? r.record);
+    const names = (region: string) => rules(region).map((r) => r.alert ?? r.record ?? "");
     // Every instance of a replica cluster is in recovery: no "no leader" page, no availability burn.
     expect(names("us-west-2")).not.toContain("TopoplanNoLeader");
     expect(names("us-west-2").some((n) => /ErrorBudgetBurn|sli_error/.test(n))).toBe(false);

@@ -263,8 +263,17 @@ function fromIssue(issue: z.core.$ZodIssue, vocabulary: FieldNames): Diagnostic[
 function fixFor(issue: z.core.$ZodIssue, path: string): string {
   const suggestion = issue.message.match(/did you mean ([^?]+)\?/);
   if (suggestion) return `set ${path} to ${suggestion[1]}`;
-  if (issue.code === "too_small") return `use a value of at least ${String(issue.minimum)}`;
-  if (issue.code === "too_big") return `use a value of at most ${String(issue.maximum)}`;
+  // An exclusive bound excludes the limit itself: `availability: 0` is fixed by more than 0.
+  const relation = (small: boolean) =>
+    "inclusive" in issue && issue.inclusive === false
+      ? small
+        ? "greater than"
+        : "less than"
+      : small
+        ? "at least"
+        : "at most";
+  if (issue.code === "too_small") return `use a value ${relation(true)} ${String(issue.minimum)}`;
+  if (issue.code === "too_big") return `use a value ${relation(false)} ${String(issue.maximum)}`;
   if (issue.code === "invalid_format" && typeof issue.input === "string" && /DNS label/.test(issue.message)) {
     const label = dnsLabel(issue.input);
     if (label !== undefined) return `use "${label}"`;

@@ -160,6 +160,27 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("a fix never contradicts its error: an exclusive bound, a placement of the wrong shape, a non-whole count", () => {
+    const spec = (store: Record<string, unknown>) =>
+      validateTopology({
+        name: "t",
+        users: { "eu-west-1": 1 },
+        datastores: {
+          kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, ...store },
+        },
+      }).diagnostics.map(brief);
+    expect(spec({ slo: { availability: 0 } })).toEqual([
+      expect.objectContaining({ path: "datastores.kv.slo.availability", fix: "use a value greater than 0" }),
+    ]);
+    // The wrong entry is the error; no sum with a "?" in it besides.
+    expect(spec({ placement: { "eu-west-1": "two", "eu-central-1": 1 } }).map((d) => d.code)).toEqual([
+      "spec/invalid-type",
+    ]);
+    expect(spec({ replicas: Number.POSITIVE_INFINITY }).map((d) => d.fix)).not.toContainEqual(
+      expect.stringContaining("Infinity more"),
+    );
+  });
+
   it("did you mean suggests a field of that object only; a field of another place says so", () => {
     const misspelt = validateTopology({ name: "t", servics: {} });
     expect(misspelt.diagnostics.map((d) => d.message)).toEqual([

@@ -13,7 +13,8 @@ const countsOf = (entry: unknown) =>
 export function checkReplicaCounts(context: CheckContext): void {
   for (const [name, store] of componentsOf(context, "datastores")) {
     const at = (...rest: (string | number)[]) => formatPath(["datastores", name, ...rest]);
-    const replicas = typeof store.replicas === "number" ? store.replicas : undefined;
+    // Only a whole count is summed against (Infinity or 2.5 is reported by the schema).
+    const replicas = Number.isInteger(store.replicas) ? (store.replicas as number) : undefined;
     const placement =
       store.placement === "auto"
         ? undefined
@@ -27,10 +28,11 @@ export function checkReplicaCounts(context: CheckContext): void {
           fix: `remove "${region}" from placement or give it at least one voter`,
         });
     }
-    if (placement && replicas !== undefined) {
-      const placed = placement.reduce((sum, [, n]) => sum + (n === undefined ? 0 : totalOf(n)), 0);
+    // A placement entry of the wrong shape is reported as such; a sum without it would mislead.
+    if (placement && replicas !== undefined && placement.every(([, counts]) => counts !== undefined)) {
+      const placed = placement.reduce((sum, [, n]) => sum + totalOf(n!), 0);
       if (placed !== replicas) {
-        const shown = placement.map(([r, n]) => `${r}: ${n === undefined ? "?" : totalOf(n)}`).join(", ");
+        const shown = placement.map(([r, n]) => `${r}: ${totalOf(n!)}`).join(", ");
         const diff = replicas - placed;
         context.report({
           code: "spec/replica-count",

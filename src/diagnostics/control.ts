@@ -10,3 +10,10 @@ export const CONTROL_CHARACTERS =
 
 /** The same, for replacing every occurrence. */
 export const CONTROL_CHARACTERS_ALL = new RegExp(CONTROL_CHARACTERS.source, "g");
+
+/** The first such character of `text` (or else of `also`'s) as `U+001B`, for messages. */
+export function describeControl(text: string, also?: RegExp): string {
+  const found =
+    text.match(CONTROL_CHARACTERS)?.[0] ?? (also === undefined ? undefined : text.match(also)?.[0]) ?? "";
+  return `U+${(found.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}

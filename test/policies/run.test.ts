@@ -174,6 +174,19 @@ describe("--policy-config and --rules", () => {
     await expect(loadPolicyConfig(file)).rejects.toThrow("give a reason of at least 10 characters");
   });
 
+  it("a policy config holding a control or bidirectional character is refused, as a spec is", async () => {
+    const file = join(dir, "hidden.yaml");
+    writeFileSync(
+      file,
+      'suppress:\n  - rule: latency-slo\n    path: datastores.kv.slo.writeP99Ms\n    reason: "abc\\e[2Jdefghijkl \\u202e evil"\n',
+    );
+    const error = await loadPolicyConfig(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["policy/control-character", `${file}.suppress[0].reason`],
+    ]);
+  });
+
   it("loads users' rules from TypeScript (the documented example)", async () => {
     const rules = await loadRules(
       "policies/examples/require-three-zones.ts",

@@ -1,4 +1,4 @@
-import { CONTROL_CHARACTERS } from "../../diagnostics/control.js";
+import { CONTROL_CHARACTERS, describeControl } from "../../diagnostics/control.js";
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
 import { matches, type NodeCheck, patternIndex, type SpecNode } from "./walk.js";
@@ -187,7 +187,7 @@ export function controlCharacterCheck(context: CheckContext): NodeCheck {
     context.report({
       code: "spec/control-character",
       path: formatPath(node.at),
-      message: `the ${what} holds a control, invisible or bidirectional-override character or a line break (${describeControl(text)})`,
+      message: `the ${what} holds a control, invisible or bidirectional-override character or a line break (${describeControl(text, LINE_BREAK)})`,
       fix: "remove it: spec text is printed to terminals, pull-request comments and generated files",
     });
   // Keys and values repeat (every service has `regions`, most share an image registry): a text
@@ -208,11 +208,6 @@ export function controlCharacterCheck(context: CheckContext): NodeCheck {
       if (CONTROL.test(value) || (!freeText && LINE_BREAK.test(value))) report(node, "value", value);
     },
   };
-}
-
-function describeControl(text: string): string {
-  const found = text.match(CONTROL)?.[0] ?? text.match(LINE_BREAK)?.[0] ?? "";
-  return `U+${(found.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /** Keys that are not names in JavaScript: a service called `constructor` would shadow Object's. */

@@ -41,7 +41,38 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
       "split the file or generate it with a TypeScript spec",
     );
   }
-  const text = await readFile(file, "utf8");
+  const text = decodeUtf8(await readFile(file), path);
   // Messages name the file as the user wrote it; the absolute path is kept for imports and reports.
   return { file, format: loader.format, text, data: await loader.load(text, path) };
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The file as UTF-8, refusing bytes that are not: decoding them leniently would put U+FFFD into
+ * names and environment values, and so into the manifests, without a word (a Latin-1 "café").
+ */
+function decodeUtf8(bytes: Uint8Array, path: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    // Where: the first byte the lenient decoding replaced, by line and column.
+    const lenient = new TextDecoder("utf-8").decode(bytes);
+    const at = lenient.indexOf("\uFFFD");
+    const before = lenient.slice(0, Math.max(0, at));
+    throw new InputError([
+      {
+        code: "spec/encoding",
+        severity: "error",
+        path: "(root)",
+        message: `${path} is not valid UTF-8`,
+        fix: "save the file as UTF-8 (it looks like Latin-1 or another legacy encoding)",
+        location: {
+          file: path,
+          line: before.split("\n").length,
+          column: before.length - before.lastIndexOf("\n"),
+        },
+      },
+    ]);
+  }
 }

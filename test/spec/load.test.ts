@@ -241,6 +241,18 @@ describe("loaders: files that cannot be read as a spec", () => {
     ]);
   });
 
+  it("YAML nested thousands deep says so rather than 'fix the syntax'", async () => {
+    const file = temporary("deep.yaml", `name: x\ndescription: ${"[".repeat(5000)}${"]".repeat(5000)}\n`);
+    expect((await problemsOf(file)).map(brief)).toEqual([
+      {
+        code: "spec/yaml",
+        path: "(root)",
+        message: "the YAML nests too deeply to read (thousands of levels; a topology has fewer than ten)",
+        fix: "flatten the nesting at that line",
+      },
+    ]);
+  });
+
   it("a TypeScript spec without a default export names what it does export", async () => {
     expect((await problemsOf(fixture("no-default-export.ts"))).map(brief)).toEqual([
       {

@@ -49,6 +49,16 @@ export function parseYaml(text: string, file: string): unknown {
         ...location,
       };
     }
+    // The parser recurses per nesting level: thousands of `[` overflow its stack on valid YAML.
+    if (/Maximum call stack size exceeded/.test(error.message))
+      return {
+        code: "spec/yaml",
+        severity: "error",
+        path: "(root)",
+        message: "the YAML nests too deeply to read (thousands of levels; a topology has fewer than ten)",
+        fix: "flatten the nesting at that line",
+        ...location,
+      };
     return {
       code: "spec/yaml",
       severity: "error",
@@ -58,6 +68,9 @@ export function parseYaml(text: string, file: string): unknown {
       ...location,
     };
   });
+  // One overflow is reported as many errors further along the same line: the first says it all.
+  const deep = problems.find((p) => p.message.startsWith("the YAML nests too deeply"));
+  if (deep !== undefined) throw new InputError([deep]);
   if (problems.length > 0) throw new InputError(problems);
   if (document.contents === null) {
     throw new InputError([

@@ -1,4 +1,4 @@
-import { isMap, isScalar, type Node, type Pair, parseDocument } from "yaml";
+import { isMap, isScalar, type Node, type Pair, parseDocument, type YAMLMap } from "yaml";
 import { REPLICATION } from "../analysis/replication/index.js";
 import type { Model } from "../model/types.js";
 import type { SpecFormat } from "../spec/load/types.js";
@@ -116,8 +116,10 @@ function editYaml(text: string, edits: readonly PlacementEdit[]): string {
     const valueEnd = placement?.value?.range ? trimmed(placement.value.range[1]) : undefined;
     if (placement === undefined || keyEnd === undefined || valueEnd === undefined)
       throw new Error(`datastores.${edit.name}.placement not found in the YAML`);
-    // From the key's end: a block map's entries (on the lines below) go with it.
-    splices.push({ start: keyEnd, end: valueEnd, text: `: ${flowMap(edit.placement)}` });
+    const block = isMap(placement.value) && !placement.value.flow && placement.value.items.length > 0;
+    if (block) splices.push(blockPlacement(text, placement.value as YAMLMap<Node, Node>, edit.placement));
+    // A flow map or a scalar ("auto") is replaced from the key's end.
+    else splices.push({ start: keyEnd, end: valueEnd, text: `: ${flowMap(edit.placement)}` });
     const replicas = pairOf("replicas");
     if (edit.replicas !== undefined) {
       const range = replicas?.value?.range;
@@ -150,4 +152,44 @@ function editYaml(text: string, edits: readonly PlacementEdit[]): string {
   for (const splice of splices.sort((a, b) => b.start - a.start))
     out = out.slice(0, splice.start) + splice.text + out.slice(splice.end);
   return out;
+}
+
+/**
+ * A block-map placement rewritten as a block map, entry by entry, keeping its comments: a region
+ * that stays keeps its trailing comment and the comment lines above it; a region the solver drops
+ * stays visible as a comment line (with its comment), so nothing the user wrote is lost.
+ */
+function blockPlacement(
+  text: string,
+  map: YAMLMap<Node, Node>,
+  placement: Readonly<Record<string, Entry>>,
+): { start: number; end: number; text: string } {
+  const start = map.range![0];
+  const pad = " ".repeat(start - (text.lastIndexOf("\n", start - 1) + 1));
+  const trailing = (comment: string | null | undefined) => (comment ? ` #${comment}` : "");
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  let end = start;
+  for (const pair of map.items) {
+    const region = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const value = pair.value;
+    end = Math.max(end, value?.range?.[1] ?? pair.key.range?.[1] ?? end);
+    if (region === undefined) continue;
+    seen.add(region);
+    for (const line of pair.key.commentBefore?.split("\n") ?? []) lines.push(`${pad}#${line}`);
+    const comment = trailing(value?.comment ?? pair.key.comment);
+    const entry = placement[region];
+    if (entry !== undefined) lines.push(`${pad}${region}: ${entryLiteral(entry)}${comment}`);
+    else
+      lines.push(
+        `${pad}# ${region}: ${JSON.stringify(value?.toJSON() ?? null)}${comment} (removed by topoplan solve)`,
+      );
+  }
+  for (const [region, entry] of Object.entries(placement))
+    if (!seen.has(region)) lines.push(`${pad}${region}: ${entryLiteral(entry)}`);
+  // Through the last entry's trailing comment, not the line break after it.
+  const last = map.items[map.items.length - 1]?.value?.range?.[2];
+  if (last !== undefined) end = Math.max(end, last);
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  return { start, end, text: lines.join("\n").slice(pad.length) };
 }

@@ -33,12 +33,56 @@ describe("--write on YAML", () => {
 
   it("keeps every comment and every other line byte for byte", () => {
     const comments = (text: string) => text.split("\n").filter((line) => line.trimStart().startsWith("#"));
-    expect(comments(out)).toEqual(comments(EDGE));
+    // Plus a comment line per region the edit drops.
+    const removed = comments(out).filter((line) => line.endsWith("(removed by topoplan solve)"));
+    expect(removed.map((line) => line.trim())).toEqual([
+      "# ap-southeast-2: 2 (removed by topoplan solve)",
+      "# tokyo-dc1: 2 (removed by topoplan solve)",
+    ]);
+    expect(comments(out).filter((line) => !removed.includes(line))).toEqual(comments(EDGE));
     const untouched = (text: string) =>
       text
         .split("\n")
-        .filter((line) => !/^\s+(placement|leaders?):|^\s+(ap-|tokyo-)[a-z0-9-]+: \d+$/.test(line));
+        .filter(
+          (line) =>
+            !/^\s+(placement|leaders?):|^\s+(ap-|tokyo-)[a-z0-9-]+: \d+$|\(removed by topoplan solve\)$/.test(
+              line,
+            ),
+        );
     expect(untouched(out)).toEqual(untouched(EDGE));
+  });
+
+  it("a block placement stays a block map and keeps its comments; a dropped region stays as a comment", () => {
+    const text = [
+      "datastores:",
+      "  d:",
+      "    placement:",
+      "      # primary racks",
+      "      tokyo-dc1: 2   # racks A+B (OPS-1234)",
+      "      # DR",
+      "      ap-northeast-1: 1 # dr",
+      "    leader: tokyo-dc1",
+      "",
+    ].join("\n");
+    const edit = {
+      name: "d",
+      placement: { "ap-northeast-1": 3, "ap-northeast-3": 1 },
+      leader: "ap-northeast-1",
+    };
+    expect(rewriteSpec("yaml", text, [edit])).toBe(
+      [
+        "datastores:",
+        "  d:",
+        "    placement:",
+        "      # primary racks",
+        "      # tokyo-dc1: 2 # racks A+B (OPS-1234) (removed by topoplan solve)",
+        "      # DR",
+        "      ap-northeast-1: 3 # dr",
+        "      ap-northeast-3: 1",
+        "    leader: ap-northeast-1",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("adds a leader line under the placement where there was none", () => {

@@ -87,11 +87,15 @@ export function dataLoss(
   }
   if (partitions === 0 || from === undefined) return undefined;
   const share = partitions / ds.partitions.count;
-  // A write that cannot commit inside the lost region is on a replica elsewhere already.
+  // A write that cannot commit inside the lost region is on a replica elsewhere already. One that
+  // can is lost when another region takes over without it; where none can (no quorum survives),
+  // writes stop and nothing is lost while the region is down — the plan's RPO says what its
+  // permanent loss would take.
   const durable = !quorumFitsIn(ds, from);
+  const takesOver = !leaderBased || effectiveLeader !== undefined;
   const to = effectiveLeader ?? ds.regions.find((r) => r !== from && net.regionUp(r));
   let windowMs = 0;
-  if (!durable && to !== undefined && to !== from) {
+  if (!durable && takesOver && to !== undefined && to !== from) {
     windowMs = linkLag(
       { p50Ms: net.rtt(from, to), p99Ms: net.rtt99(from, to) },
       ds.traffic?.itemBytes ?? 1024,

@@ -134,7 +134,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         kind: "data-loss",
         component: now.name,
         path: now.path,
-        message: dataLossMessage(now.dataLoss, now.partitions),
+        message: dataLossMessage(now.dataLoss, now.partitions, then.rpoMs),
         to: now.dataLoss.windowMs,
       });
     availabilityChange(
@@ -215,13 +215,19 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
 }
 
 /** What losing the leader costs: the writes lost (RPO) and when writes resume (RTO). */
-function dataLossMessage(loss: DataLoss, partitions: number): string {
+function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): string {
   const where = loss.lostZone ?? loss.lostRegion;
   const which = loss.partitions === partitions ? "" : ` (${loss.partitions} of ${partitions} partitions)`;
+  // No region took over, yet a quorum could commit inside the lost one: nothing is lost while it
+  // is down, but it alone holds the newest writes until it returns.
+  const heldThere =
+    loss.windowMs === 0 && loss.resumeAfterSeconds === undefined && rpoMs > 0 && !loss.lostZone;
   const lost =
     loss.windowMs > 0
       ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes)`
-      : `losing ${where} loses no acknowledged write${which}`;
+      : heldThere
+        ? `nothing acknowledged is lost while ${where} is down, but it alone holds the last ${duration(rpoMs)} of writes (the RPO) until it returns${which}`
+        : `losing ${where} loses no acknowledged write${which}`;
   const resume =
     loss.resumeAfterSeconds === undefined
       ? "no region can take the writes over"

@@ -36,7 +36,7 @@ describe("RPO when the leader's region is lost", () => {
     expect(failed.datastores[0]!.dataLoss?.windowMs).toBe(0);
   });
 
-  it("consensus 3+2: a quorum commits inside eu-west-1, so its loss takes the lag to eu-central-1", () => {
+  it("consensus 3+2: a quorum commits inside eu-west-1, so its permanent loss takes the lag to eu-central-1", () => {
     const model = store({
       replication: "consensus",
       replicas: 5,
@@ -47,10 +47,26 @@ describe("RPO when the leader's region is lost", () => {
     const rpo = baseline.datastores[0]!.rpoMs;
     expect(rpo).toBe(lagTo(baseline, "eu-central-1"));
     expect(rpo).toBeGreaterThan(0);
-    expect(failed.datastores[0]!.dataLoss).toMatchObject({ lostRegion: "eu-west-1" });
-    expect(failed.datastores[0]!.dataLoss!.windowMs).toBeGreaterThan(0);
+    // While it is down, 2 of 5 voters elect no one: writes stop, nothing is lost yet.
+    expect(failed.datastores[0]!.dataLoss).toMatchObject({ lostRegion: "eu-west-1", windowMs: 0 });
+    expect(failed.datastores[0]!.dataLoss!.resumeAfterSeconds).toBeUndefined();
     const loss = changes.find((c) => c.kind === "data-loss")!;
     expect(loss.message).toMatch(
+      /^nothing acknowledged is lost while eu-west-1 is down, but it alone holds the last [\d.]+ ms of writes \(the RPO\) until it returns; no region can take the writes over$/,
+    );
+  });
+
+  it("semi-sync with the standby beside the primary: a failover elsewhere loses the unshipped tail", () => {
+    const model = store({
+      replication: "primary-replica",
+      sync: "semi-sync",
+      replicas: 4,
+      placement: { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1 },
+      leader: "eu-west-1",
+    });
+    const { failed, changes } = lossOfWestRegion(model);
+    expect(failed.datastores[0]!.dataLoss!.windowMs).toBeGreaterThan(0);
+    expect(changes.find((c) => c.kind === "data-loss")!.message).toMatch(
       /^writes acknowledged in the last [\d.]+ ms before eu-west-1 failed are lost/,
     );
   });

@@ -1,8 +1,8 @@
-import type { ResolvedDatastore } from "../model/types.js";
+import type { ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pipelineOf } from "./lag.js";
 import type { NetworkView } from "./network.js";
-import { quorumFitsIn } from "./replication/durability.js";
+import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
 import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
 
 /**
@@ -75,6 +75,7 @@ export function dataLoss(
   let partitions = 0;
   let from: string | undefined;
   let fromZone: string | undefined;
+  let lostSlots: readonly ReplicaSlot[] = [];
   for (const state of ev.states) {
     const leaderSlot = state.group.leader;
     const gone = leaderBased
@@ -82,7 +83,10 @@ export function dataLoss(
       : ds.writeRegions.some((r) => failedRegions.has(r));
     if (!gone) continue;
     partitions += state.group.partitions.length;
-    if (from === undefined && leaderBased) fromZone = leaderSlot.zone;
+    if (from === undefined && leaderBased) {
+      fromZone = leaderSlot.zone;
+      lostSlots = state.group.replicas.filter((slot) => failedZones.has(slot.zone));
+    }
     from ??= leaderBased ? leaderSlot.region : ds.writeRegions.find((r) => failedRegions.has(r));
   }
   if (partitions === 0 || from === undefined) return undefined;
@@ -91,7 +95,9 @@ export function dataLoss(
   // can is lost when another region takes over without it; where none can (no quorum survives),
   // writes stop and nothing is lost while the region is down — the plan's RPO says what its
   // permanent loss would take.
-  const durable = !quorumFitsIn(ds, from);
+  // Only the leader's zone lost (its region up): what that zone's replicas alone could commit.
+  const zoneOnly = leaderBased && net.regionUp(from) && !failedRegions.has(from);
+  const durable = zoneOnly ? !quorumFitsInSlots(ds, lostSlots) : !quorumFitsIn(ds, from);
   const takesOver = !leaderBased || effectiveLeader !== undefined;
   const to = effectiveLeader ?? ds.regions.find((r) => r !== from && net.regionUp(r));
   let windowMs = 0;
@@ -110,7 +116,6 @@ export function dataLoss(
     : ds.writeRegions.some((r) => net.regionUp(r));
   // Only the leader's zone is lost and its region takes over: the in-region failover, where a
   // managed service has its own (Aurora promotes a reader in the cluster, not across regions).
-  const zoneOnly = leaderBased && net.regionUp(from) && !failedRegions.has(from);
   const inRegion = zoneOnly && to === from ? ds.failover.inRegion : undefined;
   return {
     lostRegion: from,

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { z } from "zod";
 import { CONTROL_CHARACTERS, describeControl } from "../diagnostics/control.js";
-import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
+import { type Diagnostic, formatPath, InputError, type PathSegment } from "../diagnostics/diagnostic.js";
 import { parseJson } from "../spec/load/json.js";
 import { parseYaml } from "../spec/load/yaml.js";
 import { PolicySettings } from "../spec/schema/policies.js";
@@ -33,19 +33,24 @@ export async function loadPolicyConfig(file: string): Promise<PolicyConfig> {
   // Accept a whole `policies:` document as well as the bare block.
   if (typeof data === "object" && data !== null && !Array.isArray(data) && "policies" in data)
     data = (data as { policies: unknown }).policies;
+  // Every problem in one run: the hidden characters and the shape together.
   const hidden = controlCharacters(data, file);
-  if (hidden.length > 0) throw new InputError(hidden);
   const result = PolicySettings.safeParse(data);
-  if (!result.success) throw new InputError(result.error.issues.map((issue) => issueDiagnostic(file, issue)));
+  const shape = result.success ? [] : result.error.issues.map((issue) => issueDiagnostic(file, issue));
+  if (hidden.length > 0 || !result.success) throw new InputError([...hidden, ...shape]);
   return toPolicyConfig(result.data as Readonly<Record<string, unknown>>);
 }
 
-function issueDiagnostic(file: string, issue: z.core.$ZodIssue) {
-  const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+/** `policy.yaml:suppress[0].reason`: the file, then the path inside it as the spec writes paths. */
+const pathIn = (file: string, segments: readonly PathSegment[]) =>
+  segments.length === 0 ? file : `${file}:${formatPath(segments)}`;
+
+function issueDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
+  const segments = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
   return {
     code: "policy/config",
     severity: "error" as const,
-    path: `${file}${path === "" ? "" : `:${path.replace(/^\./, "")}`}`,
+    path: pathIn(file, segments),
     message: issue.message,
     fix: 'the file has the shape of the spec\'s policies block: { "bandwidth.headroom": 0.7, disabled: [...], severity: {...}, suppress: [{ rule, path, reason }] }',
   };
@@ -58,26 +63,26 @@ function issueDiagnostic(file: string, issue: z.core.$ZodIssue) {
  */
 function controlCharacters(data: unknown, file: string): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const visit = (value: unknown, path: string) => {
-    const check = (text: string, at: string) => {
+  const visit = (value: unknown, path: PathSegment[]) => {
+    const check = (text: string, at: PathSegment[]) => {
       if (CONTROL_CHARACTERS.test(text.replace(/[\t\n]/g, "")))
         found.push({
           code: "policy/control-character",
           severity: "error",
-          path: at,
+          path: pathIn(file, at),
           message: `the text holds a control, invisible or bidirectional-override character (${describeControl(text)})`,
           fix: "remove it: policy text is printed to terminals, pull-request comments and SARIF",
         });
     };
     if (typeof value === "string") check(value, path);
     else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) visit(value[i], `${path}[${i}]`);
+      for (let i = 0; i < value.length; i++) visit(value[i], [...path, i]);
     } else if (value !== null && typeof value === "object")
       for (const [key, item] of Object.entries(value)) {
-        check(key, path);
-        visit(item, `${path}.${key}`);
+        check(key, [...path, key]);
+        visit(item, [...path, key]);
       }
   };
-  visit(data, file);
+  visit(data, []);
   return found;
 }

@@ -20,10 +20,12 @@ const markerText = (paths: readonly string[]) => `${MARKER_HEAD}${LIST_HEAD}${pa
  */
 async function foreignEntries(target: string): Promise<string[]> {
   const marker = await readFile(join(target, RENDER_MARKER), "utf8").catch(() => "");
-  const at = marker.indexOf(LIST_HEAD);
+  // Line by line, whatever the line ends: a render committed to git may come back with CRLF.
+  const lines = marker.split(/\r?\n/);
+  const at = lines.indexOf(LIST_HEAD.trimEnd());
   if (at < 0) return [];
   const ours = new Set<string>([RENDER_MARKER]);
-  for (const path of marker.slice(at + LIST_HEAD.length).split("\n")) {
+  for (const path of lines.slice(at + 1)) {
     if (path === "") continue;
     ours.add(path);
     for (let cut = path.lastIndexOf("/"); cut > 0; cut = path.lastIndexOf("/", cut - 1))

@@ -157,7 +157,9 @@ function editYaml(text: string, edits: readonly PlacementEdit[]): string {
 /**
  * A block-map placement rewritten as a block map, entry by entry, keeping its comments: a region
  * that stays keeps its trailing comment and the comment lines above it; a region the solver drops
- * stays visible as a comment line (with its comment), so nothing the user wrote is lost.
+ * stays visible as a comment line (with its comment). A multi-line entry (`{ voters, readOnly }`
+ * as a block) the edit leaves as it was keeps its text, inner comments and all; a changed or
+ * dropped one keeps its inner comments as lines below it. The file's line ends are kept.
  */
 function blockPlacement(
   text: string,
@@ -166,6 +168,7 @@ function blockPlacement(
 ): { start: number; end: number; text: string } {
   const start = map.range![0];
   const pad = " ".repeat(start - (text.lastIndexOf("\n", start - 1) + 1));
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const trailing = (comment: string | null | undefined) => (comment ? ` #${comment}` : "");
   const lines: string[] = [];
   const seen = new Set<string>();
@@ -179,11 +182,20 @@ function blockPlacement(
     for (const line of pair.key.commentBefore?.split("\n") ?? []) lines.push(`${pad}#${line}`);
     const comment = trailing(value?.comment ?? pair.key.comment);
     const entry = placement[region];
-    if (entry !== undefined) lines.push(`${pad}${region}: ${entryLiteral(entry)}${comment}`);
-    else
-      lines.push(
-        `${pad}# ${region}: ${JSON.stringify(value?.toJSON() ?? null)}${comment} (removed by topoplan solve)`,
-      );
+    const old = value?.toJSON() as unknown;
+    const nested =
+      isMap(value) && !value.flow && value.range ? text.slice(pair.key.range![0], value.range[1]) : undefined;
+    const inner = nested?.split(/\r?\n/).flatMap((line) => line.match(/#.*$/)?.[0] ?? []) ?? [];
+    if (entry !== undefined && nested !== undefined && JSON.stringify(old) === JSON.stringify(entry)) {
+      lines.push(...`${pad}${nested.trimEnd()}`.split(/\r?\n/));
+      continue;
+    }
+    lines.push(
+      entry === undefined
+        ? `${pad}# ${region}: ${JSON.stringify(old ?? null)}${comment} (removed by topoplan solve)`
+        : `${pad}${region}: ${entryLiteral(entry)}${comment}`,
+    );
+    for (const c of inner) lines.push(`${pad}  ${c}`);
   }
   for (const [region, entry] of Object.entries(placement))
     if (!seen.has(region)) lines.push(`${pad}${region}: ${entryLiteral(entry)}`);
@@ -191,5 +203,5 @@ function blockPlacement(
   const last = map.items[map.items.length - 1]?.value?.range?.[2];
   if (last !== undefined) end = Math.max(end, last);
   while (end > start && /\s/.test(text[end - 1]!)) end--;
-  return { start, end, text: lines.join("\n").slice(pad.length) };
+  return { start, end, text: lines.join(eol).slice(pad.length) };
 }

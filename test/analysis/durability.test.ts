@@ -184,3 +184,30 @@ describe("a multi-leader store's writes enter where its writers are", () => {
     expect(link("eu-west-1", "eu-central-1")).toBeUndefined();
   });
 });
+
+describe("losing only the leader's zone", () => {
+  it("an async primary that moves region loses its lag; a consensus group whose quorum spans zones loses nothing", () => {
+    const zoneLoss = (datastore: NonNullable<TopologyInput["datastores"]>[string]) => {
+      const model = store(datastore);
+      const baseline = analyse(model);
+      return analyse(model, parseFailures(model, ["zone:eu-west-1a"]), baseline).datastores[0]!.dataLoss;
+    };
+    const async = zoneLoss({
+      replication: "primary-replica",
+      sync: "async",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+      zones: { "eu-west-1": ["eu-west-1a"] },
+      leader: "eu-west-1",
+    });
+    expect(async).toMatchObject({ lostZone: "eu-west-1a" });
+    expect(async!.windowMs).toBeGreaterThan(0);
+    const raft = zoneLoss({
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 3 },
+      leader: "eu-west-1",
+    });
+    expect(raft?.windowMs ?? 0).toBe(0);
+  });
+});

@@ -183,7 +183,7 @@ describe("--policy-config and --rules", () => {
     const error = await loadPolicyConfig(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).diagnostics.map((d) => [d.code, d.path])).toEqual([
-      ["policy/control-character", `${file}.suppress[0].reason`],
+      ["policy/control-character", `${file}:suppress[0].reason`],
     ]);
   });
 

@@ -137,6 +137,11 @@ describe("writeRender", () => {
     );
     expect(await tree(out)).toEqual(before);
     expect(await readFile(join(out, "my-notes.txt"), "utf8")).toBe("mine");
+    // The same when git checked the marker out with CRLF line ends.
+    const marker = join(out, RENDER_MARKER);
+    await writeFile(marker, (await readFile(marker, "utf8")).replace(/\n/g, "\r\n"));
+    await expect(writeRender(files, out)).rejects.toBeInstanceOf(InputError);
+    expect(await readFile(join(out, "my-notes.txt"), "utf8")).toBe("mine");
   });
 
   it("writes into an existing empty directory", async () => {

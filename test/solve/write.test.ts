@@ -85,6 +85,36 @@ describe("--write on YAML", () => {
     );
   });
 
+  it("a multi-line entry left as it was keeps its text; a changed one keeps its inner comments; CRLF stays", () => {
+    const text = [
+      "datastores:",
+      "  d:",
+      "    placement:",
+      "      eu-west-1:",
+      "        voters: 2 # inner",
+      "        readOnly: 1",
+      "      eu-central-1:",
+      "        voters: 1 # witness soon",
+      "    leader: eu-west-1",
+      "",
+    ].join("\r\n");
+    const placement = { "eu-west-1": { voters: 2, readOnly: 1 }, "eu-central-1": 2 };
+    expect(rewriteSpec("yaml", text, [{ name: "d", placement, leader: "eu-west-1" }])).toBe(
+      [
+        "datastores:",
+        "  d:",
+        "    placement:",
+        "      eu-west-1:",
+        "        voters: 2 # inner",
+        "        readOnly: 1",
+        "      eu-central-1: 2",
+        "        # witness soon",
+        "    leader: eu-west-1",
+        "",
+      ].join("\r\n"),
+    );
+  });
+
   it("adds a leader line under the placement where there was none", () => {
     const text = "datastores:\n  d:\n    placement: auto # choose\n    replicas: 3\n";
     expect(

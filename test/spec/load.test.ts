@@ -229,14 +229,21 @@ describe("loaders: files that cannot be read as a spec", () => {
 
   it("a file that is not UTF-8 is refused at its first bad byte, not decoded into U+FFFD", async () => {
     const file = join(scratch, "latin1.yaml");
-    writeFileSync(file, Buffer.from("name: x\ndescription: caf\xe9\n", "latin1"));
+    // A correctly encoded U+FFFD before the bad byte is text, not the place to point at.
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from("name: x\n# \uFFFD\n", "utf8"),
+        Buffer.from("description: caf\xe9\n", "latin1"),
+      ]),
+    );
     expect((await problemsOf(file)).map((d) => ({ ...brief(d), at: d.location }))).toEqual([
       {
         code: "spec/encoding",
         path: "(root)",
         message: `${file} is not valid UTF-8`,
         fix: "save the file as UTF-8 (it looks like Latin-1 or another legacy encoding)",
-        at: { file, line: 2, column: 17 },
+        at: { file, line: 3, column: 17 },
       },
     ]);
   });

@@ -1,4 +1,4 @@
-import type { ResolvedDatastore } from "../../model/types.js";
+import type { ReplicaSlot, ResolvedDatastore } from "../../model/types.js";
 import type { ReplicationLag } from "../types.js";
 
 /**
@@ -19,6 +19,18 @@ function acknowledgersIn(ds: ResolvedDatastore, region: string): number {
  */
 export function quorumFitsIn(ds: ResolvedDatastore, region: string): boolean {
   return acknowledgersIn(ds, region) >= ds.quorum.write;
+}
+
+/**
+ * Whether these replicas (a lost zone's) alone can acknowledge a write: voters and witnesses of a
+ * consensus group, data replicas otherwise (as acknowledgersIn counts a region's).
+ */
+export function quorumFitsInSlots(ds: ResolvedDatastore, slots: readonly ReplicaSlot[]): boolean {
+  const acks = (slot: ReplicaSlot) =>
+    ds.replication === "consensus"
+      ? slot.role !== "readOnly"
+      : slot.role === undefined || slot.role === "voter";
+  return slots.filter(acks).length >= ds.quorum.write;
 }
 
 /**

@@ -46,7 +46,8 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   return { file, format: loader.format, text, data: await loader.load(text, path) };
 }
 
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: the text keeps a byte-order mark (the parsers skip it; solve --write writes it back).
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * The file as UTF-8, refusing bytes that are not: decoding them leniently would put U+FFFD into
@@ -56,10 +57,7 @@ function decodeUtf8(bytes: Uint8Array, path: string): string {
   try {
     return UTF8.decode(bytes);
   } catch {
-    // Where: the first byte the lenient decoding replaced, by line and column.
-    const lenient = new TextDecoder("utf-8").decode(bytes);
-    const at = lenient.indexOf("\uFFFD");
-    const before = lenient.slice(0, Math.max(0, at));
+    const before = new TextDecoder("utf-8").decode(bytes.subarray(0, firstInvalidByte(bytes)));
     throw new InputError([
       {
         code: "spec/encoding",
@@ -75,4 +73,24 @@ function decodeUtf8(bytes: Uint8Array, path: string): string {
       },
     ]);
   }
+}
+
+/** Offset of the first byte that starts no valid UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
+function firstInvalidByte(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const length =
+      b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    // The second byte's range is narrower after E0, ED, F0 and F4 (overlongs, surrogates, > U+10FFFF).
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k]!;
+      if (k === 1 ? c < low || c > high : c < 0x80 || c > 0xbf) return i;
+    }
+    i += length;
+  }
+  return bytes.length;
 }

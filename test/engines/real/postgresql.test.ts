@@ -114,9 +114,12 @@ for (const c of cases) {
       for (const m of locals)
         await processes.startMember(m, addresses.get(m.member.name)!, processes.dir(m.member.name));
       members = locals.filter((m) => !m.controlPlane);
+      // The primary region's rules: one Prometheus scrapes every member here, as that region's
+      // would see its primary (a replica region's rules watch lag only).
       const groups = compilePlan(model)
-        .resources.filter((r) => r.type === TYPES.prometheusRule && r.component === c.store)
-        .slice(0, 1)
+        .resources.filter(
+          (r) => r.type === TYPES.prometheusRule && r.component === c.store && r.region === store.leader,
+        )
         .flatMap((r) => (r.inputs as { spec: { groups: { rules: Rule[] }[] } }).spec.groups);
       rules = groups.flatMap((g) => g.rules);
       prometheus = await startPrometheus(

@@ -173,6 +173,15 @@ suite("Redis engine, started from the compiled manifests", () => {
 
   // A split vote waits 2 × failover-timeout (here 2 × 60 s) before the next attempt: allow two.
   test("stopping the primary: the Sentinels promote a replica", async () => {
+    // Each Sentinel learns the replicas from the primary's INFO, every 10 s: one that has not yet,
+    // if elected to lead the failover, finds no replica to promote and aborts (seen under load:
+    // -failover-abort-no-good-slave, three rounds). Stop the primary once every Sentinel knows both.
+    for (const m of members)
+      await waitFor(`${m.member.name}'s Sentinel knows both replicas`, async () => {
+        const fields = cli(at(m.member.name), SENTINEL_PORT, "SENTINEL", "master", "cache").split("\n");
+        const i = fields.indexOf("num-slaves");
+        return i >= 0 && fields[i + 1] === "2" ? true : undefined;
+      });
     await processes.stop("cache-eu-west-1-0");
     const promoted = await waitFor(
       "a new primary",

@@ -91,11 +91,10 @@ export function dataLoss(
   }
   if (partitions === 0 || from === undefined) return undefined;
   const share = partitions / ds.partitions.count;
-  // A write that cannot commit inside the lost region is on a replica elsewhere already. One that
-  // can is lost when another region takes over without it; where none can (no quorum survives),
-  // writes stop and nothing is lost while the region is down — the plan's RPO says what its
-  // permanent loss would take.
-  // Only the leader's zone lost (its region up): what that zone's replicas alone could commit.
+  // A write that cannot commit inside the lost region (or, when only the leader's zone is lost,
+  // inside that zone) is on a replica elsewhere already. One that can is lost when another region
+  // takes over without it; where none can (no quorum survives), writes stop and nothing is lost
+  // while the region is down — the plan's RPO says what its permanent loss would take.
   const zoneOnly = leaderBased && net.regionUp(from) && !failedRegions.has(from);
   const durable = zoneOnly ? !quorumFitsInSlots(ds, lostSlots) : !quorumFitsIn(ds, from);
   const takesOver = !leaderBased || effectiveLeader !== undefined;

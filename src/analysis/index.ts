@@ -187,7 +187,8 @@ export function analyseDatastore(
   const loss =
     failures.length > 0 ? dataLoss(ev, net, failures, linkByKey, failover, effectiveLeader) : undefined;
   const excluded = saturatedFollowers(ev, linkByKey);
-  const writeOrigins = origins("write");
+  // The same demand its evaluator weighs (writeDemand): the write latency table and the flows agree.
+  const writeOrigins = writeDemand(model, ds.name, net);
   const options = failures.length === 0 ? leaderOptions(ev, writeOrigins) : undefined;
   return {
     name: ds.name,

@@ -1,36 +1,26 @@
 import type { ReplicaSlot, ResolvedDatastore } from "../../model/types.js";
 import type { ReplicationLag } from "../types.js";
-
-/**
- * Replicas in `region` that can acknowledge a write: voters and witnesses of a consensus group
- * (both vote), the data replicas of the other models (read-only replicas never acknowledge).
- */
-function acknowledgersIn(ds: ResolvedDatastore, region: string): number {
-  const here = ds.placement.find((p) => p.region === region);
-  if (here === undefined) return 0;
-  return ds.replication === "consensus" ? here.voters + here.witnesses : here.voters;
-}
+import { mayLead, votes } from "./common.js";
 
 /**
  * Whether replicas in `region` alone can acknowledge a write: then a committed write may exist only
  * there (the nearest quorum answers first), and losing the region loses what had not yet reached a
  * replica elsewhere. 3 voters of 5 in one region, semi-sync with the standby beside the primary, or
- * W = 2 with 3 replicas per region all commit without leaving the region.
+ * W = 2 with 3 replicas per region all commit without leaving the region. Every placement group
+ * has the same replicas per region; the first one's are counted.
  */
 export function quorumFitsIn(ds: ResolvedDatastore, region: string): boolean {
-  return acknowledgersIn(ds, region) >= ds.quorum.write;
+  return quorumFitsInSlots(ds, ds.groups[0]?.replicas.filter((slot) => slot.region === region) ?? []);
 }
 
 /**
- * Whether these replicas (a lost zone's) alone can acknowledge a write: voters and witnesses of a
- * consensus group, data replicas otherwise (as acknowledgersIn counts a region's).
+ * Whether these replicas (a region's, a lost zone's) alone can acknowledge a write: in a consensus
+ * group those that vote (voters and witnesses), otherwise the voters, the data replicas (read-only
+ * replicas never acknowledge).
  */
 export function quorumFitsInSlots(ds: ResolvedDatastore, slots: readonly ReplicaSlot[]): boolean {
-  const acks = (slot: ReplicaSlot) =>
-    ds.replication === "consensus"
-      ? slot.role !== "readOnly"
-      : slot.role === undefined || slot.role === "voter";
-  return slots.filter(acks).length >= ds.quorum.write;
+  const acknowledges = ds.replication === "consensus" ? votes : mayLead;
+  return slots.filter(acknowledges).length >= ds.quorum.write;
 }
 
 /**

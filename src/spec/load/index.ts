@@ -3,6 +3,7 @@ import { extname, resolve } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { parseJson } from "./json.js";
 import { MAX_SPEC_BYTES } from "./limits.js";
+import { positionAfter } from "./position.js";
 import type { LoadedSpec, SpecFormat } from "./types.js";
 import { importTypeScript } from "./typescript.js";
 import { parseYaml } from "./yaml.js";
@@ -65,11 +66,7 @@ function decodeUtf8(bytes: Uint8Array, path: string): string {
         path: "(root)",
         message: `${path} is not valid UTF-8`,
         fix: "save the file as UTF-8 (it looks like Latin-1 or another legacy encoding)",
-        location: {
-          file: path,
-          line: before.split("\n").length,
-          column: before.length - before.lastIndexOf("\n"),
-        },
+        location: { file: path, ...positionAfter(before) },
       },
     ]);
   }

@@ -1,5 +1,6 @@
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { firstDuplicateKey } from "./json-duplicates.js";
+import { positionAfter } from "./position.js";
 
 /** JSON with the error position turned into line:column. */
 export function parseJson(text: string, file: string): unknown {
@@ -12,8 +13,6 @@ export function parseJson(text: string, file: string): unknown {
     const message = (error as Error).message;
     const offset = Number(message.match(/position (\d+)/)?.[1] ?? Number.NaN);
     const before = Number.isNaN(offset) ? "" : text.slice(0, offset);
-    const line = before.split("\n").length;
-    const column = before.length - before.lastIndexOf("\n");
     throw new InputError([
       {
         code: "spec/json",
@@ -22,7 +21,7 @@ export function parseJson(text: string, file: string): unknown {
         // Node's message ends with "in JSON at position N (line L column C)"; the location says that better.
         message: `${before ? "" : `${file}: `}invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
         fix: "fix the JSON syntax there (a trailing comma or a missing quote is the usual cause)",
-        ...(before ? { location: { file, line, column } } : {}),
+        ...(before ? { location: { file, ...positionAfter(before) } } : {}),
       },
     ]);
   }
@@ -36,7 +35,7 @@ export function parseJson(text: string, file: string): unknown {
         path: duplicate.path,
         message: `duplicate key ${JSON.stringify(duplicate.key)}: a key may appear once per object (JSON.parse would silently keep the last)`,
         fix: "delete one of the two entries, or merge them",
-        location: { file, line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") },
+        location: { file, ...positionAfter(before) },
       },
     ]);
   }

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Rule } from "../../policies/types.js";
 import { InputError } from "../diagnostics/diagnostic.js";
 import { importSandboxed } from "../spec/load/sandbox.js";
+import { NOT_UTF8, UTF8_FIX } from "../spec/load/utf8.js";
 
 const SEVERITIES = new Set(["error", "warning", "info"]);
 
@@ -67,7 +68,9 @@ export async function loadRules(file: string, builtInIds: readonly string[]): Pr
     throw problem(
       file,
       `could not be compiled: ${outcome.message}${outcome.location ? ` (${outcome.location.file}:${outcome.location.line}:${outcome.location.column})` : ""}`,
-      "fix the error there and run `npx tsc --noEmit` on the rules file",
+      outcome.message === NOT_UTF8
+        ? UTF8_FIX
+        : "fix the error there and run `npx tsc --noEmit` on the rules file",
     );
   if (outcome.kind === "threw")
     throw problem(

@@ -29,3 +29,23 @@ describe('--rules in a CommonJS project (package.json without "type": "module")'
     expect(rules.map((r) => r.id)).toEqual(["team-rule"]);
   });
 });
+
+describe("--rules that is not UTF-8", () => {
+  it("is refused at its first bad byte, with the fix for the encoding", async () => {
+    const file = join(dir, "latin1.ts");
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from(`${RULE}// caf`, "utf8"), Buffer.from("\xe9\n", "latin1")]),
+    );
+    const error = await loadRules(file, []).then(
+      () => undefined,
+      (e: unknown) => e as { diagnostics?: { message: string; fix: string }[] },
+    );
+    expect(error?.diagnostics?.map((d) => [d.message, d.fix])).toEqual([
+      [
+        `${file}: could not be compiled: not valid UTF-8 (${file}:8:7)`,
+        "save the file as UTF-8 (it looks like Latin-1 or another legacy encoding)",
+      ],
+    ]);
+  });
+});

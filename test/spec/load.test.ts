@@ -359,6 +359,26 @@ describe("loaders: files that cannot be read as a spec", () => {
     ]);
   });
 
+  it("a file a TypeScript spec imports that is not UTF-8 is refused at its first bad byte", async () => {
+    temporary("latin1-import/package.json", '{ "type": "module" }');
+    const helper = join(scratch, "latin1-import/helper.ts");
+    writeFileSync(
+      helper,
+      Buffer.concat([Buffer.from('// ok\nexport const x = "caf', "utf8"), Buffer.from('\xe9";\n', "latin1")]),
+    );
+    const file = temporary(
+      "latin1-import/spec.ts",
+      'import { x } from "./helper.js";\nexport default { name: "x", description: x };\n',
+    );
+    expect((await problemsOf(file)).map((d) => [d.message, d.fix, d.location])).toEqual([
+      [
+        `${file}: a file it imports is not valid UTF-8 (${helper}:2:22)`,
+        "save the file as UTF-8 (it looks like Latin-1 or another legacy encoding)",
+        undefined,
+      ],
+    ]);
+  });
+
   it("an import that does not resolve points at the import", async () => {
     const file = temporary(
       "unresolved.ts",

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Esbuild from "esbuild";
+import { positionAfter } from "./position.js";
+import { NOT_UTF8, strictUtf8 } from "./utf8.js";
 
 /**
  * Compiles a TypeScript spec or `--rules` file, with the local files it imports, into one ES module
@@ -99,7 +101,13 @@ const plugin = (build: typeof Esbuild): Esbuild.Plugin => ({
     // A file's own import.meta.url (and __dirname in CommonJS scope) instead of the bundle's: those
     // files are compiled alone first, with their values defined; esbuild chains the source maps.
     context.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
-      const text = await readFile(args.path, "utf8");
+      // Refused like a spec that is not UTF-8 (./utf8.ts): a lenient read would carry U+FFFD into names.
+      const decoded = strictUtf8(await readFile(args.path));
+      if (!decoded.ok) {
+        const { line, column } = positionAfter(decoded.before);
+        return { errors: [{ text: NOT_UTF8, location: { file: args.path, line, column: column - 1 } }] };
+      }
+      const text = decoded.text;
       const define = fileValues(args.path, text);
       if (define === undefined) return { contents: text, loader: "ts" };
       const { code } = await build.transform(text, {

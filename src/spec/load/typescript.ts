@@ -1,5 +1,6 @@
 import { formatPath, InputError, type SourceLocation } from "../../diagnostics/diagnostic.js";
 import { importSandboxed } from "./sandbox.js";
+import { NOT_UTF8, UTF8_FIX } from "./utf8.js";
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -70,9 +71,12 @@ export async function importTypeScript(file: string, shown: string = file): Prom
     case "compile-error": {
       // A syntax error, or an import that does not resolve, in the spec or a file it imports.
       const here = outcome.location?.file === file;
+      const encoding = outcome.message === NOT_UTF8;
       const message = /^Could not resolve/.test(outcome.message)
         ? outcome.message
-        : `syntax error: ${outcome.message}`;
+        : encoding
+          ? `a file it imports is ${NOT_UTF8}`
+          : `syntax error: ${outcome.message}`;
       const elsewhere =
         outcome.location && !here
           ? ` (${outcome.location.file}:${outcome.location.line}:${outcome.location.column})`
@@ -80,7 +84,9 @@ export async function importTypeScript(file: string, shown: string = file): Prom
       throw failure(
         shown,
         `${message}${elsewhere}`,
-        "fix the error in the spec module (run `npx tsc --noEmit` for the full type check)",
+        encoding
+          ? UTF8_FIX
+          : "fix the error in the spec module (run `npx tsc --noEmit` for the full type check)",
         here ? { file: shown, line: outcome.location!.line, column: outcome.location!.column } : undefined,
       );
     }

@@ -1,8 +1,11 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { PROVIDER_EGRESS } from "../catalog/data/defaults.js";
+import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
+import type { EngineId } from "../engines/ids.js";
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
+import { engineOf } from "./tails.js";
 import type { LinkLoad } from "./types.js";
 
 /** Seconds in the 730-hour month AWS price calculators use. */
@@ -23,7 +26,9 @@ export interface Flow {
  * users' nearest write region, or the coordinator) to every other live replica it can reach —
  * writesPerSec × itemBytes per destination replica, split over placement groups by their share
  * of partitions. The replica at the source itself receives nothing over the network; the source
- * region's other replicas are cross-zone flows (from = to).
+ * region's other replicas are cross-zone flows (from = to). An engine that sends one copy per
+ * region (`wanFanOut`: Cassandra's forwarding, CloudNativePG's replica clusters) has it passed on
+ * there: one flow from the source, then cross-zone flows inside that region.
  */
 export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
   const { ds } = ev;
@@ -33,6 +38,11 @@ export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
   // A managed service (DynamoDB global tables, Aurora global, S3 CRR) replicates ONCE per region,
   // however many replicas it keeps there, and its in-region copies are its own (not billed).
   const managed = ds.deploy.target === "aws";
+  const engine = engineOf(ds);
+  const perRegion =
+    !managed &&
+    engine !== undefined &&
+    ENGINE_CAPABILITIES[engine as EngineId]?.wanFanOut?.value === "per-region";
   const flows = new Map<string, Flow>();
   for (const state of ev.states) {
     const weight = state.group.partitions.length / total;
@@ -47,15 +57,12 @@ export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
           continue;
         }
         if (managed && (slot.region === source.region || reached.has(slot.region))) continue;
+        // Passed on inside a region the copy has reached already.
+        const from = perRegion && reached.has(slot.region) ? slot.region : source.region;
         reached.add(slot.region);
-        const key = `${source.region}|${slot.region}`;
+        const key = `${from}|${slot.region}`;
         const previous = flows.get(key)?.bytesPerSec ?? 0;
-        flows.set(key, {
-          component: ds.name,
-          from: source.region,
-          to: slot.region,
-          bytesPerSec: previous + bytes,
-        });
+        flows.set(key, { component: ds.name, from, to: slot.region, bytesPerSec: previous + bytes });
       }
     }
   }

@@ -53,6 +53,12 @@ export interface EngineCapabilities {
    * leader is elected elsewhere. Absent: any eligible region may take over.
    */
   readonly failoverScope?: EngineTrait<"primary-region">;
+  /**
+   * How a write reaches another region's replicas. `per-region`: one copy crosses to each region,
+   * and a replica there passes it on to the others (in-region, cross-zone). Absent: every replica
+   * receives its own copy from the source (Raft leaders, Redis and Kafka followers).
+   */
+  readonly wanFanOut?: EngineTrait<"per-region">;
 }
 
 /** A behaviour the analysis prices, with the engine documentation that states it. */
@@ -117,6 +123,13 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       source:
         "https://cloudnative-pg.io/documentation/1.21/instance_manager/ (probes fail after 3 checks 10 s apart) and /failover/ (failoverDelay 0)",
     },
+    // A replica cluster's designated primary streams from the primary cluster; its other instances
+    // stream from the designated primary (cascading), so the WAL crosses once per replica region.
+    wanFanOut: {
+      value: "per-region",
+      source:
+        "https://cloudnative-pg.io/documentation/current/replica_cluster/ (the designated primary replicates from the source cluster; the other instances of the replica cluster from it)",
+    },
   },
   // https://etcd.io/docs/v3.5/learning/api_guarantees/ (linearizable or serializable reads).
   etcd: {
@@ -165,6 +178,13 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://github.com/criteo/cassandra_exporter, default listen port 8080).
     ports: { client: 9042, peer: 7000, metrics: 8080 },
     metricsPath: "/metrics",
+    // The coordinator sends a write to one replica in each other datacenter (region) with the list
+    // of that datacenter's other replicas, and that replica forwards it to them.
+    wanFanOut: {
+      value: "per-region",
+      source:
+        "https://docs.datastax.com/en/cassandra-oss/3.x/cassandra/dml/dmlClientRequestsMultiDCWrites.html (one replica per remote datacenter forwards to the others); Apache Cassandra StorageProxy (forwarding to remote DCs)",
+    },
   },
   // https://redis.io/docs/latest/operate/oss_and_stack/management/replication/ ("Redis uses by
   // default asynchronous replication"; WAIT "does not make Redis a strongly consistent store").

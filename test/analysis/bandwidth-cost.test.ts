@@ -132,3 +132,43 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     expect(a.cost.totalUsdPerMonth).toBeCloseTo(a.cost.replicasUsdPerMonth + a.cost.egressUsdPerMonth, 9);
   });
 });
+
+describe("engines that send one copy per region (wanFanOut)", () => {
+  const writes = 1000;
+  const bytes = 2048;
+  // RF 3 in each of three regions, every write entering in ap-southeast-2 (egress $0.098/GB, not
+  // the $0.02 of a cross-zone GB billed both ways, so the two kinds of copy cost apart).
+  const store = (engine?: "cassandra") => ({
+    replication: "leaderless" as const,
+    replicas: 9,
+    placement: { "ap-southeast-2": 3, "ap-southeast-1": 3, "ap-south-1": 3 },
+    quorum: { read: 2, write: 2 },
+    traffic: { writesPerSec: writes, itemBytes: bytes },
+    deploy: { target: "kubernetes" as const, ...(engine ? { engine } : { image: "x:1" }), storageGi: 100 },
+  });
+  const a = analyse(
+    build({ users: { "ap-southeast-2": 1 }, datastores: { ring: store("cassandra"), generic: store() } }),
+  );
+  const mbpsOf = (from: string, to: string, component: string) =>
+    a.links.find((l) => l.from === from && l.to === to)?.contributors.find((c) => c.component === component)
+      ?.mbps;
+  const copy = (writes * bytes * 8) / 1e6;
+
+  it("Cassandra: one copy crosses to each other datacenter; a store without an engine sends one per replica", () => {
+    for (const region of ["ap-southeast-1", "ap-south-1"]) {
+      expect(mbpsOf("ap-southeast-2", region, "ring")).toBeCloseTo(copy, 9);
+      expect(mbpsOf("ap-southeast-2", region, "generic")).toBeCloseTo(3 * copy, 9);
+    }
+  });
+
+  it("the forwarded copies are cross-zone traffic inside each region, billed both ways", () => {
+    const ds = (name: string) => a.datastores.find((d) => d.name === name)!;
+    const usd = (bytesPerSec: number, perGb: number) => ((bytesPerSec * SECONDS_PER_MONTH) / 1e9) * perGb;
+    const wan = usd(writes * bytes, price("ap-southeast-2"));
+    const zone = usd(writes * bytes, 0.01 * 2);
+    // Both: 2 cross-zone copies in ap-southeast-2. Cassandra: 1 WAN + 2 cross-zone copies per other
+    // region; without an engine: 3 WAN copies per other region.
+    expect(ds("ring").costUsdPerMonth.egress).toBeCloseTo(2 * zone + 2 * (wan + 2 * zone), 6);
+    expect(ds("generic").costUsdPerMonth.egress).toBeCloseTo(2 * zone + 2 * 3 * wan, 6);
+  });
+});

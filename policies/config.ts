@@ -1,70 +1,60 @@
-import { type Diagnostic, inputProblem } from "../src/diagnostics/diagnostic.js";
+import type { Diagnostic, PathSegment } from "../src/diagnostics/diagnostic.js";
 import { closest, suggestion } from "../src/diagnostics/suggest.js";
-import type { PolicyConfig } from "../src/policy-config/types.js";
+import type { ConfigPlace, PolicyConfig } from "../src/policy-config/types.js";
 import type { Rule, RuleSetting, RuleSettings } from "./types.js";
 
 /**
  * Problems in a policy configuration against the rules that will run: unknown rule ids and settings
- * (with "did you mean"), settings of the wrong type. `prefix` names the block in paths
- * (`policies` for the spec, the file name for --policy-config).
+ * (with "did you mean"), settings of the wrong type. `at` places a path inside the block (under
+ * `policies` in the spec; in the file, with its line, for --policy-config).
  */
 export function checkPolicyConfig(
   config: PolicyConfig,
   rules: readonly Rule[],
-  prefix: string,
+  at: ConfigPlace,
 ): Diagnostic[] {
   const ids = rules.map((rule) => rule.id);
   const problems: Diagnostic[] = [];
-  const unknownRule = (path: string, id: string) =>
-    problems.push(
-      inputProblem(
-        "policy/config",
-        path,
-        `unknown rule "${id}": ${suggestion(id, ids, "rules")}`,
-        "use a rule id from RULES.md (or one loaded with --rules)",
-      ),
+  const problem = (segments: readonly PathSegment[], message: string, fix: string) =>
+    problems.push({ code: "policy/config", severity: "error", ...at(segments), message, fix });
+  const unknownRule = (segments: readonly PathSegment[], id: string) =>
+    problem(
+      segments,
+      `unknown rule "${id}": ${suggestion(id, ids, "rules")}`,
+      "use a rule id from RULES.md (or one loaded with --rules)",
     );
   config.disabled.forEach((id, i) => {
-    if (!ids.includes(id)) unknownRule(`${prefix}.disabled[${i}]`, id);
+    if (!ids.includes(id)) unknownRule(["disabled", i], id);
   });
-  for (const id of Object.keys(config.severity))
-    if (!ids.includes(id)) unknownRule(`${prefix}.severity.${id}`, id);
+  for (const id of Object.keys(config.severity)) if (!ids.includes(id)) unknownRule(["severity", id], id);
   config.suppress.forEach((s, i) => {
-    if (!ids.includes(s.rule)) unknownRule(`${prefix}.suppress[${i}].rule`, s.rule);
+    if (!ids.includes(s.rule)) unknownRule(["suppress", i, "rule"], s.rule);
   });
   const settingKeys = rules.flatMap((rule) =>
     Object.keys(rule.settings ?? {}).map((name) => `${rule.id}.${name}`),
   );
   for (const [key, value] of Object.entries(config.thresholds)) {
-    const path = `${prefix}[${JSON.stringify(key)}]`;
     const dot = key.indexOf(".");
     const rule = dot > 0 ? rules.find((r) => r.id === key.slice(0, dot)) : undefined;
     const setting = rule?.settings?.[key.slice(dot + 1)];
     if (setting === undefined) {
       const near = closest(key, settingKeys);
-      problems.push(
-        inputProblem(
-          "policy/config",
-          path,
-          `unknown policy setting "${key}": ${near ? `did you mean "${near}"?` : `settings are "<rule>.<setting>"; known: ${settingKeys.join(", ")}`}`,
-          near ? `write "${near}"` : "see the settings column of RULES.md",
-        ),
+      problem(
+        [key],
+        `unknown policy setting "${key}": ${near ? `did you mean "${near}"?` : `settings are "<rule>.<setting>"; known: ${settingKeys.join(", ")}`}`,
+        near ? `write "${near}"` : "see the settings column of RULES.md",
       );
       continue;
     }
     if (typeof value !== typeof setting.default) {
-      problems.push(
-        inputProblem(
-          "policy/config",
-          path,
-          `"${key}" must be a ${typeof setting.default} (got ${JSON.stringify(value)})`,
-          `e.g. "${key}": ${JSON.stringify(setting.default)}`,
-        ),
+      problem(
+        [key],
+        `"${key}" must be a ${typeof setting.default} (got ${JSON.stringify(value)})`,
+        `e.g. "${key}": ${JSON.stringify(setting.default)}`,
       );
     } else if (typeof value === "number") {
-      const problem = outOfRange(key, value, setting);
-      if (problem !== undefined)
-        problems.push(inputProblem("policy/config", path, problem.message, problem.fix));
+      const outside = outOfRange(key, value, setting);
+      if (outside !== undefined) problem([key], outside.message, outside.fix);
     }
   }
   return problems;

@@ -1,8 +1,14 @@
 import type { Analysis } from "../src/analysis/types.js";
-import { type Diagnostic, InputError } from "../src/diagnostics/diagnostic.js";
+import { type Diagnostic, formatPath, InputError } from "../src/diagnostics/diagnostic.js";
 import type { Model } from "../src/model/types.js";
 import { mergePolicyConfig, toPolicyConfig } from "../src/policy-config/merge.js";
-import { EMPTY_POLICY_CONFIG, type PolicyConfig, type Suppression } from "../src/policy-config/types.js";
+import {
+  type ConfigPlace,
+  EMPTY_POLICY_CONFIG,
+  type PolicyConfig,
+  type PolicyConfigFile,
+  type Suppression,
+} from "../src/policy-config/types.js";
 import { checkPolicyConfig, settingsFor } from "./config.js";
 import { EMPTY_ANALYSIS } from "./lib.js";
 import { RULES } from "./registry.js";
@@ -14,13 +20,16 @@ export interface PolicyRunOptions {
   /** Extra rules (users' own, from --rules), run after the built-ins. @default none */
   readonly extraRules?: readonly Rule[];
   /** A --policy-config file, already parsed and validated, merged over the spec's `policies` block. */
-  readonly fileConfig?: { readonly name: string; readonly config: PolicyConfig };
+  readonly fileConfig?: PolicyConfigFile;
 }
 
 export interface PolicyResult {
   readonly findings: readonly Diagnostic[];
   readonly suppressed: readonly SuppressedFinding[];
 }
+
+/** A path in the spec's `policies` block (reports locate it in the spec). */
+const IN_SPEC: ConfigPlace = (segments) => ({ path: formatPath(["policies", ...segments]) });
 
 /** The configuration that applies: the spec's block, the file over it; InputError on unknown ids or settings. */
 export function resolvePolicyConfig(
@@ -29,10 +38,10 @@ export function resolvePolicyConfig(
   options: PolicyRunOptions,
 ): PolicyConfig {
   const spec = toPolicyConfig(model.policies as Readonly<Record<string, unknown>>);
-  const problems = checkPolicyConfig(spec, rules, "policies");
+  const problems = checkPolicyConfig(spec, rules, IN_SPEC);
   let config = mergePolicyConfig(EMPTY_POLICY_CONFIG, spec);
   if (options.fileConfig !== undefined) {
-    problems.push(...checkPolicyConfig(options.fileConfig.config, rules, options.fileConfig.name));
+    problems.push(...checkPolicyConfig(options.fileConfig.config, rules, options.fileConfig.at));
     config = mergePolicyConfig(config, options.fileConfig.config);
   }
   if (problems.length > 0) throw new InputError(problems);

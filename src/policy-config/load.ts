@@ -3,11 +3,14 @@ import { extname } from "node:path";
 import type { z } from "zod";
 import { CONTROL_CHARACTERS, describeControl } from "../diagnostics/control.js";
 import { type Diagnostic, formatPath, InputError, type PathSegment } from "../diagnostics/diagnostic.js";
+import { yamlLocator } from "../report/locate/yaml.js";
 import { parseJson } from "../spec/load/json.js";
+import { positionAfter } from "../spec/load/position.js";
+import { NOT_UTF8, strictUtf8, UTF8_FIX } from "../spec/load/utf8.js";
 import { parseYaml } from "../spec/load/yaml.js";
 import { PolicySettings } from "../spec/schema/policies.js";
 import { toPolicyConfig } from "./merge.js";
-import type { PolicyConfig } from "./types.js";
+import type { ConfigPlace, PolicyConfigFile } from "./types.js";
 
 const PARSERS: Readonly<Record<string, (text: string, file: string) => unknown>> = {
   ".yaml": parseYaml,
@@ -21,36 +24,66 @@ function problem(path: string, message: string, fix: string): InputError {
 
 /**
  * Reads a --policy-config file (YAML or JSON, the shape of the spec's `policies:` block). Unknown rule
- * ids and settings are checked later, against the rules that run.
+ * ids and settings are checked later, against the rules that run; every problem, now or then, names
+ * the file, the path in it and its line.
  */
-export async function loadPolicyConfig(file: string): Promise<PolicyConfig> {
+export async function loadPolicyConfig(file: string): Promise<PolicyConfigFile> {
   const parse = PARSERS[extname(file).toLowerCase()];
   if (parse === undefined)
     throw problem("--policy-config", `${file}: unsupported file type`, "use a .yaml, .yml or .json file");
-  const text = await readFile(file, "utf8").catch(() => undefined);
-  if (text === undefined) throw problem("--policy-config", `${file}: no such file`, "check the path");
+  const bytes = await readFile(file).catch(() => undefined);
+  if (bytes === undefined) throw problem("--policy-config", `${file}: no such file`, "check the path");
+  const decoded = strictUtf8(bytes);
+  if (!decoded.ok)
+    throw new InputError([
+      {
+        code: "policy/config",
+        severity: "error",
+        path: "--policy-config",
+        message: `${file} is ${NOT_UTF8}`,
+        fix: UTF8_FIX,
+        location: { file, ...positionAfter(decoded.before) },
+      },
+    ]);
+  const text = decoded.text;
   let data: unknown = parse(text, file) ?? {};
   // Accept a whole `policies:` document as well as the bare block.
-  if (typeof data === "object" && data !== null && !Array.isArray(data) && "policies" in data)
-    data = (data as { policies: unknown }).policies;
+  const wrapped = typeof data === "object" && data !== null && !Array.isArray(data) && "policies" in data;
+  if (wrapped) data = (data as { policies: unknown }).policies;
+  const at = placesIn(file, text, wrapped);
   // Every problem in one run: the hidden characters and the shape together.
-  const hidden = controlCharacters(data, file);
+  const hidden = controlCharacters(data, at);
   const result = PolicySettings.safeParse(data);
-  const shape = result.success ? [] : result.error.issues.map((issue) => issueDiagnostic(file, issue));
+  const shape = result.success ? [] : result.error.issues.map((issue) => issueDiagnostic(at, issue));
   if (hidden.length > 0 || !result.success) throw new InputError([...hidden, ...shape]);
-  return toPolicyConfig(result.data as Readonly<Record<string, unknown>>);
+  return { name: file, config: toPolicyConfig(result.data as Readonly<Record<string, unknown>>), at };
+}
+
+/**
+ * `policy.yaml:suppress[0].reason`, the file then the path inside it as the spec writes paths, and
+ * the line and column where that path (or the nearest parent written) is. JSON is read as YAML.
+ */
+function placesIn(file: string, text: string, wrapped: boolean): ConfigPlace {
+  let locate: ReturnType<typeof yamlLocator> | undefined;
+  return (segments) => {
+    locate ??= yamlLocator(text);
+    return {
+      path: pathIn(file, segments),
+      location: { file, ...locate(wrapped ? ["policies", ...segments] : segments) },
+    };
+  };
 }
 
 /** `policy.yaml:suppress[0].reason`: the file, then the path inside it as the spec writes paths. */
 const pathIn = (file: string, segments: readonly PathSegment[]) =>
   segments.length === 0 ? file : `${file}:${formatPath(segments)}`;
 
-function issueDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
+function issueDiagnostic(at: ConfigPlace, issue: z.core.$ZodIssue): Diagnostic {
   const segments = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
   return {
     code: "policy/config",
     severity: "error" as const,
-    path: pathIn(file, segments),
+    ...at(segments),
     message: issue.message,
     fix: 'the file has the shape of the spec\'s policies block: { "bandwidth.headroom": 0.7, disabled: [...], severity: {...}, suppress: [{ rule, path, reason }] }',
   };
@@ -61,15 +94,15 @@ function issueDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
  * in a spec (spec/control-character), refused, since a suppression's reason reaches SARIF,
  * Markdown and terminals. Tabs and line feeds are not in CONTROL_CHARACTERS: fine in a reason.
  */
-function controlCharacters(data: unknown, file: string): Diagnostic[] {
+function controlCharacters(data: unknown, at: ConfigPlace): Diagnostic[] {
   const found: Diagnostic[] = [];
   const visit = (value: unknown, path: PathSegment[]) => {
-    const check = (text: string, at: PathSegment[]) => {
+    const check = (text: string, where: PathSegment[]) => {
       if (CONTROL_CHARACTERS.test(text))
         found.push({
           code: "policy/control-character",
           severity: "error",
-          path: pathIn(file, at),
+          ...at(where),
           message: `the text holds a control, invisible or bidirectional-override character (${describeControl(text)})`,
           fix: "remove it: policy text is printed to terminals, pull-request comments and SARIF",
         });

@@ -1,4 +1,4 @@
-import type { Severity } from "../diagnostics/diagnostic.js";
+import type { PathSegment, Severity, SourceLocation } from "../diagnostics/diagnostic.js";
 
 /** One suppressed finding: rule id + spec path (exact, or a parent path), with a written reason. */
 export interface Suppression {
@@ -24,3 +24,16 @@ export const EMPTY_POLICY_CONFIG: PolicyConfig = {
   suppress: [],
   thresholds: {},
 };
+
+/** Where a problem with the configuration is: its diagnostic path, and its line when one is known. */
+export type ConfigPlace = (segments: readonly PathSegment[]) => {
+  readonly path: string;
+  readonly location?: SourceLocation;
+};
+
+/** A `--policy-config` file as loaded: its configuration, and where a path inside it is written. */
+export interface PolicyConfigFile {
+  readonly name: string;
+  readonly config: PolicyConfig;
+  readonly at: ConfigPlace;
+}

@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { RULES } from "../../policies/registry.js";
 import { runPolicies } from "../../policies/run.js";
 import type { Rule } from "../../policies/types.js";
+import { runCheck } from "../../src/check.js";
+import { locatedDiagnostics } from "../../src/cli/input-errors.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { loadTopology } from "../../src/pipeline.js";
 import { loadPolicyConfig } from "../../src/policy-config/load.js";
 import { loadRules } from "../../src/policy-config/rules.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
@@ -152,20 +155,81 @@ describe("--policy-config and --rules", () => {
   it("a YAML file merges over the spec's block: thresholds win, disabled and suppressions add up", async () => {
     const file = join(dir, "policy.yaml");
     writeFileSync(file, 'disabled: [retry-jitter]\n"retry-amplification.threshold": 2\n');
-    const config = await loadPolicyConfig(file);
+    const fileConfig = await loadPolicyConfig(file);
     const model = modelOf(spec({ "retry-amplification.threshold": 50 }));
-    const result = runPolicies(model, stubAnalysis(model), { fileConfig: { name: file, config } });
+    const result = runPolicies(model, stubAnalysis(model), { fileConfig });
     expect(result.findings.map((f) => f.code)).toEqual(["retry-amplification", "single-point-of-failure"]);
   });
 
   it("an unknown rule in the file names the file", async () => {
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ disabled: ["call-cycles"] }));
-    const config = await loadPolicyConfig(file);
+    const fileConfig = await loadPolicyConfig(file);
     const model = modelOf(spec());
+    expect(problems(() => runPolicies(model, stubAnalysis(model), { fileConfig }))).toEqual([
+      `${file}:disabled[0]: unknown rule "call-cycles": did you mean "call-cycle"?`,
+    ]);
+  });
+
+  it("problems in the file carry its line and column, in a bare block and under `policies:`", async () => {
+    const model = modelOf(spec());
+    const located = async (name: string, text: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const fileConfig = await loadPolicyConfig(file);
+      try {
+        runPolicies(model, stubAnalysis(model), { fileConfig });
+      } catch (error) {
+        if (error instanceof InputError) return error.diagnostics.map((d) => [d.path, d.location]);
+        throw error;
+      }
+      return [];
+    };
+    const yaml = join(dir, "wrapped.yaml");
     expect(
-      problems(() => runPolicies(model, stubAnalysis(model), { fileConfig: { name: file, config } })),
-    ).toEqual([`${file}.disabled[0]: unknown rule "call-cycles": did you mean "call-cycle"?`]);
+      await located(
+        "wrapped.yaml",
+        '# team policy\npolicies:\n  disabled:\n    - retry-jiter\n  "bandwidth.headrom": 0.5\n',
+      ),
+    ).toEqual([
+      [`${yaml}:disabled[0]`, { file: yaml, line: 4, column: 7 }],
+      [`${yaml}:["bandwidth.headrom"]`, { file: yaml, line: 5, column: 3 }],
+    ]);
+    const json = join(dir, "located.json");
+    expect(
+      await located(
+        "located.json",
+        '{\n  "suppress": [\n    { "rule": "survivl", "path": "x", "reason": "a reason long enough" }\n  ]\n}\n',
+      ),
+    ).toEqual([[`${json}:suppress[0].rule`, { file: json, line: 3, column: 7 }]]);
+  });
+
+  it("a file that is not UTF-8 is refused at its first bad byte", async () => {
+    const file = join(dir, "latin1.yaml");
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from("disabled: [caf", "utf8"), Buffer.from("\xe9]\n", "latin1")]),
+    );
+    const error = await loadPolicyConfig(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics.map((d) => [d.message, d.location])).toEqual([
+      [`${file} is not valid UTF-8`, { file, line: 1, column: 15 }],
+    ]);
+  });
+
+  it("problems in the spec's own policies block are placed on the spec's lines", async () => {
+    const file = join(dir, "spec-policies.yaml");
+    writeFileSync(
+      file,
+      "name: shop\nservices:\n  api: { regions: [eu-west-1] }\npolicies:\n  disabled: [residencey]\n",
+    );
+    const error = await loadTopology(file)
+      .then((loaded) => runCheck(loaded))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((await locatedDiagnostics(error as InputError)).map((d) => [d.path, d.location?.line])).toEqual([
+      ["policies.disabled[0]", 5],
+    ]);
   });
 
   it("a suppression without a reason is refused", async () => {

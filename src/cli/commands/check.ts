@@ -49,9 +49,7 @@ export const checkCommand: Command = {
     const { loadPolicyConfig } = await import("../../policy-config/load.js");
     const { loadRules } = await import("../../policy-config/rules.js");
     const checked = runCheck(loaded, {
-      ...(policyConfig === undefined
-        ? {}
-        : { fileConfig: { name: policyConfig, config: await loadPolicyConfig(policyConfig) } }),
+      ...(policyConfig === undefined ? {} : { fileConfig: await loadPolicyConfig(policyConfig) }),
       ...(rulesFile === undefined
         ? {}
         : {

@@ -134,10 +134,7 @@ export const solveCommand: Command = {
       policyConfig === undefined
         ? {}
         : {
-            fileConfig: {
-              name: policyConfig,
-              config: await (await import("../../policy-config/load.js")).loadPolicyConfig(policyConfig),
-            },
+            fileConfig: await (await import("../../policy-config/load.js")).loadPolicyConfig(policyConfig),
           };
 
     const replicas = replicaFlag(stringFlag(args, "replicas"));

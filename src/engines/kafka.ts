@@ -34,6 +34,12 @@ import type { EngineComponent, EngineDefinition, Indicators } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.kafka;
 const API = "kafka.strimzi.io/v1";
+
+/**
+ * Ports Strimzi opens on every Kafka pod for its own use (KafkaCluster.java: CONTROLPLANE_PORT,
+ * REPLICATION_PORT, KAFKA_AGENT_PORT).
+ */
+const STRIMZI_PORTS = { controlPlane: 9090, replication: 9091, kafkaAgent: 8443 } as const;
 const ZONE_KEY = "topology.kubernetes.io/zone";
 /** Environment variable holding a pool's zone, read by Strimzi as `broker.rack`. */
 export const RACK_ENV = "TOPOPLAN_ZONE";
@@ -320,6 +326,18 @@ export const kafka: EngineDefinition = {
   // Strimzi's metrics port on Kafka and Kafka Exporter pods (its PodMonitor example:
   // packaging/examples/metrics/prometheus-install/pod-monitors/kafka-resources-metrics.yaml).
   podMetricsPort: "tcp-prometheus",
+  // The cluster operator runs outside the mesh and dials every broker and controller: the control
+  // plane listener (rolling updates), the replication listener (its admin client) and the
+  // KafkaAgent (broker state). Strimzi protects each with its own TLS and client certificates and
+  // admits the operator in the NetworkPolicy it makes (KafkaCluster.generateNetworkPolicy).
+  sidecarlessClients: [
+    { port: STRIMZI_PORTS.kafkaAgent, from: "the Strimzi cluster operator (KafkaAgent, broker state)" },
+    { port: STRIMZI_PORTS.controlPlane, from: "the Strimzi cluster operator (control plane listener)" },
+    {
+      port: STRIMZI_PORTS.replication,
+      from: "the Strimzi cluster operator (replication listener, admin client)",
+    },
+  ],
   metricNames: KAFKA_METRICS,
   indicators,
   compileRegion: ({ model, component, placed }) =>

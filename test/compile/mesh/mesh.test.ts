@@ -195,7 +195,7 @@ describe("engine-backed callees", () => {
     expect(names.filter((n) => n.includes("VirtualService/orders"))).toEqual([]);
   });
 
-  test("PERMISSIVE exactly where clients without a sidecar connect: the scraped port, the operator's, none for sidecar-scraped services", () => {
+  test("PERMISSIVE exactly where clients without a sidecar connect: the scraped port, the operators', none for sidecar-scraped services", () => {
     const permissive = Object.fromEntries(
       plan
         .filter((r) => r.type === TYPES.peerAuthentication && r.component !== "")
@@ -207,8 +207,9 @@ describe("engine-backed callees", () => {
       // CloudNativePG: the exporter (9187) and the operator's instance-manager status port (8000)
       "eu-west-1/shop/PeerAuthentication/orders-mtls": ["8000", "9187"],
       "us-east-1/shop/PeerAuthentication/orders-mtls": ["8000", "9187"],
-      // Strimzi: the JMX exporter's tcp-prometheus
-      "eu-west-1/shop/PeerAuthentication/events-mtls": ["9404"],
+      // Strimzi: the cluster operator's KafkaAgent (8443), control plane (9090) and replication (9091)
+      // listeners, and the JMX exporter's tcp-prometheus (9404)
+      "eu-west-1/shop/PeerAuthentication/events-mtls": ["8443", "9090", "9091", "9404"],
       // api is scraped on its sidecar's 15090, which Istio never intercepts: no exception needed
     });
   });

@@ -1,6 +1,7 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { HOURS_PER_MONTH } from "../catalog/data/defaults.js";
 import {
+  AURORA_IO,
   DEFAULT_INSTANCE_CLASS,
   INSTANCE_USD_PER_HOUR,
   POD_PRICES,
@@ -72,7 +73,8 @@ export function nodeUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["dep
 /**
  * Managed services are priced as they bill, per service (a table, not a switch in shared code):
  * DynamoDB per request (writes, replicated writes to every other Region, reads); Aurora per
- * instance (one per replica, by instance class) plus I/O and global replicated write I/O; S3 per
+ * instance (one per replica, by instance class) plus billed I/O (AURORA_IO) and global replicated
+ * write I/O; S3 per
  * replicated PUT (and RTC per GB). Storage volume is not declared, so not priced (docs/model.md).
  */
 const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog) => number>> = {
@@ -93,12 +95,18 @@ const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog)
     const cls = deploy?.instanceClass ?? DEFAULT_INSTANCE_CLASS["aurora-postgresql"]!;
     const t = ds.traffic;
     const p = REQUEST_PRICES.aurora;
+    const instances = ds.replicas * instanceMonth(cls, catalog.replicaCost.instanceUsdPerMonth);
+    if (t === undefined) return instances;
+    // Billed I/Os (AURORA_IO): pages read from storage, not the buffer cache; log written in 4 KB units.
+    const writeIos = t.writesPerSec * Math.ceil(t.itemBytes / AURORA_IO.writeUnitBytes);
+    const readIos =
+      t.readsPerSec *
+      Math.ceil(t.itemBytes / AURORA_IO.readPageBytes) *
+      (1 - (deploy?.bufferCacheHitRatio ?? 0));
     return (
-      ds.replicas * instanceMonth(cls, catalog.replicaCost.instanceUsdPerMonth) +
-      (t === undefined
-        ? 0
-        : perMillion(t.writesPerSec + t.readsPerSec, p.ioPerMillion) +
-          perMillion(t.writesPerSec * Math.max(0, ds.regions.length - 1), p.replicatedWriteIoPerMillion))
+      instances +
+      perMillion(writeIos + readIos, p.ioPerMillion) +
+      perMillion(writeIos * Math.max(0, ds.regions.length - 1), p.replicatedWriteIoPerMillion)
     );
   },
   s3: (ds) => {

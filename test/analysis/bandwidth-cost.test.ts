@@ -172,3 +172,39 @@ describe("engines that send one copy per region (wanFanOut)", () => {
     expect(ds("generic").costUsdPerMonth.egress).toBeCloseTo(2 * zone + 2 * 3 * wan, 6);
   });
 });
+
+describe("Aurora I/O: billed as Aurora counts it", () => {
+  const HOUR = 730;
+  const aurora = (bytes: number, bufferCacheHitRatio?: number) =>
+    analyse(
+      build({
+        users: { "us-east-1": 1 },
+        datastores: {
+          ledger: {
+            replication: "primary-replica",
+            replicas: 2,
+            placement: { "us-east-1": 1, "us-west-2": 1 },
+            leader: "us-east-1",
+            traffic: { readsPerSec: 1000, writesPerSec: 100, itemBytes: bytes },
+            deploy: {
+              target: "aws",
+              service: "aurora-postgresql",
+              ...(bufferCacheHitRatio === undefined ? {} : { bufferCacheHitRatio }),
+            },
+          },
+        },
+      }),
+    ).datastores[0]!.costUsdPerMonth.replicas;
+  const instances = 2 * 0.26 * HOUR;
+  const io = (perSec: number) => ((perSec * SECONDS_PER_MONTH) / 1e6) * 0.2;
+
+  it("a write is log records in 4 KB units, also replicated to each other region; a read is a page of 8 KB", () => {
+    // 10 KB items: 3 write units (and 3 replicated), 2 pages per read.
+    expect(aurora(10_240)).toBeCloseTo(instances + io(100 * 3 + 1000 * 2) + io(100 * 3), 6);
+    expect(aurora(1024)).toBeCloseTo(instances + io(100 + 1000) + io(100), 6);
+  });
+
+  it("reads served by the buffer cache are not billed (declared hit ratio)", () => {
+    expect(aurora(1024, 0.99)).toBeCloseTo(instances + io(100 + 1000 * 0.01) + io(100), 6);
+  });
+});

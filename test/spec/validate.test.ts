@@ -420,6 +420,31 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("a deploy field the AWS service does not read is refused, not ignored", () => {
+    const spec = base();
+    Object.assign(spec.datastores.accounts, {
+      replication: "multi-leader",
+      deploy: {
+        target: "aws",
+        service: "dynamodb",
+        bufferCacheHitRatio: 0.99,
+        instanceClass: "db.r6g.large",
+      },
+    });
+    expect(validateTopology(spec).diagnostics.map((d) => [d.code, d.path, d.message])).toEqual([
+      [
+        "spec/deploy-mismatch",
+        "datastores.accounts.deploy.bufferCacheHitRatio",
+        '"dynamodb" does not read bufferCacheHitRatio (it applies to aurora-postgresql only), so it would change nothing',
+      ],
+      [
+        "spec/deploy-mismatch",
+        "datastores.accounts.deploy.instanceClass",
+        '"dynamodb" does not read instanceClass (it applies to aurora-postgresql and msk only), so it would change nothing',
+      ],
+    ]);
+  });
+
   it("a custom site missing fields does not also produce 'unknown region' noise", () => {
     const spec = {
       name: "shop",

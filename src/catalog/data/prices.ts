@@ -60,6 +60,14 @@ export const REQUEST_PRICES = {
   s3: { putPerMillion: 5, rtcUsdPerGb: 0.015 },
 } as const;
 
+/**
+ * What Aurora bills as one I/O (Aurora pricing FAQ; AWS Database Blog, "Planning I/O in Amazon
+ * Aurora"): a read of one database page not in the buffer cache (8 KB pages in Aurora PostgreSQL),
+ * and a write of log records in 4 KB units (records of concurrent commits share a unit, so one
+ * unit per write, rounded up, is an upper bound).
+ */
+export const AURORA_IO = { readPageBytes: 8192, writeUnitBytes: 4096 } as const;
+
 /** Default instance class when a managed deployment names none (as compile/aws uses). */
 export const DEFAULT_INSTANCE_CLASS: Readonly<Record<string, string>> = {
   "aurora-postgresql": "db.r6g.large",

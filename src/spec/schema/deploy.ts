@@ -83,6 +83,10 @@ export const AwsDeploy = z
       description:
         "S3 only: S3 Replication Time Control (99.99% of objects within 15 minutes, SLA). @default false",
     }),
+    bufferCacheHitRatio: z.number().min(0).max(1).optional().meta({
+      description:
+        "Aurora only: share of page reads served from the buffer cache (CloudWatch BufferCacheHitRatio / 100); only the rest are billed read I/Os. @default 0, every read billed (an upper bound)",
+    }),
   })
   .meta({ description: "Deploy to a managed AWS service." });
 

@@ -26,6 +26,15 @@ const AWS_SERVICE_FITS: Readonly<
   msk: { kind: "streams", why: "MSK runs Kafka clusters" },
 };
 
+/** `deploy` fields only some managed services read: anywhere else they would be ignored without a word. */
+const SERVICE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  instanceClass: ["aurora-postgresql", "msk"],
+  engineVersion: ["aurora-postgresql", "msk"],
+  storageGi: ["msk"],
+  replicationTimeControl: ["s3"],
+  bufferCacheHitRatio: ["aurora-postgresql"],
+};
+
 export function checkDeployFits(context: CheckContext): void {
   for (const kind of ["datastores", "services", "streams"] as const) {
     for (const [name, component] of entriesOf<{
@@ -35,6 +44,16 @@ export function checkDeployFits(context: CheckContext): void {
       const service = component.deploy?.target === "aws" ? component.deploy.service : undefined;
       const fit = service === undefined ? undefined : AWS_SERVICE_FITS[service];
       if (fit === undefined) continue;
+      for (const [field, services] of Object.entries(SERVICE_FIELDS)) {
+        if ((component.deploy as Record<string, unknown>)[field] === undefined || services.includes(service!))
+          continue;
+        context.report({
+          code: "spec/deploy-mismatch",
+          path: formatPath([kind, name, "deploy", field]),
+          message: `"${service}" does not read ${field} (it applies to ${services.join(" and ")} only), so it would change nothing`,
+          fix: `remove ${field}`,
+        });
+      }
       const path = formatPath([kind, name, "deploy", "service"]);
       if (fit.kind !== kind) {
         context.report({

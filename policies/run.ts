@@ -1,7 +1,7 @@
 import type { Analysis } from "../src/analysis/types.js";
 import { type Diagnostic, formatPath, InputError } from "../src/diagnostics/diagnostic.js";
 import type { Model } from "../src/model/types.js";
-import { mergePolicyConfig, toPolicyConfig } from "../src/policy-config/merge.js";
+import { inFile, mergePolicyConfig, toPolicyConfig } from "../src/policy-config/merge.js";
 import {
   type ConfigPlace,
   EMPTY_POLICY_CONFIG,
@@ -41,8 +41,9 @@ export function resolvePolicyConfig(
   const problems = checkPolicyConfig(spec, rules, IN_SPEC);
   let config = mergePolicyConfig(EMPTY_POLICY_CONFIG, spec);
   if (options.fileConfig !== undefined) {
-    problems.push(...checkPolicyConfig(options.fileConfig.config, rules, options.fileConfig.at));
-    config = mergePolicyConfig(config, options.fileConfig.config);
+    const { name, config: file, at = inFile(name) } = options.fileConfig;
+    problems.push(...checkPolicyConfig(file, rules, at));
+    config = mergePolicyConfig(config, file);
   }
   if (problems.length > 0) throw new InputError(problems);
   return config;

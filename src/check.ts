@@ -1,8 +1,8 @@
 import { relative } from "node:path";
 import { type PolicyRunOptions, runPolicies } from "../policies/run.js";
 import { type Analysis, analyse } from "./analysis/index.js";
-import { type Diagnostic, InputError, sortDiagnostics } from "./diagnostics/diagnostic.js";
-import type { LoadedTopology } from "./pipeline.js";
+import { type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
+import { inSpec, type LoadedTopology } from "./pipeline.js";
 import { type CheckReport, summarise } from "./report/types.js";
 
 /**
@@ -26,15 +26,4 @@ export function runCheck(
     ...(suppressed.length > 0 ? { suppressed: sortDiagnostics(suppressed) } : {}),
     analysis,
   };
-}
-
-/** Problems with the spec's `policies` block are in the spec: reports then give their lines. */
-function inSpec<T>(loaded: LoadedTopology, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof InputError && error.source === undefined)
-      throw new InputError(error.diagnostics, loaded.spec);
-    throw error;
-  }
 }

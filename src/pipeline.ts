@@ -26,12 +26,29 @@ export function topologyFromData(spec: LoadedSpec, options: LoadOptions = {}): L
   const result = validateTopology(spec.data, { jsonSchema: spec.format !== "typescript" });
   if (!result.ok) throw new InputError(result.diagnostics, spec);
   const resolved = resolveModel(result.topology);
+  // Placing runs the policies' error rules, so it reads the spec's policies block.
   const { model, warnings } =
-    options.placeAuto === false ? { model: resolved, warnings: [] } : placeAuto(resolved);
+    options.placeAuto === false
+      ? { model: resolved, warnings: [] }
+      : inSpec({ spec }, () => placeAuto(resolved));
   return { spec, topology: result.topology, model, warnings: [...result.diagnostics, ...warnings] };
 }
 
 /** load → validate → resolve: the front half of every command. */
 export async function loadTopology(path: string, options: LoadOptions = {}): Promise<LoadedTopology> {
   return topologyFromData(await loadSpec(path), options);
+}
+
+/**
+ * Runs a stage whose input problems are in the spec (its `policies` block): an InputError it throws
+ * without a source gets the spec's, so reports give their lines.
+ */
+export function inSpec<T>(loaded: Pick<LoadedTopology, "spec">, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof InputError && error.source === undefined)
+      throw new InputError(error.diagnostics, loaded.spec);
+    throw error;
+  }
 }

@@ -1,11 +1,8 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { PROVIDER_EGRESS } from "../catalog/data/defaults.js";
-import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
-import type { EngineId } from "../engines/ids.js";
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
-import { engineOf } from "./tails.js";
 import type { LinkLoad } from "./types.js";
 
 /** Seconds in the 730-hour month AWS price calculators use. */
@@ -27,8 +24,8 @@ export interface Flow {
  * writesPerSec × itemBytes per destination replica, split over placement groups by their share
  * of partitions. The replica at the source itself receives nothing over the network; the source
  * region's other replicas are cross-zone flows (from = to). An engine that sends one copy per
- * region (`wanFanOut`: Cassandra's forwarding, CloudNativePG's replica clusters) has it passed on
- * there: one flow from the source, then cross-zone flows inside that region.
+ * region (`wanCopyPerRegion`: Cassandra's forwarding, CloudNativePG's replica clusters) has it
+ * passed on there: one flow from the source, then cross-zone flows inside that region.
  */
 export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
   const { ds } = ev;
@@ -38,11 +35,7 @@ export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
   // A managed service (DynamoDB global tables, Aurora global, S3 CRR) replicates ONCE per region,
   // however many replicas it keeps there, and its in-region copies are its own (not billed).
   const managed = ds.deploy.target === "aws";
-  const engine = engineOf(ds);
-  const perRegion =
-    !managed &&
-    engine !== undefined &&
-    ENGINE_CAPABILITIES[engine as EngineId]?.wanFanOut?.value === "per-region";
+  const perRegion = !managed && ds.wanCopyPerRegion;
   const flows = new Map<string, Flow>();
   for (const state of ev.states) {
     const weight = state.group.partitions.length / total;

@@ -73,9 +73,9 @@ export function nodeUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["dep
 /**
  * Managed services are priced as they bill, per service (a table, not a switch in shared code):
  * DynamoDB per request (writes, replicated writes to every other Region, reads); Aurora per
- * instance (one per replica, by instance class) plus billed I/O (AURORA_IO) and global replicated
- * write I/O; S3 per
- * replicated PUT (and RTC per GB). Storage volume is not declared, so not priced (docs/model.md).
+ * instance (one per replica, by instance class) plus billed I/O (AURORA_IO, an estimate) and global
+ * replicated write I/O; S3 per replicated PUT (and RTC per GB). Storage volume is not declared, so
+ * not priced (docs/model.md).
  */
 const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog) => number>> = {
   dynamodb: (ds) => {
@@ -97,7 +97,7 @@ const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog)
     const p = REQUEST_PRICES.aurora;
     const instances = ds.replicas * instanceMonth(cls, catalog.replicaCost.instanceUsdPerMonth);
     if (t === undefined) return instances;
-    // Billed I/Os (AURORA_IO): pages read from storage, not the buffer cache; log written in 4 KB units.
+    // Billed I/Os (AURORA_IO, an estimate): the item's pages read past the buffer cache, its log in 4 KB units.
     const writeIos = t.writesPerSec * Math.ceil(t.itemBytes / AURORA_IO.writeUnitBytes);
     const readIos =
       t.readsPerSec *

@@ -14,6 +14,11 @@ export interface EngineTraits {
   readonly leaderPreference: boolean;
   /** Automatic failover only inside the leader's region (CloudNativePG); false: any eligible region. */
   readonly failoverInLeaderRegion: boolean;
+  /**
+   * A write crosses once to each other region and is passed on there (Cassandra, CloudNativePG
+   * replica clusters); false: every replica receives its copy from where the write entered.
+   */
+  readonly wanCopyPerRegion: boolean;
 }
 
 export function engineTraits(deploy: ResolvedDeploy): EngineTraits {
@@ -23,5 +28,6 @@ export function engineTraits(deploy: ResolvedDeploy): EngineTraits {
     strongRead: caps?.strongRead?.value ?? "lease",
     leaderPreference: caps?.leaderPreference?.value ?? true,
     failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
+    wanCopyPerRegion: caps?.wanFanOut?.value === "per-region",
   };
 }

@@ -141,6 +141,8 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly leaderPreference: boolean;
   /** Whether an automatic failover stays inside `leader`'s region (false unless the engine says so). */
   readonly failoverInLeaderRegion: boolean;
+  /** Whether a write crosses once per other region, passed on there (false unless the engine says so). */
+  readonly wanCopyPerRegion: boolean;
   /** Regions that accept writes: the leader, every leader of a multi-leader store, or every region (leaderless). */
   readonly writeRegions: readonly string[];
   /** Replicas that must acknowledge a write / answer a read. */

@@ -2,14 +2,14 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { z } from "zod";
 import { CONTROL_CHARACTERS, describeControl } from "../diagnostics/control.js";
-import { type Diagnostic, formatPath, InputError, type PathSegment } from "../diagnostics/diagnostic.js";
+import { type Diagnostic, InputError, type PathSegment } from "../diagnostics/diagnostic.js";
 import { yamlLocator } from "../report/locate/yaml.js";
 import { parseJson } from "../spec/load/json.js";
 import { positionAfter } from "../spec/load/position.js";
 import { NOT_UTF8, strictUtf8, UTF8_FIX } from "../spec/load/utf8.js";
 import { parseYaml } from "../spec/load/yaml.js";
 import { PolicySettings } from "../spec/schema/policies.js";
-import { toPolicyConfig } from "./merge.js";
+import { inFile, toPolicyConfig } from "./merge.js";
 import type { ConfigPlace, PolicyConfigFile } from "./types.js";
 
 const PARSERS: Readonly<Record<string, (text: string, file: string) => unknown>> = {
@@ -68,15 +68,11 @@ function placesIn(file: string, text: string, wrapped: boolean): ConfigPlace {
   return (segments) => {
     locate ??= yamlLocator(text);
     return {
-      path: pathIn(file, segments),
+      ...inFile(file)(segments),
       location: { file, ...locate(wrapped ? ["policies", ...segments] : segments) },
     };
   };
 }
-
-/** `policy.yaml:suppress[0].reason`: the file, then the path inside it as the spec writes paths. */
-const pathIn = (file: string, segments: readonly PathSegment[]) =>
-  segments.length === 0 ? file : `${file}:${formatPath(segments)}`;
 
 function issueDiagnostic(at: ConfigPlace, issue: z.core.$ZodIssue): Diagnostic {
   const segments = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");

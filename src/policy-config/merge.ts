@@ -1,5 +1,5 @@
-import type { Severity } from "../diagnostics/diagnostic.js";
-import type { PolicyConfig, Suppression } from "./types.js";
+import { formatPath, type Severity } from "../diagnostics/diagnostic.js";
+import type { ConfigPlace, PolicyConfig, Suppression } from "./types.js";
 
 const RESERVED = new Set(["disabled", "severity", "suppress"]);
 
@@ -31,3 +31,8 @@ export function mergePolicyConfig(base: PolicyConfig, over: PolicyConfig): Polic
     thresholds: { ...base.thresholds, ...over.thresholds },
   };
 }
+
+/** `policy.yaml:suppress[0].reason`: the file, then the path inside it as the spec writes paths. */
+export const inFile =
+  (file: string): ConfigPlace =>
+  (segments) => ({ path: segments.length === 0 ? file : `${file}:${formatPath(segments)}` });

@@ -35,5 +35,6 @@ export type ConfigPlace = (segments: readonly PathSegment[]) => {
 export interface PolicyConfigFile {
   readonly name: string;
   readonly config: PolicyConfig;
-  readonly at: ConfigPlace;
+  /** @default the path in the file (`name:path`), without a line */
+  readonly at?: ConfigPlace;
 }

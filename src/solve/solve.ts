@@ -342,7 +342,9 @@ function latencyBound(
  * price per node by role, src/analysis/cost.ts) plus its replication egress. Every write reaches
  * every replica but the one where it enters (witnesses too: they vote on the log): a single leader
  * (hash/range partitions) ships from the leader's region — exactly Σ replicas × price(leader →
- * region), one leader-region replica free and the others cross-zone (charged both ways); otherwise
+ * region), one leader-region replica free and the others cross-zone (charged both ways), or for an
+ * engine that sends one copy per region (`wanCopyPerRegion`) one copy per other region and the
+ * rest there cross-zone; otherwise
  * n − 1 copies at the cheapest price between the placed regions. Managed services replicate once
  * per other region and bill replicas by region count: their replicas bound at 0, egress per region.
  */
@@ -356,6 +358,7 @@ function costBound(
   const bytes = (traffic?.writesPerSec ?? 0) * (traffic?.itemBytes ?? 0);
   const singleSource = ds.partitions.strategy !== "geo";
   const managed = ds.deploy.target === "aws";
+  const perRegion = !managed && ds.wanCopyPerRegion;
   // Prices between a space's regions, looked up once per space (bounds run per candidate).
   const prices = new WeakMap<readonly string[], Float64Array>();
   const priceTable = (regions: readonly string[]) => {
@@ -426,7 +429,10 @@ function costBound(
     if (space.leaderBased && singleSource && leader >= 0) {
       for (let i = 0; i < n; i++) {
         const c = copies(i);
-        usdPerGb += (i === leader ? (managed ? 0 : c - 1) : c) * price[leader * n + i]!;
+        const from = price[leader * n + i]!;
+        if (i === leader) usdPerGb += (managed ? 0 : c - 1) * from;
+        // One copy crosses and the others are passed on inside the region (bandwidth.ts).
+        else usdPerGb += perRegion && c > 0 ? from + (c - 1) * crossZone : c * from;
       }
     } else {
       let cheapest = Number.POSITIVE_INFINITY;

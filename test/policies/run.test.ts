@@ -1,12 +1,13 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULES } from "../../policies/registry.js";
 import { runPolicies } from "../../policies/run.js";
 import type { Rule } from "../../policies/types.js";
 import { runCheck } from "../../src/check.js";
 import { locatedDiagnostics } from "../../src/cli/input-errors.js";
+import { main } from "../../src/cli/main.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { loadPolicyConfig } from "../../src/policy-config/load.js";
@@ -217,19 +218,33 @@ describe("--policy-config and --rules", () => {
     ]);
   });
 
-  it("problems in the spec's own policies block are placed on the spec's lines", async () => {
+  it("problems in the spec's own policies block are placed on the spec's lines, by check and solve", async () => {
     const file = join(dir, "spec-policies.yaml");
     writeFileSync(
       file,
-      "name: shop\nservices:\n  api: { regions: [eu-west-1] }\npolicies:\n  disabled: [residencey]\n",
+      "name: shop\nusers: { eu-west-1: 1 }\ndatastores:\n  kv: { replication: consensus, replicas: 3, placement: auto }\npolicies:\n  disabled: [residencey]\n",
     );
     const error = await loadTopology(file)
       .then((loaded) => runCheck(loaded))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((await locatedDiagnostics(error as InputError)).map((d) => [d.path, d.location?.line])).toEqual([
-      ["policies.disabled[0]", 5],
+      ["policies.disabled[0]", 6],
     ]);
+    for (const command of ["check", "solve"]) {
+      const err: string[] = [];
+      const io = { color: false, stdout: () => {}, stderr: (t: string) => err.push(t) };
+      expect(await main([command, file], io)).toBe(2);
+      expect(err.join("")).toContain(`at: ${relative(process.cwd(), file)}:6:14`);
+    }
+  });
+
+  it("a file config given without its places (the API) names the file and path", () => {
+    const model = modelOf(spec());
+    const config = { disabled: ["call-cycles"], severity: {}, suppress: [], thresholds: {} };
+    expect(
+      problems(() => runPolicies(model, stubAnalysis(model), { fileConfig: { name: "team.yaml", config } })),
+    ).toEqual(['team.yaml:disabled[0]: unknown rule "call-cycles": did you mean "call-cycle"?']);
   });
 
   it("a suppression without a reason is refused", async () => {

@@ -44,6 +44,19 @@ const CASES: { title: string; store: Record<string, unknown>; regions: string[] 
     },
     regions: ["eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3"],
   },
+  {
+    // One copy per other region, passed on there (src/analysis/bandwidth.ts): the bound must price
+    // the copies passed on as cross-zone, below Asia Pacific's inter-region egress.
+    title: "CloudNativePG (one WAL copy per region), 4 replicas, region survival, Asia Pacific egress",
+    store: {
+      replication: "primary-replica",
+      replicas: 4,
+      survive: "region",
+      slo: { writeP99Ms: 400 },
+      deploy: { target: "kubernetes", engine: "postgresql" },
+    },
+    regions: ["ap-south-1", "ap-southeast-1", "ap-southeast-2"],
+  },
 ];
 
 describe("solve finds the brute-force optimum", () => {

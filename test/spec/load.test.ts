@@ -379,6 +379,24 @@ describe("loaders: files that cannot be read as a spec", () => {
     ]);
   });
 
+  it.each([
+    ["JSON", "data.json", '{ "x": "caf'],
+    ["JavaScript", "data.js", 'export default { x: "caf'],
+  ])("a local %s file a TypeScript spec imports is refused when not UTF-8", async (_what, name, head) => {
+    temporary("latin1-data/package.json", '{ "type": "module" }');
+    writeFileSync(
+      join(scratch, "latin1-data", name),
+      Buffer.concat([Buffer.from(head, "utf8"), Buffer.from('\xe9" }\n', "latin1")]),
+    );
+    const file = temporary(
+      `latin1-data/spec-${name}.ts`,
+      `import data from "./${name}";\nexport default { name: "x", description: data.x };\n`,
+    );
+    expect((await problemsOf(file)).map((d) => d.message)).toEqual([
+      `${file}: a file it imports is not valid UTF-8 (${join(scratch, "latin1-data", name)}:1:${head.length + 1})`,
+    ]);
+  });
+
   it("an import that does not resolve points at the import", async () => {
     const file = temporary(
       "unresolved.ts",

@@ -63,8 +63,9 @@ export const REQUEST_PRICES = {
 /**
  * What Aurora bills as one I/O (Aurora pricing FAQ; AWS Database Blog, "Planning I/O in Amazon
  * Aurora"): a read of one database page not in the buffer cache (8 KB pages in Aurora PostgreSQL),
- * and a write of log records in 4 KB units (records of concurrent commits share a unit, so one
- * unit per write, rounded up, is an upper bound).
+ * and a write of log records in 4 KB units. Estimate: the cost model counts the item's own bytes
+ * — each write's item in 4 KB units, each read's item in 8 KB pages — not WAL record headers, index
+ * entries or index pages (more I/O), nor commits sharing a unit (less).
  */
 export const AURORA_IO = { readPageBytes: 8192, writeUnitBytes: 4096 } as const;
 

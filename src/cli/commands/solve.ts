@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { rename, writeFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
-import { loadTopology, topologyFromData } from "../../pipeline.js";
+import { inSpec, loadTopology, topologyFromData } from "../../pipeline.js";
 import { ROLES, type Role } from "../../solve/candidate.js";
 import { SOLVE_FORMATS } from "../../solve/render.js";
 import { type SolveOptions, solve } from "../../solve/solve.js";
@@ -139,20 +139,23 @@ export const solveCommand: Command = {
 
     const replicas = replicaFlag(stringFlag(args, "replicas"));
     const roles = roleFlag(stringFlag(args, "roles"));
-    const report = solve(model, {
-      objective,
-      top,
-      limit,
-      ...(replicas === undefined ? {} : { replicas }),
-      ...(roles === undefined ? {} : { roles }),
-      policy,
-      ...(names.length > 0 ? { datastores: names } : {}),
-      ...(regions === undefined ? {} : { regions }),
-      // Each datastore costs dozens of full checks: say where a long run is.
-      progress: ({ name, index, total }) => {
-        if (total > 1) io.stderr(`solving ${name} (${index + 1} of ${total})\n`);
-      },
-    });
+    // Problems in the spec's policies block are placed on its lines (src/pipeline.ts).
+    const report = inSpec(loaded, () =>
+      solve(model, {
+        objective,
+        top,
+        limit,
+        ...(replicas === undefined ? {} : { replicas }),
+        ...(roles === undefined ? {} : { roles }),
+        policy,
+        ...(names.length > 0 ? { datastores: names } : {}),
+        ...(regions === undefined ? {} : { regions }),
+        // Each datastore costs dozens of full checks: say where a long run is.
+        progress: ({ name, index, total }) => {
+          if (total > 1) io.stderr(`solving ${name} (${index + 1} of ${total})\n`);
+        },
+      }),
+    );
     const style = { color: io.color && output === undefined };
     await emit(
       format === "text" ? SOLVE_FORMATS.text(report, style) : SOLVE_FORMATS[format](report),

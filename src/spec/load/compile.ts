@@ -78,6 +78,17 @@ function fileValues(file: string, text: string): Record<string, string> | undefi
   return Object.keys(values).length > 0 ? values : undefined;
 }
 
+/**
+ * A bundled file's text, or esbuild's error at its first byte that is not UTF-8: refused like a
+ * spec (./utf8.ts), since a lenient read would carry U+FFFD into names.
+ */
+async function readUtf8(file: string): Promise<string | Esbuild.OnLoadResult> {
+  const decoded = strictUtf8(await readFile(file));
+  if (decoded.ok) return decoded.text;
+  const { line, column } = positionAfter(decoded.before);
+  return { errors: [{ text: NOT_UTF8, location: { file, line, column: column - 1 } }] };
+}
+
 const plugin = (build: typeof Esbuild): Esbuild.Plugin => ({
   name: "topoplan-spec",
   setup(context) {
@@ -101,13 +112,9 @@ const plugin = (build: typeof Esbuild): Esbuild.Plugin => ({
     // A file's own import.meta.url (and __dirname in CommonJS scope) instead of the bundle's: those
     // files are compiled alone first, with their values defined; esbuild chains the source maps.
     context.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
-      // Refused like a spec that is not UTF-8 (./utf8.ts): a lenient read would carry U+FFFD into names.
-      const decoded = strictUtf8(await readFile(args.path));
-      if (!decoded.ok) {
-        const { line, column } = positionAfter(decoded.before);
-        return { errors: [{ text: NOT_UTF8, location: { file: args.path, line, column: column - 1 } }] };
-      }
-      const text = decoded.text;
+      const read = await readUtf8(args.path);
+      if (typeof read !== "string") return read;
+      const text = read;
       const define = fileValues(args.path, text);
       if (define === undefined) return { contents: text, loader: "ts" };
       const { code } = await build.transform(text, {
@@ -121,6 +128,12 @@ const plugin = (build: typeof Esbuild): Esbuild.Plugin => ({
         define,
       });
       return { contents: code, loader: "js" };
+    });
+    // Local JSON and JavaScript are bundled as they are, once read as strictly.
+    context.onLoad({ filter: /\.(?:json|[cm]?js)$/ }, async (args) => {
+      const read = await readUtf8(args.path);
+      if (typeof read !== "string") return read;
+      return { contents: read, loader: args.path.endsWith(".json") ? "json" : "js" };
     });
   },
 });

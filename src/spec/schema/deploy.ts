@@ -85,7 +85,7 @@ export const AwsDeploy = z
     }),
     bufferCacheHitRatio: z.number().min(0).max(1).optional().meta({
       description:
-        "Aurora only: share of page reads served from the buffer cache (CloudWatch BufferCacheHitRatio / 100); only the rest are billed read I/Os. @default 0, every read billed (an upper bound)",
+        "Aurora only: share of page reads served from the buffer cache (CloudWatch BufferCacheHitRatio / 100); only the rest are billed read I/Os. @default 0, every page read billed",
     }),
   })
   .meta({ description: "Deploy to a managed AWS service." });

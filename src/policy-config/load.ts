@@ -5,8 +5,7 @@ import { CONTROL_CHARACTERS, describeControl } from "../diagnostics/control.js";
 import { type Diagnostic, InputError, type PathSegment } from "../diagnostics/diagnostic.js";
 import { yamlLocator } from "../report/locate/yaml.js";
 import { parseJson } from "../spec/load/json.js";
-import { positionAfter } from "../spec/load/position.js";
-import { NOT_UTF8, strictUtf8, UTF8_FIX } from "../spec/load/utf8.js";
+import { utf8Text } from "../spec/load/utf8.js";
 import { parseYaml } from "../spec/load/yaml.js";
 import { PolicySettings } from "../spec/schema/policies.js";
 import { inFile, toPolicyConfig } from "./merge.js";
@@ -33,19 +32,7 @@ export async function loadPolicyConfig(file: string): Promise<PolicyConfigFile> 
     throw problem("--policy-config", `${file}: unsupported file type`, "use a .yaml, .yml or .json file");
   const bytes = await readFile(file).catch(() => undefined);
   if (bytes === undefined) throw problem("--policy-config", `${file}: no such file`, "check the path");
-  const decoded = strictUtf8(bytes);
-  if (!decoded.ok)
-    throw new InputError([
-      {
-        code: "policy/config",
-        severity: "error",
-        path: "--policy-config",
-        message: `${file} is ${NOT_UTF8}`,
-        fix: UTF8_FIX,
-        location: { file, ...positionAfter(decoded.before) },
-      },
-    ]);
-  const text = decoded.text;
+  const text = utf8Text(bytes, file, "policy/config", "--policy-config");
   let data: unknown = parse(text, file) ?? {};
   // Accept a whole `policies:` document as well as the bare block.
   const wrapped = typeof data === "object" && data !== null && !Array.isArray(data) && "policies" in data;

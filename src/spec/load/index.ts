@@ -3,10 +3,9 @@ import { extname, resolve } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { parseJson } from "./json.js";
 import { MAX_SPEC_BYTES } from "./limits.js";
-import { positionAfter } from "./position.js";
 import type { LoadedSpec, SpecFormat } from "./types.js";
 import { importTypeScript } from "./typescript.js";
-import { NOT_UTF8, strictUtf8, UTF8_FIX } from "./utf8.js";
+import { utf8Text } from "./utf8.js";
 import { parseYaml } from "./yaml.js";
 
 export type { LoadedSpec, SpecFormat } from "./types.js";
@@ -43,26 +42,7 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
       "split the file or generate it with a TypeScript spec",
     );
   }
-  const text = decodeUtf8(await readFile(file), path);
+  const text = utf8Text(await readFile(file), path, "spec/encoding", "(root)");
   // Messages name the file as the user wrote it; the absolute path is kept for imports and reports.
   return { file, format: loader.format, text, data: await loader.load(text, path) };
-}
-
-/**
- * The file as UTF-8, refusing bytes that are not: decoding them leniently would put U+FFFD into
- * names and environment values, and so into the manifests, without a word (a Latin-1 "café").
- */
-function decodeUtf8(bytes: Uint8Array, path: string): string {
-  const decoded = strictUtf8(bytes);
-  if (decoded.ok) return decoded.text;
-  throw new InputError([
-    {
-      code: "spec/encoding",
-      severity: "error",
-      path: "(root)",
-      message: `${path} is ${NOT_UTF8}`,
-      fix: UTF8_FIX,
-      location: { file: path, ...positionAfter(decoded.before) },
-    },
-  ]);
 }

@@ -1,4 +1,6 @@
 /** UTF-8 decoding that refuses what is not UTF-8, for specs and every file a TypeScript spec bundles. */
+import { InputError } from "../../diagnostics/diagnostic.js";
+import { positionAfter } from "./position.js";
 
 // ignoreBOM: the text keeps a byte-order mark (the parsers skip it; solve --write writes it back).
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -16,6 +18,26 @@ export function strictUtf8(
   } catch {
     return { ok: false, before: new TextDecoder("utf-8").decode(bytes.subarray(0, firstInvalidByte(bytes))) };
   }
+}
+
+/**
+ * The file's text, or an InputError (`code` at `path`) naming its first byte that is not UTF-8:
+ * decoding leniently would put U+FFFD into names and environment values, and so into the
+ * manifests, without a word (a Latin-1 "café").
+ */
+export function utf8Text(bytes: Uint8Array, file: string, code: string, path: string): string {
+  const decoded = strictUtf8(bytes);
+  if (decoded.ok) return decoded.text;
+  throw new InputError([
+    {
+      code,
+      severity: "error",
+      path,
+      message: `${file} is ${NOT_UTF8}`,
+      fix: UTF8_FIX,
+      location: { file, ...positionAfter(decoded.before) },
+    },
+  ]);
 }
 
 /** Offset of the first byte that starts no valid UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */

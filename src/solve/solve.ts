@@ -344,8 +344,8 @@ function latencyBound(
  * (hash/range partitions) ships from the leader's region — exactly Σ replicas × price(leader →
  * region), one leader-region replica free and the others cross-zone (charged both ways), or for an
  * engine that sends one copy per region (`wanCopyPerRegion`) one copy per other region and the
- * rest there cross-zone; otherwise
- * n − 1 copies at the cheapest price between the placed regions. Managed services replicate once
+ * rest there cross-zone; otherwise n − 1 copies at the cheapest price between the placed regions
+ * (a bound either way). Managed services replicate once
  * per other region and bill replicas by region count: their replicas bound at 0, egress per region.
  */
 function costBound(

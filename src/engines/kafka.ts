@@ -40,6 +40,7 @@ const API = "kafka.strimzi.io/v1";
  * REPLICATION_PORT, KAFKA_AGENT_PORT).
  */
 const STRIMZI_PORTS = { controlPlane: 9090, replication: 9091, kafkaAgent: 8443 } as const;
+
 const ZONE_KEY = "topology.kubernetes.io/zone";
 /** Environment variable holding a pool's zone, read by Strimzi as `broker.rack`. */
 export const RACK_ENV = "TOPOPLAN_ZONE";

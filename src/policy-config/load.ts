@@ -51,11 +51,12 @@ export async function loadPolicyConfig(file: string): Promise<PolicyConfigFile> 
  * the line and column where that path (or the nearest parent written) is. JSON is read as YAML.
  */
 function placesIn(file: string, text: string, wrapped: boolean): ConfigPlace {
+  const pathOf = inFile(file);
   let locate: ReturnType<typeof yamlLocator> | undefined;
   return (segments) => {
     locate ??= yamlLocator(text);
     return {
-      ...inFile(file)(segments),
+      ...pathOf(segments),
       location: { file, ...locate(wrapped ? ["policies", ...segments] : segments) },
     };
   };

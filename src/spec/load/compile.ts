@@ -112,9 +112,8 @@ const plugin = (build: typeof Esbuild): Esbuild.Plugin => ({
     // A file's own import.meta.url (and __dirname in CommonJS scope) instead of the bundle's: those
     // files are compiled alone first, with their values defined; esbuild chains the source maps.
     context.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
-      const read = await readUtf8(args.path);
-      if (typeof read !== "string") return read;
-      const text = read;
+      const text = await readUtf8(args.path);
+      if (typeof text !== "string") return text;
       const define = fileValues(args.path, text);
       if (define === undefined) return { contents: text, loader: "ts" };
       const { code } = await build.transform(text, {
@@ -131,9 +130,9 @@ const plugin = (build: typeof Esbuild): Esbuild.Plugin => ({
     });
     // Local JSON and JavaScript are bundled as they are, once read as strictly.
     context.onLoad({ filter: /\.(?:json|[cm]?js)$/ }, async (args) => {
-      const read = await readUtf8(args.path);
-      if (typeof read !== "string") return read;
-      return { contents: read, loader: args.path.endsWith(".json") ? "json" : "js" };
+      const text = await readUtf8(args.path);
+      if (typeof text !== "string") return text;
+      return { contents: text, loader: args.path.endsWith(".json") ? "json" : "js" };
     });
   },
 });

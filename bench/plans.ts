@@ -9,10 +9,22 @@ import { generatedManifestPlan } from "./manifests.js";
 type CompilePlan = (model: Model, analysis?: Analysis) => ResourcePlan;
 type Analyse = (model: Model) => Analysis;
 
+/** The generated topology a plan was compiled from (bench/generate.ts), to compile it again. */
+export interface BenchSpec {
+  readonly seed: number;
+  readonly services: number;
+}
+
+/** The topology `specOf` generates for a bench plan. */
+export const specOf = ({ seed, services }: BenchSpec) =>
+  generateTopology({ seed, services, partitions: services * 5, name: "bench" });
+
 export interface BenchPlan {
   /** Where the objects came from: the real compiler, or bench/manifests.ts (and why). */
   readonly source: string;
   readonly plan: ResourcePlan;
+  /** Set when compiled: the plan is the first Kubernetes objects of this topology's plan. */
+  readonly spec?: BenchSpec;
 }
 
 const COMPILE = "src/compile/index.ts";
@@ -28,7 +40,7 @@ export async function kubernetesPlan(count: number, seed = 7, closed = false): P
   const analysis = exported<Analyse>(await importOptional("src/analysis/index.ts"), "", "analyse");
 
   const compileWith = (services: number) => {
-    const topology = generateTopology({ seed, services, partitions: services * 5, name: "bench" });
+    const topology = specOf({ seed, services });
     const { model } = topologyFromData({ file: "bench.ts", format: "typescript", text: "", data: topology });
     const plan = analysis.ok ? compile.module(model, analysis.module(model)) : compile.module(model);
     return { plan, objects: plan.resources.filter((r) => r.provider === "kubernetes") };
@@ -47,6 +59,7 @@ export async function kubernetesPlan(count: number, seed = 7, closed = false): P
       return {
         source: `compilePlan (${services} services, ${plan.resources.length} resources; the first ${chosen.resources.length} Kubernetes objects${closed ? " with their dependencies" : ""})`,
         plan: chosen,
+        ...(closed ? {} : { spec: { seed, services } }),
       };
     }
     services = Math.ceil(services * (count / Math.max(1, objects.length)) * 1.2);

@@ -8,11 +8,11 @@ import { num, type Subject, str } from "./types.js";
  */
 export const preparePlan: Subject = async (params) => {
   const count = num(params, "count");
-  const { source, plan: chosen } = await kubernetesPlan(
-    count,
-    num(params, "seed", 7),
-    params.closed === true,
-  );
-  writeFileSync(str(params, "out"), JSON.stringify({ source, plan: chosen }));
+  const {
+    source,
+    plan: chosen,
+    spec,
+  } = await kubernetesPlan(count, num(params, "seed", 7), params.closed === true);
+  writeFileSync(str(params, "out"), JSON.stringify({ source, plan: chosen, spec }));
   return { wallMs: 0, cpuMs: 0, info: { source, resources: chosen.resources.length } };
 };

@@ -12,8 +12,8 @@ export function segment(text: string): string {
 }
 
 /**
- * {@link segment} of a region, namespace or kind: a few distinct values shared by thousands of
- * files, each cleaned once (bounded, so a name-heavy plan cannot grow it without limit).
+ * {@link segment} of a region, namespace, kind or component: few distinct values shared by
+ * thousands of files, each cleaned once (bounded, so a name-heavy plan cannot grow it without limit).
  */
 const SEGMENTS = new Map<string, string>();
 function sharedSegment(text: string): string {
@@ -26,20 +26,67 @@ function sharedSegment(text: string): string {
   return cleaned;
 }
 
-/** Where a planned resource is written, per provider. A table, so a new provider cannot fall through. */
-export const RESOURCE_PATHS: Readonly<Record<ProviderKind, (resource: PlannedResource) => string>> = {
-  /** `<region>/kubernetes/<namespace>/<kind>-<name>.yaml`; cluster-scoped objects under `_cluster/`. */
-  kubernetes: (resource) => {
-    const manifest = resource.inputs as { kind?: string; metadata?: { name?: string; namespace?: string } };
-    const namespace = manifest.metadata?.namespace;
-    const kind = manifest.kind ?? shortType(resource.type);
-    const name = manifest.metadata?.name ?? resource.name;
-    return `${sharedSegment(resource.region)}/kubernetes/${namespace === undefined ? "_cluster" : sharedSegment(namespace)}/${sharedSegment(kind)}-${segment(name)}.yaml`;
+/**
+ * How `render` lays its files out:
+ * - `component` (the default): one multi-document file per component, region and namespace, so a
+ *   change to a component shows as a change to its files; objects no component owns (namespaces,
+ *   namespace-wide policies, dashboards) go to `_shared.yaml`, which no component name can be
+ *   (names are RFC 1123 labels) and which sorts first. A 2,000-service topology renders to ~8,000
+ *   files instead of ~83,000 (issue #15): fewer to write, to commit, and to page through in a PR.
+ * - `object`: one file per object (`<kind>-<name>.yaml`), as `kubectl-slice` or Tanka export.
+ */
+export type RenderLayout = "component" | "object";
+export const RENDER_LAYOUT_NAMES = ["component", "object"] as const satisfies readonly RenderLayout[];
+
+export interface LayoutPaths {
+  /** Whether one file holds every object of a component there, or one object. */
+  readonly grouped: boolean;
+  /** Where a planned resource is written, per provider: a table, so no provider falls through. */
+  readonly paths: Readonly<Record<ProviderKind, (resource: PlannedResource) => string>>;
+}
+
+interface ManifestPlace {
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+}
+
+/** `<region>/kubernetes/<namespace>/`, or `…/_cluster/` for cluster-scoped objects. */
+const kubernetesDir = (resource: PlannedResource, manifest: ManifestPlace) => {
+  const namespace = manifest.metadata?.namespace;
+  return `${sharedSegment(resource.region)}/kubernetes/${namespace === undefined ? "_cluster" : sharedSegment(namespace)}/`;
+};
+
+/** The file stem of a component's objects; shared objects have none. */
+const componentStem = (resource: PlannedResource) =>
+  resource.component === "" ? "_shared" : sharedSegment(resource.component);
+
+export const RENDER_LAYOUTS: Readonly<Record<RenderLayout, LayoutPaths>> = {
+  component: {
+    grouped: true,
+    paths: {
+      /** `<region>/kubernetes/<namespace>/<component>.yaml`; cluster-scoped objects under `_cluster/`. */
+      kubernetes: (resource) =>
+        `${kubernetesDir(resource, resource.inputs as ManifestPlace)}${componentStem(resource)}.yaml`,
+      /** `<region>/aws/<component>.yaml`. */
+      aws: (resource) => `${sharedSegment(resource.region)}/aws/${componentStem(resource)}.yaml`,
+    },
   },
-  /** `<region>/aws/<service.Type>-<logical name without the region>.yaml`. */
-  aws: (resource) => {
-    const prefix = `${resource.region}/`;
-    const name = resource.name.startsWith(prefix) ? resource.name.slice(prefix.length) : resource.name;
-    return `${sharedSegment(resource.region)}/aws/${sharedSegment(shortType(resource.type))}-${segment(name.replaceAll("/", "."))}.yaml`;
+  object: {
+    grouped: false,
+    paths: {
+      /** `<region>/kubernetes/<namespace>/<kind>-<name>.yaml`; cluster-scoped objects under `_cluster/`. */
+      kubernetes: (resource) => {
+        const manifest = resource.inputs as ManifestPlace;
+        const kind = manifest.kind ?? shortType(resource.type);
+        const name = manifest.metadata?.name ?? resource.name;
+        return `${kubernetesDir(resource, manifest)}${sharedSegment(kind)}-${segment(name)}.yaml`;
+      },
+      /** `<region>/aws/<service.Type>-<logical name without the region>.yaml`. */
+      aws: (resource) => {
+        const prefix = `${resource.region}/`;
+        const name = resource.name.startsWith(prefix) ? resource.name.slice(prefix.length) : resource.name;
+        return `${sharedSegment(resource.region)}/aws/${sharedSegment(shortType(resource.type))}-${segment(name.replaceAll("/", "."))}.yaml`;
+      },
+    },
   },
 };

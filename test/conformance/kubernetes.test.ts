@@ -18,7 +18,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { compilePlan } from "../../src/compile/index.js";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
 import type { ResourcePlan } from "../../src/compile/plan.js";
@@ -118,11 +118,16 @@ function checkNames(manifest: any, where: string): void {
   }
 }
 
-/** Every rendered Kubernetes file, parsed back from the bytes `render` writes. */
+/** Every rendered Kubernetes object, parsed back from the bytes `render` writes (each file's documents). */
 function renderedManifests(plan: ResourcePlan): { path: string; manifest: any }[] {
   return renderPlan(plan)
     .filter((file) => file.path.includes("/kubernetes/"))
-    .map((file) => ({ path: file.path, manifest: parse(file.content) }));
+    .flatMap((file) =>
+      parseAllDocuments(file.content).map((doc, i) => {
+        expect(doc.errors, `${file.path} document ${i + 1}`).toEqual([]);
+        return { path: `${file.path}#${i + 1}`, manifest: doc.toJS() };
+      }),
+    );
 }
 
 const plans: [string, () => Promise<ResourcePlan>][] = [

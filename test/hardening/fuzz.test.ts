@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { mulberry32 } from "../../bench/prng.js";
 import { walkSpec } from "../../src/spec/semantic/walk.js";
 import { commandLines, listFiles, run, writeSpec } from "./harness.js";
@@ -144,16 +144,18 @@ const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 function labelProblems(out: string): string[] {
   const problems: string[] = [];
   for (const file of listFiles(out).filter((f) => f.includes("/kubernetes/"))) {
-    const manifest = parse(readFileSync(join(out, file), "utf8")) as {
-      metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
-    };
-    const { name = "", namespace, labels = {} } = manifest.metadata ?? {};
-    if (!DNS_NAME.test(name) || name.length > 253) problems.push(`${file}: object name "${name}"`);
-    if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
-      problems.push(`${file}: namespace "${namespace}"`);
-    for (const [key, value] of Object.entries(labels))
-      if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))
-        problems.push(`${file}: label ${key}="${String(value)}"`);
+    for (const doc of parseAllDocuments(readFileSync(join(out, file), "utf8"))) {
+      const manifest = doc.toJS() as {
+        metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+      };
+      const { name = "", namespace, labels = {} } = manifest.metadata ?? {};
+      if (!DNS_NAME.test(name) || name.length > 253) problems.push(`${file}: object name "${name}"`);
+      if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+        problems.push(`${file}: namespace "${namespace}"`);
+      for (const [key, value] of Object.entries(labels))
+        if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))
+          problems.push(`${file}: label ${key}="${String(value)}"`);
+    }
   }
   return problems;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { validateTopology } from "../../src/spec/validate.js";
 import { topoplan } from "../e2e/cli.js";
 import { run, writeSpec } from "./harness.js";
@@ -168,7 +168,9 @@ describe("secrets", () => {
     expect(findings[0]!.message).not.toContain("hunter2");
     const out = join(scratch, "secrets-out");
     expect((await run(["render", spec, "--out", out])).code).toBe(0);
-    const deployment = parse(readFileSync(join(out, "eu-west-1/kubernetes/t/deployment-api.yaml"), "utf8"));
+    const deployment = parseAllDocuments(readFileSync(join(out, "eu-west-1/kubernetes/t/api.yaml"), "utf8"))
+      .map((doc) => doc.toJS())
+      .find((manifest) => manifest.kind === "Deployment");
     expect(deployment.spec.template.spec.containers[0].env).toContainEqual({
       name: "TOKEN_REF",
       valueFrom: { secretKeyRef: { name: "api-token", key: "token" } },

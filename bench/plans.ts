@@ -45,11 +45,28 @@ export async function kubernetesPlan(count: number, seed = 7, closed = false): P
     const plan = analysis.ok ? compile.module(model, analysis.module(model)) : compile.module(model);
     return { plan, objects: plan.resources.filter((r) => r.provider === "kubernetes") };
   };
+  /** Fewer services whose plan still holds `count` objects (objects grow about linearly with services). */
+  const tighter = (services: number, objects: number) => {
+    let guess = Math.floor((services * count) / objects);
+    for (let tries = 0; tries < 4 && guess < services; tries++) {
+      const compiled = compileWith(guess);
+      if (compiled.objects.length >= count) return { services: guess, compiled };
+      guess += Math.ceil(((count - compiled.objects.length) * guess) / Math.max(1, compiled.objects.length)) + 1;
+    }
+    return undefined;
+  };
   // Calibrate objects per service on a small topology, then compile one just big enough.
   const probe = compileWith(40);
   let services = Math.max(40, Math.ceil((count / Math.max(1, probe.objects.length)) * 40 * 1.1));
   for (let attempt = 0; attempt < 4; attempt++) {
-    const { plan, objects } = compileWith(services);
+    let compiled = compileWith(services);
+    if (!closed && compiled.objects.length >= count) {
+      // The render scenario times the compile too: its topology should make about `count`
+      // objects, not the calibration's tenth more (a closed subset needs that slack).
+      const tight = tighter(services, compiled.objects.length);
+      if (tight !== undefined) ({ services, compiled } = tight);
+    }
+    const { plan, objects } = compiled;
     const kubernetes = { topology: plan.topology, resources: objects };
     const chosen = closed
       ? closedSubset(kubernetes, count)

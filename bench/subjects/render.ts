@@ -28,13 +28,16 @@ function written(dir: string): { files: number; bytes: number } {
   return { files, bytes };
 }
 
-type RenderPlan = (plan: ResourcePlan) => readonly { path: string; content: string }[];
-type WriteRender = (files: readonly { path: string; content: string }[], outDir: string) => Promise<unknown>;
+type RenderFiles = (plan: ResourcePlan) => readonly ({ path: string } & object)[];
+type WriteRender = (files: readonly ({ path: string } & object)[], outDir: string) => Promise<unknown>;
 
-/** What `topoplan render` does after compiling: renderPlan (in memory), then writeRender. */
+/**
+ * What `topoplan render` does after compiling: deferRenderPlan (paths now, each file's YAML made
+ * as it is written), then writeRender.
+ */
 async function renderEntry(): Promise<((plan: ResourcePlan, outDir: string) => Promise<unknown>) | string> {
   const loaded = await importOptional<Record<string, unknown>>(RENDER);
-  const render = exported<RenderPlan>(loaded, RENDER, "renderPlan");
+  const render = exported<RenderFiles>(loaded, RENDER, "deferRenderPlan");
   if (!render.ok) return render.reason;
   const write = exported<WriteRender>(loaded, RENDER, "writeRender");
   if (!write.ok) return write.reason;

@@ -51,7 +51,8 @@ export async function kubernetesPlan(count: number, seed = 7, closed = false): P
     for (let tries = 0; tries < 4 && guess < services; tries++) {
       const compiled = compileWith(guess);
       if (compiled.objects.length >= count) return { services: guess, compiled };
-      guess += Math.ceil(((count - compiled.objects.length) * guess) / Math.max(1, compiled.objects.length)) + 1;
+      guess +=
+        Math.ceil(((count - compiled.objects.length) * guess) / Math.max(1, compiled.objects.length)) + 1;
     }
     return undefined;
   };

@@ -31,7 +31,7 @@ function sharedSegment(text: string): string {
  * - `component` (the default): one multi-document file per component, region and namespace, so a
  *   change to a component shows as a change to its files; objects no component owns (namespaces,
  *   namespace-wide policies, dashboards) go to `_shared.yaml`, which no component name can be
- *   (names are RFC 1123 labels) and which sorts first. A 2,000-service topology renders to ~8,000
+ *   (names are RFC 1123 labels) and which sorts first. A 2,000-service topology renders to ~14,000
  *   files instead of ~83,000 (issue #15): fewer to write, to commit, and to page through in a PR.
  * - `object`: one file per object (`<kind>-<name>.yaml`), as `kubectl-slice` or Tanka export.
  */

@@ -89,7 +89,7 @@ export async function writeRender(
   try {
     await mkdir(temporary);
     // Paths are checked relative `/`-separated paths (deferRenderPlan): their directories are the
-    // text before the last `/`, a few hundred for ~90,000 files.
+    // text before the last `/`, a few hundred for ~14,000 files.
     const dirs = new Set<string>();
     for (const file of files) {
       const cut = file.path.lastIndexOf("/");

@@ -42,7 +42,7 @@ function plainString(text: string): string {
 }
 
 /**
- * Keys, labels and names repeat across the ~90,000 files of a large render: their scalars are
+ * Keys, labels and names repeat across the ~83,000 objects of a large render: their scalars are
  * remembered. Short strings only, and a bounded table, so memory stays small.
  */
 const SCALARS = new Map<string, string>();
@@ -97,7 +97,9 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const isBlock = (value: unknown): value is object => {
   if (value === null || typeof value !== "object") return false;
   if (Array.isArray(value)) return value.length > 0;
-  for (const key in value) if ((value as Record<string, unknown>)[key] !== undefined) return true;
+  // Own keys only, as Object.values sees them (for…in also visits inherited enumerable ones).
+  for (const key in value)
+    if (Object.hasOwn(value, key) && (value as Record<string, unknown>)[key] !== undefined) return true;
   return false;
 };
 
@@ -146,10 +148,12 @@ function node(prefix: string, item: boolean, value: unknown, depth: number): voi
 
 /**
  * An object's keys in code-unit order (what `sort()` gives strings): an insertion sort, since a
- * manifest's objects have a handful of keys each.
+ * manifest's objects have a handful of keys each; `sort()` beyond that (quadratic otherwise).
  */
+const INSERTION_SORT_MAX = 16;
 function sortedKeys(record: object): string[] {
   const keys = Object.keys(record);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i]!;
     let j = i - 1;
@@ -182,10 +186,12 @@ function block(value: object, depth: number, first: string): void {
 /** Writes JSON data as a YAML document (sorted keys, block style, trailing newline). */
 export function emitYaml(value: unknown): string {
   if (!isBlock(value)) return `${inline(value as Json)}\n`;
-  // Reset first: a value that cannot be written (NaN, a function) throws half-way.
+  // A value that cannot be written (NaN, a function) throws half-way: the buffer is let go either way.
   text = "";
-  block(value, 0, "");
-  const written = text;
-  text = "";
-  return written;
+  try {
+    block(value, 0, "");
+    return text;
+  } finally {
+    text = "";
+  }
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseDocument, type Scalar, type YAMLMap } from "yaml";
 import { emitYaml } from "../../src/render/yaml.js";
 
 /** What a YAML 1.1 reader (go-yaml, kubectl) would read a plain scalar as, besides a string. */
@@ -86,5 +86,21 @@ describe("emitYaml", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("sorts keys as sort() does, few or many, and reads only an object's own keys", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.oneof(fc.string(), fc.nat().map(String)), { maxLength: 40 }), (keys) => {
+        const value = Object.fromEntries(keys.map((key, i) => [key, i]));
+        // The keys in the order written (the parsed document keeps it; a JS object would not).
+        const map = parseDocument(emitYaml({ value })).get("value") as YAMLMap<Scalar<string>> | undefined;
+        const written = (map?.items ?? []).map((pair) => String(pair.key.value));
+        expect(written).toEqual(Object.keys(value).sort());
+      }),
+      { numRuns: 300 },
+    );
+    const inherited = Object.create({ a: 1 }) as object;
+    expect(emitYaml(inherited)).toBe("{}\n");
+    expect(emitYaml({ k: inherited })).toBe("k: {}\n");
   });
 });

@@ -72,7 +72,6 @@ export function awsAccessResources(
   const awsComponents = new Map<string, ResolvedComponent>(
     [...model.datastores, ...model.streams].filter((c) => c.deploy.target === "aws").map((c) => [c.name, c]),
   );
-  const byName = new Map(resources.map((r) => [r.name, r]));
   const added: PlannedResource[] = [];
   const deploymentsWithEnv = new Map<string, string>();
   const annotated = new Map<string, string>();
@@ -87,7 +86,7 @@ export function awsAccessResources(
   }
   const deployments = new Map<string, PlannedResource>();
   const serviceAccounts = new Map<string, PlannedResource>();
-  for (const r of byName.values()) {
+  for (const r of resources) {
     const index =
       r.type === "kubernetes:apps/v1:Deployment"
         ? deployments
@@ -120,7 +119,7 @@ export function awsAccessResources(
     if (placed.length === 0) continue;
     const home = placed[0]!.region;
     const role = logicalName(service, "aws-role");
-    const statements = called.flatMap((name) => AWS_ENDPOINTS.statements(awsComponents.get(name)!, byName));
+    const statements = called.flatMap((name) => AWS_ENDPOINTS.statements(awsComponents.get(name)!));
     const serviceAccount = objectNames(service).serviceAccount;
     const irsa = placed.flatMap((p) => {
       const provider = options.oidcProviderArns?.[p.region];
@@ -179,9 +178,7 @@ export function awsAccessResources(
           }),
         );
       }
-      added.push(
-        ...podResources(model.name, p, called, awsComponents, byName, deployments, deploymentsWithEnv),
-      );
+      added.push(...podResources(model.name, p, called, awsComponents, deployments, deploymentsWithEnv));
     }
     for (const { placed: p } of irsa) {
       const account = serviceAccounts.get(
@@ -190,6 +187,7 @@ export function awsAccessResources(
       if (account !== undefined) annotated.set(account.name, role);
     }
   }
+  if (deploymentsWithEnv.size === 0 && annotated.size === 0) return [...resources, ...added];
   const withEnv = resources.map((r) => {
     const configMap = deploymentsWithEnv.get(r.name);
     const role = annotated.get(r.name);
@@ -218,14 +216,13 @@ function podResources(
   p: Placed,
   called: readonly string[],
   components: ReadonlyMap<string, ResolvedComponent>,
-  byName: ReadonlyMap<string, PlannedResource>,
   deployments: ReadonlyMap<string, PlannedResource>,
   deploymentsWithEnv: Map<string, string>,
 ): PlannedResource[] {
   const name = `${objectNames(p.name).service}-aws-endpoints`;
   const data: Record<string, unknown> = { AWS_REGION: p.region };
   for (const component of called)
-    Object.assign(data, AWS_ENDPOINTS.env(components.get(component)!, p.region, byName));
+    Object.assign(data, AWS_ENDPOINTS.env(components.get(component)!, p.region));
   const manifest: IConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",

@@ -1,5 +1,4 @@
 import type { ResolvedComponent } from "../../model/types.js";
-import type { PlannedResource } from "../plan.js";
 import { AURORA_PORT } from "./aurora.js";
 import { logicalName } from "./names.js";
 import { regionFor } from "./reach.js";
@@ -11,13 +10,9 @@ import { awsAccountId, concat, out } from "./typed.js";
  * One row per service, like BACKENDS in index.ts.
  */
 interface Access {
-  statements(component: ResolvedComponent, resources: ReadonlyMap<string, PlannedResource>): object[];
+  statements(component: ResolvedComponent): object[];
   /** Variables for a pod in `region`: the copy there, else the home region's. */
-  env(
-    component: ResolvedComponent,
-    region: string,
-    resources: ReadonlyMap<string, PlannedResource>,
-  ): Record<string, unknown>;
+  env(component: ResolvedComponent, region: string): Record<string, unknown>;
 }
 
 const prefix = (component: string) => `TOPOPLAN_${component.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
@@ -139,18 +134,10 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
 
 /** Access for a component by its AWS service; components of other targets have none. */
 export const AWS_ENDPOINTS = {
-  statements(component: ResolvedComponent, resources: ReadonlyMap<string, PlannedResource>): object[] {
-    return component.deploy.target === "aws"
-      ? ACCESS[component.deploy.service].statements(component, resources)
-      : [];
+  statements(component: ResolvedComponent): object[] {
+    return component.deploy.target === "aws" ? ACCESS[component.deploy.service].statements(component) : [];
   },
-  env(
-    component: ResolvedComponent,
-    region: string,
-    resources: ReadonlyMap<string, PlannedResource>,
-  ): Record<string, unknown> {
-    return component.deploy.target === "aws"
-      ? ACCESS[component.deploy.service].env(component, region, resources)
-      : {};
+  env(component: ResolvedComponent, region: string): Record<string, unknown> {
+    return component.deploy.target === "aws" ? ACCESS[component.deploy.service].env(component, region) : {};
   },
 };

@@ -80,6 +80,27 @@ export function isRef(value: unknown): value is Ref {
   return typeof value === "object" && value !== null && typeof (value as Ref).$ref === "string";
 }
 
+/** Whether `value` holds a ref or a runtime value anywhere: something only the deployment can resolve. */
+export function holdsDeploymentValue(value: unknown): boolean {
+  return typeof value === "object" && value !== null && objectHoldsDeploymentValue(value);
+}
+
+// Recursion on objects only: `render` scans every manifest of the plan (83,000 at 2,000 services).
+function objectHoldsDeploymentValue(value: object): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[])
+      if (typeof item === "object" && item !== null && objectHoldsDeploymentValue(item)) return true;
+    return false;
+  }
+  if (isRef(value) || isRuntimeValue(value)) return true;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (typeof item === "object" && item !== null && objectHoldsDeploymentValue(item)) return true;
+  }
+  return false;
+}
+
 export function sortResources(resources: readonly PlannedResource[]): PlannedResource[] {
   return [...resources].sort(
     (a, b) =>

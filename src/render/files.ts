@@ -1,4 +1,4 @@
-import type { PlannedResource, ResourcePlan } from "../compile/plan.js";
+import { holdsDeploymentValue, type PlannedResource, type ResourcePlan } from "../compile/plan.js";
 import { commentSafe } from "../report/escape.js";
 import { summarisePlan } from "../report/plan-summary.js";
 import { documentOrder } from "./document-order.js";
@@ -56,7 +56,45 @@ const LAYOUT_LINES: Readonly<Record<RenderLayout, readonly string[]>> = {
   ],
 };
 
-function readme(plan: ResourcePlan, layout: RenderLayout): string {
+/**
+ * What the README says about applying with kubectl. Server-side apply, because client-side apply
+ * copies each object into its `last-applied-configuration` annotation, and annotations are limited
+ * to 256 KiB (Kubernetes API validation, `TotalAnnotationSizeLimitB`; kubernetes/kubectl#712):
+ * a dashboard ConfigMap of a few dozen components passes that. Files holding values only the
+ * deployment knows (AWS outputs as `$ref`, generated values as `$runtime`) are named: kubectl
+ * rejects them as they are (a ConfigMap's data must be strings).
+ */
+/** Files named in the README's list; a large topology's list would bury the rest. */
+const LISTED_FILES = 20;
+
+function kubectlLines(deploymentValueFiles: readonly string[]): string[] {
+  const apply = "kubectl apply --server-side --field-manager=topoplan -R -f";
+  return [
+    `\`${apply} <region>/kubernetes/_cluster && ${apply} <region>/kubernetes\` against that region's`,
+    "cluster applies a region, namespaces first; `pulumi up` is the supported path. Server-side apply,",
+    "because client-side apply stores each object in an annotation limited to 256 KiB, which a",
+    "dashboard ConfigMap can pass.",
+    ...(deploymentValueFiles.length === 0
+      ? []
+      : [
+          "",
+          `### ${deploymentValueFiles.length} file${deploymentValueFiles.length === 1 ? "" : "s"} with values known only at deployment`,
+          "",
+          "These Kubernetes files hold outputs of the AWS resources (`$ref: <resource>`, `property: <output>`)",
+          "or values generated at deployment (`$runtime`). `pulumi up` fills them in; kubectl rejects them",
+          "as they are. Apply them with Pulumi, or put the values in first.",
+          "",
+          ...deploymentValueFiles.slice(0, LISTED_FILES).map((path) => `- \`${path}\``),
+          ...(deploymentValueFiles.length > LISTED_FILES
+            ? [
+                `- … and ${deploymentValueFiles.length - LISTED_FILES} more: \`grep -rlE '^ *\\$(ref|runtime):' */kubernetes\` lists them all`,
+              ]
+            : []),
+        ]),
+  ];
+}
+
+function readme(plan: ResourcePlan, layout: RenderLayout, deploymentValueFiles: readonly string[]): string {
   const summary = summarisePlan(plan);
   return [
     `# ${plan.topology} — rendered plan`,
@@ -72,8 +110,7 @@ function readme(plan: ResourcePlan, layout: RenderLayout): string {
     "",
     "Every object is preceded by a comment naming its Pulumi type token and logical name, and whether",
     "the resource is protected (`protect`, `retainOnDelete`: stateful, never deleted by an edit).",
-    "`kubectl apply -R -f <region>/kubernetes/_cluster && kubectl apply -R -f <region>/kubernetes` against",
-    "that region's cluster applies a region, namespaces first; `pulumi up` is the supported path.",
+    ...kubectlLines(deploymentValueFiles),
     "",
     "## Resources",
     "",
@@ -143,19 +180,22 @@ export function deferRenderPlan(plan: ResourcePlan, options: RenderOptions = {})
     files.set(path, { content, from });
   };
   const text = (content: string) => () => content;
-  add("README.md", text(readme(plan, layout)), "render");
   const generated = generatedLine(plan);
   const document = (resource: PlannedResource) =>
     pulumiLine(resource) + toYaml(RESOURCE_BODIES[resource.provider](resource));
   // Objects per file: one each, or one file per component there (never two components in a file).
   const groups = new Map<string, PlannedResource[]>();
+  const deploymentValueFiles = new Set<string>();
   for (const resource of plan.resources) {
     const path = paths[resource.provider](resource);
+    if (resource.provider === "kubernetes" && holdsDeploymentValue(resource.inputs))
+      deploymentValueFiles.add(path);
     const group = groups.get(path);
     if (group === undefined) groups.set(path, [resource]);
     else if (grouped && group[0]!.component === resource.component) group.push(resource);
     else throw new RenderConflictError(`${resource.name} and ${group[0]!.name} both render to "${path}"`);
   }
+  add("README.md", text(readme(plan, layout, [...deploymentValueFiles].sort())), "render");
   for (const [path, resources] of groups) {
     if (resources.length > 1) resources.sort(documentOrder);
     add(path, () => generated + resources.map(document).join("---\n"), resources[0]!.name);

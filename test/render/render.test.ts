@@ -8,8 +8,10 @@ import { main } from "../../src/cli/main.js";
 import { compilePlan } from "../../src/compile/index.js";
 import type { ResourcePlan } from "../../src/compile/plan.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { loadTopology } from "../../src/pipeline.js";
 import { RENDER_MARKER, RenderConflictError, renderPlan, writeRender } from "../../src/render/index.js";
 import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
+import { STACKS_DIR, stackFiles } from "./stacks.js";
 
 let root: string;
 beforeEach(async () => {
@@ -144,6 +146,64 @@ describe("renderPlan (in memory)", () => {
     expect(() =>
       renderPlan(plan(), { extraFiles: { x: () => [{ path: "../escape", content: "" }] } }),
     ).toThrow(RenderConflictError);
+  });
+});
+
+/** Whether parsed YAML holds a `$ref` or `$runtime` key anywhere. */
+function holdsMarker(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if ("$ref" in value || "$runtime" in value) return true;
+  return Object.values(value).some(holdsMarker);
+}
+
+describe("README: how to apply with kubectl", () => {
+  it.each(stackFiles())(
+    "stacks/%s: server-side apply, and exactly the files kubectl cannot take as they are",
+    async (file) => {
+      const rendered = renderPlan(compilePlan((await loadTopology(join(STACKS_DIR, file))).model));
+      const readme = rendered.find((f) => f.path === "README.md")!.content;
+      expect(readme).toContain(
+        "kubectl apply --server-side --field-manager=topoplan -R -f <region>/kubernetes/_cluster",
+      );
+      const marked = rendered
+        .filter((f) => f.path.includes("/kubernetes/"))
+        .filter((f) => parseAllDocuments(f.content).some((doc) => holdsMarker(doc.toJS())))
+        .map((f) => f.path)
+        .sort();
+      const listed = [...readme.matchAll(/^- `([^`]+\/kubernetes\/[^`]+)`$/gm)].map((m) => m[1]);
+      expect(listed).toEqual(marked.slice(0, 20));
+      if (marked.length === 0) expect(readme).not.toContain("known only at deployment");
+      else
+        expect(readme).toContain(
+          `### ${marked.length} file${marked.length === 1 ? "" : "s"} with values known only at deployment`,
+        );
+    },
+  );
+
+  it("lists at most 20 files and says how to find the rest", () => {
+    const configMap = (i: number) => ({
+      type: "kubernetes:core/v1:ConfigMap",
+      name: `eu-west-1/shop/ConfigMap/c${i}`,
+      provider: "kubernetes" as const,
+      region: "eu-west-1",
+      component: `c${i}`,
+      inputs: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `c${i}`, namespace: "shop" },
+        data: { TABLE: { $ref: "table", property: "name" } },
+      },
+    });
+    const many: ResourcePlan = {
+      topology: "t",
+      resources: Array.from({ length: 23 }, (_, i) => configMap(i)),
+    };
+    const readme = renderPlan(many).find((f) => f.path === "README.md")!.content;
+    expect(readme).toContain("### 23 files with values known only at deployment");
+    expect(readme.match(/^- `eu-west-1\/kubernetes\/shop\/c\d+\.yaml`$/gm)).toHaveLength(20);
+    expect(readme).toContain(
+      "- … and 3 more: `grep -rlE '^ *\\$(ref|runtime):' */kubernetes` lists them all",
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import { ISTIO_SIDECAR_METRICS, type ScrapeEndpoint, scrapeEndpoint } from "../k
 import type { PlannedResource } from "../plan.js";
 import { dashboardPartUid, dashboardUid } from "./dashboard.js";
 import { DashboardTexts } from "./dashboard-text.js";
+import { indicatorsOf, regionalIndicators } from "./indicators.js";
 import {
   commonLabels,
   dnsLabel,
@@ -23,7 +24,7 @@ import {
   plannedManifest,
 } from "./k8s.js";
 import { COMPONENT_LABEL, DEFAULT_MIN_REQUESTS_PER_SECOND } from "./promql.js";
-import { componentRuleGroups, type RuleGroup } from "./rules.js";
+import { componentRules, type RuleGroup, ruleGroupsIn } from "./rules.js";
 
 export { BURN_RATE_ALERTS, DEFAULT_MIN_REQUESTS_PER_SECOND, RECORD, SLO_WINDOWS } from "./promql.js";
 export { ALERT, componentRuleGroups, type RuleGroup } from "./rules.js";
@@ -59,16 +60,22 @@ export function compileObservability(
   options: ObservabilityOptions = {},
 ): PlannedResource[] {
   const minRequestsPerSecond = options.minRequestsPerSecond ?? DEFAULT_MIN_REQUESTS_PER_SECOND;
+  const rule = { minRequestsPerSecond };
   const components = kubernetesComponents(model);
   const resources: PlannedResource[] = [];
   for (const component of components) {
     // Where Prometheus scrapes it: the same answer the NetworkPolicies and the mesh's mTLS
     // exceptions use (kubernetes/endpoints.ts).
     const scrape = scrapeEndpoint(component);
+    // An engine's indicators may differ per region (src/engines/types.ts); everything else's do not.
+    const everywhere = regionalIndicators(component)
+      ? undefined
+      : componentRules(component, indicatorsOf(component), rule);
     for (const region of component.regions) {
+      const rules = everywhere ?? componentRules(component, indicatorsOf(component, region), rule);
       // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
       // no declared metrics): the observability-coverage rule says so instead.
-      const groups = componentRuleGroups(model, component, region, { minRequestsPerSecond });
+      const groups = ruleGroupsIn(model, rules, region);
       if (groups.length === 0) continue;
       resources.push(serviceMonitor(model, component, region, scrape, options.metricsPortName));
       resources.push(prometheusRule(model, component, region, groups));

@@ -16,6 +16,11 @@ export function indicatorsOf(component: ResolvedComponent, region?: string): Ind
   return metricIndicators(component);
 }
 
+/** Whether {@link indicatorsOf} may answer differently per region: only an engine's can. */
+export function regionalIndicators(component: ResolvedComponent): boolean {
+  return component.kind !== "service" && engineOf(component) !== undefined;
+}
+
 /** Seconds per unit of a histogram, from its name (Prometheus naming: the unit is a suffix). */
 export function secondsPerUnit(metric: string): number {
   return /_milliseconds(_|$)/.test(metric) ? 0.001 : /_microseconds(_|$)/.test(metric) ? 1e-6 : 1;

@@ -118,16 +118,28 @@ export function componentRuleGroups(
   region: string,
   options: RuleOptions,
 ): RuleGroup[] {
-  const labels = {
-    [COMPONENT_LABEL]: component.name,
-    topoplan_region: region,
-    topoplan_topology: model.name,
-  };
-  const ind = indicatorsOf(component, region);
-  const recording: RecordingRule[] = [];
-  // Each rule gets its own label object: shared objects would render as YAML anchors.
-  const record = (name: string, expr: string) =>
-    recording.push({ record: name, expr, labels: { ...labels } });
+  return ruleGroupsIn(model, componentRules(component, indicatorsOf(component, region), options), region);
+}
+
+/** A component's rules before they are placed in a region: the same in every region its indicators are. */
+export interface ComponentRules {
+  readonly component: string;
+  readonly recording: readonly { readonly record: string; readonly expr: string }[];
+  readonly alerts: readonly AlertingRule[];
+}
+
+/**
+ * The rules of a component whose indicators are `ind`. Only the recording rules' labels name the
+ * region, so a component whose indicators are the same everywhere (every service) builds these
+ * once for all its regions (issue #15: the PromQL text was rebuilt per region, and held per region).
+ */
+export function componentRules(
+  component: ResolvedComponent,
+  ind: Indicators,
+  options: RuleOptions,
+): ComponentRules {
+  const recording: { record: string; expr: string }[] = [];
+  const record = (name: string, expr: string) => recording.push({ record: name, expr });
   const { requestRate, errorRatio } = ind;
   if (requestRate !== undefined) for (const w of SLO_WINDOWS) record(RECORD.requestRate(w), requestRate(w));
   if (errorRatio !== undefined) for (const w of SLO_WINDOWS) record(RECORD.errorRatio(w), errorRatio(w));
@@ -137,7 +149,6 @@ export function componentRuleGroups(
     record(RECORD.replicationLag, ind.replicationLagSeconds);
   if (consumerLagTargetMs(component) !== undefined && ind.consumerLagSeconds !== undefined)
     record(RECORD.consumerLag, ind.consumerLagSeconds);
-
   const alerts = [
     ...burnRateAlerts(component, ind, options),
     ...latencyAlerts(component, ind),
@@ -146,9 +157,24 @@ export function componentRuleGroups(
     ...absentAlerts(component, ind),
     ...memberAlerts(component, ind),
   ];
+  return { component: component.name, recording, alerts };
+}
+
+/**
+ * The groups of `rules` in one region: the recording rules labelled with the component, region and
+ * topology. The alerts are shared between regions here; the plan copies every manifest
+ * (kubernetes/manifest.ts `planned`), so no two resources share an object.
+ */
+export function ruleGroupsIn(model: Model, rules: ComponentRules, region: string): RuleGroup[] {
+  const { component, alerts } = rules;
+  const recording: RecordingRule[] = rules.recording.map(({ record, expr }) => ({
+    record,
+    expr,
+    labels: { [COMPONENT_LABEL]: component, topoplan_region: region, topoplan_topology: model.name },
+  }));
   return [
-    ...(recording.length === 0 ? [] : [{ name: `topoplan-${component.name}-sli`, rules: recording }]),
-    ...(alerts.length === 0 ? [] : [{ name: `topoplan-${component.name}-alerts`, rules: alerts }]),
+    ...(recording.length === 0 ? [] : [{ name: `topoplan-${component}-sli`, rules: recording }]),
+    ...(alerts.length === 0 ? [] : [{ name: `topoplan-${component}-alerts`, rules: alerts }]),
   ];
 }
 

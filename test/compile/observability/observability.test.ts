@@ -1,5 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { compileObservability, TYPES } from "../../../src/compile/observability/index.js";
+import {
+  compileObservability,
+  componentRuleGroups,
+  TYPES,
+} from "../../../src/compile/observability/index.js";
 import type { AlertingRule, RecordingRule, RuleGroup } from "../../../src/compile/observability/rules.js";
 import type { PlannedResource } from "../../../src/compile/plan.js";
 import { modelOf, SMALL, smallModel } from "./fixture.js";
@@ -212,6 +216,44 @@ describe("observability target", () => {
 
   test("deterministic", () => {
     expect(JSON.stringify(compileObservability(smallModel()))).toBe(JSON.stringify(plan));
+  });
+});
+
+describe("rules built once per component, placed per region", () => {
+  const apiIn = (region: string) => find(TYPES.prometheusRule, `${region}/shop/PrometheusRule/api-slo-rules`);
+  const regions = plan
+    .filter((r) => r.type === TYPES.prometheusRule && r.component === "api")
+    .map((r) => r.region);
+
+  test("a service's rules are componentRuleGroups' in each region, and differ only in the region label", () => {
+    expect(regions.length).toBeGreaterThan(1);
+    const api = model.services.find((s) => s.name === "api")!;
+    for (const region of regions) {
+      expect(groups(apiIn(region))).toEqual(
+        componentRuleGroups(model, api, region, { minRequestsPerSecond: 1 }),
+      );
+      const relabelled = JSON.stringify(groups(apiIn(region))).replaceAll(
+        `"topoplan_region":"${region}"`,
+        '"topoplan_region":"R"',
+      );
+      expect(relabelled).toBe(
+        JSON.stringify(groups(apiIn(regions[0]!))).replaceAll(
+          `"topoplan_region":"${regions[0]}"`,
+          '"topoplan_region":"R"',
+        ),
+      );
+    }
+  });
+
+  test("no two regions' PrometheusRules share an object (shared objects would render as YAML anchors)", () => {
+    const seen = new Set<object>();
+    const visit = (value: unknown) => {
+      if (typeof value !== "object" || value === null) return;
+      expect(seen.has(value)).toBe(false);
+      seen.add(value);
+      for (const child of Object.values(value)) visit(child);
+    };
+    for (const region of regions) visit(apiIn(region).inputs);
   });
 });
 

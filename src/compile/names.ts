@@ -82,5 +82,16 @@ export function shortType(type: string): string {
 
 /** Kubernetes type token for an apiVersion and kind: `apps/v1` + `StatefulSet` → `kubernetes:apps/v1:StatefulSet`. */
 export function kubernetesType(apiVersion: string, kind: string): string {
-  return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`;
+  // One string per type for the whole plan (a few dozen types, 83,000 objects at 2,000 services):
+  // each resource used to hold its own copy of the token.
+  const kinds = TYPE_TOKENS.get(apiVersion) ?? TYPE_TOKENS.set(apiVersion, new Map()).get(apiVersion)!;
+  let token = kinds.get(kind);
+  if (token === undefined) {
+    token = `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`;
+    // Unbounded, but only the compilers name kinds: a spec cannot add one.
+    kinds.set(kind, token);
+  }
+  return token;
 }
+
+const TYPE_TOKENS = new Map<string, Map<string, string>>();

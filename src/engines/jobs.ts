@@ -30,6 +30,7 @@ import type { Placed } from "../compile/kubernetes/placements.js";
 import { objectNames } from "../compile/kubernetes/workloads.js";
 import { kubernetesName } from "../compile/names.js";
 import type { PlannedResource } from "../compile/plan.js";
+import { shellQuote } from "../shell.js";
 import { HELPER_RESOURCES, RESTRICTED_CONTAINER } from "./security.js";
 
 export interface SetupJob {
@@ -62,11 +63,6 @@ export function retryScript(command: readonly string[], okIfOutput?: string): st
     "  sleep 5",
     "done",
   ].join("\n");
-}
-
-/** POSIX single-quoting: the word reaches the command byte for byte, whatever it contains. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 
 /** Pod label that keeps Istio from injecting a sidecar (see the file comment). */

@@ -1,6 +1,9 @@
 import { shortType } from "../compile/names.js";
 import type { PlannedResource, ProviderKind } from "../compile/plan.js";
 
+/** Marks a directory `render` created; only such directories (or empty ones) are replaced. */
+export const RENDER_MARKER = ".topoplan-render";
+
 /** A safe path segment: lower case, `[a-z0-9._-]` only. */
 export function segment(text: string): string {
   return (

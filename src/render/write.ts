@@ -4,7 +4,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
-import { type DeferredFile, RENDER_MARKER } from "./files.js";
+import type { DeferredFile } from "./files.js";
+import { RENDER_MARKER } from "./paths.js";
 import { sweepLeftovers, temporaryName } from "./temporary.js";
 
 const MARKER_HEAD = "This directory was written by `topoplan render`; the next render replaces it.\n";

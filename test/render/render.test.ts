@@ -7,9 +7,11 @@ import { parseAllDocuments } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { compilePlan } from "../../src/compile/index.js";
 import type { ResourcePlan } from "../../src/compile/plan.js";
+import { requiredAddons } from "../../src/compile/prerequisites/index.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { RENDER_MARKER, RenderConflictError, renderPlan, writeRender } from "../../src/render/index.js";
+import { helmInstallCommand } from "../../src/report/addons.js";
 import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
 import { STACKS_DIR, stackFiles } from "./stacks.js";
 
@@ -179,6 +181,35 @@ describe("README: how to apply with kubectl", () => {
         );
     },
   );
+
+  it("names the cluster add-ons the custom resources need, with their regions and helm commands", async () => {
+    const loaded = await loadTopology(join(STACKS_DIR, "service-mesh.ts"));
+    const resources = compilePlan(loaded.model).resources;
+    const readme = renderPlan({ topology: "t", resources }).find((f) => f.path === "README.md")!.content;
+    const lines = readme.split("\n");
+    const regions = [...new Set(resources.map((r) => r.region))].sort().join(", ");
+    expect(lines.find((line) => line.startsWith("| Istio"))).toMatch(
+      new RegExp(
+        `\\| istio-system \\| DestinationRule, PeerAuthentication, VirtualService \\| ${regions} \\|$`,
+      ),
+    );
+    expect(lines.find((line) => line.startsWith("| Prometheus Operator"))).toContain(
+      "| monitoring | PodMonitor, PrometheusRule |",
+    );
+    // One command per chart of each add-on, with the values topoplan installs it with.
+    const commands = lines.filter((line) => line.startsWith("helm upgrade --install "));
+    const charts = requiredAddons(resources)
+      .filter((a, i, all) => all.findIndex((b) => b.id === a.id) === i)
+      .flatMap((a) => a.addon.charts.map((c) => helmInstallCommand(c, a.addon.namespace)));
+    expect(commands.sort()).toEqual(charts.sort());
+    expect(commands.find((c) => c.includes(" istiod istiod "))).toContain("--set pilot.cni.enabled=true");
+    // Only built-in kinds: no section.
+    const builtIn = renderPlan({
+      topology: "t",
+      resources: resources.filter((r) => r.type.startsWith("kubernetes:core/")),
+    });
+    expect(builtIn.find((f) => f.path === "README.md")!.content).not.toContain("Cluster add-ons");
+  });
 
   it("lists at most 20 files and says how to find the rest", () => {
     const configMap = (i: number) => ({

@@ -78,6 +78,13 @@ export function requiredAddons(resources: readonly PlannedResource[]): RequiredA
 
 export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
+/**
+ * How every add-on release is installed (Pulumi `helm.v3.Release` args; `topoplan render` prints
+ * the same as `helm` flags): a failed install or upgrade is rolled back instead of left half
+ * applied, after at most 10 minutes (seconds).
+ */
+export const HELM_RELEASE_SETTINGS = { atomic: true, timeout: 600 } as const;
+
 function namespaceResource(region: string, name: string, labels: Record<string, string>): PlannedResource {
   return {
     type: "kubernetes:core/v1:Namespace",
@@ -139,9 +146,7 @@ export function withPrerequisites(
             namespace: need.addon.namespace,
             repositoryOpts: { repo: chart.repo },
             ...(chart.values === undefined ? {} : { values: chart.values }),
-            // Roll back a failed install or upgrade instead of leaving it half applied.
-            atomic: true,
-            timeout: 600,
+            ...HELM_RELEASE_SETTINGS,
           },
           options: { dependsOn: [previous] },
         });

@@ -25,40 +25,55 @@ const LAYOUT_LINES: Readonly<Record<RenderLayout, readonly string[]>> = {
 const LISTED_FILES = 20;
 
 /**
- * What the README says about applying with kubectl. Server-side apply, because client-side apply
+ * The README's "Applying with kubectl" section. Server-side apply, because client-side apply
  * copies each object into its `last-applied-configuration` annotation, and annotations are limited
  * to 256 KiB (Kubernetes API validation, `TotalAnnotationSizeLimitB`; kubernetes/kubectl#712):
- * a region's dashboard ConfigMap takes 4.5–5 KB per component (measured at 2,000 services), so one of
- * more than about 50 components passes that. Files holding values only the
+ * a region's dashboard ConfigMap takes 4.5–5 KB of compact JSON per component (measured at 2,000
+ * services), so one of more than about 50 components passes that. Files holding values only the
  * deployment knows (AWS outputs as `$ref`, generated values as `$runtime`) are named: kubectl
- * rejects them as they are (a ConfigMap's data must be strings).
+ * rejects those objects (a ConfigMap's data must be strings) and applies the rest of the file.
  */
-function kubectlLines(deploymentValueFiles: readonly string[]): string[] {
+function kubectlLines(deploymentValueFiles: readonly string[], afterAddons: boolean): string[] {
   const apply = "kubectl apply --server-side --field-manager=topoplan -R -f";
+  const count = deploymentValueFiles.length;
   return [
-    `\`${apply} <region>/kubernetes/_cluster && ${apply} <region>/kubernetes\` against that region's`,
-    "cluster applies a region, namespaces first; `pulumi up` is the supported path. Server-side apply,",
-    "because client-side apply stores each object in an annotation limited to 256 KiB, which a",
-    "region's dashboard ConfigMap passes from about 50 components.",
-    ...(deploymentValueFiles.length === 0
+    "## Applying with kubectl",
+    "",
+    `\`pulumi up\` is the supported path. With kubectl, ${afterAddons ? "after the add-ons above, " : ""}run against each`,
+    "region's cluster (namespaces first):",
+    "",
+    "```sh",
+    `${apply} <region>/kubernetes/_cluster && ${apply} <region>/kubernetes`,
+    "```",
+    "",
+    "Server-side apply, because client-side apply stores each object in an annotation limited to",
+    "256 KiB, which a region's dashboard ConfigMap passes from about 50 components. Objects applied",
+    "before by client-side apply or by another field manager (Pulumi) need `--force-conflicts` once.",
+    ...(count === 0
       ? []
       : [
           "",
-          `### ${deploymentValueFiles.length} file${deploymentValueFiles.length === 1 ? "" : "s"} with values known only at deployment`,
+          `### ${count} file${count === 1 ? "" : "s"} with values known only at deployment`,
           "",
-          "These Kubernetes files hold outputs of the AWS resources (`$ref: <resource>`, `property: <output>`)",
-          "or values generated at deployment (`$runtime`). `pulumi up` fills them in; kubectl rejects them",
-          "as they are. Apply them with Pulumi, or put the values in first.",
+          "These files hold outputs of the AWS resources (`$ref: <resource>`, `property: <output>`) or",
+          "values generated at deployment (`$runtime`), which `pulumi up` fills in. kubectl rejects those",
+          "objects and applies the rest, so a Deployment would wait on the ConfigMap that failed: before",
+          "running the commands above, replace each such mapping with its value (a string), or deploy",
+          "the region with `pulumi up` instead.",
           "",
           ...deploymentValueFiles.slice(0, LISTED_FILES).map((path) => `- \`${path}\``),
-          ...(deploymentValueFiles.length > LISTED_FILES
+          ...(count > LISTED_FILES
             ? [
-                `- … and ${deploymentValueFiles.length - LISTED_FILES} more: \`grep -rlE '^ *\\$(ref|runtime):' */kubernetes\` lists them all`,
+                `- … and ${count - LISTED_FILES} more: \`${DEPLOYMENT_VALUE_GREP}\` (from this directory) lists them all`,
               ]
             : []),
         ]),
+    "",
   ];
 }
+
+/** Lists the rendered Kubernetes files holding a `$ref` or `$runtime` key, as a map entry or a list item. */
+export const DEPLOYMENT_VALUE_GREP = "grep -rlE '^[ -]*\\$(ref|runtime):' */kubernetes";
 
 /**
  * The add-ons serving the plan's custom resources, one row per add-on with the regions that need
@@ -90,6 +105,9 @@ function addonLines(required: readonly RequiredAddon[]): string[] {
       ({ addon, regions, kinds }) =>
         `| ${addon.title} | ${addon.namespace} | ${[...kinds].sort().join(", ")} | ${regions.join(", ")} |`,
     ),
+    ...rows.flatMap(({ addon }) => (addon.note === undefined ? [] : ["", addon.note])),
+    "",
+    "The commands are written for Helm 3.10 or later:",
     "",
     "```sh",
     ...rows.flatMap(({ addon, regions }) => [
@@ -112,6 +130,7 @@ export function renderReadme(
   deploymentValueFiles: readonly string[],
 ): string {
   const summary = summarisePlan(plan);
+  const addons = addonLines(requiredAddons(plan.resources));
   return [
     `# ${plan.topology} — rendered plan`,
     "",
@@ -126,9 +145,9 @@ export function renderReadme(
     "",
     "Every object is preceded by a comment naming its Pulumi type token and logical name, and whether",
     "the resource is protected (`protect`, `retainOnDelete`: stateful, never deleted by an edit).",
-    ...kubectlLines(deploymentValueFiles),
     "",
-    ...addonLines(requiredAddons(plan.resources)),
+    ...addons,
+    ...kubectlLines(deploymentValueFiles, addons.length > 0),
     "## Resources",
     "",
     "| region | type | count | protected |",

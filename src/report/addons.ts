@@ -39,7 +39,13 @@ export function formatAddons(required: readonly RequiredAddon[]): string {
     for (const c of addon.charts)
       lines.push(
         wrap(
-          `helm: ${c.chart} ${c.version} from ${c.repo} (release ${c.release})${c.values === undefined ? "" : `, values ${helmSetFlags(c.values).join(" ")}`}`,
+          `helm: ${c.chart} ${c.version} from ${c.repo} (release ${c.release})${
+            c.values === undefined
+              ? ""
+              : `, values ${leaves(c.values)
+                  .map(([path, value]) => `${path}=${JSON.stringify(value)}`)
+                  .join(", ")}`
+          }`,
           "      ",
           "        ",
           TEXT_WIDTH,
@@ -56,28 +62,40 @@ export function formatAddons(required: readonly RequiredAddon[]): string {
 }
 
 /**
- * A chart's values as Helm flags: `--set` for booleans and numbers, `--set-string` for strings (so
- * "true" stays a string), `--set-json` for lists, one per leaf, dots in keys and commas in values escaped as Helm reads
- * them (Helm docs, "The Format and Limitations of --set"); each flag quoted for a POSIX shell.
+ * A chart's values as Helm flags, one per leaf, each quoted for a POSIX shell: `--set` for
+ * booleans and integers, `--set-string` for plain strings (so "true" stays a string), and
+ * `--set-json` for anything `--set`'s own syntax would change (Helm's strvals parser: only integers
+ * become numbers, `{…}` is a list, `,` separates values, `\` escapes) — floats, lists, null, and
+ * strings with those characters. Dots and the other separators in keys are escaped.
  */
 export function helmSetFlags(values: Readonly<Record<string, unknown>>): string[] {
-  const flags: string[] = [];
-  const visit = (path: string, value: unknown) => {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value))
-        visit(path === "" ? escapeKey(key) : `${path}.${escapeKey(key)}`, child);
-      return;
-    }
-    // Lists as JSON (`--set-json`, Helm 3.10+): `--set`'s `{a,b}` cannot hold every item.
-    const flag = typeof value === "string" ? "--set-string" : Array.isArray(value) ? "--set-json" : "--set";
-    const text = typeof value === "string" ? value.replace(/[\\,]/g, "\\$&") : JSON.stringify(value);
-    flags.push(`${flag} ${shellQuote(`${path}=${text}`)}`);
-  };
-  visit("", values);
-  return flags;
+  return leaves(values).map(([path, value]) => {
+    const [flag, text] =
+      typeof value === "boolean" || (typeof value === "number" && Number.isSafeInteger(value))
+        ? ["--set", String(value)]
+        : typeof value === "string" && PLAIN_STRING.test(value)
+          ? ["--set-string", value]
+          : ["--set-json", JSON.stringify(value)];
+    return `${flag} ${shellQuote(`${path}=${text}`)}`;
+  });
 }
 
-const escapeKey = (key: string) => key.replace(/[\\.]/g, "\\$&");
+/** Every value that is not an object, with its key path in Helm's syntax; undefined ones dropped. */
+function leaves(values: Readonly<Record<string, unknown>>, path = ""): [string, unknown][] {
+  return Object.entries(values).flatMap(([key, value]): [string, unknown][] => {
+    const at = path === "" ? escapeKey(key) : `${path}.${escapeKey(key)}`;
+    if (value === undefined) return [];
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return leaves(value as Record<string, unknown>, at);
+    return [[at, value]];
+  });
+}
+
+/** A string `--set-string` passes through as it is. */
+const PLAIN_STRING = /^[A-Za-z0-9_./:@%+ -]*$/;
+
+/** Helm's key syntax: `.` nests, `[` indexes, `=` and `,` end the key; `\` escapes any of them. */
+const escapeKey = (key: string) => key.replace(/[\\.[\]=,]/g, "\\$&");
 
 /** The `helm upgrade --install` command that installs one pinned chart as topoplan would. */
 export function helmInstallCommand(chart: HelmChart, namespace: string): string {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { requiredAddons } from "../../src/compile/prerequisites/index.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { RENDER_MARKER, RenderConflictError, renderPlan, writeRender } from "../../src/render/index.js";
+import { DEPLOYMENT_VALUE_GREP } from "../../src/render/readme.js";
 import { helmInstallCommand } from "../../src/report/addons.js";
 import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
 import { STACKS_DIR, stackFiles } from "./stacks.js";
@@ -151,6 +153,9 @@ describe("renderPlan (in memory)", () => {
   });
 });
 
+/** The pattern of the README's grep (an extended regular expression, which JavaScript reads alike). */
+const GREP_PATTERN = /'(.+)'/.exec(DEPLOYMENT_VALUE_GREP)![1]!;
+
 /** Whether parsed YAML holds a `$ref` or `$runtime` key anywhere. */
 function holdsMarker(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
@@ -174,6 +179,14 @@ describe("README: how to apply with kubectl", () => {
         .sort();
       const listed = [...readme.matchAll(/^- `([^`]+\/kubernetes\/[^`]+)`$/gm)].map((m) => m[1]);
       expect(listed).toEqual(marked.slice(0, 20));
+      // The grep the README gives for a longer list finds the same files.
+      const grep = new RegExp(GREP_PATTERN, "m");
+      expect(
+        rendered
+          .filter((f) => f.path.includes("/kubernetes/") && grep.test(f.content))
+          .map((f) => f.path)
+          .sort(),
+      ).toEqual(marked);
       if (marked.length === 0) expect(readme).not.toContain("known only at deployment");
       else
         expect(readme).toContain(
@@ -211,7 +224,7 @@ describe("README: how to apply with kubectl", () => {
     expect(builtIn.find((f) => f.path === "README.md")!.content).not.toContain("Cluster add-ons");
   });
 
-  it("lists at most 20 files and says how to find the rest", () => {
+  it("lists at most 20 files and says how to find the rest", async () => {
     const configMap = (i: number) => ({
       type: "kubernetes:core/v1:ConfigMap",
       name: `eu-west-1/shop/ConfigMap/c${i}`,
@@ -233,7 +246,14 @@ describe("README: how to apply with kubectl", () => {
     expect(readme).toContain("### 23 files with values known only at deployment");
     expect(readme.match(/^- `eu-west-1\/kubernetes\/shop\/c\d+\.yaml`$/gm)).toHaveLength(20);
     expect(readme).toContain(
-      "- … and 3 more: `grep -rlE '^ *\\$(ref|runtime):' */kubernetes` lists them all",
+      "- … and 3 more: `grep -rlE '^[ -]*\\$(ref|runtime):' */kubernetes` (from this directory) lists them all",
+    );
+    // The command itself, run where the README says, finds all 23.
+    const out = join(root, "rendered");
+    await writeRender(renderPlan(many), out);
+    const found = execFileSync("sh", ["-c", DEPLOYMENT_VALUE_GREP], { cwd: out, encoding: "utf8" });
+    expect(found.trim().split("\n").sort()).toEqual(
+      Array.from({ length: 23 }, (_, i) => `eu-west-1/kubernetes/shop/c${i}.yaml`).sort(),
     );
   });
 });

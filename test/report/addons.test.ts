@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import {
   CLUSTER_ADDONS,
   HELM_RELEASE_SETTINGS,
+  HELM_RELEASE_TYPE,
   requiredAddons,
+  withPrerequisites,
 } from "../../src/compile/prerequisites/index.js";
 import { addonsData, formatAddons, helmInstallCommand, helmSetFlags } from "../../src/report/addons.js";
 
@@ -14,22 +16,77 @@ function shellWords(line: string): string[] {
     .slice(0, -1);
 }
 
+/** One resource that needs the Prometheus Operator. */
+const RULE = {
+  type: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+  name: "eu-west-1/shop/PrometheusRule/api",
+  provider: "kubernetes" as const,
+  region: "eu-west-1",
+  component: "api",
+  inputs: { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" },
+};
+
 describe("helm commands for the add-ons", () => {
-  it("gives each value as one flag, typed: --set for booleans and numbers, --set-string, --set-json", () => {
-    expect(helmSetFlags({ a: { b: true, n: 3 }, s: "ALL", list: ["x", "y"] })).toEqual([
+  it("gives each value as one flag, typed as Helm reads it", () => {
+    expect(
+      helmSetFlags({
+        a: { b: true, n: 3 },
+        s: "ALL",
+        half: 0.5,
+        list: ["x", "y"],
+        odd: "{a,b}",
+        none: undefined,
+      }),
+    ).toEqual([
       "--set a.b=true",
       "--set a.n=3",
       "--set-string s=ALL",
+      // --set would make 0.5 the string "0.5" and {a,b} a list: JSON says what is meant.
+      "--set-json half=0.5",
       `--set-json 'list=["x","y"]'`,
+      `--set-json 'odd="{a,b}"'`,
     ]);
   });
 
-  it("escapes dots in keys and commas in values as Helm reads them, and quotes for the shell", () => {
-    const [flag] = helmSetFlags({ "kubernetes.io/role": "a,b c'd" });
-    expect(shellWords(flag!)).toEqual(["--set-string", "kubernetes\\.io/role=a\\,b c'd"]);
+  it("escapes Helm's key separators and quotes each flag for the shell", () => {
+    const [flag] = helmSetFlags({ "kubernetes.io/role[0]=x,y": "a b'c" });
+    expect(shellWords(flag!)).toEqual(["--set-json", `kubernetes\\.io/role\\[0\\]\\=x\\,y="a b'c"`]);
   });
 
-  it("installs each pinned chart with its values, atomically, as the Pulumi release does", () => {
+  it("installs each chart as the program's Helm release does (topoplan:installAddons)", () => {
+    const release = withPrerequisites([RULE], { installAddons: true }).find(
+      (r) => r.type === HELM_RELEASE_TYPE,
+    )!;
+    const inputs = release.inputs as Record<string, unknown> & { repositoryOpts: { repo: string } };
+    const words = shellWords(
+      helmInstallCommand(CLUSTER_ADDONS["prometheus-operator"].charts[0]!, "monitoring"),
+    );
+    const flagValue = (flag: string) => words[words.indexOf(flag) + 1];
+    expect(words.slice(3, 5)).toEqual([inputs.name, inputs.chart]);
+    expect([flagValue("--repo"), flagValue("--version"), flagValue("--namespace")]).toEqual([
+      inputs.repositoryOpts.repo,
+      inputs.version,
+      inputs.namespace,
+    ]);
+    expect(words.includes("--atomic")).toBe(inputs.atomic);
+    expect(flagValue("--timeout")).toBe(`${inputs.timeout}s`);
+    // The values, read back from the flags as Helm would for these (plain keys and values).
+    const values: Record<string, unknown> = {};
+    words.forEach((word, i) => {
+      if (!word.startsWith("--set")) return;
+      const [path, text] = words[i + 1]!.split("=") as [string, string];
+      const keys = path.split(".");
+      let at = values;
+      for (const key of keys.slice(0, -1)) {
+        at[key] ??= {};
+        at = at[key] as Record<string, unknown>;
+      }
+      at[keys.at(-1)!] = word === "--set-string" ? text : JSON.parse(text);
+    });
+    expect(values).toEqual(inputs.values);
+  });
+
+  it("gives kube-prometheus-stack the values that make it load every rule and monitor", () => {
     const prometheus = CLUSTER_ADDONS["prometheus-operator"];
     const command = helmInstallCommand(prometheus.charts[0]!, prometheus.namespace);
     const words = shellWords(command);
@@ -43,22 +100,14 @@ describe("helm commands for the add-ons", () => {
   });
 
   it("puts the values and the command in `plan`'s JSON and the values in its text", () => {
-    const rule = {
-      type: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
-      name: "eu-west-1/shop/PrometheusRule/api",
-      provider: "kubernetes" as const,
-      region: "eu-west-1",
-      component: "api",
-      inputs: { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" },
-    };
-    const required = requiredAddons([rule]);
+    const required = requiredAddons([RULE]);
     const [data] = addonsData(required);
     expect(data!.helm[0]!.values).toEqual(CLUSTER_ADDONS["prometheus-operator"].charts[0]!.values);
     expect(data!.helm[0]!.command).toBe(
       helmInstallCommand(CLUSTER_ADDONS["prometheus-operator"].charts[0]!, "monitoring"),
     );
     expect(formatAddons(required).replace(/\s+/g, " ")).toContain(
-      "values --set prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValues=false",
+      "values prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValues=false,",
     );
   });
 });

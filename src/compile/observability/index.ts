@@ -24,7 +24,7 @@ import {
   plannedManifest,
 } from "./k8s.js";
 import { COMPONENT_LABEL, DEFAULT_MIN_REQUESTS_PER_SECOND } from "./promql.js";
-import { componentRules, type RuleGroup, ruleGroupsIn } from "./rules.js";
+import { componentRuleSet, type RuleGroup, ruleGroupsIn } from "./rules.js";
 
 export { BURN_RATE_ALERTS, DEFAULT_MIN_REQUESTS_PER_SECOND, RECORD, SLO_WINDOWS } from "./promql.js";
 export { ALERT, componentRuleGroups, type RuleGroup } from "./rules.js";
@@ -70,9 +70,9 @@ export function compileObservability(
     // An engine's indicators may differ per region (src/engines/types.ts); everything else's do not.
     const everywhere = regionalIndicators(component)
       ? undefined
-      : componentRules(component, indicatorsOf(component), rule);
+      : componentRuleSet(component, indicatorsOf(component), rule);
     for (const region of component.regions) {
-      const rules = everywhere ?? componentRules(component, indicatorsOf(component, region), rule);
+      const rules = everywhere ?? componentRuleSet(component, indicatorsOf(component, region), rule);
       // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
       // no declared metrics): the observability-coverage rule says so instead.
       const groups = ruleGroupsIn(model, rules, region);

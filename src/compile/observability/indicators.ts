@@ -16,7 +16,7 @@ export function indicatorsOf(component: ResolvedComponent, region?: string): Ind
   return metricIndicators(component);
 }
 
-/** Whether {@link indicatorsOf} may answer differently per region: only an engine's can. */
+/** Whether {@link indicatorsOf} may answer differently per region: only an engine's can (its first branch). */
 export function regionalIndicators(component: ResolvedComponent): boolean {
   return component.kind !== "service" && engineOf(component) !== undefined;
 }

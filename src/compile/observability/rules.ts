@@ -118,11 +118,11 @@ export function componentRuleGroups(
   region: string,
   options: RuleOptions,
 ): RuleGroup[] {
-  return ruleGroupsIn(model, componentRules(component, indicatorsOf(component, region), options), region);
+  return ruleGroupsIn(model, componentRuleSet(component, indicatorsOf(component, region), options), region);
 }
 
 /** A component's rules before they are placed in a region: the same in every region its indicators are. */
-export interface ComponentRules {
+export interface ComponentRuleSet {
   readonly component: string;
   readonly recording: readonly { readonly record: string; readonly expr: string }[];
   readonly alerts: readonly AlertingRule[];
@@ -130,14 +130,14 @@ export interface ComponentRules {
 
 /**
  * The rules of a component whose indicators are `ind`. Only the recording rules' labels name the
- * region, so a component whose indicators are the same everywhere (every service) builds these
- * once for all its regions (issue #15: the PromQL text was rebuilt per region, and held per region).
+ * region, so a component whose indicators are the same everywhere (all but engines: services, and
+ * datastores and streams with declared metrics) builds these once for all its regions (issue #15: the PromQL text was rebuilt per region, and held per region).
  */
-export function componentRules(
+export function componentRuleSet(
   component: ResolvedComponent,
   ind: Indicators,
   options: RuleOptions,
-): ComponentRules {
+): ComponentRuleSet {
   const recording: { record: string; expr: string }[] = [];
   const record = (name: string, expr: string) => recording.push({ record: name, expr });
   const { requestRate, errorRatio } = ind;
@@ -165,7 +165,7 @@ export function componentRules(
  * topology. The alerts are shared between regions here; the plan copies every manifest
  * (kubernetes/manifest.ts `planned`), so no two resources share an object.
  */
-export function ruleGroupsIn(model: Model, rules: ComponentRules, region: string): RuleGroup[] {
+export function ruleGroupsIn(model: Model, rules: ComponentRuleSet, region: string): RuleGroup[] {
   const { component, alerts } = rules;
   const recording: RecordingRule[] = rules.recording.map(({ record, expr }) => ({
     record,

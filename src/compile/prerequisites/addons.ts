@@ -22,6 +22,8 @@ export interface ClusterAddon {
   readonly title: string;
   /** The install guide the charts and values follow. */
   readonly docs: string;
+  /** What a user installing it by hand should know about the pin (printed with it). */
+  readonly note?: string;
   /** Namespace the add-on runs in (created with the releases when topoplan installs them). */
   readonly namespace: string;
   /** `apiVersion`s (group/version) of resources that need this add-on. */
@@ -72,6 +74,7 @@ export const CLUSTER_ADDONS = {
   istio: {
     title: "Istio (sidecars via the Istio CNI: pods keep the restricted Pod Security Standard)",
     docs: "https://istio.io/latest/docs/setup/additional-setup/cni/",
+    note: "Istio 1.24 supports Kubernetes 1.28–1.31 and is past its end of life; on newer clusters install a current Istio with the same settings.",
     namespace: "istio-system",
     apiVersions: [
       "networking.istio.io/v1beta1",

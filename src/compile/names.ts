@@ -80,6 +80,11 @@ export function shortType(type: string): string {
   return group === "" || group === "core" ? kind : `${group}.${kind}`;
 }
 
+/** The kind (or resource class) a type token names: `kubernetes:apps/v1:StatefulSet` → `StatefulSet`. */
+export function kindOfType(type: string): string {
+  return type.slice(type.lastIndexOf(":") + 1);
+}
+
 /** Kubernetes type token for an apiVersion and kind: `apps/v1` + `StatefulSet` → `kubernetes:apps/v1:StatefulSet`. */
 export function kubernetesType(apiVersion: string, kind: string): string {
   // One string per type for the whole plan (a few dozen types, 83,000 objects at 2,000 services):

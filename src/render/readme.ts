@@ -1,3 +1,4 @@
+import { kindOfType } from "../compile/names.js";
 import type { ResourcePlan } from "../compile/plan.js";
 import { type RequiredAddon, requiredAddons } from "../compile/prerequisites/index.js";
 import { byText } from "../order.js";
@@ -88,7 +89,7 @@ function addonLines(required: readonly RequiredAddon[]): string[] {
   for (const { id, region, addon, types } of required) {
     const entry = byAddon.get(id) ?? { addon, regions: [], kinds: new Set<string>() };
     entry.regions.push(region);
-    for (const type of types) entry.kinds.add(type.slice(type.lastIndexOf(":") + 1));
+    for (const type of types) entry.kinds.add(kindOfType(type));
     byAddon.set(id, entry);
   }
   const rows = [...byAddon.entries()].sort(([a], [b]) => byText(a, b)).map(([, entry]) => entry);

@@ -1,3 +1,4 @@
+import { kindOfType } from "../compile/names.js";
 import { HELM_RELEASE_SETTINGS, type HelmChart, type RequiredAddon } from "../compile/prerequisites/index.js";
 import { shellQuote } from "../shell.js";
 import { TEXT_WIDTH, wrap } from "./wrap.js";
@@ -27,7 +28,7 @@ export function formatAddons(required: readonly RequiredAddon[]): string {
   if (required.length === 0) return "(none: the plan uses built-in Kubernetes kinds only)\n";
   const lines: string[] = [];
   for (const { region, addon, types } of required) {
-    const kinds = types.map((t) => t.slice(t.lastIndexOf(":") + 1)).join(", ");
+    const kinds = types.map(kindOfType).join(", ");
     lines.push(
       wrap(
         `${region}  ${addon.title} in namespace ${addon.namespace} — for ${kinds}`,

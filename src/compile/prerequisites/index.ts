@@ -81,7 +81,7 @@ export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 /**
  * How every add-on release is installed (Pulumi `helm.v3.Release` args; `topoplan render` prints
  * the same as `helm` flags): a failed install or upgrade is rolled back instead of left half
- * applied, after at most 10 minutes (seconds).
+ * applied; `timeout` in seconds (10 minutes).
  */
 export const HELM_RELEASE_SETTINGS = { atomic: true, timeout: 600 } as const;
 

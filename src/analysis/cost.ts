@@ -3,6 +3,7 @@ import { HOURS_PER_MONTH } from "../catalog/data/defaults.js";
 import {
   AURORA_IO,
   DEFAULT_INSTANCE_CLASS,
+  EBS_USD_PER_GB_MONTH,
   INSTANCE_USD_PER_HOUR,
   POD_PRICES,
   REQUEST_PRICES,
@@ -60,13 +61,26 @@ const instanceMonth = (instanceClass: string, fallbackUsdPerMonth: number) => {
 const perMillion = (perSec: number, usd: number) => ((perSec * SECONDS_PER_MONTH) / 1e6) * usd;
 
 /**
+ * A Kubernetes volume's storage price per GB-month, from its StorageClass name: the EBS volume type
+ * the name says (`io2`, `ebs-sc1`, `gp2-encrypted`: a part of the name between dashes, dots or
+ * underscores), else gp3 (the cluster default is not known; gp3 is the EBS CSI driver's default type).
+ */
+export function storageUsdPerGbMonth(storageClass: string | undefined): number {
+  for (const part of (storageClass ?? "").toLowerCase().split(/[-._]/))
+    if (Object.hasOwn(EBS_USD_PER_GB_MONTH, part))
+      return EBS_USD_PER_GB_MONTH[part as keyof typeof EBS_USD_PER_GB_MONTH];
+  return EBS_USD_PER_GB_MONTH.gp3;
+}
+
+/**
  * A node holding one replica of every partition (Kubernetes pod or instance) — a 2+2+1 placement is
  * 5 nodes whatever the partition count (a floor: large stores need more). Kubernetes: the pod from
- * its requests plus its gp3 volume; external: the catalog's default node (m6i.large + 100 GiB).
+ * its requests plus its volume (priced by its StorageClass); external: the catalog's default node
+ * (m6i.large + 100 GiB).
  */
 export function nodeUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["deploy"]): number {
   if (deploy.target === "kubernetes")
-    return podUsdPerMonth(deploy) + deploy.storageGi * STORAGE_USD_PER_GB_MONTH.gp3;
+    return podUsdPerMonth(deploy) + deploy.storageGi * storageUsdPerGbMonth(deploy.storageClass);
   return catalog.replicaCost.totalUsdPerMonth;
 }
 
@@ -145,7 +159,7 @@ export function witnessUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["
 
 /**
  * A stream runs `replicas` brokers in each of its regions (the fewest that hold every replica): MSK
- * brokers by instance class plus broker storage; Kubernetes pods from requests plus gp3.
+ * brokers by instance class plus broker storage; Kubernetes pods from requests plus their volumes.
  */
 export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): number {
   const brokers = stream.replicas * stream.regions.length;
@@ -159,7 +173,7 @@ export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): num
     );
   }
   if (deploy.target === "kubernetes")
-    return brokers * (podUsdPerMonth(deploy) + deploy.storageGi * STORAGE_USD_PER_GB_MONTH.gp3);
+    return brokers * (podUsdPerMonth(deploy) + deploy.storageGi * storageUsdPerGbMonth(deploy.storageClass));
   return brokers * catalog.replicaCost.totalUsdPerMonth;
 }
 

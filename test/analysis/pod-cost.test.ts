@@ -1,7 +1,11 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryGib, podUsdPerMonth } from "../../src/analysis/cost.js";
+import { memoryGib, nodeUsdPerMonth, podUsdPerMonth, storageUsdPerGbMonth } from "../../src/analysis/cost.js";
+import { buildCatalog } from "../../src/catalog/catalog.js";
 import { HOURS_PER_MONTH } from "../../src/catalog/data/defaults.js";
-import { POD_PRICES } from "../../src/catalog/data/prices.js";
+import { EBS_USD_PER_GB_MONTH, POD_PRICES } from "../../src/catalog/data/prices.js";
+import { loadTopology } from "../../src/pipeline.js";
+import { STACKS_DIR } from "../render/stacks.js";
 
 describe("a Kubernetes pod's monthly price at Fargate's rates", () => {
   it("memory counts in GiB, as Fargate's GB is 1,024 MiB", () => {
@@ -17,5 +21,34 @@ describe("a Kubernetes pod's monthly price at Fargate's rates", () => {
     const hourly = 4 * POD_PRICES.usdPerVcpuHour + 16 * POD_PRICES.usdPerGbHour;
     expect(podUsdPerMonth({ cpu: "4", memory: "16Gi" })).toBeCloseTo(hourly * HOURS_PER_MONTH, 9);
     expect(HOURS_PER_MONTH).toBe(730);
+  });
+});
+
+describe("a Kubernetes volume priced by its StorageClass", () => {
+  it("takes the EBS volume type the class name says, else gp3", () => {
+    expect(storageUsdPerGbMonth("io2-encrypted")).toBe(EBS_USD_PER_GB_MONTH.io2);
+    expect(storageUsdPerGbMonth("ebs-sc1")).toBe(EBS_USD_PER_GB_MONTH.sc1);
+    expect(storageUsdPerGbMonth("GP2")).toBe(EBS_USD_PER_GB_MONTH.gp2);
+    expect(storageUsdPerGbMonth("st1_throughput")).toBe(EBS_USD_PER_GB_MONTH.st1);
+    // Not a volume type: a name that merely contains the letters, an unknown class, no class.
+    expect(storageUsdPerGbMonth("bigio2")).toBe(EBS_USD_PER_GB_MONTH.gp3);
+    expect(storageUsdPerGbMonth("fast-ssd")).toBe(EBS_USD_PER_GB_MONTH.gp3);
+    expect(storageUsdPerGbMonth("constructor")).toBe(EBS_USD_PER_GB_MONTH.gp3);
+    expect(storageUsdPerGbMonth(undefined)).toBe(EBS_USD_PER_GB_MONTH.gp3);
+    expect(EBS_USD_PER_GB_MONTH.io2).toBeGreaterThan(EBS_USD_PER_GB_MONTH.gp3);
+  });
+});
+
+describe("a datastore's node price uses its volume's class", () => {
+  it("stacks/streaming.ts: the io2 volume of the TiKV store at io2's rate", async () => {
+    const { model } = await loadTopology(join(STACKS_DIR, "streaming.ts"));
+    const store = model.datastores.find(
+      (d) => d.deploy.target === "kubernetes" && d.deploy.storageClass === "io2-encrypted",
+    )!;
+    const deploy = store.deploy as Extract<typeof store.deploy, { target: "kubernetes" }>;
+    expect(nodeUsdPerMonth(buildCatalog(), deploy)).toBeCloseTo(
+      podUsdPerMonth(deploy) + deploy.storageGi * EBS_USD_PER_GB_MONTH.io2,
+      9,
+    );
   });
 });

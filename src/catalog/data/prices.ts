@@ -37,14 +37,27 @@ export const INSTANCE_USD_PER_HOUR: Readonly<Record<string, number>> = {
  */
 export const POD_PRICES = { usdPerVcpuHour: 0.04048, usdPerGbHour: 0.004445 } as const;
 
-/** Block storage and managed-service storage, USD per GB-month. */
+/** Managed-service storage, USD per GB-month (Kubernetes volumes: EBS_USD_PER_GB_MONTH). */
 export const STORAGE_USD_PER_GB_MONTH = {
-  /** EBS gp3 (https://aws.amazon.com/ebs/pricing/). */
-  gp3: 0.08,
   /** MSK broker storage (MSK pricing page). */
   msk: 0.1,
   /** Aurora Standard storage (Aurora pricing page). */
   aurora: 0.1,
+} as const;
+
+/**
+ * EBS volume storage by volume type, USD per GB-month, us-east-1 (https://aws.amazon.com/ebs/pricing/).
+ * Storage only: io1 and io2 also bill provisioned IOPS ($0.065 per IOPS-month up to 32,000) and
+ * gp3 IOPS above 3,000 and throughput above 125 MB/s; a spec declares no IOPS, so those are not
+ * priced (an underestimate for io1/io2 volumes).
+ */
+export const EBS_USD_PER_GB_MONTH = {
+  gp2: 0.1,
+  gp3: 0.08,
+  io1: 0.125,
+  io2: 0.125,
+  st1: 0.045,
+  sc1: 0.015,
 } as const;
 
 /** Request-priced managed services, USD per million requests / units. */

@@ -60,7 +60,7 @@ export function compileObservability(
   options: ObservabilityOptions = {},
 ): PlannedResource[] {
   const minRequestsPerSecond = options.minRequestsPerSecond ?? DEFAULT_MIN_REQUESTS_PER_SECOND;
-  const rule = { minRequestsPerSecond };
+  const ruleOptions = { minRequestsPerSecond };
   const components = kubernetesComponents(model);
   const resources: PlannedResource[] = [];
   for (const component of components) {
@@ -70,9 +70,9 @@ export function compileObservability(
     // An engine's indicators may differ per region (src/engines/types.ts); everything else's do not.
     const everywhere = regionalIndicators(component)
       ? undefined
-      : componentRuleSet(component, indicatorsOf(component), rule);
+      : componentRuleSet(component, indicatorsOf(component), ruleOptions);
     for (const region of component.regions) {
-      const rules = everywhere ?? componentRuleSet(component, indicatorsOf(component, region), rule);
+      const rules = everywhere ?? componentRuleSet(component, indicatorsOf(component, region), ruleOptions);
       // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
       // no declared metrics): the observability-coverage rule says so instead.
       const groups = ruleGroupsIn(model, rules, region);

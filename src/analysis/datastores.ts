@@ -1,6 +1,7 @@
-import type { PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
+import type { Model, PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
 import { byText } from "../order.js";
 import { atLeast, clamp01, type FailureProbabilities } from "./availability.js";
+import { DEFAULT_ITEM_BYTES, itemTransferMs, linkSojournMs } from "./lag.js";
 import type { Figure } from "./latency.js";
 import { electionCandidates, electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
@@ -50,13 +51,22 @@ export function evaluateDatastore(
   const behaviour = REPLICATION[ds.replication];
   const requirements = behaviour.requirements(ds);
   let links: ReadonlyMap<string, LinkLoad> = new Map();
-  const ackDelay = (from: string, to: string) => linkQueueMs(links.get(`${from}|${to}`), ds);
+  // A shipped item's sojourn in the replication stream's queue (lag.ts): at the median, and at its
+  // p99 for the tail view; a client's item takes its transfer at the link's capacity.
+  const itemBytes = ds.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
+  const linkOf = (from: string, to: string) => links.get(`${from}|${to}`);
+  const shipDelayAt = (quantile: "p50" | "p99") => (from: string, to: string) =>
+    linkSojournMs(itemBytes, linkOf(from, to), quantile);
+  const shipDelay = shipDelayAt("p50");
+  const shipDelay99 = shipDelayAt("p99");
+  const transfer = (from: string, to: string) =>
+    itemTransferMs(itemBytes, declaredCapacityMbps(net.model, from, to));
   // Regions an election may pick: only the leader's own where the engine fails over inside it.
   const eligibleFor = (group: PlacementGroup) =>
     ds.failoverInLeaderRegion ? ds.leaderRegions.filter((r) => r === group.leader.region) : ds.leaderRegions;
   const states: GroupState[] = ds.groups.map((group) => {
     const alive = group.replicas.filter(net.slotUp);
-    const base = { ds, group, net, users, requirements, alive, leader: undefined, ackDelay };
+    const base = { ds, group, net, users, requirements, alive, leader: undefined, shipDelay, transfer };
     if (!behaviour.leaderBased) return base;
     if (ds.leaderPreference)
       return {
@@ -85,8 +95,9 @@ export function evaluateDatastore(
       return [state, signatures.get(key)!];
     }),
   );
-  // p50 with median RTTs; p99 with every leg at its p99 RTT (src/analysis/network.ts) plus, for
-  // writes, the engine's durable-commit tail (src/analysis/tails.ts).
+  // p50 with median RTTs and queue sojourns; p99 with every leg at its p99 RTT (src/analysis/network.ts)
+  // and every replication queue at its p99 sojourn (lag.ts), plus, for writes, the engine's
+  // durable-commit tail (src/analysis/tails.ts).
   const commitTail = commitTailMs(ds, net);
   const groupLatency = new Map<string, Figure | undefined>();
   const latencyOf = (state: GroupState, origin: string, op: DatastoreOp): Figure | undefined => {
@@ -95,7 +106,7 @@ export function evaluateDatastore(
       const at = (s: GroupState) =>
         op === "write" ? behaviour.writeP50(s, origin) : behaviour.readP50(s, origin);
       const p50 = at(state);
-      const p99 = p50 === undefined ? undefined : at({ ...state, net: net.atP99 });
+      const p99 = p50 === undefined ? undefined : at({ ...state, net: net.atP99, shipDelay: shipDelay99 });
       groupLatency.set(
         key,
         p50 === undefined
@@ -227,17 +238,18 @@ export function evaluateDatastore(
   };
 }
 
-/**
- * Median queueing delay a follower's acknowledgement waits on a link with declared capacity: the
- * M/M/1 sojourn's median ln 2 · τ/(1 − ρ) (τ = itemBytes·8 / capacity, src/analysis/lag.ts); Infinity
- * at ρ ≥ 1 — the follower never catches up, so it leaves the commit quorum. 0 without a capacity.
- */
-export function linkQueueMs(link: LinkLoad | undefined, ds: ResolvedDatastore): number {
-  if (link?.capacityMbps === undefined) return 0;
-  const rho = link.utilisation ?? 0;
-  if (rho >= 1) return Number.POSITIVE_INFINITY;
-  const serviceMs = (((ds.traffic?.itemBytes ?? 1024) * 8) / (link.capacityMbps * 1e6)) * 1000;
-  return (Math.LN2 * serviceMs) / (1 - rho);
+/** Declared capacity per region pair (`network.links`, the same each direction), kept per model. */
+const capacities = new WeakMap<Model, ReadonlyMap<string, number>>();
+function declaredCapacityMbps(model: Model, a: string, b: string): number | undefined {
+  let byPair = capacities.get(model);
+  if (byPair === undefined) {
+    const pairs = new Map<string, number>();
+    for (const link of model.links)
+      if (link.bandwidthMbps !== undefined) pairs.set([...link.between].sort().join("|"), link.bandwidthMbps);
+    byPair = pairs;
+    capacities.set(model, byPair);
+  }
+  return byPair.get(a < b ? `${a}|${b}` : `${b}|${a}`);
 }
 
 /**

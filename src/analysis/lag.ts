@@ -27,11 +27,46 @@ export function pipelineOf(ds: Pick<ResolvedDatastore, "deploy">): Pipeline {
   return PIPELINES[id];
 }
 
+/** The share of items above each quoted quantile. */
+const ABOVE = { p50: 0.5, p99: 0.01 } as const;
+
+/** The item size the analysis assumes when a datastore declares none (`traffic.itemBytes`). */
+export const DEFAULT_ITEM_BYTES = 1024;
+
+/**
+ * One item's sojourn on a directed inter-region link with declared capacity, at a quantile, ms: its
+ * own transfer τ = itemBytes·8 / capacity, plus its wait behind the link's other traffic, the
+ * waiting time of an M/M/1 queue at utilisation ρ with mean service time τ: P(wait > t) =
+ * ρ·e^(−(1−ρ)t/τ), so the q-quantile wait is τ/(1−ρ)·ln(ρ/(1−q)) when ρ > 1 − q, else 0
+ * (Kleinrock, Queueing Systems vol. 1, §3.2; FCFS). An item never crosses faster than its own
+ * transfer. 0 without a declared capacity; Infinity at ρ ≥ 1 (the backlog grows without bound).
+ * What a shipped write takes: its lag, and a follower's acknowledgement (src/analysis/datastores.ts).
+ */
+export function linkSojournMs(
+  itemBytes: number,
+  link: LinkLoad | undefined,
+  quantile: keyof typeof ABOVE,
+): number {
+  if (link?.capacityMbps === undefined) return 0;
+  const rho = link.utilisation ?? 0;
+  if (rho >= 1) return Number.POSITIVE_INFINITY;
+  const transferMs = itemTransferMs(itemBytes, link.capacityMbps);
+  const above = ABOVE[quantile];
+  const waitMs = rho > above ? (transferMs / (1 - rho)) * Math.log(rho / above) : 0;
+  return transferMs + waitMs;
+}
+
+/** An item's transfer alone at a link's declared capacity (Mbit/s per direction), ms; 0 without one. */
+export function itemTransferMs(itemBytes: number, capacityMbps: number | undefined): number {
+  return capacityMbps === undefined ? 0 : ((itemBytes * 8) / (capacityMbps * 1e6)) * 1000;
+}
+
 /**
  * Asynchronous replication lag from a source to a replica region:
  *   lag = RTT/2 (one way) + pipeline delay (the mechanism's own, src/catalog/data/replication.ts)
- *       + sojourn on the link, an M/M/1 queue with service time τ = itemBytes·8 / capacity and
- *         utilisation ρ: sojourn ~ Exp(mean τ/(1−ρ)), median ln 2·τ/(1−ρ), p99 ln 100·τ/(1−ρ).
+ *       + sojourn on the link ({@link linkSojournMs}): the item's transfer τ = itemBytes·8 / capacity
+ *         plus its M/M/1 wait at utilisation ρ, whose q-quantile is τ/(1−ρ)·ln(ρ/(1−q)) above
+ *         ρ = 1 − q and 0 below.
  * The one-way part's p99 is half the pair's p99 RTT. Without a declared capacity τ = ρ = 0. At ρ ≥ 1
  * the backlog grows without bound; we quote the lag after one hour of overload,
  * max(ρ−1, 0.01) × 1 h (the backlog drained at capacity).
@@ -51,9 +86,11 @@ export function linkLag(
     const backlog = Math.max(rho - 1, 0.01) * OVERLOAD_HORIZON_MS;
     return { p50Ms: p50 + backlog, p99Ms: p99 + backlog, unbounded: true };
   }
-  const serviceMs = ((itemBytes * 8) / (capacity * 1e6)) * 1000;
-  const mean = serviceMs / (1 - rho);
-  return { p50Ms: p50 + Math.LN2 * mean, p99Ms: p99 + Math.log(100) * mean, unbounded: false };
+  return {
+    p50Ms: p50 + linkSojournMs(itemBytes, link, "p50"),
+    p99Ms: p99 + linkSojournMs(itemBytes, link, "p99"),
+    unbounded: false,
+  };
 }
 
 /** A live replica cut off from its write source by a network partition: it falls behind for as long
@@ -69,7 +106,7 @@ export function datastoreLags(
   ev: DatastoreEvaluator,
   links: ReadonlyMap<string, LinkLoad>,
 ): ReplicationLag[] {
-  const itemBytes = ev.ds.traffic?.itemBytes ?? 1024;
+  const itemBytes = ev.ds.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
   const pipeline = pipelineOf(ev.ds);
   const byRegion = new Map<string, ReplicationLag>();
   const keep = (lag: ReplicationLag) => {

@@ -66,8 +66,10 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     const service = ((bytes * 8) / (100 * 1e6)) * 1000;
     const lag = kv.replicationLag.find((l) => l.region === "eu-central-1")!;
     const r = rtt("eu-west-1", "eu-central-1");
-    expect(lag.p50Ms).toBeCloseTo(r / 2 + (Math.LN2 * service) / (1 - rho), 9);
-    expect(lag.p99Ms).toBeCloseTo((r / 2) * TAIL + (Math.log(100) * service) / (1 - rho), 9);
+    // Its own transfer plus the M/M/1 wait's quantile: P(wait > t) = ρ·e^(−(1−ρ)t/τ).
+    const wait = (above: number) => (service / (1 - rho)) * Math.log(rho / above);
+    expect(lag.p50Ms).toBeCloseTo(r / 2 + service + wait(0.5), 9);
+    expect(lag.p99Ms).toBeCloseTo((r / 2) * TAIL + service + wait(0.01), 9);
     // No capacity declared to eu-north-1: propagation only. eu-west-1's second replica: cross-zone.
     const north = rtt("eu-west-1", "eu-north-1");
     expect(kv.replicationLag.map((l) => [l.region, l.p50Ms])).toEqual([
@@ -92,8 +94,12 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
       contributors: [],
       egressUsdPerMonth: 0,
     });
-    expect(lag.p50Ms).toBeCloseTo(r / 2 + (Math.LN2 * service) / (1 - rho), 12);
-    expect(lag.p99Ms).toBeCloseTo((r / 2) * TAIL + (Math.log(100) * service) / (1 - rho), 12);
+    // At ρ = 0.5 half the items find the link idle: the median is the transfer alone.
+    expect(lag.p50Ms).toBeCloseTo(r / 2 + service, 12);
+    expect(lag.p99Ms).toBeCloseTo(
+      (r / 2) * TAIL + service + (service / (1 - rho)) * Math.log(rho / 0.01),
+      12,
+    );
     expect(lag.unbounded).toBe(false);
     const over = linkLag(pair, 1024, {
       from: "a",

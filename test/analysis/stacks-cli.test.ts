@@ -36,8 +36,13 @@ describe.each(STACKS)("%s: plausible figures", (file) => {
       for (const o of [...ds.write.byOrigin, ...ds.read.byOrigin])
         expect(o.p99Ms).toBeGreaterThanOrEqual(o.p50Ms);
       expect(ds.availability.write).toBeLessThanOrEqual(1);
-      // Cross-region quorum writes take tens of ms at most a few hundred; nothing is unreachable.
-      expect(ds.write.worstP99Ms).toBeLessThan(1000);
+      // Cross-region quorum writes take tens of ms at most a few hundred, plus the transfer of a
+      // large item over the slowest declared link (two legs, each at most ~5× it at the p99 with
+      // these links' loads); nothing is unreachable.
+      const itemBytes = model.datastores.find((d) => d.name === ds.name)!.traffic?.itemBytes ?? 0;
+      const slowestMbps = Math.min(...model.links.map((l) => l.bandwidthMbps ?? Number.POSITIVE_INFINITY));
+      const transferMs = ((itemBytes * 8) / (slowestMbps * 1e6)) * 1000;
+      expect(ds.write.worstP99Ms).toBeLessThan(1000 + 10 * transferMs);
       expect(ds.partitionsWithoutQuorum).toBe(0);
     }
     for (const s of a.services) expect(s.availability).toBeLessThanOrEqual(s.ownAvailability);

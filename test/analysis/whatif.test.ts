@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { linkQueueMs } from "../../src/analysis/datastores.js";
 import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
+import { DEFAULT_ITEM_BYTES, itemTransferMs, linkSojournMs } from "../../src/analysis/lag.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { Topology } from "../../src/spec/schema/topology.js";
@@ -21,7 +21,9 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 ×2, eu-central-1 �
     // Quorum 3 of the 3 survivors: the leader + the 2nd of (cross-zone, eu-north-1), eu-north-1's
     // acknowledgement queued on the declared eu-central-1 → eu-north-1 link (load-aware commit).
     const link = failed.links.find((l) => l.from === "eu-central-1" && l.to === "eu-north-1");
-    const queue = linkQueueMs(link, model.datastores.find((d) => d.name === "accounts")!);
+    const { traffic } = model.datastores.find((d) => d.name === "accounts")!;
+    const queue = linkSojournMs(traffic?.itemBytes ?? DEFAULT_ITEM_BYTES, link, "p50");
+    expect(queue).toBeGreaterThan(0);
     const commit = kth([XZ, rtt("eu-central-1", "eu-north-1") + queue], 2);
     expect(accounts(failed).commitP50Ms).toBeCloseTo(commit, 9);
     // kv-gateway in eu-central-1 now writes to a leader in its own region (cross-zone).
@@ -87,8 +89,13 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 ×2, eu-central-1 �
         .filter((r) => r !== "eu-west-1" && r !== "eu-central-1")
         .map((r) => rtt("eu-west-1", r) + rtt(r, "eu-central-1")),
     );
+    // The reply (leader → eu-central-1) carries the item across the pair's declared link.
+    const { traffic } = model.datastores.find((d) => d.name === "accounts")!;
+    const reply = failed.links.find((l) => l.from === "eu-west-1" && l.to === "eu-central-1");
+    const transfer = itemTransferMs(traffic?.itemBytes ?? DEFAULT_ITEM_BYTES, reply?.capacityMbps);
+    expect(transfer).toBeGreaterThan(0);
     const read = accounts(failed).read.byOrigin.find((o) => o.origin === "eu-central-1")!;
-    expect(read.p50Ms).toBeCloseTo(via, 9);
+    expect(read.p50Ms).toBeCloseTo(via + transfer, 9);
   });
 
   it("no failures: no changes", () => {

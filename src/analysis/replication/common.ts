@@ -48,12 +48,13 @@ export function quorumWait(
   needed: number,
   net: NetworkView,
   selfIsReplica: boolean,
-  ackDelay: (from: string, to: string) => number = () => 0,
+  /** Added per replica in another region (the shipped item's sojourn, GroupState.shipDelay). */
+  delay: (from: string, to: string) => number = () => 0,
 ): number | undefined {
   // A replica behind a saturated link (delay Infinity) never acknowledges in time: finite() below
   // leaves it out, so the quorum completes with the next replica or not at all.
   const rtts = replicas.map(
-    (slot) => net.rtt(from, slot.region) + (slot.region === from ? 0 : ackDelay(from, slot.region)),
+    (slot) => net.rtt(from, slot.region) + (slot.region === from ? 0 : delay(from, slot.region)),
   );
   if (selfIsReplica) {
     const self = replicas.findIndex((slot) => slot.region === from);
@@ -66,6 +67,33 @@ export function quorumWait(
 }
 
 const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : undefined);
+
+/**
+ * A client's round trip from `origin` to a node in `region` carrying one item: the RTT plus the
+ * item's transfer on the link it crosses (GroupState.transfer) — origin → region for a write,
+ * region → origin for a read's reply; nothing inside a region.
+ */
+export function clientRoundTrip(
+  state: GroupState,
+  origin: string,
+  region: string,
+  op: "read" | "write",
+  rttMs: number = state.net.rtt(origin, region),
+): number {
+  if (region === origin) return rttMs;
+  return rttMs + (op === "write" ? state.transfer(origin, region) : state.transfer(region, origin));
+}
+
+/** The nearest of `regions` from `origin` (as {@link nearest}), reached by a client carrying one item. */
+export function nearestRoundTrip(
+  state: GroupState,
+  origin: string,
+  regions: Iterable<string>,
+  op: "read" | "write",
+): number | undefined {
+  const target = nearest(origin, regions, state.net);
+  return target === undefined ? undefined : clientRoundTrip(state, origin, target.region, op, target.rttMs);
+}
 
 /** Each user origin's share, assigned to its nearest region among `regions` (reachable, alive). */
 export function sharesByNearest(

@@ -1,4 +1,4 @@
-import { nearest, quorumWait, reachableFrom } from "./common.js";
+import { clientRoundTrip, nearestRoundTrip, quorumWait, reachableFrom } from "./common.js";
 import { readIndexWaitMs } from "./read-index.js";
 import type { GroupState, ReplicationBehaviour } from "./types.js";
 
@@ -12,7 +12,7 @@ export function commitWait(state: GroupState): number | undefined {
   const { leader, net } = state;
   if (leader === undefined) return undefined;
   const voting = reachableFrom(state, leader).filter(state.requirements.write.counts);
-  return quorumWait(leader, voting, state.requirements.write.needed, net, true, state.ackDelay);
+  return quorumWait(leader, voting, state.requirements.write.needed, net, true, state.shipDelay);
 }
 
 export const leaderLatency = {
@@ -23,7 +23,7 @@ export const leaderLatency = {
     const { leader, net } = state;
     if (leader === undefined || !net.connected(origin, leader)) return undefined;
     const commit = commitWait(state);
-    return commit === undefined ? undefined : net.rtt(origin, leader) + commit;
+    return commit === undefined ? undefined : clientRoundTrip(state, origin, leader, "write") + commit;
   },
   /**
    * Strong: RTT(origin, leader), plus, for a `read-index` engine (etcd), the leader's heartbeat
@@ -41,7 +41,8 @@ export const leaderLatency = {
     const { net } = state;
     if (state.ds.consistency === "strong") {
       if (readLeader === undefined || !net.connected(origin, readLeader)) return undefined;
-      if (!quorumRound) return net.rtt(origin, readLeader);
+      const leg = clientRoundTrip(state, origin, readLeader, "read");
+      if (!quorumRound) return leg;
       const round = commitWait(state);
       if (round === undefined) return undefined;
       // Every strong read of the group's partitions reaches this leader; at p99 (the tail view is
@@ -49,15 +50,16 @@ export const leaderLatency = {
       const { ds, group } = state;
       const readsPerSec = ((ds.traffic?.readsPerSec ?? 0) * group.partitions.length) / ds.partitions.count;
       const quantile = net.atP99 === net ? 0.99 : 0.5;
-      return net.rtt(origin, readLeader) + readIndexWaitMs(round, readsPerSec, quantile);
+      return leg + readIndexWaitMs(round, readsPerSec, quantile);
     }
     const reachable = reachableFrom(state, origin).filter(state.requirements.read.counts);
     if (reachable.length < state.requirements.read.needed) return undefined;
-    return nearest(
+    return nearestRoundTrip(
+      state,
       origin,
       reachable.map((slot) => slot.region),
-      net,
-    )?.rttMs;
+      "read",
+    );
   },
   sources(state: GroupState) {
     return state.leader === undefined ? [] : [{ region: state.leader, share: 1 }];

@@ -1,5 +1,5 @@
 import { majority } from "../../model/placement.js";
-import { nearest, quorumWait, reachableFrom, sharesByNearest } from "./common.js";
+import { clientRoundTrip, nearest, quorumWait, reachableFrom, sharesByNearest } from "./common.js";
 import { quorumFitsIn } from "./durability.js";
 import type { GroupState, ReplicationBehaviour } from "./types.js";
 
@@ -14,12 +14,29 @@ function coordinator(state: GroupState, origin: string) {
   );
 }
 
-/** W/R: the W-th (R-th) smallest RTT from the coordinator's region to the reachable replicas. */
-function quorumFrom(state: GroupState, origin: string, needed: number): number | undefined {
+/**
+ * A write's item goes from the coordinator to each replica: the replication flow on that link, so
+ * its sojourn in it (GroupState.shipDelay, as for a leader's followers). A read's item comes back
+ * from each replica on its request: its transfer (GroupState.transfer).
+ */
+const replicaDelay = (state: GroupState, op: "read" | "write") =>
+  op === "write"
+    ? state.shipDelay
+    : (coordinator: string, replica: string) => state.transfer(replica, coordinator);
+
+/**
+ * W/R: the W-th (R-th) smallest RTT from the coordinator's region to the reachable replicas, each
+ * with the item's time on the link between them, after the client's round trip to the coordinator.
+ */
+function quorumFrom(state: GroupState, origin: string, op: "read" | "write"): number | undefined {
   const coord = coordinator(state, origin);
   if (coord === undefined) return undefined;
-  const wait = quorumWait(coord.region, reachableFrom(state, coord.region), needed, state.net, false);
-  return wait === undefined ? undefined : coord.rttMs + wait;
+  const needed = state.requirements[op].needed;
+  const replicas = reachableFrom(state, coord.region);
+  const wait = quorumWait(coord.region, replicas, needed, state.net, false, replicaDelay(state, op));
+  return wait === undefined
+    ? undefined
+    : clientRoundTrip(state, origin, coord.region, op, coord.rttMs) + wait;
 }
 
 /**
@@ -39,9 +56,10 @@ export const leaderless: ReplicationBehaviour = {
       state.requirements.write.needed,
       state.net,
       false,
+      state.shipDelay,
     ) ?? 0,
-  writeP50: (state, origin) => quorumFrom(state, origin, state.requirements.write.needed),
-  readP50: (state, origin) => quorumFrom(state, origin, state.requirements.read.needed),
+  writeP50: (state, origin) => quorumFrom(state, origin, "write"),
+  readP50: (state, origin) => quorumFrom(state, origin, "read"),
   sources: (state) =>
     sharesByNearest(
       state.users,

@@ -1,4 +1,4 @@
-import { holdsData, nearest, reachableFrom, sharesByNearest } from "./common.js";
+import { holdsData, nearestRoundTrip, reachableFrom, sharesByNearest } from "./common.js";
 import type { GroupState, ReplicationBehaviour } from "./types.js";
 
 const writeRegionsReachable = (state: GroupState, origin: string) =>
@@ -18,15 +18,16 @@ export const multiLeader: ReplicationBehaviour = {
     read: { needed: 1, counts: holdsData },
   }),
   commitP50: () => 0,
-  writeP50: (state, origin) => nearest(origin, writeRegionsReachable(state, origin), state.net)?.rttMs,
+  writeP50: (state, origin) => nearestRoundTrip(state, origin, writeRegionsReachable(state, origin), "write"),
   readP50: (state, origin) =>
-    nearest(
+    nearestRoundTrip(
+      state,
       origin,
       reachableFrom(state, origin)
         .filter(holdsData)
         .map((slot) => slot.region),
-      state.net,
-    )?.rttMs,
+      "read",
+    ),
   sources: (state) =>
     sharesByNearest(state.users, (origin) => writeRegionsReachable(state, origin), state.net),
   // Writes accepted in a lost region and not yet shipped are lost: the worst lag.

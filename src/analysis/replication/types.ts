@@ -35,8 +35,19 @@ export interface GroupState {
    * preferences.
    */
   readonly leaderCandidates?: readonly string[];
-  /** Queueing a replica in `to` adds to its acknowledgement of a write from `from`, ms (Infinity: saturated). */
-  readonly ackDelay: (from: string, to: string) => number;
+  /**
+   * A shipped write's sojourn (transfer + queueing) in the replication stream on the directed link
+   * `from` → `to`, ms, at the view's quantile (the median; the p99 in the tail view): what a
+   * follower's acknowledgement adds (src/analysis/lag.ts). 0 without a declared capacity; Infinity
+   * when the link is saturated (the follower leaves the quorum).
+   */
+  readonly shipDelay: (from: string, to: string) => number;
+  /**
+   * One item's transfer alone at the declared capacity of the link `from` → `to`, ms (0 without
+   * one): what a client's write or a read's reply adds on its own connection — a lower bound, as
+   * the connection shares the link with the other traffic rather than queueing behind it.
+   */
+  readonly transfer: (from: string, to: string) => number;
 }
 
 /** Where writes enter the system, as shares of the write traffic. */

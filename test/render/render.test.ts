@@ -209,7 +209,8 @@ describe("README: how to apply with kubectl", () => {
     expect(lines.find((line) => line.startsWith("| Prometheus Operator"))).toContain(
       "| monitoring | PodMonitor, PrometheusRule |",
     );
-    // One command per chart of each add-on, with the values topoplan installs it with.
+    // One command per chart of each add-on, with the values topoplan installs it with (each command
+    // is checked against the program's Helm release in test/report/addons.test.ts).
     const commands = lines.filter((line) => line.startsWith("helm upgrade --install "));
     const charts = requiredAddons(resources)
       .filter((a, i, all) => all.findIndex((b) => b.id === a.id) === i)

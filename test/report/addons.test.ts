@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import {
+  ADDON_BY_API_VERSION,
   CLUSTER_ADDONS,
   HELM_RELEASE_SETTINGS,
   HELM_RELEASE_TYPE,
@@ -53,37 +54,46 @@ describe("helm commands for the add-ons", () => {
     expect(shellWords(flag!)).toEqual(["--set-json", `kubernetes\\.io/role\\[0\\]\\=x\\,y="a b'c"`]);
   });
 
-  it("installs each chart as the program's Helm release does (topoplan:installAddons)", () => {
-    const release = withPrerequisites([RULE], { installAddons: true }).find(
-      (r) => r.type === HELM_RELEASE_TYPE,
-    )!;
-    const inputs = release.inputs as Record<string, unknown> & { repositoryOpts: { repo: string } };
-    const words = shellWords(
-      helmInstallCommand(CLUSTER_ADDONS["prometheus-operator"].charts[0]!, "monitoring"),
+  it("installs every add-on's charts as the program's Helm releases do (topoplan:installAddons)", () => {
+    // One resource per add-on, so the program plans every release of every add-on.
+    const needs = [...new Map([...ADDON_BY_API_VERSION].map(([apiVersion, id]) => [id, apiVersion]))].map(
+      ([id, apiVersion]) => ({ ...RULE, name: `eu-west-1/x/T/${id}`, inputs: { apiVersion, kind: "T" } }),
     );
-    const flagValue = (flag: string) => words[words.indexOf(flag) + 1];
-    expect(words.slice(3, 5)).toEqual([inputs.name, inputs.chart]);
-    expect([flagValue("--repo"), flagValue("--version"), flagValue("--namespace")]).toEqual([
-      inputs.repositoryOpts.repo,
-      inputs.version,
-      inputs.namespace,
-    ]);
-    expect(words.includes("--atomic")).toBe(inputs.atomic);
-    expect(flagValue("--timeout")).toBe(`${inputs.timeout}s`);
-    // The values, read back from the flags as Helm would for these (plain keys and values).
-    const values: Record<string, unknown> = {};
-    words.forEach((word, i) => {
-      if (!word.startsWith("--set")) return;
-      const [path, text] = words[i + 1]!.split("=") as [string, string];
-      const keys = path.split(".");
-      let at = values;
-      for (const key of keys.slice(0, -1)) {
-        at[key] ??= {};
-        at = at[key] as Record<string, unknown>;
-      }
-      at[keys.at(-1)!] = word === "--set-string" ? text : JSON.parse(text);
-    });
-    expect(values).toEqual(inputs.values);
+    const releases = withPrerequisites(needs, { installAddons: true }).filter(
+      (r) => r.type === HELM_RELEASE_TYPE,
+    );
+    const charts = Object.values(CLUSTER_ADDONS).flatMap((addon) =>
+      addon.charts.map((chart) => ({ chart, namespace: addon.namespace })),
+    );
+    expect(releases.map((r) => r.inputs.name).sort()).toEqual(charts.map((c) => c.chart.release).sort());
+    for (const release of releases) {
+      const inputs = release.inputs as Record<string, unknown> & { repositoryOpts: { repo: string } };
+      const { chart, namespace } = charts.find((c) => c.chart.release === inputs.name)!;
+      const words = shellWords(helmInstallCommand(chart, namespace));
+      const flagValue = (flag: string) => words[words.indexOf(flag) + 1];
+      expect(words.slice(3, 5)).toEqual([inputs.name, inputs.chart]);
+      expect([flagValue("--repo"), flagValue("--version"), flagValue("--namespace")]).toEqual([
+        inputs.repositoryOpts.repo,
+        inputs.version,
+        inputs.namespace,
+      ]);
+      expect(words.includes("--atomic")).toBe(inputs.atomic);
+      expect(flagValue("--timeout")).toBe(`${inputs.timeout}s`);
+      // The values, read back from the flags as Helm would for these (plain keys and values).
+      const values: Record<string, unknown> = {};
+      words.forEach((word, i) => {
+        if (!word.startsWith("--set")) return;
+        const [path, text] = words[i + 1]!.split("=") as [string, string];
+        const keys = path.split(".");
+        let at = values;
+        for (const key of keys.slice(0, -1)) {
+          at[key] ??= {};
+          at = at[key] as Record<string, unknown>;
+        }
+        at[keys.at(-1)!] = word === "--set-string" ? text : JSON.parse(text);
+      });
+      expect(values, String(inputs.name)).toEqual(inputs.values ?? {});
+    }
   });
 
   it("gives kube-prometheus-stack the values that make it load every rule and monitor", () => {
@@ -99,6 +109,7 @@ describe("helm commands for the add-ons", () => {
     expect(command).toContain("--set-string grafana.sidecar.dashboards.searchNamespace=ALL");
   });
 
+  // helmInstallCommand is checked against every Helm release above: here, that the JSON carries it.
   it("puts the values and the command in `plan`'s JSON and the values in its text", () => {
     const required = requiredAddons([RULE]);
     const [data] = addonsData(required);

@@ -5,6 +5,7 @@ import {
   DEFAULT_INSTANCE_CLASS,
   EBS_USD_PER_GB_MONTH,
   INSTANCE_USD_PER_HOUR,
+  LOCAL_NVME_USD_PER_GB_MONTH,
   POD_PRICES,
   REQUEST_PRICES,
   STORAGE_USD_PER_GB_MONTH,
@@ -63,12 +64,16 @@ const perMillion = (perSec: number, usd: number) => ((perSec * SECONDS_PER_MONTH
 /**
  * A Kubernetes volume's storage price per GB-month, from its StorageClass name: the EBS volume type
  * the name says (`io2`, `ebs-sc1`, `gp2-encrypted`: a part of the name between dashes, dots or
- * underscores), else gp3 (the cluster default is not known; gp3 is the EBS CSI driver's default type).
+ * underscores), local NVMe instance storage when a part is `nvme` (`local-nvme`), else gp3 (the
+ * cluster default is not known; gp3 is the EBS CSI driver's default type, and `local-path`
+ * provisioners use the node's root EBS volume).
  */
 export function storageUsdPerGbMonth(storageClass: string | undefined): number {
-  for (const part of (storageClass ?? "").toLowerCase().split(/[-._]/))
+  for (const part of (storageClass ?? "").toLowerCase().split(/[-._]/)) {
     if (Object.hasOwn(EBS_USD_PER_GB_MONTH, part))
       return EBS_USD_PER_GB_MONTH[part as keyof typeof EBS_USD_PER_GB_MONTH];
+    if (part === "nvme") return LOCAL_NVME_USD_PER_GB_MONTH;
+  }
   return EBS_USD_PER_GB_MONTH.gp3;
 }
 

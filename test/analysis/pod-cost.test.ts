@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { memoryGib, nodeUsdPerMonth, podUsdPerMonth, storageUsdPerGbMonth } from "../../src/analysis/cost.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { HOURS_PER_MONTH } from "../../src/catalog/data/defaults.js";
-import { EBS_USD_PER_GB_MONTH, POD_PRICES } from "../../src/catalog/data/prices.js";
+import {
+  EBS_USD_PER_GB_MONTH,
+  LOCAL_NVME_USD_PER_GB_MONTH,
+  POD_PRICES,
+} from "../../src/catalog/data/prices.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { STACKS_DIR } from "../render/stacks.js";
 
@@ -31,6 +35,10 @@ describe("a Kubernetes volume priced by its StorageClass", () => {
     expect(storageUsdPerGbMonth("GP2")).toBe(EBS_USD_PER_GB_MONTH.gp2);
     expect(storageUsdPerGbMonth("st1_throughput")).toBe(EBS_USD_PER_GB_MONTH.st1);
     // Not a volume type: a name that merely contains the letters, an unknown class, no class.
+    // Local NVMe instance store: the i4i premium per GB (an estimate, about $0.071), not gp3.
+    expect(storageUsdPerGbMonth("local-nvme")).toBe(LOCAL_NVME_USD_PER_GB_MONTH);
+    expect(LOCAL_NVME_USD_PER_GB_MONTH).toBeCloseTo(0.0709, 4);
+    expect(storageUsdPerGbMonth("local-path")).toBe(EBS_USD_PER_GB_MONTH.gp3);
     expect(storageUsdPerGbMonth("bigio2")).toBe(EBS_USD_PER_GB_MONTH.gp3);
     expect(storageUsdPerGbMonth("fast-ssd")).toBe(EBS_USD_PER_GB_MONTH.gp3);
     expect(storageUsdPerGbMonth("constructor")).toBe(EBS_USD_PER_GB_MONTH.gp3);

@@ -69,11 +69,12 @@ const perMillion = (perSec: number, usd: number) => ((perSec * SECONDS_PER_MONTH
  * provisioners use the node's root EBS volume).
  */
 export function storageUsdPerGbMonth(storageClass: string | undefined): number {
-  for (const part of (storageClass ?? "").toLowerCase().split(/[-._]/)) {
+  const parts = (storageClass ?? "").toLowerCase().split(/[-._]/);
+  // An EBS type named anywhere wins: EBS volumes also appear as NVMe devices on Nitro (`ebs-nvme`).
+  for (const part of parts)
     if (Object.hasOwn(EBS_USD_PER_GB_MONTH, part))
       return EBS_USD_PER_GB_MONTH[part as keyof typeof EBS_USD_PER_GB_MONTH];
-    if (part === "nvme") return LOCAL_NVME_USD_PER_GB_MONTH;
-  }
+  if (parts.includes("nvme") && !parts.includes("ebs")) return LOCAL_NVME_USD_PER_GB_MONTH;
   return EBS_USD_PER_GB_MONTH.gp3;
 }
 

@@ -52,15 +52,18 @@ export function evaluateDatastore(
   const requirements = behaviour.requirements(ds);
   let links: ReadonlyMap<string, LinkLoad> = new Map();
   // A shipped item's sojourn in the replication stream's queue (lag.ts): at the median, and at its
-  // p99 for the tail view; a client's item takes its transfer at the link's capacity.
+  // p99 for the tail view; a client's item takes its transfer at the link's capacity. A direction
+  // with no load known (before useLinks, or a leader option that moves the flows) is idle there:
+  // the item still takes its transfer.
   const itemBytes = ds.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
-  const linkOf = (from: string, to: string) => links.get(`${from}|${to}`);
-  const shipDelayAt = (quantile: "p50" | "p99") => (from: string, to: string) =>
-    linkSojournMs(itemBytes, linkOf(from, to), quantile);
-  const shipDelay = shipDelayAt("p50");
-  const shipDelay99 = shipDelayAt("p99");
   const transfer = (from: string, to: string) =>
     itemTransferMs(itemBytes, declaredCapacityMbps(net.model, from, to));
+  const shipDelayAt = (quantile: "p50" | "p99") => (from: string, to: string) => {
+    const load = links.get(`${from}|${to}`);
+    return load === undefined ? transfer(from, to) : linkSojournMs(itemBytes, load, quantile);
+  };
+  const shipDelay = shipDelayAt("p50");
+  const shipDelay99 = shipDelayAt("p99");
   // Regions an election may pick: only the leader's own where the engine fails over inside it.
   const eligibleFor = (group: PlacementGroup) =>
     ds.failoverInLeaderRegion ? ds.leaderRegions.filter((r) => r === group.leader.region) : ds.leaderRegions;

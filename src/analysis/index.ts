@@ -1,27 +1,20 @@
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
-import { datastoreFlows, type Flow, linkLoads } from "./bandwidth.js";
 import { availabilityCap } from "./caps.js";
 import { componentEgress, datastoreReplicaCost, serviceCost, streamReplicaCost, totalCost } from "./cost.js";
-import { type DatastoreEvaluator, evaluateDatastore } from "./datastores.js";
+import type { DatastoreEvaluator } from "./datastores.js";
 import { type AnalysedModel, editReuse } from "./edit-reuse.js";
 import { dataLoss, failoverAnalysis, withFailover } from "./failover.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
 import { leaderOptions, saturatedFollowers } from "./leader-placement.js";
+import { loadedNetwork } from "./loaded.js";
 import { type NetworkView, networkView } from "./network.js";
 import { callerOrigins, callersOf, writeDemand } from "./origins.js";
 import { evaluateServices } from "./services.js";
-import {
-  endToEndP99,
-  evaluateStream,
-  producerOrigins,
-  type StreamEvaluator,
-  streamFlows,
-} from "./streams.js";
+import { endToEndP99, producerOrigins } from "./streams.js";
 import { survivalAnalysis } from "./survival.js";
 import { type Reuse, reusableResults, withEffectiveLeader } from "./touched.js";
-import { clientFlows } from "./traffic.js";
 import type {
   Analysis,
   CallAnalysis,
@@ -65,23 +58,9 @@ function analyseKeeping(
 ): Analysis {
   const net = networkView(model, failures);
   const users = model.users;
-  const datastores = new Map<string, DatastoreEvaluator>(
-    model.datastores.map((ds) => [ds.name, evaluateDatastore(ds, net, writeDemand(model, ds.name, net))]),
-  );
-  const streams = new Map<string, StreamEvaluator>(
-    model.streams.map((stream) => [stream.name, evaluateStream(stream, net)]),
-  );
-
+  const { datastores, streams, flows, links, linkByKey } = loadedNetwork(model, net);
   const caps = new Map(model.datastores.map((ds) => [ds.name, availabilityCap(model, ds)]));
-  const flows: Flow[] = [
-    ...[...datastores.values()].flatMap(datastoreFlows),
-    ...[...datastores.values()].flatMap((ev) => clientFlows(model, ev, net)),
-    ...[...streams.values()].flatMap((ev) => streamFlows(ev, net)),
-  ];
-  const links = linkLoads(model, flows);
-  const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
   const egressOf = componentEgress(model.catalog, flows, links);
-  for (const ev of datastores.values()) ev.useLinks(linkByKey);
   const reuse = reuseOf?.(links);
 
   const datastoreResults: DatastoreAnalysis[] = [...datastores.values()].map((ev) => {

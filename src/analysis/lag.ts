@@ -38,7 +38,7 @@ export const DEFAULT_ITEM_BYTES = 1024;
  * own transfer τ = itemBytes·8 / capacity, plus its wait behind the link's other traffic, the
  * waiting time of an M/M/1 queue at utilisation ρ with mean service time τ: P(wait > t) =
  * ρ·e^(−(1−ρ)t/τ), so the q-quantile wait is τ/(1−ρ)·ln(ρ/(1−q)) when ρ > 1 − q, else 0
- * (Kleinrock, Queueing Systems vol. 1, §3.2; FCFS). An item never crosses faster than its own
+ * (the FCFS waiting time of M/M/1: Kleinrock, Queueing Systems vol. 1, 1975). An item never crosses faster than its own
  * transfer. 0 without a declared capacity; Infinity at ρ ≥ 1 (the backlog grows without bound).
  * What a shipped write takes: its lag, and a follower's acknowledgement (src/analysis/datastores.ts).
  */

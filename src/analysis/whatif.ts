@@ -3,6 +3,7 @@ import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
 import { analysisIndex } from "./analysis-index.js";
 import { evaluateDatastore } from "./datastores.js";
+import { type LoadedNetwork, loadedNetwork } from "./loaded.js";
 import { type NetworkView, networkView } from "./network.js";
 import { datastoreLatency, writeDemand } from "./origins.js";
 import { sloViolations } from "./slo.js";
@@ -260,21 +261,28 @@ function availabilityChange(
  * One datastore's write latency under failures, evaluating that datastore alone (its placement and
  * where its writers run) rather than the whole topology: what a chaos experiment's expected outcome
  * quotes, once per failure domain. Equal to `analyse(model, failures)`'s figure for the datastore.
- * Network views are shared between datastores failed the same way.
+ * Network views are shared between datastores failed the same way. When some link declares a
+ * capacity, a follower's acknowledgement waits on the link's load from every component's flows:
+ * those are evaluated once per failure set (loaded.ts), as `analyse` does.
  */
 export function writeLatencyUnder(
   model: Model,
 ): (store: string, failures: readonly Failure[]) => LatencyProfile | undefined {
-  const views = new Map<string, NetworkView>();
+  const views = new Map<string, { net: NetworkView; loaded?: LoadedNetwork }>();
+  const loads = model.links.some((link) => link.bandwidthMbps !== undefined);
   return (store, failures) => {
     const ds = modelIndex(model).datastore(store);
     if (ds === undefined) return undefined;
     const key = JSON.stringify(failures);
-    let net = views.get(key);
-    if (net === undefined) {
-      net = networkView(model, failures);
-      views.set(key, net);
+    let view = views.get(key);
+    if (view === undefined) {
+      const net = networkView(model, failures);
+      view = loads ? { net, loaded: loadedNetwork(model, net) } : { net };
+      views.set(key, view);
     }
-    return datastoreLatency(model, evaluateDatastore(ds, net, writeDemand(model, store, net)), net, "write");
+    const ev =
+      view.loaded?.datastores.get(store) ??
+      evaluateDatastore(ds, view.net, writeDemand(model, store, view.net));
+    return datastoreLatency(model, ev, view.net, "write");
   };
 }

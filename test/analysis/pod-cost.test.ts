@@ -37,7 +37,10 @@ describe("a Kubernetes volume priced by its StorageClass", () => {
     // Not a volume type: a name that merely contains the letters, an unknown class, no class.
     // Local NVMe instance store: the i4i premium per GB (an estimate, about $0.071), not gp3.
     expect(storageUsdPerGbMonth("local-nvme")).toBe(LOCAL_NVME_USD_PER_GB_MONTH);
-    expect(LOCAL_NVME_USD_PER_GB_MONTH).toBeCloseTo(0.0709, 4);
+    expect(LOCAL_NVME_USD_PER_GB_MONTH).toBeCloseTo(0.0761, 4);
+    // EBS volumes show up as NVMe devices on Nitro: an EBS name is EBS.
+    expect(storageUsdPerGbMonth("ebs-nvme")).toBe(EBS_USD_PER_GB_MONTH.gp3);
+    expect(storageUsdPerGbMonth("nvme-io2")).toBe(EBS_USD_PER_GB_MONTH.io2);
     expect(storageUsdPerGbMonth("local-path")).toBe(EBS_USD_PER_GB_MONTH.gp3);
     expect(storageUsdPerGbMonth("bigio2")).toBe(EBS_USD_PER_GB_MONTH.gp3);
     expect(storageUsdPerGbMonth("fast-ssd")).toBe(EBS_USD_PER_GB_MONTH.gp3);

@@ -7,12 +7,20 @@ import type { GroupState, ReplicationBehaviour } from "./types.js";
  * leader and wait for the write quorum; strong reads are served by the leader; weaker reads by
  * the nearest replica.
  */
-/** Undefined when no quorum can acknowledge in bounded time (followers behind saturated links). */
-export function commitWait(state: GroupState): number | undefined {
+/**
+ * Undefined when no quorum can acknowledge in bounded time (followers behind saturated links).
+ * `delay` per follower: the shipped item's sojourn for a commit; nothing for a read-index heartbeat,
+ * which carries no item and does not queue behind the appends (etcd's rafthttp sends appends on
+ * their own stream, `msgappv2`, and other messages on `message`).
+ */
+export function commitWait(
+  state: GroupState,
+  delay: (from: string, to: string) => number = state.shipDelay,
+): number | undefined {
   const { leader, net } = state;
   if (leader === undefined) return undefined;
   const voting = reachableFrom(state, leader).filter(state.requirements.write.counts);
-  return quorumWait(leader, voting, state.requirements.write.needed, net, true, state.shipDelay);
+  return quorumWait(leader, voting, state.requirements.write.needed, net, true, delay);
 }
 
 export const leaderLatency = {
@@ -43,7 +51,7 @@ export const leaderLatency = {
       if (readLeader === undefined || !net.connected(origin, readLeader)) return undefined;
       const leg = clientRoundTrip(state, origin, readLeader, "read");
       if (!quorumRound) return leg;
-      const round = commitWait(state);
+      const round = commitWait(state, () => 0);
       if (round === undefined) return undefined;
       // Every strong read of the group's partitions reaches this leader; at p99 (the tail view is
       // its own atP99, src/analysis/network.ts) a read waits at most a second round.

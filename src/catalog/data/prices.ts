@@ -62,13 +62,16 @@ export const EBS_USD_PER_GB_MONTH = {
 
 /**
  * Local NVMe instance storage (a StorageClass of a local-volume provisioner on storage-optimised
- * nodes), USD per GB-month, an estimate: the price of an i4i node over the same vCPU and memory
- * without it, per GB of its instance store. us-east-1 on-demand Linux
- * (https://aws.amazon.com/ec2/pricing/on-demand/): i4i.xlarge $0.343/h (4 vCPU, 32 GiB, 937 GB
- * NVMe) − r6i.xlarge $0.252/h (4 vCPU, 32 GiB) = $0.091/h × 730 h ÷ 937 GB. The pod's own vCPU and
- * memory are priced apart (POD_PRICES). A local volume is lost with its node: no EBS snapshot.
+ * nodes), USD per GiB-month (volumes are requested in GiB), an estimate: the price of an i4i node
+ * over the same vCPU and memory without it, per GiB of its instance store. us-east-1 on-demand
+ * Linux (https://aws.amazon.com/ec2/pricing/on-demand/): i4i.xlarge $0.343/h (4 vCPU, 32 GiB,
+ * 937 GB NVMe, https://aws.amazon.com/ec2/instance-types/i4i/) − r6i.xlarge $0.252/h (4 vCPU,
+ * 32 GiB) = $0.091/h × 730 h ÷ 872.6 GiB. The pod's own vCPU and memory are priced apart
+ * (POD_PRICES). An underestimate where a volume does not fill a node's instance store (it comes
+ * whole with the node: 2,000 GiB needs an i4i.4xlarge's 3,750 GB). A local volume is lost with its
+ * node: no EBS snapshot.
  */
-export const LOCAL_NVME_USD_PER_GB_MONTH = ((0.343 - 0.252) * 730) / 937;
+export const LOCAL_NVME_USD_PER_GB_MONTH = ((0.343 - 0.252) * 730) / (937e9 / 2 ** 30);
 
 /** Request-priced managed services, USD per million requests / units. */
 export const REQUEST_PRICES = {

@@ -94,7 +94,7 @@ function analyseKeeping(
   const serviceResults: ServiceAnalysis[] = model.services.map((service) => {
     const kept = reuse?.service(service.name);
     if (kept !== undefined) return kept;
-    const latency = latencyProfile(users, (origin) => services.from(service.name, origin));
+    const latency = latencyProfile(users, (origin) => services.fromOnce(service.name, origin));
     const { own, total: joint } = services.availability(service.name);
     // With hard dependencies a service is never more available than alone; the joint enumeration
     // sums many terms, so clamp the last-digit rounding that could say otherwise.

@@ -63,6 +63,11 @@ export interface ServiceEvaluator {
   at(service: string, region: string): RegionFigure | undefined;
   /** Latency from an origin: the nearest serving region whose hard dependencies work. */
   from(service: string, origin: string): (Figure & { region: string }) | undefined;
+  /**
+   * The same figure without keeping it for later look-ups (a service's own latency profile asks
+   * once per user origin; only its callers ask again).
+   */
+  fromOnce(service: string, origin: string): (Figure & { region: string }) | undefined;
   availability(service: string): { own: number; total: number };
   /** Call cycles met (each as the list of services around it, first repeated at the end). */
   readonly cycles: ReadonlyMap<string, readonly string[]>;
@@ -151,6 +156,13 @@ export function evaluateServices(
     if (stack.length === 0) byOrigin.set(origin, result);
     return result;
   }
+  // Not kept: 25 user origins × 20,000 services would hold half a million figures through the
+  // analysis (issue #15). The same value as `from` (a kept one is reused).
+  function fromOnce(name: string, origin: string): (Figure & { region: string }) | undefined {
+    const byOrigin = fromMemo.get(name);
+    if (byOrigin?.has(origin)) return byOrigin.get(origin);
+    return fromUncached(name, origin);
+  }
   // Serving regions nearest first, per region set and origin: many services share a region set.
   // The set's text key is made once per regions array (each service's), not once per look-up.
   const orderMemo = new Map<string, Map<string, readonly string[]>>();
@@ -219,5 +231,5 @@ export function evaluateServices(
     return result;
   }
 
-  return { at, from, availability, cycles };
+  return { at, from, fromOnce, availability, cycles };
 }

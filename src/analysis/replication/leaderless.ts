@@ -16,13 +16,14 @@ function coordinator(state: GroupState, origin: string) {
 
 /**
  * A write's item goes from the coordinator to each replica: the replication flow on that link, so
- * its sojourn in it (GroupState.shipDelay, as for a leader's followers). A read's item comes back
- * from each replica on its request: its transfer (GroupState.transfer).
+ * its sojourn in it (GroupState.shipDelay, as for a leader's followers). A read sends a direct
+ * read request to one replica, the fastest by the dynamic snitch, and digest requests to the
+ * others (Cassandra's read path:
+ * https://docs.datastax.com/en/cassandra-oss/3.0/cassandra/dml/dmlClientRequestsRead.html); the
+ * coordinator runs in a replica region, so the data comes from beside it: no item crosses a link.
  */
 const replicaDelay = (state: GroupState, op: "read" | "write") =>
-  op === "write"
-    ? state.shipDelay
-    : (coordinator: string, replica: string) => state.transfer(replica, coordinator);
+  op === "write" ? state.shipDelay : () => 0;
 
 /**
  * W/R: the W-th (R-th) smallest RTT from the coordinator's region to the reachable replicas, each

@@ -37,6 +37,14 @@ export interface DatastoreEvaluator {
    * a saturated link (ρ ≥ 1) leaves the commit quorum. Call before asking for latencies.
    */
   useLinks(links: ReadonlyMap<string, LinkLoad>): void;
+  /**
+   * A follower's acknowledgement delay (GroupState.shipDelay) over other link loads: a leader
+   * option moves this datastore's own flows (leader-placement.ts).
+   */
+  shipDelayOver(
+    loads: ReadonlyMap<string, LinkUse>,
+    quantile: "p50" | "p99",
+  ): (from: string, to: string) => number;
   /** Regions (and their zones) whose failure states the availability depends on. */
   readonly domains: ReadonlyMap<string, readonly string[]>;
   /** Availability under other failure probabilities (conditioned on shared domains, src/analysis/joint.ts). */
@@ -58,12 +66,13 @@ export function evaluateDatastore(
   const itemBytes = ds.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
   const transfer = (from: string, to: string) =>
     itemTransferMs(itemBytes, declaredCapacityMbps(net.model, from, to));
-  const shipDelayAt = (quantile: "p50" | "p99") => (from: string, to: string) => {
-    const load = links.get(`${from}|${to}`);
-    return load === undefined ? transfer(from, to) : linkSojournMs(itemBytes, load, quantile);
-  };
-  const shipDelay = shipDelayAt("p50");
-  const shipDelay99 = shipDelayAt("p99");
+  const shipDelayOver =
+    (loads: () => ReadonlyMap<string, LinkUse>, quantile: "p50" | "p99") => (from: string, to: string) => {
+      const load = loads().get(`${from}|${to}`);
+      return load === undefined ? transfer(from, to) : linkSojournMs(itemBytes, load, quantile);
+    };
+  const shipDelay = shipDelayOver(() => links, "p50");
+  const shipDelay99 = shipDelayOver(() => links, "p99");
   // Regions an election may pick: only the leader's own where the engine fails over inside it.
   const eligibleFor = (group: PlacementGroup) =>
     ds.failoverInLeaderRegion ? ds.leaderRegions.filter((r) => r === group.leader.region) : ds.leaderRegions;
@@ -194,7 +203,9 @@ export function evaluateDatastore(
   let domainsMemo: ReadonlyMap<string, readonly string[]> | undefined;
   const sourcesMemo = new Map<number, readonly WriteSource[]>();
   const sources = (state: GroupState) => {
-    const key = signature.get(state) ?? -1;
+    const key = signature.get(state);
+    // A state of no group of this evaluator (a leader option): its own sources, not memoised.
+    if (key === undefined) return behaviour.sources(state);
     let known = sourcesMemo.get(key);
     if (known === undefined) {
       known = behaviour.sources(state);
@@ -234,6 +245,7 @@ export function evaluateDatastore(
       groupLatency.clear();
       byOrigin.clear();
     },
+    shipDelayOver: (loads, quantile) => shipDelayOver(() => loads, quantile),
     survival: {
       zone: zone ?? survivalCheck("zone", [], requirements),
       region: region ?? survivalCheck("region", [], requirements),
@@ -241,9 +253,12 @@ export function evaluateDatastore(
   };
 }
 
+/** What a link's sojourn reads of its load. */
+export type LinkUse = Pick<LinkLoad, "capacityMbps" | "utilisation">;
+
 /** Declared capacity per region pair (`network.links`, the same each direction), kept per model. */
 const capacities = new WeakMap<Model, ReadonlyMap<string, number>>();
-function declaredCapacityMbps(model: Model, a: string, b: string): number | undefined {
+export function declaredCapacityMbps(model: Model, a: string, b: string): number | undefined {
   let byPair = capacities.get(model);
   if (byPair === undefined) {
     const pairs = new Map<string, number>();

@@ -168,7 +168,7 @@ export function analyseDatastore(
   const excluded = saturatedFollowers(ev, linkByKey);
   // The same demand its evaluator weighs (writeDemand): the write latency table and the flows agree.
   const writeOrigins = writeDemand(model, ds.name, net);
-  const options = failures.length === 0 ? leaderOptions(ev, writeOrigins) : undefined;
+  const options = failures.length === 0 ? leaderOptions(ev, writeOrigins, model, net, linkByKey) : undefined;
   return {
     name: ds.name,
     path: ds.path,

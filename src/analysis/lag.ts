@@ -44,7 +44,7 @@ export const DEFAULT_ITEM_BYTES = 1024;
  */
 export function linkSojournMs(
   itemBytes: number,
-  link: LinkLoad | undefined,
+  link: Pick<LinkLoad, "capacityMbps" | "utilisation"> | undefined,
   quantile: keyof typeof ABOVE,
 ): number {
   if (link?.capacityMbps === undefined) return 0;

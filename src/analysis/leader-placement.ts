@@ -1,18 +1,60 @@
-import type { UserOrigin } from "../model/types.js";
+import type { Model, UserOrigin } from "../model/types.js";
 import { byText } from "../order.js";
-import type { DatastoreEvaluator } from "./datastores.js";
+import { datastoreFlows, mbps } from "./bandwidth.js";
+import { type DatastoreEvaluator, declaredCapacityMbps, type LinkUse } from "./datastores.js";
+import type { NetworkView } from "./network.js";
 import { mayLead } from "./replication/common.js";
+import { clientFlows } from "./traffic.js";
 import type { LinkLoad } from "./types.js";
+
+/**
+ * The link loads with this datastore's leader of the typical group moved to `region`: its own
+ * replication and client flows leave the old leader's links and load the new one's; everything
+ * else's stay.
+ */
+function movedLoads(
+  model: Model,
+  net: NetworkView,
+  ev: DatastoreEvaluator,
+  region: string,
+  links: ReadonlyMap<string, LinkLoad>,
+): Map<string, LinkUse> {
+  const moved = { ...ev.main, leader: region };
+  const evMoved = { ...ev, main: moved, states: ev.states.map((s) => (s === ev.main ? moved : s)) };
+  const own = new Map<string, number>();
+  for (const flow of [...datastoreFlows(evMoved), ...clientFlows(model, evMoved, net)]) {
+    if (flow.from === flow.to) continue;
+    const key = `${flow.from}|${flow.to}`;
+    own.set(key, (own.get(key) ?? 0) + mbps(flow.bytesPerSec));
+  }
+  const out = new Map<string, LinkUse>();
+  const use = (key: string, capacity: number | undefined, load: number) =>
+    out.set(key, capacity === undefined ? {} : { capacityMbps: capacity, utilisation: load / capacity });
+  for (const [key, link] of links) {
+    const mine = link.contributors.find((c) => c.component === ev.ds.name)?.mbps ?? 0;
+    use(key, link.capacityMbps, link.mbps - mine + (own.get(key) ?? 0));
+  }
+  for (const [key, load] of own) {
+    if (links.has(key)) continue;
+    const [from, to] = key.split("|") as [string, string];
+    use(key, declaredCapacityMbps(model, from, to), load);
+  }
+  return out;
+}
 
 /**
  * Demand-weighted write p50 with the leader moved to each eligible region (`leaderRegions`, or
  * every region with a voter), for the typical placement group: the latency floor is the minimum;
  * the `leader-placement` policy proposes it when the declared leader is worse. Leader-based
- * stores only; origins are the write callers (src/analysis/origins.ts).
+ * stores only; origins are the write callers (src/analysis/origins.ts). A moved leader ships over
+ * other links: its followers' acknowledgements wait on the loads its own flows would make there.
  */
 export function leaderOptions(
   ev: DatastoreEvaluator,
   origins: readonly UserOrigin[],
+  model: Model,
+  net: NetworkView,
+  links: ReadonlyMap<string, LinkLoad>,
 ): { region: string; writeP50Ms: number }[] | undefined {
   if (!ev.behaviour.leaderBased || ev.ds.leaderRegions.length < 2 || origins.length === 0) return undefined;
   const total = origins.reduce((sum, o) => sum + o.share, 0);
@@ -20,7 +62,14 @@ export function leaderOptions(
   const options: { region: string; writeP50Ms: number }[] = [];
   for (const region of ev.ds.leaderRegions) {
     if (!ev.main.alive.some((slot) => slot.region === region && mayLead(slot))) continue;
-    const state = { ...ev.main, leader: region };
+    const state =
+      region === ev.main.leader
+        ? ev.main
+        : {
+            ...ev.main,
+            leader: region,
+            shipDelay: ev.shipDelayOver(movedLoads(model, net, ev, region, links), "p50"),
+          };
     let sum = 0;
     let served = true;
     for (const origin of origins) {

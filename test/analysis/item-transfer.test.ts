@@ -175,6 +175,38 @@ describe("item transfer in client latency", () => {
     expect(writes(itemBytes) - writes(1024)).toBeGreaterThan(tau * 0.99);
   });
 
+  it("a leader option ships over the moved leader's links: it equals the analysis with that leader", () => {
+    const withLeader = (leader: string) =>
+      build({
+        users: { "eu-west-1": 0.4, "eu-central-1": 0.3, "eu-north-1": 0.3 },
+        datastores: {
+          kv: {
+            replication: "consensus",
+            replicas: 3,
+            partitions: { count: 1 },
+            placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+            leader,
+            traffic: { writesPerSec: 6, itemBytes },
+            deploy,
+          },
+        },
+        network: {
+          links: [
+            link,
+            { between: ["eu-central-1", "eu-north-1"], bandwidthMbps: 500 },
+            { between: ["eu-north-1", "eu-west-1"], bandwidthMbps: 500 },
+          ],
+        },
+      });
+    const options = analyse(withLeader("eu-west-1")).datastores[0]!.leaderOptions!;
+    expect(options.map((o) => o.region).sort()).toEqual(["eu-central-1", "eu-north-1", "eu-west-1"]);
+    for (const option of options) {
+      const moved = analyse(withLeader(option.region)).datastores[0]!;
+      const weighted = moved.write.byOrigin.reduce((sum, o) => sum + o.share * o.p50Ms, 0);
+      expect(option.writeP50Ms, option.region).toBeCloseTo(weighted, 9);
+    }
+  });
+
   it("without a declared capacity nothing is added", () => {
     const bare = build({
       users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },

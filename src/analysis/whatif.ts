@@ -3,11 +3,11 @@ import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
 import { analysisIndex } from "./analysis-index.js";
 import { evaluateDatastore } from "./datastores.js";
-import { type LoadedNetwork, loadedNetwork } from "./loaded.js";
+import { loadedNetwork } from "./loaded.js";
 import { type NetworkView, networkView } from "./network.js";
 import { datastoreLatency, writeDemand } from "./origins.js";
 import { sloViolations } from "./slo.js";
-import type { Analysis, AnalysisChange, DataLoss, Failure, LatencyProfile } from "./types.js";
+import type { Analysis, AnalysisChange, DataLoss, Failure, LatencyProfile, LinkLoad } from "./types.js";
 
 /** Latency changes smaller than this (ms) are noise from floating point, not news. */
 const EPSILON_MS = 0.05;
@@ -260,29 +260,41 @@ function availabilityChange(
 /**
  * One datastore's write latency under failures, evaluating that datastore alone (its placement and
  * where its writers run) rather than the whole topology: what a chaos experiment's expected outcome
- * quotes, once per failure domain. Equal to `analyse(model, failures)`'s figure for the datastore.
- * Network views are shared between datastores failed the same way. When some link declares a
- * capacity, a follower's acknowledgement waits on the link's load from every component's flows:
- * those are evaluated once per failure set (loaded.ts), as `analyse` does.
+ * quotes, once per failure domain. Network views are shared between datastores failed the same way.
+ * A follower behind a link with declared capacity waits on the link's load: the baseline's
+ * (`baselineLinks`, else evaluated once without failures, loaded.ts), not re-summed per failure —
+ * re-summing every component's flows per failure domain would make compiling the experiments
+ * quadratic again (issue #15). So the figure equals `analyse(model, failures)`'s for the datastore
+ * when no link declares a capacity, and under a failure that leaves the loads on its followers'
+ * links as they were; otherwise it prices those links at their baseline load (an estimate).
  */
 export function writeLatencyUnder(
   model: Model,
+  baselineLinks?: readonly LinkLoad[],
 ): (store: string, failures: readonly Failure[]) => LatencyProfile | undefined {
-  const views = new Map<string, { net: NetworkView; loaded?: LoadedNetwork }>();
-  const loads = model.links.some((link) => link.bandwidthMbps !== undefined);
+  const views = new Map<string, NetworkView>();
+  const declared = model.links.some((link) => link.bandwidthMbps !== undefined);
+  let loads: ReadonlyMap<string, LinkLoad> | undefined;
+  const baseline = () => {
+    loads ??= new Map(
+      (baselineLinks ?? loadedNetwork(model, networkView(model, [])).links).map((l) => [
+        `${l.from}|${l.to}`,
+        l,
+      ]),
+    );
+    return loads;
+  };
   return (store, failures) => {
     const ds = modelIndex(model).datastore(store);
     if (ds === undefined) return undefined;
     const key = JSON.stringify(failures);
-    let view = views.get(key);
-    if (view === undefined) {
-      const net = networkView(model, failures);
-      view = loads ? { net, loaded: loadedNetwork(model, net) } : { net };
-      views.set(key, view);
+    let net = views.get(key);
+    if (net === undefined) {
+      net = networkView(model, failures);
+      views.set(key, net);
     }
-    const ev =
-      view.loaded?.datastores.get(store) ??
-      evaluateDatastore(ds, view.net, writeDemand(model, store, view.net));
-    return datastoreLatency(model, ev, view.net, "write");
+    const ev = evaluateDatastore(ds, net, writeDemand(model, store, net));
+    if (declared) ev.useLinks(baseline());
+    return datastoreLatency(model, ev, net, "write");
   };
 }

@@ -14,7 +14,7 @@ import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types
  * component's experiments stays linear in their number.
  */
 export function latencyPredictor(model: Model, baseline: Analysis | undefined) {
-  const writeUnder = writeLatencyUnder(model);
+  const writeUnder = writeLatencyUnder(model, baseline?.links);
   return (store: ResolvedDatastore, failure: Failure): string => {
     const before =
       baseline === undefined

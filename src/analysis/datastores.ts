@@ -42,7 +42,7 @@ export interface DatastoreEvaluator {
    * option moves this datastore's own flows (leader-placement.ts).
    */
   shipDelayOver(
-    loads: ReadonlyMap<string, LinkUse>,
+    loads: Pick<ReadonlyMap<string, LinkUse>, "get">,
     quantile: "p50" | "p99",
   ): (from: string, to: string) => number;
   /** Regions (and their zones) whose failure states the availability depends on. */
@@ -67,7 +67,8 @@ export function evaluateDatastore(
   const transfer = (from: string, to: string) =>
     itemTransferMs(itemBytes, declaredCapacityMbps(net.model, from, to));
   const shipDelayOver =
-    (loads: () => ReadonlyMap<string, LinkUse>, quantile: "p50" | "p99") => (from: string, to: string) => {
+    (loads: () => Pick<ReadonlyMap<string, LinkUse>, "get">, quantile: "p50" | "p99") =>
+    (from: string, to: string) => {
       const load = loads().get(`${from}|${to}`);
       return load === undefined ? transfer(from, to) : linkSojournMs(itemBytes, load, quantile);
     };

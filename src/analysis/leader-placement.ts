@@ -10,7 +10,7 @@ import type { LinkLoad } from "./types.js";
 /**
  * The link loads with this datastore's leader of the typical group moved to `region`: its own
  * replication and client flows leave the old leader's links and load the new one's; everything
- * else's stay.
+ * else's stay. Each link is worked out when the commit asks for it (a few per option, of hundreds).
  */
 function movedLoads(
   model: Model,
@@ -18,7 +18,7 @@ function movedLoads(
   ev: DatastoreEvaluator,
   region: string,
   links: ReadonlyMap<string, LinkLoad>,
-): Map<string, LinkUse> {
+): Pick<ReadonlyMap<string, LinkUse>, "get"> {
   const moved = { ...ev.main, leader: region };
   const evMoved = { ...ev, main: moved, states: ev.states.map((s) => (s === ev.main ? moved : s)) };
   const own = new Map<string, number>();
@@ -27,19 +27,21 @@ function movedLoads(
     const key = `${flow.from}|${flow.to}`;
     own.set(key, (own.get(key) ?? 0) + mbps(flow.bytesPerSec));
   }
-  const out = new Map<string, LinkUse>();
-  const use = (key: string, capacity: number | undefined, load: number) =>
-    out.set(key, capacity === undefined ? {} : { capacityMbps: capacity, utilisation: load / capacity });
-  for (const [key, link] of links) {
-    const mine = link.contributors.find((c) => c.component === ev.ds.name)?.mbps ?? 0;
-    use(key, link.capacityMbps, link.mbps - mine + (own.get(key) ?? 0));
-  }
-  for (const [key, load] of own) {
-    if (links.has(key)) continue;
-    const [from, to] = key.split("|") as [string, string];
-    use(key, declaredCapacityMbps(model, from, to), load);
-  }
-  return out;
+  const use = (capacity: number | undefined, load: number): LinkUse | undefined =>
+    capacity === undefined ? undefined : { capacityMbps: capacity, utilisation: load / capacity };
+  return {
+    get(key) {
+      const link = links.get(key);
+      if (link !== undefined) {
+        const mine = link.contributors.find((c) => c.component === ev.ds.name)?.mbps ?? 0;
+        return use(link.capacityMbps, link.mbps - mine + (own.get(key) ?? 0));
+      }
+      const load = own.get(key);
+      if (load === undefined) return undefined;
+      const [from, to] = key.split("|") as [string, string];
+      return use(declaredCapacityMbps(model, from, to), load);
+    },
+  };
 }
 
 /**

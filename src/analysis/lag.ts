@@ -37,9 +37,10 @@ export const DEFAULT_ITEM_BYTES = 1024;
  * One item's sojourn on a directed inter-region link with declared capacity, at a quantile, ms: its
  * own transfer τ = itemBytes·8 / capacity, plus its wait behind the link's other traffic, the
  * waiting time of an M/M/1 queue at utilisation ρ with mean service time τ: P(wait > t) =
- * ρ·e^(−(1−ρ)t/τ), so the q-quantile wait is τ/(1−ρ)·ln(ρ/(1−q)) when ρ > 1 − q, else 0
- * (the FCFS waiting time of M/M/1: Kleinrock, Queueing Systems vol. 1, 1975). An item never crosses faster than its own
- * transfer. 0 without a declared capacity; Infinity at ρ ≥ 1 (the backlog grows without bound).
+ * ρ·e^(−(1−ρ)t/τ), so the q-quantile wait is τ/(1−ρ)·ln(ρ/(1−q)) when ρ > 1 − q, else 0 (the
+ * FCFS waiting time of M/M/1: Kleinrock, Queueing Systems vol. 1, 1975). An item never crosses
+ * faster than its own transfer. 0 without a declared capacity; Infinity at ρ ≥ 1 (the backlog
+ * grows without bound).
  * What a shipped write takes: its lag, and a follower's acknowledgement (src/analysis/datastores.ts).
  */
 export function linkSojournMs(

@@ -26,8 +26,9 @@ const replicaDelay = (state: GroupState, op: "read" | "write") =>
   op === "write" ? state.shipDelay : () => 0;
 
 /**
- * W/R: the W-th (R-th) smallest RTT from the coordinator's region to the reachable replicas, each
- * with the item's time on the link between them, after the client's round trip to the coordinator.
+ * W/R: the W-th (R-th) smallest RTT from the coordinator's region to the reachable replicas (for a
+ * write each with the item's sojourn on the link between them), after the client's round trip to
+ * the coordinator.
  */
 function quorumFrom(state: GroupState, origin: string, op: "read" | "write"): number | undefined {
   const coord = coordinator(state, origin);

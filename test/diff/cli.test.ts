@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Io } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import globalKv from "../../stacks/global-kv.js";
@@ -13,6 +13,7 @@ function capture(): Io & { out: string[]; err: string[] } {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "topoplan-diff-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const same = join(dir, "same.json");
 writeFileSync(same, JSON.stringify(globalKv));
 const scaledDown = join(dir, "scaled-down.json");

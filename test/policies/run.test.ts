@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { RULES } from "../../policies/registry.js";
 import { runPolicies } from "../../policies/run.js";
 import type { Rule } from "../../policies/types.js";
@@ -152,6 +152,7 @@ describe("runPolicies", () => {
 
 describe("--policy-config and --rules", () => {
   const dir = mkdtempSync(join(tmpdir(), "topoplan-policy-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("a YAML file merges over the spec's block: thresholds win, disabled and suppressions add up", async () => {
     const file = join(dir, "policy.yaml");

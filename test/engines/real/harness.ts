@@ -84,15 +84,39 @@ export function portOpen(host: string, port: number): Promise<true | undefined> 
   });
 }
 
-/** Processes and folders of one test file; `cleanup()` in afterAll, and on exit as a backstop. */
+/**
+ * A test process stopped by a signal (the runner interrupted or killed) leaves without Node's `exit`
+ * event, and the members run in process groups of their own: while any Processes is live, such a
+ * signal exits the process instead, so each one's `exit` backstop runs.
+ */
+const live = new Set<Processes>();
+const EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+const exitOnSignal = (signal: NodeJS.Signals) => process.exit(EXIT_CODES[signal] ?? 1);
+function setLive(instance: Processes, isLive: boolean): void {
+  const before = live.size;
+  if (isLive) live.add(instance);
+  else live.delete(instance);
+  if (before === 0 && live.size === 1) for (const s of Object.keys(EXIT_CODES)) process.on(s, exitOnSignal);
+  if (before > 0 && live.size === 0)
+    for (const s of Object.keys(EXIT_CODES)) process.removeListener(s, exitOnSignal);
+}
+
+/**
+ * Processes and folders of one test file; `cleanup()` in afterAll, and on exit (or a stopping
+ * signal) as a backstop.
+ */
 export class Processes {
   readonly root = mkdtempSync(join(tmpdir(), "topoplan-engine-"));
   private readonly running = new Map<string, ChildProcess>();
   readonly logs = new Map<string, string[]>();
-  private readonly onExit = () => this.killAll("SIGKILL");
+  private readonly onExit = () => {
+    this.killAll("SIGKILL");
+    rmSync(this.root, { recursive: true, force: true });
+  };
 
   constructor() {
     process.once("exit", this.onExit);
+    setLive(this, true);
     // Members that run as their own user (postgres) must reach their folders.
     chmodSync(this.root, 0o755);
   }
@@ -187,6 +211,7 @@ export class Processes {
     await Promise.all([...this.running.keys()].map((name) => this.stop(name)));
     killUnder(this.root);
     process.removeListener("exit", this.onExit);
+    setLive(this, false);
     rmSync(this.root, { recursive: true, force: true });
   }
 

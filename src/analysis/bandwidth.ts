@@ -1,5 +1,6 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { PROVIDER_EGRESS } from "../catalog/data/defaults.js";
+import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
@@ -103,6 +104,7 @@ export const monthlyUsd = (bytesPerSec: number, usdPerGb: number): number =>
  * capacity declared for the pair in `network.links` (per direction).
  */
 export function linkLoads(model: Model, flows: readonly Flow[]): LinkLoad[] {
+  const links = modelIndex(model);
   const byLink = new Map<string, Map<string, number>>();
   for (const flow of flows) {
     if (flow.from === flow.to || flow.bytesPerSec === 0) continue;
@@ -115,8 +117,7 @@ export function linkLoads(model: Model, flows: readonly Flow[]): LinkLoad[] {
     .map(([key, contributors]) => {
       const [from, to] = key.split("|") as [string, string];
       const bytes = [...contributors.values()].reduce((sum, b) => sum + b, 0);
-      const [low, high] = [from, to].sort() as [string, string];
-      const declared = model.links.find((link) => link.between[0] === low && link.between[1] === high);
+      const declared = links.link(from, to);
       const load = mbps(bytes);
       const capacity = declared?.bandwidthMbps;
       return {

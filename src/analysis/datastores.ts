@@ -1,3 +1,4 @@
+import { modelIndex } from "../model/model-index.js";
 import type { Model, PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
 import { byText } from "../order.js";
 import { atLeast, clamp01, type FailureProbabilities } from "./availability.js";
@@ -257,18 +258,9 @@ export function evaluateDatastore(
 /** What a link's sojourn reads of its load. */
 export type LinkUse = Pick<LinkLoad, "capacityMbps" | "utilisation">;
 
-/** Declared capacity per region pair (`network.links`, the same each direction), kept per model. */
-const capacities = new WeakMap<Model, ReadonlyMap<string, number>>();
+/** Declared capacity between two regions (`network.links`, the same each direction). */
 export function declaredCapacityMbps(model: Model, a: string, b: string): number | undefined {
-  let byPair = capacities.get(model);
-  if (byPair === undefined) {
-    const pairs = new Map<string, number>();
-    for (const link of model.links)
-      if (link.bandwidthMbps !== undefined) pairs.set([...link.between].sort().join("|"), link.bandwidthMbps);
-    byPair = pairs;
-    capacities.set(model, byPair);
-  }
-  return byPair.get(a < b ? `${a}|${b}` : `${b}|${a}`);
+  return modelIndex(model).link(a, b)?.bandwidthMbps;
 }
 
 /**

@@ -3,6 +3,7 @@ import type {
   ResolvedCall,
   ResolvedComponent,
   ResolvedDatastore,
+  ResolvedLink,
   ResolvedService,
   ResolvedStream,
 } from "./types.js";
@@ -28,6 +29,8 @@ export interface ModelIndex {
   callsTo(target: string): readonly CallSite[];
   /** The services calling `target`, each once, in model order. */
   callersOf(target: string): readonly ResolvedService[];
+  /** The link declared between two regions (`network.links`), given in either order. */
+  link(a: string, b: string): ResolvedLink | undefined;
 }
 
 const built = new WeakMap<Model, ModelIndex>();
@@ -65,6 +68,12 @@ function buildIndex(model: Model): ModelIndex {
       }
       if (list[list.length - 1] !== service) list.push(service);
     });
+  // Keyed by the sorted pair, as `between` is; the first declaration of a pair wins.
+  const links = new Map<string, ResolvedLink>();
+  for (const link of model.links) {
+    const key = `${link.between[0]}|${link.between[1]}`;
+    if (!links.has(key)) links.set(key, link);
+  }
   return {
     component: (name) => datastores.get(name) ?? services.get(name) ?? streams.get(name),
     datastore: (name) => datastores.get(name),
@@ -72,5 +81,6 @@ function buildIndex(model: Model): ModelIndex {
     stream: (name) => streams.get(name),
     callsTo: (target) => calls.get(target) ?? NONE,
     callersOf: (target) => callers.get(target) ?? NONE,
+    link: (a, b) => links.get(a < b ? `${a}|${b}` : `${b}|${a}`),
   };
 }

@@ -17,7 +17,9 @@ function metricSource(component: ResolvedComponent): string {
   if (engine !== undefined)
     return `the ${engine.capabilities.title} engine's metrics give no indicator for it`;
   if (component.kind === "service" && !component.metricsDeclared)
-    return "the mesh's standard metrics (Istio) give no indicator for it";
+    return component.streamWorker
+      ? "it consumes streams and no service calls it, so the mesh's request metrics (Istio) never see its work"
+      : "the mesh's standard metrics (Istio) give no indicator for it";
   return component.metricsDeclared
     ? "observability.metrics give no indicator for it"
     : "no known metrics (no engine, no observability.metrics): no indicator";
@@ -60,11 +62,13 @@ export const observabilityCoverage: Rule = {
           path: `${component.path}.slo`,
           message: `${component.path} SLO ${slo} has no alert: ${metricSource(component)}`,
           fix:
-            engineOf(component) !== undefined || component.kind === "service"
-              ? `alert on ${slo} from a metric you export (e.g. client-side latency histograms) and suppress this finding with that reason, or drop the SLO`
-              : recognised !== undefined
-                ? `its image is ${recognised}'s: set ${component.path}.deploy.engine: "${recognised}" so topoplan configures the cluster and alerts on its metrics`
-                : `set ${component.path}.deploy.engine, or name the metrics its image exports in ${component.path}.observability.metrics`,
+            component.kind === "service" && component.streamWorker && !component.metricsDeclared
+              ? `name the metrics it exports in ${component.path}.observability.metrics (its record counters as requests, failed records as the error selector), or drop the SLO`
+              : engineOf(component) !== undefined || component.kind === "service"
+                ? `alert on ${slo} from a metric you export (e.g. client-side latency histograms) and suppress this finding with that reason, or drop the SLO`
+                : recognised !== undefined
+                  ? `its image is ${recognised}'s: set ${component.path}.deploy.engine: "${recognised}" so topoplan configures the cluster and alerts on its metrics`
+                  : `set ${component.path}.deploy.engine, or name the metrics its image exports in ${component.path}.observability.metrics`,
         });
       }
       if (

@@ -42,8 +42,9 @@ export function resolveModel(
   const datastores = byName(topology.datastores).map(([name, spec]) =>
     resolveDatastore(name, spec, users, catalog, zonesOf, chosen[name]),
   );
+  const workers = streamWorkers(topology);
   const services = byName(topology.services).map(([name, spec]) =>
-    resolveService(name, spec, kinds, zonesOf),
+    resolveService(name, spec, kinds, zonesOf, workers.has(name)),
   );
   const streams = byName(topology.streams).map(([name, spec]) =>
     resolveStream(name, spec, topology.services, zonesOf),
@@ -254,6 +255,7 @@ function resolveService(
   spec: Service,
   kinds: ReadonlyMap<string, ComponentKind>,
   zonesOf: (region: string) => readonly string[],
+  streamWorker: boolean,
 ): ResolvedService {
   const calls: ResolvedCall[] = spec.calls.map((call, index) => {
     const targetKind = kinds.get(call.to) ?? "service";
@@ -281,10 +283,19 @@ function resolveService(
     zones: Object.fromEntries(spec.regions.map((region) => [region, zonesOf(region)])),
     processingMs: spec.processingMs,
     calls,
+    streamWorker,
     ...(spec.traffic === undefined ? {} : { traffic: spec.traffic }),
     slo: spec.slo ?? {},
     deploy: resolveDeploy(spec.deploy),
   };
+}
+
+/** Services that consume a stream and that no service calls (ResolvedService.streamWorker). */
+function streamWorkers(topology: Topology): Set<string> {
+  const consumers = new Set(Object.values(topology.streams).flatMap((stream) => stream.consumers));
+  for (const service of Object.values(topology.services))
+    for (const call of service.calls) consumers.delete(call.to);
+  return consumers;
 }
 
 function resolveStream(

@@ -192,6 +192,11 @@ export interface ResolvedService extends ComponentBase {
   readonly zones: Readonly<Record<string, readonly string[]>>;
   readonly processingMs: number;
   readonly calls: readonly ResolvedCall[];
+  /**
+   * It consumes a stream and no service calls it: its work arrives as records, not as requests,
+   * so the mesh's request metrics never see it (src/compile/observability/indicators.ts).
+   */
+  readonly streamWorker: boolean;
   readonly traffic?: NonNullable<Service["traffic"]>;
   readonly slo: NonNullable<Service["slo"]>;
   readonly deploy: ResolvedDeploy;

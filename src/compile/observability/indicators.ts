@@ -2,6 +2,9 @@
  * Where a component's service-level indicators come from: its engine's own metrics (src/engines),
  * else the metrics the spec names or the mesh's standard ones (services). A datastore or stream
  * with neither an engine nor declared metrics has none: topoplan cannot know what its image emits.
+ * Nor has a service that only consumes streams, unless it declares metrics: Istio creates
+ * `istio_requests_total` at a workload's first request, so its burn-rate alerts would never have
+ * data and its no-data alert would page from the first ten minutes on.
  */
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
@@ -12,7 +15,8 @@ import { selector } from "./promql.js";
 export function indicatorsOf(component: ResolvedComponent, region?: string): Indicators {
   const engine = engineOf(component);
   if (engine !== undefined && component.kind !== "service") return engine.indicators(component, region);
-  if (component.kind !== "service" && !component.metricsDeclared) return { presence: {} };
+  if (!component.metricsDeclared && (component.kind !== "service" || component.streamWorker))
+    return { presence: {} };
   return metricIndicators(component);
 }
 

@@ -21,7 +21,7 @@ export const KubernetesDeploy = z
     target: z.literal("kubernetes"),
     engine: z.enum(ENGINE_IDS).optional().meta({
       description:
-        "Engine a datastore or stream runs (cockroachdb, postgresql, etcd, cassandra, redis for datastores; kafka for streams): topoplan configures its cluster, placement, leader and survival settings, and alerts on the metrics it emits. @default inferred from `image` when it is the engine's official image",
+        "Engine a datastore or stream runs (cockroachdb, postgresql, etcd, cassandra, redis for datastores; kafka for streams): topoplan configures its cluster, placement, leader and survival settings, and alerts on the metrics it emits. Without it the component runs as one generic StatefulSet of `image`, even an engine's official image (the observability-coverage rule then suggests the engine). @default none",
     }),
     image: z.string().min(1).optional().meta({
       description:

@@ -25,6 +25,47 @@ describeRule(observabilityCoverage, {
         },
       },
     },
+    {
+      name: "stream consumers with an alert path: one declares its metrics, one is called",
+      spec: {
+        name: "shop",
+        services: {
+          api: {
+            regions: ["eu-west-1"],
+            calls: [
+              { to: "clicks", timeoutMs: 100 },
+              { to: "scorer", timeoutMs: 100 },
+            ],
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+          },
+          sessionizer: {
+            regions: ["eu-west-1"],
+            slo: { availability: 0.999 },
+            observability: {
+              metrics: {
+                requests: "kafka_streams_records_total",
+                errorSelector: 'outcome="failed"',
+              },
+            },
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/sessionizer:1.0.0" },
+          },
+          scorer: {
+            regions: ["eu-west-1"],
+            slo: { availability: 0.999 },
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/scorer:1.0.0" },
+          },
+        },
+        streams: {
+          clicks: {
+            partitions: 4,
+            regions: ["eu-west-1"],
+            producers: ["api"],
+            consumers: ["sessionizer", "scorer"],
+            deploy: { target: "aws", service: "msk" },
+          },
+        },
+      },
+    },
   ],
   noncompliant: [
     {
@@ -87,6 +128,42 @@ describeRule(observabilityCoverage, {
           path: "datastores.orders.slo",
           message:
             "datastores.orders SLO readP99Ms/writeP99Ms has no alert: the PostgreSQL engine's metrics give no indicator for it",
+        },
+      ],
+    },
+    {
+      name: "a stream consumer nothing calls, with the mesh's metrics only",
+      spec: {
+        name: "shop",
+        services: {
+          api: {
+            regions: ["eu-west-1"],
+            calls: [{ to: "clicks", timeoutMs: 100 }],
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+          },
+          sessionizer: {
+            regions: ["eu-west-1"],
+            slo: { availability: 0.999 },
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/sessionizer:1.0.0" },
+          },
+          scorer: { regions: ["eu-west-1"] },
+        },
+        streams: {
+          clicks: {
+            partitions: 4,
+            regions: ["eu-west-1"],
+            producers: ["api"],
+            consumers: ["sessionizer", "scorer"],
+            deploy: { target: "aws", service: "msk" },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "services.sessionizer.slo",
+          message:
+            "services.sessionizer SLO availability has no alert: it consumes streams and no service calls it, so the mesh's request metrics (Istio) never see its work",
+          fix: "name the metrics it exports in services.sessionizer.observability.metrics (its record counters as requests, failed records as the error selector), or drop the SLO",
         },
       ],
     },

@@ -119,7 +119,9 @@ function container(c: Cluster, set: MemberSet, placed: Placed): EngineContainer 
     command: [
       "/bin/bash",
       "-c",
-      `cp -a /etc/cassandra/. ${CONF_DIR}/ && exec docker-entrypoint.sh cassandra -f`,
+      // -R, not -a: -a also copies the source directory's times onto the volume's root, which
+      // root owns (fsGroup changes only its group) and uid 999 may not touch; cp then fails.
+      `cp -R /etc/cassandra/. ${CONF_DIR}/ && exec docker-entrypoint.sh cassandra -f`,
     ],
     args: [],
     env: [

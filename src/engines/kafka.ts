@@ -66,6 +66,14 @@ export function perZone(count: number, zones: readonly string[]): Map<string, nu
 }
 
 const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+/**
+ * Brokers and controllers write their volumes as uid 1001, gid 0 (the Strimzi image). Strimzi adds
+ * `fsGroup: 0` to pods with persistent storage only when the template sets no pod security context
+ * (strimzi-kafka-operator, BaselinePodSecurityProvider.createStatefulPodSecurityContext), so ours
+ * has to carry it: without it a fresh volume's root (root, 0755) is not writable and no broker or
+ * KRaft controller starts. The restricted Pod Security Standard does not limit fsGroup.
+ */
+const NODE_POOL_POD = { ...RESTRICTED_POD, fsGroup: 0 };
 
 /**
  * The component's selector labels on every pod Strimzi makes (brokers, controllers, entity
@@ -117,7 +125,7 @@ function nodePool(
       template: {
         pod: {
           metadata: { labels: podLabels(topology, placed) },
-          securityContext: RESTRICTED_POD,
+          securityContext: NODE_POOL_POD,
           affinity: {
             nodeAffinity: {
               requiredDuringSchedulingIgnoredDuringExecution: {

@@ -5,6 +5,10 @@
  * indicators over the exporter's `cassandra_stats` names derived from Cassandra's MBeans the way
  * the exporter derives them.
  */
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { describe, expect, test } from "vitest";
@@ -34,6 +38,8 @@ const TOPOLOGY = {
 } as TopologyInput;
 
 const model = modelOf(TOPOLOGY);
+/** Running a command as another user needs root and util-linux's setpriv (CI runs as root). */
+const canDropToUser = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0;
 const resources = compileKubernetes(model);
 const ofKind = (kind: string) =>
   resources
@@ -88,7 +94,7 @@ describe("cassandra StatefulSets", () => {
     expect(c.command).toEqual([
       "/bin/bash",
       "-c",
-      "cp -a /etc/cassandra/. /config/ && exec docker-entrypoint.sh cassandra -f",
+      "cp -R /etc/cassandra/. /config/ && exec docker-entrypoint.sh cassandra -f",
     ]);
     expect(c.volumeMounts).toEqual(
       expect.arrayContaining([
@@ -99,6 +105,40 @@ describe("cassandra StatefulSets", () => {
     );
     expect(spec.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
     expect(c.readinessProbe.tcpSocket).toEqual({ port: 9042 });
+  });
+
+  // The copy as the pod runs it: uid/gid 999 without capabilities, into a volume root owned by
+  // root with the fsGroup's group and setgid (what the kubelet makes of an emptyDir with fsGroup).
+  test.skipIf(!canDropToUser)("the config copy succeeds as uid 999 into an fsGroup-owned volume", () => {
+    const command = sets[0]!.m.spec.template.spec.containers[0].command[2] as string;
+    const copy = command.slice(0, command.indexOf(" && "));
+    const root = mkdtempSync(join(tmpdir(), "topoplan-cassandra-cp-"));
+    try {
+      const source = join(root, "etc-cassandra");
+      const volume = join(root, "config");
+      mkdirSync(join(source, "triggers"), { recursive: true });
+      writeFileSync(join(source, "cassandra.yaml"), "cluster_name: x\n");
+      mkdirSync(volume);
+      // The image's layout (docker-library/cassandra Dockerfile): chown -R cassandra, chmod 1777.
+      execFileSync("chown", ["-R", "999:999", source]);
+      chmodSync(source, 0o1777);
+      chmodSync(root, 0o755);
+      execFileSync("chgrp", ["999", volume]);
+      chmodSync(volume, 0o2775);
+      const script = copy.replace("/etc/cassandra/.", `${source}/.`).replace("/config/", `${volume}/`);
+      const run = spawnSync(
+        "setpriv",
+        ["--reuid", "999", "--regid", "999", "--clear-groups", "bash", "-c", script],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(readFileSync(join(volume, "cassandra.yaml"), "utf8")).toBe("cluster_name: x\n");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test("the exporter sidecar reads local JMX and serves the metrics port", () => {

@@ -207,6 +207,15 @@ describe("kafka settings", () => {
       expect(p.metadata.labels["strimzi.io/cluster"]).toBe("orders");
   });
 
+  test("node pools keep Strimzi's fsGroup 0 beside the restricted settings, so uid 1001 can write its volumes", () => {
+    for (const p of inRegion("eu-west-1", "KafkaNodePool"))
+      expect(p.spec.template.pod.securityContext).toEqual({
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+        fsGroup: 0,
+      });
+  });
+
   test("the topic: partitions, replicas, min.insync.replicas, no unclean election, retention", () => {
     const [topic] = inRegion("us-east-1", "KafkaTopic");
     expect(topic.metadata.labels["strimzi.io/cluster"]).toBe("orders");

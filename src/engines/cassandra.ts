@@ -38,7 +38,8 @@ const JMX_PORT = 7199;
 
 interface Cluster {
   readonly sets: readonly MemberSet[];
-  readonly hostOf: (member: Member) => string;
+  /** A member's name as seen from region `from` (members.ts peerHost); without it, from anywhere. */
+  readonly hostOf: (member: Member, from?: string) => string;
   readonly name: string;
 }
 
@@ -48,17 +49,20 @@ function cluster(topology: string, store: ResolvedDatastore, namespace: string):
   const peers = objectNames(store.name).peers;
   return {
     sets,
-    hostOf: (m) => peerHost(m, peers, namespace, multiRegion),
+    hostOf: (m, from) => peerHost(m, peers, namespace, multiRegion, from),
     name: `${topology}-${store.name}`,
   };
 }
 
-/** The first member of every region: every datacenter can bootstrap from a local seed. */
-export function seedHosts(c: Cluster): string[] {
+/**
+ * The first member of every region, named as members of `region` reach them: every datacenter
+ * bootstraps from a local seed, which resolves before it is ready.
+ */
+export function seedHosts(c: Cluster, region: string): string[] {
   const seen = new Set<string>();
   return allMembers(c.sets)
     .filter((m) => !seen.has(m.region) && seen.add(m.region) !== undefined)
-    .map((m) => c.hostOf(m));
+    .map((m) => c.hostOf(m, region));
 }
 
 /** Mebibytes of a Kubernetes memory quantity ("4Gi", "512Mi", "2G"). */
@@ -129,7 +133,7 @@ function container(c: Cluster, set: MemberSet, placed: Placed): EngineContainer 
       // Older docker-entrypoint.sh revisions edit "$CASSANDRA_CONFIG" instead.
       { name: "CASSANDRA_CONFIG", value: CONF_DIR },
       { name: "CASSANDRA_CLUSTER_NAME", value: c.name },
-      { name: "CASSANDRA_SEEDS", value: seedHosts(c).join(",") },
+      { name: "CASSANDRA_SEEDS", value: seedHosts(c, set.region).join(",") },
       { name: "CASSANDRA_ENDPOINT_SNITCH", value: "GossipingPropertyFileSnitch" },
       { name: "CASSANDRA_DC", value: set.region },
       { name: "CASSANDRA_RACK", value: set.zone ?? set.region },
@@ -203,7 +207,8 @@ function keyspaceJob(
   const first = allMembers(c.sets)[0];
   if (first === undefined) return [];
   const cql = `${keyspaceStatements(store).join("; ")};`;
-  const script = retryScript(["cqlsh", c.hostOf(first), String(PORTS.client), "-e", cql]);
+  // The Job runs in the first member's region (`placed`).
+  const script = retryScript(["cqlsh", c.hostOf(first, first.region), String(PORTS.client), "-e", cql]);
   return setupJobResources(
     topology,
     placed,

@@ -6,7 +6,7 @@
  *
  * Secure mode only (https://www.cockroachlabs.com/docs/v24.3/secure-a-cluster): node certificates
  * from the Secret `<component>-node-certs` (ca.crt, node.crt, node.key; SANs for every member's
- * host name and the client Service) and root client certificates from `<component>-client-root`
+ * host names — cluster-local, and clusterset with several regions — and the client Service) and root client certificates from `<component>-client-root`
  * (ca.crt, client.root.crt, client.root.key) — created by the operator of the cluster, listed in
  * `requires`. The first region runs `cockroach init` once and the placement SQL
  * (cockroachdb-placement.ts) as Jobs.
@@ -46,41 +46,52 @@ export const cockroachSecrets = (component: string) => ({
 
 interface Cluster {
   readonly sets: readonly MemberSet[];
-  readonly hostOf: (member: Member) => string;
+  /** A member's name as seen from region `from` (members.ts peerHost); without it, from anywhere. */
+  readonly hostOf: (member: Member, from?: string) => string;
 }
 
 function cluster(store: ResolvedDatastore, namespace: string): Cluster {
   const sets = memberSets(store, "zone");
   const multiRegion = new Set(sets.map((s) => s.region)).size > 1;
   const peers = objectNames(store.name).peers;
-  return { sets, hostOf: (m) => peerHost(m, peers, namespace, multiRegion) };
+  return { sets, hostOf: (m, from) => peerHost(m, peers, namespace, multiRegion, from) };
 }
 
-/** Up to three members of every region, in member order: the same `--join` list on every node. */
-export function joinHosts(c: Cluster): string[] {
+/**
+ * Up to three members of every region, in member order, named as nodes of `region` reach them:
+ * the same members on every node, the region's own by their local names.
+ */
+export function joinHosts(c: Cluster, region: string): string[] {
   const byRegion = new Map<string, Member[]>();
   for (const m of allMembers(c.sets)) byRegion.set(m.region, [...(byRegion.get(m.region) ?? []), m]);
   return [...byRegion.values()].flatMap((ms) =>
-    ms.slice(0, JOIN_PER_REGION).map((m) => `${c.hostOf(m)}:${PORTS.client}`),
+    ms.slice(0, JOIN_PER_REGION).map((m) => `${c.hostOf(m, region)}:${PORTS.client}`),
   );
 }
 
 /**
  * `cockroach start` flags (https://www.cockroachlabs.com/docs/v24.3/cockroach-start#flags):
  * `--listen-addr` on every interface, `--advertise-addr` the member's own peer host name (what
- * other nodes dial), `--http-addr` the DB Console port that also serves `/health` and
+ * other nodes dial), and with several regions `--locality-advertise-addr` its local name for nodes
+ * of its own region (first match wins; cockroachdb/docs#5941), so they do not wait for the
+ * clusterset name that exists only once the member is ready; `--http-addr` the DB Console port that also serves `/health` and
  * `/_status/vars`, the store on the data volume, `--cache` and `--max-sql-memory` at 25% each of
  * the container's memory limit (docs, "Recommended production settings": `.25` each; CockroachDB
  * reads the cgroup limit).
  */
 export function cockroachArgs(c: Cluster, set: MemberSet): string[] {
   const own = set.members[0];
-  const ownHost = own === undefined ? "" : c.hostOf({ ...own, name: "$(POD_NAME)" });
+  const self = own === undefined ? undefined : { ...own, name: "$(POD_NAME)" };
+  const ownHost = self === undefined ? "" : c.hostOf(self);
+  const localHost = self === undefined ? "" : c.hostOf(self, set.region);
   return [
     "start",
-    `--join=${joinHosts(c).join(",")}`,
+    `--join=${joinHosts(c, set.region).join(",")}`,
     `--locality=region=${set.region},zone=${set.zone ?? set.region}`,
     `--advertise-addr=${ownHost}:${PORTS.client}`,
+    ...(localHost === ownHost
+      ? []
+      : [`--locality-advertise-addr=region=${set.region}@${localHost}:${PORTS.client}`]),
     `--listen-addr=:${PORTS.client}`,
     `--http-addr=:${PORTS.metrics}`,
     `--store=path=${DATA_DIR}`,
@@ -153,7 +164,8 @@ function setupJobs(
 ): PlannedResource[] {
   const first = allMembers(c.sets)[0];
   if (first === undefined) return [];
-  const host = `--host=${c.hostOf(first)}:${PORTS.client}`;
+  // The Jobs run in the first member's region (`placed`), before any member is ready.
+  const host = `--host=${c.hostOf(first, first.region)}:${PORTS.client}`;
   const certs = `--certs-dir=${CERTS_DIR}`;
   const common = {
     image: placed.deploy.image,
@@ -247,7 +259,7 @@ export const cockroachdb: EngineDefinition = {
   id: "cockroachdb",
   capabilities: CAPS,
   requires: [
-    "Secret <component>-node-certs (ca.crt, node.crt, node.key; SANs: every member's peer host name and the client Service)",
+    "Secret <component>-node-certs (ca.crt, node.crt, node.key; SANs: every member's peer host names, its cluster-local one and with several regions its clusterset one, and the client Service)",
     "Secret <component>-client-root (ca.crt, client.root.crt, client.root.key)",
     "multicluster-services with a flat pod network (for members in several regions)",
     "a CockroachDB license key for multi-region SQL (survive: region)",

@@ -339,6 +339,8 @@ export const kafka: EngineDefinition = {
   // plane listener (rolling updates), the replication listener (its admin client) and the
   // KafkaAgent (broker state). Strimzi protects each with its own TLS and client certificates and
   // admits the operator in the NetworkPolicy it makes (KafkaCluster.generateNetworkPolicy).
+  // One Kafka cluster per region: no broker dials another region's.
+  peersAcrossRegions: false,
   sidecarlessClients: [
     { port: STRIMZI_PORTS.kafkaAgent, from: "the Strimzi cluster operator (KafkaAgent, broker state)" },
     { port: STRIMZI_PORTS.controlPlane, from: "the Strimzi cluster operator (control plane listener)" },

@@ -58,18 +58,23 @@ export function memberSets(store: ResolvedDatastore, by: "region" | "zone"): Mem
 export const allMembers = (sets: readonly MemberSet[]): Member[] => sets.flatMap((s) => s.members);
 
 /**
- * DNS name of a member for its peers. One region: the cluster's own domain. Several regions: the
- * Kubernetes Multi-Cluster Services API (KEP-1645: a headless Service exported with a
- * ServiceExport is resolvable from every cluster of the clusterset as
- * `<hostname>.<cluster-id>.<service>.<namespace>.svc.clusterset.local`), with cluster id = region.
+ * DNS name of a member for its peers. One region, or a peer in the member's own region: the
+ * cluster's own domain, which the headless peers Service publishes before the member is ready
+ * (`publishNotReadyAddresses`). A peer in another region: the Kubernetes Multi-Cluster Services
+ * API (KEP-1645: a headless Service exported with a ServiceExport is resolvable from every cluster
+ * of the clusterset as `<hostname>.<cluster-id>.<service>.<namespace>.svc.clusterset.local`), with
+ * cluster id = region. MCS publishes those records for ready endpoints only, so a cluster that
+ * must form before its members are ready (a first start) reaches its own region by the local name.
+ * Without `from`, the name every region can resolve.
  */
 export function peerHost(
   member: Member,
   peersService: string,
   namespace: string,
   multiRegion: boolean,
+  from?: string,
 ): string {
-  return multiRegion
+  return multiRegion && member.region !== from
     ? `${member.name}.${member.region}.${peersService}.${namespace}.svc.clusterset.local`
     : `${member.name}.${peersService}.${namespace}.svc.cluster.local`;
 }

@@ -165,6 +165,12 @@ export interface EngineDefinition {
    */
   readonly sidecarlessClients?: readonly { readonly port: number; readonly from: string }[];
   /**
+   * Whether members in different regions dial each other on `capabilities.ports.peer` (one cluster
+   * across regions, or replicas of another region's primary); false for one independent cluster
+   * per region (Strimzi Kafka). @default true
+   */
+  readonly peersAcrossRegions?: boolean;
+  /**
    * Operator-managed engines: the name of the pods' metrics port, scraped by a PodMonitor (the
    * operator's Services do not expose it); its number is `capabilities.ports.metrics`.
    * @default scraped through the headless Service's `metrics` port

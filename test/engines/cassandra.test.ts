@@ -73,19 +73,28 @@ describe("cassandra StatefulSets", () => {
 
   test("the official image's variables: cluster name, snitch, seeds = first member of each region", () => {
     const env = envOf(sets[0]!.m.spec.template.spec.containers[0]);
+    expect(sets[0]!.region).toBe("eu-west-1");
     expect(env).toMatchObject({
       CASSANDRA_CLUSTER_NAME: "shop-user-events",
       CASSANDRA_ENDPOINT_SNITCH: "GossipingPropertyFileSnitch",
+      // Its own region's seed by the local name (resolvable before it is ready), the other's by MCS.
       CASSANDRA_SEEDS:
-        "user-events-eu-west-1a-0.eu-west-1.user-events-peers.shop.svc.clusterset.local," +
+        "user-events-eu-west-1a-0.user-events-peers.shop.svc.cluster.local," +
         "user-events-us-east-1a-0.us-east-1.user-events-peers.shop.svc.clusterset.local",
       CASSANDRA_CONF: "/config",
       MAX_HEAP_SIZE: "4096M",
       HEAP_NEWSIZE: "400M",
     });
-    expect(new Set(sets.map(({ m }) => envOf(m.spec.template.spec.containers[0]).CASSANDRA_SEEDS)).size).toBe(
-      1,
+    const seedsByRegion = new Map(
+      sets.map(({ region, m }) => [region, envOf(m.spec.template.spec.containers[0]).CASSANDRA_SEEDS]),
     );
+    expect(seedsByRegion.get("us-east-1")).toBe(
+      "user-events-eu-west-1a-0.eu-west-1.user-events-peers.shop.svc.clusterset.local," +
+        "user-events-us-east-1a-0.user-events-peers.shop.svc.cluster.local",
+    );
+    // Every zone's StatefulSet of a region has its region's list.
+    for (const { region, m } of sets)
+      expect(envOf(m.spec.template.spec.containers[0]).CASSANDRA_SEEDS).toBe(seedsByRegion.get(region));
   });
 
   test("config copied to a writable volume before the entrypoint; data, logs and UID as the image has them", () => {
@@ -173,7 +182,7 @@ describe("cassandra keyspace", () => {
   test("the Job runs them with cqlsh against the first member, retrying until the ring answers", () => {
     const script = ofKind("Job")[0]!.m.spec.template.spec.containers[0].command[2] as string;
     expect(script).toContain(
-      "cqlsh user-events-eu-west-1a-0.eu-west-1.user-events-peers.shop.svc.clusterset.local 9042 -e ",
+      "cqlsh user-events-eu-west-1a-0.user-events-peers.shop.svc.cluster.local 9042 -e ",
     );
     expect(script).toContain(
       "'CREATE KEYSPACE IF NOT EXISTS \"user_events\" WITH replication = {'\"'\"'class'\"'\"'",

@@ -122,18 +122,31 @@ describe("cockroachdb StatefulSets", () => {
     ]);
   });
 
-  test("every node joins the same list of members of every region, by their MCS host names", () => {
-    const joins = new Set(sets.map(({ m }) => arg(m.spec.template.spec.containers[0].args, "join")));
-    expect(joins.size).toBe(1);
-    const host = (pod: string, region: string) =>
+  test("every node joins the same members of every region: its own region's by local names, others' by MCS names", () => {
+    const remote = (pod: string, region: string) =>
       `${pod}.${region}.ledger-peers.bank.svc.clusterset.local:26257`;
-    expect([...joins][0]!.split(",")).toEqual([
-      host("ledger-eu-central-1a-0", "eu-central-1"),
-      host("ledger-eu-central-1b-0", "eu-central-1"),
-      host("ledger-eu-north-1a-0", "eu-north-1"),
-      host("ledger-eu-west-1a-0", "eu-west-1"),
-      host("ledger-eu-west-1b-0", "eu-west-1"),
+    const local = (pod: string) => `${pod}.ledger-peers.bank.svc.cluster.local:26257`;
+    const joinOf = (name: string) =>
+      arg(
+        sets.find(({ m }) => m.metadata.name === name)!.m.spec.template.spec.containers[0].args,
+        "join",
+      )!.split(",");
+    expect(joinOf("ledger-eu-west-1b")).toEqual([
+      remote("ledger-eu-central-1a-0", "eu-central-1"),
+      remote("ledger-eu-central-1b-0", "eu-central-1"),
+      remote("ledger-eu-north-1a-0", "eu-north-1"),
+      local("ledger-eu-west-1a-0"),
+      local("ledger-eu-west-1b-0"),
     ]);
+    expect(joinOf("ledger-eu-north-1a")).toEqual([
+      remote("ledger-eu-central-1a-0", "eu-central-1"),
+      remote("ledger-eu-central-1b-0", "eu-central-1"),
+      local("ledger-eu-north-1a-0"),
+      remote("ledger-eu-west-1a-0", "eu-west-1"),
+      remote("ledger-eu-west-1b-0", "eu-west-1"),
+    ]);
+    // Both zones of a region share one list.
+    expect(joinOf("ledger-eu-west-1a")).toEqual(joinOf("ledger-eu-west-1b"));
   });
 
   test("start flags: own advertise address, listen and HTTP ports, store on the volume, secure certs, 25% caches", () => {
@@ -143,6 +156,10 @@ describe("cockroachdb StatefulSets", () => {
     expect(c.args[0]).toBe("start");
     expect(arg(c.args, "advertise-addr")).toBe(
       "$(POD_NAME).eu-west-1.ledger-peers.bank.svc.clusterset.local:26257",
+    );
+    // Nodes of its own region dial its local name, which resolves before it is ready.
+    expect(arg(c.args, "locality-advertise-addr")).toBe(
+      "region=eu-west-1@$(POD_NAME).ledger-peers.bank.svc.cluster.local:26257",
     );
     expect(arg(c.args, "listen-addr")).toBe(":26257");
     expect(arg(c.args, "http-addr")).toBe(":8080");
@@ -195,8 +212,8 @@ describe("cockroachdb StatefulSets", () => {
     const join = arg(ofKind(big, "StatefulSet")[0]!.m.spec.template.spec.containers[0].args, "join")!.split(
       ",",
     );
-    expect(join.filter((h) => h.includes(".eu-west-1.")).length).toBe(3);
-    expect(join.filter((h) => h.includes(".eu-central-1.")).length).toBe(3);
+    expect(join.filter((h) => h.startsWith("ledger-eu-west-1")).length).toBe(3);
+    expect(join.filter((h) => h.startsWith("ledger-eu-central-1")).length).toBe(3);
   });
 
   test("StatefulSets, Jobs and policies validate against kubernetes-models", () => {
@@ -222,7 +239,7 @@ describe("cockroachdb Jobs", () => {
     ]);
     const init = jobs[0]!.m.spec.template.spec.containers[0].command[2] as string;
     expect(init).toContain(
-      "/cockroach/cockroach init --host=ledger-eu-central-1a-0.eu-central-1.ledger-peers.bank.svc.clusterset.local:26257 --certs-dir=/cockroach/cockroach-certs",
+      "/cockroach/cockroach init --host=ledger-eu-central-1a-0.ledger-peers.bank.svc.cluster.local:26257 --certs-dir=/cockroach/cockroach-certs",
     );
     expect(init).toContain("'cluster has already been initialized'");
   });

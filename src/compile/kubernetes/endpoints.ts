@@ -122,12 +122,24 @@ export function scrapeEndpoint(component: OnKubernetes): ScrapeEndpoint {
 
 /**
  * Ports of the component's pods that clients without an Istio sidecar dial, sorted: the scraped
- * port (Prometheus runs outside the mesh) unless the sidecar serves it, and the engine's
- * sidecarless clients (its operator, its setup Jobs).
+ * port (Prometheus runs outside the mesh) unless the sidecar serves it, the engine's sidecarless
+ * clients (its operator, its setup Jobs), and, for an engine cluster that spans regions, the port
+ * members of other regions dial: each region's istiod knows only its own cluster, so a sidecar
+ * sends to a remote member's address in plaintext and STRICT mTLS would refuse it
+ * (src/compile/mesh/README.md says which engines encrypt that traffic themselves).
  */
 export function sidecarlessPorts(component: OnKubernetes): number[] {
   const scrape = scrapeEndpoint(component);
-  const clients = engineFor(component)?.sidecarlessClients ?? [];
-  const ports = new Set([...(scrape.bySidecar ? [] : [scrape.port]), ...clients.map((c) => c.port)]);
+  const engine = engineFor(component);
+  const clients = engine?.sidecarlessClients ?? [];
+  const acrossRegions =
+    engine !== undefined && engine.peersAcrossRegions !== false && component.regions.length > 1
+      ? [engine.capabilities.ports.peer]
+      : [];
+  const ports = new Set([
+    ...(scrape.bySidecar ? [] : [scrape.port]),
+    ...clients.map((c) => c.port),
+    ...acrossRegions,
+  ]);
   return [...ports].sort((a, b) => a - b);
 }

@@ -195,7 +195,7 @@ describe("engine-backed callees", () => {
     expect(names.filter((n) => n.includes("VirtualService/orders"))).toEqual([]);
   });
 
-  test("PERMISSIVE exactly where clients without a sidecar connect: the scraped port, the operators', none for sidecar-scraped services", () => {
+  test("PERMISSIVE exactly where clients without a sidecar connect: the scraped port, the operators', other regions' members, none for sidecar-scraped services", () => {
     const permissive = Object.fromEntries(
       plan
         .filter((r) => r.type === TYPES.peerAuthentication && r.component !== "")
@@ -204,13 +204,47 @@ describe("engine-backed callees", () => {
     expect(permissive).toEqual({
       // etcd: --listen-metrics-urls on 2381
       "eu-west-1/shop/PeerAuthentication/meta-mtls": ["2381"],
-      // CloudNativePG: the exporter (9187) and the operator's instance-manager status port (8000)
-      "eu-west-1/shop/PeerAuthentication/orders-mtls": ["8000", "9187"],
-      "us-east-1/shop/PeerAuthentication/orders-mtls": ["8000", "9187"],
+      // CloudNativePG: the exporter (9187), the operator's instance-manager status port (8000),
+      // and 5432, which the replica cluster of the other region dials (no multi-cluster mesh)
+      "eu-west-1/shop/PeerAuthentication/orders-mtls": ["5432", "8000", "9187"],
+      "us-east-1/shop/PeerAuthentication/orders-mtls": ["5432", "8000", "9187"],
       // Strimzi: the cluster operator's KafkaAgent (8443), control plane (9090) and replication (9091)
       // listeners, and the JMX exporter's tcp-prometheus (9404)
       "eu-west-1/shop/PeerAuthentication/events-mtls": ["8443", "9090", "9091", "9404"],
       // api is scraped on its sidecar's 15090, which Istio never intercepts: no exception needed
     });
+  });
+});
+
+describe("members in other regions under STRICT mTLS", () => {
+  // Each region's istiod knows only its own cluster: a member's sidecar reaches another region's
+  // member in plaintext, so the peer port stays PERMISSIVE when (and only when) the cluster spans regions.
+  const cassandra = (placement: Record<string, number>) =>
+    modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        events: {
+          replication: "leaderless",
+          replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+          placement,
+          deploy: { target: "kubernetes", engine: "cassandra" },
+        },
+      },
+    });
+  const permissive = (placement: Record<string, number>) =>
+    compileMesh(cassandra(placement))
+      .filter((r) => r.type === TYPES.peerAuthentication && r.component === "events")
+      .map((r) => [r.region, Object.keys((spec(r).portLevelMtls as object) ?? {})]);
+
+  test("Cassandra in two regions: gossip and streaming (7000) beside the keyspace Job's 9042 and the exporter's 8080", () => {
+    expect(permissive({ "eu-west-1": 3, "us-east-1": 3 })).toEqual([
+      ["eu-west-1", ["7000", "8080", "9042"]],
+      ["us-east-1", ["7000", "8080", "9042"]],
+    ]);
+  });
+
+  test("Cassandra in one region: 7000 stays STRICT", () => {
+    expect(permissive({ "eu-west-1": 3 })).toEqual([["eu-west-1", ["8080", "9042"]]]);
   });
 });

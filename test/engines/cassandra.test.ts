@@ -170,6 +170,39 @@ describe("cassandra StatefulSets", () => {
   });
 });
 
+describe("cassandra across regions", () => {
+  test("each region exports its peers Service to the clusterset; one region exports nothing", () => {
+    expect(ofKind("ServiceExport").map(({ region, m }) => [region, m])).toEqual(
+      ["eu-west-1", "us-east-1"].map((region) => [
+        region,
+        {
+          apiVersion: "multicluster.x-k8s.io/v1alpha1",
+          kind: "ServiceExport",
+          metadata: {
+            name: "user-events-peers",
+            namespace: "shop",
+            labels: expect.objectContaining({ "app.kubernetes.io/name": "user-events" }),
+          },
+        },
+      ]),
+    );
+    const single = compileKubernetes(
+      modelOf({
+        ...TOPOLOGY,
+        datastores: {
+          "user-events": {
+            replication: "leaderless",
+            replicas: 3,
+            placement: { "eu-west-1": 3 },
+            deploy: { target: "kubernetes", engine: "cassandra" },
+          },
+        },
+      } as TopologyInput),
+    );
+    expect(single.filter((r) => (r.inputs as any).kind === "ServiceExport")).toEqual([]);
+  });
+});
+
 describe("cassandra keyspace", () => {
   test("NetworkTopologyStrategy with the placement's replicas per region, created then altered", () => {
     const ks = `{'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-east-1': 2}`;

@@ -7,7 +7,13 @@ import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption
 import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies, type PeerCache } from "./network-policy.js";
 import { type Placed, placements } from "./placements.js";
-import { statefulBase, statefulResources, statelessResources } from "./workloads.js";
+import {
+  objectNames,
+  serviceExport,
+  statefulBase,
+  statefulResources,
+  statelessResources,
+} from "./workloads.js";
 import { applyZoneLabels } from "./zone-fallback.js";
 
 export {
@@ -101,9 +107,13 @@ function workloadResources(model: Model, placed: Placed, maxUnavailable: number)
     .filter((p) => p.name === placed.name && p.kind === placed.kind)
     .map((p) => p.region);
   const own = engine.compileRegion({ model, component, placed, regions });
-  return engine.managedBy === "operator"
-    ? own
-    : [...statefulBase(model.name, placed, maxUnavailable), ...own];
+  if (engine.managedBy === "operator") return own;
+  // Members of other regions find this region's by their clusterset names: export the peers Service.
+  const exported =
+    regions.length > 1 && engine.peersAcrossRegions !== false
+      ? [serviceExport(model.name, placed, objectNames(placed.name).peers)]
+      : [];
+  return [...statefulBase(model.name, placed, maxUnavailable), ...exported, ...own];
 }
 
 function componentByName(model: Model, placed: Placed): ResolvedComponent | undefined {

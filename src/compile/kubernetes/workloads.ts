@@ -110,6 +110,21 @@ export function statefulBase(topology: string, placed: Placed, maxUnavailable: n
 }
 
 /**
+ * Exports a Service of the component to the clusterset (Kubernetes Multi-Cluster Services,
+ * KEP-1645: `multicluster.x-k8s.io/v1alpha1`, no spec), so other regions' clusters resolve
+ * `<hostname>.<region>.<service>.<namespace>.svc.clusterset.local` (src/engines/members.ts). The
+ * API's CRD comes with the MCS implementation the engines' `requires` name.
+ */
+export function serviceExport(topology: string, placed: Placed, service: string): PlannedResource {
+  const manifest = {
+    apiVersion: "multicluster.x-k8s.io/v1alpha1",
+    kind: "ServiceExport",
+    metadata: { name: service, namespace: placed.namespace, labels: componentLabels(topology, placed) },
+  };
+  return planned(placed.region, placed.name, manifest);
+}
+
+/**
  * One StatefulSet of a component in its region: `replicas` pods with stable names under the
  * headless Service, started in parallel (with OrderedReady, pod 0 would wait for a quorum that pod
  * 1 is part of), volume claims kept when scaled down or deleted. Protected.

@@ -157,10 +157,17 @@ function clusterResource(
  * only: every instance of a replica cluster, its designated primary too, is in recovery
  * (`pg_is_in_recovery()`), so there a "no primary" alert would page forever and the error ratio
  * read 100%; a replica region's Prometheus gets the lag and the transaction rate.
+ *
+ * No primary to be seen counts as down, not as a gap: when Prometheus has the component's scrape
+ * targets (`up`, 0 while it cannot scrape them) but no instance reports `in_recovery` (every
+ * instance or its exporter unreachable), `primaryUp` is 0, so a full outage inside a window is
+ * errors in the SLI (`avg_over_time` of a subquery averages only the steps that have a sample). The
+ * fallback needs `up`, so the time before the cluster existed, or while Prometheus itself was down,
+ * stays a gap rather than an outage. Parenthesised: `or` binds looser than the `== 0` after it.
  */
 function indicators(component: EngineComponent, region?: string) {
   const sel = selector(component.name);
-  const primaryUp = `max(1 - cnpg_pg_replication_in_recovery${sel})`;
+  const primaryUp = `(max(1 - cnpg_pg_replication_in_recovery${sel}) or on() (0 * max(up${sel})))`;
   const replicaRegion =
     region !== undefined && region !== postgresSettings(component as ResolvedDatastore).primaryRegion;
   if (replicaRegion)
@@ -173,7 +180,7 @@ function indicators(component: EngineComponent, region?: string) {
   return {
     requestRate: (w: string) =>
       `sum(rate(cnpg_pg_stat_database_xact_commit${sel}[${w}])) + sum(rate(cnpg_pg_stat_database_xact_rollback${sel}[${w}]))`,
-    errorRatio: (w: string) => `1 - avg_over_time((${primaryUp})[${w}:30s])`,
+    errorRatio: (w: string) => `1 - avg_over_time(${primaryUp}[${w}:30s])`,
     replicationLagSeconds: `max(cnpg_pg_replication_lag${sel})`,
     leaderPresent: primaryUp,
     presence: {

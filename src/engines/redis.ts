@@ -16,7 +16,7 @@ import type { Model, ResolvedDatastore } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { localMembersFromContainers } from "./local.js";
 import { allMembers, largestMemberRttMs, memberSets, peerHost } from "./members.js";
-import type { EngineComponent, EngineDefinition, Member } from "./types.js";
+import type { EngineComponent, EngineDefinition, Indicators, Member } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.redis;
 const PORT = CAPS.ports.client;
@@ -184,19 +184,38 @@ function container(
 
 /**
  * Indicators over redis_exporter's metrics (https://github.com/oliver006/redis_exporter; names
- * checked against v1.45, Debian's prometheus-redis-exporter): commands processed, failed and
- * rejected calls (Redis 7 commandstats), replica lag on the primary, the instance's role. Redis
- * exports no latency distribution (only a mean per command), so a latency SLO has no indicator.
+ * checked against v1.45, Debian's prometheus-redis-exporter, and v1.66.0, the image above):
+ * commands processed, failed and rejected calls (Redis 7 commandstats), replica lag on the
+ * primary, the instance's role. Redis exports no latency distribution (only a mean per command),
+ * so a latency SLO has no indicator.
+ *
+ * Replication, as each region's Prometheus sees it (it scrapes only its own members). Every member
+ * replicates straight from the primary (`--replicaof` in START_REDIS; Sentinel repoints them all
+ * after a failover), so the primary, wherever it runs, should count every other member attached:
+ * `redis_connected_slaves` (INFO `connected_slaves`, exporter.go) on the instance whose
+ * `redis_instance_info` says `role="master"`. `redis_connected_slave_lag_seconds` exists only per
+ * attached replica (`slaveN:` lines, exporter/info.go `parseConnectedSlaveString`), so a detached
+ * one shows in the count, not the lag. Each replica exports `redis_master_link_up` (INFO
+ * `master_link_status`, 1 for "up", exporter/info.go `handleMetricsReplication`): the only
+ * replication series in a region that holds no primary. A region has a leader while one of its
+ * members is the primary or is linked to one (after a failover the primary may be elsewhere).
  */
-function indicators(component: EngineComponent) {
+function indicators(component: EngineComponent): Indicators {
   const sel = selector(component.name);
   const primary = selector(component.name, 'role="master"');
+  const replicas = allMembers(memberSets(component as ResolvedDatastore, "region")).length - 1;
   return {
     requestRate: (w: string) => `sum(rate(redis_commands_processed_total${sel}[${w}]))`,
     errorRatio: (w: string) =>
       `((sum(rate(redis_commands_failed_calls_total${sel}[${w}])) + sum(rate(redis_commands_rejected_calls_total${sel}[${w}]))) or vector(0)) / sum(rate(redis_commands_processed_total${sel}[${w}]))`,
     replicationLagSeconds: `max(redis_connected_slave_lag_seconds${sel})`,
-    leaderPresent: `(sum(redis_instance_info${primary}) or on() vector(0))`,
+    ...(replicas > 0
+      ? {
+          replicasDetached: `${replicas} - max(redis_connected_slaves${sel} and on(instance) redis_instance_info${primary})`,
+          replicaLinkUp: `redis_master_link_up${sel}`,
+        }
+      : {}),
+    leaderPresent: `(max(redis_instance_info${primary} or redis_master_link_up${sel}) or on() vector(0))`,
     presence: {
       availability: `redis_commands_processed_total${sel}`,
       replicationLag: `redis_connected_slaves${sel}`,
@@ -218,6 +237,7 @@ export const redis: EngineDefinition = {
     "redis_connected_slave_lag_seconds",
     "redis_connected_slaves",
     "redis_instance_info",
+    "redis_master_link_up",
   ],
   indicators,
   compileRegion({ model, component, placed }) {

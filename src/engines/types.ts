@@ -103,6 +103,15 @@ export interface Indicators {
   /** 1 while the cluster has a leader / primary. */
   readonly leaderPresent?: string;
   /**
+   * Replicas the topology plans that are not attached to the primary, as the primary counts them
+   * (planned minus attached); no series where this region's Prometheus sees no primary. A replica
+   * that is not attached reports no lag at all, so a lag SLO alone is silent when every replica
+   * is gone (Redis: lag exists only per attached replica).
+   */
+  readonly replicasDetached?: string;
+  /** One series per replica: 1 while its link to the primary is up, 0 while it is down. */
+  readonly replicaLinkUp?: string;
+  /**
    * Streams: how far the most lagging consumer group is behind, seconds (an estimate where the
    * engine counts lag in messages; see the engine's file).
    */

@@ -1,6 +1,8 @@
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import { engineOf } from "../../engines/registry.js";
+import { modelIndex } from "../../model/model-index.js";
 import type { Model, ResolvedComponent } from "../../model/types.js";
+import { istioBucketAnnotations } from "../observability/buckets.js";
 import type { PlannedResource } from "../plan.js";
 import type { KubernetesOptions } from "./constants.js";
 import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption.js";
@@ -98,7 +100,14 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
  * custom resources when an operator manages the pods), else one generic StatefulSet.
  */
 function workloadResources(model: Model, placed: Placed, maxUnavailable: number): PlannedResource[] {
-  if (placed.kind === "service") return statelessResources(model.name, placed);
+  if (placed.kind === "service") {
+    const service = modelIndex(model).service(placed.name);
+    return statelessResources(
+      model.name,
+      placed,
+      service === undefined ? {} : istioBucketAnnotations(service),
+    );
+  }
   const component = componentByName(model, placed);
   const engine = component === undefined ? undefined : engineOf(component);
   if (component === undefined || engine === undefined || component.kind === "service")

@@ -105,6 +105,7 @@ export function podTemplate(
   placed: Placed,
   serviceAccount: string,
   engine?: EngineContainer,
+  annotations: Readonly<Record<string, string>> = {},
 ): IPodTemplateSpec {
   const stateful = placed.kind !== "service";
   const userId = engine?.userId ?? POD_USER_ID;
@@ -155,7 +156,10 @@ export function podTemplate(
     ],
   };
   return {
-    metadata: { labels: componentLabels(topology, placed) },
+    metadata: {
+      labels: componentLabels(topology, placed),
+      ...(Object.keys(annotations).length === 0 ? {} : { annotations: { ...annotations } }),
+    },
     spec: {
       serviceAccountName: serviceAccount,
       automountServiceAccountToken: false,

@@ -190,8 +190,15 @@ export function statefulResources(
   ];
 }
 
-/** Services: a Deployment of `replicasPerRegion` pods spread over zones, a ClusterIP Service, a ServiceAccount. */
-export function statelessResources(topology: string, placed: Placed): PlannedResource[] {
+/**
+ * Services: a Deployment of `replicasPerRegion` pods spread over zones, a ClusterIP Service, a
+ * ServiceAccount. `podAnnotations` go on the pods (the Istio sidecar's histogram buckets).
+ */
+export function statelessResources(
+  topology: string,
+  placed: Placed,
+  podAnnotations: Readonly<Record<string, string>> = {},
+): PlannedResource[] {
   const names = objectNames(placed.name);
   const deployment: IDeployment = {
     apiVersion: "apps/v1",
@@ -206,7 +213,7 @@ export function statelessResources(topology: string, placed: Placed): PlannedRes
       selector: { matchLabels: selectorLabels(topology, placed.name) },
       // Surge first: a rollout never lowers serving capacity.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-      template: podTemplate(topology, placed, names.serviceAccount),
+      template: podTemplate(topology, placed, names.serviceAccount, undefined, podAnnotations),
     },
   };
   const accountName = kubernetesLogicalName(

@@ -4,14 +4,17 @@
  * row and panels out below the previous component's, so a component's panels serialise the same
  * in every dashboard that holds it but for their `gridPos.y`, shifted by the heights of the
  * components above. Each component's panels are built and serialised once per compilation (not
- * once per region, and again per part), and a dashboard's size is a sum of known piece sizes: which
- * regions to split, and into how many parts, is decided without making texts that would only be
- * measured. test/compile/observability/dashboard-text.test.ts holds text and size to the plain
- * build, byte for byte.
+ * once per region, and again per part; once per region only where its indicators may differ by
+ * region, `regionalIndicators`: a CloudNativePG replica region records no error ratio), and a
+ * dashboard's size is a sum of known piece sizes: which regions to split, and into how many parts,
+ * is decided without making texts that would only be measured.
+ * test/compile/observability/dashboard-text.test.ts holds text and size to the plain build, byte
+ * for byte.
  */
 import { DashboardBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { Model } from "../../model/types.js";
 import { type DashboardIdentity, dashboardShell, withComponent } from "./dashboard.js";
+import { regionalIndicators } from "./indicators.js";
 import type { KubernetesComponent } from "./k8s.js";
 
 /** One panel's text as it stands in `panels` (depth 2), cut where its `gridPos.y` goes. */
@@ -85,20 +88,25 @@ function panelPiece(panel: GridPanel, top: number): PanelPiece {
 
 /** Dashboards of one compilation: each component's pieces are made the first time it is asked for. */
 export class DashboardTexts {
-  private readonly blocks = new Map<KubernetesComponent, ComponentBlock>();
+  /** Per component, its pieces by region; under "" for all regions when its indicators are not regional. */
+  private readonly blocks = new Map<KubernetesComponent, Map<string, ComponentBlock>>();
   private readonly scratch = new DashboardBuilder("");
 
   constructor(private readonly model: Model) {}
 
   /** `Buffer.byteLength(JSON.stringify(text))` of the dashboard's text, without making the text. */
-  escapedBytes(components: readonly KubernetesComponent[], identity?: DashboardIdentity): number {
+  escapedBytes(
+    components: readonly KubernetesComponent[],
+    region: string,
+    identity?: DashboardIdentity,
+  ): number {
     if (components.length === 0) return jsonEscapedBytes(this.plain(identity)) + 2;
     const [before, after] = this.shell(identity);
     let bytes = 2 + jsonEscapedBytes(before) + jsonEscapedBytes(after) + ESCAPED.fixed;
     let offset = 0;
     let panels = 0;
     for (const component of components) {
-      const block = this.block(component);
+      const block = this.block(component, region);
       bytes += block.bytes;
       for (const panel of block.panels) bytes += digits(panel.y + offset);
       panels += block.panels.length;
@@ -108,14 +116,14 @@ export class DashboardTexts {
   }
 
   /** The dashboard's text, byte for byte `JSON.stringify(buildDashboard(…), null, 2)` and a line break. */
-  text(components: readonly KubernetesComponent[], identity?: DashboardIdentity): string {
+  text(components: readonly KubernetesComponent[], region: string, identity?: DashboardIdentity): string {
     if (components.length === 0) return this.plain(identity);
     const [before, after] = this.shell(identity);
     const out = [before, OPEN];
     let offset = 0;
     let first = true;
     for (const component of components) {
-      const block = this.block(component);
+      const block = this.block(component, region);
       for (const panel of block.panels) {
         out.push(
           first ? ITEM_BREAK : SEPARATOR + ITEM_BREAK,
@@ -142,12 +150,20 @@ export class DashboardTexts {
     return cut(JSON.stringify(shell, null, 2), JSON.stringify(PANELS_MARK), "dashboard");
   }
 
-  private block(component: KubernetesComponent): ComponentBlock {
-    let block = this.blocks.get(component);
+  private block(component: KubernetesComponent, region: string): ComponentBlock {
+    const key = regionalIndicators(component) ? region : "";
+    let byRegion = this.blocks.get(component);
+    if (byRegion === undefined) {
+      byRegion = new Map();
+      this.blocks.set(component, byRegion);
+    }
+    let block = byRegion.get(key);
     if (block === undefined) {
       // Components are laid out one below the other on one scratch builder; the panels it built are
       // taken out of its dashboard (build() returns the builder's own object), so it holds none.
-      const built = (withComponent(this.scratch, component).build().panels ?? []).splice(0) as GridPanel[];
+      const built = (withComponent(this.scratch, component, region).build().panels ?? []).splice(
+        0,
+      ) as GridPanel[];
       const top = built[0]?.gridPos?.y ?? 0;
       // Rows and panels of one component are placed line by line from its row: the next row goes
       // below the lowest of them.
@@ -158,7 +174,7 @@ export class DashboardTexts {
       for (const panel of panels)
         bytes += ESCAPED.item + jsonEscapedBytes(panel.before) + jsonEscapedBytes(panel.after);
       block = { panels, bytes, height: bottom - top };
-      this.blocks.set(component, block);
+      byRegion.set(key, block);
     }
     return block;
   }

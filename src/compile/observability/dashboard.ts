@@ -19,6 +19,7 @@ import {
 } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import type { Indicators } from "../../engines/types.js";
 import type { Model } from "../../model/types.js";
 import { shortHash } from "../names.js";
 import { indicatorsOf } from "./indicators.js";
@@ -55,13 +56,15 @@ export interface DashboardIdentity {
   readonly title: string;
 }
 
+/** The dashboard of `region`: its panels read that region's recording rules. */
 export function buildDashboard(
   model: Model,
   components: readonly KubernetesComponent[],
+  region: string,
   identity?: DashboardIdentity,
 ): Dashboard {
   const builder = dashboardShell(model, identity);
-  for (const component of components) withComponent(builder, component);
+  for (const component of components) withComponent(builder, component, region);
   return builder.build();
 }
 
@@ -79,25 +82,33 @@ export function dashboardShell(
     .withVariable(new DatasourceVariableBuilder("datasource").label("Prometheus").type("prometheus"));
 }
 
-/** Adds the component's row and its panels, laid out below what the builder already holds. */
-export function withComponent(builder: DashboardBuilder, component: KubernetesComponent): DashboardBuilder {
+/** Adds the component's row and its panels in `region`, laid out below what the builder already holds. */
+export function withComponent(
+  builder: DashboardBuilder,
+  component: KubernetesComponent,
+  region: string,
+): DashboardBuilder {
   builder.withRow(new RowBuilder(`${component.kind} ${component.name}`));
-  for (const panel of componentPanels(component)) builder.withPanel(panel);
+  for (const panel of componentPanels(component, region)) builder.withPanel(panel);
   return builder;
 }
 
-/** Panels for the indicators the component really has (see indicators.ts). */
-function componentPanels(component: KubernetesComponent): PanelBuilder[] {
+/**
+ * Panels for the indicators the component really has in `region` (see indicators.ts): exactly the
+ * series that region's PrometheusRule records (rules.ts `componentRuleSet`), so no panel reads a
+ * recording rule its Prometheus does not have (a CloudNativePG replica region records no error ratio).
+ */
+function componentPanels(component: KubernetesComponent, region: string): PanelBuilder[] {
   const sel = selector(component.name);
-  const ind = indicatorsOf(component);
+  const ind = indicatorsOf(component, region);
   const panels: PanelBuilder[] = [];
   if (ind.requestRate !== undefined)
     panels.push(
       panel("Request rate", "reqps").withTarget(query(`${RECORD.requestRate("5m")}${sel}`, "req/s")),
     );
   if (ind.errorRatio !== undefined) panels.push(errorRatioPanel(component));
-  if (ind.p99LatencySeconds !== undefined) panels.push(latencyPanel(component));
-  if (hasReplicationLag(component)) {
+  if (ind.p99LatencySeconds !== undefined) panels.push(latencyPanel(component, ind));
+  if (hasReplicationLag(component) && ind.replicationLagSeconds !== undefined) {
     const lagMs = component.kind === "datastore" ? component.slo.replicationLagMs : undefined;
     const lag = panel("Replication lag (max over replicas)", "s").withTarget(
       query(`${RECORD.replicationLag}${sel}`, "lag"),
@@ -121,11 +132,11 @@ function errorRatioPanel(component: KubernetesComponent): PanelBuilder {
       );
 }
 
-function latencyPanel(component: KubernetesComponent): PanelBuilder {
+/** p99, and the average where it is recorded (Cassandra's exporter has percentiles, no sum). */
+function latencyPanel(component: KubernetesComponent, ind: Indicators): PanelBuilder {
   const sel = selector(component.name);
-  const p = panel("Latency", "s")
-    .withTarget(query(`${RECORD.p99Latency}${sel}`, "p99"))
-    .withTarget(query(`${RECORD.avgLatency}${sel}`, "average", "B"));
+  const p = panel("Latency", "s").withTarget(query(`${RECORD.p99Latency}${sel}`, "p99"));
+  if (ind.avgLatencySeconds !== undefined) p.withTarget(query(`${RECORD.avgLatency}${sel}`, "average", "B"));
   const targetMs = latencyTargetMs(component);
   return targetMs === undefined ? p : withThreshold(p, targetMs / 1000);
 }

@@ -83,7 +83,7 @@ export function compileObservability(
   }
   const regions = [...new Set(components.flatMap((c) => c.regions))].sort();
   const namespace = options.dashboardNamespace ?? MONITORING_NAMESPACE;
-  // A component's panels are the same in every region's dashboard: made once for all of them.
+  // A component's panels are made once for all regions' dashboards (per region where its indicators are regional).
   const texts = new DashboardTexts(model);
   for (const region of regions) {
     // Each region's Grafana reads its own region's Prometheus: only that region's components.
@@ -199,9 +199,11 @@ function dashboardConfigMaps(
   namespace: string,
 ): PlannedResource[] {
   const name = dnsLabel("topoplan", model.name, "dashboard");
-  const wholeBytes = texts.escapedBytes(components);
+  const wholeBytes = texts.escapedBytes(components, region);
   if (wholeBytes <= DASHBOARD_BUDGET_BYTES)
-    return [dashboardConfigMap(model, name, dashboardUid(model), texts.text(components), region, namespace)];
+    return [
+      dashboardConfigMap(model, name, dashboardUid(model), texts.text(components, region), region, namespace),
+    ];
   // Components have one to four panels each, so equal counts give parts of similar size; one more
   // part until every one fits (one component's panels always do).
   for (let parts = Math.ceil(wholeBytes / DASHBOARD_BUDGET_BYTES); parts <= components.length; parts++) {
@@ -213,13 +215,15 @@ function dashboardConfigMaps(
       uid: dashboardPartUid(model, i + 1),
       title: `topoplan: ${model.name} (${i + 1}/${groups.length})`,
     }));
-    if (groups.every((group, i) => texts.escapedBytes(group, identities[i]) <= DASHBOARD_BUDGET_BYTES))
+    if (
+      groups.every((group, i) => texts.escapedBytes(group, region, identities[i]) <= DASHBOARD_BUDGET_BYTES)
+    )
       return groups.map((group, i) =>
         dashboardConfigMap(
           model,
           dnsLabel("topoplan", model.name, "dashboard", String(i + 1)),
           identities[i]!.uid,
-          texts.text(group, identities[i]),
+          texts.text(group, region, identities[i]),
           region,
           namespace,
         ),

@@ -4,6 +4,7 @@
  */
 import type { Indicators } from "../../engines/types.js";
 import type { Model, ResolvedComponent } from "../../model/types.js";
+import { bucketAround, serviceBucketsMs } from "./buckets.js";
 import { indicatorsOf } from "./indicators.js";
 import {
   BURN_RATE_ALERTS,
@@ -47,6 +48,8 @@ export const ALERT = {
   burnTicket: "TopoplanErrorBudgetBurnTicket",
   latency: "TopoplanLatencyP99AboveSLO",
   replicationLag: "TopoplanReplicationLagAboveSLO",
+  replicasDetached: "TopoplanReplicasDetached",
+  replicaLinkDown: "TopoplanReplicaLinkDown",
   consumerLag: "TopoplanConsumerLagAboveSLO",
   metricsAbsent: "TopoplanSLOMetricsAbsent",
   memberDown: "TopoplanMemberDown",
@@ -153,6 +156,7 @@ export function componentRuleSet(
     ...burnRateAlerts(component, ind, options),
     ...latencyAlerts(component, ind),
     ...replicationLagAlerts(component, ind),
+    ...detachedReplicaAlerts(component, ind),
     ...consumerLagAlerts(component, ind),
     ...absentAlerts(component, ind),
     ...memberAlerts(component, ind),
@@ -209,6 +213,14 @@ function burnRateAlerts(component: ResolvedComponent, ind: Indicators, options: 
 function latencyAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
   const targetMs = latencyTargetMs(component);
   if (targetMs === undefined || ind.p99LatencySeconds === undefined) return [];
+  const own = component.kind === "service" ? serviceBucketsMs(component) : undefined;
+  const bucket =
+    ind.presence.latency === undefined ? undefined : bucketAround(ind.presence.latency, targetMs, own);
+  // A target between two bucket boundaries is compared with an interpolated p99 (buckets.ts).
+  const approximate =
+    bucket === undefined
+      ? ""
+      : ` Approximate: ${num(targetMs)} ms lies inside the (${num(bucket.lowerMs)}, ${num(bucket.upperMs)}] ms bucket of ${bucket.name}, where histogram_quantile interpolates linearly, so a true p99 anywhere in that bucket can read as any value in it: this alert can fire while the SLO is met, or stay silent while it is broken.`;
   return [
     {
       alert: ALERT.latency,
@@ -217,7 +229,7 @@ function latencyAlerts(component: ResolvedComponent, ind: Indicators): AlertingR
       labels: sloLabels(component, "latency", "ticket"),
       annotations: {
         summary: `${component.name}: p99 latency above the ${num(targetMs)} ms SLO`,
-        description: `p99 request duration over 5m has stayed above ${num(targetMs / 1000)} s for ${LATENCY_ALERT_FOR}.`,
+        description: `p99 request duration over 5m has stayed above ${num(targetMs / 1000)} s for ${LATENCY_ALERT_FOR}.${approximate}`,
       },
     },
   ];
@@ -244,6 +256,43 @@ function replicationLagAlerts(component: ResolvedComponent, ind: Indicators): Al
       },
     },
   ];
+}
+
+/**
+ * The replication-lag SLO's other half: replicas that stopped replicating. A detached replica
+ * reports no lag (Redis: `connected_slave_lag_seconds` exists per attached replica only), so when
+ * every replica detaches the lag alert has nothing to compare and stays silent. Where the engine
+ * says how, the primary's count of attached replicas is held to the plan, and each replica's link
+ * to its primary is watched (the only replication series a region holding only replicas has).
+ */
+function detachedReplicaAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
+  const lagMs = component.kind === "datastore" ? component.slo.replicationLagMs : undefined;
+  if (lagMs === undefined || replicationLagAlerts(component, ind).length === 0) return [];
+  const labels = sloLabels(component, "replication-lag", "page");
+  const alerts: AlertingRule[] = [];
+  if (ind.replicasDetached !== undefined)
+    alerts.push({
+      alert: ALERT.replicasDetached,
+      expr: `${ind.replicasDetached} > 0`,
+      for: REPLICATION_LAG_ALERT_FOR,
+      labels,
+      annotations: {
+        summary: `${component.name}: the primary has fewer replicas attached than the topology plans`,
+        description: `The primary of ${component.name} has been missing {{ $value }} of its planned replicas for ${REPLICATION_LAG_ALERT_FOR}. A detached replica receives no writes and reports no lag, so the ${num(lagMs)} ms replication-lag alert cannot see it; a failover to it would lose every write since it detached. Check the missing replicas' pods and their network path to the primary (a full resync after a restart also counts until it completes).`,
+      },
+    });
+  if (ind.replicaLinkUp !== undefined)
+    alerts.push({
+      alert: ALERT.replicaLinkDown,
+      expr: `${ind.replicaLinkUp} == 0`,
+      for: REPLICATION_LAG_ALERT_FOR,
+      labels,
+      annotations: {
+        summary: `${component.name}: a replica has lost its link to the primary`,
+        description: `Replica {{ $labels.instance }} of ${component.name} has had no link to its primary for ${REPLICATION_LAG_ALERT_FOR}: it receives no writes, serves ever staler reads, and a failover to it would lose every write since. Check the primary, the replica's network path to it, and the replica's log (a full resync after a restart also shows as down until it completes).`,
+      },
+    });
+  return alerts;
 }
 
 function consumerLagTargetMs(component: ResolvedComponent): number | undefined {

@@ -4,7 +4,7 @@ import { generateTopology } from "../../../bench/generate.js";
 import { buildDashboard, dashboardPartUid } from "../../../src/compile/observability/dashboard.js";
 import { DashboardTexts, jsonEscapedBytes } from "../../../src/compile/observability/dashboard-text.js";
 import { kubernetesComponents } from "../../../src/compile/observability/k8s.js";
-import { modelOf, SMALL } from "./fixture.js";
+import { ENGINES, modelOf, SMALL } from "./fixture.js";
 
 /** What the observability target wrote before pieces: the whole build, serialised and measured. */
 const plainText = (...args: Parameters<typeof buildDashboard>) =>
@@ -16,24 +16,28 @@ const generated = modelOf(
 );
 
 describe("dashboard texts from per-component pieces", () => {
-  it("equal the plain build, text and escaped size, for any components in any order", () => {
-    for (const model of [modelOf(SMALL), generated]) {
+  // ENGINES: components whose panels differ by region, made once per region (one texts object for
+  // every region, as the observability target uses it).
+  it("equal the plain build, text and escaped size, for any components in any order, in any region", () => {
+    for (const model of [modelOf(SMALL), generated, modelOf(ENGINES)]) {
       const all = kubernetesComponents(model);
+      const regions = [...new Set(all.flatMap((c) => c.regions))].sort();
       const texts = new DashboardTexts(model);
       fc.assert(
         fc.property(
           fc.subarray(all, { minLength: 0 }),
+          fc.constantFrom(...regions),
           fc.boolean(),
           fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
-          (subset, reversed, part) => {
+          (subset, region, reversed, part) => {
             const components = reversed ? [...subset].reverse() : subset;
             const identity =
               part === undefined
                 ? undefined
                 : { uid: dashboardPartUid(model, part), title: `topoplan: ${model.name} (${part}/12)` };
-            const expected = plainText(model, components, identity);
-            expect(texts.text(components, identity)).toBe(expected);
-            expect(texts.escapedBytes(components, identity)).toBe(plainBytes(expected));
+            const expected = plainText(model, components, region, identity);
+            expect(texts.text(components, region, identity)).toBe(expected);
+            expect(texts.escapedBytes(components, region, identity)).toBe(plainBytes(expected));
           },
         ),
         { numRuns: 60 },

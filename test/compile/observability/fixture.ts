@@ -75,3 +75,44 @@ export const SMALL: TopologyInput = {
 };
 
 export const smallModel = (): Model => modelOf(SMALL);
+
+/**
+ * Engines whose indicators differ by region: CloudNativePG (a replica cluster in us-west-2, whose
+ * instances are all in recovery, so that region records no error ratio and has no leader alert)
+ * and Redis with Sentinel (members in both regions, the primary in us-east-1), beside a service.
+ */
+export const ENGINES: TopologyInput = {
+  name: "engines",
+  datastores: {
+    orders: {
+      replication: "primary-replica",
+      sync: "semi-sync",
+      replicas: 3,
+      placement: { "us-east-1": 2, "us-west-2": 1 },
+      leader: "us-east-1",
+      slo: { availability: 0.999, replicationLagMs: 1_000 },
+      deploy: { target: "kubernetes", engine: "postgresql" },
+    },
+    cache: {
+      replication: "primary-replica",
+      consistency: "eventual",
+      sync: "async",
+      replicas: 3,
+      placement: { "us-east-1": 2, "us-west-2": 1 },
+      leader: "us-east-1",
+      slo: { availability: 0.999, replicationLagMs: 1_000 },
+      deploy: { target: "kubernetes", engine: "redis" },
+    },
+  },
+  services: {
+    web: {
+      regions: ["us-east-1", "us-west-2"],
+      calls: [
+        { to: "orders", timeoutMs: 500 },
+        { to: "cache", timeoutMs: 50 },
+      ],
+      slo: { availability: 0.999, latencyP99Ms: 400 },
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/web:1.0.0" },
+    },
+  },
+};

@@ -1,4 +1,5 @@
 import type { Analysis } from "../src/analysis/types.js";
+import { CONTROL_CHARACTERS, describeControl } from "../src/diagnostics/control.js";
 import { type Diagnostic, formatPath, InputError } from "../src/diagnostics/diagnostic.js";
 import type { Model } from "../src/model/types.js";
 import { inFile, mergePolicyConfig, toPolicyConfig } from "../src/policy-config/merge.js";
@@ -12,7 +13,7 @@ import {
 import { checkPolicyConfig, settingsFor } from "./config.js";
 import { EMPTY_ANALYSIS } from "./lib.js";
 import { RULES } from "./registry.js";
-import type { Rule, SuppressedFinding } from "./types.js";
+import type { Finding, Rule, SuppressedFinding } from "./types.js";
 
 export interface PolicyRunOptions {
   /** Rules to run. @default every built-in rule (RULES) */
@@ -59,9 +60,54 @@ function suppressionFor(finding: Diagnostic, suppress: readonly Suppression[]): 
   );
 }
 
+/** The finding that stands for a rule that failed: an error whatever its configured severity. */
+const crashed = (rule: Rule, message: string): Diagnostic => ({
+  code: rule.id,
+  severity: "error",
+  path: "(root)",
+  message,
+  fix: `report the bug in rule ${rule.id}; disable it with policies.disabled: ["${rule.id}"] meanwhile`,
+});
+
+/** "a number", "an array", "null", "nothing": what a value is, for a message. */
+const kindOf = (value: unknown): string => {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+};
+
+const CONTROL_OR_BREAK = new RegExp(`[\\t\\n]|${CONTROL_CHARACTERS.source}`);
+
+/** What is wrong with what a rule's `check` returned, or undefined when it is an array of findings. */
+function malformedFindings(returned: unknown): string | undefined {
+  if (!Array.isArray(returned)) return `${kindOf(returned)} from check, not an array of findings`;
+  for (const [i, finding] of returned.entries()) {
+    if (typeof finding !== "object" || finding === null || Array.isArray(finding))
+      return `${kindOf(finding)} as finding [${i}], not an object with path and message`;
+    const { path, message, fix, data } = finding as Record<string, unknown>;
+    for (const [field, value, optional] of [
+      ["path", path, false],
+      ["message", message, false],
+      ["fix", fix, true],
+    ] as const) {
+      if (typeof value === "string" || (optional && value === undefined)) continue;
+      const got = value === undefined ? "is missing" : `is ${kindOf(value)}`;
+      return `a finding whose ${field} ${got} (finding [${i}]); ${field} must be a string${optional ? " when given" : ""}`;
+    }
+    // Spec keys hold no control character, so such a path names nothing; printed, it could fake a line.
+    if (typeof path === "string" && CONTROL_OR_BREAK.test(path))
+      return `a finding whose path holds ${describeControl(path, /[\t\n]/)} (finding [${i}]); path must be a spec path, e.g. datastores.accounts.placement`;
+    if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data)))
+      return `a finding whose data is ${kindOf(data)} (finding [${i}]); data must be an object when given`;
+  }
+  return undefined;
+}
+
 /**
  * Runs every enabled rule over the model and analysis. A rule that throws becomes an error finding
- * ("rule crashed: …"), never a crash; a rule that needs the analysis reports `unknown` when none ran.
+ * ("rule crashed: …"), never a crash, and so does one that returns something other than findings;
+ * a rule that needs the analysis reports `unknown` when none ran.
  * Throws InputError (exit 2) for unknown rule ids or settings in the configuration.
  */
 export function runPolicies(
@@ -90,26 +136,23 @@ export function runPolicies(
       ];
     } else {
       try {
-        produced = rule.check(model, analysis ?? EMPTY_ANALYSIS, settingsFor(rule, config)).map((f) => ({
-          code: rule.id,
-          severity,
-          ...(f.status === "unknown" ? { status: "unknown" as const } : {}),
-          path: f.path,
-          message: f.message,
-          ...(f.fix === undefined ? {} : { fix: f.fix }),
-          ...(f.data === undefined ? {} : { data: f.data }),
-        }));
+        const returned: unknown = rule.check(model, analysis ?? EMPTY_ANALYSIS, settingsFor(rule, config));
+        const malformed = malformedFindings(returned);
+        // A user's rule (--rules) is not type-checked: a wrong shape is its bug, reported like a throw.
+        produced =
+          malformed !== undefined
+            ? [crashed(rule, `rule ${rule.id} returned ${malformed}`)]
+            : (returned as readonly Finding[]).map((f) => ({
+                code: rule.id,
+                severity,
+                ...(f.status === "unknown" ? { status: "unknown" as const } : {}),
+                path: f.path,
+                message: f.message,
+                ...(f.fix === undefined ? {} : { fix: f.fix }),
+                ...(f.data === undefined ? {} : { data: f.data }),
+              }));
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        produced = [
-          {
-            code: rule.id,
-            severity: "error",
-            path: "(root)",
-            message: `rule crashed: ${message}`,
-            fix: `report the bug in rule ${rule.id}; disable it with policies.disabled: ["${rule.id}"] meanwhile`,
-          },
-        ];
+        produced = [crashed(rule, `rule crashed: ${error instanceof Error ? error.message : String(error)}`)];
       }
     }
     for (const finding of produced) {

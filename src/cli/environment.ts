@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
+import { bundledFiles } from "../spec/load/bundled.js";
 import { type ParsedArgs, stringFlag } from "./command.js";
 
 /**
@@ -82,17 +83,29 @@ const inode = (path: string): string | undefined => {
   }
 };
 
-/**
- * `--output` never names an input, and `--out` never holds one: the report would replace the
- * spec, or the next render would delete it. Inputs are the positional specs, the policy config and
- * the rules module; one file is recognised through symlinks, `./` and `..`, and hard links.
- */
-export function checkOutputsAreNotInputs(args: ParsedArgs): void {
-  const inputs = [...args.positionals, stringFlag(args, "policy-config"), stringFlag(args, "rules")]
-    .filter((p): p is string => p !== undefined && p !== "")
-    .map((p) => ({ shown: p, at: real(p), inode: inode(p) }));
+interface Input {
+  /** As the user wrote it, or relative to the working directory. */
+  readonly shown: string;
+  /** How it is an input, when not named on the command line ("imported by spec.ts"). @default none */
+  readonly role?: string;
+  readonly at: string;
+  readonly inode: string | undefined;
+}
+
+const asInput = (path: string, role?: string): Input => ({
+  shown: path,
+  ...(role === undefined ? {} : { role }),
+  at: real(path),
+  inode: inode(path),
+});
+
+/** `--output` naming an input, `--out` holding one; one file is recognised through symlinks, `./`, `..` and hard links. */
+function clashes(
+  inputs: readonly Input[],
+  output: string | undefined,
+  out: string | undefined,
+): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  const output = stringFlag(args, "output");
   if (output !== undefined) {
     const at = real(output);
     const id = inode(output);
@@ -101,11 +114,10 @@ export function checkOutputsAreNotInputs(args: ParsedArgs): void {
         code: "cli/output",
         severity: "error",
         path: "--output",
-        message: `${output} is also an input (${input.shown}); writing the report would replace it`,
+        message: `${output} is also an input (${input.role ?? input.shown}); writing the report would replace it`,
         fix: "name another file, e.g. --output report.txt",
       });
   }
-  const out = stringFlag(args, "out");
   if (out !== undefined && out !== "") {
     const dir = real(out);
     for (const input of inputs.filter((i) => i.at === dir || i.at.startsWith(dir + sep)))
@@ -113,9 +125,41 @@ export function checkOutputsAreNotInputs(args: ParsedArgs): void {
         code: "cli/output",
         severity: "error",
         path: "--out",
-        message: `${input.shown} is inside ${out}, which render replaces as a whole`,
+        message: `${input.shown}${input.role === undefined ? "" : ` (${input.role})`} is inside ${out}, which render replaces as a whole`,
         fix: "render to a directory that holds none of the inputs, e.g. --out rendered",
       });
   }
+  return problems;
+}
+
+/**
+ * `--output` never names an input, and `--out` never holds one: the report would replace the
+ * spec, or the next render would delete it. Inputs are the positional specs, the policy config and
+ * the rules module; once they are loaded, checkOutputsAreNotImports adds the files they import.
+ */
+export function checkOutputsAreNotInputs(args: ParsedArgs): void {
+  const inputs = [...args.positionals, stringFlag(args, "policy-config"), stringFlag(args, "rules")]
+    .filter((p): p is string => p !== undefined && p !== "")
+    .map((p) => asInput(p));
+  const problems = clashes(inputs, stringFlag(args, "output"), stringFlag(args, "out"));
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/**
+ * The same for the local files a TypeScript spec or rules module imported (`./regions.ts`,
+ * `./data.json`): known only once it is compiled, so checked just before writing.
+ */
+export function checkOutputsAreNotImports(output: string | undefined, out?: string): void {
+  // Relative to the working directory when inside it, as the user most likely wrote it.
+  const shown = (file: string) => {
+    const inside = relative(process.cwd(), file);
+    return inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)
+      ? file
+      : inside;
+  };
+  const inputs = [...bundledFiles()]
+    .filter(([file, by]) => file !== by) // the spec and --rules themselves: checked before loading
+    .map(([file, by]) => asInput(shown(file), `imported by ${shown(by)}`));
+  const problems = clashes(inputs, output, out);
   if (problems.length > 0) throw new InputError(problems);
 }

@@ -4,8 +4,9 @@ import { lstat, open, readlink, realpath, rename, rm, stat, writeFile } from "no
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import { sweepLeftovers, temporaryName } from "../render/temporary.js";
-import { terminalSafe } from "../report/escape.js";
+import { terminalSafe, visibleLine } from "../report/escape.js";
 import type { Io } from "./command.js";
+import { checkOutputsAreNotImports } from "./environment.js";
 
 /** Errors of writing --output: an input-error report is then not written there again. */
 const FAILED_WRITES = new WeakSet<object>();
@@ -57,7 +58,8 @@ export async function emit(text: string | Uint8Array, output: string | undefined
   // As on a terminal: a control character is written as \uXXXX (inside JSON strings, the same text).
   const bytes = typeof text === "string" ? terminalSafe(text, false) : text;
   try {
-    io.stderr(`${await writeOutput(bytes, output)} ${output}\n`);
+    checkOutputsAreNotImports(output);
+    io.stderr(`${await writeOutput(bytes, output)} ${visibleLine(output)}\n`);
   } catch (error) {
     if (typeof error === "object" && error !== null) FAILED_WRITES.add(error);
     throw error;

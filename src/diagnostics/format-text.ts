@@ -1,4 +1,4 @@
-import { oneLine, stripControl } from "../report/escape.js";
+import { oneLine, visibleLine } from "../report/escape.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 export interface TextStyle {
@@ -62,12 +62,13 @@ const SPACE = 32;
 /**
  * One diagnostic: `error   path  message  [code]`, `        at: file:line:col` when it is located,
  * and `        fix: …`, each wrapped to 100 columns
- * (continuations indented 10 and 13 spaces). Control characters from the input are removed.
+ * (continuations indented 10 and 13 spaces). Control characters from the input are removed, and a
+ * line break in a path or file name is shown as `\u000a` (it could print a fake line).
  * Used for spec errors and findings alike.
  */
 export function formatDiagnostic(d: Diagnostic, style: TextStyle): string {
   const label = d.status === "unknown" ? "unknown" : d.severity;
-  const path = stripControl(d.path);
+  const path = visibleLine(d.path);
   const head = `${label.padEnd(7)} ${path}  `;
   const body = wrapPlain(`${oneLine(d.message)}  [${d.code}]`, head.length, MESSAGE_INDENT);
   const last = body.length - 1;
@@ -80,7 +81,7 @@ export function formatDiagnostic(d: Diagnostic, style: TextStyle): string {
   // is what terminals and editors turn into a link.
   if (d.location)
     lines.push(
-      `        ${paint("at:", "dim", style)} ${stripControl(d.location.file)}:${d.location.line}:${d.location.column}`,
+      `        ${paint("at:", "dim", style)} ${visibleLine(d.location.file)}:${d.location.line}:${d.location.column}`,
     );
   if (d.fix) {
     const fix = wrapPlain(oneLine(d.fix), FIX_INDENT.length, FIX_INDENT);

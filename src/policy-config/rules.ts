@@ -90,6 +90,12 @@ export async function loadRules(file: string, builtInIds: readonly string[]): Pr
       `ended the process while loading (process.exit(${outcome.code}))`,
       "remove the process.exit call",
     );
+  if (outcome.kind === "unsettled")
+    throw problem(
+      file,
+      "finished without exporting its rules: a top-level await never settled (a promise nothing resolves)",
+      "resolve the awaited promise, or define the rules without it",
+    );
   if (outcome.kind !== "rules") throw new Error("unreachable: rules are imported as rules");
   if (outcome.rules.length === 0) {
     throw problem(

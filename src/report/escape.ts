@@ -97,6 +97,18 @@ export function terminalSafe(text: string, keepColour: boolean): string {
     .join("");
 }
 
+/** Every character terminalSafe shows as `\uXXXX`, and tab and line feed too. */
+const NOT_ONE_LINE = new RegExp(`[\\t\\n]|${CONTROL_ALL.source}`, "g");
+
+/**
+ * A name the user chose (a file, a folder) inside one line of terminal text: as terminalSafe, and
+ * line feeds and tabs become `\u000a` and `\u0009` too, so a file name cannot print a line of its
+ * own (a fake finding) or shift columns.
+ */
+export function visibleLine(text: string): string {
+  return text.replace(NOT_ONE_LINE, visible);
+}
+
 /** Plain Markdown text that may span lines (line breaks become `<br>`); see escapeMarkdown. */
 export function markdownText(text: string): string {
   return text

@@ -92,6 +92,22 @@ function mostImportant<T extends { d: Diagnostic; reason?: string }>(
   return all.filter((_, i) => kept.has(i));
 }
 
+/**
+ * A relative file path as a URI reference (SARIF 2.1.0 §3.4.3, RFC 3986 §4.2), segment by segment:
+ * what a path segment may not hold raw (space, `#`, `?`, `%`, `|`, `<`, `:` that would read as a
+ * scheme, non-ASCII) is percent-encoded as UTF-8; `/` (and a Windows `\`) separate segments.
+ */
+export function uriReference(path: string): string {
+  return path
+    .split(/[\\/]/)
+    .map((segment) =>
+      segment.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=@]/gu, (c) =>
+        [...Buffer.from(c, "utf8")].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
+      ),
+    )
+    .join("/");
+}
+
 export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESULTS): string {
   const found: { d: Diagnostic; reason?: string }[] = [
     ...report.findings.map((d) => ({ d })),
@@ -111,7 +127,7 @@ export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESUL
     index.set(d.code, rules.length);
     rules.push(ruleDescriptor(d.code, d.severity));
   }
-  const uri = report.file.split("\\").join("/");
+  const uri = uriReference(report.file);
   const results = all.map(({ d, reason }) => {
     const unknown = d.status === "unknown";
     return {
@@ -124,7 +140,10 @@ export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESUL
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: d.location?.file.split("\\").join("/") ?? uri, uriBaseId: "%SRCROOT%" },
+            artifactLocation: {
+              uri: d.location === undefined ? uri : uriReference(d.location.file),
+              uriBaseId: "%SRCROOT%",
+            },
             region: { startLine: d.location?.line ?? 1, startColumn: d.location?.column ?? 1 },
           },
           logicalLocations: [{ fullyQualifiedName: d.path, kind: "member" }],

@@ -123,6 +123,53 @@ describe("runPolicies", () => {
     expect(result.findings).toHaveLength(3);
   });
 
+  it("a rule that returns something other than findings is reported like one that throws, naming the field", () => {
+    const returning = (returned: unknown): Rule => ({
+      id: "odd",
+      title: "Odd",
+      severity: "warning",
+      docs: { why: "w", how: "h", fix: "f" },
+      check: () => returned as never,
+    });
+    const model = modelOf(spec());
+    const reported = (returned: unknown) => {
+      const result = runPolicies(model, stubAnalysis(model), { extraRules: [returning(returned)] });
+      expect(result.findings).toHaveLength(3);
+      const last = result.findings.at(-1)!;
+      expect([last.code, last.severity, last.path, last.fix]).toEqual([
+        "odd",
+        "error",
+        "(root)",
+        'report the bug in rule odd; disable it with policies.disabled: ["odd"] meanwhile',
+      ]);
+      return last.message;
+    };
+    expect(reported([{ path: 5, message: {}, fix: null }])).toBe(
+      "rule odd returned a finding whose path is a number (finding [0]); path must be a string",
+    );
+    expect(reported([{ path: "a", message: "m" }, { message: "no path" }])).toBe(
+      "rule odd returned a finding whose path is missing (finding [1]); path must be a string",
+    );
+    expect(reported([{ path: "a", message: ["m"] }])).toBe(
+      "rule odd returned a finding whose message is an array (finding [0]); message must be a string",
+    );
+    expect(reported([{ path: "a", message: "m", fix: null }])).toBe(
+      "rule odd returned a finding whose fix is null (finding [0]); fix must be a string when given",
+    );
+    expect(reported([{ path: "a", message: "m", data: 3 }])).toBe(
+      "rule odd returned a finding whose data is a number (finding [0]); data must be an object when given",
+    );
+    expect(reported([{ path: "datastores.kv\n| injected | row |", message: "m" }])).toBe(
+      "rule odd returned a finding whose path holds U+000A (finding [0]); path must be a spec path, e.g. datastores.accounts.placement",
+    );
+    expect(reported([{ path: "datastores.\u001b[2Jkv", message: "m" }])).toMatch(/path holds U\+001B/);
+    expect(reported(["a"])).toBe(
+      "rule odd returned a string as finding [0], not an object with path and message",
+    );
+    expect(reported(5)).toBe("rule odd returned a number from check, not an array of findings");
+    expect(reported(undefined)).toBe("rule odd returned nothing from check, not an array of findings");
+  });
+
   it("rules that need the analysis say so when none ran", () => {
     const model = modelOf(spec());
     const unknown = runPolicies(model, undefined).findings.filter((f) => f.status === "unknown");
@@ -265,6 +312,14 @@ describe("--policy-config and --rules", () => {
     expect((error as InputError).diagnostics.map((d) => [d.code, d.path])).toEqual([
       ["policy/control-character", `${file}:suppress[0].reason`],
     ]);
+  });
+
+  it("a rules module whose top-level await never settles says so, not process.exit(0)", async () => {
+    const file = join(dir, "never-rules.ts");
+    writeFileSync(file, "await new Promise(() => {});\nexport default [];\n");
+    await expect(loadRules(file, [])).rejects.toThrow(
+      "finished without exporting its rules: a top-level await never settled (a promise nothing resolves)",
+    );
   });
 
   it("loads users' rules from TypeScript (the documented example)", async () => {

@@ -6,7 +6,7 @@ import { runCheck } from "../../src/check.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { locateReport } from "../../src/report/locate/index.js";
-import { GITHUB_SARIF_RESULTS, renderSarif } from "../../src/report/sarif.js";
+import { GITHUB_SARIF_RESULTS, renderSarif, uriReference } from "../../src/report/sarif.js";
 import { type CheckReport, summarise } from "../../src/report/types.js";
 
 const schema = JSON.parse(
@@ -172,5 +172,53 @@ describe("SARIF within GitHub code scanning's limits", () => {
     expect(parse(renderSarif(report(GITHUB_SARIF_RESULTS + 1))).runs[0]!.results).toHaveLength(
       GITHUB_SARIF_RESULTS,
     );
+  });
+});
+
+describe("SARIF artifact URIs", () => {
+  const urisOf = (file: string, located?: string): string[] => {
+    const findings: Diagnostic[] = [
+      {
+        code: "retry-jitter",
+        severity: "warning",
+        path: "services.a",
+        message: "m",
+        ...(located === undefined ? {} : { location: { file: located, line: 2, column: 3 } }),
+      },
+    ];
+    const text = renderSarif({ topology: "t", file, findings, summary: summarise(findings) });
+    expect(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const run = (
+      JSON.parse(text) as {
+        runs: {
+          artifacts: { location: { uri: string } }[];
+          results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+        }[];
+      }
+    ).runs[0]!;
+    return [
+      run.artifacts[0]!.location.uri,
+      ...run.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri),
+    ];
+  };
+
+  it("are relative URI references: each segment percent-encoded as UTF-8, `/` kept", () => {
+    // `#` would start a fragment, `?` a query, and `c:` a scheme; `<` and `|` are not URI characters.
+    expect(urisOf("my stacks/c#1 ?100%|<b>.yaml")).toEqual([
+      "my%20stacks/c%231%20%3F100%25%7C%3Cb%3E.yaml",
+      "my%20stacks/c%231%20%3F100%25%7C%3Cb%3E.yaml",
+    ]);
+    expect(urisOf("stacks/x.yaml", "c:/régions\nx.ts")).toEqual([
+      "stacks/x.yaml",
+      "c%3A/r%C3%A9gions%0Ax.ts",
+    ]);
+    expect(uriReference("stacks\\win.yaml")).toBe("stacks/win.yaml");
+  });
+
+  it("leave ordinary paths as they were", () => {
+    expect(urisOf("../stacks/control-plane_v1.2~(eu)+@x.yaml")).toEqual([
+      "../stacks/control-plane_v1.2~(eu)+@x.yaml",
+      "../stacks/control-plane_v1.2~(eu)+@x.yaml",
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { topologyFromData } from "../../src/pipeline.js";
 import { loadSpec } from "../../src/spec/load/index.js";
+import { scanJson } from "../../src/spec/load/json-duplicates.js";
 import { MAX_SPEC_BYTES } from "../../src/spec/load/limits.js";
 import { brief, problemsOf, REPO } from "./problems.js";
 
@@ -254,9 +255,75 @@ describe("loaders: files that cannot be read as a spec", () => {
       {
         code: "spec/yaml",
         path: "(root)",
-        message: "the YAML nests too deeply to read (thousands of levels; a topology has fewer than ten)",
+        message: "the YAML nests too deeply to read (more than 100 levels; a topology has fewer than ten)",
         fix: "flatten the nesting at that line",
       },
+    ]);
+  });
+
+  it("JSON and YAML refuse the same nesting: 100 levels are read, 101 are not, with the same message", async () => {
+    const nested = (levels: number) => `${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}`;
+    const json = (levels: number) => `{"name": "x", "description": ${nested(levels)}}`;
+    const yaml = (levels: number) => `name: x\ndescription: ${nested(levels)}\n`;
+    // At the limit the loaders hand the data on, and validation says what is wrong with it.
+    for (const file of [temporary("ok100.json", json(100)), temporary("ok100.yaml", yaml(100))])
+      expect((await problemsOf(file)).map((d) => d.code)).toEqual(["spec/invalid-type"]);
+    const tooDeep = "nests too deeply to read (more than 100 levels; a topology has fewer than ten)";
+    const deepJson = temporary("deep101.json", json(101));
+    expect((await problemsOf(deepJson)).map((d) => ({ ...brief(d), at: d.location }))).toEqual([
+      {
+        code: "spec/json",
+        path: "description",
+        message: `the JSON ${tooDeep}`,
+        fix: "flatten the nesting at that line",
+        at: { file: deepJson, line: 1, column: 129 },
+      },
+    ]);
+    const deepYaml = temporary("deep101.yaml", yaml(101));
+    expect((await problemsOf(deepYaml)).map(brief)).toEqual([
+      {
+        code: "spec/yaml",
+        path: "description",
+        message: `${deepYaml}: the YAML ${tooDeep}`,
+        fix: "flatten the nesting under description",
+      },
+    ]);
+  });
+
+  it("JSON nested 50,000 deep is refused at once (a path copied per level took gigabytes and crashed)", async () => {
+    const file = temporary(
+      "deep50000.json",
+      `{"name": "x", "description": ${"[".repeat(50_000)}${"]".repeat(50_000)}}`,
+    );
+    const started = performance.now();
+    expect((await problemsOf(file)).map((d) => d.code)).toEqual(["spec/json"]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("the JSON scan is linear in depth, and builds the path of a deep duplicate key", () => {
+    const levels = 50_000;
+    const text = `${"[".repeat(levels)}{"a": 1, "a": 2}${"]".repeat(levels)}`;
+    const started = performance.now();
+    const { duplicate } = scanJson(text, Number.POSITIVE_INFINITY);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(duplicate).toEqual({ key: "a", path: "[0]".repeat(levels), offset: levels + 9 });
+    expect(scanJson(text, levels)).toEqual({ tooDeep: { under: 0, offset: levels } });
+  });
+
+  it("a top-level await that never settles is named as such, not blamed on process.exit", async () => {
+    const never = temporary("never.ts", 'await new Promise(() => {});\nexport default { name: "x" };\n');
+    expect((await problemsOf(never)).map(brief)).toEqual([
+      {
+        code: "spec/typescript",
+        path: "(root)",
+        message: `${never}: the spec finished without producing its default export: a top-level await never settled (a promise nothing resolves)`,
+        fix: "resolve the awaited promise, or compute the topology without it: a spec exports its topology and returns",
+      },
+    ]);
+    // A real process.exit is still reported as one, with its code.
+    const exits = temporary("exits.ts", 'process.exit(3);\nexport default { name: "x" };\n');
+    expect((await problemsOf(exits)).map((d) => d.message)).toEqual([
+      `${exits}: the spec ended the process while loading (process.exit(3))`,
     ]);
   });
 

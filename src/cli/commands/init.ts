@@ -3,6 +3,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { ownPackage } from "../../init/package-info.js";
 import { PROJECT_NAME, projectFiles } from "../../init/templates.js";
+import { visibleLine } from "../../report/escape.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 
@@ -81,11 +82,11 @@ export const initCommand: Command = {
     }
     io.stdout(
       [
-        `Created a topoplan project in ${relative(process.cwd(), dir) || "."}:`,
+        `Created a topoplan project in ${visibleLine(relative(process.cwd(), dir)) || "."}:`,
         ...files.map(([file]) => `  ${file}`),
         "",
         "Next:",
-        ...(dir === process.cwd() ? [] : [`  cd ${relative(process.cwd(), dir)}`]),
+        ...(dir === process.cwd() ? [] : [`  cd ${visibleLine(relative(process.cwd(), dir))}`]),
         "  npm install",
         "  npx topoplan check topology.ts",
         "  npx topoplan plan topology.ts",

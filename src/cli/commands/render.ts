@@ -4,8 +4,10 @@ import { loadTopology } from "../../pipeline.js";
 import { deferRenderPlan } from "../../render/files.js";
 import { RENDER_LAYOUT_NAMES } from "../../render/paths.js";
 import { writeRender } from "../../render/write.js";
+import { visibleLine } from "../../report/escape.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
+import { checkOutputsAreNotImports } from "../environment.js";
 
 export const renderCommand: Command = {
   name: "render",
@@ -45,8 +47,9 @@ export const renderCommand: Command = {
     // Paths are checked before anything is written, and each file's YAML is made as it is written
     // into a temporary directory that replaces --out only when all are there: a failure touches no file.
     const files = deferRenderPlan(compilePlan(loaded.model), { layout });
+    checkOutputsAreNotImports(undefined, out);
     const outcome = await writeRender(files, out);
-    io.stderr(`${outcome === "created" ? "wrote" : "replaced"} ${out}: ${files.length} files\n`);
+    io.stderr(`${outcome === "created" ? "wrote" : "replaced"} ${visibleLine(out)}: ${files.length} files\n`);
     return EXIT.ok;
   },
 };

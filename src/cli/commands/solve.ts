@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { rename, writeFile } from "node:fs/promises";
 import { relative } from "node:path";
-import { InputError } from "../../diagnostics/diagnostic.js";
+import { isAlias, isMap, isScalar, type Node, parseDocument } from "yaml";
+import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
 import { inSpec, loadTopology, topologyFromData } from "../../pipeline.js";
+import { visibleLine } from "../../report/escape.js";
 import { ROLES, type Role } from "../../solve/candidate.js";
 import { SOLVE_FORMATS } from "../../solve/render.js";
 import { type SolveOptions, solve } from "../../solve/solve.js";
-import { placementEdits, rewriteSpec, typescriptSnippet } from "../../solve/write.js";
+import { type PlacementEdit, placementEdits, rewriteSpec, typescriptSnippet } from "../../solve/write.js";
 import { parseJson } from "../../spec/load/json.js";
+import { positionAfter } from "../../spec/load/position.js";
 import { parseYaml } from "../../spec/load/yaml.js";
 import { choice, wholeNumberFlag } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
@@ -30,6 +33,21 @@ function replicaFlag(value: string | undefined): SolveOptions["replicas"] {
       "e.g. --replicas 5, --replicas 3-7 or --replicas auto",
     );
   return min === max ? min : { min, max };
+}
+
+/**
+ * `--regions eu-west-1,eu-central-1`. An empty list would leave the search no region (reported as
+ * "infeasible", a model result); an empty or repeated entry is a typo. All are usage errors.
+ */
+function regionsFlag(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(",").map((r) => r.trim());
+  const fix = "list candidate regions once each, separated by commas, e.g. --regions eu-west-1,eu-central-1";
+  if (list.every((r) => r === "")) throw usage("--regions", "--regions names no region", fix);
+  if (list.includes("")) throw usage("--regions", `--regions has an empty entry (got "${value}")`, fix);
+  const repeated = list.find((r, i) => list.indexOf(r) !== i);
+  if (repeated !== undefined) throw usage("--regions", `--regions names "${repeated}" twice`, fix);
+  return list;
 }
 
 /** Largest count --replicas takes: the space grows as (regions × roles)^replicas. */
@@ -117,11 +135,7 @@ export const solveCommand: Command = {
         `${model.name} declares no datastores: nothing to place`,
         "declare a datastore",
       );
-    const regionList = stringFlag(args, "regions");
-    const regions = regionList
-      ?.split(",")
-      .map((r) => r.trim())
-      .filter((r) => r.length > 0);
+    const regions = regionsFlag(stringFlag(args, "regions"));
     for (const region of regions ?? [])
       if (!model.catalog.regions.has(region))
         throw usage(
@@ -156,6 +170,9 @@ export const solveCommand: Command = {
         },
       }),
     );
+    // Before the report is printed: a --write that cannot be done is the only output.
+    if (args.values.write === true && loaded.spec.format === "yaml")
+      refuseSharedYaml(loaded.spec.text, placementEdits(model, report), args.positionals[0]!);
     const style = { color: io.color && output === undefined };
     await emit(
       format === "text" ? SOLVE_FORMATS.text(report, style) : SOLVE_FORMATS[format](report),
@@ -168,6 +185,69 @@ export const solveCommand: Command = {
   },
 };
 
+/** `placement: { eu-west-1: 2, eu-central-1: { voters: 1, witnesses: 1 } }, leader: eu-west-1`: one edit as YAML to paste. */
+function yamlToPaste(edit: PlacementEdit): string {
+  const entry = (e: PlacementEdit["placement"][string]) =>
+    typeof e === "number"
+      ? `${e}`
+      : `{ ${Object.entries(e)
+          .map(([role, n]) => `${role}: ${n}`)
+          .join(", ")} }`;
+  const placement = Object.entries(edit.placement).map(([region, e]) => `${region}: ${entry(e)}`);
+  return [
+    `placement: { ${placement.join(", ")} }`,
+    ...(edit.replicas === undefined ? [] : [`replicas: ${edit.replicas}`]),
+    ...(edit.leader === undefined ? [] : [`leader: ${edit.leader}`]),
+    ...(edit.leaders === undefined ? [] : [`leaders: [${edit.leaders.join(", ")}]`]),
+  ].join(", ");
+}
+
+/**
+ * --write replaces the values written in each datastore's own mapping (src/solve/write.ts). A
+ * datastore that is an alias (`config: *ds`), or takes a key --write sets from a merge key
+ * (`<<: *ds`), shares that value with the anchor and its other users: exit 2 with what to write out,
+ * rather than edit the shared text or fail half way. `shown` is the spec's path as given.
+ */
+function refuseSharedYaml(text: string, edits: readonly PlacementEdit[], shown: string): void {
+  const doc = parseDocument(text, { merge: true });
+  const at = (node: Node | null | undefined) => {
+    const offset = node?.range?.[0];
+    return offset === undefined ? {} : { location: { file: shown, ...positionAfter(text.slice(0, offset)) } };
+  };
+  const problems: Diagnostic[] = [];
+  const datastores = doc.get("datastores", true) as Node | undefined;
+  for (const edit of edits) {
+    const path = `datastores.${edit.name}`;
+    const pair = isMap(datastores)
+      ? datastores.items.find((p) => isScalar(p.key) && p.key.value === edit.name)
+      : undefined;
+    const store = pair?.value as Node | null | undefined;
+    const needed = [
+      "placement",
+      ...(edit.replicas === undefined ? [] : ["replicas"]),
+      ...(edit.leaders === undefined ? [] : ["leaders"]),
+    ];
+    const own = isMap(store) ? store.items.flatMap((p) => (isScalar(p.key) ? [p.key.value] : [])) : [];
+    const merged = needed.filter((key) => !own.includes(key));
+    if (isMap(store) && merged.length === 0) continue;
+    const merge = isMap(store) ? store.items.find((p) => isScalar(p.key) && p.key.value === "<<") : undefined;
+    const shared = isMap(store)
+      ? `${merged.join(" and ")} ${merged.length === 1 ? "comes" : "come"} from a merge key (<<)`
+      : `the datastore is ${isAlias(store) ? `an alias (*${store.source})` : isAlias(datastores) ? "inside an alias" : "merged in"}`;
+    problems.push({
+      code: "cli/write",
+      severity: "error",
+      path,
+      message: `${shared}, shared with the anchor; --write replaces only values written in the datastore itself, so nothing was written`,
+      fix: isMap(store)
+        ? `write these beside the \`<<\` of ${path} (keys written there win over merged ones): ${yamlToPaste(edit)}`
+        : `write ${path} out as a mapping (\`<<: *anchor\` keeps the shared keys) and set in it: ${yamlToPaste(edit)}`,
+      ...at((merge?.key as Node | undefined) ?? store ?? datastores),
+    });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+}
+
 /** --write: the chosen placements into the spec file, validated before the file is replaced. */
 async function writeBack(
   loaded: Awaited<ReturnType<typeof loadTopology>>,
@@ -176,7 +256,7 @@ async function writeBack(
   io: Parameters<Command["run"]>[1],
 ): Promise<void> {
   const edits = placementEdits(model, report);
-  const file = relative(process.cwd(), loaded.spec.file);
+  const file = visibleLine(relative(process.cwd(), loaded.spec.file));
   if (edits.length === 0) {
     io.stderr(`nothing written to ${file}: no datastore has a feasible placement\n`);
     return;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Esbuild from "esbuild";
+import { recordBundled } from "./bundled.js";
 import { positionAfter } from "./position.js";
 import { NOT_UTF8, strictUtf8 } from "./utf8.js";
 
@@ -89,9 +90,15 @@ async function readUtf8(file: string): Promise<string | Esbuild.OnLoadResult> {
   return { errors: [{ text: NOT_UTF8, location: { file, line, column: column - 1 } }] };
 }
 
-const plugin = (build: typeof Esbuild): Esbuild.Plugin => ({
+const plugin = (build: typeof Esbuild, entry: string): Esbuild.Plugin => ({
   name: "topoplan-spec",
   setup(context) {
+    // First of the load callbacks, and it loads nothing (the ones below, or esbuild, do): every local
+    // file bundled is an input the CLI must not overwrite (./bundled.ts).
+    context.onLoad({ filter: /.*/, namespace: "file" }, (args) => {
+      recordBundled(args.path, entry);
+      return undefined;
+    });
     // Packages stay outside the bundle, imported by absolute URL (the bundle lives in a temporary
     // folder, from where bare names would not resolve).
     context.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -175,7 +182,7 @@ export async function compileModule(file: string): Promise<Compiled> {
       sourcemap: "inline",
       sourcesContent: false,
       logLevel: "silent",
-      plugins: [plugin(build)],
+      plugins: [plugin(build, file)],
     });
     output = result.outputFiles[0]!.text;
   } catch (failure) {

@@ -1,11 +1,19 @@
 import { InputError } from "../../diagnostics/diagnostic.js";
-import { firstDuplicateKey } from "./json-duplicates.js";
+import { scanJson } from "./json-duplicates.js";
+import { MAX_SPEC_NESTING } from "./limits.js";
+import { tooDeep } from "./nesting.js";
 import { positionAfter } from "./position.js";
 
 /** JSON with the error position turned into line:column. */
 export function parseJson(text: string, file: string): unknown {
   // Windows editors save UTF-8 with a byte-order mark; JSON.parse rejects it, YAML skips it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Before JSON.parse: a file of a million `[` is refused at once rather than parsed.
+  const scan = scanJson(text, MAX_SPEC_NESTING);
+  if (scan.tooDeep !== undefined) {
+    const at = { file, ...positionAfter(text.slice(0, scan.tooDeep.offset)) };
+    throw new InputError([tooDeep("JSON", file, scan.tooDeep.under, at)]);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -25,7 +33,7 @@ export function parseJson(text: string, file: string): unknown {
       },
     ]);
   }
-  const duplicate = firstDuplicateKey(text);
+  const duplicate = scan.duplicate;
   if (duplicate !== undefined) {
     const before = text.slice(0, duplicate.offset);
     throw new InputError([

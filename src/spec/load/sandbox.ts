@@ -24,6 +24,14 @@ export function sandboxTimeoutMs(): number {
 
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
+// An exit the module asks for is marked, so that the parent can tell it from an event loop that
+// emptied while the import was pending (a top-level await that never settles): both exit with 0.
+const exitCalled = new Int32Array(workerData.exitCalled);
+const exit = process.exit.bind(process);
+process.exit = (code) => {
+  Atomics.store(exitCalled, 0, 1);
+  return exit(code);
+};
 const describe = (error) => error instanceof Error
   ? { name: error.name, message: error.message, stack: error.stack ?? "" }
   : { name: "Error", message: String(error), stack: "" };
@@ -107,7 +115,10 @@ export type SandboxOutcome =
       readonly location?: { readonly file: string; readonly line: number; readonly column: number };
     }
   | { readonly kind: "threw"; readonly error: ErrorInfo }
+  /** The module called process.exit. */
   | { readonly kind: "exited"; readonly code: number }
+  /** The worker ended with the import still pending: a top-level await nothing settles. */
+  | { readonly kind: "unsettled" }
   | { readonly kind: "timeout"; readonly ms: number };
 
 /**
@@ -123,12 +134,13 @@ export async function importSandboxed(
   importHere: (url: string) => Promise<unknown> = (url) => import(url),
 ): Promise<SandboxOutcome> {
   const timeoutMs = sandboxTimeoutMs();
+  const exitCalled = new Int32Array(new SharedArrayBuffer(4));
   // The worker starts (a fresh isolate, tens of ms) while esbuild compiles here.
   const worker = new Worker(WORKER, {
     eval: true,
     stdout: true,
     stderr: true,
-    workerData: { purpose },
+    workerData: { purpose, exitCalled: exitCalled.buffer },
   });
   worker.stdout.setEncoding("utf8").on("data", print);
   worker.stderr.setEncoding("utf8").on("data", print);
@@ -150,7 +162,9 @@ export async function importSandboxed(
         error: { name: error.name, message: error.message, stack: error.stack ?? "" },
       }),
     );
-    worker.once("exit", (code) => settle({ kind: "exited", code }));
+    worker.once("exit", (code) =>
+      settle(Atomics.load(exitCalled, 0) === 1 ? { kind: "exited", code } : { kind: "unsettled" }),
+    );
   });
   const compiled = await compileModule(file).catch(
     (error: unknown): Awaited<ReturnType<typeof compileModule>> => ({

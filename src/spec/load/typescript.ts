@@ -62,6 +62,12 @@ export async function importTypeScript(file: string, shown: string = file): Prom
         `the spec ended the process while loading (process.exit(${outcome.code}))`,
         "remove the process.exit call: a spec only exports its topology",
       );
+    case "unsettled":
+      throw failure(
+        shown,
+        "the spec finished without producing its default export: a top-level await never settled (a promise nothing resolves)",
+        "resolve the awaited promise, or compute the topology without it: a spec exports its topology and returns",
+      );
     case "not-data":
       throw failure(
         shown,

@@ -2,6 +2,7 @@ import jsyaml from "js-yaml";
 import { parseDocument } from "yaml";
 import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
 import { MAX_YAML_ALIASES } from "./limits.js";
+import { pathTooDeep, tooDeep } from "./nesting.js";
 import { CORE_AS_YAML } from "./yaml-core.js";
 
 /**
@@ -21,8 +22,16 @@ function parsePlain(text: string): unknown {
   }
 }
 
-/** Safe YAML: core schema only (no custom tags), unique keys, bounded aliases. */
+/** Safe YAML: core schema only (no custom tags), unique keys, bounded aliases and nesting. */
 export function parseYaml(text: string, file: string): unknown {
+  const data = parseFull(text, file);
+  // The same limit as JSON's (nesting.ts): below where the parser itself overflows.
+  const deep = pathTooDeep(data);
+  if (deep !== undefined) throw new InputError([tooDeep("YAML", file, deep[0])]);
+  return data;
+}
+
+function parseFull(text: string, file: string): unknown {
   const plain = parsePlain(text);
   if (plain !== undefined) return plain;
   const document = parseDocument(text, {
@@ -51,14 +60,12 @@ export function parseYaml(text: string, file: string): unknown {
     }
     // The parser recurses per nesting level: thousands of `[` overflow its stack on valid YAML.
     if (/Maximum call stack size exceeded/.test(error.message))
-      return {
-        code: "spec/yaml",
-        severity: "error",
-        path: "(root)",
-        message: "the YAML nests too deeply to read (thousands of levels; a topology has fewer than ten)",
-        fix: "flatten the nesting at that line",
-        ...location,
-      };
+      return tooDeep(
+        "YAML",
+        file,
+        undefined,
+        position && { file, line: position.line, column: position.col },
+      );
     return {
       code: "spec/yaml",
       severity: "error",
@@ -69,7 +76,7 @@ export function parseYaml(text: string, file: string): unknown {
     };
   });
   // One overflow is reported as many errors further along the same line: the first says it all.
-  const deep = problems.find((p) => p.message.startsWith("the YAML nests too deeply"));
+  const deep = problems.find((p) => p.message.includes("the YAML nests too deeply"));
   if (deep !== undefined) throw new InputError([deep]);
   if (problems.length > 0) throw new InputError(problems);
   if (document.contents === null) {

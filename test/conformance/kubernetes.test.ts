@@ -33,6 +33,20 @@ import { STACKS_DIR, stackFiles } from "../render/stacks.js";
 type Validating = new (data: any) => { validate(): void };
 
 /**
+ * The Multi-Cluster Services API's ServiceExport (kubernetes-sigs/mcs-api,
+ * config/crd/multicluster.x-k8s.io_serviceexports.yaml, v1alpha1): its schema has apiVersion,
+ * kind, metadata and a status the MCS controller writes, and nothing else.
+ */
+class ServiceExportModel {
+  constructor(private readonly data: any) {}
+  validate(): void {
+    const extra = Object.keys(this.data).filter((key) => !["apiVersion", "kind", "metadata"].includes(key));
+    if (extra.length > 0) throw new Error(`unknown fields ${extra.join(", ")} (the schema has no spec)`);
+    if (typeof this.data.metadata?.name !== "string") throw new Error("metadata.name is required");
+  }
+}
+
+/**
  * Upstream schema per apiVersion + kind (kubernetes-models for the core API; the
  * @kubernetes-models packages for Prometheus Operator and Istio CRDs). A kind missing here fails
  * the test: a target that emits a new kind adds its upstream validator here.
@@ -54,6 +68,7 @@ const VALIDATORS: Readonly<Record<string, Validating>> = {
   "networking.istio.io/v1beta1/VirtualService": VirtualService,
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1beta1/AuthorizationPolicy": AuthorizationPolicy,
+  "multicluster.x-k8s.io/v1alpha1/ServiceExport": ServiceExportModel,
   // Operator CRDs, copied with their sources into ../shared/data/crds/.
   "postgresql.cnpg.io/v1/Cluster": crdModel("cnpg-cluster.crd.yaml", "v1"),
   "kafka.strimzi.io/v1/Kafka": crdModel("strimzi-kafka.crd.yaml", "v1"),

@@ -20,7 +20,7 @@
  */
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { LABELS, LINK_LOCAL_CIDR } from "../compile/kubernetes/constants.js";
+import { LABELS } from "../compile/kubernetes/constants.js";
 import { componentLabels, planned, selectorLabels } from "../compile/kubernetes/manifest.js";
 import type { Placed } from "../compile/kubernetes/placements.js";
 import { kubernetesName } from "../compile/names.js";
@@ -29,7 +29,7 @@ import type { PlannedResource } from "../compile/plan.js";
 import type { ResolvedStream } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
-import { RESTRICTED_CONTAINER } from "./security.js";
+import { apiServerEgress, RESTRICTED_CONTAINER } from "./security.js";
 import type { EngineComponent, EngineDefinition, Indicators } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.kafka;
@@ -236,24 +236,9 @@ function egressPolicies(topology: string, placed: Placed): PlannedResource[] {
       egress: [{ to: [{ podSelector: { matchLabels: cluster } }] }],
     },
   };
-  const api: INetworkPolicy = {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: meta("entity-operator-api"),
-    spec: {
-      podSelector: { matchLabels: { "strimzi.io/name": `${placed.name}-entity-operator` } },
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [LINK_LOCAL_CIDR] } }],
-          ports: [
-            { protocol: "TCP", port: 443 },
-            { protocol: "TCP", port: 6443 },
-          ],
-        },
-      ],
-    },
-  };
+  const api = apiServerEgress(meta("entity-operator-api"), {
+    "strimzi.io/name": `${placed.name}-entity-operator`,
+  });
   return [planned(placed.region, placed.name, intra), planned(placed.region, placed.name, api)];
 }
 

@@ -7,6 +7,7 @@
  * (postgresql-local.ts).
  */
 import { componentLabels, planned } from "../compile/kubernetes/manifest.js";
+import { serviceExport } from "../compile/kubernetes/workloads.js";
 import { selector } from "../compile/observability/promql.js";
 import type { PlannedResource } from "../compile/plan.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
@@ -14,6 +15,7 @@ import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { ENGINE_IMAGES } from "./ids.js";
 import { postgresqlLocal } from "./postgresql-local.js";
 import { postgresSettings } from "./postgresql-settings.js";
+import { apiServerEgress } from "./security.js";
 import type { EngineComponent, EngineDefinition } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.postgresql;
@@ -263,6 +265,25 @@ export const postgresql: EngineDefinition = {
         },
       ),
       operatorAccess(model, store, placed.region, placed.namespace),
+      // Every instance's manager talks to the API server (bootstrap Jobs included): without this,
+      // no instance starts under the default deny (cloudnative-pg discussion #1192, issue #2525).
+      planned(
+        placed.region,
+        store.name,
+        apiServerEgress(
+          {
+            name: `${store.name}-cnpg-api`.slice(0, 63),
+            namespace: placed.namespace,
+            labels: { "app.kubernetes.io/part-of": model.name },
+          },
+          { "app.kubernetes.io/name": store.name, "app.kubernetes.io/part-of": model.name },
+        ),
+      ),
+      // The replica clusters of other regions bootstrap and stream from this one's -rw Service by
+      // its clusterset name (primaryClustersetHost): export it.
+      ...(placed.region === postgresSettings(store).primaryRegion && store.regions.length > 1
+        ? [serviceExport(model.name, placed, `${clusterName(store, placed.region)}-rw`)]
+        : []),
     ];
   },
   local: postgresqlLocal,

@@ -121,6 +121,30 @@ describe("PostgreSQL engine (CloudNativePG)", () => {
     expect(plan.some((r) => r.type === "kubernetes:apps/v1:StatefulSet")).toBe(false);
   });
 
+  test("every instance reaches the API server under the default deny; only the primary region exports its -rw Service", () => {
+    const plan = compilePlan(model).resources;
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const api = plan.find((r) => r.name === `${region}/shop/NetworkPolicy/orders-cnpg-api`);
+      expect(api?.inputs).toMatchObject({
+        spec: {
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "orders" } },
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16"] } }],
+              ports: [
+                { protocol: "TCP", port: 443 },
+                { protocol: "TCP", port: 6443 },
+              ],
+            },
+          ],
+        },
+      });
+    }
+    const exports = plan.filter((r) => r.type === "kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport");
+    expect(exports.map((r) => r.name)).toEqual(["us-east-1/shop/ServiceExport/orders-us-east-1-rw"]);
+  });
+
   test("a replica region's rules alert on lag, not on a primary its cluster never has", () => {
     const withSlo = build({
       name: "shop",

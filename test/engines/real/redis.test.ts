@@ -226,11 +226,19 @@ suite("Redis engine, started from the compiled manifests", () => {
       },
       60_000,
     );
-    const pending = (await activeAlerts(prometheus)).filter(
-      (a) => a.labels.alertname === "TopoplanReplicasDetached",
+    // The rule is evaluated on Prometheus's own interval: the alert follows the expression's value.
+    const pending = await waitFor(
+      "TopoplanReplicasDetached pending",
+      async () => {
+        const found = (await activeAlerts(prometheus)).filter(
+          (a) => a.labels.alertname === "TopoplanReplicasDetached",
+        );
+        return found.length > 0 ? found : undefined;
+      },
+      30_000,
     );
     expect(pending.map((a) => a.state)).toEqual(["pending"]);
-  }, 90_000);
+  }, 120_000);
 
   test("a stopped exporter makes the member-down alert pending", async () => {
     const victim = members.find((m) => m.member.name === "cache-eu-north-1-0")!;

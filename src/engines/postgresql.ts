@@ -240,6 +240,8 @@ export const postgresql: EngineDefinition = {
   // could use its own region's `<cluster>-ro`; the topology does not say which calls those are.)
   clientService: (component, region) => `${clusterName(component as ResolvedDatastore, region)}-rw`,
   servingRegions: (component) => [postgresSettings(component as ResolvedDatastore).primaryRegion],
+  // The primary region exports its -rw Service (compileRegion below): replica regions' clients reach it.
+  clientServiceExported: true,
   // The operator, outside the mesh, polls every instance manager's status port (operatorAccess).
   sidecarlessClients: [
     { port: INSTANCE_STATUS_PORT, from: `the CloudNativePG operator (${CNPG_OPERATOR_NAMESPACE})` },

@@ -162,6 +162,12 @@ export interface EngineDefinition {
    */
   readonly clientService?: (component: EngineComponent, region: string) => string;
   /**
+   * The serving regions export `clientService` to the clusterset (Multi-Cluster Services), so a
+   * client in another region dials `<service>.<namespace>.svc.clusterset.local` (CloudNativePG's
+   * primary `-rw`). @default false: a caller outside the serving regions needs a multi-cluster mesh
+   */
+  readonly clientServiceExported?: boolean;
+  /**
    * The regions whose members answer clients (CloudNativePG: only the primary's cluster; the
    * replica clusters are read-only). @default every region the component runs in
    */

@@ -65,10 +65,13 @@ export function clientEndpoint(model: Model, component: OnKubernetes, callerRegi
       ? engine.clientService(store, region)
       : objectNames(component.name).service;
   const namespace = namespaceOf(model, component.deploy);
+  // From outside the serving regions the cluster-local name does not exist; an exported one does.
+  const domain =
+    engine?.clientServiceExported === true && !serving.includes(callerRegion) ? "clusterset" : "cluster";
   return {
     service,
     namespace,
-    host: `${service}.${namespace}.svc.cluster.local`,
+    host: `${service}.${namespace}.svc.${domain}.local`,
     port: listeningDeploy(component.deploy).port,
     regions,
     httpRoutes: engine?.clientProtocol !== "tcp",

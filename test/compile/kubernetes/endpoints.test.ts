@@ -107,35 +107,68 @@ describe.each(models)("$name", ({ model }) => {
   });
 
   test("every mesh host is a Service the plan or its operator creates, and routes go to a port it serves", () => {
-    /** Service name → ports, for every Service the cluster will hold, by namespace. */
+    /** Host → ports of every Service the clusters will hold (any region), and where each one is. */
     const services = new Map<string, number[]>();
-    const add = (namespace: string, name: string, ports: number[]) =>
-      services.set(`${name}.${namespace}.svc.cluster.local`, ports);
+    const regionsOf = new Map<string, Set<string>>();
+    const componentOf = new Map<string, string>();
+    const add = (region: string, namespace: string, name: string, component: string, ports: number[]) => {
+      const host = `${name}.${namespace}.svc.cluster.local`;
+      services.set(host, ports);
+      regionsOf.set(host, (regionsOf.get(host) ?? new Set()).add(region));
+      componentOf.set(host, component);
+    };
+    const exported = new Set<string>();
+    const componentRegions = new Map<string, Set<string>>();
     for (const r of plan) {
       const m = r.inputs as any;
+      // Where a component has pods (its workloads, or the operator resource that makes them).
+      if (["Deployment", "StatefulSet", "Cluster", "Kafka"].includes(m.kind))
+        componentRegions.set(r.component, (componentRegions.get(r.component) ?? new Set()).add(r.region));
       if (m.kind === "Service")
         add(
+          r.region,
           m.metadata.namespace,
           m.metadata.name,
+          r.component,
           m.spec.ports.map((p: any) => p.port),
         );
+      if (m.kind === "ServiceExport")
+        exported.add(`${m.metadata.name}.${m.metadata.namespace}.svc.clusterset.local`);
       // CloudNativePG: `<cluster>-rw` of a primary cluster (a replica cluster's is read-only).
       if (m.kind === "Cluster" && m.apiVersion === "postgresql.cnpg.io/v1" && m.spec.replica === undefined)
-        add(m.metadata.namespace, `${m.metadata.name}-rw`, [5432]);
+        add(r.region, m.metadata.namespace, `${m.metadata.name}-rw`, r.component, [5432]);
       // Strimzi: `<cluster>-kafka-bootstrap` on every listener's port.
       if (m.kind === "Kafka")
         add(
+          r.region,
           m.metadata.namespace,
           `${m.metadata.name}-kafka-bootstrap`,
+          r.component,
           m.spec.kafka.listeners.map((l: any) => l.port),
         );
     }
+    /** The Service behind a host as the caller's region resolves it: its own cluster's, or an exported one. */
+    const resolve = (host: string, region: string, what: string): number[] | undefined => {
+      if (host.endsWith(".svc.clusterset.local")) {
+        expect(exported, `${what}: ${host} is not exported`).toContain(host);
+        return services.get(host.replace(/\.svc\.clusterset\.local$/, ".svc.cluster.local"));
+      }
+      const ports = services.get(host);
+      expect(ports, `${what}: no Service ${host}`).toBeDefined();
+      // A callee with pods in the caller's region must be served there under the cluster-local
+      // name; one that runs only elsewhere needs a multi-cluster mesh (src/compile/mesh/README.md).
+      const callee = componentOf.get(host)!;
+      if (componentRegions.get(callee)?.has(region))
+        expect([...(regionsOf.get(host) ?? [])], `${what}: ${host} does not exist in ${region}`).toContain(
+          region,
+        );
+      return ports;
+    };
     for (const r of plan.filter((x) => kind(x) === "DestinationRule"))
-      expect([...services.keys()], r.name).toContain((r.inputs as any).spec.host);
+      resolve((r.inputs as any).spec.host, r.region, r.name);
     for (const r of plan.filter((x) => kind(x) === "VirtualService")) {
       const spec = (r.inputs as any).spec;
-      const ports = services.get(spec.hosts[0]);
-      expect(ports, r.name).toBeDefined();
+      const ports = resolve(spec.hosts[0], r.region, r.name);
       for (const route of spec.http)
         for (const { destination } of route.route) {
           expect(destination.host, r.name).toBe(spec.hosts[0]);

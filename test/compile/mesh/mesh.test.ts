@@ -187,11 +187,13 @@ describe("engine-backed callees", () => {
       });
   });
 
-  test("CloudNativePG: the DestinationRule names the primary cluster's -rw Service from every region; no HTTP routes for the PostgreSQL protocol", () => {
-    for (const region of ["eu-west-1", "us-east-1"])
-      expect(specOf(`${region}/shop/DestinationRule/api-to-orders`).host).toBe(
-        "orders-eu-west-1-rw.shop.svc.cluster.local",
-      );
+  test("CloudNativePG: the DestinationRule names the primary cluster's -rw Service, by its clusterset name from other regions; no HTTP routes for the PostgreSQL protocol", () => {
+    expect(specOf("eu-west-1/shop/DestinationRule/api-to-orders").host).toBe(
+      "orders-eu-west-1-rw.shop.svc.cluster.local",
+    );
+    expect(specOf("us-east-1/shop/DestinationRule/api-to-orders").host).toBe(
+      "orders-eu-west-1-rw.shop.svc.clusterset.local",
+    );
     expect(names.filter((n) => n.includes("VirtualService/orders"))).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { lstat, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import { sweepLeftovers, temporaryName } from "../render/temporary.js";
@@ -107,6 +107,16 @@ async function writeOutput(bytes: string | Uint8Array, output: string): Promise<
       },
     ]);
   }
+  await replaceAtomically(target, bytes, existing?.mode);
+  return existing === undefined ? "wrote" : "replaced";
+}
+
+/**
+ * Puts `bytes` at `target` (a real path, not a link) through a temporary file beside it renamed
+ * over it, so a reader never sees half a file; with `mode`, the new file keeps the permissions of
+ * the one it replaces (a 0600 report or 0640 spec stays so; a new file is made under the umask).
+ */
+async function replaceAtomically(target: string, bytes: string | Uint8Array, mode?: number): Promise<void> {
   await sweepLeftovers(dirname(target), `.${basename(target)}.`, [".tmp"]);
   const temporary = join(
     dirname(target),
@@ -114,9 +124,19 @@ async function writeOutput(bytes: string | Uint8Array, output: string): Promise<
   );
   try {
     await writeFile(temporary, bytes);
+    if (mode !== undefined) await chmod(temporary, mode & 0o7777);
     await rename(temporary, target);
   } finally {
     await rm(temporary, { force: true }).catch(() => undefined);
   }
-  return existing === undefined ? "wrote" : "replaced";
+}
+
+/**
+ * Replaces the content of a file the user owns (`solve --write` into the spec): a symlink's target
+ * (the link stays a link), with its permissions kept. A hard link's other names keep the old
+ * content, as with any editor that saves atomically.
+ */
+export async function replaceFile(file: string, bytes: string): Promise<void> {
+  const target = await realpath(file);
+  await replaceAtomically(target, bytes, (await stat(target)).mode);
 }

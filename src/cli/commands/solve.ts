@@ -1,5 +1,3 @@
-import { randomBytes } from "node:crypto";
-import { rename, writeFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { isAlias, isMap, isScalar, type Node, parseDocument } from "yaml";
 import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
@@ -14,7 +12,7 @@ import { positionAfter } from "../../spec/load/position.js";
 import { parseYaml } from "../../spec/load/yaml.js";
 import { choice, wholeNumberFlag } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
-import { emit } from "../output.js";
+import { emit, replaceFile } from "../output.js";
 
 const usage = (path: string, message: string, fix: string) =>
   new InputError([{ code: "cli/usage", severity: "error", path, message, fix }]);
@@ -270,8 +268,6 @@ async function writeBack(
   const data =
     loaded.spec.format === "yaml" ? parseYaml(text, loaded.spec.file) : parseJson(text, loaded.spec.file);
   topologyFromData({ ...loaded.spec, text, data }, { placeAuto: false }); // throws InputError before anything is written
-  const temporary = `${loaded.spec.file}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, loaded.spec.file);
+  await replaceFile(loaded.spec.file, text);
   io.stderr(`wrote the chosen placement of ${edits.map((e) => e.name).join(", ")} into ${file}\n`);
 }

@@ -239,8 +239,9 @@ export function compileS3(ctx: AwsContext, store: ResolvedDatastore): void {
         periodSeconds: 300,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
-        // Replication that stops reports no latency at all: silence must page too.
-        treatMissingData: "breaching",
+        // S3 reports replication metrics only while objects replicate, so an idle bucket has no
+        // latency at all: missing data is not breaching (it would page every quiet hour). Replication
+        // that breaks while objects are written shows in OperationsFailedReplication (above).
       });
     }
   }

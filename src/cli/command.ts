@@ -25,6 +25,11 @@ export interface Command {
   readonly options: OptionSpec;
   /** How many positional arguments the command takes. */
   readonly positionals: { readonly min: number; readonly max: number; readonly names: string };
+  /**
+   * The values `--format` takes; none without the flag. An input error is
+   * reported in a machine format only when the command has it (src/cli/main.ts).
+   */
+  readonly formats?: readonly string[];
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
 

@@ -111,7 +111,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       // Until the command line parses, the format is read leniently; --output never is: it may be
       // the very spec (`check --output s.yaml`, the spec forgotten), and exit 2 writes nothing there.
       // Nor is it used when it names an input, or when writing it is what failed.
-      const format = args === undefined ? flagValue(rest, "format", "f") : stringFlag(args, "format");
+      const asked = args === undefined ? flagValue(rest, "format", "f") : stringFlag(args, "format");
+      // Only a format the command has: `diff --format sarif` must not print a SARIF log of its refusal.
+      const formats = entry === undefined ? [] : ((await entry.load().catch(() => undefined))?.formats ?? []);
+      const format = asked !== undefined && formats.includes(asked) ? asked : undefined;
       const output =
         checked === undefined || isOutputFailure(error) ? undefined : stringFlag(checked, "output");
       await reportInputError(problem, { format, output, asked: flagValue(rest, "output", "o") }, io);

@@ -33,6 +33,7 @@ export const checkCommand: Command = {
     rules: { type: "string" },
   },
   positionals: { min: 1, max: 1, names: "<spec>" },
+  formats: Object.keys(REPORT_FORMATS),
   async run(args, io) {
     const format = choice(this, "format", args.values.format, Object.keys(REPORT_FORMATS), "text");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));

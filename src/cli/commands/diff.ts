@@ -64,6 +64,7 @@ export const diffCommand: Command = {
     "max-chars": { type: "string" },
   },
   positionals: { min: 2, max: 2, names: "<before-spec> <after-spec>" },
+  formats: FORMATS,
   async run(args, io) {
     const format = choice(this, "format", args.values.format, FORMATS, "text");
     const output = stringFlag(args, "output");

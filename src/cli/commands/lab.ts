@@ -60,6 +60,7 @@ export const labCommand: Command = {
     output: { type: "string", short: "o" },
   },
   positionals: { min: 1, max: 1, names: "<spec>" },
+  formats: FORMATS,
   async run(args, io) {
     const format = choice(this, "format", args.values.format, FORMATS, "text");
     const output = stringFlag(args, "output");

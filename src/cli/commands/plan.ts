@@ -29,6 +29,7 @@ export const planCommand: Command = {
   ],
   options: { format: { type: "string", short: "f" }, output: { type: "string", short: "o" } },
   positionals: { min: 1, max: 1, names: "<spec>" },
+  formats: FORMATS,
   async run(args, io) {
     const format = choice(this, "format", args.values.format, FORMATS, "text");
     const output = stringFlag(args, "output");

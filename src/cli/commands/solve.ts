@@ -69,6 +69,8 @@ function roleFlag(value: string | undefined): SolveOptions["roles"] {
   return list as Role[];
 }
 
+const FORMATS = ["text", "json", "markdown"] as const;
+
 export const solveCommand: Command = {
   name: "solve",
   summary:
@@ -110,8 +112,9 @@ export const solveCommand: Command = {
     "policy-config": { type: "string" },
   },
   positionals: { min: 1, max: 1, names: "<spec>" },
+  formats: FORMATS,
   async run(args, io) {
-    const format = choice(this, "format", args.values.format, ["text", "json", "markdown"] as const, "text");
+    const format = choice(this, "format", args.values.format, FORMATS, "text");
     const objective = choice(this, "objective", args.values.objective, ["cost", "latency"] as const, "cost");
     const top = wholeNumberFlag("top", stringFlag(args, "top"), 3, 0);
     const limit = wholeNumberFlag("limit", stringFlag(args, "limit"), 20_000, 1);

@@ -34,12 +34,29 @@ export interface MarkdownDocument {
 
 /** No single row may take more than this, so one huge message cannot starve the rest. */
 const MAX_ROW = 4_000;
-/** Room kept for the cut note and the per-section "… N more" lines. */
-const NOTE_ROOM = 600;
-const PER_SECTION_ROOM = 80;
 
 const clip = (row: string) => (row.length <= MAX_ROW ? row : `${row.slice(0, MAX_ROW - 1)}…`);
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+/** What a line costs in the output: its characters and the line break. */
+const cost = (line: string) => line.length + 1;
+
+/** The closing line: what was cut, against which limit, and where the rest is. */
+const cutNote = (limit: number, cut: readonly string[], rest: string) =>
+  `> **Cut to fit ${limit === GITHUB_COMMENT_LIMIT ? "GitHub's " : "the "}${limit.toLocaleString("en-US")}-character comment limit:** ${cut.join(", ")}. ${rest}`;
+
+/** The "N of M rows" a section adds to the cut note, at its longest (every row but one left out). */
+const cutEntry = (section: MarkdownSection) =>
+  `${section.rows.length} of ${plural(section.rows.length, section.noun)}`;
+
+/** The lines a section adds when rows are left out, at their longest (`_… N rows more…_` or `_Left out…_`). */
+const cutLines = (section: MarkdownSection) =>
+  Math.max(
+    cost("") + cost(`_… ${plural(section.rows.length, section.noun)} more, left out to fit the comment._`),
+    cost(`### ${section.title}`) +
+      cost("") +
+      cost(`_Left out to fit the comment: ${plural(section.rows.length, section.noun)}._`) +
+      cost(""),
+  );
 
 /**
  * Lays out the document under `limit` characters (UTF-16 code units, which count emoji as 2 and so
@@ -49,25 +66,41 @@ const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
  */
 export function fitMarkdown(doc: MarkdownDocument, limit = GITHUB_COMMENT_LIMIT): string {
   const out: string[] = [...doc.head, ""];
-  let used = out.reduce((n, line) => n + line.length + 1, 0);
-  const budget = limit - NOTE_ROOM - PER_SECTION_ROOM * doc.sections.length;
+  let used = out.reduce((n, line) => n + cost(line), 0);
+  // Room for what cutting may add, worked out from the sections themselves (not a fixed guess, which
+  // under a small --max-chars left the most important table empty): the note at its longest, and
+  // each section's own "left out" lines. The rows get the rest, so the output never passes `limit`.
+  const withRows = doc.sections.filter((section) => section.rows.length > 0);
+  const noteRoom = cost("") + cost(cutNote(limit, withRows.map(cutEntry), doc.rest));
+  // Sections without rows are always shown: their lines are set aside too, and given back as each is laid out.
+  const emptyLines = (section: MarkdownSection) =>
+    (section.collapsed
+      ? [`<details><summary>${section.title}</summary>`, "", section.empty ?? "_none_", "", "</details>", ""]
+      : [`### ${section.title}`, "", section.empty ?? "_none_", ""]
+    ).reduce((n, l) => n + cost(l), 0);
+  let budget =
+    limit -
+    noteRoom -
+    withRows.reduce((n, section) => n + cutLines(section), 0) -
+    doc.sections.reduce((n, section) => n + (section.rows.length === 0 ? emptyLines(section) : 0), 0);
   const cut: string[] = [];
   let full = false;
   const push = (line: string) => {
     out.push(line);
-    used += line.length + 1;
+    used += cost(line);
   };
   for (const section of doc.sections) {
     const open = section.collapsed
       ? [`<details><summary>${section.title}</summary>`, ""]
       : [`### ${section.title}`, ""];
     const close = section.collapsed ? ["", "</details>", ""] : [""];
-    const fixed = [...open, ...(section.head ?? []), ...close].reduce((n, l) => n + l.length + 1, 0);
+    const fixed = [...open, ...(section.head ?? []), ...close].reduce((n, l) => n + cost(l), 0);
     if (section.rows.length === 0) {
+      budget += emptyLines(section);
       for (const line of [...open, section.empty ?? "_none_", ...close]) push(line);
       continue;
     }
-    const size = section.rows.reduce((n, r) => n + r.length + 1, 0);
+    const size = section.rows.reduce((n, r) => n + cost(r), 0);
     const wholeTooBig = section.whole === true && used + fixed + size > budget;
     if (full || used + fixed > budget || wholeTooBig) {
       if (!wholeTooBig) full = true; // a smaller section after a big diagram may still fit
@@ -79,10 +112,11 @@ export function fitMarkdown(doc: MarkdownDocument, limit = GITHUB_COMMENT_LIMIT)
       continue;
     }
     for (const line of [...open, ...(section.head ?? [])]) push(line);
+    const closing = close.reduce((n, l) => n + cost(l), 0);
     let shown = 0;
     for (const row of section.rows) {
       const line = section.whole ? row : clip(row);
-      if (used + line.length + 1 + (close.length + 1) * 10 > budget) {
+      if (used + cost(line) + closing > budget) {
         full = true;
         break;
       }
@@ -97,9 +131,6 @@ export function fitMarkdown(doc: MarkdownDocument, limit = GITHUB_COMMENT_LIMIT)
     }
     for (const line of close) push(line);
   }
-  if (cut.length > 0)
-    push(
-      `> **Cut to fit GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit:** ${cut.join(", ")}. ${doc.rest}`,
-    );
+  if (cut.length > 0) push(cutNote(limit, cut, doc.rest));
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -1,0 +1,76 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { main, terminalIo } from "../../src/cli/main.js";
+import { fitMarkdown, type MarkdownSection } from "../../src/report/fit.js";
+
+const section = fc.record({
+  title: fc.string({ minLength: 1, maxLength: 40 }).map((t) => t.replace(/\s/g, "x")),
+  noun: fc.constantFrom("finding", "resource change", "destructive change"),
+  head: fc.constant(["| a | b |", "| --- | --- |"]),
+  rows: fc.array(
+    fc.integer({ min: 1, max: 700 }).map((n) => `| ${"r".repeat(n)} |`),
+    { maxLength: 40 },
+  ),
+  collapsed: fc.boolean(),
+  whole: fc.boolean(),
+}) as fc.Arbitrary<MarkdownSection>;
+
+describe("fitMarkdown", () => {
+  it("never passes the limit, whatever the sections (the head alone fits)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(section, { maxLength: 8 }),
+        fc.integer({ min: 1_500, max: 30_000 }),
+        (sections, limit) => {
+          const text = fitMarkdown(
+            { head: ["## verdict", "summary line"], sections, rest: "run the JSON" },
+            limit,
+          );
+          expect(text.length).toBeLessThanOrEqual(limit);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("names the limit it cut to: GitHub's by default, the one given otherwise", () => {
+    const doc = {
+      head: ["## verdict"],
+      sections: [
+        { title: "Findings", noun: "finding", rows: Array.from({ length: 50 }, () => "x".repeat(100)) },
+      ],
+      rest: "run the JSON.",
+    };
+    expect(fitMarkdown(doc, 2_000)).toContain("**Cut to fit the 2,000-character comment limit:**");
+    expect(
+      fitMarkdown({ ...doc, sections: [{ ...doc.sections[0]!, rows: Array(800).fill("y".repeat(100)) }] }),
+    ).toContain("**Cut to fit GitHub's 65,536-character comment limit:**");
+  });
+
+  it("a small --max-chars still shows the first destructive change of a diff (review: the table was left empty)", async () => {
+    let stdout = "";
+    const io = terminalIo(
+      (t) => {
+        stdout += t;
+      },
+      () => undefined,
+      false,
+    );
+    const argv = [
+      "diff",
+      "stacks/service-mesh.ts",
+      "stacks/hybrid.ts",
+      "--format",
+      "markdown",
+      "--max-chars",
+      "2000",
+    ];
+    expect(await main(argv, io)).toBe(1);
+    expect(stdout.length).toBeLessThanOrEqual(2_000);
+    const lines = stdout.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("### Destructive changes"));
+    expect(at).toBeGreaterThanOrEqual(0);
+    // Heading, blank, the table's header and rule, then at least one row.
+    expect(lines[at + 4]).toMatch(/^\| /);
+  });
+});

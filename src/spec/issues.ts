@@ -165,6 +165,10 @@ function fromIssue(issue: z.core.$ZodIssue, vocabulary: FieldNames): Diagnostic[
         );
       });
     case "invalid_value": {
+      if (issue.input === undefined)
+        return [
+          error("spec/missing", `required field is missing (one of ${listed(issue.values)})`, `add ${path}`),
+        ];
       const near =
         typeof issue.input === "string" ? closest(issue.input, issue.values.map(String)) : undefined;
       return [
@@ -212,6 +216,8 @@ function fromIssue(issue: z.core.$ZodIssue, vocabulary: FieldNames): Diagnostic[
               : "",
         );
         const choices = `${forms.slice(0, -1).join(", ")} or ${forms.at(-1)}`;
+        if (issue.input === undefined)
+          return [error("spec/missing", `required field is missing (${choices})`, `add ${path}`)];
         return [
           error(
             "spec/invalid-type",

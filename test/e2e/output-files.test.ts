@@ -190,11 +190,18 @@ describe.concurrent("--output naming an input", () => {
 });
 
 describe.concurrent("a command line that does not parse", () => {
+  // The error reaches CI in the requested format when the command has that format; a command
+  // without it (render takes no --format) or an unknown one reports on stderr only, rather than
+  // print a check-shaped report nobody asked that command for.
   it.each([
-    ["an unknown option", (dir: string) => ["render", MINIMAL, "--out", join(dir, "rr"), "--format", "json"]],
-    ["the spec missing", () => ["check", "--format", "sarif"]],
-    ["an unknown command", () => ["chek", MINIMAL, "--format", "json"]],
-  ] as const)("%s: exit 2 and --output untouched", (_, argv) =>
+    [
+      "an unknown option",
+      (dir: string) => ["render", MINIMAL, "--out", join(dir, "rr"), "--format", "json"],
+      false,
+    ],
+    ["the spec missing", () => ["check", "--format", "sarif"], true],
+    ["an unknown command", () => ["chek", MINIMAL, "--format", "json"], false],
+  ] as const)("%s: exit 2 and --output untouched", (_, argv, machine) =>
     inScratch(async (dir) => {
       writeFileSync(join(dir, "keep.yaml"), "kept: true\n");
       const args = [...argv(dir), "--output", join(dir, "keep.yaml")];
@@ -203,7 +210,8 @@ describe.concurrent("a command line that does not parse", () => {
       expect(stderr).toContain("[cli/usage]");
       expect(readFileSync(join(dir, "keep.yaml"), "utf8")).toBe("kept: true\n");
       expect(readdirSync(dir)).toEqual(["keep.yaml"]);
-      expect(stdout).toContain("cli/usage");
+      if (machine) expect(stdout).toContain("cli/usage");
+      else expect(stdout).toBe("");
     }),
   );
 });

@@ -32,8 +32,17 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
     );
   }
   const file = resolve(path);
-  const info = await stat(file).catch(() => undefined);
+  let failure: string | undefined;
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    failure = error.code;
+    return undefined;
+  });
   if (info?.isDirectory()) throw problem(`${path} is a directory`, "name one spec file inside it");
+  if (failure === "ELOOP")
+    throw problem(
+      `${path}: too many levels of symbolic links (a link that leads back to itself)`,
+      "point the link at the spec file, or name the file itself",
+    );
   if (info === undefined || !info.isFile())
     throw problem(`${path}: no such file`, "check the path (it is relative to the current directory)");
   if (info.size > MAX_SPEC_BYTES) {

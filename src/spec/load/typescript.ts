@@ -33,6 +33,19 @@ const failure = (shown: string, message: string, fix: string, location?: SourceL
     },
   ]);
 
+const MODULE_FIX = "fix the error in the spec module (run `npx tsc --noEmit` for the full type check)";
+
+/**
+ * A package the spec imports that is not installed (a fresh `topoplan init` project before
+ * `npm install`: esbuild says `Could not resolve "topoplan"`) is fixed by installing it.
+ */
+function resolveFix(message: string): string {
+  const missing = /^Could not resolve "([^"./][^"]*)"/.exec(message)?.[1];
+  return missing === undefined
+    ? MODULE_FIX
+    : `install the packages the spec imports: run \`npm install\` in its project (or \`npm install ${missing}\`)`;
+}
+
 /**
  * Imports a TypeScript spec in a sandbox (./sandbox.ts: time limit, its own stdout, no
  * `process.exit`) and returns its default export as data. `shown` is the path as the user wrote it.
@@ -43,12 +56,7 @@ export async function importTypeScript(file: string, shown: string = file): Prom
     case "threw": {
       const error = Object.assign(new Error(outcome.error.message), outcome.error);
       const { message, location } = describeFailure(error, file, shown);
-      throw failure(
-        shown,
-        message,
-        "fix the error in the spec module (run `npx tsc --noEmit` for the full type check)",
-        location,
-      );
+      throw failure(shown, message, MODULE_FIX, location);
     }
     case "timeout":
       throw failure(
@@ -90,9 +98,7 @@ export async function importTypeScript(file: string, shown: string = file): Prom
       throw failure(
         shown,
         `${message}${elsewhere}`,
-        encoding
-          ? UTF8_FIX
-          : "fix the error in the spec module (run `npx tsc --noEmit` for the full type check)",
+        encoding ? UTF8_FIX : resolveFix(outcome.message),
         here ? { file: shown, line: outcome.location!.line, column: outcome.location!.column } : undefined,
       );
     }

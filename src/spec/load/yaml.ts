@@ -102,7 +102,9 @@ function parseFull(text: string, file: string): unknown {
         message: `${file}: ${message}`,
         fix: /merge/i.test(message)
           ? "merge mappings only: `<<: *defaults` where `&defaults` names a mapping"
-          : `use at most ${MAX_YAML_ALIASES} alias expansions; write the repeated parts out`,
+          : /unresolved alias/i.test(message)
+            ? "define the anchor (`&name`) before the alias (`*name`) that uses it, or write the value out"
+            : `use at most ${MAX_YAML_ALIASES} alias expansions; write the repeated parts out`,
       },
     ]);
   }

@@ -1,6 +1,7 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { roleCounts, totalOf } from "../roles.js";
 import { arrayOf, type CheckContext, componentsOf, entriesOf } from "./context.js";
+import { LIMITS } from "./limits.js";
 
 type Entry = Parameters<typeof roleCounts>[0];
 /** A placement entry's role counts, or undefined when its shape is invalid (reported elsewhere). */
@@ -9,14 +10,20 @@ const countsOf = (entry: unknown) =>
     ? roleCounts(entry as Entry)
     : undefined;
 
+const MAX_REPLICAS = LIMITS.find((limit) => limit.path === "datastores.*.replicas")?.max ?? Infinity;
+/** A replica count the spec may hold (others are reported by the schema and the limits check). */
+const validCount = (n: unknown): n is number =>
+  Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_REPLICAS;
+
 /** Replica arithmetic: placement adds up, leaders hold replicas, quorums fit. */
 export function checkReplicaCounts(context: CheckContext): void {
   for (const [name, store] of componentsOf(context, "datastores")) {
     const at = (...rest: (string | number)[]) => formatPath(["datastores", name, ...rest]);
-    // Only a whole count is summed against (Infinity or 2.5 is reported by the schema).
-    const replicas = Number.isInteger(store.replicas) ? (store.replicas as number) : undefined;
+    // Only a valid count is summed against (Infinity, 2.5, -3 or 0 is reported by the schema, and
+    // asking to set replicas to a placement's sum of 0 would be an impossible fix).
+    const replicas = validCount(store.replicas) ? store.replicas : undefined;
     const placement =
-      store.placement === "auto"
+      store.placement === "auto" || store.placement === undefined
         ? undefined
         : entriesOf<unknown>(store.placement).map(([r, entry]) => [r, countsOf(entry)] as const);
     for (const [region, counts] of placement ?? []) {
@@ -38,10 +45,13 @@ export function checkReplicaCounts(context: CheckContext): void {
           code: "spec/replica-count",
           path: at("placement"),
           message: `placement holds ${placed} replicas (${shown}) but replicas is ${replicas}`,
-          fix:
+          fix: [
             diff > 0
-              ? `place ${diff} more replica${diff === 1 ? "" : "s"} or set replicas: ${placed}`
-              : `remove ${-diff} replica${diff === -1 ? "" : "s"} from placement or set replicas: ${placed}`,
+              ? `place ${diff} more replica${diff === 1 ? "" : "s"}`
+              : `remove ${-diff} replica${diff === -1 ? "" : "s"} from placement`,
+            // Only a count replicas may take: never 0, never past the limit the schema reports.
+            ...(validCount(placed) ? [`set replicas: ${placed}`] : []),
+          ].join(" or "),
         });
       }
     }

@@ -1,0 +1,94 @@
+/**
+ * Error messages whose fix could not be followed (review): the fix names what to do for the
+ * problem that is there.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main, terminalIo } from "../../src/cli/main.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "topoplan-error-fixes-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Finding {
+  readonly ruleId: string;
+  readonly path: string;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+/** The input problems `check` reports for a spec file, from its JSON report. */
+async function problems(file: string): Promise<Finding[]> {
+  let stdout = "";
+  const io = terminalIo(
+    (t) => {
+      stdout += t;
+    },
+    () => undefined,
+    false,
+  );
+  expect(await main(["check", file, "--format", "json"], io)).toBe(2);
+  return (JSON.parse(stdout) as { findings: Finding[] }).findings;
+}
+
+function spec(name: string, text: string): string {
+  const file = join(scratch, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("fixes that can be followed", () => {
+  it("missing required fields say so, and a bad replica count asks for no impossible placement sum", async () => {
+    const found = await problems(spec("neg.yaml", "name: x\ndatastores: {a: {replicas: -3}}\n"));
+    expect(found.map((f) => [f.path, f.ruleId])).toEqual([
+      ["datastores.a.placement", "spec/missing"],
+      ["datastores.a.replicas", "spec/too-small"],
+      ["datastores.a.replication", "spec/missing"],
+    ]);
+    expect(found.find((f) => f.path === "datastores.a.replication")?.message).toBe(
+      'required field is missing (one of "consensus", "primary-replica", "multi-leader", "leaderless")',
+    );
+    for (const f of found) expect(f.fix ?? "").not.toMatch(/replicas: 0/);
+  });
+
+  it("a placement past the replica limit is not offered as the count to set", async () => {
+    const found = await problems(
+      spec(
+        "big.yaml",
+        "name: x\ndatastores:\n  a:\n    replication: consensus\n    replicas: 3\n    placement: { eu-west-1: 101 }\n",
+      ),
+    );
+    const sum = found.find((f) => f.ruleId === "spec/replica-count" && f.path === "datastores.a.placement");
+    expect(sum?.fix).toBe("remove 98 replicas from placement");
+  });
+
+  it("an alias without its anchor names the anchor, not the alias limit", async () => {
+    const [found] = await problems(spec("alias.yaml", "name: x\ndescription: *b\n"));
+    expect(found?.fix).toBe(
+      "define the anchor (`&name`) before the alias (`*name`) that uses it, or write the value out",
+    );
+  });
+
+  it("a symlink loop is named as one, not as a missing file", async () => {
+    const loop = join(scratch, "loop.yaml");
+    symlinkSync("loop.yaml", loop);
+    const [found] = await problems(loop);
+    expect(found?.message).toMatch(/too many levels of symbolic links/);
+  });
+
+  it("a package the spec imports that is not installed is fixed by npm install", async () => {
+    const project = join(scratch, "project");
+    mkdirSync(project);
+    const file = join(project, "topology.ts");
+    writeFileSync(
+      file,
+      'import { defineTopology } from "not-installed-pkg";\nexport default defineTopology({ name: "x" });\n',
+    );
+    const [found] = await problems(file);
+    expect(found?.message).toBe('Could not resolve "not-installed-pkg"');
+    expect(found?.fix).toBe(
+      "install the packages the spec imports: run `npm install` in its project (or `npm install not-installed-pkg`)",
+    );
+  });
+});

@@ -27,17 +27,35 @@ interface SarifRule {
   defaultConfiguration: { level: "error" | "warning" | "note" };
 }
 
+/**
+ * topoplan's own diagnostics that are not policy rules, by code family: what each family is about.
+ * Anything else is a rule from a `--rules` module.
+ */
+const BUILT_IN: Readonly<Record<string, { short: string; full: string }>> = {
+  spec: { short: "Spec problem", full: "A problem in the topology spec found during validation." },
+  policy: {
+    short: "Policy configuration problem",
+    full: "A problem in --policy-config or a --rules module.",
+  },
+  cli: {
+    short: "Command-line problem",
+    full: "A problem with the command line, a path it names or the machine.",
+  },
+  config: { short: "Stack configuration problem", full: "A problem in the Pulumi stack configuration." },
+  render: { short: "Render output problem", full: "A problem with the folder render writes to." },
+  solve: { short: "Placement problem", full: "No placement meets the spec's constraints." },
+  lab: { short: "Lab environment problem", full: "The lab cannot run on this machine." },
+};
+
 function ruleDescriptor(code: string, severity: Severity): SarifRule {
   const rule = RULES.find((r) => r.id === code);
   if (rule === undefined) {
-    const spec = code.startsWith("spec/") || code.startsWith("policy/");
+    const family = BUILT_IN[code.split("/")[0] ?? ""];
     return {
       id: code,
       name: code.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase()),
-      shortDescription: { text: spec ? `Spec problem: ${code}` : `Rule ${code}` },
-      fullDescription: {
-        text: spec ? "A problem in the topology spec found during validation." : "A user-defined rule.",
-      },
+      shortDescription: { text: family ? `${family.short}: ${code}` : `Rule ${code}` },
+      fullDescription: { text: family ? family.full : "A user-defined rule (a --rules module)." },
       help: { text: "See the finding's message and fix.", markdown: "See the finding's message and fix." },
       defaultConfiguration: { level: LEVEL[severity] },
     };

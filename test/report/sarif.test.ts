@@ -222,3 +222,24 @@ describe("SARIF artifact URIs", () => {
     ]);
   });
 });
+
+describe("rule descriptors of topoplan's own diagnostics", () => {
+  it("say what a command-line or spec problem is, and call only --rules findings user-defined", () => {
+    const findings: Diagnostic[] = [
+      { code: "cli/usage", severity: "error", path: "topoplan diff", message: "m", fix: "f" },
+      { code: "spec/missing", severity: "error", path: "name", message: "m", fix: "f" },
+      { code: "team-owner", severity: "warning", path: "services.api", message: "m" },
+    ];
+    const log = JSON.parse(
+      renderSarif({ topology: "t", file: "t.yaml", findings, summary: summarise(findings) }),
+    ) as { runs: { tool: { driver: { rules: { id: string; fullDescription: { text: string } }[] } } }[] };
+    const descriptions = Object.fromEntries(
+      log.runs[0]!.tool.driver.rules.map((r) => [r.id, r.fullDescription.text]),
+    );
+    expect(descriptions).toMatchObject({
+      "cli/usage": "A problem with the command line, a path it names or the machine.",
+      "spec/missing": "A problem in the topology spec found during validation.",
+      "team-owner": "A user-defined rule (a --rules module).",
+    });
+  });
+});

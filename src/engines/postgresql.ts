@@ -231,6 +231,7 @@ export const postgresql: EngineDefinition = {
   requires: [
     "cloudnative-pg operator (namespace cnpg-system)",
     "multicluster-services (for replica clusters in other regions)",
+    "for replica clusters: the primary cluster's <cluster>-replication and <cluster>-ca Secrets copied into each replica region's namespace",
   ],
   managedBy: "operator",
   // The PostgreSQL wire protocol: TCP to the sidecar.

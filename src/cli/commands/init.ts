@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { ownPackage } from "../../init/package-info.js";
@@ -11,6 +11,9 @@ const MODULES = ["esm", "commonjs"] as const;
 
 const problem = (path: string, message: string, fix: string) =>
   new InputError([{ code: "cli/init", severity: "error", path, message, fix }]);
+
+/** Whether anything is at `path`, a dangling symlink included. */
+const present = (path: string) => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
 export const initCommand: Command = {
   name: "init",
@@ -52,7 +55,8 @@ export const initCommand: Command = {
     if (topoplan === undefined) throw new Error("topoplan's package.json was not found beside the CLI");
     const files = projectFiles({ name, module, topoplan });
     const shown = (file: string) => relative(process.cwd(), join(dir, file)) || file;
-    const existing = files.map(([file]) => file).filter((file) => existsSync(join(dir, file)));
+    // lstat, not existsSync: a dangling symlink is something the user has there too.
+    const existing = files.map(([file]) => file).filter((file) => present(join(dir, file)));
     if (existing.length > 0) {
       throw new InputError(
         existing.map((file) => ({

@@ -46,6 +46,17 @@ export const whatifCommand: Command = {
         },
       ]);
     }
+    const repeated = texts.filter((text, i) => texts.indexOf(text) !== i);
+    if (repeated.length > 0)
+      throw new InputError([
+        {
+          code: "cli/usage",
+          severity: "error",
+          path: "--fail",
+          message: `--fail ${repeated[0]} is given more than once`,
+          fix: "name each failure once",
+        },
+      ]);
     const loaded = await loadTopology(args.positionals[0]!);
     const failures = parseFailures(loaded.model, texts);
     const baseline = analyse(loaded.model);

@@ -91,4 +91,14 @@ describe("fixes that can be followed", () => {
       "install the packages the spec imports: run `npm install` in its project (or `npm install not-installed-pkg`)",
     );
   });
+
+  it("a TS spec whose export nests thousands of levels deep is refused at the level past the limit", async () => {
+    const file = join(scratch, "deep.ts");
+    writeFileSync(
+      file,
+      'let v: unknown = 1;\nfor (let i = 0; i < 30_000; i++) v = [v];\nexport default { name: "x", v };\n',
+    );
+    const [found] = await problems(file);
+    expect(found?.message).toMatch(/: the default export at v(\[0\]){99} nests more than 100 levels deep/);
+  });
 });

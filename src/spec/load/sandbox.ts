@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { compileModule } from "./compile.js";
+import { MAX_SPEC_NESTING } from "./limits.js";
 
 /**
  * TypeScript specs and `--rules` files are programs: compiled by esbuild (./compile.ts) in this thread
@@ -43,26 +44,38 @@ const describe = (error) => error instanceof Error
 function notData(value) {
   const checked = new Set();
   const enclosing = new Set();
-  // Depth first; a [v, at, true] entry leaves v after everything under it was checked.
-  const pending = [[value, [], false]];
+  // Each entry points at its parent's: the path is built only for the value that is refused
+  // (copying it per level made a deep value quadratic).
+  const pathOf = (entry) => {
+    const at = [];
+    for (let e = entry; e.parent !== undefined; e = e.parent) at.push(e.key);
+    return at.reverse();
+  };
+  // Depth first; a leaving entry removes v from the enclosing set after everything under it.
+  const pending = [{ v: value, parent: undefined, key: undefined, depth: 0, leaving: false }];
   while (pending.length > 0) {
-    const [v, at, leaving] = pending.pop();
-    if (leaving) {
+    const entry = pending.pop();
+    const { v } = entry;
+    if (entry.leaving) {
       enclosing.delete(v);
       checked.add(v);
       continue;
     }
-    if (typeof v === "function") return { at, why: "is a function" };
-    if (typeof v === "symbol" || typeof v === "bigint") return { at, why: "is a " + typeof v };
+    if (typeof v === "function") return { at: pathOf(entry), why: "is a function" };
+    if (typeof v === "symbol" || typeof v === "bigint") return { at: pathOf(entry), why: "is a " + typeof v };
     if (v === null || typeof v !== "object") continue;
-    if (enclosing.has(v)) return { at, why: "refers back to an enclosing object (a cycle)" };
+    if (entry.depth >= ${MAX_SPEC_NESTING})
+      return { at: pathOf(entry), why: "nests more than ${MAX_SPEC_NESTING} levels deep (a topology has fewer than ten)" };
+    if (enclosing.has(v)) return { at: pathOf(entry), why: "refers back to an enclosing object (a cycle)" };
     if (checked.has(v)) continue;
     const proto = Object.getPrototypeOf(v);
     if (!Array.isArray(v) && proto !== Object.prototype && proto !== null)
-      return { at, why: "is not a plain object (a class instance, or a __proto__ key in an object literal, which sets the prototype instead of adding a key)" };
+      return { at: pathOf(entry), why: "is not a plain object (a class instance, or a __proto__ key in an object literal, which sets the prototype instead of adding a key)" };
     enclosing.add(v);
-    pending.push([v, at, true]);
-    for (const key of Object.keys(v)) pending.push([v[key], [...at, Array.isArray(v) ? Number(key) : key]]);
+    pending.push({ ...entry, leaving: true });
+    const array = Array.isArray(v);
+    for (const key of Object.keys(v))
+      pending.push({ v: v[key], parent: entry, key: array ? Number(key) : key, depth: entry.depth + 1, leaving: false });
   }
   return undefined;
 }

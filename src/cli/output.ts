@@ -61,7 +61,13 @@ export async function emit(text: string | Uint8Array, output: string | undefined
     checkOutputsAreNotImports(output);
     io.stderr(`${await writeOutput(bytes, output)} ${visibleLine(output)}\n`);
   } catch (error) {
-    if (typeof error === "object" && error !== null) FAILED_WRITES.add(error);
+    if (typeof error === "object" && error !== null) {
+      FAILED_WRITES.add(error);
+      // A system error names the path the user gave: not the temporary file beside it, nor
+      // nothing at all (a write to /dev/full carries no path).
+      const failed = error as { code?: unknown; path?: unknown };
+      if (typeof failed.code === "string") failed.path = output;
+    }
     throw error;
   }
 }

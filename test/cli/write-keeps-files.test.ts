@@ -76,3 +76,11 @@ describe("files the CLI replaces keep what they are", () => {
     expect(statSync(report).mode & 0o777).toBe(0o600);
   });
 });
+
+describe("a failed write names the path the user gave", () => {
+  it.skipIf(process.platform !== "linux")("--output /dev/full: exit 2 naming /dev/full", async () => {
+    const { code, stderr } = await run(["check", "stacks/control-plane.yaml", "--output", "/dev/full"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error {3}\/dev\/full {2}no space left on the device/m);
+  });
+});

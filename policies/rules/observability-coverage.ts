@@ -18,7 +18,7 @@ function metricSource(component: ResolvedComponent): string {
     return `the ${engine.capabilities.title} engine's metrics give no indicator for it`;
   if (component.kind === "service" && !component.metricsDeclared)
     return component.streamWorker
-      ? "it consumes streams and no service calls it, so the mesh's request metrics (Istio) never see its work"
+      ? "it consumes streams, no service calls it and it declares no traffic, so the mesh's request metrics (Istio) never see its work"
       : "the mesh's standard metrics (Istio) give no indicator for it";
   return component.metricsDeclared
     ? "observability.metrics give no indicator for it"

@@ -264,7 +264,11 @@ function indicators(component: EngineComponent): Indicators {
 export const cassandra: EngineDefinition = {
   id: "cassandra",
   capabilities: CAPS,
-  requires: ["multicluster-services with a flat pod network (for datacenters in several regions)"],
+  requires: [
+    "multicluster-services with a flat pod network (for datacenters in several regions)",
+    // A seed is resolved when a node starts; another region's is resolvable only once it is ready.
+    "across regions, on a first start: bring the first region's members up (ready) before the others', or an MCS implementation that publishes records for not-ready endpoints; otherwise each region may form its own ring",
+  ],
   managedBy: "statefulset",
   // CQL: a binary protocol the sidecar passes through as TCP.
   clientProtocol: "tcp",

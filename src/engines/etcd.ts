@@ -137,7 +137,13 @@ function indicators(component: EngineComponent) {
 export const etcd: EngineDefinition = {
   id: "etcd",
   capabilities: CAPS,
-  requires: ["multicluster-services (for members in several regions)"],
+  requires: [
+    "multicluster-services (for members in several regions)",
+    // etcd resolves its own advertised peer URL at start and needs a quorum to be ready, and the
+    // initial cluster must read the same on every member (no per-region local names): across
+    // regions its clusterset names must exist before it is ready.
+    "across regions: an MCS implementation that publishes clusterset records for not-ready endpoints (KEP-1645 only requires ready ones)",
+  ],
   managedBy: "statefulset",
   // The v3 API is gRPC (HTTP/2): the mesh's routes apply.
   clientProtocol: "grpc",

@@ -227,6 +227,8 @@ export const redis: EngineDefinition = {
   id: "redis",
   capabilities: CAPS,
   requires: ["multicluster-services (for members in several regions)"],
+  // The Sentinels beside each member ask each other for failover votes and the primary's address.
+  otherPeerPorts: [SENTINEL_PORT],
   managedBy: "statefulset",
   // RESP: passed through by the sidecar as TCP.
   clientProtocol: "tcp",

@@ -186,6 +186,11 @@ export interface EngineDefinition {
    */
   readonly peersAcrossRegions?: boolean;
   /**
+   * Further ports the members dial each other on, besides `capabilities.ports.peer` (Redis
+   * Sentinel's 26379: failover votes and the primary's address). @default none
+   */
+  readonly otherPeerPorts?: readonly number[];
+  /**
    * Operator-managed engines: the name of the pods' metrics port, scraped by a PodMonitor (the
    * operator's Services do not expose it); its number is `capabilities.ports.metrics`.
    * @default scraped through the headless Service's `metrics` port

@@ -290,11 +290,17 @@ function resolveService(
   };
 }
 
-/** Services that consume a stream and that no service calls (ResolvedService.streamWorker). */
+/**
+ * Services that consume a stream, that no service calls and that declare no traffic of their own
+ * (ResolvedService.streamWorker). One with `traffic` is an entry service that also consumes: the
+ * ingress gateway sends it requests, which the mesh sees.
+ */
 function streamWorkers(topology: Topology): Set<string> {
   const consumers = new Set(Object.values(topology.streams).flatMap((stream) => stream.consumers));
-  for (const service of Object.values(topology.services))
+  for (const [name, service] of Object.entries(topology.services)) {
+    if (service.traffic !== undefined) consumers.delete(name);
     for (const call of service.calls) consumers.delete(call.to);
+  }
   return consumers;
 }
 

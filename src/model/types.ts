@@ -193,8 +193,9 @@ export interface ResolvedService extends ComponentBase {
   readonly processingMs: number;
   readonly calls: readonly ResolvedCall[];
   /**
-   * It consumes a stream and no service calls it: its work arrives as records, not as requests,
-   * so the mesh's request metrics never see it (src/compile/observability/indicators.ts).
+   * It consumes a stream, no service calls it and it declares no traffic: its work arrives as
+   * records, not as requests, so the mesh's request metrics never see it
+   * (src/compile/observability/indicators.ts).
    */
   readonly streamWorker: boolean;
   readonly traffic?: NonNullable<Service["traffic"]>;

@@ -137,7 +137,7 @@ export function sidecarlessPorts(component: OnKubernetes): number[] {
   const clients = engine?.sidecarlessClients ?? [];
   const acrossRegions =
     engine !== undefined && engine.peersAcrossRegions !== false && component.regions.length > 1
-      ? [engine.capabilities.ports.peer]
+      ? memberPorts(component)
       : [];
   const ports = new Set([
     ...(scrape.bySidecar ? [] : [scrape.port]),
@@ -145,4 +145,15 @@ export function sidecarlessPorts(component: OnKubernetes): number[] {
     ...acrossRegions,
   ]);
   return [...ports].sort((a, b) => a - b);
+}
+
+/**
+ * The ports an engine's members dial each other on: its peer port and any further ones (Redis
+ * Sentinel). Without an engine, the declared peer port alone (placements.ts).
+ */
+export function memberPorts(component: OnKubernetes): number[] {
+  const engine = engineFor(component);
+  return engine === undefined
+    ? [listeningDeploy(component.deploy).peerPort ?? listeningDeploy(component.deploy).port]
+    : [engine.capabilities.ports.peer, ...(engine.otherPeerPorts ?? [])];
 }

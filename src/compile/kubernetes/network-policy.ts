@@ -14,7 +14,7 @@ import {
   LINK_LOCAL_CIDR,
   MONITORING_NAMESPACE,
 } from "./constants.js";
-import { clientEndpoint, type OnKubernetes, scrapeEndpoint } from "./endpoints.js";
+import { clientEndpoint, memberPorts, type OnKubernetes, scrapeEndpoint } from "./endpoints.js";
 import { componentLabels, planned, selectorLabels, sharedLabels } from "./manifest.js";
 import { type Placed, placements } from "./placements.js";
 
@@ -101,15 +101,24 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
     entry.ingress.push(
       tcp({ kind: "namespace", namespace: MONITORING_NAMESPACE }, scrapeEndpoint(component).port),
     );
+    // The peer port, and any further port the engine's members dial (Redis Sentinel's).
+    const peerPorts =
+      p.kind === "service"
+        ? [p.peerPort]
+        : [p.peerPort, ...memberPorts(component).filter((port) => port !== p.peerPort)];
     if (p.kind !== "service" && p.replicas > 1) {
       const self: Endpoint = { kind: "pods", namespace: p.namespace, component: p.name };
-      entry.ingress.push(tcp(self, p.peerPort));
-      entry.egress.push(tcp(self, p.peerPort));
+      for (const port of peerPorts) {
+        entry.ingress.push(tcp(self, port));
+        entry.egress.push(tcp(self, port));
+      }
     }
     if (p.otherRegions.length > 0) {
       const others: Endpoint = { kind: "regions", regions: p.otherRegions };
-      entry.ingress.push(tcp(others, p.peerPort));
-      entry.egress.push(tcp(others, p.peerPort));
+      for (const port of peerPorts) {
+        entry.ingress.push(tcp(others, port));
+        entry.egress.push(tcp(others, port));
+      }
     }
   }
 

@@ -26,6 +26,34 @@ describeRule(observabilityCoverage, {
       },
     },
     {
+      name: "a stream consumer that users call (it declares traffic) keeps the mesh's indicators",
+      spec: {
+        name: "shop",
+        services: {
+          api: {
+            regions: ["eu-west-1"],
+            calls: [{ to: "clicks", timeoutMs: 100 }],
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+          },
+          reporter: {
+            regions: ["eu-west-1"],
+            traffic: { requestsPerSec: 500 },
+            slo: { availability: 0.999 },
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/reporter:1.0.0" },
+          },
+        },
+        streams: {
+          clicks: {
+            partitions: 4,
+            regions: ["eu-west-1"],
+            producers: ["api"],
+            consumers: ["reporter"],
+            deploy: { target: "aws", service: "msk" },
+          },
+        },
+      },
+    },
+    {
       name: "stream consumers with an alert path: one declares its metrics, one is called",
       spec: {
         name: "shop",
@@ -162,7 +190,7 @@ describeRule(observabilityCoverage, {
         {
           path: "services.sessionizer.slo",
           message:
-            "services.sessionizer SLO availability has no alert: it consumes streams and no service calls it, so the mesh's request metrics (Istio) never see its work",
+            "services.sessionizer SLO availability has no alert: it consumes streams, no service calls it and it declares no traffic, so the mesh's request metrics (Istio) never see its work",
           fix: "name the metrics it exports in services.sessionizer.observability.metrics (its record counters as requests, failed records as the error selector), or drop the SLO",
         },
       ],

@@ -1,0 +1,51 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
+/**
+ * Redis Sentinel listens beside each member on 26379: the Sentinels ask each other for failover
+ * votes and the primary's address there, so the members' policies and, across regions, the mesh
+ * must let it through like the replication port (review: only 6379 was open).
+ */
+import { describe, expect, test } from "vitest";
+import { compilePlan } from "../../src/compile/index.js";
+import { modelOf } from "../compile/kubernetes/helpers.js";
+
+const plan = compilePlan(
+  modelOf({
+    name: "shop",
+    users: { "eu-west-1": 1 },
+    datastores: {
+      cache: {
+        replication: "primary-replica",
+        replicas: 3,
+        placement: { "eu-west-1": 2, "eu-north-1": 1 },
+        leader: "eu-west-1",
+        deploy: { target: "kubernetes", engine: "redis" },
+      },
+    },
+  }),
+).resources;
+
+const ports = (rules: any[] | undefined) =>
+  new Set((rules ?? []).flatMap((rule: any) => (rule.ports ?? []).map((p: any) => p.port)));
+
+describe("Redis Sentinel's port between members", () => {
+  test.each(["eu-west-1", "eu-north-1"])("%s: 26379 in and out, as 6379", (region) => {
+    const policies = plan.filter(
+      (r) => r.region === region && r.component === "cache" && (r.inputs as any).kind === "NetworkPolicy",
+    );
+    const ingress = ports(policies.flatMap((r) => (r.inputs as any).spec.ingress ?? []));
+    const egress = ports(policies.flatMap((r) => (r.inputs as any).spec.egress ?? []));
+    for (const port of [6379, 26379]) {
+      expect(ingress.has(port), `ingress ${port}`).toBe(true);
+      expect(egress.has(port), `egress ${port}`).toBe(true);
+    }
+  });
+
+  test("across regions the mesh accepts it in plaintext, as the replication port", () => {
+    for (const region of ["eu-west-1", "eu-north-1"]) {
+      const mtls = plan.find((r) => r.name === `${region}/shop/PeerAuthentication/cache-mtls`);
+      expect(Object.keys((mtls?.inputs as any).spec.portLevelMtls)).toEqual(
+        expect.arrayContaining(["6379", "26379"]),
+      );
+    }
+  });
+});

@@ -43,7 +43,8 @@ describe("Redis Sentinel's port between members", () => {
   test("across regions the mesh accepts it in plaintext, as the replication port", () => {
     for (const region of ["eu-west-1", "eu-north-1"]) {
       const mtls = plan.find((r) => r.name === `${region}/shop/PeerAuthentication/cache-mtls`);
-      expect(Object.keys((mtls?.inputs as any).spec.portLevelMtls)).toEqual(
+      expect(mtls, region).toBeDefined();
+      expect(Object.keys((mtls!.inputs as any).spec.portLevelMtls)).toEqual(
         expect.arrayContaining(["6379", "26379"]),
       );
     }

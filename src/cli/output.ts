@@ -129,7 +129,9 @@ async function replaceAtomically(target: string, bytes: string | Uint8Array, mod
     temporaryName(`.${basename(target)}.`, randomBytes(4).toString("hex"), ".tmp"),
   );
   try {
-    await writeFile(temporary, bytes);
+    // Created with the mode (the umask can only narrow it), so the temporary is never more open
+    // than the file it replaces; chmod then restores bits the umask took.
+    await writeFile(temporary, bytes, mode === undefined ? undefined : { mode: mode & 0o7777 });
     if (mode !== undefined) await chmod(temporary, mode & 0o7777);
     await rename(temporary, target);
   } finally {

@@ -3,24 +3,9 @@
  * --format sarif` printed a SARIF log of its own refusal, which a CI step would have uploaded.
  */
 import { describe, expect, it } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
+import { run } from "../hardening/harness.js";
 
 const SPEC = "stacks/control-plane.yaml";
-
-async function run(argv: readonly string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io = terminalIo(
-    (t) => {
-      stdout += t;
-    },
-    (t) => {
-      stderr += t;
-    },
-    false,
-  );
-  return { code: await main(argv, io), stdout, stderr };
-}
 
 describe("a refused --format is not used to report the refusal", () => {
   it.each([

@@ -2,8 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
-import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
+import { run } from "../hardening/harness.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "topoplan-imports-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -30,22 +29,6 @@ function project(name: string): string {
   };
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   return dir;
-}
-
-async function run(argv: readonly string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io = terminalIo(
-    (text) => {
-      stdout += text;
-    },
-    (text) => {
-      stderr += text;
-    },
-    false,
-  );
-  const code = await main(argv, io);
-  return { code, stdout, stderr: unwrapDiagnostics(stderr) };
 }
 
 describe("--output and --out never replace a file a TypeScript spec imports", () => {

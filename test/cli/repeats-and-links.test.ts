@@ -3,24 +3,10 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, sy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
-import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
+import { run } from "../hardening/harness.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "topoplan-repeats-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function run(argv: readonly string[]) {
-  let stderr = "";
-  const io = terminalIo(
-    () => undefined,
-    (t) => {
-      stderr += t;
-    },
-    false,
-  );
-  const code = await main(argv, io);
-  return { code, stderr: unwrapDiagnostics(stderr) };
-}
 
 describe("refused before anything runs", () => {
   it("whatif with the same --fail twice: exit 2 naming it", async () => {

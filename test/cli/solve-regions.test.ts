@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
-import { unwrapDiagnostics } from "../../src/diagnostics/format-text.js";
+import { run } from "../hardening/harness.js";
 
 const SPEC = "stacks/control-plane.yaml";
 
-async function solveWith(regions: string) {
-  let stdout = "";
-  let stderr = "";
-  const io = terminalIo(
-    (t) => {
-      stdout += t;
-    },
-    (t) => {
-      stderr += t;
-    },
-    false,
-  );
-  const code = await main(["solve", SPEC, "--regions", regions], io);
-  return { code, stdout, stderr: unwrapDiagnostics(stderr) };
-}
+const solveWith = (regions: string) => run(["solve", SPEC, "--regions", regions]);
 
 describe("solve --regions", () => {
   it.each([

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
+import { run } from "../hardening/harness.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "topoplan-write-keeps-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -36,18 +36,6 @@ const SPEC = [
   "    deploy: { target: kubernetes, engine: etcd }",
   "",
 ].join("\n");
-
-async function run(argv: readonly string[]) {
-  let stderr = "";
-  const io = terminalIo(
-    () => undefined,
-    (t) => {
-      stderr += t;
-    },
-    false,
-  );
-  return { code: await main(argv, io), stderr };
-}
 
 describe("files the CLI replaces keep what they are", () => {
   it("solve --write through a symlink rewrites the target, keeps the link and the mode", async () => {

@@ -35,6 +35,9 @@ export interface MarkdownDocument {
 /** No single row may take more than this, so one huge message cannot starve the rest. */
 const MAX_ROW = 4_000;
 
+/** The shortest part of a row worth showing cut (a path and the start of its message). */
+const MIN_CUT_ROW = 120;
+
 const clip = (row: string) => (row.length <= MAX_ROW ? row : `${row.slice(0, MAX_ROW - 1)}…`);
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 /** What a line costs in the output: its characters and the line break. */
@@ -115,10 +118,16 @@ export function fitMarkdown(doc: MarkdownDocument, limit = GITHUB_COMMENT_LIMIT)
     const closing = close.reduce((n, l) => n + cost(l), 0);
     let shown = 0;
     for (const row of section.rows) {
-      const line = section.whole ? row : clip(row);
+      let line = section.whole ? row : clip(row);
       if (used + cost(line) + closing > budget) {
-        full = true;
-        break;
+        // The section's first row, cut to the room left rather than left out, when a useful part
+        // fits: a header-only table says less than the start of its most important row.
+        const room = budget - used - closing - 1;
+        if (shown > 0 || section.whole || room < MIN_CUT_ROW) {
+          full = true;
+          break;
+        }
+        line = `${row.slice(0, room - 1)}…`;
       }
       push(line);
       shown++;

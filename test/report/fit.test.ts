@@ -74,3 +74,24 @@ describe("fitMarkdown", () => {
     expect(lines[at + 4]).toMatch(/^\| /);
   });
 });
+
+describe("a first row too long for the room left", () => {
+  it("is cut to the room rather than left out, and the output stays under the limit", () => {
+    const doc = {
+      head: ["## verdict"],
+      sections: [
+        {
+          title: "Destructive changes (1)",
+          noun: "destructive change",
+          head: ["| Path | Change |", "| --- | --- |"],
+          rows: [`| ${"d".repeat(3_000)} | replaced |`],
+        },
+        { title: "Findings", noun: "finding", rows: ["f"] },
+      ],
+      rest: "run the JSON.",
+    };
+    const text = fitMarkdown(doc, 2_000);
+    expect(text.length).toBeLessThanOrEqual(2_000);
+    expect(text).toMatch(/\n\| d{100,}…\n/);
+  });
+});

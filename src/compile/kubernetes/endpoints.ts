@@ -149,11 +149,9 @@ export function sidecarlessPorts(component: OnKubernetes): number[] {
 
 /**
  * The ports an engine's members dial each other on: its peer port and any further ones (Redis
- * Sentinel). Without an engine, the declared peer port alone (placements.ts).
+ * Sentinel). None without an engine: the declared peer port (placements.ts) is all there is.
  */
 export function memberPorts(component: OnKubernetes): number[] {
   const engine = engineFor(component);
-  return engine === undefined
-    ? [listeningDeploy(component.deploy).peerPort ?? listeningDeploy(component.deploy).port]
-    : [engine.capabilities.ports.peer, ...(engine.otherPeerPorts ?? [])];
+  return engine === undefined ? [] : [engine.capabilities.ports.peer, ...(engine.otherPeerPorts ?? [])];
 }

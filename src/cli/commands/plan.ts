@@ -35,6 +35,13 @@ export const planCommand: Command = {
     const output = stringFlag(args, "output");
     const loaded = await loadTopology(args.positionals[0]!);
     const analysis = analyse(loaded.model);
+    if (format === "svg" || format === "png") {
+      // A picture of the model and its analysis: nothing compiled is drawn.
+      const { renderPicture, svgToPng } = await import("../../picture/index.js");
+      const svg = renderPicture(loaded.model, analysis);
+      await emit(format === "svg" ? svg : await svgToPng(svg), output, io);
+      return EXIT.ok;
+    }
     const plan = compilePlan(loaded.model, analysis);
     const resources = summarisePlan(plan);
     const addons = requiredAddons(plan.resources);
@@ -50,12 +57,6 @@ export const planCommand: Command = {
         `${paint("Cluster add-ons", "bold", style)} (prerequisites of the Kubernetes resources)\n`,
         formatAddons(addons),
       ].join("\n");
-    if (format === "svg" || format === "png") {
-      const { renderPicture, svgToPng } = await import("../../picture/index.js");
-      const svg = renderPicture(loaded.model, analysis);
-      await emit(format === "svg" ? svg : await svgToPng(svg), output, io);
-      return EXIT.ok;
-    }
     await emit(
       format === "json"
         ? stableJsonText({

@@ -35,6 +35,14 @@ const DATA_DIR = "/var/lib/cassandra";
 export const EXPORTER_IMAGE = "criteord/cassandra_exporter:2.3.8";
 /** Cassandra's JMX port; `cassandra-env.sh` binds it to localhost only (LOCAL_JMX=yes), so only the sidecar reaches it. */
 const JMX_PORT = 7199;
+/**
+ * How long a first start waits for each earlier member to serve before starting without it,
+ * seconds. An estimate: a node joins an empty ring in about a minute (Cassandra's 30 s ring delay,
+ * schema agreement, no data to stream); the rest leaves room for scheduling and image pulls.
+ */
+export const JOIN_WAIT_SECONDS = 900;
+/** Seconds the JVM is given to open the storage port once the gate has passed (estimate). */
+const JVM_START_SECONDS = 600;
 
 interface Cluster {
   readonly sets: readonly MemberSet[];
@@ -64,6 +72,46 @@ export function seedHosts(c: Cluster, region: string): string[] {
     .filter((m) => !seen.has(m.region) && seen.add(m.region) !== undefined)
     .map((m) => c.hostOf(m, region));
 }
+
+/**
+ * Every member in the order they first join, as members of `region` reach them, as
+ * `<pod>=<host>:<CQL port>` words for {@link JOIN_GATE}. A member serves CQL once it has joined the
+ * ring; another region's clusterset name resolves only once that member is ready (MCS publishes
+ * ready endpoints only), so the same check waits for both.
+ */
+export function joinOrder(c: Cluster, region: string): string {
+  return allMembers(c.sets)
+    .map((m) => `${m.name}=${c.hostOf(m, region)}:${PORTS.client}`)
+    .join(" ");
+}
+
+/**
+ * Run before the entrypoint. On a first start (no system keyspace on the volume yet) a node waits
+ * until every member before it in TOPOPLAN_JOIN_ORDER serves CQL, each for at most
+ * TOPOPLAN_JOIN_WAIT_SECONDS, so nodes join one at a time: Cassandra refuses to bootstrap while
+ * another node is bootstrapping ("Other bootstrapping/leaving/moving nodes detected, cannot
+ * bootstrap while cassandra.consistent.rangemovement is true", StorageService.joinTokenRing in
+ * apache/cassandra), so pods started together crash-loop; and a region's first member starts only
+ * once the regions before it serve, so its remote seeds resolve and it joins their ring instead of
+ * forming its own. A restart (the volume holds data) starts at once. Bash only: /dev/tcp and
+ * coreutils' timeout, both in the official image.
+ */
+export const JOIN_GATE = [
+  `if [ ! -d ${DATA_DIR}/data/system ]; then`,
+  "  for entry in $TOPOPLAN_JOIN_ORDER; do",
+  '    pod="${entry%%=*}"; address="${entry#*=}"',
+  '    if [ "$pod" = "$POD_NAME" ]; then break; fi',
+  "    since=$SECONDS",
+  `    until timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "\${address%:*}" "\${address##*:}" 2>/dev/null; do`,
+  '      if [ $((SECONDS - since)) -ge "$TOPOPLAN_JOIN_WAIT_SECONDS" ]; then',
+  '        echo "topoplan: $pod does not serve CQL after $TOPOPLAN_JOIN_WAIT_SECONDS s; starting without it"',
+  "        break",
+  "      fi",
+  "      sleep 2",
+  "    done",
+  "  done",
+  "fi",
+].join("\n");
 
 /** Mebibytes of a Kubernetes memory quantity ("4Gi", "512Mi", "2G"). */
 export function memoryMiB(quantity: string): number {
@@ -119,16 +167,23 @@ function exporter(): IContainer {
 
 function container(c: Cluster, set: MemberSet, placed: Placed): EngineContainer {
   const { maxHeapMiB, newGenMiB } = heapSizes(placed.deploy.memory, placed.deploy.cpu);
+  const earlier = allMembers(c.sets).length - 1;
   return {
     command: [
       "/bin/bash",
       "-c",
-      // -R, not -a: -a also copies the source directory's times onto the volume's root, which
-      // root owns (fsGroup changes only its group) and uid 999 may not touch; cp then fails.
-      `cp -R /etc/cassandra/. ${CONF_DIR}/ && exec docker-entrypoint.sh cassandra -f`,
+      [
+        // -R, not -a: -a also copies the source directory's times onto the volume's root, which
+        // root owns (fsGroup changes only its group) and uid 999 may not touch; cp then fails.
+        `cp -R /etc/cassandra/. ${CONF_DIR}/ || exit 1`,
+        JOIN_GATE,
+        "exec docker-entrypoint.sh cassandra -f",
+      ].join("\n"),
     ],
     args: [],
     env: [
+      { name: "TOPOPLAN_JOIN_ORDER", value: joinOrder(c, set.region) },
+      { name: "TOPOPLAN_JOIN_WAIT_SECONDS", value: String(JOIN_WAIT_SECONDS) },
       { name: "CASSANDRA_CONF", value: CONF_DIR },
       // Older docker-entrypoint.sh revisions edit "$CASSANDRA_CONFIG" instead.
       { name: "CASSANDRA_CONFIG", value: CONF_DIR },
@@ -161,10 +216,16 @@ function container(c: Cluster, set: MemberSet, placed: Placed): EngineContainer 
         failureThreshold: 3,
       },
       // The storage port opens early in start-up (before bootstrap streaming, which can take
-      // hours): liveness only asks that the process serves it.
+      // hours): liveness only asks that the process serves it, once it has first done so. Until
+      // then the join gate may wait for every earlier member in turn.
+      startupProbe: {
+        tcpSocket: { port: PORTS.peer },
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: Math.ceil((earlier * JOIN_WAIT_SECONDS + JVM_START_SECONDS) / 10),
+      },
       livenessProbe: {
         tcpSocket: { port: PORTS.peer },
-        initialDelaySeconds: 90,
         periodSeconds: 10,
         timeoutSeconds: 5,
         failureThreshold: 6,
@@ -264,14 +325,12 @@ function indicators(component: EngineComponent): Indicators {
 export const cassandra: EngineDefinition = {
   id: "cassandra",
   capabilities: CAPS,
-  requires: [
-    "multicluster-services with a flat pod network (for datacenters in several regions)",
-    // A seed is resolved when a node starts; another region's is resolvable only once it is ready.
-    "across regions, on a first start: bring the first region's members up (ready) before the others', or an MCS implementation that publishes records for not-ready endpoints; otherwise each region may form its own ring",
-  ],
+  requires: ["multicluster-services with a flat pod network (for datacenters in several regions)"],
   managedBy: "statefulset",
   // CQL: a binary protocol the sidecar passes through as TCP.
   clientProtocol: "tcp",
+  // On a first start each member waits for the members before it to serve CQL (JOIN_GATE).
+  otherPeerPorts: [PORTS.client],
   // The keyspace Job runs without a sidecar (jobs.ts) and dials CQL in plaintext: Cassandra's
   // default authenticator is kept (AllowAll, see the file comment), so the NetworkPolicies are what
   // limit who reaches it (the Job, declared callers, the component's own pods).

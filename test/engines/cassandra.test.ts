@@ -5,18 +5,22 @@
  * indicators over the exporter's `cassandra_stats` names derived from Cassandra's MBeans the way
  * the exporter derives them.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { describe, expect, test } from "vitest";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
+import { componentRules } from "../../src/compile/kubernetes/network-policy.js";
 import {
   CASSANDRA_MBEANS,
   cassandra,
   heapSizes,
+  JOIN_GATE,
+  JOIN_WAIT_SECONDS,
   keyspaceStatements,
   memoryMiB,
 } from "../../src/engines/cassandra.js";
@@ -103,7 +107,7 @@ describe("cassandra StatefulSets", () => {
     expect(c.command).toEqual([
       "/bin/bash",
       "-c",
-      "cp -R /etc/cassandra/. /config/ && exec docker-entrypoint.sh cassandra -f",
+      `cp -R /etc/cassandra/. /config/ || exit 1\n${JOIN_GATE}\nexec docker-entrypoint.sh cassandra -f`,
     ]);
     expect(c.volumeMounts).toEqual(
       expect.arrayContaining([
@@ -120,7 +124,7 @@ describe("cassandra StatefulSets", () => {
   // root with the fsGroup's group and setgid (what the kubelet makes of an emptyDir with fsGroup).
   test.skipIf(!canDropToUser)("the config copy succeeds as uid 999 into an fsGroup-owned volume", () => {
     const command = sets[0]!.m.spec.template.spec.containers[0].command[2] as string;
-    const copy = command.slice(0, command.indexOf(" && "));
+    const copy = command.split("\n")[0]!;
     const root = mkdtempSync(join(tmpdir(), "topoplan-cassandra-cp-"));
     try {
       const source = join(root, "etc-cassandra");
@@ -201,6 +205,133 @@ describe("cassandra across regions", () => {
     );
     expect(single.filter((r) => (r.inputs as any).kind === "ServiceExport")).toEqual([]);
   });
+});
+
+describe("cassandra first start: one node joins at a time", () => {
+  const sets = ofKind("StatefulSet");
+  const joinOrderOf = (m: any) => envOf(m.spec.template.spec.containers[0]).TOPOPLAN_JOIN_ORDER as string;
+
+  test("every member in one order, named as the member's region reaches it, on the CQL port", () => {
+    const local = (pod: string) => `${pod}=${pod}.user-events-peers.shop.svc.cluster.local:9042`;
+    const remote = (pod: string, region: string) =>
+      `${pod}=${pod}.${region}.user-events-peers.shop.svc.clusterset.local:9042`;
+    const eu = ["user-events-eu-west-1a-0", "user-events-eu-west-1b-0", "user-events-eu-west-1c-0"];
+    const us = ["user-events-us-east-1a-0", "user-events-us-east-1b-0"];
+    const byRegion = new Map(sets.map(({ region, m }) => [region, joinOrderOf(m)]));
+    expect(byRegion.get("eu-west-1")).toBe(
+      [...eu.map(local), ...us.map((p) => remote(p, "us-east-1"))].join(" "),
+    );
+    expect(byRegion.get("us-east-1")).toBe(
+      [...eu.map((p) => remote(p, "eu-west-1")), ...us.map(local)].join(" "),
+    );
+    for (const { m } of sets) {
+      const c = m.spec.template.spec.containers[0];
+      expect(envOf(c).TOPOPLAN_JOIN_WAIT_SECONDS).toBe(String(JOIN_WAIT_SECONDS));
+      // Liveness waits until the gate has let every earlier member join (4 of them, then the JVM).
+      expect(c.startupProbe).toEqual({
+        tcpSocket: { port: 7000 },
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: Math.ceil((4 * JOIN_WAIT_SECONDS + 600) / 10),
+      });
+    }
+  });
+
+  test("members may reach each other's CQL port, in their region and across", () => {
+    const entries = componentRules(model).filter((e) => e.placed.name === "user-events");
+    expect(entries.map((e) => e.placed.region)).toEqual(["eu-west-1", "us-east-1"]);
+    for (const { ingress, egress } of entries)
+      for (const rules of [ingress, egress]) {
+        const cql = rules.filter((r) => r.port === 9042).map((r) => r.peer);
+        expect(cql).toContainEqual({ kind: "pods", namespace: "shop", component: "user-events" });
+        expect(cql.some((peer) => peer.kind === "regions")).toBe(true);
+      }
+  });
+
+  /** The gate as compiled, run by bash with the members' addresses on loopback. */
+  function runGate(
+    env: { pod: string; order: string; waitSeconds?: number },
+    dataDir: string,
+  ): Promise<{ code: number | null; stdout: string; endedAt: number }> {
+    const command = sets[0]!.m.spec.template.spec.containers[0].command[2] as string;
+    const lines = command.split("\n");
+    const gate = lines.slice(1, -1).join("\n").replace("/var/lib/cassandra/", `${dataDir}/`);
+    expect(gate).toBe(JOIN_GATE.replace("/var/lib/cassandra/", `${dataDir}/`));
+    return new Promise((resolve, reject) => {
+      const child = spawn("bash", ["-c", gate], {
+        env: {
+          PATH: process.env.PATH,
+          POD_NAME: env.pod,
+          TOPOPLAN_JOIN_ORDER: env.order,
+          TOPOPLAN_JOIN_WAIT_SECONDS: String(env.waitSeconds ?? 60),
+        },
+      });
+      let stdout = "";
+      child.stdout.on("data", (d) => {
+        stdout += d;
+      });
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, endedAt: Date.now() }));
+    });
+  }
+  const listen = (): Promise<Server> =>
+    new Promise((resolve) => {
+      const server = createServer((socket) => socket.destroy());
+      server.listen(0, "127.0.0.1", () => resolve(server));
+    });
+  const portOf = (server: Server) => (server.address() as { port: number }).port;
+  /** A loopback port nothing listens on (bound, then closed). */
+  const closedPort = async () => {
+    const server = await listen();
+    const port = portOf(server);
+    await new Promise((r) => server.close(r));
+    return port;
+  };
+
+  test("a member waits for each earlier one to serve, then starts; the first starts at once", async () => {
+    const data = mkdtempSync(join(tmpdir(), "topoplan-cassandra-gate-"));
+    const servers: Server[] = [];
+    try {
+      const first = await listen();
+      servers.push(first);
+      const secondPort = await closedPort();
+      const order = `a-0=127.0.0.1:${portOf(first)} b-0=127.0.0.1:${secondPort} c-0=127.0.0.1:1`;
+      const alone = await runGate({ pod: "a-0", order }, data);
+      expect(alone.code).toBe(0);
+      // c-0 waits for a-0 (serving) and then b-0, which starts serving a little later.
+      const third = runGate({ pod: "c-0", order }, data);
+      await new Promise((r) => setTimeout(r, 3000));
+      const second = createServer((socket) => socket.destroy());
+      servers.push(second);
+      await new Promise<void>((r) => second.listen(secondPort, "127.0.0.1", () => r()));
+      const servingSince = Date.now();
+      const done = await third;
+      expect(done.code).toBe(0);
+      expect(done.stdout).toBe("");
+      expect(done.endedAt).toBeGreaterThanOrEqual(servingSince);
+    } finally {
+      for (const s of servers) s.close();
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  test("a restart (data on the volume) starts at once; a member that never serves is waited for only so long", async () => {
+    const data = mkdtempSync(join(tmpdir(), "topoplan-cassandra-gate-"));
+    try {
+      const order = `a-0=127.0.0.1:${await closedPort()} b-0=127.0.0.1:1`;
+      const gaveUp = await runGate({ pod: "b-0", order, waitSeconds: 3 }, data);
+      expect(gaveUp.code).toBe(0);
+      expect(gaveUp.stdout).toBe("topoplan: a-0 does not serve CQL after 3 s; starting without it\n");
+      mkdirSync(join(data, "data", "system"), { recursive: true });
+      const started = Date.now();
+      const restart = await runGate({ pod: "b-0", order, waitSeconds: 60 }, data);
+      expect(restart.code).toBe(0);
+      expect(restart.stdout).toBe("");
+      expect(restart.endedAt - started).toBeLessThan(10_000);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe("cassandra keyspace", () => {

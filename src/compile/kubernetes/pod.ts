@@ -76,7 +76,12 @@ export interface EngineContainer {
   readonly args: readonly string[];
   /** Engine environment, before the user's `deploy.env`. */
   readonly env?: readonly IEnvVar[];
-  readonly probes: { readonly readinessProbe: IProbe; readonly livenessProbe: IProbe };
+  readonly probes: {
+    readonly readinessProbe: IProbe;
+    readonly livenessProbe: IProbe;
+    /** Holds off liveness while a start may legitimately take long (Cassandra's join order). */
+    readonly startupProbe?: IProbe;
+  };
   /** UID and GID the image runs as. @default 65532 */
   readonly userId?: number;
   /** Where the data volume mounts. @default /data */

@@ -13,11 +13,12 @@ export type FailureProbabilities = Pick<NetworkView, "regionDownProbability" | "
  * up/down states of the zones that hold replicas (z ≤ 6 in every catalog region) to get the
  * distribution of surviving replicas, then convolve the regions' distributions: the result is
  * the exact distribution of surviving replicas, in O(regions × replicas²) after enumeration.
+ * A zone-spanning replica (a managed regional service) survives whenever its region is up.
  */
 export function survivorDistribution(slots: readonly ReplicaSlot[], net: FailureProbabilities): number[] {
   let total: number[] | undefined;
-  for (const { region, zones, counts } of layoutOf(slots)) {
-    const dist = regionDistribution(net.regionDownProbability(region), zones, counts, net);
+  for (const { region, zones, counts, spanning } of layoutOf(slots)) {
+    const dist = regionDistribution(net.regionDownProbability(region), zones, counts, spanning, net);
     // The first region's distribution is the convolution with [1] already (0 + 1·x is x exactly
     // for these non-negative figures): no copy, the same numbers.
     total = total === undefined ? dist : convolve(total, dist);
@@ -30,6 +31,8 @@ interface RegionLayout {
   readonly region: string;
   readonly zones: readonly string[];
   readonly counts: readonly number[];
+  /** Zone-spanning replicas (managed regional services): up whenever the region is. */
+  readonly spanning: number;
 }
 
 /**
@@ -42,14 +45,21 @@ function layoutOf(slots: readonly ReplicaSlot[]): readonly RegionLayout[] {
   const known = layouts.get(slots);
   if (known !== undefined) return known;
   const byRegion = new Map<string, Map<string, number>>();
+  const spanning = new Map<string, number>();
   for (const slot of slots) {
     const zones = byRegion.get(slot.region) ?? new Map<string, number>();
-    zones.set(slot.zone, (zones.get(slot.zone) ?? 0) + 1);
+    if (slot.spansZones === true) spanning.set(slot.region, (spanning.get(slot.region) ?? 0) + 1);
+    else zones.set(slot.zone, (zones.get(slot.zone) ?? 0) + 1);
     byRegion.set(slot.region, zones);
   }
   const layout = [...byRegion]
     .sort(([a], [b]) => byText(a, b))
-    .map(([region, zones]) => ({ region, zones: [...zones.keys()], counts: [...zones.values()] }));
+    .map(([region, zones]) => ({
+      region,
+      zones: [...zones.keys()],
+      counts: [...zones.values()],
+      spanning: spanning.get(region) ?? 0,
+    }));
   // Slot lists are built once per datastore and never mutated; a frozen one is safe to key on.
   layouts.set(slots, layout);
   return layout;
@@ -59,9 +69,10 @@ function regionDistribution(
   regionDown: number,
   zones: readonly string[],
   counts: readonly number[],
+  spanning: number,
   net: FailureProbabilities,
 ): number[] {
-  let replicas = 0;
+  let replicas = spanning;
   for (const count of counts) replicas += count;
   const dist = new Array<number>(replicas + 1).fill(0);
   dist[0] = regionDown;
@@ -71,7 +82,7 @@ function regionDistribution(
   const q = zones.map((zone) => net.zoneDownProbability(zone));
   for (let state = 0; state < 1 << zones.length; state++) {
     let p = up;
-    let alive = 0;
+    let alive = spanning;
     for (let i = 0; i < zones.length; i++) {
       if (state & (1 << i)) {
         p *= 1 - q[i]!;

@@ -4,7 +4,8 @@ import type { Model, ResolvedDatastore } from "../model/types.js";
 /**
  * The most availability a datastore may be credited with: 1 − the common-mode probability (a
  * failure no placement protects against; model.commonModeProbability), and for a managed service
- * the availability it is designed for (single- or multi-Region; src/catalog/data/replication.ts).
+ * the availability it is designed for (single- or multi-Region, where AWS states one;
+ * src/catalog/data/replication.ts).
  * The exact enumeration over zones and regions assumes independent failures; beyond these caps
  * that assumption, not the system, would be producing the nines.
  */
@@ -12,6 +13,6 @@ export function availabilityCap(model: Model, ds: ResolvedDatastore): number {
   const commonMode = 1 - model.settings.commonModeProbability;
   const service = ds.deploy.target === "aws" ? ds.deploy.service : undefined;
   const designed = service === undefined ? undefined : DESIGNED_AVAILABILITY[service];
-  if (designed === undefined) return commonMode;
-  return Math.min(commonMode, ds.regions.length > 1 ? designed.multiRegion : designed.singleRegion);
+  const figure = ds.regions.length > 1 ? designed?.multiRegion : designed?.singleRegion;
+  return figure === undefined ? commonMode : Math.min(commonMode, figure);
 }

@@ -231,7 +231,8 @@ export function evaluateDatastore(
       for (const set of servingSets)
         for (const slot of [...set.write, ...set.read]) {
           const zones = domains.get(slot.region) ?? [];
-          if (!zones.includes(slot.zone)) zones.push(slot.zone);
+          // A zone-spanning replica depends on its region alone.
+          if (slot.spansZones !== true && !zones.includes(slot.zone)) zones.push(slot.zone);
           domains.set(slot.region, zones);
         }
       domainsMemo = domains;

@@ -1,8 +1,11 @@
+import { lostWithZone } from "../model/placement.js";
 import type { ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pipelineOf } from "./lag.js";
-import type { NetworkView } from "./network.js";
+import { type NetworkView, networkView } from "./network.js";
+import { writeDemand } from "./origins.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
+import type { GroupState } from "./replication/types.js";
 import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
 
 /**
@@ -69,28 +72,44 @@ export function dataLoss(
 ): DataLoss | undefined {
   const { ds } = ev;
   const failedRegions = new Set(failures.flatMap((f) => (f.kind === "region" ? [f.region] : [])));
-  const failedZones = new Set(failures.flatMap((f) => (f.kind === "zone" ? [f.zone] : [])));
+  const failedZones = failures.flatMap((f) => (f.kind === "zone" ? [f.zone] : []));
   // Partitions whose preferred leader (single-leader) or write region (others) is gone.
   const leaderBased = ev.behaviour.leaderBased;
   let partitions = 0;
   let from: string | undefined;
   let fromZone: string | undefined;
   let lostSlots: readonly ReplicaSlot[] = [];
+  const goneStates: GroupState[] = [];
   for (const state of ev.states) {
     const leaderSlot = state.group.leader;
     const gone = leaderBased
-      ? failedRegions.has(leaderSlot.region) || failedZones.has(leaderSlot.zone)
+      ? failedRegions.has(leaderSlot.region) || failedZones.some((z) => lostWithZone(leaderSlot, z))
       : ds.writeRegions.some((r) => failedRegions.has(r));
     if (!gone) continue;
+    goneStates.push(state);
     partitions += state.group.partitions.length;
     if (from === undefined && leaderBased) {
       fromZone = leaderSlot.zone;
-      lostSlots = state.group.replicas.filter((slot) => failedZones.has(slot.zone));
+      lostSlots = state.group.replicas.filter((slot) => failedZones.some((z) => lostWithZone(slot, z)));
     }
     from ??= leaderBased ? leaderSlot.region : ds.writeRegions.find((r) => failedRegions.has(r));
   }
   if (partitions === 0 || from === undefined) return undefined;
-  const share = partitions / ds.partitions.count;
+  // Single-leader: every write of a lost leader's partitions. Others: only those that entered the
+  // lost write region, its share of the demand before the failures (the plan's write sources).
+  let share = partitions / ds.partitions.count;
+  if (!leaderBased) {
+    const lost = from;
+    const baseline = networkView(net.model, []);
+    const demand = writeDemand(net.model, ds.name, baseline);
+    share = goneStates.reduce(
+      (sum, state) =>
+        sum +
+        (state.group.partitions.length / ds.partitions.count) *
+          writeShareBefore(ev, { ...state, net: baseline, users: demand }, lost),
+      0,
+    );
+  }
   // A write that cannot commit inside the lost region (or, when only the leader's zone is lost,
   // inside that zone) is on a replica elsewhere already. One that can is lost when another region
   // takes over without it; where none can (no quorum survives), writes stop and nothing is lost
@@ -108,8 +127,7 @@ export function dataLoss(
       pipelineOf(ds),
     ).p99Ms;
   }
-  const writesPerSec =
-    (ds.traffic?.writesPerSec ?? 0) * share * (leaderBased ? 1 : 1 / ds.writeRegions.length);
+  const writesPerSec = (ds.traffic?.writesPerSec ?? 0) * share;
   const canResume = leaderBased
     ? effectiveLeader !== undefined
     : ds.writeRegions.some((r) => net.regionUp(r));
@@ -127,4 +145,15 @@ export function dataLoss(
       : {}),
     mode: inRegion?.mode ?? failover.mode,
   };
+}
+
+/**
+ * The share of a group's write demand that entered `region`, in `before` (the group under no
+ * failures, with the baseline's writers): each writer region's demand sent where the baseline
+ * routes it (its nearest reachable write region or coordinator: ReplicationBehaviour.sources), as
+ * the plan's write table shows it.
+ */
+function writeShareBefore(ev: DatastoreEvaluator, before: GroupState, region: string): number {
+  const sources = ev.behaviour.sources({ ...before, alive: before.group.replicas });
+  return sources.find((source) => source.region === region)?.share ?? 0;
 }

@@ -13,7 +13,7 @@ import { type NetworkView, networkView } from "./network.js";
 import { callerOrigins, callersOf, writeDemand } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import { endToEndP99, producerOrigins } from "./streams.js";
-import { survivalAnalysis } from "./survival.js";
+import { goalMinimum, survivalAnalysis } from "./survival.js";
 import { type Reuse, reusableResults, withEffectiveLeader } from "./touched.js";
 import type {
   Analysis,
@@ -182,7 +182,7 @@ export function analyseDatastore(
     write: latencyProfile(writeOrigins, (origin) => ev.latency(origin, "write")),
     read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
     survival: withFailover(
-      survivalAnalysis(ds.survive, ev.survival.zone, ev.survival.region, behaviour.minimum(ds.survive, ds)),
+      survivalAnalysis(ds.survive, ev.survival.zone, ev.survival.region, goalMinimum(behaviour, ds)),
       ds,
       failover,
     ),

@@ -128,7 +128,8 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
     rtt99,
     regionUp,
     zoneUp,
-    slotUp: (slot) => regionUp(slot.region) && zoneUp(slot.zone),
+    // A zone-spanning replica (managed regional service) is lost only with its region.
+    slotUp: (slot) => regionUp(slot.region) && (slot.spansZones === true || zoneUp(slot.zone)),
     side,
     connected:
       relayed === undefined

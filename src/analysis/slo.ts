@@ -122,7 +122,16 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
   }
   for (const stream of analysis.streams) {
     const slo = stream.slo ?? {};
-    if (slo.endToEndP99Ms !== undefined && stream.endToEndP99Ms > slo.endToEndP99Ms) {
+    if (slo.endToEndP99Ms !== undefined && stream.unavailable) {
+      // Nothing is delivered: the objective is missed, with no figure (its endToEndP99Ms is 0).
+      out.push({
+        component: stream.name,
+        path: `${stream.path}.slo.endToEndP99Ms`,
+        objective: "endToEndP99Ms",
+        target: slo.endToEndP99Ms,
+        message: `end-to-end p99 target ${ms(slo.endToEndP99Ms)}: no cluster can take produces`,
+      });
+    } else if (slo.endToEndP99Ms !== undefined && stream.endToEndP99Ms > slo.endToEndP99Ms) {
       out.push({
         component: stream.name,
         path: `${stream.path}.slo.endToEndP99Ms`,

@@ -2,7 +2,7 @@ import { PIPELINES } from "../catalog/data/replication.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
 import { byText } from "../order.js";
-import { atLeast, type FailureProbabilities } from "./availability.js";
+import type { FailureProbabilities } from "./availability.js";
 import type { Flow } from "./bandwidth.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
@@ -75,15 +75,12 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     };
   };
 
+  // Which zone states of each region's cluster let every partition take produces: worked out once,
+  // the availability then only weighs them (joint.ts asks under many failure probabilities).
+  const clusters = stream.regions.map((region) => clusterStates(region, layouts.get(region) ?? [], stream));
   const availabilityGiven = (view: FailureProbabilities) => {
     let down = 1;
-    for (const region of stream.regions) {
-      const regionLayouts = layouts.get(region) ?? [];
-      // Math.min(1, …each layout's figure), without an array per region per call.
-      let worst = 1;
-      for (const slots of regionLayouts) worst = Math.min(worst, atLeast(slots, stream.minInSync, view));
-      down *= 1 - worst;
-    }
+    for (const cluster of clusters) down *= 1 - clusterUp(cluster, view);
     return 1 - down;
   };
   let zone: SurvivalCheck | undefined;
@@ -119,6 +116,48 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
       minRegions: 1,
     },
   };
+}
+
+/** A region's cluster: the zones its partitions use and, per up/down state of them, whether it serves. */
+interface ClusterStates {
+  readonly region: string;
+  readonly zones: readonly string[];
+  /** Indexed by a bit mask of the zones that are up (bit i: zones[i]). */
+  readonly serves: readonly boolean[];
+}
+
+/**
+ * A cluster takes produces while EVERY partition keeps minInSync live replicas (a produce to a
+ * partition below it is refused): per state of the zones its replicas use, all layouts are checked
+ * together, not each alone — one zone's loss may stop one layout and spare another.
+ */
+function clusterStates(
+  region: string,
+  layouts: readonly (readonly ReplicaSlot[])[],
+  stream: ResolvedStream,
+): ClusterStates {
+  const zones = [...new Set(layouts.flatMap((layout) => layout.map((slot) => slot.zone)))].sort();
+  const serves: boolean[] = [];
+  for (let mask = 0; mask < 1 << zones.length; mask++) {
+    const up = (zone: string) => (mask & (1 << zones.indexOf(zone))) !== 0;
+    serves.push(layouts.every((layout) => layout.filter((slot) => up(slot.zone)).length >= stream.minInSync));
+  }
+  return { region, zones, serves };
+}
+
+/** P(the cluster serves): its region up, then the sum over the zone states in which it serves. */
+function clusterUp(cluster: ClusterStates, view: FailureProbabilities): number {
+  const up = 1 - view.regionDownProbability(cluster.region);
+  if (up === 0) return 0;
+  const q = cluster.zones.map((zone) => view.zoneDownProbability(zone));
+  let p = 0;
+  cluster.serves.forEach((serves, mask) => {
+    if (!serves) return;
+    let state = up;
+    for (let i = 0; i < q.length; i++) state *= mask & (1 << i) ? 1 - q[i]! : q[i]!;
+    p += state;
+  });
+  return p;
 }
 
 /**

@@ -1,11 +1,17 @@
-import type { ReplicaSlot } from "../model/types.js";
-import type { Requirements } from "./replication/types.js";
+import { lostWithZone } from "../model/placement.js";
+import type { ReplicaSlot, ResolvedDatastore } from "../model/types.js";
+import type { GoalMinimum, ReplicationBehaviour, Requirements } from "./replication/types.js";
 import type { SurvivalAnalysis, SurvivalCheck } from "./types.js";
 
 type Goal = "zone" | "region";
 const DOMAIN: Readonly<Record<Goal, (slot: ReplicaSlot) => string>> = {
   zone: (slot) => slot.zone,
   region: (slot) => slot.region,
+};
+/** Whether losing the domain loses the slot: a zone-spanning replica survives any one zone. */
+const LOST: Readonly<Record<Goal, (slot: ReplicaSlot, domain: string) => boolean>> = {
+  zone: lostWithZone,
+  region: (slot, domain) => slot.region === domain,
 };
 
 /**
@@ -15,13 +21,14 @@ const DOMAIN: Readonly<Record<Goal, (slot: ReplicaSlot) => string>> = {
  */
 export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Requirements): SurvivalCheck {
   const domainOf = DOMAIN[goal];
+  const lost = LOST[goal];
   const domains = [...new Set(slots.map(domainOf))].sort();
   let worst:
     | { domain: string; left: number; margin: number; readMargin: number; noLeader: boolean }
     | undefined;
   let survives = slots.length > 0;
   for (const domain of domains) {
-    const outside = slots.filter((slot) => domainOf(slot) !== domain);
+    const outside = slots.filter((slot) => !lost(slot, domain));
     const left = outside.filter(req.write.counts).length;
     const noLeader = req.lead !== undefined && outside.filter(req.lead.counts).length < req.lead.needed;
     // A quorum that cannot elect a leader is no better than none.
@@ -49,6 +56,21 @@ export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Re
 export function worseCheck(a: SurvivalCheck, b: SurvivalCheck): SurvivalCheck {
   if (a.survives !== b.survives) return a.survives ? b : a;
   return b.replicasLeft - b.quorum < a.replicasLeft - a.quorum ? b : a;
+}
+
+/**
+ * The minimum the store's goal needs under its replication model; a zone goal of a zone-spanning
+ * store (a managed regional service) holds with one replica, which no zone loss takes.
+ */
+export function goalMinimum(behaviour: ReplicationBehaviour, ds: ResolvedDatastore): GoalMinimum {
+  const spanning = ds.groups.every((group) => group.replicas.every((slot) => slot.spansZones === true));
+  if (ds.survive === "zone" && spanning && ds.groups.length > 0)
+    return {
+      replicas: 1,
+      regions: 1,
+      note: "each replica spans its region's zones (managed regional service)",
+    };
+  return behaviour.minimum(ds.survive, ds);
 }
 
 export function survivalAnalysis(

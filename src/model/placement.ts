@@ -1,7 +1,8 @@
 import type { Catalog, CatalogRegion } from "../catalog/catalog.js";
 import { autoPlacementCandidates } from "../catalog/catalog.js";
+import { ZONE_SPANNING_SERVICES } from "../catalog/data/replication.js";
 import { byText } from "../order.js";
-import type { PlacementGroup, RegionPlacement, ReplicaSlot, UserOrigin } from "./types.js";
+import type { PlacementGroup, RegionPlacement, ReplicaSlot, ResolvedDeploy, UserOrigin } from "./types.js";
 
 /** Majority of n: the smallest set two of which always overlap. */
 export function majority(n: number): number {
@@ -60,18 +61,21 @@ export type Placeable = Pick<RegionPlacement, "region" | "replicas" | "zones"> &
 /**
  * Expands partitions × replicas to placement groups. Partition p puts its i-th replica in region r
  * into zone (p + i) mod |zones(r)|: replicas of one partition use distinct zones where there are
- * enough, and consecutive partitions rotate so every zone carries an equal share.
+ * enough, and consecutive partitions rotate so every zone carries an equal share. A zone-spanning
+ * store (`zoneSpanning`, a managed regional service) has no zone to choose: each replica spans its
+ * region's zones, named after the first.
  */
 export function expandPlacement(
   partitionCount: number,
   placement: readonly Placeable[],
   leaderOf: (partition: number) => string,
+  zoneSpanning = false,
 ): PlacementGroup[] {
   type Group = { partitions: number[]; leader: ReplicaSlot; replicas: ReplicaSlot[] };
   const groups = new Map<string, Group>();
   // A partition's layout depends only on its leader region and on p modulo every region's zone
   // count: work each layout out once per (leader region, p mod cycle), not once per partition.
-  const cycle = placement.reduce((l, p) => lcm(l, Math.max(1, p.zones.length)), 1);
+  const cycle = zoneSpanning ? 1 : placement.reduce((l, p) => lcm(l, Math.max(1, p.zones.length)), 1);
   const layouts = new Map<string, Group[]>();
   for (let partition = 0; partition < partitionCount; partition++) {
     const leaderRegion = leaderOf(partition);
@@ -98,8 +102,9 @@ export function expandPlacement(
         ...Array.from({ length: roles.witnesses }, () => "witness" as const),
       ];
       sequence.forEach((role, i) => {
-        const zone = zones[(partition + i) % zones.length]!;
-        replicas.push(role === "voter" ? { region, zone } : { region, zone, role });
+        const zone = zones[zoneSpanning ? 0 : (partition + i) % zones.length]!;
+        const slot = zoneSpanning ? { region, zone, spansZones: true as const } : { region, zone };
+        replicas.push(role === "voter" ? slot : { ...slot, role });
       });
     }
     // The leader is the partition's first voter in the leader region (zone p mod |zones|), so
@@ -121,6 +126,16 @@ export function expandPlacement(
     byResidue[partition % cycle] = group;
   }
   return [...groups.values()];
+}
+
+/** Whether a store's replicas span their region's zones: a managed regional AWS service (DynamoDB, S3). */
+export function spansZones(deploy: ResolvedDeploy): boolean {
+  return deploy.target === "aws" && Object.hasOwn(ZONE_SPANNING_SERVICES, deploy.service);
+}
+
+/** Whether losing `zone` loses this replica: never for a zone-spanning one (only its region's loss does). */
+export function lostWithZone(slot: ReplicaSlot, zone: string): boolean {
+  return slot.spansZones !== true && slot.zone === zone;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));

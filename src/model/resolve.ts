@@ -5,7 +5,7 @@ import { type PlacementEntryInput, roleCounts, totalOf } from "../spec/roles.js"
 import { Metrics as MetricsSchema } from "../spec/schema/common.js";
 import type { Datastore, Service, Stream, Topology } from "../spec/schema/topology.js";
 import { engineTraits } from "./engine-traits.js";
-import { apportion, autoPlacement, expandPlacement, majority } from "./placement.js";
+import { apportion, autoPlacement, expandPlacement, majority, spansZones } from "./placement.js";
 import { resolveFailover } from "./roles.js";
 import type {
   ComponentKind,
@@ -219,8 +219,13 @@ function resolveDatastore(
           geoCandidates.map((region) => ({ region, weight: userShare(region) })),
         )
       : undefined;
-  const groups = expandPlacement(spec.partitions.count, placement, (p) => geoLeaders?.[p] ?? leader);
   const deploy = resolveDeploy(spec.deploy);
+  const groups = expandPlacement(
+    spec.partitions.count,
+    placement,
+    (p) => geoLeaders?.[p] ?? leader,
+    spansZones(deploy),
+  );
 
   return {
     kind: "datastore",

@@ -91,8 +91,14 @@ export type ReplicaRole = "voter" | "readOnly" | "witness";
 /** A replica position: which region and zone holds it, and its role (voter when absent). */
 export interface ReplicaSlot {
   readonly region: string;
+  /** Its zone; for a zone-spanning replica, the region's first zone, named only for reports. */
   readonly zone: string;
   readonly role?: ReplicaRole;
+  /**
+   * A managed regional service's replica (DynamoDB table, S3 bucket): it keeps its data in every
+   * zone of its region and is lost only with the region (catalog ZONE_SPANNING_SERVICES).
+   */
+  readonly spansZones?: true;
 }
 
 /**

@@ -128,17 +128,35 @@ export const IN_REGION_FAILOVER = {
 } as const satisfies Readonly<Record<string, FailoverDefault>>;
 
 /**
+ * Managed services whose one resource per Region keeps its data in several Availability Zones and
+ * serves through the loss of one: a replica of such a store is lost only with its Region. Aurora
+ * instances and MSK brokers each live in one AZ, so they are not here.
+ */
+export const ZONE_SPANNING_SERVICES: Readonly<Record<string, string>> = {
+  dynamodb:
+    "Amazon DynamoDB API Reference, Welcome: data is automatically replicated across multiple Availability Zones in a Region, providing built-in high availability",
+  s3: "Amazon S3 User Guide, Data protection in Amazon S3: S3 Standard stores objects across a minimum of three Availability Zones in a Region",
+};
+
+/**
  * Designed availability of managed services: no planner figure may claim more nines than the
  * service is designed for. DynamoDB: AWS Prescriptive Guidance "Overview of global tables":
- * single-Region tables 99.99%, global tables 99.999% (reference-topologies.md §4).
+ * single-Region tables 99.99%, global tables 99.999% (reference-topologies.md §4). S3 Standard:
+ * Amazon S3 User Guide, "Data protection in Amazon S3": "designed to provide ... 99.99%
+ * availability of objects over a given year"; AWS states no figure for buckets replicated across
+ * Regions, so none is assumed (only the common-mode cap applies there).
  */
 export const DESIGNED_AVAILABILITY: Readonly<
-  Record<string, { readonly singleRegion: number; readonly multiRegion: number; readonly source: string }>
+  Record<string, { readonly singleRegion: number; readonly multiRegion?: number; readonly source: string }>
 > = {
   dynamodb: {
     singleRegion: 0.9999,
     multiRegion: 0.99999,
     source: "AWS Prescriptive Guidance, DynamoDB global tables overview",
+  },
+  s3: {
+    singleRegion: 0.9999,
+    source: "Amazon S3 User Guide, Data protection in Amazon S3 (S3 Standard: 99.99% availability)",
   },
 };
 

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
+import { build } from "./helpers.js";
+
+const pZ = 0.001;
+const pR = 0.0001;
+
+const streamModel = (replicas: number, minInSync: number, slo?: { endToEndP99Ms: number }) =>
+  build({
+    users: { "eu-west-1": 1 },
+    model: { zoneFailureProbability: pZ, regionFailureProbability: pR },
+    streams: {
+      events: {
+        regions: ["eu-west-1"],
+        partitions: 12,
+        replicas,
+        minInSync,
+        delivery: "at-least-once",
+        producers: ["api"],
+        consumers: [],
+        traffic: { messagesPerSec: 100, messageBytes: 100 },
+        retentionHours: 24,
+        deploy: { target: "kubernetes", engine: "kafka", storageGi: 100 },
+        ...(slo === undefined ? {} : { slo }),
+      },
+    },
+    services: {
+      api: {
+        regions: ["eu-west-1"],
+        replicasPerRegion: 3,
+        processingMs: 1,
+        calls: [{ to: "events", timeoutMs: 100, retries: 0 }],
+        deploy: { target: "kubernetes", image: "x/api:1" },
+      },
+    },
+  });
+const events = (a: ReturnType<typeof analyse>) => a.streams.find((s) => s.name === "events")!;
+
+describe("stream availability: every partition layout keeps minInSync, jointly", () => {
+  it("RF 2, minInSync 2 over 3 zones: any zone's loss stops produces, (1 − pR)(1 − pZ)³", () => {
+    const a = analyse(streamModel(2, 2));
+    expect(events(a).availability).toBeCloseTo((1 - pR) * (1 - pZ) ** 3, 12);
+  });
+
+  it("RF 3, minInSync 2 over 3 zones: up while at most one zone is down", () => {
+    const a = analyse(streamModel(3, 2));
+    const zones = (1 - pZ) ** 3 + 3 * pZ * (1 - pZ) ** 2;
+    expect(events(a).availability).toBeCloseTo((1 - pR) * zones, 12);
+  });
+
+  it("RF 2, minInSync 1: produces go on until both zones of some partition are down", () => {
+    // Layouts {a,b}, {b,c}, {c,a}: every layout keeps a replica unless two zones are down.
+    const a = analyse(streamModel(2, 1));
+    const zones = (1 - pZ) ** 3 + 3 * pZ * (1 - pZ) ** 2;
+    expect(events(a).availability).toBeCloseTo((1 - pR) * zones, 12);
+  });
+});
+
+describe("an unavailable stream is reported unavailable, not faster", () => {
+  const model = streamModel(2, 2, { endToEndP99Ms: 50 });
+  const baseline = analyse(model);
+  const failed = analyse(model, parseFailures(model, ["zone:eu-west-1a"]));
+
+  it("what-if says it cannot take produces and reports no end-to-end latency change", () => {
+    expect(events(failed).unavailable).toBe(true);
+    const changes = compareAnalyses(baseline, failed).filter((c) => c.component === "events");
+    expect(changes).toContainEqual(expect.objectContaining({ kind: "unavailable" }));
+    expect(changes.filter((c) => c.kind === "latency")).toEqual([]);
+  });
+
+  it("its end-to-end objective is missed, with no figure", () => {
+    expect(sloViolations(baseline).some((v) => v.objective === "endToEndP99Ms")).toBe(false);
+    const missed = sloViolations(failed, "serving").find((v) => v.objective === "endToEndP99Ms");
+    expect(missed).toBeDefined();
+    expect(missed!.actual).toBeUndefined();
+    expect(compareAnalyses(baseline, failed)).toContainEqual(
+      expect.objectContaining({ kind: "slo-broken", path: "streams.events.slo.endToEndP99Ms" }),
+    );
+  });
+});

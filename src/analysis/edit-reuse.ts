@@ -3,6 +3,8 @@ import type { Model, ResolvedDatastore, ResolvedService } from "../model/types.j
 import { analysisIndex } from "./analysis-index.js";
 import { availabilityCap } from "./caps.js";
 import { serviceCost } from "./cost.js";
+import { type NetworkView, networkView } from "./network.js";
+import { writeDemand } from "./origins.js";
 import { hasCallCycle, type Reuse } from "./touched.js";
 import type { Analysis, LinkLoad, ServiceAnalysis } from "./types.js";
 
@@ -20,7 +22,8 @@ export interface AnalysedModel {
  * - its own regions, zones, processing time, calls and SLO (not its replica count or pod size:
  *   those are its cost, recomputed for every kept result),
  * - the figures of what it calls: a datastore's latency and availability follow its definition,
- *   its availability cap and the load of the links its replicas use; a stream's its definition;
+ *   its availability cap, the load of the links its replicas use and its writers' demand (which
+ *   elects its leader); a stream's its definition;
  *   a callee service's these same inputs, transitively.
  * Datastores and streams themselves are analysed in full: their figures follow their callers'
  * traffic and every component's load on the links. Call cycles make a service's figures depend on
@@ -39,6 +42,13 @@ export function editReuse(
   const oldLinks = linksByRegion(before.analysis.links);
   const newLinks = linksByRegion(links);
 
+  // The two models' networks without failures, made when a datastore is first compared.
+  let netNow: NetworkView | undefined;
+  let netWas: NetworkView | undefined;
+  const nets = {
+    now: () => (netNow ??= networkView(model, [])),
+    was: () => (netWas ??= networkView(old, [])),
+  };
   const storeSame = new Map<string, boolean>();
   const sameStore = (ds: ResolvedDatastore, prior: ResolvedDatastore): boolean => {
     let same = storeSame.get(ds.name);
@@ -46,7 +56,10 @@ export function editReuse(
       same =
         JSON.stringify(ds) === JSON.stringify(prior) &&
         availabilityCap(model, ds) === availabilityCap(old, prior) &&
-        loadsAlike(ds, oldLinks, newLinks);
+        loadsAlike(ds, oldLinks, newLinks) &&
+        // Its writers' demand elects its leader: a caller's regions or traffic move it.
+        JSON.stringify(writeDemand(model, ds.name, nets.now())) ===
+          JSON.stringify(writeDemand(old, prior.name, nets.was()));
       storeSame.set(ds.name, same);
     }
     return same;

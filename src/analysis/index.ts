@@ -10,7 +10,7 @@ import { latencyProfile } from "./latency.js";
 import { leaderOptions, saturatedFollowers } from "./leader-placement.js";
 import { loadedNetwork } from "./loaded.js";
 import { type NetworkView, networkView } from "./network.js";
-import { callerOrigins, callersOf, writeDemand } from "./origins.js";
+import { demandOrigins, writeDemand } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import { endToEndP99, producerOrigins } from "./streams.js";
 import { goalMinimum, survivalAnalysis } from "./survival.js";
@@ -157,8 +157,7 @@ export function analyseDatastore(
   cap = 1,
 ): DatastoreAnalysis {
   const { ds, behaviour } = ev;
-  const origins = (op: "read" | "write") =>
-    callerOrigins(model, callersOf(model, ds.name, op), net, model.users);
+  const origins = (op: "read" | "write") => demandOrigins(model, ds.name, op, net, model.users);
   const replicationLag = datastoreLags(ev, linkByKey);
   const effectiveLeader = effectiveLeaderOf(ev);
   const rpoMs = behaviour.rpoMs(ds, replicationLag);

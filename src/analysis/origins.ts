@@ -60,21 +60,24 @@ function routesOf(model: Model, service: ResolvedService, net: NetworkView) {
  * Where a component's requests come from. Users reach a service in its nearest region, so a
  * datastore or stream called by services sees requests from those callers' regions, weighted by
  * the user demand each caller region serves (a standby region nobody is routed to adds nothing).
- * A component nobody calls is used by the users directly.
+ * Each caller counts by its calls per second to the component when every caller's is known
+ * (`callRates`), else equally. A component nobody calls is used by the users directly.
  */
 export function callerOrigins(
   model: Model,
   callers: readonly string[],
   net: NetworkView,
   fallback: readonly UserOrigin[],
+  rates?: ReadonlyMap<string, number>,
 ): readonly UserOrigin[] {
   const index = modelIndex(model);
   const weights = new Map<string, number>();
   for (const name of callers) {
     const service = index.service(name);
     if (service === undefined) continue;
+    const rate = rates?.get(name) ?? 1;
     for (const [region, share] of routesOf(model, service, net))
-      weights.set(region, (weights.get(region) ?? 0) + share);
+      weights.set(region, (weights.get(region) ?? 0) + rate * share);
   }
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   if (total === 0) return fallback;
@@ -89,7 +92,96 @@ export function callerOrigins(
  * multi-leader store, the leader an election picks — as the write latency table shows it.
  */
 export function writeDemand(model: Model, datastore: string, net: NetworkView): readonly UserOrigin[] {
-  return callerOrigins(model, callersOf(model, datastore, "write"), net, model.users);
+  return demandOrigins(model, datastore, "write", net, model.users);
+}
+
+/**
+ * callerOrigins over the services calling `component` with `op` (all its callers when none uses
+ * that op, as callersOf), each weighted by how often it makes those calls.
+ */
+export function demandOrigins(
+  model: Model,
+  component: string,
+  op: ResolvedCall["op"] | undefined,
+  net: NetworkView,
+  fallback: readonly UserOrigin[],
+): readonly UserOrigin[] {
+  const callers = callersOf(model, component, op);
+  return callerOrigins(model, callers, net, fallback, callRates(model, component, op, callers));
+}
+
+/**
+ * Calls per second each caller makes to `component` (with `op` when any caller uses it): its
+ * request rate × callsPerRequest, summed over its calls there. Undefined unless every caller's
+ * request rate is known and some caller calls at all: weights from a partial picture would
+ * misstate the others, so callers then count equally.
+ */
+export function callRates(
+  model: Model,
+  component: string,
+  op: ResolvedCall["op"] | undefined,
+  callers: readonly string[],
+): ReadonlyMap<string, number> | undefined {
+  const sites = modelIndex(model).callsTo(component);
+  const useOp = op !== undefined && sites.some((site) => site.call.op === op);
+  const rates = new Map<string, number>();
+  for (const { service, call } of sites) {
+    if (useOp && call.op !== op) continue;
+    const rate = requestRate(model, service.name);
+    if (rate === undefined) return undefined;
+    rates.set(service.name, (rates.get(service.name) ?? 0) + rate * call.callsPerRequest);
+  }
+  const total = callers.reduce((sum, name) => sum + (rates.get(name) ?? 0), 0);
+  return total > 0 ? rates : undefined;
+}
+
+/** Per model: each service's requests per second (undefined: not known). */
+const requestRates = new WeakMap<Model, Map<string, number | undefined>>();
+
+/**
+ * Requests per second a service handles: its declared `traffic`; else what its callers send it
+ * (their rates × callsPerRequest) plus the messages of the streams it consumes. Undefined when
+ * any of those is unknown, or on a call cycle.
+ */
+export function requestRate(model: Model, name: string): number | undefined {
+  let memo = requestRates.get(model);
+  if (memo === undefined) {
+    memo = new Map();
+    requestRates.set(model, memo);
+  }
+  const index = modelIndex(model);
+  const visiting = new Set<string>();
+  const rateOf = (service: string): number | undefined => {
+    if (memo.has(service)) return memo.get(service);
+    // A cycle's rate is not determined by the spec: unknown.
+    if (visiting.has(service)) return undefined;
+    visiting.add(service);
+    const declared = index.service(service)?.traffic?.requestsPerSec;
+    let rate: number | undefined = declared;
+    if (rate === undefined) {
+      let sum = 0;
+      let known = true;
+      let sources = 0;
+      for (const site of index.callsTo(service)) {
+        const caller = rateOf(site.service.name);
+        sources++;
+        if (caller === undefined) known = false;
+        else sum += caller * site.call.callsPerRequest;
+      }
+      for (const stream of model.streams) {
+        if (!stream.consumers.includes(service)) continue;
+        sources++;
+        const messages = stream.traffic?.messagesPerSec;
+        if (messages === undefined) known = false;
+        else sum += messages;
+      }
+      rate = known && sources > 0 ? sum : undefined;
+    }
+    visiting.delete(service);
+    memo.set(service, rate);
+    return rate;
+  };
+  return rateOf(name);
 }
 
 /**
@@ -115,6 +207,6 @@ export function datastoreLatency(
   net: NetworkView,
   op: DatastoreOp,
 ): LatencyProfile {
-  const origins = callerOrigins(model, callersOf(model, ev.ds.name, op), net, model.users);
+  const origins = demandOrigins(model, ev.ds.name, op, net, model.users);
   return latencyProfile(origins, (origin) => ev.latency(origin, op));
 }

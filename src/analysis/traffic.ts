@@ -2,7 +2,7 @@ import type { Model, UserOrigin } from "../model/types.js";
 import type { Flow } from "./bandwidth.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { NetworkView } from "./network.js";
-import { callerOrigins, callersOf } from "./origins.js";
+import { callersOf, demandOrigins } from "./origins.js";
 import { holdsData, nearest } from "./replication/common.js";
 
 /**
@@ -43,13 +43,13 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
   };
   const none: readonly UserOrigin[] = [];
   add(
-    callerOrigins(model, callersOf(model, ds.name, "write"), net, none),
+    demandOrigins(model, ds.name, "write", net, none),
     traffic.writesPerSec,
     (o) => nearest(o, writeTargets, net)?.region,
     false,
   );
   add(
-    callerOrigins(model, callersOf(model, ds.name, "read"), net, none),
+    demandOrigins(model, ds.name, "read", net, none),
     traffic.readsPerSec,
     (o) => (strong ? state.leader : nearest(o, dataRegions, net)?.region),
     true,

@@ -22,7 +22,7 @@ export const latencySlo: Rule = {
   usesAnalysis: true,
   docs: {
     why: "A latency SLO the topology cannot meet burns its error budget from day one; when the target is below the speed of light between the quorum's regions no tuning will meet it.",
-    how: "Compares readP99Ms / writeP99Ms (datastores), latencyP99Ms (services) and endToEndP99Ms (streams) with the analysis' worst p99 over user origins. For leader-based writes the floor is the quorum round trip: the (W−1)-th smallest median RTT from the leader to the other replicas; an SLO below it is reported as impossible.",
+    how: "Compares readP99Ms / writeP99Ms (datastores), latencyP99Ms (services) and endToEndP99Ms (streams) with the analysis' worst p99 over user origins. For leader-based writes the floor is the quorum round trip: the (W−1)-th smallest median RTT from the leader to the other replicas; an SLO below it is reported as impossible. Multi-leader and leaderless stores name no leader: when the slowest origin already commits locally (a write region; leaderless: a write quorum there) the finding names the local commit tail instead of a move.",
     fix: "Move a quorum of replicas (or the leader) closer to the writers, partition by geography, serve reads from the nearest replica (bounded-staleness), or relax the SLO.",
   },
   check(model, analysis) {
@@ -46,14 +46,12 @@ export const latencySlo: Rule = {
           });
         } else {
           const worst = worstOrigin(figures.write);
-          if (worst !== undefined && worst.p99Ms > writeP99Ms) {
+          if (worst !== undefined && worst.p99Ms > writeP99Ms)
             findings.push({
               path: `${store.path}.slo.writeP99Ms`,
-              message: `write p99 ${ms(worst.p99Ms)} from ${worst.origin} exceeds the SLO ${ms(writeP99Ms)} (leader ${store.leader})`,
-              fix: `move the leader or a quorum nearer ${worst.origin}, partition by geography (partitions.strategy: geo), or relax writeP99Ms to ${Math.ceil(worst.p99Ms)}`,
               data: { sloMs: writeP99Ms, predictedMs: worst.p99Ms, origin: worst.origin },
+              ...slowWrite(store, worst.origin, worst.p99Ms, writeP99Ms),
             });
-          }
         }
       }
       if (readP99Ms !== undefined) {
@@ -108,6 +106,50 @@ export const latencySlo: Rule = {
     return findings;
   },
 };
+
+/**
+ * Why writes from `origin` miss the SLO, and what to change. A leader-based store: the leader or a
+ * quorum is too far. A multi-leader or leaderless store has no leader: when `origin` commits
+ * locally (a write region; leaderless: a write quorum there) nothing is nearer to move to, so
+ * what is left is the local commit tail.
+ */
+function slowWrite(
+  store: ResolvedDatastore,
+  origin: string,
+  p99Ms: number,
+  sloMs: number,
+): Pick<Finding, "message" | "fix"> {
+  const exceeds = `write p99 ${ms(p99Ms)} from ${origin} exceeds the SLO ${ms(sloMs)}`;
+  const relax = `relax writeP99Ms to ${Math.ceil(p99Ms)}`;
+  if (store.replication !== "multi-leader" && store.replication !== "leaderless")
+    return {
+      message: `${exceeds} (leader ${store.leader})`,
+      fix: `move the leader or a quorum nearer ${origin}, partition by geography (partitions.strategy: geo), or ${relax}`,
+    };
+  const here = store.placement.find((p) => p.region === origin);
+  const local =
+    store.replication === "multi-leader"
+      ? store.writeRegions.includes(origin) && (here?.voters ?? 0) + (here?.readOnly ?? 0) > 0
+      : (here?.voters ?? 0) >= store.quorum.write;
+  if (!local)
+    return {
+      message: exceeds,
+      fix:
+        store.replication === "multi-leader"
+          ? `add a write region at or near ${origin} (placement and leaders), or ${relax}`
+          : `place a write quorum (${store.quorum.write} replicas) at or near ${origin}, or ${relax}`,
+    };
+  const engine = store.deploy.target === "kubernetes" ? store.deploy.engine : undefined;
+  return engine === undefined
+    ? {
+        message: `${exceeds}: ${origin} commits locally, so this is the local commit tail (a flat estimate without an engine)`,
+        fix: `set ${store.path}.deploy.engine${store.deploy.target === "kubernetes" ? "" : " (deploy.target: kubernetes)"} to use the engine's measured commit tail, or ${relax}`,
+      }
+    : {
+        message: `${exceeds}: ${origin} commits locally, so this is ${engine}'s local commit tail`,
+        fix: relax,
+      };
+}
 
 function noFigures(path: string): Finding {
   return {

@@ -24,6 +24,15 @@ const MODEL_NEED: Readonly<
     Math.max(store.quorum.write + 1, local.length * (Math.max(store.quorum.read, store.quorum.write) + 1)),
 };
 
+/**
+ * A consensus group needs a majority: 2f + 1 voters tolerate f failures, and one more (an even
+ * count) tolerates none more while its majority grows (etcd FAQ, "Why an odd number of cluster
+ * members?", https://etcd.io/docs/v3.5/faq/). So a consensus need rounds up to odd — the solver
+ * also searches odd voter counts only.
+ */
+const oddForConsensus = (store: ResolvedDatastore, need: number) =>
+  store.replication === "consensus" && need % 2 === 0 ? need + 1 : need;
+
 /** Replicas beyond what the survival goal and read locality need cost money and slow quorums down. */
 export const overReplication: Rule = {
   id: "over-replication",
@@ -47,7 +56,7 @@ export const overReplication: Rule = {
   },
   docs: {
     why: "Every replica costs storage, compute and cross-region egress, and a larger quorum waits for more acknowledgements.",
-    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1).",
+    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1).",
     fix: "Lower `replicas` to the need (and drop the placement entries that only add copies), or suppress with the reason (e.g. extra read capacity).",
   },
   check(model, analysis, settings) {
@@ -61,13 +70,21 @@ export const overReplication: Rule = {
         (region) => (model.users.find((u) => u.region === region)?.share ?? 0) >= minShare,
       );
       const survivalNeed = figures.survival.minReplicas;
-      const need = Math.max(survivalNeed, local.length, MODEL_NEED[store.replication](store, local));
+      const modelNeed = MODEL_NEED[store.replication](store, local);
+      const unrounded = Math.max(survivalNeed, local.length, modelNeed);
+      const need = oddForConsensus(store, unrounded);
       const extra = store.replicas - need;
       if (extra <= slack) continue;
       const cost = (figures.costUsdPerMonth.replicas / store.replicas) * extra;
+      const quorums =
+        need !== unrounded
+          ? `need an odd count (${unrounded} voters tolerate no more failures than ${unrounded - 1})`
+          : need === survivalNeed || store.replication === "consensus"
+            ? "need no more"
+            : `need ${modelNeed}`;
       findings.push({
         path: `${store.path}.replicas`,
-        message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${need === survivalNeed ? "need no more" : `need ${MODEL_NEED[store.replication](store, local)}`}); the ${extra} extra cost about ${usd(cost)}/month`,
+        message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${quorums}); the ${extra} extra cost about ${usd(cost)}/month`,
         fix: `set replicas: ${need} and remove ${extra} from the placement`,
         data: { replicas: store.replicas, need, extra, usdPerMonth: cost },
       });

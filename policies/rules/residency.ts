@@ -13,7 +13,7 @@ export const residency: Rule = {
   severity: "error",
   docs: {
     why: "Residency rules (GDPR, data-localisation laws) restrict where data is stored and processed; a single replica, backup or calling service outside them is a breach.",
-    how: "For every datastore and stream with `residency`, each placement region, backup region and stream region must have a jurisdiction (or country) in the list; so must every region of each service that calls the datastore or produces to / consumes from the stream. A service's own `residency` restricts its regions.",
+    how: "For every datastore and stream with `residency`, each placement region, backup region, stream region and stream mirror region must have a jurisdiction (or country) in the list; so must every region of each service that calls the datastore or produces to / consumes from the stream. A service's own `residency` restricts its regions.",
     fix: "Move the replica, backup or service to an allowed region, or serve the other region through a service that runs inside the jurisdiction.",
   },
   check(model) {
@@ -48,6 +48,14 @@ export const residency: Rule = {
           path: `${stream.path}.regions`,
           message: `stream region ${describe(model, [bad])} is outside the allowed jurisdictions ${allowed.join(", ")} of ${stream.path}`,
           fix: `run the ${stream.name} cluster only in regions in ${allowed.join(", ")}`,
+          data: { region: bad, allowed },
+        });
+      // A mirror region receives a copy of every record: the data is stored there too.
+      for (const bad of outside(model, stream.mirrorRegions, allowed))
+        findings.push({
+          path: `${stream.path}.mirrorRegions`,
+          message: `mirror region ${describe(model, [bad])} is outside the allowed jurisdictions ${allowed.join(", ")} of ${stream.path}`,
+          fix: `mirror ${stream.name} only to regions in ${allowed.join(", ")} (remove ${bad} from mirrorRegions)`,
           data: { region: bad, allowed },
         });
       const clients = [

@@ -25,7 +25,7 @@ export function placeAuto(model: Model): { model: Model; warnings: Diagnostic[] 
       code: "solve/infeasible",
       severity: "warning",
       path: `${s.path}.placement`,
-      message: `placement "auto": ${s.infeasible?.message ?? "no feasible placement"}; kept the greedy pick ${describe(s.current)}`,
+      message: `placement "auto": ${s.infeasible?.message ?? "no feasible placement"}; kept the greedy pick ${describe(s.current, s.leaderBased)}`,
       fix: s.infeasible?.relaxations[0]?.message ?? "relax an objective or allow more regions",
     });
   }

@@ -74,10 +74,15 @@ export function sortedEntries(placement: Readonly<Record<string, Entry>>): [stri
   return Object.entries(placement).sort((a, b) => total(b[1]) - total(a[1]) || byText(a[0], b[0]));
 }
 
-/** `eu-west-1: 2, eu-central-1: 2, eu-north-1: 1 witness (leader eu-west-1)`: largest first. */
-export function describe(candidate: Candidate): string {
+/**
+ * `eu-west-1: 2, eu-central-1: 2, eu-north-1: 1 witness (leader eu-west-1)`: largest first. The
+ * leader only for a leader-based model: a multi-leader or leaderless store has none to name.
+ */
+export function describe(candidate: Candidate, leaderBased = true): string {
   const parts = sortedEntries(candidate.placement).map(([region, e]) => `${region}: ${entryText(e)}`);
-  return `${parts.join(", ")} (leader ${candidate.leader})`;
+  return leaderBased && candidate.leader !== ""
+    ? `${parts.join(", ")} (leader ${candidate.leader})`
+    : parts.join(", ");
 }
 
 /** Stable identity of a candidate, for de-duplication and tests. */

@@ -73,5 +73,19 @@ export function splitStanding(
   return { added: errors.filter((f) => !standing(f)), standing: errors.filter(standing) };
 }
 
+/**
+ * Errors outside the datastore's scope that the current placement (`before`) does not have: a
+ * placement's flows share links with other components (another store's replication lag over a
+ * link it fills), so these are its doing after all. Matched by rule and path, as in splitStanding.
+ */
+export function causedElsewhere(
+  elsewhere: readonly Diagnostic[],
+  before: readonly Diagnostic[],
+): Diagnostic[] {
+  const key = (f: Diagnostic) => `${f.code}\u0000${f.path}`;
+  const failing = new Set(before.map(key));
+  return elsewhere.filter((f) => !failing.has(key(f)));
+}
+
 /** `services.api` of `services.api.calls[0].timeoutMs`: the component a finding is about (names hold no `.` or `[`). */
 const componentPath = (path: string) => /^[^.[]+\.[^.[]+/.exec(path)?.[0] ?? path;

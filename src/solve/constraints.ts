@@ -53,6 +53,24 @@ export interface Violation {
   readonly message: string;
 }
 
+/**
+ * Not a declared objective but always required: every origin with demand can complete reads and
+ * writes. The analysis leaves an origin it cannot serve (no quorum reachable, a link past its
+ * capacity) out of the p99s, so a placement whose writes are down would otherwise score 0 ms.
+ * Never relaxed (no search tolerates it).
+ */
+export const SERVED = "served";
+
+/** Operations some origin with demand cannot complete, with those origins. */
+export function downOps(analysis: DatastoreAnalysis): { op: "read" | "write"; origins: string[] }[] {
+  return (["write", "read"] as const)
+    .filter((op) => (analysis[op].unavailableShare ?? 0) > 0)
+    .map((op) => ({
+      op,
+      origins: analysis[op].byOrigin.filter((o) => o.unavailable && o.share > 0).map((o) => o.origin),
+    }));
+}
+
 /** The constraints `analysis` breaks, judged by the same code as `check` (sloViolations, survival). */
 export function violations(constraints: readonly Constraint[], analysis: DatastoreAnalysis): Violation[] {
   const out: Violation[] = [];
@@ -80,6 +98,11 @@ export function violations(constraints: readonly Constraint[], analysis: Datasto
     if (v !== undefined)
       out.push({ constraint, ...(v.actual === undefined ? {} : { actual: v.actual }), message: v.message });
   }
+  for (const { op, origins } of downOps(analysis))
+    out.push({
+      constraint: { id: SERVED, path: `${analysis.path}`, rule: "solve", target: "every origin served" },
+      message: `${op}s from ${origins.join(", ")} are down (cannot complete: no quorum reachable or a link past its capacity)`,
+    });
   return out;
 }
 

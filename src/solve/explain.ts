@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 import { describe, replicasOf } from "./candidate.js";
-import { type Constraint, figureOf } from "./constraints.js";
+import { type Constraint, downOps, figureOf, SERVED } from "./constraints.js";
 import type { Objective, Scored } from "./objective.js";
 import type { SearchResult } from "./search.js";
 import { type Space, unmeetable } from "./space.js";
@@ -51,6 +51,7 @@ const signed = (x: number, unit: (v: number) => string) =>
   unit(Math.abs(x)) === unit(0) ? `±${unit(0)}` : `${x >= 0 ? "+" : "−"}${unit(Math.abs(x))}`;
 
 export function figures(s: Scored): PlacementFigures {
+  const down = downOps(s.analysis).map((d) => d.op);
   return {
     placement: s.candidate.placement,
     replicas: replicasOf(s.candidate),
@@ -59,6 +60,7 @@ export function figures(s: Scored): PlacementFigures {
     latencyMs: s.latencyMs,
     writeP99Ms: s.analysis.write.worstP99Ms,
     readP99Ms: s.analysis.read.worstP99Ms,
+    ...(down.length === 0 ? {} : { down }),
     availability: Math.min(s.analysis.availability.write, s.analysis.availability.read),
     survives: s.analysis.survival.meetsGoal,
   };
@@ -70,10 +72,14 @@ export function trade(base: Scored, other: Scored): string {
     `${signed(other.costUsdPerMonth - base.costUsdPerMonth, usd)}/month`,
     `${signed(other.latencyMs - base.latencyMs, ms)} weighted p99`,
   ];
+  const down = new Set(downOps(other.analysis).map((d) => d.op));
   const write = other.analysis.write.worstP99Ms - base.analysis.write.worstP99Ms;
   const read = other.analysis.read.worstP99Ms - base.analysis.read.worstP99Ms;
-  if (Math.abs(write) >= 0.05) parts.push(`write p99 ${signed(write, ms)}`);
-  if (Math.abs(read) >= 0.05) parts.push(`read p99 ${signed(read, ms)}`);
+  // A p99 leaves out the origins it cannot serve: a difference to it would mislead.
+  if (down.has("write")) parts.push("writes down");
+  else if (Math.abs(write) >= 0.05) parts.push(`write p99 ${signed(write, ms)}`);
+  if (down.has("read")) parts.push("reads down");
+  else if (Math.abs(read) >= 0.05) parts.push(`read p99 ${signed(read, ms)}`);
   const availability = (s: Scored) => Math.min(s.analysis.availability.write, s.analysis.availability.read);
   const nines = (x: number) => -Math.log10(Math.max(1e-15, 1 - x));
   const more = nines(availability(other)) - nines(availability(base));
@@ -113,6 +119,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
   const { ds, result, current, accepted } = input;
   const best = accepted[0];
   const floors = floorReports(input.space);
+  const leaderBased = input.space.leaderBased;
 
   const binding: Binding[] = [];
   if (best !== undefined && input.explainBinding) {
@@ -125,7 +132,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
         path: constraint.path,
         target: constraint.target,
         without: figures(alone),
-        message: `${constraint.id} ${constraint.target} binds: without it ${describe(alone.candidate)} would do (${trade(best, alone)}${figure === undefined ? "" : `; ${constraint.id} ${+figure.toFixed(4)}`})`,
+        message: `${constraint.id} ${constraint.target} binds: without it ${describe(alone.candidate, leaderBased)} would do (${trade(best, alone)}${figure === undefined ? "" : `; ${constraint.id} ${+figure.toFixed(4)}`})`,
       });
     }
   }
@@ -141,7 +148,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
         path: broken.map((c) => c.path).join(" + "),
         target: broken.map((c) => `${c.id} ${c.target}`).join(", "),
         without: figures(together),
-        message: `${broken.map((c) => `${c.id} ${c.target}`).join(" and ")} bind together: without them ${describe(together.candidate)} would do (${trade(best, together)}; ${together.violations.map((v) => v.message).join("; ")})`,
+        message: `${broken.map((c) => `${c.id} ${c.target}`).join(" and ")} bind together: without them ${describe(together.candidate, leaderBased)} would do (${trade(best, together)}; ${together.violations.map((v) => v.message).join("; ")})`,
       });
     }
   }
@@ -162,7 +169,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
           from: constraint.target,
           to: "(none)",
           placement: figures(near),
-          message: `without survive: ${constraint.target}, ${describe(near.candidate)} meets the rest`,
+          message: `without survive: ${constraint.target}, ${describe(near.candidate, leaderBased)} meets the rest`,
         };
       const figure = figureOf(constraint, near.analysis)!;
       const to =
@@ -172,7 +179,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
         from: constraint.target,
         to,
         placement: figures(near),
-        message: `${constraint.id} ${constraint.target} → ${to}: ${describe(near.candidate)} meets the rest`,
+        message: `${constraint.id} ${constraint.target} → ${to}: ${describe(near.candidate, leaderBased)} meets the rest`,
       };
     });
     // Smallest relaxation first: the least relative change.
@@ -189,7 +196,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
     const objectives = input.constraints.filter((c) => c.id !== "survive");
     if (relaxations.every((r) => r.to === undefined) && objectives.length > 1) {
       const near = input.relaxed(new Set(objectives.map((c) => c.id)), { exhaustive: true }).nearestOverall;
-      if (near?.violations.every((v) => v.constraint.id !== "survive")) {
+      if (near?.violations.every((v) => v.constraint.id !== "survive" && v.constraint.id !== SERVED)) {
         const changes = near.violations.map((v) => {
           const figure = figureOf(v.constraint, near.analysis)!;
           const to =
@@ -201,7 +208,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
           from: changes.map((c) => `${c.constraint.id} ${c.constraint.target}`).join(", "),
           to: changes.map((c) => `${c.constraint.id} ${c.to}`).join(", "),
           placement: figures(near),
-          message: `${changes.map((c) => `${c.constraint.id} ${c.constraint.target} → ${c.to}`).join(" and ")}: ${describe(near.candidate)} meets the rest`,
+          message: `${changes.map((c) => `${c.constraint.id} ${c.constraint.target} → ${c.to}`).join(" and ")}: ${describe(near.candidate, leaderBased)} meets the rest`,
         });
       }
     }
@@ -213,7 +220,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
             .map((f) => f.message)
             .join("; ")
         : result.feasible.length === 0
-          ? `no placement of ${replicaCounts(input.space)} replicas over ${input.regions.length} allowed regions meets ${input.constraints.map((c) => `${c.id} ${c.target}`).join(", ")}`
+          ? `no placement of ${replicaCounts(input.space)} replicas over ${input.regions.length} allowed regions meets ${[...input.constraints.map((c) => `${c.id} ${c.target}`), "every read and write served"].join(", ")}`
           : `the ${input.candidatesChecked} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
     infeasible = { message, relaxations };
   }
@@ -224,6 +231,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
     objective: input.objective,
     mode: result.mode,
     autoPlaced: ds.autoPlaced,
+    leaderBased,
     current: { ...figures(current), problems: current.violations.map((v) => v.message) },
     ...(best === undefined ? {} : { chosen: figures(best) }),
     alternatives: accepted.slice(1).map((s): Alternative => ({ ...figures(s), trade: trade(best!, s) })),

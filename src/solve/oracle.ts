@@ -4,7 +4,7 @@ import { componentEgress } from "../analysis/cost.js";
 import { evaluateDatastore } from "../analysis/datastores.js";
 import { analyseDatastore } from "../analysis/index.js";
 import { networkView } from "../analysis/network.js";
-import { callerOrigins, callersOf, writeDemand } from "../analysis/origins.js";
+import { demandOrigins, writeDemand } from "../analysis/origins.js";
 import { evaluateStream, streamFlows } from "../analysis/streams.js";
 import { clientFlows } from "../analysis/traffic.js";
 import type { DatastoreAnalysis, LinkLoad } from "../analysis/types.js";
@@ -59,8 +59,8 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
   const demand = writeDemand(model, name, net);
   const none: readonly UserOrigin[] = [];
   const clientOrigins = {
-    read: callerOrigins(model, callersOf(model, name, "read"), net, none),
-    write: callerOrigins(model, callersOf(model, name, "write"), net, none),
+    read: demandOrigins(model, name, "read", net, none),
+    write: demandOrigins(model, name, "write", net, none),
   };
   return {
     spec,

@@ -6,16 +6,16 @@ import type { DatastoreSolution, PlacementFigures, SolveReport } from "./types.j
 const ms = (x: number) => `${+x.toFixed(1)} ms`;
 const usd = (x: number) => `$${x.toFixed(2)}`;
 const pct = (x: number) => `${+(x * 100).toFixed(5)}%`;
-const placementText = (p: PlacementFigures) => describe(p);
+const placementText = (p: PlacementFigures, s: DatastoreSolution) => describe(p, s.leaderBased);
 /** Markdown table cells: no pipes, no newlines. */
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 
-const COLUMNS: readonly [string, (p: PlacementFigures) => string][] = [
+const COLUMNS: readonly [string, (p: PlacementFigures, s: DatastoreSolution) => string][] = [
   ["placement", placementText],
   ["cost/month", (p) => usd(p.costUsdPerMonth)],
   ["weighted p99", (p) => ms(p.latencyMs)],
-  ["write p99", (p) => ms(p.writeP99Ms)],
-  ["read p99", (p) => ms(p.readP99Ms)],
+  ["write p99", (p) => (p.down?.includes("write") ? "down" : ms(p.writeP99Ms))],
+  ["read p99", (p) => (p.down?.includes("read") ? "down" : ms(p.readP99Ms))],
   ["availability", (p) => pct(p.availability)],
   ["survives goal", (p) => (p.survives ? "yes" : "no")],
 ];
@@ -54,10 +54,10 @@ export function renderText(report: SolveReport, style: TextStyle): string {
   for (const s of report.datastores) {
     out.push("", paint(`${s.path}`, "bold", style));
     for (const [label, p] of rows(s)) {
-      out.push(`  ${label.padEnd(14)} ${placementText(p)}`);
+      out.push(`  ${label.padEnd(14)} ${placementText(p, s)}`);
       out.push(
         `  ${"".padEnd(14)} ${COLUMNS.slice(1)
-          .map(([name, f]) => `${name} ${f(p)}`)
+          .map(([name, f]) => `${name} ${f(p, s)}`)
           .join(" · ")}`,
       );
     }
@@ -68,7 +68,7 @@ export function renderText(report: SolveReport, style: TextStyle): string {
     }
     if (s.alternatives.length > 0) {
       out.push("  next best:");
-      for (const a of s.alternatives) out.push(`    ${placementText(a)}  ${paint(a.trade, "dim", style)}`);
+      for (const a of s.alternatives) out.push(`    ${placementText(a, s)}  ${paint(a.trade, "dim", style)}`);
     }
     if (s.binding.length > 0) {
       out.push("  binding constraints:");
@@ -105,7 +105,7 @@ export function renderMarkdown(report: SolveReport): string {
       `|---|${COLUMNS.map(() => "---").join("|")}|`,
     );
     for (const [label, p] of [...rows(s), ...s.alternatives.map((a, i) => [`next ${i + 1}`, a] as const)])
-      out.push(`| ${label} | ${COLUMNS.map(([, f]) => cell(f(p))).join(" | ")} |`);
+      out.push(`| ${label} | ${COLUMNS.map(([, f]) => cell(f(p, s))).join(" | ")} |`);
     if (s.alternatives.length > 0) {
       out.push("", "Next best trade:");
       for (const [i, a] of s.alternatives.entries()) out.push(`- next ${i + 1}: ${cell(a.trade)}`);

@@ -5,12 +5,12 @@ import { egressUsdPerGb, monthlyUsd } from "../analysis/bandwidth.js";
 import { datastoreReplicaCost } from "../analysis/cost.js";
 import { REPLICATION } from "../analysis/replication/index.js";
 import { isAllowedIn } from "../catalog/catalog.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { type ChosenPlacement, resolveDatastoreIn, resolveModel } from "../model/resolve.js";
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { RoleCounts } from "../spec/roles.js";
 import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from "./candidate.js";
-import { fullCheck, splitStanding } from "./check.js";
+import { causedElsewhere, fullCheck, splitStanding } from "./check.js";
 import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
 import { explain } from "./explain.js";
 import { comparator, type Objective, opWeights, type Scored, score } from "./objective.js";
@@ -70,6 +70,7 @@ export function solve(model: Model, options: SolveOptions = {}): SolveReport {
     (model.datastores.some((ds) => ds.autoPlaced)
       ? model.datastores.filter((ds) => ds.autoPlaced).map((ds) => ds.name)
       : model.datastores.map((ds) => ds.name));
+  if (options.regions !== undefined) refuseOutsideResidency(model, names, options.regions);
   const chosen: Record<string, ChosenPlacement> = {};
   const datastores: DatastoreSolution[] = [];
   let current = model;
@@ -84,6 +85,37 @@ export function solve(model: Model, options: SolveOptions = {}): SolveReport {
     datastores.push(solution);
   }
   return { topology: model.name, objective, datastores };
+}
+
+/**
+ * `--regions` naming a region a datastore's residency forbids is a usage error (exit 2): dropping
+ * it silently searched fewer regions than asked, or none ("the floor is Infinity ms").
+ */
+function refuseOutsideResidency(model: Model, names: readonly string[], regions: readonly string[]): void {
+  const problems: Diagnostic[] = [];
+  for (const name of names) {
+    const ds = model.datastores.find((d) => d.name === name);
+    if (ds?.residency === undefined) continue;
+    const residency = ds.residency;
+    const outside = regions.filter((code) => {
+      const region = model.catalog.regions.get(code);
+      return region !== undefined && !isAllowedIn(region, residency);
+    });
+    if (outside.length === 0) continue;
+    const allowed = regions.filter((code) => !outside.includes(code));
+    problems.push({
+      code: "cli/usage",
+      severity: "error",
+      // The residency's own line: where the spec says where the data may go.
+      path: `${ds.path}.residency`,
+      message: `--regions ${outside.join(",")} ${outside.length === 1 ? "is" : "are"} outside ${ds.path}.residency [${residency.join(", ")}]; the datastore may not be placed there`,
+      fix:
+        allowed.length > 0
+          ? `drop ${outside.join(", ")} (--regions ${allowed.join(",")}), or solve the datastores apart with --datastore`
+          : `list regions ${ds.path}.residency allows, or leave out --regions to search all of them`,
+    });
+  }
+  if (problems.length > 0) throw new InputError(problems);
 }
 
 /** Rules that run at error level: only they constrain the search (check fails only on errors). */
@@ -231,7 +263,8 @@ function solveDatastore(
   let result = search(space);
   // A candidate failing in reach is held against the current placement, checked once when first
   // needed: a rule that fails at a caller's path with it too (a residency breach by where the
-  // caller runs, an SLO a slower dependency decides) is not the new placement's doing.
+  // caller runs, an SLO a slower dependency decides) is not the new placement's doing; one failing
+  // outside its reach that the current placement does not have is.
   let currentCheck: ReturnType<typeof fullCheck> | undefined;
   const checkCurrent = () => {
     currentCheck ??= fullCheck(model, name, current.candidate, chosen, policy);
@@ -256,6 +289,9 @@ function solveDatastore(
         check.errors.length === 0
           ? { added: [], standing: [] }
           : splitStanding(name, check.errors, checkCurrent().errors);
+      // An error elsewhere the current placement does not have is this placement's doing.
+      if (check.elsewhere.length > 0)
+        added.push(...causedElsewhere(check.elsewhere, checkCurrent().elsewhere));
       if (added.length > 0) rejected.push(...added.map((e) => `${e.code} ${e.path}: ${e.message}`));
       else {
         const list = standing.length === 0 ? accepted : leaving;
@@ -463,13 +499,30 @@ function costBound(
   return { pair, global };
 }
 
-/** Whether a slot of each role counts for a requirement (the analysis' own predicate). */
+/**
+ * Whether a slot of each role may count for a requirement (the analysis' own predicate). A
+ * predicate that reads the slot's region or zone (multi-leader write regions, CloudNativePG's
+ * standbys in the primary's region) decides per placement: the role is marked as counting — a
+ * superset of the members it counts, so the survival caps stay a necessary condition (exact).
+ */
 function maskOf(counts: (slot: ReplicaSlot) => boolean): RoleMask {
-  return {
-    voters: counts({ region: "", zone: "" }),
-    readOnly: counts({ region: "", zone: "", role: "readOnly" }),
-    witnesses: counts({ region: "", zone: "", role: "witness" }),
+  const may = (role?: ReplicaSlot["role"]): boolean => {
+    let wherever = true;
+    const probe = {
+      get region() {
+        wherever = false;
+        return "";
+      },
+      get zone() {
+        wherever = false;
+        return "";
+      },
+      ...(role === undefined ? {} : { role }),
+    } as ReplicaSlot;
+    const counted = counts(probe);
+    return counted || !wherever;
   };
+  return { voters: may(), readOnly: may("readOnly"), witnesses: may("witness") };
 }
 
 /** The replica counts asked for, as a range, and whether the count is searched. */

@@ -14,6 +14,8 @@ export interface PlacementFigures {
   readonly latencyMs: number;
   readonly writeP99Ms: number;
   readonly readP99Ms: number;
+  /** Operations some origin cannot complete (their p99s leave those origins out): shown as "down". */
+  readonly down?: readonly ("read" | "write")[];
   readonly availability: number;
   readonly survives: boolean;
 }
@@ -60,6 +62,8 @@ export interface DatastoreSolution {
   /** exact: every candidate that could meet the constraints was evaluated; heuristic: see `gap`. */
   readonly mode: "exact" | "heuristic";
   readonly autoPlaced: boolean;
+  /** A single leader takes the writes (consensus, primary-replica): placements name it. */
+  readonly leaderBased: boolean;
   readonly current: PlacementFigures & { readonly problems: readonly string[] };
   readonly chosen?: PlacementFigures;
   readonly alternatives: readonly Alternative[];

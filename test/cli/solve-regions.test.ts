@@ -19,4 +19,19 @@ describe("solve --regions", () => {
       `error   --regions  ${message}  [cli/usage]\n        fix: list candidate regions once each, separated by commas, e.g. --regions eu-west-1,eu-central-1\n`,
     );
   });
+
+  it("a region the datastore's residency forbids is a usage error (exit 2), not a silent drop", async () => {
+    const { code, stdout, stderr } = await solveWith("us-east-1");
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    const flat = stderr.replace(/\s+/g, " ");
+    expect(flat).toContain(
+      "datastores.config.residency --regions us-east-1 is outside datastores.config.residency [EU]; the datastore may not be placed there [cli/usage]",
+    );
+    expect(flat).toContain("at: stacks/control-plane.yaml:");
+    expect(flat).toContain("fix: list regions datastores.config.residency allows");
+    // Mixed with allowed regions: still refused, and the fix names the rest.
+    const mixed = await solveWith("eu-west-1,us-east-1");
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr.replace(/\s+/g, " ")).toContain("fix: drop us-east-1 (--regions eu-west-1)");
+  });
 });

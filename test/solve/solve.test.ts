@@ -57,6 +57,43 @@ const CASES: { title: string; store: Record<string, unknown>; regions: string[] 
     },
     regions: ["ap-south-1", "ap-southeast-1", "ap-southeast-2"],
   },
+  // Requirements that depend on where a replica is (write regions; standbys in the primary's
+  // region): every placement was once pruned as unable to survive.
+  {
+    title: "multi-leader with declared write regions, zone survival",
+    store: {
+      replication: "multi-leader",
+      consistency: "eventual",
+      replicas: 4,
+      leaders: ["eu-west-1", "eu-central-1"],
+      survive: "zone",
+      slo: { writeP99Ms: 20 },
+    },
+    regions: ["eu-central-1", "eu-west-1", "eu-west-2"],
+  },
+  {
+    title: "multi-leader writing everywhere it is placed, region survival",
+    store: {
+      replication: "multi-leader",
+      consistency: "eventual",
+      replicas: 3,
+      survive: "region",
+      slo: { writeP99Ms: 40 },
+    },
+    regions: ["eu-central-1", "eu-west-1", "eu-west-2"],
+  },
+  {
+    title: "CloudNativePG semi-sync (standbys in the primary's region), zone survival",
+    store: {
+      replication: "primary-replica",
+      sync: "semi-sync",
+      replicas: 3,
+      survive: "zone",
+      slo: { writeP99Ms: 60 },
+      deploy: { target: "kubernetes", engine: "postgresql" },
+    },
+    regions: ["eu-central-1", "eu-west-1", "eu-west-2"],
+  },
 ];
 
 describe("solve finds the brute-force optimum", () => {
@@ -72,7 +109,8 @@ describe("solve finds the brute-force optimum", () => {
       expect(Math.round(chosen.costUsdPerMonth * 100)).toBe(brute!.costCents);
       expect(Math.round(chosen.latencyMs * 100)).toBe(brute!.latencyHundredths);
       // Same placement too: ties are broken by the same key (the leader only where there is one).
-      if (store.replication === "leaderless") expect(chosen.placement).toEqual(brute!.candidate.placement);
+      if (store.replication === "leaderless" || store.replication === "multi-leader")
+        expect(chosen.placement).toEqual(brute!.candidate.placement);
       else
         expect(keyOf({ placement: chosen.placement, leader: chosen.leader })).toBe(keyOf(brute!.candidate));
       // The pruning and the bound did work: fewer evaluations than the brute force.

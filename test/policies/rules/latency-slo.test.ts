@@ -115,5 +115,83 @@ describeRule(latencySlo, {
         { path: "streams.clicks.slo.endToEndP99Ms", message: "end-to-end p99 900 ms exceeds the SLO 500 ms" },
       ],
     },
+    {
+      // No leader to name, nothing nearer to move to: the time is the local commit tail.
+      name: "multi-leader: an origin that is a write region misses on its local commit tail",
+      spec: {
+        name: "carts",
+        users: { "us-east-1": 0.5, "eu-west-1": 0.5 },
+        datastores: {
+          carts: {
+            replication: "multi-leader",
+            consistency: "eventual",
+            replicas: 4,
+            placement: { "us-east-1": 2, "eu-west-1": 2 },
+            leaders: ["us-east-1", "eu-west-1"],
+            slo: { writeP99Ms: 5 },
+          },
+        },
+      },
+      analysis: { datastores: { carts: { write: profile({ "eu-west-1": 11.2, "us-east-1": 9 }) } } },
+      expect: [
+        {
+          path: "datastores.carts.slo.writeP99Ms",
+          message:
+            "write p99 11.2 ms from eu-west-1 exceeds the SLO 5 ms: eu-west-1 commits locally, so this is the local commit tail (a flat estimate without an engine)",
+          fix: "set datastores.carts.deploy.engine (deploy.target: kubernetes) to use the engine's measured commit tail, or relax writeP99Ms to 12",
+        },
+      ],
+    },
+    {
+      name: "multi-leader: an origin far from every write region is told to add one, not to move a leader",
+      spec: {
+        name: "carts",
+        users: { "us-east-1": 0.5, "eu-west-1": 0.5 },
+        datastores: {
+          carts: {
+            replication: "multi-leader",
+            consistency: "eventual",
+            replicas: 4,
+            placement: { "us-east-1": 2, "eu-west-1": 2 },
+            leaders: ["us-east-1"],
+            slo: { writeP99Ms: 50 },
+          },
+        },
+      },
+      analysis: { datastores: { carts: { write: profile({ "eu-west-1": 80.4, "us-east-1": 9 }) } } },
+      expect: [
+        {
+          path: "datastores.carts.slo.writeP99Ms",
+          message: "write p99 80.4 ms from eu-west-1 exceeds the SLO 50 ms",
+          fix: "add a write region at or near eu-west-1 (placement and leaders), or relax writeP99Ms to 81",
+        },
+      ],
+    },
+    {
+      name: "leaderless: a write quorum in the origin's region leaves the local commit tail",
+      spec: {
+        name: "kv",
+        users: { "eu-west-1": 1 },
+        datastores: {
+          kv: {
+            replication: "leaderless",
+            consistency: "eventual",
+            replicas: 3,
+            placement: { "eu-west-1": 2, "eu-central-1": 1 },
+            quorum: { write: 2, read: 1 },
+            slo: { writeP99Ms: 2 },
+          },
+        },
+      },
+      analysis: { datastores: { kv: { write: profile({ "eu-west-1": 3.1 }) } } },
+      expect: [
+        {
+          path: "datastores.kv.slo.writeP99Ms",
+          message:
+            "write p99 3.1 ms from eu-west-1 exceeds the SLO 2 ms: eu-west-1 commits locally, so this is the local commit tail (a flat estimate without an engine)",
+          fix: "set datastores.kv.deploy.engine (deploy.target: kubernetes) to use the engine's measured commit tail, or relax writeP99Ms to 4",
+        },
+      ],
+    },
   ],
 });

@@ -4,6 +4,23 @@ import { describeRule } from "../harness.js";
 describeRule(overReplication, {
   compliant: [
     {
+      // Four voters tolerate no more failures than three (https://etcd.io/docs/v3.5/faq/).
+      name: "consensus with four local regions: the need rounds up to an odd five",
+      spec: {
+        name: "kv",
+        users: { "us-east-1": 0.25, "us-west-2": 0.25, "eu-west-1": 0.25, "ap-northeast-1": 0.25 },
+        datastores: {
+          profiles: {
+            replication: "consensus",
+            replicas: 5,
+            placement: { "us-east-1": 2, "us-west-2": 1, "eu-west-1": 1, "ap-northeast-1": 1 },
+            leader: "us-east-1",
+            survive: "zone",
+          },
+        },
+      },
+    },
+    {
       name: "five replicas for region survival",
       spec: {
         name: "kv",
@@ -132,6 +149,30 @@ describeRule(overReplication, {
           message:
             "5 replicas where survival needs 3 and minInSync 2 needs 3; the 2 extra cost about $200/month",
           fix: "set replicas: 3",
+        },
+      ],
+    },
+    {
+      name: "consensus with four local regions and seven replicas: five suffice, not four",
+      spec: {
+        name: "kv",
+        users: { "us-east-1": 0.25, "us-west-2": 0.25, "eu-west-1": 0.25, "ap-northeast-1": 0.25 },
+        datastores: {
+          profiles: {
+            replication: "consensus",
+            replicas: 7,
+            placement: { "us-east-1": 2, "us-west-2": 2, "eu-west-1": 2, "ap-northeast-1": 1 },
+            leader: "us-east-1",
+            survive: "zone",
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.profiles.replicas",
+          message:
+            "7 replicas where 5 suffice (zone survival needs 3; read locality 4 regions (ap-northeast-1, eu-west-1, us-east-1 and us-west-2); consensus quorums need an odd count (4 voters tolerate no more failures than 3)); the 2 extra cost about $200/month",
+          fix: "set replicas: 5 and remove 2 from the placement",
         },
       ],
     },

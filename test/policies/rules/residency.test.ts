@@ -120,5 +120,29 @@ describeRule(residency, {
         },
       ],
     },
+    {
+      name: "an EU-resident stream mirrored to the US",
+      spec: {
+        name: "shop",
+        services: { api: { regions: ["eu-west-1"], residency: ["EU"] } },
+        streams: {
+          payments: {
+            partitions: 12,
+            regions: ["eu-west-1"],
+            mirrorRegions: ["us-east-1"],
+            residency: ["EU"],
+            producers: ["api"],
+            consumers: ["api"],
+          },
+        },
+      },
+      expect: [
+        {
+          path: "streams.payments.mirrorRegions",
+          message: "mirror region us-east-1 (US) is outside the allowed jurisdictions EU of streams.payments",
+          fix: "mirror payments only to regions in EU (remove us-east-1 from mirrorRegions)",
+        },
+      ],
+    },
   ],
 });

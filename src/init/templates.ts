@@ -17,6 +17,13 @@ export interface InitOptions {
 /** Relative path → contents, in the order they are listed to the user. */
 export type ProjectFiles = ReadonlyArray<readonly [path: string, contents: string]>;
 
+/**
+ * Pulumi's local state folder (Pulumi.yaml `backend.url`). Pulumi's file backend does not create
+ * it (pulumi/pulumi#15841: "unable to open bucket"), so init does, and the README says so for a
+ * fresh clone, where it is missing (git-ignored).
+ */
+export const PULUMI_STATE_DIR = ".pulumi-state";
+
 /** Names npm and Pulumi both accept: lowercase letters, digits, "-", "_", "."; 1–100 characters. */
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
@@ -131,10 +138,11 @@ runtime:
     typescript: false
     nodeargs: "--import tsx"
     packagemanager: npm
-# State on this machine, in ./.pulumi-state (git-ignored); PULUMI_BACKEND_URL overrides it
-# (https://api.pulumi.com, s3://bucket/prefix). Run pulumi from this folder.
+# State on this machine, in ./${PULUMI_STATE_DIR} (git-ignored; mkdir -p ${PULUMI_STATE_DIR} in a fresh
+# clone: Pulumi does not create it); PULUMI_BACKEND_URL overrides it (https://api.pulumi.com,
+# s3://bucket/prefix). Run pulumi from this folder.
 backend:
-  url: file://./.pulumi-state
+  url: file://./${PULUMI_STATE_DIR}
 `;
 }
 
@@ -160,7 +168,7 @@ config:
 `;
 
 const GITIGNORE = `node_modules/
-.pulumi-state/
+${PULUMI_STATE_DIR}/
 rendered/
 topoplan-out/
 .topoplan-base/
@@ -260,6 +268,7 @@ prerequisites: \`node_modules/topoplan/docs/deploy.md\`):
 
 \`\`\`sh
 export PULUMI_CONFIG_PASSPHRASE=...  # encrypts the local state's secrets
+mkdir -p ${PULUMI_STATE_DIR}               # the local state's folder: Pulumi does not create it
 pulumi stack init dev                # uses Pulumi.dev.yaml
 pulumi preview
 pulumi up

@@ -15,6 +15,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const FILES = [
   ".github",
   ".gitignore",
+  ".pulumi-state",
   "Pulumi.dev.yaml",
   "Pulumi.yaml",
   "README.md",

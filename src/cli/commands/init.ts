@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFi
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { ownPackage } from "../../init/package-info.js";
-import { PROJECT_NAME, projectFiles } from "../../init/templates.js";
+import { PROJECT_NAME, PULUMI_STATE_DIR, projectFiles } from "../../init/templates.js";
 import { visibleLine } from "../../report/escape.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
@@ -25,9 +25,9 @@ export const initCommand: Command = {
     '  --module M     esm (default, "type": "module") or commonjs',
     "",
     "Writes package.json (depending on topoplan), tsconfig.json, topology.ts, index.ts (the Pulumi",
-    "program), Pulumi.yaml (local state in .pulumi-state), Pulumi.dev.yaml, the pull-request",
-    "workflow, .gitignore and a README of the next commands. Never overwrites: if any of these",
-    "files exists, nothing is written.",
+    "program), Pulumi.yaml (local state in .pulumi-state, a folder init creates), Pulumi.dev.yaml,",
+    "the pull-request workflow, .gitignore and a README of the next commands. Never overwrites: if",
+    "any of these files exists, nothing is written.",
     "",
     "exit codes: 0 written; 2 a file exists, or an invalid name or command line",
   ],
@@ -80,6 +80,9 @@ export const initCommand: Command = {
         renameSync(temporary, target);
         written.push(target);
       }
+      // Last, so a failure above leaves no folder behind. Pulumi's file backend does not create
+      // it, and the first `pulumi stack init` would fail (pulumi/pulumi#15841).
+      mkdirSync(join(dir, PULUMI_STATE_DIR), { recursive: true });
     } catch (error) {
       for (const target of written) rmSync(target, { force: true });
       throw error;
@@ -88,6 +91,7 @@ export const initCommand: Command = {
       [
         `Created a topoplan project in ${visibleLine(relative(process.cwd(), dir)) || "."}:`,
         ...files.map(([file]) => `  ${file}`),
+        `  ${PULUMI_STATE_DIR}/ (Pulumi's local state, empty)`,
         "",
         "Next:",
         ...(dir === process.cwd() ? [] : [`  cd ${visibleLine(relative(process.cwd(), dir))}`]),

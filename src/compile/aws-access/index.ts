@@ -1,6 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { modelIndex } from "../../model/model-index.js";
 import type { Model, ResolvedComponent } from "../../model/types.js";
 import { AWS_ENDPOINTS, type AwsCompileOptions } from "../aws/index.js";
 import { logicalName } from "../aws/names.js";
@@ -119,7 +120,8 @@ export function awsAccessResources(
     if (placed.length === 0) continue;
     const home = placed[0]!.region;
     const role = logicalName(service, "aws-role");
-    const statements = called.flatMap((name) => AWS_ENDPOINTS.statements(awsComponents.get(name)!));
+    const caller = modelIndex(model).service(service);
+    const statements = called.flatMap((name) => AWS_ENDPOINTS.statements(awsComponents.get(name)!, caller));
     const serviceAccount = objectNames(service).serviceAccount;
     const irsa = placed.flatMap((p) => {
       const provider = options.oidcProviderArns?.[p.region];

@@ -1,5 +1,6 @@
-import type { ResolvedComponent } from "../../model/types.js";
+import type { ResolvedComponent, ResolvedService } from "../../model/types.js";
 import { AURORA_PORT } from "./aurora.js";
+import { mskStatements } from "./msk-access.js";
 import { logicalName } from "./names.js";
 import { regionFor } from "./reach.js";
 import { awsAccountId, concat, out } from "./typed.js";
@@ -10,7 +11,8 @@ import { awsAccountId, concat, out } from "./typed.js";
  * One row per service, like BACKENDS in index.ts.
  */
 interface Access {
-  statements(component: ResolvedComponent): object[];
+  /** For `caller` when given (MSK grants producers and consumers different actions), else for any caller. */
+  statements(component: ResolvedComponent, caller?: ResolvedService): object[];
   /** Variables for a pod in `region`: the copy there, else the home region's. */
   env(component: ResolvedComponent, region: string): Record<string, unknown>;
 }
@@ -99,30 +101,7 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
     }),
   },
   msk: {
-    // MSK IAM access control (MSK developer guide, "IAM access control"): the cluster, its topics
-    // and groups.
-    statements: (c) => [
-      {
-        Effect: "Allow",
-        Action: [
-          "kafka-cluster:AlterGroup",
-          "kafka-cluster:Connect",
-          "kafka-cluster:DescribeCluster",
-          "kafka-cluster:DescribeGroup",
-          "kafka-cluster:DescribeTopic",
-          "kafka-cluster:ReadData",
-          "kafka-cluster:WriteData",
-        ],
-        Resource: c.regions.flatMap((r) => {
-          const cluster = out(logicalName(c.name, "msk-cluster", r), "clusterName");
-          return [
-            out(logicalName(c.name, "msk-cluster", r), "arn"),
-            concat(`arn:aws:kafka:${r}:`, awsAccountId(), ":topic/", cluster, "/*"),
-            concat(`arn:aws:kafka:${r}:`, awsAccountId(), ":group/", cluster, "/*"),
-          ];
-        }),
-      },
-    ],
+    statements: mskStatements,
     env: (c, region) => ({
       [`${prefix(c.name)}_BOOTSTRAP`]: out(
         logicalName(c.name, "msk-cluster", regionFor(c, region)),
@@ -134,8 +113,10 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
 
 /** Access for a component by its AWS service; components of other targets have none. */
 export const AWS_ENDPOINTS = {
-  statements(component: ResolvedComponent): object[] {
-    return component.deploy.target === "aws" ? ACCESS[component.deploy.service].statements(component) : [];
+  statements(component: ResolvedComponent, caller?: ResolvedService): object[] {
+    return component.deploy.target === "aws"
+      ? ACCESS[component.deploy.service].statements(component, caller)
+      : [];
   },
   env(component: ResolvedComponent, region: string): Record<string, unknown> {
     return component.deploy.target === "aws" ? ACCESS[component.deploy.service].env(component, region) : {};

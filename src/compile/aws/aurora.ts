@@ -1,7 +1,10 @@
-import type { ResolvedDatastore } from "../../model/types.js";
+import { inputProblem } from "../../diagnostics/diagnostic.js";
+import type { RegionPlacement, ResolvedDatastore } from "../../model/types.js";
+import { AWS_REPLICAS_PER_REGION } from "../../spec/semantic/deploy.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
-import { logicalName, physicalName } from "./names.js";
+import { logicalName, physicalName, rdsIdentifier } from "./names.js";
+import { isExistingNetwork } from "./options.js";
 import { generatedPassword, jsonDocument, out, STATEFUL } from "./typed.js";
 
 /** @default engine version of new Aurora PostgreSQL global databases */
@@ -11,6 +14,10 @@ export const AURORA_INSTANCE_CLASS = "db.r6g.large";
 export const AURORA_PORT = 5432;
 export const DEFAULT_BACKUP_RETENTION_DAYS = 14;
 export const AURORA_MASTER_USER = "topoplan_admin";
+/** Instances per Aurora cluster: 1 writer, 15 readers (the source is named at AWS_REPLICAS_PER_REGION). */
+const AURORA_INSTANCES = AWS_REPLICAS_PER_REGION["aurora-postgresql"]!;
+/** Highest failover priority tier (RDS API CreateDBInstance, PromotionTier: 0–15). */
+const MAX_PROMOTION_TIER = 15;
 
 /**
  * Aurora global databases do not support `manageMasterUserPassword` (RDS rejects it: "Global
@@ -42,7 +49,7 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
   const instanceClass = deploy?.instanceClass ?? AURORA_INSTANCE_CLASS;
   const retention = ctx.options.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS;
   const callers = callersOf(ctx.model, store.name);
-  const identifier = ctx.physical([store.name], 63);
+  const identifier = rdsIdentifier(ctx.physical([store.name], 63), 63);
   const family = `aurora-postgresql${engineVersion.split(".")[0]}`;
 
   const global = ctx.emit({
@@ -70,6 +77,8 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
   for (const placement of ordered) {
     const region = placement.region;
     const primary = region === store.leader;
+    const subnetZones = subnetGroupZones(ctx, store, placement);
+    if (subnetZones === undefined || tooManyInstances(ctx, store, placement)) continue;
     const key = ctx.kmsKey(store.name, region);
     const subnetGroup = ctx.emit({
       type: "aws:rds/subnetGroup:SubnetGroup",
@@ -78,12 +87,12 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
       component: store.name,
       args: {
         description: `${store.path} in ${region}`,
-        subnetIds: ctx.subnets(region, placement.zones, false),
+        subnetIds: ctx.subnets(region, subnetZones, false),
         tags: ctx.tags(store.name),
       },
     });
     const sg = ctx.securityGroup(store.name, region, AURORA_PORT, callers);
-    const clusterIdentifier = ctx.physical([store.name, region], 63);
+    const clusterIdentifier = rdsIdentifier(ctx.physical([store.name, region], 63), 63);
     // rds.force_ssl: the cluster refuses unencrypted connections (Aurora PostgreSQL docs, "Securing
     // Aurora PostgreSQL data with SSL/TLS"). Parameter groups are regional: one per cluster.
     const parameters = ctx.emit({
@@ -153,7 +162,8 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
             ...(zone === undefined ? {} : { availabilityZone: zone }),
             dbSubnetGroupName: out(subnetGroup, "name"),
             publiclyAccessible: false,
-            promotionTier: i,
+            // Replicas beyond the 16th are refused above; the clamp keeps the tier valid regardless.
+            promotionTier: Math.min(i, MAX_PROMOTION_TIER),
             performanceInsightsEnabled: true,
             performanceInsightsKmsKeyId: out(key, "arn"),
             copyTagsToSnapshot: true,
@@ -200,6 +210,51 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
 }
 
 const passwordKey = (store: string) => `${store}-master-password`;
+
+const placementPath = (store: ResolvedDatastore, region: string) =>
+  store.autoPlaced ? `${store.path}.placement` : `${store.path}.placement["${region}"]`;
+
+/**
+ * Zones of the DB subnet group: a subnet group must cover at least two zones, even when every
+ * instance is in one (RDS user guide, "Working with a DB instance in a VPC"). So: the placement's
+ * zones and the region's zones the catalog knows, as many as an account may use
+ * (accountZoneLimit); instances stay pinned to the placement's zones. Undefined, with a problem
+ * reported, when fewer than two zones are known for topoplan's own network.
+ */
+function subnetGroupZones(
+  ctx: AwsContext,
+  store: ResolvedDatastore,
+  placement: RegionPlacement,
+): string[] | undefined {
+  const region = placement.region;
+  const known = ctx.model.catalog.regions.get(region);
+  const usable = (known?.zones ?? []).slice(0, known?.accountZoneLimit ?? Number.POSITIVE_INFINITY);
+  const zones = [...new Set([...placement.zones, ...usable])].sort();
+  if (zones.length >= 2 || isExistingNetwork(ctx.options.awsNetwork?.[region])) return zones;
+  ctx.problems.push(
+    inputProblem(
+      "aws/aurora-zones",
+      placementPath(store, region),
+      `an Aurora DB subnet group must cover at least two zones, and topoplan knows ${zones.length} in ${region}`,
+      `use a region with two or more zones, or configure topoplan:network["${region}"] with subnets in two zones`,
+    ),
+  );
+  return undefined;
+}
+
+/** More replicas in a region than one Aurora cluster can hold: reported (the spec check reports it first). */
+function tooManyInstances(ctx: AwsContext, store: ResolvedDatastore, placement: RegionPlacement): boolean {
+  if (placement.replicas <= AURORA_INSTANCES.max) return false;
+  ctx.problems.push(
+    inputProblem(
+      "aws/aurora-instances",
+      placementPath(store, placement.region),
+      `${placement.replicas} replicas in ${placement.region}, but ${AURORA_INSTANCES.why}`,
+      `place at most ${AURORA_INSTANCES.max} replicas in ${placement.region}`,
+    ),
+  );
+  return true;
+}
 
 /** The master credentials in Secrets Manager, replicated to the database's other regions. */
 function masterSecret(

@@ -3,7 +3,7 @@ import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
 import type { Model } from "../../model/types.js";
 import { byText } from "../../order.js";
 import type { PlannedResource } from "../plan.js";
-import { logicalName, physicalName, SHARED, tagsFor } from "./names.js";
+import { logicalName, physicalName, SHARED, stackPart, tagsFor } from "./names.js";
 import { cidrProblems, subnetCidr, vpcCidr } from "./network.js";
 import { type AwsCompileOptions, isExistingNetwork } from "./options.js";
 import { pathCidrs } from "./paths.js";
@@ -85,11 +85,13 @@ export class AwsContext {
     return tagsFor(this.model.name, component);
   }
 
-  /** A physical name scoped to the topology and the stack: `<topology>[-<stack>]-<parts…>`. */
+  /**
+   * A physical name scoped to the topology and the stack, `<topology>[-<stack>]-<parts…>`, the
+   * stack made safe for AWS names (stackPart).
+   */
   physical(parts: readonly string[], max: number, separator = "-"): string {
-    const scope =
-      this.options.stack === undefined ? [this.model.name] : [this.model.name, this.options.stack];
-    return separator === "-" ? physicalName([...scope, ...parts], max) : [...scope, ...parts].join(separator);
+    const stack = this.options.stack === undefined ? [] : [stackPart(this.options.stack)];
+    return physicalName([this.model.name, ...stack, ...parts], max, separator);
   }
 
   /** The component's customer-managed KMS key in a region (rotation on); returns its logical name. */

@@ -50,7 +50,10 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
       region,
       component: stream.name,
       args: {
-        name: ctx.physical([stream.name, region], 64),
+        // `name` and `kafkaVersions` force a replacement, which Pulumi creates before deleting the
+        // old one: a fixed name would collide on every Kafka upgrade. The version in the name keeps
+        // it unique and tells an operator which configuration is which (auto-naming would not).
+        name: ctx.physical([stream.name, region, `kafka-${kafkaVersion.replace(/[^A-Za-z0-9]+/g, "-")}`], 64),
         description: `${stream.path}: durability settings from the topology`,
         kafkaVersions: [kafkaVersion],
         serverProperties: serverProperties(stream),

@@ -16,14 +16,42 @@ export function logicalName(component: string, kind: string, region?: string): s
 export const SHARED = "aws";
 
 /**
- * A physical name of at most `max` characters: the parts joined with "-"; when too long, cut and
- * suffixed with a stable 6-character hash of the full name so two long names never collide.
+ * A physical name of at most `max` characters: the parts joined with `separator`; when too long,
+ * cut and suffixed with a stable 6-character hash of the full name so two long names never collide.
  */
-export function physicalName(parts: readonly string[], max: number): string {
-  const full = parts.join("-");
-  if (full.length <= max) return full;
-  const hash = fnv1a(full).toString(36).padStart(6, "0").slice(-6);
-  return `${full.slice(0, max - 7).replace(/-+$/, "")}-${hash}`;
+export function physicalName(parts: readonly string[], max: number, separator = "-"): string {
+  const full = parts.join(separator);
+  return full.length <= max ? full : withHash(full.slice(0, max - 7), full);
+}
+
+const withHash = (kept: string, full: string) =>
+  `${kept.replace(/[-/]+$/, "")}-${fnv1a(full).toString(36).padStart(6, "0").slice(-6)}`;
+
+/**
+ * A Pulumi stack name as a part of physical names. Pulumi allows upper case, `_` and `.`; S3
+ * bucket names are lower case, RDS identifiers and MSK names letters, digits and hyphens, and
+ * CloudWatch dashboard names have no `.` — so: lower case, anything else a single `-`, no hyphen
+ * at either end (`Prod_EU.1` → `prod-eu-1`).
+ */
+export function stackPart(stack: string): string {
+  const part = stack
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
+  // A stack named only of punctuation still needs a part of its own.
+  return part === "" ? `stack-${fnv1a(stack).toString(36)}` : part;
+}
+
+/**
+ * An RDS identifier (global cluster, cluster, instance, snapshot): letters, digits and hyphens,
+ * starting with a letter (the topology name does), no two hyphens in a row and none at the end
+ * (RDS user guide, "Naming constraints in Amazon RDS"). Component names may hold `--`; such a
+ * name is collapsed and given a hash of the original, so `led--ger` and `led-ger` stay apart.
+ */
+export function rdsIdentifier(name: string, max: number): string {
+  const collapsed = name.replace(/-{2,}/g, "-").replace(/-+$/, "");
+  return collapsed === name ? name : withHash(collapsed.slice(0, max - 7), name);
 }
 
 /** 32-bit FNV-1a: tiny, stable across Node versions. */

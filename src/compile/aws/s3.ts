@@ -5,7 +5,7 @@ import { concat, jsonDocument, out, STATEFUL } from "./typed.js";
 
 /**
  * Replication metrics (ReplicationLatency, OperationsFailedReplication, which the alarms watch)
- * and, when the datastore has a replication-lag SLO, Replication Time Control: S3 then replicates
+ * and, when the spec sets `deploy.replicationTimeControl`, Replication Time Control: S3 then replicates
  * 99.99% of objects within 15 minutes (S3 user guide, "Meeting compliance requirements with S3
  * RTC"; extra charge per GB). `metrics.eventThreshold` is valid only together with
  * `replicationTime` (S3 answers InvalidArgument otherwise, pulumi-aws#5806): the two go together

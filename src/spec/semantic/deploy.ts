@@ -1,4 +1,5 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
+import { type PlacementEntryInput, roleCounts, totalOf } from "../roles.js";
 import { type CheckContext, entriesOf } from "./context.js";
 
 /**
@@ -35,15 +36,51 @@ const SERVICE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   bufferCacheHitRatio: ["aurora-postgresql"],
 };
 
+/**
+ * Replicas one region's deployment of a managed service can hold. Aurora: one writer and up to 15
+ * readers per cluster (Aurora user guide, "Amazon Aurora DB clusters"; RDS API PromotionTier 0–15).
+ */
+export const AWS_REPLICAS_PER_REGION: Readonly<Record<string, { max: number; why: string }>> = {
+  "aurora-postgresql": {
+    max: 16,
+    why: "an Aurora cluster holds at most 16 instances (1 writer, 15 readers)",
+  },
+};
+
+/** Explicit placements above the service's per-region limit (an auto placement is checked when compiled). */
+function checkReplicasPerRegion(
+  context: CheckContext,
+  name: string,
+  service: string,
+  placement: unknown,
+): void {
+  const limit = AWS_REPLICAS_PER_REGION[service];
+  if (limit === undefined || placement === null || typeof placement !== "object") return;
+  for (const [region, entry] of Object.entries(placement as Record<string, PlacementEntryInput>)) {
+    if (entry === null || (typeof entry !== "number" && typeof entry !== "object")) continue;
+    const replicas: unknown = totalOf(roleCounts(entry));
+    // A malformed entry (a count given as text) is the schema's to report.
+    if (typeof replicas !== "number" || !(replicas > limit.max)) continue;
+    context.report({
+      code: "spec/deploy-limit",
+      path: formatPath(["datastores", name, "placement", region]),
+      message: `${replicas} replicas in ${region}, but ${limit.why}`,
+      fix: `place at most ${limit.max} replicas in ${region}, or spread them over more regions`,
+    });
+  }
+}
+
 export function checkDeployFits(context: CheckContext): void {
   for (const kind of ["datastores", "services", "streams"] as const) {
     for (const [name, component] of entriesOf<{
       deploy?: { target?: string; service?: string } | undefined;
       replication?: string | undefined;
+      placement?: unknown;
     }>(context.topology[kind])) {
       const service = component.deploy?.target === "aws" ? component.deploy.service : undefined;
       const fit = service === undefined ? undefined : AWS_SERVICE_FITS[service];
       if (fit === undefined) continue;
+      if (kind === "datastores") checkReplicasPerRegion(context, name, service!, component.placement);
       for (const [field, services] of Object.entries(SERVICE_FIELDS)) {
         if ((component.deploy as Record<string, unknown>)[field] === undefined || services.includes(service!))
           continue;

@@ -1,5 +1,5 @@
 import { lostWithZone } from "../model/placement.js";
-import type { ReplicaSlot, ResolvedDatastore } from "../model/types.js";
+import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pipelineOf } from "./lag.js";
 import { type NetworkView, networkView } from "./network.js";
@@ -100,7 +100,7 @@ export function dataLoss(
   let share = partitions / ds.partitions.count;
   if (!leaderBased) {
     const lost = from;
-    const baseline = networkView(net.model, []);
+    const baseline = baselineView(net.model);
     const demand = writeDemand(net.model, ds.name, baseline);
     share = goneStates.reduce(
       (sum, state) =>
@@ -145,6 +145,17 @@ export function dataLoss(
       : {}),
     mode: inRegion?.mode ?? failover.mode,
   };
+}
+
+/** Per model: its network without failures, made once for every store a what-if asks about. */
+const baselines = new WeakMap<Model, NetworkView>();
+function baselineView(model: Model): NetworkView {
+  let view = baselines.get(model);
+  if (view === undefined) {
+    view = networkView(model, []);
+    baselines.set(model, view);
+  }
+  return view;
 }
 
 /**

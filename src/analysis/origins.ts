@@ -1,5 +1,5 @@
 import { modelIndex } from "../model/model-index.js";
-import type { Model, ResolvedCall, ResolvedService, UserOrigin } from "../model/types.js";
+import type { Model, ResolvedCall, ResolvedService, ResolvedStream, UserOrigin } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator, DatastoreOp } from "./datastores.js";
 import { latencyProfile } from "./latency.js";
@@ -137,6 +137,23 @@ export function callRates(
 
 /** Per model: each service's requests per second (undefined: not known). */
 const requestRates = new WeakMap<Model, Map<string, number | undefined>>();
+/** Per model: the streams each service consumes (not a scan of every stream per service). */
+const consumedStreams = new WeakMap<Model, Map<string, ResolvedStream[]>>();
+
+function streamsConsumedBy(model: Model, service: string): readonly ResolvedStream[] {
+  let byService = consumedStreams.get(model);
+  if (byService === undefined) {
+    byService = new Map();
+    for (const stream of model.streams)
+      for (const consumer of stream.consumers) {
+        const list = byService.get(consumer);
+        if (list === undefined) byService.set(consumer, [stream]);
+        else list.push(stream);
+      }
+    consumedStreams.set(model, byService);
+  }
+  return byService.get(service) ?? [];
+}
 
 /**
  * Requests per second a service handles: its declared `traffic`; else what its callers send it
@@ -168,8 +185,7 @@ export function requestRate(model: Model, name: string): number | undefined {
         if (caller === undefined) known = false;
         else sum += caller * site.call.callsPerRequest;
       }
-      for (const stream of model.streams) {
-        if (!stream.consumers.includes(service)) continue;
+      for (const stream of streamsConsumedBy(model, service)) {
         sources++;
         const messages = stream.traffic?.messagesPerSec;
         if (messages === undefined) known = false;

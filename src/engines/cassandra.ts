@@ -99,6 +99,7 @@ export function joinOrder(c: Cluster, region: string): string {
 export const JOIN_GATE = [
   `if [ ! -d ${DATA_DIR}/data/system ]; then`,
   "  for entry in $TOPOPLAN_JOIN_ORDER; do",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a template
   '    pod="${entry%%=*}"; address="${entry#*=}"',
   '    if [ "$pod" = "$POD_NAME" ]; then break; fi',
   "    since=$SECONDS",

@@ -113,6 +113,33 @@ export function atLeast(slots: readonly ReplicaSlot[], needed: number, net: Fail
   return clamp01(p);
 }
 
+/** A primary's own domains that must be up for it to take writes (src/analysis/primary-dependence.ts). */
+export interface PrimaryDomains {
+  readonly region: string;
+  readonly zone?: string;
+}
+
+/**
+ * P(the primary's region — and zone, when given — is up and at least `needed` of `slots` survive).
+ * Regions fail independently and a zone's failure is conditioned on its region being up, so this is
+ * P(region up) · P(zone up) · P(at least `needed` survive | both up).
+ */
+export function atLeastWithPrimary(
+  slots: readonly ReplicaSlot[],
+  needed: number,
+  primary: PrimaryDomains,
+  net: FailureProbabilities,
+): number {
+  const regionUp = 1 - net.regionDownProbability(primary.region);
+  const zoneUp = primary.zone === undefined ? 1 : 1 - net.zoneDownProbability(primary.zone);
+  if (regionUp === 0 || zoneUp === 0) return 0;
+  const given: FailureProbabilities = {
+    regionDownProbability: (r) => (r === primary.region ? 0 : net.regionDownProbability(r)),
+    zoneDownProbability: (z) => (z === primary.zone ? 0 : net.zoneDownProbability(z)),
+  };
+  return clamp01(regionUp * zoneUp * atLeast(slots, needed, given));
+}
+
 /**
  * A stateless deployment spread over zones: a region serves while the region is up and at least
  * one of its zones is; the deployment serves while any of its regions does.

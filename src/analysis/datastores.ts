@@ -1,11 +1,18 @@
 import { modelIndex } from "../model/model-index.js";
 import type { Model, PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
 import { byText } from "../order.js";
-import { atLeast, clamp01, type FailureProbabilities } from "./availability.js";
+import {
+  atLeast,
+  atLeastWithPrimary,
+  clamp01,
+  type FailureProbabilities,
+  type PrimaryDomains,
+} from "./availability.js";
 import { DEFAULT_ITEM_BYTES, itemTransferMs, linkSojournMs } from "./lag.js";
 import type { Figure } from "./latency.js";
 import { electionCandidates, electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
+import { writesNeedPrimary } from "./primary-dependence.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
 import { survivalCheck, worseCheck } from "./survival.js";
@@ -157,8 +164,24 @@ export function evaluateDatastore(
     return figure;
   };
 
+  // Writes of a primary that nothing replaces without an operator need its own region (and zone):
+  // the leader's, as elected under the applied failures (a what-if prices the promoted primary).
+  const needsPrimary = behaviour.leaderBased ? writesNeedPrimary(ds) : undefined;
+  const primaryOf = (state: GroupState): PrimaryDomains | undefined => {
+    if (needsPrimary === undefined) return undefined;
+    const slot = state.group.leader;
+    const region = state.leader ?? slot.region;
+    const zone =
+      needsPrimary.zone && region === slot.region && slot.spansZones !== true ? slot.zone : undefined;
+    if (zone !== undefined) return { region, zone };
+    return needsPrimary.region ? { region } : undefined;
+  };
+  const writeAvailability = (set: ServingSet, view: FailureProbabilities) =>
+    set.primary === undefined
+      ? atLeast(set.write, requirements.write.needed, view)
+      : atLeastWithPrimary(set.write, requirements.write.needed, set.primary, view);
   const availabilityCache = new Map<string, { write: number; read: number }>();
-  const servingSets: { write: ReplicaSlot[]; read: ReplicaSlot[] }[] = [];
+  const servingSets: ServingSet[] = [];
   let write = 1;
   let read = 1;
   let partitionsWithoutQuorum = 0;
@@ -174,16 +197,18 @@ export function evaluateDatastore(
     const serving = net.hasLinkCuts
       ? group.replicas.filter((slot) => sideOf !== undefined && net.side(slot.region) === sideOf)
       : group.replicas;
-    const key = serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",");
+    const primary = primaryOf(state);
+    const key = `${primary?.region ?? ""}/${primary?.zone ?? ""}|${serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",")}`;
     let figures = availabilityCache.get(key);
     if (figures === undefined) {
-      const sets = {
+      const sets: ServingSet = {
         write: serving.filter(requirements.write.counts),
         read: serving.filter(requirements.read.counts),
+        ...(primary === undefined ? {} : { primary }),
       };
       servingSets.push(sets);
       figures = {
-        write: atLeast(sets.write, requirements.write.needed, net),
+        write: writeAvailability(sets, net),
         read: atLeast(sets.read, requirements.read.needed, net),
       };
       availabilityCache.set(key, figures);
@@ -228,19 +253,27 @@ export function evaluateDatastore(
     get domains() {
       if (domainsMemo !== undefined) return domainsMemo;
       const domains = new Map<string, string[]>();
-      for (const set of servingSets)
-        for (const slot of [...set.write, ...set.read]) {
-          const zones = domains.get(slot.region) ?? [];
-          // A zone-spanning replica depends on its region alone.
-          if (slot.spansZones !== true && !zones.includes(slot.zone)) zones.push(slot.zone);
-          domains.set(slot.region, zones);
-        }
+      const add = (region: string, zone: string | undefined) => {
+        const zones = domains.get(region) ?? [];
+        if (zone !== undefined && !zones.includes(zone)) zones.push(zone);
+        domains.set(region, zones);
+      };
+      for (const set of servingSets) {
+        // A zone-spanning replica depends on its region alone.
+        for (const slot of [...set.write, ...set.read])
+          add(slot.region, slot.spansZones === true ? undefined : slot.zone);
+        if (set.primary !== undefined) add(set.primary.region, set.primary.zone);
+      }
       domainsMemo = domains;
       return domains;
     },
     availabilityGiven(view, op) {
       let worst = 1;
-      for (const set of servingSets) worst = Math.min(worst, atLeast(set[op], requirements[op].needed, view));
+      for (const set of servingSets)
+        worst = Math.min(
+          worst,
+          op === "write" ? writeAvailability(set, view) : atLeast(set.read, requirements.read.needed, view),
+        );
       return worst;
     },
     useLinks(loads) {
@@ -254,6 +287,13 @@ export function evaluateDatastore(
       region: region ?? survivalCheck("region", [], requirements),
     },
   };
+}
+
+/** The replicas a placement group's writes and reads count, and the primary its writes need up. */
+interface ServingSet {
+  readonly write: ReplicaSlot[];
+  readonly read: ReplicaSlot[];
+  readonly primary?: PrimaryDomains;
 }
 
 /** What a link's sojourn reads of its load. */

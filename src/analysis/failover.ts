@@ -4,6 +4,7 @@ import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pipelineOf } from "./lag.js";
 import { type NetworkView, networkView } from "./network.js";
 import { writeDemand } from "./origins.js";
+import { observerRegions } from "./primary-dependence.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
 import type { GroupState } from "./replication/types.js";
 import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
@@ -17,16 +18,14 @@ import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } 
  * two primaries — a third site is needed.
  */
 export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): FailoverAnalysis {
-  const observerRegions = new Set(ds.placement.filter((p) => p.voters + p.witnesses > 0).map((p) => p.region))
-    .size;
-  const primary = ds.replication === "primary-replica";
-  const automaticPossible = !primary || observerRegions >= 3;
+  const observers = observerRegions(ds);
+  const automaticPossible = ds.replication !== "primary-replica" || observers >= 3;
   return {
     mode: ds.failover.mode,
     rtoSeconds: ds.failover.rtoSeconds,
     rpoSeconds: rpoMs / 1000,
     source: ds.failover.source,
-    observerRegions,
+    observerRegions: observers,
     automaticPossible,
   };
 }

@@ -50,21 +50,83 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
   });
 
   it("primary-replica sync needs every replica; async any one (automatic failover)", () => {
-    const store = (sync: "sync" | "async") =>
+    const store = (sync: "sync" | "async", placement: Record<string, number>) =>
       build({
-        model,
+        // No common-mode cap: three regions give more nines than its 1e-5.
+        model: { ...model, commonModeProbability: 0 },
         datastores: {
           db: {
             replication: "primary-replica",
             sync,
-            replicas: 2,
-            placement: { "eu-west-1": 1, "us-east-1": 1 },
+            replicas: Object.keys(placement).length,
+            placement,
           },
         },
       });
     const up = (1 - pr) * (1 - pz);
-    expect(analyse(store("sync")).datastores[0]!.availability.write).toBeCloseTo(up * up, 12);
-    expect(analyse(store("async")).datastores[0]!.availability.write).toBeCloseTo(1 - (1 - up) ** 2, 12);
+    const three = { "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 };
+    expect(analyse(store("sync", three)).datastores[0]!.availability.write).toBeCloseTo(up ** 3, 12);
+    // Observers in three regions: a surviving replica is promoted wherever it is.
+    expect(analyse(store("async", three)).datastores[0]!.availability.write).toBeCloseTo(
+      1 - (1 - up) ** 3,
+      12,
+    );
+  });
+
+  it("a primary nothing replaces automatically needs its own region up (observers in two regions, manual failover)", () => {
+    const store = (
+      failover?: { mode: "manual" | "automatic" },
+      placement = { "eu-west-1": 1, "us-east-1": 1 },
+    ) =>
+      build({
+        model: { ...model, commonModeProbability: 0 },
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            sync: "async",
+            replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+            placement,
+            ...(failover === undefined ? {} : { failover }),
+          },
+        },
+      });
+    const up = (1 - pr) * (1 - pz);
+    // Two observer regions: the side that loses its peer must not promote, so writes need the
+    // primary's region up; its zone may fail over to the replica elsewhere only if that one is up.
+    const twoRegions = (1 - pr) * (1 - pz * (1 - up));
+    expect(analyse(store()).datastores[0]!.availability.write).toBeCloseTo(twoRegions, 12);
+    expect(twoRegions).toBeLessThan(1 - (1 - up) ** 2);
+    // Manual failover in three regions: the primary's region and zone, whatever the replicas.
+    const three = { "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 };
+    expect(analyse(store({ mode: "manual" }, three)).datastores[0]!.availability.write).toBeCloseTo(up, 12);
+    expect(analyse(store({ mode: "automatic" }, three)).datastores[0]!.availability.write).toBeCloseTo(
+      1 - (1 - up) ** 3,
+      12,
+    );
+  });
+
+  it("a service beside the replica writes only while the primary's region is up (no automatic failover)", () => {
+    const m = build({
+      model: { ...model, commonModeProbability: 0 },
+      datastores: {
+        db: {
+          replication: "primary-replica",
+          sync: "async",
+          replicas: 2,
+          leader: "eu-west-1",
+          placement: { "eu-west-1": 1, "eu-central-1": 1 },
+        },
+      },
+      services: { api: { regions: ["eu-central-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] } },
+    });
+    // Writes need eu-west-1 up (two observer regions: no promotion), then the primary's zone or the
+    // replica in eu-central-1; the service needs eu-central-1 and one of its three zones, which it
+    // has whenever the replica's zone is up.
+    const service = (1 - pr) * (1 - pz ** 3);
+    const withReplica = (1 - pr) * (1 - pz);
+    const expected = (1 - pr) * ((1 - pz) * service + pz * withReplica);
+    const api = analyse(m).services.find((s) => s.name === "api")!;
+    expect(api.availability).toBeCloseTo(expected, 12);
   });
 
   it("a service: own deployment (any region up with any zone) jointly with its hard dependencies", () => {

@@ -1,0 +1,32 @@
+import type { ResolvedDatastore } from "../model/types.js";
+
+/** Regions holding voters or witnesses: the observers that decide a primary's failover. */
+export function observerRegions(ds: ResolvedDatastore): number {
+  return new Set(ds.placement.filter((p) => p.voters + p.witnesses > 0).map((p) => p.region)).size;
+}
+
+/**
+ * Whether a primary-replica store's writes need the primary's own region (and zone) up, because
+ * nothing replaces a lost primary there without an operator:
+ *   - region: failover is manual (declared, or the service's default: Aurora Global Database's
+ *     detach-and-promote), or the engine fails over only inside the primary's region (CloudNativePG
+ *     replica clusters are promoted by hand), or fewer than 3 regions hold observers (with two, the
+ *     side that loses its peer cannot tell a dead region from a cut link, so it must not promote);
+ *   - zone: failover inside the region is manual too (a declared manual failover with no in-region
+ *     automatic one, as Aurora has within a cluster).
+ * An operator's promotion after the RTO is not counted: no public figure says how long region or
+ * zone outages last, so how much of one a promotion would shorten is unknown. The figure is the
+ * availability without an operator — a lower bound, stated as such in docs/model.md.
+ * Consensus stores elect a new leader by themselves; multi-leader and leaderless ones need none.
+ */
+export interface PrimaryDependence {
+  readonly region: boolean;
+  readonly zone: boolean;
+}
+
+export function writesNeedPrimary(ds: ResolvedDatastore): PrimaryDependence | undefined {
+  if (ds.replication !== "primary-replica") return undefined;
+  const region = ds.failover.mode === "manual" || ds.failoverInLeaderRegion || observerRegions(ds) < 3;
+  const zone = (ds.failover.inRegion ?? ds.failover).mode === "manual";
+  return region || zone ? { region, zone } : undefined;
+}

@@ -99,19 +99,30 @@ export function egressUsdPerGb(catalog: Catalog, from: string, to: string): numb
 export const monthlyUsd = (bytesPerSec: number, usdPerGb: number): number =>
   ((bytesPerSec * SECONDS_PER_MONTH) / 1e9) * usdPerGb;
 
+/** Direct: a flow crosses its own pair's link. */
+const direct = (from: string, to: string): readonly string[] => [from, to];
+
 /**
  * Sums the inter-region flows of every component per directed link; utilisation against the
- * capacity declared for the pair in `network.links` (per direction).
+ * capacity declared for the pair in `network.links` (per direction). A flow whose pair's link is cut
+ * loads (and is billed on) every hop of the relay path `route` gives (NetworkView.route).
  */
-export function linkLoads(model: Model, flows: readonly Flow[]): LinkLoad[] {
+export function linkLoads(
+  model: Model,
+  flows: readonly Flow[],
+  route: (from: string, to: string) => readonly string[] = direct,
+): LinkLoad[] {
   const links = modelIndex(model);
   const byLink = new Map<string, Map<string, number>>();
-  for (const flow of flows) {
-    if (flow.from === flow.to || flow.bytesPerSec === 0) continue;
-    const key = `${flow.from}|${flow.to}`;
+  const add = (key: string, flow: Flow) => {
     const contributors = byLink.get(key) ?? new Map<string, number>();
     contributors.set(flow.component, (contributors.get(flow.component) ?? 0) + flow.bytesPerSec);
     byLink.set(key, contributors);
+  };
+  for (const flow of flows) {
+    if (flow.from === flow.to || flow.bytesPerSec === 0) continue;
+    const path = route(flow.from, flow.to);
+    for (let i = 1; i < path.length; i++) add(`${path[i - 1]}|${path[i]}`, flow);
   }
   return [...byLink]
     .map(([key, contributors]) => {

@@ -72,13 +72,28 @@ export function evaluateDatastore(
   // with no load known (before useLinks, or a leader option that moves the flows) is idle there:
   // the item still takes its transfer.
   const itemBytes = ds.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
-  const transfer = (from: string, to: string) =>
+  // Around a cut link the item crosses each hop of the relay path (NetworkView.route) in turn.
+  const hopsOf = (from: string, to: string): [string, string][] => {
+    if (!net.hasLinkCuts) return [[from, to]];
+    const path = net.route(from, to);
+    return path.slice(1).map((b, i) => [path[i]!, b]);
+  };
+  const hopTransfer = (from: string, to: string) =>
     itemTransferMs(itemBytes, declaredCapacityMbps(net.model, from, to));
+  const transfer = (from: string, to: string) => {
+    let ms = 0;
+    for (const [a, b] of hopsOf(from, to)) ms += hopTransfer(a, b);
+    return ms;
+  };
   const shipDelayOver =
     (loads: () => Pick<ReadonlyMap<string, LinkUse>, "get">, quantile: "p50" | "p99") =>
     (from: string, to: string) => {
-      const load = loads().get(`${from}|${to}`);
-      return load === undefined ? transfer(from, to) : linkSojournMs(itemBytes, load, quantile);
+      let delay = 0;
+      for (const [a, b] of hopsOf(from, to)) {
+        const load = loads().get(`${a}|${b}`);
+        delay += load === undefined ? hopTransfer(a, b) : linkSojournMs(itemBytes, load, quantile);
+      }
+      return delay;
     };
   const shipDelay = shipDelayOver(() => links, "p50");
   const shipDelay99 = shipDelayOver(() => links, "p99");

@@ -1,7 +1,7 @@
 import { lostWithZone } from "../model/placement.js";
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
-import { linkLag, pipelineOf } from "./lag.js";
+import { linkLag, pathLoads, pipelineOf } from "./lag.js";
 import { type NetworkView, networkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import { observerRegions } from "./primary-dependence.js";
@@ -122,7 +122,7 @@ export function dataLoss(
     windowMs = linkLag(
       { p50Ms: net.rtt(from, to), p99Ms: net.rtt99(from, to) },
       ds.traffic?.itemBytes ?? 1024,
-      links.get(`${from}|${to}`),
+      pathLoads(links, net.route, from, to),
       pipelineOf(ds),
     ).p99Ms;
   }

@@ -63,6 +63,22 @@ export function itemTransferMs(itemBytes: number, capacityMbps: number | undefin
 }
 
 /**
+ * The load on each hop from `from` to `to` along `route` (one hop unless their link is cut:
+ * NetworkView.route), `undefined` where a hop carries nothing.
+ */
+export function pathLoads<T>(
+  links: Pick<ReadonlyMap<string, T>, "get">,
+  route: (from: string, to: string) => readonly string[],
+  from: string,
+  to: string,
+): (T | undefined)[] {
+  const path = route(from, to);
+  const hops: (T | undefined)[] = [];
+  for (let i = 1; i < path.length; i++) hops.push(links.get(`${path[i - 1]}|${path[i]}`));
+  return hops;
+}
+
+/**
  * Asynchronous replication lag from a source to a replica region:
  *   lag = RTT/2 (one way) + pipeline delay (the mechanism's own, src/catalog/data/replication.ts)
  *       + sojourn on the link ({@link linkSojournMs}): the item's transfer τ = itemBytes·8 / capacity
@@ -70,28 +86,31 @@ export function itemTransferMs(itemBytes: number, capacityMbps: number | undefin
  *         ρ = 1 − q and 0 below.
  * The one-way part's p99 is half the pair's p99 RTT. Without a declared capacity τ = ρ = 0. At ρ ≥ 1
  * the backlog grows without bound; we quote the lag after one hour of overload,
- * max(ρ−1, 0.01) × 1 h (the backlog drained at capacity).
+ * max(ρ−1, 0.01) × 1 h (the backlog drained at capacity). `hops` are the loads of the links the
+ * item crosses ({@link pathLoads}): one, or each hop of a relay around a cut link, whose sojourns
+ * add (each quantile summed: an upper bound on the path's quantile) and whose worst overload decides.
  */
 export function linkLag(
   rtt: { readonly p50Ms: number; readonly p99Ms: number },
   itemBytes: number,
-  link: LinkLoad | undefined,
+  hops: readonly (LinkLoad | undefined)[],
   pipeline: Pick<Pipeline, "p50Ms" | "p99Ms"> = { p50Ms: 0, p99Ms: 0 },
 ): { p50Ms: number; p99Ms: number; unbounded: boolean } {
-  const p50 = rtt.p50Ms / 2 + pipeline.p50Ms;
-  const p99 = rtt.p99Ms / 2 + pipeline.p99Ms;
-  const capacity = link?.capacityMbps;
-  const rho = link?.utilisation ?? 0;
-  if (capacity === undefined) return { p50Ms: p50, p99Ms: p99, unbounded: false };
-  if (rho >= 1) {
-    const backlog = Math.max(rho - 1, 0.01) * OVERLOAD_HORIZON_MS;
-    return { p50Ms: p50 + backlog, p99Ms: p99 + backlog, unbounded: true };
+  let p50 = rtt.p50Ms / 2 + pipeline.p50Ms;
+  let p99 = rtt.p99Ms / 2 + pipeline.p99Ms;
+  let overload: number | undefined;
+  for (const link of hops) {
+    const rho = link?.utilisation ?? 0;
+    if (link?.capacityMbps === undefined) continue;
+    if (rho >= 1) overload = Math.max(overload ?? 0, Math.max(rho - 1, 0.01));
+    else {
+      p50 += linkSojournMs(itemBytes, link, "p50");
+      p99 += linkSojournMs(itemBytes, link, "p99");
+    }
   }
-  return {
-    p50Ms: p50 + linkSojournMs(itemBytes, link, "p50"),
-    p99Ms: p99 + linkSojournMs(itemBytes, link, "p99"),
-    unbounded: false,
-  };
+  if (overload === undefined) return { p50Ms: p50, p99Ms: p99, unbounded: false };
+  const backlog = overload * OVERLOAD_HORIZON_MS;
+  return { p50Ms: p50 + backlog, p99Ms: p99 + backlog, unbounded: true };
 }
 
 /** A live replica cut off from its write source by a network partition: it falls behind for as long
@@ -131,7 +150,7 @@ export function datastoreLags(
         const lag = linkLag(
           { p50Ms: net.rtt(source.region, region), p99Ms: net.rtt99(source.region, region) },
           itemBytes,
-          links.get(`${source.region}|${region}`),
+          pathLoads(links, net.route, source.region, region),
           region === source.region ? undefined : pipeline,
         );
         keep({ region, ...lag });

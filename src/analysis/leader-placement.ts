@@ -2,6 +2,7 @@ import type { Model, UserOrigin } from "../model/types.js";
 import { byText } from "../order.js";
 import { datastoreFlows, mbps } from "./bandwidth.js";
 import { type DatastoreEvaluator, declaredCapacityMbps, type LinkUse } from "./datastores.js";
+import { pathLoads } from "./lag.js";
 import type { NetworkView } from "./network.js";
 import { mayLead } from "./replication/common.js";
 import { clientFlows } from "./traffic.js";
@@ -24,8 +25,12 @@ function movedLoads(
   const own = new Map<string, number>();
   for (const flow of [...datastoreFlows(evMoved), ...clientFlows(model, evMoved, net)]) {
     if (flow.from === flow.to) continue;
-    const key = `${flow.from}|${flow.to}`;
-    own.set(key, (own.get(key) ?? 0) + mbps(flow.bytesPerSec));
+    // Each hop it crosses (more than one around a cut link), as linkLoads sums them.
+    const path = net.route(flow.from, flow.to);
+    for (let i = 1; i < path.length; i++) {
+      const key = `${path[i - 1]}|${path[i]}`;
+      own.set(key, (own.get(key) ?? 0) + mbps(flow.bytesPerSec));
+    }
   }
   const use = (capacity: number | undefined, load: number): LinkUse | undefined =>
     capacity === undefined ? undefined : { capacityMbps: capacity, utilisation: load / capacity };
@@ -94,8 +99,10 @@ export function saturatedFollowers(
   const out = new Map<string, number>();
   for (const slot of ev.main.alive) {
     if (slot.region === leader || !ev.main.requirements.write.counts(slot)) continue;
-    const rho = links.get(`${leader}|${slot.region}`)?.utilisation;
-    if (rho !== undefined && rho >= 1) out.set(slot.region, rho);
+    // The worst hop from the leader (one unless their link is cut).
+    const hops = pathLoads(links, ev.main.net.route, leader, slot.region);
+    const rho = Math.max(0, ...hops.map((link) => link?.utilisation ?? 0));
+    if (rho >= 1) out.set(slot.region, rho);
   }
   return [...out].map(([region, utilisation]) => ({ region, utilisation }));
 }

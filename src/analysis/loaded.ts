@@ -34,7 +34,7 @@ export function loadedNetwork(model: Model, net: NetworkView): LoadedNetwork {
     ...[...datastores.values()].flatMap((ev) => clientFlows(model, ev, net)),
     ...[...streams.values()].flatMap((ev) => streamFlows(ev, net)),
   ];
-  const links = linkLoads(model, flows);
+  const links = linkLoads(model, flows, net.route);
   const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));
   for (const ev of datastores.values()) ev.useLinks(linkByKey);
   return { datastores, streams, flows, links, linkByKey };

@@ -29,6 +29,11 @@ export interface NetworkView {
   regionDownProbability(region: string): number;
   zoneDownProbability(zone: string): number;
   readonly hasLinkCuts: boolean;
+  /**
+   * The regions a's traffic to b crosses, a and b included: [a, b] unless their link is cut, then
+   * the relay path the RTT takes (bytes load, and are billed on, each hop).
+   */
+  route(a: string, b: string): readonly string[];
 }
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
@@ -61,19 +66,42 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
   const regions = [...nodes].sort();
   const index = new Map(regions.map((r, i) => [r, i]));
   let relayed: Float64Array | undefined;
+  // The first hop of each shortest path (Floyd–Warshall with successors), for `route`.
+  let nextHop: Int32Array | undefined;
   const n = regions.length;
   const needsRelay = regions.some((a, i) => regions.some((b, j) => j > i && !Number.isFinite(direct(a, b))));
   if (needsRelay) {
     relayed = new Float64Array(n * n);
+    nextHop = new Int32Array(n * n);
     for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) relayed[i * n + j] = i === j ? 0 : direct(regions[i]!, regions[j]!);
+      for (let j = 0; j < n; j++) {
+        relayed[i * n + j] = i === j ? 0 : direct(regions[i]!, regions[j]!);
+        nextHop[i * n + j] = j;
+      }
     for (let k = 0; k < n; k++)
       for (let i = 0; i < n; i++)
         for (let j = 0; j < n; j++) {
           const via = relayed[i * n + k]! + relayed[k * n + j]!;
-          if (via < relayed[i * n + j]!) relayed[i * n + j] = via;
+          if (via < relayed[i * n + j]!) {
+            relayed[i * n + j] = via;
+            nextHop[i * n + j] = nextHop[i * n + k]!;
+          }
         }
   }
+  const route = (a: string, b: string): readonly string[] => {
+    const i = index.get(a);
+    const j = index.get(b);
+    // Only a cut link reroutes bytes: a pair without a measured RTT is relayed for its latency
+    // estimate alone, its traffic still goes direct.
+    if (nextHop === undefined || i === undefined || j === undefined || !cut.has(pairKey(a, b))) return [a, b];
+    if (!Number.isFinite(relayed![i * n + j]!)) return [a, b];
+    const path = [a];
+    for (let at = i; at !== j; ) {
+      at = nextHop[at * n + j]!;
+      path.push(regions[at]!);
+    }
+    return path;
+  };
   const sides = new Map<string, number>();
   regions.forEach((region, i) => {
     if (sides.has(region)) return;
@@ -149,6 +177,7 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
       return p;
     },
     hasLinkCuts: cut.size > 0,
+    route,
   };
   const median = { ...view } as { -readonly [K in keyof NetworkView]: NetworkView[K] };
   const tail = { ...view, rtt: rtt99 } as { -readonly [K in keyof NetworkView]: NetworkView[K] };

@@ -85,15 +85,17 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     const service = ((1024 * 8) / (100 * 1e6)) * 1000; // ms per item on a 100 Mbit/s link
     const rho = 0.5;
     const pair = { p50Ms: r, p99Ms: r * TAIL };
-    const lag = linkLag(pair, 1024, {
-      from: "a",
-      to: "b",
-      mbps: 50,
-      capacityMbps: 100,
-      utilisation: rho,
-      contributors: [],
-      egressUsdPerMonth: 0,
-    });
+    const lag = linkLag(pair, 1024, [
+      {
+        from: "a",
+        to: "b",
+        mbps: 50,
+        capacityMbps: 100,
+        utilisation: rho,
+        contributors: [],
+        egressUsdPerMonth: 0,
+      },
+    ]);
     // At ρ = 0.5 half the items find the link idle: the median is the transfer alone.
     expect(lag.p50Ms).toBeCloseTo(r / 2 + service, 12);
     expect(lag.p99Ms).toBeCloseTo(
@@ -101,18 +103,33 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
       12,
     );
     expect(lag.unbounded).toBe(false);
-    const over = linkLag(pair, 1024, {
-      from: "a",
-      to: "b",
-      mbps: 150,
-      capacityMbps: 100,
-      utilisation: 1.5,
-      contributors: [],
-      egressUsdPerMonth: 0,
-    });
+    const over = linkLag(pair, 1024, [
+      {
+        from: "a",
+        to: "b",
+        mbps: 150,
+        capacityMbps: 100,
+        utilisation: 1.5,
+        contributors: [],
+        egressUsdPerMonth: 0,
+      },
+    ]);
     expect(over.unbounded).toBe(true);
     expect(over.p50Ms).toBeCloseTo(r / 2 + 0.5 * 3_600_000, 6); // backlog after one hour of overload
-    expect(linkLag(pair, 1024, undefined)).toEqual({
+    // Around a cut link the item queues on each hop of the relay: the sojourns add.
+    const hop = {
+      from: "a",
+      to: "b",
+      mbps: 50,
+      capacityMbps: 100,
+      utilisation: rho,
+      contributors: [],
+      egressUsdPerMonth: 0,
+    };
+    const relayed = linkLag(pair, 1024, [hop, { ...hop, from: "b", to: "c" }]);
+    expect(relayed.p99Ms - (r / 2) * TAIL).toBeCloseTo(2 * (lag.p99Ms - (r / 2) * TAIL), 12);
+    expect(linkLag(pair, 1024, [hop, { ...hop, utilisation: 1.5 }]).unbounded).toBe(true);
+    expect(linkLag(pair, 1024, [undefined])).toEqual({
       p50Ms: r / 2,
       p99Ms: (r / 2) * TAIL,
       unbounded: false,

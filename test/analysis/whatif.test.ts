@@ -84,18 +84,41 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 ×2, eu-central-1 �
     const failed = analyse(model, parseFailures(model, ["link:eu-west-1/eu-central-1"]));
     expect(accounts(failed).partitionsWithoutQuorum).toBe(0);
     expect(accounts(failed).effectiveLeader).toBe("eu-west-1");
-    const via = Math.min(
-      ...model.regions
-        .filter((r) => r !== "eu-west-1" && r !== "eu-central-1")
-        .map((r) => rtt("eu-west-1", r) + rtt(r, "eu-central-1")),
+    const relays = model.regions.filter((r) => r !== "eu-west-1" && r !== "eu-central-1");
+    const hop = relays.reduce((best, r) =>
+      rtt("eu-west-1", r) + rtt(r, "eu-central-1") < rtt("eu-west-1", best) + rtt(best, "eu-central-1")
+        ? r
+        : best,
     );
-    // The reply (leader → eu-central-1) carries the item across the pair's declared link.
+    const via = rtt("eu-west-1", hop) + rtt(hop, "eu-central-1");
+    // The reply (leader → eu-central-1) carries the item across each hop's declared link.
     const { traffic } = model.datastores.find((d) => d.name === "accounts")!;
-    const reply = failed.links.find((l) => l.from === "eu-west-1" && l.to === "eu-central-1");
-    const transfer = itemTransferMs(traffic?.itemBytes ?? DEFAULT_ITEM_BYTES, reply?.capacityMbps);
+    const capacity = (from: string, to: string) =>
+      model.links.find((l) => l.between.includes(from) && l.between.includes(to))?.bandwidthMbps;
+    const transfer =
+      itemTransferMs(traffic?.itemBytes ?? DEFAULT_ITEM_BYTES, capacity("eu-west-1", hop)) +
+      itemTransferMs(traffic?.itemBytes ?? DEFAULT_ITEM_BYTES, capacity(hop, "eu-central-1"));
     expect(transfer).toBeGreaterThan(0);
     const read = accounts(failed).read.byOrigin.find((o) => o.origin === "eu-central-1")!;
     expect(read.p50Ms).toBeCloseTo(via + transfer, 9);
+  });
+
+  it("a cut link's bytes move to the relay path: its hops carry (and bill) them, the cut link nothing", () => {
+    const failed = analyse(model, parseFailures(model, ["link:eu-west-1/eu-central-1"]));
+    const load = (a: ReturnType<typeof analyse>, from: string, to: string) =>
+      a.links.find((l) => l.from === from && l.to === to);
+    const direct = load(baseline, "eu-west-1", "eu-central-1")!;
+    expect(direct.mbps).toBeGreaterThan(0);
+    expect(load(failed, "eu-west-1", "eu-central-1")).toBeUndefined();
+    expect(load(failed, "eu-central-1", "eu-west-1")).toBeUndefined();
+    // Every byte the pair carried now crosses the relay region in both hops.
+    const hop = "eu-north-1";
+    const grew = (from: string, to: string) =>
+      load(failed, from, to)!.mbps - (load(baseline, from, to)?.mbps ?? 0);
+    expect(grew("eu-west-1", hop)).toBeCloseTo(direct.mbps, 6);
+    expect(grew(hop, "eu-central-1")).toBeCloseTo(direct.mbps, 6);
+    // Relayed bytes are billed on both hops: the egress bill rises.
+    expect(failed.cost.egressUsdPerMonth).toBeGreaterThan(baseline.cost.egressUsdPerMonth);
   });
 
   it("no failures: no changes", () => {

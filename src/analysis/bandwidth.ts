@@ -1,7 +1,7 @@
 import type { Catalog } from "../catalog/catalog.js";
 import { PROVIDER_EGRESS } from "../catalog/data/defaults.js";
 import { modelIndex } from "../model/model-index.js";
-import type { Model } from "../model/types.js";
+import type { Model, ResolvedLink } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { LinkLoad } from "./types.js";
@@ -65,22 +65,28 @@ export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
 
 export const mbps = (bytesPerSec: number): number => (bytesPerSec * 8) / 1e6;
 
+/** {@link egressUsdPerGb} with the price declared on the pair's link in the model, if any. */
+export const modelEgressUsdPerGb = (model: Model, from: string, to: string): number =>
+  egressUsdPerGb(model.catalog, from, to, modelIndex(model).link(from, to));
+
 /**
- * USD per GB from `from` to `to`: to another provider, the source provider's internet egress; else
- * the pair price, else (GCP, Azure) the between-continents price when the regions' geographic
- * groups differ, else the source region's price — a site of the user's own (provider "custom")
- * always its declared `egressUsdPerGb` — else the default (src/catalog/data/defaults.ts).
+ * USD per GB from `from` to `to`: the price declared on their link (`network.links[].egressUsdPerGb`:
+ * a Direct Connect or Interconnect), else, from a site of the user's own (provider "custom"), its
+ * declared `egressUsdPerGb`; to another provider or to such a site, the source provider's internet
+ * egress (traffic leaves the cloud); else the pair price, else (GCP, Azure) the between-continents
+ * price when the regions' geographic groups differ, else the source region's price, else the
+ * default (src/catalog/data/defaults.ts).
  */
-export function egressUsdPerGb(catalog: Catalog, from: string, to: string): number {
+export function egressUsdPerGb(
+  catalog: Catalog,
+  from: string,
+  to: string,
+  link?: Pick<ResolvedLink, "egressUsdPerGb">,
+): number {
+  if (link?.egressUsdPerGb !== undefined) return link.egressUsdPerGb;
   const a = catalog.regions.get(from);
   const b = catalog.regions.get(to);
-  if (
-    a !== undefined &&
-    b !== undefined &&
-    a.provider !== b.provider &&
-    a.provider !== "custom" &&
-    b.provider !== "custom"
-  )
+  if (a !== undefined && b !== undefined && a.provider !== b.provider && a.provider !== "custom")
     return PROVIDER_EGRESS[a.provider].internetUsdPerGb;
   const pair = catalog.egress.pairOutUsdPerGb?.[from]?.[to];
   if (pair !== undefined) return pair;
@@ -140,7 +146,7 @@ export function linkLoads(
         contributors: [...contributors]
           .map(([component, b]) => ({ component, mbps: mbps(b) }))
           .sort((a, b) => byText(a.component, b.component)),
-        egressUsdPerMonth: monthlyUsd(bytes, egressUsdPerGb(model.catalog, from, to)),
+        egressUsdPerMonth: monthlyUsd(bytes, egressUsdPerGb(model.catalog, from, to, declared)),
       };
     })
     .sort((a, b) => byText(a.from, b.from) || byText(a.to, b.to));

@@ -56,6 +56,7 @@ export function resolveModel(
       index,
       rttMs: catalog.rttMs(between[0], between[1]) ?? 0,
       ...(link.bandwidthMbps === undefined ? {} : { bandwidthMbps: link.bandwidthMbps }),
+      ...(link.egressUsdPerGb === undefined ? {} : { egressUsdPerGb: link.egressUsdPerGb }),
     };
   });
   const regions = new Set<string>(users.map((user) => user.region));

@@ -52,6 +52,8 @@ export interface ResolvedLink {
   readonly between: readonly [string, string];
   readonly bandwidthMbps?: number;
   readonly rttMs: number;
+  /** Declared USD per GB over the link, either direction (overrides the catalog's price). */
+  readonly egressUsdPerGb?: number;
   /** Index in `network.links`, for finding paths. */
   readonly index: number;
 }

@@ -1,7 +1,7 @@
 import { RULES } from "../../policies/registry.js";
 import type { PolicyRunOptions } from "../../policies/run.js";
 import { resolvePolicyConfig } from "../../policies/run.js";
-import { egressUsdPerGb, monthlyUsd } from "../analysis/bandwidth.js";
+import { modelEgressUsdPerGb, monthlyUsd } from "../analysis/bandwidth.js";
 import { datastoreReplicaCost } from "../analysis/cost.js";
 import { REPLICATION } from "../analysis/replication/index.js";
 import { isAllowedIn } from "../catalog/catalog.js";
@@ -404,7 +404,7 @@ function costBound(
       table = new Float64Array(n * n);
       for (let i = 0; i < n; i++)
         for (let j = 0; j < n; j++)
-          table[i * n + j] = i === j ? crossZone : egressUsdPerGb(model.catalog, regions[i]!, regions[j]!);
+          table[i * n + j] = i === j ? crossZone : modelEgressUsdPerGb(model, regions[i]!, regions[j]!);
       prices.set(regions, table);
     }
     return table;
@@ -426,9 +426,7 @@ function costBound(
     const table = priceTable(regions);
     const from = (i: number, to: string) => {
       const t = index.get(to);
-      return t === undefined
-        ? egressUsdPerGb(model.catalog, regions[i]!, to)
-        : table[i * regions.length + t]!;
+      return t === undefined ? modelEgressUsdPerGb(model, regions[i]!, to) : table[i * regions.length + t]!;
     };
     let usd = 0;
     const lead = space.leaderBased && leader >= 0 ? regions[leader]! : undefined;
@@ -437,7 +435,7 @@ function costBound(
         if (o.region !== lead)
           usd += monthlyUsd(
             traffic.writesPerSec * item * o.share,
-            egressUsdPerGb(model.catalog, o.region, lead),
+            modelEgressUsdPerGb(model, o.region, lead),
           );
     for (const o of clients.read) {
       if (strong && lead !== undefined) {

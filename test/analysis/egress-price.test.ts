@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { egressUsdPerGb } from "../../src/analysis/bandwidth.js";
+import { analyse } from "../../src/analysis/index.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { EGRESS_PRICING, PROVIDER_EGRESS } from "../../src/catalog/data/defaults.js";
+import { build } from "./helpers.js";
 
 const site = { country: "JP", zones: ["dc-a", "dc-b"], rttMs: { "ap-northeast-1": 2 } };
 const catalog = buildCatalog({
@@ -26,5 +28,38 @@ describe("egress price per GB between two regions", () => {
       catalog.regions.get("eu-west-1")!.egressUsdPerGb,
     );
     expect(egressUsdPerGb(catalog, "eu-west-1", "europe-west1")).toBe(PROVIDER_EGRESS.aws.internetUsdPerGb);
+  });
+
+  it("from a cloud to a site of the user's own: the cloud's internet egress (traffic leaves it)", () => {
+    expect(egressUsdPerGb(catalog, "ap-northeast-1", "tokyo-dc")).toBe(PROVIDER_EGRESS.aws.internetUsdPerGb);
+    expect(egressUsdPerGb(catalog, "asia-northeast1", "osaka-dc")).toBe(PROVIDER_EGRESS.gcp.internetUsdPerGb);
+  });
+
+  it("a price declared on the link (Direct Connect) wins in both directions, and the analysis bills it", () => {
+    const dx = { egressUsdPerGb: 0.02 };
+    expect(egressUsdPerGb(catalog, "ap-northeast-1", "tokyo-dc", dx)).toBe(0.02);
+    expect(egressUsdPerGb(catalog, "tokyo-dc", "ap-northeast-1", dx)).toBe(0.02);
+    const spec = (links: object[]) =>
+      build({
+        regions: { "tokyo-dc": site },
+        network: { links },
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            sync: "async",
+            replicas: 2,
+            leader: "ap-northeast-1",
+            placement: { "ap-northeast-1": 1, "tokyo-dc": 1 },
+            traffic: { writesPerSec: 1000, readsPerSec: 0, itemBytes: 1000 },
+          },
+        },
+      });
+    const billed = (links: object[]) =>
+      analyse(spec(links)).links.find((l) => l.from === "ap-northeast-1" && l.to === "tokyo-dc")!;
+    const internet = billed([]);
+    const direct = billed([{ between: ["ap-northeast-1", "tokyo-dc"], egressUsdPerGb: 0.02 }]);
+    // 1 MB/s for a 730-hour month: 2,628 GB.
+    expect(internet.egressUsdPerMonth).toBeCloseTo(2628 * PROVIDER_EGRESS.aws.internetUsdPerGb, 6);
+    expect(direct.egressUsdPerMonth).toBeCloseTo(2628 * 0.02, 6);
   });
 });

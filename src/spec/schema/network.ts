@@ -9,8 +9,12 @@ export const Link = z
         "Capacity available to this topology in each direction, Mbit/s. @default unlimited (not checked)",
     }),
     rttMs: Milliseconds.optional().meta({ description: "Override the catalog's median RTT, ms." }),
+    egressUsdPerGb: z.number().nonnegative().optional().meta({
+      description:
+        "Price per GB sent over this link in either direction, USD (a Direct Connect, Interconnect or ExpressRoute connection's data transfer out). @default the catalog's: to a site of your own, the cloud's internet egress",
+    }),
   })
-  .meta({ description: "An inter-region network link: capacity and/or RTT override." });
+  .meta({ description: "An inter-region network link: capacity, RTT and/or price override." });
 
 export const Network = z.strictObject({
   links: z.array(Link).default([]),

@@ -1,13 +1,16 @@
 /**
  * One Grafana dashboard per topology, built with the Grafana Foundation SDK's typed builders:
  * a row per component with request rate, error ratio against the SLO's budget, p99 and average
- * latency against the latency target, and replication lag against its SLO. Panels read the
- * recording rules (cheap, and the same numbers the alerts see).
+ * latency against the latency target, and replication and consumer lag against their SLOs. Panels
+ * read the recording rules (cheap, and the same numbers the alerts see).
  */
 
 import {
   GraphThresholdsStyleConfigBuilder,
   GraphThresholdsStyleMode,
+  LegendDisplayMode,
+  LegendPlacement,
+  VizLegendOptionsBuilder,
 } from "@grafana/grafana-foundation-sdk/common";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import {
@@ -25,7 +28,7 @@ import { shortHash } from "../names.js";
 import { indicatorsOf } from "./indicators.js";
 import type { KubernetesComponent } from "./k8s.js";
 import { errorBudget, RECORD, selector } from "./promql.js";
-import { hasReplicationLag, latencyTargetMs } from "./rules.js";
+import { consumerLagTargetMs, hasReplicationLag, latencyTargetMs } from "./rules.js";
 
 /** The dashboard's datasource variable (Grafana syntax, not a JS template). */
 const DATASOURCE = { type: "prometheus", uid: ["$", "{datasource}"].join("") };
@@ -115,6 +118,15 @@ function componentPanels(component: KubernetesComponent, region: string): PanelB
     );
     panels.push(lagMs === undefined ? lag : withThreshold(lag, lagMs / 1000));
   }
+  // The series the consumer-lag alert reads, recorded under the same condition (rules.ts).
+  const consumerLagMs = consumerLagTargetMs(component);
+  if (consumerLagMs !== undefined && ind.consumerLagSeconds !== undefined)
+    panels.push(
+      withThreshold(
+        panel("Consumer lag (max over groups)", "s").withTarget(query(`${RECORD.consumerLag}${sel}`, "lag")),
+        consumerLagMs / 1000,
+      ),
+    );
   return panels;
 }
 
@@ -141,8 +153,23 @@ function latencyPanel(component: KubernetesComponent, ind: Indicators): PanelBui
   return targetMs === undefined ? p : withThreshold(p, targetMs / 1000);
 }
 
+/**
+ * A timeseries panel with its legend shown: the SDK's default hides it (`showLegend: false`), which
+ * leaves the error ratio's 5m and 1h lines, and p99 beside the average, unlabelled.
+ */
 function panel(title: string, unit: string): PanelBuilder {
-  return new PanelBuilder().title(title).unit(unit).datasource(DATASOURCE).height(8).span(8);
+  return new PanelBuilder()
+    .title(title)
+    .unit(unit)
+    .datasource(DATASOURCE)
+    .height(8)
+    .span(8)
+    .legend(
+      new VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(LegendDisplayMode.List)
+        .placement(LegendPlacement.Bottom),
+    );
 }
 
 function query(expr: string, legend: string, refId = "A"): DataqueryBuilder {

@@ -63,15 +63,41 @@ export const MEMBER_DOWN_FOR = "5m";
 /** A cluster without a leader this long pages: it accepts no writes. @default 1m */
 export const NO_LEADER_FOR = "1m";
 
-/** The p99 latency target the component's histogram is held to, ms, if any. */
+/**
+ * The p99 latency target the component's histogram is held to, ms, if any. A datastore's p99
+ * covers reads and writes together (one histogram; Cassandra: the larger of the two percentiles),
+ * so it is held to the looser of readP99Ms / writeP99Ms: a mix's share above t is the reads' and
+ * writes' shares above t, weighted by their rates, so the mix's p99 passes t only when one of
+ * theirs does. Against the tighter target the slower operation alone keeps it above while both
+ * SLOs are met (writes at 9% of requests put the mix's p99 at the writes' p89).
+ */
 export function latencyTargetMs(component: ResolvedComponent): number | undefined {
   if (component.kind === "service") return component.slo.latencyP99Ms;
-  // One histogram covers reads and writes: hold it to the tighter target.
   if (component.kind === "datastore") {
     const targets = [component.slo.readP99Ms, component.slo.writeP99Ms].filter((t) => t !== undefined);
-    return targets.length === 0 ? undefined : Math.min(...targets);
+    return targets.length === 0 ? undefined : Math.max(...targets);
   }
   return undefined;
+}
+
+interface NamedTarget {
+  readonly name: "readP99Ms" | "writeP99Ms";
+  readonly ms: number;
+}
+
+/**
+ * A datastore's read and write targets when they differ: the looser one its mixed histogram is
+ * held to, and the tighter one it cannot check.
+ */
+function mixedTargets(
+  component: ResolvedComponent,
+): { looser: NamedTarget; tighter: NamedTarget } | undefined {
+  if (component.kind !== "datastore") return undefined;
+  const { readP99Ms, writeP99Ms } = component.slo;
+  if (readP99Ms === undefined || writeP99Ms === undefined || readP99Ms === writeP99Ms) return undefined;
+  const read: NamedTarget = { name: "readP99Ms", ms: readP99Ms };
+  const write: NamedTarget = { name: "writeP99Ms", ms: writeP99Ms };
+  return readP99Ms < writeP99Ms ? { looser: write, tighter: read } : { looser: read, tighter: write };
 }
 
 /** Replicated stateful components whose indicators include replication lag. */
@@ -95,12 +121,18 @@ export function sloIndicators(
       indicator: "errorRatio",
       covered: ind.errorRatio !== undefined && ind.requestRate !== undefined,
     });
+  const latencyCovered = ind.p99LatencySeconds !== undefined;
+  // With an indicator, the mixed histogram is held to the looser target (latencyTargetMs) and the
+  // tighter has no alert; without one, neither has.
+  const mixed = latencyCovered ? mixedTargets(component) : undefined;
   if (latencyTargetMs(component) !== undefined)
     out.push({
-      slo: component.kind === "service" ? "latencyP99Ms" : "readP99Ms/writeP99Ms",
+      slo: component.kind === "service" ? "latencyP99Ms" : (mixed?.looser.name ?? "readP99Ms/writeP99Ms"),
       indicator: "p99LatencySeconds",
-      covered: ind.p99LatencySeconds !== undefined,
+      covered: latencyCovered,
     });
+  if (mixed !== undefined)
+    out.push({ slo: mixed.tighter.name, indicator: "p99LatencySeconds", covered: false });
   if (
     component.kind === "datastore" &&
     component.slo.replicationLagMs !== undefined &&
@@ -110,6 +142,12 @@ export function sloIndicators(
       slo: "replicationLagMs",
       indicator: "replicationLagSeconds",
       covered: ind.replicationLagSeconds !== undefined,
+    });
+  if (consumerLagTargetMs(component) !== undefined)
+    out.push({
+      slo: "consumerLagMs",
+      indicator: "consumerLagSeconds",
+      covered: ind.consumerLagSeconds !== undefined,
     });
   return out;
 }
@@ -221,6 +259,11 @@ function latencyAlerts(component: ResolvedComponent, ind: Indicators): AlertingR
     bucket === undefined
       ? ""
       : ` Approximate: ${num(targetMs)} ms lies inside the (${num(bucket.lowerMs)}, ${num(bucket.upperMs)}] ms bucket of ${bucket.name}, where histogram_quantile interpolates linearly, so a true p99 anywhere in that bucket can read as any value in it: this alert can fire while the SLO is met, or stay silent while it is broken.`;
+  const tighter = mixedTargets(component)?.tighter;
+  const mixed =
+    tighter === undefined
+      ? ""
+      : ` This p99 covers reads and writes together, so it is held to the looser ${num(targetMs)} ms target (it passes that only when reads' or writes' own p99 does); the ${num(tighter.ms)} ms ${tighter.name} target cannot be told apart in it.`;
   return [
     {
       alert: ALERT.latency,
@@ -229,7 +272,7 @@ function latencyAlerts(component: ResolvedComponent, ind: Indicators): AlertingR
       labels: sloLabels(component, "latency", "ticket"),
       annotations: {
         summary: `${component.name}: p99 latency above the ${num(targetMs)} ms SLO`,
-        description: `p99 request duration over 5m has stayed above ${num(targetMs / 1000)} s for ${LATENCY_ALERT_FOR}.${approximate}`,
+        description: `p99 request duration over 5m has stayed above ${num(targetMs / 1000)} s for ${LATENCY_ALERT_FOR}.${mixed}${approximate}`,
       },
     },
   ];
@@ -295,7 +338,8 @@ function detachedReplicaAlerts(component: ResolvedComponent, ind: Indicators): A
   return alerts;
 }
 
-function consumerLagTargetMs(component: ResolvedComponent): number | undefined {
+/** A stream's consumer-lag target, ms, if any. */
+export function consumerLagTargetMs(component: ResolvedComponent): number | undefined {
   return component.kind === "stream" ? component.slo.consumerLagMs : undefined;
 }
 

@@ -11,16 +11,20 @@
  *   non-primary region holds a second voter, which changes neither the commit quorum (the
  *   leader's 2 plus the nearest other region) nor survival of any one region.
  * - Otherwise a zone configuration on the database
- *   (https://www.cockroachlabs.com/docs/v24.3/configure-replication-zones): `num_replicas` and
- *   `num_voters` = the declared replicas (all voters, as the model counts them), per-region replica
- *   counts as per-replica `constraints`, and the leader region as the lease preference
- *   (`lease_preferences = '[[+region=<leader>]]'`), so the leaseholder — which serves reads and
- *   coordinates writes — sits where the model expects the leader.
+ *   (https://www.cockroachlabs.com/docs/v24.3/configure-replication-zones): `num_replicas` = the
+ *   declared replicas, `num_voters` = those that vote in the model (voters and witnesses),
+ *   per-region replica counts as per-replica `constraints` and, when some replicas do not vote,
+ *   per-region voter counts as `voter_constraints` (read-only replicas become CockroachDB's
+ *   non-voting replicas: they serve follower reads and never join a quorum), and the leader
+ *   region as the lease preference (`lease_preferences = '[[+region=<leader>]]'`), so the
+ *   leaseholder — which serves reads and coordinates writes — sits where the model expects the
+ *   leader. CockroachDB has no witness replica: a witness becomes a voter that also holds data,
+ *   so every quorum is the one the model counts.
  *
  * Names are DNS labels (validated by the spec); they are still quoted as SQL identifiers and JSON
  * strings, so no name can end a literal.
  */
-import type { ResolvedDatastore } from "../model/types.js";
+import type { RegionPlacement, ResolvedDatastore } from "../model/types.js";
 
 /** Database of a component: its name with `-` → `_` (an unquoted-safe SQL identifier). */
 export function databaseName(component: string): string {
@@ -47,9 +51,13 @@ export function isRegionSurvivalLayout(store: ResolvedDatastore): boolean {
     regions.length <= 4 &&
     store.replicas === 5 &&
     leader?.replicas === 2 &&
-    regions.every((p) => p.replicas >= 1 && p.replicas <= 2)
+    // SURVIVE REGION FAILURE makes all 5 replicas voters: a read-only replica would vote.
+    regions.every((p) => p.replicas >= 1 && p.replicas <= 2 && p.readOnly === 0)
   );
 }
+
+/** Replicas of a region that vote: voters, and witnesses (voters holding data in CockroachDB). */
+const voting = (p: RegionPlacement): number => p.voters + p.witnesses;
 
 /** The statements the placement Job runs, in order. Idempotent: the Job may run them again. */
 export function placementStatements(store: ResolvedDatastore): string[] {
@@ -71,13 +79,18 @@ export function placementStatements(store: ResolvedDatastore): string[] {
 
 /** `ALTER DATABASE … CONFIGURE ZONE USING …` with the exact placement counts and the leader's lease preference. */
 export function zoneConfigStatement(store: ResolvedDatastore): string {
-  const counts: Record<string, number> = {};
-  for (const p of store.placement) if (p.replicas > 0) counts[`+region=${p.region}`] = p.replicas;
-  const constraints = JSON.stringify(counts);
+  const perRegion = (count: (p: RegionPlacement) => number) => {
+    const counts: Record<string, number> = {};
+    for (const p of store.placement) if (count(p) > 0) counts[`+region=${p.region}`] = count(p);
+    return sqlString(JSON.stringify(counts));
+  };
+  const voters = store.placement.reduce((sum, p) => sum + voting(p), 0);
   const leasePreferences = JSON.stringify([[`+region=${store.leader}`]]).replace(/"/g, "");
   return (
     `ALTER DATABASE ${sqlIdentifier(databaseName(store.name))} CONFIGURE ZONE USING ` +
-    `num_replicas = ${store.replicas}, num_voters = ${store.replicas}, ` +
-    `constraints = ${sqlString(constraints)}, lease_preferences = ${sqlString(leasePreferences)}`
+    `num_replicas = ${store.replicas}, num_voters = ${voters}, ` +
+    `constraints = ${perRegion((p) => p.replicas)}, ` +
+    (voters < store.replicas ? `voter_constraints = ${perRegion(voting)}, ` : "") +
+    `lease_preferences = ${sqlString(leasePreferences)}`
   );
 }

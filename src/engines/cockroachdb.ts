@@ -22,7 +22,7 @@ import type { ResolvedDatastore } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { placementStatements } from "./cockroachdb-placement.js";
 import { retryScript, setupJobResources } from "./jobs.js";
-import { allMembers, type MemberSet, memberSets, peerHost } from "./members.js";
+import { allMembers, MCS_NOT_READY_RECORDS, type MemberSet, memberSets, peerHost } from "./members.js";
 import type { EngineComponent, EngineDefinition, Indicators, Member } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.cockroachdb;
@@ -74,7 +74,15 @@ export function joinHosts(c: Cluster, region: string): string[] {
  * `--listen-addr` on every interface, `--advertise-addr` the member's own peer host name (what
  * other nodes dial), and with several regions `--locality-advertise-addr` its local name for nodes
  * of its own region (first match wins; cockroachdb/docs#5941), so they do not wait for the
- * clusterset name that exists only once the member is ready; `--http-addr` the DB Console port that also serves `/health` and
+ * clusterset name that exists only once the member is ready. Across regions that is not enough:
+ * since v23.1 a node answers the first heartbeat of a new connection only after dialling the caller
+ * back at its advertised address (`rpc.dialback.enabled`, default true: pkg/rpc `VerifyDialback`,
+ * BLOCKING for a node that has no id yet), so a joining node in another region is refused until
+ * its clusterset name resolves, and it turns ready (`/health?ready=1`) only once joined: across
+ * regions the MCS implementation must publish not-ready endpoints (`requires`). The peers Service
+ * sets `publishNotReadyAddresses`, so its EndpointSlices mark every endpoint ready
+ * (kubernetes/endpointslice `podToEndpoint`): implementations that follow that condition do.
+ * `--http-addr` the DB Console port that also serves `/health` and
  * `/_status/vars`, the store on the data volume, `--cache` and `--max-sql-memory` at 25% each of
  * the container's memory limit (docs, "Recommended production settings": `.25` each; CockroachDB
  * reads the cgroup limit).
@@ -262,6 +270,9 @@ export const cockroachdb: EngineDefinition = {
     "Secret <component>-node-certs (ca.crt, node.crt, node.key; SANs: every member's peer host names, its cluster-local one and with several regions its clusterset one, and the client Service)",
     "Secret <component>-client-root (ca.crt, client.root.crt, client.root.key)",
     "multicluster-services with a flat pod network (for members in several regions)",
+    // A node joins only once the node it dials has dialled it back at its advertised (clusterset)
+    // name, and it turns ready only after joining; see cockroachArgs.
+    MCS_NOT_READY_RECORDS,
     "a CockroachDB license key for multi-region SQL (survive: region)",
   ],
   managedBy: "statefulset",

@@ -11,7 +11,7 @@ import { selector } from "../compile/observability/promql.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { localMembersFromContainers } from "./local.js";
-import { allMembers, largestMemberRttMs, memberSets, peerHost } from "./members.js";
+import { allMembers, largestMemberRttMs, MCS_NOT_READY_RECORDS, memberSets, peerHost } from "./members.js";
 import type { EngineComponent, EngineDefinition, Member } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.etcd;
@@ -142,7 +142,7 @@ export const etcd: EngineDefinition = {
     // etcd resolves its own advertised peer URL at start and needs a quorum to be ready, and the
     // initial cluster must read the same on every member (no per-region local names): across
     // regions its clusterset names must exist before it is ready.
-    "across regions: an MCS implementation that publishes clusterset records for not-ready endpoints (KEP-1645 only requires ready ones)",
+    MCS_NOT_READY_RECORDS,
   ],
   managedBy: "statefulset",
   // The v3 API is gRPC (HTTP/2): the mesh's routes apply.

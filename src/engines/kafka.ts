@@ -21,6 +21,7 @@
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { LABELS } from "../compile/kubernetes/constants.js";
+import { streamDisruptionBudget } from "../compile/kubernetes/disruption.js";
 import { componentLabels, planned, selectorLabels } from "../compile/kubernetes/manifest.js";
 import type { Placed } from "../compile/kubernetes/placements.js";
 import { kubernetesName } from "../compile/names.js";
@@ -46,6 +47,18 @@ const ZONE_KEY = "topology.kubernetes.io/zone";
 export const RACK_ENV = "TOPOPLAN_ZONE";
 /** KRaft controllers per cluster: a quorum of 3 survives one controller (or zone) down. */
 export const CONTROLLERS = 3;
+/**
+ * Voluntary disruptions the Kafka PodDisruptionBudget allows. Strimzi makes one budget for every
+ * node of the cluster, brokers and KRaft controllers alike (KafkaCluster.generatePodDisruptionBudget
+ * counts `nodes()`), with `maxUnavailable` 1 unless the Kafka's template says otherwise (CRD:
+ * "Defaults to 1"). So it is the smaller of what the brokers tolerate (replicas − minInSync: an
+ * acks=all write needs minInSync in-sync replicas, and every broker holds a replica of each
+ * partition) and what the controllers' quorum tolerates (3 → 1).
+ */
+export function kafkaMaxUnavailable(stream: Pick<ResolvedStream, "replicas" | "minInSync">): number {
+  const controllerQuorum = Math.floor(CONTROLLERS / 2) + 1;
+  return Math.min(streamDisruptionBudget(stream), CONTROLLERS - controllerQuorum);
+}
 /** Controllers keep only the metadata log. Estimate, not a Strimzi default. */
 const CONTROLLER_STORAGE_GI = 20;
 
@@ -144,18 +157,23 @@ function nodePool(
 
 /**
  * Broker defaults (https://kafka.apache.org/documentation/#brokerconfigs): the stream's replicas and
- * min.insync.replicas for every topic, internal topics at most 3-way, no unclean leader election
- * (an out-of-sync replica must never become leader: acknowledged writes would be lost), topics only
+ * min.insync.replicas for every topic, internal topics included, no unclean leader election (an
+ * out-of-sync replica must never become leader: acknowledged writes would be lost), topics only
  * from KafkaTopic resources.
+ *
+ * Internal topics are as wide as the stream's: the group coordinator writes offset commits with
+ * acks=all (`offsets.commit.required.acks`, default -1; KIP-1041 removed the setting in Kafka
+ * 4.0), so the offsets topic obeys the broker's min.insync.replicas, and the transaction log its
+ * own min.isr. At Kafka's default of 3 replicas, a stream of 5 with minInSync 3 would survive 2
+ * brokers down while consumers could not commit (and transactions not complete) after 1.
  */
 export function brokerConfig(stream: ResolvedStream): Record<string, number | boolean> {
-  const internal = Math.min(3, stream.replicas);
   return {
     "default.replication.factor": stream.replicas,
     "min.insync.replicas": stream.minInSync,
-    "offsets.topic.replication.factor": internal,
-    "transaction.state.log.replication.factor": internal,
-    "transaction.state.log.min.isr": Math.min(stream.minInSync, internal),
+    "offsets.topic.replication.factor": stream.replicas,
+    "transaction.state.log.replication.factor": stream.replicas,
+    "transaction.state.log.min.isr": stream.minInSync,
     "unclean.leader.election.enable": false,
     "auto.create.topics.enable": false,
   };
@@ -182,6 +200,7 @@ function kafkaCluster(topology: string, stream: ResolvedStream, placed: Placed, 
           type: "jmxPrometheusExporter",
           valueFrom: { configMapKeyRef: { name: metricsConfigMap, key: JMX_EXPORTER_KEY } },
         },
+        template: { podDisruptionBudget: { maxUnavailable: kafkaMaxUnavailable(stream) } },
       },
       // The Topic Operator reconciles the KafkaTopic below.
       entityOperator: { topicOperator: {}, template: template("topicOperatorContainer") },

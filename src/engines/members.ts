@@ -79,6 +79,13 @@ export function peerHost(
     : `${member.name}.${peersService}.${namespace}.svc.cluster.local`;
 }
 
+/**
+ * What an engine needs from the MCS implementation when a member can turn ready only after members
+ * of other regions have reached it by its clusterset name (etcd, CockroachDB).
+ */
+export const MCS_NOT_READY_RECORDS =
+  "across regions: an MCS implementation that publishes clusterset records for not-ready endpoints (KEP-1645 only requires ready ones)";
+
 /** Largest median round trip between two members, ms (cross-zone RTT inside a region). */
 export function largestMemberRttMs(model: Model, members: readonly Member[]): number {
   let largest = 0;

@@ -7,6 +7,7 @@
  * (postgresql-local.ts).
  */
 import { componentLabels, planned } from "../compile/kubernetes/manifest.js";
+import { zoneSpread } from "../compile/kubernetes/pod.js";
 import { serviceExport } from "../compile/kubernetes/workloads.js";
 import { selector } from "../compile/observability/promql.js";
 import type { PlannedResource } from "../compile/plan.js";
@@ -100,12 +101,7 @@ function clusterResource(
         },
       },
       topologySpreadConstraints: [
-        {
-          maxSkew: 1,
-          topologyKey: ZONE_KEY,
-          whenUnsatisfiable: "DoNotSchedule",
-          labelSelector: { matchLabels: { "cnpg.io/cluster": name } },
-        },
+        zoneSpread({ "cnpg.io/cluster": name }, placement?.zones.length ?? 0, placement?.replicas ?? 1),
       ],
       postgresql: {
         parameters: { max_wal_senders: "10", hot_standby: "on" },

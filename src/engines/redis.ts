@@ -39,6 +39,9 @@ export function sentinelTiming(largestRttMs: number): { downAfterMs: number; fai
   return { downAfterMs, failoverTimeoutMs: Math.max(60_000, 6 * downAfterMs) };
 }
 
+/** Sentinels that must agree a primary is down and authorise its failover: a majority of all. */
+const sentinelMajority = (sentinels: number): number => Math.floor(sentinels / 2) + 1;
+
 interface RedisShape {
   readonly members: readonly Member[];
   readonly primary: Member;
@@ -60,7 +63,7 @@ export function redisShape(model: Model, store: ResolvedDatastore, namespace: st
     hostOf: (m) => peerHost(m, peers, namespace, multiRegion),
     // One Sentinel per member; a failover needs a majority of them to agree and to authorise it,
     // so the side of a partition holding a majority of members fails over, the other cannot.
-    quorum: Math.floor(members.length / 2) + 1,
+    quorum: sentinelMajority(members.length),
     timing: sentinelTiming(largestMemberRttMs(model, members)),
   };
 }
@@ -229,6 +232,10 @@ export const redis: EngineDefinition = {
   requires: ["multicluster-services (for members in several regions)"],
   // The Sentinels beside each member ask each other for failover votes and the primary's address.
   otherPeerPorts: [SENTINEL_PORT],
+  // A failover is performed only by a leader the majority of all Sentinel processes elected
+  // (Sentinel docs, "Configuring Sentinel": the quorum only detects the failure): drains must
+  // leave that many members.
+  failoverQuorum: (store) => sentinelMajority(allMembers(memberSets(store, "region")).length),
   managedBy: "statefulset",
   // RESP: passed through by the sidecar as TCP.
   clientProtocol: "tcp",

@@ -191,6 +191,12 @@ export interface EngineDefinition {
    */
   readonly otherPeerPorts?: readonly number[];
   /**
+   * Members that must stay up for the engine to elect a new primary, when its failover has an
+   * electorate of its own (Redis: a majority of the Sentinels, one per member). Disruption budgets
+   * never leave fewer. @default none: the write and read quorums alone bound the budgets
+   */
+  readonly failoverQuorum?: (store: ResolvedDatastore) => number;
+  /**
    * Operator-managed engines: the name of the pods' metrics port, scraped by a PodMonitor (the
    * operator's Services do not expose it); its number is `capabilities.ports.metrics`.
    * @default scraped through the headless Service's `metrics` port

@@ -18,6 +18,8 @@ import {
   sqlIdentifier,
   zoneConfigStatement,
 } from "../../src/engines/cockroachdb-placement.js";
+import { etcd } from "../../src/engines/etcd.js";
+import { MCS_NOT_READY_RECORDS } from "../../src/engines/members.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
 import { byText } from "../../src/order.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
@@ -120,6 +122,17 @@ describe("cockroachdb StatefulSets", () => {
         locality: "region=eu-west-1,zone=eu-west-1b",
       },
     ]);
+  });
+
+  // A joining node is admitted only after the node it dials has dialled it back at its advertised
+  // clusterset name (rpc.dialback.enabled), and turns ready only once joined: like etcd, it needs
+  // those names before it is ready.
+  test("across regions it requires clusterset records for not-ready members, as etcd does", () => {
+    expect(arg(sets[0]!.m.spec.template.spec.containers[0].args, "advertise-addr")).toContain(
+      ".svc.clusterset.local:",
+    );
+    expect(cockroachdb.requires).toContain(MCS_NOT_READY_RECORDS);
+    expect(etcd.requires).toContain(MCS_NOT_READY_RECORDS);
   });
 
   test("every node joins the same members of every region: its own region's by local names, others' by MCS names", () => {
@@ -313,6 +326,56 @@ describe("cockroachdb placement SQL", () => {
     expect(zoneConfigStatement(s)).toBe(
       `ALTER DATABASE "core_ledger" CONFIGURE ZONE USING num_replicas = 3, num_voters = 3, constraints = '{"+region=eu-central-1":1,"+region=eu-west-1":2}', lease_preferences = '[[+region=eu-central-1]]'`,
     );
+  });
+
+  // Model roles: read-only replicas never vote (CockroachDB's non-voting replicas); witnesses vote.
+  const withRoles = () =>
+    modelOf({
+      ...topology({}),
+      datastores: {
+        ledger: {
+          replication: "consensus",
+          replicas: 6,
+          placement: {
+            "eu-west-1": 2,
+            "eu-central-1": { voters: 1, readOnly: 1 },
+            "eu-north-1": { witnesses: 1 },
+            "us-east-1": { readOnly: 1 },
+          },
+          leader: "eu-west-1",
+          survive: "region",
+          deploy: { target: "kubernetes", engine: "cockroachdb" },
+        },
+      },
+    } as TopologyInput).datastores[0]!;
+
+  test("read-only replicas are non-voting: num_voters and voter_constraints count the voting roles", () => {
+    const s = withRoles();
+    expect(s.quorum.write).toBe(3);
+    expect(zoneConfigStatement(s)).toBe(
+      `ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = 6, num_voters = 4, ` +
+        `constraints = '{"+region=eu-central-1":2,"+region=eu-north-1":1,"+region=eu-west-1":2,"+region=us-east-1":1}', ` +
+        `voter_constraints = '{"+region=eu-central-1":1,"+region=eu-north-1":1,"+region=eu-west-1":2}', ` +
+        `lease_preferences = '[[+region=eu-west-1]]'`,
+    );
+  });
+
+  test("a region-survival count with a read-only replica keeps the zone configuration (SURVIVE REGION makes all 5 vote)", () => {
+    const s = modelOf({
+      ...topology({}),
+      datastores: {
+        ledger: {
+          replication: "consensus",
+          replicas: 5,
+          placement: { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1, "us-east-1": { readOnly: 1 } },
+          leader: "eu-west-1",
+          survive: "region",
+          deploy: { target: "kubernetes", engine: "cockroachdb" },
+        },
+      },
+    } as TopologyInput).datastores[0]!;
+    expect(isRegionSurvivalLayout(s)).toBe(false);
+    expect(placementStatements(s)[1]).toContain("num_voters = 4, ");
   });
 
   test("identifiers are quoted with embedded quotes doubled", () => {

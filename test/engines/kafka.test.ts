@@ -11,7 +11,7 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
-import { kafka, kafkaVersionOf, perZone, RACK_ENV } from "../../src/engines/kafka.js";
+import { brokerConfig, kafka, kafkaVersionOf, perZone, RACK_ENV } from "../../src/engines/kafka.js";
 import {
   JMX_EXPORTER_CONFIG,
   JMX_EXPORTER_KEY,
@@ -48,6 +48,13 @@ const TOPOLOGY = {
 } as TopologyInput;
 
 const model = modelOf(TOPOLOGY);
+const withStream = (replicas: number, minInSync: number) =>
+  ({
+    ...TOPOLOGY,
+    streams: { orders: { ...(TOPOLOGY.streams as any).orders, replicas, minInSync } },
+  }) as TopologyInput;
+const streamOf = (replicas: number, minInSync: number) =>
+  modelOf(withStream(replicas, minInSync)).streams[0]!;
 const resources = compileKubernetes(model).filter((r) => r.component === "orders");
 const inRegion = (region: string, kind: string) =>
   resources.filter((r) => r.region === region && (r.inputs as any).kind === kind).map((r) => r.inputs as any);
@@ -230,17 +237,54 @@ describe("kafka settings", () => {
     });
   });
 
-  test("broker defaults follow the stream; internal topics at most 3-way", () => {
+  test("broker defaults follow the stream, internal topics as wide as it", () => {
     expect(inRegion("eu-west-1", "Kafka")[0].spec.kafka.config).toEqual({
       "default.replication.factor": 4,
       "min.insync.replicas": 3,
-      "offsets.topic.replication.factor": 3,
-      "transaction.state.log.replication.factor": 3,
+      "offsets.topic.replication.factor": 4,
+      "transaction.state.log.replication.factor": 4,
       "transaction.state.log.min.isr": 3,
       "unclean.leader.election.enable": false,
       "auto.create.topics.enable": false,
     });
   });
+
+  // Offset commits are acks=all writes to the offsets topic (broker min.insync.replicas), and
+  // transactions to the transaction log (its min.isr): each must lose no fewer brokers than the topic.
+  test.each([
+    [3, 2],
+    [5, 3],
+    [6, 2],
+  ])(
+    "replicas %i, minInSync %i: consumers commit and transactions complete whenever the topic takes writes",
+    (replicas, minInSync) => {
+      const config = brokerConfig(streamOf(replicas, minInSync)) as Record<string, number>;
+      const topicTolerates = replicas - minInSync;
+      expect(
+        config["offsets.topic.replication.factor"]! - config["min.insync.replicas"]!,
+      ).toBeGreaterThanOrEqual(topicTolerates);
+      expect(
+        config["transaction.state.log.replication.factor"]! - config["transaction.state.log.min.isr"]!,
+      ).toBeGreaterThanOrEqual(topicTolerates);
+    },
+  );
+
+  test.each([
+    [4, 3, 1],
+    [3, 3, 0],
+    [5, 2, 1],
+  ])(
+    "replicas %i, minInSync %i: Strimzi's one budget over brokers and controllers allows %i",
+    (replicas, minInSync, allowed) => {
+      const k = modelOf(withStream(replicas, minInSync));
+      const [cluster] = compileKubernetes(k)
+        .filter((r) => r.component === "orders" && (r.inputs as any).kind === "Kafka")
+        .map((r) => r.inputs as any);
+      // Strimzi's default would be 1 (CRD: "Defaults to 1"), whatever the stream tolerates.
+      expect(cluster.spec.kafka.template.podDisruptionBudget).toEqual({ maxUnavailable: allowed });
+      expect(CRDS.Kafka.errors(cluster)).toEqual([]);
+    },
+  );
 
   test("metrics: the JMX exporter ConfigMap, and Kafka Exporter for this topic's consumer lag", () => {
     const k = inRegion("eu-west-1", "Kafka")[0];

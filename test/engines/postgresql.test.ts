@@ -58,6 +58,20 @@ describe("PostgreSQL engine (CloudNativePG)", () => {
     ).toBe("orders-us-east-1-rw.shop.svc.clusterset.local");
   });
 
+  test("instances spread over the region's zones, holding out for a zone with no node yet (minDomains)", () => {
+    expect(spec("us-east-1").topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: "DoNotSchedule",
+        labelSelector: { matchLabels: { "cnpg.io/cluster": "orders-us-east-1" } },
+        minDomains: 2,
+      },
+    ]);
+    // One instance: nothing to spread.
+    expect(spec("us-west-2").topologySpreadConstraints[0].minDomains).toBeUndefined();
+  });
+
   test("the primary's server certificate names the clusterset host the replica clusters verify (verify-full)", () => {
     const replicaHosts = clusters
       .map((c) => (c.inputs as { spec: Record<string, any> }).spec)

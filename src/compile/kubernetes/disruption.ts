@@ -1,4 +1,4 @@
-import type { ResolvedDatastore, ResolvedStream } from "../../model/types.js";
+import type { RegionPlacement, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
 import { byText } from "../../order.js";
 
 /**
@@ -8,9 +8,27 @@ import { byText } from "../../order.js";
 /**
  * Replica failures a datastore's quorum tolerates: f = replicas − max(W, R). Both quorums count:
  * a drain that leaves fewer than R replicas breaks reads even when writes still commit.
+ * `replicas` here are the members the quorums are counted over ({@link quorumMembers}).
  */
 export function toleratedFailures(store: Pick<ResolvedDatastore, "replicas" | "quorum">): number {
   return Math.max(0, store.replicas - Math.max(store.quorum.write, store.quorum.read));
+}
+
+/**
+ * The members a datastore's quorums are counted over (src/model/resolve.ts): consensus, the voting
+ * ones (voters and witnesses); primary-replica, the voters (the standbys that acknowledge a
+ * synchronous commit); otherwise every replica. A budget selects every pod of the component and
+ * cannot tell a read-only replica from a voter, so a drain may take the quorum's members first:
+ * counting read-only replicas and witnesses in f would let it take the quorum itself.
+ */
+export function quorumMembers(
+  store: Pick<ResolvedDatastore, "replication" | "replicas" | "placement">,
+): number {
+  const sum = (count: (p: RegionPlacement) => number) =>
+    store.placement.reduce((total, p) => total + count(p), 0);
+  if (store.replication === "consensus") return sum((p) => p.voters + p.witnesses);
+  if (store.replication === "primary-replica") return sum((p) => p.voters);
+  return store.replicas;
 }
 
 /**
@@ -45,13 +63,23 @@ export function splitDisruptionBudget(
   return budget;
 }
 
-/** Per-region maxUnavailable for a datastore's StatefulSets. */
+/**
+ * Per-region maxUnavailable for a datastore's StatefulSets. `failoverQuorum`: members that must
+ * stay up for the engine to elect a new primary (Redis: a majority of its Sentinels, one per
+ * member), when that binds more than the write and read quorums.
+ */
 export function datastoreDisruptionBudgets(
-  store: Pick<ResolvedDatastore, "replicas" | "quorum" | "placement">,
+  store: Pick<ResolvedDatastore, "replication" | "replicas" | "quorum" | "placement">,
+  failoverQuorum = 0,
 ): Map<string, number> {
+  const members = quorumMembers(store);
+  const tolerated = Math.min(
+    toleratedFailures({ replicas: members, quorum: store.quorum }),
+    Math.max(0, store.replicas - failoverQuorum),
+  );
   return splitDisruptionBudget(
     store.placement.filter((p) => p.replicas > 0),
-    toleratedFailures(store),
+    tolerated,
   );
 }
 

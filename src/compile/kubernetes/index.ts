@@ -29,6 +29,7 @@ export {
 } from "./constants.js";
 export {
   datastoreDisruptionBudgets,
+  quorumMembers,
   splitDisruptionBudget,
   streamDisruptionBudget,
   toleratedFailures,
@@ -55,7 +56,12 @@ export { objectNames } from "./workloads.js";
  */
 export function compileKubernetes(model: Model, options: KubernetesOptions = {}): PlannedResource[] {
   const rules = componentRules(model, options);
-  const budgets = new Map(model.datastores.map((store) => [store.name, datastoreDisruptionBudgets(store)]));
+  const budgets = new Map(
+    model.datastores.map((store) => [
+      store.name,
+      datastoreDisruptionBudgets(store, engineOf(store)?.failoverQuorum?.(store)),
+    ]),
+  );
   const streams = new Map(model.streams.map((stream) => [stream.name, streamDisruptionBudget(stream)]));
   const maxUnavailable = (p: Placed) =>
     p.kind === "datastore" ? (budgets.get(p.name)?.get(p.region) ?? 0) : (streams.get(p.name) ?? 0);

@@ -4,6 +4,7 @@ import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IServicePort } from "kubernetes-models/v1/ServicePort";
+import type { ITopologySpreadConstraint } from "kubernetes-models/v1/TopologySpreadConstraint";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { byText } from "../../order.js";
@@ -93,6 +94,30 @@ export interface EngineContainer {
   readonly zones?: readonly string[];
 }
 
+/**
+ * Pods spread over zones, at most one apart. The scheduler counts only zones that have nodes: with
+ * a zone's node group scaled to zero (cluster autoscaler) or emptied, two replicas would share a
+ * zone and a zone failure would cost both, breaking the survival the analysis counts on.
+ * `minDomains` (stable in Kubernetes 1.30) treats the missing zones as holding no pod, so the pod
+ * stays Pending and the autoscaler adds a node there
+ * (https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/#spread-constraint-definition).
+ * It never exceeds the pods: 2 pods over 3 zones need 2 zones.
+ */
+export function zoneSpread(
+  matchLabels: Readonly<Record<string, string>>,
+  zones: number,
+  pods: number,
+): ITopologySpreadConstraint {
+  const minDomains = Math.min(zones, pods);
+  return {
+    maxSkew: 1,
+    topologyKey: ZONE_KEY,
+    whenUnsatisfiable: "DoNotSchedule",
+    labelSelector: { matchLabels: { ...matchLabels } },
+    ...(minDomains > 1 ? { minDomains } : {}),
+  };
+}
+
 /** Downward-API variables every engine's arguments may use as `$(POD_NAME)` / `$(POD_NAMESPACE)`. */
 export const POD_IDENTITY_ENV: readonly IEnvVar[] = [
   { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
@@ -177,14 +202,7 @@ export function podTemplate(
         seccompProfile: { type: "RuntimeDefault" },
       },
       ...(stateful ? { terminationGracePeriodSeconds: 60 } : {}),
-      topologySpreadConstraints: [
-        {
-          maxSkew: 1,
-          topologyKey: ZONE_KEY,
-          whenUnsatisfiable: "DoNotSchedule",
-          labelSelector: { matchLabels: selector },
-        },
-      ],
+      topologySpreadConstraints: [zoneSpread(selector, zones.length, placed.replicas)],
       ...(stateful
         ? {
             affinity: {

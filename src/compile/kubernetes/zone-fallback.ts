@@ -2,10 +2,10 @@ import type { PlannedResource } from "../plan.js";
 import type { KubernetesOptions } from "./constants.js";
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
-const WORKLOADS = new Set(["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment"]);
 
-interface PodSpec {
-  topologySpreadConstraints?: { topologyKey: string; whenUnsatisfiable: string }[];
+/** The parts of a pod spec (or an operator's equivalent) that pin pods to zones. */
+interface Scheduling {
+  topologySpreadConstraints?: { topologyKey: string; whenUnsatisfiable: string; minDomains?: number }[];
   affinity?: {
     nodeAffinity?: {
       requiredDuringSchedulingIgnoredDuringExecution?: {
@@ -15,6 +15,25 @@ interface PodSpec {
     };
   };
 }
+
+type Manifest = { spec?: Record<string, unknown> };
+const at = (value: unknown): Scheduling | undefined =>
+  typeof value === "object" && value !== null ? (value as Scheduling) : undefined;
+const field = (value: unknown, key: string): unknown =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+
+/**
+ * Where each kind that makes pods keeps their scheduling: a workload's pod template, and the
+ * operators' own fields (CloudNativePG's `Cluster` spec carries `affinity` and
+ * `topologySpreadConstraints`; a Strimzi `KafkaNodePool` its pod template). A kind missing here
+ * would keep its required zone placement and stay Pending on a cluster without zone labels.
+ */
+const SCHEDULING: Readonly<Record<string, (m: Manifest) => Scheduling | undefined>> = {
+  "kubernetes:apps/v1:StatefulSet": (m) => at(field(field(m.spec, "template"), "spec")),
+  "kubernetes:apps/v1:Deployment": (m) => at(field(field(m.spec, "template"), "spec")),
+  "kubernetes:postgresql.cnpg.io/v1:Cluster": (m) => at(m.spec),
+  "kubernetes:kafka.strimzi.io/v1:KafkaNodePool": (m) => at(field(field(m.spec, "template"), "pod")),
+};
 
 /**
  * Zone placement on clusters whose nodes carry no `topology.kubernetes.io/zone` label (kind,
@@ -28,12 +47,16 @@ interface PodSpec {
 export function applyZoneLabels(resources: PlannedResource[], options: KubernetesOptions): PlannedResource[] {
   if ((options.zoneLabels ?? "required") === "required") return resources;
   return resources.map((r) => {
-    if (!WORKLOADS.has(r.type)) return r;
-    const manifest = structuredClone(r.inputs) as { spec?: { template?: { spec?: PodSpec } } };
-    const pod = manifest.spec?.template?.spec;
+    const locate = SCHEDULING[r.type];
+    if (locate === undefined) return r;
+    const manifest = structuredClone(r.inputs) as Manifest;
+    const pod = locate(manifest);
     if (pod === undefined) return r;
     for (const constraint of pod.topologySpreadConstraints ?? []) {
-      if (constraint.topologyKey === ZONE_KEY) constraint.whenUnsatisfiable = "ScheduleAnyway";
+      if (constraint.topologyKey !== ZONE_KEY) continue;
+      constraint.whenUnsatisfiable = "ScheduleAnyway";
+      // The API accepts minDomains only with DoNotSchedule.
+      delete constraint.minDomains;
     }
     const nodeAffinity = pod.affinity?.nodeAffinity;
     const required = nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;

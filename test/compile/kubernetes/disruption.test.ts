@@ -1,12 +1,15 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   datastoreDisruptionBudgets,
+  quorumMembers,
   splitDisruptionBudget,
   streamDisruptionBudget,
   toleratedFailures,
 } from "../../../src/compile/kubernetes/disruption.js";
-import { compile, manifest, SHOP } from "./helpers.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+import { compile, manifest, modelOf, SHOP } from "./helpers.js";
 
 const placement = (counts: Record<string, number>) =>
   Object.entries(counts).map(([region, replicas]) => ({
@@ -83,11 +86,49 @@ describe("splitDisruptionBudget: per-region maxUnavailable, Σ ≤ f", () => {
 
   it("datastore budgets: a 5-replica store over 2/2/1 regions allows 2 disruptions in all", () => {
     const budget = datastoreDisruptionBudgets({
+      replication: "consensus",
       replicas: 5,
       quorum: { write: 3, read: 3 },
       placement: placement({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }),
     });
     expect([...budget.values()].reduce((s, n) => s + n, 0)).toBe(2);
+  });
+});
+
+describe("budgets count the quorum's own members", () => {
+  const topologyOf = (store: Record<string, unknown>) =>
+    ({
+      name: "bank",
+      users: { "eu-west-1": 1 },
+      datastores: { ledger: { deploy: { target: "kubernetes", image: "ghcr.io/acme/kv:1.0.0" }, ...store } },
+    }) as unknown as TopologyInput;
+  const budgetOf = (store: Record<string, unknown>) => {
+    const resources = compile(topologyOf(store));
+    return ["eu-west-1", "eu-central-1"].map((region) => {
+      const found = resources.find((r) => r.name === `${region}/bank/PodDisruptionBudget/ledger`);
+      return (found?.inputs as any)?.spec.maxUnavailable ?? 0;
+    });
+  };
+
+  // A budget cannot tell a read-only pod from a voter: a drain may take voters first.
+  it("consensus with read-only replicas: f over the 3 voters (quorum 2) is 1, not 5 − 2", () => {
+    const placement = { "eu-west-1": 3, "eu-central-1": { readOnly: 2 } };
+    const store = { replication: "consensus", replicas: 5, placement, leader: "eu-west-1" };
+    expect(quorumMembers(modelOf(topologyOf(store)).datastores[0]!)).toBe(3);
+    expect(budgetOf(store)).toEqual([1, 0]);
+  });
+
+  it("Redis keeps a majority of its Sentinels: 3 members allow 1, though async writes need only the primary", () => {
+    const store = {
+      replication: "primary-replica",
+      consistency: "eventual",
+      sync: "async",
+      replicas: 3,
+      placement: { "eu-west-1": 2, "eu-central-1": 1 },
+      leader: "eu-west-1",
+      deploy: { target: "kubernetes", engine: "redis" },
+    };
+    expect(budgetOf(store).reduce((a, b) => a + b, 0)).toBe(1);
   });
 });
 

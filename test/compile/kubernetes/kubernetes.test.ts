@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { compilePlan } from "../../../src/compile/index.js";
 import { metricsPortName, placements } from "../../../src/compile/kubernetes/index.js";
 import { DNS_LABEL_MAX, dnsLabel, kubernetesName, STATEFULSET_NAME_MAX } from "../../../src/compile/names.js";
+import type { PlannedResource } from "../../../src/compile/plan.js";
 import { byText } from "../../../src/order.js";
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+import { loadCrd } from "../../engines/crd.js";
 import { compile, manifest, modelOf, SHOP } from "./helpers.js";
 
 const resources = compile(SHOP);
@@ -25,6 +27,8 @@ describe("datastore StatefulSets", () => {
         labelSelector: {
           matchLabels: { "app.kubernetes.io/name": "orders", "app.kubernetes.io/part-of": "shop" },
         },
+        // 2 pods over 3 zones: 2 zones even while a zone has no node yet.
+        minDomains: 2,
       },
     ]);
     expect(
@@ -94,6 +98,88 @@ describe("datastore StatefulSets", () => {
 
   it("are not generated for datastores on AWS or external", () => {
     expect(resources.some((r) => r.component === "catalog" || r.component === "payments")).toBe(false);
+  });
+});
+
+describe("zone spreading when a zone has no node", () => {
+  // The scheduler counts only zones with nodes: without minDomains, a zone scaled to zero lets two
+  // replicas share a zone (its loss then costs both), and the autoscaler never adds the node.
+  const spreadOf = (r: readonly PlannedResource[], name: string) =>
+    manifest(r, name).spec.template.spec.topologySpreadConstraints[0];
+
+  it("asks for as many zones as the region's pods can fill, none for a single zone", () => {
+    const three = compile({
+      ...SHOP,
+      datastores: {
+        ...SHOP.datastores,
+        orders: { ...(SHOP.datastores as any).orders, placement: { "eu-west-1": 3, "eu-central-1": 2 } },
+      },
+    } as TopologyInput);
+    expect(spreadOf(three, "eu-west-1/shop/StatefulSet/orders").minDomains).toBe(3);
+    expect(spreadOf(three, "eu-central-1/shop/StatefulSet/orders").minDomains).toBe(2);
+    expect(spreadOf(resources, "eu-north-1/shop/StatefulSet/orders").minDomains).toBeUndefined();
+    expect(spreadOf(resources, "eu-central-1/shop/Deployment/web").minDomains).toBe(3);
+  });
+
+  it("is dropped where zone labels are only preferred (the API takes it with DoNotSchedule only)", () => {
+    const preferred = compile(SHOP, { zoneLabels: "preferred" });
+    for (const r of preferred.filter((x) => ["StatefulSet", "Deployment"].includes((x.inputs as any).kind))) {
+      const spread = (r.inputs as any).spec.template.spec.topologySpreadConstraints[0];
+      expect(spread.whenUnsatisfiable, r.name).toBe("ScheduleAnyway");
+      expect(spread.minDomains, r.name).toBeUndefined();
+    }
+  });
+});
+
+describe("zoneLabels: preferred reaches the pods operators make", () => {
+  // On kind (no zone labels) a CloudNativePG Cluster or a Strimzi node pool that still requires a
+  // zone would never schedule: the database would never start.
+  const engines = compile(
+    {
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        orders: {
+          replication: "primary-replica",
+          sync: "semi-sync",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          deploy: { target: "kubernetes", engine: "postgresql" },
+        },
+      },
+      streams: {
+        events: {
+          regions: ["eu-west-1"],
+          partitions: 3,
+          replicas: 3,
+          minInSync: 2,
+          deploy: { target: "kubernetes", engine: "kafka" },
+        },
+      },
+    } as TopologyInput,
+    { zoneLabels: "preferred" },
+  );
+  const ofKind = (kind: string) =>
+    engines.filter((r) => (r.inputs as any).kind === kind).map((r) => r.inputs as any);
+
+  it("no CloudNativePG Cluster or KafkaNodePool requires a zone; both still validate", () => {
+    const cluster = ofKind("Cluster")[0];
+    expect(cluster.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+    expect(cluster.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight).toBe(
+      100,
+    );
+    expect(cluster.spec.topologySpreadConstraints[0].whenUnsatisfiable).toBe("ScheduleAnyway");
+    expect(cluster.spec.topologySpreadConstraints[0].minDomains).toBeUndefined();
+    expect(loadCrd("cnpg-cluster.crd.yaml", "v1").errors(cluster)).toEqual([]);
+    const pools = ofKind("KafkaNodePool");
+    expect(pools.length).toBeGreaterThan(0);
+    const poolCrd = loadCrd("strimzi-kafkanodepool.crd.yaml");
+    for (const pool of pools) {
+      expect(
+        pool.spec.template.pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution,
+      ).toBeUndefined();
+      expect(poolCrd.errors(pool), pool.metadata.name).toEqual([]);
+    }
   });
 });
 

@@ -65,11 +65,30 @@ function isDowngrade(from: unknown, to: unknown, field: string): boolean {
   return false;
 }
 
+/**
+ * Services whose replicas keep what the old primary held after the direction of replication turns:
+ * S3 copies objects between buckets and deletes none, so an object not yet copied stays where it was.
+ */
+const KEEPS_UNSHIPPED_WRITES: ReadonlySet<string> = new Set(["s3"]);
+
+/**
+ * Whether moving the primary of this store loses the writes its replicas have not received: only a
+ * primary-replica store (a consensus leader move is a lease transfer; a replication-model change has
+ * its own rule) whose log ships asynchronously (a synchronous standby holds every acknowledged write).
+ */
+function losesUnshippedWrites(before: ResolvedDatastore, after: ResolvedDatastore): boolean {
+  if (before.replication !== "primary-replica" || after.replication !== "primary-replica") return false;
+  if (before.sync === "sync") return false;
+  const service = before.deploy.target === "aws" ? before.deploy.service : undefined;
+  return service === undefined || !KEEPS_UNSHIPPED_WRITES.has(service);
+}
+
 export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
   {
     id: "replicas-removed",
     kinds: ["datastore"],
-    field: /^placement[.[]/,
+    // A region's count, not its roles (`placement.<region>.witnesses`).
+    field: /^placement\.[^.[]+$/,
     applies: (from, to) => num(to) < num(from),
     message: ({ change }) => {
       const lost = num(change.from) - num(change.to);
@@ -211,6 +230,17 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     message: ({ change }) =>
       `replication model ${showValue(change.from)} → ${showValue(change.to)}: the cluster would be replaced and its data must be migrated`,
     fix: () => "create a new datastore with the new replication model and migrate the data into it",
+  },
+  {
+    id: "primary-moved",
+    kinds: ["datastore"],
+    field: /^leader$/,
+    applies: (from, _to, _change, { before, after }) =>
+      from !== undefined && losesUnshippedWrites(before as ResolvedDatastore, after as ResolvedDatastore),
+    message: ({ change, before }) =>
+      `primary ${showValue(change.from)} → ${showValue(change.to)} with ${(before as ResolvedDatastore).sync} replication: the replica in ${showValue(change.to)} is promoted with what it has received, so writes ${showValue(change.from)} acknowledged but had not shipped yet (up to the replication lag) are lost, and ${showValue(change.from)} must be rebuilt as a replica`,
+    fix: ({ change }) =>
+      `move the primary by a planned switchover: stop writes to ${showValue(change.from)} (or fence it), wait until the replication lag to ${showValue(change.to)} is zero, then apply this change`,
   },
   {
     id: "deploy-target-changed",

@@ -36,10 +36,11 @@ export interface KindSpec<C extends ResolvedComponent> {
 
 const at = (...segments: string[]) => formatPath(segments);
 
-/** Every deploy setting a change of which a reviewer must see (all targets; absent ones are undefined). */
+/** The deploy settings a reviewer reads first, in this order (all targets; absent ones are undefined). */
 const DEPLOY_KEYS = [
   "target",
   "service",
+  "engine",
   "image",
   "engineVersion",
   "instanceClass",
@@ -50,10 +51,15 @@ const DEPLOY_KEYS = [
   "namespace",
   "port",
 ] as const;
+const LEADING_DEPLOY_KEYS: ReadonlySet<string> = new Set(DEPLOY_KEYS);
 
+/** Every deploy setting, the leading ones first, then any other the component sets, by name: none is left out. */
 function deployFields(deploy: unknown): Fields {
   const d = (deploy ?? {}) as Record<string, unknown>;
-  return DEPLOY_KEYS.map((key) => [`deploy.${key}`, d[key]] as const);
+  const others = Object.keys(d)
+    .filter((key) => !LEADING_DEPLOY_KEYS.has(key))
+    .sort();
+  return [...DEPLOY_KEYS, ...others].map((key) => [`deploy.${key}`, d[key]] as const);
 }
 
 function sloFields(slo: object): Fields {
@@ -74,8 +80,14 @@ const datastoreKind: KindSpec<ResolvedDatastore> = {
     ["consistency", d.consistency],
     ["replicas", d.replicas],
     ...d.placement.map((p) => [at("placement", p.region), p.replicas] as const),
+    // Roles: a voter turned witness keeps the count and drops its data.
+    ...d.placement.flatMap((p) => [
+      [at("placement", p.region, "readOnly"), p.readOnly] as const,
+      [at("placement", p.region, "witnesses"), p.witnesses] as const,
+    ]),
     ...d.placement.map((p) => [at("zones", p.region), p.zones] as const),
     ["leader", d.leader],
+    ["sync", d.replication === "primary-replica" ? d.sync : undefined],
     ["survive", d.survive],
     ["residency", d.residency],
     ["backup.regions", d.backupRegions],

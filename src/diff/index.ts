@@ -10,6 +10,7 @@ import { compareFields, type FieldChange, KIND_ORDER, KINDS, type KindSpec } fro
 import { compareFindings, type FindingDelta } from "./findings.js";
 import { compareResources, type ResourceChange } from "./resources.js";
 import { compareSlos, type SloDelta } from "./slo.js";
+import { stableJson } from "./stable-json.js";
 
 export { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
 export { describeField, type FieldChange } from "./fields.js";
@@ -54,15 +55,66 @@ export interface TopologyDiff {
 
 export const DESTRUCTIVE_CHANGE = "destructive-change";
 
-function removedComponent(kind: KindSpec<ResolvedComponent>, component: ResolvedComponent): Diagnostic {
+/** Availability as compareAnalyses writes it: a percentage with 4 decimals. */
+const shownAvailability = (fraction: number) => +(fraction * 100).toFixed(4);
+
+/**
+ * Whether a change reads as one: an availability that moved less than its last shown digit
+ * (0.99989999 → 0.99989990, "99.99% → 99.99%") is float noise to a reviewer, not a change.
+ */
+const visible = (c: AnalysisChange) =>
+  c.kind !== "availability" ||
+  typeof c.from !== "number" ||
+  typeof c.to !== "number" ||
+  shownAvailability(c.from) !== shownAvailability(c.to);
+
+function removedComponent(
+  kind: KindSpec<ResolvedComponent>,
+  component: ResolvedComponent,
+  renamedTo: ResolvedComponent | undefined,
+): Diagnostic {
+  const regions = kind.regions(component).join(", ");
+  if (renamedTo !== undefined)
+    return {
+      code: DESTRUCTIVE_CHANGE,
+      severity: "error",
+      path: component.path,
+      message: `${kind.noun} ${component.name} is renamed to ${renamedTo.name} (every other field is the same): the name is the identity of its resources, so the rename deletes those of ${component.name}, with the data in ${regions}, and creates empty ones`,
+      fix: `keep the name ${component.name}, or add ${renamedTo.path} beside it, migrate the data, then remove ${component.path}`,
+      data: { rule: "component-renamed", renamedTo: renamedTo.name },
+    };
   return {
     code: DESTRUCTIVE_CHANGE,
     severity: "error",
     path: component.path,
-    message: `${kind.noun} ${component.name} is removed: its data in ${kind.regions(component).join(", ")} would be deleted`,
+    message: `${kind.noun} ${component.name} is removed: its data in ${regions} would be deleted`,
     fix: `keep ${component.path} until its data is migrated or backed up, then remove it deliberately`,
     data: { rule: "component-removed" },
   };
+}
+
+/**
+ * Components added with exactly the fields of a removed one (what a rename looks like), by the
+ * removed one's name: each added component pairs with one removed component at most.
+ */
+function renames<C extends ResolvedComponent>(
+  kind: KindSpec<C>,
+  removed: readonly C[],
+  added: readonly C[],
+): Map<string, C> {
+  const byFields = new Map<string, C[]>();
+  for (const c of added) {
+    const key = stableJson(kind.fields(c));
+    const list = byFields.get(key);
+    if (list === undefined) byFields.set(key, [c]);
+    else list.push(c);
+  }
+  const out = new Map<string, C>();
+  for (const c of removed) {
+    const match = byFields.get(stableJson(kind.fields(c)))?.shift();
+    if (match !== undefined) out.set(c.name, match);
+  }
+  return out;
 }
 
 /**
@@ -123,6 +175,13 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
     const kind = KINDS[kindName];
     const then = new Map(kind.list(before.model).map((c) => [c.name, c]));
     const now = new Map(kind.list(after.model).map((c) => [c.name, c]));
+    const renamed = kind.stateful
+      ? renames(
+          kind,
+          [...then.values()].filter((c) => !now.has(c.name)),
+          [...now.values()].filter((c) => !then.has(c.name)),
+        )
+      : new Map<string, ResolvedComponent>();
     for (const name of [...new Set([...then.keys(), ...now.keys()])].sort()) {
       const old = then.get(name);
       const cur = now.get(name);
@@ -132,7 +191,7 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
       } else if (old !== undefined && cur === undefined) {
         components.push({ kind: kindName, name, path: old.path, change: "removed", fields: [] });
         removed.add(name);
-        if (kind.stateful) destructive.push(removedComponent(kind, old));
+        if (kind.stateful) destructive.push(removedComponent(kind, old, renamed.get(name)));
       } else if (old !== undefined && cur !== undefined) {
         const fields = compareFields(cur.path, kind.fields(old), kind.fields(cur));
         if (fields.length === 0) continue;
@@ -163,10 +222,9 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
     components,
     resources,
     // compareAnalyses speaks of failures (whatif); here the change is the edit itself.
-    analysis: compareAnalyses(before.analysis, after.analysis).map((c) => ({
-      ...c,
-      message: c.message.replace(/ while the failures last$/, ""),
-    })),
+    analysis: compareAnalyses(before.analysis, after.analysis)
+      .filter(visible)
+      .map((c) => ({ ...c, message: c.message.replace(/ while the failures last$/, "") })),
     slos: compareSlos(before, after),
     cost: compareCost(before.analysis, after.analysis),
     ...(before.findings && after.findings

@@ -6,6 +6,7 @@ import { plural, stableJsonText, usd, usdDelta } from "../report/numbers.js";
 import { TEXT_WIDTH, wrap } from "../report/wrap.js";
 import { type ComponentChange, describeField, type TopologyDiff } from "./index.js";
 import { type InputChange, type ResourceAction, type ResourceChange, showInput } from "./resources.js";
+import type { SloDelta } from "./slo.js";
 
 /** Resources listed in text before "… and N more" (JSON has them all). */
 export const TEXT_RESOURCE_LIMIT = 100;
@@ -49,6 +50,10 @@ export function contrast(from: unknown, to: unknown, max = 60): [string, string]
   };
   return [from === undefined ? a : cut(a), to === undefined ? b : cut(b)];
 }
+
+/** An SLO's target: one figure when it stays, `before → after` when the change moves it. */
+const sloTarget = ({ target }: SloDelta) =>
+  target.before === target.after ? (target.after ?? "—") : `${target.before ?? "—"} → ${target.after ?? "—"}`;
 
 const inputLine = (c: InputChange) => {
   const [from, to] = contrast(c.from, c.to);
@@ -125,7 +130,7 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
     for (const s of diff.slos)
       out.push(
         wrap(
-          `${oneLine(s.component)} ${s.slo}: target ${s.target.before ?? "—"} → ${s.target.after ?? "—"}, predicted ${s.predicted.before ?? "—"} → ${s.predicted.after ?? "—"}${s.met.after === false ? " (NOT MET)" : ""}`,
+          `${oneLine(s.component)} ${s.slo}: target ${sloTarget(s)}, predicted ${s.predicted.before ?? "—"} → ${s.predicted.after ?? "—"}${s.met.after === false ? " (NOT MET)" : ""}`,
           "  ",
           "    ",
         ),
@@ -285,9 +290,7 @@ export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOpti
         row([
           code(s.component),
           s.slo,
-          s.target.before === s.target.after
-            ? (s.target.after ?? "—")
-            : `${s.target.before ?? "—"} → ${s.target.after ?? "—"}`,
+          sloTarget(s),
           `${s.predicted.before ?? "—"} → ${s.predicted.after ?? "—"}`,
           `${s.met.before === undefined ? "⚪" : s.met.before ? "✅" : "❌"} → ${s.met.after === undefined ? "⚪" : s.met.after ? "✅" : "❌"}`,
         ]),

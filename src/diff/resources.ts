@@ -84,6 +84,13 @@ function change(
   };
 }
 
+/** A new type under the same name: the type is part of a Pulumi resource's URN, so it is another resource. */
+const TYPE_CHANGE: ImmutableField = {
+  path: "(type)",
+  source:
+    "Pulumi: the type token is part of the resource's URN; the old resource is deleted, a new one created",
+};
+
 const ACTION_ORDER: Readonly<Record<ResourceAction, number>> = {
   delete: 0,
   replace: 1,
@@ -108,7 +115,9 @@ export function compareResources(before: ResourcePlan, after: ResourcePlan): Res
       continue;
     }
     if (old.type !== now.type) {
-      out.push(change("replace", old, [{ path: "(type)", from: old.type, to: now.type }]));
+      out.push(
+        change("replace", old, [{ path: "(type)", from: old.type, to: now.type, replaces: TYPE_CHANGE }]),
+      );
       continue;
     }
     const inputs: InputChange[] = [];

@@ -4,7 +4,14 @@ import type { PlannedResource, ProviderKind } from "../compile/plan.js";
 /** Marks a directory `render` created; only such directories (or empty ones) are replaced. */
 export const RENDER_MARKER = ".topoplan-render";
 
-/** A safe path segment: lower case, `[a-z0-9._-]` only. */
+/**
+ * Windows device names, reserved with any extension (`aux.yaml` too): Windows cannot create such a
+ * file and Git for Windows refuses to check one out (core.protectNTFS). Valid component, namespace
+ * and region names all the same.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/;
+
+/** A safe part of a path segment: lower case, `[a-z0-9._-]` only. */
 export function segment(text: string): string {
   return (
     text
@@ -15,15 +22,25 @@ export function segment(text: string): string {
 }
 
 /**
- * {@link segment} of a region, namespace, kind or component: few distinct values shared by
+ * A safe whole path segment on every OS: {@link segment}, and a Windows device name gets `_` after
+ * its stem (`aux` → `aux_`), which no component, namespace or region name can hold (no `_` in them).
+ */
+export function wholeSegment(text: string): string {
+  const cleaned = segment(text);
+  return WINDOWS_DEVICE.test(cleaned) ? cleaned.replace(/^[^.]*/, "$&_") : cleaned;
+}
+
+/**
+ * {@link wholeSegment} of a region, namespace, kind or component: few distinct values shared by
  * thousands of files, each cleaned once (bounded, so a name-heavy plan cannot grow it without limit).
+ * An object's name follows `<kind>-` (object layout), so it is never a whole segment.
  */
 const SEGMENTS = new Map<string, string>();
 function sharedSegment(text: string): string {
   let cleaned = SEGMENTS.get(text);
   if (cleaned === undefined) {
     if (SEGMENTS.size >= 10_000) SEGMENTS.clear();
-    cleaned = segment(text);
+    cleaned = wholeSegment(text);
     SEGMENTS.set(text, cleaned);
   }
   return cleaned;

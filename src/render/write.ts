@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
@@ -42,11 +42,30 @@ async function foreignEntries(target: string): Promise<string[]> {
 const refuse = (message: string, fix: string) =>
   new InputError([{ code: "render/output", severity: "error", path: "--out", message, fix }]);
 
+/** Linux's limit on symlinks followed in one path (MAXSYMLINKS). */
+const MAX_LINKS = 40;
+
+/**
+ * The directory `--out` names, through symlinks: a link to a render (`rendered -> /srv/rendered`)
+ * has its target replaced and stays a link, rather than becoming a directory of its own while the
+ * target keeps the stale render.
+ */
+async function followLinks(outDir: string): Promise<string> {
+  let at = resolve(outDir);
+  for (let links = 0; links < MAX_LINKS; links++) {
+    const entry = await lstat(at).catch(() => undefined);
+    if (!entry?.isSymbolicLink()) return at;
+    at = resolve(dirname(at), await readlink(at));
+  }
+  throw refuse(`${outDir}: too many symbolic links`, "name the directory itself, e.g. --out rendered");
+}
+
 /**
  * Writes rendered files to `outDir`, all or nothing:
  * - `outDir` must not exist, be empty, or be a directory an earlier render created (it holds
  *   the `.topoplan-render` marker, which lists the files that render wrote) with nothing added
  *   since; anything else is refused (exit 2) and left untouched;
+ * - a symlink is followed: its target is written and the link stays;
  * - files go to a temporary sibling directory first, which is then renamed into place, so a reader
  *   (or a crash) never sees a half-written directory. Replacing an earlier render swaps two
  *   renames; if the second fails, the old render is put back.
@@ -58,7 +77,7 @@ export async function writeRender(
   files: readonly (RenderedFile | DeferredFile)[],
   outDir: string,
 ): Promise<"created" | "replaced"> {
-  const target = resolve(outDir);
+  const target = await followLinks(outDir);
   const existing = await stat(target).catch(() => undefined);
   if (existing !== undefined) {
     if (!existing.isDirectory())

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { RULES } from "../../policies/registry.js";
 import { ruleHelpUri } from "../../policies/types.js";
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
+import { FINGERPRINT_KEY, findingFingerprints } from "./fingerprint.js";
 import type { CheckReport } from "./types.js";
 
 /**
@@ -74,11 +74,6 @@ function ruleDescriptor(code: string, severity: Severity): SarifRule {
   };
 }
 
-/** Stable across runs and line moves: GitHub matches alerts between commits with it. */
-function fingerprint(d: Diagnostic): string {
-  return createHash("sha256").update(`${d.code}\u0000${d.path}\u0000${d.message}`).digest("hex").slice(0, 32);
-}
-
 /**
  * GitHub code scanning stores at most 5,000 results of a run and rejects a run of more than 25,000
  * (docs.github.com, "About code scanning limits on SARIF results": results per run, maximum 25,000,
@@ -131,6 +126,9 @@ export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESUL
     ...report.findings.map((d) => ({ d })),
     ...(report.suppressed ?? []).map(({ reason, ...d }) => ({ d, reason })),
   ];
+  // Over every finding, before any is left out, so a result keeps its fingerprint whatever the cap.
+  const prints = findingFingerprints(found.map((entry) => entry.d));
+  const fingerprints = new Map(found.map((entry, i) => [entry, prints[i]!]));
   const all = mostImportant(found, maxResults);
   const leftOut = found.length - all.length;
   const rules: SarifRule[] = [];
@@ -146,7 +144,8 @@ export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESUL
     rules.push(ruleDescriptor(d.code, d.severity));
   }
   const uri = uriReference(report.file);
-  const results = all.map(({ d, reason }) => {
+  const results = all.map((entry) => {
+    const { d, reason } = entry;
     const unknown = d.status === "unknown";
     return {
       ruleId: d.code,
@@ -167,7 +166,7 @@ export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESUL
           logicalLocations: [{ fullyQualifiedName: d.path, kind: "member" }],
         },
       ],
-      partialFingerprints: { "topoplanFinding/v1": fingerprint(d) },
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprints.get(entry)! },
       ...(reason === undefined
         ? {}
         : { suppressions: [{ kind: "external", state: "accepted", justification: reason }] }),

@@ -217,6 +217,44 @@ describe("destructive-change: one test per field", () => {
     );
   });
 
+  it("primary region moved with asynchronous replication (the unshipped writes are lost)", () => {
+    const store = (leader: string, changes: Record<string, unknown> = {}) => {
+      const spec = base();
+      spec.datastores.orders = {
+        replication: "primary-replica",
+        consistency: "session",
+        replicas: 3,
+        placement: { "eu-west-1": 2, "eu-central-1": 1 },
+        leader,
+        residency: ["EU"],
+        deploy: { target: "kubernetes", image: "postgres:16.4", storageGi: 100 },
+        ...changes,
+      };
+      return side(spec);
+    };
+    const moved = diffTopologies(store("eu-west-1"), store("eu-central-1")).destructive;
+    expect(moved.filter((d) => d.data?.rule === "primary-moved").map((d) => [d.path, d.message])).toEqual([
+      [
+        "datastores.orders.leader",
+        "primary eu-west-1 → eu-central-1 with async replication: the replica in eu-central-1 is promoted with what it has received, so writes eu-west-1 acknowledged but had not shipped yet (up to the replication lag) are lost, and eu-west-1 must be rebuilt as a replica",
+      ],
+    ]);
+    const rulesOf = (a: DiffSide, b: DiffSide) => diffTopologies(a, b).destructive.map((d) => d.data?.rule);
+    // A synchronous standby holds every acknowledged write.
+    const sync = { sync: "sync" };
+    expect(rulesOf(store("eu-west-1", sync), store("eu-central-1", sync))).not.toContain("primary-moved");
+    // S3 turns the replication around and deletes no object.
+    const s3 = { deploy: { target: "aws", service: "s3" }, slo: { replicationLagMs: 1_000_000 } };
+    expect(rulesOf(store("eu-west-1", s3), store("eu-central-1", s3))).not.toContain("primary-moved");
+    // A consensus leader move is a lease transfer.
+    const raft = {
+      replication: "consensus",
+      consistency: "strong",
+      deploy: base().datastores.orders!.deploy,
+    };
+    expect(rulesOf(store("eu-west-1", raft), store("eu-central-1", raft))).toEqual([]);
+  });
+
   it("every field rule has an id and a test above", () => {
     const tested = new Set([
       "retention-shortened",
@@ -227,6 +265,7 @@ describe("destructive-change: one test per field", () => {
       "residency-changed",
       "backup-removed",
       "pinned-zones-changed",
+      "primary-moved",
       // test/diff/diff.test.ts
       "replicas-removed",
       "partitioning-changed",

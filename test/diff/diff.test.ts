@@ -92,6 +92,33 @@ describe("diffTopologies", () => {
     );
   });
 
+  it("a renamed datastore is named as a rename: its data goes with the old name", () => {
+    const d = diff(
+      edited((s) => {
+        s.datastores.ledger = s.datastores.orders!;
+        delete s.datastores.orders;
+        s.services.api!.calls = [{ to: "ledger", op: "write", timeoutMs: 500 }];
+      }),
+    );
+    expect(d.destructive.map((x) => [x.path, x.message, x.fix, x.data])).toEqual([
+      [
+        "datastores.orders",
+        "datastore orders is renamed to ledger (every other field is the same): the name is the identity of its resources, so the rename deletes those of orders, with the data in eu-west-1, and creates empty ones",
+        "keep the name orders, or add datastores.ledger beside it, migrate the data, then remove datastores.orders",
+        { rule: "component-renamed", renamedTo: "ledger" },
+      ],
+    ]);
+    // A different store added as another is removed is no rename.
+    const replaced = diff(
+      edited((s) => {
+        s.datastores.ledger = { ...s.datastores.orders!, replicas: 3, placement: { "eu-west-1": 3 } };
+        delete s.datastores.orders;
+        s.services.api!.calls = [];
+      }),
+    );
+    expect(replaced.destructive.map((x) => x.data?.rule)).toEqual(["component-removed"]);
+  });
+
   it("fewer replicas in a region is destructive", () => {
     const d = diff(
       edited((s) => {
@@ -193,8 +220,103 @@ describe("diffTopologies", () => {
     ]);
     const text = renderDiffText(d, { color: false });
     expect(text).toContain("  ~ datastores.orders\n      slo.writeP99Ms: 50 → 80\n");
+    // A target that moves shows both figures; one that stays shows once (as in Markdown).
+    expect(text).toContain("datastores.orders write p99: target 50 ms → 80 ms, predicted");
+    const away = edited((s) => {
+      orders(s).placement = { "eu-central-1": 5 };
+      orders(s).leader = "eu-central-1" as never;
+    });
+    const moved = renderDiffText(diff(away), { color: false });
+    expect(moved).toMatch(/datastores\.orders write p99: target 50 ms, predicted [\d.]+ ms → [\d.]+ ms/);
     expect(text).toContain("Destructive changes (0)\n  none");
     expect(renderDiffMarkdown(d)).toContain("| `datastores.orders` | `slo.writeP99Ms: 50 → 80` |");
+  });
+
+  it("every deploy setting and a primary's sync mode are component fields (an engine change is not silent)", () => {
+    const pg = (changes: Spec) =>
+      edited((s) => {
+        Object.assign(orders(s), {
+          replication: "primary-replica",
+          consistency: "session",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          deploy: { target: "kubernetes", image: "postgres:16.4", storageGi: 100 },
+          ...changes,
+        });
+      });
+    const d = diffTopologies(
+      side(pg({})),
+      side(
+        pg({
+          sync: "sync",
+          deploy: {
+            target: "kubernetes",
+            engine: "postgresql",
+            image: "postgres:16.4",
+            storageGi: 100,
+            healthPath: "/ready",
+          },
+        }),
+      ),
+    );
+    expect(d.components.flatMap((c) => c.fields.map((f) => [f.field, f.from, f.to]))).toEqual([
+      ["sync", "async", "sync"],
+      ["deploy.engine", undefined, "postgresql"],
+      ["deploy.healthPath", "/healthz", "/ready"],
+    ]);
+  });
+
+  it("a protected resource whose type changes under its name says why it is replaced", () => {
+    const before = side(base());
+    const retyped = {
+      ...before,
+      plan: {
+        ...before.plan,
+        resources: before.plan.resources.map((r) =>
+          r.type === "kubernetes:apps/v1:StatefulSet" ? { ...r, type: "kubernetes:apps/v2:StatefulSet" } : r,
+        ),
+      },
+    };
+    const d = diffTopologies(before, retyped);
+    expect(d.resources.map((r) => [r.action, r.inputs.map((i) => i.replaces?.path)])).toEqual([
+      ["replace", ["(type)"]],
+    ]);
+    expect(d.destructive.map((x) => x.message)).toEqual([
+      "1 protected resource would be replaced ((type) cannot change in place): eu-west-1/shop/StatefulSet/orders (kubernetes:apps/v1:StatefulSet, eu-west-1); pulumi up refuses to replace a protected resource, and a replacement starts with empty volumes",
+    ]);
+  });
+
+  it("a voter turned witness is a component change, not a count change", () => {
+    const witness = edited((s) => {
+      orders(s).placement = { "eu-west-1": { voters: 4, witnesses: 1 } };
+    });
+    const d = diff(witness);
+    expect(d.components.flatMap((c) => c.fields.map((f) => [f.path, f.from, f.to]))).toEqual([
+      ["datastores.orders.placement.eu-west-1.witnesses", 0, 1],
+    ]);
+    expect(d.destructive).toEqual([]);
+    // Back to five voters: one more data replica, no replica removed.
+    const back = diffTopologies(side(witness), side(base()));
+    expect(back.destructive).toEqual([]);
+  });
+
+  it("an availability that moves below its shown digits is no analysis change", () => {
+    const before = side(base());
+    const nudged = (delta: number): DiffSide => ({
+      ...before,
+      analysis: {
+        ...before.analysis,
+        datastores: before.analysis.datastores.map((d) => ({
+          ...d,
+          availability: { ...d.availability, write: d.availability.write - delta },
+        })),
+      },
+    });
+    // 1e-10 reads "99.99% → 99.99%" (seen on a leader move of the edge-cache stack).
+    expect(diffTopologies(before, nudged(1e-10)).analysis).toEqual([]);
+    expect(diffTopologies(before, nudged(1e-4)).analysis.map((c) => [c.kind, c.component])).toEqual([
+      ["availability", "orders"],
+    ]);
   });
 
   it("markdown stays under GitHub's comment limit", () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { loadTopology } from "../../src/pipeline.js";
 import { RENDER_MARKER, RenderConflictError, renderPlan, writeRender } from "../../src/render/index.js";
 import { DEPLOYMENT_VALUE_GREP } from "../../src/render/readme.js";
 import { helmInstallCommand } from "../../src/report/addons.js";
+import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
 import { STACKS_DIR, stackFiles } from "./stacks.js";
 
@@ -139,6 +140,29 @@ describe("renderPlan (in memory)", () => {
       ],
     };
     expect(() => renderPlan(clash)).toThrow(RenderConflictError);
+  });
+
+  it("names no file or folder after a Windows device (aux.yaml cannot be created or checked out there)", () => {
+    const devices: TopologyInput = {
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      services: {
+        aux: { regions: ["eu-west-1"], deploy: { target: "kubernetes", image: "aux:1", namespace: "con" } },
+        "com1-api": { regions: ["eu-west-1"], deploy: { target: "kubernetes", image: "api:1" } },
+      },
+    };
+    for (const layout of ["component", "object"] as const) {
+      const paths = renderPlan(compilePlan(modelOf(devices)), { layout }).map((f) => f.path);
+      const stems = paths.flatMap((path) => path.split("/").map((part) => part.split(".")[0]!));
+      expect(stems.filter((stem) => /^(con|prn|aux|nul|com\d|lpt\d)$/.test(stem))).toEqual([]);
+      expect(paths).toContain(
+        layout === "component"
+          ? "eu-west-1/kubernetes/con_/aux_.yaml"
+          : "eu-west-1/kubernetes/con_/deployment-aux.yaml",
+      );
+      // Only the device name itself is renamed.
+      expect(paths.some((path) => path.includes("com1-api"))).toBe(true);
+    }
   });
 
   it("adds the files extra-file producers return, and rejects clashing or unsafe paths", () => {
@@ -310,6 +334,21 @@ describe("writeRender", () => {
     await expect(writeRender(renderPlan(plan()), out)).rejects.toBeInstanceOf(InputError);
     expect(await tree(out)).toEqual(["precious.txt"]);
     expect(await readdir(root)).toEqual(["mine"]);
+  });
+
+  it("follows a symlink: the render it points to is replaced and the link stays", async () => {
+    const files = renderPlan(plan());
+    const real = join(root, "real");
+    await writeRender(files, real);
+    await symlink(real, join(root, "link"));
+    expect(await writeRender(files, join(root, "link"))).toBe("replaced");
+    expect((await lstat(join(root, "link"))).isSymbolicLink()).toBe(true);
+    // A link to a directory not there yet (dangling) is created where it points.
+    await symlink(join(root, "later"), join(root, "ahead"));
+    expect(await writeRender(files, join(root, "ahead"))).toBe("created");
+    expect((await lstat(join(root, "ahead"))).isSymbolicLink()).toBe(true);
+    expect(await tree(join(root, "later"))).toEqual([RENDER_MARKER, ...files.map((f) => f.path)].sort());
+    expect((await readdir(root)).sort()).toEqual(["ahead", "later", "link", "real"]);
   });
 
   it("refuses a file in the way", async () => {

@@ -243,3 +243,47 @@ describe("rule descriptors of topoplan's own diagnostics", () => {
     });
   });
 });
+
+describe("SARIF partialFingerprints", () => {
+  /** Each finding's fingerprint in a SARIF log of `findings`. */
+  const fingerprintsOf = (findings: Diagnostic[]): string[] => {
+    const log = JSON.parse(
+      renderSarif({ topology: "t", file: "t.yaml", findings, summary: summarise(findings) }),
+    ) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
+    return log.runs[0]!.results.map((r) => Object.values(r.partialFingerprints)[0]!);
+  };
+  const slo = (message: string): Diagnostic => ({
+    code: "latency-slo",
+    severity: "error",
+    path: "datastores.edge-kv.slo.writeP99Ms",
+    message,
+  });
+
+  it("stay when an edit moves the figures in a message (GitHub keeps the alert and its dismissal)", () => {
+    // An itemBytes edit on the edge-cache stack moved this prediction from 12.17 to 12.16 ms.
+    const [before] = fingerprintsOf([slo("write p99 12.17 ms from tokyo-dc1 exceeds the SLO 5 ms")]);
+    const [after] = fingerprintsOf([slo("write p99 12.16 ms from tokyo-dc1 exceeds the SLO 4 ms")]);
+    expect(after).toBe(before);
+    const cost = (usd: string): Diagnostic => ({
+      code: "over-replication",
+      severity: "warning",
+      path: "datastores.origin-db.replicas",
+      message: `3 replicas where 2 suffice; the 1 extra cost about $${usd}/month`,
+    });
+    expect(fingerprintsOf([cost("833")])).toEqual(fingerprintsOf([cost("1,204.50")]));
+  });
+
+  it("differ when the words differ, names with digits included", () => {
+    const [a, b] = fingerprintsOf([
+      slo("write p99 12.17 ms from eu-west-1 exceeds the SLO 5 ms"),
+      slo("write p99 12.17 ms from eu-west-2 exceeds the SLO 5 ms"),
+    ]);
+    expect(a).not.toBe(b);
+  });
+
+  it("are unique within a run: findings of one rule, path and wording are numbered", () => {
+    const prints = fingerprintsOf([slo("over by 1 ms"), slo("over by 2 ms"), slo("over by 3 ms")]);
+    expect(new Set(prints).size).toBe(3);
+    expect(prints[1]).toBe(`${prints[0]}:2`);
+  });
+});

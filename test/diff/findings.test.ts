@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import { compareFindings } from "../../src/diff/findings.js";
+
+const coverage = (slo: string): Diagnostic => ({
+  code: "observability-coverage",
+  severity: "warning",
+  path: "datastores.edge-kv.slo",
+  message: `datastores.edge-kv SLO ${slo} has no alert: no known metrics`,
+});
+const latency = (ms: string, region: string): Diagnostic => ({
+  code: "latency-slo",
+  severity: "error",
+  path: "datastores.edge-kv.slo.writeP99Ms",
+  message: `write p99 ${ms} ms from ${region} exceeds the SLO 5 ms`,
+});
+
+describe("compareFindings", () => {
+  it("one of several findings of a rule at one path goes: it is fixed", () => {
+    // The edge-cache stack has three observability-coverage findings at datastores.edge-kv.slo.
+    const before = [coverage("availability"), coverage("readP99Ms/writeP99Ms"), coverage("replicationLagMs")];
+    const after = [coverage("availability"), coverage("readP99Ms/writeP99Ms")];
+    expect(compareFindings(before, after)).toEqual({ introduced: [], fixed: [coverage("replicationLagMs")] });
+    expect(compareFindings(after, before)).toEqual({ introduced: [coverage("replicationLagMs")], fixed: [] });
+  });
+
+  it("a finding whose figures or wording moved is neither new nor fixed", () => {
+    expect(compareFindings([latency("12.17", "tokyo-dc1")], [latency("9.8", "ap-northeast-1")])).toEqual({
+      introduced: [],
+      fixed: [],
+    });
+  });
+
+  it("one finding replacing another of its rule and path pairs with it, the rest are new", () => {
+    const before = [latency("12", "a"), coverage("availability")];
+    const after = [latency("13", "b"), latency("14", "c"), coverage("availability")];
+    expect(compareFindings(before, after)).toEqual({ introduced: [latency("14", "c")], fixed: [] });
+  });
+});

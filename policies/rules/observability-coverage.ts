@@ -71,8 +71,10 @@ export const observabilityCoverage: Rule = {
                   : `set ${component.path}.deploy.engine, or name the metrics its image exports in ${component.path}.observability.metrics`,
         });
       }
+      // On AWS, MSK alarms on EstimatedMaxTimeLag (seconds) per consumer group (src/compile/aws/msk.ts).
       if (
         component.kind === "stream" &&
+        component.deploy.target === "kubernetes" &&
         component.slo.consumerLagMs !== undefined &&
         !indicators.some((i) => i.slo === "consumerLagMs" && i.covered)
       ) {

@@ -247,7 +247,9 @@ function availabilityChange(
   then: number,
   now: number,
 ) {
-  if (then === now) return;
+  // A move below the last shown digit (0.99989999 → 0.99989990, "99.99% → 99.99%") is float
+  // noise to a reader, not a change.
+  if (pct(then) === pct(now)) return;
   out.push({
     kind: "availability",
     component,

@@ -55,19 +55,6 @@ export interface TopologyDiff {
 
 export const DESTRUCTIVE_CHANGE = "destructive-change";
 
-/** Availability as compareAnalyses writes it: a percentage with 4 decimals. */
-const shownAvailability = (fraction: number) => +(fraction * 100).toFixed(4);
-
-/**
- * Whether a change reads as one: an availability that moved less than its last shown digit
- * (0.99989999 → 0.99989990, "99.99% → 99.99%") is float noise to a reviewer, not a change.
- */
-const visible = (c: AnalysisChange) =>
-  c.kind !== "availability" ||
-  typeof c.from !== "number" ||
-  typeof c.to !== "number" ||
-  shownAvailability(c.from) !== shownAvailability(c.to);
-
 function removedComponent(
   kind: KindSpec<ResolvedComponent>,
   component: ResolvedComponent,
@@ -222,9 +209,10 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
     components,
     resources,
     // compareAnalyses speaks of failures (whatif); here the change is the edit itself.
-    analysis: compareAnalyses(before.analysis, after.analysis)
-      .filter(visible)
-      .map((c) => ({ ...c, message: c.message.replace(/ while the failures last$/, "") })),
+    analysis: compareAnalyses(before.analysis, after.analysis).map((c) => ({
+      ...c,
+      message: c.message.replace(/ while the failures last$/, ""),
+    })),
     slos: compareSlos(before, after),
     cost: compareCost(before.analysis, after.analysis),
     ...(before.findings && after.findings

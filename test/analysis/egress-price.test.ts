@@ -39,7 +39,8 @@ describe("egress price per GB between two regions", () => {
     const dx = { egressUsdPerGb: 0.02 };
     expect(egressUsdPerGb(catalog, "ap-northeast-1", "tokyo-dc", dx)).toBe(0.02);
     expect(egressUsdPerGb(catalog, "tokyo-dc", "ap-northeast-1", dx)).toBe(0.02);
-    const spec = (links: object[]) =>
+    type Links = { between: [string, string]; egressUsdPerGb?: number }[];
+    const spec = (links: Links) =>
       build({
         regions: { "tokyo-dc": site },
         network: { links },
@@ -54,7 +55,7 @@ describe("egress price per GB between two regions", () => {
           },
         },
       });
-    const billed = (links: object[]) =>
+    const billed = (links: Links) =>
       analyse(spec(links)).links.find((l) => l.from === "ap-northeast-1" && l.to === "tokyo-dc")!;
     const internet = billed([]);
     const direct = billed([{ between: ["ap-northeast-1", "tokyo-dc"], egressUsdPerGb: 0.02 }]);

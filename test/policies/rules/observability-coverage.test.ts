@@ -26,6 +26,35 @@ describeRule(observabilityCoverage, {
       },
     },
     {
+      name: "an MSK stream's consumer lag: CloudWatch alarms on EstimatedMaxTimeLag per consumer group",
+      spec: {
+        name: "shop",
+        services: {
+          api: {
+            regions: ["eu-west-1"],
+            calls: [{ to: "clicks", timeoutMs: 100 }],
+            traffic: { requestsPerSec: 100 },
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+          },
+          reporter: {
+            regions: ["eu-west-1"],
+            traffic: { requestsPerSec: 100 },
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/reporter:1.0.0" },
+          },
+        },
+        streams: {
+          clicks: {
+            partitions: 4,
+            regions: ["eu-west-1"],
+            producers: ["api"],
+            consumers: ["reporter"],
+            slo: { consumerLagMs: 5000 },
+            deploy: { target: "aws", service: "msk" },
+          },
+        },
+      },
+    },
+    {
       name: "a stream consumer that users call (it declares traffic) keeps the mesh's indicators",
       spec: {
         name: "shop",
@@ -97,7 +126,7 @@ describeRule(observabilityCoverage, {
   ],
   noncompliant: [
     {
-      name: "an SLO on an external component; a consumer-lag SLO",
+      name: "an SLO on an external component; a consumer-lag SLO on a stream without an engine",
       spec: {
         name: "shop",
         services: { partner: { regions: ["eu-west-1"], slo: { availability: 0.999, latencyP99Ms: 300 } } },
@@ -106,7 +135,7 @@ describeRule(observabilityCoverage, {
             partitions: 4,
             regions: ["eu-west-1"],
             slo: { consumerLagMs: 5000 },
-            deploy: { target: "aws", service: "msk" },
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/queue:1.0.0" },
           },
         },
       },

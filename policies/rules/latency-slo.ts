@@ -95,12 +95,23 @@ export const latencySlo: Rule = {
         findings.push(noFigures(stream.path));
         continue;
       }
-      if (figures.endToEndP99Ms <= target) continue;
+      const predicted = figures.endToEndP99Ms;
+      if (predicted === undefined) {
+        // No cluster takes produces: nothing is delivered, so no latency meets the SLO.
+        findings.push({
+          path: `${stream.path}.slo.endToEndP99Ms`,
+          message: `end-to-end p99 SLO ${ms(target)}: no cluster of the stream can take produces, nothing is delivered`,
+          fix: "run the stream's clusters where their regions are up (its placement), or drop endToEndP99Ms",
+          data: { sloMs: target },
+        });
+        continue;
+      }
+      if (predicted <= target) continue;
       findings.push({
         path: `${stream.path}.slo.endToEndP99Ms`,
-        message: `end-to-end p99 ${ms(figures.endToEndP99Ms)} exceeds the SLO ${ms(target)}`,
-        fix: `keep producers and consumers in the stream's regions, or relax endToEndP99Ms to ${Math.ceil(figures.endToEndP99Ms)}`,
-        data: { sloMs: target, predictedMs: figures.endToEndP99Ms },
+        message: `end-to-end p99 ${ms(predicted)} exceeds the SLO ${ms(target)}`,
+        fix: `keep producers and consumers in the stream's regions, or relax endToEndP99Ms to ${Math.ceil(predicted)}`,
+        data: { sloMs: target, predictedMs: predicted },
       });
     }
     return findings;

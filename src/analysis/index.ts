@@ -73,15 +73,15 @@ function analyseKeeping(
     const { stream } = ev;
     const kept = reuse?.stream(stream.name);
     if (kept !== undefined) return kept;
-    const endToEnd = endToEndP99(model, ev, net);
+    const unavailable = ev.liveRegions.length === 0;
     return {
       name: stream.name,
       path: stream.path,
       produce: latencyProfile(producerOrigins(model, stream, net), ev.produce),
-      endToEndP99Ms: endToEnd,
+      // Nothing is delivered: no end-to-end figure (0 would read as instant).
+      ...(unavailable ? { unavailable: true } : { endToEndP99Ms: endToEndP99(model, ev, net) }),
       survival: ev.survival,
       availability: Math.min(1 - model.settings.commonModeProbability, ev.availability),
-      ...(ev.liveRegions.length === 0 ? { unavailable: true } : {}),
       costUsdPerMonth: {
         replicas: streamReplicaCost(model.catalog, stream),
         egress: egressOf(stream.name),

@@ -122,8 +122,9 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
   }
   for (const stream of analysis.streams) {
     const slo = stream.slo ?? {};
-    if (slo.endToEndP99Ms !== undefined && stream.unavailable) {
-      // Nothing is delivered: the objective is missed, with no figure (its endToEndP99Ms is 0).
+    const endToEnd = stream.endToEndP99Ms;
+    if (slo.endToEndP99Ms !== undefined && endToEnd === undefined) {
+      // Nothing is delivered: the objective is missed, with no figure.
       out.push({
         component: stream.name,
         path: `${stream.path}.slo.endToEndP99Ms`,
@@ -131,14 +132,14 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
         target: slo.endToEndP99Ms,
         message: `end-to-end p99 target ${ms(slo.endToEndP99Ms)}: no cluster can take produces`,
       });
-    } else if (slo.endToEndP99Ms !== undefined && stream.endToEndP99Ms > slo.endToEndP99Ms) {
+    } else if (slo.endToEndP99Ms !== undefined && endToEnd !== undefined && endToEnd > slo.endToEndP99Ms) {
       out.push({
         component: stream.name,
         path: `${stream.path}.slo.endToEndP99Ms`,
         objective: "endToEndP99Ms",
         target: slo.endToEndP99Ms,
-        actual: stream.endToEndP99Ms,
-        message: `end-to-end p99 ${ms(stream.endToEndP99Ms)} exceeds the ${ms(slo.endToEndP99Ms)} target`,
+        actual: endToEnd,
+        message: `end-to-end p99 ${ms(endToEnd)} exceeds the ${ms(slo.endToEndP99Ms)} target`,
       });
     }
     availability(

@@ -189,8 +189,8 @@ export interface StreamAnalysis {
   readonly path: string;
   /** acks=all produce latency from producers' regions. */
   readonly produce: LatencyProfile;
-  /** Produce-to-consume p99 (ms); 0 and no latency when `unavailable` (nothing is delivered). */
-  readonly endToEndP99Ms: number;
+  /** Produce-to-consume p99 (ms); absent when `unavailable` (nothing is delivered). */
+  readonly endToEndP99Ms?: number;
   readonly survival: SurvivalAnalysis;
   readonly availability: number;
   readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };

@@ -179,15 +179,16 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         message: "no cluster can take produces",
       });
     latencyChanges(out, now.name, now.path, "produce", then.produce, now.produce);
-    // An unavailable stream delivers nothing: its end-to-end figure is no latency (the change above says so).
-    if (!now.unavailable && Math.abs(now.endToEndP99Ms - then.endToEndP99Ms) > EPSILON_MS)
+    // An unavailable stream delivers nothing and has no end-to-end figure (the change above says so).
+    const [before, after] = [then.endToEndP99Ms, now.endToEndP99Ms];
+    if (after !== undefined && (before === undefined || Math.abs(after - before) > EPSILON_MS))
       out.push({
         kind: "latency",
         component: now.name,
         path: now.path,
-        message: `end-to-end p99: ${then.unavailable ? "unavailable" : ms(then.endToEndP99Ms)} → ${ms(now.endToEndP99Ms)}`,
-        ...(then.unavailable ? {} : { from: then.endToEndP99Ms }),
-        to: now.endToEndP99Ms,
+        message: `end-to-end p99: ${before === undefined ? "unavailable" : ms(before)} → ${ms(after)}`,
+        ...(before === undefined ? {} : { from: before }),
+        to: after,
       });
     availabilityChange(out, now.name, now.path, "availability", then.availability, now.availability);
   }

@@ -110,8 +110,13 @@ export function sloRows(model: Model, analysis: Analysis | undefined): SloRow[] 
         component: stream.path,
         slo: "end-to-end p99",
         target: ms(stream.slo.endToEndP99Ms),
-        predicted: a === undefined ? "—" : ms(a.endToEndP99Ms),
-        ok: a === undefined ? undefined : a.endToEndP99Ms <= stream.slo.endToEndP99Ms,
+        // An unavailable stream delivers nothing: no figure, and the objective is missed.
+        predicted:
+          a === undefined ? "—" : a.endToEndP99Ms === undefined ? "nothing delivered" : ms(a.endToEndP99Ms),
+        ok:
+          a === undefined
+            ? undefined
+            : a.endToEndP99Ms !== undefined && a.endToEndP99Ms <= stream.slo.endToEndP99Ms,
       });
     }
   }

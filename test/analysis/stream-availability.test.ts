@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
+import { sloRows } from "../../src/report/markdown.js";
 import { build } from "./helpers.js";
 
 const pZ = 0.001;
@@ -76,5 +77,13 @@ describe("an unavailable stream is reported unavailable, not faster", () => {
     expect(compareAnalyses(baseline, failed)).toContainEqual(
       expect.objectContaining({ kind: "slo-broken", path: "streams.events.slo.endToEndP99Ms" }),
     );
+  });
+
+  it("has no end-to-end figure, and the PR comment's SLO table shows the objective missed", () => {
+    expect(events(baseline).endToEndP99Ms).toBeGreaterThan(0);
+    expect(events(failed).endToEndP99Ms).toBeUndefined();
+    const row = sloRows(model, failed).find((r) => r.slo === "end-to-end p99")!;
+    expect(row.predicted).toBe("nothing delivered");
+    expect(row.ok).toBe(false);
   });
 });

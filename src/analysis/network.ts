@@ -43,7 +43,8 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
   const downRegions = new Set<string>();
   const downZones = new Set<string>();
   const cut = new Set<string>();
-  const nodes = new Set<string>(model.regions);
+  // Mirror regions take a stream's mirrored copy even where nothing else of the topology runs.
+  const nodes = new Set<string>([...model.regions, ...model.streams.flatMap((s) => s.mirrorRegions)]);
   for (const failure of failures) {
     if (failure.kind === "region") {
       downRegions.add(failure.region);

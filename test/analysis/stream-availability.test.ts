@@ -87,3 +87,32 @@ describe("an unavailable stream is reported unavailable, not faster", () => {
     expect(row.ok).toBe(false);
   });
 });
+
+describe("a stream's mirror region", () => {
+  it("receives the mirrored copy even when nothing else of the topology runs there", () => {
+    const model = build({
+      users: { "eu-west-1": 1 },
+      streams: {
+        events: {
+          regions: ["eu-west-1"],
+          mirrorRegions: ["eu-north-1"],
+          partitions: 12,
+          producers: ["api"],
+          consumers: [],
+          traffic: { messagesPerSec: 100, messageBytes: 1000 },
+          deploy: { target: "kubernetes", engine: "kafka", storageGi: 100 },
+        },
+      },
+      services: {
+        api: {
+          regions: ["eu-west-1"],
+          calls: [{ to: "events", timeoutMs: 100 }],
+          deploy: { target: "kubernetes", image: "x/api:1" },
+        },
+      },
+    });
+    const link = analyse(model).links.find((l) => l.from === "eu-west-1" && l.to === "eu-north-1");
+    // 100 messages/s × 1,000 bytes = 0.8 Mbit/s, copied once.
+    expect(link?.mbps).toBeCloseTo(0.8, 9);
+  });
+});

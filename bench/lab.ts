@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseFailures } from "../src/analysis/index.js";
+import { InputError } from "../src/diagnostics/diagnostic.js";
 import type { EngineDefinition } from "../src/engines/types.js";
 import { type LabReport, runLabReport } from "../src/lab/index.js";
 import type { ResolvedDatastore } from "../src/model/types.js";
@@ -25,7 +26,10 @@ export const LAB_TOPOLOGIES = [
 export interface LabBenchResult {
   readonly file: string;
   readonly report?: LabReport;
+  /** Why it could not run here (not root, a binary missing: the lab's exit 2). */
   readonly skipped?: string;
+  /** Why a run that started broke off (a member that did not start, no leader): a result, not a skip. */
+  readonly failed?: string;
 }
 
 export async function runLabBench(
@@ -54,10 +58,12 @@ export async function runLabBench(
       });
       out.push({ file: topology.file, report });
     } catch (error) {
-      out.push({
-        file: topology.file,
-        skipped: error instanceof Error ? error.message.split("\n")[0]! : String(error),
-      });
+      const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+      out.push(
+        error instanceof InputError
+          ? { file: topology.file, skipped: reason }
+          : { file: topology.file, failed: reason },
+      );
     }
   }
   return out;
@@ -72,7 +78,11 @@ export function labMarkdown(results: readonly LabBenchResult[]): string {
   const notes: string[] = [];
   for (const result of results) {
     if (result.report === undefined) {
-      notes.push(`- ${result.file}: skipped: ${result.skipped}`);
+      notes.push(
+        result.failed === undefined
+          ? `- ${result.file}: skipped: ${result.skipped}`
+          : `- ${result.file}: **the run broke off**: ${result.failed}`,
+      );
       continue;
     }
     const r = result.report;

@@ -7,6 +7,7 @@ import { linkReroutes } from "./netns.js";
 import { withPreferredLeader } from "./observed-leader.js";
 import type { LabObservation } from "./run.js";
 import { linkKey } from "./sites.js";
+import { MIN_SAMPLES_P99, median, nearestRank } from "./stats.js";
 
 /**
  * Predicted beside measured, for every figure and verdict the lab can observe (pure).
@@ -31,6 +32,32 @@ export const TOLERANCE = {
    */
   failoverLateSeconds: 5,
 } as const;
+
+/**
+ * The shortest settled part of a failure the lab judges, ms (estimate): at the default 10 requests
+ * a second per origin at half writes, about 10 writes per origin, enough that none acknowledged
+ * means writes stopped rather than that no request landed there. The lab's own tests use this.
+ */
+export const MIN_SETTLED_MS = 2000;
+
+/**
+ * Where the settled part of a failure starts, ms: its second half, and no earlier than a predicted
+ * failover's RTO plus `failoverLateSeconds` (detection, election and the clients finding the new
+ * leader are over), so the figures are the failure's steady state.
+ */
+export function settledFrom(failAt: number, healAt: number, resumeSeconds: number | undefined): number {
+  return (
+    failAt + Math.max((healAt - failAt) / 2, ((resumeSeconds ?? 0) + TOLERANCE.failoverLateSeconds) * 1000)
+  );
+}
+
+/** The shortest failure window, ms, whose settled part lasts `MIN_SETTLED_MS`. */
+export function minimumFailMs(resumeSeconds: number | undefined): number {
+  return Math.max(
+    2 * MIN_SETTLED_MS,
+    ((resumeSeconds ?? 0) + TOLERANCE.failoverLateSeconds) * 1000 + MIN_SETTLED_MS,
+  );
+}
 
 /**
  * Acknowledged writes lost in a failover: predicted "some" when the model's writes at risk (the
@@ -59,6 +86,12 @@ export interface LabComparison {
    * and the bottleneck test); each latency subtracts its own paths' overheads (`relayCorrection`).
    */
   readonly relayOverheadMs: Readonly<Record<string, number>>;
+  /**
+   * How late the workload sent its baseline requests after their scheduled (Poisson) arrival, ms per
+   * origin: the p99. A late send is timed from when it went out, so the generator's own stalls are
+   * missing from the latencies; report.ts counts a large value against the machine.
+   */
+  readonly sendLateMs: Readonly<Record<string, number>>;
   readonly pass: boolean;
 }
 
@@ -113,13 +146,7 @@ export function relayCorrection(paths: RelayPaths, target: string, commitMs: num
   return request + (commitMs > 0 ? relayOverheadFor(paths, commitMs) : 0);
 }
 
-const quantile = (xs: readonly number[], q: number) => {
-  if (xs.length === 0) return undefined;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-};
 const round = (x: number) => Math.round(x * 10) / 10;
-const median = (xs: readonly number[]) => quantile(xs, 0.5);
 
 function latencyRow(
   phase: ComparisonRow["phase"],
@@ -326,8 +353,27 @@ export function compareLab(
     overhead[origin] = median(extra) ?? 0;
   }
   const { phases } = observation;
+  // Regions that keep a member through the failures (a zone failure may leave its region others).
+  const liveRegions = new Set(
+    observation.members
+      .filter(
+        (m) =>
+          !failures.some(
+            (f) => (f.kind === "region" && f.region === m.region) || (f.kind === "zone" && f.zone === m.zone),
+          ),
+      )
+      .map((m) => m.region),
+  );
   const window = (origin: string, kind: "w" | "r", from: number, to: number) =>
     (observation.ops[origin] ?? []).filter((o: OpRecord) => o[1] === kind && o[0] >= from && o[0] < to);
+  const sendLate: Record<string, number> = {};
+  for (const origin of observation.origins) {
+    const late = [
+      ...window(origin, "w", phases.baselineFrom, phases.baselineTo),
+      ...window(origin, "r", phases.baselineFrom, phases.baselineTo),
+    ].flatMap((o) => (o[6] === undefined ? [] : [o[6]]));
+    sendLate[origin] = nearestRank(late, 0.99) ?? 0;
+  }
   const latencies = (
     origin: string,
     analysis: DatastoreAnalysis,
@@ -341,7 +387,12 @@ export function compareLab(
     const leader = analysis.effectiveLeader ?? analysis.leader;
     const during = paths(origin, from, to);
     const configured = during.configured;
-    const nearest = Object.keys(configured).sort((a, b) => configured[a]! - configured[b]!)[0] ?? leader;
+    // A weak read goes to the nearest live member (the client moves on from a lost one).
+    const live = phase === "failure" ? liveRegions : undefined;
+    const nearest =
+      Object.keys(configured)
+        .filter((region) => live === undefined || live.has(region))
+        .sort((a, b) => configured[a]! - configured[b]!)[0] ?? leader;
     const writeCorrection = relayCorrection(during, leader, analysis.commitP50Ms);
     const readCorrection =
       ds.consistency !== "strong"
@@ -354,7 +405,15 @@ export function compareLab(
       ["r", "read", readCorrection, analysis.read],
     ] as const) {
       // Answered inside the window: a request released by the healing belongs to the recovery.
-      const ok = window(origin, kind, from, to)
+      const sent = window(origin, kind, from, to);
+      // Failed requests (timeouts, a full pool) have no latency, yet were likely the slowest: the
+      // figures are of the answered ones only, and the rows say how many were left out.
+      const failedCount = sent.filter((o) => !o[3]).length;
+      const failedNote =
+        failedCount === 0
+          ? []
+          : [`${failedCount} of ${sent.length} requests failed: figures of the answered`];
+      const ok = sent
         .filter((o) => o[3] && o[0] + o[5] <= to)
         // Never below zero: an echo median is noisy on a busy machine.
         .map((o) => Math.max(0, o[2] - correction));
@@ -366,16 +425,23 @@ export function compareLab(
         predicted?.unavailable ? undefined : predicted?.p50Ms,
         median(ok),
       );
-      rows.push(correction > 0 ? { ...row, note: `relay overhead ${round(correction)} ms subtracted` } : row);
-      const p99 = quantile(ok, 0.99);
+      const notes = [
+        ...(correction > 0 ? [`relay overhead ${round(correction)} ms subtracted`] : []),
+        ...failedNote,
+      ];
+      rows.push(notes.length > 0 ? { ...row, note: notes.join("; ") } : row);
+      const p99 = nearestRank(ok, 0.99);
       if (p99 !== undefined && predicted !== undefined && !predicted.unavailable)
         rows.push({
           phase,
           figure: `${name} p99 ms`,
           origin,
           predicted: round(predicted.p99Ms),
-          measured: round(p99),
-          note: "shown, not judged: the relays add no jitter",
+          // Below 100 samples the nearest-rank p99 is the largest one: not a tail, so not printed as one.
+          measured: ok.length >= MIN_SAMPLES_P99 ? round(p99) : `n = ${ok.length}, too few for a p99`,
+          note: [`shown, not judged: the relays add no jitter; ${ok.length} requests`, ...failedNote].join(
+            "; ",
+          ),
         });
     }
   };
@@ -403,19 +469,18 @@ export function compareLab(
     const failed = analyse(model, failures).datastores.find((d) => d.name === ds.name)!;
     // Seconds until a failover resumes writes, where the failures take the leader and one is predicted.
     const resumeSeconds = failed.dataLoss?.resumeAfterSeconds || undefined;
-    // The second half of the failure window, and after a predicted failover: after detection and
-    // election, before healing.
-    const settled =
-      phases.failAt +
-      Math.max(
-        (phases.healAt - phases.failAt) / 2,
-        ((resumeSeconds ?? 0) + TOLERANCE.failoverLateSeconds) * 1000,
-      );
+    const settled = settledFrom(phases.failAt, phases.healAt, resumeSeconds);
+    // Rows read from the settled part; judged only when it is long enough to hold requests.
+    const settledRows: number[] = [];
+    const fromSettled = (row: ComparisonRow) => {
+      settledRows.push(rows.length);
+      rows.push(row);
+    };
     // Acknowledged while the failure lasted: a blocked write released by the healing does not count.
     const writesIn = (origin: string) =>
       window(origin, "w", settled, phases.healAt!).filter((o) => o[3] && o[0] + o[5] < phases.healAt!).length;
     const anyWrites = observation.origins.some((o) => writesIn(o) > 0);
-    rows.push(
+    fromSettled(
       verdict(
         "failure",
         "write quorum",
@@ -428,7 +493,7 @@ export function compareLab(
     const observedLeader = leaderIn(observation, settled, phases.healAt);
     const candidates = failed.leaderCandidates;
     if (failed.partitionsWithoutQuorum === 0)
-      rows.push(
+      fromSettled(
         candidates === undefined
           ? verdict("failure", "leader region", failed.effectiveLeader ?? failed.leader, observedLeader)
           : {
@@ -439,7 +504,7 @@ export function compareLab(
       );
     for (const origin of observation.origins) {
       const predicted = failed.write.byOrigin.find((o) => o.origin === origin);
-      rows.push({
+      fromSettled({
         ...verdict(
           "failure",
           "writes accepted",
@@ -461,6 +526,7 @@ export function compareLab(
       won === undefined ? failed : analyse(won, failures).datastores.find((d) => d.name === ds.name)!;
     const before = rows.length;
     for (const origin of observation.origins) latencies(origin, priced, "failure", settled, phases.healAt);
+    for (let i = before; i < rows.length; i++) settledRows.push(i);
     if (won !== undefined)
       for (let i = before; i < rows.length; i++)
         rows[i] = {
@@ -486,6 +552,20 @@ export function compareLab(
       const { pass: _, ...shown } = row;
       rows.push({ ...shown, predicted: "either", note: `${row.note}; shown, not judged` });
     } else rows.push(row);
+    const settledMs = phases.healAt - settled;
+    if (settledMs < MIN_SETTLED_MS) {
+      // Too short to tell "writes stopped" from "no request landed there": shown, not judged.
+      const note = `shown, not judged: the failure's settled part (from ${round((settled - phases.failAt) / 1000)} s until healing) lasted ${round(Math.max(0, settledMs) / 1000)} s, under ${MIN_SETTLED_MS / 1000} s; rerun with --fail-for ${minimumFailMs(resumeSeconds) / 1000}s or more`;
+      for (const i of settledRows) {
+        const { pass: _, ...shown } = rows[i]!;
+        rows[i] = { ...shown, note: [shown.note, note].filter((n) => n !== undefined).join("; ") };
+      }
+    }
   }
-  return { rows, relayOverheadMs: overhead, pass: rows.every((r) => r.pass !== false) };
+  return {
+    rows,
+    relayOverheadMs: overhead,
+    sendLateMs: sendLate,
+    pass: rows.every((r) => r.pass !== false),
+  };
 }

@@ -6,17 +6,23 @@ import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import type { EngineDefinition, LocalMember } from "../engines/types.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { CLIENT_DRIVERS } from "./clients/index.js";
-import { compareLab } from "./compare.js";
+import { compareLab, MIN_SETTLED_MS, minimumFailMs, TOLERANCE } from "./compare.js";
 import { atLabLoad } from "./lab-load.js";
 import { predictedAlerts } from "./prometheus.js";
 import { buildReport, type LabReport, machineWasBottleneck } from "./report.js";
 import { type LabObservation, type LabSchedule, runLab } from "./run.js";
 import { siteLayout } from "./sites.js";
+import { median } from "./stats.js";
 import { removeStaleLabs } from "./supervisor.js";
 
 /**
  * `topoplan lab`: runs one datastore for real on this machine across an emulated WAN and holds the
  * analysis's predictions against what it does. The only part of topoplan that starts processes.
+ *
+ * Defaults (estimates, sized for two shared cores): 3 s warm-up (leader moved, sessions open);
+ * 20 s baseline, i.e. ~100 writes and ~100 reads per origin at 10 ops/s and half writes, enough for
+ * a median and, just, a nearest-rank p99; 16 s of failure (its settled part is the second half);
+ * 8 s after healing; 3 s per request, discovery included (above every WAN path the catalog has).
  */
 export const DEFAULT_SCHEDULE: LabSchedule = {
   warmupMs: 3000,
@@ -90,12 +96,47 @@ export const AFTER_FAILOVER_MS = 25_000;
  * that the failures take the leader and a failover resumes writes, long enough to see it happen.
  */
 export function failureWindowMs(model: Model, ds: ResolvedDatastore, failures: readonly Failure[]): number {
-  if (failures.length === 0) return DEFAULT_SCHEDULE.failMs;
-  const resume = analyse(model, failures).datastores.find((d) => d.name === ds.name)?.dataLoss
-    ?.resumeAfterSeconds;
-  return resume === undefined || resume === 0
+  const resume = predictedResumeSeconds(model, ds, failures);
+  return resume === undefined
     ? DEFAULT_SCHEDULE.failMs
     : Math.max(DEFAULT_SCHEDULE.failMs, resume * 1000 + AFTER_FAILOVER_MS);
+}
+
+/** Seconds until a predicted failover resumes writes, where the failures take the leader; else undefined. */
+function predictedResumeSeconds(model: Model, ds: ResolvedDatastore, failures: readonly Failure[]) {
+  if (failures.length === 0) return undefined;
+  const resume = analyse(model, failures).datastores.find((d) => d.name === ds.name)?.dataLoss
+    ?.resumeAfterSeconds;
+  return resume === undefined || resume === 0 ? undefined : resume;
+}
+
+/**
+ * Refuses a failure window too short to judge (exit 2, before anything starts): the failure's
+ * figures come from its settled part (compare.ts `settledFrom`), which must last `MIN_SETTLED_MS`.
+ */
+function checkFailureWindow(
+  failMs: number,
+  model: Model,
+  ds: ResolvedDatastore,
+  failures: readonly Failure[],
+) {
+  if (failures.length === 0) return;
+  const resume = predictedResumeSeconds(model, ds, failures);
+  const needed = minimumFailMs(resume);
+  if (failMs >= needed) return;
+  const after =
+    resume === undefined
+      ? `from ${TOLERANCE.failoverLateSeconds} s after the failure`
+      : `from the predicted failover's RTO (${resume} s) + ${TOLERANCE.failoverLateSeconds} s`;
+  throw new InputError([
+    {
+      code: "lab/fail-for",
+      severity: "error",
+      path: "topoplan lab --fail-for",
+      message: `--fail-for ${failMs / 1000}s is too short to judge the failure: the lab reads it ${after} until healing, and needs ${MIN_SETTLED_MS / 1000} s of that`,
+      fix: `use --fail-for ${needed / 1000}s or more, or leave it unset (${failureWindowMs(model, ds, failures) / 1000} s)`,
+    },
+  ]);
 }
 
 export interface LabOptions {
@@ -125,15 +166,16 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
   const reason = unsupported(engine);
   if (reason !== undefined)
     throw new InputError([environment(reason, "pick a datastore on etcd or PostgreSQL with --datastore")]);
-  // Resolve the members once without side effects, to check binaries before touching the machine.
-  preflight(engine.local!(model, ds, siteLayout("/nonexistent").layout));
-  removeStaleLabs();
-  const baseline = analyse(model).datastores.find((d) => d.name === ds.name)!;
   const schedule = {
     ...DEFAULT_SCHEDULE,
     failMs: failureWindowMs(model, ds, options.failures),
     ...options.schedule,
   };
+  checkFailureWindow(schedule.failMs, model, ds, options.failures);
+  // Resolve the members once without side effects, to check binaries before touching the machine.
+  preflight(engine.local!(model, ds, siteLayout("/nonexistent").layout));
+  removeStaleLabs();
+  const baseline = analyse(model).datastores.find((d) => d.name === ds.name)!;
   const origins = baseline.write.byOrigin.filter((o) => o.share > 0).map((o) => o.origin);
   const traffic = ds.traffic;
   const writeShare =
@@ -163,13 +205,8 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
   const skippedInBaseline = observation.saturatedInBaseline;
   const lagSamples = observation.lag.map((s) => s.ms);
   const lagMedian: Record<string, number> = {};
-  for (const name of new Set(lagSamples.flatMap((s) => Object.keys(s)))) {
-    const xs = lagSamples
-      .map((s) => s[name])
-      .filter((x): x is number => x !== undefined)
-      .sort((a, b) => a - b);
-    lagMedian[name] = xs[Math.floor(xs.length / 2)] ?? 0;
-  }
+  for (const name of new Set(lagSamples.flatMap((s) => Object.keys(s))))
+    lagMedian[name] = median(lagSamples.flatMap((s) => (s[name] === undefined ? [] : [s[name]!]))) ?? 0;
   const changes =
     options.failures.length === 0 ? [] : compareAnalyses(analyse(model), analyse(model, options.failures));
   // Alerts seen from the failure to the end of the run, by state (`name:state` samples).
@@ -191,10 +228,12 @@ export async function runLabReport(options: LabOptions): Promise<LabReport> {
         loadPerCore: observation.machineLoad,
         skippedRequests: skipped,
         skippedInBaseline,
+        sendLateMs: comparison.sendLateMs,
         bottleneck: machineWasBottleneck(
           observation.machineLoad,
           comparison.relayOverheadMs,
           skippedInBaseline,
+          comparison.sendLateMs,
         ),
       },
       ...(Object.keys(lagMedian).length > 0 ? { replicationLagMs: lagMedian } : {}),

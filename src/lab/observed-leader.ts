@@ -1,4 +1,5 @@
 import type { Model } from "../model/types.js";
+import type { LeaderSample } from "./run.js";
 
 /**
  * The model with one datastore's preferred leader moved to `region` (every placement group whose
@@ -22,4 +23,21 @@ export function withPreferredLeader(model: Model, datastore: string, region: str
     ...model,
     datastores: model.datastores.map((d) => (d === ds ? { ...ds, leader: region, groups } : d)),
   };
+}
+
+/**
+ * One sample of who leads, stamped when the poll was sent. The members that answer do so at once
+ * (the observer's paths have no delay); a lost member only holds the answer back until the poll's
+ * timeout (1.5 s). So what the poll reports is the state at its start: stamping the answer instead
+ * would add up to that timeout to every "time until a new leader".
+ */
+export async function sampleLeader(
+  poll: () => Promise<string | undefined>,
+  regionOf: (member: string) => string | undefined,
+  now: () => number = Date.now,
+): Promise<LeaderSample> {
+  const at = now();
+  const member = await poll();
+  const region = member === undefined ? undefined : regionOf(member);
+  return { at, ...(member === undefined ? {} : { member }), ...(region === undefined ? {} : { region }) };
 }

@@ -18,6 +18,8 @@ export interface LabReport {
     readonly skippedRequests: Readonly<Record<string, number>>;
     /** Of those, the ones skipped before any failure: only these say the machine fell behind. */
     readonly skippedInBaseline: Readonly<Record<string, number>>;
+    /** p99 of how late the workload sent its baseline requests, ms per origin (compare.ts `sendLateMs`). */
+    readonly sendLateMs?: Readonly<Record<string, number>>;
     /** True when the machine, not the system under test, may have shaped the figures. */
     readonly bottleneck: boolean;
   };
@@ -43,7 +45,22 @@ export interface LabReport {
  * per core, 28–96% over at load 13.
  */
 export const RELAY_OVERHEAD_BOTTLENECK_MS = 5;
+/**
+ * The workload fell behind its own schedule when its p99 send came this late (estimate: as late as
+ * the relays may be before the machine counts as the bottleneck; both are Node timers on one CPU).
+ */
+export const SEND_LATE_BOTTLENECK_MS = RELAY_OVERHEAD_BOTTLENECK_MS;
 export const LOAD_BOTTLENECK_PER_CORE = 4;
+
+/**
+ * Mean 1-minute load average per core over the run's samples. The load average counts runnable
+ * tasks on the whole machine (proc(5), /proc/loadavg), so it is divided by every online CPU
+ * (`os.cpus()`), not by a fixed count; 0 without samples.
+ */
+export function loadPerCore(samples: readonly number[], cpus: number): number {
+  if (samples.length === 0 || cpus <= 0) return 0;
+  return samples.reduce((a, b) => a + b, 0) / samples.length / cpus;
+}
 
 /**
  * Whether the machine, not the system under test, may have shaped the figures: a busy CPU, late
@@ -53,12 +70,21 @@ export function machineWasBottleneck(
   loadPerCore: number,
   relayOverheadMs: Readonly<Record<string, number>>,
   skippedInBaseline: Readonly<Record<string, number>>,
+  sendLateMs: Readonly<Record<string, number>> = {},
 ): boolean {
   return (
     loadPerCore > LOAD_BOTTLENECK_PER_CORE ||
     Object.values(relayOverheadMs).some((ms) => ms > RELAY_OVERHEAD_BOTTLENECK_MS) ||
-    Object.values(skippedInBaseline).some((n) => n > 0)
+    Object.values(skippedInBaseline).some((n) => n > 0) ||
+    Object.values(sendLateMs).some((ms) => ms > SEND_LATE_BOTTLENECK_MS)
   );
+}
+
+/** The origins whose workload sent late (p99 above the bound), for the machine line. */
+function sendLateText(late: Readonly<Record<string, number>> | undefined): string {
+  const over = Object.entries(late ?? {}).filter(([, ms]) => ms > SEND_LATE_BOTTLENECK_MS);
+  if (over.length === 0) return "";
+  return `; the workload sent late (p99): ${over.map(([o, ms]) => `${safe(o)} ${ms.toFixed(1)} ms`).join(", ")}`;
 }
 
 /** Requests not sent at the workload's in-flight cap, per origin (a stalled datastore causes them too). */
@@ -98,7 +124,7 @@ function summary(report: LabReport): string[] {
     `relay overhead per round trip (subtracted): ${Object.entries(report.relayOverheadMs)
       .map(([o, ms]) => `${safe(o)} ${ms.toFixed(1)} ms`)
       .join(", ")}`,
-    `machine: load ${report.machine.loadPerCore.toFixed(2)} per core${report.machine.bottleneck ? " — the machine was a bottleneck (busy CPU, relays late or requests skipped before the failure): latency figures are suspect" : ""}${skippedText(report.machine.skippedRequests)}`,
+    `machine: load ${report.machine.loadPerCore.toFixed(2)} per core${report.machine.bottleneck ? " — the machine was a bottleneck (busy CPU, relays or workload late, or requests skipped before the failure): latency figures are suspect" : ""}${skippedText(report.machine.skippedRequests)}${sendLateText(report.machine.sendLateMs)}`,
     ...(report.replicationLagMs
       ? [
           `replication lag (PostgreSQL replay_lag, median): ${Object.entries(report.replicationLagMs)

@@ -11,6 +11,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Failure } from "../analysis/types.js";
@@ -20,7 +21,9 @@ import { AgentHandle } from "./agents/handle.js";
 import type { OpRecord, WorkloadConfig } from "./agents/workload.js";
 import type { LabEndpoint } from "./clients/types.js";
 import { hubOf, linkReroutes, namespaceOf, networkCommands, relayConfig } from "./netns.js";
+import { sampleLeader } from "./observed-leader.js";
 import { PROMETHEUS_BINARY, PROMETHEUS_PORT, prometheusCommand, prometheusFiles } from "./prometheus.js";
+import { loadPerCore } from "./report.js";
 import { ECHO_PORT, type PlacedMember, planSites, type Site, type SitePlan, siteLayout } from "./sites.js";
 import { Supervisor } from "./supervisor.js";
 
@@ -98,7 +101,7 @@ export interface LabObservation {
   /** Whether a Prometheus ran, and the alerts it reported firing (sampled with the leader). */
   readonly prometheus: boolean;
   readonly alerts: readonly { readonly at: number; readonly name: string }[];
-  /** Mean CPU load over the run (1-min loadavg / cores): above 0.8 the machine may shape the figures. */
+  /** Mean CPU load over the run (1-min loadavg / online CPUs); report.ts says when it shaped the figures. */
   readonly machineLoad: number;
 }
 
@@ -336,18 +339,20 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     const site = plan.clients.get(origin)!;
     ops[origin] = [];
     configuredRtt[origin] = Object.fromEntries(memberSites.map((s) => [s.region, 2 * plan.delayMs(site, s)]));
-    const nearestMember = [...dataMembers].sort(
-      (a, b) => plan.delayMs(site, a.site) - plan.delayMs(site, b.site),
-    )[0]!;
+    // Non-strong reads: the nearest member, then the next nearest while it fails (ReadTargets).
+    const readOrder = [...dataMembers]
+      .sort((a, b) => plan.delayMs(site, a.site) - plan.delayMs(site, b.site))
+      .map((m) => m.local.member.name);
     const config: WorkloadConfig = {
       engine: engine.id,
       origin,
       endpoints,
       strongReads: input.strongReads,
-      nearest: nearestMember.local.member.name,
+      readOrder,
       opsPerSec: schedule.opsPerSec,
       writeShare: input.writeShare,
       timeoutMs: schedule.timeoutMs,
+      // Estimate: at the default 10 ops/s × 3 s timeout, every request a fully stalled store holds.
       maxInFlight: 32,
       echo: memberSites.map((s) => ({ site: s.region, host: s.echo, port: ECHO_PORT })),
     };
@@ -372,8 +377,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const member = await leaderNow();
-      leaders.push({ at: Date.now(), ...(member ? { member, region: regionOf(member)! } : {}) });
+      leaders.push(await sampleLeader(leaderNow, regionOf));
       const l = await observer.request<Record<string, number>>({ op: "lag" }, 1000).catch(() => undefined);
       if (prometheus) {
         const firing = await observer
@@ -473,7 +477,7 @@ async function runInside(sup: Supervisor, input: LabRunInput): Promise<LabObserv
     lag,
     prometheus,
     alerts,
-    machineLoad: loads.length === 0 ? 0 : loads.reduce((a, b) => a + b, 0) / loads.length / 2,
+    machineLoad: loadPerCore(loads, cpus().length),
   };
 }
 

@@ -2,15 +2,21 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InputError } from "../diagnostics/diagnostic.js";
 
 /**
  * Owns everything a lab run creates: process groups, network namespaces and one temp folder. Every
  * process starts in its own process group (detached), so stopping it stops its children too.
  * Cleanup is synchronous (it also runs from `process.on("exit")`), idempotent, and runs on normal
- * exit, on SIGINT/SIGTERM and on failure. Names carry the owning pid (`tpl-<pid>-<n>`), so the next
+ * exit, on SIGINT/SIGTERM/SIGHUP (a closed terminal or SSH session) and on failure. Names carry the owning pid (`tpl-<pid>-<n>`), so the next
  * run removes what a killed run left behind without touching a live one.
  */
 export const NAME_PREFIX = "tpl";
+/**
+ * Signals that end a run and its clean-up first, with their numbers (signal(7)). SIGHUP too: without
+ * a handler it kills the lab without 'exit', leaving members running until the next run.
+ */
+const SIGNALS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const TEMP_PREFIX = "topoplan-lab-";
 let runs = 0;
 
@@ -86,7 +92,8 @@ export class Supervisor {
   private cleaned = false;
   private readonly onSignal = (signal: NodeJS.Signals) => {
     this.cleanup();
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    // 128 + the signal's number, as a shell reports a process the signal ended.
+    process.exit(128 + (SIGNALS[signal] ?? 15));
   };
   private readonly onExit = () => this.cleanup();
 
@@ -94,8 +101,7 @@ export class Supervisor {
     runs += 1;
     this.prefix = `${NAME_PREFIX}-${process.pid}-${runs}`;
     this.root = mkdtempSync(join(tempRoot(), `${TEMP_PREFIX}${process.pid}-${runs}-`));
-    process.on("SIGINT", this.onSignal);
-    process.on("SIGTERM", this.onSignal);
+    for (const signal of Object.keys(SIGNALS)) process.on(signal, this.onSignal);
     process.on("exit", this.onExit);
   }
 
@@ -104,8 +110,26 @@ export class Supervisor {
     this.namespaces.push(name);
   }
 
+  /**
+   * Runs one network command (`ip …`, `sysctl` in a namespace). Its failure is the machine's, not a
+   * bug (a container without CAP_NET_ADMIN/CAP_SYS_ADMIN, a kernel without veth or bridge): an
+   * InputError (exit 2) that quotes the command and what it said.
+   */
   run(argv: readonly string[]) {
-    execFileSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      execFileSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      const said = String((error as { stderr?: unknown }).stderr ?? "").trim() || (error as Error).message;
+      throw new InputError([
+        {
+          code: "lab/environment",
+          severity: "error",
+          path: "topoplan lab",
+          message: `the lab could not build its network: \`${argv.join(" ")}\` failed: ${said.slice(0, 300)}`,
+          fix: "run it as root on a host or VM, or in a container with CAP_NET_ADMIN and CAP_SYS_ADMIN (e.g. `docker run --privileged`) whose kernel has veth and bridge",
+        },
+      ]);
+    }
   }
 
   /** Starts `argv` inside namespace `ns` in a new process group. */
@@ -162,8 +186,7 @@ export class Supervisor {
     if (keep !== undefined && existsSync(join(this.root, "logs")))
       cpSync(join(this.root, "logs"), keep, { recursive: true });
     rmSync(this.root, { recursive: true, force: true });
-    process.off("SIGINT", this.onSignal);
-    process.off("SIGTERM", this.onSignal);
+    for (const signal of Object.keys(SIGNALS)) process.off(signal, this.onSignal);
     process.off("exit", this.onExit);
   }
 }

@@ -23,6 +23,22 @@ describe.concurrent("topoplan lab (command line)", () => {
     expect(stderr).toContain("config");
   });
 
+  it("refuses a --fail-for too short to judge, naming the shortest that works, before starting anything", async () => {
+    // etcd's failover resumes writes after 3 s; the failure is read from 3 + 5 s and needs 2 s of it.
+    const { code, stderr } = await topoplan([
+      "lab",
+      "test/lab/fixtures/etcd-3-near.yaml",
+      "--fail",
+      "region:eu-west-1",
+      "--fail-for",
+      "6s",
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--fail-for 6s is too short to judge the failure");
+    expect(stderr).toContain("use --fail-for 10s or more");
+    expect(stderr).not.toMatch(STACK_FRAME);
+  });
+
   it("checks --fail, --duration and --rate like whatif does", async () => {
     const bad = [
       ["--fail", "region:mars-1"],

@@ -1,12 +1,26 @@
 import { describe, expect, it } from "vitest";
+import { labMarkdown, runLabBench } from "../../bench/lab.js";
 import { analyse, parseFailures } from "../../src/analysis/index.js";
 import { networkView } from "../../src/analysis/network.js";
+import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { etcd } from "../../src/engines/etcd.js";
+import { engineOf } from "../../src/engines/registry.js";
 import type { OpRecord } from "../../src/lab/agents/workload.js";
-import { compareLab, relayCorrection, relayOverheadFor, TOLERANCE } from "../../src/lab/compare.js";
+import { ReadTargets } from "../../src/lab/clients/read-targets.js";
+import {
+  compareLab,
+  MIN_SETTLED_MS,
+  minimumFailMs,
+  relayCorrection,
+  relayOverheadFor,
+  TOLERANCE,
+} from "../../src/lab/compare.js";
+import { runLabReport } from "../../src/lab/index.js";
 import { atLabLoad } from "../../src/lab/lab-load.js";
-import { withPreferredLeader } from "../../src/lab/observed-leader.js";
-import { machineWasBottleneck, renderLabMarkdown, renderLabText } from "../../src/lab/report.js";
+import { sampleLeader, withPreferredLeader } from "../../src/lab/observed-leader.js";
+import { loadPerCore, machineWasBottleneck, renderLabMarkdown, renderLabText } from "../../src/lab/report.js";
 import type { LabObservation } from "../../src/lab/run.js";
+import { MIN_SAMPLES_P99, median, nearestRank } from "../../src/lab/stats.js";
 import { loadTopology } from "../../src/pipeline.js";
 
 const T0 = 1_000_000;
@@ -233,6 +247,40 @@ describe("compareLab", async () => {
     expect(stalled).toContain("requests skipped at the in-flight cap: eu-west-1 5");
     expect(stalled).not.toContain("us-east-1 0");
     expect(stalled).not.toContain("bottleneck");
+    const lateGenerator = renderLabText({
+      ...report,
+      machine: { ...report.machine, bottleneck: true, sendLateMs: { "eu-west-1": 12, "us-east-1": 0.4 } },
+    });
+    expect(lateGenerator).toContain("the workload sent late (p99): eu-west-1 12.0 ms");
+    expect(lateGenerator).not.toContain("us-east-1 0.4");
+  });
+
+  it("divides the load average by the machine's CPUs, whatever their number", () => {
+    // 8 runnable tasks on average: a bottleneck on 2 cores, not on 16.
+    expect(loadPerCore([6, 10], 2)).toBe(4);
+    expect(loadPerCore([6, 10], 16)).toBe(0.5);
+    expect(loadPerCore([], 2)).toBe(0);
+  });
+
+  it("measures how late the workload sent its baseline requests, and counts a late generator against the machine", () => {
+    // 100 baseline writes, sent 0.0–9.9 ms after their scheduled arrival; p99 (nearest rank) 9.8 ms.
+    const late: OpRecord[] = Array.from({ length: 100 }, (_, i) => [
+      T0 + i * 50,
+      "w",
+      30,
+      true,
+      `lab/l/${i}`,
+      30,
+      i / 10,
+    ]);
+    const obs = observation({
+      ops: { "eu-west-1": late, "us-east-1": ops("w", T0, T0 + 10_000, 99) },
+      phases: { ...phases, failAt: undefined, healAt: undefined } as never,
+    });
+    const { sendLateMs } = compareLab(model, ds, [], obs);
+    expect(sendLateMs).toEqual({ "eu-west-1": 9.8, "us-east-1": 0 });
+    expect(machineWasBottleneck(0.4, {}, {}, sendLateMs)).toBe(true);
+    expect(machineWasBottleneck(0.4, {}, {}, { "eu-west-1": 4.9 })).toBe(false);
   });
 
   it("counts only requests skipped before the failure against the machine", () => {
@@ -241,6 +289,222 @@ describe("compareLab", async () => {
     expect(machineWasBottleneck(0.4, relays, { "eu-west-1": 1 })).toBe(true);
     expect(machineWasBottleneck(4.5, relays, {})).toBe(true);
     expect(machineWasBottleneck(0.4, { "eu-west-1": 6 }, {})).toBe(true);
+  });
+});
+
+describe("weak reads follow the nearest live member", async () => {
+  it("the client passes over a member that failed a read, and comes back to it later", () => {
+    let clock = 0;
+    const reads = new ReadTargets(["near", "mid", "far"], 3000, () => clock);
+    expect(reads.current()).toBe("near");
+    reads.failed("near");
+    expect(reads.current()).toBe("mid");
+    reads.failed("mid");
+    expect(reads.current()).toBe("far");
+    clock = 3000;
+    expect(reads.current()).toBe("near");
+    for (const m of ["near", "mid", "far"]) reads.failed(m);
+    expect(reads.current()).toBe("near");
+  });
+
+  const { model: asDeclared } = await loadTopology("test/lab/fixtures/pg-async.yaml");
+  const ds = { ...asDeclared.datastores[0]!, consistency: "eventual" as const };
+  const model = { ...asDeclared, datastores: [ds] };
+  const failures = parseFailures(model, ["region:us-east-1"]);
+
+  it("a read from an origin whose region is lost is corrected for the path it took, to the next region", () => {
+    const failed = analyse(model, failures).datastores[0]!;
+    // us-east-1's nearest replica is gone: the model reads across the Atlantic.
+    expect(failed.read.byOrigin.find((o) => o.origin === "us-east-1")!.p50Ms).toBe(69.6);
+    // Relays: 1.5 ms per cross-zone round trip, 12 ms per transatlantic one.
+    const echo = {
+      "eu-west-1": { "eu-west-1": 2.5, "us-east-1": 81.6 },
+      "us-east-1": { "eu-west-1": 81.6, "us-east-1": 2.5 },
+    };
+    const obs = observation({
+      members: [
+        { name: "orders-eu-west-1-0", region: "eu-west-1", zone: "eu-west-1a", role: "primary" },
+        { name: "orders-eu-west-1-1", region: "eu-west-1", zone: "eu-west-1b", role: "replica" },
+        { name: "orders-us-east-1-0", region: "us-east-1", zone: "us-east-1a", role: "replica" },
+      ],
+      echo,
+      leaders: [{ at: T0 + 1000, member: "orders-eu-west-1-0", region: "eu-west-1" }],
+      ops: { "us-east-1": ops("r", T0 + 15_000, T0 + 20_000, 69.6 + 12) },
+    });
+    const row = compareLab(model, ds, failures, obs).rows.find(
+      (r) => r.phase === "failure" && r.figure === "read p50 ms" && r.origin === "us-east-1",
+    )!;
+    expect(row).toMatchObject({ measured: 69.6, pass: true, note: "relay overhead 12 ms subtracted" });
+  });
+});
+
+describe("the lab bench", () => {
+  it("reports a run that broke off as a failure, not as skipped", async () => {
+    // Breaks before anything starts (resolving the members), as a bug or a bad engine entry would.
+    const broken = {
+      ...etcd,
+      local: () => {
+        throw new Error("member layout broke");
+      },
+    };
+    const results = await runLabBench(
+      process.cwd(),
+      () => broken,
+      () => {},
+    );
+    expect(results.map((r) => [r.failed, r.skipped])).toEqual(
+      results.map(() => ["member layout broke", undefined]),
+    );
+    expect(labMarkdown(results)).toContain("etcd-3-near.yaml: **the run broke off**: member layout broke");
+    // An engine the lab cannot run is a skip.
+    const none = await runLabBench(
+      process.cwd(),
+      () => undefined,
+      () => {},
+    );
+    expect(none.every((r) => r.skipped !== undefined && r.failed === undefined)).toBe(true);
+  });
+});
+
+describe("leader samples", () => {
+  it("are stamped when the poll is sent, not when a lost member's timeout lets it answer", async () => {
+    let clock = 5000;
+    // The live members answer at once; the poll returns only when the lost one times out (1.5 s).
+    const poll = async () => {
+      clock += 1500;
+      return "b";
+    };
+    const regionOf = (m: string) => ({ b: "eu-central-1" })[m];
+    expect(await sampleLeader(poll, regionOf, () => clock)).toEqual({
+      at: 5000,
+      member: "b",
+      region: "eu-central-1",
+    });
+    expect(
+      await sampleLeader(
+        async () => undefined,
+        regionOf,
+        () => clock,
+      ),
+    ).toEqual({ at: 6500 });
+  });
+});
+
+describe("a failure too short to reach its settled part", async () => {
+  const { model } = await loadTopology("test/lab/fixtures/etcd-3-near.yaml");
+  const ds = model.datastores[0]!;
+  const failures = parseFailures(model, ["region:eu-west-1"]);
+  // etcd's failover resumes writes after 3 s: the failure is read from 3 + 5 s until healing.
+  const short = { ...phases, healAt: T0 + 16_000, end: T0 + 20_000 };
+
+  it("shows its verdicts and latencies without judging them, and says how long a run must fail", () => {
+    expect(minimumFailMs(3)).toBe(8000 + MIN_SETTLED_MS);
+    // Writes went on all along; only none of them fell after 8 s, which is after healing.
+    const obs = observation({
+      ops: {
+        "eu-west-1": [...ops("w", T0, T0 + 10_000, 30), ...ops("w", T0 + 12_000, T0 + 16_000, 160)],
+        "us-east-1": [...ops("w", T0, T0 + 10_000, 99), ...ops("w", T0 + 12_000, T0 + 16_000, 99)],
+      },
+      phases: short,
+    });
+    const { rows } = compareLab(model, ds, failures, obs);
+    const failure = (figure: string, origin?: string) =>
+      rows.find((r) => r.phase === "failure" && r.figure === figure && r.origin === origin)!;
+    for (const row of [
+      failure("write quorum"),
+      failure("leader region"),
+      failure("writes accepted", "eu-west-1"),
+      failure("write p50 ms", "eu-west-1"),
+    ]) {
+      expect(row.pass, row.figure).toBeUndefined();
+      expect(row.note).toContain("rerun with --fail-for 10s or more");
+    }
+    // The failover itself is timed from the failure, not from the settled part: still judged.
+    expect(failure("time until a new leader, s").pass).toBe(true);
+    // (The fixture has no reads: only the failure's rows are of interest here.)
+    expect(rows.filter((r) => r.phase === "failure" && r.pass === false)).toEqual([]);
+  });
+
+  it("is refused before anything starts when --fail-for asks for it (exit 2 with the length needed)", async () => {
+    const error = await runLabReport({
+      model,
+      datastore: ds,
+      engine: engineOf(ds)!,
+      failures,
+      failureTexts: ["region:eu-west-1"],
+      schedule: { failMs: 6000 },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics).toMatchObject([
+      { code: "lab/fail-for", fix: "use --fail-for 10s or more, or leave it unset (28 s)" },
+    ]);
+  });
+});
+
+describe("sample statistics: the middle value for a median, the nearest rank for a tail", async () => {
+  const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  it.each([
+    // [n samples 1..n, q, value]: rank ceil(q·n); a p99 of 100 samples is the 99th, not the largest.
+    [100, 0.99, 99],
+    [200, 0.99, 198],
+    [1000, 0.99, 990],
+    [10, 0.99, 10],
+    [4, 0.25, 1],
+    [1, 0.99, 1],
+  ])("nearest rank of 1..%s at q = %s is %s", (n, q, value) => {
+    expect(nearestRank(oneTo(n).reverse(), q)).toBe(value);
+  });
+
+  it("the median of an even count is the mean of the two middle samples, not the upper one", () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([])).toBeUndefined();
+  });
+
+  const { model } = await loadTopology("test/lab/fixtures/etcd-3-near.yaml");
+  const ds = model.datastores[0]!;
+  const baselineOnly = { ...phases, failAt: undefined, healAt: undefined } as never;
+  /** `n` writes from eu-west-1 in the baseline, latencies 1..n ms (in a shuffled order). */
+  const writes = (n: number): OpRecord[] =>
+    Array.from({ length: n }, (_, i) => {
+      const ms = ((i * 37) % n) + 1;
+      return [T0 + i * 10, "w", ms, true, `lab/x/${i}`, ms] as OpRecord;
+    });
+  const p99Row = (n: number) =>
+    // Echo = configured RTT: no relay overhead to subtract, the row shows the raw samples.
+    compareLab(
+      model,
+      ds,
+      [],
+      observation({
+        ops: { "eu-west-1": writes(n) },
+        echo: observation({}).configuredRtt,
+        phases: baselineOnly,
+      }),
+    ).rows.find((r) => r.figure === "write p99 ms" && r.origin === "eu-west-1")!;
+
+  it("says how many requests failed, since the figures are of the answered ones only", () => {
+    const failed: OpRecord[] = [0, 1, 2].map((i) => [T0 + 5 + i * 10, "w", 3000, false, `lab/f/${i}`, 3000]);
+    const rows = compareLab(
+      model,
+      ds,
+      [],
+      observation({
+        ops: { "eu-west-1": [...writes(100), ...failed] },
+        echo: observation({}).configuredRtt,
+        phases: baselineOnly,
+      }),
+    ).rows.filter((r) => r.origin === "eu-west-1" && r.figure.startsWith("write"));
+    expect(rows.map((r) => r.figure)).toEqual(["write p50 ms", "write p99 ms"]);
+    for (const row of rows) expect(row.note).toContain("3 of 103 requests failed");
+  });
+
+  it("prints a p99 only from at least 100 requests, and then the nearest rank, not the maximum", () => {
+    expect(MIN_SAMPLES_P99).toBe(100);
+    expect(p99Row(100).measured).toBe(99);
+    expect(p99Row(99).measured).toBe("n = 99, too few for a p99");
+    expect(p99Row(99).pass).toBeUndefined();
   });
 });
 
@@ -304,8 +568,8 @@ describe("relay overhead: subtracted per relay round trip crossed, at that path'
     expect(measured("read p50 ms", "eu-west-1")).toBe(1);
     expect(measured("write p50 ms", "us-east-1")).toBe(70.6);
     expect(measured("read p50 ms", "us-east-1")).toBe(69.6);
-    // The per-origin summary (median over member regions) is what the report prints.
-    expect(compareLab(model, ds, [], obs).relayOverheadMs["eu-west-1"]).toBeCloseTo(6, 9);
+    // The per-origin summary (median over member regions: (1.5 + 6) / 2) is what the report prints.
+    expect(compareLab(model, ds, [], obs).relayOverheadMs["eu-west-1"]).toBeCloseTo(3.75, 9);
   });
 
   it("replication lag: replay_lag less the reply's trip back and the replication connection's relay round trip", () => {

@@ -1,10 +1,14 @@
-import { connect, createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseFailures } from "../../src/analysis/index.js";
+import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { etcd } from "../../src/engines/etcd.js";
 import { startRelay } from "../../src/lab/agents/relay.js";
 import { hubOf, linkReroutes, namespaceOf, networkCommands, relayConfig } from "../../src/lab/netns.js";
 import { memberPorts, planSites, siteLayout } from "../../src/lab/sites.js";
+import { Supervisor } from "../../src/lab/supervisor.js";
 import { loadTopology } from "../../src/pipeline.js";
 
 const fixture = (name: string) => `test/lab/fixtures/${name}`;
@@ -93,6 +97,50 @@ describe("lab network commands", () => {
       `site:${client.index}`,
       `site:${remote.find((m) => m.site.region === "eu-west-1")!.site.index}`,
     ]);
+  });
+});
+
+describe("lab supervisor", () => {
+  it("cleans up when the terminal hangs up (SIGHUP), and exits as the signal would", () => {
+    // A child that owns a supervisor (a temp folder, nothing else) and then receives SIGHUP.
+    const script = `import { Supervisor } from "./src/lab/supervisor.ts";
+      const sup = new Supervisor(); console.log(sup.root);
+      process.kill(process.pid, "SIGHUP"); setTimeout(() => {}, 5000);`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    const root = child.stdout.trim();
+    try {
+      expect(root).toMatch(/topoplan-lab-\d+-1-/);
+      expect(child.status).toBe(129);
+      expect(existsSync(root)).toBe(false);
+    } finally {
+      if (root !== "") rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("a network command that fails is the machine's problem: exit 2 quoting the command and its error", () => {
+    const sup = new Supervisor();
+    try {
+      // A stand-in for `ip` in a container without CAP_NET_ADMIN (no namespace is touched).
+      const argv = ["sh", "-c", "echo 'RTNETLINK answers: Operation not permitted' >&2; exit 2"];
+      const error = (() => {
+        try {
+          sup.run(argv);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(InputError);
+      const [problem] = (error as InputError).diagnostics;
+      expect(problem).toMatchObject({ code: "lab/environment" });
+      expect(problem!.message).toContain("RTNETLINK answers: Operation not permitted");
+      expect(problem!.message).toContain(argv.join(" "));
+      expect(problem!.fix).toContain("CAP_NET_ADMIN");
+    } finally {
+      sup.cleanup();
+    }
   });
 });
 
@@ -203,6 +251,44 @@ describe("delay relay", () => {
     expect(cut).toBe("silent");
     relay.set("link:a/b", false);
     expect(await roundTrip(port)).toBeGreaterThanOrEqual(40);
+  });
+
+  it("a cut keeps open connections open and silent, even when the far end goes away; healing drops them", async () => {
+    // A server that answers each chunk and whose side of each connection the test can close.
+    const far: Socket[] = [];
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer((s) => {
+        far.push(s);
+        s.on("error", () => {});
+        s.pipe(s);
+      }).listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
+      closers.push(() => server.close());
+    });
+    const { relay, port: relayPort } = await relayTo(port, 5);
+    const socket = connect({ host: "127.0.0.1", port: relayPort });
+    socket.setNoDelay(true);
+    socket.on("error", () => {});
+    closers.push(() => socket.destroy());
+    const events: string[] = [];
+    socket.on("data", () => events.push("data"));
+    socket.on("end", () => events.push("end"));
+    socket.on("close", () => events.push("close"));
+    await new Promise((r) => socket.once("connect", r));
+    socket.write("x");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events).toEqual(["data"]);
+
+    relay.set("link:a/b", true);
+    socket.write("y");
+    // The far end crashes while the link is cut: its FIN must not cross the partition.
+    for (const s of far) s.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events).toEqual(["data"]);
+    expect(socket.destroyed).toBe(false);
+
+    relay.set("link:a/b", false);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events.slice(1)).toContain("close");
   });
 
   it("a rerouted link takes its new delay, also on an open connection, and returns to the configured one", async () => {

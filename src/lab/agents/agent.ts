@@ -83,7 +83,7 @@ if (mode === "relay") {
   const { engine, endpoints } = config as { engine: EngineId; endpoints: LabEndpoint[] };
   const client = CLIENT_DRIVERS[engine]!.connect(endpoints, {
     strongReads: true,
-    nearest: endpoints[0]!.name,
+    readOrder: endpoints.map((e) => e.name),
   });
   emit({ ready: true });
   handlers.push((command) => {

@@ -52,8 +52,12 @@ function delayedPipe(from: Socket, to: Socket, delayMs: () => number, open: () =
     if (timer === undefined) timer = setTimeout(flush, Math.max(0, queue[0]!.due - performance.now()));
   });
   from.on("end", () => {
+    // Over a cut path the other end hears nothing, not even the close.
+    if (!open()) return;
     const wait = queue.length === 0 ? 0 : Math.max(0, queue[queue.length - 1]!.due - performance.now()) + 1;
-    setTimeout(() => to.end(), wait);
+    setTimeout(() => {
+      if (open()) to.end();
+    }, wait);
   });
 }
 
@@ -83,8 +87,12 @@ export function startRelay(config: RelayConfig, emit: (message: object) => void)
     const server = createServer((inbound) => {
       inbound.setNoDelay(true);
       track(listener.tags, inbound);
-      // A cut link behaves like a partition: connections open but nothing gets through.
-      if (isCut(listener.tags)) return;
+      // A cut link behaves like a partition: connections open but nothing gets through. (A reset
+      // from the local side must not crash the relay: an unhandled 'error' would take the site's WAN.)
+      if (isCut(listener.tags)) {
+        inbound.on("error", () => inbound.destroy());
+        return;
+      }
       const outbound = connect({
         host: listener.target.host,
         port: listener.target.port,
@@ -96,7 +104,10 @@ export function startRelay(config: RelayConfig, emit: (message: object) => void)
       const delay = () => delayOf(listener);
       delayedPipe(inbound, outbound, delay, open);
       delayedPipe(outbound, inbound, delay, open);
+      // A close or reset on one side reaches the other only over a live path: over a cut one the
+      // peer's kernel would never see the FIN or RST (a lost region is silent, not refused).
       const close = () => {
+        if (!open()) return;
         inbound.destroy();
         outbound.destroy();
       };
@@ -124,10 +135,19 @@ export function startRelay(config: RelayConfig, emit: (message: object) => void)
     });
   }
   return {
-    /** Cuts (or heals) everything tagged `tag`: either way, open connections over it are dropped. */
+    /**
+     * Cuts (or heals) everything tagged `tag`. A cut is a partition: open connections stay open and
+     * silent (nothing passes, not even a close), as when a region is lost, so peers and clients
+     * find out by their own timeouts. Healing drops the connections that were open across the cut:
+     * the relay has swallowed bytes their senders believe delivered, so their streams cannot go on
+     * (the endpoints would long since have timed out a real partition of that length too).
+     */
     set(tag: string, cutNow: boolean) {
-      if (cutNow) cut.add(tag);
-      else cut.delete(tag);
+      if (cutNow) {
+        cut.add(tag);
+        return;
+      }
+      cut.delete(tag);
       for (const socket of live.get(tag) ?? []) socket.destroy();
     },
     /**

@@ -9,13 +9,15 @@ import { connect, type Socket } from "node:net";
 import type { EngineId } from "../../engines/types.js";
 import { CLIENT_DRIVERS } from "../clients/index.js";
 import type { LabEndpoint } from "../clients/types.js";
+import { median } from "../stats.js";
 
 export interface WorkloadConfig {
   readonly engine: EngineId;
   readonly origin: string;
   readonly endpoints: readonly LabEndpoint[];
   readonly strongReads: boolean;
-  readonly nearest: string;
+  /** Members for non-strong reads, nearest first. */
+  readonly readOrder: readonly string[];
   readonly opsPerSec: number;
   /** Share of operations that are writes, 0..1. */
   readonly writeShare: number;
@@ -27,9 +29,11 @@ export interface WorkloadConfig {
 
 /**
  * [wall-clock start ms, "w" | "r", latency ms (the request itself, as the driver times it), ok, key,
- * wall-clock ms from start to outcome (leader discovery and session set-up included)]
+ * wall-clock ms from start to outcome (leader discovery and session set-up included), ms the send
+ * came after its scheduled arrival (the generator's own lateness: a stalled generator sends late and
+ * times from the late send, the coordinated omission an open loop is meant to avoid)]
  */
-export type OpRecord = [number, "w" | "r", number, boolean, string, number];
+export type OpRecord = [number, "w" | "r", number, boolean, string, number, number?];
 
 /** `samples` sequential echo round trips to host:port, ms; rejects when they take longer than `timeoutMs` in all. */
 async function echoRtt(host: string, port: number, samples: number, timeoutMs: number): Promise<number[]> {
@@ -72,8 +76,6 @@ async function echoOn(socket: Socket, samples: number): Promise<number[]> {
 /** How often the echoes are re-timed during the workload, ms. */
 const ECHO_PROBE_EVERY_MS = 1000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
 export async function runWorkload(
   config: WorkloadConfig,
   emit: (message: object) => void,
@@ -83,7 +85,7 @@ export async function runWorkload(
   await Promise.all(
     config.echo.map(async (target) => {
       try {
-        echo[target.site] = median(await echoRtt(target.host, target.port, 21, 30_000));
+        echo[target.site] = median(await echoRtt(target.host, target.port, 21, 30_000))!;
       } catch {
         // an unreachable echo is reported as missing, not as zero
       }
@@ -93,7 +95,7 @@ export async function runWorkload(
   const driver = CLIENT_DRIVERS[config.engine]!;
   const client = driver.connect(config.endpoints, {
     strongReads: config.strongReads,
-    nearest: config.nearest,
+    readOrder: config.readOrder,
   });
   const interval = 1000 / config.opsPerSec;
   let inFlight = 0;
@@ -117,7 +119,7 @@ export async function runWorkload(
         config.echo.map(async (target) => {
           try {
             // A cut site accepts (its relay listener is local) and never answers: give up after 1.5 s.
-            sample[target.site] = median(await echoRtt(target.host, target.port, 3, 1500));
+            sample[target.site] = median(await echoRtt(target.host, target.port, 3, 1500))!;
           } catch {
             // a cut or failed site: no sample
           }
@@ -131,6 +133,7 @@ export async function runWorkload(
   while (!stopped()) {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const scheduled = due;
     // Poisson arrivals (exponential gaps, mean 1/rate), as independent users make: fixed gaps
     // lock the origins' requests into phase, and a leader that batches reads (etcd's ReadIndex
     // rounds) then answers each origin after a different, arbitrary wait.
@@ -147,6 +150,7 @@ export async function runWorkload(
     if (isWrite) written.push(key);
     const startWall = Date.now();
     const start = performance.now();
+    const late = Math.max(0, start - scheduled);
     inFlight += 1;
     const request = isWrite
       ? client.write(key, String(startWall), config.timeoutMs)
@@ -161,10 +165,10 @@ export async function runWorkload(
     ]).finally(() => clearTimeout(timer));
     request.catch(() => {});
     op.then(
-      (ms) => batch.push([startWall, isWrite ? "w" : "r", ms, true, key, performance.now() - start]),
+      (ms) => batch.push([startWall, isWrite ? "w" : "r", ms, true, key, performance.now() - start, late]),
       (error: Error) => {
         const wall = performance.now() - start;
-        batch.push([startWall, isWrite ? "w" : "r", wall, false, key, wall]);
+        batch.push([startWall, isWrite ? "w" : "r", wall, false, key, wall, late]);
         const text = error.message.slice(0, 80);
         errors[text] = (errors[text] ?? 0) + 1;
       },

@@ -1,11 +1,12 @@
 import { Agent, request } from "node:http";
+import { READ_RETRY_AFTER_MS, ReadTargets } from "./read-targets.js";
 import type { ClientDriver, ClientOptions, LabClient, LabEndpoint } from "./types.js";
 
 /**
  * etcd through its v3 HTTP/JSON gateway (served on the client port; etcd 3.4 docs,
  * "gRPC gateway": /v3/kv/put, /v3/kv/range, /v3/maintenance/status). Keys and values are base64.
  * Writes and strong reads go to the leader, as a leader-aware client does (the model's assumption);
- * non-strong reads are serializable reads at the nearest member.
+ * non-strong reads are serializable reads at the nearest live member.
  */
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const unb64 = (text: string) => Buffer.from(text, "base64").toString();
@@ -56,10 +57,13 @@ class EtcdClient implements LabClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
   private leaderName: string | undefined;
   private finding: Promise<string | undefined> | undefined;
+  private readonly reads: ReadTargets;
   constructor(
     private readonly endpoints: readonly LabEndpoint[],
     private readonly options: ClientOptions,
-  ) {}
+  ) {
+    this.reads = new ReadTargets(options.readOrder, READ_RETRY_AFTER_MS);
+  }
 
   private endpoint(name: string | undefined): LabEndpoint {
     return this.endpoints.find((e) => e.name === name) ?? this.endpoints[0]!;
@@ -135,13 +139,14 @@ class EtcdClient implements LabClient {
 
   async read(key: string, timeoutMs: number): Promise<number> {
     const strong = this.options.strongReads;
-    const target = strong ? await this.writeTarget(timeoutMs) : this.endpoint(this.options.nearest);
+    const target = strong ? await this.writeTarget(timeoutMs) : this.endpoint(this.reads.current());
     const start = performance.now();
     try {
       await post(this.agent, target, "/v3/kv/range", { key: b64(key), serializable: !strong }, timeoutMs);
       return performance.now() - start;
     } catch (error) {
       if (strong) this.leaderName = undefined;
+      else this.reads.failed(target.name);
       throw error;
     }
   }

@@ -36,10 +36,10 @@ export interface LabClient {
 }
 
 export interface ClientOptions {
-  /** Strong reads go to the leader; weaker ones to `nearest`. */
+  /** Strong reads go to the leader; weaker ones to the nearest live member of `readOrder`. */
   readonly strongReads: boolean;
-  /** The endpoint nearest to the client (for non-strong reads). */
-  readonly nearest: string;
+  /** Member names for non-strong reads, nearest to the client first (see ReadTargets). */
+  readonly readOrder: readonly string[];
 }
 
 export interface ClientDriver {

@@ -91,6 +91,36 @@ const TYPE_CHANGE: ImmutableField = {
     "Pulumi: the type token is part of the resource's URN; the old resource is deleted, a new one created",
 };
 
+/**
+ * A new region under the same name. A resource's region is its provider's (one provider per
+ * region): nothing moves a resource between regions in place. @pulumi/aws v7 no longer replaces a
+ * provider's resources when its region changes (pulumi-aws#5656: "will instead require a separate
+ * `pulumi destroy` and `pulumi up`"), so at best the resource is replaced, at worst `pulumi up`
+ * looks for it in the new region and fails.
+ */
+const REGION_CHANGE: ImmutableField = {
+  path: "(region)",
+  source:
+    "a resource's provider is its region's; a resource cannot move between regions in place (pulumi-aws#5656): it is deleted and created again",
+};
+
+/**
+ * AWS services with no region (IAM, Route 53, CloudFront, Organizations: global endpoints): any
+ * region's provider reads and updates the same resource, so a new region is no move for them.
+ */
+const GLOBAL_SERVICE = /^aws:(iam|route53|cloudfront|organizations)\//;
+
+/**
+ * Whether Pulumi ignores a change at `path`: the program's `ignoreChanges` lists it or a parent
+ * (Pulumi docs, resource option ignoreChanges: "changes to the listed properties are ignored"), so
+ * `pulumi preview` shows no diff for it and it never forces a replacement.
+ */
+function ignored(path: string, ignoreChanges: readonly string[] | undefined): boolean {
+  return (ignoreChanges ?? []).some(
+    (p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`),
+  );
+}
+
 const ACTION_ORDER: Readonly<Record<ResourceAction, number>> = {
   delete: 0,
   replace: 1,
@@ -120,10 +150,15 @@ export function compareResources(before: ResourcePlan, after: ResourcePlan): Res
       );
       continue;
     }
-    const inputs: InputChange[] = [];
-    compareInputs("", old.inputs, now.inputs, inputs);
+    const found: InputChange[] = [];
+    compareInputs("", old.inputs, now.inputs, found);
+    // The program being applied decides what Pulumi ignores.
+    const inputs = found.filter((c) => !ignored(c.path, now.options?.ignoreChanges));
+    if (old.region !== now.region && !GLOBAL_SERVICE.test(now.type))
+      inputs.unshift({ path: "(region)", from: old.region, to: now.region, replaces: REGION_CHANGE });
     if (inputs.length === 0) continue;
     const marked = inputs.map((c) => {
+      if (c.replaces !== undefined) return c;
       const replaces = immutableFieldOf(now.type, c.path);
       return replaces === undefined ? c : { ...c, replaces };
     });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { compilePlan } from "../../src/compile/index.js";
+import type { PlannedResource } from "../../src/compile/plan.js";
 import { type DiffSide, diffTopologies } from "../../src/diff/index.js";
 import { renderDiffMarkdown, renderDiffText } from "../../src/diff/render.js";
 import { resolveModel } from "../../src/model/resolve.js";
@@ -283,6 +284,43 @@ describe("diffTopologies", () => {
     ]);
     expect(d.destructive.map((x) => x.message)).toEqual([
       "1 protected resource would be replaced ((type) cannot change in place): eu-west-1/shop/StatefulSet/orders (kubernetes:apps/v1:StatefulSet, eu-west-1); pulumi up refuses to replace a protected resource, and a replacement starts with empty volumes",
+    ]);
+  });
+
+  it("a change Pulumi ignores (ignoreChanges) is no change; a region move is a replacement", () => {
+    const before = side(base());
+    const withPlan = (edit: (r: PlannedResource) => PlannedResource) => ({
+      ...before,
+      plan: { ...before.plan, resources: before.plan.resources.map(edit) },
+    });
+    const isSet = (r: PlannedResource) => r.type === "kubernetes:apps/v1:StatefulSet";
+    const spec = (r: PlannedResource) => (r.inputs as { spec: Record<string, unknown> }).spec;
+    // The program ignores the StatefulSet's service name, whose change would replace it.
+    const ignoring = withPlan((r) =>
+      isSet(r) ? { ...r, options: { ...r.options, ignoreChanges: ["spec.serviceName"] } } : r,
+    );
+    const renamed = withPlan((r) =>
+      isSet(r)
+        ? {
+            ...r,
+            options: { ...r.options, ignoreChanges: ["spec.serviceName"] },
+            inputs: { ...r.inputs, spec: { ...spec(r), serviceName: "other" } },
+          }
+        : r,
+    );
+    expect(diffTopologies(ignoring, renamed).resources).toEqual([]);
+    // Without the ignore, the same edit replaces it.
+    const renamedPlain = withPlan((r) =>
+      isSet(r) ? { ...r, inputs: { ...r.inputs, spec: { ...spec(r), serviceName: "other" } } } : r,
+    );
+    expect(diffTopologies(before, renamedPlain).resources.map((r) => r.action)).toEqual(["replace"]);
+    const moved = withPlan((r) => (isSet(r) ? { ...r, region: "eu-central-1" } : r));
+    const d = diffTopologies(before, moved);
+    expect(d.resources.map((r) => [r.action, r.inputs.map((i) => i.replaces?.path)])).toEqual([
+      ["replace", ["(region)"]],
+    ]);
+    expect(d.destructive.map((x) => x.message)).toEqual([
+      expect.stringContaining("1 protected resource would be replaced ((region) cannot change in place)"),
     ]);
   });
 

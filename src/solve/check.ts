@@ -4,7 +4,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { modelIndex } from "../model/model-index.js";
 import { type ChosenPlacement, resolveModel } from "../model/resolve.js";
 import type { Model } from "../model/types.js";
-import type { Candidate } from "./candidate.js";
+import { type Candidate, keyOf } from "./candidate.js";
 
 /**
  * Services whose requests depend on `name`: its callers, their callers, and so on. A placement of
@@ -85,6 +85,70 @@ export function causedElsewhere(
   const key = (f: Diagnostic) => `${f.code}\u0000${f.path}`;
   const failing = new Set(before.map(key));
   return elsewhere.filter((f) => !failing.has(key(f)));
+}
+
+/** What a candidate's full check holds against it, judged against the current placement's. */
+export interface Verdict {
+  /** Errors it adds: in reach and not standing (splitStanding), or elsewhere and new (causedElsewhere). */
+  readonly added: readonly Diagnostic[];
+  /** Callers' errors it leaves failing as the current placement does. */
+  readonly standing: readonly Diagnostic[];
+  /** Every error outside its reach, new or not. */
+  readonly elsewhere: readonly Diagnostic[];
+}
+
+export interface FullChecker {
+  /**
+   * The candidate's verdict: each placement is checked once, the current one only when needed.
+   * `excused` findings (a relaxed constraint's own) are left out before anything is compared, so a
+   * placement failing only those needs no check of the current placement.
+   */
+  verdict(candidate: Candidate, excused?: (finding: Diagnostic) => boolean): Verdict;
+  /** A full check already made of this placement, if any (no new check). */
+  made(candidate: Candidate): FullCheck | undefined;
+  /** Full checks made so far, the current placement's included. */
+  readonly count: number;
+}
+
+/**
+ * Full checks of one datastore's placements, shared by the search for the answer and by the
+ * advice (binding constraints, relaxations), so both judge a placement alike and none twice.
+ */
+export function fullChecker(
+  model: Model,
+  name: string,
+  current: Candidate,
+  chosen: Readonly<Record<string, ChosenPlacement>>,
+  policy: PolicyRunOptions,
+): FullChecker {
+  const checks = new Map<string, FullCheck>();
+  const check = (candidate: Candidate) => {
+    const key = keyOf(candidate);
+    let found = checks.get(key);
+    if (found === undefined) {
+      found = fullCheck(model, name, candidate, chosen, policy);
+      checks.set(key, found);
+    }
+    return found;
+  };
+  return {
+    verdict(candidate, excused = () => false) {
+      const all = check(candidate);
+      const errors = all.errors.filter((f) => !excused(f));
+      const elsewhere = all.elsewhere.filter((f) => !excused(f));
+      const { added, standing } =
+        errors.length === 0
+          ? { added: [], standing: [] }
+          : splitStanding(name, errors, check(current).errors);
+      // An error elsewhere the current placement does not have is this placement's doing.
+      if (elsewhere.length > 0) added.push(...causedElsewhere(elsewhere, check(current).elsewhere));
+      return { added, standing, elsewhere };
+    },
+    made: (candidate) => checks.get(keyOf(candidate)),
+    get count() {
+      return checks.size;
+    },
+  };
 }
 
 /** `services.api` of `services.api.calls[0].timeoutMs`: the component a finding is about (names hold no `.` or `[`). */

@@ -1,5 +1,6 @@
 import { sloViolations } from "../analysis/slo.js";
 import type { Analysis, DatastoreAnalysis } from "../analysis/types.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 
@@ -14,6 +15,11 @@ export interface Constraint {
   /** Spec path, e.g. `datastores.accounts.slo.writeP99Ms`. */
   readonly path: string;
   readonly rule: string;
+  /**
+   * Where `rule` reports this constraint broken: the objective's own path; survival reports on the
+   * placement (`datastores.accounts.placement`). What a relaxation may leave failing.
+   */
+  readonly reportedAt: string;
   readonly target: number | string;
   /** Latency objectives only: the operation, for the RTT floor. */
   readonly op?: "read" | "write";
@@ -30,7 +36,13 @@ const RULE_OF: Readonly<Record<string, { rule: string; op?: "read" | "write" }>>
 export function constraintsOf(ds: ResolvedDatastore, errorRules: ReadonlySet<string>): Constraint[] {
   const out: Constraint[] = [];
   if (errorRules.has("survival"))
-    out.push({ id: "survive", path: `${ds.path}.survive`, rule: "survival", target: ds.survive });
+    out.push({
+      id: "survive",
+      path: `${ds.path}.survive`,
+      rule: "survival",
+      reportedAt: `${ds.path}.placement`,
+      target: ds.survive,
+    });
   for (const [id, target] of Object.entries(ds.slo).sort(([a], [b]) => byText(a, b))) {
     const enforced = RULE_OF[id];
     if (target === undefined || enforced === undefined || !errorRules.has(enforced.rule)) continue;
@@ -38,6 +50,7 @@ export function constraintsOf(ds: ResolvedDatastore, errorRules: ReadonlySet<str
       id,
       path: `${ds.path}.slo.${id}`,
       rule: enforced.rule,
+      reportedAt: `${ds.path}.slo.${id}`,
       target,
       ...(enforced.op === undefined ? {} : { op: enforced.op }),
     });
@@ -100,10 +113,21 @@ export function violations(constraints: readonly Constraint[], analysis: Datasto
   }
   for (const { op, origins } of downOps(analysis))
     out.push({
-      constraint: { id: SERVED, path: `${analysis.path}`, rule: "solve", target: "every origin served" },
+      constraint: {
+        id: SERVED,
+        path: analysis.path,
+        rule: "solve",
+        reportedAt: analysis.path,
+        target: "every origin served",
+      },
       message: `${op}s from ${origins.join(", ")} are down (cannot complete: no quorum reachable or a link past its capacity)`,
     });
   return out;
+}
+
+/** Whether `finding` is `constraint` itself reported broken by its rule. */
+export function isBreachOf(constraint: Constraint, finding: Pick<Diagnostic, "code" | "path">): boolean {
+  return finding.code === constraint.rule && finding.path === constraint.reportedAt;
 }
 
 /** The figure a constraint reads from an analysis (for slack and relaxations). */

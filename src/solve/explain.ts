@@ -1,7 +1,9 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
+import { ADVICE_CHECKS, brokenText, firstHolding } from "./advice.js";
 import { describe, replicasOf } from "./candidate.js";
+import type { Verdict } from "./check.js";
 import { type Constraint, downOps, figureOf, SERVED } from "./constraints.js";
 import type { Objective, Scored } from "./objective.js";
 import type { SearchResult } from "./search.js";
@@ -30,15 +32,27 @@ export interface ExplainInput {
   /** Set when no placement checked is clean: the failures the accepted ones share with the current placement. */
   readonly standing: readonly Diagnostic[];
   readonly elsewhere: readonly Diagnostic[];
-  /** Full checks made: each candidate's, and the current placement's when one failed in reach. */
-  readonly fullChecks: number;
+  /** A placement's full check judged against the current placement's (each placement checked once). */
+  readonly verdict: (s: Scored, excused: (f: Diagnostic) => boolean) => Verdict;
+  /**
+   * Full checks made: each candidate's, the current placement's when one failed in reach, and the
+   * advice's; read after the advice is worked out.
+   */
+  readonly fullChecks: () => number;
   /** Candidates that got a full check. */
   readonly candidatesChecked: number;
   readonly regions: readonly string[];
   /** The same search with some constraints' pruning off (their violations are still recorded). */
   readonly relaxed: (
     ignore: ReadonlySet<string>,
-    how: { exhaustive?: boolean; ceiling?: Scored },
+    how: {
+      exhaustive?: boolean;
+      ceiling?: Scored;
+      /** Acceptable candidates ranked exactly. @default 1 */
+      need?: number;
+      /** Nearest misses kept per constraint (exhaustive searches). @default 1 */
+      nearest?: number;
+    },
   ) => SearchResult;
   readonly explainBinding: boolean;
   readonly compare: (a: Scored, b: Scored) => number;
@@ -121,12 +135,32 @@ export function explain(input: ExplainInput): DatastoreSolution {
   const floors = floorReports(input.space);
   const leaderBased = input.space.leaderBased;
 
+  // Advice holds only if its placement passes the full check but for what it relaxes (advice.ts),
+  // and clears every finding in reach when the chosen placement does.
+  const clean = best !== undefined && input.standing.length === 0;
+  const holding = (candidates: readonly Scored[], relaxed: readonly Constraint[]) =>
+    firstHolding(candidates, relaxed, input.verdict, clean);
+  // The best placement that beats the chosen one when `relaxed` may break, and holds.
+  const betterWithout = (chosen: Scored, relaxed: readonly Constraint[]): Scored | undefined => {
+    const ignore = new Set(relaxed.map((c) => c.id));
+    const better = (s: Scored) => input.compare(s, chosen) < 0;
+    const first = input.relaxed(ignore, { ceiling: chosen }).feasible[0];
+    if (first === undefined || !better(first)) return undefined;
+    const held = holding([first], relaxed);
+    if (held !== undefined && "holds" in held) return held.holds;
+    // The first breaks something else: search again ranking the next ones exactly, and walk them.
+    const next = input.relaxed(ignore, { ceiling: chosen, need: ADVICE_CHECKS }).feasible.filter(better);
+    const again = holding(next, relaxed);
+    return again !== undefined && "holds" in again ? again.holds : undefined;
+  };
+
+  // A constraint binds when relaxing it buys a better placement that holds; when every better one
+  // checked breaks something else, relaxing it alone buys nothing, and nothing is said.
   const binding: Binding[] = [];
   if (best !== undefined && input.explainBinding) {
     for (const constraint of input.constraints) {
-      // The best placement when this constraint may break: binding iff it beats the chosen one.
-      const alone = input.relaxed(new Set([constraint.id]), { ceiling: best }).feasible[0];
-      if (alone === undefined || input.compare(alone, best) >= 0) continue;
+      const alone = betterWithout(best, [constraint]);
+      if (alone === undefined) continue;
       const figure = figureOf(constraint, alone.analysis);
       binding.push({
         path: constraint.path,
@@ -141,8 +175,8 @@ export function explain(input: ExplainInput): DatastoreSolution {
   // read objective from another and the write objective too): relax every objective at once.
   const objectives = input.constraints.filter((c) => c.id !== "survive");
   if (best !== undefined && input.explainBinding && binding.length === 0 && objectives.length > 1) {
-    const together = input.relaxed(new Set(objectives.map((c) => c.id)), { ceiling: best }).feasible[0];
-    if (together !== undefined && input.compare(together, best) < 0) {
+    const together = betterWithout(best, objectives);
+    if (together !== undefined) {
       const broken = together.violations.map((v) => v.constraint);
       binding.push({
         path: broken.map((c) => c.path).join(" + "),
@@ -156,13 +190,23 @@ export function explain(input: ExplainInput): DatastoreSolution {
   let infeasible: DatastoreSolution["infeasible"];
   if (best === undefined) {
     const relaxations: Relaxation[] = input.constraints.map((constraint) => {
-      const near = input.relaxed(new Set([constraint.id]), { exhaustive: true }).nearest.get(constraint.id);
-      if (near === undefined)
+      const nearest = input
+        .relaxed(new Set([constraint.id]), { exhaustive: true, nearest: ADVICE_CHECKS })
+        .nearest.get(constraint.id);
+      const held = holding(nearest ?? [], [constraint]);
+      if (held === undefined)
         return {
           path: constraint.path,
           from: constraint.target,
           message: `relaxing ${constraint.id} alone admits no placement`,
         };
+      if (!("holds" in held))
+        return {
+          path: constraint.path,
+          from: constraint.target,
+          message: `relaxing ${constraint.id} alone admits no placement that passes check: the nearest, ${describe(held.first.candidate, leaderBased)}, breaks ${brokenText(held.broken)}`,
+        };
+      const near = held.holds;
       if (constraint.id === "survive")
         return {
           path: constraint.path,
@@ -193,10 +237,15 @@ export function explain(input: ExplainInput): DatastoreSolution {
           : 1e9;
     relaxations.sort((a, b) => change(a) - change(b) || byText(a.path, b.path));
     // No objective alone will do: relax them together, as little as the nearest placement needs.
-    const objectives = input.constraints.filter((c) => c.id !== "survive");
     if (relaxations.every((r) => r.to === undefined) && objectives.length > 1) {
-      const near = input.relaxed(new Set(objectives.map((c) => c.id)), { exhaustive: true }).nearestOverall;
-      if (near?.violations.every((v) => v.constraint.id !== "survive" && v.constraint.id !== SERVED)) {
+      const nearest = input
+        .relaxed(new Set(objectives.map((c) => c.id)), { exhaustive: true, nearest: ADVICE_CHECKS })
+        .nearestOverall.filter((s) =>
+          s.violations.every((v) => v.constraint.id !== "survive" && v.constraint.id !== SERVED),
+        );
+      const held = holding(nearest, objectives);
+      if (held !== undefined && "holds" in held) {
+        const near = held.holds;
         const changes = near.violations.map((v) => {
           const figure = figureOf(v.constraint, near.analysis)!;
           const to =
@@ -245,7 +294,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
       placements: result.placements,
       candidates: result.candidates,
       evaluated: result.evaluated,
-      fullChecks: input.fullChecks,
+      fullChecks: input.fullChecks(),
       ...(result.gap === undefined ? {} : { gap: result.gap }),
     },
   };

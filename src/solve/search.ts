@@ -33,6 +33,8 @@ export interface SearchOptions {
   readonly ceiling?: Pick<Scored, "costUsdPerMonth" | "latencyMs">;
   /** Evaluate every candidate (no bound cut-off), to find the nearest miss of each constraint. */
   readonly exhaustive?: boolean;
+  /** Nearest misses kept per constraint (and overall), nearest first. @default 1 */
+  readonly nearestKeep?: number;
   readonly bound: (shape: number, layout: Layout, leader: number) => Bound;
   /** A bound no candidate of one shape (replica count and role mix) beats. */
   readonly shapeBound: (shape: number) => Bound;
@@ -56,10 +58,13 @@ export interface SearchResult {
   readonly evaluated: number;
   /** Acceptable candidates (meeting every constraint not tolerated), best first; at most `keep`. */
   readonly feasible: readonly Scored[];
-  /** Per constraint id: the candidate breaking that constraint alone by the least (`miss`). */
-  readonly nearest: ReadonlyMap<string, Scored>;
-  /** The candidate that misses what it breaks by the least (`missAll`). */
-  readonly nearestOverall?: Scored;
+  /**
+   * Per constraint id: the candidates breaking that constraint alone by the least (`miss`), nearest
+   * first, at most `nearestKeep`.
+   */
+  readonly nearest: ReadonlyMap<string, readonly Scored[]>;
+  /** The candidates that miss what they break by the least (`missAll`), nearest first. */
+  readonly nearestOverall: readonly Scored[];
   /** Heuristic only: a bound on the objective no candidate beats, and the best found's gap to it. */
   readonly gap?: { readonly lowerBound: number; readonly found: number; readonly ratio: number };
 }
@@ -108,8 +113,9 @@ export function searchSpace(
   let feasible: Scored[] = [];
   let cutoff: number[] | undefined;
   let grew = false;
-  const nearest = new Map<string, Scored>();
-  let nearestOverall: Scored | undefined;
+  const nearest = new Map<string, Scored[]>();
+  const nearestOverall: Scored[] = [];
+  const nearestKeep = options.nearestKeep ?? 1;
   const seen = new Set<string>();
   const toCandidate = (pair: Pair) => {
     const l = pair.layout;
@@ -139,15 +145,12 @@ export function searchSpace(
       grew = true;
       if (feasible.length > 2 * options.keep) feasible = feasible.sort(compare).slice(0, options.keep);
     }
-    if (
-      scored.violations.length > 0 &&
-      (nearestOverall === undefined || options.missAll(scored) < options.missAll(nearestOverall))
-    )
-      nearestOverall = scored;
+    if (scored.violations.length > 0) keepNearest(nearestOverall, scored, options.missAll, nearestKeep);
     if (scored.violations.length === 1) {
       const id = scored.violations[0]!.constraint.id;
-      const near = nearest.get(id);
-      if (near === undefined || options.miss(id, scored) < options.miss(id, near)) nearest.set(id, scored);
+      const near = nearest.get(id) ?? [];
+      nearest.set(id, near);
+      keepNearest(near, scored, (s) => options.miss(id, s), nearestKeep);
     }
     return scored;
   };
@@ -250,9 +253,22 @@ export function searchSpace(
     evaluated: seen.size,
     feasible: feasible.sort(compare).slice(0, options.keep),
     nearest,
-    ...(nearestOverall === undefined ? {} : { nearestOverall }),
+    nearestOverall,
     ...(gap === undefined ? {} : { gap }),
   };
+}
+
+/**
+ * Inserts `scored` into `list` (nearest first by `miss`) after the equally near ones, so the first
+ * evaluated stays first, and drops what lies beyond `keep`.
+ */
+function keepNearest(list: Scored[], scored: Scored, miss: (s: Scored) => number, keep: number): void {
+  const m = miss(scored);
+  let at = list.length;
+  while (at > 0 && m < miss(list[at - 1]!)) at--;
+  if (at >= keep) return;
+  list.splice(at, 0, scored);
+  if (list.length > keep) list.pop();
 }
 
 /**

@@ -10,7 +10,7 @@ import { type ChosenPlacement, resolveDatastoreIn, resolveModel } from "../model
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { RoleCounts } from "../spec/roles.js";
 import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from "./candidate.js";
-import { causedElsewhere, fullCheck, splitStanding } from "./check.js";
+import { fullChecker } from "./check.js";
 import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
 import { explain } from "./explain.js";
 import { comparator, type Objective, opWeights, type Scored, score } from "./objective.js";
@@ -265,17 +265,13 @@ function solveDatastore(
   // needed: a rule that fails at a caller's path with it too (a residency breach by where the
   // caller runs, an SLO a slower dependency decides) is not the new placement's doing; one failing
   // outside its reach that the current placement does not have is.
-  let currentCheck: ReturnType<typeof fullCheck> | undefined;
-  const checkCurrent = () => {
-    currentCheck ??= fullCheck(model, name, current.candidate, chosen, policy);
-    return currentCheck;
-  };
+  const checker = fullChecker(model, name, current.candidate, chosen, policy);
   const accepted: Scored[] = [];
   // Placements that add no failure but leave some the current one has: chosen from only when no
   // placement checked is clean.
   const leaving: Scored[] = [];
   // What the first of each list leaves failing: the chosen placement is one of the two.
-  const leftBy = new Map<Scored, { standing: Diagnostic[]; elsewhere: readonly Diagnostic[] }>();
+  const leftBy = new Map<Scored, { standing: readonly Diagnostic[]; elsewhere: readonly Diagnostic[] }>();
   const rejected: string[] = [];
   const checked = new Set<string>();
   for (let round = 0; round < 2; round++) {
@@ -284,25 +280,17 @@ function solveDatastore(
       const key = keyOf(s.candidate);
       if (checked.has(key)) continue;
       checked.add(key);
-      const check = fullCheck(model, name, s.candidate, chosen, policy);
-      const { added, standing } =
-        check.errors.length === 0
-          ? { added: [], standing: [] }
-          : splitStanding(name, check.errors, checkCurrent().errors);
-      // An error elsewhere the current placement does not have is this placement's doing.
-      if (check.elsewhere.length > 0)
-        added.push(...causedElsewhere(check.elsewhere, checkCurrent().elsewhere));
+      const { added, standing, elsewhere } = checker.verdict(s.candidate);
       if (added.length > 0) rejected.push(...added.map((e) => `${e.code} ${e.path}: ${e.message}`));
       else {
         const list = standing.length === 0 ? accepted : leaving;
-        if (list.length === 0) leftBy.set(s, { standing, elsewhere: check.elsewhere });
+        if (list.length === 0) leftBy.set(s, { standing, elsewhere });
         list.push(s);
       }
     }
     if (accepted.length + leaving.length > top || result.feasible.length < top + 1) break;
     result = search(space, { need: FULL_CHECKS });
   }
-  const fullChecks = checked.size + (currentCheck === undefined ? 0 : 1);
   const clean = accepted.length > 0;
   const best = clean ? accepted[0] : leaving[0];
   const left = best === undefined ? undefined : leftBy.get(best);
@@ -318,15 +306,16 @@ function solveDatastore(
     accepted: clean ? accepted : leaving.slice(0, top + 1),
     standing: left?.standing ?? [],
     rejected,
-    elsewhere: left?.elsewhere ?? currentCheck?.elsewhere ?? [],
-    fullChecks,
+    elsewhere: left?.elsewhere ?? checker.made(current.candidate)?.elsewhere ?? [],
+    verdict: (s, excused) => checker.verdict(s.candidate, excused),
+    fullChecks: () => checker.count,
     candidatesChecked: checked.size,
     regions,
     relaxed: (ignore, how) =>
       search(spaceFor(ignore), {
         tolerate: ignore,
-        need: 1,
-        ...(how.exhaustive ? { exhaustive: true } : {}),
+        need: how.need ?? 1,
+        ...(how.exhaustive ? { exhaustive: true, nearestKeep: how.nearest ?? 1 } : {}),
         // "Does relaxing it buy a better placement?" searches the first BINDING_PAIRS candidates
         // (the nearest regions first): advice, so it may miss a binding constraint in a space
         // larger than that rather than cost several times the search itself.

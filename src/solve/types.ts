@@ -25,7 +25,10 @@ export interface Alternative extends PlacementFigures {
   readonly trade: string;
 }
 
-/** A constraint that decides the answer: relaxing it gives a better placement. */
+/**
+ * A constraint that decides the answer: relaxing it gives a better placement, one that passes the
+ * full check but for this constraint (src/solve/advice.ts).
+ */
 export interface Binding {
   readonly path: string;
   readonly target: number | string;
@@ -45,7 +48,10 @@ export interface FloorReport {
   readonly message: string;
 }
 
-/** The least change to one constraint that makes the problem feasible. */
+/**
+ * The least change to one constraint that makes the problem feasible: its placement passes the full
+ * check but for that constraint. Without `to`, relaxing it alone admits none (the message says why).
+ */
 export interface Relaxation {
   readonly path: string;
   readonly from: number | string;

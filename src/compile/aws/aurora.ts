@@ -25,13 +25,25 @@ const MAX_PROMOTION_TIER = 15;
  * password (node:crypto, a Pulumi secret) and stores it in a Secrets Manager secret encrypted
  * with the component's key and replicated to every region of the database.
  *
- * `ignoreChanges` as @pulumi/aws documents for global clusters (rds.GlobalCluster, "Upgrading
- * Engine Versions"; rds.Cluster, secondary clusters): members ignore `engineVersion` (upgrades go
- * through the global cluster), secondaries `replicationSourceIdentifier` (set by AWS on attach);
- * the primary ignores `masterPassword` and the secret version its `secretString`, so the password
- * of the first deployment stays (rotate it in Secrets Manager, not by redeploying).
+ * Every member cluster has the same `ignoreChanges`, whatever its role, because roles change
+ * without Pulumi: a managed switchover or failover (`aws rds switchover-global-cluster`,
+ * `failover-global-cluster`) makes a secondary the primary, and `leader` is then edited to match.
+ * - `engineVersion`: upgrades go through the global cluster (rds.GlobalCluster, "Upgrading Engine
+ *   Versions").
+ * - `replicationSourceIdentifier`: AWS sets it on whichever cluster is secondary; removing it
+ *   would ask the provider to promote the cluster out of the global database (rds.Cluster docs).
+ * - `masterUsername`, `masterPassword`: only the cluster created as primary takes them (RDS
+ *   refuses both on a secondary: "Cannot specify user name for cross region replication
+ *   cluster"), and `masterUsername` cannot change in place, so without this a `leader` edit would
+ *   replace both clusters. The password of the first deployment stays (rotate it in Secrets
+ *   Manager, not by redeploying).
  */
-const MEMBER_IGNORES = ["engineVersion"] as const;
+const MEMBER_IGNORES = [
+  "engineVersion",
+  "replicationSourceIdentifier",
+  "masterUsername",
+  "masterPassword",
+] as const;
 
 /**
  * An Aurora PostgreSQL global database: the global cluster, the primary (writer) cluster in the
@@ -136,13 +148,11 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
         enabledCloudwatchLogsExports: ["postgresql"],
         tags: ctx.tags(store.name),
       },
-      options: primary
-        ? { ...STATEFUL, ignoreChanges: [...MEMBER_IGNORES, "masterPassword"] }
-        : {
-            ...STATEFUL,
-            dependsOn: primaryInstances,
-            ignoreChanges: [...MEMBER_IGNORES, "replicationSourceIdentifier"],
-          },
+      options: {
+        ...STATEFUL,
+        ...(primary ? {} : { dependsOn: primaryInstances }),
+        ignoreChanges: [...MEMBER_IGNORES],
+      },
     });
     if (primary) masterSecret(ctx, store, region, cluster, key);
     const instances: string[] = [];

@@ -3,20 +3,12 @@ import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
 import type { Model } from "../../model/types.js";
 import { byText } from "../../order.js";
 import type { PlannedResource } from "../plan.js";
+import { alarmTopic } from "./alarm-topic.js";
 import { logicalName, physicalName, SHARED, stackPart, tagsFor } from "./names.js";
 import { cidrProblems, subnetCidr, vpcCidr } from "./network.js";
 import { type AwsCompileOptions, isExistingNetwork } from "./options.js";
 import { pathCidrs } from "./paths.js";
-import {
-  type AwsToken,
-  awsAccountId,
-  concat,
-  type Emission,
-  jsonDocument,
-  out,
-  STATEFUL,
-  toPlanned,
-} from "./typed.js";
+import { type AwsToken, concat, type Emission, jsonDocument, out, STATEFUL, toPlanned } from "./typed.js";
 
 /** A CloudWatch dashboard widget (metric graph), collected per region. */
 export interface Widget {
@@ -191,9 +183,16 @@ export class AwsContext {
    * calling service, from the CIDRs callers connect from (the caller CIDRs, plus the CIDRs of the
    * configured clusters whose pods reach this VPC for that caller: paths.ts). No callers, no
    * ingress; never /0; no egress (the engines only answer connections, which security groups
-   * allow statefully).
+   * allow statefully). With `members`, also `port` to and from the group itself, for network
+   * interfaces placed in it (an MSK Replicator's: msk-replicator.ts).
    */
-  securityGroup(component: string, region: string, port: number, callers: readonly string[]): string {
+  securityGroup(
+    component: string,
+    region: string,
+    port: number,
+    callers: readonly string[],
+    members?: string,
+  ): string {
     const base = this.callerCidrs(region);
     const cidrsOf = (caller: string) =>
       [...new Set([...base, ...pathCidrs(this, component, region, caller)])].sort();
@@ -205,16 +204,19 @@ export class AwsContext {
       args: {
         description: `topoplan ${this.model.name}/${component}: declared callers only`,
         vpcId: this.vpcId(region),
-        ingress: callers
-          .filter((caller) => cidrsOf(caller).length > 0)
-          .map((caller) => ({
-            description: `${caller} calls ${component}`,
-            protocol: "tcp",
-            fromPort: port,
-            toPort: port,
-            cidrBlocks: cidrsOf(caller),
-          })),
-        egress: [],
+        ingress: [
+          ...callers
+            .filter((caller) => cidrsOf(caller).length > 0)
+            .map((caller) => ({
+              description: `${caller} calls ${component}`,
+              protocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              cidrBlocks: cidrsOf(caller),
+            })),
+          ...(members === undefined ? [] : [selfRule(port, `${members} reach ${component}`)]),
+        ],
+        egress: members === undefined ? [] : [selfRule(port, `${members} reach ${component}`)],
         revokeRulesOnDelete: true,
         tags: this.tags(component),
       },
@@ -222,66 +224,14 @@ export class AwsContext {
   }
 
   /**
-   * Alarm actions for `region`: the configured topic, or topoplan's own topic there — encrypted
-   * with a key CloudWatch may use (SNS docs, "Encryption at rest": CloudWatch alarms cannot
-   * publish to a topic under the AWS-managed key), with the stack's alarm subscriptions.
+   * Alarm actions for `region`: the configured topic, or topoplan's own topic there (alarm-topic.ts),
+   * created on first use and by compileAws in every region with AWS components.
    */
   alarmActions(region: string): pulumi.Input<string>[] {
     const configured = this.options.alarmTopicArns?.[region];
     if (configured !== undefined) return [configured];
     const name = logicalName(SHARED, "alarms", region);
-    if (!this.has(name)) {
-      const key = this.emit({
-        type: "aws:kms/key:Key",
-        name: logicalName(SHARED, "alarms-kms-key", region),
-        region,
-        component: "",
-        args: {
-          description: `topoplan ${this.model.name}: alarm topic key in ${region}`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          policy: jsonDocument({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "AccountAdministers",
-                Effect: "Allow",
-                Principal: { AWS: concat("arn:aws:iam::", awsAccountId(), ":root") },
-                Action: "kms:*",
-                Resource: "*",
-              },
-              {
-                Sid: "CloudWatchAlarmsPublish",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                Resource: "*",
-              },
-            ],
-          }),
-          tags: this.tags(""),
-        },
-        // Every key is kept like data: what it encrypted is unreadable without it.
-        options: STATEFUL,
-      });
-      this.emit({
-        type: "aws:sns/topic:Topic",
-        name,
-        region,
-        component: "",
-        args: { kmsMasterKeyId: out(key, "arn"), tags: this.tags("") },
-      });
-      for (const [i, subscription] of (this.options.alarmSubscriptions ?? []).entries()) {
-        this.emit({
-          type: "aws:sns/topicSubscription:TopicSubscription",
-          name: logicalName(SHARED, `alarms-subscription-${i + 1}`, region),
-          region,
-          component: "",
-          args: { topic: out(name, "arn"), protocol: subscription.protocol, endpoint: subscription.endpoint },
-        });
-      }
-    }
-    return [out(name, "arn")];
+    return [out(this.has(name) ? name : alarmTopic(this, region), "arn")];
   }
 
   /** A CloudWatch log group scoped to the stack, kept 30 days (an estimate of what incident review needs). */
@@ -423,6 +373,15 @@ export class AwsContext {
     }
   }
 }
+
+/** TCP on `port` between members of the security group itself. */
+const selfRule = (port: number, description: string) => ({
+  description,
+  protocol: "tcp",
+  fromPort: port,
+  toPort: port,
+  self: true,
+});
 
 /** VPC flow logs to CloudWatch Logs (VPC user guide, "Publish flow logs to CloudWatch Logs"). */
 function flowLogsOf(ctx: AwsContext, region: string, vpc: string): void {

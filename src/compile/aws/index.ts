@@ -2,10 +2,12 @@ import type { Analysis } from "../../analysis/types.js";
 import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
 import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
 import { type ResourcePlan, sortResources } from "../plan.js";
+import { alarmRegions } from "./alarm-topic.js";
 import { compileAurora } from "./aurora.js";
 import { AwsContext } from "./context.js";
 import { compileDynamoDb } from "./dynamodb.js";
 import { compileMsk } from "./msk.js";
+import { compileMskReplicators } from "./msk-replicator.js";
 import type { AwsCompileOptions } from "./options.js";
 import { compileNetworkPaths } from "./paths.js";
 import { type DataTarget, residencyProblems, throwIfAny } from "./residency.js";
@@ -43,7 +45,13 @@ const BACKENDS: Readonly<Record<AwsService, DatastoreBackend | StreamBackend>> =
     home: "source bucket",
     copy: "replication destination bucket",
   },
-  msk: { kind: "streams", compile: compileMsk },
+  msk: {
+    kind: "streams",
+    compile: (ctx, stream) => {
+      compileMsk(ctx, stream);
+      compileMskReplicators(ctx, stream);
+    },
+  },
 };
 
 /**
@@ -90,6 +98,8 @@ export function compileAws(
   // Nothing is compiled for a model with a residency problem anywhere.
   throwIfAny(problems);
   for (const step of work) step();
+  // In every AWS region, alarmed there or not, so that topics do not follow roles (alarm-topic.ts).
+  for (const region of alarmRegions(model)) ctx.alarmActions(region);
   compileNetworkPaths(ctx);
   const resources = ctx.finish();
   throwIfAny(ctx.problems);
@@ -115,11 +125,18 @@ function datastoreTargets(store: ResolvedDatastore, backend: DatastoreBackend): 
 
 function streamTargets(stream: ResolvedStream): DataTarget[] {
   const declared = stream.regions;
-  return declared.map((region, i) => ({
-    region,
-    path: `${stream.path}.regions[${i}]`,
-    what: "MSK cluster",
-  }));
+  return [
+    ...declared.map((region, i) => ({
+      region,
+      path: `${stream.path}.regions[${i}]`,
+      what: "MSK cluster",
+    })),
+    ...stream.mirrorRegions.map((region, i) => ({
+      region,
+      path: `${stream.path}.mirrorRegions[${i}]`,
+      what: "MSK mirror cluster",
+    })),
+  ];
 }
 
 function unsupported(path: string, service: string, kind: string): Diagnostic {

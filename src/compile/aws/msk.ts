@@ -3,6 +3,7 @@ import { modelIndex } from "../../model/model-index.js";
 import type { ResolvedStream } from "../../model/types.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
+import { mirrorRole, mskRegions, replicatorMinimumBrokers } from "./msk-mirror.js";
 import { logicalName } from "./names.js";
 import { out, outNumber, STATEFUL } from "./typed.js";
 
@@ -12,13 +13,16 @@ export const MSK_INSTANCE_TYPE = "kafka.m7g.large";
 export const MSK_STORAGE_GI = 1000;
 /** TLS listener with IAM (SASL) client authentication. */
 export const MSK_IAM_TLS_PORT = 9098;
+/** Whom a mirrored cluster's security group also admits (EC2 rule descriptions allow no apostrophe). */
+export const REPLICATOR_MEMBERS = "MSK Replicator network interfaces";
 /** Consumer-lag SLO assumed when `slo.consumerLagMs` is absent. */
 export const DEFAULT_CONSUMER_LAG_MS = 60_000;
 
 /**
- * An MSK cluster in every stream region, over (up to) three zones, with a configuration that
- * carries the spec's durability settings. Brokers: the smallest multiple of the zone count that
- * is at least the replication factor (MSK requires a multiple of the zone count).
+ * An MSK cluster in every stream region and mirror region, over (up to) three zones, with a
+ * configuration that carries the spec's durability settings. Brokers: the smallest multiple of
+ * the zone count that is at least the replication factor (MSK requires a multiple of the zone
+ * count), and at least what MSK Replicator needs when the cluster is mirrored (msk-mirror.ts).
  */
 export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
   const deploy = stream.deploy.target === "aws" ? stream.deploy : undefined;
@@ -28,22 +32,23 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
   const callers = callersOf(ctx.model, stream.name);
   const clusterName = ctx.physical([stream.name], 64);
 
-  for (const region of stream.regions) {
-    const wanted = (stream.zones[region] ?? []).slice(0, 3);
-    const subnets = ctx.subnets(region, wanted, true);
+  for (const region of mskRegions(stream)) {
+    const subnets = ctx.subnets(region, clusterZones(ctx, stream, region), true);
     const zoneCount = subnets.length;
     if (zoneCount < 2) {
       ctx.problems.push(
         inputProblem(
           "aws/msk-zones",
-          `${stream.path}.regions`,
+          `${stream.path}.${stream.regions.includes(region) ? "regions" : "mirrorRegions"}`,
           `MSK needs two or three zones in ${region}; ${zoneCount} available`,
           `use a region with three zones, or configure topoplan:network["${region}"].subnetIds with one subnet per zone`,
         ),
       );
       continue;
     }
-    const brokers = zoneCount * Math.max(1, Math.ceil(stream.replicas / zoneCount));
+    const role = mirrorRole(stream, region);
+    const mirrored = role.source || role.target;
+    const brokers = brokerCount(zoneCount, stream.replicas, mirrored);
     const configuration = ctx.emit({
       type: "aws:msk/configuration:Configuration",
       name: logicalName(stream.name, "msk-config", region),
@@ -59,7 +64,9 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
         serverProperties: serverProperties(stream),
       },
     });
-    const sg = ctx.securityGroup(stream.name, region, MSK_IAM_TLS_PORT, callers);
+    // A Replicator's network interfaces sit in the cluster's own group (msk-replicator.ts).
+    const members = mirrored ? REPLICATOR_MEMBERS : undefined;
+    const sg = ctx.securityGroup(stream.name, region, MSK_IAM_TLS_PORT, callers, members);
     const cluster = ctx.emit({
       type: "aws:msk/cluster:Cluster",
       name: logicalName(stream.name, "msk-cluster", region),
@@ -74,6 +81,11 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
           clientSubnets: subnets,
           securityGroups: [out(sg, "id")],
           storageInfo: { ebsStorageInfo: { volumeSize } },
+          // A Replicator in another region reads a source over multi-VPC private connectivity
+          // with IAM (MSK developer guide, "Network requirements" of MSK Replicator).
+          ...(role.source
+            ? { connectivityInfo: { vpcConnectivity: { clientAuthentication: { sasl: { iam: true } } } } }
+            : {}),
         },
         configurationInfo: {
           arn: out(configuration, "arn"),
@@ -102,6 +114,25 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
   }
 }
 
+/**
+ * Brokers for `replicas` over `zoneCount` zones: a multiple of the zone count, at least the
+ * replication factor and, for a mirrored cluster, at least MSK Replicator's minimum.
+ */
+export function brokerCount(zoneCount: number, replicas: number, mirrored: boolean): number {
+  const needed = mirrored ? Math.max(replicas, replicatorMinimumBrokers(zoneCount)) : replicas;
+  return zoneCount * Math.max(1, Math.ceil(needed / zoneCount));
+}
+
+/**
+ * The (up to) three zones of the stream's cluster in `region`: the stream's zones there, or for a
+ * region that holds only a mirror the catalog's, as many as an account may use.
+ */
+export function clusterZones(ctx: AwsContext, stream: ResolvedStream, region: string): readonly string[] {
+  const known = ctx.model.catalog.regions.get(region);
+  const catalog = (known?.zones ?? []).slice(0, known?.accountZoneLimit ?? Number.POSITIVE_INFINITY);
+  return (stream.zones[region] ?? catalog).slice(0, 3);
+}
+
 /** Kafka broker properties, one per line, sorted: durable defaults, no silent topic creation. */
 export function serverProperties(stream: ResolvedStream): string {
   const properties: Record<string, string | number | boolean> = {
@@ -124,13 +155,17 @@ export function serverProperties(stream: ResolvedStream): string {
 /**
  * Consumers alarmed in `region`: those running there; a consumer running in none of the stream's
  * regions reads across regions, so it is alarmed in all of them. Consumer groups are named after
- * the consuming service (a convention documented in docs/aws.md).
+ * the consuming service (a convention documented in docs/aws.md). A cluster that holds only a
+ * mirror is read by the consumers running there and in none of the stream's regions; its other
+ * groups are offsets the Replicator copies (its lag is alarmed as ReplicationLatency).
  */
 function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): string[] {
+  const own = stream.regions.includes(region);
   return stream.consumers
     .filter((consumer) => {
       const regions = modelIndex(ctx.model).service(consumer)?.regions ?? [];
       const local = regions.filter((r) => stream.regions.includes(r));
+      if (!own) return local.length === 0 && regions.includes(region);
       return local.length === 0 || local.includes(region);
     })
     .sort();
@@ -184,7 +219,8 @@ function mskAlarms(
     evaluationPeriods: 1,
   });
   const lagMs = stream.slo.consumerLagMs ?? DEFAULT_CONSUMER_LAG_MS;
-  const offsetThreshold = offsetLagThreshold(stream);
+  // A mirror holds every region's records, not one region's share: time lag only there.
+  const offsetThreshold = stream.regions.includes(region) ? offsetLagThreshold(stream) : undefined;
   for (const consumer of consumersIn(ctx, stream, region)) {
     const dimensions = { "Cluster Name": name, "Consumer Group": consumer, Topic: stream.name };
     ctx.alarm({

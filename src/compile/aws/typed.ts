@@ -29,7 +29,9 @@ export interface AwsArgsByToken {
   "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicyArgs;
   "aws:kms/key:Key": aws.kms.KeyArgs;
   "aws:msk/cluster:Cluster": aws.msk.ClusterArgs;
+  "aws:msk/clusterPolicy:ClusterPolicy": aws.msk.ClusterPolicyArgs;
   "aws:msk/configuration:Configuration": aws.msk.ConfigurationArgs;
+  "aws:msk/replicator:Replicator": aws.msk.ReplicatorArgs;
   "aws:rds/cluster:Cluster": aws.rds.ClusterArgs;
   "aws:rds/clusterInstance:ClusterInstance": aws.rds.ClusterInstanceArgs;
   "aws:rds/clusterParameterGroup:ClusterParameterGroup": aws.rds.ClusterParameterGroupArgs;
@@ -72,7 +74,9 @@ export const AWS_TOKENS: readonly AwsToken[] = [
   "aws:iam/rolePolicy:RolePolicy",
   "aws:kms/key:Key",
   "aws:msk/cluster:Cluster",
+  "aws:msk/clusterPolicy:ClusterPolicy",
   "aws:msk/configuration:Configuration",
+  "aws:msk/replicator:Replicator",
   "aws:rds/cluster:Cluster",
   "aws:rds/clusterInstance:ClusterInstance",
   "aws:rds/clusterParameterGroup:ClusterParameterGroup",

@@ -1,0 +1,316 @@
+import { PIPELINES } from "../../catalog/data/replication.js";
+import { inputProblem } from "../../diagnostics/diagnostic.js";
+import type { ResolvedStream } from "../../model/types.js";
+import type { AwsContext } from "./context.js";
+import { clusterZones, MSK_INSTANCE_TYPE, MSK_KAFKA_VERSION } from "./msk.js";
+import { kafkaVersionBelow, type MirrorPair, mirrorPairs, REPLICATOR_MIN_KAFKA } from "./msk-mirror.js";
+import { logicalName } from "./names.js";
+import { awsAccountId, concat, jsonDocument, out } from "./typed.js";
+
+/**
+ * What the service execution role may do on both clusters: the actions of the AWS managed policy
+ * AWSMSKReplicatorExecutionRole (v2: cluster, topic and group statements) plus
+ * DescribeClusterDynamicConfiguration (MSK developer guide, "IAM permissions reference" of MSK
+ * Replicator), scoped to this stream's two clusters instead of every cluster in the account.
+ */
+const CLUSTER_ACTIONS = [
+  "kafka-cluster:Connect",
+  "kafka-cluster:DescribeCluster",
+  "kafka-cluster:AlterCluster",
+  "kafka-cluster:DescribeClusterDynamicConfiguration",
+  "kafka-cluster:DescribeTopic",
+  "kafka-cluster:CreateTopic",
+  "kafka-cluster:AlterTopic",
+  "kafka-cluster:WriteData",
+  "kafka-cluster:WriteDataIdempotently",
+  "kafka-cluster:ReadData",
+  "kafka-cluster:AlterGroup",
+  "kafka-cluster:DescribeGroup",
+  "kafka-cluster:DescribeTopicDynamicConfiguration",
+  "kafka-cluster:AlterTopicDynamicConfiguration",
+];
+const TOPIC_ACTIONS = [
+  "kafka-cluster:DescribeTopic",
+  "kafka-cluster:CreateTopic",
+  "kafka-cluster:AlterTopic",
+  "kafka-cluster:WriteData",
+  "kafka-cluster:ReadData",
+  "kafka-cluster:DescribeTopicDynamicConfiguration",
+  "kafka-cluster:AlterTopicDynamicConfiguration",
+  "kafka-cluster:AlterCluster",
+];
+const GROUP_ACTIONS = ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"];
+
+/**
+ * What a cross-region Replicator's service needs on its source cluster's resource policy (MSK
+ * developer guide, "Network requirements" of MSK Replicator).
+ */
+const SOURCE_POLICY_ACTIONS = [
+  "kafka:CreateVpcConnection",
+  "kafka:GetBootstrapBrokers",
+  "kafka:DescribeClusterV2",
+];
+
+/** CreateReplicator: `replicatorName` at most 128 characters of letters, digits and `-`. */
+const REPLICATOR_NAME_MAX = 128;
+
+const clusterOf = (stream: ResolvedStream, region: string) => logicalName(stream.name, "msk-cluster", region);
+const sgOf = (stream: ResolvedStream, region: string) => logicalName(stream.name, "sg", region);
+
+/**
+ * `mirrorRegions` made real: for each (stream region → mirror region) pair an MSK Replicator in
+ * the target region (MSK runs a Replicator in its target's region), its own service execution
+ * role, and on each source cluster the resource policy a cross-region Replicator needs. The
+ * clusters themselves, with multi-VPC IAM connectivity on sources and the Replicator's network
+ * interfaces admitted by their security groups, come from compileMsk.
+ */
+export function compileMskReplicators(ctx: AwsContext, stream: ResolvedStream): void {
+  const pairs = mirrorPairs(stream);
+  if (pairs.length === 0) return;
+  if (!replicatorSupported(ctx, stream)) return;
+  for (const source of [...new Set(pairs.map((pair) => pair.source))]) sourcePolicy(ctx, stream, source);
+  for (const pair of pairs) replicator(ctx, stream, pair);
+}
+
+/** Kafka version and broker type MSK Replicator accepts; problems reported with the spec path. */
+function replicatorSupported(ctx: AwsContext, stream: ResolvedStream): boolean {
+  const deploy = stream.deploy.target === "aws" ? stream.deploy : undefined;
+  const version = deploy?.engineVersion ?? MSK_KAFKA_VERSION;
+  const instanceType = deploy?.instanceClass ?? MSK_INSTANCE_TYPE;
+  const before = ctx.problems.length;
+  if (kafkaVersionBelow(version, REPLICATOR_MIN_KAFKA) !== false)
+    ctx.problems.push(
+      inputProblem(
+        "aws/msk-replicator-version",
+        `${stream.path}.deploy.engineVersion`,
+        `MSK Replicator with identical topic names needs Kafka ${REPLICATOR_MIN_KAFKA} or later on both clusters; ${stream.path} runs "${version}"`,
+        `use deploy.engineVersion "${MSK_KAFKA_VERSION}", or remove mirrorRegions`,
+      ),
+    );
+  // "MSK Replicator supports clusters using instance types of m5.large or larger. t3.small
+  // clusters aren't supported" (MSK developer guide, "Supported cluster types and versions").
+  if (instanceType.startsWith("kafka.t3."))
+    ctx.problems.push(
+      inputProblem(
+        "aws/msk-replicator-instance",
+        `${stream.path}.deploy.instanceClass`,
+        `MSK Replicator does not support ${instanceType} brokers, which ${stream.path} mirrors to ${stream.mirrorRegions.join(", ")}`,
+        `use deploy.instanceClass "${MSK_INSTANCE_TYPE}" or larger, or remove mirrorRegions`,
+      ),
+    );
+  return ctx.problems.length === before;
+}
+
+/** The source cluster lets the MSK service open its multi-VPC connection for a Replicator. */
+function sourcePolicy(ctx: AwsContext, stream: ResolvedStream, region: string): void {
+  const cluster = clusterOf(stream, region);
+  ctx.emit({
+    type: "aws:msk/clusterPolicy:ClusterPolicy",
+    name: logicalName(stream.name, "msk-cluster-policy", region),
+    region,
+    component: stream.name,
+    args: {
+      clusterArn: out(cluster, "arn"),
+      policy: jsonDocument({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "MskReplicatorConnects",
+            Effect: "Allow",
+            Principal: { Service: "kafka.amazonaws.com" },
+            Action: SOURCE_POLICY_ACTIONS,
+            Resource: out(cluster, "arn"),
+          },
+        ],
+      }),
+    },
+  });
+}
+
+function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): void {
+  const { source, target } = pair;
+  const kind = `msk-replicator-${source}-to`;
+  const name = ctx.physical([stream.name, source, "to", target], REPLICATOR_NAME_MAX);
+  const role = executionRole(ctx, stream, pair, kind);
+  const clusterSide = (region: string) => ({
+    amazonMskCluster: { mskClusterArn: out(clusterOf(stream, region), "arn") },
+    // The cluster's own subnets and group: the group admits its members on 9098 (compileMsk).
+    vpcConfig: {
+      subnetIds: ctx.subnets(region, clusterZones(ctx, stream, region), true),
+      securityGroupsIds: [out(sgOf(stream, region), "id")],
+    },
+  });
+  ctx.emit({
+    type: "aws:msk/replicator:Replicator",
+    name: logicalName(stream.name, kind, target),
+    region: target,
+    component: stream.name,
+    args: {
+      replicatorName: name,
+      description: `${stream.path}: records of ${source} mirrored to ${target} (mirrorRegions)`,
+      serviceExecutionRoleArn: out(role, "arn"),
+      kafkaClusters: [clusterSide(source), clusterSide(target)],
+      replicationInfoList: {
+        sourceKafkaClusterArn: out(clusterOf(stream, source), "arn"),
+        targetKafkaClusterArn: out(clusterOf(stream, target), "arn"),
+        // The mirror's brokers have the source's disk (storageGi): uncompressed copies of
+        // compressed producer batches could outgrow it. LZ4: Kafka's cheapest codec (estimate).
+        targetCompressionType: "LZ4",
+        topicReplications: [
+          {
+            // The cluster holds only this stream's topic, named after the stream (docs/aws.md);
+            // component names have no regex metacharacters.
+            topicsToReplicates: [stream.name],
+            // Consumers failing over find the same topic name (needs Kafka ≥ 2.8.1).
+            topicNameConfiguration: { type: "IDENTICAL" },
+            // The whole retained history, as the analysis's copy of every record assumes.
+            startingPosition: { type: "EARLIEST" },
+            // The topic is created after deployment (auto.create.topics.enable=false); its
+            // partitions and retention follow the source.
+            detectAndCopyNewTopics: true,
+            copyTopicConfigurations: true,
+            // IAM access control, not Kafka ACLs.
+            copyAccessControlListsForTopics: false,
+          },
+        ],
+        consumerGroupReplications: [consumerGroups(stream)],
+      },
+      logDelivery: {
+        replicatorLogDelivery: {
+          cloudwatchLogs: {
+            enabled: true,
+            logGroup: out(ctx.logGroup(stream.name, target, `msk-replicator-${source}`), "name"),
+          },
+        },
+      },
+      tags: ctx.tags(stream.name),
+    },
+    // CreateReplicator opens the multi-VPC connection the source's policy allows, as the role.
+    options: {
+      dependsOn: [
+        logicalName(stream.name, "msk-cluster-policy", source),
+        logicalName(stream.name, `${kind}-policy`, target),
+      ],
+    },
+  });
+  replicatorAlarms(ctx, stream, pair, name);
+}
+
+/**
+ * Consumer groups are named after the consuming services (docs/aws.md); their committed offsets
+ * are translated into the mirror so a consumer failing over resumes where it was. Groups appear
+ * when consumers first commit, after the Replicator exists. A stream without consumers copies no
+ * group: everything included is excluded again (an empty include list is not documented).
+ */
+function consumerGroups(stream: ResolvedStream) {
+  const consumers = [...stream.consumers].sort();
+  return {
+    consumerGroupsToReplicates: consumers.length > 0 ? consumers : [".*"],
+    ...(consumers.length > 0 ? {} : { consumerGroupsToExcludes: [".*"] }),
+    synchroniseConsumerGroupOffsets: consumers.length > 0,
+    detectAndCopyNewConsumerGroups: consumers.length > 0,
+  };
+}
+
+/**
+ * One role per Replicator: Replicators sharing a role share its Kafka quotas (MSK developer
+ * guide, "Service execution role"). Trusted by kafka.amazonaws.com for this account only
+ * (confused-deputy prevention, as the guide's trust policy does).
+ */
+function executionRole(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair, kind: string): string {
+  const role = ctx.emit({
+    type: "aws:iam/role:Role",
+    name: logicalName(stream.name, `${kind}-role`, pair.target),
+    region: pair.target,
+    component: stream.name,
+    args: {
+      description: `MSK Replicator of ${stream.path}: ${pair.source} to ${pair.target}`,
+      assumeRolePolicy: jsonDocument({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "kafka.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": awsAccountId() } },
+          },
+        ],
+      }),
+      tags: ctx.tags(stream.name),
+    },
+  });
+  const regions = [pair.source, pair.target];
+  const under = (resource: string) =>
+    regions.map((r) =>
+      concat(
+        `arn:aws:kafka:${r}:`,
+        awsAccountId(),
+        `:${resource}/`,
+        out(clusterOf(stream, r), "clusterName"),
+        "/*",
+      ),
+    );
+  ctx.emit({
+    type: "aws:iam/rolePolicy:RolePolicy",
+    name: logicalName(stream.name, `${kind}-policy`, pair.target),
+    region: pair.target,
+    component: stream.name,
+    args: {
+      role: out(role, "id"),
+      policy: jsonDocument({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "ClusterPermissions",
+            Effect: "Allow",
+            Action: CLUSTER_ACTIONS,
+            Resource: regions.map((r) => out(clusterOf(stream, r), "arn")),
+          },
+          // Each cluster serves only this stream: its topics are the stream's and the Replicator's own.
+          { Sid: "TopicPermissions", Effect: "Allow", Action: TOPIC_ACTIONS, Resource: under("topic") },
+          { Sid: "GroupPermissions", Effect: "Allow", Action: GROUP_ACTIONS, Resource: under("group") },
+        ],
+      }),
+    },
+  });
+  return role;
+}
+
+/**
+ * In the target region, where MSK publishes Replicator metrics (AWS/Kafka, dimension
+ * ReplicatorName; MSK developer guide, "Metrics reference" of MSK Replicator): latency above the
+ * mirroring p99 the analysis assumes, and any failure.
+ */
+function replicatorAlarms(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair, name: string): void {
+  const mirroring = PIPELINES["kafka-mirroring"];
+  const dimensions = [{ ReplicatorName: name }];
+  ctx.alarm({
+    component: stream.name,
+    region: pair.target,
+    key: `replication-latency-${pair.source}`,
+    description: `${stream.path}: records from ${pair.source} reach ${pair.target} later than the ${mirroring.p99Ms} ms mirroring p99 the analysis assumes (${mirroring.source})`,
+    namespace: "AWS/Kafka",
+    metricName: "ReplicationLatency",
+    dimensions,
+    statistic: "Maximum",
+    threshold: mirroring.p99Ms,
+  });
+  ctx.alarm({
+    component: stream.name,
+    region: pair.target,
+    key: `replicator-failure-${pair.source}`,
+    description: `${stream.path}: the MSK Replicator from ${pair.source} to ${pair.target} reports failures`,
+    namespace: "AWS/Kafka",
+    metricName: "ReplicatorFailure",
+    dimensions,
+    statistic: "Maximum",
+    threshold: 0,
+  });
+  ctx.widget(pair.target, {
+    component: stream.name,
+    title: `MSK Replicator latency from ${pair.source} (ms)`,
+    stat: "Maximum",
+    metrics: [["AWS/Kafka", "ReplicationLatency", "ReplicatorName", name]],
+    threshold: { label: "mirroring p99 (analysis)", value: mirroring.p99Ms },
+  });
+}

@@ -1,0 +1,409 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { brokerCount } from "../../../src/compile/aws/msk.js";
+import { kafkaVersionBelow, REPLICATOR_MIN_KAFKA } from "../../../src/compile/aws/msk-mirror.js";
+import { isRef, isRuntimeValue, type PlannedResource, type ResourcePlan } from "../../../src/compile/plan.js";
+import { InputError } from "../../../src/diagnostics/diagnostic.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+import { REPO_ROOT } from "../../render/stacks.js";
+import { at, byType, euSpec, named, plan, refsIn, stringsIn } from "./helpers.js";
+
+const REPLICATOR = "aws:msk/replicator:Replicator";
+const CLUSTER = "aws:msk/cluster:Cluster";
+const POLICY = "aws:msk/clusterPolicy:ClusterPolicy";
+
+/** euSpec's `events` stream (eu-west-1 + eu-central-1) with mirror regions and other overrides. */
+function mirrored(
+  mirrorRegions: string[] | undefined,
+  overrides: Record<string, unknown> = {},
+): TopologyInput {
+  const spec = euSpec();
+  const events = (spec.streams as Record<string, Record<string, unknown>>).events!;
+  Object.assign(events, mirrorRegions === undefined ? {} : { mirrorRegions }, overrides);
+  return spec;
+}
+
+function compileError(run: () => unknown): InputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error("expected an InputError");
+}
+
+// eu-central-1 is a stream region that is also a mirror; eu-north-1 holds only a mirror.
+const compiled = plan(mirrored(["eu-central-1", "eu-north-1"]));
+
+describe("MSK Replicator for mirrorRegions", () => {
+  it("runs one Replicator per (stream region → other mirror region) pair, in the target region", () => {
+    expect(
+      byType(compiled, REPLICATOR)
+        .map((r) => [r.name, r.region])
+        .sort(),
+    ).toEqual([
+      ["events-msk-replicator-eu-central-1-to-eu-north-1", "eu-north-1"],
+      ["events-msk-replicator-eu-west-1-to-eu-central-1", "eu-central-1"],
+      ["events-msk-replicator-eu-west-1-to-eu-north-1", "eu-north-1"],
+    ]);
+  });
+
+  it("gives a mirror region outside `regions` its own cluster, VPC, subnets and security group", () => {
+    expect(byType(compiled, CLUSTER).map((c) => c.region)).toEqual([
+      "eu-central-1",
+      "eu-north-1",
+      "eu-west-1",
+    ]);
+    const north = named(compiled, "events-msk-cluster-eu-north-1");
+    expect(at(north.inputs, "brokerNodeGroupInfo", "clientSubnets")).toEqual(
+      ["eu-north-1a", "eu-north-1b", "eu-north-1c"].map((zone) => ({
+        $ref: `aws-subnet-${zone}`,
+        property: "id",
+      })),
+    );
+    expect(at(north.inputs, "clientAuthentication")).toEqual({ sasl: { iam: true }, unauthenticated: false });
+    expect(north.options).toEqual({ protect: true, retainOnDelete: true });
+    expect(named(compiled, "aws-vpc-eu-north-1").inputs).toMatchObject({ cidrBlock: "10.27.0.0/16" });
+    expect(at(named(compiled, "events-sg-eu-north-1").inputs, "vpcId")).toEqual({
+      $ref: "aws-vpc-eu-north-1",
+      property: "id",
+    });
+  });
+
+  it("alarms consumer lag on a mirror-only cluster for the consumers that read it, and only time lag", () => {
+    const lagAlarms = (p: ResourcePlan) =>
+      byType(p, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .filter((a) => a.region === "eu-north-1" && a.name.includes("consumer"))
+        .map((a) => a.name);
+    // worker runs in eu-central-1, a stream region: the mirror's "worker" group is a copy.
+    expect(lagAlarms(compiled)).toEqual([]);
+    const spec = mirrored(["eu-north-1"]);
+    (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-north-1"];
+    expect(lagAlarms(plan(spec))).toEqual(["events-alarm-consumer-time-lag-worker-eu-north-1"]);
+    // A consumer far from every cluster reads a stream region's cluster, not the mirror.
+    (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-west-3"];
+    expect(lagAlarms(plan(spec))).toEqual([]);
+  });
+
+  it("wires source and target clusters, each with its own subnets and security group", () => {
+    const replicator = named(compiled, "events-msk-replicator-eu-west-1-to-eu-central-1");
+    const side = (region: string, zones: string[]) => ({
+      amazonMskCluster: { mskClusterArn: { $ref: `events-msk-cluster-${region}`, property: "arn" } },
+      vpcConfig: {
+        subnetIds: zones.map((zone) => ({ $ref: `aws-subnet-${zone}`, property: "id" })),
+        securityGroupsIds: [{ $ref: `events-sg-${region}`, property: "id" }],
+      },
+    });
+    expect(replicator.inputs).toMatchObject({
+      replicatorName: "shop-events-eu-west-1-to-eu-central-1",
+      serviceExecutionRoleArn: {
+        $ref: "events-msk-replicator-eu-west-1-to-role-eu-central-1",
+        property: "arn",
+      },
+      kafkaClusters: [
+        side("eu-west-1", ["eu-west-1a", "eu-west-1b", "eu-west-1c"]),
+        side("eu-central-1", ["eu-central-1a", "eu-central-1b", "eu-central-1c"]),
+      ],
+    });
+    expect(at(replicator.inputs, "replicatorName")).toMatch(/^[0-9A-Za-z][0-9A-Za-z-]{0,127}$/);
+  });
+
+  it("replicates the stream's topic under its own name, from the earliest record, with its consumers' offsets", () => {
+    const info = at(
+      named(compiled, "events-msk-replicator-eu-west-1-to-eu-north-1").inputs,
+      "replicationInfoList",
+    );
+    expect(info).toEqual({
+      sourceKafkaClusterArn: { $ref: "events-msk-cluster-eu-west-1", property: "arn" },
+      targetKafkaClusterArn: { $ref: "events-msk-cluster-eu-north-1", property: "arn" },
+      targetCompressionType: "LZ4",
+      topicReplications: [
+        {
+          topicsToReplicates: ["events"],
+          topicNameConfiguration: { type: "IDENTICAL" },
+          startingPosition: { type: "EARLIEST" },
+          detectAndCopyNewTopics: true,
+          copyTopicConfigurations: true,
+          copyAccessControlListsForTopics: false,
+        },
+      ],
+      consumerGroupReplications: [
+        {
+          consumerGroupsToReplicates: ["worker"],
+          synchroniseConsumerGroupOffsets: true,
+          detectAndCopyNewConsumerGroups: true,
+        },
+      ],
+    });
+  });
+
+  it("copies no consumer group for a stream without consumers", () => {
+    const groups = at(
+      named(
+        plan(mirrored(["eu-north-1"], { consumers: [] })),
+        "events-msk-replicator-eu-west-1-to-eu-north-1",
+      ).inputs,
+      "replicationInfoList",
+      "consumerGroupReplications",
+      0,
+    );
+    expect(groups).toEqual({
+      consumerGroupsToReplicates: [".*"],
+      consumerGroupsToExcludes: [".*"],
+      synchroniseConsumerGroupOffsets: false,
+      detectAndCopyNewConsumerGroups: false,
+    });
+  });
+
+  it("runs as its own role, trusted by kafka.amazonaws.com in this account, on the two clusters only", () => {
+    const role = named(compiled, "events-msk-replicator-eu-west-1-to-role-eu-central-1");
+    const trust = at(role.inputs, "assumeRolePolicy", "value", "Statement", 0);
+    expect(trust).toMatchObject({
+      Effect: "Allow",
+      Principal: { Service: "kafka.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": { $runtime: "awsAccountId" } } },
+    });
+    const policy = named(compiled, "events-msk-replicator-eu-west-1-to-policy-eu-central-1");
+    expect(at(policy.inputs, "role")).toEqual({ $ref: role.name, property: "id" });
+    const statements = at(policy.inputs, "policy", "value", "Statement") as { Action: string[] }[];
+    const actions = new Set(statements.flatMap((s) => s.Action));
+    for (const action of [
+      "kafka-cluster:Connect",
+      "kafka-cluster:ReadData",
+      "kafka-cluster:WriteData",
+      "kafka-cluster:WriteDataIdempotently",
+      "kafka-cluster:CreateTopic",
+      "kafka-cluster:AlterGroup",
+    ])
+      expect(actions.has(action), action).toBe(true);
+    // Scoped: no wildcard account, region or cluster; only this pair's clusters are referenced.
+    expect(stringsIn(at(policy.inputs, "policy")).filter((s) => s.includes("*:") || s === "*")).toEqual([]);
+    expect([...new Set(refsIn(at(policy.inputs, "policy")).map((r) => r.$ref))].sort()).toEqual([
+      "events-msk-cluster-eu-central-1",
+      "events-msk-cluster-eu-west-1",
+    ]);
+  });
+
+  it("turns on multi-VPC IAM connectivity and the MSK service's cluster policy on source clusters only", () => {
+    const connectivity = (region: string) =>
+      at(named(compiled, `events-msk-cluster-${region}`).inputs, "brokerNodeGroupInfo", "connectivityInfo");
+    const iam = { vpcConnectivity: { clientAuthentication: { sasl: { iam: true } } } };
+    expect(connectivity("eu-west-1")).toEqual(iam);
+    expect(connectivity("eu-central-1")).toEqual(iam);
+    expect(connectivity("eu-north-1")).toBeUndefined();
+    expect(byType(compiled, POLICY).map((p) => p.name)).toEqual([
+      "events-msk-cluster-policy-eu-central-1",
+      "events-msk-cluster-policy-eu-west-1",
+    ]);
+    const statement = at(
+      named(compiled, "events-msk-cluster-policy-eu-west-1").inputs,
+      "policy",
+      "value",
+      "Statement",
+      0,
+    );
+    expect(statement).toMatchObject({
+      Principal: { Service: "kafka.amazonaws.com" },
+      Action: ["kafka:CreateVpcConnection", "kafka:GetBootstrapBrokers", "kafka:DescribeClusterV2"],
+      Resource: { $ref: "events-msk-cluster-eu-west-1", property: "arn" },
+    });
+    expect(named(compiled, "events-msk-replicator-eu-west-1-to-eu-north-1").options?.dependsOn).toEqual([
+      "events-msk-cluster-policy-eu-west-1",
+      "events-msk-replicator-eu-west-1-to-policy-eu-north-1",
+    ]);
+  });
+
+  it("lets the Replicator's network interfaces, placed in each cluster's group, reach the brokers on 9098", () => {
+    const rule = { protocol: "tcp", fromPort: 9098, toPort: 9098, self: true };
+    for (const region of ["eu-west-1", "eu-central-1", "eu-north-1"]) {
+      const sg = named(compiled, `events-sg-${region}`).inputs;
+      expect(sg.ingress as object[]).toContainEqual(expect.objectContaining(rule));
+      expect(sg.egress).toEqual([expect.objectContaining(rule)]);
+      // EC2 refuses apostrophes in rule descriptions.
+      for (const r of [
+        ...(sg.ingress as { description: string }[]),
+        ...(sg.egress as { description: string }[]),
+      ])
+        expect(r.description).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/);
+    }
+  });
+
+  it("alarms in the target region when replication outlasts the mirroring p99 the analysis assumes", () => {
+    const alarm = named(compiled, "events-alarm-replication-latency-eu-west-1-eu-north-1");
+    expect(alarm.region).toBe("eu-north-1");
+    expect(alarm.inputs).toMatchObject({
+      namespace: "AWS/Kafka",
+      metricName: "ReplicationLatency",
+      dimensions: { ReplicatorName: "shop-events-eu-west-1-to-eu-north-1" },
+      threshold: 5000,
+    });
+    expect(named(compiled, "events-alarm-replicator-failure-eu-west-1-eu-north-1").inputs).toMatchObject({
+      metricName: "ReplicatorFailure",
+      threshold: 0,
+    });
+  });
+
+  it("compiles nothing of the kind for a stream without mirrorRegions", () => {
+    const plain = plan(mirrored(undefined));
+    expect(byType(plain, REPLICATOR)).toEqual([]);
+    expect(byType(plain, POLICY)).toEqual([]);
+    expect(plain.resources.filter((r) => r.name.includes("replicator"))).toEqual([]);
+    for (const cluster of byType(plain, CLUSTER))
+      expect(at(cluster.inputs, "brokerNodeGroupInfo", "connectivityInfo")).toBeUndefined();
+    expect(at(named(plain, "events-sg-eu-west-1").inputs, "egress")).toEqual([]);
+  });
+});
+
+describe("what MSK Replicator requires", () => {
+  it("refuses a mirror region outside the residency, naming the mirrorRegions entry", () => {
+    const error = compileError(() => plan(mirrored(["us-east-1"])));
+    expect(error.diagnostics.map((d) => [d.code, d.path])).toContainEqual([
+      "aws/residency",
+      "streams.events.mirrorRegions[0]",
+    ]);
+  });
+
+  it("refuses a Kafka version older than identical topic names need, and t3 brokers", () => {
+    const old = compileError(() =>
+      plan(mirrored(["eu-north-1"], { deploy: { target: "aws", service: "msk", engineVersion: "2.6.2" } })),
+    );
+    expect(old.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["aws/msk-replicator-version", "streams.events.deploy.engineVersion"],
+    ]);
+    expect(old.diagnostics[0]?.message).toContain("2.8.1");
+    const t3 = compileError(() =>
+      plan(
+        mirrored(["eu-north-1"], {
+          deploy: { target: "aws", service: "msk", instanceClass: "kafka.t3.small" },
+        }),
+      ),
+    );
+    expect(t3.diagnostics.map((d) => d.code)).toEqual(["aws/msk-replicator-instance"]);
+    // The same settings without a mirror compile.
+    expect(() =>
+      plan(mirrored(undefined, { deploy: { target: "aws", service: "msk", engineVersion: "2.6.2" } })),
+    ).not.toThrow();
+  });
+
+  it("gives a mirrored cluster over two zones the four brokers the Replicator needs", () => {
+    const twoZones = {
+      vpcId: "vpc-0abc",
+      subnetIds: ["subnet-0a", "subnet-0b"],
+      callerCidrs: ["10.9.0.0/16"],
+    };
+    const spec = mirrored(["eu-central-1"], { replicas: 2, minInSync: 1 });
+    const brokers = (p: ResourcePlan) =>
+      at(named(p, "events-msk-cluster-eu-central-1").inputs, "numberOfBrokerNodes");
+    expect(brokers(plan(spec, { awsNetwork: { "eu-central-1": twoZones } }))).toBe(4);
+    expect(
+      brokers(
+        plan(mirrored(undefined, { replicas: 2, minInSync: 1 }), {
+          awsNetwork: { "eu-central-1": twoZones },
+        }),
+      ),
+    ).toBe(2);
+  });
+
+  it("always gives a mirrored cluster a multiple of its zones, ≥ the replicas and ≥ the Replicator's minimum", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 12 }), (zones, replicas) => {
+        const n = brokerCount(zones, replicas, true);
+        expect(n % zones).toBe(0);
+        expect(n).toBeGreaterThanOrEqual(Math.max(replicas, zones === 2 ? 4 : 3));
+        expect(n).toBeLessThan(Math.max(replicas, zones === 2 ? 4 : 3) + zones);
+      }),
+    );
+  });
+
+  it.each([
+    ["3.8.x", false],
+    ["2.8.1", false],
+    ["2.8.2.tiered", false],
+    ["3.7.x.kraft", false],
+    ["2.8.0", true],
+    ["2.7.1", true],
+    ["2.6.2", true],
+    ["latest", undefined],
+  ] as const)("Kafka %s is older than %s: %s", (version, below) => {
+    expect(kafkaVersionBelow(version, REPLICATOR_MIN_KAFKA)).toBe(below);
+  });
+});
+
+describe("the Replicator's resources against the @pulumi/aws Args types", () => {
+  /** Inputs as a TypeScript literal; refs and runtime values (deploy-time outputs) become `any`. */
+  function literal(value: unknown): string {
+    if (isRef(value) || isRuntimeValue(value)) return "DEPLOY_TIME";
+    if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
+    if (typeof value === "object" && value !== null)
+      return `{ ${Object.entries(value)
+        .map(([k, v]) => `${JSON.stringify(k)}: ${literal(v)}`)
+        .join(", ")} }`;
+    return JSON.stringify(value);
+  }
+
+  /** tsc's complaints about each resource's inputs assigned to its token's Args type. */
+  function typeErrors(resources: readonly PlannedResource[]): string[] {
+    const source = [
+      `import type { AwsArgsByToken } from ${JSON.stringify(join(REPO_ROOT, "src/compile/aws/typed.js"))};`,
+      "declare const DEPLOY_TIME: any;",
+      ...resources.map(
+        (r, i) =>
+          `// ${r.name}\nexport const r${i}: AwsArgsByToken[${JSON.stringify(r.type)}] = ${literal(r.inputs)};`,
+      ),
+    ].join("\n");
+    const dir = mkdtempSync(join(REPO_ROOT, ".msk-replicator-args-"));
+    try {
+      const file = join(dir, "resources.ts");
+      writeFileSync(file, source);
+      const program = ts.createProgram([file], {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        types: [],
+      });
+      return ts
+        .getPreEmitDiagnostics(program)
+        .filter((d) => d.file?.fileName === file)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("type-check: Replicators, cluster policies, roles, clusters and security groups", () => {
+    const resources = compiled.resources.filter((r) =>
+      [
+        REPLICATOR,
+        POLICY,
+        CLUSTER,
+        "aws:iam/role:Role",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:ec2/securityGroup:SecurityGroup",
+      ].includes(r.type),
+    );
+    expect(new Set(resources.map((r) => r.type)).size).toBe(6);
+    expect(typeErrors(resources)).toEqual([]);
+  }, 120_000);
+
+  it("fails on the singular field names the SDK spells in the plural (the check can fail)", () => {
+    const replicator = named(compiled, "events-msk-replicator-eu-west-1-to-eu-north-1");
+    const info = replicator.inputs.replicationInfoList as { topicReplications: Record<string, unknown>[] };
+    const { topicsToReplicates: _, ...rest } = info.topicReplications[0]!;
+    const misspelled = {
+      ...replicator,
+      inputs: {
+        ...replicator.inputs,
+        replicationInfoList: { ...info, topicReplications: [{ ...rest, topicsToReplicate: ["events"] }] },
+      },
+    };
+    expect(typeErrors([misspelled]).join("\n")).toMatch(/'"?topicsToReplicate"?' does not exist/);
+  }, 120_000);
+});

@@ -10,6 +10,7 @@ import {
   REQUEST_PRICES,
   STORAGE_USD_PER_GB_MONTH,
 } from "../catalog/data/prices.js";
+import { mskBrokers } from "../model/msk-clusters.js";
 import type { ResolvedDatastore, ResolvedService, ResolvedStream } from "../model/types.js";
 import { type Flow, monthlyUsd, SECONDS_PER_MONTH } from "./bandwidth.js";
 import type { CostEstimate, LinkLoad } from "./types.js";
@@ -171,9 +172,13 @@ export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): num
   const brokers = stream.replicas * stream.regions.length;
   const deploy = stream.deploy;
   if (deploy.target === "aws" && deploy.service === "msk") {
+    // The brokers the compiler creates: a multiple of each cluster's zones, the mirror regions'
+    // clusters, and MSK Replicator's minimum where a cluster is mirrored (src/model/msk-clusters.ts).
+    // The Replicator's own hourly and per-GB charges are not counted (no sourced figure here).
+    const built = mskBrokers(catalog, stream).reduce((sum, cluster) => sum + cluster.brokers, 0);
     const cls = deploy.instanceClass ?? DEFAULT_INSTANCE_CLASS.msk!;
     return (
-      brokers *
+      built *
       (instanceMonth(cls, catalog.replicaCost.instanceUsdPerMonth) +
         (deploy.storageGi ?? 1000) * STORAGE_USD_PER_GB_MONTH.msk)
     );

@@ -1,4 +1,5 @@
-import type { ResolvedComponent, ResolvedService } from "../../model/types.js";
+import { mskRegions } from "../../model/msk-clusters.js";
+import type { ResolvedComponent, ResolvedService, ResolvedStream } from "../../model/types.js";
 import { logicalName } from "./names.js";
 import { awsAccountId, concat, out } from "./typed.js";
 
@@ -29,9 +30,12 @@ function rolesOf(stream: ResolvedComponent, caller: ResolvedService | undefined)
   return roles;
 }
 
-/** `arn:aws:kafka:<region>:<account>:<kind>/<cluster-name>/*`: the cluster's uuid and every name. */
-const arnsUnder = (stream: ResolvedComponent, kind: string) =>
-  stream.regions.map((r) =>
+/**
+ * `arn:aws:kafka:<region>:<account>:<kind>/<cluster-name>/*`: the cluster's uuid and every name, in
+ * every region with a cluster of the stream — its mirror regions' too, where callers fail over.
+ */
+const arnsUnder = (stream: ResolvedStream, kind: string) =>
+  mskRegions(stream).map((r) =>
     concat(
       `arn:aws:kafka:${r}:`,
       awsAccountId(),
@@ -45,7 +49,7 @@ const arnsUnder = (stream: ResolvedComponent, kind: string) =>
 export function mskStatements(stream: ResolvedComponent, caller?: ResolvedService): object[] {
   const roles = rolesOf(stream, caller);
   if (stream.kind !== "stream" || roles.length === 0) return [];
-  const clusters = stream.regions.map((r) => out(logicalName(stream.name, "msk-cluster", r), "arn"));
+  const clusters = mskRegions(stream).map((r) => out(logicalName(stream.name, "msk-cluster", r), "arn"));
   // exactly-once delivery is implemented with transactions, as the analysis assumes (streams.ts).
   const transactional = stream.transactions || stream.delivery === "exactly-once";
   const statements: object[] = [];

@@ -1,48 +1,7 @@
-import type { ResolvedStream } from "../../model/types.js";
-
 /**
- * Where a stream's MSK clusters are and which of them take part in its mirroring
- * (`mirrorRegions`, compiled to MSK Replicators by msk-replicator.ts). Pure planning, no resources.
+ * What MSK Replicator asks of the Kafka version at both ends. Where the clusters are and which
+ * mirror is planned in src/model/msk-clusters.ts, shared with the analysis.
  */
-
-/** One MSK Replicator: `source`'s records copied to `target`'s cluster. */
-export interface MirrorPair {
-  readonly source: string;
-  readonly target: string;
-}
-
-/**
- * Every stream region's records go to every other mirror region, as the analysis counts them
- * (streamFlows: each live cluster's records cross once to each mirror region): one pair each.
- */
-export function mirrorPairs(stream: ResolvedStream): MirrorPair[] {
-  return stream.regions.flatMap((source) =>
-    stream.mirrorRegions.filter((target) => target !== source).map((target) => ({ source, target })),
-  );
-}
-
-/** Regions with a cluster of the stream: its regions and its mirror regions, sorted. */
-export function mskRegions(stream: ResolvedStream): string[] {
-  return [...new Set([...stream.regions, ...stream.mirrorRegions])].sort();
-}
-
-/** Whether the cluster in `region` is read by a Replicator (source) or written by one (target). */
-export function mirrorRole(stream: ResolvedStream, region: string): { source: boolean; target: boolean } {
-  const pairs = mirrorPairs(stream);
-  return {
-    source: pairs.some((pair) => pair.source === region),
-    target: pairs.some((pair) => pair.target === region),
-  };
-}
-
-/**
- * Brokers MSK Replicator needs in a provisioned source or target cluster: "a minimum of three
- * brokers", "a minimum of four brokers" across two zones (MSK developer guide, "Supported cluster
- * types and versions for MSK Replicator").
- */
-export function replicatorMinimumBrokers(zoneCount: number): number {
-  return zoneCount === 2 ? 4 : 3;
-}
 
 /**
  * Oldest Kafka version both ends must run: identical topic names need 2.8.1 (the Replicator

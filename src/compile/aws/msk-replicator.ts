@@ -1,9 +1,10 @@
 import { PIPELINES } from "../../catalog/data/replication.js";
 import { inputProblem } from "../../diagnostics/diagnostic.js";
+import { type MirrorPair, mirrorPairs, mskClusterZones } from "../../model/msk-clusters.js";
 import type { ResolvedStream } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
-import { clusterZones, MSK_INSTANCE_TYPE, MSK_KAFKA_VERSION } from "./msk.js";
-import { kafkaVersionBelow, type MirrorPair, mirrorPairs, REPLICATOR_MIN_KAFKA } from "./msk-mirror.js";
+import { MSK_INSTANCE_TYPE, MSK_KAFKA_VERSION } from "./msk.js";
+import { kafkaVersionBelow, REPLICATOR_MIN_KAFKA } from "./msk-mirror.js";
 import { logicalName } from "./names.js";
 import { awsAccountId, concat, jsonDocument, out } from "./typed.js";
 
@@ -136,7 +137,7 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
     amazonMskCluster: { mskClusterArn: out(clusterOf(stream, region), "arn") },
     // The cluster's own subnets and group: the group admits its members on 9098 (compileMsk).
     vpcConfig: {
-      subnetIds: ctx.subnets(region, clusterZones(ctx, stream, region), true),
+      subnetIds: ctx.subnets(region, mskClusterZones(ctx.model.catalog, stream, region), true),
       securityGroupsIds: [out(sgOf(stream, region), "id")],
     },
   });

@@ -1,9 +1,9 @@
 import { inputProblem } from "../../diagnostics/diagnostic.js";
 import { modelIndex } from "../../model/model-index.js";
+import { brokerCount, mirrorRole, mskClusterZones, mskRegions } from "../../model/msk-clusters.js";
 import type { ResolvedStream } from "../../model/types.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
-import { mirrorRole, mskRegions, replicatorMinimumBrokers } from "./msk-mirror.js";
 import { logicalName } from "./names.js";
 import { out, outNumber, STATEFUL } from "./typed.js";
 
@@ -22,7 +22,7 @@ export const DEFAULT_CONSUMER_LAG_MS = 60_000;
  * An MSK cluster in every stream region and mirror region, over (up to) three zones, with a
  * configuration that carries the spec's durability settings. Brokers: the smallest multiple of
  * the zone count that is at least the replication factor (MSK requires a multiple of the zone
- * count), and at least what MSK Replicator needs when the cluster is mirrored (msk-mirror.ts).
+ * count), and at least what MSK Replicator needs when the cluster is mirrored (src/model/msk-clusters.ts).
  */
 export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
   const deploy = stream.deploy.target === "aws" ? stream.deploy : undefined;
@@ -33,7 +33,7 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
   const clusterName = ctx.physical([stream.name], 64);
 
   for (const region of mskRegions(stream)) {
-    const subnets = ctx.subnets(region, clusterZones(ctx, stream, region), true);
+    const subnets = ctx.subnets(region, mskClusterZones(ctx.model.catalog, stream, region), true);
     const zoneCount = subnets.length;
     if (zoneCount < 2) {
       ctx.problems.push(
@@ -112,25 +112,6 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
     });
     mskAlarms(ctx, stream, region, cluster, clusterName, brokers);
   }
-}
-
-/**
- * Brokers for `replicas` over `zoneCount` zones: a multiple of the zone count, at least the
- * replication factor and, for a mirrored cluster, at least MSK Replicator's minimum.
- */
-export function brokerCount(zoneCount: number, replicas: number, mirrored: boolean): number {
-  const needed = mirrored ? Math.max(replicas, replicatorMinimumBrokers(zoneCount)) : replicas;
-  return zoneCount * Math.max(1, Math.ceil(needed / zoneCount));
-}
-
-/**
- * The (up to) three zones of the stream's cluster in `region`: the stream's zones there, or for a
- * region that holds only a mirror the catalog's, as many as an account may use.
- */
-export function clusterZones(ctx: AwsContext, stream: ResolvedStream, region: string): readonly string[] {
-  const known = ctx.model.catalog.regions.get(region);
-  const catalog = (known?.zones ?? []).slice(0, known?.accountZoneLimit ?? Number.POSITIVE_INFINITY);
-  return (stream.zones[region] ?? catalog).slice(0, 3);
 }
 
 /** Kafka broker properties, one per line, sorted: durable defaults, no silent topic creation. */

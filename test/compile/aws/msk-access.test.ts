@@ -34,6 +34,26 @@ describe("MSK IAM access is split by role", () => {
     expect(kinds(producer)).toEqual([":topic/", ":topic/"]);
   });
 
+  it("covers the mirror region's cluster too, where callers fail over", () => {
+    const clusterRegions = (statements: { Resource: unknown[] }[]) =>
+      [
+        ...new Set(
+          statements
+            .flatMap((s) => s.Resource)
+            .flatMap((r: any) => (r?.$runtime === "concat" ? [r.parts[0]] : [])),
+        ),
+      ].sort();
+    expect(clusterRegions(kafkaStatements("worker"))).toEqual([
+      "arn:aws:kafka:eu-central-1:",
+      "arn:aws:kafka:eu-west-1:",
+    ]);
+    expect(clusterRegions(kafkaStatements("worker", { mirrorRegions: ["eu-north-1"] }))).toEqual([
+      "arn:aws:kafka:eu-central-1:",
+      "arn:aws:kafka:eu-north-1:",
+      "arn:aws:kafka:eu-west-1:",
+    ]);
+  });
+
   it("a consumer may read and manage its group, and not write", () => {
     const consumer = kafkaStatements("worker");
     expect(actions(consumer)).toEqual([

@@ -1,0 +1,80 @@
+import type { Catalog } from "../catalog/catalog.js";
+import type { ResolvedStream } from "./types.js";
+
+/**
+ * Where an MSK stream's clusters are, how many brokers each has and which of them take part in its
+ * mirroring (`mirrorRegions`): pure planning the AWS compiler builds (src/compile/aws/msk.ts,
+ * msk-replicator.ts) and the analysis prices (src/analysis/cost.ts), so the two count the same
+ * brokers.
+ */
+
+/** One MSK Replicator: `source`'s records copied to `target`'s cluster. */
+export interface MirrorPair {
+  readonly source: string;
+  readonly target: string;
+}
+
+/**
+ * Every stream region's records go to every other mirror region, as the analysis counts them
+ * (streamFlows: each live cluster's records cross once to each mirror region): one pair each.
+ */
+export function mirrorPairs(stream: ResolvedStream): MirrorPair[] {
+  return stream.regions.flatMap((source) =>
+    stream.mirrorRegions.filter((target) => target !== source).map((target) => ({ source, target })),
+  );
+}
+
+/** Regions with a cluster of the stream: its regions and its mirror regions, sorted. */
+export function mskRegions(stream: ResolvedStream): string[] {
+  return [...new Set([...stream.regions, ...stream.mirrorRegions])].sort();
+}
+
+/** Whether the cluster in `region` is read by a Replicator (source) or written by one (target). */
+export function mirrorRole(stream: ResolvedStream, region: string): { source: boolean; target: boolean } {
+  const pairs = mirrorPairs(stream);
+  return {
+    source: pairs.some((pair) => pair.source === region),
+    target: pairs.some((pair) => pair.target === region),
+  };
+}
+
+/**
+ * Brokers MSK Replicator needs in a provisioned source or target cluster: "a minimum of three
+ * brokers", "a minimum of four brokers" across two zones (MSK developer guide, "Supported cluster
+ * types and versions for MSK Replicator").
+ */
+export function replicatorMinimumBrokers(zoneCount: number): number {
+  return zoneCount === 2 ? 4 : 3;
+}
+
+/**
+ * Brokers for `replicas` over `zoneCount` zones: a multiple of the zone count (MSK spreads brokers
+ * evenly over the cluster's zones), at least the replication factor and, for a mirrored cluster,
+ * at least MSK Replicator's minimum.
+ */
+export function brokerCount(zoneCount: number, replicas: number, mirrored: boolean): number {
+  const needed = mirrored ? Math.max(replicas, replicatorMinimumBrokers(zoneCount)) : replicas;
+  return zoneCount * Math.max(1, Math.ceil(needed / zoneCount));
+}
+
+/**
+ * The (up to) three zones of the stream's cluster in `region`: the stream's zones there, or for a
+ * region that holds only a mirror the catalog's, as many as an account may use.
+ */
+export function mskClusterZones(catalog: Catalog, stream: ResolvedStream, region: string): readonly string[] {
+  const known = catalog.regions.get(region);
+  const zones = (known?.zones ?? []).slice(0, known?.accountZoneLimit ?? Number.POSITIVE_INFINITY);
+  return (stream.zones[region] ?? zones).slice(0, 3);
+}
+
+/**
+ * Brokers per cluster of the stream, from the catalog's zones (a deployment into existing subnets
+ * has as many zones as subnets configured: `topoplan:network`, which only the compiler reads).
+ */
+export function mskBrokers(catalog: Catalog, stream: ResolvedStream): { region: string; brokers: number }[] {
+  return mskRegions(stream).map((region) => {
+    const role = mirrorRole(stream, region);
+    const zones = mskClusterZones(catalog, stream, region).length;
+    return { region, brokers: brokerCount(zones, stream.replicas, role.source || role.target) };
+  });
+}

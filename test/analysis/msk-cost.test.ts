@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { analyse } from "../../src/analysis/index.js";
+import { build } from "./helpers.js";
+
+/** An MSK stream in eu-west-1 (three zones), optionally mirrored to eu-north-1 (three zones). */
+const msk = (replicas: number, mirrorRegions?: string[]) =>
+  analyse(
+    build({
+      streams: {
+        events: {
+          regions: ["eu-west-1"],
+          ...(mirrorRegions === undefined ? {} : { mirrorRegions }),
+          partitions: 12,
+          replicas,
+          minInSync: 1,
+          producers: [],
+          consumers: [],
+          deploy: { target: "aws", service: "msk" },
+        },
+      },
+    }),
+  ).streams[0]!.costUsdPerMonth.replicas;
+
+describe("MSK broker cost counts the brokers the compiler creates", () => {
+  it("a multiple of the cluster's zones: 2 replicas over 3 zones are 3 brokers, as 3 replicas are", () => {
+    expect(msk(2)).toBeCloseTo(msk(3), 9);
+  });
+
+  it("a mirror region's cluster is paid for too, at least MSK Replicator's 3 brokers", () => {
+    const perBroker = msk(3) / 3;
+    // eu-west-1: 3 brokers (≥ 3 for the Replicator); eu-north-1: 3 more.
+    expect(msk(2, ["eu-north-1"])).toBeCloseTo(6 * perBroker, 9);
+  });
+});

@@ -243,6 +243,24 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
       `move the primary by a planned switchover: stop writes to ${showValue(change.from)} (or fence it), wait until the replication lag to ${showValue(change.to)} is zero, then apply this change`,
   },
   {
+    id: "aurora-home-moved",
+    kinds: ["datastore"],
+    field: /^leader$/,
+    applies: (from, _to, _change, { after }) => {
+      const deploy = (after as ResolvedDatastore).deploy;
+      return (
+        from !== undefined &&
+        deploy.target === "aws" &&
+        deploy.service === "aurora-postgresql" &&
+        deploy.homeRegion === undefined
+      );
+    },
+    message: ({ change }) =>
+      `leader ${showValue(change.from)} → ${showValue(change.to)} with no deploy.homeRegion: the global cluster and its master secret live in the leader's region, and a resource cannot change region, so the protected global cluster would be replaced`,
+    fix: ({ change }) =>
+      `switch over first (aws rds switchover-global-cluster, docs/aws.md), and in this change set deploy.homeRegion: ${showValue(change.from)} so the global cluster and the secret stay where they are`,
+  },
+  {
     id: "deploy-target-changed",
     kinds: ["datastore", "stream"],
     field: /^deploy\.(target|service)$/,

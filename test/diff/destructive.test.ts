@@ -255,6 +255,32 @@ describe("destructive-change: one test per field", () => {
     expect(rulesOf(store("eu-west-1", raft), store("eu-central-1", raft))).toEqual([]);
   });
 
+  it("an Aurora leader move without homeRegion would move the global cluster; with it, nothing moves", () => {
+    const aurora = (leader: string, homeRegion?: string) => {
+      const spec = base();
+      spec.datastores.orders = {
+        replication: "primary-replica",
+        replicas: 2,
+        placement: { "eu-west-1": 1, "eu-central-1": 1 },
+        leader,
+        residency: ["EU"],
+        deploy: {
+          target: "aws",
+          service: "aurora-postgresql",
+          ...(homeRegion === undefined ? {} : { homeRegion }),
+        },
+      };
+      return side(spec);
+    };
+    const moved = diffTopologies(aurora("eu-west-1"), aurora("eu-central-1")).destructive;
+    const home = moved.find((d) => d.data?.rule === "aurora-home-moved");
+    expect(home?.path).toBe("datastores.orders.leader");
+    expect(home?.fix).toContain("set deploy.homeRegion: eu-west-1");
+    const kept = diffTopologies(aurora("eu-west-1"), aurora("eu-central-1", "eu-west-1")).destructive;
+    expect(kept.map((d) => d.data?.rule)).not.toContain("aurora-home-moved");
+    expect(kept.map((d) => d.message).join("\n")).not.toContain("global-cluster");
+  });
+
   it("every field rule has an id and a test above", () => {
     const tested = new Set([
       "retention-shortened",
@@ -266,6 +292,7 @@ describe("destructive-change: one test per field", () => {
       "backup-removed",
       "pinned-zones-changed",
       "primary-moved",
+      "aurora-home-moved",
       // test/diff/diff.test.ts
       "replicas-removed",
       "partitioning-changed",

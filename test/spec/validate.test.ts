@@ -125,6 +125,33 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("Aurora's homeRegion: only on Aurora, in the placement, a known region", () => {
+    const aurora = (homeRegion: string, service = "aurora-postgresql") => {
+      const spec = base() as { datastores: Record<string, object> };
+      spec.datastores.accounts = {
+        replication: "primary-replica",
+        replicas: 2,
+        placement: { "eu-west-1": 1, "eu-central-1": 1 },
+        leader: "eu-west-1",
+        deploy: { target: "aws", service, homeRegion },
+      };
+      return validateTopology(spec).diagnostics.map(brief);
+    };
+    expect(aurora("eu-central-1")).toEqual([]);
+    expect(aurora("us-east-1")).toEqual([
+      {
+        code: "spec/home-not-placed",
+        path: "datastores.accounts.deploy.homeRegion",
+        message: 'homeRegion "us-east-1" holds no replica (placement: eu-west-1, eu-central-1)',
+        fix: "choose the region the global cluster was created in, among eu-west-1, eu-central-1",
+      },
+    ]);
+    expect(aurora("eu-wset-1").map((d) => d.code)).toContain("spec/unknown-region");
+    expect(aurora("eu-west-1", "s3").map((d) => [d.code, d.path])).toEqual([
+      ["spec/deploy-mismatch", "datastores.accounts.deploy.homeRegion"],
+    ]);
+  });
+
   it("too many replicas placed", () => {
     const spec = base();
     spec.datastores.accounts.placement = { "eu-west-1": 3, "eu-central-1": 2 } as never;

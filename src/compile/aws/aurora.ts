@@ -48,7 +48,9 @@ const MEMBER_IGNORES = [
 /**
  * An Aurora PostgreSQL global database: the global cluster, the primary (writer) cluster in the
  * leader region and a secondary (read-only) cluster in every other placement region, each with
- * one instance per placed replica spread round-robin over the region's zones.
+ * one instance per placed replica spread round-robin over the region's zones. The global cluster
+ * and the master secret live in `deploy.homeRegion` (@default the leader): a resource cannot move
+ * between regions' providers, so after a switchover the old leader stays their home.
  *
  * Backups: automated backups and snapshots stay in each cluster's own region (inside the
  * residency, checked by the caller); Aurora has no cross-region automated-backup replication,
@@ -57,6 +59,7 @@ const MEMBER_IGNORES = [
 export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
   const engine = "aurora-postgresql" as const;
   const deploy = store.deploy.target === "aws" ? store.deploy : undefined;
+  const home = deploy?.homeRegion ?? store.leader;
   const engineVersion = deploy?.engineVersion ?? AURORA_ENGINE_VERSION;
   const instanceClass = deploy?.instanceClass ?? AURORA_INSTANCE_CLASS;
   const retention = ctx.options.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS;
@@ -67,7 +70,7 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
   const global = ctx.emit({
     type: "aws:rds/globalCluster:GlobalCluster",
     name: logicalName(store.name, "global-cluster"),
-    region: store.leader,
+    region: home,
     component: store.name,
     args: {
       globalClusterIdentifier: identifier,
@@ -154,7 +157,7 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
         ignoreChanges: [...MEMBER_IGNORES],
       },
     });
-    if (primary) masterSecret(ctx, store, region, cluster, key);
+    if (primary) masterSecret(ctx, store, home, cluster, ctx.kmsKey(store.name, home));
     const instances: string[] = [];
     for (let i = 0; i < placement.replicas; i++) {
       const zone = placement.zones[i % placement.zones.length];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ENGINE_IDS } from "../../engines/ids.js";
+import { RegionCode } from "./common.js";
 
 /** An environment value read from a Kubernetes Secret (`valueFrom.secretKeyRef`); docs/secrets.md. */
 export const SecretRef = z
@@ -82,6 +83,10 @@ export const AwsDeploy = z
     replicationTimeControl: z.boolean().optional().meta({
       description:
         "S3 only: S3 Replication Time Control (99.99% of objects within 15 minutes, SLA). @default false",
+    }),
+    homeRegion: RegionCode.optional().meta({
+      description:
+        "Aurora only: region of the global cluster and its master secret, where they were created. Before moving `leader` (after a managed switchover, docs/aws.md), set it to the old leader so they stay. @default leader",
     }),
     bufferCacheHitRatio: z.number().min(0).max(1).optional().meta({
       description:

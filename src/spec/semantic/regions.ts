@@ -28,6 +28,8 @@ function listMentions(context: CheckContext): Mention[] {
       for (const [region] of entriesOf(store.placement))
         add(region, ["datastores", name, "placement", region]);
     add(store.leader, ["datastores", name, "leader"]);
+    const deploy = store.deploy as { homeRegion?: unknown } | undefined;
+    add(deploy?.homeRegion, ["datastores", name, "deploy", "homeRegion"]);
     arrayOf(store.leaders).forEach((r, i) => {
       add(r, ["datastores", name, "leaders", i]);
     });

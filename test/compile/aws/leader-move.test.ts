@@ -5,7 +5,7 @@ import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { byType, named, plan } from "./helpers.js";
 
 /** One Aurora global database and nothing else on AWS: its lag alarm is the only alarm there is. */
-function ledger(leader: string): TopologyInput {
+function ledger(leader: string, homeRegion?: string): TopologyInput {
   return {
     name: "ledger",
     users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
@@ -17,7 +17,11 @@ function ledger(leader: string): TopologyInput {
         leader,
         residency: ["EU"],
         slo: { replicationLagMs: 1_000 },
-        deploy: { target: "aws", service: "aurora-postgresql" },
+        deploy: {
+          target: "aws",
+          service: "aurora-postgresql",
+          ...(homeRegion === undefined ? {} : { homeRegion }),
+        },
       },
     },
   } as TopologyInput;
@@ -91,5 +95,29 @@ describe("moving an Aurora primary (leader) to another region", () => {
       undefined,
       "topoplan_admin",
     ]);
+  });
+});
+
+describe("the global cluster and the master secret stay in deploy.homeRegion", () => {
+  const regionsOf = (p: ResourcePlan) =>
+    ["entries-global-cluster", "entries-master-secret", "entries-master-secret-version"].map(
+      (name) => named(p, name).region,
+    );
+
+  it("default to the leader, so a leader move moves them (a replacement of the protected global cluster)", () => {
+    expect(regionsOf(before)).toEqual(["eu-west-1", "eu-west-1", "eu-west-1"]);
+    expect(regionsOf(after)).toEqual(["eu-central-1", "eu-central-1", "eu-central-1"]);
+    const global = compareResources(before, after).find((c) => c.name === "entries-global-cluster");
+    expect(global?.action).toBe("replace");
+  });
+
+  it("stay in homeRegion when the leader moves: nothing is replaced or moved", () => {
+    const kept = plan(ledger("eu-central-1", "eu-west-1"), oncall);
+    expect(regionsOf(kept)).toEqual(["eu-west-1", "eu-west-1", "eu-west-1"]);
+    expect(
+      compareResources(before, kept)
+        .filter((c) => c.action === "replace")
+        .map((c) => c.name),
+    ).toEqual([]);
   });
 });

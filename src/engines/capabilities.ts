@@ -1,7 +1,7 @@
 /**
  * What each engine can give, checked at validation: a spec asking an engine for a replication
- * model, a consistency level, a sync mode or a partition count it does not implement is invalid
- * input, since topoplan would analyse a system the engine does not run. Each entry cites the
+ * model, a consistency level, a sync mode, a partition count or a placement role it does not
+ * implement is invalid input, since topoplan would analyse a system the engine does not run. Each entry cites the
  * engine's documentation. Light on purpose: the spec imports it, not the compilers.
  */
 import type { EngineId } from "./ids.js";
@@ -59,6 +59,28 @@ export interface EngineCapabilities {
    * receives its own copy from the source (Raft leaders, Redis and Kafka followers).
    */
   readonly wanFanOut?: EngineTrait<"per-region">;
+  /**
+   * Placement roles besides voters (`{ readOnly, witnesses }`) and whether the compiled cluster
+   * really gives them. A role the engine does not implement is invalid input: it would run those
+   * replicas as voting, data-holding members, so its quorums would differ from the analysis's.
+   */
+  readonly replicaRoles: { readonly readOnly: RoleSupport; readonly witnesses: RoleSupport };
+  /**
+   * Finest replication lag the engine's metrics can tell apart, ms. A lag target below it gets a
+   * warning: healthy replicas read up to this much. Absent: the metric is finer than any target.
+   */
+  readonly lagResolutionMs?: EngineTrait<number>;
+}
+
+/**
+ * How an engine runs a placement role. `anywhere`: in every region; `outside-primary-region`:
+ * only in regions other than the primary's (where the engine never promotes nor waits for a
+ * replica); `none`: not at all. `how` says what the compiled cluster makes of it, or why not.
+ */
+export interface RoleSupport {
+  readonly where: "anywhere" | "outside-primary-region" | "none";
+  readonly how: string;
+  readonly source: string;
 }
 
 /** A behaviour the analysis prices, with the engine documentation that states it. */
@@ -89,6 +111,20 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       value: true,
       source:
         "https://www.cockroachlabs.com/docs/stable/configure-replication-zones#lease_preferences (leases move back to the preferred region)",
+    },
+    replicaRoles: {
+      readOnly: {
+        where: "anywhere",
+        how: "non-voting replicas: the zone configuration's num_voters and voter_constraints count only voters and witnesses (cockroachdb-placement.ts)",
+        source:
+          "https://www.cockroachlabs.com/docs/stable/configure-replication-zones#num_voters (non-voting replicas serve follower reads and never vote)",
+      },
+      witnesses: {
+        where: "anywhere",
+        how: "voters that also hold data (CockroachDB has no witness replica), so every quorum is the one the analysis counts",
+        source:
+          "https://www.cockroachlabs.com/docs/stable/configure-replication-zones#num_voters (every replica holds data; voters are the Raft group)",
+      },
     },
   },
   // https://www.postgresql.org/docs/current/warm-standby.html (one primary, streaming standbys),
@@ -130,6 +166,19 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       source:
         "https://cloudnative-pg.io/documentation/current/replica_cluster/ (the designated primary replicates from the source cluster; the other instances of the replica cluster from it)",
     },
+    replicaRoles: {
+      readOnly: {
+        where: "outside-primary-region",
+        how: "instances of another region's replica cluster: never synchronous, never promoted by the operator; in the primary's cluster any standby may be made synchronous or promoted",
+        source:
+          "https://cloudnative-pg.io/documentation/current/replica_cluster/ (a replica cluster is promoted only by hand) and /replication/ (synchronous standbys are chosen among the cluster's instances)",
+      },
+      witnesses: {
+        where: "none",
+        how: "every CloudNativePG instance is a full PostgreSQL holding data; there is no witness instance",
+        source: "https://cloudnative-pg.io/documentation/current/architecture/",
+      },
+    },
   },
   // https://etcd.io/docs/v3.5/learning/api_guarantees/ (linearizable or serializable reads).
   etcd: {
@@ -166,6 +215,21 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       source:
         "Raft (Ongaro & Ousterhout 2014) §5.2 randomised election timeouts, §5.4.1 up-to-date voters; etcd has no election priority (etcd-io/etcd#10201, closed), only `etcdctl move-leader`",
     },
+    // Learners (https://etcd.io/docs/v3.5/learning/design-learner/) neither vote nor count in a
+    // quorum and answer only serializable reads, but they join by `member add --learner` on a
+    // running cluster (at most one by default) and cannot be named in --initial-cluster.
+    replicaRoles: {
+      readOnly: {
+        where: "none",
+        how: "--initial-cluster makes every member a voter; etcd's non-voting learners join a running cluster by `member add --learner` (one at a time) and topoplan does not compile them",
+        source: "https://etcd.io/docs/v3.5/learning/design-learner/ and /op-guide/runtime-configuration/",
+      },
+      witnesses: {
+        where: "none",
+        how: "every member in --initial-cluster votes and holds the whole keyspace; etcd has no witness member",
+        source: "https://etcd.io/docs/v3.5/op-guide/configuration/ (--initial-cluster)",
+      },
+    },
   },
   // https://cassandra.apache.org/doc/latest/cassandra/architecture/dynamo.html (tunable consistency).
   cassandra: {
@@ -185,6 +249,19 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       source:
         "https://docs.datastax.com/en/cassandra-oss/3.x/cassandra/dml/dmlClientRequestsMultiDCWrites.html (one replica per remote datacenter forwards to the others); Apache Cassandra StorageProxy (forwarding to remote DCs)",
     },
+    replicaRoles: {
+      readOnly: {
+        where: "none",
+        how: "every node owns token ranges and counts toward the consistency level; NetworkTopologyStrategy has no non-voting replica",
+        source: "https://cassandra.apache.org/doc/latest/cassandra/architecture/dynamo.html",
+      },
+      witnesses: {
+        where: "none",
+        how: "Cassandra's transient replicas (4.0, experimental) are not compiled; every node holds its ranges' data",
+        source:
+          "https://cassandra.apache.org/doc/latest/cassandra/architecture/dynamo.html#transient-replication",
+      },
+    },
   },
   // https://redis.io/docs/latest/operate/oss_and_stack/management/replication/ ("Redis uses by
   // default asynchronous replication"; WAIT "does not make Redis a strongly consistent store").
@@ -200,6 +277,27 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://github.com/oliver006/redis_exporter).
     ports: { client: 6379, peer: 6379, metrics: 9121 },
     metricsPath: "/metrics",
+    // Sentinel could skip a replica for promotion (`replica-priority 0`) and a Sentinel without a
+    // data member could vote; neither is compiled: every member is a promotable data replica.
+    replicaRoles: {
+      readOnly: {
+        where: "none",
+        how: "every member is a replica Sentinel may promote (no replica-priority 0 is compiled)",
+        source: "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#replica-priority",
+      },
+      witnesses: {
+        where: "none",
+        how: "every member runs redis-server with data beside its Sentinel; no Sentinel-only member is compiled",
+        source: "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/",
+      },
+    },
+    // A replica acknowledges its offset once a second (replicationCron → replicationSendAck), so
+    // the primary knows how far each is only as of its last second.
+    lagResolutionMs: {
+      value: 1000,
+      source:
+        "redis/redis src/replication.c replicationCron (every 1000 ms: replicationSendAck, REPLCONF ACK <offset>)",
+    },
   },
   // https://kafka.apache.org/documentation/#replication
   kafka: {
@@ -210,5 +308,17 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://strimzi.io/docs/operators/latest/deploying#assembly-metrics-str).
     ports: { client: 9093, peer: 9091, metrics: 9404 },
     metricsPath: "/metrics",
+    replicaRoles: {
+      readOnly: {
+        where: "none",
+        how: "streams have no placement roles",
+        source: "https://kafka.apache.org/documentation/#replication",
+      },
+      witnesses: {
+        where: "none",
+        how: "streams have no placement roles",
+        source: "https://kafka.apache.org/documentation/#replication",
+      },
+    },
   },
 };

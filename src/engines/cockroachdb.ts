@@ -242,7 +242,14 @@ export const COCKROACH_METRICS = [
 const NANOSECONDS = 1e-9;
 
 /**
- * Availability: failed statements over executed statements. Latency: `sql.service.latency`, the
+ * Availability: failed statements over executed statements. Known limit: `sql.failure.count`
+ * ("statements resulting in a planning or runtime error", MetaFailure) counts every error a client
+ * is sent, with no code to tell them apart — constraint violations, syntax and permission errors,
+ * and serialization failures (SQLSTATE 40001) that the client is expected to retry, besides
+ * unavailability (ranges without quorum, timeouts). CockroachDB exports no count of server-side
+ * failures alone, so an application bug or heavy contention burns this error budget too, unlike
+ * the HTTP indicators (5xx only). Read a burn-rate alert with the failing statements beside it
+ * (DB Console Insights, `crdb_internal.node_statement_statistics`). Latency: `sql.service.latency`, the
  * server-side time of a SQL request (parse, plan, execute), so the one histogram holds reads and
  * writes. Leader: every range has a quorum (`ranges_unavailable` sums to 0): CockroachDB has a
  * Raft leader per range, not one per cluster. No replication-lag metric in seconds exists.

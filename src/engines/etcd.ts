@@ -109,17 +109,33 @@ function container(
 }
 
 /**
+ * gRPC codes that count as failed requests: etcd's own mixin's (etcd-io/etcd
+ * `contrib/mixin/alerts/alerts.libsonnet`, etcdHighNumberOfFailedGRPCRequests). Among etcd's server
+ * errors (`api/v3rpc/rpctypes/error.go`) these are no leader, leader changed, timeouts, server
+ * stopped (Unavailable), database space exceeded and too many requests (ResourceExhausted), corrupt
+ * cluster (DataLoss), and not leader / a membership or auth change refused in the cluster's present
+ * state (FailedPrecondition); etcd defines no Aborted error. A client's own mistakes — a compacted
+ * or future revision (OutOfRange), invalid arguments, unknown leases (NotFound), permissions — are
+ * not failures of the store.
+ */
+const ETCD_FAILED_CODES = [
+  "Unknown",
+  "FailedPrecondition",
+  "ResourceExhausted",
+  "Internal",
+  "Unavailable",
+  "DataLoss",
+  "DeadlineExceeded",
+] as const;
+
+/**
  * Indicators from etcd's documented metrics (https://etcd.io/docs/v3.5/metrics/ and
  * https://etcd.io/docs/v3.5/op-guide/monitoring/): gRPC request counts and latencies of the v3 API
  * (go-grpc-prometheus), `etcd_server_has_leader`. etcd has no replication-lag metric in seconds.
  */
 function indicators(component: EngineComponent) {
   const unary = selector(component.name, 'grpc_type="unary"');
-  const failed = selector(
-    component.name,
-    'grpc_type="unary"',
-    'grpc_code=~"Unavailable|DeadlineExceeded|Internal|Unknown|ResourceExhausted|Aborted"',
-  );
+  const failed = selector(component.name, 'grpc_type="unary"', `grpc_code=~"${ETCD_FAILED_CODES.join("|")}"`);
   return {
     requestRate: (w: string) => `sum(rate(grpc_server_handled_total${unary}[${w}]))`,
     errorRatio: (w: string) =>

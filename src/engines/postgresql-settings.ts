@@ -35,7 +35,7 @@ export function postgresSettings(store: ResolvedDatastore): PostgresSettings {
 
 /** The exporter queries CloudNativePG runs by default, for the local exporter (same metric names). */
 export const CNPG_DEFAULT_QUERIES = `cnpg_pg_replication:
-  query: "SELECT CASE WHEN (NOT pg_catalog.pg_is_in_recovery() OR pg_catalog.pg_last_wal_receive_lsn() = pg_catalog.pg_last_wal_replay_lsn()) THEN 0 ELSE GREATEST (0, EXTRACT(EPOCH FROM (now() - pg_catalog.pg_last_xact_replay_timestamp()))) END AS lag, pg_catalog.pg_is_in_recovery()::int AS in_recovery, (SELECT count(*) FROM pg_catalog.pg_stat_replication) AS streaming_replicas"
+  query: "SELECT CASE WHEN (NOT pg_catalog.pg_is_in_recovery() OR pg_catalog.pg_last_wal_receive_lsn() = pg_catalog.pg_last_wal_replay_lsn()) THEN 0 ELSE GREATEST (0, EXTRACT(EPOCH FROM (now() - pg_catalog.pg_last_xact_replay_timestamp()))) END AS lag, pg_catalog.pg_is_in_recovery()::int AS in_recovery, (EXISTS (TABLE pg_catalog.pg_stat_wal_receiver))::int AS is_wal_receiver_up, (SELECT count(*) FROM pg_catalog.pg_stat_replication) AS streaming_replicas"
   metrics:
     - lag:
         usage: "GAUGE"
@@ -43,6 +43,9 @@ export const CNPG_DEFAULT_QUERIES = `cnpg_pg_replication:
     - in_recovery:
         usage: "GAUGE"
         description: "Whether the instance is in recovery"
+    - is_wal_receiver_up:
+        usage: "GAUGE"
+        description: "Whether the instance wal_receiver is up"
     - streaming_replicas:
         usage: "GAUGE"
         description: "Number of streaming replicas connected to the instance"

@@ -15,6 +15,7 @@ import type { Model, ResolvedDatastore } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { ENGINE_IMAGES } from "./ids.js";
 import { postgresqlLocal } from "./postgresql-local.js";
+import { replicationIndicators } from "./postgresql-replication.js";
 import { postgresSettings } from "./postgresql-settings.js";
 import { apiServerEgress } from "./security.js";
 import type { EngineComponent, EngineDefinition } from "./types.js";
@@ -149,7 +150,9 @@ function clusterResource(
  * Indicators over the CloudNativePG exporter's default metrics
  * (https://cloudnative-pg.io/documentation/current/monitoring/, `default-monitoring.yaml`):
  * `cnpg_pg_replication_lag` (seconds), `cnpg_pg_replication_in_recovery`,
- * `cnpg_pg_stat_database_xact_commit` / `_xact_rollback`. PostgreSQL exports no request latency
+ * `cnpg_pg_stat_database_xact_commit` / `_xact_rollback`; the WAL receiver's link and the primary's
+ * count of standbys, since the lag reads 0 on a standby cut off from the primary
+ * (postgresql-replication.ts). PostgreSQL exports no request latency
  * histogram, so a latency SLO has no indicator here. Availability is time-based: the share of
  * time an instance answers as a primary (not in recovery). That holds in the primary's region
  * only: every instance of a replica cluster, its designated primary too, is in recovery
@@ -168,23 +171,20 @@ function indicators(component: EngineComponent, region?: string) {
   const primaryUp = `(max(1 - cnpg_pg_replication_in_recovery${sel}) or on() (0 * max(up${sel})))`;
   const replicaRegion =
     region !== undefined && region !== postgresSettings(component as ResolvedDatastore).primaryRegion;
+  const replication = replicationIndicators(component as ResolvedDatastore, region);
   if (replicaRegion)
     return {
       requestRate: (w: string) =>
         `sum(rate(cnpg_pg_stat_database_xact_commit${sel}[${w}])) + sum(rate(cnpg_pg_stat_database_xact_rollback${sel}[${w}]))`,
-      replicationLagSeconds: `max(cnpg_pg_replication_lag${sel})`,
-      presence: { replicationLag: `cnpg_pg_replication_lag${sel}` },
+      ...replication,
     };
   return {
     requestRate: (w: string) =>
       `sum(rate(cnpg_pg_stat_database_xact_commit${sel}[${w}])) + sum(rate(cnpg_pg_stat_database_xact_rollback${sel}[${w}]))`,
     errorRatio: (w: string) => `1 - avg_over_time(${primaryUp}[${w}:30s])`,
-    replicationLagSeconds: `max(cnpg_pg_replication_lag${sel})`,
+    ...replication,
     leaderPresent: primaryUp,
-    presence: {
-      availability: `cnpg_pg_replication_in_recovery${sel}`,
-      replicationLag: `cnpg_pg_replication_lag${sel}`,
-    },
+    presence: { availability: `cnpg_pg_replication_in_recovery${sel}`, ...replication.presence },
   };
 }
 
@@ -247,6 +247,8 @@ export const postgresql: EngineDefinition = {
   metricNames: [
     "cnpg_pg_replication_lag",
     "cnpg_pg_replication_in_recovery",
+    "cnpg_pg_replication_is_wal_receiver_up",
+    "cnpg_pg_replication_streaming_replicas",
     "cnpg_pg_stat_database_xact_commit",
     "cnpg_pg_stat_database_xact_rollback",
   ],

@@ -188,17 +188,34 @@ function container(
 /**
  * Indicators over redis_exporter's metrics (https://github.com/oliver006/redis_exporter; names
  * checked against v1.45, Debian's prometheus-redis-exporter, and v1.66.0, the image above):
- * commands processed, failed and rejected calls (Redis 7 commandstats), replica lag on the
+ * commands processed, failed and rejected calls (Redis 7 commandstats), replication offsets on the
  * primary, the instance's role. Redis exports no latency distribution (only a mean per command),
  * so a latency SLO has no indicator.
+ *
+ * Lag is how far a replica's data is behind, in seconds of the primary's writes: the bytes between
+ * the primary's `master_repl_offset` and the offset the replica last acknowledged
+ * (`redis_connected_slave_offset_bytes`, the `offset=` of INFO's `slaveN:` line), over the rate the
+ * primary's offset grows. Not INFO's `lag=`, which `redis_connected_slave_lag_seconds` exports:
+ * that is `time(NULL) - repl_ack_time`, whole seconds since the replica's last REPLCONF ACK (sent
+ * every second, replication.c `replicationCron`), so it reads 0–1 on a replica that acks while far
+ * behind, and 1 on a healthy one. The offset gap is data. Its resolution is the ack period: the
+ * replica's offset is as of its last ack, up to 1 s old, so a healthy replica reads up to about
+ * 1 s (validation warns about targets below it, capabilities.ts `lagResolutionMs`). Bytes become
+ * seconds at the 5-minute write rate, an estimate that holds while writes are steady (an idle
+ * primary's stream is the Sentinels' hello messages, about 136 bytes every 2 s per Sentinel, and
+ * its PINGs): a large write just before a scrape, over that average, reads as seconds for one
+ * scrape, and in a series' first 5 minutes rate() is scaled down, inflating every reading. So each
+ * replica's reading is the least over the last minute: a replica that keeps up reads near 0, one
+ * that stays behind reads its lag of up to a minute ago. A replica still in its full sync reports
+ * the offset it started from, so it reads as far behind until the sync completes.
  *
  * Replication, as each region's Prometheus sees it (it scrapes only its own members). Every member
  * replicates straight from the primary (`--replicaof` in START_REDIS; Sentinel repoints them all
  * after a failover), so the primary, wherever it runs, should count every other member attached:
  * `redis_connected_slaves` (INFO `connected_slaves`, exporter.go) on the instance whose
- * `redis_instance_info` says `role="master"`. `redis_connected_slave_lag_seconds` exists only per
- * attached replica (`slaveN:` lines, exporter/info.go `parseConnectedSlaveString`), so a detached
- * one shows in the count, not the lag. Each replica exports `redis_master_link_up` (INFO
+ * `redis_instance_info` says `role="master"`. The per-replica series exist only per attached
+ * replica (`slaveN:` lines, exporter/info.go `parseConnectedSlaveString`), so a detached one shows
+ * in the count, not the lag. Each replica exports `redis_master_link_up` (INFO
  * `master_link_status`, 1 for "up", exporter/info.go `handleMetricsReplication`): the only
  * replication series in a region that holds no primary. A region has a leader while one of its
  * members is the primary or is linked to one (after a failover the primary may be elsewhere).
@@ -211,7 +228,10 @@ function indicators(component: EngineComponent): Indicators {
     requestRate: (w: string) => `sum(rate(redis_commands_processed_total${sel}[${w}]))`,
     errorRatio: (w: string) =>
       `((sum(rate(redis_commands_failed_calls_total${sel}[${w}])) + sum(rate(redis_commands_rejected_calls_total${sel}[${w}]))) or vector(0)) / sum(rate(redis_commands_processed_total${sel}[${w}]))`,
-    replicationLagSeconds: `max(redis_connected_slave_lag_seconds${sel})`,
+    // Per replica, on the primary's instance: its offset minus the replica's, over the offset's
+    // growth; the least of the last minute (30 s steps, the scrape interval), so one reading between
+    // a burst of writes and the next ack does not count as lag.
+    replicationLagSeconds: `max(min_over_time(((redis_master_repl_offset${sel} - on(instance) group_right redis_connected_slave_offset_bytes${sel}) / on(instance) group_left rate(redis_master_repl_offset${sel}[5m]))[1m:30s]))`,
     ...(replicas > 0
       ? {
           replicasDetached: `${replicas} - max(redis_connected_slaves${sel} and on(instance) redis_instance_info${primary})`,
@@ -243,7 +263,8 @@ export const redis: EngineDefinition = {
     "redis_commands_processed_total",
     "redis_commands_failed_calls_total",
     "redis_commands_rejected_calls_total",
-    "redis_connected_slave_lag_seconds",
+    "redis_master_repl_offset",
+    "redis_connected_slave_offset_bytes",
     "redis_connected_slaves",
     "redis_instance_info",
     "redis_master_link_up",

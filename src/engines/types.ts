@@ -106,7 +106,8 @@ export interface Indicators {
    * Replicas the topology plans that are not attached to the primary, as the primary counts them
    * (planned minus attached); no series where this region's Prometheus sees no primary. A replica
    * that is not attached reports no lag at all, so a lag SLO alone is silent when every replica
-   * is gone (Redis: lag exists only per attached replica).
+   * is gone (Redis: lag exists only per attached replica; CloudNativePG: a standby cut off reads
+   * lag 0).
    */
   readonly replicasDetached?: string;
   /** One series per replica: 1 while its link to the primary is up, 0 while it is down. */

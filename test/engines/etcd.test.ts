@@ -3,6 +3,7 @@
  * timeouts from the largest member round trip (etcd tuning guide) and pre-vote on.
  */
 import { describe, expect, it } from "vitest";
+import { indicatorsOf } from "../../src/compile/observability/indicators.js";
 import { etcd, etcdTimeouts } from "../../src/engines/etcd.js";
 import type { ResolvedDatastore } from "../../src/model/types.js";
 import { modelOf } from "../compile/kubernetes/helpers.js";
@@ -41,5 +42,36 @@ describe("etcd member flags", () => {
   it("every member runs with pre-vote, so a member that was cut off does not depose the leader", () => {
     expect(members).toHaveLength(3);
     for (const member of members) expect(member.command).toContain("--pre-vote=true");
+  });
+});
+
+describe("etcd failed requests", () => {
+  // The error ratio's grpc_code matcher, anchored as Prometheus anchors regular expressions.
+  const matcher = /grpc_code=~"([^"]+)"/.exec(indicatorsOf(store).errorRatio!("5m"))?.[1] ?? "";
+  const counted = (code: string) => new RegExp(`^(?:${matcher})$`).test(code);
+
+  it.each([
+    // etcd's server errors (api/v3rpc/rpctypes/error.go) that are the store's failures.
+    ["Unavailable", "no leader, leader changed, request timed out, server stopped", true],
+    ["ResourceExhausted", "database space exceeded, too many requests", true],
+    ["DataLoss", "corrupt cluster", true],
+    [
+      "FailedPrecondition",
+      "not leader, too many learners, re-configuration with too few members started",
+      true,
+    ],
+    ["DeadlineExceeded", "the caller's deadline passed in the server", true],
+    ["Internal", "a server fault", true],
+    ["Unknown", "an error without a gRPC status", true],
+    // The client's own: as etcd's mixin, not counted.
+    ["OutOfRange", "required revision compacted / in the future", false],
+    ["InvalidArgument", "empty key, request too large", false],
+    ["NotFound", "lease not found", false],
+    ["PermissionDenied", "permission denied", false],
+    ["Unauthenticated", "invalid auth token", false],
+    ["Canceled", "the client went away", false],
+    ["OK", "served", false],
+  ])("%s (%s) counted as failed: %s", (code, _, failed) => {
+    expect(counted(code)).toBe(failed);
   });
 });

@@ -102,3 +102,68 @@ promtoolSuite("CloudNativePG availability SLI (promtool)", () => {
     ).toMatch(/SUCCESS/);
   });
 });
+
+// A standby whose WAL receiver is down replays what it received and then reads lag 0
+// (default-monitoring.yaml: 0 when receive LSN = replay LSN), so the lag alert stays silent.
+describe("CloudNativePG replication: the link and the primary's count, beside the lag", () => {
+  test("every instance in recovery streams; the primary counts its standby and us-west-2's designated primary", () => {
+    const east = indicatorsOf(orders, "us-east-1");
+    expect(east.replicaLinkUp).toBe(
+      `(cnpg_pg_replication_is_wal_receiver_up{${O}} and on(instance) (cnpg_pg_replication_in_recovery{${O}} == 1))`,
+    );
+    expect(east.replicasDetached).toBe(
+      `2 - max(cnpg_pg_replication_streaming_replicas{${O}} unless on(instance) (cnpg_pg_replication_in_recovery{${O}} == 1))`,
+    );
+    // A replica cluster has no primary to count from: the link only.
+    const west = indicatorsOf(orders, "us-west-2");
+    expect(west.replicaLinkUp).toBe(east.replicaLinkUp);
+    expect(west.replicasDetached).toBeUndefined();
+    for (const e of [east.replicaLinkUp!, east.replicasDetached!]) {
+      expect(promqlErrors(e), e).toEqual([]);
+      for (const m of selectedMetrics(e)) expect(postgresql.metricNames, e).toContain(m);
+    }
+  });
+});
+
+promtoolSuite("CloudNativePG replication (promtool)", () => {
+  test("the standby's WAL receiver goes down at 11m: lag reads 0 throughout, the link and the count page", () => {
+    const groups = regionRules(model, "orders", "us-east-1");
+    const input_series = [
+      series("cnpg_pg_replication_in_recovery", PRIMARY, "0x40"),
+      series("cnpg_pg_replication_in_recovery", STANDBY, "1x40"),
+      series("cnpg_pg_replication_lag", PRIMARY, "0x40"),
+      series("cnpg_pg_replication_lag", STANDBY, "0x40"),
+      // The primary has no WAL receiver: 0 there is normal.
+      series("cnpg_pg_replication_is_wal_receiver_up", PRIMARY, "0x40"),
+      series("cnpg_pg_replication_is_wal_receiver_up", STANDBY, "1x10 0x30"),
+      // Its standby and us-west-2's designated primary; the standby drops off at 11m.
+      series("cnpg_pg_replication_streaming_replicas", PRIMARY, "2x10 1x30"),
+      series("cnpg_pg_replication_streaming_replicas", STANDBY, "0x40"),
+      series("up", PRIMARY, "1x40"),
+      series("up", STANDBY, "1x40"),
+    ];
+    expect(
+      promtoolTest(groups, [
+        {
+          interval: "1m",
+          input_series,
+          alert_rule_test: [
+            { eval_time: "10m", alertname: ALERT.replicaLinkDown, exp_alerts: [] },
+            { eval_time: "10m", alertname: ALERT.replicasDetached, exp_alerts: [] },
+            { eval_time: "30m", alertname: ALERT.replicationLag, exp_alerts: [] },
+            {
+              eval_time: "30m",
+              alertname: ALERT.replicaLinkDown,
+              exp_alerts: [firing(alertRule(groups, ALERT.replicaLinkDown), STANDBY)],
+            },
+            {
+              eval_time: "30m",
+              alertname: ALERT.replicasDetached,
+              exp_alerts: [firing(alertRule(groups, ALERT.replicasDetached), {}, "1")],
+            },
+          ],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+});

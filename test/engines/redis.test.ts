@@ -1,7 +1,8 @@
 /**
  * Redis's replication alerts, evaluated by promtool over series shaped as redis_exporter v1.66.0
- * serves them (exporter/info.go): `redis_connected_slave_lag_seconds` per attached replica (the
- * primary's `slaveN:` INFO lines), `redis_connected_slaves` and `redis_instance_info{role}` on every
+ * serves them (exporter/info.go): `redis_connected_slave_offset_bytes` and
+ * `redis_connected_slave_lag_seconds` per attached replica (the primary's `slaveN:` INFO lines),
+ * `redis_master_repl_offset`, `redis_connected_slaves` and `redis_instance_info{role}` on every
  * instance, `redis_master_link_up` on replicas only. Each region's Prometheus scrapes only its own
  * members, so each region's rules are tested with that region's members.
  */
@@ -56,6 +57,7 @@ const series = (name: string, labels: Readonly<Record<string, string>>, values: 
     .join(",")}}`,
   values,
 });
+const slave = (ip: string) => ({ ...PRIMARY, slave_ip: ip, slave_port: "6379", slave_state: "online" });
 const at = (eval_time: string, alertname: string, exp_alerts: unknown[]) => ({
   eval_time,
   alertname,
@@ -67,21 +69,16 @@ promtoolSuite("Redis: replicas that stop replicating page (promtool)", () => {
     const groups = regionRules(model, "cache", "us-east-1");
     const detached = alertRule(groups, ALERT.replicasDetached);
     const linkDown = alertRule(groups, ALERT.replicaLinkDown);
-    const lag = (slave: string) => ({
-      ...PRIMARY,
-      slave_ip: slave,
-      slave_port: "6379",
-      slave_state: "online",
-    });
     const input_series = [
       series("redis_instance_info", { ...PRIMARY, role: "master" }, "1x40"),
       series("redis_instance_info", { ...REPLICA, role: "slave" }, "1x40"),
       series("redis_commands_processed_total", PRIMARY, "0+600x40"),
       series("redis_connected_slaves", PRIMARY, "2x10 0x30"),
       series("redis_connected_slaves", REPLICA, "0x40"),
-      // Lag exists per attached replica only: both series end when the replicas detach.
-      series("redis_connected_slave_lag_seconds", lag("10.0.0.2"), "0x10 stale"),
-      series("redis_connected_slave_lag_seconds", lag("10.1.0.1"), "0x10 stale"),
+      // Offsets exist per attached replica only: both series end when the replicas detach.
+      series("redis_master_repl_offset", PRIMARY, "0+600x40"),
+      series("redis_connected_slave_offset_bytes", slave("10.0.0.2"), "0+600x10 stale"),
+      series("redis_connected_slave_offset_bytes", slave("10.1.0.1"), "0+600x10 stale"),
       series("redis_master_link_up", { ...REPLICA, ...link }, "1x10 0x30"),
     ];
     expect(
@@ -127,6 +124,56 @@ promtoolSuite("Redis: replicas that stop replicating page (promtool)", () => {
             at("30m", ALERT.noLeader, [firing(noLeader, {})]),
             // No primary in this region: nothing to count.
             at("30m", ALERT.replicasDetached, []),
+          ],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+
+  test("a replica that acks every second but falls behind: INFO's lag= reads 1, the offset gap pages", () => {
+    const groups = regionRules(model, "cache", "us-east-1");
+    const lagAlert = alertRule(groups, ALERT.replicationLag);
+    const recorded = {
+      topoplan_component: "cache",
+      topoplan_region: "us-east-1",
+      topoplan_topology: "engines",
+    };
+    // The primary writes 1000 B/s (60,000 a minute). 10.0.0.2 keeps up (its last ack 500 B, 0.5 s,
+    // behind); from 11m 10.1.0.1 applies half of it, so it falls 30 s further behind every minute.
+    const input_series = [
+      series("redis_instance_info", { ...PRIMARY, role: "master" }, "1x40"),
+      series("redis_connected_slaves", PRIMARY, "2x40"),
+      series("redis_master_repl_offset", PRIMARY, "1000000+60000x40"),
+      series("redis_master_repl_offset", REPLICA, "999500+60000x40"),
+      series("redis_connected_slave_offset_bytes", slave("10.0.0.2"), "999500+60000x40"),
+      series("redis_connected_slave_offset_bytes", slave("10.1.0.1"), "999500+60000x10 1629500+30000x29"),
+      // INFO's lag= (seconds since the last ack) says 1 for both throughout: it is not data lag.
+      series("redis_connected_slave_lag_seconds", slave("10.0.0.2"), "1x40"),
+      series("redis_connected_slave_lag_seconds", slave("10.1.0.1"), "1x40"),
+    ];
+    // Tenths of a second: rate() extrapolates, so the exact quotient is off in the last digits.
+    const lagAt = (eval_time: string, seconds: number) => ({
+      expr: "round(10 * topoplan:replication_lag_seconds:max)",
+      eval_time,
+      exp_samples: [
+        {
+          labels: `{${Object.entries(recorded)
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(",")}}`,
+          value: seconds * 10,
+        },
+      ],
+    });
+    expect(
+      promtoolTest(groups, [
+        {
+          interval: "1m",
+          input_series,
+          // The least of the last minute: at 20m the reading of 19m (19.5m reads the same samples).
+          promql_expr_test: [lagAt("10m", 0.5), lagAt("20m", 270.5)],
+          alert_rule_test: [
+            at("10m", ALERT.replicationLag, []),
+            at("30m", ALERT.replicationLag, [firing(lagAlert, recorded)]),
           ],
         },
       ]),

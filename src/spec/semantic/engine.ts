@@ -1,9 +1,9 @@
 import { formatPath } from "../../diagnostics/diagnostic.js";
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { EngineId } from "../../engines/ids.js";
-import { byText } from "../../order.js";
 import { roleCounts } from "../roles.js";
 import { type CheckContext, entriesOf } from "./context.js";
+import { checkEngineRoles, checkLagResolution, declaredLeaderRegion } from "./engine-roles.js";
 
 interface ComponentInput {
   placement?: Record<string, Parameters<typeof roleCounts>[0]> | string | undefined;
@@ -14,10 +14,12 @@ interface ComponentInput {
   consistency?: string | undefined;
   sync?: string | undefined;
   partitions?: { count?: number | undefined } | number | undefined;
+  slo?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
- * Kubernetes deploys: an image or an engine; a declared engine must implement the component's kind, replication model, consistency, sync mode and partitioning.
+ * Kubernetes deploys: an image or an engine; a declared engine must implement the component's kind,
+ * replication model, consistency, sync mode, partitioning and placement roles.
  */
 export function checkEngineFits(context: CheckContext): void {
   for (const kind of ["datastores", "services", "streams"] as const) {
@@ -74,6 +76,8 @@ export function checkEngineFits(context: CheckContext): void {
       unsupported("consistency", component.consistency, fits.consistency);
       if (component.replication === "primary-replica") unsupported("sync", component.sync, fits.sync);
       checkSyncScope(context, at, label, component, fits);
+      checkEngineRoles(context, at, fits, component);
+      checkLagResolution(context, at, fits, component);
       const count =
         typeof component.partitions === "object" ? component.partitions?.count : component.partitions;
       if (fits.maxPartitions !== undefined && typeof count === "number" && count > fits.maxPartitions) {
@@ -116,8 +120,7 @@ function checkSyncScope(
   const counts = Object.entries(placement)
     .filter(([, n]) => n !== null && (typeof n === "number" || typeof n === "object"))
     .map(([region, n]) => [region, roleCounts(n).voters] as const);
-  const leader =
-    component.leader ?? [...counts].sort(([a, x], [b, y]) => y - x || byText(a, b))[0]?.[0] ?? "";
+  const leader = declaredLeaderRegion(component) ?? "";
   const local = counts.find(([region]) => region === leader)?.[1] ?? 0;
   const total = counts.reduce((sum, [, n]) => sum + n, 0);
   const needed = sync === "sync" ? total : 2;

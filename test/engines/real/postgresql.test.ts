@@ -3,12 +3,14 @@
  * started with Debian's postgresql (as the operator would configure them), semi-sync and async.
  * Replication forms as declared (pg_stat_replication: quorum standbys beside the primary, async
  * ones elsewhere), a committed row reaches every standby, a real Prometheus with the generated
- * rules has data for every alert, and a stopped exporter makes the member-down alert pending.
+ * rules has data for every alert (the standbys' WAL receiver links and the primary's count of them
+ * too, which read healthy), and a stopped exporter makes the member-down alert pending.
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { compilePlan } from "../../../src/compile/index.js";
 import { TYPES } from "../../../src/compile/observability/index.js";
+import { indicatorsOf } from "../../../src/compile/observability/indicators.js";
 import { postgresql } from "../../../src/engines/postgresql.js";
 import type { LocalMember } from "../../../src/engines/types.js";
 import type { Model } from "../../../src/model/types.js";
@@ -186,6 +188,8 @@ for (const c of cases) {
         expect.arrayContaining([
           "TopoplanErrorBudgetBurnPage",
           "TopoplanReplicationLagAboveSLO",
+          "TopoplanReplicasDetached",
+          "TopoplanReplicaLinkDown",
           "TopoplanSLOMetricsAbsent",
           "TopoplanMemberDown",
           "TopoplanNoLeader",
@@ -193,6 +197,21 @@ for (const c of cases) {
       );
       await expectEveryAlertHasData(prometheus, alerts);
     }, 240_000);
+
+    test("healthy: every standby's WAL receiver is up, the primary has every planned WAL sender", async () => {
+      const model = await c.model();
+      const store = model.datastores.find((d) => d.name === c.store)!;
+      const ind = indicatorsOf(store, store.leader);
+      const values = async (expr: string) =>
+        ((await promQuery(prometheus, expr)) as { value: [number, string] }[]).map((r) => r.value[1]);
+      await waitFor("every standby's link", async () => {
+        const links = await values(ind.replicaLinkUp!);
+        return links.length === members.length - 1 && links.every((v) => v === "1") ? true : undefined;
+      });
+      await waitFor("none detached", async () =>
+        (await values(ind.replicasDetached!)).join() === "0" ? true : undefined,
+      );
+    }, 60_000);
 
     test("a stopped exporter makes the member-down alert pending", async () => {
       const victim = members[members.length - 1]!;

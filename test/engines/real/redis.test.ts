@@ -74,7 +74,7 @@ suite("Redis engine, started from the compiled manifests", () => {
   const addresses = new Map<string, string>();
   let members: LocalMember[] = [];
   let prometheus = "";
-  let rules: { alert?: string; expr: string }[] = [];
+  let rules: { alert?: string; record?: string; expr: string }[] = [];
 
   beforeAll(async () => {
     let i = 0;
@@ -93,7 +93,8 @@ suite("Redis engine, started from the compiled manifests", () => {
       .slice(0, 1)
       .flatMap(
         (r) =>
-          (r.inputs as { spec: { groups: { rules: { alert?: string; expr: string }[] }[] } }).spec.groups,
+          (r.inputs as { spec: { groups: { rules: { alert?: string; record?: string; expr: string }[] }[] } })
+            .spec.groups,
       );
     rules = groups.flatMap((g) => g.rules);
     prometheus = await startPrometheus(
@@ -172,6 +173,28 @@ suite("Redis engine, started from the compiled manifests", () => {
     );
     await expectEveryAlertHasData(prometheus, alerts);
   }, 240_000);
+
+  test("healthy replicas' lag reads seconds, at most one ack period's writes, one offset per replica", async () => {
+    // The recorded lag per replica, its write rate over 20 s instead of 5 minutes: this cluster is
+    // younger than 5 minutes, and rate() over a window longer than a series' history is scaled
+    // down (here about tenfold), which would inflate every reading alike.
+    const lag = rules.find((r) => r.record === "topoplan:replication_lag_seconds:max")!.expr;
+    const perReplica = lag.replace(/^max\(min_over_time\((.*)\[1m:30s\]\)\)$/, "$1").replace("[5m]", "[20s]");
+    expect(perReplica).not.toContain("[5m]");
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    // The idle stream is the Sentinels' hello messages (about 136 bytes each, every 2 s per
+    // Sentinel: some 204 B/s from 3): what waits for a replica's next ack is at most one from
+    // each, 408 bytes, 2 s at that rate. Bytes read as seconds would be hundreds.
+    let largest = 0;
+    for (let i = 0; i < 10; i++) {
+      const found = (await promQuery(prometheus, perReplica)) as { value: [number, string] }[];
+      expect(found).toHaveLength(2);
+      for (const r of found) largest = Math.max(largest, Number(r.value[1]));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    expect(largest).toBeGreaterThanOrEqual(0);
+    expect(largest).toBeLessThan(2.5);
+  }, 60_000);
 
   // A split vote waits 2 × failover-timeout (here 2 × 60 s) before the next attempt: allow two.
   test("stopping the primary: the Sentinels promote a replica", async () => {

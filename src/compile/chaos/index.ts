@@ -3,38 +3,33 @@
  * stream on Kubernetes with `chaos.enabled`, derived from its failure domains, each wrapped in a
  * `Schedule` and annotated with the outcome the model predicts. See README.md in this folder.
  *
- * - Zone isolation, per zone holding replicas: the component's pods on nodes of that zone
- *   (`nodeSelectors` on `topology.kubernetes.io/zone`: pods carry no zone label) are partitioned
- *   from every pod of the component.
+ * - Zone isolation, per zone holding replicas: the component's pods on nodes of that zone are
+ *   partitioned from every pod of the component in the cluster and, for a component in several
+ *   regions, from the other regions' CIDRs (its peers there live in other clusters).
  * - Region isolation, per region of a multi-region component: the component's pods in that region
- *   are partitioned from the other regions' networks (`externalTargets`). One cluster's Chaos Mesh
- *   cannot select pods of another cluster, so the targets are the other regions' CIDRs
- *   (`ChaosOptions.regionCidrs`); without them the Schedule is generated paused, saying so.
+ *   are partitioned from the other regions' CIDRs (`externalTargets`).
+ * Without the CIDRs (`ChaosOptions.regionCidrs`) an experiment that needs them is generated paused,
+ * saying so; so is any experiment that cannot be staggered away from the component's others.
  */
-import type { Analysis, Failure } from "../../analysis/types.js";
+import type { Analysis } from "../../analysis/types.js";
 import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
 import {
   commonLabels,
   dnsLabel,
   isKubernetes,
   type KubernetesComponent,
-  NAME_LABEL,
   namespaceOf,
   plannedManifest,
 } from "../observability/k8s.js";
 import type { PlannedResource } from "../plan.js";
-import {
-  datastoreOutcome,
-  datastoreZones,
-  latencyPredictor,
-  replicasInZone,
-  streamRegionOutcome,
-  streamReplicasPerZone,
-  streamZoneOutcome,
-} from "./outcome.js";
-import { staggerSchedule } from "./schedule.js";
+import { datastoreVerdict, type Isolation } from "./datastore-outcome.js";
+import { regionPartition, zonePartition } from "./network-chaos.js";
+import { latencyPredictor } from "./outcome.js";
+import { inScheduleTimeZone, staggerSchedule } from "./schedule.js";
+import { streamRegionOutcome, streamZoneHoldsMembers, streamZoneOutcome } from "./stream-outcome.js";
 
-export { SLOT_MINUTES, staggerSchedule } from "./schedule.js";
+export { EXPERIMENT_DURATION, PLACEHOLDER_TARGET, ZONE_LABEL } from "./network-chaos.js";
+export { SCHEDULE_TIME_ZONE, SLOT_MINUTES, staggerSchedule } from "./schedule.js";
 
 export const TYPES = { schedule: "kubernetes:chaos-mesh.org/v1alpha1:Schedule" } as const;
 
@@ -46,13 +41,10 @@ export const ANNOTATIONS = {
   pause: "experiment.chaos-mesh.org/pause",
 } as const;
 
-/** How long each partition lasts. @default "5m" */
-export const EXPERIMENT_DURATION = "5m";
 /** Finished runs Chaos Mesh keeps per Schedule. @default 5 */
 export const HISTORY_LIMIT = 5;
 /** A run that could not start within this many seconds of its slot is skipped. @default 300 */
 export const STARTING_DEADLINE_SECONDS = 300;
-export const ZONE_LABEL = "topology.kubernetes.io/zone";
 
 export interface ChaosOptions {
   /** Pod/node CIDRs of each region's cluster; the targets of region-isolation experiments. @default {} */
@@ -61,11 +53,7 @@ export interface ChaosOptions {
 
 type Stateful = KubernetesComponent & (ResolvedDatastore | ResolvedStream);
 
-interface Experiment {
-  readonly kind: "zone" | "region";
-  readonly region: string;
-  /** Zone or region isolated. */
-  readonly domain: string;
+interface Experiment extends Isolation {
   readonly outcome: string;
   readonly networkChaos: Record<string, unknown>;
   /** Why the Schedule starts paused, if it does. */
@@ -87,44 +75,80 @@ export function compileChaos(
   if (targets.length === 0) return [];
   const predict = latencyPredictor(model, analysis);
   const resources: PlannedResource[] = [];
+  // Slots are counted across every component on the same schedule: two components' experiments at
+  // once would take two domains out for the services that use both.
+  const nextSlot = new Map<string, number>();
   for (const component of targets) {
     const experiments =
       component.kind === "datastore"
         ? datastoreExperiments(model, component, predict, options)
         : streamExperiments(model, component, options);
-    experiments.forEach((experiment, slot) => {
+    for (const experiment of experiments) {
+      const slot = nextSlot.get(component.chaos.schedule) ?? 0;
+      nextSlot.set(component.chaos.schedule, slot + 1);
       resources.push(schedule(model, component, experiment, slot));
-    });
+    }
   }
   return resources;
+}
+
+/** The other regions' CIDRs, and the regions among them that have none configured. */
+function remoteCidrs(component: Stateful, region: string, options: ChaosOptions) {
+  const others = component.regions.filter((r) => r !== region);
+  return {
+    cidrs: others.flatMap((r) => options.regionCidrs?.[r] ?? []),
+    missing: others.filter((r) => (options.regionCidrs?.[r] ?? []).length === 0),
+  };
+}
+
+function missingCidrs(missing: readonly string[], what: string): string | undefined {
+  if (missing.length === 0) return undefined;
+  return `paused: the pod/node CIDRs of ${missing.join(", ")} are not configured (chaos option regionCidrs), so ${what}; set them in spec.networkChaos.externalTargets, then remove ${ANNOTATIONS.pause}`;
 }
 
 function datastoreExperiments(
   model: Model,
   store: Stateful & ResolvedDatastore,
-  predict: (store: ResolvedDatastore, failure: Failure) => string,
+  predict: ReturnType<typeof latencyPredictor>,
   options: ChaosOptions,
 ): Experiment[] {
+  const outcome = (isolation: Isolation) => {
+    const verdict = datastoreVerdict(store, isolation);
+    const failure =
+      isolation.kind === "zone"
+        ? { kind: "zone" as const, zone: isolation.zone ?? "" }
+        : { kind: "region" as const, region: isolation.region };
+    return verdict.text + predict(store, failure, verdict.writesContinue);
+  };
   const experiments: Experiment[] = [];
-  const leaderSlots = store.groups.map((g) => g.leader);
   for (const region of store.regions) {
+    const { cidrs, missing } = remoteCidrs(store, region, options);
+    const pausedBecause = missingCidrs(
+      missing,
+      "the zone's replicas would still reach those regions' replicas",
+    );
     for (const zone of datastoreZones(store, region)) {
-      const lost = replicasInZone(store, region, zone);
-      const leaderCut = leaderSlots.some((slot) => slot.region === region && slot.zone === zone);
-      const outcome = datastoreOutcome(store, lost, leaderCut) + predict(store, { kind: "zone", zone });
-      experiments.push(zoneExperiment(model, store, region, zone, outcome));
+      const isolation = { kind: "zone", region, zone } as const;
+      experiments.push({
+        ...isolation,
+        outcome: outcome(isolation),
+        networkChaos: zonePartition(model, store, zone, cidrs),
+        ...(pausedBecause === undefined ? {} : { pausedBecause }),
+      });
     }
   }
-  if (store.regions.length > 1) {
-    for (const placement of store.placement) {
-      const region = placement.region;
-      const leaderCut = leaderSlots.some((slot) => slot.region === region);
-      const outcome =
-        datastoreOutcome(store, placement.replicas, leaderCut) + predict(store, { kind: "region", region });
-      experiments.push(regionExperiment(model, store, region, outcome, options));
-    }
-  }
+  if (store.regions.length > 1)
+    for (const { region } of store.placement)
+      experiments.push(regionExperiment(model, store, region, outcome({ kind: "region", region }), options));
   return experiments;
+}
+
+/** Zones of `region` that hold at least one replica of any placement group, sorted. */
+function datastoreZones(store: ResolvedDatastore, region: string): string[] {
+  const zones = new Set<string>();
+  for (const group of store.groups)
+    for (const slot of group.replicas) if (slot.region === region) zones.add(slot.zone);
+  return [...zones].sort();
 }
 
 function streamExperiments(
@@ -133,50 +157,21 @@ function streamExperiments(
   options: ChaosOptions,
 ): Experiment[] {
   const experiments: Experiment[] = [];
-  for (const region of stream.regions) {
-    const zones = [...(stream.zones[region] ?? [])].sort();
-    // With fewer zones than replicas a zone holds several replicas of a partition; see outcome.ts.
-    if (streamReplicasPerZone(stream, region) >= 1)
-      for (const zone of zones)
-        experiments.push(zoneExperiment(model, stream, region, zone, streamZoneOutcome(stream, region)));
-  }
+  // Each region runs its own cluster, so a zone's brokers have no peers in other regions to cut.
+  for (const region of stream.regions)
+    for (const zone of [...(stream.zones[region] ?? [])].sort())
+      if (streamZoneHoldsMembers(stream, region, zone))
+        experiments.push({
+          kind: "zone",
+          region,
+          zone,
+          outcome: streamZoneOutcome(stream, region, zone),
+          networkChaos: zonePartition(model, stream, zone, []),
+        });
   if (stream.regions.length > 1)
     for (const region of stream.regions)
       experiments.push(regionExperiment(model, stream, region, streamRegionOutcome(stream, region), options));
   return experiments;
-}
-
-function podsOf(model: Model, component: Stateful) {
-  return {
-    namespaces: [namespaceOf(model, component)],
-    labelSelectors: { [NAME_LABEL]: component.name, "app.kubernetes.io/part-of": model.name },
-  };
-}
-
-function zoneExperiment(
-  model: Model,
-  component: Stateful,
-  region: string,
-  zone: string,
-  outcome: string,
-): Experiment {
-  const pods = podsOf(model, component);
-  return {
-    kind: "zone",
-    region,
-    domain: zone,
-    outcome,
-    networkChaos: {
-      action: "partition",
-      mode: "all",
-      selector: { ...pods, nodeSelectors: { [ZONE_LABEL]: zone } },
-      direction: "both",
-      // Every pod of the component, the isolated zone's included: Chaos Mesh cannot select "pods
-      // not in zone z", so the isolated replicas also lose each other (they hold no quorum anyway).
-      target: { mode: "all", selector: pods },
-      duration: EXPERIMENT_DURATION,
-    },
-  };
 }
 
 function regionExperiment(
@@ -186,42 +181,31 @@ function regionExperiment(
   outcome: string,
   options: ChaosOptions,
 ): Experiment {
-  const others = component.regions.filter((r) => r !== region);
-  const cidrs = others.flatMap((r) => options.regionCidrs?.[r] ?? []);
-  const missing = others.filter((r) => (options.regionCidrs?.[r] ?? []).length === 0);
+  const { cidrs, missing } = remoteCidrs(component, region, options);
+  const pausedBecause = missingCidrs(
+    missing,
+    `spec.networkChaos.externalTargets holds only a placeholder (TEST-NET-1, RFC 5737) that cuts nothing`,
+  );
   return {
     kind: "region",
     region,
-    domain: region,
     outcome,
-    networkChaos: {
-      action: "partition",
-      mode: "all",
-      selector: podsOf(model, component),
-      direction: "both",
-      ...(cidrs.length > 0 ? { externalTargets: [...cidrs].sort() } : {}),
-      duration: EXPERIMENT_DURATION,
-    },
-    ...(missing.length > 0
-      ? {
-          pausedBecause: `paused: the pod/node CIDRs of ${missing.join(", ")} are not configured (chaos option regionCidrs); add them to spec.networkChaos.externalTargets, then remove ${ANNOTATIONS.pause}`,
-        }
-      : {}),
+    networkChaos: regionPartition(model, component, cidrs),
+    ...(pausedBecause === undefined ? {} : { pausedBecause }),
   };
 }
 
 function schedule(model: Model, component: Stateful, experiment: Experiment, slot: number): PlannedResource {
   const namespace = namespaceOf(model, component);
-  const name = dnsLabel(component.name, `isolate-${experiment.kind}`, experiment.domain);
+  const domain = experiment.kind === "zone" ? (experiment.zone ?? "") : experiment.region;
+  const name = dnsLabel(component.name, `isolate-${experiment.kind}`, domain);
   const staggered = staggerSchedule(component.chaos.schedule, slot);
-  const notes = [
-    ...(experiment.pausedBecause === undefined ? [] : [experiment.pausedBecause]),
-    ...(staggered === undefined
-      ? [
-          `schedule "${component.chaos.schedule}" cannot be staggered (experiment ${slot + 1} of this component would run at the same time as the others); use a cron schedule with a fixed minute and hour`,
-        ]
-      : []),
-  ];
+  // Two experiments at once would be a double failure no outcome predicts.
+  const overlapping =
+    staggered === undefined
+      ? `paused: schedule "${component.chaos.schedule}" cannot be staggered, so experiment ${slot + 1} on it would run at the same time as the first; use a cron schedule with a fixed minute and hour`
+      : undefined;
+  const notes = [experiment.pausedBecause, overlapping].filter((note) => note !== undefined);
   return plannedManifest(experiment.region, component.name, {
     apiVersion: "chaos-mesh.org/v1alpha1",
     kind: "Schedule",
@@ -231,13 +215,12 @@ function schedule(model: Model, component: Stateful, experiment: Experiment, slo
       labels: commonLabels(model, component.name),
       annotations: {
         [ANNOTATIONS.expectedOutcome]: experiment.outcome,
-        [ANNOTATIONS.experiment]: `isolate ${experiment.kind} ${experiment.domain}`,
-        ...(notes.length === 0 ? {} : { [ANNOTATIONS.note]: notes.join("; ") }),
-        ...(experiment.pausedBecause === undefined ? {} : { [ANNOTATIONS.pause]: "true" }),
+        [ANNOTATIONS.experiment]: `isolate ${experiment.kind} ${domain}`,
+        ...(notes.length === 0 ? {} : { [ANNOTATIONS.note]: notes.join("; "), [ANNOTATIONS.pause]: "true" }),
       },
     },
     spec: {
-      schedule: staggered ?? component.chaos.schedule,
+      schedule: inScheduleTimeZone(staggered ?? component.chaos.schedule),
       startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
       concurrencyPolicy: "Forbid",
       historyLimit: HISTORY_LIMIT,

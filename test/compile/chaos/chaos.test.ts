@@ -61,17 +61,17 @@ describe("chaos target", () => {
     )!.write.worstP99Ms;
     const ms = (v: number) => String(Math.round(v * 10) / 10);
     expect(zone[ANNOTATIONS.expectedOutcome]).toBe(
-      `quorum holds: 4 of 5 replicas remain (quorum 3); writes continue; leaders on the isolated side step down and are re-elected on the majority side; p99 write ${ms(base)} ms → ${ms(failed)} ms`,
+      `quorum holds: 4 of 5 voting replicas remain (write quorum 3); writes continue; leaders in zone eu-west-1a lose their quorum and new ones are elected outside it; p99 write ${ms(base)} ms → ${ms(failed)} ms`,
     );
     const region = inputs(named("eu-central-1/shop/Schedule/accounts-isolate-region-eu-central-1")).metadata
       .annotations;
     expect(region[ANNOTATIONS.expectedOutcome]).toMatch(
-      /^quorum holds: 3 of 5 replicas remain \(quorum 3\); writes continue; p99 write/,
+      /^quorum holds: 3 of 5 voting replicas remain \(write quorum 3\); writes continue; p99 write/,
     );
     const stream = inputs(named("eu-west-1/shop/Schedule/clicks-isolate-zone-eu-west-1b")).metadata
       .annotations;
     expect(stream[ANNOTATIONS.expectedOutcome]).toBe(
-      "in-sync replicas hold: 2 of 3 replicas of each partition remain (min.insync.replicas 2); acks=all produces continue",
+      "in-sync replicas hold: 2 of 3 replicas of each partition remain (min.insync.replicas 2); acks=all produces continue once the isolated replicas leave the ISR (replica.lag.time.max.ms, 30 s by default) and leaders in eu-west-1b are replaced",
     );
   });
 
@@ -93,7 +93,7 @@ describe("chaos target", () => {
       (r) => r.name === "eu-west-1/fragile/Schedule/kv-isolate-region-eu-west-1",
     )!;
     expect(inputs(region).metadata.annotations[ANNOTATIONS.expectedOutcome]).toMatch(
-      /^quorum lost: 1 of 3 replicas remain \(quorum 2\); writes to affected partitions stop until the partition heals/,
+      /^quorum lost: 1 of 3 voting replicas remain \(write quorum 2\); writes to affected partitions stop until the partition heals/,
     );
   });
 
@@ -101,7 +101,7 @@ describe("chaos target", () => {
     const paused = inputs(named("eu-west-1/shop/Schedule/accounts-isolate-region-eu-west-1"));
     expect(paused.metadata.annotations[ANNOTATIONS.pause]).toBe("true");
     expect(paused.metadata.annotations[ANNOTATIONS.note]).toContain("eu-central-1, eu-north-1");
-    expect(paused.spec.networkChaos.externalTargets).toBeUndefined();
+    expect(paused.spec.networkChaos.externalTargets).toEqual(["192.0.2.0/32"]);
 
     const withCidrs = compileChaos(model, undefined, {
       regionCidrs: {
@@ -124,20 +124,20 @@ describe("chaos target", () => {
   test("a component's experiments are staggered 15 minutes apart so they never overlap", () => {
     const accounts = plan.filter((r) => r.component === "accounts").map((r) => inputs(r).spec.schedule);
     expect(accounts).toEqual([
-      "@weekly",
-      "15 0 * * 0",
-      "30 0 * * 0",
-      "45 0 * * 0",
-      "0 1 * * 0",
-      "15 1 * * 0",
-      "30 1 * * 0",
-      "45 1 * * 0",
+      "CRON_TZ=UTC @weekly",
+      "CRON_TZ=UTC 15 0 * * 0",
+      "CRON_TZ=UTC 30 0 * * 0",
+      "CRON_TZ=UTC 45 0 * * 0",
+      "CRON_TZ=UTC 0 1 * * 0",
+      "CRON_TZ=UTC 15 1 * * 0",
+      "CRON_TZ=UTC 30 1 * * 0",
+      "CRON_TZ=UTC 45 1 * * 0",
     ]);
     expect(staggerSchedule("30 2 * * 1-5", 3)).toBe("15 3 * * 1-5");
     expect(staggerSchedule("@hourly", 2)).toBe("30 * * * *");
     expect(staggerSchedule("@hourly", 4)).toBeUndefined();
     expect(staggerSchedule("*/10 * * * *", 1)).toBeUndefined();
-    expect(staggerSchedule("50 23 * * *", 1)).toBeUndefined();
+    expect(staggerSchedule("50 23 1 * *", 1)).toBeUndefined();
   });
 
   test("chaos.enabled false, a single replica, or a non-Kubernetes deploy: no experiments", () => {

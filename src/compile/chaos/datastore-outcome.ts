@@ -1,0 +1,182 @@
+/**
+ * What a datastore does while one zone or region is partitioned away, per replication model: the
+ * quorum arithmetic counts only the replicas the model's write requirement counts (voters and
+ * witnesses for consensus — read-only replicas never vote; replicas that may lead for a primary),
+ * and a primary is replaced only where src/analysis/primary-dependence.ts says it is (automatic
+ * failover, observers in ≥ 3 regions for a region, an engine that promotes outside the primary's
+ * region). One entry per model (a Record: a new model cannot fall through).
+ */
+
+import { observerRegions, writesNeedPrimary } from "../../analysis/primary-dependence.js";
+import { mayLead } from "../../analysis/replication/common.js";
+import { REPLICATION } from "../../analysis/replication/index.js";
+import type { PlacementGroup, ReplicaSlot, ResolvedDatastore } from "../../model/types.js";
+
+/** The failure domain an experiment cuts off. */
+export interface Isolation {
+  readonly kind: "zone" | "region";
+  readonly region: string;
+  /** The zone, for a zone isolation. */
+  readonly zone?: string;
+}
+
+export interface DatastoreVerdict {
+  readonly writesContinue: boolean;
+  readonly text: string;
+}
+
+/** The counts of the placement group that comes out worst (fewest counted replicas to spare). */
+interface Counts {
+  readonly group: PlacementGroup;
+  readonly total: number;
+  readonly left: number;
+  readonly inside: number;
+  readonly needed: number;
+}
+
+interface Context {
+  readonly store: ResolvedDatastore;
+  readonly isolation: Isolation;
+  readonly domain: string;
+  readonly inDomain: (slot: ReplicaSlot) => boolean;
+  readonly worst: Counts;
+  /** Some placement group's leader (primary) is in the isolated domain. */
+  readonly leaderCut: boolean;
+}
+
+export function datastoreVerdict(store: ResolvedDatastore, isolation: Isolation): DatastoreVerdict {
+  const inDomain = (slot: ReplicaSlot) =>
+    slot.region === isolation.region && (isolation.kind === "region" || slot.zone === isolation.zone);
+  const requirement = REPLICATION[store.replication].requirements(store).write;
+  let worst: Counts | undefined;
+  for (const group of store.groups) {
+    const counted = group.replicas.filter(requirement.counts);
+    const inside = counted.filter(inDomain).length;
+    const counts = {
+      group,
+      total: counted.length,
+      left: counted.length - inside,
+      inside,
+      needed: requirement.needed,
+    };
+    if (worst === undefined || counts.left - counts.needed < worst.left - worst.needed) worst = counts;
+  }
+  if (worst === undefined) return { writesContinue: false, text: "no placement group" };
+  const domain = isolation.kind === "zone" ? `zone ${isolation.zone}` : `region ${isolation.region}`;
+  const leaderCut = store.groups.some((group) => inDomain(group.leader));
+  return BY_MODEL[store.replication]({ store, isolation, domain, inDomain, worst, leaderCut });
+}
+
+const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) => DatastoreVerdict>> = {
+  consensus: (c) => {
+    const counts = `${c.worst.left} of ${c.worst.total} voting replicas remain (write quorum ${c.worst.needed})`;
+    if (c.worst.left < c.worst.needed)
+      return {
+        writesContinue: false,
+        text: `quorum lost: ${counts}${cleanSplitNote(c)}; writes to affected partitions stop until the partition heals`,
+      };
+    if (!candidatesOutside(c, c.store.leaderRegions))
+      return {
+        writesContinue: false,
+        text: `quorum holds but no voter allowed to lead (leaderRegions ${c.store.leaderRegions.join(", ")}) remains outside ${c.domain}; writes stop until the partition heals`,
+      };
+    const leaders = c.leaderCut
+      ? `; leaders in ${c.domain} lose their quorum and new ones are elected outside it`
+      : "";
+    return { writesContinue: true, text: `quorum holds: ${counts}; writes continue${leaders}` };
+  },
+  "primary-replica": (c) => {
+    const acks = `${c.worst.left} of ${c.worst.total} replicas that may acknowledge remain (${c.store.sync} needs ${c.worst.needed})`;
+    if (!c.leaderCut)
+      return c.worst.left >= c.worst.needed
+        ? { writesContinue: true, text: `primary outside ${c.domain}: ${acks}; writes continue` }
+        : {
+            writesContinue: false,
+            text: `primary outside ${c.domain} but ${acks}: commits wait for the isolated standbys, writes stop until the partition heals`,
+          };
+    const blocked = noFailover(c);
+    if (blocked !== undefined)
+      return {
+        writesContinue: false,
+        text: `no failover: the primary is in ${c.domain} and ${blocked}; writes from outside it stop until the partition heals`,
+      };
+    return { writesContinue: true, text: failoverText(c, acks) };
+  },
+  "multi-leader": (c) => {
+    const outside = c.store.writeRegions.filter((region) =>
+      c.worst.group.replicas.some((slot) => slot.region === region && mayLead(slot) && !c.inDomain(slot)),
+    );
+    if (outside.length === 0)
+      return {
+        writesContinue: false,
+        text: `every write region is in ${c.domain}; writes stop until the partition heals`,
+      };
+    return {
+      writesContinue: true,
+      text: `writes continue at the leaders outside ${c.domain} (${outside.join(", ")}); replication with ${c.domain} pauses and conflicting writes are reconciled when the partition heals`,
+    };
+  },
+  leaderless: (c) => {
+    const counts = `${c.worst.left} of ${c.worst.total} replicas remain (W = ${c.worst.needed})`;
+    return c.worst.left >= c.worst.needed
+      ? { writesContinue: true, text: `write quorum holds: ${counts}; writes continue` }
+      : {
+          writesContinue: false,
+          text: `write quorum lost: ${counts}${cleanSplitNote(c)}; writes at W = ${c.worst.needed} fail until the partition heals`,
+        };
+  },
+};
+
+/**
+ * Chaos Mesh cannot select "the component's pods outside zone z", so a zone experiment also cuts
+ * the zone's replicas from each other: a side that would keep a quorum in a clean split does not.
+ */
+function cleanSplitNote(c: Context): string {
+  if (c.isolation.kind !== "zone" || c.worst.inside < c.worst.needed) return "";
+  return ` (the ${c.worst.inside} in ${c.domain} would hold one in a clean split, but the experiment also cuts them from each other)`;
+}
+
+/** A replica allowed to lead survives outside the isolated domain in every placement group. */
+function candidatesOutside(c: Context, eligible: readonly string[]): boolean {
+  return c.store.groups.every((group) =>
+    group.replicas.some((slot) => mayLead(slot) && !c.inDomain(slot) && eligible.includes(slot.region)),
+  );
+}
+
+/** A replica outside the domain is promoted: when, from whose figure, and what is lost. */
+function failoverText(c: Context, acks: string): string {
+  const failover =
+    c.isolation.kind === "zone" ? (c.store.failover.inRegion ?? c.store.failover) : c.store.failover;
+  // A write is acknowledged without leaving the domain when an acknowledgement quorum fits in it.
+  const loss =
+    c.worst.inside >= c.worst.needed
+      ? "writes the old primary acknowledged but had not shipped out of it are lost"
+      : "no acknowledged write is lost";
+  return `failover: the primary is in ${c.domain}; a replica outside it is promoted after about ${failover.rtoSeconds} s (source: ${failover.source}), then ${acks}; ${loss}`;
+}
+
+/** Why the primary is not replaced (src/analysis/primary-dependence.ts, failover.ts), if it is not. */
+function noFailover(c: Context): string | undefined {
+  const { store } = c;
+  const dependence = writesNeedPrimary(store);
+  const failover = c.isolation.kind === "zone" ? (store.failover.inRegion ?? store.failover) : store.failover;
+  if (failover.mode === "manual") return "failover is manual (an operator promotes a replica)";
+  const eligible = store.failoverInLeaderRegion ? [c.isolation.region] : store.leaderRegions;
+  // A zone holding every replica the region has is, for this store, the region.
+  const wholeRegion =
+    c.isolation.kind === "region" ||
+    store.groups.every((group) =>
+      group.replicas.every((slot) => slot.region !== c.isolation.region || c.inDomain(slot)),
+    );
+  if (wholeRegion && dependence?.region === true) {
+    if (store.failoverInLeaderRegion)
+      return `the engine promotes only inside ${c.isolation.region} (a replica cluster elsewhere is promoted by hand)`;
+    const observers = observerRegions(store);
+    return `its observers (replicas and witnesses) are in ${observers} region${observers === 1 ? "" : "s"}: without a third the side that loses its peer cannot tell a dead region from a cut link, so it must not promote`;
+  }
+  if (c.isolation.kind === "zone" && dependence?.zone === true) return "failover inside the region is manual";
+  if (!candidatesOutside(c, eligible)) return `no replica allowed to take over remains outside it`;
+  if (c.worst.left < c.worst.needed)
+    return `only ${c.worst.left} replicas that may acknowledge remain (${store.sync} needs ${c.worst.needed})`;
+  return undefined;
+}

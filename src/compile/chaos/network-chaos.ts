@@ -1,0 +1,74 @@
+/**
+ * The `NetworkChaos` specs (chaos-mesh/chaos-mesh api/v1alpha1/networkchaos_types.go, selector.go;
+ * behaviour from controllers/chaosimpl/networkchaos/partition/impl.go):
+ *
+ * - `selector.nodeSelectors` matches the labels of the pod's node ("Selector which must match a
+ *   node's labels, and objects must belong to these selected nodes"); `nodes` would be node names.
+ * - A partition drops, in the selected pods' network namespace, packets to (and with `both` from)
+ *   the `target` pods' IPs and the `externalTargets` CIDRs together (`SetDrop` puts both in one
+ *   ipset for either chain), so `direction: both` with `externalTargets` cuts both ways.
+ * - With neither a target nor external targets, `SetDrop` installs a rule with no ipset: the pods
+ *   lose all traffic, DNS and the kubelet's probes included. No spec here ever leaves both empty.
+ */
+import type { Model } from "../../model/types.js";
+import { type KubernetesComponent, NAME_LABEL, namespaceOf } from "../observability/k8s.js";
+
+/** How long each partition lasts. @default "5m" */
+export const EXPERIMENT_DURATION = "5m";
+export const ZONE_LABEL = "topology.kubernetes.io/zone";
+/**
+ * Stands in for the other regions' CIDRs while they are not configured: TEST-NET-1 (RFC 5737,
+ * "for use in documentation", never routed), so a Schedule un-paused before they are filled in
+ * partitions the pods from nothing rather than from everything.
+ */
+export const PLACEHOLDER_TARGET = "192.0.2.0/32";
+
+/**
+ * The component's pods: every engine's pods carry its selector labels (CloudNativePG through
+ * `inheritedMetadata`, Strimzi through the pod templates: src/engines/postgresql.ts, kafka.ts).
+ */
+export function podsOf(model: Model, component: KubernetesComponent) {
+  return {
+    namespaces: [namespaceOf(model, component)],
+    labelSelectors: { [NAME_LABEL]: component.name, "app.kubernetes.io/part-of": model.name },
+  };
+}
+
+/**
+ * The component's pods on the zone's nodes, cut from every pod of the component in the cluster
+ * (Chaos Mesh cannot select "pods not in zone z", so the zone's own replicas lose each other too)
+ * and from `remote` — the other regions' CIDRs, where its peers in other clusters live.
+ */
+export function zonePartition(
+  model: Model,
+  component: KubernetesComponent,
+  zone: string,
+  remote: readonly string[],
+): Record<string, unknown> {
+  const pods = podsOf(model, component);
+  return {
+    action: "partition",
+    mode: "all",
+    selector: { ...pods, nodeSelectors: { [ZONE_LABEL]: zone } },
+    direction: "both",
+    target: { mode: "all", selector: pods },
+    ...(remote.length > 0 ? { externalTargets: [...remote].sort() } : {}),
+    duration: EXPERIMENT_DURATION,
+  };
+}
+
+/** The component's pods of one cluster cut from the other regions' CIDRs (or the placeholder). */
+export function regionPartition(
+  model: Model,
+  component: KubernetesComponent,
+  remote: readonly string[],
+): Record<string, unknown> {
+  return {
+    action: "partition",
+    mode: "all",
+    selector: podsOf(model, component),
+    direction: "both",
+    externalTargets: remote.length > 0 ? [...remote].sort() : [PLACEHOLDER_TARGET],
+    duration: EXPERIMENT_DURATION,
+  };
+}

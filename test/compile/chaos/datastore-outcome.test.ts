@@ -1,0 +1,122 @@
+import { describe, expect, test } from "vitest";
+import { ANNOTATIONS, compileChaos } from "../../../src/compile/chaos/index.js";
+import type { Model } from "../../../src/model/types.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+import { modelOf } from "../observability/fixture.js";
+
+type Store = NonNullable<TopologyInput["datastores"]>[string];
+
+const withStore = (store: Partial<Store>): Model =>
+  modelOf({
+    name: "t",
+    datastores: {
+      db: {
+        replication: "consensus",
+        replicas: 3,
+        placement: { "eu-west-1": 3 },
+        deploy: { target: "kubernetes", image: "db:1" },
+        chaos: { enabled: true },
+        ...store,
+      } as Store,
+    },
+  });
+
+const outcome = (model: Model, experiment: string): string => {
+  const found = compileChaos(model).find((r) => r.name.endsWith(`/Schedule/db-isolate-${experiment}`));
+  if (found === undefined) throw new Error(`no experiment ${experiment}`);
+  return (found.inputs as { metadata: { annotations: Record<string, string> } }).metadata.annotations[
+    ANNOTATIONS.expectedOutcome
+  ]!;
+};
+
+describe("primary-replica: the primary is replaced only where src/analysis/primary-dependence.ts says so", () => {
+  const twoRegions = { "eu-west-1": 1, "eu-central-1": 1 };
+  const threeRegions = { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1 };
+  const primaryReplica = { replication: "primary-replica", leader: "eu-west-1" } as const;
+
+  test("observers in two regions: isolating the primary's region stops writes, no failover", () => {
+    const m = withStore({ ...primaryReplica, replicas: 2, placement: twoRegions });
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^no failover: the primary is in region eu-west-1 and its observers \(replicas and witnesses\) are in 2 regions: .*; writes from outside it stop until the partition heals/,
+    );
+    // Its only zone holding replicas is the region, for this store.
+    expect(outcome(m, "zone-eu-west-1a")).toMatch(
+      /^no failover: the primary is in zone eu-west-1a and its observers/,
+    );
+    expect(outcome(m, "region-eu-central-1")).toMatch(
+      /^primary outside region eu-central-1: .*; writes continue/,
+    );
+  });
+
+  test("observers in three regions: a replica elsewhere is promoted after the failover's RTO", () => {
+    const m = withStore({ ...primaryReplica, replicas: 4, placement: threeRegions });
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^failover: the primary is in region eu-west-1; a replica outside it is promoted after about 30 s \(source: .*\), then 2 of 4 replicas that may acknowledge remain \(async needs 1\); writes the old primary acknowledged but had not shipped out of it are lost; p99 write/,
+    );
+  });
+
+  test("CloudNativePG promotes only inside the primary's region, whatever the observers", () => {
+    const m = withStore({
+      ...primaryReplica,
+      replicas: 4,
+      placement: threeRegions,
+      deploy: { target: "kubernetes", engine: "postgresql" },
+    });
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^no failover: the primary is in region eu-west-1 and the engine promotes only inside eu-west-1/,
+    );
+  });
+
+  test("a manual failover is never predicted to happen", () => {
+    const m = withStore({
+      ...primaryReplica,
+      replicas: 4,
+      placement: threeRegions,
+      failover: { mode: "manual" },
+    });
+    expect(outcome(m, "region-eu-west-1")).toMatch(/^no failover: .*failover is manual/);
+  });
+});
+
+describe("consensus counts votes: read-only replicas never vote", () => {
+  test("losing the region of every voter loses the quorum, however many read-only replicas remain", () => {
+    const m = withStore({
+      replicas: 5,
+      placement: { "eu-west-1": { voters: 3 }, "eu-central-1": { readOnly: 2 } },
+      leader: "eu-west-1",
+    });
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^quorum lost: 0 of 3 voting replicas remain \(write quorum 2\); writes to affected partitions stop/,
+    );
+    expect(outcome(m, "region-eu-central-1")).toMatch(/^quorum holds: 3 of 3 voting replicas remain/);
+  });
+
+  test("a zone that would keep its quorum in a clean split loses it here: its replicas are cut from each other", () => {
+    const m = withStore({ zones: { "eu-west-1": ["eu-west-1a", "eu-west-1b"] } });
+    const zones = ["zone-eu-west-1a", "zone-eu-west-1b"].map((z) => outcome(m, z));
+    const twoReplicaZone = zones.find((o) => o.includes("1 of 3 voting replicas remain"));
+    expect(twoReplicaZone).toMatch(
+      /^quorum lost: 1 of 3 voting replicas remain \(write quorum 2\) \(the 2 in zone eu-west-1[ab] would hold one in a clean split, but the experiment also cuts them from each other\)/,
+    );
+  });
+});
+
+describe("models without a single leader say nothing about leaders stepping down", () => {
+  test("leaderless: the write quorum W against the replicas left", () => {
+    const m = withStore({ replication: "leaderless", quorum: { read: 2, write: 3 } });
+    expect(outcome(m, "zone-eu-west-1a")).toBe(
+      "write quorum lost: 2 of 3 replicas remain (W = 3); writes at W = 3 fail until the partition heals",
+    );
+  });
+
+  test("multi-leader: the leaders outside the isolated region keep writing", () => {
+    const m = withStore({
+      replication: "multi-leader",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+    });
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^writes continue at the leaders outside region eu-west-1 \(eu-central-1\); replication with region eu-west-1 pauses/,
+    );
+  });
+});

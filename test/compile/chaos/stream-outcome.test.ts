@@ -1,0 +1,65 @@
+import { describe, expect, test } from "vitest";
+import { ANNOTATIONS, compileChaos } from "../../../src/compile/chaos/index.js";
+import type { Model } from "../../../src/model/types.js";
+import { modelOf } from "../observability/fixture.js";
+
+/** A Kafka stream (engine) of 3 replicas on a site with two zones, so one zone holds two brokers. */
+function kafkaOn(zones: string[], regions = ["dc-a"]): Model {
+  return modelOf({
+    name: "k",
+    regions: Object.fromEntries(
+      regions.map((r) => [
+        r,
+        {
+          country: "DE",
+          zones: zones.map((z) => `${r}-${z}`),
+          rttMs: Object.fromEntries(regions.filter((o) => o !== r).map((o) => [o, 10])),
+        },
+      ]),
+    ),
+    streams: {
+      s: {
+        regions,
+        partitions: 6,
+        replicas: 3,
+        minInSync: 2,
+        deploy: { target: "kubernetes", engine: "kafka" },
+        chaos: { enabled: true },
+      },
+    },
+  });
+}
+
+const outcomes = (model: Model) =>
+  Object.fromEntries(
+    compileChaos(model).map((r) => {
+      const inputs = r.inputs as { metadata: { annotations: Record<string, string> } };
+      return [r.name, inputs.metadata.annotations[ANNOTATIONS.expectedOutcome]];
+    }),
+  );
+
+describe("stream outcomes on the Kafka engine follow its broker and controller layout", () => {
+  test("the zone holding two of three brokers and two of three KRaft controllers takes the quorum with it", () => {
+    const o = outcomes(kafkaOn(["1", "2"]));
+    // src/engines/kafka.ts perZone: brokers and controllers dealt round-robin, dc-a-1 first.
+    expect(o["dc-a/k/Schedule/s-isolate-zone-dc-a-1"]).toMatch(
+      /^KRaft quorum lost: 1 of 3 controllers remain outside dc-a-1, .*acks=all produces to partitions with a replica in dc-a-1 fail until the zone returns \(1 of 3 replicas of each partition remain \(min\.insync\.replicas 2\)\)$/,
+    );
+    expect(o["dc-a/k/Schedule/s-isolate-zone-dc-a-2"]).toMatch(
+      /^in-sync replicas hold: 2 of 3 replicas of each partition remain \(min\.insync\.replicas 2\); acks=all produces continue/,
+    );
+  });
+
+  test("with one broker and one controller per zone every zone isolation keeps both quorums", () => {
+    for (const outcome of Object.values(outcomes(kafkaOn(["1", "2", "3"]))))
+      expect(outcome).toMatch(/^in-sync replicas hold: 2 of 3 replicas/);
+  });
+
+  test("region isolation claims no replication between regions: each region runs its own cluster", () => {
+    const o = outcomes(kafkaOn(["1", "2", "3"], ["dc-a", "dc-b"]));
+    const region = o["dc-a/k/Schedule/s-isolate-region-dc-a"];
+    expect(region).toBe(
+      "dc-a's cluster keeps all 3 replicas of its partitions and keeps serving producers and consumers in dc-a; clients in other regions that use it fail until the partition heals",
+    );
+  });
+});

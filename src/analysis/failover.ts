@@ -1,10 +1,11 @@
+import { MANUAL_RTO_SECONDS } from "../catalog/data/replication.js";
 import { lostWithZone } from "../model/placement.js";
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pathLoads, pipelineOf } from "./lag.js";
 import { type NetworkView, networkView } from "./network.js";
 import { writeDemand } from "./origins.js";
-import { observerRegions } from "./primary-dependence.js";
+import { observerRegions, writesNeedPrimary } from "./primary-dependence.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
 import type { GroupState } from "./replication/types.js";
 import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
@@ -133,6 +134,23 @@ export function dataLoss(
   // Only the leader's zone is lost and its region takes over: the in-region failover, where a
   // managed service has its own (Aurora promotes a reader in the cluster, not across regions).
   const inRegion = zoneOnly && to === from ? ds.failover.inRegion : undefined;
+  // Another region takes over, but nothing promotes there by itself (src/analysis/primary-dependence.ts):
+  // the failure leaves writes stopped until an operator promotes the replica the figures assume.
+  const operator =
+    leaderBased && canResume && to !== from && ds.failover.mode === "automatic"
+      ? operatorReason(ds, failover)
+      : undefined;
+  if (operator !== undefined)
+    return {
+      lostRegion: from,
+      ...(zoneOnly && fromZone !== undefined ? { lostZone: fromZone } : {}),
+      partitions,
+      windowMs,
+      writesAtRisk: (writesPerSec * windowMs) / 1000,
+      resumeAfterSeconds: MANUAL_RTO_SECONDS,
+      mode: "manual",
+      manualBecause: operator,
+    };
   return {
     lostRegion: from,
     ...(zoneOnly && fromZone !== undefined ? { lostZone: fromZone } : {}),
@@ -144,6 +162,15 @@ export function dataLoss(
       : {}),
     mode: inRegion?.mode ?? failover.mode,
   };
+}
+
+/** Why a store whose failover is automatic cannot promote in another region by itself, if so. */
+function operatorReason(ds: ResolvedDatastore, failover: FailoverAnalysis): string | undefined {
+  if (writesNeedPrimary(ds)?.region !== true) return undefined;
+  if (ds.failoverInLeaderRegion) return "the engine fails over only inside the primary's region";
+  if (!failover.automaticPossible)
+    return `automatic failover needs observers in 3 regions (${failover.observerRegions} hold replicas or witnesses)`;
+  return undefined;
 }
 
 /** Per model: its network without failures, made once for every store a what-if asks about. */

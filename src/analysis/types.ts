@@ -152,6 +152,8 @@ export interface DataLoss {
   /** Time until writes resume, s; absent when no region can take over. */
   readonly resumeAfterSeconds?: number;
   readonly mode: "automatic" | "manual";
+  /** Why an operator must promote where the store's failover is otherwise automatic. */
+  readonly manualBecause?: string;
 }
 
 export interface CallAnalysis {

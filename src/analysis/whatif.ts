@@ -236,7 +236,9 @@ function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): str
       ? "no region can take the writes over"
       : loss.resumeAfterSeconds === 0
         ? "other write regions keep taking writes"
-        : `writes stop for about ${loss.resumeAfterSeconds} s (${loss.mode} failover)`;
+        : loss.manualBecause !== undefined
+          ? `writes stop until an operator promotes a replica (about ${loss.resumeAfterSeconds} s, an estimate): ${loss.manualBecause}`
+          : `writes stop for about ${loss.resumeAfterSeconds} s (${loss.mode} failover)`;
   return `${lost}; ${resume}`;
 }
 

@@ -1,4 +1,4 @@
-import { FAILOVER_DEFAULTS, IN_REGION_FAILOVER } from "../catalog/data/replication.js";
+import { FAILOVER_DEFAULTS, IN_REGION_FAILOVER, MANUAL_RTO_SECONDS } from "../catalog/data/replication.js";
 import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
 import type { Datastore } from "../spec/schema/topology.js";
 import type { ResolvedFailover } from "./types.js";
@@ -30,7 +30,7 @@ export function resolveFailover(spec: Datastore): ResolvedFailover {
       (spec.failover.mode === fallback.mode
         ? fallback.rtoSeconds
         : spec.failover.mode === "manual"
-          ? 600
+          ? MANUAL_RTO_SECONDS
           : 30),
     // The engine's earliest resume holds only for its own detector's RTO.
     ...(spec.failover.rtoSeconds === undefined &&

@@ -138,6 +138,45 @@ describe("what-if: the loss, the resume and read availability", () => {
     expect(region.dataLoss?.lostZone).toBeUndefined();
   });
 
+  it("a primary with observers in two regions is not promoted elsewhere by itself: an operator must", () => {
+    const model = build({
+      users: { "eu-west-1": 1 },
+      datastores: {
+        orders: {
+          replication: "primary-replica",
+          replicas: 2,
+          placement: { "eu-west-1": 1, "eu-central-1": 1 },
+          leader: "eu-west-1",
+          traffic: { writesPerSec: 100 },
+        },
+      },
+    });
+    const baseline = analyse(model);
+    const failures = parseFailures(model, ["region:eu-west-1"]);
+    const lost = analyse(model, failures, baseline).datastores[0]!;
+    expect(lost.dataLoss).toMatchObject({ resumeAfterSeconds: 600, mode: "manual" });
+    expect(lost.dataLoss?.manualBecause).toContain("observers in 3 regions (2 hold");
+    const message = compareAnalyses(baseline, analyse(model, failures, baseline))
+      .map((c) => c.message)
+      .find((m) => m.includes("operator"));
+    expect(message).toContain("writes stop until an operator promotes a replica");
+    // With a third observer region the failover is automatic again.
+    const three = build({
+      users: { "eu-west-1": 1 },
+      datastores: {
+        orders: {
+          replication: "primary-replica",
+          replicas: 3,
+          placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } },
+          leader: "eu-west-1",
+          traffic: { writesPerSec: 100 },
+        },
+      },
+    });
+    const auto = analyse(three, parseFailures(three, ["region:eu-west-1"])).datastores[0]!;
+    expect(auto.dataLoss).toMatchObject({ resumeAfterSeconds: 30, mode: "automatic" });
+  });
+
   it("reports read availability changes, and the resume time in the loss message", () => {
     const model = store({
       replication: "consensus",

@@ -114,6 +114,13 @@ export const FAILOVER_DEFAULTS = {
 } as const satisfies Readonly<Record<string, FailoverDefault>>;
 
 /**
+ * Writes stop this long when an operator must promote a replica and the spec declares no RTO: the
+ * same 10 minutes as Aurora's detach-and-promote above ("RTO can be in the order of minutes").
+ * An estimate: it is the time for someone to be paged, decide and promote.
+ */
+export const MANUAL_RTO_SECONDS = 600;
+
+/**
  * Failover inside the leader's region (its zone lost, the region up), where it differs from the
  * region-loss default above. Aurora promotes a reader of the same cluster in another zone by itself;
  * the cross-region "detach and promote" is only for a lost region.

@@ -156,11 +156,13 @@ export function datastoreReplicaCost(catalog: Catalog, ds: ResolvedDatastore): n
 
 /**
  * A witness votes but holds no readable data (Spanner: "witness replicas don't maintain a full
- * copy of data"): its node without the data volume — the pod alone on Kubernetes, the instance
- * alone otherwise. An estimate: the log it keeps is small next to the data.
+ * copy of data"): its node without the data volume, the instance alone (an estimate: the log it
+ * keeps is small next to the data). Except on Kubernetes, where what is compiled is priced: every
+ * member is a pod of the component's StatefulSet with its own data volume (CockroachDB has no
+ * witness replica and runs it as a voter holding data: src/engines/capabilities.ts replicaRoles).
  */
 export function witnessUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["deploy"]): number {
-  if (deploy.target === "kubernetes") return podUsdPerMonth(deploy);
+  if (deploy.target === "kubernetes") return nodeUsdPerMonth(catalog, deploy);
   return catalog.replicaCost.instanceUsdPerMonth;
 }
 

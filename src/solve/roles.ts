@@ -1,3 +1,4 @@
+import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
 import type { ResolvedDatastore } from "../model/types.js";
 import type { RoleCounts } from "../spec/roles.js";
 import { ROLES, type Role } from "./candidate.js";
@@ -16,16 +17,19 @@ const MODEL_ROLES: Readonly<Record<ResolvedDatastore["replication"], readonly Ro
 };
 
 /**
- * Roles a deploy target can run. The compilers emit every replica as a voter (e.g.
- * src/engines/cockroachdb-placement.ts sets num_voters = replicas) and managed services have no
- * roles, so only `external` stores (analysed, not deployed) may be given other roles: a solved
- * placement must be one the deploy builds.
+ * Roles a deploy can run: a solved placement must be one the deploy builds. `external` stores
+ * (analysed, not deployed) take every role; managed services have none; on Kubernetes, the roles
+ * the engine runs in any region (`replicaRoles` in src/engines/capabilities.ts: CockroachDB's
+ * non-voting replicas and data-holding witnesses) — a role an engine runs only outside the
+ * primary's region (PostgreSQL's replica clusters) is left out, as the search does not place roles
+ * by region — and none without an engine (one StatefulSet of equal members).
  */
-const TARGET_ROLES: Readonly<Record<ResolvedDatastore["deploy"]["target"], readonly Role[]>> = {
-  external: ROLES,
-  kubernetes: ["voters"],
-  aws: ["voters"],
-};
+function deployRoles(deploy: ResolvedDatastore["deploy"]): readonly Role[] {
+  if (deploy.target === "external") return ROLES;
+  if (deploy.target !== "kubernetes" || deploy.engine === undefined) return ["voters"];
+  const roles = ENGINE_CAPABILITIES[deploy.engine].replicaRoles;
+  return ROLES.filter((role) => role === "voters" || roles[role].where === "anywhere");
+}
 
 /** Roles the declared placement uses: what the search may use when not told (voters always). */
 export function declaredRoles(ds: ResolvedDatastore): Role[] {
@@ -40,7 +44,7 @@ export function allowedRoles(ds: ResolvedDatastore, asked: readonly Role[] | "al
       role === "voters" ||
       (wanted.includes(role) &&
         MODEL_ROLES[ds.replication].includes(role) &&
-        (TARGET_ROLES[ds.deploy.target] ?? ["voters"]).includes(role)),
+        deployRoles(ds.deploy).includes(role)),
   );
 }
 

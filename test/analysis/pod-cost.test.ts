@@ -1,6 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryGib, nodeUsdPerMonth, podUsdPerMonth, storageUsdPerGbMonth } from "../../src/analysis/cost.js";
+import {
+  memoryGib,
+  nodeUsdPerMonth,
+  podUsdPerMonth,
+  storageUsdPerGbMonth,
+  witnessUsdPerMonth,
+} from "../../src/analysis/cost.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { HOURS_PER_MONTH } from "../../src/catalog/data/defaults.js";
 import {
@@ -61,5 +67,26 @@ describe("a datastore's node price uses its volume's class", () => {
       podUsdPerMonth(deploy) + deploy.storageGi * EBS_USD_PER_GB_MONTH.io2,
       9,
     );
+  });
+});
+
+describe("a witness's price", () => {
+  it("on Kubernetes is a member's (a pod with its volume, as compiled); elsewhere the instance alone", () => {
+    const catalog = buildCatalog();
+    const k8s = {
+      target: "kubernetes",
+      engine: "cockroachdb",
+      image: "cockroachdb/cockroach:v24.3.5",
+      port: 26257,
+      metricsPort: 8080,
+      storageGi: 200,
+      cpu: "2",
+      memory: "8Gi",
+      healthPath: "/health",
+    } as const;
+    const deploy = k8s as unknown as Parameters<typeof witnessUsdPerMonth>[1];
+    expect(witnessUsdPerMonth(catalog, deploy)).toBeCloseTo(nodeUsdPerMonth(catalog, deploy), 9);
+    expect(witnessUsdPerMonth(catalog, deploy)).toBeGreaterThan(podUsdPerMonth(k8s));
+    expect(witnessUsdPerMonth(catalog, { target: "external" })).toBe(catalog.replicaCost.instanceUsdPerMonth);
   });
 });

@@ -3,6 +3,7 @@ import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { keyOf, replicasOf } from "../../src/solve/candidate.js";
+import { allowedRoles } from "../../src/solve/roles.js";
 import { type SolveOptions, solve } from "../../src/solve/solve.js";
 import { type BruteForceDomain, bruteForce, shop } from "./helpers.js";
 
@@ -144,8 +145,25 @@ describe("which roles the search may use", () => {
   });
 
   it("never roles the deploy target cannot build, nor roles the replication model lacks", () => {
-    const k8s = { target: "kubernetes", engine: "cockroachdb" };
-    expect(roleful(placementOf({ ...base, deploy: k8s }, { roles: "all" }))).toBe(false);
+    const etcd = { target: "kubernetes", engine: "etcd" };
+    expect(roleful(placementOf({ ...base, deploy: etcd }, { roles: "all" }))).toBe(false);
+    // What each engine runs in any region (src/engines/capabilities.ts replicaRoles).
+    const rolesOf = (store: Record<string, unknown>) =>
+      allowedRoles(shop({ ...base, ...store }).datastores[0]!, "all");
+    expect(rolesOf({ deploy: { target: "kubernetes", engine: "cockroachdb" } })).toEqual([
+      "voters",
+      "readOnly",
+      "witnesses",
+    ]);
+    // PostgreSQL runs read-only replicas only outside the primary's region: the search does not place by region.
+    const postgres = { replication: "primary-replica", consistency: "eventual" };
+    expect(rolesOf({ ...postgres, deploy: { target: "kubernetes", engine: "postgresql" } })).toEqual([
+      "voters",
+    ]);
+    expect(rolesOf({ deploy: { target: "kubernetes", image: "ghcr.io/acme/db:1.0.0" } })).toEqual(["voters"]);
+    expect(rolesOf({ deploy: { target: "aws", service: "aurora-postgresql" }, ...postgres })).toEqual([
+      "voters",
+    ]);
     const leaderless = { ...base, replication: "leaderless", consistency: "eventual" };
     expect(roleful(placementOf({ ...leaderless, deploy: { target: "external" } }, { roles: "all" }))).toBe(
       false,

@@ -86,7 +86,7 @@ export const solveCommand: Command = {
     "  --replicas R      replica count to search: N, MIN-MAX or auto (1 up to the declared count or 7, whichever",
     "                    is larger; consensus keeps an odd number of voting members); default: the declared count",
     "  --roles LIST      roles besides voters the search may use: readOnly, witnesses (comma-separated) or all;",
-    "                    only where the replication model and deploy target have them (src/solve/README.md);",
+    "                    only where the replication model and the deploy (engine) build them (src/solve/README.md);",
     "                    default: the roles the declared placement uses",
     "  --limit N         candidates evaluated before the heuristic takes over (default 20000)",
     "  --write           write the chosen placements into the spec (YAML keeps comments; TypeScript: prints the object to paste)",

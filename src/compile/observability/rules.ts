@@ -303,8 +303,9 @@ function replicationLagAlerts(component: ResolvedComponent, ind: Indicators): Al
 
 /**
  * The replication-lag SLO's other half: replicas that stopped replicating. A detached replica
- * reports no lag (Redis: `connected_slave_lag_seconds` exists per attached replica only), so when
- * every replica detaches the lag alert has nothing to compare and stays silent. Where the engine
+ * reports no lag, or 0 (Redis: its offset series exist per attached replica only; CloudNativePG:
+ * a replica whose WAL receiver is down reads 0 once it has replayed what it received), so the lag
+ * alert stays silent. Where the engine
  * says how, the primary's count of attached replicas is held to the plan, and each replica's link
  * to its primary is watched (the only replication series a region holding only replicas has).
  */

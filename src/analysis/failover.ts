@@ -47,6 +47,12 @@ export function withFailover(
       meetsGoal: false,
       note: `failover is manual: after losing ${ds.leader} writes stop until an operator promotes a replica (RTO ${failover.rtoSeconds} s)`,
     };
+  if (ds.failoverInLeaderRegion)
+    return {
+      ...survival,
+      meetsGoal: false,
+      note: `this engine fails over only inside the primary's region: after losing ${ds.leader} writes stop until an operator promotes a replica elsewhere`,
+    };
   if (!failover.automaticPossible)
     return {
       ...survival,

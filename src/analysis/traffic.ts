@@ -21,7 +21,8 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
   const state = ev.main;
   const writeTargets = state.leader !== undefined ? [state.leader] : ev.sources(state).map((s) => s.region);
   const dataRegions = state.alive.filter(holdsData).map((slot) => slot.region);
-  const strong = ds.consistency === "strong" && state.leader !== undefined;
+  // Strong reads, and every read of an engine whose clients reach only the primary, go to the leader.
+  const strong = (ds.consistency === "strong" || ds.readsAtPrimary) && state.leader !== undefined;
   const flows: Flow[] = [];
   const add = (
     origins: readonly UserOrigin[],

@@ -60,6 +60,12 @@ export interface EngineCapabilities {
    */
   readonly wanFanOut?: EngineTrait<"per-region">;
   /**
+   * Where clients' requests go whatever the read consistency. `primary`: every read and write
+   * through the primary (the compiled client Service reaches it alone). Absent: non-strong reads
+   * go to the nearest replica holding data.
+   */
+  readonly clientReads?: EngineTrait<"primary">;
+  /**
    * Placement roles besides voters (`{ readOnly, witnesses }`) and whether the compiled cluster
    * really gives them. A role the engine does not implement is invalid input: it would run those
    * replicas as voting, data-holding members, so its quorums would differ from the analysis's.
@@ -146,6 +152,13 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // CloudNativePG instance ports: 5432, metrics exporter 9187 (https://cloudnative-pg.io/documentation/current/monitoring/).
     ports: { client: 5432, peer: 5432, metrics: 9187 },
     metricsPath: "/metrics",
+    // Clients get the primary cluster's `-rw` Service (src/engines/postgresql.ts clientService),
+    // which points at the primary instance alone.
+    clientReads: {
+      value: "primary",
+      source:
+        "https://cloudnative-pg.io/documentation/current/service_management/ (`-rw`: the primary only; `-ro`/`-r` are not handed to clients)",
+    },
     // The operator fails over once the primary's readiness probe has failed three times at a 10 s
     // period (failoverDelay 0): 20–30 s after a crash, plus a promotion of about a second.
     // A replica cluster in another region is promoted by an operator, never by CloudNativePG itself.

@@ -19,6 +19,8 @@ export interface EngineTraits {
    * replica clusters); false: every replica receives its copy from where the write entered.
    */
   readonly wanCopyPerRegion: boolean;
+  /** Every read goes to the primary, whatever the consistency (CloudNativePG's `-rw` Service). */
+  readonly readsAtPrimary: boolean;
 }
 
 export function engineTraits(deploy: ResolvedDeploy): EngineTraits {
@@ -29,5 +31,6 @@ export function engineTraits(deploy: ResolvedDeploy): EngineTraits {
     leaderPreference: caps?.leaderPreference?.value ?? true,
     failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
     wanCopyPerRegion: caps?.wanFanOut?.value === "per-region",
+    readsAtPrimary: caps?.clientReads?.value === "primary",
   };
 }

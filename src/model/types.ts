@@ -151,6 +151,8 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly failoverInLeaderRegion: boolean;
   /** Whether a write crosses once per other region, passed on there (false unless the engine says so). */
   readonly wanCopyPerRegion: boolean;
+  /** Whether clients read through the primary whatever the consistency (false unless the engine says so). */
+  readonly readsAtPrimary: boolean;
   /** Regions that accept writes: the leader, every leader of a multi-leader store, or every region (leaderless). */
   readonly writeRegions: readonly string[];
   /** Replicas that must acknowledge a write / answer a read. */

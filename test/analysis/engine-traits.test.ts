@@ -200,3 +200,39 @@ describe("leader after a failover, with and without leader preference (3 voters 
     expect(ds.partitionsWithoutQuorum).toBe(1);
   });
 });
+
+describe("CloudNativePG: clients reach the primary alone (its -rw Service), whatever the consistency", () => {
+  const pg = (engine: "postgresql" | undefined) =>
+    build({
+      users: { [W]: 0.5, [C]: 0.5 },
+      datastores: {
+        orders: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: 2,
+          placement: { [W]: 1, [C]: 1 },
+          leader: W,
+          deploy:
+            engine === undefined
+              ? { target: "kubernetes", image: "postgres:16.4" }
+              : { target: "kubernetes", engine },
+        },
+      },
+      services: {
+        api: {
+          regions: [W, C],
+          calls: [{ to: "orders", op: "read", timeoutMs: 200 }],
+          deploy: { target: "kubernetes", image: "x/api:1" },
+        },
+      },
+    });
+  const readFromCentral = (engine: "postgresql" | undefined) =>
+    at(analyse(pg(engine)).datastores[0]!.read, C).p50Ms;
+
+  it("reads from eu-central-1 cross to the primary in eu-west-1, not to the local replica", () => {
+    expect(pg("postgresql").datastores[0]!.readsAtPrimary).toBe(true);
+    // Without the engine an eventual read is served by the nearest replica: eu-central-1's own.
+    expect(readFromCentral(undefined)).toBeCloseTo(XZ, 9);
+    expect(readFromCentral("postgresql")).toBeCloseTo(rtt(C, W), 6);
+  });
+});

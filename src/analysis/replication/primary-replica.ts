@@ -1,6 +1,6 @@
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { ReplicaSlot, ResolvedDatastore } from "../../model/types.js";
-import { holdsData, mayLead } from "./common.js";
+import { clientRoundTrip, holdsData, mayLead } from "./common.js";
 import { quorumFitsIn, windowBeyond } from "./durability.js";
 import { leaderLatency } from "./leader-based.js";
 import type { ReplicationBehaviour } from "./types.js";
@@ -43,21 +43,29 @@ export const primaryReplica: ReplicationBehaviour = {
     const counts = local ? (slot: ReplicaSlot) => mayLead(slot) && slot.region === primaryRegion : mayLead;
     return {
       write: { needed: ds.quorum.write, counts },
-      read: { needed: 1, counts: holdsData },
+      // Clients that reach only the primary (CloudNativePG's -rw Service) read from the primary's
+      // region's instances, one of which is promoted there when the primary fails.
+      read: {
+        needed: 1,
+        counts: ds.readsAtPrimary ? (slot) => mayLead(slot) && slot.region === primaryRegion : holdsData,
+      },
     };
   },
   commitP50: leaderLatency.commitP50,
   writeP50: leaderLatency.writeP50,
-  // A strong read needs the primary; it still serves reads when sync writes are blocked.
-  readP50: (state, origin) =>
-    leaderLatency.readP50(
-      state,
-      origin,
+  // A strong read needs the primary; it still serves reads when sync writes are blocked. Where
+  // clients reach only the primary (ds.readsAtPrimary), every read goes there, as a strong one does.
+  readP50: (state, origin) => {
+    const primary =
       state.leader ??
-        (state.alive.some((slot) => slot.region === state.group.leader.region)
-          ? state.group.leader.region
-          : undefined),
-    ),
+      (state.alive.some((slot) => slot.region === state.group.leader.region)
+        ? state.group.leader.region
+        : undefined);
+    if (!state.ds.readsAtPrimary || state.ds.consistency === "strong")
+      return leaderLatency.readP50(state, origin, primary);
+    if (primary === undefined || !state.net.connected(origin, primary)) return undefined;
+    return clientRoundTrip(state, origin, primary, "read");
+  },
   sources: leaderLatency.sources,
   // Failover after losing the primary's region promotes the freshest replica elsewhere: async, or
   // (semi-)sync with enough standbys beside the primary to acknowledge, loses its lag.

@@ -27,9 +27,11 @@ import type { Placed } from "../compile/kubernetes/placements.js";
 import { kubernetesName } from "../compile/names.js";
 import { selector } from "../compile/observability/promql.js";
 import type { PlannedResource } from "../compile/plan.js";
-import type { ResolvedStream } from "../model/types.js";
+import type { Model, ResolvedStream } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
+import { MIRROR_REQUIRES, mirrorListener, mirrorResources, mirrorSources } from "./kafka-mirror.js";
+import { mirrorNamespace, mirrorOnlyRegions, mirrorPlaced } from "./kafka-mirror-regions.js";
 import { apiServerEgress, RESTRICTED_CONTAINER } from "./security.js";
 import type { EngineComponent, EngineDefinition, Indicators } from "./types.js";
 
@@ -193,7 +195,11 @@ function kafkaCluster(topology: string, stream: ResolvedStream, placed: Placed, 
       kafka: {
         ...(version === undefined ? {} : { version }),
         // Clients connect over TLS on the engine's client port (Strimzi internal listener).
-        listeners: [{ name: "tls", port: placed.deploy.port, type: "internal", tls: true }],
+        // A source of mirrorRegions adds the cross-cluster listener MirrorMaker 2 dials (kafka-mirror.ts).
+        listeners: [
+          { name: "tls", port: placed.deploy.port, type: "internal", tls: true },
+          ...(mirrorSources(stream).includes(placed.region) ? [mirrorListener(stream, placed)] : []),
+        ],
         config: brokerConfig(stream),
         rack: { type: "environment-variable", envVarName: RACK_ENV },
         metricsConfig: {
@@ -292,7 +298,22 @@ export function kafkaResources(topology: string, stream: ResolvedStream, placed:
     ),
     planned(placed.region, placed.name, kafkaTopic(topology, stream, placed), { dependsOn: [clusterName] }),
     ...egressPolicies(topology, placed),
+    ...mirrorResources(topology, stream, placed),
   ];
+}
+
+/**
+ * A region's resources; the first region also compiles the clusters of mirror regions the
+ * Kubernetes target does not place (kafka-mirror-regions.ts).
+ */
+function kafkaRegion(model: Model, stream: ResolvedStream, placed: Placed, regions: readonly string[]) {
+  const own = kafkaResources(model.name, stream, placed);
+  if (placed.region !== regions[0]) return own;
+  const mirrors = mirrorOnlyRegions(model, stream).flatMap((region) => [
+    ...mirrorNamespace(model, region, placed.namespace),
+    ...kafkaResources(model.name, stream, mirrorPlaced(model, stream, placed, region)),
+  ]);
+  return [...own, ...mirrors];
 }
 
 /**
@@ -330,6 +351,7 @@ export const kafka: EngineDefinition = {
   capabilities: CAPS,
   requires: [
     "Strimzi cluster operator ≥ 1.0 (kafka.strimzi.io/v1 CRDs: Kafka, KafkaNodePool, KafkaTopic) watching the namespace",
+    ...MIRROR_REQUIRES,
   ],
   managedBy: "operator",
   clientProtocol: "tcp",
@@ -355,6 +377,6 @@ export const kafka: EngineDefinition = {
   ],
   metricNames: KAFKA_METRICS,
   indicators,
-  compileRegion: ({ model, component, placed }) =>
-    kafkaResources(model.name, component as ResolvedStream, placed),
+  compileRegion: ({ model, component, placed, regions }) =>
+    kafkaRegion(model, component as ResolvedStream, placed, regions),
 };

@@ -10,7 +10,7 @@ import {
   REQUEST_PRICES,
   STORAGE_USD_PER_GB_MONTH,
 } from "../catalog/data/prices.js";
-import { mskBrokers } from "../model/msk-clusters.js";
+import { mskBrokers, mskRegions } from "../model/msk-clusters.js";
 import type { ResolvedDatastore, ResolvedService, ResolvedStream } from "../model/types.js";
 import { type Flow, monthlyUsd, SECONDS_PER_MONTH } from "./bandwidth.js";
 import type { CostEstimate, LinkLoad } from "./types.js";
@@ -185,8 +185,14 @@ export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): num
         (deploy.storageGi ?? 1000) * STORAGE_USD_PER_GB_MONTH.msk)
     );
   }
-  if (deploy.target === "kubernetes")
-    return brokers * (podUsdPerMonth(deploy) + deploy.storageGi * storageUsdPerGbMonth(deploy.storageClass));
+  if (deploy.target === "kubernetes") {
+    // Kafka compiles a cluster of `replicas` brokers in each mirror region too (src/engines/kafka-mirror.ts).
+    const mirrorOnly = deploy.engine === "kafka" ? mskRegions(stream).length - stream.regions.length : 0;
+    return (
+      (brokers + mirrorOnly * stream.replicas) *
+      (podUsdPerMonth(deploy) + deploy.storageGi * storageUsdPerGbMonth(deploy.storageClass))
+    );
+  }
   return brokers * catalog.replicaCost.totalUsdPerMonth;
 }
 

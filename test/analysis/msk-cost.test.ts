@@ -32,3 +32,27 @@ describe("MSK broker cost counts the brokers the compiler creates", () => {
     expect(msk(2, ["eu-north-1"])).toBeCloseTo(6 * perBroker, 9);
   });
 });
+
+describe("Kafka on Kubernetes prices its mirror regions' clusters", () => {
+  const kafka = (mirrorRegions?: string[]) =>
+    analyse(
+      build({
+        streams: {
+          events: {
+            regions: ["eu-west-1"],
+            ...(mirrorRegions === undefined ? {} : { mirrorRegions }),
+            partitions: 12,
+            replicas: 3,
+            minInSync: 2,
+            producers: [],
+            consumers: [],
+            deploy: { target: "kubernetes", engine: "kafka", storageGi: 100 },
+          },
+        },
+      }),
+    ).streams[0]!.costUsdPerMonth.replicas;
+
+  it("a mirror-only region adds a cluster of the stream's replicas", () => {
+    expect(kafka(["eu-north-1"])).toBeCloseTo(2 * kafka(), 9);
+  });
+});

@@ -90,6 +90,8 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
       const check = survivalCheck("zone", slots, req);
       zone = zone === undefined ? check : worseCheck(zone, check);
     }
+    const quorumLoss = metadataQuorumLoss(stream, region);
+    if (quorumLoss !== undefined) zone = quorumLoss;
   }
   const regionCheck: SurvivalCheck = {
     goal: "region",
@@ -118,6 +120,35 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
   };
 }
 
+/**
+ * The metadata quorum's members per zone of a region's cluster: dealt round-robin over its sorted
+ * zones, as the engine places them (src/engines/kafka.ts perZone); empty without one.
+ */
+function metadataMembers(stream: ResolvedStream, region: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const zones = [...(stream.zones[region] ?? [])].sort();
+  for (let i = 0; i < (stream.metadataQuorum ?? 0) && zones.length > 0; i++) {
+    const zone = zones[i % zones.length]!;
+    out.set(zone, (out.get(zone) ?? 0) + 1);
+  }
+  return out;
+}
+
+/**
+ * A zone whose loss takes the cluster's metadata quorum (two of Kafka's three controllers in a
+ * region with two zones): leaders can no longer be elected nor ISRs shrink, so the partitions
+ * that lost a replica there stop taking acks=all produces whatever minInSync says.
+ */
+function metadataQuorumLoss(stream: ResolvedStream, region: string): SurvivalCheck | undefined {
+  const members = metadataMembers(stream, region);
+  const total = stream.metadataQuorum ?? 0;
+  const majority = Math.floor(total / 2) + 1;
+  for (const [zone, n] of [...members].sort(([, a], [, b]) => b - a))
+    if (total - n < majority)
+      return { goal: "zone", survives: false, worstDomain: zone, replicasLeft: total - n, quorum: majority };
+  return undefined;
+}
+
 /** A region's cluster: the zones its partitions use and, per up/down state of them, whether it serves. */
 interface ClusterStates {
   readonly region: string;
@@ -136,11 +167,21 @@ function clusterStates(
   layouts: readonly (readonly ReplicaSlot[])[],
   stream: ResolvedStream,
 ): ClusterStates {
-  const zones = [...new Set(layouts.flatMap((layout) => layout.map((slot) => slot.zone)))].sort();
+  // The metadata quorum's zones count too: without a majority of it nothing serves.
+  const members = metadataMembers(stream, region);
+  const zones = [
+    ...new Set([...layouts.flatMap((layout) => layout.map((slot) => slot.zone)), ...members.keys()]),
+  ].sort();
+  const total = stream.metadataQuorum ?? 0;
   const serves: boolean[] = [];
   for (let mask = 0; mask < 1 << zones.length; mask++) {
     const up = (zone: string) => (mask & (1 << zones.indexOf(zone))) !== 0;
-    serves.push(layouts.every((layout) => layout.filter((slot) => up(slot.zone)).length >= stream.minInSync));
+    let live = 0;
+    for (const [zone, n] of members) if (up(zone)) live += n;
+    const quorum = total === 0 || live >= Math.floor(total / 2) + 1;
+    serves.push(
+      quorum && layouts.every((layout) => layout.filter((slot) => up(slot.zone)).length >= stream.minInSync),
+    );
   }
   return { region, zones, serves };
 }

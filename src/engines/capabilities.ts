@@ -66,6 +66,11 @@ export interface EngineCapabilities {
    */
   readonly clientReads?: EngineTrait<"primary">;
   /**
+   * Metadata quorum members a cluster runs, dealt round-robin over the sorted zones of its region
+   * (Kafka's KRaft controllers): a majority must stay up for leader elections and ISR changes.
+   */
+  readonly metadataQuorum?: EngineTrait<number>;
+  /**
    * Placement roles besides voters (`{ readOnly, witnesses }`) and whether the compiled cluster
    * really gives them. A role the engine does not implement is invalid input: it would run those
    * replicas as voting, data-holding members, so its quorums would differ from the analysis's.
@@ -321,6 +326,12 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://strimzi.io/docs/operators/latest/deploying#assembly-metrics-str).
     ports: { client: 9093, peer: 9091, metrics: 9404 },
     metricsPath: "/metrics",
+    // Three KRaft controllers: a quorum of 2 survives one controller (or zone) down.
+    metadataQuorum: {
+      value: 3,
+      source:
+        "https://kafka.apache.org/documentation/#kraft_voter (a majority of controllers must be available; 3 tolerate 1 failure)",
+    },
     replicaRoles: {
       readOnly: {
         where: "none",

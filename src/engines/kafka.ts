@@ -47,8 +47,8 @@ const STRIMZI_PORTS = { controlPlane: 9090, replication: 9091, kafkaAgent: 8443 
 const ZONE_KEY = "topology.kubernetes.io/zone";
 /** Environment variable holding a pool's zone, read by Strimzi as `broker.rack`. */
 export const RACK_ENV = "TOPOPLAN_ZONE";
-/** KRaft controllers per cluster: a quorum of 3 survives one controller (or zone) down. */
-export const CONTROLLERS = 3;
+/** KRaft controllers per cluster (capabilities.ts `metadataQuorum`, which the analysis reads too). */
+export const CONTROLLERS = CAPS.metadataQuorum!.value;
 /**
  * Voluntary disruptions the Kafka PodDisruptionBudget allows. Strimzi makes one budget for every
  * node of the cluster, brokers and KRaft controllers alike (KafkaCluster.generatePodDisruptionBudget

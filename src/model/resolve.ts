@@ -1,4 +1,5 @@
 import { buildCatalog, type Catalog } from "../catalog/catalog.js";
+import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
 import { ENGINE_IMAGES } from "../engines/ids.js";
 import { byText } from "../order.js";
 import { type PlacementEntryInput, roleCounts, totalOf } from "../spec/roles.js";
@@ -327,6 +328,7 @@ function resolveStream(
     ...commonParts(spec),
     regions: sorted,
     zones: Object.fromEntries(sorted.map((region) => [region, zonesOf(region)])),
+    ...metadataQuorumOf(spec.deploy),
     partitions: spec.partitions,
     replicas: spec.replicas,
     minInSync: spec.minInSync,
@@ -369,4 +371,11 @@ function resolveDeploy(deploy: Datastore["deploy"]): ResolvedDeploy {
   // Validation guarantees an image or an engine.
   const resolvedImage = image ?? (engine === undefined ? "" : ENGINE_IMAGES[engine].image);
   return { ...rest, image: resolvedImage, ...(engine === undefined ? {} : { engine }) };
+}
+
+/** The metadata quorum the stream's engine runs (src/engines/capabilities.ts), if any. */
+function metadataQuorumOf(deploy: Stream["deploy"]): { metadataQuorum?: number } {
+  const engine = deploy.target === "kubernetes" ? deploy.engine : undefined;
+  const members = engine === undefined ? undefined : ENGINE_CAPABILITIES[engine].metadataQuorum?.value;
+  return members === undefined ? {} : { metadataQuorum: members };
 }

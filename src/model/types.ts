@@ -218,6 +218,11 @@ export interface ResolvedStream extends ComponentBase {
   /** Regions with a cluster; each replicates `replicas` ways across its zones. */
   readonly regions: readonly string[];
   readonly zones: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Metadata quorum members per cluster, dealt round-robin over its sorted zones (the engine's
+   * `metadataQuorum`: Kafka's KRaft controllers); absent where the stream's deploy has none we run.
+   */
+  readonly metadataQuorum?: number;
   readonly partitions: number;
   readonly replicas: number;
   readonly minInSync: number;

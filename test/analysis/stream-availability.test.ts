@@ -116,3 +116,41 @@ describe("a stream's mirror region", () => {
     expect(link?.mbps).toBeCloseTo(0.8, 9);
   });
 });
+
+describe("a Kafka cluster's KRaft controllers (3, dealt over the region's zones) must keep a majority", () => {
+  const twoZones = (engine: "kafka" | undefined) =>
+    build({
+      regions: { "dc-a": { country: "DE", zones: ["dc-a-1", "dc-a-2"], rttMs: { "eu-central-1": 2 } } },
+      users: { "dc-a": 1 },
+      model: { zoneFailureProbability: pZ, regionFailureProbability: pR, commonModeProbability: 0 },
+      streams: {
+        events: {
+          regions: ["dc-a"],
+          partitions: 12,
+          replicas: 2,
+          minInSync: 1,
+          producers: [],
+          consumers: [],
+          deploy:
+            engine === undefined
+              ? { target: "kubernetes", image: "ghcr.io/acme/queue:1.0.0" }
+              : { target: "kubernetes", engine, storageGi: 100 },
+        },
+      },
+    });
+
+  it("two zones: the one holding 2 of 3 controllers takes the cluster with it", () => {
+    const kafka = analyse(twoZones("kafka")).streams[0]!;
+    expect(kafka.survival.zone).toMatchObject({ survives: false, worstDomain: "dc-a-1", quorum: 2 });
+    // Up while dc-a-1 (two controllers) is: RF 2 with minInSync 1 alone would survive either zone.
+    expect(kafka.availability).toBeCloseTo((1 - pR) * (1 - pZ), 12);
+    const generic = analyse(twoZones(undefined)).streams[0]!;
+    expect(generic.survival.zone.survives).toBe(true);
+  });
+
+  it("three zones: one controller each, any one zone may go", () => {
+    const model = streamModel(3, 2);
+    expect(model.streams[0]!.metadataQuorum).toBe(3);
+    expect(analyse(model).streams[0]!.survival.zone.survives).toBe(true);
+  });
+});

@@ -146,23 +146,17 @@ export function dataLoss(
     leaderBased && canResume && to !== from && ds.failover.mode === "automatic"
       ? operatorReason(ds, failover)
       : undefined;
-  if (operator !== undefined)
-    return {
-      lostRegion: from,
-      ...(zoneOnly && fromZone !== undefined ? { lostZone: fromZone } : {}),
-      partitions,
-      windowMs,
-      writesAtRisk: (writesPerSec * windowMs) / 1000,
-      resumeAfterSeconds: MANUAL_RTO_SECONDS,
-      mode: "manual",
-      manualBecause: operator,
-    };
-  return {
+  const lost = {
     lostRegion: from,
     ...(zoneOnly && fromZone !== undefined ? { lostZone: fromZone } : {}),
     partitions,
     windowMs,
     writesAtRisk: (writesPerSec * windowMs) / 1000,
+  };
+  if (operator !== undefined)
+    return { ...lost, resumeAfterSeconds: MANUAL_RTO_SECONDS, mode: "manual", manualBecause: operator };
+  return {
+    ...lost,
     ...(canResume
       ? { resumeAfterSeconds: leaderBased ? (inRegion?.rtoSeconds ?? failover.rtoSeconds) : 0 }
       : {}),

@@ -27,11 +27,10 @@ import type { Placed } from "../compile/kubernetes/placements.js";
 import { kubernetesName } from "../compile/names.js";
 import { selector } from "../compile/observability/promql.js";
 import type { PlannedResource } from "../compile/plan.js";
-import type { Model, ResolvedStream } from "../model/types.js";
+import type { ResolvedStream } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
 import { MIRROR_REQUIRES, mirrorListener, mirrorResources, mirrorSources } from "./kafka-mirror.js";
-import { mirrorNamespace, mirrorOnlyRegions, mirrorPlaced } from "./kafka-mirror-regions.js";
 import { apiServerEgress, RESTRICTED_CONTAINER } from "./security.js";
 import type { EngineComponent, EngineDefinition, Indicators } from "./types.js";
 
@@ -303,20 +302,6 @@ export function kafkaResources(topology: string, stream: ResolvedStream, placed:
 }
 
 /**
- * A region's resources; the first region also compiles the clusters of mirror regions the
- * Kubernetes target does not place (kafka-mirror-regions.ts).
- */
-function kafkaRegion(model: Model, stream: ResolvedStream, placed: Placed, regions: readonly string[]) {
-  const own = kafkaResources(model.name, stream, placed);
-  if (placed.region !== regions[0]) return own;
-  const mirrors = mirrorOnlyRegions(model, stream).flatMap((region) => [
-    ...mirrorNamespace(model, region, placed.namespace),
-    ...kafkaResources(model.name, stream, mirrorPlaced(model, stream, placed, region)),
-  ]);
-  return [...own, ...mirrors];
-}
-
-/**
  * Availability: failed produce and fetch requests of the stream's topic over all of them. Leader:
  * exactly one active KRaft controller (Strimzi's AbnormalControllerState alert: `!= 1`). No latency
  * indicator: Strimzi's rules leave out RequestMetrics, and end-to-end latency needs the clients'.
@@ -377,6 +362,6 @@ export const kafka: EngineDefinition = {
   ],
   metricNames: KAFKA_METRICS,
   indicators,
-  compileRegion: ({ model, component, placed, regions }) =>
-    kafkaRegion(model, component as ResolvedStream, placed, regions),
+  compileRegion: ({ model, component, placed }) =>
+    kafkaResources(model.name, component as ResolvedStream, placed),
 };

@@ -327,7 +327,12 @@ function resolveStream(
     path: `streams.${name}`,
     ...commonParts(spec),
     regions: sorted,
-    zones: Object.fromEntries(sorted.map((region) => [region, zonesOf(region)])),
+    // Mirror regions hold a cluster of the stream too (MSK Replicator, MirrorMaker 2).
+    zones: Object.fromEntries(
+      [...new Set([...sorted, ...(spec.mirrorRegions ?? [])])]
+        .sort()
+        .map((region) => [region, zonesOf(region)]),
+    ),
     ...metadataQuorumOf(spec.deploy),
     partitions: spec.partitions,
     replicas: spec.replicas,

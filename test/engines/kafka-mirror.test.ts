@@ -6,6 +6,7 @@
  */
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { describe, expect, test } from "vitest";
+import { compilePlan } from "../../src/compile/index.js";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
 import { MIRROR_PORT } from "../../src/engines/kafka-mirror.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
@@ -46,6 +47,15 @@ describe("a mirror-only region", () => {
     expect(of(mirrored, "us-east-1", "NetworkPolicy").map((n) => n.metadata.name)).toContain(
       "topoplan-default-deny",
     );
+  });
+
+  test("is placed like one of the stream's regions, so it is monitored there too", () => {
+    const model = modelOf(topology(["eu-west-1"], ["us-east-1"]));
+    const plan = compilePlan(model);
+    const monitors = plan.resources.filter(
+      (r) => r.region === "us-east-1" && r.type === "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+    );
+    expect(monitors.length).toBeGreaterThan(0);
   });
 
   test("runs MirrorMaker 2 reading the source over its clusterset bootstrap, names kept", () => {

@@ -1,4 +1,5 @@
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
+import { mskRegions } from "../../model/msk-clusters.js";
 import type { ComponentKind, Model, ResolvedComponent } from "../../model/types.js";
 import { byText } from "../../order.js";
 import type { KubernetesDeploy } from "./constants.js";
@@ -45,8 +46,12 @@ const REGIONS_OF: {
       replicas: service.replicasPerRegion,
       zones: service.zones[region] ?? [],
     })),
+  // A Kafka stream also runs a cluster in each mirror region (src/engines/kafka-mirror.ts).
   stream: (stream) =>
-    stream.regions.map((region) => ({
+    (stream.deploy.target === "kubernetes" && stream.deploy.engine === "kafka"
+      ? mskRegions(stream)
+      : stream.regions
+    ).map((region) => ({
       region,
       replicas: stream.replicas,
       zones: stream.zones[region] ?? [],

@@ -10,6 +10,7 @@ import type { Analysis } from "../../analysis/types.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Model } from "../../model/types.js";
 import { ISTIO_SIDECAR_METRICS, type ScrapeEndpoint, scrapeEndpoint } from "../kubernetes/index.js";
+import { regionsOf } from "../kubernetes/placements.js";
 import type { PlannedResource } from "../plan.js";
 import { dashboardPartUid, dashboardUid } from "./dashboard.js";
 import { DashboardTexts } from "./dashboard-text.js";
@@ -53,6 +54,10 @@ export const TYPES = {
   configMap: "kubernetes:core/v1:ConfigMap",
 } as const;
 
+/** Where the Kubernetes target runs a component (a Kafka stream's mirror regions too: placements.ts). */
+const deployedRegions = (component: KubernetesComponent): string[] =>
+  regionsOf(component).map((r) => r.region);
+
 /** Pure: the same model gives the same resources, in a stable order. */
 export function compileObservability(
   model: Model,
@@ -71,7 +76,7 @@ export function compileObservability(
     const everywhere = regionalIndicators(component)
       ? undefined
       : componentRuleSet(component, indicatorsOf(component), ruleOptions);
-    for (const region of component.regions) {
+    for (const region of deployedRegions(component)) {
       const rules = everywhere ?? componentRuleSet(component, indicatorsOf(component, region), ruleOptions);
       // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
       // no declared metrics): the observability-coverage rule says so instead.
@@ -81,13 +86,13 @@ export function compileObservability(
       resources.push(prometheusRule(model, component, region, groups));
     }
   }
-  const regions = [...new Set(components.flatMap((c) => c.regions))].sort();
+  const regions = [...new Set(components.flatMap(deployedRegions))].sort();
   const namespace = options.dashboardNamespace ?? MONITORING_NAMESPACE;
   // A component's panels are made once for all regions' dashboards (per region where its indicators are regional).
   const texts = new DashboardTexts(model);
   for (const region of regions) {
     // Each region's Grafana reads its own region's Prometheus: only that region's components.
-    const local = components.filter((c) => c.regions.includes(region));
+    const local = components.filter((c) => deployedRegions(c).includes(region));
     resources.push(...dashboardConfigMaps(model, texts, local, region, namespace));
   }
   return resources;

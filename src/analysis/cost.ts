@@ -10,7 +10,7 @@ import {
   REQUEST_PRICES,
   STORAGE_USD_PER_GB_MONTH,
 } from "../catalog/data/prices.js";
-import { mskBrokers, mskRegions } from "../model/msk-clusters.js";
+import { mskBrokers, streamClusterRegions } from "../model/msk-clusters.js";
 import type { ResolvedDatastore, ResolvedService, ResolvedStream } from "../model/types.js";
 import { type Flow, monthlyUsd, SECONDS_PER_MONTH } from "./bandwidth.js";
 import type { CostEstimate, LinkLoad } from "./types.js";
@@ -187,7 +187,8 @@ export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): num
   }
   if (deploy.target === "kubernetes") {
     // Kafka compiles a cluster of `replicas` brokers in each mirror region too (src/engines/kafka-mirror.ts).
-    const mirrorOnly = deploy.engine === "kafka" ? mskRegions(stream).length - stream.regions.length : 0;
+    const mirrorOnly =
+      deploy.engine === "kafka" ? streamClusterRegions(stream).length - stream.regions.length : 0;
     return (
       (brokers + mirrorOnly * stream.replicas) *
       (podUsdPerMonth(deploy) + deploy.storageGi * storageUsdPerGbMonth(deploy.storageClass))

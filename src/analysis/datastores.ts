@@ -74,27 +74,30 @@ export function evaluateDatastore(
   const itemBytes = ds.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
   // Around a cut link the item crosses each hop of the relay path (NetworkView.route) in turn.
   const hopsOf = (from: string, to: string): [string, string][] => {
-    if (!net.hasLinkCuts) return [[from, to]];
     const path = net.route(from, to);
     return path.slice(1).map((b, i) => [path[i]!, b]);
   };
   const hopTransfer = (from: string, to: string) =>
     itemTransferMs(itemBytes, declaredCapacityMbps(net.model, from, to));
   const transfer = (from: string, to: string) => {
+    if (!net.hasLinkCuts) return hopTransfer(from, to);
     let ms = 0;
     for (const [a, b] of hopsOf(from, to)) ms += hopTransfer(a, b);
     return ms;
   };
-  const shipDelayOver =
-    (loads: () => Pick<ReadonlyMap<string, LinkUse>, "get">, quantile: "p50" | "p99") =>
-    (from: string, to: string) => {
+  const shipDelayOver = (loads: () => Pick<ReadonlyMap<string, LinkUse>, "get">, quantile: "p50" | "p99") => {
+    const hopDelay = (a: string, b: string) => {
+      const load = loads().get(`${a}|${b}`);
+      return load === undefined ? hopTransfer(a, b) : linkSojournMs(itemBytes, load, quantile);
+    };
+    return (from: string, to: string) => {
+      // Without cuts the path is the pair itself (no allocation on this hot path).
+      if (!net.hasLinkCuts) return hopDelay(from, to);
       let delay = 0;
-      for (const [a, b] of hopsOf(from, to)) {
-        const load = loads().get(`${a}|${b}`);
-        delay += load === undefined ? hopTransfer(a, b) : linkSojournMs(itemBytes, load, quantile);
-      }
+      for (const [a, b] of hopsOf(from, to)) delay += hopDelay(a, b);
       return delay;
     };
+  };
   const shipDelay = shipDelayOver(() => links, "p50");
   const shipDelay99 = shipDelayOver(() => links, "p99");
   // Regions an election may pick: only the leader's own where the engine fails over inside it.

@@ -2,10 +2,10 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { ResolvedStream } from "./types.js";
 
 /**
- * Where an MSK stream's clusters are, how many brokers each has and which of them take part in its
- * mirroring (`mirrorRegions`): pure planning the AWS compiler builds (src/compile/aws/msk.ts,
- * msk-replicator.ts) and the analysis prices (src/analysis/cost.ts), so the two count the same
- * brokers.
+ * Where a stream's clusters are and which of them take part in its mirroring (`mirrorRegions`),
+ * and how many brokers an MSK cluster has: pure planning the compilers build (src/compile/aws/msk.ts,
+ * msk-replicator.ts; Kafka on Kubernetes: src/engines/kafka-mirror.ts, compile/kubernetes/placements.ts)
+ * and the analysis prices (src/analysis/cost.ts), so they count the same clusters and brokers.
  */
 
 /** One MSK Replicator: `source`'s records copied to `target`'s cluster. */
@@ -25,7 +25,7 @@ export function mirrorPairs(stream: ResolvedStream): MirrorPair[] {
 }
 
 /** Regions with a cluster of the stream: its regions and its mirror regions, sorted. */
-export function mskRegions(stream: ResolvedStream): string[] {
+export function streamClusterRegions(stream: ResolvedStream): string[] {
   return [...new Set([...stream.regions, ...stream.mirrorRegions])].sort();
 }
 
@@ -59,12 +59,13 @@ export function brokerCount(zoneCount: number, replicas: number, mirrored: boole
 
 /**
  * The (up to) three zones of the stream's cluster in `region`: the stream's zones there, or for a
- * region that holds only a mirror the catalog's, as many as an account may use.
+ * region that holds only a mirror the catalog's, as many as an account may use (the model lists a
+ * mirror region's zones too, for the Kubernetes target, but without that limit).
  */
 export function mskClusterZones(catalog: Catalog, stream: ResolvedStream, region: string): readonly string[] {
+  if (stream.regions.includes(region)) return (stream.zones[region] ?? []).slice(0, 3);
   const known = catalog.regions.get(region);
-  const zones = (known?.zones ?? []).slice(0, known?.accountZoneLimit ?? Number.POSITIVE_INFINITY);
-  return (stream.zones[region] ?? zones).slice(0, 3);
+  return (known?.zones ?? []).slice(0, known?.accountZoneLimit ?? Number.POSITIVE_INFINITY).slice(0, 3);
 }
 
 /**
@@ -72,7 +73,7 @@ export function mskClusterZones(catalog: Catalog, stream: ResolvedStream, region
  * has as many zones as subnets configured: `topoplan:network`, which only the compiler reads).
  */
 export function mskBrokers(catalog: Catalog, stream: ResolvedStream): { region: string; brokers: number }[] {
-  return mskRegions(stream).map((region) => {
+  return streamClusterRegions(stream).map((region) => {
     const role = mirrorRole(stream, region);
     const zones = mskClusterZones(catalog, stream, region).length;
     return { region, brokers: brokerCount(zones, stream.replicas, role.source || role.target) };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
+import { mskBrokers, mskClusterZones } from "../../src/model/msk-clusters.js";
 import { build } from "./helpers.js";
 
 /** An MSK stream in eu-west-1 (three zones), optionally mirrored to eu-north-1 (three zones). */
@@ -54,5 +55,30 @@ describe("Kafka on Kubernetes prices its mirror regions' clusters", () => {
 
   it("a mirror-only region adds a cluster of the stream's replicas", () => {
     expect(kafka(["eu-north-1"])).toBeCloseTo(2 * kafka(), 9);
+  });
+});
+
+describe("a mirror-only region's MSK cluster uses the zones an account may use there", () => {
+  it("sa-east-1: two of its three zones (accountZoneLimit), so 4 brokers for MSK Replicator", () => {
+    const model = build({
+      streams: {
+        events: {
+          regions: ["eu-west-1"],
+          mirrorRegions: ["sa-east-1"],
+          partitions: 12,
+          replicas: 3,
+          minInSync: 2,
+          producers: [],
+          consumers: [],
+          deploy: { target: "aws", service: "msk" },
+        },
+      },
+    });
+    const stream = model.streams[0]!;
+    expect(mskClusterZones(model.catalog, stream, "sa-east-1")).toEqual(["sa-east-1a", "sa-east-1b"]);
+    expect(mskBrokers(model.catalog, stream)).toEqual([
+      { region: "eu-west-1", brokers: 3 },
+      { region: "sa-east-1", brokers: 4 },
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import type { Model } from "../../src/model/types.js";
 import { ADVICE_CHECKS } from "../../src/solve/advice.js";
 import { solve } from "../../src/solve/solve.js";
 import type { PlacementFigures } from "../../src/solve/types.js";
-import { build } from "./helpers.js";
+import { build, dublinFrankfurtNeighbour, WRITER_OF_A_AND_B } from "./helpers.js";
 
 /**
  * `a` writes 6 MB/s from Dublin and is read from Frankfurt (and, with `paris`, from Paris); `b`
@@ -38,26 +38,10 @@ const model = (options: { paris?: boolean; readP99Ms?: number } = {}) =>
         traffic: { readsPerSec: 3, writesPerSec: 6, itemBytes: 1_000_000 },
         deploy: { target: "external" },
       },
-      b: {
-        replication: "primary-replica",
-        sync: "async",
-        consistency: "eventual",
-        replicas: 2,
-        placement: { "eu-west-1": 1, "eu-central-1": 1 },
-        leader: "eu-west-1",
-        traffic: { readsPerSec: 1, writesPerSec: 1, itemBytes: 1_000_000 },
-        slo: { replicationLagMs: 300 },
-        deploy: { target: "external" },
-      },
+      b: dublinFrankfurtNeighbour({ replicationLagMs: 300 }),
     },
     services: {
-      writer: {
-        regions: ["eu-west-1"],
-        calls: [
-          { to: "a", op: "write", timeoutMs: 5000 },
-          { to: "b", op: "write", timeoutMs: 5000 },
-        ],
-      },
+      writer: WRITER_OF_A_AND_B,
       reader: { regions: ["eu-central-1"], calls: [{ to: "a", op: "read", timeoutMs: 5000 }] },
       ...(options.paris
         ? { "paris-reader": { regions: ["eu-west-3"], calls: [{ to: "a", op: "read", timeoutMs: 5000 }] } }

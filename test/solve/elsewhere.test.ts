@@ -3,7 +3,7 @@ import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { solve } from "../../src/solve/solve.js";
-import { build } from "./helpers.js";
+import { build, dublinFrankfurtNeighbour, WRITER_OF_A_AND_B } from "./helpers.js";
 
 /**
  * `a` writes 6 MB/s; `b` replicates 1 MB/s Dublin → Frankfurt over a 100 Mbps link. A replica of
@@ -25,26 +25,10 @@ const model = () =>
         traffic: { readsPerSec: 1, writesPerSec: 6, itemBytes: 1_000_000 },
         deploy: { target: "external" },
       },
-      b: {
-        replication: "primary-replica",
-        sync: "async",
-        consistency: "eventual",
-        replicas: 2,
-        placement: { "eu-west-1": 1, "eu-central-1": 1 },
-        leader: "eu-west-1",
-        traffic: { readsPerSec: 1, writesPerSec: 1, itemBytes: 1_000_000 },
-        slo: { replicationLagMs: 300 },
-        deploy: { target: "external" },
-      },
+      b: dublinFrankfurtNeighbour({ replicationLagMs: 300 }),
     },
     services: {
-      writer: {
-        regions: ["eu-west-1"],
-        calls: [
-          { to: "a", op: "write", timeoutMs: 5000 },
-          { to: "b", op: "write", timeoutMs: 5000 },
-        ],
-      },
+      writer: WRITER_OF_A_AND_B,
     },
     network: { links: [{ between: ["eu-west-1", "eu-central-1"], bandwidthMbps: 100 }] },
   } as never);

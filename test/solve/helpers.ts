@@ -142,3 +142,28 @@ export function shop(store: Record<string, unknown>, extra: Partial<TopologyInpu
     ...extra,
   });
 }
+
+/**
+ * `b`: another store on Dublin → Frankfurt, 1 MB/s of replication (1 write/s of 1 MB), for the
+ * tests where a candidate of `a` loads the link `b` needs; with `slo`, its objectives.
+ */
+export const dublinFrankfurtNeighbour = (slo?: Record<string, number>) => ({
+  replication: "primary-replica",
+  sync: "async",
+  consistency: "eventual",
+  replicas: 2,
+  placement: { "eu-west-1": 1, "eu-central-1": 1 },
+  leader: "eu-west-1",
+  traffic: { readsPerSec: 1, writesPerSec: 1, itemBytes: 1_000_000 },
+  ...(slo === undefined ? {} : { slo }),
+  deploy: { target: "external" },
+});
+
+/** The service in Dublin that writes to `a` and `b`. */
+export const WRITER_OF_A_AND_B = {
+  regions: ["eu-west-1"],
+  calls: [
+    { to: "a", op: "write", timeoutMs: 5000 },
+    { to: "b", op: "write", timeoutMs: 5000 },
+  ],
+};

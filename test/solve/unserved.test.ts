@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderText } from "../../src/solve/render.js";
 import { solve } from "../../src/solve/solve.js";
-import { build } from "./helpers.js";
+import { build, dublinFrankfurtNeighbour, WRITER_OF_A_AND_B } from "./helpers.js";
 
 /**
  * Writes from Dublin commit at a leader there, but with two of three replicas in Frankfurt the
@@ -24,25 +24,10 @@ const model = () =>
         traffic: { readsPerSec: 1, writesPerSec: 6, itemBytes: 1_000_000 },
         deploy: { target: "external" },
       },
-      b: {
-        replication: "primary-replica",
-        sync: "async",
-        consistency: "eventual",
-        replicas: 2,
-        placement: { "eu-west-1": 1, "eu-central-1": 1 },
-        leader: "eu-west-1",
-        traffic: { readsPerSec: 1, writesPerSec: 1, itemBytes: 1_000_000 },
-        deploy: { target: "external" },
-      },
+      b: dublinFrankfurtNeighbour(),
     },
     services: {
-      writer: {
-        regions: ["eu-west-1"],
-        calls: [
-          { to: "a", op: "write", timeoutMs: 5000 },
-          { to: "b", op: "write", timeoutMs: 5000 },
-        ],
-      },
+      writer: WRITER_OF_A_AND_B,
     },
     network: { links: [{ between: ["eu-west-1", "eu-central-1"], bandwidthMbps: 100 }] },
     policies: { severity: { bandwidth: "warning" } },

@@ -1,4 +1,4 @@
-import { mskRegions } from "../../model/msk-clusters.js";
+import { streamClusterRegions } from "../../model/msk-clusters.js";
 import type { ResolvedComponent, ResolvedService, ResolvedStream } from "../../model/types.js";
 import { logicalName } from "./names.js";
 import { awsAccountId, concat, out } from "./typed.js";
@@ -35,7 +35,7 @@ function rolesOf(stream: ResolvedComponent, caller: ResolvedService | undefined)
  * every region with a cluster of the stream — its mirror regions' too, where callers fail over.
  */
 const arnsUnder = (stream: ResolvedStream, kind: string) =>
-  mskRegions(stream).map((r) =>
+  streamClusterRegions(stream).map((r) =>
     concat(
       `arn:aws:kafka:${r}:`,
       awsAccountId(),
@@ -49,7 +49,9 @@ const arnsUnder = (stream: ResolvedStream, kind: string) =>
 export function mskStatements(stream: ResolvedComponent, caller?: ResolvedService): object[] {
   const roles = rolesOf(stream, caller);
   if (stream.kind !== "stream" || roles.length === 0) return [];
-  const clusters = mskRegions(stream).map((r) => out(logicalName(stream.name, "msk-cluster", r), "arn"));
+  const clusters = streamClusterRegions(stream).map((r) =>
+    out(logicalName(stream.name, "msk-cluster", r), "arn"),
+  );
   // exactly-once delivery is implemented with transactions, as the analysis assumes (streams.ts).
   const transactional = stream.transactions || stream.delivery === "exactly-once";
   const statements: object[] = [];

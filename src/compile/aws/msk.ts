@@ -1,6 +1,6 @@
 import { inputProblem } from "../../diagnostics/diagnostic.js";
 import { modelIndex } from "../../model/model-index.js";
-import { brokerCount, mirrorRole, mskClusterZones, mskRegions } from "../../model/msk-clusters.js";
+import { brokerCount, mirrorRole, mskClusterZones, streamClusterRegions } from "../../model/msk-clusters.js";
 import type { ResolvedStream } from "../../model/types.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
@@ -32,7 +32,7 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
   const callers = callersOf(ctx.model, stream.name);
   const clusterName = ctx.physical([stream.name], 64);
 
-  for (const region of mskRegions(stream)) {
+  for (const region of streamClusterRegions(stream)) {
     const subnets = ctx.subnets(region, mskClusterZones(ctx.model.catalog, stream, region), true);
     const zoneCount = subnets.length;
     if (zoneCount < 2) {

@@ -1,5 +1,5 @@
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
-import { mskRegions } from "../../model/msk-clusters.js";
+import { streamClusterRegions } from "../../model/msk-clusters.js";
 import type { ComponentKind, Model, ResolvedComponent } from "../../model/types.js";
 import { byText } from "../../order.js";
 import type { KubernetesDeploy } from "./constants.js";
@@ -49,7 +49,7 @@ const REGIONS_OF: {
   // A Kafka stream also runs a cluster in each mirror region (src/engines/kafka-mirror.ts).
   stream: (stream) =>
     (stream.deploy.target === "kubernetes" && stream.deploy.engine === "kafka"
-      ? mskRegions(stream)
+      ? streamClusterRegions(stream)
       : stream.regions
     ).map((region) => ({
       region,

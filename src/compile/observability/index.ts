@@ -67,6 +67,8 @@ export function compileObservability(
   const minRequestsPerSecond = options.minRequestsPerSecond ?? DEFAULT_MIN_REQUESTS_PER_SECOND;
   const ruleOptions = { minRequestsPerSecond };
   const components = kubernetesComponents(model);
+  // Each component's regions once: the dashboards ask per region (regions × components).
+  const deployed = new Map(components.map((c) => [c, deployedRegions(c)]));
   const resources: PlannedResource[] = [];
   for (const component of components) {
     // Where Prometheus scrapes it: the same answer the NetworkPolicies and the mesh's mTLS
@@ -76,7 +78,7 @@ export function compileObservability(
     const everywhere = regionalIndicators(component)
       ? undefined
       : componentRuleSet(component, indicatorsOf(component), ruleOptions);
-    for (const region of deployedRegions(component)) {
+    for (const region of deployed.get(component)!) {
       const rules = everywhere ?? componentRuleSet(component, indicatorsOf(component, region), ruleOptions);
       // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
       // no declared metrics): the observability-coverage rule says so instead.
@@ -86,13 +88,13 @@ export function compileObservability(
       resources.push(prometheusRule(model, component, region, groups));
     }
   }
-  const regions = [...new Set(components.flatMap(deployedRegions))].sort();
+  const regions = [...new Set([...deployed.values()].flat())].sort();
   const namespace = options.dashboardNamespace ?? MONITORING_NAMESPACE;
   // A component's panels are made once for all regions' dashboards (per region where its indicators are regional).
   const texts = new DashboardTexts(model);
   for (const region of regions) {
     // Each region's Grafana reads its own region's Prometheus: only that region's components.
-    const local = components.filter((c) => deployedRegions(c).includes(region));
+    const local = components.filter((c) => deployed.get(c)!.includes(region));
     resources.push(...dashboardConfigMaps(model, texts, local, region, namespace));
   }
   return resources;

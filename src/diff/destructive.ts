@@ -83,6 +83,59 @@ function losesUnshippedWrites(before: ResolvedDatastore, after: ResolvedDatastor
   return service === undefined || !KEEPS_UNSHIPPED_WRITES.has(service);
 }
 
+/**
+ * Managed services whose global resource lives in one region, `deploy.homeRegion` (@default the
+ * leader): a resource cannot change region, so a leader move without homeRegion replaces it.
+ */
+const HOME_ANCHORED: readonly {
+  readonly id: string;
+  readonly service: string;
+  /** What lives in the home region, as the sentence says it. */
+  readonly lives: string;
+  readonly replaced: string;
+  readonly stays: string;
+  /** What to do before the change, if anything. */
+  readonly first?: string;
+}[] = [
+  {
+    id: "aurora-home-moved",
+    service: "aurora-postgresql",
+    lives: "the global cluster and its master secret live",
+    replaced: "the protected global cluster",
+    stays: "the global cluster and the secret stay where they are",
+    first: "switch over first (aws rds switchover-global-cluster, docs/aws.md), and ",
+  },
+  {
+    // Every replica of a global table takes writes: the leader moves nothing DynamoDB knows of.
+    id: "dynamodb-home-moved",
+    service: "dynamodb",
+    lives: "the global table (its replicas are entries of it) lives",
+    replaced: "the protected table with every replica",
+    stays: "the table stays where it is",
+  },
+];
+
+function homeMovedRule(home: (typeof HOME_ANCHORED)[number]): DestructiveFieldRule {
+  return {
+    id: home.id,
+    kinds: ["datastore"],
+    field: /^leader$/,
+    applies: (from, _to, _change, { after }) => {
+      const deploy = (after as ResolvedDatastore).deploy;
+      return (
+        from !== undefined &&
+        deploy.target === "aws" &&
+        deploy.service === home.service &&
+        deploy.homeRegion === undefined
+      );
+    },
+    message: ({ change }) =>
+      `leader ${showValue(change.from)} → ${showValue(change.to)} with no deploy.homeRegion: ${home.lives} in the leader's region, and a resource cannot change region, so ${home.replaced} would be replaced`,
+    fix: ({ change }) =>
+      `${home.first ?? ""}in this change set deploy.homeRegion: ${showValue(change.from)} so ${home.stays}`,
+  };
+}
+
 export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
   {
     id: "replicas-removed",
@@ -242,24 +295,7 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     fix: ({ change }) =>
       `move the primary by a planned switchover: stop writes to ${showValue(change.from)} (or fence it), wait until the replication lag to ${showValue(change.to)} is zero, then apply this change`,
   },
-  {
-    id: "aurora-home-moved",
-    kinds: ["datastore"],
-    field: /^leader$/,
-    applies: (from, _to, _change, { after }) => {
-      const deploy = (after as ResolvedDatastore).deploy;
-      return (
-        from !== undefined &&
-        deploy.target === "aws" &&
-        deploy.service === "aurora-postgresql" &&
-        deploy.homeRegion === undefined
-      );
-    },
-    message: ({ change }) =>
-      `leader ${showValue(change.from)} → ${showValue(change.to)} with no deploy.homeRegion: the global cluster and its master secret live in the leader's region, and a resource cannot change region, so the protected global cluster would be replaced`,
-    fix: ({ change }) =>
-      `switch over first (aws rds switchover-global-cluster, docs/aws.md), and in this change set deploy.homeRegion: ${showValue(change.from)} so the global cluster and the secret stay where they are`,
-  },
+  ...HOME_ANCHORED.map(homeMovedRule),
   {
     id: "deploy-target-changed",
     kinds: ["datastore", "stream"],

@@ -281,6 +281,30 @@ describe("destructive-change: one test per field", () => {
     expect(kept.map((d) => d.message).join("\n")).not.toContain("global-cluster");
   });
 
+  it("a DynamoDB leader move without homeRegion would replace the global table; with it, nothing moves", () => {
+    const carts = (leader: string, homeRegion?: string) => {
+      const spec = base();
+      spec.datastores.orders = {
+        replication: "multi-leader",
+        replicas: 2,
+        placement: { "eu-west-1": 1, "eu-central-1": 1 },
+        leader,
+        residency: ["EU"],
+        deploy: { target: "aws", service: "dynamodb", ...(homeRegion === undefined ? {} : { homeRegion }) },
+      };
+      return side(spec);
+    };
+    const moved = diffTopologies(carts("eu-west-1"), carts("eu-central-1")).destructive;
+    const home = moved.find((d) => d.data?.rule === "dynamodb-home-moved");
+    expect(home?.path).toBe("datastores.orders.leader");
+    expect(home?.message).toContain("the protected table with every replica would be replaced");
+    expect(home?.fix).toBe("in this change set deploy.homeRegion: eu-west-1 so the table stays where it is");
+    // Nothing else is wrong with the move: every replica of a global table takes writes.
+    expect(moved.map((d) => d.data?.rule)).toEqual(["protected-replace", "dynamodb-home-moved"]);
+    const kept = diffTopologies(carts("eu-west-1"), carts("eu-central-1", "eu-west-1")).destructive;
+    expect(kept).toEqual([]);
+  });
+
   it("every field rule has an id and a test above", () => {
     const tested = new Set([
       "retention-shortened",
@@ -293,6 +317,7 @@ describe("destructive-change: one test per field", () => {
       "pinned-zones-changed",
       "primary-moved",
       "aurora-home-moved",
+      "dynamodb-home-moved",
       // test/diff/diff.test.ts
       "replicas-removed",
       "partitioning-changed",

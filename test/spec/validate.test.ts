@@ -125,7 +125,7 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
-  it("Aurora's homeRegion: only on Aurora, in the placement, a known region", () => {
+  it("homeRegion: only on Aurora and DynamoDB, in the placement, a known region", () => {
     const aurora = (homeRegion: string, service = "aurora-postgresql") => {
       const spec = base() as { datastores: Record<string, object> };
       spec.datastores.accounts = {
@@ -143,10 +143,14 @@ describe("broken specs: every problem with its path, message and fix", () => {
         code: "spec/home-not-placed",
         path: "datastores.accounts.deploy.homeRegion",
         message: 'homeRegion "us-east-1" holds no replica (placement: eu-west-1, eu-central-1)',
-        fix: "choose the region the global cluster was created in, among eu-west-1, eu-central-1",
+        fix: "choose the region the global cluster or table was created in, among eu-west-1, eu-central-1",
       },
     ]);
     expect(aurora("eu-wset-1").map((d) => d.code)).toContain("spec/unknown-region");
+    // (A primary-replica store on DynamoDB is a mismatch of its own, on `replication`.)
+    expect(aurora("eu-central-1", "dynamodb").map((d) => d.path)).not.toContain(
+      "datastores.accounts.deploy.homeRegion",
+    );
     expect(aurora("eu-west-1", "s3").map((d) => [d.code, d.path])).toEqual([
       ["spec/deploy-mismatch", "datastores.accounts.deploy.homeRegion"],
     ]);

@@ -21,13 +21,15 @@ export const DYNAMODB_OPERATIONS = [
 export const DEFAULT_HASH_KEY = "pk";
 
 /**
- * A DynamoDB global table (version 2019.11.21): the table in the home region (the datastore's
- * leader) and one replica in every other placement region. On-demand billing: a global table's
+ * A DynamoDB global table (version 2019.11.21): the table in the home region (`deploy.homeRegion`,
+ * @default the leader) and one replica in every other placement region. Every replica takes writes,
+ * so the home is only where the resource lives: it stays put when `leader` moves (a resource cannot
+ * change region; the protected table would be replaced). On-demand billing: a global table's
  * replicas must all absorb a failed-over region's writes, which provisioned capacity sized from
  * today's traffic would throttle (see docs/aws.md).
  */
 export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void {
-  const home = store.leader;
+  const home = (store.deploy.target === "aws" ? store.deploy.homeRegion : undefined) ?? store.leader;
   const others = store.regions.filter((region) => region !== home);
   const tableName = ctx.physical([store.name], 255);
   const hashKey = store.partitions.key ?? DEFAULT_HASH_KEY;

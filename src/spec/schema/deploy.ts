@@ -86,7 +86,7 @@ export const AwsDeploy = z
     }),
     homeRegion: RegionCode.optional().meta({
       description:
-        "Aurora only: region of the global cluster and its master secret, where they were created. Before moving `leader` (after a managed switchover, docs/aws.md), set it to the old leader so they stay. @default leader",
+        "Aurora and DynamoDB: region of the global cluster and its master secret (Aurora) or of the global table (DynamoDB), where it was created. Before moving `leader` (for Aurora after a managed switchover, docs/aws.md), set it to the old leader so they stay. @default leader",
     }),
     bufferCacheHitRatio: z.number().min(0).max(1).optional().meta({
       description:

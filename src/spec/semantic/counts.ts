@@ -105,14 +105,14 @@ export function checkReplicaCounts(context: CheckContext): void {
         fix: `choose the leader among ${voterRegions.join(", ")}`,
       });
     }
-    // The global cluster lives in one of the database's regions (src/compile/aws/aurora.ts).
+    // The global cluster or table lives in one of the store's regions (src/compile/aws/aurora.ts, dynamodb.ts).
     const home = (store.deploy as { homeRegion?: unknown } | undefined)?.homeRegion;
     if (regions && typeof home === "string" && !regions.includes(home))
       context.report({
         code: "spec/home-not-placed",
         path: at("deploy", "homeRegion"),
         message: `homeRegion "${home}" holds no replica (placement: ${regions.join(", ")})`,
-        fix: `choose the region the global cluster was created in, among ${regions.join(", ")}`,
+        fix: `choose the region the global cluster or table was created in, among ${regions.join(", ")}`,
       });
     if (regions && typeof store.leader === "string" && !regions.includes(store.leader)) {
       context.report({

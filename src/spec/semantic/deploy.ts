@@ -34,7 +34,7 @@ const SERVICE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   storageGi: ["msk"],
   replicationTimeControl: ["s3"],
   bufferCacheHitRatio: ["aurora-postgresql"],
-  homeRegion: ["aurora-postgresql"],
+  homeRegion: ["aurora-postgresql", "dynamodb"],
 };
 
 /**

@@ -121,3 +121,38 @@ describe("the global cluster and the master secret stay in deploy.homeRegion", (
     ).toEqual([]);
   });
 });
+
+describe("a DynamoDB global table stays in deploy.homeRegion", () => {
+  /** Every replica of a global table takes writes: `leader` is only where the table resource lives. */
+  const carts = (leader: string, homeRegion?: string): TopologyInput =>
+    ({
+      name: "shop",
+      users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
+      datastores: {
+        carts: {
+          replication: "multi-leader",
+          replicas: 2,
+          placement: { "eu-west-1": 1, "eu-central-1": 1 },
+          leader,
+          deploy: { target: "aws", service: "dynamodb", ...(homeRegion === undefined ? {} : { homeRegion }) },
+        },
+      },
+    }) as TopologyInput;
+  const replicaRegions = (p: ResourcePlan) =>
+    (named(p, "carts-table").inputs.replicas as { regionName: string }[]).map((r) => r.regionName);
+  const dynamoBefore = plan(carts("eu-west-1"));
+
+  it("defaults to the leader: a leader move alone replaces the protected table", () => {
+    const moved = plan(carts("eu-central-1"));
+    expect(named(moved, "carts-table").region).toBe("eu-central-1");
+    const table = compareResources(dynamoBefore, moved).find((c) => c.name === "carts-table");
+    expect(table?.action).toBe("replace");
+  });
+
+  it("with homeRegion the table and its replicas stay: nothing is replaced or changed", () => {
+    const kept = plan(carts("eu-central-1", "eu-west-1"));
+    expect(named(kept, "carts-table").region).toBe("eu-west-1");
+    expect(replicaRegions(kept)).toEqual(["eu-central-1"]);
+    expect(compareResources(dynamoBefore, kept).filter((c) => c.name === "carts-table")).toEqual([]);
+  });
+});

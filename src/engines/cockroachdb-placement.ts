@@ -15,16 +15,21 @@
  *   declared replicas, `num_voters` = those that vote in the model (voters and witnesses),
  *   per-region replica counts as per-replica `constraints` and, when some replicas do not vote,
  *   per-region voter counts as `voter_constraints` (read-only replicas become CockroachDB's
- *   non-voting replicas: they serve follower reads and never join a quorum), and the leader
- *   region as the lease preference (`lease_preferences = '[[+region=<leader>]]'`), so the
- *   leaseholder — which serves reads and coordinates writes — sits where the model expects the
- *   leader. CockroachDB has no witness replica: a witness becomes a voter that also holds data,
- *   so every quorum is the one the model counts.
+ *   non-voting replicas: they serve follower reads and never join a quorum), and the lease
+ *   preferences (`lease_preferences = '[[+region=<leader>], [+region=<next>], …]'`): the leader
+ *   region, then the regions the analysis elects when it is lost, in its order
+ *   (src/analysis/leader-succession.ts), so the leaseholder — which serves reads and coordinates
+ *   writes — sits where the model expects the leader, before and after a region failure.
+ *   CockroachDB has no witness replica: a witness becomes a voter that also holds data, so every
+ *   quorum is the one the model counts; it is not in the lease preferences, so it takes the lease
+ *   only when no listed region can (preferences are not constraints), where the model counts the
+ *   store without a leader.
  *
  * Names are DNS labels (validated by the spec); they are still quoted as SQL identifiers and JSON
  * strings, so no name can end a literal.
  */
-import type { RegionPlacement, ResolvedDatastore } from "../model/types.js";
+import { leaderSuccession } from "../analysis/leader-succession.js";
+import type { Model, RegionPlacement, ResolvedDatastore } from "../model/types.js";
 
 /** Database of a component: its name with `-` → `_` (an unquoted-safe SQL identifier). */
 export function databaseName(component: string): string {
@@ -60,7 +65,7 @@ export function isRegionSurvivalLayout(store: ResolvedDatastore): boolean {
 const voting = (p: RegionPlacement): number => p.voters + p.witnesses;
 
 /** The statements the placement Job runs, in order. Idempotent: the Job may run them again. */
-export function placementStatements(store: ResolvedDatastore): string[] {
+export function placementStatements(model: Model, store: ResolvedDatastore): string[] {
   const db = sqlIdentifier(databaseName(store.name));
   const create = `CREATE DATABASE IF NOT EXISTS ${db}`;
   if (isRegionSurvivalLayout(store)) {
@@ -74,18 +79,24 @@ export function placementStatements(store: ResolvedDatastore): string[] {
       `ALTER DATABASE ${db} SURVIVE REGION FAILURE`,
     ];
   }
-  return [create, zoneConfigStatement(store)];
+  return [create, zoneConfigStatement(store, leaderSuccession(model, store))];
 }
 
-/** `ALTER DATABASE … CONFIGURE ZONE USING …` with the exact placement counts and the leader's lease preference. */
-export function zoneConfigStatement(store: ResolvedDatastore): string {
+/**
+ * `ALTER DATABASE … CONFIGURE ZONE USING …` with the exact placement counts and the lease
+ * preferences: the leader's region, then `successors` in order.
+ */
+export function zoneConfigStatement(store: ResolvedDatastore, successors: readonly string[] = []): string {
   const perRegion = (count: (p: RegionPlacement) => number) => {
     const counts: Record<string, number> = {};
     for (const p of store.placement) if (count(p) > 0) counts[`+region=${p.region}`] = count(p);
     return sqlString(JSON.stringify(counts));
   };
   const voters = store.placement.reduce((sum, p) => sum + voting(p), 0);
-  const leasePreferences = JSON.stringify([[`+region=${store.leader}`]]).replace(/"/g, "");
+  const leasePreferences = JSON.stringify([store.leader, ...successors].map((r) => [`+region=${r}`])).replace(
+    /"/g,
+    "",
+  );
   return (
     `ALTER DATABASE ${sqlIdentifier(databaseName(store.name))} CONFIGURE ZONE USING ` +
     `num_replicas = ${store.replicas}, num_voters = ${voters}, ` +

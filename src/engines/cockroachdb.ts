@@ -18,7 +18,7 @@ import { objectNames, statefulSetResource } from "../compile/kubernetes/workload
 import { kubernetesName } from "../compile/names.js";
 import { selector } from "../compile/observability/promql.js";
 import type { PlannedResource } from "../compile/plan.js";
-import type { ResolvedDatastore } from "../model/types.js";
+import type { Model, ResolvedDatastore } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { placementStatements } from "./cockroachdb-placement.js";
 import { retryScript, setupJobResources } from "./jobs.js";
@@ -164,12 +164,7 @@ function container(c: Cluster, set: MemberSet, component: string): EngineContain
 }
 
 /** The init and placement Jobs, from the first region (`cockroach init` must run exactly once). */
-function setupJobs(
-  topology: string,
-  store: ResolvedDatastore,
-  c: Cluster,
-  placed: Placed,
-): PlannedResource[] {
+function setupJobs(model: Model, store: ResolvedDatastore, c: Cluster, placed: Placed): PlannedResource[] {
   const first = allMembers(c.sets)[0];
   if (first === undefined) return [];
   // The Jobs run in the first member's region (`placed`), before any member is ready.
@@ -196,11 +191,11 @@ function setupJobs(
     "sql",
     host,
     certs,
-    `--execute=${placementStatements(store).join("; ")};`,
+    `--execute=${placementStatements(model, store).join("; ")};`,
   ]);
   return [
-    ...setupJobResources(topology, placed, { ...common, suffix: "init", script: init }, PORTS.client),
-    ...setupJobResources(topology, placed, { ...common, suffix: "placement", script: sql }, PORTS.client),
+    ...setupJobResources(model.name, placed, { ...common, suffix: "init", script: init }, PORTS.client),
+    ...setupJobResources(model.name, placed, { ...common, suffix: "placement", script: sql }, PORTS.client),
   ];
 }
 
@@ -307,7 +302,7 @@ export const cockroachdb: EngineDefinition = {
           engine: container(c, set, store.name),
         }),
       ),
-      ...(placed.region === regions[0] ? setupJobs(model.name, store, c, placed) : []),
+      ...(placed.region === regions[0] ? setupJobs(model, store, c, placed) : []),
     ];
   },
 };

@@ -9,6 +9,7 @@ import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { describe, expect, test } from "vitest";
+import { analyse, parseFailures } from "../../src/analysis/index.js";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
 import type { PlannedResource } from "../../src/compile/plan.js";
 import { COCKROACH_METRICS, cockroachdb } from "../../src/engines/cockroachdb.js";
@@ -285,11 +286,15 @@ describe("cockroachdb Jobs", () => {
 describe("cockroachdb placement SQL", () => {
   const store = (placement: Record<string, number>, extra: Record<string, unknown> = {}) =>
     modelOf(topology(placement, extra)).datastores[0]!;
+  const statements = (placement: Record<string, number>, extra: Record<string, unknown> = {}) => {
+    const model = modelOf(topology(placement, extra));
+    return placementStatements(model, model.datastores[0]!);
+  };
 
   test("survive region over 2+2+1 with the leader holding 2: multi-region SQL", () => {
     const s = store(THREE_REGIONS, { leader: "eu-west-1", survive: "region" });
     expect(isRegionSurvivalLayout(s)).toBe(true);
-    expect(placementStatements(s)).toEqual([
+    expect(statements(THREE_REGIONS, { leader: "eu-west-1", survive: "region" })).toEqual([
       'CREATE DATABASE IF NOT EXISTS "ledger"',
       'ALTER DATABASE "ledger" SET PRIMARY REGION "eu-west-1"',
       'ALTER DATABASE "ledger" ADD REGION IF NOT EXISTS "eu-central-1"',
@@ -311,25 +316,26 @@ describe("cockroachdb placement SQL", () => {
     const s = store(placement, { leader: "eu-west-1", survive });
     expect(isRegionSurvivalLayout(s)).toBe(false);
     const counts = Object.fromEntries(Object.entries(placement).map(([r, k]) => [`+region=${r}`, k]));
-    expect(placementStatements(s)).toEqual([
+    // After the leader: the most voters first (eu-central-1 has 2 in every case), then eu-north-1.
+    expect(statements(placement, { leader: "eu-west-1", survive })).toEqual([
       'CREATE DATABASE IF NOT EXISTS "ledger"',
       `ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = ${n}, num_voters = ${n}, constraints = '${JSON.stringify(
         Object.fromEntries(Object.entries(counts).sort(([a], [b]) => byText(a, b))),
-      )}', lease_preferences = '[[+region=eu-west-1]]'`,
+      )}', lease_preferences = '[[+region=eu-west-1],[+region=${placement["eu-central-1"] >= placement["eu-north-1"] ? "eu-central-1],[+region=eu-north-1" : "eu-north-1],[+region=eu-central-1"}]]'`,
     ]);
   });
 
-  test("the leader is the lease preference; the database is the component with - → _", () => {
-    const s = modelOf(
+  test("the leader is the first lease preference; the database is the component with - → _", () => {
+    const model = modelOf(
       topology({ "eu-west-1": 2, "eu-central-1": 1 }, { leader: "eu-central-1" }, "core-ledger"),
-    ).datastores[0]!;
-    expect(zoneConfigStatement(s)).toBe(
-      `ALTER DATABASE "core_ledger" CONFIGURE ZONE USING num_replicas = 3, num_voters = 3, constraints = '{"+region=eu-central-1":1,"+region=eu-west-1":2}', lease_preferences = '[[+region=eu-central-1]]'`,
+    );
+    expect(placementStatements(model, model.datastores[0]!)[1]).toBe(
+      `ALTER DATABASE "core_ledger" CONFIGURE ZONE USING num_replicas = 3, num_voters = 3, constraints = '{"+region=eu-central-1":1,"+region=eu-west-1":2}', lease_preferences = '[[+region=eu-central-1],[+region=eu-west-1]]'`,
     );
   });
 
   // Model roles: read-only replicas never vote (CockroachDB's non-voting replicas); witnesses vote.
-  const withRoles = () =>
+  const withRolesModel = () =>
     modelOf({
       ...topology({}),
       datastores: {
@@ -347,16 +353,17 @@ describe("cockroachdb placement SQL", () => {
           deploy: { target: "kubernetes", engine: "cockroachdb" },
         },
       },
-    } as TopologyInput).datastores[0]!;
+    } as TopologyInput);
 
   test("read-only replicas are non-voting: num_voters and voter_constraints count the voting roles", () => {
-    const s = withRoles();
-    expect(s.quorum.write).toBe(3);
-    expect(zoneConfigStatement(s)).toBe(
+    const model = withRolesModel();
+    expect(model.datastores[0]!.quorum.write).toBe(3);
+    // The witness region (eu-north-1) never takes the lease while a listed region can.
+    expect(placementStatements(model, model.datastores[0]!)[1]).toBe(
       `ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = 6, num_voters = 4, ` +
         `constraints = '{"+region=eu-central-1":2,"+region=eu-north-1":1,"+region=eu-west-1":2,"+region=us-east-1":1}', ` +
         `voter_constraints = '{"+region=eu-central-1":1,"+region=eu-north-1":1,"+region=eu-west-1":2}', ` +
-        `lease_preferences = '[[+region=eu-west-1]]'`,
+        `lease_preferences = '[[+region=eu-west-1],[+region=eu-central-1]]'`,
     );
   });
 
@@ -375,7 +382,7 @@ describe("cockroachdb placement SQL", () => {
       },
     } as TopologyInput).datastores[0]!;
     expect(isRegionSurvivalLayout(s)).toBe(false);
-    expect(placementStatements(s)[1]).toContain("num_voters = 4, ");
+    expect(zoneConfigStatement(s)).toContain("num_voters = 4, ");
   });
 
   test("identifiers are quoted with embedded quotes doubled", () => {
@@ -416,5 +423,67 @@ describe("cockroachdb indicators", () => {
 
   test("no leader means a range without quorum", () => {
     expect(ind.leaderPresent).toBe('sum(ranges_unavailable{topoplan_component="ledger"}) == bool 0');
+  });
+});
+
+describe("cockroachdb lease preferences follow the analysis' leader election", () => {
+  const bank = (placement: Record<string, number | { witnesses: number }>) => {
+    const replicas = Object.values(placement).reduce<number>(
+      (sum, p) => sum + (typeof p === "number" ? p : p.witnesses),
+      0,
+    );
+    return modelOf({
+      name: "bank",
+      users: { "eu-west-1": 0.3, "us-east-1": 0.6, "eu-central-1": 0.1 },
+      datastores: {
+        ledger: {
+          replication: "consensus",
+          replicas,
+          placement,
+          leader: "eu-west-1",
+          deploy: { target: "kubernetes", engine: "cockroachdb" },
+        },
+      },
+    } as TopologyInput);
+  };
+  const leaseOrder = (model: Model) => {
+    const sql = placementStatements(model, model.datastores[0]!)[1]!;
+    return [...sql.matchAll(/\+region=([a-z0-9-]+)\]/g)].map((m) => m[1]);
+  };
+  const electedAfter = (model: Model, ...down: string[]) =>
+    analyse(
+      model,
+      parseFailures(
+        model,
+        down.map((r) => `region:${r}`),
+      ),
+    ).datastores[0]!.effectiveLeader;
+
+  // Eight voters over four regions and a witness: after the leader's region, the lease must go
+  // where the what-if analysis elects, not to any voter CockroachDB likes (the witness is a voter
+  // there). Equal voter counts: the region nearest to the users comes first.
+  const even = bank({
+    "eu-west-1": 2,
+    "eu-central-1": 2,
+    "eu-north-1": 2,
+    "us-east-1": 2,
+    "eu-south-1": { witnesses: 1 },
+  });
+
+  test("the leader, then the nearest to the users; never the witness region", () => {
+    expect(leaseOrder(even)).toEqual(["eu-west-1", "us-east-1", "eu-central-1", "eu-north-1"]);
+  });
+
+  test("the analysis elects the next preference after each region loss", () => {
+    const order = leaseOrder(even);
+    expect(electedAfter(even, order[0]!)).toBe(order[1]);
+    expect(electedAfter(even, order[0]!, order[1]!)).toBe(order[2]);
+    expect(electedAfter(even, order[0]!, order[2]!)).toBe(order[1]);
+  });
+
+  test("fewer voters in the nearer region: the count wins, as in the election", () => {
+    const fewer = bank({ "eu-west-1": 2, "us-east-1": 1, "eu-central-1": 2, "eu-north-1": 2 });
+    expect(leaseOrder(fewer)).toEqual(["eu-west-1", "eu-central-1", "eu-north-1", "us-east-1"]);
+    expect(electedAfter(fewer, "eu-west-1")).toBe("eu-central-1");
   });
 });

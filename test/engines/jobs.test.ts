@@ -28,7 +28,7 @@ const run = (script: string) => spawnSync("/bin/bash", ["-c", script], { encodin
 
 describe("setup Job scripts", () => {
   test("the placement SQL reaches the CLI unchanged, quotes and all", () => {
-    const store = modelOf({
+    const model = modelOf({
       name: "bank",
       datastores: {
         ledger: {
@@ -39,8 +39,8 @@ describe("setup Job scripts", () => {
           deploy: { target: "kubernetes", engine: "cockroachdb" },
         },
       },
-    }).datastores[0]!;
-    const sql = `--execute=${placementStatements(store).join("; ")};`;
+    });
+    const sql = `--execute=${placementStatements(model, model.datastores[0]!).join("; ")};`;
     const fake = standIn("cockroach", "ok", 0);
     const result = run(retryScript([fake.bin, "sql", "--host=h:26257", sql]));
     expect(result.status).toBe(0);

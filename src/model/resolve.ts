@@ -353,13 +353,18 @@ function resolveStream(
   };
 }
 
-/** Freezes plain data recursively (Maps and class instances such as the catalog are left alone). */
+/**
+ * Freezes plain data recursively (Maps and class instances such as the catalog are left alone).
+ * A frozen value was frozen with everything under it (the model shares sub-objects): skipped.
+ */
 function deepFreeze<T>(value: T): T {
-  if (
-    (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) ||
-    Array.isArray(value)
-  ) {
-    for (const child of Object.values(value as object)) deepFreeze(child);
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    for (const child of value) deepFreeze(child);
+    Object.freeze(value);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    for (const key in record) deepFreeze(record[key]);
     Object.freeze(value);
   }
   return value;

@@ -16,7 +16,7 @@ import { writesNeedPrimary } from "./primary-dependence.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
 import { survivalCheck, worseCheck } from "./survival.js";
-import { commitTailMs } from "./tails.js";
+import { commitTailMs, requestTimeMs } from "./tails.js";
 import type { LinkLoad, SurvivalCheck } from "./types.js";
 
 export type DatastoreOp = "read" | "write";
@@ -135,9 +135,10 @@ export function evaluateDatastore(
     }),
   );
   // p50 with median RTTs and queue sojourns; p99 with every leg at its p99 RTT (src/analysis/network.ts)
-  // and every replication queue at its p99 sojourn (lag.ts), plus, for writes, the engine's
-  // durable-commit tail (src/analysis/tails.ts).
+  // and every replication queue at its p99 sojourn (lag.ts), plus a managed service's request time
+  // and, for writes, the engine's durable-commit tail (src/analysis/tails.ts).
   const commitTail = commitTailMs(ds, net);
+  const request = requestTimeMs(ds, net);
   const groupLatency = new Map<string, Figure | undefined>();
   const latencyOf = (state: GroupState, origin: string, op: DatastoreOp): Figure | undefined => {
     const key = `${op}|${origin}|${signature.get(state)}`;
@@ -150,7 +151,10 @@ export function evaluateDatastore(
         key,
         p50 === undefined
           ? undefined
-          : { p50Ms: p50, p99Ms: Math.max(p50, p99 ?? p50) + (op === "write" ? commitTail : 0) },
+          : {
+              p50Ms: p50 + request.p50Ms,
+              p99Ms: Math.max(p50, p99 ?? p50) + request.p99Ms + (op === "write" ? commitTail : 0),
+            },
       );
     }
     return groupLatency.get(key);

@@ -1,5 +1,6 @@
-import { COMMIT_TAILS } from "../catalog/data/replication.js";
+import { COMMIT_TAILS, REQUEST_TIMES } from "../catalog/data/replication.js";
 import type { ResolvedDatastore } from "../model/types.js";
+import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
 
 /**
@@ -23,3 +24,18 @@ export function commitTailMs(ds: Pick<ResolvedDatastore, "deploy">, net: Network
   const engine = engineOf(ds);
   return (engine === undefined ? undefined : COMMIT_TAILS[engine])?.p99Ms ?? COMMIT_TAILS.default!.p99Ms;
 }
+
+/**
+ * What the service itself takes per request (reads and writes), beyond the network: a managed
+ * service's stated request time (src/catalog/data/replication.ts), else nothing. Under a declared
+ * flat `model.tailFactor` the p99 is the median × that factor, as for every other leg.
+ */
+export function requestTimeMs(ds: Pick<ResolvedDatastore, "deploy">, net: NetworkView): Figure {
+  const engine = engineOf(ds);
+  const time = engine === undefined ? undefined : REQUEST_TIMES[engine];
+  if (time === undefined) return NO_TIME;
+  const factor = net.model.settings.tailFactor;
+  return { p50Ms: time.p50Ms, p99Ms: factor === undefined ? time.p99Ms : time.p50Ms * factor };
+}
+
+const NO_TIME: Figure = { p50Ms: 0, p99Ms: 0 };

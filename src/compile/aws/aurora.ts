@@ -187,6 +187,9 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
     }
     if (primary) primaryInstances = instances;
 
+    // AuroraGlobalDBReplicationLag: milliseconds, published only in a secondary's region, by
+    // DBClusterIdentifier (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html,
+    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/dimensions.html).
     const lagMs = store.slo.replicationLagMs;
     if (!primary && lagMs !== undefined) {
       ctx.alarm({

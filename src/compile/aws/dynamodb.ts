@@ -61,10 +61,11 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
     options: STATEFUL,
   });
 
+  // Dimensions and units: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
   const lagMs = store.slo.replicationLagMs;
   for (const source of store.regions) {
-    // ReplicationLatency is emitted in the source region, per receiving region; every replica of
-    // a multi-active table is a source.
+    // ReplicationLatency (ms) is emitted in the source region, per receiving region; every replica
+    // of a multi-active table is a source (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_monitoring.html).
     for (const receiving of store.regions) {
       if (receiving === source || lagMs === undefined) continue;
       ctx.alarm({

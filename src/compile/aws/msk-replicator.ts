@@ -279,8 +279,10 @@ function executionRole(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair
 
 /**
  * In the target region, where MSK publishes Replicator metrics (AWS/Kafka, dimension
- * ReplicatorName; MSK developer guide, "Metrics reference" of MSK Replicator): latency above the
- * mirroring p99 the analysis assumes, and any failure.
+ * ReplicatorName, ReplicationLatency in milliseconds:
+ * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html,
+ * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-monitor.html): latency above
+ * the mirroring p99 the analysis assumes, and any failure.
  */
 function replicatorAlarms(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair, name: string): void {
   const mirroring = PIPELINES["kafka-mirroring"];

@@ -172,6 +172,8 @@ function mskAlarms(
   brokers: number,
 ): void {
   const name = out(cluster, "clusterName");
+  // Every metric below is at the free DEFAULT monitoring level
+  // (https://docs.aws.amazon.com/msk/latest/developerguide/metrics-details.html).
   // UnderReplicatedPartitions is a per-broker metric (MSK broker ids are 1…n).
   for (let broker = 1; broker <= brokers; broker++) {
     ctx.alarm({
@@ -203,6 +205,8 @@ function mskAlarms(
   // A mirror holds every region's records, not one region's share: time lag only there.
   const offsetThreshold = stream.regions.includes(region) ? offsetLagThreshold(stream) : undefined;
   for (const consumer of consumersIn(ctx, stream, region)) {
+    // Consumer lag: seconds (EstimatedMaxTimeLag) and messages (SumOffsetLag), by cluster, group and
+    // topic (https://github.com/aws/agent-toolkit-for-aws/blob/main/skills/specialized-skills/analytics-skills/managing-amazon-msk/references/monitor-and-alarm.md).
     const dimensions = { "Cluster Name": name, "Consumer Group": consumer, Topic: stream.name };
     ctx.alarm({
       component: stream.name,

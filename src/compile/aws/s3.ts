@@ -195,6 +195,10 @@ export function compileS3(ctx: AwsContext, store: ResolvedDatastore): void {
     options: { dependsOn: [source.versioning, ...targets.map((t) => t.versioning)] },
   });
 
+  // Replication metrics: AWS/S3 in the source bucket's region, by SourceBucket, DestinationBucket
+  // and RuleId, for rules with metrics enabled (replicationTiming)
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-dimensions.html,
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Recommended_PromQL_Alarms.html).
   const lagMs = store.slo.replicationLagMs;
   for (const target of targets) {
     // Failed operations are reported only when there are some: missing data is no failure.

@@ -55,6 +55,7 @@ export interface ExplainInput {
     },
   ) => SearchResult;
   readonly explainBinding: boolean;
+  /** The objective's order without the key tie-break: an equally good placement is no better. */
   readonly compare: (a: Scored, b: Scored) => number;
 }
 

@@ -47,12 +47,21 @@ export function score(
 export const cents = (usd: number) => Math.round(usd * 100);
 export const hundredths = (ms: number) => Math.round(ms * 100);
 
-/** Objective first, then the other figure, then the placement's key: a total, deterministic order. */
-export function comparator(objective: Objective): (a: Scored, b: Scored) => number {
+/**
+ * Objective first, then the other figure (cents, hundredths of a ms): 0 for placements that are
+ * equally good, whatever their regions.
+ */
+export function figureComparator(objective: Objective): (a: Scored, b: Scored) => number {
   const byCost = (a: Scored, b: Scored) => cents(a.costUsdPerMonth) - cents(b.costUsdPerMonth);
   const byLatency = (a: Scored, b: Scored) => hundredths(a.latencyMs) - hundredths(b.latencyMs);
   const [first, second] = objective === "cost" ? [byCost, byLatency] : [byLatency, byCost];
-  return (a, b) => first(a, b) || second(a, b) || byText(keyOf(a.candidate), keyOf(b.candidate));
+  return (a, b) => first(a, b) || second(a, b);
+}
+
+/** The figures, then the placement's key: a total, deterministic order. */
+export function comparator(objective: Objective): (a: Scored, b: Scored) => number {
+  const byFigures = figureComparator(objective);
+  return (a, b) => byFigures(a, b) || byText(keyOf(a.candidate), keyOf(b.candidate));
 }
 
 /** The objective's own figure (what a gap is measured on). */

@@ -13,7 +13,7 @@ import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from ".
 import { fullChecker } from "./check.js";
 import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
 import { explain } from "./explain.js";
-import { comparator, type Objective, opWeights, type Scored, score } from "./objective.js";
+import { figureComparator, type Objective, opWeights, type Scored, score } from "./objective.js";
 import { datastoreOracle } from "./oracle.js";
 import { AUTO_MAX_REPLICAS, allowedRoles, type CountRange, roleMixes } from "./roles.js";
 import { type SearchOptions, searchSpace } from "./search.js";
@@ -324,7 +324,8 @@ function solveDatastore(
           : { ceiling: how.ceiling, maxPairs: Math.min(base.maxPairs, BINDING_PAIRS) }),
       }),
     explainBinding: options.explain ?? true,
-    compare: comparator(objective),
+    // Binding means strictly better figures: a placement tying on both only sorts first by its key.
+    compare: figureComparator(objective),
   });
 }
 

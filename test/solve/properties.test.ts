@@ -56,6 +56,27 @@ describe("solve properties", () => {
     expect(solved).toBeGreaterThanOrEqual(8);
   });
 
+  it("a binding constraint buys strictly better figures, never a placement that only ties", () => {
+    let bindings = 0;
+    fc.assert(
+      fc.property(arbStore, (s) => {
+        const solution = solve(shop(spec(s)), { regions: REGIONS, top: 0 }).datastores[0]!;
+        const chosen = solution.chosen;
+        if (chosen === undefined) return;
+        for (const b of solution.binding) {
+          if (b.without === undefined) continue;
+          bindings++;
+          const cost = Math.round(b.without.costUsdPerMonth * 100) - Math.round(chosen.costUsdPerMonth * 100);
+          const latency = Math.round(b.without.latencyMs * 100) - Math.round(chosen.latencyMs * 100);
+          // The default objective is cost, then latency.
+          expect(cost < 0 || (cost === 0 && latency < 0)).toBe(true);
+        }
+      }),
+      { numRuns: 25, seed: 17 },
+    );
+    expect(bindings).toBeGreaterThanOrEqual(3);
+  });
+
   it("tightening an objective never lowers the cost found (and never makes an infeasible problem feasible)", () => {
     let compared = 0;
     fc.assert(

@@ -47,15 +47,18 @@ export function retriedCall(call: ResolvedCall, single: Figure): { p50Ms: number
 }
 
 /**
- * Calls per request scale the median; for the p99, every whole call counts in full and a fractional
- * one counts in full when at least 1% of requests make it (so it reaches the p99).
+ * A request makes ⌊c⌋ calls and one more with probability c − ⌊c⌋ (`callsPerRequest` c, each request
+ * as near the mean as whole calls allow). A quantile q counts that extra call in full when at least
+ * 1 − q of requests make it, else not at all: the median request makes it from a fraction of 0.5,
+ * the p99 request from 0.01. (A mean, c × p50, is no request's time: with c = 0.3 the median
+ * request makes no call.)
  */
 export function perRequest(call: ResolvedCall, figure: { p50Ms: number; p99Ms: number }): Figure {
   const whole = Math.floor(call.callsPerRequest);
   const fraction = call.callsPerRequest - whole;
   return {
-    p50Ms: call.callsPerRequest * figure.p50Ms,
-    p99Ms: whole * figure.p99Ms + (fraction >= 0.01 ? figure.p99Ms : fraction * figure.p50Ms),
+    p50Ms: (whole + (fraction >= 0.5 ? 1 : 0)) * figure.p50Ms,
+    p99Ms: (whole + (fraction >= 0.01 ? 1 : 0)) * figure.p99Ms,
   };
 }
 

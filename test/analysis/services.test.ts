@@ -33,15 +33,16 @@ describe("retries and calls per request", () => {
     expect(retriedCall(call(over), single)).toEqual({ p50Ms: single.p50Ms, p99Ms: p99 });
   });
 
-  it("fractional calls scale the median; the p99 counts a call made by ≥ 1% of requests", () => {
-    expect(perRequest(call({ callsPerRequest: 2.5 }), { p50Ms: 10, p99Ms: 30 })).toEqual({
-      p50Ms: 25,
-      p99Ms: 90,
-    });
-    expect(perRequest(call({ callsPerRequest: 0.005 }), { p50Ms: 10, p99Ms: 30 })).toEqual({
-      p50Ms: 0.05,
-      p99Ms: 0.05,
-    });
+  it("a fractional call counts in a quantile when enough requests make it: ≥ 50% for the median, ≥ 1% for the p99", () => {
+    const figure = { p50Ms: 10, p99Ms: 30 };
+    const at = (callsPerRequest: number) => perRequest(call({ callsPerRequest }), figure);
+    expect(at(2.5)).toEqual({ p50Ms: 30, p99Ms: 90 });
+    expect(at(2.3)).toEqual({ p50Ms: 20, p99Ms: 90 });
+    // 30% of requests make the call: the median request does not, the p99 one does.
+    expect(at(0.3)).toEqual({ p50Ms: 0, p99Ms: 30 });
+    expect(at(0.6)).toEqual({ p50Ms: 10, p99Ms: 30 });
+    expect(at(0.005)).toEqual({ p50Ms: 0, p99Ms: 0 });
+    expect(at(1)).toEqual({ p50Ms: 10, p99Ms: 30 });
   });
 });
 

@@ -9,8 +9,10 @@
  * rules (`prometheus-kafka-rules.yaml`: kafka_server_replicamanager_underreplicatedpartitions,
  * kafka_controller_kafkacontroller_activecontrollercount, …). Consumer lag comes from Kafka
  * Exporter (danielqsj/kafka_exporter README, "Consumer Groups" and "Topics"), which Strimzi
- * deploys with `spec.kafkaExporter`.
+ * deploys with `spec.kafkaExporter`. MirrorMaker 2's are in kafka-mirror-metrics.ts.
  */
+
+import { MM2_METRICS } from "./kafka-mirror-metrics.js";
 
 /** jmx_exporter configuration (https://github.com/prometheus/jmx_exporter#configuration). */
 export const JMX_EXPORTER_CONFIG = `lowercaseOutputName: true
@@ -100,7 +102,9 @@ export const KAFKA_EXPORTER_METRICS = [
   "kafka_topic_partition_current_offset",
 ] as const;
 
+/** Every metric the indicators use: the brokers', Kafka Exporter's and MirrorMaker 2's. */
 export const KAFKA_METRICS: readonly string[] = [
   ...KAFKA_JMX_METRICS.map((m) => m.metric),
   ...KAFKA_EXPORTER_METRICS,
+  ...MM2_METRICS,
 ];

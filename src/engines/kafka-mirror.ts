@@ -13,8 +13,14 @@
  * certificates (KafkaListenersReconciler.internalServicesReady, ListenersUtils.alternativeNames),
  * so MirrorMaker 2 verifies the hostnames. The bootstrap must be region-unique: MCS merges
  * same-named exports of every cluster into one service.
+ *
+ * Monitoring: MirrorMaker 2's pods export its MirrorSourceConnector metrics through Strimzi's JMX
+ * exporter (kafka-mirror-metrics.ts) and carry the stream's pod labels, so the stream's PodMonitor
+ * scrapes them on Strimzi's `tcp-prometheus` port and the stream's ingress NetworkPolicy admits
+ * Prometheus there, as for the brokers.
  */
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IService } from "kubernetes-models/v1/Service";
 import { LINK_LOCAL_CIDR } from "../compile/kubernetes/constants.js";
 import { componentLabels, planned } from "../compile/kubernetes/manifest.js";
@@ -24,7 +30,9 @@ import { kubernetesName } from "../compile/names.js";
 import type { PlannedResource } from "../compile/plan.js";
 import { mirrorPairs } from "../model/msk-clusters.js";
 import type { ResolvedStream } from "../model/types.js";
+import { MM2_JMX_EXPORTER_CONFIG, MM2_JMX_EXPORTER_KEY } from "./kafka-mirror-metrics.js";
 import { RESTRICTED_CONTAINER } from "./security.js";
+import { strimziPodLabels } from "./strimzi-pods.js";
 
 const API = "kafka.strimzi.io/v1";
 /** Port of the cross-cluster listener: Strimzi's examples give 9094 to the third listener. */
@@ -49,9 +57,15 @@ export function sourcesOf(stream: ResolvedStream, target: string): string[] {
     .map((pair) => pair.source)
     .sort();
 }
+/** Whether MirrorMaker 2 runs in `region`; without one, in any region. */
+export function mirroredInto(stream: ResolvedStream, region?: string): boolean {
+  return region === undefined ? mirrorPairs(stream).length > 0 : sourcesOf(stream, region).length > 0;
+}
 
 /** The KafkaMirrorMaker2 (and its pods' `strimzi.io/cluster` label) in a target region. */
 export const mirrorMakerName = (stream: string) => kubernetesName([stream, "mirror"]);
+/** The ConfigMap of MirrorMaker 2's JMX exporter rules in a target region. */
+export const mirrorMetricsName = (stream: string) => kubernetesName([stream, "mirror-metrics"]);
 /** A source region's bootstrap Service for MirrorMaker 2, unique across the clusterset. */
 export const mirrorBootstrapName = (stream: string, region: string) =>
   kubernetesName([stream, "mirror", region]);
@@ -192,8 +206,15 @@ export function mirrorMaker2(topology: string, stream: ResolvedStream, placed: P
         topicsPattern: `^${stream.name}$`,
         groupsPattern: ".*",
       })),
+      metricsConfig: {
+        type: "jmxPrometheusExporter",
+        valueFrom: {
+          configMapKeyRef: { name: mirrorMetricsName(stream.name), key: MM2_JMX_EXPORTER_KEY },
+        },
+      },
       template: {
         pod: {
+          metadata: { labels: strimziPodLabels(topology, placed) },
           securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         },
         connectContainer: { securityContext: RESTRICTED_CONTAINER },
@@ -235,13 +256,28 @@ function mirrorEgress(topology: string, stream: ResolvedStream, placed: Placed):
   };
 }
 
+/** MirrorMaker 2's JMX exporter rules, which its `metricsConfig` names. */
+function mirrorMetrics(topology: string, stream: ResolvedStream, placed: Placed): IConfigMap {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: mirrorMetricsName(stream.name),
+      namespace: placed.namespace,
+      labels: componentLabels(topology, placed),
+    },
+    data: { [MM2_JMX_EXPORTER_KEY]: MM2_JMX_EXPORTER_CONFIG },
+  };
+}
+
 /** Everything mirroring adds in one region of the stream's clusters. */
 export function mirrorResources(topology: string, stream: ResolvedStream, placed: Placed): PlannedResource[] {
   const out: PlannedResource[] = [];
   if (mirrorSources(stream).includes(placed.region)) out.push(...sourceResources(topology, stream, placed));
-  if (sourcesOf(stream, placed.region).length > 0) {
+  if (mirroredInto(stream, placed.region)) {
     const clusterName = `${placed.region}/${placed.namespace}/Kafka/${placed.name}`;
     out.push(
+      planned(placed.region, placed.name, mirrorMetrics(topology, stream, placed)),
       planned(placed.region, placed.name, mirrorMaker2(topology, stream, placed), {
         dependsOn: [clusterName],
       }),

@@ -20,9 +20,8 @@
  */
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { LABELS } from "../compile/kubernetes/constants.js";
 import { streamDisruptionBudget } from "../compile/kubernetes/disruption.js";
-import { componentLabels, planned, selectorLabels } from "../compile/kubernetes/manifest.js";
+import { componentLabels, planned } from "../compile/kubernetes/manifest.js";
 import type { Placed } from "../compile/kubernetes/placements.js";
 import { kubernetesName } from "../compile/names.js";
 import { selector } from "../compile/observability/promql.js";
@@ -30,8 +29,16 @@ import type { PlannedResource } from "../compile/plan.js";
 import type { ResolvedStream } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
-import { MIRROR_REQUIRES, mirrorListener, mirrorResources, mirrorSources } from "./kafka-mirror.js";
+import {
+  MIRROR_REQUIRES,
+  mirroredInto,
+  mirrorListener,
+  mirrorResources,
+  mirrorSources,
+} from "./kafka-mirror.js";
+import { mirrorLag } from "./kafka-mirror-metrics.js";
 import { apiServerEgress, RESTRICTED_CONTAINER } from "./security.js";
+import { strimziPodLabels } from "./strimzi-pods.js";
 import type { EngineComponent, EngineDefinition, Indicators } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.kafka;
@@ -89,17 +96,6 @@ const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDef
  */
 const NODE_POOL_POD = { ...RESTRICTED_POD, fsGroup: 0 };
 
-/**
- * The component's selector labels on every pod Strimzi makes (brokers, controllers, entity
- * operator, Kafka Exporter), so the PodMonitor and the callers' NetworkPolicies find them like any
- * component's pods. Strimzi merges `template.pod.metadata.labels` over its own defaults
- * (`Labels.withAdditionalLabels`), including its `app.kubernetes.io/name`; its selectors use only
- * `strimzi.io/*` labels.
- */
-function podLabels(topology: string, placed: Placed): Record<string, string> {
-  return { ...selectorLabels(topology, placed.name), [LABELS.region]: placed.region };
-}
-
 function nodePool(
   topology: string,
   placed: Placed,
@@ -138,7 +134,7 @@ function nodePool(
       },
       template: {
         pod: {
-          metadata: { labels: podLabels(topology, placed) },
+          metadata: { labels: strimziPodLabels(topology, placed) },
           securityContext: NODE_POOL_POD,
           affinity: {
             nodeAffinity: {
@@ -183,7 +179,7 @@ export function brokerConfig(stream: ResolvedStream): Record<string, number | bo
 function kafkaCluster(topology: string, stream: ResolvedStream, placed: Placed, metricsConfigMap: string) {
   const version = kafkaVersionOf(placed.deploy.image);
   const template = (container: string) => ({
-    pod: { metadata: { labels: podLabels(topology, placed) }, securityContext: RESTRICTED_POD },
+    pod: { metadata: { labels: strimziPodLabels(topology, placed) }, securityContext: RESTRICTED_POD },
     [container]: { securityContext: RESTRICTED_CONTAINER },
   });
   return {
@@ -310,8 +306,12 @@ export function kafkaResources(topology: string, stream: ResolvedStream, placed:
  * the topic's production rate (messages appended per second, from the partitions' current
  * offsets): how many seconds of production the group is behind — an estimate that holds while
  * the production rate is steady, and is +Inf (alerting) when production stops with a group behind.
+ *
+ * Replication lag: where MirrorMaker 2 runs (kafka-mirror.ts), the mirror is this region's replica
+ * of the stream, and its lag MM2's replication latency (kafka-mirror-metrics.ts); in-cluster
+ * follower lag is left to min.insync.replicas.
  */
-function indicators(component: EngineComponent): Indicators {
+function indicators(component: EngineComponent, region?: string): Indicators {
   const topic = selector(component.name, `topic="${component.name}"`);
   const broker = selector(component.name, 'topic=""');
   const total = (metric: string, w: string) => `(sum(rate(${metric}${topic}[${w}])) or vector(0))`;
@@ -319,14 +319,17 @@ function indicators(component: EngineComponent): Indicators {
     `${total("kafka_server_brokertopicmetrics_totalproducerequests_total", w)} + ${total("kafka_server_brokertopicmetrics_totalfetchrequests_total", w)}`;
   const failed = (w: string) =>
     `${total("kafka_server_brokertopicmetrics_failedproducerequests_total", w)} + ${total("kafka_server_brokertopicmetrics_failedfetchrequests_total", w)}`;
+  const mirror = mirroredInto(component as ResolvedStream, region) ? mirrorLag(component.name) : undefined;
   return {
     requestRate: (w) => requests(w),
     errorRatio: (w) => `(${failed(w)}) / (${requests(w)})`,
     leaderPresent: `sum(kafka_controller_kafkacontroller_activecontrollercount${selector(component.name)}) == bool 1`,
     consumerLagSeconds: `max(sum by (consumergroup) (kafka_consumergroup_lag${topic}) / on() group_left() sum(rate(kafka_topic_partition_current_offset${topic}[5m])))`,
+    ...(mirror === undefined ? {} : { replicationLagSeconds: mirror.seconds }),
     presence: {
       availability: `kafka_server_brokertopicmetrics_totalproducerequests_total${broker}`,
       consumerLag: `kafka_consumergroup_lag${topic}`,
+      ...(mirror === undefined ? {} : { replicationLag: mirror.series }),
     },
   };
 }

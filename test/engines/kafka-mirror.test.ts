@@ -131,6 +131,12 @@ test("every custom resource validates against its Strimzi CRD", () => {
   expect(new Set(custom.map((r) => r.m.kind))).toEqual(new Set(Object.keys(crds)));
   for (const { m } of custom)
     expect([m.kind, m.metadata.name, crds[m.kind]!.errors(m)]).toEqual([m.kind, m.metadata.name, []]);
+  // ajv does not evaluate CEL: every rule the KafkaMirrorMaker2 triggers is transcribed here.
+  const [mm2] = of(mirrored, "us-east-1", "KafkaMirrorMaker2");
+  const cel = crds.KafkaMirrorMaker2!.celRules(mm2);
+  expect(cel.map((c) => c.rule)).toEqual(["self.type != 'jmxPrometheusExporter' || has(self.valueFrom)"]);
+  for (const { self } of cel as { self: any }[])
+    expect(self.type !== "jmxPrometheusExporter" || self.valueFrom !== undefined).toBe(true);
 });
 
 test("a stream without mirrorRegions gets no mirroring", () => {

@@ -28,7 +28,7 @@ import { shortHash } from "../names.js";
 import { indicatorsOf } from "./indicators.js";
 import type { KubernetesComponent } from "./k8s.js";
 import { errorBudget, RECORD, selector } from "./promql.js";
-import { consumerLagTargetMs, hasReplicationLag, latencyTargetMs } from "./rules.js";
+import { consumerLagTargetMs, hasReplicationLag, latencyTargetMs, replicationLagTargetMs } from "./rules.js";
 
 /** The dashboard's datasource variable (Grafana syntax, not a JS template). */
 const DATASOURCE = { type: "prometheus", uid: ["$", "{datasource}"].join("") };
@@ -112,10 +112,13 @@ function componentPanels(component: KubernetesComponent, region: string): PanelB
   if (ind.errorRatio !== undefined) panels.push(errorRatioPanel(component));
   if (ind.p99LatencySeconds !== undefined) panels.push(latencyPanel(component, ind));
   if (hasReplicationLag(component) && ind.replicationLagSeconds !== undefined) {
-    const lagMs = component.kind === "datastore" ? component.slo.replicationLagMs : undefined;
-    const lag = panel("Replication lag (max over replicas)", "s").withTarget(
-      query(`${RECORD.replicationLag}${sel}`, "lag"),
-    );
+    const lagMs = replicationLagTargetMs(component);
+    // A stream's replica in a region is its mirror (rules.ts mirrorLagAlerts).
+    const title =
+      component.kind === "stream"
+        ? "Mirror lag (max over partitions)"
+        : "Replication lag (max over replicas)";
+    const lag = panel(title, "s").withTarget(query(`${RECORD.replicationLag}${sel}`, "lag"));
     panels.push(lagMs === undefined ? lag : withThreshold(lag, lagMs / 1000));
   }
   // The series the consumer-lag alert reads, recorded under the same condition (rules.ts).

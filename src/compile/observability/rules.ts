@@ -51,6 +51,7 @@ export const ALERT = {
   replicasDetached: "TopoplanReplicasDetached",
   replicaLinkDown: "TopoplanReplicaLinkDown",
   consumerLag: "TopoplanConsumerLagAboveSLO",
+  mirrorLag: "TopoplanMirrorLagAboveSLO",
   metricsAbsent: "TopoplanSLOMetricsAbsent",
   memberDown: "TopoplanMemberDown",
   noLeader: "TopoplanNoLeader",
@@ -100,13 +101,25 @@ function mixedTargets(
   return readP99Ms < writeP99Ms ? { looser: write, tighter: read } : { looser: read, tighter: write };
 }
 
-/** Replicated stateful components whose indicators include replication lag. */
+/**
+ * Replicated stateful components whose indicators include replication lag. A stream's mirror
+ * regions hold a replica of it whatever its in-cluster replicas (Kafka: the mirror's lag).
+ */
 export function hasReplicationLag(component: ResolvedComponent): boolean {
   return (
     component.kind !== "service" &&
-    component.replicas > 1 &&
+    (component.replicas > 1 || (component.kind === "stream" && component.mirrorRegions.length > 0)) &&
     indicatorsOf(component).replicationLagSeconds !== undefined
   );
+}
+
+/**
+ * The target a component's recorded replication lag is held to: a datastore's replicationLagMs;
+ * a stream's consumerLagMs, which its mirror's lag alone breaks (mirrorLagAlerts).
+ */
+export function replicationLagTargetMs(component: ResolvedComponent): number | undefined {
+  if (component.kind === "datastore") return component.slo.replicationLagMs;
+  return consumerLagTargetMs(component);
 }
 
 /** The SLOs of a component and the indicator each needs; the coverage rule reads the same table. */
@@ -196,6 +209,7 @@ export function componentRuleSet(
     ...replicationLagAlerts(component, ind),
     ...detachedReplicaAlerts(component, ind),
     ...consumerLagAlerts(component, ind),
+    ...mirrorLagAlerts(component, ind),
     ...absentAlerts(component, ind),
     ...memberAlerts(component, ind),
   ];
@@ -356,6 +370,47 @@ function consumerLagAlerts(component: ResolvedComponent, ind: Indicators): Alert
       annotations: {
         summary: `${component.name}: a consumer group lags more than the ${num(lagMs)} ms SLO`,
         description: `The most lagging consumer group has stayed more than ${num(lagMs / 1000)} s behind the producers for ${REPLICATION_LAG_ALERT_FOR} (lag in messages over the production rate).`,
+      },
+    },
+  ];
+}
+
+/**
+ * A stream's mirror, where it has one (Kafka: MirrorMaker 2 in this region). A consumer reading
+ * the mirror, or failing over to it with translated offsets, is at least the mirror's lag behind
+ * the producers, which its consumer-lag series (behind the mirror's own log end) cannot show: a
+ * mirror lag above consumerLagMs breaks that SLO there by itself. An idle mirror reads no lag
+ * (NaN), so no-data is the other half: the mirror's series gone means it stopped.
+ */
+function mirrorLagAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
+  const lagMs = consumerLagTargetMs(component);
+  const series = ind.presence.replicationLag;
+  if (
+    lagMs === undefined ||
+    !hasReplicationLag(component) ||
+    ind.replicationLagSeconds === undefined ||
+    series === undefined
+  )
+    return [];
+  return [
+    {
+      alert: ALERT.mirrorLag,
+      expr: `${RECORD.replicationLag}${selector(component.name)} > ${num(lagMs / 1000)}`,
+      for: REPLICATION_LAG_ALERT_FOR,
+      labels: sloLabels(component, "consumer-lag", "ticket"),
+      annotations: {
+        summary: `${component.name}: the mirror in this region lags more than the ${num(lagMs)} ms consumer-lag SLO`,
+        description: `The slowest records of ${component.name} have reached this region's mirror more than ${num(lagMs / 1000)} s after they were produced for ${REPLICATION_LAG_ALERT_FOR}: consumers reading the mirror, or failing over to it, are at least that far behind the producers. Check the mirror's workers, their throughput and the link to the source regions.`,
+      },
+    },
+    {
+      alert: ALERT.metricsAbsent,
+      expr: `absent(${series})`,
+      for: ABSENT_ALERT_FOR,
+      labels: sloLabels(component, "consumer-lag", "page"),
+      annotations: {
+        summary: `${component.name}: the mirror in this region reports nothing`,
+        description: `No ${series.replace(/\{.*$/, "")} series of ${component.name} for ${ABSENT_ALERT_FOR}: the mirror's workers are down, its source task failed, or the metric was renamed. The mirror in this region is not being updated, and its lag alert cannot fire.`,
       },
     },
   ];

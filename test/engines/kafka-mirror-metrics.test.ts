@@ -1,0 +1,272 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
+/**
+ * MirrorMaker 2 is monitored: its pods export MirrorSourceConnector's metrics through Strimzi's JMX
+ * exporter rule, are scraped like the brokers and reachable by Prometheus, and the mirror's lag is
+ * held to the stream's consumer-lag SLO where MM2 runs, with a no-data alert for a stopped mirror
+ * (promtool over the series MM2 would serve).
+ */
+import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { compilePlan } from "../../src/compile/index.js";
+import { ALERT, compileObservability, RECORD, TYPES } from "../../src/compile/observability/index.js";
+import { indicatorsOf } from "../../src/compile/observability/indicators.js";
+import { kafka } from "../../src/engines/kafka.js";
+import {
+  MM2_JMX_EXPORTER_CONFIG,
+  MM2_JMX_EXPORTER_KEY,
+  MM2_JMX_METRICS,
+  MM2_REPLICATION_LATENCY_MAX,
+} from "../../src/engines/kafka-mirror-metrics.js";
+import type { TopologyInput } from "../../src/spec/schema/topology.js";
+import { modelOf } from "../compile/kubernetes/helpers.js";
+import { indicatorExpressions, promqlErrors, selectedMetrics } from "./promql.js";
+import { alertRule, firing, promtoolSuite, promtoolTest, regionRules } from "./promtool.js";
+
+/** orders: produced in eu-west-1, mirrored into us-east-1 (a mirror-only region). */
+const topology = (slo: Record<string, number> = { consumerLagMs: 30_000 }, replicas = 3) =>
+  ({
+    name: "shop",
+    users: { "eu-west-1": 1 },
+    streams: {
+      orders: {
+        regions: ["eu-west-1"],
+        mirrorRegions: ["us-east-1"],
+        partitions: 6,
+        replicas,
+        minInSync: Math.min(2, replicas),
+        slo,
+        deploy: { target: "kubernetes", engine: "kafka" },
+      },
+    },
+  }) as TopologyInput;
+
+const model = modelOf(topology());
+const stream = model.streams[0]!;
+const plan = compilePlan(model).resources.map((r) => ({
+  region: r.region,
+  type: r.type,
+  m: r.inputs as any,
+}));
+const of = (region: string, kind: string) =>
+  plan.filter((r) => r.region === region && r.m.kind === kind).map((r) => r.m);
+const mm2 = of("us-east-1", "KafkaMirrorMaker2")[0];
+const mm2PodLabels: Record<string, string> = mm2.spec.template.pod.metadata.labels;
+const selects = (matchLabels: Record<string, string>) =>
+  Object.entries(matchLabels).every(([k, v]) => mm2PodLabels[k] === v);
+
+/**
+ * jmx_exporter's naming (https://github.com/prometheus/jmx_exporter, JmxCollector): the first rule
+ * whose pattern matches `domain<key=value, …><>attribute` names the sample with `$n` replaced,
+ * then safeName turns every character outside [a-zA-Z0-9:_] into `_` (merging runs), then
+ * lowercaseOutputName.
+ */
+function jmxSample(config: string, bean: string) {
+  const parsed = parse(config) as {
+    lowercaseOutputName?: boolean;
+    rules: { pattern: string; name: string; labels?: Record<string, string> }[];
+  };
+  for (const rule of parsed.rules) {
+    const match = new RegExp(`^(?:${rule.pattern})$`).exec(bean);
+    if (match === null) continue;
+    const fill = (text: string) => text.replace(/\$(\d+)/g, (_, i: string) => match[Number(i)] ?? "");
+    const name = fill(rule.name)
+      .replace(/[^a-zA-Z0-9:_]/g, "_")
+      .replace(/__+/g, "_");
+    const labels = Object.fromEntries(Object.entries(rule.labels ?? {}).map(([k, v]) => [k, fill(v)]));
+    return { name: parsed.lowercaseOutputName ? name.toLowerCase() : name, labels };
+  }
+  return undefined;
+}
+
+describe("MirrorMaker 2 exports its metrics", () => {
+  test("the rule turns each MBean into the listed metric name (Strimzi's), labelled by partition", () => {
+    for (const { bean, metric } of MM2_JMX_METRICS)
+      expect(jmxSample(MM2_JMX_EXPORTER_CONFIG, bean)).toEqual({
+        name: metric,
+        labels: { source: "eu-west-1", target: "us-east-1", topic: "orders", partition: "0" },
+      });
+    expect(MM2_REPLICATION_LATENCY_MAX).toBe(
+      "kafka_connect_mirror_mirrorsourceconnector_replication_latency_ms_max",
+    );
+  });
+
+  test("the KafkaMirrorMaker2 reads its rules from a ConfigMap beside it", () => {
+    const ref = { name: "orders-mirror-metrics", key: MM2_JMX_EXPORTER_KEY };
+    expect(mm2.spec.metricsConfig).toEqual({
+      type: "jmxPrometheusExporter",
+      valueFrom: { configMapKeyRef: ref },
+    });
+    const cm = of("us-east-1", "ConfigMap").find((c) => c.metadata.name === ref.name);
+    expect(cm.metadata.namespace).toBe(mm2.metadata.namespace);
+    expect(cm.data[ref.key]).toBe(MM2_JMX_EXPORTER_CONFIG);
+    // A source-only region runs no MM2 and gets no such ConfigMap.
+    expect(of("eu-west-1", "ConfigMap").map((c) => c.metadata.name)).not.toContain(ref.name);
+  });
+
+  test("the stream's PodMonitor scrapes the MM2 pods on Strimzi's metrics port", () => {
+    const [monitor, ...more] = of("us-east-1", "PodMonitor");
+    expect(more).toEqual([]);
+    expect(selects(monitor.spec.selector.matchLabels)).toBe(true);
+    // Strimzi's MetricsModel.METRICS_PORT_NAME, on Kafka Connect (and so MM2) pods too.
+    expect(monitor.spec.podMetricsEndpoints.map((e: any) => e.port)).toEqual(["tcp-prometheus"]);
+    expect(mm2PodLabels).toMatchObject({ "topoplan.dev/region": "us-east-1" });
+  });
+
+  test("the namespace's default deny lets Prometheus reach the MM2 pods' metrics port, 9404", () => {
+    const admits = of("us-east-1", "NetworkPolicy").filter(
+      (p) =>
+        selects(p.spec.podSelector.matchLabels ?? {}) &&
+        (p.spec.ingress ?? []).some(
+          (rule: any) =>
+            rule.ports.some((port: any) => port.port === 9404) &&
+            rule.from.some(
+              (peer: any) =>
+                peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring",
+            ),
+        ),
+    );
+    expect(admits.map((p) => p.metadata.name)).toEqual(["orders-ingress"]);
+  });
+});
+
+describe("MirrorMaker 2 indicators", () => {
+  const C = 'topoplan_component="orders"';
+
+  test("where MM2 runs, the stream's replication lag is the mirror's, in seconds", () => {
+    const ind = indicatorsOf(stream, "us-east-1");
+    expect(ind.replicationLagSeconds).toBe(`max(${MM2_REPLICATION_LATENCY_MAX}{${C}}) / 1000`);
+    expect(ind.presence.replicationLag).toBe(`${MM2_REPLICATION_LATENCY_MAX}{${C}}`);
+    for (const e of indicatorExpressions(ind)) {
+      expect(promqlErrors(e), e).toEqual([]);
+      for (const m of selectedMetrics(e)) expect(kafka.metricNames, e).toContain(m);
+    }
+  });
+
+  test("a source-only region has no mirror to watch; the stream as a whole has", () => {
+    const source = indicatorsOf(stream, "eu-west-1");
+    expect(source.replicationLagSeconds).toBeUndefined();
+    expect(source.presence.replicationLag).toBeUndefined();
+    expect(indicatorsOf(stream).replicationLagSeconds).toBeDefined();
+  });
+});
+
+const alertNames = (m: ReturnType<typeof modelOf>, region: string) =>
+  regionRules(m, "orders", region)
+    .flatMap((g) => g.rules)
+    .map((r) => ("alert" in r ? `${r.alert}/${r.labels.topoplan_slo ?? ""}` : r.record));
+
+describe("MirrorMaker 2 alerts", () => {
+  test("the target region records the mirror's lag and alerts on it against consumerLagMs", () => {
+    const names = alertNames(model, "us-east-1");
+    expect(names).toContain(RECORD.replicationLag);
+    expect(names).toContain(`${ALERT.mirrorLag}/consumer-lag`);
+    expect(names.filter((n) => n === `${ALERT.metricsAbsent}/consumer-lag`)).toHaveLength(1);
+    const lag = alertRule(regionRules(model, "orders", "us-east-1"), ALERT.mirrorLag);
+    expect(lag.expr).toBe(`${RECORD.replicationLag}{topoplan_component="orders"} > 30`);
+    expect(promqlErrors(lag.expr)).toEqual([]);
+  });
+
+  test("the source region has none of it", () => {
+    const names = alertNames(model, "eu-west-1");
+    expect(names).not.toContain(RECORD.replicationLag);
+    expect(names).not.toContain(`${ALERT.mirrorLag}/consumer-lag`);
+    expect(names).not.toContain(`${ALERT.metricsAbsent}/consumer-lag`);
+  });
+
+  test("without a consumer-lag SLO the lag is recorded (dashboard), not alerted on", () => {
+    const names = alertNames(modelOf(topology({})), "us-east-1");
+    expect(names).toContain(RECORD.replicationLag);
+    expect(names.some((n) => n.startsWith(ALERT.mirrorLag) || n.startsWith(ALERT.metricsAbsent))).toBe(false);
+  });
+
+  test("a single-replica stream's mirror is still a replica to watch", () => {
+    expect(alertNames(modelOf(topology(undefined, 1)), "us-east-1")).toContain(
+      `${ALERT.mirrorLag}/consumer-lag`,
+    );
+  });
+
+  test("the target region's dashboard shows the mirror's lag against the SLO", () => {
+    const dashboards = compileObservability(model).filter(
+      (r) => r.type === TYPES.configMap && r.region === "us-east-1",
+    );
+    const panels = dashboards.flatMap((d) =>
+      Object.values((d.inputs as any).data as Record<string, string>).flatMap(
+        (text) => JSON.parse(text).panels,
+      ),
+    );
+    const lag = panels.find((p: any) => p.title === "Mirror lag (max over partitions)");
+    expect(lag.targets.map((t: any) => t.expr)).toEqual([
+      `${RECORD.replicationLag}{topoplan_component="orders"}`,
+    ]);
+    expect(lag.fieldConfig.defaults.thresholds.steps.map((s: any) => s.value)).toContain(30);
+  });
+});
+
+const P = { topoplan_component: "orders", source: "eu-west-1", target: "us-east-1", topic: "orders" };
+const series = (labels: Readonly<Record<string, string>>, values: string) => ({
+  series: `${MM2_REPLICATION_LATENCY_MAX}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",")}}`,
+  values,
+});
+/** An idle partition: Kafka's Max over no samples is NaN (promtool has no `NaNxN` shorthand). */
+const IDLE = Array(31).fill("NaN").join(" ");
+const at = (eval_time: string, alertname: string, exp_alerts: unknown[]) => ({
+  eval_time,
+  alertname,
+  exp_alerts,
+});
+
+promtoolSuite("MirrorMaker 2: a lagging or stopped mirror alerts (promtool)", () => {
+  const groups = regionRules(model, "orders", "us-east-1");
+  const lag = alertRule(groups, ALERT.mirrorLag);
+  const absent = groups
+    .flatMap((g) => g.rules)
+    .find(
+      (r): r is typeof lag => "alert" in r && r.alert === ALERT.metricsAbsent && r.expr.includes("mirror"),
+    )!;
+
+  test("one partition 45 s behind for 5m: ticket; idle (NaN) reads as no lag", () => {
+    expect(
+      promtoolTest(groups, [
+        {
+          interval: "1m",
+          input_series: [
+            // Partition 0 keeps up, then falls 45 s behind from 10m; partition 1 is idle (NaN).
+            series({ ...P, partition: "0" }, "800x9 45000x20"),
+            series({ ...P, partition: "1" }, IDLE),
+          ],
+          alert_rule_test: [
+            at("9m", ALERT.mirrorLag, []),
+            at("13m", ALERT.mirrorLag, []),
+            at("16m", ALERT.mirrorLag, [
+              firing(lag, { topoplan_region: "us-east-1", topoplan_topology: "shop" }),
+            ]),
+            at("16m", ALERT.metricsAbsent, []),
+          ],
+        },
+        {
+          interval: "1m",
+          input_series: [series({ ...P, partition: "0" }, IDLE)],
+          alert_rule_test: [at("20m", ALERT.mirrorLag, [])],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+
+  test("MM2 stops (its series end at 10m): the no-data alert pages after 10m", () => {
+    expect(
+      promtoolTest(groups, [
+        {
+          interval: "1m",
+          input_series: [series({ ...P, partition: "0" }, "800x10 stale")],
+          alert_rule_test: [
+            at("15m", ALERT.metricsAbsent, []),
+            at("22m", ALERT.metricsAbsent, [firing(absent, { topoplan_component: "orders" })]),
+            at("22m", ALERT.mirrorLag, []),
+          ],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+});

@@ -1,6 +1,7 @@
 import type { LatencyProfile } from "../../src/analysis/types.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
 import { byText } from "../../src/order.js";
+import { geoPartitionsUnsupported } from "../../src/spec/semantic/geo-partitions.js";
 import {
   datastoreAnalysis,
   jurisdictionOfRegion,
@@ -135,7 +136,8 @@ function slowWrite(
   if (store.replication !== "multi-leader" && store.replication !== "leaderless")
     return {
       message: `${exceeds} (leader ${store.leader})`,
-      fix: `move the leader or a quorum nearer ${origin}, partition by geography (partitions.strategy: geo), or ${relax}`,
+      // Geography only where the deployment homes partition leaders (spec/semantic/geo-partitions.ts).
+      fix: `move the leader or a quorum nearer ${origin}, ${geoPartitionsUnsupported(store.deploy) === undefined ? "partition by geography (partitions.strategy: geo), " : ""}or ${relax}`,
     };
   const here = store.placement.find((p) => p.region === origin);
   const local =

@@ -66,6 +66,13 @@ export interface EngineCapabilities {
    */
   readonly clientReads?: EngineTrait<"primary">;
   /**
+   * Set when the compiled cluster leads every partition from one place, so `partitions.strategy:
+   * geo` (partition leaders homed near their users) would be analysed as something it does not
+   * run: refused at validation, saying `why`. Absent: no objection (single-partition engines hold
+   * one leader anyway; leaderless and multi-leader ones write in every write region).
+   */
+  readonly geoPartitionsUnsupported?: { readonly why: string; readonly source: string };
+  /**
    * Metadata quorum members a cluster runs, dealt round-robin over the sorted zones of its region
    * (Kafka's KRaft controllers): a majority must stay up for leader elections and ISR changes.
    */
@@ -122,6 +129,10 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       value: true,
       source:
         "https://www.cockroachlabs.com/docs/stable/configure-replication-zones#lease_preferences (leases move back to the preferred region)",
+    },
+    geoPartitionsUnsupported: {
+      why: "topoplan sets one zone configuration for the whole database (cockroachdb-placement.ts), so every range has the same lease preferences; rows homed by region need REGIONAL BY ROW tables, which topoplan does not create",
+      source: "https://www.cockroachlabs.com/docs/stable/table-localities#regional-by-row-tables",
     },
     replicaRoles: {
       readOnly: {

@@ -4,6 +4,7 @@ import type { EngineId } from "../../engines/ids.js";
 import { roleCounts } from "../roles.js";
 import { type CheckContext, entriesOf } from "./context.js";
 import { checkEngineRoles, checkLagResolution, declaredLeaderRegion } from "./engine-roles.js";
+import { checkGeoPartitions } from "./geo-partitions.js";
 import { checkMirrorRegions } from "./mirror-regions.js";
 
 interface ComponentInput {
@@ -25,6 +26,7 @@ interface ComponentInput {
 export function checkEngineFits(context: CheckContext): void {
   // Registered here: validate.ts's list of checks is outside this folder.
   checkMirrorRegions(context);
+  checkGeoPartitions(context);
   for (const kind of ["datastores", "services", "streams"] as const) {
     for (const [name, component] of entriesOf<ComponentInput>(context.topology[kind])) {
       const deploy = component.deploy;

@@ -14,11 +14,13 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
       options: { ...command.options, help: { type: "boolean", short: "h" } },
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (error) {
     throw usageError(command, (error as Error).message, `see \`topoplan ${command.name} --help\``);
   }
   if (parsed.values.help) return parsed;
+  refuseConflictingRepeats(command, parsed.tokens ?? []);
   const { min, max, names } = command.positionals;
   if (parsed.positionals.length < min)
     throw usageError(command, `missing ${names}`, `usage: ${command.usage}`);
@@ -26,6 +28,29 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
     throw usageError(command, `unexpected argument "${parsed.positionals[max]}"`, `usage: ${command.usage}`);
   }
   return parsed;
+}
+
+/**
+ * A flag that takes one value, given twice with different values (`--output a.json --output
+ * b.json`): which one was meant is unknown, and parseArgs would silently keep the last.
+ */
+function refuseConflictingRepeats(
+  command: Command,
+  tokens: NonNullable<ReturnType<typeof parseArgs>["tokens"]>,
+) {
+  const seen = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.value === undefined) continue;
+    if (command.options[token.name]?.multiple === true) continue;
+    const first = seen.get(token.name);
+    if (first !== undefined && first !== token.value)
+      throw usageError(
+        command,
+        `--${token.name} is given twice, as "${first}" and as "${token.value}"`,
+        `give --${token.name} once`,
+      );
+    seen.set(token.name, token.value);
+  }
 }
 
 /** A flag restricted to a set of values: `--format text|json`. */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { chmod, lstat, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import { sweepLeftovers, temporaryName } from "../render/temporary.js";
 import { terminalSafe, visibleLine } from "../report/escape.js";
@@ -99,6 +99,19 @@ async function writeOutput(bytes: string | Uint8Array, output: string): Promise<
   }
   const target = existing === undefined ? await creationPath(output) : await realpath(output);
   const parent = await stat(dirname(target)).catch(() => undefined);
+  // `--output spec.yaml/report.json`: the "folder" is a file the user has; creating it is no fix.
+  const file = parent?.isDirectory() ? undefined : await nearestFile(dirname(target));
+  if (file !== undefined) {
+    throw new InputError([
+      {
+        code: "cli/output",
+        severity: "error",
+        path: "--output",
+        message: `${output} is inside ${relative(process.cwd(), file)}, which is a file, not a folder`,
+        fix: "name a file in a folder, e.g. --output report.json",
+      },
+    ]);
+  }
   if (!parent?.isDirectory()) {
     throw new InputError([
       {
@@ -115,6 +128,15 @@ async function writeOutput(bytes: string | Uint8Array, output: string): Promise<
   }
   await replaceAtomically(target, bytes, existing?.mode);
   return existing === undefined ? "wrote" : "replaced";
+}
+
+/** The nearest existing ancestor of `dir` (itself included) when it is not a directory. */
+async function nearestFile(dir: string): Promise<string | undefined> {
+  for (let at = dir; ; at = dirname(at)) {
+    const entry = await stat(at).catch(() => undefined);
+    if (entry !== undefined) return entry.isDirectory() ? undefined : at;
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import type { z } from "zod";
 import { CONTROL_CHARACTERS, describeControl } from "../diagnostics/control.js";
@@ -27,11 +27,18 @@ function problem(path: string, message: string, fix: string): InputError {
  * the file, the path in it and its line.
  */
 export async function loadPolicyConfig(file: string): Promise<PolicyConfigFile> {
+  if ((await stat(file).catch(() => undefined))?.isDirectory())
+    throw problem("--policy-config", `${file} is a directory`, "name the configuration file inside it");
   const parse = PARSERS[extname(file).toLowerCase()];
   if (parse === undefined)
     throw problem("--policy-config", `${file}: unsupported file type`, "use a .yaml, .yml or .json file");
-  const bytes = await readFile(file).catch(() => undefined);
-  if (bytes === undefined) throw problem("--policy-config", `${file}: no such file`, "check the path");
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => error.code ?? "unreadable");
+  if (typeof bytes === "string")
+    throw problem(
+      "--policy-config",
+      bytes === "ENOENT" ? `${file}: no such file` : `${file} cannot be read (${bytes})`,
+      "check the path and its permissions",
+    );
   const text = utf8Text(bytes, file, "policy/config", "--policy-config");
   let data: unknown = parse(text, file) ?? {};
   // Accept a whole `policies:` document as well as the bare block.

@@ -51,7 +51,11 @@ export function rewriteSpec(
   const WRITERS: Readonly<Record<SpecFormat, (() => string) | undefined>> = {
     yaml: () => editYaml(text, edits),
     json: () => {
-      const data = JSON.parse(text) as { datastores: Record<string, Record<string, unknown>> };
+      // A byte-order mark is kept (the loader reads past it; JSON.parse does not).
+      const bom = text.startsWith("\ufeff") ? "\ufeff" : "";
+      const data = JSON.parse(text.slice(bom.length)) as {
+        datastores: Record<string, Record<string, unknown>>;
+      };
       for (const edit of edits) {
         const store = data.datastores[edit.name]!;
         store.placement = edit.placement;
@@ -59,7 +63,7 @@ export function rewriteSpec(
         if (edit.leader !== undefined) store.leader = edit.leader;
         if (edit.leaders !== undefined) store.leaders = [...edit.leaders];
       }
-      return `${JSON.stringify(data, null, 2)}\n`;
+      return `${bom}${JSON.stringify(data, null, 2)}\n`;
     },
     typescript: undefined,
   };

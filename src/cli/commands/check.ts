@@ -1,5 +1,7 @@
+import { stat } from "node:fs/promises";
 import { RULES } from "../../../policies/registry.js";
 import { runCheck } from "../../check.js";
+import { InputError } from "../../diagnostics/diagnostic.js";
 import { loadTopology } from "../../pipeline.js";
 import { LOCATED_FORMATS, REPORT_FORMATS } from "../../report/formats.js";
 import { GITHUB_SARIF_RESULTS } from "../../report/sarif.js";
@@ -20,7 +22,7 @@ export const checkCommand: Command = {
     "  --max-results N  sarif: keep the N most important findings (default 5000, what GitHub code",
     "                 scanning stores per run; it rejects runs of more than 25000)",
     "  --policy-config FILE  policy settings (YAML/JSON, the shape of the spec's policies block), merged over it",
-    "  --rules FILE.ts       your own rules (default export: a rule or an array of rules); see docs/policies.md",
+    "  --rules FILE.ts       your own rules: a .ts, .mts, .cts, .js, .mjs or .cjs module whose default export is a rule or an array of rules; see docs/policies.md",
     "",
     "exit codes: 0 no error-level finding; 1 error-level findings; 2 invalid input or command line",
   ],
@@ -47,6 +49,7 @@ export const checkCommand: Command = {
     const loaded = await loadTopology(args.positionals[0]!);
     const policyConfig = stringFlag(args, "policy-config");
     const rulesFile = stringFlag(args, "rules");
+    if (rulesFile !== undefined) await checkRulesFile(rulesFile);
     const { loadPolicyConfig } = await import("../../policy-config/load.js");
     const { loadRules } = await import("../../policy-config/rules.js");
     const checked = runCheck(loaded, {
@@ -78,3 +81,24 @@ export const checkCommand: Command = {
     return report.summary.errors > 0 ? EXIT.findings : EXIT.ok;
   },
 };
+
+/** Modules a rules file can be: what the spec loader compiles (TypeScript) or runs (JavaScript). */
+const RULES_FILE = /\.(?:[cm]?ts|[cm]?js)$/i;
+
+/**
+ * `--rules` names a module that exists: a missing file or a folder said so, not as the compiler's
+ * "Could not resolve /abs/path" with a fix to run tsc.
+ */
+async function checkRulesFile(file: string): Promise<void> {
+  const refuse = (message: string, fix: string) =>
+    new InputError([{ code: "policy/rules", severity: "error", path: "--rules", message, fix }]);
+  if (!RULES_FILE.test(file))
+    throw refuse(
+      `${file} is not a TypeScript or JavaScript module`,
+      "name a .ts (or .mts, .cts, .js, .mjs, .cjs) file whose default export is a rule or an array of rules",
+    );
+  const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) throw refuse(`${file} is a directory`, "name the rules module inside it");
+  if (info === undefined)
+    throw refuse(`${file}: no such file`, "check the path (it is relative to the current directory)");
+}

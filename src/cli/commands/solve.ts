@@ -89,7 +89,7 @@ export const solveCommand: Command = {
     "                    only where the replication model and the deploy (engine) build them (src/solve/README.md);",
     "                    default: the roles the declared placement uses",
     "  --limit N         candidates evaluated before the heuristic takes over (default 20000)",
-    "  --write           write the chosen placements into the spec (YAML keeps comments; TypeScript: prints the object to paste)",
+    "  --write           write the chosen placements into the spec (YAML keeps comments; JSON is rewritten whole, 2-space indented; TypeScript: prints the object to paste)",
     "  --format F        text (default), json or markdown",
     "  --output FILE     write the report to FILE instead of stdout",
     "  --policy-config FILE  policy settings merged over the spec's policies block (as in check)",
@@ -272,5 +272,14 @@ async function writeBack(
     loaded.spec.format === "yaml" ? parseYaml(text, loaded.spec.file) : parseJson(text, loaded.spec.file);
   topologyFromData({ ...loaded.spec, text, data }, { placeAuto: false }); // throws InputError before anything is written
   await replaceFile(loaded.spec.file, text);
-  io.stderr(`wrote the chosen placement of ${edits.map((e) => e.name).join(", ")} into ${file}\n`);
+  io.stderr(
+    `wrote the chosen placement of ${edits.map((e) => e.name).join(", ")} into ${file}${relaidOut(loaded.spec) ? " (JSON is rewritten whole: its layout is now 2-space indentation, one key per line)" : ""}\n`,
+  );
+}
+
+/** Whether --write changes the layout of a JSON spec besides the placements (it is re-serialised). */
+function relaidOut(spec: { readonly format: string; readonly text: string }): boolean {
+  if (spec.format !== "json") return false;
+  const text = spec.text.replace(/^\ufeff/, "");
+  return text !== `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
 }

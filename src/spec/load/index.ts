@@ -25,9 +25,14 @@ const problem = (message: string, fix: string) =>
 /** Reads and parses a spec file. Throws InputError (exit code 2) with a clear message. */
 export async function loadSpec(path: string): Promise<LoadedSpec> {
   const loader = LOADERS[extname(path).toLowerCase()];
+  // A folder is named as one whatever its name (`check stacks` is not a file type problem).
+  if (loader === undefined && path !== "" && (await stat(path).catch(() => undefined))?.isDirectory())
+    throw problem(`${path} is a directory`, "name one spec file inside it");
   if (loader === undefined) {
     throw problem(
-      `${path}: unsupported file type "${extname(path) || "(none)"}"`,
+      path === ""
+        ? "the spec's path is empty"
+        : `${path}: unsupported file type "${extname(path) || "(none)"}"`,
       `use one of ${Object.keys(LOADERS).join(", ")}`,
     );
   }

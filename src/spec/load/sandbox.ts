@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { terminalSafe } from "../../report/escape.js";
 import { compileModule } from "./compile.js";
 import { MAX_SPEC_NESTING } from "./limits.js";
 
@@ -68,6 +69,8 @@ function notData(value) {
       return { at: pathOf(entry), why: "nests more than ${MAX_SPEC_NESTING} levels deep (a topology has fewer than ten)" };
     if (enclosing.has(v)) return { at: pathOf(entry), why: "refers back to an enclosing object (a cycle)" };
     if (checked.has(v)) continue;
+    if (typeof v.then === "function")
+      return { at: pathOf(entry), why: "is a promise (await it: \`export default await …\`)" };
     const proto = Object.getPrototypeOf(v);
     if (!Array.isArray(v) && proto !== Object.prototype && proto !== null)
       return { at: pathOf(entry), why: "is not a plain object (a class instance, or a __proto__ key in an object literal, which sets the prototype instead of adding a key)" };
@@ -143,7 +146,9 @@ export type SandboxOutcome =
 export async function importSandboxed(
   file: string,
   purpose: "data" | "rules",
-  print: (text: string) => void = (text) => process.stderr.write(text),
+  // As every user string on a terminal: control characters shown as \uXXXX (an ESC, OSC 8 link or
+  // carriage return the module prints cannot steer the terminal).
+  print: (text: string) => void = (text) => process.stderr.write(terminalSafe(text, false)),
   importHere: (url: string) => Promise<unknown> = (url) => import(url),
 ): Promise<SandboxOutcome> {
   const timeoutMs = sandboxTimeoutMs();

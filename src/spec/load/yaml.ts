@@ -22,6 +22,18 @@ function parsePlain(text: string): unknown {
   }
 }
 
+/** The parser's errors that need more than "fix the syntax": what they mean for a spec, and the fix. */
+const YAML_ERRORS: Readonly<Record<string, { message?: string; fix: string }>> = {
+  TAG_RESOLVE_FAILED: {
+    fix: "remove the tag (`!!binary`, `!!set`, `!!omap`, `!custom` …): a spec holds plain strings, numbers, booleans, lists and mappings",
+  },
+  MULTIPLE_DOCS: {
+    // The parser's own message names its API (parseAllDocuments), which means nothing to a user.
+    message: "the file holds more than one YAML document (a `---` line after the first)",
+    fix: "keep one topology per file: remove the `---` at that line and what follows, or move it to a file of its own",
+  },
+};
+
 /** Safe YAML: core schema only (no custom tags), unique keys, bounded aliases and nesting. */
 export function parseYaml(text: string, file: string): unknown {
   const data = parseFull(text, file);
@@ -42,6 +54,10 @@ function parseFull(text: string, file: string): unknown {
     // `<<: *defaults` merges a mapping in, as Kubernetes (go-yaml) and Compose files read it;
     // without it the key `<<` would be kept as a field. Each merge counts as an alias (bounded).
     merge: true,
+    // YAML 1.1's !!binary, !!set, !!omap, !!pairs and !!timestamp would become a Uint8Array, Set,
+    // Map or Date, which the schema cannot read as the user meant (a `policies: !!omap [...]` was
+    // silently ignored): an unresolved tag, refused below.
+    resolveKnownTags: false,
   });
   const problems: Diagnostic[] = [...document.errors, ...document.warnings].map((error) => {
     const position = error.linePos?.[0];
@@ -66,12 +82,17 @@ function parseFull(text: string, file: string): unknown {
         undefined,
         position && { file, line: position.line, column: position.col },
       );
+    const message = (error.message.split("\n")[0] ?? "")
+      .replace(/ at line \d+, column \d+:?$/, "")
+      .replace("tag:yaml.org,2002:", "!!");
     return {
       code: "spec/yaml",
       severity: "error",
       path: "(root)",
-      message: `invalid YAML: ${error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`,
-      fix: "fix the YAML syntax at that line (indentation, quoting, duplicate keys)",
+      message: `invalid YAML: ${YAML_ERRORS[error.code]?.message ?? message}`,
+      fix:
+        YAML_ERRORS[error.code]?.fix ??
+        "fix the YAML syntax at that line (indentation, quoting, duplicate keys)",
       ...location,
     };
   });

@@ -162,6 +162,10 @@ export function sloIndicators(
       indicator: "consumerLagSeconds",
       covered: ind.consumerLagSeconds !== undefined,
     });
+  // Producer to consumer: no engine measures it (Kafka's request metrics are per broker request),
+  // so no rule is generated for it.
+  if (component.kind === "stream" && component.slo.endToEndP99Ms !== undefined)
+    out.push({ slo: "endToEndP99Ms", indicator: "p99LatencySeconds", covered: false });
   return out;
 }
 

@@ -85,6 +85,25 @@ describe("sloIndicators names exactly the SLOs the rules alert on", () => {
     expect(findings).toEqual([]);
   });
 
+  test("an end-to-end latency SLO has no alert (no engine measures producer to consumer): the rule says so", () => {
+    const model = modelOf({
+      ...KAFKA,
+      streams: { clicks: { ...KAFKA.streams!.clicks!, slo: { consumerLagMs: 10_000, endToEndP99Ms: 500 } } },
+    });
+    expect(sloIndicators(model.streams[0]!)).toContainEqual({
+      slo: "endToEndP99Ms",
+      indicator: "p99LatencySeconds",
+      covered: false,
+    });
+    const findings = observabilityCoverage.check(model, undefined as never, {} as never);
+    expect(findings.map((f) => [f.path, f.message])).toEqual([
+      [
+        "streams.clicks.slo",
+        "streams.clicks SLO endToEndP99Ms has no alert: the Apache Kafka (Strimzi) engine's metrics give no indicator for it",
+      ],
+    ]);
+  });
+
   test.each([
     ["small fixture", SMALL],
     ["engines fixture", ENGINES],

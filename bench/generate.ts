@@ -465,6 +465,10 @@ function generateDatastore(
     "multi-leader": random.pick(["session", "eventual"]),
     leaderless: "eventual",
   }[replication] as DatastoreInput["consistency"];
+  // Drawn for every store (the random sequence stays the same); one writer region cannot home
+  // partitions by geography, which validation refuses (src/spec/semantic/geo-partitions.ts).
+  const drawn = random.weighted({ hash: 0.7, range: 0.2, geo: 0.1 });
+  const strategy = drawn === "geo" && awsService === "aurora-postgresql" ? "hash" : drawn;
   return {
     description: `${domain.name} ${entity}s (${replication})`,
     replication,
@@ -472,7 +476,7 @@ function generateDatastore(
     partitions: {
       count: partitions,
       key: `${entity}Id`,
-      strategy: random.weighted({ hash: 0.7, range: 0.2, geo: 0.1 }),
+      strategy,
     },
     replicas,
     placement,

@@ -71,6 +71,19 @@ export const observabilityCoverage: Rule = {
                   : `set ${component.path}.deploy.engine, or name the metrics its image exports in ${component.path}.observability.metrics`,
         });
       }
+      // MSK's CloudWatch metrics are per broker, topic and consumer group: none spans producer to
+      // consumer, and no alarm is compiled for it (on Kubernetes, sloIndicators says the same).
+      if (
+        component.kind === "stream" &&
+        component.deploy.target === "aws" &&
+        component.slo.endToEndP99Ms !== undefined
+      ) {
+        findings.push({
+          path: `${component.path}.slo`,
+          message: `${component.path} SLO endToEndP99Ms has no alert: MSK's CloudWatch metrics give no producer-to-consumer latency`,
+          fix: "alert on endToEndP99Ms from a metric you export (e.g. the consumers' record-age histograms) and suppress this finding with that reason, or drop the SLO",
+        });
+      }
       // On AWS, MSK alarms on EstimatedMaxTimeLag (seconds) per consumer group (src/compile/aws/msk.ts).
       if (
         component.kind === "stream" &&

@@ -126,6 +126,27 @@ describeRule(observabilityCoverage, {
   ],
   noncompliant: [
     {
+      name: "an MSK stream's end-to-end latency: no CloudWatch metric spans producer to consumer",
+      spec: {
+        name: "shop",
+        streams: {
+          clicks: {
+            partitions: 4,
+            regions: ["eu-west-1"],
+            slo: { endToEndP99Ms: 500 },
+            deploy: { target: "aws", service: "msk" },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "streams.clicks.slo",
+          message:
+            "streams.clicks SLO endToEndP99Ms has no alert: MSK's CloudWatch metrics give no producer-to-consumer latency",
+        },
+      ],
+    },
+    {
       name: "an SLO on an external component; a consumer-lag SLO on a stream without an engine",
       spec: {
         name: "shop",

@@ -225,10 +225,15 @@ function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): str
   // is down, but it alone holds the newest writes until it returns.
   const heldThere =
     loss.windowMs === 0 && loss.resumeAfterSeconds === undefined && rpoMs > 0 && !loss.lostZone;
+  // Other write regions go on (multi-leader, leaderless): no replica is promoted over the lost
+  // region's newest writes, which wait there, durable, to be merged when it returns.
+  const stranded = loss.resumeAfterSeconds === 0;
   const lost =
-    loss.windowMs > 0
-      ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes)`
-      : heldThere
+    loss.windowMs > 0 && stranded
+      ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are held only there until it returns${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes), then reconciled with what other regions wrote meanwhile (a conflicting update may be overwritten)`
+      : loss.windowMs > 0
+        ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes)`
+        : heldThere
         ? `nothing acknowledged is lost while ${where} is down, but it alone holds the last ${duration(rpoMs)} of writes (the RPO) until it returns${which}`
         : `losing ${where} loses no acknowledged write${which}`;
   const resume =

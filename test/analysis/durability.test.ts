@@ -56,6 +56,23 @@ describe("RPO when the leader's region is lost", () => {
     );
   });
 
+  it("multi-leader: the lost region's unreplicated writes wait there, not lost, while other regions write on", () => {
+    const model = store({
+      replication: "multi-leader",
+      consistency: "eventual",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+    });
+    const { failed, changes } = lossOfWestRegion(model);
+    expect(failed.datastores[0]!.dataLoss!.windowMs).toBeGreaterThan(0);
+    const message = changes.find((c) => c.kind === "data-loss")!.message;
+    expect(message).toMatch(
+      /^writes acknowledged in the last [\d.]+ ms before eu-west-1 failed are held only there until it returns \(p99 replication lag; about [\d.]+ writes\), then reconciled with what other regions wrote meanwhile/,
+    );
+    expect(message).not.toContain("are lost");
+    expect(message).toMatch(/other write regions keep taking writes$/);
+  });
+
   it("semi-sync with the standby beside the primary: a failover elsewhere loses the unshipped tail", () => {
     const model = store({
       replication: "primary-replica",

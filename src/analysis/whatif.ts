@@ -109,7 +109,8 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         kind: "leader-moved",
         component: now.name,
         path: now.path,
-        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${(now.leaderCandidates?.length ?? 0) > 1 ? ` (no leader preference: any of ${now.leaderCandidates!.join(", ")} may win; priced at the worst)` : ""}; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`,
+        // An asynchronous commit waits for no replica (0 ms before and after): nothing to say.
+        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${(now.leaderCandidates?.length ?? 0) > 1 ? ` (no leader preference: any of ${now.leaderCandidates!.join(", ")} may win; priced at the worst)` : ""}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}`,
         from: leaderThen,
         to: now.effectiveLeader,
       });
@@ -234,8 +235,8 @@ function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): str
       : loss.windowMs > 0
         ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes)`
         : heldThere
-        ? `nothing acknowledged is lost while ${where} is down, but it alone holds the last ${duration(rpoMs)} of writes (the RPO) until it returns${which}`
-        : `losing ${where} loses no acknowledged write${which}`;
+          ? `nothing acknowledged is lost while ${where} is down, but it alone holds the last ${duration(rpoMs)} of writes (the RPO) until it returns${which}`
+          : `losing ${where} loses no acknowledged write${which}`;
   const resume =
     loss.resumeAfterSeconds === undefined
       ? "no region can take the writes over"

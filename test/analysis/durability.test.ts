@@ -73,6 +73,18 @@ describe("RPO when the leader's region is lost", () => {
     expect(message).toMatch(/other write regions keep taking writes$/);
   });
 
+  it("an asynchronous store's leader move says nothing of a commit that waits for no replica", () => {
+    const model = store({
+      replication: "primary-replica",
+      sync: "async",
+      replicas: 3,
+      placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+      leader: "eu-west-1",
+    });
+    const moved = lossOfWestRegion(model).changes.find((c) => c.kind === "leader-moved")!;
+    expect(moved.message).toMatch(/^leader moved from eu-west-1 to eu-(central|north)-1$/);
+  });
+
   it("semi-sync with the standby beside the primary: a failover elsewhere loses the unshipped tail", () => {
     const model = store({
       replication: "primary-replica",

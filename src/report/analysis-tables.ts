@@ -132,7 +132,11 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
           "survival",
           `goal ${s.goal}: ${s.meetsGoal ? "met" : "NOT MET"}; ${check(s.zone)}; ${check(s.region)}`,
         ],
-        ["minimum", `${s.minReplicas} replicas over ${s.minRegions} region(s) for goal ${s.goal}`],
+        // With its note: a goal met with fewer replicas than this (3 voters over 3 regions) is explained.
+        [
+          "minimum",
+          `${s.minReplicas} replicas over ${s.minRegions} region(s) for goal ${s.goal}${s.note === undefined ? "" : ` — ${s.note}`}`,
+        ],
         [
           "availability",
           `write ${fmtAvailability(ds.availability.write)}, read ${fmtAvailability(ds.availability.read)}`,

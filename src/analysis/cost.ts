@@ -93,10 +93,13 @@ export function nodeUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["dep
 
 /**
  * Managed services are priced as they bill, per service (a table, not a switch in shared code):
- * DynamoDB per request (writes, replicated writes to every other Region, reads); Aurora per
- * instance (one per replica, by instance class) plus billed I/O (AURORA_IO, an estimate) and global
- * replicated write I/O; S3 per replicated PUT (and RTC per GB). Storage volume is not declared, so
- * not priced (docs/model.md).
+ * DynamoDB per request (reads; writes as WRUs in a single-Region table, as rWRUs in every replica
+ * Region of a global table, the one written included); Aurora per instance (one per replica, by
+ * instance class) plus billed I/O (AURORA_IO, an estimate) and global replicated write I/O in each
+ * secondary Region; S3 per request (PUTs, a replication PUT per destination, GETs) and RTC per
+ * replicated GB. Inter-region replication bytes are priced as egress (datastoreFlows, once per
+ * destination Region); in-Region copies are the service's own, not billed. Storage volume is not
+ * declared, so not priced (docs/model.md).
  */
 const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog) => number>> = {
   dynamodb: (ds) => {
@@ -105,11 +108,13 @@ const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog)
     const wru = Math.ceil(t.itemBytes / 1024);
     const rru = Math.ceil(t.itemBytes / 4096) * (ds.consistency === "strong" ? 1 : 0.5);
     const p = REQUEST_PRICES.dynamodb;
-    return (
-      perMillion(t.writesPerSec * wru, p.wruPerMillion) +
-      perMillion(t.writesPerSec * wru * Math.max(0, ds.regions.length - 1), p.replicatedWruPerMillion) +
-      perMillion(t.readsPerSec * rru, p.rruPerMillion)
-    );
+    // A replica table bills every write, its own and replicated ones, as rWRUs ("one rWRU per
+    // replica table"); a single-Region table bills WRUs.
+    const writes =
+      ds.regions.length > 1
+        ? perMillion(t.writesPerSec * wru * ds.regions.length, p.replicatedWruPerMillion)
+        : perMillion(t.writesPerSec * wru, p.wruPerMillion);
+    return writes + perMillion(t.readsPerSec * rru, p.rruPerMillion);
   },
   "aurora-postgresql": (ds, catalog) => {
     const deploy = ds.deploy.target === "aws" ? ds.deploy : undefined;
@@ -137,6 +142,7 @@ const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog)
     const rtc = (ds.deploy as { replicationTimeControl?: boolean }).replicationTimeControl === true;
     return (
       perMillion(t.writesPerSec * (1 + copies), REQUEST_PRICES.s3.putPerMillion) +
+      perMillion(t.readsPerSec, REQUEST_PRICES.s3.getPerMillion) +
       (rtc
         ? ((t.writesPerSec * t.itemBytes * copies * SECONDS_PER_MONTH) / 1e9) * REQUEST_PRICES.s3.rtcUsdPerGb
         : 0)
@@ -176,7 +182,10 @@ export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): num
   if (deploy.target === "aws" && deploy.service === "msk") {
     // The brokers the compiler creates: a multiple of each cluster's zones, the mirror regions'
     // clusters, and MSK Replicator's minimum where a cluster is mirrored (src/model/msk-clusters.ts).
-    // The Replicator's own hourly and per-GB charges are not counted (no sourced figure here).
+    // MSK Replicator's own hourly and per-GB-replicated charges are not counted: no sourced figure
+    // was found (https://aws.amazon.com/msk/pricing/, "MSK Replicator"). Its cross-Region bytes are
+    // priced as egress (streamFlows); MSK's in-cluster replication between brokers is not billed.
+    // Storage: `storageGi` of EBS per broker, billed per GB-month (STORAGE_USD_PER_GB_MONTH.msk).
     const built = mskBrokers(catalog, stream).reduce((sum, cluster) => sum + cluster.brokers, 0);
     const cls = deploy.instanceClass ?? DEFAULT_INSTANCE_CLASS.msk!;
     return (

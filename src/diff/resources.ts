@@ -98,7 +98,7 @@ const TYPE_CHANGE: ImmutableField = {
  * `pulumi destroy` and `pulumi up`"), so at best the resource is replaced, at worst `pulumi up`
  * looks for it in the new region and fails.
  */
-const REGION_CHANGE: ImmutableField = {
+export const REGION_CHANGE: ImmutableField = {
   path: "(region)",
   source:
     "a resource's provider is its region's; a resource cannot move between regions in place (pulumi-aws#5656): it is deleted and created again",

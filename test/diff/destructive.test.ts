@@ -301,6 +301,10 @@ describe("destructive-change: one test per field", () => {
     expect(home?.fix).toBe("in this change set deploy.homeRegion: eu-west-1 so the table stays where it is");
     // Nothing else is wrong with the move: every replica of a global table takes writes.
     expect(moved.map((d) => d.data?.rule)).toEqual(["protected-replace", "dynamodb-home-moved"]);
+    // The replacement's own fix names the way out too, not only a migration.
+    expect(moved[0]?.fix).toMatch(
+      /^keep it in eu-west-1 \(an Aurora global cluster or a DynamoDB table: set deploy\.homeRegion there\), or make the change/,
+    );
     const kept = diffTopologies(carts("eu-west-1"), carts("eu-central-1", "eu-west-1")).destructive;
     expect(kept).toEqual([]);
   });

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { validateTopology } from "../../src/spec/validate.js";
+import { checkProblems } from "./problems.js";
 
 const MODEL: Readonly<Record<string, Record<string, unknown>>> = {
   etcd: { replication: "consensus" },
@@ -172,16 +172,7 @@ describe("topoplan check", () => {
         "",
       ].join("\n"),
     );
-    let stdout = "";
-    const io = terminalIo(
-      (t) => {
-        stdout += t;
-      },
-      () => undefined,
-      false,
-    );
-    expect(await main(["check", file, "--format", "json"], io)).toBe(2);
-    const findings = (JSON.parse(stdout) as { findings: { ruleId: string; path: string }[] }).findings;
+    const findings = await checkProblems(file);
     expect(findings.map((f) => [f.ruleId, f.path])).toEqual([
       ["spec/engine-mismatch", "datastores.config.placement.eu-north-1.readOnly"],
     ]);

@@ -6,31 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
+import { checkProblems as problems } from "./problems.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "topoplan-error-fixes-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface Finding {
-  readonly ruleId: string;
-  readonly path: string;
-  readonly message: string;
-  readonly fix?: string;
-}
-
-/** The input problems `check` reports for a spec file, from its JSON report. */
-async function problems(file: string): Promise<Finding[]> {
-  let stdout = "";
-  const io = terminalIo(
-    (t) => {
-      stdout += t;
-    },
-    () => undefined,
-    false,
-  );
-  expect(await main(["check", file, "--format", "json"], io)).toBe(2);
-  return (JSON.parse(stdout) as { findings: Finding[] }).findings;
-}
 
 function spec(name: string, text: string): string {
   const file = join(scratch, name);

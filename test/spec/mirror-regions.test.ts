@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { validateTopology } from "../../src/spec/validate.js";
+import { checkProblems } from "./problems.js";
 
 const spec = (deploy: Record<string, unknown>, mirrorRegions?: string[]): TopologyInput =>
   ({
@@ -80,16 +80,7 @@ describe("topoplan check", () => {
         "",
       ].join("\n"),
     );
-    let stdout = "";
-    const io = terminalIo(
-      (t) => {
-        stdout += t;
-      },
-      () => undefined,
-      false,
-    );
-    expect(await main(["check", file, "--format", "json"], io)).toBe(2);
-    const found = (JSON.parse(stdout) as { findings: { ruleId: string; path: string }[] }).findings;
+    const found = await checkProblems(file);
     expect(found.map((f) => [f.ruleId, f.path])).toEqual([
       ["spec/mirror-not-compiled", "streams.orders.mirrorRegions"],
     ]);

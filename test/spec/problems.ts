@@ -1,4 +1,6 @@
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+import { main, terminalIo } from "../../src/cli/main.js";
 import { type Diagnostic, InputError } from "../../src/diagnostics/diagnostic.js";
 import { topologyFromData } from "../../src/pipeline.js";
 import { loadSpec } from "../../src/spec/load/index.js";
@@ -19,3 +21,25 @@ export async function problemsOf(file: string): Promise<Diagnostic[]> {
 
 /** The parts of a diagnostic a user reads. */
 export const brief = (d: Diagnostic) => ({ code: d.code, path: d.path, message: d.message, fix: d.fix });
+
+/** An input problem as `topoplan check --format json` reports it. */
+export interface CheckFinding {
+  readonly ruleId: string;
+  readonly path: string;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+/** The input problems `topoplan check` reports for a spec file, from its JSON report (exit 2). */
+export async function checkProblems(file: string): Promise<CheckFinding[]> {
+  let stdout = "";
+  const io = terminalIo(
+    (t) => {
+      stdout += t;
+    },
+    () => undefined,
+    false,
+  );
+  expect(await main(["check", file, "--format", "json"], io)).toBe(2);
+  return (JSON.parse(stdout) as { findings: CheckFinding[] }).findings;
+}

@@ -26,7 +26,9 @@ export interface PlannedResource {
   readonly component: string;
   /**
    * Resource inputs as plain data. For Kubernetes this is the full manifest (apiVersion, kind,
-   * metadata, spec). May contain {@link Ref}s to other resources' outputs.
+   * metadata, spec). May contain {@link Ref}s to other resources' outputs. Kubernetes objects'
+   * are built when first read (src/compile/deferred.ts): passes over the whole plan that need only
+   * an object's identity read `objectHeader`, and change a resource with `mapInputs`/`withOptions`.
    */
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly options?: ResourceOptions;

@@ -6,6 +6,7 @@ import type { Model, ResolvedComponent } from "../../model/types.js";
 import { AWS_ENDPOINTS, type AwsCompileOptions } from "../aws/index.js";
 import { logicalName } from "../aws/names.js";
 import { jsonDocument, out, toPlanned } from "../aws/typed.js";
+import { mapInputs, objectHeader } from "../deferred.js";
 import { type Placed, placements } from "../kubernetes/index.js";
 import { planned, selectorLabels } from "../kubernetes/manifest.js";
 import { objectNames } from "../kubernetes/workloads.js";
@@ -95,7 +96,7 @@ export function awsAccessResources(
           ? serviceAccounts
           : undefined;
     if (index === undefined) continue;
-    const key = objectKey(r.region, (r.inputs as { metadata?: ObjectMeta }).metadata);
+    const key = objectKey(r.region, objectHeader(r));
     if (!index.has(key)) index.set(key, r);
   }
   // Streams' AWS producers and consumers, per service (in model order of the streams).
@@ -205,12 +206,14 @@ export function awsAccessResources(
  * drops for this one.
  */
 function withRoleAnnotation(resource: PlannedResource, role: string): PlannedResource {
-  const manifest = resource.inputs as { metadata: { annotations?: Record<string, unknown> } };
-  const metadata = {
-    ...manifest.metadata,
-    annotations: { ...manifest.metadata.annotations, [IRSA_ROLE_ANNOTATION]: out(role, "arn") },
-  };
-  return { ...resource, inputs: { ...manifest, metadata } };
+  return mapInputs(resource, (inputs) => {
+    const manifest = inputs as { metadata: { annotations?: Record<string, unknown> } };
+    const metadata = {
+      ...manifest.metadata,
+      annotations: { ...manifest.metadata.annotations, [IRSA_ROLE_ANNOTATION]: out(role, "arn") },
+    };
+    return { ...manifest, metadata };
+  });
 }
 
 function podResources(
@@ -270,14 +273,16 @@ const objectKey = (region: string, metadata: ObjectMeta | undefined) =>
  * service and region): the rest is shared with `resource`, which the plan drops for this one.
  */
 function withEnvFrom(resource: PlannedResource, configMap: string): PlannedResource {
-  const manifest = resource.inputs as {
-    spec: { template: { spec: { containers: { envFrom?: unknown[] }[] } } };
-  };
-  const { spec } = manifest;
-  const [container, ...others] = spec.template.spec.containers;
-  if (container === undefined) return { ...resource, inputs: { ...manifest } };
-  const envFrom = [...(container.envFrom ?? []), { configMapRef: { name: configMap } }];
-  const containers = [{ ...container, envFrom }, ...others];
-  const template = { ...spec.template, spec: { ...spec.template.spec, containers } };
-  return { ...resource, inputs: { ...manifest, spec: { ...spec, template } } };
+  return mapInputs(resource, (inputs) => {
+    const manifest = inputs as {
+      spec: { template: { spec: { containers: { envFrom?: unknown[] }[] } } };
+    };
+    const { spec } = manifest;
+    const [container, ...others] = spec.template.spec.containers;
+    if (container === undefined) return { ...manifest };
+    const envFrom = [...(container.envFrom ?? []), { configMapRef: { name: configMap } }];
+    const containers = [{ ...container, envFrom }, ...others];
+    const template = { ...spec.template, spec: { ...spec.template.spec, containers } };
+    return { ...manifest, spec: { ...spec, template } };
+  });
 }

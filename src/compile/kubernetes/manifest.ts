@@ -1,3 +1,4 @@
+import { deferredResource, type ObjectHeader } from "../deferred.js";
 import { kubernetesLogicalName, kubernetesType } from "../names.js";
 import { plainCopy } from "../plain-data.js";
 import type { PlannedResource, ResourceOptions } from "../plan.js";
@@ -15,7 +16,8 @@ interface Manifest {
  * Wraps a manifest as a planned resource of the region's Kubernetes provider, named like every
  * Kubernetes object in the plan (`<region>/<namespace>/<Kind>/<name>`). Objects in a namespace
  * topoplan creates depend on it so Pulumi creates it first; pass `ownNamespace: false` for
- * namespaces managed elsewhere (e.g. "monitoring"). Every target plans its objects through here.
+ * namespaces managed elsewhere (e.g. "monitoring"). Every target plans its objects through here or
+ * {@link plannedLater}. The manifest must not change afterwards: it is copied when first read.
  */
 export function planned(
   region: string,
@@ -24,8 +26,29 @@ export function planned(
   options: ResourceOptions = {},
   ownNamespace = true,
 ): PlannedResource {
-  const name = manifest.metadata?.name ?? "";
-  const namespace = manifest.metadata?.namespace;
+  const header = {
+    apiVersion: manifest.apiVersion,
+    kind: manifest.kind,
+    name: manifest.metadata?.name ?? "",
+    ...(manifest.metadata?.namespace === undefined ? {} : { namespace: manifest.metadata.namespace }),
+  };
+  return plannedLater(region, component, header, () => manifest, options, ownNamespace);
+}
+
+/**
+ * {@link planned} for a manifest `build` makes when the plan's inputs are first read (`plan` never
+ * reads them; src/compile/deferred.ts). `header` is the object's apiVersion, kind, name and
+ * namespace, as `build` will make them.
+ */
+export function plannedLater(
+  region: string,
+  component: string,
+  header: ObjectHeader,
+  build: () => Manifest,
+  options: ResourceOptions = {},
+  ownNamespace = true,
+): PlannedResource {
+  const { namespace } = header;
   const dependsOn = [
     ...(namespace === undefined || !ownNamespace
       ? []
@@ -33,16 +56,34 @@ export function planned(
     ...(options.dependsOn ?? []),
   ];
   const merged = { ...options, ...(dependsOn.length > 0 ? { dependsOn } : {}) };
-  return {
-    type: kubernetesType(manifest.apiVersion, manifest.kind),
-    name: kubernetesLogicalName(region, manifest.kind, name, namespace),
-    provider: "kubernetes",
-    region,
-    component,
+  return deferredResource(
+    {
+      type: kubernetesType(header.apiVersion, header.kind),
+      name: kubernetesLogicalName(region, header.kind, header.name, namespace),
+      provider: "kubernetes",
+      region,
+      component,
+      ...(Object.keys(merged).length > 0 ? { options: merged } : {}),
+    },
     // Plain JSON data: no `undefined`s and no shared sub-objects (they would render as YAML anchors).
-    inputs: plainCopy(manifest) as Record<string, unknown>,
-    ...(Object.keys(merged).length > 0 ? { options: merged } : {}),
-  };
+    () => plainCopy(matching(header, build())) as Record<string, unknown>,
+    header,
+  );
+}
+
+/** `manifest`, checked to be the object `header` named (the plan was named and sorted by it). */
+function matching(header: ObjectHeader, manifest: Manifest): Manifest {
+  const { apiVersion, kind, metadata } = manifest;
+  if (
+    apiVersion !== header.apiVersion ||
+    kind !== header.kind ||
+    (metadata?.name ?? "") !== header.name ||
+    metadata?.namespace !== header.namespace
+  )
+    throw new Error(
+      `${header.kind} ${header.namespace ?? ""}/${header.name}: built as ${kind} ${metadata?.namespace ?? ""}/${metadata?.name ?? ""} (compiler bug)`,
+    );
+  return manifest;
 }
 
 /** Labels that select a component's pods. Immutable once deployed (selectors cannot change). */

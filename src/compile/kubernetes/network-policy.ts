@@ -15,7 +15,7 @@ import {
   MONITORING_NAMESPACE,
 } from "./constants.js";
 import { clientEndpoint, memberPorts, type OnKubernetes, scrapeEndpoint } from "./endpoints.js";
-import { componentLabels, planned, selectorLabels, sharedLabels } from "./manifest.js";
+import { componentLabels, planned, plannedLater, selectorLabels, sharedLabels } from "./manifest.js";
 import { type Placed, placements } from "./placements.js";
 
 /**
@@ -307,39 +307,49 @@ export function componentPolicies(
 ): PlannedResource[] {
   const p = entry.placed;
   const podSelector = { matchLabels: selectorLabels(topology, p.name) };
-  const metadata = (suffix: string) => ({
+  const header = (suffix: string) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
     name: kubernetesName([p.name, suffix]),
     namespace: p.namespace,
-    labels: componentLabels(topology, p),
   });
+  const metadata = (suffix: string) => {
+    const { name, namespace } = header(suffix);
+    return { name, namespace, labels: componentLabels(topology, p) };
+  };
+  // A direction with rules has a policy; its rules are grouped when the plan's inputs are read.
   const out: PlannedResource[] = [];
-  const ingress = policyRules(entry.ingress, p.namespace, topology, options, peers);
-  if (ingress.length > 0) {
-    const policy: INetworkPolicy = {
+  if (entry.ingress.length > 0) {
+    const policy = (): INetworkPolicy => ({
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
       metadata: metadata("ingress"),
       spec: {
         podSelector,
         policyTypes: ["Ingress"],
-        ingress: ingress.map((r) => ({ from: r.peers, ports: r.ports })),
+        ingress: policyRules(entry.ingress, p.namespace, topology, options, peers).map((r) => ({
+          from: r.peers,
+          ports: r.ports,
+        })),
       },
-    };
-    out.push(planned(p.region, p.name, policy));
+    });
+    out.push(plannedLater(p.region, p.name, header("ingress"), policy));
   }
-  const egress = policyRules(entry.egress, p.namespace, topology, options, peers);
-  if (egress.length > 0) {
-    const policy: INetworkPolicy = {
+  if (entry.egress.length > 0) {
+    const policy = (): INetworkPolicy => ({
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
       metadata: metadata("egress"),
       spec: {
         podSelector,
         policyTypes: ["Egress"],
-        egress: egress.map((r) => ({ to: r.peers, ports: r.ports })),
+        egress: policyRules(entry.egress, p.namespace, topology, options, peers).map((r) => ({
+          to: r.peers,
+          ports: r.ports,
+        })),
       },
-    };
-    out.push(planned(p.region, p.name, policy));
+    });
+    out.push(plannedLater(p.region, p.name, header("egress"), policy));
   }
   return out;
 }

@@ -5,7 +5,7 @@ import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { kubernetesLogicalName, kubernetesName, STATEFULSET_NAME_MAX } from "../names.js";
 import type { PlannedResource } from "../plan.js";
-import { componentLabels, planned, selectorLabels } from "./manifest.js";
+import { componentLabels, planned, plannedLater, selectorLabels } from "./manifest.js";
 import type { Placed } from "./placements.js";
 import { DATA_VOLUME, type EngineContainer, namedPorts, podTemplate, servicePorts } from "./pod.js";
 
@@ -136,7 +136,7 @@ export function statefulSetResource(
 ): PlannedResource {
   const names = objectNames(placed.name);
   const selector = selectorLabels(topology, placed.name);
-  const statefulSet: IStatefulSet = {
+  const statefulSet = (): IStatefulSet => ({
     apiVersion: "apps/v1",
     kind: "StatefulSet",
     metadata: { name: workload.name, namespace: placed.namespace, labels: componentLabels(topology, placed) },
@@ -161,7 +161,7 @@ export function statefulSetResource(
         },
       ],
     },
-  };
+  });
   const peersName = kubernetesLogicalName(placed.region, "Service", names.peers, placed.namespace);
   const accountName = kubernetesLogicalName(
     placed.region,
@@ -169,7 +169,13 @@ export function statefulSetResource(
     names.serviceAccount,
     placed.namespace,
   );
-  return planned(placed.region, placed.name, statefulSet, {
+  const header = {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    name: workload.name,
+    namespace: placed.namespace,
+  };
+  return plannedLater(placed.region, placed.name, header, statefulSet, {
     ...STATEFUL,
     dependsOn: [peersName, accountName],
   });
@@ -200,7 +206,7 @@ export function statelessResources(
   podAnnotations: Readonly<Record<string, string>> = {},
 ): PlannedResource[] {
   const names = objectNames(placed.name);
-  const deployment: IDeployment = {
+  const deployment = (): IDeployment => ({
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: {
@@ -215,7 +221,7 @@ export function statelessResources(
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: podTemplate(topology, placed, names.serviceAccount, undefined, podAnnotations),
     },
-  };
+  });
   const accountName = kubernetesLogicalName(
     placed.region,
     "ServiceAccount",
@@ -225,6 +231,12 @@ export function statelessResources(
   return [
     planned(placed.region, placed.name, serviceAccount(topology, placed)),
     planned(placed.region, placed.name, clientService(topology, placed)),
-    planned(placed.region, placed.name, deployment, { dependsOn: [accountName] }),
+    plannedLater(
+      placed.region,
+      placed.name,
+      { apiVersion: "apps/v1", kind: "Deployment", name: names.workload, namespace: placed.namespace },
+      deployment,
+      { dependsOn: [accountName] },
+    ),
   ];
 }

@@ -1,3 +1,4 @@
+import { mapInputs } from "../deferred.js";
 import type { PlannedResource } from "../plan.js";
 import type { KubernetesOptions } from "./constants.js";
 
@@ -48,30 +49,37 @@ export function applyZoneLabels(resources: PlannedResource[], options: Kubernete
   if ((options.zoneLabels ?? "required") === "required") return resources;
   return resources.map((r) => {
     const locate = SCHEDULING[r.type];
-    if (locate === undefined) return r;
-    const manifest = structuredClone(r.inputs) as Manifest;
-    const pod = locate(manifest);
-    if (pod === undefined) return r;
-    for (const constraint of pod.topologySpreadConstraints ?? []) {
-      if (constraint.topologyKey !== ZONE_KEY) continue;
-      constraint.whenUnsatisfiable = "ScheduleAnyway";
-      // The API accepts minDomains only with DoNotSchedule.
-      delete constraint.minDomains;
-    }
-    const nodeAffinity = pod.affinity?.nodeAffinity;
-    const required = nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-    if (nodeAffinity !== undefined && required !== undefined) {
-      const zoneTerms = required.nodeSelectorTerms.filter((t) =>
-        t.matchExpressions?.some((e) => e.key === ZONE_KEY),
-      );
-      if (zoneTerms.length === required.nodeSelectorTerms.length) {
-        delete nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
-        nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution = [
-          ...(nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution ?? []),
-          ...zoneTerms.map((term) => ({ weight: 100, preference: term })),
-        ];
-      }
-    }
-    return { ...r, inputs: manifest as Record<string, unknown> };
+    return locate === undefined ? r : mapInputs(r, (inputs) => preferZones(inputs, locate));
   });
+}
+
+/** A copy of the manifest with its zone placement turned into preferences. */
+function preferZones(
+  inputs: Readonly<Record<string, unknown>>,
+  locate: (m: Manifest) => Scheduling | undefined,
+) {
+  const manifest = structuredClone(inputs) as Manifest;
+  const pod = locate(manifest);
+  if (pod === undefined) return inputs;
+  for (const constraint of pod.topologySpreadConstraints ?? []) {
+    if (constraint.topologyKey !== ZONE_KEY) continue;
+    constraint.whenUnsatisfiable = "ScheduleAnyway";
+    // The API accepts minDomains only with DoNotSchedule.
+    delete constraint.minDomains;
+  }
+  const nodeAffinity = pod.affinity?.nodeAffinity;
+  const required = nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (nodeAffinity !== undefined && required !== undefined) {
+    const zoneTerms = required.nodeSelectorTerms.filter((t) =>
+      t.matchExpressions?.some((e) => e.key === ZONE_KEY),
+    );
+    if (zoneTerms.length === required.nodeSelectorTerms.length) {
+      delete nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+      nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution = [
+        ...(nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution ?? []),
+        ...zoneTerms.map((term) => ({ weight: 100, preference: term })),
+      ];
+    }
+  }
+  return manifest as Record<string, unknown>;
 }

@@ -32,6 +32,7 @@ import {
   NAME_LABEL,
   namespaceOf,
   plannedManifest,
+  plannedManifestLater,
   secondsDuration,
 } from "../observability/k8s.js";
 import type { PlannedResource } from "../plan.js";
@@ -146,36 +147,39 @@ function virtualService(
   },
 ): PlannedResource {
   const { region, namespace, callee } = entry;
-  const { host, port } = clientEndpoint(model, callee, region);
-  const destination = { host, port: { number: port } };
   const name = dnsLabel(callee.name, "routes");
-  const calls = [...entry.calls].sort(
-    (a, b) => byText(a.caller.name, b.caller.name) || byText(a.call.path, b.call.path),
-  );
-  return plannedManifest(region, callee.name, {
-    apiVersion: "networking.istio.io/v1beta1",
-    kind: "VirtualService",
-    metadata: { name, namespace, labels: commonLabels(model, callee.name) },
-    spec: {
-      hosts: [host],
-      exportTo: ["."],
-      http: [
-        ...calls.map(({ caller, call }) => ({
-          name: dnsLabel("from", caller.name),
-          match: [{ sourceLabels: { [NAME_LABEL]: caller.name } }],
-          route: [{ destination }],
-          timeout: secondsDuration(call.timeoutMs),
-          retries: {
-            attempts: call.retries,
-            ...(call.retries > 0
-              ? { perTryTimeout: secondsDuration(call.perTryTimeoutMs), retryOn: RETRY_ON }
-              : {}),
-          },
-        })),
-        // Without a catch-all, requests from other workloads would match no route (HTTP 404).
-        { name: "default", route: [{ destination }] },
-      ],
-    },
+  const header = { apiVersion: "networking.istio.io/v1beta1", kind: "VirtualService", name, namespace };
+  return plannedManifestLater(region, callee.name, header, () => {
+    const { host, port } = clientEndpoint(model, callee, region);
+    const destination = { host, port: { number: port } };
+    const calls = [...entry.calls].sort(
+      (a, b) => byText(a.caller.name, b.caller.name) || byText(a.call.path, b.call.path),
+    );
+    return {
+      apiVersion: "networking.istio.io/v1beta1",
+      kind: "VirtualService",
+      metadata: { name, namespace, labels: commonLabels(model, callee.name) },
+      spec: {
+        hosts: [host],
+        exportTo: ["."],
+        http: [
+          ...calls.map(({ caller, call }) => ({
+            name: dnsLabel("from", caller.name),
+            match: [{ sourceLabels: { [NAME_LABEL]: caller.name } }],
+            route: [{ destination }],
+            timeout: secondsDuration(call.timeoutMs),
+            retries: {
+              attempts: call.retries,
+              ...(call.retries > 0
+                ? { perTryTimeout: secondsDuration(call.perTryTimeoutMs), retryOn: RETRY_ON }
+                : {}),
+            },
+          })),
+          // Without a catch-all, requests from other workloads would match no route (HTTP 404).
+          { name: "default", route: [{ destination }] },
+        ],
+      },
+    };
   });
 }
 
@@ -188,29 +192,32 @@ function destinationRule(
 ): PlannedResource {
   const namespace = namespaceOf(model, caller);
   const name = dnsLabel(caller.name, "to", callee.name);
-  // Several calls to one callee share the pool: their in-flight requests add up.
-  const limit =
-    caller.traffic === undefined
-      ? POOL.defaultLimit
-      : calls.reduce((sum, call) => sum + connectionLimit(caller, call), 0);
-  return plannedManifest(region, caller.name, {
-    apiVersion: "networking.istio.io/v1beta1",
-    kind: "DestinationRule",
-    metadata: { name, namespace, labels: commonLabels(model, caller.name) },
-    spec: {
-      host: clientEndpoint(model, callee, region).host,
-      exportTo: ["."],
-      workloadSelector: { matchLabels: { [NAME_LABEL]: caller.name } },
-      trafficPolicy: {
-        connectionPool: { tcp: { maxConnections: limit }, http: { http2MaxRequests: limit } },
-        outlierDetection: {
-          consecutive5xxErrors: OUTLIER.consecutive5xxErrors,
-          interval: OUTLIER.interval,
-          baseEjectionTime: OUTLIER.baseEjectionTime,
-          maxEjectionPercent: maxEjectionPercent(callee),
+  const header = { apiVersion: "networking.istio.io/v1beta1", kind: "DestinationRule", name, namespace };
+  return plannedManifestLater(region, caller.name, header, () => {
+    // Several calls to one callee share the pool: their in-flight requests add up.
+    const limit =
+      caller.traffic === undefined
+        ? POOL.defaultLimit
+        : calls.reduce((sum, call) => sum + connectionLimit(caller, call), 0);
+    return {
+      apiVersion: "networking.istio.io/v1beta1",
+      kind: "DestinationRule",
+      metadata: { name, namespace, labels: commonLabels(model, caller.name) },
+      spec: {
+        host: clientEndpoint(model, callee, region).host,
+        exportTo: ["."],
+        workloadSelector: { matchLabels: { [NAME_LABEL]: caller.name } },
+        trafficPolicy: {
+          connectionPool: { tcp: { maxConnections: limit }, http: { http2MaxRequests: limit } },
+          outlierDetection: {
+            consecutive5xxErrors: OUTLIER.consecutive5xxErrors,
+            interval: OUTLIER.interval,
+            baseEjectionTime: OUTLIER.baseEjectionTime,
+            maxEjectionPercent: maxEjectionPercent(callee),
+          },
         },
       },
-    },
+    };
   });
 }
 

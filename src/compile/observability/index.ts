@@ -19,10 +19,12 @@ import {
   commonLabels,
   dnsLabel,
   type KubernetesComponent,
+  type KubernetesManifest,
   kubernetesComponents,
   NAME_LABEL,
   namespaceOf,
   plannedManifest,
+  plannedManifestLater,
 } from "./k8s.js";
 import { COMPONENT_LABEL, DEFAULT_MIN_REQUESTS_PER_SECOND } from "./promql.js";
 import { componentRuleSet, type RuleGroup, ruleGroupsIn } from "./rules.js";
@@ -138,6 +140,20 @@ function serviceMonitor(
 ): PlannedResource {
   const namespace = namespaceOf(model, component);
   const name = dnsLabel(component.name, "metrics");
+  const header = { apiVersion: "monitoring.coreos.com/v1", kind: scrape.monitor, name, namespace };
+  return plannedManifestLater(region, component.name, header, () =>
+    monitorManifest(model, component, scrape, portName, name, namespace),
+  );
+}
+
+function monitorManifest(
+  model: Model,
+  component: KubernetesComponent,
+  scrape: ScrapeEndpoint,
+  portName: string | undefined,
+  name: string,
+  namespace: string,
+): KubernetesManifest {
   const selector = { matchLabels: { [NAME_LABEL]: component.name, "app.kubernetes.io/part-of": model.name } };
   // Every series carries the component, whatever the Service or job is called: the rules select on it.
   const relabelings = [{ action: "replace", targetLabel: COMPONENT_LABEL, replacement: component.name }];
@@ -145,7 +161,7 @@ function serviceMonitor(
   const engine = engineOf(component);
   if (scrape.monitor === "PodMonitor") {
     // The mesh's sidecars, or an operator's pods whose Services do not expose metrics.
-    return plannedManifest(region, component.name, {
+    return {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "PodMonitor",
       metadata,
@@ -156,7 +172,7 @@ function serviceMonitor(
           { port: scrape.portName, path: scrape.path, interval: SCRAPE_INTERVAL, relabelings },
         ],
       },
-    });
+    };
   }
   const port = portName ?? scrape.portName;
   const path = scrape.path;
@@ -168,7 +184,7 @@ function serviceMonitor(
     tls === undefined
       ? {}
       : { scheme: "https", tlsConfig: { ca: { secret: tls.caSecret }, serverName: tls.serverName } };
-  return plannedManifest(region, component.name, {
+  return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
     metadata,
@@ -177,7 +193,7 @@ function serviceMonitor(
       namespaceSelector: { matchNames: [namespace] },
       endpoints: [{ port, path, ...secure, interval: SCRAPE_INTERVAL, relabelings }],
     },
-  });
+  };
 }
 
 /**
@@ -209,7 +225,14 @@ function dashboardConfigMaps(
   const wholeBytes = texts.escapedBytes(components, region);
   if (wholeBytes <= DASHBOARD_BUDGET_BYTES)
     return [
-      dashboardConfigMap(model, name, dashboardUid(model), texts.text(components, region), region, namespace),
+      dashboardConfigMap(
+        model,
+        name,
+        dashboardUid(model),
+        () => texts.text(components, region),
+        region,
+        namespace,
+      ),
     ];
   // Components have one to four panels each, so equal counts give parts of similar size; one more
   // part until every one fits (one component's panels always do).
@@ -230,7 +253,7 @@ function dashboardConfigMaps(
           model,
           dnsLabel("topoplan", model.name, "dashboard", String(i + 1)),
           identities[i]!.uid,
-          texts.text(group, region, identities[i]),
+          () => texts.text(group, region, identities[i]),
           region,
           namespace,
         ),
@@ -243,15 +266,17 @@ function dashboardConfigMap(
   model: Model,
   name: string,
   uid: string,
-  text: string,
+  text: () => string,
   region: string,
   namespace: string,
 ): PlannedResource {
-  // Grafana's namespace is managed outside topoplan: no dependency on a planned Namespace.
-  return plannedManifest(
+  // Grafana's namespace is managed outside topoplan: no dependency on a planned Namespace. The
+  // text is made when the plan's inputs are read (its size is known without it).
+  return plannedManifestLater(
     region,
     "",
-    {
+    { apiVersion: "v1", kind: "ConfigMap", name, namespace },
+    () => ({
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: {
@@ -260,8 +285,8 @@ function dashboardConfigMap(
         labels: { ...commonLabels(model, ""), grafana_dashboard: "1" },
         annotations: { grafana_folder: "topoplan" },
       },
-      data: { [`${uid}.json`]: text },
-    },
+      data: { [`${uid}.json`]: text() },
+    }),
     false,
   );
 }

@@ -5,7 +5,8 @@
  * and port a client dials are kubernetes/endpoints.ts's answer.
  */
 import type { Model, ResolvedComponent } from "../../model/types.js";
-import { planned } from "../kubernetes/manifest.js";
+import type { ObjectHeader } from "../deferred.js";
+import { planned, plannedLater } from "../kubernetes/manifest.js";
 import { kubernetesName } from "../names.js";
 import type { PlannedResource } from "../plan.js";
 
@@ -63,6 +64,17 @@ export function plannedManifest(
   ownNamespace = true,
 ): PlannedResource {
   return planned(region, component, manifest, {}, ownNamespace);
+}
+
+/** {@link plannedManifest} for a manifest `build` makes when the plan's inputs are first read. */
+export function plannedManifestLater(
+  region: string,
+  component: string,
+  header: ObjectHeader,
+  build: () => KubernetesManifest,
+  ownNamespace = true,
+): PlannedResource {
+  return plannedLater(region, component, header, build, {}, ownNamespace);
 }
 
 /** Milliseconds as a duration string both protobuf JSON and Go accept: 250 → "0.25s", 2000 → "2s". */

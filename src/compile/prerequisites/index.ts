@@ -1,4 +1,5 @@
 import { byText } from "../../order.js";
+import { mapInputs, objectHeader, withOptions } from "../deferred.js";
 import { kubernetesLogicalName } from "../names.js";
 import type { PlannedResource } from "../plan.js";
 import { ADDON_BY_API_VERSION, type AddonId, CLUSTER_ADDONS, type ClusterAddon } from "./addons.js";
@@ -56,14 +57,12 @@ interface Manifest {
   };
 }
 
-const manifestOf = (r: PlannedResource) => r.inputs as Manifest;
-
 /** The add-ons each region's cluster needs, sorted by region then id. */
 export function requiredAddons(resources: readonly PlannedResource[]): RequiredAddon[] {
   const needs = new Map<string, { region: string; id: AddonId; types: Set<string> }>();
   for (const r of resources) {
     if (r.provider !== "kubernetes") continue;
-    const apiVersion = manifestOf(r).apiVersion;
+    const apiVersion = objectHeader(r)?.apiVersion;
     const id = apiVersion === undefined ? undefined : ADDON_BY_API_VERSION.get(apiVersion);
     if (id === undefined) continue;
     const key = `${r.region}\0${id}`;
@@ -120,7 +119,7 @@ export function withPrerequisites(
 
   // Namespaces written to but planned by no compiler.
   for (const r of resources) {
-    const namespace = r.provider === "kubernetes" ? manifestOf(r).metadata?.namespace : undefined;
+    const namespace = objectHeader(r)?.namespace;
     if (namespace !== undefined) addNamespace(r.region, namespace);
   }
 
@@ -165,31 +164,23 @@ export function withPrerequisites(
   const meshLabels = MESH_LABELS[options.meshMode ?? "sidecar"];
   const meshNamespaces = new Set(
     resources
-      .filter((r) => ADDON_BY_API_VERSION.get(manifestOf(r).apiVersion ?? "") === "istio")
-      .map((r) => `${r.region}\0${manifestOf(r).metadata?.namespace}`),
+      .filter((r) => ADDON_BY_API_VERSION.get(objectHeader(r)?.apiVersion ?? "") === "istio")
+      .map((r) => `${r.region}\0${objectHeader(r)?.namespace}`),
   );
   return [...resources, ...added].map((r) => {
-    const manifest = manifestOf(r);
     const meshed =
       r.type === "kubernetes:core/v1:Namespace" &&
-      meshNamespaces.has(`${r.region}\0${manifest.metadata?.name}`);
+      meshNamespaces.has(`${r.region}\0${objectHeader(r)?.name}`);
     // Pods created before istiod runs would start without sidecars.
     const istiod = meshed ? meshReady.get(r.region) : undefined;
     const extra = [...(dependsOn.get(r.name) ?? []), ...(istiod === undefined ? [] : [istiod])];
-    if (!meshed && extra.length === 0) return r;
-    return {
-      ...r,
-      ...(meshed
-        ? {
-            inputs: {
-              ...r.inputs,
-              metadata: { ...manifest.metadata, labels: { ...manifest.metadata?.labels, ...meshLabels } },
-            },
-          }
-        : {}),
-      ...(extra.length === 0
-        ? {}
-        : { options: { ...r.options, dependsOn: [...(r.options?.dependsOn ?? []), ...extra] } }),
-    };
+    const labelled = meshed
+      ? mapInputs(r, (inputs) => {
+          const { metadata } = inputs as Manifest;
+          return { ...inputs, metadata: { ...metadata, labels: { ...metadata?.labels, ...meshLabels } } };
+        })
+      : r;
+    if (extra.length === 0) return labelled;
+    return withOptions(labelled, { ...r.options, dependsOn: [...(r.options?.dependsOn ?? []), ...extra] });
   });
 }

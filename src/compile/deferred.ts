@@ -1,0 +1,147 @@
+import type { PlannedResource, ResourceOptions } from "./plan.js";
+
+/**
+ * Planned resources whose inputs are built when first read, once (issue #15). `plan` shows
+ * resource counts by region, type and protection and never reads inputs; `render`, `diff` and
+ * the Pulumi adapter read every one. Building the 83,000 manifests of a 2,000-service topology
+ * cost more than the whole `check` of it.
+ *
+ * A deferred resource is an ordinary object: `inputs` is an enumerable accessor, so spreading,
+ * `JSON.stringify`, `structuredClone` and test equality read it like a data property. Passes over
+ * the whole plan that need only a Kubernetes object's identity read {@link objectHeader}; passes
+ * that change a resource use {@link mapInputs} and {@link withOptions}, which keep it deferred.
+ */
+
+type Inputs = Readonly<Record<string, unknown>>;
+
+/** What a Kubernetes object is, known before its manifest is built. */
+export interface ObjectHeader {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/** A resource's fields other than its inputs. */
+export type ResourceFields = Omit<PlannedResource, "inputs">;
+
+// One accessor for every deferred resource: V8 shares the objects' hidden class.
+const INPUTS: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: DeferredResource): Inputs {
+    return DeferredResource.inputsOf(this);
+  },
+};
+
+/**
+ * The private fields hold how the inputs are made: copies, equality and JSON see only the
+ * resource's fields and its inputs.
+ */
+class DeferredResource {
+  #build: (() => Inputs) | undefined;
+  #value: Inputs | undefined;
+  readonly #header: ObjectHeader | undefined;
+
+  constructor(fields: ResourceFields, build: () => Inputs, header: ObjectHeader | undefined) {
+    const self = this as unknown as Record<string, unknown>;
+    self.type = fields.type;
+    self.name = fields.name;
+    self.provider = fields.provider;
+    self.region = fields.region;
+    self.component = fields.component;
+    Object.defineProperty(this, "inputs", INPUTS);
+    if (fields.options !== undefined) self.options = fields.options;
+    this.#build = build;
+    this.#header = header;
+  }
+
+  static inputsOf(resource: DeferredResource): Inputs {
+    if (resource.#value === undefined) {
+      resource.#value = resource.#build!();
+      resource.#build = undefined;
+    }
+    return resource.#value;
+  }
+
+  static isUnbuilt(resource: object): boolean {
+    return #build in resource && (resource as DeferredResource).#build !== undefined;
+  }
+
+  static headerOf(resource: object): ObjectHeader | undefined {
+    return #header in resource ? (resource as DeferredResource).#header : undefined;
+  }
+
+  static isDeferred(resource: object): resource is DeferredResource {
+    return #build in resource;
+  }
+}
+
+/** A resource whose inputs `build` makes on first read (it runs at most once). */
+export function deferredResource(
+  fields: ResourceFields,
+  build: () => Inputs,
+  header?: ObjectHeader,
+): PlannedResource {
+  return new DeferredResource(fields, build, header) as unknown as PlannedResource;
+}
+
+/** Whether `resource`'s inputs are still to be built (tests: the plan command builds none). */
+export function isUnbuilt(resource: PlannedResource): boolean {
+  return DeferredResource.isUnbuilt(resource);
+}
+
+/**
+ * A Kubernetes object's apiVersion, kind, name and namespace, without building a deferred
+ * manifest; undefined for other resources.
+ */
+export function objectHeader(resource: PlannedResource): ObjectHeader | undefined {
+  if (resource.provider !== "kubernetes") return undefined;
+  const header = DeferredResource.headerOf(resource);
+  if (header !== undefined) return header;
+  const manifest = resource.inputs as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown };
+  };
+  if (typeof manifest.apiVersion !== "string" || typeof manifest.kind !== "string") return undefined;
+  const { name, namespace } = manifest.metadata ?? {};
+  return {
+    apiVersion: manifest.apiVersion,
+    kind: manifest.kind,
+    name: typeof name === "string" ? name : "",
+    ...(typeof namespace === "string" ? { namespace } : {}),
+  };
+}
+
+const fieldsOf = ({ type, name, provider, region, component, options }: PlannedResource): ResourceFields => ({
+  type,
+  name,
+  provider,
+  region,
+  component,
+  ...(options === undefined ? {} : { options }),
+});
+
+/**
+ * `resource` with its inputs changed by `change` (which must not mutate what it is given), built
+ * when first read if the resource's are. `change` keeps a Kubernetes object's identity.
+ */
+export function mapInputs(resource: PlannedResource, change: (inputs: Inputs) => Inputs): PlannedResource {
+  if (!DeferredResource.isDeferred(resource)) return { ...resource, inputs: change(resource.inputs) };
+  return deferredResource(
+    fieldsOf(resource),
+    () => change(resource.inputs),
+    DeferredResource.headerOf(resource),
+  );
+}
+
+/** `resource` with other options; its inputs are not built. */
+export function withOptions(resource: PlannedResource, options: ResourceOptions): PlannedResource {
+  if (!DeferredResource.isDeferred(resource)) return { ...resource, options };
+  return deferredResource(
+    { ...fieldsOf(resource), options },
+    () => resource.inputs,
+    DeferredResource.headerOf(resource),
+  );
+}

@@ -1,0 +1,140 @@
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { generateTopology } from "../../bench/generate.js";
+import { analyse } from "../../src/analysis/index.js";
+import {
+  deferredResource,
+  isUnbuilt,
+  mapInputs,
+  objectHeader,
+  withOptions,
+} from "../../src/compile/deferred.js";
+import { compilePlan } from "../../src/compile/index.js";
+import type { PlannedResource } from "../../src/compile/plan.js";
+import { requiredAddons } from "../../src/compile/prerequisites/index.js";
+import { loadTopology, topologyFromData } from "../../src/pipeline.js";
+import { summarisePlan } from "../../src/report/plan-summary.js";
+
+const fields = {
+  type: "kubernetes:v1:ConfigMap",
+  name: "eu-west-1/kv/ConfigMap/a",
+  provider: "kubernetes",
+  region: "eu-west-1",
+  component: "kv",
+} as const;
+const header = { apiVersion: "v1", kind: "ConfigMap", name: "a", namespace: "kv" };
+const manifest = () => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "kv" } });
+
+describe("a deferred resource", () => {
+  it("builds its inputs on first read, once, and reads like plain data", () => {
+    let builds = 0;
+    const r = deferredResource(
+      { ...fields, options: { protect: true } },
+      () => {
+        builds++;
+        return manifest();
+      },
+      header,
+    );
+    expect(builds).toBe(0);
+    expect(isUnbuilt(r)).toBe(true);
+    expect(objectHeader(r)).toEqual(header);
+    expect(builds).toBe(0);
+    const plain = { ...fields, inputs: manifest(), options: { protect: true } };
+    expect(r).toEqual(plain);
+    expect(JSON.parse(JSON.stringify(r))).toEqual(plain);
+    expect(structuredClone(r)).toEqual(plain);
+    expect({ ...r }).toEqual(plain);
+    expect(Object.keys(r)).toEqual(["type", "name", "provider", "region", "component", "inputs", "options"]);
+    expect(r.inputs).toBe(r.inputs);
+    expect(builds).toBe(1);
+    expect(isUnbuilt(r)).toBe(false);
+  });
+
+  it("stays deferred through mapInputs and withOptions, which change only what they say", () => {
+    let builds = 0;
+    const r = deferredResource(
+      fields,
+      () => {
+        builds++;
+        return manifest();
+      },
+      header,
+    );
+    const labelled = mapInputs(r, (inputs) => ({ ...inputs, data: { x: "1" } }));
+    const waiting = withOptions(labelled, { dependsOn: ["eu-west-1/Namespace/kv"] });
+    expect(builds).toBe(0);
+    expect([isUnbuilt(labelled), isUnbuilt(waiting)]).toEqual([true, true]);
+    expect(objectHeader(waiting)).toEqual(header);
+    expect(waiting).toEqual({
+      ...fields,
+      inputs: { ...manifest(), data: { x: "1" } },
+      options: { dependsOn: ["eu-west-1/Namespace/kv"] },
+    });
+    expect(r.inputs).toEqual(manifest());
+    expect(builds).toBe(1);
+  });
+
+  it("gives a plain resource's identity from its inputs", () => {
+    const plain: PlannedResource = { ...fields, inputs: manifest() };
+    expect(objectHeader(plain)).toEqual(header);
+    expect(objectHeader({ ...plain, provider: "aws" })).toBeUndefined();
+    expect(mapInputs(plain, (i) => ({ ...i, data: {} })).inputs).toEqual({ ...manifest(), data: {} });
+  });
+});
+
+/** The identity a built manifest has, as its own fields say. */
+function identity(inputs: Readonly<Record<string, unknown>>) {
+  const m = inputs as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+  return {
+    apiVersion: m.apiVersion,
+    kind: m.kind,
+    name: m.metadata.name,
+    ...(m.metadata.namespace === undefined ? {} : { namespace: m.metadata.namespace }),
+  };
+}
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const stackFiles = readdirSync(`${root}stacks`)
+  .filter((f) => /\.(ts|yaml)$/.test(f) && !f.startsWith("Pulumi."))
+  .sort();
+
+describe("deferred manifests in compiled plans", () => {
+  const generated = () => {
+    const spec = generateTopology({ seed: 3, services: 200, partitions: 100, regions: 12, replicas: 5 });
+    return topologyFromData({ file: "bench.ts", format: "typescript", text: "", data: spec }).model;
+  };
+
+  it("what `plan` reads (counts, add-ons) builds no Kubernetes manifest but namespaces'", () => {
+    const model = generated();
+    const plan = compilePlan(model, analyse(model));
+    summarisePlan(plan);
+    requiredAddons(plan.resources);
+    const kubernetes = plan.resources.filter((r) => r.provider === "kubernetes");
+    const built = kubernetes.filter((r) => !isUnbuilt(r) && r.type !== "kubernetes:core/v1:Namespace");
+    expect(kubernetes.length).toBeGreaterThan(1000);
+    expect(built.map((r) => r.name)).toEqual([]);
+  });
+
+  it.each(stackFiles)("every Kubernetes object of stacks/%s is what its header says", async (file) => {
+    const { model } = await loadTopology(`${root}stacks/${file}`);
+    const plan = compilePlan(model, analyse(model), {
+      prerequisites: { installAddons: true },
+      kubernetes: { zoneLabels: "preferred" },
+    });
+    const kubernetes = plan.resources.filter((r) => r.provider === "kubernetes" && "apiVersion" in r.inputs);
+    expect(kubernetes.length).toBeGreaterThan(0);
+    for (const r of kubernetes) expect(objectHeader(r), r.name).toEqual(identity(r.inputs));
+  });
+
+  it("every Kubernetes object of a generated 200-service topology is what its header says", () => {
+    const model = generated();
+    const plan = compilePlan(model, analyse(model));
+    const mismatched = plan.resources
+      .filter((r) => r.provider === "kubernetes")
+      .filter((r) => JSON.stringify(objectHeader(r)) !== JSON.stringify(identity(r.inputs)))
+      .map((r) => r.name);
+    expect(mismatched).toEqual([]);
+  });
+});

@@ -104,11 +104,18 @@ function objectHoldsDeploymentValue(value: object): boolean {
 }
 
 export function sortResources(resources: readonly PlannedResource[]): PlannedResource[] {
-  return [...resources].sort(
-    (a, b) =>
-      byText(a.provider, b.provider) ||
-      byText(a.region, b.region) ||
-      byText(a.type, b.type) ||
-      byText(a.name, b.name),
-  );
+  // Grouped by (provider, region, type) — a few hundred groups for 83,000 resources at 2,000
+  // services — and each group sorted by name: the order of comparing all four, at a fraction of
+  // the comparisons. The key's separator, U+0000, sorts below every character the fields hold.
+  const groups = new Map<string, PlannedResource[]>();
+  for (const resource of resources) {
+    const key = `${resource.provider}\0${resource.region}\0${resource.type}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [resource]);
+    else group.push(resource);
+  }
+  const sorted: PlannedResource[] = [];
+  for (const key of [...groups.keys()].sort(byText))
+    for (const resource of groups.get(key)!.sort((a, b) => byText(a.name, b.name))) sorted.push(resource);
+  return sorted;
 }

@@ -75,9 +75,15 @@ function latencyRows(profiles: readonly [string, LatencyProfile][]): string {
     ...(oneShare ? ["share"] : []),
     ...profiles.flatMap(([name]) => [...(oneShare ? [] : [`${name} share`]), `${name} p50`, `${name} p99`]),
   ];
+  // Each profile's origins by name, once: finding them per row was quadratic in origins.
+  const byOrigin = profiles.map(([, profile]) => {
+    const found = new Map<string, LatencyProfile["byOrigin"][number]>();
+    for (const o of profile.byOrigin) if (!found.has(o.origin)) found.set(o.origin, o);
+    return found;
+  });
   const rows = origins.map((origin) => {
-    const cells = profiles.map(([, profile]) => {
-      const o = profile.byOrigin.find((x) => x.origin === origin);
+    const cells = byOrigin.map((found) => {
+      const o = found.get(origin);
       const figures =
         o === undefined ? ["-", "-"] : o.unavailable ? ["down", "down"] : [fmtMs(o.p50Ms), fmtMs(o.p99Ms)];
       return { share: o === undefined ? "-" : pct(o.share), figures };

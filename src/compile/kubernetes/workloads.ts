@@ -4,7 +4,7 @@ import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisrup
 import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { kubernetesLogicalName, kubernetesName, STATEFULSET_NAME_MAX } from "../names.js";
-import type { PlannedResource } from "../plan.js";
+import type { PlannedResource, ResourceOptions } from "../plan.js";
 import { componentLabels, planned, plannedLater, selectorLabels } from "./manifest.js";
 import type { Placed } from "./placements.js";
 import { DATA_VOLUME, type EngineContainer, namedPorts, podTemplate, servicePorts } from "./pod.js";
@@ -38,6 +38,32 @@ export function objectNames(component: string): ObjectNames {
 }
 
 const OBJECT_NAMES = new Map<string, ObjectNames>();
+
+/**
+ * A component's object in its region, its manifest built when the plan's inputs are first read
+ * (`plan` reads none): `kind` and `name` name it before it is built.
+ */
+function placedLater(
+  placed: Placed,
+  apiVersion: string,
+  kind: string,
+  name: string,
+  build: () => { apiVersion: string; kind: string },
+  options?: ResourceOptions,
+): PlannedResource {
+  const header = { apiVersion, kind, name, namespace: placed.namespace };
+  return plannedLater(placed.region, placed.name, header, build, options);
+}
+
+const serviceAccountResource = (topology: string, placed: Placed) =>
+  placedLater(placed, "v1", "ServiceAccount", objectNames(placed.name).serviceAccount, () =>
+    serviceAccount(topology, placed),
+  );
+
+const clientServiceResource = (topology: string, placed: Placed) =>
+  placedLater(placed, "v1", "Service", objectNames(placed.name).service, () =>
+    clientService(topology, placed),
+  );
 
 /** Stateful resources are protected: Pulumi refuses to delete them and keeps them if they leave the program. */
 const STATEFUL = { protect: true, retainOnDelete: true } as const;
@@ -82,30 +108,30 @@ function clientService(topology: string, placed: Placed): IService {
  */
 export function statefulBase(topology: string, placed: Placed, maxUnavailable: number): PlannedResource[] {
   const names = objectNames(placed.name);
-  const labels = componentLabels(topology, placed);
-  const selector = selectorLabels(topology, placed.name);
-  const headless: IService = {
+  const labels = () => componentLabels(topology, placed);
+  const selector = () => selectorLabels(topology, placed.name);
+  const headless = (): IService => ({
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: names.peers, namespace: placed.namespace, labels },
+    metadata: { name: names.peers, namespace: placed.namespace, labels: labels() },
     spec: {
       clusterIP: "None",
       publishNotReadyAddresses: true,
-      selector,
+      selector: selector(),
       ports: servicePorts(namedPorts(placed)),
     },
-  };
-  const budget: IPodDisruptionBudget = {
+  });
+  const budget = (): IPodDisruptionBudget => ({
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
-    metadata: { name: names.disruptionBudget, namespace: placed.namespace, labels },
-    spec: { maxUnavailable, selector: { matchLabels: selector } },
-  };
+    metadata: { name: names.disruptionBudget, namespace: placed.namespace, labels: labels() },
+    spec: { maxUnavailable, selector: { matchLabels: selector() } },
+  });
   return [
-    planned(placed.region, placed.name, serviceAccount(topology, placed)),
-    planned(placed.region, placed.name, headless),
-    planned(placed.region, placed.name, clientService(topology, placed)),
-    planned(placed.region, placed.name, budget),
+    serviceAccountResource(topology, placed),
+    placedLater(placed, "v1", "Service", names.peers, headless),
+    clientServiceResource(topology, placed),
+    placedLater(placed, "policy/v1", "PodDisruptionBudget", names.disruptionBudget, budget),
   ];
 }
 
@@ -169,13 +195,7 @@ export function statefulSetResource(
     names.serviceAccount,
     placed.namespace,
   );
-  const header = {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    name: workload.name,
-    namespace: placed.namespace,
-  };
-  return plannedLater(placed.region, placed.name, header, statefulSet, {
+  return placedLater(placed, "apps/v1", "StatefulSet", workload.name, statefulSet, {
     ...STATEFUL,
     dependsOn: [peersName, accountName],
   });
@@ -229,14 +249,8 @@ export function statelessResources(
     placed.namespace,
   );
   return [
-    planned(placed.region, placed.name, serviceAccount(topology, placed)),
-    planned(placed.region, placed.name, clientService(topology, placed)),
-    plannedLater(
-      placed.region,
-      placed.name,
-      { apiVersion: "apps/v1", kind: "Deployment", name: names.workload, namespace: placed.namespace },
-      deployment,
-      { dependsOn: [accountName] },
-    ),
+    serviceAccountResource(topology, placed),
+    clientServiceResource(topology, placed),
+    placedLater(placed, "apps/v1", "Deployment", names.workload, deployment, { dependsOn: [accountName] }),
   ];
 }

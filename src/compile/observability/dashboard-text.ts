@@ -13,7 +13,7 @@
  */
 import { DashboardBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { Model } from "../../model/types.js";
-import { type DashboardIdentity, dashboardShell, withComponent } from "./dashboard.js";
+import { type DashboardIdentity, dashboardShell, type RowShape, rowShape, withRow } from "./dashboard.js";
 import { regionalIndicators } from "./indicators.js";
 import type { KubernetesComponent } from "./k8s.js";
 
@@ -90,6 +90,8 @@ function panelPiece(panel: GridPanel, top: number): PanelPiece {
 export class DashboardTexts {
   /** Per component, its pieces by region; under "" for all regions when its indicators are not regional. */
   private readonly blocks = new Map<KubernetesComponent, Map<string, ComponentBlock>>();
+  /** Per row shape (JSON), its pieces with {@link NAME_MARK} for the name. */
+  private readonly shapes = new Map<string, ComponentBlock>();
   private readonly scratch = new DashboardBuilder("");
 
   constructor(private readonly model: Model) {}
@@ -159,23 +161,47 @@ export class DashboardTexts {
     }
     let block = byRegion.get(key);
     if (block === undefined) {
+      block = named(this.shaped(rowShape(component, region)), component.name);
+      byRegion.set(key, block);
+    }
+    return block;
+  }
+
+  /** The pieces of a row of `shape`, made once per shape, its component named {@link NAME_MARK}. */
+  private shaped(shape: RowShape): ComponentBlock {
+    const key = JSON.stringify(shape);
+    let block = this.shapes.get(key);
+    if (block === undefined) {
       // Components are laid out one below the other on one scratch builder; the panels it built are
       // taken out of its dashboard (build() returns the builder's own object), so it holds none.
-      const built = (withComponent(this.scratch, component, region).build().panels ?? []).splice(
-        0,
-      ) as GridPanel[];
+      const built = (withRow(this.scratch, shape, NAME_MARK).build().panels ?? []).splice(0) as GridPanel[];
       const top = built[0]?.gridPos?.y ?? 0;
       // Rows and panels of one component are placed line by line from its row: the next row goes
       // below the lowest of them.
       let bottom = top;
       for (const panel of built) bottom = Math.max(bottom, (panel.gridPos?.y ?? 0) + (panel.gridPos?.h ?? 0));
-      const panels = built.map((panel) => panelPiece(panel, top));
-      let bytes = 0;
-      for (const panel of panels)
-        bytes += ESCAPED.item + jsonEscapedBytes(panel.before) + jsonEscapedBytes(panel.after);
-      block = { panels, bytes, height: bottom - top };
-      byRegion.set(key, block);
+      block = { panels: built.map((panel) => panelPiece(panel, top)), bytes: 0, height: bottom - top };
+      this.shapes.set(key, block);
     }
     return block;
   }
+}
+
+/**
+ * Where a component's name goes in its shape's pieces. Names are DNS labels: neither they nor the
+ * mark need escaping in JSON, and no name holds the mark's `@`.
+ */
+const NAME_MARK = "@@topoplan-component@@";
+
+/** The shape's pieces with the component's name in, and their escaped size. */
+function named(shape: ComponentBlock, name: string): ComponentBlock {
+  const panels = shape.panels.map(({ before, after, y }) => ({
+    before: before.split(NAME_MARK).join(name),
+    after: after.split(NAME_MARK).join(name),
+    y,
+  }));
+  let bytes = 0;
+  for (const panel of panels)
+    bytes += ESCAPED.item + jsonEscapedBytes(panel.before) + jsonEscapedBytes(panel.after);
+  return { panels, bytes, height: shape.height };
 }

@@ -22,7 +22,6 @@ import {
 } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
-import type { Indicators } from "../../engines/types.js";
 import type { Model } from "../../model/types.js";
 import { shortHash } from "../names.js";
 import { indicatorsOf } from "./indicators.js";
@@ -85,15 +84,24 @@ export function dashboardShell(
     .withVariable(new DatasourceVariableBuilder("datasource").label("Prometheus").type("prometheus"));
 }
 
-/** Adds the component's row and its panels in `region`, laid out below what the builder already holds. */
-export function withComponent(
-  builder: DashboardBuilder,
-  component: KubernetesComponent,
-  region: string,
-): DashboardBuilder {
-  builder.withRow(new RowBuilder(`${component.kind} ${component.name}`));
-  for (const panel of componentPanels(component, region)) builder.withPanel(panel);
-  return builder;
+/**
+ * What a component's row shows in `region`, but for the component's name: its row's kind and its
+ * panels. Components of one shape differ only in the name their row and queries carry, so
+ * dashboard-text.ts serialises each shape once.
+ */
+export interface RowShape {
+  readonly kind: KubernetesComponent["kind"];
+  readonly panels: readonly PanelShape[];
+}
+
+interface PanelShape {
+  readonly title: string;
+  readonly unit: string;
+  /** Recording rule, legend and refId of each query; the component's selector is added to each. */
+  readonly queries: readonly (readonly [record: string, legend: string, refId: string])[];
+  readonly description?: string;
+  /** A dashed red line at the SLO. */
+  readonly threshold?: number;
 }
 
 /**
@@ -101,59 +109,88 @@ export function withComponent(
  * series that region's PrometheusRule records (rules.ts `componentRuleSet`), so no panel reads a
  * recording rule its Prometheus does not have (a CloudNativePG replica region records no error ratio).
  */
-function componentPanels(component: KubernetesComponent, region: string): PanelBuilder[] {
-  const sel = selector(component.name);
+export function rowShape(component: KubernetesComponent, region: string): RowShape {
   const ind = indicatorsOf(component, region);
-  const panels: PanelBuilder[] = [];
+  const panels: PanelShape[] = [];
+  const withTarget = (targetMs: number | undefined) =>
+    targetMs === undefined ? {} : { threshold: targetMs / 1000 };
   if (ind.requestRate !== undefined)
-    panels.push(
-      panel("Request rate", "reqps").withTarget(query(`${RECORD.requestRate("5m")}${sel}`, "req/s")),
-    );
-  if (ind.errorRatio !== undefined) panels.push(errorRatioPanel(component));
-  if (ind.p99LatencySeconds !== undefined) panels.push(latencyPanel(component, ind));
-  if (hasReplicationLag(component) && ind.replicationLagSeconds !== undefined) {
-    const lagMs = replicationLagTargetMs(component);
-    // A stream's replica in a region is its mirror (rules.ts mirrorLagAlerts).
-    const title =
-      component.kind === "stream"
-        ? "Mirror lag (max over partitions)"
-        : "Replication lag (max over replicas)";
-    const lag = panel(title, "s").withTarget(query(`${RECORD.replicationLag}${sel}`, "lag"));
-    panels.push(lagMs === undefined ? lag : withThreshold(lag, lagMs / 1000));
+    panels.push({
+      title: "Request rate",
+      unit: "reqps",
+      queries: [[RECORD.requestRate("5m"), "req/s", "A"]],
+    });
+  if (ind.errorRatio !== undefined) {
+    const availability = component.slo.availability;
+    panels.push({
+      title: "Error ratio",
+      unit: "percentunit",
+      queries: [
+        [RECORD.errorRatio("5m"), "5m", "A"],
+        [RECORD.errorRatio("1h"), "1h", "B"],
+      ],
+      ...(availability === undefined
+        ? {}
+        : {
+            description: `Error budget ${errorBudget(availability)} (SLO ${availability}).`,
+            threshold: errorBudget(availability),
+          }),
+    });
   }
+  if (ind.p99LatencySeconds !== undefined)
+    // p99, and the average where it is recorded (Cassandra's exporter has percentiles, no sum).
+    panels.push({
+      title: "Latency",
+      unit: "s",
+      queries: [
+        [RECORD.p99Latency, "p99", "A"],
+        ...(ind.avgLatencySeconds === undefined ? [] : [[RECORD.avgLatency, "average", "B"] as const]),
+      ],
+      ...withTarget(latencyTargetMs(component)),
+    });
+  if (hasReplicationLag(component) && ind.replicationLagSeconds !== undefined)
+    panels.push({
+      // A stream's replica in a region is its mirror (rules.ts mirrorLagAlerts).
+      title:
+        component.kind === "stream"
+          ? "Mirror lag (max over partitions)"
+          : "Replication lag (max over replicas)",
+      unit: "s",
+      queries: [[RECORD.replicationLag, "lag", "A"]],
+      ...withTarget(replicationLagTargetMs(component)),
+    });
   // The series the consumer-lag alert reads, recorded under the same condition (rules.ts).
   const consumerLagMs = consumerLagTargetMs(component);
   if (consumerLagMs !== undefined && ind.consumerLagSeconds !== undefined)
-    panels.push(
-      withThreshold(
-        panel("Consumer lag (max over groups)", "s").withTarget(query(`${RECORD.consumerLag}${sel}`, "lag")),
-        consumerLagMs / 1000,
-      ),
-    );
-  return panels;
+    panels.push({
+      title: "Consumer lag (max over groups)",
+      unit: "s",
+      queries: [[RECORD.consumerLag, "lag", "A"]],
+      ...withTarget(consumerLagMs),
+    });
+  return { kind: component.kind, panels };
 }
 
-function errorRatioPanel(component: KubernetesComponent): PanelBuilder {
-  const sel = selector(component.name);
-  const p = panel("Error ratio", "percentunit")
-    .withTarget(query(`${RECORD.errorRatio("5m")}${sel}`, "5m"))
-    .withTarget(query(`${RECORD.errorRatio("1h")}${sel}`, "1h", "B"));
-  const availability = component.slo.availability;
-  return availability === undefined
-    ? p
-    : withThreshold(
-        p.description(`Error budget ${errorBudget(availability)} (SLO ${availability}).`),
-        errorBudget(availability),
-      );
+/** Adds the component's row and its panels in `region`, laid out below what the builder already holds. */
+export function withComponent(
+  builder: DashboardBuilder,
+  component: KubernetesComponent,
+  region: string,
+): DashboardBuilder {
+  return withRow(builder, rowShape(component, region), component.name);
 }
 
-/** p99, and the average where it is recorded (Cassandra's exporter has percentiles, no sum). */
-function latencyPanel(component: KubernetesComponent, ind: Indicators): PanelBuilder {
-  const sel = selector(component.name);
-  const p = panel("Latency", "s").withTarget(query(`${RECORD.p99Latency}${sel}`, "p99"));
-  if (ind.avgLatencySeconds !== undefined) p.withTarget(query(`${RECORD.avgLatency}${sel}`, "average", "B"));
-  const targetMs = latencyTargetMs(component);
-  return targetMs === undefined ? p : withThreshold(p, targetMs / 1000);
+/** Adds a row of `shape` for the component named `name`. */
+export function withRow(builder: DashboardBuilder, shape: RowShape, name: string): DashboardBuilder {
+  builder.withRow(new RowBuilder(`${shape.kind} ${name}`));
+  const sel = selector(name);
+  for (const { title, unit, queries, description, threshold } of shape.panels) {
+    const p = panel(title, unit);
+    for (const [record, legend, refId] of queries) p.withTarget(query(`${record}${sel}`, legend, refId));
+    if (description !== undefined) p.description(description);
+    builder.withPanel(threshold === undefined ? p : withThreshold(p, threshold));
+  }
+  return builder;
 }
 
 /**

@@ -23,7 +23,6 @@ import {
   kubernetesComponents,
   NAME_LABEL,
   namespaceOf,
-  plannedManifest,
   plannedManifestLater,
 } from "./k8s.js";
 import { COMPONENT_LABEL, DEFAULT_MIN_REQUESTS_PER_SECOND } from "./promql.js";
@@ -84,10 +83,9 @@ export function compileObservability(
       const rules = everywhere ?? componentRuleSet(component, indicatorsOf(component, region), ruleOptions);
       // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
       // no declared metrics): the observability-coverage rule says so instead.
-      const groups = ruleGroupsIn(model, rules, region);
-      if (groups.length === 0) continue;
+      if (rules.recording.length === 0 && rules.alerts.length === 0) continue;
       resources.push(serviceMonitor(model, component, region, scrape, options.metricsPortName));
-      resources.push(prometheusRule(model, component, region, groups));
+      resources.push(prometheusRule(model, component, region, () => ruleGroupsIn(model, rules, region)));
     }
   }
   const regions = [...new Set([...deployed.values()].flat())].sort();
@@ -106,16 +104,17 @@ function prometheusRule(
   model: Model,
   component: KubernetesComponent,
   region: string,
-  groups: readonly RuleGroup[],
+  groups: () => readonly RuleGroup[],
 ): PlannedResource {
   const namespace = namespaceOf(model, component);
   const name = dnsLabel(component.name, "slo-rules");
-  return plannedManifest(region, component.name, {
+  const header = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", name, namespace };
+  return plannedManifestLater(region, component.name, header, () => ({
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
     metadata: { name, namespace, labels: commonLabels(model, component.name) },
-    spec: { groups },
-  });
+    spec: { groups: groups() },
+  }));
 }
 
 /** Istio's sidecar serves its standard metrics here (https://istio.io/latest/docs/ops/integrations/prometheus/). */

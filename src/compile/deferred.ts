@@ -39,11 +39,17 @@ const INPUTS: PropertyDescriptor = {
  * resource's fields and its inputs.
  */
 class DeferredResource {
-  #build: (() => Inputs) | undefined;
+  #build: (() => unknown) | undefined;
   #value: Inputs | undefined;
   readonly #header: ObjectHeader | undefined;
+  readonly #finish: Finish | undefined;
 
-  constructor(fields: ResourceFields, build: () => Inputs, header: ObjectHeader | undefined) {
+  constructor(
+    fields: ResourceFields,
+    build: () => unknown,
+    header: ObjectHeader | undefined,
+    finish: Finish | undefined,
+  ) {
     const self = this as unknown as Record<string, unknown>;
     self.type = fields.type;
     self.name = fields.name;
@@ -54,14 +60,23 @@ class DeferredResource {
     if (fields.options !== undefined) self.options = fields.options;
     this.#build = build;
     this.#header = header;
+    this.#finish = finish;
   }
 
   static inputsOf(resource: DeferredResource): Inputs {
     if (resource.#value === undefined) {
-      resource.#value = resource.#build!();
+      resource.#value = DeferredResource.buildOnce(resource);
       resource.#build = undefined;
     }
     return resource.#value;
+  }
+
+  /** The inputs, built again and not kept: the resource stays unbuilt. */
+  static buildOnce(resource: object): Inputs {
+    const deferred = resource as DeferredResource;
+    const built = deferred.#build!();
+    const finish = deferred.#finish;
+    return finish === undefined ? (built as Inputs) : finish(built, deferred.#header);
   }
 
   static isUnbuilt(resource: object): boolean {
@@ -77,13 +92,31 @@ class DeferredResource {
   }
 }
 
-/** A resource whose inputs `build` makes on first read (it runs at most once). */
+/**
+ * What turns a built value into inputs (a copy, a check against the header): one function for
+ * every resource of a kind, rather than a closure per resource.
+ */
+export type Finish = (built: unknown, header: ObjectHeader | undefined) => Inputs;
+
+/**
+ * A resource whose inputs `build` makes on first read (it runs at most once), passed through
+ * `finish` when given.
+ */
 export function deferredResource(
   fields: ResourceFields,
-  build: () => Inputs,
+  build: () => unknown,
   header?: ObjectHeader,
+  finish?: Finish,
 ): PlannedResource {
-  return new DeferredResource(fields, build, header) as unknown as PlannedResource;
+  return new DeferredResource(fields, build, header, finish) as unknown as PlannedResource;
+}
+
+/**
+ * `resource`'s inputs, without keeping them when they were not built yet: for a pass that reads
+ * each resource once (render writes a file and moves on), so the plan never holds every manifest.
+ */
+export function readInputs(resource: PlannedResource): Inputs {
+  return DeferredResource.isUnbuilt(resource) ? DeferredResource.buildOnce(resource) : resource.inputs;
 }
 
 /** Whether `resource`'s inputs are still to be built (tests: the plan command builds none). */

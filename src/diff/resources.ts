@@ -1,3 +1,4 @@
+import { readInputs } from "../compile/deferred.js";
 import { isRef, type PlannedResource, type ResourcePlan } from "../compile/plan.js";
 import { byText } from "../order.js";
 import { type ImmutableField, immutableFieldOf } from "./immutable.js";
@@ -151,7 +152,8 @@ export function compareResources(before: ResourcePlan, after: ResourcePlan): Res
       continue;
     }
     const found: InputChange[] = [];
-    compareInputs("", old.inputs, now.inputs, found);
+    // Built for this comparison and dropped: the diff never holds two plans of manifests.
+    compareInputs("", readInputs(old), readInputs(now), found);
     // The program being applied decides what Pulumi ignores.
     const inputs = found.filter((c) => !ignored(c.path, now.options?.ignoreChanges));
     if (old.region !== now.region && !GLOBAL_SERVICE.test(now.type))

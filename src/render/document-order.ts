@@ -1,3 +1,4 @@
+import { objectHeader } from "../compile/deferred.js";
 import type { PlannedResource } from "../compile/plan.js";
 import { byText } from "../order.js";
 
@@ -44,8 +45,7 @@ const INSTALL_ORDER = [
 ];
 const RANK = new Map(INSTALL_ORDER.map((kind, i) => [kind, i]));
 
-const kindOf = (resource: PlannedResource) =>
-  resource.provider === "kubernetes" ? ((resource.inputs as { kind?: string }).kind ?? "") : "";
+const kindOf = (resource: PlannedResource) => objectHeader(resource)?.kind ?? "";
 
 /**
  * Documents of one file: Kubernetes objects in install order, then by kind and logical name; AWS

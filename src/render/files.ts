@@ -1,3 +1,4 @@
+import { readInputs } from "../compile/deferred.js";
 import { holdsDeploymentValue, type PlannedResource, type ResourcePlan } from "../compile/plan.js";
 import { commentSafe } from "../report/escape.js";
 import { documentOrder } from "./document-order.js";
@@ -24,19 +25,20 @@ function pulumiLine(resource: PlannedResource): string {
   return `# pulumi: ${commentSafe(`${resource.type} ${resource.name}`)}${flags.length > 0 ? ` (${flags.join(", ")})` : ""}\n`;
 }
 
-/** The file body of one resource, per provider: Kubernetes files are applyable manifests. */
-const RESOURCE_BODIES: Readonly<Record<PlannedResource["provider"], (resource: PlannedResource) => unknown>> =
-  {
-    kubernetes: (resource) => resource.inputs,
-    aws: (resource) => ({
-      type: resource.type,
-      name: resource.name,
-      region: resource.region,
-      component: resource.component,
-      inputs: resource.inputs,
-      ...(resource.options === undefined ? {} : { options: resource.options }),
-    }),
-  };
+/** The file body of one resource and its inputs, per provider: Kubernetes files are applyable manifests. */
+const RESOURCE_BODIES: Readonly<
+  Record<PlannedResource["provider"], (resource: PlannedResource, inputs: unknown) => unknown>
+> = {
+  kubernetes: (_resource, inputs) => inputs,
+  aws: (resource, inputs) => ({
+    type: resource.type,
+    name: resource.name,
+    region: resource.region,
+    component: resource.component,
+    inputs,
+    ...(resource.options === undefined ? {} : { options: resource.options }),
+  }),
+};
 
 /** Thrown when two outputs claim one path or a target returns an unsafe path: a bug, not bad input. */
 export class RenderConflictError extends Error {}
@@ -71,12 +73,19 @@ export interface RenderOptions {
  * `writeRender`'s job.
  */
 export function renderPlan(plan: ResourcePlan, options: RenderOptions = {}): RenderedFile[] {
-  return deferRenderPlan(plan, options).map((file) => ({ path: file.path, content: file.content() }));
+  return deferRenderPlan(plan, options)
+    .map((file) => ({ path: file.path, content: file.content() }))
+    .sort(byPath);
 }
 
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
 /**
- * The same files as {@link renderPlan}, paths checked and sorted now, each text made on demand:
- * `topoplan render` writes each file's YAML as it makes it instead of holding every file
+ * The same files as {@link renderPlan}, paths checked now, each text made on demand and in this
+ * order: every file but README.md sorted by path, then README.md, which lists the files holding
+ * values only the deployment knows (found as their objects are made). `topoplan render` writes
+ * each file's YAML as it makes it, and each object's manifest is built for it and dropped
+ * (src/compile/deferred.ts `readInputs`), so a render never holds every file or every manifest
  * (~1 GB at 2,000 services, issue #15). A file of several objects holds them in install order
  * (document-order.ts), `---` between them, each under its `# pulumi:` line.
  */
@@ -94,28 +103,32 @@ export function deferRenderPlan(plan: ResourcePlan, options: RenderOptions = {})
   };
   const text = (content: string) => () => content;
   const generated = generatedLine(plan);
-  const document = (resource: PlannedResource) =>
-    pulumiLine(resource) + toYaml(RESOURCE_BODIES[resource.provider](resource));
+  const deploymentValueFiles = new Set<string>();
+  const document = (path: string) => (resource: PlannedResource) => {
+    const inputs = readInputs(resource);
+    if (resource.provider === "kubernetes" && holdsDeploymentValue(inputs)) deploymentValueFiles.add(path);
+    return pulumiLine(resource) + toYaml(RESOURCE_BODIES[resource.provider](resource, inputs));
+  };
   // Objects per file: one each, or one file per component there (never two components in a file).
   const groups = new Map<string, PlannedResource[]>();
-  const deploymentValueFiles = new Set<string>();
   for (const resource of plan.resources) {
     const path = paths[resource.provider](resource);
-    if (resource.provider === "kubernetes" && holdsDeploymentValue(resource.inputs))
-      deploymentValueFiles.add(path);
     const group = groups.get(path);
     if (group === undefined) groups.set(path, [resource]);
     else if (grouped && group[0]!.component === resource.component) group.push(resource);
     else throw new RenderConflictError(`${resource.name} and ${group[0]!.name} both render to "${path}"`);
   }
-  add("README.md", text(renderReadme(plan, layout, [...deploymentValueFiles].sort())), "render");
+  const readme = "README.md";
+  add(readme, () => renderReadme(plan, layout, [...deploymentValueFiles].sort()), "render");
   for (const [path, resources] of groups) {
     if (resources.length > 1) resources.sort(documentOrder);
-    add(path, () => generated + resources.map(document).join("---\n"), resources[0]!.name);
+    add(path, () => generated + resources.map(document(path)).join("---\n"), resources[0]!.name);
   }
   for (const target of Object.keys(extraFiles).sort())
     for (const file of extraFiles[target]!(plan)) add(file.path, text(file.content), `target "${target}"`);
-  return [...files.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([path, { content }]) => ({ path, content }));
+  const made = [...files.entries()].map(([path, { content }]) => ({ path, content }));
+  return [
+    ...made.filter((file) => file.path !== readme).sort(byPath),
+    ...made.filter((f) => f.path === readme),
+  ];
 }

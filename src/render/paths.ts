@@ -1,3 +1,4 @@
+import { type ObjectHeader, objectHeader } from "../compile/deferred.js";
 import { shortType } from "../compile/names.js";
 import type { PlannedResource, ProviderKind } from "../compile/plan.js";
 
@@ -65,14 +66,9 @@ export interface LayoutPaths {
   readonly paths: Readonly<Record<ProviderKind, (resource: PlannedResource) => string>>;
 }
 
-interface ManifestPlace {
-  readonly kind?: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string };
-}
-
 /** `<region>/kubernetes/<namespace>/`, or `…/_cluster/` for cluster-scoped objects. */
-const kubernetesDir = (resource: PlannedResource, manifest: ManifestPlace) => {
-  const namespace = manifest.metadata?.namespace;
+const kubernetesDir = (resource: PlannedResource, header: ObjectHeader | undefined) => {
+  const namespace = header?.namespace;
   return `${sharedSegment(resource.region)}/kubernetes/${namespace === undefined ? "_cluster" : sharedSegment(namespace)}/`;
 };
 
@@ -86,7 +82,7 @@ export const RENDER_LAYOUTS: Readonly<Record<RenderLayout, LayoutPaths>> = {
     paths: {
       /** `<region>/kubernetes/<namespace>/<component>.yaml`; cluster-scoped objects under `_cluster/`. */
       kubernetes: (resource) =>
-        `${kubernetesDir(resource, resource.inputs as ManifestPlace)}${componentStem(resource)}.yaml`,
+        `${kubernetesDir(resource, objectHeader(resource))}${componentStem(resource)}.yaml`,
       /** `<region>/aws/<component>.yaml`. */
       aws: (resource) => `${sharedSegment(resource.region)}/aws/${componentStem(resource)}.yaml`,
     },
@@ -96,10 +92,11 @@ export const RENDER_LAYOUTS: Readonly<Record<RenderLayout, LayoutPaths>> = {
     paths: {
       /** `<region>/kubernetes/<namespace>/<kind>-<name>.yaml`; cluster-scoped objects under `_cluster/`. */
       kubernetes: (resource) => {
-        const manifest = resource.inputs as ManifestPlace;
-        const kind = manifest.kind ?? shortType(resource.type);
-        const name = manifest.metadata?.name ?? resource.name;
-        return `${kubernetesDir(resource, manifest)}${sharedSegment(kind)}-${segment(name)}.yaml`;
+        // A Helm release has no manifest: its type and logical name name it.
+        const header = objectHeader(resource);
+        const kind = header?.kind ?? shortType(resource.type);
+        const name = header?.name || resource.name;
+        return `${kubernetesDir(resource, header)}${sharedSegment(kind)}-${segment(name)}.yaml`;
       },
       /** `<region>/aws/<service.Type>-<logical name without the region>.yaml`. */
       aws: (resource) => {

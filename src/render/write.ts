@@ -124,7 +124,7 @@ export async function writeRender(
       const file = files[i]!;
       writeFileSync(paths[i]!, typeof file.content === "string" ? file.content : file.content());
     }
-    await writeFile(join(temporary, RENDER_MARKER), markerText(files.map((file) => file.path)));
+    await writeFile(join(temporary, RENDER_MARKER), markerText(files.map((file) => file.path).sort()));
     if (existing === undefined) {
       await rename(temporary, target);
       return "created";

@@ -13,7 +13,9 @@ import {
 import { compilePlan } from "../../src/compile/index.js";
 import type { PlannedResource } from "../../src/compile/plan.js";
 import { requiredAddons } from "../../src/compile/prerequisites/index.js";
+import { compareResources } from "../../src/diff/resources.js";
 import { loadTopology, topologyFromData } from "../../src/pipeline.js";
+import { deferRenderPlan, renderPlan } from "../../src/render/files.js";
 import { summarisePlan } from "../../src/report/plan-summary.js";
 
 const fields = {
@@ -114,6 +116,30 @@ describe("deferred manifests in compiled plans", () => {
     const kubernetes = plan.resources.filter((r) => r.provider === "kubernetes");
     const built = kubernetes.filter((r) => !isUnbuilt(r) && r.type !== "kubernetes:core/v1:Namespace");
     expect(kubernetes.length).toBeGreaterThan(1000);
+    expect(built.map((r) => r.name)).toEqual([]);
+  });
+
+  it("render makes each manifest for its file and keeps none; its README still lists deployment values", async () => {
+    const { model } = await loadTopology(`${root}stacks/hybrid.ts`);
+    const plan = compilePlan(model, analyse(model));
+    const files = deferRenderPlan(plan);
+    expect(files.at(-1)?.path).toBe("README.md");
+    const texts = files.map((file) => file.content());
+    const kubernetes = plan.resources.filter((r) => r.provider === "kubernetes");
+    expect(kubernetes.filter((r) => !isUnbuilt(r) && r.type !== "kubernetes:core/v1:Namespace")).toEqual([]);
+    // Its services' ConfigMaps of AWS endpoints hold refs, found as the files were made.
+    expect(texts.at(-1)).toContain("### 5 files with values known only at deployment");
+    expect(renderPlan(plan).find((f) => f.path === "README.md")?.content).toBe(texts.at(-1));
+  });
+
+  it("diff compares each pair of manifests and keeps neither", () => {
+    const model = generated();
+    const analysis = analyse(model);
+    const [before, after] = [compilePlan(model, analysis), compilePlan(model, analysis)];
+    expect(compareResources(before, after)).toEqual([]);
+    const built = [...before.resources, ...after.resources].filter(
+      (r) => r.provider === "kubernetes" && !isUnbuilt(r) && r.type !== "kubernetes:core/v1:Namespace",
+    );
     expect(built.map((r) => r.name)).toEqual([]);
   });
 

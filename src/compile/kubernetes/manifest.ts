@@ -1,4 +1,4 @@
-import { deferredResource, type ObjectHeader } from "../deferred.js";
+import { deferredResource, type Finish, type ObjectHeader } from "../deferred.js";
 import { kubernetesLogicalName, kubernetesType } from "../names.js";
 import { plainCopy } from "../plain-data.js";
 import type { PlannedResource, ResourceOptions } from "../plan.js";
@@ -73,9 +73,9 @@ export function plannedLater(
       component,
       ...(Object.keys(merged).length > 0 ? { options: merged } : {}),
     },
-    // Plain JSON data: no `undefined`s and no shared sub-objects (they would render as YAML anchors).
-    () => plainCopy(matching(header, build())) as Record<string, unknown>,
+    build,
     header,
+    finishManifest,
   );
 }
 
@@ -98,7 +98,13 @@ function namespaceOnly(region: string, namespace: string): ResourceOptions {
 
 const NAMESPACE_ONLY = new Map<string, ResourceOptions>();
 
-/** `manifest`, checked to be the object `header` named (the plan was named and sorted by it). */
+/**
+ * A built manifest as plain JSON data (no `undefined`s and no shared sub-objects: they would render
+ * as YAML anchors), checked to be the object `header` named (the plan was named and sorted by it).
+ */
+const finishManifest: Finish = (built, header) =>
+  plainCopy(matching(header!, built as Manifest)) as Record<string, unknown>;
+
 function matching(header: ObjectHeader, manifest: Manifest): Manifest {
   const { apiVersion, kind, metadata } = manifest;
   if (

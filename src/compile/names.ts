@@ -49,10 +49,11 @@ export function kubernetesName(parts: readonly string[], max = DNS_LABEL_MAX): s
 
 /** A Pulumi logical name from path segments: `logicalName("eu-west-1", "Namespace", "kv")`. */
 export function logicalName(...parts: readonly string[]): string {
-  // A loop, not filter + join: every planned resource is named through here.
-  let name = "";
-  for (const part of parts) if (part !== "") name = name === "" ? part : `${name}/${part}`;
-  return name;
+  // join, not `+`: every planned resource keeps its name, and `+` makes a tree of string pieces
+  // (six or so per name; 200 bytes where the text takes 70) that V8 keeps as it is.
+  const kept: string[] = [];
+  for (const part of parts) if (part !== "") kept.push(part);
+  return kept.join("/");
 }
 
 /**

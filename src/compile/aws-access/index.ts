@@ -86,19 +86,6 @@ export function awsAccessResources(
     if (list === undefined) placedBy.set(p.name, [p]);
     else list.push(p);
   }
-  const deployments = new Map<string, PlannedResource>();
-  const serviceAccounts = new Map<string, PlannedResource>();
-  for (const r of resources) {
-    const index =
-      r.type === "kubernetes:apps/v1:Deployment"
-        ? deployments
-        : r.type === "kubernetes:core/v1:ServiceAccount"
-          ? serviceAccounts
-          : undefined;
-    if (index === undefined) continue;
-    const key = objectKey(r.region, objectHeader(r));
-    if (!index.has(key)) index.set(key, r);
-  }
   // Streams' AWS producers and consumers, per service (in model order of the streams).
   const streamsOf = new Map<string, string[]>();
   for (const stream of model.streams) {
@@ -114,6 +101,20 @@ export function awsAccessResources(
     const called = [...new Set(service.calls.map((c) => c.to))].filter((to) => awsComponents.has(to));
     called.push(...(streamsOf.get(service.name) ?? []));
     if (called.length > 0) calledBy.set(service.name, [...new Set(called)].sort());
+  }
+  const deployments = new Map<string, PlannedResource>();
+  const serviceAccounts = new Map<string, PlannedResource>();
+  // Only when some service calls AWS: most plans have no such call.
+  for (const r of calledBy.size === 0 ? [] : resources) {
+    const index =
+      r.type === "kubernetes:apps/v1:Deployment"
+        ? deployments
+        : r.type === "kubernetes:core/v1:ServiceAccount"
+          ? serviceAccounts
+          : undefined;
+    if (index === undefined) continue;
+    const key = objectKey(r.region, objectHeader(r));
+    if (!index.has(key)) index.set(key, r);
   }
 
   for (const [service, called] of calledBy) {
@@ -263,9 +264,12 @@ interface ObjectMeta {
   readonly namespace?: string;
 }
 
-/** (region, namespace, name): how a Deployment or ServiceAccount is found for a placement. */
+/**
+ * (region, namespace, name): how a Deployment or ServiceAccount is found for a placement. Region
+ * codes, namespaces and object names are DNS labels: none holds the separator.
+ */
 const objectKey = (region: string, metadata: ObjectMeta | undefined) =>
-  JSON.stringify([region, metadata?.namespace, metadata?.name]);
+  `${region}\0${metadata?.namespace ?? ""}\0${metadata?.name ?? ""}`;
 
 /**
  * The Deployment with `envFrom` the endpoints ConfigMap (the pod template's first container). Only

@@ -102,7 +102,10 @@ export function withPrerequisites(
   resources: readonly PlannedResource[],
   options: PrerequisiteOptions = {},
 ): PlannedResource[] {
-  const byName = new Map(resources.map((r) => [r.name, r]));
+  // The namespaces planned so far, by logical name (not every resource: 750,000 at 20,000 services).
+  const namespaces = new Set(
+    resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name),
+  );
   const added: PlannedResource[] = [];
   const checked = new Set<string>();
   const addNamespace = (region: string, name: string) => {
@@ -111,9 +114,9 @@ export function withPrerequisites(
     if (checked.has(pair)) return;
     checked.add(pair);
     const logical = kubernetesLogicalName(region, "Namespace", name);
-    if (byName.has(logical)) return;
+    if (namespaces.has(logical)) return;
     const ns = namespaceResource(region, name, { "app.kubernetes.io/managed-by": "topoplan" });
-    byName.set(logical, ns);
+    namespaces.add(logical);
     added.push(ns);
   };
 

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
@@ -10,24 +10,58 @@ import { sweepLeftovers, temporaryName } from "./temporary.js";
 
 const MARKER_HEAD = "This directory was written by `topoplan render`; the next render replaces it.\n";
 const LIST_HEAD = "Files it wrote (the next render stops rather than delete a file not listed here):\n";
+const HASHED_LIST_HEAD =
+  "Files it wrote, each after the start of its SHA-256 (the next render stops rather than delete a file not listed here, or one changed since):\n";
 
-/** The marker: what the render wrote, so the next one can tell the user's own files from its own. */
-const markerText = (paths: readonly string[]) => `${MARKER_HEAD}${LIST_HEAD}${paths.join("\n")}\n`;
+/** The marker: what the render wrote, so the next one can tell the user's own files and edits from its own. */
+const markerText = (written: readonly Written[]) =>
+  `${MARKER_HEAD}${HASHED_LIST_HEAD}${written.map(({ path, hash }) => `${hash}  ${path}`).join("\n")}\n`;
+
+interface Written {
+  readonly path: string;
+  /** The start of the SHA-256 of its text; undefined in a marker from before hashes were kept. */
+  readonly hash: string | undefined;
+}
+
+const HASH_LENGTH = 16;
+const HASHED_LINE = new RegExp(`^([0-9a-f]{${HASH_LENGTH}})  (.+)$`);
+
+/**
+ * The start of the SHA-256 of a file's text, its line ends as render writes them: git may check a
+ * committed render out with CRLF, which is no edit (render never writes a carriage return).
+ */
+const textHash = (text: string | Buffer) => {
+  const lines = typeof text === "string" || !text.includes(CR) ? text : text.toString("utf8");
+  const written = typeof lines === "string" && lines.includes("\r") ? lines.replaceAll("\r\n", "\n") : lines;
+  return createHash("sha256").update(written).digest("hex").slice(0, HASH_LENGTH);
+};
+const CR = 0x0d;
+
+/** What an earlier render's marker lists; undefined for a marker from before the list was kept. */
+async function markerList(target: string): Promise<Written[] | undefined> {
+  const marker = await readFile(join(target, RENDER_MARKER), "utf8").catch(() => "");
+  // Line by line, whatever the line ends: a render committed to git may come back with CRLF.
+  const lines = marker.split(/\r?\n/);
+  const hashed = lines.indexOf(HASHED_LIST_HEAD.trimEnd());
+  const at = hashed >= 0 ? hashed : lines.indexOf(LIST_HEAD.trimEnd());
+  if (at < 0) return undefined;
+  return lines
+    .slice(at + 1)
+    .filter((line) => line !== "")
+    .map((line) => {
+      const entry = hashed >= 0 ? HASHED_LINE.exec(line) : null;
+      return entry === null ? { path: line, hash: undefined } : { path: entry[2]!, hash: entry[1] };
+    });
+}
 
 /**
  * Entries of an earlier render's directory that it did not write (a note, a folder added by hand):
  * replacing the directory would delete them. A marker from before the list was kept lists nothing,
  * and its directory is replaced as it always was.
  */
-async function foreignEntries(target: string): Promise<string[]> {
-  const marker = await readFile(join(target, RENDER_MARKER), "utf8").catch(() => "");
-  // Line by line, whatever the line ends: a render committed to git may come back with CRLF.
-  const lines = marker.split(/\r?\n/);
-  const at = lines.indexOf(LIST_HEAD.trimEnd());
-  if (at < 0) return [];
+async function foreignEntries(target: string, listed: readonly Written[]): Promise<string[]> {
   const ours = new Set<string>([RENDER_MARKER]);
-  for (const path of lines.slice(at + 1)) {
-    if (path === "") continue;
+  for (const { path } of listed) {
     ours.add(path);
     for (let cut = path.lastIndexOf("/"); cut > 0; cut = path.lastIndexOf("/", cut - 1))
       ours.add(path.slice(0, cut));
@@ -37,6 +71,26 @@ async function foreignEntries(target: string): Promise<string[]> {
     .map((entry) => entry.split(sep).join("/"))
     .filter((entry) => !ours.has(entry))
     .sort();
+}
+
+/**
+ * Files an earlier render wrote whose text has changed since (edited by hand): replacing the
+ * directory would lose the edits. A file deleted since loses nothing.
+ */
+function editedFiles(target: string, listed: readonly Written[]): string[] {
+  const edited: string[] = [];
+  for (const { path, hash } of listed) {
+    if (hash === undefined) continue;
+    // Synchronous reads, as the writes: thousands of small files, nothing else to do meanwhile.
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(target, path));
+    } catch {
+      continue; // deleted since (or a directory now: the foreign-entry check names what is in the way)
+    }
+    if (textHash(bytes) !== hash) edited.push(path);
+  }
+  return edited.sort();
 }
 
 const refuse = (message: string, fix: string) =>
@@ -63,8 +117,9 @@ async function followLinks(outDir: string): Promise<string> {
 /**
  * Writes rendered files to `outDir`, all or nothing:
  * - `outDir` must not exist, be empty, or be a directory an earlier render created (it holds
- *   the `.topoplan-render` marker, which lists the files that render wrote) with nothing added
- *   since; anything else is refused (exit 2) and left untouched;
+ *   the `.topoplan-render` marker, which lists the files that render wrote with the start of each
+ *   one's SHA-256) with nothing added or edited since; anything else is refused (exit 2) and left
+ *   untouched;
  * - a symlink is followed: its target is written and the link stays;
  * - files go to a temporary sibling directory first, which is then renamed into place, so a reader
  *   (or a crash) never sees a half-written directory. Replacing an earlier render swaps two
@@ -89,13 +144,23 @@ export async function writeRender(
         "name a new or empty directory, or delete this one yourself",
       );
     }
-    const foreign = entries.length === 0 ? [] : await foreignEntries(target);
+    const listed = entries.length === 0 ? undefined : await markerList(target);
+    const foreign = listed === undefined ? [] : await foreignEntries(target, listed);
     if (foreign.length > 0) {
       const shown = foreign.slice(0, 5).map((entry) => join(outDir, entry));
       const more = foreign.length > 5 ? ` and ${foreign.length - 5} more` : "";
       throw refuse(
         `${outDir} holds ${foreign.length === 1 ? "an entry" : "entries"} the earlier render did not write (${shown.join(", ")}${more}); replacing it would delete ${foreign.length === 1 ? "it" : "them"}`,
         `move ${foreign.length === 1 ? "it" : "them"} out of ${outDir}, or render into a new directory`,
+      );
+    }
+    const edited = listed === undefined ? [] : editedFiles(target, listed);
+    if (edited.length > 0) {
+      const shown = edited.slice(0, 5).map((path) => join(outDir, path));
+      const more = edited.length > 5 ? ` and ${edited.length - 5} more` : "";
+      throw refuse(
+        `${outDir} holds ${edited.length === 1 ? "a file" : "files"} changed since the earlier render wrote ${edited.length === 1 ? "it" : "them"} (${shown.join(", ")}${more}); replacing it would lose the changes`,
+        `the files are generated: make the change in the topology; to keep ${edited.length === 1 ? "the edited file" : "them"}, move ${edited.length === 1 ? "it" : "them"} out of ${outDir}, or to discard the changes, delete ${edited.length === 1 ? "it" : "them"}; then render again`,
       );
     }
   }
@@ -120,11 +185,15 @@ export async function writeRender(
     // Synchronous writes: for thousands of small files they are ~2.5× faster than a pool of async
     // writes (no thread-pool round trip per open/write/close), and a CLI has nothing else to do.
     // A deferred file's text is made here, just before it is written, and dropped after.
+    const written: Written[] = [];
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
-      writeFileSync(paths[i]!, typeof file.content === "string" ? file.content : file.content());
+      const text = typeof file.content === "string" ? file.content : file.content();
+      writeFileSync(paths[i]!, text);
+      written.push({ path: file.path, hash: textHash(text) });
     }
-    await writeFile(join(temporary, RENDER_MARKER), markerText(files.map((file) => file.path).sort()));
+    written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    await writeFile(join(temporary, RENDER_MARKER), markerText(written));
     if (existing === undefined) {
       await rename(temporary, target);
       return "created";

@@ -320,6 +320,62 @@ describe("writeRender", () => {
     expect(await readFile(join(out, "my-notes.txt"), "utf8")).toBe("mine");
   });
 
+  it("refuses to replace an earlier render with a file edited since, naming it, and keeps the edit", async () => {
+    const out = join(root, "edited");
+    const files = renderPlan(plan());
+    await writeRender(files, out);
+    const [first, second] = files.filter((f) => f.path.endsWith(".yaml")).map((f) => f.path);
+    await writeFile(join(out, first!), "# tuned by hand\n");
+    await rm(join(out, second!)); // deleted since: nothing of the user's to lose
+    const before = await tree(out);
+    const refused = await writeRender(files, out).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InputError);
+    const [problem] = (refused as InputError).diagnostics;
+    expect(problem!.message).toBe(
+      `${out} holds a file changed since the earlier render wrote it (${join(out, first!)}); replacing it would lose the changes`,
+    );
+    expect(problem!.fix).toContain("make the change in the topology");
+    expect(await tree(out)).toEqual(before);
+    expect(await readFile(join(out, first!), "utf8")).toBe("# tuned by hand\n");
+    // Discarded by deleting it: the next render replaces the directory.
+    await rm(join(out, first!));
+    expect(await writeRender(files, out)).toBe("replaced");
+  });
+
+  it("replaces an earlier render that git checked out with CRLF line ends: no edit", async () => {
+    const out = join(root, "crlf");
+    const files = renderPlan(plan());
+    await writeRender(files, out);
+    for (const file of await tree(out)) {
+      const path = join(out, file);
+      await writeFile(path, (await readFile(path, "utf8")).replaceAll("\n", "\r\n"));
+    }
+    expect(await writeRender(files, out)).toBe("replaced");
+  });
+
+  it("replaces a render whose marker lists paths without hashes (written before they were kept)", async () => {
+    const out = join(root, "old-marker");
+    const files = renderPlan(plan());
+    await writeRender(files, out);
+    const marker = join(out, RENDER_MARKER);
+    const [head, , ...listed] = (await readFile(marker, "utf8")).split("\n");
+    const paths = listed.filter((line) => line !== "").map((line) => line.slice(18));
+    await writeFile(
+      marker,
+      [
+        head,
+        "Files it wrote (the next render stops rather than delete a file not listed here):",
+        ...paths,
+        "",
+      ].join("\n"),
+    );
+    const yaml = paths.find((path) => path.endsWith(".yaml"))!;
+    await writeFile(join(out, yaml), "# edited\n");
+    expect(await writeRender(files, out)).toBe("replaced");
+    await writeFile(join(out, "mine.txt"), "x");
+    await expect(writeRender(files, out)).rejects.toBeInstanceOf(InputError);
+  });
+
   it("writes into an existing empty directory", async () => {
     const out = join(root, "empty");
     await mkdir(out);

@@ -72,11 +72,11 @@ class DeferredResource {
   }
 
   /** The inputs, built again and not kept: the resource stays unbuilt. */
-  static buildOnce(resource: object): Inputs {
+  static buildOnce(resource: object, copy = true): Inputs {
     const deferred = resource as DeferredResource;
     const built = deferred.#build!();
     const finish = deferred.#finish;
-    return finish === undefined ? (built as Inputs) : finish(built, deferred.#header);
+    return finish === undefined ? (built as Inputs) : finish(built, deferred.#header, copy);
   }
 
   static isUnbuilt(resource: object): boolean {
@@ -93,10 +93,10 @@ class DeferredResource {
 }
 
 /**
- * What turns a built value into inputs (a copy, a check against the header): one function for
- * every resource of a kind, rather than a closure per resource.
+ * What turns a built value into inputs (a check against the header and, when `copy`, a copy as
+ * plain JSON data): one function for every resource of a kind, rather than a closure per resource.
  */
-export type Finish = (built: unknown, header: ObjectHeader | undefined) => Inputs;
+export type Finish = (built: unknown, header: ObjectHeader | undefined, copy: boolean) => Inputs;
 
 /**
  * A resource whose inputs `build` makes on first read (it runs at most once), passed through
@@ -114,9 +114,12 @@ export function deferredResource(
 /**
  * `resource`'s inputs, without keeping them when they were not built yet: for a pass that reads
  * each resource once (render writes a file and moves on), so the plan never holds every manifest.
+ * `copy: false` skips making them plain JSON data (no `undefined`, nothing shared) when not kept:
+ * for a reader to whom that makes no difference (the YAML emitter skips `undefined`s and writes
+ * no anchors).
  */
-export function readInputs(resource: PlannedResource): Inputs {
-  return DeferredResource.isUnbuilt(resource) ? DeferredResource.buildOnce(resource) : resource.inputs;
+export function readInputs(resource: PlannedResource, { copy = true } = {}): Inputs {
+  return DeferredResource.isUnbuilt(resource) ? DeferredResource.buildOnce(resource, copy) : resource.inputs;
 }
 
 /** Whether `resource`'s inputs are still to be built (tests: the plan command builds none). */

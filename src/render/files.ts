@@ -105,7 +105,8 @@ export function deferRenderPlan(plan: ResourcePlan, options: RenderOptions = {})
   const generated = generatedLine(plan);
   const deploymentValueFiles = new Set<string>();
   const document = (path: string) => (resource: PlannedResource) => {
-    const inputs = readInputs(resource);
+    // As built: the emitter writes JSON data the same whether or not it was copied first.
+    const inputs = readInputs(resource, { copy: false });
     if (resource.provider === "kubernetes" && holdsDeploymentValue(inputs)) deploymentValueFiles.add(path);
     return pulumiLine(resource) + toYaml(RESOURCE_BODIES[resource.provider](resource, inputs));
   };
@@ -122,7 +123,17 @@ export function deferRenderPlan(plan: ResourcePlan, options: RenderOptions = {})
   add(readme, () => renderReadme(plan, layout, [...deploymentValueFiles].sort()), "render");
   for (const [path, resources] of groups) {
     if (resources.length > 1) resources.sort(documentOrder);
-    add(path, () => generated + resources.map(document(path)).join("---\n"), resources[0]!.name);
+    add(
+      path,
+      () => {
+        // The header goes in the first document, so that join makes the file's text in one piece
+        // (writing and hashing it read it once, with nothing to flatten).
+        const documents = resources.map(document(path));
+        documents[0] = generated + documents[0];
+        return documents.join("---\n");
+      },
+      resources[0]!.name,
+    );
   }
   for (const target of Object.keys(extraFiles).sort())
     for (const file of extraFiles[target]!(plan)) add(file.path, text(file.content), `target "${target}"`);

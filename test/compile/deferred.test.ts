@@ -8,9 +8,11 @@ import {
   isUnbuilt,
   mapInputs,
   objectHeader,
+  readInputs,
   withOptions,
 } from "../../src/compile/deferred.js";
 import { compilePlan } from "../../src/compile/index.js";
+import { plannedLater } from "../../src/compile/kubernetes/manifest.js";
 import type { PlannedResource } from "../../src/compile/plan.js";
 import { requiredAddons } from "../../src/compile/prerequisites/index.js";
 import { compareResources } from "../../src/diff/resources.js";
@@ -76,6 +78,18 @@ describe("a deferred resource", () => {
     });
     expect(r.inputs).toEqual(manifest());
     expect(builds).toBe(1);
+  });
+
+  it("reads a Kubernetes object's manifest without keeping it: copied as plain data, or as built", () => {
+    const built = { ...manifest(), data: { a: "1", b: undefined } };
+    const r = plannedLater("eu-west-1", "kv", header, () => built);
+    expect(readInputs(r)).toEqual({ ...manifest(), data: { a: "1" } });
+    expect(Object.keys(readInputs(r).data as object)).toEqual(["a"]);
+    expect(readInputs(r, { copy: false })).toBe(built);
+    expect(isUnbuilt(r)).toBe(true);
+    // Built as another object than its header names: a compiler bug, caught when read.
+    const wrong = plannedLater("eu-west-1", "kv", { ...header, name: "b" }, () => built);
+    expect(() => readInputs(wrong, { copy: false })).toThrow(/ConfigMap kv\/b: built as ConfigMap kv\/a/);
   });
 
   it("gives a plain resource's identity from its inputs", () => {

@@ -99,11 +99,14 @@ function namespaceOnly(region: string, namespace: string): ResourceOptions {
 const NAMESPACE_ONLY = new Map<string, ResourceOptions>();
 
 /**
- * A built manifest as plain JSON data (no `undefined`s and no shared sub-objects: they would render
- * as YAML anchors), checked to be the object `header` named (the plan was named and sorted by it).
+ * A built manifest, checked to be the object `header` named (the plan was named and sorted by it),
+ * as plain JSON data (no `undefined`s and no shared sub-objects, which a reader changing one
+ * object would change in others) unless the reader asks for it as built.
  */
-const finishManifest: Finish = (built, header) =>
-  plainCopy(matching(header!, built as Manifest)) as Record<string, unknown>;
+const finishManifest: Finish = (built, header, copy) => {
+  const manifest = matching(header!, built as Manifest);
+  return (copy ? plainCopy(manifest) : manifest) as Record<string, unknown>;
+};
 
 function matching(header: ObjectHeader, manifest: Manifest): Manifest {
   const { apiVersion, kind, metadata } = manifest;

@@ -161,13 +161,14 @@ const fieldsOf = ({ type, name, provider, region, component, options }: PlannedR
 
 /**
  * `resource` with its inputs changed by `change` (which must not mutate what it is given), built
- * when first read if the resource's are. `change` keeps a Kubernetes object's identity.
+ * when first read if the resource's are. `change` keeps a Kubernetes object's identity. The new
+ * resource builds from the old one without making it keep its inputs (readInputs).
  */
 export function mapInputs(resource: PlannedResource, change: (inputs: Inputs) => Inputs): PlannedResource {
   if (!DeferredResource.isDeferred(resource)) return { ...resource, inputs: change(resource.inputs) };
   return deferredResource(
     fieldsOf(resource),
-    () => change(resource.inputs),
+    () => change(readInputs(resource)),
     DeferredResource.headerOf(resource),
   );
 }
@@ -177,7 +178,7 @@ export function withOptions(resource: PlannedResource, options: ResourceOptions)
   if (!DeferredResource.isDeferred(resource)) return { ...resource, options };
   return deferredResource(
     { ...fieldsOf(resource), options },
-    () => resource.inputs,
+    () => readInputs(resource),
     DeferredResource.headerOf(resource),
   );
 }

@@ -103,11 +103,16 @@ export function deferRenderPlan(plan: ResourcePlan, options: RenderOptions = {})
   };
   const text = (content: string) => () => content;
   const generated = generatedLine(plan);
+  // The files holding values only the deployment knows, found as their objects are made (`scanned`).
   const deploymentValueFiles = new Set<string>();
+  const scanned = new Set<string>();
+  const scan = (path: string, resource: PlannedResource, inputs: unknown) => {
+    if (resource.provider === "kubernetes" && holdsDeploymentValue(inputs)) deploymentValueFiles.add(path);
+  };
   const document = (path: string) => (resource: PlannedResource) => {
     // As built: the emitter writes JSON data the same whether or not it was copied first.
     const inputs = readInputs(resource, { copy: false });
-    if (resource.provider === "kubernetes" && holdsDeploymentValue(inputs)) deploymentValueFiles.add(path);
+    scan(path, resource, inputs);
     return pulumiLine(resource) + toYaml(RESOURCE_BODIES[resource.provider](resource, inputs));
   };
   // Objects per file: one each, or one file per component there (never two components in a file).
@@ -120,7 +125,19 @@ export function deferRenderPlan(plan: ResourcePlan, options: RenderOptions = {})
     else throw new RenderConflictError(`${resource.name} and ${group[0]!.name} both render to "${path}"`);
   }
   const readme = "README.md";
-  add(readme, () => renderReadme(plan, layout, [...deploymentValueFiles].sort()), "render");
+  add(
+    readme,
+    () => {
+      // Made last, after every file (writeRender, renderPlan); any file not made yet is scanned here.
+      for (const [path, resources] of groups) {
+        if (scanned.has(path)) continue;
+        for (const resource of resources) scan(path, resource, readInputs(resource, { copy: false }));
+        scanned.add(path);
+      }
+      return renderReadme(plan, layout, [...deploymentValueFiles].sort());
+    },
+    "render",
+  );
   for (const [path, resources] of groups) {
     if (resources.length > 1) resources.sort(documentOrder);
     add(
@@ -129,6 +146,7 @@ export function deferRenderPlan(plan: ResourcePlan, options: RenderOptions = {})
         // The header goes in the first document, so that join makes the file's text in one piece
         // (writing and hashing it read it once, with nothing to flatten).
         const documents = resources.map(document(path));
+        scanned.add(path);
         documents[0] = generated + documents[0];
         return documents.join("---\n");
       },

@@ -146,6 +146,8 @@ describe("deferred manifests in compiled plans", () => {
     // Its services' ConfigMaps of AWS endpoints hold refs, found as the files were made.
     expect(texts.at(-1)).toContain("### 5 files with values known only at deployment");
     expect(renderPlan(plan).find((f) => f.path === "README.md")?.content).toBe(texts.at(-1));
+    // The same README when it is made before the files it lists.
+    expect(deferRenderPlan(plan).at(-1)!.content()).toBe(texts.at(-1));
   });
 
   it("diff compares each pair of manifests and keeps neither", () => {

@@ -81,7 +81,8 @@ async function foreignEntries(target: string, listed: readonly Written[]): Promi
 function editedFiles(target: string, listed: readonly Written[]): string[] {
   const edited: string[] = [];
   for (const { path, hash } of listed) {
-    if (hash === undefined) continue;
+    // The marker is a file in the user's tree: a path leading out of it is not one render wrote.
+    if (hash === undefined || path.startsWith("/") || path.split("/").includes("..")) continue;
     // Synchronous reads, as the writes: thousands of small files, nothing else to do meanwhile.
     let bytes: Buffer;
     try {

@@ -337,6 +337,12 @@ describe("writeRender", () => {
     expect(problem!.fix).toContain("make the change in the topology");
     expect(await tree(out)).toEqual(before);
     expect(await readFile(join(out, first!), "utf8")).toBe("# tuned by hand\n");
+    // A marker naming a file outside the directory is not read.
+    const marker = join(out, RENDER_MARKER);
+    await writeFile(join(root, "outside.txt"), "not a render's");
+    await writeFile(marker, `${await readFile(marker, "utf8")}0000000000000000  ../outside.txt\n`);
+    const again = await writeRender(files, out).catch((error: unknown) => error);
+    expect((again as InputError).diagnostics[0]!.message).not.toContain("outside.txt");
     // Discarded by deleting it: the next render replaces the directory.
     await rm(join(out, first!));
     expect(await writeRender(files, out)).toBe("replaced");

@@ -3,9 +3,11 @@
  * assembled from pieces made once per component (issue #15). The builder lays each component's
  * row and panels out below the previous component's, so a component's panels serialise the same
  * in every dashboard that holds it but for their `gridPos.y`, shifted by the heights of the
- * components above. Each component's panels are built and serialised once per compilation (not
- * once per region, and again per part; once per region only where its indicators may differ by
- * region, `regionalIndicators`: a CloudNativePG replica region records no error ratio), and a
+ * components above. Each component's pieces are made once per compilation (not once per region,
+ * and again per part; once per region only where its indicators may differ by region,
+ * `regionalIndicators`: a CloudNativePG replica region records no error ratio), from the panels of
+ * its row shape (`rowShape`), built and serialised once for every component of that shape with
+ * the name put in, and a
  * dashboard's size is a sum of known piece sizes: which regions to split, and into how many parts,
  * is decided without making texts that would only be measured.
  * test/compile/observability/dashboard-text.test.ts holds text and size to the plain build, byte

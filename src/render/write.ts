@@ -32,9 +32,9 @@ const HASHED_LINE = new RegExp(`^([0-9a-f]{${HASH_LENGTH}})  (.+)$`);
  * CRLF, which is no edit (render never writes a carriage return).
  */
 const textHash = (text: string | Buffer) => {
-  const lines = typeof text === "string" || !text.includes(CR) ? text : text.toString("utf8");
-  const written = typeof lines === "string" && lines.includes("\r") ? lines.replaceAll("\r\n", "\n") : lines;
-  return createHash("sha1").update(written).digest("hex").slice(0, HASH_LENGTH);
+  const hasCr = typeof text === "string" ? text.includes("\r") : text.includes(CR);
+  const asWritten = hasCr ? text.toString().replaceAll("\r\n", "\n") : text;
+  return createHash("sha1").update(asWritten).digest("hex").slice(0, HASH_LENGTH);
 };
 const CR = 0x0d;
 

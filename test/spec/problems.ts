@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { main, terminalIo } from "../../src/cli/main.js";
 import { type Diagnostic, InputError } from "../../src/diagnostics/diagnostic.js";
 import { topologyFromData } from "../../src/pipeline.js";
 import { loadSpec } from "../../src/spec/load/index.js";
+import { run } from "../hardening/harness.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -32,14 +32,7 @@ export interface CheckFinding {
 
 /** The input problems `topoplan check` reports for a spec file, from its JSON report (exit 2). */
 export async function checkProblems(file: string): Promise<CheckFinding[]> {
-  let stdout = "";
-  const io = terminalIo(
-    (t) => {
-      stdout += t;
-    },
-    () => undefined,
-    false,
-  );
-  expect(await main(["check", file, "--format", "json"], io)).toBe(2);
+  const { code, stdout } = await run(["check", file, "--format", "json"]);
+  expect(code).toBe(2);
   return (JSON.parse(stdout) as { findings: CheckFinding[] }).findings;
 }

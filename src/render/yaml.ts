@@ -10,7 +10,7 @@
 
 /** YAML 1.1 booleans and nulls: never plain (`on` would become true for go-yaml). */
 const RESERVED = new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ""]);
-const PLAIN = /^[A-Za-z_/$][A-Za-z0-9 _./:@+=,()$*-]*$/;
+const RESERVED_MAX_LENGTH = 5;
 /**
  * Quantities such as 500m, 16Gi, 30s: digits then letters, not an exponent (1e3 is a number) and
  * not a hex or octal literal (0xA, 0o7 are integers to YAML readers).
@@ -30,35 +30,48 @@ function quoted(text: string): string {
   );
 }
 
-function plainString(text: string): string {
-  const plain =
-    (PLAIN.test(text) || QUANTITY.test(text)) &&
-    !RESERVED.has(text.toLowerCase()) &&
-    !text.endsWith(" ") &&
-    !text.endsWith(":") &&
-    !text.includes(": ") &&
-    !text.includes(" #");
-  return plain ? text : quoted(text);
+/**
+ * Whether `text` may be written plain: it is a name (matchesPlain) or a QUANTITY, and no YAML 1.1
+ * bool or null. (A `#` is in neither, so no ` #` starts a comment.) Every key and string of every
+ * manifest comes here, millions in a large render: names are checked by a scan over character
+ * tables, which costs less than hashing the string to look up an earlier answer (issue #15).
+ */
+function isPlain(text: string): boolean {
+  if (!matchesPlain(text) && !QUANTITY.test(text)) return false;
+  return text.length > RESERVED_MAX_LENGTH || !RESERVED.has(text.toLowerCase());
 }
 
 /**
- * Keys, labels and names repeat across the ~83,000 objects of a large render: their scalars are
- * remembered. Short strings only, and a bounded table, so memory stays small.
+ * `/^[A-Za-z_/$][A-Za-z0-9 _./:@+=,()$*-]*$/` without `: ` (which would start a mapping) and
+ * ending in neither a blank nor a colon.
  */
-const SCALARS = new Map<string, string>();
-const SCALAR_CACHE_MAX_LENGTH = 128;
-const SCALAR_CACHE_SIZE = 100_000;
-
-function cachedPlainString(text: string): string {
-  if (text.length > SCALAR_CACHE_MAX_LENGTH) return plainString(text);
-  let written = SCALARS.get(text);
-  if (written === undefined) {
-    if (SCALARS.size >= SCALAR_CACHE_SIZE) SCALARS.clear();
-    written = plainString(text);
-    SCALARS.set(text, written);
+export function matchesPlain(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return false;
+  const first = text.charCodeAt(0);
+  if (first >= 128 || PLAIN_FIRST[first] === 0) return false;
+  for (let i = 1; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || PLAIN_REST[c] === 0) return false;
+    if (c === COLON && text.charCodeAt(i + 1) === BLANK) return false;
   }
-  return written;
+  const last = text.charCodeAt(n - 1);
+  return last !== BLANK && last !== COLON;
 }
+
+const COLON = 0x3a;
+const BLANK = 0x20;
+/** The pattern's two character classes as tables by char code (ASCII only: the rest is never plain). */
+const charTable = (chars: string) => {
+  const table = new Uint8Array(128);
+  for (const c of chars) table[c.charCodeAt(0)] = 1;
+  return table;
+};
+const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const PLAIN_FIRST = charTable(`${LETTERS}_/$`);
+const PLAIN_REST = charTable(`${LETTERS}0123456789 _./:@+=,()$*-`);
+
+const plainString = (text: string): string => (isPlain(text) ? text : quoted(text));
 
 function scalar(value: unknown): string {
   if (value === null) return "null";
@@ -67,7 +80,7 @@ function scalar(value: unknown): string {
     if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as YAML: not JSON data`);
     return String(value);
   }
-  if (typeof value === "string") return cachedPlainString(value);
+  if (typeof value === "string") return plainString(value);
   throw new TypeError(`cannot write a ${typeof value} as YAML: not JSON data`);
 }
 
@@ -129,10 +142,11 @@ let text = "";
 function node(prefix: string, item: boolean, value: unknown, depth: number): void {
   if (typeof value === "string") {
     const literal = literalBlock(value, indentOf(depth + 1));
-    if (literal !== undefined) {
-      text += `${prefix} ${literal[0]}\n${literal[1]}\n`;
-      return;
-    }
+    text +=
+      literal === undefined
+        ? `${prefix} ${plainString(value)}\n`
+        : `${prefix} ${literal[0]}\n${literal[1]}\n`;
+    return;
   }
   if (!isBlock(value)) {
     text += `${prefix} ${inline(value)}\n`;
@@ -144,6 +158,28 @@ function node(prefix: string, item: boolean, value: unknown, depth: number): voi
   }
   text += `${prefix}\n`;
   block(value, depth + 1, indentOf(depth + 1));
+}
+
+/**
+ * A key's line up to its colon at an indent, made once: the same keys fill every manifest, and
+ * the line made anew for each cost a tenth of the emitter's time (issue #15). Bounded: keys can be
+ * the user's (labels, annotations), so the table is emptied when it grows large.
+ */
+const KEY_LINES = new Map<string, string[]>();
+const KEY_LINES_MAX = 10_000;
+function keyLine(key: string, depth: number): string {
+  let byDepth = KEY_LINES.get(key);
+  if (byDepth === undefined) {
+    if (KEY_LINES.size >= KEY_LINES_MAX) KEY_LINES.clear();
+    byDepth = [];
+    KEY_LINES.set(key, byDepth);
+  }
+  let line = byDepth[depth];
+  if (line === undefined) {
+    line = `${indentOf(depth)}${plainString(key)}:`;
+    byDepth[depth] = line;
+  }
+  return line;
 }
 
 /**
@@ -178,7 +214,8 @@ function block(value: object, depth: number, first: string): void {
   for (const key of sortedKeys(record)) {
     const v = record[key];
     if (v === undefined) continue;
-    node(`${lead}${cachedPlainString(key)}:`, false, v, depth);
+    // Only the first key of an array item starts on the dash's line (`lead` is then not the indent).
+    node(lead === indent ? keyLine(key, depth) : `${lead}${plainString(key)}:`, false, v, depth);
     lead = indent;
   }
 }

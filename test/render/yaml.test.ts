@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse, parseDocument, type Scalar, type YAMLMap } from "yaml";
-import { emitYaml } from "../../src/render/yaml.js";
+import { emitYaml, matchesPlain } from "../../src/render/yaml.js";
 
 /** What a YAML 1.1 reader (go-yaml, kubectl) would read a plain scalar as, besides a string. */
 const YAML11_NON_STRING =
@@ -30,6 +30,24 @@ describe("emitYaml", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("scans names as the plain-scalar pattern reads them", () => {
+    const PLAIN = /^[A-Za-z_/$][A-Za-z0-9 _./:@+=,()$*-]*$/;
+    const rule = (text: string) =>
+      PLAIN.test(text) && !text.includes(": ") && !text.endsWith(" ") && !text.endsWith(":");
+    const text = fc.string({
+      unit: fc.constantFrom(..."aZ09_/$ .:@+=,()*-#'\"\t\n\u00e9\u2028~"),
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(matchesPlain(t), JSON.stringify(t)).toBe(rule(t));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const t of ["a", "a:", "a: b", "a:b", "a ", "$x", "9a", "é", "", "name-1.svc:8080"])
+      expect(matchesPlain(t), t).toBe(rule(t));
   });
 
   it("never writes a string plain that a YAML 1.1 reader would take for a bool, null or number", () => {

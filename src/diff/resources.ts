@@ -49,6 +49,8 @@ function compareInputs(path: string, a: unknown, b: unknown, out: InputChange[])
     for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       const x = a[key];
       const y = b[key];
+      // Manifests are compared as built (readInputs, copy: false): an undefined member is absent.
+      if (x === undefined && y === undefined) continue;
       const at = child(path, key);
       if (x === undefined) out.push({ path: at, to: y });
       else if (y === undefined) out.push({ path: at, from: x });
@@ -63,7 +65,8 @@ function compareInputs(path: string, a: unknown, b: unknown, out: InputChange[])
     a.some(isPlainObject) &&
     b.some(isPlainObject)
   ) {
-    for (const [i, x] of a.entries()) compareInputs(child(path, i), x, b[i], out);
+    // JSON writes an undefined item as null.
+    for (const [i, x] of a.entries()) compareInputs(child(path, i), x ?? null, b[i] ?? null, out);
     return;
   }
   if (stableJson(a) !== stableJson(b)) out.push({ path, from: a, to: b });
@@ -152,8 +155,9 @@ export function compareResources(before: ResourcePlan, after: ResourcePlan): Res
       continue;
     }
     const found: InputChange[] = [];
-    // Built for this comparison and dropped: the diff never holds two plans of manifests.
-    compareInputs("", readInputs(old), readInputs(now), found);
+    // Built for this comparison and dropped: the diff never holds two plans of manifests. Not
+    // copied as plain data: compared as JSON would compare them (undefined members absent).
+    compareInputs("", readInputs(old, { copy: false }), readInputs(now, { copy: false }), found);
     // The program being applied decides what Pulumi ignores.
     const inputs = found.filter((c) => !ignored(c.path, now.options?.ignoreChanges));
     if (old.region !== now.region && !GLOBAL_SERVICE.test(now.type))

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
+import { deferredResource } from "../../src/compile/deferred.js";
 import { compilePlan } from "../../src/compile/index.js";
 import type { PlannedResource } from "../../src/compile/plan.js";
 import { type DiffSide, diffTopologies } from "../../src/diff/index.js";
 import { renderDiffMarkdown, renderDiffText } from "../../src/diff/render.js";
+import { showInput } from "../../src/diff/resources.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { Topology } from "../../src/spec/schema/topology.js";
 
@@ -322,6 +324,33 @@ describe("diffTopologies", () => {
     expect(d.destructive.map((x) => x.message)).toEqual([
       expect.stringContaining("1 protected resource would be replaced ((region) cannot change in place)"),
     ]);
+  });
+
+  it("compares manifests as built, as JSON would: an undefined member is absent, an undefined item null", () => {
+    const before = side(base());
+    const isSet = (r: PlannedResource) => r.type === "kubernetes:apps/v1:StatefulSet";
+    // The StatefulSet rebuilt with undefined members on both sides, and in one an array item
+    // undefined where the other has null: no change. A real edit beside them is found.
+    const rebuilt = (extra: Record<string, unknown>) => ({
+      ...before,
+      plan: {
+        ...before.plan,
+        resources: before.plan.resources.map((r) => {
+          if (!isSet(r)) return r;
+          const { inputs: _built, ...fields } = r;
+          return deferredResource(fields, () => ({
+            ...r.inputs,
+            metadata: { ...(r.inputs.metadata as object), annotations: undefined, ...extra },
+          }));
+        }),
+      },
+    });
+    const d = diffTopologies(rebuilt({ list: [undefined, 1] }), rebuilt({ list: [null, 1] }));
+    expect(d.resources).toEqual([]);
+    const edited = diffTopologies(rebuilt({ list: [undefined, 1] }), rebuilt({ list: [undefined, 2] }));
+    expect(
+      edited.resources.map((r) => r.inputs.map((i) => [i.path, showInput(i.from), showInput(i.to)])),
+    ).toEqual([[["metadata.list", "[null,1]", "[null,2]"]]]);
   });
 
   it("a voter turned witness is a component change, not a count change", () => {

@@ -119,8 +119,16 @@ export const command: Subject = async (params) => {
   try {
     const clock = startClock();
     const info = await run(spec, scratch);
-    const { wallMs, cpuMs } = clock.lap();
-    return { wallMs, cpuMs, info: { ...info, services: Object.keys(spec.services ?? {}).length } };
+    const { wallMs, cpuMs, kernelCpuMs } = clock.lap();
+    return {
+      wallMs,
+      cpuMs,
+      info: {
+        ...info,
+        services: Object.keys(spec.services ?? {}).length,
+        kernelCpuMs: Math.round(kernelCpuMs),
+      },
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -23,14 +23,38 @@ import { SCENARIOS, type Scenario } from "./scenarios.js";
 /** `--only lab`: the lab's prediction-error table (real engines; needs root), after the timings. */
 const LAB = "lab";
 
-const { values } = parseArgs({
-  options: {
-    only: { type: "string" },
-    subjects: { type: "string" },
-    samples: { type: "string" },
-    warmups: { type: "string" },
-  },
-});
+const USAGE = `usage: npm run bench -- [--only id[,id]] [--subjects id[,id]] [--samples N] [--warmups N]
+scenarios: ${[...SCENARIOS.map((s) => s.id), LAB].join(", ")}
+`;
+
+/** The options, or usage on stderr and exit 2 for --help, an unknown option or a bad count. */
+function options() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        only: { type: "string" },
+        subjects: { type: "string" },
+        samples: { type: "string" },
+        warmups: { type: "string" },
+        help: { type: "boolean" },
+      },
+    });
+    for (const name of ["samples", "warmups"] as const) {
+      const text = values[name];
+      if (text !== undefined && !/^[0-9]+$/.test(text))
+        throw new Error(`--${name} wants a whole number, not "${text}"`);
+    }
+    if (values.help === true) {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    }
+    return values;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = options();
 const only = values.only?.split(",").map((s) => s.trim());
 const subjectFilter = values.subjects?.split(",").map((s) => s.trim());
 const unknown = only?.filter((id) => id !== LAB && !SCENARIOS.some((s) => s.id === id)) ?? [];

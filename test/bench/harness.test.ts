@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { pairedRatios, quantile, summarise } from "../../bench/lib/stats.js";
 import { generatedManifestPlan } from "../../bench/manifests.js";
@@ -59,5 +60,23 @@ describe("generatedManifestPlan", () => {
     expect(new Set(plan.resources.map((r) => r.name)).size).toBe(1500);
     expect(plan.resources.every((r) => typeof (r.inputs as { kind?: unknown }).kind === "string")).toBe(true);
     expect(generatedManifestPlan(1500)).toEqual(plan);
+  });
+});
+
+describe("npm run bench options", () => {
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", ...args], { encoding: "utf8" });
+
+  it("--help prints the usage and the scenario ids; a bad option or count exits 2 with the usage, no stack trace", () => {
+    const help = bench("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("usage: npm run bench --");
+    expect(help.stdout).toContain("commands-2000");
+    for (const args of [["--bogus"], ["--samples", "three"]]) {
+      const bad = bench(...args);
+      expect(bad.status, args.join(" ")).toBe(2);
+      expect(bad.stderr).toContain("usage: npm run bench --");
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });

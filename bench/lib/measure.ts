@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUN_SCRATCH_ENV } from "./sample-dir.js";
 
 /** One sample as the harness records it. */
 export interface Sample {
@@ -32,6 +33,10 @@ export type Runner =
 
 const scratch = mkdtempSync(join(tmpdir(), "topoplan-bench-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+// Interrupted, the run still removes it (it holds every sample's files: gigabytes at 20,000 services).
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+// Samples leave what they write here until the run ends (bench/lib/sample-dir.ts says why).
+process.env[RUN_SCRATCH_ENV] = scratch;
 
 /** A file in this run's scratch directory (removed when the harness exits). */
 export function scratchFile(name: string): string {

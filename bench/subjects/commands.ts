@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyse, compareAnalyses, parseFailures } from "../../src/analysis/index.js";
 import { runCheck } from "../../src/check.js";
@@ -18,6 +16,7 @@ import { renderText } from "../../src/report/text.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { generateTopology, REGIONS_BY_AGE } from "../generate.js";
 import { startClock } from "../lib/clock.js";
+import { sampleDir } from "../lib/sample-dir.js";
 import { num, type Params, type Subject, str } from "./types.js";
 
 const PLAIN = { color: false };
@@ -114,8 +113,8 @@ export const command: Subject = async (params) => {
   const run = COMMANDS[name];
   if (run === undefined) throw new Error(`unknown command ${name} (known: ${COMMAND_NAMES.join(", ")})`);
   const spec = generated(params);
-  // A directory for what the command writes, removed after the clock stops.
-  const scratch = mkdtempSync(join(tmpdir(), "topoplan-bench-cmd-"));
+  // A directory for what the command writes, let go after the clock stops (bench/lib/sample-dir.ts).
+  const { dir: scratch, release } = sampleDir("cmd-");
   try {
     const clock = startClock();
     const info = await run(spec, scratch);
@@ -130,6 +129,6 @@ export const command: Subject = async (params) => {
       },
     };
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    release();
   }
 };

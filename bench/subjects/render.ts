@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { compilePlan } from "../../src/compile/index.js";
 import type { ResourcePlan } from "../../src/compile/plan.js";
@@ -7,6 +6,7 @@ import { topologyFromData } from "../../src/pipeline.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { startClock } from "../lib/clock.js";
 import { exported, importOptional } from "../lib/optional.js";
+import { sampleDir } from "../lib/sample-dir.js";
 import { type BenchPlan, specOf } from "../plans.js";
 import { type Params, type Subject, str } from "./types.js";
 
@@ -67,7 +67,7 @@ export const renderTopoplan: Subject = async (params) => {
   if (typeof entry === "string") return { skipped: entry };
   const { plan, spec } = readPlan(params);
   const topology = spec === undefined ? undefined : specOf(spec);
-  const outDir = mkdtempSync(join(tmpdir(), "topoplan-bench-render-"));
+  const { dir: outDir, release } = sampleDir("render-");
   try {
     const clock = startClock();
     const rendered = topology === undefined ? plan : compileAgain(topology, plan.resources.length);
@@ -88,7 +88,7 @@ export const renderTopoplan: Subject = async (params) => {
       },
     };
   } finally {
-    rmSync(outDir, { recursive: true, force: true });
+    release();
   }
 };
 
@@ -101,7 +101,7 @@ export const renderCdk8s: Subject = async (params) => {
   const { App, Chart, ApiObject } = await import("cdk8s");
   const { plan } = readPlan(params);
   const perRegion = params.charts !== "one";
-  const outdir = mkdtempSync(join(tmpdir(), "topoplan-bench-cdk8s-"));
+  const { dir: outdir, release } = sampleDir("cdk8s-");
   try {
     const clock = startClock();
     const t0 = performance.now();
@@ -136,6 +136,6 @@ export const renderCdk8s: Subject = async (params) => {
       },
     };
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    release();
   }
 };

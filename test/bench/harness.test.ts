@@ -1,5 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { RUN_SCRATCH_ENV, sampleDir } from "../../bench/lib/sample-dir.js";
 import { pairedRatios, quantile, summarise } from "../../bench/lib/stats.js";
 import { generatedManifestPlan } from "../../bench/manifests.js";
 import { closedSubset, dependenciesOf } from "../../bench/plans.js";
@@ -77,6 +81,29 @@ describe("npm run bench options", () => {
       expect(bad.status, args.join(" ")).toBe(2);
       expect(bad.stderr).toContain("usage: npm run bench --");
       expect(bad.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe("sampleDir", () => {
+  it("leaves a sample's files in the run's scratch until the run ends; run alone, removes them when released", () => {
+    const run = mkdtempSync(join(tmpdir(), "topoplan-test-run-"));
+    const before = process.env[RUN_SCRATCH_ENV];
+    try {
+      process.env[RUN_SCRATCH_ENV] = run;
+      const kept = sampleDir("render-");
+      expect(kept.dir.startsWith(join(run, "render-"))).toBe(true);
+      kept.release();
+      expect(existsSync(kept.dir)).toBe(true);
+      delete process.env[RUN_SCRATCH_ENV];
+      const alone = sampleDir("render-");
+      expect(alone.dir.startsWith(run)).toBe(false);
+      alone.release();
+      expect(existsSync(alone.dir)).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env[RUN_SCRATCH_ENV];
+      else process.env[RUN_SCRATCH_ENV] = before;
+      rmSync(run, { recursive: true, force: true });
     }
   });
 });

@@ -14,8 +14,8 @@ export const RUN_SCRATCH_ENV = "TOPOPLAN_BENCH_SCRATCH";
  * sample's files right after it billed the next sample for them. ext4 does not reuse an inode
  * freed in the last 60 s (longer while its table block is dirty: `recently_deleted` in
  * fs/ext4/ialloc.c), so creating files soon after thousands were deleted walks past them: on
- * this machine's disk, 3,538 files cost 0.6–1.0 s of system time after the previous sample's
- * were deleted and 36–42 ms otherwise (perf: `recently_deleted` under `__ext4_new_inode`).
+ * this machine's disk, 3,538 files cost 0.5–1.0 s of system time after the previous sample's
+ * were deleted and 36–87 ms otherwise (perf: `recently_deleted` under `__ext4_new_inode`).
  * A render in CI, into a fresh checkout, pays no such cost. Run alone (a child started by hand),
  * the directory is removed when released.
  */

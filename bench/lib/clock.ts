@@ -7,8 +7,8 @@ export interface Lap {
   readonly wallMs: number;
   readonly cpuMs: number;
   /**
-   * The kernel's part of cpuMs (system time): creating and writing files. A render of thousands
-   * of files spends much of its CPU there, on this file system and this VM's disk.
+   * The kernel's part of cpuMs (system time): mostly creating and writing files, which on ext4
+   * costs many times more soon after thousands were deleted (bench/lib/sample-dir.ts).
    */
   readonly kernelCpuMs: number;
 }

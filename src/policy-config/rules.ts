@@ -59,8 +59,9 @@ function quietly<T>(fn: () => T): T {
  * Ids must be new: a user rule cannot shadow a built-in one.
  */
 export async function loadRules(file: string, builtInIds: readonly string[]): Promise<Rule[]> {
-  // After the worker's pass, the same compiled module is imported here for its check functions
-  // (the model holds functions, so checks cannot run in the worker); its output still goes to stderr.
+  // After the sandbox's pass, the same compiled module is imported here for its check functions
+  // (the model holds functions, so checks cannot run in the child); its console output still goes
+  // to stderr.
   const outcome = await importSandboxed(resolve(file), "rules", undefined, (url) =>
     quietly(() => import(url)),
   );

@@ -43,8 +43,8 @@ describe("heap limit of the heavy commands", () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const { built } = cliCommand();
 
-  // The published bin (built by `npm test`). The spec runs in a worker thread, which inherits the
-  // process's node flags: it reports the heap limit flag the CLI process was started with, if any.
+  // The published bin (built by `npm test`). The spec runs in a child process started with the
+  // CLI process's node flags: it reports the heap limit flag the CLI was started with, if any.
   it.skipIf(!built)("the bin passes output and exit status through the relaunched process", () => {
     const spec = join(scratch, "heap.ts");
     writeFileSync(

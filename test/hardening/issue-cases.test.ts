@@ -252,6 +252,55 @@ describe("TypeScript specs and rules run sandboxed (real CLI processes)", () => 
     expect(result.stderr).toContain("noise");
   });
 
+  it("a spec writing to file descriptor 1 itself (not console.log): JSON stays clean, the text goes to stderr", async () => {
+    const file = ts(
+      "fd1.ts",
+      `import { writeSync } from "node:fs";\nwriteSync(1, "raw on fd 1\\n");\nexport default ${data};\n`,
+    );
+    const result = await topoplan(["check", file, "--format", "json"], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).topology).toBe("t");
+    expect(result.stderr).toContain("raw on fd 1");
+  });
+
+  it("a process the spec starts and leaves running, holding its output open, does not hold topoplan", async () => {
+    const pidFile = join(scratch, "left-running.pid");
+    const file = ts(
+      "spawns.ts",
+      [
+        'import { spawn } from "node:child_process";',
+        'import { writeFileSync } from "node:fs";',
+        'const left = spawn("sleep", ["20"], { stdio: "inherit" });',
+        `writeFileSync(${JSON.stringify(pidFile)}, String(left.pid));`,
+        `export default ${data};`,
+        "",
+      ].join("\n"),
+    );
+    try {
+      // Without a bound on waiting for its pipes, this would take the 20 s the sleep holds them
+      // (the sleep then ends by itself).
+      const result = await topoplan(["check", file, "--format", "json"], { env });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).topology).toBe("t");
+    } finally {
+      try {
+        process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+      } catch {
+        // already gone, or never started
+      }
+    }
+  }, 15_000);
+
+  it("a throw from a timer while the spec is loading is exit 2 naming it", async () => {
+    const file = ts(
+      "late.ts",
+      `setTimeout(() => { throw new Error("late boom"); }, 10);\nawait new Promise((r) => setTimeout(r, 500));\nexport default ${data};\n`,
+    );
+    const result = await topoplan(["check", file], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("the spec threw while loading: late boom");
+  });
+
   it("a __proto__ key in a TS spec is refused, not silently dropped", async () => {
     const file = ts(
       "proto.ts",

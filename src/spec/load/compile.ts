@@ -14,7 +14,8 @@ import { NOT_UTF8, strictUtf8 } from "./utf8.js";
  * in a private temporary folder, for the sandbox (./sandbox.ts) to import. It replaced tsx, which
  * cost about 250 ms per cold `check` (its ES module API, module hooks run on a thread of their own,
  * a CommonJS require hook, all on top of esbuild): a TS spec took twice a YAML one (issue #13,
- * bench scenario `cold-start-ts`). esbuild bundles here in topoplan's thread while the worker starts.
+ * bench scenario `cold-start-ts`). esbuild bundles here in topoplan's process while the
+ * sandbox's child process starts.
  *
  * What a spec gets, and what it does not:
  * - local files (`./regions.ts`, `./regions.js` meaning regions.ts, JSON) are bundled; packages

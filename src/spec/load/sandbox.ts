@@ -1,19 +1,24 @@
-import { Worker } from "node:worker_threads";
+import { spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 import { terminalSafe } from "../../report/escape.js";
 import { compileModule } from "./compile.js";
 import { MAX_SPEC_NESTING } from "./limits.js";
 
 /**
- * TypeScript specs and `--rules` files are programs: compiled by esbuild (./compile.ts) in this thread
- * while a worker thread starts, they run in that worker, so that
+ * TypeScript specs and `--rules` files are programs: compiled by esbuild (./compile.ts) in this
+ * process while a child Node process starts, they run in that child, so that
  * - a spec that never settles (`while (true) {}`, a promise that never resolves) hits a time limit
- *   and the worker is terminated, synchronous loops included;
- * - `process.exit()` in a spec ends the worker, not topoplan, and is reported;
- * - what the spec prints goes to topoplan's stderr, never into a report on stdout;
- * - timers (`setInterval`) die with the worker instead of keeping topoplan alive.
- * The worker's code is a string (not a file) so it runs the same from source, from the bundle and
+ *   and the child is killed, synchronous loops included;
+ * - `process.exit()` in a spec ends the child, not topoplan, and is reported;
+ * - whatever the spec prints goes to topoplan's stderr, never into a report on stdout: the child's
+ *   file descriptors 1 and 2 are pipes to this process, so a write to fd 1 (`fs.writeSync(1, …)`,
+ *   a logger's sync destination) lands there too, not only `console.log` (a worker thread shares
+ *   the process's fd 1);
+ * - timers (`setInterval`) die with the child instead of keeping topoplan alive.
+ * The child's code is a string (not a file) so it runs the same from source, from the bundle and
  * under a test runner. It waits for the compiled module's URL, then returns the module's default
- * export as data (structured clone), or for a rules module the ids of the rules it exports.
+ * export as data (structured clone over the IPC channel), or for a rules module the ids of the
+ * rules it exports.
  */
 
 /** Time limit for loading a spec or rules module. Override: TOPOPLAN_TIMEOUT_MS. */
@@ -24,16 +29,20 @@ export function sandboxTimeoutMs(): number {
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
 }
 
-const WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-// An exit the module asks for is marked, so that the parent can tell it from an event loop that
-// emptied while the import was pending (a top-level await that never settles): both exit with 0.
-const exitCalled = new Int32Array(workerData.exitCalled);
+const CHILD = `
+const { writeSync } = require("node:fs");
+const purpose = process.argv[1];
+// An exit the module asks for is marked on fd 4 (a pipe the parent reads) before it happens, so
+// that the parent can tell it from an event loop that emptied while the import was pending (a
+// top-level await that never settles): both end the child without a result.
 const exit = process.exit.bind(process);
 process.exit = (code) => {
-  Atomics.store(exitCalled, 0, 1);
+  try {
+    writeSync(4, "exit");
+  } catch {}
   return exit(code);
 };
+const send = (message) => process.send(message);
 const describe = (error) => error instanceof Error
   ? { name: error.name, message: error.message, stack: error.stack ?? "" }
   : { name: "Error", message: String(error), stack: "" };
@@ -82,13 +91,17 @@ function notData(value) {
   }
   return undefined;
 }
-parentPort.once("message", ({ url }) => (async () => {
+// A throw the import does not see (a timer's, a rejected promise nobody awaits) fails the load.
+const threw = (error) => process.send({ kind: "threw", error: describe(error) }, () => exit(1));
+process.on("uncaughtException", threw);
+process.on("unhandledRejection", threw);
+process.once("message", ({ url }) => (async () => {
   process.setSourceMapsEnabled(true);
   let module;
   try {
     module = await import(url);
   } catch (error) {
-    parentPort.postMessage({ kind: "threw", error: describe(error) });
+    send({ kind: "threw", error: describe(error) });
     return;
   }
   const names = Object.keys(module).filter((key) => key !== "default" && key !== "module.exports");
@@ -99,15 +112,15 @@ parentPort.once("message", ({ url }) => (async () => {
     if ("default" in value && !("name" in value)) value = value.default;
     else if (names.length > 0 && Object.keys(value).every((key) => names.includes(key))) value = undefined;
   }
-  if (workerData.purpose === "data") {
+  if (purpose === "data") {
     const bad = value === undefined ? undefined : notData(value);
-    parentPort.postMessage(bad ? { kind: "not-data", bad } : { kind: "data", value, names });
+    send(bad ? { kind: "not-data", bad } : { kind: "data", value, names });
     return;
   }
   const exported = value !== undefined ? [value].flat() : names.map((name) => module[name]);
   const rules = exported.filter((r) => r !== null && typeof r === "object" && typeof r.id === "string" && typeof r.check === "function");
-  parentPort.postMessage({ kind: "rules", rules: rules.map((r) => ({ id: r.id })) });
-})().catch((error) => parentPort.postMessage({ kind: "threw", error: describe(error) })));
+  send({ kind: "rules", rules: rules.map((r) => ({ id: r.id })) });
+})().catch((error) => send({ kind: "threw", error: describe(error) })));
 `;
 
 export interface ErrorInfo {
@@ -133,15 +146,24 @@ export type SandboxOutcome =
   | { readonly kind: "threw"; readonly error: ErrorInfo }
   /** The module called process.exit. */
   | { readonly kind: "exited"; readonly code: number }
-  /** The worker ended with the import still pending: a top-level await nothing settles. */
+  /** The child ended with the import still pending: a top-level await nothing settles. */
   | { readonly kind: "unsettled" }
   | { readonly kind: "timeout"; readonly ms: number };
 
+/** How long the output of a stopped child is waited for once it has exited. */
+const PIPE_GRACE_MS = 1000;
+
 /**
- * Compiles `file` and imports it in a worker, then stops the worker. `data`: the default export as
- * data (specs); `rules`: the ids of the rules it exports, and then `importHere(url)` runs in this
- * thread on the same compiled module before its temporary folder goes. What the module prints is
- * passed to `print` (stderr).
+ * topoplan's own Node flags (a heap limit, `--enable-source-maps`), as a worker thread would have
+ * inherited them; not the inspector's, whose port topoplan holds.
+ */
+const childFlags = () => process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
+
+/**
+ * Compiles `file` and imports it in a child process, then stops the child. `data`: the default
+ * export as data (specs); `rules`: the ids of the rules it exports, and then `importHere(url)` runs
+ * in this process on the same compiled module before its temporary folder goes. What the module
+ * prints is passed to `print` (stderr).
  */
 export async function importSandboxed(
   file: string,
@@ -152,54 +174,79 @@ export async function importSandboxed(
   importHere: (url: string) => Promise<unknown> = (url) => import(url),
 ): Promise<SandboxOutcome> {
   const timeoutMs = sandboxTimeoutMs();
-  const exitCalled = new Int32Array(new SharedArrayBuffer(4));
-  // The worker starts (a fresh isolate, tens of ms) while esbuild compiles here.
-  const worker = new Worker(WORKER, {
-    eval: true,
-    stdout: true,
-    stderr: true,
-    workerData: { purpose, exitCalled: exitCalled.buffer },
+  // The child starts (a fresh Node, tens of ms) while esbuild compiles here.
+  const child = spawn(process.execPath, [...childFlags(), "--input-type=commonjs", "-e", CHILD, purpose], {
+    stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
+    serialization: "advanced",
   });
-  worker.stdout.setEncoding("utf8").on("data", print);
-  worker.stderr.setEncoding("utf8").on("data", print);
+  const [, stdout, stderr, , exits] = child.stdio as unknown as [null, Readable, Readable, null, Readable];
+  stdout.setEncoding("utf8").on("data", print);
+  stderr.setEncoding("utf8").on("data", print);
+  let exitCalled = false;
+  exits.on("data", () => {
+    exitCalled = true;
+  });
+  // Exited and every pipe at its end (a process it started may hold one open: see finish).
+  const drained = new Promise((done) => child.once("close", done));
+  // Its exit, once its exit mark (fd 4: no process it starts inherits that) has been read.
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    const exit = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.once("exit", (code, signal) => done([code, signal])),
+    );
+    const marked = new Promise((done) => exits.once("close", done));
+    void Promise.all([exit, marked]).then(([[code, signal]]) => resolve({ code, signal }));
+    // It never started: no exit is coming.
+    child.once("error", () => {
+      if (child.pid === undefined) resolve({ code: null, signal: null });
+    });
+  });
   let timer: NodeJS.Timeout | undefined;
-  const finished = new Promise<SandboxOutcome>((resolve) => {
-    let settled = false;
-    const settle = (outcome: SandboxOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(outcome);
-    };
-    timer = setTimeout(() => settle({ kind: "timeout", ms: timeoutMs }), timeoutMs);
-    worker.once("message", settle);
-    worker.once("error", (error) =>
-      settle({
+  const outcome = new Promise<SandboxOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "timeout", ms: timeoutMs }), timeoutMs);
+    child.once("message", (message) => resolve(message as SandboxOutcome));
+    child.once("error", (error) =>
+      resolve({
         kind: "threw",
         error: { name: error.name, message: error.message, stack: error.stack ?? "" },
       }),
     );
-    worker.once("exit", (code) =>
-      settle(Atomics.load(exitCalled, 0) === 1 ? { kind: "exited", code } : { kind: "unsettled" }),
-    );
+    void ended.then(({ code, signal }) => {
+      if (exitCalled) resolve({ kind: "exited", code: code ?? 1 });
+      else if (signal !== null)
+        resolve({
+          kind: "threw",
+          error: { name: "Error", message: `the process loading it was killed (${signal})`, stack: "" },
+        });
+      else resolve({ kind: "unsettled" });
+    });
   });
+  /**
+   * The first outcome; then the child is stopped and its output read to the end, waiting only a
+   * moment for pipes a process it started (and left running) may hold open.
+   */
+  const finish = async (first: Promise<SandboxOutcome>): Promise<SandboxOutcome> => {
+    const settled = await first;
+    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // Unref'd: the grace must not keep topoplan running once everything else is done.
+    const grace = () => new Promise((done) => setTimeout(done, PIPE_GRACE_MS).unref());
+    await Promise.race([drained, ended.then(grace)]);
+    for (const stream of [stdout, stderr, exits]) stream.destroy();
+    return settled;
+  };
   const compiled = await compileModule(file).catch(
     (error: unknown): Awaited<ReturnType<typeof compileModule>> => ({
       kind: "compile-error",
       message: error instanceof Error ? error.message : String(error),
     }),
   );
-  if (compiled.kind === "compile-error") {
-    clearTimeout(timer);
-    await worker.terminate();
-    return compiled;
-  }
+  if (compiled.kind === "compile-error") return finish(Promise.resolve(compiled));
   try {
-    worker.postMessage({ url: compiled.url });
-    const outcome = await finished;
-    if (outcome.kind !== "rules") return outcome;
-    return { ...outcome, module: await importHere(compiled.url) };
+    // A child already gone (killed, or it could not start) says so through `ended` or `error`.
+    child.send({ url: compiled.url }, () => {});
+    const settled = await finish(outcome);
+    if (settled.kind !== "rules") return settled;
+    return { ...settled, module: await importHere(compiled.url) };
   } finally {
     await compiled.dispose();
   }

@@ -95,6 +95,14 @@ function editedFiles(target: string, listed: readonly Written[]): string[] {
   return edited.sort();
 }
 
+/** The first few of `paths` under `outDir`, and how many more there are. */
+const SHOWN = 5;
+const firstFew = (outDir: string, paths: readonly string[]) =>
+  paths
+    .slice(0, SHOWN)
+    .map((path) => join(outDir, path))
+    .join(", ") + (paths.length > SHOWN ? ` and ${paths.length - SHOWN} more` : "");
+
 const refuse = (message: string, fix: string) =>
   new InputError([{ code: "render/output", severity: "error", path: "--out", message, fix }]);
 
@@ -149,19 +157,15 @@ export async function writeRender(
     const listed = entries.length === 0 ? undefined : await markerList(target);
     const foreign = listed === undefined ? [] : await foreignEntries(target, listed);
     if (foreign.length > 0) {
-      const shown = foreign.slice(0, 5).map((entry) => join(outDir, entry));
-      const more = foreign.length > 5 ? ` and ${foreign.length - 5} more` : "";
       throw refuse(
-        `${outDir} holds ${foreign.length === 1 ? "an entry" : "entries"} the earlier render did not write (${shown.join(", ")}${more}); replacing it would delete ${foreign.length === 1 ? "it" : "them"}`,
+        `${outDir} holds ${foreign.length === 1 ? "an entry" : "entries"} the earlier render did not write (${firstFew(outDir, foreign)}); replacing it would delete ${foreign.length === 1 ? "it" : "them"}`,
         `move ${foreign.length === 1 ? "it" : "them"} out of ${outDir}, or render into a new directory`,
       );
     }
     const edited = listed === undefined ? [] : editedFiles(target, listed);
     if (edited.length > 0) {
-      const shown = edited.slice(0, 5).map((path) => join(outDir, path));
-      const more = edited.length > 5 ? ` and ${edited.length - 5} more` : "";
       throw refuse(
-        `${outDir} holds ${edited.length === 1 ? "a file" : "files"} changed since the earlier render wrote ${edited.length === 1 ? "it" : "them"} (${shown.join(", ")}${more}); replacing it would lose the changes`,
+        `${outDir} holds ${edited.length === 1 ? "a file" : "files"} changed since the earlier render wrote ${edited.length === 1 ? "it" : "them"} (${firstFew(outDir, edited)}); replacing it would lose the changes`,
         `the files are generated: make the change in the topology; to keep ${edited.length === 1 ? "the edited file" : "them"}, move ${edited.length === 1 ? "it" : "them"} out of ${outDir}, or to discard the changes, delete ${edited.length === 1 ? "it" : "them"}; then render again`,
       );
     }

@@ -1,3 +1,4 @@
+import { analysisIndex } from "../analysis/analysis-index.js";
 import type { Analysis, AnalysisChange } from "../analysis/types.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
@@ -16,6 +17,14 @@ const COL_GAP = 110;
 const ROW_GAP = 18;
 const MARGIN = 30;
 const TOP = 60;
+
+/**
+ * The largest call graph drawn, in pixels a side: a 2,000-service topology laid out in full is
+ * 132,310 × 198,180 px, whose PNG raster (4 bytes a pixel) took all 24 GB of memory before the
+ * kernel killed topoplan. 8,192 px a side (a common maximum texture size) keeps the whole
+ * picture's raster under 300 MB; a bigger graph is left out with a note of what it would be.
+ */
+export const MAX_CALL_GRAPH_SIDE = 8192;
 
 const KIND_FILL = { service: "#eceff1", datastore: "#e3f2fd", stream: "#f3e5f5" } as const;
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -80,7 +89,9 @@ export function renderCallGraphSvg(
       column: depth.get(s.name) ?? 0,
       row: 0,
     });
-  const last = Math.max(0, ...depth.values()) + 1;
+  let deepest = 0;
+  for (const d of depth.values()) deepest = Math.max(deepest, d);
+  const last = deepest + 1;
   for (const d of model.datastores)
     nodes.set(d.name, {
       name: d.name,
@@ -98,10 +109,16 @@ export function renderCallGraphSvg(
       row: 0,
     });
   const columns = new Map<number, Node[]>();
-  for (const node of nodes.values()) columns.set(node.column, [...(columns.get(node.column) ?? []), node]);
-  for (const list of columns.values())
+  for (const node of nodes.values()) {
+    const column = columns.get(node.column);
+    if (column === undefined) columns.set(node.column, [node]);
+    else column.push(node);
+  }
+  let rows = 1;
+  for (const list of columns.values()) {
     for (const [i, n] of list.sort((a, b) => byText(a.name, b.name)).entries()) n.row = i;
-  const rows = Math.max(1, ...[...columns.values()].map((l) => l.length));
+    rows = Math.max(rows, list.length);
+  }
   // Long pipelines (more than 5 stages) read top to bottom instead, so the picture stays page-wide.
   const vertical = last + 1 > 5;
   const LEVEL_GAP = 46;
@@ -111,6 +128,8 @@ export function renderCallGraphSvg(
   const height = vertical
     ? TOP + (last + 1) * (NODE_H + LEVEL_GAP) + MARGIN
     : TOP + rows * (NODE_H + ROW_GAP) + MARGIN;
+  if (width > MAX_CALL_GRAPH_SIDE || height > MAX_CALL_GRAPH_SIDE)
+    return tooBig(model, nodes.size, width, height);
   const x = (n: Node) => (vertical ? MARGIN + n.row * (NODE_W + 40) : MARGIN + n.column * (NODE_W + COL_GAP));
   const y = (n: Node) =>
     vertical ? TOP + n.column * (NODE_H + LEVEL_GAP) : TOP + n.row * (NODE_H + ROW_GAP);
@@ -159,9 +178,10 @@ export function renderCallGraphSvg(
       "</g>",
     );
   };
+  const results = analysisIndex(analysis);
   for (const s of model.services) {
     const from = nodes.get(s.name)!;
-    const calls = analysis.services.find((a) => a.name === s.name)?.calls ?? [];
+    const calls = results.service(s.name)?.calls ?? [];
     for (const call of s.calls) {
       const to = nodes.get(call.to);
       if (to === undefined) continue;
@@ -198,6 +218,28 @@ export function renderCallGraphSvg(
   }
   out.push("</g>", "</svg>");
   return `${out.join("\n")}\n`;
+}
+
+/** In place of a call graph too big to draw: what it would be and where every call is listed. */
+function tooBig(model: Model, nodes: number, width: number, height: number): string {
+  const px = (n: number) => n.toLocaleString("en-US");
+  const lines = [
+    `Call graph left out: ${px(nodes)} components make a picture of ${px(width)} × ${px(height)} px,`,
+    `more than ${px(MAX_CALL_GRAPH_SIDE)} px a side. \`topoplan plan --format json\` lists every call with its p99.`,
+  ];
+  const w = 720;
+  const h = TOP + lines.length * 18 + MARGIN;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
+    `<title>${escapeXml(`${model.name}: call graph`)}</title>`,
+    `<rect width="${w}" height="${h}" fill="#ffffff"/>`,
+    `<text x="${MARGIN}" y="30" font-size="18" font-weight="bold">${escapeXml(`${model.name}: calls`)}</text>`,
+    ...lines.map(
+      (line, i) => `<text x="${MARGIN}" y="${TOP + i * 18}" fill="#546e7a">${escapeXml(line)}</text>`,
+    ),
+    "</svg>",
+    "",
+  ].join("\n");
 }
 
 const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

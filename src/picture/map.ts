@@ -3,6 +3,7 @@ import { geoInterpolate, geoNaturalEarth1, geoPath } from "d3-geo";
 import type { FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import { feature } from "topojson-client";
 import type { Topology as TopoJson } from "topojson-specification";
+import { analysisIndex } from "../analysis/analysis-index.js";
 import type { Analysis, AnalysisChange, Failure } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
@@ -73,6 +74,8 @@ interface Placed {
  * summed into one line when there are more than {@link MAX_LINES_PER_KIND} of them.
  */
 const MAX_LINES_PER_KIND = 3;
+/** Datastores, with their replicas and leader stars, are listed further before they are counted. */
+const MAX_DATASTORE_LINES = 8;
 function holdings(
   model: Model,
   analysis: Analysis,
@@ -81,10 +84,12 @@ function holdings(
   movedTo: Map<string, string>,
 ): Placed["lines"] {
   const lines: { text: string; cls: string }[] = [];
+  const results = analysisIndex(analysis);
+  const stores: { text: string; replicas: number; leads: boolean }[] = [];
   for (const store of model.datastores) {
     const p = store.placement.find((x) => x.region === region);
     if (p === undefined) continue;
-    const a = analysis.datastores.find((d) => d.name === store.name);
+    const a = results.datastore(store.name);
     // A leader only where the model has one (none for leaderless, every write region for
     // multi-leader) and never in a failed region.
     const leads =
@@ -95,8 +100,19 @@ function holdings(
           ? store.writeRegions.includes(region)
           : (a?.effectiveLeader ?? store.leader) === region);
     const moved = movedTo.get(store.name) === region ? " (leader moved here)" : "";
-    lines.push({ text: `${store.name} ×${p.replicas}${leads ? " ★" : ""}${moved}`, cls: "ds" });
+    stores.push({
+      text: `${store.name} ×${p.replicas}${leads ? " ★" : ""}${moved}`,
+      replicas: p.replicas,
+      leads,
+    });
   }
+  if (stores.length > MAX_DATASTORE_LINES) {
+    const leaders = stores.filter((s) => s.leads).length;
+    lines.push({
+      text: `${stores.length} datastores · ${stores.reduce((n, s) => n + s.replicas, 0)} replicas${leaders > 0 ? ` · ${leaders} ★` : ""}`,
+      cls: "ds",
+    });
+  } else for (const s of stores) lines.push({ text: s.text, cls: "ds" });
   const streams = model.streams.filter((s) => s.regions.includes(region));
   if (streams.length > MAX_LINES_PER_KIND)
     lines.push({

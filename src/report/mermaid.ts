@@ -1,5 +1,21 @@
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
+import { byText } from "../order.js";
+
+/**
+ * What Mermaid draws with its default configuration (mermaid.js.org, Config Schema: `maxTextSize`
+ * 50,000 characters, `maxEdges` 500): a bigger diagram renders as an error box ("Maximum text size
+ * in diagram exceeded", "Too many edges"), not as a diagram.
+ */
+export const MERMAID_MAX_TEXT = 50_000;
+export const MERMAID_MAX_EDGES = 500;
+
+/** What the diagram must stay within. @default Mermaid's defaults */
+export interface MermaidLimits {
+  readonly maxText: number;
+  readonly maxEdges: number;
+}
+const MERMAID_DEFAULTS: MermaidLimits = { maxText: MERMAID_MAX_TEXT, maxEdges: MERMAID_MAX_EDGES };
 
 /** Mermaid ids: letters, digits and underscores only. */
 const id = (...parts: string[]) => parts.join("__").replace(/[^A-Za-z0-9_]/g, "_");
@@ -14,43 +30,174 @@ const leads = (store: ResolvedDatastore, region: string) =>
       ? store.writeRegions.includes(region)
       : store.leader === region;
 
+/** A node of the diagram: a component instance in one region. */
+interface Instance {
+  readonly region: string;
+  readonly line: string;
+}
+
+/** A diagram Mermaid draws, or why there is none. */
+export type TopologyDiagram =
+  | { readonly text: string; readonly level: "components" | "regions"; readonly note?: string }
+  | { readonly text?: undefined; readonly why: string };
+
 /**
  * The topology as a Mermaid flowchart: one subgraph per region, a node per component instance in it
  * (datastores as cylinders with their replica count, ★ on the leader; streams as queues; services
  * with their pod count), calls as edges from each service region to the callee in the same region or
- * else its leader region.
+ * else its leader region. Undefined when it would pass Mermaid's limits: the diagram is built
+ * only while it stays under them, so a topology of 20,000 services costs no more than a small one.
  */
-export function renderMermaid(model: Model): string {
-  const lines = ["flowchart LR"];
+export function renderMermaid(model: Model, limits = MERMAID_DEFAULTS): string | undefined {
   const byRegion = new Map<string, string[]>();
-  const add = (region: string, line: string) => {
-    const list = byRegion.get(region) ?? [];
-    list.push(line);
-    byRegion.set(region, list);
-  };
-  for (const store of model.datastores)
-    for (const p of store.placement)
-      add(
-        p.region,
-        `${id(store.name, p.region)}[(${label(`${store.name}${leads(store, p.region) ? " ★" : ""} · ${p.replicas} of ${store.replicas}`)})]`,
-      );
-  for (const stream of model.streams)
-    for (const region of stream.regions)
-      add(
-        region,
-        `${id(stream.name, region)}>${label(`${stream.name} · ${stream.partitions}p × ${stream.replicas}`)}]`,
-      );
-  for (const service of model.services)
-    for (const region of service.regions)
-      add(
-        region,
-        `${id(service.name, region)}[${label(`${service.name} · ${service.replicasPerRegion} pods`)}]`,
-      );
+  let size = 0;
+  const over = () => size > limits.maxText;
+  for (const { region, line } of instances(model)) {
+    const list = byRegion.get(region);
+    if (list === undefined) byRegion.set(region, [line]);
+    else list.push(line);
+    size += line.length + 5;
+    if (over()) return undefined;
+  }
+  const lines = ["flowchart LR"];
   for (const region of [...byRegion.keys()].sort()) {
     lines.push(`  subgraph ${id("region", region)}[${label(region)}]`);
     for (const node of byRegion.get(region)!) lines.push(`    ${node}`);
     lines.push("  end");
   }
+  const edges = new Set<string>();
+  for (const edge of paths(model)) {
+    const line = `  ${id(edge.from, edge.fromRegion)} ${edge.soft ? "-.->" : "-->"}|${edge.op}| ${id(edge.to, edge.toRegion)}`;
+    if (edges.has(line)) continue;
+    edges.add(line);
+    size += line.length + 1;
+    if (edges.size > limits.maxEdges || over()) return undefined;
+  }
+  for (const edge of edges) lines.push(edge);
+  const text = `${lines.join("\n")}\n`;
+  return text.length > limits.maxText ? undefined : text;
+}
+
+/**
+ * The diagram for a report: every component instance when Mermaid draws that, else the regions
+ * with their component counts and the calls crossing between them (the busiest region pairs when
+ * there are more than Mermaid's edges), else why there is none.
+ */
+export function topologyDiagram(model: Model, limits = MERMAID_DEFAULTS): TopologyDiagram {
+  const full = renderMermaid(model, limits);
+  if (full !== undefined) return { text: full, level: "components" };
+  const most = `Mermaid draws at most ${limits.maxEdges} edges and ${limits.maxText.toLocaleString("en-US")} characters`;
+  const regions = regionMermaid(model, limits);
+  if (regions === undefined) return { why: `even one node per region is more than Mermaid draws (${most}).` };
+  const left =
+    regions.leftOut === 0
+      ? ""
+      : ` The ${regions.leftOut} region pairs with the fewest crossing calls are left out.`;
+  return {
+    text: regions.text,
+    level: "regions",
+    note: `By region: a node per component instance is more than Mermaid draws (${most}).${left}`,
+  };
+}
+
+/**
+ * One node per region (its components counted) and one edge per pair of regions requests cross,
+ * the busiest pairs first while they fit; undefined when the nodes alone do not.
+ */
+function regionMermaid(model: Model, limits: MermaidLimits): { text: string; leftOut: number } | undefined {
+  const counts = new Map<string, { services: number; datastores: number; streams: number }>();
+  const count = (region: string) => {
+    let c = counts.get(region);
+    if (c === undefined) {
+      c = { services: 0, datastores: 0, streams: 0 };
+      counts.set(region, c);
+    }
+    return c;
+  };
+  for (const store of model.datastores) for (const p of store.placement) count(p.region).datastores++;
+  for (const stream of model.streams) for (const region of stream.regions) count(region).streams++;
+  for (const service of model.services) for (const region of service.regions) count(region).services++;
+  const crossing = new Map<string, { from: string; to: string; calls: number; consumers: number }>();
+  for (const edge of paths(model)) {
+    if (edge.fromRegion === edge.toRegion) continue;
+    const key = `${edge.fromRegion}\0${edge.toRegion}`;
+    let pair = crossing.get(key);
+    if (pair === undefined) {
+      pair = { from: edge.fromRegion, to: edge.toRegion, calls: 0, consumers: 0 };
+      crossing.set(key, pair);
+    }
+    if (edge.op === "consume") pair.consumers++;
+    else pair.calls++;
+  }
+  const some = (n: number, noun: string) => (n === 0 ? [] : [`${n} ${noun}${n === 1 ? "" : "s"}`]);
+  const lines = ["flowchart LR"];
+  for (const region of [...counts.keys()].sort(byText)) {
+    const c = counts.get(region)!;
+    const parts = [
+      region,
+      ...some(c.services, "service"),
+      ...some(c.datastores, "datastore"),
+      ...some(c.streams, "stream"),
+    ];
+    lines.push(`  ${id("region", region)}[${label(parts.join(" · "))}]`);
+  }
+  let size = lines.reduce((n, line) => n + line.length + 1, 0);
+  if (size > limits.maxText) return undefined;
+  const busiest = [...crossing.values()].sort(
+    (a, b) => b.calls + b.consumers - (a.calls + a.consumers) || byText(a.from, b.from) || byText(a.to, b.to),
+  );
+  let shown = 0;
+  for (const pair of busiest) {
+    const what = [...some(pair.calls, "call"), ...some(pair.consumers, "consumer")].join(", ");
+    const line = `  ${id("region", pair.from)} -->|${label(what)}| ${id("region", pair.to)}`;
+    if (shown === limits.maxEdges || size + line.length + 1 > limits.maxText) break;
+    lines.push(line);
+    size += line.length + 1;
+    shown++;
+  }
+  return { text: `${lines.join("\n")}\n`, leftOut: busiest.length - shown };
+}
+
+/** Every component instance as a node line, with its region. */
+function* instances(model: Model): Generator<Instance> {
+  for (const store of model.datastores)
+    for (const p of store.placement)
+      yield {
+        region: p.region,
+        line: `${id(store.name, p.region)}[(${label(`${store.name}${leads(store, p.region) ? " ★" : ""} · ${p.replicas} of ${store.replicas}`)})]`,
+      };
+  for (const stream of model.streams)
+    for (const region of stream.regions)
+      yield {
+        region,
+        line: `${id(stream.name, region)}>${label(`${stream.name} · ${stream.partitions}p × ${stream.replicas}`)}]`,
+      };
+  for (const service of model.services)
+    for (const region of service.regions)
+      yield {
+        region,
+        line: `${id(service.name, region)}[${label(`${service.name} · ${service.replicasPerRegion} pods`)}]`,
+      };
+}
+
+/** A request path between two component instances: a call, or a stream's consumer reading it. */
+interface Path {
+  readonly from: string;
+  readonly fromRegion: string;
+  readonly to: string;
+  readonly toRegion: string;
+  /** The call's op, or `consume`. */
+  readonly op: string;
+  readonly soft: boolean;
+}
+
+/**
+ * Where requests go: from each service region to where the call really lands — writes to a region
+ * that accepts writes (the leader or primary unless the store is multi-leader or leaderless),
+ * strong reads of a consensus store to the leader (leaseholder), anything else to the local copy
+ * if there is one; and from each stream to its consumers' regions.
+ */
+function* paths(model: Model): Generator<Path> {
   const stores = new Map(model.datastores.map((d) => [d.name, d]));
   const others = new Map(
     [...model.services, ...model.streams].map((c) => [
@@ -58,11 +205,6 @@ export function renderMermaid(model: Model): string {
       { regions: c.regions, home: c.regions[0] ?? "" },
     ]),
   );
-  /**
-   * Where a call from `region` really goes: writes to a region that accepts writes (the leader or
-   * primary unless the store is multi-leader or leaderless), strong reads of a consensus store to
-   * the leader (leaseholder), anything else to the local copy if there is one.
-   */
   const destination = (to: string, op: string, region: string): string | undefined => {
     const store = stores.get(to);
     if (store === undefined) {
@@ -75,28 +217,35 @@ export function renderMermaid(model: Model): string {
     if (toLeader) return store.writeRegions.includes(region) ? region : store.leader;
     return store.regions.includes(region) ? region : store.leader;
   };
-  const edges = new Set<string>();
-  for (const service of model.services) {
-    for (const call of service.calls) {
+  for (const service of model.services)
+    for (const call of service.calls)
       for (const region of service.regions) {
         const to = destination(call.to, call.op, region);
         if (to === undefined) continue;
-        const arrow = call.hard ? "-->" : "-.->";
-        edges.add(`  ${id(service.name, region)} ${arrow}|${call.op}| ${id(call.to, to)}`);
+        yield {
+          from: service.name,
+          fromRegion: region,
+          to: call.to,
+          toRegion: to,
+          op: call.op,
+          soft: !call.hard,
+        };
       }
-    }
-  }
   const index = modelIndex(model);
-  for (const stream of model.streams) {
+  for (const stream of model.streams)
     for (const consumer of stream.consumers) {
       const service = index.service(consumer);
       if (service === undefined) continue;
       for (const region of service.regions) {
         const from = stream.regions.includes(region) ? region : (stream.regions[0] ?? region);
-        edges.add(`  ${id(stream.name, from)} -.->|consume| ${id(consumer, region)}`);
+        yield {
+          from: stream.name,
+          fromRegion: from,
+          to: consumer,
+          toRegion: region,
+          op: "consume",
+          soft: true,
+        };
       }
     }
-  }
-  lines.push(...[...edges]);
-  return `${lines.join("\n")}\n`;
 }

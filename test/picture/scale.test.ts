@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { analyse } from "../../src/analysis/index.js";
+import { MAX_CALL_GRAPH_SIDE, renderCallGraphSvg } from "../../src/picture/calls.js";
+import { renderPicture, svgToPng } from "../../src/picture/index.js";
+import { renderMapSvg } from "../../src/picture/map.js";
+import type { TopologyInput } from "../../src/spec/schema/topology.js";
+import { modelOf } from "../policies/harness.js";
+
+/** `services` services and `stores` datastores, all in us-east-1 and nothing calling anything. */
+function flat(services: number, stores: number): TopologyInput {
+  return {
+    name: "flat",
+    users: { "us-east-1": 1 },
+    datastores: Object.fromEntries(
+      Array.from({ length: stores }, (_, i) => [
+        `db-${i}`,
+        { replication: "consensus", replicas: 3, placement: { "us-east-1": 3 }, leader: "us-east-1" },
+      ]),
+    ),
+    services: Object.fromEntries(
+      Array.from({ length: services }, (_, i) => [`svc-${i}`, { regions: ["us-east-1"] }]),
+    ),
+  };
+}
+
+const sizeOf = (svg: string) => {
+  const [, width, height] = /<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg)!;
+  return { width: Number(width), height: Number(height) };
+};
+
+describe("pictures of large topologies stay drawable", () => {
+  it("a call graph within 8,192 px a side is drawn in full", () => {
+    // One column of 120 services: 60 + 120 × 62 + 30 = 7,530 px high.
+    const model = modelOf(flat(120, 0));
+    const svg = renderCallGraphSvg(model, analyse(model));
+    expect(sizeOf(svg).height).toBe(7530);
+    expect(svg.match(/class="node service"/g)).toHaveLength(120);
+  });
+
+  it("a bigger one is left out with what it would be (its PNG took all memory before)", async () => {
+    // 140 services: 8,770 px high.
+    const model = modelOf(flat(140, 0));
+    const analysis = analyse(model);
+    const calls = renderCallGraphSvg(model, analysis);
+    expect(calls).not.toContain('class="node');
+    expect(calls).toContain("Call graph left out: 140 components make a picture of 550 × 8,770 px,</text>");
+    expect(calls).toContain(`more than ${MAX_CALL_GRAPH_SIDE.toLocaleString("en-US")} px a side.`);
+    const picture = renderPicture(model, analysis);
+    expect(sizeOf(picture)).toEqual({ width: 1200, height: 700 + sizeOf(calls).height });
+    const png = Buffer.from(await svgToPng(picture));
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1200, 700 + sizeOf(calls).height]);
+  });
+
+  it("a region's datastores are counted on the map past eight, as its services and streams past three", () => {
+    const few = modelOf(flat(0, 8));
+    expect(renderMapSvg(few, analyse(few))).toContain("db-7 ×3 ★");
+    const many = modelOf(flat(0, 9));
+    const map = renderMapSvg(many, analyse(many));
+    expect(map).not.toContain("db-0 ×3");
+    expect(map).toContain("9 datastores · 27 replicas · 9 ★");
+  });
+});

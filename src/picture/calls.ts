@@ -39,34 +39,95 @@ interface Node {
 
 /**
  * Columns by longest path from an entry: service → service calls, producer → stream → consumer,
- * so a pipeline reads left to right. Relaxed iteratively at most |nodes| times (no recursion; a
- * cycle stops at the bound).
+ * so a pipeline reads left to right. Components on a call cycle share a column (the cycle's
+ * strongly connected component, found by Tarjan's algorithm without recursion), and the
+ * condensed graph is laid out by longest path in topological order: linear in components and
+ * edges. (Relaxing every edge until nothing moved took up to one round per component: 26 s at
+ * 20,000 services with a cycle, which also pushed the cycle's members far to the right.)
  */
-function depths(model: Model): Map<string, number> {
-  const edges: [string, string][] = [];
-  const services = new Set(model.services.map((s) => s.name));
-  const streams = new Set(model.streams.map((s) => s.name));
+export function depths(model: Model): Map<string, number> {
+  const names = [...model.services.map((s) => s.name), ...model.streams.map((s) => s.name)];
+  const slot = new Map(names.map((name, i) => [name, i]));
+  const next: number[][] = names.map(() => []);
+  const link = (from: string, to: string) => {
+    const a = slot.get(from);
+    const b = slot.get(to);
+    if (a !== undefined && b !== undefined) next[a]!.push(b);
+  };
+  // A consume call reads the stream: data flows from it to the caller, so the stream comes first.
   for (const s of model.services)
-    for (const call of s.calls)
-      if (services.has(call.to) || streams.has(call.to)) edges.push([s.name, call.to]);
+    for (const call of s.calls) {
+      if (call.op === "consume") link(call.to, s.name);
+      else link(s.name, call.to);
+    }
+  const services = new Set(model.services.map((s) => s.name));
   for (const stream of model.streams) {
-    for (const p of stream.producers) if (services.has(p)) edges.push([p, stream.name]);
-    for (const c of stream.consumers) if (services.has(c)) edges.push([stream.name, c]);
+    for (const p of stream.producers) if (services.has(p)) link(p, stream.name);
+    for (const c of stream.consumers) if (services.has(c)) link(stream.name, c);
   }
-  const depth = new Map<string, number>([...services, ...streams].map((n) => [n, 0]));
-  const bound = depth.size;
-  for (let round = 0; round < bound; round++) {
-    let changed = false;
-    for (const [from, to] of edges) {
-      const next = depth.get(from)! + 1;
-      if (next > depth.get(to)! && next < bound) {
-        depth.set(to, next);
-        changed = true;
+  const { component, count } = stronglyConnected(next);
+  const members: number[][] = Array.from({ length: count }, () => []);
+  for (const [node, c] of component.entries()) members[c]!.push(node);
+  const level = new Array<number>(count).fill(0);
+  // Tarjan numbers components sinks first: counting down visits each after all that lead to it.
+  for (let c = count - 1; c >= 0; c--)
+    for (const node of members[c]!)
+      for (const to of next[node]!) {
+        const d = component[to]!;
+        if (d !== c) level[d] = Math.max(level[d]!, level[c]! + 1);
+      }
+  return new Map(names.map((name, i) => [name, level[component[i]!]!]));
+}
+
+/**
+ * Tarjan's strongly connected components over nodes 0..n−1, iteratively (a call chain thousands
+ * deep must not overflow the stack). Component numbers come out in reverse topological order.
+ */
+function stronglyConnected(next: readonly (readonly number[])[]): { component: number[]; count: number } {
+  const n = next.length;
+  const index = new Array<number>(n).fill(-1);
+  const low = new Array<number>(n).fill(0);
+  const onStack = new Array<boolean>(n).fill(false);
+  const component = new Array<number>(n).fill(-1);
+  const stack: number[] = [];
+  let counter = 0;
+  let components = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    // Each frame: a node and how many of its edges were followed.
+    const frames: [number, number][] = [[root, 0]];
+    index[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = true;
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const [node, edge] = frame;
+      if (edge < next[node]!.length) {
+        frame[1]++;
+        const to = next[node]![edge]!;
+        if (index[to] === -1) {
+          index[to] = low[to] = counter++;
+          stack.push(to);
+          onStack[to] = true;
+          frames.push([to, 0]);
+        } else if (onStack[to]) low[node] = Math.min(low[node]!, index[to]!);
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent !== undefined) low[parent[0]] = Math.min(low[parent[0]]!, low[node]!);
+      if (low[node] === index[node]) {
+        let member: number;
+        do {
+          member = stack.pop()!;
+          onStack[member] = false;
+          component[member] = components;
+        } while (member !== node);
+        components++;
       }
     }
-    if (!changed) break;
   }
-  return depth;
+  return { component, count: components };
 }
 
 export function renderCallGraphSvg(

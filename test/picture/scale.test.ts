@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
-import { MAX_CALL_GRAPH_SIDE, renderCallGraphSvg } from "../../src/picture/calls.js";
+import { depths, MAX_CALL_GRAPH_SIDE, renderCallGraphSvg } from "../../src/picture/calls.js";
 import { renderPicture, svgToPng } from "../../src/picture/index.js";
 import { renderMapSvg } from "../../src/picture/map.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
@@ -58,5 +58,77 @@ describe("pictures of large topologies stay drawable", () => {
     const map = renderMapSvg(many, analyse(many));
     expect(map).not.toContain("db-0 ×3");
     expect(map).toContain("9 datastores · 27 replicas · 9 ★");
+  });
+});
+
+describe("call graph columns", () => {
+  const chain = (names: string[], back?: string): TopologyInput => ({
+    name: "chain",
+    users: { "us-east-1": 1 },
+    services: Object.fromEntries(
+      names.map((name, i) => [
+        name,
+        {
+          regions: ["us-east-1"],
+          calls: [
+            ...(i + 1 < names.length ? [{ to: names[i + 1]!, timeoutMs: 500 }] : []),
+            ...(i + 1 === names.length && back !== undefined ? [{ to: back, timeoutMs: 500 }] : []),
+          ],
+        },
+      ]),
+    ),
+  });
+
+  it("longest path from an entry; a call cycle's members share one column", () => {
+    expect(depths(modelOf(chain(["a", "b", "c", "d"])))).toEqual(
+      new Map([
+        ["a", 0],
+        ["b", 1],
+        ["c", 2],
+        ["d", 3],
+      ]),
+    );
+    // a → b → c → d → b: b, c and d are one cycle, after a (relaxing edges pushed them apart).
+    expect(depths(modelOf(chain(["a", "b", "c", "d"], "b")))).toEqual(
+      new Map([
+        ["a", 0],
+        ["b", 1],
+        ["c", 1],
+        ["d", 1],
+      ]),
+    );
+  });
+
+  it("a 200-service chain closing on itself (the longest allowed): one column", () => {
+    const names = Array.from({ length: 200 }, (_, i) => `s-${i}`);
+    const columns = new Set(depths(modelOf(chain(names, "s-0"))).values());
+    expect(columns).toEqual(new Set([0]));
+  });
+
+  it("a consume call reads the stream: the stream's column comes before its consumer's", () => {
+    const model = modelOf({
+      name: "pipe",
+      users: { "eu-west-1": 1 },
+      streams: {
+        events: {
+          regions: ["eu-west-1"],
+          partitions: 6,
+          replicas: 3,
+          producers: ["front"],
+          consumers: ["worker"],
+        },
+      },
+      services: {
+        front: { regions: ["eu-west-1"], calls: [{ to: "events", op: "produce", timeoutMs: 500 }] },
+        worker: { regions: ["eu-west-1"], calls: [{ to: "events", op: "consume", timeoutMs: 500 }] },
+      },
+    });
+    expect(depths(model)).toEqual(
+      new Map([
+        ["front", 0],
+        ["worker", 2],
+        ["events", 1],
+      ]),
+    );
   });
 });

@@ -25,6 +25,12 @@ function overview(): string {
   ].join("\n");
 }
 
+/**
+ * Input problems listed on stderr: a generated spec with one mistake repeated can have a million
+ * (each a few lines); past this many a terminal shows nothing useful. The machine formats list all.
+ */
+export const MAX_LISTED_PROBLEMS = 200;
+
 /** Where an input error's report goes: `output` when it may be written, else stdout. */
 interface ReportTarget {
   readonly format: string | undefined;
@@ -40,9 +46,14 @@ interface ReportTarget {
 async function reportInputError(error: InputError, { format, output, asked }: ReportTarget, io: Io) {
   const { locatedDiagnostics, renderInputError } = await import("./input-errors.js");
   const diagnostics = await locatedDiagnostics(error).catch(() => error.diagnostics);
-  io.stderr(`${formatDiagnostics(diagnostics, { color: io.color })}\n`);
+  const listed = diagnostics.slice(0, MAX_LISTED_PROBLEMS);
+  io.stderr(`${formatDiagnostics(listed, { color: io.color })}\n`);
   const machine = format === undefined ? undefined : await renderInputError(error, format);
-  const count = `${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input`;
+  const more =
+    diagnostics.length > listed.length
+      ? ` (the first ${listed.length} listed above; --format json lists every one)`
+      : "";
+  const count = `${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input${more}`;
   if (machine === undefined) {
     io.stderr(`\n${count}; nothing was written.\n`);
     return;

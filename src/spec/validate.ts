@@ -56,16 +56,16 @@ export function validateTopology(spec: unknown, options: { jsonSchema?: boolean 
   const stackSettings = pulumiStackSettings(data);
   if (stackSettings !== undefined) return { ok: false, diagnostics: [stackSettings] };
   const parsed = Topology.safeParse(data, { reportInput: true });
-  const diagnostics: Diagnostic[] = [];
-  if (!parsed.success) {
-    diagnostics.push(...diagnosticsFromZod(parsed.error, specFieldNames()));
-  }
-  // The published JSON Schema (what editors check against) must agree; zod's messages are the
-  // clearer ones, so ajv speaks only when zod found nothing.
-  if (options.jsonSchema && parsed.success) diagnostics.push(...validateWithJsonSchema(data));
-  if (data !== null && typeof data === "object")
-    diagnostics.push(...semanticDiagnostics(parsed.success ? parsed.data : (data as TopologyInput)));
-
+  // Gathered in an array literal, not pushed as arguments: a spec can make a million of them.
+  const diagnostics: Diagnostic[] = [
+    ...(parsed.success ? [] : diagnosticsFromZod(parsed.error, specFieldNames())),
+    // The published JSON Schema (what editors check against) must agree; zod's messages are the
+    // clearer ones, so ajv speaks only when zod found nothing.
+    ...(options.jsonSchema && parsed.success ? validateWithJsonSchema(data) : []),
+    ...(data !== null && typeof data === "object"
+      ? semanticDiagnostics(parsed.success ? parsed.data : (data as TopologyInput))
+      : []),
+  ];
   const unique = sortDiagnostics(dedupe(diagnostics));
   if (parsed.success && !unique.some((d) => d.severity === "error"))
     return { ok: true, topology: parsed.data, diagnostics: unique };

@@ -343,3 +343,22 @@ describe("docs/limits.md", () => {
       expect(doc).toContain(`| ${max.toLocaleString("en-US")} |`);
   });
 });
+
+describe("a spec with a problem repeated by the hundred thousand (issue #15)", () => {
+  it("is an input error listing the first 200, not a stack overflow", async () => {
+    // 200,000 repeats of one tag (an unknown field): each but the first is a duplicate. Pushing that many diagnostics as arguments
+    // overflowed the stack (exit 3); the terminal listing every one was 600,000 lines.
+    const file = join(scratch, "repeated.yaml");
+    writeFileSync(file, `name: t\ntags:\n${"- a\n".repeat(200_000)}`);
+    const { code, stderr } = await run(["check", file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`error   tags[199]  "a" is listed twice (also at [0])  [spec/duplicate]`);
+    expect(stderr).not.toContain("tags[200]");
+    expect(stderr).toContain(
+      "200000 problems in the input (the first 200 listed above; --format json lists every one); nothing was written.",
+    );
+    const json = await run(["check", file, "--format", "json"]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).findings).toHaveLength(200_000);
+  });
+});

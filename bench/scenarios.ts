@@ -249,6 +249,8 @@ function commandsScenario(spec: {
 
 const COMMAND_LABELS: Readonly<Record<string, string>> = {
   check: "validate + analyse + policies + text report",
+  "check-markdown": "check with the PR comment (Markdown, diagram) instead of text",
+  "check-sarif": "check with SARIF instead of text",
   plan: "analyse + compile + tables + add-ons",
   whatif: "2 analyses (failed one incremental) + changes, region:us-east-1",
   render: "compile + YAML files written",

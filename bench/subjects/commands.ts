@@ -11,7 +11,9 @@ import { deferRenderPlan } from "../../src/render/files.js";
 import { writeRender } from "../../src/render/write.js";
 import { formatAddons } from "../../src/report/addons.js";
 import { renderAnalysisTables, renderChanges } from "../../src/report/analysis-tables.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
 import { formatPlanSummary, summarisePlan } from "../../src/report/plan-summary.js";
+import { renderSarif } from "../../src/report/sarif.js";
 import { renderText } from "../../src/report/text.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { generateTopology, REGIONS_BY_AGE } from "../generate.js";
@@ -69,6 +71,17 @@ const COMMANDS: Readonly<
     const report = runCheck(loaded);
     renderText(report, PLAIN);
     return { findings: report.findings.length };
+  },
+  // The PR formats, without line numbers (the spec is handed over as data: nothing to locate).
+  async "check-markdown"(spec) {
+    const loaded = load(spec);
+    const report = runCheck(loaded);
+    return { characters: renderMarkdown(report, { model: loaded.model }).length };
+  },
+  async "check-sarif"(spec) {
+    const loaded = load(spec);
+    const report = runCheck(loaded);
+    return { characters: renderSarif(report).length };
   },
   async plan(spec) {
     const loaded = load(spec);

@@ -42,8 +42,8 @@ interface Node {
  * so a pipeline reads left to right. Components on a call cycle share a column (the cycle's
  * strongly connected component, found by Tarjan's algorithm without recursion), and the
  * condensed graph is laid out by longest path in topological order: linear in components and
- * edges. (Relaxing every edge until nothing moved took up to one round per component: 26 s at
- * 20,000 services with a cycle, which also pushed the cycle's members far to the right.)
+ * edges. (Relaxing every edge until nothing moved ran one round per component when the graph
+ * had a cycle, 26 s for the benchmark's 20,000 services, and pushed the cycle's members apart.)
  */
 export function depths(model: Model): Map<string, number> {
   const names = [...model.services.map((s) => s.name), ...model.streams.map((s) => s.name)];
@@ -80,8 +80,8 @@ export function depths(model: Model): Map<string, number> {
 }
 
 /**
- * Tarjan's strongly connected components over nodes 0..n−1, iteratively (a call chain thousands
- * deep must not overflow the stack). Component numbers come out in reverse topological order.
+ * Tarjan's strongly connected components over nodes 0..n−1, with a stack of its own rather than
+ * recursion (however deep the graph). Component numbers come out in reverse topological order.
  */
 function stronglyConnected(next: readonly (readonly number[])[]): { component: number[]; count: number } {
   const n = next.length;

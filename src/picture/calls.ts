@@ -54,13 +54,14 @@ export function depths(model: Model): Map<string, number> {
     const b = slot.get(to);
     if (a !== undefined && b !== undefined) next[a]!.push(b);
   };
+  const services = new Set(model.services.map((s) => s.name));
+  const streams = new Set(model.streams.map((s) => s.name));
   // A consume call reads the stream: data flows from it to the caller, so the stream comes first.
   for (const s of model.services)
     for (const call of s.calls) {
-      if (call.op === "consume") link(call.to, s.name);
+      if (call.op === "consume" && streams.has(call.to)) link(call.to, s.name);
       else link(s.name, call.to);
     }
-  const services = new Set(model.services.map((s) => s.name));
   for (const stream of model.streams) {
     for (const p of stream.producers) if (services.has(p)) link(p, stream.name);
     for (const c of stream.consumers) if (services.has(c)) link(stream.name, c);

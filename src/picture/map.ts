@@ -71,7 +71,8 @@ interface Placed {
 
 /**
  * What a region holds: a line per datastore (★ where it leads), then streams and services, each
- * summed into one line when there are more than {@link MAX_LINES_PER_KIND} of them.
+ * summed into one line when there are more than {@link MAX_LINES_PER_KIND} of them (datastores
+ * past {@link MAX_DATASTORE_LINES}).
  */
 const MAX_LINES_PER_KIND = 3;
 /** Datastores, with their replicas and leader stars, are listed further before they are counted. */
@@ -85,7 +86,7 @@ function holdings(
 ): Placed["lines"] {
   const lines: { text: string; cls: string }[] = [];
   const results = analysisIndex(analysis);
-  const stores: { text: string; replicas: number; leads: boolean }[] = [];
+  const stores: { text: string; replicas: number; leads: boolean; moved: boolean }[] = [];
   for (const store of model.datastores) {
     const p = store.placement.find((x) => x.region === region);
     if (p === undefined) continue;
@@ -104,14 +105,19 @@ function holdings(
       text: `${store.name} ×${p.replicas}${leads ? " ★" : ""}${moved}`,
       replicas: p.replicas,
       leads,
+      moved: moved !== "",
     });
   }
   if (stores.length > MAX_DATASTORE_LINES) {
     const leaders = stores.filter((s) => s.leads).length;
-    lines.push({
-      text: `${stores.length} datastores · ${stores.reduce((n, s) => n + s.replicas, 0)} replicas${leaders > 0 ? ` · ${leaders} ★` : ""}`,
-      cls: "ds",
-    });
+    const moved = stores.filter((s) => s.moved).length;
+    const parts = [
+      `${stores.length} datastores`,
+      `${stores.reduce((n, s) => n + s.replicas, 0)} replicas`,
+      ...(leaders > 0 ? [`${leaders} ★`] : []),
+      ...(moved > 0 ? [`${moved} leader${moved === 1 ? "" : "s"} moved here`] : []),
+    ];
+    lines.push({ text: parts.join(" · "), cls: "ds" });
   } else for (const s of stores) lines.push({ text: s.text, cls: "ds" });
   const streams = model.streams.filter((s) => s.regions.includes(region));
   if (streams.length > MAX_LINES_PER_KIND)

@@ -5,7 +5,8 @@ import { byText } from "../order.js";
 /**
  * What Mermaid draws with its default configuration (mermaid.js.org, Config Schema: `maxTextSize`
  * 50,000 characters, `maxEdges` 500): a bigger diagram renders as an error box ("Maximum text size
- * in diagram exceeded", "Too many edges"), not as a diagram.
+ * in diagram exceeded", "Too many edges"), not as a diagram. Checked against mermaid 11.17.2's
+ * parser: 500 edges parse, 501 fail with "Edge limit exceeded".
  */
 export const MERMAID_MAX_TEXT = 50_000;
 export const MERMAID_MAX_EDGES = 500;
@@ -92,7 +93,9 @@ export function topologyDiagram(model: Model, limits = MERMAID_DEFAULTS): Topolo
   const left =
     regions.leftOut === 0
       ? ""
-      : ` The ${regions.leftOut} region pairs with the fewest crossing calls are left out.`;
+      : regions.leftOut === 1
+        ? " The region pair with the fewest crossing calls is left out."
+        : ` The ${regions.leftOut} region pairs with the fewest crossing calls are left out.`;
   return {
     text: regions.text,
     level: "regions",
@@ -118,15 +121,28 @@ function regionMermaid(model: Model, limits: MermaidLimits): { text: string; lef
   for (const stream of model.streams) for (const region of stream.regions) count(region).streams++;
   for (const service of model.services) for (const region of service.regions) count(region).services++;
   const crossing = new Map<string, { from: string; to: string; calls: number; consumers: number }>();
+  // A consumer is counted once, from the stream to it, whether its consume call or the stream's
+  // consumer list (or both) says it reads the stream.
+  const consumers = new Set<string>();
   for (const edge of paths(model)) {
-    if (edge.fromRegion === edge.toRegion) continue;
-    const key = `${edge.fromRegion}\0${edge.toRegion}`;
+    const reads = edge.op === "consume";
+    const [stream, service, serviceRegion] =
+      edge.kind === "consumer" ? [edge.from, edge.to, edge.toRegion] : [edge.to, edge.from, edge.fromRegion];
+    const [from, to] =
+      reads && edge.kind === "call" ? [edge.toRegion, edge.fromRegion] : [edge.fromRegion, edge.toRegion];
+    if (from === to) continue;
+    if (reads) {
+      const reader = `${stream}\0${service}\0${serviceRegion}`;
+      if (consumers.has(reader)) continue;
+      consumers.add(reader);
+    }
+    const key = `${from}\0${to}`;
     let pair = crossing.get(key);
     if (pair === undefined) {
-      pair = { from: edge.fromRegion, to: edge.toRegion, calls: 0, consumers: 0 };
+      pair = { from, to, calls: 0, consumers: 0 };
       crossing.set(key, pair);
     }
-    if (edge.op === "consume") pair.consumers++;
+    if (reads) pair.consumers++;
     else pair.calls++;
   }
   const some = (n: number, noun: string) => (n === 0 ? [] : [`${n} ${noun}${n === 1 ? "" : "s"}`]);
@@ -189,6 +205,8 @@ interface Path {
   /** The call's op, or `consume`. */
   readonly op: string;
   readonly soft: boolean;
+  /** A call the service makes, or a stream feeding one of its consumers. */
+  readonly kind: "call" | "consumer";
 }
 
 /**
@@ -229,6 +247,7 @@ function* paths(model: Model): Generator<Path> {
           toRegion: to,
           op: call.op,
           soft: !call.hard,
+          kind: "call",
         };
       }
   const index = modelIndex(model);
@@ -245,6 +264,7 @@ function* paths(model: Model): Generator<Path> {
           toRegion: region,
           op: "consume",
           soft: true,
+          kind: "consumer",
         };
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyse } from "../../src/analysis/index.js";
+import { analyse, compareAnalyses, parseFailures } from "../../src/analysis/index.js";
 import { depths, MAX_CALL_GRAPH_SIDE, renderCallGraphSvg } from "../../src/picture/calls.js";
 import { renderPicture, svgToPng } from "../../src/picture/index.js";
 import { renderMapSvg } from "../../src/picture/map.js";
@@ -58,6 +58,30 @@ describe("pictures of large topologies stay drawable", () => {
     const map = renderMapSvg(many, analyse(many));
     expect(map).not.toContain("db-0 ×3");
     expect(map).toContain("9 datastores · 27 replicas · 9 ★");
+  });
+
+  it("a what-if's moved leaders are counted in that line (each store's own line says so)", () => {
+    const model = modelOf({
+      name: "moved",
+      users: { "us-east-1": 1 },
+      datastores: Object.fromEntries(
+        Array.from({ length: 9 }, (_, i) => [
+          `db-${i}`,
+          {
+            replication: "consensus",
+            replicas: 5,
+            placement: { "us-east-1": 2, "us-east-2": 2, "us-west-2": 1 },
+            leader: "us-east-1",
+          },
+        ]),
+      ),
+    });
+    const failures = parseFailures(model, ["region:us-east-1"]);
+    const failed = analyse(model, failures);
+    const changes = compareAnalyses(analyse(model), failed);
+    expect(changes.filter((c) => c.kind === "leader-moved")).toHaveLength(9);
+    const map = renderMapSvg(model, failed, { failures, changes });
+    expect(map).toContain("9 datastores · 18 replicas · 9 ★ · 9 leaders moved here");
   });
 });
 
@@ -128,6 +152,21 @@ describe("call graph columns", () => {
         ["front", 0],
         ["worker", 2],
         ["events", 1],
+      ]),
+    );
+    // Without the consumer list, the consume call alone puts the stream first.
+    const unlisted = modelOf({
+      name: "pipe",
+      users: { "eu-west-1": 1 },
+      streams: { events: { regions: ["eu-west-1"], partitions: 6, replicas: 3 } },
+      services: {
+        worker: { regions: ["eu-west-1"], calls: [{ to: "events", op: "consume", timeoutMs: 500 }] },
+      },
+    });
+    expect(depths(unlisted)).toEqual(
+      new Map([
+        ["worker", 1],
+        ["events", 0],
       ]),
     );
   });

@@ -134,6 +134,29 @@ describe("the topology diagram stays within what Mermaid draws", () => {
     expect(markdown).toContain("```mermaid\nflowchart LR\n  region__af_south_1[");
   });
 
+  it("by region, a consumer is counted once, from the stream's region to its own", () => {
+    const model = modelOf({
+      name: "pipe",
+      users: { "eu-west-1": 1 },
+      streams: {
+        events: { regions: ["eu-west-1"], partitions: 6, replicas: 3, consumers: ["worker"] },
+      },
+      services: {
+        // Its consume call and the stream's consumer list say the same thing.
+        worker: { regions: ["us-east-1"], calls: [{ to: "events", op: "consume", timeoutMs: 500 }] },
+      },
+    });
+    const diagram = drawn(topologyDiagram(model, { maxText: MERMAID_MAX_TEXT, maxEdges: 1 }));
+    expect(diagram.level).toBe("regions");
+    expect(diagram.note).toBe(
+      "By region: a node per component instance is more than Mermaid draws (Mermaid draws at most 1 edges and 50,000 characters).",
+    );
+    expect(diagram.text.split("\n").slice(3)).toEqual([
+      '  region__eu_west_1 -->|"1 consumer"| region__us_east_1',
+      "",
+    ]);
+  });
+
   it("2,000 generated services: a region diagram under the limits, the comment under GitHub's", () => {
     const spec = generateTopology({ seed: 1, services: 2000, partitions: 1000, regions: 25, replicas: 5 });
     const { model } = topologyFromData({ file: "bench.ts", format: "typescript", text: "", data: spec });

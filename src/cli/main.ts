@@ -37,13 +37,15 @@ interface ReportTarget {
   readonly output: string | undefined;
   /** The --output given on the command line, to say it was not written when `output` is not it. */
   readonly asked: string | undefined;
+  /** The command has `--format json`, which reports every problem. */
+  readonly json: boolean;
 }
 
 /**
  * Reports an input error on stderr and, with --format json|sarif|markdown, in that format too (CI
  * annotates them).
  */
-async function reportInputError(error: InputError, { format, output, asked }: ReportTarget, io: Io) {
+async function reportInputError(error: InputError, { format, output, asked, json }: ReportTarget, io: Io) {
   const { locatedDiagnostics, renderInputError } = await import("./input-errors.js");
   const diagnostics = await locatedDiagnostics(error).catch(() => error.diagnostics);
   const listed = diagnostics.slice(0, MAX_LISTED_PROBLEMS);
@@ -51,7 +53,7 @@ async function reportInputError(error: InputError, { format, output, asked }: Re
   const machine = format === undefined ? undefined : await renderInputError(error, format);
   const more =
     diagnostics.length > listed.length
-      ? ` (the first ${listed.length} listed above; --format json lists every one)`
+      ? ` (the first ${listed.length} listed above${json ? "; --format json lists every one" : ""})`
       : "";
   const count = `${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input${more}`;
   if (machine === undefined) {
@@ -128,7 +130,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const format = asked !== undefined && formats.includes(asked) ? asked : undefined;
       const output =
         checked === undefined || isOutputFailure(error) ? undefined : stringFlag(checked, "output");
-      await reportInputError(problem, { format, output, asked: flagValue(rest, "output", "o") }, io);
+      await reportInputError(
+        problem,
+        { format, output, asked: flagValue(rest, "output", "o"), json: formats.includes("json") },
+        io,
+      );
       return EXIT.invalidInput;
     }
     const message = error instanceof Error ? error.message : String(error);

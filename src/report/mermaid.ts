@@ -126,13 +126,16 @@ function regionMermaid(model: Model, limits: MermaidLimits): { text: string; lef
   const consumers = new Set<string>();
   for (const edge of paths(model)) {
     const reads = edge.op === "consume";
-    const [stream, service, serviceRegion] =
-      edge.kind === "consumer" ? [edge.from, edge.to, edge.toRegion] : [edge.to, edge.from, edge.fromRegion];
+    // A consume call points at the stream; what it reads flows the other way.
     const [from, to] =
       reads && edge.kind === "call" ? [edge.toRegion, edge.fromRegion] : [edge.fromRegion, edge.toRegion];
     if (from === to) continue;
     if (reads) {
-      const reader = `${stream}\0${service}\0${serviceRegion}`;
+      // The stream, the consumer and the consumer's region.
+      const reader =
+        edge.kind === "consumer"
+          ? `${edge.from}\0${edge.to}\0${edge.toRegion}`
+          : `${edge.to}\0${edge.from}\0${edge.fromRegion}`;
       if (consumers.has(reader)) continue;
       consumers.add(reader);
     }

@@ -360,5 +360,11 @@ describe("a spec with a problem repeated by the hundred thousand (issue #15)", (
     const json = await run(["check", file, "--format", "json"]);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout).findings).toHaveLength(200_000);
+    // render has no --format json to point to.
+    const render = await run(["render", file, "--out", join(scratch, "rendered")]);
+    expect(render.code).toBe(2);
+    expect(render.stderr).toContain(
+      "200000 problems in the input (the first 200 listed above); nothing was written.",
+    );
   });
 });

@@ -87,7 +87,8 @@ export function renderMermaid(model: Model, limits = MERMAID_DEFAULTS): string |
 export function topologyDiagram(model: Model, limits = MERMAID_DEFAULTS): TopologyDiagram {
   const full = renderMermaid(model, limits);
   if (full !== undefined) return { text: full, level: "components" };
-  const most = `Mermaid draws at most ${limits.maxEdges} edges and ${limits.maxText.toLocaleString("en-US")} characters`;
+  const edges = `${limits.maxEdges} edge${limits.maxEdges === 1 ? "" : "s"}`;
+  const most = `Mermaid draws at most ${edges} and ${limits.maxText.toLocaleString("en-US")} characters`;
   const regions = regionMermaid(model, limits);
   if (regions === undefined) return { why: `even one node per region is more than Mermaid draws (${most}).` };
   const left =

@@ -149,7 +149,7 @@ describe("the topology diagram stays within what Mermaid draws", () => {
     const diagram = drawn(topologyDiagram(model, { maxText: MERMAID_MAX_TEXT, maxEdges: 1 }));
     expect(diagram.level).toBe("regions");
     expect(diagram.note).toBe(
-      "By region: a node per component instance is more than Mermaid draws (Mermaid draws at most 1 edges and 50,000 characters).",
+      "By region: a node per component instance is more than Mermaid draws (Mermaid draws at most 1 edge and 50,000 characters).",
     );
     expect(diagram.text.split("\n").slice(3)).toEqual([
       '  region__eu_west_1 -->|"1 consumer"| region__us_east_1',

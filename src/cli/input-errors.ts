@@ -33,22 +33,30 @@ export function flagValue(argv: readonly string[], name: string, short: string):
  * column) on each that has none, when they came from a spec: the text on stderr then names the
  * line as the SARIF does, and `diff` can tell which of its two specs a problem is in.
  */
-export async function locatedDiagnostics(error: InputError): Promise<readonly Diagnostic[]> {
-  if (error.source === undefined) return error.diagnostics;
+export async function locatedDiagnostics(
+  error: InputError,
+  /** The ones to locate, when not all are shown. @default error.diagnostics */
+  diagnostics: readonly Diagnostic[] = error.diagnostics,
+): Promise<readonly Diagnostic[]> {
+  if (error.source === undefined) return diagnostics;
   const { specLocator } = await import("../report/locate/index.js");
   const locate = await specLocator(error.source);
   const file = relative(process.cwd(), error.source.file);
-  return error.diagnostics.map((d) =>
+  return diagnostics.map((d) =>
     d.location !== undefined ? d : { ...d, location: { file, ...locate(d.path) } },
   );
 }
 
-export async function renderInputError(error: InputError, format: string): Promise<string | undefined> {
+/** The report of `error` in a machine format; `findings` are its diagnostics, located (locatedDiagnostics). */
+export function renderInputError(
+  error: InputError,
+  format: string,
+  findings: readonly Diagnostic[],
+): string | undefined {
   const render = RENDERERS[format];
   if (render === undefined) return undefined;
   const file = error.source
     ? relative(process.cwd(), error.source.file)
     : (error.diagnostics.find((d) => d.location)?.location?.file ?? "");
-  const findings = await locatedDiagnostics(error);
   return render({ topology: "(invalid input)", file, findings, summary: summarise(findings) });
 }

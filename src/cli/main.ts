@@ -46,16 +46,22 @@ interface ReportTarget {
  * annotates them).
  */
 async function reportInputError(error: InputError, { format, output, asked, json }: ReportTarget, io: Io) {
-  const { locatedDiagnostics, renderInputError } = await import("./input-errors.js");
-  const diagnostics = await locatedDiagnostics(error).catch(() => error.diagnostics);
+  const { locatedDiagnostics, MACHINE_FORMATS, renderInputError } = await import("./input-errors.js");
+  // Located once, and only as many as are shown unless a machine format reports them all.
+  const machineFormat = format !== undefined && MACHINE_FORMATS.has(format) ? format : undefined;
+  const wanted =
+    machineFormat === undefined ? error.diagnostics.slice(0, MAX_LISTED_PROBLEMS) : error.diagnostics;
+  const diagnostics = await locatedDiagnostics(error, wanted).catch(() => wanted);
   const listed = diagnostics.slice(0, MAX_LISTED_PROBLEMS);
   io.stderr(`${formatDiagnostics(listed, { color: io.color })}\n`);
-  const machine = format === undefined ? undefined : await renderInputError(error, format);
+  const machine =
+    machineFormat === undefined ? undefined : renderInputError(error, machineFormat, diagnostics);
+  const total = error.diagnostics.length;
   const more =
-    diagnostics.length > listed.length
+    total > listed.length
       ? ` (the first ${listed.length} listed above${json ? "; --format json lists every one" : ""})`
       : "";
-  const count = `${diagnostics.length} problem${diagnostics.length === 1 ? "" : "s"} in the input${more}`;
+  const count = `${total} problem${total === 1 ? "" : "s"} in the input${more}`;
   if (machine === undefined) {
     io.stderr(`\n${count}; nothing was written.\n`);
     return;

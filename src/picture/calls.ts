@@ -197,11 +197,9 @@ export function renderCallGraphSvg(
     vertical ? TOP + n.column * (NODE_H + LEVEL_GAP) : TOP + n.row * (NODE_H + ROW_GAP);
 
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
-    `<title>${escapeXml(`${model.name}: call graph`)}</title>`,
-    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#455a64"/></marker></defs>',
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${MARGIN}" y="30" font-size="18" font-weight="bold">${escapeXml(`${model.name}: calls`)}</text>`,
+    ...frame(model, width, height, [
+      '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#455a64"/></marker></defs>',
+    ]),
     `<text x="${MARGIN}" y="46" fill="#546e7a">solid: hard dependency · dashed: soft call, produce or consume · label: operation, p99 the call adds</text>`,
     '<g id="edges">',
   ];
@@ -282,6 +280,17 @@ export function renderCallGraphSvg(
   return `${out.join("\n")}\n`;
 }
 
+/** The call graph's SVG element, title, background and heading; `defs` go before the background. */
+function frame(model: Model, width: number, height: number, defs: readonly string[] = []): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
+    `<title>${escapeXml(`${model.name}: call graph`)}</title>`,
+    ...defs,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${MARGIN}" y="30" font-size="18" font-weight="bold">${escapeXml(`${model.name}: calls`)}</text>`,
+  ];
+}
+
 /** In place of a call graph too big to draw: what it would be and where every call is listed. */
 function tooBig(model: Model, nodes: number, width: number, height: number): string {
   const px = (n: number) => n.toLocaleString("en-US");
@@ -292,10 +301,7 @@ function tooBig(model: Model, nodes: number, width: number, height: number): str
   const w = 720;
   const h = TOP + lines.length * 18 + MARGIN;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
-    `<title>${escapeXml(`${model.name}: call graph`)}</title>`,
-    `<rect width="${w}" height="${h}" fill="#ffffff"/>`,
-    `<text x="${MARGIN}" y="30" font-size="18" font-weight="bold">${escapeXml(`${model.name}: calls`)}</text>`,
+    ...frame(model, w, h),
     ...lines.map(
       (line, i) => `<text x="${MARGIN}" y="${TOP + i * 18}" fill="#546e7a">${escapeXml(line)}</text>`,
     ),

@@ -4,6 +4,8 @@
  * implement is invalid input, since topoplan would analyse a system the engine does not run. Each entry cites the
  * engine's documentation. Light on purpose: the spec imports it, not the compilers.
  */
+import type { DatastoreLayout } from "./cockroachdb-layout.js";
+import { leaseSuccessionUncontrolled } from "./cockroachdb-layout.js";
 import type { EngineId } from "./ids.js";
 
 export interface EngineCapabilities {
@@ -38,9 +40,12 @@ export interface EngineCapabilities {
    * Single-leader engines: whether leadership returns to a preferred region after a failover
    * (lease preferences). `false`: whichever up-to-date voter's election timer fires first leads,
    * so after a failover the model can only name the candidate regions. Absent: the model's
-   * default, `true`.
+   * default, `true`. `unlessLayout`: the layouts the engine is deployed with where it has none
+   * after all (CockroachDB's multi-region form without a secondary region).
    */
-  readonly leaderPreference?: EngineTrait<boolean>;
+  readonly leaderPreference?: EngineTrait<boolean> & {
+    readonly unlessLayout?: { readonly when: (store: DatastoreLayout) => boolean; readonly source: string };
+  };
   /**
    * How long writes stop when the leader is lost, s: `rtoSeconds` at the latest (the failure
    * detector's full period, then the promotion), `earliestSeconds` at the soonest (a crash just
@@ -129,6 +134,13 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       value: true,
       source:
         "https://www.cockroachlabs.com/docs/stable/configure-replication-zones#lease_preferences (leases move back to the preferred region)",
+      // SURVIVE REGION FAILURE's four-region layout gets no secondary region (it would add a
+      // replica): its lease preferences name the primary region only (cockroachdb-layout.ts).
+      unlessLayout: {
+        when: leaseSuccessionUncontrolled,
+        source:
+          "https://www.cockroachlabs.com/docs/v24.3/multiregion-overview#secondary-regions (without one, the leases leave a failed primary region for any other)",
+      },
     },
     geoPartitionsUnsupported: {
       why: "topoplan sets one zone configuration for the whole database (cockroachdb-placement.ts), so every range has the same lease preferences; rows homed by region need REGIONAL BY ROW tables, which topoplan does not create",

@@ -2,14 +2,20 @@
  * The declared placement, leader and survival goal of a CockroachDB datastore as SQL, run once by
  * the placement Job. Two forms, as CockroachDB's docs offer them:
  *
- * - Multi-region SQL (https://www.cockroachlabs.com/docs/v24.3/multiregion-overview): `SET PRIMARY
- *   REGION`, `ADD REGION`, `SURVIVE REGION FAILURE`. Region survival fixes its own layout
- *   (https://www.cockroachlabs.com/docs/v24.3/multiregion-survival-goals#survive-region-failures):
- *   5 voting replicas, 2 of them in the primary region, at least 3 database regions. It is used
- *   only when the declared placement is that layout (5 replicas, 2 in the leader region, every
- *   other region at least 1, 3 or 4 regions); CockroachDB's allocator then chooses which
- *   non-primary region holds a second voter, which changes neither the commit quorum (the
- *   leader's 2 plus the nearest other region) nor survival of any one region.
+ * - Multi-region SQL (https://www.cockroachlabs.com/docs/v24.3/multiregion-overview): the database
+ *   created with its `PRIMARY REGION`, `REGIONS` and `SURVIVE REGION FAILURE`, each then applied
+ *   again by `ALTER DATABASE` (the Job runs again when the topology changes). Region survival
+ *   fixes its own layout (cockroachdb-layout.ts): 5 voting replicas, 2 of them in the primary
+ *   region, at least 3 database regions. It is used only when the declared placement is that
+ *   layout. In the three-region layout (2 + 2 + 1) the other region with 2 voters is named the
+ *   `SECONDARY REGION`: CockroachDB keeps 2 voters there and moves the leases there when the
+ *   primary region fails, which is the region the analysis elects. Its secondary region is
+ *   dropped first and set again last, since a new primary region may be the old secondary, which
+ *   `SET PRIMARY REGION` refuses ("region … is currently the secondary region"), and every
+ *   region is added before the primary is set (it refuses a region not added yet). In the
+ *   four-region layout (2 + 1 + 1 + 1) a secondary region would add a sixth replica, so there is
+ *   none, and the leases leave a failed primary for whichever voters CockroachDB picks: the
+ *   analysis prices the worst of them (the engine's `leaderPreference` has this exception).
  * - Otherwise a zone configuration on the database
  *   (https://www.cockroachlabs.com/docs/v24.3/configure-replication-zones): `num_replicas` = the
  *   declared replicas, `num_voters` = those that vote in the model (voters and witnesses),
@@ -30,6 +36,7 @@
  */
 import { leaderSuccession } from "../analysis/leader-succession.js";
 import type { Model, RegionPlacement, ResolvedDatastore } from "../model/types.js";
+import { isRegionSurvivalLayout, secondaryRegion } from "./cockroachdb-layout.js";
 
 /** Database of a component: its name with `-` → `_` (an unquoted-safe SQL identifier). */
 export function databaseName(component: string): string {
@@ -46,40 +53,34 @@ export function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** True when the placement is exactly what `SURVIVE REGION FAILURE` builds (see the file comment). */
-export function isRegionSurvivalLayout(store: ResolvedDatastore): boolean {
-  const regions = store.placement.filter((p) => p.replicas > 0);
-  const leader = regions.find((p) => p.region === store.leader);
-  return (
-    store.survive === "region" &&
-    regions.length >= 3 &&
-    regions.length <= 4 &&
-    store.replicas === 5 &&
-    leader?.replicas === 2 &&
-    // SURVIVE REGION FAILURE makes all 5 replicas voters: a read-only replica would vote.
-    regions.every((p) => p.replicas >= 1 && p.replicas <= 2 && p.readOnly === 0)
-  );
-}
-
 /** Replicas of a region that vote: voters, and witnesses (voters holding data in CockroachDB). */
 const voting = (p: RegionPlacement): number => p.voters + p.witnesses;
 
 /** The statements the placement Job runs, in order. Idempotent: the Job may run them again. */
 export function placementStatements(model: Model, store: ResolvedDatastore): string[] {
   const db = sqlIdentifier(databaseName(store.name));
-  const create = `CREATE DATABASE IF NOT EXISTS ${db}`;
   if (isRegionSurvivalLayout(store)) {
-    const others = store.placement
-      .filter((p) => p.replicas > 0 && p.region !== store.leader)
-      .map((p) => `ALTER DATABASE ${db} ADD REGION IF NOT EXISTS ${sqlIdentifier(p.region)}`);
+    const regions = store.placement.filter((p) => p.replicas > 0).map((p) => p.region);
+    const others = regions.filter((region) => region !== store.leader);
+    const primary = sqlIdentifier(store.leader);
+    const secondary = secondaryRegion(store);
+    const all = [store.leader, ...others].map(sqlIdentifier);
     return [
-      create,
-      `ALTER DATABASE ${db} SET PRIMARY REGION ${sqlIdentifier(store.leader)}`,
-      ...others,
+      // Multi-region from its creation, so that DROP SECONDARY REGION below never meets a
+      // database without regions (it refuses one, IF EXISTS or not).
+      `CREATE DATABASE IF NOT EXISTS ${db} PRIMARY REGION ${primary} REGIONS ${all.join(", ")} SURVIVE REGION FAILURE`,
+      `ALTER DATABASE ${db} DROP SECONDARY REGION IF EXISTS`,
+      // Every region added before it becomes primary: SET PRIMARY REGION refuses a region the
+      // database does not have yet (a leader moved to a new region).
+      ...all.map((region) => `ALTER DATABASE ${db} ADD REGION IF NOT EXISTS ${region}`),
+      `ALTER DATABASE ${db} SET PRIMARY REGION ${primary}`,
       `ALTER DATABASE ${db} SURVIVE REGION FAILURE`,
+      ...(secondary === undefined
+        ? []
+        : [`ALTER DATABASE ${db} SET SECONDARY REGION ${sqlIdentifier(secondary)}`]),
     ];
   }
-  return [create, zoneConfigStatement(store, leaderSuccession(model, store))];
+  return [`CREATE DATABASE IF NOT EXISTS ${db}`, zoneConfigStatement(store, leaderSuccession(model, store))];
 }
 
 /**

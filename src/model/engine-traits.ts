@@ -1,4 +1,5 @@
 import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
+import type { DatastoreLayout } from "../engines/cockroachdb-layout.js";
 import type { ResolvedDeploy } from "./types.js";
 
 /**
@@ -23,12 +24,14 @@ export interface EngineTraits {
   readonly readsAtPrimary: boolean;
 }
 
-export function engineTraits(deploy: ResolvedDeploy): EngineTraits {
+/** The traits of a datastore's engine, given its layout (some engines behave differently by layout). */
+export function engineTraits(deploy: ResolvedDeploy, layout: DatastoreLayout): EngineTraits {
   const engine = deploy.target === "kubernetes" ? deploy.engine : undefined;
   const caps = engine === undefined ? undefined : ENGINE_CAPABILITIES[engine];
+  const preference = caps?.leaderPreference;
   return {
     strongRead: caps?.strongRead?.value ?? "lease",
-    leaderPreference: caps?.leaderPreference?.value ?? true,
+    leaderPreference: preference?.unlessLayout?.when(layout) ? false : (preference?.value ?? true),
     failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
     wanCopyPerRegion: caps?.wanFanOut?.value === "per-region",
     readsAtPrimary: caps?.clientReads?.value === "primary",

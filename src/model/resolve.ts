@@ -244,7 +244,7 @@ function resolveDatastore(
     leader,
     leaderRegions: eligible,
     failover: resolveFailover(spec),
-    ...engineTraits(deploy),
+    ...engineTraits(deploy, { survive: spec.survive, replicas, placement, leader, leaderRegions: eligible }),
     writeRegions,
     quorum,
     sync: spec.sync,

@@ -13,8 +13,8 @@ import { analyse, parseFailures } from "../../src/analysis/index.js";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
 import type { PlannedResource } from "../../src/compile/plan.js";
 import { COCKROACH_METRICS, cockroachdb } from "../../src/engines/cockroachdb.js";
+import { isRegionSurvivalLayout, secondaryRegion } from "../../src/engines/cockroachdb-layout.js";
 import {
-  isRegionSurvivalLayout,
   placementStatements,
   sqlIdentifier,
   zoneConfigStatement,
@@ -291,16 +291,57 @@ describe("cockroachdb placement SQL", () => {
     return placementStatements(model, model.datastores[0]!);
   };
 
-  test("survive region over 2+2+1 with the leader holding 2: multi-region SQL", () => {
+  test("survive region over 2+2+1 with the leader holding 2: multi-region SQL, the other 2 the secondary region", () => {
     const s = store(THREE_REGIONS, { leader: "eu-west-1", survive: "region" });
     expect(isRegionSurvivalLayout(s)).toBe(true);
+    expect(secondaryRegion(s)).toBe("eu-central-1");
+    expect(s.leaderPreference).toBe(true);
     expect(statements(THREE_REGIONS, { leader: "eu-west-1", survive: "region" })).toEqual([
-      'CREATE DATABASE IF NOT EXISTS "ledger"',
-      'ALTER DATABASE "ledger" SET PRIMARY REGION "eu-west-1"',
+      'CREATE DATABASE IF NOT EXISTS "ledger" PRIMARY REGION "eu-west-1" REGIONS "eu-west-1", "eu-central-1", "eu-north-1" SURVIVE REGION FAILURE',
+      'ALTER DATABASE "ledger" DROP SECONDARY REGION IF EXISTS',
+      'ALTER DATABASE "ledger" ADD REGION IF NOT EXISTS "eu-west-1"',
       'ALTER DATABASE "ledger" ADD REGION IF NOT EXISTS "eu-central-1"',
       'ALTER DATABASE "ledger" ADD REGION IF NOT EXISTS "eu-north-1"',
+      'ALTER DATABASE "ledger" SET PRIMARY REGION "eu-west-1"',
       'ALTER DATABASE "ledger" SURVIVE REGION FAILURE',
+      'ALTER DATABASE "ledger" SET SECONDARY REGION "eu-central-1"',
     ]);
+  });
+
+  test("the secondary region is the region the analysis elects when the leader's region is lost", () => {
+    const model = modelOf(topology(THREE_REGIONS, { leader: "eu-west-1", survive: "region" }));
+    const lost = analyse(model, parseFailures(model, ["region:eu-west-1"])).datastores[0]!;
+    expect(lost.effectiveLeader).toBe(secondaryRegion(model.datastores[0]!));
+    expect(lost.leaderCandidates).toBeUndefined();
+  });
+
+  test("2+2+1 whose other 2 may not lead: no secondary region, and the successor is not named", () => {
+    const extra = { leader: "eu-west-1", survive: "region", leaderRegions: ["eu-west-1", "eu-north-1"] };
+    const s = store(THREE_REGIONS, extra);
+    expect(isRegionSurvivalLayout(s)).toBe(true);
+    expect(secondaryRegion(s)).toBeUndefined();
+    expect(s.leaderPreference).toBe(false);
+    expect(statements(THREE_REGIONS, extra).some((sql) => sql.includes("SET SECONDARY REGION"))).toBe(false);
+  });
+
+  test("survive region over 2+1+1+1: no secondary region (it would add a sixth replica); the analysis prices any successor", () => {
+    const FOUR = { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1, "eu-west-2": 1 };
+    const extra = { leader: "eu-west-1", survive: "region" };
+    const model = modelOf(topology(FOUR, extra));
+    const s = model.datastores[0]!;
+    expect(isRegionSurvivalLayout(s)).toBe(true);
+    expect(secondaryRegion(s)).toBeUndefined();
+    expect(s.leaderPreference).toBe(false);
+    const sql = statements(FOUR, extra);
+    expect(sql.at(-1)).toBe('ALTER DATABASE "ledger" SURVIVE REGION FAILURE');
+    expect(sql.some((line) => line.includes("SECONDARY REGION") && !line.includes("DROP"))).toBe(false);
+    // CockroachDB prefers the primary region only: the lease stays there while it is up, and
+    // after losing it may go to any other region's voter, so every one is a candidate.
+    const lost = analyse(model, parseFailures(model, ["region:eu-west-1"])).datastores[0]!;
+    expect(lost.leaderCandidates).toEqual(["eu-central-1", "eu-north-1", "eu-west-2"]);
+    const other = analyse(model, parseFailures(model, ["region:eu-north-1"])).datastores[0]!;
+    expect(other.effectiveLeader).toBe("eu-west-1");
+    expect(other.leaderCandidates).toBeUndefined();
   });
 
   test.each([

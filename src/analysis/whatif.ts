@@ -110,7 +110,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         component: now.name,
         path: now.path,
         // An asynchronous commit waits for no replica (0 ms before and after): nothing to say.
-        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${(now.leaderCandidates?.length ?? 0) > 1 ? ` (no leader preference: any of ${now.leaderCandidates!.join(", ")} may win; priced at the worst)` : ""}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}`,
+        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${(now.leaderCandidates?.length ?? 0) > 1 ? ` (no preferred successor: any of ${now.leaderCandidates!.join(", ")} may take over; priced at the worst)` : ""}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}`,
         from: leaderThen,
         to: now.effectiveLeader,
       });

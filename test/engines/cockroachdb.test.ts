@@ -9,7 +9,7 @@ import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { describe, expect, test } from "vitest";
-import { analyse, parseFailures } from "../../src/analysis/index.js";
+import { analyse, compareAnalyses, parseFailures } from "../../src/analysis/index.js";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
 import type { PlannedResource } from "../../src/compile/plan.js";
 import { COCKROACH_METRICS, cockroachdb } from "../../src/engines/cockroachdb.js";
@@ -337,8 +337,13 @@ describe("cockroachdb placement SQL", () => {
     expect(sql.some((line) => line.includes("SECONDARY REGION") && !line.includes("DROP"))).toBe(false);
     // CockroachDB prefers the primary region only: the lease stays there while it is up, and
     // after losing it may go to any other region's voter, so every one is a candidate.
-    const lost = analyse(model, parseFailures(model, ["region:eu-west-1"])).datastores[0]!;
+    const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]));
+    const lost = failed.datastores[0]!;
     expect(lost.leaderCandidates).toEqual(["eu-central-1", "eu-north-1", "eu-west-2"]);
+    const moved = compareAnalyses(analyse(model), failed).find((c) => c.kind === "leader-moved")!;
+    expect(moved.message).toContain(
+      "(no preferred successor: any of eu-central-1, eu-north-1, eu-west-2 may take over; priced at the worst)",
+    );
     const other = analyse(model, parseFailures(model, ["region:eu-north-1"])).datastores[0]!;
     expect(other.effectiveLeader).toBe("eu-west-1");
     expect(other.leaderCandidates).toBeUndefined();

@@ -66,8 +66,9 @@ export function placementStatements(model: Model, store: ResolvedDatastore): str
     const secondary = secondaryRegion(store);
     const all = [store.leader, ...others].map(sqlIdentifier);
     return [
-      // Multi-region from its creation, so that DROP SECONDARY REGION below never meets a
-      // database without regions (it refuses one, IF EXISTS or not).
+      // Multi-region from its creation, which DROP SECONDARY REGION below needs (it refuses a
+      // database without regions, IF EXISTS or not). A database the zone-configuration form made
+      // stays without them, and this Job retries until it is converted by hand (docs/engines.md).
       `CREATE DATABASE IF NOT EXISTS ${db} PRIMARY REGION ${primary} REGIONS ${all.join(", ")} SURVIVE REGION FAILURE`,
       `ALTER DATABASE ${db} DROP SECONDARY REGION IF EXISTS`,
       // Every region added before it becomes primary: SET PRIMARY REGION refuses a region the
@@ -81,6 +82,25 @@ export function placementStatements(model: Model, store: ResolvedDatastore): str
     ];
   }
   return [`CREATE DATABASE IF NOT EXISTS ${db}`, zoneConfigStatement(store, leaderSuccession(model, store))];
+}
+
+/** What the stale-regions query puts before each region, so a script reads back only those words. */
+export const STALE_PREFIX = "stale-region:";
+
+/**
+ * For the multi-region form: the query listing the database's regions outside the placement, each
+ * then dropped by `ALTER DATABASE … DROP REGION` (cockroachdb.ts `placementScript`). A region
+ * taken out of the placement stays a database region otherwise, and CockroachDB keeps a replica
+ * there (one per database region beyond the primary's two) with no node left to hold it. It
+ * cannot be a static `DROP REGION IF EXISTS` per known region: CockroachDB checks the survival
+ * goal against the region count first, so a three-region database refuses even a region it does
+ * not have ("at least 3 regions are required for surviving a region failure": multiregion
+ * `CanDropRegion`, before the membership check).
+ */
+export function staleRegionsQuery(store: ResolvedDatastore): string | undefined {
+  if (!isRegionSurvivalLayout(store)) return undefined;
+  const keep = store.placement.filter((p) => p.replicas > 0).map((p) => sqlString(p.region));
+  return `SELECT '${STALE_PREFIX}' || region AS stale FROM [SHOW REGIONS FROM DATABASE ${sqlIdentifier(databaseName(store.name))}] WHERE region NOT IN (${keep.join(", ")})`;
 }
 
 /**

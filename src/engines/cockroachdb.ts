@@ -19,9 +19,15 @@ import { kubernetesName } from "../compile/names.js";
 import { selector } from "../compile/observability/promql.js";
 import type { PlannedResource } from "../compile/plan.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
+import { shellQuote } from "../shell.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
-import { placementStatements } from "./cockroachdb-placement.js";
-import { retryScript, setupJobResources } from "./jobs.js";
+import {
+  databaseName,
+  placementStatements,
+  STALE_PREFIX,
+  staleRegionsQuery,
+} from "./cockroachdb-placement.js";
+import { retryScript, retryShell, setupJobResources } from "./jobs.js";
 import { allMembers, MCS_NOT_READY_RECORDS, type MemberSet, memberSets, peerHost } from "./members.js";
 import type { EngineComponent, EngineDefinition, Indicators, Member } from "./types.js";
 
@@ -186,17 +192,42 @@ function setupJobs(model: Model, store: ResolvedDatastore, c: Cluster, placed: P
   // https://www.cockroachlabs.com/docs/v24.3/cockroach-init: run once against any node; a second
   // run fails with "cluster has already been initialized", which counts as done.
   const init = retryScript([BINARY, "init", host, certs], "cluster has already been initialized");
-  const sql = retryScript([
-    BINARY,
-    "sql",
-    host,
-    certs,
-    `--execute=${placementStatements(model, store).join("; ")};`,
-  ]);
+  const sql = placementScript(store, [BINARY, "sql", host, certs], placementStatements(model, store));
   return [
     ...setupJobResources(model.name, placed, { ...common, suffix: "init", script: init }, PORTS.client),
     ...setupJobResources(model.name, placed, { ...common, suffix: "placement", script: sql }, PORTS.client),
   ];
+}
+
+/**
+ * The placement Job's script: the statements, then, for the multi-region form, every database
+ * region outside the placement dropped (cockroachdb-placement.ts `staleRegionsQuery`), one
+ * `DROP REGION` each, after the primary and secondary regions are set (neither can be dropped).
+ * A region name is dropped only as the query prefixed it, and only if it is a region code.
+ */
+export function placementScript(
+  store: ResolvedDatastore,
+  client: readonly string[],
+  statements: readonly string[],
+): string {
+  const execute = `--execute=${statements.join("; ")};`;
+  const stale = staleRegionsQuery(store);
+  if (stale === undefined) return retryScript([...client, execute]);
+  const run = (...words: string[]) => [...client, ...words].map(shellQuote).join(" ");
+  // The database name is an SQL identifier of [a-z0-9_] (databaseName): safe inside "…".
+  const drop = `${run()} "--execute=ALTER DATABASE \\"${databaseName(store.name)}\\" DROP REGION \\"$r\\""`;
+  return retryShell(
+    [
+      // No pathname expansion of the words read back (a header such as `?column?` is a glob).
+      `{ set -f; ${run(execute)}`,
+      `&& regions=$(${run("--format=tsv", `--execute=${stale}`)})`,
+      `&& for w in $regions; do`,
+      `case "$w" in ${STALE_PREFIX}*) r="\${w#${STALE_PREFIX}}" ;; *) continue ;; esac;`,
+      `case "$r" in ""|*[!a-z0-9-]*) echo "not a region code: $r"; exit 1 ;; esac;`,
+      `${drop} || exit 1;`,
+      "done; }",
+    ].join(" "),
+  );
 }
 
 /**

@@ -51,7 +51,11 @@ export interface SetupJob {
  * initialized"). The command is given as shell words, each quoted.
  */
 export function retryScript(command: readonly string[], okIfOutput?: string): string {
-  const line = command.map(shellQuote).join(" ");
+  return retryShell(command.map(shellQuote).join(" "), okIfOutput);
+}
+
+/** {@link retryScript} for a command line already written as shell (quoted by the caller). */
+export function retryShell(line: string, okIfOutput?: string): string {
   const accept =
     okIfOutput === undefined
       ? ""

@@ -283,6 +283,22 @@ describe("cockroachdb Jobs", () => {
   });
 });
 
+/** A 5-replica CockroachDB store led from eu-west-1 that must survive a region, with replica roles. */
+const regionSurvival = (placement: Record<string, number | Record<string, number>>) =>
+  modelOf({
+    ...topology({}),
+    datastores: {
+      ledger: {
+        replication: "consensus",
+        replicas: 5,
+        placement,
+        leader: "eu-west-1",
+        survive: "region",
+        deploy: { target: "kubernetes", engine: "cockroachdb" },
+      },
+    },
+  } as TopologyInput).datastores[0]!;
+
 describe("cockroachdb placement SQL", () => {
   const store = (placement: Record<string, number>, extra: Record<string, unknown> = {}) =>
     modelOf(topology(placement, extra)).datastores[0]!;
@@ -315,13 +331,29 @@ describe("cockroachdb placement SQL", () => {
     expect(lost.leaderCandidates).toBeUndefined();
   });
 
-  test("2+2+1 whose other 2 may not lead: no secondary region, and the successor is not named", () => {
+  test("2+2+1 whose other 2 may not lead: a zone configuration, which keeps the lease out of it", () => {
+    // The multi-region form cannot: without a secondary region the lease may go to either region.
     const extra = { leader: "eu-west-1", survive: "region", leaderRegions: ["eu-west-1", "eu-north-1"] };
-    const s = store(THREE_REGIONS, extra);
-    expect(isRegionSurvivalLayout(s)).toBe(true);
+    const model = modelOf(topology(THREE_REGIONS, extra));
+    const s = model.datastores[0]!;
+    expect(isRegionSurvivalLayout(s)).toBe(false);
+    expect(s.leaderPreference).toBe(true);
+    expect(statements(THREE_REGIONS, extra)[1]).toContain(
+      "lease_preferences = '[[+region=eu-west-1],[+region=eu-north-1]]'",
+    );
+    const lost = analyse(model, parseFailures(model, ["region:eu-west-1"])).datastores[0]!;
+    expect(lost.effectiveLeader).toBe("eu-north-1");
+  });
+
+  test("2+2+1 with a witness: a zone configuration (the multi-region form makes it a voter that may lead)", () => {
+    const s = regionSurvival({
+      "eu-west-1": 2,
+      "eu-central-1": { voters: 1, witnesses: 1 },
+      "eu-north-1": 1,
+    });
+    expect(isRegionSurvivalLayout(s)).toBe(false);
     expect(secondaryRegion(s)).toBeUndefined();
-    expect(s.leaderPreference).toBe(false);
-    expect(statements(THREE_REGIONS, extra).some((sql) => sql.includes("SET SECONDARY REGION"))).toBe(false);
+    expect(zoneConfigStatement(s, ["eu-central-1", "eu-north-1"])).toContain("num_voters = 5, ");
   });
 
   test("survive region over 2+1+1+1: no secondary region (it would add a sixth replica); the analysis prices any successor", () => {
@@ -414,19 +446,12 @@ describe("cockroachdb placement SQL", () => {
   });
 
   test("a region-survival count with a read-only replica keeps the zone configuration (SURVIVE REGION makes all 5 vote)", () => {
-    const s = modelOf({
-      ...topology({}),
-      datastores: {
-        ledger: {
-          replication: "consensus",
-          replicas: 5,
-          placement: { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1, "us-east-1": { readOnly: 1 } },
-          leader: "eu-west-1",
-          survive: "region",
-          deploy: { target: "kubernetes", engine: "cockroachdb" },
-        },
-      },
-    } as TopologyInput).datastores[0]!;
+    const s = regionSurvival({
+      "eu-west-1": 2,
+      "eu-central-1": 1,
+      "eu-north-1": 1,
+      "us-east-1": { readOnly: 1 },
+    });
     expect(isRegionSurvivalLayout(s)).toBe(false);
     expect(zoneConfigStatement(s)).toContain("num_voters = 4, ");
   });

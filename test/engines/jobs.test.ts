@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { placementScript } from "../../src/engines/cockroachdb.js";
 import { placementStatements } from "../../src/engines/cockroachdb-placement.js";
 import { retryScript } from "../../src/engines/jobs.js";
 import { modelOf } from "../compile/kubernetes/helpers.js";
@@ -26,20 +27,25 @@ function standIn(name: string, output: string, code: number): { bin: string; arg
 
 const run = (script: string) => spawnSync("/bin/bash", ["-c", script], { encoding: "utf8", timeout: 10_000 });
 
+/** A CockroachDB store of `bank` led from eu-west-1 with this placement. */
+const ledgerModel = (placement: Record<string, number>, survive?: "region") =>
+  modelOf({
+    name: "bank",
+    datastores: {
+      ledger: {
+        replication: "consensus",
+        replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+        placement,
+        leader: "eu-west-1",
+        ...(survive === undefined ? {} : { survive }),
+        deploy: { target: "kubernetes", engine: "cockroachdb" },
+      },
+    },
+  });
+
 describe("setup Job scripts", () => {
   test("the placement SQL reaches the CLI unchanged, quotes and all", () => {
-    const model = modelOf({
-      name: "bank",
-      datastores: {
-        ledger: {
-          replication: "consensus",
-          replicas: 3,
-          placement: { "eu-west-1": 2, "eu-central-1": 1 },
-          leader: "eu-west-1",
-          deploy: { target: "kubernetes", engine: "cockroachdb" },
-        },
-      },
-    });
+    const model = ledgerModel({ "eu-west-1": 2, "eu-central-1": 1 });
     const sql = `--execute=${placementStatements(model, model.datastores[0]!).join("; ")};`;
     const fake = standIn("cockroach", "ok", 0);
     const result = run(retryScript([fake.bin, "sql", "--host=h:26257", sql]));
@@ -67,5 +73,93 @@ describe("setup Job scripts", () => {
     );
     expect(result.signal).toBe("SIGTERM");
     expect(result.stdout).toContain("connection refused");
+  });
+});
+
+describe("the multi-region placement Job drops the database regions outside the placement", () => {
+  const model = ledgerModel({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }, "region");
+  const store = model.datastores[0]!;
+  const statements = placementStatements(model, store);
+
+  /**
+   * A stand-in `cockroach` that appends each call's arguments to a log and answers the region query
+   * (`--format=tsv`) with `regions`, as `cockroach sql` prints a result: a header, then the rows;
+   * `dropFails`: a DROP REGION exits 1.
+   */
+  function cockroach(name: string, regions: string, dropFails = false) {
+    const bin = join(dir, name);
+    const log = join(dir, `${name}.log`);
+    writeFileSync(
+      bin,
+      [
+        "#!/bin/bash",
+        `printf '%s\\0' "$@" >> '${log}'; printf '\\n' >> '${log}'`,
+        `case "$*" in *--format=tsv*) printf '%s\\n' ${regions} ;; *"DROP REGION"*) ${dropFails ? "exit 1" : "echo ALTER"} ;; *) echo ok ;; esac`,
+      ].join("\n"),
+    );
+    chmodSync(bin, 0o755);
+    const calls = () =>
+      readFileSync(log, "utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => line.split("\0").slice(0, -1));
+    return { bin, calls };
+  }
+
+  test("every region the query reports, one DROP REGION each, after the statements; nothing else read back", () => {
+    // A header that is a glob, a region, a footer-like line and a second region.
+    const fake = cockroach(
+      "crdb-stale",
+      "stale 'stale-region:eu-west-2' '?column? # 1 row' 'stale-region:us-east-1'",
+    );
+    const result = run(placementScript(store, [fake.bin, "sql", "--host=h:26257"], statements));
+    expect(result.status).toBe(0);
+    const calls = fake.calls();
+    expect(calls[0]).toEqual(["sql", "--host=h:26257", `--execute=${statements.join("; ")};`]);
+    expect(calls[1]).toEqual([
+      "sql",
+      "--host=h:26257",
+      "--format=tsv",
+      `--execute=SELECT 'stale-region:' || region AS stale FROM [SHOW REGIONS FROM DATABASE "ledger"] WHERE region NOT IN ('eu-central-1', 'eu-north-1', 'eu-west-1')`,
+    ]);
+    expect(calls.slice(2)).toEqual([
+      ["sql", "--host=h:26257", '--execute=ALTER DATABASE "ledger" DROP REGION "eu-west-2"'],
+      ["sql", "--host=h:26257", '--execute=ALTER DATABASE "ledger" DROP REGION "us-east-1"'],
+    ]);
+  });
+
+  test("nothing outside the placement: no DROP REGION, and the Job is done", () => {
+    const fake = cockroach("crdb-none", "stale");
+    const result = run(placementScript(store, [fake.bin, "sql"], statements));
+    expect(result.status).toBe(0);
+    expect(fake.calls()).toHaveLength(2);
+  });
+
+  test("a region name that is not a region code is not dropped, and the Job retries", () => {
+    const fake = cockroach("crdb-odd", "'stale-region:eu-west-2\";rm'");
+    const result = spawnSync("/bin/bash", ["-c", placementScript(store, [fake.bin, "sql"], statements)], {
+      encoding: "utf8",
+      timeout: 2_000,
+    });
+    expect(result.signal).toBe("SIGTERM");
+    expect(result.stdout).toContain("not a region code");
+    expect(fake.calls().some((call) => call.join(" ").includes("DROP REGION"))).toBe(false);
+  });
+
+  test("a DROP REGION that fails is retried, not taken as done", () => {
+    const fake = cockroach("crdb-fail", "'stale-region:eu-west-2'", true);
+    const result = spawnSync("/bin/bash", ["-c", placementScript(store, [fake.bin, "sql"], statements)], {
+      encoding: "utf8",
+      timeout: 2_000,
+    });
+    expect(result.signal).toBe("SIGTERM");
+  });
+
+  test("the zone-configuration form runs its statements only", () => {
+    const zoned = ledgerModel({ "eu-west-1": 2, "eu-central-1": 1 });
+    const sql = placementStatements(zoned, zoned.datastores[0]!);
+    expect(placementScript(zoned.datastores[0]!, ["cockroach", "sql"], sql)).toBe(
+      retryScript(["cockroach", "sql", `--execute=${sql.join("; ")};`]),
+    );
   });
 });

@@ -15,7 +15,10 @@
  *   region is added before the primary is set (it refuses a region not added yet). In the
  *   four-region layout (2 + 1 + 1 + 1) a secondary region would add a sixth replica, so there is
  *   none, and the leases leave a failed primary for whichever voters CockroachDB picks: the
- *   analysis prices the worst of them (the engine's `leaderPreference` has this exception).
+ *   analysis prices the worst of them (the engine's `leaderPreference` has this exception). The
+ *   Job also converts a database the zone-configuration form made, and drops the database
+ *   regions outside the placement (`conversionStatements`, `staleRegionsQuery`; cockroachdb.ts
+ *   `placementScript`).
  * - Otherwise a zone configuration on the database
  *   (https://www.cockroachlabs.com/docs/v24.3/configure-replication-zones): `num_replicas` = the
  *   declared replicas, `num_voters` = those that vote in the model (voters and witnesses),
@@ -68,7 +71,7 @@ export function placementStatements(model: Model, store: ResolvedDatastore): str
     return [
       // Multi-region from its creation, which DROP SECONDARY REGION below needs (it refuses a
       // database without regions, IF EXISTS or not). A database the zone-configuration form made
-      // stays without them, and this Job retries until it is converted by hand (docs/engines.md).
+      // has none: the Job converts it first (conversionStatements, cockroachdb.ts).
       `CREATE DATABASE IF NOT EXISTS ${db} PRIMARY REGION ${primary} REGIONS ${all.join(", ")} SURVIVE REGION FAILURE`,
       `ALTER DATABASE ${db} DROP SECONDARY REGION IF EXISTS`,
       // Every region added before it becomes primary: SET PRIMARY REGION refuses a region the
@@ -86,6 +89,33 @@ export function placementStatements(model: Model, store: ResolvedDatastore): str
 
 /** What the stale-regions query puts before each region, so a script reads back only those words. */
 export const STALE_PREFIX = "stale-region:";
+/** What the region-count query puts before its count. */
+export const REGION_COUNT_PREFIX = "database-regions:";
+
+/**
+ * For the multi-region form: the query counting the database's regions. None means a database
+ * the zone-configuration form made (CREATE DATABASE IF NOT EXISTS left it as it was), which
+ * `conversionStatements` turn multi-region before the rest runs.
+ */
+export function regionCountQuery(store: ResolvedDatastore): string {
+  return `SELECT '${REGION_COUNT_PREFIX}' || count(*)::STRING AS regions FROM [SHOW REGIONS FROM DATABASE ${sqlIdentifier(databaseName(store.name))}]`;
+}
+
+/**
+ * A database without regions made multi-region: its directly set zone configuration discarded,
+ * which `SET PRIMARY REGION` otherwise refuses to replace ("To remove existing,
+ * manually-configured zones from a database (and unblock SET PRIMARY REGION statements on the
+ * database), use an ALTER DATABASE ... CONFIGURE ZONE DISCARD statement":
+ * https://www.cockroachlabs.com/docs/v24.3/alter-database#set-primary-region), then its primary
+ * region set. The placement statements then add the other regions and the survival goal.
+ */
+export function conversionStatements(store: ResolvedDatastore): string[] {
+  const db = sqlIdentifier(databaseName(store.name));
+  return [
+    `ALTER DATABASE ${db} CONFIGURE ZONE DISCARD`,
+    `ALTER DATABASE ${db} SET PRIMARY REGION ${sqlIdentifier(store.leader)}`,
+  ];
+}
 
 /**
  * For the multi-region form: the query listing the database's regions outside the placement, each

@@ -22,8 +22,11 @@ import type { Model, ResolvedDatastore } from "../model/types.js";
 import { shellQuote } from "../shell.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import {
+  conversionStatements,
   databaseName,
   placementStatements,
+  REGION_COUNT_PREFIX,
+  regionCountQuery,
   STALE_PREFIX,
   staleRegionsQuery,
 } from "./cockroachdb-placement.js";
@@ -200,26 +203,35 @@ function setupJobs(model: Model, store: ResolvedDatastore, c: Cluster, placed: P
 }
 
 /**
- * The placement Job's script: the statements, then, for the multi-region form, every database
- * region outside the placement dropped (cockroachdb-placement.ts `staleRegionsQuery`), one
- * `DROP REGION` each, after the primary and secondary regions are set (neither can be dropped).
- * A region name is dropped only as the query prefixed it, and only if it is a region code.
+ * The placement Job's script. For the zone-configuration form, the statements. For the
+ * multi-region form: the database created; converted when it has no regions (one the
+ * zone-configuration form made: cockroachdb-placement.ts `conversionStatements`); the other
+ * statements; then every database region outside the placement dropped (`staleRegionsQuery`),
+ * one `DROP REGION` each, after the primary and secondary regions are set (neither can be
+ * dropped). Only words the queries prefixed are read back, and a region only if it is a region code.
  */
 export function placementScript(
   store: ResolvedDatastore,
   client: readonly string[],
   statements: readonly string[],
 ): string {
-  const execute = `--execute=${statements.join("; ")};`;
+  const execute = (sql: readonly string[]) => `--execute=${sql.join("; ")};`;
   const stale = staleRegionsQuery(store);
-  if (stale === undefined) return retryScript([...client, execute]);
+  if (stale === undefined) return retryScript([...client, execute(statements)]);
   const run = (...words: string[]) => [...client, ...words].map(shellQuote).join(" ");
+  const [create, ...rest] = statements;
   // The database name is an SQL identifier of [a-z0-9_] (databaseName): safe inside "…".
   const drop = `${run()} "--execute=ALTER DATABASE \\"${databaseName(store.name)}\\" DROP REGION \\"$r\\""`;
   return retryShell(
     [
       // No pathname expansion of the words read back (a header such as `?column?` is a glob).
-      `{ set -f; ${run(execute)}`,
+      `{ set -f; ${run(execute([create!]))}`,
+      `&& count=$(${run("--format=tsv", `--execute=${regionCountQuery(store)}`)})`,
+      `&& case " $(echo $count) " in`,
+      `*" ${REGION_COUNT_PREFIX}0 "*) ${run(execute(conversionStatements(store)))} ;;`,
+      `*" ${REGION_COUNT_PREFIX}"[1-9]*) true ;;`,
+      `*) echo "no region count: $count"; false ;; esac`,
+      `&& ${run(execute(rest))}`,
       `&& regions=$(${run("--format=tsv", `--execute=${stale}`)})`,
       `&& for w in $regions; do`,
       `case "$w" in ${STALE_PREFIX}*) r="\${w#${STALE_PREFIX}}" ;; *) continue ;; esac;`,

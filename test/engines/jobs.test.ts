@@ -82,11 +82,15 @@ describe("the multi-region placement Job drops the database regions outside the 
   const statements = placementStatements(model, store);
 
   /**
-   * A stand-in `cockroach` that appends each call's arguments to a log and answers the region query
-   * (`--format=tsv`) with `regions`, as `cockroach sql` prints a result: a header, then the rows;
-   * `dropFails`: a DROP REGION exits 1.
+   * A stand-in `cockroach` that appends each call's arguments to a log and answers the two queries
+   * (`--format=tsv`) as `cockroach sql` prints a result, a header then the rows: the database's
+   * region count, and `regions` for the stale-regions one; `dropFails`: a DROP REGION exits 1.
    */
-  function cockroach(name: string, regions: string, dropFails = false) {
+  function cockroach(
+    name: string,
+    regions: string,
+    { count = "3", dropFails = false }: { count?: string; dropFails?: boolean } = {},
+  ) {
     const bin = join(dir, name);
     const log = join(dir, `${name}.log`);
     writeFileSync(
@@ -94,7 +98,12 @@ describe("the multi-region placement Job drops the database regions outside the 
       [
         "#!/bin/bash",
         `printf '%s\\0' "$@" >> '${log}'; printf '\\n' >> '${log}'`,
-        `case "$*" in *--format=tsv*) printf '%s\\n' ${regions} ;; *"DROP REGION"*) ${dropFails ? "exit 1" : "echo ALTER"} ;; *) echo ok ;; esac`,
+        `case "$*" in`,
+        `  *database-regions:*) printf '%s\\n' regions 'database-regions:${count}' ;;`,
+        `  *--format=tsv*) printf '%s\\n' ${regions} ;;`,
+        `  *"DROP REGION"*) ${dropFails ? "exit 1" : "echo ALTER"} ;;`,
+        "  *) echo ok ;;",
+        "esac",
       ].join("\n"),
     );
     chmodSync(bin, 0o755);
@@ -105,6 +114,15 @@ describe("the multi-region placement Job drops the database regions outside the 
         .map((line) => line.split("\0").slice(0, -1));
     return { bin, calls };
   }
+  const countQuery = [
+    "--format=tsv",
+    `--execute=SELECT 'database-regions:' || count(*)::STRING AS regions FROM [SHOW REGIONS FROM DATABASE "ledger"]`,
+  ];
+  const staleQuery = [
+    "--format=tsv",
+    `--execute=SELECT 'stale-region:' || region AS stale FROM [SHOW REGIONS FROM DATABASE "ledger"] WHERE region NOT IN ('eu-central-1', 'eu-north-1', 'eu-west-1')`,
+  ];
+  const execute = (sql: readonly string[]) => `--execute=${sql.join("; ")};`;
 
   test("every region the query reports, one DROP REGION each, after the statements; nothing else read back", () => {
     // A header that is a glob, a region, a footer-like line and a second region.
@@ -114,25 +132,54 @@ describe("the multi-region placement Job drops the database regions outside the 
     );
     const result = run(placementScript(store, [fake.bin, "sql", "--host=h:26257"], statements));
     expect(result.status).toBe(0);
-    const calls = fake.calls();
-    expect(calls[0]).toEqual(["sql", "--host=h:26257", `--execute=${statements.join("; ")};`]);
-    expect(calls[1]).toEqual([
-      "sql",
-      "--host=h:26257",
-      "--format=tsv",
-      `--execute=SELECT 'stale-region:' || region AS stale FROM [SHOW REGIONS FROM DATABASE "ledger"] WHERE region NOT IN ('eu-central-1', 'eu-north-1', 'eu-west-1')`,
+    const client = ["sql", "--host=h:26257"];
+    expect(fake.calls()).toEqual([
+      [...client, execute(statements.slice(0, 1))],
+      [...client, ...countQuery],
+      [...client, execute(statements.slice(1))],
+      [...client, ...staleQuery],
+      [...client, '--execute=ALTER DATABASE "ledger" DROP REGION "eu-west-2"'],
+      [...client, '--execute=ALTER DATABASE "ledger" DROP REGION "us-east-1"'],
     ]);
-    expect(calls.slice(2)).toEqual([
-      ["sql", "--host=h:26257", '--execute=ALTER DATABASE "ledger" DROP REGION "eu-west-2"'],
-      ["sql", "--host=h:26257", '--execute=ALTER DATABASE "ledger" DROP REGION "us-east-1"'],
+    expect(statements[0]).toMatch(/^CREATE DATABASE IF NOT EXISTS "ledger" PRIMARY REGION/);
+  });
+
+  test("a database without regions (the zone-configuration form's) is converted before the rest", () => {
+    const fake = cockroach("crdb-convert", "stale", { count: "0" });
+    const result = run(placementScript(store, [fake.bin, "sql"], statements));
+    expect(result.status).toBe(0);
+    expect(fake.calls()).toEqual([
+      ["sql", execute(statements.slice(0, 1))],
+      ["sql", ...countQuery],
+      [
+        "sql",
+        '--execute=ALTER DATABASE "ledger" CONFIGURE ZONE DISCARD; ALTER DATABASE "ledger" SET PRIMARY REGION "eu-west-1";',
+      ],
+      ["sql", execute(statements.slice(1))],
+      ["sql", ...staleQuery],
     ]);
+  });
+
+  test("a region count it cannot read: nothing more runs, and the Job retries", () => {
+    const fake = cockroach("crdb-garbled", "stale", { count: "03" });
+    const result = spawnSync("/bin/bash", ["-c", placementScript(store, [fake.bin, "sql"], statements)], {
+      encoding: "utf8",
+      timeout: 2_000,
+    });
+    expect(result.signal).toBe("SIGTERM");
+    expect(result.stdout).toContain("no region count");
+    expect(
+      fake
+        .calls()
+        .every((call) => call.join(" ").includes("--format=tsv") || call.join(" ").includes("CREATE")),
+    ).toBe(true);
   });
 
   test("nothing outside the placement: no DROP REGION, and the Job is done", () => {
     const fake = cockroach("crdb-none", "stale");
     const result = run(placementScript(store, [fake.bin, "sql"], statements));
     expect(result.status).toBe(0);
-    expect(fake.calls()).toHaveLength(2);
+    expect(fake.calls()).toHaveLength(4);
   });
 
   test("a region name that is not a region code is not dropped, and the Job retries", () => {
@@ -147,7 +194,7 @@ describe("the multi-region placement Job drops the database regions outside the 
   });
 
   test("a DROP REGION that fails is retried, not taken as done", () => {
-    const fake = cockroach("crdb-fail", "'stale-region:eu-west-2'", true);
+    const fake = cockroach("crdb-fail", "'stale-region:eu-west-2'", { dropFails: true });
     const result = spawnSync("/bin/bash", ["-c", placementScript(store, [fake.bin, "sql"], statements)], {
       encoding: "utf8",
       timeout: 2_000,

@@ -4,8 +4,7 @@
  * implement is invalid input, since topoplan would analyse a system the engine does not run. Each entry cites the
  * engine's documentation. Light on purpose: the spec imports it, not the compilers.
  */
-import type { DatastoreLayout } from "./cockroachdb-layout.js";
-import { leaseSuccessionUncontrolled } from "./cockroachdb-layout.js";
+import { type DatastoreLayout, leaseSuccessionUncontrolled } from "./cockroachdb-layout.js";
 import type { EngineId } from "./ids.js";
 
 export interface EngineCapabilities {

@@ -331,7 +331,7 @@ describe("cockroachdb placement SQL", () => {
     expect(lost.leaderCandidates).toBeUndefined();
   });
 
-  test("2+2+1 whose other 2 may not lead: a zone configuration, which keeps the lease out of it", () => {
+  test("2+2+1 whose other 2 may not lead: a zone configuration, its lease preferences only the regions that may lead", () => {
     // The multi-region form cannot: without a secondary region the lease may go to either region.
     const extra = { leader: "eu-west-1", survive: "region", leaderRegions: ["eu-west-1", "eu-north-1"] };
     const model = modelOf(topology(THREE_REGIONS, extra));

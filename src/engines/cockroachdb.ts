@@ -219,6 +219,7 @@ export function placementScript(
   const stale = staleRegionsQuery(store);
   if (stale === undefined) return retryScript([...client, execute(statements)]);
   const run = (...words: string[]) => [...client, ...words].map(shellQuote).join(" ");
+  // placementStatements begins with CREATE DATABASE: the conversion goes between it and the rest.
   const [create, ...rest] = statements;
   // The database name is an SQL identifier of [a-z0-9_] (databaseName): safe inside "…".
   const drop = `${run()} "--execute=ALTER DATABASE \\"${databaseName(store.name)}\\" DROP REGION \\"$r\\""`;

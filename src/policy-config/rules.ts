@@ -1,10 +1,24 @@
 import { resolve } from "node:path";
+import { settingsFor } from "../../policies/config.js";
+import { RULES } from "../../policies/registry.js";
+import { type PolicyRunOptions, resolvePolicyConfig } from "../../policies/run.js";
 import type { Rule } from "../../policies/types.js";
-import { InputError } from "../diagnostics/diagnostic.js";
-import { importSandboxed } from "../spec/load/sandbox.js";
+import type { Analysis } from "../analysis/types.js";
+import { formatPath, InputError } from "../diagnostics/diagnostic.js";
+import type { Model } from "../model/types.js";
+import { inSpec, type LoadedTopology } from "../pipeline.js";
+import {
+  type CheckRun,
+  importSandboxed,
+  type RunPayload,
+  type SandboxOutcome,
+} from "../spec/load/sandbox.js";
 import { NOT_UTF8, UTF8_FIX } from "../spec/load/utf8.js";
 
 const SEVERITIES = new Set(["error", "warning", "info"]);
+
+/** A user's rule as its module declares it: everything but the check, which runs in the sandbox. */
+export type RuleDeclaration = Omit<Rule, "check">;
 
 function problem(file: string, message: string, fix: string): InputError {
   return new InputError([
@@ -12,109 +26,72 @@ function problem(file: string, message: string, fix: string): InputError {
   ]);
 }
 
-function isRule(value: unknown): value is Rule {
-  if (value === null || typeof value !== "object") return false;
-  const rule = value as Partial<Rule>;
-  return typeof rule.id === "string" && typeof rule.check === "function";
-}
+const EXAMPLE_RULE =
+  "export default { id, title, severity, docs: { why, how, fix }, check(model, analysis, settings) { return []; } }";
 
-/** The default export (a rule or an array; under CommonJS, module.exports.default) or every named rule. */
-function exportedRules(module: Record<string, unknown>): Rule[] {
-  let value = module.default;
-  if (
-    value !== null &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    !isRule(value) &&
-    "default" in value
-  )
-    value = (value as { default: unknown }).default;
-  const named = Object.entries(module)
-    .filter(([key]) => key !== "default" && key !== "module.exports")
-    .map(([, v]) => v);
-  return (isRule(value) || Array.isArray(value) ? [value].flat() : named).filter(isRule);
-}
-
-/** Runs user code with its stdout sent to stderr, so nothing it prints lands in a report. */
-function quietly<T>(fn: () => T): T {
-  const write = process.stdout.write;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  const restore = () => {
-    process.stdout.write = write;
-  };
-  try {
-    const result = fn();
-    if (result instanceof Promise) return result.finally(restore) as T;
-    restore();
-    return result;
-  } catch (error) {
-    restore();
-    throw error;
+/** The outcomes every pass over the module can end in, as problems with the module (exit 2). */
+function refusal(file: string, outcome: SandboxOutcome, doing: "loading" | "running its checks"): InputError {
+  switch (outcome.kind) {
+    case "compile-error":
+      return problem(
+        file,
+        `could not be compiled: ${outcome.message}${outcome.location ? ` (${outcome.location.file}:${outcome.location.line}:${outcome.location.column})` : ""}`,
+        outcome.message === NOT_UTF8
+          ? UTF8_FIX
+          : "fix the error there and run `npx tsc --noEmit` on the rules file",
+      );
+    case "threw":
+      return problem(
+        file,
+        `could not be ${doing === "loading" ? "loaded" : "run"}: ${outcome.error.message.split("\n")[0]}`,
+        "check the path and run `npx tsc --noEmit` on the rules file",
+      );
+    case "timeout":
+      return doing === "loading"
+        ? problem(
+            file,
+            `did not finish loading within ${outcome.ms} ms (an endless loop, or a promise that never settles?)`,
+            "a rules module only defines its rules; set TOPOPLAN_TIMEOUT_MS if it really needs longer",
+          )
+        : problem(
+            file,
+            `its checks did not finish within ${outcome.ms} ms (an endless loop in a check?)`,
+            "a check reads the model and returns its findings; set TOPOPLAN_TIMEOUT_MS if it really needs longer",
+          );
+    case "exited":
+      return problem(
+        file,
+        `ended the process while ${doing} (process.exit(${outcome.code}))`,
+        "remove the process.exit call",
+      );
+    case "unsettled":
+      return problem(
+        file,
+        "finished without exporting its rules: a top-level await never settled (a promise nothing resolves)",
+        "resolve the awaited promise, or define the rules without it",
+      );
+    case "not-data":
+      return problem(
+        file,
+        `the declaration of its rules at ${formatPath(outcome.bad.at)} ${outcome.bad.why}`,
+        "declare id, title, severity, docs and settings as plain data; only check is a function",
+      );
+    default:
+      throw new Error(`unreachable: ${outcome.kind} while ${doing} rules`);
   }
 }
 
 /**
- * Loads users' own rules from a TypeScript (or JavaScript) module in the sandbox TypeScript specs
- * load in (time limit, own stdout): the default export (a rule or an array of rules) or else every exported rule.
- * Ids must be new: a user rule cannot shadow a built-in one.
+ * Loads the declarations of users' own rules from a TypeScript (or JavaScript) module in the
+ * sandbox TypeScript specs load in (time limit, own stdout): the default export (a rule or an
+ * array of rules) or else every exported rule. Ids must be new: a user rule cannot shadow a
+ * built-in one. Their checks run in the sandbox too ({@link userRules}).
  */
-export async function loadRules(file: string, builtInIds: readonly string[]): Promise<Rule[]> {
-  // After the sandbox's pass, the same compiled module is imported here for its check functions
-  // (the model holds functions, so checks cannot run in the child); its console output still goes
-  // to stderr.
-  const outcome = await importSandboxed(resolve(file), "rules", undefined, (url) =>
-    quietly(() => import(url)),
-  );
-  if (outcome.kind === "compile-error")
-    throw problem(
-      file,
-      `could not be compiled: ${outcome.message}${outcome.location ? ` (${outcome.location.file}:${outcome.location.line}:${outcome.location.column})` : ""}`,
-      outcome.message === NOT_UTF8
-        ? UTF8_FIX
-        : "fix the error there and run `npx tsc --noEmit` on the rules file",
-    );
-  if (outcome.kind === "threw")
-    throw problem(
-      file,
-      `could not be loaded: ${outcome.error.message.split("\n")[0]}`,
-      "check the path and run `npx tsc --noEmit` on the rules file",
-    );
-  if (outcome.kind === "timeout")
-    throw problem(
-      file,
-      `did not finish loading within ${outcome.ms} ms (an endless loop, or a promise that never settles?)`,
-      "a rules module only defines its rules; set TOPOPLAN_TIMEOUT_MS if it really needs longer",
-    );
-  if (outcome.kind === "exited")
-    throw problem(
-      file,
-      `ended the process while loading (process.exit(${outcome.code}))`,
-      "remove the process.exit call",
-    );
-  if (outcome.kind === "unsettled")
-    throw problem(
-      file,
-      "finished without exporting its rules: a top-level await never settled (a promise nothing resolves)",
-      "resolve the awaited promise, or define the rules without it",
-    );
-  if (outcome.kind !== "rules") throw new Error("unreachable: rules are imported as rules");
-  if (outcome.rules.length === 0) {
-    throw problem(
-      file,
-      "exports no rule",
-      "export default { id, title, severity, docs: { why, how, fix }, check(model, analysis, settings) { return []; } }",
-    );
-  }
-  const rules = exportedRules(outcome.module as Record<string, unknown>).map(
-    (rule): Rule => ({ ...rule, check: (...args) => quietly(() => rule.check(...args)) }),
-  );
-  if (rules.length === 0) {
-    throw problem(
-      file,
-      "exports no rule",
-      "export default { id, title, severity, docs: { why, how, fix }, check(model, analysis, settings) { return []; } }",
-    );
-  }
+export async function loadRules(file: string, builtInIds: readonly string[]): Promise<RuleDeclaration[]> {
+  const outcome = await importSandboxed(resolve(file), "rules");
+  if (outcome.kind !== "rules") throw refusal(file, outcome, "loading");
+  const rules = outcome.rules as RuleDeclaration[];
+  if (rules.length === 0) throw problem(file, "exports no rule", EXAMPLE_RULE);
   const seen = new Set(builtInIds);
   for (const rule of rules) {
     if (!/^[a-z][a-z0-9-]*$/.test(rule.id))
@@ -133,5 +110,72 @@ export async function loadRules(file: string, builtInIds: readonly string[]): Pr
       );
     seen.add(rule.id);
   }
+  return rules;
+}
+
+/**
+ * The model as data for the sandbox: everything but its catalog's two round-trip functions, which
+ * travel as their table over every pair of catalog regions (a check may ask for any of them).
+ */
+function runPayload(model: Model, analysis: Analysis, runs: RunPayload["runs"]): RunPayload {
+  const { rttMs, rttJitterMs, ...catalog } = model.catalog;
+  const regions = [...catalog.regions.keys()];
+  const pairs = regions.flatMap((a) => regions.map((b) => [a, b, rttMs(a, b), rttJitterMs(a, b)] as const));
+  // What a pair with a region the catalog lacks gives: one name twice (an intra-region figure) or two.
+  const unknown = {
+    same: [rttMs(" ", " "), rttJitterMs(" ", " ")] as const,
+    different: [rttMs(" ", "  "), rttJitterMs(" ", "  ")] as const,
+  };
+  return { model: { ...model, catalog }, analysis, rtt: { pairs, unknown }, runs };
+}
+
+/** What a check run in the sandbox gives runPolicies: its findings as returned, or its failure thrown. */
+function replay(run: CheckRun | undefined): unknown {
+  if (run === undefined) return [];
+  if ("error" in run) throw Object.assign(new Error(run.error.message), { name: run.error.name });
+  if ("bad" in run) {
+    const where = run.bad.at.length === 0 ? "what it returned" : `its result at ${formatPath(run.bad.at)}`;
+    // The sandbox's wording for a promise speaks to a spec (`export default await`); a check is synchronous.
+    const why = run.bad.why.startsWith("is a promise")
+      ? "is a promise (a check is synchronous)"
+      : run.bad.why;
+    throw new Error(`${where} ${why}; a check returns an array of plain findings`);
+  }
+  return run.value;
+}
+
+/**
+ * Users' own rules (`--rules FILE`), their checks run in a child process on the model and the
+ * analysis (src/spec/load/sandbox.ts): a check that loops for ever meets the time limit (exit 2),
+ * one that calls process.exit ends the child, and what it prints, on file descriptor 1 too, goes to
+ * stderr, never into a report. The rules returned hold what each check gave, for runPolicies (a
+ * throw or a result that is not data becomes the rule's error finding there); disabled rules are
+ * not run. Throws InputError for the module's problems and the policy configuration's.
+ */
+export async function userRules(
+  file: string,
+  loaded: LoadedTopology,
+  analysis: Analysis,
+  options: Pick<PolicyRunOptions, "fileConfig"> = {},
+): Promise<Rule[]> {
+  const declared = await loadRules(
+    file,
+    RULES.map((rule) => rule.id),
+  );
+  const runs = new Map<string, CheckRun>();
+  const rules = declared.map((rule): Rule => ({ ...rule, check: () => replay(runs.get(rule.id)) as [] }));
+  const config = inSpec(loaded, () => resolvePolicyConfig(loaded.model, [...RULES, ...rules], options));
+  const wanted = rules
+    .filter((rule) => !config.disabled.includes(rule.id))
+    .map((rule) => ({ id: rule.id, settings: settingsFor(rule, config) }));
+  if (wanted.length === 0) return rules;
+  const outcome = await importSandboxed(
+    resolve(file),
+    "run",
+    undefined,
+    runPayload(loaded.model, analysis, wanted),
+  );
+  if (outcome.kind !== "ran") throw refusal(file, outcome, "running its checks");
+  for (const run of outcome.results) runs.set(run.id, run);
   return rules;
 }

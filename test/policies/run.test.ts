@@ -9,9 +9,9 @@ import { runCheck } from "../../src/check.js";
 import { locatedDiagnostics } from "../../src/cli/input-errors.js";
 import { main } from "../../src/cli/main.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
-import { loadTopology } from "../../src/pipeline.js";
+import { loadTopology, topologyFromData } from "../../src/pipeline.js";
 import { loadPolicyConfig } from "../../src/policy-config/load.js";
-import { loadRules } from "../../src/policy-config/rules.js";
+import { loadRules, userRules } from "../../src/policy-config/rules.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { modelOf, stubAnalysis } from "./harness.js";
 
@@ -322,25 +322,34 @@ describe("--policy-config and --rules", () => {
     );
   });
 
-  it("loads users' rules from TypeScript (the documented example)", async () => {
-    const rules = await loadRules(
+  it("loads users' rules from TypeScript (the documented example) and runs their checks in a child process", async () => {
+    const declared = await loadRules(
       "policies/examples/require-three-zones.ts",
       RULES.map((r) => r.id),
     );
-    expect(rules.map((r) => r.id)).toEqual(["require-three-zones"]);
-    const model = modelOf({
-      name: "shop",
-      datastores: {
-        kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
-        cache: {
-          replication: "consensus",
-          replicas: 3,
-          placement: { "eu-west-1": 3 },
-          zones: { "eu-west-1": ["eu-west-1a", "eu-west-1b"] },
+    expect(declared.map((r) => r.id)).toEqual(["require-three-zones"]);
+    expect(declared[0]).not.toHaveProperty("check");
+    const loaded = topologyFromData({
+      file: "shop.yaml",
+      format: "yaml",
+      text: "",
+      data: {
+        name: "shop",
+        datastores: {
+          kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+          cache: {
+            replication: "consensus",
+            replicas: 3,
+            placement: { "eu-west-1": 3 },
+            zones: { "eu-west-1": ["eu-west-1a", "eu-west-1b"] },
+          },
         },
       },
     });
-    const result = runPolicies(model, stubAnalysis(model), { extraRules: rules });
+    const { model } = loaded;
+    const analysis = stubAnalysis(model);
+    const rules = await userRules("policies/examples/require-three-zones.ts", loaded, analysis);
+    const result = runPolicies(model, analysis, { extraRules: rules });
     expect(
       result.findings.filter((f) => f.code === "require-three-zones").map((f) => `${f.path}: ${f.message}`),
     ).toEqual([

@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { RULES } from "../../../policies/registry.js";
+import { analyse } from "../../analysis/index.js";
 import { runCheck } from "../../check.js";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { loadTopology } from "../../pipeline.js";
@@ -51,18 +51,23 @@ export const checkCommand: Command = {
     const rulesFile = stringFlag(args, "rules");
     if (rulesFile !== undefined) await checkRulesFile(rulesFile);
     const { loadPolicyConfig } = await import("../../policy-config/load.js");
-    const { loadRules } = await import("../../policy-config/rules.js");
-    const checked = runCheck(loaded, {
-      ...(policyConfig === undefined ? {} : { fileConfig: await loadPolicyConfig(policyConfig) }),
-      ...(rulesFile === undefined
-        ? {}
-        : {
-            extraRules: await loadRules(
-              rulesFile,
-              RULES.map((rule) => rule.id),
-            ),
-          }),
-    });
+    const options = policyConfig === undefined ? {} : { fileConfig: await loadPolicyConfig(policyConfig) };
+    const analysis = analyse(loaded.model);
+    // Users' rules check in a child process, on this analysis (src/policy-config/rules.ts).
+    const extraRules =
+      rulesFile === undefined
+        ? undefined
+        : await (await import("../../policy-config/rules.js")).userRules(
+            rulesFile,
+            loaded,
+            analysis,
+            options,
+          );
+    const checked = runCheck(
+      loaded,
+      { ...options, ...(extraRules === undefined ? {} : { extraRules }) },
+      analysis,
+    );
     // Line numbers for formats that show them (TypeScript specs need the compiler's parser, so only then).
     const report = LOCATED_FORMATS.has(format)
       ? await (await import("../../report/locate/index.js")).locateReport(checked, loaded.spec)

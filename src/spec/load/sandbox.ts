@@ -17,8 +17,9 @@ import { MAX_SPEC_NESTING } from "./limits.js";
  * - timers (`setInterval`) die with the child instead of keeping topoplan alive.
  * The child's code is a string (not a file) so it runs the same from source, from the bundle and
  * under a test runner. It waits for the compiled module's URL, then returns the module's default
- * export as data (structured clone over the IPC channel), or for a rules module the ids of the
- * rules it exports.
+ * export as data (structured clone over the IPC channel); for a rules module, the declarations of
+ * the rules it exports (`rules`), or what their checks return on the model and analysis it is sent
+ * (`run`): a check is a program too, so it runs there, under the same limit.
  */
 
 /** Time limit for loading a spec or rules module. Override: TOPOPLAN_TIMEOUT_MS. */
@@ -95,7 +96,7 @@ function notData(value) {
 const threw = (error) => process.send({ kind: "threw", error: describe(error) }, () => exit(1));
 process.on("uncaughtException", threw);
 process.on("unhandledRejection", threw);
-process.once("message", ({ url }) => (async () => {
+process.once("message", ({ url, payload }) => (async () => {
   process.setSourceMapsEnabled(true);
   let module;
   try {
@@ -117,10 +118,60 @@ process.once("message", ({ url }) => (async () => {
     send(bad ? { kind: "not-data", bad } : { kind: "data", value, names });
     return;
   }
-  const exported = value !== undefined ? [value].flat() : names.map((name) => module[name]);
-  const rules = exported.filter((r) => r !== null && typeof r === "object" && typeof r.id === "string" && typeof r.check === "function");
-  send({ kind: "rules", rules: rules.map((r) => ({ id: r.id })) });
+  const rules = exportedRules(module);
+  if (purpose === "rules") {
+    // What the parent needs to configure and report them; their checks stay here.
+    const declared = rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs, settings: r.settings, usesAnalysis: r.usesAnalysis }));
+    const bad = notData(declared);
+    send(bad ? { kind: "not-data", bad } : { kind: "rules", rules: declared });
+    return;
+  }
+  send({ kind: "ran", results: runChecks(rules, payload) });
 })().catch((error) => send({ kind: "threw", error: describe(error) })));
+
+const isRule = (r) => r !== null && typeof r === "object" && typeof r.id === "string" && typeof r.check === "function";
+/** The default export (a rule or an array; under CommonJS, module.exports.default) or every named rule. */
+function exportedRules(module) {
+  let value = module.default;
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && !isRule(value) && "default" in value)
+    value = value.default;
+  const named = Object.keys(module).filter((key) => key !== "default" && key !== "module.exports").map((key) => module[key]);
+  return (isRule(value) || Array.isArray(value) ? [value].flat() : named).filter(isRule);
+}
+function deepFreeze(value) {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze(value[key]);
+  return value;
+}
+/**
+ * Each requested rule's check on the model and analysis sent (their catalog's round-trip functions
+ * rebuilt from the table sent with them): what it returns when that is data, else the path of
+ * what is not, or what it threw. The model is frozen, as the parent's is.
+ */
+function runChecks(rules, { model, analysis, rtt, runs }) {
+  const table = new Map();
+  for (const [a, b, ms, jitter] of rtt.pairs) {
+    if (!table.has(a)) table.set(a, new Map());
+    table.get(a).set(b, [ms, jitter]);
+  }
+  const pair = (a, b) => table.get(a)?.get(b) ?? (a === b ? rtt.unknown.same : rtt.unknown.different);
+  model.catalog = { ...model.catalog, rttMs: (a, b) => pair(a, b)[0], rttJitterMs: (a, b) => pair(a, b)[1] };
+  deepFreeze(model);
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  return runs.map(({ id, settings }) => {
+    const rule = byId.get(id);
+    if (rule === undefined)
+      return { id, error: { name: "Error", message: "the module did not export this rule when its checks ran", stack: "" } };
+    try {
+      const value = rule.check(model, analysis, settings);
+      const bad = notData(value);
+      return bad ? { id, bad } : { id, value };
+    } catch (error) {
+      return { id, error: describe(error) };
+    }
+  });
+}
 `;
 
 export interface ErrorInfo {
@@ -129,15 +180,37 @@ export interface ErrorInfo {
   readonly stack: string;
 }
 
+/** What one rule's check did in the child: returned data, returned something else, or threw. */
+export type CheckRun =
+  | { readonly id: string; readonly value: unknown }
+  | { readonly id: string; readonly bad: { at: (string | number)[]; why: string } }
+  | { readonly id: string; readonly error: ErrorInfo };
+
+/** What a `run` sends the child: the model as data (its catalog's round trips as a table) and the checks to run. */
+export interface RunPayload {
+  readonly model: unknown;
+  readonly analysis: unknown;
+  /**
+   * [a, b, rttMs(a, b), rttJitterMs(a, b)] for every pair of catalog regions; `unknown` for a pair
+   * with a region it lacks: one name twice, or two names.
+   */
+  readonly rtt: {
+    readonly pairs: readonly (readonly [string, string, number | undefined, number])[];
+    readonly unknown: {
+      readonly same: readonly [number | undefined, number];
+      readonly different: readonly [number | undefined, number];
+    };
+  };
+  readonly runs: readonly { readonly id: string; readonly settings: unknown }[];
+}
+
 export type SandboxOutcome =
   | { readonly kind: "data"; readonly value: unknown; readonly names: readonly string[] }
   | { readonly kind: "not-data"; readonly bad: { at: (string | number)[]; why: string } }
-  | {
-      readonly kind: "rules";
-      readonly rules: readonly { id: string }[];
-      /** The module imported again in this thread (`importHere`), for its check functions. */
-      readonly module: unknown;
-    }
+  /** The rules a module exports, as declared (their checks stay in the child). */
+  | { readonly kind: "rules"; readonly rules: readonly unknown[] }
+  /** Each check run (`run`), in the order asked. */
+  | { readonly kind: "ran"; readonly results: readonly CheckRun[] }
   | {
       readonly kind: "compile-error";
       readonly message: string;
@@ -161,17 +234,17 @@ const childFlags = () => process.execArgv.filter((flag) => !/^--(inspect|debug)/
 
 /**
  * Compiles `file` and imports it in a child process, then stops the child. `data`: the default
- * export as data (specs); `rules`: the ids of the rules it exports, and then `importHere(url)` runs
- * in this process on the same compiled module before its temporary folder goes. What the module
- * prints is passed to `print` (stderr).
+ * export as data (specs); `rules`: the declarations of the rules it exports; `run`: the checks
+ * `payload` asks for, on its model and analysis. What the module prints is passed to `print`
+ * (stderr).
  */
 export async function importSandboxed(
   file: string,
-  purpose: "data" | "rules",
+  purpose: "data" | "rules" | "run",
   // As every user string on a terminal: control characters shown as \uXXXX (an ESC, OSC 8 link or
   // carriage return the module prints cannot steer the terminal).
   print: (text: string) => void = (text) => process.stderr.write(terminalSafe(text, false)),
-  importHere: (url: string) => Promise<unknown> = (url) => import(url),
+  payload?: RunPayload,
 ): Promise<SandboxOutcome> {
   const timeoutMs = sandboxTimeoutMs();
   // The child starts (a fresh Node, tens of ms) while esbuild compiles here.
@@ -243,10 +316,8 @@ export async function importSandboxed(
   if (compiled.kind === "compile-error") return finish(Promise.resolve(compiled));
   try {
     // A child already gone (killed, or it could not start) says so through `ended` or `error`.
-    child.send({ url: compiled.url }, () => {});
-    const settled = await finish(outcome);
-    if (settled.kind !== "rules") return settled;
-    return { ...settled, module: await importHere(compiled.url) };
+    child.send({ url: compiled.url, payload }, () => {});
+    return await finish(outcome);
   } finally {
     await compiled.dispose();
   }

@@ -103,6 +103,7 @@ export async function importTypeScript(file: string, shown: string = file): Prom
       );
     }
     case "rules":
+    case "ran":
       throw new Error("unreachable: a spec is imported as data");
   }
   if (outcome.value === undefined) {

@@ -18,7 +18,8 @@
  *   analysis prices the worst of them (the engine's `leaderPreference` has this exception). The
  *   Job also converts a database the zone-configuration form made, and drops the database
  *   regions outside the placement (`conversionStatements`, `staleRegionsQuery`; cockroachdb.ts
- *   `placementScript`).
+ *   `placementScript`), and the zone-configuration form's Job turns a database this form made
+ *   back into one without regions (`databaseRegionsQuery`, `revertStatements`).
  * - Otherwise a zone configuration on the database
  *   (https://www.cockroachlabs.com/docs/v24.3/configure-replication-zones): `num_replicas` = the
  *   declared replicas, `num_voters` = those that vote in the model (voters and witnesses),
@@ -131,6 +132,38 @@ export function staleRegionsQuery(store: ResolvedDatastore): string | undefined 
   if (!isRegionSurvivalLayout(store)) return undefined;
   const keep = store.placement.filter((p) => p.replicas > 0).map((p) => sqlString(p.region));
   return `SELECT '${STALE_PREFIX}' || region AS stale FROM [SHOW REGIONS FROM DATABASE ${sqlIdentifier(databaseName(store.name))}] WHERE region NOT IN (${keep.join(", ")})`;
+}
+
+/** What the database-regions query puts before each region. */
+export const DATABASE_REGION_PREFIX = "database-region:";
+
+/**
+ * For the zone-configuration form: the database's regions, its primary region last. A database
+ * the multi-region form made has some, and CockroachDB refuses a zone configuration's protected
+ * fields on it (`num_replicas`, `constraints`, `lease_preferences`: "attempting to modify protected
+ * field"), so the Job first makes it a database without regions again: `revertStatements`, then
+ * one `DROP REGION` per region in this order (cockroachdb.ts `placementScript`). CockroachDB drops
+ * the primary region only when it is the last one ("You must designate another region as the
+ * primary region … or remove all other regions before attempting to drop region": alter_database.go,
+ * allowed by `sql.multiregion.drop_primary_region.enabled`, true by default); dropping it leaves
+ * the database without regions.
+ */
+export function databaseRegionsQuery(store: ResolvedDatastore): string {
+  return `SELECT '${DATABASE_REGION_PREFIX}' || region AS region FROM [SHOW REGIONS FROM DATABASE ${sqlIdentifier(databaseName(store.name))}] ORDER BY "primary", region`;
+}
+
+/**
+ * Before a multi-region database's regions are dropped: the zone survival goal (region survival
+ * needs 3 regions, which `DROP REGION` checks before anything else) and no secondary region
+ * (`DROP REGION` refuses the secondary: "You must designate another region as the secondary
+ * region … or remove the secondary region").
+ */
+export function revertStatements(store: ResolvedDatastore): string[] {
+  const db = sqlIdentifier(databaseName(store.name));
+  return [
+    `ALTER DATABASE ${db} SURVIVE ZONE FAILURE`,
+    `ALTER DATABASE ${db} DROP SECONDARY REGION IF EXISTS`,
+  ];
 }
 
 /**

@@ -23,10 +23,13 @@ import { shellQuote } from "../shell.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import {
   conversionStatements,
+  DATABASE_REGION_PREFIX,
   databaseName,
+  databaseRegionsQuery,
   placementStatements,
   REGION_COUNT_PREFIX,
   regionCountQuery,
+  revertStatements,
   STALE_PREFIX,
   staleRegionsQuery,
 } from "./cockroachdb-placement.js";
@@ -203,12 +206,15 @@ function setupJobs(model: Model, store: ResolvedDatastore, c: Cluster, placed: P
 }
 
 /**
- * The placement Job's script. For the zone-configuration form, the statements. For the
- * multi-region form: the database created; converted when it has no regions (one the
- * zone-configuration form made: cockroachdb-placement.ts `conversionStatements`); the other
- * statements; then every database region outside the placement dropped (`staleRegionsQuery`),
- * one `DROP REGION` each, after the primary and secondary regions are set (neither can be
- * dropped). Only words the queries prefixed are read back, and a region only if it is a region code.
+ * The placement Job's script; only words the queries prefixed are read back, and a region only if
+ * it is a region code, each then dropped with one `DROP REGION`.
+ * - Zone-configuration form: the database created; a database the multi-region form made turned
+ *   back into one without regions (cockroachdb-placement.ts `databaseRegionsQuery`,
+ *   `revertStatements`: its regions dropped, the primary last); then the zone configuration.
+ * - Multi-region form: the database created; converted when it has no regions (one the
+ *   zone-configuration form made: `conversionStatements`); the other statements; then every
+ *   database region outside the placement dropped (`staleRegionsQuery`), after the primary and
+ *   secondary regions are set (neither can be dropped).
  */
 export function placementScript(
   store: ResolvedDatastore,
@@ -216,16 +222,35 @@ export function placementScript(
   statements: readonly string[],
 ): string {
   const execute = (sql: readonly string[]) => `--execute=${sql.join("; ")};`;
-  const stale = staleRegionsQuery(store);
-  if (stale === undefined) return retryScript([...client, execute(statements)]);
   const run = (...words: string[]) => [...client, ...words].map(shellQuote).join(" ");
-  // placementStatements begins with CREATE DATABASE: the conversion goes between it and the rest.
+  // placementStatements begins with CREATE DATABASE: what the database's regions call for goes
+  // between it and the rest.
   const [create, ...rest] = statements;
   // The database name is an SQL identifier of [a-z0-9_] (databaseName): safe inside "…".
   const drop = `${run()} "--execute=ALTER DATABASE \\"${databaseName(store.name)}\\" DROP REGION \\"$r\\""`;
+  /** Each region a query (prefixed words) lists, dropped in its order; the Job retries on any failure. */
+  const dropListed = (variable: string, prefix: string) =>
+    [
+      `for w in $${variable}; do`,
+      `case "$w" in ${prefix}*) r="\${w#${prefix}}" ;; *) continue ;; esac;`,
+      `case "$r" in ""|*[!a-z0-9-]*) echo "not a region code: $r"; exit 1 ;; esac;`,
+      `${drop} || exit 1;`,
+      "done",
+    ].join(" ");
+  const stale = staleRegionsQuery(store);
+  // No pathname expansion of the words read back (a header such as `?column?` is a glob).
+  if (stale === undefined)
+    return retryShell(
+      [
+        `{ set -f; ${run(execute([create!]))}`,
+        `&& regions=$(${run("--format=tsv", `--execute=${databaseRegionsQuery(store)}`)})`,
+        `&& case " $(echo $regions) " in *" ${DATABASE_REGION_PREFIX}"*) ${run(execute(revertStatements(store)))} ;; esac`,
+        `&& ${dropListed("regions", DATABASE_REGION_PREFIX)}`,
+        `&& ${run(execute(rest))}; }`,
+      ].join(" "),
+    );
   return retryShell(
     [
-      // No pathname expansion of the words read back (a header such as `?column?` is a glob).
       `{ set -f; ${run(execute([create!]))}`,
       `&& count=$(${run("--format=tsv", `--execute=${regionCountQuery(store)}`)})`,
       `&& case " $(echo $count) " in`,
@@ -234,11 +259,7 @@ export function placementScript(
       `*) echo "no region count: $count"; false ;; esac`,
       `&& ${run(execute(rest))}`,
       `&& regions=$(${run("--format=tsv", `--execute=${stale}`)})`,
-      `&& for w in $regions; do`,
-      `case "$w" in ${STALE_PREFIX}*) r="\${w#${STALE_PREFIX}}" ;; *) continue ;; esac;`,
-      `case "$r" in ""|*[!a-z0-9-]*) echo "not a region code: $r"; exit 1 ;; esac;`,
-      `${drop} || exit 1;`,
-      "done; }",
+      `&& ${dropListed("regions", STALE_PREFIX)}; }`,
     ].join(" "),
   );
 }

@@ -465,8 +465,9 @@ describe("cockroachdb placement SQL", () => {
     const { resources } = compiled(topology({ "eu-west-1": 3 }));
     const script = ofKind(resources, "Job").find(({ m }) => m.metadata.name === "ledger-placement")!.m.spec
       .template.spec.containers[0].command[2] as string;
+    expect(script).toContain(`'--execute=CREATE DATABASE IF NOT EXISTS "ledger";'`);
     expect(script).toContain(
-      `'--execute=CREATE DATABASE IF NOT EXISTS "ledger"; ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = 3, num_voters = 3, constraints = '"'"'{"+region=eu-west-1":3}'"'"', lease_preferences = '"'"'[[+region=eu-west-1]]'"'"';'`,
+      `'--execute=ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = 3, num_voters = 3, constraints = '"'"'{"+region=eu-west-1":3}'"'"', lease_preferences = '"'"'[[+region=eu-west-1]]'"'"';'`,
     );
   });
 });

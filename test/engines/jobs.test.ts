@@ -26,6 +26,9 @@ function standIn(name: string, output: string, code: number): { bin: string; arg
 }
 
 const run = (script: string) => spawnSync("/bin/bash", ["-c", script], { encoding: "utf8", timeout: 10_000 });
+/** A retry loop run for 2 s, then stopped (SIGTERM): what it did by then. */
+const runStopped = (script: string) =>
+  spawnSync("/bin/bash", ["-c", script], { encoding: "utf8", timeout: 2_000 });
 
 /** A CockroachDB store of `bank` led from eu-west-1 with this placement. */
 const ledgerModel = (placement: Record<string, number>, survive?: "region") =>
@@ -162,10 +165,7 @@ describe("the multi-region placement Job drops the database regions outside the 
 
   test("a region count it cannot read: nothing more runs, and the Job retries", () => {
     const fake = cockroach("crdb-garbled", "stale", { count: "03" });
-    const result = spawnSync("/bin/bash", ["-c", placementScript(store, [fake.bin, "sql"], statements)], {
-      encoding: "utf8",
-      timeout: 2_000,
-    });
+    const result = runStopped(placementScript(store, [fake.bin, "sql"], statements));
     expect(result.signal).toBe("SIGTERM");
     expect(result.stdout).toContain("no region count");
     expect(
@@ -184,10 +184,7 @@ describe("the multi-region placement Job drops the database regions outside the 
 
   test("a region name that is not a region code is not dropped, and the Job retries", () => {
     const fake = cockroach("crdb-odd", "'stale-region:eu-west-2\";rm'");
-    const result = spawnSync("/bin/bash", ["-c", placementScript(store, [fake.bin, "sql"], statements)], {
-      encoding: "utf8",
-      timeout: 2_000,
-    });
+    const result = runStopped(placementScript(store, [fake.bin, "sql"], statements));
     expect(result.signal).toBe("SIGTERM");
     expect(result.stdout).toContain("not a region code");
     expect(fake.calls().some((call) => call.join(" ").includes("DROP REGION"))).toBe(false);
@@ -195,18 +192,70 @@ describe("the multi-region placement Job drops the database regions outside the 
 
   test("a DROP REGION that fails is retried, not taken as done", () => {
     const fake = cockroach("crdb-fail", "'stale-region:eu-west-2'", { dropFails: true });
-    const result = spawnSync("/bin/bash", ["-c", placementScript(store, [fake.bin, "sql"], statements)], {
-      encoding: "utf8",
-      timeout: 2_000,
-    });
+    const result = runStopped(placementScript(store, [fake.bin, "sql"], statements));
     expect(result.signal).toBe("SIGTERM");
   });
 
-  test("the zone-configuration form runs its statements only", () => {
+  describe("the zone-configuration form", () => {
     const zoned = ledgerModel({ "eu-west-1": 2, "eu-central-1": 1 });
-    const sql = placementStatements(zoned, zoned.datastores[0]!);
-    expect(placementScript(zoned.datastores[0]!, ["cockroach", "sql"], sql)).toBe(
-      retryScript(["cockroach", "sql", `--execute=${sql.join("; ")};`]),
-    );
+    const zonedStore = zoned.datastores[0]!;
+    const zonedSql = placementStatements(zoned, zonedStore);
+    const regionsQuery = [
+      "--format=tsv",
+      `--execute=SELECT 'database-region:' || region AS region FROM [SHOW REGIONS FROM DATABASE "ledger"] ORDER BY "primary", region`,
+    ];
+    const dropRegion = (region: string) => [
+      "sql",
+      `--execute=ALTER DATABASE "ledger" DROP REGION "${region}"`,
+    ];
+
+    test("a database without regions gets the zone configuration, nothing else", () => {
+      const fake = cockroach("crdb-zoned", "region");
+      const result = run(placementScript(zonedStore, [fake.bin, "sql"], zonedSql));
+      expect(result.status).toBe(0);
+      expect(fake.calls()).toEqual([
+        ["sql", execute(zonedSql.slice(0, 1))],
+        ["sql", ...regionsQuery],
+        ["sql", execute(zonedSql.slice(1))],
+      ]);
+      expect(zonedSql[1]).toMatch(/^ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = 3/);
+    });
+
+    test("a database the multi-region form made loses its regions first, the primary last", () => {
+      // As the query orders them: the regions that are not primary, then the primary.
+      const fake = cockroach(
+        "crdb-revert",
+        "region 'database-region:eu-central-1' 'database-region:eu-north-1' 'database-region:eu-west-1'",
+      );
+      const result = run(placementScript(zonedStore, [fake.bin, "sql"], zonedSql));
+      expect(result.status).toBe(0);
+      expect(fake.calls()).toEqual([
+        ["sql", execute(zonedSql.slice(0, 1))],
+        ["sql", ...regionsQuery],
+        [
+          "sql",
+          '--execute=ALTER DATABASE "ledger" SURVIVE ZONE FAILURE; ALTER DATABASE "ledger" DROP SECONDARY REGION IF EXISTS;',
+        ],
+        dropRegion("eu-central-1"),
+        dropRegion("eu-north-1"),
+        dropRegion("eu-west-1"),
+        ["sql", execute(zonedSql.slice(1))],
+      ]);
+    });
+
+    test("a DROP REGION that fails: no zone configuration, and the Job retries", () => {
+      const fake = cockroach("crdb-revert-fail", "'database-region:eu-west-1'", { dropFails: true });
+      const result = runStopped(placementScript(zonedStore, [fake.bin, "sql"], zonedSql));
+      expect(result.signal).toBe("SIGTERM");
+      expect(fake.calls().some((call) => call.join(" ").includes("CONFIGURE ZONE"))).toBe(false);
+    });
+
+    test("a region name that is not a region code is not dropped, and the Job retries", () => {
+      const fake = cockroach("crdb-revert-odd", "'database-region:eu-west-1;rm'");
+      const result = runStopped(placementScript(zonedStore, [fake.bin, "sql"], zonedSql));
+      expect(result.signal).toBe("SIGTERM");
+      expect(result.stdout).toContain("not a region code");
+      expect(fake.calls().some((call) => call.join(" ").includes("DROP REGION"))).toBe(false);
+    });
   });
 });

@@ -154,7 +154,7 @@ export function databaseRegionsQuery(store: ResolvedDatastore): string {
 
 /**
  * Before a multi-region database's regions are dropped: the zone survival goal (region survival
- * needs 3 regions, which `DROP REGION` checks before anything else) and no secondary region
+ * needs 3 regions, which `DROP REGION` checks) and no secondary region
  * (`DROP REGION` refuses the secondary: "You must designate another region as the secondary
  * region … or remove the secondary region").
  */

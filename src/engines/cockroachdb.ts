@@ -221,7 +221,11 @@ export function placementScript(
   client: readonly string[],
   statements: readonly string[],
 ): string {
-  const execute = (sql: readonly string[]) => `--execute=${sql.join("; ")};`;
+  // One `--execute` per statement: each its own batch, so its own implicit transaction (since
+  // CockroachDB v22.1 the statements of one batch share one: cockroach#76834), one schema change
+  // at a time as the multi-region docs run them. Every statement is idempotent: a failure exits
+  // non-zero and the Job runs them all again.
+  const execute = (sql: readonly string[]) => sql.map((statement) => `--execute=${statement};`);
   const run = (...words: string[]) => [...client, ...words].map(shellQuote).join(" ");
   // placementStatements begins with CREATE DATABASE: what the database's regions call for goes
   // between it and the rest.
@@ -242,22 +246,22 @@ export function placementScript(
   if (stale === undefined)
     return retryShell(
       [
-        `{ set -f; ${run(execute([create!]))}`,
+        `{ set -f; ${run(...execute([create!]))}`,
         `&& regions=$(${run("--format=tsv", `--execute=${databaseRegionsQuery(store)}`)})`,
-        `&& case " $(echo $regions) " in *" ${DATABASE_REGION_PREFIX}"*) ${run(execute(revertStatements(store)))} ;; esac`,
+        `&& case " $(echo $regions) " in *" ${DATABASE_REGION_PREFIX}"*) ${run(...execute(revertStatements(store)))} ;; esac`,
         `&& ${dropListed("regions", DATABASE_REGION_PREFIX)}`,
-        `&& ${run(execute(rest))}; }`,
+        `&& ${run(...execute(rest))}; }`,
       ].join(" "),
     );
   return retryShell(
     [
-      `{ set -f; ${run(execute([create!]))}`,
+      `{ set -f; ${run(...execute([create!]))}`,
       `&& count=$(${run("--format=tsv", `--execute=${regionCountQuery(store)}`)})`,
       `&& case " $(echo $count) " in`,
-      `*" ${REGION_COUNT_PREFIX}0 "*) ${run(execute(conversionStatements(store)))} ;;`,
+      `*" ${REGION_COUNT_PREFIX}0 "*) ${run(...execute(conversionStatements(store)))} ;;`,
       `*" ${REGION_COUNT_PREFIX}"[1-9]*) true ;;`,
       `*) echo "no region count: $count"; false ;; esac`,
-      `&& ${run(execute(rest))}`,
+      `&& ${run(...execute(rest))}`,
       `&& regions=$(${run("--format=tsv", `--execute=${stale}`)})`,
       `&& ${dropListed("regions", STALE_PREFIX)}; }`,
     ].join(" "),

@@ -41,11 +41,17 @@ function refusal(file: string, outcome: SandboxOutcome, doing: "loading" | "runn
           : "fix the error there and run `npx tsc --noEmit` on the rules file",
       );
     case "threw":
-      return problem(
-        file,
-        `could not be ${doing === "loading" ? "loaded" : "run"}: ${outcome.error.message.split("\n")[0]}`,
-        "check the path and run `npx tsc --noEmit` on the rules file",
-      );
+      return doing === "loading"
+        ? problem(
+            file,
+            `could not be loaded: ${outcome.error.message.split("\n")[0]}`,
+            "check the path and run `npx tsc --noEmit` on the rules file",
+          )
+        : problem(
+            file,
+            `its checks could not run: ${outcome.error.message.split("\n")[0]}`,
+            "a check returns its findings and leaves nothing behind: no timer or promise that fails later; the module must load again as it did the first time",
+          );
     case "timeout":
       return doing === "loading"
         ? problem(
@@ -77,9 +83,17 @@ function refusal(file: string, outcome: SandboxOutcome, doing: "loading" | "runn
         "declare id, title, severity, docs and settings as plain data; only check is a function",
       );
     default:
-      throw new Error(`unreachable: ${outcome.kind} while ${doing} rules`);
+      // Only the module can send another message (process.send): the sandbox answers as asked.
+      return unexpected(file);
   }
 }
+
+const unexpected = (file: string) =>
+  problem(
+    file,
+    "sent topoplan a message it did not ask for (process.send in the module or a check?)",
+    "remove the process.send call: a rules module exports its rules, and a check returns its findings",
+  );
 
 /**
  * Loads the declarations of users' own rules from a TypeScript (or JavaScript) module in the
@@ -90,6 +104,7 @@ function refusal(file: string, outcome: SandboxOutcome, doing: "loading" | "runn
 export async function loadRules(file: string, builtInIds: readonly string[]): Promise<RuleDeclaration[]> {
   const outcome = await importSandboxed(resolve(file), "rules");
   if (outcome.kind !== "rules") throw refusal(file, outcome, "loading");
+  if (!Array.isArray(outcome.rules) || !outcome.rules.every(isDeclaration)) throw unexpected(file);
   const rules = outcome.rules as RuleDeclaration[];
   if (rules.length === 0) throw problem(file, "exports no rule", EXAMPLE_RULE);
   const seen = new Set(builtInIds);
@@ -129,9 +144,20 @@ function runPayload(model: Model, analysis: Analysis, runs: RunPayload["runs"]):
   return { model: { ...model, catalog }, analysis, rtt: { pairs, unknown }, runs };
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null;
+/** What the sandbox sends for a rule (src/spec/load/sandbox.ts `rules`): an object with a string id at least. */
+const isDeclaration = (value: unknown) => isObject(value) && typeof value.id === "string";
+/** What the sandbox sends for a check run: its id and one of value, bad or error. */
+const isCheckRun = (value: unknown): value is CheckRun =>
+  isObject(value) &&
+  typeof value.id === "string" &&
+  ("value" in value || (isObject(value.bad) && Array.isArray(value.bad.at)) || isObject(value.error));
+
 /** What a check run in the sandbox gives runPolicies: its findings as returned, or its failure thrown. */
 function replay(run: CheckRun | undefined): unknown {
-  if (run === undefined) return [];
+  // Every enabled rule's check was run (userRules): none is left to pass by saying nothing.
+  if (run === undefined) throw new Error("its check was not run");
   if ("error" in run) throw Object.assign(new Error(run.error.message), { name: run.error.name });
   if ("bad" in run) {
     const where = run.bad.at.length === 0 ? "what it returned" : `its result at ${formatPath(run.bad.at)}`;
@@ -176,6 +202,7 @@ export async function userRules(
     runPayload(loaded.model, analysis, wanted),
   );
   if (outcome.kind !== "ran") throw refusal(file, outcome, "running its checks");
+  if (!Array.isArray(outcome.results) || !outcome.results.every(isCheckRun)) throw unexpected(file);
   for (const run of outcome.results) runs.set(run.id, run);
   return rules;
 }

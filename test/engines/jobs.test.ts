@@ -92,7 +92,11 @@ describe("the multi-region placement Job drops the database regions outside the 
   function cockroach(
     name: string,
     regions: string,
-    { count = "3", dropFails = false }: { count?: string; dropFails?: boolean } = {},
+    {
+      count = "3",
+      dropFails = false,
+      revertFails = false,
+    }: { count?: string; dropFails?: boolean; revertFails?: boolean } = {},
   ) {
     const bin = join(dir, name);
     const log = join(dir, `${name}.log`);
@@ -105,6 +109,7 @@ describe("the multi-region placement Job drops the database regions outside the 
         `  *database-regions:*) printf '%s\\n' regions 'database-regions:${count}' ;;`,
         `  *--format=tsv*) printf '%s\\n' ${regions} ;;`,
         `  *"DROP REGION"*) ${dropFails ? "exit 1" : "echo ALTER"} ;;`,
+        `  *"SURVIVE ZONE FAILURE"*) ${revertFails ? "exit 1" : "echo ALTER"} ;;`,
         "  *) echo ok ;;",
         "esac",
       ].join("\n"),
@@ -125,7 +130,8 @@ describe("the multi-region placement Job drops the database regions outside the 
     "--format=tsv",
     `--execute=SELECT 'stale-region:' || region AS stale FROM [SHOW REGIONS FROM DATABASE "ledger"] WHERE region NOT IN ('eu-central-1', 'eu-north-1', 'eu-west-1')`,
   ];
-  const execute = (sql: readonly string[]) => `--execute=${sql.join("; ")};`;
+  /** One `--execute` per statement, as the script passes them. */
+  const execute = (sql: readonly string[]) => sql.map((statement) => `--execute=${statement};`);
 
   test("every region the query reports, one DROP REGION each, after the statements; nothing else read back", () => {
     // A header that is a glob, a region, a footer-like line and a second region.
@@ -137,9 +143,9 @@ describe("the multi-region placement Job drops the database regions outside the 
     expect(result.status).toBe(0);
     const client = ["sql", "--host=h:26257"];
     expect(fake.calls()).toEqual([
-      [...client, execute(statements.slice(0, 1))],
+      [...client, ...execute(statements.slice(0, 1))],
       [...client, ...countQuery],
-      [...client, execute(statements.slice(1))],
+      [...client, ...execute(statements.slice(1))],
       [...client, ...staleQuery],
       [...client, '--execute=ALTER DATABASE "ledger" DROP REGION "eu-west-2"'],
       [...client, '--execute=ALTER DATABASE "ledger" DROP REGION "us-east-1"'],
@@ -152,13 +158,14 @@ describe("the multi-region placement Job drops the database regions outside the 
     const result = run(placementScript(store, [fake.bin, "sql"], statements));
     expect(result.status).toBe(0);
     expect(fake.calls()).toEqual([
-      ["sql", execute(statements.slice(0, 1))],
+      ["sql", ...execute(statements.slice(0, 1))],
       ["sql", ...countQuery],
       [
         "sql",
-        '--execute=ALTER DATABASE "ledger" CONFIGURE ZONE DISCARD; ALTER DATABASE "ledger" SET PRIMARY REGION "eu-west-1";',
+        '--execute=ALTER DATABASE "ledger" CONFIGURE ZONE DISCARD;',
+        '--execute=ALTER DATABASE "ledger" SET PRIMARY REGION "eu-west-1";',
       ],
-      ["sql", execute(statements.slice(1))],
+      ["sql", ...execute(statements.slice(1))],
       ["sql", ...staleQuery],
     ]);
   });
@@ -214,9 +221,9 @@ describe("the multi-region placement Job drops the database regions outside the 
       const result = run(placementScript(zonedStore, [fake.bin, "sql"], zonedSql));
       expect(result.status).toBe(0);
       expect(fake.calls()).toEqual([
-        ["sql", execute(zonedSql.slice(0, 1))],
+        ["sql", ...execute(zonedSql.slice(0, 1))],
         ["sql", ...regionsQuery],
-        ["sql", execute(zonedSql.slice(1))],
+        ["sql", ...execute(zonedSql.slice(1))],
       ]);
       expect(zonedSql[1]).toMatch(/^ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = 3/);
     });
@@ -230,17 +237,29 @@ describe("the multi-region placement Job drops the database regions outside the 
       const result = run(placementScript(zonedStore, [fake.bin, "sql"], zonedSql));
       expect(result.status).toBe(0);
       expect(fake.calls()).toEqual([
-        ["sql", execute(zonedSql.slice(0, 1))],
+        ["sql", ...execute(zonedSql.slice(0, 1))],
         ["sql", ...regionsQuery],
         [
           "sql",
-          '--execute=ALTER DATABASE "ledger" SURVIVE ZONE FAILURE; ALTER DATABASE "ledger" DROP SECONDARY REGION IF EXISTS;',
+          '--execute=ALTER DATABASE "ledger" SURVIVE ZONE FAILURE;',
+          '--execute=ALTER DATABASE "ledger" DROP SECONDARY REGION IF EXISTS;',
         ],
         dropRegion("eu-central-1"),
         dropRegion("eu-north-1"),
         dropRegion("eu-west-1"),
-        ["sql", execute(zonedSql.slice(1))],
+        ["sql", ...execute(zonedSql.slice(1))],
       ]);
+    });
+
+    test("a revert that fails: no region dropped, no zone configuration, and the Job retries", () => {
+      const fake = cockroach("crdb-revert-survive", "'database-region:eu-west-1'", { revertFails: true });
+      const result = runStopped(placementScript(zonedStore, [fake.bin, "sql"], zonedSql));
+      expect(result.signal).toBe("SIGTERM");
+      const calls = fake.calls().map((call) => call.join(" "));
+      expect(calls.some((call) => call.includes("SURVIVE ZONE FAILURE"))).toBe(true);
+      expect(calls.some((call) => call.includes("DROP REGION") || call.includes("CONFIGURE ZONE"))).toBe(
+        false,
+      );
     });
 
     test("a DROP REGION that fails: no zone configuration, and the Job retries", () => {

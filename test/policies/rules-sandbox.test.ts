@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
+import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { topologyFromData } from "../../src/pipeline.js";
 import { userRules } from "../../src/policy-config/rules.js";
 import { topoplan } from "../e2e/cli.js";
@@ -25,10 +26,27 @@ const module = (name: string, ...rules: string[]) => {
   return file;
 };
 
+// A custom site and link overrides: the round trips the child's table must carry besides the
+// shipped matrices.
 const DATA = {
   name: "t",
+  regions: {
+    "fra-dc": {
+      country: "DE",
+      zones: ["fra-dc-a"],
+      rttMs: { "eu-central-1": 1.5, "eu-west-1": 25, "us-east-1": 95 },
+    },
+  },
+  network: {
+    links: [
+      { between: ["eu-central-1", "fra-dc"], rttMs: 3 },
+      { between: ["us-east-1", "eu-west-1"], rttMs: 99 },
+    ],
+  },
   datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
-  services: { api: { regions: ["eu-west-1", "us-east-1"], calls: [{ to: "kv", timeoutMs: 300 }] } },
+  services: {
+    api: { regions: ["eu-west-1", "us-east-1", "fra-dc"], calls: [{ to: "kv", timeoutMs: 300 }] },
+  },
 };
 const loaded = (policies: object = {}) =>
   topologyFromData({ file: "t.yaml", format: "yaml", text: "", data: { ...DATA, policies } });
@@ -50,55 +68,103 @@ describe("a user's check runs in a child process", () => {
     const policies = { "mine.limit": 7 };
     const topology = loaded(policies);
     const { catalog } = topology.model;
-    const regions = [...catalog.regions.keys()];
-    // Every ordered pair of a few regions and two the catalog lacks, each region with itself too.
-    const asked = ["eu-west-1", "us-east-1", regions.at(-1)!, "no-such-region", "nor-this-one"];
+    // Every ordered pair of catalog regions (the custom site among them) and two it lacks, each
+    // region with itself too.
+    const asked = [...catalog.regions.keys(), "no-such-region", "nor-this-one"];
     const pairs = asked.flatMap((a) => asked.map((b) => [a, b]));
+    // The model as JSON, Maps as their entries: what a check can read of it, functions aside.
+    const asJson = `(value) => JSON.stringify(value, (_key, v) => (v instanceof Map ? [...v] : v))`;
     const file = module(
       "reads.ts",
       rule(
         "mine",
         `return [{ path: "datastores.kv", message: "m", data: {
-          frozen: Object.isFrozen(model.datastores[0]),
+          model: (${asJson})(model),
+          analysis: (${asJson})(analysis),
+          frozen: [Object.isFrozen(model), Object.isFrozen(model.datastores[0]), Object.isFrozen(model.catalog.regions)],
           rtt: ${JSON.stringify(pairs)}.map(([a, b]) => [model.catalog.rttMs(a, b) ?? null, model.catalog.rttJitterMs(a, b)]),
-          services: analysis.services.map((s) => [s.name, s.availability]),
-          regions: model.regions,
           limit: settings.limit,
         } }];`,
         `settings: { limit: { default: 1, description: "d" } },`,
       ),
     );
+    const analysis = analyse(topology.model);
+    const toJson = (value: unknown) =>
+      JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? [...v] : v));
     const [finding] = await findingsOf(file, policies);
     expect(finding?.data).toEqual({
-      frozen: true,
+      model: toJson(topology.model),
+      analysis: toJson(analysis),
+      frozen: [true, true, false],
       rtt: pairs.map(([a, b]) => [catalog.rttMs(a!, b!) ?? null, catalog.rttJitterMs(a!, b!)]),
-      services: analyse(topology.model).services.map((s) => [s.name, s.availability]),
-      regions: topology.model.regions,
       limit: 7,
     });
+    // The overrides are in what was compared.
+    expect(catalog.rttMs("fra-dc", "eu-central-1")).toBe(3);
+    expect(catalog.rttMs("eu-west-1", "us-east-1")).toBe(99);
   });
 
-  it("a throw, a result that is not data and a promise become the rule's error finding", async () => {
+  it("a throw, a result that is not data, one that cannot be copied and a promise become the rule's error finding", async () => {
     const file = module(
       "broken.ts",
       rule("thrower", `throw new TypeError("boom");`),
       rule("function", `return [{ path: "x", message: "m", data: { f: () => 1 } }];`),
+      rule("proxy", `return new Proxy([], {});`),
       rule("later", `return Promise.resolve([]);`),
       rule("fine", `return [{ path: "datastores.kv", message: "ok" }];`),
     );
     expect((await findingsOf(file)).map((f) => `${f.code} ${f.severity} ${f.message}`)).toEqual([
       "thrower error rule crashed: boom",
       "function error rule crashed: its result at [0].data.f is a function; a check returns an array of plain findings",
+      // V8's own words after "(": its DataCloneError's message.
+      expect.stringMatching(
+        /^proxy error rule crashed: what it returned cannot be copied out of the process that ran it \(.*could not be cloned\.\); a check returns an array of plain findings$/,
+      ),
       "later error rule crashed: what it returned is a promise (a check is synchronous); a check returns an array of plain findings",
       "fine warning ok",
     ]);
   });
 
-  it("a disabled rule's check is not run (it would loop here)", async () => {
-    const file = module("disabled.ts", rule("spins", "while (true) {}"));
-    const topology = loaded({ disabled: ["spins"] });
+  it("a disabled rule's check is not run", async () => {
+    const marker = join(dir, "disabled-ran");
+    const file = module(
+      "disabled.ts",
+      rule("marks", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran"); return [];`),
+    );
+    const topology = loaded({ disabled: ["marks"] });
     const rules = await userRules(file, topology, analyse(topology.model));
-    expect(rules.map((r) => r.id)).toEqual(["spins"]);
+    expect(rules.map((r) => r.id)).toEqual(["marks"]);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("a rule the module no longer exports when its checks run is that rule's error finding", async () => {
+    // Exported while loading (the first child), not when imported again to run the checks.
+    const marker = join(dir, "loaded-once");
+    const file = join(dir, "fickle.ts");
+    writeFileSync(
+      file,
+      `import { existsSync, writeFileSync } from "node:fs";
+const first = !existsSync(${JSON.stringify(marker)});
+writeFileSync(${JSON.stringify(marker)}, "");
+export default first ? [${rule("fickle", "return [];")}] : [];
+`,
+    );
+    expect((await findingsOf(file)).map((f) => `${f.code} ${f.message}`)).toEqual([
+      "fickle rule crashed: the module did not export this rule when its checks ran",
+    ]);
+  });
+
+  it("a message the module sends itself is refused (exit 2), not taken for the checks' results", async () => {
+    const file = module(
+      "sends.ts",
+      rule("sender", `process.send({ kind: "ran", results: "forged" }); return [];`),
+    );
+    const topology = loaded();
+    const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
+      `${file}: sent topoplan a message it did not ask for (process.send in the module or a check?)`,
+    ]);
   });
 });
 

@@ -322,7 +322,7 @@ describe("--policy-config and --rules", () => {
     );
   });
 
-  it("loads users' rules from TypeScript (the documented example) and runs their checks in a child process", async () => {
+  it("loads users' rules from TypeScript (the documented example) and gives runPolicies what their checks found", async () => {
     const declared = await loadRules(
       "policies/examples/require-three-zones.ts",
       RULES.map((r) => r.id),

@@ -138,11 +138,12 @@ function exportedRules(module) {
   const named = Object.keys(module).filter((key) => key !== "default" && key !== "module.exports").map((key) => module[key]);
   return (isRule(value) || Array.isArray(value) ? [value].flat() : named).filter(isRule);
 }
+/** As the model is frozen when resolved (src/model/resolve.ts): arrays and plain objects, not Maps. */
 function deepFreeze(value) {
   if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
-  Object.freeze(value);
+  if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return value;
   for (const key of Object.keys(value)) deepFreeze(value[key]);
-  return value;
+  return Object.freeze(value);
 }
 /**
  * Each requested rule's check on the model and analysis sent (their catalog's round-trip functions
@@ -163,13 +164,21 @@ function runChecks(rules, { model, analysis, rtt, runs }) {
     const rule = byId.get(id);
     if (rule === undefined)
       return { id, error: { name: "Error", message: "the module did not export this rule when its checks ran", stack: "" } };
+    let value;
     try {
-      const value = rule.check(model, analysis, settings);
-      const bad = notData(value);
-      return bad ? { id, bad } : { id, value };
+      value = rule.check(model, analysis, settings);
     } catch (error) {
       return { id, error: describe(error) };
     }
+    const bad = notData(value);
+    if (bad) return { id, bad };
+    try {
+      // What passes for data but cannot be copied to topoplan (a Proxy) is this rule's failure alone.
+      require("node:v8").serialize(value);
+    } catch (error) {
+      return { id, bad: { at: [], why: "cannot be copied out of the process that ran it (" + describe(error).message + ")" } };
+    }
+    return { id, value };
   });
 }
 `;

@@ -4,6 +4,8 @@
 # fits GitHub's 65,536-character limit. Runs locally too:
 #   TOPOPLAN="node bin/topoplan.js" SPECS="stacks/*.ts" BASE_REF=origin/main OUT=/tmp/review \
 #     bash scripts/pr-review.sh
+# POLICY_CONFIG and RULES (optional) name a policy configuration file and a rules module, given to
+# every check and diff (diff applies them to both versions).
 # Writes $OUT/sarif/*.sarif, $OUT/parts/*.md and $OUT/comment.md; sets the step outputs status,
 # sarif-dir and comment-file. Exit 0: the verdict is in `status` (action.yml decides what fails).
 set -uo pipefail
@@ -50,18 +52,22 @@ rank() { case "$1" in invalid) echo 3 ;; destructive) echo 2 ;; findings) echo 1
 status=pass
 worse() { if [ "$(rank "$1")" -gt "$(rank "$status")" ]; then status="$1"; fi; }
 
+policy=()
+if [ -n "${POLICY_CONFIG:-}" ]; then policy+=(--policy-config "$POLICY_CONFIG"); fi
+if [ -n "${RULES:-}" ]; then policy+=(--rules "$RULES"); fi
+
 index=0
 for spec in "${specs[@]}"; do
   index=$((index + 1))
   name="$(printf "%03d-%s" "$index" "$(basename "$spec")" | tr -c "A-Za-z0-9._-" "_")"
   # Exit codes: 0 clean, 1 findings (check) / destructive (diff), 2 invalid input. Every stack is reported.
-  $TOPOPLAN check "$spec" --format sarif --output "$OUT/sarif/$name.sarif"
+  $TOPOPLAN check "$spec" ${policy[@]+"${policy[@]}"} --format sarif --output "$OUT/sarif/$name.sarif"
   case $? in 0) ;; 1) worse findings ;; *) worse invalid ;; esac
   if [ -n "$base" ] && [ -f "$base/$spec" ]; then
-    $TOPOPLAN diff "$base/$spec" "$spec" --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
+    $TOPOPLAN diff "$base/$spec" "$spec" ${policy[@]+"${policy[@]}"} --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
     case $? in 0) ;; 1) worse destructive ;; *) worse invalid ;; esac
   else
-    $TOPOPLAN check "$spec" --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
+    $TOPOPLAN check "$spec" ${policy[@]+"${policy[@]}"} --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
   fi
   [ -s "$OUT/parts/$name.md" ] || printf '## topoplan: `%s` could not be reviewed\n\nRun `topoplan check %s` locally.\n' \
     "$(basename "$spec" | tr -cd 'A-Za-z0-9._-')" "$(printf '%s' "$spec" | tr -cd 'A-Za-z0-9._/-')" >"$OUT/parts/$name.md"

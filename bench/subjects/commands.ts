@@ -112,7 +112,7 @@ const COMMANDS: Readonly<
   async diff(spec) {
     // The CLI's own sides (src/diff/side.ts): analysis (the second against the first), findings, plan.
     const first = diffSide(load(spec));
-    const diff = diffTopologies(first, diffSide(load(edited(spec)), first));
+    const diff = diffTopologies(first, diffSide(load(edited(spec)), { before: first }));
     renderDiffText(diff, PLAIN);
     return { changedResources: diff.resources.length, analysisChanges: diff.analysis.length };
   },

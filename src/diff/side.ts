@@ -1,3 +1,4 @@
+import type { PolicyRunOptions } from "../../policies/run.js";
 import { type Analysis, analyse, analyseEdited } from "../analysis/index.js";
 import { runCheck } from "../check.js";
 import { compilePlan } from "../compile/index.js";
@@ -5,14 +6,27 @@ import type { LoadedTopology } from "../pipeline.js";
 import type { DiffSide } from "./index.js";
 
 /**
- * One version of a topology, ready to diff: its analysis and findings (`check`) and compiled plan.
- * Given the side before the edit, the analysis keeps that side's results for every service the
- * edit cannot change (src/analysis/edit-reuse.ts); it equals the analysis made from scratch.
+ * The analysis of one version: given the side before the edit, it keeps that side's results for
+ * every service the edit cannot change (src/analysis/edit-reuse.ts); it equals the analysis made
+ * from scratch.
  */
-export function diffSide(loaded: LoadedTopology, before?: DiffSide): DiffSide {
-  const analysis: Analysis =
-    before === undefined ? analyse(loaded.model) : analyseEdited(loaded.model, before);
-  const report = runCheck(loaded, {}, analysis);
+export function sideAnalysis(loaded: LoadedTopology, before?: DiffSide): Analysis {
+  return before === undefined ? analyse(loaded.model) : analyseEdited(loaded.model, before);
+}
+
+export interface SideOptions {
+  /** The side before the edit (see {@link sideAnalysis}). */
+  readonly before?: DiffSide;
+  /** The analysis, when the caller made it (`diff --rules` runs the users' rules on it first). */
+  readonly analysis?: Analysis;
+  /** What `check` gets: a policy configuration file, users' rules. */
+  readonly policy?: PolicyRunOptions;
+}
+
+/** One version of a topology, ready to diff: its analysis and findings (`check`) and compiled plan. */
+export function diffSide(loaded: LoadedTopology, options: SideOptions = {}): DiffSide {
+  const analysis = options.analysis ?? sideAnalysis(loaded, options.before);
+  const report = runCheck(loaded, options.policy ?? {}, analysis);
   return {
     model: loaded.model,
     analysis,

@@ -129,3 +129,39 @@ describe("scripts/pr-review.sh (the action's body) on a scratch repository", () 
     expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
   }, 120_000);
 });
+
+describe("scripts/pr-review.sh with the policy-config and rules inputs", () => {
+  const repo = mkdtempSync(join(tmpdir(), "topoplan-action-policy-"));
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it("gives both files to every check and diff", () => {
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo });
+    writeFileSync(join(repo, "topology.yaml"), "name: t\n");
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    const base = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
+    // A stand-in topoplan that records each command line (one per line) and reports nothing.
+    const log = join(repo, "calls.log");
+    const stub = join(repo, "topoplan-stub.sh");
+    writeFileSync(stub, `printf '%s ' "$@" >> '${log}'; echo >> '${log}'\n`);
+    const run = spawnSync("bash", [join(ROOT, "scripts/pr-review.sh")], {
+      cwd: repo,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        TOPOPLAN: `bash ${stub}`,
+        SPECS: "topology.yaml",
+        BASE_REF: base,
+        OUT: join(repo, "out"),
+        POLICY_CONFIG: "policy.yaml",
+        RULES: "team-rules.ts",
+      },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const calls = readFileSync(log, "utf8").trim().split("\n");
+    expect(calls.map((call) => call.split(" ").slice(0, 1)[0])).toEqual(["check", "diff"]);
+    for (const call of calls) expect(call).toContain("--policy-config policy.yaml --rules team-rules.ts ");
+  });
+});

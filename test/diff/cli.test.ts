@@ -61,6 +61,39 @@ describe("topoplan diff", () => {
     );
   });
 
+  it("--rules and --policy-config apply to both versions: findings introduced are check's", async () => {
+    // The edit under review adds a service the team's own rule bans.
+    const withLegacy = join(dir, "with-legacy.json");
+    writeFileSync(
+      withLegacy,
+      JSON.stringify({
+        ...globalKv,
+        services: { ...globalKv.services, legacy: { regions: ["eu-west-1"], processingMs: 5 } },
+      }),
+    );
+    const rules = join(dir, "team-rules.ts");
+    writeFileSync(
+      rules,
+      `export default { id: "no-legacy", title: "t", severity: "error", docs: { why: "w", how: "h", fix: "f" },
+  check(model) {
+    return model.services.filter((s) => s.name === "legacy").map((s) => ({ path: s.path, message: "legacy is banned" }));
+  } };\n`,
+    );
+    const introduced = async (...flags: string[]) => {
+      const io = capture();
+      await main(["diff", same, withLegacy, "--format", "json", ...flags], io);
+      const parsed = JSON.parse(io.out.join("")) as {
+        findings: { introduced: { code: string; path: string }[] };
+      };
+      return parsed.findings.introduced.filter((f) => f.code === "no-legacy").map((f) => f.path);
+    };
+    expect(await introduced("--rules", rules)).toEqual(["services.legacy"]);
+    expect(await introduced()).toEqual([]);
+    const config = join(dir, "policy.yaml");
+    writeFileSync(config, "disabled: [no-legacy]\n");
+    expect(await introduced("--rules", rules, "--policy-config", config)).toEqual([]);
+  }, 30_000);
+
   it("exit 2 for a missing spec", async () => {
     const io = capture();
     expect(await main(["diff", "stacks/global-kv.ts", join(dir, "missing.json")], io)).toBe(2);

@@ -20,7 +20,7 @@ describe("diffSide against the other side equals diffSide alone", () => {
       [changed, original],
     ] as const) {
       const before = diffSide(from);
-      const after = diffSide(to, before);
+      const after = diffSide(to, { before });
       const alone = diffSide(to);
       expect(JSON.stringify(after.analysis)).toBe(JSON.stringify(analyse(to.model)));
       expect(JSON.stringify(after.findings)).toBe(JSON.stringify(alone.findings));

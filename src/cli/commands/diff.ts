@@ -2,13 +2,14 @@ import { relative } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { diffTopologies } from "../../diff/index.js";
 import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
-import { diffSide } from "../../diff/side.js";
+import { diffSide, sideAnalysis } from "../../diff/side.js";
 import { type LoadedTopology, loadTopology } from "../../pipeline.js";
 import { GITHUB_COMMENT_LIMIT } from "../../report/fit.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
+import { POLICY_DETAILS, POLICY_OPTIONS, POLICY_USAGE, policyFlags, policyFor } from "../policy-flags.js";
 
 const FORMATS = ["text", "json", "markdown"] as const;
 
@@ -30,14 +31,16 @@ export const diffCommand: Command = {
   name: "diff",
   summary:
     "Compare two versions of a topology: destructive changes, findings, cost, SLOs, components, resources.",
-  usage:
-    "topoplan diff <before-spec> <after-spec> [--format text|json|markdown] [--output FILE] [--max-chars N]",
+  usage: `topoplan diff <before-spec> <after-spec> [--format text|json|markdown] [--output FILE] [--max-chars N] ${POLICY_USAGE}`,
   details: [
     "  <before-spec>  the current topology file: .ts (default export), .yaml/.yml or .json",
     "  <after-spec>   the proposed topology file",
     "  --format F     text (default), json, or markdown (the PR comment)",
     "  --output FILE  write to FILE instead of stdout",
     `  --max-chars N  markdown: fit in N characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)`,
+    ...POLICY_DETAILS,
+    "                 (both apply to both versions, as `check` applies them: its findings introduced",
+    "                 and fixed are check's)",
     "",
     "For every compiled resource: create, update, replace (an immutable field changed: the field",
     "and its documented source are in --format json) or delete, with the inputs before → after.",
@@ -63,6 +66,7 @@ export const diffCommand: Command = {
     format: { type: "string", short: "f" },
     output: { type: "string", short: "o" },
     "max-chars": { type: "string" },
+    ...POLICY_OPTIONS,
   },
   positionals: { min: 2, max: 2, names: "<before-spec> <after-spec>" },
   formats: FORMATS,
@@ -71,9 +75,18 @@ export const diffCommand: Command = {
     const output = stringFlag(args, "output");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));
     const [first, second] = await loadBoth([args.positionals[0]!, args.positionals[1]!]);
-    const before = diffSide(first);
+    const flags = await policyFlags(args);
+    const firstAnalysis = sideAnalysis(first);
+    const before = diffSide(first, {
+      analysis: firstAnalysis,
+      policy: await policyFor(flags, first, firstAnalysis),
+    });
     // The second side is analysed against the first (most of an edit leaves most components alone).
-    const after = diffSide(second, before);
+    const secondAnalysis = sideAnalysis(second, before);
+    const after = diffSide(second, {
+      analysis: secondAnalysis,
+      policy: await policyFor(flags, second, secondAnalysis),
+    });
     const diff = diffTopologies(before, after);
     const text =
       format === "json"

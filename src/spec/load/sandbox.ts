@@ -19,7 +19,7 @@ import { MAX_SPEC_NESTING } from "./limits.js";
  * under a test runner. It waits for the compiled module's URL, then returns the module's default
  * export as data (structured clone over the IPC channel); for a rules module, the declarations of
  * the rules it exports (`rules`), or what their checks return on the model and analysis it is sent
- * (`run`): a check is a program too, so it runs there, under the same limit.
+ * (`run`, a second child with a time limit of its own): a check is a program too.
  */
 
 /** Time limit for loading a spec or rules module. Override: TOPOPLAN_TIMEOUT_MS. */

@@ -221,10 +221,11 @@ export function placementScript(
   client: readonly string[],
   statements: readonly string[],
 ): string {
-  // One `--execute` per statement: each its own batch, so its own implicit transaction (since
-  // CockroachDB v22.1 the statements of one batch share one: cockroach#76834), one schema change
-  // at a time as the multi-region docs run them. Every statement is idempotent: a failure exits
-  // non-zero and the Job runs them all again.
+  // One `--execute` per statement, not one joined batch (since CockroachDB v22.1 the statements of
+  // one batch share one implicit transaction: cockroach#76834): one schema change at a time, as the
+  // multi-region docs run them. That the CLI sends each `--execute` as a batch of its own is from
+  // its synopsis, not run here. Every statement is idempotent: a failure exits non-zero and the Job
+  // runs them all again.
   const execute = (sql: readonly string[]) => sql.map((statement) => `--execute=${statement};`);
   const run = (...words: string[]) => [...client, ...words].map(shellQuote).join(" ");
   // placementStatements begins with CREATE DATABASE: what the database's regions call for goes

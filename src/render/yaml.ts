@@ -18,12 +18,66 @@ const RESERVED_MAX_LENGTH = 5;
 const QUANTITY = /^(?!0[xXoO])[0-9]+(\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
 /** Characters a YAML reader would not keep as they are inside a double-quoted scalar. */
 const NEEDS_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const FORBIDDEN_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+const COLON = 0x3a;
+const BLANK = 0x20;
+const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/** The characters a plain name may start with, by char code (ASCII only: the rest is never plain). */
+const PLAIN_FIRST = (() => {
+  const table = new Uint8Array(128);
+  for (const c of `${LETTERS}_/$`) table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/**
+ * What one pass over a string finds (issue #15: every key and string of every manifest comes
+ * here, millions in a large render; scanning each once replaces five scans and regexes).
+ */
+/** Not a plain name (matchesPlain): a character outside its pattern, `: `, or a blank or colon at the end. */
+const NOT_NAME = 1;
+const LINE_BREAK = 2;
+const TAB_OR_CR = 4;
+/** A character no block or single-quoted scalar keeps: C0 and C1 controls but tab and line feed, DEL, U+2028, U+2029, U+FEFF. */
+const FORBIDDEN = 8;
+const QUOTE = 16;
+
+/** Per ASCII char code: the bits it sets, 0 for the characters a plain name may hold after its first. */
+const ASCII_BITS = (() => {
+  const bits = new Uint8Array(128).fill(NOT_NAME);
+  for (const c of `${LETTERS}0123456789 _./:@+=,()$*-`) bits[c.charCodeAt(0)] = 0;
+  for (let c = 0; c < 0x20; c++) bits[c] = NOT_NAME | FORBIDDEN;
+  bits[0x7f] = NOT_NAME | FORBIDDEN;
+  bits[0x09] = NOT_NAME | TAB_OR_CR;
+  bits[0x0a] = NOT_NAME | LINE_BREAK;
+  bits[0x0d] = NOT_NAME | TAB_OR_CR | FORBIDDEN;
+  bits["'".charCodeAt(0)] = NOT_NAME | QUOTE;
+  return bits;
+})();
+
+/** The bits of `text` (a non-ASCII character is never in a name; some are forbidden). */
+function scan(text: string): number {
+  const n = text.length;
+  if (n === 0) return NOT_NAME;
+  const first = text.charCodeAt(0);
+  let found = first >= 128 || PLAIN_FIRST[first] === 0 ? NOT_NAME : 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      found |= ASCII_BITS[c]!;
+      if (c === COLON && text.charCodeAt(i + 1) === BLANK) found |= NOT_NAME;
+    } else {
+      found |= NOT_NAME;
+      if (c <= 0x9f || c === 0x2028 || c === 0x2029 || c === 0xfeff) found |= FORBIDDEN;
+    }
+  }
+  const last = text.charCodeAt(n - 1);
+  return last === BLANK || last === COLON ? found | NOT_NAME : found;
+}
 
 /** Single quotes when exact without escapes (one line, printable); else JSON-style double quotes. */
-function quoted(text: string): string {
-  if (!FORBIDDEN_IN_BLOCK.test(text) && !/[\t\n\r]/.test(text)) return `'${text.replaceAll("'", "''")}'`;
+function quoted(text: string, found: number): string {
+  if ((found & (FORBIDDEN | TAB_OR_CR | LINE_BREAK)) === 0)
+    return (found & QUOTE) === 0 ? `'${text}'` : `'${text.replaceAll("'", "''")}'`;
   return JSON.stringify(text).replace(
     NEEDS_ESCAPE,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
@@ -31,13 +85,11 @@ function quoted(text: string): string {
 }
 
 /**
- * Whether `text` may be written plain: it is a name (matchesPlain) or a QUANTITY, and no YAML 1.1
- * bool or null. (A `#` is in neither, so no ` #` starts a comment.) Every key and string of every
- * manifest comes here, millions in a large render: names are checked by a scan over character
- * tables, which costs less than hashing the string to look up an earlier answer (issue #15).
+ * Whether `text`, whose bits are `found`, may be written plain: it is a name (matchesPlain) or a
+ * QUANTITY, and no YAML 1.1 bool or null. (A `#` is in neither, so no ` #` starts a comment.)
  */
-function isPlain(text: string): boolean {
-  if (!matchesPlain(text) && !QUANTITY.test(text)) return false;
+function isPlain(text: string, found: number): boolean {
+  if ((found & NOT_NAME) !== 0 && !QUANTITY.test(text)) return false;
   return text.length > RESERVED_MAX_LENGTH || !RESERVED.has(text.toLowerCase());
 }
 
@@ -45,33 +97,10 @@ function isPlain(text: string): boolean {
  * `/^[A-Za-z_/$][A-Za-z0-9 _./:@+=,()$*-]*$/` without `: ` (which would start a mapping) and
  * ending in neither a blank nor a colon.
  */
-export function matchesPlain(text: string): boolean {
-  const n = text.length;
-  if (n === 0) return false;
-  const first = text.charCodeAt(0);
-  if (first >= 128 || PLAIN_FIRST[first] === 0) return false;
-  for (let i = 1; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || PLAIN_REST[c] === 0) return false;
-    if (c === COLON && text.charCodeAt(i + 1) === BLANK) return false;
-  }
-  const last = text.charCodeAt(n - 1);
-  return last !== BLANK && last !== COLON;
-}
+export const matchesPlain = (text: string): boolean => (scan(text) & NOT_NAME) === 0;
 
-const COLON = 0x3a;
-const BLANK = 0x20;
-/** The pattern's two character classes as tables by char code (ASCII only: the rest is never plain). */
-const charTable = (chars: string) => {
-  const table = new Uint8Array(128);
-  for (const c of chars) table[c.charCodeAt(0)] = 1;
-  return table;
-};
-const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const PLAIN_FIRST = charTable(`${LETTERS}_/$`);
-const PLAIN_REST = charTable(`${LETTERS}0123456789 _./:@+=,()$*-`);
-
-const plainString = (text: string): string => (isPlain(text) ? text : quoted(text));
+const plainString = (text: string, found = scan(text)): string =>
+  isPlain(text, found) ? text : quoted(text, found);
 
 function scalar(value: unknown): string {
   if (value === null) return "null";
@@ -88,8 +117,9 @@ function scalar(value: unknown): string {
  * A literal block for multi-line text: its header (`|` or `|-`) and its lines indented (empty lines
  * stay empty) as one string; undefined when only a quoted scalar is exact.
  */
-function literalBlock(text: string, indent: string): [string, string] | undefined {
-  if (!text.includes("\n") || FORBIDDEN_IN_BLOCK.test(text) || text.includes("\r")) return undefined;
+function literalBlock(text: string, found: number, indent: string): [string, string] | undefined {
+  // A carriage return is FORBIDDEN too: a reader would turn it into a line break.
+  if ((found & LINE_BREAK) === 0 || (found & FORBIDDEN) !== 0) return undefined;
   const body = text.endsWith("\n") ? text.slice(0, -1) : text;
   if (body.endsWith("\n") || body.trim() === "") return undefined; // trailing blank lines: keep it exact, quote
   // The first non-empty line must not start with blanks (YAML would read them as its indentation).
@@ -141,10 +171,11 @@ let text = "";
  */
 function node(prefix: string, item: boolean, value: unknown, depth: number): void {
   if (typeof value === "string") {
-    const literal = literalBlock(value, indentOf(depth + 1));
+    const found = scan(value);
+    const literal = literalBlock(value, found, indentOf(depth + 1));
     text +=
       literal === undefined
-        ? `${prefix} ${plainString(value)}\n`
+        ? `${prefix} ${plainString(value, found)}\n`
         : `${prefix} ${literal[0]}\n${literal[1]}\n`;
     return;
   }

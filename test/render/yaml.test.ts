@@ -50,6 +50,34 @@ describe("emitYaml", () => {
       expect(matchesPlain(t), t).toBe(rule(t));
   });
 
+  it("picks each one-line string's style by the documented rules", () => {
+    // The rules as patterns, independent of the emitter's one-pass scan of each string.
+    const PLAIN = /^[A-Za-z_/$][A-Za-z0-9 _./:@+=,()$*-]*$/;
+    const QUANTITY = /^(?!0[xXoO])[0-9]+(\.[0-9]+)?[A-DF-Za-df-z][A-Za-z]*$/;
+    const RESERVED = /^(y|yes|n|no|true|false|on|off|null|~)$/i;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is tested.
+    const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+    const style = (text: string) => {
+      const name = PLAIN.test(text) && !text.includes(": ") && !/[ :]$/.test(text);
+      if ((name || QUANTITY.test(text)) && !RESERVED.test(text)) return "plain";
+      return UNPRINTABLE.test(text) ? "double" : "single";
+    };
+    const written = (text: string) => {
+      const line = emitYaml({ k: text }).slice("k: ".length);
+      return line.startsWith('"') ? "double" : line.startsWith("'") ? "single" : "plain";
+    };
+    const text = fc.string({
+      unit: fc.constantFrom(..."aZ09_/$ .:@+=,()*-#'\"\t\r{}\u0001\u007f\u0085\u00a0\u00e9\u2028\ufeff~"),
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(written(t), JSON.stringify(t)).toBe(style(t));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it("never writes a string plain that a YAML 1.1 reader would take for a bool, null or number", () => {
     for (const text of [
       "on",

@@ -112,8 +112,11 @@ export function deferRenderPlan(plan: ResourcePlan, options: RenderOptions = {})
   const document = (path: string) => (resource: PlannedResource) => {
     // As built: the emitter writes JSON data the same whether or not it was copied first.
     const inputs = readInputs(resource, { copy: false });
-    scan(path, resource, inputs);
-    return pulumiLine(resource) + toYaml(RESOURCE_BODIES[resource.provider](resource, inputs));
+    const body = toYaml(RESOURCE_BODIES[resource.provider](resource, inputs));
+    // A ref or runtime value is written with its `$ref`/`$runtime` key, in any quoting: text
+    // without a `$` holds none, and most manifests need no walk (issue #15).
+    if (body.includes("$")) scan(path, resource, inputs);
+    return pulumiLine(resource) + body;
   };
   // Objects per file: one each, or one file per component there (never two components in a file).
   const groups = new Map<string, PlannedResource[]>();

@@ -102,7 +102,15 @@ const unexpected = (file: string) =>
  * built-in one. Their checks run in the sandbox too ({@link userRules}).
  */
 export async function loadRules(file: string, builtInIds: readonly string[]): Promise<RuleDeclaration[]> {
-  const outcome = await importSandboxed(resolve(file), "rules");
+  return declarations(file, await importSandboxed(resolve(file), "rules"), builtInIds);
+}
+
+/** The rules a module's sandbox declared, checked: a lowercase id of their own and a known severity each. */
+function declarations(
+  file: string,
+  outcome: SandboxOutcome,
+  builtInIds: readonly string[],
+): RuleDeclaration[] {
   if (outcome.kind !== "rules") throw refusal(file, outcome, "loading");
   if (!Array.isArray(outcome.rules) || !outcome.rules.every(isDeclaration)) throw unexpected(file);
   const rules = outcome.rules as RuleDeclaration[];
@@ -171,10 +179,10 @@ function replay(run: CheckRun | undefined): unknown {
 }
 
 /**
- * Users' own rules (`--rules FILE`), their checks run in a child process on the model and the
- * analysis (src/spec/load/sandbox.ts): a check that loops for ever meets the time limit (exit 2),
- * one that calls process.exit ends the child, and what it prints, on file descriptor 1 too, goes to
- * stderr, never into a report. The rules returned hold what each check gave, for runPolicies (a
+ * Users' own rules (`--rules FILE`), their checks run on the model and the analysis in the child
+ * process that imported the module (src/spec/load/sandbox.ts): a check that loops for ever meets
+ * the time limit (exit 2), one that calls process.exit ends the child, and what it prints, on file
+ * descriptor 1 too, goes to stderr, never into a report. The rules returned hold what each check gave, for runPolicies (a
  * throw or a result that is not data becomes the rule's error finding there); disabled rules are
  * not run. Throws InputError for the module's problems and the policy configuration's.
  */
@@ -184,23 +192,22 @@ export async function userRules(
   analysis: Analysis,
   options: Pick<PolicyRunOptions, "fileConfig"> = {},
 ): Promise<Rule[]> {
-  const declared = await loadRules(
-    file,
-    RULES.map((rule) => rule.id),
-  );
   const runs = new Map<string, CheckRun>();
-  const rules = declared.map((rule): Rule => ({ ...rule, check: () => replay(runs.get(rule.id)) as [] }));
-  const config = inSpec(loaded, () => resolvePolicyConfig(loaded.model, [...RULES, ...rules], options));
-  const wanted = rules
-    .filter((rule) => !config.disabled.includes(rule.id))
-    .map((rule) => ({ id: rule.id, settings: settingsFor(rule, config) }));
-  if (wanted.length === 0) return rules;
-  const outcome = await importSandboxed(
-    resolve(file),
-    "run",
-    undefined,
-    runPayload(loaded.model, analysis, wanted),
-  );
+  let rules: Rule[] = [];
+  // One child declares the rules and then runs the checks the configuration leaves enabled.
+  const outcome = await importSandboxed(resolve(file), "rules", undefined, (declared) => {
+    rules = declarations(
+      file,
+      declared,
+      RULES.map((rule) => rule.id),
+    ).map((rule): Rule => ({ ...rule, check: () => replay(runs.get(rule.id)) as [] }));
+    const config = inSpec(loaded, () => resolvePolicyConfig(loaded.model, [...RULES, ...rules], options));
+    const wanted = rules
+      .filter((rule) => !config.disabled.includes(rule.id))
+      .map((rule) => ({ id: rule.id, settings: settingsFor(rule, config) }));
+    return wanted.length === 0 ? undefined : runPayload(loaded.model, analysis, wanted);
+  });
+  if (outcome.kind === "rules") return rules; // none enabled: no check ran
   if (outcome.kind !== "ran") throw refusal(file, outcome, "running its checks");
   if (!Array.isArray(outcome.results) || !outcome.results.every(isCheckRun)) throw unexpected(file);
   for (const run of outcome.results) runs.set(run.id, run);

@@ -18,8 +18,8 @@ import { MAX_SPEC_NESTING } from "./limits.js";
  * The child's code is a string (not a file) so it runs the same from source, from the bundle and
  * under a test runner. It waits for the compiled module's URL, then returns the module's default
  * export as data (structured clone over the IPC channel); for a rules module, the declarations of
- * the rules it exports (`rules`), or what their checks return on the model and analysis it is sent
- * (`run`, a second child with a time limit of its own): a check is a program too.
+ * the rules it exports, and then, in the same child and under a time limit of its own, what their
+ * checks return on the model and analysis it is sent: a check is a program too.
  */
 
 /** Time limit for loading a spec or rules module. Override: TOPOPLAN_TIMEOUT_MS. */
@@ -96,7 +96,7 @@ function notData(value) {
 const threw = (error) => process.send({ kind: "threw", error: describe(error) }, () => exit(1));
 process.on("uncaughtException", threw);
 process.on("unhandledRejection", threw);
-process.once("message", ({ url, payload }) => (async () => {
+process.once("message", ({ url }) => (async () => {
   process.setSourceMapsEnabled(true);
   let module;
   try {
@@ -119,14 +119,12 @@ process.once("message", ({ url, payload }) => (async () => {
     return;
   }
   const rules = exportedRules(module);
-  if (purpose === "rules") {
-    // What the parent needs to configure and report them; their checks stay here.
-    const declared = rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs, settings: r.settings, usesAnalysis: r.usesAnalysis }));
-    const bad = notData(declared);
-    send(bad ? { kind: "not-data", bad } : { kind: "rules", rules: declared });
-    return;
-  }
-  send({ kind: "ran", results: runChecks(rules, payload) });
+  // What the parent needs to configure and report them; their checks stay here, and run when the
+  // parent sends the model and analysis (the open channel keeps this process waiting for them).
+  const declared = rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs, settings: r.settings, usesAnalysis: r.usesAnalysis }));
+  const bad = notData(declared);
+  if (!bad) process.once("message", ({ payload }) => send({ kind: "ran", results: runChecks(rules, payload) }));
+  send(bad ? { kind: "not-data", bad } : { kind: "rules", rules: declared });
 })().catch((error) => send({ kind: "threw", error: describe(error) })));
 
 const isRule = (r) => r !== null && typeof r === "object" && typeof r.id === "string" && typeof r.check === "function";
@@ -163,7 +161,7 @@ function runChecks(rules, { model, analysis, rtt, runs }) {
   return runs.map(({ id, settings }) => {
     const rule = byId.get(id);
     if (rule === undefined)
-      return { id, error: { name: "Error", message: "the module did not export this rule when its checks ran", stack: "" } };
+      return { id, error: { name: "Error", message: "the module declared no rule with this id", stack: "" } };
     let value;
     try {
       value = rule.check(model, analysis, settings);
@@ -195,7 +193,7 @@ export type CheckRun =
   | { readonly id: string; readonly bad: { at: (string | number)[]; why: string } }
   | { readonly id: string; readonly error: ErrorInfo };
 
-/** What a `run` sends the child: the model as data (its catalog's round trips as a table) and the checks to run. */
+/** What a rules module's child is sent to run checks: the model as data (its catalog's round trips as a table) and the checks to run. */
 export interface RunPayload {
   readonly model: unknown;
   readonly analysis: unknown;
@@ -218,7 +216,7 @@ export type SandboxOutcome =
   | { readonly kind: "not-data"; readonly bad: { at: (string | number)[]; why: string } }
   /** The rules a module exports, as declared (their checks stay in the child). */
   | { readonly kind: "rules"; readonly rules: readonly unknown[] }
-  /** Each check run (`run`), in the order asked. */
+  /** Each check run, in the order asked. */
   | { readonly kind: "ran"; readonly results: readonly CheckRun[] }
   | {
       readonly kind: "compile-error";
@@ -242,18 +240,24 @@ const PIPE_GRACE_MS = 1000;
 const childFlags = () => process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
 
 /**
+ * What a rules module's child is sent once its declarations are in: the checks to run, or
+ * undefined when none is wanted. Thrown errors end the child and reach the caller.
+ */
+export type ThenRun = (declared: SandboxOutcome) => RunPayload | undefined | Promise<RunPayload | undefined>;
+
+/**
  * Compiles `file` and imports it in a child process, then stops the child. `data`: the default
- * export as data (specs); `rules`: the declarations of the rules it exports; `run`: the checks
- * `payload` asks for, on its model and analysis. What the module prints is passed to `print`
- * (stderr).
+ * export as data (specs); `rules`: the declarations of the rules it exports, handed to `thenRun`,
+ * whose payload's checks the same child then runs on its model and analysis (the outcome returned
+ * is theirs). Each step has the time limit. What the module prints is passed to `print` (stderr).
  */
 export async function importSandboxed(
   file: string,
-  purpose: "data" | "rules" | "run",
+  purpose: "data" | "rules",
   // As every user string on a terminal: control characters shown as \uXXXX (an ESC, OSC 8 link or
   // carriage return the module prints cannot steer the terminal).
   print: (text: string) => void = (text) => process.stderr.write(terminalSafe(text, false)),
-  payload?: RunPayload,
+  thenRun?: ThenRun,
 ): Promise<SandboxOutcome> {
   const timeoutMs = sandboxTimeoutMs();
   // The child starts (a fresh Node, tens of ms) while esbuild compiles here.
@@ -283,38 +287,53 @@ export async function importSandboxed(
     });
   });
   let timer: NodeJS.Timeout | undefined;
-  const outcome = new Promise<SandboxOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "timeout", ms: timeoutMs }), timeoutMs);
-    child.once("message", (message) => resolve(message as SandboxOutcome));
-    child.once("error", (error) =>
-      resolve({
-        kind: "threw",
-        error: { name: error.name, message: error.message, stack: error.stack ?? "" },
-      }),
-    );
-    void ended.then(({ code, signal }) => {
-      if (exitCalled) resolve({ kind: "exited", code: code ?? 1 });
-      else if (signal !== null)
+  // The child's next message, or how it ended (or the time limit, counted from now) before one came.
+  const nextOutcome = () =>
+    new Promise<SandboxOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: "timeout", ms: timeoutMs }), timeoutMs);
+      child.once("message", (message) => resolve(message as SandboxOutcome));
+      child.once("error", (error) =>
         resolve({
           kind: "threw",
-          error: { name: "Error", message: `the process loading it was killed (${signal})`, stack: "" },
-        });
-      else resolve({ kind: "unsettled" });
-    });
-  });
+          error: { name: error.name, message: error.message, stack: error.stack ?? "" },
+        }),
+      );
+      void ended.then(({ code, signal }) => {
+        if (exitCalled) resolve({ kind: "exited", code: code ?? 1 });
+        else if (signal !== null)
+          resolve({
+            kind: "threw",
+            error: { name: "Error", message: `the process loading it was killed (${signal})`, stack: "" },
+          });
+        else resolve({ kind: "unsettled" });
+      });
+    }).finally(() => clearTimeout(timer));
   /**
-   * The first outcome; then the child is stopped and its output read to the end, waiting only a
+   * The last outcome; then the child is stopped and its output read to the end, waiting only a
    * moment for pipes a process it started (and left running) may hold open.
    */
-  const finish = async (first: Promise<SandboxOutcome>): Promise<SandboxOutcome> => {
-    const settled = await first;
+  const finish = async (last: Promise<SandboxOutcome>): Promise<SandboxOutcome> => {
+    const settled = await last.catch((error: unknown) => ({ error }));
     clearTimeout(timer);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     // Unref'd: the grace must not keep topoplan running once everything else is done.
     const grace = () => new Promise((done) => setTimeout(done, PIPE_GRACE_MS).unref());
     await Promise.race([drained, ended.then(grace)]);
     for (const stream of [stdout, stderr, exits]) stream.destroy();
+    if ("error" in settled && !("kind" in settled)) throw settled.error;
     return settled;
+  };
+  // The declarations, then (when thenRun asks for some) what the checks returned.
+  // Listening from the start: a child that cannot start says so now.
+  const firstOutcome = nextOutcome();
+  const outcomes = async (): Promise<SandboxOutcome> => {
+    const first = await firstOutcome;
+    if (thenRun === undefined || first.kind !== "rules") return first;
+    const payload = await thenRun(first);
+    if (payload === undefined) return first;
+    const ran = nextOutcome();
+    child.send({ payload }, () => {});
+    return ran;
   };
   const compiled = await compileModule(file).catch(
     (error: unknown): Awaited<ReturnType<typeof compileModule>> => ({
@@ -325,8 +344,8 @@ export async function importSandboxed(
   if (compiled.kind === "compile-error") return finish(Promise.resolve(compiled));
   try {
     // A child already gone (killed, or it could not start) says so through `ended` or `error`.
-    child.send({ url: compiled.url, payload }, () => {});
-    return await finish(outcome);
+    child.send({ url: compiled.url }, () => {});
+    return await finish(outcomes());
   } finally {
     await compiled.dispose();
   }

@@ -153,6 +153,24 @@ export default [${rule("counted", 'return [{ path: "services.api", message: "ran
     expect(readFileSync(imports, "utf8")).toBe("import\n");
   });
 
+  it("a declaration the parent refuses ends the child before any check runs (exit 2)", async () => {
+    const ran = join(dir, "taken-ran");
+    const file = join(dir, "taken.ts");
+    writeFileSync(
+      file,
+      `import { writeFileSync } from "node:fs";
+export default [${rule("latency-slo", `writeFileSync(${JSON.stringify(ran)}, ""); return [];`)}];
+`,
+    );
+    const topology = loaded();
+    const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
+      `${file}: rule id "latency-slo" is already taken`,
+    ]);
+    expect(existsSync(ran)).toBe(false);
+  });
+
   it("a message the module sends itself is refused (exit 2), not taken for the checks' results", async () => {
     const file = module(
       "sends.ts",

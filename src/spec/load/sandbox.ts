@@ -313,19 +313,23 @@ export async function importSandboxed(
    * moment for pipes a process it started (and left running) may hold open.
    */
   const finish = async (last: Promise<SandboxOutcome>): Promise<SandboxOutcome> => {
-    const settled = await last.catch((error: unknown) => ({ error }));
+    // A throw from thenRun (the caller's refusal of the declarations) too stops the child first.
+    let thrown: { error: unknown } | undefined;
+    const settled = await last.catch((error: unknown) => {
+      thrown = { error };
+    });
     clearTimeout(timer);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     // Unref'd: the grace must not keep topoplan running once everything else is done.
     const grace = () => new Promise((done) => setTimeout(done, PIPE_GRACE_MS).unref());
     await Promise.race([drained, ended.then(grace)]);
     for (const stream of [stdout, stderr, exits]) stream.destroy();
-    if ("error" in settled && !("kind" in settled)) throw settled.error;
+    if (thrown !== undefined || settled === undefined) throw thrown?.error;
     return settled;
   };
-  // The declarations, then (when thenRun asks for some) what the checks returned.
   // Listening from the start: a child that cannot start says so now.
   const firstOutcome = nextOutcome();
+  // The declarations, then (when thenRun asks for some) what the checks returned.
   const outcomes = async (): Promise<SandboxOutcome> => {
     const first = await firstOutcome;
     if (thenRun === undefined || first.kind !== "rules") return first;

@@ -50,7 +50,7 @@ function refusal(file: string, outcome: SandboxOutcome, doing: "loading" | "runn
         : problem(
             file,
             `its checks could not run: ${outcome.error.message.split("\n")[0]}`,
-            "a check returns its findings and leaves nothing behind: no timer or promise that fails later; the module must load again as it did the first time",
+            "a check returns its findings and leaves nothing behind: no timer or promise that fails later",
           );
     case "timeout":
       return doing === "loading"
@@ -182,9 +182,10 @@ function replay(run: CheckRun | undefined): unknown {
  * Users' own rules (`--rules FILE`), their checks run on the model and the analysis in the child
  * process that imported the module (src/spec/load/sandbox.ts): a check that loops for ever meets
  * the time limit (exit 2), one that calls process.exit ends the child, and what it prints, on file
- * descriptor 1 too, goes to stderr, never into a report. The rules returned hold what each check gave, for runPolicies (a
- * throw or a result that is not data becomes the rule's error finding there); disabled rules are
- * not run. Throws InputError for the module's problems and the policy configuration's.
+ * descriptor 1 too, goes to stderr, never into a report. The rules returned hold what each check
+ * gave, for runPolicies (a throw or a result that is not data becomes the rule's error finding
+ * there); disabled rules are not run. Throws InputError for the module's problems and the policy
+ * configuration's.
  */
 export async function userRules(
   file: string,
@@ -193,20 +194,23 @@ export async function userRules(
   options: Pick<PolicyRunOptions, "fileConfig"> = {},
 ): Promise<Rule[]> {
   const runs = new Map<string, CheckRun>();
-  let rules: Rule[] = [];
+  let rules: Rule[] | undefined;
   // One child declares the rules and then runs the checks the configuration leaves enabled.
   const outcome = await importSandboxed(resolve(file), "rules", undefined, (declared) => {
-    rules = declarations(
+    const mine = declarations(
       file,
       declared,
       RULES.map((rule) => rule.id),
     ).map((rule): Rule => ({ ...rule, check: () => replay(runs.get(rule.id)) as [] }));
-    const config = inSpec(loaded, () => resolvePolicyConfig(loaded.model, [...RULES, ...rules], options));
-    const wanted = rules
+    rules = mine;
+    const config = inSpec(loaded, () => resolvePolicyConfig(loaded.model, [...RULES, ...mine], options));
+    const wanted = mine
       .filter((rule) => !config.disabled.includes(rule.id))
       .map((rule) => ({ id: rule.id, settings: settingsFor(rule, config) }));
     return wanted.length === 0 ? undefined : runPayload(loaded.model, analysis, wanted);
   });
+  // No declarations came: the outcome is the loading's (a loop, a throw, process.exit).
+  if (rules === undefined) throw refusal(file, outcome, "loading");
   if (outcome.kind === "rules") return rules; // none enabled: no check ran
   if (outcome.kind !== "ran") throw refusal(file, outcome, "running its checks");
   if (!Array.isArray(outcome.results) || !outcome.results.every(isCheckRun)) throw unexpected(file);

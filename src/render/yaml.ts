@@ -29,10 +29,9 @@ const PLAIN_FIRST = (() => {
   return table;
 })();
 
-/**
- * What one pass over a string finds (issue #15: every key and string of every manifest comes
- * here, millions in a large render; scanning each once replaces five scans and regexes).
- */
+// What one pass over a string finds (`scan`): every key and string of every manifest comes here,
+// millions in a large render, and scanning each once replaced five scans and regexes (issue #15).
+
 /** Not a plain name (matchesPlain): a character outside its pattern, `: `, or a blank or colon at the end. */
 const NOT_NAME = 1;
 const LINE_BREAK = 2;

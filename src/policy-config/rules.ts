@@ -31,6 +31,8 @@ const EXAMPLE_RULE =
 
 /** The outcomes every pass over the module can end in, as problems with the module (exit 2). */
 function refusal(file: string, outcome: SandboxOutcome, doing: "loading" | "running its checks"): InputError {
+  // While checks run, the child answers with their results or fails: any other message is the module's own.
+  if (doing !== "loading" && !["threw", "timeout", "exited"].includes(outcome.kind)) return unexpected(file);
   switch (outcome.kind) {
     case "compile-error":
       return problem(
@@ -195,6 +197,7 @@ export async function userRules(
 ): Promise<Rule[]> {
   const runs = new Map<string, CheckRun>();
   let rules: Rule[] | undefined;
+  let checking = false;
   // One child declares the rules and then runs the checks the configuration leaves enabled.
   const outcome = await importSandboxed(resolve(file), "rules", undefined, (declared) => {
     const mine = declarations(
@@ -207,11 +210,12 @@ export async function userRules(
     const wanted = mine
       .filter((rule) => !config.disabled.includes(rule.id))
       .map((rule) => ({ id: rule.id, settings: settingsFor(rule, config) }));
-    return wanted.length === 0 ? undefined : runPayload(loaded.model, analysis, wanted);
+    checking = wanted.length > 0;
+    return checking ? runPayload(loaded.model, analysis, wanted) : undefined;
   });
   // No declarations came: the outcome is the loading's (a loop, a throw, process.exit).
   if (rules === undefined) throw refusal(file, outcome, "loading");
-  if (outcome.kind === "rules") return rules; // none enabled: no check ran
+  if (!checking) return rules; // none enabled: no check ran
   if (outcome.kind !== "ran") throw refusal(file, outcome, "running its checks");
   if (!Array.isArray(outcome.results) || !outcome.results.every(isCheckRun)) throw unexpected(file);
   for (const run of outcome.results) runs.set(run.id, run);

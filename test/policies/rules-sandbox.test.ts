@@ -111,6 +111,7 @@ describe("a user's check runs in a child process", () => {
       rule("function", `return [{ path: "x", message: "m", data: { f: () => 1 } }];`),
       rule("proxy", `return new Proxy([], {});`),
       rule("later", `return Promise.resolve([]);`),
+      rule("getter", `return [{ path: "x", get message() { throw new RangeError("read me not"); } }];`),
       rule("fine", `return [{ path: "datastores.kv", message: "ok" }];`),
     );
     expect((await findingsOf(file)).map((f) => `${f.code} ${f.severity} ${f.message}`)).toEqual([
@@ -121,6 +122,8 @@ describe("a user's check runs in a child process", () => {
         /^proxy error rule crashed: what it returned cannot be copied out of the process that ran it \(.*could not be cloned\.\); a check returns an array of plain findings$/,
       ),
       "later error rule crashed: what it returned is a promise (a check is synchronous); a check returns an array of plain findings",
+      // Read while its result is checked for data: this rule's error alone, not the whole run's.
+      "getter error rule crashed: read me not",
       "fine warning ok",
     ]);
   });
@@ -169,6 +172,30 @@ export default [${rule("latency-slo", `writeFileSync(${JSON.stringify(ran)}, "")
       `${file}: rule id "latency-slo" is already taken`,
     ]);
     expect(existsSync(ran)).toBe(false);
+  });
+
+  it("a child that ends while its checks run, without process.exit, is refused as the checks' failure (exit 2)", async () => {
+    // reallyExit: Node's exit without the 'exit' handlers the sandbox's own process.exit marks.
+    const file = module("vanishes.ts", rule("vanish", "process.reallyExit(3); return [];"));
+    const topology = loaded();
+    const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
+      `${file}: its checks could not run: the process running its checks ended without a result (exit code 3)`,
+    ]);
+  });
+
+  it("a message sent while the checks run that is not their results is refused, whatever its kind", async () => {
+    const file = module(
+      "forges.ts",
+      rule("forger", `process.send({ kind: "rules", rules: [] }); return [];`),
+    );
+    const topology = loaded();
+    const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
+      `${file}: sent topoplan a message it did not ask for (process.send in the module or a check?)`,
+    ]);
   });
 
   it("a message the module sends itself is refused (exit 2), not taken for the checks' results", async () => {

@@ -168,7 +168,13 @@ function runChecks(rules, { model, analysis, rtt, runs }) {
     } catch (error) {
       return { id, error: describe(error) };
     }
-    const bad = notData(value);
+    // A getter or Proxy trap in the result may throw while it is read: this rule's failure alone.
+    let bad;
+    try {
+      bad = notData(value);
+    } catch (error) {
+      return { id, error: describe(error) };
+    }
     if (bad) return { id, bad };
     try {
       // What passes for data but cannot be copied to topoplan (a Proxy) is this rule's failure alone.
@@ -287,8 +293,12 @@ export async function importSandboxed(
     });
   });
   let timer: NodeJS.Timeout | undefined;
-  // The child's next message, or how it ended (or the time limit, counted from now) before one came.
-  const nextOutcome = () =>
+  /**
+   * The child's next message, or how it ended (or the time limit, counted from now) before one
+   * came. Once the rules are declared the child waits for its checks (the channel keeps it alive),
+   * so an end without a message then is no top-level await left unsettled.
+   */
+  const nextOutcome = (step: "loading it" | "running its checks") =>
     new Promise<SandboxOutcome>((resolve) => {
       timer = setTimeout(() => resolve({ kind: "timeout", ms: timeoutMs }), timeoutMs);
       child.once("message", (message) => resolve(message as SandboxOutcome));
@@ -303,9 +313,18 @@ export async function importSandboxed(
         else if (signal !== null)
           resolve({
             kind: "threw",
-            error: { name: "Error", message: `the process loading it was killed (${signal})`, stack: "" },
+            error: { name: "Error", message: `the process ${step} was killed (${signal})`, stack: "" },
           });
-        else resolve({ kind: "unsettled" });
+        else if (step === "loading it") resolve({ kind: "unsettled" });
+        else
+          resolve({
+            kind: "threw",
+            error: {
+              name: "Error",
+              message: `the process ${step} ended without a result (exit code ${code})`,
+              stack: "",
+            },
+          });
       });
     }).finally(() => clearTimeout(timer));
   /**
@@ -328,14 +347,14 @@ export async function importSandboxed(
     return settled;
   };
   // Listening from the start: a child that cannot start says so now.
-  const firstOutcome = nextOutcome();
+  const firstOutcome = nextOutcome("loading it");
   // The declarations, then (when thenRun asks for some) what the checks returned.
   const outcomes = async (): Promise<SandboxOutcome> => {
     const first = await firstOutcome;
     if (thenRun === undefined || first.kind !== "rules") return first;
     const payload = await thenRun(first);
     if (payload === undefined) return first;
-    const ran = nextOutcome();
+    const ran = nextOutcome("running its checks");
     child.send({ payload }, () => {});
     return ran;
   };

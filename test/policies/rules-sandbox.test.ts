@@ -20,11 +20,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const DOCS = `docs: { why: "w", how: "h", fix: "f" }`;
 const rule = (id: string, check: string, extra = "") =>
   `{ id: "${id}", title: "t", severity: "warning", ${DOCS}, ${extra} check(model, analysis, settings) { ${check} } }`;
-const module = (name: string, ...rules: string[]) => {
+/** A rules module exporting `rules`, after `head` (its imports, a statement run when it loads). */
+const moduleWith = (name: string, head: string, ...rules: string[]) => {
   const file = join(dir, name);
-  writeFileSync(file, `export default [${rules.join(",\n")}];\n`);
+  writeFileSync(file, `${head}export default [${rules.join(",\n")}];\n`);
   return file;
 };
+const module = (name: string, ...rules: string[]) => moduleWith(name, "", ...rules);
 
 // A custom site and link overrides: the round trips the child's table must carry besides the
 // shipped matrices.
@@ -53,6 +55,14 @@ const loaded = (policies: object = {}) =>
 const spec = join(dir, "spec.json");
 writeFileSync(spec, JSON.stringify(DATA));
 const env = { TOPOPLAN_TIMEOUT_MS: "3000" };
+
+/** What userRules refuses the module with (exit 2): its messages. */
+async function refusalOf(file: string): Promise<string[]> {
+  const topology = loaded();
+  const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InputError);
+  return (error as InputError).diagnostics.map((d) => d.message);
+}
 
 /** The findings each user rule gave, as runPolicies reports them. */
 async function findingsOf(file: string, policies?: object) {
@@ -144,13 +154,10 @@ describe("a user's check runs in a child process", () => {
     // Each import appends a line; a module loaded twice (once to declare, once to run) could
     // declare one set of rules and run another.
     const imports = join(dir, "imports.log");
-    const file = join(dir, "counted.ts");
-    writeFileSync(
-      file,
-      `import { appendFileSync } from "node:fs";
-appendFileSync(${JSON.stringify(imports)}, "import\\n");
-export default [${rule("counted", 'return [{ path: "services.api", message: "ran" }];')}];
-`,
+    const file = moduleWith(
+      "counted.ts",
+      `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(imports)}, "import\\n");\n`,
+      rule("counted", 'return [{ path: "services.api", message: "ran" }];'),
     );
     expect((await findingsOf(file)).map((f) => `${f.code} ${f.message}`)).toEqual(["counted ran"]);
     expect(readFileSync(imports, "utf8")).toBe("import\n");
@@ -158,29 +165,19 @@ export default [${rule("counted", 'return [{ path: "services.api", message: "ran
 
   it("a declaration the parent refuses ends the child before any check runs (exit 2)", async () => {
     const ran = join(dir, "taken-ran");
-    const file = join(dir, "taken.ts");
-    writeFileSync(
-      file,
-      `import { writeFileSync } from "node:fs";
-export default [${rule("latency-slo", `writeFileSync(${JSON.stringify(ran)}, ""); return [];`)}];
-`,
+    const file = moduleWith(
+      "taken.ts",
+      `import { writeFileSync } from "node:fs";\n`,
+      rule("latency-slo", `writeFileSync(${JSON.stringify(ran)}, ""); return [];`),
     );
-    const topology = loaded();
-    const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
-      `${file}: rule id "latency-slo" is already taken`,
-    ]);
+    expect(await refusalOf(file)).toEqual([`${file}: rule id "latency-slo" is already taken`]);
     expect(existsSync(ran)).toBe(false);
   });
 
   it("a child that ends while its checks run, without process.exit, is refused as the checks' failure (exit 2)", async () => {
     // reallyExit: Node's exit without the 'exit' handlers the sandbox's own process.exit marks.
     const file = module("vanishes.ts", rule("vanish", "process.reallyExit(3); return [];"));
-    const topology = loaded();
-    const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
+    expect(await refusalOf(file)).toEqual([
       `${file}: its checks could not run: the process running its checks ended without a result (exit code 3)`,
     ]);
   });
@@ -190,10 +187,7 @@ export default [${rule("latency-slo", `writeFileSync(${JSON.stringify(ran)}, "")
       "forges.ts",
       rule("forger", `process.send({ kind: "rules", rules: [] }); return [];`),
     );
-    const topology = loaded();
-    const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
+    expect(await refusalOf(file)).toEqual([
       `${file}: sent topoplan a message it did not ask for (process.send in the module or a check?)`,
     ]);
   });
@@ -203,10 +197,7 @@ export default [${rule("latency-slo", `writeFileSync(${JSON.stringify(ran)}, "")
       "sends.ts",
       rule("sender", `process.send({ kind: "ran", results: "forged" }); return [];`),
     );
-    const topology = loaded();
-    const error = await userRules(file, topology, analyse(topology.model)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
+    expect(await refusalOf(file)).toEqual([
       `${file}: sent topoplan a message it did not ask for (process.send in the module or a check?)`,
     ]);
   });

@@ -221,13 +221,13 @@ export function placementScript(
   client: readonly string[],
   statements: readonly string[],
 ): string {
+  const run = (...words: string[]) => [...client, ...words].map(shellQuote).join(" ");
   // One `--execute` per statement, not one joined batch (since CockroachDB v22.1 the statements of
   // one batch share one implicit transaction: cockroach#76834): one schema change at a time, as the
   // multi-region docs run them. That the CLI sends each `--execute` as a batch of its own is from
   // its synopsis, not run here. Every statement is idempotent: a failure exits non-zero and the Job
   // runs them all again.
-  const execute = (sql: readonly string[]) => sql.map((statement) => `--execute=${statement};`);
-  const run = (...words: string[]) => [...client, ...words].map(shellQuote).join(" ");
+  const execute = (sql: readonly string[]) => run(...sql.map((statement) => `--execute=${statement};`));
   // placementStatements begins with CREATE DATABASE: what the database's regions call for goes
   // between it and the rest.
   const [create, ...rest] = statements;
@@ -247,22 +247,22 @@ export function placementScript(
   if (stale === undefined)
     return retryShell(
       [
-        `{ set -f; ${run(...execute([create!]))}`,
+        `{ set -f; ${execute([create!])}`,
         `&& regions=$(${run("--format=tsv", `--execute=${databaseRegionsQuery(store)}`)})`,
-        `&& case " $(echo $regions) " in *" ${DATABASE_REGION_PREFIX}"*) ${run(...execute(revertStatements(store)))} ;; esac`,
+        `&& case " $(echo $regions) " in *" ${DATABASE_REGION_PREFIX}"*) ${execute(revertStatements(store))} ;; esac`,
         `&& ${dropListed("regions", DATABASE_REGION_PREFIX)}`,
-        `&& ${run(...execute(rest))}; }`,
+        `&& ${execute(rest)}; }`,
       ].join(" "),
     );
   return retryShell(
     [
-      `{ set -f; ${run(...execute([create!]))}`,
+      `{ set -f; ${execute([create!])}`,
       `&& count=$(${run("--format=tsv", `--execute=${regionCountQuery(store)}`)})`,
       `&& case " $(echo $count) " in`,
-      `*" ${REGION_COUNT_PREFIX}0 "*) ${run(...execute(conversionStatements(store)))} ;;`,
+      `*" ${REGION_COUNT_PREFIX}0 "*) ${execute(conversionStatements(store))} ;;`,
       `*" ${REGION_COUNT_PREFIX}"[1-9]*) true ;;`,
       `*) echo "no region count: $count"; false ;; esac`,
-      `&& ${run(...execute(rest))}`,
+      `&& ${execute(rest)}`,
       `&& regions=$(${run("--format=tsv", `--execute=${stale}`)})`,
       `&& ${dropListed("regions", STALE_PREFIX)}; }`,
     ].join(" "),

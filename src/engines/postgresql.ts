@@ -105,7 +105,10 @@ function clusterResource(
         zoneSpread({ "cnpg.io/cluster": name }, placement?.zones.length ?? 0, placement?.replicas ?? 1),
       ],
       postgresql: {
-        parameters: { max_wal_senders: "10", hot_standby: "on" },
+        // Only settings the operator lets a user set: its webhook refuses the ones it fixes
+        // (hot_standby among them, always on; FixedConfigurationParameters in CloudNativePG's
+        // pkg/postgres/configuration.go).
+        parameters: { max_wal_senders: "10" },
         ...(isPrimary && settings.synchronousStandbys > 0
           ? {
               // Quorum-based synchronous replication among this cluster's standbys

@@ -42,6 +42,38 @@ describe("PostgreSQL engine (CloudNativePG)", () => {
     );
   });
 
+  test("sets no parameter the operator's webhook refuses", () => {
+    // CloudNativePG's FixedConfigurationParameters (pkg/postgres/configuration.go): the
+    // webhook refuses any of them under spec.postgresql.parameters ("Can't set fixed configuration
+    // parameter"), and the whole Cluster with it.
+    const fixed = new Set(
+      `
+      allow_system_table_mods archive_mode bonjour bonjour_name cluster_name config_file
+      data_directory data_sync_retry event_source external_pid_file hba_file hot_standby
+      ident_file jit_provider listen_addresses logging_collector port primary_conninfo
+      primary_slot_name recovery_target recovery_target_action recovery_target_inclusive
+      recovery_target_lsn recovery_target_name recovery_target_time recovery_target_timeline
+      recovery_target_xid restore_command shared_preload_libraries temp_tablespaces
+      unix_socket_directories unix_socket_group unix_socket_permissions
+      archive_cleanup_command archive_command log_destination log_directory log_file_mode
+      log_filename log_rotation_age log_rotation_size log_truncate_on_rotation
+      promote_trigger_file recovery_end_command recovery_min_apply_delay restart_after_crash
+      ssl ssl_ca_file ssl_cert_file ssl_crl_file ssl_dh_params_file ssl_ecdh_curve
+      ssl_key_file ssl_passphrase_command ssl_passphrase_command_supports_reload
+      ssl_prefer_server_ciphers stats_temp_directory synchronous_standby_names
+      synchronized_standby_slots syslog_facility syslog_ident syslog_sequence_numbers
+      syslog_split_messages
+      `
+        .trim()
+        .split(/\s+/),
+    );
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const parameters = Object.keys(spec(region).postgresql.parameters ?? {});
+      expect(parameters.length).toBeGreaterThan(0);
+      expect(parameters.filter((p) => fixed.has(p))).toEqual([]);
+    }
+  });
+
   test("semi-sync: the primary's cluster waits for one of its standbys; the other region is a replica cluster", () => {
     expect(spec("us-east-1").instances).toBe(2);
     expect((spec("us-east-1").postgresql as Record<string, unknown>).synchronous).toEqual({

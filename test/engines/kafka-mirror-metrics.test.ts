@@ -153,13 +153,19 @@ describe("MirrorMaker 2 indicators", () => {
 const alertNames = (m: ReturnType<typeof modelOf>, region: string) =>
   regionRules(m, "orders", region)
     .flatMap((g) => g.rules)
-    .map((r) => ("alert" in r ? `${r.alert}/${r.labels.topoplan_slo ?? ""}` : r.record));
+    .map((r) =>
+      "alert" in r
+        ? `${r.alert}/${r.labels.topoplan_slo ?? ""}${r.labels.topoplan_signal === undefined ? "" : `/${r.labels.topoplan_signal}`}`
+        : r.record,
+    );
 
 describe("MirrorMaker 2 alerts", () => {
   test("the target region records the mirror's lag and alerts on it against consumerLagMs", () => {
     const names = alertNames(model, "us-east-1");
     expect(names).toContain(RECORD.replicationLag);
     expect(names).toContain(`${ALERT.mirrorLag}/consumer-lag`);
+    // Two no-data alerts for the SLO, told apart by a label: MM2's series and the consumer groups'.
+    expect(names.filter((n) => n === `${ALERT.metricsAbsent}/consumer-lag/mirror`)).toHaveLength(1);
     expect(names.filter((n) => n === `${ALERT.metricsAbsent}/consumer-lag`)).toHaveLength(1);
     const lag = alertRule(regionRules(model, "orders", "us-east-1"), ALERT.mirrorLag);
     expect(lag.expr).toBe(`${RECORD.replicationLag}{topoplan_component="orders"} > 30`);
@@ -170,7 +176,9 @@ describe("MirrorMaker 2 alerts", () => {
     const names = alertNames(model, "eu-west-1");
     expect(names).not.toContain(RECORD.replicationLag);
     expect(names).not.toContain(`${ALERT.mirrorLag}/consumer-lag`);
-    expect(names).not.toContain(`${ALERT.metricsAbsent}/consumer-lag`);
+    expect(names).not.toContain(`${ALERT.metricsAbsent}/consumer-lag/mirror`);
+    // Its consumer groups have their own no-data alert, as in every region with the SLO.
+    expect(names).toContain(`${ALERT.metricsAbsent}/consumer-lag`);
   });
 
   test("without a consumer-lag SLO the lag is recorded (dashboard), not alerted on", () => {
@@ -209,6 +217,12 @@ const series = (labels: Readonly<Record<string, string>>, values: string) => ({
     .join(",")}}`,
   values,
 });
+/** A consumer group keeping up, as Kafka Exporter serves it: the consumer-lag SLO has its data. */
+const GROUP = {
+  series:
+    'kafka_consumergroup_lag{topoplan_component="orders",topic="orders",partition="0",consumergroup="billing"}',
+  values: "0x30",
+};
 /** An idle partition: Kafka's Max over no samples is NaN (promtool has no `NaNxN` shorthand). */
 const IDLE = Array(31).fill("NaN").join(" ");
 const at = (eval_time: string, alertname: string, exp_alerts: unknown[]) => ({
@@ -235,6 +249,7 @@ promtoolSuite("MirrorMaker 2: a lagging or stopped mirror alerts (promtool)", ()
             // Partition 0 keeps up, then falls 45 s behind from 10m; partition 1 is idle (NaN).
             series({ ...P, partition: "0" }, "800x9 45000x20"),
             series({ ...P, partition: "1" }, IDLE),
+            GROUP,
           ],
           alert_rule_test: [
             at("9m", ALERT.mirrorLag, []),
@@ -259,11 +274,35 @@ promtoolSuite("MirrorMaker 2: a lagging or stopped mirror alerts (promtool)", ()
       promtoolTest(groups, [
         {
           interval: "1m",
-          input_series: [series({ ...P, partition: "0" }, "800x10 stale")],
+          input_series: [series({ ...P, partition: "0" }, "800x10 stale"), GROUP],
           alert_rule_test: [
             at("15m", ALERT.metricsAbsent, []),
             at("22m", ALERT.metricsAbsent, [firing(absent, { topoplan_component: "orders" })]),
             at("22m", ALERT.mirrorLag, []),
+          ],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+  test("the consumer groups' lag series end: the consumer-lag no-data alert pages after 10m", () => {
+    const source = regionRules(model, "orders", "eu-west-1");
+    const noData = source
+      .flatMap((g) => g.rules)
+      .find(
+        (r): r is typeof lag =>
+          "alert" in r && r.alert === ALERT.metricsAbsent && r.labels.topoplan_slo === "consumer-lag",
+      )!;
+    expect(noData.expr).toBe('absent(kafka_consumergroup_lag{topoplan_component="orders",topic="orders"})');
+    expect(
+      promtoolTest(source, [
+        {
+          interval: "1m",
+          input_series: [{ ...GROUP, values: "0x10 stale" }],
+          alert_rule_test: [
+            at("15m", ALERT.metricsAbsent, []),
+            at("22m", ALERT.metricsAbsent, [
+              firing(noData, { topoplan_component: "orders", topic: "orders" }),
+            ]),
           ],
         },
       ]),

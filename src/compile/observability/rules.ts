@@ -411,7 +411,8 @@ function mirrorLagAlerts(component: ResolvedComponent, ind: Indicators): Alertin
       alert: ALERT.metricsAbsent,
       expr: `absent(${series})`,
       for: ABSENT_ALERT_FOR,
-      labels: sloLabels(component, "consumer-lag", "page"),
+      // The consumer groups' no-data alert has the SLO's labels too: alerts are told apart by them.
+      labels: { ...sloLabels(component, "consumer-lag", "page"), topoplan_signal: "mirror" },
       annotations: {
         summary: `${component.name}: the mirror in this region reports nothing`,
         description: `No ${series.replace(/\{.*$/, "")} series of ${component.name} for ${ABSENT_ALERT_FOR}: the mirror's workers are down, its source task failed, or the metric was renamed. The mirror in this region is not being updated, and its lag alert cannot fire.`,
@@ -442,6 +443,7 @@ function absentAlerts(component: ResolvedComponent, ind: Indicators): AlertingRu
       "replication-lag",
       replicationLagAlerts(component, ind).length === 0 ? undefined : ind.presence.replicationLag,
     ],
+    ["consumer-lag", consumerLagAlerts(component, ind).length === 0 ? undefined : ind.presence.consumerLag],
   ];
   return wanted.flatMap(([slo, series]) =>
     series === undefined
@@ -454,7 +456,7 @@ function absentAlerts(component: ResolvedComponent, ind: Indicators): AlertingRu
             labels: sloLabels(component, slo, "page"),
             annotations: {
               summary: `${component.name}: no data for the ${slo} SLO`,
-              description: `No ${series.replace(/\{.*$/, "")} series of ${component.name} for ${ABSENT_ALERT_FOR}: the exporter or every member is down, or the metric was renamed. The ${slo} SLO alerts cannot fire.`,
+              description: `No ${series.replace(/\{.*$/, "")} series of ${component.name} for ${ABSENT_ALERT_FOR}: the exporter or every member is down, or the metric was renamed${slo === "consumer-lag" ? ", or no consumer group has offsets committed on the topic (its consumers never started, or were gone longer than the broker keeps offsets)" : ""}. The ${slo} SLO alerts cannot fire.`,
             },
           },
         ],

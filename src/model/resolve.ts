@@ -97,8 +97,23 @@ export interface ChosenPlacement {
   readonly leader?: string;
 }
 
-const zonesIn = (catalog: Catalog) => (region: string) =>
-  catalog.regions.get(region)?.zones ?? [`${region}-zone`];
+/**
+ * Zones a component uses in a cloud region unless its spec names them (a datastore's `zones`):
+ * the first {@link DEFAULT_CLOUD_ZONES} of the catalog's, fewer where an account may use fewer
+ * (`accountZoneLimit`). Estimate: every AWS region has "a minimum of three, isolated, and
+ * physically separate AZs" (https://aws.amazon.com/about-aws/global-infrastructure/regions_az/)
+ * and a production cluster commonly spans three; us-east-1 lists six, and the analysis and the
+ * pods' zone spread (a zone the cluster lacks leaves pods Pending) must count the same ones. A
+ * site of the user's own (`regions`) keeps every zone it declares.
+ */
+export const DEFAULT_CLOUD_ZONES = 3;
+
+const zonesIn = (catalog: Catalog) => (region: string) => {
+  const known = catalog.regions.get(region);
+  if (known === undefined) return [`${region}-zone`];
+  if (known.custom) return known.zones;
+  return known.zones.slice(0, Math.min(DEFAULT_CLOUD_ZONES, known.accountZoneLimit ?? DEFAULT_CLOUD_ZONES));
+};
 
 /**
  * One datastore of a resolved model, resolved again from another spec (the solver's candidates):

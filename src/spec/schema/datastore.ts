@@ -101,7 +101,8 @@ export const Datastore = z
     }),
     placement: Placement,
     zones: z.record(RegionCode, z.array(z.string()).min(1)).optional().meta({
-      description: "Restrict replicas to these zones per region. @default every zone of the region",
+      description:
+        "Zones per region the replicas use (and the pods are held to). @default the region's first three zones (two where accounts may use only two); every zone of a site under `regions`",
     }),
     leader: RegionCode.optional().meta({
       description:

@@ -25,7 +25,7 @@ export function manifest(resources: readonly PlannedResource[], name: string): R
   return found.inputs as Record<string, any>;
 }
 
-const k8s = (image: string, extra: Record<string, unknown> = {}) =>
+export const k8s = (image: string, extra: Record<string, unknown> = {}) =>
   ({ target: "kubernetes", image, ...extra }) as const;
 
 /**

@@ -7,7 +7,7 @@ import type { PlannedResource } from "../../../src/compile/plan.js";
 import { byText } from "../../../src/order.js";
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { loadCrd } from "../../engines/crd.js";
-import { compile, manifest, modelOf, SHOP } from "./helpers.js";
+import { compile, k8s, manifest, modelOf, SHOP } from "./helpers.js";
 
 const resources = compile(SHOP);
 const pods = resources.filter((r) => ["StatefulSet", "Deployment"].includes((r.inputs as any).kind));
@@ -119,6 +119,48 @@ describe("zone spreading when a zone has no node", () => {
     expect(spreadOf(three, "eu-central-1/shop/StatefulSet/orders").minDomains).toBe(2);
     expect(spreadOf(resources, "eu-north-1/shop/StatefulSet/orders").minDomains).toBeUndefined();
     expect(spreadOf(resources, "eu-central-1/shop/Deployment/web").minDomains).toBe(3);
+  });
+
+  it("insists on no more zones than the cluster surely has: the declared ones, else the first three", () => {
+    // us-east-1 lists six zones; a cluster there commonly spans three. Below minDomains zones no
+    // zone may take more than maxSkew pods, so asking for six would leave three pods Pending.
+    const east = compile({
+      name: "shop",
+      users: { "us-east-1": 1 },
+      datastores: {
+        undeclared: {
+          replication: "consensus",
+          replicas: 5,
+          placement: { "us-east-1": 5 },
+          deploy: k8s("ghcr.io/acme/store:1.0.0", { port: 7000 }),
+        },
+        declared: {
+          replication: "consensus",
+          replicas: 5,
+          placement: { "us-east-1": 5 },
+          zones: { "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"] },
+          deploy: k8s("ghcr.io/acme/store:1.0.0", { port: 7000 }),
+        },
+      },
+      services: {
+        web: { regions: ["us-east-1"], replicasPerRegion: 6, deploy: k8s("ghcr.io/acme/web:1.0.0") },
+      },
+    } as TopologyInput);
+    expect(spreadOf(east, "us-east-1/shop/Deployment/web").minDomains).toBe(3);
+    expect(spreadOf(east, "us-east-1/shop/StatefulSet/undeclared").minDomains).toBe(3);
+    // The analysis counts the zones the pods are held to.
+    expect(
+      manifest(east, "us-east-1/shop/StatefulSet/undeclared").spec.template.spec.affinity.nodeAffinity
+        .requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values,
+    ).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    const west = modelOf({
+      name: "shop",
+      users: { "us-west-1": 1 },
+      services: { web: { regions: ["us-west-1"], deploy: k8s("ghcr.io/acme/web:1.0.0") } },
+    } as TopologyInput);
+    // Accounts may use only two of us-west-1's three zones (the catalog's accountZoneLimit).
+    expect(west.services[0]!.zones["us-west-1"]).toEqual(["us-west-1a", "us-west-1b"]);
+    expect(spreadOf(east, "us-east-1/shop/StatefulSet/declared").minDomains).toBe(5);
   });
 
   it("is dropped where zone labels are only preferred (the API takes it with DoNotSchedule only)", () => {

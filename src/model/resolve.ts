@@ -108,7 +108,7 @@ export interface ChosenPlacement {
  */
 export const DEFAULT_CLOUD_ZONES = 3;
 
-const zonesIn = (catalog: Catalog) => (region: string) => {
+export const zonesIn = (catalog: Catalog) => (region: string): readonly string[] => {
   const known = catalog.regions.get(region);
   if (known === undefined) return [`${region}-zone`];
   if (known.custom) return known.zones;

@@ -6,7 +6,7 @@ import { datastoreReplicaCost } from "../analysis/cost.js";
 import { REPLICATION } from "../analysis/replication/index.js";
 import { isAllowedIn } from "../catalog/catalog.js";
 import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
-import { type ChosenPlacement, resolveDatastoreIn, resolveModel } from "../model/resolve.js";
+import { type ChosenPlacement, resolveDatastoreIn, resolveModel, zonesIn } from "../model/resolve.js";
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { RoleCounts } from "../spec/roles.js";
 import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from "./candidate.js";
@@ -191,8 +191,7 @@ function solveDatastore(
   const zones = (region: string) =>
     ds.placement.find((p) => p.region === region)?.zones.length ??
     model.topology.datastores[name]?.zones?.[region]?.length ??
-    model.catalog.regions.get(region)?.zones.length ??
-    1;
+    zonesIn(model.catalog)(region).length;
   // Floors and bounds on p99s: the analysis evaluates every p99 with each RTT at its p99
   // (measured jitter, or the flat tail factor), so the client's own leg is at least rtt99.
   const distances = { rtt: oracle.rtt, rtt99: oracle.rtt99 };

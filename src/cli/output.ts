@@ -3,7 +3,7 @@ import { constants } from "node:fs";
 import { chmod, lstat, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
-import { sweepLeftovers, temporaryName } from "../render/temporary.js";
+import { nearestFile, sweepLeftovers, temporaryName } from "../render/temporary.js";
 import { terminalSafe, visibleLine } from "../report/escape.js";
 import type { Io } from "./command.js";
 import { checkOutputsAreNotImports } from "./environment.js";
@@ -128,15 +128,6 @@ async function writeOutput(bytes: string | Uint8Array, output: string): Promise<
   }
   await replaceAtomically(target, bytes, existing?.mode);
   return existing === undefined ? "wrote" : "replaced";
-}
-
-/** The nearest existing ancestor of `dir` (itself included) when it is not a directory. */
-async function nearestFile(dir: string): Promise<string | undefined> {
-  for (let at = dir; ; at = dirname(at)) {
-    const entry = await stat(at).catch(() => undefined);
-    if (entry !== undefined) return entry.isDirectory() ? undefined : at;
-    if (dirname(at) === at) return undefined;
-  }
 }
 
 /**

@@ -108,12 +108,14 @@ export interface ChosenPlacement {
  */
 export const DEFAULT_CLOUD_ZONES = 3;
 
-export const zonesIn = (catalog: Catalog) => (region: string): readonly string[] => {
-  const known = catalog.regions.get(region);
-  if (known === undefined) return [`${region}-zone`];
-  if (known.custom) return known.zones;
-  return known.zones.slice(0, Math.min(DEFAULT_CLOUD_ZONES, known.accountZoneLimit ?? DEFAULT_CLOUD_ZONES));
-};
+export const zonesIn =
+  (catalog: Catalog) =>
+  (region: string): readonly string[] => {
+    const known = catalog.regions.get(region);
+    if (known === undefined) return [`${region}-zone`];
+    if (known.custom) return known.zones;
+    return known.zones.slice(0, Math.min(DEFAULT_CLOUD_ZONES, known.accountZoneLimit ?? DEFAULT_CLOUD_ZONES));
+  };
 
 /**
  * One datastore of a resolved model, resolved again from another spec (the solver's candidates):

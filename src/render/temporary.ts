@@ -1,5 +1,5 @@
-import { readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
 /**
  * Temporary files and directories are named `<prefix><pid>-<random><suffix>` beside their target,
@@ -33,5 +33,14 @@ export async function sweepLeftovers(
     const pid = Number(entry.slice(prefix.length).match(/^(\d+)-/)?.[1]);
     if (Number.isInteger(pid) && pid > 0 && !alive(pid))
       await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** The nearest existing ancestor of `dir` (itself included) when it is not a directory. */
+export async function nearestFile(dir: string): Promise<string | undefined> {
+  for (let at = dir; ; at = dirname(at)) {
+    const entry = await stat(at).catch(() => undefined);
+    if (entry !== undefined) return entry.isDirectory() ? undefined : at;
+    if (dirname(at) === at) return undefined;
   }
 }

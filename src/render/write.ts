@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { RenderedFile } from "./extra-files.js";
 import type { DeferredFile } from "./files.js";
 import { RENDER_MARKER } from "./paths.js";
-import { sweepLeftovers, temporaryName } from "./temporary.js";
+import { nearestFile, sweepLeftovers, temporaryName } from "./temporary.js";
 
 const MARKER_HEAD = "This directory was written by `topoplan render`; the next render replaces it.\n";
 const LIST_HEAD = "Files it wrote (the next render stops rather than delete a file not listed here):\n";
@@ -171,6 +171,13 @@ export async function writeRender(
     }
   }
   const parent = dirname(target);
+  // `--out spec.yaml/rendered`: the "folder" is a file the user has; creating it is no fix.
+  const file = await nearestFile(parent);
+  if (file !== undefined)
+    throw refuse(
+      `${outDir} is inside ${relative(process.cwd(), file)}, which is a file, not a folder`,
+      "name a directory in a folder, e.g. --out rendered",
+    );
   await mkdir(parent, { recursive: true });
   const prefix = `.${basename(target)}.topoplan-`;
   // A killed render leaves its temporary directory (and maybe the old render) behind: remove those.

@@ -53,3 +53,31 @@ describe("what a TypeScript spec prints", () => {
     expect(result.rawStderr).toContain("\\u001b[2Jcleared\\u000dover");
   });
 });
+
+describe("a TypeScript spec that runs out of memory, and the time limit's setting", () => {
+  it("says it ran out of memory, without V8's heap report and native stack", async () => {
+    const file = ts(
+      "out-of-memory.ts",
+      "const held: number[][] = [];\nwhile (true) held.push(new Array(1e6).fill(1.5));\nexport default {};\n",
+    );
+    // A small heap (inherited by the child through NODE_OPTIONS) runs out in well under a second.
+    const result = await topoplan(["check", file], {
+      env: { ...env, NODE_OPTIONS: "--max-old-space-size=64" },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("ran out of memory");
+    expect(result.stderr).not.toMatch(/Last few GCs|FATAL ERROR|Native stack trace/);
+  });
+
+  it.each(["3000000000", "abc", "-5", "1.5"])(
+    "TOPOPLAN_TIMEOUT_MS=%s is refused with the range, not taken as another limit",
+    async (value) => {
+      const result = await topoplan(["check", ts("fine.ts", `export default ${DATA};\n`)], {
+        env: { TOPOPLAN_TIMEOUT_MS: value },
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("TOPOPLAN_TIMEOUT_MS");
+      expect(result.stderr).toContain("whole milliseconds from 1 to 2147483647");
+    },
+  );
+});

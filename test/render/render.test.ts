@@ -413,9 +413,15 @@ describe("writeRender", () => {
     expect((await readdir(root)).sort()).toEqual(["ahead", "later", "link", "real"]);
   });
 
-  it("refuses a file in the way", async () => {
+  it("refuses a file in the way, or among the folders above (exit 2, the file untouched)", async () => {
     await writeFile(join(root, "file"), "x");
     await expect(writeRender(renderPlan(plan()), join(root, "file"))).rejects.toBeInstanceOf(InputError);
+    // Creating the folders would fail with EEXIST: that was an internal error (exit 3).
+    const inside = writeRender(renderPlan(plan()), join(root, "file", "deeper", "out"));
+    await expect(inside).rejects.toBeInstanceOf(InputError);
+    await expect(inside).rejects.toThrow(/which is a file, not a folder/);
+    expect(await readFile(join(root, "file"), "utf8")).toBe("x");
+    expect(await readdir(root)).toEqual(["file"]);
   });
 
   it("leaves nothing behind when writing fails half-way, and keeps the earlier render", async () => {

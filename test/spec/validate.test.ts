@@ -97,6 +97,18 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("NaN in a latency field or a deadline is one problem (not a number), not also a unit slip", () => {
+    const spec = base() as any;
+    spec.datastores.accounts.slo = { writeP99Ms: Number.NaN };
+    spec.services.api.calls[0].timeoutMs = Number.NaN;
+    const problems = validateTopology(spec).diagnostics;
+    expect(problems.map((d) => d.path).sort()).toEqual([
+      "datastores.accounts.slo.writeP99Ms",
+      "services.api.calls[0].timeoutMs",
+    ]);
+    expect(problems.some((d) => d.code === "spec/unit")).toBe(false);
+  });
+
   it("replica counts that do not add up", async () => {
     expect((await problemsOf(fixture("replica-count.yaml"))).map(brief)).toEqual([
       {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { Readable } from "node:stream";
+import { InputError } from "../../diagnostics/diagnostic.js";
 import { terminalSafe } from "../../report/escape.js";
 import { compileModule } from "./compile.js";
 import { MAX_SPEC_NESTING } from "./limits.js";
@@ -25,10 +26,27 @@ import { MAX_SPEC_NESTING } from "./limits.js";
 /** Time limit for loading a spec or rules module. Override: TOPOPLAN_TIMEOUT_MS. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** The longest delay a Node timer takes (2³¹ − 1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function sandboxTimeoutMs(): number {
-  const configured = Number(process.env.TOPOPLAN_TIMEOUT_MS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
+  const text = process.env.TOPOPLAN_TIMEOUT_MS;
+  if (text === undefined || text.trim() === "") return DEFAULT_TIMEOUT_MS;
+  const configured = Number(text);
+  if (Number.isInteger(configured) && configured > 0 && configured <= MAX_TIMER_MS) return configured;
+  throw new InputError([
+    {
+      code: "cli/environment",
+      severity: "error",
+      path: "TOPOPLAN_TIMEOUT_MS",
+      message: `TOPOPLAN_TIMEOUT_MS is ${JSON.stringify(terminalSafe(text.slice(0, 40), false))}: not a time limit in whole milliseconds from 1 to ${MAX_TIMER_MS}`,
+      fix: `set it to milliseconds (e.g. TOPOPLAN_TIMEOUT_MS=120000 for 2 minutes), or unset it for the default ${DEFAULT_TIMEOUT_MS}`,
+    },
+  ]);
 }
+
+/** What V8 prints before it aborts a process out of heap; from there on, stderr is its dump, not the module's. */
+const OUT_OF_MEMORY = /<--- Last few GCs --->|FATAL ERROR: .*heap out of memory/;
 
 const CHILD = `
 const { writeSync } = require("node:fs");
@@ -273,7 +291,23 @@ export async function importSandboxed(
   });
   const [, stdout, stderr, , exits] = child.stdio as unknown as [null, Readable, Readable, null, Readable];
   stdout.setEncoding("utf8").on("data", print);
-  stderr.setEncoding("utf8").on("data", print);
+  // V8's out-of-memory report (its heap statistics and native stack) is not the module's output:
+  // it is left out, and the outcome says what happened. The tail of the last chunk is kept so a
+  // marker split across two chunks is still seen.
+  let outOfMemory = false;
+  let tail = "";
+  stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    if (outOfMemory) return;
+    const text = tail + chunk;
+    const at = text.search(OUT_OF_MEMORY);
+    if (at < 0) {
+      print(chunk);
+      tail = chunk.slice(-80);
+      return;
+    }
+    outOfMemory = true;
+    if (at > tail.length) print(text.slice(tail.length, at));
+  });
   let exitCalled = false;
   exits.on("data", () => {
     exitCalled = true;
@@ -313,7 +347,13 @@ export async function importSandboxed(
         else if (signal !== null)
           resolve({
             kind: "threw",
-            error: { name: "Error", message: `the process ${step} was killed (${signal})`, stack: "" },
+            error: {
+              name: "Error",
+              message: outOfMemory
+                ? `the process ${step} ran out of memory (Node's heap limit) and was stopped`
+                : `the process ${step} was killed (${signal})`,
+              stack: "",
+            },
           });
         else if (step === "loading it") resolve({ kind: "unsettled" });
         else

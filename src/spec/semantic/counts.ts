@@ -207,7 +207,8 @@ export function checkLatencyUnits(context: CheckContext): void {
     arrayOf(service.calls).forEach((call, i) => {
       for (const field of CALL_DURATIONS) {
         const value = call?.[field];
-        if (typeof value !== "number" || value >= 1 || value <= 0) continue;
+        // NaN is zod's to report ("expected a number"): it is no figure to rescale.
+        if (typeof value !== "number" || !(value > 0 && value < 1)) continue;
         context.report({
           code: "spec/unit",
           path: formatPath(["services", name, "calls", i, field]),
@@ -220,7 +221,7 @@ export function checkLatencyUnits(context: CheckContext): void {
   for (const kind of ["datastores", "services", "streams"] as const) {
     for (const [name, component] of componentsOf(context, kind)) {
       for (const [field, value] of entriesOf(component.slo as Record<string, unknown> | undefined)) {
-        if (!LATENCY_FIELDS.includes(field) || typeof value !== "number" || value >= 0.1 || value <= 0)
+        if (!LATENCY_FIELDS.includes(field) || typeof value !== "number" || !(value > 0 && value < 0.1))
           continue;
         context.report({
           code: "spec/unit",

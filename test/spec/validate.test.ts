@@ -98,9 +98,9 @@ describe("broken specs: every problem with its path, message and fix", () => {
   });
 
   it("NaN in a latency field or a deadline is one problem (not a number), not also a unit slip", () => {
-    const spec = base() as any;
-    spec.datastores.accounts.slo = { writeP99Ms: Number.NaN };
-    spec.services.api.calls[0].timeoutMs = Number.NaN;
+    const spec = base();
+    Object.assign(spec.datastores.accounts, { slo: { writeP99Ms: Number.NaN } });
+    spec.services.api.calls[0]!.timeoutMs = Number.NaN;
     const problems = validateTopology(spec).diagnostics;
     expect(problems.map((d) => d.path).sort()).toEqual([
       "datastores.accounts.slo.writeP99Ms",

@@ -2,6 +2,7 @@ import type { Analysis } from "../src/analysis/types.js";
 import { CONTROL_CHARACTERS, describeControl } from "../src/diagnostics/control.js";
 import { type Diagnostic, formatPath, InputError } from "../src/diagnostics/diagnostic.js";
 import type { Model } from "../src/model/types.js";
+import { terminalSafe } from "../src/report/escape.js";
 import { inFile, mergePolicyConfig, toPolicyConfig } from "../src/policy-config/merge.js";
 import {
   type ConfigPlace,
@@ -69,6 +70,14 @@ const crashed = (rule: Rule, message: string): Diagnostic => ({
   fix: `report the bug in rule ${rule.id}; disable it with policies.disabled: ["${rule.id}"] meanwhile`,
 });
 
+/** A finding with its path, message and fix as a terminal shows them (report/escape.ts terminalSafe). */
+const visibleText = (finding: Diagnostic): Diagnostic => ({
+  ...finding,
+  path: terminalSafe(finding.path, false),
+  message: terminalSafe(finding.message, false),
+  ...(finding.fix === undefined ? {} : { fix: terminalSafe(finding.fix, false) }),
+});
+
 /** "a number", "an array", "null", "nothing": what a value is, for a message. */
 const kindOf = (value: unknown): string => {
   if (value === undefined) return "nothing";
@@ -116,6 +125,9 @@ export function runPolicies(
   options: PolicyRunOptions = {},
 ): PolicyResult {
   const rules = [...(options.rules ?? RULES), ...(options.extraRules ?? [])];
+  // Users' rules (--rules) write their own text: control, bidi and zero-width characters in it are
+  // shown as \uXXXX in every report (SARIF and JSON too), as the spec's strings cannot hold them.
+  const theirs = new Set(options.extraRules ?? []);
   const config = resolvePolicyConfig(model, rules, options);
   const findings: Diagnostic[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -154,6 +166,7 @@ export function runPolicies(
       } catch (error) {
         produced = [crashed(rule, `rule crashed: ${error instanceof Error ? error.message : String(error)}`)];
       }
+      if (theirs.has(rule)) produced = produced.map(visibleText);
     }
     for (const finding of produced) {
       const match = suppressionFor(finding, config.suppress);

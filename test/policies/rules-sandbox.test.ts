@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
+import { CONTROL_CHARACTERS } from "../../src/diagnostics/control.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { topologyFromData } from "../../src/pipeline.js";
 import { userRules } from "../../src/policy-config/rules.js";
@@ -234,5 +235,30 @@ describe("topoplan check --rules", () => {
     expect(report.findings.filter((f) => f.ruleId === "noisy").map((f) => f.message)).toEqual(["seen"]);
     expect(result.stderr).toContain("from console");
     expect(result.stderr).toContain("from fd 1");
+  }, 20_000);
+
+  it("control, bidi and zero-width characters a check writes are shown as \\uXXXX in SARIF and JSON", async () => {
+    // The module's text holds the escapes; the strings its check returns hold the characters.
+    const file = module(
+      "hostile-text.ts",
+      rule(
+        "hostile",
+        String.raw`return [{ path: "services.api", message: "clear\u001b[2J\u0007 \u202egnp.exe", fix: "tab\u200bhidden\r" }];`,
+      ),
+    );
+    const strings = (value: unknown): string[] =>
+      typeof value === "string"
+        ? [value]
+        : typeof value === "object" && value !== null
+          ? Object.values(value).flatMap(strings)
+          : [];
+    for (const format of ["sarif", "json"]) {
+      const result = await topoplan(["check", spec, "--rules", file, "--format", format], { env });
+      expect(result.code, result.stderr).toBe(0);
+      const texts = strings(JSON.parse(result.stdout));
+      expect(texts.filter((t) => CONTROL_CHARACTERS.test(t))).toEqual([]);
+      expect(texts.some((t) => t.includes(String.raw`clear\u001b[2J\u0007 \u202egnp.exe`))).toBe(true);
+      expect(texts.some((t) => t.includes(String.raw`tab\u200bhidden\u000d`))).toBe(true);
+    }
   }, 20_000);
 });

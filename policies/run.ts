@@ -2,7 +2,6 @@ import type { Analysis } from "../src/analysis/types.js";
 import { CONTROL_CHARACTERS, describeControl } from "../src/diagnostics/control.js";
 import { type Diagnostic, formatPath, InputError } from "../src/diagnostics/diagnostic.js";
 import type { Model } from "../src/model/types.js";
-import { terminalSafe } from "../src/report/escape.js";
 import { inFile, mergePolicyConfig, toPolicyConfig } from "../src/policy-config/merge.js";
 import {
   type ConfigPlace,
@@ -11,6 +10,7 @@ import {
   type PolicyConfigFile,
   type Suppression,
 } from "../src/policy-config/types.js";
+import { terminalSafe } from "../src/report/escape.js";
 import { checkPolicyConfig, settingsFor } from "./config.js";
 import { EMPTY_ANALYSIS } from "./lib.js";
 import { RULES } from "./registry.js";

@@ -113,7 +113,9 @@ function addonLines(required: readonly RequiredAddon[]): string[] {
     "```sh",
     ...rows.flatMap(({ addon, regions }) => [
       `# ${commentSafe(`${addon.title}, in ${regions.join(", ")} (${addon.docs})`)}`,
-      ...addon.charts.map((chart) => helmInstallCommand(chart, addon.namespace)),
+      ...(addon.charts.length === 0
+        ? ["# (no chart: install it by hand, see above)"]
+        : addon.charts.map((chart) => helmInstallCommand(chart, addon.namespace))),
     ]),
     "```",
     "",

@@ -152,6 +152,18 @@ export const CLUSTER_ADDONS = {
       },
     ],
   },
+  // No chart: the API is served by the clusters' multi-cluster implementation, chosen with the
+  // clusters (EKS, GKE, Cilium, Submariner each bring their own). Listed so that the README and
+  // `plan` name it before kubectl meets "no matches for kind ServiceExport"; installAddons
+  // installs nothing for it.
+  "multicluster-services": {
+    title: "Multi-Cluster Services API (ServiceExport) with an implementation",
+    docs: "https://github.com/kubernetes-sigs/mcs-api",
+    note: "The Multi-Cluster Services API has no Helm chart of its own: install the implementation your clusters use (AWS Cloud Map MCS controller on EKS, GKE multi-cluster Services, Cilium ClusterMesh, Submariner Lighthouse) in every listed region, so that <service>.<namespace>.svc.clusterset.local names resolve across the regions. topoplan:installAddons does not install it.",
+    namespace: "(the implementation's)",
+    apiVersions: ["multicluster.x-k8s.io/v1alpha1"],
+    charts: [],
+  },
 } as const satisfies Readonly<Record<string, ClusterAddon>>;
 
 export type AddonId = keyof typeof CLUSTER_ADDONS;

@@ -131,6 +131,8 @@ export function withPrerequisites(
   const meshReady = new Map<string, string>();
   if (options.installAddons) {
     for (const need of requiredAddons(resources)) {
+      // An add-on installed by hand (no chart): nothing to install, nothing to wait for.
+      if (need.addon.charts.length === 0) continue;
       addNamespace(need.region, need.addon.namespace);
       let previous = kubernetesLogicalName(need.region, "Namespace", need.addon.namespace);
       for (const chart of need.addon.charts) {

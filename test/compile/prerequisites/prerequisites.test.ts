@@ -63,6 +63,26 @@ describe("cluster add-ons", () => {
     for (const kind of kinds) expect(spec[key[kind]!], kind).toBe(false);
   });
 
+  it("names the Multi-Cluster Services API a plan's ServiceExports need, to install by hand", () => {
+    const engines = compilePlan(modelOf(ENGINE_SHOP), undefined, {
+      prerequisites: { installAddons: true },
+    }).resources;
+    const exports = engines.filter(
+      (r) => r.type === "kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport",
+    );
+    expect(exports.length).toBeGreaterThan(0);
+    const mcs = requiredAddons(engines).filter((r) => r.id === "multicluster-services");
+    expect(mcs.map((r) => r.region).sort()).toEqual([...new Set(exports.map((r) => r.region))].sort());
+    expect(CLUSTER_ADDONS["multicluster-services"].charts).toEqual([]);
+    // installAddons has nothing to install for it: no namespace of its own, nothing to wait for.
+    const namespaces = engines
+      .filter((r) => r.type === "kubernetes:core/v1:Namespace")
+      .map((r) => (r.inputs as any).metadata.name);
+    expect(namespaces).not.toContain(CLUSTER_ADDONS["multicluster-services"].namespace);
+    for (const r of exports)
+      expect((r.options?.dependsOn ?? []).filter((d) => d.includes("(the implementation's)"))).toEqual([]);
+  });
+
   it("creates namespaces written to but planned by no compiler (monitoring), never deleting them", () => {
     const resources = plan();
     const configMaps = resources.filter((r) => (r.inputs as any).metadata?.namespace === "monitoring");

@@ -37,7 +37,8 @@ export function formatAddons(required: readonly RequiredAddon[]): string {
         TEXT_WIDTH,
       ),
     );
-    if (addon.charts.length === 0) lines.push(wrap("by hand (no chart): see the add-on's docs", "      ", "        ", TEXT_WIDTH));
+    if (addon.charts.length === 0)
+      lines.push(wrap("by hand (no chart): see the add-on's docs", "      ", "        ", TEXT_WIDTH));
     for (const c of addon.charts)
       lines.push(
         wrap(

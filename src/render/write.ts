@@ -9,7 +9,6 @@ import { RENDER_MARKER } from "./paths.js";
 import { nearestFile, sweepLeftovers, temporaryName } from "./temporary.js";
 
 const MARKER_HEAD = "This directory was written by `topoplan render`; the next render replaces it.\n";
-const LIST_HEAD = "Files it wrote (the next render stops rather than delete a file not listed here):\n";
 const HASHED_LIST_HEAD =
   "Files it wrote, each after the start of its SHA-1 (the next render stops rather than delete a file not listed here, or one changed since):\n";
 
@@ -19,8 +18,8 @@ const markerText = (written: readonly Written[]) =>
 
 interface Written {
   readonly path: string;
-  /** The start of the SHA-1 of its text; undefined in a marker from before hashes were kept. */
-  readonly hash: string | undefined;
+  /** The start of the SHA-1 of its text. */
+  readonly hash: string;
 }
 
 const HASH_LENGTH = 16;
@@ -38,27 +37,31 @@ const textHash = (text: string | Buffer) => {
 };
 const CR = 0x0d;
 
-/** What an earlier render's marker lists; undefined for a marker from before the list was kept. */
+/**
+ * What an earlier render's marker lists, each file with its hash; undefined when the marker is not
+ * one this version writes — from an older topoplan (no list, or no hashes: edits could not be
+ * told), or not topoplan's at all (a `touch`ed file, a line without its hash) — so nothing in the
+ * directory may be taken for a file topoplan wrote and may delete.
+ */
 async function markerList(target: string): Promise<Written[] | undefined> {
   const marker = await readFile(join(target, RENDER_MARKER), "utf8").catch(() => "");
   // Line by line, whatever the line ends: a render committed to git may come back with CRLF.
   const lines = marker.split(/\r?\n/);
-  const hashed = lines.indexOf(HASHED_LIST_HEAD.trimEnd());
-  const at = hashed >= 0 ? hashed : lines.indexOf(LIST_HEAD.trimEnd());
-  if (at < 0) return undefined;
-  return lines
-    .slice(at + 1)
-    .filter((line) => line !== "")
-    .map((line) => {
-      const entry = hashed >= 0 ? HASHED_LINE.exec(line) : null;
-      return entry === null ? { path: line, hash: undefined } : { path: entry[2]!, hash: entry[1] };
-    });
+  const at = lines.indexOf(HASHED_LIST_HEAD.trimEnd());
+  if (lines[0] !== MARKER_HEAD.trimEnd() || at < 0) return undefined;
+  const written: Written[] = [];
+  for (const line of lines.slice(at + 1)) {
+    if (line === "") continue;
+    const entry = HASHED_LINE.exec(line);
+    if (entry === null) return undefined;
+    written.push({ path: entry[2]!, hash: entry[1]! });
+  }
+  return written;
 }
 
 /**
  * Entries of an earlier render's directory that it did not write (a note, a folder added by hand):
- * replacing the directory would delete them. A marker from before the list was kept lists nothing,
- * and its directory is replaced as it always was.
+ * replacing the directory would delete them.
  */
 async function foreignEntries(target: string, listed: readonly Written[]): Promise<string[]> {
   const ours = new Set<string>([RENDER_MARKER]);
@@ -82,7 +85,7 @@ function editedFiles(target: string, listed: readonly Written[]): string[] {
   const edited: string[] = [];
   for (const { path, hash } of listed) {
     // The marker is a file in the user's tree: a path leading out of it is not one render wrote.
-    if (hash === undefined || path.startsWith("/") || path.split("/").includes("..")) continue;
+    if (path.startsWith("/") || path.split("/").includes("..")) continue;
     // Synchronous reads, as the writes: thousands of small files, nothing else to do meanwhile.
     let bytes: Buffer;
     try {
@@ -154,15 +157,20 @@ export async function writeRender(
         "name a new or empty directory, or delete this one yourself",
       );
     }
-    const listed = entries.length === 0 ? undefined : await markerList(target);
-    const foreign = listed === undefined ? [] : await foreignEntries(target, listed);
+    const listed = entries.length === 0 ? [] : await markerList(target);
+    if (listed === undefined)
+      throw refuse(
+        `${outDir} has a ${RENDER_MARKER} marker that does not list, with their hashes, the files a render wrote (an older topoplan's, or not topoplan's): replacing it could delete files of yours or edits`,
+        `check what ${outDir} holds, move what you want to keep, delete the directory yourself, then render again (or render into a new directory)`,
+      );
+    const foreign = await foreignEntries(target, listed);
     if (foreign.length > 0) {
       throw refuse(
         `${outDir} holds ${foreign.length === 1 ? "an entry" : "entries"} the earlier render did not write (${firstFew(outDir, foreign)}); replacing it would delete ${foreign.length === 1 ? "it" : "them"}`,
         `move ${foreign.length === 1 ? "it" : "them"} out of ${outDir}, or render into a new directory`,
       );
     }
-    const edited = listed === undefined ? [] : editedFiles(target, listed);
+    const edited = editedFiles(target, listed);
     if (edited.length > 0) {
       throw refuse(
         `${outDir} holds ${edited.length === 1 ? "a file" : "files"} changed since the earlier render wrote ${edited.length === 1 ? "it" : "them"} (${firstFew(outDir, edited)}); replacing it would lose the changes`,

@@ -359,27 +359,38 @@ describe("writeRender", () => {
     expect(await writeRender(files, out)).toBe("replaced");
   });
 
-  it("replaces a render whose marker lists paths without hashes (written before they were kept)", async () => {
-    const out = join(root, "old-marker");
+  it("refuses a marker it did not write in this form: no list, paths without hashes, a touched file", async () => {
     const files = renderPlan(plan());
-    await writeRender(files, out);
-    const marker = join(out, RENDER_MARKER);
-    const [head, , ...listed] = (await readFile(marker, "utf8")).split("\n");
-    const paths = listed.filter((line) => line !== "").map((line) => line.slice(18));
-    await writeFile(
-      marker,
+    const cases: [string, (marker: string) => string][] = [
+      // An older topoplan's: paths without hashes, so an edit could not be told.
       [
-        head,
-        "Files it wrote (the next render stops rather than delete a file not listed here):",
-        ...paths,
-        "",
-      ].join("\n"),
-    );
-    const yaml = paths.find((path) => path.endsWith(".yaml"))!;
-    await writeFile(join(out, yaml), "# edited\n");
-    expect(await writeRender(files, out)).toBe("replaced");
-    await writeFile(join(out, "mine.txt"), "x");
-    await expect(writeRender(files, out)).rejects.toBeInstanceOf(InputError);
+        "old-marker",
+        (marker) => {
+          const [head, , ...listed] = marker.split("\n");
+          return [
+            head,
+            "Files it wrote (the next render stops rather than delete a file not listed here):",
+            ...listed.filter((line) => line !== "").map((line) => line.slice(18)),
+            "",
+          ].join("\n");
+        },
+      ],
+      ["touched", () => ""],
+      // One line without its hash: that file's edits would go unseen.
+      ["hashless-line", (marker) => `${marker}src/data.txt\n`],
+    ];
+    for (const [name, forge] of cases) {
+      const out = join(root, name);
+      await writeRender(files, out);
+      const marker = join(out, RENDER_MARKER);
+      await writeFile(marker, forge(await readFile(marker, "utf8")));
+      await mkdir(join(out, "src"), { recursive: true });
+      await writeFile(join(out, "src", "data.txt"), "precious");
+      const refused = await writeRender(files, out).catch((error: unknown) => error);
+      expect(refused, name).toBeInstanceOf(InputError);
+      expect((refused as InputError).diagnostics[0]!.message).toContain("does not list, with their hashes");
+      expect(await readFile(join(out, "src", "data.txt"), "utf8")).toBe("precious");
+    }
   });
 
   it("writes into an existing empty directory", async () => {

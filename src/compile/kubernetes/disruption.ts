@@ -32,14 +32,23 @@ export function quorumMembers(
 }
 
 /**
+ * What a drain may take of one region's pods: all but one where it has several. Callers reach a
+ * datastore through their own cluster's Service (its pods are the region's only way in), so a
+ * region whose quorum arithmetic allowed draining every local pod would cut its callers off while
+ * the datastore as a whole stayed up. A region with one pod has no second to keep serving: its
+ * budget comes from the split alone (0 would block every drain of that node for good).
+ */
+export const regionDrainCap = (replicas: number): number => (replicas >= 2 ? replicas - 1 : replicas);
+
+/**
  * Splits a global disruption allowance `tolerated` into per-region `maxUnavailable` values whose
  * sum never exceeds it. Each region's cluster has its own PDB and nothing coordinates drains across
  * clusters, so two regions draining at once must still leave a quorum: Σ maxUnavailable ≤ f.
  *
  * Units go out one at a time, round-robin, to regions in order of most replicas (ties by name), each
- * capped at that region's replicas. So every region gets ⌊f/k⌋ or ⌈f/k⌉ (k regions), the total is
- * min(f, Σ replicas) — no allowance is wasted — and when f < k the regions with fewer replicas get 0
- * (their drains wait for an operator: see README.md).
+ * capped at {@link regionDrainCap} of that region's replicas. So every region gets ⌊f/k⌋ or ⌈f/k⌉
+ * (k regions) unless capped, the total is min(f, Σ caps) — no allowance is wasted — and when f < k
+ * the regions with fewer replicas get 0 (their drains wait for an operator: see README.md).
  */
 export function splitDisruptionBudget(
   regions: readonly { readonly region: string; readonly replicas: number }[],
@@ -53,7 +62,7 @@ export function splitDisruptionBudget(
     progressed = false;
     for (const { region, replicas } of order) {
       const current = budget.get(region) ?? 0;
-      if (left > 0 && current < replicas) {
+      if (left > 0 && current < regionDrainCap(replicas)) {
         budget.set(region, current + 1);
         left -= 1;
         progressed = true;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   datastoreDisruptionBudgets,
   quorumMembers,
+  regionDrainCap,
   splitDisruptionBudget,
   streamDisruptionBudget,
   toleratedFailures,
@@ -59,6 +60,19 @@ describe("splitDisruptionBudget: per-region maxUnavailable, Σ ≤ f", () => {
     expect(Object.fromEntries(budget)).toEqual(expected);
   });
 
+  it("never takes a region's last pod where it has several: 3/3/3 with f = 7 → 2/2/2, 2/2/2 with f = 5 → 1/1/1", () => {
+    expect(Object.fromEntries(splitDisruptionBudget(placement({ a: 3, b: 3, c: 3 }), 7))).toEqual({
+      a: 2,
+      b: 2,
+      c: 2,
+    });
+    expect(Object.fromEntries(splitDisruptionBudget(placement({ a: 2, b: 2, c: 2 }), 5))).toEqual({
+      a: 1,
+      b: 1,
+      c: 1,
+    });
+  });
+
   it("never lets concurrent drains in every region together exceed f, and wastes no allowance", () => {
     fc.assert(
       fc.property(
@@ -68,15 +82,17 @@ describe("splitDisruptionBudget: per-region maxUnavailable, Σ ≤ f", () => {
         fc.integer({ min: 0, max: 20 }),
         (counts, f) => {
           const budget = splitDisruptionBudget(placement(counts), f);
-          const total = Object.values(counts).reduce((s, n) => s + n, 0);
+          const caps = Object.values(counts).reduce((s, n) => s + regionDrainCap(n), 0);
           const sum = [...budget.values()].reduce((s, n) => s + n, 0);
-          expect(sum).toBe(Math.min(f, total));
+          expect(sum).toBe(Math.min(f, caps));
           for (const [region, n] of budget) {
             expect(n).toBeGreaterThanOrEqual(0);
-            expect(n).toBeLessThanOrEqual(counts[region]!);
+            expect(n).toBeLessThanOrEqual(regionDrainCap(counts[region]!));
+            // A region with several pods keeps one serving its callers.
+            if (counts[region]! >= 2) expect(n).toBeLessThan(counts[region]!);
           }
-          // Fair: regions not capped at their replica count differ by at most one.
-          const uncapped = [...budget].filter(([r, n]) => n < counts[r]!).map(([, n]) => n);
+          // Fair: regions not at their cap differ by at most one.
+          const uncapped = [...budget].filter(([r, n]) => n < regionDrainCap(counts[r]!)).map(([, n]) => n);
           if (uncapped.length > 0)
             expect(Math.max(...uncapped) - Math.min(...uncapped)).toBeLessThanOrEqual(1);
         },

@@ -14,6 +14,7 @@
  */
 import { engineOf } from "../../engines/registry.js";
 import type { EngineDefinition } from "../../engines/types.js";
+import { modelIndex } from "../../model/model-index.js";
 import type { Model, ResolvedComponent } from "../../model/types.js";
 import { byText } from "../../order.js";
 import { ISTIO_SIDECAR_METRICS, type KubernetesDeploy } from "./constants.js";
@@ -65,9 +66,11 @@ export function clientEndpoint(model: Model, component: OnKubernetes, callerRegi
       ? engine.clientService(store, region)
       : objectNames(component.name).service;
   const namespace = namespaceOf(model, component.deploy);
-  // From outside the serving regions the cluster-local name does not exist; an exported one does.
-  const domain =
-    engine?.clientServiceExported === true && !serving.includes(callerRegion) ? "clusterset" : "cluster";
+  // From outside the serving regions the cluster-local name does not exist; an exported one does:
+  // an engine's that exports its client Service, or topoplan's own `<component>` Service (exported
+  // where it is called from another region: crossRegionClientPort).
+  const exported = engine?.clientServiceExported === true || ownClientService(component);
+  const domain = exported && !serving.includes(callerRegion) ? "clusterset" : "cluster";
   return {
     service,
     namespace,
@@ -131,7 +134,7 @@ export function scrapeEndpoint(component: OnKubernetes): ScrapeEndpoint {
  * sends to a remote member's address in plaintext and STRICT mTLS would refuse it
  * (src/compile/mesh/README.md says which engines encrypt that traffic themselves).
  */
-export function sidecarlessPorts(component: OnKubernetes): number[] {
+export function sidecarlessPorts(model: Model, component: OnKubernetes): number[] {
   const scrape = scrapeEndpoint(component);
   const engine = engineFor(component);
   const clients = engine?.sidecarlessClients ?? [];
@@ -139,12 +142,41 @@ export function sidecarlessPorts(component: OnKubernetes): number[] {
     engine !== undefined && engine.peersAcrossRegions !== false && component.regions.length > 1
       ? memberPorts(component)
       : [];
+  const fromOtherRegions = crossRegionClientPort(model, component);
   const ports = new Set([
     ...(scrape.bySidecar ? [] : [scrape.port]),
     ...clients.map((c) => c.port),
     ...acrossRegions,
+    ...(fromOtherRegions === undefined ? [] : [fromOtherRegions]),
   ]);
   return [...ports].sort((a, b) => a - b);
+}
+
+/**
+ * Whether clients dial topoplan's own `<component>` Service: no engine, or an engine whose pods
+ * topoplan runs and that names no client Service of its own (an operator's, CloudNativePG's `-rw`).
+ */
+function ownClientService(component: ResolvedComponent): boolean {
+  const engine = engineFor(component);
+  return engine === undefined || (engine.clientService === undefined && engine.managedBy !== "operator");
+}
+
+/**
+ * The client port of a component on its own Service (ownClientService) that a caller in another region dials: some
+ * caller runs in a region where the component has no pods, so the call crosses clusters, to the
+ * component's Service exported to the clusterset (`<component>.<namespace>.svc.clusterset.local`,
+ * Kubernetes Multi-Cluster Services). Each region's Istio is its own mesh, so the caller's sidecar
+ * sends the request unencrypted to a host it does not know: the port stays PERMISSIVE (like an
+ * engine's member ports across regions). Undefined when every caller has pods of it at home, or
+ * the engine brings its own client Service (and exports: src/engines).
+ */
+export function crossRegionClientPort(model: Model, component: OnKubernetes): number | undefined {
+  if (!ownClientService(component)) return undefined;
+  const serving = new Set(regionsOf(component).map((r) => r.region));
+  const away = modelIndex(model)
+    .callersOf(component.name)
+    .some((caller) => caller.deploy.target === "kubernetes" && caller.regions.some((r) => !serving.has(r)));
+  return away ? listeningDeploy(component.deploy).port : undefined;
 }
 
 /**

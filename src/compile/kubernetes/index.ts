@@ -6,6 +6,7 @@ import { istioBucketAnnotations } from "../observability/buckets.js";
 import type { PlannedResource } from "../plan.js";
 import type { KubernetesOptions } from "./constants.js";
 import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption.js";
+import { crossRegionClientPort, type OnKubernetes } from "./endpoints.js";
 import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies, type PeerCache } from "./network-policy.js";
 import { type Placed, placements } from "./placements.js";
@@ -108,16 +109,18 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
 function workloadResources(model: Model, placed: Placed, maxUnavailable: number): PlannedResource[] {
   if (placed.kind === "service") {
     const service = modelIndex(model).service(placed.name);
-    return statelessResources(
-      model.name,
-      placed,
-      service === undefined ? {} : istioBucketAnnotations(service),
-    );
+    return [
+      ...statelessResources(model.name, placed, service === undefined ? {} : istioBucketAnnotations(service)),
+      ...exportedForCallersAway(model, service, placed),
+    ];
   }
   const component = componentByName(model, placed);
   const engine = component === undefined ? undefined : engineOf(component);
   if (component === undefined || engine === undefined || component.kind === "service")
-    return statefulResources(model.name, placed, maxUnavailable);
+    return [
+      ...statefulResources(model.name, placed, maxUnavailable),
+      ...exportedForCallersAway(model, component, placed),
+    ];
   const regions = placements(model)
     .filter((p) => p.name === placed.name && p.kind === placed.kind)
     .map((p) => p.region);
@@ -128,7 +131,23 @@ function workloadResources(model: Model, placed: Placed, maxUnavailable: number)
     regions.length > 1 && engine.peersAcrossRegions !== false
       ? [serviceExport(model.name, placed, objectNames(placed.name).peers)]
       : [];
-  return [...statefulBase(model.name, placed, maxUnavailable), ...exported, ...own];
+  return [
+    ...statefulBase(model.name, placed, maxUnavailable),
+    ...exported,
+    ...exportedForCallersAway(model, component, placed),
+    ...own,
+  ];
+}
+
+/** The component's Service exported to the clusterset where a caller in another region dials it (endpoints.ts). */
+function exportedForCallersAway(
+  model: Model,
+  component: ResolvedComponent | undefined,
+  placed: Placed,
+): PlannedResource[] {
+  if (component === undefined || component.deploy.target !== "kubernetes") return [];
+  const port = crossRegionClientPort(model, component as OnKubernetes);
+  return port === undefined ? [] : [serviceExport(model.name, placed, objectNames(placed.name).service)];
 }
 
 function componentByName(model: Model, placed: Placed): ResolvedComponent | undefined {

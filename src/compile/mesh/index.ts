@@ -284,7 +284,7 @@ function sidecarlessPortsPolicy(
   namespace: string,
   component: KubernetesComponent,
 ): PlannedResource[] {
-  const ports = sidecarlessPorts(component);
+  const ports = sidecarlessPorts(model, component);
   if (ports.length === 0) return [];
   const name = dnsLabel(component.name, "mtls");
   return [

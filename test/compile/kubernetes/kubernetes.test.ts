@@ -377,3 +377,45 @@ describe("names", () => {
     expect(resources.map((r) => r.name)).toContain("eu-west-1/Namespace/shop-data");
   });
 });
+
+describe("a call to a component with no pods in the caller's region", () => {
+  // origin runs in eu-west-1 only; edge runs in eu-west-1 and us-east-1 and calls it from both.
+  const plan = compilePlan(
+    modelOf({
+      name: "shop",
+      users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+      services: {
+        edge: {
+          regions: ["eu-west-1", "us-east-1"],
+          calls: [{ to: "origin", timeoutMs: 300 }],
+          deploy: k8s("ghcr.io/acme/edge:1.0.0"),
+        },
+        origin: { regions: ["eu-west-1"], deploy: k8s("ghcr.io/acme/origin:1.0.0") },
+      },
+    } as TopologyInput),
+  ).resources;
+  const named = (name: string) => plan.find((r) => r.name === name)?.inputs as any;
+
+  it("dials its exported clusterset name, exported where it runs, its port open to the other mesh", () => {
+    // The cluster-local name does not exist in us-east-1's cluster.
+    expect(named("us-east-1/shop/VirtualService/origin-routes").spec.hosts).toEqual([
+      "origin.shop.svc.clusterset.local",
+    ]);
+    expect(named("eu-west-1/shop/VirtualService/origin-routes").spec.hosts).toEqual([
+      "origin.shop.svc.cluster.local",
+    ]);
+    expect(named("eu-west-1/shop/ServiceExport/origin")).toMatchObject({
+      apiVersion: "multicluster.x-k8s.io/v1alpha1",
+      metadata: { name: "origin", namespace: "shop" },
+    });
+    // us-east-1's sidecar does not know the host and sends it in plaintext: STRICT would refuse it.
+    expect(named("eu-west-1/shop/PeerAuthentication/origin-mtls").spec.portLevelMtls).toEqual({
+      "8080": { mode: "PERMISSIVE" },
+    });
+  });
+
+  it("exports nothing that every caller reaches at home", () => {
+    expect(plan.filter((r) => r.name.includes("ServiceExport/edge"))).toEqual([]);
+    expect(named("eu-west-1/shop/PeerAuthentication/edge-mtls")).toBeUndefined();
+  });
+});

@@ -197,15 +197,16 @@ describe("engine-backed callees", () => {
     expect(names.filter((n) => n.includes("VirtualService/orders"))).toEqual([]);
   });
 
-  test("PERMISSIVE exactly where clients without a sidecar connect: the scraped port, the operators', other regions' members, none for sidecar-scraped services", () => {
+  test("PERMISSIVE exactly where clients without a sidecar connect: the scraped port, the operators', other regions' members and callers, none for sidecar-scraped services", () => {
     const permissive = Object.fromEntries(
       plan
         .filter((r) => r.type === TYPES.peerAuthentication && r.component !== "")
         .map((r) => [r.name, Object.keys((spec(r).portLevelMtls as object) ?? {})]),
     );
     expect(permissive).toEqual({
-      // etcd: --listen-metrics-urls on 2381
-      "eu-west-1/shop/PeerAuthentication/meta-mtls": ["2381"],
+      // etcd: --listen-metrics-urls on 2381, and its client port 2379, which api in us-east-1
+      // dials across clusters by its exported name (meta runs in eu-west-1 only)
+      "eu-west-1/shop/PeerAuthentication/meta-mtls": ["2379", "2381"],
       // CloudNativePG: the exporter (9187), the operator's instance-manager status port (8000),
       // and 5432, which the replica cluster of the other region dials (no multi-cluster mesh)
       "eu-west-1/shop/PeerAuthentication/orders-mtls": ["5432", "8000", "9187"],

@@ -67,14 +67,6 @@ export const KAFKA_JMX_METRICS: readonly { readonly bean: string; readonly metri
     metric: "kafka_server_brokertopicmetrics_failedproducerequests_total",
   },
   {
-    bean: "kafka.server<type=BrokerTopicMetrics, name=TotalFetchRequestsPerSec, topic=orders><>Count",
-    metric: "kafka_server_brokertopicmetrics_totalfetchrequests_total",
-  },
-  {
-    bean: "kafka.server<type=BrokerTopicMetrics, name=FailedFetchRequestsPerSec, topic=orders><>Count",
-    metric: "kafka_server_brokertopicmetrics_failedfetchrequests_total",
-  },
-  {
     bean: "kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec><>Count",
     metric: "kafka_server_brokertopicmetrics_messagesin_total",
   },

@@ -298,7 +298,12 @@ export function kafkaResources(topology: string, stream: ResolvedStream, placed:
 }
 
 /**
- * Availability: failed produce and fetch requests of the stream's topic over all of them. Leader:
+ * Availability: failed produce requests of the stream's topic over all of them — what producers
+ * see. Not fetches: the broker counts a fetch once per partition read, followers' replication
+ * fetches included (ReplicaManager.fetchMessages marks `totalFetchRequestRate` for every partition
+ * of every fetch, a follower's too), so the replicas' own long polls would fill the denominator and
+ * dilute producers' failures by a factor that does not follow traffic; a consumer that cannot
+ * fetch shows in the consumer-lag SLO instead. Leader:
  * exactly one active KRaft controller (Strimzi's AbnormalControllerState alert: `!= 1`). No latency
  * indicator: Strimzi's rules leave out RequestMetrics, and end-to-end latency needs the clients'.
  *
@@ -315,10 +320,8 @@ function indicators(component: EngineComponent, region?: string): Indicators {
   const topic = selector(component.name, `topic="${component.name}"`);
   const broker = selector(component.name, 'topic=""');
   const total = (metric: string, w: string) => `(sum(rate(${metric}${topic}[${w}])) or vector(0))`;
-  const requests = (w: string) =>
-    `${total("kafka_server_brokertopicmetrics_totalproducerequests_total", w)} + ${total("kafka_server_brokertopicmetrics_totalfetchrequests_total", w)}`;
-  const failed = (w: string) =>
-    `${total("kafka_server_brokertopicmetrics_failedproducerequests_total", w)} + ${total("kafka_server_brokertopicmetrics_failedfetchrequests_total", w)}`;
+  const requests = (w: string) => total("kafka_server_brokertopicmetrics_totalproducerequests_total", w);
+  const failed = (w: string) => total("kafka_server_brokertopicmetrics_failedproducerequests_total", w);
   const mirror = mirroredInto(component as ResolvedStream, region) ? mirrorLag(component.name) : undefined;
   return {
     requestRate: (w) => requests(w),

@@ -32,9 +32,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 export function suggestion(word: string, candidates: readonly string[], noun: string): string {
   const near = closest(word, candidates);
   if (near !== undefined) return `did you mean "${near}"?`;
-  const shown = candidates
-    .slice(0, 8)
-    .map((c) => `"${c}"`)
-    .join(", ");
-  return `known ${noun}: ${shown}${candidates.length > 8 ? `, … (${candidates.length} in all)` : ""}`;
+  // Up to ten are listed whole (the nine commands among them); a longer list is cut at eight.
+  const cut = candidates.length > 10;
+  const shown = (cut ? candidates.slice(0, 8) : candidates).map((c) => `"${c}"`).join(", ");
+  return `known ${noun}: ${shown}${cut ? `, … (${candidates.length} in all)` : ""}`;
 }

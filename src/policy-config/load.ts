@@ -40,7 +40,9 @@ export async function loadPolicyConfig(file: string): Promise<PolicyConfigFile> 
       "check the path and its permissions",
     );
   const text = utf8Text(bytes, file, "policy/config", "--policy-config");
-  let data: unknown = parse(text, file) ?? {};
+  // An empty file (or one of comments only) is an empty configuration, not an error.
+  const blank = text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line));
+  let data: unknown = blank ? {} : (parse(text, file) ?? {});
   // Accept a whole `policies:` document as well as the bare block.
   const wrapped = typeof data === "object" && data !== null && !Array.isArray(data) && "policies" in data;
   if (wrapped) data = (data as { policies: unknown }).policies;

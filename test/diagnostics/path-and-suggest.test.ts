@@ -82,6 +82,11 @@ describe("suggestions", () => {
     expect(suggestion("frobnicate", ["check", "schema"], "commands")).toBe(
       'known commands: "check", "schema"',
     );
+    // Ten or fewer are listed whole: an unknown command names all nine commands.
+    const nine = Array.from({ length: 9 }, (_, i) => `c${i}`);
+    expect(suggestion("zzzzzzzzzzzz", nine, "commands")).toBe(
+      `known commands: ${nine.map((c) => `"${c}"`).join(", ")}`,
+    );
     const many = Array.from({ length: 12 }, (_, i) => `region-${i}`);
     expect(suggestion("zzzzzzzzzzzz", many, "regions")).toBe(
       'known regions: "region-0", "region-1", "region-2", "region-3", "region-4", "region-5", "region-6", "region-7", … (12 in all)',

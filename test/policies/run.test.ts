@@ -210,6 +210,20 @@ describe("--policy-config and --rules", () => {
     expect(result.findings.map((f) => f.code)).toEqual(["retry-amplification", "single-point-of-failure"]);
   });
 
+  it("an empty file, or one of comments only, is an empty configuration (not 'a topology needs name:')", async () => {
+    for (const [name, text] of [
+      ["empty.yaml", ""],
+      ["comments.yml", "# nothing set yet\n\n"],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const fileConfig = await loadPolicyConfig(file);
+      const model = modelOf(spec());
+      const plain = runPolicies(model, stubAnalysis(model));
+      expect(runPolicies(model, stubAnalysis(model), { fileConfig }).findings).toEqual(plain.findings);
+    }
+  });
+
   it("an unknown rule in the file names the file", async () => {
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ disabled: ["call-cycles"] }));

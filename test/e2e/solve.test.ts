@@ -78,6 +78,23 @@ describe("topoplan solve", () => {
     expect(check.code).toBe(0);
   });
 
+  it("--write warns when deploying the edit is destructive, as diff would say", async () => {
+    // The cheapest placement of edge-cache's origin-db leaves the on-premises site: its primary
+    // moves and the site's replicas (and their volumes) go.
+    const file = join(scratch, "edge-cache.yaml");
+    copyFileSync(join(ROOT, "stacks/edge-cache.yaml"), file);
+    const { code, stderr } = await topoplan(["solve", file, "--datastore", "origin-db", "--write"]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/wrote the chosen placement of origin-db into/);
+    expect(stderr).toMatch(
+      /warning: deploying this edit is destructive \(\d+, as `topoplan diff` reports them/,
+    );
+    expect(stderr).toContain("datastores.origin-db.leader: primary tokyo-dc1 →");
+    const diff = await topoplan(["diff", join(ROOT, "stacks/edge-cache.yaml"), file]);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain("primary tokyo-dc1 →");
+  });
+
   it("a TypeScript spec is not rewritten: the object to paste is printed", async () => {
     const before = readFileSync(join(ROOT, "stacks/global-kv.ts"), "utf8");
     const { code, stdout, stderr } = await topoplan([

@@ -1,8 +1,10 @@
 import { relative } from "node:path";
 import { isAlias, isMap, isScalar, type Node, parseDocument } from "yaml";
 import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
+import { diffTopologies } from "../../diff/index.js";
+import { diffSide } from "../../diff/side.js";
 import { inSpec, loadTopology, topologyFromData } from "../../pipeline.js";
-import { visibleLine } from "../../report/escape.js";
+import { terminalSafe, visibleLine } from "../../report/escape.js";
 import { ROLES, type Role } from "../../solve/candidate.js";
 import { SOLVE_FORMATS } from "../../solve/render.js";
 import { type SolveOptions, solve } from "../../solve/solve.js";
@@ -89,7 +91,7 @@ export const solveCommand: Command = {
     "                    only where the replication model and the deploy (engine) build them (src/solve/README.md);",
     "                    default: the roles the declared placement uses",
     "  --limit N         candidates evaluated before the heuristic takes over (default 20000)",
-    "  --write           write the chosen placements into the spec (YAML keeps comments; JSON is rewritten whole, 2-space indented; TypeScript: prints the object to paste)",
+    "  --write           write the chosen placements into the spec (YAML keeps comments; JSON is rewritten whole, 2-space indented; TypeScript: prints the object to paste); warns when deploying the edit is destructive, as diff reports it",
     "  --format F        text (default), json or markdown",
     "  --output FILE     write the report to FILE instead of stdout",
     "  --policy-config FILE  policy settings merged over the spec's policies block (as in check)",
@@ -270,11 +272,23 @@ async function writeBack(
   }
   const data =
     loaded.spec.format === "yaml" ? parseYaml(text, loaded.spec.file) : parseJson(text, loaded.spec.file);
-  topologyFromData({ ...loaded.spec, text, data }, { placeAuto: false }); // throws InputError before anything is written
+  // Throws InputError before anything is written.
+  const after = topologyFromData({ ...loaded.spec, text, data }, { placeAuto: false });
+  // What `topoplan diff` will hold against the edit: a placement the solver prefers may move a
+  // primary or drop a region's replicas (their data), which the spec edit alone does not show.
+  const destructive = diffTopologies(diffSide(loaded), diffSide(after)).destructive;
   await replaceFile(loaded.spec.file, text);
   io.stderr(
     `wrote the chosen placement of ${edits.map((e) => e.name).join(", ")} into ${file}${relaidOut(loaded.spec) ? " (JSON is rewritten whole: its layout is now 2-space indentation, one key per line)" : ""}\n`,
   );
+  if (destructive.length > 0)
+    io.stderr(
+      [
+        `warning: deploying this edit is destructive (${destructive.length}, as \`topoplan diff\` reports them; review before pulumi up):`,
+        ...destructive.map((d) => `  ${d.path}: ${terminalSafe(d.message, false)}`),
+        "",
+      ].join("\n"),
+    );
 }
 
 /** Whether --write changes the layout of a JSON spec besides the placements (it is re-serialised). */

@@ -162,10 +162,10 @@ function ownClientService(component: ResolvedComponent): boolean {
 }
 
 /**
- * The client port of a component on its own Service (ownClientService) that a caller in another region dials: some
- * caller runs in a region where the component has no pods, so the call crosses clusters, to the
- * component's Service exported to the clusterset (`<component>.<namespace>.svc.clusterset.local`,
- * Kubernetes Multi-Cluster Services). Each region's Istio is its own mesh, so the caller's sidecar
+ * The client port of a component on its own Service (ownClientService) that a caller in another
+ * region dials: some caller runs in a region where the component has no pods, so the call crosses
+ * clusters, to the component's Service exported to the clusterset
+ * (`<component>.<namespace>.svc.clusterset.local`, Kubernetes Multi-Cluster Services). Each region's Istio is its own mesh, so the caller's sidecar
  * sends the request unencrypted to a host it does not know: the port stays PERMISSIVE (like an
  * engine's member ports across regions). Undefined when every caller has pods of it at home, or
  * the engine brings its own client Service (and exports: src/engines).

@@ -7,7 +7,7 @@
  *   whose pods answer that caller;
  * - {@link scrapeEndpoint}: the port and path Prometheus scrapes;
  * - {@link sidecarlessPorts}: the ports of the component's pods that clients without an Istio
- *   sidecar dial (Prometheus, an operator, setup Jobs).
+ *   sidecar of this cluster's mesh dial (Prometheus, an operator, setup Jobs, other regions).
  *
  * With an engine, `deploy.port`, `peerPort` and `metricsPort` are ignored (docs/engines.md): the
  * answers come from the engine catalog (src/engines).
@@ -132,7 +132,8 @@ export function scrapeEndpoint(component: OnKubernetes): ScrapeEndpoint {
  * clients (its operator, its setup Jobs), and, for an engine cluster that spans regions, the port
  * members of other regions dial: each region's istiod knows only its own cluster, so a sidecar
  * sends to a remote member's address in plaintext and STRICT mTLS would refuse it
- * (src/compile/mesh/README.md says which engines encrypt that traffic themselves).
+ * (src/compile/mesh/README.md says which engines encrypt that traffic themselves); likewise the
+ * client port callers in other regions dial ({@link crossRegionClientPort}).
  */
 export function sidecarlessPorts(model: Model, component: OnKubernetes): number[] {
   const scrape = scrapeEndpoint(component);

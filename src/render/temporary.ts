@@ -1,6 +1,11 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
+/*
+ * Writing beside a target (render's directory, an --output file): where the target may go, and
+ * temporary names for what is written before it is moved into place.
+ */
+
 /**
  * Temporary files and directories are named `<prefix><pid>-<random><suffix>` beside their target,
  * so a later run can tell which ones a killed run left behind (its process is gone) and remove

@@ -148,6 +148,7 @@ describe("zone spreading when a zone has no node", () => {
     } as TopologyInput);
     expect(spreadOf(east, "us-east-1/shop/Deployment/web").minDomains).toBe(3);
     expect(spreadOf(east, "us-east-1/shop/StatefulSet/undeclared").minDomains).toBe(3);
+    expect(spreadOf(east, "us-east-1/shop/StatefulSet/declared").minDomains).toBe(5);
     // The analysis counts the zones the pods are held to.
     expect(
       manifest(east, "us-east-1/shop/StatefulSet/undeclared").spec.template.spec.affinity.nodeAffinity
@@ -160,7 +161,6 @@ describe("zone spreading when a zone has no node", () => {
     } as TopologyInput);
     // Accounts may use only two of us-west-1's three zones (the catalog's accountZoneLimit).
     expect(west.services[0]!.zones["us-west-1"]).toEqual(["us-west-1a", "us-west-1b"]);
-    expect(spreadOf(east, "us-east-1/shop/StatefulSet/declared").minDomains).toBe(5);
   });
 
   it("is dropped where zone labels are only preferred (the API takes it with DoNotSchedule only)", () => {

@@ -1,4 +1,5 @@
 import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import { ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry";
 import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication";
 import { describe, expect, test } from "vitest";
@@ -10,6 +11,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   [TYPES.virtualService]: VirtualService,
   [TYPES.destinationRule]: DestinationRule,
   [TYPES.peerAuthentication]: PeerAuthentication,
+  [TYPES.serviceEntry]: ServiceEntry,
 };
 
 const models = [{ name: "small fixture", model: smallModel() }, ...(await readStack())];

@@ -2,6 +2,7 @@
 
 import { join } from "node:path";
 import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import { ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry";
 import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1beta1/AuthorizationPolicy";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication";
@@ -66,6 +67,7 @@ const VALIDATORS: Readonly<Record<string, Validating>> = {
   "monitoring.coreos.com/v1/PodMonitor": PodMonitor,
   "networking.istio.io/v1beta1/DestinationRule": DestinationRule,
   "networking.istio.io/v1beta1/VirtualService": VirtualService,
+  "networking.istio.io/v1beta1/ServiceEntry": ServiceEntry,
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1beta1/AuthorizationPolicy": AuthorizationPolicy,
   "multicluster.x-k8s.io/v1alpha1/ServiceExport": ServiceExportModel,

@@ -15,14 +15,17 @@
  * - DestinationRule per (region, caller, callee): outlier detection and connection-pool limits,
  *   scoped to the caller's pods by `workloadSelector` (and `exportTo: ["."]`). These apply to TCP
  *   too (connection limits; connect failures count as errors).
+ * - ServiceEntry per (region, caller namespace, callee) whose pods run only in other regions:
+ *   its exported clusterset host, so that this cluster's sidecars apply the two above to it.
  * - PeerAuthentication STRICT per namespace, plus a workload policy for each component whose pods
  *   clients without a sidecar dial, keeping those ports PERMISSIVE: the port Prometheus (namespace
  *   "monitoring", no sidecar) scrapes, an operator's, a setup Job's.
  */
 import type { Analysis } from "../../analysis/types.js";
+import { engineOf } from "../../engines/registry.js";
 import type { Model, ResolvedCall, ResolvedComponent } from "../../model/types.js";
 import { byText } from "../../order.js";
-import { clientEndpoint, sidecarlessPorts } from "../kubernetes/index.js";
+import { type ClientEndpoint, clientEndpoint, sidecarlessPorts } from "../kubernetes/index.js";
 import {
   commonLabels,
   dnsLabel,
@@ -41,6 +44,7 @@ export const TYPES = {
   virtualService: "kubernetes:networking.istio.io/v1beta1:VirtualService",
   destinationRule: "kubernetes:networking.istio.io/v1beta1:DestinationRule",
   peerAuthentication: "kubernetes:security.istio.io/v1beta1:PeerAuthentication",
+  serviceEntry: "kubernetes:networking.istio.io/v1beta1:ServiceEntry",
 } as const;
 
 /** Envoy retries on these; all are safe to retry for idempotent calls and failed connections. */
@@ -76,6 +80,16 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
   const byName = new Map<string, KubernetesComponent>(components.map((c) => [c.name, c]));
   const callers = components.filter((c): c is Service => c.kind === "service");
   const resources: PlannedResource[] = [];
+  // Where each callee is dialled from each region (the same for every caller there).
+  const endpoints = new Map<string, ClientEndpoint>();
+  const endpointOf = (callee: KubernetesComponent, region: string) => {
+    const key = `${region}\u0000${callee.name}`;
+    const known = endpoints.get(key);
+    if (known !== undefined) return known;
+    const endpoint = clientEndpoint(model, callee, region);
+    endpoints.set(key, endpoint);
+    return endpoint;
+  };
 
   // (region, caller namespace, callee) → the calls routed by one VirtualService.
   const routed = new Map<
@@ -93,6 +107,10 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
       if (callee === undefined || !meshCallee(callee)) continue;
       const call = effectiveCall(calls);
       for (const region of caller.regions) {
+        // Across clusters the sidecar knows the host only by a ServiceEntry, which needs the
+        // protocol: without one, a route or a rule for it would be dead configuration.
+        const endpoint = endpointOf(callee, region);
+        if (crossesClusters(endpoint) && meshProtocol(callee, endpoint) === undefined) continue;
         const namespace = namespaceOf(model, caller);
         const key = `${region}\u0000${namespace}\u0000${callee.name}`;
         const entry = routed.get(key) ?? { region, namespace, callee, calls: [] };
@@ -102,11 +120,63 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
       }
     }
   }
-  for (const entry of [...routed.values()])
-    if (clientEndpoint(model, entry.callee, entry.region).httpRoutes)
-      resources.push(virtualService(model, entry));
+  for (const entry of [...routed.values()]) {
+    const endpoint = endpointOf(entry.callee, entry.region);
+    if (endpoint.httpRoutes) resources.push(virtualService(model, entry));
+    if (crossesClusters(endpoint)) resources.push(serviceEntry(model, entry, endpoint));
+  }
   resources.push(...peerAuthentications(model, components));
   return resources;
+}
+
+/** The caller dials the callee's exported name: its pods run in other regions' clusters. */
+const crossesClusters = (endpoint: ClientEndpoint) => endpoint.host.endsWith(".svc.clusterset.local");
+
+/**
+ * The protocol the callee's client port speaks, as a ServiceEntry names it: HTTP for a service
+ * (its port is named `http`), gRPC for an engine that says so (etcd); undefined when topoplan does
+ * not know it (a datastore without an engine) or it is an opaque TCP wire protocol — a TCP
+ * ServiceEntry without a known address would take every connection to that port (Istio listens on
+ * 0.0.0.0:<port> for it), so none is made.
+ */
+function meshProtocol(callee: KubernetesComponent, endpoint: ClientEndpoint): "HTTP" | "GRPC" | undefined {
+  if (!endpoint.httpRoutes) return undefined;
+  if (callee.kind === "service") return "HTTP";
+  return engineOf(callee)?.clientProtocol === "grpc" ? "GRPC" : undefined;
+}
+
+/**
+ * The callee's exported host in the caller's namespace and region, so that this cluster's sidecars
+ * know it and apply the call's VirtualService and DestinationRule (each region's Istio is its own
+ * mesh: without this entry the sidecar passes the request through untouched). MESH_EXTERNAL: the
+ * callee's pods belong to another region's mesh, so the sidecar sends plaintext, which the callee's
+ * client port accepts (PERMISSIVE there: kubernetes/endpoints.ts `crossRegionClientPort`).
+ * Resolution DNS: Envoy resolves the name as the pod does, to the address the Multi-Cluster
+ * Services implementation gives it.
+ */
+function serviceEntry(
+  model: Model,
+  entry: { region: string; namespace: string; callee: KubernetesComponent },
+  endpoint: ClientEndpoint,
+): PlannedResource {
+  const { region, namespace, callee } = entry;
+  const protocol = meshProtocol(callee, endpoint)!;
+  return plannedManifest(region, callee.name, {
+    apiVersion: "networking.istio.io/v1beta1",
+    kind: "ServiceEntry",
+    metadata: {
+      name: dnsLabel(callee.name, "clusterset"),
+      namespace,
+      labels: commonLabels(model, callee.name),
+    },
+    spec: {
+      hosts: [endpoint.host],
+      exportTo: ["."],
+      location: "MESH_EXTERNAL",
+      resolution: "DNS",
+      ports: [{ number: endpoint.port, name: protocol.toLowerCase(), protocol }],
+    },
+  });
 }
 
 /** A caller's calls grouped by callee, in declaration order. */

@@ -147,10 +147,27 @@ describe.each(models)("$name", ({ model }) => {
           m.spec.kafka.listeners.map((l: any) => l.port),
         );
     }
+    // Hosts the caller's sidecars know beyond their cluster's Services: region, namespace, host, port.
+    const entries = new Set(
+      plan
+        .filter((r) => kind(r) === "ServiceEntry")
+        .flatMap((r) => {
+          const m = r.inputs as any;
+          return m.spec.hosts.flatMap((h: string) =>
+            m.spec.ports.map((p: any) => `${r.region} ${m.metadata.namespace} ${h} ${p.number}`),
+          );
+        }),
+    );
     /** The Service behind a host as the caller's region resolves it: its own cluster's, or an exported one. */
     const resolve = (host: string, region: string, what: string): number[] | undefined => {
       if (host.endsWith(".svc.clusterset.local")) {
         expect(exported, `${what}: ${host} is not exported`).toContain(host);
+        // Each region's mesh knows only its cluster: a route or rule for another's host needs an entry.
+        const [, namespace] = what.split("/");
+        expect(
+          [...entries].some((e) => e.startsWith(`${region} ${namespace} ${host} `)),
+          `${what}: no ServiceEntry for ${host} in ${region}/${namespace}`,
+        ).toBe(true);
         return services.get(host.replace(/\.svc\.clusterset\.local$/, ".svc.cluster.local"));
       }
       const ports = services.get(host);

@@ -408,7 +408,16 @@ describe("a call to a component with no pods in the caller's region", () => {
       apiVersion: "multicluster.x-k8s.io/v1alpha1",
       metadata: { name: "origin", namespace: "shop" },
     });
-    // us-east-1's sidecar does not know the host and sends it in plaintext: STRICT would refuse it.
+    // us-east-1's sidecar knows the host by a ServiceEntry (so the route's timeout applies) and
+    // sends it in plaintext (another region's mesh): STRICT would refuse it.
+    expect(named("us-east-1/shop/ServiceEntry/origin-clusterset").spec).toEqual({
+      hosts: ["origin.shop.svc.clusterset.local"],
+      exportTo: ["."],
+      location: "MESH_EXTERNAL",
+      resolution: "DNS",
+      ports: [{ number: 8080, name: "http", protocol: "HTTP" }],
+    });
+    expect(named("us-east-1/shop/VirtualService/origin-routes").spec.http[0].timeout).toBe("0.3s");
     expect(named("eu-west-1/shop/PeerAuthentication/origin-mtls").spec.portLevelMtls).toEqual({
       "8080": { mode: "PERMISSIVE" },
     });

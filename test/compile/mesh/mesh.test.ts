@@ -187,14 +187,32 @@ describe("engine-backed callees", () => {
       });
   });
 
-  test("CloudNativePG: the DestinationRule names the primary cluster's -rw Service, by its clusterset name from other regions; no HTTP routes for the PostgreSQL protocol", () => {
+  test("CloudNativePG: the DestinationRule names the primary cluster's -rw Service; no HTTP routes for the PostgreSQL protocol, and nothing across clusters", () => {
     expect(specOf("eu-west-1/shop/DestinationRule/api-to-orders").host).toBe(
       "orders-eu-west-1-rw.shop.svc.cluster.local",
     );
-    expect(specOf("us-east-1/shop/DestinationRule/api-to-orders").host).toBe(
-      "orders-eu-west-1-rw.shop.svc.clusterset.local",
-    );
     expect(names.filter((n) => n.includes("VirtualService/orders"))).toEqual([]);
+    // From us-east-1, api dials orders-eu-west-1-rw.shop.svc.clusterset.local: a TCP ServiceEntry
+    // without an address would take every connection to 5432, and without one the sidecar does
+    // not know the host, so a DestinationRule for it would be dead configuration.
+    // (orders' replica cluster runs in us-east-1 too, but its -rw Service is read-only.)
+    expect(names.filter((n) => n.startsWith("us-east-1/") && /(Rule|Entry)\/.*orders/.test(n))).toEqual([]);
+  });
+
+  test("a gRPC callee in another region's cluster: a ServiceEntry makes its exported host known, so the route and the rule apply", () => {
+    // meta (etcd) runs in eu-west-1 only; api calls it from us-east-1 too.
+    const host = "meta.shop.svc.clusterset.local";
+    expect(specOf("us-east-1/shop/ServiceEntry/meta-clusterset")).toEqual({
+      hosts: [host],
+      exportTo: ["."],
+      location: "MESH_EXTERNAL",
+      resolution: "DNS",
+      ports: [{ number: 2379, name: "grpc", protocol: "GRPC" }],
+    });
+    expect(specOf("us-east-1/shop/VirtualService/meta-routes").hosts).toEqual([host]);
+    expect(specOf("us-east-1/shop/DestinationRule/api-to-meta").host).toBe(host);
+    // At home the Service is known already.
+    expect(names.filter((n) => n.includes("ServiceEntry/") && !n.startsWith("us-east-1/"))).toEqual([]);
   });
 
   test("PERMISSIVE exactly where clients without a sidecar connect: the scraped port, the operators', other regions' members and callers, none for sidecar-scraped services", () => {

@@ -1,3 +1,4 @@
+import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import { InputError } from "../diagnostics/diagnostic.js";
 import type { Command, ParsedArgs } from "./command.js";
@@ -68,6 +69,50 @@ export function choice<T extends string>(
     `--${flag} must be one of ${allowed.join(", ")} (got "${String(value)}")`,
     `use --${flag} ${allowed[0]}`,
   );
+}
+
+/**
+ * The formats an --output file's extension names, the first the one it implies alone. A SARIF log
+ * is JSON (`results.sarif.json` is a common name); text has no extension of its own.
+ */
+const EXTENSION_FORMATS: Readonly<Record<string, readonly string[]>> = {
+  ".json": ["json", "sarif"],
+  ".sarif": ["sarif"],
+  ".md": ["markdown"],
+  ".markdown": ["markdown"],
+  ".svg": ["svg"],
+  ".png": ["png"],
+};
+
+/** Of the command's formats, those the --output file's extension names (none: it says nothing). */
+export function formatsNamedBy(output: string | undefined, formats: readonly string[]): string[] {
+  if (output === undefined) return [];
+  return (EXTENSION_FORMATS[extname(output).toLowerCase()] ?? []).filter((f) => formats.includes(f));
+}
+
+/**
+ * `--format`, or when it is not given the format `--output`'s extension names (`--output
+ * report.sarif` → sarif, `topology.png` → png), else `fallback`. An extension naming another of
+ * the command's formats than `--format` is refused: a JSON report uploaded as SARIF, or text
+ * opened as a PNG, fails later and far from its cause.
+ */
+export function formatChoice<T extends string>(
+  command: Command,
+  values: { readonly format?: unknown; readonly output?: unknown },
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const output = typeof values.output === "string" ? values.output : undefined;
+  const named = formatsNamedBy(output, allowed) as T[];
+  if (values.format === undefined) return named[0] ?? fallback;
+  const format = choice(command, "format", values.format, allowed, fallback);
+  if (named.length > 0 && !named.includes(format))
+    throw usageError(
+      command,
+      `--output ${output} is a ${extname(output!)} file, but --format is ${format}`,
+      `leave out --format (the extension says ${named[0]}), or give the file a name that fits ${format}`,
+    );
+  return format;
 }
 
 /** A whole-number flag at least `min`: `--top 3`; `fallback` when it is not given. */

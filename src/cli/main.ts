@@ -2,7 +2,7 @@ import { InputError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format-text.js";
 import { ownPackage } from "../init/package-info.js";
 import { terminalSafe } from "../report/escape.js";
-import { helpText, parseCommandArgs } from "./args.js";
+import { formatsNamedBy, helpText, parseCommandArgs } from "./args.js";
 import { EXIT, type Io, type ParsedArgs, stringFlag } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { checkOutputsAreNotInputs, environmentProblem } from "./environment.js";
@@ -133,9 +133,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const asked = args === undefined ? flagValue(rest, "format", "f") : stringFlag(args, "format");
       // Only a format the command has: `diff --format sarif` must not print a SARIF log of its refusal.
       const formats = entry === undefined ? [] : ((await entry.load().catch(() => undefined))?.formats ?? []);
-      const format = asked !== undefined && formats.includes(asked) ? asked : undefined;
       const output =
         checked === undefined || isOutputFailure(error) ? undefined : stringFlag(checked, "output");
+      // As the command reads it (formatChoice): --format, else what --output's extension names;
+      // never a format the extension contradicts.
+      const named = formatsNamedBy(output, formats);
+      const format =
+        asked === undefined
+          ? named[0]
+          : formats.includes(asked) && (named.length === 0 || named.includes(asked))
+            ? asked
+            : undefined;
       await reportInputError(
         problem,
         { format, output, asked: flagValue(rest, "output", "o"), json: formats.includes("json") },

@@ -3,7 +3,7 @@ import { runCheck } from "../../check.js";
 import { loadTopology } from "../../pipeline.js";
 import { LOCATED_FORMATS, REPORT_FORMATS } from "../../report/formats.js";
 import { GITHUB_SARIF_RESULTS } from "../../report/sarif.js";
-import { choice, wholeNumberFlag } from "../args.js";
+import { formatChoice, wholeNumberFlag } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
@@ -16,7 +16,7 @@ export const checkCommand: Command = {
   details: [
     "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
     `  --format F     report format: ${Object.keys(REPORT_FORMATS).join(", ")} (default text)`,
-    "  --output FILE  write the report to FILE instead of stdout",
+    "  --output FILE  write the report to FILE instead of stdout; without --format, its extension names the format",
     "  --max-chars N  markdown: fit in N characters (default 65536, GitHub's comment limit)",
     "  --max-results N  sarif: keep the N most important findings (default 5000, what GitHub code",
     "                 scanning stores per run; it rejects runs of more than 25000)",
@@ -34,7 +34,7 @@ export const checkCommand: Command = {
   positionals: { min: 1, max: 1, names: "<spec>" },
   formats: Object.keys(REPORT_FORMATS),
   async run(args, io) {
-    const format = choice(this, "format", args.values.format, Object.keys(REPORT_FORMATS), "text");
+    const format = formatChoice(this, args.values, Object.keys(REPORT_FORMATS), "text");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));
     const maxResults = wholeNumberFlag(
       "max-results",

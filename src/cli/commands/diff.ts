@@ -5,7 +5,7 @@ import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../.
 import { diffSide, sideAnalysis } from "../../diff/side.js";
 import { type LoadedTopology, loadTopology } from "../../pipeline.js";
 import { GITHUB_COMMENT_LIMIT } from "../../report/fit.js";
-import { choice } from "../args.js";
+import { formatChoice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
@@ -36,7 +36,7 @@ export const diffCommand: Command = {
     "  <before-spec>  the current topology file: .ts (default export), .yaml/.yml or .json",
     "  <after-spec>   the proposed topology file",
     "  --format F     text (default), json, or markdown (the PR comment)",
-    "  --output FILE  write to FILE instead of stdout",
+    "  --output FILE  write to FILE instead of stdout; without --format, its extension names the format",
     `  --max-chars N  markdown: fit in N characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)`,
     ...POLICY_DETAILS,
     "                 (both apply to both versions, as `check` applies them: its findings introduced",
@@ -71,7 +71,7 @@ export const diffCommand: Command = {
   positionals: { min: 2, max: 2, names: "<before-spec> <after-spec>" },
   formats: FORMATS,
   async run(args, io) {
-    const format = choice(this, "format", args.values.format, FORMATS, "text");
+    const format = formatChoice(this, args.values, FORMATS, "text");
     const output = stringFlag(args, "output");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));
     const [first, second] = await loadBoth([args.positionals[0]!, args.positionals[1]!]);

@@ -11,7 +11,7 @@ import {
   unsupported,
 } from "../../lab/index.js";
 import { loadTopology } from "../../pipeline.js";
-import { choice } from "../args.js";
+import { formatChoice } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
 import { emit } from "../output.js";
 
@@ -45,7 +45,7 @@ export const labCommand: Command = {
     "  --fail-for D    how long the failures last before healing (default 16s; with a predicted failover, its RTO + 25s)",
     "  --rate N        operations per second per user origin (default 10)",
     "  --format F      text (default), json or markdown",
-    "  --output FILE   write to FILE instead of stdout",
+    "  --output FILE   write to FILE instead of stdout; without --format, its extension names the format",
     "",
     "needs root (network namespaces) and the engine's Debian package; cleans up everything it starts.",
     "exit codes: 0 every prediction holds; 1 a prediction failed; 2 invalid input, not root or a binary missing",
@@ -62,7 +62,7 @@ export const labCommand: Command = {
   positionals: { min: 1, max: 1, names: "<spec>" },
   formats: FORMATS,
   async run(args, io) {
-    const format = choice(this, "format", args.values.format, FORMATS, "text");
+    const format = formatChoice(this, args.values, FORMATS, "text");
     const output = stringFlag(args, "output");
     const rateText = stringFlag(args, "rate");
     const rate = rateText === undefined ? 10 : Number(rateText);

@@ -8,7 +8,7 @@ import { addonsData, formatAddons } from "../../report/addons.js";
 import { renderAnalysisTables } from "../../report/analysis-tables.js";
 import { stableJsonText } from "../../report/numbers.js";
 import { formatPlanSummary, summarisePlan } from "../../report/plan-summary.js";
-import { choice } from "../args.js";
+import { formatChoice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { emit } from "../output.js";
 
@@ -23,7 +23,7 @@ export const planCommand: Command = {
     "  --format F     text (tables, default), json (the analysis as data), svg or png (a picture:",
     "                 the world map with replicas, leaders, demand and links, and the call graph;",
     "                 png needs --output)",
-    "  --output FILE  write to FILE instead of stdout",
+    "  --output FILE  write to FILE instead of stdout; without --format, its extension names the format",
     "",
     "exit codes: 0 printed; 2 invalid input or command line",
   ],
@@ -31,7 +31,7 @@ export const planCommand: Command = {
   positionals: { min: 1, max: 1, names: "<spec>" },
   formats: FORMATS,
   async run(args, io) {
-    const format = choice(this, "format", args.values.format, FORMATS, "text");
+    const format = formatChoice(this, args.values, FORMATS, "text");
     const output = stringFlag(args, "output");
     const loaded = await loadTopology(args.positionals[0]!);
     const analysis = analyse(loaded.model);

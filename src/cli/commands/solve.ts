@@ -12,7 +12,7 @@ import { type PlacementEdit, placementEdits, rewriteSpec, typescriptSnippet } fr
 import { parseJson } from "../../spec/load/json.js";
 import { positionAfter } from "../../spec/load/position.js";
 import { parseYaml } from "../../spec/load/yaml.js";
-import { choice, wholeNumberFlag } from "../args.js";
+import { choice, formatChoice, wholeNumberFlag } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
 import { emit, replaceFile } from "../output.js";
 
@@ -93,7 +93,7 @@ export const solveCommand: Command = {
     "  --limit N         candidates evaluated before the heuristic takes over (default 20000)",
     "  --write           write the chosen placements into the spec (YAML keeps comments; JSON is rewritten whole, 2-space indented; TypeScript: prints the object to paste); warns when deploying the edit is destructive, as diff reports it",
     "  --format F        text (default), json or markdown",
-    "  --output FILE     write the report to FILE instead of stdout",
+    "  --output FILE     write the report to FILE instead of stdout; without --format, its extension names the format",
     "  --policy-config FILE  policy settings merged over the spec's policies block (as in check)",
     "",
     "exit codes: 0 every datastore has a placement that passes check, apart from failures no placement of it",
@@ -116,7 +116,7 @@ export const solveCommand: Command = {
   positionals: { min: 1, max: 1, names: "<spec>" },
   formats: FORMATS,
   async run(args, io) {
-    const format = choice(this, "format", args.values.format, FORMATS, "text");
+    const format = formatChoice(this, args.values, FORMATS, "text");
     const objective = choice(this, "objective", args.values.objective, ["cost", "latency"] as const, "cost");
     const top = wholeNumberFlag("top", stringFlag(args, "top"), 3, 0);
     const limit = wholeNumberFlag("limit", stringFlag(args, "limit"), 20_000, 1);

@@ -4,7 +4,7 @@ import { InputError } from "../../diagnostics/diagnostic.js";
 import { loadTopology } from "../../pipeline.js";
 import { renderChanges } from "../../report/analysis-tables.js";
 import { stableJsonText } from "../../report/numbers.js";
-import { choice } from "../args.js";
+import { formatChoice } from "../args.js";
 import { type Command, EXIT, listFlag, stringFlag } from "../command.js";
 import { emit } from "../output.js";
 
@@ -20,7 +20,7 @@ export const whatifCommand: Command = {
     "  --fail F       a failure, repeatable: region:us-east-1, zone:eu-west-1a, link:eu-west-1/us-east-1",
     "  --format F     text (default), json, svg or png (the map with the failures crossed out, moved",
     "                 leaders and broken SLOs; png needs --output)",
-    "  --output FILE  write to FILE instead of stdout",
+    "  --output FILE  write to FILE instead of stdout; without --format, its extension names the format",
     "",
     "exit codes: 0 no SLO breaks; 1 an SLO breaks; 2 invalid input or command line",
   ],
@@ -32,7 +32,7 @@ export const whatifCommand: Command = {
   positionals: { min: 1, max: 1, names: "<spec>" },
   formats: FORMATS,
   async run(args, io) {
-    const format = choice(this, "format", args.values.format, FORMATS, "text");
+    const format = formatChoice(this, args.values, FORMATS, "text");
     const output = stringFlag(args, "output");
     const texts = listFlag(args, "fail");
     if (texts.length === 0) {

@@ -163,6 +163,16 @@ export const etcd: EngineDefinition = {
   managedBy: "statefulset",
   // The v3 API is gRPC (HTTP/2): the mesh's routes apply.
   clientProtocol: "grpc",
+  // The streaming RPCs of the v3 API (etcd api/etcdserverpb/rpc.proto: Watch and LeaseKeepAlive
+  // both ways, Snapshot from the server; server/etcdserver/api/v3election/v3electionpb/
+  // v3election.proto: Observe): clientv3 keeps a watch and a lease's keep-alive open for as long
+  // as they are used.
+  streamingMethods: [
+    "/etcdserverpb.Watch/Watch",
+    "/etcdserverpb.Lease/LeaseKeepAlive",
+    "/etcdserverpb.Maintenance/Snapshot",
+    "/v3electionpb.Election/Observe",
+  ],
   metricNames: [
     "grpc_server_handled_total",
     "grpc_server_handling_seconds_bucket",

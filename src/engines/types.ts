@@ -157,6 +157,12 @@ export interface EngineDefinition {
    */
   readonly clientProtocol: "grpc" | "tcp";
   /**
+   * gRPC methods (`/<package>.<Service>/<Method>`) whose calls are streams that stay open (a
+   * watch, a lease keep-alive): the mesh routes them without the call's timeout, which Envoy
+   * applies to a whole stream and would cut every one of them. @default none
+   */
+  readonly streamingMethods?: readonly string[];
+  /**
    * The Service clients dial in the cluster of `region`, when the engine's operator makes it
    * rather than topoplan (CloudNativePG's `<cluster>-rw`, Strimzi's `<cluster>-kafka-bootstrap`).
    * Its port is the engine's client port. @default topoplan's client Service `<component>`

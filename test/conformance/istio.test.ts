@@ -4,7 +4,8 @@ import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1b
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication";
 import { describe, expect, test } from "vitest";
 import { compileMesh, TYPES } from "../../src/compile/mesh/index.js";
-import { smallModel } from "../compile/observability/fixture.js";
+import { ENGINE_SHOP } from "../compile/kubernetes/helpers.js";
+import { modelOf, smallModel } from "../compile/observability/fixture.js";
 import { readStack } from "./promtool/stacks.js";
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
@@ -14,7 +15,12 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   [TYPES.serviceEntry]: ServiceEntry,
 };
 
-const models = [{ name: "small fixture", model: smallModel() }, ...(await readStack())];
+const models = [
+  { name: "small fixture", model: smallModel() },
+  // Engines: etcd's gRPC streams route, CloudNativePG's -rw, a callee across clusters.
+  { name: "engine fixture", model: modelOf(ENGINE_SHOP) },
+  ...(await readStack()),
+];
 
 describe.each(models)("Istio conformance: $name", ({ model }) => {
   const plan = compileMesh(model);

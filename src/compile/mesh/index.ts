@@ -50,6 +50,13 @@ export const TYPES = {
 /** Envoy retries on these; all are safe to retry for idempotent calls and failed connections. */
 export const RETRY_ON = "5xx,reset,connect-failure,refused-stream";
 
+/**
+ * For a gRPC callee, also its UNAVAILABLE status: gRPC answers HTTP 200 and carries the failure in
+ * `grpc-status`, which `5xx` never sees (Envoy's `x-envoy-retry-grpc-on`, here through Istio's
+ * `retryOn`). UNAVAILABLE is gRPC's "transient, retry" code (grpc/grpc doc/statuscodes.md).
+ */
+export const GRPC_RETRY_ON = `${RETRY_ON},unavailable`;
+
 /** Outlier detection (Istio's own defaults, written out so the plan states them). */
 export const OUTLIER = {
   /** @default 5 */
@@ -130,7 +137,8 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
 }
 
 /** The caller dials the callee's exported name: its pods run in other regions' clusters. */
-const crossesClusters = (endpoint: ClientEndpoint) => endpoint.host.endsWith(".svc.clusterset.local");
+const CLUSTERSET_SUFFIX = ".svc.clusterset.local";
+const crossesClusters = (endpoint: ClientEndpoint) => endpoint.host.endsWith(CLUSTERSET_SUFFIX);
 
 /**
  * The protocol the callee's client port speaks, as a ServiceEntry names it: HTTP for a service
@@ -222,6 +230,9 @@ function virtualService(
   return plannedManifestLater(region, callee.name, header, () => {
     const { host, port } = clientEndpoint(model, callee, region);
     const destination = { host, port: { number: port } };
+    const engine = callee.kind === "service" ? undefined : engineOf(callee);
+    const retryOn = engine?.clientProtocol === "grpc" ? GRPC_RETRY_ON : RETRY_ON;
+    const streams = engine?.streamingMethods ?? [];
     const calls = [...entry.calls].sort(
       (a, b) => byText(a.caller.name, b.caller.name) || byText(a.call.path, b.call.path),
     );
@@ -233,6 +244,18 @@ function virtualService(
         hosts: [host],
         exportTo: ["."],
         http: [
+          // First, whoever calls: a route's timeout bounds a whole stream (Envoy), so the calls'
+          // would cut every watch; "0s" is none.
+          ...(streams.length === 0
+            ? []
+            : [
+                {
+                  name: "streams",
+                  match: streams.map((exact) => ({ uri: { exact } })),
+                  route: [{ destination }],
+                  timeout: "0s",
+                },
+              ]),
           ...calls.map(({ caller, call }) => ({
             name: dnsLabel("from", caller.name),
             match: [{ sourceLabels: { [NAME_LABEL]: caller.name } }],
@@ -240,9 +263,7 @@ function virtualService(
             timeout: secondsDuration(call.timeoutMs),
             retries: {
               attempts: call.retries,
-              ...(call.retries > 0
-                ? { perTryTimeout: secondsDuration(call.perTryTimeoutMs), retryOn: RETRY_ON }
-                : {}),
+              ...(call.retries > 0 ? { perTryTimeout: secondsDuration(call.perTryTimeoutMs), retryOn } : {}),
             },
           })),
           // Without a catch-all, requests from other workloads would match no route (HTTP 404).
@@ -269,22 +290,30 @@ function destinationRule(
       caller.traffic === undefined
         ? POOL.defaultLimit
         : calls.reduce((sum, call) => sum + connectionLimit(caller, call), 0);
+    const { host } = clientEndpoint(model, callee, region);
     return {
       apiVersion: "networking.istio.io/v1beta1",
       kind: "DestinationRule",
       metadata: { name, namespace, labels: commonLabels(model, caller.name) },
       spec: {
-        host: clientEndpoint(model, callee, region).host,
+        host,
         exportTo: ["."],
         workloadSelector: { matchLabels: { [NAME_LABEL]: caller.name } },
         trafficPolicy: {
           connectionPool: { tcp: { maxConnections: limit }, http: { http2MaxRequests: limit } },
-          outlierDetection: {
-            consecutive5xxErrors: OUTLIER.consecutive5xxErrors,
-            interval: OUTLIER.interval,
-            baseEjectionTime: OUTLIER.baseEjectionTime,
-            maxEjectionPercent: maxEjectionPercent(callee),
-          },
+          // Across clusters the sidecar sees one endpoint, the name's one address: nothing to
+          // eject it in favour of (Envoy ejects none past maxEjectionPercent; before 1.27 it
+          // ejected that one, failing every call for baseEjectionTime).
+          ...(host.endsWith(CLUSTERSET_SUFFIX)
+            ? {}
+            : {
+                outlierDetection: {
+                  consecutive5xxErrors: OUTLIER.consecutive5xxErrors,
+                  interval: OUTLIER.interval,
+                  baseEjectionTime: OUTLIER.baseEjectionTime,
+                  maxEjectionPercent: maxEjectionPercent(callee),
+                },
+              }),
         },
       },
     };

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import {
   compileMesh,
   connectionLimit,
+  GRPC_RETRY_ON,
   maxEjectionPercent,
   POOL,
   RETRY_ON,
@@ -176,6 +177,27 @@ describe("engine-backed callees", () => {
   const names = plan.map((r) => r.name);
   const specOf = (name: string) => spec(plan.find((r) => r.name === name)!);
 
+  test("etcd (gRPC): its streams (watches, lease keep-alives) get a route without the call's timeout, first; the calls retry on UNAVAILABLE", () => {
+    const http = specOf("eu-west-1/shop/VirtualService/meta-routes").http as {
+      name: string;
+      match?: { uri?: { exact: string } }[];
+      timeout?: string;
+      retries?: { retryOn?: string };
+    }[];
+    expect(http[0]).toMatchObject({ name: "streams", timeout: "0s" });
+    expect(http[0]!.match!.map((m) => m.uri!.exact)).toContain("/etcdserverpb.Watch/Watch");
+    expect(http[0]!.match!.map((m) => m.uri!.exact)).toContain("/etcdserverpb.Lease/LeaseKeepAlive");
+    const calls = http.filter((r) => r.name.startsWith("from-"));
+    expect(calls.length).toBeGreaterThan(0);
+    for (const route of calls) if (route.retries?.retryOn) expect(route.retries.retryOn).toBe(GRPC_RETRY_ON);
+    expect(GRPC_RETRY_ON).toBe(`${RETRY_ON},unavailable`);
+    // A service's routes have no stream route, and HTTP's retry conditions.
+    const accounts = spec(named("eu-central-1/shop/VirtualService/accounts-routes")).http as {
+      name: string;
+    }[];
+    expect(accounts.map((r) => r.name)).not.toContain("streams");
+  });
+
   test("etcd (gRPC): routed to topoplan's Service on the engine's client port 2379, not deploy.port", () => {
     const http = specOf("eu-west-1/shop/VirtualService/meta-routes").http as {
       route: { destination: unknown }[];
@@ -210,7 +232,14 @@ describe("engine-backed callees", () => {
       ports: [{ number: 2379, name: "grpc", protocol: "GRPC" }],
     });
     expect(specOf("us-east-1/shop/VirtualService/meta-routes").hosts).toEqual([host]);
-    expect(specOf("us-east-1/shop/DestinationRule/api-to-meta").host).toBe(host);
+    const rule = specOf("us-east-1/shop/DestinationRule/api-to-meta");
+    expect(rule.host).toBe(host);
+    // One address behind the name: the pool applies, outlier detection would have nothing to eject.
+    expect(rule.trafficPolicy).toHaveProperty("connectionPool");
+    expect(rule.trafficPolicy).not.toHaveProperty("outlierDetection");
+    expect(specOf("eu-west-1/shop/DestinationRule/api-to-meta").trafficPolicy).toHaveProperty(
+      "outlierDetection",
+    );
     // At home the Service is known already.
     expect(names.filter((n) => n.includes("ServiceEntry/") && !n.startsWith("us-east-1/"))).toEqual([]);
   });

@@ -304,7 +304,7 @@ export default defineTopology({
       deploy: { target: "external" },
     },
     inventory: {
-      description: "Stock levels and reservations (rows in commerce-db).",
+      description: "Stock levels and reservations (rows in commerce-db), over gRPC.",
       regions: ["us-east-1", "us-west-2", "eu-west-1"],
       replicasPerRegion: 3,
       processingMs: 3,
@@ -320,7 +320,8 @@ export default defineTopology({
           backoff: { baseMs: 10, jitter: true },
         },
       ],
-      deploy: { target: "kubernetes", image: "ghcr.io/acme-shop/inventory:1.19.3" },
+      // gRPC: the mesh speaks HTTP/2 to it, retries on UNAVAILABLE, and its SLI reads gRPC statuses.
+      deploy: { target: "kubernetes", image: "ghcr.io/acme-shop/inventory:1.19.3", protocol: "grpc" },
     },
     recommendations: {
       description: "Model-served product recommendations; best effort.",

@@ -152,10 +152,27 @@ function componentKinds(topology: Topology): Map<string, ComponentKind> {
   return kinds;
 }
 
+/**
+ * Failed requests, as the default metrics (Istio's) tell them: a 5xx answer; for a gRPC service the
+ * statuses google.rpc.Code maps to HTTP 5xx (googleapis google/rpc/code.proto, "HTTP Mapping":
+ * UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS), since gRPC answers
+ * HTTP 200 and Istio labels the status `grpc_response_status` (its number).
+ */
+export const DEFAULT_ERROR_SELECTORS = {
+  http: 'response_code=~"5.."',
+  grpc: 'grpc_response_status=~"2|4|12|13|14|15"',
+} as const;
+
 function commonParts(spec: Datastore | Service | Stream) {
+  const deploy = spec.deploy as { readonly protocol?: "http" | "grpc" } | undefined;
   return {
     ...(spec.residency === undefined ? {} : { residency: spec.residency }),
-    metrics: { ...DEFAULT_METRICS, ...spec.observability?.metrics },
+    metrics: {
+      ...DEFAULT_METRICS,
+      ...spec.observability?.metrics,
+      errorSelector:
+        spec.observability?.metrics?.errorSelector ?? DEFAULT_ERROR_SELECTORS[deploy?.protocol ?? "http"],
+    },
     metricsDeclared: spec.observability?.metrics !== undefined,
     chaos: spec.chaos ?? DEFAULT_CHAOS,
   };

@@ -58,7 +58,8 @@ export interface ResolvedLink {
   readonly index: number;
 }
 
-export type Metrics = z.output<typeof MetricsSchema>;
+/** The metrics a component's indicators query, every default filled in (resolve.ts). */
+export type Metrics = z.output<typeof MetricsSchema> & { readonly errorSelector: string };
 
 type SpecDeploy = Datastore["deploy"];
 /** Kubernetes deploy settings with the engine resolved (declared or recognised from the image) and an image. */

@@ -168,6 +168,25 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("deploy.protocol: a service's; a datastore's or stream's port speaks its engine's protocol", () => {
+    type Part = Record<string, { deploy?: Record<string, string> }>;
+    const spec = base() as unknown as { datastores: Part; services: Part };
+    const api = { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", protocol: "grpc" };
+    spec.services.api!.deploy = api;
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([]);
+    spec.datastores.accounts!.deploy = { target: "kubernetes", engine: "etcd", protocol: "grpc" };
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/deploy-mismatch",
+        path: "datastores.accounts.deploy.protocol",
+        message: "deploy.protocol is for services; what a datastore's port speaks comes from its engine",
+        fix: "drop datastores.accounts.deploy.protocol",
+      },
+    ]);
+    api.protocol = "grpc-web";
+    expect(validateTopology(spec).diagnostics.map((d) => d.path)).toContain("services.api.deploy.protocol");
+  });
+
   it("too many replicas placed", () => {
     const spec = base();
     spec.datastores.accounts.placement = { "eu-west-1": 3, "eu-central-1": 2 } as never;

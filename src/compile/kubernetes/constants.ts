@@ -44,7 +44,14 @@ export const DATA_MOUNT_PATH = "/data";
 export const LINK_LOCAL_CIDR = "169.254.0.0/16";
 
 /** Port names on containers and Services; ServiceMonitors select `metrics`. */
-export const PORT_NAMES = { service: "http", client: "client", peer: "peer", metrics: "metrics" } as const;
+export const PORT_NAMES = {
+  service: "http",
+  /** A service with `deploy.protocol: grpc`: Istio speaks HTTP/2 to a port named `grpc`. */
+  grpcService: "grpc",
+  client: "client",
+  peer: "peer",
+  metrics: "metrics",
+} as const;
 
 /** The label keys every object carries. */
 export const LABELS = {

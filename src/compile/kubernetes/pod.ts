@@ -30,7 +30,13 @@ interface NamedPort {
  * otherwise metrics are scraped on the serving port.
  */
 export function namedPorts(placed: Pick<Placed, "kind" | "deploy" | "peerPort">): NamedPort[] {
-  const serving = placed.kind === "service" ? PORT_NAMES.service : PORT_NAMES.client;
+  // Istio selects the protocol by port name: `http` is HTTP/1.1 upstream, which gRPC cannot ride.
+  const serving =
+    placed.kind !== "service"
+      ? PORT_NAMES.client
+      : placed.deploy.protocol === "grpc"
+        ? PORT_NAMES.grpcService
+        : PORT_NAMES.service;
   const candidates: NamedPort[] = [
     { name: serving, port: placed.deploy.port },
     ...(placed.kind === "service" ? [] : [{ name: PORT_NAMES.peer, port: placed.peerPort }]),
@@ -50,10 +56,14 @@ export function servicePorts(ports: readonly NamedPort[]): IServicePort[] {
 }
 
 function probes(placed: Placed): { readinessProbe: IProbe; livenessProbe: IProbe } {
+  // A gRPC service answers the standard health service (grpc.health.v1.Health/Check), which the
+  // kubelet calls itself (gRPC probes, stable in Kubernetes 1.27): no HTTP path to serve.
   const action: IProbe =
-    placed.kind === "service"
-      ? { httpGet: { path: placed.deploy.healthPath, port: placed.deploy.port } }
-      : { tcpSocket: { port: placed.deploy.port } };
+    placed.kind !== "service"
+      ? { tcpSocket: { port: placed.deploy.port } }
+      : placed.deploy.protocol === "grpc"
+        ? { grpc: { port: placed.deploy.port } }
+        : { httpGet: { path: placed.deploy.healthPath, port: placed.deploy.port } };
   return {
     readinessProbe: { ...action, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     // Liveness is slower to give up than readiness: a busy replica is taken out of rotation, not killed.

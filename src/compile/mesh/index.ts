@@ -140,17 +140,24 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
 const CLUSTERSET_SUFFIX = ".svc.clusterset.local";
 const crossesClusters = (endpoint: ClientEndpoint) => endpoint.host.endsWith(CLUSTERSET_SUFFIX);
 
+/** Whether the callee's client port speaks gRPC: a service that says so, or an engine's (etcd). */
+function speaksGrpc(callee: KubernetesComponent): boolean {
+  return callee.kind === "service"
+    ? callee.deploy.protocol === "grpc"
+    : engineOf(callee)?.clientProtocol === "grpc";
+}
+
 /**
- * The protocol the callee's client port speaks, as a ServiceEntry names it: HTTP for a service
- * (its port is named `http`), gRPC for an engine that says so (etcd); undefined when topoplan does
+ * The protocol the callee's client port speaks, as a ServiceEntry names it: gRPC where it does
+ * (speaksGrpc), else HTTP for a service (its port is named `http`); undefined when topoplan does
  * not know it (a datastore without an engine) or it is an opaque TCP wire protocol — a TCP
  * ServiceEntry without a known address would take every connection to that port (Istio listens on
  * 0.0.0.0:<port> for it), so none is made.
  */
 function meshProtocol(callee: KubernetesComponent, endpoint: ClientEndpoint): "HTTP" | "GRPC" | undefined {
   if (!endpoint.httpRoutes) return undefined;
-  if (callee.kind === "service") return "HTTP";
-  return engineOf(callee)?.clientProtocol === "grpc" ? "GRPC" : undefined;
+  if (speaksGrpc(callee)) return "GRPC";
+  return callee.kind === "service" ? "HTTP" : undefined;
 }
 
 /**
@@ -231,7 +238,7 @@ function virtualService(
     const { host, port } = clientEndpoint(model, callee, region);
     const destination = { host, port: { number: port } };
     const engine = callee.kind === "service" ? undefined : engineOf(callee);
-    const retryOn = engine?.clientProtocol === "grpc" ? GRPC_RETRY_ON : RETRY_ON;
+    const retryOn = speaksGrpc(callee) ? GRPC_RETRY_ON : RETRY_ON;
     const streams = engine?.streamingMethods ?? [];
     const calls = [...entry.calls].sort(
       (a, b) => byText(a.caller.name, b.caller.name) || byText(a.call.path, b.call.path),

@@ -84,8 +84,9 @@ export const Metrics = z
       description:
         'Label matchers every series must carry. @default reporter="destination" for Istio\'s istio_requests_total (the server side of each request), else none',
     }),
-    errorSelector: z.string().default('response_code=~"5.."').meta({
-      description: 'Label matcher that selects failed requests. @default response_code=~"5.."',
+    errorSelector: z.string().optional().meta({
+      description:
+        'Label matcher that selects failed requests. @default response_code=~"5.."; a service with `deploy.protocol: grpc`: grpc_response_status=~"2|4|12|13|14|15", the statuses google.rpc.Code maps to HTTP 5xx (gRPC answers HTTP 200 and carries its status apart)',
     }),
     latencyBucket: z.string().default("istio_request_duration_milliseconds_bucket").meta({
       description:

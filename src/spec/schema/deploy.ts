@@ -61,6 +61,10 @@ export const KubernetesDeploy = z
       .string()
       .default("/healthz")
       .meta({ description: "HTTP path of readiness/liveness probes. @default /healthz" }),
+    protocol: z.enum(["http", "grpc"]).optional().meta({
+      description:
+        "Services only: what the serving port speaks. grpc: the port is named `grpc` (the mesh speaks HTTP/2 to it and reads gRPC statuses: retries on UNAVAILABLE, the availability SLI from `grpc_response_status`), and the probes are Kubernetes gRPC probes of the standard health service (grpc.health.v1.Health; `healthPath` is not used). An engine's protocol comes from the engine. @default http",
+    }),
   })
   .meta({ description: "Deploy to Kubernetes." });
 

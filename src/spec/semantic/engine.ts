@@ -11,7 +11,14 @@ interface ComponentInput {
   placement?: Record<string, Parameters<typeof roleCounts>[0]> | string | undefined;
   leader?: string | undefined;
   replicas?: number | undefined;
-  deploy?: { target?: string; engine?: string | undefined; image?: string | undefined } | undefined;
+  deploy?:
+    | {
+        target?: string;
+        engine?: string | undefined;
+        image?: string | undefined;
+        protocol?: string | undefined;
+      }
+    | undefined;
   replication?: string | undefined;
   consistency?: string | undefined;
   sync?: string | undefined;
@@ -32,6 +39,13 @@ export function checkEngineFits(context: CheckContext): void {
       const deploy = component.deploy;
       if (deploy?.target !== "kubernetes") continue;
       const at = (...rest: string[]) => formatPath([kind, name, ...rest]);
+      if (kind !== "services" && deploy.protocol !== undefined)
+        context.report({
+          code: "spec/deploy-mismatch",
+          path: at("deploy", "protocol"),
+          message: `deploy.protocol is for services; what a ${kind === "streams" ? "stream" : "datastore"}'s port speaks comes from its engine`,
+          fix: `drop ${at("deploy", "protocol")}`,
+        });
       const declared = deploy.engine as EngineId | undefined;
       if (declared === undefined && deploy.image === undefined) {
         context.report({

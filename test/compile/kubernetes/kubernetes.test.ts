@@ -248,6 +248,30 @@ describe("service Deployments", () => {
     });
   });
 
+  it("a gRPC service: its port named `grpc` (Istio speaks HTTP/2 to it), probed by the gRPC health service", () => {
+    const grpc = compile({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      services: {
+        stock: {
+          regions: ["eu-west-1"],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/stock:1.0.0", port: 9000, protocol: "grpc" },
+        },
+      },
+    } as TopologyInput);
+    const container = manifest(grpc, "eu-west-1/shop/Deployment/stock").spec.template.spec.containers[0];
+    expect(container.ports[0]).toEqual({ name: "grpc", containerPort: 9000, protocol: "TCP" });
+    expect(container.readinessProbe.grpc).toEqual({ port: 9000 });
+    expect(container.livenessProbe.grpc).toEqual({ port: 9000 });
+    expect(container.readinessProbe.httpGet).toBeUndefined();
+    expect(manifest(grpc, "eu-west-1/shop/Service/stock").spec.ports[0]).toEqual({
+      name: "grpc",
+      port: 9000,
+      targetPort: "grpc",
+      protocol: "TCP",
+    });
+  });
+
   it("name the metrics port `metrics`, or the serving port when they coincide", () => {
     const placed = placements(modelOf(SHOP));
     expect(metricsPortName(placed.find((p) => p.name === "web")!)).toBe("metrics");

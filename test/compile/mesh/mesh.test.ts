@@ -298,3 +298,38 @@ describe("members in other regions under STRICT mTLS", () => {
     expect(permissive({ "eu-west-1": 3 })).toEqual([["eu-west-1", ["8080", "9042"]]]);
   });
 });
+
+describe("a gRPC service as callee", () => {
+  // stock runs in eu-west-1 only; shop-api calls it from eu-west-1 and us-east-1.
+  const m = modelOf({
+    name: "shop",
+    users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+    services: {
+      "shop-api": {
+        regions: ["eu-west-1", "us-east-1"],
+        calls: [{ to: "stock", timeoutMs: 300, retries: 2 }],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/shop-api:1.0.0" },
+      },
+      stock: {
+        regions: ["eu-west-1"],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/stock:1.0.0", protocol: "grpc" },
+      },
+    },
+  });
+  const plan = compileMesh(m);
+  const specOf = (name: string) => spec(plan.find((r) => r.name === name)!);
+
+  test("its calls retry on UNAVAILABLE too (a gRPC failure is an HTTP 200)", () => {
+    const http = specOf("eu-west-1/shop/VirtualService/stock-routes").http as {
+      name: string;
+      retries?: { retryOn?: string };
+    }[];
+    expect(http.find((r) => r.name === "from-shop-api")!.retries!.retryOn).toBe(GRPC_RETRY_ON);
+  });
+
+  test("across clusters its ServiceEntry says GRPC, so the sidecar speaks HTTP/2 to it", () => {
+    expect(specOf("us-east-1/shop/ServiceEntry/stock-clusterset").ports).toEqual([
+      { number: 8080, name: "grpc", protocol: "GRPC" },
+    ]);
+  });
+});

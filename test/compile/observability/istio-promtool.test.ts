@@ -115,3 +115,52 @@ promtoolSuite("promtool: a service on Istio's standard metrics", () => {
     ]);
   });
 });
+
+/** A gRPC service: every answer is HTTP 200, the outcome is in `grpc_response_status` (its number). */
+const GRPC_MESH: TopologyInput = {
+  name: "mesh",
+  services: {
+    stock: {
+      regions: ["eu-west-1"],
+      slo: { availability: 0.999 },
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/stock:1.0.0", protocol: "grpc" },
+    },
+  },
+};
+const grpcGroups = regionRules(modelOf(GRPC_MESH), "stock", "eu-west-1");
+
+/** 6,000 calls a minute at the server side, `failed` of them ending with gRPC status `status`. */
+function grpcCalls(status: string, failed: number) {
+  const series = (grpc: string, perMinute: number) => ({
+    series: `istio_requests_total{topoplan_component="stock",reporter="destination",response_code="200",grpc_response_status="${grpc}"}`,
+    values: `0+${perMinute}x90`,
+  });
+  return [series("0", 6000 - failed), series(status, failed)];
+}
+
+promtoolSuite("promtool: a gRPC service on Istio's standard metrics", () => {
+  const page = alertRule(grpcGroups, ALERT.burnPage);
+  const recorded = { topoplan_component: "stock", topoplan_region: "eu-west-1", topoplan_topology: "mesh" };
+
+  test("2% of calls end UNAVAILABLE (14) in an HTTP 200: the page fires", () => {
+    promtoolTest(grpcGroups, [
+      {
+        interval: "1m",
+        input_series: grpcCalls("14", 120),
+        alert_rule_test: [
+          { eval_time: "60m", alertname: ALERT.burnPage, exp_alerts: [firing(page, recorded)] },
+        ],
+      },
+    ]);
+  });
+
+  test("2% end NOT_FOUND (5), the caller's mistake as a 4xx would be: no page", () => {
+    promtoolTest(grpcGroups, [
+      {
+        interval: "1m",
+        input_series: grpcCalls("5", 120),
+        alert_rule_test: [{ eval_time: "60m", alertname: ALERT.burnPage, exp_alerts: [] }],
+      },
+    ]);
+  });
+});

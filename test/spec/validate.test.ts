@@ -187,6 +187,24 @@ describe("broken specs: every problem with its path, message and fix", () => {
     expect(validateTopology(spec).diagnostics.map((d) => d.path)).toContain("services.api.deploy.protocol");
   });
 
+  it("deploy.streamingPaths: a service's, each a request path", () => {
+    type Part = Record<string, { deploy?: Record<string, unknown> }>;
+    const spec = base() as unknown as { datastores: Part; services: Part };
+    const api: Record<string, unknown> = { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" };
+    spec.services.api!.deploy = api;
+    api.streamingPaths = ["/shop.Stock/Watch", "/events"];
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([]);
+    api.streamingPaths = ["events stream"];
+    expect(validateTopology(spec).diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["spec/invalid-name", "services.api.deploy.streamingPaths[0]"],
+    ]);
+    api.streamingPaths = ["/events"];
+    spec.datastores.accounts!.deploy = { target: "kubernetes", engine: "etcd", streamingPaths: ["/x"] };
+    expect(validateTopology(spec).diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["spec/deploy-mismatch", "datastores.accounts.deploy.streamingPaths"],
+    ]);
+  });
+
   it("too many replicas placed", () => {
     const spec = base();
     spec.datastores.accounts.placement = { "eu-west-1": 3, "eu-central-1": 2 } as never;
@@ -266,7 +284,7 @@ describe("broken specs: every problem with its path, message and fix", () => {
         path: "datastores.kv.deploy.engineVersion",
         message: '"engineVersion" is not a field here (it is one elsewhere in the schema)',
         fix: expect.stringMatching(
-          /^remove "engineVersion"; fields here: args, cpu, engine, env, .*storageGi, target$/,
+          /^remove "engineVersion"; fields here: args, cpu, engine, env, .*storageGi, streamingPaths, target$/,
         ),
       },
     ]);

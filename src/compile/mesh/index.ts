@@ -140,6 +140,16 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
 const CLUSTERSET_SUFFIX = ".svc.clusterset.local";
 const crossesClusters = (endpoint: ClientEndpoint) => endpoint.host.endsWith(CLUSTERSET_SUFFIX);
 
+/**
+ * The requests of the callee that stay open, as route matches: an engine's streaming gRPC methods
+ * (etcd's watches) exactly, a service's declared `streamingPaths` as prefixes.
+ */
+function streamMatches(callee: KubernetesComponent): { uri: { exact: string } | { prefix: string } }[] {
+  if (callee.kind === "service")
+    return (callee.deploy.streamingPaths ?? []).map((prefix) => ({ uri: { prefix } }));
+  return (engineOf(callee)?.streamingMethods ?? []).map((exact) => ({ uri: { exact } }));
+}
+
 /** Whether the callee's client port speaks gRPC: a service that says so, or an engine's (etcd). */
 function speaksGrpc(callee: KubernetesComponent): boolean {
   return callee.kind === "service"
@@ -237,9 +247,8 @@ function virtualService(
   return plannedManifestLater(region, callee.name, header, () => {
     const { host, port } = clientEndpoint(model, callee, region);
     const destination = { host, port: { number: port } };
-    const engine = callee.kind === "service" ? undefined : engineOf(callee);
     const retryOn = speaksGrpc(callee) ? GRPC_RETRY_ON : RETRY_ON;
-    const streams = engine?.streamingMethods ?? [];
+    const streams = streamMatches(callee);
     const calls = [...entry.calls].sort(
       (a, b) => byText(a.caller.name, b.caller.name) || byText(a.call.path, b.call.path),
     );
@@ -252,13 +261,13 @@ function virtualService(
         exportTo: ["."],
         http: [
           // First, whoever calls: a route's timeout bounds a whole stream (Envoy), so the calls'
-          // would cut every watch; "0s" is none.
+          // would cut every watch or stream; "0s" is none.
           ...(streams.length === 0
             ? []
             : [
                 {
                   name: "streams",
-                  match: streams.map((exact) => ({ uri: { exact } })),
+                  match: streams,
                   route: [{ destination }],
                   timeout: "0s",
                 },

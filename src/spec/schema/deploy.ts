@@ -65,6 +65,10 @@ export const KubernetesDeploy = z
       description:
         "Services only: what the serving port speaks. grpc: the port is named `grpc` (the mesh speaks HTTP/2 to it and reads gRPC statuses: retries on UNAVAILABLE, the availability SLI from `grpc_response_status`), and the probes are Kubernetes gRPC probes of the standard health service (grpc.health.v1.Health; `healthPath` is not used). An engine's protocol comes from the engine. @default http",
     }),
+    streamingPaths: z.array(z.string()).min(1).optional().meta({
+      description:
+        "Services only: request paths (prefixes) whose requests stay open: gRPC streaming methods (`/package.Service/Method`), server-sent events, WebSockets. The mesh routes them without the callers' timeouts, which Envoy applies to a whole stream and would cut every one of them. @default none",
+    }),
   })
   .meta({ description: "Deploy to Kubernetes." });
 

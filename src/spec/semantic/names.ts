@@ -113,6 +113,13 @@ const NAME_RULES: readonly NameRule[] = [
       fix: () => 'e.g. "/healthz"',
     },
     {
+      at: `${kind}.*.deploy.streamingPaths.*`,
+      on: "value",
+      pattern: HTTP_PATH,
+      what: "a request path starts with '/' and has no spaces or control characters",
+      fix: () => 'e.g. "/shop.Stock/Watch"',
+    },
+    {
       at: `${kind}.*.deploy.instanceClass`,
       on: "value",
       pattern: AWS_TOKEN,

@@ -312,7 +312,12 @@ describe("a gRPC service as callee", () => {
       },
       stock: {
         regions: ["eu-west-1"],
-        deploy: { target: "kubernetes", image: "ghcr.io/acme/stock:1.0.0", protocol: "grpc" },
+        deploy: {
+          target: "kubernetes",
+          image: "ghcr.io/acme/stock:1.0.0",
+          protocol: "grpc",
+          streamingPaths: ["/shop.Stock/Watch"],
+        },
       },
     },
   });
@@ -325,6 +330,17 @@ describe("a gRPC service as callee", () => {
       retries?: { retryOn?: string };
     }[];
     expect(http.find((r) => r.name === "from-shop-api")!.retries!.retryOn).toBe(GRPC_RETRY_ON);
+  });
+
+  test("its declared streaming paths are routed first, without the callers' timeout", () => {
+    const http = specOf("eu-west-1/shop/VirtualService/stock-routes").http as Record<string, unknown>[];
+    expect(http[0]).toEqual({
+      name: "streams",
+      match: [{ uri: { prefix: "/shop.Stock/Watch" } }],
+      route: [{ destination: { host: "stock.shop.svc.cluster.local", port: { number: 8080 } } }],
+      timeout: "0s",
+    });
+    expect(http[1]).toMatchObject({ name: "from-shop-api", timeout: "0.3s" });
   });
 
   test("across clusters its ServiceEntry says GRPC, so the sidecar speaks HTTP/2 to it", () => {

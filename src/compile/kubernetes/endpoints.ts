@@ -139,10 +139,7 @@ export function sidecarlessPorts(model: Model, component: OnKubernetes): number[
   const scrape = scrapeEndpoint(component);
   const engine = engineFor(component);
   const clients = engine?.sidecarlessClients ?? [];
-  const acrossRegions =
-    engine !== undefined && engine.peersAcrossRegions !== false && component.regions.length > 1
-      ? memberPorts(component)
-      : [];
+  const acrossRegions = peersAcrossRegions(component) ? memberPorts(component) : [];
   const fromOtherRegions = crossRegionClientPort(model, component);
   const ports = new Set([
     ...(scrape.bySidecar ? [] : [scrape.port]),
@@ -181,10 +178,22 @@ export function crossRegionClientPort(model: Model, component: OnKubernetes): nu
 }
 
 /**
- * The ports an engine's members dial each other on: its peer port and any further ones (Redis
- * Sentinel). None without an engine: the declared peer port (placements.ts) is all there is.
+ * The ports a component's members dial each other on: an engine's peer port and any further ones
+ * (Redis Sentinel); without an engine, the declared peer port (`deploy.peerPort`, else `port`).
  */
 export function memberPorts(component: OnKubernetes): number[] {
   const engine = engineFor(component);
-  return engine === undefined ? [] : [engine.capabilities.ports.peer, ...(engine.otherPeerPorts ?? [])];
+  if (engine === undefined) return [component.deploy.peerPort ?? component.deploy.port];
+  return [engine.capabilities.ports.peer, ...(engine.otherPeerPorts ?? [])];
+}
+
+/**
+ * Whether members in several regions dial each other across clusters: a datastore spanning regions,
+ * unless its engine keeps a cluster per region. A datastore without an engine counts: topoplan does
+ * not set up its clustering, but its image may (by the clusterset names its peers Service exports),
+ * and the analysis counts its replicas in every region as one store. Streams run a cluster per region.
+ */
+export function peersAcrossRegions(component: OnKubernetes): boolean {
+  if (component.kind !== "datastore" || component.regions.length < 2) return false;
+  return engineFor(component)?.peersAcrossRegions !== false;
 }

@@ -6,7 +6,7 @@ import { istioBucketAnnotations } from "../observability/buckets.js";
 import type { PlannedResource } from "../plan.js";
 import type { KubernetesOptions } from "./constants.js";
 import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption.js";
-import { crossRegionClientPort, type OnKubernetes } from "./endpoints.js";
+import { crossRegionClientPort, type OnKubernetes, peersAcrossRegions } from "./endpoints.js";
 import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies, type PeerCache } from "./network-policy.js";
 import { type Placed, placements } from "./placements.js";
@@ -119,6 +119,7 @@ function workloadResources(model: Model, placed: Placed, maxUnavailable: number)
   if (component === undefined || engine === undefined || component.kind === "service")
     return [
       ...statefulResources(model.name, placed, maxUnavailable),
+      ...exportedPeers(model, component, placed),
       ...exportedForCallersAway(model, component, placed),
     ];
   const regions = placements(model)
@@ -126,17 +127,22 @@ function workloadResources(model: Model, placed: Placed, maxUnavailable: number)
     .map((p) => p.region);
   const own = engine.compileRegion({ model, component, placed, regions });
   if (engine.managedBy === "operator") return own;
-  // Members of other regions find this region's by their clusterset names: export the peers Service.
-  const exported =
-    regions.length > 1 && engine.peersAcrossRegions !== false
-      ? [serviceExport(model.name, placed, objectNames(placed.name).peers)]
-      : [];
   return [
     ...statefulBase(model.name, placed, maxUnavailable),
-    ...exported,
+    ...exportedPeers(model, component, placed),
     ...exportedForCallersAway(model, component, placed),
     ...own,
   ];
+}
+
+/** Members of other regions find this region's by their clusterset names: the peers Service, exported. */
+function exportedPeers(
+  model: Model,
+  component: ResolvedComponent | undefined,
+  placed: Placed,
+): PlannedResource[] {
+  if (component?.deploy.target !== "kubernetes" || !peersAcrossRegions(component as OnKubernetes)) return [];
+  return [serviceExport(model.name, placed, objectNames(placed.name).peers)];
 }
 
 /** The component's Service exported to the clusterset where a caller in another region dials it (endpoints.ts). */

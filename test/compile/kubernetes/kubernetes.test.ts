@@ -452,3 +452,46 @@ describe("a call to a component with no pods in the caller's region", () => {
     expect(named("eu-west-1/shop/PeerAuthentication/edge-mtls")).toBeUndefined();
   });
 });
+
+describe("a datastore without an engine in several regions", () => {
+  // topoplan does not set up its clustering, but the image may: by the names and the port it gets.
+  const plan = compilePlan(
+    modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        kv: {
+          replication: "leaderless",
+          replicas: 4,
+          placement: { "eu-west-1": 2, "us-east-1": 2 },
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/kv:1.0.0", port: 7000, peerPort: 7001 },
+        },
+        local: {
+          replication: "leaderless",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/kv:1.0.0", port: 7000, peerPort: 7001 },
+        },
+      },
+    } as TopologyInput),
+  ).resources;
+  const named = (name: string) => plan.find((r) => r.name === name)?.inputs as any;
+
+  it("exports its peers Service in every region, so members elsewhere have clusterset names", () => {
+    for (const region of ["eu-west-1", "us-east-1"])
+      expect(named(`${region}/shop/ServiceExport/kv-peers`)).toMatchObject({
+        apiVersion: "multicluster.x-k8s.io/v1alpha1",
+        metadata: { name: "kv-peers", namespace: "shop" },
+      });
+    expect(plan.filter((r) => r.name.includes("ServiceExport/local"))).toEqual([]);
+  });
+
+  it("keeps its peer port PERMISSIVE, which another region's mesh reaches in plaintext", () => {
+    expect(named("eu-west-1/shop/PeerAuthentication/kv-mtls").spec.portLevelMtls).toMatchObject({
+      "7001": { mode: "PERMISSIVE" },
+    });
+    expect(
+      named("eu-west-1/shop/PeerAuthentication/local-mtls")?.spec.portLevelMtls?.["7001"],
+    ).toBeUndefined();
+  });
+});

@@ -111,7 +111,7 @@ describe("mesh target", () => {
     expect(names.filter((n) => n.includes("VirtualService") || n.includes("DestinationRule"))).toEqual([]);
   });
 
-  test("mTLS STRICT per namespace and region; the metrics port stays PERMISSIVE for Prometheus", () => {
+  test("mTLS STRICT per namespace and region; the metrics port stays PERMISSIVE for Prometheus, and the peer port of a store spanning regions for its members elsewhere", () => {
     const strict = plan.filter((r) => r.name.endsWith("/PeerAuthentication/mtls-strict")).map((r) => r.name);
     expect(strict.sort()).toEqual([
       "eu-central-1/shop/PeerAuthentication/mtls-strict",
@@ -125,7 +125,9 @@ describe("mesh target", () => {
     expect(spec(named("eu-west-1/shop/PeerAuthentication/accounts-mtls"))).toEqual({
       selector: { matchLabels: { "app.kubernetes.io/name": "accounts" } },
       mtls: { mode: "STRICT" },
-      portLevelMtls: { "9090": { mode: "PERMISSIVE" } },
+      // accounts (no engine) spans regions: its members elsewhere reach 26257 (its peer port:
+      // deploy.port) from another region's mesh, in plaintext.
+      portLevelMtls: { "26257": { mode: "PERMISSIVE" }, "9090": { mode: "PERMISSIVE" } },
     });
   });
 

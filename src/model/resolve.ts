@@ -170,8 +170,15 @@ function commonParts(spec: Datastore | Service | Stream) {
     metrics: {
       ...DEFAULT_METRICS,
       ...spec.observability?.metrics,
+      // The gRPC default reads Istio's label; another requests metric keeps the HTTP default.
       errorSelector:
-        spec.observability?.metrics?.errorSelector ?? DEFAULT_ERROR_SELECTORS[deploy?.protocol ?? "http"],
+        spec.observability?.metrics?.errorSelector ??
+        DEFAULT_ERROR_SELECTORS[
+          deploy?.protocol === "grpc" &&
+          (spec.observability?.metrics?.requests ?? DEFAULT_METRICS.requests) === DEFAULT_METRICS.requests
+            ? "grpc"
+            : "http"
+        ],
     },
     metricsDeclared: spec.observability?.metrics !== undefined,
     chaos: spec.chaos ?? DEFAULT_CHAOS,

@@ -12,6 +12,7 @@ import { duplicateCheck } from "./semantic/duplicates.js";
 import { checkEngineFits } from "./semantic/engine.js";
 import { limitCheck } from "./semantic/limits.js";
 import { controlCharacterCheck, nameCheck, reservedKeyCheck } from "./semantic/names.js";
+import { checkServiceProtocol } from "./semantic/protocol.js";
 import { checkQuantities, checkUserShares } from "./semantic/quantities.js";
 import { checkComponentReferences, checkUniqueNames } from "./semantic/references.js";
 import { checkAutoPlacement, checkRegionsExist, checkRttKnown, checkZones } from "./semantic/regions.js";
@@ -29,6 +30,7 @@ const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkLatencyUnits,
   checkDeployFits,
   checkEngineFits,
+  checkServiceProtocol,
   // Hardening (docs/limits.md): what reaches names, files and terminals; duplicates; work bounds.
   // One walk of the spec for the five that look at every node.
   (context) =>

@@ -205,6 +205,42 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("streams in Istio's request durations, with a latency SLO: a warning; a gRPC service's metrics on its serving port: refused", () => {
+    const service = (deploy: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+      const spec = base() as unknown as { services: Record<string, unknown> };
+      spec.services.api = {
+        regions: ["eu-west-1"],
+        calls: [{ to: "accounts", timeoutMs: 200 }],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", ...deploy },
+        ...extra,
+      };
+      return validateTopology(spec).diagnostics.map((d) => [d.severity, d.code, d.path]);
+    };
+    expect(service({ streamingPaths: ["/events/"] }, { slo: { latencyP99Ms: 200 } })).toEqual([
+      ["warning", "spec/streams-in-latency", "services.api.slo.latencyP99Ms"],
+    ]);
+    // Its own histogram of unary requests: nothing to say.
+    expect(
+      service(
+        { streamingPaths: ["/events/"] },
+        {
+          slo: { latencyP99Ms: 200 },
+          observability: {
+            metrics: { latencyBucket: "rpc_unary_seconds_bucket", latencySum: "rpc_unary_seconds_sum" },
+          },
+        },
+      ),
+    ).toEqual([]);
+    expect(
+      service(
+        { protocol: "grpc", port: 9000, metricsPort: 9000 },
+        { observability: { metrics: { requests: "rpc_total" } } },
+      ),
+    ).toEqual([["error", "spec/deploy-mismatch", "services.api.deploy.metricsPort"]]);
+    // Scraped on the sidecar (no declared metrics): the serving port is never scraped.
+    expect(service({ protocol: "grpc", port: 9000, metricsPort: 9000 })).toEqual([]);
+  });
+
   it("too many replicas placed", () => {
     const spec = base();
     spec.datastores.accounts.placement = { "eu-west-1": 3, "eu-central-1": 2 } as never;

@@ -142,12 +142,15 @@ const crossesClusters = (endpoint: ClientEndpoint) => endpoint.host.endsWith(CLU
 
 /**
  * The requests of the callee that stay open, as route matches: an engine's streaming gRPC methods
- * (etcd's watches) exactly, a service's declared `streamingPaths` as prefixes.
+ * (etcd's watches), a service's declared `streamingPaths`, each exact (`/shop.Stock/Watch` is not
+ * `/shop.Stock/WatchHistory`, a unary call keeping its timeout) or, ending in `/`, a prefix.
  */
 function streamMatches(callee: KubernetesComponent): { uri: { exact: string } | { prefix: string } }[] {
-  if (callee.kind === "service")
-    return (callee.deploy.streamingPaths ?? []).map((prefix) => ({ uri: { prefix } }));
-  return (engineOf(callee)?.streamingMethods ?? []).map((exact) => ({ uri: { exact } }));
+  const paths =
+    callee.kind === "service"
+      ? (callee.deploy.streamingPaths ?? [])
+      : (engineOf(callee)?.streamingMethods ?? []);
+  return paths.map((path) => ({ uri: path.endsWith("/") ? { prefix: path } : { exact: path } }));
 }
 
 /** Whether the callee's client port speaks gRPC: a service that says so, or an engine's (etcd). */
@@ -270,6 +273,8 @@ function virtualService(
                   match: streams,
                   route: [{ destination }],
                   timeout: "0s",
+                  // Not Istio's default retries either: no caller declared any for a stream.
+                  retries: { attempts: 0 },
                 },
               ]),
           ...calls.map(({ caller, call }) => ({

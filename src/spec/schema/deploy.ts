@@ -57,17 +57,17 @@ export const KubernetesDeploy = z
       .meta({
         description: "Environment variables: a literal, or `{ secretRef: { name, key } }` for a credential.",
       }),
-    healthPath: z
-      .string()
-      .default("/healthz")
-      .meta({ description: "HTTP path of readiness/liveness probes. @default /healthz" }),
+    healthPath: z.string().default("/healthz").meta({
+      description:
+        "HTTP path of readiness/liveness probes (not used with `protocol: grpc`: the probes call the gRPC health service). @default /healthz",
+    }),
     protocol: z.enum(["http", "grpc"]).optional().meta({
       description:
         "Services only: what the serving port speaks. grpc: the port is named `grpc` (the mesh speaks HTTP/2 to it and reads gRPC statuses: retries on UNAVAILABLE, the availability SLI from `grpc_response_status`), and the probes are Kubernetes gRPC probes of the standard health service (grpc.health.v1.Health; `healthPath` is not used). An engine's protocol comes from the engine. @default http",
     }),
     streamingPaths: z.array(z.string()).min(1).optional().meta({
       description:
-        "Services only: request paths (prefixes) whose requests stay open: gRPC streaming methods (`/package.Service/Method`), server-sent events, WebSockets. The mesh routes them without the callers' timeouts, which Envoy applies to a whole stream and would cut every one of them. @default none",
+        "Services only: request paths whose requests stay open: gRPC streaming methods (`/package.Service/Method`), server-sent events, WebSockets; each exact, or a prefix when it ends in `/` (`/events/`). The mesh routes them without the callers' timeouts and retries (Envoy applies a route's timeout to a whole stream and would cut every one of them). Istio's request-duration histogram counts a stream's whole life, so a `latencyP99Ms` SLO on Istio's metrics would read the streams too (a warning says so). @default none",
     }),
   })
   .meta({ description: "Deploy to Kubernetes." });

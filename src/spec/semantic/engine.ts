@@ -16,8 +16,6 @@ interface ComponentInput {
         target?: string;
         engine?: string | undefined;
         image?: string | undefined;
-        protocol?: string | undefined;
-        streamingPaths?: unknown;
       }
     | undefined;
   replication?: string | undefined;
@@ -40,14 +38,6 @@ export function checkEngineFits(context: CheckContext): void {
       const deploy = component.deploy;
       if (deploy?.target !== "kubernetes") continue;
       const at = (...rest: string[]) => formatPath([kind, name, ...rest]);
-      for (const field of ["protocol", "streamingPaths"] as const)
-        if (kind !== "services" && deploy[field] !== undefined)
-          context.report({
-            code: "spec/deploy-mismatch",
-            path: at("deploy", field),
-            message: `deploy.${field} is for services; what a ${kind === "streams" ? "stream" : "datastore"}'s port speaks comes from its engine`,
-            fix: `drop ${at("deploy", field)}`,
-          });
       const declared = deploy.engine as EngineId | undefined;
       if (declared === undefined && deploy.image === undefined) {
         context.report({

@@ -318,7 +318,7 @@ describe("a gRPC service as callee", () => {
           target: "kubernetes",
           image: "ghcr.io/acme/stock:1.0.0",
           protocol: "grpc",
-          streamingPaths: ["/shop.Stock/Watch"],
+          streamingPaths: ["/shop.Stock/Watch", "/events/"],
         },
       },
     },
@@ -334,13 +334,15 @@ describe("a gRPC service as callee", () => {
     expect(http.find((r) => r.name === "from-shop-api")!.retries!.retryOn).toBe(GRPC_RETRY_ON);
   });
 
-  test("its declared streaming paths are routed first, without the callers' timeout", () => {
+  test("its declared streaming paths are routed first, without the callers' timeout or retries; exact unless they end in /", () => {
     const http = specOf("eu-west-1/shop/VirtualService/stock-routes").http as Record<string, unknown>[];
     expect(http[0]).toEqual({
       name: "streams",
-      match: [{ uri: { prefix: "/shop.Stock/Watch" } }],
+      // Exact: /shop.Stock/WatchHistory, a unary call, keeps its timeout.
+      match: [{ uri: { exact: "/shop.Stock/Watch" } }, { uri: { prefix: "/events/" } }],
       route: [{ destination: { host: "stock.shop.svc.cluster.local", port: { number: 8080 } } }],
       timeout: "0s",
+      retries: { attempts: 0 },
     });
     expect(http[1]).toMatchObject({ name: "from-shop-api", timeout: "0.3s" });
   });

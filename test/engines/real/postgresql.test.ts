@@ -152,16 +152,20 @@ for (const c of cases) {
       expect(psql(at(primary!), "SELECT pg_is_in_recovery()")).toBe("f");
       for (const s of standbys) expect(psql(at(s), "SELECT pg_is_in_recovery()")).toBe("t");
       // Only streaming standbys: one still catching up shows as "potential" even under ANY n
-      // (PostgreSQL counts quorum candidates among streaming walsenders only).
-      const states = await waitFor("every standby streaming", async () => {
+      // (PostgreSQL counts quorum candidates among streaming walsenders only). Polled until every
+      // standby shows its declared state (a busy machine once showed a just-streaming quorum
+      // standby as async); one that never does fails with the last states seen.
+      const expected = standbys.map((s, i) => `${s.member.name}=${c.sync[i]}`).sort();
+      let states: string[] = [];
+      await waitFor("every standby streaming in its declared state", async () => {
         const rows = psql(
           at(primary!),
           "SELECT application_name || '=' || sync_state FROM pg_stat_replication WHERE state = 'streaming' ORDER BY 1",
         );
-        const list = rows === "" ? [] : rows.split("\n");
-        return list.length === standbys.length ? list : undefined;
-      });
-      expect(states).toEqual(standbys.map((s, i) => `${s.member.name}=${c.sync[i]}`).sort());
+        states = rows === "" ? [] : rows.split("\n");
+        return states.join() === expected.join() ? true : undefined;
+      }).catch(() => undefined);
+      expect(states).toEqual(expected);
       psql(at(primary!), "CREATE TABLE IF NOT EXISTS t (id int); INSERT INTO t VALUES (1)");
       for (const s of standbys)
         await waitFor(`row on ${s.member.name}`, async () =>

@@ -123,7 +123,10 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
   }
 
   const calls = declaredCalls(model);
-  const called = new Set(calls.map((call) => call.to));
+  // Reached from outside the clusters: called by nothing (users, through the ingress gateway) or by
+  // a caller topoplan does not deploy on Kubernetes (an external system, which comes in the same way).
+  const calledInCluster = new Set(calls.filter((call) => byName.has(call.from)).map((call) => call.to));
+  const calledFromOutside = new Set(calls.filter((call) => !byName.has(call.from)).map((call) => call.to));
   for (const { from, to } of calls) {
     const callee = components.get(to);
     if (callee === undefined) continue;
@@ -157,7 +160,8 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
 
   const ingressNamespace = options.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE;
   for (const entry of rules.values()) {
-    if (entry.placed.kind === "service" && !called.has(entry.placed.name))
+    const name = entry.placed.name;
+    if (entry.placed.kind === "service" && (!calledInCluster.has(name) || calledFromOutside.has(name)))
       entry.ingress.push(tcp({ kind: "namespace", namespace: ingressNamespace }, entry.placed.deploy.port));
   }
   return [...rules.values()];

@@ -116,6 +116,44 @@ describe("NetworkPolicy allow-lists", () => {
     expect(all).toContain(`eu-west-1 web out ${ANY}:443`);
   });
 
+  it("admit the ingress gateway to a service a caller outside Kubernetes calls, as to one nothing calls", () => {
+    const all = edges(
+      compile({
+        name: "shop",
+        users: { "eu-west-1": 1 },
+        services: {
+          // A partner system topoplan models but does not deploy: it comes in through the gateway.
+          partner: {
+            regions: ["eu-west-1"],
+            calls: [{ to: "orders-api", timeoutMs: 500 }],
+            deploy: { target: "external" },
+          },
+          web: {
+            regions: ["eu-west-1"],
+            calls: [
+              { to: "orders-api", timeoutMs: 500 },
+              { to: "stock", timeoutMs: 200 },
+            ],
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/web:1.0.0" },
+          },
+          "orders-api": {
+            regions: ["eu-west-1"],
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/orders:1.0.0" },
+          },
+          stock: {
+            regions: ["eu-west-1"],
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/stock:1.0.0" },
+          },
+        },
+      }),
+    );
+    expect(all).toContain("eu-west-1 orders-api in ns:istio-system:8080");
+    expect(all).toContain("eu-west-1 orders-api in pods:shop/web:8080");
+    expect(all).toContain("eu-west-1 web in ns:istio-system:8080");
+    // Called only from inside: no gateway.
+    expect(all.filter((e) => e.startsWith("eu-west-1 stock in ns:istio-system"))).toEqual([]);
+  });
+
   it("use the configured ingress namespace for entry services", () => {
     const all = edges(compile(SHOP, { ingressNamespace: "ingress-nginx" }));
     expect(all).toContain("eu-west-1 web in ns:ingress-nginx:8080");

@@ -26,10 +26,12 @@ import type { Placed } from "../compile/kubernetes/placements.js";
 import { kubernetesName } from "../compile/names.js";
 import { selector } from "../compile/observability/promql.js";
 import type { PlannedResource } from "../compile/plan.js";
+import { mirrorPairs } from "../model/msk-clusters.js";
 import type { ResolvedStream } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
 import {
+  MIRROR_PORT,
   MIRROR_REQUIRES,
   mirroredInto,
   mirrorListener,
@@ -366,6 +368,10 @@ export const kafka: EngineDefinition = {
       from: "the Strimzi cluster operator (replication listener, admin client)",
     },
   ],
+  // MirrorMaker 2 in a mirror region reads a source cluster over its mirror listener (TLS with
+  // hostname verification, kafka-mirror.ts), from another region's mesh.
+  crossClusterClients: (component) =>
+    mirrorPairs(component as ResolvedStream).length > 0 ? [MIRROR_PORT] : [],
   metricNames: KAFKA_METRICS,
   indicators,
   compileRegion: ({ model, component, placed }) =>

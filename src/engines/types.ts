@@ -187,6 +187,13 @@ export interface EngineDefinition {
    */
   readonly sidecarlessClients?: readonly { readonly port: number; readonly from: string }[];
   /**
+   * Ports that clients in other regions' clusters dial (Kafka's cross-cluster listener, which
+   * MirrorMaker 2 in a mirror region reads): each region runs its own mesh, so their sidecars send
+   * plaintext to a host they do not know, and STRICT mTLS would refuse it. Kept PERMISSIVE like
+   * `sidecarlessClients`, and protected the same way. @default none
+   */
+  readonly crossClusterClients?: (component: EngineComponent) => readonly number[];
+  /**
    * Whether members in different regions dial each other on `capabilities.ports.peer` (one cluster
    * across regions, or replicas of another region's primary); false for one independent cluster
    * per region (Strimzi Kafka). @default true

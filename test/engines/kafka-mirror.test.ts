@@ -107,6 +107,17 @@ describe("a source region", () => {
     ).toEqual(["orders-kafka-brokers", "orders-mirror-eu-west-1"]);
     expect(of(mirrored, "eu-west-1", "KafkaMirrorMaker2")).toEqual([]);
   });
+
+  test("keeps its mirror port PERMISSIVE: MirrorMaker 2's sidecar, in another region's mesh, sends it plaintext", () => {
+    const mesh = compilePlan(modelOf(topology(["eu-west-1"], ["us-east-1"]))).resources;
+    const policy = mesh.find((r) => r.name === "eu-west-1/shop/PeerAuthentication/orders-mtls")
+      ?.inputs as any;
+    expect(policy.spec.portLevelMtls[String(MIRROR_PORT)]).toEqual({ mode: "PERMISSIVE" });
+    const plain = compilePlan(modelOf(topology(["eu-west-1"]))).resources;
+    const unmirrored = plain.find((r) => r.name === "eu-west-1/shop/PeerAuthentication/orders-mtls")
+      ?.inputs as any;
+    expect(unmirrored.spec.portLevelMtls[String(MIRROR_PORT)]).toBeUndefined();
+  });
 });
 
 test("a target that is also a stream region prefixes remote topics (no identity loop)", () => {

@@ -133,7 +133,8 @@ export function scrapeEndpoint(component: OnKubernetes): ScrapeEndpoint {
  * members of other regions dial: each region's istiod knows only its own cluster, so a sidecar
  * sends to a remote member's address in plaintext and STRICT mTLS would refuse it
  * (src/compile/mesh/README.md says which engines encrypt that traffic themselves); likewise the
- * client port callers in other regions dial ({@link crossRegionClientPort}).
+ * client port callers in other regions dial ({@link crossRegionClientPort}) and an engine's ports
+ * for clients in other regions' clusters (Kafka's mirror listener).
  */
 export function sidecarlessPorts(model: Model, component: OnKubernetes): number[] {
   const scrape = scrapeEndpoint(component);
@@ -144,6 +145,7 @@ export function sidecarlessPorts(model: Model, component: OnKubernetes): number[
   const ports = new Set([
     ...(scrape.bySidecar ? [] : [scrape.port]),
     ...clients.map((c) => c.port),
+    ...(component.kind === "service" ? [] : (engine?.crossClusterClients?.(component) ?? [])),
     ...acrossRegions,
     ...(fromOtherRegions === undefined ? [] : [fromOtherRegions]),
   ]);

@@ -27,8 +27,8 @@ export interface StackSettings {
   readonly regionCidrs: Readonly<Record<string, readonly string[]>>;
   /** Install the cluster add-ons the plan needs as pinned Helm releases. @default false (check only) */
   readonly installAddons: boolean;
-  /** Istio data plane: sidecar injection or ambient mode. @default "sidecar" */
-  readonly meshMode: "sidecar" | "ambient";
+  /** Istio data plane: sidecar injection (ambient mode is refused, see SettingsSchema). @default "sidecar" */
+  readonly meshMode: "sidecar";
   /**
    * `required`: pods must land in their placement's zones (`topology.kubernetes.io/zone`);
    * `preferred`: spread and zone affinity become preferences, for clusters whose nodes carry no
@@ -116,6 +116,7 @@ const SettingsSchema = z.strictObject({
     .default({}),
   regionCidrs: z.record(z.string(), z.array(Cidr).min(1)).default({}),
   installAddons: z.boolean().default(false),
+  // "ambient" is read to be refused with its reason (parseStackSettings), not as an unknown word.
   meshMode: z.enum(["sidecar", "ambient"]).default("sidecar"),
   zoneLabels: z.enum(["required", "preferred"]).default("required"),
   alarmSubscriptions: z.array(AlarmSubscriptionSchema).default([]),
@@ -160,6 +161,20 @@ export function parseStackSettings(raw: Readonly<Record<string, unknown>>): Stac
       })),
     );
   }
+  // Ambient mode is refused, not compiled half-way: its traffic reaches pods over HBONE (15008),
+  // which the NetworkPolicies do not admit, and its L7 (the routes' timeouts and retries,
+  // istio_requests_total for the SLO alerts) needs waypoint proxies topoplan does not plan.
+  if (result.data.meshMode === "ambient")
+    throw new InputError([
+      {
+        code: "config/invalid",
+        severity: "error",
+        path: `${CONFIG_NAMESPACE}:meshMode`,
+        message:
+          'only "sidecar" is supported: in ambient mode the NetworkPolicies would refuse the mesh\'s HBONE traffic (15008), and without waypoint proxies no route timeout, retry or request metric exists',
+        fix: `pulumi config set ${CONFIG_NAMESPACE}:meshMode sidecar (docs/deploy.md, "The mesh")`,
+      },
+    ]);
   return result.data as StackSettings;
 }
 

@@ -71,7 +71,7 @@ async function allResources(): Promise<PlannedResource[]> {
         },
       },
       kubernetes: { zoneLabels: "preferred" },
-      prerequisites: { installAddons: true, meshMode: "ambient" },
+      prerequisites: { installAddons: true, meshMode: "sidecar" },
       awsAccess: {
         eksClusterNames: { "eu-west-1": "prod-euw1" },
         oidcProviderArns: {

@@ -119,6 +119,16 @@ describe("readStackSettings", () => {
 });
 
 describe("parseStackSettings", () => {
+  it("refuses ambient mode, saying why, rather than compile a mesh whose traffic the policies refuse", () => {
+    const [problem] = inputError(() =>
+      parseStackSettings({ topology: "stacks/x.ts", meshMode: "ambient" }),
+    ).diagnostics;
+    expect(problem).toMatchObject({ path: "topoplan:meshMode" });
+    expect(problem!.message).toMatch(
+      /only "sidecar" is supported: in ambient mode the NetworkPolicies would refuse/,
+    );
+  });
+
   it("reports every problem with its config path", () => {
     const error = inputError(() =>
       parseStackSettings({

@@ -19,18 +19,17 @@ export {
  *   - every namespace the plan writes to (e.g. `monitoring` for dashboards), created when no
  *     compiler plans it;
  *   - the mesh's data plane on the namespaces that hold Istio resources: the sidecar injection
- *     label (or ambient mode's), without which every VirtualService and mTLS setting is a no-op.
+ *     label, without which every VirtualService and mTLS setting is a no-op.
  * Pure: a pass over the other targets' resources.
  */
 export interface PrerequisiteOptions {
   /** Plan the add-ons as pinned Helm releases (stack config `topoplan:installAddons`). @default false */
   readonly installAddons?: boolean;
   /**
-   * Istio data plane: `sidecar` (an Envoy per pod, `istio-injection: enabled`) or `ambient`
-   * (per-node ztunnel, `istio.io/dataplane-mode: ambient`; install Istio's ambient profile
-   * yourself, see docs/deploy.md). @default "sidecar"
+   * Istio data plane: `sidecar` (an Envoy per pod, `istio-injection: enabled`), the only one the
+   * other targets are written for (ambient mode is refused: src/pulumi/config.ts). @default "sidecar"
    */
-  readonly meshMode?: "sidecar" | "ambient";
+  readonly meshMode?: "sidecar";
 }
 
 /** One add-on one region's cluster needs, and the resource types that need it. */
@@ -44,7 +43,6 @@ export interface RequiredAddon {
 
 export const MESH_LABELS = {
   sidecar: { "istio-injection": "enabled" },
-  ambient: { "istio.io/dataplane-mode": "ambient" },
 } as const;
 
 interface Manifest {

@@ -104,7 +104,7 @@ describe("cluster add-ons", () => {
     }
   });
 
-  it("labels the namespaces holding Istio resources for sidecar injection, or ambient mode", () => {
+  it("labels the namespaces holding Istio resources for sidecar injection", () => {
     const meshed = (resources: readonly PlannedResource[]) =>
       resources.filter(
         (r) => r.type === "kubernetes:core/v1:Namespace" && (r.inputs as any).metadata.name === "shop",
@@ -112,10 +112,6 @@ describe("cluster add-ons", () => {
     const sidecar = meshed(plan());
     expect(sidecar.length).toBeGreaterThan(0);
     for (const ns of sidecar) expect((ns.inputs as any).metadata.labels["istio-injection"]).toBe("enabled");
-    for (const ns of meshed(plan({ prerequisites: { meshMode: "ambient" } }))) {
-      expect((ns.inputs as any).metadata.labels["istio.io/dataplane-mode"]).toBe("ambient");
-      expect((ns.inputs as any).metadata.labels["istio-injection"]).toBeUndefined();
-    }
     // monitoring holds no Istio resource: no label.
     const monitoring = plan().filter(
       (r) => r.type === "kubernetes:core/v1:Namespace" && (r.inputs as any).metadata.name === "monitoring",

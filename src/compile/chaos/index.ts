@@ -13,6 +13,7 @@
  */
 import type { Analysis } from "../../analysis/types.js";
 import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
+import { NOTE_ANNOTATION } from "../kubernetes/constants.js";
 import {
   commonLabels,
   dnsLabel,
@@ -36,7 +37,7 @@ export const TYPES = { schedule: "kubernetes:chaos-mesh.org/v1alpha1:Schedule" }
 export const ANNOTATIONS = {
   expectedOutcome: "topoplan.dev/expected-outcome",
   experiment: "topoplan.dev/experiment",
-  note: "topoplan.dev/note",
+  note: NOTE_ANNOTATION,
   /** Chaos Mesh's own pause switch (api/v1alpha1/common_types.go, PauseAnnotationKey). */
   pause: "experiment.chaos-mesh.org/pause",
 } as const;

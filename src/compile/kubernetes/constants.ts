@@ -62,6 +62,9 @@ export const LABELS = {
   region: "topoplan.dev/region",
 } as const;
 
+/** Annotation carrying what a reviewer of an object must know (a paused experiment, a wide rule). */
+export const NOTE_ANNOTATION = "topoplan.dev/note";
+
 /** Options of the Kubernetes target (from the Pulumi stack config or the API). */
 export interface KubernetesOptions {
   /**

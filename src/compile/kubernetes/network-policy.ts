@@ -13,6 +13,7 @@ import {
   type KubernetesOptions,
   LINK_LOCAL_CIDR,
   MONITORING_NAMESPACE,
+  NOTE_ANNOTATION,
 } from "./constants.js";
 import { clientEndpoint, memberPorts, type OnKubernetes, scrapeEndpoint } from "./endpoints.js";
 import { componentLabels, planned, plannedLater, selectorLabels, sharedLabels } from "./manifest.js";
@@ -302,6 +303,21 @@ export function namespacePolicies(topology: string, region: string, namespace: s
   return [planned(region, "", deny), planned(region, "", dns), planned(region, "", istiod)];
 }
 
+/**
+ * Why a policy admits `0.0.0.0/0` (minus link-local) for other regions: their CIDRs are not
+ * configured. Said on the policy itself, so a review of the rendered files or of the cluster sees
+ * it beside the rule (the README's fallback, which a partial map widens for every group it misses).
+ */
+function unconfiguredRegionsNote(rules: readonly Rule[], options: KubernetesOptions): string | undefined {
+  const missing = new Set<string>();
+  for (const { peer } of rules)
+    if (peer.kind === "regions")
+      for (const region of peer.regions)
+        if ((options.regionCidrs?.[region] ?? []).length === 0) missing.add(region);
+  if (missing.size === 0) return undefined;
+  return `the pod CIDRs of ${[...missing].sort(byText).join(", ")} are not configured (topoplan:regionCidrs): the rules for other regions admit 0.0.0.0/0 minus link-local on their ports; set them to admit only those regions`;
+}
+
 /** A component's ingress and egress policies (an empty direction is left to the default deny). */
 export function componentPolicies(
   topology: string,
@@ -317,9 +333,15 @@ export function componentPolicies(
     name: kubernetesName([p.name, suffix]),
     namespace: p.namespace,
   });
-  const metadata = (suffix: string) => {
+  const metadata = (suffix: string, rules: readonly Rule[]) => {
     const { name, namespace } = header(suffix);
-    return { name, namespace, labels: componentLabels(topology, p) };
+    const note = unconfiguredRegionsNote(rules, options);
+    return {
+      name,
+      namespace,
+      labels: componentLabels(topology, p),
+      ...(note === undefined ? {} : { annotations: { [NOTE_ANNOTATION]: note } }),
+    };
   };
   // A direction with rules has a policy; its rules are grouped when the plan's inputs are read.
   const out: PlannedResource[] = [];
@@ -327,7 +349,7 @@ export function componentPolicies(
     const policy = (): INetworkPolicy => ({
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
-      metadata: metadata("ingress"),
+      metadata: metadata("ingress", entry.ingress),
       spec: {
         podSelector,
         policyTypes: ["Ingress"],
@@ -343,7 +365,7 @@ export function componentPolicies(
     const policy = (): INetworkPolicy => ({
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
-      metadata: metadata("egress"),
+      metadata: metadata("egress", entry.egress),
       spec: {
         podSelector,
         policyTypes: ["Egress"],

@@ -154,6 +154,28 @@ describe("NetworkPolicy allow-lists", () => {
     expect(all.filter((e) => e.startsWith("eu-west-1 stock in ns:istio-system"))).toEqual([]);
   });
 
+  it("say on the policy when other regions' CIDRs are missing and their rules admit any address", () => {
+    const note = (options: Parameters<typeof compile>[1]) =>
+      (manifest(compile(SHOP, options), "eu-west-1/shop/NetworkPolicy/orders-ingress").metadata.annotations ??
+        {})["topoplan.dev/note"];
+    expect(note({})).toMatch(
+      /^the pod CIDRs of eu-central-1, eu-north-1 are not configured \(topoplan:regionCidrs\): the rules for other regions admit 0.0.0.0\/0/,
+    );
+    // A partial map: only the regions still missing are named.
+    expect(note({ regionCidrs: { "eu-central-1": ["10.1.0.0/16"] } })).toMatch(
+      /^the pod CIDRs of eu-north-1 are not/,
+    );
+    expect(
+      note({
+        regionCidrs: {
+          "eu-central-1": ["10.1.0.0/16"],
+          "eu-north-1": ["10.2.0.0/16"],
+          "eu-west-1": ["10.3.0.0/16"],
+        },
+      }),
+    ).toBeUndefined();
+  });
+
   it("use the configured ingress namespace for entry services", () => {
     const all = edges(compile(SHOP, { ingressNamespace: "ingress-nginx" }));
     expect(all).toContain("eu-west-1 web in ns:ingress-nginx:8080");

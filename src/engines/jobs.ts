@@ -8,9 +8,9 @@
  * ready once the Job has run (`cockroach init`), so Pulumi must create both side by side.
  *
  * No Istio sidecar: the namespaces are labelled for injection, and with the pinned Istio 1.24
- * (no native sidecars unless istiod runs with ENABLE_NATIVE_SIDECARS) an injected istio-proxy keeps
- * running after the Job's container exits, so the Job never completes and `pulumi up` waits on
- * it. The pod label `sidecar.istio.io/inject: "false"` is what Istio documents (the annotation of
+ * without native sidecars (the add-ons turn on ENABLE_NATIVE_SIDECARS, a cluster installed by hand
+ * may not) an injected istio-proxy keeps running after the Job's container exits, so the Job never
+ * completes and `pulumi up` waits on it. The pod label `sidecar.istio.io/inject: "false"` is what Istio documents (the annotation of
  * the same name is deprecated in favour of the label); the injection webhook's objectSelector
  * skips such pods. Without a sidecar the Job's connection is plaintext to the mesh, so the port it
  * dials must accept that under STRICT mTLS: each engine lists it in `sidecarlessClients`, and the

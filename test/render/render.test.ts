@@ -241,6 +241,10 @@ describe("README: how to apply with kubectl", () => {
       .flatMap((a) => a.addon.charts.map((c) => helmInstallCommand(c, a.addon.namespace)));
     expect(commands.sort()).toEqual(charts.sort());
     expect(commands.find((c) => c.includes(" istiod istiod "))).toContain("--set pilot.cni.enabled=true");
+    // Operators' Jobs in injected namespaces complete only with native sidecars.
+    expect(commands.find((c) => c.includes(" istiod istiod "))).toContain(
+      "--set-string pilot.env.ENABLE_NATIVE_SIDECARS=true",
+    );
     // Only built-in kinds: no section.
     const builtIn = renderPlan({
       topology: "t",

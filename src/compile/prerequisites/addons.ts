@@ -90,7 +90,12 @@ export const CLUSTER_ADDONS = {
         chart: "istiod",
         repo: ISTIO_REPO,
         version: ISTIO_VERSION,
-        values: { pilot: { cni: { enabled: true } } },
+        // Native sidecars (Kubernetes 1.29+, istio-proxy as an init container that keeps running):
+        // the Jobs an operator starts in an injected namespace (CloudNativePG's initdb, join and
+        // pg_basebackup) then complete when their container exits, where a classic sidecar kept
+        // them running for ever. Istio's default from 1.27 (https://istio.io/latest/news/releases/1.27.x/);
+        // in 1.24 istiod's ENABLE_NATIVE_SIDECARS.
+        values: { pilot: { cni: { enabled: true }, env: { ENABLE_NATIVE_SIDECARS: "true" } } },
       },
     ],
   },

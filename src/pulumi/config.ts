@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { AwsCompileOptions } from "../compile/aws/options.js";
+import { DEFAULT_INGRESS_NAMESPACE } from "../compile/kubernetes/constants.js";
 import { type Diagnostic, InputError, type Severity } from "../diagnostics/diagnostic.js";
 import { diagnosticsFromZod } from "../spec/issues.js";
 import type { AwsAccountSettings, ClusterSettings } from "./providers.js";
@@ -27,6 +28,11 @@ export interface StackSettings {
   readonly regionCidrs: Readonly<Record<string, readonly string[]>>;
   /** Install the cluster add-ons the plan needs as pinned Helm releases. @default false (check only) */
   readonly installAddons: boolean;
+  /**
+   * Namespace of the ingress gateway that entry services (and those external systems call) admit.
+   * Istio's Helm guide installs the gateway in `istio-ingress`. @default "istio-system"
+   */
+  readonly ingressNamespace: string;
   /** Istio data plane: sidecar injection (ambient mode is refused, see SettingsSchema). @default "sidecar" */
   readonly meshMode: "sidecar";
   /**
@@ -116,6 +122,10 @@ const SettingsSchema = z.strictObject({
     .default({}),
   regionCidrs: z.record(z.string(), z.array(Cidr).min(1)).default({}),
   installAddons: z.boolean().default(false),
+  ingressNamespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "expected a namespace name (a lowercase DNS label)")
+    .default(DEFAULT_INGRESS_NAMESPACE),
   // "ambient" is read to be refused with its reason (parseStackSettings), not as an unknown word.
   meshMode: z.enum(["sidecar", "ambient"]).default("sidecar"),
   zoneLabels: z.enum(["required", "preferred"]).default("required"),
@@ -141,6 +151,7 @@ export const CONFIG_KEYS = {
   alarmTopicArns: "json",
   regionCidrs: "json",
   installAddons: "json",
+  ingressNamespace: "text",
   meshMode: "text",
   zoneLabels: "text",
   alarmSubscriptions: "json",

@@ -154,7 +154,11 @@ function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: S
       alarmTopicArns: settings.alarmTopicArns,
       alarmSubscriptions: settings.alarmSubscriptions,
     },
-    kubernetes: { regionCidrs: settings.regionCidrs, zoneLabels: settings.zoneLabels },
+    kubernetes: {
+      regionCidrs: settings.regionCidrs,
+      zoneLabels: settings.zoneLabels,
+      ingressNamespace: settings.ingressNamespace,
+    },
     prerequisites: { installAddons: settings.installAddons, meshMode: settings.meshMode },
     awsAccess: {
       eksClusterNames: Object.fromEntries(

@@ -31,6 +31,7 @@ describe("readStackSettings", () => {
       alarmTopicArns: {},
       regionCidrs: {},
       installAddons: false,
+      ingressNamespace: "istio-system",
       meshMode: "sidecar",
       zoneLabels: "required",
       alarmSubscriptions: [],
@@ -119,6 +120,17 @@ describe("readStackSettings", () => {
 });
 
 describe("parseStackSettings", () => {
+  it("reads the ingress gateway's namespace (Istio's Helm guide: istio-ingress), a namespace name", () => {
+    expect(
+      parseStackSettings({ topology: "stacks/x.ts", ingressNamespace: "istio-ingress" }).ingressNamespace,
+    ).toBe("istio-ingress");
+    expect(parseStackSettings({ topology: "stacks/x.ts" }).ingressNamespace).toBe("istio-system");
+    const [problem] = inputError(() =>
+      parseStackSettings({ topology: "stacks/x.ts", ingressNamespace: "Istio Ingress" }),
+    ).diagnostics;
+    expect(problem).toMatchObject({ path: "topoplan:ingressNamespace" });
+  });
+
   it("refuses ambient mode, saying why, rather than compile a mesh whose traffic the policies refuse", () => {
     const [problem] = inputError(() =>
       parseStackSettings({ topology: "stacks/x.ts", meshMode: "ambient" }),

@@ -149,6 +149,7 @@ describe("the program", () => {
       alarmTopicArns: {},
       regionCidrs: {},
       installAddons: false,
+      ingressNamespace: "istio-system",
       meshMode: "sidecar",
       zoneLabels: "required",
       alarmSubscriptions: [],

@@ -6,8 +6,18 @@ export type KubernetesDeploy = ResolvedKubernetesDeploy;
 /** Namespace Prometheus runs in; pods accept scrapes on their metrics port from it. */
 export const MONITORING_NAMESPACE = "monitoring";
 
-/** Namespace and labels of cluster DNS (kube-dns / CoreDNS); every pod may resolve names. */
-export const DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
+/**
+ * Namespace and labels of cluster DNS (kube-dns / CoreDNS), and NodeLocal DNSCache's address: where
+ * it runs (GKE Autopilot always), pods resolve through a host-network cache on 169.254.20.10, which
+ * no pod selector matches (Kubernetes docs, "Using NodeLocal DNSCache in Kubernetes Clusters":
+ * the link-local address it listens on). Every pod may resolve names.
+ */
+export const DNS = {
+  namespace: "kube-system",
+  podLabels: { "k8s-app": "kube-dns" },
+  port: 53,
+  nodeLocalCache: "169.254.20.10/32",
+} as const;
 
 /** istiod's namespace, pod labels and xDS/CA port (Istio's default install). */
 export const ISTIOD = { namespace: "istio-system", podLabels: { app: "istiod" }, port: 15012 } as const;

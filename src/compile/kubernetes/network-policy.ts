@@ -270,7 +270,11 @@ export function namespacePolicies(topology: string, region: string, namespace: s
   /** Every pod of the namespace may reach these pods of another namespace on these ports. */
   const egressTo = (
     name: string,
-    to: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> },
+    to: {
+      readonly namespace: string;
+      readonly podLabels: Readonly<Record<string, string>>;
+      readonly nodeLocalCache?: string;
+    },
     ports: { protocol: "UDP" | "TCP"; port: number }[],
   ): INetworkPolicy => ({
     apiVersion: "networking.k8s.io/v1",
@@ -286,6 +290,7 @@ export function namespacePolicies(topology: string, region: string, namespace: s
               namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": to.namespace } },
               podSelector: { matchLabels: { ...to.podLabels } },
             },
+            ...(to.nodeLocalCache === undefined ? [] : [{ ipBlock: { cidr: to.nodeLocalCache } }]),
           ],
           ports,
         },

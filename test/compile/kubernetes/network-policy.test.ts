@@ -210,7 +210,7 @@ describe("NetworkPolicy allow-lists", () => {
     }
   });
 
-  it("deny all ingress and egress in every namespace of every region, and allow DNS to kube-system", () => {
+  it("deny all ingress and egress in every namespace of every region, and allow DNS to kube-system and a node-local cache", () => {
     const resources = compile(SHOP);
     const namespaces = resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.name);
     expect(namespaces).toEqual([
@@ -235,6 +235,8 @@ describe("NetworkPolicy allow-lists", () => {
                 namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
                 podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
               },
+              // NodeLocal DNSCache (host network, no pod to select) where the cluster runs it.
+              { ipBlock: { cidr: "169.254.20.10/32" } },
             ],
             ports: [
               { protocol: "UDP", port: 53 },

@@ -23,6 +23,10 @@ export const HELPER_RESOURCES = { requests: { cpu: "100m", memory: "256Mi" }, li
  * CloudNativePG instance, whose instance manager reads and writes its Cluster, Secrets and status).
  * The API server's address is the cluster's own, so any address but link-local (the cloud's
  * metadata service), on 443 and 6443 (the in-cluster `kubernetes` Service and a direct endpoint).
+ * Limit: Cilium matches an `ipBlock` against addresses outside the cluster only, so where the API
+ * server runs on the cluster's own nodes (kubeadm, self-managed) this rule admits nothing unless
+ * Cilium's `policyCIDRMatchMode: nodes` is set (cilium/cilium#20550); managed control planes (EKS,
+ * GKE, AKS) sit outside and are matched.
  */
 export function apiServerEgress(
   metadata: NonNullable<INetworkPolicy["metadata"]>,

@@ -6,6 +6,21 @@ const SECRET_NAME =
   /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|(^|_)KEY$|(^|_)PWD$)/i;
 
 /**
+ * Names that point at a credential rather than hold one (`POSTGRES_PASSWORD_FILE`, the official
+ * images' documented way to read a mounted Secret; `DB_SECRET_NAME`, `…_SECRET_ARN`), and keys that
+ * are data-model words, not keys to anything (`PARTITION_KEY`, `SORT_KEY`, `CACHE_KEY`, …).
+ */
+const REFERENCE_NAME =
+  /(_FILE|_PATH|_DIR|_NAME|_ARN|_REF|_ID)$|(^|_)(PARTITION|SORT|HASH|SHARD|ROUTING|CACHE|PRIMARY|FOREIGN|IDEMPOTENCY|DEDUP(LICATION)?)_KEY$/i;
+
+/**
+ * A count, a size or a switch (`MAX_TOKENS: "4096"`, `TOKEN_REFRESH: "true"`) under a TOKEN or KEY
+ * name is a setting; under a password's name even "1234" is a password.
+ */
+const SETTING_VALUE = /^\s*(-?\d+(\.\d+)?\s*([a-z]{1,3})?|true|false|yes|no|on|off)\s*$/i;
+const PASSWORD_NAME = /(PASS|PWD|SECRET|CREDENTIAL)/i;
+
+/**
  * Values that are credentials whatever their name: provider key formats (AWS access key ids,
  * GitHub, Slack, Stripe, Google API keys), PEM private keys, JWTs, and URLs with a password.
  */
@@ -17,11 +32,18 @@ const SECRET_VALUES: readonly [RegExp, string][] = [
   [/\bAIza[0-9A-Za-z_-]{35}\b/, "a Google API key"],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a PEM private key"],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JSON Web Token"],
-  [/^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s/@]+@/i, "a URL with a password"],
+  // The user may be empty (`redis://:password@host`, Redis' own URL form).
+  [/^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s/@]+@/i, "a URL with a password"],
 ];
 
 /** A placeholder is not a secret: `""`, `changeme` in a local stack still names the problem. */
 const looksLikeValue = (value: string) => value.trim() !== "";
+
+/** A credential's name, not a reference to one nor a key of the data model, and a value that is not a setting. */
+const namedLikeCredential = (name: string, value: string) =>
+  SECRET_NAME.test(name) &&
+  !REFERENCE_NAME.test(name) &&
+  (PASSWORD_NAME.test(name) || !SETTING_VALUE.test(value));
 
 /** Credentials belong in Secrets: a literal is copied into every rendered manifest and the Pulumi state. */
 export const plaintextSecret: Rule = {
@@ -30,7 +52,7 @@ export const plaintextSecret: Rule = {
   severity: "error",
   docs: {
     why: "A literal in `deploy.env` is written verbatim into every rendered Deployment, the Pulumi state and the pull request that changes it: anyone who can read the repository can read the credential.",
-    how: "An environment variable whose name says it holds a credential (PASSWORD, SECRET, TOKEN, KEY, …) and has a literal value, or any value in a known credential format (AWS access key id, GitHub/Slack/Stripe/Google tokens, PEM private keys, JWTs, URLs with a password).",
+    how: "An environment variable whose name says it holds a credential (PASSWORD, SECRET, TOKEN, KEY, …) and has a literal value, or any value in a known credential format (AWS access key id, GitHub/Slack/Stripe/Google tokens, PEM private keys, JWTs, URLs with a password). Not a name that points at one (`…_FILE`, `…_PATH`, `…_NAME`, `…_ARN`, `…_ID`), a data-model key (`PARTITION_KEY`, `SORT_KEY`, …), nor a number or a switch (`MAX_TOKENS: 4096`).",
     fix: "Store the value in a Kubernetes Secret and reference it: `DB_PASSWORD: { secretRef: { name: db-credentials, key: password } }` (docs/secrets.md; AWS Secrets Manager values reach pods through the External Secrets Operator).",
   },
   check(model) {
@@ -41,7 +63,7 @@ export const plaintextSecret: Rule = {
       for (const [name, value] of Object.entries(deploy.env ?? {})) {
         if (typeof value !== "string" || !looksLikeValue(value)) continue;
         const format = SECRET_VALUES.find(([pattern]) => pattern.test(value))?.[1];
-        if (format === undefined && !SECRET_NAME.test(name)) continue;
+        if (format === undefined && !namedLikeCredential(name, value)) continue;
         const path = formatPath([...parsePath(component.path), "deploy", "env", name]);
         const secret = `${component.name}-${name.toLowerCase().replace(/_/g, "-")}`.slice(0, 63);
         findings.push({

@@ -18,14 +18,20 @@ export const consistencyCoordination: Rule = {
       if (store.replication === "multi-leader") {
         findings.push({
           path,
-          message: `strong consistency with multi-leader replication: ${store.writeRegions.length} regions (${store.writeRegions.join(", ")}) accept concurrent writes that are reconciled after the fact`,
+          message:
+            store.writeRegions.length > 1
+              ? `strong consistency with multi-leader replication: ${store.writeRegions.length} regions (${store.writeRegions.join(", ")}) accept concurrent writes that are reconciled after the fact`
+              : `strong consistency with multi-leader replication: only ${store.writeRegions.join(", ")} takes writes, and the other regions serve reads from copies that lag it`,
           fix: "use replication: consensus for strong consistency, or declare consistency: eventual (or session) for multi-leader",
           data: { writeRegions: store.writeRegions },
         });
       } else if (store.replication === "primary-replica" && store.sync !== "sync") {
         findings.push({
           path,
-          message: `strong consistency with ${store.sync} primary-replica replication: replicas lag the primary and a failover loses acknowledged writes`,
+          message:
+            store.sync === "semi-sync"
+              ? "strong consistency with semi-sync primary-replica replication: a commit waits for one standby to receive it, not for the replicas to apply it, so reads from replicas can miss acknowledged writes"
+              : `strong consistency with ${store.sync} primary-replica replication: replicas lag the primary and a failover loses acknowledged writes`,
           fix: "set sync: sync (every replica acknowledges), use replication: consensus, or declare consistency: bounded-staleness",
           data: { sync: store.sync },
         });

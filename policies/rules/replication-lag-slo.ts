@@ -1,3 +1,4 @@
+import { REPLICATION } from "../../src/analysis/replication/index.js";
 import type { Model } from "../../src/model/types.js";
 import { datastoreAnalysis, ms } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
@@ -31,12 +32,16 @@ export const replicationLagSlo: Rule = {
         });
         continue;
       }
+      // Where the replicated writes come from: the leader, or (multi-leader, leaderless) every
+      // region that takes writes, which has no one name.
+      const source = REPLICATION[store.replication].leaderBased ? store.leader : undefined;
       const unbounded = figures.replicationLag.filter((lag) => lag.unbounded);
       if (unbounded.length > 0) {
+        const regions = unbounded.map((l) => l.region).join(", ");
         findings.push({
           path: `${store.path}.slo.replicationLagMs`,
-          message: `replication lag to ${unbounded.map((l) => l.region).join(", ")} is unbounded: the link from ${store.leader} is at or over capacity, or cut off by a network partition (SLO ${ms(target)})`,
-          fix: `add bandwidth between ${store.leader} and ${unbounded.map((l) => l.region).join(", ")} or reduce the replicated write volume`,
+          message: `replication lag to ${regions} is unbounded: the link${source === undefined ? `s into ${unbounded.length > 1 ? "them" : "it"}` : ` from ${source}`} ${source === undefined ? "are" : "is"} at or over capacity, or cut off by a network partition (SLO ${ms(target)})`,
+          fix: `add bandwidth ${source === undefined ? `into ${regions} from the regions that write` : `between ${source} and ${regions}`} or reduce the replicated write volume`,
           data: { sloMs: target, regions: unbounded.map((l) => l.region) },
         });
         continue;
@@ -46,7 +51,7 @@ export const replicationLagSlo: Rule = {
       findings.push({
         path: `${store.path}.slo.replicationLagMs`,
         message: `replication lag p99 ${ms(worst.p99Ms)} to ${worst.region} exceeds the SLO ${ms(target)}`,
-        fix: `move the ${worst.region} replicas nearer ${store.leader}, add link bandwidth, or relax replicationLagMs to ${Math.ceil(worst.p99Ms)}`,
+        fix: `move the ${worst.region} replicas nearer ${source ?? "the regions that write"}, add link bandwidth, or relax replicationLagMs to ${Math.ceil(worst.p99Ms)}`,
         data: { sloMs: target, predictedMs: worst.p99Ms, region: worst.region },
       });
     }

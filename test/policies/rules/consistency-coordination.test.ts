@@ -61,5 +61,41 @@ describeRule(consistencyCoordination, {
         },
       ],
     },
+    {
+      // Semi-sync loses nothing in a failover to the standby that acknowledged (the model's RPO 0):
+      // what strong reads miss is the replicas' apply lag. One write region has nothing concurrent.
+      name: "semi-sync, and multi-leader with one write region",
+      spec: {
+        name: "kv",
+        datastores: {
+          a: {
+            replication: "multi-leader",
+            consistency: "strong",
+            replicas: 3,
+            placement,
+            leaders: ["eu-west-1"],
+          },
+          b: {
+            replication: "primary-replica",
+            consistency: "strong",
+            sync: "semi-sync",
+            replicas: 3,
+            placement,
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.a.consistency",
+          message:
+            "strong consistency with multi-leader replication: only eu-west-1 takes writes, and the other regions serve reads from copies that lag it",
+        },
+        {
+          path: "datastores.b.consistency",
+          message:
+            "strong consistency with semi-sync primary-replica replication: a commit waits for one standby to receive it, not for the replicas to apply it, so reads from replicas can miss acknowledged writes",
+        },
+      ],
+    },
   ],
 });

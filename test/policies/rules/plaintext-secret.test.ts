@@ -6,7 +6,7 @@ const api = (env: Record<string, string>) => ({
   services: {
     api: {
       regions: ["eu-west-1"],
-      deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", env },
+      deploy: { target: "kubernetes" as const, image: "ghcr.io/acme/api:1.0.0", env },
     },
   },
 });

@@ -77,6 +77,34 @@ describeRule(replicationLagSlo, {
       ],
     },
     {
+      // No leader to name: the writes come from every region that takes them.
+      name: "a multi-leader store's saturated links, named by where they lead",
+      spec: {
+        ...spec,
+        datastores: {
+          accounts: { ...spec.datastores!.accounts!, replication: "multi-leader", leader: undefined },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: {
+          accounts: {
+            replicationLag: [
+              { region: "ap-northeast-1", p50Ms: 130, p99Ms: 180, unbounded: true },
+              { region: "us-east-1", p50Ms: 40, p99Ms: 60, unbounded: true },
+            ],
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.accounts.slo.replicationLagMs",
+          message:
+            "replication lag to ap-northeast-1, us-east-1 is unbounded: the links into them are at or over capacity, or cut off by a network partition (SLO 200 ms)",
+          fix: "add bandwidth into ap-northeast-1, us-east-1 from the regions that write or reduce the replicated write volume",
+        },
+      ],
+    },
+    {
       name: "no lag figures: unknown",
       spec,
       analysis: { datastores: { accounts: { replicationLag: [] } } },

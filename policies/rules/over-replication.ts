@@ -14,11 +14,15 @@ const MODEL_NEED: Readonly<
 > = {
   consensus: () => 0,
   // An engine whose synchronous standbys must be in the primary's region (CloudNativePG) needs
-  // W + 1 there, and the other local regions' replicas on top.
-  "primary-replica": (store, local) =>
-    store.quorum.write +
-    1 +
-    (syncInPrimaryRegion(store) ? local.filter((region) => region !== store.leader).length : 0),
+  // W + 1 there, and the other local regions' replicas on top. Every primary needs a standby in
+  // its own region (another zone): without one, losing the primary's zone waits for a failover
+  // across regions (manual for most engines and services; the what-if says how long), and
+  // asynchronous replication loses the writes not yet shipped there.
+  "primary-replica": (store, local) => {
+    const elsewhere = local.filter((region) => region !== store.leader).length;
+    const fixedQuorum = store.quorum.write + 1 + (syncInPrimaryRegion(store) ? elsewhere : 0);
+    return Math.max(fixedQuorum, 2 + elsewhere);
+  },
   "multi-leader": (_store, local) => local.length * 2,
   leaderless: (store, local) =>
     Math.max(store.quorum.write + 1, local.length * (Math.max(store.quorum.read, store.quorum.write) + 1)),
@@ -56,7 +60,7 @@ export const overReplication: Rule = {
   },
   docs: {
     why: "Every replica costs storage, compute and cross-region egress, and a larger quorum waits for more acknowledgements.",
-    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1).",
+    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for primary-replica also a standby beside the primary in its region plus one per other local region, so losing the primary's zone fails over in the region instead of across regions; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1).",
     fix: "Lower `replicas` to the need (and drop the placement entries that only add copies), or suppress with the reason (e.g. extra read capacity).",
   },
   check(model, analysis, settings) {

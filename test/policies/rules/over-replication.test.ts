@@ -65,6 +65,25 @@ describeRule(overReplication, {
       },
     },
     {
+      // Was "3 replicas where 2 suffice": the fix (one per region) turned a 30 s failover in
+      // us-east-1 into a manual one across regions that loses the last seconds of writes.
+      name: "an async primary with a standby beside it and a replica in the other local region",
+      spec: {
+        name: "kv",
+        users: { "us-east-1": 0.6, "us-west-2": 0.4 },
+        datastores: {
+          ledger: {
+            replication: "primary-replica",
+            replicas: 3,
+            placement: { "us-east-1": 2, "us-west-2": 1 },
+            leader: "us-east-1",
+          },
+        },
+      },
+      // What the analysis says of an async primary-replica store surviving a zone.
+      analysis: { datastores: { ledger: { survival: { minReplicas: 2 } } } },
+    },
+    {
       name: "semi-sync primary with two standbys: W = 2 must survive losing one",
       spec: {
         name: "kv",

@@ -37,6 +37,9 @@ const MODEL_NEED: Readonly<
 const oddForConsensus = (store: ResolvedDatastore, need: number) =>
   store.replication === "consensus" && need % 2 === 0 ? need + 1 : need;
 
+/** Replicas of a stream below which a broker's loss leaves acks=all writes with one copy. */
+const DURABLE_STREAM_REPLICAS = 3;
+
 /** Replicas beyond what the survival goal and read locality need cost money and slow quorums down. */
 export const overReplication: Rule = {
   id: "over-replication",
@@ -60,7 +63,7 @@ export const overReplication: Rule = {
   },
   docs: {
     why: "Every replica costs storage, compute and cross-region egress, and a larger quorum waits for more acknowledgements.",
-    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for primary-replica also a standby beside the primary in its region plus one per other local region, so losing the primary's zone fails over in the region instead of across regions; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1).",
+    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for primary-replica also a standby beside the primary in its region plus one per other local region, so losing the primary's zone fails over in the region instead of across regions; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1, 3): below 3, acks=all cannot keep two copies of every write through a broker's loss (Kafka's durable default: replication factor 3, min.insync.replicas 2).",
     fix: "Lower `replicas` to the need (and drop the placement entries that only add copies), or suppress with the reason (e.g. extra read capacity).",
   },
   check(model, analysis, settings) {
@@ -96,13 +99,17 @@ export const overReplication: Rule = {
     for (const stream of model.streams) {
       const figures = streamAnalysis(analysis, stream.name);
       if (figures === undefined) continue;
-      const need = Math.max(figures.survival.minReplicas, stream.minInSync + 1);
+      // Never below 3: with fewer, acks=all cannot both keep a second copy of every write
+      // (min.insync.replicas 2) and survive a broker's loss (Kafka docs, "Replication"; its
+      // durable default is replication factor 3 with min.insync.replicas 2). A stream at 3 with
+      // minInSync 1 needs minInSync raised, not a replica fewer.
+      const need = Math.max(figures.survival.minReplicas, stream.minInSync + 1, DURABLE_STREAM_REPLICAS);
       const extra = stream.replicas - need;
       if (extra <= slack) continue;
       const cost = (figures.costUsdPerMonth.replicas / stream.replicas) * extra;
       findings.push({
         path: `${stream.path}.replicas`,
-        message: `${plural(stream.replicas, "replica")} where survival needs ${figures.survival.minReplicas} and minInSync ${stream.minInSync} needs ${stream.minInSync + 1}; the ${extra} extra cost about ${usd(cost)}/month`,
+        message: `${plural(stream.replicas, "replica")} where survival needs ${figures.survival.minReplicas}, minInSync ${stream.minInSync} needs ${stream.minInSync + 1} and durable writes ${DURABLE_STREAM_REPLICAS}; the ${extra} extra cost about ${usd(cost)}/month`,
         fix: `set replicas: ${need}`,
         data: { replicas: stream.replicas, need, extra, usdPerMonth: cost },
       });

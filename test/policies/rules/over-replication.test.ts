@@ -84,6 +84,15 @@ describeRule(overReplication, {
       analysis: { datastores: { ledger: { survival: { minReplicas: 2 } } } },
     },
     {
+      // Was "set replicas: 2": the fix is minInSync 2, which needs the third replica.
+      name: "a stream at replication factor 3 with minInSync 1",
+      spec: {
+        name: "kv",
+        streams: { clicks: { partitions: 4, regions: ["eu-west-1"], replicas: 3, minInSync: 1 } },
+      },
+      analysis: { streams: { clicks: { survival: { minReplicas: 2 } } } },
+    },
+    {
       name: "semi-sync primary with two standbys: W = 2 must survive losing one",
       spec: {
         name: "kv",
@@ -166,7 +175,7 @@ describeRule(overReplication, {
         {
           path: "streams.clicks.replicas",
           message:
-            "5 replicas where survival needs 3 and minInSync 2 needs 3; the 2 extra cost about $200/month",
+            "5 replicas where survival needs 3, minInSync 2 needs 3 and durable writes 3; the 2 extra cost about $200/month",
           fix: "set replicas: 3",
         },
       ],

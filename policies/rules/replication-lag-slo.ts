@@ -11,7 +11,7 @@ export const replicationLagSlo: Rule = {
   usesAnalysis: true,
   docs: {
     why: "Replication lag is the data a failover loses and the staleness followers serve; a target the links cannot meet means stale reads and a larger RPO than promised.",
-    how: "Compares `slo.replicationLagMs` with the analysis' p99 lag to every follower region (≈ RTT/2 + transfer + queueing, growing as 1/(1−ρ) with link utilisation ρ; unbounded at ρ ≥ 1).",
+    how: "Compares `slo.replicationLagMs` with the analysis' p99 lag to every follower region (≈ RTT/2 + transfer + queueing, growing as 1/(1−ρ) with link utilisation ρ; unbounded at ρ ≥ 1); `slo.rpoSeconds` and `slo.rtoSeconds` with what losing the leader's region loses and how long writes stop (docs/model.md, failover), and as unmet whenever every replica is in one region.",
     fix: "Move followers closer to the leader, add link bandwidth, or relax the SLO.",
   },
   check(model, analysis) {
@@ -67,6 +67,23 @@ function recovery(
   if (figures === undefined) return [];
   const out: Finding[] = [];
   const { rpoSeconds, rtoSeconds } = store.slo;
+  // Every copy in one region: no region can take the writes over, whatever the failover figures
+  // say of a failover inside it (whatif: "no region can take the writes over").
+  if (store.regions.length < 2 && (rpoSeconds !== undefined || rtoSeconds !== undefined)) {
+    const region = store.regions[0] ?? store.leader;
+    for (const [objective, key] of [
+      [rpoSeconds, "rpoSeconds"],
+      [rtoSeconds, "rtoSeconds"],
+    ] as const)
+      if (objective !== undefined)
+        out.push({
+          path: `${store.path}.slo.${key}`,
+          message: `every replica is in ${region}: losing ${region} stops writes until it returns, and losing its storage loses every write, so no ${objective} s ${key === "rpoSeconds" ? "RPO" : "RTO"} holds through a region's loss`,
+          fix: `place a replica in another region (and replicate to it synchronously for an RPO of 0), or drop ${key}`,
+          data: { [key]: objective, regions: store.regions },
+        });
+    return out;
+  }
   if (rpoSeconds !== undefined && figures.failover.rpoSeconds > rpoSeconds)
     out.push({
       path: `${store.path}.slo.rpoSeconds`,

@@ -35,6 +35,35 @@ describeRule(replicationLagSlo, {
   ],
   noncompliant: [
     {
+      // The failover figures of a store in one region describe a failover inside it: they passed
+      // rpoSeconds 1 and rtoSeconds 60 that no region's loss can meet.
+      name: "RPO and RTO of a store whose every replica is in one region",
+      spec: {
+        name: "kv",
+        datastores: {
+          accounts: {
+            replication: "consensus",
+            replicas: 3,
+            placement: { "us-east-1": 3 },
+            slo: { rpoSeconds: 1, rtoSeconds: 60 },
+          },
+        },
+      } as TopologyInput,
+      expect: [
+        {
+          path: "datastores.accounts.slo.rpoSeconds",
+          message:
+            "every replica is in us-east-1: losing us-east-1 stops writes until it returns, and losing its storage loses every write, so no 1 s RPO holds through a region's loss",
+          fix: "place a replica in another region (and replicate to it synchronously for an RPO of 0), or drop rpoSeconds",
+        },
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "every replica is in us-east-1: losing us-east-1 stops writes until it returns, and losing its storage loses every write, so no 60 s RTO holds through a region's loss",
+        },
+      ],
+    },
+    {
       name: "lag to Tokyo over the target",
       spec,
       analysis: {

@@ -15,7 +15,14 @@ export const survival: Rule = {
   },
   check(model, analysis) {
     const findings: Finding[] = [];
-    const judge = (path: string, survival: SurvivalAnalysis, replicas: number, field: string) => {
+    // `allAck`: a write needs every replica (synchronous primary-replica), so no count or spread helps.
+    const judge = (
+      path: string,
+      survival: SurvivalAnalysis,
+      replicas: number,
+      field: string,
+      allAck = false,
+    ) => {
       if (survival.meetsGoal) return;
       const check = survival.goal === "region" ? survival.region : survival.zone;
       const domain = check.worstDomain ?? `one ${survival.goal}`;
@@ -23,10 +30,16 @@ export const survival: Rule = {
         path: `${path}.${field}`,
         message: check.noLeader
           ? `survive: ${survival.goal} does not hold: losing ${domain} leaves a quorum (${check.replicasLeft} of ${check.quorum} needed) but no voter to lead it (witnesses and read-only replicas never lead)`
-          : `survive: ${survival.goal} does not hold: losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,
+          : allAck
+            ? `survive: ${survival.goal} does not hold: losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")}, and every write needs all ${replicas}`
+            : `survive: ${survival.goal} does not hold: losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,
+        // A write every replica acknowledges breaks with any domain that holds one: no count or
+        // spread helps, and "add one more" would never end.
         fix: check.noLeader
           ? `keep a voter outside ${domain} (e.g. turn a witness or read-only replica there into a voter)`
-          : `place at least ${plural(survival.minReplicas, "replica")} over at least ${domains(survival)} with at most ${survival.minReplicas - (Math.floor(survival.minReplicas / 2) + 1)} in any one ${survival.goal}${survival.goal === "region" ? ", or set survive: zone" : ""}`,
+          : allAck
+            ? `every replica must acknowledge a write, so losing any ${survival.goal} that holds one stops writes whatever the count: acknowledge on a quorum instead (sync: semi-sync, or replication: consensus)${survival.goal === "region" ? ", or set survive: zone" : ""}`
+            : `place at least ${plural(survival.minReplicas, "replica")} over at least ${domains(survival)} with at most ${survival.minReplicas - (Math.floor(survival.minReplicas / 2) + 1)} in any one ${survival.goal}${survival.goal === "region" ? ", or set survive: zone" : ""}`,
         data: {
           goal: survival.goal,
           worstDomain: check.worstDomain,
@@ -41,7 +54,8 @@ export const survival: Rule = {
         findings.push(unknown(store.path));
         continue;
       }
-      judge(store.path, figures.survival, store.replicas, "placement");
+      const allAck = store.replication === "primary-replica" && store.sync === "sync";
+      judge(store.path, figures.survival, store.replicas, "placement", allAck);
     }
     for (const stream of model.streams) {
       const figures = streamAnalysis(analysis, stream.name);

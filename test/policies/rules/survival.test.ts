@@ -19,6 +19,41 @@ describeRule(survival, {
   compliant: [{ name: "the analysis finds every goal met", spec }],
   noncompliant: [
     {
+      // Was "needs at least 4 replicas over 4 zones", then 5 once there were 4: a write every
+      // replica acknowledges breaks with any zone that holds one, whatever the count.
+      name: "synchronous replication to every replica",
+      spec: {
+        name: "kv",
+        datastores: {
+          ledger: {
+            replication: "primary-replica",
+            sync: "sync",
+            replicas: 3,
+            placement: { "us-east-1": 3 },
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: {
+          ledger: {
+            survival: {
+              meetsGoal: false,
+              minReplicas: 4,
+              zone: { goal: "zone", survives: false, worstDomain: "us-east-1a", replicasLeft: 2, quorum: 3 },
+            },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.ledger.placement",
+          message:
+            "survive: zone does not hold: losing us-east-1a leaves 2 of 3 replicas, and every write needs all 3",
+          fix: "every replica must acknowledge a write, so losing any zone that holds one stops writes whatever the count: acknowledge on a quorum instead (sync: semi-sync, or replication: consensus)",
+        },
+      ],
+    },
+    {
       name: "a region holding a quorum's worth; a stream losing a zone",
       spec,
       analysis: {

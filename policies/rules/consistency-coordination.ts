@@ -32,7 +32,7 @@ export const consistencyCoordination: Rule = {
             store.sync === "semi-sync"
               ? "strong consistency with semi-sync primary-replica replication: a commit waits for one standby to receive it, not for the replicas to apply it, so reads from replicas can miss acknowledged writes"
               : `strong consistency with ${store.sync} primary-replica replication: replicas lag the primary and a failover loses acknowledged writes`,
-          fix: "set sync: sync (every replica acknowledges), use replication: consensus, or declare consistency: bounded-staleness",
+          fix: "use replication: consensus, or declare consistency: bounded-staleness (sync: sync also gives strong reads, but every replica must then acknowledge each write, and losing a zone that holds one stops writes)",
           data: { sync: store.sync },
         });
       } else if (

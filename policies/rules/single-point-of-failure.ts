@@ -12,7 +12,7 @@ export const singlePointOfFailure: Rule = {
   severity: "warning",
   docs: {
     why: "A multi-region service is only as available as its least redundant hard dependency: one zone holding the only replica, or one region holding the only copy of a service, defeats the redundancy around it.",
-    how: "Flags datastores and streams with 1 replica (a zone loss loses them), services with 1 pod in 1 region (zone) or in 1 region (region), and single-region datastores/streams/services with hard callers that run in other regions as well.",
+    how: "Flags datastores and streams with 1 replica (a zone loss loses them), services with 1 pod in 1 region (zone) or in 1 region (region, naming the hard dependencies held in that region alone, which a second region of the service would not help), and single-region datastores and streams with hard callers that run in other regions as well.",
     fix: "Add replicas in other zones, run the service in a second region, or make the call soft (`hard: false`) with a fallback.",
   },
   check(model) {
@@ -23,6 +23,15 @@ export const singlePointOfFailure: Rule = {
       const callers = [...new Set(hardCallers(name).map(({ service }) => service.name))];
       return callers.length > 0 ? ` and its hard callers ${list(callers)} with it` : "";
     };
+    // Hard callers of a single-region component that run in other regions too: its region's loss
+    // stops them everywhere.
+    const widerCallers = (name: string, region: string) => [
+      ...new Set(
+        hardCallers(name)
+          .filter(({ service }) => service.regions.some((r) => r !== region))
+          .map(({ service }) => service.name),
+      ),
+    ];
     for (const store of model.datastores) {
       if (store.replicas === 1) {
         const zone = store.groups[0]?.leader.zone ?? store.regions[0] ?? "its zone";
@@ -35,13 +44,7 @@ export const singlePointOfFailure: Rule = {
       }
       if (store.regions.length === 1) {
         const region = store.regions[0]!;
-        const wider = [
-          ...new Set(
-            hardCallers(store.name)
-              .filter(({ service }) => service.regions.some((r) => r !== region))
-              .map(({ service }) => service.name),
-          ),
-        ];
+        const wider = widerCallers(store.name, region);
         if (wider.length === 0) continue;
         findings.push({
           path: `${store.path}.placement`,
@@ -57,6 +60,17 @@ export const singlePointOfFailure: Rule = {
           message: `${stream.path} has 1 replica: losing one zone loses unconsumed messages and stops its producers ${list([...stream.producers])}`,
           fix: "set replicas: 3 and minInSync: 2",
         });
+        continue;
+      }
+      if (stream.regions.length === 1) {
+        const region = stream.regions[0]!;
+        const wider = widerCallers(stream.name, region);
+        if (wider.length === 0) continue;
+        findings.push({
+          path: `${stream.path}.regions`,
+          message: `every broker of ${stream.path} is in ${region}: losing that region stops ${list(wider)}, which run${wider.length === 1 ? "s" : ""} in other regions too`,
+          fix: `run ${stream.name} in a second region (regions), or call it with hard: false and a fallback`,
+        });
       }
     }
     for (const service of model.services) {
@@ -70,10 +84,30 @@ export const singlePointOfFailure: Rule = {
         });
         continue;
       }
+      // Its hard dependencies held in the same region alone fall with it: a second region of the
+      // service alone would change nothing.
+      const confined = [
+        ...new Set(
+          service.calls
+            .filter((call) => call.hard)
+            .map(
+              (call) =>
+                model.datastores.find((d) => d.name === call.to) ??
+                model.streams.find((t) => t.name === call.to),
+            )
+            .filter(
+              (callee) => callee !== undefined && callee.regions.length === 1 && callee.regions[0] === region,
+            )
+            .map((callee) => callee!.path),
+        ),
+      ];
       findings.push({
         path: `${service.path}.regions`,
         message: `${service.path} runs only in ${region}: losing that region stops it${callerNote(service.name)}`,
-        fix: `add a second region to ${service.path}.regions`,
+        fix:
+          confined.length === 0
+            ? `add a second region to ${service.path}.regions`
+            : `add a second region to ${service.path}.regions, and place ${list(confined)} there too (${confined.length === 1 ? "it is" : "they are"} only in ${region})`,
       });
     }
     return findings;

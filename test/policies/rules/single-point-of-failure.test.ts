@@ -64,5 +64,36 @@ describeRule(singlePointOfFailure, {
         },
       ],
     },
+    {
+      // A stream in one region under producers elsewhere was not flagged; a service whose store is
+      // in its region alone was told to add a region, which alone changes nothing.
+      name: "a single-region stream under a two-region producer; a service and its store in one region",
+      spec: {
+        name: "shop",
+        datastores: { ledger: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+        streams: { events: { partitions: 4, regions: ["eu-west-1"], replicas: 3, minInSync: 2 } },
+        services: {
+          api: {
+            regions: ["eu-west-1", "eu-central-1"],
+            replicasPerRegion: 3,
+            calls: [{ to: "events", timeoutMs: 100 }],
+          },
+          books: { regions: ["eu-west-1"], replicasPerRegion: 3, calls: [{ to: "ledger", timeoutMs: 100 }] },
+        },
+      },
+      expect: [
+        {
+          path: "streams.events.regions",
+          message:
+            "every broker of streams.events is in eu-west-1: losing that region stops api, which runs in other regions too",
+          fix: "run events in a second region (regions), or call it with hard: false and a fallback",
+        },
+        {
+          path: "services.books.regions",
+          message: "services.books runs only in eu-west-1: losing that region stops it",
+          fix: "add a second region to services.books.regions, and place datastores.ledger there too (it is only in eu-west-1)",
+        },
+      ],
+    },
   ],
 });

@@ -188,7 +188,9 @@ function worstOrigin(profile: LatencyProfile) {
 
 /**
  * The commit's unavoidable round trip for leader-based replication: the (W−1)-th smallest median RTT
- * from the leader to the other replicas of a partition. Undefined when a write needs no other replica.
+ * from the leader to the other replicas of a partition that acknowledge writes (voters and
+ * witnesses; a read-only replica never counts towards the quorum). Undefined when a write needs no
+ * other replica.
  */
 export function quorumFloor(
   model: Model,
@@ -205,6 +207,7 @@ export function quorumFloor(
   );
   if (leaderIndex >= 0) others.splice(leaderIndex, 1);
   const distances = others
+    .filter((replica) => replica.role !== "readOnly")
     .map((replica) => ({ region: replica.region, rttMs: rttOf(model, group.leader.region, replica.region) }))
     .filter((d): d is { region: string; rttMs: number } => d.rttMs !== undefined)
     .sort((a, b) => a.rttMs - b.rttMs || byText(a.region, b.region));

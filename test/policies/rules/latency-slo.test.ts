@@ -1,6 +1,7 @@
-import { latencySlo } from "../../../policies/rules/latency-slo.js";
+import { describe, expect, test } from "vitest";
+import { latencySlo, quorumFloor } from "../../../policies/rules/latency-slo.js";
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
-import { describeRule, profile } from "../harness.js";
+import { describeRule, modelOf, profile } from "../harness.js";
 
 const transatlantic = (slo: { writeP99Ms?: number; readP99Ms?: number }): TopologyInput => ({
   name: "ledger",
@@ -194,4 +195,30 @@ describeRule(latencySlo, {
       ],
     },
   ],
+});
+
+describe("quorumFloor", () => {
+  // A read-only replica beside the leader never acknowledges a write: the commit's round trip is
+  // to the nearest voter, across the Atlantic, not the local copy's 0 ms.
+  test("counts only the replicas that acknowledge writes", () => {
+    const model = modelOf({
+      name: "ledger",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        accounts: {
+          replication: "consensus",
+          replicas: 4,
+          placement: {
+            "eu-west-1": { voters: 1, readOnly: 1 },
+            "us-east-1": 1,
+            "us-east-2": 1,
+          },
+          leader: "eu-west-1",
+        },
+      },
+    });
+    const floor = quorumFloor(model, model.datastores[0]!);
+    expect(floor?.region).toBe("us-east-1");
+    expect(floor!.rttMs).toBeGreaterThan(50);
+  });
 });

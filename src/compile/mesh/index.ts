@@ -137,8 +137,8 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
 }
 
 /** The caller dials the callee's exported name: its pods run in other regions' clusters. */
-const CLUSTERSET_SUFFIX = ".svc.clusterset.local";
-const crossesClusters = (endpoint: ClientEndpoint) => endpoint.host.endsWith(CLUSTERSET_SUFFIX);
+const crossesClusters = (endpoint: Pick<ClientEndpoint, "host">) =>
+  endpoint.host.endsWith(".svc.clusterset.local");
 
 /**
  * The requests of the callee that stay open, as route matches: an engine's streaming gRPC methods
@@ -263,8 +263,8 @@ function virtualService(
         hosts: [host],
         exportTo: ["."],
         http: [
-          // First, whoever calls: a route's timeout bounds a whole stream (Envoy), so the calls'
-          // would cut every watch or stream; "0s" is none.
+          // Streams first, whoever calls: Envoy applies a route's timeout to a whole stream, so
+          // the callers' timeouts would cut every watch; "0s" is none.
           ...(streams.length === 0
             ? []
             : [
@@ -323,9 +323,9 @@ function destinationRule(
         trafficPolicy: {
           connectionPool: { tcp: { maxConnections: limit }, http: { http2MaxRequests: limit } },
           // Across clusters the sidecar sees one endpoint, the name's one address: nothing to
-          // eject it in favour of (Envoy ejects none past maxEjectionPercent; before 1.27 it
+          // eject it in favour of (Envoy ejects none past maxEjectionPercent; Envoy before 1.27
           // ejected that one, failing every call for baseEjectionTime).
-          ...(host.endsWith(CLUSTERSET_SUFFIX)
+          ...(crossesClusters({ host })
             ? {}
             : {
                 outlierDetection: {

@@ -11,13 +11,7 @@ interface ComponentInput {
   placement?: Record<string, Parameters<typeof roleCounts>[0]> | string | undefined;
   leader?: string | undefined;
   replicas?: number | undefined;
-  deploy?:
-    | {
-        target?: string;
-        engine?: string | undefined;
-        image?: string | undefined;
-      }
-    | undefined;
+  deploy?: { target?: string; engine?: string | undefined; image?: string | undefined } | undefined;
   replication?: string | undefined;
   consistency?: string | undefined;
   sync?: string | undefined;

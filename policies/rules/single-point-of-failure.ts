@@ -48,7 +48,7 @@ export const singlePointOfFailure: Rule = {
         if (wider.length === 0) continue;
         findings.push({
           path: `${store.path}.placement`,
-          message: `every replica of ${store.path} is in ${region}: losing that region stops ${list(wider)}, which run${wider.length === 1 ? "s" : ""} in other regions too`,
+          message: `every replica of ${store.path} is in ${region}: ${stopsWider(wider)}`,
           fix: `place replicas in at least 3 regions (survive: region), or call ${store.name} with hard: false and a fallback`,
         });
       }
@@ -68,7 +68,7 @@ export const singlePointOfFailure: Rule = {
         if (wider.length === 0) continue;
         findings.push({
           path: `${stream.path}.regions`,
-          message: `every broker of ${stream.path} is in ${region}: losing that region stops ${list(wider)}, which run${wider.length === 1 ? "s" : ""} in other regions too`,
+          message: `every broker of ${stream.path} is in ${region}: ${stopsWider(wider)}`,
           fix: `run ${stream.name} in a second region (regions), or call it with hard: false and a fallback`,
         });
       }
@@ -113,3 +113,7 @@ export const singlePointOfFailure: Rule = {
     return findings;
   },
 };
+
+/** What a single region's loss takes with it: hard callers that run in other regions as well. */
+const stopsWider = (callers: readonly string[]) =>
+  `losing that region stops ${list(callers)}, which run${callers.length === 1 ? "s" : ""} in other regions too`;

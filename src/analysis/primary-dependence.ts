@@ -13,7 +13,9 @@ export function observerRegions(ds: ResolvedDatastore): number {
  *     replica clusters are promoted by hand), or fewer than 3 regions hold observers (with two, the
  *     side that loses its peer cannot tell a dead region from a cut link, so it must not promote);
  *   - zone: failover inside the region is manual too (a declared manual failover with no in-region
- *     automatic one, as Aurora has within a cluster).
+ *     automatic one, as Aurora has within a cluster). A primary that needs its region and has no
+ *     other voter there needs its zone as well (datastores.ts `primaryOf`: that zone's loss is the
+ *     region's, for this store).
  * An operator's promotion after the RTO is not counted: no public figure says how long region or
  * zone outages last, so how much of one a promotion would shorten is unknown. The figure is the
  * availability without an operator — a lower bound, stated as such in docs/model.md.

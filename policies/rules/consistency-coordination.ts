@@ -8,7 +8,7 @@ export const consistencyCoordination: Rule = {
   docs: {
     why: "Linearizable reads need every read to see the latest acknowledged write. Multi-leader replication accepts concurrent writes in several regions and resolves conflicts later; async primary-replica loses acknowledged writes on failover; leaderless quorums with R + W ≤ N can miss the latest write.",
     how: "`consistency: strong` is flagged with `replication: multi-leader`, with `primary-replica` unless `sync: sync`, and with `leaderless` when R + W ≤ N.",
-    fix: "Use consensus replication (or sync primary-replica), make the quorums overlap (R + W > N), or declare the consistency you actually get (bounded-staleness, session or eventual).",
+    fix: "Use consensus replication, make the quorums overlap (R + W > N), or declare the consistency you actually get (bounded-staleness, session or eventual). Sync primary-replica also gives strong reads, but every replica then acknowledges each write, so losing a zone that holds one stops writes (the survival rule says so).",
   },
   check(model) {
     const findings: Finding[] = [];

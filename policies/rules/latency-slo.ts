@@ -23,7 +23,7 @@ export const latencySlo: Rule = {
   usesAnalysis: true,
   docs: {
     why: "A latency SLO the topology cannot meet burns its error budget from day one; when the target is below the speed of light between the quorum's regions no tuning will meet it.",
-    how: "Compares readP99Ms / writeP99Ms (datastores), latencyP99Ms (services) and endToEndP99Ms (streams) with the analysis' worst p99 over user origins. For leader-based writes the floor is the quorum round trip: the (W−1)-th smallest median RTT from the leader to the other replicas; an SLO below it is reported as impossible. Multi-leader and leaderless stores name no leader: when the slowest origin already commits locally (a write region; leaderless: a write quorum there) the finding names the local commit tail instead of a move.",
+    how: "Compares readP99Ms / writeP99Ms (datastores), latencyP99Ms (services) and endToEndP99Ms (streams) with the analysis' worst p99 over user origins. For leader-based writes the floor is the quorum round trip: the (W−1)-th smallest median RTT from the leader to the other replicas that acknowledge writes (voters and witnesses, not read-only replicas); an SLO below it is reported as impossible. Multi-leader and leaderless stores name no leader: when the slowest origin already commits locally (a write region; leaderless: a write quorum there) the finding names the local commit tail instead of a move.",
     fix: "Move a quorum of replicas (or the leader) closer to the writers, partition by geography, serve reads from the nearest replica (bounded-staleness), or relax the SLO.",
   },
   check(model, analysis) {

@@ -52,7 +52,7 @@ export const plaintextSecret: Rule = {
   severity: "error",
   docs: {
     why: "A literal in `deploy.env` is written verbatim into every rendered Deployment, the Pulumi state and the pull request that changes it: anyone who can read the repository can read the credential.",
-    how: "An environment variable whose name says it holds a credential (PASSWORD, SECRET, TOKEN, KEY, …) and has a literal value, or any value in a known credential format (AWS access key id, GitHub/Slack/Stripe/Google tokens, PEM private keys, JWTs, URLs with a password). Not a name that points at one (`…_FILE`, `…_PATH`, `…_NAME`, `…_ARN`, `…_ID`), a data-model key (`PARTITION_KEY`, `SORT_KEY`, …), nor a number or a switch (`MAX_TOKENS: 4096`).",
+    how: "An environment variable whose name says it holds a credential (PASSWORD, SECRET, TOKEN, KEY, …) and has a literal value, or any value in a known credential format (AWS access key id, GitHub/Slack/Stripe/Google tokens, PEM private keys, JWTs, URLs with a password). Not a name that points at one (`…_FILE`, `…_PATH`, `…_DIR`, `…_NAME`, `…_ARN`, `…_REF`, `…_ID`), a data-model key (`PARTITION_KEY`, `SORT_KEY`, …), nor a number or a switch under a TOKEN or KEY name (`MAX_TOKENS: 4096`); under a password's name (PASS, PWD, SECRET, CREDENTIAL) any value counts.",
     fix: "Store the value in a Kubernetes Secret and reference it: `DB_PASSWORD: { secretRef: { name: db-credentials, key: password } }` (docs/secrets.md; AWS Secrets Manager values reach pods through the External Secrets Operator).",
   },
   check(model) {

@@ -11,7 +11,7 @@ export const survival: Rule = {
   docs: {
     why: "`survive: region` is a promise that losing any one region keeps the data available; a placement that loses quorum with one region breaks it at the worst moment.",
     how: "For the declared goal, the analysis removes each zone (or region) in turn and counts the replicas left; the goal holds iff a quorum is left after the worst one. Zone survival needs 3 voters; region survival 5 voters over at least 3 regions (CockroachDB's rule).",
-    fix: "Add replicas or spread them so no single zone/region holds enough to break the quorum, or lower the goal to `survive: zone`.",
+    fix: "Add replicas or spread them so no single zone/region holds enough to break the quorum, or lower the goal to `survive: zone`. A synchronous primary-replica store (every replica acknowledges each write) survives no domain's loss whatever its count: acknowledge on a quorum instead (`sync: semi-sync`, or consensus).",
   },
   check(model, analysis) {
     const findings: Finding[] = [];

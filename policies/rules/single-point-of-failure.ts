@@ -1,4 +1,4 @@
-import { callersOf, list } from "../lib.js";
+import { callersOf, componentByName, list } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /**
@@ -90,13 +90,13 @@ export const singlePointOfFailure: Rule = {
         ...new Set(
           service.calls
             .filter((call) => call.hard)
-            .map(
-              (call) =>
-                model.datastores.find((d) => d.name === call.to) ??
-                model.streams.find((t) => t.name === call.to),
-            )
+            .map((call) => componentByName(model, call.to))
             .filter(
-              (callee) => callee !== undefined && callee.regions.length === 1 && callee.regions[0] === region,
+              (callee) =>
+                callee !== undefined &&
+                callee.kind !== "service" &&
+                callee.regions.length === 1 &&
+                callee.regions[0] === region,
             )
             .map((callee) => callee!.path),
         ),

@@ -123,13 +123,13 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
         const entry = routed.get(key) ?? { region, namespace, callee, calls: [] };
         entry.calls.push({ caller, call });
         routed.set(key, entry);
-        resources.push(destinationRule(model, region, caller, calls, callee));
+        resources.push(destinationRule(model, region, caller, calls, callee, endpoint));
       }
     }
   }
   for (const entry of [...routed.values()]) {
     const endpoint = endpointOf(entry.callee, entry.region);
-    if (endpoint.httpRoutes) resources.push(virtualService(model, entry));
+    if (endpoint.httpRoutes) resources.push(virtualService(model, entry, endpoint));
     if (crossesClusters(endpoint)) resources.push(serviceEntry(model, entry, endpoint));
   }
   resources.push(...peerAuthentications(model, components));
@@ -137,8 +137,7 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
 }
 
 /** The caller dials the callee's exported name: its pods run in other regions' clusters. */
-const crossesClusters = (endpoint: Pick<ClientEndpoint, "host">) =>
-  endpoint.host.endsWith(".svc.clusterset.local");
+const crossesClusters = (endpoint: ClientEndpoint) => endpoint.host.endsWith(".svc.clusterset.local");
 
 /**
  * The requests of the callee that stay open, as route matches: an engine's streaming gRPC methods
@@ -243,12 +242,12 @@ function virtualService(
     callee: KubernetesComponent;
     calls: { caller: Service; call: ResolvedCall }[];
   },
+  { host, port }: ClientEndpoint,
 ): PlannedResource {
   const { region, namespace, callee } = entry;
   const name = dnsLabel(callee.name, "routes");
   const header = { apiVersion: "networking.istio.io/v1beta1", kind: "VirtualService", name, namespace };
   return plannedManifestLater(region, callee.name, header, () => {
-    const { host, port } = clientEndpoint(model, callee, region);
     const destination = { host, port: { number: port } };
     const retryOn = speaksGrpc(callee) ? GRPC_RETRY_ON : RETRY_ON;
     const streams = streamMatches(callee);
@@ -301,6 +300,7 @@ function destinationRule(
   caller: Service,
   calls: readonly ResolvedCall[],
   callee: KubernetesComponent,
+  endpoint: ClientEndpoint,
 ): PlannedResource {
   const namespace = namespaceOf(model, caller);
   const name = dnsLabel(caller.name, "to", callee.name);
@@ -311,7 +311,7 @@ function destinationRule(
       caller.traffic === undefined
         ? POOL.defaultLimit
         : calls.reduce((sum, call) => sum + connectionLimit(caller, call), 0);
-    const { host } = clientEndpoint(model, callee, region);
+    const { host } = endpoint;
     return {
       apiVersion: "networking.istio.io/v1beta1",
       kind: "DestinationRule",
@@ -325,7 +325,7 @@ function destinationRule(
           // Across clusters the sidecar sees one endpoint, the name's one address: nothing to
           // eject it in favour of (Envoy ejects none past maxEjectionPercent; Envoy before 1.27
           // ejected that one, failing every call for baseEjectionTime).
-          ...(crossesClusters({ host })
+          ...(crossesClusters(endpoint)
             ? {}
             : {
                 outlierDetection: {
@@ -373,9 +373,11 @@ function peerAuthentications(model: Model, components: readonly KubernetesCompon
   const namespaces = new Map<string, { region: string; namespace: string }>();
   for (const component of components) {
     const namespace = namespaceOf(model, component);
+    // The same ports in every region (they depend on the component and its callers, not the region).
+    const ports = sidecarlessPorts(model, component);
     for (const region of component.regions) {
       namespaces.set(`${region}\u0000${namespace}`, { region, namespace });
-      resources.push(...sidecarlessPortsPolicy(model, region, namespace, component));
+      resources.push(...sidecarlessPortsPolicy(model, region, namespace, component, ports));
     }
   }
   for (const { region, namespace } of namespaces.values()) {
@@ -403,8 +405,8 @@ function sidecarlessPortsPolicy(
   region: string,
   namespace: string,
   component: KubernetesComponent,
+  ports: readonly number[],
 ): PlannedResource[] {
-  const ports = sidecarlessPorts(model, component);
   if (ports.length === 0) return [];
   const name = dnsLabel(component.name, "mtls");
   return [

@@ -20,13 +20,20 @@ const MODEL_NEED: Readonly<
   // asynchronous replication loses the writes not yet shipped there.
   "primary-replica": (store, local) => {
     const elsewhere = local.filter((region) => region !== store.leader).length;
-    const fixedQuorum = store.quorum.write + 1 + (syncInPrimaryRegion(store) ? elsewhere : 0);
-    return Math.max(fixedQuorum, 2 + elsewhere);
+    return Math.max(store.quorum.write + 1, primaryRegionNeed(store) + elsewhere);
   },
   "multi-leader": (_store, local) => local.length * 2,
   leaderless: (store, local) =>
     Math.max(store.quorum.write + 1, local.length * (Math.max(store.quorum.read, store.quorum.write) + 1)),
 };
+
+/**
+ * Voters a primary-replica store needs in its primary's region: the primary and a standby in
+ * another zone, or W + 1 where the synchronous standbys must be there (CloudNativePG).
+ */
+function primaryRegionNeed(store: ResolvedDatastore): number {
+  return syncInPrimaryRegion(store) ? store.quorum.write + 1 : 2;
+}
 
 /**
  * A consensus group needs a majority: 2f + 1 voters tolerate f failures, and one more (an even
@@ -92,7 +99,8 @@ export const overReplication: Rule = {
       findings.push({
         path: `${store.path}.replicas`,
         message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${quorums}); the ${extra} extra cost about ${usd(cost)}/month`,
-        fix: `set replicas: ${need} and remove ${extra} from the placement`,
+        // Which ones stay matters for a primary: the standby beside it is what survives its zone.
+        fix: `set replicas: ${need} and remove ${extra} from the placement${store.replication === "primary-replica" ? `, keeping ${primaryRegionNeed(store)} voters in ${store.leader} (the primary and a standby in another zone)` : ""}`,
         data: { replicas: store.replicas, need, extra, usdPerMonth: cost },
       });
     }

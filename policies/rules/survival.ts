@@ -1,4 +1,4 @@
-import type { SurvivalAnalysis } from "../../src/analysis/types.js";
+import type { SurvivalAnalysis, SurvivalCheck } from "../../src/analysis/types.js";
 import { datastoreAnalysis, plural, streamAnalysis } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -10,39 +10,32 @@ export const survival: Rule = {
   usesAnalysis: true,
   docs: {
     why: "`survive: region` is a promise that losing any one region keeps the data available; a placement that loses quorum with one region breaks it at the worst moment.",
-    how: "For the declared goal, the analysis removes each zone (or region) in turn and counts the replicas left; the goal holds iff a quorum is left after the worst one. Zone survival needs 3 voters; region survival 5 voters over at least 3 regions (CockroachDB's rule).",
+    how: "For the declared goal, the analysis removes each zone (or region) in turn and counts the replicas left; the goal holds iff a quorum is left after the worst one. Zone survival needs 3 voters; region survival 5 voters over at least 3 regions (CockroachDB's rule). A primary-replica store also needs its lost primary replaced without an operator: for a zone, a standby in another zone of the primary's region or an automatic failover across regions; for a region, automatic failover with observers (replicas or witnesses) in 3 regions, on an engine that promotes outside the primary's region.",
     fix: "Add replicas or spread them so no single zone/region holds enough to break the quorum, or lower the goal to `survive: zone`. A synchronous primary-replica store (every replica acknowledges each write) survives no domain's loss whatever its count: acknowledge on a quorum instead (`sync: semi-sync`, or consensus).",
   },
   check(model, analysis) {
     const findings: Finding[] = [];
-    // `allAck`: a write needs every replica (synchronous primary-replica), so no count or spread helps.
+    // `allAck`: a write needs every replica (synchronous primary-replica), so no count or spread
+    // helps; `majority`: the quorum is a majority of the replicas (consensus).
     const judge = (
       path: string,
       survival: SurvivalAnalysis,
       replicas: number,
       field: string,
       allAck = false,
+      majority = false,
     ) => {
       if (survival.meetsGoal) return;
       const check = survival.goal === "region" ? survival.region : survival.zone;
       const domain = check.worstDomain ?? `one ${survival.goal}`;
+      const said = explain(survival, check, domain, replicas, allAck, majority);
       findings.push({
         path: `${path}.${field}`,
-        message: check.noLeader
-          ? `survive: ${survival.goal} does not hold: losing ${domain} leaves a quorum (${check.replicasLeft} of ${check.quorum} needed) but no voter to lead it (witnesses and read-only replicas never lead)`
-          : allAck
-            ? `survive: ${survival.goal} does not hold: losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")}, and every write needs all ${replicas}`
-            : `survive: ${survival.goal} does not hold: losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,
-        // A write every replica acknowledges breaks with any domain that holds one: no count or
-        // spread helps, and "add one more" would never end.
-        fix: check.noLeader
-          ? `keep a voter outside ${domain} (e.g. turn a witness or read-only replica there into a voter)`
-          : allAck
-            ? `every replica must acknowledge a write, so losing any ${survival.goal} that holds one stops writes whatever the count: acknowledge on a quorum instead (sync: semi-sync, or replication: consensus)${survival.goal === "region" ? ", or set survive: zone" : ""}`
-            : `place at least ${plural(survival.minReplicas, "replica")} over at least ${domains(survival)} with at most ${survival.minReplicas - (Math.floor(survival.minReplicas / 2) + 1)} in any one ${survival.goal}${survival.goal === "region" ? ", or set survive: zone" : ""}`,
+        message: `survive: ${survival.goal} does not hold: ${said.message}`,
+        fix: said.fix,
         data: {
           goal: survival.goal,
-          worstDomain: check.worstDomain,
+          worstDomain: survival.operatorNeeded?.domain ?? check.worstDomain,
           replicasLeft: check.replicasLeft,
           quorum: check.quorum,
         },
@@ -55,7 +48,14 @@ export const survival: Rule = {
         continue;
       }
       const allAck = store.replication === "primary-replica" && store.sync === "sync";
-      judge(store.path, figures.survival, store.replicas, "placement", allAck);
+      judge(
+        store.path,
+        figures.survival,
+        store.replicas,
+        "placement",
+        allAck,
+        store.replication === "consensus",
+      );
     }
     for (const stream of model.streams) {
       const figures = streamAnalysis(analysis, stream.name);
@@ -68,6 +68,51 @@ export const survival: Rule = {
     return findings;
   },
 };
+
+/**
+ * Why the goal fails, and the fix: a quorum without a voter to lead it, a write every replica must
+ * acknowledge, a primary only an operator replaces (the analysis says why), clients that read
+ * only in the primary's region, or too few replicas outside the worst domain.
+ */
+function explain(
+  survival: SurvivalAnalysis,
+  check: SurvivalCheck,
+  domain: string,
+  replicas: number,
+  allAck: boolean,
+  majority: boolean,
+): { message: string; fix: string } {
+  const orZone = survival.goal === "region" ? ", or set survive: zone" : "";
+  if (check.noLeader)
+    return {
+      message: `losing ${domain} leaves a quorum (${check.replicasLeft} of ${check.quorum} needed) but no voter to lead it (witnesses and read-only replicas never lead)`,
+      fix: `keep a voter outside ${domain} (e.g. turn a witness or read-only replica there into a voter)`,
+    };
+  // A write every replica acknowledges breaks with any domain that holds one: no count or
+  // spread helps, and "add one more" would never end.
+  if (allAck)
+    return {
+      message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")}, and every write needs all ${replicas}`,
+      fix: `every replica must acknowledge a write, so losing any ${survival.goal} that holds one stops writes whatever the count: acknowledge on a quorum instead (sync: semi-sync, or replication: consensus)${orZone}`,
+    };
+  if (survival.operatorNeeded !== undefined)
+    return { message: survival.operatorNeeded.message, fix: survival.operatorNeeded.fix };
+  if (check.replicasLeft >= check.quorum)
+    // The write quorum outlives the domain; the reads do not (clients that reach only the
+    // primary's region, CloudNativePG's read-write Service, find no instance there).
+    return {
+      message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")}, but none where clients read: they reach only the primary's region`,
+      fix: `keep a voter in the primary's region outside ${domain} (another zone there)${orZone}`,
+    };
+  // A majority grows with the count; a fixed write quorum (primary-replica, leaderless, a
+  // stream's minInSync) does not.
+  const quorumAtMinimum = majority ? Math.floor(survival.minReplicas / 2) + 1 : check.quorum;
+  const most = Math.max(1, survival.minReplicas - quorumAtMinimum);
+  return {
+    message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,
+    fix: `place at least ${plural(survival.minReplicas, "replica")} over at least ${domains(survival)} with at most ${most} in any one ${survival.goal}${orZone}`,
+  };
+}
 
 /** `3 regions` for region survival, `3 zones` (one replica each) for zone survival. */
 function domains(survival: SurvivalAnalysis): string {

@@ -12,7 +12,7 @@ import { DEFAULT_ITEM_BYTES, itemTransferMs, linkSojournMs } from "./lag.js";
 import type { Figure } from "./latency.js";
 import { electionCandidates, electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
-import { writesNeedPrimary } from "./primary-dependence.js";
+import { primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
 import { survivalCheck, worseCheck } from "./survival.js";
@@ -193,20 +193,8 @@ export function evaluateDatastore(
     if (needsPrimary === undefined) return undefined;
     const slot = state.group.leader;
     const region = state.leader ?? slot.region;
-    // With no other voter in the primary's region to promote, losing its zone is losing the
-    // region for this store: a primary the region needs needs its zone too. Not for a managed
-    // service, which replaces a lost primary in its region by itself (Aurora re-creates the
-    // writer on its cluster volume, which spans three zones).
-    const alone =
-      needsPrimary.region &&
-      ds.deploy.target !== "aws" &&
-      !state.group.replicas.some(
-        (r) => r !== slot && r.region === slot.region && (r.role ?? "voter") === "voter",
-      );
     const zone =
-      (needsPrimary.zone || alone) && region === slot.region && slot.spansZones !== true
-        ? slot.zone
-        : undefined;
+      region === slot.region && primaryNeedsZone(ds, needsPrimary, state.group) ? slot.zone : undefined;
     if (zone !== undefined) return { region, zone };
     return needsPrimary.region ? { region } : undefined;
   };

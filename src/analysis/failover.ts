@@ -5,7 +5,7 @@ import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pathLoads, pipelineOf } from "./lag.js";
 import { type NetworkView, networkView } from "./network.js";
 import { writeDemand } from "./origins.js";
-import { observerRegions, writesNeedPrimary } from "./primary-dependence.js";
+import { observerRegions, primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
 import type { GroupState } from "./replication/types.js";
 import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
@@ -32,36 +32,96 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
 }
 
 /**
- * The survival goal under failover: a region goal for a primary-replica store also needs the
- * primary to be replaced without an operator — automatic failover with observers in ≥ 3 regions.
+ * The survival goal under failover. For a primary-replica store the count of replicas left is not
+ * enough: losing the primary's domain also needs a replica promoted without an operator.
+ * - zone: a standby in another zone of the primary's region, promoted automatically, or an
+ *   automatic failover across regions (primary-dependence.ts `primaryNeedsZone`);
+ * - region: automatic failover with observers in ≥ 3 regions, on an engine that promotes outside
+ *   the primary's region.
+ * A goal the count already breaks keeps the count's explanation (the survival rule's).
  */
 export function withFailover(
   survival: SurvivalAnalysis,
   ds: ResolvedDatastore,
   failover: FailoverAnalysis,
 ): SurvivalAnalysis {
-  if (ds.replication !== "primary-replica" || ds.survive !== "region" || !survival.meetsGoal) return survival;
+  if (ds.replication !== "primary-replica") return survival;
+  const check = survival.goal === "zone" ? survival.zone : survival.region;
+  if (!survival.meetsGoal && (check.replicasLeft < check.quorum || check.noLeader === true)) return survival;
+  const needed = survival.goal === "zone" ? zoneOperator(ds, failover) : regionOperator(ds, failover);
+  if (needed === undefined) return survival;
+  return {
+    ...survival,
+    meetsGoal: false,
+    note: needed.message,
+    operatorNeeded: needed,
+    ...(needed.minRegions === undefined
+      ? {}
+      : { minRegions: Math.max(survival.minRegions, needed.minRegions) }),
+  };
+}
+
+type OperatorNeeded = NonNullable<SurvivalAnalysis["operatorNeeded"]> & { minRegions?: number };
+
+/** Why losing the primary's region waits for an operator, with the fix. */
+function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): OperatorNeeded | undefined {
+  const domain = ds.leader;
   if (failover.mode === "manual")
     return {
-      ...survival,
-      meetsGoal: false,
-      note: `failover is manual: after losing ${ds.leader} writes stop until an operator promotes a replica (RTO ${failover.rtoSeconds} s)`,
+      domain,
+      message: `failover is manual: after losing ${ds.leader} writes stop until an operator promotes a replica (RTO ${failover.rtoSeconds} s)`,
+      fix: "declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (observers in 3 regions decide), use consensus replication, or set survive: zone",
     };
   if (ds.failoverInLeaderRegion)
     return {
-      ...survival,
-      meetsGoal: false,
-      note: `this engine fails over only inside the primary's region: after losing ${ds.leader} writes stop until an operator promotes a replica elsewhere`,
+      domain,
+      message: `this engine fails over only inside the primary's region: after losing ${ds.leader} writes stop until an operator promotes a replica elsewhere`,
+      fix: "use consensus replication (e.g. CockroachDB) to survive a region, or set survive: zone",
     };
   if (!failover.automaticPossible)
     return {
-      ...survival,
-      meetsGoal: false,
-      minRegions: Math.max(survival.minRegions, 3),
-      note: `automatic failover of a primary needs a quorum of observers outside any one region: ${failover.observerRegions} region${failover.observerRegions === 1 ? "" : "s"} hold replicas or witnesses; add a third site (e.g. { witnesses: 1 } in another region)`,
+      domain,
+      message: `automatic failover of a primary needs a quorum of observers outside any one region, so a third site: ${observersText(failover)}`,
+      fix: "add a third site (e.g. { witnesses: 1 } in another region), so the side that keeps a majority promotes",
+      minRegions: 3,
     };
-  return survival;
+  return undefined;
 }
+
+/**
+ * Why losing the primary's zone waits for an operator (the first placement group whose primary
+ * needs its zone), with the fix.
+ */
+function zoneOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): OperatorNeeded | undefined {
+  const needs = writesNeedPrimary(ds);
+  if (needs === undefined) return undefined;
+  const group = ds.groups.find((g) => primaryNeedsZone(ds, needs, g));
+  if (group === undefined) return undefined;
+  const { region, zone } = group.leader;
+  if (needs.zone) {
+    const inRegion = ds.failover.inRegion ?? ds.failover;
+    return {
+      domain: zone,
+      message: `failover inside ${region} is manual: losing ${zone}, the primary's zone, stops writes until an operator promotes a replica (RTO ${inRegion.rtoSeconds} s)`,
+      fix: `declare failover: { mode: automatic } with a standby in another zone of ${region}`,
+    };
+  }
+  const why =
+    failover.mode === "manual"
+      ? "failover is manual"
+      : ds.failoverInLeaderRegion
+        ? "the engine fails over only inside the primary's region"
+        : `automatic failover across regions needs observers in 3 regions, and ${observersText(failover)}`;
+  const acrossRegions = failover.mode === "automatic" && !ds.failoverInLeaderRegion;
+  return {
+    domain: zone,
+    message: `losing ${zone} takes the primary and leaves no other voter in ${region} to promote; a replica in another region is promoted only by an operator (${why})`,
+    fix: `add a standby in another zone of ${region} (one more voter there), which the region promotes by itself${acrossRegions ? ", or replicas or witnesses in a third region so that a failover across regions is automatic" : ""}`,
+  };
+}
+
+const observersText = (failover: FailoverAnalysis) =>
+  `${failover.observerRegions} region${failover.observerRegions === 1 ? "" : "s"} hold replicas or witnesses`;
 
 /**
  * What-if: the write regions a failure took away, the data-loss window (writes acknowledged there

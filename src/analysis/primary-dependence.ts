@@ -1,4 +1,5 @@
-import type { ResolvedDatastore } from "../model/types.js";
+import { lostWithZone } from "../model/placement.js";
+import type { PlacementGroup, ResolvedDatastore } from "../model/types.js";
 
 /** Regions holding voters or witnesses: the observers that decide a primary's failover. */
 export function observerRegions(ds: ResolvedDatastore): number {
@@ -31,4 +32,34 @@ export function writesNeedPrimary(ds: ResolvedDatastore): PrimaryDependence | un
   const region = ds.failover.mode === "manual" || ds.failoverInLeaderRegion || observerRegions(ds) < 3;
   const zone = (ds.failover.inRegion ?? ds.failover).mode === "manual";
   return region || zone ? { region, zone } : undefined;
+}
+
+/**
+ * Whether losing the primary's zone stops a group's writes until an operator acts: failover inside
+ * the region is manual, or the primary needs its region and no other voter there outlives its
+ * zone (that zone's loss is then the region's, for this store). Not for a managed service, which
+ * replaces a lost primary in its region by itself (Aurora re-creates the writer on its cluster
+ * volume, which spans three zones), nor for a primary that spans its region's zones.
+ */
+export function primaryNeedsZone(
+  ds: ResolvedDatastore,
+  needs: PrimaryDependence,
+  group: PlacementGroup,
+): boolean {
+  const primary = group.leader;
+  if (primary.spansZones === true) return false;
+  if (needs.zone) return true;
+  return needs.region && ds.deploy.target !== "aws" && !hasStandbyBeside(group);
+}
+
+/** Another voter in the primary's region that outlives the primary's zone: a standby to promote there. */
+export function hasStandbyBeside(group: PlacementGroup): boolean {
+  const primary = group.leader;
+  return group.replicas.some(
+    (slot) =>
+      slot !== primary &&
+      slot.region === primary.region &&
+      (slot.role ?? "voter") === "voter" &&
+      !lostWithZone(slot, primary.zone),
+  );
 }

@@ -65,6 +65,12 @@ export interface SurvivalAnalysis {
   readonly minRegions: number;
   /** Why the minimum is what it is, when it is not obvious (e.g. sync replication cannot survive). */
   readonly note?: string;
+  /**
+   * The goal fails though enough replicas outlive the worst failure: a primary-replica store's
+   * writes then wait for an operator to promote one (src/analysis/failover.ts): the domain whose
+   * loss does it (the primary's zone or region), what happens and the fix.
+   */
+  readonly operatorNeeded?: { readonly domain: string; readonly message: string; readonly fix: string };
 }
 
 export interface ReplicationLag {

@@ -151,8 +151,10 @@ export const dublinFrankfurtNeighbour = (slo?: Record<string, number>) => ({
   replication: "primary-replica",
   sync: "async",
   consistency: "eventual",
-  replicas: 2,
-  placement: { "eu-west-1": 1, "eu-central-1": 1 },
+  // A standby beside the primary: without one, losing the primary's zone waits for an operator
+  // (survival), whatever `a`'s placement.
+  replicas: 3,
+  placement: { "eu-west-1": 2, "eu-central-1": 1 },
   leader: "eu-west-1",
   traffic: { readsPerSec: 1, writesPerSec: 1, itemBytes: 1_000_000 },
   ...(slo === undefined ? {} : { slo }),

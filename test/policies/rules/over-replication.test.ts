@@ -146,7 +146,7 @@ describeRule(overReplication, {
           path: "datastores.orders.replicas",
           message:
             "4 replicas where 3 suffice (zone survival needs 3; read locality 2 regions (us-east-1 and us-west-2); primary-replica quorums need no more); the 1 extra cost about $100/month",
-          fix: "set replicas: 3 and remove 1 from the placement",
+          fix: "set replicas: 3 and remove 1 from the placement, keeping 2 voters in us-east-1 (the primary and a standby in another zone)",
         },
       ],
     },

@@ -96,6 +96,50 @@ describeRule(survival, {
       ],
     },
     {
+      // Asked for "at most 0 in any one region": the majority formula, where the write quorum of
+      // a primary-replica store is fixed (1 for async) whatever the count.
+      name: "all replicas in one region under a region goal (a fixed write quorum)",
+      spec: {
+        name: "kv",
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            sync: "async",
+            replicas: 2,
+            placement: { "us-east-1": 2 },
+            survive: "region",
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: {
+          orders: {
+            survival: {
+              goal: "region",
+              meetsGoal: false,
+              minReplicas: 2,
+              minRegions: 2,
+              region: {
+                goal: "region",
+                survives: false,
+                worstDomain: "us-east-1",
+                replicasLeft: 0,
+                quorum: 1,
+              },
+            },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.orders.placement",
+          message:
+            "survive: region does not hold: losing us-east-1 leaves 0 of 2 replicas and a quorum needs 1; region survival needs at least 2 replicas over 2 regions",
+          fix: "place at least 2 replicas over at least 2 regions with at most 1 in any one region, or set survive: zone",
+        },
+      ],
+    },
+    {
       name: "without an analysis the rule says it could not decide",
       spec,
       noAnalysis: true,

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { survival as survivalRule } from "../../policies/rules/survival.js";
+import { runPolicies } from "../../policies/run.js";
+import { analyse } from "../../src/analysis/index.js";
+import { build } from "./helpers.js";
+
+/**
+ * A primary-replica store's survival goal needs more than a replica left: one promoted without an
+ * operator (src/analysis/failover.ts `withFailover`). The analysis and the survival rule together,
+ * as `check` runs them.
+ */
+const store = (placement: Record<string, number>, extra: Record<string, unknown> = {}) =>
+  build({
+    users: { "us-east-1": 1 },
+    datastores: {
+      orders: {
+        replication: "primary-replica",
+        sync: "async",
+        consistency: "session",
+        replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+        placement,
+        leader: "us-east-1",
+        survive: "zone",
+        ...extra,
+      },
+    },
+  } as never);
+
+const survivalOf = (m: ReturnType<typeof store>) => {
+  const analysis = analyse(m);
+  const findings = runPolicies(m, analysis, { rules: [survivalRule] }).findings;
+  return { survival: analysis.datastores[0]!.survival, findings };
+};
+
+describe("survival of a primary-replica store under failover", () => {
+  it("a lone primary with its replica in another region does not survive its zone (two regions cannot promote)", () => {
+    // Read "goal met" (a replica outlives the zone) while whatif said writes wait ~600 s for an
+    // operator to promote the replica in us-west-2.
+    const { survival, findings } = survivalOf(store({ "us-east-1": 1, "us-west-2": 1 }));
+    expect(survival.zone.survives).toBe(true); // the count alone holds
+    expect(survival.meetsGoal).toBe(false);
+    expect(survival.operatorNeeded?.domain).toBe("us-east-1a");
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      path: "datastores.orders.placement",
+      message:
+        "survive: zone does not hold: losing us-east-1a takes the primary and leaves no other voter in us-east-1 to promote; a replica in another region is promoted only by an operator (automatic failover across regions needs observers in 3 regions, and 2 regions hold replicas or witnesses)",
+      fix: "add a standby in another zone of us-east-1 (one more voter there), which the region promotes by itself, or replicas or witnesses in a third region so that a failover across regions is automatic",
+      data: { worstDomain: "us-east-1a" },
+    });
+  });
+
+  it("a standby in another zone of the primary's region is promoted there: met", () => {
+    const { survival, findings } = survivalOf(store({ "us-east-1": 2, "us-west-2": 1 }));
+    expect(survival.meetsGoal).toBe(true);
+    expect(findings).toEqual([]);
+  });
+
+  it("observers in three regions promote across regions by themselves: met without a standby beside the primary", () => {
+    const { survival, findings } = survivalOf(store({ "us-east-1": 1, "us-west-2": 1, "eu-west-1": 1 }));
+    expect(survival.meetsGoal).toBe(true);
+    expect(findings).toEqual([]);
+  });
+
+  it("an engine that fails over only in the primary's region needs the standby there, whatever the regions", () => {
+    const { findings } = survivalOf(
+      store({ "us-east-1": 1, "us-west-2": 1 }, { deploy: { target: "kubernetes", engine: "postgresql" } }),
+    );
+    expect(findings.map((f) => [f.message, f.fix])).toEqual([
+      [
+        "survive: zone does not hold: losing us-east-1a takes the primary and leaves no other voter in us-east-1 to promote; a replica in another region is promoted only by an operator (the engine fails over only inside the primary's region)",
+        "add a standby in another zone of us-east-1 (one more voter there), which the region promotes by itself",
+      ],
+    ]);
+  });
+
+  it("a declared manual failover stops writes on the primary's zone even with a standby beside it", () => {
+    const { findings } = survivalOf(
+      store({ "us-east-1": 2, "us-west-2": 1 }, { failover: { mode: "manual" } }),
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toMatch(
+      /^survive: zone does not hold: failover inside us-east-1 is manual: losing us-east-1a, the primary's zone, stops writes until an operator promotes a replica \(RTO [0-9]+ s\)$/,
+    );
+    expect(findings[0]!.fix).toBe(
+      "declare failover: { mode: automatic } with a standby in another zone of us-east-1",
+    );
+  });
+
+  it("a region goal with a manual failover says so, not that a count is short", () => {
+    // Said "losing us-east-1 leaves 2 of 3 replicas and a quorum needs 1" and asked for "at most 0
+    // in any one region": the count holds, the failover does not.
+    const { findings } = survivalOf(
+      store(
+        { "us-east-1": 1, "us-west-2": 1, "us-east-2": 1 },
+        { survive: "region", failover: { mode: "manual" } },
+      ),
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toMatch(
+      /^survive: region does not hold: failover is manual: after losing us-east-1 writes stop until an operator promotes a replica \(RTO [0-9]+ s\)$/,
+    );
+    expect(findings[0]!.fix).toBe(
+      "declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (observers in 3 regions decide), use consensus replication, or set survive: zone",
+    );
+  });
+
+  it("a standby in the primary's own zone does not count: the zone takes both (availability too)", () => {
+    // us-east-1 listed with one zone for the store: both voters sit in us-east-1a.
+    const oneZone = store({ "us-east-1": 2, "us-west-2": 1 }, { zones: { "us-east-1": ["us-east-1a"] } });
+    const spread = store({ "us-east-1": 2, "us-west-2": 1 });
+    const { survival } = survivalOf(oneZone);
+    expect(survival.meetsGoal).toBe(false);
+    const write = (m: ReturnType<typeof store>) => analyse(m).datastores[0]!.availability.write;
+    expect(write(oneZone)).toBeLessThan(write(spread));
+  });
+});

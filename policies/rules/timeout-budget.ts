@@ -26,7 +26,7 @@ export const timeoutBudget: Rule = {
   severity: "warning",
   docs: {
     why: "A deadline shorter than the retries it wraps cancels the last attempts: the callee still does the work, the caller has already failed, and the retries only add load.",
-    how: "Per call: timeoutMs ≥ attempts × perTryTimeoutMs + the backoff delays (base × multiplier^i, capped at maxMs). Per service-to-service call: the per-try timeout must cover the longest retry budget of the callee's own calls.",
+    how: "Per call: timeoutMs ≥ attempts × perTryTimeoutMs + the backoff delays (base × multiplier^i, capped at maxMs). A retried call without a per-try timeout below its deadline (perTryTimeoutMs defaults to timeoutMs) is reported for what it means: a hung attempt uses the whole deadline, so only fast failures are retried. Per service-to-service call: the per-try timeout must cover the longest retry budget of the callee's own calls.",
     fix: "Set perTryTimeoutMs so all attempts fit in timeoutMs, raise timeoutMs, or retry fewer times.",
   },
   check(model) {
@@ -39,11 +39,21 @@ export const timeoutBudget: Rule = {
         if (call.retries > 0 && call.timeoutMs < needed) {
           const attempts = call.retries + 1;
           const perTry = Math.floor((call.timeoutMs - backoff) / attempts);
+          // No attempt bound inside the deadline (perTryTimeoutMs defaults to timeoutMs): nothing is
+          // cancelled for a retry, but the retries cover only fast failures — a hung attempt uses
+          // the whole deadline (Envoy: per_try_timeout unset, each try bounded by the route's).
+          const unbounded = call.perTryTimeoutMs >= call.timeoutMs;
           findings.push({
             path: `${call.path}.timeoutMs`,
-            message: `timeout ${ms(call.timeoutMs)} gives up before ${attempts} attempts × ${ms(call.perTryTimeoutMs)} + ${ms(backoff)} backoff = ${ms(needed)} can finish`,
-            fix:
-              perTry > 0
+            message: unbounded
+              ? `${call.retries} ${call.retries === 1 ? "retry" : "retries"} but no attempt timeout below the ${ms(call.timeoutMs)} deadline (perTryTimeoutMs ${ms(call.perTryTimeoutMs)}): an attempt that hangs uses the whole deadline, so only fast failures (refused connections, 503s) are retried`
+              : `timeout ${ms(call.timeoutMs)} gives up before ${attempts} attempts × ${ms(call.perTryTimeoutMs)} + ${ms(backoff)} backoff = ${ms(needed)} can finish`,
+            // Raising timeoutMs alone moves a defaulted per-try timeout with it: no fix there.
+            fix: unbounded
+              ? perTry > 0
+                ? `set perTryTimeoutMs: ${perTry} (or less), so that a slow attempt is retried within the ${ms(call.timeoutMs)} deadline`
+                : `raise timeoutMs and set a perTryTimeoutMs that fits ${attempts} attempts and the backoff in it, or set retries: 0`
+              : perTry > 0
                 ? `set perTryTimeoutMs: ${perTry} (or less), or raise timeoutMs to ${Math.ceil(needed)}`
                 : `raise timeoutMs to ${Math.ceil(needed)} or set retries: 0`,
             data: {

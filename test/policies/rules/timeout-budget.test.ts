@@ -28,7 +28,9 @@ describeRule(timeoutBudget, {
   ],
   noncompliant: [
     {
-      name: "retries without a per-try timeout never run; a caller that gives up before its callee's retries",
+      // Said "gives up before 3 attempts × 250 ms": no per-try timeout was declared, and Envoy
+      // still retries a fast failure inside the deadline; only a hung attempt is never retried.
+      name: "retries without a per-try timeout cover only fast failures; a caller that gives up before its callee's retries",
       spec: {
         name: "shop",
         datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
@@ -43,14 +45,35 @@ describeRule(timeoutBudget, {
       expect: [
         {
           path: "services.api.calls[0].timeoutMs",
-          message: "timeout 250 ms gives up before 3 attempts × 250 ms + 60 ms backoff = 810 ms can finish",
-          fix: "set perTryTimeoutMs: 63 (or less), or raise timeoutMs to 810",
+          message:
+            "2 retries but no attempt timeout below the 250 ms deadline (perTryTimeoutMs 250 ms): an attempt that hangs uses the whole deadline, so only fast failures (refused connections, 503s) are retried",
+          fix: "set perTryTimeoutMs: 63 (or less), so that a slow attempt is retried within the 250 ms deadline",
         },
         {
           path: "services.edge.calls[0].perTryTimeoutMs",
           message:
             "edge gives api 250 ms per attempt, but api may need 255 ms: its call to kv (services.api.calls[0]) may take 250 ms with 2 retries, plus 5 ms processing",
           fix: "raise services.edge.calls[0].perTryTimeoutMs (and timeoutMs) to at least 255, or lower the retries or timeout of services.api.calls[0]",
+        },
+      ],
+    },
+    {
+      name: "a per-try timeout whose attempts and backoff do not fit the deadline",
+      spec: {
+        name: "shop",
+        datastores: { kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+        services: {
+          api: {
+            regions: ["eu-west-1"],
+            calls: [{ to: "kv", timeoutMs: 300, perTryTimeoutMs: 100, retries: 2, backoff: { baseMs: 25 } }],
+          },
+        },
+      },
+      expect: [
+        {
+          path: "services.api.calls[0].timeoutMs",
+          message: "timeout 300 ms gives up before 3 attempts × 100 ms + 75 ms backoff = 375 ms can finish",
+          fix: "set perTryTimeoutMs: 75 (or less), or raise timeoutMs to 375",
         },
       ],
     },

@@ -117,6 +117,60 @@ describeRule(latencySlo, {
       ],
     },
     {
+      // The fix named the worst origin alone: a replica near ap-south-1 leaves the others over it.
+      name: "reads and a service over their SLOs from several origins name them all, worst first",
+      spec: {
+        name: "shop",
+        users: {
+          "ap-south-1": 0.2,
+          "sa-east-1": 0.2,
+          "ap-southeast-2": 0.2,
+          "af-south-1": 0.1,
+          "me-south-1": 0.1,
+          "eu-west-1": 0.2,
+        },
+        datastores: {
+          kv: {
+            replication: "consensus",
+            consistency: "bounded-staleness",
+            replicas: 3,
+            placement: { "eu-west-1": 3 },
+            slo: { readP99Ms: 100 },
+          },
+        },
+        services: { api: { regions: ["eu-west-1"], slo: { latencyP99Ms: 200 } } },
+      },
+      analysis: {
+        datastores: {
+          kv: {
+            read: profile({
+              "ap-south-1": 140,
+              "sa-east-1": 190,
+              "ap-southeast-2": 260,
+              "af-south-1": 170,
+              "me-south-1": 110,
+              "eu-west-1": 2,
+            }),
+          },
+        },
+        services: { api: { latency: profile({ "ap-southeast-2": 270, "sa-east-1": 210, "eu-west-1": 10 }) } },
+      },
+      expect: [
+        {
+          path: "datastores.kv.slo.readP99Ms",
+          message:
+            "read p99 260 ms from ap-southeast-2 (and 190 ms from sa-east-1, 170 ms from af-south-1, 140 ms from ap-south-1 and 1 more origin) exceeds the SLO 100 ms",
+          fix: "add a replica near ap-southeast-2, sa-east-1, af-south-1 and 2 more, or relax readP99Ms to 260",
+        },
+        {
+          path: "services.api.slo.latencyP99Ms",
+          message:
+            "p99 latency 270 ms from ap-southeast-2 (and 210 ms from sa-east-1) exceeds the SLO 200 ms",
+          fix: "run api nearer ap-southeast-2 and sa-east-1, or relax latencyP99Ms to 270",
+        },
+      ],
+    },
+    {
       // No leader to name, nothing nearer to move to: the time is the local commit tail.
       name: "multi-leader: an origin that is a write region misses on its local commit tail",
       spec: {
@@ -138,7 +192,7 @@ describeRule(latencySlo, {
         {
           path: "datastores.carts.slo.writeP99Ms",
           message:
-            "write p99 11.2 ms from eu-west-1 exceeds the SLO 5 ms: eu-west-1 commits locally, so this is the local commit tail (a flat estimate without an engine)",
+            "write p99 11.2 ms from eu-west-1 (and 9 ms from us-east-1) exceeds the SLO 5 ms: eu-west-1 commits locally, so this is the local commit tail (a flat estimate without an engine)",
           fix: "set datastores.carts.deploy.engine (deploy.target: kubernetes) to use the engine's measured commit tail, or relax writeP99Ms to 12",
         },
       ],

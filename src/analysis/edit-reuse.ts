@@ -121,6 +121,8 @@ const figureInputs = (service: ResolvedService) => [
   service.processingMs,
   service.calls,
   service.slo,
+  // A call between two services on Kubernetes crosses clusters spread over the callee's regions.
+  service.deploy.target,
 ];
 
 /** A kept result with the cost of the edited service, in the key order analyse writes. */

@@ -62,6 +62,32 @@ export function perRequest(call: ResolvedCall, figure: { p50Ms: number; p99Ms: n
   };
 }
 
+/**
+ * Whether a call from `caller` in `region` to the service `callee` crosses clusters by the
+ * callee's clusterset name (src/compile/kubernetes/endpoints.ts `clientEndpoint`): both run on
+ * Kubernetes and the callee has no pods in the caller's region. The Multi-Cluster Services address
+ * then balances the calls over every region the callee runs in, not the nearest one.
+ */
+export function crossesClusters(caller: ResolvedService, callee: ResolvedService, region: string): boolean {
+  return (
+    caller.deploy.target === "kubernetes" &&
+    callee.deploy.target === "kubernetes" &&
+    !callee.regions.includes(region)
+  );
+}
+
+/**
+ * Quantile of an even mixture of figures, one `key` each: the figure of the slowest ones that
+ * together take at least `tail` of the mass (0.01 for a p99, 0.5 for a median).
+ */
+function mixtureQuantile(figures: readonly Figure[], key: keyof Figure, tail: number): number {
+  const slowestFirst = figures.map((f) => f[key]).sort((a, b) => b - a);
+  const share = 1 / slowestFirst.length;
+  // The first k slowest take k/n of the calls; the smallest k with k/n ≥ tail (within rounding).
+  const k = Math.max(1, Math.ceil(tail / share - 1e-9));
+  return slowestFirst[Math.min(k, slowestFirst.length) - 1]!;
+}
+
 export interface ServiceEvaluator {
   at(service: string, region: string): RegionFigure | undefined;
   /** Latency from an origin: the nearest serving region whose hard dependencies work. */
@@ -99,12 +125,15 @@ export function evaluateServices(
   const serves = (service: ResolvedService, region: string) =>
     net.regionUp(region) && (service.zones[region] ?? [`${region}-zone`]).some(net.zoneUp);
 
-  const callee = (call: ResolvedCall, region: string): Figure | undefined => {
+  const callee = (caller: ResolvedService, call: ResolvedCall, region: string): Figure | undefined => {
     const store = datastores.get(call.to);
     if (store !== undefined) return store.latency(region, call.op === "write" ? "write" : "read");
     const stream = streams.get(call.to);
     if (stream !== undefined) return stream.produce(region);
-    return from(call.to, region);
+    const target = services.get(call.to);
+    return target !== undefined && crossesClusters(caller, target, region)
+      ? spread(call.to, region)
+      : from(call.to, region);
   };
 
   function at(name: string, region: string): RegionFigure | undefined {
@@ -124,7 +153,7 @@ export function evaluateServices(
         for (const member of new Set(cycle)) if (!cycles.has(member)) cycles.set(member, cycle);
         return { call, single: { p50Ms: 0, p99Ms: 0 }, p50Ms: 0, p99Ms: 0, failed: false };
       }
-      const single = callee(call, region);
+      const single = callee(service, call, region);
       if (single === undefined) {
         // A dead soft dependency costs its deadline; a dead hard one fails the request.
         const wait = call.hard ? 0 : call.timeoutMs;
@@ -207,6 +236,43 @@ export function evaluateServices(
       return { region, p50Ms: rtt + figure.p50Ms, p99Ms: net.rtt99(origin, region) + figure.p99Ms };
     }
     return undefined;
+  }
+
+  // Memos keyed by name, then origin, as `from`'s.
+  const spreadMemo = new Map<string, Map<string, Figure | undefined>>();
+  function spread(name: string, origin: string): Figure | undefined {
+    let byOrigin = spreadMemo.get(name);
+    if (byOrigin === undefined) {
+      byOrigin = new Map();
+      spreadMemo.set(name, byOrigin);
+    }
+    if (byOrigin.has(origin)) return byOrigin.get(origin);
+    const result = spreadUncached(name, origin);
+    // As `from`: what was computed while a call cycle was cut depends on where the walk entered.
+    if (stack.length === 0) byOrigin.set(origin, result);
+    return result;
+  }
+  /**
+   * A call spread evenly over every serving region whose hard dependencies work (each region runs
+   * the same number of pods, and the clusterset address balances over pods), quantiles of the
+   * mixture by the convention of `perRequest`: quantile q is the figure of the slowest regions
+   * that together take at least 1 − q of the calls — the p99 the slowest region's, the median
+   * the one where the slower half begins.
+   */
+  function spreadUncached(name: string, origin: string): Figure | undefined {
+    const service = services.get(name);
+    if (service === undefined) return undefined;
+    const figures: Figure[] = [];
+    for (const region of nearestFirst(service.regions, origin)) {
+      const figure = at(name, region);
+      if (figure === undefined || figure.failed) continue;
+      figures.push({
+        p50Ms: net.rtt(origin, region) + figure.p50Ms,
+        p99Ms: net.rtt99(origin, region) + figure.p99Ms,
+      });
+    }
+    if (figures.length === 0) return undefined;
+    return { p50Ms: mixtureQuantile(figures, "p50Ms", 0.5), p99Ms: mixtureQuantile(figures, "p99Ms", 0.01) };
   }
 
   const availabilityMemo = new Map<string, { own: number; total: number }>();

@@ -109,3 +109,57 @@ describe("service latency along the call graph", () => {
     expect(result.services.every((s) => s.availability > 0 && s.availability <= 1)).toBe(true);
   });
 });
+
+describe("a call across clusters is spread over the callee's regions (Multi-Cluster Services)", () => {
+  /** `front` in eu-west-1 calls `pricing`, which runs in us-east-1 and ap-southeast-1 only (1 µs of work each). */
+  const spec = (frontTarget: "kubernetes" | "external", pricingRegions = ["us-east-1", "ap-southeast-1"]) =>
+    build({
+      users: { "eu-west-1": 1 },
+      services: {
+        front: {
+          regions: ["eu-west-1"],
+          processingMs: 0.001,
+          calls: [{ to: "pricing", timeoutMs: 5000 }],
+          deploy:
+            frontTarget === "kubernetes"
+              ? { target: "kubernetes", image: "ghcr.io/acme/front:1.0.0", port: 8080 }
+              : { target: "external" },
+        },
+        pricing: {
+          regions: pricingRegions,
+          processingMs: 0.001,
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/pricing:1.0.0", port: 8080 },
+        },
+      },
+    } as never);
+  const callOf = (m: ReturnType<typeof spec>) =>
+    analyse(m).services.find((s) => s.name === "front")!.calls[0]!;
+
+  it("both on Kubernetes: the p99 and the median are the farther region's (two regions, half the calls each)", () => {
+    const call = callOf(spec("kubernetes"));
+    expect(call.p99Ms).toBeCloseTo(rtt("eu-west-1", "ap-southeast-1") * TAIL, 1);
+    expect(call.p50Ms).toBeCloseTo(rtt("eu-west-1", "ap-southeast-1"), 1);
+  });
+
+  it("of three regions, the median is the middle one's and the p99 the slowest's", () => {
+    const call = callOf(spec("kubernetes", ["us-east-1", "ap-southeast-1", "eu-central-1"]));
+    expect(call.p50Ms).toBeCloseTo(rtt("eu-west-1", "us-east-1"), 1);
+    expect(call.p99Ms).toBeCloseTo(rtt("eu-west-1", "ap-southeast-1") * TAIL, 1);
+  });
+
+  it("a caller outside Kubernetes reaches the nearest region, as before", () => {
+    const call = callOf(spec("external"));
+    expect(call.p99Ms).toBeCloseTo(rtt("eu-west-1", "us-east-1") * TAIL, 1);
+  });
+
+  it("a diff's reuse of the analysis notices the caller moving onto Kubernetes", async () => {
+    const { analyseEdited } = await import("../../src/analysis/index.js");
+    const before = spec("external");
+    const after = spec("kubernetes");
+    const reused = analyseEdited(after, { model: before, analysis: analyse(before) });
+    expect(reused.services.find((s) => s.name === "front")!.calls[0]!.p99Ms).toBeCloseTo(
+      rtt("eu-west-1", "ap-southeast-1") * TAIL,
+      1,
+    );
+  });
+});

@@ -58,6 +58,13 @@ export interface EngineCapabilities {
    */
   readonly failoverScope?: EngineTrait<"primary-region">;
   /**
+   * Who decides a failover. `kubernetes`: the operator, from the kubelet's probes of the primary
+   * and what it sees through the API server; a network partition between the members cuts neither,
+   * so the primary stays (src/compile/chaos). Absent: the members themselves (a Raft vote,
+   * Sentinels beside the data), which such a partition does reach.
+   */
+  readonly failoverDetector?: EngineTrait<"kubernetes">;
+  /**
    * How a write reaches another region's replicas. `per-region`: one copy crosses to each region,
    * and a replica there passes it on to the others (in-region, cross-zone). Absent: every replica
    * receives its own copy from the source (Raft leaders, Redis and Kafka followers).
@@ -198,6 +205,13 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       value: { rtoSeconds: 30, earliestSeconds: 20 },
       source:
         "https://cloudnative-pg.io/documentation/1.21/instance_manager/ (probes fail after 3 checks 10 s apart) and /failover/ (failoverDelay 0)",
+    },
+    // The kubelet probes the instance manager from the node, and the operator watches the pods
+    // through the API server: cutting the primary from its standbys leaves both seeing it healthy.
+    failoverDetector: {
+      value: "kubernetes",
+      source:
+        "https://cloudnative-pg.io/documentation/current/failover/ (a failover starts when the primary's readiness probe fails) and /instance_manager/ (the kubelet's probes)",
     },
     // A replica cluster's designated primary streams from the primary cluster; its other instances
     // stream from the designated primary (cascading), so the WAL crosses once per replica region.

@@ -10,6 +10,7 @@
 import { observerRegions, writesNeedPrimary } from "../../analysis/primary-dependence.js";
 import { mayLead } from "../../analysis/replication/common.js";
 import { REPLICATION } from "../../analysis/replication/index.js";
+import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { PlacementGroup, ReplicaSlot, ResolvedDatastore } from "../../model/types.js";
 
 /** The failure domain an experiment cuts off. */
@@ -22,6 +23,8 @@ export interface Isolation {
 
 export interface DatastoreVerdict {
   readonly writesContinue: boolean;
+  /** The primary stays where it was: write latency is the baseline's, not a failure's. */
+  readonly primaryStays?: true;
   readonly text: string;
 }
 
@@ -100,6 +103,17 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
         writesContinue: false,
         text: `no failover: the primary is in ${c.domain} and ${blocked}; writes from outside it stop until the partition heals`,
       };
+    const title = decidedByKubernetes(c.store);
+    if (title !== undefined) {
+      // Clients are not cut: they still reach the primary. Its commits need acknowledgements from
+      // the replicas inside the cut only if enough of them are there.
+      const acked = c.worst.inside >= c.worst.needed;
+      return {
+        writesContinue: acked,
+        primaryStays: true,
+        text: `no failover: the primary is in ${c.domain}, but ${title}'s failover is decided from the kubelet's probes and the operator's view through the API server, which a partition between its members leaves working, so the primary stays; ${acked ? `writes continue (${c.store.sync}: the ${c.worst.needed === 1 ? "acknowledgement a commit needs is" : `${c.worst.needed} acknowledgements a commit needs are`} inside ${c.domain}) and the replicas outside fall behind until the partition heals` : `commits wait for standbys outside ${c.domain} (${c.store.sync} needs ${c.worst.needed}, ${c.worst.inside} inside): writes stop until the partition heals`}`,
+      };
+    }
     return { writesContinue: true, text: failoverText(c, acks) };
   },
   "multi-leader": (c) => {
@@ -141,6 +155,13 @@ function candidatesOutside(c: Context, eligible: readonly string[]): boolean {
   return c.store.groups.every((group) =>
     group.replicas.some((slot) => mayLead(slot) && !c.inDomain(slot) && eligible.includes(slot.region)),
   );
+}
+
+/** The engine's title when its failover is decided from the Kubernetes side (capabilities `failoverDetector`). */
+function decidedByKubernetes(store: ResolvedDatastore): string | undefined {
+  if (store.deploy.target !== "kubernetes" || store.deploy.engine === undefined) return undefined;
+  const caps = ENGINE_CAPABILITIES[store.deploy.engine];
+  return caps.failoverDetector?.value === "kubernetes" ? caps.title : undefined;
 }
 
 /** A replica outside the domain is promoted: when, from whose figure, and what is lost. */

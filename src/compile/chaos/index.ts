@@ -119,7 +119,8 @@ function datastoreExperiments(
       isolation.kind === "zone"
         ? { kind: "zone" as const, zone: isolation.zone ?? "" }
         : { kind: "region" as const, region: isolation.region };
-    return verdict.text + predict(store, failure, verdict.writesContinue);
+    // A primary that stays serves at the baseline's latency (the analysis' failure would move it).
+    return verdict.text + predict(store, failure, verdict.writesContinue && verdict.primaryStays !== true);
   };
   const experiments: Experiment[] = [];
   for (const region of store.regions) {

@@ -67,6 +67,28 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     );
   });
 
+  // Predicted a promotion "after about 30 s" (review): the partition cuts the primary from its
+  // standbys only, and CloudNativePG fails over on the kubelet's probes and the API server.
+  test("CloudNativePG keeps a primary that a partition between its members leaves healthy", () => {
+    const store = (sync: "async" | "semi-sync") =>
+      withStore({
+        ...primaryReplica,
+        sync,
+        // semi-sync: two standbys beside the primary, so the partition alone blocks no failover.
+        replicas: sync === "async" ? 4 : 5,
+        placement: sync === "async" ? threeRegions : { ...threeRegions, "eu-west-1": 3 },
+        deploy: { target: "kubernetes", engine: "postgresql" },
+      });
+    // async: the primary commits alone, so writes go on; the standbys outside fall behind.
+    expect(outcome(store("async"), "zone-eu-west-1a")).toMatch(
+      /^no failover: the primary is in zone eu-west-1a, but PostgreSQL's failover is decided from the kubelet's probes and the operator's view through the API server, which a partition between its members leaves working, so the primary stays; writes continue \(async: the acknowledgement a commit needs is inside zone eu-west-1a\) and the replicas outside fall behind until the partition heals \(baseline p99 write [0-9.]+ ms\)$/,
+    );
+    // semi-sync: the standby that acknowledges is in eu-west-1b or 1c, outside the cut.
+    expect(outcome(store("semi-sync"), "zone-eu-west-1a")).toMatch(
+      /^no failover: .* so the primary stays; commits wait for standbys outside zone eu-west-1a \(semi-sync needs 2, 1 inside\): writes stop until the partition heals/,
+    );
+  });
+
   test("a manual failover is never predicted to happen", () => {
     const m = withStore({
       ...primaryReplica,

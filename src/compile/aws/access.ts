@@ -56,7 +56,8 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
   "aurora-postgresql": {
     // IAM database authentication (the clusters enable it): the database user of the same name
     // as the service must exist with the rds_iam role (Aurora user guide, "IAM database authentication").
-    statements: (c) => [
+    // That user only: `/*` would let any caller sign in as every rds_iam user of the cluster.
+    statements: (c, caller) => [
       {
         Effect: "Allow",
         Action: ["rds-db:connect"],
@@ -66,7 +67,7 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
             awsAccountId(),
             ":dbuser:",
             out(logicalName(c.name, "cluster", r), "clusterResourceId"),
-            "/*",
+            `/${caller?.name ?? "*"}`,
           ),
         ),
       },

@@ -7,6 +7,13 @@ import { logicalName, physicalName, rdsIdentifier } from "./names.js";
 import { isExistingNetwork } from "./options.js";
 import { generatedPassword, jsonDocument, out, STATEFUL } from "./typed.js";
 
+/**
+ * Room for a cluster parameter group's `namePrefix`: RDS allows 255 characters, and the provider
+ * appends a 26-character unique suffix (terraform-provider-aws, `id.UniqueIDSuffixLength`) after
+ * the prefix's closing hyphen.
+ */
+const PARAMETER_GROUP_PREFIX_MAX = 255 - 26 - 1;
+
 /** @default engine version of new Aurora PostgreSQL global databases */
 export const AURORA_ENGINE_VERSION = "16.6";
 /** Global databases need memory-optimised (r-class) instances. */
@@ -116,6 +123,10 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
       region,
       component: store.name,
       args: {
+        // Not auto-named from the logical name: RDS refuses `--` in a parameter group's name,
+        // which component names may hold (rdsIdentifier collapses it). A prefix, so a new family
+        // (a major version) can be created before the old group goes.
+        namePrefix: `${rdsIdentifier(ctx.physical([store.name, region, "params"], PARAMETER_GROUP_PREFIX_MAX), PARAMETER_GROUP_PREFIX_MAX)}-`,
         family,
         description: `${store.path}: TLS required`,
         parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }],

@@ -303,6 +303,9 @@ export class AwsContext {
   }
 
   widget(region: string, widget: Widget): void {
+    // PutDashboard refuses a metric widget without metrics ("Should NOT have fewer than 1 items"),
+    // and with it the region's whole dashboard (a single-region table's replication latency).
+    if (widget.metrics.length === 0) return;
     const list = this.widgetsByRegion.get(region) ?? [];
     list.push(widget);
     this.widgetsByRegion.set(region, list);

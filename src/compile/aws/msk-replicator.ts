@@ -5,7 +5,7 @@ import type { ResolvedStream } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
 import { MSK_INSTANCE_TYPE, MSK_KAFKA_VERSION } from "./msk.js";
 import { kafkaVersionBelow, REPLICATOR_MIN_KAFKA } from "./msk-mirror.js";
-import { logicalName } from "./names.js";
+import { IAM_ROLE_NAME_PREFIX_MAX, logicalName } from "./names.js";
 import { awsAccountId, concat, jsonDocument, out } from "./typed.js";
 
 /**
@@ -225,6 +225,10 @@ function executionRole(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair
     region: pair.target,
     component: stream.name,
     args: {
+      // IAM role names are at most 64 characters, and auto-naming adds 8 to the logical name
+      // (58 here for a 10-character stream from eu-west-1 to eu-central-1): a prefix of at most
+      // 38, to which the provider adds a unique suffix.
+      namePrefix: `${ctx.physical([stream.name, "replicator", pair.target], IAM_ROLE_NAME_PREFIX_MAX - 1)}-`,
       description: `MSK Replicator of ${stream.path}: ${pair.source} to ${pair.target}`,
       assumeRolePolicy: jsonDocument({
         Version: "2012-10-17",

@@ -12,6 +12,13 @@ export function logicalName(component: string, kind: string, region?: string): s
   return region === undefined ? `${component}-${kind}` : `${component}-${kind}-${region}`;
 }
 
+/**
+ * The longest `namePrefix` of an IAM role: IAM's 64 characters less the 26-character unique suffix
+ * the provider appends (terraform-provider-aws, the IAM role's `name_prefix` validation with
+ * `id.UniqueIDSuffixLength`, which @pulumi/aws wraps).
+ */
+export const IAM_ROLE_NAME_PREFIX_MAX = 38;
+
 /** Shared per-region resources (VPC, alarm topic, dashboard) carry this component prefix. */
 export const SHARED = "aws";
 

@@ -1,6 +1,6 @@
 import type { ResolvedDatastore } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
-import { logicalName } from "./names.js";
+import { IAM_ROLE_NAME_PREFIX_MAX, logicalName } from "./names.js";
 import { concat, jsonDocument, out, STATEFUL } from "./typed.js";
 
 /**
@@ -122,6 +122,9 @@ export function compileS3(ctx: AwsContext, store: ResolvedDatastore): void {
     region: store.leader,
     component: store.name,
     args: {
+      // Auto-named from `<store>-replication-role` (57 characters for a 40-character store) plus
+      // 8 would pass IAM's 64: a prefix the provider completes instead.
+      namePrefix: `${ctx.physical([store.name, "s3-replication"], IAM_ROLE_NAME_PREFIX_MAX - 1)}-`,
       description: `S3 replication of ${store.path} from ${store.leader}`,
       assumeRolePolicy: {
         Version: "2012-10-17",

@@ -76,18 +76,17 @@ export function compileChaos(
   if (targets.length === 0) return [];
   const predict = latencyPredictor(model, analysis);
   const resources: PlannedResource[] = [];
-  // Slots are counted across every component on the same schedule: two components' experiments at
-  // once would take two domains out for the services that use both.
-  const nextSlot = new Map<string, number>();
+  // Slots are counted across every component, whatever its schedule: two components' experiments
+  // at once would take two domains out for the services that use both, and schedules written
+  // differently fire together (`@weekly` and `0 0 * * *` on Sundays, `0 * * * *` and either).
+  let nextSlot = 0;
   for (const component of targets) {
     const experiments =
       component.kind === "datastore"
         ? datastoreExperiments(model, component, predict, options)
         : streamExperiments(model, component, options);
     for (const experiment of experiments) {
-      const slot = nextSlot.get(component.chaos.schedule) ?? 0;
-      nextSlot.set(component.chaos.schedule, slot + 1);
-      resources.push(schedule(model, component, experiment, slot));
+      resources.push(schedule(model, component, experiment, nextSlot++));
     }
   }
   return resources;

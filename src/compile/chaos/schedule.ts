@@ -1,7 +1,8 @@
 /**
- * Staggering: every experiment of one component must run alone (two zones isolated at once is a
+ * Staggering: every experiment of a topology must run alone (two zones isolated at once is a
  * different, double failure, and clusters in different regions do not coordinate). Experiment i
- * of a component therefore starts `i × SLOT_MINUTES` after the component's schedule, and every
+ * of the topology (index.ts counts them over every component) therefore starts `i × SLOT_MINUTES`
+ * after its component's schedule, and every
  * schedule is read in one time zone: each cluster's Chaos Mesh reads an unqualified cron line in
  * its controller's own zone (the Helm value `timezone`, set as TZ), so clusters installed with
  * different zones would run the "staggered" experiments of one component at once.

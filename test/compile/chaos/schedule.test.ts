@@ -66,4 +66,18 @@ describe("schedules", () => {
     // accounts (8 experiments) takes 00:00 to 01:45; the stream follows.
     expect(clicks).toEqual(["CRON_TZ=UTC 0 2 * * 0", "CRON_TZ=UTC 15 2 * * 0", "CRON_TZ=UTC 30 2 * * 0"]);
   });
+
+  // @weekly and a daily midnight were counted apart and both started at 00:00 on Sundays (review).
+  test("components on schedules written differently take turns too", () => {
+    const model = modelOf({
+      ...SMALL,
+      streams: {
+        clicks: { ...SMALL.streams!.clicks!, chaos: { enabled: true, schedule: "0 0 * * *" } },
+      },
+    });
+    const clicks = compileChaos(model)
+      .filter((r) => r.component === "clicks")
+      .map((r) => (r.inputs as { spec: { schedule: string } }).spec.schedule);
+    expect(clicks).toEqual(["CRON_TZ=UTC 0 2 * * *", "CRON_TZ=UTC 15 2 * * *", "CRON_TZ=UTC 30 2 * * *"]);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * The write latency a datastore experiment predicts, appended to its expected outcome: baseline →
- * under the isolated domain. Whether writes continue at all is datastore-outcome.ts's verdict
+ * under the isolated zone (a region's isolation gets the baseline alone: see below). Whether writes continue at all is datastore-outcome.ts's verdict
  * (which knows when a primary is not replaced); the latency only prices the writes that continue.
  */
 import { analysisIndex } from "../../analysis/analysis-index.js";
@@ -22,6 +22,11 @@ export function latencyPredictor(model: Model, baseline: Analysis | undefined) {
     // No origin declares demand (no `users`): there is no latency to quote.
     if (before === undefined || before.byOrigin.length === 0) return "";
     if (!writesContinue) return ` (baseline p99 write ${ms(before.worstP99Ms)} ms)`;
+    // The analysis would take the whole region down, its clients with it; the experiment cuts only
+    // the store's members there from its other regions' members, and who still reaches whom then
+    // depends on the engine's routing. No figure rather than the wrong one.
+    if (failure.kind === "region")
+      return ` (baseline p99 write ${ms(before.worstP99Ms)} ms; no figure under the partition: the analysis models a region's loss, and this cuts only the store's members there from its other regions)`;
     const after = writeUnder(store.name, [failure]);
     if (after === undefined) return "";
     const unavailable = after.byOrigin.every((o) => o.unavailable === true);

@@ -66,7 +66,8 @@ describe("chaos target", () => {
     const region = inputs(named("eu-central-1/shop/Schedule/accounts-isolate-region-eu-central-1")).metadata
       .annotations;
     expect(region[ANNOTATIONS.expectedOutcome]).toMatch(
-      /^quorum holds: 3 of 5 voting replicas remain \(write quorum 3\); writes continue; p99 write/,
+      // No latency under it: the analysis models the region's loss, clients and all (review).
+      /^quorum holds: 3 of 5 voting replicas remain \(write quorum 3\); writes continue \(baseline p99 write [0-9.]+ ms; no figure under the partition: the analysis models a region's loss, and this cuts only the store's members there from its other regions\)$/,
     );
     const stream = inputs(named("eu-west-1/shop/Schedule/clicks-isolate-zone-eu-west-1b")).metadata
       .annotations;

@@ -192,6 +192,18 @@ export function dataLoss(
       pathLoads(links, net.route, from, to),
       pipelineOf(ds),
     ).p99Ms;
+  } else if (!durable && takesOver && to === from && leaderBased && ds.deploy.target !== "aws") {
+    // A standby in another zone of the region takes over: what the old primary acknowledged but
+    // had not shipped across the zones is lost (async: a commit waits for no standby). The lag
+    // is the region's zone-to-zone round trip and the item's transfer, no WAN link. Not for a
+    // managed service: Aurora's writer and readers share a cluster volume written to six copies
+    // over three zones, so the reader it promotes has every acknowledged write.
+    windowMs = linkLag(
+      { p50Ms: net.rtt(from, from), p99Ms: net.rtt99(from, from) },
+      ds.traffic?.itemBytes ?? 1024,
+      [],
+      pipelineOf(ds),
+    ).p99Ms;
   }
   const writesPerSec = (ds.traffic?.writesPerSec ?? 0) * share;
   const canResume = leaderBased

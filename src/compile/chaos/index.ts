@@ -92,9 +92,17 @@ export function compileChaos(
   return resources;
 }
 
-/** The other regions' CIDRs, and the regions among them that have none configured. */
+/**
+ * The CIDRs of the other regions where the component has pods, and those among them that have none
+ * configured. A stream's include its mirror regions, where MirrorMaker 2 reads it from (and writes
+ * the mirror): without them an isolation of the source would leave mirroring running.
+ */
 function remoteCidrs(component: Stateful, region: string, options: ChaosOptions) {
-  const others = component.regions.filter((r) => r !== region);
+  const withPods =
+    component.kind === "stream"
+      ? [...new Set([...component.regions, ...component.mirrorRegions])]
+      : component.regions;
+  const others = withPods.filter((r) => r !== region);
   return {
     cidrs: others.flatMap((r) => options.regionCidrs?.[r] ?? []),
     missing: others.filter((r) => (options.regionCidrs?.[r] ?? []).length === 0),

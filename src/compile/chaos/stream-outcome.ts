@@ -42,5 +42,10 @@ export function streamZoneOutcome(stream: ResolvedStream, region: string, zone: 
 }
 
 export function streamRegionOutcome(stream: ResolvedStream, region: string): string {
-  return `${region}'s cluster keeps all ${stream.replicas} replicas of its partitions and keeps serving producers and consumers in ${region}; clients in other regions that use it fail until the partition heals`;
+  const mirrors = stream.mirrorRegions.filter((r) => r !== region);
+  const mirroring =
+    mirrors.length === 0
+      ? ""
+      : `; MirrorMaker 2 stops mirroring across the cut (${mirrors.join(", ")}) until it heals, and the mirrors fall behind`;
+  return `${region}'s cluster keeps all ${stream.replicas} replicas of its partitions and keeps serving producers and consumers in ${region}; clients in other regions that use it fail until the partition heals${mirroring}`;
 }

@@ -63,3 +63,43 @@ describe("stream outcomes on the Kafka engine follow its broker and controller l
     );
   });
 });
+
+// The isolation of a mirrored stream's region left MirrorMaker 2 reading it from a mirror-only
+// region, whose CIDRs were not cut, while the README said mirroring stops (review).
+describe("a mirrored stream's region isolation", () => {
+  const model = modelOf({
+    name: "k",
+    streams: {
+      s: {
+        regions: ["eu-west-1", "eu-central-1"],
+        mirrorRegions: ["eu-north-1"],
+        partitions: 6,
+        replicas: 3,
+        minInSync: 2,
+        deploy: { target: "kubernetes", engine: "kafka" },
+        chaos: { enabled: true },
+      },
+    },
+  });
+  const regionCidrs = {
+    "eu-west-1": ["10.1.0.0/16"],
+    "eu-central-1": ["10.2.0.0/16"],
+    "eu-north-1": ["10.3.0.0/16"],
+  };
+  const isolation = compileChaos(model, undefined, { regionCidrs }).find((r) =>
+    r.name.endsWith("/Schedule/s-isolate-region-eu-west-1"),
+  )!.inputs as {
+    metadata: { annotations: Record<string, string> };
+    spec: { networkChaos: { externalTargets: string[] } };
+  };
+
+  test("cuts the mirror regions too, where MirrorMaker 2 runs", () => {
+    expect(isolation.spec.networkChaos.externalTargets).toEqual(["10.2.0.0/16", "10.3.0.0/16"]);
+  });
+
+  test("says that mirroring stops until the partition heals", () => {
+    expect(isolation.metadata.annotations[ANNOTATIONS.expectedOutcome]).toMatch(
+      /; MirrorMaker 2 stops mirroring across the cut \(eu-north-1\) until it heals, and the mirrors fall behind$/,
+    );
+  });
+});

@@ -16,7 +16,8 @@ export const survival: Rule = {
   check(model, analysis) {
     const findings: Finding[] = [];
     // `allAck`: a write needs every replica (synchronous primary-replica), so no count or spread
-    // helps; `majority`: the quorum is a majority of the replicas (consensus).
+    // helps; `majority`: the quorum is a majority of the replicas (consensus); `readsAtPrimary`:
+    // clients read only in the primary's region.
     const judge = (
       path: string,
       survival: SurvivalAnalysis,
@@ -24,11 +25,12 @@ export const survival: Rule = {
       field: string,
       allAck = false,
       majority = false,
+      readsAtPrimary = false,
     ) => {
       if (survival.meetsGoal) return;
       const check = survival.goal === "region" ? survival.region : survival.zone;
       const domain = check.worstDomain ?? `one ${survival.goal}`;
-      const said = explain(survival, check, domain, replicas, allAck, majority);
+      const said = explain(survival, check, domain, replicas, allAck, majority, readsAtPrimary);
       findings.push({
         path: `${path}.${field}`,
         message: `survive: ${survival.goal} does not hold: ${said.message}`,
@@ -55,6 +57,7 @@ export const survival: Rule = {
         "placement",
         allAck,
         store.replication === "consensus",
+        store.readsAtPrimary,
       );
     }
     for (const stream of model.streams) {
@@ -81,6 +84,7 @@ function explain(
   replicas: number,
   allAck: boolean,
   majority: boolean,
+  readsAtPrimary: boolean,
 ): { message: string; fix: string } {
   const orZone = survival.goal === "region" ? ", or set survive: zone" : "";
   if (check.noLeader)
@@ -98,12 +102,18 @@ function explain(
   if (survival.operatorNeeded !== undefined)
     return { message: survival.operatorNeeded.message, fix: survival.operatorNeeded.fix };
   if (check.replicasLeft >= check.quorum)
-    // The write quorum outlives the domain; the reads do not (clients that reach only the
-    // primary's region, CloudNativePG's read-write Service, find no instance there).
-    return {
-      message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")}, but none where clients read: they reach only the primary's region`,
-      fix: `keep a voter in the primary's region outside ${domain} (another zone there)${orZone}`,
-    };
+    // The write quorum outlives the domain; the reads do not: clients that reach only the
+    // primary's region (CloudNativePG's read-write Service) find no instance there, or a read
+    // quorum larger than the write one is not left.
+    return readsAtPrimary
+      ? {
+          message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")}, but none where clients read: they reach only the primary's region`,
+          fix: `keep a voter in the primary's region outside ${domain} (another zone there)${orZone}`,
+        }
+      : {
+          message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")}: a write quorum (${check.quorum}) but not a read quorum`,
+          fix: `add or spread replicas so a read quorum outlives any one ${survival.goal}, or lower the read quorum${orZone}`,
+        };
   // A majority grows with the count; a fixed write quorum (primary-replica, leaderless, a
   // stream's minInSync) does not.
   const quorumAtMinimum = majority ? Math.floor(survival.minReplicas / 2) + 1 : check.quorum;

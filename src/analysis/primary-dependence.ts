@@ -53,7 +53,7 @@ export function primaryNeedsZone(
 }
 
 /** Another voter in the primary's region that outlives the primary's zone: a standby to promote there. */
-export function hasStandbyBeside(group: PlacementGroup): boolean {
+function hasStandbyBeside(group: PlacementGroup): boolean {
   const primary = group.leader;
   return group.replicas.some(
     (slot) =>

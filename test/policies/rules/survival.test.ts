@@ -140,6 +140,40 @@ describeRule(survival, {
       ],
     },
     {
+      // Leaderless, W = 1 and R = 3: a zone's loss leaves the writes a quorum, not the reads.
+      name: "a read quorum the worst zone breaks while the write quorum holds",
+      spec: {
+        name: "kv",
+        datastores: {
+          events: {
+            replication: "leaderless",
+            replicas: 3,
+            quorum: { read: 3, write: 1 },
+            placement: { "us-east-1": 3 },
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: {
+          events: {
+            survival: {
+              meetsGoal: false,
+              minReplicas: 3,
+              zone: { goal: "zone", survives: false, worstDomain: "us-east-1a", replicasLeft: 2, quorum: 1 },
+            },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.events.placement",
+          message:
+            "survive: zone does not hold: losing us-east-1a leaves 2 of 3 replicas: a write quorum (1) but not a read quorum",
+          fix: "add or spread replicas so a read quorum outlives any one zone, or lower the read quorum",
+        },
+      ],
+    },
+    {
       name: "without an analysis the rule says it could not decide",
       spec,
       noAnalysis: true,

@@ -2,6 +2,7 @@ import type { Catalog } from "../catalog/catalog.js";
 import { HOURS_PER_MONTH } from "../catalog/data/defaults.js";
 import {
   AURORA_IO,
+  DEFAULT_BUFFER_CACHE_HIT_RATIO,
   DEFAULT_INSTANCE_CLASS,
   EBS_USD_PER_GB_MONTH,
   INSTANCE_USD_PER_HOUR,
@@ -10,6 +11,7 @@ import {
   REQUEST_PRICES,
   STORAGE_USD_PER_GB_MONTH,
 } from "../catalog/data/prices.js";
+import { CONTROLLER_STORAGE_GI } from "../engines/kafka-sizing.js";
 import { mskBrokers, streamClusterRegions } from "../model/msk-clusters.js";
 import type { ResolvedDatastore, ResolvedService, ResolvedStream } from "../model/types.js";
 import { type Flow, monthlyUsd, SECONDS_PER_MONTH } from "./bandwidth.js";
@@ -128,7 +130,7 @@ const MANAGED: Readonly<Record<string, (ds: ResolvedDatastore, catalog: Catalog)
     const readIos =
       t.readsPerSec *
       Math.ceil(t.itemBytes / AURORA_IO.readPageBytes) *
-      (1 - (deploy?.bufferCacheHitRatio ?? 0));
+      (1 - (deploy?.bufferCacheHitRatio ?? DEFAULT_BUFFER_CACHE_HIT_RATIO));
     return (
       instances +
       perMillion(writeIos + readIos, p.ioPerMillion) +
@@ -196,11 +198,14 @@ export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): num
   }
   if (deploy.target === "kubernetes") {
     // Kafka compiles a cluster of `replicas` brokers in each mirror region too (src/engines/kafka-mirror.ts).
-    const mirrorOnly =
-      deploy.engine === "kafka" ? streamClusterRegions(stream).length - stream.regions.length : 0;
+    const clusters = deploy.engine === "kafka" ? streamClusterRegions(stream).length : stream.regions.length;
+    const storage = storageUsdPerGbMonth(deploy.storageClass);
+    // And in each cluster its KRaft controllers: pods of the brokers' size with a metadata volume.
+    const controllers = clusters * (stream.metadataQuorum ?? 0);
     return (
-      (brokers + mirrorOnly * stream.replicas) *
-      (podUsdPerMonth(deploy) + deploy.storageGi * storageUsdPerGbMonth(deploy.storageClass))
+      (brokers + (clusters - stream.regions.length) * stream.replicas) *
+        (podUsdPerMonth(deploy) + deploy.storageGi * storage) +
+      controllers * (podUsdPerMonth(deploy) + CONTROLLER_STORAGE_GI * storage)
     );
   }
   return brokers * catalog.replicaCost.totalUsdPerMonth;

@@ -18,6 +18,7 @@
  * Pods meet the namespace's restricted Pod Security Standard through the pool, entity-operator and
  * exporter templates (Strimzi also offers a cluster-wide `restricted` security provider).
  */
+
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { streamDisruptionBudget } from "../compile/kubernetes/disruption.js";
@@ -39,6 +40,7 @@ import {
   mirrorSources,
 } from "./kafka-mirror.js";
 import { mirrorLag } from "./kafka-mirror-metrics.js";
+import { CONTROLLER_STORAGE_GI } from "./kafka-sizing.js";
 import { apiServerEgress, RESTRICTED_CONTAINER } from "./security.js";
 import { strimziPodLabels } from "./strimzi-pods.js";
 import type { EngineComponent, EngineDefinition, Indicators } from "./types.js";
@@ -69,8 +71,6 @@ export function kafkaMaxUnavailable(stream: Pick<ResolvedStream, "replicas" | "m
   const controllerQuorum = Math.floor(CONTROLLERS / 2) + 1;
   return Math.min(streamDisruptionBudget(stream), CONTROLLERS - controllerQuorum);
 }
-/** Controllers keep only the metadata log. Estimate, not a Strimzi default. */
-const CONTROLLER_STORAGE_GI = 20;
 
 /** `version` of the Kafka CR from a Strimzi image tag `<strimzi>-kafka-<kafka version>`, if it is one. */
 export function kafkaVersionOf(image: string): string | undefined {

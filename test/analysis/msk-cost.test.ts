@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { podUsdPerMonth, storageUsdPerGbMonth } from "../../src/analysis/cost.js";
 import { analyse } from "../../src/analysis/index.js";
 import { mskBrokers, mskClusterZones } from "../../src/model/msk-clusters.js";
 import { build } from "./helpers.js";
@@ -55,6 +56,13 @@ describe("Kafka on Kubernetes prices its mirror regions' clusters", () => {
 
   it("a mirror-only region adds a cluster of the stream's replicas", () => {
     expect(kafka(["eu-north-1"])).toBeCloseTo(2 * kafka(), 9);
+  });
+
+  // Priced the brokers alone; each cluster also runs 3 KRaft controllers of the brokers' size.
+  it("each cluster's KRaft controllers are priced: pods of the brokers' size with a 20 GiB volume", () => {
+    const pod = podUsdPerMonth({ cpu: "500m", memory: "1Gi" });
+    const gb = storageUsdPerGbMonth(undefined);
+    expect(kafka()).toBeCloseTo(3 * (pod + 100 * gb) + 3 * (pod + 20 * gb), 6);
   });
 });
 

@@ -132,6 +132,15 @@ export const REQUEST_PRICES = {
  */
 export const AURORA_IO = { readPageBytes: 8192, writeUnitBytes: 4096 } as const;
 
+/**
+ * Share of Aurora page reads served from the buffer cache when `deploy.bufferCacheHitRatio` is not
+ * declared: only the rest are billed I/Os. An estimate: an OLTP working set usually fits the cache
+ * (CloudWatch's BufferCacheHitRatio sits near 99% and above when it does; AWS Database Blog,
+ * "Planning I/O in Amazon Aurora": reads served from the cache are not billed). Billing every read
+ * (0) priced a read-heavy store's I/O at ~100× what such a database pays; declare your own ratio.
+ */
+export const DEFAULT_BUFFER_CACHE_HIT_RATIO = 0.99;
+
 /** Default instance class when a managed deployment names none (as compile/aws uses). */
 export const DEFAULT_INSTANCE_CLASS: Readonly<Record<string, string>> = {
   "aurora-postgresql": "db.r6g.large",

@@ -98,7 +98,7 @@ export const AwsDeploy = z
     }),
     bufferCacheHitRatio: z.number().min(0).max(1).optional().meta({
       description:
-        "Aurora only: share of page reads served from the buffer cache (CloudWatch BufferCacheHitRatio / 100); only the rest are billed read I/Os. @default 0, every page read billed",
+        "Aurora only: share of page reads served from the buffer cache (CloudWatch BufferCacheHitRatio / 100); only the rest are billed read I/Os. @default 0.99 (an estimate: an OLTP working set that fits the cache)",
     }),
   })
   .meta({ description: "Deploy to a managed AWS service." });

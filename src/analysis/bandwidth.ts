@@ -151,3 +151,13 @@ export function linkLoads(
     })
     .sort((a, b) => byText(a.from, b.from) || byText(a.to, b.to));
 }
+
+/**
+ * Share of a region's client bytes that cross zones: clients spread evenly over the component's
+ * zones there, each request routed to a replica or broker without regard to its zone (a Kubernetes
+ * Service, a DNS endpoint), so a client meets its own zone one time in `zones`. An estimate
+ * (topology-aware routing or zonal endpoints would keep more at home).
+ */
+export function crossZoneShare(zones: number): number {
+  return zones <= 1 ? 0 : (zones - 1) / zones;
+}

@@ -32,7 +32,7 @@ export function loadedNetwork(model: Model, net: NetworkView): LoadedNetwork {
   const flows: Flow[] = [
     ...[...datastores.values()].flatMap(datastoreFlows),
     ...[...datastores.values()].flatMap((ev) => clientFlows(model, ev, net)),
-    ...[...streams.values()].flatMap((ev) => streamFlows(ev, net)),
+    ...[...streams.values()].flatMap((ev) => streamFlows(model, ev, net)),
   ];
   const links = linkLoads(model, flows, net.route);
   const linkByKey = new Map<string, LinkLoad>(links.map((link) => [`${link.from}|${link.to}`, link]));

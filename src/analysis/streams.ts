@@ -3,7 +3,7 @@ import { modelIndex } from "../model/model-index.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
 import { byText } from "../order.js";
 import type { FailureProbabilities } from "./availability.js";
-import type { Flow } from "./bandwidth.js";
+import { crossZoneShare, type Flow } from "./bandwidth.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import { nearest } from "./replication/common.js";
@@ -296,8 +296,12 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
 /**
  * Follower copies within each region cross zones: (replicas − 1) per message; each live cluster's
  * records also cross to every mirror region (MirrorMaker 2 / MSK Replicator copy them once).
+ * Clients cross zones too: producers send each record to its partition's leader, and every
+ * consumer of the region reads it from the leader (no follower fetching is configured), a share
+ * `crossZoneShare` of them from another zone — billed on MSK as on Kubernetes (MSK bills data in
+ * and out of the cluster at EC2 rates; only broker-to-broker traffic is free).
  */
-export function streamFlows(ev: StreamEvaluator, net?: NetworkView): Flow[] {
+export function streamFlows(model: Model, ev: StreamEvaluator, net?: NetworkView): Flow[] {
   const { stream } = ev;
   const traffic = stream.traffic;
   if (traffic === undefined || ev.liveRegions.length === 0) return [];
@@ -307,6 +311,15 @@ export function streamFlows(ev: StreamEvaluator, net?: NetworkView): Flow[] {
       .filter((m) => m !== region && (net === undefined || (net.regionUp(m) && net.connected(region, m))))
       .map((m) => ({ component: stream.name, from: region, to: m, bytesPerSec: perRegion })),
   );
+  // Consumers reading in each region: the consuming services that run there.
+  const readers = (region: string) =>
+    stream.consumers.filter((name) => modelIndex(model).service(name)?.regions.includes(region) === true)
+      .length;
+  const clients = ev.liveRegions.flatMap((region) => {
+    const share = crossZoneShare(stream.zones[region]?.length ?? 1);
+    const bytesPerSec = perRegion * (1 + readers(region)) * share;
+    return bytesPerSec > 0 ? [{ component: stream.name, from: region, to: region, bytesPerSec }] : [];
+  });
   return [
     ...ev.liveRegions.map((region) => ({
       component: stream.name,
@@ -316,6 +329,7 @@ export function streamFlows(ev: StreamEvaluator, net?: NetworkView): Flow[] {
       // MSK bills no data transfer between the brokers of a cluster (Amazon MSK pricing page).
       ...(stream.deploy.target === "aws" && stream.deploy.service === "msk" ? { unbilled: true } : {}),
     })),
+    ...clients,
     ...mirrored,
   ];
 }

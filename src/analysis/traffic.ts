@@ -1,12 +1,14 @@
 import type { Model, UserOrigin } from "../model/types.js";
-import type { Flow } from "./bandwidth.js";
+import { crossZoneShare, type Flow } from "./bandwidth.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { NetworkView } from "./network.js";
 import { callersOf, demandOrigins } from "./origins.js";
 import { holdsData, nearest } from "./replication/common.js";
 
 /**
- * Client traffic that crosses regions: a service in region U writing to a leader in L sends each
+ * Client traffic between zones of one region, where it is billed (AWS: $0.01/GB each way, EC2 data
+ * transfer pricing; Amazon RDS and MSK clients in another AZ pay it, DynamoDB's and S3's regional
+ * endpoints do not), and client traffic that crosses regions: a service in region U writing to a leader in L sends each
  * write there (writesPerSec × itemBytes × U's share), and a read served in another region sends the
  * item back (readsPerSec × itemBytes × share) — both use the links and cost egress like
  * replication does. Requests go where the analysis sends them: writes to the leader (or the nearest
@@ -33,8 +35,16 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
     if (perSec === 0) return;
     for (const origin of origins) {
       const to = target(origin.region);
-      if (to === undefined || to === origin.region || !net.connected(origin.region, to)) continue;
+      if (to === undefined || !net.connected(origin.region, to)) continue;
       const bytesPerSec = perSec * traffic.itemBytes * origin.share;
+      if (to === origin.region) {
+        // Served in the client's own region: the bytes of clients in another zone than the
+        // replica they reach cross zones (a `from === to` flow: billed, no link).
+        const crossing = bytesPerSec * crossZoneShare(zonesIn(to));
+        if (billsClientsAcrossZones && crossing > 0)
+          flows.push({ component: ds.name, from: to, to, bytesPerSec: crossing });
+        continue;
+      }
       flows.push(
         toClient
           ? { component: ds.name, from: to, to: origin.region, bytesPerSec }
@@ -42,6 +52,10 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
       );
     }
   };
+  const zonesIn = (region: string) => ds.placement.find((p) => p.region === region)?.zones.length ?? 1;
+  const billsClientsAcrossZones =
+    ds.deploy.target === "kubernetes" ||
+    (ds.deploy.target === "aws" && ds.deploy.service === "aurora-postgresql");
   const none: readonly UserOrigin[] = [];
   add(
     demandOrigins(model, ds.name, "write", net, none),

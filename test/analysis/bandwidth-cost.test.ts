@@ -236,3 +236,61 @@ describe("Aurora I/O: billed as Aurora counts it", () => {
     expect(aurora(1024)).toBeCloseTo(instances + io(100 + 1000 * 0.01) + io(100), 6);
   });
 });
+
+// Client traffic inside a region was left out of the totals (review): a read-heavy cache's
+// clients in the other zones of its region pay $0.01/GB each way for every item.
+describe("clients in another zone of the region they are served in", () => {
+  const store = (deploy: object) =>
+    analyse(
+      build({
+        users: { "eu-west-1": 1 },
+        datastores: {
+          kv: {
+            replication: "consensus",
+            replicas: 3,
+            placement: { "eu-west-1": 3 },
+            traffic: { readsPerSec: 1000, writesPerSec: 0, itemBytes: 1000 },
+            deploy,
+          },
+        },
+        services: {
+          api: {
+            regions: ["eu-west-1"],
+            calls: [{ to: "kv", timeoutMs: 100 }],
+            deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+          },
+        },
+      } as never),
+    ).datastores[0]!.costUsdPerMonth.egress;
+
+  it("on Kubernetes: two thirds of the bytes cross zones (three zones, zone-blind routing), billed both ways", () => {
+    const gb = (1000 * 1000 * (2 / 3) * 730 * 3600) / 1e9;
+    expect(store({ target: "kubernetes", image: "kv:1", port: 6379 })).toBeCloseTo(gb * 0.02, 6);
+  });
+
+  it("DynamoDB's regional endpoint bills no zone crossing", () => {
+    expect(
+      analyse(
+        build({
+          users: { "eu-west-1": 1 },
+          datastores: {
+            t: {
+              replication: "multi-leader",
+              replicas: 1,
+              placement: { "eu-west-1": 1 },
+              traffic: { readsPerSec: 1000, writesPerSec: 0, itemBytes: 1000 },
+              deploy: { target: "aws", service: "dynamodb" },
+            },
+          },
+          services: {
+            api: {
+              regions: ["eu-west-1"],
+              calls: [{ to: "t", timeoutMs: 100 }],
+              deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+            },
+          },
+        } as never),
+      ).datastores[0]!.costUsdPerMonth.egress,
+    ).toBe(0);
+  });
+});

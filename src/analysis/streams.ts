@@ -315,8 +315,10 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net?: NetworkView
   const readers = (region: string) =>
     stream.consumers.filter((name) => modelIndex(model).service(name)?.regions.includes(region) === true)
       .length;
+  // Where topoplan runs the brokers (an external stream's clients are its owner's business).
+  const billed = stream.deploy.target === "kubernetes" || stream.deploy.target === "aws";
   const clients = ev.liveRegions.flatMap((region) => {
-    const share = crossZoneShare(stream.zones[region]?.length ?? 1);
+    const share = billed ? crossZoneShare(stream.zones[region]?.length ?? 1) : 0;
     const bytesPerSec = perRegion * (1 + readers(region)) * share;
     return bytesPerSec > 0 ? [{ component: stream.name, from: region, to: region, bytesPerSec }] : [];
   });

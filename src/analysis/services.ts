@@ -174,20 +174,29 @@ export function evaluateServices(
     return figure;
   }
 
-  // Memos keyed by name, then origin (no key strings built per look-up: this runs per service × origin).
-  const fromMemo = new Map<string, Map<string, (Figure & { region: string }) | undefined>>();
-  function from(name: string, origin: string): (Figure & { region: string }) | undefined {
-    let byOrigin = fromMemo.get(name);
-    if (byOrigin === undefined) {
-      byOrigin = new Map();
-      fromMemo.set(name, byOrigin);
-    }
-    if (byOrigin.has(origin)) return byOrigin.get(origin);
-    const result = fromUncached(name, origin);
-    // Results computed while a call cycle was cut depend on where the walk entered: keep those out.
-    if (stack.length === 0) byOrigin.set(origin, result);
-    return result;
+  /**
+   * `compute` memoised by name, then origin (no key strings built per look-up: this runs per
+   * service × origin). Results computed while a call cycle was cut depend on where the walk
+   * entered: those are not kept.
+   */
+  function memoised<T>(compute: (name: string, origin: string) => T) {
+    const memo = new Map<string, Map<string, T>>();
+    const get = (name: string, origin: string): T => {
+      let byOrigin = memo.get(name);
+      if (byOrigin === undefined) {
+        byOrigin = new Map();
+        memo.set(name, byOrigin);
+      }
+      if (byOrigin.has(origin)) return byOrigin.get(origin) as T;
+      const result = compute(name, origin);
+      if (stack.length === 0) byOrigin.set(origin, result);
+      return result;
+    };
+    return { memo, get };
   }
+  const fromMemoised = memoised((name, origin) => fromUncached(name, origin));
+  const fromMemo = fromMemoised.memo;
+  const from = fromMemoised.get;
   // Not kept: 25 user origins × 20,000 services would hold half a million figures through the
   // analysis (issue #15). The same value as `from` (a kept one is reused).
   function fromOnce(name: string, origin: string): (Figure & { region: string }) | undefined {
@@ -238,20 +247,7 @@ export function evaluateServices(
     return undefined;
   }
 
-  // Memos keyed by name, then origin, as `from`'s.
-  const spreadMemo = new Map<string, Map<string, Figure | undefined>>();
-  function spread(name: string, origin: string): Figure | undefined {
-    let byOrigin = spreadMemo.get(name);
-    if (byOrigin === undefined) {
-      byOrigin = new Map();
-      spreadMemo.set(name, byOrigin);
-    }
-    if (byOrigin.has(origin)) return byOrigin.get(origin);
-    const result = spreadUncached(name, origin);
-    // As `from`: what was computed while a call cycle was cut depends on where the walk entered.
-    if (stack.length === 0) byOrigin.set(origin, result);
-    return result;
-  }
+  const spread = memoised((name, origin) => spreadUncached(name, origin)).get;
   /**
    * A call spread evenly over every serving region whose hard dependencies work (each region runs
    * the same number of pods, and the clusterset address balances over pods), quantiles of the

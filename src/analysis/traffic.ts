@@ -8,10 +8,10 @@ import { holdsData, nearest } from "./replication/common.js";
 /**
  * Client traffic between zones of one region, where it is billed (AWS: $0.01/GB each way, EC2 data
  * transfer pricing; Amazon RDS and MSK clients in another AZ pay it, DynamoDB's and S3's regional
- * endpoints do not), and client traffic that crosses regions: a service in region U writing to a leader in L sends each
- * write there (writesPerSec × itemBytes × U's share), and a read served in another region sends the
- * item back (readsPerSec × itemBytes × share) — both use the links and cost egress like
- * replication does. Requests go where the analysis sends them: writes to the leader (or the nearest
+ * endpoints do not), and client traffic that crosses regions: a service in region U writing to a
+ * leader in L sends each write there (writesPerSec × itemBytes × U's share), and a read served in
+ * another region sends the item back (readsPerSec × itemBytes × share) — both use the links and
+ * cost egress like replication does. Requests go where the analysis sends them: writes to the leader (or the nearest
  * write region), strong reads to the leader, other reads to the nearest live replica holding data.
  * Only datastores that services call: users' own requests arrive over the internet, not over the
  * topology's links. Measured for the typical placement group (geo-partitioned stores: simplified).

@@ -32,6 +32,24 @@ export const singlePointOfFailure: Rule = {
           .map(({ service }) => service.name),
       ),
     ];
+    // A datastore or stream in one region whose hard callers also run elsewhere: its region's loss
+    // stops them everywhere.
+    const confined = (
+      component: { readonly name: string; readonly path: string; readonly regions: readonly string[] },
+      path: string,
+      members: string,
+      fix: string,
+    ) => {
+      if (component.regions.length !== 1) return;
+      const region = component.regions[0]!;
+      const wider = widerCallers(component.name, region);
+      if (wider.length > 0)
+        findings.push({
+          path,
+          message: `${members} of ${component.path} is in ${region}: ${stopsWider(wider)}`,
+          fix,
+        });
+    };
     for (const store of model.datastores) {
       if (store.replicas === 1) {
         const zone = store.groups[0]?.leader.zone ?? store.regions[0] ?? "its zone";
@@ -42,16 +60,12 @@ export const singlePointOfFailure: Rule = {
         });
         continue;
       }
-      if (store.regions.length === 1) {
-        const region = store.regions[0]!;
-        const wider = widerCallers(store.name, region);
-        if (wider.length === 0) continue;
-        findings.push({
-          path: `${store.path}.placement`,
-          message: `every replica of ${store.path} is in ${region}: ${stopsWider(wider)}`,
-          fix: `place replicas in at least 3 regions (survive: region), or call ${store.name} with hard: false and a fallback`,
-        });
-      }
+      confined(
+        store,
+        `${store.path}.placement`,
+        "every replica",
+        `place replicas in at least 3 regions (survive: region), or call ${store.name} with hard: false and a fallback`,
+      );
     }
     for (const stream of model.streams) {
       if (stream.replicas === 1) {
@@ -62,16 +76,12 @@ export const singlePointOfFailure: Rule = {
         });
         continue;
       }
-      if (stream.regions.length === 1) {
-        const region = stream.regions[0]!;
-        const wider = widerCallers(stream.name, region);
-        if (wider.length === 0) continue;
-        findings.push({
-          path: `${stream.path}.regions`,
-          message: `every broker of ${stream.path} is in ${region}: ${stopsWider(wider)}`,
-          fix: `run ${stream.name} in a second region (regions), or call it with hard: false and a fallback`,
-        });
-      }
+      confined(
+        stream,
+        `${stream.path}.regions`,
+        "every broker",
+        `run ${stream.name} in a second region (regions), or call it with hard: false and a fallback`,
+      );
     }
     for (const service of model.services) {
       const region = service.regions[0]!;

@@ -12,6 +12,7 @@
  * saying so; so is any experiment that cannot be staggered away from the component's others.
  */
 import type { Analysis } from "../../analysis/types.js";
+import { streamClusterRegions } from "../../model/msk-clusters.js";
 import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
 import { NOTE_ANNOTATION } from "../kubernetes/constants.js";
 import {
@@ -98,10 +99,7 @@ export function compileChaos(
  * the mirror): without them an isolation of the source would leave mirroring running.
  */
 function remoteCidrs(component: Stateful, region: string, options: ChaosOptions) {
-  const withPods =
-    component.kind === "stream"
-      ? [...new Set([...component.regions, ...component.mirrorRegions])]
-      : component.regions;
+  const withPods = component.kind === "stream" ? streamClusterRegions(component) : component.regions;
   const others = withPods.filter((r) => r !== region);
   return {
     cidrs: others.flatMap((r) => options.regionCidrs?.[r] ?? []),

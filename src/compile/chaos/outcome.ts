@@ -1,7 +1,8 @@
 /**
  * The write latency a datastore experiment predicts, appended to its expected outcome: baseline →
- * under the isolated zone (a region's isolation gets the baseline alone: see below). Whether writes continue at all is datastore-outcome.ts's verdict
- * (which knows when a primary is not replaced); the latency only prices the writes that continue.
+ * under the isolated zone (a region's isolation gets the baseline alone: see below). Whether
+ * writes continue at all is datastore-outcome.ts's verdict (which knows when a primary is not
+ * replaced); the latency only prices the writes that continue.
  */
 import { analysisIndex } from "../../analysis/analysis-index.js";
 import type { Analysis, Failure } from "../../analysis/types.js";

@@ -9,7 +9,7 @@ import {
   type PrimaryDomains,
 } from "./availability.js";
 import { DEFAULT_ITEM_BYTES, itemTransferMs, linkSojournMs } from "./lag.js";
-import type { Figure } from "./latency.js";
+import { type Figure, mixture } from "./latency.js";
 import { electionCandidates, electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
 import { primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
@@ -20,6 +20,12 @@ import { commitTailMs, requestTimeMs } from "./tails.js";
 import type { LinkLoad, SurvivalCheck } from "./types.js";
 
 export type DatastoreOp = "read" | "write";
+
+/** A region where a client's requests enter a store, and the share of them that enter there. */
+export interface ClientEntry {
+  readonly region: string;
+  readonly share: number;
+}
 
 /**
  * One datastore under the applied failures, evaluated once per placement group (partitions with
@@ -33,6 +39,20 @@ export interface DatastoreEvaluator {
   /** The group with the most partitions: the datastore's "typical" partition. */
   readonly main: GroupState;
   latency(origin: string, op: DatastoreOp): Figure | undefined;
+  /**
+   * What a client on Kubernetes in `origin` sees: {@link latency}, except where clients enter at
+   * any member (`ds.entersAtAnyMember`) and none runs in `origin`. That client dials the clusterset
+   * name (src/compile/kubernetes/endpoints.ts `clientEndpoint`), which spreads its connections over
+   * the pods of every member region: the mixture of entering in each (the RTT there, then that
+   * member's figure), weighted by the region's pods.
+   */
+  clientLatency(origin: string, op: DatastoreOp): Figure | undefined;
+  /**
+   * Where a Kubernetes client in `origin` enters the store, with each region's share of its
+   * connections: `origin` alone unless it reaches the members through the clusterset name (as
+   * {@link clientLatency}), then every live member region by its pods.
+   */
+  entries(origin: string): readonly ClientEntry[];
   /** Where a group's writes enter (memoised per distinct group state). */
   sources(state: GroupState): readonly WriteSource[];
   /** A partition's availability: the worst placement group. */
@@ -186,6 +206,38 @@ export function evaluateDatastore(
     return figure;
   };
 
+  const memberRegions = ds.placement.filter((p) => p.replicas > 0);
+  const entriesOf = (origin: string): readonly ClientEntry[] => {
+    if (!ds.entersAtAnyMember || memberRegions.some((p) => p.region === origin))
+      return [{ region: origin, share: 1 }];
+    // A lost region's pods leave the Service's endpoints; a cut one cannot be reached.
+    const open = memberRegions.filter((p) => net.regionUp(p.region) && net.connected(origin, p.region));
+    const pods = open.reduce((sum, p) => sum + p.replicas, 0);
+    return open.map((p) => ({ region: p.region, share: p.replicas / pods }));
+  };
+  const entered = new Map<string, Figure | undefined>();
+  const clientLatency = (origin: string, op: DatastoreOp): Figure | undefined => {
+    const entries = entriesOf(origin);
+    if (entries.length === 1 && entries[0]!.region === origin) return latency(origin, op);
+    const key = `${op}|${origin}`;
+    if (entered.has(key)) return entered.get(key);
+    const figures: (Figure & { weight: number })[] = [];
+    for (const { region, share } of entries) {
+      const inside = latency(region, op);
+      if (inside === undefined) continue;
+      // The item crosses the client's leg too: out with a write, back with a read's reply.
+      const carried = op === "write" ? transfer(origin, region) : transfer(region, origin);
+      figures.push({
+        p50Ms: net.rtt(origin, region) + carried + inside.p50Ms,
+        p99Ms: net.rtt99(origin, region) + carried + inside.p99Ms,
+        weight: share,
+      });
+    }
+    const figure = mixture(figures);
+    entered.set(key, figure);
+    return figure;
+  };
+
   // Writes of a primary that nothing replaces without an operator need its own region (and zone):
   // the leader's, as elected under the applied failures (a what-if prices the promoted primary).
   const needsPrimary = behaviour.leaderBased ? writesNeedPrimary(ds) : undefined;
@@ -268,6 +320,8 @@ export function evaluateDatastore(
     states,
     main,
     latency,
+    clientLatency,
+    entries: entriesOf,
     sources,
     availability: { write: clamp01(write), read: clamp01(read) },
     partitionsWithoutQuorum,

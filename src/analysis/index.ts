@@ -10,7 +10,7 @@ import { latencyProfile } from "./latency.js";
 import { leaderOptions, saturatedFollowers } from "./leader-placement.js";
 import { loadedNetwork } from "./loaded.js";
 import { type NetworkView, networkView } from "./network.js";
-import { demandOrigins, writeDemand } from "./origins.js";
+import { demandOrigins, latencyFromCallers, writeDemand } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import { endToEndP99, producerOrigins } from "./streams.js";
 import { goalMinimum, survivalAnalysis } from "./survival.js";
@@ -167,6 +167,7 @@ export function analyseDatastore(
   const excluded = saturatedFollowers(ev, linkByKey);
   // The same demand its evaluator weighs (writeDemand): the write latency table and the flows agree.
   const writeOrigins = writeDemand(model, ds.name, net);
+  const fromCallers = latencyFromCallers(model, ev);
   const options = failures.length === 0 ? leaderOptions(ev, writeOrigins, model, net, linkByKey) : undefined;
   return {
     name: ds.name,
@@ -178,8 +179,8 @@ export function analyseDatastore(
     ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
     ...leaderCandidatesOf(ev),
     commitP50Ms: behaviour.commitP50(ev.main),
-    write: latencyProfile(writeOrigins, (origin) => ev.latency(origin, "write")),
-    read: latencyProfile(origins("read"), (origin) => ev.latency(origin, "read")),
+    write: latencyProfile(writeOrigins, (origin) => fromCallers(origin, "write")),
+    read: latencyProfile(origins("read"), (origin) => fromCallers(origin, "read")),
     survival: withFailover(
       survivalAnalysis(ds.survive, ev.survival.zone, ev.survival.region, goalMinimum(behaviour, ds)),
       ds,

@@ -10,6 +10,33 @@ export interface Figure {
 /** A network-only figure: p99 = p50 × tailFactor. */
 export const network = (p50Ms: number, tailFactor: number): Figure => ({ p50Ms, p99Ms: p50Ms * tailFactor });
 
+/**
+ * Requests spread over `figures` in proportion to their weights (a balancer's endpoints per region):
+ * the median and p99 by the convention of `perRequest` (src/analysis/services.ts) — quantile q is
+ * the figure of the slowest that together take at least 1 − q of the requests, so the p99 is the
+ * slowest one's unless it takes under 1% of them, and the median the one where the slower half
+ * begins. Undefined for no figures.
+ */
+export function mixture(figures: readonly (Figure & { readonly weight: number })[]): Figure | undefined {
+  const total = figures.reduce((sum, f) => sum + f.weight, 0);
+  if (figures.length === 0 || !(total > 0)) return undefined;
+  const quantile = (key: keyof Figure, tail: number) => {
+    const slowestFirst = [...figures].sort((a, b) => b[key] - a[key]);
+    let taken = 0;
+    for (const f of slowestFirst) {
+      taken += f.weight / total;
+      // Within rounding: the first k of n even figures take k/n.
+      if (taken >= tail - 1e-9) return f[key];
+    }
+    return slowestFirst[slowestFirst.length - 1]![key];
+  };
+  return { p50Ms: quantile("p50Ms", 0.5), p99Ms: quantile("p99Ms", 0.01) };
+}
+
+/** {@link mixture} with every figure weighing the same (regions running the same number of pods). */
+export const evenMixture = (figures: readonly Figure[]): Figure | undefined =>
+  mixture(figures.map((f) => ({ ...f, weight: 1 })));
+
 /** Latency from each user origin; `at` is undefined when the origin cannot be served. */
 export function latencyProfile(
   users: readonly UserOrigin[],

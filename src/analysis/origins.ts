@@ -2,7 +2,7 @@ import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedCall, ResolvedService, ResolvedStream, UserOrigin } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator, DatastoreOp } from "./datastores.js";
-import { latencyProfile } from "./latency.js";
+import { type Figure, latencyProfile } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import { nearest } from "./replication/common.js";
 import type { LatencyProfile } from "./types.js";
@@ -216,6 +216,24 @@ export function callersOf(model: Model, component: string, op?: ResolvedCall["op
   return withOp.length > 0 ? withOp : callers(() => true);
 }
 
+/**
+ * A datastore's latency from its callers' regions: as Kubernetes clients see it (`clientLatency`,
+ * through the clusterset name where no member runs) when every caller runs on Kubernetes, else
+ * from a client in the region itself (users, or callers elsewhere, reaching the store directly).
+ */
+export function latencyFromCallers(
+  model: Model,
+  ev: DatastoreEvaluator,
+): (origin: string, op: DatastoreOp) => Figure | undefined {
+  return callersOnKubernetes(model, ev.ds.name) ? ev.clientLatency : ev.latency;
+}
+
+/** Whether `component` has callers and every one runs on Kubernetes (dials cluster and clusterset names). */
+export function callersOnKubernetes(model: Model, component: string): boolean {
+  const sites = modelIndex(model).callsTo(component);
+  return sites.length > 0 && sites.every(({ service }) => service.deploy.target === "kubernetes");
+}
+
 /** A datastore's read or write latency from where the callers using that op send requests. */
 export function datastoreLatency(
   model: Model,
@@ -224,5 +242,6 @@ export function datastoreLatency(
   op: DatastoreOp,
 ): LatencyProfile {
   const origins = demandOrigins(model, ev.ds.name, op, net, model.users);
-  return latencyProfile(origins, (origin) => ev.latency(origin, op));
+  const at = latencyFromCallers(model, ev);
+  return latencyProfile(origins, (origin) => at(origin, op));
 }

@@ -3,7 +3,7 @@ import { byText } from "../order.js";
 import { deploymentAvailability } from "./availability.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { jointAvailability } from "./joint.js";
-import type { Figure } from "./latency.js";
+import { evenMixture, type Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import { serviceUnits } from "./service-units.js";
 import type { StreamEvaluator } from "./streams.js";
@@ -76,18 +76,6 @@ export function crossesClusters(caller: ResolvedService, callee: ResolvedService
   );
 }
 
-/**
- * Quantile of an even mixture of figures, one `key` each: the figure of the slowest ones that
- * together take at least `tail` of the mass (0.01 for a p99, 0.5 for a median).
- */
-function mixtureQuantile(figures: readonly Figure[], key: keyof Figure, tail: number): number {
-  const slowestFirst = figures.map((f) => f[key]).sort((a, b) => b - a);
-  const share = 1 / slowestFirst.length;
-  // The first k slowest take k/n of the calls; the smallest k with k/n ≥ tail (within rounding).
-  const k = Math.max(1, Math.ceil(tail / share - 1e-9));
-  return slowestFirst[Math.min(k, slowestFirst.length) - 1]!;
-}
-
 export interface ServiceEvaluator {
   at(service: string, region: string): RegionFigure | undefined;
   /** Latency from an origin: the nearest serving region whose hard dependencies work. */
@@ -127,7 +115,12 @@ export function evaluateServices(
 
   const callee = (caller: ResolvedService, call: ResolvedCall, region: string): Figure | undefined => {
     const store = datastores.get(call.to);
-    if (store !== undefined) return store.latency(region, call.op === "write" ? "write" : "read");
+    if (store !== undefined) {
+      const op = call.op === "write" ? "write" : "read";
+      return caller.deploy.target === "kubernetes"
+        ? store.clientLatency(region, op)
+        : store.latency(region, op);
+    }
     const stream = streams.get(call.to);
     if (stream !== undefined) return stream.produce(region);
     const target = services.get(call.to);
@@ -250,10 +243,7 @@ export function evaluateServices(
   const spread = memoised((name, origin) => spreadUncached(name, origin)).get;
   /**
    * A call spread evenly over every serving region whose hard dependencies work (each region runs
-   * the same number of pods, and the clusterset address balances over pods), quantiles of the
-   * mixture by the convention of `perRequest`: quantile q is the figure of the slowest regions
-   * that together take at least 1 − q of the calls — the p99 the slowest region's, the median
-   * the one where the slower half begins.
+   * the same number of pods, and the clusterset address balances over pods): their mixture.
    */
   function spreadUncached(name: string, origin: string): Figure | undefined {
     const service = services.get(name);
@@ -267,8 +257,7 @@ export function evaluateServices(
         p99Ms: net.rtt99(origin, region) + figure.p99Ms,
       });
     }
-    if (figures.length === 0) return undefined;
-    return { p50Ms: mixtureQuantile(figures, "p50Ms", 0.5), p99Ms: mixtureQuantile(figures, "p99Ms", 0.01) };
+    return evenMixture(figures);
   }
 
   const availabilityMemo = new Map<string, { own: number; total: number }>();

@@ -2,7 +2,7 @@ import type { Model, UserOrigin } from "../model/types.js";
 import { crossZoneShare, type Flow } from "./bandwidth.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { NetworkView } from "./network.js";
-import { callersOf, demandOrigins } from "./origins.js";
+import { callersOf, callersOnKubernetes, demandOrigins } from "./origins.js";
 import { holdsData, nearest } from "./replication/common.js";
 
 /**
@@ -26,6 +26,7 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
   // Strong reads, and every read of an engine whose clients reach only the primary, go to the leader.
   const strong = (ds.consistency === "strong" || ds.readsAtPrimary) && state.leader !== undefined;
   const flows: Flow[] = [];
+  const viaClusterset = callersOnKubernetes(model, ds.name);
   const add = (
     origins: readonly UserOrigin[],
     perSec: number,
@@ -33,23 +34,30 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
     toClient: boolean,
   ) => {
     if (perSec === 0) return;
-    for (const origin of origins) {
-      const to = target(origin.region);
-      if (to === undefined || !net.connected(origin.region, to)) continue;
-      const bytesPerSec = perSec * traffic.itemBytes * origin.share;
-      if (to === origin.region) {
-        // Served in the client's own region: the bytes of clients in another zone than the
-        // replica they reach cross zones (a `from === to` flow: billed, no link).
-        const crossing = bytesPerSec * crossZoneShare(zonesIn(to));
-        if (billsClientsAcrossZones && crossing > 0)
-          flows.push({ component: ds.name, from: to, to, bytesPerSec: crossing });
-        continue;
-      }
+    // From → to, or back for a read's reply.
+    const leg = (from: string, to: string, bytesPerSec: number) =>
       flows.push(
         toClient
-          ? { component: ds.name, from: to, to: origin.region, bytesPerSec }
-          : { component: ds.name, from: origin.region, to, bytesPerSec },
+          ? { component: ds.name, from: to, to: from, bytesPerSec }
+          : { component: ds.name, from, to, bytesPerSec },
       );
+    for (const origin of origins) {
+      const bytesPerSec = perSec * traffic.itemBytes * origin.share;
+      // Through the clusterset name the requests enter at every member region, then go on from there.
+      for (const entry of viaClusterset ? ev.entries(origin.region) : [{ region: origin.region, share: 1 }]) {
+        const to = target(entry.region);
+        if (to === undefined || !net.connected(entry.region, to)) continue;
+        const bytes = bytesPerSec * entry.share;
+        if (entry.region !== origin.region) leg(origin.region, entry.region, bytes);
+        if (to !== entry.region) leg(entry.region, to, bytes);
+        else if (entry.region === origin.region) {
+          // Served in the client's own region: the bytes of clients in another zone than the
+          // replica they reach cross zones (a `from === to` flow: billed, no link).
+          const crossing = bytes * crossZoneShare(zonesIn(to));
+          if (billsClientsAcrossZones && crossing > 0)
+            flows.push({ component: ds.name, from: to, to, bytesPerSec: crossing });
+        }
+      }
     }
   };
   const zonesIn = (region: string) => ds.placement.find((p) => p.region === region)?.zones.length ?? 1;

@@ -77,6 +77,14 @@ export interface EngineCapabilities {
    */
   readonly clientReads?: EngineTrait<"primary">;
   /**
+   * Where a client's request enters. `any-member`: at whichever member the client Service hands the
+   * connection to, which serves it or forwards it (a CockroachDB SQL gateway, an etcd member passing
+   * a proposal to the leader), so a client in a region without members, dialling the clusterset
+   * name, enters in any member region. Absent: the client reaches the member it needs itself (a
+   * Sentinel- or topology-aware driver, an operator's Service of the primary alone).
+   */
+  readonly clientEntry?: EngineTrait<"any-member">;
+  /**
    * Set when the compiled cluster leads every partition from one place, so `partitions.strategy:
    * geo` (partition leaders homed near their users) would be analysed as something it does not
    * run: refused at validation, saying `why`. Absent: no objection (single-partition engines hold
@@ -135,6 +143,11 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       value: "lease",
       source:
         "https://www.cockroachlabs.com/docs/stable/architecture/replication-layer#leases (the leaseholder serves reads without going through Raft)",
+    },
+    clientEntry: {
+      value: "any-member",
+      source:
+        "https://www.cockroachlabs.com/docs/stable/architecture/life-of-a-distributed-transaction (any node a SQL client connects to is its gateway and sends the request on to the leaseholders)",
     },
     leaderPreference: {
       value: true,
@@ -252,6 +265,11 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       value: "read-index",
       source:
         "https://etcd.io/docs/v3.5/learning/api_guarantees/ (linearizable reads go through a quorum); Ongaro, Consensus: Bridging Theory and Practice (2014) §6.4; go.etcd.io/raft ReadOnlySafe",
+    },
+    clientEntry: {
+      value: "any-member",
+      source:
+        "https://etcd.io/docs/v3.5/faq/ (a client may send requests to any member: followers forward proposals to the leader)",
     },
     // No leader priority: any member whose log is up to date may win an election (Raft §5.4.1,
     // randomised election timeouts §5.2); leadership moves only by `etcdctl move-leader`. Election

@@ -21,6 +21,9 @@ export function atLabLoad(
         ? ds
         : {
             ...ds,
+            // The lab's clients dial the members themselves (src/lab/clients), never a clusterset
+            // Service: predicted as clients in their region, not entering at every member region.
+            entersAtAnyMember: false,
             traffic: {
               ...ds.traffic,
               readsPerSec: total * (1 - writeShare),

@@ -22,6 +22,8 @@ export interface EngineTraits {
   readonly wanCopyPerRegion: boolean;
   /** Every read goes to the primary, whatever the consistency (CloudNativePG's `-rw` Service). */
   readonly readsAtPrimary: boolean;
+  /** A client's request enters at any member the client Service picks (src/engines/capabilities.ts `clientEntry`). */
+  readonly entersAtAnyMember: boolean;
 }
 
 /** The traits of a datastore's engine, given its layout (some engines behave differently by layout). */
@@ -35,5 +37,6 @@ export function engineTraits(deploy: ResolvedDeploy, layout: DatastoreLayout): E
     failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
     wanCopyPerRegion: caps?.wanFanOut?.value === "per-region",
     readsAtPrimary: caps?.clientReads?.value === "primary",
+    entersAtAnyMember: caps?.clientEntry?.value === "any-member",
   };
 }

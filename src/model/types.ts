@@ -154,6 +154,12 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly wanCopyPerRegion: boolean;
   /** Whether clients read through the primary whatever the consistency (false unless the engine says so). */
   readonly readsAtPrimary: boolean;
+  /**
+   * Whether a client's request enters at any member the client Service picks (false unless the
+   * engine says so): a Kubernetes client with no member in its region dials the clusterset name,
+   * which spreads its connections over every member region.
+   */
+  readonly entersAtAnyMember: boolean;
   /** Regions that accept writes: the leader, every leader of a multi-leader store, or every region (leaderless). */
   readonly writeRegions: readonly string[];
   /** Replicas that must acknowledge a write / answer a read. */

@@ -163,3 +163,105 @@ describe("a call across clusters is spread over the callee's regions (Multi-Clus
     );
   });
 });
+
+describe("a datastore reached across clusters is entered in every member region (clusterset Service)", () => {
+  const MEMBERS = ["us-east-1", "eu-central-1", "ap-southeast-1"];
+  /**
+   * `front` in eu-west-1, where the store has no member, writes to it; `local` runs beside every
+   * member and writes too, so the store's table holds each member region's own figure.
+   */
+  const spec = (engine: "cockroachdb" | undefined, frontTarget: "kubernetes" | "external" = "kubernetes") =>
+    build({
+      // Users everywhere: every caller region is an origin of the store's table.
+      users: { "eu-west-1": 0.25, "us-east-1": 0.25, "eu-central-1": 0.25, "ap-southeast-1": 0.25 },
+      datastores: {
+        kv: {
+          replication: "consensus",
+          consistency: "strong",
+          partitions: { count: 1, key: "k", strategy: "hash" },
+          replicas: 3,
+          placement: Object.fromEntries(MEMBERS.map((r) => [r, 1])),
+          leader: "us-east-1",
+          survive: "zone",
+          traffic: { writesPerSec: 1000, readsPerSec: 0, itemBytes: 1000 },
+          deploy: {
+            target: "kubernetes",
+            image: engine === undefined ? "ghcr.io/acme/kv:1.0.0" : "cockroachdb/cockroach:v24.1.4",
+            ...(engine === undefined ? {} : { engine }),
+            port: 26257,
+          },
+        },
+      },
+      services: {
+        front: {
+          regions: ["eu-west-1"],
+          processingMs: 0.001,
+          calls: [{ to: "kv", op: "write", timeoutMs: 5000 }],
+          deploy:
+            frontTarget === "kubernetes"
+              ? { target: "kubernetes", image: "ghcr.io/acme/front:1.0.0", port: 8080 }
+              : { target: "external" },
+        },
+        local: {
+          regions: MEMBERS,
+          processingMs: 0.001,
+          calls: [{ to: "kv", op: "write", timeoutMs: 5000 }],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/local:1.0.0", port: 8080 },
+        },
+      },
+    } as never);
+  const figures = (engine: "cockroachdb" | undefined, frontTarget?: "kubernetes" | "external") => {
+    const analysis = analyse(spec(engine, frontTarget));
+    const store = analysis.datastores.find((d) => d.name === "kv")!;
+    const from = (origin: string) => store.write.byOrigin.find((o) => o.origin === origin)!;
+    return { call: analysis.services.find((s) => s.name === "front")!.calls[0]!, from };
+  };
+
+  it("CockroachDB (any node is a gateway): the mixture of entering in each member region", () => {
+    const { call, from } = figures("cockroachdb");
+    const entered = MEMBERS.map((g) => ({
+      p50Ms: rtt("eu-west-1", g) + from(g).p50Ms,
+      p99Ms: rtt("eu-west-1", g) * TAIL + from(g).p99Ms,
+    }));
+    // One pod per region: the p99 is the slowest entry's, the median the middle one's of three.
+    expect(call.p99Ms).toBeCloseTo(Math.max(...entered.map((f) => f.p99Ms)), 6);
+    expect(call.p50Ms).toBeCloseTo(
+      kth(
+        entered.map((f) => f.p50Ms),
+        2,
+      ),
+      6,
+    );
+    // Entering at ap-southeast-1 and crossing to the leader costs more than dialling the leader.
+    expect(call.p99Ms).toBeGreaterThan(rtt("eu-west-1", "us-east-1") * TAIL + from("us-east-1").p99Ms);
+    // The store's own table reads the same figure from its caller's region.
+    expect(from("eu-west-1").p99Ms).toBeCloseTo(call.p99Ms, 6);
+  });
+
+  it("without an engine (its protocol unknown) and from outside Kubernetes: the store's figure from the region", () => {
+    for (const [engine, target] of [
+      [undefined, "kubernetes"],
+      ["cockroachdb", "external"],
+    ] as const) {
+      const { call, from } = figures(engine, target);
+      expect(call.p99Ms).toBeCloseTo(from("eu-west-1").p99Ms, 6);
+      // Straight to the leader: below entering at the slowest member and crossing on.
+      expect(call.p99Ms).toBeLessThan(figures("cockroachdb").call.p99Ms);
+    }
+  });
+
+  it("the bytes take the same way: a third of front's writes to each member region, then on to the leader", () => {
+    const load = (engine: "cockroachdb" | undefined) => {
+      const links = analyse(spec(engine)).links;
+      return (to: string) => links.find((l) => l.from === "eu-west-1" && l.to === to)?.mbps ?? 0;
+    };
+    const gateway = load("cockroachdb");
+    expect(gateway("ap-southeast-1")).toBeGreaterThan(0);
+    expect(gateway("eu-central-1")).toBeCloseTo(gateway("ap-southeast-1"), 9);
+    expect(gateway("us-east-1")).toBeCloseTo(gateway("ap-southeast-1"), 9);
+    // Dialling the leader: everything to us-east-1, three times each leg above.
+    const direct = load(undefined);
+    expect(direct("ap-southeast-1")).toBe(0);
+    expect(direct("us-east-1")).toBeCloseTo(3 * gateway("us-east-1"), 9);
+  });
+});

@@ -212,6 +212,11 @@ describe("compareLab", async () => {
     expect(model.datastores[0]!.traffic?.readsPerSec).toBe(50);
   });
 
+  it("predicts for clients that dial the members themselves, as the lab's do (no clusterset entry)", () => {
+    expect(model.datastores[0]!.entersAtAnyMember).toBe(true);
+    expect(atLabLoad(model, ds.name, 10, 2, 0.5).datastores[0]!.entersAtAnyMember).toBe(false);
+  });
+
   it("renders text and Markdown with every row and the verdict, escaping table separators", () => {
     const obs = observation({
       ops: { "eu-west-1": ops("w", T0, T0 + 10_000, 30), "us-east-1": ops("w", T0, T0 + 10_000, 99) },

@@ -1,4 +1,4 @@
-import type { ResolvedCall } from "../../src/model/types.js";
+import type { ResolvedCall, ResolvedService } from "../../src/model/types.js";
 import { ms } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -16,6 +16,37 @@ export function retryBudgetMs(call: ResolvedCall): number {
   return (call.retries + 1) * call.perTryTimeoutMs + backoffTotalMs(call);
 }
 
+interface CallBudget {
+  readonly call: ResolvedCall;
+  /** The longest the call takes, all its calls per request: attempts and backoff, within its deadline. */
+  readonly budgetMs: number;
+}
+
+/**
+ * How long `callee` may take until its last retried call is done: its calls run one after another
+ * (docs/model.md), each at its longest — a retried one's attempts and backoff within its deadline,
+ * any other its deadline — as many times per request as it may make them, plus its processing.
+ * Undefined when it retries nothing: no retry of its is cut short then.
+ */
+function calleeNeeds(
+  callee: ResolvedService,
+): { retried: CallBudget; before: CallBudget[]; totalMs: number } | undefined {
+  const budgets = callee.calls.map((call) => ({
+    call,
+    budgetMs:
+      Math.ceil(call.callsPerRequest) *
+      (call.retries > 0 ? Math.min(call.timeoutMs, retryBudgetMs(call)) : call.timeoutMs),
+  }));
+  const last = budgets.findLastIndex((b) => b.call.retries > 0);
+  if (last < 0) return undefined;
+  const upTo = budgets.slice(0, last + 1);
+  return {
+    retried: budgets[last]!,
+    before: upTo.slice(0, -1),
+    totalMs: upTo.reduce((sum, b) => sum + b.budgetMs, callee.processingMs),
+  };
+}
+
 /**
  * A caller must not give up before its own retries, or its callee's, can finish: otherwise the retries
  * are load without benefit.
@@ -26,7 +57,7 @@ export const timeoutBudget: Rule = {
   severity: "warning",
   docs: {
     why: "A deadline shorter than the retries it wraps cancels the last attempts: the callee still does the work, the caller has already failed, and the retries only add load.",
-    how: "Per call: timeoutMs ≥ attempts × perTryTimeoutMs + the backoff delays (base × multiplier^i, capped at maxMs). A retried call without a per-try timeout below its deadline (perTryTimeoutMs defaults to timeoutMs) is reported for what it means: a hung attempt uses the whole deadline, so only fast failures are retried. Per service-to-service call: the per-try timeout must cover the longest retry budget of the callee's own calls.",
+    how: "Per call: timeoutMs ≥ attempts × perTryTimeoutMs + the backoff delays (base × multiplier^i, capped at maxMs). A retried call without a per-try timeout below its deadline (perTryTimeoutMs defaults to timeoutMs) is reported for what it means: a hung attempt uses the whole deadline, so only fast failures are retried. Per service-to-service call: the per-try timeout must cover the callee's time until its last retried call is done — its calls one after another (as the analysis runs them), each at its longest (a retried one's attempts and backoff within its deadline, any other its deadline, times the calls per request), plus its processing.",
     fix: "Set perTryTimeoutMs so all attempts fit in timeoutMs, raise timeoutMs, or retry fewer times.",
   },
   check(model) {
@@ -66,18 +97,22 @@ export const timeoutBudget: Rule = {
         }
         const callee = call.targetKind === "service" ? services.get(call.to) : undefined;
         if (callee === undefined) continue;
-        const inner = callee.calls
-          .filter((c) => c.retries > 0)
-          .map((c) => ({ call: c, budget: Math.min(c.timeoutMs, retryBudgetMs(c)) }))
-          .sort((a, b) => b.budget - a.budget)[0];
-        if (inner === undefined) continue;
-        const calleeNeeds = inner.budget + callee.processingMs;
-        if (call.perTryTimeoutMs >= calleeNeeds) continue;
+        const needs = calleeNeeds(callee);
+        if (needs === undefined || call.perTryTimeoutMs >= needs.totalMs) continue;
+        const { retried, before } = needs;
+        const own = `${ms(retried.budgetMs)} with ${retried.call.retries} ${retried.call.retries === 1 ? "retry" : "retries"}`;
+        const why =
+          before.length === 0
+            ? `its call to ${retried.call.to} (${retried.call.path}) may take ${own}`
+            : `its calls, one after another, may take ${ms(needs.totalMs - callee.processingMs)} until the retried one to ${retried.call.to} (${retried.call.path}) is done: ${[...before, retried].map((c) => `${c.call.to} ${c === retried ? own : ms(c.budgetMs)}`).join(", ")}`;
         findings.push({
           path: `${call.path}.perTryTimeoutMs`,
-          message: `${service.name} gives ${call.to} ${ms(call.perTryTimeoutMs)} per attempt, but ${call.to} may need ${ms(calleeNeeds)}: its call to ${inner.call.to} (${inner.call.path}) may take ${ms(inner.budget)} with ${inner.call.retries} ${inner.call.retries === 1 ? "retry" : "retries"}, plus ${ms(callee.processingMs)} processing`,
-          fix: `raise ${call.path}.perTryTimeoutMs (and timeoutMs) to at least ${Math.ceil(calleeNeeds)}, or lower the retries or timeout of ${inner.call.path}`,
-          data: { perTryTimeoutMs: call.perTryTimeoutMs, calleeBudgetMs: inner.budget },
+          message: `${service.name} gives ${call.to} ${ms(call.perTryTimeoutMs)} per attempt, but ${call.to} may need ${ms(needs.totalMs)}: ${why}, plus ${ms(callee.processingMs)} processing`,
+          fix: `raise ${call.path}.perTryTimeoutMs (and timeoutMs) to at least ${Math.ceil(needs.totalMs)}, or lower the retries or timeout of ${retried.call.path}${before.length === 0 ? "" : " or of the calls before it"}`,
+          data: {
+            perTryTimeoutMs: call.perTryTimeoutMs,
+            calleeBudgetMs: needs.totalMs - callee.processingMs,
+          },
         });
       }
     }

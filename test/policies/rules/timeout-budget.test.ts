@@ -25,8 +25,58 @@ describeRule(timeoutBudget, {
         },
       },
     },
+    {
+      // A call after the last retried one cannot cut a retry short: kv's 210 ms + 5 ms fit in 400 ms.
+      name: "calls made after the callee's last retried call do not count",
+      spec: {
+        name: "shop",
+        datastores: {
+          kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+          cache: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+        },
+        services: {
+          edge: { regions: ["eu-west-1"], calls: [{ to: "api", timeoutMs: 800, perTryTimeoutMs: 400 }] },
+          api: {
+            regions: ["eu-west-1"],
+            calls: [
+              { to: "kv", timeoutMs: 250, perTryTimeoutMs: 60, retries: 2, backoff: { baseMs: 10 } },
+              { to: "cache", timeoutMs: 300 },
+            ],
+          },
+        },
+      },
+    },
   ],
   noncompliant: [
+    {
+      // Said nothing: the longest retried call alone (210 ms) fits; after the cache's 300 ms it does not.
+      name: "the callee's calls run one after another: a slow call before the retried one uses the caller's attempt",
+      spec: {
+        name: "shop",
+        datastores: {
+          kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+          cache: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+        },
+        services: {
+          edge: { regions: ["eu-west-1"], calls: [{ to: "api", timeoutMs: 800, perTryTimeoutMs: 400 }] },
+          api: {
+            regions: ["eu-west-1"],
+            calls: [
+              { to: "cache", timeoutMs: 300 },
+              { to: "kv", timeoutMs: 250, perTryTimeoutMs: 60, retries: 2, backoff: { baseMs: 10 } },
+            ],
+          },
+        },
+      },
+      expect: [
+        {
+          path: "services.edge.calls[0].perTryTimeoutMs",
+          message:
+            "edge gives api 400 ms per attempt, but api may need 515 ms: its calls, one after another, may take 510 ms until the retried one to kv (services.api.calls[1]) is done: cache 300 ms, kv 210 ms with 2 retries, plus 5 ms processing",
+          fix: "raise services.edge.calls[0].perTryTimeoutMs (and timeoutMs) to at least 515, or lower the retries or timeout of services.api.calls[1] or of the calls before it",
+        },
+      ],
+    },
     {
       // Said "gives up before 3 attempts × 250 ms": no per-try timeout was declared, and Envoy
       // still retries a fast failure inside the deadline; only a hung attempt is never retried.

@@ -218,8 +218,9 @@ export function serviceCost(service: ResolvedService): number {
 }
 
 /**
- * Egress of a component: its share of every inter-region link's cost, plus cross-zone flows
- * charged in both directions (crossZoneUsdPerGb × 2) unless the provider does not bill them.
+ * Egress of a component: its share of every inter-region link's cost, plus cross-zone flows at
+ * their region's price (AWS bills both directions, GCP the sender, Azure nothing) unless the
+ * service does not bill them (MSK).
  */
 export function componentEgress(
   catalog: Catalog,
@@ -237,8 +238,13 @@ export function componentEgress(
   }
   for (const flow of flows)
     if (flow.from === flow.to && !flow.unbilled)
-      add(flow.component, monthlyUsd(flow.bytesPerSec, catalog.egress.crossZoneUsdPerGb * 2));
+      add(flow.component, monthlyUsd(flow.bytesPerSec, crossZoneUsdPerGb(catalog, flow.from)));
   return (component) => usd.get(component) ?? 0;
+}
+
+/** What a GB crossing between zones of `region` costs (src/catalog/data/defaults.ts); AWS's for an unknown one. */
+export function crossZoneUsdPerGb(catalog: Catalog, region: string): number {
+  return catalog.regions.get(region)?.crossZoneUsdPerGb ?? catalog.egress.crossZoneUsdPerGb * 2;
 }
 
 export function totalCost(

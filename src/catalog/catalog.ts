@@ -2,7 +2,13 @@ import type { Topology } from "../spec/schema/topology.js";
 import { AWS_REGIONS } from "./data/aws-regions.generated.js";
 import { AWS_RTT_MS } from "./data/aws-rtt.generated.js";
 import { AZURE_REGIONS, AZURE_RTT_MS } from "./data/azure.generated.js";
-import { EGRESS_PRICING, FAILURE_DEFAULTS, PROVIDER_EGRESS, REPLICA_COST_DEFAULTS } from "./data/defaults.js";
+import {
+  EGRESS_PRICING,
+  FAILURE_DEFAULTS,
+  PROVIDER_CROSS_ZONE_USD_PER_GB,
+  PROVIDER_EGRESS,
+  REPLICA_COST_DEFAULTS,
+} from "./data/defaults.js";
 import { GCP_REGIONS, GCP_RTT_MS } from "./data/gcp.generated.js";
 import { estimateRttMs, rttJitterP99Ms } from "./rtt.js";
 import type { EgressPricing, FailureDefaults, RegionRecord, ReplicaCostDefaults } from "./types.js";
@@ -15,6 +21,8 @@ export interface CatalogRegion extends RegionRecord {
   readonly provider: Provider;
   /** Egress price from this region to another region, USD/GB. */
   readonly egressUsdPerGb: number;
+  /** What a GB crossing between two of its zones costs, USD, every charge on the way (AWS bills both sides). */
+  readonly crossZoneUsdPerGb: number;
 }
 
 /**
@@ -64,6 +72,7 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
       custom: false,
       provider: "aws",
       egressUsdPerGb: EGRESS_PRICING.perRegionOutUsdPerGb[region.code] ?? EGRESS_PRICING.interRegionUsdPerGb,
+      crossZoneUsdPerGb: PROVIDER_CROSS_ZONE_USD_PER_GB.aws,
     });
   }
   for (const [provider, list] of [
@@ -76,6 +85,7 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
         custom: false,
         provider,
         egressUsdPerGb: PROVIDER_EGRESS[provider].sameContinentUsdPerGb,
+        crossZoneUsdPerGb: PROVIDER_CROSS_ZONE_USD_PER_GB[provider],
       });
   const overrides = new Map<string, number>();
   for (const [code, site] of Object.entries(topology.regions ?? {})) {
@@ -93,6 +103,7 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
       custom: true,
       provider: "custom",
       egressUsdPerGb: site.egressUsdPerGb ?? EGRESS_PRICING.interRegionUsdPerGb,
+      crossZoneUsdPerGb: site.crossZoneUsdPerGb ?? PROVIDER_CROSS_ZONE_USD_PER_GB.custom,
     });
     for (const [other, rtt] of Object.entries(site.rttMs ?? {})) overrides.set(pairKey(code, other), rtt);
   }

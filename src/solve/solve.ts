@@ -2,7 +2,7 @@ import { RULES } from "../../policies/registry.js";
 import type { PolicyRunOptions } from "../../policies/run.js";
 import { resolvePolicyConfig } from "../../policies/run.js";
 import { modelEgressUsdPerGb, monthlyUsd } from "../analysis/bandwidth.js";
-import { datastoreReplicaCost } from "../analysis/cost.js";
+import { crossZoneUsdPerGb, datastoreReplicaCost } from "../analysis/cost.js";
 import { REPLICATION } from "../analysis/replication/index.js";
 import { isAllowedIn } from "../catalog/catalog.js";
 import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
@@ -379,7 +379,7 @@ function costBound(
   clients: Readonly<Record<"read" | "write", readonly { region: string; share: number }[]>>,
 ) {
   const traffic = ds.traffic;
-  const crossZone = model.catalog.egress.crossZoneUsdPerGb * 2;
+  const crossZone = (region: string) => crossZoneUsdPerGb(model.catalog, region);
   const bytes = (traffic?.writesPerSec ?? 0) * (traffic?.itemBytes ?? 0);
   const singleSource = ds.partitions.strategy !== "geo";
   const managed = ds.deploy.target === "aws";
@@ -393,7 +393,8 @@ function costBound(
       table = new Float64Array(n * n);
       for (let i = 0; i < n; i++)
         for (let j = 0; j < n; j++)
-          table[i * n + j] = i === j ? crossZone : modelEgressUsdPerGb(model, regions[i]!, regions[j]!);
+          table[i * n + j] =
+            i === j ? crossZone(regions[i]!) : modelEgressUsdPerGb(model, regions[i]!, regions[j]!);
       prices.set(regions, table);
     }
     return table;
@@ -455,7 +456,7 @@ function costBound(
         const from = price[leader * n + i]!;
         if (i === leader) usdPerGb += (managed ? 0 : c - 1) * from;
         // One copy crosses and the others are passed on inside the region (bandwidth.ts).
-        else usdPerGb += perRegion && c > 0 ? from + (c - 1) * crossZone : c * from;
+        else usdPerGb += perRegion && c > 0 ? from + (c - 1) * price[i * n + i]! : c * from;
       }
     } else {
       let cheapest = Number.POSITIVE_INFINITY;
@@ -464,7 +465,7 @@ function costBound(
         const c = copies(i);
         if (c === 0) continue;
         total += c;
-        if (c > 1) cheapest = Math.min(cheapest, crossZone);
+        if (c > 1) cheapest = Math.min(cheapest, price[i * n + i]!);
         for (let j = 0; j < n; j++)
           if (j !== i && totalAt(layout, j) > 0) cheapest = Math.min(cheapest, price[i * n + j]!);
       }
@@ -479,7 +480,8 @@ function costBound(
   const global = (space: Space, shape: ShapeInput): number => {
     if (managed) return 0;
     const price = priceTable(space.regions);
-    const cheapest = Math.min(crossZone, ...price);
+    // The table's diagonal holds each region's cross-zone price.
+    const cheapest = Math.min(...price);
     const n = shape.roles.voters + shape.roles.readOnly + shape.roles.witnesses;
     return shape.replicaUsdPerMonth + monthlyUsd(bytes, (n - 1) * cheapest);
   };

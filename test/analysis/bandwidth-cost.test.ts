@@ -281,3 +281,36 @@ describe("clients in another zone of the region they are served in", () => {
     ).toBe(0);
   });
 });
+
+describe("cross-zone prices follow the region's provider", () => {
+  const writes = 1000;
+  const bytes = 4096;
+  /** Three voters in one region: every write's two follower copies cross zones there. */
+  const egressIn = (region: string, site?: { crossZoneUsdPerGb?: number }) =>
+    analyse(
+      build({
+        users: { [region]: 1 },
+        ...(site === undefined
+          ? {}
+          : { regions: { [region]: { country: "DE", zones: ["a", "b", "c"], rttMs: {}, ...site } } }),
+        datastores: {
+          kv: {
+            replication: "consensus",
+            replicas: 3,
+            placement: { [region]: 3 },
+            traffic: { writesPerSec: writes, itemBytes: bytes },
+            deploy: { target: "kubernetes", image: "x:1", storageGi: 100 },
+          },
+        },
+      } as never),
+    ).datastores[0]!.costUsdPerMonth.egress;
+  const twoCopies = (usdPerGb: number) => ((2 * writes * bytes * SECONDS_PER_MONTH) / 1e9) * usdPerGb;
+
+  it("AWS bills both sides, GCP the sender, Azure nothing, a site of its own what it declares", () => {
+    expect(egressIn("eu-west-1")).toBeCloseTo(twoCopies(0.02), 6);
+    expect(egressIn("europe-west1")).toBeCloseTo(twoCopies(0.01), 6);
+    expect(egressIn("westeurope")).toBe(0);
+    expect(egressIn("dc-frankfurt", {})).toBe(0);
+    expect(egressIn("dc-frankfurt", { crossZoneUsdPerGb: 0.004 })).toBeCloseTo(twoCopies(0.004), 6);
+  });
+});

@@ -223,6 +223,23 @@ export const REPLICA_COST_DEFAULTS: ReplicaCostDefaults = {
  *     cheaper tiers above 10 TB and the first 100 GB/month free are not modelled), GCP premium tier 0.12 (first TB, approximate), Azure 0.087 (first
  *     10 TB, approximate).
  */
+/**
+ * What one GB crossing between two zones of a region costs, USD, every charge on the way:
+ *   - AWS 0.02: 0.01 out of the sending AZ and 0.01 into the receiving one (`EGRESS_PRICING`).
+ *   - GCP 0.01: "VM-to-VM data transfer ... between zones in the same region", billed as egress at
+ *     the sender only; ingress is free (https://cloud.google.com/vpc/pricing).
+ *   - Azure 0: Microsoft stopped billing data transfer between availability zones of a region in
+ *     May 2024, having started in April 2024 (announced at Microsoft Build 2024; the bandwidth pricing
+ *     page, https://azure.microsoft.com/pricing/details/bandwidth/) — verify against it.
+ *   - A site of your own: 0 unless it declares `crossZoneUsdPerGb` (no provider bills it).
+ */
+export const PROVIDER_CROSS_ZONE_USD_PER_GB = {
+  aws: EGRESS_PRICING.crossZoneUsdPerGb * 2,
+  gcp: 0.01,
+  azure: 0,
+  custom: 0,
+} as const;
+
 export const PROVIDER_EGRESS = {
   aws: { sameContinentUsdPerGb: 0.02, otherContinentUsdPerGb: 0.02, internetUsdPerGb: 0.09 },
   gcp: { sameContinentUsdPerGb: 0.02, otherContinentUsdPerGb: 0.08, internetUsdPerGb: 0.12 },

@@ -46,6 +46,10 @@ export const CustomRegion = z
       .nonnegative()
       .optional()
       .meta({ description: "Egress price from this site. @default 0.02" }),
+    crossZoneUsdPerGb: z.number().nonnegative().optional().meta({
+      description:
+        "What a GB sent between two of the site's zones costs, USD, every charge on the way. @default 0 (a site of your own bills none)",
+    }),
   })
   .meta({ description: "A region or site that is not in the catalog." });
 

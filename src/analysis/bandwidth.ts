@@ -153,10 +153,11 @@ export function linkLoads(
 }
 
 /**
- * Share of a region's client bytes that cross zones: clients spread evenly over the component's
- * zones there, each request routed to a replica or broker without regard to its zone (a Kubernetes
- * Service, a DNS endpoint), so a client meets its own zone one time in `zones`. An estimate
- * (topology-aware routing or zonal endpoints would keep more at home).
+ * Share of a region's client bytes that cross zones: clients spread evenly over the region's
+ * `zones`, each request routed to a replica or broker without regard to its zone (a Kubernetes
+ * Service, a DNS endpoint), so a client meets its own zone one time in `zones` — whichever of
+ * those zones the replicas take. An estimate (topology-aware routing or zonal endpoints would keep
+ * more at home).
  */
 export function crossZoneShare(zones: number): number {
   return zones <= 1 ? 0 : (zones - 1) / zones;

@@ -1,3 +1,4 @@
+import { zonesIn } from "../model/resolve.js";
 import type { Model, UserOrigin } from "../model/types.js";
 import { crossZoneShare, type Flow } from "./bandwidth.js";
 import type { DatastoreEvaluator } from "./datastores.js";
@@ -53,14 +54,16 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
         else if (entry.region === origin.region) {
           // Served in the client's own region: the bytes of clients in another zone than the
           // replica they reach cross zones (a `from === to` flow: billed, no link).
-          const crossing = bytes * crossZoneShare(zonesIn(to));
+          const crossing = bytes * crossZoneShare(zonesOfRegion(to));
           if (billsClientsAcrossZones && crossing > 0)
             flows.push({ component: ds.name, from: to, to, bytesPerSec: crossing });
         }
       }
     }
   };
-  const zonesIn = (region: string) => ds.placement.find((p) => p.region === region)?.zones.length ?? 1;
+  // Clients spread over the region's zones (their services' default), whichever the replicas take.
+  const regionZones = zonesIn(model.catalog);
+  const zonesOfRegion = (region: string) => regionZones(region).length;
   const billsClientsAcrossZones =
     ds.deploy.target === "kubernetes" ||
     (ds.deploy.target === "aws" && ds.deploy.service === "aurora-postgresql");

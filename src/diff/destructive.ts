@@ -28,6 +28,13 @@ export interface DestructiveFieldRule {
 
 const num = (value: unknown): number => (typeof value === "number" ? value : 0);
 const regionOf = (field: string) => String(parsePath(field)[1] ?? field);
+
+/** Pods a datastore loses in `region`: its replicas there before less after (never below 0). */
+function podsRemoved(before: ResolvedComponent, after: ResolvedComponent, region: string): number {
+  const count = (c: ResolvedComponent) =>
+    c.kind === "datastore" ? (c.placement.find((p) => p.region === region)?.replicas ?? 0) : 0;
+  return Math.max(0, count(before) - count(after));
+}
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 const lessThan = (from: unknown, to: unknown) =>
@@ -269,7 +276,10 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     id: "pinned-zones-changed",
     kinds: ["datastore"],
     field: /^zones[.[]/,
-    applies: (_from, _to, change) => (change.removed ?? []).length > 0,
+    // With fewer pods than zones each pod has a zone of its own (src/model/resolve.ts podZones): a
+    // scale-down drops the zones of the pods it deletes, which `replicas-removed` reports.
+    applies: (_from, _to, change, { before, after }) =>
+      (change.removed ?? []).length > podsRemoved(before, after, regionOf(change.field)),
     message: ({ change }) =>
       `zones in ${regionOf(change.field)}: ${(change.removed ?? []).join(", ")} removed; replicas there are rescheduled to other zones, and their zonal volumes cannot follow, so they are rebuilt from peers (quorum is thinner until they catch up)`,
     fix: () =>

@@ -185,6 +185,22 @@ function commonParts(spec: Datastore | Service | Stream) {
   };
 }
 
+/**
+ * The zones a Kubernetes datastore's pods take in a region: with fewer pods than zones, the first
+ * ones by name, one pod each (src/engines/members.ts pins replica i to the i-th sorted zone), so
+ * that the model's replicas, the pods and the chaos experiments' zones agree. Across every zone
+ * the model would rotate partitions into a zone that holds no pod; a managed service places its
+ * instances itself (Aurora takes three zones whatever the count) and keeps every zone listed.
+ */
+function podZones(
+  deploy: Datastore["deploy"],
+  replicas: number,
+  zones: readonly string[],
+): readonly string[] {
+  if (deploy.target !== "kubernetes" || replicas <= 0 || replicas >= zones.length) return zones;
+  return [...zones].sort(byText).slice(0, replicas);
+}
+
 function resolveDatastore(
   name: string,
   spec: Datastore,
@@ -202,7 +218,9 @@ function resolveDatastore(
   const placement: RegionPlacement[] = Object.entries(counts)
     .map(([region, entry]) => {
       const roles = roleCounts(entry);
-      return { region, replicas: totalOf(roles), ...roles, zones: spec.zones?.[region] ?? zonesOf(region) };
+      const replicas = totalOf(roles);
+      const zones = spec.zones?.[region] ?? zonesOf(region);
+      return { region, replicas, ...roles, zones: podZones(spec.deploy, replicas, zones) };
     })
     .sort((a, b) => byText(a.region, b.region));
   // A solver's choice may change the replica count (topoplan solve --replicas): its total counts.

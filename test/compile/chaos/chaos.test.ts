@@ -158,3 +158,44 @@ describe("chaos target", () => {
     expect(compileChaos(m)).toEqual([]);
   });
 });
+
+describe("fewer pods than zones: the model, the pods and the experiments take the same zones", () => {
+  // 64 partitions: across every zone the model would rotate partitions into eu-west-1c, where none
+  // of the two pods runs, and an experiment there would select no pod.
+  const partitioned = modelOf({
+    ...SMALL,
+    datastores: {
+      accounts: { ...SMALL.datastores!.accounts!, partitions: { count: 64, key: "id", strategy: "hash" } },
+    },
+  });
+  const accounts = partitioned.datastores.find((d) => d.name === "accounts")!;
+
+  test("each region's replicas take its first zones, one pod each", () => {
+    expect(accounts.placement.map((p) => [p.region, p.zones])).toEqual([
+      ["eu-central-1", ["eu-central-1a", "eu-central-1b"]],
+      ["eu-north-1", ["eu-north-1a"]],
+      ["eu-west-1", ["eu-west-1a", "eu-west-1b"]],
+    ]);
+    const zones = new Set(accounts.groups.flatMap((g) => g.replicas.map((slot) => slot.zone)));
+    expect([...zones].sort()).toEqual([
+      "eu-central-1a",
+      "eu-central-1b",
+      "eu-north-1a",
+      "eu-west-1a",
+      "eu-west-1b",
+    ]);
+  });
+
+  test("zone experiments only where pods run", () => {
+    const names = compileChaos(partitioned)
+      .map((r) => r.name)
+      .filter((n) => n.includes("accounts-isolate-zone"));
+    expect(names).toEqual([
+      "eu-central-1/shop/Schedule/accounts-isolate-zone-eu-central-1a",
+      "eu-central-1/shop/Schedule/accounts-isolate-zone-eu-central-1b",
+      "eu-north-1/shop/Schedule/accounts-isolate-zone-eu-north-1a",
+      "eu-west-1/shop/Schedule/accounts-isolate-zone-eu-west-1a",
+      "eu-west-1/shop/Schedule/accounts-isolate-zone-eu-west-1b",
+    ]);
+  });
+});

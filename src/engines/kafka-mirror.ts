@@ -38,7 +38,7 @@ const API = "kafka.strimzi.io/v1";
 /** Port of the cross-cluster listener: Strimzi's examples give 9094 to the third listener. */
 export const MIRROR_PORT = 9094;
 /** Kafka Connect's REST API, which MirrorMaker 2 workers forward requests over (Strimzi's KafkaConnectCluster.REST_API_PORT). */
-const CONNECT_REST_PORT = 8083;
+export const CONNECT_REST_PORT = 8083;
 const IDENTITY_POLICY = "org.apache.kafka.connect.mirror.IdentityReplicationPolicy";
 const DEFAULT_POLICY = "org.apache.kafka.connect.mirror.DefaultReplicationPolicy";
 

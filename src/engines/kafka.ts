@@ -32,6 +32,7 @@ import type { ResolvedStream } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
 import {
+  CONNECT_REST_PORT,
   MIRROR_PORT,
   MIRROR_REQUIRES,
   mirroredInto,
@@ -360,13 +361,23 @@ export const kafka: EngineDefinition = {
   // admits the operator in the NetworkPolicy it makes (KafkaCluster.generateNetworkPolicy).
   // One Kafka cluster per region: no broker dials another region's.
   peersAcrossRegions: false,
-  sidecarlessClients: [
+  // Where the stream is mirrored, the operator also creates and updates MirrorMaker 2's connectors
+  // through the Kafka Connect REST API of its pods, which carry the stream's labels (kafka-mirror.ts).
+  sidecarlessClients: (component) => [
     { port: STRIMZI_PORTS.kafkaAgent, from: "the Strimzi cluster operator (KafkaAgent, broker state)" },
     { port: STRIMZI_PORTS.controlPlane, from: "the Strimzi cluster operator (control plane listener)" },
     {
       port: STRIMZI_PORTS.replication,
       from: "the Strimzi cluster operator (replication listener, admin client)",
     },
+    ...(mirroredInto(component as ResolvedStream)
+      ? [
+          {
+            port: CONNECT_REST_PORT,
+            from: "the Strimzi cluster operator (MirrorMaker 2's connectors, REST API)",
+          },
+        ]
+      : []),
   ],
   // MirrorMaker 2 in a mirror region reads a source cluster over its mirror listener (TLS with
   // hostname verification, kafka-mirror.ts), from another region's mesh.

@@ -183,9 +183,12 @@ export interface EngineDefinition {
    * Ports of the members that clients without an Istio sidecar dial: the operator, and the
    * engine's setup Jobs (which run without one, jobs.ts). The mesh keeps them PERMISSIVE under
    * STRICT mTLS; each must be protected by the engine itself (TLS, client certificates) and by the
-   * NetworkPolicies. @default none
+   * NetworkPolicies. A function when they depend on the component (MirrorMaker 2's REST API, where
+   * a stream is mirrored). @default none
    */
-  readonly sidecarlessClients?: readonly { readonly port: number; readonly from: string }[];
+  readonly sidecarlessClients?:
+    | readonly SidecarlessClient[]
+    | ((component: EngineComponent) => readonly SidecarlessClient[]);
   /**
    * Ports that clients in other regions' clusters dial (Kafka's cross-cluster listener, which
    * MirrorMaker 2 in a mirror region reads): each region runs its own mesh, so their sidecars send
@@ -239,4 +242,10 @@ export interface EngineDefinition {
    * waits until its client port accepts connections, then runs the next one's `setup`.
    */
   readonly local?: (model: Model, component: EngineComponent, layout: LocalLayout) => LocalMember[];
+}
+
+/** A port of the members that a client without an Istio sidecar dials, and who that client is. */
+export interface SidecarlessClient {
+  readonly port: number;
+  readonly from: string;
 }

@@ -139,7 +139,9 @@ export function scrapeEndpoint(component: OnKubernetes): ScrapeEndpoint {
 export function sidecarlessPorts(model: Model, component: OnKubernetes): number[] {
   const scrape = scrapeEndpoint(component);
   const engine = engineFor(component);
-  const clients = engine?.sidecarlessClients ?? [];
+  const declared = engine?.sidecarlessClients ?? [];
+  const clients =
+    typeof declared === "function" ? (component.kind === "service" ? [] : declared(component)) : declared;
   const acrossRegions = peersAcrossRegions(component) ? memberPorts(component) : [];
   const fromOtherRegions = crossRegionClientPort(model, component);
   const ports = new Set([

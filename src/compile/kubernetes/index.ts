@@ -45,7 +45,7 @@ export {
 } from "./endpoints.js";
 export { selectorLabels } from "./manifest.js";
 export { declaredCalls } from "./network-policy.js";
-export { namespaceOf, type Placed, placements } from "./placements.js";
+export { namespaceOf, type Placed, placements, regionsOf } from "./placements.js";
 export { metricsPortName, namedPorts } from "./pod.js";
 export { objectNames } from "./workloads.js";
 

@@ -25,7 +25,7 @@ import type { Analysis } from "../../analysis/types.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Model, ResolvedCall, ResolvedComponent } from "../../model/types.js";
 import { byText } from "../../order.js";
-import { type ClientEndpoint, clientEndpoint, sidecarlessPorts } from "../kubernetes/index.js";
+import { type ClientEndpoint, clientEndpoint, regionsOf, sidecarlessPorts } from "../kubernetes/index.js";
 import {
   commonLabels,
   dnsLabel,
@@ -375,7 +375,8 @@ function peerAuthentications(model: Model, components: readonly KubernetesCompon
     const namespace = namespaceOf(model, component);
     // The same ports in every region (they depend on the component and its callers, not the region).
     const ports = sidecarlessPorts(model, component);
-    for (const region of component.regions) {
+    // Every region with its pods: a Kafka stream's mirror regions run a cluster of it too.
+    for (const { region } of regionsOf(component)) {
       namespaces.set(`${region}\u0000${namespace}`, { region, namespace });
       resources.push(...sidecarlessPortsPolicy(model, region, namespace, component, ports));
     }

@@ -353,3 +353,63 @@ describe("a gRPC service as callee", () => {
     ]);
   });
 });
+
+describe("a Kafka stream's mirror regions", () => {
+  // The Kubernetes target runs a cluster of the stream in each mirror region (MirrorMaker 2 writes
+  // the mirror there): its operator and Prometheus reach it without a sidecar there too.
+  const mirrored = modelOf({
+    name: "shop",
+    users: { "eu-west-1": 1 },
+    streams: {
+      clicks: {
+        regions: ["eu-west-1"],
+        mirrorRegions: ["eu-north-1"],
+        partitions: 12,
+        replicas: 3,
+        minInSync: 2,
+        deploy: { target: "kubernetes", engine: "kafka" },
+      },
+    },
+  });
+  const policies = compileMesh(mirrored).filter((r) => r.type === TYPES.peerAuthentication);
+
+  test("get the namespace's STRICT policy and the stream's sidecarless ports, as its home region does", () => {
+    const names = (region: string) =>
+      policies
+        .filter((r) => r.region === region)
+        .map((r) => (r.inputs as { metadata: { name: string } }).metadata.name)
+        .sort();
+    expect(names("eu-north-1")).toEqual(["clicks-mtls", "mtls-strict"]);
+    expect(names("eu-north-1")).toEqual(names("eu-west-1"));
+    const ports = (region: string) =>
+      spec(policies.find((r) => r.region === region && r.component === "clicks")!).portLevelMtls;
+    expect(ports("eu-north-1")).toEqual(ports("eu-west-1"));
+  });
+
+  test("MirrorMaker 2's REST API stays PERMISSIVE: the operator, outside the mesh, manages its connectors there", () => {
+    const ports = (model: typeof mirrored) =>
+      Object.keys(
+        spec(
+          compileMesh(model).find(
+            (r) =>
+              r.type === TYPES.peerAuthentication && r.component === "clicks" && r.region === "eu-west-1",
+          )!,
+        ).portLevelMtls as object,
+      );
+    expect(ports(mirrored)).toContain("8083");
+    const unmirrored = modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      streams: {
+        clicks: {
+          regions: ["eu-west-1"],
+          partitions: 12,
+          replicas: 3,
+          minInSync: 2,
+          deploy: { target: "kubernetes", engine: "kafka" },
+        },
+      },
+    });
+    expect(ports(unmirrored)).not.toContain("8083");
+  });
+});

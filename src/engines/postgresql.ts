@@ -6,6 +6,7 @@
  * `local` runs the same settings with Debian's postgresql: what the operator would configure
  * (postgresql-local.ts).
  */
+import { crossRegionClientPort, type OnKubernetes } from "../compile/kubernetes/endpoints.js";
 import { componentLabels, planned } from "../compile/kubernetes/manifest.js";
 import { zoneSpread } from "../compile/kubernetes/pod.js";
 import { serviceExport } from "../compile/kubernetes/workloads.js";
@@ -284,8 +285,9 @@ export const postgresql: EngineDefinition = {
         ),
       ),
       // The replica clusters of other regions bootstrap and stream from this one's -rw Service by
-      // its clusterset name (primaryClustersetHost): export it.
-      ...(placed.region === postgresSettings(store).primaryRegion && store.regions.length > 1
+      // its clusterset name (primaryClustersetHost), and callers in other regions dial it so: export it.
+      ...(placed.region === postgresSettings(store).primaryRegion &&
+      (store.regions.length > 1 || crossRegionClientPort(model, store as OnKubernetes) !== undefined)
         ? [serviceExport(model.name, placed, `${clusterName(store, placed.region)}-rw`)]
         : []),
     ];

@@ -191,6 +191,53 @@ describe("PostgreSQL engine (CloudNativePG)", () => {
     expect(exports.map((r) => r.name)).toEqual(["us-east-1/shop/ServiceExport/orders-us-east-1-rw"]);
   });
 
+  test("one region, called from another: the -rw Service exported and its port PERMISSIVE for the caller's plaintext", () => {
+    const called = (callerRegion: string) =>
+      compilePlan(
+        build({
+          name: "shop",
+          users: { "us-east-1": 1 },
+          datastores: {
+            orders: {
+              replication: "primary-replica",
+              replicas: 2,
+              placement: { "us-east-1": 2 },
+              leader: "us-east-1",
+              deploy: { target: "kubernetes", engine: "postgresql", storageGi: 50 },
+            },
+          },
+          services: {
+            api: {
+              regions: [callerRegion],
+              calls: [{ to: "orders", op: "write", timeoutMs: 500 }],
+              deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", port: 8080 },
+            },
+          },
+        } as never),
+      ).resources;
+    const exported = (plan: ReturnType<typeof called>) =>
+      plan
+        .filter((r) => r.type === "kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport")
+        .map((r) => r.name);
+    const permissive = (plan: ReturnType<typeof called>) =>
+      Object.keys(
+        (
+          plan.find(
+            (r) =>
+              r.type === "kubernetes:security.istio.io/v1beta1:PeerAuthentication" &&
+              r.component === "orders",
+          )!.inputs as { spec: { portLevelMtls: object } }
+        ).spec.portLevelMtls,
+      );
+    // The caller dials orders-us-east-1-rw.shop.svc.clusterset.local (clientEndpoint): it must exist.
+    const away = called("eu-west-1");
+    expect(exported(away)).toEqual(["us-east-1/shop/ServiceExport/orders-us-east-1-rw"]);
+    expect(permissive(away)).toContain("5432");
+    const home = called("us-east-1");
+    expect(exported(home)).toEqual([]);
+    expect(permissive(home)).not.toContain("5432");
+  });
+
   test("a replica region's rules alert on lag, not on a primary its cluster never has", () => {
     const withSlo = build({
       name: "shop",

@@ -51,14 +51,20 @@ function engineFor(component: ResolvedComponent): EngineDefinition | undefined {
 }
 
 /** The Service and port a client of `component` running in `callerRegion` uses. */
+/** Regions whose pods answer clients: the engine's (CloudNativePG: the primary's), else every region with pods. */
+function servingRegions(component: OnKubernetes): string[] {
+  const engine = engineFor(component);
+  const serving =
+    component.kind !== "service" && engine?.servingRegions !== undefined
+      ? [...engine.servingRegions(component)]
+      : regionsOf(component).map((r) => r.region);
+  return serving.sort(byText);
+}
+
 export function clientEndpoint(model: Model, component: OnKubernetes, callerRegion: string): ClientEndpoint {
   const engine = engineFor(component);
   const store = component.kind === "service" ? undefined : component;
-  const serving =
-    store !== undefined && engine?.servingRegions !== undefined
-      ? [...engine.servingRegions(store)]
-      : regionsOf(component).map((r) => r.region);
-  serving.sort(byText);
+  const serving = servingRegions(component);
   const regions = serving.includes(callerRegion) ? [callerRegion] : serving;
   const region = regions[0] ?? callerRegion;
   const service =
@@ -164,17 +170,19 @@ function ownClientService(component: ResolvedComponent): boolean {
 }
 
 /**
- * The client port of a component on its own Service (ownClientService) that a caller in another
- * region dials: some caller runs in a region where the component has no pods, so the call crosses
- * clusters, to the component's Service exported to the clusterset
- * (`<component>.<namespace>.svc.clusterset.local`, Kubernetes Multi-Cluster Services). Each region's Istio is its own mesh, so the caller's sidecar
- * sends the request unencrypted to a host it does not know: the port stays PERMISSIVE (like an
- * engine's member ports across regions). Undefined when every caller has pods of it at home, or
- * the engine brings its own client Service (and exports: src/engines).
+ * The client port that a caller in another region dials: some caller runs in a region where the
+ * component serves no clients, so the call crosses clusters, to the component's client Service
+ * exported to the clusterset (`<service>.<namespace>.svc.clusterset.local`, Kubernetes Multi-Cluster
+ * Services): topoplan's own `<component>` (ownClientService), or an engine's that it exports
+ * (CloudNativePG's `-rw`, src/engines/postgresql.ts). Each region's Istio is its own mesh, so the
+ * caller's sidecar sends the request unencrypted to a host it does not know: the port stays
+ * PERMISSIVE (like an engine's member ports across regions). Undefined when every caller is served
+ * at home, or the engine's client Service is not exported.
  */
 export function crossRegionClientPort(model: Model, component: OnKubernetes): number | undefined {
-  if (!ownClientService(component)) return undefined;
-  const serving = new Set(regionsOf(component).map((r) => r.region));
+  const engine = engineFor(component);
+  if (!ownClientService(component) && engine?.clientServiceExported !== true) return undefined;
+  const serving = new Set(servingRegions(component));
   const away = modelIndex(model)
     .callersOf(component.name)
     .some((caller) => caller.deploy.target === "kubernetes" && caller.regions.some((r) => !serving.has(r)));

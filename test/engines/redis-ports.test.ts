@@ -50,3 +50,18 @@ describe("Redis Sentinel's port between members", () => {
     }
   });
 });
+
+describe("Redis Sentinel's port on the peers Service", () => {
+  // A sidecar sends traffic to a port no Service declares in plaintext (Istio's PassthroughCluster),
+  // which the member's STRICT mTLS refuses: in one region, where 26379 stays STRICT, the Sentinels
+  // could not vote. Declared on the headless Service, the sidecars know it and speak mTLS.
+  test.each(["eu-west-1", "eu-north-1"])("%s: the headless Service declares 26379", (region) => {
+    const peers = plan.find((r) => r.name === `${region}/shop/Service/cache-peers`);
+    expect((peers!.inputs as any).spec.ports).toContainEqual({
+      name: "tcp-26379",
+      port: 26379,
+      targetPort: 26379,
+      protocol: "TCP",
+    });
+  });
+});

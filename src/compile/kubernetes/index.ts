@@ -128,7 +128,7 @@ function workloadResources(model: Model, placed: Placed, maxUnavailable: number)
   const own = engine.compileRegion({ model, component, placed, regions });
   if (engine.managedBy === "operator") return own;
   return [
-    ...statefulBase(model.name, placed, maxUnavailable),
+    ...statefulBase(model.name, placed, maxUnavailable, engine.otherPeerPorts),
     ...exportedPeers(model, component, placed),
     ...exportedForCallersAway(model, component, placed),
     ...own,

@@ -3,6 +3,7 @@ import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 import { kubernetesLogicalName, kubernetesName, STATEFULSET_NAME_MAX } from "../names.js";
 import type { PlannedResource, ResourceOptions } from "../plan.js";
 import { componentLabels, planned, plannedLater, selectorLabels } from "./manifest.js";
@@ -106,7 +107,17 @@ function clientService(topology: string, placed: Placed): IService {
  * ServiceAccount and a PodDisruptionBudget of `maxUnavailable`. The pods come from
  * {@link statefulSetResource}: one generic StatefulSet, or the engine's.
  */
-export function statefulBase(topology: string, placed: Placed, maxUnavailable: number): PlannedResource[] {
+export function statefulBase(
+  topology: string,
+  placed: Placed,
+  maxUnavailable: number,
+  /**
+   * Further ports the members dial each other on (an engine's `otherPeerPorts`: Redis Sentinel's).
+   * Declared on the headless Service, so that a sidecar knows the destination and speaks mTLS to it:
+   * to a port no Service declares it sends plaintext (PassthroughCluster), which STRICT refuses.
+   */
+  otherPeerPorts: readonly number[] = [],
+): PlannedResource[] {
   const names = objectNames(placed.name);
   const labels = () => componentLabels(topology, placed);
   const selector = () => selectorLabels(topology, placed.name);
@@ -118,7 +129,12 @@ export function statefulBase(topology: string, placed: Placed, maxUnavailable: n
       clusterIP: "None",
       publishNotReadyAddresses: true,
       selector: selector(),
-      ports: servicePorts(namedPorts(placed)),
+      ports: [
+        ...servicePorts(namedPorts(placed)),
+        ...otherPeerPorts.map(
+          (port): IServicePort => ({ name: `tcp-${port}`, port, targetPort: port, protocol: "TCP" }),
+        ),
+      ],
     },
   });
   const budget = (): IPodDisruptionBudget => ({

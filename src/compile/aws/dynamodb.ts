@@ -64,10 +64,13 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
   // Dimensions and units: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
   const lagMs = store.slo.replicationLagMs;
   for (const source of store.regions) {
-    // ReplicationLatency (ms) is emitted in the source region, per receiving region; every replica
-    // of a multi-active table is a source (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_monitoring.html).
+    // ReplicationLatency (ms) is emitted in the source region, per receiving region, while it has
+    // writes to replicate; every replica of a multi-active table may be a source, the model's write
+    // regions are (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_monitoring.html).
     for (const receiving of store.regions) {
-      if (receiving === source || lagMs === undefined) continue;
+      // Only a region that takes writes has anything to replicate: a read-only replica's alarm,
+      // breaching on missing data, would stay in ALARM for good.
+      if (receiving === source || lagMs === undefined || !store.writeRegions.includes(source)) continue;
       ctx.alarm({
         component: store.name,
         region: source,

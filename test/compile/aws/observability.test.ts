@@ -18,6 +18,17 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
     });
   });
 
+  it("DynamoDB ReplicationLatency only from regions that take writes (`leaders`): a read-only replica emits none", () => {
+    const limited = plan(euSpec({ carts: { leaders: ["eu-west-1"] } }));
+    const sources = byType(limited, "aws:cloudwatch/metricAlarm:MetricAlarm")
+      .filter((a) => at(a.inputs, "metricName") === "ReplicationLatency" && a.component === "carts")
+      .map((a) => [a.region, at(a.inputs, "dimensions", "ReceivingRegion")]);
+    expect(sources).toEqual([
+      ["eu-west-1", "eu-central-1"],
+      ["eu-west-1", "eu-north-1"],
+    ]);
+  });
+
   it("DynamoDB SystemErrors at the availability error budget; throttles and UserErrors too", () => {
     // (1 − 0.999) × (3000 + 600) req/s × 60 s / 3 regions = 72 per minute
     const system = alarm("carts-alarm-system-errors-eu-west-1");

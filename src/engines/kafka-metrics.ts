@@ -91,6 +91,9 @@ export const KAFKA_JMX_METRICS: readonly { readonly bean: string; readonly metri
  */
 export const KAFKA_EXPORTER_METRICS = [
   "kafka_consumergroup_lag",
+  // Members of a group (Kafka Exporter, https://github.com/danielqsj/kafka_exporter#consumer-groups):
+  // groups MirrorMaker 2 fills with offsets have none.
+  "kafka_consumergroup_members",
   "kafka_topic_partition_current_offset",
 ] as const;
 

@@ -326,11 +326,20 @@ function indicators(component: EngineComponent, region?: string): Indicators {
   const requests = (w: string) => total("kafka_server_brokertopicmetrics_totalproducerequests_total", w);
   const failed = (w: string) => total("kafka_server_brokertopicmetrics_failedproducerequests_total", w);
   const mirror = mirroredInto(component as ResolvedStream, region) ? mirrorLag(component.name) : undefined;
+  // Where MirrorMaker 2 writes, it also copies every source group's committed offsets into groups
+  // of the same name (sync.group.offsets, kafka-mirror.ts) that have no members and trail the
+  // mirror by the checkpoint interval (60 s by default): only groups with members consume there.
+  // Elsewhere every group counts: a consumer that stopped is what the lag SLO is there to catch.
+  const groups = `sum by (consumergroup) (kafka_consumergroup_lag${topic})`;
+  const lagByGroup =
+    mirror === undefined
+      ? groups
+      : `(${groups} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
   return {
     requestRate: (w) => requests(w),
     errorRatio: (w) => `(${failed(w)}) / (${requests(w)})`,
     leaderPresent: `sum(kafka_controller_kafkacontroller_activecontrollercount${selector(component.name)}) == bool 1`,
-    consumerLagSeconds: `max(sum by (consumergroup) (kafka_consumergroup_lag${topic}) / on() group_left() sum(rate(kafka_topic_partition_current_offset${topic}[5m])))`,
+    consumerLagSeconds: `max(${lagByGroup} / on() group_left() sum(rate(kafka_topic_partition_current_offset${topic}[5m])))`,
     ...(mirror === undefined ? {} : { replicationLagSeconds: mirror.seconds }),
     presence: {
       availability: `kafka_server_brokertopicmetrics_totalproducerequests_total${broker}`,

@@ -284,6 +284,50 @@ promtoolSuite("MirrorMaker 2: a lagging or stopped mirror alerts (promtool)", ()
       ]),
     ).toMatch(/SUCCESS/);
   });
+  test("in the mirror region, groups MirrorMaker 2 fills with offsets (no members) do not break the consumer-lag SLO", () => {
+    const consumerLag = alertRule(groups, ALERT.consumerLag);
+    const offsets = {
+      series:
+        'kafka_topic_partition_current_offset{topoplan_component="orders",topic="orders",partition="0"}',
+      values: "0+600x40", // 10 records/s
+    };
+    const group = (name: string, members: number, lag: string) => [
+      {
+        series: `kafka_consumergroup_lag{topoplan_component="orders",topic="orders",partition="0",consumergroup="${name}"}`,
+        values: lag,
+      },
+      {
+        series: `kafka_consumergroup_members{topoplan_component="orders",consumergroup="${name}"}`,
+        values: `${members}x40`,
+      },
+    ];
+    expect(
+      promtoolTest(groups, [
+        {
+          interval: "1m",
+          input_series: [
+            offsets,
+            // billing consumes in eu-west-1; its synced copy here trails by ~90 s (900 records).
+            ...group("billing", 0, "900x40"),
+            // audit consumes here and keeps up.
+            ...group("audit", 2, "0x40"),
+            series({ ...P, partition: "0" }, "800x40"),
+          ],
+          alert_rule_test: [at("30m", ALERT.consumerLag, [])],
+        },
+        {
+          interval: "1m",
+          input_series: [offsets, ...group("audit", 2, "900x40"), series({ ...P, partition: "0" }, "800x40")],
+          alert_rule_test: [
+            at("30m", ALERT.consumerLag, [
+              firing(consumerLag, { topoplan_region: "us-east-1", topoplan_topology: "shop" }),
+            ]),
+          ],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+
   test("the consumer groups' lag series end: the consumer-lag no-data alert pages after 10m", () => {
     const source = regionRules(model, "orders", "eu-west-1");
     const noData = source

@@ -1,6 +1,7 @@
 import { availabilitySlo } from "./rules/availability-slo.js";
 import { bandwidth } from "./rules/bandwidth.js";
 import { callCycle } from "./rules/call-cycle.js";
+import { clusterReach } from "./rules/cluster-reach.js";
 import { consistencyCoordination } from "./rules/consistency-coordination.js";
 import { exactlyOnce } from "./rules/exactly-once.js";
 import { latencySlo } from "./rules/latency-slo.js";
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   observabilityCoverage,
   leaderPlacement,
   plaintextSecret,
+  clusterReach,
 ]);
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

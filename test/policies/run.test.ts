@@ -51,7 +51,7 @@ function problems(run: () => unknown): string[] {
 }
 
 describe("the registry", () => {
-  it("holds the 18 stable rule ids, each with docs", () => {
+  it("holds the 19 stable rule ids, each with docs", () => {
     expect(RULES.map((r) => r.id)).toEqual([
       "residency",
       "bandwidth",
@@ -71,6 +71,7 @@ describe("the registry", () => {
       "observability-coverage",
       "leader-placement",
       "plaintext-secret",
+      "cluster-reach",
     ]);
     for (const rule of RULES) expect(Object.values(rule.docs).every((text) => text.length > 20)).toBe(true);
   });

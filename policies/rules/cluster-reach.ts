@@ -1,0 +1,46 @@
+import { clientEndpoint } from "../../src/compile/kubernetes/endpoints.js";
+import { isKubernetes } from "../../src/compile/observability/k8s.js";
+import { modelIndex } from "../../src/model/model-index.js";
+import { list } from "../lib.js";
+import type { Finding, Rule } from "../types.js";
+
+/**
+ * A call compiles to a host the caller's cluster resolves: a callee's Service exists only in the
+ * clusters that run it, and across clusters only an exported one (Multi-Cluster Services) has a
+ * name. An operator's client Service that topoplan does not export (Strimzi's Kafka bootstrap) is
+ * out of reach from a region without the component.
+ */
+export const clusterReach: Rule = {
+  id: "cluster-reach",
+  title: "Calls across clusters have an address there",
+  severity: "error",
+  docs: {
+    why: "Each region runs its own Kubernetes cluster. A caller in a region where the callee has no pods dials the callee's Service by its clusterset name, which exists only when the Service is exported; an operator's client Service that is not (Strimzi's `<stream>-kafka-bootstrap`, whose brokers advertise cluster-local names) cannot be reached from another cluster: the compiled calls would fail on DNS while the analysis prices them.",
+    how: "For every call of a service on Kubernetes to a component on Kubernetes, from each of the caller's regions: the client endpoint the compiler gives it (src/compile/kubernetes/endpoints.ts) must be served in that region, or be exported to the clusterset.",
+    fix: "Run the caller only in regions where the callee serves clients, or give the callee a cluster in the caller's region (a stream's `regions`).",
+  },
+  check(model) {
+    const findings: Finding[] = [];
+    const index = modelIndex(model);
+    for (const service of model.services) {
+      if (!isKubernetes(service)) continue;
+      for (const call of service.calls) {
+        const callee = index.component(call.to);
+        if (callee === undefined || !isKubernetes(callee)) continue;
+        const stranded = service.regions.filter((region) => {
+          const endpoint = clientEndpoint(model, callee, region);
+          return !endpoint.regions.includes(region) && endpoint.host.endsWith(".svc.cluster.local");
+        });
+        if (stranded.length === 0) continue;
+        const endpoint = clientEndpoint(model, callee, stranded[0]!);
+        findings.push({
+          path: call.path,
+          message: `${service.name} calls ${call.to} from ${list(stranded)}, where ${call.to} serves no clients: its clients dial ${endpoint.service} (${endpoint.host}), which exists only in ${list(endpoint.regions)} and is not exported to other clusters`,
+          fix: `run ${service.path} only in ${list(endpoint.regions)}, or give ${callee.path} a cluster in ${list(stranded)}${callee.kind === "stream" ? ` (${callee.path}.regions)` : ""}`,
+          data: { regions: stranded, servedIn: endpoint.regions },
+        });
+      }
+    }
+    return findings;
+  },
+};

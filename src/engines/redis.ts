@@ -7,7 +7,9 @@
  * asynchronous: a failover can lose acknowledged writes (the model's async RPO).
  */
 
-import { planned } from "../compile/kubernetes/manifest.js";
+import type { IService } from "kubernetes-models/v1/Service";
+import { componentLabels, planned, selectorLabels } from "../compile/kubernetes/manifest.js";
+import type { Placed } from "../compile/kubernetes/placements.js";
 import type { EngineContainer } from "../compile/kubernetes/pod.js";
 import { objectNames, statefulSetResource } from "../compile/kubernetes/workloads.js";
 import { kubernetesName } from "../compile/names.js";
@@ -108,6 +110,26 @@ EOF
 fi
 exec redis-server "$conf" --sentinel
 `;
+
+/** The Service clients ask for the primary: every member's Sentinel (`discoveryPorts`). */
+export const sentinelServiceName = (store: string) => kubernetesName([store, "sentinel"]);
+
+function sentinelService(topology: string, placed: Placed): IService {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+      name: sentinelServiceName(placed.name),
+      namespace: placed.namespace,
+      labels: componentLabels(topology, placed),
+    },
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(topology, placed.name),
+      ports: [{ name: "tcp-sentinel", port: SENTINEL_PORT, targetPort: "sentinel", protocol: "TCP" }],
+    },
+  };
+}
 
 function scriptsConfigMap(store: ResolvedDatastore): string {
   return kubernetesName([store.name, "scripts"]);
@@ -252,6 +274,10 @@ export const redis: EngineDefinition = {
   requires: ["multicluster-services (for members in several regions)"],
   // The Sentinels beside each member ask each other for failover votes and the primary's address.
   otherPeerPorts: [SENTINEL_PORT],
+  // Clients ask them too: the client Service reaches every member, and a write that lands on a
+  // replica fails (READONLY); a Sentinel-aware client asks `<component>-sentinel` for the primary
+  // of master `<component>` (SENTINEL get-master-addr-by-name) and writes there.
+  discoveryPorts: [SENTINEL_PORT],
   // A failover is performed only by a leader the majority of all Sentinel processes elected
   // (Sentinel docs, "Configuring Sentinel": the quorum only detects the failure): drains must
   // leave that many members.
@@ -282,6 +308,7 @@ export const redis: EngineDefinition = {
     };
     return [
       planned(placed.region, store.name, scripts),
+      planned(placed.region, store.name, sentinelService(model.name, placed)),
       statefulSetResource(model.name, placed, {
         name: set.statefulSet,
         replicas: set.members.length,

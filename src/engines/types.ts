@@ -208,6 +208,13 @@ export interface EngineDefinition {
    */
   readonly otherPeerPorts?: readonly number[];
   /**
+   * Ports clients dial besides the client port to find the member to send to (Redis Sentinel's
+   * 26379, which names the current primary: a write sent to a replica fails with READONLY). Opened
+   * to the callers beside the client port; the engine compiles the Service that serves them.
+   * @default none
+   */
+  readonly discoveryPorts?: readonly number[];
+  /**
    * Members that must stay up for the engine to elect a new primary, when its failover has an
    * electorate of its own (Redis: a majority of the Sentinels, one per member). Disruption budgets
    * never leave fewer. @default none: the write and read quorums alone bound the budgets

@@ -65,3 +65,56 @@ describe("Redis Sentinel's port on the peers Service", () => {
     });
   });
 });
+
+describe("clients find the primary through the Sentinels", () => {
+  // The client Service reaches every member, and a write that lands on a replica fails (READONLY):
+  // a Sentinel-aware client asks the Sentinels for the primary, so callers reach 26379 too.
+  const called = compilePlan(
+    modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        cache: {
+          replication: "primary-replica",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          leader: "eu-west-1",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+      services: {
+        api: {
+          regions: ["eu-west-1"],
+          calls: [{ to: "cache", op: "write", timeoutMs: 100 }],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", port: 8080 },
+        },
+      },
+    }),
+  ).resources;
+
+  test("a Sentinel Service beside the client Service", () => {
+    const sentinel = called.find((r) => r.name === "eu-west-1/shop/Service/cache-sentinel");
+    expect((sentinel!.inputs as any).spec).toMatchObject({
+      type: "ClusterIP",
+      selector: { "app.kubernetes.io/name": "cache" },
+      ports: [{ name: "tcp-sentinel", port: 26379, targetPort: "sentinel", protocol: "TCP" }],
+    });
+  });
+
+  test("the caller may dial 26379 beside 6379, and the members admit it there", () => {
+    const policies = (component: string) =>
+      called.filter((r) => r.component === component && (r.inputs as any).kind === "NetworkPolicy");
+    const egress = ports(policies("api").flatMap((r) => (r.inputs as any).spec.egress ?? []));
+    const fromApi = policies("cache")
+      .flatMap((r) => (r.inputs as any).spec.ingress ?? [])
+      .filter((rule: any) =>
+        (rule.from ?? []).some(
+          (peer: any) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "api",
+        ),
+      );
+    for (const port of [6379, 26379]) {
+      expect(egress.has(port), `egress ${port}`).toBe(true);
+      expect(ports(fromApi).has(port), `ingress ${port}`).toBe(true);
+    }
+  });
+});

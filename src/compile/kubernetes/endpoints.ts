@@ -33,6 +33,8 @@ export interface ClientEndpoint {
   readonly host: string;
   /** Port of the Service and of the pods behind it. */
   readonly port: number;
+  /** Further ports the caller dials on the same pods to find the member to send to (Redis Sentinel's). */
+  readonly discoveryPorts: readonly number[];
   /**
    * Regions whose pods answer this caller: the caller's own when its pods serve clients, else
    * every serving region (the call crosses regions).
@@ -82,6 +84,7 @@ export function clientEndpoint(model: Model, component: OnKubernetes, callerRegi
     namespace,
     host: `${service}.${namespace}.svc.${domain}.local`,
     port: listeningDeploy(component.deploy).port,
+    discoveryPorts: engine?.discoveryPorts ?? [],
     regions,
     httpRoutes: engine?.clientProtocol !== "tcp",
   };

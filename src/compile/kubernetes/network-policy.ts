@@ -143,19 +143,22 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
         continue;
       }
       // The engine's client port and serving regions, not the spec's `deploy.port` (ignored with an engine).
-      const { port, regions } = clientEndpoint(model, callee as OnKubernetes, caller.region);
+      const endpoint = clientEndpoint(model, callee as OnKubernetes, caller.region);
+      const { regions } = endpoint;
       const local = regions.includes(caller.region) ? at(caller.region, to) : undefined;
-      if (local !== undefined) {
-        callerRules.egress.push(
-          tcp({ kind: "pods", namespace: local.placed.namespace, component: to }, port),
-        );
-        local.ingress.push(tcp({ kind: "pods", namespace: caller.namespace, component: from }, port));
-        continue;
+      for (const port of [endpoint.port, ...endpoint.discoveryPorts]) {
+        if (local !== undefined) {
+          callerRules.egress.push(
+            tcp({ kind: "pods", namespace: local.placed.namespace, component: to }, port),
+          );
+          local.ingress.push(tcp({ kind: "pods", namespace: caller.namespace, component: from }, port));
+          continue;
+        }
+        // The callee's serving pods are not in the caller's cluster: the call crosses regions.
+        callerRules.egress.push(tcp({ kind: "regions", regions }, port));
+        for (const region of regions)
+          at(region, to)!.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));
       }
-      // The callee's serving pods are not in the caller's cluster: the call crosses regions.
-      callerRules.egress.push(tcp({ kind: "regions", regions }, port));
-      for (const region of regions)
-        at(region, to)!.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));
     }
   }
 

@@ -131,6 +131,15 @@ function sentinelService(topology: string, placed: Placed): IService {
   };
 }
 
+/**
+ * Commands no client request makes: the Sentinels' monitoring (PING, INFO, PUBLISH of hello
+ * messages, SUBSCRIBE, ROLE, CLIENT, CONFIG), replication (REPLCONF, PSYNC, SYNC), the exporter's
+ * scrape (INFO, CONFIG, SLOWLOG, LATENCY, MEMORY, DBSIZE, SELECT, CLIENT) and connection set-up
+ * (HELLO, AUTH, COMMAND). Lower case: commandstats names them so.
+ */
+const HOUSEKEEPING_COMMANDS =
+  "ping|info|publish|subscribe|psubscribe|unsubscribe|punsubscribe|role|client|config|replconf|psync|sync|slowlog|latency|memory|dbsize|select|hello|auth|command|sentinel|echo|time";
+
 function scriptsConfigMap(store: ResolvedDatastore): string {
   return kubernetesName([store.name, "scripts"]);
 }
@@ -246,10 +255,19 @@ function indicators(component: EngineComponent): Indicators {
   const sel = selector(component.name);
   const primary = selector(component.name, 'role="master"');
   const replicas = allMembers(memberSets(component as ResolvedDatastore, "region")).length - 1;
+  // Clients' commands at the primary, where Sentinel-aware clients send them: not every member's
+  // total, which counts each write again on every replica, the Sentinels' PING, INFO and hello
+  // PUBLISH to each instance and the exporter's own commands (some 14 a second for 3 idle
+  // members). Per command from INFO commandstats (redis_exporter `redis_commands_total{cmd}`);
+  // a rejected command is not in its `calls`, so it counts in the requests as in the errors.
+  const clientCommands = selector(component.name, `cmd!~"${HOUSEKEEPING_COMMANDS}"`);
+  const atPrimary = (metric: string, w: string) =>
+    `sum(rate(${metric}${clientCommands}[${w}]) and on(instance) redis_instance_info${primary})`;
+  const rejected = (w: string) => `(${atPrimary("redis_commands_rejected_calls_total", w)} or vector(0))`;
   return {
-    requestRate: (w: string) => `sum(rate(redis_commands_processed_total${sel}[${w}]))`,
+    requestRate: (w: string) => `(${atPrimary("redis_commands_total", w)} + ${rejected(w)})`,
     errorRatio: (w: string) =>
-      `((sum(rate(redis_commands_failed_calls_total${sel}[${w}])) + sum(rate(redis_commands_rejected_calls_total${sel}[${w}]))) or vector(0)) / sum(rate(redis_commands_processed_total${sel}[${w}]))`,
+      `((${atPrimary("redis_commands_failed_calls_total", w)} or vector(0)) + ${rejected(w)}) / (${atPrimary("redis_commands_total", w)} + ${rejected(w)})`,
     // Per replica, on the primary's instance: its offset minus the replica's, over the offset's
     // growth; the least of the last minute (30 s steps, the scrape interval), so one reading between
     // a burst of writes and the next ack does not count as lag.
@@ -286,6 +304,7 @@ export const redis: EngineDefinition = {
   // RESP: passed through by the sidecar as TCP.
   clientProtocol: "tcp",
   metricNames: [
+    "redis_commands_total",
     "redis_commands_processed_total",
     "redis_commands_failed_calls_total",
     "redis_commands_rejected_calls_total",

@@ -64,6 +64,48 @@ const at = (eval_time: string, alertname: string, exp_alerts: unknown[]) => ({
   exp_alerts,
 });
 
+/** The labels every recorded series of this region's rules carries. */
+const RECORDED = '{topoplan_component="cache",topoplan_region="us-east-1",topoplan_topology="engines"}';
+
+promtoolSuite("Redis: the availability SLI counts clients' commands at the primary (promtool)", () => {
+  test("10 client writes a second, 1 failing in 100: not the replicas' replay, the Sentinels' PINGs or INFO", () => {
+    const groups = regionRules(model, "cache", "us-east-1");
+    const cmd = (labels: Record<string, string>, name: string) => ({ ...labels, cmd: name });
+    const input_series = [
+      series("redis_instance_info", { ...PRIMARY, role: "master" }, "1x40"),
+      series("redis_instance_info", { ...REPLICA, role: "slave" }, "1x40"),
+      series("redis_commands_total", cmd(PRIMARY, "set"), "0+600x40"),
+      series("redis_commands_failed_calls_total", cmd(PRIMARY, "set"), "0+6x40"),
+      series("redis_commands_total", cmd(PRIMARY, "ping"), "0+300x40"),
+      series("redis_commands_total", cmd(PRIMARY, "info"), "0+60x40"),
+      series("redis_commands_total", cmd(PRIMARY, "publish"), "0+90x40"),
+      // The replica replays every write it is sent.
+      series("redis_commands_total", cmd(REPLICA, "set"), "0+600x40"),
+      series("redis_commands_processed_total", PRIMARY, "0+1050x40"),
+    ];
+    expect(
+      promtoolTest(groups, [
+        {
+          interval: "1m",
+          input_series,
+          promql_expr_test: [
+            {
+              expr: "topoplan:requests:rate5m",
+              eval_time: "20m",
+              exp_samples: [{ labels: `topoplan:requests:rate5m${RECORDED}`, value: 10 }],
+            },
+            {
+              expr: "slo:sli_error:ratio_rate5m",
+              eval_time: "20m",
+              exp_samples: [{ labels: `slo:sli_error:ratio_rate5m${RECORDED}`, value: 0.01 }],
+            },
+          ],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+});
+
 promtoolSuite("Redis: replicas that stop replicating page (promtool)", () => {
   test("primary's region: every replica detaches at 11m; the lag alert sees nothing, the new alerts page", () => {
     const groups = regionRules(model, "cache", "us-east-1");

@@ -8,21 +8,26 @@ import { describe, expect, test } from "vitest";
 import { compilePlan } from "../../src/compile/index.js";
 import { modelOf } from "../compile/kubernetes/helpers.js";
 
-const plan = compilePlan(
-  modelOf({
-    name: "shop",
-    users: { "eu-west-1": 1 },
-    datastores: {
-      cache: {
-        replication: "primary-replica",
-        replicas: 3,
-        placement: { "eu-west-1": 2, "eu-north-1": 1 },
-        leader: "eu-west-1",
-        deploy: { target: "kubernetes", engine: "redis" },
+/** `cache`: Redis with Sentinel over `placement`, with `services` calling it. */
+const redisPlan = (placement: Record<string, number>, services: object = {}) =>
+  compilePlan(
+    modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        cache: {
+          replication: "primary-replica",
+          replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+          placement,
+          leader: "eu-west-1",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
       },
-    },
-  }),
-).resources;
+      services,
+    } as never),
+  ).resources;
+
+const plan = redisPlan({ "eu-west-1": 2, "eu-north-1": 1 });
 
 const ports = (rules: any[] | undefined) =>
   new Set((rules ?? []).flatMap((rule: any) => (rule.ports ?? []).map((p: any) => p.port)));
@@ -69,28 +74,16 @@ describe("Redis Sentinel's port on the peers Service", () => {
 describe("clients find the primary through the Sentinels", () => {
   // The client Service reaches every member, and a write that lands on a replica fails (READONLY):
   // a Sentinel-aware client asks the Sentinels for the primary, so callers reach 26379 too.
-  const called = compilePlan(
-    modelOf({
-      name: "shop",
-      users: { "eu-west-1": 1 },
-      datastores: {
-        cache: {
-          replication: "primary-replica",
-          replicas: 3,
-          placement: { "eu-west-1": 3 },
-          leader: "eu-west-1",
-          deploy: { target: "kubernetes", engine: "redis" },
-        },
+  const called = redisPlan(
+    { "eu-west-1": 3 },
+    {
+      api: {
+        regions: ["eu-west-1"],
+        calls: [{ to: "cache", op: "write", timeoutMs: 100 }],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", port: 8080 },
       },
-      services: {
-        api: {
-          regions: ["eu-west-1"],
-          calls: [{ to: "cache", op: "write", timeoutMs: 100 }],
-          deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", port: 8080 },
-        },
-      },
-    }),
-  ).resources;
+    },
+  );
 
   test("a Sentinel Service beside the client Service", () => {
     const sentinel = called.find((r) => r.name === "eu-west-1/shop/Service/cache-sentinel");

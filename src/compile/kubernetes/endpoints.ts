@@ -52,7 +52,6 @@ function engineFor(component: ResolvedComponent): EngineDefinition | undefined {
   return component.kind === "service" ? undefined : engineOf(component);
 }
 
-/** The Service and port a client of `component` running in `callerRegion` uses. */
 /** Regions whose pods answer clients: the engine's (CloudNativePG: the primary's), else every region with pods. */
 function servingRegions(component: OnKubernetes): string[] {
   const engine = engineFor(component);
@@ -63,6 +62,7 @@ function servingRegions(component: OnKubernetes): string[] {
   return serving.sort(byText);
 }
 
+/** The Service and port a client of `component` running in `callerRegion` uses. */
 export function clientEndpoint(model: Model, component: OnKubernetes, callerRegion: string): ClientEndpoint {
   const engine = engineFor(component);
   const store = component.kind === "service" ? undefined : component;

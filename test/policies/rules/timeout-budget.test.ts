@@ -1,5 +1,25 @@
 import { timeoutBudget } from "../../../policies/rules/timeout-budget.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { describeRule } from "../harness.js";
+
+/** A retried call whose attempts and backoff take 210 ms, and a slow one without retries. */
+const RETRIED = { to: "kv", timeoutMs: 250, perTryTimeoutMs: 60, retries: 2, backoff: { baseMs: 10 } };
+const SLOW = { to: "cache", timeoutMs: 300 };
+
+/** `edge` gives `api` 400 ms per attempt; `api` makes `calls` one after another. */
+type Call = NonNullable<TopologyInput["services"]>[string]["calls"];
+const edgeApiCalling = (calls: Call): TopologyInput =>
+  ({
+    name: "shop",
+    datastores: {
+      kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+      cache: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+    },
+    services: {
+      edge: { regions: ["eu-west-1"], calls: [{ to: "api", timeoutMs: 800, perTryTimeoutMs: 400 }] },
+      api: { regions: ["eu-west-1"], calls },
+    },
+  }) as never;
 
 describeRule(timeoutBudget, {
   compliant: [
@@ -28,46 +48,14 @@ describeRule(timeoutBudget, {
     {
       // A call after the last retried one cannot cut a retry short: kv's 210 ms + 5 ms fit in 400 ms.
       name: "calls made after the callee's last retried call do not count",
-      spec: {
-        name: "shop",
-        datastores: {
-          kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
-          cache: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
-        },
-        services: {
-          edge: { regions: ["eu-west-1"], calls: [{ to: "api", timeoutMs: 800, perTryTimeoutMs: 400 }] },
-          api: {
-            regions: ["eu-west-1"],
-            calls: [
-              { to: "kv", timeoutMs: 250, perTryTimeoutMs: 60, retries: 2, backoff: { baseMs: 10 } },
-              { to: "cache", timeoutMs: 300 },
-            ],
-          },
-        },
-      },
+      spec: edgeApiCalling([RETRIED, SLOW]),
     },
   ],
   noncompliant: [
     {
       // Said nothing: the longest retried call alone (210 ms) fits; after the cache's 300 ms it does not.
       name: "the callee's calls run one after another: a slow call before the retried one uses the caller's attempt",
-      spec: {
-        name: "shop",
-        datastores: {
-          kv: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
-          cache: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
-        },
-        services: {
-          edge: { regions: ["eu-west-1"], calls: [{ to: "api", timeoutMs: 800, perTryTimeoutMs: 400 }] },
-          api: {
-            regions: ["eu-west-1"],
-            calls: [
-              { to: "cache", timeoutMs: 300 },
-              { to: "kv", timeoutMs: 250, perTryTimeoutMs: 60, retries: 2, backoff: { baseMs: 10 } },
-            ],
-          },
-        },
-      },
+      spec: edgeApiCalling([SLOW, RETRIED]),
       expect: [
         {
           path: "services.edge.calls[0].perTryTimeoutMs",

@@ -311,6 +311,10 @@ function destinationRule(
       caller.traffic === undefined
         ? POOL.defaultLimit
         : calls.reduce((sum, call) => sum + connectionLimit(caller, call), 0);
+    // An open stream (an etcd watch, a declared streaming path) holds one of the sidecar's active
+    // requests for as long as it lives, which Little's law over the unary deadlines does not count:
+    // once streams filled a sized limit, every further request would fail at once (503 overflow).
+    const requests = streamMatches(callee).length > 0 ? Math.max(limit, POOL.defaultLimit) : limit;
     const { host } = endpoint;
     return {
       apiVersion: "networking.istio.io/v1beta1",
@@ -321,7 +325,7 @@ function destinationRule(
         exportTo: ["."],
         workloadSelector: { matchLabels: { [NAME_LABEL]: caller.name } },
         trafficPolicy: {
-          connectionPool: { tcp: { maxConnections: limit }, http: { http2MaxRequests: limit } },
+          connectionPool: { tcp: { maxConnections: limit }, http: { http2MaxRequests: requests } },
           // Across clusters the sidecar sees one endpoint, the name's one address: nothing to
           // eject it in favour of (Envoy ejects none past maxEjectionPercent; Envoy before 1.27
           // ejected that one, failing every call for baseEjectionTime).

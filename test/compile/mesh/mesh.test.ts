@@ -413,3 +413,46 @@ describe("a Kafka stream's mirror regions", () => {
     expect(ports(unmirrored)).not.toContain("8083");
   });
 });
+
+describe("connection pools and open streams", () => {
+  // api: 100 requests/s over 2 pods, one call each with a 200 ms deadline: ~10 in flight per pod.
+  const pools = (engine: "etcd" | "cockroachdb") => {
+    const model = modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        meta: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          deploy: { target: "kubernetes", engine },
+        },
+      },
+      services: {
+        api: {
+          regions: ["eu-west-1"],
+          replicasPerRegion: 2,
+          traffic: { requestsPerSec: 100 },
+          calls: [{ to: "meta", timeoutMs: 200 }],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", port: 8080 },
+        },
+      },
+    });
+    const rule = compileMesh(model).find((r) => r.name === "eu-west-1/shop/DestinationRule/api-to-meta")!;
+    return (spec(rule).trafficPolicy as { connectionPool: { tcp: object; http: object } }).connectionPool;
+  };
+
+  test("etcd's watches stay open: the sidecar's request limit is never below Envoy's default", () => {
+    const etcd = pools("etcd");
+    // Sized from the unary calls (Little's law), well under Envoy's default.
+    expect((etcd.tcp as { maxConnections: number }).maxConnections).toBeLessThan(POOL.defaultLimit);
+    expect(etcd.http).toEqual({ http2MaxRequests: POOL.defaultLimit });
+  });
+
+  test("without streams the requests are sized like the connections", () => {
+    const unary = pools("cockroachdb");
+    expect(unary.http).toEqual({
+      http2MaxRequests: (unary.tcp as { maxConnections: number }).maxConnections,
+    });
+  });
+});

@@ -15,6 +15,7 @@ import type { Analysis } from "../../analysis/types.js";
 import { streamClusterRegions } from "../../model/msk-clusters.js";
 import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
 import { NOTE_ANNOTATION } from "../kubernetes/constants.js";
+import { regionsOf } from "../kubernetes/placements.js";
 import {
   commonLabels,
   dnsLabel,
@@ -164,8 +165,10 @@ function streamExperiments(
   options: ChaosOptions,
 ): Experiment[] {
   const experiments: Experiment[] = [];
-  // Each region runs its own cluster, so a zone's brokers have no peers in other regions to cut.
-  for (const region of stream.regions)
+  // Each region runs its own cluster, so a zone's brokers have no peers in other regions to cut;
+  // a mirror region's cluster (MirrorMaker 2 writes the mirror there) is one of them.
+  const clusters = regionsOf(stream).map((r) => r.region);
+  for (const region of clusters)
     for (const zone of [...(stream.zones[region] ?? [])].sort())
       if (streamZoneHoldsMembers(stream, region, zone))
         experiments.push({
@@ -175,8 +178,8 @@ function streamExperiments(
           outcome: streamZoneOutcome(stream, region, zone),
           networkChaos: zonePartition(model, stream, zone, []),
         });
-  if (stream.regions.length > 1)
-    for (const region of stream.regions)
+  if (clusters.length > 1)
+    for (const region of clusters)
       experiments.push(regionExperiment(model, stream, region, streamRegionOutcome(stream, region), options));
   return experiments;
 }

@@ -42,6 +42,9 @@ export function streamZoneOutcome(stream: ResolvedStream, region: string, zone: 
 }
 
 export function streamRegionOutcome(stream: ResolvedStream, region: string): string {
+  // A region holding only the mirror: its consumers read on, MirrorMaker 2 there reads no source.
+  if (!stream.regions.includes(region))
+    return `${region}'s mirror cluster keeps all ${stream.replicas} replicas of its partitions and keeps serving consumers in ${region}; MirrorMaker 2 there cannot read ${stream.regions.join(", ")} until the partition heals, so the mirror falls behind by the time cut off and catches up after`;
   const mirrors = stream.mirrorRegions.filter((r) => r !== region);
   const mirroring =
     mirrors.length === 0

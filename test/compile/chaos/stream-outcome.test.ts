@@ -103,3 +103,45 @@ describe("a mirrored stream's region isolation", () => {
     );
   });
 });
+
+// A mirror-only region runs a cluster of the stream too (MirrorMaker 2 writes the mirror there):
+// it had no experiment at all.
+describe("a mirror-only region's experiments", () => {
+  const model = modelOf({
+    name: "k",
+    streams: {
+      s: {
+        regions: ["eu-west-1"],
+        mirrorRegions: ["eu-north-1"],
+        partitions: 6,
+        replicas: 3,
+        minInSync: 2,
+        deploy: { target: "kubernetes", engine: "kafka" },
+        chaos: { enabled: true },
+      },
+    },
+  });
+  const schedules = () =>
+    Object.fromEntries(
+      compileChaos(model).map((r) => [
+        r.name,
+        (r.inputs as { metadata: { annotations: Record<string, string> } }).metadata.annotations[
+          ANNOTATIONS.expectedOutcome
+        ]!,
+      ]),
+    );
+
+  test("its zones and its region are isolated like the source's", () => {
+    const names = Object.keys(schedules());
+    for (const zone of ["eu-north-1a", "eu-north-1b", "eu-north-1c"])
+      expect(names).toContain(`eu-north-1/k/Schedule/s-isolate-zone-${zone}`);
+    expect(names).toContain("eu-north-1/k/Schedule/s-isolate-region-eu-north-1");
+    expect(names).toContain("eu-west-1/k/Schedule/s-isolate-region-eu-west-1");
+  });
+
+  test("isolating it: its consumers read on, its mirror falls behind", () => {
+    expect(schedules()["eu-north-1/k/Schedule/s-isolate-region-eu-north-1"]).toBe(
+      "eu-north-1's mirror cluster keeps all 3 replicas of its partitions and keeps serving consumers in eu-north-1; MirrorMaker 2 there cannot read eu-west-1 until the partition heals, so the mirror falls behind by the time cut off and catches up after",
+    );
+  });
+});

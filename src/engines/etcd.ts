@@ -35,6 +35,21 @@ interface ClusterShape {
   readonly hostOf: (member: Member) => string;
   readonly token: string;
   readonly timeouts: { heartbeatMs: number; electionMs: number };
+  /** The backend's space quota, bytes (`--quota-backend-bytes`). */
+  readonly quotaBytes: number;
+}
+
+const GIB = 1024 ** 3;
+/** etcd's suggested largest backend: "8 GB is a suggested maximum" (https://etcd.io/docs/v3.5/dev-guide/limit/). */
+const MAX_QUOTA_BYTES = 8 * GIB;
+
+/**
+ * The backend quota from the member's volume: half of it, never above 8 GiB, so that the WAL, the
+ * snapshots and a defragmentation's copy of the backend fit beside it (an estimate; etcd's default
+ * is 2 GiB whatever the volume).
+ */
+export function quotaBackendBytes(storageGi: number): number {
+  return Math.min(MAX_QUOTA_BYTES, Math.floor((storageGi * GIB) / 2));
 }
 
 function clusterShape(model: Model, store: ResolvedDatastore, namespace: string): ClusterShape {
@@ -46,6 +61,7 @@ function clusterShape(model: Model, store: ResolvedDatastore, namespace: string)
     hostOf: (m) => peerHost(m, peers, namespace, multiRegion),
     token: `${model.name}-${store.name}`,
     timeouts: etcdTimeouts(largestMemberRttMs(model, members)),
+    quotaBytes: quotaBackendBytes(store.deploy.target === "kubernetes" ? store.deploy.storageGi : 100),
   };
 }
 
@@ -72,6 +88,14 @@ function etcdArgs(shape: ClusterShape, ownHost: string): string[] {
     "--pre-vote=true",
     // gRPC latency histograms (grpc_server_handling_seconds) are only kept with `extensive`.
     "--metrics=extensive",
+    // etcd keeps every revision unless compacted (off by default): the backend grows with each
+    // write until the quota, when a NOSPACE alarm makes it refuse writes and /health, the readiness
+    // probe, fail on every member. Keep an hour of history (`periodic`, in hours:
+    // https://etcd.io/docs/v3.5/op-guide/maintenance/#auto-compaction); the space compaction frees
+    // is reused, and `etcdctl defrag` gives it back to the volume.
+    "--auto-compaction-mode=periodic",
+    "--auto-compaction-retention=1",
+    `--quota-backend-bytes=${shape.quotaBytes}`,
   ];
 }
 

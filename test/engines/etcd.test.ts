@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { indicatorsOf } from "../../src/compile/observability/indicators.js";
-import { etcd, etcdTimeouts } from "../../src/engines/etcd.js";
+import { etcd, etcdTimeouts, quotaBackendBytes } from "../../src/engines/etcd.js";
 import type { ResolvedDatastore } from "../../src/model/types.js";
 import { modelOf } from "../compile/kubernetes/helpers.js";
 
@@ -42,6 +42,17 @@ describe("etcd member flags", () => {
   it("every member runs with pre-vote, so a member that was cut off does not depose the leader", () => {
     expect(members).toHaveLength(3);
     for (const member of members) expect(member.command).toContain("--pre-vote=true");
+  });
+
+  it("history is compacted hourly and the backend quota follows the volume: never NOSPACE by default", () => {
+    // Without compaction every revision is kept until the (2 GiB default) quota, then NOSPACE.
+    for (const member of members) {
+      expect(member.command).toContain("--auto-compaction-mode=periodic");
+      expect(member.command).toContain("--auto-compaction-retention=1");
+      // storageGi 100 (the default): half of it is over etcd's suggested 8 GiB maximum.
+      expect(member.command).toContain(`--quota-backend-bytes=${8 * 1024 ** 3}`);
+    }
+    expect(quotaBackendBytes(4)).toBe(2 * 1024 ** 3);
   });
 });
 

@@ -158,6 +158,17 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
       "add the new replicas first and let them catch up, then remove these in a separate change (or retain the claims: persistentVolumeClaimRetentionPolicy Retain)",
   },
   {
+    id: "etcd-membership-changed",
+    kinds: ["datastore"],
+    field: /^placement\.[^.[]+$/,
+    applies: (from, to, _change, { after }) =>
+      num(to) !== num(from) && after.deploy.target === "kubernetes" && after.deploy.engine === "etcd",
+    message: ({ change }) =>
+      `etcd members in ${regionOf(change.field)}: ${num(change.from)} → ${num(change.to)}; the compiled members start with --initial-cluster-state=new and a fixed --initial-cluster, so an added member computes another cluster ID and is refused by the running cluster (it never turns ready), and a removed one stays in the member list, counting against the quorum`,
+    fix: () =>
+      "change the membership at run time first, one member at a time (https://etcd.io/docs/v3.5/op-guide/runtime-configuration/): `etcdctl member add` before the new pod starts (with --initial-cluster-state=existing), `etcdctl member remove` before a pod goes; then apply this change",
+  },
+  {
     id: "brokers-removed",
     kinds: ["stream"],
     field: /^replicas$/,

@@ -217,6 +217,48 @@ describe("destructive-change: one test per field", () => {
     );
   });
 
+  it("etcd membership changed: added members are refused, removed ones keep counting in the quorum", () => {
+    const etcd = (placement: Record<string, number>) =>
+      side({
+        name: "cp",
+        users: { "eu-west-1": 1 },
+        datastores: {
+          config: {
+            replication: "consensus",
+            replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+            placement,
+            deploy: { target: "kubernetes", engine: "etcd" },
+          },
+        },
+      });
+    const grown = diffTopologies(
+      etcd({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }),
+      etcd({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }),
+    ).destructive;
+    expect(grown.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["etcd-membership-changed", "datastores.config.placement.eu-central-1"],
+      ["etcd-membership-changed", "datastores.config.placement.eu-west-1"],
+    ]);
+    expect(grown[0]!.message).toContain(
+      "etcd members in eu-central-1: 1 → 2; the compiled members start with --initial-cluster-state=new",
+    );
+    expect(grown[0]!.fix).toContain("etcdctl member add");
+    // Scaling down is also the StatefulSet's volume loss.
+    const shrunk = diffTopologies(
+      etcd({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }),
+      etcd({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }),
+    ).destructive.map((d) => d.data?.rule);
+    expect(shrunk).toContain("etcd-membership-changed");
+    expect(shrunk).toContain("replicas-removed");
+    // Not for other engines: CockroachDB's nodes join a running cluster by --join.
+    expect(
+      rules((spec) => {
+        spec.datastores.orders!.placement = { "eu-west-1": 4 };
+        spec.datastores.orders!.replicas = 4;
+      }),
+    ).not.toContain("etcd-membership-changed");
+  });
+
   it("primary region moved with asynchronous replication (the unshipped writes are lost)", () => {
     const store = (leader: string, changes: Record<string, unknown> = {}) => {
       const spec = base();
@@ -319,6 +361,7 @@ describe("destructive-change: one test per field", () => {
       "residency-changed",
       "backup-removed",
       "pinned-zones-changed",
+      "etcd-membership-changed",
       "primary-moved",
       "aurora-home-moved",
       "dynamodb-home-moved",

@@ -48,7 +48,8 @@ export const observabilityCoverage: Rule = {
         findings.push({
           path: `${component.path}.slo`,
           message: `${component.path} has SLOs (${slos.join(", ")}) but deploy target external: topoplan generates no alert for them`,
-          fix: `deploy ${component.name} with topoplan (kubernetes or aws), or alert on it where it runs and suppress this finding with that reason`,
+          // The AWS target hosts datastores and streams (managed services), not services.
+          fix: `deploy ${component.name} with topoplan (${component.kind === "service" ? "deploy.target: kubernetes" : "deploy.target: kubernetes or aws"}), or alert on it where it runs and suppress this finding with that reason`,
         });
         continue;
       }

@@ -83,7 +83,11 @@ export const residency: Rule = {
       findings.push({
         path: `${service.path}.regions`,
         message: `${service.path} runs in ${describe(model, bad)}, outside its allowed jurisdictions ${allowed.join(", ")}`,
-        fix: `remove ${list(bad)} from ${service.path}.regions`,
+        // A service in no other region must move, not lose its only region (regions needs one).
+        fix:
+          bad.length < service.regions.length
+            ? `remove ${list(bad)} from ${service.path}.regions`
+            : `run ${service.name} in a region in ${allowed.join(", ")} instead (${service.path}.regions)`,
         data: { regions: bad, allowed },
       });
     }

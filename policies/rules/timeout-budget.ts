@@ -16,6 +16,15 @@ export function retryBudgetMs(call: ResolvedCall): number {
   return (call.retries + 1) * call.perTryTimeoutMs + backoffTotalMs(call);
 }
 
+/**
+ * The deadline a call needs once its per-try timeout is `perTryMs`: every attempt and the backoff
+ * (the first check of the rule), as " and timeoutMs to at least N" when its own is shorter.
+ */
+function deadlineFor(call: ResolvedCall, perTryMs: number): string {
+  const needed = (call.retries + 1) * perTryMs + backoffTotalMs(call);
+  return call.timeoutMs < needed ? ` and timeoutMs to at least ${needed}` : "";
+}
+
 interface CallBudget {
   readonly call: ResolvedCall;
   /** The longest the call takes, all its calls per request: attempts and backoff, within its deadline. */
@@ -108,7 +117,7 @@ export const timeoutBudget: Rule = {
         findings.push({
           path: `${call.path}.perTryTimeoutMs`,
           message: `${service.name} gives ${call.to} ${ms(call.perTryTimeoutMs)} per attempt, but ${call.to} may need ${ms(needs.totalMs)}: ${why}, plus ${ms(callee.processingMs)} processing`,
-          fix: `raise ${call.path}.perTryTimeoutMs (and timeoutMs) to at least ${Math.ceil(needs.totalMs)}, or lower the retries or timeout of ${retried.call.path}${before.length === 0 ? "" : " or of the calls before it"}`,
+          fix: `raise ${call.path}.perTryTimeoutMs to at least ${Math.ceil(needs.totalMs)}${deadlineFor(call, Math.ceil(needs.totalMs))}, or lower the retries or timeout of ${retried.call.path}${before.length === 0 ? "" : " or of the calls before it"}`,
           data: {
             perTryTimeoutMs: call.perTryTimeoutMs,
             calleeBudgetMs: needs.totalMs - callee.processingMs,

@@ -165,7 +165,8 @@ describeRule(observabilityCoverage, {
           path: "services.partner.slo",
           message:
             "services.partner has SLOs (availability, latencyP99Ms) but deploy target external: topoplan generates no alert for them",
-          fix: "deploy partner with topoplan (kubernetes or aws), or alert on it where it runs and suppress this finding with that reason",
+          // A service: the AWS target hosts none (it said "kubernetes or aws").
+          fix: "deploy partner with topoplan (deploy.target: kubernetes), or alert on it where it runs and suppress this finding with that reason",
         },
         {
           path: "streams.clicks.slo.consumerLagMs",

@@ -121,6 +121,21 @@ describeRule(residency, {
       ],
     },
     {
+      // Said "remove us-east-1 from services.api.regions": regions needs one (exit 2 once applied).
+      name: "a service whose only region is outside its jurisdictions",
+      spec: {
+        name: "shop",
+        services: { api: { regions: ["us-east-1"], residency: ["EU"] } },
+      },
+      expect: [
+        {
+          path: "services.api.regions",
+          message: "services.api runs in us-east-1 (US), outside its allowed jurisdictions EU",
+          fix: "run api in a region in EU instead (services.api.regions)",
+        },
+      ],
+    },
+    {
       name: "an EU-resident stream mirrored to the US",
       spec: {
         name: "shop",

@@ -53,6 +53,23 @@ describeRule(timeoutBudget, {
   ],
   noncompliant: [
     {
+      // Said "(and timeoutMs)" with no figure: 2 attempts of 515 ms need a 1,030 ms deadline.
+      name: "a retried caller: the fix names the deadline its attempts then need",
+      spec: (() => {
+        const spec = edgeApiCalling([SLOW, RETRIED]);
+        spec.services!.edge!.calls = [{ to: "api", timeoutMs: 900, perTryTimeoutMs: 400, retries: 1 }];
+        return spec;
+      })(),
+      expect: [
+        {
+          path: "services.edge.calls[0].perTryTimeoutMs",
+          message:
+            "edge gives api 400 ms per attempt, but api may need 515 ms: its calls, one after another, may take 510 ms until the retried one to kv (services.api.calls[1]) is done: cache 300 ms, kv 210 ms with 2 retries, plus 5 ms processing",
+          fix: "raise services.edge.calls[0].perTryTimeoutMs to at least 515 and timeoutMs to at least 1030, or lower the retries or timeout of services.api.calls[1] or of the calls before it",
+        },
+      ],
+    },
+    {
       // Said nothing: the longest retried call alone (210 ms) fits; after the cache's 300 ms it does not.
       name: "the callee's calls run one after another: a slow call before the retried one uses the caller's attempt",
       spec: edgeApiCalling([SLOW, RETRIED]),
@@ -61,7 +78,7 @@ describeRule(timeoutBudget, {
           path: "services.edge.calls[0].perTryTimeoutMs",
           message:
             "edge gives api 400 ms per attempt, but api may need 515 ms: its calls, one after another, may take 510 ms until the retried one to kv (services.api.calls[1]) is done: cache 300 ms, kv 210 ms with 2 retries, plus 5 ms processing",
-          fix: "raise services.edge.calls[0].perTryTimeoutMs (and timeoutMs) to at least 515, or lower the retries or timeout of services.api.calls[1] or of the calls before it",
+          fix: "raise services.edge.calls[0].perTryTimeoutMs to at least 515, or lower the retries or timeout of services.api.calls[1] or of the calls before it",
         },
       ],
     },
@@ -91,7 +108,7 @@ describeRule(timeoutBudget, {
           path: "services.edge.calls[0].perTryTimeoutMs",
           message:
             "edge gives api 250 ms per attempt, but api may need 255 ms: its call to kv (services.api.calls[0]) may take 250 ms with 2 retries, plus 5 ms processing",
-          fix: "raise services.edge.calls[0].perTryTimeoutMs (and timeoutMs) to at least 255, or lower the retries or timeout of services.api.calls[0]",
+          fix: "raise services.edge.calls[0].perTryTimeoutMs to at least 255 and timeoutMs to at least 255, or lower the retries or timeout of services.api.calls[0]",
         },
       ],
     },

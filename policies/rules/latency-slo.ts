@@ -1,4 +1,5 @@
 import type { LatencyProfile } from "../../src/analysis/types.js";
+import { ENGINE_CAPABILITIES } from "../../src/engines/capabilities.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
 import { byText } from "../../src/order.js";
 import { geoPartitionsUnsupported } from "../../src/spec/semantic/geo-partitions.js";
@@ -166,10 +167,18 @@ function slowWrite(
           : `place a write quorum (${store.quorum.write} replicas) at or near ${origin}, or ${relax}`,
     };
   const engine = store.deploy.target === "kubernetes" ? store.deploy.engine : undefined;
+  // Only an engine that runs this replication model can be declared (validation refuses the rest).
+  const engines = Object.entries(ENGINE_CAPABILITIES)
+    .filter(([, caps]) => caps.kind === "datastores" && (caps.replication ?? []).includes(store.replication))
+    .map(([id]) => id)
+    .sort();
   return engine === undefined
     ? {
         message: `${exceeds}: ${origin} commits locally, so this is the local commit tail (a flat estimate without an engine)`,
-        fix: `set ${store.path}.deploy.engine${store.deploy.target === "kubernetes" ? "" : " (deploy.target: kubernetes)"} to use the engine's measured commit tail, or ${relax}`,
+        fix:
+          engines.length === 0
+            ? relax
+            : `set ${store.path}.deploy.engine (${engines.join(" or ")}${store.deploy.target === "kubernetes" ? "" : ", deploy.target: kubernetes"}) to use the engine's measured commit tail, or ${relax}`,
       }
     : {
         message: `${exceeds}: ${origin} commits locally, so this is ${engine}'s local commit tail`,

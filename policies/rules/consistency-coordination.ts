@@ -1,3 +1,5 @@
+import { ENGINE_CAPABILITIES } from "../../src/engines/capabilities.js";
+import type { ResolvedDatastore } from "../../src/model/types.js";
 import type { Finding, Rule } from "../types.js";
 
 /** Strong consistency needs coordination: one writer per key (consensus) or overlapping read/write quorums. */
@@ -22,7 +24,7 @@ export const consistencyCoordination: Rule = {
             store.writeRegions.length > 1
               ? `strong consistency with multi-leader replication: ${store.writeRegions.length} regions (${store.writeRegions.join(", ")}) accept concurrent writes that are reconciled after the fact`
               : `strong consistency with multi-leader replication: only ${store.writeRegions.join(", ")} takes writes, and the other regions serve reads from copies that lag it`,
-          fix: "use replication: consensus for strong consistency, or declare consistency: eventual (or session) for multi-leader",
+          fix: `use replication: consensus for strong consistency${model.topology.datastores?.[store.name]?.leaders === undefined ? "" : ` (without ${store.path}.leaders, which only multi-leader takes)`}, or declare consistency: eventual (or session) for multi-leader`,
           data: { writeRegions: store.writeRegions },
         });
       } else if (store.replication === "primary-replica" && store.sync !== "sync") {
@@ -32,7 +34,7 @@ export const consistencyCoordination: Rule = {
             store.sync === "semi-sync"
               ? "strong consistency with semi-sync primary-replica replication: a commit waits for one standby to receive it, not for the replicas to apply it, so reads from replicas can miss acknowledged writes"
               : `strong consistency with ${store.sync} primary-replica replication: replicas lag the primary and a failover loses acknowledged writes`,
-          fix: "use replication: consensus, or declare consistency: bounded-staleness (sync: sync also gives strong reads, but every replica must then acknowledge each write, and losing a zone that holds one stops writes)",
+          fix: `${toConsensus(store)}, or declare consistency: ${weakerThanStrong(store).join(" or ")} (sync: sync also gives strong reads, but every replica must then acknowledge each write, and losing a zone that holds one stops writes)`,
           data: { sync: store.sync },
         });
       } else if (
@@ -50,3 +52,27 @@ export const consistencyCoordination: Rule = {
     return findings;
   },
 };
+
+/** The store's engine's capabilities, if it declares one. */
+const capabilitiesOf = (store: ResolvedDatastore) =>
+  store.deploy.target === "kubernetes" && store.deploy.engine !== undefined
+    ? ENGINE_CAPABILITIES[store.deploy.engine]
+    : undefined;
+
+/** The way to consensus: on an engine that does not run it, another engine (validation refuses the pair). */
+function toConsensus(store: ResolvedDatastore): string {
+  const caps = capabilitiesOf(store);
+  if (caps === undefined || (caps.replication ?? []).includes("consensus"))
+    return "use replication: consensus";
+  const engines = Object.entries(ENGINE_CAPABILITIES)
+    .filter(([, c]) => c.kind === "datastores" && (c.replication ?? []).includes("consensus"))
+    .map(([id]) => id)
+    .sort();
+  return `move to a consensus engine (replication: consensus with deploy.engine ${engines.join(" or ")}: ${caps.title} runs no consensus)`;
+}
+
+/** Consistencies weaker than strong that the store may declare (its engine's, when it has one). */
+function weakerThanStrong(store: ResolvedDatastore): string[] {
+  const all = capabilitiesOf(store)?.consistency ?? ["bounded-staleness", "session", "eventual"];
+  return all.filter((c) => c !== "strong");
+}

@@ -26,6 +26,32 @@ describeRule(consistencyCoordination, {
   ],
   noncompliant: [
     {
+      // Said "use replication: consensus, or declare consistency: bounded-staleness": PostgreSQL
+      // runs neither, so both exited 2 once applied.
+      name: "async PostgreSQL declared strong: the fix names what the engine allows",
+      spec: {
+        name: "shop",
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            sync: "async",
+            consistency: "strong",
+            replicas: 2,
+            placement: { "eu-west-1": 2 },
+            deploy: { target: "kubernetes", engine: "postgresql" },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.orders.consistency",
+          message:
+            "strong consistency with async primary-replica replication: replicas lag the primary and a failover loses acknowledged writes",
+          fix: "move to a consensus engine (replication: consensus with deploy.engine cockroachdb or etcd: PostgreSQL runs no consensus), or declare consistency: session or eventual (sync: sync also gives strong reads, but every replica must then acknowledge each write, and losing a zone that holds one stops writes)",
+        },
+      ],
+    },
+    {
       name: "strong without coordination",
       spec: {
         name: "kv",

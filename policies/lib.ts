@@ -1,5 +1,6 @@
 import { analysisIndex } from "../src/analysis/analysis-index.js";
 import type { Analysis, DatastoreAnalysis, ServiceAnalysis, StreamAnalysis } from "../src/analysis/types.js";
+import { ENGINE_CAPABILITIES } from "../src/engines/capabilities.js";
 import { modelIndex } from "../src/model/model-index.js";
 import type { Model, ResolvedComponent, ResolvedService } from "../src/model/types.js";
 import { truncated } from "../src/report/numbers.js";
@@ -93,3 +94,11 @@ export const EMPTY_ANALYSIS: Analysis = Object.freeze({
   cost: { basis: "none", replicasUsdPerMonth: 0, egressUsdPerMonth: 0, totalUsdPerMonth: 0 },
   failures: [],
 });
+
+/** Datastore engines that run `replication` (what a fix may tell a user to declare), by id. */
+export function enginesRunning(replication: string): string[] {
+  return Object.entries(ENGINE_CAPABILITIES)
+    .filter(([, caps]) => caps.kind === "datastores" && (caps.replication ?? []).includes(replication))
+    .map(([id]) => id)
+    .sort();
+}

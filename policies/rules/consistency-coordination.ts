@@ -1,5 +1,6 @@
 import { ENGINE_CAPABILITIES } from "../../src/engines/capabilities.js";
 import type { ResolvedDatastore } from "../../src/model/types.js";
+import { enginesRunning } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /** Strong consistency needs coordination: one writer per key (consensus) or overlapping read/write quorums. */
@@ -64,11 +65,7 @@ function toConsensus(store: ResolvedDatastore): string {
   const caps = capabilitiesOf(store);
   if (caps === undefined || (caps.replication ?? []).includes("consensus"))
     return "use replication: consensus";
-  const engines = Object.entries(ENGINE_CAPABILITIES)
-    .filter(([, c]) => c.kind === "datastores" && (c.replication ?? []).includes("consensus"))
-    .map(([id]) => id)
-    .sort();
-  return `move to a consensus engine (replication: consensus with deploy.engine ${engines.join(" or ")}: ${caps.title} runs no consensus)`;
+  return `move to a consensus engine (replication: consensus with deploy.engine ${enginesRunning("consensus").join(" or ")}: ${caps.title} runs no consensus)`;
 }
 
 /** Consistencies weaker than strong that the store may declare (its engine's, when it has one). */

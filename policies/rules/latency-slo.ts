@@ -1,10 +1,10 @@
 import type { LatencyProfile } from "../../src/analysis/types.js";
-import { ENGINE_CAPABILITIES } from "../../src/engines/capabilities.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
 import { byText } from "../../src/order.js";
 import { geoPartitionsUnsupported } from "../../src/spec/semantic/geo-partitions.js";
 import {
   datastoreAnalysis,
+  enginesRunning,
   jurisdictionOfRegion,
   list,
   ms,
@@ -168,10 +168,7 @@ function slowWrite(
     };
   const engine = store.deploy.target === "kubernetes" ? store.deploy.engine : undefined;
   // Only an engine that runs this replication model can be declared (validation refuses the rest).
-  const engines = Object.entries(ENGINE_CAPABILITIES)
-    .filter(([, caps]) => caps.kind === "datastores" && (caps.replication ?? []).includes(store.replication))
-    .map(([id]) => id)
-    .sort();
+  const engines = enginesRunning(store.replication);
   return engine === undefined
     ? {
         message: `${exceeds}: ${origin} commits locally, so this is the local commit tail (a flat estimate without an engine)`,

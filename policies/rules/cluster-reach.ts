@@ -27,17 +27,20 @@ export const clusterReach: Rule = {
       for (const call of service.calls) {
         const callee = index.component(call.to);
         if (callee === undefined || !isKubernetes(callee)) continue;
-        const stranded = service.regions.filter((region) => {
-          const endpoint = clientEndpoint(model, callee, region);
-          return !endpoint.regions.includes(region) && endpoint.host.endsWith(".svc.cluster.local");
-        });
+        const stranded = service.regions
+          .map((region) => ({ region, endpoint: clientEndpoint(model, callee, region) }))
+          .filter(
+            ({ region, endpoint }) =>
+              !endpoint.regions.includes(region) && endpoint.host.endsWith(".svc.cluster.local"),
+          );
         if (stranded.length === 0) continue;
-        const endpoint = clientEndpoint(model, callee, stranded[0]!);
+        const { endpoint } = stranded[0]!;
+        const regions = stranded.map((s) => s.region);
         findings.push({
           path: call.path,
-          message: `${service.name} calls ${call.to} from ${list(stranded)}, where ${call.to} serves no clients: its clients dial ${endpoint.service} (${endpoint.host}), which exists only in ${list(endpoint.regions)} and is not exported to other clusters`,
-          fix: `run ${service.path} only in ${list(endpoint.regions)}, or give ${callee.path} a cluster in ${list(stranded)}${callee.kind === "stream" ? ` (${callee.path}.regions)` : ""}`,
-          data: { regions: stranded, servedIn: endpoint.regions },
+          message: `${service.name} calls ${call.to} from ${list(regions)}, where ${call.to} serves no clients: its clients dial ${endpoint.service} (${endpoint.host}), which exists only in ${list(endpoint.regions)} and is not exported to other clusters`,
+          fix: `run ${service.path} only in ${list(endpoint.regions)}, or give ${callee.path} a cluster in ${list(regions)}${callee.kind === "stream" ? ` (${callee.path}.regions)` : ""}`,
+          data: { regions, servedIn: endpoint.regions },
         });
       }
     }

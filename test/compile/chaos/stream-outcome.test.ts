@@ -64,14 +64,13 @@ describe("stream outcomes on the Kafka engine follow its broker and controller l
   });
 });
 
-// The isolation of a mirrored stream's region left MirrorMaker 2 reading it from a mirror-only
-// region, whose CIDRs were not cut, while the README said mirroring stops (review).
-describe("a mirrored stream's region isolation", () => {
-  const model = modelOf({
+/** Kafka stream `s` (Strimzi) in `regions`, mirrored into eu-north-1, with chaos on. */
+const mirroredKafka = (regions: string[]) =>
+  modelOf({
     name: "k",
     streams: {
       s: {
-        regions: ["eu-west-1", "eu-central-1"],
+        regions,
         mirrorRegions: ["eu-north-1"],
         partitions: 6,
         replicas: 3,
@@ -81,6 +80,11 @@ describe("a mirrored stream's region isolation", () => {
       },
     },
   });
+
+// The isolation of a mirrored stream's region left MirrorMaker 2 reading it from a mirror-only
+// region, whose CIDRs were not cut, while the README said mirroring stops (review).
+describe("a mirrored stream's region isolation", () => {
+  const model = mirroredKafka(["eu-west-1", "eu-central-1"]);
   const regionCidrs = {
     "eu-west-1": ["10.1.0.0/16"],
     "eu-central-1": ["10.2.0.0/16"],
@@ -107,20 +111,7 @@ describe("a mirrored stream's region isolation", () => {
 // A mirror-only region runs a cluster of the stream too (MirrorMaker 2 writes the mirror there):
 // it had no experiment at all.
 describe("a mirror-only region's experiments", () => {
-  const model = modelOf({
-    name: "k",
-    streams: {
-      s: {
-        regions: ["eu-west-1"],
-        mirrorRegions: ["eu-north-1"],
-        partitions: 6,
-        replicas: 3,
-        minInSync: 2,
-        deploy: { target: "kubernetes", engine: "kafka" },
-        chaos: { enabled: true },
-      },
-    },
-  });
+  const model = mirroredKafka(["eu-west-1"]);
   const schedules = () =>
     Object.fromEntries(
       compileChaos(model).map((r) => [

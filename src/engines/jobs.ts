@@ -72,33 +72,65 @@ export function retryShell(line: string, okIfOutput?: string): string {
 /** Pod label that keeps Istio from injecting a sidecar (see the file comment). */
 export const NO_SIDECAR = { "sidecar.istio.io/inject": "false" } as const;
 
-/** The Job, and the policies that let its pods reach the component's pods on `port`. */
-export function setupJobResources(
+/** The labels of a helper Job's pods: not the component's selector (see the file comment). */
+export function jobPodLabels(
   topology: string,
   placed: Placed,
-  job: SetupJob,
-  port: number,
-): PlannedResource[] {
-  const name = kubernetesName([placed.name, job.suffix]);
-  const podLabels = {
+  name: string,
+  role = "setup",
+): Record<string, string> {
+  return {
     [LABELS.name]: name,
     [LABELS.partOf]: topology,
-    [LABELS.component]: "setup",
+    [LABELS.component]: role,
     [LABELS.managedBy]: "topoplan",
     [LABELS.region]: placed.region,
   };
-  const manifest: IJob = {
+}
+
+/** How a helper Job's pod reaches the API server, if at all, and what its Job adds. */
+export interface JobAccess {
+  /** @default the component's ServiceAccount, without a token */
+  readonly serviceAccountName?: string;
+  readonly automountServiceAccountToken?: boolean;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  readonly activeDeadlineSeconds?: number;
+  /** The pods' `app.kubernetes.io/component`. @default "setup" */
+  readonly role?: string;
+}
+
+/** A helper Job `name` running `job.script` in a restricted pod without a sidecar. */
+export function jobManifest(
+  topology: string,
+  placed: Placed,
+  name: string,
+  job: SetupJob,
+  access: JobAccess = {},
+): IJob {
+  return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name, namespace: placed.namespace, labels: componentLabels(topology, placed) },
+    metadata: {
+      name,
+      namespace: placed.namespace,
+      labels: componentLabels(topology, placed),
+      ...(access.annotations === undefined ? {} : { annotations: { ...access.annotations } }),
+    },
     spec: {
       backoffLimit: 6,
+      ...(access.activeDeadlineSeconds === undefined
+        ? {}
+        : { activeDeadlineSeconds: access.activeDeadlineSeconds }),
       template: {
-        metadata: { labels: { ...podLabels, ...NO_SIDECAR } },
+        metadata: {
+          labels: { ...jobPodLabels(topology, placed, name, access.role), ...NO_SIDECAR },
+          ...(access.podAnnotations === undefined ? {} : { annotations: { ...access.podAnnotations } }),
+        },
         spec: {
           restartPolicy: "OnFailure",
-          serviceAccountName: objectNames(placed.name).serviceAccount,
-          automountServiceAccountToken: false,
+          serviceAccountName: access.serviceAccountName ?? objectNames(placed.name).serviceAccount,
+          automountServiceAccountToken: access.automountServiceAccountToken ?? false,
           enableServiceLinks: false,
           securityContext: {
             runAsNonRoot: true,
@@ -124,6 +156,18 @@ export function setupJobResources(
       },
     },
   };
+}
+
+/** The Job, and the policies that let its pods reach the component's pods on `port`. */
+export function setupJobResources(
+  topology: string,
+  placed: Placed,
+  job: SetupJob,
+  port: number,
+): PlannedResource[] {
+  const name = kubernetesName([placed.name, job.suffix]);
+  const podLabels = jobPodLabels(topology, placed, name);
+  const manifest = jobManifest(topology, placed, name, job);
   const tcp = [{ protocol: "TCP" as const, port }];
   const egress: INetworkPolicy = {
     apiVersion: "networking.k8s.io/v1",

@@ -167,9 +167,13 @@ describe("cassandra StatefulSets", () => {
   test("StatefulSets and the keyspace Job validate against kubernetes-models", () => {
     for (const { m } of sets) expect(() => new StatefulSet(m).validate(), m.metadata.name).not.toThrow();
     const jobs = ofKind("Job");
-    expect(jobs.map(({ region, m }) => [region, m.metadata.name])).toEqual([
-      ["eu-west-1", "user-events-keyspace"],
-    ]);
+    // The keyspace once, from the first region; a rollout Job per region (several StatefulSets).
+    expect(jobs.map(({ region, m }) => [region, m.metadata.name]).sort()).toEqual(
+      [
+        ["eu-west-1", "user-events-keyspace"],
+        ...[...new Set(sets.map(({ region }) => region))].map((region) => [region, "user-events-rollout"]),
+      ].sort(),
+    );
     for (const { m } of jobs) expect(() => new Job(m).validate()).not.toThrow();
   });
 });

@@ -234,7 +234,8 @@ describe("cockroachdb StatefulSets", () => {
     const models: Record<string, new (d: any) => { validate(): void }> = { StatefulSet, Job, NetworkPolicy };
     const checked = resources.filter((r) => (r.inputs as any).kind in models);
     const count = (kind: string) => checked.filter((r) => (r.inputs as any).kind === kind).length;
-    expect([count("StatefulSet"), count("Job")]).toEqual([5, 2]);
+    // Two setup Jobs, and a rollout Job per region of the three (several StatefulSets).
+    expect([count("StatefulSet"), count("Job")]).toEqual([5, 5]);
     for (const r of checked) {
       const Model = models[(r.inputs as any).kind]!;
       expect(() => new Model(r.inputs).validate(), r.name).not.toThrow();
@@ -244,7 +245,9 @@ describe("cockroachdb StatefulSets", () => {
 
 describe("cockroachdb Jobs", () => {
   const { resources } = compiled(topology(THREE_REGIONS, { leader: "eu-west-1", survive: "region" }));
-  const jobs = ofKind(resources, "Job");
+  const jobs = ofKind(resources, "Job").filter(
+    ({ m }) => m.spec.template.metadata.labels["app.kubernetes.io/component"] === "setup",
+  );
 
   test("init and placement run once, from the first region, against its first member", () => {
     expect(jobs.map(({ region, m }) => [region, m.metadata.name])).toEqual([

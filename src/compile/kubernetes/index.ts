@@ -11,6 +11,13 @@ import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies, type PeerCache } from "./network-policy.js";
 import { type Placed, placements } from "./placements.js";
 import {
+  needsRollout,
+  onDeleteUpdates,
+  rolloutJobLogicalName,
+  rolloutResources,
+  STATEFULSET_TYPE,
+} from "./rollout.js";
+import {
   objectNames,
   serviceExport,
   statefulBase,
@@ -116,22 +123,49 @@ function workloadResources(model: Model, placed: Placed, maxUnavailable: number)
   }
   const component = componentByName(model, placed);
   const engine = component === undefined ? undefined : engineOf(component);
-  if (component === undefined || engine === undefined || component.kind === "service")
-    return [
-      ...statefulResources(model.name, placed, maxUnavailable),
-      ...exportedPeers(model, component, placed),
-      ...exportedForCallersAway(model, component, placed),
-    ];
   const regions = placements(model)
     .filter((p) => p.name === placed.name && p.kind === placed.kind)
     .map((p) => p.region);
+  if (component === undefined || engine === undefined || component.kind === "service")
+    return orderedRollout(model.name, placed, regions, [
+      ...statefulResources(model.name, placed, maxUnavailable),
+      ...exportedPeers(model, component, placed),
+      ...exportedForCallersAway(model, component, placed),
+    ]);
   const own = engine.compileRegion({ model, component, placed, regions });
   if (engine.managedBy === "operator") return own;
-  return [
+  return orderedRollout(model.name, placed, regions, [
     ...statefulBase(model.name, placed, maxUnavailable, engine.otherPeerPorts),
     ...exportedPeers(model, component, placed),
     ...exportedForCallersAway(model, component, placed),
     ...own,
+  ]);
+}
+
+/**
+ * A component's resources in a region, its StatefulSets updated one pod at a time by the rollout
+ * Job when it runs several of them (rollout.ts); the Job waits for the previous region's.
+ */
+function orderedRollout(
+  topology: string,
+  placed: Placed,
+  regions: readonly string[],
+  resources: readonly PlannedResource[],
+): PlannedResource[] {
+  const setsHere = resources.filter((r) => r.type === STATEFULSET_TYPE).length;
+  if (!needsRollout(regions.length, setsHere)) return [...resources];
+  const updated = resources.map((r) => (r.type === STATEFULSET_TYPE ? onDeleteUpdates(r) : r));
+  const before = regions[regions.indexOf(placed.region) - 1];
+  const previous =
+    before === undefined ? undefined : rolloutJobLogicalName(before, placed.namespace, placed.name);
+  return [
+    ...updated,
+    ...rolloutResources(
+      topology,
+      placed,
+      updated.filter((r) => r.type === STATEFULSET_TYPE),
+      previous,
+    ),
   ];
 }
 

@@ -62,6 +62,11 @@ describe("NetworkPolicy allow-lists", () => {
         "eu-north-1 orders in ns:monitoring:8080",
         `eu-north-1 orders in ${ANY}:26257`,
         `eu-north-1 orders out ${ANY}:26257`,
+        // orders' rollout Job reaches its cluster's API server in every region (rollout.ts)
+        ...["eu-west-1", "eu-central-1", "eu-north-1"].flatMap((r) => [
+          `${r} orders out ${ANY}:443`,
+          `${r} orders out ${ANY}:6443`,
+        ]),
         // checkout: called by web (locally and from eu-central-1); no declared metrics, so
         // Prometheus scrapes its Istio sidecar on 15090, not the metrics port
         "eu-west-1 checkout in ns:monitoring:15090",
@@ -108,6 +113,9 @@ describe("NetworkPolicy allow-lists", () => {
         "eu-north-1 orders in 10.2.0.0/16:26257",
         "eu-north-1 orders out 10.1.0.0/16:26257",
         "eu-north-1 orders out 10.2.0.0/16:26257",
+        // the rollout Job's API server: the cluster's own control plane, not a region's pods
+        `eu-north-1 orders out ${ANY}:443`,
+        `eu-north-1 orders out ${ANY}:6443`,
       ].sort(),
     );
     expect(all).toContain("eu-central-1 web out 10.1.0.0/16:8081");

@@ -1,0 +1,251 @@
+/**
+ * Restarting a component's pods one at a time when it runs several StatefulSets (one per zone for
+ * CockroachDB and Cassandra, one per region for etcd and Redis, one per region for a replicated
+ * image without an engine).
+ *
+ * With `updateStrategy: RollingUpdate` each StatefulSet restarts its own pods one by one, but
+ * nothing orders the StatefulSets: Pulumi updates every one of them at once (one per cluster, and
+ * several in a cluster), and a PodDisruptionBudget does not limit a StatefulSet's own rollout. A
+ * change of the pod template (an image, a flag) then restarts one member per StatefulSet at the
+ * same moment: three zones' CockroachDB nodes, or every region's etcd member, and the quorum is
+ * gone for the restart. Chaining the StatefulSets with `dependsOn` would order the updates, but it
+ * would also order the first creation, and a member turns ready only once the others run: the
+ * first StatefulSet would wait forever for a quorum the later ones make.
+ *
+ * So these StatefulSets use `updateStrategy: OnDelete` (pulumi-kubernetes then waits for an update
+ * only until every pod is ready, provider/pkg/await/statefulset.go), and each region runs a
+ * rollout Job after its StatefulSets: it waits until every pod of the component there is ready,
+ * deletes one pod still on an older revision, waits until the StatefulSet has started it again on
+ * the new revision and it is ready, and goes on; pods already on the StatefulSet's
+ * `updateRevision` are left alone, so it is idempotent and a creation restarts nothing. The Jobs
+ * of the component's regions form a chain (`dependsOn` the previous region's Job, which Pulumi
+ * awaits until it completes), so one region at a time rolls. The Job's pod template carries a hash
+ * of the region's pod templates: a template change replaces the Job (its template is immutable),
+ * which runs it again; a change of anything else leaves it alone.
+ *
+ * A pod that does not come back ready stops the rollout there, one member down: the Job runs past
+ * Pulumi's wait (`pulumi.com/timeoutSeconds`) and `pulumi up` fails on it, which is the signal to
+ * roll back. Readiness is each engine's own probe (CockroachDB's `/health?ready=1`, a joined
+ * member); engine-level checks beyond it (CockroachDB's under-replicated ranges) are not made.
+ */
+import { createHash } from "node:crypto";
+import type { IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { jobManifest, jobPodLabels } from "../../engines/jobs.js";
+import { apiServerEgress } from "../../engines/security.js";
+import { mapInputs, readInputs } from "../deferred.js";
+import { kubernetesLogicalName, kubernetesName } from "../names.js";
+import type { PlannedResource } from "../plan.js";
+import { componentLabels, planned, plannedLater } from "./manifest.js";
+import type { Placed } from "./placements.js";
+
+export const STATEFULSET_TYPE = "kubernetes:apps/v1:StatefulSet";
+
+/**
+ * kubectl with bash (Docker Hub `alpine/k8s`, https://hub.docker.com/r/alpine/k8s: Alpine with
+ * kubectl, bash and jq, tagged by kubectl version; kubectl supports one minor version either side
+ * of the API server's, https://kubernetes.io/releases/version-skew-policy/#kubectl).
+ */
+export const ROLLOUT_IMAGE = "alpine/k8s:1.31.4";
+
+/** The unprivileged user the Job runs as (the pods' default, src/compile/kubernetes/pod.ts). */
+const USER_ID = 65532;
+
+/**
+ * How long one pod may take to be ready again on the new revision before the rollout is judged
+ * stuck. Estimate: a CockroachDB node or etcd member restarts and rejoins in about a minute, a
+ * Cassandra node replays its commit log for longer; fifteen minutes leaves room for a pulled image.
+ */
+const SECONDS_PER_POD = 900;
+
+/** Pod template annotation holding the hash of the region's pod templates. */
+export const POD_TEMPLATES_ANNOTATION = "topoplan.dev/pod-templates";
+
+/**
+ * The script, given `NAMESPACE`, `STATEFULSETS` (space-separated, in order) and `POLL_SECONDS`.
+ * A StatefulSet's `updateRevision` is read only once the controller has seen its latest spec
+ * (`observedGeneration`); a pod's revision is its `controller-revision-hash` label.
+ */
+export const ROLLOUT_SCRIPT = [
+  "set -euo pipefail",
+  'get() { kubectl get --namespace "$NAMESPACE" "$@"; }',
+  "# Every pod of the component's StatefulSets here is ready, and each controller has seen its spec",
+  "# (read sets a field the API leaves out, readyReplicas of none ready, to the empty string).",
+  "settled() {",
+  "  local set generation observed want ready",
+  "  for set in $STATEFULSETS; do",
+  '    read -r generation observed want ready < <(get statefulset "$set" -o \'jsonpath={.metadata.generation} {.status.observedGeneration} {.spec.replicas} {.status.readyReplicas}{"\\n"}\') || return 1',
+  '    [ "$generation" = "$observed" ] && [ "$ready" = "$want" ] || return 1',
+  "  done",
+  "}",
+  'wait_settled() { until settled; do sleep "$POLL_SECONDS"; done; }',
+  "revision_of() { get pod \"$1\" -o 'jsonpath={.metadata.labels.controller-revision-hash}' 2>/dev/null || true; }",
+  'ready_of() { get pod "$1" -o \'jsonpath={.status.conditions[?(@.type=="Ready")].status}\' 2>/dev/null || true; }',
+  "for set in $STATEFULSETS; do",
+  "  wait_settled",
+  "  target=$(get statefulset \"$set\" -o 'jsonpath={.status.updateRevision}')",
+  "  replicas=$(get statefulset \"$set\" -o 'jsonpath={.spec.replicas}')",
+  "  for ((i = replicas - 1; i >= 0; i--)); do",
+  '    pod="$set-$i"',
+  '    [ "$(revision_of "$pod")" = "$target" ] && continue',
+  "    wait_settled",
+  '    echo "restarting $pod: revision $(revision_of "$pod") -> $target"',
+  '    kubectl delete pod --namespace "$NAMESPACE" "$pod" --wait=false',
+  '    until [ "$(revision_of "$pod")" = "$target" ] && [ "$(ready_of "$pod")" = "True" ]; do sleep "$POLL_SECONDS"; done',
+  "  done",
+  "done",
+  "wait_settled",
+  'echo "every pod of $STATEFULSETS runs its StatefulSet\'s update revision"',
+].join("\n");
+
+/** Whether a component's StatefulSets need the ordered rollout: more than one of them in all. */
+export function needsRollout(regions: number, setsHere: number): boolean {
+  return setsHere > 0 && (regions > 1 || setsHere > 1);
+}
+
+/** A StatefulSet updated only as its pods are deleted (by the rollout Job). */
+export function onDeleteUpdates(statefulSet: PlannedResource): PlannedResource {
+  return mapInputs(statefulSet, (inputs) => {
+    const spec = inputs.spec as Record<string, unknown>;
+    return { ...inputs, spec: { ...spec, updateStrategy: { type: "OnDelete" } } };
+  });
+}
+
+/** The Job pods' `app.kubernetes.io/component`. */
+const ROLE = "rollout";
+
+const jobName = (component: string) => kubernetesName([component, "rollout"]);
+
+/** The Pulumi name of a component's rollout Job in a region: the next region's Job waits for it. */
+export function rolloutJobLogicalName(region: string, namespace: string, component: string): string {
+  return kubernetesLogicalName(region, "Job", jobName(component), namespace);
+}
+
+interface SetTemplate {
+  readonly name: string;
+  readonly replicas: number;
+  readonly template: unknown;
+}
+
+/** What the Job reads of a StatefulSet: its name, replicas and pod template. */
+function setTemplate(statefulSet: PlannedResource): SetTemplate {
+  const manifest = readInputs(statefulSet, { copy: false }) as {
+    metadata: { name: string };
+    spec: { replicas: number; template: unknown };
+  };
+  return { name: manifest.metadata.name, replicas: manifest.spec.replicas, template: manifest.spec.template };
+}
+
+/**
+ * The rollout of `placed`'s StatefulSets in its region (already `onDeleteUpdates`): the Job, its
+ * ServiceAccount, a Role to read the StatefulSets and delete their pods, the binding, and egress
+ * to the API server under the namespace's default deny. `previous` is the rollout Job of the
+ * region before, if any.
+ */
+export function rolloutResources(
+  topology: string,
+  placed: Placed,
+  statefulSets: readonly PlannedResource[],
+  previous: string | undefined,
+): PlannedResource[] {
+  const name = jobName(placed.name);
+  const { namespace, region } = placed;
+  const labels = () => componentLabels(topology, placed);
+  const sets = () => statefulSets.map(setTemplate);
+  const account: IServiceAccount = {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name, namespace, labels: labels() },
+  };
+  const role = (): IRole => {
+    const built = sets();
+    return {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name, namespace, labels: labels() },
+      rules: [
+        {
+          apiGroups: ["apps"],
+          resources: ["statefulsets"],
+          resourceNames: built.map((s) => s.name),
+          verbs: ["get"],
+        },
+        {
+          apiGroups: [""],
+          resources: ["pods"],
+          resourceNames: built.flatMap((s) => Array.from({ length: s.replicas }, (_, i) => `${s.name}-${i}`)),
+          verbs: ["get", "delete"],
+        },
+      ],
+    };
+  };
+  const binding: IRoleBinding = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name, namespace, labels: labels() },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+    subjects: [{ kind: "ServiceAccount", name, namespace }],
+  };
+  const egress = apiServerEgress(
+    { name: kubernetesName([name, "api"]), namespace, labels: labels() },
+    jobPodLabels(topology, placed, name, ROLE),
+  );
+  const job = () => {
+    const built = sets();
+    const pods = built.reduce((sum, s) => sum + s.replicas, 0);
+    const timeout = SECONDS_PER_POD * pods;
+    const hash = createHash("sha256")
+      .update(JSON.stringify(built.map((s) => s.template)))
+      .digest("hex")
+      .slice(0, 16);
+    return jobManifest(
+      topology,
+      placed,
+      name,
+      {
+        suffix: "rollout",
+        image: ROLLOUT_IMAGE,
+        script: ROLLOUT_SCRIPT,
+        userId: USER_ID,
+        env: [
+          { name: "NAMESPACE", value: namespace },
+          { name: "STATEFULSETS", value: built.map((s) => s.name).join(" ") },
+          { name: "POLL_SECONDS", value: "5" },
+        ],
+      },
+      {
+        serviceAccountName: name,
+        automountServiceAccountToken: true,
+        // pulumi-kubernetes waits this long for the Job to complete (its default is 10 minutes).
+        annotations: { "pulumi.com/timeoutSeconds": String(timeout) },
+        podAnnotations: { [POD_TEMPLATES_ANNOTATION]: hash },
+        activeDeadlineSeconds: timeout,
+        role: ROLE,
+      },
+    );
+  };
+  const here = (kind: string, objectName: string) =>
+    kubernetesLogicalName(region, kind, objectName, namespace);
+  return [
+    planned(region, placed.name, account),
+    plannedLater(
+      region,
+      placed.name,
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", name, namespace },
+      role,
+    ),
+    planned(region, placed.name, binding),
+    planned(region, placed.name, egress),
+    plannedLater(region, placed.name, { apiVersion: "batch/v1", kind: "Job", name, namespace }, job, {
+      dependsOn: [
+        ...statefulSets.map((s) => s.name),
+        here("ServiceAccount", name),
+        here("Role", name),
+        here("RoleBinding", name),
+        here("NetworkPolicy", kubernetesName([name, "api"])),
+        ...(previous === undefined ? [] : [previous]),
+      ],
+    }),
+  ];
+}

@@ -6,7 +6,9 @@
  *
  * Secure mode only (https://www.cockroachlabs.com/docs/v24.3/secure-a-cluster): node certificates
  * from the Secret `<component>-node-certs` (ca.crt, node.crt, node.key; SANs for every member's
- * host names — cluster-local, and clusterset with several regions — and the client Service) and root client certificates from `<component>-client-root`
+ * host names — cluster-local, and clusterset with several regions — and the client Service, by
+ * its clusterset name too where callers run in regions without members) and root client
+ * certificates from `<component>-client-root`
  * (ca.crt, client.root.crt, client.root.key) — created by the operator of the cluster, listed in
  * `requires`. The first region runs `cockroach init` once and the placement SQL
  * (cockroachdb-placement.ts) as Jobs.
@@ -339,7 +341,9 @@ export const cockroachdb: EngineDefinition = {
   id: "cockroachdb",
   capabilities: CAPS,
   requires: [
-    "Secret <component>-node-certs (ca.crt, node.crt, node.key; SANs: every member's peer host names, its cluster-local one and with several regions its clusterset one, and the client Service)",
+    // A caller in a region without members dials the client Service's clusterset name
+    // (endpoints.ts clientEndpoint) and, with sslmode=verify-full, checks it against node.crt.
+    "Secret <component>-node-certs (ca.crt, node.crt, node.key; SANs: every member's peer host names, its cluster-local one and with several regions its clusterset one, and the client Service as <component>.<namespace>.svc.cluster.local and, where a caller runs in a region without members, <component>.<namespace>.svc.clusterset.local)",
     "Secret <component>-client-root (ca.crt, client.root.crt, client.root.key)",
     "multicluster-services with a flat pod network (for members in several regions)",
     // A node joins only once the node it dials has dialled it back at its advertised (clusterset)

@@ -1,4 +1,5 @@
 import { parsePath } from "../diagnostics/diagnostic.js";
+import type { EngineId } from "../engines/ids.js";
 import type { ComponentKind, ResolvedComponent, ResolvedDatastore } from "../model/types.js";
 import type { FieldChange } from "./fields.js";
 import { showValue } from "./fields.js";
@@ -143,6 +144,31 @@ function homeMovedRule(home: (typeof HOME_ANCHORED)[number]): DestructiveFieldRu
   };
 }
 
+/**
+ * Engines that hand a node's data over only when told to before it goes (a StatefulSet's
+ * scale-down just stops the highest-numbered pods), and what is lost without it.
+ */
+const DRAINED: Readonly<Partial<Record<EngineId, { title: string; until: string; fix: string }>>> = {
+  cockroachdb: {
+    title: "CockroachDB",
+    until:
+      "CockroachDB counts them as dead only after server.time_until_store_dead (5 min) and re-replicates their ranges then; until it has, each range they held runs short of replicas, and removing as many nodes as a range can lose at once (or more) makes those ranges unavailable",
+    fix: "decommission the nodes of the pods that go first (`cockroach node decommission <node ids> --host=<a member>`, https://www.cockroachlabs.com/docs/v24.3/node-shutdown?filters=decommission) and wait until it reports them decommissioned; then apply this change",
+  },
+  cassandra: {
+    title: "Cassandra",
+    until:
+      "Cassandra keeps their token ranges assigned to them, so every range they held has fewer live replicas (QUORUM reads and writes fail where that leaves fewer than a quorum) until `nodetool removenode` and a repair restore the replication factor",
+    fix: "run `nodetool decommission` on each pod that goes, one at a time, and wait for it to finish streaming its ranges (https://cassandra.apache.org/doc/4.1/cassandra/managing/operating/topo_changes.html#removing-nodes); then apply this change",
+  },
+};
+
+/** How a datastore's nodes must be drained before they go, if its declared engine needs it. */
+const drainedBy = (store: ResolvedComponent) =>
+  store.deploy.target === "kubernetes" && store.deploy.engine !== undefined
+    ? DRAINED[store.deploy.engine]
+    : undefined;
+
 export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
   {
     id: "replicas-removed",
@@ -167,6 +193,18 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
       `etcd members in ${regionOf(change.field)}: ${num(change.from)} → ${num(change.to)}; the compiled members start with --initial-cluster-state=new and a fixed --initial-cluster, so an added member computes another cluster ID and is refused by the running cluster (it never turns ready), and a removed one stays in the member list, counting against the quorum`,
     fix: () =>
       "change the membership at run time first, one member at a time (https://etcd.io/docs/v3.5/op-guide/runtime-configuration/): `etcdctl member add` before the new pod starts (with --initial-cluster-state=existing), `etcdctl member remove` before a pod goes; then apply this change",
+  },
+  {
+    id: "decommission-skipped",
+    kinds: ["datastore"],
+    field: /^placement\.[^.[]+$/,
+    applies: (from, to, _change, { before }) => num(to) < num(from) && drainedBy(before) !== undefined,
+    message: ({ change, before }) => {
+      const drain = drainedBy(before)!;
+      const lost = num(change.from) - num(change.to);
+      return `${drain.title} nodes in ${regionOf(change.field)}: ${num(change.from)} → ${num(change.to)}; the StatefulSet stops its ${plural(lost, "highest-numbered pod")} without draining ${lost === 1 ? "it" : "them"}: ${drain.until}`;
+    },
+    fix: ({ before }) => drainedBy(before)!.fix,
   },
   {
     id: "brokers-removed",

@@ -44,12 +44,20 @@ describe("topoplan diff", () => {
     expect(text.replace(/\n {4}(?=\S)/g, " ")).toContain(
       "1 protected resource would be deleted: eu-west-1/global-kv/StatefulSet/accounts-eu-west-1b",
     );
-    expect(text.indexOf("Destructive changes (2)")).toBeLessThan(text.indexOf("Component changes"));
+    // CockroachDB's node leaves without a decommission.
+    expect(text.replace(/\n {4}(?=\S)/g, " ")).toContain(
+      "CockroachDB nodes in eu-west-1: 2 → 1; the StatefulSet stops its 1 highest-numbered pod without draining it",
+    );
+    expect(text.indexOf("Destructive changes (3)")).toBeLessThan(text.indexOf("Component changes"));
 
     const json = capture();
     expect(await main(["diff", "stacks/global-kv.ts", scaledDown, "--format", "json"], json)).toBe(1);
     const parsed = JSON.parse(json.out.join("")) as { destructive: { code: string }[] };
-    expect(parsed.destructive.map((d) => d.code)).toEqual(["destructive-change", "destructive-change"]);
+    expect(parsed.destructive.map((d) => d.code)).toEqual([
+      "destructive-change",
+      "destructive-change",
+      "destructive-change",
+    ]);
 
     const md = capture();
     const output = join(dir, "diff.md");
@@ -57,7 +65,7 @@ describe("topoplan diff", () => {
       1,
     );
     expect(readFileSync(output, "utf8")).toContain(
-      "❌ **2 destructive changes**: data can be lost or a protected resource replaced",
+      "❌ **3 destructive changes**: data can be lost or a protected resource replaced",
     );
   });
 

@@ -259,6 +259,62 @@ describe("destructive-change: one test per field", () => {
     ).not.toContain("etcd-membership-changed");
   });
 
+  it("CockroachDB or Cassandra nodes removed without decommissioning", () => {
+    // The engine declared: an engine's image alone runs as a generic StatefulSet (resolve.ts).
+    const cockroach = () => {
+      const spec = base();
+      spec.datastores.orders!.deploy = { ...spec.datastores.orders!.deploy, engine: "cockroachdb" };
+      return spec;
+    };
+    const shrunk = diffTopologies(
+      side(cockroach()),
+      side(
+        (() => {
+          const spec = cockroach();
+          spec.datastores.orders!.placement = { "eu-west-1": 2 };
+          spec.datastores.orders!.replicas = 2;
+          return spec;
+        })(),
+      ),
+    ).destructive;
+    const skipped = shrunk.find((d) => d.data?.rule === "decommission-skipped");
+    expect(skipped?.path).toBe("datastores.orders.placement.eu-west-1");
+    expect(skipped?.message).toContain(
+      "CockroachDB nodes in eu-west-1: 3 → 2; the StatefulSet stops its 1 highest-numbered pod without draining it",
+    );
+    expect(skipped?.fix).toContain("cockroach node decommission");
+    const cassandra = (n: number) => {
+      const spec = base();
+      spec.datastores.orders = {
+        replication: "multi-leader",
+        consistency: "eventual",
+        replicas: n,
+        placement: { "eu-west-1": n },
+        residency: ["EU"],
+        deploy: { target: "kubernetes", engine: "cassandra", storageGi: 100 },
+      };
+      return side(spec);
+    };
+    const cass = diffTopologies(cassandra(4), cassandra(3)).destructive.find(
+      (d) => d.data?.rule === "decommission-skipped",
+    );
+    expect(cass?.message).toContain("Cassandra nodes in eu-west-1: 4 → 3");
+    expect(cass?.fix).toContain("nodetool decommission");
+    // Adding nodes needs nothing of the kind; nor does an image without a declared engine.
+    expect(diffTopologies(cassandra(3), cassandra(4)).destructive.map((d) => d.data?.rule)).not.toContain(
+      "decommission-skipped",
+    );
+    const generic = (n: number) => {
+      const spec = base();
+      spec.datastores.orders!.placement = { "eu-west-1": n };
+      spec.datastores.orders!.replicas = n;
+      return side(spec);
+    };
+    expect(diffTopologies(generic(3), generic(2)).destructive.map((d) => d.data?.rule)).toEqual([
+      "replicas-removed",
+    ]);
+  });
+
   it("primary region moved with asynchronous replication (the unshipped writes are lost)", () => {
     const store = (leader: string, changes: Record<string, unknown> = {}) => {
       const spec = base();
@@ -362,6 +418,7 @@ describe("destructive-change: one test per field", () => {
       "backup-removed",
       "pinned-zones-changed",
       "etcd-membership-changed",
+      "decommission-skipped",
       "primary-moved",
       "aurora-home-moved",
       "dynamodb-home-moved",

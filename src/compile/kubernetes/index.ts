@@ -10,13 +10,7 @@ import { crossRegionClientPort, type OnKubernetes, peersAcrossRegions } from "./
 import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies, type PeerCache } from "./network-policy.js";
 import { type Placed, placements } from "./placements.js";
-import {
-  needsRollout,
-  onDeleteUpdates,
-  rolloutJobLogicalName,
-  rolloutResources,
-  STATEFULSET_TYPE,
-} from "./rollout.js";
+import { withOrderedRollouts } from "./rollout.js";
 import {
   objectNames,
   serviceExport,
@@ -105,7 +99,12 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
     resources.push(planned(region, "", manifest, stateful ? { protect: true, retainOnDelete: true } : {}));
     resources.push(...namespacePolicies(model.name, region, namespace));
   }
-  return applyZoneLabels(resources, options);
+  // After the zone labels: the rollout Jobs hash the pod templates as they are deployed.
+  return withOrderedRollouts(
+    model.name,
+    applyZoneLabels(resources, options),
+    rules.map((r) => r.placed),
+  );
 }
 
 /**
@@ -123,49 +122,22 @@ function workloadResources(model: Model, placed: Placed, maxUnavailable: number)
   }
   const component = componentByName(model, placed);
   const engine = component === undefined ? undefined : engineOf(component);
-  const regions = placements(model)
-    .filter((p) => p.name === placed.name && p.kind === placed.kind)
-    .map((p) => p.region);
   if (component === undefined || engine === undefined || component.kind === "service")
-    return orderedRollout(model.name, placed, regions, [
+    return [
       ...statefulResources(model.name, placed, maxUnavailable),
       ...exportedPeers(model, component, placed),
       ...exportedForCallersAway(model, component, placed),
-    ]);
+    ];
+  const regions = placements(model)
+    .filter((p) => p.name === placed.name && p.kind === placed.kind)
+    .map((p) => p.region);
   const own = engine.compileRegion({ model, component, placed, regions });
   if (engine.managedBy === "operator") return own;
-  return orderedRollout(model.name, placed, regions, [
+  return [
     ...statefulBase(model.name, placed, maxUnavailable, engine.otherPeerPorts),
     ...exportedPeers(model, component, placed),
     ...exportedForCallersAway(model, component, placed),
     ...own,
-  ]);
-}
-
-/**
- * A component's resources in a region, its StatefulSets updated one pod at a time by the rollout
- * Job when it runs several of them (rollout.ts); the Job waits for the previous region's.
- */
-function orderedRollout(
-  topology: string,
-  placed: Placed,
-  regions: readonly string[],
-  resources: readonly PlannedResource[],
-): PlannedResource[] {
-  const setsHere = resources.filter((r) => r.type === STATEFULSET_TYPE).length;
-  if (!needsRollout(regions.length, setsHere)) return [...resources];
-  const updated = resources.map((r) => (r.type === STATEFULSET_TYPE ? onDeleteUpdates(r) : r));
-  const before = regions[regions.indexOf(placed.region) - 1];
-  const previous =
-    before === undefined ? undefined : rolloutJobLogicalName(before, placed.namespace, placed.name);
-  return [
-    ...updated,
-    ...rolloutResources(
-      topology,
-      placed,
-      updated.filter((r) => r.type === STATEFULSET_TYPE),
-      previous,
-    ),
   ];
 }
 

@@ -65,47 +65,85 @@ export const POD_TEMPLATES_ANNOTATION = "topoplan.dev/pod-templates";
 /**
  * The script, given `NAMESPACE`, `STATEFULSETS` (space-separated, in order) and `POLL_SECONDS`.
  * A StatefulSet's `updateRevision` is read only once the controller has seen its latest spec
- * (`observedGeneration`); a pod's revision is its `controller-revision-hash` label.
+ * (`observedGeneration`); a pod's revision is its `controller-revision-hash` label. A pod counts
+ * as up only when it exists, is Ready and is not terminating: a StatefulSet's `readyReplicas`
+ * still counts a terminating pod (a drain, a person), which would let a second member go. Every
+ * API read is retried, so a blip waits instead of failing the Job.
  */
 export const ROLLOUT_SCRIPT = [
   "set -euo pipefail",
   'get() { kubectl get --namespace "$NAMESPACE" "$@"; }',
-  "# Every pod of the component's StatefulSets here is ready, and each controller has seen its spec",
-  "# (read sets a field the API leaves out, readyReplicas of none ready, to the empty string).",
+  "# A field the API leaves out (observedGeneration not yet written) reads as the empty string.",
+  'read_field() { local out; until out=$(get "$@"); do sleep "$POLL_SECONDS"; done; echo "$out"; }',
+  "pod_up() {",
+  "  local state",
+  '  state=$(get pod "$1" -o \'jsonpath={.metadata.deletionTimestamp}/{.status.conditions[?(@.type=="Ready")].status}\' 2>/dev/null) || return 1',
+  '  [ "$state" = "/True" ]',
+  "}",
+  "# Every pod of the component's StatefulSets here is up, and each controller has seen its spec.",
   "settled() {",
-  "  local set generation observed want ready",
+  "  local set generation observed replicas i",
   "  for set in $STATEFULSETS; do",
-  '    read -r generation observed want ready < <(get statefulset "$set" -o \'jsonpath={.metadata.generation} {.status.observedGeneration} {.spec.replicas} {.status.readyReplicas}{"\\n"}\') || return 1',
-  '    [ "$generation" = "$observed" ] && [ "$ready" = "$want" ] || return 1',
+  '    read -r generation observed replicas < <(get statefulset "$set" -o \'jsonpath={.metadata.generation} {.status.observedGeneration} {.spec.replicas}{"\\n"}\') || return 1',
+  '    [ "$generation" = "$observed" ] || return 1',
+  '    for ((i = 0; i < replicas; i++)); do pod_up "$set-$i" || return 1; done',
   "  done",
   "}",
   'wait_settled() { until settled; do sleep "$POLL_SECONDS"; done; }',
   "revision_of() { get pod \"$1\" -o 'jsonpath={.metadata.labels.controller-revision-hash}' 2>/dev/null || true; }",
-  'ready_of() { get pod "$1" -o \'jsonpath={.status.conditions[?(@.type=="Ready")].status}\' 2>/dev/null || true; }',
   "for set in $STATEFULSETS; do",
   "  wait_settled",
-  "  target=$(get statefulset \"$set\" -o 'jsonpath={.status.updateRevision}')",
-  "  replicas=$(get statefulset \"$set\" -o 'jsonpath={.spec.replicas}')",
+  "  target=$(read_field statefulset \"$set\" -o 'jsonpath={.status.updateRevision}')",
+  "  replicas=$(read_field statefulset \"$set\" -o 'jsonpath={.spec.replicas}')",
   "  for ((i = replicas - 1; i >= 0; i--)); do",
   '    pod="$set-$i"',
   '    [ "$(revision_of "$pod")" = "$target" ] && continue',
   "    wait_settled",
-  '    echo "restarting $pod: revision $(revision_of "$pod") -> $target"',
-  '    kubectl delete pod --namespace "$NAMESPACE" "$pod" --wait=false',
-  '    until [ "$(revision_of "$pod")" = "$target" ] && [ "$(ready_of "$pod")" = "True" ]; do sleep "$POLL_SECONDS"; done',
+  '    now=$(revision_of "$pod")',
+  '    [ "$now" = "$target" ] && continue',
+  '    echo "restarting $pod: revision $now -> $target"',
+  '    until kubectl delete pod --namespace "$NAMESPACE" "$pod" --wait=false --ignore-not-found; do sleep "$POLL_SECONDS"; done',
+  '    until [ "$(revision_of "$pod")" = "$target" ] && pod_up "$pod"; do sleep "$POLL_SECONDS"; done',
   "  done",
   "done",
   "wait_settled",
   'echo "every pod of $STATEFULSETS runs its StatefulSet\'s update revision"',
 ].join("\n");
 
-/** Whether a component's StatefulSets need the ordered rollout: more than one of them in all. */
-export function needsRollout(regions: number, setsHere: number): boolean {
-  return setsHere > 0 && (regions > 1 || setsHere > 1);
+/**
+ * `resources` with every component of several StatefulSets (in all its regions) rolled by Jobs:
+ * its StatefulSets `OnDelete`, and per region, in the order of `placed`, the rollout resources,
+ * each region's Job waiting for the previous one's. Run last: the Jobs hash the pod templates as
+ * they are deployed.
+ */
+export function withOrderedRollouts(
+  topology: string,
+  resources: readonly PlannedResource[],
+  placed: readonly Placed[],
+): PlannedResource[] {
+  const setsOf = new Map<string, PlannedResource[]>();
+  for (const r of resources)
+    if (r.type === STATEFULSET_TYPE) setsOf.set(r.component, [...(setsOf.get(r.component) ?? []), r]);
+  const rolled = new Map(
+    [...setsOf]
+      .filter(([, sets]) => sets.length > 1)
+      .map(([component, sets]) => [component, sets.map(onDeleteUpdates)]),
+  );
+  if (rolled.size === 0) return [...resources];
+  const updated = new Map([...rolled.values()].flat().map((r) => [r.name, r]));
+  const jobs: PlannedResource[] = [];
+  const previous = new Map<string, string>();
+  for (const p of placed) {
+    const here = rolled.get(p.name)?.filter((r) => r.region === p.region) ?? [];
+    if (p.kind === "service" || here.length === 0) continue;
+    jobs.push(...rolloutResources(topology, p, here, previous.get(p.name)));
+    previous.set(p.name, rolloutJobLogicalName(p.region, p.namespace, p.name));
+  }
+  return [...resources.map((r) => updated.get(r.name) ?? r), ...jobs];
 }
 
 /** A StatefulSet updated only as its pods are deleted (by the rollout Job). */
-export function onDeleteUpdates(statefulSet: PlannedResource): PlannedResource {
+function onDeleteUpdates(statefulSet: PlannedResource): PlannedResource {
   return mapInputs(statefulSet, (inputs) => {
     const spec = inputs.spec as Record<string, unknown>;
     return { ...inputs, spec: { ...spec, updateStrategy: { type: "OnDelete" } } };
@@ -118,7 +156,7 @@ const ROLE = "rollout";
 const jobName = (component: string) => kubernetesName([component, "rollout"]);
 
 /** The Pulumi name of a component's rollout Job in a region: the next region's Job waits for it. */
-export function rolloutJobLogicalName(region: string, namespace: string, component: string): string {
+function rolloutJobLogicalName(region: string, namespace: string, component: string): string {
   return kubernetesLogicalName(region, "Job", jobName(component), namespace);
 }
 
@@ -143,7 +181,7 @@ function setTemplate(statefulSet: PlannedResource): SetTemplate {
  * to the API server under the namespace's default deny. `previous` is the rollout Job of the
  * region before, if any.
  */
-export function rolloutResources(
+function rolloutResources(
   topology: string,
   placed: Placed,
   statefulSets: readonly PlannedResource[],
@@ -217,8 +255,13 @@ export function rolloutResources(
       {
         serviceAccountName: name,
         automountServiceAccountToken: true,
-        // pulumi-kubernetes waits this long for the Job to complete (its default is 10 minutes).
-        annotations: { "pulumi.com/timeoutSeconds": String(timeout) },
+        annotations: {
+          // pulumi-kubernetes waits this long for the Job to complete (its default is 10 minutes).
+          "pulumi.com/timeoutSeconds": String(timeout),
+          // A Job that failed (timed out on a pod that did not come back) is replaced, so run
+          // again, by the next `pulumi up` rather than awaited as failed for good (provider.go).
+          "pulumi.com/replaceUnready": "true",
+        },
         podAnnotations: { [POD_TEMPLATES_ANNOTATION]: hash },
         activeDeadlineSeconds: timeout,
         role: ROLE,

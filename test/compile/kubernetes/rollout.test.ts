@@ -82,6 +82,18 @@ describe("a component with several StatefulSets rolls out one pod at a time", ()
     expect(jobs("carts")).toEqual([]);
   });
 
+  it("hashes the pod templates as deployed: zone labels preferred instead of required count", () => {
+    const hash = (options: Parameters<typeof compile>[1]) =>
+      manifest(compile(SHOP, options), "eu-west-1/shop/Job/orders-rollout").spec.template.metadata
+        .annotations[POD_TEMPLATES_ANNOTATION];
+    expect(hash({ zoneLabels: "preferred" })).not.toBe(hash({ zoneLabels: "required" }));
+  });
+
+  it("a Job that failed is replaced, so run again, by the next pulumi up", () => {
+    const job = manifest(resources, "eu-west-1/shop/Job/orders-rollout");
+    expect(job.metadata.annotations["pulumi.com/replaceUnready"]).toBe("true");
+  });
+
   it("a pod template change replaces the Job (runs it again); a scale-up alone does not", () => {
     const hashOf = (spec: TopologyInput, region: string) =>
       manifest(compile(spec), `${region}/shop/Job/orders-rollout`).spec.template.metadata.annotations[
@@ -107,15 +119,21 @@ const FAKE_KUBECTL = `#!/usr/bin/env node
 const fs = require("node:fs");
 const file = process.env.FAKE_STATE;
 const state = JSON.parse(fs.readFileSync(file, "utf8"));
-const args = process.argv.slice(2).filter((a, i, all) => a !== "--namespace" && all[i - 1] !== "--namespace");
-const save = () => fs.writeFileSync(file, JSON.stringify(state));
+const args = process.argv.slice(2).filter((a, i, all) => a !== "--namespace" && all[i - 1] !== "--namespace" && !a.startsWith("--"));
+// Atomic: the test reads the file while a call the timeout orphaned may still be writing it.
+const save = () => { fs.writeFileSync(file + "." + process.pid, JSON.stringify(state)); fs.renameSync(file + "." + process.pid, file); };
 const tick = () => {
-  for (const pod of Object.values(state.pods)) if (pod.away > 0) pod.away--; else if (pod.warming > 0 && !pod.stuck) pod.warming--;
+  for (const pod of Object.values(state.pods)) {
+    if (pod.terminating > 0) { if (--pod.terminating === 0) Object.assign(pod, { away: 2, warming: 3 }); }
+    else if (pod.away > 0) pod.away--;
+    else if (pod.warming > 0 && !pod.stuck) pod.warming--;
+  }
 };
 const podView = (name) => {
   const pod = state.pods[name];
   if (pod === undefined || pod.away > 0) return undefined;
-  return { metadata: { name, labels: { "controller-revision-hash": pod.revision } },
+  return { metadata: { name, labels: { "controller-revision-hash": pod.revision },
+      ...(pod.terminating > 0 ? { deletionTimestamp: "2026-12-05T21:00:00Z" } : {}) },
     status: { conditions: [{ type: "Ready", status: pod.warming > 0 ? "False" : "True" }] } };
 };
 const setView = (name) => {
@@ -143,7 +161,8 @@ if (args[0] === "get") {
   process.stdout.write(jsonpath(view, o.replace(/^jsonpath=/, "")));
 } else if (args[0] === "delete") {
   const name = args[2];
-  const notReady = Object.keys(state.pods).filter((p) => p !== name && podView(p)?.status.conditions[0].status !== "True");
+  const up = (p) => { const v = podView(p); return v !== undefined && v.metadata.deletionTimestamp === undefined && v.status.conditions[0].status === "True"; };
+  const notReady = Object.keys(state.pods).filter((p) => p !== name && !up(p));
   state.deleted.push({ pod: name, notReady });
   const set = Object.keys(state.sets).find((s) => name.startsWith(s + "-"));
   Object.assign(state.pods[name], { revision: state.sets[set].updateRevision, away: 2, warming: 3, stuck: state.stuck.includes(name) });
@@ -157,8 +176,17 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function runScript(
   name: string,
   sets: Record<string, { replicas: number; old: readonly number[] }>,
-  stuck: readonly string[] = [],
-  timeoutMs = 60_000,
+  {
+    stuck = [],
+    terminating = {},
+    timeoutMs = 60_000,
+  }: {
+    /** Pods that never turn ready once restarted. */
+    stuck?: readonly string[];
+    /** Pods someone else is deleting at the start: reads until they go (Ready meanwhile). */
+    terminating?: Readonly<Record<string, number>>;
+    timeoutMs?: number;
+  } = {},
 ) {
   const dir = join(scratch, name);
   spawnSync("mkdir", ["-p", dir]);
@@ -176,7 +204,12 @@ function runScript(
       Object.entries(sets).flatMap(([set, s]) =>
         Array.from({ length: s.replicas }, (_, i) => [
           `${set}-${i}`,
-          { revision: s.old.includes(i) ? `${set}-old` : `${set}-new`, away: 0, warming: 0 },
+          {
+            revision: s.old.includes(i) ? `${set}-old` : `${set}-new`,
+            away: 0,
+            warming: 0,
+            terminating: terminating[`${set}-${i}`] ?? 0,
+          },
         ]),
       ),
     ),
@@ -203,7 +236,8 @@ function runScript(
   return { run, after };
 }
 
-describe("the rollout script (against a fake kubectl)", () => {
+// Each kubectl call starts a Node process: give the script room on a loaded machine.
+describe("the rollout script (against a fake kubectl)", { timeout: 90_000 }, () => {
   it("restarts each pod on an old revision, one at a time, highest ordinal first, and leaves the rest", () => {
     const { run, after } = runScript("ordered", {
       "orders-a": { replicas: 2, old: [0, 1] },
@@ -218,6 +252,18 @@ describe("the rollout script (against a fake kubectl)", () => {
     for (const [name, pod] of Object.entries(after.pods)) expect(pod.revision, name).toMatch(/-new$/);
   });
 
+  it("waits while a pod someone else deletes is still terminating (Ready, but going)", () => {
+    // kv-a-0 is being drained: readyReplicas would still count it.
+    const { run, after } = runScript(
+      "terminating",
+      { "kv-a": { replicas: 3, old: [1, 2] } },
+      { terminating: { "kv-a-0": 20 } },
+    );
+    expect(run.status).toBe(0);
+    expect(after.deleted.map((d) => d.pod)).toEqual(["kv-a-2", "kv-a-1"]);
+    expect(after.deleted.flatMap((d) => d.notReady)).toEqual([]);
+  });
+
   it("restarts nothing when every pod already runs the update revision (a first creation)", () => {
     const { run, after } = runScript("nothing", { "kv-a": { replicas: 3, old: [] } });
     expect(run.status).toBe(0);
@@ -225,7 +271,14 @@ describe("the rollout script (against a fake kubectl)", () => {
   });
 
   it("stops at a pod that does not come back ready: no second pod is taken down", () => {
-    const { run, after } = runScript("stuck", { "kv-a": { replicas: 3, old: [0, 1, 2] } }, ["kv-a-2"], 5_000);
+    const { run, after } = runScript(
+      "stuck",
+      { "kv-a": { replicas: 3, old: [0, 1, 2] } },
+      {
+        stuck: ["kv-a-2"],
+        timeoutMs: 5_000,
+      },
+    );
     expect(run.status).not.toBe(0); // still waiting when the test's clock ran out
     expect(after.deleted.map((d) => d.pod)).toEqual(["kv-a-2"]);
   });

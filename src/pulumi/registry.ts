@@ -105,6 +105,7 @@ export const AWS_CLASSES: Readonly<Record<string, ResourceClass>> = {
   "aws:sns/topic:Topic": aws.sns.Topic,
   "aws:sns/topicSubscription:TopicSubscription": aws.sns.TopicSubscription,
   "aws:cloudwatch/metricAlarm:MetricAlarm": aws.cloudwatch.MetricAlarm,
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": aws.cloudwatch.CompositeAlarm,
   "aws:cloudwatch/dashboard:Dashboard": aws.cloudwatch.Dashboard,
   "aws:cloudwatch/logGroup:LogGroup": aws.cloudwatch.LogGroup,
   "aws:iam/role:Role": aws.iam.Role,

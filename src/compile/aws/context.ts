@@ -45,6 +45,20 @@ export interface AlarmSpec {
   readonly datapointsToAlarm?: number;
   /** @default notBreaching — these metrics are absent when idle */
   readonly treatMissingData?: "notBreaching" | "breaching" | "missing";
+  /** Whether it notifies the region's alarm topic; false for a composite alarm's members. @default true */
+  readonly notify?: boolean;
+}
+
+/** A composite alarm over alarms of the same component and region, which notifies in their place. */
+export interface CompositeAlarmSpec {
+  readonly component: string;
+  readonly region: string;
+  readonly key: string;
+  readonly description: string;
+  /** The rule, from each member's physical name: `ALARM("<name>")` (see `alarmName`). */
+  readonly rule: (alarmName: (key: string) => string) => string;
+  /** Keys of the member alarms, created before (`alarm`). */
+  readonly members: readonly string[];
 }
 
 /**
@@ -249,25 +263,29 @@ export class AwsContext {
     });
   }
 
+  /** The CloudWatch name of a component's alarm in a region. */
+  alarmName(component: string, key: string, region: string): string {
+    return this.physical([component || SHARED, key, region], 255, "/");
+  }
+
   alarm(spec: AlarmSpec): string {
     const period = spec.periodSeconds ?? 60;
     const single = spec.dimensions.length === 1 ? spec.dimensions[0] : undefined;
-    const actions = this.alarmActions(spec.region);
+    const actions = spec.notify === false ? [] : this.alarmActions(spec.region);
     return this.emit({
       type: "aws:cloudwatch/metricAlarm:MetricAlarm",
       name: logicalName(spec.component || SHARED, `alarm-${spec.key}`, spec.region),
       region: spec.region,
       component: spec.component,
       args: {
-        name: this.physical([spec.component || SHARED, spec.key, spec.region], 255, "/"),
+        name: this.alarmName(spec.component, spec.key, spec.region),
         alarmDescription: spec.description,
         comparisonOperator: spec.comparison ?? "GreaterThanThreshold",
         threshold: spec.threshold,
         evaluationPeriods: spec.evaluationPeriods ?? 5,
         datapointsToAlarm: spec.datapointsToAlarm ?? 3,
         treatMissingData: spec.treatMissingData ?? "notBreaching",
-        alarmActions: actions,
-        okActions: actions,
+        ...(actions.length === 0 ? {} : { alarmActions: actions, okActions: actions }),
         tags: this.tags(spec.component),
         ...(single !== undefined
           ? {
@@ -299,6 +317,30 @@ export class AwsContext {
               ],
             }),
       },
+    });
+  }
+
+  /**
+   * A composite alarm (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm.html):
+   * its rule names the members by their CloudWatch names, so Pulumi creates them first.
+   */
+  compositeAlarm(spec: CompositeAlarmSpec): string {
+    const actions = this.alarmActions(spec.region);
+    const logical = (key: string) => logicalName(spec.component || SHARED, `alarm-${key}`, spec.region);
+    return this.emit({
+      type: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+      name: logical(spec.key),
+      region: spec.region,
+      component: spec.component,
+      args: {
+        alarmName: this.alarmName(spec.component, spec.key, spec.region),
+        alarmDescription: spec.description,
+        alarmRule: spec.rule((key) => this.alarmName(spec.component, key, spec.region)),
+        alarmActions: actions,
+        okActions: actions,
+        tags: this.tags(spec.component),
+      },
+      options: { dependsOn: spec.members.map(logical) },
     });
   }
 

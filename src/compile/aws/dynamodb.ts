@@ -1,4 +1,6 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedDatastore } from "../../model/types.js";
+import { BURN_RATE_ALERTS, type SloWindow } from "../observability/promql.js";
 import type { AwsContext } from "./context.js";
 import { logicalName, SHARED } from "./names.js";
 import { out, STATEFUL } from "./typed.js";
@@ -90,18 +92,7 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
       TableName: out(table, "name"),
       Operation,
     }));
-    ctx.alarm({
-      component: store.name,
-      region: source,
-      key: "system-errors",
-      description: `${store.path}: DynamoDB SystemErrors (HTTP 500) in ${source} above ${systemErrorThreshold(store)} per minute`,
-      namespace: "AWS/DynamoDB",
-      metricName: "SystemErrors",
-      dimensions: perOperation,
-      statistic: "Sum",
-      threshold: systemErrorThreshold(store),
-      comparison: "GreaterThanOrEqualToThreshold",
-    });
+    systemErrorAlarms(ctx, store, source, perOperation);
     ctx.alarm({
       component: store.name,
       region: source,
@@ -144,17 +135,104 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
   }
 }
 
-/**
- * SystemErrors per minute at which the availability SLO's error budget burns at 1×:
- * (1 − availability) × requests per second × 60, over the table's regions; at least 1. Without
- * an availability SLO or traffic figures, any server error alarms (threshold 1).
- */
-export function systemErrorThreshold(store: ResolvedDatastore): number {
-  const availability = store.slo.availability;
+/** Requests per second the table serves in each of its regions (the model's traffic, spread evenly). */
+function requestsPerRegion(store: ResolvedDatastore): number | undefined {
   const traffic = store.traffic;
-  if (availability === undefined || traffic === undefined) return 1;
-  const perRegionPerMinute = ((traffic.readsPerSec + traffic.writesPerSec) * 60) / store.regions.length;
-  return Math.max(1, Math.round((1 - availability) * perRegionPerMinute));
+  if (traffic === undefined) return undefined;
+  return (traffic.readsPerSec + traffic.writesPerSec) / store.regions.length;
+}
+
+/**
+ * SystemErrors in `seconds` at which the availability SLO's error budget burns at `burnRate`:
+ * burnRate × (1 − availability) × requests per second in one region × seconds; at least 1.
+ */
+export function systemErrorThreshold(store: ResolvedDatastore, seconds: number, burnRate: number): number {
+  const availability = store.slo.availability ?? 1;
+  const perSecond = requestsPerRegion(store) ?? 0;
+  return Math.max(1, Math.round(burnRate * (1 - availability) * perSecond * seconds));
+}
+
+const WINDOW_SECONDS: Readonly<Record<SloWindow, number>> = {
+  "5m": 300,
+  "30m": 1_800,
+  "1h": 3_600,
+  "2h": 7_200,
+  "6h": 21_600,
+  "1d": 86_400,
+  "3d": 259_200,
+};
+
+/**
+ * DynamoDB server errors (HTTP 500) in `region`. With an availability SLO and traffic figures, the
+ * SLO's multiwindow multi-burn-rate alerts, as the Kubernetes targets' (BURN_RATE_ALERTS: page at
+ * 14.4× over 1 h and 5 min or 6× over 6 h and 30 min, ticket at 3× over 1 d and 2 h or 1× over
+ * 3 d and 6 h): one metric alarm per window of each pair, its period the window (CloudWatch allows
+ * a period of any multiple of 60 s, up to 7 days in all: PutMetricAlarm), and one composite alarm
+ * per severity, `(ALARM(long) AND ALARM(short)) OR …`, the only one that notifies. The thresholds
+ * are error counts at the model's traffic, not ratios: DynamoDB counts successful requests per
+ * operation only (SuccessfulRequestLatency), and an alarm's metric math takes at most 10 metrics,
+ * which the ten operations' errors already use; a table far busier than its `traffic` pages
+ * early, one far quieter late. Without an SLO or traffic, any server errors in 3 of 5 minutes.
+ */
+function systemErrorAlarms(
+  ctx: AwsContext,
+  store: ResolvedDatastore,
+  region: string,
+  perOperation: readonly Readonly<Record<string, pulumi.Input<string>>>[],
+): void {
+  const common = {
+    component: store.name,
+    region,
+    namespace: "AWS/DynamoDB",
+    metricName: "SystemErrors",
+    dimensions: perOperation,
+    statistic: "Sum",
+    comparison: "GreaterThanOrEqualToThreshold",
+  } as const;
+  const availability = store.slo.availability;
+  if (availability === undefined || requestsPerRegion(store) === undefined) {
+    ctx.alarm({
+      ...common,
+      key: "system-errors",
+      description: `${store.path}: DynamoDB SystemErrors (HTTP 500) in ${region}`,
+      threshold: 1,
+    });
+    return;
+  }
+  const budget = `${Number(((1 - availability) * 100).toPrecision(3))}%`;
+  for (const alert of BURN_RATE_ALERTS) {
+    const members: string[] = [];
+    const pairs = alert.pairs.map((pair) => {
+      const keys = [pair.long, pair.short].map((window) => {
+        const key = `system-errors-${alert.severity}-${pair.burnRate}x-${window}`;
+        const threshold = systemErrorThreshold(store, WINDOW_SECONDS[window], pair.burnRate);
+        ctx.alarm({
+          ...common,
+          key,
+          description: `${store.path}: DynamoDB SystemErrors in ${region} over ${window} at or above ${threshold}, the ${pair.burnRate}× burn of the ${budget} error budget at the declared traffic (part of the ${alert.severity} burn-rate alarm)`,
+          threshold,
+          periodSeconds: WINDOW_SECONDS[window],
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          notify: false,
+        });
+        members.push(key);
+        return key;
+      });
+      return keys;
+    });
+    const windows = alert.pairs
+      .map((p) => `${p.long}/${p.short} at ${p.burnRate}× (${Number((p.budgetConsumed * 100).toPrecision(3))}% of a 30-day budget)`)
+      .join(" or ");
+    ctx.compositeAlarm({
+      component: store.name,
+      region,
+      key: `system-errors-burn-${alert.severity}`,
+      description: `${store.path}: DynamoDB server errors in ${region} burn the ${budget} error budget ${alert.severity === "page" ? "fast" : "steadily"}: ${windows}`,
+      members,
+      rule: (name) => pairs.map(([long, short]) => `(ALARM("${name(long!)}") AND ALARM("${name(short!)}"))`).join(" OR "),
+    });
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { type PlannedResource, type ResourceOptions, type RuntimeValue, ref } fr
  * from @pulumi/aws loads at run time (type-only imports; compilation stays pure and fast).
  */
 export interface AwsArgsByToken {
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": aws.cloudwatch.CompositeAlarmArgs;
   "aws:cloudwatch/dashboard:Dashboard": aws.cloudwatch.DashboardArgs;
   "aws:cloudwatch/logGroup:LogGroup": aws.cloudwatch.LogGroupArgs;
   "aws:cloudwatch/metricAlarm:MetricAlarm": aws.cloudwatch.MetricAlarmArgs;
@@ -53,6 +54,7 @@ export type AwsToken = keyof AwsArgsByToken;
 
 /** Every Pulumi type token the aws target can emit (for the adapter's registry and the docs). */
 export const AWS_TOKENS: readonly AwsToken[] = [
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm",
   "aws:cloudwatch/dashboard:Dashboard",
   "aws:cloudwatch/logGroup:LogGroup",
   "aws:cloudwatch/metricAlarm:MetricAlarm",

@@ -29,16 +29,53 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
     ]);
   });
 
-  it("DynamoDB SystemErrors at the availability error budget; throttles and UserErrors too", () => {
-    // (1 − 0.999) × (3000 + 600) req/s × 60 s / 3 regions = 72 per minute
-    const system = alarm("carts-alarm-system-errors-eu-west-1");
-    expect(system.inputs).toMatchObject({
-      threshold: 72,
+  it("DynamoDB SystemErrors: the availability SLO's multiwindow burn rates, one composite alarm per severity", () => {
+    // (1 − 0.999) × (3000 + 600) req/s / 3 regions = 1.2 errors/s at 1×; 14.4× over 1 h and 5 min.
+    const long = alarm("carts-alarm-system-errors-page-14.4x-1h-eu-west-1");
+    const short = alarm("carts-alarm-system-errors-page-14.4x-5m-eu-west-1");
+    expect(long.inputs).toMatchObject({ threshold: 62_208, evaluationPeriods: 1, datapointsToAlarm: 1 });
+    expect(short.inputs).toMatchObject({
+      threshold: 5_184,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
     });
-    expect(at(system.inputs, "metricQueries", 10)).toMatchObject({ id: "total", returnData: true });
+    expect(at(long.inputs, "metricQueries", 0, "metric", "period")).toBe(3_600);
+    expect(at(short.inputs, "metricQueries", 0, "metric", "period")).toBe(300);
+    expect(at(long.inputs, "metricQueries", 10)).toMatchObject({ id: "total", returnData: true });
+    // 6× over 6 h and 30 min; the ticket's 1× over 3 d is one period of 3 days (≤ 7 days in all).
+    expect(at(alarm("carts-alarm-system-errors-page-6x-6h-eu-west-1").inputs, "threshold")).toBe(155_520);
+    expect(
+      at(
+        alarm("carts-alarm-system-errors-ticket-1x-3d-eu-west-1").inputs,
+        "metricQueries",
+        0,
+        "metric",
+        "period",
+      ),
+    ).toBe(259_200);
+    // Only the composite notifies: the members have no actions.
+    expect(at(long.inputs, "alarmActions")).toBeUndefined();
+    const page = alarm("carts-alarm-system-errors-burn-page-eu-west-1");
+    expect(page.type).toBe("aws:cloudwatch/compositeAlarm:CompositeAlarm");
+    const name = (resource: PlannedResource) => String(at(resource.inputs, "name"));
+    expect(at(page.inputs, "alarmRule")).toBe(
+      `(ALARM("${name(long)}") AND ALARM("${name(short)}")) OR (ALARM("${name(alarm("carts-alarm-system-errors-page-6x-6h-eu-west-1"))}") AND ALARM("${name(alarm("carts-alarm-system-errors-page-6x-30m-eu-west-1"))}"))`,
+    );
+    expect(at(page.inputs, "alarmActions")).toEqual([{ $ref: "aws-alarms-eu-west-1", property: "arn" }]);
+    expect(page.options?.dependsOn).toEqual(expect.arrayContaining([long.name, short.name]));
     expect(at(alarm("carts-alarm-throttled-requests-eu-west-1").inputs, "threshold")).toBe(0);
     expect(alarm("aws-alarm-dynamodb-user-errors-eu-west-1").component).toBe("");
+  });
+
+  it("DynamoDB SystemErrors without an availability SLO: any server error in 3 of 5 minutes", () => {
+    const plain = plan(euSpec({ carts: { slo: { replicationLagMs: 1200 } } }));
+    expect(named(plain, "carts-alarm-system-errors-eu-west-1").inputs).toMatchObject({
+      threshold: 1,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+    });
+    expect(plain.resources.some((r) => r.name === "carts-alarm-system-errors-burn-page-eu-west-1")).toBe(
+      false,
+    );
   });
 
   it("Aurora AuroraGlobalDBReplicationLag on each secondary, at replicationLagMs", () => {
@@ -105,12 +142,29 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
   });
 
   it("notifies one SNS topic per region, or the configured one", () => {
-    for (const a of byType(compiled, "aws:cloudwatch/metricAlarm:MetricAlarm"))
-      expect(at(a.inputs, "alarmActions")).toEqual([{ $ref: `aws-alarms-${a.region}`, property: "arn" }]);
+    // Every alarm that notifies, each composite's members aside (they notify through it).
+    const members = new Set(
+      byType(compiled, "aws:cloudwatch/compositeAlarm:CompositeAlarm").flatMap(
+        (c) => c.options?.dependsOn ?? [],
+      ),
+    );
+    const notifying = [
+      ...byType(compiled, "aws:cloudwatch/metricAlarm:MetricAlarm"),
+      ...byType(compiled, "aws:cloudwatch/compositeAlarm:CompositeAlarm"),
+    ].filter((a) => !members.has(a.name));
+    expect(notifying.length).toBeGreaterThan(20);
+    for (const a of notifying)
+      expect(at(a.inputs, "alarmActions"), a.name).toEqual([
+        { $ref: `aws-alarms-${a.region}`, property: "arn" },
+      ]);
+    for (const name of members)
+      expect(at(named(compiled, name).inputs, "alarmActions"), name).toBeUndefined();
     const arn = "arn:aws:sns:eu-west-1:123456789012:pager";
     const p = plan(euSpec(), { alarmTopicArns: { "eu-west-1": arn } });
     expect(p.resources.some((r) => r.name === "aws-alarms-eu-west-1")).toBe(false);
-    expect(at(named(p, "carts-alarm-system-errors-eu-west-1").inputs, "alarmActions")).toEqual([arn]);
+    expect(at(named(p, "carts-alarm-system-errors-burn-page-eu-west-1").inputs, "alarmActions")).toEqual([
+      arn,
+    ]);
   });
 
   it("has one dashboard per region whose body is valid JSON naming the components", () => {

@@ -222,7 +222,10 @@ function systemErrorAlarms(
       return keys;
     });
     const windows = alert.pairs
-      .map((p) => `${p.long}/${p.short} at ${p.burnRate}× (${Number((p.budgetConsumed * 100).toPrecision(3))}% of a 30-day budget)`)
+      .map(
+        (p) =>
+          `${p.long}/${p.short} at ${p.burnRate}× (${Number((p.budgetConsumed * 100).toPrecision(3))}% of a 30-day budget)`,
+      )
       .join(" or ");
     ctx.compositeAlarm({
       component: store.name,
@@ -230,7 +233,8 @@ function systemErrorAlarms(
       key: `system-errors-burn-${alert.severity}`,
       description: `${store.path}: DynamoDB server errors in ${region} burn the ${budget} error budget ${alert.severity === "page" ? "fast" : "steadily"}: ${windows}`,
       members,
-      rule: (name) => pairs.map(([long, short]) => `(ALARM("${name(long!)}") AND ALARM("${name(short!)}"))`).join(" OR "),
+      rule: (name) =>
+        pairs.map(([long, short]) => `(ALARM("${name(long!)}") AND ALARM("${name(short!)}"))`).join(" OR "),
     });
   }
 }

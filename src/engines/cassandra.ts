@@ -336,6 +336,9 @@ export const cassandra: EngineDefinition = {
   // default authenticator is kept (AllowAll, see the file comment), so the NetworkPolicies are what
   // limit who reaches it (the Job, declared callers, the component's own pods).
   sidecarlessClients: [{ port: PORTS.client, from: "the keyspace Job (cqlsh)" }],
+  // Drivers connect to every node system.peers lists, by its IP (the Java driver's default
+  // load-balancing policy: https://docs.datastax.com/en/developer/java-driver/4.17/manual/core/load_balancing/).
+  clientsDialMembers: true,
   metricNames: ["cassandra_stats"],
   indicators,
   compileRegion({ model, component, placed, regions }) {

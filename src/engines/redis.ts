@@ -296,6 +296,9 @@ export const redis: EngineDefinition = {
   // replica fails (READONLY); a Sentinel-aware client asks `<component>-sentinel` for the primary
   // of master `<component>` (SENTINEL get-master-addr-by-name) and writes there.
   discoveryPorts: [SENTINEL_PORT],
+  // A client asks the Sentinels for the primary and connects to the name they announce (its peer
+  // host name, announce-hostnames): the headless peers Service.
+  clientsDialMembers: true,
   // A failover is performed only by a leader the majority of all Sentinel processes elected
   // (Sentinel docs, "Configuring Sentinel": the quorum only detects the failure): drains must
   // leave that many members.

@@ -215,6 +215,13 @@ export interface EngineDefinition {
    */
   readonly discoveryPorts?: readonly number[];
   /**
+   * Clients open a connection to each member by the member's own address once connected (a
+   * Cassandra driver to every node system.peers lists, by IP; a Redis client to the primary the
+   * Sentinels name), not only through the client Service: those connections go to the headless
+   * peers Service's endpoints, so the mesh's client policy must name that host too. @default false
+   */
+  readonly clientsDialMembers?: boolean;
+  /**
    * Members that must stay up for the engine to elect a new primary, when its failover has an
    * electorate of its own (Redis: a majority of the Sentinels, one per member). Disruption budgets
    * never leave fewer. @default none: the write and read quorums alone bound the budgets

@@ -36,6 +36,12 @@ export interface ClientEndpoint {
   /** Further ports the caller dials on the same pods to find the member to send to (Redis Sentinel's). */
   readonly discoveryPorts: readonly number[];
   /**
+   * The headless peers Service's host, when the engine's clients dial members directly
+   * (`clientsDialMembers`) and the caller is in a serving region (from another region they dial
+   * the members' clusterset names, which no one host covers).
+   */
+  readonly membersHost?: string;
+  /**
    * Regions whose pods answer this caller: the caller's own when its pods serve clients, else
    * every serving region (the call crosses regions).
    */
@@ -85,6 +91,9 @@ export function clientEndpoint(model: Model, component: OnKubernetes, callerRegi
     host: `${service}.${namespace}.svc.${domain}.local`,
     port: listeningDeploy(component.deploy).port,
     discoveryPorts: engine?.discoveryPorts ?? [],
+    ...(engine?.clientsDialMembers === true && serving.includes(callerRegion)
+      ? { membersHost: `${objectNames(component.name).peers}.${namespace}.svc.cluster.local` }
+      : {}),
     regions,
     httpRoutes: engine?.clientProtocol !== "tcp",
   };

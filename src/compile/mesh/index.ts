@@ -124,6 +124,10 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
         entry.calls.push({ caller, call });
         routed.set(key, entry);
         resources.push(destinationRule(model, region, caller, calls, callee, endpoint));
+        if (endpoint.membersHost !== undefined)
+          resources.push(
+            destinationRule(model, region, caller, calls, callee, endpoint, endpoint.membersHost),
+          );
       }
     }
   }
@@ -294,6 +298,13 @@ function virtualService(
   });
 }
 
+/**
+ * The caller's connection pool and outlier detection towards `host`: the callee's client Service,
+ * or (`membersHost`) the headless peers Service behind the connections its clients open to each
+ * member. There only the pool applies: they are endpoints of a headless Service, which Istio
+ * passes to the address dialled (ORIGINAL_DST), and the driver keeps its own view of which member
+ * is down.
+ */
 function destinationRule(
   model: Model,
   region: string,
@@ -301,9 +312,13 @@ function destinationRule(
   calls: readonly ResolvedCall[],
   callee: KubernetesComponent,
   endpoint: ClientEndpoint,
+  membersHost?: string,
 ): PlannedResource {
   const namespace = namespaceOf(model, caller);
-  const name = dnsLabel(caller.name, "to", callee.name);
+  const name =
+    membersHost === undefined
+      ? dnsLabel(caller.name, "to", callee.name)
+      : dnsLabel(caller.name, "to", callee.name, "members");
   const header = { apiVersion: "networking.istio.io/v1beta1", kind: "DestinationRule", name, namespace };
   return plannedManifestLater(region, caller.name, header, () => {
     // Several calls to one callee share the pool: their in-flight requests add up.
@@ -315,13 +330,12 @@ function destinationRule(
     // requests for as long as it lives, which Little's law over the unary deadlines does not count:
     // once streams filled a sized limit, every further request would fail at once (503 overflow).
     const requests = streamMatches(callee).length > 0 ? Math.max(limit, POOL.defaultLimit) : limit;
-    const { host } = endpoint;
     return {
       apiVersion: "networking.istio.io/v1beta1",
       kind: "DestinationRule",
       metadata: { name, namespace, labels: commonLabels(model, caller.name) },
       spec: {
-        host,
+        host: membersHost ?? endpoint.host,
         exportTo: ["."],
         workloadSelector: { matchLabels: { [NAME_LABEL]: caller.name } },
         trafficPolicy: {
@@ -329,7 +343,7 @@ function destinationRule(
           // Across clusters the sidecar sees one endpoint, the name's one address: nothing to
           // eject it in favour of (Envoy ejects none past maxEjectionPercent; Envoy before 1.27
           // ejected that one, failing every call for baseEjectionTime).
-          ...(crossesClusters(endpoint)
+          ...(crossesClusters(endpoint) || membersHost !== undefined
             ? {}
             : {
                 outlierDetection: {

@@ -456,3 +456,64 @@ describe("connection pools and open streams", () => {
     });
   });
 });
+
+describe("clients that dial every member (Cassandra's drivers, Redis after Sentinel)", () => {
+  // api runs in eu-west-1 and us-east-1; both stores only in eu-west-1.
+  const m = modelOf({
+    name: "shop",
+    users: { "eu-west-1": 1 },
+    datastores: {
+      events: {
+        replication: "leaderless",
+        replicas: 3,
+        placement: { "eu-west-1": 3 },
+        deploy: { target: "kubernetes", engine: "cassandra" },
+      },
+      cache: {
+        replication: "primary-replica",
+        replicas: 3,
+        placement: { "eu-west-1": 3 },
+        deploy: { target: "kubernetes", engine: "redis" },
+      },
+      ledger: {
+        replication: "consensus",
+        replicas: 3,
+        placement: { "eu-west-1": 3 },
+        deploy: { target: "kubernetes", engine: "cockroachdb" },
+      },
+    },
+    services: {
+      api: {
+        regions: ["eu-west-1"],
+        calls: [
+          { to: "events", timeoutMs: 200 },
+          { to: "cache", timeoutMs: 50 },
+          { to: "ledger", timeoutMs: 300 },
+        ],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+      },
+    },
+  });
+  const rules = compileMesh(m).filter((r) => r.type === TYPES.destinationRule && r.component === "api");
+  const hosts = Object.fromEntries(rules.map((r) => [r.name, spec(r).host]));
+
+  test("the pool covers the peers Service behind those connections, beside the client Service", () => {
+    expect(hosts).toEqual({
+      "eu-west-1/shop/DestinationRule/api-to-cache": "cache.shop.svc.cluster.local",
+      "eu-west-1/shop/DestinationRule/api-to-cache-members": "cache-peers.shop.svc.cluster.local",
+      "eu-west-1/shop/DestinationRule/api-to-events": "events.shop.svc.cluster.local",
+      "eu-west-1/shop/DestinationRule/api-to-events-members": "events-peers.shop.svc.cluster.local",
+      // CockroachDB's clients stay on the Service (a SQL gateway forwards to the leaseholder).
+      "eu-west-1/shop/DestinationRule/api-to-ledger": "ledger.shop.svc.cluster.local",
+    });
+    const policy = (name: string) =>
+      spec(rules.find((r) => r.name === `eu-west-1/shop/DestinationRule/${name}`)!).trafficPolicy as Record<
+        string,
+        unknown
+      >;
+    expect(policy("api-to-events-members").connectionPool).toEqual(policy("api-to-events").connectionPool);
+    // Headless endpoints: the address dialled, and the driver keeps its own view of down nodes.
+    expect(policy("api-to-events-members").outlierDetection).toBeUndefined();
+    expect(policy("api-to-events").outlierDetection).toBeDefined();
+  });
+});

@@ -2,9 +2,10 @@
  * One-shot setup Jobs of an engine (CockroachDB's `cockroach init` and placement SQL, Cassandra's
  * keyspace): restricted pods that retry their command in a loop until it succeeds, with the two
  * NetworkPolicies that let them reach the engine's client port under the namespace's default deny.
+ * The Job itself (`jobManifest`) is shared with the rollout Jobs (compile/kubernetes/rollout.ts).
  *
  * A Job's pods deliberately do not carry the component's selector labels: they would join its
- * Services and disruption budget. And no Job depends on the StatefulSets: their pods only turn
+ * Services and disruption budget. And no setup Job depends on the StatefulSets: their pods only turn
  * ready once the Job has run (`cockroach init`), so Pulumi must create both side by side.
  *
  * No Istio sidecar: the namespaces are labelled for injection, and with the pinned Istio 1.24

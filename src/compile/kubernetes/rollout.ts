@@ -151,7 +151,7 @@ function onDeleteUpdates(statefulSet: PlannedResource): PlannedResource {
 }
 
 /** The Job pods' `app.kubernetes.io/component`. */
-const ROLE = "rollout";
+const POD_COMPONENT = "rollout";
 
 const jobName = (component: string) => kubernetesName([component, "rollout"]);
 
@@ -227,7 +227,7 @@ function rolloutResources(
   };
   const egress = apiServerEgress(
     { name: kubernetesName([name, "api"]), namespace, labels: labels() },
-    jobPodLabels(topology, placed, name, ROLE),
+    jobPodLabels(topology, placed, name, POD_COMPONENT),
   );
   const job = () => {
     const built = sets();
@@ -264,7 +264,7 @@ function rolloutResources(
         },
         podAnnotations: { [POD_TEMPLATES_ANNOTATION]: hash },
         activeDeadlineSeconds: timeout,
-        role: ROLE,
+        role: POD_COMPONENT,
       },
     );
   };

@@ -41,6 +41,11 @@ export interface StackSettings {
    * zone labels (kind, minikube) — never for production. @default "required"
    */
   readonly zoneLabels: "required" | "preferred";
+  /**
+   * Image of the rollout Jobs (kubectl and bash), for a registry mirror or a pinned digest.
+   * @default ROLLOUT_IMAGE (src/compile/kubernetes/rollout.ts)
+   */
+  readonly rolloutImage?: string;
   /** Endpoints subscribed to the alarm topics topoplan creates. @default [] */
   readonly alarmSubscriptions: readonly AlarmSubscription[];
 }
@@ -129,6 +134,13 @@ const SettingsSchema = z.strictObject({
   // "ambient" is read to be refused with its reason (parseStackSettings), not as an unknown word.
   meshMode: z.enum(["sidecar", "ambient"]).default("sidecar"),
   zoneLabels: z.enum(["required", "preferred"]).default("required"),
+  rolloutImage: z
+    .string()
+    .regex(
+      /^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$/,
+      "expected an image reference, e.g. registry.example.com/tools/k8s:1.31.4",
+    )
+    .optional(),
   alarmSubscriptions: z.array(AlarmSubscriptionSchema).default([]),
 });
 
@@ -154,6 +166,7 @@ export const CONFIG_KEYS = {
   ingressNamespace: "text",
   meshMode: "text",
   zoneLabels: "text",
+  rolloutImage: "text",
   alarmSubscriptions: "json",
 } as const;
 

@@ -158,6 +158,7 @@ function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: S
       regionCidrs: settings.regionCidrs,
       zoneLabels: settings.zoneLabels,
       ingressNamespace: settings.ingressNamespace,
+      ...(settings.rolloutImage === undefined ? {} : { rolloutImage: settings.rolloutImage }),
     },
     prerequisites: { installAddons: settings.installAddons, meshMode: settings.meshMode },
     awsAccess: {

@@ -131,6 +131,20 @@ describe("parseStackSettings", () => {
     expect(problem).toMatchObject({ path: "topoplan:ingressNamespace" });
   });
 
+  it("reads the rollout Jobs' image, an image reference (no spaces, no shell)", () => {
+    const settings = (rolloutImage?: string) =>
+      parseStackSettings({
+        topology: "stacks/x.ts",
+        ...(rolloutImage === undefined ? {} : { rolloutImage }),
+      });
+    expect(settings().rolloutImage).toBeUndefined();
+    expect(settings("registry.example.com/tools/k8s@sha256:0123abcd").rolloutImage).toBe(
+      "registry.example.com/tools/k8s@sha256:0123abcd",
+    );
+    const [problem] = inputError(() => settings("alpine/k8s:1.31 $(id)")).diagnostics;
+    expect(problem).toMatchObject({ path: "topoplan:rolloutImage" });
+  });
+
   it("refuses ambient mode, saying why, rather than compile a mesh whose traffic the policies refuse", () => {
     const [problem] = inputError(() =>
       parseStackSettings({ topology: "stacks/x.ts", meshMode: "ambient" }),

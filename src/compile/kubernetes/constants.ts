@@ -92,4 +92,6 @@ export interface KubernetesOptions {
    * preferences for clusters without zone labels (kind). See zone-fallback.ts. @default "required"
    */
   readonly zoneLabels?: "required" | "preferred";
+  /** Image of the rollout Jobs: kubectl and bash (rollout.ts). @default ROLLOUT_IMAGE */
+  readonly rolloutImage?: string;
 }

@@ -104,6 +104,7 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
     model.name,
     applyZoneLabels(resources, options),
     rules.map((r) => r.placed),
+    options.rolloutImage,
   );
 }
 

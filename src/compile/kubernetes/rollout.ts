@@ -45,7 +45,8 @@ export const STATEFULSET_TYPE = "kubernetes:apps/v1:StatefulSet";
 /**
  * kubectl with bash (Docker Hub `alpine/k8s`, https://hub.docker.com/r/alpine/k8s: Alpine with
  * kubectl, bash and jq, tagged by kubectl version; kubectl supports one minor version either side
- * of the API server's, https://kubernetes.io/releases/version-skew-policy/#kubectl).
+ * of the API server's, https://kubernetes.io/releases/version-skew-policy/#kubectl). A stack names
+ * another (a registry mirror, a digest, a kubectl matching its clusters) with `topoplan:rolloutImage`.
  */
 export const ROLLOUT_IMAGE = "alpine/k8s:1.31.4";
 
@@ -120,6 +121,7 @@ export function withOrderedRollouts(
   topology: string,
   resources: readonly PlannedResource[],
   placed: readonly Placed[],
+  image = ROLLOUT_IMAGE,
 ): PlannedResource[] {
   const setsOf = new Map<string, PlannedResource[]>();
   for (const r of resources)
@@ -136,7 +138,7 @@ export function withOrderedRollouts(
   for (const p of placed) {
     const here = rolled.get(p.name)?.filter((r) => r.region === p.region) ?? [];
     if (p.kind === "service" || here.length === 0) continue;
-    jobs.push(...rolloutResources(topology, p, here, previous.get(p.name)));
+    jobs.push(...rolloutResources(topology, p, here, previous.get(p.name), image));
     previous.set(p.name, rolloutJobLogicalName(p.region, p.namespace, p.name));
   }
   return [...resources.map((r) => updated.get(r.name) ?? r), ...jobs];
@@ -186,6 +188,7 @@ function rolloutResources(
   placed: Placed,
   statefulSets: readonly PlannedResource[],
   previous: string | undefined,
+  image: string,
 ): PlannedResource[] {
   const name = jobName(placed.name);
   const { namespace, region } = placed;
@@ -243,7 +246,7 @@ function rolloutResources(
       name,
       {
         suffix: "rollout",
-        image: ROLLOUT_IMAGE,
+        image,
         script: ROLLOUT_SCRIPT,
         userId: USER_ID,
         env: [

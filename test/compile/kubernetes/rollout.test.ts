@@ -283,3 +283,15 @@ describe("the rollout script (against a fake kubectl)", { timeout: 90_000 }, () 
     expect(after.deleted.map((d) => d.pod)).toEqual(["kv-a-2"]);
   });
 });
+
+describe("the rollout image", () => {
+  it("is the stack's topoplan:rolloutImage when set (a registry mirror, a digest)", () => {
+    const image = (options?: Parameters<typeof compile>[1]) =>
+      manifest(compile(SHOP, options), "eu-west-1/shop/Job/orders-rollout").spec.template.spec.containers[0]
+        .image;
+    expect(image()).toBe("alpine/k8s:1.31.4");
+    expect(image({ rolloutImage: "registry.example.com/tools/k8s:1.31.4" })).toBe(
+      "registry.example.com/tools/k8s:1.31.4",
+    );
+  });
+});

@@ -45,7 +45,7 @@ export const retryAmplification: Rule = {
         findings.push({
           path: `${root.path}.calls[${index}]`,
           message: `call path ${worst.names.join(" → ")} multiplies attempts ${worst.attempts.join(" × ")} = ${worst.product} (threshold ${threshold}): one failing ${last} request becomes ${worst.product}`,
-          fix: "retry at one layer only: keep the retries on the outermost call and set retries: 0 on the calls below it",
+          fix: retryBelowFix(services, root, index),
           data: { chain: worst.names, attempts: worst.attempts, product: worst.product, threshold },
         });
       });
@@ -53,6 +53,36 @@ export const retryAmplification: Rule = {
     return findings;
   },
 };
+
+/** Calls named in a fix before the rest are counted. */
+const FIX_NAMES_MAX = 8;
+
+/**
+ * The fix for an entry call: keep its retries and set retries: 0 on every retrying call it can
+ * reach, naming them. Naming the worst chain's calls only would leave any other chain over the
+ * threshold (a fan-out below), to be reported again after the fix.
+ */
+function retryBelowFix(
+  services: ReadonlyMap<string, ResolvedService>,
+  root: ResolvedService,
+  index: number,
+): string {
+  const retrying: string[] = [];
+  const seen = new Set<string>([root.name]);
+  const queue = [root.calls[index]!.to];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const service = services.get(next);
+    if (service === undefined || seen.has(next)) continue;
+    seen.add(next);
+    service.calls.forEach((call, i) => {
+      if (call.retries > 0) retrying.push(`${service.path}.calls[${i}]`);
+      queue.push(call.to);
+    });
+  }
+  const named = retrying.slice(0, FIX_NAMES_MAX).join(", ");
+  const more = retrying.length > FIX_NAMES_MAX ? ` and ${retrying.length - FIX_NAMES_MAX} more` : "";
+  return `retry at one layer only: keep the retries on ${root.path}.calls[${index}] and set retries: 0 on the calls below it that retry: ${named}${more}`;
+}
 
 function worstChain(
   services: ReadonlyMap<string, ResolvedService>,

@@ -1,3 +1,4 @@
+import { zonesIn } from "../../src/model/resolve.js";
 import { callersOf, componentByName, list } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -6,6 +7,18 @@ import type { Finding, Rule } from "../types.js";
  * datastore or stream, a service in one region (or one pod), a single-region datastore that hard callers
  * in other regions depend on.
  */
+/**
+ * How a single replica becomes three that outlive a zone, given the zones its region offers: a
+ * majority of three needs the lost zone to hold at most one, so with two zones the third replica
+ * goes to another region, and with one zone a zone is the region.
+ */
+function threeReplicasFix(region: string, zones: number): string {
+  if (zones >= 3) return `set replicas: 3 spread over three zones of ${region} (survive: zone)`;
+  if (zones === 2)
+    return `set replicas: 3, two in ${region}'s two zones and one in another region (survive: zone): with three in two zones, losing the zone that holds two leaves no majority`;
+  return `set replicas: 3 over three regions (survive: region): ${region} has one zone, so losing it loses the region`;
+}
+
 export const singlePointOfFailure: Rule = {
   id: "single-point-of-failure",
   title: "No single zone or region takes down a hard dependency chain",
@@ -17,6 +30,7 @@ export const singlePointOfFailure: Rule = {
   },
   check(model) {
     const findings: Finding[] = [];
+    const zonesOf = zonesIn(model.catalog);
     const hardCallers = (name: string) =>
       callersOf(model, name).filter(({ service, index }) => service.calls[index]!.hard);
     const callerNote = (name: string) => {
@@ -53,10 +67,12 @@ export const singlePointOfFailure: Rule = {
     for (const store of model.datastores) {
       if (store.replicas === 1) {
         const zone = store.groups[0]?.leader.zone ?? store.regions[0] ?? "its zone";
+        const region = store.placement[0]?.region ?? store.regions[0]!;
         findings.push({
           path: `${store.path}.replicas`,
           message: `${store.path} has 1 replica: losing zone ${zone} loses its data and stops it${callerNote(store.name)}`,
-          fix: "set replicas: 3 spread over three zones (survive: zone)",
+          // The region's zones, not the placement's: one replica is pinned to one zone.
+          fix: threeReplicasFix(region, zonesOf(region).length),
         });
         continue;
       }
@@ -87,10 +103,14 @@ export const singlePointOfFailure: Rule = {
       const region = service.regions[0]!;
       if (service.regions.length > 1) continue;
       if (service.replicasPerRegion === 1) {
+        const zones = Math.min(3, zonesOf(region).length);
         findings.push({
           path: `${service.path}.replicasPerRegion`,
           message: `${service.path} runs 1 pod in ${region}: losing its zone stops it${callerNote(service.name)}`,
-          fix: "set replicasPerRegion: 3 (one per zone), and add a second region",
+          fix:
+            zones > 1
+              ? `set replicasPerRegion: ${zones} (one per zone of ${region}), and add a second region`
+              : `add a second region: ${region} has one zone, so more pods there share its fate`,
         });
         continue;
       }

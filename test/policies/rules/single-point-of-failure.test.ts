@@ -45,7 +45,7 @@ describeRule(singlePointOfFailure, {
           path: "datastores.cache.replicas",
           message:
             "datastores.cache has 1 replica: losing zone eu-west-1a loses its data and stops it and its hard callers api with it",
-          fix: "set replicas: 3 spread over three zones (survive: zone)",
+          fix: "set replicas: 3 spread over three zones of eu-west-1 (survive: zone)",
         },
         {
           path: "datastores.kv.placement",
@@ -61,6 +61,29 @@ describeRule(singlePointOfFailure, {
         {
           path: "services.batch.replicasPerRegion",
           message: "services.batch runs 1 pod in eu-west-1: losing its zone stops it",
+          fix: "set replicasPerRegion: 3 (one per zone of eu-west-1), and add a second region",
+        },
+      ],
+    },
+    {
+      // sa-east-1 offers two zones to many accounts (the catalog's accountZoneLimit): "three zones"
+      // cannot be followed there, and three replicas in two zones lose their majority with one zone.
+      name: "in a region of two zones, the fixes count two",
+      spec: {
+        name: "shop",
+        datastores: { cache: { replication: "primary-replica", replicas: 1, placement: { "sa-east-1": 1 } } },
+        services: { batch: { regions: ["sa-east-1"], replicasPerRegion: 1 } },
+      },
+      expect: [
+        {
+          path: "datastores.cache.replicas",
+          message: "datastores.cache has 1 replica: losing zone sa-east-1a loses its data and stops it",
+          fix: "set replicas: 3, two in sa-east-1's two zones and one in another region (survive: zone): with three in two zones, losing the zone that holds two leaves no majority",
+        },
+        {
+          path: "services.batch.replicasPerRegion",
+          message: "services.batch runs 1 pod in sa-east-1: losing its zone stops it",
+          fix: "set replicasPerRegion: 2 (one per zone of sa-east-1), and add a second region",
         },
       ],
     },

@@ -44,7 +44,7 @@ export const latencySlo: Rule = {
           findings.push({
             path: `${store.path}.slo.writeP99Ms`,
             message: `write p99 SLO ${ms(writeP99Ms)} is below the ${ms(floor.rttMs)} quorum round trip ${store.leader} → ${floor.region}`,
-            fix: `move a quorum closer (e.g. ${store.quorum.write} of ${store.replicas} replicas in ${jurisdictionOfRegion(model, store.leader) ?? store.leader}) or relax the SLO`,
+            fix: quorumFix(model, store, writeP99Ms, floor.rttMs),
             data: { sloMs: writeP99Ms, floorMs: floor.rttMs, leader: store.leader, region: floor.region },
           });
         } else {
@@ -181,6 +181,38 @@ function slowWrite(
         message: `${exceeds}: ${origin} commits locally, so this is ${engine}'s local commit tail`,
         fix: relax,
       };
+}
+
+/** Regions named in a quorum fix besides the leader's. */
+const NEAR_REGIONS_MAX = 3;
+
+/**
+ * Where a write quorum must sit for the SLO to be possible: within the SLO's round trip of the
+ * leader — the leader's own zones, and the nearest regions of its provider the store's residency
+ * allows.
+ */
+function quorumFix(model: Model, store: ResolvedDatastore, sloMs: number, floorMs: number): string {
+  const relax = `relax writeP99Ms to at least ${Math.ceil(floorMs)}`;
+  const leader = store.leader;
+  // The leader's provider (one network, one bill; topoplan places across providers only where told),
+  // and what the store's residency allows.
+  const provider = model.catalog.regions.get(leader)?.provider;
+  const allowed = (region: string) =>
+    model.catalog.regions.get(region)?.provider === provider &&
+    (store.residency === undefined || store.residency.includes(jurisdictionOfRegion(model, region) ?? ""));
+  const near = [...model.catalog.regions.keys()]
+    .filter((region) => region !== leader && allowed(region))
+    .map((region) => ({ region, rttMs: rttOf(model, leader, region) }))
+    .filter((r): r is { region: string; rttMs: number } => r.rttMs !== undefined && r.rttMs < sloMs)
+    .sort((a, b) => a.rttMs - b.rttMs || byText(a.region, b.region))
+    .slice(0, NEAR_REGIONS_MAX)
+    .map((r) => `${r.region} (${ms(r.rttMs)})`);
+  const zonesMs = rttOf(model, leader, leader);
+  const inLeader = zonesMs !== undefined && zonesMs < sloMs;
+  if (!inLeader && near.length === 0)
+    return `no placement meets it: even two zones of ${leader} are ${ms(zonesMs ?? floorMs)} apart; ${relax}`;
+  const where = [...(inLeader ? [`${leader}'s zones`] : []), ...near].join(", or ");
+  return `place ${store.quorum.write} of the ${store.replicas} voting replicas (a write quorum, the leader's among them) within ${ms(sloMs)} of ${leader}: ${where}; or ${relax}`;
 }
 
 function noFigures(path: string): Finding {

@@ -52,7 +52,19 @@ describeRule(latencySlo, {
         {
           path: "datastores.accounts.slo.writeP99Ms",
           message: "write p99 SLO 20 ms is below the 69.6 ms quorum round trip eu-west-1 → us-east-1",
-          fix: "move a quorum closer (e.g. 2 of 3 replicas in EU) or relax the SLO",
+          // Where a quorum can sit: the leader's zones and its provider's regions within the SLO.
+          fix: "place 2 of the 3 voting replicas (a write quorum, the leader's among them) within 20 ms of eu-west-1: eu-west-1's zones, or eu-west-2 (13.7 ms); or relax writeP99Ms to at least 70",
+        },
+      ],
+    },
+    {
+      name: "below even the round trip between two zones: no placement meets it",
+      spec: transatlantic({ writeP99Ms: 0.5 }),
+      expect: [
+        {
+          path: "datastores.accounts.slo.writeP99Ms",
+          message: "write p99 SLO 0.5 ms is below the 69.6 ms quorum round trip eu-west-1 → us-east-1",
+          fix: "no placement meets it: even two zones of eu-west-1 are 1 ms apart; relax writeP99Ms to at least 70",
         },
       ],
     },

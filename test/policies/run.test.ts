@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES } from "../../policies/registry.js";
 import { runPolicies } from "../../policies/run.js";
 import type { Rule } from "../../policies/types.js";
@@ -206,7 +206,12 @@ describe("runPolicies", () => {
 });
 
 describe("--policy-config and --rules", () => {
-  const dir = mkdtempSync(join(tmpdir(), "topoplan-policy-"));
+  // Made in beforeAll, not while collecting: a run filtered to other tests (-t) skips this block's
+  // afterAll, and a directory made at collection would be left behind.
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "topoplan-policy-"));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("a YAML file merges over the spec's block: thresholds win, disabled and suppressions add up", async () => {

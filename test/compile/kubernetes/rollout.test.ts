@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   POD_TEMPLATES_ANNOTATION,
   ROLLOUT_SCRIPT,
@@ -170,7 +170,11 @@ if (args[0] === "get") {
 } else { process.stderr.write("unexpected: " + args.join(" ") + "\\n"); process.exit(2); }
 `;
 
-const scratch = mkdtempSync(join(tmpdir(), "topoplan-rollout-"));
+// Made in beforeAll, not while collecting: a run filtered to other tests skips afterAll.
+let scratch = "";
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "topoplan-rollout-"));
+});
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function runScript(

@@ -260,41 +260,35 @@ describe("destructive-change: one test per field", () => {
   });
 
   it("CockroachDB or Cassandra nodes removed without decommissioning", () => {
-    // The engine declared: an engine's image alone runs as a generic StatefulSet (resolve.ts).
-    const cockroach = () => {
+    // `orders` with n replicas in eu-west-1, changed further by `change`. The engine is declared:
+    // an engine's image alone runs as a generic StatefulSet (resolve.ts).
+    type Store = ReturnType<typeof base>["datastores"]["orders"] & object;
+    const orders = (n: number, change: (store: Store) => void = () => {}) => {
       const spec = base();
-      spec.datastores.orders!.deploy = { ...spec.datastores.orders!.deploy, engine: "cockroachdb" };
-      return spec;
+      const store = spec.datastores.orders!;
+      store.placement = { "eu-west-1": n };
+      store.replicas = n;
+      change(store);
+      return side(spec);
     };
-    const shrunk = diffTopologies(
-      side(cockroach()),
-      side(
-        (() => {
-          const spec = cockroach();
-          spec.datastores.orders!.placement = { "eu-west-1": 2 };
-          spec.datastores.orders!.replicas = 2;
-          return spec;
-        })(),
-      ),
-    ).destructive;
+    const cockroach = (store: Store) => {
+      store.deploy = { ...store.deploy, engine: "cockroachdb" } as Store["deploy"];
+    };
+    const shrunk = diffTopologies(orders(3, cockroach), orders(2, cockroach)).destructive;
     const skipped = shrunk.find((d) => d.data?.rule === "decommission-skipped");
     expect(skipped?.path).toBe("datastores.orders.placement.eu-west-1");
     expect(skipped?.message).toContain(
       "CockroachDB nodes in eu-west-1: 3 → 2; the StatefulSet stops its 1 highest-numbered pod without draining it",
     );
     expect(skipped?.fix).toContain("cockroach node decommission");
-    const cassandra = (n: number) => {
-      const spec = base();
-      spec.datastores.orders = {
-        replication: "multi-leader",
-        consistency: "eventual",
-        replicas: n,
-        placement: { "eu-west-1": n },
-        residency: ["EU"],
-        deploy: { target: "kubernetes", engine: "cassandra", storageGi: 100 },
-      };
-      return side(spec);
-    };
+    const cassandra = (n: number) =>
+      orders(n, (store) =>
+        Object.assign(store, {
+          replication: "multi-leader",
+          consistency: "eventual",
+          deploy: { target: "kubernetes", engine: "cassandra", storageGi: 100 },
+        }),
+      );
     const cass = diffTopologies(cassandra(4), cassandra(3)).destructive.find(
       (d) => d.data?.rule === "decommission-skipped",
     );
@@ -304,13 +298,7 @@ describe("destructive-change: one test per field", () => {
     expect(diffTopologies(cassandra(3), cassandra(4)).destructive.map((d) => d.data?.rule)).not.toContain(
       "decommission-skipped",
     );
-    const generic = (n: number) => {
-      const spec = base();
-      spec.datastores.orders!.placement = { "eu-west-1": n };
-      spec.datastores.orders!.replicas = n;
-      return side(spec);
-    };
-    expect(diffTopologies(generic(3), generic(2)).destructive.map((d) => d.data?.rule)).toEqual([
+    expect(diffTopologies(orders(3), orders(2)).destructive.map((d) => d.data?.rule)).toEqual([
       "replicas-removed",
     ]);
   });

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedDatastore } from "../../model/types.js";
-import { BURN_RATE_ALERTS, type SloWindow } from "../observability/promql.js";
+import { BURN_RATE_ALERTS, burnPairsText, SLO_WINDOW_SECONDS } from "../observability/promql.js";
 import type { AwsContext } from "./context.js";
 import { logicalName, SHARED } from "./names.js";
 import { out, STATEFUL } from "./typed.js";
@@ -152,16 +152,6 @@ export function systemErrorThreshold(store: ResolvedDatastore, seconds: number, 
   return Math.max(1, Math.round(burnRate * (1 - availability) * perSecond * seconds));
 }
 
-const WINDOW_SECONDS: Readonly<Record<SloWindow, number>> = {
-  "5m": 300,
-  "30m": 1_800,
-  "1h": 3_600,
-  "2h": 7_200,
-  "6h": 21_600,
-  "1d": 86_400,
-  "3d": 259_200,
-};
-
 /**
  * DynamoDB server errors (HTTP 500) in `region`. With an availability SLO and traffic figures, the
  * SLO's multiwindow multi-burn-rate alerts, as the Kubernetes targets' (BURN_RATE_ALERTS: page at
@@ -199,19 +189,20 @@ function systemErrorAlarms(
     });
     return;
   }
+  // Three digits: 1 − 0.99999 is 0.00100000000000989 in binary.
   const budget = `${Number(((1 - availability) * 100).toPrecision(3))}%`;
   for (const alert of BURN_RATE_ALERTS) {
     const members: string[] = [];
     const pairs = alert.pairs.map((pair) => {
       const keys = [pair.long, pair.short].map((window) => {
         const key = `system-errors-${alert.severity}-${pair.burnRate}x-${window}`;
-        const threshold = systemErrorThreshold(store, WINDOW_SECONDS[window], pair.burnRate);
+        const threshold = systemErrorThreshold(store, SLO_WINDOW_SECONDS[window], pair.burnRate);
         ctx.alarm({
           ...common,
           key,
           description: `${store.path}: DynamoDB SystemErrors in ${region} over ${window} at or above ${threshold}, the ${pair.burnRate}× burn of the ${budget} error budget at the declared traffic (part of the ${alert.severity} burn-rate alarm)`,
           threshold,
-          periodSeconds: WINDOW_SECONDS[window],
+          periodSeconds: SLO_WINDOW_SECONDS[window],
           evaluationPeriods: 1,
           datapointsToAlarm: 1,
           notify: false,
@@ -221,12 +212,7 @@ function systemErrorAlarms(
       });
       return keys;
     });
-    const windows = alert.pairs
-      .map(
-        (p) =>
-          `${p.long}/${p.short} at ${p.burnRate}× (${Number((p.budgetConsumed * 100).toPrecision(3))}% of a 30-day budget)`,
-      )
-      .join(" or ");
+    const windows = burnPairsText(alert, "×");
     ctx.compositeAlarm({
       component: store.name,
       region,

@@ -124,8 +124,12 @@ export function withOrderedRollouts(
   image = ROLLOUT_IMAGE,
 ): PlannedResource[] {
   const setsOf = new Map<string, PlannedResource[]>();
-  for (const r of resources)
-    if (r.type === STATEFULSET_TYPE) setsOf.set(r.component, [...(setsOf.get(r.component) ?? []), r]);
+  for (const r of resources) {
+    if (r.type !== STATEFULSET_TYPE) continue;
+    const sets = setsOf.get(r.component);
+    if (sets === undefined) setsOf.set(r.component, [r]);
+    else sets.push(r);
+  }
   const rolled = new Map(
     [...setsOf]
       .filter(([, sets]) => sets.length > 1)
@@ -193,14 +197,19 @@ function rolloutResources(
   const name = jobName(placed.name);
   const { namespace, region } = placed;
   const labels = () => componentLabels(topology, placed);
-  const sets = () => statefulSets.map(setTemplate);
+  // Read once for the Role and the Job (each StatefulSet's manifest is built again to read it).
+  let built: SetTemplate[] | undefined;
+  const sets = () => {
+    built ??= statefulSets.map(setTemplate);
+    return built;
+  };
   const account: IServiceAccount = {
     apiVersion: "v1",
     kind: "ServiceAccount",
     metadata: { name, namespace, labels: labels() },
   };
   const role = (): IRole => {
-    const built = sets();
+    const here = sets();
     return {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
@@ -209,13 +218,13 @@ function rolloutResources(
         {
           apiGroups: ["apps"],
           resources: ["statefulsets"],
-          resourceNames: built.map((s) => s.name),
+          resourceNames: here.map((s) => s.name),
           verbs: ["get"],
         },
         {
           apiGroups: [""],
           resources: ["pods"],
-          resourceNames: built.flatMap((s) => Array.from({ length: s.replicas }, (_, i) => `${s.name}-${i}`)),
+          resourceNames: here.flatMap((s) => Array.from({ length: s.replicas }, (_, i) => `${s.name}-${i}`)),
           verbs: ["get", "delete"],
         },
       ],
@@ -233,11 +242,11 @@ function rolloutResources(
     jobPodLabels(topology, placed, name, POD_COMPONENT),
   );
   const job = () => {
-    const built = sets();
-    const pods = built.reduce((sum, s) => sum + s.replicas, 0);
+    const here = sets();
+    const pods = here.reduce((sum, s) => sum + s.replicas, 0);
     const timeout = SECONDS_PER_POD * pods;
     const hash = createHash("sha256")
-      .update(JSON.stringify(built.map((s) => s.template)))
+      .update(JSON.stringify(here.map((s) => s.template)))
       .digest("hex")
       .slice(0, 16);
     return jobManifest(
@@ -251,7 +260,7 @@ function rolloutResources(
         userId: USER_ID,
         env: [
           { name: "NAMESPACE", value: namespace },
-          { name: "STATEFULSETS", value: built.map((s) => s.name).join(" ") },
+          { name: "STATEFULSETS", value: here.map((s) => s.name).join(" ") },
           { name: "POLL_SECONDS", value: "5" },
         ],
       },

@@ -7,6 +7,17 @@
 export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
 export type SloWindow = (typeof SLO_WINDOWS)[number];
 
+/** Each window in seconds (CloudWatch alarms take their period in seconds: compile/aws/dynamodb.ts). */
+export const SLO_WINDOW_SECONDS: Readonly<Record<SloWindow, number>> = {
+  "5m": 300,
+  "30m": 1_800,
+  "1h": 3_600,
+  "2h": 7_200,
+  "6h": 21_600,
+  "1d": 86_400,
+  "3d": 259_200,
+};
+
 /**
  * One multiwindow burn-rate condition: the error ratio over both windows must exceed
  * `burnRate × (1 − availability)` (Google SRE Workbook ch. 5, table 5-8, as Sloth's google-30d).
@@ -42,6 +53,16 @@ export const BURN_RATE_ALERTS: readonly BurnRateAlert[] = [
     ],
   },
 ];
+
+/** An alert's pairs for a reader: `1h/5m at 14.4x (2% of a 30-day budget) or …`. */
+export function burnPairsText(alert: BurnRateAlert, times = "x"): string {
+  return alert.pairs
+    .map(
+      (p) =>
+        `${p.long}/${p.short} at ${num(p.burnRate)}${times} (${num(p.budgetConsumed * 100)}% of a 30-day budget)`,
+    )
+    .join(" or ");
+}
 
 /**
  * Low-traffic guard: a burn-rate condition only counts when the component served at least this

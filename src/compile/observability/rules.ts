@@ -8,6 +8,7 @@ import { bucketAround, serviceBucketsMs } from "./buckets.js";
 import { indicatorsOf } from "./indicators.js";
 import {
   BURN_RATE_ALERTS,
+  burnPairsText,
   burnRateExpression,
   COMPONENT_LABEL,
   errorBudget,
@@ -248,12 +249,7 @@ function burnRateAlerts(component: ResolvedComponent, ind: Indicators, options: 
   const budget = errorBudget(availability);
   const slo = `${num(availability * 100)}%`;
   return BURN_RATE_ALERTS.map((alert) => {
-    const windows = alert.pairs
-      .map(
-        (p) =>
-          `${p.long}/${p.short} at ${num(p.burnRate)}x (${num(p.budgetConsumed * 100)}% of a 30-day budget)`,
-      )
-      .join(" or ");
+    const windows = burnPairsText(alert);
     return {
       alert: alert.severity === "page" ? ALERT.burnPage : ALERT.burnTicket,
       expr: burnRateExpression(component.name, alert, budget, options.minRequestsPerSecond),

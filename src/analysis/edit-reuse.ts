@@ -3,6 +3,7 @@ import type { Model, ResolvedDatastore, ResolvedService } from "../model/types.j
 import { analysisIndex } from "./analysis-index.js";
 import { availabilityCap } from "./caps.js";
 import { serviceCost } from "./cost.js";
+import { NO_WAIT_UP_TO } from "./lag.js";
 import { type NetworkView, networkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import { hasCallCycle, type Reuse } from "./touched.js";
@@ -22,8 +23,8 @@ export interface AnalysedModel {
  * - its own regions, zones, processing time, calls and SLO (not its replica count or pod size:
  *   those are its cost, recomputed for every kept result),
  * - the figures of what it calls: a datastore's latency and availability follow its definition,
- *   its availability cap, the load of the links its replicas use and its writers' demand (which
- *   elects its leader); a stream's its definition;
+ *   its availability cap, the queueing on the links its replicas use (linkQueues) and its writers'
+ *   demand (which elects its leader); a stream's its definition;
  *   a callee service's these same inputs, transitively.
  * Datastores and streams themselves are analysed in full: their figures follow their callers'
  * traffic and every component's load on the links. Call cycles make a service's figures depend on
@@ -39,8 +40,8 @@ export function editReuse(
   if (hasCallCycle(old) || hasCallCycle(model)) return undefined;
   const was = modelIndex(old);
   const now = modelIndex(model);
-  const oldLinks = linksByRegion(before.analysis.links);
-  const newLinks = linksByRegion(links);
+  const oldLinks = linkQueues(before.analysis.links);
+  const newLinks = linkQueues(links);
 
   // The two models' networks without failures, made when a datastore is first compared.
   let netNow: NetworkView | undefined;
@@ -140,11 +141,19 @@ function sameNetwork(a: Model, b: Model): boolean {
   return inputs(a) === inputs(b);
 }
 
-/** Each region's links (either end), as text: what a datastore's acknowledgement delays read. */
-function linksByRegion(links: readonly LinkLoad[]): Map<string, string[]> {
+/**
+ * Each region's queueing links (either end), as text: what a datastore's acknowledgement delays read
+ * of the loads (datastores.ts `shipDelay`, lag.ts `linkSojournMs`). Only a link with a declared
+ * capacity queues, and only above NO_WAIT_UP_TO: below it an item takes its transfer alone, as on
+ * an idle link, which the network (compared in sameNetwork) decides. So a placement or a caller that
+ * moves some megabits over a link leaves its readers' figures, and their callers', alone.
+ */
+function linkQueues(links: readonly LinkLoad[]): Map<string, string[]> {
   const byRegion = new Map<string, string[]>();
   for (const link of links) {
-    const text = JSON.stringify(link);
+    const rho = link.utilisation ?? 0;
+    if (link.capacityMbps === undefined || rho <= NO_WAIT_UP_TO) continue;
+    const text = `${link.from}|${link.to} ${link.capacityMbps} ${rho}`;
     for (const region of new Set([link.from, link.to])) {
       const list = byRegion.get(region);
       if (list === undefined) byRegion.set(region, [text]);
@@ -154,7 +163,7 @@ function linksByRegion(links: readonly LinkLoad[]): Map<string, string[]> {
   return byRegion;
 }
 
-/** The loads on every link touching one of the datastore's regions are the same in both models. */
+/** The queueing links touching one of the datastore's regions are the same in both models. */
 function loadsAlike(
   ds: ResolvedDatastore,
   before: ReadonlyMap<string, readonly string[]>,

@@ -30,6 +30,12 @@ export function pipelineOf(ds: Pick<ResolvedDatastore, "deploy">): Pipeline {
 /** The share of items above each quoted quantile. */
 const ABOVE = { p50: 0.5, p99: 0.01 } as const;
 
+/**
+ * The utilisation up to which no quoted quantile of a link's sojourn waits ({@link linkSojournMs}:
+ * the q-quantile wait is 0 for ρ ≤ 1 − q): an item then takes its transfer alone, as on an idle link.
+ */
+export const NO_WAIT_UP_TO = Math.min(...Object.values(ABOVE));
+
 /** The item size the analysis assumes when a datastore declares none (`traffic.itemBytes`). */
 export const DEFAULT_ITEM_BYTES = 1024;
 

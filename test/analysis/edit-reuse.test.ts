@@ -61,10 +61,37 @@ const EDITS: Record<string, (spec: Spec, at: number) => void> = {
     const [, ds] = nth((spec.datastores ?? {}) as Record<string, Record<string, unknown>>, at);
     ds.slo = { availability: 0.9 };
   },
+  // A store's flows move over links: a little (queues unchanged), or enough to queue (edit-reuse.ts linkQueues).
+  storeTrafficUp(spec, at) {
+    scaleTraffic(spec, at, 1.5);
+  },
+  storeTrafficFlood(spec, at) {
+    scaleTraffic(spec, at, 400);
+  },
+  // Where a solve candidate differs: one replica moved to another of the spec's regions.
+  storePlacement(spec, at) {
+    const [, ds] = nth((spec.datastores ?? {}) as Record<string, Record<string, unknown>>, at);
+    const placement = ds.placement as Record<string, number>;
+    const [from] = Object.keys(placement);
+    const regions = [...new Set(Object.values(spec.services).flatMap((s) => s.regions as string[]))];
+    const to = regions.find((r) => !(r in placement)) ?? regions.find((r) => r !== from);
+    if (from === undefined || to === undefined || placement[from]! < 2) return;
+    placement[from]! -= 1;
+    placement[to] = (placement[to] ?? 0) + 1;
+    ds.residency = undefined;
+  },
   settings(spec) {
     spec.model = { ...spec.model, processingTailFactor: 4 };
   },
 };
+
+function scaleTraffic(spec: Spec, at: number, by: number): void {
+  const [, ds] = nth((spec.datastores ?? {}) as Record<string, Record<string, unknown>>, at);
+  const traffic = ds.traffic as { readsPerSec?: number; writesPerSec?: number } | undefined;
+  if (traffic === undefined) return;
+  if (traffic.readsPerSec !== undefined) traffic.readsPerSec = Math.round(traffic.readsPerSec * by);
+  if (traffic.writesPerSec !== undefined) traffic.writesPerSec = Math.round(traffic.writesPerSec * by);
+}
 
 function nth<T>(record: Record<string, T>, at: number): [string, T] {
   const entries = Object.entries(record);
@@ -119,5 +146,31 @@ describe("analyseEdited (diff's second side) equals the plain analysis", () => {
     const changed = edited.services.find((s) => s.name === deepest)!;
     expect(changed.latency).not.toBe(before[0]!.analysis.services.find((s) => s.name === deepest)!.latency);
     expect(text(edited)).toBe(text(analyse(load(next))));
+  });
+
+  it("keeps the services of other stores when a store's flows move over links that do not queue", () => {
+    // No declared capacities: a link's load changes no acknowledgement delay (lag.ts linkSojournMs).
+    const spec = { ...structuredClone(specs[0]!), network: undefined };
+    const original = load(spec);
+    const base = { model: original, analysis: analyse(original) };
+    const next = structuredClone(spec);
+    scaleTraffic(next, 0, 3);
+    const [store] = nth((next.datastores ?? {}) as Record<string, unknown>, 0);
+    const model = load(next);
+    const edited = analyseEdited(model, base);
+    expect(text(edited)).toBe(text(analyse(model)));
+    const reaches = (name: string, seen = new Set<string>()): boolean => {
+      if (name === store) return true;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return (
+        (next.services[name]?.calls as { to: string }[] | undefined)?.some((c) => reaches(c.to, seen)) ??
+        false
+      );
+    };
+    const untouched = edited.services.filter((s) => !reaches(s.name));
+    expect(untouched.length).toBeGreaterThan(0);
+    for (const s of untouched)
+      expect(s.latency, s.name).toBe(base.analysis.services.find((b) => b.name === s.name)!.latency);
   });
 });

@@ -3,6 +3,7 @@
  * engine so names and addresses agree between the manifests, the init Jobs and the lab.
  */
 import { kubernetesName, STATEFULSET_NAME_MAX } from "../compile/names.js";
+import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 import type { Member } from "./types.js";
@@ -102,4 +103,15 @@ export function largestMemberRttMs(model: Model, members: readonly Member[]): nu
     }
   }
   return largest;
+}
+
+/**
+ * Whether a service on Kubernetes calls `component` from a region outside `regions` (those where it
+ * serves clients): that call crosses clusters, to names exported to the clusterset.
+ */
+export function calledFromOtherRegions(model: Model, component: string, regions: Iterable<string>): boolean {
+  const serving = new Set(regions);
+  return modelIndex(model)
+    .callersOf(component)
+    .some((caller) => caller.deploy.target === "kubernetes" && caller.regions.some((r) => !serving.has(r)));
 }

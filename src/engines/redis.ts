@@ -17,7 +17,7 @@ import { selector } from "../compile/observability/promql.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { localMembersFromContainers } from "./local.js";
-import { allMembers, largestMemberRttMs, memberSets, peerHost } from "./members.js";
+import { allMembers, calledFromOtherRegions, largestMemberRttMs, memberSets, peerHost } from "./members.js";
 import type { EngineComponent, EngineDefinition, Indicators, Member } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.redis;
@@ -57,7 +57,15 @@ export function redisShape(model: Model, store: ResolvedDatastore, namespace: st
   const sets = memberSets(store, "region");
   const members = allMembers(sets);
   const primary = sets.find((s) => s.region === store.leader)?.members[0] ?? members[0]!;
-  const multiRegion = sets.length > 1;
+  // Members in several regions, or a caller in a region without one (it dials the primary by the
+  // name the Sentinels announce, clientsDialAnnouncedNames): every member by its clusterset name.
+  const multiRegion =
+    sets.length > 1 ||
+    calledFromOtherRegions(
+      model,
+      store.name,
+      sets.map((s) => s.region),
+    );
   const peers = objectNames(store.name).peers;
   return {
     members,
@@ -289,13 +297,17 @@ function indicators(component: EngineComponent): Indicators {
 export const redis: EngineDefinition = {
   id: "redis",
   capabilities: CAPS,
-  requires: ["multicluster-services (for members in several regions)"],
+  requires: [
+    "multicluster-services (for members in several regions, or callers in a region without members)",
+  ],
   // The Sentinels beside each member ask each other for failover votes and the primary's address.
   otherPeerPorts: [SENTINEL_PORT],
   // Clients ask them too: the client Service reaches every member, and a write that lands on a
   // replica fails (READONLY); a Sentinel-aware client asks `<component>-sentinel` for the primary
   // of master `<component>` (SENTINEL get-master-addr-by-name) and writes there.
   discoveryPorts: [SENTINEL_PORT],
+  discoveryService: sentinelServiceName,
+  clientsDialAnnouncedNames: true,
   // A client asks the Sentinels for the primary and connects to the name they announce (its peer
   // host name, announce-hostnames): the headless peers Service.
   clientsDialMembers: true,

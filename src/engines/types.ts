@@ -208,6 +208,19 @@ export interface EngineDefinition {
    */
   readonly otherPeerPorts?: readonly number[];
   /**
+   * Clients connect to the members by the names the members announce (Redis Sentinel's
+   * `announce-hostnames`), not only through the client Service: where a caller runs in a region
+   * without members, those names must resolve there, so the members announce their clusterset
+   * names and the peers Service is exported, as for members in several regions. @default false
+   */
+  readonly clientsDialAnnouncedNames?: boolean;
+  /**
+   * The Service clients ask which member to send to, on `discoveryPorts` (Redis:
+   * `<component>-sentinel`): exported to the clusterset beside the client Service where a caller
+   * runs in a region without members. @default none
+   */
+  readonly discoveryService?: (component: string) => string;
+  /**
    * Ports clients dial besides the client port to find the member to send to (Redis Sentinel's
    * 26379, which names the current primary: a write sent to a replica fails with READONLY). Opened
    * to the callers beside the client port; the engine compiles the Service that serves them.

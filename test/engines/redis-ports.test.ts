@@ -111,3 +111,63 @@ describe("clients find the primary through the Sentinels", () => {
     }
   });
 });
+
+describe("a caller in a region without members", () => {
+  // It asks a Sentinel for the primary and dials the name the Sentinels announce: both must exist in
+  // its cluster. The Sentinel Service was never exported, and a store in one region announced its
+  // members' cluster-local names: the compiled call failed on DNS while the analysis priced it.
+  const away = (placement: Record<string, number>) =>
+    redisPlan(placement, {
+      api: {
+        regions: ["eu-north-1"],
+        calls: [{ to: "cache", op: "write", timeoutMs: 300 }],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", port: 8080 },
+      },
+    });
+  const exported = (resources: ReturnType<typeof away>, region: string) =>
+    resources
+      .filter((r) => r.region === region && (r.inputs as any).kind === "ServiceExport")
+      .map((r) => (r.inputs as any).metadata.name)
+      .sort();
+  const env = (resources: ReturnType<typeof away>, region: string) => {
+    const set = resources.find((r) => r.region === region && (r.inputs as any).kind === "StatefulSet");
+    const container = (set!.inputs as any).spec.template.spec.containers.find((c: any) =>
+      (c.env ?? []).some((e: any) => e.name === "SELF_HOST"),
+    );
+    return Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+  };
+
+  test("one region: the client, Sentinel and peers Services are exported, the members announce clusterset names", () => {
+    const plan = away({ "eu-west-1": 3 });
+    expect(exported(plan, "eu-west-1")).toEqual(["cache", "cache-peers", "cache-sentinel"]);
+    const vars = env(plan, "eu-west-1");
+    expect(vars.SELF_HOST).toMatch(/\.eu-west-1\.cache-peers\.[a-z0-9-]+\.svc\.clusterset\.local$/);
+    expect(vars.INITIAL_PRIMARY).toMatch(/\.svc\.clusterset\.local$/);
+    // The caller's plaintext from another mesh reaches the client port and the Sentinels.
+    const mtls = plan.find((r) => r.name === "eu-west-1/shop/PeerAuthentication/cache-mtls");
+    expect(Object.keys((mtls!.inputs as any).spec.portLevelMtls)).toEqual(
+      expect.arrayContaining(["6379", "26379"]),
+    );
+  });
+
+  test("several regions: the Sentinel Service is exported too", () => {
+    const plan = away({ "eu-west-1": 2, "us-east-1": 1 });
+    for (const region of ["eu-west-1", "us-east-1"])
+      expect(exported(plan, region)).toEqual(["cache", "cache-peers", "cache-sentinel"]);
+  });
+
+  test("callers only where members run: nothing more is exported", () => {
+    const plan = redisPlan(
+      { "eu-west-1": 3 },
+      {
+        api: {
+          regions: ["eu-west-1"],
+          calls: [{ to: "cache", op: "write", timeoutMs: 100 }],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", port: 8080 },
+        },
+      },
+    );
+    expect(exported(plan, "eu-west-1")).toEqual([]);
+    expect(env(plan, "eu-west-1").SELF_HOST).toMatch(/\.cache-peers\.[a-z0-9-]+\.svc\.cluster\.local$/);
+  });
+});

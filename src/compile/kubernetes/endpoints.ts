@@ -12,9 +12,9 @@
  * With an engine, `deploy.port`, `peerPort` and `metricsPort` are ignored (docs/engines.md): the
  * answers come from the engine catalog (src/engines).
  */
+import { calledFromOtherRegions } from "../../engines/members.js";
 import { engineOf } from "../../engines/registry.js";
 import type { EngineDefinition } from "../../engines/types.js";
-import { modelIndex } from "../../model/model-index.js";
 import type { Model, ResolvedComponent } from "../../model/types.js";
 import { byText } from "../../order.js";
 import { ISTIO_SIDECAR_METRICS, type KubernetesDeploy } from "./constants.js";
@@ -160,7 +160,7 @@ export function sidecarlessPorts(model: Model, component: OnKubernetes): number[
   const declared = engine?.sidecarlessClients ?? [];
   const clients =
     typeof declared === "function" ? (component.kind === "service" ? [] : declared(component)) : declared;
-  const acrossRegions = peersAcrossRegions(component) ? memberPorts(component) : [];
+  const acrossRegions = peersAcrossClusters(model, component) ? memberPorts(component) : [];
   const fromOtherRegions = crossRegionClientPort(model, component);
   const ports = new Set([
     ...(scrape.bySidecar ? [] : [scrape.port]),
@@ -194,11 +194,9 @@ function ownClientService(component: ResolvedComponent): boolean {
 export function crossRegionClientPort(model: Model, component: OnKubernetes): number | undefined {
   const engine = engineFor(component);
   if (!ownClientService(component) && engine?.clientServiceExported !== true) return undefined;
-  const serving = new Set(servingRegions(component));
-  const away = modelIndex(model)
-    .callersOf(component.name)
-    .some((caller) => caller.deploy.target === "kubernetes" && caller.regions.some((r) => !serving.has(r)));
-  return away ? listeningDeploy(component.deploy).port : undefined;
+  return calledFromOtherRegions(model, component.name, servingRegions(component))
+    ? listeningDeploy(component.deploy).port
+    : undefined;
 }
 
 /**
@@ -220,4 +218,29 @@ export function memberPorts(component: OnKubernetes): number[] {
 export function peersAcrossRegions(component: OnKubernetes): boolean {
   if (component.kind !== "datastore" || component.regions.length < 2) return false;
   return engineFor(component)?.peersAcrossRegions !== false;
+}
+
+/**
+ * Whether the members are dialled by their clusterset names, so their peers Service is exported
+ * and their ports take plaintext from other clusters: members in several regions
+ * (peersAcrossRegions), or clients that dial the names the members announce
+ * (`clientsDialAnnouncedNames`: Redis) running in a region without members.
+ */
+export function peersAcrossClusters(model: Model, component: OnKubernetes): boolean {
+  if (peersAcrossRegions(component)) return true;
+  const engine = engineFor(component);
+  return (
+    engine?.clientsDialAnnouncedNames === true &&
+    calledFromOtherRegions(model, component.name, servingRegions(component))
+  );
+}
+
+/**
+ * The Services a caller in a region without members dials, to export to the clusterset: the
+ * client Service (crossRegionClientPort) and the engine's discovery Service (Redis Sentinel's).
+ */
+export function servicesForCallersAway(model: Model, component: OnKubernetes): string[] {
+  if (crossRegionClientPort(model, component) === undefined) return [];
+  const discovery = engineFor(component)?.discoveryService?.(component.name);
+  return [objectNames(component.name).service, ...(discovery === undefined ? [] : [discovery])];
 }

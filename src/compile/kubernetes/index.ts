@@ -6,7 +6,7 @@ import { istioBucketAnnotations } from "../observability/buckets.js";
 import type { PlannedResource } from "../plan.js";
 import type { KubernetesOptions } from "./constants.js";
 import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption.js";
-import { crossRegionClientPort, type OnKubernetes, peersAcrossRegions } from "./endpoints.js";
+import { type OnKubernetes, peersAcrossClusters, servicesForCallersAway } from "./endpoints.js";
 import { planned, sharedLabels } from "./manifest.js";
 import { componentPolicies, componentRules, namespacePolicies, type PeerCache } from "./network-policy.js";
 import { type Placed, placements } from "./placements.js";
@@ -148,19 +148,24 @@ function exportedPeers(
   component: ResolvedComponent | undefined,
   placed: Placed,
 ): PlannedResource[] {
-  if (component?.deploy.target !== "kubernetes" || !peersAcrossRegions(component as OnKubernetes)) return [];
+  if (component?.deploy.target !== "kubernetes" || !peersAcrossClusters(model, component as OnKubernetes))
+    return [];
   return [serviceExport(model.name, placed, objectNames(placed.name).peers)];
 }
 
-/** The component's Service exported to the clusterset where a caller in another region dials it (endpoints.ts). */
+/**
+ * The component's Services exported to the clusterset where a caller in another region dials them:
+ * its client Service and an engine's discovery Service (endpoints.ts servicesForCallersAway).
+ */
 function exportedForCallersAway(
   model: Model,
   component: ResolvedComponent | undefined,
   placed: Placed,
 ): PlannedResource[] {
   if (component === undefined || component.deploy.target !== "kubernetes") return [];
-  const port = crossRegionClientPort(model, component as OnKubernetes);
-  return port === undefined ? [] : [serviceExport(model.name, placed, objectNames(placed.name).service)];
+  return servicesForCallersAway(model, component as OnKubernetes).map((service) =>
+    serviceExport(model.name, placed, service),
+  );
 }
 
 function componentByName(model: Model, placed: Placed): ResolvedComponent | undefined {

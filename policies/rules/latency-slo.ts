@@ -75,7 +75,7 @@ export const latencySlo: Rule = {
             path: `${store.path}.slo.readP99Ms`,
             message: `read p99 ${ms(worst.p99Ms)} from ${worst.origin}${andFrom(over)} exceeds the SLO ${ms(readP99Ms)}${stale ? ` (strong reads go to the leader in ${store.leader}${store.strongRead === "read-index" ? ", which confirms its leadership with a quorum round first" : ""})` : ""}`,
             fix: stale
-              ? `serve ${where} reads from the nearest replica (consistency: bounded-staleness), add a replica near ${where}, or relax readP99Ms to ${Math.ceil(worst.p99Ms)}`
+              ? strongReadFix(store, where, worst.p99Ms)
               : `add a replica near ${where}, or relax readP99Ms to ${Math.ceil(worst.p99Ms)}`,
             data: { sloMs: readP99Ms, predictedMs: worst.p99Ms, origin: worst.origin, origins: names(over) },
           });
@@ -239,6 +239,19 @@ type OriginFigure = LatencyProfile["byOrigin"][number];
 /** Origins named in a fix: the worst few, then how many more. */
 const SHOWN_ORIGINS = 3;
 const names = (over: readonly OriginFigure[]) => over.map((o) => o.origin);
+
+/**
+ * Strong reads go to the leader: a replica near the readers serves them only as stale reads, so
+ * adding one is no fix by itself. What is: reading stale from the nearest replica, or moving the
+ * leader nearer (where `leaderRegions` lets it move; writes then start from there).
+ */
+function strongReadFix(store: ResolvedDatastore, where: string, worstMs: number): string {
+  const options = [`serve ${where} reads from the nearest replica (consistency: bounded-staleness)`];
+  if (store.leaderRegions.some((region) => region !== store.leader))
+    options.push(`move the leader nearer ${where} (a replica there alone serves only stale reads)`);
+  options.push(`relax readP99Ms to ${Math.ceil(worstMs)}`);
+  return `${options.slice(0, -1).join(", ")}, or ${options.at(-1)}`;
+}
 function originList(over: readonly OriginFigure[]): string {
   const shown = names(over).slice(0, SHOWN_ORIGINS);
   const more = over.length - shown.length;

@@ -2,7 +2,8 @@ import { analysisIndex } from "../src/analysis/analysis-index.js";
 import type { Analysis, DatastoreAnalysis, ServiceAnalysis, StreamAnalysis } from "../src/analysis/types.js";
 import { ENGINE_CAPABILITIES } from "../src/engines/capabilities.js";
 import { modelIndex } from "../src/model/model-index.js";
-import type { Model, ResolvedComponent, ResolvedService } from "../src/model/types.js";
+import type { Model, ResolvedComponent, ResolvedDatastore, ResolvedService } from "../src/model/types.js";
+import { byText } from "../src/order.js";
 import { truncated } from "../src/report/numbers.js";
 
 /** Helpers shared by the rules: number formatting, the call graph, catalog look-ups. */
@@ -66,6 +67,31 @@ export function callersOf(
 
 export function jurisdictionOfRegion(model: Model, region: string): string | undefined {
   return model.catalog.regions.get(region)?.jurisdiction;
+}
+
+/**
+ * Regions a replica of `store` may move to near `from`: of `from`'s provider (one network, one bill;
+ * topoplan places across providers only where told), allowed by the store's residency, other than
+ * `from`, and passing `fits`; nearest first by median RTT.
+ */
+export function regionsNear(
+  model: Model,
+  store: Pick<ResolvedDatastore, "residency">,
+  from: string,
+  fits: (region: string, rttMs: number) => boolean,
+): { region: string; rttMs: number }[] {
+  const provider = model.catalog.regions.get(from)?.provider;
+  return [...model.catalog.regions.keys()]
+    .filter(
+      (region) =>
+        region !== from &&
+        model.catalog.regions.get(region)?.provider === provider &&
+        (store.residency === undefined ||
+          store.residency.includes(jurisdictionOfRegion(model, region) ?? "")),
+    )
+    .map((region) => ({ region, rttMs: rtt(model, from, region) }))
+    .filter((r): r is { region: string; rttMs: number } => r.rttMs !== undefined && fits(r.region, r.rttMs))
+    .sort((a, b) => a.rttMs - b.rttMs || byText(a.region, b.region));
 }
 
 /** Median RTT between two regions; the cross-zone RTT within one region. */

@@ -5,9 +5,9 @@ import { geoPartitionsUnsupported } from "../../src/spec/semantic/geo-partitions
 import {
   datastoreAnalysis,
   enginesRunning,
-  jurisdictionOfRegion,
   list,
   ms,
+  regionsNear,
   rtt as rttOf,
   serviceAnalysis,
   streamAnalysis,
@@ -194,17 +194,7 @@ const NEAR_REGIONS_MAX = 3;
 function quorumFix(model: Model, store: ResolvedDatastore, sloMs: number, floorMs: number): string {
   const relax = `relax writeP99Ms to at least ${Math.ceil(floorMs)}`;
   const leader = store.leader;
-  // The leader's provider (one network, one bill; topoplan places across providers only where told),
-  // and what the store's residency allows.
-  const provider = model.catalog.regions.get(leader)?.provider;
-  const allowed = (region: string) =>
-    model.catalog.regions.get(region)?.provider === provider &&
-    (store.residency === undefined || store.residency.includes(jurisdictionOfRegion(model, region) ?? ""));
-  const near = [...model.catalog.regions.keys()]
-    .filter((region) => region !== leader && allowed(region))
-    .map((region) => ({ region, rttMs: rttOf(model, leader, region) }))
-    .filter((r): r is { region: string; rttMs: number } => r.rttMs !== undefined && r.rttMs < sloMs)
-    .sort((a, b) => a.rttMs - b.rttMs || byText(a.region, b.region))
+  const near = regionsNear(model, store, leader, (_region, rttMs) => rttMs < sloMs)
     .slice(0, NEAR_REGIONS_MAX)
     .map((r) => `${r.region} (${ms(r.rttMs)})`);
   const zonesMs = rttOf(model, leader, leader);

@@ -1,6 +1,9 @@
+import { DEFAULT_ITEM_BYTES, linkLag, pipelineOf } from "../../src/analysis/lag.js";
+import { networkView } from "../../src/analysis/network.js";
 import { REPLICATION } from "../../src/analysis/replication/index.js";
-import type { Model } from "../../src/model/types.js";
-import { datastoreAnalysis, ms } from "../lib.js";
+import type { ReplicationLag } from "../../src/analysis/types.js";
+import type { Model, ResolvedDatastore } from "../../src/model/types.js";
+import { datastoreAnalysis, ms, regionsNear } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /** Replication lag targets against the analysis' lag to each follower region. */
@@ -12,7 +15,7 @@ export const replicationLagSlo: Rule = {
   docs: {
     why: "Replication lag is the data a failover loses and the staleness followers serve; a target the links cannot meet means stale reads and a larger RPO than promised.",
     how: "Compares `slo.replicationLagMs` with the analysis' p99 lag to every follower region (≈ RTT/2 + transfer + queueing, growing as 1/(1−ρ) with link utilisation ρ; unbounded at ρ ≥ 1); `slo.rpoSeconds` and `slo.rtoSeconds` with what losing the leader's region loses and how long writes stop (docs/model.md, failover), and as unmet whenever every replica is in one region.",
-    fix: "Move followers closer to the leader, add link bandwidth, or relax the SLO.",
+    fix: "Above the lag's floor (half the p99 round trip from the leader plus the replication pipeline) the link adds the rest: add bandwidth. Below it no bandwidth helps: move the replica to a region within reach that holds none of the store's replicas yet (so the store keeps its regions for its survival goal), or relax the SLO.",
   },
   check(model, analysis) {
     const findings: Finding[] = [];
@@ -51,13 +54,58 @@ export const replicationLagSlo: Rule = {
       findings.push({
         path: `${store.path}.slo.replicationLagMs`,
         message: `replication lag p99 ${ms(worst.p99Ms)} to ${worst.region} exceeds the SLO ${ms(target)}`,
-        fix: `move the ${worst.region} replicas nearer ${source ?? "the regions that write"}, add link bandwidth, or relax replicationLagMs to ${Math.ceil(worst.p99Ms)}`,
+        fix: lagFix(model, store, source, worst, target),
         data: { sloMs: target, predictedMs: worst.p99Ms, region: worst.region },
       });
     }
     return findings;
   },
 };
+
+/** Regions named where a replica could move. */
+const NEAR_REGIONS_MAX = 3;
+
+/**
+ * What meets a lag SLO: the lag to a region is at least its floor — half the p99 round trip from
+ * the write source plus the replication pipeline's p99 (lag.ts linkLag without the link's sojourn).
+ * Above the floor the link adds transfer and queueing, which bandwidth removes; below it no
+ * bandwidth helps, only a nearer region. The move keeps the store's count of regions (a region
+ * holding none of its replicas), so the fix does not trade the lag for its survival goal.
+ */
+function lagFix(
+  model: Model,
+  store: ResolvedDatastore,
+  source: string | undefined,
+  worst: ReplicationLag,
+  target: number,
+): string {
+  const relax = `relax replicationLagMs to ${Math.ceil(worst.p99Ms)}`;
+  if (source === undefined)
+    return `move the ${worst.region} replicas nearer the regions that write, add link bandwidth, or ${relax}`;
+  const net = networkView(model, []);
+  const pipeline = pipelineOf(store);
+  const itemBytes = store.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
+  const floorTo = (region: string) =>
+    linkLag(
+      { p50Ms: net.rtt(source, region), p99Ms: net.rtt99(source, region) },
+      itemBytes,
+      [],
+      region === source ? undefined : pipeline,
+    ).p99Ms;
+  const floor = floorTo(worst.region);
+  const floorText = `half the p99 round trip from ${source} plus the replication pipeline's p99`;
+  if (target >= floor)
+    return `the link from ${source} to ${worst.region} adds ${ms(worst.p99Ms - floor)} to the ${ms(floor)} floor (${floorText}): add bandwidth between them or replicate fewer bytes, or ${relax}`;
+  const held = new Set(store.regions);
+  const near = regionsNear(model, store, source, (region) => !held.has(region) && floorTo(region) <= target)
+    .slice(0, NEAR_REGIONS_MAX)
+    .map(({ region }) => `${region} (${ms(floorTo(region))})`);
+  const move =
+    near.length === 0
+      ? ""
+      : `move the ${worst.region} replicas to a region within reach that holds none yet (as many regions for the survival goal; reads near ${worst.region} then travel): ${near.join(", ")}; or `;
+  return `no bandwidth meets it: the lag to ${worst.region} cannot go below ${ms(floor)} (${floorText}); ${move}${relax}`;
+}
 
 /** RPO / RTO objectives: what a leader-region loss loses and how long writes stop. */
 function recovery(

@@ -80,7 +80,34 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.replicationLagMs",
           message: "replication lag p99 260.4 ms to ap-northeast-1 exceeds the SLO 200 ms",
-          fix: "move the ap-northeast-1 replicas nearer eu-west-1, add link bandwidth, or relax replicationLagMs to 261",
+          // Above the floor the link's transfer and queueing add the rest: bandwidth removes them.
+          fix: "the link from eu-west-1 to ap-northeast-1 adds 156.8 ms to the 103.6 ms floor (half the p99 round trip from eu-west-1 plus the replication pipeline's p99): add bandwidth between them or replicate fewer bytes, or relax replicationLagMs to 261",
+        },
+      ],
+    },
+    {
+      // Below the floor no bandwidth helps; moving the replica to a region beside the others
+      // would cost the store a region (its survival goal): only regions holding none are named.
+      name: "lag SLO below the one-way floor to Tokyo",
+      spec: {
+        ...spec,
+        datastores: { accounts: { ...spec.datastores!.accounts!, slo: { replicationLagMs: 80 } } },
+      },
+      analysis: {
+        datastores: {
+          accounts: {
+            replicationLag: [
+              { region: "ap-northeast-1", p50Ms: 105, p99Ms: 104.2, unbounded: false },
+              { region: "us-east-1", p50Ms: 40, p99Ms: 45, unbounded: false },
+            ],
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.accounts.slo.replicationLagMs",
+          message: "replication lag p99 104.2 ms to ap-northeast-1 exceeds the SLO 80 ms",
+          fix: "no bandwidth meets it: the lag to ap-northeast-1 cannot go below 103.6 ms (half the p99 round trip from eu-west-1 plus the replication pipeline's p99); move the ap-northeast-1 replicas to a region within reach that holds none yet (as many regions for the survival goal; reads near ap-northeast-1 then travel): eu-west-2 (7.2 ms), eu-west-3 (10.7 ms), eu-central-1 (13.75 ms); or relax replicationLagMs to 105",
         },
       ],
     },

@@ -11,7 +11,7 @@ export const survival: Rule = {
   docs: {
     why: "`survive: region` is a promise that losing any one region keeps the data available; a placement that loses quorum with one region breaks it at the worst moment.",
     how: "For the declared goal, the analysis removes each zone (or region) in turn and counts the replicas left; the goal holds iff a quorum is left after the worst one. Zone survival needs 3 voters; region survival 5 voters over at least 3 regions (CockroachDB's rule). A primary-replica store also needs its lost primary replaced without an operator: for a zone, a standby in another zone of the primary's region or an automatic failover across regions; for a region, automatic failover with observers (replicas or witnesses) in 3 regions, on an engine that promotes outside the primary's region.",
-    fix: "Add replicas or spread them so no single zone/region holds enough to break the quorum, or lower the goal to `survive: zone`. A synchronous primary-replica store (every replica acknowledges each write) survives no domain's loss whatever its count: acknowledge on a quorum instead (`sync: semi-sync`, or consensus).",
+    fix: "Add replicas or spread them so no single zone/region holds enough to break the quorum, or lower the goal to `survive: zone`. A synchronous primary-replica store (every replica acknowledges each write) survives no domain's loss whatever its count: acknowledge on a quorum instead (`sync: semi-sync`, or consensus). For a datastore, `topoplan solve <spec> --datastore NAME` finds the cheapest placement that meets the goal together with the store's SLOs and residency, which a wider spread can cost.",
   },
   check(model, analysis) {
     const findings: Finding[] = [];
@@ -26,6 +26,7 @@ export const survival: Rule = {
       allAck = false,
       majority = false,
       readsAtPrimary = false,
+      datastore?: string,
     ) => {
       if (survival.meetsGoal) return;
       const check = survival.goal === "region" ? survival.region : survival.zone;
@@ -34,7 +35,11 @@ export const survival: Rule = {
       findings.push({
         path: `${path}.${field}`,
         message: `survive: ${survival.goal} does not hold: ${said.message}`,
-        fix: said.fix,
+        // Adding or spreading replicas can cost a latency SLO or residency: the solver weighs them.
+        fix:
+          said.placement && datastore !== undefined
+            ? `${said.fix}; \`topoplan solve <spec> --datastore ${datastore}\` finds the cheapest such placement that also meets the store's SLOs and residency`
+            : said.fix,
         data: {
           goal: survival.goal,
           worstDomain: survival.operatorNeeded?.domain ?? check.worstDomain,
@@ -58,6 +63,7 @@ export const survival: Rule = {
         allAck,
         store.replication === "consensus",
         store.readsAtPrimary,
+        store.name,
       );
     }
     for (const stream of model.streams) {
@@ -85,7 +91,7 @@ function explain(
   allAck: boolean,
   majority: boolean,
   readsAtPrimary: boolean,
-): { message: string; fix: string } {
+): { message: string; fix: string; placement?: boolean } {
   const orZone = survival.goal === "region" ? ", or set survive: zone" : "";
   if (check.noLeader)
     return {
@@ -113,6 +119,7 @@ function explain(
       : {
           message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")}: a write quorum (${check.quorum}) but not a read quorum`,
           fix: `add or spread replicas so a read quorum outlives any one ${survival.goal}, or lower the read quorum${orZone}`,
+          placement: true,
         };
   // A majority grows with the count; a fixed write quorum (primary-replica, leaderless, a
   // stream's minInSync) does not.
@@ -121,6 +128,7 @@ function explain(
   return {
     message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,
     fix: `place at least ${plural(survival.minReplicas, "replica")} over at least ${domains(survival)} with at most ${most} in any one ${survival.goal}${orZone}`,
+    placement: true,
   };
 }
 

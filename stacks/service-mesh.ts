@@ -63,7 +63,9 @@ export default defineTopology({
       leader: "us-east-1",
       survive: "zone",
       traffic: { readsPerSec: 600, writesPerSec: 300, itemBytes: 1_024 },
-      slo: { availability: 0.9995, writeP99Ms: 120, replicationLagMs: 1_000 },
+      // Aurora's storage replication: "typically under a second", seconds at p99 (the model's
+      // estimate: 5 s, src/catalog/data/replication.ts); a 1 s lag SLO would fail every check.
+      slo: { availability: 0.9995, writeP99Ms: 120, replicationLagMs: 6_000 },
       deploy: {
         target: "aws",
         service: "aurora-postgresql",
@@ -107,7 +109,9 @@ export default defineTopology({
       leaders: ["us-east-1", "us-west-2", "eu-west-1"],
       survive: "region",
       traffic: { readsPerSec: 9_000, writesPerSec: 1_500, itemBytes: 3_072 },
-      slo: { availability: 0.999, readP99Ms: 5, writeP99Ms: 5, replicationLagMs: 2_000 },
+      // Writes commit in the shopper's region; their p99 is the commit tail (no engine for KeyDB:
+      // the model's flat estimate, 11.2 ms).
+      slo: { availability: 0.999, readP99Ms: 5, writeP99Ms: 15, replicationLagMs: 2_000 },
       deploy: {
         target: "kubernetes",
         image: "eqalpha/keydb:x86_64_v6.3.4",
@@ -127,7 +131,9 @@ export default defineTopology({
       placement: { "us-east-1": 1, "us-west-2": 1, "eu-west-1": 1 },
       survive: "region",
       traffic: { readsPerSec: 3_000, writesPerSec: 60, itemBytes: 2_048 },
-      slo: { availability: 0.99999, readP99Ms: 10, replicationLagMs: 1_000 },
+      // Reads are local: their p99 is DynamoDB's own request time; global tables replicate "usually
+      // within a second", which the model takes as the p99 before the trip itself.
+      slo: { availability: 0.99999, readP99Ms: 15, replicationLagMs: 1_500 },
       deploy: { target: "aws", service: "dynamodb" },
     },
   },

@@ -71,12 +71,17 @@ export const latencySlo: Rule = {
           const stale = store.consistency === "strong" && store.replication !== "leaderless";
           // Every origin over the SLO: a replica near the worst alone may leave the others over it.
           const where = originList(over);
+          // Reads served in the origin's own region already: no replica is nearer.
+          const local = !stale && over.every((o) => readsInRegion(store, o.origin));
+          const relax = `relax readP99Ms to ${Math.ceil(worst.p99Ms)}`;
           findings.push({
             path: `${store.path}.slo.readP99Ms`,
-            message: `read p99 ${ms(worst.p99Ms)} from ${worst.origin}${andFrom(over)} exceeds the SLO ${ms(readP99Ms)}${stale ? ` (strong reads go to the leader in ${store.leader}${store.strongRead === "read-index" ? ", which confirms its leadership with a quorum round first" : ""})` : ""}`,
+            message: `read p99 ${ms(worst.p99Ms)} from ${worst.origin}${andFrom(over)} exceeds the SLO ${ms(readP99Ms)}${stale ? ` (strong reads go to the leader in ${store.leader}${store.strongRead === "read-index" ? ", which confirms its leadership with a quorum round first" : ""})` : ""}${local ? `: ${over.length > 1 ? "each reads a replica in its own region" : `${worst.origin} reads a replica in its own region`}, so this is the local read time` : ""}`,
             fix: stale
               ? strongReadFix(store, where, worst.p99Ms)
-              : `add a replica near ${where}, or relax readP99Ms to ${Math.ceil(worst.p99Ms)}`,
+              : local
+                ? relax
+                : `add a replica near ${where}, or ${relax}`,
             data: { sloMs: readP99Ms, predictedMs: worst.p99Ms, origin: worst.origin, origins: names(over) },
           });
         }
@@ -229,6 +234,16 @@ type OriginFigure = LatencyProfile["byOrigin"][number];
 /** Origins named in a fix: the worst few, then how many more. */
 const SHOWN_ORIGINS = 3;
 const names = (over: readonly OriginFigure[]) => over.map((o) => o.origin);
+
+/**
+ * A read from `region` is served there: a replica that serves reads (a voter or a read-only one),
+ * or for a leaderless store a read quorum of replicas.
+ */
+function readsInRegion(store: ResolvedDatastore, region: string): boolean {
+  const here = store.placement.find((p) => p.region === region);
+  if (store.replication === "leaderless") return (here?.voters ?? 0) >= store.quorum.read;
+  return (here?.voters ?? 0) + (here?.readOnly ?? 0) > 0;
+}
 
 /**
  * Strong reads go to the leader: a replica near the readers serves them only as stale reads, so

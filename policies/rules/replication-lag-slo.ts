@@ -75,31 +75,42 @@ const NEAR_REGIONS_MAX = 3;
 function lagFix(
   model: Model,
   store: ResolvedDatastore,
-  source: string | undefined,
+  leader: string | undefined,
   worst: ReplicationLag,
   target: number,
 ): string {
   const relax = `relax replicationLagMs to ${Math.ceil(worst.p99Ms)}`;
-  if (source === undefined)
-    return `move the ${worst.region} replicas nearer the regions that write, add link bandwidth, or ${relax}`;
   const net = networkView(model, []);
   const pipeline = pipelineOf(store);
   const itemBytes = store.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
-  const floorTo = (region: string) =>
+  const floorFrom = (source: string, region: string) =>
     linkLag(
       { p50Ms: net.rtt(source, region), p99Ms: net.rtt99(source, region) },
       itemBytes,
       [],
       region === source ? undefined : pipeline,
     ).p99Ms;
-  const floor = floorTo(worst.region);
-  const floorText = `half the p99 round trip from ${source} plus the replication pipeline's p99`;
+  // The write sources: the leader, or (multi-leader, leaderless) every region that takes writes,
+  // the farthest of which decides the floor (the analysis keeps each region's worst lag).
+  const sources =
+    leader !== undefined ? [leader] : store.writeRegions.length > 0 ? store.writeRegions : store.regions;
+  const floorTo = (region: string) =>
+    sources
+      .map((source) => ({ source, ms: floorFrom(source, region) }))
+      .reduce((a, b) => (b.ms > a.ms ? b : a));
+  const { source, ms: floor } = floorTo(worst.region);
+  const pipelineMs = worst.region === source ? 0 : pipeline.p99Ms;
+  const floorText = `half the ${ms(net.rtt99(source, worst.region))} p99 round trip from ${source}${pipelineMs > 0 ? ` plus the ${pipeline.name}'s ${ms(pipelineMs)} p99` : ""}`;
   if (target >= floor)
     return `the link from ${source} to ${worst.region} adds ${ms(worst.p99Ms - floor)} to the ${ms(floor)} floor (${floorText}): add bandwidth between them or replicate fewer bytes, or ${relax}`;
+  // A move helps only where one source decides: nearer the leader.
   const held = new Set(store.regions);
-  const near = regionsNear(model, store, source, (region) => !held.has(region) && floorTo(region) <= target)
-    .slice(0, NEAR_REGIONS_MAX)
-    .map(({ region }) => `${region} (${ms(floorTo(region))})`);
+  const near =
+    leader === undefined
+      ? []
+      : regionsNear(model, store, leader, (region) => !held.has(region) && floorTo(region).ms <= target)
+          .slice(0, NEAR_REGIONS_MAX)
+          .map(({ region }) => `${region} (${ms(floorTo(region).ms)})`);
   const move =
     near.length === 0
       ? ""

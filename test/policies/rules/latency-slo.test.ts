@@ -95,6 +95,35 @@ describeRule(latencySlo, {
       ],
     },
     {
+      // A replica in every reading region already (a DynamoDB global table): no replica is nearer.
+      name: "eventual reads over the SLO where every origin reads locally",
+      spec: {
+        name: "profiles",
+        users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+        datastores: {
+          profiles: {
+            replication: "multi-leader",
+            consistency: "eventual",
+            replicas: 2,
+            placement: { "eu-west-1": 1, "us-east-1": 1 },
+            slo: { readP99Ms: 10 },
+            deploy: { target: "aws", service: "dynamodb" },
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: { profiles: { read: profile({ "eu-west-1": 11.2, "us-east-1": 11.2 }) } },
+      },
+      expect: [
+        {
+          path: "datastores.profiles.slo.readP99Ms",
+          message:
+            "read p99 11.2 ms from eu-west-1 (and 11.2 ms from us-east-1) exceeds the SLO 10 ms: each reads a replica in its own region, so this is the local read time",
+          fix: "relax readP99Ms to 12",
+        },
+      ],
+    },
+    {
       name: "strong reads with the leader pinned: no move is offered",
       spec: (() => {
         const spec = transatlantic({ readP99Ms: 50 });

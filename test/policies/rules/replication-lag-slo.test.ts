@@ -81,7 +81,7 @@ describeRule(replicationLagSlo, {
           path: "datastores.accounts.slo.replicationLagMs",
           message: "replication lag p99 260.4 ms to ap-northeast-1 exceeds the SLO 200 ms",
           // Above the floor the link's transfer and queueing add the rest: bandwidth removes them.
-          fix: "the link from eu-west-1 to ap-northeast-1 adds 156.8 ms to the 103.6 ms floor (half the p99 round trip from eu-west-1 plus the replication pipeline's p99): add bandwidth between them or replicate fewer bytes, or relax replicationLagMs to 261",
+          fix: "the link from eu-west-1 to ap-northeast-1 adds 156.8 ms to the 103.6 ms floor (half the 207.2 ms p99 round trip from eu-west-1): add bandwidth between them or replicate fewer bytes, or relax replicationLagMs to 261",
         },
       ],
     },
@@ -107,7 +107,42 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.replicationLagMs",
           message: "replication lag p99 104.2 ms to ap-northeast-1 exceeds the SLO 80 ms",
-          fix: "no bandwidth meets it: the lag to ap-northeast-1 cannot go below 103.6 ms (half the p99 round trip from eu-west-1 plus the replication pipeline's p99); move the ap-northeast-1 replicas to a region within reach that holds none yet (as many regions for the survival goal; reads near ap-northeast-1 then travel): eu-west-2 (7.2 ms), eu-west-3 (10.7 ms), eu-central-1 (13.75 ms); or relax replicationLagMs to 105",
+          fix: "no bandwidth meets it: the lag to ap-northeast-1 cannot go below 103.6 ms (half the 207.2 ms p99 round trip from eu-west-1); move the ap-northeast-1 replicas to a region within reach that holds none yet (as many regions for the survival goal; reads near ap-northeast-1 then travel): eu-west-2 (7.2 ms), eu-west-3 (10.7 ms), eu-central-1 (13.75 ms); or relax replicationLagMs to 105",
+        },
+      ],
+    },
+    {
+      // Multi-leader: every write region ships; the farthest one and the service's own pipeline
+      // decide the floor, which no bandwidth lowers.
+      name: "a DynamoDB global table's lag SLO below its pipeline's p99",
+      spec: {
+        name: "kv",
+        datastores: {
+          profiles: {
+            replication: "multi-leader",
+            consistency: "eventual",
+            replicas: 3,
+            placement: { "us-east-1": 1, "us-west-2": 1, "eu-west-1": 1 },
+            slo: { replicationLagMs: 1000 },
+            deploy: { target: "aws", service: "dynamodb" },
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: {
+          profiles: {
+            replicationLag: [
+              { region: "eu-west-1", p50Ms: 560, p99Ms: 1059.78, unbounded: false },
+              { region: "us-east-1", p50Ms: 530, p99Ms: 1040, unbounded: false },
+            ],
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.profiles.slo.replicationLagMs",
+          message: "replication lag p99 1059.78 ms to eu-west-1 exceeds the SLO 1000 ms",
+          fix: "no bandwidth meets it: the lag to eu-west-1 cannot go below 1059.75 ms (half the 119.5 ms p99 round trip from us-west-2 plus the DynamoDB global tables replication's 1000 ms p99); relax replicationLagMs to 1060",
         },
       ],
     },

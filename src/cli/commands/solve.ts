@@ -78,7 +78,7 @@ export const solveCommand: Command = {
   summary:
     "Find the cheapest placement (regions, replicas per region, leader) that meets every SLO, residency and survival rule, and explain it.",
   usage:
-    "topoplan solve <spec> [--datastore NAME] [--objective cost|latency] [--top N] [--regions A,B,…] [--replicas N|MIN-MAX|auto] [--roles LIST|all] [--write] [--format text|json|markdown] [--output FILE]",
+    "topoplan solve <spec> [--datastore NAME] [--objective cost|latency] [--top N] [--regions A,B,…] [--replicas N|MIN-MAX|auto] [--roles LIST|all] [--limit N] [--write] [--format text|json|markdown] [--output FILE] [--policy-config FILE]",
   details: [
     "  <spec>            topology file: .ts (default export), .yaml/.yml or .json",
     '  --datastore NAME  solve this datastore (repeatable); default: those with placement "auto", else all',

@@ -76,3 +76,20 @@ export function parseFailures(model: Model, texts: readonly string[]): Failure[]
   if (problems.length > 0) throw new InputError(problems);
   return results as Failure[];
 }
+
+/**
+ * The failures, plus every region whose zones have all failed as a failed region: a region with no
+ * zone left is down, however its loss is named, so `--fail zone:` for each of its zones gives the
+ * what-if of `--fail region:` (its users gone, nothing sent there), not a live region without
+ * replicas. Only a region whose zones the catalog lists.
+ */
+export function withRegionsDown(model: Model, failures: readonly Failure[]): readonly Failure[] {
+  const zones = new Set(failures.flatMap((f) => (f.kind === "zone" ? [f.zone] : [])));
+  if (zones.size === 0) return failures;
+  const regions = new Set(failures.flatMap((f) => (f.kind === "region" ? [f.region] : [])));
+  const down: Failure[] = [];
+  for (const [code, region] of model.catalog.regions)
+    if (!regions.has(code) && region.zones.length > 0 && region.zones.every((zone) => zones.has(zone)))
+      down.push({ kind: "region", region: code });
+  return down.length === 0 ? failures : [...failures, ...down];
+}

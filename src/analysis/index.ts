@@ -5,6 +5,7 @@ import { componentEgress, datastoreReplicaCost, serviceCost, streamReplicaCost, 
 import type { DatastoreEvaluator } from "./datastores.js";
 import { type AnalysedModel, editReuse } from "./edit-reuse.js";
 import { dataLoss, failoverAnalysis, withFailover } from "./failover.js";
+import { withRegionsDown } from "./failures.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
 import { leaderOptions, saturatedFollowers } from "./leader-placement.js";
@@ -32,7 +33,8 @@ import type {
  * analysis without failures), a what-if recomputes only the components the failures can change and
  * shares the other results with it (touched.ts); the result equals the full analysis.
  */
-export function analyse(model: Model, failures: readonly Failure[] = [], baseline?: Analysis): Analysis {
+export function analyse(model: Model, given: readonly Failure[] = [], baseline?: Analysis): Analysis {
+  const failures = withRegionsDown(model, given);
   // A what-if given its baseline keeps the results the failures cannot change (touched.ts).
   const reuse =
     baseline === undefined || failures.length === 0

@@ -14,6 +14,19 @@ const origin = (a: ReturnType<typeof analyse>, o: string) =>
   accounts(a).write.byOrigin.find((x) => x.origin === o)!;
 
 describe("what-if on global-kv (accounts: 5 voters eu-west-1 ×2, eu-central-1 ×2, eu-north-1 ×1)", () => {
+  it("losing every zone of a region is losing the region (its users gone, nothing sent there)", () => {
+    // Before, the zones' loss kept eu-west-1 a live origin without replicas: its users' writes
+    // crossed to other regions (12 → 369 Mbit/s into a region that was down) and broke an SLO.
+    const zones = model.catalog.regions.get("eu-west-1")!.zones.map((zone) => `zone:${zone}`);
+    expect(zones.length).toBeGreaterThan(1);
+    const { failures: _z, ...byZones } = analyse(model, parseFailures(model, zones));
+    const { failures: _r, ...byRegion } = analyse(model, parseFailures(model, ["region:eu-west-1"]));
+    expect(byZones).toEqual(byRegion);
+    // One zone short of all: the region stays up.
+    const { failures: _s, ...bySome } = analyse(model, parseFailures(model, zones.slice(1)));
+    expect(bySome).not.toEqual(byRegion);
+  });
+
   it("losing eu-west-1 moves the leader to eu-central-1 (most live replicas) and changes write latency", () => {
     const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]));
     expect(accounts(failed).effectiveLeader).toBe("eu-central-1");

@@ -35,11 +35,7 @@ export function usd(value: number): string {
   return `$${Math.round(value).toLocaleString("en-US")}`;
 }
 
-/** `a, b and c` */
-export function list(items: readonly string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
+export { list } from "../src/report/words.js";
 
 export function plural(count: number, noun: string, suffix = "s"): string {
   return `${count} ${noun}${count === 1 ? "" : suffix}`;

@@ -1,6 +1,7 @@
 import { MANUAL_RTO_SECONDS } from "../catalog/data/replication.js";
 import { lostWithZone } from "../model/placement.js";
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
+import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pathLoads, pipelineOf } from "./lag.js";
 import { type NetworkView, networkView } from "./network.js";
@@ -227,6 +228,8 @@ export function dataLoss(
   };
   if (operator !== undefined)
     return { ...lost, resumeAfterSeconds: MANUAL_RTO_SECONDS, mode: "manual", manualBecause: operator };
+  const held = canResume ? undefined : heldInFailedRegions(ds, net, links, from, failedRegions);
+  if (held !== undefined) return { ...lost, held, mode: inRegion?.mode ?? failover.mode };
   return {
     ...lost,
     ...(canResume
@@ -234,6 +237,52 @@ export function dataLoss(
       : {}),
     mode: inRegion?.mode ?? failover.mode,
   };
+}
+
+/**
+ * With writes stopped (no region takes over): when the failed regions' replicas of the typical group
+ * could acknowledge a write among them (a quorum across two lost regions, which neither holds
+ * alone), the newest writes may be on none of the live replicas. They are held in those regions
+ * for the p99 lag from `from` to the freshest live replica, and lost with them if none returns.
+ * Undefined for one failed region (the plan's RPO says it) or when no replica is live.
+ */
+function heldInFailedRegions(
+  ds: ResolvedDatastore,
+  net: NetworkView,
+  links: ReadonlyMap<string, LinkLoad>,
+  from: string,
+  failedRegions: ReadonlySet<string>,
+): DataLoss["held"] {
+  const replicas = ds.groups[0]?.replicas ?? [];
+  const regions = [
+    ...new Set(replicas.filter((slot) => failedRegions.has(slot.region)).map((s) => s.region)),
+  ];
+  if (regions.length < 2) return undefined;
+  if (
+    !quorumFitsInSlots(
+      ds,
+      replicas.filter((slot) => !net.slotUp(slot)),
+    )
+  )
+    return undefined;
+  const live = [
+    ...new Set(replicas.filter((slot) => net.slotUp(slot) && slot.role !== "witness").map((s) => s.region)),
+  ];
+  const lags = live
+    .filter((region) => net.connected(from, region))
+    .map((region) => ({
+      region,
+      ms: linkLag(
+        { p50Ms: net.rtt(from, region), p99Ms: net.rtt99(from, region) },
+        ds.traffic?.itemBytes ?? 1024,
+        pathLoads(links, net.route, from, region),
+        pipelineOf(ds),
+      ).p99Ms,
+    }))
+    .sort((a, b) => a.ms - b.ms || byText(a.region, b.region));
+  const nearest = lags[0];
+  if (nearest === undefined) return undefined;
+  return { regions: regions.sort(byText), windowMs: nearest.ms, nearest: nearest.region };
 }
 
 /** Why a store whose failover is automatic cannot promote in another region by itself, if so. */

@@ -160,6 +160,16 @@ export interface DataLoss {
   readonly mode: "automatic" | "manual";
   /** Why an operator must promote where the store's failover is otherwise automatic. */
   readonly manualBecause?: string;
+  /**
+   * Set when no region takes the writes over and the lost replicas of several failed regions could
+   * acknowledge a write among them: those regions alone hold the newest writes, this far back
+   * (the p99 lag to the freshest live replica), until they return.
+   */
+  readonly held?: {
+    readonly regions: readonly string[];
+    readonly windowMs: number;
+    readonly nearest: string;
+  };
 }
 
 export interface CallAnalysis {

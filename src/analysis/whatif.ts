@@ -1,6 +1,7 @@
 import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
+import { list } from "../report/words.js";
 import { analysisIndex } from "./analysis-index.js";
 import { evaluateDatastore } from "./datastores.js";
 import { loadedNetwork } from "./loaded.js";
@@ -229,14 +230,17 @@ function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): str
   // Other write regions go on (multi-leader, leaderless): no replica is promoted over the lost
   // region's newest writes, which wait there, durable, to be merged when it returns.
   const stranded = loss.resumeAfterSeconds === 0;
+  const held = loss.held;
   const lost =
-    loss.windowMs > 0 && stranded
-      ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are held only there until it returns${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes), then reconciled with what other regions wrote meanwhile (a conflicting update may be overwritten)`
-      : loss.windowMs > 0
-        ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes)`
-        : heldThere
-          ? `nothing acknowledged is lost while ${where} is down, but it alone holds the last ${duration(rpoMs)} of writes (the RPO) until it returns${which}`
-          : `losing ${where} loses no acknowledged write${which}`;
+    held !== undefined
+      ? `nothing acknowledged is lost while ${list(held.regions)} are down, but they alone hold the last ${duration(held.windowMs)} of writes (the p99 lag to ${held.nearest}) until they return${which}`
+      : loss.windowMs > 0 && stranded
+        ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are held only there until it returns${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes), then reconciled with what other regions wrote meanwhile (a conflicting update may be overwritten)`
+        : loss.windowMs > 0
+          ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes)`
+          : heldThere
+            ? `nothing acknowledged is lost while ${where} is down, but it alone holds the last ${duration(rpoMs)} of writes (the RPO) until it returns${which}`
+            : `losing ${where} loses no acknowledged write${which}`;
   const resume =
     loss.resumeAfterSeconds === undefined
       ? "no region can take the writes over"

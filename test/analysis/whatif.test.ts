@@ -14,6 +14,34 @@ const origin = (a: ReturnType<typeof analyse>, o: string) =>
   accounts(a).write.byOrigin.find((x) => x.origin === o)!;
 
 describe("what-if on global-kv (accounts: 5 voters eu-west-1 ×2, eu-central-1 ×2, eu-north-1 ×1)", () => {
+  it("losing two regions that hold a quorum between them: their writes are held there, not safe", () => {
+    // accounts: eu-west-1 ×2 and eu-central-1 ×2 of 5 voters (quorum 3). A write acknowledged by
+    // three of those four may be on neither live replica (eu-north-1): it said "loses no
+    // acknowledged write". Now: held in those regions for the lag to eu-north-1.
+    const texts = ["region:eu-west-1", "region:eu-central-1"];
+    const failed = analyse(model, parseFailures(model, texts));
+    const loss = accounts(failed).dataLoss!;
+    expect(loss.resumeAfterSeconds).toBeUndefined();
+    expect(loss.held).toEqual({
+      regions: ["eu-central-1", "eu-west-1"],
+      nearest: "eu-north-1",
+      windowMs: expect.any(Number),
+    });
+    const lag = accounts(baseline).replicationLag.find((l) => l.region === "eu-north-1")!;
+    expect(loss.held!.windowMs).toBeGreaterThan(rtt("eu-west-1", "eu-north-1") / 2);
+    expect(loss.held!.windowMs).toBeLessThanOrEqual(lag.p99Ms + 1e-9);
+    const message = compareAnalyses(baseline, failed).find(
+      (c) => c.kind === "data-loss" && c.component === "accounts",
+    )!.message;
+    expect(message).toMatch(
+      /^nothing acknowledged is lost while eu-central-1 and eu-west-1 are down, but they alone hold the last [\d.]+ ms of writes \(the p99 lag to eu-north-1\) until they return; no region can take the writes over$/,
+    );
+    // One region lost: its RPO, as before (no quorum fits in eu-west-1 alone).
+    expect(
+      accounts(analyse(model, parseFailures(model, ["region:eu-west-1"]))).dataLoss?.held,
+    ).toBeUndefined();
+  });
+
   it("losing every zone of a region is losing the region (its users gone, nothing sent there)", () => {
     // Before, the zones' loss kept eu-west-1 a live origin without replicas: its users' writes
     // crossed to other regions (12 → 369 Mbit/s into a region that was down) and broke an SLO.

@@ -146,6 +146,39 @@ export const KINDS: Readonly<Record<ComponentKind, KindSpec<ResolvedComponent>>>
 };
 export const KIND_ORDER: readonly ComponentKind[] = ["datastore", "service", "stream"];
 
+/** The topology's own sections (each component kind's fields are KINDS'). */
+const COMPONENT_SECTIONS: ReadonlySet<string> = new Set(["datastores", "services", "streams"]);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * The topology-wide inputs a diff shows beside the components: who uses it from where (`users`),
+ * sites of one's own (`regions`), the network (each link by its pair of regions), the model's
+ * settings and the policies — they move latency, cost and findings without touching a component.
+ */
+export function topologyFields(topology: Model["topology"]): Fields {
+  const out: [string, unknown][] = [];
+  for (const [section, value] of Object.entries(topology)) {
+    if (COMPONENT_SECTIONS.has(section) || section === "$schema") continue;
+    if (!isRecord(value)) {
+      out.push([section, value]);
+      continue;
+    }
+    for (const [key, inner] of Object.entries(value)) {
+      if (section === "network" && key === "links" && Array.isArray(inner)) {
+        for (const link of inner as { between: string[] }[]) {
+          const { between, ...rest } = link;
+          out.push([at(section, key, [...between].sort().join("/")), rest]);
+        }
+      } else out.push([at(section, key), inner]);
+    }
+  }
+  return out;
+}
+
+/** A placement region's count of read-only replicas or witnesses. */
+const ROLE_FIELD = /\.(readOnly|witnesses)$/;
+
 const sortedStrings = (value: unknown): string[] | undefined =>
   Array.isArray(value) ? value.map(String).sort() : undefined;
 
@@ -158,7 +191,9 @@ export function compareFields(path: string, before: Fields, after: Fields): Fiel
     const from = then.get(field);
     const to = now.get(field);
     if (stableJson(from) === stableJson(to)) continue;
-    const full = `${path}${field.startsWith("[") ? "" : "."}${field}`;
+    // A region added or removed with voters only: its roles were never set, not changed.
+    if (ROLE_FIELD.test(field) && (from ?? 0) === 0 && (to ?? 0) === 0) continue;
+    const full = path === "" ? field : `${path}${field.startsWith("[") ? "" : "."}${field}`;
     const listFrom = sortedStrings(from);
     const listTo = sortedStrings(to);
     if (listFrom !== undefined || listTo !== undefined) {

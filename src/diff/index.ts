@@ -6,7 +6,14 @@ import type { ComponentKind, Model, ResolvedComponent } from "../model/types.js"
 import { byText } from "../order.js";
 import { type CostDelta, compareCost } from "./cost.js";
 import { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
-import { compareFields, type FieldChange, KIND_ORDER, KINDS, type KindSpec } from "./fields.js";
+import {
+  compareFields,
+  type FieldChange,
+  KIND_ORDER,
+  KINDS,
+  type KindSpec,
+  topologyFields,
+} from "./fields.js";
 import { compareFindings, type FindingDelta } from "./findings.js";
 import { compareResources, REGION_CHANGE, type ResourceChange } from "./resources.js";
 import { compareSlos, type SloDelta } from "./slo.js";
@@ -40,6 +47,8 @@ export interface TopologyDiff {
   readonly after: string;
   /** Sorted by kind (datastores, services, streams), then name. */
   readonly components: readonly ComponentChange[];
+  /** Topology-wide inputs that changed (users, regions, network links, model settings, policies): fields.ts topologyFields. */
+  readonly topology: readonly FieldChange[];
   /** Resources of the two compiled plans that differ: deletes, replaces, updates, creates. */
   readonly resources: readonly ResourceChange[];
   /** {@link compareAnalyses} from the old analysis to the new one. */
@@ -207,6 +216,7 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
     before: before.model.name,
     after: after.model.name,
     components,
+    topology: compareFields("", topologyFields(before.model.topology), topologyFields(after.model.topology)),
     resources,
     // compareAnalyses speaks of failures (whatif); here the change is the edit itself.
     analysis: compareAnalyses(before.analysis, after.analysis).map((c) => ({

@@ -60,6 +60,10 @@ const inputLine = (c: InputChange) => {
   return `${c.path}: ${from} → ${to}${c.replaces ? "  (forces replacement)" : ""}`;
 };
 
+/** `, 2 topology-wide settings` when any changed: they move figures without touching a component. */
+const topologyCount = (diff: TopologyDiff) =>
+  diff.topology.length === 0 ? "" : `, ${plural(diff.topology.length, "topology-wide setting")}`;
+
 // ── text ────────────────────────────────────────────────────────────────────────────────────────
 
 function textDiagnostic(d: Diagnostic, style: TextStyle): string {
@@ -97,7 +101,7 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
   const heading = (text: string) => out.push("", paint(text, "bold", style));
   out.push(
     `topoplan diff: ${oneLine(diff.before)} → ${oneLine(diff.after)}`,
-    `  ${plural(diff.components.length, "component")} changed; ${resourceSummary(diff.resources)}; cost ${usdDelta(diff.cost.delta)}/month`,
+    `  ${plural(diff.components.length, "component")}${topologyCount(diff)} changed; ${resourceSummary(diff.resources)}; cost ${usdDelta(diff.cost.delta)}/month`,
   );
   heading(`Destructive changes (${diff.destructive.length})`);
   out.push(
@@ -135,6 +139,10 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
           "    ",
         ),
       );
+  }
+  if (diff.topology.length > 0) {
+    heading(`Topology-wide changes (${diff.topology.length})`);
+    for (const f of diff.topology) out.push(wrap(oneLine(describeField(f)), "  ", "    "));
   }
   heading(`Component changes (${diff.components.length})`);
   out.push(diff.components.length === 0 ? "  none" : diff.components.map(componentText).join("\n"));
@@ -231,7 +239,7 @@ export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOpti
     "",
     verdict,
     "",
-    `${plural(diff.components.length, "component")} changed · ${resourceSummary(diff.resources)} · findings +${introduced.length} / −${fixed.length} · cost ${usd(cost.before.total)} → ${usd(cost.after.total)} (**${usdDelta(cost.delta)}**/month)`,
+    `${plural(diff.components.length, "component")}${topologyCount(diff)} changed · ${resourceSummary(diff.resources)} · findings +${introduced.length} / −${fixed.length} · cost ${usd(cost.before.total)} → ${usd(cost.after.total)} (**${usdDelta(cost.delta)}**/month)`,
   ];
   const sections: MarkdownSection[] = [
     {
@@ -296,6 +304,16 @@ export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOpti
         ]),
       ),
     },
+    ...(diff.topology.length === 0
+      ? []
+      : [
+          {
+            title: `Topology-wide changes (${diff.topology.length})`,
+            noun: "topology-wide change",
+            head: header("Change"),
+            rows: diff.topology.map((f) => row([code(describeField(f))])),
+          },
+        ]),
     {
       title: `Component changes (${diff.components.length})`,
       noun: "component field",

@@ -353,6 +353,42 @@ describe("diffTopologies", () => {
     ).toEqual([[["metadata.list", "[null,1]", "[null,2]"]]]);
   });
 
+  it("users, network and policy settings are topology-wide changes, in every format", () => {
+    // They move latency, cost and findings without touching a component: a reviewer saw the
+    // effects (cost, new bandwidth errors) and no cause.
+    const after = {
+      ...base(),
+      users: { "eu-west-1": 0.6, "eu-central-1": 0.4 },
+      network: { links: [{ between: ["eu-west-1", "eu-central-1"], bandwidthMbps: 500 }] },
+      policies: { "bandwidth.headroom": 0.5 },
+    };
+    const d = diff(after);
+    expect(d.topology.map((f) => [f.path, f.from, f.to])).toEqual([
+      ["users.eu-west-1", 1, 0.6],
+      ["users.eu-central-1", undefined, 0.4],
+      ['network.links["eu-central-1/eu-west-1"]', undefined, { bandwidthMbps: 500 }],
+      ['policies["bandwidth.headroom"]', undefined, 0.5],
+    ]);
+    const text = renderDiffText(d, { color: false });
+    expect(text).toContain("0 components, 4 topology-wide settings changed");
+    expect(text).toContain("users.eu-west-1: 1 → 0.6");
+    expect(renderDiffMarkdown(d, {})).toContain("Topology-wide changes (4)");
+    // Unchanged: no section.
+    expect(diff(base()).topology).toEqual([]);
+    expect(renderDiffText(diff(base()), { color: false })).not.toContain("Topology-wide");
+  });
+
+  it("a region added with voters only shows no role rows", () => {
+    const d = diff(
+      edited((s) => {
+        orders(s).placement = { "eu-west-1": 4, "eu-central-1": 1 };
+      }),
+    );
+    const fields = d.components.flatMap((c) => c.fields.map((f) => f.path));
+    expect(fields.filter((f) => /readOnly|witnesses/.test(f))).toEqual([]);
+    expect(fields).toContain("datastores.orders.placement.eu-central-1");
+  });
+
   it("a voter turned witness is a component change, not a count change", () => {
     const witness = edited((s) => {
       orders(s).placement = { "eu-west-1": { voters: 4, witnesses: 1 } };

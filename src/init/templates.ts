@@ -12,6 +12,8 @@ export interface InitOptions {
   readonly name: string;
   readonly module: ModuleKind;
   readonly topoplan: PackageInfo;
+  /** What npm installs topoplan from (`--from`): @default `^<version>`, from the npm registry. */
+  readonly topoplanSpec?: string;
 }
 
 /** Relative path → contents, in the order they are listed to the user. */
@@ -47,7 +49,7 @@ function packageJson(options: InitOptions): string {
     // keeps a single copy. tsx runs the TypeScript program (Pulumi.yaml `nodeargs`).
     dependencies: {
       "@pulumi/pulumi": range("@pulumi/pulumi", dependencies),
-      topoplan: `^${version}`,
+      topoplan: options.topoplanSpec ?? `^${version}`,
       tsx: range("tsx", dependencies),
     },
     devDependencies: {

@@ -48,6 +48,23 @@ describe("topoplan init", () => {
     expect(stack.config["topoplan:topology"]).toBe("topology.ts");
   });
 
+  it("--from: a tarball or folder as file: relative to the project, another spec as given, a missing path refused", async () => {
+    writeFileSync(join(dir, "topoplan-0.1.0.tgz"), "");
+    expect((await topoplan(["init", join(dir, "a"), "--from", join(dir, "topoplan-0.1.0.tgz")])).code).toBe(
+      0,
+    );
+    const dependency = (project: string) =>
+      JSON.parse(readFileSync(join(dir, project, "package.json"), "utf8")).dependencies.topoplan;
+    expect(dependency("a")).toBe("file:../topoplan-0.1.0.tgz");
+    expect((await topoplan(["init", join(dir, "b"), "--from", "github:acme/topoplan#v0.1.0"])).code).toBe(0);
+    expect(dependency("b")).toBe("github:acme/topoplan#v0.1.0");
+    const missing = await topoplan(["init", join(dir, "c"), "--from", "./nowhere/topoplan-0.1.0.tgz"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--from");
+    expect(missing.stderr).not.toMatch(STACK_FRAME);
+    expect(readdirSync(dir).sort()).toEqual(["a", "b", "topoplan-0.1.0.tgz"]);
+  });
+
   it('a CommonJS project has no "type": "module" and loads topoplan with import()', async () => {
     expect((await topoplan(["init", dir, "--name", "acme", "--module", "commonjs"])).code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).type).toBeUndefined();

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliCommand, ROOT } from "./cli.js";
 
@@ -66,15 +66,26 @@ describe.each(["esm", "commonjs"] as const)("a %s project made by topoplan init"
 
   beforeAll(() => {
     project = join(work, module);
+    // As the README says while topoplan is not on the npm registry: init --from the packed tarball,
+    // then a plain `npm install` (the registry range it writes by default would 404).
     ok(
-      run(process.execPath, [join(ROOT, "bin/topoplan.js"), "init", project, "--module", module], work),
+      run(
+        process.execPath,
+        [join(ROOT, "bin/topoplan.js"), "init", project, "--module", module, "--from", tarball],
+        work,
+      ),
       "init",
     );
-    const install = ["install", "--no-audit", "--no-fund", "--ignore-scripts", tarball];
+    const install = ["install", "--no-audit", "--no-fund", "--ignore-scripts"];
     const offline = run("npm", [...install, "--offline"], project);
     if (offline.code !== 0) ok(run("npm", [...install, "--prefer-offline"], project), "npm install");
     copyFileSync(join(ROOT, "test/e2e/project/mock-run.mjs"), join(project, "mock-run.mjs"));
   }, 300_000);
+
+  it("depends on the tarball by a path relative to the project", () => {
+    const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
+    expect(manifest.dependencies.topoplan).toBe(`file:../${basename(tarball)}`);
+  });
 
   it("installs the packed topoplan, not this checkout", () => {
     const resolved = run(process.execPath, ["-p", "require.resolve('topoplan/package.json')"], project);

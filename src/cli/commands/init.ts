@@ -12,17 +12,40 @@ const MODULES = ["esm", "commonjs"] as const;
 const problem = (path: string, message: string, fix: string) =>
   new InputError([{ code: "cli/init", severity: "error", path, message, fix }]);
 
+/** npm specs that name a file or folder rather than a registry version, git URL or alias. */
+const LOOKS_LIKE_PATH = /^(\.{1,2}[\\/]|\/|~)|\.(tgz|tar\.gz)$/;
+
+/**
+ * `--from` as package.json's dependency: a tarball or folder on disk as `file:` relative to the
+ * project (npm resolves it from package.json's folder, so the project can move with it), anything
+ * else as given (a version range, `github:org/topoplan`, a URL).
+ */
+function packageSpec(from: string, dir: string): string {
+  const path = resolve(from);
+  if (existsSync(path)) return `file:${relative(dir, path).split("\\").join("/") || "."}`;
+  if (LOOKS_LIKE_PATH.test(from))
+    throw problem(
+      "--from",
+      `${from}: no such file or folder`,
+      "name a tarball `npm pack` made, a topoplan folder, or an npm spec",
+    );
+  return from;
+}
+
 /** Whether anything is at `path`, a dangling symlink included. */
 const present = (path: string) => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
 export const initCommand: Command = {
   name: "init",
   summary: "Create a project that checks and deploys a topology from your own repository.",
-  usage: "topoplan init [dir] [--name NAME] [--module esm|commonjs]",
+  usage: "topoplan init [dir] [--name NAME] [--module esm|commonjs] [--from SPEC]",
   details: [
     "  [dir]          the project folder (created if missing; default: the current folder)",
     "  --name NAME    npm and Pulumi project name (default: the folder's name)",
     '  --module M     esm (default, "type": "module") or commonjs',
+    "  --from SPEC    where npm installs topoplan from: a tarball `npm pack` made or a topoplan folder",
+    "                 (written as file: relative to the project), or any npm spec (a version, a git URL);",
+    "                 default: ^<this version> from the npm registry",
     "",
     "Writes package.json (depending on topoplan), tsconfig.json, topology.ts, index.ts (the Pulumi",
     "program), Pulumi.yaml (local state in .pulumi-state, a folder init creates), Pulumi.dev.yaml,",
@@ -31,7 +54,7 @@ export const initCommand: Command = {
     "",
     "exit codes: 0 written; 2 a file exists, or an invalid name or command line",
   ],
-  options: { name: { type: "string" }, module: { type: "string" } },
+  options: { name: { type: "string" }, module: { type: "string" }, from: { type: "string" } },
   positionals: { min: 0, max: 1, names: "[dir]" },
   async run(args, io) {
     const dir = resolve(args.positionals[0] ?? ".");
@@ -53,7 +76,13 @@ export const initCommand: Command = {
     }
     const topoplan = ownPackage();
     if (topoplan === undefined) throw new Error("topoplan's package.json was not found beside the CLI");
-    const files = projectFiles({ name, module, topoplan });
+    const from = stringFlag(args, "from");
+    const files = projectFiles({
+      name,
+      module,
+      topoplan,
+      ...(from === undefined ? {} : { topoplanSpec: packageSpec(from, dir) }),
+    });
     const shown = (file: string) => relative(process.cwd(), join(dir, file)) || file;
     // lstat, not existsSync: a dangling symlink is something the user has there too.
     const existing = files.map(([file]) => file).filter((file) => present(join(dir, file)));

@@ -1,7 +1,7 @@
 import type { Analysis, AnalysisChange, LatencyProfile } from "../analysis/types.js";
 import { paint, type TextStyle } from "../diagnostics/format-text.js";
 import { modelIndex } from "../model/model-index.js";
-import type { Model } from "../model/types.js";
+import type { Model, ResolvedDatastore } from "../model/types.js";
 import { grouped, plural, truncated } from "./numbers.js";
 import { wrap } from "./wrap.js";
 
@@ -97,6 +97,26 @@ function latencyRows(profiles: readonly [string, LatencyProfile][]): string {
   return table(headers, rows);
 }
 
+/**
+ * A store's quorums as its reads use them: a consensus store's strong read is served by the
+ * leaseholder (or the leader after a quorum round, read-index), a weaker read by the nearest
+ * replica — "read 3" read as three replicas asked per read. (The live quorum a leader needs is the
+ * availability row's business.)
+ */
+function quorumText(
+  quorum: { readonly write: number; readonly read: number },
+  spec: ResolvedDatastore | undefined,
+): string {
+  if (spec?.replication !== "consensus") return `write ${quorum.write}, read ${quorum.read}`;
+  const reads =
+    spec.consistency !== "strong"
+      ? "reads at the nearest replica"
+      : spec.strongRead === "read-index"
+        ? `reads at the leader after a quorum round (${quorum.read})`
+        : "reads at the leaseholder";
+  return `write ${quorum.write}, ${reads}`;
+}
+
 /** `topoplan plan`: the analysis per component, as tables (figures in ms, USD per month). */
 export function renderAnalysisTables(model: Model, analysis: Analysis, style: TextStyle): string {
   const out: string[] = [];
@@ -130,17 +150,15 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
           "placement",
           `${(spec?.placement ?? []).map((p) => `${p.region} ×${p.replicas}`).join(", ")}${spec?.autoPlaced ? ' (placement "auto": chosen by topoplan solve)' : ""}`,
         ],
-        [
-          "quorum",
-          `write ${ds.quorum.write}, read ${ds.quorum.read}; commit p50 ${fmtMs(ds.commitP50Ms)} ms`,
-        ],
+        ["quorum", `${quorumText(ds.quorum, spec)}; commit p50 ${fmtMs(ds.commitP50Ms)} ms`],
         [
           "survival",
           `goal ${s.goal}: ${s.meetsGoal ? "met" : "NOT MET"}; ${check(s.zone)}; ${check(s.region)}`,
         ],
-        // With its note: a goal met with fewer replicas than this (3 voters over 3 regions) is explained.
+        // With its note: a goal met with fewer replicas than this (3 voters over 3 regions) is
+        // explained, and the figure is then what the note recommends, not a floor the store is under.
         [
-          "minimum",
+          s.meetsGoal && ds.replicas < s.minReplicas ? "recommended" : "minimum",
           `${s.minReplicas} replicas over ${s.minRegions} region(s) for goal ${s.goal}${s.note === undefined ? "" : ` — ${s.note}`}`,
         ],
         [

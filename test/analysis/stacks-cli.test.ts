@@ -68,6 +68,18 @@ describe("topoplan plan / whatif", () => {
     expect(text).toContain("accounts  consensus, 5 replicas × 64 partitions, leader eu-west-1");
     expect(text).toMatch(/availability {2}write 99\.\d+% \(\d\.\d nines\)/);
     expect(text).toContain("Inter-region replication links");
+    // Reads as they are served: "read 3" read as three replicas asked per read (a leaseholder
+    // read asks one); sessions meets its region goal with 3, so 5 is a recommendation there.
+    expect(text).toContain("quorum        write 3, reads at the leaseholder; commit p50");
+    expect(text).toContain("quorum        write 2, reads at the nearest replica; commit p50");
+    expect(text).toMatch(/minimum {7}5 replicas over 3 region\(s\) for goal region/);
+    expect(text).toMatch(/recommended {3}5 replicas over 3 region\(s\) for goal region/);
+  });
+
+  it("plan: an etcd store reads at the leader after a quorum round", async () => {
+    const io = capture();
+    expect(await main(["plan", "stacks/control-plane.yaml"], io)).toBe(0);
+    expect(io.out.join("")).toContain("reads at the leader after a quorum round (3)");
   });
 
   it("plan --format json is the analysis", async () => {

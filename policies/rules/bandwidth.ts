@@ -47,7 +47,7 @@ export const bandwidth: Rule = {
           : "";
       findings.push({
         path: `network.links[${load.linkIndex}]`,
-        message: `${load.from} → ${load.to} carries ${num(load.mbps)} Mbit/s of replication, ${share(utilisation)} of its ${num(load.capacityMbps)} Mbit/s (headroom ${percent(headroom)})${utilisation >= 1 ? ": the backlog grows without bound" : ""}${quorumNote}; largest: ${list(top.map((c) => `${c.component} ${num(c.mbps)} Mbit/s`))}`,
+        message: `${load.from} → ${load.to} carries ${num(load.mbps)} Mbit/s of replication, ${share(utilisation)} of its ${num(load.capacityMbps)} Mbit/s, above bandwidth.headroom (${percent(headroom)})${utilisation >= 1 ? ": the backlog grows without bound" : ""}${quorumNote}; largest: ${list(top.map((c) => `${c.component} ${num(c.mbps)} Mbit/s`))}`,
         fix: `raise network.links[${load.linkIndex}].bandwidthMbps to at least ${needed}, or move replicas of ${top[0]?.component ?? "the largest contributor"} so less data crosses ${load.from} → ${load.to}`,
         data: { from: load.from, to: load.to, mbps: load.mbps, capacityMbps: load.capacityMbps, utilisation },
       });

@@ -47,7 +47,7 @@ describeRule(bandwidth, {
         {
           path: "network.links[0]",
           message:
-            "eu-west-1 → us-east-1 carries 80 Mbit/s of replication, 80.0% of its 100 Mbit/s (headroom 70%); largest: accounts 80 Mbit/s",
+            "eu-west-1 → us-east-1 carries 80 Mbit/s of replication, 80.0% of its 100 Mbit/s, above bandwidth.headroom (70%); largest: accounts 80 Mbit/s",
           fix: "raise network.links[0].bandwidthMbps to at least 115, or move replicas of accounts so less data crosses eu-west-1 → us-east-1",
         },
       ],
@@ -60,7 +60,7 @@ describeRule(bandwidth, {
         {
           path: "network.links[0]",
           message:
-            "eu-west-1 → us-east-1 carries 120 Mbit/s of replication, 120.0% of its 100 Mbit/s (headroom 70%): the backlog grows without bound; largest: accounts 120 Mbit/s",
+            "eu-west-1 → us-east-1 carries 120 Mbit/s of replication, 120.0% of its 100 Mbit/s, above bandwidth.headroom (70%): the backlog grows without bound; largest: accounts 120 Mbit/s",
         },
       ],
     },

@@ -4,8 +4,10 @@ import { messageShape } from "../report/fingerprint.js";
 export interface FindingDelta {
   /** Failing in the new version, not in the old one (by rule and path). */
   readonly introduced: readonly Diagnostic[];
-  /** Failing in the old version, not in the new one. */
+  /** Failing in the old version, not in the new one, of components the new one still has. */
   readonly fixed: readonly Diagnostic[];
+  /** Failing in the old version at a component the change removes: gone with it, not fixed. */
+  readonly removed: readonly Diagnostic[];
 }
 
 /** A finding's identity across versions: its rule and path; the message carries figures that move. */
@@ -45,12 +47,22 @@ function pair(
  * a finding whose figures or wording moved is neither new nor fixed, and one of several findings
  * of a rule at one path that goes away is fixed. Linear in the number of findings.
  */
-export function compareFindings(before: readonly Diagnostic[], after: readonly Diagnostic[]): FindingDelta {
+export function compareFindings(
+  before: readonly Diagnostic[],
+  after: readonly Diagnostic[],
+  removedPaths: ReadonlySet<string> = new Set(),
+): FindingDelta {
   const paired = { before: new Set<number>(), after: new Set<number>() };
   pair(before, after, paired, wording);
   pair(before, after, paired, place);
+  const gone = before.filter((_, i) => !paired.before.has(i));
+  const ofRemoved = (d: Diagnostic) => removedPaths.has(componentPath(d.path));
   return {
     introduced: after.filter((_, i) => !paired.after.has(i)),
-    fixed: before.filter((_, i) => !paired.before.has(i)),
+    fixed: gone.filter((d) => !ofRemoved(d)),
+    removed: gone.filter(ofRemoved),
   };
 }
+
+/** `datastores.orders` of `datastores.orders.slo.writeP99Ms` (component names hold no `.` or `[`). */
+const componentPath = (path: string) => /^[^.[]+\.[^.[]+/.exec(path)?.[0] ?? path;

@@ -226,7 +226,13 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
     slos: compareSlos(before, after),
     cost: compareCost(before.analysis, after.analysis),
     ...(before.findings && after.findings
-      ? { findings: compareFindings(before.findings, after.findings) }
+      ? {
+          findings: compareFindings(
+            before.findings,
+            after.findings,
+            new Set(components.filter((c) => c.change === "removed").map((c) => c.path)),
+          ),
+        }
       : {}),
     destructive: destructive.sort((a, b) => byText(a.path, b.path) || byText(a.message, b.message)),
   };

@@ -110,8 +110,10 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
       : diff.destructive.map((d) => textDiagnostic(d, style)).join("\n"),
   );
   if (diff.findings) {
-    const { introduced, fixed } = diff.findings;
-    heading(`Findings introduced (${introduced.length}), fixed (${fixed.length})`);
+    const { introduced, fixed, removed } = diff.findings;
+    heading(
+      `Findings introduced (${introduced.length}), fixed (${fixed.length})${removed.length > 0 ? `, gone with removed components (${removed.length})` : ""}`,
+    );
     if (introduced.length + fixed.length === 0) out.push("  none");
     for (const d of introduced)
       out.push(wrap(`+ ${d.severity} ${oneLine(d.path)}: ${oneLine(d.message)} [${d.code}]`, "  ", "      "));
@@ -262,6 +264,17 @@ export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOpti
             head: header("", "Severity", "Rule", "Path", "Finding"),
             rows: fixed.map((d) => findingRow(d, "✔️")),
           },
+          ...((diff.findings?.removed.length ?? 0) === 0
+            ? []
+            : [
+                {
+                  title: `Findings gone with removed components (${diff.findings!.removed.length})`,
+                  noun: "finding of a removed component",
+                  head: header("", "Severity", "Rule", "Path", "Finding"),
+                  rows: diff.findings!.removed.map((d) => findingRow(d, "➖")),
+                  collapsed: true,
+                },
+              ]),
         ]
       : []),
     {

@@ -7,7 +7,9 @@ import type { PlannedResource } from "../../src/compile/plan.js";
 import { type DiffSide, diffTopologies } from "../../src/diff/index.js";
 import { renderDiffMarkdown, renderDiffText } from "../../src/diff/render.js";
 import { showInput } from "../../src/diff/resources.js";
+import { diffSide } from "../../src/diff/side.js";
 import { resolveModel } from "../../src/model/resolve.js";
+import { topologyFromData } from "../../src/pipeline.js";
 import { Topology } from "../../src/spec/schema/topology.js";
 
 type Spec = Record<string, unknown>;
@@ -376,6 +378,20 @@ describe("diffTopologies", () => {
     // Unchanged: no section.
     expect(diff(base()).topology).toEqual([]);
     expect(renderDiffText(diff(base()), { color: false })).not.toContain("Topology-wide");
+  });
+
+  it("a removed component's findings are gone with it, not fixed", () => {
+    const load = (spec: Spec) =>
+      topologyFromData({ file: "t.ts", format: "typescript", text: "", data: spec });
+    const withExtra = base() as { datastores: Record<string, Spec> };
+    withExtra.datastores.extra = { ...orders(base() as never), slo: { writeP99Ms: 0.1 } };
+    const first = diffSide(load(withExtra));
+    const d = diffTopologies(first, diffSide(load(base()), { before: first }));
+    expect(d.findings!.removed.length).toBeGreaterThan(0);
+    expect(d.findings!.removed.every((f) => f.path.startsWith("datastores.extra"))).toBe(true);
+    expect(d.findings!.fixed.filter((f) => f.path.startsWith("datastores.extra"))).toEqual([]);
+    expect(renderDiffText(d, { color: false })).toMatch(/gone with removed components \(\d+\)/);
+    expect(renderDiffMarkdown(d, {})).toContain("Findings gone with removed components");
   });
 
   it("a region added with voters only shows no role rows", () => {

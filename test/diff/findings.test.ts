@@ -20,20 +20,33 @@ describe("compareFindings", () => {
     // The edge-cache stack has three observability-coverage findings at datastores.edge-kv.slo.
     const before = [coverage("availability"), coverage("readP99Ms/writeP99Ms"), coverage("replicationLagMs")];
     const after = [coverage("availability"), coverage("readP99Ms/writeP99Ms")];
-    expect(compareFindings(before, after)).toEqual({ introduced: [], fixed: [coverage("replicationLagMs")] });
-    expect(compareFindings(after, before)).toEqual({ introduced: [coverage("replicationLagMs")], fixed: [] });
+    expect(compareFindings(before, after)).toEqual({
+      introduced: [],
+      fixed: [coverage("replicationLagMs")],
+      removed: [],
+    });
+    expect(compareFindings(after, before)).toEqual({
+      introduced: [coverage("replicationLagMs")],
+      fixed: [],
+      removed: [],
+    });
   });
 
   it("a finding whose figures or wording moved is neither new nor fixed", () => {
     expect(compareFindings([latency("12.17", "tokyo-dc1")], [latency("9.8", "ap-northeast-1")])).toEqual({
       introduced: [],
       fixed: [],
+      removed: [],
     });
   });
 
   it("one finding replacing another of its rule and path pairs with it, the rest are new", () => {
     const before = [latency("12", "a"), coverage("availability")];
     const after = [latency("13", "b"), latency("14", "c"), coverage("availability")];
-    expect(compareFindings(before, after)).toEqual({ introduced: [latency("14", "c")], fixed: [] });
+    expect(compareFindings(before, after)).toEqual({
+      introduced: [latency("14", "c")],
+      fixed: [],
+      removed: [],
+    });
   });
 });

@@ -219,6 +219,13 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
   );
 }
 
+/**
+ * An estimate's count of writes: a tenth shown below ten (0.3 of a write is a chance, not a
+ * count), whole writes above, grouped ("about 4,500 writes", not 4500.1).
+ */
+const writesCount = (writes: number) =>
+  writes < 10 ? `${+writes.toFixed(1)} writes` : `${Math.round(writes).toLocaleString("en-US")} writes`;
+
 /** What losing the leader costs: the writes lost (RPO) and when writes resume (RTO). */
 function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): string {
   const where = loss.lostZone ?? loss.lostRegion;
@@ -235,9 +242,9 @@ function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): str
     held !== undefined
       ? `nothing acknowledged is lost while ${list(held.regions)} are down, but they alone hold the last ${duration(held.windowMs)} of writes (the p99 lag to ${held.nearest}) until they return${which}`
       : loss.windowMs > 0 && stranded
-        ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are held only there until it returns${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes), then reconciled with what other regions wrote meanwhile (a conflicting update may be overwritten)`
+        ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are held only there until it returns${which} (p99 replication lag; about ${writesCount(loss.writesAtRisk)}), then reconciled with what other regions wrote meanwhile (a conflicting update may be overwritten)`
         : loss.windowMs > 0
-          ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${+loss.writesAtRisk.toFixed(1)} writes)`
+          ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are lost${which} (p99 replication lag; about ${writesCount(loss.writesAtRisk)})`
           : heldThere
             ? `nothing acknowledged is lost while ${where} is down, but it alone holds the last ${duration(rpoMs)} of writes (the RPO) until it returns${which}`
             : `losing ${where} loses no acknowledged write${which}`;

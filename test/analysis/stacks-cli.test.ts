@@ -117,6 +117,15 @@ describe("topoplan plan / whatif", () => {
     expect(json.changes[0]!.kind).toBe("slo-broken");
   });
 
+  it("whatif: writes at risk are whole writes above ten", async () => {
+    const io = capture();
+    await main(["whatif", "stacks/hybrid.ts", "--fail", "region:eu-west-1"], io);
+    const counts = [...io.out.join("").matchAll(/about ([\d.,]+) writes/g)].map((m) => m[1]!);
+    expect(counts.length).toBeGreaterThan(0);
+    for (const count of counts)
+      if (Number(count.replaceAll(",", "")) >= 10) expect(count).toMatch(/^[\d,]+$/);
+  });
+
   it("whatif: exit 2 for an unknown region, with a suggestion", async () => {
     const io = capture();
     expect(await main(["whatif", "stacks/global-kv.ts", "--fail", "region:eu-wset-1"], io)).toBe(2);

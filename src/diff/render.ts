@@ -237,7 +237,8 @@ export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOpti
       : "✅ no destructive change, no new error";
   const cost = diff.cost;
   const head = [
-    `## topoplan diff: ${code(diff.after)}${options.file ? ` (${code(options.file)})` : ""}`,
+    // A renamed topology shows both names: the rename is itself the change (every resource's prefix).
+    `## topoplan diff: ${diff.before === diff.after ? code(diff.after) : `${code(diff.before)} → ${code(diff.after)}`}${options.file ? ` (${code(options.file)})` : ""}`,
     "",
     verdict,
     "",

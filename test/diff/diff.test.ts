@@ -394,6 +394,12 @@ describe("diffTopologies", () => {
     expect(renderDiffMarkdown(d, {})).toContain("Findings gone with removed components");
   });
 
+  it("a renamed topology's PR comment names both", () => {
+    const renamed = diff({ ...base(), name: "store" });
+    expect(renderDiffMarkdown(renamed, {})).toContain("## topoplan diff: `shop` → `store`");
+    expect(renderDiffMarkdown(diff(base()), {})).toContain("## topoplan diff: `shop`\n");
+  });
+
   it("a region added with voters only shows no role rows", () => {
     const d = diff(
       edited((s) => {

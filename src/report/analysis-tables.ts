@@ -172,7 +172,8 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
         ["rpo", `${fmtMs(ds.rpoMs)} ms`],
         [
           "cost/month",
-          `${fmtUsd(ds.costUsdPerMonth.replicas)} replicas + ${fmtUsd(ds.costUsdPerMonth.egress)} egress`,
+          // Its "egress" counts traffic between zones too, which the links table (regions) does not.
+          `${fmtUsd(ds.costUsdPerMonth.replicas)} replicas + ${fmtUsd(ds.costUsdPerMonth.egress)} data transfer (between regions and zones)`,
         ],
       ]),
       latencyRows([
@@ -228,7 +229,7 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
   heading(`Cost per month (${analysis.cost.basis})`);
   out.push(
     table(
-      ["replicas", "egress", "total"],
+      ["replicas", "data transfer (regions and zones)", "total"],
       [
         [
           fmtUsd(analysis.cost.replicasUsdPerMonth),

@@ -115,11 +115,16 @@ export function checkReplicaCounts(context: CheckContext): void {
         fix: `choose the region the global cluster or table was created in, among ${regions.join(", ")}`,
       });
     if (regions && typeof store.leader === "string" && !regions.includes(store.leader)) {
+      // A misspelled placement region has its own finding (spec/unknown-region): not offered here.
+      const known = regions.filter((region) => context.catalog.regions.has(region));
       context.report({
         code: "spec/leader-not-placed",
         path: at("leader"),
         message: `leader "${store.leader}" holds no replica (placement: ${regions.join(", ")})`,
-        fix: `choose a leader among ${regions.join(", ")}, or place replicas in ${store.leader}`,
+        fix:
+          known.length === 0
+            ? `place replicas in ${store.leader}, or choose a leader among the placement's regions once their codes are fixed`
+            : `choose a leader among ${known.join(", ")}, or place replicas in ${store.leader}`,
       });
     }
     if (store.leaders !== undefined && store.replication !== "multi-leader") {

@@ -117,6 +117,17 @@ export const EMPTY_ANALYSIS: Analysis = Object.freeze({
   failures: [],
 });
 
+/**
+ * Whether the store's engine offers `consistency` (what a fix may tell a user to declare): any
+ * level for a store without an engine or on a managed service topoplan does not describe.
+ */
+export function engineOffers(store: Pick<ResolvedDatastore, "deploy">, consistency: string): boolean {
+  const engine = store.deploy.target === "kubernetes" ? store.deploy.engine : undefined;
+  const caps =
+    engine === undefined ? undefined : ENGINE_CAPABILITIES[engine as keyof typeof ENGINE_CAPABILITIES];
+  return caps?.consistency === undefined || caps.consistency.includes(consistency);
+}
+
 /** Datastore engines that run `replication` (what a fix may tell a user to declare), by id. */
 export function enginesRunning(replication: string): string[] {
   return Object.entries(ENGINE_CAPABILITIES)

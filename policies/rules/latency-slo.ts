@@ -4,6 +4,7 @@ import { byText } from "../../src/order.js";
 import { geoPartitionsUnsupported } from "../../src/spec/semantic/geo-partitions.js";
 import {
   datastoreAnalysis,
+  engineOffers,
   enginesRunning,
   list,
   ms,
@@ -78,10 +79,12 @@ export const latencySlo: Rule = {
             path: `${store.path}.slo.readP99Ms`,
             message: `read p99 ${ms(worst.p99Ms)} from ${worst.origin}${andFrom(over)} exceeds the SLO ${ms(readP99Ms)}${stale ? ` (strong reads go to the leader in ${store.leader}${store.strongRead === "read-index" ? ", which confirms its leadership with a quorum round first" : ""})` : ""}${local ? `: ${over.length > 1 ? "each reads a replica in its own region" : `${worst.origin} reads a replica in its own region`}, so this is the local read time` : ""}`,
             fix: stale
-              ? strongReadFix(store, where, worst.p99Ms)
+              ? strongReadFix(store, where, over, worst.p99Ms)
               : local
                 ? relax
-                : `add a replica near ${where}, or ${relax}`,
+                : store.readsAtPrimary
+                  ? `clients read at the primary in ${store.leader} (a replica near ${where} is not read): move the primary nearer ${where}, or ${relax}`
+                  : `add a replica near ${where}, or ${relax}`,
             data: { sloMs: readP99Ms, predictedMs: worst.p99Ms, origin: worst.origin, origins: names(over) },
           });
         }
@@ -240,6 +243,8 @@ const names = (over: readonly OriginFigure[]) => over.map((o) => o.origin);
  * or for a leaderless store a read quorum of replicas.
  */
 function readsInRegion(store: ResolvedDatastore, region: string): boolean {
+  // Clients that reach only the primary (CloudNativePG's -rw) read there, wherever replicas are.
+  if (store.readsAtPrimary) return region === store.leader;
   const here = store.placement.find((p) => p.region === region);
   if (store.replication === "leaderless") return (here?.voters ?? 0) >= store.quorum.read;
   return (here?.voters ?? 0) + (here?.readOnly ?? 0) > 0;
@@ -250,12 +255,26 @@ function readsInRegion(store: ResolvedDatastore, region: string): boolean {
  * adding one is no fix by itself. What is: reading stale from the nearest replica, or moving the
  * leader nearer (where `leaderRegions` lets it move; writes then start from there).
  */
-function strongReadFix(store: ResolvedDatastore, where: string, worstMs: number): string {
-  const options = [`serve ${where} reads from the nearest replica (consistency: bounded-staleness)`];
-  if (store.leaderRegions.some((region) => region !== store.leader))
+function strongReadFix(
+  store: ResolvedDatastore,
+  where: string,
+  over: readonly OriginFigure[],
+  worstMs: number,
+): string {
+  const options: string[] = [];
+  // Only a level the engine offers, and not where clients reach the primary alone (CloudNativePG).
+  if (!store.readsAtPrimary && engineOffers(store, "bounded-staleness"))
+    options.push(`serve ${where} reads from the nearest replica (consistency: bounded-staleness)`);
+  // A move the engine keeps (a leader preference), that has somewhere to go, and that helps: not
+  // when the leader's own region is among the slow origins.
+  if (
+    store.leaderPreference &&
+    store.leaderRegions.some((region) => region !== store.leader) &&
+    !over.some((o) => o.origin === store.leader)
+  )
     options.push(`move the leader nearer ${where} (a replica there alone serves only stale reads)`);
   options.push(`relax readP99Ms to ${Math.ceil(worstMs)}`);
-  return `${options.slice(0, -1).join(", ")}, or ${options.at(-1)}`;
+  return options.length === 1 ? options[0]! : `${options.slice(0, -1).join(", ")}, or ${options.at(-1)}`;
 }
 function originList(over: readonly OriginFigure[]): string {
   const shown = names(over).slice(0, SHOWN_ORIGINS);

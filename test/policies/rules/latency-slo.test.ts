@@ -124,6 +124,66 @@ describeRule(latencySlo, {
       ],
     },
     {
+      // etcd: no bounded-staleness to offer, and no leader preference to move (the review of
+      // the strong-read fix); only relaxing is left.
+      name: "strong reads on etcd over the SLO",
+      spec: {
+        name: "ctl",
+        users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+        datastores: {
+          config: {
+            replication: "consensus",
+            consistency: "strong",
+            replicas: 3,
+            placement: { "eu-west-1": 1, "us-east-1": 1, "us-west-2": 1 },
+            leader: "eu-west-1",
+            slo: { readP99Ms: 50 },
+            deploy: { target: "kubernetes", engine: "etcd" },
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: { config: { read: profile({ "eu-west-1": 80, "us-east-1": 140 }) } },
+      },
+      expect: [
+        {
+          path: "datastores.config.slo.readP99Ms",
+          message:
+            "read p99 140 ms from us-east-1 (and 80 ms from eu-west-1) exceeds the SLO 50 ms (strong reads go to the leader in eu-west-1, which confirms its leadership with a quorum round first)",
+          fix: "relax readP99Ms to 140",
+        },
+      ],
+    },
+    {
+      // CloudNativePG: clients reach the primary only; a replica in eu-west-1 is not read there.
+      name: "eventual reads of a PostgreSQL store from a region with a replica but not the primary",
+      spec: {
+        name: "pg",
+        users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            consistency: "eventual",
+            replicas: 3,
+            placement: { "us-east-1": 2, "eu-west-1": 1 },
+            leader: "us-east-1",
+            slo: { readP99Ms: 20 },
+            deploy: { target: "kubernetes", engine: "postgresql" },
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: { orders: { read: profile({ "eu-west-1": 70.1, "us-east-1": 2 }) } },
+      },
+      expect: [
+        {
+          path: "datastores.orders.slo.readP99Ms",
+          message: "read p99 70.1 ms from eu-west-1 exceeds the SLO 20 ms",
+          fix: "clients read at the primary in us-east-1 (a replica near eu-west-1 is not read): move the primary nearer eu-west-1, or relax readP99Ms to 71",
+        },
+      ],
+    },
+    {
       name: "strong reads with the leader pinned: no move is offered",
       spec: (() => {
         const spec = transatlantic({ readP99Ms: 50 });

@@ -1,3 +1,4 @@
+import { declaredCapacityMbps } from "../../src/analysis/datastores.js";
 import { DEFAULT_ITEM_BYTES, linkLag, pipelineOf } from "../../src/analysis/lag.js";
 import { networkView } from "../../src/analysis/network.js";
 import { REPLICATION } from "../../src/analysis/replication/index.js";
@@ -90,17 +91,31 @@ function lagFix(
       [],
       region === source ? undefined : pipeline,
     ).p99Ms;
-  // The write sources: the leader, or (multi-leader, leaderless) every region that takes writes,
-  // the farthest of which decides the floor (the analysis keeps each region's worst lag).
-  const sources =
-    leader !== undefined ? [leader] : store.writeRegions.length > 0 ? store.writeRegions : store.regions;
-  const floorTo = (region: string) =>
-    sources
-      .map((source) => ({ source, ms: floorFrom(source, region) }))
-      .reduce((a, b) => (b.ms > a.ms ? b : a));
-  const { source, ms: floor } = floorTo(worst.region);
+  // Where writes may come from: the leader (each partition's, with geo-partitioned leaders), or
+  // (multi-leader, leaderless) every region that takes writes. The analysis ships from those with
+  // demand and keeps each region's worst lag, which is at least the floor from its own source:
+  // the floor is the largest of the candidates' that does not exceed it.
+  const candidates =
+    leader !== undefined
+      ? [...new Set([leader, ...store.leaderRegions])]
+      : store.writeRegions.length > 0
+        ? store.writeRegions
+        : store.regions;
+  const found = candidates
+    .map((source) => ({ source, ms: floorFrom(source, worst.region) }))
+    .filter((f) => f.ms <= worst.p99Ms + 1e-6)
+    .reduce<{ source: string; ms: number } | undefined>(
+      (a, b) => (a === undefined || b.ms > a.ms ? b : a),
+      undefined,
+    );
+  if (found === undefined)
+    return `move the ${worst.region} replicas nearer the regions that write, add link bandwidth, or ${relax}`;
+  const { source, ms: floor } = found;
   const pipelineMs = worst.region === source ? 0 : pipeline.p99Ms;
   const floorText = `half the ${ms(net.rtt99(source, worst.region))} p99 round trip from ${source}${pipelineMs > 0 ? ` plus the ${pipeline.name}'s ${ms(pipelineMs)} p99` : ""}`;
+  // Above the floor only a link with a declared capacity adds (transfer and queueing, lag.ts).
+  if (target >= floor && declaredCapacityMbps(model, source, worst.region) === undefined)
+    return `move the ${worst.region} replicas nearer ${source}, add link bandwidth, or ${relax}`;
   if (target >= floor)
     return `the link from ${source} to ${worst.region} adds ${ms(worst.p99Ms - floor)} to the ${ms(floor)} floor (${floorText}): add bandwidth between them or replicate fewer bytes, or ${relax}`;
   // A move helps only where one source decides: nearer the leader.
@@ -108,9 +123,14 @@ function lagFix(
   const near =
     leader === undefined
       ? []
-      : regionsNear(model, store, leader, (region) => !held.has(region) && floorTo(region).ms <= target)
+      : regionsNear(
+          model,
+          store,
+          leader,
+          (region) => !held.has(region) && floorFrom(leader, region) <= target,
+        )
           .slice(0, NEAR_REGIONS_MAX)
-          .map(({ region }) => `${region} (${ms(floorTo(region).ms)})`);
+          .map(({ region }) => `${region} (${ms(floorFrom(leader, region))})`);
   const move =
     near.length === 0
       ? ""

@@ -64,8 +64,12 @@ describeRule(replicationLagSlo, {
       ],
     },
     {
+      // Declared capacity: the link's transfer and queueing add to the floor (lag.ts).
       name: "lag to Tokyo over the target",
-      spec,
+      spec: {
+        ...spec,
+        network: { links: [{ between: ["eu-west-1", "ap-northeast-1"], bandwidthMbps: 100 }] },
+      } as TopologyInput,
       analysis: {
         datastores: {
           accounts: {
@@ -143,6 +147,39 @@ describeRule(replicationLagSlo, {
           path: "datastores.profiles.slo.replicationLagMs",
           message: "replication lag p99 1059.78 ms to eu-west-1 exceeds the SLO 1000 ms",
           fix: "no bandwidth meets it: the lag to eu-west-1 cannot go below 1059.75 ms (half the 119.5 ms p99 round trip from us-west-2 plus the DynamoDB global tables replication's 1000 ms p99); relax replicationLagMs to 1060",
+        },
+      ],
+    },
+    {
+      // Users only in eu-west-1: the analysis ships from there, not from sa-east-1, whose floor to
+      // ap-southeast-2 (1156 ms) is above the predicted lag; the floor named is eu-west-1's.
+      name: "a multi-leader floor from the region that writes, not the farthest write region",
+      spec: {
+        name: "kv",
+        users: { "eu-west-1": 1 },
+        datastores: {
+          profiles: {
+            replication: "multi-leader",
+            consistency: "eventual",
+            replicas: 3,
+            placement: { "eu-west-1": 1, "sa-east-1": 1, "ap-southeast-2": 1 },
+            slo: { replicationLagMs: 1100 },
+            deploy: { target: "aws", service: "dynamodb" },
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: {
+          profiles: {
+            replicationLag: [{ region: "ap-southeast-2", p50Ms: 640, p99Ms: 1128.05, unbounded: false }],
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.profiles.slo.replicationLagMs",
+          message: "replication lag p99 1128.05 ms to ap-southeast-2 exceeds the SLO 1100 ms",
+          fix: "no bandwidth meets it: the lag to ap-southeast-2 cannot go below 1128.05 ms (half the 256.1 ms p99 round trip from eu-west-1 plus the DynamoDB global tables replication's 1000 ms p99); relax replicationLagMs to 1129",
         },
       ],
     },

@@ -11,7 +11,7 @@ export const survival: Rule = {
   docs: {
     why: "`survive: region` is a promise that losing any one region keeps the data available; a placement that loses quorum with one region breaks it at the worst moment.",
     how: "For the declared goal, the analysis removes each zone (or region) in turn and counts the replicas left; the goal holds iff a quorum is left after the worst one. Zone survival needs 3 voters; region survival 5 voters over at least 3 regions (CockroachDB's rule). A primary-replica store also needs its lost primary replaced without an operator: for a zone, a standby in another zone of the primary's region or an automatic failover across regions; for a region, automatic failover with observers (replicas or witnesses) in 3 regions, on an engine that promotes outside the primary's region.",
-    fix: "Add replicas or spread them so no single zone/region holds enough to break the quorum, or lower the goal to `survive: zone`. A synchronous primary-replica store (every replica acknowledges each write) survives no domain's loss whatever its count: acknowledge on a quorum instead (`sync: semi-sync`, or consensus). For a datastore, `topoplan solve <spec> --datastore NAME` finds the cheapest placement that meets the goal together with the store's SLOs and residency, which a wider spread can cost.",
+    fix: "Add replicas or spread them so no single zone/region holds enough to break the quorum, or lower the goal to `survive: zone`. A synchronous primary-replica store (every replica acknowledges each write) survives no domain's loss whatever its count: acknowledge on a quorum instead (`sync: semi-sync`, or consensus). For a datastore, `topoplan solve <spec> --datastore NAME --replicas auto` finds the cheapest placement and count that meet the goal together with the store's SLOs and residency, which a wider spread can cost.",
   },
   check(model, analysis) {
     const findings: Finding[] = [];
@@ -38,7 +38,7 @@ export const survival: Rule = {
         // Adding or spreading replicas can cost a latency SLO or residency: the solver weighs them.
         fix:
           said.placement && datastore !== undefined
-            ? `${said.fix}; \`topoplan solve <spec> --datastore ${datastore}\` finds the cheapest such placement that also meets the store's SLOs and residency`
+            ? `${said.fix}; \`topoplan solve <spec> --datastore ${datastore} --replicas auto\` finds the cheapest such placement that also meets the store's SLOs and residency`
             : said.fix,
         data: {
           goal: survival.goal,

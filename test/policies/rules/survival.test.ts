@@ -85,7 +85,7 @@ describeRule(survival, {
           path: "datastores.accounts.placement",
           message:
             "survive: region does not hold: losing eu-west-1 leaves 1 of 3 replicas and a quorum needs 2; region survival needs at least 5 replicas over 3 regions",
-          fix: "place at least 5 replicas over at least 3 regions with at most 2 in any one region, or set survive: zone; `topoplan solve <spec> --datastore accounts` finds the cheapest such placement that also meets the store's SLOs and residency",
+          fix: "place at least 5 replicas over at least 3 regions with at most 2 in any one region, or set survive: zone; `topoplan solve <spec> --datastore accounts --replicas auto` finds the cheapest such placement that also meets the store's SLOs and residency",
         },
         {
           path: "streams.clicks.replicas",
@@ -135,7 +135,7 @@ describeRule(survival, {
           path: "datastores.orders.placement",
           message:
             "survive: region does not hold: losing us-east-1 leaves 0 of 2 replicas and a quorum needs 1; region survival needs at least 2 replicas over 2 regions",
-          fix: "place at least 2 replicas over at least 2 regions with at most 1 in any one region, or set survive: zone; `topoplan solve <spec> --datastore orders` finds the cheapest such placement that also meets the store's SLOs and residency",
+          fix: "place at least 2 replicas over at least 2 regions with at most 1 in any one region, or set survive: zone; `topoplan solve <spec> --datastore orders --replicas auto` finds the cheapest such placement that also meets the store's SLOs and residency",
         },
       ],
     },
@@ -169,7 +169,7 @@ describeRule(survival, {
           path: "datastores.events.placement",
           message:
             "survive: zone does not hold: losing us-east-1a leaves 2 of 3 replicas: a write quorum (1) but not a read quorum",
-          fix: "add or spread replicas so a read quorum outlives any one zone, or lower the read quorum; `topoplan solve <spec> --datastore events` finds the cheapest such placement that also meets the store's SLOs and residency",
+          fix: "add or spread replicas so a read quorum outlives any one zone, or lower the read quorum; `topoplan solve <spec> --datastore events --replicas auto` finds the cheapest such placement that also meets the store's SLOs and residency",
         },
       ],
     },

@@ -1,6 +1,8 @@
 import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { suggestion } from "../diagnostics/suggest.js";
+import { zonesIn } from "../model/resolve.js";
 import type { Model } from "../model/types.js";
+import { byText } from "../order.js";
 import type { Failure } from "./types.js";
 
 const KINDS = ["region", "zone", "link"] as const;
@@ -81,15 +83,31 @@ export function parseFailures(model: Model, texts: readonly string[]): Failure[]
  * The failures, plus every region whose zones have all failed as a failed region: a region with no
  * zone left is down, however its loss is named, so `--fail zone:` for each of its zones gives the
  * what-if of `--fail region:` (its users gone, nothing sent there), not a live region without
- * replicas. Only a region whose zones the catalog lists.
+ * replicas. "Its zones": those the topology can use there — the catalog's first three (a cluster
+ * spans three; us-east-1 lists six, src/model/resolve.ts zonesIn) and any a component names.
  */
 export function withRegionsDown(model: Model, failures: readonly Failure[]): readonly Failure[] {
   const zones = new Set(failures.flatMap((f) => (f.kind === "zone" ? [f.zone] : [])));
   if (zones.size === 0) return failures;
   const regions = new Set(failures.flatMap((f) => (f.kind === "region" ? [f.region] : [])));
-  const down: Failure[] = [];
+  const usable = new Map<string, Set<string>>();
+  const use = (region: string, names: readonly string[]) => {
+    const set = usable.get(region) ?? new Set<string>();
+    for (const zone of names) set.add(zone);
+    usable.set(region, set);
+  };
+  const zonesOf = zonesIn(model.catalog);
   for (const [code, region] of model.catalog.regions)
-    if (!regions.has(code) && region.zones.length > 0 && region.zones.every((zone) => zones.has(zone)))
-      down.push({ kind: "region", region: code });
-  return down.length === 0 ? failures : [...failures, ...down];
+    if (region.zones.some((zone) => zones.has(zone))) use(code, zonesOf(code));
+  for (const ds of model.datastores)
+    for (const p of ds.placement) if (usable.has(p.region)) use(p.region, p.zones);
+  for (const c of [...model.services, ...model.streams])
+    for (const [region, names] of Object.entries(c.zones)) if (usable.has(region)) use(region, names);
+  const down = [...usable]
+    .filter(([code, set]) => !regions.has(code) && set.size > 0 && [...set].every((zone) => zones.has(zone)))
+    .map(([code]) => code)
+    .sort(byText);
+  return down.length === 0
+    ? failures
+    : [...failures, ...down.map((region) => ({ kind: "region" as const, region }))];
 }

@@ -75,7 +75,9 @@ describe("topoplan plan / whatif", () => {
     expect(text).toMatch(/minimum {7}5 replicas over 3 region\(s\) for goal region/);
     expect(text).toMatch(/recommended {3}5 replicas over 3 region\(s\) for goal region/);
     // Its transfer figure counts zones too, unlike the links table: named so.
-    expect(text).toMatch(/cost\/month {4}\$[\d,.]+ replicas \+ \$[\d,.]+ data transfer \(between regions and zones\)/);
+    expect(text).toMatch(
+      /cost\/month {4}\$[\d,.]+ replicas \+ \$[\d,.]+ data transfer \(between regions and zones\)/,
+    );
   });
 
   it("plan: an etcd store reads at the leader after a quorum round", async () => {

@@ -5,6 +5,7 @@ import { InputError } from "../../src/diagnostics/diagnostic.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { Topology } from "../../src/spec/schema/topology.js";
 import globalKv from "../../stacks/global-kv.js";
+import serviceMesh from "../../stacks/service-mesh.js";
 import { kth, rtt, XZ } from "./helpers.js";
 
 const model = resolveModel(Topology.parse(globalKv));
@@ -50,6 +51,14 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 Ã—2, eu-central-1 Ã
     const { failures: _z, ...byZones } = analyse(model, parseFailures(model, zones));
     const { failures: _r, ...byRegion } = analyse(model, parseFailures(model, ["region:eu-west-1"]));
     expect(byZones).toEqual(byRegion);
+    // us-east-1 lists six zones; a topology uses the first three (zonesIn): failing those is
+    // failing the region for it (service-mesh: nothing flows into us-east-1 any more).
+    const mesh = resolveModel(Topology.parse(serviceMesh));
+    const used = ["us-east-1a", "us-east-1b", "us-east-1c"].map((zone) => `zone:${zone}`);
+    expect(mesh.catalog.regions.get("us-east-1")!.zones.length).toBeGreaterThan(3);
+    const { failures: _u, ...byUsed } = analyse(mesh, parseFailures(mesh, used));
+    const { failures: _e, ...byEast } = analyse(mesh, parseFailures(mesh, ["region:us-east-1"]));
+    expect(byUsed).toEqual(byEast);
     // One zone short of all: the region stays up.
     const { failures: _s, ...bySome } = analyse(model, parseFailures(model, zones.slice(1)));
     expect(bySome).not.toEqual(byRegion);

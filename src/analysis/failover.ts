@@ -228,7 +228,7 @@ export function dataLoss(
   };
   if (operator !== undefined)
     return { ...lost, resumeAfterSeconds: MANUAL_RTO_SECONDS, mode: "manual", manualBecause: operator };
-  const held = canResume ? undefined : heldInFailedRegions(ds, net, links, from, failedRegions);
+  const held = canResume ? undefined : heldInFailedRegions(ds, net, links, from, failures);
   if (held !== undefined) return { ...lost, held, mode: inRegion?.mode ?? failover.mode };
   return {
     ...lost,
@@ -240,31 +240,36 @@ export function dataLoss(
 }
 
 /**
- * With writes stopped (no region takes over): when the failed regions' replicas of the typical group
- * could acknowledge a write among them (a quorum across two lost regions, which neither holds
- * alone), the newest writes may be on none of the live replicas. They are held in those regions
- * for the p99 lag from `from` to the freshest live replica, and lost with them if none returns.
- * Undefined for one failed region (the plan's RPO says it) or when no replica is live.
+ * With writes stopped (no region takes over): when the lost replicas of the typical group could
+ * acknowledge a write among them — across the failed domains (two regions, a region and a zone,
+ * zones), none of which the plan's RPO covers alone — the newest writes may be on none of the live
+ * replicas. They are held in those domains for the p99 lag from `from` to the freshest live
+ * replica, and lost with them if none returns. Undefined where one failed region holds a quorum
+ * by itself (the plan's RPO says it) or when no replica is live.
  */
 function heldInFailedRegions(
   ds: ResolvedDatastore,
   net: NetworkView,
   links: ReadonlyMap<string, LinkLoad>,
   from: string,
-  failedRegions: ReadonlySet<string>,
+  failures: readonly Failure[],
 ): DataLoss["held"] {
   const replicas = ds.groups[0]?.replicas ?? [];
-  const regions = [
-    ...new Set(replicas.filter((slot) => failedRegions.has(slot.region)).map((s) => s.region)),
-  ];
-  if (regions.length < 2) return undefined;
-  if (
-    !quorumFitsInSlots(
-      ds,
-      replicas.filter((slot) => !net.slotUp(slot)),
-    )
-  )
-    return undefined;
+  const dead = replicas.filter((slot) => !net.slotUp(slot));
+  if (!quorumFitsInSlots(ds, dead)) return undefined;
+  // The failures that took replicas: a failed region by its code, a failed zone of a live region by its name.
+  const domains = failures.flatMap((f) =>
+    f.kind === "region"
+      ? dead.some((slot) => slot.region === f.region)
+        ? [f.region]
+        : []
+      : f.kind === "zone" && dead.some((slot) => net.regionUp(slot.region) && lostWithZone(slot, f.zone))
+        ? [f.zone]
+        : [],
+  );
+  const alone = domains.length === 1 && failures.some((f) => f.kind === "region" && f.region === domains[0]);
+  if (domains.length === 0 || alone) return undefined;
+  const names = [...new Set(domains)].sort(byText);
   const live = [
     ...new Set(replicas.filter((slot) => net.slotUp(slot) && slot.role !== "witness").map((s) => s.region)),
   ];
@@ -282,7 +287,7 @@ function heldInFailedRegions(
     .sort((a, b) => a.ms - b.ms || byText(a.region, b.region));
   const nearest = lags[0];
   if (nearest === undefined) return undefined;
-  return { regions: regions.sort(byText), windowMs: nearest.ms, nearest: nearest.region };
+  return { domains: names, windowMs: nearest.ms, nearest: nearest.region };
 }
 
 /** Why a store whose failover is automatic cannot promote in another region by itself, if so. */

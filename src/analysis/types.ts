@@ -161,12 +161,13 @@ export interface DataLoss {
   /** Why an operator must promote where the store's failover is otherwise automatic. */
   readonly manualBecause?: string;
   /**
-   * Set when no region takes the writes over and the lost replicas of several failed regions could
-   * acknowledge a write among them: those regions alone hold the newest writes, this far back
-   * (the p99 lag to the freshest live replica), until they return.
+   * Set when no region takes the writes over and the replicas the failures took could acknowledge
+   * a write among them (across regions, or a region and a zone, or zones): the failed domains
+   * (region codes, zone names) alone hold the newest writes, this far back (the p99 lag to the
+   * freshest live replica), until they return.
    */
   readonly held?: {
-    readonly regions: readonly string[];
+    readonly domains: readonly string[];
     readonly windowMs: number;
     readonly nearest: string;
   };

@@ -240,7 +240,7 @@ function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): str
   const held = loss.held;
   const lost =
     held !== undefined
-      ? `nothing acknowledged is lost while ${list(held.regions)} are down, but they alone hold the last ${duration(held.windowMs)} of writes (the p99 lag to ${held.nearest}) until they return${which}`
+      ? `nothing acknowledged is lost while ${list(held.domains)} ${held.domains.length === 1 ? "is" : "are"} down, but ${held.domains.length === 1 ? "it alone holds" : "they alone hold"} the last ${duration(held.windowMs)} of writes (the p99 lag to ${held.nearest}) until ${held.domains.length === 1 ? "it returns" : "they return"}${which}`
       : loss.windowMs > 0 && stranded
         ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are held only there until it returns${which} (p99 replication lag; about ${writesCount(loss.writesAtRisk)}), then reconciled with what other regions wrote meanwhile (a conflicting update may be overwritten)`
         : loss.windowMs > 0

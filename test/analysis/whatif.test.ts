@@ -24,7 +24,7 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 Ã—2, eu-central-1 Ã
     const loss = accounts(failed).dataLoss!;
     expect(loss.resumeAfterSeconds).toBeUndefined();
     expect(loss.held).toEqual({
-      regions: ["eu-central-1", "eu-west-1"],
+      domains: ["eu-central-1", "eu-west-1"],
       nearest: "eu-north-1",
       windowMs: expect.any(Number),
     });
@@ -37,6 +37,15 @@ describe("what-if on global-kv (accounts: 5 voters eu-west-1 Ã—2, eu-central-1 Ã
     expect(message).toMatch(
       /^nothing acknowledged is lost while eu-central-1 and eu-west-1 are down, but they alone hold the last [\d.]+ ms of writes \(the p99 lag to eu-north-1\) until they return; no region can take the writes over$/,
     );
+    // A region and a zone, or zones, that take a quorum between them: the same (review).
+    for (const mix of [
+      ["region:eu-west-1", "zone:eu-central-1a"],
+      ["zone:eu-west-1a", "zone:eu-west-1b", "zone:eu-central-1a"],
+    ]) {
+      const mixed = accounts(analyse(model, parseFailures(model, mix))).dataLoss!;
+      expect(mixed.held?.nearest, mix.join(" ")).toBeDefined();
+      expect(mixed.held!.domains.length, mix.join(" ")).toBeGreaterThan(1);
+    }
     // One region lost: its RPO, as before (no quorum fits in eu-west-1 alone).
     expect(
       accounts(analyse(model, parseFailures(model, ["region:eu-west-1"]))).dataLoss?.held,

@@ -58,11 +58,20 @@ describe("topoplan init", () => {
     expect(dependency("a")).toBe("file:../topoplan-0.1.0.tgz");
     expect((await topoplan(["init", join(dir, "b"), "--from", "github:acme/topoplan#v0.1.0"])).code).toBe(0);
     expect(dependency("b")).toBe("github:acme/topoplan#v0.1.0");
+    // This checkout, built: its folder.
+    expect((await topoplan(["init", join(dir, "f"), "--from", process.cwd()])).code).toBe(0);
+    expect(dependency("f")).toMatch(/^file:(\.\.\/)+/);
     const missing = await topoplan(["init", join(dir, "c"), "--from", "./nowhere/topoplan-0.1.0.tgz"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--from");
     expect(missing.stderr).not.toMatch(STACK_FRAME);
-    expect(readdirSync(dir).sort()).toEqual(["a", "b", "topoplan-0.1.0.tgz"]);
+    // Not a tarball, not a topoplan checkout: refused too (review).
+    writeFileSync(join(dir, "notes.md"), "");
+    expect((await topoplan(["init", join(dir, "d"), "--from", join(dir, "notes.md")])).code).toBe(2);
+    mkdirSync(join(dir, "other"));
+    const other = await topoplan(["init", join(dir, "e"), "--from", join(dir, "other")]);
+    expect([other.code, other.stderr]).toEqual([2, expect.stringContaining("not a topoplan checkout")]);
+    expect(readdirSync(dir).sort()).toEqual(["a", "b", "f", "notes.md", "other", "topoplan-0.1.0.tgz"]);
   });
 
   it('a CommonJS project has no "type": "module" and loads topoplan with import()', async () => {

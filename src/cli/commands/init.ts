@@ -1,4 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { ownPackage } from "../../init/package-info.js";
@@ -22,7 +31,34 @@ const LOOKS_LIKE_PATH = /^(\.{1,2}[\\/]|\/|~)|\.(tgz|tar\.gz)$/;
  */
 function packageSpec(from: string, dir: string): string {
   const path = resolve(from);
-  if (existsSync(path)) return `file:${relative(dir, path).split("\\").join("/") || "."}`;
+  if (existsSync(path)) {
+    // A folder must be a built topoplan checkout (its bin runs dist/; a git install builds none),
+    // a file the tarball npm pack writes.
+    const refuse = (message: string, fix: string) => problem("--from", `${from}: ${message}`, fix);
+    if (statSync(path).isDirectory()) {
+      const manifest = join(path, "package.json");
+      const name = existsSync(manifest)
+        ? (JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name
+        : undefined;
+      if (name !== "topoplan")
+        throw refuse(
+          "not a topoplan checkout (no package.json named topoplan)",
+          "name the folder of a topoplan checkout, or a tarball npm pack made there",
+        );
+      if (!existsSync(join(path, "dist/cli")))
+        throw refuse(
+          "this checkout is not built (no dist/cli)",
+          `run npm run build in ${from} first, or npm pack there and pass the tarball`,
+        );
+    } else if (!/\.(tgz|tar\.gz)$/.test(path))
+      throw refuse("not a tarball (.tgz)", "pass the .tgz file npm pack wrote, or a topoplan checkout");
+    if (path === dir)
+      throw refuse(
+        "is the project folder itself",
+        "pass a tarball or a topoplan checkout outside the project",
+      );
+    return `file:${relative(dir, path).split("\\").join("/")}`;
+  }
   if (LOOKS_LIKE_PATH.test(from))
     throw problem(
       "--from",
@@ -43,8 +79,8 @@ export const initCommand: Command = {
     "  [dir]          the project folder (created if missing; default: the current folder)",
     "  --name NAME    npm and Pulumi project name (default: the folder's name)",
     '  --module M     esm (default, "type": "module") or commonjs',
-    "  --from SPEC    where npm installs topoplan from: a tarball `npm pack` made or a topoplan folder",
-    "                 (written as file: relative to the project), or any npm spec (a version, a git URL);",
+    "  --from SPEC    where npm installs topoplan from: a tarball `npm pack` made or a built topoplan",
+    "                 checkout (written as file: relative to the project), or a registry version or tag;",
     "                 default: ^<this version> from the npm registry",
     "",
     "Writes package.json (depending on topoplan), tsconfig.json, topology.ts, index.ts (the Pulumi",

@@ -17,7 +17,14 @@ import { selector } from "../compile/observability/promql.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { localMembersFromContainers } from "./local.js";
-import { allMembers, calledFromOtherRegions, largestMemberRttMs, memberSets, peerHost } from "./members.js";
+import {
+  allMembers,
+  calledFromOtherRegions,
+  largestMemberRttMs,
+  MCS_NOT_READY_RECORDS,
+  memberSets,
+  peerHost,
+} from "./members.js";
 import type { EngineComponent, EngineDefinition, Indicators, Member } from "./types.js";
 
 const CAPS = ENGINE_CAPABILITIES.redis;
@@ -90,7 +97,16 @@ done
 primary="\${current:-$INITIAL_PRIMARY}"
 set -- --port ${PORT} --bind "$BIND_ADDRESS" --protected-mode no --dir "$DATA_DIR" --appendonly yes \\
   --replica-announce-ip "$SELF_HOST"
-if [ "$primary" != "$SELF_HOST" ]; then
+# The same pod: the same address, or, both host names, the same pod name (first label) — the
+# Sentinels may name this pod by its other address (cluster-local before the members took
+# clusterset names, or the reverse). Addresses (the lab's loopback IPs) compare whole.
+same_pod() {
+  [ "$1" = "$2" ] && return 0
+  case "$1" in *[a-z]*) ;; *) return 1 ;; esac
+  case "$2" in *[a-z]*) ;; *) return 1 ;; esac
+  [ "\${1%%.*}" = "\${2%%.*}" ]
+}
+if ! same_pod "$primary" "$SELF_HOST"; then
   set -- "$@" --replicaof "$primary" ${PORT}
 fi
 exec redis-server "$@"
@@ -115,6 +131,18 @@ sentinel down-after-milliseconds $MASTER_NAME $DOWN_AFTER_MS
 sentinel failover-timeout $MASTER_NAME $FAILOVER_TIMEOUT_MS
 sentinel parallel-syncs $MASTER_NAME 1
 EOF
+else
+  # The members' names can change (clusterset names once a caller runs in a region without
+  # members): announce this pod's current name, and monitor the primary by its current name
+  # (same pod, found by its first label among SENTINELS), not the one the file was written with.
+  sed -i "s|^sentinel announce-ip .*|sentinel announce-ip $SELF_HOST|" "$conf"
+  old=$(sed -n "s|^sentinel monitor $MASTER_NAME \\([^ ]*\\) .*|\\1|p" "$conf")
+  for host in $SENTINELS; do
+    case "$old$host" in *[a-z]*) ;; *) continue ;; esac
+    if [ -n "$old" ] && [ "\${host%%.*}" = "\${old%%.*}" ] && [ "$host" != "$old" ]; then
+      sed -i "s|^sentinel monitor $MASTER_NAME $old |sentinel monitor $MASTER_NAME $host |" "$conf"
+    fi
+  done
 fi
 exec redis-server "$conf" --sentinel
 `;
@@ -297,8 +325,11 @@ function indicators(component: EngineComponent): Indicators {
 export const redis: EngineDefinition = {
   id: "redis",
   capabilities: CAPS,
+  // A member turns ready only when its Sentinel runs, and a Sentinel exits when the primary's
+  // name does not resolve (resolve-hostnames): the clusterset names must exist before readiness.
   requires: [
     "multicluster-services (for members in several regions, or callers in a region without members)",
+    MCS_NOT_READY_RECORDS,
   ],
   // The Sentinels beside each member ask each other for failover votes and the primary's address.
   otherPeerPorts: [SENTINEL_PORT],

@@ -114,7 +114,7 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
     heading(
       `Findings introduced (${introduced.length}), fixed (${fixed.length})${removed.length > 0 ? `, gone with removed components (${removed.length})` : ""}`,
     );
-    if (introduced.length + fixed.length === 0) out.push("  none");
+    if (introduced.length + fixed.length + removed.length === 0) out.push("  none");
     for (const d of introduced)
       out.push(wrap(`+ ${d.severity} ${oneLine(d.path)}: ${oneLine(d.message)} [${d.code}]`, "  ", "      "));
     for (const d of fixed)

@@ -390,7 +390,10 @@ describe("diffTopologies", () => {
     expect(d.findings!.removed.length).toBeGreaterThan(0);
     expect(d.findings!.removed.every((f) => f.path.startsWith("datastores.extra"))).toBe(true);
     expect(d.findings!.fixed.filter((f) => f.path.startsWith("datastores.extra"))).toEqual([]);
-    expect(renderDiffText(d, { color: false })).toMatch(/gone with removed components \(\d+\)/);
+    const text = renderDiffText(d, { color: false });
+    expect(text).toMatch(/gone with removed components \(\d+\)/);
+    // Listed by count only: the section is not "none".
+    expect(text).not.toMatch(/gone with removed components \(\d+\)\n {2}none/);
     expect(renderDiffMarkdown(d, {})).toContain("Findings gone with removed components");
   });
 

@@ -118,3 +118,9 @@ export function inputProblem(code: string, path: string, message: string, fix?: 
     ? { code, severity: "error", path, message }
     : { code, severity: "error", path, message, fix };
 }
+
+/**
+ * The component a spec path is about: `datastores.orders` of `datastores.orders.slo.writeP99Ms`
+ * (component names hold no `.` or `[`); the path itself when it names none.
+ */
+export const componentPathOf = (path: string): string => /^[^.[]+\.[^.[]+/.exec(path)?.[0] ?? path;

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { componentPathOf, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { messageShape } from "../report/fingerprint.js";
 
 export interface FindingDelta {
@@ -56,13 +56,10 @@ export function compareFindings(
   pair(before, after, paired, wording);
   pair(before, after, paired, place);
   const gone = before.filter((_, i) => !paired.before.has(i));
-  const ofRemoved = (d: Diagnostic) => removedPaths.has(componentPath(d.path));
+  const ofRemoved = (d: Diagnostic) => removedPaths.has(componentPathOf(d.path));
   return {
     introduced: after.filter((_, i) => !paired.after.has(i)),
     fixed: gone.filter((d) => !ofRemoved(d)),
     removed: gone.filter(ofRemoved),
   };
 }
-
-/** `datastores.orders` of `datastores.orders.slo.writeP99Ms` (component names hold no `.` or `[`). */
-const componentPath = (path: string) => /^[^.[]+\.[^.[]+/.exec(path)?.[0] ?? path;

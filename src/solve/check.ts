@@ -1,6 +1,6 @@
 import { type PolicyRunOptions, runPolicies } from "../../policies/run.js";
 import { analyse } from "../analysis/index.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { componentPathOf, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { modelIndex } from "../model/model-index.js";
 import { type ChosenPlacement, resolveModel } from "../model/resolve.js";
 import type { Model } from "../model/types.js";
@@ -51,7 +51,7 @@ export function fullCheck(
   const { findings } = runPolicies(resolved, analyse(resolved), policy);
   const errors = findings.filter((f) => f.severity === "error" && (f.status ?? "fail") === "fail");
   const scope = new Set([`datastores.${name}`, ...[...dependants(model, name)].map((s) => `services.${s}`)]);
-  const inScope = (f: Diagnostic) => f.code === "bandwidth" || scope.has(componentPath(f.path));
+  const inScope = (f: Diagnostic) => f.code === "bandwidth" || scope.has(componentPathOf(f.path));
   return { errors: errors.filter(inScope), elsewhere: errors.filter((f) => !inScope(f)) };
 }
 
@@ -69,7 +69,7 @@ export function splitStanding(
   const key = (f: Diagnostic) => `${f.code}\u0000${f.path}`;
   const failing = new Set(before.map(key));
   const own = `datastores.${name}`;
-  const standing = (f: Diagnostic) => componentPath(f.path) !== own && failing.has(key(f));
+  const standing = (f: Diagnostic) => componentPathOf(f.path) !== own && failing.has(key(f));
   return { added: errors.filter((f) => !standing(f)), standing: errors.filter(standing) };
 }
 
@@ -150,6 +150,3 @@ export function fullChecker(
     },
   };
 }
-
-/** `services.api` of `services.api.calls[0].timeoutMs`: the component a finding is about (names hold no `.` or `[`). */
-const componentPath = (path: string) => /^[^.[]+\.[^.[]+/.exec(path)?.[0] ?? path;

@@ -12,24 +12,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { compilePlan } from "../../src/compile/index.js";
-import { modelOf } from "../compile/kubernetes/helpers.js";
+import { redisPlan } from "./redis-plan.js";
 
-const plan = compilePlan(
-  modelOf({
-    name: "shop",
-    users: { "eu-west-1": 1 },
-    datastores: {
-      cache: {
-        replication: "primary-replica",
-        replicas: 3,
-        placement: { "eu-west-1": 3 },
-        leader: "eu-west-1",
-        deploy: { target: "kubernetes", engine: "redis" },
-      },
-    },
-  } as never),
-).resources;
+const plan = redisPlan({ "eu-west-1": 3 });
 const scripts = (plan.find((r) => (r.inputs as any).data?.["start-redis.sh"] !== undefined)!.inputs as any)
   .data as Record<string, string>;
 

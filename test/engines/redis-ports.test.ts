@@ -5,27 +5,7 @@
  * must let it through like the replication port (review: only 6379 was open).
  */
 import { describe, expect, test } from "vitest";
-import { compilePlan } from "../../src/compile/index.js";
-import { modelOf } from "../compile/kubernetes/helpers.js";
-
-/** `cache`: Redis with Sentinel over `placement`, with `services` calling it. */
-const redisPlan = (placement: Record<string, number>, services: object = {}) =>
-  compilePlan(
-    modelOf({
-      name: "shop",
-      users: { "eu-west-1": 1 },
-      datastores: {
-        cache: {
-          replication: "primary-replica",
-          replicas: Object.values(placement).reduce((a, b) => a + b, 0),
-          placement,
-          leader: "eu-west-1",
-          deploy: { target: "kubernetes", engine: "redis" },
-        },
-      },
-      services,
-    } as never),
-  ).resources;
+import { redisPlan } from "./redis-plan.js";
 
 const plan = redisPlan({ "eu-west-1": 2, "eu-north-1": 1 });
 

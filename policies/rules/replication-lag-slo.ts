@@ -1,6 +1,6 @@
 import { declaredCapacityMbps } from "../../src/analysis/datastores.js";
 import { DEFAULT_ITEM_BYTES, linkLag, pipelineOf } from "../../src/analysis/lag.js";
-import { networkView } from "../../src/analysis/network.js";
+import { baselineNetworkView } from "../../src/analysis/network.js";
 import { REPLICATION } from "../../src/analysis/replication/index.js";
 import type { ReplicationLag } from "../../src/analysis/types.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
@@ -81,7 +81,7 @@ function lagFix(
   target: number,
 ): string {
   const relax = `relax replicationLagMs to ${Math.ceil(worst.p99Ms)}`;
-  const net = networkView(model, []);
+  const net = baselineNetworkView(model);
   const pipeline = pipelineOf(store);
   const itemBytes = store.traffic?.itemBytes ?? DEFAULT_ITEM_BYTES;
   const floorFrom = (source: string, region: string) =>

@@ -1,10 +1,10 @@
 import { MANUAL_RTO_SECONDS } from "../catalog/data/replication.js";
 import { lostWithZone } from "../model/placement.js";
-import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
+import type { ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, pathLoads, pipelineOf } from "./lag.js";
-import { type NetworkView, networkView } from "./network.js";
+import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import { observerRegions, primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
@@ -167,7 +167,7 @@ export function dataLoss(
   let share = partitions / ds.partitions.count;
   if (!leaderBased) {
     const lost = from;
-    const baseline = baselineView(net.model);
+    const baseline = baselineNetworkView(net.model);
     const demand = writeDemand(net.model, ds.name, baseline);
     share = goneStates.reduce(
       (sum, state) =>
@@ -228,7 +228,7 @@ export function dataLoss(
   };
   if (operator !== undefined)
     return { ...lost, resumeAfterSeconds: MANUAL_RTO_SECONDS, mode: "manual", manualBecause: operator };
-  const held = canResume ? undefined : heldInFailedRegions(ds, net, links, from, failures);
+  const held = canResume ? undefined : heldInFailedDomains(ds, net, links, from, failures);
   if (held !== undefined) return { ...lost, held, mode: inRegion?.mode ?? failover.mode };
   return {
     ...lost,
@@ -247,7 +247,7 @@ export function dataLoss(
  * replica, and lost with them if none returns. Undefined where one failed region holds a quorum
  * by itself (the plan's RPO says it) or when no replica is live.
  */
-function heldInFailedRegions(
+function heldInFailedDomains(
   ds: ResolvedDatastore,
   net: NetworkView,
   links: ReadonlyMap<string, LinkLoad>,
@@ -297,17 +297,6 @@ function operatorReason(ds: ResolvedDatastore, failover: FailoverAnalysis): stri
   if (!failover.automaticPossible)
     return `automatic failover needs observers in 3 regions (${failover.observerRegions} hold replicas or witnesses)`;
   return undefined;
-}
-
-/** Per model: its network without failures, made once for every store a what-if asks about. */
-const baselines = new WeakMap<Model, NetworkView>();
-function baselineView(model: Model): NetworkView {
-  let view = baselines.get(model);
-  if (view === undefined) {
-    view = networkView(model, []);
-    baselines.set(model, view);
-  }
-  return view;
 }
 
 /**

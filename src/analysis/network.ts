@@ -38,6 +38,20 @@ export interface NetworkView {
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
+/**
+ * A model's network without failures, made once per model (a view is pure: its lazy tables fill
+ * the same whoever asks) for every store a what-if or a rule's fix asks about.
+ */
+const baselines = new WeakMap<Model, NetworkView>();
+export function baselineNetworkView(model: Model): NetworkView {
+  let view = baselines.get(model);
+  if (view === undefined) {
+    view = networkView(model, []);
+    baselines.set(model, view);
+  }
+  return view;
+}
+
 /** Builds the view for a model under a set of failures (empty: the baseline). */
 export function networkView(model: Model, failures: readonly Failure[]): NetworkView {
   const downRegions = new Set<string>();

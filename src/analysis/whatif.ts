@@ -226,6 +226,10 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
 const writesCount = (writes: number) =>
   writes < 10 ? `${+writes.toFixed(1)} writes` : `${Math.round(writes).toLocaleString("en-US")} writes`;
 
+/** "is down, but it alone holds" for one failed domain, "are down, but they alone hold" for several. */
+const heldWords = (domains: number) =>
+  domains === 1 ? "is down, but it alone holds" : "are down, but they alone hold";
+
 /** What losing the leader costs: the writes lost (RPO) and when writes resume (RTO). */
 function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): string {
   const where = loss.lostZone ?? loss.lostRegion;
@@ -240,7 +244,7 @@ function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): str
   const held = loss.held;
   const lost =
     held !== undefined
-      ? `nothing acknowledged is lost while ${list(held.domains)} ${held.domains.length === 1 ? "is" : "are"} down, but ${held.domains.length === 1 ? "it alone holds" : "they alone hold"} the last ${duration(held.windowMs)} of writes (the p99 lag to ${held.nearest}) until ${held.domains.length === 1 ? "it returns" : "they return"}${which}`
+      ? `nothing acknowledged is lost while ${list(held.domains)} ${heldWords(held.domains.length)} the last ${duration(held.windowMs)} of writes (the p99 lag to ${held.nearest}) until ${held.domains.length === 1 ? "it returns" : "they return"}${which}`
       : loss.windowMs > 0 && stranded
         ? `writes acknowledged in the last ${duration(loss.windowMs)} before ${where} failed are held only there until it returns${which} (p99 replication lag; about ${writesCount(loss.writesAtRisk)}), then reconciled with what other regions wrote meanwhile (a conflicting update may be overwritten)`
         : loss.windowMs > 0

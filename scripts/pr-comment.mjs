@@ -11,6 +11,7 @@ const VERDICT = {
   findings: "❌ error-level findings",
   destructive: "❌ destructive changes",
   invalid: "❌ a spec did not load",
+  error: "❌ topoplan did not run",
 };
 
 const [dir, status = "pass"] = process.argv.slice(2);

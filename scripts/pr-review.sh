@@ -8,6 +8,8 @@
 # every check and diff (diff applies them to both versions).
 # Writes $OUT/sarif/*.sarif, $OUT/parts/*.md and $OUT/comment.md; sets the step outputs status,
 # sarif-dir and comment-file. Exit 0: the verdict is in `status` (action.yml decides what fails).
+# Runs in the project folder (the action's working-directory): SPECS are relative to it, and the
+# base commit's copy of the project is at the same place inside the base worktree.
 set -uo pipefail
 : "${TOPOPLAN:?set TOPOPLAN, e.g. npx --no-install topoplan}" "${SPECS:?set SPECS}" "${OUT:?set OUT}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,16 +17,43 @@ outputs="${GITHUB_OUTPUT:-/dev/null}"
 rm -rf "$OUT/sarif" "$OUT/parts" "$OUT/base"
 mkdir -p "$OUT/sarif" "$OUT/parts"
 
+# Where this folder is inside the repository ("" at its root, "infra/" in a subfolder).
+prefix="$(git rev-parse --show-prefix 2>/dev/null || true)"
+rank() { case "$1" in error) echo 4 ;; invalid) echo 3 ;; destructive) echo 2 ;; findings) echo 1 ;; *) echo 0 ;; esac; }
+status=pass
+worse() { if [ "$(rank "$1")" -gt "$(rank "$status")" ]; then status="$1"; fi; }
+finish() {
+  node "$here/pr-comment.mjs" "$OUT/parts" "$status" >"$OUT/comment.md"
+  {
+    echo "status=$status"
+    echo "sarif-dir=$OUT/sarif"
+    echo "comment-file=$OUT/comment.md"
+  } >>"$outputs"
+  echo "topoplan review: $status ($1); comment in $OUT/comment.md"
+}
+
+# topoplan itself must run: a missing install exits 1 too (npx), which would read as findings or
+# a destructive change.
+if ! $TOPOPLAN --version >/dev/null; then
+  shown="$(printf '%s' "$TOPOPLAN" | tr -cd 'A-Za-z0-9 ._/=-')"
+  echo "::error::topoplan did not run: \`$shown --version\` failed (above). Install it in this job (npm ci in the project that depends on it) or set the action's topoplan input."
+  printf '## topoplan did not run\n\n`%s --version` failed in `%s` (the job log has its error): nothing was checked. Install topoplan in this job (`npm ci` in the project that depends on it, with the action'"'"'s `working-directory` set to that project) or set the action'"'"'s `topoplan` input.\n' \
+    "$shown" "$(printf '%s' "${prefix:-.}" | tr -cd 'A-Za-z0-9._/-')" >"$OUT/parts/000-topoplan.md"
+  status=error
+  finish "topoplan did not run"
+  exit 0
+fi
+
 base=""
-cleanup() { if [ -n "$base" ]; then git worktree remove --force "$base" >/dev/null 2>&1 || true; fi; }
+cleanup() { if [ -n "$base" ]; then git worktree remove --force "$OUT/base" >/dev/null 2>&1 || true; fi; }
 trap cleanup EXIT
 if [ -n "${BASE_REF:-}" ]; then
   git rev-parse --verify --quiet "$BASE_REF^{commit}" >/dev/null ||
     git fetch --no-tags --depth=1 origin "$BASE_REF" >/dev/null 2>&1 || true
   if git worktree add --detach "$OUT/base" "$BASE_REF" >/dev/null 2>&1; then
-    base="$OUT/base"
-    # A .ts spec imports from the tree it is in: the base tree shares the installed packages.
-    if [ -d node_modules ] && [ ! -e "$base/node_modules" ]; then ln -s "$PWD/node_modules" "$base/node_modules"; fi
+    base="$OUT/base/$prefix"
+    # A .ts spec imports from the tree it is in: the base copy of this folder shares its installed packages.
+    if [ -d node_modules ] && [ -d "$base" ] && [ ! -e "$base/node_modules" ]; then ln -s "$PWD/node_modules" "$base/node_modules"; fi
   else
     echo "::warning::base commit ${BASE_REF} is not reachable (check out with fetch-depth: 0); showing checks without diffs"
   fi
@@ -48,10 +77,6 @@ fi
 share=$(((65536 - 400 - 16 * ${#specs[@]}) / ${#specs[@]}))
 if [ "$share" -lt 2000 ]; then share=2000; fi # pr-comment.mjs drops whole parts past the limit
 
-rank() { case "$1" in invalid) echo 3 ;; destructive) echo 2 ;; findings) echo 1 ;; *) echo 0 ;; esac; }
-status=pass
-worse() { if [ "$(rank "$1")" -gt "$(rank "$status")" ]; then status="$1"; fi; }
-
 policy=()
 if [ -n "${POLICY_CONFIG:-}" ]; then policy+=(--policy-config "$POLICY_CONFIG"); fi
 if [ -n "${RULES:-}" ]; then policy+=(--rules "$RULES"); fi
@@ -61,11 +86,16 @@ for spec in "${specs[@]}"; do
   index=$((index + 1))
   name="$(printf "%03d-%s" "$index" "$(basename "$spec")" | tr -c "A-Za-z0-9._-" "_")"
   # Exit codes: 0 clean, 1 findings (check) / destructive (diff), 2 invalid input. Every stack is reported.
+  # An exit 0 or 1 with nothing written is not topoplan's verdict (a crash, a killed process).
   $TOPOPLAN check "$spec" ${policy[@]+"${policy[@]}"} --format sarif --output "$OUT/sarif/$name.sarif"
-  case $? in 0) ;; 1) worse findings ;; *) worse invalid ;; esac
+  code=$?
+  if [ "$code" -le 1 ] && [ ! -s "$OUT/sarif/$name.sarif" ]; then code=3; fi
+  case $code in 0) ;; 1) worse findings ;; 2) worse invalid ;; *) worse error ;; esac
   if [ -n "$base" ] && [ -f "$base/$spec" ]; then
     $TOPOPLAN diff "$base/$spec" "$spec" ${policy[@]+"${policy[@]}"} --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
-    case $? in 0) ;; 1) worse destructive ;; *) worse invalid ;; esac
+    code=$?
+    if [ "$code" -le 1 ] && [ ! -s "$OUT/parts/$name.md" ]; then code=3; fi
+    case $code in 0) ;; 1) worse destructive ;; 2) worse invalid ;; *) worse error ;; esac
   else
     $TOPOPLAN check "$spec" ${policy[@]+"${policy[@]}"} --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
   fi
@@ -73,10 +103,4 @@ for spec in "${specs[@]}"; do
     "$(basename "$spec" | tr -cd 'A-Za-z0-9._-')" "$(printf '%s' "$spec" | tr -cd 'A-Za-z0-9._/-')" >"$OUT/parts/$name.md"
 done
 
-node "$here/pr-comment.mjs" "$OUT/parts" "$status" >"$OUT/comment.md"
-{
-  echo "status=$status"
-  echo "sarif-dir=$OUT/sarif"
-  echo "comment-file=$OUT/comment.md"
-} >>"$outputs"
-echo "topoplan review: $status (${#specs[@]} spec(s)); comment in $OUT/comment.md"
+finish "${#specs[@]} spec(s)"

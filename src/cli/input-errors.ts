@@ -4,6 +4,7 @@ import { renderJson } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
 import { type CheckReport, summarise } from "../report/types.js";
+import { pathsFromRepositoryRoot } from "./repository.js";
 
 /**
  * Invalid input in the format the command was asked for, so CI gets annotations for the very errors
@@ -12,7 +13,7 @@ import { type CheckReport, summarise } from "../report/types.js";
  */
 const RENDERERS: Readonly<Record<string, (report: CheckReport) => string>> = {
   json: (report) => renderJson(report),
-  sarif: (report) => renderSarif(report),
+  sarif: (report) => renderSarif(report, { fromRoot: pathsFromRepositoryRoot() }),
   markdown: (report) => renderMarkdown(report),
 };
 

@@ -1,5 +1,6 @@
 import { ENGINE_IMAGES } from "../engines/ids.js";
 import type { PackageInfo } from "./package-info.js";
+import { pullRequestWorkflow } from "./workflow.js";
 
 /**
  * The files `topoplan init` writes, as data (pure: the command does the I/O). One project layout
@@ -14,6 +15,11 @@ export interface InitOptions {
   readonly topoplan: PackageInfo;
   /** What npm installs topoplan from (`--from`): @default `^<version>`, from the npm registry. */
   readonly topoplanSpec?: string;
+  /**
+   * The project's folder from the root of the git repository it is in (`infra`), when it is not
+   * the root: the workflow then goes to the root's `.github/workflows` (src/init/workflow.ts).
+   */
+  readonly folder?: string;
 }
 
 /** Relative path → contents, in the order they are listed to the user. */
@@ -176,83 +182,7 @@ topoplan-out/
 .topoplan-base/
 `;
 
-const WORKFLOW = `# topoplan on every pull request: the check as SARIF annotations and a PR comment, and the
-# semantic diff against the base branch (destructive changes fail the job). No cloud credentials.
-name: topology-check
-
-on:
-  pull_request:
-
-permissions:
-  contents: read
-  security-events: write
-  pull-requests: write
-
-jobs:
-  check:
-    runs-on: ubuntu-latest
-    timeout-minutes: 15
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-          cache: npm
-      - run: npm ci
-      - name: check and diff
-        id: check
-        shell: bash
-        run: |
-          set -uo pipefail
-          mkdir -p topoplan-out
-          npx topoplan check topology.ts --format sarif --output topoplan-out/check.sarif; check=$?
-          npx topoplan check topology.ts --format markdown --output topoplan-out/1-check.md || true
-          # The base branch checked out inside this folder, so its topology.ts finds node_modules.
-          git worktree add .topoplan-base "origin/\${{ github.base_ref }}"
-          diff=0
-          if [ -f .topoplan-base/topology.ts ]; then
-            npx topoplan diff .topoplan-base/topology.ts topology.ts --format markdown --output topoplan-out/2-diff.md; diff=$?
-          fi
-          git worktree remove --force .topoplan-base
-          echo "status=$(( check != 0 || diff != 0 ))" >> "$GITHUB_OUTPUT"
-      - name: Upload SARIF (PR annotations)
-        if: always() && hashFiles('topoplan-out/*.sarif') != ''
-        continue-on-error: \${{ github.event.pull_request.head.repo.fork }}
-        uses: github/codeql-action/upload-sarif@v3
-        with:
-          sarif_file: topoplan-out
-          category: topoplan
-      - name: PR comment
-        if: always() && hashFiles('topoplan-out/*.md') != ''
-        uses: actions/github-script@v7
-        with:
-          script: |
-            const fs = require("node:fs");
-            const marker = "<!-- topoplan-check -->";
-            const parts = fs.readdirSync("topoplan-out").filter((f) => f.endsWith(".md")).sort()
-              .map((f) => fs.readFileSync(\`topoplan-out/\${f}\`, "utf8"));
-            let body = \`\${marker}\\n\${parts.join("\\n---\\n\\n")}\`;
-            // GitHub rejects comments over 65,536 characters.
-            if (body.length > 65536) body = body.slice(0, 65400) + "\\n\\n_… truncated; see the job summary._\\n";
-            const { owner, repo } = context.repo;
-            const issue_number = context.issue.number;
-            try {
-              const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-              const mine = comments.find((c) => c.body && c.body.includes(marker));
-              if (mine) await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-              else await github.rest.issues.createComment({ owner, repo, issue_number, body });
-            } catch (error) {
-              if (error.status === 403 || error.status === 404) core.warning(\`PR comment skipped: \${error.message}\`);
-              else throw error;
-            }
-      - name: Fail on error-level findings or destructive changes
-        if: steps.check.outputs.status != '0'
-        run: exit 1
-`;
-
-function readme(name: string): string {
+function readme(name: string, workflowPath: string, folder: string | undefined): string {
   return `# ${name}
 
 A topology planned with [topoplan](https://www.npmjs.com/package/topoplan) and deployed with Pulumi.
@@ -276,13 +206,16 @@ pulumi preview
 pulumi up
 \`\`\`
 
-Pull requests run \`.github/workflows/topology-check.yml\`: the check as annotations and a comment,
-and the diff against the base branch (a destructive change fails it).
+Pull requests run \`${workflowPath}\`${folder === undefined ? "" : ` (at the repository's root; it runs in \`${folder}/\`)`}:
+the check as annotations and a comment, and the diff against the base branch (a destructive
+change fails it).
 `;
 }
 
 /** Every file of a new project, in the order they are reported. */
 export function projectFiles(options: InitOptions): ProjectFiles {
+  const workflow = pullRequestWorkflow(options.folder);
+  const toRoot = options.folder === undefined ? "" : options.folder.replace(/[^/]+/g, "..").concat("/");
   return [
     ["package.json", packageJson(options)],
     ["tsconfig.json", TSCONFIG],
@@ -290,8 +223,8 @@ export function projectFiles(options: InitOptions): ProjectFiles {
     ["index.ts", options.module === "esm" ? INDEX_ESM : INDEX_COMMONJS],
     ["Pulumi.yaml", pulumiYaml(options.name)],
     ["Pulumi.dev.yaml", STACK_DEV],
-    [".github/workflows/topology-check.yml", WORKFLOW],
+    [`${toRoot}${workflow.path}`, workflow.contents],
     [".gitignore", GITIGNORE],
-    ["README.md", readme(options.name)],
+    ["README.md", readme(options.name, workflow.path, options.folder)],
   ];
 }

@@ -13,6 +13,8 @@ export interface RenderContext extends TextStyle {
   readonly limit?: number;
   /** SARIF: the most results the run may hold (`--max-results`). */
   readonly maxResults?: number;
+  /** SARIF: a file path as given, relative to the repository's root (src/cli/repository.ts). */
+  readonly fromRoot?: (file: string) => string;
 }
 
 /** One renderer per output format; a new format registers here. */
@@ -21,7 +23,11 @@ export const REPORT_FORMATS: Readonly<
 > = {
   text: renderText,
   json: (report) => renderJson(report),
-  sarif: (report, context) => renderSarif(report, context.maxResults),
+  sarif: (report, { maxResults, fromRoot }) =>
+    renderSarif(report, {
+      ...(maxResults === undefined ? {} : { maxResults }),
+      ...(fromRoot === undefined ? {} : { fromRoot }),
+    }),
   markdown: (report, context) =>
     renderMarkdown(report, {
       ...(context.model ? { model: context.model } : {}),

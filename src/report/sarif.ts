@@ -121,7 +121,20 @@ export function uriReference(path: string): string {
     .join("/");
 }
 
-export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESULTS): string {
+export interface SarifOptions {
+  /** The most results the run holds (GitHub stores 25,000). */
+  readonly maxResults?: number;
+  /**
+   * A file path as given (relative to the working directory) written relative to `%SRCROOT%`, the
+   * repository's root (src/cli/repository.ts); as given by default.
+   */
+  readonly fromRoot?: (file: string) => string;
+}
+
+export function renderSarif(
+  report: CheckReport,
+  { maxResults = GITHUB_SARIF_RESULTS, fromRoot = (file) => file }: SarifOptions = {},
+): string {
   const found: { d: Diagnostic; reason?: string }[] = [
     ...report.findings.map((d) => ({ d })),
     ...(report.suppressed ?? []).map(({ reason, ...d }) => ({ d, reason })),
@@ -143,7 +156,7 @@ export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESUL
     index.set(d.code, rules.length);
     rules.push(ruleDescriptor(d.code, d.severity));
   }
-  const uri = uriReference(report.file);
+  const uri = uriReference(fromRoot(report.file));
   const results = all.map((entry) => {
     const { d, reason } = entry;
     const unknown = d.status === "unknown";
@@ -158,7 +171,7 @@ export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESUL
         {
           physicalLocation: {
             artifactLocation: {
-              uri: d.location === undefined ? uri : uriReference(d.location.file),
+              uri: d.location === undefined ? uri : uriReference(fromRoot(d.location.file)),
               uriBaseId: "%SRCROOT%",
             },
             region: { startLine: d.location?.line ?? 1, startColumn: d.location?.column ?? 1 },
@@ -188,7 +201,9 @@ export function renderSarif(report: CheckReport, maxResults = GITHUB_SARIF_RESUL
         columnKind: "utf16CodeUnits",
         originalUriBaseIds: {
           "%SRCROOT%": {
-            description: { text: "The repository root (the working directory of topoplan check)." },
+            description: {
+              text: "The repository root: the nearest folder holding .git at or above the working directory of topoplan check (that directory outside a repository).",
+            },
           },
         },
         artifacts: [{ location: { uri, uriBaseId: "%SRCROOT%" } }],

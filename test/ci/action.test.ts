@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
@@ -22,8 +22,8 @@ describe("action.yml", () => {
 
   it("the schema check is real: a composite run step without a shell is rejected", () => {
     const broken = read("action.yml").replace(
-      /\n {6}shell: bash\n {6}env:\n {8}TOPOPLAN/,
-      "\n      env:\n        TOPOPLAN",
+      /\n {6}shell: bash\n {6}working-directory: (.*)\n {6}env:\n {8}TOPOPLAN/,
+      "\n      working-directory: $1\n      env:\n        TOPOPLAN",
     );
     expect(broken).not.toBe(read("action.yml"));
     expect(validateAction(broken).errors.length).toBeGreaterThan(0);
@@ -161,7 +161,79 @@ describe("scripts/pr-review.sh with the policy-config and rules inputs", () => {
     });
     expect(run.status, run.stderr).toBe(0);
     const calls = readFileSync(log, "utf8").trim().split("\n");
-    expect(calls.map((call) => call.split(" ").slice(0, 1)[0])).toEqual(["check", "diff"]);
-    for (const call of calls) expect(call).toContain("--policy-config policy.yaml --rules team-rules.ts ");
+    expect(calls.map((call) => call.split(" ").slice(0, 1)[0])).toEqual(["--version", "check", "diff"]);
+    for (const call of calls.slice(1))
+      expect(call).toContain("--policy-config policy.yaml --rules team-rules.ts ");
   });
+});
+
+describe("scripts/pr-review.sh when topoplan does not run, and in a project's subfolder", () => {
+  const repo = mkdtempSync(join(tmpdir(), "topoplan-action-folder-"));
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+  const review = (
+    cwd: string,
+    topoplan: string,
+    base: string,
+  ): Record<string, string> & { comment: string; log: string } => {
+    const outputs = join(repo, `outputs-${Math.random().toString(36).slice(2)}.txt`);
+    const run = spawnSync("bash", [join(ROOT, "scripts/pr-review.sh")], {
+      cwd,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        TOPOPLAN: topoplan,
+        SPECS: "topology.yaml",
+        BASE_REF: base,
+        OUT: join(repo, "out"),
+        GITHUB_OUTPUT: outputs,
+        NO_COLOR: "1",
+      },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const values: Record<string, string> = Object.fromEntries(
+      readFileSync(outputs, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+    );
+    return {
+      ...values,
+      comment: readFileSync(values["comment-file"]!, "utf8"),
+      log: run.stdout + run.stderr,
+    };
+  };
+
+  it("says topoplan did not run, not that the change is destructive, when it cannot start", () => {
+    mkdirSync(join(repo, "infra"));
+    cpSync(join(ROOT, "stacks/edge-cache.yaml"), join(repo, "infra/topology.yaml"));
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    // What `npx --no-install topoplan` does where it is not installed: exit 1.
+    const missing = join(repo, "missing.sh");
+    writeFileSync(missing, "echo 'npm error could not determine executable to run' >&2; exit 1\n");
+    const result = review(join(repo, "infra"), `bash ${missing}`, git("rev-parse", "HEAD").trim());
+    expect(result.status, result.log).toBe("error");
+    expect(result.comment).toMatch(/^<!-- topoplan-review -->\n# topoplan review: ❌ topoplan did not run\n/);
+    expect(result.comment).toContain("nothing was checked");
+  });
+
+  it("run in the subfolder: diffs against the base copy of that folder, SARIF paths from the repository's root", () => {
+    const base = git("rev-parse", "HEAD").trim();
+    const spec = join(repo, "infra/topology.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("replicasPerRegion: 8", "replicasPerRegion: 9"));
+    const cli = cliCommand().args.map((a) => (a === "tsx" ? import.meta.resolve("tsx") : a));
+    const result = review(join(repo, "infra"), [process.execPath, ...cli].join(" "), base);
+    expect(result.comment.match(/^## topoplan diff: /gm), result.log).toHaveLength(1);
+    const sarif = JSON.parse(readFileSync(join(result["sarif-dir"]!, "001-topology.yaml.sarif"), "utf8")) as {
+      runs: { artifacts: { location: { uri: string } }[] }[];
+    };
+    expect(sarif.runs[0]!.artifacts[0]!.location.uri).toBe("infra/topology.yaml");
+    expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
+  }, 120_000);
 });

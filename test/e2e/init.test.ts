@@ -1,6 +1,15 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { validateWorkflow } from "@action-validator/core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -46,6 +55,10 @@ describe("topoplan init", () => {
     expect(pkg.dependencies.topoplan).toMatch(/^\^\d+\.\d+\.\d+/);
     const stack = parse(readFileSync(join(dir, "infra/Pulumi.dev.yaml"), "utf8"));
     expect(stack.config["topoplan:topology"]).toBe("topology.ts");
+    // Outside a git repository the project is its own root: the workflow is in it.
+    const workflow = readFileSync(join(dir, "infra/.github/workflows/topology-check.yml"), "utf8");
+    expect(validateWorkflow(workflow).errors).toEqual([]);
+    expect(parse(workflow).defaults).toBeUndefined();
   });
 
   it("--from: a tarball or folder as file: relative to the project, another spec as given, a missing path refused", async () => {
@@ -98,5 +111,91 @@ describe("topoplan init", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"my infra" is not a valid npm and Pulumi project name');
     expect(result.stderr).toContain("--name my-infra");
+  });
+});
+
+describe("topoplan init in an existing repository", () => {
+  // An app's repository: init finds its root by the .git entry (git itself is not needed).
+  beforeEach(() => {
+    mkdirSync(join(dir, ".git"));
+    writeFileSync(join(dir, "README.md"), "# app\n");
+    writeFileSync(join(dir, "package.json"), '{ "name": "app" }\n');
+  });
+
+  it("at the repository's root: refused, and the fix is a subfolder", async () => {
+    const result = await topoplan(["init", dir, "--name", "app"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/package\.json +already exists/);
+    expect(result.stderr).toContain("give it a subfolder: topoplan init infra");
+    expect(readdirSync(dir).sort()).toEqual([".git", "README.md", "package.json"]);
+  });
+
+  it("in a subfolder: the workflow goes to the root's .github/workflows and runs in the subfolder", async () => {
+    const result = await topoplan(["init", join(dir, "deploy/infra")]);
+    expect([result.code, result.stderr]).toEqual([0, ""]);
+    expect(result.stdout).toContain("../../.github/workflows/topology-check-deploy-infra.yml");
+    expect(existsSync(join(dir, "deploy/infra/.github"))).toBe(false);
+    const text = readFileSync(join(dir, ".github/workflows/topology-check-deploy-infra.yml"), "utf8");
+    expect(validateWorkflow(text).errors).toEqual([]);
+    const workflow = parse(text) as {
+      defaults: { run: { "working-directory": string } };
+      jobs: {
+        check: { steps: { uses?: string; run?: string; if?: string; with?: Record<string, string> }[] };
+      };
+    };
+    expect(workflow.defaults.run["working-directory"]).toBe("deploy/infra");
+    const steps = workflow.jobs.check.steps;
+    const step = (uses: string) => steps.find((s) => s.uses?.startsWith(uses))!;
+    expect(step("actions/setup-node").with?.["cache-dependency-path"]).toBe("deploy/infra/package-lock.json");
+    // What the actions read is from the repository's root; what the run steps write, from the folder.
+    expect(step("github/codeql-action/upload-sarif").with).toMatchObject({
+      sarif_file: "deploy/infra/topoplan-out",
+      category: "topoplan-deploy-infra",
+    });
+    expect(step("github/codeql-action/upload-sarif").if).toContain("deploy/infra/topoplan-out/*.sarif");
+    expect(step("actions/github-script").with?.script).toContain('const out = "deploy/infra/topoplan-out"');
+    const script = steps.find((s) => s.run?.includes("git worktree add"))!.run!;
+    expect(script).toContain("if [ -f .topoplan-base/deploy/infra/topology.ts ]");
+    // Never a registry package of that name, should topoplan not be installed.
+    expect(text).not.toMatch(/npx topoplan/);
+    expect(readFileSync(join(dir, "deploy/infra/README.md"), "utf8")).toContain(
+      "`.github/workflows/topology-check-deploy-infra.yml` (at the repository's root; it runs in `deploy/infra/`)",
+    );
+  });
+
+  it("refuses a subfolder the workflow could not hold unquoted, and another project's workflow", async () => {
+    const odd = await topoplan(["init", join(dir, "in fra"), "--name", "infra"]);
+    expect(odd.code).toBe(2);
+    expect(odd.stderr).toContain("cannot hold unquoted");
+    mkdirSync(join(dir, ".github/workflows"), { recursive: true });
+    writeFileSync(join(dir, ".github/workflows/topology-check-infra.yml"), "mine");
+    const taken = await topoplan(["init", join(dir, "infra")]);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain("another project's workflow has this name");
+    expect(existsSync(join(dir, "infra/package.json"))).toBe(false);
+    expect(readFileSync(join(dir, ".github/workflows/topology-check-infra.yml"), "utf8")).toBe("mine");
+  });
+
+  it("warns when --from names a tarball outside the repository (a clone would not have it)", async () => {
+    mkdirSync(join(dir, "app"));
+    mkdirSync(join(dir, "app/.git"));
+    writeFileSync(join(dir, "topoplan-0.1.0.tgz"), "");
+    const outside = await topoplan([
+      "init",
+      join(dir, "app/infra"),
+      "--from",
+      join(dir, "topoplan-0.1.0.tgz"),
+    ]);
+    expect(outside.code).toBe(0);
+    expect(outside.stderr).toContain("outside this repository");
+    mkdirSync(join(dir, "app/vendor"));
+    writeFileSync(join(dir, "app/vendor/topoplan-0.1.0.tgz"), "");
+    const inside = await topoplan([
+      "init",
+      join(dir, "app/deploy"),
+      "--from",
+      join(dir, "app/vendor/topoplan-0.1.0.tgz"),
+    ]);
+    expect([inside.code, inside.stderr]).toEqual([0, ""]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,4 +137,56 @@ describe.each(["esm", "commonjs"] as const)("a %s project made by topoplan init"
     )!;
     expect([byUrn.get(namespace.parent)!.name, namespace.protect]).toEqual(["shared", true]);
   });
+});
+
+describe("the pull-request workflow init writes, for a project in a subfolder of a repository", () => {
+  it("runs its check-and-diff step in the subfolder against the installed topoplan", async () => {
+    const { pullRequestWorkflow } = await import("../../src/init/workflow.js");
+    const { parse } = await import("yaml");
+    const git = (...args: string[]) =>
+      ok(run("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], work), `git ${args[0]}`);
+    // The scratch folder as the app's repository, the esm project its subfolder (each project's
+    // .gitignore keeps node_modules out), and a bare clone as `origin` for the base branch.
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    const origin = join(work, "..", `${basename(work)}-origin.git`);
+    try {
+      git("clone", "-q", "--bare", work, origin);
+      git("remote", "add", "origin", origin);
+      git("fetch", "-q", "origin");
+      const project = join(work, "esm");
+      const spec = join(project, "topology.ts");
+      writeFileSync(spec, readFileSync(spec, "utf8").replace("replicasPerRegion: 3", "replicasPerRegion: 4"));
+      const workflow = parse(pullRequestWorkflow("esm").contents) as {
+        defaults: { run: { "working-directory": string } };
+        jobs: { check: { steps: { run?: string; env?: Record<string, string> }[] } };
+      };
+      expect(workflow.defaults.run["working-directory"]).toBe("esm");
+      const step = workflow.jobs.check.steps.find((s) => s.run?.includes("git worktree add"))!;
+      const outputs = join(work, "github-output.txt");
+      const result = spawnSync("bash", ["-c", step.run!], {
+        cwd: join(work, workflow.defaults.run["working-directory"]),
+        encoding: "utf8",
+        timeout: 240_000,
+        env: { ...process.env, NO_COLOR: "1", BASE_REF: "main", GITHUB_OUTPUT: outputs },
+      });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      expect(readFileSync(outputs, "utf8")).toBe("status=0\n");
+      expect(readdirSync(join(project, "topoplan-out")).sort()).toEqual([
+        "1-check.md",
+        "2-diff.md",
+        "check.sarif",
+      ]);
+      expect(readFileSync(join(project, "topoplan-out/2-diff.md"), "utf8")).toContain("replicasPerRegion");
+      const sarif = JSON.parse(readFileSync(join(project, "topoplan-out/check.sarif"), "utf8")) as {
+        runs: { artifacts: { location: { uri: string } }[] }[];
+      };
+      // Annotations on the file where it is in the repository.
+      expect(sarif.runs[0]!.artifacts[0]!.location.uri).toBe("esm/topology.ts");
+      expect(git("worktree", "list").stdout.trim().split("\n")).toHaveLength(1);
+    } finally {
+      rmSync(origin, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -143,7 +143,7 @@ describe("SARIF within GitHub code scanning's limits", () => {
     };
 
   it("keeps the most important findings in report order and says how many it left out", () => {
-    const text = renderSarif(report(12), 7);
+    const text = renderSarif(report(12), { maxResults: 7 });
     expect(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 2)).toBe(true);
     const [run] = parse(text).runs;
     // 3 errors, 3 warnings, then the first note; the undecided and the suppressed are cut first.
@@ -163,7 +163,7 @@ describe("SARIF within GitHub code scanning's limits", () => {
   });
 
   it("leaves a report under the cap as it was: every finding, no notification", () => {
-    const [run] = parse(renderSarif(report(12), 13)).runs;
+    const [run] = parse(renderSarif(report(12), { maxResults: 13 })).runs;
     expect(run!.results).toHaveLength(13);
     expect(run!.results.at(-1)!.suppressions).toHaveLength(1);
     expect(run!.invocations).toBeUndefined();

@@ -8,6 +8,7 @@ import { type Command, EXIT, stringFlag } from "../command.js";
 import { maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
 import { POLICY_DETAILS, POLICY_OPTIONS, POLICY_USAGE, policyFlags, policyFor } from "../policy-flags.js";
+import { pathsFromRepositoryRoot } from "../repository.js";
 
 export const checkCommand: Command = {
   name: "check",
@@ -58,6 +59,7 @@ export const checkCommand: Command = {
         model: loaded.model,
         limit,
         maxResults,
+        fromRoot: pathsFromRepositoryRoot(),
       }),
       stringFlag(args, "output"),
       io,

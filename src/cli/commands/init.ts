@@ -8,13 +8,15 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { ownPackage } from "../../init/package-info.js";
 import { PROJECT_NAME, PULUMI_STATE_DIR, projectFiles } from "../../init/templates.js";
+import { WORKFLOW_FOLDER } from "../../init/workflow.js";
 import { visibleLine } from "../../report/escape.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
+import { repositoryRoot } from "../repository.js";
 
 const MODULES = ["esm", "commonjs"] as const;
 
@@ -68,6 +70,17 @@ function packageSpec(from: string, dir: string): string {
   return from;
 }
 
+/**
+ * The path a `file:` dependency names, when the project is in a git repository and the path is
+ * outside it: a clone (CI) has the package.json but not the tarball.
+ */
+function outsideRepository(dir: string, spec: string, root: string | undefined): string | undefined {
+  if (root === undefined) return undefined;
+  const path = resolve(dir, spec.slice("file:".length));
+  const inside = relative(root, path);
+  return inside.startsWith("..") || isAbsolute(inside) ? relative(process.cwd(), path) : undefined;
+}
+
 /** Whether anything is at `path`, a dangling symlink included. */
 const present = (path: string) => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
@@ -87,6 +100,10 @@ export const initCommand: Command = {
     "program), Pulumi.yaml (local state in .pulumi-state, a folder init creates), Pulumi.dev.yaml,",
     "the pull-request workflow, .gitignore and a README of the next commands. Never overwrites: if",
     "any of these files exists, nothing is written.",
+    "",
+    "In a subfolder of a git repository (an existing app: topoplan init infra), the workflow goes",
+    "where GitHub reads it, .github/workflows/topology-check-<folder>.yml at the repository's root,",
+    "and runs in the subfolder.",
     "",
     "exit codes: 0 written; 2 a file exists, or an invalid name or command line",
   ],
@@ -110,14 +127,26 @@ export const initCommand: Command = {
         "name a new or existing folder",
       );
     }
+    // A project inside a git repository but not at its root: the workflow goes to the root.
+    const root = repositoryRoot(dir);
+    const folder = root === undefined || root === dir ? undefined : relative(root, dir).split(sep).join("/");
+    if (folder !== undefined && !WORKFLOW_FOLDER.test(folder)) {
+      throw problem(
+        "[dir]",
+        `${visibleLine(folder)} (the project's folder from the repository's root) has characters the pull-request workflow cannot hold unquoted`,
+        "name the folder with letters, digits, '.', '_' and '-' (e.g. topoplan init infra)",
+      );
+    }
     const topoplan = ownPackage();
     if (topoplan === undefined) throw new Error("topoplan's package.json was not found beside the CLI");
     const from = stringFlag(args, "from");
+    const topoplanSpec = from === undefined ? undefined : packageSpec(from, dir);
     const files = projectFiles({
       name,
       module,
       topoplan,
-      ...(from === undefined ? {} : { topoplanSpec: packageSpec(from, dir) }),
+      ...(topoplanSpec === undefined ? {} : { topoplanSpec }),
+      ...(folder === undefined ? {} : { folder }),
     });
     const shown = (file: string) => relative(process.cwd(), join(dir, file)) || file;
     // lstat, not existsSync: a dangling symlink is something the user has there too.
@@ -129,7 +158,10 @@ export const initCommand: Command = {
           severity: "error" as const,
           path: shown(file),
           message: "already exists; topoplan init never overwrites a file",
-          fix: "move it away, or run topoplan init in an empty folder",
+          fix: file.includes(".github/workflows/")
+            ? "another project's workflow has this name: rename or remove it, or init the project in another folder"
+            : // An app's own package.json or README: the project belongs in a folder of its own.
+              "to add topoplan to an existing repository, give it a subfolder: topoplan init infra (the pull-request workflow goes to .github/workflows at the repository's root)",
         })),
       );
     }
@@ -152,6 +184,13 @@ export const initCommand: Command = {
       for (const target of written) rmSync(target, { force: true });
       throw error;
     }
+    const outside = topoplanSpec?.startsWith("file:")
+      ? outsideRepository(dir, topoplanSpec, root)
+      : undefined;
+    if (outside !== undefined)
+      io.stderr(
+        `warning: package.json installs topoplan from ${visibleLine(outside)}, outside this repository: a clone of it (the pull-request workflow's npm ci) will not find it. Put a tarball of it (npm pack) inside the repository (e.g. vendor/), commit it, and point package.json's topoplan dependency at it (file: and its path from this project).\n`,
+      );
     io.stdout(
       [
         `Created a topoplan project in ${visibleLine(relative(process.cwd(), dir)) || "."}:`,

@@ -49,6 +49,44 @@ export interface AlarmSpec {
   readonly notify?: boolean;
 }
 
+/** Events of one metric summed over several dimension sets (a metric-math sum). */
+export interface MetricSum {
+  readonly metricName: string;
+  readonly statistic: "Sum" | "SampleCount";
+  readonly dimensions: readonly Readonly<Record<string, pulumi.Input<string>>>[];
+}
+
+/**
+ * A CloudWatch alarm on the ratio bad / (bad + good) over its period, 0 below `minEvents` events
+ * (the low-traffic guard of the burn-rate alerts: a handful of failures among a handful of requests
+ * is no burn). An alarm's metric math reads at most 10 metrics (CloudWatch quotas: "Alarms based
+ * on metric math expressions can reference a maximum of 10 metrics"): `bad` and `good` together.
+ */
+export interface RatioAlarmSpec
+  extends Omit<AlarmSpec, "metricName" | "dimensions" | "statistic" | "comparison" | "treatMissingData"> {
+  readonly bad: MetricSum;
+  readonly good: MetricSum;
+  readonly minEvents: number;
+}
+
+/** CloudWatch's limit on the metrics one alarm's metric math reads. */
+export const ALARM_METRICS_LIMIT = 10;
+
+/** One metric an expression alarm reads, by its id in the expressions. */
+export interface MetricQuery {
+  readonly id: string;
+  readonly metricName: string;
+  readonly statistic: "Sum" | "SampleCount" | "Maximum" | "Average";
+  readonly dimensions: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** An alarm on metric math over several metrics of one namespace. */
+export interface ExpressionAlarmSpec extends Omit<AlarmSpec, "metricName" | "dimensions" | "statistic"> {
+  readonly metrics: readonly MetricQuery[];
+  /** Evaluated in order; the alarm reads the last. */
+  readonly expressions: readonly { readonly id: string; readonly expression: string; readonly label?: string }[];
+}
+
 /** A composite alarm over alarms of the same component and region, which notifies in their place. */
 export interface CompositeAlarmSpec {
   readonly component: string;
@@ -317,6 +355,86 @@ export class AwsContext {
               ],
             }),
       },
+    });
+  }
+
+  /**
+   * An alarm on metric math: the metrics (ids `m0`…), then the expressions in order, the last one
+   * what the alarm reads. At most 10 metrics (ALARM_METRICS_LIMIT).
+   */
+  expressionAlarm(spec: ExpressionAlarmSpec): string {
+    const period = spec.periodSeconds ?? 60;
+    if (spec.metrics.length > ALARM_METRICS_LIMIT)
+      throw new Error(
+        `${spec.key}: ${spec.metrics.length} metrics in one alarm (CloudWatch reads at most ${ALARM_METRICS_LIMIT})`,
+      );
+    const actions = spec.notify === false ? [] : this.alarmActions(spec.region);
+    const last = spec.expressions.length - 1;
+    return this.emit({
+      type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+      name: logicalName(spec.component || SHARED, `alarm-${spec.key}`, spec.region),
+      region: spec.region,
+      component: spec.component,
+      args: {
+        name: this.alarmName(spec.component, spec.key, spec.region),
+        alarmDescription: spec.description,
+        comparisonOperator: spec.comparison ?? "GreaterThanThreshold",
+        threshold: spec.threshold,
+        evaluationPeriods: spec.evaluationPeriods ?? 5,
+        datapointsToAlarm: spec.datapointsToAlarm ?? 3,
+        treatMissingData: spec.treatMissingData ?? "notBreaching",
+        ...(actions.length === 0 ? {} : { alarmActions: actions, okActions: actions }),
+        tags: this.tags(spec.component),
+        metricQueries: [
+          ...spec.metrics.map((metric) => ({
+            id: metric.id,
+            returnData: false,
+            metric: {
+              namespace: spec.namespace,
+              metricName: metric.metricName,
+              dimensions: metric.dimensions,
+              stat: metric.statistic,
+              period,
+            },
+          })),
+          ...spec.expressions.map((expression, i) => ({
+            ...expression,
+            returnData: i === last,
+          })),
+        ],
+      },
+    });
+  }
+
+  /**
+   * {@link RatioAlarmSpec}: FILL makes a period without events of one metric count 0 (DynamoDB
+   * emits a per-operation metric only for operations that ran), IF the low-traffic guard.
+   */
+  ratioAlarm({ bad, good, minEvents, ...spec }: RatioAlarmSpec): string {
+    const metrics = (prefix: string, sum: MetricSum): MetricQuery[] =>
+      sum.dimensions.map((dimensions, i) => ({
+        id: `${prefix}${i}`,
+        metricName: sum.metricName,
+        statistic: sum.statistic,
+        dimensions,
+      }));
+    const [bads, goods] = [metrics("b", bad), metrics("g", good)];
+    const ids = (queries: readonly MetricQuery[]) => queries.map((q) => q.id).join(", ");
+    return this.expressionAlarm({
+      ...spec,
+      comparison: "GreaterThanOrEqualToThreshold",
+      // The guard reads 0 when idle; no data at all is no burn either.
+      treatMissingData: "notBreaching",
+      metrics: [...bads, ...goods],
+      expressions: [
+        { id: "bad", expression: `SUM(FILL([${ids(bads)}], 0))` },
+        { id: "events", expression: `bad + SUM(FILL([${ids(goods)}], 0))` },
+        {
+          id: "ratio",
+          expression: `IF(events >= ${minEvents}, bad / events, 0)`,
+          label: `${bad.metricName} / requests`,
+        },
+      ],
     });
   }
 

@@ -1,11 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedDatastore } from "../../model/types.js";
-import { BURN_RATE_ALERTS, burnPairsText, SLO_WINDOW_SECONDS } from "../observability/promql.js";
+import {
+  BURN_RATE_ALERTS,
+  burnPairsText,
+  DEFAULT_MIN_REQUESTS_PER_SECOND,
+  num,
+  SLO_WINDOW_SECONDS,
+} from "../observability/promql.js";
 import type { AwsContext } from "./context.js";
 import { logicalName, SHARED } from "./names.js";
 import { out, STATEFUL } from "./typed.js";
 
-/** Operations whose SystemErrors / ThrottledRequests are alarmed (metric-math sum, ≤ 10 metrics). */
+/** Operations whose SystemErrors / ThrottledRequests are alarmed (metric math, ≤ 10 metrics an alarm). */
 export const DYNAMODB_OPERATIONS = [
   "BatchGetItem",
   "BatchWriteItem",
@@ -15,6 +21,15 @@ export const DYNAMODB_OPERATIONS = [
   "Query",
   "Scan",
   "TransactGetItems",
+  "TransactWriteItems",
+  "UpdateItem",
+] as const;
+
+/** The operations that write (their successful requests: SuccessfulRequestLatency SampleCount). */
+export const WRITE_OPERATIONS = [
+  "BatchWriteItem",
+  "DeleteItem",
+  "PutItem",
   "TransactWriteItems",
   "UpdateItem",
 ] as const;
@@ -73,26 +88,45 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
       // Only a region that takes writes has anything to replicate: a read-only replica's alarm,
       // breaching on missing data, would stay in ALARM for good.
       if (receiving === source || lagMs === undefined || !store.writeRegions.includes(source)) continue;
-      ctx.alarm({
+      ctx.expressionAlarm({
         component: store.name,
         region: source,
         key: `replication-latency-to-${receiving}`,
-        description: `${store.path}: DynamoDB replication ${source} → ${receiving} above the ${lagMs} ms replicationLagMs SLO`,
+        description: `${store.path}: DynamoDB replication ${source} → ${receiving} above the ${lagMs} ms replicationLagMs SLO, or reporting nothing while ${source} takes writes`,
         namespace: "AWS/DynamoDB",
-        metricName: "ReplicationLatency",
-        dimensions: [{ TableName: out(table, "name"), ReceivingRegion: receiving }],
-        statistic: "Maximum",
+        metrics: [
+          {
+            id: "lag",
+            metricName: "ReplicationLatency",
+            statistic: "Maximum",
+            dimensions: { TableName: out(table, "name"), ReceivingRegion: receiving },
+          },
+          ...WRITE_OPERATIONS.map((Operation, i) => ({
+            id: `w${i}`,
+            metricName: "SuccessfulRequestLatency",
+            statistic: "SampleCount" as const,
+            dimensions: { TableName: out(table, "name"), Operation },
+          })),
+        ],
+        expressions: [
+          { id: "writes", expression: `SUM(FILL([${WRITE_OPERATIONS.map((_, i) => `w${i}`).join(", ")}], 0))` },
+          // Latency is reported only while there are writes to replicate: a minute with writes and
+          // no latency is replication that stopped (breaching); one without writes, nothing to do.
+          {
+            id: "latency",
+            expression: `IF(writes > 0, FILL(lag, ${lagMs + 1}), 0)`,
+            label: "ReplicationLatency, missing while writes are taken counted as breaching",
+          },
+        ],
         threshold: lagMs,
-        // Replication that stops reports no latency at all: silence must page too (an idle
-        // table alarms as well; that is the price of seeing a stopped replica).
-        treatMissingData: "breaching",
+        treatMissingData: "notBreaching",
       });
     }
     const perOperation = DYNAMODB_OPERATIONS.map((Operation) => ({
       TableName: out(table, "name"),
       Operation,
     }));
-    systemErrorAlarms(ctx, store, source, perOperation);
+    systemErrorAlarms(ctx, store, source, out(table, "name"));
     ctx.alarm({
       component: store.name,
       region: source,
@@ -135,54 +169,44 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
   }
 }
 
-/** Requests per second the table serves in each of its regions (the model's traffic, spread evenly). */
-function requestsPerRegion(store: ResolvedDatastore): number | undefined {
-  const traffic = store.traffic;
-  if (traffic === undefined) return undefined;
-  return (traffic.readsPerSec + traffic.writesPerSec) / store.regions.length;
-}
-
 /**
- * SystemErrors in `seconds` at which the availability SLO's error budget burns at `burnRate`:
- * burnRate × (1 − availability) × requests per second in one region × seconds; at least 1.
+ * The operations in two halves of five: one alarm reads a half's SystemErrors and successful
+ * requests, 5 + 5 metrics, CloudWatch's most for one alarm (context.ts ALARM_METRICS_LIMIT).
  */
-export function systemErrorThreshold(store: ResolvedDatastore, seconds: number, burnRate: number): number {
-  const availability = store.slo.availability ?? 1;
-  const perSecond = requestsPerRegion(store) ?? 0;
-  return Math.max(1, Math.round(burnRate * (1 - availability) * perSecond * seconds));
-}
+export const OPERATION_HALVES = [DYNAMODB_OPERATIONS.slice(0, 5), DYNAMODB_OPERATIONS.slice(5)] as const;
 
 /**
- * DynamoDB server errors (HTTP 500) in `region`. With an availability SLO and traffic figures, the
- * SLO's multiwindow multi-burn-rate alerts, as the Kubernetes targets' (BURN_RATE_ALERTS: page at
- * 14.4× over 1 h and 5 min or 6× over 6 h and 30 min, ticket at 3× over 1 d and 2 h or 1× over
- * 3 d and 6 h): one metric alarm per window of each pair, its period the window (CloudWatch allows
- * a period of any multiple of 60 s, up to 7 days in all: PutMetricAlarm), and one composite alarm
- * per severity, `(ALARM(long) AND ALARM(short)) OR …`, the only one that notifies. The thresholds
- * are error counts at the model's traffic, not ratios: DynamoDB counts successful requests per
- * operation only (SuccessfulRequestLatency), and an alarm's metric math takes at most 10 metrics,
- * which the ten operations' errors already use; a table far busier than its `traffic` pages
- * early, one far quieter late. Without an SLO or traffic, any server errors in 3 of 5 minutes.
+ * DynamoDB server errors (HTTP 500) in `region`. With an availability SLO, the SLO's multiwindow
+ * multi-burn-rate alerts, as the Kubernetes targets' (BURN_RATE_ALERTS: page at 14.4× over 1 h
+ * and 5 min or 6× over 6 h and 30 min, ticket at 3× over 1 d and 2 h or 1× over 3 d and 6 h), on
+ * the error ratio: SystemErrors over SystemErrors plus successful requests (SuccessfulRequestLatency
+ * SampleCount, "the number of successful requests":
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html), with
+ * the low-traffic guard of the Prometheus rules (DEFAULT_MIN_REQUESTS_PER_SECOND over the window).
+ * Ten operations' errors and successes are 20 metrics, and an alarm reads at most 10, so the
+ * ratio is per half of the operations (OPERATION_HALVES); the larger half's ratio is at least the
+ * table's, so the alarm fires no later than a whole-table ratio would. One metric alarm per
+ * window, half and pair, its period the window (CloudWatch allows any multiple of 60 s up to 7
+ * days in all: PutMetricAlarm), and one composite alarm per severity,
+ * `(ALARM(long) AND ALARM(short)) OR …` over the pairs and halves, the only one that notifies.
+ * Without an availability SLO, any server errors in 3 of 5 minutes.
  */
 function systemErrorAlarms(
   ctx: AwsContext,
   store: ResolvedDatastore,
   region: string,
-  perOperation: readonly Readonly<Record<string, pulumi.Input<string>>>[],
+  tableName: pulumi.Input<string>,
 ): void {
-  const common = {
-    component: store.name,
-    region,
-    namespace: "AWS/DynamoDB",
-    metricName: "SystemErrors",
-    dimensions: perOperation,
-    statistic: "Sum",
-    comparison: "GreaterThanOrEqualToThreshold",
-  } as const;
   const availability = store.slo.availability;
-  if (availability === undefined || requestsPerRegion(store) === undefined) {
+  if (availability === undefined) {
     ctx.alarm({
-      ...common,
+      component: store.name,
+      region,
+      namespace: "AWS/DynamoDB",
+      metricName: "SystemErrors",
+      dimensions: DYNAMODB_OPERATIONS.map((Operation) => ({ TableName: tableName, Operation })),
+      statistic: "Sum",
+      comparison: "GreaterThanOrEqualToThreshold",
       key: "system-errors",
       description: `${store.path}: DynamoDB SystemErrors (HTTP 500) in ${region}`,
       threshold: 1,
@@ -193,24 +217,32 @@ function systemErrorAlarms(
   const budget = `${Number(((1 - availability) * 100).toPrecision(3))}%`;
   for (const alert of BURN_RATE_ALERTS) {
     const members: string[] = [];
-    const pairs = alert.pairs.map((pair) => {
-      const keys = [pair.long, pair.short].map((window) => {
-        const key = `system-errors-${alert.severity}-${pair.burnRate}x-${window}`;
-        const threshold = systemErrorThreshold(store, SLO_WINDOW_SECONDS[window], pair.burnRate);
-        ctx.alarm({
-          ...common,
-          key,
-          description: `${store.path}: DynamoDB SystemErrors in ${region} over ${window} at or above ${threshold}, the ${pair.burnRate}× burn of the ${budget} error budget at the declared traffic (part of the ${alert.severity} burn-rate alarm)`,
-          threshold,
-          periodSeconds: SLO_WINDOW_SECONDS[window],
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
-          notify: false,
-        });
-        members.push(key);
-        return key;
-      });
-      return keys;
+    const pairs = OPERATION_HALVES.flatMap((operations, half) => {
+      const dimensions = operations.map((Operation) => ({ TableName: tableName, Operation }));
+      return alert.pairs.map((pair) =>
+        [pair.long, pair.short].map((window) => {
+          const key = `system-errors-${alert.severity}-${pair.burnRate}x-${window}-ops${half + 1}`;
+          const threshold = Number((pair.burnRate * (1 - availability)).toPrecision(6));
+          const seconds = SLO_WINDOW_SECONDS[window];
+          ctx.ratioAlarm({
+            component: store.name,
+            region,
+            namespace: "AWS/DynamoDB",
+            key,
+            description: `${store.path}: DynamoDB SystemErrors / requests of ${operations.join(", ")} in ${region} over ${window} at or above ${num(threshold * 100)}%, the ${pair.burnRate}× burn of the ${budget} error budget, with at least ${DEFAULT_MIN_REQUESTS_PER_SECOND} request/s (part of the ${alert.severity} burn-rate alarm)`,
+            bad: { metricName: "SystemErrors", statistic: "Sum", dimensions },
+            good: { metricName: "SuccessfulRequestLatency", statistic: "SampleCount", dimensions },
+            minEvents: DEFAULT_MIN_REQUESTS_PER_SECOND * seconds,
+            threshold,
+            periodSeconds: seconds,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            notify: false,
+          });
+          members.push(key);
+          return key;
+        }),
+      );
     });
     const windows = burnPairsText(alert, "×");
     ctx.compositeAlarm({

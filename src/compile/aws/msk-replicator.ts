@@ -281,26 +281,53 @@ function executionRole(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair
   return role;
 }
 
+/** Minutes a Replicator's MessageLag must grow without a pause before its alarm fires. */
+export const MESSAGE_LAG_GROWING_MINUTES = 10;
+
 /**
  * In the target region, where MSK publishes Replicator metrics (AWS/Kafka, dimension
- * ReplicatorName, ReplicationLatency in milliseconds:
- * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html,
- * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-monitor.html): latency above
- * the mirroring p99 the analysis assumes, and any failure.
+ * ReplicatorName: https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html,
+ * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-monitor.html):
+ * - ReplicationLatency (ms) above the stream's consumerLagMs, which consumers reading the copy
+ *   are held to (the Kubernetes mirror's alert too), else the mirroring p99 the analysis assumes;
+ * - MessageLag (messages the Replicator is behind the source) growing every minute for
+ *   MESSAGE_LAG_GROWING_MINUTES: a Replicator that stopped reading while the source takes
+ *   writes, which ReplicationLatency cannot show (no replicated record, no latency: AWS names a
+ *   latency dropping while the source still produces as the sign of a topic-level auth error);
+ *   a healthy one drains between bursts. Counted in messages, not held to a traffic figure;
+ * - any ReplicatorFailure.
  */
 function replicatorAlarms(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair, name: string): void {
   const mirroring = PIPELINES["kafka-mirroring"];
   const dimensions = [{ ReplicatorName: name }];
+  const lagMs = stream.slo.consumerLagMs;
   ctx.alarm({
     component: stream.name,
     region: pair.target,
     key: `replication-latency-${pair.source}`,
-    description: `${stream.path}: records from ${pair.source} reach ${pair.target} later than the ${mirroring.p99Ms} ms mirroring p99 the analysis assumes (${mirroring.source})`,
+    description:
+      lagMs === undefined
+        ? `${stream.path}: records from ${pair.source} reach ${pair.target} later than the ${mirroring.p99Ms} ms mirroring p99 the analysis assumes (${mirroring.source})`
+        : `${stream.path}: records from ${pair.source} reach ${pair.target} later than the ${lagMs} ms consumerLagMs SLO: consumers reading the copy are at least that far behind`,
     namespace: "AWS/Kafka",
     metricName: "ReplicationLatency",
     dimensions,
     statistic: "Maximum",
-    threshold: mirroring.p99Ms,
+    threshold: lagMs ?? mirroring.p99Ms,
+  });
+  ctx.expressionAlarm({
+    component: stream.name,
+    region: pair.target,
+    key: `message-lag-growing-${pair.source}`,
+    description: `${stream.path}: the MSK Replicator from ${pair.source} to ${pair.target} falls further behind the source every minute for ${MESSAGE_LAG_GROWING_MINUTES} minutes (MessageLag growing): it has stopped or cannot keep up`,
+    namespace: "AWS/Kafka",
+    metrics: [{ id: "lag", metricName: "MessageLag", statistic: "Sum", dimensions: { ReplicatorName: name } }],
+    expressions: [
+      { id: "growth", expression: "IF(lag > 0, RATE(lag), 0)", label: "MessageLag growth (messages/s)" },
+    ],
+    threshold: 0,
+    evaluationPeriods: MESSAGE_LAG_GROWING_MINUTES,
+    datapointsToAlarm: MESSAGE_LAG_GROWING_MINUTES,
   });
   ctx.alarm({
     component: stream.name,
@@ -318,6 +345,9 @@ function replicatorAlarms(ctx: AwsContext, stream: ResolvedStream, pair: MirrorP
     title: `MSK Replicator latency from ${pair.source} (ms)`,
     stat: "Maximum",
     metrics: [["AWS/Kafka", "ReplicationLatency", "ReplicatorName", name]],
-    threshold: { label: "mirroring p99 (analysis)", value: mirroring.p99Ms },
+    threshold:
+      lagMs === undefined
+        ? { label: "mirroring p99 (analysis)", value: mirroring.p99Ms }
+        : { label: "consumerLagMs SLO", value: lagMs },
   });
 }

@@ -408,7 +408,8 @@ function mirrorLagAlerts(component: ResolvedComponent, ind: Indicators): Alertin
       expr: `absent(${series})`,
       for: ABSENT_ALERT_FOR,
       // The consumer groups' no-data alert has the SLO's labels too: alerts are told apart by them.
-      labels: { ...sloLabels(component, "consumer-lag", "page"), topoplan_signal: "mirror" },
+      // As the lag alert it stands in for: a silent mirror is no more urgent than a slow one.
+      labels: { ...sloLabels(component, "consumer-lag", "ticket"), topoplan_signal: "mirror" },
       annotations: {
         summary: `${component.name}: the mirror in this region reports nothing`,
         description: `No ${series.replace(/\{.*$/, "")} series of ${component.name} for ${ABSENT_ALERT_FOR}: the mirror's workers are down, its source task failed, or the metric was renamed. The mirror in this region is not being updated, and its lag alert cannot fire.`,
@@ -422,26 +423,35 @@ function mirrorLagAlerts(component: ResolvedComponent, ind: Indicators): Alertin
  * is silent, so a dead exporter or a renamed metric would pass as healthy.
  */
 function absentAlerts(component: ResolvedComponent, ind: Indicators): AlertingRule[] {
-  const wanted: [string, string | undefined][] = [
+  // Each with the severity of the SLO alert it stands in for (a page where that alert pages): a
+  // stream with no consumer group yet should not page where its lag would only ticket.
+  const wanted: [string, string | undefined, "page" | "ticket"][] = [
     [
       "availability",
       component.slo.availability === undefined || ind.errorRatio === undefined
         ? undefined
         : ind.presence.availability,
+      "page",
     ],
     [
       "latency",
       latencyTargetMs(component) === undefined || ind.p99LatencySeconds === undefined
         ? undefined
         : ind.presence.latency,
+      "ticket",
     ],
     [
       "replication-lag",
       replicationLagAlerts(component, ind).length === 0 ? undefined : ind.presence.replicationLag,
+      "page",
     ],
-    ["consumer-lag", consumerLagAlerts(component, ind).length === 0 ? undefined : ind.presence.consumerLag],
+    [
+      "consumer-lag",
+      consumerLagAlerts(component, ind).length === 0 ? undefined : ind.presence.consumerLag,
+      "ticket",
+    ],
   ];
-  return wanted.flatMap(([slo, series]) =>
+  return wanted.flatMap(([slo, series, severity]) =>
     series === undefined
       ? []
       : [
@@ -449,7 +459,7 @@ function absentAlerts(component: ResolvedComponent, ind: Indicators): AlertingRu
             alert: ALERT.metricsAbsent,
             expr: `absent(${series})`,
             for: ABSENT_ALERT_FOR,
-            labels: sloLabels(component, slo, "page"),
+            labels: sloLabels(component, slo, severity),
             annotations: {
               summary: `${component.name}: no data for the ${slo} SLO`,
               description: `No ${series.replace(/\{.*$/, "")} series of ${component.name} for ${ABSENT_ALERT_FOR}: the exporter or every member is down, or the metric was renamed${slo === "consumer-lag" ? ", or no consumer group has offsets committed on the topic (its consumers never started, or were gone longer than the broker keeps offsets)" : ""}. The ${slo} SLO alerts cannot fire.`,

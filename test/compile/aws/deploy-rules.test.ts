@@ -151,12 +151,16 @@ describe("S3 replication", () => {
 });
 
 describe("DynamoDB replication alarms", () => {
-  it("page when ReplicationLatency stops (treatMissingData: breaching)", () => {
+  it("page when ReplicationLatency stops while writes are taken: missing latency then reads above the SLO", () => {
     const alarms = byType(compiled, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) =>
       a.name.startsWith("carts-alarm-replication-latency"),
     );
     expect(alarms.length).toBe(6);
-    for (const alarm of alarms) expect(at(alarm.inputs, "treatMissingData")).toBe("breaching");
+    for (const alarm of alarms) {
+      const queries = at(alarm.inputs, "metricQueries") as { expression?: string }[];
+      const threshold = at(alarm.inputs, "threshold") as number;
+      expect(queries.at(-1)?.expression).toBe(`IF(writes > 0, FILL(lag, ${threshold + 1}), 0)`);
+    }
   });
 });
 

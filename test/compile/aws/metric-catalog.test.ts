@@ -29,6 +29,11 @@ const DOCUMENTED: Record<string, { dimensions: readonly string[][]; source: stri
     dimensions: [["Operation", "TableName"]],
     source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html",
   },
+  // SampleCount: the number of successful requests (the burn-rate ratios' denominator).
+  "AWS/DynamoDB SuccessfulRequestLatency": {
+    dimensions: [["Operation", "TableName"]],
+    source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html",
+  },
   "AWS/DynamoDB ThrottledRequests": {
     dimensions: [["Operation", "TableName"]],
     source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html",
@@ -67,6 +72,10 @@ const DOCUMENTED: Record<string, { dimensions: readonly string[][]; source: stri
   },
   // MSK Replicator: AWS/Kafka, in the target cluster's region.
   "AWS/Kafka ReplicationLatency": {
+    dimensions: [["ReplicatorName"], ["ReplicatorName", "Topic"]],
+    source: "https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html",
+  },
+  "AWS/Kafka MessageLag": {
     dimensions: [["ReplicatorName"], ["ReplicatorName", "Topic"]],
     source: "https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html",
   },

@@ -233,18 +233,46 @@ describe("MSK Replicator for mirrorRegions", () => {
     }
   });
 
-  it("alarms in the target region when replication outlasts the mirroring p99 the analysis assumes", () => {
+  it("alarms in the target region when replication outlasts the consumer-lag SLO", () => {
     const alarm = named(compiled, "events-alarm-replication-latency-eu-west-1-eu-north-1");
     expect(alarm.region).toBe("eu-north-1");
     expect(alarm.inputs).toMatchObject({
       namespace: "AWS/Kafka",
       metricName: "ReplicationLatency",
       dimensions: { ReplicatorName: "shop-events-eu-west-1-to-eu-north-1" },
-      threshold: 5000,
+      threshold: 20_000,
     });
     expect(named(compiled, "events-alarm-replicator-failure-eu-west-1-eu-north-1").inputs).toMatchObject({
       metricName: "ReplicatorFailure",
       threshold: 0,
+    });
+  });
+
+  it("without a consumer-lag SLO the mirroring p99, and an alarm when MessageLag only grows", () => {
+    const held = plan(mirrored(["eu-central-1", "eu-north-1"], { slo: { consumerLagMs: 2000 } }));
+    expect(at(named(held, "events-alarm-replication-latency-eu-west-1-eu-north-1").inputs, "threshold")).toBe(
+      2000,
+    );
+    // A Replicator that stopped reading shows no latency at all; its MessageLag grows (review).
+    const growing = named(compiled, "events-alarm-message-lag-growing-eu-west-1-eu-north-1");
+    expect(growing.region).toBe("eu-north-1");
+    expect(growing.inputs).toMatchObject({
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      evaluationPeriods: 10,
+      datapointsToAlarm: 10,
+      metricQueries: [
+        {
+          id: "lag",
+          metric: {
+            namespace: "AWS/Kafka",
+            metricName: "MessageLag",
+            dimensions: { ReplicatorName: "shop-events-eu-west-1-to-eu-north-1" },
+            stat: "Sum",
+          },
+        },
+        { id: "growth", expression: "IF(lag > 0, RATE(lag), 0)", returnData: true },
+      ],
     });
   });
 

@@ -6,13 +6,22 @@ const compiled = plan(euSpec());
 const alarm = (name: string): PlannedResource => named(compiled, name);
 
 describe("CloudWatch alarms carry the spec's SLO numbers", () => {
-  it("DynamoDB ReplicationLatency: every source → receiving pair, at replicationLagMs", () => {
-    const latency = byType(compiled, "aws:cloudwatch/metricAlarm:MetricAlarm").filter(
-      (a) => at(a.inputs, "metricName") === "ReplicationLatency" && a.component === "carts",
+  // The latency each replication alarm reads: its first metric (the rest count the writes).
+  const latencyOf = (a: PlannedResource) =>
+    at(a.inputs, "metricQueries", 0, "metric") as Record<string, unknown>;
+  const replicationAlarms = (p: typeof compiled) =>
+    byType(p, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) =>
+      a.name.startsWith("carts-alarm-replication-latency-to-"),
     );
+
+  it("DynamoDB ReplicationLatency: every source → receiving pair, at replicationLagMs", () => {
+    const latency = replicationAlarms(compiled);
     expect(latency).toHaveLength(6); // 3 regions × 2 receiving regions
-    for (const a of latency) expect(a.inputs).toMatchObject({ threshold: 1200, statistic: "Maximum" });
-    expect(alarm("carts-alarm-replication-latency-to-eu-north-1-eu-central-1").inputs).toMatchObject({
+    for (const a of latency) {
+      expect(a.inputs).toMatchObject({ threshold: 1200, treatMissingData: "notBreaching" });
+      expect(latencyOf(a)).toMatchObject({ metricName: "ReplicationLatency", stat: "Maximum" });
+    }
+    expect(latencyOf(alarm("carts-alarm-replication-latency-to-eu-north-1-eu-central-1"))).toMatchObject({
       namespace: "AWS/DynamoDB",
       dimensions: { TableName: { $ref: "carts-table", property: "name" }, ReceivingRegion: "eu-north-1" },
     });
@@ -20,45 +29,99 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
 
   it("DynamoDB ReplicationLatency only from regions that take writes (`leaders`): a read-only replica emits none", () => {
     const limited = plan(euSpec({ carts: { leaders: ["eu-west-1"] } }));
-    const sources = byType(limited, "aws:cloudwatch/metricAlarm:MetricAlarm")
-      .filter((a) => at(a.inputs, "metricName") === "ReplicationLatency" && a.component === "carts")
-      .map((a) => [a.region, at(a.inputs, "dimensions", "ReceivingRegion")]);
+    const sources = replicationAlarms(limited).map((a) => [
+      a.region,
+      (latencyOf(a).dimensions as Record<string, unknown>).ReceivingRegion,
+    ]);
     expect(sources).toEqual([
       ["eu-west-1", "eu-central-1"],
       ["eu-west-1", "eu-north-1"],
     ]);
   });
 
-  it("DynamoDB SystemErrors: the availability SLO's multiwindow burn rates, one composite alarm per severity", () => {
-    // (1 − 0.999) × (3000 + 600) req/s / 3 regions = 1.2 errors/s at 1×; 14.4× over 1 h and 5 min.
-    const long = alarm("carts-alarm-system-errors-page-14.4x-1h-eu-west-1");
-    const short = alarm("carts-alarm-system-errors-page-14.4x-5m-eu-west-1");
-    expect(long.inputs).toMatchObject({ threshold: 62_208, evaluationPeriods: 1, datapointsToAlarm: 1 });
-    expect(short.inputs).toMatchObject({
-      threshold: 5_184,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-    });
-    expect(at(long.inputs, "metricQueries", 0, "metric", "period")).toBe(3_600);
-    expect(at(short.inputs, "metricQueries", 0, "metric", "period")).toBe(300);
-    expect(at(long.inputs, "metricQueries", 10)).toMatchObject({ id: "total", returnData: true });
-    // 6× over 6 h and 30 min; the ticket's 1× over 3 d is one period of 3 days (≤ 7 days in all).
-    expect(at(alarm("carts-alarm-system-errors-page-6x-6h-eu-west-1").inputs, "threshold")).toBe(155_520);
+  it("DynamoDB ReplicationLatency: silence breaches only while the source region takes writes", () => {
+    // An idle table reports no latency and must not page; one taking writes and reporting none
+    // has stopped replicating and must (review: `breaching` paged on every idle minute).
+    const a = alarm("carts-alarm-replication-latency-to-eu-north-1-eu-central-1");
+    const queries = at(a.inputs, "metricQueries") as {
+      id: string;
+      expression?: string;
+      returnData: boolean;
+      metric?: Record<string, unknown>;
+    }[];
     expect(
-      at(
-        alarm("carts-alarm-system-errors-ticket-1x-3d-eu-west-1").inputs,
-        "metricQueries",
-        0,
-        "metric",
-        "period",
-      ),
-    ).toBe(259_200);
+      queries
+        .slice(1, 6)
+        .map((q) => [
+          q.metric?.metricName,
+          q.metric?.stat,
+          (q.metric?.dimensions as Record<string, string>).Operation,
+        ]),
+    ).toEqual(
+      ["BatchWriteItem", "DeleteItem", "PutItem", "TransactWriteItems", "UpdateItem"].map((op) => [
+        "SuccessfulRequestLatency",
+        "SampleCount",
+        op,
+      ]),
+    );
+    expect(queries.at(-1)).toMatchObject({
+      expression: "IF(writes > 0, FILL(lag, 1201), 0)",
+      returnData: true,
+    });
+    expect(queries.filter((q) => q.returnData)).toHaveLength(1);
+  });
+
+  it("DynamoDB SystemErrors: the availability SLO's multiwindow burn rates on the error ratio, one composite alarm per severity", () => {
+    // 99.9%: 14.4 × 0.1% = 1.44% of requests over 1 h and 5 min, with at least 1 request/s.
+    const long = alarm("carts-alarm-system-errors-page-14.4x-1h-ops1-eu-west-1");
+    const short = alarm("carts-alarm-system-errors-page-14.4x-5m-ops1-eu-west-1");
+    expect(long.inputs).toMatchObject({
+      threshold: 0.0144,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: "notBreaching",
+    });
+    expect(at(short.inputs, "threshold")).toBe(0.0144);
+    const queries = (a: PlannedResource) =>
+      at(a.inputs, "metricQueries") as {
+        id: string;
+        expression?: string;
+        metric?: Record<string, unknown>;
+      }[];
+    // Five operations' errors and successes: CloudWatch's ten metrics.
+    expect(queries(long).filter((q) => q.metric !== undefined)).toHaveLength(10);
+    expect(
+      queries(long)
+        .map((q) => [q.metric?.metricName, q.metric?.stat, q.metric?.period])
+        .slice(4, 6),
+    ).toEqual([
+      ["SystemErrors", "Sum", 3_600],
+      ["SuccessfulRequestLatency", "SampleCount", 3_600],
+    ]);
+    expect(queries(long).at(-1)?.expression).toBe("IF(events >= 3600, bad / events, 0)");
+    expect(queries(short).at(-1)?.expression).toBe("IF(events >= 300, bad / events, 0)");
+    // The other half of the operations has its own alarm; 6× over 6 h; the ticket's 1× over 3 d is
+    // one period of 3 days (≤ 7 days in all).
+    const other = alarm("carts-alarm-system-errors-page-14.4x-1h-ops2-eu-west-1");
+    expect((queries(other)[0]!.metric!.dimensions as Record<string, string>).Operation).toBe("Query");
+    expect(at(alarm("carts-alarm-system-errors-page-6x-6h-ops1-eu-west-1").inputs, "threshold")).toBe(0.006);
+    expect(queries(alarm("carts-alarm-system-errors-ticket-1x-3d-ops2-eu-west-1"))[0]!.metric!.period).toBe(
+      259_200,
+    );
     // Only the composite notifies: the members have no actions.
     expect(at(long.inputs, "alarmActions")).toBeUndefined();
     const page = alarm("carts-alarm-system-errors-burn-page-eu-west-1");
     expect(page.type).toBe("aws:cloudwatch/compositeAlarm:CompositeAlarm");
-    const name = (resource: PlannedResource) => String(at(resource.inputs, "name"));
+    const name = (key: string) =>
+      String(at(alarm(`carts-alarm-system-errors-page-${key}-eu-west-1`).inputs, "name"));
     expect(at(page.inputs, "alarmRule")).toBe(
-      `(ALARM("${name(long)}") AND ALARM("${name(short)}")) OR (ALARM("${name(alarm("carts-alarm-system-errors-page-6x-6h-eu-west-1"))}") AND ALARM("${name(alarm("carts-alarm-system-errors-page-6x-30m-eu-west-1"))}"))`,
+      ["ops1", "ops2"]
+        .flatMap((half) => [
+          `(ALARM("${name(`14.4x-1h-${half}`)}") AND ALARM("${name(`14.4x-5m-${half}`)}"))`,
+          `(ALARM("${name(`6x-6h-${half}`)}") AND ALARM("${name(`6x-30m-${half}`)}"))`,
+        ])
+        .join(" OR "),
     );
     expect(at(page.inputs, "alarmActions")).toEqual([{ $ref: "aws-alarms-eu-west-1", property: "arn" }]);
     expect(page.options?.dependsOn).toEqual(expect.arrayContaining([long.name, short.name]));

@@ -305,13 +305,15 @@ describe("indicators come from what a component really emits", () => {
         },
       ],
     );
-    const absent = rules
-      .filter((r) => "alert" in r && r.alert === "TopoplanSLOMetricsAbsent")
-      .map((r) => r.expr);
-    expect(absent).toEqual([
+    const absent = rules.filter(
+      (r): r is AlertingRule => "alert" in r && r.alert === "TopoplanSLOMetricsAbsent",
+    );
+    expect(absent.map((r) => r.expr)).toEqual([
       'absent(istio_requests_total{topoplan_component="web",reporter="destination"})',
       'absent(istio_request_duration_milliseconds_bucket{topoplan_component="web",reporter="destination"})',
     ]);
+    // No data is as urgent as the SLO alert it stands in for: availability pages, latency tickets.
+    expect(absent.map((r) => r.labels?.severity)).toEqual(["page", "ticket"]);
   });
 
   test("an engine's own metrics: etcd's gRPC counters and leader gauge, with no-data and member alerts", () => {

@@ -84,7 +84,11 @@ export interface MetricQuery {
 export interface ExpressionAlarmSpec extends Omit<AlarmSpec, "metricName" | "dimensions" | "statistic"> {
   readonly metrics: readonly MetricQuery[];
   /** Evaluated in order; the alarm reads the last. */
-  readonly expressions: readonly { readonly id: string; readonly expression: string; readonly label?: string }[];
+  readonly expressions: readonly {
+    readonly id: string;
+    readonly expression: string;
+    readonly label?: string;
+  }[];
 }
 
 /** A composite alarm over alarms of the same component and region, which notifies in their place. */

@@ -109,7 +109,10 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
           })),
         ],
         expressions: [
-          { id: "writes", expression: `SUM(FILL([${WRITE_OPERATIONS.map((_, i) => `w${i}`).join(", ")}], 0))` },
+          {
+            id: "writes",
+            expression: `SUM(FILL([${WRITE_OPERATIONS.map((_, i) => `w${i}`).join(", ")}], 0))`,
+          },
           // Latency is reported only while there are writes to replicate: a minute with writes and
           // no latency is replication that stopped (breaching); one without writes, nothing to do.
           {

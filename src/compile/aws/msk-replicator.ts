@@ -321,7 +321,9 @@ function replicatorAlarms(ctx: AwsContext, stream: ResolvedStream, pair: MirrorP
     key: `message-lag-growing-${pair.source}`,
     description: `${stream.path}: the MSK Replicator from ${pair.source} to ${pair.target} falls further behind the source every minute for ${MESSAGE_LAG_GROWING_MINUTES} minutes (MessageLag growing): it has stopped or cannot keep up`,
     namespace: "AWS/Kafka",
-    metrics: [{ id: "lag", metricName: "MessageLag", statistic: "Sum", dimensions: { ReplicatorName: name } }],
+    metrics: [
+      { id: "lag", metricName: "MessageLag", statistic: "Sum", dimensions: { ReplicatorName: name } },
+    ],
     expressions: [
       { id: "growth", expression: "IF(lag > 0, RATE(lag), 0)", label: "MessageLag growth (messages/s)" },
     ],

@@ -55,7 +55,7 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
         .map((q) => [
           q.metric?.metricName,
           q.metric?.stat,
-          (q.metric?.dimensions as Record<string, string>).Operation,
+          (q.metric?.dimensions as Record<string, string> | undefined)?.Operation,
         ]),
     ).toEqual(
       ["BatchWriteItem", "DeleteItem", "PutItem", "TransactWriteItems", "UpdateItem"].map((op) => [

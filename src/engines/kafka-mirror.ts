@@ -62,6 +62,20 @@ export function mirroredInto(stream: ResolvedStream, region?: string): boolean {
   return region === undefined ? mirrorPairs(stream).length > 0 : sourcesOf(stream, region).length > 0;
 }
 
+/**
+ * Whether MirrorMaker 2 writes `stream`'s topic into `region` under the topic's own name
+ * (IdentityReplicationPolicy: a region holding only the mirror). There it also copies the source
+ * groups' committed offsets into groups of the same names on the same topic; elsewhere the copy
+ * and its groups' offsets are on `<source>.<stream>`.
+ */
+export function mirroredUnderOwnName(stream: ResolvedStream, region: string | undefined): boolean {
+  return (
+    region !== undefined &&
+    mirroredInto(stream, region) &&
+    replicationPolicy(stream, region) === IDENTITY_POLICY
+  );
+}
+
 /** The KafkaMirrorMaker2 (and its pods' `strimzi.io/cluster` label) in a target region. */
 export const mirrorMakerName = (stream: string) => kubernetesName([stream, "mirror"]);
 /** The ConfigMap of MirrorMaker 2's JMX exporter rules in a target region. */

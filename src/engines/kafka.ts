@@ -36,9 +36,11 @@ import {
   MIRROR_PORT,
   MIRROR_REQUIRES,
   mirroredInto,
+  mirroredUnderOwnName,
   mirrorListener,
   mirrorResources,
   mirrorSources,
+  sourcesOf,
 } from "./kafka-mirror.js";
 import { mirrorLag } from "./kafka-mirror-metrics.js";
 import { CONTROLLER_STORAGE_GI } from "./kafka-sizing.js";
@@ -326,21 +328,34 @@ function indicators(component: EngineComponent, region?: string): Indicators {
   const requests = (w: string) => total("kafka_server_brokertopicmetrics_totalproducerequests_total", w);
   const failed = (w: string) => total("kafka_server_brokertopicmetrics_failedproducerequests_total", w);
   const mirror = mirroredInto(component as ResolvedStream, region) ? mirrorLag(component.name) : undefined;
-  // Where MirrorMaker 2 writes, it also copies every source group's committed offsets into groups
-  // of the same name (sync.group.offsets, kafka-mirror.ts) that have no members and trail the
-  // mirror by the checkpoint interval (60 s by default): only groups with members consume there.
-  // Elsewhere every group counts: a consumer that stopped is what the lag SLO is there to catch.
+  // Where MirrorMaker 2 writes the topic under its own name (a mirror-only region), it also copies
+  // every source group's committed offsets into groups of the same names on it (sync.group.offsets,
+  // kafka-mirror.ts) that have no members and trail the mirror by the checkpoint interval (60 s
+  // by default): only groups with members consume there. Elsewhere, a stream region receiving a
+  // mirror included, the copied groups are on `<source>.<stream>`, and every group of the topic
+  // counts: a consumer that stopped (its group empty) is what the lag SLO is there to catch.
   const groups = `sum by (consumergroup) (kafka_consumergroup_lag${topic})`;
-  const lagByGroup =
-    mirror === undefined
-      ? groups
-      : `(${groups} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
+  const lagByGroup = !mirroredUnderOwnName(component as ResolvedStream, region)
+    ? groups
+    : `(${groups} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
   return {
     requestRate: (w) => requests(w),
     errorRatio: (w) => `(${failed(w)}) / (${requests(w)})`,
     leaderPresent: `sum(kafka_controller_kafkacontroller_activecontrollercount${selector(component.name)}) == bool 1`,
     consumerLagSeconds: `max(${lagByGroup} / on() group_left() sum(rate(kafka_topic_partition_current_offset${topic}[5m])))`,
     ...(mirror === undefined ? {} : { replicationLagSeconds: mirror.seconds }),
+    // One series per partition and source (MirrorSourceMetrics registers each assigned partition
+    // when its task starts).
+    ...(mirror === undefined || region === undefined
+      ? {}
+      : {
+          mirrorPartitions: {
+            series: mirror.series,
+            expected:
+              (component as ResolvedStream).partitions *
+              sourcesOf(component as ResolvedStream, region).length,
+          },
+        }),
     presence: {
       availability: `kafka_server_brokertopicmetrics_totalproducerequests_total${broker}`,
       consumerLag: `kafka_consumergroup_lag${topic}`,

@@ -118,6 +118,12 @@ export interface Indicators {
    */
   readonly consumerLagSeconds?: string;
   /**
+   * Streams, where a mirror runs in this region: its per-partition series and how many it has
+   * while every task runs. A failed task takes its partitions' series with it while the others'
+   * stay, so neither the lag alert nor the no-data alert sees those partitions stop.
+   */
+  readonly mirrorPartitions?: { readonly series: string; readonly expected: number };
+  /**
    * Raw series per SLO whose absence means the data is gone (exporter dead, metric renamed):
    * the no-data alerts are `absent(series)`.
    */

@@ -142,6 +142,27 @@ describe("MirrorMaker 2 indicators", () => {
     }
   });
 
+  test("consumer lag drops memberless groups only where MM2 copies groups onto the topic itself", () => {
+    // us-east-1 holds only the mirror (IdentityReplicationPolicy): MM2's synced groups are on the
+    // topic and have no members. A stream region that also receives a mirror gets the copy and its
+    // groups on eu-west-1.orders, so an emptied group of its own consumers must still count (review).
+    const members = /kafka_consumergroup_members/;
+    expect(indicatorsOf(stream, "us-east-1").consumerLagSeconds).toMatch(members);
+    const both = modelOf({
+      ...topology(),
+      users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
+      streams: {
+        orders: {
+          ...(topology().streams as Record<string, object>).orders,
+          regions: ["eu-west-1", "eu-central-1"],
+          mirrorRegions: ["eu-central-1"],
+        },
+      },
+    } as unknown as TopologyInput).streams[0]!;
+    expect(indicatorsOf(both, "eu-central-1").replicationLagSeconds).toBeDefined();
+    expect(indicatorsOf(both, "eu-central-1").consumerLagSeconds).not.toMatch(members);
+  });
+
   test("a source-only region has no mirror to watch; the stream as a whole has", () => {
     const source = indicatorsOf(stream, "eu-west-1");
     expect(source.replicationLagSeconds).toBeUndefined();
@@ -269,7 +290,37 @@ promtoolSuite("MirrorMaker 2: a lagging or stopped mirror alerts (promtool)", ()
     ).toMatch(/SUCCESS/);
   });
 
-  test("MM2 stops (its series end at 10m): the no-data alert pages after 10m", () => {
+  test("a task fails (half the partitions' series end): the missing-partitions alert, not the no-data one", () => {
+    const missing = alertRule(groups, ALERT.mirrorPartitions);
+    expect(missing.expr).toBe(`count(${MM2_REPLICATION_LATENCY_MAX}{${'topoplan_component="orders"'}}) < 6`);
+    const partitions = (stopAt?: number) =>
+      [0, 1, 2, 3, 4, 5].map((p) =>
+        series(
+          { ...P, partition: String(p) },
+          stopAt !== undefined && p >= 3 ? `800x${stopAt} stale` : "800x30",
+        ),
+      );
+    expect(
+      promtoolTest(groups, [
+        {
+          interval: "1m",
+          input_series: [...partitions(5), GROUP],
+          alert_rule_test: [
+            at("12m", ALERT.mirrorPartitions, []),
+            at("17m", ALERT.mirrorPartitions, [firing(missing, {})]),
+            at("17m", ALERT.metricsAbsent, []),
+          ],
+        },
+        {
+          interval: "1m",
+          input_series: [...partitions(), GROUP],
+          alert_rule_test: [at("25m", ALERT.mirrorPartitions, [])],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+
+  test("MM2 stops (its series end at 10m): the no-data alert fires after 10m", () => {
     expect(
       promtoolTest(groups, [
         {

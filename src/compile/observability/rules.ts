@@ -53,6 +53,7 @@ export const ALERT = {
   replicaLinkDown: "TopoplanReplicaLinkDown",
   consumerLag: "TopoplanConsumerLagAboveSLO",
   mirrorLag: "TopoplanMirrorLagAboveSLO",
+  mirrorPartitions: "TopoplanMirrorPartitionsMissing",
   metricsAbsent: "TopoplanSLOMetricsAbsent",
   memberDown: "TopoplanMemberDown",
   noLeader: "TopoplanNoLeader",
@@ -392,7 +393,22 @@ function mirrorLagAlerts(component: ResolvedComponent, ind: Indicators): Alertin
     series === undefined
   )
     return [];
+  const partitions = ind.mirrorPartitions;
   return [
+    ...(partitions === undefined
+      ? []
+      : [
+          {
+            alert: ALERT.mirrorPartitions,
+            expr: `count(${partitions.series}) < ${partitions.expected}`,
+            for: ABSENT_ALERT_FOR,
+            labels: { ...sloLabels(component, "consumer-lag", "ticket"), topoplan_signal: "mirror" },
+            annotations: {
+              summary: `${component.name}: the mirror in this region copies fewer partitions than it should`,
+              description: `Fewer than ${partitions.expected} partition series (partitions × source regions) of ${component.name}'s mirror for ${ABSENT_ALERT_FOR}: a MirrorMaker 2 task failed or was never assigned, and its partitions are not being copied while the others are. Check the KafkaMirrorMaker2's connector and task status.`,
+            },
+          },
+        ]),
     {
       alert: ALERT.mirrorLag,
       expr: `${RECORD.replicationLag}${selector(component.name)} > ${num(lagMs / 1000)}`,

@@ -152,17 +152,6 @@ function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): s
     .sort();
 }
 
-/**
- * SumOffsetLag threshold (messages) for one region's cluster: the consumer-lag SLO in seconds
- * times the region's share of the message rate (traffic spread evenly over the stream regions).
- * Undefined without traffic figures (the time-based EstimatedMaxTimeLag alarm still applies).
- */
-export function offsetLagThreshold(stream: ResolvedStream): number | undefined {
-  if (stream.traffic === undefined) return undefined;
-  const lagMs = stream.slo.consumerLagMs ?? DEFAULT_CONSUMER_LAG_MS;
-  return Math.max(1, Math.ceil(((lagMs / 1000) * stream.traffic.messagesPerSec) / stream.regions.length));
-}
-
 function mskAlarms(
   ctx: AwsContext,
   stream: ResolvedStream,
@@ -202,11 +191,12 @@ function mskAlarms(
     evaluationPeriods: 1,
   });
   const lagMs = stream.slo.consumerLagMs ?? DEFAULT_CONSUMER_LAG_MS;
-  // A mirror holds every region's records, not one region's share: time lag only there.
-  const offsetThreshold = stream.regions.includes(region) ? offsetLagThreshold(stream) : undefined;
   for (const consumer of consumersIn(ctx, stream, region)) {
-    // Consumer lag: seconds (EstimatedMaxTimeLag) and messages (SumOffsetLag), by cluster, group and
-    // topic (https://github.com/aws/agent-toolkit-for-aws/blob/main/skills/specialized-skills/analytics-skills/managing-amazon-msk/references/monitor-and-alarm.md).
+    // Consumer lag in the SLO's own unit, seconds (EstimatedMaxTimeLag), by cluster, group and topic
+    // (https://github.com/aws/agent-toolkit-for-aws/blob/main/skills/specialized-skills/analytics-skills/managing-amazon-msk/references/monitor-and-alarm.md).
+    // No SumOffsetLag alarm: messages behind equal seconds behind only at the declared rate, so a
+    // threshold sized from it fires falsely in a burst (3× the rate: 4 s behind reads as 12 s) and
+    // late when traffic is low; the time lag already answers the SLO.
     const dimensions = { "Cluster Name": name, "Consumer Group": consumer, Topic: stream.name };
     ctx.alarm({
       component: stream.name,
@@ -219,19 +209,6 @@ function mskAlarms(
       statistic: "Maximum",
       threshold: lagMs / 1000,
     });
-    if (offsetThreshold !== undefined) {
-      ctx.alarm({
-        component: stream.name,
-        region,
-        key: `consumer-offset-lag-${consumer}`,
-        description: `${stream.path}: consumer ${consumer} in ${region} more than ${offsetThreshold} messages behind (${lagMs} ms × ${stream.traffic?.messagesPerSec} msg/s over ${stream.regions.length} region(s))`,
-        namespace: "AWS/Kafka",
-        metricName: "SumOffsetLag",
-        dimensions: [dimensions],
-        statistic: "Maximum",
-        threshold: offsetThreshold,
-      });
-    }
   }
   ctx.widget(region, {
     component: stream.name,

@@ -65,11 +65,6 @@ const DOCUMENTED: Record<string, { dimensions: readonly string[][]; source: stri
     source:
       "https://github.com/aws/agent-toolkit-for-aws/blob/main/skills/specialized-skills/analytics-skills/managing-amazon-msk/references/monitor-and-alarm.md",
   },
-  "AWS/Kafka SumOffsetLag": {
-    dimensions: [["Cluster Name", "Consumer Group", "Topic"]],
-    source:
-      "https://github.com/aws/agent-toolkit-for-aws/blob/main/skills/specialized-skills/analytics-skills/managing-amazon-msk/references/troubleshoot-consumer-lag.md",
-  },
   // MSK Replicator: AWS/Kafka, in the target cluster's region.
   "AWS/Kafka ReplicationLatency": {
     dimensions: [["ReplicatorName"], ["ReplicatorName", "Topic"]],

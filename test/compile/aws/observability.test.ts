@@ -188,20 +188,17 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
       threshold: 20,
       dimensions: { "Consumer Group": "worker", Topic: "events" },
     });
-    // 20 s × 1000 msg/s over 2 regions = 10,000 messages
-    expect(at(alarm("events-alarm-consumer-offset-lag-worker-eu-central-1").inputs, "threshold")).toBe(
-      10_000,
-    );
+    // Messages behind read as seconds only at the declared rate: no SumOffsetLag alarm (review).
+    expect(compiled.resources.some((r) => r.name.includes("consumer-offset-lag"))).toBe(false);
   });
 
-  it("uses a documented default consumer lag without consumerLagMs, and no offset alarm without traffic", () => {
+  it("uses a documented default consumer lag without consumerLagMs", () => {
     const spec = euSpec();
     const stream = (spec.streams as Record<string, Record<string, unknown>>).events!;
     delete stream.slo;
     delete stream.traffic;
     const p = plan(spec);
     expect(at(named(p, "events-alarm-consumer-time-lag-worker-eu-central-1").inputs, "threshold")).toBe(60);
-    expect(p.resources.some((r) => r.name.includes("consumer-offset-lag"))).toBe(false);
   });
 
   it("notifies one SNS topic per region, or the configured one", () => {

@@ -26,7 +26,8 @@ if (options !== undefined) {
   }
 }
 
-const { main, processIo } = await import("../dist/cli/main.mjs");
+const { main, processIo, dropOutputForClosedReaders } = await import("../dist/cli/main.mjs");
+dropOutputForClosedReaders();
 const code = await main(process.argv.slice(2), processIo());
 process.exitCode = code;
 // Exit once the output is flushed: a timer left behind by a user's rules module must not keep

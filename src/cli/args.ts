@@ -1,6 +1,7 @@
 import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import { InputError } from "../diagnostics/diagnostic.js";
+import { closest } from "../diagnostics/suggest.js";
 import type { Command, ParsedArgs } from "./command.js";
 
 const usageError = (command: Command, message: string, fix: string) =>
@@ -64,10 +65,12 @@ export function choice<T extends string>(
 ): T {
   if (value === undefined) return fallback;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  // The nearest value when the given one is a slip (`--format sarf`: sarif), else the default.
+  const near = typeof value === "string" ? closest(value, allowed) : undefined;
   throw usageError(
     command,
     `--${flag} must be one of ${allowed.join(", ")} (got "${String(value)}")`,
-    `use --${flag} ${allowed[0]}`,
+    `use --${flag} ${near ?? allowed[0]}`,
   );
 }
 

@@ -172,6 +172,18 @@ export function terminalIo(
   };
 }
 
+/**
+ * A reader that went away (`topoplan check big.yaml 2>&1 | head -1`) is not the command failing:
+ * what is left to print is dropped and the exit code stays the command's (2 for invalid input),
+ * not the 1 of an unhandled EPIPE.
+ */
+export function dropOutputForClosedReaders(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+    });
+}
+
 export function processIo(): Io {
   return terminalIo(
     (text) => process.stdout.write(text),

@@ -373,10 +373,41 @@ describe.concurrent("command line", () => {
       ["check", "stacks/global-kv.ts", "--format", "xml"],
       "topoplan check  --format must be one of text, json",
     ],
+    // A slip gets the value it was near, not the default.
+    [["check", "stacks/global-kv.ts", "--format", "sarf"], "fix: use --format sarif"],
   ])("%j is a usage error (exit 2)", async (args, expected) => {
     const { code, stderr } = await topoplan(args);
     expect(code).toBe(2);
     expect(stderr).toContain(expected);
     expect(stderr).not.toMatch(STACK_FRAME);
   });
+});
+
+describe("a reader that goes away", () => {
+  it("`check bad.json 2>&1 | head -1`: the exit code stays 2 (invalid input), not an EPIPE's 1", async () => {
+    const { spawn } = await import("node:child_process");
+    const { cliCommand } = await import("./cli.js");
+    // 3,000 services in a misspelt region: the first 200 of 3,000 errors printed.
+    const services = Object.fromEntries(
+      Array.from({ length: 3000 }, (_, i) => [
+        `svc-${i}`,
+        {
+          regions: ["eu-wst-1"],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/svc:1.0.0", port: 8080 },
+        },
+      ]),
+    );
+    const spec = join(scratch, "many-errors.json");
+    writeFileSync(spec, JSON.stringify({ name: "many", services }));
+    const child = spawn(process.execPath, [...cliCommand().args, "check", spec], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    // As `2>&1 | head -1` does once it has its line: the reader is gone before the rest is written
+    // (here before anything is: a pipe buffer would otherwise take this report whole).
+    child.stdout.destroy();
+    child.stderr.destroy();
+    const code = await new Promise<number | null>((done) => child.on("close", (status) => done(status)));
+    expect(code).toBe(2);
+  }, 60_000);
 });

@@ -1,11 +1,11 @@
 // Joins the per-stack review parts (scripts/pr-review.sh) into one PR comment under GitHub's
 // 65,536-character limit. The first line is the marker the action finds its own comment by.
-// Usage: node scripts/pr-comment.mjs <parts-dir> <status>  > comment.md
+// Usage: node scripts/pr-comment.mjs <parts-dir> <status> [folder]  > comment.md
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const LIMIT = 65_536;
-const MARKER = "<!-- topoplan-review -->";
+
 const VERDICT = {
   pass: "✅ no destructive change, no error",
   findings: "❌ error-level findings",
@@ -14,7 +14,10 @@ const VERDICT = {
   error: "❌ topoplan did not run",
 };
 
-const [dir, status = "pass"] = process.argv.slice(2);
+const [dir, status = "pass", folder = ""] = process.argv.slice(2);
+// One comment per project: a review run in a subfolder (the action's working-directory) has its own.
+const safeFolder = folder.replace(/[^A-Za-z0-9._/@+-]/g, "");
+const MARKER = `<!-- topoplan-review${safeFolder === "" ? "" : `:${safeFolder}`} -->`;
 const parts = readdirSync(dir)
   .filter((f) => f.endsWith(".md"))
   .sort()

@@ -23,7 +23,7 @@ rank() { case "$1" in error) echo 4 ;; invalid) echo 3 ;; destructive) echo 2 ;;
 status=pass
 worse() { if [ "$(rank "$1")" -gt "$(rank "$status")" ]; then status="$1"; fi; }
 finish() {
-  node "$here/pr-comment.mjs" "$OUT/parts" "$status" >"$OUT/comment.md"
+  node "$here/pr-comment.mjs" "$OUT/parts" "$status" "${prefix%/}" >"$OUT/comment.md"
   {
     echo "status=$status"
     echo "sarif-dir=$OUT/sarif"
@@ -51,9 +51,12 @@ if [ -n "${BASE_REF:-}" ]; then
   git rev-parse --verify --quiet "$BASE_REF^{commit}" >/dev/null ||
     git fetch --no-tags --depth=1 origin "$BASE_REF" >/dev/null 2>&1 || true
   if git worktree add --detach "$OUT/base" "$BASE_REF" >/dev/null 2>&1; then
-    base="$OUT/base/$prefix"
-    # A .ts spec imports from the tree it is in: the base copy of this folder shares its installed packages.
+    base="$OUT/base${prefix:+/${prefix%/}}"
+    # A .ts spec imports from the tree it is in: the base copy of this folder shares its installed
+    # packages, and of the repository's root those hoisted there (npm workspaces).
     if [ -d node_modules ] && [ -d "$base" ] && [ ! -e "$base/node_modules" ]; then ln -s "$PWD/node_modules" "$base/node_modules"; fi
+    top="$(git rev-parse --show-toplevel)"
+    if [ -n "$prefix" ] && [ -d "$top/node_modules" ] && [ ! -e "$OUT/base/node_modules" ]; then ln -s "$top/node_modules" "$OUT/base/node_modules"; fi
   else
     echo "::warning::base commit ${BASE_REF} is not reachable (check out with fetch-depth: 0); showing checks without diffs"
   fi

@@ -21,7 +21,8 @@ export function repositoryRoot(from: string): string | undefined {
  */
 export function pathsFromRepositoryRoot(cwd = process.cwd()): (file: string) => string {
   const root = repositoryRoot(cwd);
-  if (root === undefined || root === resolve(cwd)) return (file) => file;
+  if (root === undefined) return (file) => file;
+  // At the root too: an absolute path inside the repository is written relative to it.
   return (file) => {
     const path = relative(root, resolve(cwd, file));
     return path === "" || path.startsWith(`..${sep}`) || path === ".." || isAbsolute(path)

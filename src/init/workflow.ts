@@ -5,8 +5,12 @@
  * (`topoplan init infra`) gets its workflow there, running in the subfolder.
  */
 
-/** Folder paths the workflow can hold unquoted in YAML and shell: `infra`, `deploy/topology`. */
-export const WORKFLOW_FOLDER = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+/**
+ * Folder paths the workflow can hold: `infra`, `deploy/topology`, `packages/@acme/infra`. Nothing
+ * a shell, a JavaScript string or an Actions expression reads specially (no quote, space, `$`,
+ * backslash); YAML values are quoted (`null`, `2024` or `@acme` would read as something else).
+ */
+export const WORKFLOW_FOLDER = /^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(\/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)*$/;
 
 export interface Workflow {
   /** Where it goes, from the repository's root. */
@@ -22,13 +26,16 @@ export interface Workflow {
 export function pullRequestWorkflow(folder?: string): Workflow {
   if (folder !== undefined && !WORKFLOW_FOLDER.test(folder))
     throw new Error(`workflow folder ${JSON.stringify(folder)} is not a plain relative path`);
-  const id = folder === undefined ? "" : `-${folder.replaceAll("/", "-")}`;
+  // For the file name and the SARIF category: `packages/@acme/infra` is `packages-acme-infra`.
+  const id = folder === undefined ? "" : `-${folder.replace(/[/@+]+/g, "-")}`;
   // Paths the run steps see from the folder; the others (hashFiles, actions' inputs) from the root.
   const fromRoot = (path: string) => (folder === undefined ? path : `${folder}/${path}`);
   const marker = `<!-- topoplan-check${folder === undefined ? "" : `:${folder}`} -->`;
+  // A YAML scalar, quoted: valid YAML for any of these paths.
+  const q = (value: string) => JSON.stringify(value);
   const contents = `# topoplan on every pull request: the check as SARIF annotations and a PR comment, and the
 # semantic diff against the base branch (destructive changes fail the job). No cloud credentials.
-${folder === undefined ? "" : `# The topoplan project is in ${folder}/ (topoplan init ${folder}); its run steps run there.\n`}name: topology-check${folder === undefined ? "" : ` (${folder})`}
+${folder === undefined ? "" : `# The topoplan project is in ${folder}/ (topoplan init ${folder}); its run steps run there.\n`}name: ${q(`topology-check${folder === undefined ? "" : ` (${folder})`}`)}
 
 on:
   pull_request:
@@ -43,7 +50,7 @@ ${
     : `
 defaults:
   run:
-    working-directory: ${folder}
+    working-directory: ${q(folder)}
 `
 }
 jobs:
@@ -58,7 +65,7 @@ jobs:
         with:
           node-version: 20
           cache: npm
-          cache-dependency-path: ${fromRoot("package-lock.json")}
+          cache-dependency-path: ${q(fromRoot("package-lock.json"))}
       - run: npm ci
       - name: check and diff
         id: check
@@ -88,8 +95,8 @@ jobs:
         continue-on-error: \${{ github.event.pull_request.head.repo.fork }}
         uses: github/codeql-action/upload-sarif@v3
         with:
-          sarif_file: ${fromRoot("topoplan-out")}
-          category: topoplan${id}
+          sarif_file: ${q(fromRoot("topoplan-out"))}
+          category: ${q(`topoplan${id}`)}
       - name: PR comment
         if: always() && hashFiles('${fromRoot("topoplan-out/*.md")}') != ''
         uses: actions/github-script@v7

@@ -197,7 +197,10 @@ export function renderSarif(
     runs: [
       {
         tool: { driver: { name: "topoplan", informationUri: INFORMATION_URI, rules } },
-        automationDetails: { id: `topoplan/check/${report.topology}/` },
+        // The category GitHub keeps results under (it outranks upload-sarif's `category`): the
+        // spec's path from the repository's root, so two projects (init names both topologies
+        // my-topology) never replace each other's annotations.
+        automationDetails: { id: `topoplan/check/${uri}/` },
         columnKind: "utf16CodeUnits",
         originalUriBaseIds: {
           "%SRCROOT%": {

@@ -219,7 +219,10 @@ describe("scripts/pr-review.sh when topoplan does not run, and in a project's su
     writeFileSync(missing, "echo 'npm error could not determine executable to run' >&2; exit 1\n");
     const result = review(join(repo, "infra"), `bash ${missing}`, git("rev-parse", "HEAD").trim());
     expect(result.status, result.log).toBe("error");
-    expect(result.comment).toMatch(/^<!-- topoplan-review -->\n# topoplan review: ❌ topoplan did not run\n/);
+    // Its own comment: a review in infra/ does not replace the root project's.
+    expect(result.comment).toMatch(
+      /^<!-- topoplan-review:infra -->\n# topoplan review: ❌ topoplan did not run\n/,
+    );
     expect(result.comment).toContain("nothing was checked");
   });
 
@@ -231,9 +234,12 @@ describe("scripts/pr-review.sh when topoplan does not run, and in a project's su
     const result = review(join(repo, "infra"), [process.execPath, ...cli].join(" "), base);
     expect(result.comment.match(/^## topoplan diff: /gm), result.log).toHaveLength(1);
     const sarif = JSON.parse(readFileSync(join(result["sarif-dir"]!, "001-topology.yaml.sarif"), "utf8")) as {
-      runs: { artifacts: { location: { uri: string } }[] }[];
+      runs: { artifacts: { location: { uri: string } }[]; automationDetails: { id: string } }[];
     };
     expect(sarif.runs[0]!.artifacts[0]!.location.uri).toBe("infra/topology.yaml");
+    // GitHub files results under this id (it outranks upload-sarif's category): the spec's path, so
+    // two projects whose topologies share a name keep their own annotations.
+    expect(sarif.runs[0]!.automationDetails.id).toBe("topoplan/check/infra/topology.yaml/");
     expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
   }, 120_000);
 });

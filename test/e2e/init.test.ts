@@ -163,10 +163,23 @@ describe("topoplan init in an existing repository", () => {
     );
   });
 
-  it("refuses a subfolder the workflow could not hold unquoted, and another project's workflow", async () => {
+  it("refuses a subfolder the workflow could not hold safely, and another project's workflow", async () => {
     const odd = await topoplan(["init", join(dir, "in fra"), "--name", "infra"]);
     expect(odd.code).toBe(2);
-    expect(odd.stderr).toContain("cannot hold unquoted");
+    expect(odd.stderr).toContain("cannot hold safely");
+    // A scoped package's folder is fine, and YAML reads a folder named null as the text "null".
+    const scoped = await topoplan(["init", join(dir, "packages/@acme/infra"), "--name", "infra"]);
+    expect([scoped.code, scoped.stderr]).toEqual([0, ""]);
+    expect(
+      parse(readFileSync(join(dir, ".github/workflows/topology-check-packages-acme-infra.yml"), "utf8"))
+        .defaults,
+    ).toEqual({ run: { "working-directory": "packages/@acme/infra" } });
+    expect((await topoplan(["init", join(dir, "null"), "--name", "nul"])).code).toBe(0);
+    expect(
+      parse(readFileSync(join(dir, ".github/workflows/topology-check-null.yml"), "utf8")).defaults,
+    ).toEqual({
+      run: { "working-directory": "null" },
+    });
     mkdirSync(join(dir, ".github/workflows"), { recursive: true });
     writeFileSync(join(dir, ".github/workflows/topology-check-infra.yml"), "mine");
     const taken = await topoplan(["init", join(dir, "infra")]);

@@ -78,7 +78,9 @@ function outsideRepository(dir: string, spec: string, root: string | undefined):
   if (root === undefined) return undefined;
   const path = resolve(dir, spec.slice("file:".length));
   const inside = relative(root, path);
-  return inside.startsWith("..") || isAbsolute(inside) ? relative(process.cwd(), path) : undefined;
+  return inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)
+    ? relative(process.cwd(), path)
+    : undefined;
 }
 
 /** Whether anything is at `path`, a dangling symlink included. */
@@ -133,8 +135,8 @@ export const initCommand: Command = {
     if (folder !== undefined && !WORKFLOW_FOLDER.test(folder)) {
       throw problem(
         "[dir]",
-        `${visibleLine(folder)} (the project's folder from the repository's root) has characters the pull-request workflow cannot hold unquoted`,
-        "name the folder with letters, digits, '.', '_' and '-' (e.g. topoplan init infra)",
+        `${visibleLine(folder)} (the project's folder from the repository's root) has characters the pull-request workflow cannot hold safely (a quote, space, $ or backslash)`,
+        "name the folder with letters, digits, '.', '_', '-', '@' and '+' (e.g. topoplan init infra)",
       );
     }
     const topoplan = ownPackage();

@@ -114,10 +114,12 @@ export function compileDynamoDb(ctx: AwsContext, store: ResolvedDatastore): void
             expression: `SUM(FILL([${WRITE_OPERATIONS.map((_, i) => `w${i}`).join(", ")}], 0))`,
           },
           // Latency is reported only while there are writes to replicate: a minute with writes and
-          // no latency is replication that stopped (breaching); one without writes, nothing to do.
+          // no latency is replication that stopped (breaching). Without counted writes the latency
+          // as reported (a backlog still draining, writes through PartiQL or TTL deletions, which
+          // these operations do not count); a missing point then is dropped, not breaching (IF).
           {
             id: "latency",
-            expression: `IF(writes > 0, FILL(lag, ${lagMs + 1}), 0)`,
+            expression: `IF(writes > 0, FILL(lag, ${lagMs + 1}), lag)`,
             label: "ReplicationLatency, missing while writes are taken counted as breaching",
           },
         ],
@@ -185,10 +187,10 @@ export const OPERATION_HALVES = [DYNAMODB_OPERATIONS.slice(0, 5), DYNAMODB_OPERA
  * the error ratio: SystemErrors over SystemErrors plus successful requests (SuccessfulRequestLatency
  * SampleCount, "the number of successful requests":
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html), with
- * the low-traffic guard of the Prometheus rules (DEFAULT_MIN_REQUESTS_PER_SECOND over the window).
- * Ten operations' errors and successes are 20 metrics, and an alarm reads at most 10, so the
- * ratio is per half of the operations (OPERATION_HALVES); the larger half's ratio is at least the
- * table's, so the alarm fires no later than a whole-table ratio would. One metric alarm per
+ * the low-traffic guard of the Prometheus rules (DEFAULT_MIN_REQUESTS_PER_SECOND over the window,
+ * shared by the halves). Ten operations' errors and successes are 20 metrics, and an alarm reads
+ * at most 10, so the ratio is per half of the operations (OPERATION_HALVES); the worse half's
+ * ratio is at least the table's. One metric alarm per
  * window, half and pair, its period the window (CloudWatch allows any multiple of 60 s up to 7
  * days in all: PutMetricAlarm), and one composite alarm per severity,
  * `(ALARM(long) AND ALARM(short)) OR …` over the pairs and halves, the only one that notifies.
@@ -232,10 +234,12 @@ function systemErrorAlarms(
             region,
             namespace: "AWS/DynamoDB",
             key,
-            description: `${store.path}: DynamoDB SystemErrors / requests of ${operations.join(", ")} in ${region} over ${window} at or above ${num(threshold * 100)}%, the ${pair.burnRate}× burn of the ${budget} error budget, with at least ${DEFAULT_MIN_REQUESTS_PER_SECOND} request/s (part of the ${alert.severity} burn-rate alarm)`,
+            description: `${store.path}: DynamoDB SystemErrors / requests of ${operations.join(", ")} in ${region} over ${window} at or above ${num(threshold * 100)}%, the ${pair.burnRate}× burn of the ${budget} error budget, with at least ${DEFAULT_MIN_REQUESTS_PER_SECOND / OPERATION_HALVES.length} request/s in these operations (part of the ${alert.severity} burn-rate alarm)`,
             bad: { metricName: "SystemErrors", statistic: "Sum", dimensions },
             good: { metricName: "SuccessfulRequestLatency", statistic: "SampleCount", dimensions },
-            minEvents: DEFAULT_MIN_REQUESTS_PER_SECOND * seconds,
+            // The table's guard shared by its halves: a table at 1 request/s split over both
+            // halves still has its ratio alarmed.
+            minEvents: (DEFAULT_MIN_REQUESTS_PER_SECOND * seconds) / OPERATION_HALVES.length,
             threshold,
             periodSeconds: seconds,
             evaluationPeriods: 1,

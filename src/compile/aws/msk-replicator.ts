@@ -282,7 +282,7 @@ function executionRole(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair
 }
 
 /** Minutes a Replicator's MessageLag must grow without a pause before its alarm fires. */
-export const MESSAGE_LAG_GROWING_MINUTES = 10;
+export const REPLICATOR_STUCK_MINUTES = 10;
 
 /**
  * In the target region, where MSK publishes Replicator metrics (AWS/Kafka, dimension
@@ -290,11 +290,11 @@ export const MESSAGE_LAG_GROWING_MINUTES = 10;
  * https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-monitor.html):
  * - ReplicationLatency (ms) above the stream's consumerLagMs, which consumers reading the copy
  *   are held to (the Kubernetes mirror's alert too), else the mirroring p99 the analysis assumes;
- * - MessageLag (messages the Replicator is behind the source) growing every minute for
- *   MESSAGE_LAG_GROWING_MINUTES: a Replicator that stopped reading while the source takes
- *   writes, which ReplicationLatency cannot show (no replicated record, no latency: AWS names a
- *   latency dropping while the source still produces as the sign of a topic-level auth error);
- *   a healthy one drains between bursts. Counted in messages, not held to a traffic figure;
+ * - MessageLag (messages the Replicator is behind the source) above 0 and not falling in every
+ *   minute of REPLICATOR_STUCK_MINUTES: a Replicator that stopped reading, which
+ *   ReplicationLatency cannot show (no replicated record, no latency: AWS names a latency
+ *   dropping while the source still produces as the sign of a topic-level auth error); a healthy
+ *   one drains, so its lag falls in some minute. Counted in messages, not held to a traffic figure;
  * - any ReplicatorFailure.
  */
 function replicatorAlarms(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair, name: string): void {
@@ -318,18 +318,23 @@ function replicatorAlarms(ctx: AwsContext, stream: ResolvedStream, pair: MirrorP
   ctx.expressionAlarm({
     component: stream.name,
     region: pair.target,
-    key: `message-lag-growing-${pair.source}`,
-    description: `${stream.path}: the MSK Replicator from ${pair.source} to ${pair.target} falls further behind the source every minute for ${MESSAGE_LAG_GROWING_MINUTES} minutes (MessageLag growing): it has stopped or cannot keep up`,
+    key: `replicator-stuck-${pair.source}`,
+    description: `${stream.path}: the MSK Replicator from ${pair.source} to ${pair.target} has been behind the source without catching up for ${REPLICATOR_STUCK_MINUTES} minutes (MessageLag above 0, not falling): it has stopped or cannot keep up`,
     namespace: "AWS/Kafka",
     metrics: [
       { id: "lag", metricName: "MessageLag", statistic: "Sum", dimensions: { ReplicatorName: name } },
     ],
     expressions: [
-      { id: "growth", expression: "IF(lag > 0, RATE(lag), 0)", label: "MessageLag growth (messages/s)" },
+      // Behind and not catching up: flat counts too (a stopped Replicator while the source is quiet).
+      {
+        id: "stuck",
+        expression: "IF(lag > 0 AND RATE(lag) >= 0, 1, 0)",
+        label: "MessageLag above 0 and not falling",
+      },
     ],
     threshold: 0,
-    evaluationPeriods: MESSAGE_LAG_GROWING_MINUTES,
-    datapointsToAlarm: MESSAGE_LAG_GROWING_MINUTES,
+    evaluationPeriods: REPLICATOR_STUCK_MINUTES,
+    datapointsToAlarm: REPLICATOR_STUCK_MINUTES,
   });
   ctx.alarm({
     component: stream.name,

@@ -159,7 +159,7 @@ describe("DynamoDB replication alarms", () => {
     for (const alarm of alarms) {
       const queries = at(alarm.inputs, "metricQueries") as { expression?: string }[];
       const threshold = at(alarm.inputs, "threshold") as number;
-      expect(queries.at(-1)?.expression).toBe(`IF(writes > 0, FILL(lag, ${threshold + 1}), 0)`);
+      expect(queries.at(-1)?.expression).toBe(`IF(writes > 0, FILL(lag, ${threshold + 1}), lag)`);
     }
   });
 });

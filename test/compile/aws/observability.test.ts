@@ -65,7 +65,7 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
       ]),
     );
     expect(queries.at(-1)).toMatchObject({
-      expression: "IF(writes > 0, FILL(lag, 1201), 0)",
+      expression: "IF(writes > 0, FILL(lag, 1201), lag)",
       returnData: true,
     });
     expect(queries.filter((q) => q.returnData)).toHaveLength(1);
@@ -99,8 +99,9 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
       ["SystemErrors", "Sum", 3_600],
       ["SuccessfulRequestLatency", "SampleCount", 3_600],
     ]);
-    expect(queries(long).at(-1)?.expression).toBe("IF(events >= 3600, bad / events, 0)");
-    expect(queries(short).at(-1)?.expression).toBe("IF(events >= 300, bad / events, 0)");
+    // The 1 request/s guard shared by the two halves.
+    expect(queries(long).at(-1)?.expression).toBe("IF(events >= 1800, bad / events, 0)");
+    expect(queries(short).at(-1)?.expression).toBe("IF(events >= 150, bad / events, 0)");
     // The other half of the operations has its own alarm; 6× over 6 h; the ticket's 1× over 3 d is
     // one period of 3 days (≤ 7 days in all).
     const other = alarm("carts-alarm-system-errors-page-14.4x-1h-ops2-eu-west-1");

@@ -25,8 +25,12 @@ export function pathsFromRepositoryRoot(cwd = process.cwd()): (file: string) => 
   // At the root too: an absolute path inside the repository is written relative to it.
   return (file) => {
     const path = relative(root, resolve(cwd, file));
-    return path === "" || path.startsWith(`..${sep}`) || path === ".." || isAbsolute(path)
-      ? file
-      : path.split(sep).join("/");
+    return path === "" || !isInside(root, resolve(cwd, file)) ? file : path.split(sep).join("/");
   };
+}
+
+/** Whether `path` (absolute) is `folder` or inside it; `..vendor` is inside, `../vendor` not. */
+export function isInside(folder: string, path: string): boolean {
+  const inside = relative(folder, path);
+  return inside !== ".." && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }

@@ -8,7 +8,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../../diagnostics/diagnostic.js";
 import { ownPackage } from "../../init/package-info.js";
 import { PROJECT_NAME, PULUMI_STATE_DIR, projectFiles } from "../../init/templates.js";
@@ -16,7 +16,7 @@ import { WORKFLOW_FOLDER } from "../../init/workflow.js";
 import { visibleLine } from "../../report/escape.js";
 import { choice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
-import { repositoryRoot } from "../repository.js";
+import { isInside, repositoryRoot } from "../repository.js";
 
 const MODULES = ["esm", "commonjs"] as const;
 
@@ -77,10 +77,7 @@ function packageSpec(from: string, dir: string): string {
 function outsideRepository(dir: string, spec: string, root: string | undefined): string | undefined {
   if (root === undefined) return undefined;
   const path = resolve(dir, spec.slice("file:".length));
-  const inside = relative(root, path);
-  return inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)
-    ? relative(process.cwd(), path)
-    : undefined;
+  return isInside(root, path) ? undefined : relative(process.cwd(), path);
 }
 
 /** Whether anything is at `path`, a dangling symlink included. */

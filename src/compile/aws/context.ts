@@ -311,8 +311,33 @@ export class AwsContext {
   }
 
   alarm(spec: AlarmSpec): string {
-    const period = spec.periodSeconds ?? 60;
-    const single = spec.dimensions.length === 1 ? spec.dimensions[0] : undefined;
+    const { metricName, dimensions, statistic, ...rest } = spec;
+    if (dimensions.length !== 1)
+      return this.expressionAlarm({
+        ...rest,
+        metrics: dimensions.map((set, i) => ({ id: `m${i}`, metricName, statistic, dimensions: set })),
+        expressions: [
+          {
+            id: "total",
+            expression: `SUM([${dimensions.map((_, i) => `m${i}`).join(", ")}])`,
+            label: `${metricName} (sum)`,
+          },
+        ],
+      });
+    return this.emitAlarm(spec, {
+      namespace: spec.namespace,
+      metricName,
+      dimensions: dimensions[0],
+      statistic,
+      period: spec.periodSeconds ?? 60,
+    });
+  }
+
+  /** A MetricAlarm with `spec`'s name, thresholds and actions, reading what `metric` gives. */
+  private emitAlarm(
+    spec: Omit<AlarmSpec, "metricName" | "dimensions" | "statistic">,
+    metric: Readonly<Record<string, unknown>>,
+  ): string {
     const actions = spec.notify === false ? [] : this.alarmActions(spec.region);
     return this.emit({
       type: "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -329,35 +354,7 @@ export class AwsContext {
         treatMissingData: spec.treatMissingData ?? "notBreaching",
         ...(actions.length === 0 ? {} : { alarmActions: actions, okActions: actions }),
         tags: this.tags(spec.component),
-        ...(single !== undefined
-          ? {
-              namespace: spec.namespace,
-              metricName: spec.metricName,
-              dimensions: single,
-              statistic: spec.statistic,
-              period,
-            }
-          : {
-              metricQueries: [
-                ...spec.dimensions.map((dimensions, i) => ({
-                  id: `m${i}`,
-                  returnData: false,
-                  metric: {
-                    namespace: spec.namespace,
-                    metricName: spec.metricName,
-                    dimensions,
-                    stat: spec.statistic,
-                    period,
-                  },
-                })),
-                {
-                  id: "total",
-                  expression: `SUM([${spec.dimensions.map((_, i) => `m${i}`).join(", ")}])`,
-                  label: `${spec.metricName} (sum)`,
-                  returnData: true,
-                },
-              ],
-            }),
+        ...metric,
       },
     });
   }
@@ -372,41 +369,22 @@ export class AwsContext {
       throw new Error(
         `${spec.key}: ${spec.metrics.length} metrics in one alarm (CloudWatch reads at most ${ALARM_METRICS_LIMIT})`,
       );
-    const actions = spec.notify === false ? [] : this.alarmActions(spec.region);
     const last = spec.expressions.length - 1;
-    return this.emit({
-      type: "aws:cloudwatch/metricAlarm:MetricAlarm",
-      name: logicalName(spec.component || SHARED, `alarm-${spec.key}`, spec.region),
-      region: spec.region,
-      component: spec.component,
-      args: {
-        name: this.alarmName(spec.component, spec.key, spec.region),
-        alarmDescription: spec.description,
-        comparisonOperator: spec.comparison ?? "GreaterThanThreshold",
-        threshold: spec.threshold,
-        evaluationPeriods: spec.evaluationPeriods ?? 5,
-        datapointsToAlarm: spec.datapointsToAlarm ?? 3,
-        treatMissingData: spec.treatMissingData ?? "notBreaching",
-        ...(actions.length === 0 ? {} : { alarmActions: actions, okActions: actions }),
-        tags: this.tags(spec.component),
-        metricQueries: [
-          ...spec.metrics.map((metric) => ({
-            id: metric.id,
-            returnData: false,
-            metric: {
-              namespace: spec.namespace,
-              metricName: metric.metricName,
-              dimensions: metric.dimensions,
-              stat: metric.statistic,
-              period,
-            },
-          })),
-          ...spec.expressions.map((expression, i) => ({
-            ...expression,
-            returnData: i === last,
-          })),
-        ],
-      },
+    return this.emitAlarm(spec, {
+      metricQueries: [
+        ...spec.metrics.map((metric) => ({
+          id: metric.id,
+          returnData: false,
+          metric: {
+            namespace: spec.namespace,
+            metricName: metric.metricName,
+            dimensions: metric.dimensions,
+            stat: metric.statistic,
+            period,
+          },
+        })),
+        ...spec.expressions.map((expression, i) => ({ ...expression, returnData: i === last })),
+      ],
     });
   }
 

@@ -327,7 +327,8 @@ function indicators(component: EngineComponent, region?: string): Indicators {
   const total = (metric: string, w: string) => `(sum(rate(${metric}${topic}[${w}])) or vector(0))`;
   const requests = (w: string) => total("kafka_server_brokertopicmetrics_totalproducerequests_total", w);
   const failed = (w: string) => total("kafka_server_brokertopicmetrics_failedproducerequests_total", w);
-  const mirror = mirroredInto(component as ResolvedStream, region) ? mirrorLag(component.name) : undefined;
+  const stream = component as ResolvedStream;
+  const mirror = mirroredInto(stream, region) ? mirrorLag(component.name) : undefined;
   // Where MirrorMaker 2 writes the topic under its own name (a mirror-only region), it also copies
   // every source group's committed offsets into groups of the same names on it (sync.group.offsets,
   // kafka-mirror.ts) that have no members and trail the mirror by the checkpoint interval (60 s
@@ -335,7 +336,7 @@ function indicators(component: EngineComponent, region?: string): Indicators {
   // mirror included, the copied groups are on `<source>.<stream>`, and every group of the topic
   // counts: a consumer that stopped (its group empty) is what the lag SLO is there to catch.
   const groups = `sum by (consumergroup) (kafka_consumergroup_lag${topic})`;
-  const lagByGroup = !mirroredUnderOwnName(component as ResolvedStream, region)
+  const lagByGroup = !mirroredUnderOwnName(stream, region)
     ? groups
     : `(${groups} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
   return {
@@ -351,9 +352,7 @@ function indicators(component: EngineComponent, region?: string): Indicators {
       : {
           mirrorPartitions: {
             series: mirror.series,
-            expected:
-              (component as ResolvedStream).partitions *
-              sourcesOf(component as ResolvedStream, region).length,
+            expected: stream.partitions * sourcesOf(stream, region).length,
           },
         }),
     presence: {

@@ -15,6 +15,24 @@ import { cliCommand, ROOT } from "../e2e/cli.js";
  */
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
+/** git in a scratch repository, with an author (CI machines may have none configured). */
+const gitIn =
+  (repo: string) =>
+  (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+
+/** The step outputs pr-review.sh wrote to GITHUB_OUTPUT (`name=value` lines). */
+const stepOutputs = (file: string): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+  );
+
 describe("action.yml", () => {
   it("is valid action metadata (SchemaStore github-action schema)", () => {
     expect(validateAction(read("action.yml")).errors).toEqual([]);
@@ -55,11 +73,7 @@ describe("action.yml", () => {
 describe("scripts/pr-review.sh (the action's body) on a scratch repository", () => {
   const repo = mkdtempSync(join(tmpdir(), "topoplan-action-"));
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
-      cwd: repo,
-      encoding: "utf8",
-    });
+  const git = gitIn(repo);
 
   it("checks and diffs every stack, and writes one comment under the limit", () => {
     // Two JSON copies of example stacks (a .ts spec would need the repository's sources beside it).
@@ -103,12 +117,7 @@ describe("scripts/pr-review.sh (the action's body) on a scratch repository", () 
       },
     });
     expect(run.status, run.stderr).toBe(0);
-    const values = Object.fromEntries(
-      readFileSync(outputs, "utf8")
-        .trim()
-        .split("\n")
-        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
-    );
+    const values = stepOutputs(outputs);
     expect(values.status, run.stdout + run.stderr).toBe("destructive");
     const comment = readFileSync(values["comment-file"]!, "utf8");
     expect(comment.startsWith("<!-- topoplan-review -->\n# topoplan review: ❌ destructive changes\n")).toBe(
@@ -135,13 +144,12 @@ describe("scripts/pr-review.sh with the policy-config and rules inputs", () => {
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
   it("gives both files to every check and diff", () => {
-    const git = (...args: string[]) =>
-      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo });
+    const git = gitIn(repo);
     writeFileSync(join(repo, "topology.yaml"), "name: t\n");
     git("init", "-q", "-b", "main");
     git("add", ".");
     git("commit", "-qm", "base");
-    const base = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
+    const base = git("rev-parse", "HEAD").trim();
     // A stand-in topoplan that records each command line (one per line) and reports nothing.
     const log = join(repo, "calls.log");
     const stub = join(repo, "topoplan-stub.sh");
@@ -170,11 +178,7 @@ describe("scripts/pr-review.sh with the policy-config and rules inputs", () => {
 describe("scripts/pr-review.sh when topoplan does not run, and in a project's subfolder", () => {
   const repo = mkdtempSync(join(tmpdir(), "topoplan-action-folder-"));
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
-      cwd: repo,
-      encoding: "utf8",
-    });
+  const git = gitIn(repo);
   const review = (
     cwd: string,
     topoplan: string,
@@ -195,12 +199,7 @@ describe("scripts/pr-review.sh when topoplan does not run, and in a project's su
       },
     });
     expect(run.status, run.stderr).toBe(0);
-    const values: Record<string, string> = Object.fromEntries(
-      readFileSync(outputs, "utf8")
-        .trim()
-        .split("\n")
-        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
-    );
+    const values = stepOutputs(outputs);
     return {
       ...values,
       comment: readFileSync(values["comment-file"]!, "utf8"),

@@ -85,12 +85,36 @@ export function pathLoads<T>(
 }
 
 /**
+ * One-way delay between two regions from their round trip, at p50 and p99. Ping measures the
+ * round trip only; how it splits between the two directions is not measured, and the split of the
+ * tail is the question: a queue or a retransmit holds up one direction, not both ("even when the
+ * two paths are symmetric, they may have radically different performance characteristics due to
+ * asymmetric queueing", RFC 7679 §1.1). The p50 is half the median round trip; the p99 is that
+ * plus the round trip's whole p99 − p50 excess, as if it fell on this direction — an upper bound
+ * (halving the p99 round trip assumes both directions stall together, the lower one).
+ */
+export function oneWayMs(rtt: { readonly p50Ms: number; readonly p99Ms: number }): {
+  p50Ms: number;
+  p99Ms: number;
+} {
+  const p50Ms = rtt.p50Ms / 2;
+  return { p50Ms, p99Ms: p50Ms + Math.max(0, rtt.p99Ms - rtt.p50Ms) };
+}
+
+/** {@link oneWayMs} from `from` to `to` on a network view. */
+export const oneWayBetween = (
+  net: { rtt(a: string, b: string): number; rtt99(a: string, b: string): number },
+  from: string,
+  to: string,
+) => oneWayMs({ p50Ms: net.rtt(from, to), p99Ms: net.rtt99(from, to) });
+
+/**
  * Asynchronous replication lag from a source to a replica region:
- *   lag = RTT/2 (one way) + pipeline delay (the mechanism's own, src/catalog/data/replication.ts)
+ *   lag = one-way delay ({@link oneWayMs}) + pipeline delay (the mechanism's own, src/catalog/data/replication.ts)
  *       + sojourn on the link ({@link linkSojournMs}): the item's transfer τ = itemBytes·8 / capacity
  *         plus its M/M/1 wait at utilisation ρ, whose q-quantile is τ/(1−ρ)·ln(ρ/(1−q)) above
  *         ρ = 1 − q and 0 below.
- * The one-way part's p99 is half the pair's p99 RTT. Without a declared capacity τ = ρ = 0. At ρ ≥ 1
+ * Without a declared capacity τ = ρ = 0. At ρ ≥ 1
  * the backlog grows without bound; we quote the lag after one hour of overload,
  * max(ρ−1, 0.01) × 1 h (the backlog drained at capacity). `hops` are the loads of the links the
  * item crosses ({@link pathLoads}): one, or each hop of a relay around a cut link, whose sojourns
@@ -102,8 +126,9 @@ export function linkLag(
   hops: readonly (LinkLoad | undefined)[],
   pipeline: Pick<Pipeline, "p50Ms" | "p99Ms"> = { p50Ms: 0, p99Ms: 0 },
 ): { p50Ms: number; p99Ms: number; unbounded: boolean } {
-  let p50 = rtt.p50Ms / 2 + pipeline.p50Ms;
-  let p99 = rtt.p99Ms / 2 + pipeline.p99Ms;
+  const oneWay = oneWayMs(rtt);
+  let p50 = oneWay.p50Ms + pipeline.p50Ms;
+  let p99 = oneWay.p99Ms + pipeline.p99Ms;
   let overload: number | undefined;
   for (const link of hops) {
     const rho = link?.utilisation ?? 0;

@@ -4,6 +4,7 @@ import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
 import { byText } from "../order.js";
 import type { FailureProbabilities } from "./availability.js";
 import { crossZoneShare, type Flow } from "./bandwidth.js";
+import { oneWayBetween } from "./lag.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import { nearest } from "./replication/common.js";
@@ -243,12 +244,13 @@ export function producerOrigins(model: Model, stream: ResolvedStream, net: Netwo
  * `commitIntervalMs` — the p99 record waits the whole interval); then the one-way delivery to a
  * long-polling consumer in the consumer service's region nearest the cluster — or, for a consumer
  * only a mirror region serves, the mirror pipeline (src/catalog/data/replication.ts) and the
- * one-way hop to that mirror.
+ * one-way hop to that mirror. A one-way hop's p99 is lag.ts `oneWayMs`'s (not half the round trip's).
  */
 export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView): number {
   const { stream } = ev;
   const transactional = stream.transactions || stream.delivery === "exactly-once";
   const mirror = PIPELINES["kafka-mirroring"];
+  const oneWay99 = (from: string, to: string) => oneWayBetween(net, from, to).p99Ms;
   let worst = 0;
   for (const origin of producerOrigins(model, stream, net)) {
     const produced = ev.produce(origin.region);
@@ -280,10 +282,10 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
           );
           return to === undefined
             ? []
-            : [net.rtt99(cluster.region, m) / 2 + mirror.p99Ms + net.rtt99(m, to.region) / 2];
+            : [oneWay99(cluster.region, m) + mirror.p99Ms + oneWay99(m, to.region)];
         });
       const candidates = [
-        ...(direct === undefined ? [] : [net.rtt99(cluster.region, direct.region) / 2]),
+        ...(direct === undefined ? [] : [oneWay99(cluster.region, direct.region)]),
         ...viaMirror,
       ];
       return candidates.length === 0 ? 0 : Math.min(...candidates);

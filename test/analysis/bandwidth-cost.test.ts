@@ -5,6 +5,12 @@ import { linkLag } from "../../src/analysis/lag.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { build, rtt, TAIL } from "./helpers.js";
 
+/**
+ * A one-way p99 from a round trip of median r under the test tail factor: half the median plus the
+ * whole p99 − p50 excess (a queue holds up one direction: src/analysis/lag.ts oneWayMs).
+ */
+const oneWay99 = (r: number) => r / 2 + r * (TAIL - 1);
+
 const catalog = buildCatalog();
 const price = (region: string) => catalog.regions.get(region)!.egressUsdPerGb;
 
@@ -69,7 +75,7 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     // Its own transfer plus the M/M/1 wait's quantile: P(wait > t) = ρ·e^(−(1−ρ)t/τ).
     const wait = (above: number) => (service / (1 - rho)) * Math.log(rho / above);
     expect(lag.p50Ms).toBeCloseTo(r / 2 + service + wait(0.5), 9);
-    expect(lag.p99Ms).toBeCloseTo((r / 2) * TAIL + service + wait(0.01), 9);
+    expect(lag.p99Ms).toBeCloseTo(oneWay99(r) + service + wait(0.01), 9);
     // No capacity declared to eu-north-1: propagation only. eu-west-1's second replica: cross-zone.
     const north = rtt("eu-west-1", "eu-north-1");
     expect(kv.replicationLag.map((l) => [l.region, l.p50Ms])).toEqual([
@@ -98,10 +104,7 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     ]);
     // At ρ = 0.5 half the items find the link idle: the median is the transfer alone.
     expect(lag.p50Ms).toBeCloseTo(r / 2 + service, 12);
-    expect(lag.p99Ms).toBeCloseTo(
-      (r / 2) * TAIL + service + (service / (1 - rho)) * Math.log(rho / 0.01),
-      12,
-    );
+    expect(lag.p99Ms).toBeCloseTo(oneWay99(r) + service + (service / (1 - rho)) * Math.log(rho / 0.01), 12);
     expect(lag.unbounded).toBe(false);
     const over = linkLag(pair, 1024, [
       {
@@ -127,13 +130,13 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
       egressUsdPerMonth: 0,
     };
     const relayed = linkLag(pair, 1024, [hop, { ...hop, from: "b", to: "c" }]);
-    expect(relayed.p99Ms - (r / 2) * TAIL).toBeCloseTo(2 * (lag.p99Ms - (r / 2) * TAIL), 12);
+    expect(relayed.p99Ms - oneWay99(r)).toBeCloseTo(2 * (lag.p99Ms - oneWay99(r)), 12);
     expect(linkLag(pair, 1024, [hop, { ...hop, utilisation: 1.5 }]).unbounded).toBe(true);
-    expect(linkLag(pair, 1024, [undefined])).toEqual({
-      p50Ms: r / 2,
-      p99Ms: (r / 2) * TAIL,
-      unbounded: false,
-    });
+    const idle = linkLag(pair, 1024, [undefined]);
+    expect(idle).toEqual({ p50Ms: r / 2, p99Ms: expect.any(Number), unbounded: false });
+    expect(idle.p99Ms).toBeCloseTo(oneWay99(r), 12);
+    // The tail does not halve with the direction: the one-way p99 keeps the whole excess.
+    expect(idle.p99Ms - idle.p50Ms).toBeCloseTo(pair.p99Ms - pair.p50Ms, 12);
   });
 
   it("replica cost: one node per replica; Kubernetes pods from their requests (Fargate rates) + gp3", () => {

@@ -186,9 +186,13 @@ describe("streams: acks=all inside the region's zones", () => {
     expect(at(stream.produce, "eu-west-1").p50Ms).toBeCloseTo(XZ + XZ, 9);
     expect(at(stream.produce, "us-east-1").p50Ms).toBeCloseTo(rtt("us-east-1", "eu-west-1") + XZ, 9);
   });
-  it("end-to-end p99 = (produce + one-way delivery to the consumer's region) × tail, worst producer", () => {
-    const fromUs = rtt("us-east-1", "eu-west-1") + XZ + rtt("eu-west-1", "us-east-1") / 2;
-    expect(stream.endToEndP99Ms).toBeCloseTo(fromUs * TAIL, 9);
+  it("end-to-end p99 = produce × tail + one-way delivery to the consumer's region at p99, worst producer", () => {
+    const produce = rtt("us-east-1", "eu-west-1") + XZ;
+    // One way at p99: half the median round trip plus its whole tail excess, not half the p99 RTT.
+    const back = rtt("eu-west-1", "us-east-1");
+    const delivery = back / 2 + back * (TAIL - 1);
+    expect(stream.endToEndP99Ms).toBeCloseTo(produce * TAIL + delivery, 9);
+    expect(stream.endToEndP99Ms).toBeGreaterThan((produce + back / 2) * TAIL);
   });
   it("keeps every copy inside the region: no inter-region replication traffic", () => {
     expect(analyse(model).links).toEqual([]);

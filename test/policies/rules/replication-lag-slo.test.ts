@@ -85,7 +85,7 @@ describeRule(replicationLagSlo, {
           path: "datastores.accounts.slo.replicationLagMs",
           message: "replication lag p99 260.4 ms to ap-northeast-1 exceeds the SLO 200 ms",
           // Above the floor the link's transfer and queueing add the rest: bandwidth removes them.
-          fix: "the link from eu-west-1 to ap-northeast-1 adds 156.8 ms to the 103.6 ms floor (half the 207.2 ms p99 round trip from eu-west-1): add bandwidth between them or replicate fewer bytes, or relax replicationLagMs to 261",
+          fix: "the link from eu-west-1 to ap-northeast-1 adds 153.7 ms to the 106.7 ms floor (one way from eu-west-1: half the 201 ms median round trip plus its 6.2 ms p99 excess): add bandwidth between them or replicate fewer bytes, or relax replicationLagMs to 261",
         },
       ],
     },
@@ -101,7 +101,7 @@ describeRule(replicationLagSlo, {
         datastores: {
           accounts: {
             replicationLag: [
-              { region: "ap-northeast-1", p50Ms: 105, p99Ms: 104.2, unbounded: false },
+              { region: "ap-northeast-1", p50Ms: 105, p99Ms: 107.3, unbounded: false },
               { region: "us-east-1", p50Ms: 40, p99Ms: 45, unbounded: false },
             ],
           },
@@ -110,8 +110,8 @@ describeRule(replicationLagSlo, {
       expect: [
         {
           path: "datastores.accounts.slo.replicationLagMs",
-          message: "replication lag p99 104.2 ms to ap-northeast-1 exceeds the SLO 80 ms",
-          fix: "no bandwidth meets it: the lag to ap-northeast-1 cannot go below 103.6 ms (half the 207.2 ms p99 round trip from eu-west-1); move the ap-northeast-1 replicas to a region within reach that holds none yet (as many regions for the survival goal; reads near ap-northeast-1 then travel): eu-west-2 (7.2 ms), eu-west-3 (10.7 ms), eu-central-1 (13.75 ms); or relax replicationLagMs to 105",
+          message: "replication lag p99 107.3 ms to ap-northeast-1 exceeds the SLO 80 ms",
+          fix: "no bandwidth meets it: the lag to ap-northeast-1 cannot go below 106.7 ms (one way from eu-west-1: half the 201 ms median round trip plus its 6.2 ms p99 excess); move the ap-northeast-1 replicas to a region within reach that holds none yet (as many regions for the survival goal; reads near ap-northeast-1 then travel): eu-west-2 (7.55 ms), eu-west-3 (11.4 ms), eu-central-1 (13.95 ms); or relax replicationLagMs to 108",
         },
       ],
     },
@@ -136,7 +136,7 @@ describeRule(replicationLagSlo, {
         datastores: {
           profiles: {
             replicationLag: [
-              { region: "eu-west-1", p50Ms: 560, p99Ms: 1059.78, unbounded: false },
+              { region: "eu-west-1", p50Ms: 560, p99Ms: 1060.38, unbounded: false },
               { region: "us-east-1", p50Ms: 530, p99Ms: 1040, unbounded: false },
             ],
           },
@@ -145,8 +145,8 @@ describeRule(replicationLagSlo, {
       expect: [
         {
           path: "datastores.profiles.slo.replicationLagMs",
-          message: "replication lag p99 1059.78 ms to eu-west-1 exceeds the SLO 1000 ms",
-          fix: "no bandwidth meets it: the lag to eu-west-1 cannot go below 1059.75 ms (half the 119.5 ms p99 round trip from us-west-2 plus the DynamoDB global tables replication's 1000 ms p99); relax replicationLagMs to 1060",
+          message: "replication lag p99 1060.38 ms to eu-west-1 exceeds the SLO 1000 ms",
+          fix: "no bandwidth meets it: the lag to eu-west-1 cannot go below 1060.35 ms (one way from us-west-2: half the 118.3 ms median round trip plus its 1.2 ms p99 excess, and the DynamoDB global tables replication's 1000 ms p99); relax replicationLagMs to 1061",
         },
       ],
     },
@@ -171,15 +171,15 @@ describeRule(replicationLagSlo, {
       analysis: {
         datastores: {
           profiles: {
-            replicationLag: [{ region: "ap-southeast-2", p50Ms: 640, p99Ms: 1128.05, unbounded: false }],
+            replicationLag: [{ region: "ap-southeast-2", p50Ms: 628, p99Ms: 1128.3, unbounded: false }],
           },
         },
       },
       expect: [
         {
           path: "datastores.profiles.slo.replicationLagMs",
-          message: "replication lag p99 1128.05 ms to ap-southeast-2 exceeds the SLO 1100 ms",
-          fix: "no bandwidth meets it: the lag to ap-southeast-2 cannot go below 1128.05 ms (half the 256.1 ms p99 round trip from eu-west-1 plus the DynamoDB global tables replication's 1000 ms p99); relax replicationLagMs to 1129",
+          message: "replication lag p99 1128.3 ms to ap-southeast-2 exceeds the SLO 1100 ms",
+          fix: "no bandwidth meets it: the lag to ap-southeast-2 cannot go below 1128.3 ms (one way from eu-west-1: half the 255.6 ms median round trip plus its 0.5 ms p99 excess, and the DynamoDB global tables replication's 1000 ms p99); relax replicationLagMs to 1129",
         },
       ],
     },

@@ -39,14 +39,22 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
  *   automatic failover across regions (primary-dependence.ts `primaryNeedsZone`);
  * - region: automatic failover with observers in ≥ 3 regions, on an engine that promotes outside
  *   the primary's region.
- * A goal the count already breaks keeps the count's explanation (the survival rule's).
+ * A goal the count already breaks keeps the count's explanation (the survival rule's). The region
+ * line fails, whatever the goal, when losing the primary's region waits for an operator.
  */
 export function withFailover(
-  survival: SurvivalAnalysis,
+  byCount: SurvivalAnalysis,
   ds: ResolvedDatastore,
   failover: FailoverAnalysis,
 ): SurvivalAnalysis {
-  if (ds.replication !== "primary-replica") return survival;
+  if (ds.replication !== "primary-replica") return byCount;
+  // The region line, whatever the goal: with replicas left elsewhere, losing the primary's region
+  // still stops writes until an operator promotes one where nothing promotes by itself.
+  const regionWait = byCount.region.survives ? regionOperator(ds, failover) : undefined;
+  const survival =
+    regionWait === undefined
+      ? byCount
+      : { ...byCount, region: { ...byCount.region, survives: false, operatorDomain: regionWait.domain } };
   const check = survival.goal === "zone" ? survival.zone : survival.region;
   if (!survival.meetsGoal && (check.replicasLeft < check.quorum || check.noLeader === true)) return survival;
   const needed = survival.goal === "zone" ? zoneOperator(ds, failover) : regionOperator(ds, failover);
@@ -184,15 +192,26 @@ export function dataLoss(
   const zoneOnly = leaderBased && net.regionUp(from) && !failedRegions.has(from);
   const durable = zoneOnly ? !quorumFitsInSlots(ds, lostSlots) : !quorumFitsIn(ds, from);
   const takesOver = !leaderBased || effectiveLeader !== undefined;
-  const to = effectiveLeader ?? ds.regions.find((r) => r !== from && net.regionUp(r));
-  let windowMs = 0;
-  if (!durable && takesOver && to !== undefined && to !== from) {
-    windowMs = linkLag(
-      { p50Ms: net.rtt(from, to), p99Ms: net.rtt99(from, to) },
+  const lagTo = (region: string) =>
+    linkLag(
+      { p50Ms: net.rtt(from, region), p99Ms: net.rtt99(from, region) },
       ds.traffic?.itemBytes ?? 1024,
-      pathLoads(links, net.route, from, to),
+      pathLoads(links, net.route, from, region),
       pipelineOf(ds),
     ).p99Ms;
+  // Single-leader: the new leader. Others: a write is held only in the lost region until it
+  // reaches any other live one, so the survivor it reaches first (not the first by name).
+  const to =
+    effectiveLeader ??
+    (leaderBased
+      ? undefined
+      : nearestBy(
+          ds.regions.filter((r) => r !== from && net.regionUp(r)),
+          lagTo,
+        ));
+  let windowMs = 0;
+  if (!durable && takesOver && to !== undefined && to !== from) {
+    windowMs = lagTo(to);
   } else if (!durable && takesOver && to === from && leaderBased && ds.deploy.target !== "aws") {
     // A standby in another zone of the region takes over: what the old primary acknowledged but
     // had not shipped across the zones is lost (async: a commit waits for no standby). The lag
@@ -308,4 +327,18 @@ function operatorReason(ds: ResolvedDatastore, failover: FailoverAnalysis): stri
 function writeShareBefore(ev: DatastoreEvaluator, before: GroupState, region: string): number {
   const sources = ev.behaviour.sources({ ...before, alive: before.group.replicas });
   return sources.find((source) => source.region === region)?.share ?? 0;
+}
+
+/** The region of `regions` with the smallest `cost`, the first by name on a tie; undefined when none. */
+function nearestBy(regions: readonly string[], cost: (region: string) => number): string | undefined {
+  let best: string | undefined;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (const region of regions) {
+    const c = cost(region);
+    if (best === undefined || c < bestCost) {
+      best = region;
+      bestCost = c;
+    }
+  }
+  return best;
 }

@@ -81,7 +81,7 @@ function analyseKeeping(
       path: stream.path,
       produce: latencyProfile(producerOrigins(model, stream, net), ev.produce),
       // Nothing is delivered: no end-to-end figure (0 would read as instant).
-      ...(unavailable ? { unavailable: true } : { endToEndP99Ms: endToEndP99(model, ev, net) }),
+      ...(unavailable ? { unavailable: true } : endToEnd(endToEndP99(model, ev, net))),
       survival: ev.survival,
       availability: Math.min(1 - model.settings.commonModeProbability, ev.availability),
       costUsdPerMonth: {
@@ -229,3 +229,6 @@ export { parseFailure, parseFailures } from "./failures.js";
 export { sloViolations } from "./slo.js";
 export type * from "./types.js";
 export { compareAnalyses } from "./whatif.js";
+
+/** A stream's end-to-end figure, absent when nothing is produced. */
+const endToEnd = (ms: number | undefined) => (ms === undefined ? {} : { endToEndP99Ms: ms });

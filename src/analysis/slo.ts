@@ -123,7 +123,8 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
   for (const stream of analysis.streams) {
     const slo = stream.slo ?? {};
     const endToEnd = stream.endToEndP99Ms;
-    if (slo.endToEndP99Ms !== undefined && endToEnd === undefined) {
+    // With every producer down there is nothing to time: the producers' loss is what is reported.
+    if (slo.endToEndP99Ms !== undefined && endToEnd === undefined && stream.unavailable) {
       // Nothing is delivered: the objective is missed, with no figure.
       out.push({
         component: stream.name,

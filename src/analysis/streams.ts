@@ -224,12 +224,17 @@ export function isrAck(
  */
 export function producerOrigins(model: Model, stream: ResolvedStream, net: NetworkView) {
   const weights = new Map<string, number>();
+  let declared = false;
   for (const producer of stream.producers) {
     const service = modelIndex(model).service(producer);
-    for (const region of service?.regions ?? [])
+    for (const region of service?.regions ?? []) {
+      declared = true;
       if (net.regionUp(region)) weights.set(region, (weights.get(region) ?? 0) + 1);
+    }
   }
-  if (weights.size === 0) for (const region of stream.regions) weights.set(region, 1);
+  // No producer declared: the stream's live regions stand for them. Declared producers that are
+  // all down produce nothing: no origin (a failed region's produces are not priced).
+  if (!declared) for (const region of stream.regions) if (net.regionUp(region)) weights.set(region, 1);
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   return [...weights]
     .map(([region, weight]) => ({ region, share: weight / total }))
@@ -245,13 +250,14 @@ export function producerOrigins(model: Model, stream: ResolvedStream, net: Netwo
  * long-polling consumer in the consumer service's region nearest the cluster — or, for a consumer
  * only a mirror region serves, the mirror pipeline (src/catalog/data/replication.ts) and the
  * one-way hop to that mirror. A one-way hop's p99 is lag.ts `oneWayMs`'s (not half the round trip's).
+ * Undefined when nothing is produced (no producer origin reaches a live cluster).
  */
-export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView): number {
+export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView): number | undefined {
   const { stream } = ev;
   const transactional = stream.transactions || stream.delivery === "exactly-once";
   const mirror = PIPELINES["kafka-mirroring"];
   const oneWay99 = (from: string, to: string) => oneWayBetween(net, from, to).p99Ms;
-  let worst = 0;
+  let worst: number | undefined;
   for (const origin of producerOrigins(model, stream, net)) {
     const produced = ev.produce(origin.region);
     if (produced === undefined) continue;
@@ -290,7 +296,7 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
       ];
       return candidates.length === 0 ? 0 : Math.min(...candidates);
     });
-    worst = Math.max(worst, produced.p99Ms + commit + interval + Math.max(0, ...deliveries));
+    worst = Math.max(worst ?? 0, produced.p99Ms + commit + interval + Math.max(0, ...deliveries));
   }
   return worst;
 }

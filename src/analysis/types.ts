@@ -52,6 +52,11 @@ export interface SurvivalCheck {
   readonly quorum: number;
   /** Losing `worstDomain` leaves a quorum but no replica that may lead (witnesses never do). */
   readonly noLeader?: boolean;
+  /**
+   * Enough replicas outlive the loss of this domain (the primary's region), but nothing promotes
+   * one by itself: writes wait for an operator (src/analysis/failover.ts). `survives` is then false.
+   */
+  readonly operatorDomain?: string;
 }
 
 export interface SurvivalAnalysis {

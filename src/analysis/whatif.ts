@@ -183,6 +183,15 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
     latencyChanges(out, now.name, now.path, "produce", then.produce, now.produce);
     // An unavailable stream delivers nothing and has no end-to-end figure (the change above says so).
     const [before, after] = [then.endToEndP99Ms, now.endToEndP99Ms];
+    // Clusters up but every producer down: nothing to deliver, so no figure either.
+    if (before !== undefined && after === undefined && !now.unavailable)
+      out.push({
+        kind: "latency",
+        component: now.name,
+        path: now.path,
+        message: `end-to-end p99: ${ms(before)} → none (no producer is up)`,
+        from: before,
+      });
     if (after !== undefined && (before === undefined || Math.abs(after - before) > EPSILON_MS))
       out.push({
         kind: "latency",

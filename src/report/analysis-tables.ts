@@ -140,7 +140,7 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
     );
     const s = ds.survival;
     const check = (c: typeof s.zone) =>
-      `${c.goal} ${c.survives ? "survives" : "FAILS"} (losing ${c.worstDomain ?? "-"} leaves ${c.replicasLeft}, quorum ${c.quorum})`;
+      `${c.goal} ${c.survives ? "survives" : "FAILS"} (losing ${c.worstDomain ?? "-"} leaves ${c.replicasLeft}, quorum ${c.quorum}${c.operatorDomain === undefined ? "" : `${c.operatorDomain === c.worstDomain ? ", but" : `; losing ${c.operatorDomain}`} writes stop until an operator promotes a replica`})`;
     const lagText = ds.replicationLag
       .map((l) => `${l.region} ${l.unbounded ? "unbounded" : `${fmtMs(l.p99Ms)} ms`}`)
       .join(", ");
@@ -206,7 +206,7 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
   for (const stream of analysis.streams) {
     out.push(
       "",
-      `  ${paint(stream.name, "bold", style)}  ${wrap(`end-to-end p99 ${stream.endToEndP99Ms === undefined ? "none (no cluster takes produces)" : `${fmtMs(stream.endToEndP99Ms)} ms`}, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`, " ".repeat(4 + stream.name.length), "      ").trimStart()}`,
+      `  ${paint(stream.name, "bold", style)}  ${wrap(`end-to-end p99 ${stream.endToEndP99Ms === undefined ? `none (${stream.unavailable ? "no cluster takes produces" : "no producer is up"})` : `${fmtMs(stream.endToEndP99Ms)} ms`}, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`, " ".repeat(4 + stream.name.length), "      ").trimStart()}`,
       latencyRows([["produce", stream.produce]]),
     );
   }

@@ -88,6 +88,67 @@ describe("an unavailable stream is reported unavailable, not faster", () => {
   });
 });
 
+describe("a stream whose producers are all down", () => {
+  // The cluster in eu-west-1 and us-east-1, its only producer in eu-west-1, which fails.
+  const model = build({
+    users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+    streams: {
+      orders: {
+        regions: ["eu-west-1", "us-east-1"],
+        partitions: 12,
+        replicas: 3,
+        minInSync: 2,
+        delivery: "at-least-once",
+        producers: ["producer"],
+        consumers: ["consumer"],
+        traffic: { messagesPerSec: 1000, messageBytes: 1000 },
+        retentionHours: 24,
+        slo: { endToEndP99Ms: 2000 },
+        deploy: { target: "kubernetes", engine: "kafka", storageGi: 100 },
+      },
+    },
+    services: {
+      producer: {
+        regions: ["eu-west-1"],
+        processingMs: 1,
+        calls: [{ to: "orders", op: "produce", timeoutMs: 1000, retries: 0 }],
+        deploy: { target: "kubernetes", image: "x/p:1" },
+      },
+      consumer: {
+        regions: ["us-east-1"],
+        processingMs: 1,
+        calls: [{ to: "orders", op: "consume", timeoutMs: 1000, retries: 0 }],
+        deploy: { target: "kubernetes", image: "x/c:1" },
+      },
+    },
+  });
+  const baseline = analyse(model);
+  const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]));
+  const orders = (a: ReturnType<typeof analyse>) => a.streams.find((s) => s.name === "orders")!;
+
+  it("prices no produce from the failed region and has no end-to-end figure", () => {
+    expect(orders(baseline).produce.byOrigin.map((o) => o.origin)).toEqual(["eu-west-1"]);
+    expect(orders(baseline).endToEndP99Ms).toBeGreaterThan(0);
+    expect(orders(failed).unavailable).toBeUndefined();
+    expect(orders(failed).produce.byOrigin).toEqual([]);
+    expect(orders(failed).endToEndP99Ms).toBeUndefined();
+  });
+
+  it("what-if says nothing is produced; the stream's latency objective is not called broken", () => {
+    const changes = compareAnalyses(baseline, failed).filter((c) => c.component === "orders");
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        kind: "latency",
+        message: expect.stringContaining("none (no producer is up)"),
+      }),
+    );
+    expect(changes.some((c) => c.kind === "latency" && /produce p99 from eu-west-1/.test(c.message))).toBe(
+      false,
+    );
+    expect(sloViolations(failed, "serving").some((v) => v.component === "orders")).toBe(false);
+  });
+});
+
 describe("a stream's mirror region", () => {
   it("receives the mirrored copy even when nothing else of the topology runs there", () => {
     const model = build({

@@ -115,3 +115,24 @@ describe("survival of a primary-replica store under failover", () => {
     expect(write(oneZone)).toBeLessThan(write(spread));
   });
 });
+
+describe("the region line of a store whose goal is a zone", () => {
+  it("fails when losing the primary's region waits for an operator (manual failover), though a replica is left", () => {
+    // 2 in the primary's region, 1 elsewhere, manual failover (service-mesh's Aurora global
+    // cluster is the same across regions: the whatif says writes wait ~600 s).
+    const { survival } = survivalOf(
+      store({ "us-east-1": 2, "us-west-2": 1 }, { failover: { mode: "manual" } }),
+    );
+    expect(survival.goal).toBe("zone");
+    expect(survival.region.replicasLeft).toBeGreaterThanOrEqual(survival.region.quorum);
+    expect(survival.region.survives).toBe(false);
+    expect(survival.region.operatorDomain).toBe("us-east-1");
+  });
+
+  it("survives when consensus-style automatic failover needs no operator (observers in 3 regions)", () => {
+    const { survival } = survivalOf(
+      store({ "us-east-1": 2, "us-west-2": 1, "eu-west-1": 1 }, { failover: { mode: "automatic" } }),
+    );
+    expect(survival.region.operatorDomain).toBeUndefined();
+  });
+});

@@ -24,3 +24,22 @@ describe("what-if writes at risk of multi-leader and leaderless stores", () => {
     expect(named(failed, "cart-cache").dataLoss!.writesAtRisk).toBeCloseTo(1500 * 0.45 * 0.0353, 6);
   });
 });
+
+describe("the data-loss window of a multi-leader store", () => {
+  it("runs until the write reaches the nearest live region, not the first by name", () => {
+    // service-mesh's multi-leader stores are in eu-west-1, us-east-1 and us-west-2: a write taken in
+    // us-west-2 is held only there until it reaches us-east-1 (~64 ms round trip), the nearer
+    // survivor; eu-west-1 (~118 ms) comes first by name.
+    const lost = analyse(model, parseFailures(model, ["region:us-west-2"]));
+    const loss = named(lost, "cart-cache").dataLoss!;
+    const lag = (to: string) => {
+      const base = named(baseline, "cart-cache");
+      return base.replicationLag.find((l) => l.region === to)!.p99Ms;
+    };
+    expect(loss.lostRegion).toBe("us-west-2");
+    // The plan's lags are the worst over sources; the window is from us-west-2 to its nearest.
+    expect(loss.windowMs).toBeLessThan(40);
+    expect(loss.windowMs).toBeGreaterThan(32);
+    expect(loss.windowMs).toBeLessThan(lag("eu-west-1"));
+  });
+});

@@ -87,6 +87,16 @@ const EXTENSION_FORMATS: Readonly<Record<string, readonly string[]>> = {
   ".png": ["png"],
 };
 
+/** A file name for each format, for a fix. */
+const EXAMPLE_NAMES: Readonly<Record<string, string>> = {
+  text: "report.txt",
+  json: "report.json",
+  sarif: "report.sarif",
+  markdown: "report.md",
+  svg: "topology.svg",
+  png: "topology.png",
+};
+
 /** Of the command's formats, those the --output file's extension names (none: it says nothing). */
 export function formatsNamedBy(output: string | undefined, formats: readonly string[]): string[] {
   if (output === undefined) return [];
@@ -107,6 +117,15 @@ export function formatChoice<T extends string>(
 ): T {
   const output = typeof values.output === "string" ? values.output : undefined;
   const named = formatsNamedBy(output, allowed) as T[];
+  // An extension naming only formats this command does not write (`diff --output d.sarif`):
+  // writing text there would be read as that format later, and fail far from its cause.
+  const foreign = output === undefined ? [] : (EXTENSION_FORMATS[extname(output).toLowerCase()] ?? []);
+  if (named.length === 0 && foreign.length > 0)
+    throw usageError(
+      command,
+      `--output ${output} is a ${extname(output!)} file (${foreign.join(" or ")}), which ${command.name} does not write`,
+      `name the file for a format ${command.name} writes: ${allowed.map((f) => (EXAMPLE_NAMES[f] === undefined ? f : `${f} (${EXAMPLE_NAMES[f]})`)).join(", ")}`,
+    );
   if (values.format === undefined) return named[0] ?? fallback;
   const format = choice(command, "format", values.format, allowed, fallback);
   if (named.length > 0 && !named.includes(format))

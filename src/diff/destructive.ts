@@ -239,8 +239,18 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     kinds: ["stream"],
     field: /^partitions$/,
     applies: lessThan,
-    message: ({ change }) =>
-      `partitions ${num(change.from)} → ${num(change.to)}: Kafka cannot remove partitions from a topic, so the topic would be deleted and recreated with its messages lost, and keyed ordering changes`,
+    // Kafka's admin API only adds partitions (CreatePartitions). Strimzi's topic operator refuses a
+    // lower count ("Decreasing partitions not supported", the KafkaTopic turns NotReady); MSK's
+    // num.partitions is only the default of topics created later. Nothing is lost: nothing changes,
+    // while the spec, and every figure from it, says the lower count.
+    message: ({ change, after }) =>
+      `partitions ${num(change.from)} → ${num(change.to)}: Kafka cannot remove partitions from a topic (its admin API only adds them), so the topic keeps ${num(change.from)}: ${
+        after.deploy.target === "aws"
+          ? "MSK's num.partitions is only the default for topics created later"
+          : after.deploy.target === "kubernetes"
+            ? 'Strimzi\'s topic operator refuses the change and the KafkaTopic stays NotReady ("Decreasing partitions not supported")'
+            : "the cluster's owner cannot apply it either"
+      }, while the analysis and the plan assume ${num(change.to)}`,
     fix: () =>
       "keep the partition count, or create a new stream with fewer partitions, move producers, and retire the old one after consumers drain it",
   },

@@ -1,10 +1,13 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 /** What `init` copies from topoplan's own package.json: its version and dependency ranges. */
 export interface PackageInfo {
   readonly version: string;
   readonly dependencies: Readonly<Record<string, string>>;
   readonly devDependencies: Readonly<Record<string, string>>;
+  /** The folder of topoplan's package.json: a checkout, or a folder under node_modules. */
+  readonly dir: string;
 }
 
 /**
@@ -14,7 +17,8 @@ export interface PackageInfo {
 export function ownPackage(): PackageInfo | undefined {
   for (const up of ["../../package.json", "../../../package.json"]) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as Partial<PackageInfo> & {
+      const url = new URL(up, import.meta.url);
+      const pkg = JSON.parse(readFileSync(url, "utf8")) as Partial<PackageInfo> & {
         name?: string;
       };
       if (pkg.name === "topoplan" && typeof pkg.version === "string") {
@@ -22,6 +26,7 @@ export function ownPackage(): PackageInfo | undefined {
           version: pkg.version,
           dependencies: pkg.dependencies ?? {},
           devDependencies: pkg.devDependencies ?? {},
+          dir: fileURLToPath(new URL(".", url)).replace(/[\\/]$/, ""),
         };
       }
     } catch {

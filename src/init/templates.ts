@@ -12,7 +12,7 @@ export interface InitOptions {
   /** npm / Pulumi project name (already checked by the command). */
   readonly name: string;
   readonly module: ModuleKind;
-  readonly topoplan: PackageInfo;
+  readonly topoplan: Omit<PackageInfo, "dir">;
   /** What npm installs topoplan from (`--from`): @default `^<version>`, from the npm registry. */
   readonly topoplanSpec?: string;
   /**

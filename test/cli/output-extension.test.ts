@@ -1,7 +1,8 @@
 /**
  * `--output`'s extension and `--format`: `check --output results.sarif` wrote the text report into
  * a file a SARIF upload then refused, and `plan --output topology.png` wrote text into a `.png`.
- * Without --format the extension names the format; an extension naming another one is refused.
+ * Without --format the extension names the format; an extension naming another one, or only
+ * formats the command does not write (`diff --output d.sarif`), is refused.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,6 +57,28 @@ describe("the format an --output extension names", () => {
     expect(existsSync(output)).toBe(false);
   });
 
+  it.each([
+    ["diff", [SPEC, SPEC], "d.sarif", /d\.sarif is a \.sarif file \(sarif\), which diff does not write/],
+    ["check", [SPEC], "r.png", /r\.png is a \.png file \(png\), which check does not write/],
+    ["plan", [SPEC], "p.sarif", /p\.sarif is a \.sarif file \(sarif\), which plan does not write/],
+  ])(
+    "%s --output %s: a format the command does not write is refused, exit 2, nothing written",
+    async (command, specs, name, message) => {
+      const output = join(dir, name as string);
+      const { code, stdout, stderr } = await run([
+        command as string,
+        ...(specs as string[]),
+        "--output",
+        output,
+      ]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(message as RegExp);
+      expect(stderr).toMatch(/fix: name the file for a format \w+ writes: text \(report\.txt\)/);
+      expect(existsSync(output)).toBe(false);
+    },
+  );
+
   it("an input error goes to the file in the format its extension names", async () => {
     const output = join(dir, "missing.sarif");
     const { code } = await run(["check", "missing-spec.yaml", "--output", output]);
@@ -63,10 +86,10 @@ describe("the format an --output extension names", () => {
     expect(JSON.parse(readFileSync(output, "utf8")).version).toBe("2.1.0");
   });
 
-  it("an extension naming no format of the command changes nothing: diff --output d.sarif is text", async () => {
-    const output = join(dir, "d.sarif");
+  it("an extension naming no format at all says nothing: diff --output diff.txt is text", async () => {
+    const output = join(dir, "diff.txt");
     const { code } = await run(["diff", SPEC, SPEC, "--output", output]);
     expect(code).toBe(0);
-    expect(readFileSync(output, "utf8")).not.toMatch(/^\{/);
+    expect(readFileSync(output, "utf8")).toMatch(/^topoplan diff/);
   });
 });

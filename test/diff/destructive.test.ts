@@ -99,6 +99,9 @@ describe("destructive-change: one test per field", () => {
       ["stream-partitions-reduced", "streams.clicks.partitions"],
     ]);
     expect(found[0]!.message).toContain("Kafka cannot remove partitions");
+    // Nothing is deleted: Kafka keeps the partitions (Strimzi refuses, MSK applies it to new topics).
+    expect(found[0]!.message).toContain("the topic keeps 96");
+    expect(found[0]!.message).not.toMatch(/deleted|recreated|lost/);
     expect(
       rules((s) => {
         s.streams.clicks!.partitions = 192;

@@ -80,6 +80,21 @@ function outsideRepository(dir: string, spec: string, root: string | undefined):
   return isInside(root, path) ? undefined : relative(process.cwd(), path);
 }
 
+/**
+ * Without --from, a topoplan run from a built checkout (not from an npm install under
+ * node_modules) installs itself, as `file:`: `^<version>` from the registry, where topoplan may not
+ * be published, fails `npm install` (404). Undefined when installed, or when the checkout is not
+ * built (then the registry range it is).
+ */
+function checkoutSpec(topoplanDir: string, dir: string): string | undefined {
+  if (topoplanDir.split(/[\\/]/).includes("node_modules")) return undefined;
+  try {
+    return packageSpec(topoplanDir, dir);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether anything is at `path`, a dangling symlink included. */
 const present = (path: string) => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
@@ -93,7 +108,8 @@ export const initCommand: Command = {
     '  --module M     esm (default, "type": "module") or commonjs',
     "  --from SPEC    where npm installs topoplan from: a tarball `npm pack` made or a built topoplan",
     "                 checkout (written as file: relative to the project), or a registry version or tag;",
-    "                 default: ^<this version> from the npm registry",
+    "                 default: this checkout, when topoplan runs from a built one (not from",
+    "                 node_modules), else ^<this version> from the npm registry",
     "",
     "Writes package.json (depending on topoplan), tsconfig.json, topology.ts, index.ts (the Pulumi",
     "program), Pulumi.yaml (local state in .pulumi-state, a folder init creates), Pulumi.dev.yaml,",
@@ -139,7 +155,8 @@ export const initCommand: Command = {
     const topoplan = ownPackage();
     if (topoplan === undefined) throw new Error("topoplan's package.json was not found beside the CLI");
     const from = stringFlag(args, "from");
-    const topoplanSpec = from === undefined ? undefined : packageSpec(from, dir);
+    const checkout = from === undefined ? checkoutSpec(topoplan.dir, dir) : undefined;
+    const topoplanSpec = from === undefined ? checkout : packageSpec(from, dir);
     const files = projectFiles({
       name,
       module,
@@ -196,6 +213,12 @@ export const initCommand: Command = {
         ...files.map(([file]) => `  ${file}`),
         `  ${PULUMI_STATE_DIR}/ (Pulumi's local state, empty)`,
         "",
+        ...(checkout === undefined
+          ? []
+          : [
+              `package.json installs topoplan from ${visibleLine(relative(process.cwd(), topoplan.dir) || ".")}, the checkout this command runs from (${checkout}); --from names another.`,
+              "",
+            ]),
         "Next:",
         ...(dir === process.cwd() ? [] : [`  cd ${visibleLine(relative(process.cwd(), dir))}`]),
         "  npm install",

@@ -56,7 +56,11 @@ export function withFailover(
       ? byCount
       : { ...byCount, region: { ...byCount.region, survives: false, operatorDomain: regionWait.domain } };
   const check = survival.goal === "zone" ? survival.zone : survival.region;
-  if (!survival.meetsGoal && (check.replicasLeft < check.quorum || check.noLeader === true)) return survival;
+  // An engine that promotes only inside the primary's region never survives losing that region,
+  // whatever the count: that is the reason to give (a count or spread to add would not help).
+  const engineBound = survival.goal === "region" && ds.failoverInLeaderRegion === true;
+  if (!engineBound && !survival.meetsGoal && (check.replicasLeft < check.quorum || check.noLeader === true))
+    return survival;
   const needed = survival.goal === "zone" ? zoneOperator(ds, failover) : regionOperator(ds, failover);
   if (needed === undefined) return survival;
   return {

@@ -136,3 +136,27 @@ describe("the region line of a store whose goal is a zone", () => {
     expect(survival.region.operatorDomain).toBeUndefined();
   });
 });
+
+describe("an engine that fails over only inside the primary's region, survive: region", () => {
+  it("is told so, not to add or spread replicas, whatever the count (CloudNativePG, semi-sync)", () => {
+    // 2 in the primary's region (its synchronous standby there) and one each in two more: three
+    // outlive the primary's region, but nothing promotes there; the count said "leaves 0 of 4"
+    // and "place at least 3 replicas over 3 regions", which the engine rule then refused.
+    const { survival, findings } = survivalOf(
+      store(
+        { "us-east-1": 2, "us-east-2": 1, "us-west-2": 1 },
+        {
+          sync: "semi-sync",
+          survive: "region",
+          deploy: { target: "kubernetes", engine: "postgresql", storageGi: 10 },
+        },
+      ),
+    );
+    expect(survival.meetsGoal).toBe(false);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toContain("this engine fails over only inside the primary's region");
+    expect(findings[0]!.message).not.toMatch(/leaves 0/);
+    expect(findings[0]!.fix).toMatch(/consensus replication .* or set survive: zone/);
+    expect(findings[0]!.fix).not.toMatch(/place at least/);
+  });
+});

@@ -58,10 +58,18 @@ export function figureComparator(objective: Objective): (a: Scored, b: Scored) =
   return (a, b) => first(a, b) || second(a, b);
 }
 
-/** The figures, then the placement's key: a total, deterministic order. */
-export function comparator(objective: Objective): (a: Scored, b: Scored) => number {
+/**
+ * The figures, then `prefer` (lower first: what to keep among placements equally good by the
+ * figures), then the placement's key: a total, deterministic order.
+ */
+export function comparator(
+  objective: Objective,
+  prefer?: (candidate: Scored["candidate"]) => number,
+): (a: Scored, b: Scored) => number {
   const byFigures = figureComparator(objective);
-  return (a, b) => byFigures(a, b) || byText(keyOf(a.candidate), keyOf(b.candidate));
+  const byPreference = (a: Scored, b: Scored) =>
+    prefer === undefined ? 0 : prefer(a.candidate) - prefer(b.candidate);
+  return (a, b) => byFigures(a, b) || byPreference(a, b) || byText(keyOf(a.candidate), keyOf(b.candidate));
 }
 
 /** The objective's own figure (what a gap is measured on). */

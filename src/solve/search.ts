@@ -46,6 +46,8 @@ export interface SearchOptions {
   readonly miss: (constraintId: string, scored: Scored) => number;
   /** How badly a candidate misses all it breaks together (for a joint relaxation). */
   readonly missAll: (scored: Scored) => number;
+  /** Among placements equal by the figures, lower first (objective.ts `comparator`). @default none */
+  readonly prefer?: (candidate: Candidate) => number;
 }
 
 export interface SearchResult {
@@ -108,7 +110,7 @@ export function searchSpace(
   const before = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]!;
   const ceiling = options.ceiling === undefined ? undefined : tuple(options.ceiling);
   const leaderOk = leaderRegionsOk(space);
-  const compare = comparator(options.objective);
+  const compare = comparator(options.objective, options.prefer);
   const tolerate = options.tolerate ?? new Set<string>();
   let feasible: Scored[] = [];
   let cutoff: number[] | undefined;

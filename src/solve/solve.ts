@@ -8,12 +8,12 @@ import { isAllowedIn } from "../catalog/catalog.js";
 import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { type ChosenPlacement, resolveDatastoreIn, resolveModel, zonesIn } from "../model/resolve.js";
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
-import type { RoleCounts } from "../spec/roles.js";
+import { type RoleCounts, roleCounts, totalOf } from "../spec/roles.js";
 import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from "./candidate.js";
 import { fullChecker } from "./check.js";
 import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
 import { explain } from "./explain.js";
-import { figureComparator, type Objective, opWeights, type Scored, score } from "./objective.js";
+import { figureComparator, hundredths, type Objective, opWeights, type Scored, score } from "./objective.js";
 import { datastoreOracle } from "./oracle.js";
 import { AUTO_MAX_REPLICAS, allowedRoles, type CountRange, roleMixes } from "./roles.js";
 import { type SearchOptions, searchSpace } from "./search.js";
@@ -212,10 +212,29 @@ function solveDatastore(
     });
 
   const space = spaceFor();
+  // Among placements equally good by cost and latency (the third replica of a 3-voter store
+  // commits nothing while the other two are up), keep the current one — a move is a migration,
+  // which diff calls destructive — else the one whose replicas are nearest the demand, so a
+  // failure leaves near ones: not the first region by name (af-south-1 for a US-only app).
+  const currentKey = keyOf(current.candidate);
+  const demand = [
+    ...origins.read.map((o) => ({ region: o.region, weight: o.share * weights.read })),
+    ...origins.write.map((o) => ({ region: o.region, weight: o.share * weights.write })),
+  ];
+  const prefer = (c: Candidate): number => {
+    if (keyOf(c) === currentKey) return Number.MIN_SAFE_INTEGER;
+    let spread = 0;
+    for (const [region, entry] of Object.entries(c.placement)) {
+      const near = demand.reduce((sum, o) => sum + o.weight * oracle.rtt(o.region, region), 0);
+      spread += totalOf(roleCounts(entry)) * near;
+    }
+    return hundredths(spread);
+  };
   const latency = latencyBound(space, origins, weights, distances);
   const cost = costBound(model, ds, oracle.clientOrigins);
   const base = {
     objective,
+    prefer,
     limit: options.limit ?? 20_000,
     keep: FULL_CHECKS,
     need: top + 1,

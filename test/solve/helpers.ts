@@ -1,10 +1,12 @@
 import { runPolicies } from "../../policies/run.js";
 import { analyse } from "../../src/analysis/index.js";
+import { baselineNetworkView } from "../../src/analysis/network.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import type { Model } from "../../src/model/types.js";
 import { byText } from "../../src/order.js";
 import { type Candidate, candidate, type Entry, keyOf, type Role } from "../../src/solve/candidate.js";
 import { opWeights } from "../../src/solve/objective.js";
+import { roleCounts, totalOf } from "../../src/spec/roles.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { build } from "../analysis/helpers.js";
 
@@ -77,6 +79,39 @@ export function bruteForce(
 ): BruteForceBest | undefined {
   const ds = model.datastores.find((d) => d.name === name)!;
   const weights = opWeights(ds);
+  // Ties on both figures: the current placement, then replicas nearest the demand (each replica's
+  // demand-weighted RTT from the read and write origins, summed), then the key.
+  const currentKey = keyOf(
+    candidate(
+      Object.fromEntries(
+        ds.placement.map((p) => [
+          p.region,
+          p.voters === p.replicas
+            ? p.replicas
+            : { voters: p.voters, readOnly: p.readOnly, witnesses: p.witnesses },
+        ]),
+      ),
+      ds.leader,
+    ),
+  );
+  const now = analyse(model).datastores.find((d) => d.name === name)!;
+  const net = baselineNetworkView(model);
+  const demand = [
+    ...now.read.byOrigin.map((o) => ({ region: o.origin, weight: o.share * weights.read })),
+    ...now.write.byOrigin.map((o) => ({ region: o.origin, weight: o.share * weights.write })),
+  ];
+  const preference = (c: Candidate) =>
+    keyOf(c) === currentKey
+      ? Number.MIN_SAFE_INTEGER
+      : Math.round(
+          Object.entries(c.placement).reduce(
+            (sum, [region, entry]) =>
+              sum +
+              totalOf(roleCounts(entry)) *
+                demand.reduce((near, o) => near + o.weight * net.rtt(o.region, region), 0),
+            0,
+          ) * 100,
+        );
   const roles: Role[] = ["voters", ...(domain.roles ?? []).filter((r) => r !== "voters")];
   let best: BruteForceBest | undefined;
   let feasible = 0;
@@ -108,6 +143,7 @@ export function bruteForce(
           best === undefined ||
           costCents - best.costCents ||
           latencyHundredths - best.latencyHundredths ||
+          preference(c) - preference(best.candidate) ||
           byText(keyOf(c), keyOf(best.candidate));
         if (best === undefined || (better as number) < 0)
           best = { candidate: c, costCents, latencyHundredths, feasible, total };

@@ -111,7 +111,8 @@ describe("solve finds the brute-force optimum", () => {
       const chosen = solution.chosen!;
       expect(Math.round(chosen.costUsdPerMonth * 100)).toBe(brute!.costCents);
       expect(Math.round(chosen.latencyMs * 100)).toBe(brute!.latencyHundredths);
-      // Same placement too: ties are broken by the same key (the leader only where there is one).
+      // Same placement too: ties are broken by the same rule (the current placement, then replicas
+      // nearest the demand, then the key; the leader only where there is one).
       if (store.replication === "leaderless" || store.replication === "multi-leader")
         expect(chosen.placement).toEqual(brute!.candidate.placement);
       else
@@ -287,5 +288,43 @@ describe("trade", () => {
       }) as never;
     expect(trade(scored(100, 19.4), scored(100.001, 19.38))).toBe("±$0.00/month, ±0 ms weighted p99");
     expect(trade(scored(100, 19.4), scored(98, 21))).toBe("−$2.00/month, +1.6 ms weighted p99");
+  });
+});
+
+describe("placements equally good by cost and latency", () => {
+  // A 3-voter store led from us-east-2: the third voter commits nothing while the other two are
+  // up, so any region ties on both figures. solve chose af-south-1 (first by name) for a US-only
+  // app, and --write then wrote that move, which diff calls destructive.
+  // The shipped tails (measured jitter), not the formula tests' flat factor: as `topoplan solve` runs.
+  const model = build({
+    model: { tailFactor: undefined },
+    users: { "us-east-1": 0.5, "us-west-2": 0.5 },
+    datastores: {
+      orders: {
+        replication: "consensus",
+        consistency: "strong",
+        replicas: 3,
+        placement: { "us-east-1": 1, "us-east-2": 1, "us-west-2": 1 },
+        leader: "us-east-2",
+        survive: "region",
+        traffic: { readsPerSec: 2000, writesPerSec: 200, itemBytes: 1024 },
+        slo: { availability: 0.999, readP99Ms: 100, writeP99Ms: 150 },
+        deploy: { target: "kubernetes", engine: "cockroachdb" },
+      },
+    },
+  });
+  const solution = solve(model, { explain: false, top: 3 }).datastores[0]!;
+
+  it("keep the current placement", () => {
+    expect(solution.chosen!.placement).toEqual({ "us-east-1": 1, "us-east-2": 1, "us-west-2": 1 });
+    expect(solution.chosen!.leader).toBe("us-east-2");
+  });
+
+  it("rank the others by how near their replicas are to the demand, not by name", () => {
+    const third = (p: Record<string, unknown>) =>
+      Object.keys(p).find((r) => r !== "us-east-1" && r !== "us-east-2");
+    const next = solution.alternatives.map((a) => third(a.placement));
+    expect(next).not.toContain("af-south-1");
+    expect(next.every((r) => r !== undefined && /^(us|ca)-/.test(r))).toBe(true);
   });
 });

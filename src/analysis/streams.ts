@@ -302,44 +302,83 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
 }
 
 /**
- * Follower copies within each region cross zones: (replicas − 1) per message; each live cluster's
- * records also cross to every mirror region (MirrorMaker 2 / MSK Replicator copy them once).
- * Clients cross zones too: producers send each record to its partition's leader, and every
- * consumer of the region reads it from the leader (no follower fetching is configured), a share
- * `crossZoneShare` of them from another zone — billed on MSK as on Kubernetes (MSK bills data in
- * and out of the cluster at EC2 rates; only broker-to-broker traffic is free).
+ * Where a stream's bytes go, per second. Producers: each producer origin (producerOrigins) sends
+ * its share of the traffic to its nearest live cluster, as produce latency routes it — across
+ * regions when that cluster is elsewhere. Each cluster: follower copies across its zones,
+ * (replicas − 1) per message it takes, and what it takes once to every mirror region (MirrorMaker
+ * 2 / MSK Replicator copy what the source cluster received). Consumers: each consuming service (a
+ * consumer group) reads each cluster's records once, as end-to-end latency delivers them: in its
+ * region that holds a copy (the cluster's or a mirror's) nearest the cluster, else in its region
+ * nearest the cluster, across regions from the nearest copy. Clients cross zones too: producers
+ * send each record to its partition's leader and consumers read from the leaders (no follower
+ * fetching is configured), a share `crossZoneShare` of them from another zone — billed on MSK as
+ * on Kubernetes (MSK bills data in and out of the cluster at EC2 rates; only broker-to-broker
+ * traffic is free).
  */
-export function streamFlows(model: Model, ev: StreamEvaluator, net?: NetworkView): Flow[] {
+export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView): Flow[] {
   const { stream } = ev;
   const traffic = stream.traffic;
   if (traffic === undefined || ev.liveRegions.length === 0) return [];
-  const perRegion = (traffic.messagesPerSec * traffic.messageBytes) / ev.liveRegions.length;
-  const mirrored = ev.liveRegions.flatMap((region) =>
-    stream.mirrorRegions
-      .filter((m) => m !== region && (net === undefined || (net.regionUp(m) && net.connected(region, m))))
-      .map((m) => ({ component: stream.name, from: region, to: m, bytesPerSec: perRegion })),
-  );
-  // Consumers reading in each region: the consuming services that run there.
-  const readers = (region: string) =>
-    stream.consumers.filter((name) => modelIndex(model).service(name)?.regions.includes(region) === true)
-      .length;
+  const total = traffic.messagesPerSec * traffic.messageBytes;
+  const flows: Flow[] = [];
+  const flow = (from: string, to: string, bytesPerSec: number, unbilled = false) => {
+    if (bytesPerSec > 0)
+      flows.push({ component: stream.name, from, to, bytesPerSec, ...(unbilled ? { unbilled: true } : {}) });
+  };
+  const reachable = (from: string, regions: readonly string[]) =>
+    nearest(
+      from,
+      regions.filter((r) => net.connected(from, r)),
+      net,
+    )?.region;
+  // Client bytes at each region's brokers: what producers send there and consumers read there.
+  const atBrokers = new Map<string, number>();
+  const client = (region: string, bytes: number) =>
+    atBrokers.set(region, (atBrokers.get(region) ?? 0) + bytes);
+  // What each live cluster takes: its producers' shares, routed as produce latency routes them.
+  const taken = new Map<string, number>();
+  for (const origin of producerOrigins(model, stream, net)) {
+    const cluster = reachable(origin.region, ev.liveRegions);
+    if (cluster === undefined) continue;
+    const bytes = total * origin.share;
+    taken.set(cluster, (taken.get(cluster) ?? 0) + bytes);
+    client(cluster, bytes);
+    if (cluster !== origin.region) flow(origin.region, cluster, bytes);
+  }
+  // MSK bills no data transfer between the brokers of a cluster (Amazon MSK pricing page).
+  const brokersFree = stream.deploy.target === "aws" && stream.deploy.service === "msk";
+  const copies = new Map<string, string[]>();
+  for (const region of ev.liveRegions) {
+    const own = taken.get(region) ?? 0;
+    const mirrors = stream.mirrorRegions.filter(
+      (m) => m !== region && net.regionUp(m) && net.connected(region, m),
+    );
+    copies.set(region, [region, ...mirrors]);
+    flow(region, region, own * (stream.replicas - 1), brokersFree);
+    for (const m of mirrors) flow(region, m, own);
+  }
+  for (const name of stream.consumers) {
+    const live = (modelIndex(model).service(name)?.regions ?? []).filter((r) => net.regionUp(r));
+    for (const [cluster, held] of copies) {
+      const bytes = taken.get(cluster) ?? 0;
+      if (bytes === 0) continue;
+      const local = reachable(
+        cluster,
+        live.filter((r) => held.includes(r)),
+      );
+      if (local !== undefined) {
+        client(local, bytes);
+        continue;
+      }
+      const reader = reachable(cluster, live);
+      const from = reader === undefined ? undefined : reachable(reader, held);
+      if (reader !== undefined && from !== undefined) flow(from, reader, bytes);
+    }
+  }
   // Where topoplan runs the brokers (an external stream's clients are its owner's business).
   const billed = stream.deploy.target === "kubernetes" || stream.deploy.target === "aws";
-  const clients = ev.liveRegions.flatMap((region) => {
-    const share = billed ? crossZoneShare(stream.zones[region]?.length ?? 1) : 0;
-    const bytesPerSec = perRegion * (1 + readers(region)) * share;
-    return bytesPerSec > 0 ? [{ component: stream.name, from: region, to: region, bytesPerSec }] : [];
-  });
-  return [
-    ...ev.liveRegions.map((region) => ({
-      component: stream.name,
-      from: region,
-      to: region,
-      bytesPerSec: perRegion * (stream.replicas - 1),
-      // MSK bills no data transfer between the brokers of a cluster (Amazon MSK pricing page).
-      ...(stream.deploy.target === "aws" && stream.deploy.service === "msk" ? { unbilled: true } : {}),
-    })),
-    ...clients,
-    ...mirrored,
-  ];
+  if (billed)
+    for (const [region, bytes] of atBrokers)
+      flow(region, region, bytes * crossZoneShare(stream.zones[region]?.length ?? 1));
+  return flows;
 }

@@ -49,7 +49,7 @@ export function datastoreOracle(model: Model, name: string, regions: readonly st
         const ev = evaluateDatastore(ds, net, writeDemand(model, ds.name, net));
         return [...datastoreFlows(ev), ...clientFlows(model, ev, net)];
       }),
-    ...model.streams.flatMap((stream) => streamFlows(model, evaluateStream(stream, net))),
+    ...model.streams.flatMap((stream) => streamFlows(model, evaluateStream(stream, net), net)),
   ];
   for (const flow of otherFlows) {
     const key = `${flow.from}|${flow.to}`;

@@ -27,11 +27,12 @@ export const survival: Rule = {
       majority = false,
       readsAtPrimary = false,
       datastore?: string,
+      allVote = false,
     ) => {
       if (survival.meetsGoal) return;
       const check = survival.goal === "region" ? survival.region : survival.zone;
       const domain = check.worstDomain ?? `one ${survival.goal}`;
-      const said = explain(survival, check, domain, replicas, allAck, majority, readsAtPrimary);
+      const said = explain(survival, check, domain, replicas, allAck, majority, readsAtPrimary, allVote);
       findings.push({
         path: `${path}.${field}`,
         message: `survive: ${survival.goal} does not hold: ${said.message}`,
@@ -64,6 +65,8 @@ export const survival: Rule = {
         store.replication === "consensus",
         store.readsAtPrimary,
         store.name,
+        // Every replica votes: the majority is of the count given.
+        store.placement.every((p) => p.readOnly === 0),
       );
     }
     for (const stream of model.streams) {
@@ -91,6 +94,7 @@ function explain(
   allAck: boolean,
   majority: boolean,
   readsAtPrimary: boolean,
+  allVote = false,
 ): { message: string; fix: string; placement?: boolean } {
   const orZone = survival.goal === "region" ? ", or set survive: zone" : "";
   if (check.noLeader)
@@ -121,6 +125,25 @@ function explain(
           fix: `add or spread replicas so a read quorum outlives any one ${survival.goal}, or lower the read quorum${orZone}`,
           placement: true,
         };
+  // Consensus below the recommended count (region: 5 over 3 regions, CockroachDB's region goal)
+  // survives a region already when its replicas are spread so a majority is outside every region:
+  // the same count spread is the smallest fix (3 as 1 + 1 + 1), the recommended one the sturdier.
+  const spreadMost = replicas - (Math.floor(replicas / 2) + 1);
+  if (
+    majority &&
+    allVote &&
+    survival.goal === "region" &&
+    replicas < survival.minReplicas &&
+    spreadMost >= 1
+  ) {
+    const spreadRegions = Math.ceil(replicas / spreadMost);
+    const most = survival.minReplicas - (Math.floor(survival.minReplicas / 2) + 1);
+    return {
+      message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; a majority must stay outside every region: ${replicas} over at least ${plural(spreadRegions, "region")} with at most ${spreadMost} in any one`,
+      fix: `spread the ${plural(replicas, "replica")} over at least ${plural(spreadRegions, "region")} with at most ${spreadMost} in any one, or place ${survival.minReplicas} over at least ${domains(survival)} with at most ${most} in any one (CockroachDB's region goal: a zone can fail too after a region is lost)${orZone}`,
+      placement: true,
+    };
+  }
   // A majority grows with the count; a fixed write quorum (primary-replica, leaderless, a
   // stream's minInSync) does not.
   const quorumAtMinimum = majority ? Math.floor(survival.minReplicas / 2) + 1 : check.quorum;

@@ -84,8 +84,8 @@ describeRule(survival, {
         {
           path: "datastores.accounts.placement",
           message:
-            "survive: region does not hold: losing eu-west-1 leaves 1 of 3 replicas and a quorum needs 2; region survival needs at least 5 replicas over 3 regions",
-          fix: "place at least 5 replicas over at least 3 regions with at most 2 in any one region, or set survive: zone; `topoplan solve <spec> --datastore accounts --replicas auto` finds the cheapest such placement that also meets the store's SLOs and residency",
+            "survive: region does not hold: losing eu-west-1 leaves 1 of 3 replicas and a quorum needs 2; a majority must stay outside every region: 3 over at least 3 regions with at most 1 in any one",
+          fix: "spread the 3 replicas over at least 3 regions with at most 1 in any one, or place 5 over at least 3 regions with at most 2 in any one (CockroachDB's region goal: a zone can fail too after a region is lost), or set survive: zone; `topoplan solve <spec> --datastore accounts --replicas auto` finds the cheapest such placement that also meets the store's SLOs and residency",
         },
         {
           path: "streams.clicks.replicas",

@@ -32,8 +32,11 @@ export async function policyFlags(args: ParsedArgs): Promise<PolicyFlags> {
   const rulesFile = stringFlag(args, "rules");
   if (rulesFile !== undefined) await checkRulesFile(rulesFile);
   const { loadPolicyConfig } = await import("../policy-config/load.js");
+  // Without --rules the rules that run are known now: a file's shape problems and its unknown rule
+  // ids come out together (with --rules, the ids are checked once the module is loaded).
+  const known = rulesFile === undefined ? (await import("../../policies/registry.js")).RULES : undefined;
   return {
-    options: policyConfig === undefined ? {} : { fileConfig: await loadPolicyConfig(policyConfig) },
+    options: policyConfig === undefined ? {} : { fileConfig: await loadPolicyConfig(policyConfig, known) },
     ...(rulesFile === undefined ? {} : { rulesFile }),
   };
 }

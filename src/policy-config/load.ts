@@ -1,15 +1,18 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import type { z } from "zod";
+import { checkPolicyConfig } from "../../policies/config.js";
+import type { Rule } from "../../policies/types.js";
 import { CONTROL_CHARACTERS, describeControl } from "../diagnostics/control.js";
 import { type Diagnostic, InputError, type PathSegment } from "../diagnostics/diagnostic.js";
+import { closest } from "../diagnostics/suggest.js";
 import { yamlLocator } from "../report/locate/yaml.js";
 import { parseJson } from "../spec/load/json.js";
 import { utf8Text } from "../spec/load/utf8.js";
 import { parseYaml } from "../spec/load/yaml.js";
 import { PolicySettings } from "../spec/schema/policies.js";
 import { inFile, toPolicyConfig } from "./merge.js";
-import type { ConfigPlace, PolicyConfigFile } from "./types.js";
+import type { ConfigPlace, PolicyConfig, PolicyConfigFile } from "./types.js";
 
 const PARSERS: Readonly<Record<string, (text: string, file: string) => unknown>> = {
   ".yaml": parseYaml,
@@ -26,7 +29,11 @@ function problem(path: string, message: string, fix: string): InputError {
  * ids and settings are checked later, against the rules that run; every problem, now or then, names
  * the file, the path in it and its line.
  */
-export async function loadPolicyConfig(file: string): Promise<PolicyConfigFile> {
+export async function loadPolicyConfig(
+  file: string,
+  /** The rules that will run, when known now (no --rules): a file that fails its shape is checked against them too. */
+  rules?: readonly Rule[],
+): Promise<PolicyConfigFile> {
   if ((await stat(file).catch(() => undefined))?.isDirectory())
     throw problem("--policy-config", `${file} is a directory`, "name the configuration file inside it");
   const parse = PARSERS[extname(file).toLowerCase()];
@@ -50,8 +57,16 @@ export async function loadPolicyConfig(file: string): Promise<PolicyConfigFile> 
   // Every problem in one run: the hidden characters and the shape together.
   const hidden = controlCharacters(data, at);
   const result = PolicySettings.safeParse(data);
-  const shape = result.success ? [] : result.error.issues.map((issue) => issueDiagnostic(at, issue));
-  if (hidden.length > 0 || !result.success) throw new InputError([...hidden, ...shape]);
+  const shape = result.success ? [] : result.error.issues.map((issue) => issueDiagnostic(at, issue, data));
+  if (hidden.length > 0 || !result.success) {
+    // Every problem in one run: the rule ids and settings of what could be read, too (they are
+    // otherwise checked once the shape holds, and would come out a round later).
+    const named =
+      rules === undefined
+        ? []
+        : checkPolicyConfig(readable(data), rules, at).filter((d) => !shape.some((s) => s.path === d.path));
+    throw new InputError([...hidden, ...shape, ...named]);
+  }
   return { name: file, config: toPolicyConfig(result.data as Readonly<Record<string, unknown>>), at };
 }
 
@@ -71,15 +86,50 @@ function placesIn(file: string, text: string, wrapped: boolean): ConfigPlace {
   };
 }
 
-function issueDiagnostic(at: ConfigPlace, issue: z.core.$ZodIssue): Diagnostic {
+function issueDiagnostic(at: ConfigPlace, issue: z.core.$ZodIssue, data: unknown): Diagnostic {
   const segments = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
+  // A value outside a choice (`severity: { survival: warnig }`): the nearest one, as for rule ids.
+  const choices = issue.code === "invalid_value" ? issue.values.map(String) : undefined;
+  const input = segments.reduce<unknown>(
+    (value, key) =>
+      value !== null && typeof value === "object" ? (value as Record<PathSegment, unknown>)[key] : undefined,
+    data,
+  );
+  const near = choices === undefined || typeof input !== "string" ? undefined : closest(input, choices);
   return {
     code: "policy/config",
     severity: "error" as const,
     ...at(segments),
-    message: issue.message,
-    fix: 'the file has the shape of the spec\'s policies block: { "bandwidth.headroom": 0.7, disabled: [...], severity: {...}, suppress: [{ rule, path, reason }] }',
+    message:
+      choices === undefined
+        ? issue.message
+        : `${typeof input === "string" ? `"${input}" is not` : "not"} one of ${choices.map((c) => `"${c}"`).join(", ")}${near === undefined ? "" : `: did you mean "${near}"?`}`,
+    fix:
+      near !== undefined
+        ? `write "${near}"`
+        : 'the file has the shape of the spec\'s policies block: { "bandwidth.headroom": 0.7, disabled: [...], severity: {...}, suppress: [{ rule, path, reason }] }',
   };
+}
+
+/** What of a configuration that fails its shape can still be read: rule ids and settings to check. */
+function readable(data: unknown): PolicyConfig {
+  const block =
+    data !== null && typeof data === "object" && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : {};
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  const severity =
+    block.severity !== null && typeof block.severity === "object" && !Array.isArray(block.severity)
+      ? Object.fromEntries(Object.keys(block.severity).map((id) => [id, "error" as const]))
+      : {};
+  const suppress = (Array.isArray(block.suppress) ? block.suppress : []).flatMap((s) =>
+    s !== null && typeof s === "object" && typeof (s as { rule?: unknown }).rule === "string"
+      ? [{ rule: (s as { rule: string }).rule, path: "", reason: "" }]
+      : [{ rule: "", path: "", reason: "" }],
+  );
+  // Suppressions keep their index (the path names it); one without a rule id is the shape's problem.
+  return toPolicyConfig({ ...block, disabled: strings(block.disabled), severity, suppress });
 }
 
 /**

@@ -247,6 +247,38 @@ describe("--policy-config and --rules", () => {
     ]);
   });
 
+  it("a file with shape problems and unknown ids reports them all in one run, a near choice named", async () => {
+    // A fresh user's file: two shape problems came first, the unknown rule and setting a run later.
+    const file = join(dir, "four.yaml");
+    writeFileSync(
+      file,
+      [
+        "disabled: [partition-test]",
+        "bandwith.headroom: 0.8",
+        "severity:",
+        "  survival: warnig",
+        "suppress:",
+        "  - { rule: latency-slo, path: datastores.a.slo.readP99Ms, reason: short }",
+        "",
+      ].join("\n"),
+    );
+    const error = await loadPolicyConfig(file, RULES).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    const found = (error as InputError).diagnostics.map((d) => [d.path, d.message]);
+    expect(found).toEqual([
+      [
+        `${file}:severity.survival`,
+        '"warnig" is not one of "error", "warning", "info": did you mean "warning"?',
+      ],
+      [`${file}:suppress[0].reason`, expect.stringContaining("at least 10 characters")],
+      [`${file}:disabled[0]`, 'unknown rule "partition-test": did you mean "partition-tests"?'],
+      [`${file}:["bandwith.headroom"]`, expect.stringContaining('did you mean "bandwidth.headroom"?')],
+    ]);
+  });
+
   it("problems in the file carry its line and column, in a bare block and under `policies:`", async () => {
     const model = modelOf(spec());
     const located = async (name: string, text: string) => {

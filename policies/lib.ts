@@ -4,7 +4,6 @@ import { ENGINE_CAPABILITIES } from "../src/engines/capabilities.js";
 import { modelIndex } from "../src/model/model-index.js";
 import type { Model, ResolvedComponent, ResolvedDatastore, ResolvedService } from "../src/model/types.js";
 import { byText } from "../src/order.js";
-import { truncated } from "../src/report/numbers.js";
 
 /** Helpers shared by the rules: number formatting, the call graph, catalog look-ups. */
 
@@ -17,14 +16,6 @@ export function ms(value: number): string {
   return `${num(value)} ms`;
 }
 
-/**
- * 0.9995 → `99.95%`; enough digits to tell SLO targets apart (at most 4 decimals), cut rather than
- * rounded so a predicted figure below its target never prints as the target itself.
- */
-export function percent(fraction: number): string {
-  return `${+truncated(fraction * 100, 4)}%`;
-}
-
 /** A share of capacity as people read it: 0.82739 → `82.7%` (one decimal; thresholds are whole percents). */
 export function utilisation(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
@@ -35,6 +26,7 @@ export function usd(value: number): string {
   return `$${Math.round(value).toLocaleString("en-US")}`;
 }
 
+export { percent } from "../src/report/numbers.js";
 export { list } from "../src/report/words.js";
 
 export function plural(count: number, noun: string, suffix = "s"): string {

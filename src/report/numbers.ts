@@ -17,6 +17,15 @@ export function truncated(x: number, digits: number): string {
   return text.slice(0, text.length - 6 - (digits === 0 ? 1 : 0));
 }
 
+/**
+ * 0.9995 → `99.95%`; enough digits to tell SLO targets apart (at most 4 decimals), cut rather than
+ * rounded so a predicted figure below its target never prints as the target itself. The findings
+ * and the PR comment's SLO table print availabilities with it alike.
+ */
+export function percent(fraction: number): string {
+  return `${+truncated(fraction * 100, 4)}%`;
+}
+
 /** A non-negative `x` rounded up at `digits` decimals, like `toFixed` (the same 6 guard digits). */
 export function roundedUp(x: number, digits: number): string {
   const cut = truncated(x, digits);

@@ -45,6 +45,17 @@ const report = (findings: Diagnostic[]): CheckReport => ({
 });
 
 describe("Markdown report", () => {
+  it("cuts a predicted availability as the findings do, never rounding it up to its target", () => {
+    // 99.98969% printed 99.9897% in the SLO table and 99.9896% in the finding beside it.
+    const cut: CheckReport = {
+      ...report([]),
+      analysis: stubAnalysis(model, { services: { api: { availability: 0.9998969 } } }),
+    };
+    expect(renderMarkdown(cut, { model })).toContain(
+      "| `services.api` | availability | 99.9% | 99.9896% | ✅ |",
+    );
+  });
+
   it("verdict, findings, SLO table with predictions, and the diagram", () => {
     const text = renderMarkdown(report([finding(0)]), { model });
     expect(text.split("\n").slice(0, 3)).toEqual([

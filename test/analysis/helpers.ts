@@ -28,3 +28,38 @@ export const kth = (values: readonly number[], k: number): number =>
   [...values].sort((a, b) => a - b)[k - 1]!;
 
 export const XZ = 1;
+
+/**
+ * A Kafka stream `orders` with clusters in eu-west-1 and us-east-1 (80 Mbit/s of traffic), its
+ * producer service `producer` and consumer service `consumer` given by `services`; `extra` changes
+ * the stream.
+ */
+export const streamWithClients = (extra: Record<string, unknown>, services: Record<string, unknown>) =>
+  build({
+    users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+    streams: {
+      orders: {
+        regions: ["eu-west-1", "us-east-1"],
+        partitions: 12,
+        replicas: 3,
+        minInSync: 2,
+        delivery: "at-least-once",
+        producers: ["producer"],
+        consumers: ["consumer"],
+        // 10,000 messages of 1 kB a second: 80 Mbit/s.
+        traffic: { messagesPerSec: 10_000, messageBytes: 1_000 },
+        retentionHours: 24,
+        deploy: { target: "kubernetes", engine: "kafka", storageGi: 100 },
+        ...extra,
+      },
+    },
+    services,
+  } as never);
+
+/** A service in `regions` that produces to or consumes `orders`. */
+export const service = (regions: string[], op: "produce" | "consume") => ({
+  regions,
+  processingMs: 1,
+  calls: [{ to: "orders", op, timeoutMs: 1000, retries: 0 }],
+  deploy: { target: "kubernetes", image: `x/${op}:1` },
+});

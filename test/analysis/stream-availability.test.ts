@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
 import { sloRows } from "../../src/report/markdown.js";
-import { build } from "./helpers.js";
+import { build, service, streamWithClients } from "./helpers.js";
 
 const pZ = 0.001;
 const pR = 0.0001;
@@ -90,38 +90,10 @@ describe("an unavailable stream is reported unavailable, not faster", () => {
 
 describe("a stream whose producers are all down", () => {
   // The cluster in eu-west-1 and us-east-1, its only producer in eu-west-1, which fails.
-  const model = build({
-    users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
-    streams: {
-      orders: {
-        regions: ["eu-west-1", "us-east-1"],
-        partitions: 12,
-        replicas: 3,
-        minInSync: 2,
-        delivery: "at-least-once",
-        producers: ["producer"],
-        consumers: ["consumer"],
-        traffic: { messagesPerSec: 1000, messageBytes: 1000 },
-        retentionHours: 24,
-        slo: { endToEndP99Ms: 2000 },
-        deploy: { target: "kubernetes", engine: "kafka", storageGi: 100 },
-      },
-    },
-    services: {
-      producer: {
-        regions: ["eu-west-1"],
-        processingMs: 1,
-        calls: [{ to: "orders", op: "produce", timeoutMs: 1000, retries: 0 }],
-        deploy: { target: "kubernetes", image: "x/p:1" },
-      },
-      consumer: {
-        regions: ["us-east-1"],
-        processingMs: 1,
-        calls: [{ to: "orders", op: "consume", timeoutMs: 1000, retries: 0 }],
-        deploy: { target: "kubernetes", image: "x/c:1" },
-      },
-    },
-  });
+  const model = streamWithClients(
+    { traffic: { messagesPerSec: 1000, messageBytes: 1000 }, slo: { endToEndP99Ms: 2000 } },
+    { producer: service(["eu-west-1"], "produce"), consumer: service(["us-east-1"], "consume") },
+  );
   const baseline = analyse(model);
   const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]));
   const orders = (a: ReturnType<typeof analyse>) => a.streams.find((s) => s.name === "orders")!;

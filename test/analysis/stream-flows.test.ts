@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
-import { build } from "./helpers.js";
+import { service, streamWithClients as stream } from "./helpers.js";
 
 /**
  * A stream's bytes follow its clients (src/analysis/streams.ts `streamFlows`): producers send to
@@ -9,33 +9,6 @@ import { build } from "./helpers.js";
  * clusters whatever the producers did, and no producer or consumer crossed a region.
  */
 const MBIT = 1e6 / 8;
-const stream = (extra: Record<string, unknown>, services: Record<string, unknown>) =>
-  build({
-    users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
-    streams: {
-      orders: {
-        regions: ["eu-west-1", "us-east-1"],
-        partitions: 12,
-        replicas: 3,
-        minInSync: 2,
-        delivery: "at-least-once",
-        producers: ["producer"],
-        consumers: ["consumer"],
-        // 10,000 messages of 1 kB a second: 80 Mbit/s.
-        traffic: { messagesPerSec: 10_000, messageBytes: 1_000 },
-        retentionHours: 24,
-        deploy: { target: "kubernetes", engine: "kafka", storageGi: 100 },
-        ...extra,
-      },
-    },
-    services,
-  } as never);
-const service = (regions: string[], op: "produce" | "consume") => ({
-  regions,
-  processingMs: 1,
-  calls: [{ to: "orders", op, timeoutMs: 1000, retries: 0 }],
-  deploy: { target: "kubernetes", image: `x/${op}:1` },
-});
 const link = (a: ReturnType<typeof analyse>, from: string, to: string) =>
   (a.links.find((l) => l.from === from && l.to === to)?.mbps ?? 0) * MBIT;
 

@@ -19,7 +19,7 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
       tokens: true,
     });
   } catch (error) {
-    throw usageError(command, (error as Error).message, `see \`topoplan ${command.name} --help\``);
+    throw usageError(command, ...unknownFlag(command, error as Error));
   }
   if (parsed.values.help) return parsed;
   refuseConflictingRepeats(command, parsed.tokens ?? []);
@@ -30,6 +30,23 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
     throw usageError(command, `unexpected argument "${parsed.positionals[max]}"`, `usage: ${command.usage}`);
   }
   return parsed;
+}
+
+/**
+ * parseArgs's refusal in the CLI's words: an unknown flag named with the nearest one this command
+ * takes (`--fromat` → `--format`), not Node's advice about positionals that start with `-`.
+ */
+function unknownFlag(command: Command, error: Error): [string, string] {
+  const help = `see \`topoplan ${command.name} --help\``;
+  const code = (error as NodeJS.ErrnoException).code;
+  const flag = /^Unknown option '(-{1,2}[^']*)'/.exec(error.message)?.[1];
+  if (code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION" || flag === undefined) return [error.message, help];
+  const flags = Object.keys({ ...command.options, help: {} }).map((name) => `--${name}`);
+  const near = closest(flag, flags);
+  return [
+    `unknown option ${flag}${near === undefined ? "" : `: did you mean ${near}?`}`,
+    near === undefined ? `${help} (options: ${flags.join(", ")})` : `use ${near}`,
+  ];
 }
 
 /**

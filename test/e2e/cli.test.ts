@@ -368,7 +368,15 @@ describe.concurrent("command line", () => {
   it.each([
     [["check"], "topoplan check  missing <spec>"],
     [["check", "a.yaml", "b.yaml"], 'topoplan check  unexpected argument "b.yaml"'],
-    [["check", "stacks/global-kv.ts", "--formt", "json"], "topoplan check  Unknown option '--formt'"],
+    [
+      ["check", "stacks/global-kv.ts", "--formt", "json"],
+      "topoplan check  unknown option --formt: did you mean --format?",
+    ],
+    [["check", "stacks/global-kv.ts", "--fromat", "json"], "fix: use --format"],
+    [
+      ["plan", "stacks/global-kv.ts", "--zzz"],
+      "fix: see `topoplan plan --help` (options: --format, --output",
+    ],
     [
       ["check", "stacks/global-kv.ts", "--format", "xml"],
       "topoplan check  --format must be one of text, json",

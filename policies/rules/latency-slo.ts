@@ -1,3 +1,4 @@
+import { endToEndMissing } from "../../src/analysis/streams.js";
 import type { LatencyProfile } from "../../src/analysis/types.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
 import { byText } from "../../src/order.js";
@@ -118,16 +119,21 @@ export const latencySlo: Rule = {
         continue;
       }
       const predicted = figures.endToEndP99Ms;
-      if (predicted === undefined) {
-        // No cluster takes produces: nothing is delivered, so no latency meets the SLO.
+      const missing = endToEndMissing(figures);
+      if (missing !== undefined) {
+        // Nothing is delivered, so no latency meets the SLO.
         findings.push({
           path: `${stream.path}.slo.endToEndP99Ms`,
-          message: `end-to-end p99 SLO ${ms(target)}: no cluster of the stream can take produces, nothing is delivered`,
-          fix: "run the stream's clusters where their regions are up (its placement), or drop endToEndP99Ms",
+          message: `end-to-end p99 SLO ${ms(target)}: ${missing}, nothing is delivered`,
+          fix: figures.unavailable
+            ? "run the stream's clusters where their regions are up (its placement), or drop endToEndP99Ms"
+            : "give the stream a cluster its producers reach (its regions, or the links between them), or drop endToEndP99Ms",
           data: { sloMs: target },
         });
         continue;
       }
+      // Every producer down: nothing is produced, so nothing is late.
+      if (predicted === undefined) continue;
       if (predicted <= target) continue;
       findings.push({
         path: `${stream.path}.slo.endToEndP99Ms`,

@@ -3,7 +3,7 @@ import { lostWithZone } from "../model/placement.js";
 import type { ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
-import { linkLag, pathLoads, pipelineOf } from "./lag.js";
+import { linkLag, OVERLOAD_HORIZON_MS, pathLoads, pipelineOf } from "./lag.js";
 import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import { observerRegions, primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
@@ -58,7 +58,11 @@ export function withFailover(
   const check = survival.goal === "zone" ? survival.zone : survival.region;
   // An engine that promotes only inside the primary's region never survives losing that region,
   // whatever the count: that is the reason to give (a count or spread to add would not help).
-  const engineBound = survival.goal === "region" && ds.failoverInLeaderRegion === true;
+  // Only with replicas outside it: with none, the count (more regions) is the reason.
+  const engineBound =
+    survival.goal === "region" &&
+    ds.failoverInLeaderRegion === true &&
+    ds.placement.some((p) => p.region !== ds.leader && p.voters + p.readOnly > 0);
   if (!engineBound && !survival.meetsGoal && (check.replicasLeft < check.quorum || check.noLeader === true))
     return survival;
   const needed = survival.goal === "zone" ? zoneOperator(ds, failover) : regionOperator(ds, failover);
@@ -196,21 +200,28 @@ export function dataLoss(
   const zoneOnly = leaderBased && net.regionUp(from) && !failedRegions.has(from);
   const durable = zoneOnly ? !quorumFitsInSlots(ds, lostSlots) : !quorumFitsIn(ds, from);
   const takesOver = !leaderBased || effectiveLeader !== undefined;
+  // Cut off from it (a partition beside the loss), a region falls behind for as long as the
+  // partition lasted: quoted, like an unbounded lag, as one hour.
   const lagTo = (region: string) =>
-    linkLag(
-      { p50Ms: net.rtt(from, region), p99Ms: net.rtt99(from, region) },
-      ds.traffic?.itemBytes ?? 1024,
-      pathLoads(links, net.route, from, region),
-      pipelineOf(ds),
-    ).p99Ms;
+    net.connected(from, region)
+      ? linkLag(
+          { p50Ms: net.rtt(from, region), p99Ms: net.rtt99(from, region) },
+          ds.traffic?.itemBytes ?? 1024,
+          pathLoads(links, net.route, from, region),
+          pipelineOf(ds),
+        ).p99Ms
+      : OVERLOAD_HORIZON_MS;
   // Single-leader: the new leader. Others: a write is held only in the lost region until it
-  // reaches any other live one, so the survivor it reaches first (not the first by name).
+  // reaches any other live one holding data (a witness keeps none), so the one it reaches first
+  // (not the first by name).
   const to =
     effectiveLeader ??
     (leaderBased
       ? undefined
       : nearestBy(
-          ds.regions.filter((r) => r !== from && net.regionUp(r)),
+          ds.placement
+            .filter((p) => p.voters + p.readOnly > 0 && p.region !== from && net.regionUp(p.region))
+            .map((p) => p.region),
           lagTo,
         ));
   let windowMs = 0;

@@ -76,12 +76,14 @@ function analyseKeeping(
     const kept = reuse?.stream(stream.name);
     if (kept !== undefined) return kept;
     const unavailable = ev.liveRegions.length === 0;
+    const origins = producerOrigins(model, stream, net);
     return {
       name: stream.name,
       path: stream.path,
-      produce: latencyProfile(producerOrigins(model, stream, net), ev.produce),
+      produce: latencyProfile(origins, ev.produce),
       // Nothing is delivered: no end-to-end figure (0 would read as instant).
       ...(unavailable ? { unavailable: true } : endToEnd(endToEndP99(model, ev, net))),
+      ...(origins.length === 0 && !unavailable ? { noProducer: true } : {}),
       survival: ev.survival,
       availability: Math.min(1 - model.settings.commonModeProbability, ev.availability),
       costUsdPerMonth: {

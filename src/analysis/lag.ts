@@ -98,7 +98,9 @@ export function oneWayMs(rtt: { readonly p50Ms: number; readonly p99Ms: number }
   p99Ms: number;
 } {
   const p50Ms = rtt.p50Ms / 2;
-  return { p50Ms, p99Ms: p50Ms + Math.max(0, rtt.p99Ms - rtt.p50Ms) };
+  const excess = rtt.p99Ms - rtt.p50Ms;
+  // An unreachable pair (Infinity both ways) stays unreachable, not NaN.
+  return { p50Ms, p99Ms: Number.isFinite(excess) ? p50Ms + Math.max(0, excess) : Number.POSITIVE_INFINITY };
 }
 
 /** {@link oneWayMs} from `from` to `to` on a network view. */

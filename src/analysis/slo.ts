@@ -1,4 +1,5 @@
 import { byText } from "../order.js";
+import { endToEndMissing } from "./streams.js";
 import type { Analysis, LatencyProfile, SloViolation } from "./types.js";
 
 /**
@@ -123,15 +124,15 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
   for (const stream of analysis.streams) {
     const slo = stream.slo ?? {};
     const endToEnd = stream.endToEndP99Ms;
-    // With every producer down there is nothing to time: the producers' loss is what is reported.
-    if (slo.endToEndP99Ms !== undefined && endToEnd === undefined && stream.unavailable) {
+    const missing = endToEndMissing(stream);
+    if (slo.endToEndP99Ms !== undefined && missing !== undefined) {
       // Nothing is delivered: the objective is missed, with no figure.
       out.push({
         component: stream.name,
         path: `${stream.path}.slo.endToEndP99Ms`,
         objective: "endToEndP99Ms",
         target: slo.endToEndP99Ms,
-        message: `end-to-end p99 target ${ms(slo.endToEndP99Ms)}: no cluster can take produces`,
+        message: `end-to-end p99 target ${ms(slo.endToEndP99Ms)}: ${missing}`,
       });
     } else if (slo.endToEndP99Ms !== undefined && endToEnd !== undefined && endToEnd > slo.endToEndP99Ms) {
       out.push({

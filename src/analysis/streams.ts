@@ -10,7 +10,7 @@ import type { NetworkView } from "./network.js";
 import { nearest } from "./replication/common.js";
 import type { Requirements } from "./replication/types.js";
 import { survivalCheck, worseCheck } from "./survival.js";
-import type { SurvivalAnalysis, SurvivalCheck } from "./types.js";
+import type { StreamAnalysis, SurvivalAnalysis, SurvivalCheck } from "./types.js";
 
 /**
  * A stream: one Kafka-like cluster per region, each partition's `replicas` spread over the
@@ -306,7 +306,8 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
  * its share of the traffic to its nearest live cluster, as produce latency routes it — across
  * regions when that cluster is elsewhere. Each cluster: follower copies across its zones,
  * (replicas − 1) per message it takes, and what it takes once to every mirror region (MirrorMaker
- * 2 / MSK Replicator copy what the source cluster received). Consumers: each consuming service (a
+ * 2 / MSK Replicator copy what the source cluster received), where the target cluster's followers
+ * copy it again (the same replication factor). Consumers: each consuming service (a
  * consumer group) reads each cluster's records once, as end-to-end latency delivers them: in its
  * region that holds a copy (the cluster's or a mirror's) nearest the cluster, else in its region
  * nearest the cluster, across regions from the nearest copy. Clients cross zones too: producers
@@ -355,7 +356,11 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
     );
     copies.set(region, [region, ...mirrors]);
     flow(region, region, own * (stream.replicas - 1), brokersFree);
-    for (const m of mirrors) flow(region, m, own);
+    // The mirror writes its copy into the target cluster's topic, which replicates it in turn.
+    for (const m of mirrors) {
+      flow(region, m, own);
+      flow(m, m, own * (stream.replicas - 1), brokersFree);
+    }
   }
   for (const name of stream.consumers) {
     const live = (modelIndex(model).service(name)?.regions ?? []).filter((r) => net.regionUp(r));
@@ -381,4 +386,18 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
     for (const [region, bytes] of atBrokers)
       flow(region, region, bytes * crossZoneShare(stream.zones[region]?.length ?? 1));
   return flows;
+}
+
+/**
+ * Why a stream has no end-to-end figure, when that misses its objective: no cluster takes
+ * produces, or the producers that are up reach none. Undefined when it has one, or when every
+ * producer is down (nothing is produced, so nothing is late: the producers' loss is reported).
+ */
+export function endToEndMissing(
+  stream: Pick<StreamAnalysis, "endToEndP99Ms" | "unavailable" | "noProducer">,
+): string | undefined {
+  if (stream.endToEndP99Ms !== undefined) return undefined;
+  if (stream.unavailable) return "no cluster of the stream can take produces";
+  if (stream.noProducer) return undefined;
+  return "no producer that is up reaches a live cluster of the stream";
 }

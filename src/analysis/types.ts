@@ -220,6 +220,8 @@ export interface StreamAnalysis {
   readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };
   /** No region's cluster can take produces under the applied failures. */
   readonly unavailable?: boolean;
+  /** Every declared producer is down: nothing is produced, so nothing is late (no end-to-end figure). */
+  readonly noProducer?: boolean;
   readonly slo?: {
     readonly availability?: number | undefined;
     readonly endToEndP99Ms?: number | undefined;

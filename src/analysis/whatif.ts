@@ -8,6 +8,7 @@ import { loadedNetwork } from "./loaded.js";
 import { type NetworkView, networkView } from "./network.js";
 import { datastoreLatency, writeDemand } from "./origins.js";
 import { sloViolations } from "./slo.js";
+import { endToEndMissing } from "./streams.js";
 import type { Analysis, AnalysisChange, DataLoss, Failure, LatencyProfile, LinkLoad } from "./types.js";
 
 /** Latency changes smaller than this (ms) are noise from floating point, not news. */
@@ -183,13 +184,13 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
     latencyChanges(out, now.name, now.path, "produce", then.produce, now.produce);
     // An unavailable stream delivers nothing and has no end-to-end figure (the change above says so).
     const [before, after] = [then.endToEndP99Ms, now.endToEndP99Ms];
-    // Clusters up but every producer down: nothing to deliver, so no figure either.
+    // Clusters up but nothing delivered: every producer down, or none reaching a live cluster.
     if (before !== undefined && after === undefined && !now.unavailable)
       out.push({
         kind: "latency",
         component: now.name,
         path: now.path,
-        message: `end-to-end p99: ${ms(before)} → none (no producer is up)`,
+        message: `end-to-end p99: ${ms(before)} → none (${endToEndMissing(now) ?? "no producer is up"})`,
         from: before,
       });
     if (after !== undefined && (before === undefined || Math.abs(after - before) > EPSILON_MS))

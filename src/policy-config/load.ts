@@ -64,7 +64,10 @@ export async function loadPolicyConfig(
     const named =
       rules === undefined
         ? []
-        : checkPolicyConfig(readable(data), rules, at).filter((d) => !shape.some((s) => s.path === d.path));
+        : checkPolicyConfig(readable(data), rules, at).filter(
+            // The same problem said twice (a setting of the wrong type, a rule id the shape refused).
+            (d) => !shape.some((s) => s.path === d.path && s.message === d.message),
+          );
     throw new InputError([...hidden, ...shape, ...named]);
   }
   return { name: file, config: toPolicyConfig(result.data as Readonly<Record<string, unknown>>), at };
@@ -117,19 +120,29 @@ function readable(data: unknown): PolicyConfig {
     data !== null && typeof data === "object" && !Array.isArray(data)
       ? (data as Record<string, unknown>)
       : {};
-  const strings = (value: unknown) =>
-    Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  // Sparse where an item is unreadable: the rest keep their index (the path names it), and
+  // forEach skips the holes.
+  const sparse = <T>(value: unknown, keep: (item: unknown) => T | undefined): T[] => {
+    const out: T[] = [];
+    if (Array.isArray(value))
+      value.forEach((item, i) => {
+        const kept = keep(item);
+        if (kept !== undefined) out[i] = kept;
+      });
+    return out;
+  };
   const severity =
     block.severity !== null && typeof block.severity === "object" && !Array.isArray(block.severity)
       ? Object.fromEntries(Object.keys(block.severity).map((id) => [id, "error" as const]))
       : {};
-  const suppress = (Array.isArray(block.suppress) ? block.suppress : []).flatMap((s) =>
+  // A suppression without a rule id is the shape's problem alone.
+  const suppress = sparse(block.suppress, (s) =>
     s !== null && typeof s === "object" && typeof (s as { rule?: unknown }).rule === "string"
-      ? [{ rule: (s as { rule: string }).rule, path: "", reason: "" }]
-      : [{ rule: "", path: "", reason: "" }],
+      ? { rule: (s as { rule: string }).rule, path: "", reason: "" }
+      : undefined,
   );
-  // Suppressions keep their index (the path names it); one without a rule id is the shape's problem.
-  return toPolicyConfig({ ...block, disabled: strings(block.disabled), severity, suppress });
+  const disabled = sparse(block.disabled, (id) => (typeof id === "string" ? id : undefined));
+  return toPolicyConfig({ ...block, disabled, severity, suppress });
 }
 
 /**

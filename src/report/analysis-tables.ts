@@ -1,3 +1,4 @@
+import { endToEndMissing } from "../analysis/streams.js";
 import type { Analysis, AnalysisChange, LatencyProfile } from "../analysis/types.js";
 import { paint, type TextStyle } from "../diagnostics/format-text.js";
 import { modelIndex } from "../model/model-index.js";
@@ -206,7 +207,7 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
   for (const stream of analysis.streams) {
     out.push(
       "",
-      `  ${paint(stream.name, "bold", style)}  ${wrap(`end-to-end p99 ${stream.endToEndP99Ms === undefined ? `none (${stream.unavailable ? "no cluster takes produces" : "no producer is up"})` : `${fmtMs(stream.endToEndP99Ms)} ms`}, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`, " ".repeat(4 + stream.name.length), "      ").trimStart()}`,
+      `  ${paint(stream.name, "bold", style)}  ${wrap(`end-to-end p99 ${stream.endToEndP99Ms === undefined ? `none (${endToEndMissing(stream) ?? "no producer is up"})` : `${fmtMs(stream.endToEndP99Ms)} ms`}, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`, " ".repeat(4 + stream.name.length), "      ").trimStart()}`,
       latencyRows([["produce", stream.produce]]),
     );
   }

@@ -1,4 +1,5 @@
 import { analysisIndex } from "../analysis/analysis-index.js";
+import { endToEndMissing } from "../analysis/streams.js";
 import type { Analysis, LatencyProfile } from "../analysis/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/types.js";
@@ -114,13 +115,23 @@ export function sloRows(model: Model, analysis: Analysis | undefined): SloRow[] 
         component: stream.path,
         slo: "end-to-end p99",
         target: ms(stream.slo.endToEndP99Ms),
-        // An unavailable stream delivers nothing: no figure, and the objective is missed.
+        // Nothing delivered: no figure, and the objective missed — unless nothing was produced.
         predicted:
-          a === undefined ? "—" : a.endToEndP99Ms === undefined ? "nothing delivered" : ms(a.endToEndP99Ms),
+          a === undefined
+            ? "—"
+            : a.endToEndP99Ms !== undefined
+              ? ms(a.endToEndP99Ms)
+              : endToEndMissing(a) === undefined
+                ? "nothing produced"
+                : "nothing delivered",
         ok:
           a === undefined
             ? undefined
-            : a.endToEndP99Ms !== undefined && a.endToEndP99Ms <= stream.slo.endToEndP99Ms,
+            : a.endToEndP99Ms !== undefined
+              ? a.endToEndP99Ms <= stream.slo.endToEndP99Ms
+              : endToEndMissing(a) === undefined
+                ? undefined
+                : false,
       });
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SECONDS_PER_MONTH } from "../../src/analysis/bandwidth.js";
 import { analyse } from "../../src/analysis/index.js";
-import { linkLag } from "../../src/analysis/lag.js";
+import { linkLag, oneWayMs } from "../../src/analysis/lag.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { build, rtt, TAIL } from "./helpers.js";
 
@@ -137,6 +137,8 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     expect(idle.p99Ms).toBeCloseTo(oneWay99(r), 12);
     // The tail does not halve with the direction: the one-way p99 keeps the whole excess.
     expect(idle.p99Ms - idle.p50Ms).toBeCloseTo(pair.p99Ms - pair.p50Ms, 12);
+    // An unreachable pair stays unreachable (Infinity − Infinity is NaN).
+    expect(oneWayMs({ p50Ms: Infinity, p99Ms: Infinity })).toEqual({ p50Ms: Infinity, p99Ms: Infinity });
   });
 
   it("replica cost: one node per replica; Kubernetes pods from their requests (Fargate rates) + gp3", () => {

@@ -118,6 +118,35 @@ describe("a stream whose producers are all down", () => {
       false,
     );
     expect(sloViolations(failed, "serving").some((v) => v.component === "orders")).toBe(false);
+    expect(orders(failed).noProducer).toBe(true);
+    expect(sloRows(model, failed).find((r) => r.slo === "end-to-end p99")).toMatchObject({
+      predicted: "nothing produced",
+      ok: undefined,
+    });
+  });
+});
+
+describe("a stream whose producers are up but reach no cluster", () => {
+  // Its cluster in eu-west-1, its producer in us-east-1, the link between them cut.
+  const model = streamWithClients(
+    { regions: ["eu-west-1"], slo: { endToEndP99Ms: 2000 } },
+    { producer: service(["us-east-1"], "produce"), consumer: service(["eu-west-1"], "consume") },
+  );
+  const baseline = analyse(model);
+  const cut = analyse(model, parseFailures(model, ["link:eu-west-1/us-east-1"]));
+  const orders = (a: ReturnType<typeof analyse>) => a.streams.find((s) => s.name === "orders")!;
+
+  it("delivers nothing: its objective is broken, said as such (not 'no producer is up')", () => {
+    expect(orders(cut).noProducer).toBeUndefined();
+    expect(orders(cut).endToEndP99Ms).toBeUndefined();
+    const missed = sloViolations(cut, "serving").find((v) => v.component === "orders");
+    expect(missed?.message).toContain("no producer that is up reaches a live cluster");
+    const changes = compareAnalyses(baseline, cut).filter((c) => c.component === "orders");
+    expect(changes.map((c) => c.message).join("\n")).not.toContain("no producer is up");
+    expect(sloRows(model, cut).find((r) => r.slo === "end-to-end p99")).toMatchObject({
+      predicted: "nothing delivered",
+      ok: false,
+    });
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
+import { networkView } from "../../src/analysis/network.js";
+import { evaluateStream, streamFlows } from "../../src/analysis/streams.js";
 import { service, streamWithClients as stream } from "./helpers.js";
 
 /**
@@ -48,5 +50,20 @@ describe("a stream's inter-region bytes", () => {
       ),
     );
     expect(a.links.filter((l) => l.mbps > 0)).toEqual([]);
+  });
+});
+
+describe("a mirrored copy", () => {
+  it("is replicated again by the target cluster's followers (replicas − 1 across its zones)", () => {
+    const model = stream(
+      { mirrorRegions: ["eu-west-1", "us-east-1"] },
+      { producer: service(["eu-west-1"], "produce"), consumer: service(["us-east-1"], "consume") },
+    );
+    const net = networkView(model, []);
+    const flows = streamFlows(model, evaluateStream(model.streams[0]!, net), net);
+    const crossZone = (region: string) =>
+      flows.filter((f) => f.from === region && f.to === region).reduce((sum, f) => sum + f.bytesPerSec, 0);
+    // us-east-1 took nothing itself, yet its followers copy the 80 Mbit/s mirrored in: 2 × 10 MB/s.
+    expect(crossZone("us-east-1")).toBeGreaterThanOrEqual(2 * 10_000 * 1_000);
   });
 });

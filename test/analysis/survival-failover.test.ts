@@ -160,3 +160,17 @@ describe("an engine that fails over only inside the primary's region, survive: r
     expect(findings[0]!.fix).not.toMatch(/place at least/);
   });
 });
+
+describe("an engine that fails over only inside the primary's region, every replica there", () => {
+  it("is told the count: no replica is outside the region for an operator to promote", () => {
+    const { findings } = survivalOf(
+      store(
+        { "us-east-1": 3 },
+        { survive: "region", deploy: { target: "kubernetes", engine: "postgresql", storageGi: 10 } },
+      ),
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toMatch(/losing us-east-1 leaves 0 of 3 replicas/);
+    expect(findings[0]!.message).not.toContain("promotes a replica elsewhere");
+  });
+});

@@ -43,3 +43,35 @@ describe("the data-loss window of a multi-leader store", () => {
     expect(loss.windowMs).toBeLessThan(lag("eu-west-1"));
   });
 });
+
+describe("the data-loss window of a multi-leader store with a witness", () => {
+  const kv = resolveModel(
+    Topology.parse({
+      name: "m1",
+      users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+      datastores: {
+        kv: {
+          replication: "multi-leader",
+          consistency: "eventual",
+          replicas: 5,
+          placement: { "eu-west-1": 2, "us-east-1": 2, "eu-west-2": { witnesses: 1 } },
+          leaders: ["eu-west-1", "us-east-1"],
+          traffic: { readsPerSec: 1000, writesPerSec: 1000, itemBytes: 1024 },
+          deploy: { target: "kubernetes", image: "example/kv:1", port: 6379, storageGi: 10 },
+        },
+      },
+    }),
+  );
+  const window = (failures: string[]) =>
+    named(analyse(kv, parseFailures(kv, failures)), "kv").dataLoss!.windowMs;
+
+  it("runs to a region holding data: the witness in London keeps none (us-east-1, not eu-west-2)", () => {
+    // London is ~10 ms from Dublin, us-east-1 ~70: the window is the one-way lag across the Atlantic.
+    expect(window(["region:eu-west-1"])).toBeGreaterThan(30);
+  });
+
+  it("is quoted as an hour, not NaN or 0, when the lost region was cut off from every survivor", () => {
+    const cut = window(["region:eu-west-1", "link:eu-west-1/us-east-1", "link:eu-west-1/eu-west-2"]);
+    expect(cut).toBe(3_600_000);
+  });
+});

@@ -279,6 +279,24 @@ describe("--policy-config and --rules", () => {
     ]);
   });
 
+  it("an unreadable item keeps the others' indices, and a path the shape refuses may hold a second problem", async () => {
+    const file = join(dir, "partial.yaml");
+    writeFileSync(
+      file,
+      'suppress:\n  - "residency"\nseverity:\n  survivl: warnig\ndisabled: [5, "replication-lag-slo", "bogus-rule"]\n',
+    );
+    const error = (await loadPolicyConfig(file, RULES).catch((e: unknown) => e)) as InputError;
+    const found = error.diagnostics.map((d) => `${d.path}: ${d.message}`);
+    expect(found).toContainEqual(expect.stringMatching(/:disabled\[2\]: unknown rule "bogus-rule"/));
+    expect(found).toContainEqual(
+      expect.stringMatching(/:severity\.survivl: unknown rule "survivl": did you mean "survival"\?/),
+    );
+    expect(found).toContainEqual(expect.stringMatching(/:severity\.survivl: "warnig" is not one of/));
+    // A suppression that is not an object is the shape's problem alone (no `unknown rule ""`).
+    expect(found.filter((f) => f.includes("suppress[0]"))).toHaveLength(1);
+    expect(found.some((f) => f.includes('unknown rule ""'))).toBe(false);
+  });
+
   it("problems in the file carry its line and column, in a bare block and under `policies:`", async () => {
     const model = modelOf(spec());
     const located = async (name: string, text: string) => {

@@ -151,7 +151,11 @@ export const solveCommand: Command = {
       policyConfig === undefined
         ? {}
         : {
-            fileConfig: await (await import("../../policy-config/load.js")).loadPolicyConfig(policyConfig),
+            // solve takes no --rules: the rules that run are known now (every problem in one run).
+            fileConfig: await (await import("../../policy-config/load.js")).loadPolicyConfig(
+              policyConfig,
+              (await import("../../../policies/registry.js")).RULES,
+            ),
           };
 
     const replicas = replicaFlag(stringFlag(args, "replicas"));

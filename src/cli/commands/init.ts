@@ -87,13 +87,16 @@ function outsideRepository(dir: string, spec: string, root: string | undefined):
  * built (then the registry range it is).
  */
 function checkoutSpec(topoplanDir: string, dir: string): string | undefined {
-  if (topoplanDir.split(/[\\/]/).includes("node_modules")) return undefined;
+  if (installed(topoplanDir)) return undefined;
   try {
     return packageSpec(topoplanDir, dir);
   } catch {
     return undefined;
   }
 }
+
+/** Whether topoplan runs from an npm install (a folder under node_modules), not a checkout. */
+const installed = (topoplanDir: string) => topoplanDir.split(/[\\/]/).includes("node_modules");
 
 /** Whether anything is at `path`, a dangling symlink included. */
 const present = (path: string) => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
@@ -213,12 +216,18 @@ export const initCommand: Command = {
         ...files.map(([file]) => `  ${file}`),
         `  ${PULUMI_STATE_DIR}/ (Pulumi's local state, empty)`,
         "",
-        ...(checkout === undefined
-          ? []
-          : [
+        ...(checkout !== undefined
+          ? [
               `package.json installs topoplan from ${visibleLine(relative(process.cwd(), topoplan.dir) || ".")}, the checkout this command runs from (${checkout}); --from names another.`,
               "",
-            ]),
+            ]
+          : from === undefined && !installed(topoplan.dir)
+            ? [
+                // The checkout could not be used (not built, or the project is inside it).
+                `package.json asks the npm registry for topoplan ^${topoplan.version}, where it is not published yet: npm install will fail. Run init again with --from (a tarball npm pack made, or a built checkout outside the project).`,
+                "",
+              ]
+            : []),
         "Next:",
         ...(dir === process.cwd() ? [] : [`  cd ${visibleLine(relative(process.cwd(), dir))}`]),
         "  npm install",

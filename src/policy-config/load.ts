@@ -26,8 +26,9 @@ function problem(path: string, message: string, fix: string): InputError {
 
 /**
  * Reads a --policy-config file (YAML or JSON, the shape of the spec's `policies:` block). Unknown rule
- * ids and settings are checked later, against the rules that run; every problem, now or then, names
- * the file, the path in it and its line.
+ * ids and settings are checked against the rules that run: here with the shape's problems when
+ * `rules` is given and the shape fails, else later (policies/run.ts); every problem names the file,
+ * the path in it and its line.
  */
 export async function loadPolicyConfig(
   file: string,

@@ -232,5 +232,5 @@ export { sloViolations } from "./slo.js";
 export type * from "./types.js";
 export { compareAnalyses } from "./whatif.js";
 
-/** A stream's end-to-end figure, absent when nothing is produced. */
+/** A stream's end-to-end figure, absent when nothing is delivered (streams.ts endToEndMissing says why). */
 const endToEnd = (ms: number | undefined) => (ms === undefined ? {} : { endToEndP99Ms: ms });

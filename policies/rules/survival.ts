@@ -1,4 +1,5 @@
 import type { SurvivalAnalysis, SurvivalCheck } from "../../src/analysis/types.js";
+import { majority as majorityOf } from "../../src/model/placement.js";
 import { datastoreAnalysis, plural, streamAnalysis } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -128,7 +129,7 @@ function explain(
   // Consensus below the recommended count (region: 5 over 3 regions, CockroachDB's region goal)
   // survives a region already when its replicas are spread so a majority is outside every region:
   // the same count spread is the smallest fix (3 as 1 + 1 + 1), the recommended one the sturdier.
-  const spreadMost = replicas - (Math.floor(replicas / 2) + 1);
+  const spreadMost = replicas - majorityOf(replicas);
   if (
     majority &&
     allVote &&
@@ -137,7 +138,7 @@ function explain(
     spreadMost >= 1
   ) {
     const spreadRegions = Math.ceil(replicas / spreadMost);
-    const most = survival.minReplicas - (Math.floor(survival.minReplicas / 2) + 1);
+    const most = survival.minReplicas - majorityOf(survival.minReplicas);
     return {
       message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; a majority must stay outside every region: ${replicas} over at least ${plural(spreadRegions, "region")} with at most ${spreadMost} in any one`,
       fix: `spread the ${plural(replicas, "replica")} over at least ${plural(spreadRegions, "region")} with at most ${spreadMost} in any one, or place ${survival.minReplicas} over at least ${domains(survival)} with at most ${most} in any one (CockroachDB's region goal: a zone can fail too after a region is lost)${orZone}`,
@@ -146,7 +147,7 @@ function explain(
   }
   // A majority grows with the count; a fixed write quorum (primary-replica, leaderless, a
   // stream's minInSync) does not.
-  const quorumAtMinimum = majority ? Math.floor(survival.minReplicas / 2) + 1 : check.quorum;
+  const quorumAtMinimum = majority ? majorityOf(survival.minReplicas) : check.quorum;
   const most = Math.max(1, survival.minReplicas - quorumAtMinimum);
   return {
     message: `losing ${domain} leaves ${check.replicasLeft} of ${plural(replicas, "replica")} and a quorum needs ${check.quorum}; ${survival.goal} survival needs at least ${plural(survival.minReplicas, "replica")} over ${domains(survival)}`,

@@ -7,7 +7,7 @@ import { crossZoneShare, type Flow } from "./bandwidth.js";
 import { oneWayBetween } from "./lag.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
-import { nearest } from "./replication/common.js";
+import { nearestReachable } from "./replication/common.js";
 import type { Requirements } from "./replication/types.js";
 import { survivalCheck, worseCheck } from "./survival.js";
 import type { StreamAnalysis, SurvivalAnalysis, SurvivalCheck } from "./types.js";
@@ -62,11 +62,7 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     return figure;
   };
   const produceFrom = (origin: string): Figure | undefined => {
-    const target = nearest(
-      origin,
-      liveRegions.filter((region) => net.connected(origin, region)),
-      net,
-    );
+    const target = nearestReachable(origin, liveRegions, net);
     if (target === undefined) return undefined;
     // Producer → partition leader, then the whole ISR's acknowledgement (every live follower).
     const ack = isrAck(stream, target.region, net, layouts.get(target.region));
@@ -261,11 +257,7 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
   for (const origin of producerOrigins(model, stream, net)) {
     const produced = ev.produce(origin.region);
     if (produced === undefined) continue;
-    const cluster = nearest(
-      origin.region,
-      ev.liveRegions.filter((r) => net.connected(origin.region, r)),
-      net,
-    );
+    const cluster = nearestReachable(origin.region, ev.liveRegions, net);
     if (cluster === undefined) continue;
     const ack = isrAck(stream, cluster.region, net);
     const commit = transactional ? net.rtt99(cluster.region, cluster.region) + ack.p99Ms : 0;
@@ -273,23 +265,11 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
     const deliveries = stream.consumers.map((name) => {
       const consumer = modelIndex(model).service(name);
       const live = (consumer?.regions ?? []).filter((r) => net.regionUp(r));
-      const direct = nearest(
-        cluster.region,
-        live.filter((r) => net.connected(cluster.region, r)),
-        net,
-      );
-      const viaMirror = stream.mirrorRegions
-        .filter((m) => m !== cluster.region && net.regionUp(m) && net.connected(cluster.region, m))
-        .flatMap((m) => {
-          const to = nearest(
-            m,
-            live.filter((r) => net.connected(m, r)),
-            net,
-          );
-          return to === undefined
-            ? []
-            : [oneWay99(cluster.region, m) + mirror.p99Ms + oneWay99(m, to.region)];
-        });
+      const direct = nearestReachable(cluster.region, live, net);
+      const viaMirror = liveMirrors(stream, cluster.region, net).flatMap((m) => {
+        const to = nearestReachable(m, live, net);
+        return to === undefined ? [] : [oneWay99(cluster.region, m) + mirror.p99Ms + oneWay99(m, to.region)];
+      });
       const candidates = [
         ...(direct === undefined ? [] : [oneWay99(cluster.region, direct.region)]),
         ...viaMirror,
@@ -327,11 +307,7 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
       flows.push({ component: stream.name, from, to, bytesPerSec, ...(unbilled ? { unbilled: true } : {}) });
   };
   const reachable = (from: string, regions: readonly string[]) =>
-    nearest(
-      from,
-      regions.filter((r) => net.connected(from, r)),
-      net,
-    )?.region;
+    nearestReachable(from, regions, net)?.region;
   // Client bytes at each region's brokers: what producers send there and consumers read there.
   const atBrokers = new Map<string, number>();
   const client = (region: string, bytes: number) =>
@@ -351,9 +327,7 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
   const copies = new Map<string, string[]>();
   for (const region of ev.liveRegions) {
     const own = taken.get(region) ?? 0;
-    const mirrors = stream.mirrorRegions.filter(
-      (m) => m !== region && net.regionUp(m) && net.connected(region, m),
-    );
+    const mirrors = liveMirrors(stream, region, net);
     copies.set(region, [region, ...mirrors]);
     flow(region, region, own * (stream.replicas - 1), brokersFree);
     // The mirror writes its copy into the target cluster's topic, which replicates it in turn.
@@ -401,3 +375,7 @@ export function endToEndMissing(
   if (stream.noProducer) return undefined;
   return "no producer that is up reaches a live cluster of the stream";
 }
+
+/** The mirror regions that copy a cluster in `region` now: up and reachable from it. */
+const liveMirrors = (stream: ResolvedStream, region: string, net: NetworkView): string[] =>
+  stream.mirrorRegions.filter((m) => m !== region && net.regionUp(m) && net.connected(region, m));

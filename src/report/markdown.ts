@@ -1,6 +1,6 @@
 import { analysisIndex } from "../analysis/analysis-index.js";
 import { endToEndMissing } from "../analysis/streams.js";
-import type { Analysis, LatencyProfile } from "../analysis/types.js";
+import type { Analysis, LatencyProfile, StreamAnalysis } from "../analysis/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/types.js";
 import { escapeMarkdown, markdownCode } from "./escape.js";
@@ -38,8 +38,6 @@ function findingRow(d: Diagnostic, reason?: string): string {
 const FINDINGS_HEAD = ["| | Rule | Path | Finding | Fix |", "|---|---|---|---|---|"];
 
 const ms = (value: number) => `${Math.round(value * 10) / 10} ms`;
-// Cut, not rounded, as the findings print it: 99.98969% reads 99.9896%, never a 99.99% target met.
-const pct = percent;
 
 interface SloRow {
   readonly component: string;
@@ -75,8 +73,9 @@ export function sloRows(model: Model, analysis: Analysis | undefined): SloRow[] 
     rows.push({
       component,
       slo: "availability",
-      target: pct(target),
-      predicted: predicted === undefined ? "—" : pct(predicted),
+      // Cut, not rounded, as the findings print it: 99.98969% reads 99.9896%, never a 99.99% target met.
+      target: percent(target),
+      predicted: predicted === undefined ? "—" : percent(predicted),
       ok: predicted === undefined ? undefined : predicted >= target,
     });
   };
@@ -115,27 +114,26 @@ export function sloRows(model: Model, analysis: Analysis | undefined): SloRow[] 
         component: stream.path,
         slo: "end-to-end p99",
         target: ms(stream.slo.endToEndP99Ms),
-        // Nothing delivered: no figure, and the objective missed — unless nothing was produced.
-        predicted:
-          a === undefined
-            ? "—"
-            : a.endToEndP99Ms !== undefined
-              ? ms(a.endToEndP99Ms)
-              : endToEndMissing(a) === undefined
-                ? "nothing produced"
-                : "nothing delivered",
-        ok:
-          a === undefined
-            ? undefined
-            : a.endToEndP99Ms !== undefined
-              ? a.endToEndP99Ms <= stream.slo.endToEndP99Ms
-              : endToEndMissing(a) === undefined
-                ? undefined
-                : false,
+        ...endToEndRow(a, stream.slo.endToEndP99Ms),
       });
     }
   }
   return rows;
+}
+
+/**
+ * A stream's end-to-end figure against its target. Nothing delivered: no figure, and the objective
+ * missed — unless nothing was produced (no verdict).
+ */
+function endToEndRow(
+  a: StreamAnalysis | undefined,
+  target: number,
+): { predicted: string; ok: boolean | undefined } {
+  if (a === undefined) return { predicted: "—", ok: undefined };
+  if (a.endToEndP99Ms !== undefined) return { predicted: ms(a.endToEndP99Ms), ok: a.endToEndP99Ms <= target };
+  return endToEndMissing(a) === undefined
+    ? { predicted: "nothing produced", ok: undefined }
+    : { predicted: "nothing delivered", ok: false };
 }
 
 /** The diagram, whole or not at all (half a Mermaid block does not render), with why there is none. */

@@ -37,6 +37,19 @@ export function nearest(
   return best;
 }
 
+/** The nearest of `regions` that `origin` can reach (no partition between them), with its RTT. */
+export function nearestReachable(
+  origin: string,
+  regions: readonly string[],
+  net: NetworkView,
+): { region: string; rttMs: number } | undefined {
+  return nearest(
+    origin,
+    regions.filter((region) => net.connected(origin, region)),
+    net,
+  );
+}
+
 /**
  * Time until `needed` replicas (the one at `from` included, at 0 ms) hold a write sent from a node
  * in region `from`: the (needed − 1)-th smallest RTT to the other replicas. Replicas in the same

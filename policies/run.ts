@@ -1,6 +1,7 @@
 import type { Analysis } from "../src/analysis/types.js";
 import { CONTROL_CHARACTERS, describeControl } from "../src/diagnostics/control.js";
 import { type Diagnostic, formatPath, InputError } from "../src/diagnostics/diagnostic.js";
+import { closest } from "../src/diagnostics/suggest.js";
 import type { Model } from "../src/model/types.js";
 import { inFile, mergePolicyConfig, toPolicyConfig } from "../src/policy-config/merge.js";
 import {
@@ -131,6 +132,8 @@ export function runPolicies(
   const config = resolvePolicyConfig(model, rules, options);
   const findings: Diagnostic[] = [];
   const suppressed: SuppressedFinding[] = [];
+  const used = new Set<Suppression>();
+  const ran = new Set<string>();
   for (const rule of rules) {
     if (config.disabled.includes(rule.id)) continue;
     const severity = config.severity[rule.id] ?? rule.severity;
@@ -167,12 +170,79 @@ export function runPolicies(
         produced = [crashed(rule, `rule crashed: ${error instanceof Error ? error.message : String(error)}`)];
       }
       if (theirs.has(rule)) produced = produced.map(visibleText);
+      ran.add(rule.id);
     }
     for (const finding of produced) {
       const match = suppressionFor(finding, config.suppress);
       if (match === undefined) findings.push(finding);
-      else suppressed.push({ ...finding, reason: match.reason });
+      else {
+        suppressed.push({ ...finding, reason: match.reason });
+        used.add(match);
+      }
     }
   }
+  findings.push(
+    ...unusedSuppressions(config.suppress, used, ran, findings, suppressionPlaces(model, options)),
+  );
   return { findings, suppressed };
+}
+
+export const UNUSED_SUPPRESSION = "policy/unused-suppression";
+
+/**
+ * Where each suppression of the merged configuration is written: the spec's block first, then the
+ * --policy-config file's (mergePolicyConfig keeps that order).
+ */
+function suppressionPlaces(model: Model, options: PolicyRunOptions): ReturnType<ConfigPlace>[] {
+  const spec = toPolicyConfig(model.policies as Readonly<Record<string, unknown>>).suppress;
+  const places = spec.map((_, i) => IN_SPEC(["suppress", i]));
+  const file = options.fileConfig;
+  if (file !== undefined) {
+    const at = file.at ?? inFile(file.name);
+    places.push(...file.config.suppress.map((_, i) => at(["suppress", i])));
+  }
+  return places;
+}
+
+/** `a.b[0]`, `a.b`, `a`: the paths a suppression can name to match a finding at `path`. */
+function pathAndParents(path: string): string[] {
+  const out = [path];
+  for (let i = path.length - 1; i > 0; i--)
+    if (path[i] === "." || path[i] === "[") out.push(path.slice(0, i));
+  return out;
+}
+
+/**
+ * A warning for each suppression of a rule that ran and matched none of its findings: the finding
+ * it silenced is gone (remove the entry) or its path is misspelt — which would otherwise silence
+ * nothing without a word, and the finding the user meant to accept still fails the run.
+ */
+function unusedSuppressions(
+  suppress: readonly Suppression[],
+  used: ReadonlySet<Suppression>,
+  ran: ReadonlySet<string>,
+  findings: readonly Diagnostic[],
+  places: readonly ReturnType<ConfigPlace>[],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  suppress.forEach((s, i) => {
+    if (used.has(s) || !ran.has(s.rule)) return;
+    const paths = new Set(findings.filter((f) => f.code === s.rule).flatMap((f) => pathAndParents(f.path)));
+    const near = closest(s.path, paths);
+    out.push({
+      code: UNUSED_SUPPRESSION,
+      severity: "warning",
+      ...places[i]!,
+      message: `the suppression of ${s.rule} at ${s.path} matches no finding: ${
+        near === undefined
+          ? `${s.rule} finds nothing at ${s.path} or under it`
+          : `${s.rule} finds nothing there; it does at ${near}`
+      }`,
+      fix:
+        near === undefined
+          ? "remove the suppression: the finding it silenced is gone"
+          : `write path: ${near} if that is the finding meant, else remove the suppression`,
+    });
+  });
+  return out;
 }

@@ -109,6 +109,51 @@ describe("runPolicies", () => {
     ]);
   });
 
+  it("a suppression that matches no finding is a warning at the suppression, with the path its rule does find", () => {
+    const result = codes({
+      suppress: [
+        {
+          rule: "retry-jitter",
+          path: "services.api.calls[1]",
+          reason: "the mesh adds jitter to every retry",
+        },
+        { rule: "latency-slo", path: "services.api", reason: "the SLO is the partner's to meet" },
+        // A disabled rule ran nothing to match: its suppression is not reported.
+        { rule: "call-cycle", path: "services.api", reason: "the cycle is broken by a queue" },
+      ],
+      disabled: ["call-cycle"],
+    });
+    const unused = result.findings.filter((f) => f.code === "policy/unused-suppression");
+    expect(unused).toEqual([
+      {
+        code: "policy/unused-suppression",
+        severity: "warning",
+        path: "policies.suppress[0]",
+        message:
+          "the suppression of retry-jitter at services.api.calls[1] matches no finding: retry-jitter finds nothing there; it does at services.api.calls[0]",
+        fix: "write path: services.api.calls[0] if that is the finding meant, else remove the suppression",
+      },
+      {
+        code: "policy/unused-suppression",
+        severity: "warning",
+        path: "policies.suppress[1]",
+        message:
+          "the suppression of latency-slo at services.api matches no finding: latency-slo finds nothing at services.api or under it",
+        fix: "remove the suppression: the finding it silenced is gone",
+      },
+    ]);
+    // The finding the misspelt suppression meant still counts.
+    expect(result.findings.map((f) => f.code)).toContain("retry-jitter");
+    // A suppression that matches is not reported.
+    expect(
+      codes({
+        suppress: [
+          { rule: "retry-jitter", path: "services.api", reason: "the mesh adds jitter to every retry" },
+        ],
+      }).findings.map((f) => f.code),
+    ).toEqual(["single-point-of-failure"]);
+  });
+
   it("a rule that throws becomes an error finding, and the other rules still run", () => {
     const broken: Rule = {
       id: "broken",
@@ -221,6 +266,28 @@ describe("--policy-config and --rules", () => {
     const model = modelOf(spec({ "retry-amplification.threshold": 50 }));
     const result = runPolicies(model, stubAnalysis(model), { fileConfig });
     expect(result.findings.map((f) => f.code)).toEqual(["retry-amplification", "single-point-of-failure"]);
+  });
+
+  it("an unused suppression in the file is placed in the file, after the spec's own", async () => {
+    const file = join(dir, "unused.yaml");
+    writeFileSync(
+      file,
+      "suppress:\n  - rule: single-point-of-failure\n    path: datastores.kvv\n    reason: one region by contract\n",
+    );
+    const fileConfig = await loadPolicyConfig(file);
+    const model = modelOf(
+      spec({
+        suppress: [{ rule: "retry-jitter", path: "services.web", reason: "no such service any more" }],
+      }),
+    );
+    const unused = runPolicies(model, stubAnalysis(model), { fileConfig }).findings.filter(
+      (f) => f.code === "policy/unused-suppression",
+    );
+    expect(unused.map((f) => [f.path, f.location?.line])).toEqual([
+      ["policies.suppress[0]", undefined],
+      [`${file}:suppress[0]`, 2],
+    ]);
+    expect(unused[1]!.message).toContain("it does at datastores.kv");
   });
 
   it("an empty file, or one of comments only, is an empty configuration (not 'a topology needs name:')", async () => {

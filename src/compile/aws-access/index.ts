@@ -2,7 +2,7 @@ import type * as aws from "@pulumi/aws";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { modelIndex } from "../../model/model-index.js";
-import type { Model, ResolvedComponent } from "../../model/types.js";
+import type { Model, ResolvedComponent, ResolvedService } from "../../model/types.js";
 import { AWS_ENDPOINTS, type AwsCompileOptions } from "../aws/index.js";
 import { logicalName } from "../aws/names.js";
 import { jsonDocument, out, toPlanned } from "../aws/typed.js";
@@ -182,7 +182,9 @@ export function awsAccessResources(
           }),
         );
       }
-      added.push(...podResources(model.name, p, called, awsComponents, deployments, deploymentsWithEnv));
+      added.push(
+        ...podResources(model.name, p, caller, called, awsComponents, deployments, deploymentsWithEnv),
+      );
     }
     for (const { placed: p } of irsa) {
       const account = serviceAccounts.get(
@@ -220,6 +222,7 @@ function withRoleAnnotation(resource: PlannedResource, role: string): PlannedRes
 function podResources(
   topology: string,
   p: Placed,
+  caller: ResolvedService | undefined,
   called: readonly string[],
   components: ReadonlyMap<string, ResolvedComponent>,
   deployments: ReadonlyMap<string, PlannedResource>,
@@ -228,7 +231,7 @@ function podResources(
   const name = `${objectNames(p.name).service}-aws-endpoints`;
   const data: Record<string, unknown> = { AWS_REGION: p.region };
   for (const component of called)
-    Object.assign(data, AWS_ENDPOINTS.env(components.get(component)!, p.region));
+    Object.assign(data, AWS_ENDPOINTS.env(components.get(component)!, p.region, caller));
   const manifest: IConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",

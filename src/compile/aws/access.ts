@@ -11,10 +11,13 @@ import { awsAccountId, concat, out } from "./typed.js";
  * One row per service, like BACKENDS in index.ts.
  */
 interface Access {
-  /** For `caller` when given (MSK grants producers and consumers different actions), else for any caller. */
+  /**
+   * For `caller` when given — what its calls' `op`s need (reads, writes; MSK's producers and
+   * consumers) — else for any caller.
+   */
   statements(component: ResolvedComponent, caller?: ResolvedService): object[];
-  /** Variables for a pod in `region`: the copy there, else the home region's. */
-  env(component: ResolvedComponent, region: string): Record<string, unknown>;
+  /** Variables for a pod of `caller` (any caller when undefined) in `region`: the copy there, else the home region's. */
+  env(component: ResolvedComponent, region: string, caller?: ResolvedService): Record<string, unknown>;
 }
 
 const prefix = (component: string) => `TOPOPLAN_${component.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
@@ -24,30 +27,108 @@ const keysOf = (component: ResolvedComponent) =>
 
 const KMS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
 
-const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", Access>> = {
-  dynamodb: {
-    statements: (c) => [
+/**
+ * Whether `caller` reads and writes `component`, by its calls' `op` (a datastore call is a read
+ * unless it says otherwise: model/resolve.ts); both for any caller (undefined).
+ */
+function uses(
+  component: ResolvedComponent,
+  caller: ResolvedService | undefined,
+): { reads: boolean; writes: boolean } {
+  if (caller === undefined) return { reads: true, writes: true };
+  const ops = caller.calls.filter((call) => call.to === component.name).map((call) => call.op);
+  return {
+    reads: ops.some((op) => op === "read" || op === "consume"),
+    writes: ops.some((op) => op !== "read" && op !== "consume"),
+  };
+}
+
+/** The region of a component's leader (primary): where writes go. */
+const leaderOf = (c: ResolvedComponent, fallback: string): string =>
+  "leader" in c && typeof c.leader === "string" ? c.leader : fallback;
+
+/** DynamoDB data-plane actions (IAM service authorization reference, "Amazon DynamoDB"), by what they do. */
+const DYNAMODB_READ = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:GetItem",
+  "dynamodb:Query",
+  "dynamodb:TransactGetItems",
+];
+const DYNAMODB_WRITE = [
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:PutItem",
+  "dynamodb:TransactWriteItems",
+  "dynamodb:UpdateItem",
+];
+
+const bucketArn = (c: ResolvedComponent, region: string) => out(logicalName(c.name, "bucket", region), "arn");
+const keyArn = (c: ResolvedComponent, region: string) => out(logicalName(c.name, "kms-key", region), "arn");
+
+/**
+ * S3 callers: readers get every copy (they read the nearest), writers only the leader's bucket,
+ * the replication source: an object put into a destination bucket is never replicated (S3 user
+ * guide, "Replicating objects": one-way, source to destination), so a write there is refused
+ * rather than lost to the other regions. SSE-KMS with the bucket's key: GetObject needs
+ * kms:Decrypt, PutObject kms:GenerateDataKey, and a multipart upload kms:Decrypt as well (S3 user
+ * guide, "Using server-side encryption with AWS KMS keys"; AWS knowledge center, "multipart
+ * uploads with SSE-KMS").
+ */
+function s3Statements(c: ResolvedComponent, caller: ResolvedService | undefined): object[] {
+  const { reads, writes } = uses(c, caller);
+  const leader = leaderOf(c, c.regions[0]!);
+  const statements: object[] = [];
+  const listed = reads ? c.regions : writes ? [leader] : [];
+  if (listed.length > 0)
+    statements.push({
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: listed.map((r) => bucketArn(c, r)),
+    });
+  if (reads)
+    statements.push(
       {
         Effect: "Allow",
-        Action: [
-          "dynamodb:BatchGetItem",
-          "dynamodb:BatchWriteItem",
-          "dynamodb:ConditionCheckItem",
-          "dynamodb:DeleteItem",
-          "dynamodb:GetItem",
-          "dynamodb:PutItem",
-          "dynamodb:Query",
-          "dynamodb:TransactGetItems",
-          "dynamodb:TransactWriteItems",
-          "dynamodb:UpdateItem",
-        ],
-        // A global table has one name in every replica region.
-        Resource: [
-          concat("arn:aws:dynamodb:*:", awsAccountId(), ":table/", out(logicalName(c.name, "table"), "name")),
-        ],
+        Action: ["s3:GetObject"],
+        Resource: c.regions.map((r) => concat(bucketArn(c, r), "/*")),
       },
-      { Effect: "Allow", Action: KMS, Resource: keysOf(c) },
-    ],
+      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: c.regions.map((r) => keyArn(c, r)) },
+    );
+  if (writes)
+    statements.push(
+      {
+        Effect: "Allow",
+        Action: ["s3:DeleteObject", "s3:PutObject"],
+        Resource: [concat(bucketArn(c, leader), "/*")],
+      },
+      { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn(c, leader)] },
+    );
+  return statements;
+}
+
+const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", Access>> = {
+  dynamodb: {
+    // Every replica of a global table takes writes: reads and writes anywhere, as the calls need.
+    statements: (c, caller) => {
+      const { reads, writes } = uses(c, caller);
+      return [
+        {
+          Effect: "Allow",
+          Action: [...(reads ? DYNAMODB_READ : []), ...(writes ? DYNAMODB_WRITE : [])].sort(),
+          // A global table has one name in every replica region.
+          Resource: [
+            concat(
+              "arn:aws:dynamodb:*:",
+              awsAccountId(),
+              ":table/",
+              out(logicalName(c.name, "table"), "name"),
+            ),
+          ],
+        },
+        { Effect: "Allow", Action: KMS, Resource: keysOf(c) },
+      ];
+    },
     env: (c, region) => ({
       [`${prefix(c.name)}_TABLE`]: out(logicalName(c.name, "table"), "name"),
       [`${prefix(c.name)}_REGION`]: regionFor(c, region),
@@ -74,7 +155,7 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
     ],
     env: (c, region) => {
       const local = regionFor(c, region);
-      const leader = "leader" in c && typeof c.leader === "string" ? c.leader : local;
+      const leader = leaderOf(c, local);
       return {
         [`${prefix(c.name)}_WRITER`]: out(logicalName(c.name, "cluster", leader), "endpoint"),
         [`${prefix(c.name)}_READER`]: out(logicalName(c.name, "cluster", local), "readerEndpoint"),
@@ -83,23 +164,25 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
     },
   },
   s3: {
-    statements: (c) => [
-      {
-        Effect: "Allow",
-        Action: ["s3:ListBucket"],
-        Resource: c.regions.map((r) => out(logicalName(c.name, "bucket", r), "arn")),
-      },
-      {
-        Effect: "Allow",
-        Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-        Resource: c.regions.map((r) => concat(out(logicalName(c.name, "bucket", r), "arn"), "/*")),
-      },
-      { Effect: "Allow", Action: KMS, Resource: keysOf(c) },
-    ],
-    env: (c, region) => ({
-      [`${prefix(c.name)}_BUCKET`]: out(logicalName(c.name, "bucket", regionFor(c, region)), "bucket"),
-      [`${prefix(c.name)}_REGION`]: regionFor(c, region),
-    }),
+    statements: s3Statements,
+    // A writer gets the leader's bucket as `_WRITE_BUCKET`, the only one whose objects replicate;
+    // `_BUCKET` is the copy to read (the pod's region's, else the leader's), or for a caller that
+    // only writes the leader's too (the one bucket it may use).
+    env: (c, region, caller) => {
+      const leader = leaderOf(c, c.regions[0]!);
+      const { reads, writes } = uses(c, caller);
+      const bucket = reads ? regionFor(c, region) : leader;
+      return {
+        [`${prefix(c.name)}_BUCKET`]: out(logicalName(c.name, "bucket", bucket), "bucket"),
+        [`${prefix(c.name)}_REGION`]: bucket,
+        ...(writes
+          ? {
+              [`${prefix(c.name)}_WRITE_BUCKET`]: out(logicalName(c.name, "bucket", leader), "bucket"),
+              [`${prefix(c.name)}_WRITE_REGION`]: leader,
+            }
+          : {}),
+      };
+    },
   },
   msk: {
     statements: mskStatements,
@@ -119,7 +202,9 @@ export const AWS_ENDPOINTS = {
       ? ACCESS[component.deploy.service].statements(component, caller)
       : [];
   },
-  env(component: ResolvedComponent, region: string): Record<string, unknown> {
-    return component.deploy.target === "aws" ? ACCESS[component.deploy.service].env(component, region) : {};
+  env(component: ResolvedComponent, region: string, caller?: ResolvedService): Record<string, unknown> {
+    return component.deploy.target === "aws"
+      ? ACCESS[component.deploy.service].env(component, region, caller)
+      : {};
   },
 };

@@ -96,7 +96,10 @@ export function compileMsk(ctx: AwsContext, stream: ResolvedStream): void {
           encryptionInTransit: { clientBroker: "TLS", inCluster: true },
         },
         clientAuthentication: { sasl: { iam: true }, unauthenticated: false },
-        enhancedMonitoring: "PER_TOPIC_PER_PARTITION",
+        // Every alarm and widget reads DEFAULT-level metrics (consumer lag included), which are
+        // free; the enhanced levels are billed as CloudWatch custom metrics per broker, topic and
+        // partition (MSK developer guide, "Amazon MSK metrics": "DEFAULT-level metrics are free").
+        enhancedMonitoring: "DEFAULT",
         // Broker logs (MSK developer guide, "Broker logs"): what an incident review needs.
         loggingInfo: {
           brokerLogs: {

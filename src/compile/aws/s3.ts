@@ -167,7 +167,14 @@ export function compileS3(ctx: AwsContext, store: ResolvedDatastore): void {
             Resource: targets.map((t) => `${arnOf(t.prefix)}/*`),
           },
           { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [out(source.key, "arn")] },
-          { Effect: "Allow", Action: ["kms:Encrypt"], Resource: targets.map((t) => out(t.key, "arn")) },
+          // Encrypt the replica; with S3 Bucket Keys on, kms:Decrypt on the replica's key too: "the
+          // call to kms:Decrypt verifies the integrity of the S3 Bucket Key before using it" (S3
+          // user guide, "Replicating encrypted objects", Amazon S3 Bucket Keys and replication).
+          {
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:Encrypt"],
+            Resource: targets.map((t) => out(t.key, "arn")),
+          },
         ],
       },
     },

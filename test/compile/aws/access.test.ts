@@ -120,3 +120,100 @@ describe("services calling AWS components", () => {
     ]);
   });
 });
+
+describe("what a caller may do follows its calls' op", () => {
+  const withCalls = (calls: object[]) => {
+    const spec = euSpec();
+    (spec.services!.api as { calls: object[] }).calls = calls;
+    return compilePlan(modelOf(spec)).resources;
+  };
+  const statements = (resources: typeof plain) =>
+    (named("api-aws-policy", resources).inputs as any).policy.value.Statement as {
+      Action: string[];
+      Resource: unknown[];
+    }[];
+  const endpoints = (resources: typeof plain, region: string) =>
+    (
+      resources.find((r) => r.region === region && (r.inputs as any).metadata?.name === "api-aws-endpoints")!
+        .inputs as any
+    ).data;
+  const bucket = (region: string) => ({ $ref: `media-bucket-${region}`, property: "bucket" });
+  const objects = (region: string) => ({
+    $runtime: "concat",
+    parts: [{ $ref: `media-bucket-${region}`, property: "arn" }, "/*"],
+  });
+
+  it("a reader (a datastore call's default op) gets no write, delete or put", () => {
+    const granted = statements(
+      withCalls([
+        { to: "carts", timeoutMs: 100 },
+        { to: "media", timeoutMs: 300 },
+      ]),
+    );
+    const actions = granted.flatMap((s) => s.Action);
+    // The bucket keys: decrypt to read, nothing to encrypt with.
+    expect(granted.filter((s) => JSON.stringify(s.Resource).includes("media-kms-key"))).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: [
+          { $ref: "media-kms-key-eu-central-1", property: "arn" },
+          { $ref: "media-kms-key-eu-west-1", property: "arn" },
+        ],
+      },
+    ]);
+    expect(actions).toContain("dynamodb:GetItem");
+    expect(actions).toContain("s3:GetObject");
+    for (const write of ["dynamodb:PutItem", "dynamodb:DeleteItem", "s3:PutObject", "s3:DeleteObject"])
+      expect(actions).not.toContain(write);
+  });
+
+  it("an S3 writer puts into the leader's bucket only, the replication source, and is told which it is", () => {
+    const resources = withCalls([{ to: "media", op: "write", timeoutMs: 300 }]);
+    const put = statements(resources).find((s) => s.Action.includes("s3:PutObject"))!;
+    expect(put.Resource).toEqual([objects("eu-west-1")]);
+    expect(statements(resources).some((s) => s.Action.includes("s3:GetObject"))).toBe(false);
+    // Outside the leader's region too: an object put into eu-central-1's copy would never replicate.
+    expect(endpoints(resources, "eu-central-1")).toMatchObject({
+      TOPOPLAN_MEDIA_BUCKET: bucket("eu-west-1"),
+      TOPOPLAN_MEDIA_REGION: "eu-west-1",
+      TOPOPLAN_MEDIA_WRITE_BUCKET: bucket("eu-west-1"),
+      TOPOPLAN_MEDIA_WRITE_REGION: "eu-west-1",
+    });
+    // Reading and writing: reads from the copy in its region, writes to the leader's.
+    const both = withCalls([
+      { to: "media", op: "read", timeoutMs: 300 },
+      { to: "media", op: "write", timeoutMs: 300 },
+    ]);
+    expect(endpoints(both, "eu-central-1")).toMatchObject({
+      TOPOPLAN_MEDIA_BUCKET: bucket("eu-central-1"),
+      TOPOPLAN_MEDIA_WRITE_BUCKET: bucket("eu-west-1"),
+    });
+    expect(statements(both).find((s) => s.Action.includes("s3:GetObject"))!.Resource).toEqual([
+      objects("eu-central-1"),
+      objects("eu-west-1"),
+    ]);
+    expect(endpoints(withCalls([{ to: "media", timeoutMs: 300 }]), "eu-central-1")).not.toHaveProperty(
+      "TOPOPLAN_MEDIA_WRITE_BUCKET",
+    );
+  });
+});
+
+describe("S3 replication and MSK monitoring", () => {
+  it("the replication role may decrypt with the replica's key (S3 Bucket Keys verify it that way)", () => {
+    const statement = (named("media-replication-policy").inputs as any).policy.Statement.find(
+      (s: { Action: string[] }) => s.Action.includes("kms:Encrypt"),
+    );
+    expect(statement).toEqual({
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt"],
+      Resource: [{ $ref: "media-kms-key-eu-central-1", property: "arn" }],
+    });
+  });
+
+  it("MSK clusters monitor at the free DEFAULT level, which every alarm reads", () => {
+    const clusters = plain.filter((r) => r.type === "aws:msk/cluster:Cluster");
+    expect(clusters.length).toBeGreaterThan(0);
+    for (const cluster of clusters) expect((cluster.inputs as any).enhancedMonitoring).toBe("DEFAULT");
+  });
+});

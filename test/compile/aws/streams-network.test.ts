@@ -23,14 +23,14 @@ describe("MSK", () => {
     expect(at(cluster.inputs, "numberOfBrokerNodes")).toBe(3);
   });
 
-  it("encrypts in transit (TLS, in-cluster) and at rest with the region's key; per-partition monitoring", () => {
+  it("encrypts in transit (TLS, in-cluster) and at rest with the region's key; monitoring at the free DEFAULT level", () => {
     expect(cluster.inputs).toMatchObject({
       encryptionInfo: {
         encryptionAtRestKmsKeyArn: { $ref: "events-kms-key-eu-west-1", property: "arn" },
         encryptionInTransit: { clientBroker: "TLS", inCluster: true },
       },
       clientAuthentication: { sasl: { iam: true }, unauthenticated: false },
-      enhancedMonitoring: "PER_TOPIC_PER_PARTITION",
+      enhancedMonitoring: "DEFAULT",
       configurationInfo: {
         arn: { $ref: "events-msk-config-eu-west-1", property: "arn" },
         revision: { $ref: "events-msk-config-eu-west-1", property: "latestRevision" },

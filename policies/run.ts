@@ -52,8 +52,9 @@ export function resolvePolicyConfig(
   return config;
 }
 
-function suppressionFor(finding: Diagnostic, suppress: readonly Suppression[]): Suppression | undefined {
-  return suppress.find(
+/** Every suppression that silences `finding` (the first one's reason is reported). */
+function suppressionsFor(finding: Diagnostic, suppress: readonly Suppression[]): Suppression[] {
+  return suppress.filter(
     (s) =>
       s.rule === finding.code &&
       (s.path === finding.path ||
@@ -173,11 +174,13 @@ export function runPolicies(
       ran.add(rule.id);
     }
     for (const finding of produced) {
-      const match = suppressionFor(finding, config.suppress);
-      if (match === undefined) findings.push(finding);
+      // Every match counts as used: the same suppression in the spec and the --policy-config
+      // file, or a parent path beside a child, is not "unused".
+      const matches = suppressionsFor(finding, config.suppress);
+      if (matches.length === 0) findings.push(finding);
       else {
-        suppressed.push({ ...finding, reason: match.reason });
-        used.add(match);
+        suppressed.push({ ...finding, reason: matches[0]!.reason });
+        for (const match of matches) used.add(match);
       }
     }
   }

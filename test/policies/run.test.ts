@@ -290,6 +290,22 @@ describe("--policy-config and --rules", () => {
     expect(unused[1]!.message).toContain("it does at datastores.kv");
   });
 
+  it("a suppression also written in the file, or twice, or beside its parent path, is not unused", async () => {
+    const file = join(dir, "twice.yaml");
+    const entry = "  - { rule: retry-jitter, path: services.api, reason: the mesh adds jitter }\n";
+    writeFileSync(
+      file,
+      `suppress:\n${entry}${entry}  - { rule: retry-jitter, path: "services.api.calls[0]", reason: the mesh adds jitter }\n`,
+    );
+    const fileConfig = await loadPolicyConfig(file);
+    const model = modelOf(
+      spec({ suppress: [{ rule: "retry-jitter", path: "services.api", reason: "the mesh adds jitter" }] }),
+    );
+    const result = runPolicies(model, stubAnalysis(model), { fileConfig });
+    expect(result.findings.map((f) => f.code)).toEqual(["single-point-of-failure"]);
+    expect(result.suppressed.map((f) => f.path)).toEqual(["services.api.calls[0]"]);
+  });
+
   it("an empty file, or one of comments only, is an empty configuration (not 'a topology needs name:')", async () => {
     for (const [name, text] of [
       ["empty.yaml", ""],

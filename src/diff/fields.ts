@@ -179,8 +179,9 @@ export function topologyFields(topology: Model["topology"]): Fields {
 /** A placement region's count of read-only replicas or witnesses. */
 const ROLE_FIELD = /\.(readOnly|witnesses)$/;
 
+/** A list's members as text (an object, e.g. a suppression, as its JSON), sorted. */
 const sortedStrings = (value: unknown): string[] | undefined =>
-  Array.isArray(value) ? value.map(String).sort() : undefined;
+  Array.isArray(value) ? value.map((x) => (typeof x === "string" ? x : stableJson(x))).sort() : undefined;
 
 export function compareFields(path: string, before: Fields, after: Fields): FieldChange[] {
   const then = new Map(before);

@@ -8,6 +8,19 @@ export interface FindingDelta {
   readonly fixed: readonly Diagnostic[];
   /** Failing in the old version at a component the change removes: gone with it, not fixed. */
   readonly removed: readonly Diagnostic[];
+  /**
+   * Failing in the old version and silenced in the new one — suppressed, or its rule disabled by
+   * the change: still true, not fixed, and a reviewer must see it.
+   */
+  readonly silenced: readonly Diagnostic[];
+  /** Error-level findings of the new version that the old one had too: what still fails `check`. */
+  readonly standingErrors: readonly Diagnostic[];
+}
+
+/** What the new version silences: its suppressed findings, and the rules the change disables. */
+export interface Silenced {
+  readonly suppressed: readonly Diagnostic[];
+  readonly disabled: ReadonlySet<string>;
 }
 
 /** A finding's identity across versions: its rule and path; the message carries figures that move. */
@@ -51,15 +64,30 @@ export function compareFindings(
   before: readonly Diagnostic[],
   after: readonly Diagnostic[],
   removedPaths: ReadonlySet<string> = new Set(),
+  silenced: Silenced = { suppressed: [], disabled: new Set() },
 ): FindingDelta {
   const paired = { before: new Set<number>(), after: new Set<number>() };
   pair(before, after, paired, wording);
   pair(before, after, paired, place);
-  const gone = before.filter((_, i) => !paired.before.has(i));
+  const goneAt = before.flatMap((_, i) => (paired.before.has(i) ? [] : [i]));
+  // Of what is gone, what the new version suppresses (paired the same way) or no longer runs.
+  const hushed = {
+    before: new Set(before.map((_, i) => i).filter((i) => paired.before.has(i))),
+    after: new Set<number>(),
+  };
+  pair(before, silenced.suppressed, hushed, wording);
+  pair(before, silenced.suppressed, hushed, place);
+  const isSilenced = (i: number) =>
+    (hushed.before.has(i) && !paired.before.has(i)) || silenced.disabled.has(before[i]!.code);
   const ofRemoved = (d: Diagnostic) => removedPaths.has(componentPathOf(d.path));
+  const gone = goneAt.filter((i) => !isSilenced(i)).map((i) => before[i]!);
   return {
     introduced: after.filter((_, i) => !paired.after.has(i)),
     fixed: gone.filter((d) => !ofRemoved(d)),
     removed: gone.filter(ofRemoved),
+    silenced: goneAt.filter(isSilenced).map((i) => before[i]!),
+    standingErrors: after.filter(
+      (d, i) => paired.after.has(i) && d.severity === "error" && d.status !== "unknown",
+    ),
   };
 }

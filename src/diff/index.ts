@@ -31,6 +31,8 @@ export interface DiffSide {
   readonly analysis: Analysis;
   /** The policy findings of this version (`runCheck`), for findings introduced and fixed. */
   readonly findings?: readonly Diagnostic[];
+  /** Its suppressed findings: one the other version had and this one suppresses is not fixed. */
+  readonly suppressed?: readonly Diagnostic[];
 }
 
 export interface ComponentChange {
@@ -63,6 +65,14 @@ export interface TopologyDiff {
 }
 
 export const DESTRUCTIVE_CHANGE = "destructive-change";
+
+/** Rules the new version's spec disables and the old one's did not (a --policy-config file applies to both). */
+function newlyDisabled(before: Model, after: Model): Set<string> {
+  const disabled = (model: Model) =>
+    ((model.policies as { disabled?: readonly string[] }).disabled ?? []) as readonly string[];
+  const was = new Set(disabled(before));
+  return new Set(disabled(after).filter((id) => !was.has(id)));
+}
 
 function removedComponent(
   kind: KindSpec<ResolvedComponent>,
@@ -231,6 +241,7 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
             before.findings,
             after.findings,
             new Set(components.filter((c) => c.change === "removed").map((c) => c.path)),
+            { suppressed: after.suppressed ?? [], disabled: newlyDisabled(before.model, after.model) },
           ),
         }
       : {}),

@@ -110,15 +110,27 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
       : diff.destructive.map((d) => textDiagnostic(d, style)).join("\n"),
   );
   if (diff.findings) {
-    const { introduced, fixed, removed } = diff.findings;
+    const { introduced, fixed, removed, silenced, standingErrors } = diff.findings;
     heading(
-      `Findings introduced (${introduced.length}), fixed (${fixed.length})${removed.length > 0 ? `, gone with removed components (${removed.length})` : ""}`,
+      `Findings introduced (${introduced.length}), fixed (${fixed.length})${silenced.length > 0 ? `, silenced (${silenced.length})` : ""}${removed.length > 0 ? `, gone with removed components (${removed.length})` : ""}`,
     );
-    if (introduced.length + fixed.length + removed.length === 0) out.push("  none");
-    for (const d of introduced)
-      out.push(wrap(`+ ${d.severity} ${oneLine(d.path)}: ${oneLine(d.message)} [${d.code}]`, "  ", "      "));
-    for (const d of fixed)
-      out.push(wrap(`- ${d.severity} ${oneLine(d.path)}: ${oneLine(d.message)} [${d.code}]`, "  ", "      "));
+    if (introduced.length + fixed.length + removed.length + silenced.length === 0) out.push("  none");
+    const line = (mark: string, d: Diagnostic, note = "") =>
+      out.push(
+        wrap(
+          `${mark} ${d.severity} ${oneLine(d.path)}: ${oneLine(d.message)} [${d.code}]${note}`,
+          "  ",
+          "      ",
+        ),
+      );
+    for (const d of introduced) line("+", d);
+    for (const d of fixed) line("-", d);
+    // Still true: only no longer reported.
+    for (const d of silenced) line("~", d, " (suppressed or its rule disabled by this change)");
+    if (standingErrors.length > 0) {
+      heading(`Errors from before, still failing check (${standingErrors.length})`);
+      for (const d of standingErrors) line("!", d);
+    }
   }
   heading(
     `Cost per month: ${usd(diff.cost.before.total)} → ${usd(diff.cost.after.total)} (${usdDelta(diff.cost.delta)})`,
@@ -229,12 +241,16 @@ export interface DiffMarkdownOptions {
 export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOptions = {}): string {
   const introduced = diff.findings?.introduced ?? [];
   const fixed = diff.findings?.fixed ?? [];
+  const silenced = diff.findings?.silenced ?? [];
+  const standing = diff.findings?.standingErrors ?? [];
   const newErrors = introduced.filter((d) => d.severity === "error" && d.status !== "unknown").length;
   const verdict = blocks(diff)
     ? `❌ **${plural(diff.destructive.length, "destructive change")}**: data can be lost or a protected resource replaced`
     : newErrors > 0
       ? `❌ **${plural(newErrors, "new error")}** introduced by this change`
-      : "✅ no destructive change, no new error";
+      : standing.length > 0
+        ? `⚠️ no destructive change, no new error; **${plural(standing.length, "error")} from before** still fail \`check\``
+        : "✅ no destructive change, no new error";
   const cost = diff.cost;
   const head = [
     // A renamed topology shows both names: the rename is itself the change (every resource's prefix).
@@ -259,12 +275,32 @@ export function renderDiffMarkdown(diff: TopologyDiff, options: DiffMarkdownOpti
             head: header("", "Severity", "Rule", "Path", "Finding"),
             rows: introduced.map((d) => findingRow(d, "🆕")),
           },
+          ...(silenced.length === 0
+            ? []
+            : [
+                {
+                  title: `Silenced by this change (${silenced.length}): suppressed or rule disabled, not fixed`,
+                  noun: "silenced finding",
+                  head: header("", "Severity", "Rule", "Path", "Finding"),
+                  rows: silenced.map((d) => findingRow(d, "🔇")),
+                },
+              ]),
           {
             title: `Fixed findings (${fixed.length})`,
             noun: "fixed finding",
             head: header("", "Severity", "Rule", "Path", "Finding"),
             rows: fixed.map((d) => findingRow(d, "✔️")),
           },
+          ...(standing.length === 0
+            ? []
+            : [
+                {
+                  title: `Errors from before, still failing \`check\` (${standing.length})`,
+                  noun: "error from before",
+                  head: header("", "Severity", "Rule", "Path", "Finding"),
+                  rows: standing.map((d) => findingRow(d, "❌")),
+                },
+              ]),
           ...((diff.findings?.removed.length ?? 0) === 0
             ? []
             : [

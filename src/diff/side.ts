@@ -32,5 +32,6 @@ export function diffSide(loaded: LoadedTopology, options: SideOptions = {}): Dif
     analysis,
     plan: compilePlan(loaded.model, analysis),
     findings: report.findings,
+    suppressed: report.suppressed ?? [],
   };
 }

@@ -397,6 +397,36 @@ describe("diffTopologies", () => {
     expect(renderDiffMarkdown(d, {})).toContain("Findings gone with removed components");
   });
 
+  it("a suppression added by the change silences the error, named as such, and errors from before are listed", () => {
+    const load = (spec: Spec) =>
+      topologyFromData({ file: "t.ts", format: "typescript", text: "", data: spec });
+    // A write SLO no 5-replica quorum meets: a latency-slo error on both sides.
+    const failing = edited((s) => {
+      s.datastores.orders!.slo = { writeP99Ms: 0.5 };
+    });
+    const first = diffSide(load(failing));
+    const same = diffTopologies(first, diffSide(load(failing), { before: first }));
+    expect(same.findings!.standingErrors.map((f) => f.code)).toContain("latency-slo");
+    expect(renderDiffMarkdown(same)).toMatch(
+      /⚠️ no destructive change, no new error; \*\*\d+ errors? from before\*\* still fail/,
+    );
+    expect(renderDiffMarkdown(same)).toContain("Errors from before, still failing `check`");
+
+    const suppressed = {
+      ...failing,
+      policies: {
+        suppress: [{ rule: "latency-slo", path: "datastores.orders", reason: "accepted until the rewrite" }],
+      },
+    };
+    const d = diffTopologies(first, diffSide(load(suppressed), { before: first }));
+    expect(d.findings!.fixed.map((f) => f.code)).not.toContain("latency-slo");
+    expect(d.findings!.silenced.map((f) => f.code)).toContain("latency-slo");
+    expect(renderDiffMarkdown(d)).toContain("Silenced by this change");
+    const text = renderDiffText(d, { color: false });
+    expect(text).not.toContain("[object Object]");
+    expect(text).toContain('policies.suppress: +{"path":"datastores.orders","reason":"accepted until the');
+  });
+
   it("a renamed topology's PR comment names both", () => {
     const renamed = diff({ ...base(), name: "store" });
     expect(renderDiffMarkdown(renamed, {})).toContain("## topoplan diff: `shop` → `store`");

@@ -24,11 +24,15 @@ describe("compareFindings", () => {
       introduced: [],
       fixed: [coverage("replicationLagMs")],
       removed: [],
+      silenced: [],
+      standingErrors: [],
     });
     expect(compareFindings(after, before)).toEqual({
       introduced: [coverage("replicationLagMs")],
       fixed: [],
       removed: [],
+      silenced: [],
+      standingErrors: [],
     });
   });
 
@@ -37,6 +41,9 @@ describe("compareFindings", () => {
       introduced: [],
       fixed: [],
       removed: [],
+      silenced: [],
+      // Still an error, as before: what keeps `check` failing.
+      standingErrors: [latency("9.8", "ap-northeast-1")],
     });
   });
 
@@ -47,6 +54,25 @@ describe("compareFindings", () => {
       introduced: [latency("14", "c")],
       fixed: [],
       removed: [],
+      silenced: [],
+      standingErrors: [latency("13", "b")],
+    });
+  });
+
+  it("a finding the new version suppresses, or whose rule the change disables, is silenced, not fixed", () => {
+    const before = [latency("12", "a"), coverage("availability")];
+    const suppressedNow = { suppressed: [latency("12", "a")], disabled: new Set<string>() };
+    expect(compareFindings(before, [coverage("availability")], new Set(), suppressedNow)).toEqual({
+      introduced: [],
+      fixed: [],
+      removed: [],
+      silenced: [latency("12", "a")],
+      standingErrors: [],
+    });
+    const disabledNow = { suppressed: [], disabled: new Set(["observability-coverage"]) };
+    expect(compareFindings(before, [latency("12", "a")], new Set(), disabledNow)).toMatchObject({
+      fixed: [],
+      silenced: [coverage("availability")],
     });
   });
 });

@@ -70,14 +70,29 @@ for pattern in $SPECS; do
     specs+=("$file")
   done
 done
-if [ "${#specs[@]}" -eq 0 ]; then
+# Specs the base commit has and this one does not: deleted or moved by the change, which takes
+# every datastore and stream of the stack with them — the most destructive change there is.
+removed=()
+if [ -n "$base" ] && [ -d "$base" ]; then
+  # The patterns as written: `for pattern in $SPECS` would expand them here first.
+  read -r -a patterns <<<"$SPECS"
+  for pattern in "${patterns[@]}"; do
+    for file in "$base"/$pattern; do
+      rel="${file#"$base"/}"
+      case "$(basename "$rel")" in Pulumi.*) continue ;; esac
+      if [ ! -e "$rel" ] && [[ " ${removed[*]-} " != *" $rel "* ]]; then removed+=("$rel"); fi
+    done
+  done
+fi
+if [ "${#specs[@]}" -eq 0 ] && [ "${#removed[@]}" -eq 0 ]; then
   echo "::warning::no topology spec matches: $SPECS"
   echo "status=pass" >>"$outputs"
   exit 0
 fi
 
 # Each stack's part gets an equal share of the comment (room kept for the marker and separators).
-share=$(((65536 - 400 - 16 * ${#specs[@]}) / ${#specs[@]}))
+parts=$((${#specs[@]} + ${#removed[@]}))
+share=$(((65536 - 400 - 16 * parts) / parts))
 if [ "$share" -lt 2000 ]; then share=2000; fi # pr-comment.mjs drops whole parts past the limit
 
 policy=()
@@ -106,4 +121,31 @@ for spec in "${specs[@]}"; do
     "$(basename "$spec" | tr -cd 'A-Za-z0-9._-')" "$(printf '%s' "$spec" | tr -cd 'A-Za-z0-9._/-')" >"$OUT/parts/$name.md"
 done
 
-finish "${#specs[@]} spec(s)"
+for spec in ${removed[@]+"${removed[@]}"}; do
+  index=$((index + 1))
+  name="$(printf "%03d-%s" "$index" "$(basename "$spec")" | tr -c "A-Za-z0-9._-" "_")"
+  # What the stack holds, from the base commit's copy (names are DNS labels: nothing to escape).
+  held="$($TOPOPLAN check "$base/$spec" ${policy[@]+"${policy[@]}"} --format json 2>/dev/null | node -e '
+    let text = "";
+    process.stdin.on("data", (c) => (text += c)).on("end", () => {
+      try {
+        const a = JSON.parse(text).analysis ?? {};
+        const names = [...(a.datastores ?? []), ...(a.streams ?? [])].map((c) => "`" + c.name + "`");
+        process.stdout.write(names.join(", "));
+      } catch {}
+    });')"
+  worse destructive
+  {
+    printf '## topoplan: `%s` is removed
+
+' "$(printf '%s' "$spec" | tr -cd 'A-Za-z0-9._/-')"
+    printf '❌ **The spec file is deleted or moved by this change.** Its stack loses its definition: updating or destroying that Pulumi stack deletes every datastore and stream it declares, with their data'
+    if [ -n "$held" ]; then printf ' (%s)' "$held"; fi
+    printf '.
+
+If the file moved, its new path is reviewed here as a new spec: point the stack at it and keep the components'"'"' names. If the stack is retired on purpose, migrate or back up the data first.
+'
+  } >"$OUT/parts/$name.md"
+done
+
+finish "${#specs[@]} spec(s)${removed[0]+, ${#removed[@]} removed}"

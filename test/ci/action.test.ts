@@ -139,6 +139,46 @@ describe("scripts/pr-review.sh (the action's body) on a scratch repository", () 
   }, 120_000);
 });
 
+describe("scripts/pr-review.sh when the change deletes a spec", () => {
+  const repo = mkdtempSync(join(tmpdir(), "topoplan-action-removed-"));
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it("reports the stack as removed, with what it holds, and the review as destructive", () => {
+    const git = gitIn(repo);
+    mkdirSync(join(repo, "stacks"));
+    for (const stack of ["edge-cache.yaml", "control-plane.yaml"])
+      cpSync(join(ROOT, "stacks", stack), join(repo, "stacks", stack));
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    const base = git("rev-parse", "HEAD").trim();
+    git("rm", "-q", "stacks/edge-cache.yaml");
+    const cli = cliCommand().args.map((a) => (a === "tsx" ? import.meta.resolve("tsx") : a));
+    const outputs = join(repo, "outputs.txt");
+    const run = spawnSync("bash", [join(ROOT, "scripts/pr-review.sh")], {
+      cwd: repo,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        TOPOPLAN: [process.execPath, ...cli].join(" "),
+        SPECS: "stacks/*.yaml",
+        BASE_REF: base,
+        OUT: join(repo, "out"),
+        GITHUB_OUTPUT: outputs,
+        NO_COLOR: "1",
+      },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const values = stepOutputs(outputs);
+    expect(values.status, run.stdout + run.stderr).toBe("destructive");
+    const comment = readFileSync(values["comment-file"]!, "utf8");
+    expect(comment).toContain("## topoplan: `stacks/edge-cache.yaml` is removed");
+    expect(comment).toContain("(`edge-kv`, `origin-db`, `purge-events`)");
+    // The stack that stays is still diffed.
+    expect(comment).toContain("## topoplan diff: `control-plane`");
+  }, 120_000);
+});
+
 describe("scripts/pr-review.sh with the policy-config and rules inputs", () => {
   const repo = mkdtempSync(join(tmpdir(), "topoplan-action-policy-"));
   afterAll(() => rmSync(repo, { recursive: true, force: true }));

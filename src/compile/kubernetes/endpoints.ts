@@ -59,7 +59,7 @@ function engineFor(component: ResolvedComponent): EngineDefinition | undefined {
 }
 
 /** Regions whose pods answer clients: the engine's (CloudNativePG: the primary's), else every region with pods. */
-function servingRegions(component: OnKubernetes): string[] {
+export function servingRegions(component: OnKubernetes): string[] {
   const engine = engineFor(component);
   const serving =
     component.kind !== "service" && engine?.servingRegions !== undefined

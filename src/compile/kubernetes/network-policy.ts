@@ -15,7 +15,13 @@ import {
   MONITORING_NAMESPACE,
   NOTE_ANNOTATION,
 } from "./constants.js";
-import { clientEndpoint, memberPorts, type OnKubernetes, scrapeEndpoint } from "./endpoints.js";
+import {
+  clientEndpoint,
+  memberPorts,
+  type OnKubernetes,
+  scrapeEndpoint,
+  servingRegions,
+} from "./endpoints.js";
 import { componentLabels, planned, plannedLater, selectorLabels, sharedLabels } from "./manifest.js";
 import { type Placed, placements } from "./placements.js";
 
@@ -124,6 +130,16 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
   }
 
   const calls = declaredCalls(model);
+  // Writes to a single-leader store topoplan runs without an engine: the caller dials the primary
+  // (leader) itself, wherever it is and wherever failover moves it — the local pods may be a
+  // standby that refuses writes (the analysis prices such a write as a round trip to the leader).
+  const writesToLeader = new Set(
+    model.services.flatMap((service) =>
+      service.calls
+        .filter((call) => call.op === "write" && dialsLeader(components.get(call.to)))
+        .map((call) => `${service.name}\0${call.to}`),
+    ),
+  );
   // Reached from outside the clusters: called by nothing (users, through the ingress gateway) or by
   // a caller topoplan does not deploy on Kubernetes (an external system, which comes in the same way).
   const calledInCluster = new Set(calls.filter((call) => byName.has(call.from)).map((call) => call.to));
@@ -159,6 +175,16 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
         for (const region of regions)
           at(region, to)!.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));
       }
+      const away = servingRegions(callee as OnKubernetes).filter((region) => region !== caller.region);
+      if (local !== undefined && writesToLeader.has(`${from}\0${to}`) && away.length > 0) {
+        callerRules.egress.push(tcp({ kind: "regions", regions: away }, endpoint.port));
+        // On its peer port (a generic store's default) the callee admits its other regions already.
+        for (const region of away) {
+          const there = at(region, to)!;
+          if (there.placed.peerPort !== endpoint.port)
+            there.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, endpoint.port));
+        }
+      }
     }
   }
 
@@ -169,6 +195,16 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
       entry.ingress.push(tcp({ kind: "namespace", namespace: ingressNamespace }, entry.placed.deploy.port));
   }
   return [...rules.values()];
+}
+
+/** A store topoplan runs without an engine whose writes go to one leader (primary-replica, consensus). */
+function dialsLeader(component: ResolvedComponent | undefined): boolean {
+  return (
+    component?.kind === "datastore" &&
+    component.deploy.target === "kubernetes" &&
+    component.deploy.engine === undefined &&
+    (component.replication === "primary-replica" || component.replication === "consensus")
+  );
 }
 
 function peerOf(

@@ -73,6 +73,8 @@ describe("NetworkPolicy allow-lists", () => {
         "eu-west-1 checkout in pods:shop/web:8081",
         `eu-west-1 checkout in ${ANY}:8081`,
         "eu-west-1 checkout out pods:shop/orders:26257",
+        // it writes to orders, a consensus store without an engine: to its leader, in any region
+        `eu-west-1 checkout out ${ANY}:26257`,
         "eu-west-1 checkout out pods:shop-data/carts:5432",
         "eu-west-1 checkout out pods:shop/events:9092",
         `eu-west-1 checkout out ${ANY}:443`, // payments: external
@@ -97,6 +99,44 @@ describe("NetworkPolicy allow-lists", () => {
         `eu-central-1 audit out ${ANY}:9092`,
       ].sort(),
     );
+  });
+
+  it("a writer reaches a single-leader store without an engine in every region (the primary may be away); a reader its local pods", () => {
+    const primaryAway = (op: "read" | "write", replication: "primary-replica" | "multi-leader") =>
+      edges(
+        compile({
+          name: "shop",
+          datastores: {
+            db: {
+              replication,
+              replicas: 2,
+              placement: { "eu-west-1": 1, "eu-central-1": 1 },
+              ...(replication === "primary-replica" ? { leader: "eu-west-1" } : {}),
+              deploy: { target: "kubernetes", image: "postgres:16", port: 5432, peerPort: 5433 },
+            },
+          },
+          services: {
+            api: {
+              regions: ["eu-central-1"],
+              calls: [{ to: "db", op, timeoutMs: 300 }],
+              deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+            },
+          },
+        }),
+      ).filter((edge) => edge.includes(":5432"));
+    expect(primaryAway("write", "primary-replica")).toEqual([
+      "eu-central-1 api out 0.0.0.0/0-169.254.0.0/16:5432",
+      "eu-central-1 api out pods:shop/db:5432",
+      "eu-central-1 db in pods:shop/api:5432",
+      // The client port is not the peer port: the primary admits the writer's region on it.
+      "eu-west-1 db in 0.0.0.0/0-169.254.0.0/16:5432",
+    ]);
+    expect(primaryAway("read", "primary-replica")).toEqual([
+      "eu-central-1 api out pods:shop/db:5432",
+      "eu-central-1 db in pods:shop/api:5432",
+    ]);
+    // Every replica of a multi-leader store takes writes: the local one.
+    expect(primaryAway("write", "multi-leader")).toEqual(primaryAway("read", "primary-replica"));
   });
 
   it("pin cross-region traffic to the other regions' CIDRs when they are known", () => {

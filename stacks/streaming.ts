@@ -208,7 +208,8 @@ export default defineTopology({
         image: "ghcr.io/acme-risk/sessionizer:2.6.0",
         cpu: "2",
         memory: "4Gi",
-        storageGi: 50,
+        // No storageGi: a service gets no volume, its RocksDB state lives in /tmp (a 1 GiB
+        // emptyDir) and is restored from the changelog topic after a restart.
         env: { PROCESSING_GUARANTEE: "exactly_once_v2", COMMIT_INTERVAL_MS: "100" },
       },
     },

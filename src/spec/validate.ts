@@ -65,7 +65,7 @@ export function validateTopology(spec: unknown, options: { jsonSchema?: boolean 
     // clearer ones, so ajv speaks only when zod found nothing.
     ...(options.jsonSchema && parsed.success ? validateWithJsonSchema(data) : []),
     ...(data !== null && typeof data === "object"
-      ? semanticDiagnostics(parsed.success ? parsed.data : (data as TopologyInput))
+      ? semanticDiagnostics(parsed.success ? parsed.data : (data as TopologyInput), data as TopologyInput)
       : []),
   ];
   const unique = sortDiagnostics(dedupe(diagnostics));
@@ -74,11 +74,12 @@ export function validateTopology(spec: unknown, options: { jsonSchema?: boolean 
   return { ok: false, diagnostics: unique };
 }
 
-function semanticDiagnostics(topology: TopologyInput): Diagnostic[] {
+function semanticDiagnostics(topology: TopologyInput, written: TopologyInput): Diagnostic[] {
   const found: Diagnostic[] = [];
   const catalog = safely(() => buildCatalog(topology as Topology)) ?? buildCatalog();
   const context: CheckContext = {
     topology,
+    written,
     catalog,
     report: (d) => found.push({ severity: "error", ...d }),
   };

@@ -73,6 +73,21 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  it("a volume or peer port declared on a service is a warning: a Deployment has neither (the default storageGi is not)", () => {
+    const spec = base();
+    Object.assign(spec.services.api, {
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", storageGi: 50, peerPort: 7000 },
+    });
+    const result = validateTopology(spec);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map((d) => [d.severity, d.code, d.path])).toEqual([
+      ["warning", "spec/not-applicable", "services.api.deploy.peerPort"],
+      ["warning", "spec/not-applicable", "services.api.deploy.storageGi"],
+    ]);
+    Object.assign(spec.services.api, { deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" } });
+    expect(validateTopology(spec).diagnostics).toEqual([]);
+  });
+
   it("seconds for milliseconds in SLOs and call deadlines", async () => {
     expect((await problemsOf(fixture("seconds-for-ms.yaml"))).map(brief)).toEqual([
       {

@@ -8,6 +8,8 @@ import type { TopologyInput } from "../schema/topology.js";
  */
 export interface CheckContext {
   readonly topology: TopologyInput;
+  /** The spec as written, before the schema's defaults: whether a field was set at all. */
+  readonly written?: TopologyInput;
   readonly catalog: Catalog;
   report(diagnostic: Omit<Diagnostic, "severity"> & { severity?: Diagnostic["severity"] }): void;
 }

@@ -71,6 +71,12 @@ function checkReplicasPerRegion(
   }
 }
 
+/**
+ * Kubernetes `deploy` fields of stateful components: a service runs as a Deployment with no volume
+ * (its one writable path is /tmp, a 1 GiB emptyDir: kubernetes/pod.ts) and no peers.
+ */
+const STATEFUL_FIELDS = ["storageGi", "storageClass", "peerPort"] as const;
+
 export function checkDeployFits(context: CheckContext): void {
   for (const kind of ["datastores", "services", "streams"] as const) {
     for (const [name, component] of entriesOf<{
@@ -78,6 +84,20 @@ export function checkDeployFits(context: CheckContext): void {
       replication?: string | undefined;
       placement?: unknown;
     }>(context.topology[kind])) {
+      // As written: the schema gives every Kubernetes deploy a storageGi.
+      const written = (context.written?.services?.[name] as { deploy?: Record<string, unknown> } | undefined)
+        ?.deploy;
+      if (kind === "services" && component.deploy?.target === "kubernetes" && written !== undefined)
+        for (const field of STATEFUL_FIELDS) {
+          if (written[field] === undefined) continue;
+          context.report({
+            code: "spec/not-applicable",
+            severity: "warning",
+            path: formatPath([kind, name, "deploy", field]),
+            message: `a service runs as a Deployment without volumes or peers, so ${field} changes nothing: its only writable path is /tmp, a 1 GiB emptyDir (local state such as a Kafka Streams store is rebuilt from its changelog after every restart, and evicted past 1 GiB)`,
+            fix: `remove ${field}; keep state that outgrows 1 GiB in a datastore`,
+          });
+        }
       const service = component.deploy?.target === "aws" ? component.deploy.service : undefined;
       const fit = service === undefined ? undefined : AWS_SERVICE_FITS[service];
       if (fit === undefined) continue;

@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -7,13 +8,16 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ROOT, STACK_FRAME, topoplan } from "./cli.js";
+import { generateTopology } from "../../bench/generate.js";
+import { pullRequestWorkflow } from "../../src/init/workflow.js";
+import { cliCommand, ROOT, STACK_FRAME, topoplan } from "./cli.js";
 
 let dir = "";
 beforeEach(() => {
@@ -226,4 +230,184 @@ describe("topoplan init in an existing repository", () => {
     ]);
     expect([inside.code, inside.stderr]).toEqual([0, ""]);
   });
+});
+
+type WorkflowStep = {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+};
+
+/** The steps of the check job of the workflow init writes for a project in `folder`. */
+function workflowSteps(folder?: string): WorkflowStep[] {
+  return (parse(pullRequestWorkflow(folder).contents) as { jobs: { check: { steps: WorkflowStep[] } } }).jobs
+    .check.steps;
+}
+
+/** The JavaScript the check step gives `node -` (a quoted heredoc): what writes the comment. */
+function joinScript(folder?: string): string {
+  const run = workflowSteps(folder).find((s) => s.id === "check")?.run ?? "";
+  const script = /\nnode - <<'JS'\n([\s\S]*?)\nJS\n/.exec(run)?.[1];
+  if (script === undefined) throw new Error(`no node - <<'JS' … JS in the check step:\n${run}`);
+  return script;
+}
+
+/** A Markdown report of `size` characters: a table in a <details> block, as topoplan writes them. */
+function report(title: string, size: number): string {
+  const lines = [`## ${title}`, "", "<details><summary>rows</summary>", "", "| # | row |", "|---|---|"];
+  for (let i = 0; lines.join("\n").length < size - 40; i++) lines.push(`| ${i} | ${title} row ${i} |`);
+  return `${[...lines, "", "</details>"].join("\n")}\n`;
+}
+
+describe("the pull-request workflow's comment", () => {
+  it("docs/policies.md names the markers the comments are found by: this workflow's and the action's", () => {
+    const doc = readFileSync(join(ROOT, "docs/policies.md"), "utf8");
+    for (const folder of [undefined, "infra"]) {
+      const marker = /\nconst marker = "(<!-- [^"]+ -->)";\n/.exec(joinScript(folder))?.[1];
+      expect(doc).toContain(`\`${marker}\``);
+    }
+    mkdirSync(join(dir, "parts"));
+    for (const folder of ["", "infra"]) {
+      const comment = execFileSync(
+        process.execPath,
+        [join(ROOT, "scripts/pr-comment.mjs"), join(dir, "parts"), "pass", folder],
+        { encoding: "utf8" },
+      );
+      expect(doc).toContain(`\`${comment.split("\n", 1)[0]}\``);
+    }
+  });
+
+  const join2 = (diff: string, check: string) => {
+    mkdirSync(join(dir, "topoplan-out/parts"), { recursive: true });
+    writeFileSync(join(dir, "topoplan-out/parts/1-diff.md"), diff);
+    writeFileSync(join(dir, "topoplan-out/parts/2-check.md"), check);
+    const result = spawnSync(process.execPath, ["-"], {
+      cwd: dir,
+      input: joinScript("infra"),
+      encoding: "utf8",
+    });
+    expect(result.status, result.stderr).toBe(0);
+    return {
+      comment: readFileSync(join(dir, "topoplan-out/comment.md"), "utf8"),
+      summary: readFileSync(join(dir, "topoplan-out/summary.md"), "utf8"),
+    };
+  };
+
+  it("joins two reports whole, the diff first, under GitHub's 65,536 characters", () => {
+    const diff = report("topoplan diff", 30_000);
+    const check = report("topoplan check", 30_000);
+    const { comment, summary } = join2(diff, check);
+    expect(comment).toBe(`<!-- topoplan-check:infra -->\n${diff.trimEnd()}\n\n---\n\n${check.trimEnd()}\n`);
+    expect(summary).toBe(comment);
+  });
+
+  it("two reports past the limit together: the second is left out whole, never cut inside a block", () => {
+    const diff = report("topoplan diff", 40_000);
+    const check = report("topoplan check", 40_000);
+    const { comment, summary } = join2(diff, check);
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    expect(comment).toBe(
+      `<!-- topoplan-check:infra -->\n${diff.trimEnd()}\n\n---\n\n> **Left out to fit GitHub's 65,536-character comment limit:** the check report; the job summary has every report.\n`,
+    );
+    // The job summary (GitHub allows 1 MiB) has both.
+    expect(summary).toBe(`<!-- topoplan-check:infra -->\n${diff.trimEnd()}\n\n---\n\n${check.trimEnd()}\n`);
+  });
+
+  it("on a 120-service change: the destructive changes first, each report in its share, and a job summary", async () => {
+    // The reported case: check and diff each wrote up to 65,536 characters, the check came first
+    // and the joined comment was cut at 65,400, so the diff (the destructive changes) was lost.
+    const before = generateTopology({ seed: 3, services: 120, partitions: 200, regions: 12 });
+    const after = structuredClone(before);
+    for (const store of Object.values(after.datastores ?? {}))
+      if (store.deploy?.target === "kubernetes" && store.deploy.storageGi !== undefined)
+        store.deploy.storageGi = Math.max(1, Math.floor(store.deploy.storageGi / 2));
+    for (const stream of Object.values(after.streams ?? {}))
+      stream.retentionHours = Math.max(1, Math.floor((stream.retentionHours ?? 24) / 2));
+    const project = join(dir, "infra");
+    mkdirSync(project);
+    const spec = join(project, "topology.ts");
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+    writeFileSync(spec, `export default ${JSON.stringify(before, null, 2)};\n`);
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    git("update-ref", "refs/remotes/origin/main", "HEAD");
+    writeFileSync(spec, `export default ${JSON.stringify(after, null, 2)};\n`);
+    // `npx --no-install topoplan` is this checkout's CLI.
+    const cli = cliCommand().args.map((a) => (a === "tsx" ? import.meta.resolve("tsx") : a));
+    mkdirSync(join(dir, "bin"));
+    writeFileSync(
+      join(dir, "bin/npx"),
+      `#!/bin/sh\n[ "$1" = --no-install ] && shift\n[ "$1" = topoplan ] && shift\nexec ${[process.execPath, ...cli].map((a) => JSON.stringify(a)).join(" ")} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const env = {
+      ...process.env,
+      NO_COLOR: "1",
+      PATH: `${join(dir, "bin")}:${process.env.PATH}`,
+      BASE_REF: "main",
+      GITHUB_OUTPUT: join(dir, "github-output.txt"),
+      GITHUB_STEP_SUMMARY: join(dir, "step-summary.md"),
+    };
+    const steps = workflowSteps("infra");
+    // Run steps as GitHub runs them: `shell: bash` is bash -eo pipefail, the default shell bash -e.
+    const runStep = (step: WorkflowStep, shell: string[]) => {
+      writeFileSync(join(dir, "step.sh"), step.run!);
+      const result = spawnSync("bash", [...shell, join(dir, "step.sh")], {
+        cwd: project,
+        env,
+        encoding: "utf8",
+      });
+      expect(result.status, `${step.name}: ${result.stdout}${result.stderr}`).toBe(0);
+    };
+    runStep(steps.find((s) => s.id === "check")!, ["--noprofile", "--norc", "-eo", "pipefail"]);
+    expect(readFileSync(env.GITHUB_OUTPUT, "utf8")).toBe("status=1\n");
+    const out = join(project, "topoplan-out");
+    expect(readdirSync(join(out, "parts"))).toEqual(["1-diff.md", "2-check.md"]);
+    const diff = readFileSync(join(out, "parts/1-diff.md"), "utf8").trimEnd();
+    const check = readFileSync(join(out, "parts/2-check.md"), "utf8").trimEnd();
+    expect(diff).toMatch(/^## topoplan diff: .*\n[\s\S]*\n### Destructive changes \([1-9]\d*\)\n/);
+    expect(check).toMatch(/^## ❌ topoplan check: /);
+    // Both whole, the diff first, and the check within what the diff left (its own cut note).
+    const comment = readFileSync(join(out, "comment.md"), "utf8");
+    expect(comment).toBe(`<!-- topoplan-check:infra -->\n${diff}\n\n---\n\n${check}\n`);
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    expect(check).toMatch(/\n> \*\*Cut to fit the [\d,]+-character comment limit:\*\*/);
+    expect(comment.match(/<details>/g)?.length).toBe(comment.match(/<\/details>/g)?.length);
+
+    // The comment step posts that file; the summary step writes the job summary.
+    const posted: string[] = [];
+    const github = {
+      rest: {
+        issues: { listComments: {}, createComment: async ({ body }: { body: string }) => posted.push(body) },
+      },
+      paginate: async () => [],
+    };
+    const script = steps.find((s) => s.uses?.startsWith("actions/github-script"))!.with!.script!;
+    const cwd = process.cwd();
+    // github-script runs in the repository's root; its script is an async function body.
+    const body = new Function(
+      "require",
+      "github",
+      "context",
+      "core",
+      `return (async () => {\n${script}\n})();`,
+    );
+    const rootRequire = createRequire(join(dir, "x.js"));
+    try {
+      process.chdir(dir);
+      await body(rootRequire, github, { repo: { owner: "o", repo: "r" }, issue: { number: 1 } }, {});
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(posted).toEqual([comment]);
+    runStep(steps.find((s) => s.name === "Job summary")!, ["-e"]);
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY, "utf8")).toBe(comment);
+  }, 120_000);
 });

@@ -165,7 +165,8 @@ describe("the pull-request workflow init writes, for a project in a subfolder of
       expect(workflow.defaults.run["working-directory"]).toBe("esm");
       const step = workflow.jobs.check.steps.find((s) => s.run?.includes("git worktree add"))!;
       const outputs = join(work, "github-output.txt");
-      const result = spawnSync("bash", ["-c", step.run!], {
+      // As GitHub runs a `shell: bash` step: -e and pipefail.
+      const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
         cwd: join(work, workflow.defaults.run["working-directory"]),
         encoding: "utf8",
         timeout: 240_000,
@@ -174,11 +175,19 @@ describe("the pull-request workflow init writes, for a project in a subfolder of
       expect(result.status, result.stdout + result.stderr).toBe(0);
       expect(readFileSync(outputs, "utf8")).toBe("status=0\n");
       expect(readdirSync(join(project, "topoplan-out")).sort()).toEqual([
-        "1-check.md",
-        "2-diff.md",
         "check.sarif",
+        "comment.md",
+        "parts",
+        "summary.md",
       ]);
-      expect(readFileSync(join(project, "topoplan-out/2-diff.md"), "utf8")).toContain("replicasPerRegion");
+      expect(readdirSync(join(project, "topoplan-out/parts")).sort()).toEqual(["1-diff.md", "2-check.md"]);
+      expect(readFileSync(join(project, "topoplan-out/parts/1-diff.md"), "utf8")).toContain(
+        "replicasPerRegion",
+      );
+      // The comment: the diff first.
+      expect(readFileSync(join(project, "topoplan-out/comment.md"), "utf8")).toMatch(
+        /^<!-- topoplan-check:esm -->\n## topoplan diff: /,
+      );
       const sarif = JSON.parse(readFileSync(join(project, "topoplan-out/check.sarif"), "utf8")) as {
         runs: { artifacts: { location: { uri: string } }[] }[];
       };

@@ -5,7 +5,7 @@ import { LOCATED_FORMATS, REPORT_FORMATS } from "../../report/formats.js";
 import { GITHUB_SARIF_RESULTS } from "../../report/sarif.js";
 import { formatChoice, wholeNumberFlag } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
-import { maxCharsFlag } from "../max-chars.js";
+import { MAX_CHARS_DETAILS, maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
 import { POLICY_DETAILS, POLICY_OPTIONS, POLICY_USAGE, policyFlags, policyFor } from "../policy-flags.js";
 import { pathsFromRepositoryRoot } from "../repository.js";
@@ -18,7 +18,7 @@ export const checkCommand: Command = {
     "  <spec>         topology file: .ts (default export), .yaml/.yml or .json",
     `  --format F     report format: ${Object.keys(REPORT_FORMATS).join(", ")} (default text)`,
     "  --output FILE  write the report to FILE instead of stdout; without --format, its extension names the format",
-    "  --max-chars N  markdown: fit in N characters (default 65536, GitHub's comment limit)",
+    ...MAX_CHARS_DETAILS,
     "  --max-results N  sarif: keep the N most important findings (default 5000, what GitHub code",
     "                 scanning stores per run; it rejects runs of more than 25000)",
     ...POLICY_DETAILS,

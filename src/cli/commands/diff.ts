@@ -4,10 +4,9 @@ import { diffTopologies } from "../../diff/index.js";
 import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
 import { diffSide, sideAnalysis } from "../../diff/side.js";
 import { type LoadedTopology, loadTopology } from "../../pipeline.js";
-import { GITHUB_COMMENT_LIMIT } from "../../report/fit.js";
 import { formatChoice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
-import { maxCharsFlag } from "../max-chars.js";
+import { MAX_CHARS_DETAILS, maxCharsFlag } from "../max-chars.js";
 import { emit } from "../output.js";
 import { POLICY_DETAILS, POLICY_OPTIONS, POLICY_USAGE, policyFlags, policyFor } from "../policy-flags.js";
 
@@ -37,7 +36,7 @@ export const diffCommand: Command = {
     "  <after-spec>   the proposed topology file",
     "  --format F     text (default), json, or markdown (the PR comment)",
     "  --output FILE  write to FILE instead of stdout; without --format, its extension names the format",
-    `  --max-chars N  markdown: fit in N characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)`,
+    ...MAX_CHARS_DETAILS,
     ...POLICY_DETAILS,
     "                 (both apply to both versions, as `check` applies them: its findings introduced",
     "                 and fixed are check's)",

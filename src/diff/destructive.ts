@@ -1,6 +1,7 @@
-import { parsePath } from "../diagnostics/diagnostic.js";
+import { formatPath, parsePath } from "../diagnostics/diagnostic.js";
 import type { EngineId } from "../engines/ids.js";
-import type { ComponentKind, ResolvedComponent, ResolvedDatastore } from "../model/types.js";
+import { engineOf } from "../engines/registry.js";
+import type { ComponentKind, ResolvedComponent, ResolvedDatastore, ResolvedDeploy } from "../model/types.js";
 import type { FieldChange } from "./fields.js";
 import { showValue } from "./fields.js";
 
@@ -169,6 +170,251 @@ const drainedBy = (store: ResolvedComponent) =>
     ? DRAINED[store.deploy.engine]
     : undefined;
 
+/** One region's replicas before and after a change, as the replica rules word it. */
+interface RegionReplicas {
+  readonly region: string;
+  readonly from: number;
+  readonly to: number;
+  readonly before: ResolvedDatastore;
+  readonly after: ResolvedDatastore;
+}
+
+/** Zones of one region that a change removes, and the ones it keeps. */
+interface RegionZones {
+  readonly region: string;
+  readonly removed: readonly string[];
+  readonly kept: readonly string[];
+}
+
+/** What a change does to the data (after `replicas in R: a → b; `) and how to make it safely. */
+interface Consequence {
+  readonly message: string;
+  readonly fix: string;
+}
+
+/**
+ * What fewer replicas, or fewer zones, in one region do to a datastore's data, in the words of
+ * what runs it: a StatefulSet topoplan compiles, an operator's custom resource, an AWS service, or
+ * someone else (`external`). The mechanisms differ, so the explanations must.
+ */
+interface ReplicaHolder {
+  /** Fewer replicas in a region that keeps at least one. */
+  readonly fewer: (change: RegionReplicas) => Consequence;
+  /** The region's last replicas removed. */
+  readonly regionRemoved: (change: RegionReplicas) => Consequence;
+  /** Zones of a region removed while the region keeps replicas. */
+  readonly zonesRemoved: (change: RegionZones) => Consequence;
+}
+
+const them = (n: number, one: string, many: string) => (n === 1 ? one : many);
+const zoneList = (zones: readonly string[]) => zones.join(", ");
+
+// The StatefulSets topoplan compiles (src/compile/kubernetes/workloads.ts statefulSetResource) set
+// persistentVolumeClaimRetentionPolicy { whenDeleted: Retain, whenScaled: Retain } and are
+// `protect` + `retainOnDelete`: no scale-down or removal deletes a volume.
+const STATEFULSET: ReplicaHolder = {
+  fewer: ({ from, to }) => {
+    const lost = from - to;
+    return {
+      message: `the StatefulSet stops its ${plural(lost, "highest-numbered pod")}; ${them(lost, "its claim is", "their claims are")} kept (persistentVolumeClaimRetentionPolicy: Retain), so ${them(lost, "the volume stays and is", "the volumes stay and are")} billed until deleted by hand, but the data on ${them(lost, "it", "them")} is no longer a replica: it receives no writes once ${them(lost, "the pod stops", "the pods stop")}`,
+      fix: `add the new replicas first and let them catch up, then remove these in a separate change; once nothing needs ${them(lost, "its", "their")} data, delete the kept ${them(lost, "claim", "claims")} of the stopped ${them(lost, "pod", "pods")} (\`data-<statefulset>-<ordinal>\`): ${them(lost, "it keeps", "they keep")} costing, and a later scale-up would start a pod on its stale volume`,
+    };
+  },
+  regionRemoved: ({ region, from }) => ({
+    message: `the StatefulSets in ${region} leave the plan, but they are protected and kept on delete (retainOnDelete): pulumi up refuses to delete them and, once they are unprotected, forgets them without deleting them, so ${them(from, "its pod keeps", `their ${from} pods keep`)} running and ${them(from, "its claim keeps its volume", "their claims keep their volumes")}, billed, outside what topoplan plans and analyses until deleted by hand`,
+    fix: `add the replacement replicas elsewhere first and let them catch up; once nothing needs the data in ${region}, delete its StatefulSets and their PersistentVolumeClaims by hand (Pulumi only forgets them)`,
+  }),
+  zonesRemoved: ({ removed, kept }) => ({
+    message: `the pods in ${zoneList(removed)} must move to ${zoneList(kept)}, but their volumes are zonal and cannot follow: each comes back only on a new, empty volume in a kept zone and is rebuilt from peers (the quorum is thinner until it catches up), while its old claim is kept (Retain) and its volume billed until deleted by hand`,
+    fix: "add the new zones first, then move the replicas one at a time (delete the pod and its claim in a zone that goes, and let the new one catch up before the next), then drop the old zones",
+  }),
+};
+
+/**
+ * Operator-managed engines (`managedBy: "operator"`): topoplan compiles the operator's custom
+ * resource, and the operator decides what a smaller count removes. The custom resource itself is
+ * `protect` + `retainOnDelete`, like a StatefulSet.
+ */
+const OPERATED: Readonly<Partial<Record<EngineId, ReplicaHolder>>> = {
+  // CloudNativePG's scale-down deletes the newest ready standby's pod and its PVCs
+  // (internal/controller/cluster_scale.go: findDeletableInstance skips the primary;
+  // ensureInstanceIsDeleted deletes the pod, then EnsureInstancePVCGroupIsDeleted).
+  postgresql: {
+    fewer: ({ region, from, to }) => {
+      const lost = from - to;
+      return {
+        message: `the CloudNativePG operator removes ${plural(lost, "instance")} of the Cluster in ${region} (the newest ${them(lost, "standby", "standbys")}, never the primary) and deletes ${them(lost, "its PersistentVolumeClaim", "their PersistentVolumeClaims")}: ${them(lost, "that copy", "those copies")} of the data ${them(lost, "is", "are")} gone, while the primary and the other standbys keep theirs`,
+        fix: "add the new replicas first and let them catch up, then remove these in a separate change",
+      };
+    },
+    regionRemoved: ({ region, from }) => ({
+      message: `the CloudNativePG Cluster in ${region} leaves the plan, but it is protected and kept on delete (retainOnDelete): pulumi up refuses to delete it and, once it is unprotected, forgets it without deleting it, so ${them(from, "its instance keeps", `its ${from} instances keep`)} running on ${them(from, "its volume", "their volumes")}, billed, outside what topoplan plans and analyses until the Cluster is deleted by hand (the operator then deletes its pods and claims)`,
+      fix: `add the replacement replicas elsewhere first and let them catch up; once nothing needs the copy in ${region}, delete that Cluster by hand (\`kubectl delete cluster <name>\`; Pulumi only forgets it)`,
+    }),
+    zonesRemoved: ({ removed, kept }) => ({
+      message: `the instances in ${zoneList(removed)} must move to ${zoneList(kept)}, but their volumes are zonal and cannot follow: such an instance cannot start in a kept zone, and comes back only as a new instance on an empty volume, cloned again from the primary (one standby fewer until it catches up)`,
+      fix: `add the new zones first, then replace the instances in the old zones one at a time (\`kubectl cnpg destroy <cluster> <instance>\` deletes an instance with its claim, and the operator creates a new one), then drop the old zones`,
+    }),
+  },
+};
+
+/** An operator-managed engine without an entry above: what topoplan can say without knowing the operator. */
+const operatedBy = (engine: EngineId): ReplicaHolder => ({
+  fewer: ({ from, to }) => ({
+    message: `the ${engine} operator removes ${plural(from - to, "member")}; what becomes of their volumes is the operator's choice (topoplan compiles no StatefulSet for it)`,
+    fix: "add the new replicas first and let them catch up, then remove these in a separate change",
+  }),
+  regionRemoved: ({ region }) => ({
+    message: `the ${engine} custom resources in ${region} leave the plan, but they are protected and kept on delete (retainOnDelete): once unprotected, Pulumi forgets them without deleting them, and their members keep running until deleted by hand`,
+    fix: `add the replacement replicas elsewhere first and let them catch up; then delete the custom resources in ${region} by hand`,
+  }),
+  zonesRemoved: ({ removed }) => ({
+    message: `the members in ${zoneList(removed)} must move, and their zonal volumes cannot follow: each is rebuilt from peers on a new volume`,
+    fix: "add the new zones first and let replicas move one at a time (a rolling change), then drop the old zones",
+  }),
+});
+
+type AwsService = Extract<ResolvedDeploy, { target: "aws" }>["service"];
+
+/**
+ * A managed regional service that keeps its data in every zone of a region (DynamoDB, S3: the
+ * catalog's ZONE_SPANNING_SERVICES): topoplan compiles one resource per region, whatever the count.
+ */
+const zoneSpanning = (title: string, resource: string) => ({
+  fewer: ({ region, to }: RegionReplicas): Consequence => ({
+    message: `${title} keeps one ${resource} per region whatever the count: nothing in ${region} is deleted, while the analysis now counts ${plural(to, "replica")} there`,
+    fix: `nothing changes in AWS; keep the count if the analysis should go on counting the replicas in ${region}`,
+  }),
+  zonesRemoved: ({ region }: RegionZones): Consequence => ({
+    message: `${title} keeps a region's data in all of its zones and topoplan pins the ${resource} to none: nothing moves, only the zones the analysis assumes for ${region} change`,
+    fix: "nothing changes in AWS; check that the zones the analysis now assumes are the ones you mean",
+  }),
+});
+
+/** Where a DynamoDB store's table lives: `deploy.homeRegion`, @default the leader (compileDynamoDb). */
+const dynamoDbHome = (store: ResolvedDatastore) =>
+  (store.deploy.target === "aws" ? store.deploy.homeRegion : undefined) ?? store.leader;
+
+/** AWS services, by `deploy.service`; compiled in src/compile/aws (STATEFUL: protect + retainOnDelete). */
+const MANAGED: Readonly<Record<Exclude<AwsService, "msk">, ReplicaHolder>> = {
+  // One table in the home region listing a replica per other region (compileDynamoDb): a region
+  // removed is an update of the table, and DynamoDB's DeleteTableReplica deletes the replica with
+  // its items (API reference, ReplicationGroupUpdate).
+  dynamodb: {
+    ...zoneSpanning("DynamoDB", "replica table"),
+    regionRemoved: ({ region, before, after }) => {
+      if (dynamoDbHome(before) !== region)
+        return {
+          message: `the global table's replica in ${region} is deleted with every item in it (DynamoDB's DeleteTableReplica); the replicas in the other regions keep theirs, but writes made in ${region} that have not replicated yet are lost`,
+          fix: `move the clients in ${region} to another region first and wait until their writes have replicated (the ReplicationLatency metric near zero); take an on-demand backup first if the copy in ${region} must be kept`,
+        };
+      // The table resource itself lives in its home region: it is no replica entry to drop.
+      return dynamoDbHome(after) === region
+        ? {
+            message: `the table itself lives in ${region} (deploy.homeRegion), so it stays there with its items and keeps replicating: nothing in ${region} is deleted, while the analysis counts no replica there`,
+            fix: `keep ${region} in the placement while the table lives there`,
+          }
+        : {
+            message: `the table itself lives in ${region} (its home: deploy.homeRegion, @default the leader), and a resource cannot change region: the protected table would be replaced with every replica, each starting empty`,
+            fix: `in this change set deploy.homeRegion: ${region} so the table stays where it is`,
+          };
+    },
+  },
+  // A cluster per region with one instance per replica (compileAurora): the data lives in the
+  // cluster's storage volume, not in its instances; instances are not protected, clusters are.
+  "aurora-postgresql": {
+    fewer: ({ region, from, to }) => {
+      const lost = from - to;
+      return {
+        message: `Aurora deletes ${plural(lost, "DB instance")} of the cluster in ${region} (the highest-numbered); the data lives in the cluster's storage volume, not in its instances, so none is lost, but ${plural(to, "instance")} ${them(to, "is", "are")} left there to serve reads and take over as writer (a deleted writer fails over to a reader)`,
+        fix: `if an instance that goes is the writer, fail over to another one first; check that the ${them(to, "instance", `${to} instances`)} left in ${region} ${them(to, "carries", "carry")} its reads`,
+      };
+    },
+    regionRemoved: ({ region }) => ({
+      message: `the DB instances in ${region} are deleted, and the cluster there leaves the plan, but it is protected and kept on delete (retainOnDelete): pulumi up refuses to delete it and, once it is unprotected, forgets it without deleting it, so it stays in the global database without instances, its storage still replicated and billed, until it is detached and deleted by hand`,
+      fix: `move the readers in ${region} to another region first; once nothing needs its copy, detach the cluster from the global database (aws rds remove-from-global-cluster) and delete it by hand`,
+    }),
+    // An instance's availabilityZone cannot change in place: the instance is replaced.
+    zonesRemoved: ({ removed, kept }) => ({
+      message: `the DB instances in ${zoneList(removed)} are replaced by new ones in ${zoneList(kept)} (an instance's availabilityZone cannot change in place): the data lives in the cluster's storage and stays, but each replaced instance serves nothing until its replacement is up (a replaced writer fails over to a reader)`,
+      fix: "fail the writer over to an instance in a kept zone first, and make the change when fewer readers for a while is acceptable",
+    }),
+  },
+  // A bucket per region, the leader's replicating to the others (compileS3); buckets are STATEFUL.
+  s3: {
+    ...zoneSpanning("S3", "bucket"),
+    regionRemoved: ({ region }) => ({
+      message: `the bucket in ${region} leaves the plan and replication to it stops, but it is protected and kept on delete (retainOnDelete): pulumi up refuses to delete it and, once it is unprotected, forgets it without deleting it, so it stays in ${region} with every object version it holds, billed, and receives no new writes`,
+      fix: `point the readers in ${region} at another region's bucket first; empty and delete the old bucket by hand once nothing reads it`,
+    }),
+  },
+};
+
+/** `deploy.target: external`: topoplan deploys nothing, so whoever runs the store makes the change. */
+const EXTERNAL: ReplicaHolder = {
+  fewer: ({ from, to }) => ({
+    message: `topoplan deploys nothing for an external datastore: whoever runs it removes ${plural(from - to, "replica")} there, and with ${them(from - to, "it", "them")} that copy of the data`,
+    fix: "add the new replicas first and let them catch up, then remove these in a separate change",
+  }),
+  regionRemoved: ({ region }) => ({
+    message: `topoplan deploys nothing for an external datastore: whoever runs it removes its replicas in ${region}, and with them the region's copy of the data`,
+    fix: `move the clients in ${region} elsewhere and make sure the other regions hold everything ${region} accepted before its replicas go`,
+  }),
+  zonesRemoved: ({ removed }) => ({
+    message: `topoplan deploys nothing for an external datastore: whoever runs it moves the replicas in ${zoneList(removed)}; zonal volumes cannot follow, so each is rebuilt from peers in its new zone`,
+    fix: "add the new zones first and let replicas move one at a time (a rolling change), then drop the old zones",
+  }),
+};
+
+/** What runs a datastore's replicas, for the replica and zone rules. */
+function holderOf(store: ResolvedDatastore): ReplicaHolder {
+  const { deploy } = store;
+  if (deploy.target === "external") return EXTERNAL;
+  // A datastore on MSK is refused by the spec checks (src/spec/semantic/deploy.ts).
+  if (deploy.target === "aws") return deploy.service === "msk" ? EXTERNAL : MANAGED[deploy.service];
+  const engine = engineOf(store);
+  if (engine === undefined || engine.managedBy === "statefulset") return STATEFULSET;
+  return OPERATED[engine.id] ?? operatedBy(engine.id);
+}
+
+const countIn = (store: ResolvedComponent, region: string) =>
+  store.kind === "datastore" ? store.placement.find((p) => p.region === region)?.replicas : undefined;
+
+/** The replica rule's words for a datastore's change of count in one region. */
+function replicasRemoved({ change, before, after }: FieldRuleContext): Consequence {
+  const counts = {
+    region: regionOf(change.field),
+    from: num(change.from),
+    to: num(change.to),
+    before: before as ResolvedDatastore,
+    after: after as ResolvedDatastore,
+  };
+  const holder = holderOf(counts.before);
+  return counts.to === 0 ? holder.regionRemoved(counts) : holder.fewer(counts);
+}
+
+/** The zone rule's words: a region that keeps replicas, or one whose last replicas go too. */
+function zonesRemoved({ change, before, after }: FieldRuleContext): Consequence {
+  const region = regionOf(change.field);
+  const holder = holderOf(before as ResolvedDatastore);
+  const removed = change.removed ?? [];
+  if ((countIn(after, region) ?? 0) === 0) {
+    const from = countIn(before, region) ?? 0;
+    const placement = formatPath([...parsePath(before.path), "placement", region]);
+    return {
+      message: `they go with ${them(from, "the region's only replica", `all ${from} replicas in the region`)} (${placement}: ${from} → 0), so nothing moves between zones: the finding at ${placement} says what becomes of ${them(from, "it", "them")}`,
+      fix: holder.regionRemoved({
+        region,
+        from,
+        to: 0,
+        before: before as ResolvedDatastore,
+        after: after as ResolvedDatastore,
+      }).fix,
+    };
+  }
+  return holder.zonesRemoved({ region, removed, kept: list(change.to) });
+}
+
 export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
   {
     id: "replicas-removed",
@@ -176,12 +422,9 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     // A region's count, not its roles (`placement.<region>.witnesses`).
     field: /^placement\.[^.[]+$/,
     applies: (from, to) => num(to) < num(from),
-    message: ({ change }) => {
-      const lost = num(change.from) - num(change.to);
-      return `replicas in ${regionOf(change.field)}: ${num(change.from)} → ${num(change.to)}; scaling the StatefulSet down deletes ${lost} replica${lost === 1 ? "'s" : "s'"} volume${lost === 1 ? "" : "s"} unless the PersistentVolumeClaims are retained`;
-    },
-    fix: () =>
-      "add the new replicas first and let them catch up, then remove these in a separate change (or retain the claims: persistentVolumeClaimRetentionPolicy Retain)",
+    message: (ctx) =>
+      `replicas in ${regionOf(ctx.change.field)}: ${num(ctx.change.from)} → ${num(ctx.change.to)}; ${replicasRemoved(ctx).message}`,
+    fix: (ctx) => replicasRemoved(ctx).fix,
   },
   {
     id: "etcd-membership-changed",
@@ -339,10 +582,9 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     // scale-down drops the zones of the pods it deletes, which `replicas-removed` reports.
     applies: (_from, _to, change, { before, after }) =>
       (change.removed ?? []).length > podsRemoved(before, after, regionOf(change.field)),
-    message: ({ change }) =>
-      `zones in ${regionOf(change.field)}: ${(change.removed ?? []).join(", ")} removed; replicas there are rescheduled to other zones, and their zonal volumes cannot follow, so they are rebuilt from peers (quorum is thinner until they catch up)`,
-    fix: () =>
-      "add the new zones first and let replicas move one at a time (a rolling change), then drop the old zones",
+    message: (ctx) =>
+      `zones in ${regionOf(ctx.change.field)}: ${(ctx.change.removed ?? []).join(", ")} removed; ${zonesRemoved(ctx).message}`,
+    fix: (ctx) => zonesRemoved(ctx).fix,
   },
   {
     id: "replication-changed",

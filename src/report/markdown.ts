@@ -161,7 +161,13 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
   ];
   const slo = options.model ? sloRows(options.model, analysis) : [];
   const cost = analysis?.cost;
-  const priced = analysis ? [...analysis.datastores, ...analysis.streams] : [];
+  // Every component the total counts, services' pods too: the rows add up to the total.
+  const priced = analysis
+    ? [...analysis.datastores, ...analysis.services, ...analysis.streams].map((c) => ({
+        path: c.path,
+        usd: c.costUsdPerMonth ?? { replicas: 0, egress: 0 },
+      }))
+    : [];
   const sections: MarkdownSection[] = [
     {
       title: `Findings (${report.findings.length})`,
@@ -185,14 +191,14 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
           {
             title: `Monthly cost: ${usd(cost.totalUsdPerMonth)} (estimate)`,
             noun: "cost row",
-            head: ["| Component | Replicas | Egress | Total |", "|---|---|---|---|"],
+            head: ["| Component | Replicas / pods | Egress | Total |", "|---|---|---|---|"],
             rows: [
               ...priced.map((c) =>
                 row([
                   markdownCode(c.path),
-                  usd(c.costUsdPerMonth.replicas),
-                  usd(c.costUsdPerMonth.egress),
-                  usd(c.costUsdPerMonth.replicas + c.costUsdPerMonth.egress),
+                  usd(c.usd.replicas),
+                  usd(c.usd.egress),
+                  usd(c.usd.replicas + c.usd.egress),
                 ]),
               ),
               row([

@@ -1,5 +1,8 @@
+import { baselineNetworkView } from "../analysis/network.js";
+import { nearestReachable } from "../analysis/replication/common.js";
+import { crossesClusters } from "../analysis/services.js";
 import { modelIndex } from "../model/model-index.js";
-import type { Model, ResolvedDatastore } from "../model/types.js";
+import type { Model, ResolvedDatastore, ResolvedService } from "../model/types.js";
 import { byText } from "../order.js";
 
 /**
@@ -45,8 +48,8 @@ export type TopologyDiagram =
 /**
  * The topology as a Mermaid flowchart: one subgraph per region, a node per component instance in it
  * (datastores as cylinders with their replica count, ★ on the leader; streams as queues; services
- * with their pod count), calls as edges from each service region to the callee in the same region or
- * else its leader region. Undefined when it would pass Mermaid's limits: the diagram is built
+ * with their pod count), calls as edges from each service region to where the analysis sends them
+ * (`paths`). Undefined when it would pass Mermaid's limits: the diagram is built
  * only while it stays under them, so a topology of 20,000 services costs no more than a small one.
  */
 export function renderMermaid(model: Model, limits = MERMAID_DEFAULTS): string | undefined {
@@ -214,53 +217,85 @@ interface Path {
 }
 
 /**
- * Where requests go: from each service region to where the call really lands — writes to a region
- * that accepts writes (the leader or primary unless the store is multi-leader or leaderless),
- * strong reads of a consensus store to the leader (leaseholder), anything else to the local copy
- * if there is one; and from each stream to its consumers' regions.
+ * Where requests go, as the analysis routes them (src/analysis/services.ts, traffic.ts, streams.ts):
+ * from each service region to the nearest region that serves the call by the model's RTT — writes to
+ * a region that accepts writes (the leader or primary unless the store is multi-leader or
+ * leaderless), strong reads of a single-leader store and reads of an engine whose clients reach only
+ * the primary to the leader, other reads to the nearest replica holding data, services and streams
+ * to their nearest region (every region of a Kubernetes callee the caller reaches by its clusterset
+ * name, which spreads the calls over them); and from each stream's nearest region to its
+ * consumers' regions.
  */
 function* paths(model: Model): Generator<Path> {
   const stores = new Map(model.datastores.map((d) => [d.name, d]));
-  const others = new Map(
-    [...model.services, ...model.streams].map((c) => [
-      c.name,
-      { regions: c.regions, home: c.regions[0] ?? "" },
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const streams = new Map(model.streams.map((s) => [s.name, s]));
+  const net = baselineNetworkView(model);
+  // Per region list (each component's own array), then origin: many calls share a callee.
+  const nearestMemo = new WeakMap<readonly string[], Map<string, string | undefined>>();
+  const nearest = (origin: string, regions: readonly string[]): string | undefined => {
+    let byOrigin = nearestMemo.get(regions);
+    if (byOrigin === undefined) {
+      byOrigin = new Map();
+      nearestMemo.set(regions, byOrigin);
+    }
+    if (!byOrigin.has(origin)) byOrigin.set(origin, nearestReachable(origin, regions, net)?.region);
+    return byOrigin.get(origin);
+  };
+  const dataRegions = new Map(
+    model.datastores.map((d) => [
+      d.name,
+      // Leaderless clients reach a coordinator in any replica region; others read where data is.
+      d.replication === "leaderless"
+        ? d.regions
+        : d.placement.filter((p) => p.replicas > p.witnesses).map((p) => p.region),
     ]),
   );
-  const destination = (to: string, op: string, region: string): string | undefined => {
+  const storeDestination = (store: ResolvedDatastore, op: string, region: string): string | undefined => {
+    if (op === "write") return nearest(region, store.writeRegions);
+    const singleLeader = store.replication === "consensus" || store.replication === "primary-replica";
+    if (singleLeader && (store.consistency === "strong" || store.readsAtPrimary)) return store.leader;
+    return nearest(region, dataRegions.get(store.name) ?? store.regions);
+  };
+  const destinations = (
+    caller: ResolvedService,
+    to: string,
+    op: string,
+    region: string,
+  ): readonly string[] => {
     const store = stores.get(to);
-    if (store === undefined) {
-      const other = others.get(to);
-      return other === undefined ? undefined : other.regions.includes(region) ? region : other.home;
+    if (store !== undefined) {
+      const target = storeDestination(store, op, region);
+      return target === undefined ? [] : [target];
     }
-    const toLeader =
-      (op === "write" && !store.writeRegions.includes(region)) ||
-      (op === "read" && store.replication === "consensus" && store.consistency === "strong");
-    if (toLeader) return store.writeRegions.includes(region) ? region : store.leader;
-    return store.regions.includes(region) ? region : store.leader;
+    const service = services.get(to);
+    if (service !== undefined && crossesClusters(caller, service, region)) return service.regions;
+    const regions = service?.regions ?? streams.get(to)?.regions;
+    const target = regions === undefined ? undefined : nearest(region, regions);
+    return target === undefined ? [] : [target];
   };
   for (const service of model.services)
     for (const call of service.calls)
-      for (const region of service.regions) {
-        const to = destination(call.to, call.op, region);
-        if (to === undefined) continue;
-        yield {
-          from: service.name,
-          fromRegion: region,
-          to: call.to,
-          toRegion: to,
-          op: call.op,
-          soft: !call.hard,
-          kind: "call",
-        };
-      }
+      for (const region of service.regions)
+        for (const to of destinations(service, call.to, call.op, region))
+          yield {
+            from: service.name,
+            fromRegion: region,
+            to: call.to,
+            toRegion: to,
+            op: call.op,
+            soft: !call.hard,
+            kind: "call",
+          };
   const index = modelIndex(model);
   for (const stream of model.streams)
     for (const consumer of stream.consumers) {
       const service = index.service(consumer);
       if (service === undefined) continue;
       for (const region of service.regions) {
-        const from = stream.regions.includes(region) ? region : (stream.regions[0] ?? region);
+        // A consumer no cluster can reach reads nothing (the analysis delivers it nothing).
+        const from = nearest(region, stream.regions);
+        if (from === undefined) continue;
         yield {
           from: stream.name,
           fromRegion: from,

@@ -37,7 +37,7 @@ describe("topoplan diff", () => {
     expect(await main(["diff", "stacks/global-kv.ts", scaledDown], io)).toBe(1);
     const text = io.out.join("");
     expect(text).toContain(
-      "  error datastores.accounts.placement.eu-west-1\n    replicas in eu-west-1: 2 → 1; scaling the StatefulSet down deletes 1 replica's volume unless the\n    PersistentVolumeClaims are retained\n",
+      "  error datastores.accounts.placement.eu-west-1\n    replicas in eu-west-1: 2 → 1; the StatefulSet stops its 1 highest-numbered pod; its claim is\n    kept (persistentVolumeClaimRetentionPolicy: Retain), so the volume stays and is billed until\n",
     );
     for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
     // CockroachDB runs a StatefulSet per zone: eu-west-1b's set (protected) would also be deleted.

@@ -4,6 +4,7 @@ import { buildCatalog } from "../../src/catalog/catalog.js";
 import { compilePlan } from "../../src/compile/index.js";
 import { versionOf } from "../../src/diff/destructive.js";
 import { DESTRUCTIVE_FIELD_RULES, type DiffSide, diffTopologies } from "../../src/diff/index.js";
+import { ENGINES } from "../../src/engines/registry.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { Topology } from "../../src/spec/schema/topology.js";
 
@@ -215,8 +216,9 @@ describe("destructive-change: one test per field", () => {
       "pinned-zones-changed",
       "datastores.orders.zones.eu-west-1",
     ]);
-    expect(found.find((d) => d.data?.rule === "pinned-zones-changed")!.message).toContain(
-      "zones in eu-west-1: eu-west-1c removed",
+    const zones = found.find((d) => d.data?.rule === "pinned-zones-changed")!;
+    expect(zones.message).toBe(
+      "zones in eu-west-1: eu-west-1c removed; the pods in eu-west-1c must move to eu-west-1a, eu-west-1b, but their volumes are zonal and cannot follow: each comes back only on a new, empty volume in a kept zone and is rebuilt from peers (the quorum is thinner until it catches up), while its old claim is kept (Retain) and its volume billed until deleted by hand",
     );
   });
 
@@ -246,7 +248,7 @@ describe("destructive-change: one test per field", () => {
       "etcd members in eu-central-1: 1 → 2; the compiled members start with --initial-cluster-state=new",
     );
     expect(grown[0]!.fix).toContain("etcdctl member add");
-    // Scaling down is also the StatefulSet's volume loss.
+    // Scaling down is also `replicas-removed`: the stopped members' data is no longer a replica.
     const shrunk = diffTopologies(
       etcd({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }),
       etcd({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }),
@@ -427,5 +429,229 @@ describe("destructive-change: one test per field", () => {
 
   it("an unchanged spec has no destructive change", () => {
     expect(rules(() => {})).toEqual([]);
+  });
+});
+
+/**
+ * The replica and zone rules explain what the change does for what runs the store: a StatefulSet
+ * topoplan compiles (claims retained), CloudNativePG's Cluster, an AWS service, or someone else.
+ * Which changes are destructive does not depend on it: only the words do.
+ */
+describe("destructive-change: replicas and zones in the words of what runs the store", () => {
+  const KUBERNETES_WORDS = /StatefulSet|PersistentVolumeClaim|persistentVolumeClaimRetentionPolicy/;
+  const store = (deploy: Record<string, unknown>, placement: Record<string, number>, extra = {}) =>
+    side({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        carts: {
+          replication: deploy.service === "dynamodb" ? "multi-leader" : "primary-replica",
+          replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+          placement,
+          leader: "eu-west-1",
+          deploy,
+          ...extra,
+        },
+      },
+    });
+  const change = (
+    deploy: Record<string, unknown>,
+    from: Record<string, number>,
+    to: Record<string, number>,
+    extra = {},
+  ) => diffTopologies(store(deploy, from, extra), store(deploy, to, extra)).destructive;
+  const rule = (found: ReturnType<typeof change>, id: string) => found.find((d) => d.data?.rule === id)!;
+
+  it("DynamoDB losing a region: the replica table is deleted with its items, no StatefulSet words", () => {
+    const dynamodb = { target: "aws", service: "dynamodb" };
+    const found = change(
+      dynamodb,
+      { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+      { "eu-west-1": 1, "eu-central-1": 1 },
+    );
+    expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["protected-delete", "datastores.carts"],
+      ["replicas-removed", "datastores.carts.placement.eu-north-1"],
+      ["pinned-zones-changed", "datastores.carts.zones.eu-north-1"],
+    ]);
+    const removed = rule(found, "replicas-removed");
+    expect(removed.message).toBe(
+      "replicas in eu-north-1: 1 → 0; the global table's replica in eu-north-1 is deleted with every item in it (DynamoDB's DeleteTableReplica); the replicas in the other regions keep theirs, but writes made in eu-north-1 that have not replicated yet are lost",
+    );
+    expect(removed.fix).toBe(
+      "move the clients in eu-north-1 to another region first and wait until their writes have replicated (the ReplicationLatency metric near zero); take an on-demand backup first if the copy in eu-north-1 must be kept",
+    );
+    // The zones go with the region: nothing is rescheduled between zones.
+    const zones = rule(found, "pinned-zones-changed");
+    expect(zones.message).toBe(
+      "zones in eu-north-1: eu-north-1a, eu-north-1b, eu-north-1c removed; they go with the region's only replica (datastores.carts.placement.eu-north-1: 1 → 0), so nothing moves between zones: the finding at datastores.carts.placement.eu-north-1 says what becomes of it",
+    );
+    expect(zones.fix).toBe(removed.fix);
+    for (const d of [removed, zones]) expect(`${d.message} ${d.fix}`).not.toMatch(KUBERNETES_WORDS);
+  });
+
+  it("DynamoDB losing the region its table lives in: replaced without homeRegion, kept with it", () => {
+    const carts = (placement: Record<string, number>, leader: string, homeRegion?: string) =>
+      store(
+        { target: "aws", service: "dynamodb", ...(homeRegion === undefined ? {} : { homeRegion }) },
+        placement,
+        { leader },
+      );
+    const moved = diffTopologies(
+      carts({ "eu-west-1": 1, "eu-central-1": 1 }, "eu-west-1"),
+      carts({ "eu-central-1": 1 }, "eu-central-1"),
+    ).destructive;
+    expect(moved.map((d) => d.data?.rule)).toEqual([
+      "protected-delete",
+      "protected-replace",
+      "dynamodb-home-moved",
+      "replicas-removed",
+      "pinned-zones-changed",
+    ]);
+    expect(rule(moved, "replicas-removed").message).toBe(
+      "replicas in eu-west-1: 1 → 0; the table itself lives in eu-west-1 (its home: deploy.homeRegion, @default the leader), and a resource cannot change region: the protected table would be replaced with every replica, each starting empty",
+    );
+    const kept = diffTopologies(
+      carts({ "eu-west-1": 1, "eu-central-1": 1 }, "eu-west-1", "eu-west-1"),
+      carts({ "eu-central-1": 1 }, "eu-central-1", "eu-west-1"),
+    ).destructive;
+    expect(rule(kept, "replicas-removed").message).toContain(
+      "the table itself lives in eu-west-1 (deploy.homeRegion), so it stays there with its items and keeps replicating",
+    );
+  });
+
+  it("DynamoDB and S3 with fewer replicas in a region that keeps one: nothing is deleted", () => {
+    for (const [service, resource] of [
+      ["dynamodb", "replica table"],
+      ["s3", "bucket"],
+    ]) {
+      const found = change(
+        { target: "aws", service },
+        { "eu-west-1": 1, "eu-central-1": 2 },
+        { "eu-west-1": 1, "eu-central-1": 1 },
+      );
+      expect(found.map((d) => d.data?.rule)).toEqual(["replicas-removed"]);
+      expect(found[0]!.message).toContain(
+        `replicas in eu-central-1: 2 → 1; ${service === "s3" ? "S3" : "DynamoDB"} keeps one ${resource} per region whatever the count: nothing in eu-central-1 is deleted`,
+      );
+    }
+  });
+
+  it("S3 losing a region: the bucket is kept on delete and stops receiving writes", () => {
+    const found = change(
+      { target: "aws", service: "s3" },
+      { "eu-west-1": 1, "eu-central-1": 1 },
+      { "eu-west-1": 1 },
+    );
+    expect(found.map((d) => d.data?.rule)).toEqual([
+      "protected-delete",
+      "replicas-removed",
+      "pinned-zones-changed",
+    ]);
+    const removed = rule(found, "replicas-removed");
+    expect(removed.message).toContain(
+      "the bucket in eu-central-1 leaves the plan and replication to it stops, but it is protected and kept on delete (retainOnDelete)",
+    );
+    expect(`${removed.message} ${removed.fix}`).not.toMatch(KUBERNETES_WORDS);
+  });
+
+  it("Aurora: fewer instances lose no data; a region's instances are deleted and its cluster kept", () => {
+    const aurora = { target: "aws", service: "aurora-postgresql" };
+    const fewer = change(
+      aurora,
+      { "eu-west-1": 2, "eu-central-1": 2 },
+      { "eu-west-1": 2, "eu-central-1": 1 },
+    );
+    expect(fewer.map((d) => d.data?.rule)).toEqual(["replicas-removed"]);
+    expect(fewer[0]!.message).toBe(
+      "replicas in eu-central-1: 2 → 1; Aurora deletes 1 DB instance of the cluster in eu-central-1 (the highest-numbered); the data lives in the cluster's storage volume, not in its instances, so none is lost, but 1 instance is left there to serve reads and take over as writer (a deleted writer fails over to a reader)",
+    );
+    const gone = change(aurora, { "eu-west-1": 2, "eu-central-1": 1 }, { "eu-west-1": 2 });
+    expect(gone.map((d) => d.data?.rule)).toEqual([
+      "protected-delete",
+      "replicas-removed",
+      "pinned-zones-changed",
+    ]);
+    const removed = rule(gone, "replicas-removed");
+    expect(removed.message).toContain(
+      "replicas in eu-central-1: 1 → 0; the DB instances in eu-central-1 are deleted, and the cluster there leaves the plan",
+    );
+    expect(removed.fix).toContain("aws rds remove-from-global-cluster");
+    for (const d of [...fewer, removed]) expect(`${d.message} ${d.fix}`).not.toMatch(KUBERNETES_WORDS);
+    // Zones moved in a region that keeps its instances: they are replaced, the data stays.
+    const moved = diffTopologies(
+      store(
+        aurora,
+        { "eu-west-1": 2, "eu-central-1": 1 },
+        { zones: { "eu-west-1": ["eu-west-1a", "eu-west-1b"] } },
+      ),
+      store(
+        aurora,
+        { "eu-west-1": 2, "eu-central-1": 1 },
+        { zones: { "eu-west-1": ["eu-west-1a", "eu-west-1c"] } },
+      ),
+    ).destructive;
+    const zoneRule = rule(moved, "pinned-zones-changed");
+    expect(zoneRule.message).toBe(
+      "zones in eu-west-1: eu-west-1b removed; the DB instances in eu-west-1b are replaced by new ones in eu-west-1a, eu-west-1c (an instance's availabilityZone cannot change in place): the data lives in the cluster's storage and stays, but each replaced instance serves nothing until its replacement is up (a replaced writer fails over to a reader)",
+    );
+  });
+
+  it("CloudNativePG: the operator deletes a removed standby's claim; a region's Cluster is kept", () => {
+    const cnpg = { target: "kubernetes", engine: "postgresql" };
+    const fewer = change(cnpg, { "eu-west-1": 3, "eu-central-1": 1 }, { "eu-west-1": 2, "eu-central-1": 1 });
+    expect(fewer.map((d) => d.data?.rule)).toEqual(["replicas-removed"]);
+    expect(fewer[0]!.message).toBe(
+      "replicas in eu-west-1: 3 → 2; the CloudNativePG operator removes 1 instance of the Cluster in eu-west-1 (the newest standby, never the primary) and deletes its PersistentVolumeClaim: that copy of the data is gone, while the primary and the other standbys keep theirs",
+    );
+    expect(fewer[0]!.message).not.toMatch(/StatefulSet|unless/);
+    const gone = change(cnpg, { "eu-west-1": 3, "eu-central-1": 1 }, { "eu-west-1": 3 });
+    const removed = rule(gone, "replicas-removed");
+    expect(removed.message).toContain(
+      "the CloudNativePG Cluster in eu-central-1 leaves the plan, but it is protected and kept on delete (retainOnDelete)",
+    );
+    expect(removed.message).not.toContain("StatefulSet");
+  });
+
+  it("a StatefulSet topoplan compiles: the pods stop, the retained claims stay, no retention is asked for", () => {
+    const sts = { target: "kubernetes", image: "db:1" };
+    const fewer = change(sts, { "eu-west-1": 3, "eu-central-1": 1 }, { "eu-west-1": 2, "eu-central-1": 1 });
+    expect(fewer.map((d) => d.data?.rule)).toEqual(["replicas-removed"]);
+    expect(fewer[0]!.message).toBe(
+      "replicas in eu-west-1: 3 → 2; the StatefulSet stops its 1 highest-numbered pod; its claim is kept (persistentVolumeClaimRetentionPolicy: Retain), so the volume stays and is billed until deleted by hand, but the data on it is no longer a replica: it receives no writes once the pod stops",
+    );
+    expect(fewer[0]!.fix).not.toMatch(/retain|unless/i);
+    const gone = change(sts, { "eu-west-1": 3, "eu-central-1": 2 }, { "eu-west-1": 3 });
+    expect(gone.map((d) => d.data?.rule)).toEqual([
+      "protected-delete",
+      "protected-delete",
+      "replicas-removed",
+    ]);
+    expect(rule(gone, "replicas-removed").message).toBe(
+      "replicas in eu-central-1: 2 → 0; the StatefulSets in eu-central-1 leave the plan, but they are protected and kept on delete (retainOnDelete): pulumi up refuses to delete them and, once they are unprotected, forgets them without deleting them, so their 2 pods keep running and their claims keep their volumes, billed, outside what topoplan plans and analyses until deleted by hand",
+    );
+  });
+
+  it("an external store: whoever runs it removes the replicas", () => {
+    const found = change(
+      { target: "external" },
+      { "eu-west-1": 3, "eu-central-1": 1 },
+      { "eu-west-1": 2, "eu-central-1": 1 },
+    );
+    expect(found.map((d) => [d.data?.rule, d.message])).toEqual([
+      [
+        "replicas-removed",
+        "replicas in eu-west-1: 3 → 2; topoplan deploys nothing for an external datastore: whoever runs it removes 1 replica there, and with it that copy of the data",
+      ],
+    ]);
+  });
+
+  it("every operator-managed datastore engine has words of its own", () => {
+    // A new one needs its entry in OPERATED (src/diff/destructive.ts) and a case above; until then
+    // its replica changes get the generic operator words, not a StatefulSet's.
+    const operated = Object.values(ENGINES).filter(
+      (e) => e.managedBy === "operator" && e.capabilities.kind === "datastores",
+    );
+    expect(operated.map((e) => e.id)).toEqual(["postgresql"]);
   });
 });

@@ -131,10 +131,13 @@ describe("diffTopologies", () => {
         orders(s).placement = { "eu-west-1": 3 };
       }),
     );
-    expect(d.destructive.map((x) => [x.path, x.message])).toEqual([
+    // topoplan's StatefulSets retain their claims (whenScaled: Retain): the volumes stay, the data
+    // on them stops being a replica, and the fix does not ask for a retention they already have.
+    expect(d.destructive.map((x) => [x.path, x.message, x.fix])).toEqual([
       [
         "datastores.orders.placement.eu-west-1",
-        "replicas in eu-west-1: 5 → 3; scaling the StatefulSet down deletes 2 replicas' volumes unless the PersistentVolumeClaims are retained",
+        "replicas in eu-west-1: 5 → 3; the StatefulSet stops its 2 highest-numbered pods; their claims are kept (persistentVolumeClaimRetentionPolicy: Retain), so the volumes stay and are billed until deleted by hand, but the data on them is no longer a replica: it receives no writes once the pods stop",
+        "add the new replicas first and let them catch up, then remove these in a separate change; once nothing needs their data, delete the kept claims of the stopped pods (`data-<statefulset>-<ordinal>`): they keep costing, and a later scale-up would start a pod on its stale volume",
       ],
     ]);
     const sts = d.resources.find((r) => r.name === "eu-west-1/shop/StatefulSet/orders");

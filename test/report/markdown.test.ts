@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { analyse } from "../../src/analysis/index.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { renderMermaid } from "../../src/report/mermaid.js";
@@ -96,6 +97,48 @@ describe("Markdown report", () => {
     }
   });
 
+  it("the cost rows add up to the total: services' pods have rows of their own", () => {
+    const priced = modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        orders: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          deploy: { target: "kubernetes", image: "db:1" },
+        },
+      },
+      services: {
+        api: {
+          regions: ["eu-west-1", "eu-central-1"],
+          replicasPerRegion: 3,
+          calls: [{ to: "orders", op: "write", timeoutMs: 100 }],
+          deploy: { target: "kubernetes", image: "api:1", cpu: "2", memory: "4Gi" },
+        },
+      },
+    });
+    const analysis = analyse(priced);
+    const api = analysis.services.find((s) => s.name === "api")!.costUsdPerMonth!;
+    expect(api.replicas).toBeGreaterThan(10); // priced, so a missing row would show
+    const text = renderMarkdown({ ...report([]), analysis }, { model: priced });
+    const table = text.slice(text.indexOf("| Component |"), text.indexOf("</details>"));
+    const dollars = (cell: string) => Number(cell.replace(/[$,*\s]/g, ""));
+    const rows = table
+      .split("\n")
+      .filter((line) => line.startsWith("| `"))
+      .map((line) => line.split("|").map((cell) => cell.trim()));
+    expect(rows.map((cells) => cells[1])).toEqual(["`datastores.orders`", "`services.api`"]);
+    const total = table
+      .split("\n")
+      .find((line) => line.startsWith("| **total**"))!
+      .split("|")[4]!;
+    // Each row is rounded to whole dollars from $100 up: within half a dollar a row.
+    const sum = rows.reduce((n, cells) => n + dollars(cells[4]!), 0);
+    expect(Math.abs(sum - dollars(total))).toBeLessThanOrEqual(rows.length * 0.5);
+    expect(dollars(total)).toBeCloseTo(analysis.cost.totalUsdPerMonth, 0);
+  });
+
   it("spec strings cannot inject HTML, links or table breaks", () => {
     const evil: Diagnostic = {
       code: "retry-jitter",
@@ -143,5 +186,103 @@ describe("Mermaid paths go where requests really go", () => {
     expect(text).not.toMatch(/-->\|write\| commerce_db__us_west_2/);
     // catalog-db is leaderless: no leader star anywhere.
     expect(text).not.toMatch(/catalog-db ★/);
+  });
+
+  // The analysis sends a call from a region without the callee to the callee's nearest serving
+  // region by the model's RTT (services.ts `from`, replication/common.ts `nearestReachable`):
+  // us-west-2 is nearer us-east-1 than eu-west-1, the callee's alphabetically first region.
+  const edges = (m: ReturnType<typeof modelOf>) =>
+    (renderMermaid(m) ?? "").split("\n").filter((line) => /-\.?->/.test(line));
+  type ServiceSpec = NonNullable<Parameters<typeof modelOf>[0]["services"]>[string];
+  const callerIn = (region: string, calls: NonNullable<ServiceSpec["calls"]>): ServiceSpec => ({
+    regions: [region],
+    calls,
+    deploy: { target: "kubernetes", image: "web:1" },
+  });
+
+  it("a call from a region without the callee goes to its nearest region, not its first", () => {
+    const m = modelOf({
+      name: "pay",
+      users: { "us-west-2": 1 },
+      services: {
+        web: callerIn("us-west-2", [{ to: "psp", op: "request", timeoutMs: 1_000 }]),
+        psp: { regions: ["eu-west-1", "us-east-1"], deploy: { target: "external" } },
+      },
+    });
+    expect(edges(m)).toEqual(["  web__us_west_2 -->|request| psp__us_east_1"]);
+  });
+
+  it("a Kubernetes callee reached by its clusterset name: an edge to every region it spreads over", () => {
+    const m = modelOf({
+      name: "pay",
+      users: { "us-west-2": 1 },
+      services: {
+        web: callerIn("us-west-2", [{ to: "psp", op: "request", timeoutMs: 1_000 }]),
+        psp: { regions: ["eu-west-1", "us-east-1"], deploy: { target: "kubernetes", image: "psp:1" } },
+      },
+    });
+    expect(edges(m)).toEqual([
+      "  web__us_west_2 -->|request| psp__eu_west_1",
+      "  web__us_west_2 -->|request| psp__us_east_1",
+    ]);
+  });
+
+  it("reads go to the nearest replica holding data; strong reads to the leader", () => {
+    const store = (consistency: "eventual" | "strong") =>
+      modelOf({
+        name: "pay",
+        users: { "us-west-2": 1 },
+        datastores: {
+          ledger: {
+            replication: "primary-replica",
+            consistency,
+            replicas: 3,
+            placement: { "eu-west-1": 2, "us-east-1": 1 },
+            leader: "eu-west-1",
+          },
+        },
+        services: {
+          web: callerIn("us-west-2", [{ to: "ledger", op: "read", timeoutMs: 1_000 }]),
+          api: callerIn("us-east-1", [{ to: "ledger", op: "read", timeoutMs: 1_000 }]),
+        },
+      });
+    expect(edges(store("eventual"))).toEqual([
+      "  api__us_east_1 -->|read| ledger__us_east_1",
+      "  web__us_west_2 -->|read| ledger__us_east_1",
+    ]);
+    // A primary serves strong reads even beside a replica (leader-based.ts readP50).
+    expect(edges(store("strong"))).toEqual([
+      "  api__us_east_1 -->|read| ledger__eu_west_1",
+      "  web__us_west_2 -->|read| ledger__eu_west_1",
+    ]);
+  });
+
+  it("a multi-leader write goes to the nearest write region; a consumer reads the nearest cluster", () => {
+    const m = modelOf({
+      name: "pay",
+      users: { "us-west-2": 1 },
+      datastores: {
+        carts: {
+          replication: "multi-leader",
+          replicas: 2,
+          placement: { "eu-west-1": 1, "us-east-1": 1 },
+          leader: "eu-west-1",
+        },
+      },
+      streams: {
+        events: { regions: ["eu-west-1", "us-east-1"], partitions: 3, replicas: 3, consumers: ["web"] },
+      },
+      services: {
+        web: callerIn("us-west-2", [
+          { to: "carts", op: "write", timeoutMs: 1_000 },
+          { to: "events", op: "produce", timeoutMs: 1_000 },
+        ]),
+      },
+    });
+    expect(edges(m)).toEqual([
+      "  web__us_west_2 -->|write| carts__us_east_1",
+      "  web__us_west_2 -->|produce| events__us_east_1",
+      "  events__us_east_1 -.->|consume| web__us_west_2",
+    ]);
   });
 });

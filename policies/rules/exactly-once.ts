@@ -8,13 +8,45 @@ export const exactlyOnce: Rule = {
   severity: "error",
   docs: {
     why: "Exactly-once delivery is a property of the whole pipeline: without idempotent producers retries duplicate messages, without transactions consumers see partial writes, and with fewer than 3 replicas or minInSync < 2 — or with unclean leader election, which lets an out-of-sync replica lead and drop acknowledged records — an acknowledged message can be lost.",
-    how: "A stream with `delivery: exactly-once` needs idempotentProducers: true, transactions: true, replicas ≥ 3, minInSync ≥ 2 and uncleanLeaderElection: false (unclean.leader.election.enable; MSK's default is true).",
+    how: "A stream with `delivery: exactly-once` needs idempotentProducers: true, transactions: true, replicas ≥ 3, minInSync ≥ 2 and uncleanLeaderElection: false (unclean.leader.election.enable; MSK's default is true); and no producer of it may read another stream (read-process-write): each stream is its own Kafka cluster, and transactions work within one.",
     fix: "Set the missing settings, or declare `delivery: at-least-once` and make consumers idempotent.",
   },
   check(model) {
     const findings: Finding[] = [];
+    // What each service consumes and produces, as listed on the streams or by its calls' op.
+    const consumes = new Map<string, Set<string>>();
+    const produces = new Map<string, Set<string>>();
+    const add = (map: Map<string, Set<string>>, service: string, stream: string) =>
+      map.set(service, (map.get(service) ?? new Set()).add(stream));
+    const streamNames = new Set(model.streams.map((s) => s.name));
+    for (const stream of model.streams) {
+      for (const p of stream.producers) add(produces, p, stream.name);
+      for (const c of stream.consumers) add(consumes, c, stream.name);
+    }
+    for (const service of model.services)
+      for (const call of service.calls) {
+        if (!streamNames.has(call.to)) continue;
+        add(call.op === "consume" || call.op === "read" ? consumes : produces, service.name, call.to);
+      }
     for (const stream of model.streams) {
       if (stream.delivery !== "exactly-once") continue;
+      // A processor reading another stream into this one: each stream is its own Kafka cluster
+      // (src/engines/kafka.ts, MSK: one cluster per stream), and a transaction commits the consumed
+      // offsets with the produced records in one cluster only (KIP-98 sendOffsetsToTransaction; Kafka
+      // Streams' bootstrap.servers: "can only communicate with a single Kafka cluster").
+      for (const processor of [...produces]
+        .filter(([, out]) => out.has(stream.name))
+        .map(([name]) => name)
+        .sort()) {
+        const inputs = [...(consumes.get(processor) ?? [])].filter((s) => s !== stream.name).sort();
+        if (inputs.length === 0) continue;
+        findings.push({
+          path: `${stream.path}.delivery`,
+          message: `${processor} reads ${list(inputs)} and writes ${stream.name}, each its own Kafka cluster (topoplan compiles one per stream): a Kafka transaction commits the offsets read and the records written in one cluster only, and Kafka Streams talks to one cluster, so after a failure ${processor} reads again and writes some records to ${stream.name} twice`,
+          fix: `declare delivery: at-least-once on ${stream.path} and make its consumers idempotent (dedupe by a key ${processor} carries over)`,
+          data: { processor, inputs },
+        });
+      }
       const missing: string[] = [];
       const fixes: string[] = [];
       if (!stream.idempotentProducers) {

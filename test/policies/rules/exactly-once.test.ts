@@ -46,5 +46,37 @@ describeRule(exactlyOnce, {
         },
       ],
     },
+    {
+      name: "a processor reads one stream into another: two Kafka clusters, no transaction spans them",
+      spec: {
+        name: "events",
+        streams: {
+          raw: { partitions: 12, regions: ["eu-west-1"], replicas: 3, minInSync: 2, producers: ["ingest"] },
+          scored: {
+            partitions: 12,
+            regions: ["eu-west-1"],
+            delivery: "exactly-once",
+            idempotentProducers: true,
+            transactions: true,
+            replicas: 3,
+            minInSync: 2,
+            producers: ["scorer"],
+          },
+        },
+        services: {
+          ingest: { regions: ["eu-west-1"] },
+          // Consumes by its call's op, produces as listed on the stream.
+          scorer: { regions: ["eu-west-1"], calls: [{ to: "raw", op: "consume", timeoutMs: 1000 }] },
+        },
+      },
+      expect: [
+        {
+          path: "streams.scored.delivery",
+          message:
+            "scorer reads raw and writes scored, each its own Kafka cluster (topoplan compiles one per stream): a Kafka transaction commits the offsets read and the records written in one cluster only, and Kafka Streams talks to one cluster, so after a failure scorer reads again and writes some records to scored twice",
+          fix: "declare delivery: at-least-once on streams.scored and make its consumers idempotent (dedupe by a key scorer carries over)",
+        },
+      ],
+    },
   ],
 });

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { paint, type TextStyle } from "../diagnostics/format-text.js";
 import { escapeMarkdown, markdownCode, oneLine } from "../report/escape.js";
 import { fitMarkdown, GITHUB_COMMENT_LIMIT, type MarkdownSection } from "../report/fit.js";
+import { jsonFinding } from "../report/json.js";
 import { plural, stableJsonText, usd, usdDelta } from "../report/numbers.js";
 import { TEXT_WIDTH, wrap } from "../report/wrap.js";
 import { type ComponentChange, describeField, type TopologyDiff } from "./index.js";
@@ -188,7 +189,24 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
 
 /** The diff as data: every resource and input, numbers at stable precision. */
 export function renderDiffJson(diff: TopologyDiff): string {
-  return stableJsonText({ ...diff, blocking: blocks(diff), summary: resourceSummary(diff.resources) });
+  const { findings } = diff;
+  return stableJsonText({
+    ...diff,
+    destructive: diff.destructive.map(jsonFinding),
+    ...(findings === undefined
+      ? {}
+      : {
+          findings: {
+            introduced: findings.introduced.map(jsonFinding),
+            fixed: findings.fixed.map(jsonFinding),
+            removed: findings.removed.map(jsonFinding),
+            silenced: findings.silenced.map(jsonFinding),
+            standingErrors: findings.standingErrors.map(jsonFinding),
+          },
+        }),
+    blocking: blocks(diff),
+    summary: resourceSummary(diff.resources),
+  });
 }
 
 // ── Markdown (the PR comment) ───────────────────────────────────────────────────────────────────

@@ -52,8 +52,8 @@ describe("topoplan diff", () => {
 
     const json = capture();
     expect(await main(["diff", "stacks/global-kv.ts", scaledDown, "--format", "json"], json)).toBe(1);
-    const parsed = JSON.parse(json.out.join("")) as { destructive: { code: string }[] };
-    expect(parsed.destructive.map((d) => d.code)).toEqual([
+    const parsed = JSON.parse(json.out.join("")) as { destructive: { ruleId: string }[] };
+    expect(parsed.destructive.map((d) => d.ruleId)).toEqual([
       "destructive-change",
       "destructive-change",
       "destructive-change",
@@ -91,9 +91,9 @@ describe("topoplan diff", () => {
       const io = capture();
       await main(["diff", same, withLegacy, "--format", "json", ...flags], io);
       const parsed = JSON.parse(io.out.join("")) as {
-        findings: { introduced: { code: string; path: string }[] };
+        findings: { introduced: { ruleId: string; path: string }[] };
       };
-      return parsed.findings.introduced.filter((f) => f.code === "no-legacy").map((f) => f.path);
+      return parsed.findings.introduced.filter((f) => f.ruleId === "no-legacy").map((f) => f.path);
     };
     expect(await introduced("--rules", rules)).toEqual(["services.legacy"]);
     expect(await introduced()).toEqual([]);

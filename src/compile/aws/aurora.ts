@@ -244,9 +244,11 @@ const placementPath = (store: ResolvedDatastore, region: string) =>
 /**
  * Zones of the DB subnet group: a subnet group must cover at least two zones, even when every
  * instance is in one (RDS user guide, "Working with a DB instance in a VPC"). So: the placement's
- * zones and the region's zones the catalog knows, as many as an account may use
- * (accountZoneLimit); instances stay pinned to the placement's zones. Undefined, with a problem
- * reported, when fewer than two zones are known for topoplan's own network.
+ * zones, completed to two from the region's zones the catalog knows (as many as an account may
+ * use, accountZoneLimit) — no more: each is a subnet topoplan creates, and not every account can
+ * create one in every zone name of a region (us-east-1 has six; EC2 refuses some per account).
+ * Instances stay pinned to the placement's zones. Undefined, with a problem reported, when fewer
+ * than two zones are known for topoplan's own network.
  */
 function subnetGroupZones(
   ctx: AwsContext,
@@ -256,7 +258,9 @@ function subnetGroupZones(
   const region = placement.region;
   const known = ctx.model.catalog.regions.get(region);
   const usable = (known?.zones ?? []).slice(0, known?.accountZoneLimit ?? Number.POSITIVE_INFINITY);
-  const zones = [...new Set([...placement.zones, ...usable])].sort();
+  const zones = [...new Set(placement.zones)];
+  for (const zone of usable) if (zones.length < 2 && !zones.includes(zone)) zones.push(zone);
+  zones.sort();
   if (zones.length >= 2 || isExistingNetwork(ctx.options.awsNetwork?.[region])) return zones;
   ctx.problems.push(
     inputProblem(

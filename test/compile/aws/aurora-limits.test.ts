@@ -16,7 +16,7 @@ const problemsOf = (fn: () => unknown) => {
 };
 
 describe("Aurora DB subnet group", () => {
-  it("covers the region's zones even when every instance is in one zone; instances stay in it", () => {
+  it("covers two zones even when every instance is in one zone, and no more; instances stay in it", () => {
     const p = plan(
       euSpec({
         orders: {
@@ -26,8 +26,10 @@ describe("Aurora DB subnet group", () => {
         },
       }),
     );
+    // The placement's zone and one more: a subnet in every zone of a region is a subnet some
+    // accounts cannot create (us-east-1 has six zone names).
     expect(at(named(p, "orders-subnet-group-eu-central-1").inputs, "subnetIds")).toEqual(
-      ["a", "b", "c"].map((z) => ({ $ref: `aws-subnet-eu-central-1${z}`, property: "id" })),
+      ["a", "b"].map((z) => ({ $ref: `aws-subnet-eu-central-1${z}`, property: "id" })),
     );
     expect(at(named(p, "orders-instance-1-eu-central-1").inputs, "availabilityZone")).toBe("eu-central-1b");
     expect(at(named(p, "orders-instance-1-eu-west-1").inputs, "availabilityZone")).toBe("eu-west-1a");

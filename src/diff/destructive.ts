@@ -170,6 +170,26 @@ const drainedBy = (store: ResolvedComponent) =>
     ? DRAINED[store.deploy.engine]
     : undefined;
 
+/**
+ * What removing `n` brokers per region does, by what runs them. Strimzi refuses to remove brokers
+ * that still hold partition replicas (its scale-down check reverts the change: Streams for Apache
+ * Kafka 2.7 release notes, "Improved broker scale-down handling") and keeps their claims
+ * (deleteClaim: false, src/engines/kafka.ts); MSK removes only brokers with no partitions on them
+ * (MSK developer guide, "Remove a broker from an Amazon MSK cluster"); a StatefulSet topoplan
+ * compiles stops the pods and keeps their claims (Retain), so their replicas go offline.
+ */
+function brokersGo(stream: ResolvedComponent, n: number): string {
+  const brokers = plural(n, "broker");
+  const { deploy } = stream;
+  if (deploy.target === "aws")
+    return `MSK removes ${brokers} per region only once no partition replica is left on ${n === 1 ? "it" : "them"}; with replicas there the update fails`;
+  if (deploy.target === "kubernetes" && deploy.engine === "kafka")
+    return `Strimzi will not remove ${brokers} per region that still hold partition replicas (its scale-down check reverts the change and the reconciliation says why); their claims are kept (deleteClaim: false)`;
+  if (deploy.target === "kubernetes")
+    return `the StatefulSets stop ${brokers} per region; ${n === 1 ? "its claim is" : "their claims are"} kept (Retain), but the partition replicas on ${n === 1 ? "it go" : "them go"} offline and the partitions run under-replicated until reassigned`;
+  return `whoever runs the cluster removes ${brokers} per region, with the partition replicas on ${n === 1 ? "it" : "them"}`;
+}
+
 /** One region's replicas before and after a change, as the replica rules word it. */
 interface RegionReplicas {
   readonly region: string;
@@ -454,8 +474,8 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     kinds: ["stream"],
     field: /^replicas$/,
     applies: (from, to) => num(to) < num(from),
-    message: ({ change }) =>
-      `replicas per region: ${num(change.from)} → ${num(change.to)}; scaling the brokers down deletes ${plural(num(change.from) - num(change.to), "broker volume")} in every region unless the PersistentVolumeClaims are retained`,
+    message: ({ change, before }) =>
+      `replicas per region: ${num(change.from)} → ${num(change.to)}; ${brokersGo(before, num(change.from) - num(change.to))}`,
     fix: () => "reassign the partitions off the brokers first, then scale down in a separate change",
   },
   {

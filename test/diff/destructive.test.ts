@@ -92,6 +92,29 @@ describe("destructive-change: one test per field", () => {
     ).toEqual([]);
   });
 
+  it("stream brokers 3 → 2 per region, in the words of what runs them", () => {
+    // The same deploy on both sides, the brokers fewer on the second.
+    const fewer = (deploy?: Record<string, unknown>) => {
+      const before = structuredClone(base());
+      if (deploy !== undefined) before.streams.clicks!.deploy = deploy;
+      const after = structuredClone(before);
+      after.streams.clicks!.replicas = 2;
+      return diffTopologies(side(before), side(after)).destructive.find(
+        (d) => d.data?.rule === "brokers-removed",
+      )!.message;
+    };
+    expect(fewer()).toBe(
+      "replicas per region: 3 → 2; MSK removes 1 broker per region only once no partition replica is left on it; with replicas there the update fails",
+    );
+    expect(fewer({ target: "kubernetes", engine: "kafka" })).toContain(
+      "Strimzi will not remove 1 broker per region that still hold partition replicas",
+    );
+    // Not "deleted unless the claims are retained": topoplan's StatefulSets retain them.
+    expect(fewer({ target: "kubernetes", image: "ghcr.io/acme/log:1.0.0" })).toContain(
+      "the StatefulSets stop 1 broker per region; its claim is kept (Retain)",
+    );
+  });
+
   it("stream partitions 96 → 48", () => {
     const found = destructive((s) => {
       s.streams.clicks!.partitions = 48;

@@ -164,7 +164,7 @@ export const CLUSTER_ADDONS = {
   "multicluster-services": {
     title: "Multi-Cluster Services API (ServiceExport) with an implementation",
     docs: "https://github.com/kubernetes-sigs/mcs-api",
-    note: "The Multi-Cluster Services API has no Helm chart of its own: install the implementation your clusters use (AWS Cloud Map MCS controller on EKS, GKE multi-cluster Services, Cilium ClusterMesh, Submariner Lighthouse) in every listed region, so that <service>.<namespace>.svc.clusterset.local names resolve across the regions. topoplan:installAddons does not install it.",
+    note: "The Multi-Cluster Services API has no Helm chart of its own: install the implementation your clusters use (AWS Cloud Map MCS controller on EKS, GKE multi-cluster Services, Submariner Lighthouse; not Cilium ClusterMesh, whose policies match no ipBlock against meshed pods, which the cross-region NetworkPolicies rely on) in every listed region, so that <service>.<namespace>.svc.clusterset.local names resolve across the regions. topoplan:installAddons does not install it.",
     namespace: "(the implementation's)",
     apiVersions: ["multicluster.x-k8s.io/v1alpha1"],
     charts: [],

@@ -213,8 +213,11 @@ export function compileAurora(ctx: AwsContext, store: ResolvedDatastore): void {
         dimensions: [{ DBClusterIdentifier: out(cluster, "clusterIdentifier") }],
         statistic: "Maximum",
         threshold: lagMs,
-        // Replication that stops reports no lag at all: silence must page too.
+        // Replication that stops reports no lag at all: silence must page too. So the alarm waits
+        // for the secondary's instances, which publish the metric: created before them, it would
+        // page on every first deployment.
         treatMissingData: "breaching",
+        dependsOn: instances,
       });
     }
     ctx.widget(region, {

@@ -47,6 +47,8 @@ export interface AlarmSpec {
   readonly treatMissingData?: "notBreaching" | "breaching" | "missing";
   /** Whether it notifies the region's alarm topic; false for a composite alarm's members. @default true */
   readonly notify?: boolean;
+  /** Resources that must exist before the alarm evaluates (an alarm on a metric they publish). */
+  readonly dependsOn?: readonly string[];
 }
 
 /** Events of one metric summed over several dimension sets (a metric-math sum). */
@@ -356,6 +358,7 @@ export class AwsContext {
         tags: this.tags(spec.component),
         ...metric,
       },
+      ...(spec.dependsOn === undefined ? {} : { options: { dependsOn: [...spec.dependsOn] } }),
     });
   }
 

@@ -155,6 +155,11 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
     expect(compiled.resources.some((r) => r.name === "orders-alarm-global-replication-lag-eu-west-1")).toBe(
       false,
     );
+    // Missing data pages (replication that stops reports no lag): so not before the secondary's
+    // instances, which publish the metric, exist.
+    expect(lag.options?.dependsOn?.length).toBeGreaterThan(0);
+    expect(lag.options?.dependsOn?.every((name) => name.startsWith("orders-instance-"))).toBe(true);
+    expect(lag.options?.dependsOn?.every((name) => name.endsWith("-eu-central-1"))).toBe(true);
   });
 
   it("S3 ReplicationLatency (seconds) at replicationLagMs / 1000", () => {

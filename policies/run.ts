@@ -207,10 +207,15 @@ function suppressionPlaces(model: Model, options: PolicyRunOptions): ReturnType<
   return places;
 }
 
-/** `a.b[0]`, `a.b`, `a`: the paths a suppression can name to match a finding at `path`. */
+/**
+ * `services.a.calls[0]`, `services.a.calls`, `services.a`: the paths a suppression may name to
+ * match a finding at `path` — not the bare section (`services`), which would silence the rule
+ * for every component in it.
+ */
 function pathAndParents(path: string): string[] {
   const out = [path];
-  for (let i = path.length - 1; i > 0; i--)
+  const section = path.indexOf(".");
+  for (let i = path.length - 1; i > section; i--)
     if (path[i] === "." || path[i] === "[") out.push(path.slice(0, i));
   return out;
 }
@@ -243,7 +248,7 @@ function unusedSuppressions(
       }`,
       fix:
         near === undefined
-          ? "remove the suppression: the finding it silenced is gone"
+          ? "remove the suppression: the finding it silenced is gone, or its path names nothing"
           : `write path: ${near} if that is the finding meant, else remove the suppression`,
     });
   });

@@ -139,9 +139,14 @@ describe("runPolicies", () => {
         path: "policies.suppress[1]",
         message:
           "the suppression of latency-slo at services.api matches no finding: latency-slo finds nothing at services.api or under it",
-        fix: "remove the suppression: the finding it silenced is gone",
+        fix: "remove the suppression: the finding it silenced is gone, or its path names nothing",
       },
     ]);
+    // Never the bare section as the path to write: it would silence the rule everywhere in it.
+    const section = codes({
+      suppress: [{ rule: "retry-jitter", path: "servicez", reason: "the mesh adds jitter to every retry" }],
+    }).findings.find((f) => f.code === "policy/unused-suppression")!;
+    expect(section.message).toContain("finds nothing at servicez or under it");
     // The finding the misspelt suppression meant still counts.
     expect(result.findings.map((f) => f.code)).toContain("retry-jitter");
     // A suppression that matches is not reported.

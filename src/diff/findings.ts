@@ -58,7 +58,8 @@ function pair(
 /**
  * Findings the change introduces and fixes. Same wording pairs first, then same rule and path, so
  * a finding whose figures or wording moved is neither new nor fixed, and one of several findings
- * of a rule at one path that goes away is fixed. Linear in the number of findings.
+ * of a rule at one path that goes away is fixed — unless `silenced` says the new version
+ * suppresses it or disabled its rule. Linear in the number of findings.
  */
 export function compareFindings(
   before: readonly Diagnostic[],
@@ -71,10 +72,8 @@ export function compareFindings(
   pair(before, after, paired, place);
   const goneAt = before.flatMap((_, i) => (paired.before.has(i) ? [] : [i]));
   // Of what is gone, what the new version suppresses (paired the same way) or no longer runs.
-  const hushed = {
-    before: new Set(before.map((_, i) => i).filter((i) => paired.before.has(i))),
-    after: new Set<number>(),
-  };
+  // Starts with what is paired already, so that only what is gone pairs with a suppressed finding.
+  const hushed = { before: new Set(paired.before), after: new Set<number>() };
   pair(before, silenced.suppressed, hushed, wording);
   pair(before, silenced.suppressed, hushed, place);
   const isSilenced = (i: number) =>

@@ -88,6 +88,25 @@ describe("broken specs: every problem with its path, message and fix", () => {
     expect(validateTopology(spec).diagnostics).toEqual([]);
   });
 
+  it("a chaos schedule on day 7 is refused (Chaos Mesh's cron ends the week at 6), with the Sunday it means", () => {
+    const withSchedule = (schedule: string) => {
+      const spec = base();
+      Object.assign(spec.datastores.accounts, {
+        chaos: { enabled: true, schedule },
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/kv:1.0.0" },
+      });
+      return validateTopology(spec).diagnostics.map((d) => [d.path, d.fix]);
+    };
+    for (const [schedule, fixed] of [
+      ["0 3 * * 7", "0 3 * * 0"],
+      ["30 2 * * 5,7", "30 2 * * 5,0"],
+    ] as const)
+      expect(withSchedule(schedule)).toEqual([["datastores.accounts.chaos.schedule", `e.g. "${fixed}"`]]);
+    // A step of 7 is a step, a day of the month 7 a date, Sunday 0 a day: all valid.
+    for (const schedule of ["0 3 * * */7", "0 3 7 * *", "0 3 * * 0", "@weekly"])
+      expect(withSchedule(schedule)).toEqual([]);
+  });
+
   it("seconds for milliseconds in SLOs and call deadlines", async () => {
     expect((await problemsOf(fixture("seconds-for-ms.yaml"))).map(brief)).toEqual([
       {

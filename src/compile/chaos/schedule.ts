@@ -61,7 +61,7 @@ export function staggerSchedule(schedule: string, slot: number): string | undefi
   // A shift of a whole period or more would land on another slot's run.
   const shift = slot * SLOT_MINUTES;
   if (dow === "*") return shift < MINUTES_PER_DAY ? shifted(dow) : undefined;
-  // 0 and 7 are both Sunday in robfig/cron's day-of-week field.
-  if (/^[0-7]$/.test(dow) && shift < 7 * MINUTES_PER_DAY) return shifted(String((Number(dow) + days) % 7));
+  // robfig/cron's day of the week is 0–6 (a 7 is refused by the spec checks: src/spec/semantic/names.ts).
+  if (/^[0-6]$/.test(dow) && shift < 7 * MINUTES_PER_DAY) return shifted(String((Number(dow) + days) % 7));
   return undefined;
 }

@@ -24,6 +24,12 @@ const LABEL_MATCHERS =
 /** Chaos Mesh schedules: a five-field cron line or a descriptor (robfig/cron syntax). */
 const CRON =
   /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every \d+(\.\d+)?(ns|us|µs|ms|s|m|h)(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))*|([0-9*/,?A-Za-z-]+ ){4}[0-9*/,?A-Za-z-]+)$/;
+/**
+ * A five-field cron line whose day of the week names no day above 6 (robfig/cron v3 spec.go:
+ * `dow = bounds{0, 6, …}`; "end of range (7) above maximum (6)"), other lines and descriptors
+ * alike; a `/7` step is a step, not a day.
+ */
+const CRON_DAY_OF_WEEK = /^(?!\S+\s+\S+\s+\S+\s+\S+\s+(?:\S*[,-])?(?:[7-9]|\d{2,})(?:[,\-/]\S*)?$)/;
 /** An image reference: registry/path:tag@digest, no spaces or quotes. */
 const IMAGE = /^[a-z0-9]([a-z0-9._/:@-]*[a-zA-Z0-9_.-])?$/i;
 /** An HTTP path for probes: absolute, printable ASCII without spaces. */
@@ -35,7 +41,8 @@ interface NameRule {
   /** Where the name is: a value (`value`) or a record key (`key`). */
   readonly at: string;
   readonly on: "value" | "key";
-  readonly pattern: RegExp;
+  /** A regular expression, or anything else that tests a text the same way. */
+  readonly pattern: { test(text: string): boolean };
   readonly what: string;
   readonly fix: (value: string) => string;
 }
@@ -155,6 +162,14 @@ const NAME_RULES: readonly NameRule[] = [
       pattern: CRON,
       what: "a schedule is a five-field cron line or @hourly/@daily/@weekly/@monthly/@every <duration>",
       fix: () => 'e.g. "@weekly" or "0 3 * * 1"',
+    },
+    {
+      at: `${kind}.*.chaos.schedule`,
+      on: "value",
+      pattern: CRON_DAY_OF_WEEK,
+      what: "the day of the week is 0–6 (Sunday is 0): Chaos Mesh parses schedules with robfig/cron, whose day-of-week field ends at 6, and its webhook refuses a Schedule with 7",
+      fix: (value) =>
+        `e.g. "${value.trim().replace(/(\S+)$/, (dow) => dow.replace(/(^|[,-])7(?=$|[,\-/])/g, "$10"))}"`,
     },
   ]),
 ];

@@ -66,7 +66,19 @@ export const CLUSTER_ADDONS = {
               serviceMonitorSelectorNilUsesHelmValues: false,
             },
           },
-          grafana: { sidecar: { dashboards: { enabled: true, searchNamespace: "ALL" } } },
+          // The dashboards' `grafana_folder` annotation names their folder only with both of these
+          // (grafana chart values.yaml: sidecar.dashboards.folderAnnotation, "use this parameter
+          // together with provider.foldersFromFilesStructure"); without them they land in General.
+          grafana: {
+            sidecar: {
+              dashboards: {
+                enabled: true,
+                searchNamespace: "ALL",
+                folderAnnotation: "grafana_folder",
+                provider: { foldersFromFilesStructure: true },
+              },
+            },
+          },
         },
       },
     ],

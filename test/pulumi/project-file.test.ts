@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { ROLLOUT_IMAGE } from "../../src/compile/kubernetes/rollout.js";
 import { CONFIG_KEYS } from "../../src/pulumi/config.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -65,5 +66,24 @@ describe("Pulumi.yaml", () => {
       expect(typeof decl.description, key).toBe("string");
     }
     expect(project.config.failOn?.default).toBe("error");
+  });
+
+  it("gives every optional setting a default: the CLI requires every declared key without one", () => {
+    // pulumi/pulumi#21797: a key declared in Pulumi.yaml without a default must be set in every
+    // stack ("Stack '…' is missing configuration values …"), however the program reads it.
+    const required = Object.entries(project.config)
+      .filter(([, decl]) => decl.default === undefined)
+      .map(([key]) => key);
+    expect(required).toEqual(["topology"]);
+    for (const stack of ["control-plane", "edge-cache", "global-kv", "hybrid", "service-mesh", "streaming"]) {
+      const config = (
+        parse(readFileSync(`${root}stacks/Pulumi.${stack}.yaml`, "utf8")) as {
+          config: Record<string, unknown>;
+        }
+      ).config;
+      for (const key of required)
+        expect(config, `${stack}: topoplan:${key}`).toHaveProperty([`topoplan:${key}`]);
+    }
+    expect(project.config.rolloutImage?.default).toBe(ROLLOUT_IMAGE);
   });
 });

@@ -126,30 +126,49 @@ function datastoreExperiments(
         ? { kind: "zone" as const, zone: isolation.zone ?? "" }
         : { kind: "region" as const, region: isolation.region };
     // A primary that stays serves at the baseline's latency (the analysis' failure would move it).
-    return verdict.text + predict(store, failure, verdict.writesContinue && verdict.primaryStays !== true);
+    return {
+      text: verdict.text + predict(store, failure, verdict.writesContinue && verdict.primaryStays !== true),
+      outage: verdict.writesContinue ? undefined : OUTAGE,
+    };
   };
   const experiments: Experiment[] = [];
   for (const region of store.regions) {
     const { cidrs, missing } = remoteCidrs(store, region, options);
-    const pausedBecause = missingCidrs(
+    const unconfigured = missingCidrs(
       missing,
       "the zone's replicas would still reach those regions' replicas",
     );
     for (const zone of datastoreZones(store, region)) {
       const isolation = { kind: "zone", region, zone } as const;
+      const { text, outage } = outcome(isolation);
+      const pausedBecause = joinReasons(outage, unconfigured);
       experiments.push({
         ...isolation,
-        outcome: outcome(isolation),
+        outcome: text,
         networkChaos: zonePartition(model, store, zone, cidrs),
         ...(pausedBecause === undefined ? {} : { pausedBecause }),
       });
     }
   }
   if (store.regions.length > 1)
-    for (const { region } of store.placement)
-      experiments.push(regionExperiment(model, store, region, outcome({ kind: "region", region }), options));
+    for (const { region } of store.placement) {
+      const { text, outage } = outcome({ kind: "region", region });
+      experiments.push(regionExperiment(model, store, region, text, options, outage));
+    }
   return experiments;
 }
+
+/**
+ * Why an experiment whose predicted outcome stops writes is compiled paused: it is an outage by
+ * the model's own prediction, and a weekly five-minute one can spend a month's error budget
+ * (5 min × 30/7 ≈ 21 min, a 99.95% SLO's 21.6). Running it is a decision, not a default.
+ */
+const OUTAGE = `paused: the predicted outcome stops writes (above), an outage by the model's own prediction; to run it deliberately, in a window the error budget allows, remove ${ANNOTATIONS.pause}`;
+
+const joinReasons = (...reasons: (string | undefined)[]): string | undefined => {
+  const given = reasons.filter((reason) => reason !== undefined);
+  return given.length === 0 ? undefined : given.join("; ");
+};
 
 /** Zones of `region` that hold at least one replica of any placement group, sorted. */
 function datastoreZones(store: ResolvedDatastore, region: string): string[] {
@@ -190,11 +209,15 @@ function regionExperiment(
   region: string,
   outcome: string,
   options: ChaosOptions,
+  outage?: string,
 ): Experiment {
   const { cidrs, missing } = remoteCidrs(component, region, options);
-  const pausedBecause = missingCidrs(
-    missing,
-    `spec.networkChaos.externalTargets holds only a placeholder (TEST-NET-1, RFC 5737) that cuts nothing`,
+  const pausedBecause = joinReasons(
+    outage,
+    missingCidrs(
+      missing,
+      `spec.networkChaos.externalTargets holds only a placeholder (TEST-NET-1, RFC 5737) that cuts nothing`,
+    ),
   );
   return {
     kind: "region",

@@ -96,6 +96,18 @@ describe("chaos target", () => {
     expect(inputs(region).metadata.annotations[ANNOTATIONS.expectedOutcome]).toMatch(
       /^quorum lost: 1 of 3 voting replicas remain \(write quorum 2\); writes to affected partitions stop until the partition heals/,
     );
+    // An outage by its own prediction is not scheduled weekly by default, CIDRs or not.
+    const withCidrs = compileChaos(m, undefined, {
+      regionCidrs: { "eu-west-1": ["10.10.0.0/16"], "eu-central-1": ["10.20.0.0/16"] },
+    });
+    const outage = inputs(withCidrs.find((r) => r.name === region.name)!).metadata.annotations;
+    expect(outage[ANNOTATIONS.pause]).toBe("true");
+    expect(outage[ANNOTATIONS.note]).toMatch(/^paused: the predicted outcome stops writes/);
+    // The other region's isolation leaves 2 of 3: it runs.
+    const survivable = withCidrs.find(
+      (r) => r.name === "eu-central-1/fragile/Schedule/kv-isolate-region-eu-central-1",
+    )!;
+    expect(inputs(survivable).metadata.annotations[ANNOTATIONS.pause]).toBeUndefined();
   });
 
   test("region isolation targets the other regions' CIDRs, or is generated paused without them", () => {

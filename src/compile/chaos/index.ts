@@ -26,7 +26,7 @@ import {
 } from "../observability/k8s.js";
 import type { PlannedResource } from "../plan.js";
 import { datastoreVerdict, type Isolation } from "./datastore-outcome.js";
-import { regionPartition, zonePartition } from "./network-chaos.js";
+import { regionPartition, zonePartition, zoneRemotePartition } from "./network-chaos.js";
 import { latencyPredictor } from "./outcome.js";
 import { inScheduleTimeZone, staggerSchedule } from "./schedule.js";
 import { streamRegionOutcome, streamZoneHoldsMembers, streamZoneOutcome } from "./stream-outcome.js";
@@ -59,6 +59,8 @@ type Stateful = KubernetesComponent & (ResolvedDatastore | ResolvedStream);
 interface Experiment extends Isolation {
   readonly outcome: string;
   readonly networkChaos: Record<string, unknown>;
+  /** A second partition in the same slot (a zone's cut from the other regions): its own Schedule. */
+  readonly remoteChaos?: Record<string, unknown>;
   /** Why the Schedule starts paused, if it does. */
   readonly pausedBecause?: string;
 }
@@ -88,7 +90,11 @@ export function compileChaos(
         ? datastoreExperiments(model, component, predict, options)
         : streamExperiments(model, component, options);
     for (const experiment of experiments) {
-      resources.push(schedule(model, component, experiment, nextSlot++));
+      resources.push(schedule(model, component, experiment, nextSlot));
+      // The same slot: the two halves of one failure run together.
+      if (experiment.remoteChaos !== undefined)
+        resources.push(schedule(model, component, experiment, nextSlot, experiment.remoteChaos));
+      nextSlot++;
     }
   }
   return resources;
@@ -145,7 +151,8 @@ function datastoreExperiments(
       experiments.push({
         ...isolation,
         outcome: text,
-        networkChaos: zonePartition(model, store, zone, cidrs),
+        networkChaos: zonePartition(model, store, zone),
+        ...(cidrs.length === 0 ? {} : { remoteChaos: zoneRemotePartition(model, store, zone, cidrs) }),
         ...(pausedBecause === undefined ? {} : { pausedBecause }),
       });
     }
@@ -195,7 +202,7 @@ function streamExperiments(
           region,
           zone,
           outcome: streamZoneOutcome(stream, region, zone),
-          networkChaos: zonePartition(model, stream, zone, []),
+          networkChaos: zonePartition(model, stream, zone),
         });
   if (clusters.length > 1)
     for (const region of clusters)
@@ -228,10 +235,16 @@ function regionExperiment(
   };
 }
 
-function schedule(model: Model, component: Stateful, experiment: Experiment, slot: number): PlannedResource {
+function schedule(
+  model: Model,
+  component: Stateful,
+  experiment: Experiment,
+  slot: number,
+  remote?: Record<string, unknown>,
+): PlannedResource {
   const namespace = namespaceOf(model, component);
   const domain = experiment.kind === "zone" ? (experiment.zone ?? "") : experiment.region;
-  const name = dnsLabel(component.name, `isolate-${experiment.kind}`, domain);
+  const name = dnsLabel(component.name, `isolate-${experiment.kind}`, domain, ...(remote ? ["remote"] : []));
   const staggered = staggerSchedule(component.chaos.schedule, slot);
   // Two experiments at once would be a double failure no outcome predicts.
   const overlapping =
@@ -248,7 +261,7 @@ function schedule(model: Model, component: Stateful, experiment: Experiment, slo
       labels: commonLabels(model, component.name),
       annotations: {
         [ANNOTATIONS.expectedOutcome]: experiment.outcome,
-        [ANNOTATIONS.experiment]: `isolate ${experiment.kind} ${domain}`,
+        [ANNOTATIONS.experiment]: `isolate ${experiment.kind} ${domain}${remote ? " (from the other regions)" : ""}`,
         ...(notes.length === 0 ? {} : { [ANNOTATIONS.note]: notes.join("; "), [ANNOTATIONS.pause]: "true" }),
       },
     },
@@ -258,7 +271,7 @@ function schedule(model: Model, component: Stateful, experiment: Experiment, slo
       concurrencyPolicy: "Forbid",
       historyLimit: HISTORY_LIMIT,
       type: "NetworkChaos",
-      networkChaos: experiment.networkChaos,
+      networkChaos: remote ?? experiment.networkChaos,
     },
   });
 }

@@ -6,7 +6,10 @@
  *   node's labels, and objects must belong to these selected nodes"); `nodes` would be node names.
  * - A partition drops, in the selected pods' network namespace, packets to (and with `both` from)
  *   the `target` pods' IPs and the `externalTargets` CIDRs together (`SetDrop` puts both in one
- *   ipset for either chain), so `direction: both` with `externalTargets` cuts both ways.
+ *   ipset for either chain), so `direction: both` with `externalTargets` cuts both ways — and with
+ *   `both` the `target` pods get the same drop rules, external CIDRs included (impl.go calls
+ *   `SetDrop` for the target records too). A zone cut from its cluster and from the other regions
+ *   is therefore two partitions: with one, every pod of the cluster would lose the other regions.
  * - With neither a target nor external targets, `SetDrop` installs a rule with no ipset: the pods
  *   lose all traffic, DNS and the kubelet's probes included. No spec here ever leaves both empty.
  */
@@ -36,14 +39,12 @@ export function podsOf(model: Model, component: KubernetesComponent) {
 
 /**
  * The component's pods on the zone's nodes, cut from every pod of the component in the cluster
- * (Chaos Mesh cannot select "pods not in zone z", so the zone's own replicas lose each other too)
- * and from `remote` — the other regions' CIDRs, where its peers in other clusters live.
+ * (Chaos Mesh cannot select "pods not in zone z", so the zone's own replicas lose each other too).
  */
 export function zonePartition(
   model: Model,
   component: KubernetesComponent,
   zone: string,
-  remote: readonly string[],
 ): Record<string, unknown> {
   const pods = podsOf(model, component);
   return {
@@ -52,7 +53,26 @@ export function zonePartition(
     selector: { ...pods, nodeSelectors: { [ZONE_LABEL]: zone } },
     direction: "both",
     target: { mode: "all", selector: pods },
-    ...(remote.length > 0 ? { externalTargets: [...remote].sort() } : {}),
+    duration: EXPERIMENT_DURATION,
+  };
+}
+
+/**
+ * The same pods cut from `remote` — the other regions' CIDRs, where their peers in other clusters
+ * live — with no `target`, so that no other pod of the cluster loses those regions.
+ */
+export function zoneRemotePartition(
+  model: Model,
+  component: KubernetesComponent,
+  zone: string,
+  remote: readonly string[],
+): Record<string, unknown> {
+  return {
+    action: "partition",
+    mode: "all",
+    selector: { ...podsOf(model, component), nodeSelectors: { [ZONE_LABEL]: zone } },
+    direction: "both",
+    externalTargets: [...remote].sort(),
     duration: EXPERIMENT_DURATION,
   };
 }

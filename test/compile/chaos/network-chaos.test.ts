@@ -12,7 +12,7 @@ const CIDRS = {
 const inputs = (r: PlannedResource) =>
   r.inputs as {
     metadata: { annotations: Record<string, string> };
-    spec: { networkChaos: Record<string, unknown> };
+    spec: { networkChaos: Record<string, unknown>; schedule: string };
   };
 const find = (plan: PlannedResource[], name: string) => {
   const found = plan.find((r) => r.name === name);
@@ -21,18 +21,27 @@ const find = (plan: PlannedResource[], name: string) => {
 };
 
 describe("partitions cut what the experiment's name says", () => {
-  test("zone isolation of a multi-region store also cuts the zone from the other regions' replicas", () => {
-    const zone = find(
-      compileChaos(model, undefined, { regionCidrs: CIDRS }),
-      "eu-west-1/shop/Schedule/accounts-isolate-zone-eu-west-1a",
-    );
+  test("zone isolation of a multi-region store also cuts the zone, and only the zone, from the other regions", () => {
+    const compiled = compileChaos(model, undefined, { regionCidrs: CIDRS });
+    const zone = find(compiled, "eu-west-1/shop/Schedule/accounts-isolate-zone-eu-west-1a");
     expect(zone.spec.networkChaos).toMatchObject({
       selector: { nodeSelectors: { "topology.kubernetes.io/zone": "eu-west-1a" } },
       direction: "both",
       target: { mode: "all" },
+    });
+    // Chaos Mesh gives the target pods the external drops too (partition/impl.go SetDrop for the
+    // target records): with the CIDRs in the same partition every pod of the region would lose
+    // the other regions. A second Schedule in the same slot cuts the zone's pods from them alone.
+    expect(zone.spec.networkChaos.externalTargets).toBeUndefined();
+    const remote = find(compiled, "eu-west-1/shop/Schedule/accounts-isolate-zone-eu-west-1a-remote");
+    expect(remote.spec.networkChaos).toEqual({
+      ...zone.spec.networkChaos,
+      target: undefined,
       externalTargets: ["10.20.0.0/16", "10.30.0.0/16"],
     });
+    expect(remote.spec.schedule).toBe(zone.spec.schedule);
     expect(zone.metadata.annotations[ANNOTATIONS.pause]).toBeUndefined();
+    expect(remote.metadata.annotations[ANNOTATIONS.pause]).toBeUndefined();
   });
 
   test("without the other regions' CIDRs a multi-region zone isolation is generated paused, saying why", () => {

@@ -20,7 +20,8 @@ import { defineTopology } from "../src/spec/define.js";
  */
 export default defineTopology({
   name: "streaming",
-  description: "Fraud-detection pipeline on Kafka (Strimzi) in two EU regions, at-least-once with consumers deduping by event id",
+  description:
+    "Fraud-detection pipeline on Kafka (Strimzi) in two EU regions, at-least-once with consumers deduping by event id",
   users: { "eu-west-1": 0.55, "eu-central-1": 0.45 },
 
   streams: {

@@ -92,9 +92,13 @@ export function checkProviderSettings(plan: ResourcePlan, settings: ProviderSett
   return problems;
 }
 
-/** Resolves a kubeconfig setting: contents pass through, `~/` and relative paths become absolute. */
+/**
+ * Resolves a kubeconfig setting: contents pass through — YAML over several lines, or JSON on one
+ * (kubectl config view --flatten -o json; a path never starts with `{`) — `~/` and relative paths
+ * become absolute.
+ */
 export function resolveKubeconfig(value: string, root: string): string {
-  if (value.includes("\n")) return value;
+  if (value.includes("\n") || value.trimStart().startsWith("{")) return value;
   if (value === "~" || value.startsWith("~/")) return resolve(homedir(), value.slice(2));
   return isAbsolute(value) ? value : resolve(root, value);
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type PlannedResource, type ResourcePlan, ref } from "../../src/compile/plan.js";
 import { instantiatePlan } from "../../src/pulumi/adapter.js";
 import { PlanError } from "../../src/pulumi/order.js";
-import { createProviders } from "../../src/pulumi/providers.js";
+import { createProviders, resolveKubeconfig } from "../../src/pulumi/providers.js";
 import { deployPlan } from "../../src/pulumi/stack.js";
 import { failureOf, installMocks, providersOf, resourcesOf, runStack } from "./helpers/mocks.js";
 
@@ -326,4 +326,15 @@ it("the mocks see resources only through the Pulumi SDK (sanity: the helper reco
   const registered = await installMocks();
   await runStack(async () => ({ ok: pulumi.output(1) }));
   expect(registered.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+});
+
+describe("resolveKubeconfig", () => {
+  it("passes contents through, YAML over lines or JSON on one line, and makes paths absolute", () => {
+    const yaml = "apiVersion: v1\nkind: Config\n";
+    const json = '{"apiVersion":"v1","kind":"Config","clusters":[]}';
+    expect(resolveKubeconfig(yaml, "/repo")).toBe(yaml);
+    // kubectl config view --flatten -o json writes one line: contents, not a file name.
+    expect(resolveKubeconfig(json, "/repo")).toBe(json);
+    expect(resolveKubeconfig("kube/eu.yaml", "/repo")).toBe("/repo/kube/eu.yaml");
+  });
 });

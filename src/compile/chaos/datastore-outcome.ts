@@ -173,7 +173,17 @@ function failoverText(c: Context, acks: string): string {
     c.worst.inside >= c.worst.needed
       ? "writes the old primary acknowledged but had not shipped out of it are lost"
       : "no acknowledged write is lost";
-  return `failover: the primary is in ${c.domain}; a replica outside it is promoted after about ${failover.rtoSeconds} s (source: ${failover.source}), then ${acks}; ${loss}`;
+  return `failover: the primary is in ${c.domain}; a replica outside it is promoted after about ${failover.rtoSeconds} s (source: ${failover.source}${assumedManager(c.store)}), then ${acks}; ${loss}`;
+}
+
+/**
+ * Without an engine topoplan runs the image as it is and deploys no failover manager: the failover
+ * the spec (or its replication model's default) declares is the image's own to do.
+ */
+function assumedManager(store: ResolvedDatastore): string {
+  return store.deploy.target === "kubernetes" && store.deploy.engine === undefined
+    ? "; assumed, as the spec declares it: without an engine topoplan deploys no failover manager, so the image must run one, or writes stop until someone promotes a replica"
+    : "";
 }
 
 /** Why the primary is not replaced (src/analysis/primary-dependence.ts, failover.ts), if it is not. */

@@ -53,6 +53,10 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     expect(outcome(m, "region-eu-west-1")).toMatch(
       /^failover: the primary is in region eu-west-1; a replica outside it is promoted after about 30 s \(source: .*\), then 2 of 4 replicas that may acknowledge remain \(async needs 1\); writes the old primary acknowledged but had not shipped out of it are lost \(baseline p99 write [0-9.]+ ms; no figure under the partition/,
     );
+    // An image without an engine: the failover is the spec's assumption, nothing topoplan deploys.
+    expect(outcome(m, "region-eu-west-1")).toContain(
+      "assumed, as the spec declares it: without an engine topoplan deploys no failover manager",
+    );
   });
 
   test("CloudNativePG promotes only inside the primary's region, whatever the observers", () => {

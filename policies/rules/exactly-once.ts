@@ -1,6 +1,10 @@
 import { list } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
+/** Whether topoplan runs the stream's cluster (Kubernetes or MSK): then it is the stream's alone. */
+const compiled = (stream: { deploy: { target: string } } | undefined) =>
+  stream !== undefined && stream.deploy.target !== "external";
+
 /** Exactly-once delivery (Kafka EOS) needs idempotent producers, transactions and durable acks. */
 export const exactlyOnce: Rule = {
   id: "exactly-once",
@@ -18,7 +22,8 @@ export const exactlyOnce: Rule = {
     const produces = new Map<string, Set<string>>();
     const add = (map: Map<string, Set<string>>, service: string, stream: string) =>
       map.set(service, (map.get(service) ?? new Set()).add(stream));
-    const streamNames = new Set(model.streams.map((s) => s.name));
+    const byName = new Map(model.streams.map((s) => [s.name, s]));
+    const streamNames = new Set(byName.keys());
     for (const stream of model.streams) {
       for (const p of stream.producers) add(produces, p, stream.name);
       for (const c of stream.consumers) add(consumes, c, stream.name);
@@ -38,7 +43,10 @@ export const exactlyOnce: Rule = {
         .filter(([, out]) => out.has(stream.name))
         .map(([name]) => name)
         .sort()) {
-        const inputs = [...(consumes.get(processor) ?? [])].filter((s) => s !== stream.name).sort();
+        // Two streams someone else runs may share a cluster; one topoplan compiles never does.
+        const inputs = [...(consumes.get(processor) ?? [])]
+          .filter((s) => s !== stream.name && (compiled(stream) || compiled(byName.get(s))))
+          .sort();
         if (inputs.length === 0) continue;
         findings.push({
           path: `${stream.path}.delivery`,

@@ -21,6 +21,29 @@ describeRule(exactlyOnce, {
         },
       },
     },
+    {
+      name: "a processor between two streams run elsewhere (deploy: external), which may share a cluster",
+      spec: {
+        name: "events",
+        streams: {
+          raw: { partitions: 12, regions: ["eu-west-1"], replicas: 3, minInSync: 2, producers: ["ingest"] },
+          scored: {
+            partitions: 12,
+            regions: ["eu-west-1"],
+            delivery: "exactly-once",
+            idempotentProducers: true,
+            transactions: true,
+            replicas: 3,
+            minInSync: 2,
+            producers: ["scorer"],
+          },
+        },
+        services: {
+          ingest: { regions: ["eu-west-1"] },
+          scorer: { regions: ["eu-west-1"], calls: [{ to: "raw", op: "consume", timeoutMs: 1000 }] },
+        },
+      },
+    },
   ],
   noncompliant: [
     {
@@ -51,7 +74,14 @@ describeRule(exactlyOnce, {
       spec: {
         name: "events",
         streams: {
-          raw: { partitions: 12, regions: ["eu-west-1"], replicas: 3, minInSync: 2, producers: ["ingest"] },
+          raw: {
+            partitions: 12,
+            regions: ["eu-west-1"],
+            replicas: 3,
+            minInSync: 2,
+            producers: ["ingest"],
+            deploy: { target: "kubernetes", engine: "kafka" },
+          },
           scored: {
             partitions: 12,
             regions: ["eu-west-1"],

@@ -35,7 +35,7 @@ const wording = (d: Diagnostic) => `${place(d)}\u0000${messageShape(d.message)}`
 function pair(
   before: readonly Diagnostic[],
   after: readonly Diagnostic[],
-  paired: { readonly before: Set<number>; readonly after: Set<number> },
+  paired: { readonly before: Set<number>; readonly after: Set<number>; readonly with?: Map<number, number> },
   key: (d: Diagnostic) => string,
 ): void {
   const open = new Map<string, number[]>();
@@ -52,6 +52,7 @@ function pair(
     if (match === undefined) return;
     paired.before.add(match);
     paired.after.add(i);
+    paired.with?.set(i, match);
   });
 }
 
@@ -67,9 +68,13 @@ export function compareFindings(
   removedPaths: ReadonlySet<string> = new Set(),
   silenced: Silenced = { suppressed: [], disabled: new Set() },
 ): FindingDelta {
-  const paired = { before: new Set<number>(), after: new Set<number>() };
+  const paired = { before: new Set<number>(), after: new Set<number>(), with: new Map<number, number>() };
   pair(before, after, paired, wording);
   pair(before, after, paired, place);
+  // A finding that was not an error and is one now (policies.severity raised it) is a new error:
+  // new, though its old self is not fixed.
+  const isError = (d: Diagnostic) => d.severity === "error" && d.status !== "unknown";
+  for (const [i, j] of paired.with) if (isError(after[i]!) && !isError(before[j]!)) paired.after.delete(i);
   const goneAt = before.flatMap((_, i) => (paired.before.has(i) ? [] : [i]));
   // Of what is gone, what the new version suppresses (paired the same way) or no longer runs.
   // Starts with what is paired already, so that only what is gone pairs with a suppressed finding.
@@ -85,8 +90,6 @@ export function compareFindings(
     fixed: gone.filter((d) => !ofRemoved(d)),
     removed: gone.filter(ofRemoved),
     silenced: goneAt.filter(isSilenced).map((i) => before[i]!),
-    standingErrors: after.filter(
-      (d, i) => paired.after.has(i) && d.severity === "error" && d.status !== "unknown",
-    ),
+    standingErrors: after.filter((d, i) => paired.after.has(i) && isError(d)),
   };
 }

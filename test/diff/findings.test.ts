@@ -59,6 +59,18 @@ describe("compareFindings", () => {
     });
   });
 
+  it("a warning the change raises to an error is a new error, not one from before (and its old self is not fixed)", () => {
+    const warning = { ...coverage("availability") };
+    const error = { ...coverage("availability"), severity: "error" as const };
+    expect(compareFindings([warning], [error])).toEqual({
+      introduced: [error],
+      fixed: [],
+      removed: [],
+      silenced: [],
+      standingErrors: [],
+    });
+  });
+
   it("a finding the new version suppresses, or whose rule the change disables, is silenced, not fixed", () => {
     const before = [latency("12", "a"), coverage("availability")];
     const suppressedNow = { suppressed: [latency("12", "a")], disabled: new Set<string>() };

@@ -4,6 +4,20 @@ import { ZONE_SPANNING_SERVICES } from "../catalog/data/replication.js";
 import { byText } from "../order.js";
 import type { PlacementGroup, RegionPlacement, ReplicaSlot, ResolvedDeploy, UserOrigin } from "./types.js";
 
+/**
+ * Whether a call with `op` to a single-leader store (consensus, primary-replica) goes to its leader:
+ * a write, a strong read, or any read of an engine whose clients read through the primary. The
+ * analysis prices such calls at the leader; the diagram draws them there and the NetworkPolicies
+ * let them reach it.
+ */
+export function servedByLeader(
+  store: { readonly replication: string; readonly consistency: string; readonly readsAtPrimary: boolean },
+  op: string,
+): boolean {
+  const singleLeader = store.replication === "consensus" || store.replication === "primary-replica";
+  return singleLeader && (op === "write" || store.consistency === "strong" || store.readsAtPrimary);
+}
+
 /** Majority of n: the smallest set two of which always overlap. */
 export function majority(n: number): number {
   return Math.floor(n / 2) + 1;

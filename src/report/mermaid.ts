@@ -2,6 +2,7 @@ import { baselineNetworkView } from "../analysis/network.js";
 import { nearestReachable } from "../analysis/replication/common.js";
 import { crossesClusters } from "../analysis/services.js";
 import { modelIndex } from "../model/model-index.js";
+import { servedByLeader } from "../model/placement.js";
 import type { Model, ResolvedDatastore, ResolvedService } from "../model/types.js";
 import { byText } from "../order.js";
 
@@ -253,8 +254,7 @@ function* paths(model: Model): Generator<Path> {
   );
   const storeDestination = (store: ResolvedDatastore, op: string, region: string): string | undefined => {
     if (op === "write") return nearest(region, store.writeRegions);
-    const singleLeader = store.replication === "consensus" || store.replication === "primary-replica";
-    if (singleLeader && (store.consistency === "strong" || store.readsAtPrimary)) return store.leader;
+    if (servedByLeader(store, op)) return store.leader;
     return nearest(region, dataRegions.get(store.name) ?? store.regions);
   };
   const destinations = (

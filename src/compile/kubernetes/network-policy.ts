@@ -1,7 +1,8 @@
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import type { z } from "zod";
-import type { Model, ResolvedComponent } from "../../model/types.js";
+import { servedByLeader } from "../../model/placement.js";
+import type { Model, ResolvedComponent, ResolvedDatastore } from "../../model/types.js";
 import { byText } from "../../order.js";
 import type { AwsDeploy } from "../../spec/schema/deploy.js";
 import { kubernetesName } from "../names.js";
@@ -130,13 +131,16 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
   }
 
   const calls = declaredCalls(model);
-  // Writes to a single-leader store topoplan runs without an engine: the caller dials the primary
-  // (leader) itself, wherever it is and wherever failover moves it — the local pods may be a
-  // standby that refuses writes (the analysis prices such a write as a round trip to the leader).
+  // Writes and strong reads of a single-leader store topoplan runs without an engine: the caller
+  // dials the primary (leader) itself, wherever it is and wherever failover moves it — the local
+  // pods may be a standby that refuses writes (the analysis prices such a call at the leader).
   const writesToLeader = new Set(
     model.services.flatMap((service) =>
       service.calls
-        .filter((call) => call.op === "write" && dialsLeader(components.get(call.to)))
+        .filter((call) => {
+          const callee = components.get(call.to);
+          return dialsLeader(callee) && servedByLeader(callee as ResolvedDatastore, call.op);
+        })
         .map((call) => `${service.name}\0${call.to}`),
     ),
   );
@@ -197,13 +201,12 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
   return [...rules.values()];
 }
 
-/** A store topoplan runs without an engine whose writes go to one leader (primary-replica, consensus). */
+/** A store topoplan runs without an engine: its clients dial the members themselves. */
 function dialsLeader(component: ResolvedComponent | undefined): boolean {
   return (
     component?.kind === "datastore" &&
     component.deploy.target === "kubernetes" &&
-    component.deploy.engine === undefined &&
-    (component.replication === "primary-replica" || component.replication === "consensus")
+    component.deploy.engine === undefined
   );
 }
 

@@ -102,13 +102,18 @@ describe("NetworkPolicy allow-lists", () => {
   });
 
   it("a writer reaches a single-leader store without an engine in every region (the primary may be away); a reader its local pods", () => {
-    const primaryAway = (op: "read" | "write", replication: "primary-replica" | "multi-leader") =>
+    const primaryAway = (
+      op: "read" | "write",
+      replication: "primary-replica" | "multi-leader",
+      consistency: "strong" | "eventual" = "eventual",
+    ) =>
       edges(
         compile({
           name: "shop",
           datastores: {
             db: {
               replication,
+              consistency,
               replicas: 2,
               placement: { "eu-west-1": 1, "eu-central-1": 1 },
               ...(replication === "primary-replica" ? { leader: "eu-west-1" } : {}),
@@ -135,6 +140,8 @@ describe("NetworkPolicy allow-lists", () => {
       "eu-central-1 api out pods:shop/db:5432",
       "eu-central-1 db in pods:shop/api:5432",
     ]);
+    // A strong read goes to the primary too, as the analysis prices it.
+    expect(primaryAway("read", "primary-replica", "strong")).toEqual(primaryAway("write", "primary-replica"));
     // Every replica of a multi-leader store takes writes: the local one.
     expect(primaryAway("write", "multi-leader")).toEqual(primaryAway("read", "primary-replica"));
   });

@@ -67,6 +67,11 @@ specs=()
 for pattern in $SPECS; do
   for file in $pattern; do
     case "$(basename "$file")" in Pulumi.*) continue ;; esac # Pulumi stack configs, not topologies
+    # A plain path this commit does not have: removed (below, against the base), or a typo.
+    if [ ! -e "$file" ]; then
+      if [ -z "$base" ] || [ ! -e "$base/$file" ]; then echo "::warning::no spec at $(printf '%s' "$file" | tr -cd 'A-Za-z0-9._/*-')"; fi
+      continue
+    fi
     specs+=("$file")
   done
 done
@@ -74,10 +79,14 @@ done
 # every datastore and stream of the stack with them — the most destructive change there is.
 removed=()
 if [ -n "$base" ] && [ -d "$base" ]; then
-  # The patterns as written: `for pattern in $SPECS` would expand them here first.
-  read -r -a patterns <<<"$SPECS"
-  for pattern in "${patterns[@]}"; do
+  # The patterns as written, every line of SPECS: `for pattern in $SPECS` would glob them here first.
+  set -f
+  patterns=($SPECS)
+  set +f
+  for pattern in ${patterns[@]+"${patterns[@]}"}; do
     for file in "$base"/$pattern; do
+      # A plain path that exists in neither commit is nothing removed.
+      [ -e "$file" ] || continue
       rel="${file#"$base"/}"
       case "$(basename "$rel")" in Pulumi.*) continue ;; esac
       if [ ! -e "$rel" ] && [[ " ${removed[*]-} " != *" $rel "* ]]; then removed+=("$rel"); fi
@@ -100,7 +109,7 @@ if [ -n "${POLICY_CONFIG:-}" ]; then policy+=(--policy-config "$POLICY_CONFIG");
 if [ -n "${RULES:-}" ]; then policy+=(--rules "$RULES"); fi
 
 index=0
-for spec in "${specs[@]}"; do
+for spec in ${specs[@]+"${specs[@]}"}; do
   index=$((index + 1))
   name="$(printf "%03d-%s" "$index" "$(basename "$spec")" | tr -c "A-Za-z0-9._-" "_")"
   # Exit codes: 0 clean, 1 findings (check) / destructive (diff), 2 invalid input. Every stack is reported.
@@ -136,15 +145,11 @@ for spec in ${removed[@]+"${removed[@]}"}; do
     });')"
   worse destructive
   {
-    printf '## topoplan: `%s` is removed
-
-' "$(printf '%s' "$spec" | tr -cd 'A-Za-z0-9._/-')"
-    printf '❌ **The spec file is deleted or moved by this change.** Its stack loses its definition: updating or destroying that Pulumi stack deletes every datastore and stream it declares, with their data'
+    printf '## topoplan: `%s` is removed\n\n' "$(printf '%s' "$spec" | tr -cd 'A-Za-z0-9._/-')"
+    printf '❌ **The spec file is deleted or moved by this change.** Its stack loses its definition: the datastores and streams it declares'
     if [ -n "$held" ]; then printf ' (%s)' "$held"; fi
-    printf '.
-
-If the file moved, its new path is reviewed here as a new spec: point the stack at it and keep the components'"'"' names. If the stack is retired on purpose, migrate or back up the data first.
-'
+    printf ' are no longer planned. Pulumi refuses to delete them while they are protected and, once unprotected, forgets them without deleting them (retainOnDelete): still running and billed, outside what topoplan plans and checks.\n\n'
+    printf 'If the file moved, its new path is reviewed here as a new spec: point the stack at it and keep the components'"'"' names. If the stack is retired on purpose, migrate or back up the data, then delete what it held by hand.\n'
   } >"$OUT/parts/$name.md"
 done
 

@@ -161,7 +161,8 @@ describe("scripts/pr-review.sh when the change deletes a spec", () => {
       env: {
         ...process.env,
         TOPOPLAN: [process.execPath, ...cli].join(" "),
-        SPECS: "stacks/*.yaml",
+        // One pattern per line, the removed spec on the second; a plain path in neither commit.
+        SPECS: "stacks/control-plane.yaml\nstacks/edge-cache.yaml stacks/never-there.yaml",
         BASE_REF: base,
         OUT: join(repo, "out"),
         GITHUB_OUTPUT: outputs,
@@ -173,7 +174,8 @@ describe("scripts/pr-review.sh when the change deletes a spec", () => {
     expect(values.status, run.stdout + run.stderr).toBe("destructive");
     const comment = readFileSync(values["comment-file"]!, "utf8");
     expect(comment).toContain("## topoplan: `stacks/edge-cache.yaml` is removed");
-    expect(comment).toContain("(`edge-kv`, `origin-db`, `purge-events`)");
+    expect(comment).toContain("(`edge-kv`, `origin-db`, `purge-events`) are no longer planned");
+    expect(comment).not.toContain("never-there");
     // The stack that stays is still diffed.
     expect(comment).toContain("## topoplan diff: `control-plane`");
   }, 120_000);

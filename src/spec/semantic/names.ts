@@ -26,10 +26,32 @@ const CRON =
   /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every \d+(\.\d+)?(ns|us|µs|ms|s|m|h)(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))*|([0-9*/,?A-Za-z-]+ ){4}[0-9*/,?A-Za-z-]+)$/;
 /**
  * A five-field cron line whose day of the week names no day above 6 (robfig/cron v3 spec.go:
- * `dow = bounds{0, 6, …}`; "end of range (7) above maximum (6)"), other lines and descriptors
- * alike; a `/7` step is a step, not a day.
+ * `dow = bounds{0, 6, …}`; "end of range (7) above maximum (6)"); other lines and descriptors
+ * pass. A `/7` step is a step, not a day; `06` is 6.
  */
-const CRON_DAY_OF_WEEK = /^(?!\S+\s+\S+\s+\S+\s+\S+\s+(?:\S*[,-])?(?:[7-9]|\d{2,})(?:[,\-/]\S*)?$)/;
+const CRON_DAY_OF_WEEK = {
+  test: (text: string) => dayOfWeekBeyond6(text) === undefined,
+};
+
+/** Whether a five-field cron line's day of the week names a day above 6. */
+function dayOfWeekBeyond6(text: string): boolean | undefined {
+  const fields = text.trim().split(/\s+/);
+  if (fields.length !== 5) return undefined;
+  const days = fields[4]!.split(",").flatMap((item) => item.split("/")[0]!.split("-"));
+  return days.some((day) => /^\d+$/.test(day) && Number(day) > 6) || undefined;
+}
+
+/** Sunday written 7 as 0 (a range ending at 7 as up to 6, and 0); else the days to use. */
+function dayOfWeekFix(text: string): string {
+  const fields = text.trim().split(/\s+/);
+  const items = (fields[4] ?? "").split(",").map((item) => {
+    if (/^0*7$/.test(item)) return "0";
+    const range = /^(\d+)-0*7$/.exec(item);
+    return range !== null && Number(range[1]) <= 6 ? `${range[1]}-6,0` : item;
+  });
+  const fixed = [...fields.slice(0, 4), items.join(",")].join(" ");
+  return dayOfWeekBeyond6(fixed) === undefined ? `e.g. "${fixed}"` : "days of the week are 0 (Sunday) to 6";
+}
 /** An image reference: registry/path:tag@digest, no spaces or quotes. */
 const IMAGE = /^[a-z0-9]([a-z0-9._/:@-]*[a-zA-Z0-9_.-])?$/i;
 /** An HTTP path for probes: absolute, printable ASCII without spaces. */
@@ -168,8 +190,7 @@ const NAME_RULES: readonly NameRule[] = [
       on: "value",
       pattern: CRON_DAY_OF_WEEK,
       what: "the day of the week is 0–6 (Sunday is 0): Chaos Mesh parses schedules with robfig/cron, whose day-of-week field ends at 6, and its webhook refuses a Schedule with 7",
-      fix: (value) =>
-        `e.g. "${value.trim().replace(/(\S+)$/, (dow) => dow.replace(/(^|[,-])7(?=$|[,\-/])/g, "$10"))}"`,
+      fix: dayOfWeekFix,
     },
   ]),
 ];

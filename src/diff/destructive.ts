@@ -322,22 +322,18 @@ const MANAGED: Readonly<Record<Exclude<AwsService, "msk">, ReplicaHolder>> = {
   // its items (API reference, ReplicationGroupUpdate).
   dynamodb: {
     ...zoneSpanning("DynamoDB", "replica table"),
-    regionRemoved: ({ region, before, after }) => {
+    regionRemoved: ({ region, before }) => {
       if (dynamoDbHome(before) !== region)
         return {
           message: `the global table's replica in ${region} is deleted with every item in it (DynamoDB's DeleteTableReplica); the replicas in the other regions keep theirs, but writes made in ${region} that have not replicated yet are lost`,
           fix: `move the clients in ${region} to another region first and wait until their writes have replicated (the ReplicationLatency metric near zero); take an on-demand backup first if the copy in ${region} must be kept`,
         };
-      // The table resource itself lives in its home region: it is no replica entry to drop.
-      return dynamoDbHome(after) === region
-        ? {
-            message: `the table itself lives in ${region} (deploy.homeRegion), so it stays there with its items and keeps replicating: nothing in ${region} is deleted, while the analysis counts no replica there`,
-            fix: `keep ${region} in the placement while the table lives there`,
-          }
-        : {
-            message: `the table itself lives in ${region} (its home: deploy.homeRegion, @default the leader), and a resource cannot change region: the protected table would be replaced with every replica, each starting empty`,
-            fix: `in this change set deploy.homeRegion: ${region} so the table stays where it is`,
-          };
+      // The table resource itself lives in its home region: it is no replica entry to drop, and
+      // the home must hold a replica (spec/home-not-placed), so it cannot stay behind either.
+      return {
+        message: `the table itself lives in ${region} (its home: deploy.homeRegion, @default the leader), and a resource cannot change region: the protected table would be replaced with every replica, each starting empty`,
+        fix: `keep ${region} in the placement: the global table's home cannot move; to leave ${region}, create a new table elsewhere, migrate the items, then retire this one`,
+      };
     },
   },
   // A cluster per region with one instance per replica (compileAurora): the data lives in the
@@ -355,9 +351,11 @@ const MANAGED: Readonly<Record<Exclude<AwsService, "msk">, ReplicaHolder>> = {
       fix: `move the readers in ${region} to another region first; once nothing needs its copy, detach the cluster from the global database (aws rds remove-from-global-cluster) and delete it by hand`,
     }),
     // An instance's availabilityZone cannot change in place: the instance is replaced.
+    // Instances are spread round-robin over the zones (compileAurora), so removing one re-spreads
+    // them: which instances change zone depends on the count, not only on the zone removed.
     zonesRemoved: ({ removed, kept }) => ({
-      message: `the DB instances in ${zoneList(removed)} are replaced by new ones in ${zoneList(kept)} (an instance's availabilityZone cannot change in place): the data lives in the cluster's storage and stays, but each replaced instance serves nothing until its replacement is up (a replaced writer fails over to a reader)`,
-      fix: "fail the writer over to an instance in a kept zone first, and make the change when fewer readers for a while is acceptable",
+      message: `the DB instances are spread again over ${zoneList(kept)} without ${zoneList(removed)}, and each whose zone changes is replaced (an instance's availabilityZone cannot change in place; the plan's resource changes name them): the data lives in the cluster's storage and stays, but a replaced instance serves nothing until its replacement is up (a replaced writer fails over to a reader)`,
+      fix: "fail the writer over to an instance the plan does not replace first, and make the change when fewer readers for a while is acceptable",
     }),
   },
   // A bucket per region, the leader's replicating to the others (compileS3); buckets are STATEFUL.

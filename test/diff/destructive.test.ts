@@ -513,7 +513,7 @@ describe("destructive-change: replicas and zones in the words of what runs the s
     for (const d of [removed, zones]) expect(`${d.message} ${d.fix}`).not.toMatch(KUBERNETES_WORDS);
   });
 
-  it("DynamoDB losing the region its table lives in: replaced without homeRegion, kept with it", () => {
+  it("DynamoDB losing the region its table lives in: the table would be replaced, and its home cannot stay behind", () => {
     const carts = (placement: Record<string, number>, leader: string, homeRegion?: string) =>
       store(
         { target: "aws", service: "dynamodb", ...(homeRegion === undefined ? {} : { homeRegion }) },
@@ -534,12 +534,9 @@ describe("destructive-change: replicas and zones in the words of what runs the s
     expect(rule(moved, "replicas-removed").message).toBe(
       "replicas in eu-west-1: 1 → 0; the table itself lives in eu-west-1 (its home: deploy.homeRegion, @default the leader), and a resource cannot change region: the protected table would be replaced with every replica, each starting empty",
     );
-    const kept = diffTopologies(
-      carts({ "eu-west-1": 1, "eu-central-1": 1 }, "eu-west-1", "eu-west-1"),
-      carts({ "eu-central-1": 1 }, "eu-central-1", "eu-west-1"),
-    ).destructive;
-    expect(rule(kept, "replicas-removed").message).toContain(
-      "the table itself lives in eu-west-1 (deploy.homeRegion), so it stays there with its items and keeps replicating",
+    // Not "set deploy.homeRegion: eu-west-1": a home must hold a replica (spec/home-not-placed).
+    expect(rule(moved, "replicas-removed").fix).toBe(
+      "keep eu-west-1 in the placement: the global table's home cannot move; to leave eu-west-1, create a new table elsewhere, migrate the items, then retire this one",
     );
   });
 
@@ -616,7 +613,7 @@ describe("destructive-change: replicas and zones in the words of what runs the s
     ).destructive;
     const zoneRule = rule(moved, "pinned-zones-changed");
     expect(zoneRule.message).toBe(
-      "zones in eu-west-1: eu-west-1b removed; the DB instances in eu-west-1b are replaced by new ones in eu-west-1a, eu-west-1c (an instance's availabilityZone cannot change in place): the data lives in the cluster's storage and stays, but each replaced instance serves nothing until its replacement is up (a replaced writer fails over to a reader)",
+      "zones in eu-west-1: eu-west-1b removed; the DB instances are spread again over eu-west-1a, eu-west-1c without eu-west-1b, and each whose zone changes is replaced (an instance's availabilityZone cannot change in place; the plan's resource changes name them): the data lives in the cluster's storage and stays, but a replaced instance serves nothing until its replacement is up (a replaced writer fails over to a reader)",
     );
   });
 

@@ -22,8 +22,8 @@ interface Access {
 
 const prefix = (component: string) => `TOPOPLAN_${component.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 
-const keysOf = (component: ResolvedComponent) =>
-  component.regions.map((r) => out(logicalName(component.name, "kms-key", r), "arn"));
+const keyArn = (c: ResolvedComponent, region: string) => out(logicalName(c.name, "kms-key", region), "arn");
+const keysOf = (c: ResolvedComponent) => c.regions.map((r) => keyArn(c, r));
 
 const KMS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
 
@@ -64,7 +64,6 @@ const DYNAMODB_WRITE = [
 ];
 
 const bucketArn = (c: ResolvedComponent, region: string) => out(logicalName(c.name, "bucket", region), "arn");
-const keyArn = (c: ResolvedComponent, region: string) => out(logicalName(c.name, "kms-key", region), "arn");
 
 /**
  * S3 callers: readers get every copy (they read the nearest), writers only the leader's bucket,
@@ -93,7 +92,7 @@ function s3Statements(c: ResolvedComponent, caller: ResolvedService | undefined)
         Action: ["s3:GetObject"],
         Resource: c.regions.map((r) => concat(bucketArn(c, r), "/*")),
       },
-      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: c.regions.map((r) => keyArn(c, r)) },
+      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: keysOf(c) },
     );
   if (writes)
     statements.push(

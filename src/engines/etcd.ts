@@ -166,7 +166,9 @@ function indicators(component: EngineComponent) {
       `(sum(rate(grpc_server_handled_total${failed}[${w}])) or vector(0)) / sum(rate(grpc_server_handled_total${unary}[${w}]))`,
     avgLatencySeconds: `sum(rate(grpc_server_handling_seconds_sum${unary}[5m])) / sum(rate(grpc_server_handling_seconds_count${unary}[5m]))`,
     p99LatencySeconds: `histogram_quantile(0.99, sum by (le) (rate(grpc_server_handling_seconds_bucket${unary}[5m])))`,
-    leaderPresent: `min(etcd_server_has_leader${selector(component.name)})`,
+    // Whether any member of this region sees a leader: one member cut off alone loses its leader
+    // (raft pre-candidate) while the others write on, so min() paged on every isolated member.
+    leaderPresent: `max(etcd_server_has_leader${selector(component.name)})`,
     presence: {
       availability: `grpc_server_handled_total${selector(component.name)}`,
       latency: `grpc_server_handling_seconds_bucket${selector(component.name)}`,

@@ -63,7 +63,7 @@ export const ALERT = {
 export const ABSENT_ALERT_FOR = "10m";
 /** A scrape target (member, exporter) down this long opens a ticket. @default 5m */
 export const MEMBER_DOWN_FOR = "5m";
-/** A cluster without a leader this long pages: it accepts no writes. @default 1m */
+/** A cluster whose members in a region see no leader this long pages: writes through them fail. @default 1m */
 export const NO_LEADER_FOR = "1m";
 
 /**
@@ -508,7 +508,7 @@ function memberAlerts(component: ResolvedComponent, ind: Indicators): AlertingRu
       labels: { severity: "page", [COMPONENT_LABEL]: component.name },
       annotations: {
         summary: `${component.name}: no leader`,
-        description: `${component.name} has had no leader for ${NO_LEADER_FOR}: it accepts no writes (quorum lost or elections failing).`,
+        description: `${component.name} has had no leader for ${NO_LEADER_FOR} as its members in this region see it: writes through them fail (quorum lost, elections failing, or the region cut off from the others).`,
       },
     });
   return alerts;

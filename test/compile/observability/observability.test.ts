@@ -342,7 +342,8 @@ describe("indicators come from what a component really emits", () => {
     ]);
     expect(rules.map((r) => r.expr).join("\n")).not.toMatch(/http_server|topoplan_replication_lag_seconds/);
     expect(alerts.find((a) => a.alert === "TopoplanNoLeader")?.expr).toBe(
-      'min(etcd_server_has_leader{topoplan_component="config"}) == 0',
+      // Every member of the region without a leader, not any one of them (an isolated member).
+      'max(etcd_server_has_leader{topoplan_component="config"}) == 0',
     );
   });
 

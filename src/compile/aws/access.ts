@@ -2,7 +2,7 @@ import type { ResolvedComponent, ResolvedService } from "../../model/types.js";
 import { AURORA_PORT } from "./aurora.js";
 import { mskStatements } from "./msk-access.js";
 import { logicalName } from "./names.js";
-import { regionFor } from "./reach.js";
+import { leaderOf, regionFor } from "./reach.js";
 import { awsAccountId, concat, out } from "./typed.js";
 
 /**
@@ -42,10 +42,6 @@ function uses(
     writes: ops.some((op) => op !== "read" && op !== "consume"),
   };
 }
-
-/** The region of a component's leader (primary): where writes go. */
-const leaderOf = (c: ResolvedComponent, fallback: string): string =>
-  "leader" in c && typeof c.leader === "string" ? c.leader : fallback;
 
 /** DynamoDB data-plane actions (IAM service authorization reference, "Amazon DynamoDB"), by what they do. */
 const DYNAMODB_READ = [

@@ -1,10 +1,13 @@
 import type { ResolvedComponent } from "../../model/types.js";
 
+/** The region of a component's leader (primary), where writes go; `fallback` for one without. */
+export const leaderOf = (c: ResolvedComponent, fallback: string): string =>
+  "leader" in c && typeof c.leader === "string" ? c.leader : fallback;
+
 /** The copy a pod in `region` uses: the one there, else the home (leader) region's. */
 export function regionFor(component: ResolvedComponent, region: string): string {
   const regions = component.regions;
-  if (regions.includes(region)) return region;
-  return "leader" in component && typeof component.leader === "string" ? component.leader : regions[0]!;
+  return regions.includes(region) ? region : leaderOf(component, regions[0]!);
 }
 
 /**
@@ -19,7 +22,7 @@ const CONNECTS: Readonly<
   s3: () => [],
   "aurora-postgresql": (c, region) => {
     const local = regionFor(c, region);
-    const leader = "leader" in c && typeof c.leader === "string" ? c.leader : local;
+    const leader = leaderOf(c, local);
     return [...new Set([leader, local])].sort();
   },
   msk: (c, region) => [regionFor(c, region)],

@@ -37,6 +37,12 @@ export function podsOf(model: Model, component: KubernetesComponent) {
   };
 }
 
+/** The component's pods on the zone's nodes (pods carry no zone label: their node does). */
+const zonePods = (model: Model, component: KubernetesComponent, zone: string) => ({
+  ...podsOf(model, component),
+  nodeSelectors: { [ZONE_LABEL]: zone },
+});
+
 /**
  * The component's pods on the zone's nodes, cut from every pod of the component in the cluster
  * (Chaos Mesh cannot select "pods not in zone z", so the zone's own replicas lose each other too).
@@ -46,13 +52,12 @@ export function zonePartition(
   component: KubernetesComponent,
   zone: string,
 ): Record<string, unknown> {
-  const pods = podsOf(model, component);
   return {
     action: "partition",
     mode: "all",
-    selector: { ...pods, nodeSelectors: { [ZONE_LABEL]: zone } },
+    selector: zonePods(model, component, zone),
     direction: "both",
-    target: { mode: "all", selector: pods },
+    target: { mode: "all", selector: podsOf(model, component) },
     duration: EXPERIMENT_DURATION,
   };
 }
@@ -70,7 +75,7 @@ export function zoneRemotePartition(
   return {
     action: "partition",
     mode: "all",
-    selector: { ...podsOf(model, component), nodeSelectors: { [ZONE_LABEL]: zone } },
+    selector: zonePods(model, component, zone),
     direction: "both",
     externalTargets: [...remote].sort(),
     duration: EXPERIMENT_DURATION,

@@ -2,7 +2,7 @@ import type { Analysis } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
 import { type AwsCompileOptions, compileAws } from "./aws/index.js";
 import { type AwsAccessOptions, awsAccessResources } from "./aws-access/index.js";
-import { compileChaos } from "./chaos/index.js";
+import { TYPES as CHAOS_TYPES, compileChaos } from "./chaos/index.js";
 import { compileKubernetes, type KubernetesOptions } from "./kubernetes/index.js";
 import { compileMesh } from "./mesh/index.js";
 import { compileObservability } from "./observability/index.js";
@@ -42,6 +42,13 @@ export const TARGETS: Readonly<Record<string, TargetCompiler>> = {
   chaos: (model, context) =>
     compileChaos(model, context.analysis, { regionCidrs: context.options.kubernetes?.regionCidrs ?? {} }),
 };
+
+/**
+ * Resource types whose inputs read the whole topology and the analysis, not only their component
+ * and its neighbours: chaos Schedules (a slot counter staggers every experiment of the topology;
+ * outcomes read the analysis). `diff` never takes one as unchanged (src/diff/unchanged-components.ts).
+ */
+export const WHOLE_TOPOLOGY_TYPES: ReadonlySet<string> = new Set([CHAOS_TYPES.schedule]);
 
 /** Thrown when two targets plan the same logical name: a compiler bug, never an input problem. */
 export class PlanConflictError extends Error {

@@ -18,6 +18,7 @@ import { compareFindings, type FindingDelta } from "./findings.js";
 import { compareResources, REGION_CHANGE, type ResourceChange } from "./resources.js";
 import { compareSlos, type SloDelta } from "./slo.js";
 import { stableJson } from "./stable-json.js";
+import { unchangedComponents } from "./unchanged-components.js";
 
 export { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
 export { describeField, type FieldChange } from "./fields.js";
@@ -33,6 +34,12 @@ export interface DiffSide {
   readonly findings?: readonly Diagnostic[];
   /** Its suppressed findings: one the other version had and this one suppresses is not fixed. */
   readonly suppressed?: readonly Diagnostic[];
+  /**
+   * Set when `plan` is `compilePlan(model, analysis)` with the default options (diffSide): between
+   * two such sides, the resources of components that did not change are not compared
+   * (unchanged-components.ts).
+   */
+  readonly planFromModel?: true;
 }
 
 export interface ComponentChange {
@@ -220,7 +227,9 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
       }
     }
   }
-  const resources = compareResources(before.plan, after.plan);
+  const unchanged =
+    before.planFromModel && after.planFromModel ? unchangedComponents(before.model, after.model) : undefined;
+  const resources = compareResources(before.plan, after.plan, unchanged);
   destructive.push(...protectedChanges(resources, paths, removed));
   return {
     before: before.model.name,

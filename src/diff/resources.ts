@@ -1,9 +1,11 @@
 import { readInputs } from "../compile/deferred.js";
+import { WHOLE_TOPOLOGY_TYPES } from "../compile/index.js";
 import { isRef, type PlannedResource, type ResourcePlan } from "../compile/plan.js";
 import { byText } from "../order.js";
 import { type ImmutableField, immutableFieldOf } from "./immutable.js";
 import { sameData } from "./same-data.js";
 import { stableJson } from "./stable-json.js";
+import type { UnchangedComponent } from "./unchanged-components.js";
 
 /** What the provider does with one resource: like `pulumi preview`'s +, ~, +-, -. */
 export type ResourceAction = "create" | "update" | "replace" | "delete";
@@ -135,9 +137,16 @@ const ACTION_ORDER: Readonly<Record<ResourceAction, number>> = {
 /**
  * Every resource that differs between two compiled plans, with its input changes and whether the
  * provider updates it in place or replaces it ({@link immutableFieldOf}). Sorted: deletes, replaces,
- * updates, creates; then by name. One pass over each plan.
+ * updates, creates; then by name. One pass over each plan. With `unchanged` (both plans compiled
+ * alike, unchanged-components.ts), a resource in both plans under the same name, type, region and
+ * component, of a component `unchanged` names, is taken as equal without building its inputs —
+ * but a shared one (component "") or one of {@link WHOLE_TOPOLOGY_TYPES}.
  */
-export function compareResources(before: ResourcePlan, after: ResourcePlan): ResourceChange[] {
+export function compareResources(
+  before: ResourcePlan,
+  after: ResourcePlan,
+  unchanged?: UnchangedComponent,
+): ResourceChange[] {
   const then = new Map(before.resources.map((r) => [r.name, r]));
   const out: ResourceChange[] = [];
   const seen = new Set<string>();
@@ -154,6 +163,15 @@ export function compareResources(before: ResourcePlan, after: ResourcePlan): Res
       );
       continue;
     }
+    if (
+      unchanged !== undefined &&
+      now.component !== "" &&
+      old.component === now.component &&
+      old.region === now.region &&
+      !WHOLE_TOPOLOGY_TYPES.has(now.type) &&
+      unchanged(now.component)
+    )
+      continue;
     const found: InputChange[] = [];
     // Built for this comparison and dropped: the diff never holds two plans of manifests. Not
     // copied as plain data: compared as JSON would compare them (undefined members absent).

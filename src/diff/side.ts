@@ -33,5 +33,6 @@ export function diffSide(loaded: LoadedTopology, options: SideOptions = {}): Dif
     plan: compilePlan(loaded.model, analysis),
     findings: report.findings,
     suppressed: report.suppressed ?? [],
+    planFromModel: true,
   };
 }

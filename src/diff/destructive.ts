@@ -190,6 +190,15 @@ function brokersGo(stream: ResolvedComponent, n: number): string {
   return `whoever runs the cluster removes ${brokers} per region, with the partition replicas on ${n === 1 ? "it" : "them"}`;
 }
 
+/** Why a stream's existing topics keep their replication factor, in the words of what runs them. */
+function replicationStays(stream: ResolvedComponent): string {
+  const { deploy } = stream;
+  if (deploy.target === "aws") return "MSK's default.replication.factor applies only to topics created later";
+  if (deploy.target === "kubernetes" && deploy.engine === "kafka")
+    return 'Strimzi\'s Topic Operator refuses a replication-factor change without Cruise Control ("Replication factor change not supported") and the KafkaTopic turns NotReady';
+  return "Kafka changes a topic's replication factor only by reassigning its partitions";
+}
+
 /** One region's replicas before and after a change, as the replica rules word it. */
 interface RegionReplicas {
   readonly region: string;
@@ -475,6 +484,28 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     message: ({ change, before }) =>
       `replicas per region: ${num(change.from)} → ${num(change.to)}; ${brokersGo(before, num(change.from) - num(change.to))}`,
     fix: () => "reassign the partitions off the brokers first, then scale down in a separate change",
+  },
+  {
+    id: "stream-replication-raised",
+    kinds: ["stream"],
+    field: /^replicas$/,
+    applies: (from, to) => num(to) > num(from),
+    // The brokers are added; the replication factor of topics that exist is not: Strimzi's Topic
+    // Operator refuses it without Cruise Control ("Replication factor change not supported",
+    // BatchingTopicController), and MSK's default.replication.factor applies to topics created
+    // later (as do offsets.topic.replication.factor and the transaction log's). Meanwhile
+    // min.insync.replicas, a topic and broker setting, applies at once.
+    message: ({ change, before, after }) => {
+      const from = num(change.from);
+      const minInSync = after.kind === "stream" ? after.minInSync : 0;
+      return `replicas per region: ${from} → ${num(change.to)}; the brokers are added, but the topic and the internal topics (consumer offsets, transactions) keep ${from} replicas: ${replicationStays(before)}${
+        minInSync >= from
+          ? `; with min.insync.replicas ${minInSync} on ${from} replicas, one broker down stops every acks=all produce and offset commit (NOT_ENOUGH_REPLICAS)`
+          : ""
+      }, while the analysis and the plan assume ${num(change.to)}`;
+    },
+    fix: ({ change }) =>
+      `raise the brokers first and keep minInSync below ${num(change.from)}; reassign every topic's partitions (the stream's, __consumer_offsets, __transaction_state) to ${num(change.to)} replicas (kafka-reassign-partitions.sh, or Cruise Control with Strimzi); raise minInSync in a later change`,
   },
   {
     id: "stream-region-removed",

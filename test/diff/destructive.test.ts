@@ -115,6 +115,34 @@ describe("destructive-change: one test per field", () => {
     );
   });
 
+  it("stream replicas 3 → 5: existing topics keep 3, in the words of what runs them", () => {
+    const raised = (minInSync: number, deploy?: Record<string, unknown>) => {
+      const before = structuredClone(base());
+      if (deploy !== undefined) before.streams.clicks!.deploy = deploy;
+      const after = structuredClone(before);
+      after.streams.clicks!.replicas = 5;
+      after.streams.clicks!.minInSync = minInSync;
+      return diffTopologies(side(before), side(after)).destructive.filter(
+        (d) => d.data?.rule === "stream-replication-raised",
+      );
+    };
+    const msk = raised(3);
+    expect(msk.map((d) => d.path)).toEqual(["streams.clicks.replicas"]);
+    expect(msk[0]!.message).toBe(
+      "replicas per region: 3 → 5; the brokers are added, but the topic and the internal topics (consumer offsets, transactions) keep 3 replicas: MSK's default.replication.factor applies only to topics created later; with min.insync.replicas 3 on 3 replicas, one broker down stops every acks=all produce and offset commit (NOT_ENOUGH_REPLICAS), while the analysis and the plan assume 5",
+    );
+    expect(msk[0]!.fix).toContain("reassign every topic's partitions");
+    const strimzi = raised(2, { target: "kubernetes", engine: "kafka" });
+    expect(strimzi[0]!.message).toContain("Strimzi's Topic Operator refuses a replication-factor change");
+    expect(strimzi[0]!.message).not.toContain("NOT_ENOUGH_REPLICAS");
+    // Fewer brokers is another rule; the same count is no change.
+    expect(
+      rules((s) => {
+        s.streams.clicks!.replicas = 2;
+      }),
+    ).not.toContain("stream-replication-raised");
+  });
+
   it("stream partitions 96 → 48", () => {
     const found = destructive((s) => {
       s.streams.clicks!.partitions = 48;
@@ -427,6 +455,7 @@ describe("destructive-change: one test per field", () => {
     const tested = new Set([
       "retention-shortened",
       "stream-partitions-reduced",
+      "stream-replication-raised",
       "datastore-partitions-reduced",
       "storage-class-changed",
       "engine-downgraded",

@@ -1,3 +1,4 @@
+import { mirrorPairs } from "../../src/model/msk-clusters.js";
 import { list } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -12,7 +13,7 @@ export const exactlyOnce: Rule = {
   severity: "error",
   docs: {
     why: "Exactly-once delivery is a property of the whole pipeline: without idempotent producers retries duplicate messages, without transactions consumers see partial writes, and with fewer than 3 replicas or minInSync < 2 — or with unclean leader election, which lets an out-of-sync replica lead and drop acknowledged records — an acknowledged message can be lost.",
-    how: "A stream with `delivery: exactly-once` needs idempotentProducers: true, transactions: true, replicas ≥ 3, minInSync ≥ 2 and uncleanLeaderElection: false (unclean.leader.election.enable; MSK's default is true); and no producer of it may read another stream (read-process-write): each stream is its own Kafka cluster, and transactions work within one.",
+    how: "A stream with `delivery: exactly-once` needs idempotentProducers: true, transactions: true, replicas ≥ 3, minInSync ≥ 2 and uncleanLeaderElection: false (unclean.leader.election.enable; MSK's default is true); no producer of it may read another stream (read-process-write): each stream is its own Kafka cluster, and transactions work within one; and no consumer may read it in a mirror region, where MirrorMaker 2 or MSK Replicator copies records at least once.",
     fix: "Set the missing settings, or declare `delivery: at-least-once` and make consumers idempotent.",
   },
   check(model) {
@@ -23,6 +24,7 @@ export const exactlyOnce: Rule = {
     const add = (map: Map<string, Set<string>>, service: string, stream: string) =>
       map.set(service, (map.get(service) ?? new Set()).add(stream));
     const byName = new Map(model.streams.map((s) => [s.name, s]));
+    const servicesByName = new Map(model.services.map((s) => [s.name, s]));
     const streamNames = new Set(byName.keys());
     for (const stream of model.streams) {
       for (const p of stream.producers) add(produces, p, stream.name);
@@ -53,6 +55,33 @@ export const exactlyOnce: Rule = {
           message: `${processor} reads ${list(inputs)} and writes ${stream.name}, each its own Kafka cluster (topoplan compiles one per stream): a Kafka transaction commits the offsets read and the records written in one cluster only, and Kafka Streams talks to one cluster, so after a failure ${processor} reads again and writes some records to ${stream.name} twice`,
           fix: `declare delivery: at-least-once on ${stream.path} and make its consumers idempotent (dedupe by a key ${processor} carries over)`,
           data: { processor, inputs },
+        });
+      }
+      // Consumers reading the copies a mirror writes: MirrorMaker 2 as compiled (kafka-mirror.ts)
+      // runs without exactly.once.source.support (KIP-618) and its source consumer reads
+      // read_uncommitted (the default), so aborted records are copied and a restart copies some
+      // again; MSK Replicator documents no exactly-once delivery. Only mirrors topoplan compiles.
+      const mirrored = compiled(stream) ? new Set(mirrorPairs(stream).map((pair) => pair.target)) : new Set();
+      const readers = [...consumes]
+        .filter(([, read]) => read.has(stream.name))
+        .map(([name]) => servicesByName.get(name))
+        .flatMap((service) => {
+          const regions = (service?.regions ?? []).filter((r) => mirrored.has(r));
+          return service === undefined || regions.length === 0 ? [] : [{ name: service.name, regions }];
+        })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      if (readers.length > 0) {
+        const mirror = stream.deploy.target === "aws" ? "MSK Replicator" : "MirrorMaker 2";
+        const regions = [...new Set(readers.flatMap((r) => r.regions))].sort();
+        findings.push({
+          path: `${stream.path}.delivery`,
+          message: `${list(readers.map((r) => `${r.name} (in ${list(r.regions)})`))} ${readers.length === 1 ? "reads" : "read"} ${stream.name} where ${mirror} copies its records from the other regions, at least once: ${
+            mirror === "MSK Replicator"
+              ? "MSK Replicator documents no exactly-once delivery"
+              : "the compiled MirrorMaker 2 runs without exactly.once.source.support (KIP-618) and reads the source read_uncommitted, so records of aborted transactions are copied and a restart copies some records again"
+          }`,
+          fix: `declare delivery: at-least-once on ${stream.path} and make its consumers idempotent, or read it in the stream's own regions only (not ${list(regions)})`,
+          data: { mirrorReaders: readers.map((r) => r.name), regions },
         });
       }
       const missing: string[] = [];

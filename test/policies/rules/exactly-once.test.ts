@@ -44,6 +44,28 @@ describeRule(exactlyOnce, {
         },
       },
     },
+    {
+      name: "a mirrored exactly-once stream read only in its own region",
+      spec: {
+        name: "events",
+        streams: {
+          orders: {
+            partitions: 12,
+            regions: ["eu-west-1"],
+            mirrorRegions: ["eu-central-1"],
+            delivery: "exactly-once",
+            idempotentProducers: true,
+            transactions: true,
+            replicas: 3,
+            minInSync: 2,
+            producers: ["shop"],
+            consumers: ["billing"],
+            deploy: { target: "kubernetes", engine: "kafka" },
+          },
+        },
+        services: { shop: { regions: ["eu-west-1"] }, billing: { regions: ["eu-west-1"] } },
+      },
+    },
   ],
   noncompliant: [
     {
@@ -105,6 +127,40 @@ describeRule(exactlyOnce, {
           message:
             "scorer reads raw and writes scored, each its own Kafka cluster (topoplan compiles one per stream): a Kafka transaction commits the offsets read and the records written in one cluster only, and Kafka Streams talks to one cluster, so after a failure scorer reads again and writes some records to scored twice",
           fix: "declare delivery: at-least-once on streams.scored and make its consumers idempotent (dedupe by a key scorer carries over)",
+        },
+      ],
+    },
+    {
+      name: "a consumer reads an exactly-once stream in a mirror region, copied at least once",
+      spec: {
+        name: "events",
+        streams: {
+          orders: {
+            partitions: 12,
+            regions: ["eu-west-1"],
+            mirrorRegions: ["eu-central-1"],
+            delivery: "exactly-once",
+            idempotentProducers: true,
+            transactions: true,
+            replicas: 3,
+            minInSync: 2,
+            producers: ["shop"],
+            consumers: ["analytics", "billing"],
+            deploy: { target: "kubernetes", engine: "kafka" },
+          },
+        },
+        services: {
+          shop: { regions: ["eu-west-1"] },
+          billing: { regions: ["eu-west-1"] },
+          analytics: { regions: ["eu-central-1", "eu-west-1"] },
+        },
+      },
+      expect: [
+        {
+          path: "streams.orders.delivery",
+          message:
+            "analytics (in eu-central-1) reads orders where MirrorMaker 2 copies its records from the other regions, at least once: the compiled MirrorMaker 2 runs without exactly.once.source.support (KIP-618) and reads the source read_uncommitted, so records of aborted transactions are copied and a restart copies some records again",
+          fix: "declare delivery: at-least-once on streams.orders and make its consumers idempotent, or read it in the stream's own regions only (not eu-central-1)",
         },
       ],
     },

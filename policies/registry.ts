@@ -15,6 +15,7 @@ import { residency } from "./rules/residency.js";
 import { retryAmplification } from "./rules/retry-amplification.js";
 import { retryJitter } from "./rules/retry-jitter.js";
 import { singlePointOfFailure } from "./rules/single-point-of-failure.js";
+import { streamStorage } from "./rules/stream-storage.js";
 import { survival } from "./rules/survival.js";
 import { timeoutBudget } from "./rules/timeout-budget.js";
 import type { Rule } from "./types.js";
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   leaderPlacement,
   plaintextSecret,
   clusterReach,
+  streamStorage,
 ]);
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

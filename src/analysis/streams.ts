@@ -298,9 +298,7 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
  */
 export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView): Flow[] {
   const { stream } = ev;
-  const traffic = stream.traffic;
-  if (traffic === undefined || ev.liveRegions.length === 0) return [];
-  const total = traffic.messagesPerSec * traffic.messageBytes;
+  if (stream.traffic === undefined || ev.liveRegions.length === 0) return [];
   const flows: Flow[] = [];
   const flow = (from: string, to: string, bytesPerSec: number, unbilled = false) => {
     if (bytesPerSec > 0)
@@ -312,15 +310,11 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
   const atBrokers = new Map<string, number>();
   const client = (region: string, bytes: number) =>
     atBrokers.set(region, (atBrokers.get(region) ?? 0) + bytes);
-  // What each live cluster takes: its producers' shares, routed as produce latency routes them.
   const taken = new Map<string, number>();
-  for (const origin of producerOrigins(model, stream, net)) {
-    const cluster = reachable(origin.region, ev.liveRegions);
-    if (cluster === undefined) continue;
-    const bytes = total * origin.share;
-    taken.set(cluster, (taken.get(cluster) ?? 0) + bytes);
-    client(cluster, bytes);
-    if (cluster !== origin.region) flow(origin.region, cluster, bytes);
+  for (const { origin, cluster, bytesPerSec } of produced(model, ev, net)) {
+    taken.set(cluster, (taken.get(cluster) ?? 0) + bytesPerSec);
+    client(cluster, bytesPerSec);
+    if (cluster !== origin) flow(origin, cluster, bytesPerSec);
   }
   // MSK bills no data transfer between the brokers of a cluster (Amazon MSK pricing page).
   const brokersFree = stream.deploy.target === "aws" && stream.deploy.service === "msk";
@@ -360,6 +354,37 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
     for (const [region, bytes] of atBrokers)
       flow(region, region, bytes * crossZoneShare(stream.zones[region]?.length ?? 1));
   return flows;
+}
+
+/**
+ * What each live cluster takes from producers: each producer origin's share of the stream's bytes,
+ * routed as produce latency routes it (the nearest live cluster it reaches).
+ */
+function produced(model: Model, ev: StreamEvaluator, net: NetworkView) {
+  const { stream } = ev;
+  const total = (stream.traffic?.messagesPerSec ?? 0) * (stream.traffic?.messageBytes ?? 0);
+  return producerOrigins(model, stream, net).flatMap((origin) => {
+    const cluster = nearestReachable(origin.region, ev.liveRegions, net)?.region;
+    return cluster === undefined
+      ? []
+      : [{ origin: origin.region, cluster, bytesPerSec: total * origin.share }];
+  });
+}
+
+/**
+ * Bytes per second written to each region's cluster of the stream: what its producers send there
+ * and what mirrors copy in from the other live clusters (each copy replicated in turn, as
+ * streamFlows counts it). Empty without traffic figures.
+ */
+export function clusterIntake(model: Model, ev: StreamEvaluator, net: NetworkView): Map<string, number> {
+  const intake = new Map<string, number>();
+  const add = (region: string, bytes: number) => intake.set(region, (intake.get(region) ?? 0) + bytes);
+  if (ev.stream.traffic === undefined) return intake;
+  for (const { cluster, bytesPerSec } of produced(model, ev, net)) {
+    add(cluster, bytesPerSec);
+    for (const mirror of liveMirrors(ev.stream, cluster, net)) add(mirror, bytesPerSec);
+  }
+  return intake;
 }
 
 /**

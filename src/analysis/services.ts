@@ -122,7 +122,9 @@ export function evaluateServices(
         : store.latency(region, op);
     }
     const stream = streams.get(call.to);
-    if (stream !== undefined) return stream.produce(region);
+    // A consumer fetches (the exactly-once rule reads `read` as consuming too); a producer waits for acks=all.
+    if (stream !== undefined)
+      return call.op === "consume" || call.op === "read" ? stream.consume(region) : stream.produce(region);
     const target = services.get(call.to);
     return target !== undefined && crossesClusters(caller, target, region)
       ? spread(call.to, region)

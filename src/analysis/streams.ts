@@ -24,6 +24,11 @@ import type { StreamAnalysis, SurvivalAnalysis, SurvivalCheck } from "./types.js
 export interface StreamEvaluator {
   readonly stream: ResolvedStream;
   produce(origin: string): Figure | undefined;
+  /**
+   * A consumer's fetch from `origin`: one round trip to the partition leader in the nearest live
+   * cluster (a fetch waits for no acknowledgement; with records waiting it returns at once).
+   */
+  consume(origin: string): Figure | undefined;
   /** The clusters that can take produces now. */
   readonly liveRegions: readonly string[];
   readonly availability: number;
@@ -72,6 +77,13 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     };
   };
 
+  const consume = (origin: string): Figure | undefined => {
+    const target = nearestReachable(origin, liveRegions, net);
+    return target === undefined
+      ? undefined
+      : { p50Ms: target.rttMs, p99Ms: net.rtt99(origin, target.region) };
+  };
+
   // Which zone states of each region's cluster let every partition take produces: worked out once,
   // the availability then only weighs them (joint.ts asks under many failure probabilities).
   const clusters = stream.regions.map((region) => clusterStates(region, layouts.get(region) ?? [], stream));
@@ -102,6 +114,7 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
   return {
     stream,
     produce,
+    consume,
     liveRegions,
     availability: availabilityGiven(net),
     availabilityGiven,

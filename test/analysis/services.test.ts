@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import { perRequest, retriedCall } from "../../src/analysis/services.js";
 import type { ResolvedCall } from "../../src/model/types.js";
-import { build, kth, rtt, TAIL, XZ } from "./helpers.js";
+import { build, kth, rtt, service, streamWithClients, TAIL, XZ } from "./helpers.js";
 
 const call = (over: Partial<ResolvedCall>): ResolvedCall => ({
   to: "x",
@@ -263,5 +263,28 @@ describe("a datastore reached across clusters is entered in every member region 
     const direct = load(undefined);
     expect(direct("ap-southeast-1")).toBe(0);
     expect(direct("us-east-1")).toBeCloseTo(3 * gateway("us-east-1"), 9);
+  });
+});
+
+describe("a stream call by op", () => {
+  // Producer and consumer in eu-west-1, beside the stream's cluster there (replicas over 3 zones).
+  const model = streamWithClients(
+    {},
+    { producer: service(["eu-west-1"], "produce"), consumer: service(["eu-west-1"], "consume") },
+  );
+  const a = analyse(model);
+  const callOf = (name: string) => {
+    const origin = a.services
+      .find((s) => s.name === name)!
+      .latency.byOrigin.find((o) => o.origin === "eu-west-1")!;
+    return origin.p50Ms - XZ - 1; // less the user's hop and the 1 ms of processing
+  };
+
+  it("a produce waits for the leader and the in-sync followers (acks=all): two cross-zone rounds", () => {
+    expect(callOf("producer")).toBeCloseTo(2 * XZ, 9);
+  });
+
+  it("a consume is a fetch: one round trip to the partition leader, no acknowledgement", () => {
+    expect(callOf("consumer")).toBeCloseTo(XZ, 9);
   });
 });

@@ -68,10 +68,16 @@ const GITHUB_REFERENCE = /[@#](?=[A-Za-z0-9])/g;
 
 /**
  * A code span: the text verbatim (Markdown does not interpret inside), fenced with more backticks
- * than any run inside it. Pipes are still table separators in GFM, so they are escaped.
+ * than any run inside it. Pipes are still table separators in GFM, which splits a row before it
+ * reads code spans, taking backslashes two by two: a pipe ends the cell unless an odd number of
+ * backslashes stands before it (`\\|` is an escaped backslash, then a cell break that would leave
+ * the span open and the rest of the row to Markdown). So each pipe gets one more backslash, and an
+ * odd run the user wrote before it one more still (shown with one backslash extra).
  */
 export function markdownCode(text: string): string {
-  const clean = oneLine(text).replace(/\|/g, "\\|");
+  const clean = oneLine(text).replace(/(\\*)\|/g, (_, run: string) =>
+    run.length % 2 === 0 ? `${run}\\|` : `${run}\\\\|`,
+  );
   const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";

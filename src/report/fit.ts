@@ -38,7 +38,51 @@ const MAX_ROW = 4_000;
 /** The shortest part of a row worth showing cut (a path and the start of its message). */
 const MIN_CUT_ROW = 120;
 
-const clip = (row: string) => (row.length <= MAX_ROW ? row : `${row.slice(0, MAX_ROW - 1)}…`);
+const clip = (row: string) => (row.length <= MAX_ROW ? row : cutRow(row, MAX_ROW));
+
+/**
+ * The start of a row, at most `length` characters with the "…" and what closes it: a row cut
+ * inside a code span would leave the span open, and the rest of the comment (the user's text
+ * inside it) to Markdown, links, HTML and mentions included. So a span left open is closed, and a
+ * dangling backslash (it would escape what follows) or half an entity (`&#82`) is dropped.
+ */
+export function cutRow(row: string, length: number): string {
+  let text = row.slice(0, Math.max(0, length - 1));
+  for (;;) {
+    const open = openFence(text);
+    // A backtick before the closing fence would join its run (and not close it): a space between.
+    const end = `${open === 0 ? "" : `${text.endsWith("`") ? " " : ""}${"`".repeat(open)}`}…`;
+    const tidy = text
+      .replace(/\\+$/, (run) => run.slice(0, run.length - (run.length % 2)))
+      .replace(/&#?[A-Za-z0-9]*$/, "");
+    if ((tidy === text && text.length + end.length <= length) || text === "") return text + end;
+    // Tidying or the closing fence made it longer or shorter: cut once more, by what the fence needs.
+    text = tidy === text ? text.slice(0, Math.max(0, length - end.length)) : tidy;
+  }
+}
+
+/**
+ * The length of the code span fence still open at the end of `text` (0: none). A run of backticks
+ * opens a span that the next run of the same length closes (CommonMark, code spans); a backslash
+ * escapes a backtick only outside a span.
+ */
+function openFence(text: string): number {
+  let open = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\\" && open === 0) {
+      i++;
+      continue;
+    }
+    if (c !== "`") continue;
+    let run = 1;
+    while (text[i + run] === "`") run++;
+    if (open === 0) open = run;
+    else if (run === open) open = 0;
+    i += run - 1;
+  }
+  return open;
+}
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 /** What a line costs in the output: its characters and the line break. */
 const cost = (line: string) => line.length + 1;
@@ -127,7 +171,7 @@ export function fitMarkdown(doc: MarkdownDocument, limit = GITHUB_COMMENT_LIMIT)
           full = true;
           break;
         }
-        line = `${row.slice(0, room - 1)}…`;
+        line = cutRow(row, room);
       }
       push(line);
       shown++;

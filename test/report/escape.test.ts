@@ -34,6 +34,12 @@ describe("escaping at the edge", () => {
   it("Markdown code spans: backticks and pipes cannot break out", () => {
     expect(markdownCode("services.api")).toBe("`services.api`");
     expect(markdownCode("a`b|c")).toBe("``a`b\\|c``");
+    // GFM splits table rows taking backslashes in pairs: a pipe needs an odd run before it, or the
+    // cell ends inside the span and the rest of the row is read as Markdown.
+    expect(markdownCode("a\\|b")).toBe("`a\\\\\\|b`");
+    expect(markdownCode("a\\\\|b")).toBe("`a\\\\\\|b`");
+    for (const text of ["\\|", "\\\\|", "x\\\\\\|y|z"])
+      for (const run of markdownCode(text).match(/\\*\|/g) ?? []) expect((run.length - 1) % 2).toBe(1);
     expect(markdownCode("x\ny")).toBe("`x y`");
   });
 

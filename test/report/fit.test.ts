@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { main, terminalIo } from "../../src/cli/main.js";
-import { fitMarkdown, type MarkdownSection } from "../../src/report/fit.js";
+import { markdownCode } from "../../src/report/escape.js";
+import { cutRow, fitMarkdown, type MarkdownSection } from "../../src/report/fit.js";
 
 const section = fc.record({
   title: fc.string({ minLength: 1, maxLength: 40 }).map((t) => t.replace(/\s/g, "x")),
@@ -93,5 +94,64 @@ describe("a first row too long for the room left", () => {
     const text = fitMarkdown(doc, 2_000);
     expect(text.length).toBeLessThanOrEqual(2_000);
     expect(text).toMatch(/\n\| d{100,}…\n/);
+  });
+});
+
+describe("cutRow: a row cut to fit never leaves its code span open", () => {
+  /** Code spans still open at the end (CommonMark: a run of n backticks closes at the next run of n). */
+  const openAtEnd = (text: string) => {
+    let open = 0;
+    for (let i = 0; i < text.length; ) {
+      if (open === 0 && text[i] === "\\") {
+        i += 2; // an escape outside a span
+        continue;
+      }
+      const run = /^`+/.exec(text.slice(i))?.[0].length ?? 0;
+      if (run === 0) {
+        i++;
+        continue;
+      }
+      if (open === 0) open = run;
+      else if (run === open) open = 0;
+      i += run;
+    }
+    return open;
+  };
+
+  it("closes a span cut in the middle, so what the user wrote after it is not read as Markdown", () => {
+    const row = `| ${markdownCode(`${"x".repeat(50)} <sub>HTML</sub> ![px](https://e.example/x.png) @octocat`)} | next |`;
+    const cut = cutRow(row, 40);
+    expect(cut.length).toBeLessThanOrEqual(40);
+    expect(cut).toBe(`| \`${"x".repeat(35)}\`…`);
+    expect(openAtEnd(cut)).toBe(0);
+  });
+
+  it("drops a dangling escape or half an entity", () => {
+    expect(cutRow("abc\\\\def", 5)).toBe("abc…");
+    expect(cutRow("see &#8203;x", 9)).toBe("see …");
+  });
+
+  it("whatever the text and the length: within the length, no span left open", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom("`", "``", "\\", "|", "&#8203;", "&lt;", " "),
+            fc.string({ maxLength: 8 }),
+          ),
+          {
+            maxLength: 30,
+          },
+        ),
+        fc.integer({ min: 1, max: 80 }),
+        (parts, length) => {
+          const row = `| ${markdownCode(parts.join(""))} | ${parts.join("")} |`;
+          const cut = cutRow(row, length);
+          expect(cut.length).toBeLessThanOrEqual(length);
+          expect(openAtEnd(cut)).toBe(0);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

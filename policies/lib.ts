@@ -127,3 +127,60 @@ export function enginesRunning(replication: string): string[] {
     .map(([id]) => id)
     .sort();
 }
+
+/**
+ * The services that lie on a call cycle (a strongly connected group of more than one, or one that
+ * calls itself), by name, each with its group's number: Tarjan's algorithm, iterative (a deep call
+ * chain must not overflow the stack), linear in services and calls. Walks that follow calls can
+ * stop there: outside a cycle, where a path leads does not depend on how it came.
+ */
+export function callCycleGroups(model: Model): ReadonlyMap<string, number> {
+  const services = modelIndex(model);
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const groups = new Map<string, number>();
+  let counter = 0;
+  let group = 0;
+  for (const root of model.services) {
+    if (order.has(root.name)) continue;
+    const walk: { name: string; next: number }[] = [{ name: root.name, next: 0 }];
+    order.set(root.name, counter);
+    low.set(root.name, counter++);
+    stack.push(root.name);
+    onStack.add(root.name);
+    while (walk.length > 0) {
+      const frame = walk[walk.length - 1]!;
+      const calls = services.service(frame.name)?.calls ?? [];
+      if (frame.next < calls.length) {
+        const to = calls[frame.next++]!.to;
+        if (services.service(to) === undefined) continue;
+        if (!order.has(to)) {
+          order.set(to, counter);
+          low.set(to, counter++);
+          stack.push(to);
+          onStack.add(to);
+          walk.push({ name: to, next: 0 });
+        } else if (onStack.has(to)) low.set(frame.name, Math.min(low.get(frame.name)!, order.get(to)!));
+        continue;
+      }
+      walk.pop();
+      const parent = walk[walk.length - 1];
+      if (parent !== undefined) low.set(parent.name, Math.min(low.get(parent.name)!, low.get(frame.name)!));
+      if (low.get(frame.name) !== order.get(frame.name)) continue;
+      const members: string[] = [];
+      for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+        onStack.delete(name);
+        members.push(name);
+        if (name === frame.name) break;
+      }
+      const selfCall = calls.some((c) => c.to === frame.name);
+      if (members.length > 1 || selfCall) {
+        for (const name of members) groups.set(name, group);
+        group++;
+      }
+    }
+  }
+  return groups;
+}

@@ -1,4 +1,5 @@
 import type { ResolvedService } from "../../src/model/types.js";
+import { callCycleGroups } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 interface Chain {
@@ -37,9 +38,16 @@ export const retryAmplification: Rule = {
     const entries = model.services.filter((s) => !called.has(s.name));
     const roots = entries.length > 0 ? entries : model.services;
     const findings: Finding[] = [];
+    const walk = suffixWalker(services, callCycleGroups(model));
     for (const root of roots) {
       root.calls.forEach((call, index) => {
-        const worst = worstChain(services, call.to, [root.name, call.to], [call.retries + 1]);
+        const tail = walk(call.to, new Set([root.name, call.to]));
+        const attempts = [call.retries + 1, ...tail.attempts];
+        const worst: Chain = {
+          names: [root.name, call.to, ...tail.names],
+          attempts,
+          product: (call.retries + 1) * tail.product,
+        };
         if (worst.product <= threshold) return;
         const last = worst.names[worst.names.length - 1];
         findings.push({
@@ -84,24 +92,38 @@ function retryBelowFix(
   return `retry at one layer only: keep the retries on ${root.path}.calls[${index}] and set retries: 0 on the calls below it that retry: ${named}${more}`;
 }
 
-function worstChain(
+/**
+ * The worst chain on from a service: the calls after it whose attempts multiply the most (the
+ * longer on a tie), never back to a service on the path. Outside a call cycle the path cannot come
+ * back (callCycleGroups), so the chain on from such a service is the same however it was reached
+ * and is worked out once: linear in calls for an acyclic graph, where walking every path took
+ * time exponential in its depth. Inside a cycle simple paths are walked, up to CYCLE_STEPS calls
+ * followed (a dense group has factorially many; call-cycle reports the cycles as errors): past
+ * that, the chain found so far stands (a path that exists, perhaps not the worst).
+ */
+const CYCLE_STEPS = 100_000;
+
+function suffixWalker(
   services: ReadonlyMap<string, ResolvedService>,
-  at: string,
-  names: string[],
-  attempts: number[],
-): Chain {
-  const product = attempts.reduce((p, a) => p * a, 1);
-  let best: Chain = { names, attempts, product };
-  const service = services.get(at);
-  if (service === undefined) return best;
-  for (const call of service.calls) {
-    if (names.includes(call.to)) continue;
-    const chain = worstChain(services, call.to, [...names, call.to], [...attempts, call.retries + 1]);
-    if (
-      chain.product > best.product ||
-      (chain.product === best.product && chain.names.length > best.names.length)
-    )
-      best = chain;
-  }
-  return best;
+  cyclic: ReadonlyMap<string, number>,
+): (at: string, onPath: ReadonlySet<string>) => Chain {
+  const memo = new Map<string, Chain>();
+  let steps = 0;
+  const walk = (at: string, onPath: ReadonlySet<string>): Chain => {
+    const known = memo.get(at);
+    if (known !== undefined) return known;
+    let best: Chain = { names: [], attempts: [], product: 1 };
+    for (const call of services.get(at)?.calls ?? []) {
+      if (onPath.has(call.to)) continue;
+      if (cyclic.has(call.to) && ++steps > CYCLE_STEPS) break;
+      const tail = walk(call.to, cyclic.has(call.to) ? new Set([...onPath, call.to]) : onPath);
+      const product = (call.retries + 1) * tail.product;
+      const length = tail.names.length + 1;
+      if (product > best.product || (product === best.product && length > best.names.length))
+        best = { names: [call.to, ...tail.names], attempts: [call.retries + 1, ...tail.attempts], product };
+    }
+    if (!cyclic.has(at)) memo.set(at, best);
+    return best;
+  };
+  return walk;
 }

@@ -1,5 +1,9 @@
 import type { Analysis } from "../analysis/types.js";
+import { type Diagnostic, InputError, inputProblem } from "../diagnostics/diagnostic.js";
+import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
+import { byText } from "../order.js";
+import { list } from "../report/words.js";
 import { type AwsCompileOptions, compileAws } from "./aws/index.js";
 import { type AwsAccessOptions, awsAccessResources } from "./aws-access/index.js";
 import { TYPES as CHAOS_TYPES, compileChaos } from "./chaos/index.js";
@@ -50,7 +54,36 @@ export const TARGETS: Readonly<Record<string, TargetCompiler>> = {
  */
 export const WHOLE_TOPOLOGY_TYPES: ReadonlySet<string> = new Set([CHAOS_TYPES.schedule]);
 
-/** Thrown when two targets plan the same logical name: a compiler bug, never an input problem. */
+/**
+ * Two components whose names, joined as resource names join them (`<caller>-to-<callee>`,
+ * `<store>-peers`), make the same name (`a` → `to-b` and `a-to` → `b`) are an input problem: the
+ * spec must rename one. Duplicates within one component are a compiler bug.
+ */
+function nameCollision(model: Model, duplicates: ReadonlyMap<string, readonly PlannedResource[]>): Error {
+  const index = modelIndex(model);
+  const problems: Diagnostic[] = [];
+  const said = new Set<string>();
+  for (const [name, resources] of [...duplicates].sort(([a], [b]) => byText(a, b))) {
+    const components = [...new Set(resources.map((r) => r.component))].sort(byText);
+    const paths = components.map((c) => index.component(c)?.path);
+    if (components.length < 2 || paths.some((p) => p === undefined))
+      return new PlanConflictError([...duplicates.keys()].sort());
+    // Once per pair of components (the same join meets in every region).
+    if (said.has(components.join(" "))) continue;
+    said.add(components.join(" "));
+    problems.push(
+      inputProblem(
+        "compile/name-collision",
+        paths[paths.length - 1]!,
+        `${list(paths as string[])} compile to the same resource name ${name} (${list([...new Set(resources.map((r) => r.type))])}): resource names join component names with "-", and these joins meet`,
+        `rename one of ${list(components)}, e.g. ${components[components.length - 1]} → ${components[components.length - 1]}-svc`,
+      ),
+    );
+  }
+  return new InputError(problems);
+}
+
+/** Thrown when one component plans the same logical name twice: a compiler bug, never an input problem. */
 export class PlanConflictError extends Error {
   constructor(readonly names: readonly string[]) {
     super(`resource names planned more than once: ${names.join(", ")}`);
@@ -71,13 +104,15 @@ export function compilePlan(model: Model, analysis?: Analysis, options: CompileO
     awsAccessResources(model, targets, options.awsAccess),
     options.prerequisites,
   );
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
+  const seen = new Map<string, PlannedResource>();
+  const duplicates = new Map<string, PlannedResource[]>();
   for (const resource of resources) {
-    if (seen.has(resource.name)) duplicates.add(resource.name);
-    seen.add(resource.name);
+    const first = seen.get(resource.name);
+    if (first !== undefined)
+      duplicates.set(resource.name, [...(duplicates.get(resource.name) ?? [first]), resource]);
+    else seen.set(resource.name, resource);
   }
-  if (duplicates.size > 0) throw new PlanConflictError([...duplicates].sort());
+  if (duplicates.size > 0) throw nameCollision(model, duplicates);
   return { topology: model.name, resources: sortResources(resources) };
 }
 

@@ -88,7 +88,11 @@ export function markdownCode(text: string): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching our own escape sequences is the point.
 const OWN_SGR = /(\u001b\[(?:0|1|2|31|33|36)m)/;
 
-const visible = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+/** `\u001b`; a character beyond U+FFFF (a tag character, two UTF-16 units) as `\u{e0041}`. */
+const visible = (c: string) => {
+  const code = c.codePointAt(0) ?? 0;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+};
 
 /**
  * Text for a terminal (or an `--output` file): control characters (src/diagnostics/control.ts)

@@ -61,6 +61,18 @@ describe("names that reach files, labels and comments are validated", () => {
     );
     expect(errors({ ...minimal(), description: "two\nlines" })).toEqual([]);
   });
+
+  it.each([
+    ["soft hyphen", "\u00ad"],
+    ["Arabic letter mark (bidi)", "\u061c"],
+    ["Mongolian vowel separator", "\u180e"],
+    ["deprecated format character", "\u206a"],
+    ["Hangul filler", "\u3164"],
+    ["interlinear annotation", "\ufff9"],
+    ["tag character", "\u{e0041}"],
+  ])("the other invisible characters too: %s", (_, c) => {
+    expect(errors({ ...minimal(), description: `ok${c}ok` })).toContain("description spec/control-character");
+  });
 });
 
 describe("duplicates and limits", () => {

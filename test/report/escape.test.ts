@@ -13,6 +13,8 @@ describe("escaping at the edge", () => {
       "a\\u001b[2Jb\u001b[31mred\u001b[0m\\u000d\n",
     );
     expect(terminalSafe("x\u001b[31my\u202ez\tw", false)).toBe("x\\u001b[31my\\u202ez\tw");
+    // A tag character (two UTF-16 units) is shown whole.
+    expect(terminalSafe("a\u{e0041}b\u00adc", false)).toBe("a\\u{e0041}b\\u00adc");
   });
 
   it("Markdown text: no HTML, link, image, emphasis or autolink", () => {

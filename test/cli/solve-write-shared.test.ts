@@ -62,6 +62,33 @@ describe("solve --write on a datastore shared through YAML anchors", () => {
     expect(after).toBe(text);
   });
 
+  it("a datastore that is the anchor others merge is refused: --write would edit them too", async () => {
+    // `a` owns &own, `b` merges it: a placement written into `a` would move `b` as well.
+    const text = [
+      "name: control-plane",
+      "users: { eu-west-1: 0.6, eu-central-1: 0.4 }",
+      "datastores:",
+      "  a: &own",
+      "    replication: consensus",
+      "    replicas: 5",
+      "    placement: { eu-west-1: 1, eu-west-2: 4 }",
+      "    residency: [EU]",
+      "    traffic: { readsPerSec: 2000, writesPerSec: 200, itemBytes: 512 }",
+      "    slo: { writeP99Ms: 150, readP99Ms: 120 }",
+      "    deploy: { target: kubernetes, engine: etcd }",
+      "  b:",
+      "    <<: *own",
+      "    description: a copy of a",
+      "",
+    ].join("\n");
+    const { code, stderr, after } = await solveWrite("owner.yaml", text);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      "datastores.a  datastores.a holds the anchor &own, which other parts of the spec use (*own): --write would change them too, so nothing was written",
+    );
+    expect(after).toBe(text);
+  });
+
   it("a datastore that is an alias is refused the same way", async () => {
     const text = spec("  config: *ds");
     const { code, stderr, after } = await solveWrite("alias.yaml", text);

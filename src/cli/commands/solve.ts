@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { isAlias, isMap, isScalar, type Node, parseDocument } from "yaml";
+import { isAlias, isMap, isScalar, type Node, parseDocument, visit } from "yaml";
 import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
 import { diffTopologies } from "../../diff/index.js";
 import { diffSide } from "../../diff/side.js";
@@ -223,6 +223,13 @@ function refuseSharedYaml(text: string, edits: readonly PlacementEdit[], shown: 
   };
   const problems: Diagnostic[] = [];
   const datastores = doc.get("datastores", true) as Node | undefined;
+  // Anchors something refers to (`*ds`, `<<: *ds`): editing the text under one edits them all.
+  const used = new Set<string>();
+  visit(doc, {
+    Alias(_, alias) {
+      used.add(alias.source);
+    },
+  });
   for (const edit of edits) {
     const path = `datastores.${edit.name}`;
     const pair = isMap(datastores)
@@ -236,6 +243,24 @@ function refuseSharedYaml(text: string, edits: readonly PlacementEdit[], shown: 
     ];
     const own = isMap(store) ? store.items.flatMap((p) => (isScalar(p.key) ? [p.key.value] : [])) : [];
     const merged = needed.filter((key) => !own.includes(key));
+    // The datastore, or a value --write replaces in it, is an anchor others use.
+    const edited = isMap(store)
+      ? store.items.filter((p) => isScalar(p.key) && [...needed, "leader"].includes(String(p.key.value)))
+      : [];
+    const anchor = [store, ...edited.map((p) => p.value as Node | null)].find(
+      (node) => node?.anchor !== undefined && used.has(node.anchor),
+    );
+    if (isMap(store) && anchor?.anchor !== undefined) {
+      problems.push({
+        code: "cli/write",
+        severity: "error",
+        path,
+        message: `${path} holds the anchor &${anchor.anchor}, which other parts of the spec use (*${anchor.anchor}): --write would change them too, so nothing was written`,
+        fix: `give the others their own values, or write the change yourself: ${yamlToPaste(edit)}`,
+        ...at(anchor),
+      });
+      continue;
+    }
     if (isMap(store) && merged.length === 0) continue;
     const merge = isMap(store) ? store.items.find((p) => isScalar(p.key) && p.key.value === "<<") : undefined;
     const shared = isMap(store)

@@ -134,3 +134,35 @@ describe("YAML fast path", () => {
     }
   });
 });
+
+describe("keys as the spec reads them", () => {
+  const problems = (text: string) => {
+    try {
+      parseYaml(text, "t.yaml");
+      return [];
+    } catch (error) {
+      return (error as InputError).diagnostics.map((d) => [d.code, d.message, d.location?.line]);
+    }
+  };
+
+  it('`true:` and `"true":` (or 1 and "1") are one key twice, not two datastores of which one vanishes', () => {
+    expect(problems('datastores:\n  true: { replicas: 3 }\n  "true": { replicas: 5 }\n')).toEqual([
+      [
+        "spec/yaml-duplicate-key",
+        'duplicate key "true": a key may appear once per mapping (YAML would silently keep only one)',
+        3,
+      ],
+    ]);
+    expect(problems('a:\n  1: x\n  "1": y\n').map(([code]) => code)).toEqual(["spec/yaml-duplicate-key"]);
+  });
+
+  it("a list or mapping as a key is refused at its line (JavaScript would make it text)", () => {
+    expect(problems("services:\n  ? [a, b]\n  : { regions: [eu-west-1] }\n")).toEqual([
+      [
+        "spec/yaml",
+        "invalid YAML: a mapping key is a list or a mapping (`? [...]`); keys of a spec are names",
+        2,
+      ],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import jsyaml from "js-yaml";
-import { parseDocument } from "yaml";
+import { isScalar, parseDocument, visit } from "yaml";
 import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
 import { MAX_YAML_ALIASES } from "./limits.js";
 import { pathTooDeep, tooDeep } from "./nesting.js";
@@ -15,12 +15,16 @@ function parsePlain(text: string): unknown {
   // An `&` anywhere (even quoted) may be an anchor: leave alias accounting to the full parser;
   // `<<` may be a merge key, which only the full parser reads as one.
   if (text.includes("&") || text.includes("<<")) return undefined;
+  // A list or mapping as a key (`? [a]`, `[a]: x`), which js-yaml turns into text: the full parser refuses it.
+  if (COMPLEX_KEY.test(text)) return undefined;
   try {
     return jsyaml.load(text, { schema: CORE_AS_YAML }) ?? undefined;
   } catch {
     return undefined;
   }
 }
+
+const COMPLEX_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
 
 /** The parser's errors that need more than "fix the syntax": what they mean for a spec, and the fix. */
 const YAML_ERRORS: Readonly<Record<string, { message?: string; fix: string }>> = {
@@ -47,7 +51,10 @@ function parseFull(text: string, file: string): unknown {
   const plain = parsePlain(text);
   if (plain !== undefined) return plain;
   const document = parseDocument(text, {
-    uniqueKeys: true,
+    // Keys become property names: `true:` and `"true":` (or `1:` and `"1":`) are one key to the
+    // spec, and the parser's own test (equal typed values) would let the second silently replace
+    // the first.
+    uniqueKeys: (a, b) => a === b || (isScalar(a) && isScalar(b) && String(a.value) === String(b.value)),
     prettyErrors: true,
     strict: true,
     schema: "core",
@@ -95,6 +102,26 @@ function parseFull(text: string, file: string): unknown {
         "fix the YAML syntax at that line (indentation, quoting, duplicate keys)",
       ...location,
     };
+  });
+  // A list or mapping as a key (`? [a, b]`): JavaScript would make it the text "a,b" (and say so
+  // on stderr); no key of a spec is one.
+  visit(document, {
+    Pair(_, pair) {
+      const key = pair.key as { range?: [number, number, number] } | null;
+      if (key === null || isScalar(key)) return;
+      const at = key.range?.[0];
+      const line = at === undefined ? undefined : text.slice(0, at).split("\n").length;
+      problems.push({
+        code: "spec/yaml",
+        severity: "error",
+        path: "(root)",
+        message: "invalid YAML: a mapping key is a list or a mapping (`? [...]`); keys of a spec are names",
+        fix: "write the key as a plain name",
+        ...(line === undefined
+          ? {}
+          : { location: { file, line, column: at! - text.lastIndexOf("\n", at! - 1) } }),
+      });
+    },
   });
   // One overflow is reported as many errors further along the same line: the first says it all.
   const deep = problems.find((p) => p.message.includes("the YAML nests too deeply"));

@@ -62,6 +62,14 @@ describe("names that reach files, labels and comments are validated", () => {
     expect(errors({ ...minimal(), description: "two\nlines" })).toEqual([]);
   });
 
+  it("a __proto__ key as written (parsing drops it) is refused, not silently lost", () => {
+    // JSON.parse and the YAML parsers keep "__proto__" as an own key; an object literal would not.
+    const env = JSON.parse('{"__proto__": "v", "OK": "w"}');
+    expect(errors(service({ deploy: { ...k8s, env } }))).toContain(
+      "services.api.deploy.env.__proto__ spec/reserved-key",
+    );
+  });
+
   it.each([
     ["soft hyphen", "\u00ad"],
     ["Arabic letter mark (bidi)", "\u061c"],

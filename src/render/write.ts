@@ -219,16 +219,40 @@ export async function writeRender(
       await rename(temporary, target);
       return "created";
     }
+    // The directory itself stays (its owner, mode and inode; it may be the shell's working
+    // directory): its entries are swapped, the marker last in, so a render cut short leaves no
+    // marker and the next one refuses rather than deletes. A failed move puts the old entries back.
     const old = join(parent, temporaryName(prefix, random, ".old"));
-    await rename(target, old);
+    await mkdir(old);
+    const moveAll = async (from: string, to: string, entries: readonly string[]) => {
+      const moved: string[] = [];
+      try {
+        for (const entry of entries) {
+          await rename(join(from, entry), join(to, entry));
+          moved.push(entry);
+        }
+      } catch (error) {
+        for (const entry of moved.reverse())
+          await rename(join(to, entry), join(from, entry)).catch(() => undefined);
+        throw error;
+      }
+    };
+    const lastIn = (entries: string[]) => [
+      ...entries.filter((e) => e !== RENDER_MARKER),
+      ...entries.filter((e) => e === RENDER_MARKER),
+    ];
+    const before = await readdir(target);
+    await moveAll(target, old, before);
     try {
-      await rename(temporary, target);
+      await moveAll(temporary, target, lastIn(await readdir(temporary)));
     } catch (error) {
-      await rename(old, target);
+      // Put back; if that fails too, the old entries stay in `old` (nothing is deleted).
+      await moveAll(old, target, before);
+      await rm(old, { recursive: true, force: true });
       throw error;
     }
     await rm(old, { recursive: true, force: true });
-    return "replaced";
+    return before.length === 0 ? "created" : "replaced";
   } finally {
     await rm(temporary, { recursive: true, force: true });
   }

@@ -303,6 +303,20 @@ describe("writeRender", () => {
     expect(await readdir(join(root, "nested"))).toEqual(["out"]); // no temporary siblings left
   });
 
+  it("writes into an existing directory, keeping it (mode, inode): the user's, or the shell's working directory", async () => {
+    const out = join(root, "theirs");
+    await mkdir(out);
+    await chmod(out, 0o2750);
+    const { ino } = await lstat(out);
+    const files = renderPlan(plan());
+    expect(await writeRender(files, out)).toBe("created");
+    expect(await writeRender(files, out)).toBe("replaced");
+    const after = await lstat(out);
+    expect([after.ino, after.mode & 0o7777]).toEqual([ino, 0o2750]);
+    expect(await tree(out)).toEqual([RENDER_MARKER, ...files.map((f) => f.path)].sort());
+    expect((await readdir(root)).filter((e) => e.includes("topoplan-"))).toEqual([]); // nothing left beside it
+  });
+
   it("refuses to replace an earlier render holding files it did not write, naming them", async () => {
     const out = join(root, "notes");
     const files = renderPlan(plan());
@@ -400,7 +414,8 @@ describe("writeRender", () => {
   it("writes into an existing empty directory", async () => {
     const out = join(root, "empty");
     await mkdir(out);
-    expect(await writeRender(renderPlan(plan()), out)).toBe("replaced");
+    // Nothing was there to replace.
+    expect(await writeRender(renderPlan(plan()), out)).toBe("created");
     expect(existsSync(join(out, RENDER_MARKER))).toBe(true);
   });
 

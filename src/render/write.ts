@@ -134,9 +134,12 @@ async function followLinks(outDir: string): Promise<string> {
  *   one's SHA-1) with nothing added or edited since; anything else is refused (exit 2) and left
  *   untouched;
  * - a symlink is followed: its target is written and the link stays;
- * - files go to a temporary sibling directory first, which is then renamed into place, so a reader
- *   (or a crash) never sees a half-written directory. Replacing an earlier render swaps two
- *   renames; if the second fails, the old render is put back.
+ * - files go to a temporary sibling directory first. A new directory is that one renamed into
+ *   place, so a reader (or a crash) never sees it half-written. An existing directory (empty, or
+ *   an earlier render) stays itself, with its mode and inode (it may be the shell's working
+ *   directory): its entries are moved aside and the new ones moved in, the marker last, so a
+ *   render cut short leaves no marker (the next one refuses rather than deletes); if a move fails,
+ *   the old entries are put back.
  * Deferred files are made one by one as they are written; if making one throws, only the
  * temporary directory has been written (and is removed). Returns whether the directory was
  * created or replaced.

@@ -144,6 +144,8 @@ function editYaml(text: string, edits: readonly PlacementEdit[]): string {
     const range = leader?.value?.range;
     if (range !== undefined && range !== null)
       splices.push({ start: range[0], end: trimmed(range[1]), text: edit.leader });
+    // A flow mapping (`a: { replication: …, placement: { … } }`): one more entry after the placement.
+    else if (store.flow) splices.push({ start: valueEnd, end: valueEnd, text: `, leader: ${edit.leader}` });
     else {
       // A new `leader:` line after the placement's line (after its comment, if any), same indent.
       const keyStart = placement.key.range![0];

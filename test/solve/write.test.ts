@@ -124,6 +124,23 @@ describe("--write on YAML", () => {
     );
   });
 
+  it("in a datastore written as a flow mapping, the leader is one more entry (a new line would break it)", () => {
+    const text =
+      "datastores:\n  d: {replicas: 3, placement: {eu-west-1: 2, eu-central-1: 1}, survive: zone}\n";
+    const out = rewriteSpec("yaml", text, [
+      { name: "d", placement: { "eu-west-1": 3 }, leader: "eu-west-1" },
+    ])!;
+    expect(out).toBe(
+      "datastores:\n  d: {replicas: 3, placement: { eu-west-1: 3 }, leader: eu-west-1, survive: zone}\n",
+    );
+    expect(parse(out).datastores.d).toEqual({
+      replicas: 3,
+      placement: { "eu-west-1": 3 },
+      leader: "eu-west-1",
+      survive: "zone",
+    });
+  });
+
   it("TypeScript is never rewritten", () => {
     expect(rewriteSpec("typescript", "export default {}", [])).toBeUndefined();
   });

@@ -124,7 +124,8 @@ export const solveCommand: Command = {
     const loaded = await loadTopology(args.positionals[0]!, { placeAuto: false });
     const { model } = loaded;
 
-    const names = listFlag(args, "datastore");
+    // Named twice is named once (each would be solved, and written, again).
+    const names = [...new Set(listFlag(args, "datastore"))];
     for (const name of names)
       if (!model.datastores.some((ds) => ds.name === name))
         throw usage(

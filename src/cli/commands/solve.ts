@@ -300,8 +300,17 @@ async function writeBack(
     io.stdout(`${typescriptSnippet(edits)}\n`);
     return;
   }
-  const data =
-    loaded.spec.format === "yaml" ? parseYaml(text, loaded.spec.file) : parseJson(text, loaded.spec.file);
+  // The edit is topoplan's: text it made that does not parse is its bug (exit 3), not the user's file.
+  let data: unknown;
+  try {
+    data =
+      loaded.spec.format === "yaml" ? parseYaml(text, loaded.spec.file) : parseJson(text, loaded.spec.file);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new Error(
+      `solve --write made text that does not parse for ${file} (nothing was written): ${error.diagnostics[0]?.message ?? ""}`,
+    );
+  }
   // Throws InputError before anything is written.
   const after = topologyFromData({ ...loaded.spec, text, data }, { placeAuto: false });
   // What `topoplan diff` will hold against the edit: a placement the solver prefers may move a

@@ -30,6 +30,8 @@ export default defineTopology({
       regions: ["eu-west-1", "eu-central-1"],
       // 96 partitions ≈ 625 msg/s each at peak: headroom for 3× bursts on kafka.m7g.xlarge brokers.
       partitions: 96,
+      // One card's events in one partition, in order (diff refuses a partition increase that moves them).
+      key: "cardId",
       replicas: 3,
       minInSync: 2,
       delivery: "at-least-once",

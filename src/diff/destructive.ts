@@ -190,6 +190,19 @@ function brokersGo(stream: ResolvedComponent, n: number): string {
   return `whoever runs the cluster removes ${brokers} per region, with the partition replicas on ${n === 1 ? "it" : "them"}`;
 }
 
+/**
+ * The share of keys, in percent, whose partition changes from `from` to `to` partitions (hash mod
+ * the count, hashes uniform): counted over one period, lcm(from, to); undefined past a million.
+ */
+function keysMoved(from: number, to: number): number | undefined {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const period = (from / gcd(from, to)) * to;
+  if (!Number.isFinite(period) || period > 1_000_000) return undefined;
+  let same = 0;
+  for (let h = 0; h < period; h++) if (h % from === h % to) same++;
+  return Math.round((100 * (period - same)) / period);
+}
+
 /** Why a stream's existing topics keep their replication factor, in the words of what runs them. */
 function replicationStays(stream: ResolvedComponent): string {
   const { deploy } = stream;
@@ -545,6 +558,21 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
       }, while the analysis and the plan assume ${num(change.to)}`,
     fix: () =>
       "keep the partition count, or create a new stream with fewer partitions, move producers, and retire the old one after consumers drain it",
+  },
+  {
+    id: "stream-partitions-added",
+    kinds: ["stream"],
+    field: /^partitions$/,
+    applies: (from, to, _change, { after }) =>
+      num(to) > num(from) && after.kind === "stream" && after.key !== undefined,
+    // Kafka's default partitioner places a keyed record by murmur2(key) mod the partition count
+    // (Kafka docs, "Modifying topics": adding partitions changes where keys go).
+    message: ({ change, after }) => {
+      const moved = keysMoved(num(change.from), num(change.to));
+      return `partitions ${num(change.from)} → ${num(change.to)} of a stream keyed by ${after.kind === "stream" ? after.key : "its key"}: a record's partition is hash(key) mod the partition count, so ${moved === undefined ? "most" : `${moved}% of the`} keys move to another partition: a key's new records are no longer behind its earlier ones (consumers may read them first), and per-key state (windows, aggregates, changelogs, compaction) splits between two partitions`;
+    },
+    fix: ({ change }) =>
+      `create a new stream with ${num(change.to)} partitions, move the producers to it and the consumers once the old one drains; or, if the records need no per-key order or state, remove key from the stream in this change`,
   },
   {
     id: "datastore-partitions-reduced",

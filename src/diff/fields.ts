@@ -124,6 +124,7 @@ const streamKind: KindSpec<ResolvedStream> = {
   fields: (s) => [
     ["regions", s.regions],
     ["partitions", s.partitions],
+    ["key", s.key],
     ["replicas", s.replicas],
     ["minInSync", s.minInSync],
     ["delivery", s.delivery],

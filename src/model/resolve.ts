@@ -394,6 +394,7 @@ function resolveStream(
     ),
     ...metadataQuorumOf(spec.deploy),
     partitions: spec.partitions,
+    ...(spec.key === undefined ? {} : { key: spec.key }),
     replicas: spec.replicas,
     minInSync: spec.minInSync,
     delivery: spec.delivery,

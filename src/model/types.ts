@@ -231,6 +231,8 @@ export interface ResolvedStream extends ComponentBase {
    */
   readonly metadataQuorum?: number;
   readonly partitions: number;
+  /** The record key, when records are keyed (their partition is hash(key) mod partitions). */
+  readonly key?: string;
   readonly replicas: number;
   readonly minInSync: number;
   readonly delivery: Stream["delivery"];

@@ -161,6 +161,30 @@ describe("destructive-change: one test per field", () => {
     ).toEqual([]);
   });
 
+  it("stream partitions 96 → 128 of a keyed stream: 75% of the keys move", () => {
+    const keyed = (partitions: number) => {
+      const spec = structuredClone(base());
+      spec.streams.clicks!.key = "userId";
+      spec.streams.clicks!.partitions = partitions;
+      return spec;
+    };
+    const found = diffTopologies(side(keyed(96)), side(keyed(128))).destructive;
+    expect(found.map((d) => [d.data?.rule, d.path])).toEqual([
+      ["stream-partitions-added", "streams.clicks.partitions"],
+    ]);
+    expect(found[0]!.message).toBe(
+      "partitions 96 → 128 of a stream keyed by userId: a record's partition is hash(key) mod the partition count, so 75% of the keys move to another partition: a key's new records are no longer behind its earlier ones (consumers may read them first), and per-key state (windows, aggregates, changelogs, compaction) splits between two partitions",
+    );
+    // Doubling moves half.
+    expect(diffTopologies(side(keyed(48)), side(keyed(96))).destructive[0]!.message).toContain(
+      "50% of the keys",
+    );
+    // Unkeyed records (no key declared, or the key removed in the same change): nothing moves that matters.
+    const unkeyed = structuredClone(keyed(128));
+    delete unkeyed.streams.clicks!.key;
+    expect(diffTopologies(side(keyed(96)), side(unkeyed)).destructive).toEqual([]);
+  });
+
   it("datastore partitions 64 → 8", () => {
     const found = destructive((s) => {
       (s.datastores.orders!.partitions as { count: number }).count = 8;
@@ -456,6 +480,7 @@ describe("destructive-change: one test per field", () => {
       "retention-shortened",
       "stream-partitions-reduced",
       "stream-replication-raised",
+      "stream-partitions-added",
       "datastore-partitions-reduced",
       "storage-class-changed",
       "engine-downgraded",

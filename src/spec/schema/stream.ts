@@ -22,6 +22,10 @@ export const Stream = z
         "Regions with a cluster of this stream; each region's cluster replicates across its zones. @default the producers' regions",
     }),
     partitions: Count.meta({ description: "Partitions per region." }),
+    key: z.string().min(1).optional().meta({
+      description:
+        "The record key producers set (e.g. cardId), when records are keyed: Kafka keeps one key's records in one partition, in order, by hash(key) mod partitions, so adding partitions moves most keys (diff says so). @default unkeyed",
+    }),
     replicas: Count.default(3).meta({ description: "Replication factor. @default 3" }),
     minInSync: Count.default(2).meta({ description: "min.insync.replicas for acks=all. @default 2" }),
     delivery: z.enum(DELIVERY_GUARANTEES).default("at-least-once").meta({

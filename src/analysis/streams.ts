@@ -48,6 +48,24 @@ export function partitionLayouts(stream: ResolvedStream, region: string): Replic
   return layouts;
 }
 
+/**
+ * The live cluster a client in `origin` produces to or fetches from: the nearest one it reaches;
+ * on Kubernetes, where it has a cluster of its own, that one only. Its clients dial the region's
+ * own bootstrap Service (compile/kubernetes/endpoints.ts `clientEndpoint`), cluster-local and not
+ * exported, and its egress policy admits the local brokers only: when that cluster is down the
+ * client fails, it does not fail over to another region (policies' cluster-reach refuses a client
+ * in a region without one, where the nearest is only a price).
+ */
+function clusterFor(
+  stream: ResolvedStream,
+  origin: string,
+  liveRegions: readonly string[],
+  net: NetworkView,
+): ReturnType<typeof nearestReachable> {
+  const local = stream.deploy.target === "kubernetes" && stream.regions.includes(origin);
+  return nearestReachable(origin, local ? liveRegions.filter((r) => r === origin) : liveRegions, net);
+}
+
 export function evaluateStream(stream: ResolvedStream, net: NetworkView): StreamEvaluator {
   const all = () => true;
   const req: Requirements = {
@@ -67,7 +85,7 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     return figure;
   };
   const produceFrom = (origin: string): Figure | undefined => {
-    const target = nearestReachable(origin, liveRegions, net);
+    const target = clusterFor(stream, origin, liveRegions, net);
     if (target === undefined) return undefined;
     // Producer → partition leader, then the whole ISR's acknowledgement (every live follower).
     const ack = isrAck(stream, target.region, net, layouts.get(target.region));
@@ -78,7 +96,7 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
   };
 
   const consume = (origin: string): Figure | undefined => {
-    const target = nearestReachable(origin, liveRegions, net);
+    const target = clusterFor(stream, origin, liveRegions, net);
     return target === undefined
       ? undefined
       : { p50Ms: target.rttMs, p99Ms: net.rtt99(origin, target.region) };
@@ -377,7 +395,7 @@ function produced(model: Model, ev: StreamEvaluator, net: NetworkView) {
   const { stream } = ev;
   const total = (stream.traffic?.messagesPerSec ?? 0) * (stream.traffic?.messageBytes ?? 0);
   return producerOrigins(model, stream, net).flatMap((origin) => {
-    const cluster = nearestReachable(origin.region, ev.liveRegions, net)?.region;
+    const cluster = clusterFor(stream, origin.region, ev.liveRegions, net)?.region;
     return cluster === undefined
       ? []
       : [{ origin: origin.region, cluster, bytesPerSec: total * origin.share }];

@@ -216,3 +216,31 @@ describe("a Kafka cluster's KRaft controllers (3, dealt over the region's zones)
     expect(analyse(model).streams[0]!.survival.zone.survives).toBe(true);
   });
 });
+
+describe("a producer whose region's cluster stops taking produces", () => {
+  // Clusters in eu-west-1 and us-east-1 (3 replicas over 3 zones, minInSync 2); the producer in
+  // eu-west-1 loses two of its region's zones, so that cluster refuses acks=all writes.
+  const zonesDown = ["zone:eu-west-1a", "zone:eu-west-1b"];
+  const produceFromWest = (deploy: Record<string, unknown>) => {
+    const model = streamWithClients(
+      { deploy },
+      { producer: service(["eu-west-1"], "produce"), consumer: service(["us-east-1"], "consume") },
+    );
+    const failed = analyse(model, parseFailures(model, zonesDown));
+    return failed.streams
+      .find((s) => s.name === "orders")!
+      .produce.byOrigin.find((o) => o.origin === "eu-west-1");
+  };
+
+  it("on Kubernetes fails: its clients dial the region's own bootstrap Service, not another region's", () => {
+    expect(produceFromWest({ target: "kubernetes", engine: "kafka", storageGi: 100 })?.unavailable).toBe(
+      true,
+    );
+  });
+
+  it("elsewhere (a cluster reached over the network) fails over to the nearest live cluster", () => {
+    const west = produceFromWest({ target: "external" });
+    expect(west?.unavailable).toBeUndefined();
+    expect(west?.p50Ms).toBeGreaterThan(50); // across the Atlantic
+  });
+});

@@ -342,7 +342,7 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
   const client = (region: string, bytes: number) =>
     atBrokers.set(region, (atBrokers.get(region) ?? 0) + bytes);
   const taken = new Map<string, number>();
-  for (const { origin, cluster, bytesPerSec } of produced(model, ev, net)) {
+  for (const { origin, cluster, bytesPerSec } of produced(model, stream, ev.liveRegions, net)) {
     taken.set(cluster, (taken.get(cluster) ?? 0) + bytesPerSec);
     client(cluster, bytesPerSec);
     if (cluster !== origin) flow(origin, cluster, bytesPerSec);
@@ -391,11 +391,10 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
  * What each live cluster takes from producers: each producer origin's share of the stream's bytes,
  * routed as produce latency routes it (the nearest live cluster it reaches).
  */
-function produced(model: Model, ev: StreamEvaluator, net: NetworkView) {
-  const { stream } = ev;
+function produced(model: Model, stream: ResolvedStream, liveRegions: readonly string[], net: NetworkView) {
   const total = (stream.traffic?.messagesPerSec ?? 0) * (stream.traffic?.messageBytes ?? 0);
   return producerOrigins(model, stream, net).flatMap((origin) => {
-    const cluster = clusterFor(stream, origin.region, ev.liveRegions, net)?.region;
+    const cluster = clusterFor(stream, origin.region, liveRegions, net)?.region;
     return cluster === undefined
       ? []
       : [{ origin: origin.region, cluster, bytesPerSec: total * origin.share }];
@@ -403,17 +402,22 @@ function produced(model: Model, ev: StreamEvaluator, net: NetworkView) {
 }
 
 /**
- * Bytes per second written to each region's cluster of the stream: what its producers send there
- * and what mirrors copy in from the other live clusters (each copy replicated in turn, as
- * streamFlows counts it). Empty without traffic figures.
+ * Bytes per second written to each region's cluster of the stream (`liveRegions`: those taking
+ * produces): what its producers send there and what mirrors copy in from the other live clusters
+ * (each copy replicated in turn, as streamFlows counts it). Empty without traffic figures.
  */
-export function clusterIntake(model: Model, ev: StreamEvaluator, net: NetworkView): Map<string, number> {
+export function clusterIntake(
+  model: Model,
+  stream: ResolvedStream,
+  liveRegions: readonly string[],
+  net: NetworkView,
+): Map<string, number> {
   const intake = new Map<string, number>();
   const add = (region: string, bytes: number) => intake.set(region, (intake.get(region) ?? 0) + bytes);
-  if (ev.stream.traffic === undefined) return intake;
-  for (const { cluster, bytesPerSec } of produced(model, ev, net)) {
+  if (stream.traffic === undefined) return intake;
+  for (const { cluster, bytesPerSec } of produced(model, stream, liveRegions, net)) {
     add(cluster, bytesPerSec);
-    for (const mirror of liveMirrors(ev.stream, cluster, net)) add(mirror, bytesPerSec);
+    for (const mirror of liveMirrors(stream, cluster, net)) add(mirror, bytesPerSec);
   }
   return intake;
 }

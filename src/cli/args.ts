@@ -155,6 +155,14 @@ export function formatChoice<T extends string>(
 }
 
 /** A whole-number flag at least `min`: `--top 3`; `fallback` when it is not given. */
+/**
+ * A flag's text as a whole number written in decimal digits, NaN otherwise: `Number` would also
+ * take `1e4`, `0x1000`, `" 5 "` and `""` (0), which no one means as a count.
+ */
+export function wholeNumber(text: string): number {
+  return /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+}
+
 export function wholeNumberFlag(
   flag: string,
   value: string | undefined,
@@ -163,7 +171,7 @@ export function wholeNumberFlag(
   fix = `e.g. --${flag} ${fallback}`,
 ): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  const n = wholeNumber(value);
   if (!Number.isInteger(n) || n < min)
     throw new InputError([
       {

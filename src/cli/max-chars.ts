@@ -1,5 +1,6 @@
 import { InputError } from "../diagnostics/diagnostic.js";
 import { GITHUB_COMMENT_LIMIT } from "../report/fit.js";
+import { wholeNumber } from "./args.js";
 
 /** The smallest `--max-chars`: a report's verdict and its first rows. */
 export const MIN_MAX_CHARS = 2_000;
@@ -12,7 +13,7 @@ export const MAX_CHARS_DETAILS: readonly string[] = [
 /** `--max-chars N` for Markdown reports: from 2,000 to GitHub's comment limit (the default). */
 export function maxCharsFlag(value: string | undefined): number {
   if (value === undefined) return GITHUB_COMMENT_LIMIT;
-  const n = Number(value);
+  const n = wholeNumber(value);
   if (!Number.isInteger(n) || n < MIN_MAX_CHARS || n > GITHUB_COMMENT_LIMIT)
     throw new InputError([
       {

@@ -33,11 +33,14 @@ describe.each([checkCommand, diffCommand])("$name --help", (command) => {
 });
 
 describe("maxCharsFlag", () => {
-  it.each(["1500", "1999", "65537", "2000.5", "abc", ""])("refuses %j, naming the range", (value) => {
-    expect(() => maxCharsFlag(value)).toThrow(
-      `--max-chars must be a whole number from 2000 to 65536 (got "${value}")`,
-    );
-  });
+  it.each(["1500", "1999", "65537", "2000.5", "abc", "", "1e4", "0x1000", " 5000"])(
+    "refuses %j, naming the range",
+    (value) => {
+      expect(() => maxCharsFlag(value)).toThrow(
+        `--max-chars must be a whole number from 2000 to 65536 (got "${value}")`,
+      );
+    },
+  );
 
   it("defaults to GitHub's comment limit", () => {
     expect(maxCharsFlag(undefined)).toBe(65_536);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -189,6 +190,14 @@ describe("loaders: files that cannot be read as a spec", () => {
     const folder = join(scratch, "folder.yaml");
     await import("node:fs/promises").then((fs) => fs.mkdir(folder));
     expect((await problemsOf(folder)).map((d) => d.message)).toEqual([`${folder} is a directory`]);
+  });
+
+  it("a FIFO is named for what it is, not read (reading could block) and not called missing", async () => {
+    const fifo = join(scratch, "pipe.yaml");
+    execFileSync("mkfifo", [fifo]);
+    expect((await problemsOf(fifo)).map((d) => d.message)).toEqual([
+      `${fifo} is not a regular file (a pipe, device or socket)`,
+    ]);
   });
 
   it("malformed JSON names line and column", async () => {

@@ -48,8 +48,14 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
       `${path}: too many levels of symbolic links (a link that leads back to itself)`,
       "point the link at the spec file, or name the file itself",
     );
-  if (info === undefined || !info.isFile())
+  if (info === undefined)
     throw problem(`${path}: no such file`, "check the path (it is relative to the current directory)");
+  // A FIFO, a device or a socket: reading it could block or never end, and it has no size to check.
+  if (!info.isFile())
+    throw problem(
+      `${path} is not a regular file (a pipe, device or socket)`,
+      "save the spec to a file and name that file",
+    );
   if (info.size > MAX_SPEC_BYTES) {
     throw problem(
       `${path} is ${info.size} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes`,

@@ -1,6 +1,21 @@
 import { exactlyOnce } from "../../../policies/rules/exactly-once.js";
 import { describeRule } from "../harness.js";
 
+/** An exactly-once stream in eu-west-1 that MirrorMaker 2 copies to eu-central-1, read by `consumers`. */
+const mirroredOrders = (consumers: string[]) => ({
+  partitions: 12,
+  regions: ["eu-west-1"],
+  mirrorRegions: ["eu-central-1"],
+  delivery: "exactly-once" as const,
+  idempotentProducers: true,
+  transactions: true,
+  replicas: 3,
+  minInSync: 2,
+  producers: ["shop"],
+  consumers,
+  deploy: { target: "kubernetes" as const, engine: "kafka" as const },
+});
+
 describeRule(exactlyOnce, {
   compliant: [
     {
@@ -49,19 +64,7 @@ describeRule(exactlyOnce, {
       spec: {
         name: "events",
         streams: {
-          orders: {
-            partitions: 12,
-            regions: ["eu-west-1"],
-            mirrorRegions: ["eu-central-1"],
-            delivery: "exactly-once",
-            idempotentProducers: true,
-            transactions: true,
-            replicas: 3,
-            minInSync: 2,
-            producers: ["shop"],
-            consumers: ["billing"],
-            deploy: { target: "kubernetes", engine: "kafka" },
-          },
+          orders: mirroredOrders(["billing"]),
         },
         services: { shop: { regions: ["eu-west-1"] }, billing: { regions: ["eu-west-1"] } },
       },
@@ -135,19 +138,7 @@ describeRule(exactlyOnce, {
       spec: {
         name: "events",
         streams: {
-          orders: {
-            partitions: 12,
-            regions: ["eu-west-1"],
-            mirrorRegions: ["eu-central-1"],
-            delivery: "exactly-once",
-            idempotentProducers: true,
-            transactions: true,
-            replicas: 3,
-            minInSync: 2,
-            producers: ["shop"],
-            consumers: ["analytics", "billing"],
-            deploy: { target: "kubernetes", engine: "kafka" },
-          },
+          orders: mirroredOrders(["analytics", "billing"]),
         },
         services: {
           shop: { regions: ["eu-west-1"] },

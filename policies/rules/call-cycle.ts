@@ -30,13 +30,13 @@ export const callCycle: Rule = {
       service.calls.forEach((call) => {
         if (!services.has(call.to) || more > 0) return;
         if (call.to === start) {
+          const cycle = [...path];
+          const key = cycle.join(">");
+          if (seen.has(key)) return; // a second call to the same callee finds the same cycle
           if (findings.length === MAX_CYCLES) {
             more++;
             return;
           }
-          const cycle = [...path];
-          const key = cycle.join(">");
-          if (seen.has(key)) return;
           seen.add(key);
           const first = services.get(cycle[0]!)!;
           const index = first.calls.findIndex((c) => c.to === (cycle[1] ?? cycle[0]));

@@ -108,6 +108,8 @@ function suffixWalker(
   cyclic: ReadonlyMap<string, number>,
 ): (at: string, onPath: ReadonlySet<string>) => Chain {
   const memo = new Map<string, Chain>();
+  // The budget is each entry call's; a chain worked out after it ran out may not be the worst,
+  // so it is not kept for the next entry call.
   let steps = 0;
   const walk = (at: string, onPath: ReadonlySet<string>): Chain => {
     const known = memo.get(at);
@@ -122,8 +124,11 @@ function suffixWalker(
       if (product > best.product || (product === best.product && length > best.names.length))
         best = { names: [call.to, ...tail.names], attempts: [call.retries + 1, ...tail.attempts], product };
     }
-    if (!cyclic.has(at)) memo.set(at, best);
+    if (!cyclic.has(at) && steps <= CYCLE_STEPS) memo.set(at, best);
     return best;
   };
-  return walk;
+  return (at, onPath) => {
+    steps = 0;
+    return walk(at, onPath);
+  };
 }

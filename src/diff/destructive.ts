@@ -512,9 +512,11 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
       const from = num(change.from);
       const minInSync = after.kind === "stream" ? after.minInSync : 0;
       return `replicas per region: ${from} → ${num(change.to)}; the brokers are added, but the topic and the internal topics (consumer offsets, transactions) keep ${from} replicas: ${replicationStays(before)}${
-        minInSync >= from
-          ? `; with min.insync.replicas ${minInSync} on ${from} replicas, one broker down stops every acks=all produce and offset commit (NOT_ENOUGH_REPLICAS)`
-          : ""
+        minInSync > from
+          ? `; with min.insync.replicas ${minInSync} on ${from} replicas, every acks=all produce and offset commit fails (NOT_ENOUGH_REPLICAS), every broker up or not`
+          : minInSync === from
+            ? `; with min.insync.replicas ${minInSync} on ${from} replicas, one broker down stops every acks=all produce and offset commit (NOT_ENOUGH_REPLICAS)`
+            : ""
       }, while the analysis and the plan assume ${num(change.to)}`;
     },
     fix: ({ change }) =>

@@ -244,3 +244,16 @@ describe("a producer whose region's cluster stops taking produces", () => {
     expect(west?.p50Ms).toBeGreaterThan(50); // across the Atlantic
   });
 });
+
+describe("a consumer in a Kubernetes stream's mirror region", () => {
+  it("fetches from that region's own cluster, which MirrorMaker 2 fills", () => {
+    const model = streamWithClients(
+      { regions: ["eu-west-1"], mirrorRegions: ["us-east-1"] },
+      { producer: service(["eu-west-1"], "produce"), consumer: service(["us-east-1"], "consume") },
+    );
+    const consumer = analyse(model).services.find((s) => s.name === "consumer")!;
+    const origin = consumer.latency.byOrigin.find((o) => o.origin === "us-east-1")!;
+    // The user's hop, 1 ms of processing and a fetch: all in us-east-1 (one cross-zone RTT each way).
+    expect(origin.p50Ms).toBeCloseTo(1 + 1 + 1, 9);
+  });
+});

@@ -89,6 +89,34 @@ describe("solve --write on a datastore shared through YAML anchors", () => {
     expect(after).toBe(text);
   });
 
+  it("an anchor inside a value --write replaces is refused too (its alias would lose it)", async () => {
+    const text = [
+      "name: control-plane",
+      "users: { eu-west-1: 0.6, eu-central-1: 0.4 }",
+      "datastores:",
+      "  a:",
+      "    replication: consensus",
+      "    replicas: 5",
+      "    placement: { eu-west-1: &one 1, eu-west-2: 4 }",
+      "    residency: [EU]",
+      "    traffic: { readsPerSec: 2000, writesPerSec: 200, itemBytes: 512 }",
+      "    slo: { writeP99Ms: 150, readP99Ms: 120 }",
+      "    deploy: { target: kubernetes, engine: etcd }",
+      "  b:",
+      "    replication: consensus",
+      "    replicas: 5",
+      "    placement: { eu-west-1: 2, eu-central-1: 2, eu-north-1: *one }",
+      "    leader: eu-west-1",
+      "    residency: [EU]",
+      "    deploy: { target: kubernetes, engine: etcd }",
+      "",
+    ].join("\n");
+    const { code, stderr, after } = await solveWrite("nested.yaml", text);
+    expect(code).toBe(2);
+    expect(stderr).toContain("datastores.a holds the anchor &one, which other parts of the spec use (*one)");
+    expect(after).toBe(text);
+  });
+
   it("a datastore that is an alias is refused the same way", async () => {
     const text = spec("  config: *ds");
     const { code, stderr, after } = await solveWrite("alias.yaml", text);

@@ -132,6 +132,10 @@ describe("destructive-change: one test per field", () => {
       "replicas per region: 3 → 5; the brokers are added, but the topic and the internal topics (consumer offsets, transactions) keep 3 replicas: MSK's default.replication.factor applies only to topics created later; with min.insync.replicas 3 on 3 replicas, one broker down stops every acks=all produce and offset commit (NOT_ENOUGH_REPLICAS), while the analysis and the plan assume 5",
     );
     expect(msk[0]!.fix).toContain("reassign every topic's partitions");
+    // minInSync above the old count: produces fail with every broker up.
+    expect(raised(4)[0]!.message).toContain(
+      "with min.insync.replicas 4 on 3 replicas, every acks=all produce and offset commit fails (NOT_ENOUGH_REPLICAS), every broker up or not",
+    );
     const strimzi = raised(2, { target: "kubernetes", engine: "kafka" });
     expect(strimzi[0]!.message).toContain("Strimzi's Topic Operator refuses a replication-factor change");
     expect(strimzi[0]!.message).not.toContain("NOT_ENOUGH_REPLICAS");

@@ -76,6 +76,9 @@ describe("names that reach files, labels and comments are validated", () => {
     ["Mongolian vowel separator", "\u180e"],
     ["deprecated format character", "\u206a"],
     ["Hangul filler", "\u3164"],
+    ["halfwidth Hangul filler", "\uffa0"],
+    ["Hangul choseong filler", "\u115f"],
+    ["combining grapheme joiner", "\u034f"],
     ["interlinear annotation", "\ufff9"],
     ["tag character", "\u{e0041}"],
   ])("the other invisible characters too: %s", (_, c) => {

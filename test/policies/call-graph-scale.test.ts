@@ -51,3 +51,43 @@ describe("call-graph rules on deep, wide call graphs", () => {
     expect(findings({ name: "dense", services: dense } as never, "retry-amplification")).toEqual([]);
   });
 });
+
+describe("call-graph rules: budgets and counts", () => {
+  const svc = (calls: { to: string; retries?: number }[]) => ({
+    regions: ["eu-west-1"],
+    calls: calls.map((c) => ({ timeoutMs: 1000, retries: 0, ...c })),
+  });
+
+  it("retry-amplification: a dense group elsewhere does not spend another entry call's budget", () => {
+    // r2 → x ↔ y → z multiplies 3 × 4 × 4 = 48; ten services calling each other, entered first by r1.
+    const services: Record<string, unknown> = {
+      r1: svc([{ to: "d0" }]),
+      r2: svc([{ to: "x", retries: 2 }]),
+      x: svc([{ to: "y", retries: 3 }]),
+      y: svc([{ to: "x" }, { to: "z", retries: 3 }]),
+      z: svc([]),
+    };
+    for (let i = 0; i < 10; i++)
+      services[`d${i}`] = svc(
+        Array.from({ length: 10 }, (_, j) => ({ to: `d${j}` })).filter((_, j) => j !== i),
+      );
+    const found = findings({ name: "budget", services } as never, "retry-amplification");
+    expect(found.map((f) => f.message)).toEqual([
+      "call path r2 → x → y → z multiplies attempts 3 × 4 × 4 = 48 (threshold 10): one failing z request becomes 48",
+    ]);
+  });
+
+  it("call-cycle: exactly 100 cycles are listed, with no 'more' finding, a call made twice counted once", () => {
+    // Validation refuses a callee listed twice; the rule is also run on models built by hand.
+    const bs = Array.from({ length: 100 }, (_, i) => `b${String(i).padStart(3, "0")}`);
+    const call = (to: string) => ({ to, retries: 0 });
+    const services = [
+      { name: "a", path: "services.a", calls: [...bs.map(call), call(bs[99]!)] },
+      ...bs.map((name) => ({ name, path: `services.${name}`, calls: [call("a")] })),
+    ];
+    const model = { services, datastores: [], streams: [], links: [] } as never;
+    const cycles = RULES.find((r) => r.id === "call-cycle")!.check(model, EMPTY_ANALYSIS, {});
+    expect(cycles).toHaveLength(100);
+    expect(cycles.some((f) => f.message.startsWith("more than"))).toBe(false);
+  });
+});

@@ -156,6 +156,11 @@ describe("keys as the spec reads them", () => {
     expect(problems('a:\n  1: x\n  "1": y\n').map(([code]) => code)).toEqual(["spec/yaml-duplicate-key"]);
   });
 
+  it("a flow list as a key with no space before its value is refused too; an alias of a name is a name", () => {
+    expect(problems("users: {[eu-west-1]:1}\n").map(([code]) => code)).toEqual(["spec/yaml"]);
+    expect(problems("x-k: &k eu-west-1\nusers:\n  *k : 1\n")).toEqual([]);
+  });
+
   it("a list or mapping as a key is refused at its line (JavaScript would make it text)", () => {
     expect(problems("services:\n  ? [a, b]\n  : { regions: [eu-west-1] }\n")).toEqual([
       [

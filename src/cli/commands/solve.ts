@@ -244,13 +244,18 @@ function refuseSharedYaml(text: string, edits: readonly PlacementEdit[], shown: 
     ];
     const own = isMap(store) ? store.items.flatMap((p) => (isScalar(p.key) ? [p.key.value] : [])) : [];
     const merged = needed.filter((key) => !own.includes(key));
-    // The datastore, or a value --write replaces in it, is an anchor others use.
+    // The datastore, or a value --write replaces in it or anything inside that value, is an
+    // anchor others use: the edit would change them, or leave their alias without its anchor.
     const edited = isMap(store)
       ? store.items.filter((p) => isScalar(p.key) && [...needed, "leader"].includes(String(p.key.value)))
       : [];
-    const anchor = [store, ...edited.map((p) => p.value as Node | null)].find(
-      (node) => node?.anchor !== undefined && used.has(node.anchor),
-    );
+    let anchor: Node | undefined = store?.anchor !== undefined && used.has(store.anchor) ? store : undefined;
+    for (const pair of edited)
+      if (pair.value)
+        visit(pair.value as Node, (_, node) => {
+          const named = (node as Node).anchor;
+          if (anchor === undefined && named !== undefined && used.has(named)) anchor = node as Node;
+        });
     if (isMap(store) && anchor?.anchor !== undefined) {
       problems.push({
         code: "cli/write",

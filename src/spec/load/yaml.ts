@@ -1,5 +1,5 @@
 import jsyaml from "js-yaml";
-import { isScalar, parseDocument, visit } from "yaml";
+import { isAlias, isScalar, type Node, parseDocument, visit } from "yaml";
 import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
 import { MAX_YAML_ALIASES } from "./limits.js";
 import { pathTooDeep, tooDeep } from "./nesting.js";
@@ -24,7 +24,7 @@ function parsePlain(text: string): unknown {
   }
 }
 
-const COMPLEX_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
+const COMPLEX_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:/m;
 
 /** The parser's errors that need more than "fix the syntax": what they mean for a spec, and the fix. */
 const YAML_ERRORS: Readonly<Record<string, { message?: string; fix: string }>> = {
@@ -107,9 +107,11 @@ function parseFull(text: string, file: string): unknown {
   // on stderr); no key of a spec is one.
   visit(document, {
     Pair(_, pair) {
-      const key = pair.key as { range?: [number, number, number] } | null;
-      if (key === null || isScalar(key)) return;
-      const at = key.range?.[0];
+      const written = pair.key as Node | null;
+      // An alias as a key stands for what its anchor holds: a name is fine.
+      const key = isAlias(written) ? written.resolve(document) : written;
+      if (key === null || key === undefined || isScalar(key)) return;
+      const at = written?.range?.[0];
       const line = at === undefined ? undefined : text.slice(0, at).split("\n").length;
       problems.push({
         code: "spec/yaml",

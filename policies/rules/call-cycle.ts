@@ -14,7 +14,7 @@ export const callCycle: Rule = {
   severity: "error",
   docs: {
     why: "In a call cycle one request can circle until every deadline expires; with retries each lap multiplies the load, and no service in the cycle can be started or drained first.",
-    how: "Finds every elementary cycle in the graph of service-to-service calls, within each group of services that call one another (strongly connected); each is reported once, starting from its alphabetically first service, and after 100 the rest are counted in one more finding.",
+    how: "Finds every elementary cycle in the graph of service-to-service calls, within each group of services that call one another (strongly connected); each is reported once, starting from its alphabetically first service, and past 100 one more finding says there are more (the search stops there).",
     fix: "Break the cycle: have one side publish an event to a stream instead of calling back, or merge the services.",
   },
   check(model) {
@@ -23,18 +23,18 @@ export const callCycle: Rule = {
     const groups = callCycleGroups(model);
     const seen = new Set<string>();
     const findings: Finding[] = [];
-    let more = 0;
+    let truncated = false;
     const visit = (start: string, at: string, path: string[]) => {
       const service = services.get(at);
       if (service === undefined) return;
       service.calls.forEach((call) => {
-        if (!services.has(call.to) || more > 0) return;
+        if (!services.has(call.to) || truncated) return;
         if (call.to === start) {
           const cycle = [...path];
           const key = cycle.join(">");
           if (seen.has(key)) return; // a second call to the same callee finds the same cycle
           if (findings.length === MAX_CYCLES) {
-            more++;
+            truncated = true;
             return;
           }
           seen.add(key);
@@ -54,7 +54,7 @@ export const callCycle: Rule = {
       });
     };
     for (const name of [...services.keys()].sort()) if (groups.has(name)) visit(name, name, [name]);
-    if (more > 0) {
+    if (truncated) {
       const first = findings[findings.length - 1]!;
       findings.push({
         path: first.path,

@@ -92,6 +92,9 @@ function retryBelowFix(
   return `retry at one layer only: keep the retries on ${root.path}.calls[${index}] and set retries: 0 on the calls below it that retry: ${named}${more}`;
 }
 
+/** Calls followed inside call cycles per entry call, at most (see suffixWalker). */
+const CYCLE_STEPS = 100_000;
+
 /**
  * The worst chain on from a service: the calls after it whose attempts multiply the most (the
  * longer on a tie), never back to a service on the path. Outside a call cycle the path cannot come
@@ -101,8 +104,6 @@ function retryBelowFix(
  * followed (a dense group has factorially many; call-cycle reports the cycles as errors): past
  * that, the chain found so far stands (a path that exists, perhaps not the worst).
  */
-const CYCLE_STEPS = 100_000;
-
 function suffixWalker(
   services: ReadonlyMap<string, ResolvedService>,
   cyclic: ReadonlyMap<string, number>,

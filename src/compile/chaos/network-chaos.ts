@@ -37,6 +37,16 @@ export function podsOf(model: Model, component: KubernetesComponent) {
   };
 }
 
+/** Every pod `selector` picks cut both ways from `cut` (a `target` selector or `externalTargets`). */
+const partition = (selector: unknown, cut: Record<string, unknown>): Record<string, unknown> => ({
+  action: "partition",
+  mode: "all",
+  selector,
+  direction: "both",
+  ...cut,
+  duration: EXPERIMENT_DURATION,
+});
+
 /** The component's pods on the zone's nodes (pods carry no zone label: their node does). */
 const zonePods = (model: Model, component: KubernetesComponent, zone: string) => ({
   ...podsOf(model, component),
@@ -52,14 +62,9 @@ export function zonePartition(
   component: KubernetesComponent,
   zone: string,
 ): Record<string, unknown> {
-  return {
-    action: "partition",
-    mode: "all",
-    selector: zonePods(model, component, zone),
-    direction: "both",
+  return partition(zonePods(model, component, zone), {
     target: { mode: "all", selector: podsOf(model, component) },
-    duration: EXPERIMENT_DURATION,
-  };
+  });
 }
 
 /**
@@ -72,14 +77,7 @@ export function zoneRemotePartition(
   zone: string,
   remote: readonly string[],
 ): Record<string, unknown> {
-  return {
-    action: "partition",
-    mode: "all",
-    selector: zonePods(model, component, zone),
-    direction: "both",
-    externalTargets: [...remote].sort(),
-    duration: EXPERIMENT_DURATION,
-  };
+  return partition(zonePods(model, component, zone), { externalTargets: [...remote].sort() });
 }
 
 /** The component's pods of one cluster cut from the other regions' CIDRs (or the placeholder). */
@@ -88,12 +86,7 @@ export function regionPartition(
   component: KubernetesComponent,
   remote: readonly string[],
 ): Record<string, unknown> {
-  return {
-    action: "partition",
-    mode: "all",
-    selector: podsOf(model, component),
-    direction: "both",
+  return partition(podsOf(model, component), {
     externalTargets: remote.length > 0 ? [...remote].sort() : [PLACEHOLDER_TARGET],
-    duration: EXPERIMENT_DURATION,
-  };
+  });
 }

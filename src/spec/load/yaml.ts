@@ -3,6 +3,7 @@ import { isAlias, isScalar, type Node, parseDocument, visit } from "yaml";
 import { type Diagnostic, InputError } from "../../diagnostics/diagnostic.js";
 import { MAX_YAML_ALIASES } from "./limits.js";
 import { pathTooDeep, tooDeep } from "./nesting.js";
+import { positionAfter } from "./position.js";
 import { CORE_AS_YAML } from "./yaml-core.js";
 
 /**
@@ -112,16 +113,13 @@ function parseFull(text: string, file: string): unknown {
       const key = isAlias(written) ? written.resolve(document) : written;
       if (key === null || key === undefined || isScalar(key)) return;
       const at = written?.range?.[0];
-      const line = at === undefined ? undefined : text.slice(0, at).split("\n").length;
       problems.push({
         code: "spec/yaml",
         severity: "error",
         path: "(root)",
         message: "invalid YAML: a mapping key is a list or a mapping (`? [...]`); keys of a spec are names",
         fix: "write the key as a plain name",
-        ...(line === undefined
-          ? {}
-          : { location: { file, line, column: at! - text.lastIndexOf("\n", at! - 1) } }),
+        ...(at === undefined ? {} : { location: { file, ...positionAfter(text.slice(0, at)) } }),
       });
     },
   });

@@ -23,33 +23,71 @@ export interface AvailabilityUnit {
 export const JOINT_STATE_BUDGET = 256;
 
 /**
- * P(every unit is up), enumerated jointly over the failure domains two or more units share
+ * Which units a request needs, by index into the units: `units` by every request reaching this
+ * node, and per branch the share of those requests that make a call (`callsPerRequest` below 1)
+ * and what that call needs besides.
+ */
+export interface RequestShape {
+  readonly units: readonly number[];
+  readonly branches: readonly { readonly share: number; readonly shape: RequestShape }[];
+}
+
+/**
+ * The share of requests served, each unit up with probability `values[i]`, independently: the
+ * units every request needs, times per branch 1 − s + s × what the branch's requests need.
+ */
+function servedShare(shape: RequestShape, values: ArrayLike<number>): number {
+  let served = 1;
+  for (const i of shape.units) served *= values[i]!;
+  for (const { share, shape: below } of shape.branches)
+    served *= 1 - share + share * servedShare(below, values);
+  return served;
+}
+
+/**
+ * The share of requests served: P(every unit is up) when every request needs every unit; with
+ * `request`, a unit that only some requests need (a call some of them make) fails only those
+ * (the calls made independently; a unit needed on two branches counts on each). Enumerated jointly over the failure domains two or more units share
  * (a region down, or up with each subset of the zones the units use there); given those, the units
  * are independent and their conditional availabilities multiply. Exact when the shared states fit
  * JOINT_STATE_BUDGET; otherwise shared regions are enumerated up/down only (zones independent);
  * beyond that the Fréchet lower bound 1 − Σ(1 − aᵢ), which holds whatever the correlation — so the
  * figure never claims more than its inputs support. Units sharing nothing multiply (exact).
  */
-export function jointAvailability(units: readonly AvailabilityUnit[], base: FailureProbabilities): number {
+export function jointAvailability(
+  units: readonly AvailabilityUnit[],
+  base: FailureProbabilities,
+  request?: RequestShape,
+  /** Per unit, the share of requests needing it (at most): for the bound below. */
+  shares?: readonly number[],
+): number {
   if (units.length === 0) return 1;
   // Units per region, counted as they are met (not one pass over the units per region).
   const count = new Map<string, number>();
   for (const unit of units)
     for (const region of unit.domains.keys()) count.set(region, (count.get(region) ?? 0) + 1);
   const shared = [...count.keys()].filter((region) => count.get(region)! >= 2).sort();
-  if (shared.length === 0) return units.reduce((p, u) => p * alone(u, base), 1);
+  if (shared.length === 0)
+    return request === undefined
+      ? units.reduce((p, u) => p * alone(u, base), 1)
+      : servedShare(
+          request,
+          units.map((u) => alone(u, base)),
+        );
 
   // Zone sets only for the shared regions (most regions of most services are not shared).
   const withZones = shared.map((region) => ({ region, zones: sharedZones(units, region) }));
   const zoneStates = withZones.reduce((n, r) => n * (1 + 2 ** r.zones.length), 1);
-  if (zoneStates <= JOINT_STATE_BUDGET) return enumerate(units, base, withZones);
+  if (zoneStates <= JOINT_STATE_BUDGET) return enumerate(units, base, withZones, request);
   if (2 ** shared.length <= JOINT_STATE_BUDGET)
     return enumerate(
       units,
       base,
       shared.map((region) => ({ region, zones: [] })),
+      request,
     );
-  return Math.max(0, 1 - units.reduce((sum, u) => sum + (1 - alone(u, base)), 0));
+  // A request fails when a unit it needs is down: at most the sum over units of their shares.
+  return Math.max(0, 1 - units.reduce((sum, u, i) => sum + (shares?.[i] ?? 1) * (1 - alone(u, base)), 0));
 }
 
 /** The zones the units use in a shared region, sorted, at most 8 (2⁸ zone states). */
@@ -82,6 +120,7 @@ function enumerate(
   units: readonly AvailabilityUnit[],
   base: FailureProbabilities,
   domains: readonly { region: string; zones: readonly string[] }[],
+  request: RequestShape | undefined,
 ): number {
   // States as typed arrays indexed by domain and zone slot (per domain: 1 down, 0 up; per zone
   // slot: 1 down, 0 up, −1 not fixed, its region down: the base probability applies) rather than
@@ -206,10 +245,11 @@ function enumerate(
         values[i] = lookUp(t);
         valueStamps[i] = stamp;
       }
+      if (request !== undefined) continue;
       p *= values[i]!;
       if (p === 0) break;
     }
-    total += p;
+    total += request === undefined ? p : p * servedShare(request, values);
   };
   const descend = (d: number, stateP: number): void => {
     if (d === levels.length) {

@@ -5,7 +5,7 @@ import type { DatastoreEvaluator } from "./datastores.js";
 import { jointAvailability } from "./joint.js";
 import { evenMixture, type Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
-import { serviceUnits } from "./service-units.js";
+import { requestFailure, serviceUnits } from "./service-units.js";
 import type { StreamEvaluator } from "./streams.js";
 
 /** What a call costs from one caller region. */
@@ -16,16 +16,22 @@ export interface CallFigure {
   /** With retries and the deadline; what the call adds to one request. */
   readonly p50Ms: number;
   readonly p99Ms: number;
-  readonly failed: boolean;
+  /** The share of the caller's requests this call fails (a hard dependency that cannot serve them). */
+  readonly failedShare: number;
 }
 
 /** A service serving in one region: its own time plus its calls. */
 export interface RegionFigure extends Figure {
   readonly region: string;
-  /** A hard dependency cannot be served from here. */
+  /** The share of its requests that fail here: a hard dependency cannot serve the calls they make. */
+  readonly failedShare: number;
+  /** Every request fails here (`failedShare` 1): callers and users are served from another region. */
   readonly failed: boolean;
   readonly calls: readonly CallFigure[];
 }
+
+/** A service's figure from an origin, and the share of those requests its dependencies fail. */
+export type ServedFigure = Figure & { readonly failedShare: number };
 
 /**
  * The call's p99 accounts for its attempts. A tail request is retried only when an attempt outruns
@@ -79,12 +85,12 @@ export function crossesClusters(caller: ResolvedService, callee: ResolvedService
 export interface ServiceEvaluator {
   at(service: string, region: string): RegionFigure | undefined;
   /** Latency from an origin: the nearest serving region whose hard dependencies work. */
-  from(service: string, origin: string): (Figure & { region: string }) | undefined;
+  from(service: string, origin: string): (ServedFigure & { region: string }) | undefined;
   /**
    * The same figure without keeping it for later look-ups (a service's own latency profile asks
    * once per user origin; only its callers ask again).
    */
-  fromOnce(service: string, origin: string): (Figure & { region: string }) | undefined;
+  fromOnce(service: string, origin: string): (ServedFigure & { region: string }) | undefined;
   availability(service: string): { own: number; total: number };
   /** Call cycles met (each as the list of services around it, first repeated at the end). */
   readonly cycles: ReadonlyMap<string, readonly string[]>;
@@ -113,7 +119,11 @@ export function evaluateServices(
   const serves = (service: ResolvedService, region: string) =>
     net.regionUp(region) && (service.zones[region] ?? [`${region}-zone`]).some(net.zoneUp);
 
-  const callee = (caller: ResolvedService, call: ResolvedCall, region: string): Figure | undefined => {
+  const callee = (
+    caller: ResolvedService,
+    call: ResolvedCall,
+    region: string,
+  ): (Figure & { failedShare?: number }) | undefined => {
     const store = datastores.get(call.to);
     if (store !== undefined) {
       const op = call.op === "write" ? "write" : "read";
@@ -146,23 +156,32 @@ export function evaluateServices(
       if (call.targetKind === "service" && stack.includes(call.to)) {
         const cycle = [...stack.slice(stack.indexOf(call.to)), call.to];
         for (const member of new Set(cycle)) if (!cycles.has(member)) cycles.set(member, cycle);
-        return { call, single: { p50Ms: 0, p99Ms: 0 }, p50Ms: 0, p99Ms: 0, failed: false };
+        return { call, single: { p50Ms: 0, p99Ms: 0 }, p50Ms: 0, p99Ms: 0, failedShare: 0 };
       }
       const single = callee(service, call, region);
       if (single === undefined) {
-        // A dead soft dependency costs its deadline; a dead hard one fails the request.
+        // A dead soft dependency costs its deadline; a dead hard one fails the requests calling it.
         const wait = call.hard ? 0 : call.timeoutMs;
-        return { call, single, p50Ms: wait, p99Ms: wait, failed: call.hard };
+        const failedShare = call.hard ? requestFailure(call.callsPerRequest, 1) : 0;
+        return { call, single, p50Ms: wait, p99Ms: wait, failedShare };
       }
-      return { call, single, ...perRequest(call, retriedCall(call, single)), failed: false };
+      // A callee failing some of its requests fails as many of these calls; soft ones degrade the
+      // page instead. The figures are those of the calls it serves (a failing one answers with an
+      // error in its own time: its dependency's timeout counts in its figure).
+      const failedShare = call.hard ? requestFailure(call.callsPerRequest, single.failedShare ?? 0) : 0;
+      return { call, single, ...perRequest(call, retriedCall(call, single)), failedShare };
     });
     stack.pop();
+    let served = 1;
+    for (const c of calls) served *= 1 - c.failedShare;
+    const failedShare = 1 - served;
     const figure: RegionFigure = {
       region,
       p50Ms: service.processingMs + calls.reduce((sum, c) => sum + c.p50Ms, 0),
       // Own processing time: model.processingTailFactor (no measured figure exists for user code).
       p99Ms: service.processingMs * processingTail + calls.reduce((sum, c) => sum + c.p99Ms, 0),
-      failed: calls.some((c) => c.failed),
+      failedShare,
+      failed: failedShare >= 1,
       calls,
     };
     byRegion.set(region, figure);
@@ -194,7 +213,7 @@ export function evaluateServices(
   const from = fromMemoised.get;
   // Not kept: 25 user origins × 20,000 services would hold half a million figures through the
   // analysis (issue #15). The same value as `from` (a kept one is reused).
-  function fromOnce(name: string, origin: string): (Figure & { region: string }) | undefined {
+  function fromOnce(name: string, origin: string): (ServedFigure & { region: string }) | undefined {
     const byOrigin = fromMemo.get(name);
     if (byOrigin?.has(origin)) return byOrigin.get(origin);
     return fromUncached(name, origin);
@@ -230,14 +249,24 @@ export function evaluateServices(
     }
     return order;
   };
-  function fromUncached(name: string, origin: string): (Figure & { region: string }) | undefined {
+  /**
+   * The nearest region that serves any request. One failing some requests (a hard dependency
+   * called by a share of them is down) still takes all of them: a load balancer or an outlier
+   * detector sees a healthy region with some errors.
+   */
+  function fromUncached(name: string, origin: string): (ServedFigure & { region: string }) | undefined {
     const service = services.get(name);
     if (service === undefined) return undefined;
     for (const region of nearestFirst(service.regions, origin)) {
       const figure = at(name, region);
       if (figure === undefined || figure.failed) continue;
       const rtt = net.rtt(origin, region);
-      return { region, p50Ms: rtt + figure.p50Ms, p99Ms: net.rtt99(origin, region) + figure.p99Ms };
+      return {
+        region,
+        p50Ms: rtt + figure.p50Ms,
+        p99Ms: net.rtt99(origin, region) + figure.p99Ms,
+        failedShare: figure.failedShare,
+      };
     }
     return undefined;
   }
@@ -247,10 +276,11 @@ export function evaluateServices(
    * A call spread evenly over every serving region whose hard dependencies work (each region runs
    * the same number of pods, and the clusterset address balances over pods): their mixture.
    */
-  function spreadUncached(name: string, origin: string): Figure | undefined {
+  function spreadUncached(name: string, origin: string): ServedFigure | undefined {
     const service = services.get(name);
     if (service === undefined) return undefined;
     const figures: Figure[] = [];
+    let failed = 0;
     for (const region of nearestFirst(service.regions, origin)) {
       const figure = at(name, region);
       if (figure === undefined || figure.failed) continue;
@@ -258,8 +288,10 @@ export function evaluateServices(
         p50Ms: net.rtt(origin, region) + figure.p50Ms,
         p99Ms: net.rtt99(origin, region) + figure.p99Ms,
       });
+      failed += figure.failedShare;
     }
-    return evenMixture(figures);
+    const mixture = evenMixture(figures);
+    return mixture === undefined ? undefined : { ...mixture, failedShare: failed / figures.length };
   }
 
   const availabilityMemo = new Map<string, { own: number; total: number }>();
@@ -277,11 +309,11 @@ export function evaluateServices(
     const service = services.get(name);
     if (service === undefined) return { own: 0, total: 0 };
     const own = deploymentAvailability(service.regions, zonesOf(service), net);
-    const { units, caps } = unitsOf(name);
+    const { units, caps, request, shares } = unitsOf(name);
     // Caps bound the result, not each enumerated state (a cap per state would compound).
     const result = {
       own: Math.min(commonMode, own),
-      total: Math.min(commonMode, ...caps, jointAvailability(units, net)),
+      total: Math.min(commonMode, ...caps, jointAvailability(units, net, request, shares)),
     };
     availabilityMemo.set(name, result);
     return result;

@@ -40,6 +40,13 @@ const EDITS: Record<string, (spec: Spec, at: number) => void> = {
     const call = calls?.[0];
     if (call !== undefined) call.timeoutMs = (call.timeoutMs ?? 1000) + 50;
   },
+  // A call only some requests make: its callers' availability counts only those (service-units.ts).
+  callShare(spec, at) {
+    const [, service] = nth(spec.services, at);
+    const calls = service.calls as { callsPerRequest?: number }[] | undefined;
+    const call = calls?.[0];
+    if (call !== undefined) call.callsPerRequest = 0.3;
+  },
   dropCall(spec, at) {
     const [, service] = nth(spec.services, at);
     const calls = service.calls as unknown[] | undefined;

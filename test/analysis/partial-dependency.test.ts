@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { analyse, compareAnalyses, parseFailures } from "../../src/analysis/index.js";
+import { requestFailure } from "../../src/analysis/service-units.js";
+import { resolveModel } from "../../src/model/resolve.js";
+import { Topology } from "../../src/spec/schema/topology.js";
+import serviceMesh from "../../stacks/service-mesh.js";
+import { build } from "./helpers.js";
+
+const pz = 0.01;
+const pr = 0.001;
+const model = { zoneFailureProbability: pz, regionFailureProbability: pr, commonModeProbability: 0 };
+
+/**
+ * A gateway in eu-central-1 whose requests call `orders` (in eu-west-1, writing to a database
+ * there) `callsPerRequest` times on average: the two regions share no failure domain.
+ */
+const gateway = (callsPerRequest: number) =>
+  build({
+    model,
+    datastores: { db: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+    services: {
+      orders: { regions: ["eu-west-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] },
+      gateway: {
+        regions: ["eu-central-1"],
+        calls: [{ to: "orders", timeoutMs: 300, callsPerRequest }],
+      },
+    },
+  });
+
+const service = (a: ReturnType<typeof analyse>, name: string) => a.services.find((s) => s.name === name)!;
+
+describe("a hard dependency that only some requests call fails only those (callsPerRequest < 1)", () => {
+  it("the share of requests a call fails: made ⌊c⌋ times and once more with probability c − ⌊c⌋", () => {
+    expect(requestFailure(0.0125, 1)).toBeCloseTo(0.0125, 15);
+    expect(requestFailure(0.25, 1)).toBeCloseTo(0.25, 15);
+    expect(requestFailure(1, 1)).toBe(1);
+    expect(requestFailure(1.5, 1)).toBe(1);
+    // A callee failing half its calls: one call fails half the requests, two calls three quarters,
+    // a call made by half the requests a quarter.
+    expect(requestFailure(1, 0.5)).toBeCloseTo(0.5, 15);
+    expect(requestFailure(2, 0.5)).toBeCloseTo(0.75, 15);
+    expect(requestFailure(0.5, 0.5)).toBeCloseTo(0.25, 15);
+    // 1.5 calls: one always (fails ½), the second for half the requests (fails ½ of those).
+    expect(requestFailure(1.5, 0.5)).toBeCloseTo(1 - 0.5 * (1 - 0.25), 15);
+    expect(requestFailure(3, 0)).toBe(0);
+  });
+
+  it("availability: the gateway's own deployment times the share of requests orders serves", () => {
+    const c = 0.25;
+    const a = analyse(gateway(c));
+    const orders = service(a, "orders").availability;
+    const own = service(a, "gateway").ownAvailability;
+    // No shared failure domain: the figures multiply; the quarter of requests calling orders
+    // fails when it does, the rest are served.
+    expect(service(a, "gateway").availability).toBeCloseTo(own * (1 - c * (1 - orders)), 12);
+    expect(service(a, "gateway").availability).toBeGreaterThan(own * orders);
+    // Every request calling it: the product, as before.
+    const all = analyse(gateway(1));
+    expect(service(all, "gateway").availability).toBeCloseTo(own * service(all, "orders").availability, 12);
+  });
+
+  it("what-if: orders' region down fails the requests calling it, and the gateway serves the rest", () => {
+    const m = gateway(0.0125);
+    const failed = analyse(m, parseFailures(m, ["region:eu-west-1"]));
+    expect(service(failed, "orders").unavailable).toBe(true);
+    const g = service(failed, "gateway");
+    expect(g.unavailable).toBeUndefined();
+    expect(g.availability).toBeCloseTo(service(failed, "gateway").ownAvailability * (1 - 0.0125), 12);
+    // Served from eu-central-1, every origin (its requests not calling orders).
+    expect(g.latency.byOrigin.every((o) => o.unavailable !== true)).toBe(true);
+    const changes = compareAnalyses(analyse(m), failed).filter((c) => c.component === "gateway");
+    expect(changes.map((c) => c.message)).not.toContain("cannot serve any request");
+    expect(changes.find((c) => c.kind === "availability")?.message).toMatch(
+      /→ 98\.65\d*% while the failures last$/,
+    );
+    // Each request calling it: nothing is served.
+    const every = gateway(1);
+    const down = analyse(every, parseFailures(every, ["region:eu-west-1"]));
+    expect(service(down, "gateway").unavailable).toBe(true);
+  });
+
+  it("a dependency reached by two calls counts once per request, the calls made independently", () => {
+    const m = build({
+      model,
+      datastores: { db: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+      services: {
+        orders: { regions: ["eu-west-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] },
+        gateway: {
+          regions: ["eu-central-1"],
+          calls: [
+            { to: "orders", timeoutMs: 300, callsPerRequest: 0.5 },
+            { to: "db", op: "write", timeoutMs: 300, callsPerRequest: 0.5 },
+          ],
+        },
+      },
+    });
+    const failed = analyse(m, parseFailures(m, ["region:eu-west-1"]));
+    // db is needed by 1 − (1 − ½)(1 − ½) = ¾ of the requests, orders' deployment by ½.
+    expect(service(failed, "gateway").availability).toBeCloseTo(
+      service(failed, "gateway").ownAvailability * 0.25,
+      12,
+    );
+  });
+
+  it("the bundled service mesh: a region down takes checkout's orders, not the edge's product pages", () => {
+    const mesh = resolveModel(Topology.parse(serviceMesh));
+    const failed = analyse(mesh, parseFailures(mesh, ["region:us-east-1"]));
+    // commerce-db's primary region: checkout cannot write an order anywhere.
+    expect(service(failed, "checkout").unavailable).toBe(true);
+    const edge = service(failed, "edge-gateway");
+    expect(edge.unavailable).toBeUndefined();
+    // 1.25% of the edge's requests place an order; the rest still need their own dependencies.
+    expect(edge.availability).toBeLessThanOrEqual(1 - 0.0125 + 1e-12);
+    expect(edge.availability).toBeGreaterThan(0.98);
+    expect(edge.latency.byOrigin.every((o) => o.unavailable !== true)).toBe(true);
+  });
+
+  it("layers of calls some requests make: the walk stops and takes every call as made", () => {
+    // 24 layers of two services, each calling both of the next layer for half its requests:
+    // 2²⁴ paths. Past the walk's budget every call counts as made (more units up: never above).
+    const layers = 24;
+    const layered = (callsPerRequest: number) => {
+      const services: Record<
+        string,
+        { regions: string[]; calls: { to: string; timeoutMs: number; callsPerRequest: number }[] }
+      > = {};
+      for (let l = 0; l < layers; l++)
+        for (const side of ["a", "b"])
+          services[`s${l}${side}`] = {
+            regions: [l % 2 === 0 ? "eu-west-1" : "eu-central-1"],
+            calls: (l + 1 < layers ? ["a", "b"] : []).map((s) => ({
+              to: `s${l + 1}${s}`,
+              timeoutMs: 100,
+              callsPerRequest,
+            })),
+          };
+      return analyse(build({ model, services }));
+    };
+    const half = layered(0.5);
+    const made = layered(1);
+    expect(service(half, "s0a").availability).toBe(service(made, "s0a").availability);
+    // Near the bottom the tree is small: made exactly, above the all-made figure.
+    expect(service(half, `s${layers - 3}a`).availability).toBeGreaterThan(
+      service(made, `s${layers - 3}a`).availability,
+    );
+  });
+
+  it("a call cycle some requests make ends", () => {
+    const m = build({
+      model,
+      services: {
+        a: { regions: ["eu-west-1"], calls: [{ to: "b", timeoutMs: 100, callsPerRequest: 0.5 }] },
+        b: { regions: ["eu-central-1"], calls: [{ to: "a", timeoutMs: 100, callsPerRequest: 0.5 }] },
+      },
+    });
+    const a = analyse(m);
+    const own = (name: string) => service(a, name).ownAvailability;
+    expect(service(a, "a").availability).toBeCloseTo(own("a") * (0.5 + 0.5 * own("b")), 12);
+  });
+});

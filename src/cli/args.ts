@@ -22,6 +22,7 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
     throw usageError(command, ...unknownFlag(command, error as Error));
   }
   if (parsed.values.help) return parsed;
+  refuseEmptyValues(command, parsed.tokens ?? []);
   refuseConflictingRepeats(command, parsed.tokens ?? []);
   const { min, max, names } = command.positionals;
   if (parsed.positionals.length < min)
@@ -47,6 +48,24 @@ function unknownFlag(command: Command, error: Error): [string, string] {
     `unknown option ${flag}${near === undefined ? "" : `: did you mean ${near}?`}`,
     near === undefined ? `${help} (options: ${flags.join(", ")})` : `use ${near}`,
   ];
+}
+
+/**
+ * A flag given an empty value (`--output ''`, an unset shell variable): no flag means anything by
+ * it, and `--output ''` failed later as "the path is a directory".
+ */
+function refuseEmptyValues(command: Command, tokens: NonNullable<ReturnType<typeof parseArgs>["tokens"]>) {
+  for (const token of tokens)
+    if (token.kind === "option" && token.value === "")
+      throw new InputError([
+        {
+          code: "cli/usage",
+          severity: "error",
+          path: `--${token.name}`,
+          message: `--${token.name} is given an empty value`,
+          fix: `give --${token.name} a value, or leave it out (see \`topoplan ${command.name} --help\`)`,
+        },
+      ]);
 }
 
 /**

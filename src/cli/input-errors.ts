@@ -11,10 +11,10 @@ import { pathsFromRepositoryRoot } from "./repository.js";
  * it most needs to show: a check-shaped report (`topology` "(invalid input)") whose findings are the
  * input problems, located on the spec's lines where the problem came from a spec.
  */
-const RENDERERS: Readonly<Record<string, (report: CheckReport) => string>> = {
+const RENDERERS: Readonly<Record<string, (report: CheckReport, command: string) => string>> = {
   json: (report) => renderJson(report),
   sarif: (report) => renderSarif(report, { fromRoot: pathsFromRepositoryRoot() }),
-  markdown: (report) => renderMarkdown(report),
+  markdown: (report, command) => renderMarkdown(report, { command }),
 };
 
 export const MACHINE_FORMATS: ReadonlySet<string> = new Set(Object.keys(RENDERERS));
@@ -48,16 +48,21 @@ export async function locatedDiagnostics(
   );
 }
 
-/** The report of `error` in a machine format; `findings` are its diagnostics, located (locatedDiagnostics). */
+/**
+ * The report of `error` in a machine format; `findings` are its diagnostics, located
+ * (locatedDiagnostics). The file is the spec the problems are in, else `spec` (the one spec the
+ * command was given: a file that could not be read).
+ */
 export function renderInputError(
   error: InputError,
   format: string,
   findings: readonly Diagnostic[],
+  { command, spec }: { command: string; spec?: string | undefined },
 ): string | undefined {
   const render = RENDERERS[format];
   if (render === undefined) return undefined;
   const file = error.source
     ? relative(process.cwd(), error.source.file)
-    : (error.diagnostics.find((d) => d.location)?.location?.file ?? "");
-  return render({ topology: "(invalid input)", file, findings, summary: summarise(findings) });
+    : (error.diagnostics.find((d) => d.location)?.location?.file ?? spec ?? "");
+  return render({ topology: "(invalid input)", file, findings, summary: summarise(findings) }, command);
 }

@@ -39,13 +39,20 @@ interface ReportTarget {
   readonly asked: string | undefined;
   /** The command has `--format json`, which reports every problem. */
   readonly json: boolean;
+  readonly command: string;
+  /** The one spec the command was given, if it was given one. */
+  readonly spec?: string | undefined;
 }
 
 /**
  * Reports an input error on stderr and, with --format json|sarif|markdown, in that format too (CI
  * annotates them).
  */
-async function reportInputError(error: InputError, { format, output, asked, json }: ReportTarget, io: Io) {
+async function reportInputError(
+  error: InputError,
+  { format, output, asked, json, command, spec }: ReportTarget,
+  io: Io,
+) {
   const { locatedDiagnostics, MACHINE_FORMATS, renderInputError } = await import("./input-errors.js");
   // Located once, and only as many as are shown unless a machine format reports them all.
   const machineFormat = format !== undefined && MACHINE_FORMATS.has(format) ? format : undefined;
@@ -55,7 +62,9 @@ async function reportInputError(error: InputError, { format, output, asked, json
   const listed = diagnostics.slice(0, MAX_LISTED_PROBLEMS);
   io.stderr(`${formatDiagnostics(listed, { color: io.color })}\n`);
   const machine =
-    machineFormat === undefined ? undefined : renderInputError(error, machineFormat, diagnostics);
+    machineFormat === undefined
+      ? undefined
+      : renderInputError(error, machineFormat, diagnostics, { command, spec });
   const total = error.diagnostics.length;
   const more =
     total > listed.length
@@ -146,7 +155,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             : undefined;
       await reportInputError(
         problem,
-        { format, output, asked: flagValue(rest, "output", "o"), json: formats.includes("json") },
+        {
+          format,
+          output,
+          asked: flagValue(rest, "output", "o"),
+          json: formats.includes("json"),
+          command: name,
+          spec: args?.positionals.length === 1 ? args.positionals[0] : undefined,
+        },
         io,
       );
       return EXIT.invalidInput;

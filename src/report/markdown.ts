@@ -15,6 +15,8 @@ export interface MarkdownOptions {
   readonly model?: Model;
   /** @default GITHUB_COMMENT_LIMIT */
   readonly limit?: number;
+  /** The command reporting (`solve`'s and `diff`'s refusals of invalid input). @default "check" */
+  readonly command?: string;
 }
 
 const ICON: Readonly<Record<string, string>> = { error: "🔴 error", warning: "🟡 warning", info: "🔵 info" };
@@ -155,9 +157,10 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
   const { summary } = report;
   const failed = summary.errors > 0;
   const head = [
-    `## ${failed ? "❌" : "✅"} topoplan check: ${markdownCode(report.topology)} — ${failed ? "FAIL" : "PASS"}`,
+    `## ${failed ? "❌" : "✅"} topoplan ${options.command ?? "check"}: ${markdownCode(report.topology)} — ${failed ? "FAIL" : "PASS"}`,
     "",
-    `${markdownCode(report.file)} · ${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}, ${summary.unknowns} unknown, ${summary.suppressed} suppressed`,
+    // No file to name: a spec that was never read (`solve --format markdown` without one).
+    `${report.file === "" ? "" : `${markdownCode(report.file)} · `}${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}, ${summary.unknowns} unknown, ${summary.suppressed} suppressed`,
   ];
   const slo = options.model ? sloRows(options.model, analysis) : [];
   const cost = analysis?.cost;

@@ -7,7 +7,6 @@ const solveWith = (regions: string) => run(["solve", SPEC, "--regions", regions]
 
 describe("solve --regions", () => {
   it.each([
-    ["", "--regions names no region"],
     [" , ", "--regions names no region"],
     ["eu-west-1,,eu-central-1", '--regions has an empty entry (got "eu-west-1,,eu-central-1")'],
     ["eu-west-1,", '--regions has an empty entry (got "eu-west-1,")'],
@@ -18,6 +17,12 @@ describe("solve --regions", () => {
     expect(stderr).toContain(
       `error   --regions  ${message}  [cli/usage]\n        fix: list candidate regions once each, separated by commas, e.g. --regions eu-west-1,eu-central-1\n`,
     );
+  });
+
+  it('"" is refused like any flag given an empty value', async () => {
+    const { code, stdout, stderr } = await solveWith("");
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toContain("error   --regions  --regions is given an empty value  [cli/usage]\n");
   });
 
   it("a region the datastore's residency forbids is a usage error (exit 2), not a silent drop", async () => {

@@ -63,6 +63,20 @@ it("every command that reads a spec is covered (a new one adds its arguments to 
   }
 });
 
+describe("a spec that cannot be read, as Markdown", () => {
+  it("names the file as given and the command, never an empty code span", async () => {
+    for (const name of ["check", "solve"]) {
+      const io = capture();
+      const missing = join(dir, "missing.yaml");
+      expect(await main([name, missing, "--format", "markdown"], io)).toBe(2);
+      const head = io.out.join("").split("\n").slice(0, 3).join("\n");
+      expect(head, name).toBe(
+        `## ❌ topoplan ${name}: \`(invalid input)\` — FAIL\n\n\`${missing}\` · 1 error, 0 warnings, 0 unknown, 0 suppressed`,
+      );
+    }
+  });
+});
+
 describe("invalid input in every format", () => {
   it.each(cases)("%s --format %s on %s", async (name, format, spec) => {
     const io = capture();
@@ -97,7 +111,12 @@ describe("invalid input in every format", () => {
       if (spec.endsWith("bad-types.yaml"))
         expect(results.map((r) => r.locations[0]!.physicalLocation.region.startLine)).toContain(4);
     } else if (format === "markdown") {
-      expect(stdout).toMatch(/^## ❌ topoplan check: `\(invalid input\)` — FAIL/);
+      // Titled by the command reporting, and naming the spec the problems are in (diff's TS spec
+      // without a default export: which of its two is not located, so none, never an empty span).
+      const file = name === "diff" && spec.endsWith(".ts") ? "" : `\`${spec}\` · `;
+      const head = `## ❌ topoplan ${name}: \`(invalid input)\` — FAIL\n\n${file}`;
+      expect(stdout.startsWith(head)).toBe(true);
+      expect(stdout.slice(head.length)).toMatch(/^\d+ errors?, /);
       expect(stdout).toMatch(/^\| 🔴 error \| `spec\//m);
     } else {
       expect(stdout).toBe("");

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -65,6 +73,24 @@ describe("--rules", () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain(`fix: ${fix}`);
     expect(result.stderr).not.toMatch(/Could not resolve|No loader|tsc/);
+  });
+});
+
+describe("a flag given an empty value", () => {
+  it("exit 2 naming the flag (was: 'the path is a directory' with no path), nothing written", async () => {
+    const before = readdirSync(scratch).length;
+    for (const args of [
+      ["check", SPEC, "--output", ""],
+      ["check", SPEC, "--format", "json", "--output="],
+      ["whatif", SPEC, "--fail", ""],
+    ]) {
+      const result = await run(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      const flag = args.includes("--fail") ? "--fail" : "--output";
+      expect(result.stderr).toContain(`${flag} is given an empty value`);
+      expect(result.stderr).toContain(`fix: give ${flag} a value, or leave it out`);
+    }
+    expect(readdirSync(scratch).length).toBe(before);
   });
 });
 

@@ -132,7 +132,7 @@ export default defineTopology({
       survive: "region",
       traffic: { readsPerSec: 3_000, writesPerSec: 60, itemBytes: 2_048 },
       // Reads are local: their p99 is DynamoDB's own request time; global tables replicate "usually
-      // within a second", which the model takes as the p99 before the trip itself.
+      // within a second", which the model takes as the p99 from region to region, the trip included.
       slo: { availability: 0.99999, readP99Ms: 15, replicationLagMs: 1_500 },
       deploy: { target: "aws", service: "dynamodb" },
     },

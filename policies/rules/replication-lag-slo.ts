@@ -16,7 +16,7 @@ export const replicationLagSlo: Rule = {
   docs: {
     why: "Replication lag is the data a failover loses and the staleness followers serve; a target the links cannot meet means stale reads and a larger RPO than promised.",
     how: "Compares `slo.replicationLagMs` with the analysis' p99 lag to every follower region (≈ the one-way delay + transfer + queueing, growing as 1/(1−ρ) with link utilisation ρ; unbounded at ρ ≥ 1); `slo.rpoSeconds` and `slo.rtoSeconds` with what losing the leader's region loses and how long writes stop (docs/model.md, failover), and as unmet whenever every replica is in one region.",
-    fix: "Above the lag's floor (the one-way p99 from the leader — half the median round trip plus its p99 excess — plus the replication pipeline) the link adds the rest: add bandwidth. Below it no bandwidth helps: move the replica to a region within reach that holds none of the store's replicas yet (so the store keeps its regions for its survival goal), or relax the SLO.",
+    fix: "Above the lag's floor (the one-way p99 from the leader — half the median round trip plus its p99 excess — plus the replication pipeline, or a managed service's published end-to-end figure when that is larger) the link adds the rest: add bandwidth. Below it no bandwidth helps: move the replica to a region within reach that holds none of the store's replicas yet (so the store keeps its regions for its survival goal), or relax the SLO.",
   },
   check(model, analysis) {
     const findings: Finding[] = [];
@@ -68,7 +68,8 @@ const NEAR_REGIONS_MAX = 3;
 
 /**
  * What meets a lag SLO: the lag to a region is at least its floor — the one-way p99 from the write
- * source (lag.ts oneWayMs) plus the replication pipeline's p99 (linkLag without the link's sojourn).
+ * source (lag.ts oneWayMs) plus the replication pipeline's p99, or the larger of the two for a
+ * managed service's end-to-end figure (linkLag without the link's sojourn).
  * Above the floor the link adds transfer and queueing, which bandwidth removes; below it no
  * bandwidth helps, only a nearer region. The move keeps the store's count of regions (a region
  * holding none of its replicas), so the fix does not trade the lag for its survival goal.
@@ -113,7 +114,13 @@ function lagFix(
   const { source, ms: floor } = found;
   const pipelineMs = worst.region === source ? 0 : pipeline.p99Ms;
   const median = net.rtt(source, worst.region);
-  const floorText = `one way from ${source}: half the ${ms(median)} median round trip plus its ${ms(net.rtt99(source, worst.region) - median)} p99 excess${pipelineMs > 0 ? `, and the ${pipeline.name}'s ${ms(pipelineMs)} p99` : ""}`;
+  const oneWay = `one way from ${source}: half the ${ms(median)} median round trip plus its ${ms(net.rtt99(source, worst.region) - median)} p99 excess`;
+  const floorText =
+    pipelineMs === 0
+      ? oneWay
+      : pipeline.endToEnd === true
+        ? `the larger of the ${pipeline.name}'s ${ms(pipelineMs)} p99 from region to region, network included, and the ${oneWay}`
+        : `${oneWay}, and the ${pipeline.name}'s ${ms(pipelineMs)} p99`;
   // Above the floor only a link with a declared capacity adds (transfer and queueing, lag.ts).
   if (target >= floor && declaredCapacityMbps(model, source, worst.region) === undefined)
     return `move the ${worst.region} replicas nearer ${source}, add link bandwidth, or ${relax}`;

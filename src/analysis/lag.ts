@@ -112,7 +112,8 @@ export const oneWayBetween = (
 
 /**
  * Asynchronous replication lag from a source to a replica region:
- *   lag = one-way delay ({@link oneWayMs}) + pipeline delay (the mechanism's own, src/catalog/data/replication.ts)
+ *   lag = one-way delay ({@link oneWayMs}) + pipeline delay (the mechanism's own, src/catalog/data/replication.ts;
+ *         for a managed service's published end-to-end figure, the larger of the two instead)
  *       + sojourn on the link ({@link linkSojournMs}): the item's transfer τ = itemBytes·8 / capacity
  *         plus its M/M/1 wait at utilisation ρ, whose q-quantile is τ/(1−ρ)·ln(ρ/(1−q)) above
  *         ρ = 1 − q and 0 below.
@@ -126,11 +127,14 @@ export function linkLag(
   rtt: { readonly p50Ms: number; readonly p99Ms: number },
   itemBytes: number,
   hops: readonly (LinkLoad | undefined)[],
-  pipeline: Pick<Pipeline, "p50Ms" | "p99Ms"> = { p50Ms: 0, p99Ms: 0 },
+  pipeline: Pick<Pipeline, "p50Ms" | "p99Ms" | "endToEnd"> = { p50Ms: 0, p99Ms: 0 },
 ): { p50Ms: number; p99Ms: number; unbounded: boolean } {
   const oneWay = oneWayMs(rtt);
-  let p50 = oneWay.p50Ms + pipeline.p50Ms;
-  let p99 = oneWay.p99Ms + pipeline.p99Ms;
+  // A managed service's figure already holds the network: counting it again overstated the lag.
+  const along = (network: number, own: number) =>
+    pipeline.endToEnd === true ? Math.max(network, own) : network + own;
+  let p50 = along(oneWay.p50Ms, pipeline.p50Ms);
+  let p99 = along(oneWay.p99Ms, pipeline.p99Ms);
   let overload: number | undefined;
   for (const link of hops) {
     const rho = link?.utilisation ?? 0;

@@ -118,11 +118,12 @@ describe("reference rows (issue #11)", () => {
       within10(1 - a, 1e-5);
     });
 
-    it("replication lag: 'usually within a second' (pipeline + one way)", () => {
+    it("replication lag: 'usually within a second' from region to region, the network inside it", () => {
       const lag = analyse(spec(1)).datastores[0]!.replicationLag.find((l) => l.region === "us-west-2")!;
-      expect(lag.p50Ms).toBeCloseTo(500 + rtt("us-east-1", "us-west-2") / 2, 9);
-      expect(lag.p99Ms).toBeGreaterThan(1000);
-      expect(lag.p99Ms).toBeLessThan(1100); // the second + one way at p99
+      // DynamoDB's figure (its ReplicationLatency metric) is end to end: not the second + one way.
+      expect(rtt("us-east-1", "us-west-2") / 2).toBeLessThan(500);
+      expect(lag.p50Ms).toBe(500);
+      expect(lag.p99Ms).toBe(1000);
     });
   });
 
@@ -146,7 +147,7 @@ describe("reference rows (issue #11)", () => {
 
     it("cross-region lag typically under a second; RPO in seconds", () => {
       const lag = ds.replicationLag.find((l) => l.region === "us-west-2")!;
-      expect(lag.p50Ms).toBeLessThan(1000); // 500 ms pipeline + RTT/2
+      expect(lag.p50Ms).toBeLessThan(1000); // 500 ms from region to region, the network inside it
       expect(ds.failover.rpoSeconds).toBeGreaterThanOrEqual(1);
       expect(ds.failover.rpoSeconds).toBeLessThan(60);
       within10(

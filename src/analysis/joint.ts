@@ -30,28 +30,64 @@ export const JOINT_STATE_BUDGET = 256;
 export interface RequestShape {
   readonly units: readonly number[];
   readonly branches: readonly { readonly share: number; readonly shape: RequestShape }[];
+  /** At the root: units on more than one branch (one component, up or down for all of them). */
+  readonly repeated?: readonly number[];
 }
+
+/** Units on several branches conditioned on exactly, at most (2^n evaluations of the tree). */
+const MAX_REPEATED = 6;
 
 /**
  * The share of requests served, each unit up with probability `values[i]`, independently: the
- * units every request needs, times per branch 1 − s + s × what the branch's requests need.
+ * units every request needs, times per branch 1 − s + s × what the branch's requests need —
+ * exact when each unit appears once. A unit on several branches is one component: the tree is
+ * evaluated with each such unit up and down, weighted by its probability. Past MAX_REPEATED of
+ * them, the larger of the tree (each appearance counted on its own) and every unit up, both lower
+ * bounds of the share (the events are positively correlated: Harris's inequality).
  */
-function servedShare(shape: RequestShape, values: ArrayLike<number>): number {
+function servedShare(shape: RequestShape, values: Float64Array | number[]): number {
+  const repeated = shape.repeated ?? [];
+  if (repeated.length === 0) return treeShare(shape, values);
+  if (repeated.length > MAX_REPEATED) {
+    let every = 1;
+    for (let i = 0; i < values.length; i++) every *= values[i]!;
+    return Math.max(every, treeShare(shape, values));
+  }
+  const kept = repeated.map((i) => values[i]!);
+  let served = 0;
+  for (let mask = 0; mask < 1 << repeated.length; mask++) {
+    let p = 1;
+    for (let k = 0; k < repeated.length; k++) {
+      const up = (mask >> k) & 1;
+      p *= up ? kept[k]! : 1 - kept[k]!;
+      values[repeated[k]!] = up;
+    }
+    if (p > 0) served += p * treeShare(shape, values);
+  }
+  repeated.forEach((i, k) => {
+    values[i] = kept[k]!;
+  });
+  return served;
+}
+
+function treeShare(shape: RequestShape, values: ArrayLike<number>): number {
   let served = 1;
   for (const i of shape.units) served *= values[i]!;
   for (const { share, shape: below } of shape.branches)
-    served *= 1 - share + share * servedShare(below, values);
+    served *= 1 - share + share * treeShare(below, values);
   return served;
 }
 
 /**
  * The share of requests served: P(every unit is up) when every request needs every unit; with
  * `request`, a unit that only some requests need (a call some of them make) fails only those
- * (the calls made independently; a unit needed on two branches counts on each). Enumerated jointly over the failure domains two or more units share
+ * (the calls made independently; a unit needed on several branches is one component, up or down
+ * for all of them). Enumerated jointly over the failure domains two or more units share
  * (a region down, or up with each subset of the zones the units use there); given those, the units
  * are independent and their conditional availabilities multiply. Exact when the shared states fit
  * JOINT_STATE_BUDGET; otherwise shared regions are enumerated up/down only (zones independent);
- * beyond that the Fréchet lower bound 1 − Σ(1 − aᵢ), which holds whatever the correlation — so the
+ * beyond that the Fréchet lower bound 1 − Σ sᵢ(1 − aᵢ) (sᵢ at least the share of requests needing
+ * unit i, 1 without `shares`), which holds whatever the correlation — so the
  * figure never claims more than its inputs support. Units sharing nothing multiply (exact).
  */
 export function jointAvailability(

@@ -98,39 +98,18 @@ export function serviceUnits(
     }
     return { own, steps };
   };
-  /**
-   * Walks `name`'s hard calls into `node`: the units every request reaching it needs join
-   * `node.needs`, a call only some requests make (`callsPerRequest` below 1) opens a branch.
-   * `seen` holds the units already needed on the way here: a service met again (or a call cycle)
-   * adds nothing. `budget` counts the steps walked inside branches (each copies `seen`, and
-   * branches multiply); past it the caller takes every call as made.
-   */
-  const walk = (
-    name: string,
-    node: RequestNode,
-    seen: Set<AvailabilityUnit>,
-    budget: { left: number },
-    branched: boolean,
-  ) => {
-    const plan = planOf(name);
-    if (plan === undefined || seen.has(plan.own)) return;
-    seen.add(plan.own);
-    node.needs.push(plan.own);
-    for (const step of plan.steps) {
-      const share = requestFailure(step.callsPerRequest, 1);
-      const branch = share < 1;
-      if ((branched || branch) && --budget.left < 0) return;
-      if (!branch) {
-        if ("callee" in step) walk(step.callee, node, seen, budget, branched);
-        else need(node, seen, step);
-        continue;
-      }
-      const into: RequestNode = { needs: [], branches: [] };
-      // What this call needs is not needed by the requests that do not make it.
-      if ("callee" in step) walk(step.callee, into, new Set(seen), budget, true);
-      else if (!seen.has(step.unit)) need(into, new Set(), step);
-      if (into.needs.length > 0 || into.branches.length > 0) node.branches.push({ share, node: into });
-    }
+  // Whether some requests of a service skip part of what it needs: a hard call made by only some
+  // of them (`callsPerRequest` below 1), or to a service of which that holds. Such a service is
+  // walked again wherever a request calls it again (its calls decide anew each time).
+  const partialMemo = new Map<string, boolean>();
+  const partial = (name: string): boolean => {
+    const known = partialMemo.get(name);
+    if (known !== undefined) return known;
+    partialMemo.set(name, false); // a call cycle adds nothing
+    const steps = planOf(name)?.steps ?? [];
+    const result = steps.some((s) => s.callsPerRequest < 1 || ("callee" in s && partial(s.callee)));
+    partialMemo.set(name, result);
+    return result;
   };
   const need = (
     node: RequestNode,
@@ -142,15 +121,69 @@ export function serviceUnits(
     node.needs.push(step.unit);
     if (step.cap !== undefined) caps.set(step.unit, step.cap);
   };
+  /**
+   * Walks one call of `name` into `node`: the units every request reaching it needs join
+   * `node.needs`; a call only some requests make (`callsPerRequest` c below 1, or the extra call
+   * of a fractional c above: ⌊c⌋ calls and one more with probability c − ⌊c⌋) opens a branch.
+   * `seen` holds the units already needed on the way here, which a service met again adds
+   * nothing to; its calls that only some requests make are drawn again (each call decides on its
+   * own, as services.ts counts them). A service on `path` is a call cycle: cut. Returns false
+   * when the walk's budget runs out: services walked and copies made where branches multiply
+   * (below a partial service; the rest is linear, each service once).
+   */
+  const walk = (
+    name: string,
+    node: RequestNode,
+    seen: Set<AvailabilityUnit>,
+    path: Set<string>,
+    budget: { left: number },
+  ): boolean => {
+    const plan = planOf(name);
+    if (plan === undefined || path.has(name)) return true;
+    const again = partial(name);
+    if (seen.has(plan.own) && !again) return true;
+    if (again && --budget.left < 0) return false;
+    need(node, seen, { unit: plan.own });
+    path.add(name);
+    let ok = true;
+    for (const step of plan.steps) {
+      const whole = Math.floor(step.callsPerRequest);
+      const extra = step.callsPerRequest - whole;
+      if (!("callee" in step)) {
+        // A store or stream is up or down for every call of a request: one more call adds nothing.
+        if (whole >= 1) need(node, seen, step);
+        else if (!seen.has(step.unit)) {
+          node.branches.push({ share: extra, node: { needs: [step.unit], branches: [] } });
+          if (step.cap !== undefined) caps.set(step.unit, step.cap);
+        }
+        continue;
+      }
+      // Every request makes `whole` calls: the first brings the callee's units, each further
+      // one only what some of its requests need (drawn again).
+      const drawn = partial(step.callee);
+      for (let i = 0; i < whole && ok && (i === 0 || drawn); i++)
+        ok = walk(step.callee, node, seen, path, budget);
+      if (ok && extra > 0 && (whole === 0 || drawn)) {
+        budget.left -= seen.size;
+        const into: RequestNode = { needs: [], branches: [] };
+        // What this call needs is not needed by the requests that do not make it.
+        ok = walk(step.callee, into, new Set(seen), path, budget);
+        if (into.needs.length > 0 || into.branches.length > 0)
+          node.branches.push({ share: extra, node: into });
+      }
+      if (!ok) break;
+    }
+    path.delete(name);
+    return ok && budget.left >= 0;
+  };
   const caps = new Map<AvailabilityUnit, number>();
   return (name) => {
     const root: RequestNode = { needs: [], branches: [] };
-    const budget = { left: REQUEST_WALK_BUDGET };
-    walk(name, root, new Set(), budget, false);
-    const request = root.branches.length === 0 || budget.left < 0 ? undefined : requestShape(root);
+    const walked = walk(name, root, new Set(), new Set(), { left: REQUEST_WALK_BUDGET });
+    const request = root.branches.length === 0 || !walked ? undefined : requestShape(root);
     if (request === undefined) {
       // Every request needs every unit (or the walk was too long to tell): the units as first met.
-      const units = budget.left < 0 ? everyUnit(name) : root.needs;
+      const units = walked ? root.needs : everyUnit(name);
       return { units, caps: units.flatMap((u) => caps.get(u) ?? []) };
     }
     return {
@@ -172,8 +205,7 @@ export function serviceUnits(
     const all = (n: string, seen: Set<AvailabilityUnit>) => {
       const plan = planOf(n);
       if (plan === undefined || seen.has(plan.own)) return;
-      seen.add(plan.own);
-      node.needs.push(plan.own);
+      need(node, seen, { unit: plan.own });
       for (const step of plan.steps) {
         if ("callee" in step) all(step.callee, seen);
         else need(node, seen, step);
@@ -185,11 +217,11 @@ export function serviceUnits(
 }
 
 /**
- * Steps a request's walk may take before every call is taken as made (issue #15: a layered graph
- * of calls some requests make branches at every layer). Taking them all as made needs more units
- * up, so the figure is never above what the calls support.
+ * Steps (and copies of what is needed so far) a request's walk may take before every call is
+ * taken as made (issue #15: layers of calls some requests make branch at every layer). Every call
+ * made needs every unit up: a lower bound of the share served.
  */
-const REQUEST_WALK_BUDGET = 20_000;
+const REQUEST_WALK_BUDGET = 5_000;
 
 /** What a request needs: units every request reaching here needs, and calls only some make. */
 interface RequestNode {
@@ -199,8 +231,9 @@ interface RequestNode {
 
 /**
  * A request tree over unit indices, a unit already needed above a branch left out of it (it is
- * up there whenever the branch's requests get that far); with each unit's share of requests
- * needing it (at most 1: the sum over the paths reaching it, an upper bound).
+ * up there whenever the branch's requests get that far), with the units met more than once (on
+ * two branches: joint.ts conditions on them); and each unit's share of requests needing it (at
+ * most 1: the sum over the paths reaching it, an upper bound).
  */
 function requestShape(root: RequestNode): {
   units: AvailabilityUnit[];
@@ -210,6 +243,8 @@ function requestShape(root: RequestNode): {
   const index = new Map<AvailabilityUnit, number>();
   const units: AvailabilityUnit[] = [];
   const shares: number[] = [];
+  const met = new Set<number>();
+  const again = new Set<number>();
   const shapeOf = (node: RequestNode, above: ReadonlySet<AvailabilityUnit>, reach: number): RequestShape => {
     const own: number[] = [];
     for (const unit of node.needs) {
@@ -222,6 +257,8 @@ function requestShape(root: RequestNode): {
         shares.push(0);
       }
       shares[i] = Math.min(1, shares[i]! + reach);
+      if (met.has(i)) again.add(i);
+      met.add(i);
       own.push(i);
     }
     const inner = node.branches.length === 0 ? above : new Set([...above, ...node.needs]);
@@ -234,5 +271,5 @@ function requestShape(root: RequestNode): {
     };
   };
   const shape = shapeOf(root, new Set(), 1);
-  return { units, shares, shape };
+  return { units, shares, shape: { ...shape, repeated: [...again] } };
 }

@@ -251,8 +251,8 @@ export function evaluateServices(
   };
   /**
    * The nearest region that serves any request. One failing some requests (a hard dependency
-   * called by a share of them is down) still takes all of them: a load balancer or an outlier
-   * detector sees a healthy region with some errors.
+   * called by a share of them is down) is assumed to keep all of them (docs/model.md: a health
+   * check of every dependency, or outlier ejection at high error shares, would move them).
    */
   function fromUncached(name: string, origin: string): (ServedFigure & { region: string }) | undefined {
     const service = services.get(name);

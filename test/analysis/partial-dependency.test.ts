@@ -102,6 +102,91 @@ describe("a hard dependency that only some requests call fails only those (calls
     );
   });
 
+  it("a unit on two branches is one component: exact, never below every call made", () => {
+    // orders (us-east-1) and db (eu-west-1) share no failure domain with the gateway: half the
+    // requests call orders (which writes db), half write db directly, independently.
+    const m = build({
+      model,
+      datastores: { db: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+      services: {
+        orders: { regions: ["us-east-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] },
+        gateway: {
+          regions: ["eu-central-1"],
+          calls: [
+            { to: "orders", timeoutMs: 300, callsPerRequest: 0.5 },
+            { to: "db", op: "write", timeoutMs: 300, callsPerRequest: 0.5 },
+          ],
+        },
+      },
+    });
+    const a = analyse(m);
+    const g = service(a, "gateway").ownAvailability;
+    const o = service(a, "orders").ownAvailability;
+    const d = a.datastores[0]!.availability.write;
+    // db up: the requests calling orders need it up; db down: only requests calling neither.
+    const exact = g * (d * (0.5 + 0.5 * o) + (1 - d) * 0.25);
+    expect(service(a, "gateway").availability).toBeCloseTo(exact, 14);
+    // Each appearance counted on its own gave less than every call made (review of d1de8a1).
+    const made = analyse(
+      build({
+        model,
+        datastores: { db: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+        services: {
+          orders: { regions: ["us-east-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] },
+          gateway: {
+            regions: ["eu-central-1"],
+            calls: [
+              { to: "orders", timeoutMs: 300 },
+              { to: "db", op: "write", timeoutMs: 300 },
+            ],
+          },
+        },
+      }),
+    );
+    expect(service(a, "gateway").availability).toBeGreaterThan(service(made, "gateway").availability);
+  });
+
+  it("a service called again draws its own partial calls again: call order does not matter", () => {
+    // x calls y for half its requests; z always calls x; r calls x always and z for half.
+    const shape = (order: "zx" | "xz", xCalls = 1) => {
+      const calls = {
+        z: { to: "z", timeoutMs: 300, callsPerRequest: 0.5 },
+        x: { to: "x", timeoutMs: 300, callsPerRequest: xCalls },
+      };
+      return build({
+        model,
+        services: {
+          y: { regions: ["ap-southeast-1"] },
+          x: { regions: ["us-east-1"], calls: [{ to: "y", timeoutMs: 100, callsPerRequest: 0.5 }] },
+          z: { regions: ["eu-west-1"], calls: [{ to: "x", timeoutMs: 200 }] },
+          r: { regions: ["eu-central-1"], calls: order === "zx" ? [calls.z, calls.x] : [calls.x, calls.z] },
+        },
+      });
+    };
+    const down = (m: ReturnType<typeof build>) => analyse(m, parseFailures(m, ["region:ap-southeast-1"]));
+    const [zx, xz] = [down(shape("zx")), down(shape("xz"))];
+    expect(service(zx, "r").availability).toBe(service(xz, "r").availability);
+    // y down: r's own call to x reaches y for half the requests; the half that call z need z up
+    // and z's call to x not to reach y (half again). No failure domain is shared: exact.
+    const own = (a: ReturnType<typeof analyse>, name: string) => service(a, name).ownAvailability;
+    expect(service(zx, "r").availability).toBeCloseTo(
+      own(zx, "r") * own(zx, "x") * 0.5 * (0.5 + 0.5 * own(zx, "z") * 0.5),
+      12,
+    );
+    // Two calls to x per request, each deciding on its own: a quarter of the requests call y on neither.
+    const twice = down(
+      build({
+        model,
+        services: {
+          y: { regions: ["ap-southeast-1"] },
+          x: { regions: ["us-east-1"], calls: [{ to: "y", timeoutMs: 100, callsPerRequest: 0.5 }] },
+          r: { regions: ["eu-central-1"], calls: [{ to: "x", timeoutMs: 300, callsPerRequest: 2 }] },
+        },
+      }),
+    );
+    expect(service(twice, "r").availability).toBeCloseTo(own(twice, "r") * own(twice, "x") * 0.25, 12);
+  });
+
   it("the bundled service mesh: a region down takes checkout's orders, not the edge's product pages", () => {
     const mesh = resolveModel(Topology.parse(serviceMesh));
     const failed = analyse(mesh, parseFailures(mesh, ["region:us-east-1"]));

@@ -135,8 +135,10 @@ export default defineTopology({
       replication: "primary-replica",
       sync: "async",
       consistency: "eventual",
-      replicas: 2,
-      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+      // Writer and a reader in two zones of Ireland: without a reader there Aurora re-creates a
+      // lost writer in its own zone, which a zone outage does not allow (Aurora User Guide).
+      replicas: 3,
+      placement: { "eu-west-1": 2, "eu-central-1": 1 },
       leader: "eu-west-1",
       residency: ["EU"],
       traffic: { readsPerSec: 8_000, writesPerSec: 50, itemBytes: 4_096 },

@@ -37,19 +37,21 @@ export function writesNeedPrimary(ds: ResolvedDatastore): PrimaryDependence | un
 /**
  * Whether losing the primary's zone stops a group's writes until an operator acts: failover inside
  * the region is manual, or the primary needs its region and no other voter there outlives its
- * zone (that zone's loss is then the region's, for this store). Not for a managed service, which
- * replaces a lost primary in its region by itself (Aurora re-creates the writer on its cluster
- * volume, which spans three zones), nor for a primary that spans its region's zones.
+ * zone (that zone's loss is then the region's, for this store). A managed service too: Aurora
+ * promotes a replica in another zone, but "if the DB cluster doesn't contain any Aurora Replicas,
+ * then the primary instance is recreated in the same AZ" (Aurora User Guide, "High availability
+ * for Aurora DB instances"), which a zone outage does not allow. Not for a primary that spans its
+ * region's zones.
  */
 export function primaryNeedsZone(
-  ds: ResolvedDatastore,
+  _ds: ResolvedDatastore,
   needs: PrimaryDependence,
   group: PlacementGroup,
 ): boolean {
   const primary = group.leader;
   if (primary.spansZones === true) return false;
   if (needs.zone) return true;
-  return needs.region && ds.deploy.target !== "aws" && !hasStandbyBeside(group);
+  return needs.region && !hasStandbyBeside(group);
 }
 
 /** Another voter in the primary's region that outlives the primary's zone: a standby to promote there. */

@@ -100,10 +100,17 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     // to the replica elsewhere, (1 − pR)(1 − pZ(1 − up)), which nothing performs.
     const twoRegions = up;
     expect(analyse(store()).datastores[0]!.availability.write).toBeCloseTo(twoRegions, 12);
-    // Aurora replaces a lost writer in its region by itself (its volume spans three zones): the
-    // primary's zone is not needed there.
-    const aurora = store(undefined, undefined, { target: "aws", service: "aurora-postgresql" });
-    expect(analyse(aurora).datastores[0]!.availability.write).toBeGreaterThan(up);
+    // Aurora promotes a reader in another zone of the writer's region by itself; without one it
+    // re-creates the writer in the same zone ("if the DB cluster doesn't contain any Aurora
+    // Replicas, then the primary instance is recreated in the same AZ", Aurora User Guide), which
+    // a zone outage does not allow: the writer's zone is needed then, as for any primary.
+    const aurora = { target: "aws", service: "aurora-postgresql" } as const;
+    expect(analyse(store(undefined, undefined, aurora)).datastores[0]!.availability.write).toBeCloseTo(
+      up,
+      12,
+    );
+    const withReader = store(undefined, { "eu-west-1": 2, "us-east-1": 1 }, aurora);
+    expect(analyse(withReader).datastores[0]!.availability.write).toBeGreaterThan(up);
     expect(twoRegions).toBeLessThan(1 - (1 - up) ** 2);
     // Manual failover in three regions: the primary's region and zone, whatever the replicas.
     const three = { "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 };

@@ -29,7 +29,12 @@ export const JOINT_STATE_BUDGET = 256;
  */
 export interface RequestShape {
   readonly units: readonly number[];
-  readonly branches: readonly { readonly share: number; readonly shape: RequestShape }[];
+  /** `times`: calls of this kind each request draws (each made with probability `share`). */
+  readonly branches: readonly {
+    readonly share: number;
+    readonly times: number;
+    readonly shape: RequestShape;
+  }[];
   /** At the root: units on more than one branch (one component, up or down for all of them). */
   readonly repeated?: readonly number[];
 }
@@ -73,8 +78,10 @@ function servedShare(shape: RequestShape, values: Float64Array | number[]): numb
 function treeShare(shape: RequestShape, values: ArrayLike<number>): number {
   let served = 1;
   for (const i of shape.units) served *= values[i]!;
-  for (const { share, shape: below } of shape.branches)
-    served *= 1 - share + share * treeShare(below, values);
+  for (const { share, times, shape: below } of shape.branches) {
+    const branch = 1 - share + share * treeShare(below, values);
+    served *= times === 1 ? branch : branch ** times;
+  }
   return served;
 }
 

@@ -40,7 +40,8 @@ export const evenMixture = (figures: readonly Figure[]): Figure | undefined =>
 /** Latency from each user origin; `at` is undefined when the origin cannot be served. */
 export function latencyProfile(
   users: readonly UserOrigin[],
-  at: (origin: string) => Figure | undefined,
+  /** With `failedShare`: the share of those requests that fail (services.ts). */
+  at: (origin: string) => (Figure & { readonly failedShare?: number }) | undefined,
 ): LatencyProfile {
   // One pass, the sums in origin order as before (asked once per component: 20,000 services × 25
   // origins at scale, issue #15).
@@ -57,7 +58,14 @@ export function latencyProfile(
       unavailableShare += user.share;
       continue;
     }
-    byOrigin[i] = { origin: user.region, share: user.share, p50Ms: figure.p50Ms, p99Ms: figure.p99Ms };
+    const failed = figure.failedShare ?? 0;
+    byOrigin[i] = {
+      origin: user.region,
+      share: user.share,
+      p50Ms: figure.p50Ms,
+      p99Ms: figure.p99Ms,
+      ...(failed > 0 ? { failedShare: failed } : {}),
+    };
     if (user.share <= 0) continue;
     share += user.share;
     weighted += user.share * figure.p99Ms;

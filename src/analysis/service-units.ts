@@ -99,17 +99,13 @@ export function serviceUnits(
     return { own, steps };
   };
   // Whether some requests of a service skip part of what it needs: a hard call made by only some
-  // of them (`callsPerRequest` below 1), or to a service of which that holds. Such a service is
-  // walked again wherever a request calls it again (its calls decide anew each time).
-  const partialMemo = new Map<string, boolean>();
+  // of them (`callsPerRequest` below 1), or to a service of which that holds (call cycles
+  // included: found backwards from the calls below 1, over the callers). Such a service is walked
+  // again wherever a request calls it again (its calls decide anew each time).
+  let partialSet: ReadonlySet<string> | undefined;
   const partial = (name: string): boolean => {
-    const known = partialMemo.get(name);
-    if (known !== undefined) return known;
-    partialMemo.set(name, false); // a call cycle adds nothing
-    const steps = planOf(name)?.steps ?? [];
-    const result = steps.some((s) => s.callsPerRequest < 1 || ("callee" in s && partial(s.callee)));
-    partialMemo.set(name, result);
-    return result;
+    partialSet ??= partialServices(services, planOf);
+    return partialSet.has(name);
   };
   const need = (
     node: RequestNode,
@@ -127,9 +123,9 @@ export function serviceUnits(
    * of a fractional c above: ⌊c⌋ calls and one more with probability c − ⌊c⌋) opens a branch.
    * `seen` holds the units already needed on the way here, which a service met again adds
    * nothing to; its calls that only some requests make are drawn again (each call decides on its
-   * own, as services.ts counts them). A service on `path` is a call cycle: cut. Returns false
-   * when the walk's budget runs out: services walked and copies made where branches multiply
-   * (below a partial service; the rest is linear, each service once).
+   * own, as services.ts counts them). A service on `path` is a call cycle: cut. Once the budget
+   * is spent (services walked and copies made where branches multiply), every call still to walk
+   * is taken as made: more units needed, a lower figure, and each service walked once from there.
    */
   const walk = (
     name: string,
@@ -137,55 +133,59 @@ export function serviceUnits(
     seen: Set<AvailabilityUnit>,
     path: Set<string>,
     budget: { left: number },
-  ): boolean => {
+    branched: boolean,
+  ): void => {
     const plan = planOf(name);
-    if (plan === undefined || path.has(name)) return true;
-    const again = partial(name);
-    if (seen.has(plan.own) && !again) return true;
-    if (again && --budget.left < 0) return false;
+    if (plan === undefined || path.has(name)) return;
+    const again = partial(name) && budget.left >= 0;
+    if (seen.has(plan.own) && !again) return;
+    if (branched || again) budget.left--;
     need(node, seen, { unit: plan.own });
     path.add(name);
-    let ok = true;
     for (const step of plan.steps) {
-      const whole = Math.floor(step.callsPerRequest);
-      const extra = step.callsPerRequest - whole;
+      const made = budget.left < 0;
+      const whole = made ? Math.max(1, Math.ceil(step.callsPerRequest)) : Math.floor(step.callsPerRequest);
+      const extra = made ? 0 : step.callsPerRequest - whole;
       if (!("callee" in step)) {
         // A store or stream is up or down for every call of a request: one more call adds nothing.
         if (whole >= 1) need(node, seen, step);
         else if (!seen.has(step.unit)) {
-          node.branches.push({ share: extra, node: { needs: [step.unit], branches: [] } });
+          node.branches.push({ share: extra, times: 1, node: { needs: [step.unit], branches: [] } });
           if (step.cap !== undefined) caps.set(step.unit, step.cap);
         }
         continue;
       }
-      // Every request makes `whole` calls: the first brings the callee's units, each further
-      // one only what some of its requests need (drawn again).
-      const drawn = partial(step.callee);
-      for (let i = 0; i < whole && ok && (i === 0 || drawn); i++)
-        ok = walk(step.callee, node, seen, path, budget);
-      if (ok && extra > 0 && (whole === 0 || drawn)) {
+      // Every request makes `whole` calls: the first brings the callee's units; each further one
+      // draws the callee's partial calls again, the same branches each time (walked once, raised
+      // to the number of calls: a chain of many calls is not walked per call).
+      const drawn = partial(step.callee) && !made;
+      if (whole >= 1) walk(step.callee, node, seen, path, budget, branched);
+      if (whole >= 2 && drawn && budget.left >= 0) {
+        const more: RequestNode = { needs: [], branches: [] };
+        walk(step.callee, more, seen, path, budget, true);
+        // Units it needs here only once the budget ran out (their calls taken as made): every request's.
+        node.needs.push(...more.needs);
+        for (const b of more.branches) node.branches.push({ ...b, times: b.times * (whole - 1) });
+      }
+      if (extra > 0 && (whole === 0 || drawn) && budget.left >= 0) {
         budget.left -= seen.size;
         const into: RequestNode = { needs: [], branches: [] };
         // What this call needs is not needed by the requests that do not make it.
-        ok = walk(step.callee, into, new Set(seen), path, budget);
+        walk(step.callee, into, new Set(seen), path, budget, true);
         if (into.needs.length > 0 || into.branches.length > 0)
-          node.branches.push({ share: extra, node: into });
+          node.branches.push({ share: extra, times: 1, node: into });
       }
-      if (!ok) break;
     }
     path.delete(name);
-    return ok && budget.left >= 0;
   };
   const caps = new Map<AvailabilityUnit, number>();
   return (name) => {
     const root: RequestNode = { needs: [], branches: [] };
-    const walked = walk(name, root, new Set(), new Set(), { left: REQUEST_WALK_BUDGET });
-    const request = root.branches.length === 0 || !walked ? undefined : requestShape(root);
-    if (request === undefined) {
-      // Every request needs every unit (or the walk was too long to tell): the units as first met.
-      const units = walked ? root.needs : everyUnit(name);
-      return { units, caps: units.flatMap((u) => caps.get(u) ?? []) };
-    }
+    walk(name, root, new Set(), new Set(), { left: REQUEST_WALK_BUDGET }, false);
+    const request = root.branches.length === 0 ? undefined : requestShape(root);
+    // Every request needs every unit: the units as first met.
+    if (request === undefined)
+      return { units: root.needs, caps: root.needs.flatMap((u) => caps.get(u) ?? []) };
     return {
       units: request.units,
       request: request.shape,
@@ -198,35 +198,53 @@ export function serviceUnits(
       }),
     };
   };
-
-  /** Every unit `name`'s requests may need, as if each call were made. */
-  function everyUnit(name: string): AvailabilityUnit[] {
-    const node: RequestNode = { needs: [], branches: [] };
-    const all = (n: string, seen: Set<AvailabilityUnit>) => {
-      const plan = planOf(n);
-      if (plan === undefined || seen.has(plan.own)) return;
-      need(node, seen, { unit: plan.own });
-      for (const step of plan.steps) {
-        if ("callee" in step) all(step.callee, seen);
-        else need(node, seen, step);
-      }
-    };
-    all(name, new Set());
-    return node.needs;
-  }
 }
 
 /**
- * Steps (and copies of what is needed so far) a request's walk may take before every call is
- * taken as made (issue #15: layers of calls some requests make branch at every layer). Every call
- * made needs every unit up: a lower bound of the share served.
+ * Steps (and copies of what is needed so far) a request's walk may take before the calls still to
+ * walk are taken as made (issue #15: layers of calls some requests make branch at every layer).
+ * A call made needs its units up: a lower bound of the share served.
  */
-const REQUEST_WALK_BUDGET = 5_000;
+const REQUEST_WALK_BUDGET = 2_000;
 
 /** What a request needs: units every request reaching here needs, and calls only some make. */
 interface RequestNode {
   readonly needs: AvailabilityUnit[];
-  readonly branches: { readonly share: number; readonly node: RequestNode }[];
+  /** Per call some requests make: their share, and how many such calls each request draws. */
+  readonly branches: { readonly share: number; readonly times: number; readonly node: RequestNode }[];
+}
+
+/**
+ * The services some of whose requests skip part of what they need (`partial` above): those with a
+ * hard call below 1 per request, then, backwards over hard calls, every caller of one.
+ */
+function partialServices(
+  services: ReadonlyMap<string, ResolvedService>,
+  planOf: (name: string) => ServicePlan | undefined,
+): ReadonlySet<string> {
+  const found = new Set<string>();
+  const callers = new Map<string, string[]>();
+  const queue: string[] = [];
+  for (const name of services.keys()) {
+    for (const step of planOf(name)?.steps ?? []) {
+      if (step.callsPerRequest < 1 && !found.has(name)) {
+        found.add(name);
+        queue.push(name);
+      }
+      if ("callee" in step) {
+        const list = callers.get(step.callee);
+        if (list === undefined) callers.set(step.callee, [name]);
+        else list.push(name);
+      }
+    }
+  }
+  while (queue.length > 0)
+    for (const caller of callers.get(queue.pop()!) ?? [])
+      if (!found.has(caller)) {
+        found.add(caller);
+        queue.push(caller);
+      }
+  return found;
 }
 
 /**
@@ -245,7 +263,14 @@ function requestShape(root: RequestNode): {
   const shares: number[] = [];
   const met = new Set<number>();
   const again = new Set<number>();
-  const shapeOf = (node: RequestNode, above: ReadonlySet<AvailabilityUnit>, reach: number): RequestShape => {
+  // `drawn`: the node is drawn more than once per request (below a branch of several calls),
+  // so each of its units is as good as met again.
+  const shapeOf = (
+    node: RequestNode,
+    above: ReadonlySet<AvailabilityUnit>,
+    reach: number,
+    drawn: boolean,
+  ): RequestShape => {
     const own: number[] = [];
     for (const unit of node.needs) {
       if (above.has(unit)) continue;
@@ -257,7 +282,7 @@ function requestShape(root: RequestNode): {
         shares.push(0);
       }
       shares[i] = Math.min(1, shares[i]! + reach);
-      if (met.has(i)) again.add(i);
+      if (met.has(i) || drawn) again.add(i);
       met.add(i);
       own.push(i);
     }
@@ -266,10 +291,11 @@ function requestShape(root: RequestNode): {
       units: own,
       branches: node.branches.map((b) => ({
         share: b.share,
-        shape: shapeOf(b.node, inner, reach * b.share),
+        times: b.times,
+        shape: shapeOf(b.node, inner, Math.min(1, reach * b.share * b.times), drawn || b.times > 1),
       })),
     };
   };
-  const shape = shapeOf(root, new Set(), 1);
+  const shape = shapeOf(root, new Set(), 1, false);
   return { units, shares, shape: { ...shape, repeated: [...again] } };
 }

@@ -29,6 +29,11 @@ export interface OriginLatency {
   readonly p99Ms: number;
   /** Unreachable (no quorum or no path) under the applied failures. */
   readonly unavailable?: boolean;
+  /**
+   * Served, but this share of the requests fails: a hard dependency only some of them call cannot
+   * serve them (present only when > 0; the latency figures are the served requests').
+   */
+  readonly failedShare?: number;
 }
 
 export interface LatencyProfile {

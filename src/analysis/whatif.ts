@@ -52,12 +52,23 @@ function latencyChanges(
         message: `${what} from ${now.origin}: unavailable (was p99 ${ms(then.p99Ms)})`,
         from: then.p99Ms,
       });
-    } else if (!now.unavailable && Math.abs(now.p99Ms - then.p99Ms) > EPSILON_MS) {
+      continue;
+    }
+    const failed = now.failedShare ?? 0;
+    if (!now.unavailable && failed > (then.failedShare ?? 0) && pct(failed) !== pct(then.failedShare ?? 0))
+      out.push({
+        kind: "unavailable",
+        component,
+        path,
+        message: `${what} from ${now.origin}: ${pct(failed)} of requests fail (a hard dependency that only some of them call cannot serve them)`,
+      });
+    if (!now.unavailable && Math.abs(now.p99Ms - then.p99Ms) > EPSILON_MS) {
       out.push({
         kind: "latency",
         component,
         path,
-        message: `${what} p99 from ${now.origin}: ${then.unavailable ? "unavailable" : ms(then.p99Ms)} → ${ms(now.p99Ms)}`,
+        // Failed requests take no time in the figure: say whose p99 it is.
+        message: `${what} p99 from ${now.origin}: ${then.unavailable ? "unavailable" : ms(then.p99Ms)} → ${ms(now.p99Ms)}${failed > 0 ? ` (of the requests served; ${pct(failed)} fail)` : ""}`,
         ...(then.unavailable ? {} : { from: then.p99Ms }),
         to: now.p99Ms,
       });

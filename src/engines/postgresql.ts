@@ -169,10 +169,24 @@ function clusterResource(
  * errors in the SLI (`avg_over_time` of a subquery averages only the steps that have a sample). The
  * fallback needs `up`, so the time before the cluster existed, or while Prometheus itself was down,
  * stays a gap rather than an outage. Parenthesised: `or` binds looser than the `== 0` after it.
+ *
+ * With synchronous standbys (semi-sync, sync), a primary that is up commits nothing while fewer
+ * than `synchronousStandbys` of its region's standbys stream from it: the Cluster's
+ * `dataDurability: required` makes commits wait (CloudNativePG, "Synchronous replication"). That
+ * time counts as errors too: `commitsFlow` is 0 while fewer standbys in this region's Prometheus
+ * report a WAL receiver up (a replica cluster's designated primary streams too, but from another
+ * region: it is not a synchronous candidate, and the primary's own count would include it). A
+ * standby whose exporter cannot be scraped counts as not streaming (its member-down alert says so).
  */
 function indicators(component: EngineComponent, region?: string) {
   const sel = selector(component.name);
   const primaryUp = `(max(1 - cnpg_pg_replication_in_recovery${sel}) or on() (0 * max(up${sel})))`;
+  const needed = postgresSettings(component as ResolvedDatastore).synchronousStandbys;
+  const streaming = `count(cnpg_pg_replication_is_wal_receiver_up${sel} == 1 and on(instance) (cnpg_pg_replication_in_recovery${sel} == 1))`;
+  // No standby streaming is 0 while the targets exist (as primaryUp), not a gap; not vector(0),
+  // which would make every step of a 3-day window a sample of its own.
+  const commitsFlow = `((${streaming}) or on() (0 * max(up${sel}))) >= bool ${needed}`;
+  const serving = needed === 0 ? primaryUp : `(${primaryUp} * on() (${commitsFlow}))`;
   const replicaRegion =
     region !== undefined && region !== postgresSettings(component as ResolvedDatastore).primaryRegion;
   const replication = replicationIndicators(component as ResolvedDatastore, region);
@@ -185,7 +199,7 @@ function indicators(component: EngineComponent, region?: string) {
   return {
     requestRate: (w: string) =>
       `sum(rate(cnpg_pg_stat_database_xact_commit${sel}[${w}])) + sum(rate(cnpg_pg_stat_database_xact_rollback${sel}[${w}]))`,
-    errorRatio: (w: string) => `1 - avg_over_time(${primaryUp}[${w}:30s])`,
+    errorRatio: (w: string) => `1 - avg_over_time(${serving}[${w}:30s])`,
     ...replication,
     leaderPresent: primaryUp,
     presence: { availability: `cnpg_pg_replication_in_recovery${sel}`, ...replication.presence },

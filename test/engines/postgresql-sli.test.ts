@@ -22,7 +22,10 @@ describe("CloudNativePG availability SLI", () => {
   test("no instance reporting, while its targets exist, is a primary down (0), not a gap", () => {
     const ind = indicatorsOf(orders, "us-east-1");
     const primaryUp = `(max(1 - cnpg_pg_replication_in_recovery{${O}}) or on() (0 * max(up{${O}})))`;
-    expect(ind.errorRatio!("1h")).toBe(`1 - avg_over_time(${primaryUp}[1h:30s])`);
+    // Semi-sync: commits wait for one of the region's standbys (dataDurability: required).
+    const streaming = `count(cnpg_pg_replication_is_wal_receiver_up{${O}} == 1 and on(instance) (cnpg_pg_replication_in_recovery{${O}} == 1))`;
+    const commitsFlow = `((${streaming}) or on() (0 * max(up{${O}}))) >= bool 1`;
+    expect(ind.errorRatio!("1h")).toBe(`1 - avg_over_time((${primaryUp} * on() (${commitsFlow}))[1h:30s])`);
     expect(ind.leaderPresent).toBe(primaryUp);
   });
 
@@ -57,6 +60,8 @@ promtoolSuite("CloudNativePG availability SLI (promtool)", () => {
       // Both exporters stop answering at 41m; Prometheus keeps their targets (up = 0).
       series("cnpg_pg_replication_in_recovery", PRIMARY, "0x40 stale"),
       series("cnpg_pg_replication_in_recovery", STANDBY, "1x40 stale"),
+      series("cnpg_pg_replication_is_wal_receiver_up", PRIMARY, "0x40 stale"),
+      series("cnpg_pg_replication_is_wal_receiver_up", STANDBY, "1x40 stale"),
       series("up", PRIMARY, "1x40 0x30"),
       series("up", STANDBY, "1x40 0x30"),
     ];
@@ -82,11 +87,36 @@ promtoolSuite("CloudNativePG availability SLI (promtool)", () => {
     ).toMatch(/SUCCESS/);
   });
 
+  test("the only standby stops streaming for the last 20 minutes: the primary is up but commits wait, errors", () => {
+    // Semi-sync with dataDurability: required: a commit waits for one standby of the region. The
+    // SLI read 0 here (primary up); the replicas-detached alert alone said anything.
+    const groups = regionRules(model, "orders", "us-east-1");
+    const input_series = [
+      series("cnpg_pg_replication_in_recovery", PRIMARY, "0x70"),
+      series("cnpg_pg_replication_in_recovery", STANDBY, "1x70"),
+      series("cnpg_pg_replication_is_wal_receiver_up", PRIMARY, "0x70"),
+      series("cnpg_pg_replication_is_wal_receiver_up", STANDBY, "1x40 0x30"),
+      series("up", PRIMARY, "1x70"),
+      series("up", STANDBY, "1x70"),
+    ];
+    expect(
+      promtoolTest(groups, [
+        {
+          interval: "1m",
+          input_series,
+          promql_expr_test: [ratio1h(">", 0.3, "60m", 1), ratio1h("<", 0.34, "60m", 1)],
+        },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+
   test("before the cluster existed (no targets, no samples) is a gap, not an outage", () => {
     const groups = regionRules(model, "orders", "us-east-1");
     const input_series = [
       series("cnpg_pg_replication_in_recovery", PRIMARY, "_x30 0x30"),
       series("cnpg_pg_replication_in_recovery", STANDBY, "_x30 1x30"),
+      series("cnpg_pg_replication_is_wal_receiver_up", PRIMARY, "_x30 0x30"),
+      series("cnpg_pg_replication_is_wal_receiver_up", STANDBY, "_x30 1x30"),
       series("up", PRIMARY, "_x30 1x30"),
       series("up", STANDBY, "_x30 1x30"),
     ];

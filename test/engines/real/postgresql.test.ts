@@ -215,6 +215,11 @@ for (const c of cases) {
       await waitFor("none detached", async () =>
         (await values(ind.replicasDetached!)).join() === "0" ? true : undefined,
       );
+      // The availability SLI over the running exporters: the primary up and, with synchronous
+      // standbys, enough of them streaming for commits to flow — no error.
+      await waitFor("the availability SLI reads no error", async () =>
+        (await values(ind.errorRatio!("5m"))).join() === "0" ? true : undefined,
+      );
     }, 60_000);
 
     test("a stopped exporter makes the member-down alert pending", async () => {

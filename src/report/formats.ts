@@ -1,3 +1,4 @@
+import type { Rule } from "../../policies/types.js";
 import type { TextStyle } from "../diagnostics/format-text.js";
 import type { Model } from "../model/types.js";
 import { renderJson } from "./json.js";
@@ -15,6 +16,8 @@ export interface RenderContext extends TextStyle {
   readonly maxResults?: number;
   /** SARIF: a file path as given, relative to the repository's root (src/cli/repository.ts). */
   readonly fromRoot?: (file: string) => string;
+  /** SARIF: the users' rules that ran (--rules), described from their docs. */
+  readonly userRules?: readonly Rule[];
 }
 
 /** One renderer per output format; a new format registers here. */
@@ -23,10 +26,11 @@ export const REPORT_FORMATS: Readonly<
 > = {
   text: renderText,
   json: (report) => renderJson(report),
-  sarif: (report, { maxResults, fromRoot }) =>
+  sarif: (report, { maxResults, fromRoot, userRules }) =>
     renderSarif(report, {
       ...(maxResults === undefined ? {} : { maxResults }),
       ...(fromRoot === undefined ? {} : { fromRoot }),
+      ...(userRules === undefined ? {} : { userRules }),
     }),
   markdown: (report, context) =>
     renderMarkdown(report, {

@@ -1,6 +1,7 @@
 import { RULES } from "../../policies/registry.js";
-import { ruleHelpUri } from "../../policies/types.js";
+import { type Rule, ruleHelpUri } from "../../policies/types.js";
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
+import { markdownText, terminalSafe } from "./escape.js";
 import { FINGERPRINT_KEY, findingFingerprints } from "./fingerprint.js";
 import type { CheckReport } from "./types.js";
 
@@ -47,8 +48,12 @@ const BUILT_IN: Readonly<Record<string, { short: string; full: string }>> = {
   lab: { short: "Lab environment problem", full: "The lab cannot run on this machine." },
 };
 
-function ruleDescriptor(code: string, severity: Severity): SarifRule {
-  const rule = RULES.find((r) => r.id === code);
+function ruleDescriptor(code: string, severity: Severity, theirs: readonly Rule[] = []): SarifRule {
+  const own = RULES.find((r) => r.id === code);
+  const user = own === undefined ? theirs.find((r) => r.id === code) : undefined;
+  // A user's rule's text is shown as the findings are (control characters as \uXXXX: policies/run.ts).
+  const rule = user === undefined ? own : userRuleText(user);
+  const md = (text: string) => (user === undefined ? text : markdownText(text));
   if (rule === undefined) {
     const family = BUILT_IN[code.split("/")[0] ?? ""];
     return {
@@ -67,10 +72,25 @@ function ruleDescriptor(code: string, severity: Severity): SarifRule {
     fullDescription: { text: rule.docs.why },
     help: {
       text: `${rule.docs.how}\n\nFix: ${rule.docs.fix}`,
-      markdown: `**Why:** ${rule.docs.why}\n\n**How it decides:** ${rule.docs.how}\n\n**Fix:** ${rule.docs.fix}`,
+      // A user's text is plain text in the Markdown too: no HTML, link or image of theirs renders.
+      markdown: [
+        `**Why:** ${md(rule.docs.why)}`,
+        `**How it decides:** ${md(rule.docs.how)}`,
+        `**Fix:** ${md(rule.docs.fix)}`,
+      ].join("\n\n"),
     },
-    helpUri: ruleHelpUri(rule.id),
+    // Built-in rules are documented in RULES.md; a user's rule where its module says.
+    ...(user === undefined ? { helpUri: ruleHelpUri(rule.id) } : {}),
     defaultConfiguration: { level: LEVEL[rule.severity] },
+  };
+}
+
+function userRuleText(rule: Rule): Rule {
+  const shown = (text: string) => terminalSafe(text, false);
+  return {
+    ...rule,
+    title: shown(rule.title),
+    docs: { why: shown(rule.docs.why), how: shown(rule.docs.how), fix: shown(rule.docs.fix) },
   };
 }
 
@@ -129,11 +149,13 @@ export interface SarifOptions {
    * repository's root (src/cli/repository.ts); as given by default.
    */
   readonly fromRoot?: (file: string) => string;
+  /** The users' rules that ran (--rules): described from their own docs, like the built-ins. */
+  readonly userRules?: readonly Rule[];
 }
 
 export function renderSarif(
   report: CheckReport,
-  { maxResults = GITHUB_SARIF_RESULTS, fromRoot = (file) => file }: SarifOptions = {},
+  { maxResults = GITHUB_SARIF_RESULTS, fromRoot = (file) => file, userRules = [] }: SarifOptions = {},
 ): string {
   const found: { d: Diagnostic; reason?: string }[] = [
     ...report.findings.map((d) => ({ d })),
@@ -147,9 +169,10 @@ export function renderSarif(
   const rules: SarifRule[] = [];
   const index = new Map<string, number>();
   // Every built-in rule is listed, so the rule list is the same whatever fired; then any other codes.
-  for (const rule of RULES) {
+  for (const rule of [...RULES, ...userRules]) {
+    if (index.has(rule.id)) continue;
     index.set(rule.id, rules.length);
-    rules.push(ruleDescriptor(rule.id, rule.severity));
+    rules.push(ruleDescriptor(rule.id, rule.severity, userRules));
   }
   for (const { d } of all) {
     if (index.has(d.code)) continue;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { RULES } from "../../policies/registry.js";
+import type { Rule } from "../../policies/types.js";
 import { runCheck } from "../../src/check.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { loadTopology } from "../../src/pipeline.js";
@@ -241,6 +242,58 @@ describe("rule descriptors of topoplan's own diagnostics", () => {
       "spec/missing": "A problem in the topology spec found during validation.",
       "team-owner": "A user-defined rule (a --rules module).",
     });
+  });
+});
+
+describe("a user's rule (--rules) in SARIF", () => {
+  it("is described from its own title and docs, listed whether it fired or not, its text made visible", () => {
+    const theirs: Rule = {
+      id: "team-owner",
+      title: "Every service names its owning team",
+      severity: "warning",
+      docs: {
+        why: "Pages go to the owner.\u202e",
+        how: "Reads metadata.owner.",
+        fix: "Add an owner <img src=x onerror=alert(1)> [here](https://evil.example)",
+      },
+      check: () => [],
+    };
+    const other: Rule = { ...theirs, id: "team-cost-centre", title: "A cost centre" };
+    const findings: Diagnostic[] = [
+      { code: "team-owner", severity: "warning", path: "services.api", message: "m" },
+    ];
+    const log = JSON.parse(
+      renderSarif(
+        { topology: "t", file: "t.yaml", findings, summary: summarise(findings) },
+        { userRules: [theirs, other] },
+      ),
+    ) as {
+      runs: {
+        tool: {
+          driver: {
+            rules: {
+              id: string;
+              helpUri?: string;
+              shortDescription: { text: string };
+              fullDescription: { text: string };
+              help: { text: string; markdown: string };
+            }[];
+          };
+        };
+      }[];
+    };
+    const rules = log.runs[0]!.tool.driver.rules;
+    const mine = rules.find((r) => r.id === "team-owner")!;
+    expect(mine.shortDescription.text).toBe("Every service names its owning team");
+    // Was "A user-defined rule (a --rules module)." and "See the finding's message and fix."
+    expect(mine.fullDescription.text).toBe("Pages go to the owner.\\u202e");
+    expect(mine.help.markdown).toContain("**Fix:** Add an owner ");
+    // Their text is text in the Markdown: no tag or link of theirs renders.
+    expect(mine.help.markdown).toContain("\\<img");
+    expect(mine.help.markdown).not.toMatch(/(?<!\\)<img|(?<!\\)\]\(/);
+    // RULES.md documents topoplan's own rules only.
+    expect(mine.helpUri).toBeUndefined();
+    expect(rules.map((r) => r.id)).toEqual([...RULES.map((r) => r.id), "team-owner", "team-cost-centre"]);
   });
 });
 

@@ -47,7 +47,8 @@ export const checkCommand: Command = {
     const loaded = await loadTopology(args.positionals[0]!);
     const flags = await policyFlags(args);
     const analysis = analyse(loaded.model);
-    const checked = runCheck(loaded, await policyFor(flags, loaded, analysis), analysis);
+    const policy = await policyFor(flags, loaded, analysis);
+    const checked = runCheck(loaded, policy, analysis);
     // Line numbers for formats that show them (TypeScript specs need the compiler's parser, so only then).
     const report = LOCATED_FORMATS.has(format)
       ? await (await import("../../report/locate/index.js")).locateReport(checked, loaded.spec)
@@ -60,6 +61,7 @@ export const checkCommand: Command = {
         limit,
         maxResults,
         fromRoot: pathsFromRepositoryRoot(),
+        ...(policy.extraRules === undefined ? {} : { userRules: policy.extraRules }),
       }),
       stringFlag(args, "output"),
       io,

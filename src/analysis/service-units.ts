@@ -1,4 +1,4 @@
-import type { ResolvedService } from "../model/types.js";
+import type { ResolvedService, ResolvedStream } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { type AvailabilityUnit, deploymentUnit, type RequestShape } from "./joint.js";
 import type { StreamEvaluator } from "./streams.js";
@@ -16,6 +16,15 @@ export function requestFailure(callsPerRequest: number, f: number): number {
   const whole = Math.floor(callsPerRequest);
   const fraction = callsPerRequest - whole;
   return 1 - (1 - f) ** whole * (1 - fraction * f);
+}
+
+/**
+ * Whether a call's produces go to the caller's own region's cluster only: a Kubernetes stream's
+ * clients dial their region's bootstrap Service (streams.ts clusterFor). Fetches (consume, read)
+ * and managed or external streams are left to any cluster, as before.
+ */
+function producesLocally(stream: ResolvedStream, op: string | undefined): boolean {
+  return stream.deploy.target === "kubernetes" && op !== "consume" && op !== "read";
 }
 
 /** What one service brings to a request's availability, before its callees are expanded. */
@@ -86,11 +95,18 @@ export function serviceUnits(
         }));
         steps.push({ unit, cap: capOf(store.ds.name), callsPerRequest: call.callsPerRequest });
       } else if (stream !== undefined) {
-        const key = `stream|${call.to}`;
+        // On Kubernetes a producer reaches its own region's cluster only (streams.ts clusterFor):
+        // its produces need one of the clusters where it runs, not any cluster.
+        const local = producesLocally(stream.stream, call.op)
+          ? stream.stream.regions.filter((r) => service.regions.includes(r))
+          : [];
+        // Every cluster, or none reachable (the cluster-reach rule refuses that): as any cluster.
+        const own = local.length > 0 && local.length < stream.stream.regions.length ? local : undefined;
+        const key = own === undefined ? `stream|${call.to}` : `stream|${call.to}|${own.join(",")}`;
         const unit = unitOf(key, (memo) => ({
           key,
-          domains: new Map(stream.stream.regions.map((r) => [r, stream.stream.zones[r] ?? []])),
-          given: (view) => stream.availabilityGiven(view),
+          domains: new Map((own ?? stream.stream.regions).map((r) => [r, stream.stream.zones[r] ?? []])),
+          given: (view) => stream.availabilityGiven(view, own),
           memo,
         }));
         steps.push({ unit, callsPerRequest: call.callsPerRequest });

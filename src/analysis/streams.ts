@@ -33,8 +33,11 @@ export interface StreamEvaluator {
   readonly liveRegions: readonly string[];
   readonly availability: number;
   readonly survival: SurvivalAnalysis;
-  /** Availability under other failure probabilities (src/analysis/joint.ts). */
-  availabilityGiven(view: FailureProbabilities): number;
+  /**
+   * Availability under other failure probabilities (src/analysis/joint.ts): any cluster taking
+   * produces, or any of `regions`' (the clusters a producer there can reach).
+   */
+  availabilityGiven(view: FailureProbabilities, regions?: readonly string[]): number;
 }
 
 /** Distinct zone layouts of a partition in one region's cluster (they repeat every |zones| partitions). */
@@ -114,9 +117,11 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
   // Which zone states of each region's cluster let every partition take produces: worked out once,
   // the availability then only weighs them (joint.ts asks under many failure probabilities).
   const clusters = stream.regions.map((region) => clusterStates(region, layouts.get(region) ?? [], stream));
-  const availabilityGiven = (view: FailureProbabilities) => {
+  const availabilityGiven = (view: FailureProbabilities, regions?: readonly string[]) => {
     let down = 1;
-    for (const cluster of clusters) down *= 1 - clusterUp(cluster, view);
+    stream.regions.forEach((region, i) => {
+      if (regions === undefined || regions.includes(region)) down *= 1 - clusterUp(clusters[i]!, view);
+    });
     return 1 - down;
   };
   let zone: SurvivalCheck | undefined;

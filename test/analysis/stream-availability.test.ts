@@ -257,3 +257,54 @@ describe("a consumer in a Kubernetes stream's mirror region", () => {
     expect(origin.p50Ms).toBeCloseTo(1 + 1 + 1, 9);
   });
 });
+
+describe("a Kubernetes stream's producer needs its own region's cluster (expert review)", () => {
+  // api runs in eu-west-1 only and dials that region's bootstrap (streams.ts clusterFor): the
+  // cluster in eu-central-1 takes none of its produces, so it adds nothing to api's availability.
+  type StreamDeploy = { target: "kubernetes"; engine: "kafka"; storageGi: number } | { target: "external" };
+  const producer = (regions: string[], deploy: StreamDeploy) =>
+    build({
+      users: { "eu-west-1": 1 },
+      model: { zoneFailureProbability: pZ, regionFailureProbability: pR, commonModeProbability: 0 },
+      streams: {
+        events: {
+          regions,
+          partitions: 12,
+          replicas: 3,
+          minInSync: 2,
+          delivery: "at-least-once",
+          producers: ["api"],
+          consumers: [],
+          traffic: { messagesPerSec: 100, messageBytes: 100 },
+          retentionHours: 24,
+          deploy,
+        },
+      },
+      services: {
+        api: {
+          regions: ["eu-west-1"],
+          replicasPerRegion: 3,
+          processingMs: 1,
+          calls: [{ to: "events", timeoutMs: 100, retries: 0 }],
+          deploy: { target: "kubernetes", image: "x/api:1" },
+        },
+      },
+    });
+  const kafka: StreamDeploy = { target: "kubernetes", engine: "kafka", storageGi: 100 };
+  const api = (a: ReturnType<typeof analyse>) => a.services.find((s) => s.name === "api")!.availability;
+
+  it("a second region's cluster does not raise it: as if the stream were in eu-west-1 alone", () => {
+    const two = analyse(producer(["eu-west-1", "eu-central-1"], kafka));
+    const one = analyse(producer(["eu-west-1"], kafka));
+    expect(api(two)).toBe(api(one));
+    // The stream's own figure still counts any cluster taking produces.
+    expect(events(two).availability).toBeGreaterThan(events(one).availability);
+  });
+
+  it("an external stream (its clients' business where they produce) is any cluster's, as before", () => {
+    const external: StreamDeploy = { target: "external" };
+    expect(api(analyse(producer(["eu-west-1", "eu-central-1"], external)))).toBeGreaterThan(
+      api(analyse(producer(["eu-west-1"], external))),
+    );
+  });
+});

@@ -27,6 +27,26 @@ const gateway = (callsPerRequest: number) =>
     },
   });
 
+/**
+ * A gateway in eu-central-1 calling `orders` (in `ordersRegion`, writing db in eu-west-1) and db
+ * directly, each for a share `c` of its requests.
+ */
+const twoWays = (ordersRegion: string, c: number) =>
+  build({
+    model,
+    datastores: { db: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
+    services: {
+      orders: { regions: [ordersRegion], calls: [{ to: "db", op: "write", timeoutMs: 100 }] },
+      gateway: {
+        regions: ["eu-central-1"],
+        calls: [
+          { to: "orders", timeoutMs: 300, callsPerRequest: c },
+          { to: "db", op: "write", timeoutMs: 300, callsPerRequest: c },
+        ],
+      },
+    },
+  });
+
 const service = (a: ReturnType<typeof analyse>, name: string) => a.services.find((s) => s.name === name)!;
 
 describe("a hard dependency that only some requests call fails only those (callsPerRequest < 1)", () => {
@@ -80,20 +100,7 @@ describe("a hard dependency that only some requests call fails only those (calls
   });
 
   it("a dependency reached by two calls counts once per request, the calls made independently", () => {
-    const m = build({
-      model,
-      datastores: { db: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
-      services: {
-        orders: { regions: ["eu-west-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] },
-        gateway: {
-          regions: ["eu-central-1"],
-          calls: [
-            { to: "orders", timeoutMs: 300, callsPerRequest: 0.5 },
-            { to: "db", op: "write", timeoutMs: 300, callsPerRequest: 0.5 },
-          ],
-        },
-      },
-    });
+    const m = twoWays("eu-west-1", 0.5);
     const failed = analyse(m, parseFailures(m, ["region:eu-west-1"]));
     // db is needed by 1 − (1 − ½)(1 − ½) = ¾ of the requests, orders' deployment by ½.
     expect(service(failed, "gateway").availability).toBeCloseTo(
@@ -105,20 +112,7 @@ describe("a hard dependency that only some requests call fails only those (calls
   it("a unit on two branches is one component: exact, never below every call made", () => {
     // orders (us-east-1) and db (eu-west-1) share no failure domain with the gateway: half the
     // requests call orders (which writes db), half write db directly, independently.
-    const m = build({
-      model,
-      datastores: { db: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
-      services: {
-        orders: { regions: ["us-east-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] },
-        gateway: {
-          regions: ["eu-central-1"],
-          calls: [
-            { to: "orders", timeoutMs: 300, callsPerRequest: 0.5 },
-            { to: "db", op: "write", timeoutMs: 300, callsPerRequest: 0.5 },
-          ],
-        },
-      },
-    });
+    const m = twoWays("us-east-1", 0.5);
     const a = analyse(m);
     const g = service(a, "gateway").ownAvailability;
     const o = service(a, "orders").ownAvailability;
@@ -127,22 +121,7 @@ describe("a hard dependency that only some requests call fails only those (calls
     const exact = g * (d * (0.5 + 0.5 * o) + (1 - d) * 0.25);
     expect(service(a, "gateway").availability).toBeCloseTo(exact, 14);
     // Each appearance counted on its own gave less than every call made (review of d1de8a1).
-    const made = analyse(
-      build({
-        model,
-        datastores: { db: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } },
-        services: {
-          orders: { regions: ["us-east-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] },
-          gateway: {
-            regions: ["eu-central-1"],
-            calls: [
-              { to: "orders", timeoutMs: 300 },
-              { to: "db", op: "write", timeoutMs: 300 },
-            ],
-          },
-        },
-      }),
-    );
+    const made = analyse(twoWays("us-east-1", 1));
     expect(service(a, "gateway").availability).toBeGreaterThan(service(made, "gateway").availability);
   });
 

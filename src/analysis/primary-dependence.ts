@@ -44,24 +44,26 @@ export function writesNeedPrimary(ds: ResolvedDatastore): PrimaryDependence | un
  * region's zones.
  */
 export function primaryNeedsZone(
-  _ds: ResolvedDatastore,
+  ds: ResolvedDatastore,
   needs: PrimaryDependence,
   group: PlacementGroup,
 ): boolean {
   const primary = group.leader;
   if (primary.spansZones === true) return false;
   if (needs.zone) return true;
-  return needs.region && !hasStandbyBeside(group);
+  // Aurora promotes any reader of the cluster (its promotion tiers), a read-only one too.
+  const promotable = ds.deploy.target === "aws" ? ["voter", "readOnly"] : ["voter"];
+  return needs.region && !hasStandbyBeside(group, promotable);
 }
 
-/** Another voter in the primary's region that outlives the primary's zone: a standby to promote there. */
-function hasStandbyBeside(group: PlacementGroup): boolean {
+/** Another replica of `roles` in the primary's region that outlives the primary's zone: a standby to promote there. */
+function hasStandbyBeside(group: PlacementGroup, roles: readonly string[]): boolean {
   const primary = group.leader;
   return group.replicas.some(
     (slot) =>
       slot !== primary &&
       slot.region === primary.region &&
-      (slot.role ?? "voter") === "voter" &&
+      roles.includes(slot.role ?? "voter") &&
       !lostWithZone(slot, primary.zone),
   );
 }

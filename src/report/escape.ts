@@ -121,12 +121,17 @@ export function visibleLine(text: string): string {
 
 /** Plain Markdown text that may span lines (line breaks become `<br>`); see escapeMarkdown. */
 export function markdownText(text: string): string {
-  return text
-    .replace(CONTROL_ALL, "")
-    .replace(/[\\`*_[\]<>!|~#&]/g, "\\$&")
-    .replace(/:\/\//g, "\\://")
-    .replace(GITHUB_REFERENCE, `$&${ZERO_WIDTH}`)
-    .replace(/\r?\n/g, "<br>");
+  return (
+    text
+      .replace(CONTROL_ALL, "")
+      .replace(/[\\`*_[\]<>!|~#&]/g, "\\$&")
+      .replace(/:\/\//g, "\\://")
+      .replace(GITHUB_REFERENCE, `$&${ZERO_WIDTH}`)
+      // GitHub links a bare www. address too (as escapeMarkdown; after the references, whose
+      // pattern the entity's "#" would match).
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZERO_WIDTH}.`)
+      .replace(/\r?\n/g, "<br>")
+  );
 }
 
 /** One line of a `#` comment in a generated file: no line break can end the comment. */

@@ -85,13 +85,18 @@ function ruleDescriptor(code: string, severity: Severity, theirs: readonly Rule[
   };
 }
 
-function userRuleText(rule: Rule): Rule {
+/**
+ * A user's rule with its text as its findings show it; undefined when it lacks a title or any of
+ * docs' why, how and fix (a JavaScript module is not type-checked): then the generic description.
+ */
+function userRuleText(rule: Rule): Rule | undefined {
+  const docs = rule.docs as Partial<Rule["docs"]> | undefined;
+  const { title } = rule as { title?: unknown };
+  if (typeof title !== "string" || docs === undefined) return undefined;
+  const { why, how, fix } = docs;
+  if (typeof why !== "string" || typeof how !== "string" || typeof fix !== "string") return undefined;
   const shown = (text: string) => terminalSafe(text, false);
-  return {
-    ...rule,
-    title: shown(rule.title),
-    docs: { why: shown(rule.docs.why), how: shown(rule.docs.how), fix: shown(rule.docs.fix) },
-  };
+  return { ...rule, title: shown(title), docs: { why: shown(why), how: shown(how), fix: shown(fix) } };
 }
 
 /**

@@ -111,6 +111,20 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     );
     const withReader = store(undefined, { "eu-west-1": 2, "us-east-1": 1 }, aurora);
     expect(analyse(withReader).datastores[0]!.availability.write).toBeGreaterThan(up);
+    // Aurora promotes any reader, one declared read-only too (review of 55ae438).
+    const readOnly = build({
+      model: { ...model, commonModeProbability: 0 },
+      datastores: {
+        db: {
+          replication: "primary-replica",
+          sync: "async",
+          replicas: 3,
+          placement: { "eu-west-1": { voters: 1, readOnly: 1 }, "us-east-1": 1 },
+          deploy: aurora,
+        },
+      },
+    });
+    expect(analyse(readOnly).datastores[0]!.availability.write).toBeGreaterThan(up);
     expect(twoRegions).toBeLessThan(1 - (1 - up) ** 2);
     // Manual failover in three regions: the primary's region and zone, whatever the replicas.
     const three = { "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 };

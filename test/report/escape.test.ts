@@ -29,6 +29,8 @@ describe("escaping at the edge", () => {
       "ok per @&#8203;octocat and @&#8203;acme/sre, see #&#8203;123 &amp; https:/&#8203;/e.example",
     );
     expect(markdownText("ask @octocat (#7)")).toBe("ask @&#8203;octocat (\\#&#8203;7)");
+    // A bare www. address is a link to GitHub too (review of c31e327: a --rules rule's help).
+    expect(markdownText("see www.evil.example, #8")).toBe("see www&#8203;.evil.example, \\#&#8203;8");
     // Nothing here is a control character a terminal or an --output file would make visible.
     expect(terminalSafe(escapeMarkdown("www.e.example @a"), false)).toBe("www&#8203;.e.example @&#8203;a");
   });

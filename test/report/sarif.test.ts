@@ -297,6 +297,32 @@ describe("a user's rule (--rules) in SARIF", () => {
   });
 });
 
+describe("a user's rule without docs (a JavaScript module is not type-checked)", () => {
+  it("gets the generic description, not a crash", () => {
+    const bare = { id: "team-owner", severity: "warning", check: () => [] } as unknown as Rule;
+    const partial = {
+      ...bare,
+      id: "team-tier",
+      title: "Tiers",
+      docs: { why: "Because." },
+    } as unknown as Rule;
+    const findings: Diagnostic[] = [
+      { code: "team-owner", severity: "warning", path: "services.api", message: "m" },
+    ];
+    const log = JSON.parse(
+      renderSarif(
+        { topology: "t", file: "t.yaml", findings, summary: summarise(findings) },
+        { userRules: [bare, partial] },
+      ),
+    ) as { runs: { tool: { driver: { rules: { id: string; fullDescription: { text: string } }[] } } }[] };
+    const rules = log.runs[0]!.tool.driver.rules;
+    for (const id of ["team-owner", "team-tier"])
+      expect(rules.find((r) => r.id === id)?.fullDescription.text, id).toBe(
+        "A user-defined rule (a --rules module).",
+      );
+  });
+});
+
 describe("SARIF partialFingerprints", () => {
   /** Each finding's fingerprint in a SARIF log of `findings`. */
   const fingerprintsOf = (findings: Diagnostic[]): string[] => {

@@ -14,7 +14,7 @@ import { pathsFromRepositoryRoot } from "./repository.js";
 const RENDERERS: Readonly<Record<string, (report: CheckReport, command: string) => string>> = {
   json: (report) => renderJson(report),
   sarif: (report) => renderSarif(report, { fromRoot: pathsFromRepositoryRoot() }),
-  markdown: (report, command) => renderMarkdown(report, { command }),
+  markdown: (report, command) => renderMarkdown(report, { command, findingsOnly: true }),
 };
 
 export const MACHINE_FORMATS: ReadonlySet<string> = new Set(Object.keys(RENDERERS));

@@ -17,6 +17,11 @@ export interface MarkdownOptions {
   readonly limit?: number;
   /** The command reporting (`solve`'s and `diff`'s refusals of invalid input). @default "check" */
   readonly command?: string;
+  /**
+   * Only the findings: a refusal of invalid input, which has no SLOs, cost or suppressed findings
+   * to show (empty "SLOs" and "Suppressed (0)" sections read as if the topology had been checked).
+   */
+  readonly findingsOnly?: boolean;
 }
 
 const ICON: Readonly<Record<string, string>> = { error: "🔴 error", warning: "🟡 warning", info: "🔵 info" };
@@ -226,7 +231,7 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
   return fitMarkdown(
     {
       head,
-      sections,
+      sections: options.findingsOnly === true ? sections.slice(0, 1) : sections,
       rest: "The SARIF and JSON reports (`topoplan check --format sarif|json`) have every finding.",
     },
     options.limit ?? GITHUB_COMMENT_LIMIT,

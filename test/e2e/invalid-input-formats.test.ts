@@ -117,6 +117,8 @@ describe("invalid input in every format", () => {
       const head = `## ❌ topoplan ${name}: \`(invalid input)\` — FAIL\n\n${file}`;
       expect(stdout.startsWith(head)).toBe(true);
       expect(stdout.slice(head.length)).toMatch(/^\d+ errors?, /);
+      // A refusal, not a check: no SLO, cost or suppressed sections (review of 46aa2d4).
+      expect(stdout).not.toMatch(/SLOs: target vs predicted|Suppressed \(|Monthly cost/);
       expect(stdout).toMatch(/^\| 🔴 error \| `spec\//m);
     } else {
       expect(stdout).toBe("");

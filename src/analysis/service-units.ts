@@ -42,9 +42,9 @@ interface ServicePlan {
  * The availability units a service's requests need: its own deployment and every hard dependency,
  * transitively (a callee service brings its own deployment and its dependencies); each
  * (component, op) once, call cycles cut. With calls only some requests make (`callsPerRequest`
- * below 1), also which requests need what (`request`, joint.ts) and the share needing each unit. Each component's unit is made once and shared by every
- * service that depends on it, with one memo per component (joint.ts); each service's plan is made
- * once (a service is expanded once per service that depends on it, transitively: issue #15).
+ * below 1), also which requests need what (`request`, joint.ts) and the share needing each unit.
+ * Each component's unit is made once and shared by every service that depends on it, with one
+ * memo per component (joint.ts); each service's plan is made once.
  */
 export function serviceUnits(
   services: ReadonlyMap<string, ResolvedService>,

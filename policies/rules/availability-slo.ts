@@ -1,3 +1,5 @@
+import { primaryNeedsZone, writesNeedPrimary } from "../../src/analysis/primary-dependence.js";
+import type { ResolvedDatastore } from "../../src/model/types.js";
 import { roundedUp } from "../../src/report/numbers.js";
 import { datastoreAnalysis, num, percent, serviceAnalysis, streamAnalysis } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
@@ -12,6 +14,20 @@ const MINUTES_PER_30_DAYS = 30 * 24 * 60;
  */
 function downtime(availability: number): string {
   return `${num(+roundedUp((1 - availability) * MINUTES_PER_30_DAYS, 2))} min/30 days`;
+}
+
+/**
+ * What to add when a primary-replica store's writes stop with its primary's zone (nothing promotes
+ * a standby in that region by itself: src/analysis/primary-dependence.ts): more replicas elsewhere
+ * do not help, a standby beside the primary does. Undefined otherwise, or when reads are weaker.
+ */
+function writesWeakenedBy(store: ResolvedDatastore, writesWeaker: boolean): string | undefined {
+  const needs = writesNeedPrimary(store);
+  if (!writesWeaker || needs === undefined || needs.zone) return undefined;
+  const group = store.groups.find((g) => primaryNeedsZone(store, needs, g));
+  if (group === undefined) return undefined;
+  const region = group.leader.region;
+  return `add a standby in another zone of ${region} (its region promotes it by itself when the primary's zone fails; replicas elsewhere are promoted only by an operator)`;
 }
 
 /** Availability targets against the exact availability the analysis computes over zone and region failures. */
@@ -58,7 +74,7 @@ export const availabilitySlo: Rule = {
         target,
         Math.min(write, read),
         which,
-        `spread the ${store.replicas} replicas over more zones or regions so a quorum (${store.quorum.write}) survives more failures, or relax the SLO to ${percent(Math.min(write, read))}`,
+        `${writesWeakenedBy(store, write <= read) ?? `spread the ${store.replicas} replicas over more zones or regions so a quorum (${store.quorum.write}) survives more failures`}, or relax the SLO to ${percent(Math.min(write, read))}`,
       );
     }
     for (const service of model.services) {

@@ -26,6 +26,35 @@ describeRule(availabilitySlo, {
   compliant: [{ name: "predictions meet every target", spec }],
   noncompliant: [
     {
+      // More replicas elsewhere were the advice; only a standby beside the writer helps (review
+      // of 55ae438): Aurora re-creates a lone writer in its own zone, and the replica in
+      // eu-central-1 is promoted only by an operator.
+      name: "an Aurora writer alone in its region: a standby in another zone there, not more regions",
+      spec: {
+        name: "shop",
+        datastores: {
+          ledger: {
+            replication: "primary-replica",
+            sync: "async",
+            replicas: 2,
+            placement: { "eu-west-1": 1, "eu-central-1": 1 },
+            leader: "eu-west-1",
+            slo: { availability: 0.999 },
+            deploy: { target: "aws", service: "aurora-postgresql" },
+          },
+        },
+      },
+      analysis: { datastores: { ledger: { availability: { write: 0.9989, read: 0.99999 } } } },
+      expect: [
+        {
+          path: "datastores.ledger.slo.availability",
+          message:
+            "predicted write availability 99.89% is below the SLO 99.9% (47.52 min/30 days of downtime against a budget of 43.2 min/30 days)",
+          fix: "add a standby in another zone of eu-west-1 (its region promotes it by itself when the primary's zone fails; replicas elsewhere are promoted only by an operator), or relax the SLO to 99.89%",
+        },
+      ],
+    },
+    {
       name: "a figure just below its target never prints as the target (cut, and the downtime rounded up)",
       spec,
       analysis: { datastores: { accounts: { availability: { write: 0.99989999, read: 0.99995 } } } },

@@ -79,7 +79,7 @@ function ruleDescriptor(code: string, severity: Severity, theirs: readonly Rule[
         `**Fix:** ${md(rule.docs.fix)}`,
       ].join("\n\n"),
     },
-    // Built-in rules are documented in RULES.md; a user's rule where its module says.
+    // Built-in rules are documented in RULES.md; a user's rule has no page of ours.
     ...(user === undefined ? { helpUri: ruleHelpUri(rule.id) } : {}),
     defaultConfiguration: { level: LEVEL[rule.severity] },
   };

@@ -6,13 +6,28 @@ import { build, service, streamWithClients } from "./helpers.js";
 const pZ = 0.001;
 const pR = 0.0001;
 
-const streamModel = (replicas: number, minInSync: number, slo?: { endToEndP99Ms: number }) =>
+type StreamDeploy = { target: "kubernetes"; engine: "kafka"; storageGi: number } | { target: "external" };
+const KAFKA: StreamDeploy = { target: "kubernetes", engine: "kafka", storageGi: 100 };
+
+/** `events` (produced by `api` in eu-west-1) in `regions`, by default on Kafka in eu-west-1 alone. */
+const streamModel = (
+  replicas: number,
+  minInSync: number,
+  slo?: { endToEndP99Ms: number },
+  where: { regions?: string[]; deploy?: StreamDeploy; commonModeProbability?: number } = {},
+) =>
   build({
     users: { "eu-west-1": 1 },
-    model: { zoneFailureProbability: pZ, regionFailureProbability: pR },
+    model: {
+      zoneFailureProbability: pZ,
+      regionFailureProbability: pR,
+      ...(where.commonModeProbability === undefined
+        ? {}
+        : { commonModeProbability: where.commonModeProbability }),
+    },
     streams: {
       events: {
-        regions: ["eu-west-1"],
+        regions: where.regions ?? ["eu-west-1"],
         partitions: 12,
         replicas,
         minInSync,
@@ -21,7 +36,7 @@ const streamModel = (replicas: number, minInSync: number, slo?: { endToEndP99Ms:
         consumers: [],
         traffic: { messagesPerSec: 100, messageBytes: 100 },
         retentionHours: 24,
-        deploy: { target: "kubernetes", engine: "kafka", storageGi: 100 },
+        deploy: where.deploy ?? KAFKA,
         ...(slo === undefined ? {} : { slo }),
       },
     },
@@ -261,36 +276,10 @@ describe("a consumer in a Kubernetes stream's mirror region", () => {
 describe("a Kubernetes stream's producer needs its own region's cluster (expert review)", () => {
   // api runs in eu-west-1 only and dials that region's bootstrap (streams.ts clusterFor): the
   // cluster in eu-central-1 takes none of its produces, so it adds nothing to api's availability.
-  type StreamDeploy = { target: "kubernetes"; engine: "kafka"; storageGi: number } | { target: "external" };
+  // No common-mode cap: it would bound both figures alike.
   const producer = (regions: string[], deploy: StreamDeploy) =>
-    build({
-      users: { "eu-west-1": 1 },
-      model: { zoneFailureProbability: pZ, regionFailureProbability: pR, commonModeProbability: 0 },
-      streams: {
-        events: {
-          regions,
-          partitions: 12,
-          replicas: 3,
-          minInSync: 2,
-          delivery: "at-least-once",
-          producers: ["api"],
-          consumers: [],
-          traffic: { messagesPerSec: 100, messageBytes: 100 },
-          retentionHours: 24,
-          deploy,
-        },
-      },
-      services: {
-        api: {
-          regions: ["eu-west-1"],
-          replicasPerRegion: 3,
-          processingMs: 1,
-          calls: [{ to: "events", timeoutMs: 100, retries: 0 }],
-          deploy: { target: "kubernetes", image: "x/api:1" },
-        },
-      },
-    });
-  const kafka: StreamDeploy = { target: "kubernetes", engine: "kafka", storageGi: 100 };
+    streamModel(3, 2, undefined, { regions, deploy, commonModeProbability: 0 });
+  const kafka = KAFKA;
   const api = (a: ReturnType<typeof analyse>) => a.services.find((s) => s.name === "api")!.availability;
 
   it("a second region's cluster does not raise it: as if the stream were in eu-west-1 alone", () => {

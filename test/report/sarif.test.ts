@@ -245,6 +245,31 @@ describe("rule descriptors of topoplan's own diagnostics", () => {
   });
 });
 
+/** The rule descriptors of a SARIF log with `userRules`, where one finding of team-owner fired. */
+function userRuleDescriptors(userRules: readonly Rule[]) {
+  const findings: Diagnostic[] = [
+    { code: "team-owner", severity: "warning", path: "services.api", message: "m" },
+  ];
+  const log = JSON.parse(
+    renderSarif({ topology: "t", file: "t.yaml", findings, summary: summarise(findings) }, { userRules }),
+  ) as {
+    runs: {
+      tool: {
+        driver: {
+          rules: {
+            id: string;
+            helpUri?: string;
+            shortDescription: { text: string };
+            fullDescription: { text: string };
+            help: { text: string; markdown: string };
+          }[];
+        };
+      };
+    }[];
+  };
+  return log.runs[0]!.tool.driver.rules;
+}
+
 describe("a user's rule (--rules) in SARIF", () => {
   it("is described from its own title and docs, listed whether it fired or not, its text made visible", () => {
     const theirs: Rule = {
@@ -259,30 +284,7 @@ describe("a user's rule (--rules) in SARIF", () => {
       check: () => [],
     };
     const other: Rule = { ...theirs, id: "team-cost-centre", title: "A cost centre" };
-    const findings: Diagnostic[] = [
-      { code: "team-owner", severity: "warning", path: "services.api", message: "m" },
-    ];
-    const log = JSON.parse(
-      renderSarif(
-        { topology: "t", file: "t.yaml", findings, summary: summarise(findings) },
-        { userRules: [theirs, other] },
-      ),
-    ) as {
-      runs: {
-        tool: {
-          driver: {
-            rules: {
-              id: string;
-              helpUri?: string;
-              shortDescription: { text: string };
-              fullDescription: { text: string };
-              help: { text: string; markdown: string };
-            }[];
-          };
-        };
-      }[];
-    };
-    const rules = log.runs[0]!.tool.driver.rules;
+    const rules = userRuleDescriptors([theirs, other]);
     const mine = rules.find((r) => r.id === "team-owner")!;
     expect(mine.shortDescription.text).toBe("Every service names its owning team");
     // Was "A user-defined rule (a --rules module)." and "See the finding's message and fix."
@@ -306,16 +308,7 @@ describe("a user's rule without docs (a JavaScript module is not type-checked)",
       title: "Tiers",
       docs: { why: "Because." },
     } as unknown as Rule;
-    const findings: Diagnostic[] = [
-      { code: "team-owner", severity: "warning", path: "services.api", message: "m" },
-    ];
-    const log = JSON.parse(
-      renderSarif(
-        { topology: "t", file: "t.yaml", findings, summary: summarise(findings) },
-        { userRules: [bare, partial] },
-      ),
-    ) as { runs: { tool: { driver: { rules: { id: string; fullDescription: { text: string } }[] } } }[] };
-    const rules = log.runs[0]!.tool.driver.rules;
+    const rules = userRuleDescriptors([bare, partial]);
     for (const id of ["team-owner", "team-tier"])
       expect(rules.find((r) => r.id === id)?.fullDescription.text, id).toBe(
         "A user-defined rule (a --rules module).",

@@ -254,7 +254,7 @@ const COMMAND_LABELS: Readonly<Record<string, string>> = {
   plan: "analyse + compile + tables + add-ons",
   whatif: "2 analyses (failed one incremental) + changes, region:us-east-1",
   render: "compile + YAML files written",
-  diff: "2 × (analyse + findings + compile) + diff, edited copy",
+  diff: "2 × (analyse + findings + compile of what the edit can change) + diff, edited copy",
 };
 
 const SERIES = "commands, 1,000 partitions, 25 regions";

@@ -12,6 +12,7 @@ import { compileMesh } from "./mesh/index.js";
 import { compileObservability } from "./observability/index.js";
 import { type PlannedResource, type ResourcePlan, sortResources } from "./plan.js";
 import { type PrerequisiteOptions, withPrerequisites } from "./prerequisites/index.js";
+import { type ComponentScope, EVERY_COMPONENT } from "./scope.js";
 
 /** Options of every target, keyed by target; each target reads its own. */
 export interface CompileOptions {
@@ -29,6 +30,11 @@ export interface CompileContext {
   /** Baseline analysis, when the caller computed it (chaos and observability may use it). */
   readonly analysis?: Analysis;
   readonly options: CompileOptions;
+  /**
+   * The components to make resources for; a target may skip the others' work (compilePlan drops
+   * whatever it makes of them). Shared resources are made from every component, in or out.
+   */
+  readonly scope: ComponentScope;
 }
 
 /** A compilation target: model → planned resources. Pure and deterministic. */
@@ -39,10 +45,11 @@ export type TargetCompiler = (model: Model, context: CompileContext) => readonly
  * `{ kubernetes, observability, mesh, chaos, aws }`.
  */
 export const TARGETS: Readonly<Record<string, TargetCompiler>> = {
+  // Whole: its shared VPCs, subnets and alarm topics gather what every component asks for.
   aws: (model, context) => compileAws(model, context.analysis, context.options.aws).resources,
-  kubernetes: (model, context) => compileKubernetes(model, context.options.kubernetes),
-  observability: (model, context) => compileObservability(model, context.analysis),
-  mesh: (model, context) => compileMesh(model, context.analysis),
+  kubernetes: (model, context) => compileKubernetes(model, context.options.kubernetes, context.scope),
+  observability: (model, context) => compileObservability(model, context.analysis, {}, context.scope),
+  mesh: (model, context) => compileMesh(model, context.analysis, context.scope),
   chaos: (model, context) =>
     compileChaos(model, context.analysis, { regionCidrs: context.options.kubernetes?.regionCidrs ?? {} }),
 };
@@ -94,14 +101,31 @@ export class PlanConflictError extends Error {
 /**
  * Compiles a model into a ResourcePlan by running every registered target. Names are unique
  * (checked) and stable; resources are sorted by provider, region, type, name.
+ *
+ * With a `scope`, the plan is the whole plan's shared resources, whole-topology ones and those of
+ * the components in scope, and no others. The passes after the targets (AWS access, prerequisites)
+ * then see only those; what they add for namespaces holds because every component's namespace is
+ * planned as a shared resource (test/compile/scope.test.ts holds scoped plans equal to the whole
+ * plan filtered). Name collisions are found among the resources made.
  */
-export function compilePlan(model: Model, analysis?: Analysis, options: CompileOptions = {}): ResourcePlan {
-  const context: CompileContext = { ...(analysis === undefined ? {} : { analysis }), options };
+export function compilePlan(
+  model: Model,
+  analysis?: Analysis,
+  options: CompileOptions = {},
+  scope: ComponentScope = EVERY_COMPONENT,
+): ResourcePlan {
+  const context: CompileContext = { ...(analysis === undefined ? {} : { analysis }), options, scope };
+  const whole = scope === EVERY_COMPONENT;
+  const kept = (r: PlannedResource) =>
+    r.component === "" || WHOLE_TOPOLOGY_TYPES.has(r.type) || scope(r.component);
   const targets = Object.keys(TARGETS)
     .sort()
-    .flatMap((target) => TARGETS[target]!(model, context));
+    .flatMap((target) => {
+      const made = TARGETS[target]!(model, context);
+      return whole ? made : made.filter(kept);
+    });
   const resources = withPrerequisites(
-    awsAccessResources(model, targets, options.awsAccess),
+    awsAccessResources(model, targets, options.awsAccess, scope),
     options.prerequisites,
   );
   const seen = new Map<string, PlannedResource>();
@@ -117,3 +141,4 @@ export function compilePlan(model: Model, analysis?: Analysis, options: CompileO
 }
 
 export type { PlannedResource, ResourcePlan } from "./plan.js";
+export { type ComponentScope, EVERY_COMPONENT } from "./scope.js";

@@ -4,6 +4,7 @@ import type { ResourcePlan } from "../compile/plan.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ComponentKind, Model, ResolvedComponent } from "../model/types.js";
 import { byText } from "../order.js";
+import { comparedPlans } from "./compared-plans.js";
 import { type CostDelta, compareCost } from "./cost.js";
 import { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
 import {
@@ -18,7 +19,6 @@ import { compareFindings, type FindingDelta } from "./findings.js";
 import { compareResources, REGION_CHANGE, type ResourceChange } from "./resources.js";
 import { compareSlos, type SloDelta } from "./slo.js";
 import { stableJson } from "./stable-json.js";
-import { unchangedComponents } from "./unchanged-components.js";
 
 export { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
 export { describeField, type FieldChange } from "./fields.js";
@@ -28,16 +28,17 @@ export { stableJson } from "./stable-json.js";
 /** One version of a topology as `diff` compares it: the model, its compiled plan and its analysis. */
 export interface DiffSide {
   readonly model: Model;
-  readonly plan: ResourcePlan;
+  /** The compiled plan; may be left out when `planFromModel` is set (diffTopologies compiles it). */
+  readonly plan?: ResourcePlan;
   readonly analysis: Analysis;
   /** The policy findings of this version (`runCheck`), for findings introduced and fixed. */
   readonly findings?: readonly Diagnostic[];
   /** Its suppressed findings: one the other version had and this one suppresses is not fixed. */
   readonly suppressed?: readonly Diagnostic[];
   /**
-   * Set when `plan` is `compilePlan(model, analysis)` with the default options (diffSide): between
-   * two such sides, the resources of components that did not change are not compared
-   * (unchanged-components.ts).
+   * Set when the plan is `compilePlan(model, analysis)` with the default options (diffSide): between
+   * two such sides, the resources of components that did not change are neither compiled nor
+   * compared (compared-plans.ts).
    */
   readonly planFromModel?: true;
 }
@@ -227,9 +228,8 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
       }
     }
   }
-  const unchanged =
-    before.planFromModel && after.planFromModel ? unchangedComponents(before.model, after.model) : undefined;
-  const resources = compareResources(before.plan, after.plan, unchanged);
+  const plans = comparedPlans(before, after);
+  const resources = compareResources(plans.before, plans.after, plans.unchanged);
   destructive.push(...protectedChanges(resources, paths, removed));
   return {
     before: before.model.name,

@@ -1,7 +1,6 @@
 import type { PolicyRunOptions } from "../../policies/run.js";
 import { type Analysis, analyse, analyseEdited } from "../analysis/index.js";
 import { runCheck } from "../check.js";
-import { compilePlan } from "../compile/index.js";
 import type { LoadedTopology } from "../pipeline.js";
 import type { DiffSide } from "./index.js";
 
@@ -23,14 +22,16 @@ export interface SideOptions {
   readonly policy?: PolicyRunOptions;
 }
 
-/** One version of a topology, ready to diff: its analysis and findings (`check`) and compiled plan. */
+/**
+ * One version of a topology, ready to diff: its analysis and findings (`check`); its plan is
+ * compiled by `diffTopologies`, for what the other version does not share (compared-plans.ts).
+ */
 export function diffSide(loaded: LoadedTopology, options: SideOptions = {}): DiffSide {
   const analysis = options.analysis ?? sideAnalysis(loaded, options.before);
   const report = runCheck(loaded, options.policy ?? {}, analysis);
   return {
     model: loaded.model,
     analysis,
-    plan: compilePlan(loaded.model, analysis),
     findings: report.findings,
     suppressed: report.suppressed ?? [],
     planFromModel: true,

@@ -19,7 +19,8 @@ const COMPONENT_KEYS: ReadonlySet<string> = new Set(["services", "datastores", "
  * - its neighbours, as resolved and as written: the components it names (calls, a stream's
  *   producers and consumers, any field holding a component's name) and those naming it — its
  *   callees' endpoints and placements, its callers' regions, namespaces, targets and calls.
- * So a component is unchanged when it, its set of neighbours and each neighbour are. Chaos
+ * So a component is unchanged when it and its set of neighbours are, and each neighbour but for
+ * fields only the neighbour's own resources read ({@link OWN_ONLY}). Chaos
  * experiments read the whole topology and the analysis (a slot counter staggers them all):
  * `compareResources` always compares those, and shared resources (component ""). A property test
  * (test/diff/unchanged-components.test.ts) holds the diff with this equal to the full comparison.
@@ -44,6 +45,18 @@ export function unchangedComponents(before: Model, after: Model): UnchangedCompo
     }
     return same;
   };
+  // What a neighbour's resources read of a component: all of it but OWN_ONLY.
+  const seenSame = new Map<string, boolean>();
+  const seenAlike = (name: string): boolean => {
+    let same = seenSame.get(name);
+    if (same === undefined) {
+      const a = was.byName.get(name)!;
+      const b = now.byName.get(name)!;
+      same = ownSame(name) || (a.resolved.kind === b.resolved.kind && sameData(seen(a), seen(b)));
+      seenSame.set(name, same);
+    }
+    return same;
+  };
   const unchanged = new Map<string, boolean>();
   return (name) => {
     let same = unchanged.get(name);
@@ -55,11 +68,41 @@ export function unchangedComponents(before: Model, after: Model): UnchangedCompo
         before !== undefined &&
         after !== undefined &&
         before.size === after.size &&
-        [...after].every((n) => before.has(n) && ownSame(n));
+        [...after].every((n) => before.has(n) && seenAlike(n));
       unchanged.set(name, same);
     }
     return same;
   };
+}
+
+/**
+ * Fields of a service that only its own resources read, as resolved and as written: its pod count
+ * (its Deployment, PDB and the circuit breakers of its own DestinationRules: mesh
+ * `connectionLimit`) and its image. A neighbour's resources read its name, regions, target,
+ * namespace, endpoint and calls (src/compile/README.md), so an edit of these alone changes no
+ * neighbour's resources (the property test edits both).
+ */
+const OWN_ONLY: Readonly<Partial<Record<ResolvedComponent["kind"], readonly string[]>>> = {
+  service: ["replicasPerRegion", "deploy.image"],
+};
+
+/** A component as its neighbours' resources read it: without its {@link OWN_ONLY} fields. */
+function seen(entry: ComponentEntry): unknown {
+  const fields = OWN_ONLY[entry.resolved.kind] ?? [];
+  return [without(entry.resolved, fields), without(entry.written, fields)];
+}
+
+/** A copy of `value` without the dotted `fields` (copying only the objects on their paths). */
+function without(value: unknown, fields: readonly string[]): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const field of fields) {
+    const [head, ...rest] = field.split(".");
+    if (!(head! in copy)) continue;
+    if (rest.length === 0) delete copy[head!];
+    else copy[head!] = without(copy[head!], [rest.join(".")]);
+  }
+  return copy;
 }
 
 /**

@@ -78,4 +78,26 @@ describe("components whose names join into the same resource name", () => {
     expect(stderr).toContain("[compile/name-collision]");
     expect(stderr).not.toContain("internal error");
   });
+
+  // diff compiles only what an edit can change (src/diff/compared-plans.ts): adding a-to leaves a
+  // (which calls to-b) unchanged, yet a's DestinationRule is the one a-to's meets.
+  it("make diff exit 2 when the edit adds one of them and leaves the other alone", async () => {
+    const { "a-to": _added, ...rest } = spec.services;
+    const before = join(dir, "before.json");
+    const after = join(dir, "after.json");
+    writeFileSync(before, JSON.stringify({ ...spec, services: rest }));
+    writeFileSync(after, JSON.stringify(spec));
+    let stderr = "";
+    const io = terminalIo(
+      () => undefined,
+      (t) => {
+        stderr += t;
+      },
+      false,
+    );
+    const code = await main(["diff", before, after], io);
+    expect(code).toBe(2);
+    expect(stderr).toContain("[compile/name-collision]");
+    expect(stderr).toContain("services.a and services.a-to");
+  });
 });

@@ -3,7 +3,7 @@ import { analyse } from "../../src/analysis/index.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { deferredResource } from "../../src/compile/deferred.js";
 import { compilePlan } from "../../src/compile/index.js";
-import type { PlannedResource } from "../../src/compile/plan.js";
+import type { PlannedResource, ResourcePlan } from "../../src/compile/plan.js";
 import { type DiffSide, diffTopologies } from "../../src/diff/index.js";
 import { renderDiffMarkdown, renderDiffText } from "../../src/diff/render.js";
 import { showInput } from "../../src/diff/resources.js";
@@ -43,7 +43,8 @@ function base(): Spec {
   };
 }
 
-function side(spec: Spec): DiffSide {
+/** A side with its plan compiled whole, as given (tests edit it by hand). */
+function side(spec: Spec): DiffSide & { readonly plan: ResourcePlan } {
   const topology = Topology.parse(spec);
   const model = resolveModel(topology, buildCatalog(topology));
   const analysis = analyse(model);

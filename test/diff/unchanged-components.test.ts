@@ -4,9 +4,11 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateTopology } from "../../bench/generate.js";
 import { analyse } from "../../src/analysis/index.js";
+import type { Analysis } from "../../src/analysis/types.js";
 import { compilePlan } from "../../src/compile/index.js";
 import type { ResourcePlan } from "../../src/compile/plan.js";
 import { InputError } from "../../src/diagnostics/diagnostic.js";
+import { comparedPlans } from "../../src/diff/compared-plans.js";
 import { compareResources } from "../../src/diff/resources.js";
 import { unchangedComponents } from "../../src/diff/unchanged-components.js";
 import type { Model } from "../../src/model/types.js";
@@ -32,6 +34,7 @@ interface Spec {
 
 interface Side {
   readonly model: Model;
+  readonly analysis: Analysis;
   readonly plan: ResourcePlan;
 }
 
@@ -44,7 +47,8 @@ function compiled(data: Spec | TopologyInput): Side | undefined {
       text: "",
       data: data as TopologyInput,
     });
-    return { model, plan: compilePlan(model, analyse(model)) };
+    const analysis = analyse(model);
+    return { model, analysis, plan: compilePlan(model, analysis) };
   } catch (error) {
     if (error instanceof InputError) return undefined;
     throw error;
@@ -242,6 +246,7 @@ describe("diff skips unchanged components' resources exactly", () => {
   it("equals the full comparison for random edits of generated specs and the bundled stacks", () => {
     let valid = 0;
     let skipped = 0;
+    let compiledShare = 0;
     fc.assert(
       fc.property(
         fc.nat(100),
@@ -260,6 +265,15 @@ describe("diff skips unchanged components' resources exactly", () => {
           skipped += after.model.services.filter((s) => unchanged(s.name)).length;
           const full = compareResources(base.side.plan, after.plan);
           expect(compareResources(base.side.plan, after.plan, unchanged)).toEqual(full);
+          // As `diff` does it: both sides compiled for the components the edit can change only.
+          const fromModel = (side: Side) => ({
+            model: side.model,
+            analysis: side.analysis,
+            planFromModel: true as const,
+          });
+          const scoped = comparedPlans(fromModel(base.side), fromModel(after));
+          expect(compareResources(scoped.before, scoped.after, scoped.unchanged)).toEqual(full);
+          compiledShare += scoped.after.resources.length / after.plan.resources.length;
           // And the edit undone: what was added is removed.
           const back = unchangedComponents(after.model, base.side.model);
           expect(compareResources(after.plan, base.side.plan, back)).toEqual(
@@ -272,23 +286,45 @@ describe("diff skips unchanged components' resources exactly", () => {
     // The property means something only if most edits are valid and components are skipped.
     expect(valid).toBeGreaterThan(80);
     expect(skipped).toBeGreaterThan(valid);
+    // ... and left uncompiled (small specs, and a topology-wide edit compiles everything: 55% on average).
+    expect(compiledShare / valid).toBeLessThan(0.75);
   }, 300_000);
 
   it("takes a far component as unchanged and the edited one and its neighbours as changed", () => {
     const base = bases[0]!;
     const next = structuredClone(base.spec);
     const [name, service] = nth(next.services, 0)!;
-    service.replicasPerRegion = ((service.replicasPerRegion as number | undefined) ?? 2) + 1;
+    const port = { ...deployOf(service), port: 9123 };
+    service.deploy = port;
     const after = compiled(next)!;
     const unchanged = unchangedComponents(base.side.model, after.model);
     expect(unchanged(name)).toBe(false);
     const callees = ((service.calls as Entry[] | undefined) ?? []).map((c) => c.to as string);
+    expect(callees.length).toBeGreaterThan(0);
     for (const callee of callees) expect(unchanged(callee)).toBe(false);
     const far = after.model.services.filter(
       (s) => s.name !== name && !callees.includes(s.name) && !s.calls.some((c) => c.to === name),
     );
     expect(far.length).toBeGreaterThan(0);
     expect(far.some((s) => unchanged(s.name))).toBe(true);
+  });
+
+  it("takes a service's neighbours as unchanged when only its pod count or image changed", () => {
+    const base = bases[0]!;
+    const next = structuredClone(base.spec);
+    const [name, service] = nth(next.services, 0)!;
+    service.replicasPerRegion = ((service.replicasPerRegion as number | undefined) ?? 2) + 1;
+    service.deploy = { ...deployOf(service), image: "ghcr.io/acme/other:2.0.0" };
+    const after = compiled(next)!;
+    const unchanged = unchangedComponents(base.side.model, after.model);
+    expect(unchanged(name)).toBe(false);
+    const callees = ((service.calls as Entry[] | undefined) ?? []).map((c) => c.to as string);
+    expect(callees.length).toBeGreaterThan(0);
+    for (const callee of callees) expect(unchanged(callee)).toBe(true);
+    // And so it is: the plans differ in the service's own resources only.
+    const changed = compareResources(base.side.plan, after.plan).filter((r) => r.component !== "");
+    expect(changed.length).toBeGreaterThan(0);
+    expect([...new Set(changed.map((r) => r.component))]).toEqual([name]);
   });
 
   it("compares the chaos schedules of untouched components, which one store's opt-out moves", () => {

@@ -11,6 +11,7 @@ import { type Placed, placements } from "../kubernetes/index.js";
 import { planned, selectorLabels } from "../kubernetes/manifest.js";
 import { objectNames } from "../kubernetes/workloads.js";
 import type { PlannedResource } from "../plan.js";
+import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
 
 /**
  * Services on Kubernetes that call AWS-managed datastores and streams get what the call needs
@@ -70,6 +71,7 @@ export function awsAccessResources(
   model: Model,
   resources: readonly PlannedResource[],
   options: AwsAccessOptions = {},
+  scope: ComponentScope = EVERY_COMPONENT,
 ): PlannedResource[] {
   const awsComponents = new Map<string, ResolvedComponent>(
     [...model.datastores, ...model.streams].filter((c) => c.deploy.target === "aws").map((c) => [c.name, c]),
@@ -118,6 +120,8 @@ export function awsAccessResources(
   }
 
   for (const [service, called] of calledBy) {
+    // Everything made here is the service's own (its role, its pods' wiring).
+    if (!scope(service)) continue;
     const placed = placedBy.get(service) ?? [];
     if (placed.length === 0) continue;
     const home = placed[0]!.region;

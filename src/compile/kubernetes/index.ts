@@ -4,6 +4,7 @@ import { modelIndex } from "../../model/model-index.js";
 import type { Model, ResolvedComponent } from "../../model/types.js";
 import { istioBucketAnnotations } from "../observability/buckets.js";
 import type { PlannedResource } from "../plan.js";
+import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
 import type { KubernetesOptions } from "./constants.js";
 import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption.js";
 import { type OnKubernetes, peersAcrossClusters, servicesForCallersAway } from "./endpoints.js";
@@ -56,8 +57,12 @@ export { objectNames } from "./workloads.js";
  * PVCs), namespace-wide default-deny and DNS policies, and per component the workload resources
  * and allow-list NetworkPolicies. Pure and deterministic. Decisions are explained in README.md.
  */
-export function compileKubernetes(model: Model, options: KubernetesOptions = {}): PlannedResource[] {
-  const rules = componentRules(model, options);
+export function compileKubernetes(
+  model: Model,
+  options: KubernetesOptions = {},
+  scope: ComponentScope = EVERY_COMPONENT,
+): PlannedResource[] {
+  const rules = componentRules(model, options, scope);
   const budgets = new Map(
     model.datastores.map((store) => [
       store.name,
@@ -78,10 +83,12 @@ export function compileKubernetes(model: Model, options: KubernetesOptions = {})
       namespace: placed.namespace,
       stateful: (seen?.stateful ?? false) || placed.kind !== "service",
     });
-    resources.push(...workloadResources(model, placed, maxUnavailable(placed)));
+    // Namespaces gather every component; workloads and policies are each component's own.
+    if (scope(placed.name)) resources.push(...workloadResources(model, placed, maxUnavailable(placed)));
   }
   const peers: PeerCache = new Map();
-  for (const entry of rules) resources.push(...componentPolicies(model.name, entry, options, peers));
+  for (const entry of rules)
+    if (scope(entry.placed.name)) resources.push(...componentPolicies(model.name, entry, options, peers));
   for (const { region, namespace, stateful } of namespaces.values()) {
     const manifest: INamespace = {
       apiVersion: "v1",

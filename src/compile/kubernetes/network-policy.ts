@@ -7,6 +7,7 @@ import { byText } from "../../order.js";
 import type { AwsDeploy } from "../../spec/schema/deploy.js";
 import { kubernetesName } from "../names.js";
 import type { PlannedResource } from "../plan.js";
+import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
 import {
   DEFAULT_INGRESS_NAMESPACE,
   DNS,
@@ -84,8 +85,15 @@ export function declaredCalls(model: Model): { from: string; to: string }[] {
   });
 }
 
-/** The allow-rules of every placed component (pure; the policies are built from these). */
-export function componentRules(model: Model, options: KubernetesOptions = {}): ComponentRules[] {
+/**
+ * The allow-rules of every placed component (pure; the policies are built from these). Out of
+ * `scope`, a placement is listed without its rules.
+ */
+export function componentRules(
+  model: Model,
+  options: KubernetesOptions = {},
+  scope: ComponentScope = EVERY_COMPONENT,
+): ComponentRules[] {
   const placed = placements(model);
   const rules = new Map(
     placed.map((p) => [`${p.region}\0${p.name}`, { placed: p, ingress: [], egress: [] } as ComponentRules]),
@@ -104,6 +112,7 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
 
   for (const entry of rules.values()) {
     const p = entry.placed;
+    if (!scope(p.name)) continue;
     const component = components.get(p.name) as OnKubernetes;
     // Exactly the port Prometheus scrapes: the Istio sidecar's for services on the mesh's metrics.
     entry.ingress.push(
@@ -150,7 +159,8 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
   const calledFromOutside = new Set(calls.filter((call) => !byName.has(call.from)).map((call) => call.to));
   for (const { from, to } of calls) {
     const callee = components.get(to);
-    if (callee === undefined) continue;
+    // A call makes rules of its caller and its callee only.
+    if (callee === undefined || !(scope(from) || scope(to))) continue;
     for (const caller of byName.get(from) ?? []) {
       const callerRules = at(caller.region, from)!;
       const deploy = callee.deploy;
@@ -195,7 +205,11 @@ export function componentRules(model: Model, options: KubernetesOptions = {}): C
   const ingressNamespace = options.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE;
   for (const entry of rules.values()) {
     const name = entry.placed.name;
-    if (entry.placed.kind === "service" && (!calledInCluster.has(name) || calledFromOutside.has(name)))
+    if (
+      scope(name) &&
+      entry.placed.kind === "service" &&
+      (!calledInCluster.has(name) || calledFromOutside.has(name))
+    )
       entry.ingress.push(tcp({ kind: "namespace", namespace: ingressNamespace }, entry.placed.deploy.port));
   }
   return [...rules.values()];

@@ -39,6 +39,7 @@ import {
   secondsDuration,
 } from "../observability/k8s.js";
 import type { PlannedResource } from "../plan.js";
+import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
 
 export const TYPES = {
   virtualService: "kubernetes:networking.istio.io/v1beta1:VirtualService",
@@ -82,7 +83,11 @@ export const POOL = {
 type Service = Extract<KubernetesComponent, { kind: "service" }>;
 
 /** Pure: the same model gives the same resources. */
-export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource[] {
+export function compileMesh(
+  model: Model,
+  _analysis?: Analysis,
+  scope: ComponentScope = EVERY_COMPONENT,
+): PlannedResource[] {
   const components = kubernetesComponents(model);
   const byName = new Map<string, KubernetesComponent>(components.map((c) => [c.name, c]));
   const callers = components.filter((c): c is Service => c.kind === "service");
@@ -123,6 +128,8 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
         const entry = routed.get(key) ?? { region, namespace, callee, calls: [] };
         entry.calls.push({ caller, call });
         routed.set(key, entry);
+        // The rules are the caller's; the route above, which gathers every caller, the callee's.
+        if (!scope(caller.name)) continue;
         resources.push(destinationRule(model, region, caller, calls, callee, endpoint));
         if (endpoint.membersHost !== undefined)
           resources.push(
@@ -132,11 +139,12 @@ export function compileMesh(model: Model, _analysis?: Analysis): PlannedResource
     }
   }
   for (const entry of [...routed.values()]) {
+    if (!scope(entry.callee.name)) continue;
     const endpoint = endpointOf(entry.callee, entry.region);
     if (endpoint.httpRoutes) resources.push(virtualService(model, entry, endpoint));
     if (crossesClusters(endpoint)) resources.push(serviceEntry(model, entry, endpoint));
   }
-  resources.push(...peerAuthentications(model, components));
+  resources.push(...peerAuthentications(model, components, scope));
   return resources;
 }
 
@@ -386,13 +394,17 @@ export function maxEjectionPercent(callee: ResolvedComponent): number {
   return OUTLIER.serviceMaxEjectionPercent;
 }
 
-function peerAuthentications(model: Model, components: readonly KubernetesComponent[]): PlannedResource[] {
+function peerAuthentications(
+  model: Model,
+  components: readonly KubernetesComponent[],
+  scope: ComponentScope,
+): PlannedResource[] {
   const resources: PlannedResource[] = [];
   const namespaces = new Map<string, { region: string; namespace: string }>();
   for (const component of components) {
     const namespace = namespaceOf(model, component);
     // The same ports in every region (they depend on the component and its callers, not the region).
-    const ports = sidecarlessPorts(model, component);
+    const ports = scope(component.name) ? sidecarlessPorts(model, component) : [];
     // Every region with its pods: a Kafka stream's mirror regions run a cluster of it too.
     for (const { region } of regionsOf(component)) {
       namespaces.set(`${region}\u0000${namespace}`, { region, namespace });

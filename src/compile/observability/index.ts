@@ -12,6 +12,7 @@ import type { Model } from "../../model/types.js";
 import { ISTIO_SIDECAR_METRICS, type ScrapeEndpoint, scrapeEndpoint } from "../kubernetes/index.js";
 import { regionsOf } from "../kubernetes/placements.js";
 import type { PlannedResource } from "../plan.js";
+import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
 import { dashboardPartUid, dashboardUid } from "./dashboard.js";
 import { DashboardTexts } from "./dashboard-text.js";
 import { indicatorsOf, regionalIndicators } from "./indicators.js";
@@ -64,6 +65,7 @@ export function compileObservability(
   model: Model,
   _analysis?: Analysis,
   options: ObservabilityOptions = {},
+  scope: ComponentScope = EVERY_COMPONENT,
 ): PlannedResource[] {
   const minRequestsPerSecond = options.minRequestsPerSecond ?? DEFAULT_MIN_REQUESTS_PER_SECOND;
   const ruleOptions = { minRequestsPerSecond };
@@ -72,6 +74,8 @@ export function compileObservability(
   const deployed = new Map(components.map((c) => [c, deployedRegions(c)]));
   const resources: PlannedResource[] = [];
   for (const component of components) {
+    // The dashboards below read every component; these are its own.
+    if (!scope(component.name)) continue;
     // Where Prometheus scrapes it: the same answer the NetworkPolicies and the mesh's mTLS
     // exceptions use (kubernetes/endpoints.ts).
     const scrape = scrapeEndpoint(component);

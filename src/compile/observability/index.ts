@@ -15,7 +15,7 @@ import type { PlannedResource } from "../plan.js";
 import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
 import { dashboardPartUid, dashboardUid } from "./dashboard.js";
 import { DashboardTexts } from "./dashboard-text.js";
-import { indicatorsOf, regionalIndicators } from "./indicators.js";
+import { indicatorsIn, indicatorsOf, regionalIndicatorsIn } from "./indicators.js";
 import {
   commonLabels,
   dnsLabel,
@@ -80,11 +80,12 @@ export function compileObservability(
     // exceptions use (kubernetes/endpoints.ts).
     const scrape = scrapeEndpoint(component);
     // An engine's indicators may differ per region (src/engines/types.ts); everything else's do not.
-    const everywhere = regionalIndicators(component)
+    const everywhere = regionalIndicatorsIn(model, component)
       ? undefined
       : componentRuleSet(component, indicatorsOf(component), ruleOptions);
     for (const region of deployed.get(component)!) {
-      const rules = everywhere ?? componentRuleSet(component, indicatorsOf(component, region), ruleOptions);
+      const rules =
+        everywhere ?? componentRuleSet(component, indicatorsIn(model, component, region), ruleOptions);
       // Nothing to scrape or alert on when topoplan knows no metric of the component (no engine,
       // no declared metrics): the observability-coverage rule says so instead.
       if (rules.recording.length === 0 && rules.alerts.length === 0) continue;

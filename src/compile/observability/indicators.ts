@@ -8,7 +8,8 @@
  */
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
-import type { ResolvedComponent } from "../../model/types.js";
+import { modelIndex } from "../../model/model-index.js";
+import type { Model, ResolvedComponent, ResolvedStream } from "../../model/types.js";
 import { selector } from "./promql.js";
 
 /** The component's indicators; with `region`, as that region's Prometheus sees them (src/engines/types.ts). */
@@ -23,6 +24,47 @@ export function indicatorsOf(component: ResolvedComponent, region?: string): Ind
 /** Whether {@link indicatorsOf} may answer differently per region: only an engine's can (its first branch). */
 export function regionalIndicators(component: ResolvedComponent): boolean {
   return component.kind !== "service" && engineOf(component) !== undefined;
+}
+
+/**
+ * The indicators one region's Prometheus alerts on. A stream's consumer groups commit their
+ * offsets to the cluster of the region each consumer runs in (its clients dial their own region's
+ * bootstrap): where the stream declares consumers and none runs in `region`, no group ever has a
+ * series there, and the consumer-lag SLO's no-data alert would fire for ever — its presence series
+ * is left out there (the lag alert stays, for a consumer topoplan does not know of).
+ */
+export function indicatorsIn(model: Model, component: ResolvedComponent, region: string): Indicators {
+  const indicators = indicatorsOf(component, region);
+  if (!withoutConsumers(model, component, region) || indicators.presence.consumerLag === undefined)
+    return indicators;
+  const { consumerLag: _none, ...presence } = indicators.presence;
+  return { ...indicators, presence };
+}
+
+/** Whether {@link indicatorsIn} may answer differently per region. */
+export function regionalIndicatorsIn(model: Model, component: ResolvedComponent): boolean {
+  return (
+    regionalIndicators(component) ||
+    (component.kind === "stream" && component.consumers.length > 0 && !consumedEverywhere(model, component))
+  );
+}
+
+function consumerRegions(model: Model, stream: ResolvedStream): Set<string> {
+  const index = modelIndex(model);
+  return new Set(stream.consumers.flatMap((name) => index.service(name)?.regions ?? []));
+}
+
+function consumedEverywhere(model: Model, stream: ResolvedStream): boolean {
+  const regions = consumerRegions(model, stream);
+  return [...stream.regions, ...stream.mirrorRegions].every((region) => regions.has(region));
+}
+
+function withoutConsumers(model: Model, component: ResolvedComponent, region: string): boolean {
+  return (
+    component.kind === "stream" &&
+    component.consumers.length > 0 &&
+    !consumerRegions(model, component).has(region)
+  );
 }
 
 /** Seconds per unit of a histogram, from its name (Prometheus naming: the unit is a suffix). */

@@ -5,7 +5,7 @@
 import type { Indicators } from "../../engines/types.js";
 import type { Model, ResolvedComponent } from "../../model/types.js";
 import { bucketAround, serviceBucketsMs } from "./buckets.js";
-import { indicatorsOf } from "./indicators.js";
+import { indicatorsIn, indicatorsOf } from "./indicators.js";
 import {
   BURN_RATE_ALERTS,
   burnPairsText,
@@ -178,7 +178,11 @@ export function componentRuleGroups(
   region: string,
   options: RuleOptions,
 ): RuleGroup[] {
-  return ruleGroupsIn(model, componentRuleSet(component, indicatorsOf(component, region), options), region);
+  return ruleGroupsIn(
+    model,
+    componentRuleSet(component, indicatorsIn(model, component, region), options),
+    region,
+  );
 }
 
 /** A component's rules before they are placed in a region: the same in every region its indicators are. */

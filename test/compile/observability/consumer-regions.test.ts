@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import {
+  ALERT,
+  componentRuleGroups,
+  DEFAULT_MIN_REQUESTS_PER_SECOND,
+} from "../../../src/compile/observability/index.js";
+import type { AlertingRule, RuleGroup } from "../../../src/compile/observability/rules.js";
+import type { TopologyInput } from "../../../src/spec/schema/topology.js";
+import { regionRules } from "../../engines/promtool.js";
+import { modelOf } from "../kubernetes/helpers.js";
+
+/**
+ * A stream's consumer groups commit offsets to the cluster of the region their consumer runs in
+ * (clients dial their own region's bootstrap). In a region of the stream where no declared
+ * consumer runs, no group ever has a lag series: a no-data alert there would fire from the first
+ * ten minutes and never clear.
+ */
+const topology = (consumerRegions: string[]): TopologyInput =>
+  ({
+    name: "shop",
+    users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+    services: {
+      checkout: {
+        regions: ["eu-west-1", "us-east-1"],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/checkout:1.0.0", port: 8080 },
+      },
+      billing: {
+        regions: consumerRegions,
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/billing:1.0.0", port: 8080 },
+      },
+    },
+    streams: {
+      orders: {
+        regions: ["eu-west-1", "us-east-1"],
+        partitions: 6,
+        replicas: 3,
+        minInSync: 2,
+        producers: ["checkout"],
+        consumers: ["billing"],
+        slo: { consumerLagMs: 30_000 },
+        deploy: { target: "kubernetes", engine: "kafka" },
+      },
+    },
+  }) as TopologyInput;
+
+const alerts = (groups: readonly RuleGroup[]) =>
+  groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => "alert" in r);
+const consumerLagNoData = (groups: readonly RuleGroup[]) =>
+  alerts(groups).filter((r) => r.alert === ALERT.metricsAbsent && r.labels.topoplan_slo === "consumer-lag");
+
+describe("a stream's consumer-lag no-data alert", () => {
+  it("is made only where a declared consumer runs; the lag alert stays everywhere", () => {
+    const model = modelOf(topology(["eu-west-1"]));
+    const consumed = regionRules(model, "orders", "eu-west-1");
+    const idle = regionRules(model, "orders", "us-east-1");
+    expect(consumerLagNoData(consumed).map((r) => r.expr)).toEqual([
+      'absent(kafka_consumergroup_lag{topoplan_component="orders",topic="orders"})',
+    ]);
+    expect(consumerLagNoData(idle)).toEqual([]);
+    for (const groups of [consumed, idle])
+      expect(alerts(groups).filter((r) => r.alert === ALERT.consumerLag)).toHaveLength(1);
+    // The lab and the dashboards' rules read the same (componentRuleGroups).
+    expect(
+      consumerLagNoData(
+        componentRuleGroups(model, model.streams[0]!, "us-east-1", {
+          minRequestsPerSecond: DEFAULT_MIN_REQUESTS_PER_SECOND,
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("is made in every region a consumer runs in", () => {
+    const model = modelOf(topology(["eu-west-1", "us-east-1"]));
+    for (const region of ["eu-west-1", "us-east-1"])
+      expect(consumerLagNoData(regionRules(model, "orders", region))).toHaveLength(1);
+  });
+});

@@ -45,8 +45,7 @@ export type TargetCompiler = (model: Model, context: CompileContext) => readonly
  * `{ kubernetes, observability, mesh, chaos, aws }`.
  */
 export const TARGETS: Readonly<Record<string, TargetCompiler>> = {
-  // Whole: its shared VPCs, subnets and alarm topics gather what every component asks for.
-  aws: (model, context) => compileAws(model, context.analysis, context.options.aws).resources,
+  aws: (model, context) => compileAws(model, context.analysis, context.options.aws, context.scope).resources,
   kubernetes: (model, context) => compileKubernetes(model, context.options.kubernetes, context.scope),
   observability: (model, context) => compileObservability(model, context.analysis, {}, context.scope),
   mesh: (model, context) => compileMesh(model, context.analysis, context.scope),

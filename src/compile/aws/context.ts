@@ -3,6 +3,7 @@ import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
 import type { Model } from "../../model/types.js";
 import { byText } from "../../order.js";
 import type { PlannedResource } from "../plan.js";
+import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
 import { alarmTopic } from "./alarm-topic.js";
 import { logicalName, physicalName, SHARED, stackPart, tagsFor } from "./names.js";
 import { cidrProblems, subnetCidr, vpcCidr } from "./network.js";
@@ -111,24 +112,46 @@ export interface CompositeAlarmSpec {
  */
 export class AwsContext {
   private readonly resources = new Map<string, PlannedResource>();
+  /** Names of resources of components out of scope: not made, but taken, as `has` answers. */
+  private readonly skipped = new Set<string>();
   private readonly zonesByRegion = new Map<string, Set<string>>();
   private readonly widgetsByRegion = new Map<string, Widget[]>();
   readonly problems: Diagnostic[] = [];
 
+  /**
+   * @param scope the components whose resources are made (src/compile/scope.ts). Every backend
+   *   still runs for every component: the network, KMS keys, topics and dashboards gather what
+   *   all of them ask for.
+   */
   constructor(
     readonly model: Model,
     readonly options: AwsCompileOptions,
+    private readonly scope: ComponentScope = EVERY_COMPONENT,
   ) {}
 
   emit<T extends AwsToken>(emission: Emission<T>): string {
-    if (this.resources.has(emission.name))
+    if (this.has(emission.name))
       throw new Error(`aws target: two resources named "${emission.name}" (a bug in the compiler)`);
-    this.resources.set(emission.name, toPlanned(emission));
+    if (this.outOfScope(emission.component)) this.skipped.add(emission.name);
+    else this.resources.set(emission.name, toPlanned(emission));
     return emission.name;
   }
 
   has(name: string): boolean {
-    return this.resources.has(name);
+    return this.resources.has(name) || this.skipped.has(name);
+  }
+
+  private outOfScope(component: string): boolean {
+    return component !== "" && !this.scope(component);
+  }
+
+  /** An alarm of a component out of scope: its name taken, nothing built (the alarms are most of a table's resources). */
+  private skippedAlarm(spec: { readonly component: string; readonly key: string; readonly region: string }) {
+    if (!this.outOfScope(spec.component)) return undefined;
+    const name = logicalName(spec.component, `alarm-${spec.key}`, spec.region);
+    if (this.has(name)) throw new Error(`aws target: two resources named "${name}" (a bug in the compiler)`);
+    this.skipped.add(name);
+    return name;
   }
 
   tags(component: string): Record<string, string> {
@@ -313,6 +336,8 @@ export class AwsContext {
   }
 
   alarm(spec: AlarmSpec): string {
+    const skipped = this.skippedAlarm(spec);
+    if (skipped !== undefined) return skipped;
     const { metricName, dimensions, statistic, ...rest } = spec;
     if (dimensions.length !== 1)
       return this.expressionAlarm({
@@ -367,6 +392,8 @@ export class AwsContext {
    * what the alarm reads. At most 10 metrics (ALARM_METRICS_LIMIT).
    */
   expressionAlarm(spec: ExpressionAlarmSpec): string {
+    const skipped = this.skippedAlarm(spec);
+    if (skipped !== undefined) return skipped;
     const period = spec.periodSeconds ?? 60;
     if (spec.metrics.length > ALARM_METRICS_LIMIT)
       throw new Error(
@@ -396,6 +423,8 @@ export class AwsContext {
    * emits a per-operation metric only for operations that ran), IF the low-traffic guard.
    */
   ratioAlarm({ bad, good, minEvents, ...spec }: RatioAlarmSpec): string {
+    const skipped = this.skippedAlarm(spec);
+    if (skipped !== undefined) return skipped;
     const metrics = (prefix: string, sum: MetricSum): MetricQuery[] =>
       sum.dimensions.map((dimensions, i) => ({
         id: `${prefix}${i}`,
@@ -428,6 +457,8 @@ export class AwsContext {
    * its rule names the members by their CloudWatch names, so Pulumi creates them first.
    */
   compositeAlarm(spec: CompositeAlarmSpec): string {
+    const skipped = this.skippedAlarm(spec);
+    if (skipped !== undefined) return skipped;
     const actions = this.alarmActions(spec.region);
     const logical = (key: string) => logicalName(spec.component || SHARED, `alarm-${key}`, spec.region);
     return this.emit({

@@ -2,6 +2,7 @@ import type { Analysis } from "../../analysis/types.js";
 import { type Diagnostic, inputProblem } from "../../diagnostics/diagnostic.js";
 import type { Model, ResolvedDatastore, ResolvedStream } from "../../model/types.js";
 import { type ResourcePlan, sortResources } from "../plan.js";
+import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
 import { alarmRegions } from "./alarm-topic.js";
 import { compileAurora } from "./aurora.js";
 import { AwsContext } from "./context.js";
@@ -70,10 +71,11 @@ export function compileAws(
   model: Model,
   _analysis?: Analysis,
   options: AwsCompileOptions = {},
+  scope: ComponentScope = EVERY_COMPONENT,
 ): ResourcePlan {
   const problems: Diagnostic[] = [];
   const work: (() => void)[] = [];
-  const ctx = new AwsContext(model, options);
+  const ctx = new AwsContext(model, options, scope);
 
   for (const store of model.datastores) {
     if (store.deploy.target !== "aws") continue;

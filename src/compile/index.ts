@@ -1,7 +1,7 @@
 import type { Analysis } from "../analysis/types.js";
 import { type Diagnostic, InputError, inputProblem } from "../diagnostics/diagnostic.js";
 import { modelIndex } from "../model/model-index.js";
-import type { Model } from "../model/types.js";
+import type { Model, ResolvedComponent } from "../model/types.js";
 import { byText } from "../order.js";
 import { list } from "../report/words.js";
 import { type AwsCompileOptions, compileAws } from "./aws/index.js";
@@ -63,7 +63,9 @@ export const WHOLE_TOPOLOGY_TYPES: ReadonlySet<string> = new Set([CHAOS_TYPES.sc
 /**
  * Two components whose names, joined as resource names join them (`<caller>-to-<callee>`,
  * `<store>-peers`), make the same name (`a` → `to-b` and `a-to` → `b`) are an input problem: the
- * spec must rename one. Duplicates within one component are a compiler bug.
+ * spec must rename one. So is one component naming two whose names meet so (`api` calling `cache`,
+ * whose members it dials as `api-to-cache-members`, and `cache-members`); other duplicates within
+ * one component are a compiler bug.
  */
 function nameCollision(model: Model, duplicates: ReadonlyMap<string, readonly PlannedResource[]>): Error {
   const index = modelIndex(model);
@@ -72,6 +74,22 @@ function nameCollision(model: Model, duplicates: ReadonlyMap<string, readonly Pl
   for (const [name, resources] of [...duplicates].sort(([a], [b]) => byText(a, b))) {
     const components = [...new Set(resources.map((r) => r.component))].sort(byText);
     const paths = components.map((c) => index.component(c)?.path);
+    if (components.length === 1 && paths[0] !== undefined) {
+      // One component's names joined with two it names (`api-to-cache-members`: to cache's members and to cache-members).
+      const meeting = meetingNames(index.component(components[0]!)!);
+      if (meeting === undefined) return new PlanConflictError([...duplicates.keys()].sort());
+      if (said.has(components[0]!)) continue;
+      said.add(components[0]!);
+      problems.push(
+        inputProblem(
+          "compile/name-collision",
+          paths[0],
+          `${paths[0]} makes two resources named ${name} (${list([...new Set(resources.map((r) => r.type))])}): resource names join the names of the components it calls with "-", and those of ${meeting[0]} and ${meeting[1]} meet`,
+          `rename ${meeting[1]}, e.g. ${meeting[1]} → ${meeting[1]}-svc`,
+        ),
+      );
+      continue;
+    }
     if (components.length < 2 || paths.some((p) => p === undefined))
       return new PlanConflictError([...duplicates.keys()].sort());
     // Once per pair of components (the same join meets in every region).
@@ -87,6 +105,21 @@ function nameCollision(model: Model, duplicates: ReadonlyMap<string, readonly Pl
     );
   }
   return new InputError(problems);
+}
+
+/** Two components `component` names of which one's name is the other's, "-" and more; undefined when none. */
+function meetingNames(component: ResolvedComponent): [string, string] | undefined {
+  const named = new Set(
+    component.kind === "service"
+      ? component.calls.map((call) => call.to)
+      : component.kind === "stream"
+        ? [...component.producers, ...component.consumers]
+        : [],
+  );
+  for (const name of [...named].sort(byText))
+    for (let at = name.indexOf("-"); at > 0; at = name.indexOf("-", at + 1))
+      if (named.has(name.slice(0, at))) return [name.slice(0, at), name];
+  return undefined;
 }
 
 /** Thrown when one component plans the same logical name twice: a compiler bug, never an input problem. */
@@ -113,10 +146,15 @@ export function compilePlan(
   options: CompileOptions = {},
   scope: ComponentScope = EVERY_COMPONENT,
 ): ResourcePlan {
-  const context: CompileContext = { ...(analysis === undefined ? {} : { analysis }), options, scope };
   const whole = scope === EVERY_COMPONENT;
   const kept = (r: PlannedResource) =>
     r.component === "" || WHOLE_TOPOLOGY_TYPES.has(r.type) || scope(r.component);
+  // The add-ons' Helm releases follow the types of every resource, in scope or not.
+  if (!whole && options.prerequisites?.installAddons === true) {
+    const plan = compilePlan(model, analysis, options);
+    return { ...plan, resources: plan.resources.filter(kept) };
+  }
+  const context: CompileContext = { ...(analysis === undefined ? {} : { analysis }), options, scope };
   const targets = Object.keys(TARGETS)
     .sort()
     .flatMap((target) => {

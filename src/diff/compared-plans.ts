@@ -1,7 +1,11 @@
 import { type ComponentScope, compilePlan, EVERY_COMPONENT, type ResourcePlan } from "../compile/index.js";
-import type { Model } from "../model/types.js";
 import type { DiffSide } from "./index.js";
-import { type UnchangedComponent, unchangedComponents } from "./unchanged-components.js";
+import {
+  type ComponentGraph,
+  componentGraph,
+  type UnchangedComponent,
+  unchangedComponents,
+} from "./unchanged-components.js";
 
 export interface ComparedPlans {
   readonly before: ResourcePlan;
@@ -17,17 +21,18 @@ export interface ComparedPlans {
  * same in both plans, so leaving them out of both changes no comparison, and an ordinary pull
  * request compiles a few components instead of every one (issue #15).
  *
- * Compiling finds resource names that two components both make (an input problem). Every
- * component's resource names begin with its own name (test/compile/scope.test.ts), so only two
- * components one of whose names begins with the other's and "-" (`orders`, `orders-db`) can meet:
- * such components are compiled whatever the edit, and a collision is found as a whole compile
- * finds it.
+ * Compiling finds resource names made twice (an input problem). Every component's resource names
+ * begin with its own name (test/compile/scope.test.ts), so two components' names meet only when
+ * one's name is the other's, "-" and more (`orders`, `orders-db`), and one component's own only
+ * when it joins two such names of components it names (`api-to-cache-members`): all of those are
+ * compiled whatever the edit, and a collision is found as a whole compile finds it.
  */
 export function comparedPlans(before: DiffSide, after: DiffSide): ComparedPlans {
   if (before.planFromModel !== true || after.planFromModel !== true)
     return { before: planOf(before), after: planOf(after) };
-  const unchanged = unchangedComponents(before.model, after.model);
-  const mayMeet = namesThatMayMeet([before.model, after.model]);
+  const graphs = [componentGraph(before.model), componentGraph(after.model)] as const;
+  const unchanged = unchangedComponents(before.model, after.model, graphs);
+  const mayMeet = namesThatMayMeet(graphs);
   const scope: ComponentScope = (component) => mayMeet.has(component) || !unchanged(component);
   return {
     before: compilePlan(before.model, before.analysis, {}, scope),
@@ -40,21 +45,27 @@ function planOf(side: DiffSide): ResourcePlan {
   return side.plan ?? compilePlan(side.model, side.analysis, {}, EVERY_COMPONENT);
 }
 
-/** Components whose name begins with another's and "-", and those others, in any of the models. */
-function namesThatMayMeet(models: readonly Model[]): Set<string> {
-  const names = new Set<string>();
-  for (const model of models)
-    for (const list of [model.services, model.datastores, model.streams])
-      for (const component of list) names.add(component.name);
+/**
+ * Components whose resource names may meet another's or each other, in either model: two whose
+ * names are one the other's and "-" and more (`orders`, `orders-db`), and one whose neighbours'
+ * names are (its DestinationRules `api-to-cache-members` to `cache`'s members and to a component
+ * `cache-members` meet).
+ */
+function namesThatMayMeet(graphs: readonly ComponentGraph[]): Set<string> {
   const meet = new Set<string>();
-  for (const name of names) {
-    for (let at = name.indexOf("-"); at > 0; at = name.indexOf("-", at + 1)) {
-      const prefix = name.slice(0, at);
-      if (names.has(prefix)) {
-        meet.add(prefix);
-        meet.add(name);
-      }
+  for (const { byName, neighbours } of graphs) {
+    const prefixed = (names: ReadonlySet<string>, name: string): string | undefined => {
+      for (let at = name.indexOf("-"); at > 0; at = name.indexOf("-", at + 1))
+        if (names.has(name.slice(0, at))) return name.slice(0, at);
+      return undefined;
+    };
+    const names = new Set(byName.keys());
+    for (const name of names) {
+      const prefix = prefixed(names, name);
+      if (prefix !== undefined) meet.add(prefix).add(name);
     }
+    for (const [name, around] of neighbours)
+      for (const neighbour of around) if (prefixed(around, neighbour) !== undefined) meet.add(name);
   }
   return meet;
 }

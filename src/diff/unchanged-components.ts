@@ -25,10 +25,13 @@ const COMPONENT_KEYS: ReadonlySet<string> = new Set(["services", "datastores", "
  * `compareResources` always compares those, and shared resources (component ""). A property test
  * (test/diff/unchanged-components.test.ts) holds the diff with this equal to the full comparison.
  */
-export function unchangedComponents(before: Model, after: Model): UnchangedComponent {
+export function unchangedComponents(
+  before: Model,
+  after: Model,
+  graphs: readonly [ComponentGraph, ComponentGraph] = [componentGraph(before), componentGraph(after)],
+): UnchangedComponent {
   if (!sameTopologyWide(before, after)) return NOTHING_UNCHANGED;
-  const was = componentGraph(before);
-  const now = componentGraph(after);
+  const [was, now] = graphs;
   const sameOwn = new Map<string, boolean>();
   const ownSame = (name: string): boolean => {
     let same = sameOwn.get(name);
@@ -130,13 +133,13 @@ interface ComponentEntry {
   readonly written: unknown;
 }
 
-interface ComponentGraph {
+export interface ComponentGraph {
   readonly byName: ReadonlyMap<string, ComponentEntry>;
   /** Each component's neighbours: the components it names and those naming it. */
   readonly neighbours: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-function componentGraph(model: Model): ComponentGraph {
+export function componentGraph(model: Model): ComponentGraph {
   const written = model.topology as unknown as Record<string, Record<string, unknown> | undefined>;
   const byName = new Map<string, ComponentEntry>();
   const add = (list: readonly ResolvedComponent[], key: string) => {

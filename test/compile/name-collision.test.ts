@@ -79,6 +79,57 @@ describe("components whose names join into the same resource name", () => {
     expect(stderr).not.toContain("internal error");
   });
 
+  // One component's own names meet: api's DestinationRules to cache's members (Redis clients dial
+  // them) and to a service named cache-members. diff compiles api though an edit leaves it alone.
+  it("of one component's calls are an input error too, found by diff whatever the edit", async () => {
+    const calling = {
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        cache: {
+          replication: "primary-replica",
+          replicas: 3,
+          placement: { "eu-west-1": 3 },
+          leader: "eu-west-1",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+      services: {
+        api: {
+          regions: ["eu-west-1"],
+          calls: [
+            { to: "cache", timeoutMs: 200 },
+            { to: "cache-members", timeoutMs: 200 },
+          ],
+          deploy: { target: "kubernetes", image: "x/api:1" },
+        },
+        "cache-members": { regions: ["eu-west-1"], deploy: { target: "kubernetes", image: "x/cm:1" } },
+        far: { regions: ["eu-west-1"], deploy: { target: "kubernetes", image: "x/far:1" } },
+      },
+    };
+    const before = join(dir, "calls-before.json");
+    const after = join(dir, "calls-after.json");
+    writeFileSync(before, JSON.stringify(calling));
+    const edited = structuredClone(calling);
+    edited.services.far.deploy.image = "x/far:2";
+    writeFileSync(after, JSON.stringify(edited));
+    let stderr = "";
+    const io = terminalIo(
+      () => undefined,
+      (t) => {
+        stderr += t;
+      },
+      false,
+    );
+    expect(await main(["diff", before, after], io)).toBe(2);
+    expect(stderr).toContain("[compile/name-collision]");
+    // The terminal report wraps lines.
+    expect(stderr.replace(/\s+/g, " ")).toContain(
+      "services.api makes two resources named eu-west-1/shop/DestinationRule/api-to-cache-members",
+    );
+    expect(stderr).toContain("rename cache-members, e.g. cache-members → cache-members-svc");
+  });
+
   // diff compiles only what an edit can change (src/diff/compared-plans.ts): adding a-to leaves a
   // (which calls to-b) unchanged, yet a's DestinationRule is the one a-to's meets.
   it("make diff exit 2 when the edit adds one of them and leaves the other alone", async () => {

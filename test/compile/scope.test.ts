@@ -80,6 +80,16 @@ describe("a compile scoped to some components", () => {
     );
   }, 300_000);
 
+  it("keeps the add-ons' Helm releases that only components out of scope need (installAddons)", () => {
+    const options = { prerequisites: { installAddons: true } };
+    for (const spec of specs) {
+      const whole = compilePlan(spec.model, spec.analysis, options).resources;
+      const scoped = compilePlan(spec.model, spec.analysis, options, () => false).resources;
+      const shared = whole.filter((r) => r.component === "" || WHOLE_TOPOLOGY_TYPES.has(r.type));
+      expect(scoped.map((r) => r.name)).toEqual(shared.map((r) => r.name));
+    }
+  });
+
   it("leaves every resource out of a scope of no component but the shared and whole-topology ones", () => {
     for (const spec of specs) {
       const scoped = compilePlan(spec.model, spec.analysis, {}, () => false).resources;

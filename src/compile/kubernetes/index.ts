@@ -63,15 +63,25 @@ export function compileKubernetes(
   scope: ComponentScope = EVERY_COMPONENT,
 ): PlannedResource[] {
   const rules = componentRules(model, options, scope);
-  const budgets = new Map(
-    model.datastores.map((store) => [
-      store.name,
-      datastoreDisruptionBudgets(store, engineOf(store)?.failoverQuorum?.(store)),
-    ]),
-  );
-  const streams = new Map(model.streams.map((stream) => [stream.name, streamDisruptionBudget(stream)]));
-  const maxUnavailable = (p: Placed) =>
-    p.kind === "datastore" ? (budgets.get(p.name)?.get(p.region) ?? 0) : (streams.get(p.name) ?? 0);
+  // Per component placed in scope, made once for all its regions.
+  const budgets = new Map<string, ReadonlyMap<string, number>>();
+  const maxUnavailable = (p: Placed): number => {
+    if (p.kind === "service") return 0;
+    if (p.kind === "stream") {
+      const stream = modelIndex(model).stream(p.name);
+      return stream === undefined ? 0 : streamDisruptionBudget(stream);
+    }
+    let budget = budgets.get(p.name);
+    if (budget === undefined) {
+      const store = modelIndex(model).datastore(p.name);
+      budget =
+        store === undefined
+          ? new Map()
+          : datastoreDisruptionBudgets(store, engineOf(store)?.failoverQuorum?.(store));
+      budgets.set(p.name, budget);
+    }
+    return budget.get(p.region) ?? 0;
+  };
 
   const resources: PlannedResource[] = [];
   const namespaces = new Map<string, { region: string; namespace: string; stateful: boolean }>();

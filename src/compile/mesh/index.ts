@@ -116,7 +116,9 @@ export function compileMesh(
   for (const caller of callers) {
     for (const [calleeName, calls] of callsByCallee(caller)) {
       const callee = byName.get(calleeName);
-      if (callee === undefined || !meshCallee(callee)) continue;
+      // Its route is the callee's, its rules the caller's: neither made when both are out of scope.
+      if (callee === undefined || !meshCallee(callee) || !(scope(caller.name) || scope(callee.name)))
+        continue;
       const call = effectiveCall(calls);
       for (const region of caller.regions) {
         // Across clusters the sidecar knows the host only by a ServiceEntry, which needs the
@@ -128,7 +130,7 @@ export function compileMesh(
         const entry = routed.get(key) ?? { region, namespace, callee, calls: [] };
         entry.calls.push({ caller, call });
         routed.set(key, entry);
-        // The rules are the caller's; the route above, which gathers every caller, the callee's.
+        // The route gathers every caller; the rules are this one's.
         if (!scope(caller.name)) continue;
         resources.push(destinationRule(model, region, caller, calls, callee, endpoint));
         if (endpoint.membersHost !== undefined)

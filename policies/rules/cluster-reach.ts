@@ -1,4 +1,4 @@
-import { clientEndpoint } from "../../src/compile/kubernetes/endpoints.js";
+import { clientEndpoint, clientReach } from "../../src/compile/kubernetes/endpoints.js";
 import { isKubernetes } from "../../src/compile/observability/k8s.js";
 import { modelIndex } from "../../src/model/model-index.js";
 import { list } from "../lib.js";
@@ -22,20 +22,27 @@ export const clusterReach: Rule = {
   check(model) {
     const findings: Finding[] = [];
     const index = modelIndex(model);
+    // Each callee's reach once (clientEndpoint's serving regions and export): a caller is stranded
+    // in a region the callee does not serve when its client Service is not exported.
+    const reach = new Map<string, ReturnType<typeof clientReach>>();
+    const reachOf = (callee: Parameters<typeof clientReach>[0]) => {
+      let known = reach.get(callee.name);
+      if (known === undefined) {
+        known = clientReach(callee);
+        reach.set(callee.name, known);
+      }
+      return known;
+    };
     for (const service of model.services) {
       if (!isKubernetes(service)) continue;
       for (const call of service.calls) {
         const callee = index.component(call.to);
         if (callee === undefined || !isKubernetes(callee)) continue;
-        const stranded = service.regions
-          .map((region) => ({ region, endpoint: clientEndpoint(model, callee, region) }))
-          .filter(
-            ({ region, endpoint }) =>
-              !endpoint.regions.includes(region) && endpoint.host.endsWith(".svc.cluster.local"),
-          );
-        if (stranded.length === 0) continue;
-        const { endpoint } = stranded[0]!;
-        const regions = stranded.map((s) => s.region);
+        const { serving, exported } = reachOf(callee);
+        if (exported) continue;
+        const regions = service.regions.filter((region) => !serving.includes(region));
+        if (regions.length === 0) continue;
+        const endpoint = clientEndpoint(model, callee, regions[0]!);
         findings.push({
           path: call.path,
           message: `${service.name} calls ${call.to} from ${list(regions)}, where ${call.to} serves no clients: its clients dial ${endpoint.service} (${endpoint.host}), which exists only in ${list(endpoint.regions)} and is not exported to other clusters`,

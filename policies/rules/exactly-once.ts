@@ -18,11 +18,17 @@ export const exactlyOnce: Rule = {
   },
   check(model) {
     const findings: Finding[] = [];
-    // What each service consumes and produces, as listed on the streams or by its calls' op.
+    // What each service consumes and produces, as listed on the streams or by its calls' op; and
+    // each stream's producers and consumers (looked up per stream: a scan per stream was quadratic).
     const consumes = new Map<string, Set<string>>();
     const produces = new Map<string, Set<string>>();
-    const add = (map: Map<string, Set<string>>, service: string, stream: string) =>
+    const producersOf = new Map<string, Set<string>>();
+    const consumersOf = new Map<string, Set<string>>();
+    const add = (map: Map<string, Set<string>>, service: string, stream: string) => {
       map.set(service, (map.get(service) ?? new Set()).add(stream));
+      const inverse = map === produces ? producersOf : consumersOf;
+      inverse.set(stream, (inverse.get(stream) ?? new Set()).add(service));
+    };
     const byName = new Map(model.streams.map((s) => [s.name, s]));
     const servicesByName = new Map(model.services.map((s) => [s.name, s]));
     const streamNames = new Set(byName.keys());
@@ -41,10 +47,7 @@ export const exactlyOnce: Rule = {
       // (src/engines/kafka.ts, MSK: one cluster per stream), and a transaction commits the consumed
       // offsets with the produced records in one cluster only (KIP-98 sendOffsetsToTransaction; Kafka
       // Streams' bootstrap.servers: "can only communicate with a single Kafka cluster").
-      for (const processor of [...produces]
-        .filter(([, out]) => out.has(stream.name))
-        .map(([name]) => name)
-        .sort()) {
+      for (const processor of [...(producersOf.get(stream.name) ?? [])].sort()) {
         // Two streams someone else runs may share a cluster; one topoplan compiles never does.
         const inputs = [...(consumes.get(processor) ?? [])]
           .filter((s) => s !== stream.name && (compiled(stream) || compiled(byName.get(s))))
@@ -62,9 +65,8 @@ export const exactlyOnce: Rule = {
       // read_uncommitted (the default), so aborted records are copied and a restart copies some
       // again; MSK Replicator documents no exactly-once delivery. Only mirrors topoplan compiles.
       const mirrored = compiled(stream) ? new Set(mirrorPairs(stream).map((pair) => pair.target)) : new Set();
-      const readers = [...consumes]
-        .filter(([, read]) => read.has(stream.name))
-        .map(([name]) => servicesByName.get(name))
+      const readers = [...(consumersOf.get(stream.name) ?? [])]
+        .map((name) => servicesByName.get(name))
         .flatMap((service) => {
           const regions = (service?.regions ?? []).filter((r) => mirrored.has(r));
           return service === undefined || regions.length === 0 ? [] : [{ name: service.name, regions }];

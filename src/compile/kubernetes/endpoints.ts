@@ -68,11 +68,28 @@ export function servingRegions(component: OnKubernetes): string[] {
   return serving.sort(byText);
 }
 
+/**
+ * Where a component's clients are served (sorted), and whether its client Service is exported to
+ * the clusterset, so that a caller in another region has a name to dial (see {@link clientEndpoint}).
+ */
+export function clientReach(component: OnKubernetes): {
+  readonly serving: string[];
+  readonly exported: boolean;
+} {
+  const engine = engineFor(component);
+  return {
+    serving: servingRegions(component),
+    // An engine's that exports its client Service, or topoplan's own `<component>` Service
+    // (exported where it is called from another region: crossRegionClientPort).
+    exported: engine?.clientServiceExported === true || ownClientService(component),
+  };
+}
+
 /** The Service and port a client of `component` running in `callerRegion` uses. */
 export function clientEndpoint(model: Model, component: OnKubernetes, callerRegion: string): ClientEndpoint {
   const engine = engineFor(component);
   const store = component.kind === "service" ? undefined : component;
-  const serving = servingRegions(component);
+  const { serving, exported } = clientReach(component);
   const regions = serving.includes(callerRegion) ? [callerRegion] : serving;
   const region = regions[0] ?? callerRegion;
   const service =
@@ -80,10 +97,7 @@ export function clientEndpoint(model: Model, component: OnKubernetes, callerRegi
       ? engine.clientService(store, region)
       : objectNames(component.name).service;
   const namespace = namespaceOf(model, component.deploy);
-  // From outside the serving regions the cluster-local name does not exist; an exported one does:
-  // an engine's that exports its client Service, or topoplan's own `<component>` Service (exported
-  // where it is called from another region: crossRegionClientPort).
-  const exported = engine?.clientServiceExported === true || ownClientService(component);
+  // From outside the serving regions the cluster-local name does not exist; an exported one does.
   const domain = exported && !serving.includes(callerRegion) ? "clusterset" : "cluster";
   return {
     service,

@@ -31,6 +31,20 @@ const spec = {
   },
 };
 
+/** The CLI's exit code and what it wrote to stderr. */
+async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = "";
+  const io = terminalIo(
+    () => undefined,
+    (t) => {
+      stderr += t;
+    },
+    false,
+  );
+  const code = await main(args, io);
+  return { code, stderr };
+}
+
 describe("components whose names join into the same resource name", () => {
   const dir = mkdtempSync(join(tmpdir(), "topoplan-collision-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,15 +79,7 @@ describe("components whose names join into the same resource name", () => {
   it("make render exit 2 and write nothing", async () => {
     const file = join(dir, "dr.json");
     writeFileSync(file, JSON.stringify(spec));
-    let stderr = "";
-    const io = terminalIo(
-      () => undefined,
-      (t) => {
-        stderr += t;
-      },
-      false,
-    );
-    const code = await main(["render", file, "--out", join(dir, "out")], io);
+    const { code, stderr } = await run(["render", file, "--out", join(dir, "out")]);
     expect(code).toBe(2);
     expect(stderr).toContain("[compile/name-collision]");
     expect(stderr).not.toContain("internal error");
@@ -113,15 +119,8 @@ describe("components whose names join into the same resource name", () => {
     const edited = structuredClone(calling);
     edited.services.far.deploy.image = "x/far:2";
     writeFileSync(after, JSON.stringify(edited));
-    let stderr = "";
-    const io = terminalIo(
-      () => undefined,
-      (t) => {
-        stderr += t;
-      },
-      false,
-    );
-    expect(await main(["diff", before, after], io)).toBe(2);
+    const { code, stderr } = await run(["diff", before, after]);
+    expect(code).toBe(2);
     expect(stderr).toContain("[compile/name-collision]");
     // The terminal report wraps lines.
     expect(stderr.replace(/\s+/g, " ")).toContain(
@@ -138,15 +137,7 @@ describe("components whose names join into the same resource name", () => {
     const after = join(dir, "after.json");
     writeFileSync(before, JSON.stringify({ ...spec, services: rest }));
     writeFileSync(after, JSON.stringify(spec));
-    let stderr = "";
-    const io = terminalIo(
-      () => undefined,
-      (t) => {
-        stderr += t;
-      },
-      false,
-    );
-    const code = await main(["diff", before, after], io);
+    const { code, stderr } = await run(["diff", before, after]);
     expect(code).toBe(2);
     expect(stderr).toContain("[compile/name-collision]");
     expect(stderr).toContain("services.a and services.a-to");

@@ -1,16 +1,12 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateTopology } from "../../bench/generate.js";
 import { analyse } from "../../src/analysis/index.js";
 import type { Analysis } from "../../src/analysis/types.js";
 import { readInputs } from "../../src/compile/deferred.js";
 import { compilePlan, type PlannedResource, WHOLE_TOPOLOGY_TYPES } from "../../src/compile/index.js";
 import type { Model } from "../../src/model/types.js";
 import { topologyFromData } from "../../src/pipeline.js";
-import { loadSpec } from "../../src/spec/load/index.js";
-import type { TopologyInput } from "../../src/spec/schema/topology.js";
+import { planFixtureSpecs } from "./plan-fixtures.js";
 
 /**
  * A compile scoped to some components (`diff` compiles only what an edit can change) must make
@@ -28,8 +24,6 @@ interface Compiled {
   readonly components: readonly string[];
 }
 
-const STACKS = join(import.meta.dirname, "../../stacks");
-
 /** What a resource is, inputs built: two plans agree on a resource when these are equal. */
 const shape = (r: PlannedResource) => ({
   name: r.name,
@@ -44,18 +38,7 @@ const shape = (r: PlannedResource) => ({
 describe("a compile scoped to some components", () => {
   const specs: Compiled[] = [];
   beforeAll(async () => {
-    const data: [string, TopologyInput][] = [
-      ["generated-1", generateTopology({ seed: 1, services: 30, partitions: 60, regions: 8, replicas: 5 })],
-      ["generated-7", generateTopology({ seed: 7, services: 24, partitions: 40, regions: 6, replicas: 3 })],
-    ];
-    const chaotic = generateTopology({ seed: 3, services: 20, partitions: 40, regions: 5, replicas: 3 });
-    for (const entry of [...Object.values(chaotic.datastores ?? {}), ...Object.values(chaotic.streams ?? {})])
-      entry.chaos = { enabled: true };
-    data.push(["generated-3-chaos", chaotic]);
-    for (const file of readdirSync(STACKS)
-      .filter((f) => /^(?!Pulumi\.).*\.(ts|yaml)$/.test(f))
-      .sort())
-      data.push([file, (await loadSpec(join(STACKS, file))).data as TopologyInput]);
+    const data = await planFixtureSpecs();
     for (const [name, spec] of data) {
       const { model } = topologyFromData({ file: "t.ts", format: "typescript", text: "", data: spec });
       const analysis = analyse(model);

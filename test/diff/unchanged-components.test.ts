@@ -1,8 +1,5 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateTopology } from "../../bench/generate.js";
 import { analyse } from "../../src/analysis/index.js";
 import type { Analysis } from "../../src/analysis/types.js";
 import { compilePlan } from "../../src/compile/index.js";
@@ -13,8 +10,8 @@ import { compareResources } from "../../src/diff/resources.js";
 import { unchangedComponents } from "../../src/diff/unchanged-components.js";
 import type { Model } from "../../src/model/types.js";
 import { topologyFromData } from "../../src/pipeline.js";
-import { loadSpec } from "../../src/spec/load/index.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
+import { planFixtureSpecs } from "../compile/plan-fixtures.js";
 
 /**
  * `diff` takes the resources of a component whose inputs (itself, its neighbours, the topology-wide
@@ -218,24 +215,10 @@ const EDITS: Record<string, (spec: Spec, at: number) => void> = {
   },
 };
 
-const STACKS = join(import.meta.dirname, "../../stacks");
-
 describe("diff skips unchanged components' resources exactly", () => {
   const bases: { name: string; spec: Spec; side: Side }[] = [];
   beforeAll(async () => {
-    const specs: [string, TopologyInput][] = [
-      ["generated-1", generateTopology({ seed: 1, services: 30, partitions: 60, regions: 8, replicas: 5 })],
-      ["generated-7", generateTopology({ seed: 7, services: 24, partitions: 40, regions: 6, replicas: 3 })],
-    ];
-    // Chaos on for every store and stream: its schedules are staggered across the topology.
-    const chaotic = generateTopology({ seed: 3, services: 20, partitions: 40, regions: 5, replicas: 3 });
-    for (const entry of [...Object.values(chaotic.datastores ?? {}), ...Object.values(chaotic.streams ?? {})])
-      entry.chaos = { enabled: true };
-    specs.push(["generated-3-chaos", chaotic]);
-    for (const file of readdirSync(STACKS)
-      .filter((f) => /^(?!Pulumi\.).*\.(ts|yaml)$/.test(f))
-      .sort())
-      specs.push([file, (await loadSpec(join(STACKS, file))).data as TopologyInput]);
+    const specs = await planFixtureSpecs();
     for (const [name, spec] of specs) {
       const side = compiled(spec);
       if (side === undefined) throw new Error(`${name} does not compile`);

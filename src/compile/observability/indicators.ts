@@ -9,7 +9,7 @@
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
 import { modelIndex } from "../../model/model-index.js";
-import type { Model, ResolvedComponent, ResolvedStream } from "../../model/types.js";
+import type { Model, ResolvedComponent, ResolvedService, ResolvedStream } from "../../model/types.js";
 import { selector } from "./promql.js";
 
 /** The component's indicators; with `region`, as that region's Prometheus sees them (src/engines/types.ts). */
@@ -29,9 +29,10 @@ export function regionalIndicators(component: ResolvedComponent): boolean {
 /**
  * The indicators one region's Prometheus alerts on. A stream's consumer groups commit their
  * offsets to the cluster of the region each consumer runs in (its clients dial their own region's
- * bootstrap): where the stream declares consumers and none runs in `region`, no group ever has a
- * series there, and the consumer-lag SLO's no-data alert would fire for ever — its presence series
- * is left out there (the lag alert stays, for a consumer topoplan does not know of).
+ * bootstrap): where the stream has consumers (listed, or calling it to consume or read) and none
+ * runs in `region`, no group ever has a series there, and the consumer-lag SLO's no-data alert
+ * would fire for ever — its presence series is left out there (the lag alert stays, for a
+ * consumer topoplan does not know of).
  */
 export function indicatorsIn(model: Model, component: ResolvedComponent, region: string): Indicators {
   const indicators = indicatorsOf(component, region);
@@ -45,13 +46,24 @@ export function indicatorsIn(model: Model, component: ResolvedComponent, region:
 export function regionalIndicatorsIn(model: Model, component: ResolvedComponent): boolean {
   return (
     regionalIndicators(component) ||
-    (component.kind === "stream" && component.consumers.length > 0 && !consumedEverywhere(model, component))
+    (component.kind === "stream" &&
+      consumersOf(model, component).length > 0 &&
+      !consumedEverywhere(model, component))
   );
 }
 
-function consumerRegions(model: Model, stream: ResolvedStream): Set<string> {
+/** The services reading the stream: those it lists as consumers and those calling it to consume or read. */
+function consumersOf(model: Model, stream: ResolvedStream): ResolvedService[] {
   const index = modelIndex(model);
-  return new Set(stream.consumers.flatMap((name) => index.service(name)?.regions ?? []));
+  const calling = index
+    .callsTo(stream.name)
+    .filter(({ call }) => call.op === "consume" || call.op === "read")
+    .map(({ service }) => service);
+  return [...new Set([...stream.consumers.flatMap((name) => index.service(name) ?? []), ...calling])];
+}
+
+function consumerRegions(model: Model, stream: ResolvedStream): Set<string> {
+  return new Set(consumersOf(model, stream).flatMap((service) => service.regions));
 }
 
 function consumedEverywhere(model: Model, stream: ResolvedStream): boolean {
@@ -62,7 +74,7 @@ function consumedEverywhere(model: Model, stream: ResolvedStream): boolean {
 function withoutConsumers(model: Model, component: ResolvedComponent, region: string): boolean {
   return (
     component.kind === "stream" &&
-    component.consumers.length > 0 &&
+    consumersOf(model, component).length > 0 &&
     !consumerRegions(model, component).has(region)
   );
 }

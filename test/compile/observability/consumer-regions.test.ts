@@ -69,6 +69,20 @@ describe("a stream's consumer-lag no-data alert", () => {
     ).toEqual([]);
   });
 
+  it("counts a service calling the stream to consume as a consumer", () => {
+    const spec = topology(["eu-west-1"]) as unknown as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    spec.services.audit = {
+      regions: ["us-east-1"],
+      calls: [{ to: "orders", op: "consume", timeoutMs: 1000 }],
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/audit:1.0.0", port: 8080 },
+    };
+    const model = modelOf(spec as unknown as TopologyInput);
+    for (const region of ["eu-west-1", "us-east-1"])
+      expect(consumerLagNoData(regionRules(model, "orders", region))).toHaveLength(1);
+  });
+
   it("is made in every region a consumer runs in", () => {
     const model = modelOf(topology(["eu-west-1", "us-east-1"]));
     for (const region of ["eu-west-1", "us-east-1"])

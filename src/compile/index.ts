@@ -76,7 +76,7 @@ function nameCollision(model: Model, duplicates: ReadonlyMap<string, readonly Pl
     const paths = components.map((c) => index.component(c)?.path);
     if (components.length === 1 && paths[0] !== undefined) {
       // One component's names joined with two it names (`api-to-cache-members`: to cache's members and to cache-members).
-      const meeting = meetingNames(index.component(components[0]!)!);
+      const meeting = meetingNames(index.component(components[0]!)!, name);
       if (meeting === undefined) return new PlanConflictError([...duplicates.keys()].sort());
       if (said.has(components[0]!)) continue;
       said.add(components[0]!);
@@ -107,8 +107,11 @@ function nameCollision(model: Model, duplicates: ReadonlyMap<string, readonly Pl
   return new InputError(problems);
 }
 
-/** Two components `component` names of which one's name is the other's, "-" and more; undefined when none. */
-function meetingNames(component: ResolvedComponent): [string, string] | undefined {
+/**
+ * Two components `component` names, one's name the other's, "-" and more, the longer ending the
+ * duplicate resource name (as `api-to-cache-members` ends in cache-members); undefined when none.
+ */
+function meetingNames(component: ResolvedComponent, duplicate: string): [string, string] | undefined {
   const named = new Set(
     component.kind === "service"
       ? component.calls.map((call) => call.to)
@@ -118,7 +121,7 @@ function meetingNames(component: ResolvedComponent): [string, string] | undefine
   );
   for (const name of [...named].sort(byText))
     for (let at = name.indexOf("-"); at > 0; at = name.indexOf("-", at + 1))
-      if (named.has(name.slice(0, at))) return [name.slice(0, at), name];
+      if (named.has(name.slice(0, at)) && duplicate.endsWith(`-${name}`)) return [name.slice(0, at), name];
   return undefined;
 }
 

@@ -127,6 +127,15 @@ describe("components whose names join into the same resource name", () => {
       "services.api makes two resources named eu-west-1/shop/DestinationRule/api-to-cache-members",
     );
     expect(stderr).toContain("rename cache-members, e.g. cache-members → cache-members-svc");
+    // Another such pair among its calls is not the one to rename.
+    const more = structuredClone(calling) as typeof calling & { services: Record<string, unknown> };
+    more.services.api.calls.push({ to: "a", timeoutMs: 200 }, { to: "a-b", timeoutMs: 200 });
+    more.services.a = { regions: ["eu-west-1"], deploy: { target: "kubernetes", image: "x/a:1" } };
+    more.services["a-b"] = { regions: ["eu-west-1"], deploy: { target: "kubernetes", image: "x/ab:1" } };
+    writeFileSync(after, JSON.stringify(more));
+    const again = await run(["render", after, "--out", join(dir, "out-more")]);
+    expect(again.code).toBe(2);
+    expect(again.stderr.replace(/\s+/g, " ")).toContain("those of cache and cache-members meet");
   });
 
   // diff compiles only what an edit can change (src/diff/compared-plans.ts): adding a-to leaves a

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
@@ -6,6 +7,7 @@ import { readInputs } from "../../src/compile/deferred.js";
 import { compilePlan, type PlannedResource, WHOLE_TOPOLOGY_TYPES } from "../../src/compile/index.js";
 import type { Model } from "../../src/model/types.js";
 import { topologyFromData } from "../../src/pipeline.js";
+import { loadSpec } from "../../src/spec/load/index.js";
 import { planFixtureSpecs } from "./plan-fixtures.js";
 
 /**
@@ -71,6 +73,24 @@ describe("a compile scoped to some components", () => {
       const shared = whole.filter((r) => r.component === "" || WHOLE_TOPOLOGY_TYPES.has(r.type));
       expect(scoped.map((r) => r.name)).toEqual(shared.map((r) => r.name));
     }
+  });
+
+  // An MSK stream's mirror region may have no alarm but the stream's: its first alarm creates the
+  // region's alarm topic and key (aws/alarm-topic.ts), whether or not the stream is in scope.
+  it("makes the alarm topic of a region only a component out of scope alarms in", async () => {
+    const spec = (await loadSpec(join(import.meta.dirname, "../../stacks/hybrid.ts"))).data as {
+      streams: Record<string, Record<string, unknown>>;
+    };
+    spec.streams["order-events"]!.mirrorRegions = ["eu-north-1"];
+    const { model } = topologyFromData({ file: "t.ts", format: "typescript", text: "", data: spec as never });
+    const analysis = analyse(model);
+    const shared = (resources: readonly PlannedResource[]) =>
+      resources.filter((r) => r.component === "" || WHOLE_TOPOLOGY_TYPES.has(r.type)).map((r) => r.name);
+    const whole = compilePlan(model, analysis).resources;
+    expect(whole.some((r) => r.region === "eu-north-1" && r.component === "")).toBe(true);
+    expect(shared(compilePlan(model, analysis, {}, (c) => c !== "order-events").resources)).toEqual(
+      shared(whole),
+    );
   });
 
   it("leaves every resource out of a scope of no component but the shared and whole-topology ones", () => {

@@ -145,9 +145,18 @@ export class AwsContext {
     return component !== "" && !this.scope(component);
   }
 
-  /** An alarm of a component out of scope: its name taken, nothing built (the alarms are most of a table's resources). */
-  private skippedAlarm(spec: { readonly component: string; readonly key: string; readonly region: string }) {
+  /**
+   * An alarm of a component out of scope: its name taken, nothing built (the alarms are most of a
+   * table's resources) but the region's alarm topic, which its first alarm creates (alarmActions).
+   */
+  private skippedAlarm(spec: {
+    readonly component: string;
+    readonly key: string;
+    readonly region: string;
+    readonly notify?: boolean;
+  }) {
     if (!this.outOfScope(spec.component)) return undefined;
+    if (spec.notify !== false) this.alarmActions(spec.region);
     const name = logicalName(spec.component, `alarm-${spec.key}`, spec.region);
     if (this.has(name)) throw new Error(`aws target: two resources named "${name}" (a bug in the compiler)`);
     this.skipped.add(name);

@@ -6,6 +6,7 @@
  * `istio_requests_total` at a workload's first request, so its burn-rate alerts would never have
  * data and its no-data alert would page from the first ten minutes on.
  */
+import { mirroredUnderOwnName } from "../../engines/kafka-mirror.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
 import { modelIndex } from "../../model/model-index.js";
@@ -71,11 +72,17 @@ function consumedEverywhere(model: Model, stream: ResolvedStream): boolean {
   return [...stream.regions, ...stream.mirrorRegions].every((region) => regions.has(region));
 }
 
+/**
+ * No consumer group in `region`: none of the stream's consumers runs there, and no MirrorMaker 2
+ * copies the source groups' offsets into groups of the topic there (a mirror-only region, where
+ * they are series as long as the source's groups are: kafka-mirror.ts `mirroredUnderOwnName`).
+ */
 function withoutConsumers(model: Model, component: ResolvedComponent, region: string): boolean {
   return (
     component.kind === "stream" &&
     consumersOf(model, component).length > 0 &&
-    !consumerRegions(model, component).has(region)
+    !consumerRegions(model, component).has(region) &&
+    !(engineOf(component)?.id === "kafka" && mirroredUnderOwnName(component, region))
   );
 }
 

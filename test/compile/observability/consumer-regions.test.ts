@@ -83,6 +83,23 @@ describe("a stream's consumer-lag no-data alert", () => {
       expect(consumerLagNoData(regionRules(model, "orders", region))).toHaveLength(1);
   });
 
+  // MirrorMaker 2 copies the source groups' offsets into groups of the topic in a mirror-only
+  // region (IdentityReplicationPolicy, sync.group.offsets): their lag series are there.
+  it("is kept in a mirror-only region, where MirrorMaker 2 copies the groups", () => {
+    const spec = topology(["eu-west-1"]) as unknown as {
+      streams: Record<string, Record<string, unknown>>;
+      services: Record<string, Record<string, unknown>>;
+    };
+    spec.streams.orders!.regions = ["eu-west-1"];
+    spec.streams.orders!.mirrorRegions = ["us-east-1"];
+    spec.services.checkout!.regions = ["eu-west-1"];
+    const model = modelOf(spec as unknown as TopologyInput);
+    for (const region of ["eu-west-1", "us-east-1"])
+      expect(
+        consumerLagNoData(regionRules(model, "orders", region)).filter((r) => !r.labels.topoplan_signal),
+      ).toHaveLength(1);
+  });
+
   it("is made in every region a consumer runs in", () => {
     const model = modelOf(topology(["eu-west-1", "us-east-1"]));
     for (const region of ["eu-west-1", "us-east-1"])

@@ -83,7 +83,22 @@ export function listeningDeploy(deploy: KubernetesDeploy): KubernetesDeploy {
  * Every Kubernetes-deployed component in every region it runs in, sorted by region, kind, name.
  * Streams are per-region clusters: their brokers replicate within the region only.
  */
-export function placements(model: Model): Placed[] {
+export function placements(model: Model): readonly Placed[] {
+  let known = PLACED.get(model);
+  if (known === undefined) {
+    known = Object.freeze(placedUncached(model));
+    PLACED.set(model, known);
+  }
+  return known;
+}
+
+/**
+ * Made once per model (immutable): the compile asks per engine placement for its component's
+ * regions, and the rules and passes each ask again.
+ */
+const PLACED = new WeakMap<Model, readonly Placed[]>();
+
+function placedUncached(model: Model): Placed[] {
   const components: ResolvedComponent[] = [...model.datastores, ...model.services, ...model.streams];
   const placed: Placed[] = [];
   for (const component of components) {

@@ -130,8 +130,7 @@ export class AwsContext {
   ) {}
 
   emit<T extends AwsToken>(emission: Emission<T>): string {
-    if (this.has(emission.name))
-      throw new Error(`aws target: two resources named "${emission.name}" (a bug in the compiler)`);
+    this.unused(emission.name);
     if (this.outOfScope(emission.component)) this.skipped.add(emission.name);
     else this.resources.set(emission.name, toPlanned(emission));
     return emission.name;
@@ -139,6 +138,11 @@ export class AwsContext {
 
   has(name: string): boolean {
     return this.resources.has(name) || this.skipped.has(name);
+  }
+
+  /** Names are unique: two resources of one name are a bug in the compiler, never input. */
+  private unused(name: string): void {
+    if (this.has(name)) throw new Error(`aws target: two resources named "${name}" (a bug in the compiler)`);
   }
 
   private outOfScope(component: string): boolean {
@@ -158,7 +162,7 @@ export class AwsContext {
     if (!this.outOfScope(spec.component)) return undefined;
     if (spec.notify !== false) this.alarmActions(spec.region);
     const name = logicalName(spec.component, `alarm-${spec.key}`, spec.region);
-    if (this.has(name)) throw new Error(`aws target: two resources named "${name}" (a bug in the compiler)`);
+    this.unused(name);
     this.skipped.add(name);
     return name;
   }

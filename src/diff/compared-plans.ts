@@ -1,4 +1,4 @@
-import { type ComponentScope, compilePlan, EVERY_COMPONENT, type ResourcePlan } from "../compile/index.js";
+import { type ComponentScope, compilePlan, type ResourcePlan } from "../compile/index.js";
 import type { DiffSide } from "./index.js";
 import {
   type ComponentGraph,
@@ -42,7 +42,7 @@ export function comparedPlans(before: DiffSide, after: DiffSide): ComparedPlans 
 }
 
 function planOf(side: DiffSide): ResourcePlan {
-  return side.plan ?? compilePlan(side.model, side.analysis, {}, EVERY_COMPONENT);
+  return side.plan ?? compilePlan(side.model, side.analysis);
 }
 
 /**
@@ -54,11 +54,6 @@ function planOf(side: DiffSide): ResourcePlan {
 function namesThatMayMeet(graphs: readonly ComponentGraph[]): Set<string> {
   const meet = new Set<string>();
   for (const { byName, neighbours } of graphs) {
-    const prefixed = (names: ReadonlySet<string>, name: string): string | undefined => {
-      for (let at = name.indexOf("-"); at > 0; at = name.indexOf("-", at + 1))
-        if (names.has(name.slice(0, at))) return name.slice(0, at);
-      return undefined;
-    };
     const names = new Set(byName.keys());
     for (const name of names) {
       const prefix = prefixed(names, name);
@@ -68,4 +63,11 @@ function namesThatMayMeet(graphs: readonly ComponentGraph[]): Set<string> {
       for (const neighbour of around) if (prefixed(around, neighbour) !== undefined) meet.add(name);
   }
   return meet;
+}
+
+/** A name among `names` that `name` begins with, followed by "-"; undefined when none. */
+function prefixed(names: ReadonlySet<string>, name: string): string | undefined {
+  for (let at = name.indexOf("-"); at > 0; at = name.indexOf("-", at + 1))
+    if (names.has(name.slice(0, at))) return name.slice(0, at);
+  return undefined;
 }

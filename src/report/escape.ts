@@ -49,9 +49,13 @@ export function escapeMarkdown(text: string): string {
       .replace(GITHUB_REFERENCE, `$&${ZERO_WIDTH}`)
       // GitHub links bare URLs; a zero-width space after the scheme or "www" keeps them text.
       .replace(/:\/\//g, `:/${ZERO_WIDTH}/`)
-      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZERO_WIDTH}.`)
+      .replace(BARE_WWW, unlinkedWww)
   );
 }
+
+/** GitHub links a bare `www.` address too: a zero-width space after "www" keeps it text. */
+const BARE_WWW = /\bwww\./gi;
+const unlinkedWww = (www: string) => `${www.slice(0, 3)}${ZERO_WIDTH}.`;
 
 /**
  * A zero-width space as an entity: invisible in the rendered comment, plain ASCII in the text (a
@@ -127,9 +131,8 @@ export function markdownText(text: string): string {
       .replace(/[\\`*_[\]<>!|~#&]/g, "\\$&")
       .replace(/:\/\//g, "\\://")
       .replace(GITHUB_REFERENCE, `$&${ZERO_WIDTH}`)
-      // GitHub links a bare www. address too (as escapeMarkdown; after the references, whose
-      // pattern the entity's "#" would match).
-      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZERO_WIDTH}.`)
+      // After the references, whose pattern the entity's "#" would match.
+      .replace(BARE_WWW, unlinkedWww)
       .replace(/\r?\n/g, "<br>")
   );
 }

@@ -10,7 +10,7 @@ import { mirroredUnderOwnName } from "../../engines/kafka-mirror.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
 import { modelIndex } from "../../model/model-index.js";
-import type { Model, ResolvedComponent, ResolvedService, ResolvedStream } from "../../model/types.js";
+import type { Model, ResolvedComponent, ResolvedStream } from "../../model/types.js";
 import { selector } from "./promql.js";
 
 /** The component's indicators; with `region`, as that region's Prometheus sees them (src/engines/types.ts). */
@@ -45,31 +45,27 @@ export function indicatorsIn(model: Model, component: ResolvedComponent, region:
 
 /** Whether {@link indicatorsIn} may answer differently per region. */
 export function regionalIndicatorsIn(model: Model, component: ResolvedComponent): boolean {
+  if (regionalIndicators(component)) return true;
+  if (component.kind !== "stream") return false;
+  const regions = consumerRegions(model, component);
   return (
-    regionalIndicators(component) ||
-    (component.kind === "stream" &&
-      consumersOf(model, component).length > 0 &&
-      !consumedEverywhere(model, component))
+    regions !== undefined &&
+    ![...component.regions, ...component.mirrorRegions].every((region) => regions.has(region))
   );
 }
 
-/** The services reading the stream: those it lists as consumers and those calling it to consume or read. */
-function consumersOf(model: Model, stream: ResolvedStream): ResolvedService[] {
+/**
+ * The regions the stream's consumers run in (those it lists and those calling it to consume or
+ * read); undefined when it has none.
+ */
+function consumerRegions(model: Model, stream: ResolvedStream): Set<string> | undefined {
   const index = modelIndex(model);
   const calling = index
     .callsTo(stream.name)
     .filter(({ call }) => call.op === "consume" || call.op === "read")
     .map(({ service }) => service);
-  return [...new Set([...stream.consumers.flatMap((name) => index.service(name) ?? []), ...calling])];
-}
-
-function consumerRegions(model: Model, stream: ResolvedStream): Set<string> {
-  return new Set(consumersOf(model, stream).flatMap((service) => service.regions));
-}
-
-function consumedEverywhere(model: Model, stream: ResolvedStream): boolean {
-  const regions = consumerRegions(model, stream);
-  return [...stream.regions, ...stream.mirrorRegions].every((region) => regions.has(region));
+  const consumers = [...stream.consumers.flatMap((name) => index.service(name) ?? []), ...calling];
+  return consumers.length === 0 ? undefined : new Set(consumers.flatMap((service) => service.regions));
 }
 
 /**
@@ -78,10 +74,11 @@ function consumedEverywhere(model: Model, stream: ResolvedStream): boolean {
  * they are series as long as the source's groups are: kafka-mirror.ts `mirroredUnderOwnName`).
  */
 function withoutConsumers(model: Model, component: ResolvedComponent, region: string): boolean {
+  if (component.kind !== "stream") return false;
+  const regions = consumerRegions(model, component);
   return (
-    component.kind === "stream" &&
-    consumersOf(model, component).length > 0 &&
-    !consumerRegions(model, component).has(region) &&
+    regions !== undefined &&
+    !regions.has(region) &&
     !(engineOf(component)?.id === "kafka" && mirroredUnderOwnName(component, region))
   );
 }

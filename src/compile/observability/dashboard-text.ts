@@ -27,12 +27,28 @@ interface PanelPiece {
   readonly y: number;
 }
 
-interface ComponentBlock {
+/** A row shape's panels, its component named {@link NAME_MARK}. */
+interface ShapePieces {
   readonly panels: readonly PanelPiece[];
   /** Escaped bytes of the panels' texts and their separators, but the y digits. */
   readonly bytes: number;
+  /** How many times the mark stands in the panels' texts. */
+  readonly marks: number;
   /** Grid units the component takes: the next component's row starts this far below its own. */
   readonly height: number;
+}
+
+/**
+ * A component's row: its shape's pieces and size with its name in. Its texts are made the first
+ * time a dashboard text asks (sizing a dashboard needs none: `plan` and `diff` size every region's
+ * and read few texts, issue #15).
+ */
+interface ComponentBlock {
+  readonly shape: ShapePieces;
+  readonly name: string;
+  /** Escaped bytes of the panels' texts and their separators, but the y digits. */
+  readonly bytes: number;
+  panels?: readonly PanelPiece[];
 }
 
 interface GridPanel {
@@ -93,7 +109,7 @@ export class DashboardTexts {
   /** Per component, its pieces by region; under "" for all regions when its indicators are not regional. */
   private readonly blocks = new Map<KubernetesComponent, Map<string, ComponentBlock>>();
   /** Per row shape (JSON), its pieces with {@link NAME_MARK} for the name. */
-  private readonly shapes = new Map<string, ComponentBlock>();
+  private readonly shapes = new Map<string, ShapePieces>();
   private readonly scratch = new DashboardBuilder("");
 
   constructor(private readonly model: Model) {}
@@ -110,11 +126,11 @@ export class DashboardTexts {
     let offset = 0;
     let panels = 0;
     for (const component of components) {
-      const block = this.block(component, region);
-      bytes += block.bytes;
-      for (const panel of block.panels) bytes += digits(panel.y + offset);
-      panels += block.panels.length;
-      offset += block.height;
+      const { shape, bytes: own } = this.block(component, region);
+      bytes += own;
+      for (const panel of shape.panels) bytes += digits(panel.y + offset);
+      panels += shape.panels.length;
+      offset += shape.height;
     }
     return bytes + (panels - 1) * ESCAPED.separator;
   }
@@ -128,6 +144,7 @@ export class DashboardTexts {
     let first = true;
     for (const component of components) {
       const block = this.block(component, region);
+      block.panels ??= namedPanels(block);
       for (const panel of block.panels) {
         out.push(
           first ? ITEM_BREAK : SEPARATOR + ITEM_BREAK,
@@ -137,7 +154,7 @@ export class DashboardTexts {
         );
         first = false;
       }
-      offset += block.height;
+      offset += block.shape.height;
     }
     out.push(CLOSE, after, END);
     return out.join("");
@@ -170,10 +187,10 @@ export class DashboardTexts {
   }
 
   /** The pieces of a row of `shape`, made once per shape, its component named {@link NAME_MARK}. */
-  private shaped(shape: RowShape): ComponentBlock {
+  private shaped(shape: RowShape): ShapePieces {
     const key = JSON.stringify(shape);
-    let block = this.shapes.get(key);
-    if (block === undefined) {
+    let pieces = this.shapes.get(key);
+    if (pieces === undefined) {
       // Components are laid out one below the other on one scratch builder; the panels it built are
       // taken out of its dashboard (build() returns the builder's own object), so it holds none.
       const built = (withRow(this.scratch, shape, NAME_MARK).build().panels ?? []).splice(0) as GridPanel[];
@@ -182,10 +199,17 @@ export class DashboardTexts {
       // below the lowest of them.
       let bottom = top;
       for (const panel of built) bottom = Math.max(bottom, (panel.gridPos?.y ?? 0) + (panel.gridPos?.h ?? 0));
-      block = { panels: built.map((panel) => panelPiece(panel, top)), bytes: 0, height: bottom - top };
-      this.shapes.set(key, block);
+      const panels = built.map((panel) => panelPiece(panel, top));
+      let bytes = 0;
+      let marks = 0;
+      for (const { before, after } of panels) {
+        bytes += ESCAPED.item + jsonEscapedBytes(before) + jsonEscapedBytes(after);
+        marks += before.split(NAME_MARK).length + after.split(NAME_MARK).length - 2;
+      }
+      pieces = { panels, bytes, marks, height: bottom - top };
+      this.shapes.set(key, pieces);
     }
-    return block;
+    return pieces;
   }
 }
 
@@ -195,15 +219,19 @@ export class DashboardTexts {
  */
 const NAME_MARK = "@@topoplan-component@@";
 
-/** The shape's pieces with the component's name in, and their escaped size. */
-function named(shape: ComponentBlock, name: string): ComponentBlock {
-  const panels = shape.panels.map(({ before, after, y }) => ({
+/**
+ * A component's row of `shape`. Names are DNS labels, as the mark is: neither needs escaping, so
+ * the name changes the size by its length over the mark's, once per mark.
+ */
+function named(shape: ShapePieces, name: string): ComponentBlock {
+  return { shape, name, bytes: shape.bytes + shape.marks * (name.length - NAME_MARK.length) };
+}
+
+/** The shape's panels with the component's name in. */
+function namedPanels({ shape, name }: ComponentBlock): PanelPiece[] {
+  return shape.panels.map(({ before, after, y }) => ({
     before: before.split(NAME_MARK).join(name),
     after: after.split(NAME_MARK).join(name),
     y,
   }));
-  let bytes = 0;
-  for (const panel of panels)
-    bytes += ESCAPED.item + jsonEscapedBytes(panel.before) + jsonEscapedBytes(panel.after);
-  return { panels, bytes, height: shape.height };
 }

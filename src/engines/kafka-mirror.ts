@@ -64,9 +64,9 @@ export function mirroredInto(stream: ResolvedStream, region?: string): boolean {
 
 /**
  * Whether MirrorMaker 2 writes `stream`'s topic into `region` under the topic's own name
- * (IdentityReplicationPolicy: a region holding only the mirror). There it also copies the source
- * groups' committed offsets into groups of the same names on the same topic; elsewhere the copy
- * and its groups' offsets are on `<source>.<stream>`.
+ * (IdentityReplicationPolicy: a region holding only the mirror of one source). There it also
+ * copies the source groups' committed offsets into groups of the same names on the same topic;
+ * elsewhere the copy and its groups' offsets are on `<source>.<stream>` ({@link mirroredTopics}).
  */
 export function mirroredUnderOwnName(stream: ResolvedStream, region: string | undefined): boolean {
   return (
@@ -86,15 +86,33 @@ export const mirrorBootstrapName = (stream: string, region: string) =>
 const clustersetHost = (service: string, namespace: string) => `${service}.${namespace}.svc.clusterset.local`;
 
 /**
- * Topic names at the target. A region that only holds the mirror keeps the name (as MSK Replicator
- * does with identical names), so clients fail over to the same topic and translated offsets.
- * A target that is also a stream region has producers of its own and is itself a source: with the
- * identity policy its topic would carry the source's records back out (a loop between two such
- * regions, duplicates at a third), which MirrorMaker 2 cannot tell apart; there MM2's default
- * `<source>.<topic>` keeps the copies apart and out of the outgoing mirror.
+ * Topic names at the target. A region that only holds the mirror of one source keeps the name (as
+ * MSK Replicator does with identical names), so clients fail over to the same topic and translated
+ * offsets. Elsewhere MM2's default `<source>.<topic>` keeps each source's copy apart:
+ * - a target that is also a stream region has producers of its own and is itself a source: with
+ *   the identity policy its topic would carry the source's records back out (a loop between two
+ *   such regions, duplicates at a third), which MirrorMaker 2 cannot tell apart;
+ * - a target of two or more sources would interleave their records in one topic, and their
+ *   groups' translated offsets would meet in one group: MirrorCheckpointTask.syncGroupOffset only
+ *   moves a group's committed offset forward (it skips a translation at or below the target's), so
+ *   the group would keep the further of the two translations, and a consumer failing over would
+ *   skip the records of the other source it had not read (apache/kafka, connect/mirror).
  */
 export function replicationPolicy(stream: ResolvedStream, target: string): string {
-  return stream.regions.includes(target) ? DEFAULT_POLICY : IDENTITY_POLICY;
+  return stream.regions.includes(target) || sourcesOf(stream, target).length > 1
+    ? DEFAULT_POLICY
+    : IDENTITY_POLICY;
+}
+
+/**
+ * The topics MirrorMaker 2 writes `stream`'s copies to in `region` under their source's name
+ * (`<source>.<stream>`, DefaultReplicationPolicy), sorted; none where it keeps the stream's own
+ * name or does not run.
+ */
+export function mirroredTopics(stream: ResolvedStream, region: string | undefined): string[] {
+  if (region === undefined || !mirroredInto(stream, region) || mirroredUnderOwnName(stream, region))
+    return [];
+  return sourcesOf(stream, region).map((source) => `${source}.${stream.name}`);
 }
 
 /** The `mirror` listener of a source cluster, for its Kafka's `listeners`. */

@@ -36,6 +36,7 @@ import {
   MIRROR_PORT,
   MIRROR_REQUIRES,
   mirroredInto,
+  mirroredTopics,
   mirroredUnderOwnName,
   mirrorListener,
   mirrorResources,
@@ -210,8 +211,13 @@ function kafkaCluster(topology: string, stream: ResolvedStream, placed: Placed, 
       },
       // The Topic Operator reconciles the KafkaTopic below.
       entityOperator: { topicOperator: {}, template: template("topicOperatorContainer") },
-      // Consumer-group lag of this stream's topic (Strimzi: https://strimzi.io/docs/operators/latest/deploying#con-metrics-kafka-exporter-lag-str).
-      kafkaExporter: { topicRegex: `^${placed.name}$`, groupRegex: ".*", template: template("container") },
+      // Consumer-group lag of this stream's topic and of the copies MirrorMaker 2 writes here under
+      // their source's name (Strimzi: https://strimzi.io/docs/operators/latest/deploying#con-metrics-kafka-exporter-lag-str).
+      kafkaExporter: {
+        topicRegex: `^(?:${streamTopics(stream, placed.region).map(escapeRegex).join("|")})$`,
+        groupRegex: ".*",
+        template: template("container"),
+      },
     },
   };
 }
@@ -312,15 +318,33 @@ export function kafkaResources(topology: string, stream: ResolvedStream, placed:
  * exactly one active KRaft controller (Strimzi's AbnormalControllerState alert: `!= 1`). No latency
  * indicator: Strimzi's rules leave out RequestMetrics, and end-to-end latency needs the clients'.
  *
- * Consumer lag: Kafka Exporter counts it in messages. It becomes seconds as the group's lag over
- * the topic's production rate (messages appended per second, from the partitions' current
- * offsets): how many seconds of production the group is behind — an estimate that holds while
- * the production rate is steady, and is +Inf (alerting) when production stops with a group behind.
+ * Consumer lag: Kafka Exporter counts it in messages. It becomes seconds as the group's lag on a
+ * topic over the topic's production rate (messages appended per second, from the partitions'
+ * current offsets): how many seconds of production the group is behind — an estimate that holds
+ * while the production rate is steady, and is +Inf (alerting) when production stops with a group
+ * behind. The worst group and topic: the stream's own, and where MirrorMaker 2 writes copies as
+ * `<source>.<stream>`, those too (consumers there read them).
  *
  * Replication lag: where MirrorMaker 2 runs (kafka-mirror.ts), the mirror is this region's replica
  * of the stream, and its lag MM2's replication latency (kafka-mirror-metrics.ts); in-cluster
  * follower lag is left to min.insync.replicas.
  */
+/** The topics holding `stream`'s records in `region`: its own and MirrorMaker 2's `<source>.<stream>` copies. */
+const streamTopics = (stream: ResolvedStream, region: string | undefined) => [
+  stream.name,
+  ...mirroredTopics(stream, region),
+];
+/** A regular expression matching `text` only (topic names: letters, digits, "-" and "."). */
+const escapeRegex = (text: string) => text.replaceAll(".", "\\.");
+/** The component's series of `topics`: one by name, several by an anchored PromQL regex (`[.]`, no escapes to quote). */
+const topicsSelector = (component: string, topics: readonly string[]) =>
+  selector(
+    component,
+    topics.length === 1
+      ? `topic="${topics[0]}"`
+      : `topic=~"${topics.map((t) => t.replaceAll(".", "[.]")).join("|")}"`,
+  );
+
 function indicators(component: EngineComponent, region?: string): Indicators {
   const topic = selector(component.name, `topic="${component.name}"`);
   const broker = selector(component.name, 'topic=""');
@@ -335,15 +359,21 @@ function indicators(component: EngineComponent, region?: string): Indicators {
   // by default): only groups with members consume there. Elsewhere, a stream region receiving a
   // mirror included, the copied groups are on `<source>.<stream>`, and every group of the topic
   // counts: a consumer that stopped (its group empty) is what the lag SLO is there to catch.
-  const groups = `sum by (consumergroup) (kafka_consumergroup_lag${topic})`;
-  const lagByGroup = !mirroredUnderOwnName(stream, region)
-    ? groups
-    : `(${groups} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
+  // The copies under their source's name hold MM2's memberless groups too, trailing as above: only
+  // groups with members count there.
+  const lagOf = (topics: string) => `sum by (consumergroup, topic) (kafka_consumergroup_lag${topics})`;
+  const withMembers = (lag: string) =>
+    `(${lag} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
+  const own = mirroredUnderOwnName(stream, region) ? withMembers(lagOf(topic)) : lagOf(topic);
+  const copies = mirroredTopics(stream, region);
+  const lagByGroup =
+    copies.length === 0 ? own : `(${own} or ${withMembers(lagOf(topicsSelector(component.name, copies)))})`;
+  const everyTopic = topicsSelector(component.name, streamTopics(stream, region));
   return {
     requestRate: (w) => requests(w),
     errorRatio: (w) => `(${failed(w)}) / (${requests(w)})`,
     leaderPresent: `sum(kafka_controller_kafkacontroller_activecontrollercount${selector(component.name)}) == bool 1`,
-    consumerLagSeconds: `max(${lagByGroup} / on() group_left() sum(rate(kafka_topic_partition_current_offset${topic}[5m])))`,
+    consumerLagSeconds: `max(${lagByGroup} / on(topic) group_left() sum by (topic) (rate(kafka_topic_partition_current_offset${everyTopic}[5m])))`,
     ...(mirror === undefined ? {} : { replicationLagSeconds: mirror.seconds }),
     // One series per partition and source (MirrorSourceMetrics registers each assigned partition
     // when its task starts).
@@ -357,7 +387,7 @@ function indicators(component: EngineComponent, region?: string): Indicators {
         }),
     presence: {
       availability: `kafka_server_brokertopicmetrics_totalproducerequests_total${broker}`,
-      consumerLag: `kafka_consumergroup_lag${topic}`,
+      consumerLag: `kafka_consumergroup_lag${everyTopic}`,
       ...(mirror === undefined ? {} : { replicationLag: mirror.series }),
     },
   };

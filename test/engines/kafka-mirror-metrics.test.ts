@@ -41,6 +41,18 @@ const topology = (slo: Record<string, number> = { consumerLagMs: 30_000 }, repli
   }) as TopologyInput;
 
 const model = modelOf(topology());
+/** orders produced in eu-west-1 and eu-central-1, eu-west-1's records mirrored into eu-central-1. */
+const activeActive = modelOf({
+  ...topology(),
+  users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
+  streams: {
+    orders: {
+      ...(topology().streams as Record<string, object>).orders,
+      regions: ["eu-west-1", "eu-central-1"],
+      mirrorRegions: ["eu-central-1"],
+    },
+  },
+} as unknown as TopologyInput);
 const stream = model.streams[0]!;
 const plan = compilePlan(model).resources.map((r) => ({
   region: r.region,
@@ -142,25 +154,17 @@ describe("MirrorMaker 2 indicators", () => {
     }
   });
 
-  test("consumer lag drops memberless groups only where MM2 copies groups onto the topic itself", () => {
+  test("consumer lag drops memberless groups only on topics MM2 copies groups onto", () => {
     // us-east-1 holds only the mirror (IdentityReplicationPolicy): MM2's synced groups are on the
     // topic and have no members. A stream region that also receives a mirror gets the copy and its
-    // groups on eu-west-1.orders, so an emptied group of its own consumers must still count (review).
+    // groups on eu-west-1.orders, so an emptied group of its own consumers on orders must still
+    // count (review); on the copy only groups with members do (promtool below).
     const members = /kafka_consumergroup_members/;
     expect(indicatorsOf(stream, "us-east-1").consumerLagSeconds).toMatch(members);
-    const both = modelOf({
-      ...topology(),
-      users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
-      streams: {
-        orders: {
-          ...(topology().streams as Record<string, object>).orders,
-          regions: ["eu-west-1", "eu-central-1"],
-          mirrorRegions: ["eu-central-1"],
-        },
-      },
-    } as unknown as TopologyInput).streams[0]!;
+    const both = activeActive.streams[0]!;
     expect(indicatorsOf(both, "eu-central-1").replicationLagSeconds).toBeDefined();
-    expect(indicatorsOf(both, "eu-central-1").consumerLagSeconds).not.toMatch(members);
+    expect(indicatorsOf(both, "eu-central-1").consumerLagSeconds).toMatch(members);
+    expect(indicatorsOf(both, "eu-west-1").consumerLagSeconds).not.toMatch(members);
   });
 
   test("a source-only region has no mirror to watch; the stream as a whole has", () => {
@@ -375,6 +379,52 @@ promtoolSuite("MirrorMaker 2: a lagging or stopped mirror alerts (promtool)", ()
             ]),
           ],
         },
+      ]),
+    ).toMatch(/SUCCESS/);
+  });
+
+  test("where MM2 writes <source>.<stream>, consumers of the copy are held to the SLO; MM2's memberless copies of groups are not", () => {
+    const rules = regionRules(activeActive, "orders", "eu-central-1");
+    const consumerLag = alertRule(rules, ALERT.consumerLag);
+    const tenPerSecond = (topic: string) => ({
+      series: `kafka_topic_partition_current_offset{topoplan_component="orders",topic="${topic}",partition="0"}`,
+      values: "0+600x40",
+    });
+    const group = (topic: string, name: string, members: number, lag: string) => [
+      {
+        series: `kafka_consumergroup_lag{topoplan_component="orders",topic="${topic}",partition="0",consumergroup="${name}"}`,
+        values: lag,
+      },
+      {
+        series: `kafka_consumergroup_members{topoplan_component="orders",consumergroup="${name}"}`,
+        values: `${members}x40`,
+      },
+    ];
+    const offsets = [tenPerSecond("orders"), tenPerSecond("eu-west-1.orders")];
+    const fires = [firing(consumerLag, { topoplan_region: "eu-central-1", topoplan_topology: "shop" })];
+    const fire = (input_series: unknown[], exp: unknown[]) => ({
+      interval: "1m",
+      input_series: [
+        ...offsets,
+        ...input_series,
+        series({ ...P, target: "eu-central-1", partition: "0" }, "800x40"),
+      ],
+      alert_rule_test: [at("30m", ALERT.consumerLag, exp)],
+    });
+    expect(
+      promtoolTest(rules, [
+        // audit reads eu-west-1's records here and is 90 s (900 records) behind on them.
+        fire(
+          [...group("eu-west-1.orders", "audit", 2, "900x40"), ...group("orders", "audit", 2, "0x40")],
+          fires,
+        ),
+        // billing consumes in eu-west-1; MM2's copy of its group here trails, without members.
+        fire(
+          [...group("eu-west-1.orders", "billing", 0, "900x40"), ...group("orders", "audit", 2, "0x40")],
+          [],
+        ),
+        // A consumer of the stream's own topic here stopped (its group emptied) 90 s behind.
+        fire(group("orders", "audit", 0, "900x40"), fires),
       ]),
     ).toMatch(/SUCCESS/);
   });

@@ -131,6 +131,28 @@ test("a target that is also a stream region prefixes remote topics (no identity 
   expect(of(both, "us-east-1", "Namespace")).toHaveLength(1);
 });
 
+test("a mirror-only region of two sources keeps their copies apart, so their groups' offsets do not meet", () => {
+  // One topic would hold both sources' records and one group both translations; MM2 only moves a
+  // group's offset forward, so a consumer failing over would skip the slower source's records.
+  const two = compiled(topology(["eu-west-1", "eu-central-1"], ["us-east-1"]));
+  const [mm2] = of(two, "us-east-1", "KafkaMirrorMaker2");
+  expect(mm2.spec.mirrors.map((m: any) => m.source.alias)).toEqual(["eu-central-1", "eu-west-1"]);
+  for (const mirror of mm2.spec.mirrors)
+    for (const connector of [mirror.sourceConnector, mirror.checkpointConnector])
+      expect(connector.config["replication.policy.class"]).toBe(
+        "org.apache.kafka.connect.mirror.DefaultReplicationPolicy",
+      );
+  // Kafka Exporter there reports the groups of the copies, and of the stream's own topic.
+  const [kafka] = of(two, "us-east-1", "Kafka");
+  const exported = new RegExp(kafka.spec.kafkaExporter.topicRegex);
+  for (const topic of ["orders", "eu-west-1.orders", "eu-central-1.orders"]) expect(topic).toMatch(exported);
+  for (const topic of ["eu-west-1xorders", "orders2", "us-east-1.orders"])
+    expect(topic).not.toMatch(exported);
+  // One source: its name is kept, and only the topic is exported.
+  const [single] = of(mirrored, "us-east-1", "Kafka");
+  expect(single.spec.kafkaExporter.topicRegex).toBe("^(?:orders)$");
+});
+
 test("every custom resource validates against its Strimzi CRD", () => {
   const crds = {
     Kafka: loadCrd("strimzi-kafka.crd.yaml", "v1"),

@@ -6,7 +6,7 @@
  * `istio_requests_total` at a workload's first request, so its burn-rate alerts would never have
  * data and its no-data alert would page from the first ten minutes on.
  */
-import { mirroredUnderOwnName } from "../../engines/kafka-mirror.js";
+import { mirroredInto } from "../../engines/kafka-mirror.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
 import { modelIndex } from "../../model/model-index.js";
@@ -70,8 +70,9 @@ function consumerRegions(model: Model, stream: ResolvedStream): Set<string> | un
 
 /**
  * No consumer group in `region`: none of the stream's consumers runs there, and no MirrorMaker 2
- * copies the source groups' offsets into groups of the topic there (a mirror-only region, where
- * they are series as long as the source's groups are: kafka-mirror.ts `mirroredUnderOwnName`).
+ * copies the source groups' offsets into groups there (on the topic or its `<source>.<stream>`
+ * copies, whose series the consumer-lag indicators read too: engines/kafka.ts), where they are
+ * series as long as the source's groups are.
  */
 function withoutConsumers(model: Model, component: ResolvedComponent, region: string): boolean {
   if (component.kind !== "stream") return false;
@@ -79,7 +80,7 @@ function withoutConsumers(model: Model, component: ResolvedComponent, region: st
   return (
     regions !== undefined &&
     !regions.has(region) &&
-    !(engineOf(component)?.id === "kafka" && mirroredUnderOwnName(component, region))
+    !(engineOf(component)?.id === "kafka" && mirroredInto(component, region))
   );
 }
 

@@ -100,6 +100,21 @@ describe("a stream's consumer-lag no-data alert", () => {
       ).toHaveLength(1);
   });
 
+  // A stream region receiving another's records gets them on <source>.<stream>, and MM2's copies
+  // of that source's groups with them; the consumer-lag presence reads those topics too.
+  it("is kept in a stream region MirrorMaker 2 writes copies into, on the copies' series", () => {
+    const spec = topology(["eu-west-1"]) as unknown as { streams: Record<string, Record<string, unknown>> };
+    spec.streams.orders!.mirrorRegions = ["us-east-1"];
+    const model = modelOf(spec as unknown as TopologyInput);
+    const [noData, ...more] = consumerLagNoData(regionRules(model, "orders", "us-east-1")).filter(
+      (r) => !r.labels.topoplan_signal,
+    );
+    expect(more).toEqual([]);
+    expect(noData?.expr).toBe(
+      'absent(kafka_consumergroup_lag{topoplan_component="orders",topic=~"orders|eu-west-1[.]orders"})',
+    );
+  });
+
   it("is made in every region a consumer runs in", () => {
     const model = modelOf(topology(["eu-west-1", "us-east-1"]));
     for (const region of ["eu-west-1", "us-east-1"])

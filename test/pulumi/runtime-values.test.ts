@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../src/compile/plan.js";
 import { generatePassword } from "../../src/pulumi/runtime-values.js";
 import { deployPlan } from "../../src/pulumi/stack.js";
+import { plan as awsPlan, euSpec } from "../compile/aws/helpers.js";
 import { installMocks, resourcesOf, runStack } from "./helpers/mocks.js";
 
 const aws = (type: string, name: string, inputs: Record<string, unknown>, options = {}) => ({
@@ -72,5 +73,26 @@ describe("runtime values in the adapter", () => {
     >;
     expect(document.password).toBe(password.value);
     expect(document.host).toBe("orders-cluster.cluster.mock:5432");
+  });
+});
+
+describe("the Aurora master secret", () => {
+  it("stores the password the cluster holds, so a run after a first up that stopped before the secret stores the right one", async () => {
+    // The second run: the cluster exists with the first run's password in its state, and its
+    // ignoreChanges keeps that one over the password this run generates; the secret is new.
+    const kept = "FirstRunPassword0123456789abcdef";
+    const registered = await installMocks({
+      outputs: (type, name) => ({
+        endpoint: `${name}.cluster.mock`,
+        arn: `arn:mock:${name}`,
+        ...(type === "aws:rds/cluster:Cluster" && name.includes("eu-west-1") ? { masterPassword: kept } : {}),
+      }),
+    });
+    await runStack(async () => deployPlan(awsPlan(euSpec()), { clusters: {} }));
+    const version = resourcesOf(registered).find(
+      (r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && r.name.includes("orders"),
+    );
+    const secretString = version!.inputs.secretString as { value: string };
+    expect(JSON.parse(secretString.value).password).toBe(kept);
   });
 });

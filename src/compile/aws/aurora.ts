@@ -328,7 +328,10 @@ function masterSecret(
         host: out(cluster, "endpoint"),
         port: AURORA_PORT,
         username: AURORA_MASTER_USER,
-        password: generatedPassword(passwordKey(store.name)),
+        // The cluster's own, as its state holds it: a run after a first `pulumi up` that created the
+        // cluster and failed before this version generates another password, which the cluster
+        // ignores (MEMBER_IGNORES) — taken from here, the secret would hold a password that opens nothing.
+        password: out(cluster, "masterPassword"),
       }),
     },
     options: {

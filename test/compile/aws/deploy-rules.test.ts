@@ -25,7 +25,12 @@ describe("Aurora global database", () => {
       value: Record<string, unknown>;
     };
     expect(document.$runtime).toBe("json");
-    expect(document.value.password).toEqual({ $runtime: "password", key: "orders-master-password" });
+    // The primary cluster generates it; the secret stores the cluster's (its state's, on later runs).
+    expect(at(named(compiled, "orders-cluster-eu-west-1").inputs, "masterPassword")).toEqual({
+      $runtime: "password",
+      key: "orders-master-password",
+    });
+    expect(document.value.password).toEqual({ $ref: "orders-cluster-eu-west-1", property: "masterPassword" });
     expect(document.value.host).toEqual({ $ref: "orders-cluster-eu-west-1", property: "endpoint" });
     expect(version.options).toMatchObject({
       ignoreChanges: ["secretString"],

@@ -211,10 +211,10 @@ function kafkaCluster(topology: string, stream: ResolvedStream, placed: Placed, 
       },
       // The Topic Operator reconciles the KafkaTopic below.
       entityOperator: { topicOperator: {}, template: template("topicOperatorContainer") },
-      // Consumer-group lag of this stream's topic and of the copies MirrorMaker 2 writes here under
-      // their source's name (Strimzi: https://strimzi.io/docs/operators/latest/deploying#con-metrics-kafka-exporter-lag-str).
+      // Consumer-group lag of the topics the indicators read (the stream's, and in a region of
+      // mirrors only, MirrorMaker 2's `<source>.<stream>` copies; Strimzi: https://strimzi.io/docs/operators/latest/deploying#con-metrics-kafka-exporter-lag-str).
       kafkaExporter: {
-        topicRegex: `^(?:${streamTopics(stream, placed.region).map(escapeRegex).join("|")})$`,
+        topicRegex: `^(?:${indicatorTopics(stream, placed.region).map(escapeRegex).join("|")})$`,
         groupRegex: ".*",
         template: template("container"),
       },
@@ -322,17 +322,23 @@ export function kafkaResources(topology: string, stream: ResolvedStream, placed:
  * topic over the topic's production rate (messages appended per second, from the partitions'
  * current offsets): how many seconds of production the group is behind — an estimate that holds
  * while the production rate is steady, and is +Inf (alerting) when production stops with a group
- * behind. The worst group and topic: the stream's own, and where MirrorMaker 2 writes copies as
- * `<source>.<stream>`, those too (consumers there read them).
+ * behind. The worst group and topic of {@link indicatorTopics}.
  *
  * Replication lag: where MirrorMaker 2 runs (kafka-mirror.ts), the mirror is this region's replica
  * of the stream, and its lag MM2's replication latency (kafka-mirror-metrics.ts); in-cluster
  * follower lag is left to min.insync.replicas.
  */
-/** The topics holding `stream`'s records in `region`: its own and MirrorMaker 2's `<source>.<stream>` copies. */
-const streamTopics = (stream: ResolvedStream, region: string | undefined) => [
+/**
+ * The topics a region's indicators read: the stream's own and, in a region holding only mirrors of
+ * two or more sources, MirrorMaker 2's `<source>.<stream>` copies — there they are the stream:
+ * consumers read them, and MM2 is their producer. In a stream region receiving a mirror the copies
+ * are left out: MM2 fills a copy of a group while the group is empty (before its consumers first
+ * start, scaled to zero), and a group whose consumers read only their own region's topic would
+ * see that frozen copy fall further behind for as long as Kafka keeps its offsets.
+ */
+const indicatorTopics = (stream: ResolvedStream, region: string | undefined) => [
   stream.name,
-  ...mirroredTopics(stream, region),
+  ...(region === undefined || stream.regions.includes(region) ? [] : mirroredTopics(stream, region)),
 ];
 /** A regular expression matching `text` only (topic names: letters, digits, "-" and "."). */
 const escapeRegex = (text: string) => text.replaceAll(".", "\\.");
@@ -346,29 +352,29 @@ const topicsSelector = (component: string, topics: readonly string[]) =>
   );
 
 function indicators(component: EngineComponent, region?: string): Indicators {
+  const stream = component as ResolvedStream;
   const topic = selector(component.name, `topic="${component.name}"`);
+  const copies = indicatorTopics(stream, region).slice(1);
+  const everyTopic = topicsSelector(component.name, indicatorTopics(stream, region));
   const broker = selector(component.name, 'topic=""');
-  const total = (metric: string, w: string) => `(sum(rate(${metric}${topic}[${w}])) or vector(0))`;
+  const total = (metric: string, w: string) => `(sum(rate(${metric}${everyTopic}[${w}])) or vector(0))`;
   const requests = (w: string) => total("kafka_server_brokertopicmetrics_totalproducerequests_total", w);
   const failed = (w: string) => total("kafka_server_brokertopicmetrics_failedproducerequests_total", w);
-  const stream = component as ResolvedStream;
   const mirror = mirroredInto(stream, region) ? mirrorLag(component.name) : undefined;
-  // Where MirrorMaker 2 writes the topic under its own name (a mirror-only region), it also copies
+  // Where MirrorMaker 2 writes the topic under its own name (a mirror-only region of one source), it also copies
   // every source group's committed offsets into groups of the same names on it (sync.group.offsets,
   // kafka-mirror.ts) that have no members and trail the mirror by the checkpoint interval (60 s
   // by default): only groups with members consume there. Elsewhere, a stream region receiving a
   // mirror included, the copied groups are on `<source>.<stream>`, and every group of the topic
   // counts: a consumer that stopped (its group empty) is what the lag SLO is there to catch.
-  // The copies under their source's name hold MM2's memberless groups too, trailing as above: only
-  // groups with members count there.
+  // The copies under their source's name a region of mirrors only reads hold MM2's memberless
+  // groups too, trailing as above: only groups with members count there.
   const lagOf = (topics: string) => `sum by (consumergroup, topic) (kafka_consumergroup_lag${topics})`;
   const withMembers = (lag: string) =>
     `(${lag} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
   const own = mirroredUnderOwnName(stream, region) ? withMembers(lagOf(topic)) : lagOf(topic);
-  const copies = mirroredTopics(stream, region);
   const lagByGroup =
     copies.length === 0 ? own : `(${own} or ${withMembers(lagOf(topicsSelector(component.name, copies)))})`;
-  const everyTopic = topicsSelector(component.name, streamTopics(stream, region));
   return {
     requestRate: (w) => requests(w),
     errorRatio: (w) => `(${failed(w)}) / (${requests(w)})`,

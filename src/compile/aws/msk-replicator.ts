@@ -174,7 +174,7 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
             copyAccessControlListsForTopics: false,
           },
         ],
-        consumerGroupReplications: [consumerGroups(stream)],
+        consumerGroupReplications: [consumerGroups(stream, target)],
       },
       logDelivery: {
         replicatorLogDelivery: {
@@ -202,14 +202,24 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
  * are translated into the mirror so a consumer failing over resumes where it was. Groups appear
  * when consumers first commit, after the Replicator exists. A stream without consumers copies no
  * group: everything included is excluded again (an empty include list is not documented).
+ *
+ * Not into a mirror-only region of two or more sources: their records share the one topic there
+ * (IDENTICAL names) and each source's Replicator would write its own translation into the same
+ * group and partitions, one source's position over the other's, so a consumer failing over would
+ * skip or re-read the other source's records (AWS recommends distinct group IDs where two
+ * Replicators meet, MSK developer guide, "active-active"). It copies no group there: consumers
+ * failing over start from their `auto.offset.reset` (docs/aws.md).
  */
-function consumerGroups(stream: ResolvedStream) {
-  const consumers = [...stream.consumers].sort();
+function consumerGroups(stream: ResolvedStream, target: string) {
+  const merged =
+    !stream.regions.includes(target) &&
+    mirrorPairs(stream).filter((pair) => pair.target === target).length > 1;
+  const groups = merged ? [] : [...stream.consumers].sort();
   return {
-    consumerGroupsToReplicates: consumers.length > 0 ? consumers : [".*"],
-    ...(consumers.length > 0 ? {} : { consumerGroupsToExcludes: [".*"] }),
-    synchroniseConsumerGroupOffsets: consumers.length > 0,
-    detectAndCopyNewConsumerGroups: consumers.length > 0,
+    consumerGroupsToReplicates: groups.length > 0 ? groups : [".*"],
+    ...(groups.length > 0 ? {} : { consumerGroupsToExcludes: [".*"] }),
+    synchroniseConsumerGroupOffsets: groups.length > 0,
+    detectAndCopyNewConsumerGroups: groups.length > 0,
   };
 }
 

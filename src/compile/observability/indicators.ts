@@ -6,7 +6,7 @@
  * `istio_requests_total` at a workload's first request, so its burn-rate alerts would never have
  * data and its no-data alert would page from the first ten minutes on.
  */
-import { mirroredInto } from "../../engines/kafka-mirror.js";
+import { sourcesOf } from "../../engines/kafka-mirror.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
 import { modelIndex } from "../../model/model-index.js";
@@ -69,10 +69,11 @@ function consumerRegions(model: Model, stream: ResolvedStream): Set<string> | un
 }
 
 /**
- * No consumer group in `region`: none of the stream's consumers runs there, and no MirrorMaker 2
- * copies the source groups' offsets into groups there (on the topic or its `<source>.<stream>`
- * copies, whose series the consumer-lag indicators read too: engines/kafka.ts), where they are
- * series as long as the source's groups are.
+ * No consumer group in `region`: none of the stream's consumers runs there, and, in a region holding
+ * only mirrors, no source region has consumers whose groups' offsets MirrorMaker 2 copies there
+ * (onto the topic, or its `<source>.<stream>` copies, which the consumer-lag indicators read
+ * there: engines/kafka.ts), where they are series as long as the source's groups are. A stream
+ * region's indicators read its own topic only, where no copied group is.
  */
 function withoutConsumers(model: Model, component: ResolvedComponent, region: string): boolean {
   if (component.kind !== "stream") return false;
@@ -80,7 +81,11 @@ function withoutConsumers(model: Model, component: ResolvedComponent, region: st
   return (
     regions !== undefined &&
     !regions.has(region) &&
-    !(engineOf(component)?.id === "kafka" && mirroredInto(component, region))
+    !(
+      engineOf(component)?.id === "kafka" &&
+      !component.regions.includes(region) &&
+      sourcesOf(component, region).some((source) => regions.has(source))
+    )
   );
 }
 

@@ -114,11 +114,14 @@ describe("MSK Replicator for mirrorRegions", () => {
 
   it("replicates the stream's topic under its own name, from the earliest record, with its consumers' offsets", () => {
     const info = at(
-      named(compiled, "events-msk-replicator-eu-west-1-to-eu-north-1").inputs,
+      named(
+        plan(mirrored(["eu-north-1"], { regions: ["eu-central-1"] })),
+        "events-msk-replicator-eu-central-1-to-eu-north-1",
+      ).inputs,
       "replicationInfoList",
     );
     expect(info).toEqual({
-      sourceKafkaClusterArn: { $ref: "events-msk-cluster-eu-west-1", property: "arn" },
+      sourceKafkaClusterArn: { $ref: "events-msk-cluster-eu-central-1", property: "arn" },
       targetKafkaClusterArn: { $ref: "events-msk-cluster-eu-north-1", property: "arn" },
       targetCompressionType: "LZ4",
       topicReplications: [
@@ -138,6 +141,21 @@ describe("MSK Replicator for mirrorRegions", () => {
           detectAndCopyNewConsumerGroups: true,
         },
       ],
+    });
+  });
+
+  it("copies no consumer group into a mirror-only region of two sources, where their translations would meet", () => {
+    const groups = (name: string) =>
+      at(named(compiled, name).inputs, "replicationInfoList", "consumerGroupReplications", 0);
+    for (const source of ["eu-west-1", "eu-central-1"])
+      expect(groups(`events-msk-replicator-${source}-to-eu-north-1`)).toMatchObject({
+        consumerGroupsToExcludes: [".*"],
+        synchroniseConsumerGroupOffsets: false,
+      });
+    // A stream region receiving a mirror has one source: its groups' offsets are kept.
+    expect(groups("events-msk-replicator-eu-west-1-to-eu-central-1")).toMatchObject({
+      consumerGroupsToReplicates: ["worker"],
+      synchroniseConsumerGroupOffsets: true,
     });
   });
 

@@ -100,18 +100,37 @@ describe("a stream's consumer-lag no-data alert", () => {
       ).toHaveLength(1);
   });
 
-  // A stream region receiving another's records gets them on <source>.<stream>, and MM2's copies
-  // of that source's groups with them; the consumer-lag presence reads those topics too.
-  it("is kept in a stream region MirrorMaker 2 writes copies into, on the copies' series", () => {
+  // A stream region reads its own topic only; MM2's copies of groups are on <source>.<stream>.
+  it("is not made in a stream region receiving a mirror but running no consumer", () => {
     const spec = topology(["eu-west-1"]) as unknown as { streams: Record<string, Record<string, unknown>> };
     spec.streams.orders!.mirrorRegions = ["us-east-1"];
+    const groups = regionRules(modelOf(spec as unknown as TopologyInput), "orders", "us-east-1");
+    // The mirror's own no-data alert (signal "mirror") stays: MM2 runs there.
+    expect(consumerLagNoData(groups).map((r) => r.labels.topoplan_signal)).toEqual(["mirror"]);
+  });
+
+  // MM2 copies only groups a source cluster has: those of consumers running in the source region.
+  it("is made in a mirror-only region only when one of its sources has consumers", () => {
+    const spec = topology(["eu-central-1"]) as unknown as {
+      streams: Record<string, Record<string, unknown>>;
+      services: Record<string, Record<string, unknown>>;
+    };
+    spec.streams.orders!.mirrorRegions = ["us-east-1", "eu-central-1"];
     const model = modelOf(spec as unknown as TopologyInput);
-    const [noData, ...more] = consumerLagNoData(regionRules(model, "orders", "us-east-1")).filter(
-      (r) => !r.labels.topoplan_signal,
-    );
+    const noData = (region: string) =>
+      consumerLagNoData(regionRules(model, "orders", region)).filter((r) => !r.labels.topoplan_signal);
+    expect(noData("us-east-1")).toEqual([]);
+    expect(noData("eu-central-1")).toHaveLength(1);
+    // Two sources with consumers in one: the groups' copies are on <source>.orders there.
+    spec.streams.orders!.regions = ["eu-west-1", "us-east-1"];
+    spec.streams.orders!.mirrorRegions = ["eu-central-1"];
+    spec.services.billing!.regions = ["eu-west-1"];
+    const [kept, ...more] = consumerLagNoData(
+      regionRules(modelOf(spec as unknown as TopologyInput), "orders", "eu-central-1"),
+    ).filter((r) => !r.labels.topoplan_signal);
     expect(more).toEqual([]);
-    expect(noData?.expr).toBe(
-      'absent(kafka_consumergroup_lag{topoplan_component="orders",topic=~"orders|eu-west-1[.]orders"})',
+    expect(kept?.expr).toBe(
+      'absent(kafka_consumergroup_lag{topoplan_component="orders",topic=~"orders|eu-west-1[.]orders|us-east-1[.]orders"})',
     );
   });
 

@@ -37,7 +37,7 @@ export interface AlarmSpec {
   readonly statistic: "Maximum" | "Average" | "Sum";
   readonly threshold: number;
   /** @default GreaterThanThreshold */
-  readonly comparison?: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold";
+  readonly comparison?: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
   /** @default 60 */
   readonly periodSeconds?: number;
   /** @default 5 */

@@ -17,6 +17,8 @@ export const MSK_IAM_TLS_PORT = 9098;
 export const REPLICATOR_MEMBERS = "MSK Replicator network interfaces";
 /** Consumer-lag SLO assumed when `slo.consumerLagMs` is absent. */
 export const DEFAULT_CONSUMER_LAG_MS = 60_000;
+/** Minutes without consumer-lag data before a consumer's no-data alarm (one-minute periods). */
+const ABSENT_LAG_MINUTES = 15;
 
 /**
  * An MSK cluster in every stream region and mirror region, over (up to) three zones, with a
@@ -211,6 +213,26 @@ function mskAlarms(
       dimensions: [dimensions],
       statistic: "Maximum",
       threshold: lagMs / 1000,
+    });
+    // MSK publishes consumer lag only for a group that is STABLE or EMPTY: a group rebalancing
+    // without end (consumers crash-looping, or exceeding max.poll.interval.ms) has none, and the
+    // lag alarm above reads that as fine (https://docs.aws.amazon.com/msk/latest/developerguide/consumer-lag.html).
+    // So a second alarm on the absence itself: the time lag is never below 0, and missing data
+    // breaches; a quarter of an hour of it, past ordinary rebalances (seconds to minutes: estimate).
+    ctx.alarm({
+      component: stream.name,
+      region,
+      key: `consumer-time-lag-${consumer}-absent`,
+      description: `${stream.path}: no consumer-lag data for ${consumer} in ${region} for ${ABSENT_LAG_MINUTES} minutes: its group keeps rebalancing (MSK publishes lag only for STABLE or EMPTY groups), has committed no offset, or was deleted; its lag alarm cannot fire`,
+      namespace: "AWS/Kafka",
+      metricName: "EstimatedMaxTimeLag",
+      dimensions: [dimensions],
+      statistic: "Maximum",
+      comparison: "LessThanThreshold",
+      threshold: 0,
+      evaluationPeriods: ABSENT_LAG_MINUTES,
+      datapointsToAlarm: ABSENT_LAG_MINUTES,
+      treatMissingData: "breaching",
     });
   }
   ctx.widget(region, {

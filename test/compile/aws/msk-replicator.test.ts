@@ -83,7 +83,10 @@ describe("MSK Replicator for mirrorRegions", () => {
     expect(lagAlarms(compiled)).toEqual([]);
     const spec = mirrored(["eu-north-1"]);
     (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-north-1"];
-    expect(lagAlarms(plan(spec))).toEqual(["events-alarm-consumer-time-lag-worker-eu-north-1"]);
+    expect(lagAlarms(plan(spec))).toEqual([
+      "events-alarm-consumer-time-lag-worker-absent-eu-north-1",
+      "events-alarm-consumer-time-lag-worker-eu-north-1",
+    ]);
     // A consumer far from every cluster reads a stream region's cluster, not the mirror.
     (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-west-3"];
     expect(lagAlarms(plan(spec))).toEqual([]);

@@ -194,6 +194,21 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
       threshold: 20,
       dimensions: { "Consumer Group": "worker", Topic: "events" },
     });
+    // MSK publishes no lag for a group that keeps rebalancing: its absence alarms on its own,
+    // after 15 minutes (the lag alarm reads missing data as fine).
+    expect(alarm("events-alarm-consumer-time-lag-worker-eu-central-1").inputs).toMatchObject({
+      treatMissingData: "notBreaching",
+    });
+    expect(alarm("events-alarm-consumer-time-lag-worker-absent-eu-central-1").inputs).toMatchObject({
+      metricName: "EstimatedMaxTimeLag",
+      dimensions: { "Consumer Group": "worker", Topic: "events" },
+      comparisonOperator: "LessThanThreshold",
+      threshold: 0,
+      evaluationPeriods: 15,
+      datapointsToAlarm: 15,
+      treatMissingData: "breaching",
+      alarmActions: expect.any(Array),
+    });
     // Messages behind read as seconds only at the declared rate: no SumOffsetLag alarm (review).
     expect(compiled.resources.some((r) => r.name.includes("consumer-offset-lag"))).toBe(false);
   });

@@ -61,7 +61,13 @@ export type RuntimeValue =
   /** `value` (which may hold refs and runtime values) as a JSON string, e.g. a KMS key policy. */
   | { readonly $runtime: "json"; readonly value: unknown }
   /** The parts (strings, refs) joined into one string, e.g. a bucket ARN + "/*". */
-  | { readonly $runtime: "concat"; readonly parts: readonly unknown[] };
+  | { readonly $runtime: "concat"; readonly parts: readonly unknown[] }
+  /**
+   * The first of `values` (refs) that the deployment holds (not undefined, null or ""): one of
+   * several resources holds it, which one known only to the state. The deployment stops, naming
+   * `what`, when none does.
+   */
+  | { readonly $runtime: "firstDefined"; readonly what: string; readonly values: readonly unknown[] };
 
 export function isRuntimeValue(value: unknown): value is RuntimeValue {
   return typeof value === "object" && value !== null && typeof (value as RuntimeValue).$runtime === "string";

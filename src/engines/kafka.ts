@@ -37,7 +37,6 @@ import {
   MIRROR_REQUIRES,
   mirroredInto,
   mirroredTopics,
-  mirroredUnderOwnName,
   mirrorListener,
   mirrorResources,
   mirrorSources,
@@ -353,28 +352,25 @@ const topicsSelector = (component: string, topics: readonly string[]) =>
 
 function indicators(component: EngineComponent, region?: string): Indicators {
   const stream = component as ResolvedStream;
-  const topic = selector(component.name, `topic="${component.name}"`);
-  const copies = indicatorTopics(stream, region).slice(1);
   const everyTopic = topicsSelector(component.name, indicatorTopics(stream, region));
   const broker = selector(component.name, 'topic=""');
   const total = (metric: string, w: string) => `(sum(rate(${metric}${everyTopic}[${w}])) or vector(0))`;
   const requests = (w: string) => total("kafka_server_brokertopicmetrics_totalproducerequests_total", w);
   const failed = (w: string) => total("kafka_server_brokertopicmetrics_failedproducerequests_total", w);
   const mirror = mirroredInto(stream, region) ? mirrorLag(component.name) : undefined;
-  // Where MirrorMaker 2 writes the topic under its own name (a mirror-only region of one source), it also copies
-  // every source group's committed offsets into groups of the same names on it (sync.group.offsets,
-  // kafka-mirror.ts) that have no members and trail the mirror by the checkpoint interval (60 s
-  // by default): only groups with members consume there. Elsewhere, a stream region receiving a
-  // mirror included, the copied groups are on `<source>.<stream>`, and every group of the topic
-  // counts: a consumer that stopped (its group empty) is what the lag SLO is there to catch.
-  // The copies under their source's name a region of mirrors only reads hold MM2's memberless
-  // groups too, trailing as above: only groups with members count there.
+  // In a mirror-only region MirrorMaker 2 copies every source group's committed offsets into
+  // groups of the same names (sync.group.offsets, kafka-mirror.ts): on the topic itself (one
+  // source), or on the `<source>.<stream>` copies (two or more) — and the copies of the one-source
+  // days stay on the topic, frozen, after a second source switched the names. They have no members
+  // and trail by the checkpoint interval (60 s by default): only groups with members count there.
+  // Elsewhere, a stream region receiving a mirror included, the copied groups are on
+  // `<source>.<stream>`, which it does not read, and every group of its topic counts: a consumer
+  // that stopped (its group empty) is what the lag SLO is there to catch.
   const lagOf = (topics: string) => `sum by (consumergroup, topic) (kafka_consumergroup_lag${topics})`;
   const withMembers = (lag: string) =>
     `(${lag} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
-  const own = mirroredUnderOwnName(stream, region) ? withMembers(lagOf(topic)) : lagOf(topic);
-  const lagByGroup =
-    copies.length === 0 ? own : `(${own} or ${withMembers(lagOf(topicsSelector(component.name, copies)))})`;
+  const mirrorOnly = region !== undefined && !stream.regions.includes(region) && mirroredInto(stream, region);
+  const lagByGroup = mirrorOnly ? withMembers(lagOf(everyTopic)) : lagOf(everyTopic);
   return {
     requestRate: (w) => requests(w),
     errorRatio: (w) => `(${failed(w)}) / (${requests(w)})`,

@@ -35,6 +35,14 @@ export class RuntimeValues {
   ): unknown {
     if (value.$runtime === "json") return pulumi.jsonStringify(pulumi.output(inner(value.value)));
     if (value.$runtime === "concat") return pulumi.concat(...(inner(value.parts) as pulumi.Input<string>[]));
+    if (value.$runtime === "firstDefined") {
+      const { what } = value;
+      return pulumi.all(inner(value.values) as pulumi.Input<unknown>[]).apply((values) => {
+        const held = values.find((v) => v !== undefined && v !== null && v !== "");
+        if (held === undefined) throw new Error(`no resource in the Pulumi state holds ${what}`);
+        return held;
+      });
+    }
     if (value.$runtime === "password") {
       let password = this.passwords.get(value.key);
       if (password === undefined) {

@@ -1,6 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { ResourcePlan } from "../../src/compile/plan.js";
-import { generatePassword } from "../../src/pulumi/runtime-values.js";
+import { generatePassword, RuntimeValues } from "../../src/pulumi/runtime-values.js";
 import { deployPlan } from "../../src/pulumi/stack.js";
 import { plan as awsPlan, euSpec } from "../compile/aws/helpers.js";
 import { installMocks, resourcesOf, runStack } from "./helpers/mocks.js";
@@ -77,22 +78,65 @@ describe("runtime values in the adapter", () => {
 });
 
 describe("the Aurora master secret", () => {
-  it("stores the password the cluster holds, so a run after a first up that stopped before the secret stores the right one", async () => {
-    // The second run: the cluster exists with the first run's password in its state, and its
-    // ignoreChanges keeps that one over the password this run generates; the secret is new.
-    const kept = "FirstRunPassword0123456789abcdef";
+  /** Deploys the EU fixture with each cluster's `masterPassword` as its state holds it (a second run). */
+  async function secretPassword(held: Readonly<Record<string, string | null>>, orders: object = {}) {
     const registered = await installMocks({
       outputs: (type, name) => ({
         endpoint: `${name}.cluster.mock`,
         arn: `arn:mock:${name}`,
-        ...(type === "aws:rds/cluster:Cluster" && name.includes("eu-west-1") ? { masterPassword: kept } : {}),
+        ...(type === "aws:rds/cluster:Cluster" && name.startsWith("orders-")
+          ? { masterPassword: held[name.replace("orders-cluster-", "")] ?? null }
+          : {}),
       }),
     });
-    await runStack(async () => deployPlan(awsPlan(euSpec()), { clusters: {} }));
+    await runStack(async () => deployPlan(awsPlan(euSpec({ orders })), { clusters: {} }));
     const version = resourcesOf(registered).find(
       (r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && r.name.includes("orders"),
     );
     const secretString = version!.inputs.secretString as { value: string };
-    expect(JSON.parse(secretString.value).password).toBe(kept);
+    return JSON.parse(secretString.value).password as unknown;
+  }
+  const kept = "FirstRunPassword0123456789abcdef";
+
+  it("stores the password the cluster holds, so a run after a first up that stopped before the secret stores the right one", async () => {
+    // The cluster exists with the first run's password in its state, and its ignoreChanges keeps
+    // that one over the password this run generates; the secret is new.
+    expect(await secretPassword({ "eu-west-1": kept })).toBe(kept);
+  });
+
+  it("after a switchover and a leader edit, still the password of the cluster created as primary", async () => {
+    // eu-central-1 was created as a secondary: its state never holds a password (ignoreChanges).
+    const moved = {
+      leader: "eu-central-1",
+      deploy: { target: "aws", service: "aurora-postgresql", homeRegion: "eu-west-1" },
+    };
+    expect(await secretPassword({ "eu-west-1": kept, "eu-central-1": null }, moved)).toBe(kept);
+  });
+
+  it("stops the deployment, naming what is missing, when no member holds one", async () => {
+    await installMocks();
+    const resolved = new RuntimeValues().resolve(
+      {
+        $runtime: "firstDefined",
+        what: "the master password of datastores.orders",
+        values: [undefined, null, ""],
+      },
+      undefined as never,
+      (value) => value,
+    ) as pulumi.Output<unknown>;
+    // Output.promise() is how the engine reads it when it serialises the resource's inputs; its
+    // other promises (known, secret) reject alike: read here, not left unhandled.
+    const internal = resolved as unknown as Record<"promise" | "isKnown" | "isSecret", unknown>;
+    for (const other of [internal.isKnown, internal.isSecret]) (other as Promise<unknown>).catch(() => {});
+    await expect((internal.promise as () => Promise<unknown>).call(resolved)).rejects.toThrow(
+      "no resource in the Pulumi state holds the master password of datastores.orders",
+    );
+    const held = new RuntimeValues().resolve(
+      { $runtime: "firstDefined", what: "x", values: [null, pulumi.secret("kept")] },
+      undefined as never,
+      (value) => value,
+    ) as pulumi.Output<unknown>;
+    expect(await (held as unknown as { promise(): Promise<unknown> }).promise()).toBe("kept");
+    expect(await pulumi.isSecret(held)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
 import { logicalName, physicalName, rdsIdentifier } from "./names.js";
 import { isExistingNetwork } from "./options.js";
-import { generatedPassword, jsonDocument, out, STATEFUL } from "./typed.js";
+import { firstDefined, generatedPassword, jsonDocument, out, STATEFUL } from "./typed.js";
 
 /**
  * Room for a cluster parameter group's `namePrefix`: RDS allows 255 characters, and the provider
@@ -330,8 +330,13 @@ function masterSecret(
         username: AURORA_MASTER_USER,
         // The cluster's own, as its state holds it: a run after a first `pulumi up` that created the
         // cluster and failed before this version generates another password, which the cluster
-        // ignores (MEMBER_IGNORES) — taken from here, the secret would hold a password that opens nothing.
-        password: out(cluster, "masterPassword"),
+        // ignores (MEMBER_IGNORES) — taken from here, the secret would hold a password that opens
+        // nothing. Of every member: only the one created as primary holds one (a cluster created as
+        // secondary never does, even after a switchover and a `leader` edit made it the primary).
+        password: firstDefined(
+          `the master password of ${store.path} (held by its member cluster created as primary)`,
+          store.placement.map((p) => out(logicalName(store.name, "cluster", p.region), "masterPassword")),
+        ),
       }),
     },
     options: {

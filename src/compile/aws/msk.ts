@@ -143,7 +143,8 @@ export function serverProperties(stream: ResolvedStream): string {
  * regions reads across regions, so it is alarmed in all of them. Consumer groups are named after
  * the consuming service (a convention documented in docs/aws.md). A cluster that holds only a
  * mirror is read by the consumers running there and in none of the stream's regions; its other
- * groups are offsets the Replicator copies (its lag is alarmed as ReplicationLatency).
+ * groups are offsets the Replicator copies (none into a region of two or more sources:
+ * msk-replicator.ts; its lag is alarmed as ReplicationLatency).
  */
 function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): string[] {
   const own = stream.regions.includes(region);

@@ -121,6 +121,10 @@ export const awsAccountId = () => runtime({ $runtime: "awsAccountId" });
 /** A JSON document (policy) that holds refs or runtime values, serialised at deployment. */
 export const jsonDocument = (value: unknown) => runtime({ $runtime: "json", value });
 
+/** The first of `values` (outputs) the deployment holds; it stops, naming `what`, when none does. */
+export const firstDefined = (what: string, values: readonly pulumi.Input<string>[]) =>
+  runtime({ $runtime: "firstDefined", what, values });
+
 /** Strings and outputs joined at deployment (`concat(out(bucket, "arn"), "/*")`). */
 export const concat = (...parts: readonly pulumi.Input<string>[]) => runtime({ $runtime: "concat", parts });
 

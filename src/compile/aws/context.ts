@@ -46,6 +46,12 @@ export interface AlarmSpec {
   readonly datapointsToAlarm?: number;
   /** @default notBreaching — these metrics are absent when idle */
   readonly treatMissingData?: "notBreaching" | "breaching" | "missing";
+  /**
+   * Minutes after creation the alarm waits in INSUFFICIENT_DATA, ended early once data fills its
+   * evaluation window (CloudWatch WarmUpConfiguration): for an alarm on missing data that comes
+   * only once something else starts. @default none
+   */
+  readonly warmUpMinutes?: number;
   /** Whether it notifies the region's alarm topic; false for a composite alarm's members. @default true */
   readonly notify?: boolean;
   /** Resources that must exist before the alarm evaluates (an alarm on a metric they publish). */
@@ -392,6 +398,9 @@ export class AwsContext {
         evaluationPeriods: spec.evaluationPeriods ?? 5,
         datapointsToAlarm: spec.datapointsToAlarm ?? 3,
         treatMissingData: spec.treatMissingData ?? "notBreaching",
+        ...(spec.warmUpMinutes === undefined
+          ? {}
+          : { warmUpConfiguration: { warmUpPeriodDurationInMinutes: spec.warmUpMinutes } }),
         ...(actions.length === 0 ? {} : { alarmActions: actions, okActions: actions }),
         tags: this.tags(spec.component),
         ...metric,

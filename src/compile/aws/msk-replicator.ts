@@ -1,5 +1,6 @@
 import { PIPELINES } from "../../catalog/data/replication.js";
 import { inputProblem } from "../../diagnostics/diagnostic.js";
+import { modelIndex } from "../../model/model-index.js";
 import { type MirrorPair, mirrorPairs, mskClusterZones } from "../../model/msk-clusters.js";
 import type { ResolvedStream } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
@@ -174,7 +175,7 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
             copyAccessControlListsForTopics: false,
           },
         ],
-        consumerGroupReplications: [consumerGroups(stream, target)],
+        consumerGroupReplications: [consumerGroups(ctx, stream, target)],
       },
       logDelivery: {
         replicatorLogDelivery: {
@@ -209,12 +210,21 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
  * skip or re-read the other source's records (AWS recommends distinct group IDs where two
  * Replicators meet, MSK developer guide, "active-active"). It copies no group there: consumers
  * failing over start from their `auto.offset.reset` (docs/aws.md).
+ *
+ * Nor, into a stream region, the group of a consumer that runs there: that group reads the
+ * region's own topic, which holds the source's records too (IDENTICAL names), and MSK writes the
+ * source's translation into it whenever it has no active member (a restart, a scale to zero),
+ * moving it to where the source's consumers are (AWS: "distinct consumer group IDs so that
+ * consumer group offsets are not overwritten", the same guide).
  */
-function consumerGroups(stream: ResolvedStream, target: string) {
+function consumerGroups(ctx: AwsContext, stream: ResolvedStream, target: string) {
   const merged =
     !stream.regions.includes(target) &&
     mirrorPairs(stream).filter((pair) => pair.target === target).length > 1;
-  const groups = merged ? [] : [...stream.consumers].sort();
+  const runsThere = (consumer: string) =>
+    stream.regions.includes(target) &&
+    (modelIndex(ctx.model).service(consumer)?.regions ?? []).includes(target);
+  const groups = merged ? [] : stream.consumers.filter((consumer) => !runsThere(consumer)).sort();
   return {
     consumerGroupsToReplicates: groups.length > 0 ? groups : [".*"],
     ...(groups.length > 0 ? {} : { consumerGroupsToExcludes: [".*"] }),

@@ -5,6 +5,7 @@ import type { ResolvedStream } from "../../model/types.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
 import { logicalName } from "./names.js";
+import { regionFor } from "./reach.js";
 import { out, outNumber, STATEFUL } from "./typed.js";
 
 /** @default MSK Kafka version ("x": MSK applies patch releases) */
@@ -19,6 +20,14 @@ export const REPLICATOR_MEMBERS = "MSK Replicator network interfaces";
 export const DEFAULT_CONSUMER_LAG_MS = 60_000;
 /** Minutes without consumer-lag data before a consumer's no-data alarm (one-minute periods). */
 const ABSENT_LAG_MINUTES = 15;
+/** CloudWatch's longest alarm warm-up (PutMetricAlarm, WarmUpConfiguration: 1 to 2,880 minutes). */
+const MAX_WARM_UP_MINUTES = 2880;
+
+/** The regions whose cluster `consumer`'s pods dial (access.ts gives each its bootstrap there). */
+function dialledFrom(ctx: AwsContext, stream: ResolvedStream, consumer: string): string[] {
+  const regions = modelIndex(ctx.model).service(consumer)?.regions ?? [];
+  return [...new Set(regions.map((region) => regionFor(stream, region)))];
+}
 
 /**
  * An MSK cluster in every stream region and mirror region, over (up to) three zones, with a
@@ -216,15 +225,19 @@ function mskAlarms(
       threshold: lagMs / 1000,
     });
     // MSK publishes consumer lag only for a group that is STABLE or EMPTY: a group rebalancing
-    // without end (consumers crash-looping, or exceeding max.poll.interval.ms) has none, and the
-    // lag alarm above reads that as fine (https://docs.aws.amazon.com/msk/latest/developerguide/consumer-lag.html).
-    // So a second alarm on the absence itself: the time lag is never below 0, and missing data
-    // breaches; a quarter of an hour of it, past ordinary rebalances (seconds to minutes: estimate).
+    // without end (consumers exceeding max.poll.interval.ms, members joining and failing) has
+    // none, and the lag alarm above reads that as fine (https://docs.aws.amazon.com/msk/latest/developerguide/consumer-lag.html).
+    // So a second alarm on the absence itself, on the clusters the consumer dials (access.ts: its
+    // group exists nowhere else): the time lag is never below 0, and missing data breaches; at
+    // least a quarter of an hour of it, past ordinary rebalances (seconds to minutes: estimate).
+    // Until the group first commits there is no data either: the warm-up holds the alarm until
+    // data comes, for up to two days (CloudWatch's longest; "Alarm warm-up periods").
+    if (!dialledFrom(ctx, stream, consumer).includes(region)) continue;
     ctx.alarm({
       component: stream.name,
       region,
       key: `consumer-time-lag-${consumer}-absent`,
-      description: `${stream.path}: no consumer-lag data for ${consumer} in ${region} for ${ABSENT_LAG_MINUTES} minutes: its group keeps rebalancing (MSK publishes lag only for STABLE or EMPTY groups), has committed no offset, or was deleted; its lag alarm cannot fire`,
+      description: `${stream.path}: no consumer-lag data for ${consumer} in ${region} for ${ABSENT_LAG_MINUTES} minutes or more: its group keeps rebalancing (MSK publishes lag only for STABLE or EMPTY groups), has committed no offset, or was deleted; its lag alarm cannot fire`,
       namespace: "AWS/Kafka",
       metricName: "EstimatedMaxTimeLag",
       dimensions: [dimensions],
@@ -234,6 +247,7 @@ function mskAlarms(
       evaluationPeriods: ABSENT_LAG_MINUTES,
       datapointsToAlarm: ABSENT_LAG_MINUTES,
       treatMissingData: "breaching",
+      warmUpMinutes: MAX_WARM_UP_MINUTES,
     });
   }
   ctx.widget(region, {

@@ -83,10 +83,8 @@ describe("MSK Replicator for mirrorRegions", () => {
     expect(lagAlarms(compiled)).toEqual([]);
     const spec = mirrored(["eu-north-1"]);
     (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-north-1"];
-    expect(lagAlarms(plan(spec))).toEqual([
-      "events-alarm-consumer-time-lag-worker-absent-eu-north-1",
-      "events-alarm-consumer-time-lag-worker-eu-north-1",
-    ]);
+    // Its pods dial a stream region's cluster (access.ts): its group's absence is alarmed there.
+    expect(lagAlarms(plan(spec))).toEqual(["events-alarm-consumer-time-lag-worker-eu-north-1"]);
     // A consumer far from every cluster reads a stream region's cluster, not the mirror.
     (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-west-3"];
     expect(lagAlarms(plan(spec))).toEqual([]);
@@ -147,7 +145,7 @@ describe("MSK Replicator for mirrorRegions", () => {
     });
   });
 
-  it("copies no consumer group into a mirror-only region of two sources, where their translations would meet", () => {
+  it("copies no consumer group where translations would meet another's: into a mirror of two sources, or a stream region's own consumers", () => {
     const groups = (name: string) =>
       at(named(compiled, name).inputs, "replicationInfoList", "consumerGroupReplications", 0);
     for (const source of ["eu-west-1", "eu-central-1"])
@@ -155,10 +153,20 @@ describe("MSK Replicator for mirrorRegions", () => {
         consumerGroupsToExcludes: [".*"],
         synchroniseConsumerGroupOffsets: false,
       });
-    // A stream region receiving a mirror has one source: its groups' offsets are kept.
-    expect(groups("events-msk-replicator-eu-west-1-to-eu-central-1")).toMatchObject({
+    // A stream region receiving a mirror has one source: the groups of consumers that do not run
+    // there are copied (worker runs in eu-central-1 only) ...
+    const both = plan(mirrored(["eu-west-1", "eu-central-1"]));
+    const bothGroups = (name: string) =>
+      at(named(both, name).inputs, "replicationInfoList", "consumerGroupReplications", 0);
+    expect(bothGroups("events-msk-replicator-eu-central-1-to-eu-west-1")).toMatchObject({
       consumerGroupsToReplicates: ["worker"],
       synchroniseConsumerGroupOffsets: true,
+    });
+    // ... not a group that reads the target's own topic, which holds the source's records too:
+    // MSK would write the source's translation into it whenever it had no active member.
+    expect(bothGroups("events-msk-replicator-eu-west-1-to-eu-central-1")).toMatchObject({
+      consumerGroupsToExcludes: [".*"],
+      synchroniseConsumerGroupOffsets: false,
     });
   });
 

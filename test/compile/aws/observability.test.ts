@@ -207,8 +207,24 @@ describe("CloudWatch alarms carry the spec's SLO numbers", () => {
       evaluationPeriods: 15,
       datapointsToAlarm: 15,
       treatMissingData: "breaching",
+      // No data until the group first commits: held until then, or two days.
+      warmUpConfiguration: { warmUpPeriodDurationInMinutes: 2880 },
       alarmActions: expect.any(Array),
     });
+    // A consumer running in none of the stream's regions dials one cluster (access.ts: the first
+    // stream region, eu-central-1, a stream having no leader):
+    // its group exists there only, and so does the alarm on its absence.
+    const spec = euSpec();
+    (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-north-1"];
+    const lagAlarms = plan(spec)
+      .resources.filter((r) => r.name.startsWith("events-alarm-consumer-time-lag-worker"))
+      .map((r) => r.name)
+      .sort();
+    expect(lagAlarms).toEqual([
+      "events-alarm-consumer-time-lag-worker-absent-eu-central-1",
+      "events-alarm-consumer-time-lag-worker-eu-central-1",
+      "events-alarm-consumer-time-lag-worker-eu-west-1",
+    ]);
     // Messages behind read as seconds only at the declared rate: no SumOffsetLag alarm (review).
     expect(compiled.resources.some((r) => r.name.includes("consumer-offset-lag"))).toBe(false);
   });

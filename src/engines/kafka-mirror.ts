@@ -62,6 +62,11 @@ export function mirroredInto(stream: ResolvedStream, region?: string): boolean {
   return region === undefined ? mirrorPairs(stream).length > 0 : sourcesOf(stream, region).length > 0;
 }
 
+/** Whether `region` holds only mirrors of `stream` (a `mirrorRegions` region outside its `regions`). */
+export function mirrorOnly(stream: ResolvedStream, region: string | undefined): boolean {
+  return region !== undefined && !stream.regions.includes(region) && mirroredInto(stream, region);
+}
+
 /**
  * Whether MirrorMaker 2 writes `stream`'s topic into `region` under the topic's own name
  * (IdentityReplicationPolicy: a region holding only the mirror of one source). There it also

@@ -38,6 +38,7 @@ import {
   mirroredInto,
   mirroredTopics,
   mirrorListener,
+  mirrorOnly,
   mirrorResources,
   mirrorSources,
   sourcesOf,
@@ -308,8 +309,31 @@ export function kafkaResources(topology: string, stream: ResolvedStream, placed:
 }
 
 /**
- * Availability: failed produce requests of the stream's topic over all of them — what producers
- * see. Not fetches: the broker counts a fetch once per partition read, followers' replication
+ * The topics a region's indicators read: the stream's own and, in a region holding only mirrors of
+ * two or more sources, MirrorMaker 2's `<source>.<stream>` copies — there they are the stream:
+ * consumers read them, and MM2 is their producer. In a stream region receiving a mirror the copies
+ * are left out: MM2 fills a copy of a group while the group is empty (before its consumers first
+ * start, scaled to zero), and a group whose consumers read only their own region's topic would
+ * see that frozen copy fall further behind for as long as Kafka keeps its offsets.
+ */
+const indicatorTopics = (stream: ResolvedStream, region: string | undefined) => [
+  stream.name,
+  ...(mirrorOnly(stream, region) ? mirroredTopics(stream, region) : []),
+];
+/** A regular expression matching `text` only (topic names: letters, digits, "-" and "."). */
+const escapeRegex = (text: string) => text.replaceAll(".", "\\.");
+/** The component's series of `topics`: one by name, several by an anchored PromQL regex (`[.]`, no escapes to quote). */
+const topicsSelector = (component: string, topics: readonly string[]) =>
+  selector(
+    component,
+    topics.length === 1
+      ? `topic="${topics[0]}"`
+      : `topic=~"${topics.map((t) => t.replaceAll(".", "[.]")).join("|")}"`,
+  );
+
+/**
+ * Availability: failed produce requests of the topics read ({@link indicatorTopics}) over all
+ * of them — what producers see (MirrorMaker 2 is the producer of the copies). Not fetches: the broker counts a fetch once per partition read, followers' replication
  * fetches included (ReplicaManager.fetchMessages marks `totalFetchRequestRate` for every partition
  * of every fetch, a follower's too), so the replicas' own long polls would fill the denominator and
  * dilute producers' failures by a factor that does not follow traffic; a consumer that cannot
@@ -327,29 +351,6 @@ export function kafkaResources(topology: string, stream: ResolvedStream, placed:
  * of the stream, and its lag MM2's replication latency (kafka-mirror-metrics.ts); in-cluster
  * follower lag is left to min.insync.replicas.
  */
-/**
- * The topics a region's indicators read: the stream's own and, in a region holding only mirrors of
- * two or more sources, MirrorMaker 2's `<source>.<stream>` copies — there they are the stream:
- * consumers read them, and MM2 is their producer. In a stream region receiving a mirror the copies
- * are left out: MM2 fills a copy of a group while the group is empty (before its consumers first
- * start, scaled to zero), and a group whose consumers read only their own region's topic would
- * see that frozen copy fall further behind for as long as Kafka keeps its offsets.
- */
-const indicatorTopics = (stream: ResolvedStream, region: string | undefined) => [
-  stream.name,
-  ...(region === undefined || stream.regions.includes(region) ? [] : mirroredTopics(stream, region)),
-];
-/** A regular expression matching `text` only (topic names: letters, digits, "-" and "."). */
-const escapeRegex = (text: string) => text.replaceAll(".", "\\.");
-/** The component's series of `topics`: one by name, several by an anchored PromQL regex (`[.]`, no escapes to quote). */
-const topicsSelector = (component: string, topics: readonly string[]) =>
-  selector(
-    component,
-    topics.length === 1
-      ? `topic="${topics[0]}"`
-      : `topic=~"${topics.map((t) => t.replaceAll(".", "[.]")).join("|")}"`,
-  );
-
 function indicators(component: EngineComponent, region?: string): Indicators {
   const stream = component as ResolvedStream;
   const everyTopic = topicsSelector(component.name, indicatorTopics(stream, region));
@@ -369,8 +370,7 @@ function indicators(component: EngineComponent, region?: string): Indicators {
   const lagOf = (topics: string) => `sum by (consumergroup, topic) (kafka_consumergroup_lag${topics})`;
   const withMembers = (lag: string) =>
     `(${lag} and on(consumergroup) (sum by (consumergroup) (kafka_consumergroup_members${selector(component.name)}) > 0))`;
-  const mirrorOnly = region !== undefined && !stream.regions.includes(region) && mirroredInto(stream, region);
-  const lagByGroup = mirrorOnly ? withMembers(lagOf(everyTopic)) : lagOf(everyTopic);
+  const lagByGroup = mirrorOnly(stream, region) ? withMembers(lagOf(everyTopic)) : lagOf(everyTopic);
   return {
     requestRate: (w) => requests(w),
     errorRatio: (w) => `(${failed(w)}) / (${requests(w)})`,

@@ -6,7 +6,7 @@
  * `istio_requests_total` at a workload's first request, so its burn-rate alerts would never have
  * data and its no-data alert would page from the first ten minutes on.
  */
-import { sourcesOf } from "../../engines/kafka-mirror.js";
+import { mirrorOnly, sourcesOf } from "../../engines/kafka-mirror.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
 import { modelIndex } from "../../model/model-index.js";
@@ -83,7 +83,7 @@ function withoutConsumers(model: Model, component: ResolvedComponent, region: st
     !regions.has(region) &&
     !(
       engineOf(component)?.id === "kafka" &&
-      !component.regions.includes(region) &&
+      mirrorOnly(component, region) &&
       sourcesOf(component, region).some((source) => regions.has(source))
     )
   );

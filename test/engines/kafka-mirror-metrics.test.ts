@@ -41,29 +41,23 @@ const topology = (slo: Record<string, number> = { consumerLagMs: 30_000 }, repli
   }) as TopologyInput;
 
 const model = modelOf(topology());
-/** orders produced in eu-west-1 and eu-central-1: eu-west-1's records mirrored into eu-central-1 (`mirrorRegions: [eu-central-1]`), or both into us-east-1. */
-const activeActive = modelOf({
-  ...topology(),
-  users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
-  streams: {
-    orders: {
-      ...(topology().streams as Record<string, object>).orders,
-      regions: ["eu-west-1", "eu-central-1"],
-      mirrorRegions: ["eu-central-1"],
+/** orders produced in eu-west-1 and eu-central-1, mirrored into `mirrorRegions`. */
+const producedInTwo = (mirrorRegions: string[]) =>
+  modelOf({
+    ...topology(),
+    users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
+    streams: {
+      orders: {
+        ...(topology().streams as Record<string, object>).orders,
+        regions: ["eu-west-1", "eu-central-1"],
+        mirrorRegions,
+      },
     },
-  },
-} as unknown as TopologyInput);
-const twoSources = modelOf({
-  ...topology(),
-  users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
-  streams: {
-    orders: {
-      ...(topology().streams as Record<string, object>).orders,
-      regions: ["eu-west-1", "eu-central-1"],
-      mirrorRegions: ["us-east-1"],
-    },
-  },
-} as unknown as TopologyInput);
+  } as unknown as TopologyInput);
+/** eu-west-1's records mirrored into eu-central-1, a stream region. */
+const activeActive = producedInTwo(["eu-central-1"]);
+/** Both regions' records mirrored into us-east-1, a region of mirrors only. */
+const twoSources = producedInTwo(["us-east-1"]);
 const stream = model.streams[0]!;
 const plan = compilePlan(model).resources.map((r) => ({
   region: r.region,
@@ -418,14 +412,14 @@ promtoolSuite("MirrorMaker 2: a lagging or stopped mirror alerts (promtool)", ()
     },
   ];
 
+  /** The consumer-lag ticket of `region`'s rules, firing. */
+  const consumerLagFiring = (rules: ReturnType<typeof regionRules>, region: string) => [
+    firing(alertRule(rules, ALERT.consumerLag), { topoplan_region: region, topoplan_topology: "shop" }),
+  ];
+
   test("a mirror-only region of two sources holds the consumers of the copies to the SLO, not MM2's memberless copies of groups", () => {
     const rules = regionRules(twoSources, "orders", "us-east-1");
-    const fires = [
-      firing(alertRule(rules, ALERT.consumerLag), {
-        topoplan_region: "us-east-1",
-        topoplan_topology: "shop",
-      }),
-    ];
+    const fires = consumerLagFiring(rules, "us-east-1");
     const topics = ["orders", "eu-west-1.orders", "eu-central-1.orders"];
     const at30 = (input: unknown[], exp: unknown[]) => lagCase("us-east-1", topics, input, exp);
     expect(
@@ -474,12 +468,7 @@ promtoolSuite("MirrorMaker 2: a lagging or stopped mirror alerts (promtool)", ()
     // MM2 filled audit's copy on eu-west-1.orders while audit was empty here (before its pods
     // started); audit reads only orders, so that copy falls further behind (review).
     const rules = regionRules(activeActive, "orders", "eu-central-1");
-    const fires = [
-      firing(alertRule(rules, ALERT.consumerLag), {
-        topoplan_region: "eu-central-1",
-        topoplan_topology: "shop",
-      }),
-    ];
+    const fires = consumerLagFiring(rules, "eu-central-1");
     const topics = ["orders", "eu-west-1.orders"];
     expect(
       promtoolTest(rules, [

@@ -28,7 +28,7 @@ import type { Placed } from "../compile/kubernetes/placements.js";
 import { serviceExport } from "../compile/kubernetes/workloads.js";
 import { kubernetesName } from "../compile/names.js";
 import type { PlannedResource } from "../compile/plan.js";
-import { mirrorPairs } from "../model/msk-clusters.js";
+import { mirrorPairs, sourcesOf } from "../model/msk-clusters.js";
 import type { ResolvedStream } from "../model/types.js";
 import { MM2_JMX_EXPORTER_CONFIG, MM2_JMX_EXPORTER_KEY } from "./kafka-mirror-metrics.js";
 import { RESTRICTED_CONTAINER } from "./security.js";
@@ -51,12 +51,7 @@ export const MIRROR_REQUIRES = [
 export function mirrorSources(stream: ResolvedStream): string[] {
   return [...new Set(mirrorPairs(stream).map((pair) => pair.source))].sort();
 }
-export function sourcesOf(stream: ResolvedStream, target: string): string[] {
-  return mirrorPairs(stream)
-    .filter((pair) => pair.target === target)
-    .map((pair) => pair.source)
-    .sort();
-}
+export { sourcesOf };
 /** Whether MirrorMaker 2 runs in `region`; without one, in any region. */
 export function mirroredInto(stream: ResolvedStream, region?: string): boolean {
   return region === undefined ? mirrorPairs(stream).length > 0 : sourcesOf(stream, region).length > 0;

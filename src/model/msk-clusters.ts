@@ -24,6 +24,14 @@ export function mirrorPairs(stream: ResolvedStream): MirrorPair[] {
   );
 }
 
+/** The regions whose records are mirrored into `target`, sorted. */
+export function sourcesOf(stream: ResolvedStream, target: string): string[] {
+  return mirrorPairs(stream)
+    .filter((pair) => pair.target === target)
+    .map((pair) => pair.source)
+    .sort();
+}
+
 /** Regions with a cluster of the stream: its regions and its mirror regions, sorted. */
 export function streamClusterRegions(stream: ResolvedStream): string[] {
   return [...new Set([...stream.regions, ...stream.mirrorRegions])].sort();

@@ -1,7 +1,7 @@
 import { PIPELINES } from "../../catalog/data/replication.js";
 import { inputProblem } from "../../diagnostics/diagnostic.js";
 import { modelIndex } from "../../model/model-index.js";
-import { type MirrorPair, mirrorPairs, mskClusterZones } from "../../model/msk-clusters.js";
+import { type MirrorPair, mirrorPairs, mskClusterZones, sourcesOf } from "../../model/msk-clusters.js";
 import type { ResolvedStream } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
 import { MSK_INSTANCE_TYPE, MSK_KAFKA_VERSION } from "./msk.js";
@@ -218,9 +218,7 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
  * consumer group offsets are not overwritten", the same guide).
  */
 function consumerGroups(ctx: AwsContext, stream: ResolvedStream, target: string) {
-  const merged =
-    !stream.regions.includes(target) &&
-    mirrorPairs(stream).filter((pair) => pair.target === target).length > 1;
+  const merged = !stream.regions.includes(target) && sourcesOf(stream, target).length > 1;
   const runsThere = (consumer: string) =>
     stream.regions.includes(target) &&
     (modelIndex(ctx.model).service(consumer)?.regions ?? []).includes(target);

@@ -121,6 +121,14 @@ describe("a stream's consumer-lag no-data alert", () => {
       consumerLagNoData(regionRules(model, "orders", region)).filter((r) => !r.labels.topoplan_signal);
     expect(noData("us-east-1")).toEqual([]);
     expect(noData("eu-central-1")).toHaveLength(1);
+    // A mirror-only region whose one source runs no consumer: MM2 has no group to copy there.
+    spec.streams.orders!.regions = ["eu-west-1"];
+    const unsourced = modelOf(spec as unknown as TopologyInput);
+    expect(
+      consumerLagNoData(regionRules(unsourced, "orders", "us-east-1")).filter(
+        (r) => !r.labels.topoplan_signal,
+      ),
+    ).toEqual([]);
     // Two sources with consumers in one: the groups' copies are on <source>.orders there.
     spec.streams.orders!.regions = ["eu-west-1", "us-east-1"];
     spec.streams.orders!.mirrorRegions = ["eu-central-1"];

@@ -21,7 +21,7 @@ import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
  *     it declares calls to; associated with the service's ServiceAccount in every region whose
  *     cluster names its EKS cluster (`topoplan:clusters.<region>.eksClusterName`);
  *   - the endpoints, in a ConfigMap `<service>-aws-endpoints` the Deployment reads as environment
- *     (`TOPOPLAN_<COMPONENT>_…`): the copy in the pod's own region, else the home region's;
+ *     (`TOPOPLAN_<COMPONENT>_…`): the copy in the pod's own region, else the nearest (reach.ts);
  *   - where the cluster gives its IAM OIDC provider (`topoplan:clusters.<region>.oidcProviderArn`),
  *     IAM roles for service accounts (IRSA, EKS user guide "IAM roles for service accounts"): the
  *     role also trusts that provider for exactly the service's ServiceAccount
@@ -186,9 +186,7 @@ export function awsAccessResources(
           }),
         );
       }
-      added.push(
-        ...podResources(model.name, p, caller, called, awsComponents, deployments, deploymentsWithEnv),
-      );
+      added.push(...podResources(model, p, caller, called, awsComponents, deployments, deploymentsWithEnv));
     }
     for (const { placed: p } of irsa) {
       const account = serviceAccounts.get(
@@ -224,7 +222,7 @@ function withRoleAnnotation(resource: PlannedResource, role: string): PlannedRes
 }
 
 function podResources(
-  topology: string,
+  model: Model,
   p: Placed,
   caller: ResolvedService | undefined,
   called: readonly string[],
@@ -235,7 +233,7 @@ function podResources(
   const name = `${objectNames(p.name).service}-aws-endpoints`;
   const data: Record<string, unknown> = { AWS_REGION: p.region };
   for (const component of called)
-    Object.assign(data, AWS_ENDPOINTS.env(components.get(component)!, p.region, caller));
+    Object.assign(data, AWS_ENDPOINTS.env(model, components.get(component)!, p.region, caller));
   const manifest: IConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -253,7 +251,7 @@ function podResources(
     kind: "NetworkPolicy",
     metadata: { name: `${objectNames(p.name).service}-pod-identity`, namespace: p.namespace },
     spec: {
-      podSelector: { matchLabels: selectorLabels(topology, p.name) },
+      podSelector: { matchLabels: selectorLabels(model.name, p.name) },
       policyTypes: ["Egress"],
       egress: [
         {

@@ -1,4 +1,4 @@
-import type { ResolvedComponent, ResolvedService } from "../../model/types.js";
+import type { Model, ResolvedComponent, ResolvedService } from "../../model/types.js";
 import { AURORA_PORT } from "./aurora.js";
 import { mskStatements } from "./msk-access.js";
 import { logicalName } from "./names.js";
@@ -16,8 +16,16 @@ interface Access {
    * consumers) — else for any caller.
    */
   statements(component: ResolvedComponent, caller?: ResolvedService): object[];
-  /** Variables for a pod of `caller` (any caller when undefined) in `region`: the copy there, else the home region's. */
-  env(component: ResolvedComponent, region: string, caller?: ResolvedService): Record<string, unknown>;
+  /**
+   * Variables for a pod of `caller` (any caller when undefined) in `region`: the copy there, else
+   * the nearest (reach.ts `regionFor`).
+   */
+  env(
+    model: Model,
+    component: ResolvedComponent,
+    region: string,
+    caller?: ResolvedService,
+  ): Record<string, unknown>;
 }
 
 const prefix = (component: string) => `TOPOPLAN_${component.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
@@ -124,9 +132,9 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
         { Effect: "Allow", Action: KMS, Resource: keysOf(c) },
       ];
     },
-    env: (c, region) => ({
+    env: (model, c, region) => ({
       [`${prefix(c.name)}_TABLE`]: out(logicalName(c.name, "table"), "name"),
-      [`${prefix(c.name)}_REGION`]: regionFor(c, region),
+      [`${prefix(c.name)}_REGION`]: regionFor(model, c, region),
     }),
   },
   "aurora-postgresql": {
@@ -148,8 +156,8 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
         ),
       },
     ],
-    env: (c, region) => {
-      const local = regionFor(c, region);
+    env: (model, c, region) => {
+      const local = regionFor(model, c, region);
       const leader = leaderOf(c, local);
       return {
         [`${prefix(c.name)}_WRITER`]: out(logicalName(c.name, "cluster", leader), "endpoint"),
@@ -161,12 +169,12 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
   s3: {
     statements: s3Statements,
     // A writer gets the leader's bucket as `_WRITE_BUCKET`, the only one whose objects replicate;
-    // `_BUCKET` is the copy to read (the pod's region's, else the leader's), or for a caller that
+    // `_BUCKET` is the copy to read (the pod's region's, else the nearest), or for a caller that
     // only writes the leader's too (the one bucket it may use).
-    env: (c, region, caller) => {
+    env: (model, c, region, caller) => {
       const leader = leaderOf(c, c.regions[0]!);
       const { reads, writes } = uses(c, caller);
-      const bucket = reads ? regionFor(c, region) : leader;
+      const bucket = reads ? regionFor(model, c, region) : leader;
       return {
         [`${prefix(c.name)}_BUCKET`]: out(logicalName(c.name, "bucket", bucket), "bucket"),
         [`${prefix(c.name)}_REGION`]: bucket,
@@ -181,9 +189,9 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
   },
   msk: {
     statements: mskStatements,
-    env: (c, region) => ({
+    env: (model, c, region) => ({
       [`${prefix(c.name)}_BOOTSTRAP`]: out(
-        logicalName(c.name, "msk-cluster", regionFor(c, region)),
+        logicalName(c.name, "msk-cluster", regionFor(model, c, region)),
         "bootstrapBrokersSaslIam",
       ),
     }),
@@ -197,9 +205,14 @@ export const AWS_ENDPOINTS = {
       ? ACCESS[component.deploy.service].statements(component, caller)
       : [];
   },
-  env(component: ResolvedComponent, region: string, caller?: ResolvedService): Record<string, unknown> {
+  env(
+    model: Model,
+    component: ResolvedComponent,
+    region: string,
+    caller?: ResolvedService,
+  ): Record<string, unknown> {
     return component.deploy.target === "aws"
-      ? ACCESS[component.deploy.service].env(component, region, caller)
+      ? ACCESS[component.deploy.service].env(model, component, region, caller)
       : {};
   },
 };

@@ -23,10 +23,13 @@ const ABSENT_LAG_MINUTES = 15;
 /** CloudWatch's longest alarm warm-up (PutMetricAlarm, WarmUpConfiguration: 1 to 2,880 minutes). */
 const MAX_WARM_UP_MINUTES = 2880;
 
-/** The regions whose cluster `consumer`'s pods dial (access.ts gives each its bootstrap there). */
+/**
+ * The regions whose cluster `consumer` (a service) dials: access.ts gives each of its pods the
+ * bootstrap of the cluster in its region, else of the nearest of the stream's regions.
+ */
 function dialledFrom(ctx: AwsContext, stream: ResolvedStream, consumer: string): string[] {
   const regions = modelIndex(ctx.model).service(consumer)?.regions ?? [];
-  return [...new Set(regions.map((region) => regionFor(stream, region)))];
+  return [...new Set(regions.map((region) => regionFor(ctx.model, stream, region)))];
 }
 
 /**
@@ -148,23 +151,15 @@ export function serverProperties(stream: ResolvedStream): string {
 }
 
 /**
- * Consumers alarmed in `region`: those running there; a consumer running in none of the stream's
- * regions reads across regions, so it is alarmed in all of them. Consumer groups are named after
- * the consuming service (a convention documented in docs/aws.md). A cluster that holds only a
- * mirror is read by the consumers running there and in none of the stream's regions; its other
- * groups are offsets the Replicator copies (none into a region of two or more sources:
- * msk-replicator.ts; its lag is alarmed as ReplicationLatency).
+ * Consumers alarmed in `region`: those whose pods dial its cluster ({@link dialledFrom}); a
+ * group's lag is published only by the cluster it commits to. Consumer groups are named after the
+ * consuming service (a convention documented in docs/aws.md). A cluster that holds only a mirror
+ * is dialled by no pod (a pod there gets the nearest of the stream's regions, as the analysis
+ * prices its fetches): its groups are offsets the Replicator copies for failing over (none into a
+ * region of two or more sources: msk-replicator.ts; its lag is alarmed as ReplicationLatency).
  */
 function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): string[] {
-  const own = stream.regions.includes(region);
-  return stream.consumers
-    .filter((consumer) => {
-      const regions = modelIndex(ctx.model).service(consumer)?.regions ?? [];
-      const local = regions.filter((r) => stream.regions.includes(r));
-      if (!own) return local.length === 0 && regions.includes(region);
-      return local.length === 0 || local.includes(region);
-    })
-    .sort();
+  return stream.consumers.filter((consumer) => dialledFrom(ctx, stream, consumer).includes(region)).sort();
 }
 
 function mskAlarms(
@@ -227,12 +222,11 @@ function mskAlarms(
     // MSK publishes consumer lag only for a group that is STABLE or EMPTY: a group rebalancing
     // without end (consumers exceeding max.poll.interval.ms, members joining and failing) has
     // none, and the lag alarm above reads that as fine (https://docs.aws.amazon.com/msk/latest/developerguide/consumer-lag.html).
-    // So a second alarm on the absence itself, on the clusters the consumer dials (access.ts: its
-    // group exists nowhere else): the time lag is never below 0, and missing data breaches; at
+    // So a second alarm on the absence itself (on the clusters the consumer dials, as every alarm
+    // here): the time lag is never below 0, and missing data breaches; at
     // least a quarter of an hour of it, past ordinary rebalances (seconds to minutes: estimate).
     // Until the group first commits there is no data either: the warm-up holds the alarm until
     // data comes, for up to two days (CloudWatch's longest; "Alarm warm-up periods").
-    if (!dialledFrom(ctx, stream, consumer).includes(region)) continue;
     ctx.alarm({
       component: stream.name,
       region,

@@ -51,7 +51,9 @@ export function pathCidrs(ctx: AwsContext, component: string, region: string, ca
   if (target === undefined || service === undefined) return [];
   return service.regions.flatMap((from) => {
     const cluster = ctx.options.awsNetwork?.[from]?.cluster;
-    return cluster !== undefined && connectsTo(target, from).includes(region) ? [...cluster.cidrBlocks] : [];
+    return cluster !== undefined && connectsTo(ctx.model, target, from).includes(region)
+      ? [...cluster.cidrBlocks]
+      : [];
   });
 }
 
@@ -68,7 +70,7 @@ function pairsOf(ctx: AwsContext): { pairs: Pair[]; problems: Diagnostic[] } {
       if (service === undefined) continue;
       for (const [i, from] of service.regions.entries()) {
         const cluster = network[from]?.cluster;
-        const to = connectsTo(component, from);
+        const to = connectsTo(ctx.model, component, from);
         if (cluster === undefined || to.length === 0) continue;
         problems.push(
           ...residencyProblems(ctx.model, component, [

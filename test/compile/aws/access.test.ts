@@ -1,5 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: manifests are read back as untyped JSON
 import { describe, expect, it } from "vitest";
+import { analyse } from "../../../src/analysis/index.js";
+import { baselineNetworkView } from "../../../src/analysis/network.js";
 import { POD_IDENTITY_AGENT } from "../../../src/compile/aws-access/index.js";
 import { compilePlan } from "../../../src/compile/index.js";
 import { euSpec, modelOf } from "./helpers.js";
@@ -111,6 +113,53 @@ describe("services calling AWS components", () => {
     expect((deployment.inputs as any).spec.template.spec.containers[0].envFrom).toEqual([
       { configMapRef: { name: "api-aws-endpoints" } },
     ]);
+  });
+
+  it("away from every copy, get the nearest one: the one the analysis prices", () => {
+    // eu-north-1 holds a DynamoDB replica only; eu-west-2 (London) none. Round trips (catalog):
+    // eu-north-1 → eu-central-1 22.8 ms, → eu-west-1 40.5 ms; eu-west-2 → eu-west-1 13.7 ms,
+    // → eu-central-1 17.8 ms. The leader (Aurora, S3) and the stream region that sorts first
+    // (MSK) are not the nearest in one of the two each.
+    const spec = euSpec();
+    spec.services!.api!.regions = ["eu-north-1", "eu-west-2"];
+    spec.datastores!.carts!.residency = spec.datastores!.orders!.residency = undefined;
+    spec.datastores!.media!.residency = spec.streams!.events!.residency = undefined;
+    const away = modelOf(spec);
+    const endpoints = (region: string) =>
+      (
+        compilePlan(away).resources.find(
+          (r) => r.region === region && (r.inputs as any).metadata?.name === "api-aws-endpoints",
+        )!.inputs as any
+      ).data;
+    expect(endpoints("eu-north-1")).toMatchObject({
+      TOPOPLAN_CARTS_REGION: "eu-north-1",
+      TOPOPLAN_ORDERS_WRITER: { $ref: "orders-cluster-eu-west-1", property: "endpoint" },
+      TOPOPLAN_ORDERS_READER: { $ref: "orders-cluster-eu-central-1", property: "readerEndpoint" },
+      TOPOPLAN_EVENTS_BOOTSTRAP: {
+        $ref: "events-msk-cluster-eu-central-1",
+        property: "bootstrapBrokersSaslIam",
+      },
+    });
+    expect(endpoints("eu-west-2")).toMatchObject({
+      TOPOPLAN_CARTS_REGION: "eu-west-1",
+      TOPOPLAN_ORDERS_READER: { $ref: "orders-cluster-eu-west-1", property: "readerEndpoint" },
+      TOPOPLAN_EVENTS_BOOTSTRAP: {
+        $ref: "events-msk-cluster-eu-west-1",
+        property: "bootstrapBrokersSaslIam",
+      },
+    });
+    // api reads media (a datastore call's default op): the nearest copy, not the leader's.
+    expect(endpoints("eu-north-1")).toMatchObject({
+      TOPOPLAN_MEDIA_BUCKET: { $ref: "media-bucket-eu-central-1", property: "bucket" },
+      TOPOPLAN_MEDIA_REGION: "eu-central-1",
+    });
+    // The analysis prices the same cluster: from eu-north-1 a produce takes at least the round
+    // trip to eu-central-1's and less than one to eu-west-1's.
+    const net = baselineNetworkView(away);
+    const events = analyse(away).streams.find((s) => s.name === "events")!;
+    const p99 = events.produce.byOrigin.find((o) => o.origin === "eu-north-1")!.p99Ms;
+    expect(p99).toBeGreaterThanOrEqual(net.rtt99("eu-north-1", "eu-central-1"));
+    expect(p99).toBeLessThan(net.rtt99("eu-north-1", "eu-west-1"));
   });
 
   it("may reach the Pod Identity agent, and nothing else link-local", () => {

@@ -74,7 +74,7 @@ describe("MSK Replicator for mirrorRegions", () => {
     });
   });
 
-  it("alarms consumer lag on a mirror-only cluster for the consumers that read it, and only time lag", () => {
+  it("alarms no consumer lag on a mirror-only cluster: no pod dials it", () => {
     const lagAlarms = (p: ResourcePlan) =>
       byType(p, "aws:cloudwatch/metricAlarm:MetricAlarm")
         .filter((a) => a.region === "eu-north-1" && a.name.includes("consumer"))
@@ -83,11 +83,14 @@ describe("MSK Replicator for mirrorRegions", () => {
     expect(lagAlarms(compiled)).toEqual([]);
     const spec = mirrored(["eu-north-1"]);
     (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-north-1"];
-    // Its pods dial a stream region's cluster (access.ts): its group's absence is alarmed there.
-    expect(lagAlarms(plan(spec))).toEqual(["events-alarm-consumer-time-lag-worker-eu-north-1"]);
-    // A consumer far from every cluster reads a stream region's cluster, not the mirror.
-    (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-west-3"];
+    // Running there, its pods dial the nearest stream region's cluster (access.ts; the analysis
+    // prices its fetches there), so its group and its alarms are there, not on the mirror.
     expect(lagAlarms(plan(spec))).toEqual([]);
+    expect(
+      byType(plan(spec), "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .filter((a) => a.name.startsWith("events-alarm-consumer-time-lag-worker"))
+        .map((a) => a.region),
+    ).toEqual(["eu-central-1", "eu-central-1"]);
   });
 
   it("wires source and target clusters, each with its own subnets and security group", () => {

@@ -33,3 +33,22 @@ export function readingKey(text: string): string {
 export function byReadingOrder(a: string, b: string): number {
   return byText(readingKey(a), readingKey(b)) || byText(a, b);
 }
+
+/**
+ * An object's own enumerable keys in code-unit order (what `sort()` gives strings): an insertion
+ * sort, since manifests and cloud arguments have a handful of keys per object and the builtin
+ * `sort()` allocates a work array on every call (a tenth of a render's allocations went there,
+ * issue #15); `sort()` beyond that (quadratic otherwise).
+ */
+const INSERTION_SORT_MAX = 16;
+export function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
+}

@@ -8,6 +8,8 @@
  * Round-trip is tested against the `yaml` parser with generated data.
  */
 
+import { sortedKeys } from "../order.js";
+
 /** YAML 1.1 booleans and nulls: never plain (`on` would become true for go-yaml). */
 const RESERVED = new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ""]);
 const RESERVED_MAX_LENGTH = 5;
@@ -210,23 +212,6 @@ function keyLine(key: string, depth: number): string {
     byDepth[depth] = line;
   }
   return line;
-}
-
-/**
- * An object's keys in code-unit order (what `sort()` gives strings): an insertion sort, since a
- * manifest's objects have a handful of keys each; `sort()` beyond that (quadratic otherwise).
- */
-const INSERTION_SORT_MAX = 16;
-function sortedKeys(record: object): string[] {
-  const keys = Object.keys(record);
-  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
-  for (let i = 1; i < keys.length; i++) {
-    const key = keys[i]!;
-    let j = i - 1;
-    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
-    keys[j + 1] = key;
-  }
-  return keys;
 }
 
 /** `value`'s entries at `depth`; the first line starts with `first` instead of the indent (compact form). */

@@ -1,5 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { sortedKeys } from "../../order.js";
 import { type PlannedResource, type ResourceOptions, type RuntimeValue, ref } from "../plan.js";
 
 /**
@@ -169,7 +170,7 @@ function plain(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const source = value as Record<string, unknown>;
   const result: Record<string, unknown> = {};
-  for (const key of Object.keys(source).sort()) {
+  for (const key of sortedKeys(source)) {
     const child = source[key];
     if (child !== undefined) result[key] = plain(child);
   }

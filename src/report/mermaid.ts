@@ -1,8 +1,8 @@
+import { dataRegions, storeDestination } from "../analysis/destinations.js";
 import { baselineNetworkView } from "../analysis/network.js";
 import { nearestReachable } from "../analysis/replication/common.js";
 import { crossesClusters } from "../analysis/services.js";
 import { modelIndex } from "../model/model-index.js";
-import { servedByLeader } from "../model/placement.js";
 import type { Model, ResolvedDatastore, ResolvedService } from "../model/types.js";
 import { byText } from "../order.js";
 
@@ -243,20 +243,7 @@ function* paths(model: Model): Generator<Path> {
     if (!byOrigin.has(origin)) byOrigin.set(origin, nearestReachable(origin, regions, net)?.region);
     return byOrigin.get(origin);
   };
-  const dataRegions = new Map(
-    model.datastores.map((d) => [
-      d.name,
-      // Leaderless clients reach a coordinator in any replica region; others read where data is.
-      d.replication === "leaderless"
-        ? d.regions
-        : d.placement.filter((p) => p.replicas > p.witnesses).map((p) => p.region),
-    ]),
-  );
-  const storeDestination = (store: ResolvedDatastore, op: string, region: string): string | undefined => {
-    if (op === "write") return nearest(region, store.writeRegions);
-    if (servedByLeader(store, op)) return store.leader;
-    return nearest(region, dataRegions.get(store.name) ?? store.regions);
-  };
+  const withData = new Map(model.datastores.map((d) => [d.name, dataRegions(d)]));
   const destinations = (
     caller: ResolvedService,
     to: string,
@@ -265,7 +252,7 @@ function* paths(model: Model): Generator<Path> {
   ): readonly string[] => {
     const store = stores.get(to);
     if (store !== undefined) {
-      const target = storeDestination(store, op, region);
+      const target = storeDestination(store, op, region, nearest, withData.get(store.name));
       return target === undefined ? [] : [target];
     }
     const service = services.get(to);

@@ -1,4 +1,5 @@
-import type { Model, ResolvedComponent, ResolvedService } from "../../model/types.js";
+import { servedByLeader } from "../../model/placement.js";
+import type { Model, ResolvedComponent, ResolvedDatastore, ResolvedService } from "../../model/types.js";
 import { AURORA_PORT } from "./aurora.js";
 import { mskStatements } from "./msk-access.js";
 import { logicalName } from "./names.js";
@@ -132,10 +133,17 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
         { Effect: "Allow", Action: KMS, Resource: keysOf(c) },
       ];
     },
-    env: (model, c, region) => ({
-      [`${prefix(c.name)}_TABLE`]: out(logicalName(c.name, "table"), "name"),
-      [`${prefix(c.name)}_REGION`]: regionFor(model, c, region),
-    }),
+    // `_REGION` is the replica to read (for a caller that only writes, to write), `_WRITE_REGION`
+    // the nearest that takes writes (a `leaders` subset: the others are declared read-only).
+    env: (model, c, region, caller) => {
+      const { reads, writes } = uses(c, caller);
+      const write = regionFor(model, c, region, "write");
+      return {
+        [`${prefix(c.name)}_TABLE`]: out(logicalName(c.name, "table"), "name"),
+        [`${prefix(c.name)}_REGION`]: reads ? regionFor(model, c, region, "read") : write,
+        ...(writes ? { [`${prefix(c.name)}_WRITE_REGION`]: write } : {}),
+      };
+    },
   },
   "aurora-postgresql": {
     // IAM database authentication (the clusters enable it): the database user of the same name
@@ -156,12 +164,16 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
         ),
       },
     ],
+    // Strong reads go to the primary instance (its replicas lag behind it), so `_READER` is then
+    // the leader's writer endpoint; other reads the reader endpoint of the nearest copy.
     env: (model, c, region) => {
-      const local = regionFor(model, c, region);
-      const leader = leaderOf(c, local);
+      const writer = out(logicalName(c.name, "cluster", regionFor(model, c, region, "write")), "endpoint");
+      const read = regionFor(model, c, region, "read");
       return {
-        [`${prefix(c.name)}_WRITER`]: out(logicalName(c.name, "cluster", leader), "endpoint"),
-        [`${prefix(c.name)}_READER`]: out(logicalName(c.name, "cluster", local), "readerEndpoint"),
+        [`${prefix(c.name)}_WRITER`]: writer,
+        [`${prefix(c.name)}_READER`]: servedByLeader(c as ResolvedDatastore, "read")
+          ? writer
+          : out(logicalName(c.name, "cluster", read), "readerEndpoint"),
         [`${prefix(c.name)}_PORT`]: String(AURORA_PORT),
       };
     },
@@ -169,12 +181,12 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
   s3: {
     statements: s3Statements,
     // A writer gets the leader's bucket as `_WRITE_BUCKET`, the only one whose objects replicate;
-    // `_BUCKET` is the copy to read (the pod's region's, else the nearest), or for a caller that
-    // only writes the leader's too (the one bucket it may use).
+    // `_BUCKET` is the copy to read (reach.ts: the nearest, the leader's for strong reads), or
+    // for a caller that only writes the leader's too (the one bucket it may use).
     env: (model, c, region, caller) => {
-      const leader = leaderOf(c, c.regions[0]!);
+      const leader = regionFor(model, c, region, "write");
       const { reads, writes } = uses(c, caller);
-      const bucket = reads ? regionFor(model, c, region) : leader;
+      const bucket = reads ? regionFor(model, c, region, "read") : leader;
       return {
         [`${prefix(c.name)}_BUCKET`]: out(logicalName(c.name, "bucket", bucket), "bucket"),
         [`${prefix(c.name)}_REGION`]: bucket,
@@ -191,7 +203,7 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
     statements: mskStatements,
     env: (model, c, region) => ({
       [`${prefix(c.name)}_BOOTSTRAP`]: out(
-        logicalName(c.name, "msk-cluster", regionFor(model, c, region)),
+        logicalName(c.name, "msk-cluster", regionFor(model, c, region, "read")),
         "bootstrapBrokersSaslIam",
       ),
     }),

@@ -1,12 +1,12 @@
 import { PIPELINES } from "../../catalog/data/replication.js";
 import { inputProblem } from "../../diagnostics/diagnostic.js";
-import { modelIndex } from "../../model/model-index.js";
 import { type MirrorPair, mirrorPairs, mskClusterZones, sourcesOf } from "../../model/msk-clusters.js";
 import type { ResolvedStream } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
 import { MSK_INSTANCE_TYPE, MSK_KAFKA_VERSION } from "./msk.js";
 import { kafkaVersionBelow, REPLICATOR_MIN_KAFKA } from "./msk-mirror.js";
 import { IAM_ROLE_NAME_PREFIX_MAX, logicalName } from "./names.js";
+import { dialledBy } from "./reach.js";
 import { awsAccountId, concat, jsonDocument, out } from "./typed.js";
 
 /**
@@ -211,18 +211,18 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
  * Replicators meet, MSK developer guide, "active-active"). It copies no group there: consumers
  * failing over start from their `auto.offset.reset` (docs/aws.md).
  *
- * Nor, into a stream region, the group of a consumer that runs there: that group reads the
- * region's own topic, which holds the source's records too (IDENTICAL names), and MSK writes the
- * source's translation into it whenever it has no active member (a restart, a scale to zero),
- * moving it to where the source's consumers are (AWS: "distinct consumer group IDs so that
- * consumer group offsets are not overwritten", the same guide).
+ * Nor, into a stream region, the group of a consumer whose pods dial that region's cluster
+ * (reach.ts `dialledBy`: those running there, and those nearest to it from a region without a
+ * cluster): that group reads the region's own topic, which holds the source's records too
+ * (IDENTICAL names), and MSK writes the source's translation into it whenever it has no active
+ * member (a restart, a scale to zero), moving it to where the source's consumers are (AWS:
+ * "distinct consumer group IDs so that consumer group offsets are not overwritten", the same guide).
  */
 function consumerGroups(ctx: AwsContext, stream: ResolvedStream, target: string) {
   const merged = !stream.regions.includes(target) && sourcesOf(stream, target).length > 1;
-  const runsThere = (consumer: string) =>
-    stream.regions.includes(target) &&
-    (modelIndex(ctx.model).service(consumer)?.regions ?? []).includes(target);
-  const groups = merged ? [] : stream.consumers.filter((consumer) => !runsThere(consumer)).sort();
+  const live = (consumer: string) =>
+    stream.regions.includes(target) && dialledBy(ctx.model, stream, consumer).includes(target);
+  const groups = merged ? [] : stream.consumers.filter((consumer) => !live(consumer)).sort();
   return {
     consumerGroupsToReplicates: groups.length > 0 ? groups : [".*"],
     ...(groups.length > 0 ? {} : { consumerGroupsToExcludes: [".*"] }),

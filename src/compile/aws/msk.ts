@@ -1,11 +1,10 @@
 import { inputProblem } from "../../diagnostics/diagnostic.js";
-import { modelIndex } from "../../model/model-index.js";
 import { brokerCount, mirrorRole, mskClusterZones, streamClusterRegions } from "../../model/msk-clusters.js";
 import type { ResolvedStream } from "../../model/types.js";
 import { callersOf } from "./callers.js";
 import type { AwsContext } from "./context.js";
 import { logicalName } from "./names.js";
-import { regionFor } from "./reach.js";
+import { dialledBy } from "./reach.js";
 import { out, outNumber, STATEFUL } from "./typed.js";
 
 /** @default MSK Kafka version ("x": MSK applies patch releases) */
@@ -22,15 +21,6 @@ export const DEFAULT_CONSUMER_LAG_MS = 60_000;
 const ABSENT_LAG_MINUTES = 15;
 /** CloudWatch's longest alarm warm-up (PutMetricAlarm, WarmUpConfiguration: 1 to 2,880 minutes). */
 const MAX_WARM_UP_MINUTES = 2880;
-
-/**
- * The regions whose cluster `consumer` (a service) dials: access.ts gives each of its pods the
- * bootstrap of the cluster in its region, else of the nearest of the stream's regions.
- */
-function dialledFrom(ctx: AwsContext, stream: ResolvedStream, consumer: string): string[] {
-  const regions = modelIndex(ctx.model).service(consumer)?.regions ?? [];
-  return [...new Set(regions.map((region) => regionFor(ctx.model, stream, region)))];
-}
 
 /**
  * An MSK cluster in every stream region and mirror region, over (up to) three zones, with a
@@ -151,7 +141,7 @@ export function serverProperties(stream: ResolvedStream): string {
 }
 
 /**
- * Consumers alarmed in `region`: those whose pods dial its cluster ({@link dialledFrom}); a
+ * Consumers alarmed in `region`: those whose pods dial its cluster (reach.ts `dialledBy`); a
  * group's lag is published only by the cluster it commits to. Consumer groups are named after the
  * consuming service (a convention documented in docs/aws.md). A cluster that holds only a mirror
  * is dialled by no pod (a pod there gets the nearest of the stream's regions, as the analysis
@@ -159,7 +149,9 @@ export function serverProperties(stream: ResolvedStream): string {
  * region of two or more sources: msk-replicator.ts; its lag is alarmed as ReplicationLatency).
  */
 function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): string[] {
-  return stream.consumers.filter((consumer) => dialledFrom(ctx, stream, consumer).includes(region)).sort();
+  return stream.consumers
+    .filter((consumer) => dialledBy(ctx.model, stream, consumer).includes(region))
+    .sort();
 }
 
 function mskAlarms(

@@ -1,27 +1,51 @@
+import { storeDestination } from "../../analysis/destinations.js";
 import { baselineNetworkView } from "../../analysis/network.js";
-import { nearest } from "../../analysis/replication/common.js";
-import type { Model, ResolvedComponent } from "../../model/types.js";
+import { nearestReachable } from "../../analysis/replication/common.js";
+import { modelIndex } from "../../model/model-index.js";
+import type { Model, ResolvedComponent, ResolvedStream } from "../../model/types.js";
 
 /** The region of a component's leader (primary), where writes go; `fallback` for one without. */
 export const leaderOf = (c: ResolvedComponent, fallback: string): string =>
   "leader" in c && typeof c.leader === "string" ? c.leader : fallback;
 
 /**
- * The copy a pod in `region` uses: the one there, else the nearest by round trip — the one the
- * analysis prices for it (a stream's nearest cluster, a store's nearest replica: analysis/streams.ts
- * `clusterFor`, replication/common.ts `nearest`), ties to the region that sorts first; the home
- * (leader) region's when no round trip is known.
+ * The region whose copy a pod in `region` sends `op` calls of `component` to: where the analysis
+ * prices them on the baseline network. A store's as analysis/destinations.ts `storeDestination`
+ * (a write at the nearest write region, a strong read at the leader, another read at the nearest
+ * region holding data); a stream's cluster in `region`, else the nearest (analysis/streams.ts
+ * `clusterFor`). Ties go to the region that sorts first; the leader's (else the first region's)
+ * when nothing is reachable, which a valid spec rules out (every pair of its regions has a round
+ * trip).
  */
-export function regionFor(model: Model, component: ResolvedComponent, region: string): string {
-  const regions = component.regions;
-  if (regions.includes(region)) return region;
-  return nearest(region, regions, baselineNetworkView(model))?.region ?? leaderOf(component, regions[0]!);
+export function regionFor(
+  model: Model,
+  component: ResolvedComponent,
+  region: string,
+  op: "read" | "write",
+): string {
+  const net = baselineNetworkView(model);
+  const nearest = (origin: string, regions: readonly string[]) =>
+    nearestReachable(origin, regions, net)?.region;
+  const store = component.kind === "datastore" ? modelIndex(model).datastore(component.name) : undefined;
+  const found =
+    store !== undefined ? storeDestination(store, op, region, nearest) : nearest(region, component.regions);
+  return found ?? leaderOf(component, component.regions[0]!);
+}
+
+/**
+ * The regions whose cluster `consumer` (a service) dials for `stream`: access.ts gives each of its
+ * pods the bootstrap of {@link regionFor}'s cluster. Its consumer group commits there, and only
+ * there does MSK publish its lag.
+ */
+export function dialledBy(model: Model, stream: ResolvedStream, consumer: string): string[] {
+  const regions = modelIndex(model).service(consumer)?.regions ?? [];
+  return [...new Set(regions.map((region) => regionFor(model, stream, region, "read")))];
 }
 
 /**
  * The regions whose VPC a pod in `region` connects to, per AWS service: the endpoints access.ts
  * gives it. DynamoDB and S3 are reached over their public HTTPS endpoints (IAM-authenticated), so
- * they need no network path; Aurora's writer is the leader's cluster, its reader the nearest copy.
+ * they need no network path; Aurora's writer is the leader's cluster, its reader {@link regionFor}'s.
  */
 const CONNECTS: Readonly<
   Record<
@@ -31,12 +55,9 @@ const CONNECTS: Readonly<
 > = {
   dynamodb: () => [],
   s3: () => [],
-  "aurora-postgresql": (model, c, region) => {
-    const local = regionFor(model, c, region);
-    const leader = leaderOf(c, local);
-    return [...new Set([leader, local])].sort();
-  },
-  msk: (model, c, region) => [regionFor(model, c, region)],
+  "aurora-postgresql": (model, c, region) =>
+    [...new Set([regionFor(model, c, region, "write"), regionFor(model, c, region, "read")])].sort(),
+  msk: (model, c, region) => [regionFor(model, c, region, "read")],
 };
 
 /** The datastore VPC regions a pod in `region` reaches for `component` (none for other targets). */

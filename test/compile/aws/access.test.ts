@@ -115,51 +115,107 @@ describe("services calling AWS components", () => {
     ]);
   });
 
-  it("away from every copy, get the nearest one: the one the analysis prices", () => {
-    // eu-north-1 holds a DynamoDB replica only; eu-west-2 (London) none. Round trips (catalog):
-    // eu-north-1 → eu-central-1 22.8 ms, → eu-west-1 40.5 ms; eu-west-2 → eu-west-1 13.7 ms,
-    // → eu-central-1 17.8 ms. The leader (Aurora, S3) and the stream region that sorts first
-    // (MSK) are not the nearest in one of the two each.
-    const spec = euSpec();
-    spec.services!.api!.regions = ["eu-north-1", "eu-west-2"];
-    spec.datastores!.carts!.residency = spec.datastores!.orders!.residency = undefined;
-    spec.datastores!.media!.residency = spec.streams!.events!.residency = undefined;
-    const away = modelOf(spec);
-    const endpoints = (region: string) =>
-      (
-        compilePlan(away).resources.find(
-          (r) => r.region === region && (r.inputs as any).metadata?.name === "api-aws-endpoints",
-        )!.inputs as any
-      ).data;
-    expect(endpoints("eu-north-1")).toMatchObject({
-      TOPOPLAN_CARTS_REGION: "eu-north-1",
-      TOPOPLAN_ORDERS_WRITER: { $ref: "orders-cluster-eu-west-1", property: "endpoint" },
-      TOPOPLAN_ORDERS_READER: { $ref: "orders-cluster-eu-central-1", property: "readerEndpoint" },
-      TOPOPLAN_EVENTS_BOOTSTRAP: {
-        $ref: "events-msk-cluster-eu-central-1",
-        property: "bootstrapBrokersSaslIam",
-      },
+  describe("where a pod's calls go: where the analysis prices them", () => {
+    // api runs in eu-north-1, which holds a DynamoDB replica only, and eu-west-2 (London), which
+    // holds none. Round trips (catalog): eu-north-1 → eu-central-1 22.8 ms, → eu-west-1 40.5 ms;
+    // eu-west-2 → eu-west-1 13.7 ms, → eu-central-1 17.8 ms. The leader (eu-west-1) and the stream
+    // region that sorts first (eu-central-1) are not the nearest from one of the two each.
+    const awaySpec = (edit: (spec: ReturnType<typeof euSpec>) => void = () => {}) => {
+      const spec = euSpec();
+      spec.services!.api!.regions = ["eu-north-1", "eu-west-2"];
+      spec.datastores!.carts!.residency = spec.datastores!.orders!.residency = undefined;
+      spec.datastores!.media!.residency = spec.streams!.events!.residency = undefined;
+      edit(spec);
+      return modelOf(spec);
+    };
+    const endpointsIn = (model: ReturnType<typeof modelOf>) => {
+      const resources = compilePlan(model).resources;
+      return (region: string) =>
+        (
+          resources.find(
+            (r) => r.region === region && (r.inputs as any).metadata?.name === "api-aws-endpoints",
+          )!.inputs as any
+        ).data;
+    };
+
+    it("away from every copy, the nearest one", () => {
+      const away = awaySpec();
+      const endpoints = endpointsIn(away);
+      expect(endpoints("eu-north-1")).toMatchObject({
+        TOPOPLAN_CARTS_REGION: "eu-north-1",
+        TOPOPLAN_ORDERS_WRITER: { $ref: "orders-cluster-eu-west-1", property: "endpoint" },
+        TOPOPLAN_ORDERS_READER: { $ref: "orders-cluster-eu-central-1", property: "readerEndpoint" },
+        TOPOPLAN_EVENTS_BOOTSTRAP: {
+          $ref: "events-msk-cluster-eu-central-1",
+          property: "bootstrapBrokersSaslIam",
+        },
+      });
+      expect(endpoints("eu-west-2")).toMatchObject({
+        TOPOPLAN_CARTS_REGION: "eu-west-1",
+        TOPOPLAN_ORDERS_READER: { $ref: "orders-cluster-eu-west-1", property: "readerEndpoint" },
+        TOPOPLAN_EVENTS_BOOTSTRAP: {
+          $ref: "events-msk-cluster-eu-west-1",
+          property: "bootstrapBrokersSaslIam",
+        },
+      });
+      // api reads media (a datastore call's default op): the nearest copy, not the leader's.
+      expect(endpoints("eu-north-1")).toMatchObject({
+        TOPOPLAN_MEDIA_BUCKET: { $ref: "media-bucket-eu-central-1", property: "bucket" },
+        TOPOPLAN_MEDIA_REGION: "eu-central-1",
+      });
+      // The analysis prices the same cluster: from eu-north-1 a produce takes at least the round
+      // trip to eu-central-1's and less than one to eu-west-1's.
+      const net = baselineNetworkView(away);
+      const events = analyse(away).streams.find((s) => s.name === "events")!;
+      const p99 = events.produce.byOrigin.find((o) => o.origin === "eu-north-1")!.p99Ms;
+      expect(p99).toBeGreaterThanOrEqual(net.rtt99("eu-north-1", "eu-central-1"));
+      expect(p99).toBeLessThan(net.rtt99("eu-north-1", "eu-west-1"));
     });
-    expect(endpoints("eu-west-2")).toMatchObject({
-      TOPOPLAN_CARTS_REGION: "eu-west-1",
-      TOPOPLAN_ORDERS_READER: { $ref: "orders-cluster-eu-west-1", property: "readerEndpoint" },
-      TOPOPLAN_EVENTS_BOOTSTRAP: {
-        $ref: "events-msk-cluster-eu-west-1",
-        property: "bootstrapBrokersSaslIam",
-      },
+
+    it("strong reads at the primary: Aurora's writer endpoint, S3's leader bucket, wherever the pod runs", () => {
+      const strong = { consistency: "strong" };
+      const endpoints = endpointsIn(awaySpec((spec) => Object.assign(spec.datastores!.orders!, strong)));
+      const writer = { $ref: "orders-cluster-eu-west-1", property: "endpoint" };
+      expect(endpoints("eu-north-1")).toMatchObject({
+        TOPOPLAN_ORDERS_WRITER: writer,
+        TOPOPLAN_ORDERS_READER: writer,
+      });
+      // Also where a secondary runs: its reader endpoint is a replica, behind the primary.
+      const central = endpointsIn(modelOf(euSpec({ orders: strong, media: strong })))("eu-central-1");
+      expect(central).toMatchObject({ TOPOPLAN_ORDERS_READER: writer });
+      expect(central).toMatchObject({
+        TOPOPLAN_MEDIA_BUCKET: { $ref: "media-bucket-eu-west-1", property: "bucket" },
+        TOPOPLAN_MEDIA_REGION: "eu-west-1",
+      });
     });
-    // api reads media (a datastore call's default op): the nearest copy, not the leader's.
-    expect(endpoints("eu-north-1")).toMatchObject({
-      TOPOPLAN_MEDIA_BUCKET: { $ref: "media-bucket-eu-central-1", property: "bucket" },
-      TOPOPLAN_MEDIA_REGION: "eu-central-1",
+
+    it("DynamoDB writes at the nearest of its declared `leaders`, reads at the nearest replica", () => {
+      const endpoints = endpointsIn(
+        awaySpec((spec) => {
+          spec.datastores!.carts!.leaders = ["eu-central-1"];
+          (spec.services!.api!.calls as object[]).push({ to: "carts", op: "write", timeoutMs: 100 });
+        }),
+      );
+      expect(endpoints("eu-west-2")).toMatchObject({
+        TOPOPLAN_CARTS_REGION: "eu-west-1",
+        TOPOPLAN_CARTS_WRITE_REGION: "eu-central-1",
+      });
+      // A reader gets no write region.
+      expect(endpointsIn(awaySpec())("eu-west-2").TOPOPLAN_CARTS_WRITE_REGION).toBeUndefined();
     });
-    // The analysis prices the same cluster: from eu-north-1 a produce takes at least the round
-    // trip to eu-central-1's and less than one to eu-west-1's.
-    const net = baselineNetworkView(away);
-    const events = analyse(away).streams.find((s) => s.name === "events")!;
-    const p99 = events.produce.byOrigin.find((o) => o.origin === "eu-north-1")!.p99Ms;
-    expect(p99).toBeGreaterThanOrEqual(net.rtt99("eu-north-1", "eu-central-1"));
-    expect(p99).toBeLessThan(net.rtt99("eu-north-1", "eu-west-1"));
+
+    it("never reads from a region of witnesses only (it holds no data)", () => {
+      const endpoints = endpointsIn(
+        awaySpec((spec) => {
+          spec.datastores!.orders!.placement = { "eu-west-1": 2, "eu-central-1": { witnesses: 1 } };
+          spec.datastores!.orders!.replicas = 3;
+        }),
+      );
+      expect(endpoints("eu-north-1").TOPOPLAN_ORDERS_READER).toEqual({
+        $ref: "orders-cluster-eu-west-1",
+        property: "readerEndpoint",
+      });
+    });
   });
 
   it("may reach the Pod Identity agent, and nothing else link-local", () => {

@@ -171,6 +171,21 @@ describe("MSK Replicator for mirrorRegions", () => {
       consumerGroupsToExcludes: [".*"],
       synchroniseConsumerGroupOffsets: false,
     });
+    // Nor one whose pods dial the target from a region without a cluster: worker's pods in
+    // eu-west-2 (London) get eu-west-1's bootstrap, the nearest (access.ts), so its group there is live.
+    const spec = mirrored(["eu-west-1", "eu-central-1"], { residency: undefined });
+    (spec.services as Record<string, Record<string, unknown>>).worker!.regions = [
+      "eu-central-1",
+      "eu-west-2",
+    ];
+    expect(
+      at(
+        named(plan(spec), "events-msk-replicator-eu-central-1-to-eu-west-1").inputs,
+        "replicationInfoList",
+        "consumerGroupReplications",
+        0,
+      ),
+    ).toMatchObject({ consumerGroupsToExcludes: [".*"], synchroniseConsumerGroupOffsets: false });
   });
 
   it("copies no consumer group for a stream without consumers", () => {

@@ -368,6 +368,28 @@ describe("network path: what cannot be compiled", () => {
     ).toContain("aws/open-ingress");
   });
 
+  it("from a region without a copy, to the VPCs of the copies its pods get: the nearest reader, the leader's writer", () => {
+    // checkout in eu-north-1: orders' nearest copy is eu-central-1's (22.8 ms, vs 40.5 ms to the
+    // leader's eu-west-1), order-events has eu-west-1's cluster only.
+    const spec = structuredClone(hybrid) as unknown as {
+      services: Record<string, { regions: string[] }>;
+    };
+    spec.services.checkout!.regions = ["eu-west-1", "eu-north-1"];
+    const north = { ...CENTRAL, vpcId: "vpc-0n1", cidrBlocks: ["10.102.0.0/16"] };
+    const paths = compileAws(modelOf(spec as unknown as typeof hybrid), undefined, {
+      awsNetwork: { "eu-north-1": { cluster: north } },
+    });
+    expect(
+      byType(paths, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").map((r) => [
+        r.region,
+        r.inputs.peerRegion,
+      ]),
+    ).toEqual([
+      ["eu-north-1", "eu-central-1"],
+      ["eu-north-1", "eu-west-1"],
+    ]);
+  });
+
   it("never a path from a cluster region outside the component's residency", () => {
     const spec = structuredClone(hybrid) as unknown as {
       services: Record<string, { regions: string[]; residency?: string[] }>;

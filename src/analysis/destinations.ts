@@ -1,0 +1,35 @@
+import { servedByLeader } from "../model/placement.js";
+import type { ResolvedDatastore } from "../model/types.js";
+
+/**
+ * The regions where a store's reads can be answered: those with a replica holding data (a region
+ * of witnesses only holds none), every replica region for a leaderless store (any of them
+ * coordinates a read).
+ */
+export function dataRegions(store: ResolvedDatastore): readonly string[] {
+  return store.replication === "leaderless"
+    ? store.regions
+    : store.placement.filter((p) => p.replicas > p.witnesses).map((p) => p.region);
+}
+
+/** The nearest of `regions` to `origin`, undefined when none is reachable. */
+export type Nearest = (origin: string, regions: readonly string[]) => string | undefined;
+
+/**
+ * Where the analysis serves a call with `op` from `origin` to `store` (docs/model.md, read and
+ * write latency): a write at the nearest region that takes writes, a read the leader serves
+ * (servedByLeader: strong, or an engine whose clients read through the primary) at the leader,
+ * any other read at the nearest region holding data. The diagram draws calls there, and the AWS
+ * endpoints a pod gets point there (src/compile/aws/reach.ts).
+ */
+export function storeDestination(
+  store: ResolvedDatastore,
+  op: string,
+  origin: string,
+  nearest: Nearest,
+  regionsWithData: readonly string[] = dataRegions(store),
+): string | undefined {
+  if (op === "write") return nearest(origin, store.writeRegions);
+  if (servedByLeader(store, op)) return store.leader;
+  return nearest(origin, regionsWithData);
+}

@@ -1,5 +1,5 @@
 import { servedByLeader } from "../model/placement.js";
-import type { ResolvedDatastore } from "../model/types.js";
+import type { ResolvedDatastore, ResolvedStream } from "../model/types.js";
 
 /**
  * The regions where a store's reads can be answered: those with a replica holding data (a region
@@ -32,4 +32,20 @@ export function storeDestination(
   if (op === "write") return nearest(origin, store.writeRegions);
   if (servedByLeader(store, op)) return store.leader;
   return nearest(origin, regionsWithData);
+}
+
+/**
+ * The cluster a stream client in `origin` produces to ("write") or consumes from ("read"), as the
+ * analysis routes it (streams.ts): a consumer reads its region's cluster, a mirror region's too
+ * (its topic holds every source's records); anything else goes to the nearest of the stream's
+ * regions, the clusters that take produces.
+ */
+export function streamDestination(
+  stream: ResolvedStream,
+  op: "read" | "write",
+  origin: string,
+  nearest: Nearest,
+): string | undefined {
+  if (op === "read" && stream.mirrorRegions.includes(origin)) return origin;
+  return nearest(origin, stream.regions);
 }

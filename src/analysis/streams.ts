@@ -99,14 +99,9 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
   };
 
   const consume = (origin: string): Figure | undefined => {
-    // On Kubernetes a mirror region runs a cluster of its own, which MirrorMaker 2 fills: its
-    // consumers fetch there (their bootstrap is that cluster's).
-    if (
-      stream.deploy.target === "kubernetes" &&
-      stream.mirrorRegions.includes(origin) &&
-      !stream.regions.includes(origin) &&
-      net.regionUp(origin)
-    )
+    // A mirror region runs a cluster of its own, which MirrorMaker 2 or MSK Replicator fills: its
+    // consumers fetch there (their bootstrap is that cluster's: destinations.ts streamDestination).
+    if (stream.mirrorRegions.includes(origin) && !stream.regions.includes(origin) && net.regionUp(origin))
       return { p50Ms: net.rtt(origin, origin), p99Ms: net.rtt99(origin, origin) };
     const target = clusterFor(stream, origin, liveRegions, net);
     return target === undefined

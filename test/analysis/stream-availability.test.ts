@@ -260,10 +260,14 @@ describe("a producer whose region's cluster stops taking produces", () => {
   });
 });
 
-describe("a consumer in a Kubernetes stream's mirror region", () => {
-  it("fetches from that region's own cluster, which MirrorMaker 2 fills", () => {
+describe("a consumer in a stream's mirror region", () => {
+  // On AWS its pods get the mirror cluster's bootstrap too (src/compile/aws/reach.ts).
+  it.each([
+    ["Kubernetes", "MirrorMaker 2", { target: "kubernetes", engine: "kafka", storageGi: 100 }],
+    ["MSK", "MSK Replicator", { target: "aws", service: "msk" }],
+  ])("fetches from that region's own cluster on %s, which %s fills", (_, __, deploy) => {
     const model = streamWithClients(
-      { regions: ["eu-west-1"], mirrorRegions: ["us-east-1"] },
+      { regions: ["eu-west-1"], mirrorRegions: ["us-east-1"], deploy },
       { producer: service(["eu-west-1"], "produce"), consumer: service(["us-east-1"], "consume") },
     );
     const consumer = analyse(model).services.find((s) => s.name === "consumer")!;

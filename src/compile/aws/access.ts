@@ -1,7 +1,7 @@
 import { servedByLeader } from "../../model/placement.js";
 import type { Model, ResolvedComponent, ResolvedDatastore, ResolvedService } from "../../model/types.js";
 import { AURORA_PORT } from "./aurora.js";
-import { mskStatements } from "./msk-access.js";
+import { mskStatements, rolesOf } from "./msk-access.js";
 import { logicalName } from "./names.js";
 import { leaderOf, regionFor } from "./reach.js";
 import { awsAccountId, concat, out } from "./typed.js";
@@ -201,12 +201,18 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
   },
   msk: {
     statements: mskStatements,
-    env: (model, c, region) => ({
-      [`${prefix(c.name)}_BOOTSTRAP`]: out(
-        logicalName(c.name, "msk-cluster", regionFor(model, c, region, "read")),
-        "bootstrapBrokersSaslIam",
-      ),
-    }),
+    // `_BOOTSTRAP` is the cluster to consume from (in a mirror region, the mirror's), or for a
+    // caller that only produces the one to produce to; a producer gets that as `_PRODUCE_BOOTSTRAP`
+    // too: a mirror takes no produces (what is written there reaches no other region).
+    env: (model, c, region, caller) => {
+      const roles = rolesOf(c, caller);
+      const bootstrap = (op: "read" | "write") =>
+        out(logicalName(c.name, "msk-cluster", regionFor(model, c, region, op)), "bootstrapBrokersSaslIam");
+      return {
+        [`${prefix(c.name)}_BOOTSTRAP`]: bootstrap(roles.includes("consume") ? "read" : "write"),
+        ...(roles.includes("produce") ? { [`${prefix(c.name)}_PRODUCE_BOOTSTRAP`]: bootstrap("write") } : {}),
+      };
+    },
   },
 };
 

@@ -18,7 +18,7 @@ const CONSUME = ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup", "kaf
 type Role = "produce" | "consume";
 
 /** What `caller` does with `stream`: as listed in producers/consumers, or by its calls' `op`. */
-function rolesOf(stream: ResolvedComponent, caller: ResolvedService | undefined): Role[] {
+export function rolesOf(stream: ResolvedComponent, caller: ResolvedService | undefined): Role[] {
   if (stream.kind !== "stream") return [];
   if (caller === undefined) return ["produce", "consume"];
   const ops = caller.calls.filter((call) => call.to === stream.name).map((call) => call.op);

@@ -211,17 +211,16 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
  * Replicators meet, MSK developer guide, "active-active"). It copies no group there: consumers
  * failing over start from their `auto.offset.reset` (docs/aws.md).
  *
- * Nor, into a stream region, the group of a consumer whose pods dial that region's cluster
- * (reach.ts `dialledBy`: those running there, and those nearest to it from a region without a
- * cluster): that group reads the region's own topic, which holds the source's records too
- * (IDENTICAL names), and MSK writes the source's translation into it whenever it has no active
- * member (a restart, a scale to zero), moving it to where the source's consumers are (AWS:
- * "distinct consumer group IDs so that consumer group offsets are not overwritten", the same guide).
+ * Nor the group of a consumer whose pods read the target's cluster (reach.ts `dialledBy`: those
+ * running there, and those nearest to a stream region's from a region without a cluster): that
+ * group reads the target's topic, which holds the source's records too (IDENTICAL names), and
+ * MSK writes the source's translation into it whenever it has no active member (a restart, a
+ * scale to zero), moving it to where the source's consumers are (AWS: "distinct consumer group
+ * IDs so that consumer group offsets are not overwritten", the same guide).
  */
 function consumerGroups(ctx: AwsContext, stream: ResolvedStream, target: string) {
   const merged = !stream.regions.includes(target) && sourcesOf(stream, target).length > 1;
-  const live = (consumer: string) =>
-    stream.regions.includes(target) && dialledBy(ctx.model, stream, consumer).includes(target);
+  const live = (consumer: string) => dialledBy(ctx.model, stream, consumer).includes(target);
   const groups = merged ? [] : stream.consumers.filter((consumer) => !live(consumer)).sort();
   return {
     consumerGroupsToReplicates: groups.length > 0 ? groups : [".*"],

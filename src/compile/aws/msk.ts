@@ -144,9 +144,9 @@ export function serverProperties(stream: ResolvedStream): string {
  * Consumers alarmed in `region`: those whose pods dial its cluster (reach.ts `dialledBy`); a
  * group's lag is published only by the cluster it commits to. Consumer groups are named after the
  * consuming service (a convention documented in docs/aws.md). A cluster that holds only a mirror
- * is dialled by no pod (a pod there gets the nearest of the stream's regions, as the analysis
- * prices its fetches): its groups are offsets the Replicator copies for failing over (none into a
- * region of two or more sources: msk-replicator.ts; its lag is alarmed as ReplicationLatency).
+ * is read by the consumers running in its region (its topic holds every source's records; time
+ * lag only); its other groups are offsets the Replicator copies for failing over (none into a
+ * region of two or more sources: msk-replicator.ts; the mirror's own lag is ReplicationLatency).
  */
 function consumersIn(ctx: AwsContext, stream: ResolvedStream, region: string): string[] {
   return stream.consumers

@@ -1,4 +1,4 @@
-import { storeDestination } from "../../analysis/destinations.js";
+import { storeDestination, streamDestination } from "../../analysis/destinations.js";
 import { baselineNetworkView } from "../../analysis/network.js";
 import { nearestReachable } from "../../analysis/replication/common.js";
 import { modelIndex } from "../../model/model-index.js";
@@ -12,8 +12,8 @@ export const leaderOf = (c: ResolvedComponent, fallback: string): string =>
  * The region whose copy a pod in `region` sends `op` calls of `component` to: where the analysis
  * prices them on the baseline network. A store's as analysis/destinations.ts `storeDestination`
  * (a write at the nearest write region, a strong read at the leader, another read at the nearest
- * region holding data); a stream's cluster in `region`, else the nearest (analysis/streams.ts
- * `clusterFor`). Ties go to the region that sorts first; the leader's (else the first region's)
+ * region holding data); a stream's as `streamDestination` (a consumer reads its region's cluster,
+ * a mirror's too; a producer writes to the nearest stream region's). Ties go to the region that sorts first; the leader's (else the first region's)
  * when nothing is reachable, which a valid spec rules out (every pair of its regions has a round
  * trip).
  */
@@ -26,9 +26,15 @@ export function regionFor(
   const net = baselineNetworkView(model);
   const nearest = (origin: string, regions: readonly string[]) =>
     nearestReachable(origin, regions, net)?.region;
-  const store = component.kind === "datastore" ? modelIndex(model).datastore(component.name) : undefined;
+  const index = modelIndex(model);
+  const store = component.kind === "datastore" ? index.datastore(component.name) : undefined;
+  const stream = component.kind === "stream" ? index.stream(component.name) : undefined;
   const found =
-    store !== undefined ? storeDestination(store, op, region, nearest) : nearest(region, component.regions);
+    store !== undefined
+      ? storeDestination(store, op, region, nearest)
+      : stream !== undefined
+        ? streamDestination(stream, op, region, nearest)
+        : nearest(region, component.regions);
   return found ?? leaderOf(component, component.regions[0]!);
 }
 
@@ -45,7 +51,8 @@ export function dialledBy(model: Model, stream: ResolvedStream, consumer: string
 /**
  * The regions whose VPC a pod in `region` connects to, per AWS service: the endpoints access.ts
  * gives it. DynamoDB and S3 are reached over their public HTTPS endpoints (IAM-authenticated), so
- * they need no network path; Aurora's writer is the leader's cluster, its reader {@link regionFor}'s.
+ * they need no network path; Aurora's writer and reader, MSK's clusters to produce to and consume
+ * from, as {@link regionFor} picks them.
  */
 const CONNECTS: Readonly<
   Record<
@@ -57,7 +64,8 @@ const CONNECTS: Readonly<
   s3: () => [],
   "aurora-postgresql": (model, c, region) =>
     [...new Set([regionFor(model, c, region, "write"), regionFor(model, c, region, "read")])].sort(),
-  msk: (model, c, region) => [regionFor(model, c, region, "read")],
+  msk: (model, c, region) =>
+    [...new Set([regionFor(model, c, region, "write"), regionFor(model, c, region, "read")])].sort(),
 };
 
 /** The datastore VPC regions a pod in `region` reaches for `component` (none for other targets). */

@@ -204,6 +204,28 @@ describe("services calling AWS components", () => {
       expect(endpointsIn(awaySpec())("eu-west-2").TOPOPLAN_CARTS_WRITE_REGION).toBeUndefined();
     });
 
+    it("MSK in a mirror-only region: consume from the mirror, produce to the nearest stream region", () => {
+      const endpoints = endpointsIn(
+        awaySpec((spec) => {
+          spec.streams!.events!.mirrorRegions = ["eu-north-1"];
+          (spec.services!.api!.calls as object[]).push({ to: "events", op: "consume", timeoutMs: 300 });
+        }),
+      );
+      const bootstrap = (region: string) => ({
+        $ref: `events-msk-cluster-${region}`,
+        property: "bootstrapBrokersSaslIam",
+      });
+      // A mirror takes no produces: what is written there reaches no other region.
+      expect(endpoints("eu-north-1")).toMatchObject({
+        TOPOPLAN_EVENTS_BOOTSTRAP: bootstrap("eu-north-1"),
+        TOPOPLAN_EVENTS_PRODUCE_BOOTSTRAP: bootstrap("eu-central-1"),
+      });
+      expect(endpoints("eu-west-2")).toMatchObject({
+        TOPOPLAN_EVENTS_BOOTSTRAP: bootstrap("eu-west-1"),
+        TOPOPLAN_EVENTS_PRODUCE_BOOTSTRAP: bootstrap("eu-west-1"),
+      });
+    });
+
     it("never reads from a region of witnesses only (it holds no data)", () => {
       const endpoints = endpointsIn(
         awaySpec((spec) => {

@@ -4,12 +4,13 @@ import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { kafkaVersionBelow, REPLICATOR_MIN_KAFKA } from "../../../src/compile/aws/msk-mirror.js";
+import { compilePlan } from "../../../src/compile/index.js";
 import { isRef, isRuntimeValue, type PlannedResource, type ResourcePlan } from "../../../src/compile/plan.js";
 import { InputError } from "../../../src/diagnostics/diagnostic.js";
 import { brokerCount } from "../../../src/model/msk-clusters.js";
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { REPO_ROOT } from "../../render/stacks.js";
-import { at, byType, euSpec, named, plan, refsIn, stringsIn } from "./helpers.js";
+import { at, byType, euSpec, modelOf, named, plan, refsIn, stringsIn } from "./helpers.js";
 
 const REPLICATOR = "aws:msk/replicator:Replicator";
 const CLUSTER = "aws:msk/cluster:Cluster";
@@ -74,23 +75,43 @@ describe("MSK Replicator for mirrorRegions", () => {
     });
   });
 
-  it("alarms no consumer lag on a mirror-only cluster: no pod dials it", () => {
+  it("a consumer running in a mirror-only region reads the mirror: its bootstrap, its lag alarms, no group copied over it", () => {
     const lagAlarms = (p: ResourcePlan) =>
       byType(p, "aws:cloudwatch/metricAlarm:MetricAlarm")
         .filter((a) => a.region === "eu-north-1" && a.name.includes("consumer"))
-        .map((a) => a.name);
+        .map((a) => a.name)
+        .sort();
     // worker runs in eu-central-1, a stream region: the mirror's "worker" group is a copy.
     expect(lagAlarms(compiled)).toEqual([]);
     const spec = mirrored(["eu-north-1"]);
-    (spec.services as Record<string, Record<string, unknown>>).worker!.regions = ["eu-north-1"];
-    // Running there, its pods dial the nearest stream region's cluster (access.ts; the analysis
-    // prices its fetches there), so its group and its alarms are there, not on the mirror.
+    const worker = (spec.services as Record<string, Record<string, unknown>>).worker!;
+    worker.regions = ["eu-north-1"];
+    worker.calls = [{ to: "events", op: "consume", timeoutMs: 300 }];
+    const there = plan(spec);
+    expect(lagAlarms(there)).toEqual([
+      "events-alarm-consumer-time-lag-worker-absent-eu-north-1",
+      "events-alarm-consumer-time-lag-worker-eu-north-1",
+    ]);
+    const endpoints = compilePlan(modelOf(spec)).resources.find(
+      (r) => r.name === "eu-north-1/shop/ConfigMap/worker-aws-endpoints",
+    )!;
+    expect((endpoints.inputs as { data: Record<string, unknown> }).data.TOPOPLAN_EVENTS_BOOTSTRAP).toEqual({
+      $ref: "events-msk-cluster-eu-north-1",
+      property: "bootstrapBrokersSaslIam",
+    });
+    // Its group there is live: neither source's Replicator writes a translation into it.
+    for (const source of ["eu-west-1", "eu-central-1"])
+      expect(
+        at(
+          named(there, `events-msk-replicator-${source}-to-eu-north-1`).inputs,
+          "replicationInfoList",
+          "consumerGroupReplications",
+          0,
+        ),
+      ).toMatchObject({ synchroniseConsumerGroupOffsets: false });
+    // A consumer far from every cluster reads a stream region's cluster, not the mirror.
+    worker.regions = ["eu-west-3"];
     expect(lagAlarms(plan(spec))).toEqual([]);
-    expect(
-      byType(plan(spec), "aws:cloudwatch/metricAlarm:MetricAlarm")
-        .filter((a) => a.name.startsWith("events-alarm-consumer-time-lag-worker"))
-        .map((a) => a.region),
-    ).toEqual(["eu-central-1", "eu-central-1"]);
   });
 
   it("wires source and target clusters, each with its own subnets and security group", () => {

@@ -3,6 +3,7 @@ import { bandwidth } from "./rules/bandwidth.js";
 import { callCycle } from "./rules/call-cycle.js";
 import { clusterReach } from "./rules/cluster-reach.js";
 import { consistencyCoordination } from "./rules/consistency-coordination.js";
+import { consumerCoverage } from "./rules/consumer-coverage.js";
 import { exactlyOnce } from "./rules/exactly-once.js";
 import { latencySlo } from "./rules/latency-slo.js";
 import { leaderPlacement } from "./rules/leader-placement.js";
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   plaintextSecret,
   clusterReach,
   streamStorage,
+  consumerCoverage,
 ]);
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -1,0 +1,79 @@
+import { streamDestination } from "../../src/analysis/destinations.js";
+import { baselineNetworkView } from "../../src/analysis/network.js";
+import { nearestReachable } from "../../src/analysis/replication/common.js";
+import { modelIndex } from "../../src/model/model-index.js";
+import { mirrorPairs } from "../../src/model/msk-clusters.js";
+import type { Model, ResolvedStream } from "../../src/model/types.js";
+import { list } from "../lib.js";
+import type { Finding, Rule } from "../types.js";
+
+/**
+ * The cluster a stream client's pod in `region` uses, as the compiled bootstrap points: on
+ * Kubernetes its region's (a stream region's or a mirror region's; elsewhere there is none, which
+ * cluster-reach reports), on MSK as src/compile/aws/reach.ts `regionFor` picks it.
+ */
+function clusterOf(
+  model: Model,
+  stream: ResolvedStream,
+  region: string,
+  op: "read" | "write",
+): string | undefined {
+  if (stream.deploy.target === "kubernetes") {
+    const local = stream.regions.includes(region) || (op === "read" && stream.mirrorRegions.includes(region));
+    return local ? region : undefined;
+  }
+  const net = baselineNetworkView(model);
+  return streamDestination(
+    stream,
+    op,
+    region,
+    (origin, regions) => nearestReachable(origin, regions, net)?.region,
+  );
+}
+
+/**
+ * Each consumer of a stream in several regions reads every cluster's records: its pods read one
+ * cluster each, and a cluster's records are also in the mirror regions it is copied to.
+ */
+export const consumerCoverage: Rule = {
+  id: "consumer-coverage",
+  title: "Every consumer reads every cluster's records",
+  severity: "error",
+  docs: {
+    why: "A stream in several regions runs a cluster in each, and each takes the produces of the producers in its region (on MSK, also of those nearest to it). A consumer's pod reads one cluster: its region's, or a mirror region's, which holds every source's records (on MSK, from a region without one, the nearest stream region's). Records produced into a cluster that none of a consumer's pods read, and that no mirror copies into one they read, are never consumed by it, while the analysis delivers them to it (end-to-end p99, flows, cost).",
+    how: "For each stream topoplan runs (Kubernetes, MSK) with declared producers, and each consumer service: the clusters its pods read (as the compiled bootstraps point: src/analysis/destinations.ts streamDestination) must hold, between them, the records of every cluster its producers' pods write to — that cluster itself, or a mirror region it is copied to (`mirrorRegions`).",
+    fix: "Run the consumer in the regions whose records it misses too, or mirror them into a region where it reads (`mirrorRegions`).",
+  },
+  check(model) {
+    const findings: Finding[] = [];
+    const index = modelIndex(model);
+    for (const stream of model.streams) {
+      if (stream.deploy.target === "external" || stream.regions.length < 2) continue;
+      const regionsOf = (service: string) => index.service(service)?.regions ?? [];
+      const clusters = (services: readonly string[], op: "read" | "write") =>
+        new Set(
+          services.flatMap((service) =>
+            regionsOf(service).flatMap((region) => clusterOf(model, stream, region, op) ?? []),
+          ),
+        );
+      const written = [...clusters(stream.producers, "write")].sort();
+      const pairs = mirrorPairs(stream);
+      const holds = (cluster: string, source: string) =>
+        cluster === source || pairs.some((pair) => pair.source === source && pair.target === cluster);
+      stream.consumers.forEach((consumer, i) => {
+        const read = [...clusters([consumer], "read")].sort();
+        if (read.length === 0) return;
+        const missed = written.filter((source) => !read.some((cluster) => holds(cluster, source)));
+        if (missed.length === 0) return;
+        const service = index.service(consumer);
+        findings.push({
+          path: `${stream.path}.consumers[${i}]`,
+          message: `${consumer} reads ${stream.name} from its cluster${read.length > 1 ? "s" : ""} in ${list(read)} only, which no mirror fills from ${list(missed)}: the records produced into ${list(missed)} never reach ${consumer}, while the analysis delivers them to it`,
+          fix: `run ${service?.path ?? consumer} in ${list(missed)} too, or add ${list(read)} to ${stream.path}.mirrorRegions (each stream region's records are copied into every mirror region)`,
+          data: { reads: read, missed },
+        });
+      });
+    }
+    return findings;
+  },
+};

@@ -1,35 +1,7 @@
-import { streamDestination } from "../../src/analysis/destinations.js";
-import { baselineNetworkView } from "../../src/analysis/network.js";
-import { nearestReachable } from "../../src/analysis/replication/common.js";
+import { clientCluster, holdsRecordsOf } from "../../src/analysis/destinations.js";
 import { modelIndex } from "../../src/model/model-index.js";
-import { mirrorPairs } from "../../src/model/msk-clusters.js";
-import type { Model, ResolvedStream } from "../../src/model/types.js";
 import { list } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
-
-/**
- * The cluster a stream client's pod in `region` uses, as the compiled bootstrap points: on
- * Kubernetes its region's (a stream region's or a mirror region's; elsewhere there is none, which
- * cluster-reach reports), on MSK as src/compile/aws/reach.ts `regionFor` picks it.
- */
-function clusterOf(
-  model: Model,
-  stream: ResolvedStream,
-  region: string,
-  op: "read" | "write",
-): string | undefined {
-  if (stream.deploy.target === "kubernetes") {
-    const local = stream.regions.includes(region) || (op === "read" && stream.mirrorRegions.includes(region));
-    return local ? region : undefined;
-  }
-  const net = baselineNetworkView(model);
-  return streamDestination(
-    stream,
-    op,
-    region,
-    (origin, regions) => nearestReachable(origin, regions, net)?.region,
-  );
-}
 
 /**
  * Each consumer of a stream in several regions reads every cluster's records: its pods read one
@@ -53,23 +25,25 @@ export const consumerCoverage: Rule = {
       const clusters = (services: readonly string[], op: "read" | "write") =>
         new Set(
           services.flatMap((service) =>
-            regionsOf(service).flatMap((region) => clusterOf(model, stream, region, op) ?? []),
+            regionsOf(service).flatMap((region) => clientCluster(model, stream, region, op) ?? []),
           ),
         );
-      const written = [...clusters(stream.producers, "write")].sort();
-      const pairs = mirrorPairs(stream);
-      const holds = (cluster: string, source: string) =>
-        cluster === source || pairs.some((pair) => pair.source === source && pair.target === cluster);
+      // Without declared producers, any stream region may take produces (as the analysis assumes).
+      const written =
+        stream.producers.length === 0 ? [...stream.regions] : [...clusters(stream.producers, "write")].sort();
       stream.consumers.forEach((consumer, i) => {
         const read = [...clusters([consumer], "read")].sort();
         if (read.length === 0) return;
-        const missed = written.filter((source) => !read.some((cluster) => holds(cluster, source)));
+        const missed = written.filter(
+          (source) => !read.some((cluster) => holdsRecordsOf(stream, cluster, source)),
+        );
         if (missed.length === 0) return;
         const service = index.service(consumer);
+        const mirrorOnly = missed.filter((region) => !stream.regions.includes(region));
         findings.push({
           path: `${stream.path}.consumers[${i}]`,
           message: `${consumer} reads ${stream.name} from its cluster${read.length > 1 ? "s" : ""} in ${list(read)} only, which no mirror fills from ${list(missed)}: the records produced into ${list(missed)} never reach ${consumer}, while the analysis delivers them to it`,
-          fix: `run ${service?.path ?? consumer} in ${list(missed)} too, or add ${list(read)} to ${stream.path}.mirrorRegions (each stream region's records are copied into every mirror region)`,
+          fix: `run ${service?.path ?? consumer} in ${list(missed)} too, or add ${list(read)} to ${stream.path}.mirrorRegions (each stream region's records are copied into every mirror region; on Kubernetes a stream region keeps the copies apart, in \`<source>.${stream.name}\`, for failing over)${mirrorOnly.length > 0 ? `; producers write into the mirror-only ${list(mirrorOnly)}, copied nowhere: produce from ${stream.path}.regions` : ""}`,
           data: { reads: read, missed },
         });
       });

@@ -1,3 +1,4 @@
+import { clientCluster } from "../../src/analysis/destinations.js";
 import { mirrorPairs } from "../../src/model/msk-clusters.js";
 import { list } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
@@ -68,7 +69,12 @@ export const exactlyOnce: Rule = {
       const readers = [...(consumersOf.get(stream.name) ?? [])]
         .map((name) => servicesByName.get(name))
         .flatMap((service) => {
-          const regions = (service?.regions ?? []).filter((r) => mirrored.has(r));
+          // The clusters its pods read (on MSK, from a region without one, the nearest).
+          const regions = [
+            ...new Set(
+              (service?.regions ?? []).flatMap((r) => clientCluster(model, stream, r, "read") ?? []),
+            ),
+          ].filter((r) => mirrored.has(r));
           return service === undefined || regions.length === 0 ? [] : [{ name: service.name, regions }];
         })
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

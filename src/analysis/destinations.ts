@@ -1,5 +1,8 @@
+import { mirrorPairs } from "../model/msk-clusters.js";
 import { servedByLeader } from "../model/placement.js";
-import type { ResolvedDatastore, ResolvedStream } from "../model/types.js";
+import type { Model, ResolvedDatastore, ResolvedStream } from "../model/types.js";
+import { baselineNetworkView } from "./network.js";
+import { nearestReachable } from "./replication/common.js";
 
 /**
  * The regions where a store's reads can be answered: those with a replica holding data (a region
@@ -48,4 +51,40 @@ export function streamDestination(
 ): string | undefined {
   if (op === "read" && stream.mirrorRegions.includes(origin)) return origin;
   return nearest(origin, stream.regions);
+}
+
+/**
+ * The cluster a pod of a stream's client in `region` uses, as its compiled bootstrap points (no
+ * failure): on Kubernetes its region's cluster (a stream region's or a mirror region's; elsewhere
+ * none resolves, which cluster-reach reports), on MSK {@link streamDestination}'s; none for a
+ * stream topoplan does not run.
+ */
+export function clientCluster(
+  model: Model,
+  stream: ResolvedStream,
+  region: string,
+  op: "read" | "write",
+): string | undefined {
+  if (stream.deploy.target === "kubernetes")
+    return stream.regions.includes(region) || stream.mirrorRegions.includes(region) ? region : undefined;
+  if (stream.deploy.target === "external") return undefined;
+  const net = baselineNetworkView(model);
+  return streamDestination(
+    stream,
+    op,
+    region,
+    (origin, regions) => nearestReachable(origin, regions, net)?.region,
+  );
+}
+
+/**
+ * Whether consumers reading `cluster` get the records produced into `source`'s: its own; a
+ * mirror's copy where it lands in what they read — every copy on MSK (the Replicator keeps the
+ * topic's name), on Kubernetes in a mirror-only region (the stream there), not in a stream region,
+ * where MirrorMaker 2 writes `<source>.<stream>`, kept for failing over (docs/engines.md).
+ */
+export function holdsRecordsOf(stream: ResolvedStream, cluster: string, source: string): boolean {
+  if (cluster === source) return true;
+  if (!mirrorPairs(stream).some((pair) => pair.source === source && pair.target === cluster)) return false;
+  return stream.deploy.target !== "kubernetes" || !stream.regions.includes(cluster);
 }

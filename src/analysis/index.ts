@@ -233,4 +233,7 @@ export type * from "./types.js";
 export { compareAnalyses } from "./whatif.js";
 
 /** A stream's end-to-end figure, absent when nothing is delivered (streams.ts endToEndMissing says why). */
-const endToEnd = (ms: number | undefined) => (ms === undefined ? {} : { endToEndP99Ms: ms });
+const endToEnd = ({ p99Ms, undelivered }: ReturnType<typeof endToEndP99>) => ({
+  ...(p99Ms === undefined ? {} : { endToEndP99Ms: p99Ms }),
+  ...(undelivered === undefined ? {} : { undelivered }),
+});

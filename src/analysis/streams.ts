@@ -2,8 +2,10 @@ import { PIPELINES } from "../catalog/data/replication.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
 import { byText } from "../order.js";
+import { list } from "../report/words.js";
 import type { FailureProbabilities } from "./availability.js";
 import { crossZoneShare, type Flow } from "./bandwidth.js";
+import { holdsRecordsOf } from "./destinations.js";
 import { oneWayBetween } from "./lag.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
@@ -69,6 +71,22 @@ function clusterFor(
   return nearestReachable(origin, local ? liveRegions.filter((r) => r === origin) : liveRegions, net);
 }
 
+/**
+ * The cluster a consumer's pods in `origin` read: a mirror region's own, which MirrorMaker 2 or
+ * MSK Replicator fills with every source's records, else as `clusterFor` (their bootstrap is that
+ * cluster's: destinations.ts streamDestination). Undefined when none is live and reachable.
+ */
+function readCluster(
+  stream: ResolvedStream,
+  origin: string,
+  liveRegions: readonly string[],
+  net: NetworkView,
+): string | undefined {
+  if (stream.mirrorRegions.includes(origin) && !stream.regions.includes(origin) && net.regionUp(origin))
+    return origin;
+  return clusterFor(stream, origin, liveRegions, net)?.region;
+}
+
 export function evaluateStream(stream: ResolvedStream, net: NetworkView): StreamEvaluator {
   const all = () => true;
   const req: Requirements = {
@@ -99,14 +117,10 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
   };
 
   const consume = (origin: string): Figure | undefined => {
-    // A mirror region runs a cluster of its own, which MirrorMaker 2 or MSK Replicator fills: its
-    // consumers fetch there (their bootstrap is that cluster's: destinations.ts streamDestination).
-    if (stream.mirrorRegions.includes(origin) && !stream.regions.includes(origin) && net.regionUp(origin))
-      return { p50Ms: net.rtt(origin, origin), p99Ms: net.rtt99(origin, origin) };
-    const target = clusterFor(stream, origin, liveRegions, net);
-    return target === undefined
+    const cluster = readCluster(stream, origin, liveRegions, net);
+    return cluster === undefined
       ? undefined
-      : { p50Ms: target.rttMs, p99Ms: net.rtt99(origin, target.region) };
+      : { p50Ms: net.rtt(origin, cluster), p99Ms: net.rtt99(origin, cluster) };
   };
 
   // Which zone states of each region's cluster let every partition take produces: worked out once,
@@ -282,18 +296,25 @@ export function producerOrigins(model: Model, stream: ResolvedStream, net: Netwo
  * whole ISR); with transactions / exactly-once, the transaction commit (one round to the
  * coordinator plus an acks=all write of the commit markers read_committed consumers wait for) and
  * the commit interval (a record becomes visible when its transaction commits, every
- * `commitIntervalMs` — the p99 record waits the whole interval); then the one-way delivery to a
- * long-polling consumer in the consumer service's region nearest the cluster — or, for a consumer
- * only a mirror region serves, the mirror pipeline (src/catalog/data/replication.ts) and the
- * one-way hop to that mirror. A one-way hop's p99 is lag.ts `oneWayMs`'s (not half the round trip's).
- * Undefined when nothing is produced (no producer origin reaches a live cluster).
+ * `commitIntervalMs` — the p99 record waits the whole interval); then the delivery to the first of
+ * the consumer service's pods to get it (long polling) among those reading the cluster it went to
+ * (`readers`: a one-way hop to them) or a mirror of it (the hop to the mirror, the mirror pipeline
+ * of src/catalog/data/replication.ts, the hop on). A consumer none of whose pods reads either
+ * never gets the record and adds nothing (consumer-coverage reports it). A one-way hop's p99 is
+ * lag.ts `oneWayMs`'s (not half the round trip's). Undefined when nothing is produced (no producer
+ * origin reaches a live cluster).
  */
-export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView): number | undefined {
+export function endToEndP99(
+  model: Model,
+  ev: StreamEvaluator,
+  net: NetworkView,
+): { readonly p99Ms?: number; readonly undelivered?: readonly string[] } {
   const { stream } = ev;
   const transactional = stream.transactions || stream.delivery === "exactly-once";
   const mirror = PIPELINES["kafka-mirroring"];
   const oneWay99 = (from: string, to: string) => oneWayBetween(net, from, to).p99Ms;
   let worst: number | undefined;
+  const undelivered = new Set<string>();
   for (const origin of producerOrigins(model, stream, net)) {
     const produced = ev.produce(origin.region);
     if (produced === undefined) continue;
@@ -302,23 +323,30 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
     const ack = isrAck(stream, cluster.region, net);
     const commit = transactional ? net.rtt99(cluster.region, cluster.region) + ack.p99Ms : 0;
     const interval = transactional ? stream.commitIntervalMs : 0;
+    const mirrors = liveMirrors(stream, cluster.region, net);
     const deliveries = stream.consumers.map((name) => {
-      const consumer = modelIndex(model).service(name);
-      const live = (consumer?.regions ?? []).filter((r) => net.regionUp(r));
-      const direct = nearestReachable(cluster.region, live, net);
-      const viaMirror = liveMirrors(stream, cluster.region, net).flatMap((m) => {
-        const to = nearestReachable(m, live, net);
-        return to === undefined ? [] : [oneWay99(cluster.region, m) + mirror.p99Ms + oneWay99(m, to.region)];
+      // The groups of its pods reading the cluster the record went to or a mirror holding it, the
+      // first to get it; in a group, the partition's owner may be any of its regions: the farthest.
+      const groups = readers(model, stream, name, ev.liveRegions, net);
+      const candidates = [...groups].flatMap(([read, regions]) => {
+        if (
+          !holdsRecordsOf(stream, read, cluster.region) ||
+          (read !== cluster.region && !mirrors.includes(read))
+        )
+          return [];
+        const toRead = read === cluster.region ? 0 : oneWay99(cluster.region, read) + mirror.p99Ms;
+        return [toRead + Math.max(...regions.map((region) => oneWay99(read, region)))];
       });
-      const candidates = [
-        ...(direct === undefined ? [] : [oneWay99(cluster.region, direct.region)]),
-        ...viaMirror,
-      ];
+      // Pods that are up but read nothing holding the record (or no cluster at all): it never
+      // reaches this consumer. A consumer whose pods are all down is the consumer's own outage.
+      const up = (modelIndex(model).service(name)?.regions ?? []).some((region) => net.regionUp(region));
+      if (candidates.length === 0 && up) undelivered.add(name);
       return candidates.length === 0 ? 0 : Math.min(...candidates);
     });
     worst = Math.max(worst ?? 0, produced.p99Ms + commit + interval + Math.max(0, ...deliveries));
   }
-  return worst;
+  if (undelivered.size > 0) return { undelivered: [...undelivered].sort() };
+  return worst === undefined ? {} : { p99Ms: worst };
 }
 
 /**
@@ -327,10 +355,11 @@ export function endToEndP99(model: Model, ev: StreamEvaluator, net: NetworkView)
  * regions when that cluster is elsewhere. Each cluster: follower copies across its zones,
  * (replicas − 1) per message it takes, and what it takes once to every mirror region (MirrorMaker
  * 2 / MSK Replicator copy what the source cluster received), where the target cluster's followers
- * copy it again (the same replication factor). Consumers: each consuming service (a
- * consumer group) reads each cluster's records once, as end-to-end latency delivers them: in its
- * region that holds a copy (the cluster's or a mirror's) nearest the cluster, else in its region
- * nearest the cluster, across regions from the nearest copy. Clients cross zones too: producers
+ * copy it again (the same replication factor). Consumers: a consuming service's pods read one
+ * cluster each, as their bootstraps point (`readers`), and the pods on one cluster (one consumer
+ * group) read every record it holds once — what it took and the mirrors' copies — split over their
+ * regions, across regions for pods away from it; a cluster none of them reads, they never see
+ * (consumer-coverage reports what they miss). Clients cross zones too: producers
  * send each record to its partition's leader and consumers read from the leaders (no follower
  * fetching is configured), a share `crossZoneShare` of them from another zone — billed on MSK as
  * on Kubernetes (MSK bills data in and out of the cluster at EC2 rates; only broker-to-broker
@@ -344,8 +373,6 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
     if (bytesPerSec > 0)
       flows.push({ component: stream.name, from, to, bytesPerSec, ...(unbilled ? { unbilled: true } : {}) });
   };
-  const reachable = (from: string, regions: readonly string[]) =>
-    nearestReachable(from, regions, net)?.region;
   // Client bytes at each region's brokers: what producers send there and consumers read there.
   const atBrokers = new Map<string, number>();
   const client = (region: string, bytes: number) =>
@@ -370,24 +397,21 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
       flow(m, m, own * (stream.replicas - 1), brokersFree);
     }
   }
-  for (const name of stream.consumers) {
-    const live = (modelIndex(model).service(name)?.regions ?? []).filter((r) => net.regionUp(r));
-    for (const [cluster, held] of copies) {
-      const bytes = taken.get(cluster) ?? 0;
-      if (bytes === 0) continue;
-      const local = reachable(
-        cluster,
-        live.filter((r) => held.includes(r)),
-      );
-      if (local !== undefined) {
-        client(local, bytes);
-        continue;
+  // What each cluster holds: what it took, and the copies mirrors write into it.
+  const held = new Map<string, number>();
+  for (const [source, holders] of copies)
+    for (const cluster of holders)
+      if (holdsRecordsOf(stream, cluster, source))
+        held.set(cluster, (held.get(cluster) ?? 0) + (taken.get(source) ?? 0));
+  for (const name of stream.consumers)
+    for (const [cluster, regions] of readers(model, stream, name, ev.liveRegions, net)) {
+      // One consumer group per cluster: its pods share what the cluster holds, region by region.
+      const share = (held.get(cluster) ?? 0) / regions.length;
+      for (const region of regions) {
+        if (region === cluster) client(cluster, share);
+        else flow(cluster, region, share);
       }
-      const reader = reachable(cluster, live);
-      const from = reader === undefined ? undefined : reachable(reader, held);
-      if (reader !== undefined && from !== undefined) flow(from, reader, bytes);
     }
-  }
   // Where topoplan runs the brokers (an external stream's clients are its owner's business).
   const billed = stream.deploy.target === "kubernetes" || stream.deploy.target === "aws";
   if (billed)
@@ -433,16 +457,43 @@ export function clusterIntake(
 
 /**
  * Why a stream has no end-to-end figure, when that misses its objective: no cluster takes
- * produces, or the producers that are up reach none. Undefined when it has one, or when every
+ * produces, a consumer's pods read no cluster holding some of the records, or the producers that
+ * are up reach none. Undefined when it has one, or when every
  * producer is down (nothing is produced, so nothing is late: the producers' loss is reported).
  */
 export function endToEndMissing(
-  stream: Pick<StreamAnalysis, "endToEndP99Ms" | "unavailable" | "noProducer">,
+  stream: Pick<StreamAnalysis, "endToEndP99Ms" | "unavailable" | "noProducer" | "undelivered">,
 ): string | undefined {
   if (stream.endToEndP99Ms !== undefined) return undefined;
   if (stream.unavailable) return "no cluster of the stream can take produces";
+  if (stream.undelivered !== undefined)
+    return `records produced into a cluster reach no pod of ${list(stream.undelivered)} that is up (none reads that cluster or a mirror holding its records)`;
   if (stream.noProducer) return undefined;
   return "no producer that is up reaches a live cluster of the stream";
+}
+
+/**
+ * The clusters a consumer service's live pods read (readCluster: as their bootstraps point), each
+ * with the regions of the pods reading it. The pods on one cluster form one consumer group, which
+ * reads every record the cluster holds once; a cluster none of them reads, they never see.
+ */
+function readers(
+  model: Model,
+  stream: ResolvedStream,
+  consumer: string,
+  liveRegions: readonly string[],
+  net: NetworkView,
+): Map<string, string[]> {
+  const byCluster = new Map<string, string[]>();
+  for (const region of modelIndex(model).service(consumer)?.regions ?? []) {
+    if (!net.regionUp(region)) continue;
+    const cluster = readCluster(stream, region, liveRegions, net);
+    if (cluster === undefined) continue;
+    const regions = byCluster.get(cluster);
+    if (regions === undefined) byCluster.set(cluster, [region]);
+    else regions.push(region);
+  }
+  return byCluster;
 }
 
 /** The mirror regions that copy a cluster in `region` now: up and reachable from it. */

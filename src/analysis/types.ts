@@ -227,6 +227,8 @@ export interface StreamAnalysis {
   readonly unavailable?: boolean;
   /** Every declared producer is down: nothing is produced, so nothing is late (no end-to-end figure). */
   readonly noProducer?: boolean;
+  /** Consumers with pods up none of which reads a cluster holding some produced records: no end-to-end figure. */
+  readonly undelivered?: readonly string[];
   readonly slo?: {
     readonly availability?: number | undefined;
     readonly endToEndP99Ms?: number | undefined;

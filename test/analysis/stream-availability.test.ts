@@ -104,10 +104,11 @@ describe("an unavailable stream is reported unavailable, not faster", () => {
 });
 
 describe("a stream whose producers are all down", () => {
-  // The cluster in eu-west-1 and us-east-1, its only producer in eu-west-1, which fails.
+  // The cluster in eu-west-1 and us-east-1, its only producer in eu-west-1, which fails; the
+  // consumer reads both clusters (a pod beside each).
   const model = streamWithClients(
     { traffic: { messagesPerSec: 1000, messageBytes: 1000 }, slo: { endToEndP99Ms: 2000 } },
-    { producer: service(["eu-west-1"], "produce"), consumer: service(["us-east-1"], "consume") },
+    { producer: service(["eu-west-1"], "produce"), consumer: service(["eu-west-1", "us-east-1"], "consume") },
   );
   const baseline = analyse(model);
   const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import { networkView } from "../../src/analysis/network.js";
-import { evaluateStream, streamFlows } from "../../src/analysis/streams.js";
+import { endToEndMissing, evaluateStream, streamFlows } from "../../src/analysis/streams.js";
+import { PIPELINES } from "../../src/catalog/data/replication.js";
 import { service, streamWithClients as stream } from "./helpers.js";
 
 /**
@@ -11,6 +12,7 @@ import { service, streamWithClients as stream } from "./helpers.js";
  * clusters whatever the producers did, and no producer or consumer crossed a region.
  */
 const MBIT = 1e6 / 8;
+const MSK = { target: "aws", service: "msk" };
 const link = (a: ReturnType<typeof analyse>, from: string, to: string) =>
   (a.links.find((l) => l.from === from && l.to === to)?.mbps ?? 0) * MBIT;
 
@@ -50,6 +52,83 @@ describe("a stream's inter-region bytes", () => {
       ),
     );
     expect(a.links.filter((l) => l.mbps > 0)).toEqual([]);
+  });
+});
+
+describe("a consumer's pods read one cluster each, as their bootstraps point (review)", () => {
+  it("never reads a cluster none of its pods reads: no cross-region fetch of its records", () => {
+    // Both clusters take produces; the consumer runs beside eu-west-1's only (consumer-coverage
+    // reports the records it never sees).
+    const a = analyse(
+      stream(
+        {},
+        {
+          producer: service(["eu-west-1", "us-east-1"], "produce"),
+          consumer: service(["eu-west-1"], "consume"),
+        },
+      ),
+    );
+    expect(a.links.filter((l) => l.mbps > 0)).toEqual([]);
+  });
+
+  it("gets another cluster's records through the mirror when its pods read only the copy", () => {
+    const events = analyse(
+      stream(
+        { mirrorRegions: ["eu-west-1"], deploy: MSK },
+        { producer: service(["us-east-1"], "produce"), consumer: service(["eu-west-1"], "consume") },
+      ),
+    ).streams[0]!;
+    // The consumer's pods read eu-west-1's cluster, which holds us-east-1's records only as MSK
+    // Replicator's copy (same topic): the mirroring p99 (an estimate, 5 s) is on the way.
+    expect(events.endToEndP99Ms! - events.produce.worstP99Ms).toBeGreaterThan(
+      PIPELINES["kafka-mirroring"].p99Ms,
+    );
+  });
+
+  it("on MSK reads every record its cluster holds, copies included: each region's group reads both halves", () => {
+    const model = stream(
+      { mirrorRegions: ["eu-west-1", "us-east-1"], deploy: MSK },
+      {
+        producer: service(["eu-west-1", "us-east-1"], "produce"),
+        consumer: service(["eu-west-1", "us-east-1"], "consume"),
+      },
+    );
+    const net = networkView(model, []);
+    const flows = streamFlows(model, evaluateStream(model.streams[0]!, net), net);
+    const crossZone = (region: string) =>
+      flows.filter((f) => f.from === region && f.to === region).reduce((sum, f) => sum + f.bytesPerSec, 0);
+    const unmirrored = stream(
+      { deploy: MSK },
+      {
+        producer: service(["eu-west-1", "us-east-1"], "produce"),
+        consumer: service(["eu-west-1", "us-east-1"], "consume"),
+      },
+    );
+    const plain = streamFlows(unmirrored, evaluateStream(unmirrored.streams[0]!, net), net);
+    const plainZone = plain
+      .filter((f) => f.from === "eu-west-1" && f.to === "eu-west-1")
+      .reduce((sum, f) => sum + f.bytesPerSec, 0);
+    // Per region, on top of the unmirrored figure, for the 5 MB/s copy of the other region's half:
+    // its follower replication (replicas − 1 = 2 copies; flows MSK does not bill) and its reads
+    // by the local group, 2 of 3 from another zone (leaders spread over three zones). Read once
+    // per record, it was the 2 copies alone.
+    const copy = 5_000 * 1_000;
+    expect((crossZone("eu-west-1") - plainZone) / copy).toBeCloseTo(2 + 2 / 3, 9);
+  });
+
+  it("on Kubernetes reads no copy in a stream region: MirrorMaker 2 keeps them apart for failing over", () => {
+    // `<source>.orders` there, which consumers read only when failing over (docs/engines.md).
+    const events = analyse(
+      stream(
+        { mirrorRegions: ["eu-west-1", "us-east-1"] },
+        { producer: service(["us-east-1"], "produce"), consumer: service(["eu-west-1"], "consume") },
+      ),
+    ).streams[0]!;
+    expect(events.endToEndP99Ms).toBeUndefined();
+    expect(events.undelivered).toEqual(["consumer"]);
+    expect(endToEndMissing(events)).toBe(
+      "records produced into a cluster reach no pod of consumer that is up (none reads that cluster or a mirror holding its records)",
+    );
   });
 });
 

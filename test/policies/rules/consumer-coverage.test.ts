@@ -39,9 +39,10 @@ describeRule(consumerCoverage, {
   compliant: [
     { name: "a consumer in every region that takes produces", spec: pipeline(["eu-west-1", "us-east-1"]) },
     {
-      // Each stream region's records are copied into every other mirror region.
-      name: "a consumer in one region, which mirrors the other's records",
-      spec: pipeline(["eu-west-1"], { mirrorRegions: ["eu-west-1"] }),
+      // MSK Replicator copies each stream region's records into every other mirror region, in
+      // the same topic.
+      name: "on MSK, a consumer in one region, which mirrors the other's records",
+      spec: pipeline(["eu-west-1"], { mirrorRegions: ["eu-west-1"], ...MSK }),
     },
     {
       // A mirror region's cluster holds every stream region's records.
@@ -59,7 +60,37 @@ describeRule(consumerCoverage, {
           path: "streams.events.consumers[0]",
           message:
             "sink reads events from its cluster in eu-west-1 only, which no mirror fills from us-east-1: the records produced into us-east-1 never reach sink, while the analysis delivers them to it",
-          fix: "run services.sink in us-east-1 too, or add eu-west-1 to streams.events.mirrorRegions (each stream region's records are copied into every mirror region)",
+          fix: "run services.sink in us-east-1 too, or add eu-west-1 to streams.events.mirrorRegions (each stream region's records are copied into every mirror region; on Kubernetes a stream region keeps the copies apart, in `<source>.events`, for failing over)",
+        },
+      ],
+    },
+    {
+      // MirrorMaker 2 writes `us-east-1.events` in a stream region, read only when failing over.
+      name: "on Kubernetes, a consumer in one region that receives the other's copies",
+      spec: pipeline(["eu-west-1"], { mirrorRegions: ["eu-west-1"] }),
+      expect: [
+        {
+          path: "streams.events.consumers[0]",
+          message:
+            "sink reads events from its cluster in eu-west-1 only, which no mirror fills from us-east-1: the records produced into us-east-1 never reach sink, while the analysis delivers them to it",
+        },
+      ],
+    },
+    {
+      // On Kubernetes a pod's bootstrap is its region's cluster: a mirror-only one here.
+      name: "a producer writing into a mirror-only cluster, copied nowhere",
+      spec: {
+        ...pipeline(["eu-west-1", "us-east-1"], { mirrorRegions: ["eu-north-1"] }),
+        services: {
+          ...pipeline(["eu-west-1", "us-east-1"]).services,
+          feed: { ...pipeline([]).services.feed, regions: ["eu-north-1"] },
+        },
+      },
+      expect: [
+        {
+          path: "streams.events.consumers[0]",
+          message:
+            "sink reads events from its clusters in eu-west-1 and us-east-1 only, which no mirror fills from eu-north-1: the records produced into eu-north-1 never reach sink, while the analysis delivers them to it",
         },
       ],
     },

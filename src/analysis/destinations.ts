@@ -18,6 +18,12 @@ export function dataRegions(store: ResolvedDatastore): readonly string[] {
 /** The nearest of `regions` to `origin`, undefined when none is reachable. */
 export type Nearest = (origin: string, regions: readonly string[]) => string | undefined;
 
+/** {@link Nearest} on the model's network without failures (ties to the region that sorts first). */
+export function baselineNearest(model: Model): Nearest {
+  const net = baselineNetworkView(model);
+  return (origin, regions) => nearestReachable(origin, regions, net)?.region;
+}
+
 /**
  * Where the analysis serves a call with `op` from `origin` to `store` (docs/model.md, read and
  * write latency): a write at the nearest region that takes writes, a read the leader serves
@@ -68,13 +74,7 @@ export function clientCluster(
   if (stream.deploy.target === "kubernetes")
     return stream.regions.includes(region) || stream.mirrorRegions.includes(region) ? region : undefined;
   if (stream.deploy.target === "external") return undefined;
-  const net = baselineNetworkView(model);
-  return streamDestination(
-    stream,
-    op,
-    region,
-    (origin, regions) => nearestReachable(origin, regions, net)?.region,
-  );
+  return streamDestination(stream, op, region, baselineNearest(model));
 }
 
 /**

@@ -296,13 +296,15 @@ export function producerOrigins(model: Model, stream: ResolvedStream, net: Netwo
  * whole ISR); with transactions / exactly-once, the transaction commit (one round to the
  * coordinator plus an acks=all write of the commit markers read_committed consumers wait for) and
  * the commit interval (a record becomes visible when its transaction commits, every
- * `commitIntervalMs` — the p99 record waits the whole interval); then the delivery to the first of
- * the consumer service's pods to get it (long polling) among those reading the cluster it went to
- * (`readers`: a one-way hop to them) or a mirror of it (the hop to the mirror, the mirror pipeline
- * of src/catalog/data/replication.ts, the hop on). A consumer none of whose pods reads either
- * never gets the record and adds nothing (consumer-coverage reports it). A one-way hop's p99 is
- * lag.ts `oneWayMs`'s (not half the round trip's). Undefined when nothing is produced (no producer
- * origin reaches a live cluster).
+ * `commitIntervalMs` — the p99 record waits the whole interval); then the delivery (long polling)
+ * to the first of the consumer service's groups to get it (`readers`: the pods on one cluster),
+ * among those reading the cluster it went to (a one-way hop on) or a mirror holding it
+ * (holdsRecordsOf: the hop to the mirror, the mirror pipeline of src/catalog/data/replication.ts,
+ * the hop on); in a group, at its farthest region (the record's partition may be owned by any
+ * member). A one-way hop's p99 is lag.ts `oneWayMs`'s (not half the round trip's). No figure when
+ * nothing is produced (no producer origin reaches a live cluster), or when a consumer with pods up
+ * reads no cluster holding some records (`undelivered`: they never reach it; consumer-coverage
+ * reports it in `check`).
  */
 export function endToEndP99(
   model: Model,
@@ -315,6 +317,12 @@ export function endToEndP99(
   const oneWay99 = (from: string, to: string) => oneWayBetween(net, from, to).p99Ms;
   let worst: number | undefined;
   const undelivered = new Set<string>();
+  // Per consumer: its groups, and whether any of its pods is up (all down is its own outage).
+  const consumers = stream.consumers.map((name) => ({
+    name,
+    groups: readers(model, stream, name, ev.liveRegions, net),
+    up: (modelIndex(model).service(name)?.regions ?? []).some((region) => net.regionUp(region)),
+  }));
   for (const origin of producerOrigins(model, stream, net)) {
     const produced = ev.produce(origin.region);
     if (produced === undefined) continue;
@@ -324,10 +332,7 @@ export function endToEndP99(
     const commit = transactional ? net.rtt99(cluster.region, cluster.region) + ack.p99Ms : 0;
     const interval = transactional ? stream.commitIntervalMs : 0;
     const mirrors = liveMirrors(stream, cluster.region, net);
-    const deliveries = stream.consumers.map((name) => {
-      // The groups of its pods reading the cluster the record went to or a mirror holding it, the
-      // first to get it; in a group, the partition's owner may be any of its regions: the farthest.
-      const groups = readers(model, stream, name, ev.liveRegions, net);
+    const deliveries = consumers.map(({ name, groups, up }) => {
       const candidates = [...groups].flatMap(([read, regions]) => {
         if (
           !holdsRecordsOf(stream, read, cluster.region) ||
@@ -337,9 +342,7 @@ export function endToEndP99(
         const toRead = read === cluster.region ? 0 : oneWay99(cluster.region, read) + mirror.p99Ms;
         return [toRead + Math.max(...regions.map((region) => oneWay99(read, region)))];
       });
-      // Pods that are up but read nothing holding the record (or no cluster at all): it never
-      // reaches this consumer. A consumer whose pods are all down is the consumer's own outage.
-      const up = (modelIndex(model).service(name)?.regions ?? []).some((region) => net.regionUp(region));
+      // Pods that are up but read nothing holding the record (or no cluster at all).
       if (candidates.length === 0 && up) undelivered.add(name);
       return candidates.length === 0 ? 0 : Math.min(...candidates);
     });
@@ -357,8 +360,9 @@ export function endToEndP99(
  * 2 / MSK Replicator copy what the source cluster received), where the target cluster's followers
  * copy it again (the same replication factor). Consumers: a consuming service's pods read one
  * cluster each, as their bootstraps point (`readers`), and the pods on one cluster (one consumer
- * group) read every record it holds once — what it took and the mirrors' copies — split over their
- * regions, across regions for pods away from it; a cluster none of them reads, they never see
+ * group) read every record it holds once — what it took and the mirrors' copies read there
+ * (holdsRecordsOf) — split over their regions, across regions for pods away from it; a cluster
+ * none of them reads, they never see
  * (consumer-coverage reports what they miss). Clients cross zones too: producers
  * send each record to its partition's leader and consumers read from the leaders (no follower
  * fetching is configured), a share `crossZoneShare` of them from another zone — billed on MSK as

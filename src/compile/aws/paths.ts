@@ -51,7 +51,7 @@ export function pathCidrs(ctx: AwsContext, component: string, region: string, ca
   if (target === undefined || service === undefined) return [];
   return service.regions.flatMap((from) => {
     const cluster = ctx.options.awsNetwork?.[from]?.cluster;
-    return cluster !== undefined && connectsTo(ctx.model, target, from).includes(region)
+    return cluster !== undefined && connectsTo(ctx.model, target, from, service).includes(region)
       ? [...cluster.cidrBlocks]
       : [];
   });
@@ -70,7 +70,7 @@ function pairsOf(ctx: AwsContext): { pairs: Pair[]; problems: Diagnostic[] } {
       if (service === undefined) continue;
       for (const [i, from] of service.regions.entries()) {
         const cluster = network[from]?.cluster;
-        const to = connectsTo(ctx.model, component, from);
+        const to = connectsTo(ctx.model, component, from, service);
         if (cluster === undefined || to.length === 0) continue;
         problems.push(
           ...residencyProblems(ctx.model, component, [

@@ -390,6 +390,29 @@ describe("network path: what cannot be compiled", () => {
     ]);
   });
 
+  it("to an MSK mirror only for consumers: a producer there writes to a stream region's cluster", () => {
+    // order-events is in eu-west-1, mirrored into eu-north-1; checkout produces, fulfilment consumes.
+    const spec = structuredClone(hybrid) as unknown as {
+      services: Record<string, { regions: string[] }>;
+      streams: Record<string, { mirrorRegions?: string[] }>;
+    };
+    spec.streams["order-events"]!.mirrorRegions = ["eu-north-1"];
+    const north = { ...CENTRAL, vpcId: "vpc-0n1", cidrBlocks: ["10.102.0.0/16"] };
+    const peered = (service: string) => {
+      const edited = structuredClone(spec);
+      edited.services[service]!.regions = ["eu-north-1"];
+      const paths = compileAws(modelOf(edited as unknown as typeof hybrid), undefined, {
+        awsNetwork: { "eu-north-1": { cluster: north } },
+      });
+      return byType(paths, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").map(
+        (r) => r.inputs.peerRegion ?? r.region,
+      );
+    };
+    // checkout also calls orders (Aurora: eu-central-1's reader, eu-west-1's writer).
+    expect(peered("checkout")).toEqual(["eu-central-1", "eu-west-1"]);
+    expect(peered("fulfilment")).toContain("eu-north-1");
+  });
+
   it("never a path from a cluster region outside the component's residency", () => {
     const spec = structuredClone(hybrid) as unknown as {
       services: Record<string, { regions: string[]; residency?: string[] }>;

@@ -1,8 +1,9 @@
-import { dataRegions, storeDestination } from "../analysis/destinations.js";
+import { dataRegions, storeDestination, streamDestination } from "../analysis/destinations.js";
 import { baselineNetworkView } from "../analysis/network.js";
 import { nearestReachable } from "../analysis/replication/common.js";
 import { crossesClusters } from "../analysis/services.js";
 import { modelIndex } from "../model/model-index.js";
+import { mirrorPairs } from "../model/msk-clusters.js";
 import type { Model, ResolvedDatastore, ResolvedService } from "../model/types.js";
 import { byText } from "../order.js";
 
@@ -48,9 +49,9 @@ export type TopologyDiagram =
 
 /**
  * The topology as a Mermaid flowchart: one subgraph per region, a node per component instance in it
- * (datastores as cylinders with their replica count, ★ on the leader; streams as queues; services
- * with their pod count), calls as edges from each service region to where the analysis sends them
- * (`paths`). Undefined when it would pass Mermaid's limits: the diagram is built
+ * (datastores as cylinders with their replica count, ★ on the leader; streams as queues, a mirror
+ * region's cluster too; services with their pod count), calls as edges from each service region to
+ * where the analysis sends them, and each mirror's copying (`paths`). Undefined when it would pass Mermaid's limits: the diagram is built
  * only while it stays under them, so a topology of 20,000 services costs no more than a small one.
  */
 export function renderMermaid(model: Model, limits = MERMAID_DEFAULTS): string | undefined {
@@ -130,6 +131,8 @@ function regionMermaid(model: Model, limits: MermaidLimits): { text: string; lef
   // consumer list (or both) says it reads the stream.
   const consumers = new Set<string>();
   for (const edge of paths(model)) {
+    // Calls and consumers only: a mirror's copying is no request.
+    if (edge.kind === "mirror") continue;
     const reads = edge.op === "consume";
     // A consume call points at the stream; what it reads flows the other way.
     const [from, to] =
@@ -190,12 +193,17 @@ function* instances(model: Model): Generator<Instance> {
         region: p.region,
         line: `${id(store.name, p.region)}[(${label(`${store.name}${leads(store, p.region) ? " ★" : ""} · ${p.replicas} of ${store.replicas}`)})]`,
       };
-  for (const stream of model.streams)
+  for (const stream of model.streams) {
     for (const region of stream.regions)
       yield {
         region,
         line: `${id(stream.name, region)}>${label(`${stream.name} · ${stream.partitions}p × ${stream.replicas}`)}]`,
       };
+    // A mirror-only region's cluster, which MirrorMaker 2 or MSK Replicator fills.
+    for (const region of stream.mirrorRegions)
+      if (!stream.regions.includes(region))
+        yield { region, line: `${id(stream.name, region)}>${label(`${stream.name} · mirror`)}]` };
+  }
   for (const service of model.services)
     for (const region of service.regions)
       yield {
@@ -213,8 +221,8 @@ interface Path {
   /** The call's op, or `consume`. */
   readonly op: string;
   readonly soft: boolean;
-  /** A call the service makes, or a stream feeding one of its consumers. */
-  readonly kind: "call" | "consumer";
+  /** A call the service makes, a stream feeding one of its consumers, or a stream's mirror. */
+  readonly kind: "call" | "consumer" | "mirror";
 }
 
 /**
@@ -222,10 +230,11 @@ interface Path {
  * from each service region to the nearest region that serves the call by the model's RTT — writes to
  * a region that accepts writes (the leader or primary unless the store is multi-leader or
  * leaderless), strong reads of a single-leader store and reads of an engine whose clients reach only
- * the primary to the leader, other reads to the nearest replica holding data, services and streams
- * to their nearest region (every region of a Kubernetes callee the caller reaches by its clusterset
- * name, which spreads the calls over them); and from each stream's nearest region to its
- * consumers' regions.
+ * the primary to the leader, other reads to the nearest replica holding data, services to their
+ * nearest region (every region of a Kubernetes callee the caller reaches by its clusterset name,
+ * which spreads the calls over them), streams as destinations.ts streamDestination routes them (a
+ * consumer to its region's cluster or mirror); from each stream region to each mirror region; and
+ * from the cluster each consumer's pods read to their region.
  */
 function* paths(model: Model): Generator<Path> {
   const stores = new Map(model.datastores.map((d) => [d.name, d]));
@@ -257,8 +266,13 @@ function* paths(model: Model): Generator<Path> {
     }
     const service = services.get(to);
     if (service !== undefined && crossesClusters(caller, service, region)) return service.regions;
-    const regions = service?.regions ?? streams.get(to)?.regions;
-    const target = regions === undefined ? undefined : nearest(region, regions);
+    const stream = streams.get(to);
+    const target =
+      stream !== undefined
+        ? streamDestination(stream, op === "consume" || op === "read" ? "read" : "write", region, nearest)
+        : service === undefined
+          ? undefined
+          : nearest(region, service.regions);
     return target === undefined ? [] : [target];
   };
   for (const service of model.services)
@@ -275,13 +289,23 @@ function* paths(model: Model): Generator<Path> {
             kind: "call",
           };
   const index = modelIndex(model);
-  for (const stream of model.streams)
+  for (const stream of model.streams) {
+    for (const { source, target } of mirrorPairs(stream))
+      yield {
+        from: stream.name,
+        fromRegion: source,
+        to: stream.name,
+        toRegion: target,
+        op: "mirror",
+        soft: true,
+        kind: "mirror",
+      };
     for (const consumer of stream.consumers) {
       const service = index.service(consumer);
       if (service === undefined) continue;
       for (const region of service.regions) {
-        // A consumer no cluster can reach reads nothing (the analysis delivers it nothing).
-        const from = nearest(region, stream.regions);
+        // Its region's cluster or mirror, else the nearest; none reachable: it reads nothing.
+        const from = streamDestination(stream, "read", region, nearest);
         if (from === undefined) continue;
         yield {
           from: stream.name,
@@ -294,4 +318,5 @@ function* paths(model: Model): Generator<Path> {
         };
       }
     }
+  }
 }

@@ -12,15 +12,15 @@ export const consumerCoverage: Rule = {
   title: "Every consumer reads every cluster's records",
   severity: "error",
   docs: {
-    why: "A stream in several regions runs a cluster in each, and each takes the produces of the producers in its region (on MSK, also of those nearest to it). A consumer's pod reads one cluster: its region's, or a mirror region's, which holds every source's records (on MSK, from a region without one, the nearest stream region's). Records produced into a cluster that none of a consumer's pods read, and that no mirror copies into one they read, are never consumed by it, while the analysis delivers them to it (end-to-end p99, flows, cost).",
-    how: "For each stream topoplan runs (Kubernetes, MSK) with declared producers, and each consumer service: the clusters its pods read (as the compiled bootstraps point: src/analysis/destinations.ts streamDestination) must hold, between them, the records of every cluster its producers' pods write to — that cluster itself, or a mirror region it is copied to (`mirrorRegions`).",
+    why: "A stream in several regions runs a cluster in each, and each takes the produces of the producers in its region (on MSK, also of those nearest to it). A consumer's pod reads one cluster: its region's, or a mirror region's, which holds every source's records (on MSK, from a region without one, the nearest stream region's). Records produced into a cluster that none of a consumer's pods read, and that no mirror copies into one they read, are never consumed by it: the pipeline silently drops them for that consumer (the analysis counts no reads of them and gives the stream no end-to-end figure).",
+    how: "For each stream topoplan runs (Kubernetes, MSK) and each consumer service: the clusters its pods read (as the compiled bootstraps point: src/analysis/destinations.ts clientCluster) must hold, between them, the records of every cluster its producers' pods write to (every stream region without declared producers) — that cluster itself, or a mirror region it is copied to where consumers read the copy (destinations.ts holdsRecordsOf: on Kubernetes not a stream region, where MirrorMaker 2 keeps copies apart for failing over).",
     fix: "Run the consumer in the regions whose records it misses too, or mirror them into a region where it reads (`mirrorRegions`).",
   },
   check(model) {
     const findings: Finding[] = [];
     const index = modelIndex(model);
     for (const stream of model.streams) {
-      if (stream.deploy.target === "external" || stream.regions.length < 2) continue;
+      if (stream.deploy.target === "external") continue;
       const regionsOf = (service: string) => index.service(service)?.regions ?? [];
       const clusters = (services: readonly string[], op: "read" | "write") =>
         new Set(
@@ -42,7 +42,7 @@ export const consumerCoverage: Rule = {
         const mirrorOnly = missed.filter((region) => !stream.regions.includes(region));
         findings.push({
           path: `${stream.path}.consumers[${i}]`,
-          message: `${consumer} reads ${stream.name} from its cluster${read.length > 1 ? "s" : ""} in ${list(read)} only, which no mirror fills from ${list(missed)}: the records produced into ${list(missed)} never reach ${consumer}, while the analysis delivers them to it`,
+          message: `${consumer} reads ${stream.name} from its cluster${read.length > 1 ? "s" : ""} in ${list(read)} only, which no mirror fills from ${list(missed)}: the records produced into ${list(missed)} never reach ${consumer}`,
           fix: `run ${service?.path ?? consumer} in ${list(missed)} too, or add ${list(read)} to ${stream.path}.mirrorRegions (each stream region's records are copied into every mirror region; on Kubernetes a stream region keeps the copies apart, in \`<source>.${stream.name}\`, for failing over)${mirrorOnly.length > 0 ? `; producers write into the mirror-only ${list(mirrorOnly)}, copied nowhere: produce from ${stream.path}.regions` : ""}`,
           data: { reads: read, missed },
         });

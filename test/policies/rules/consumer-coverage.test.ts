@@ -59,7 +59,7 @@ describeRule(consumerCoverage, {
         {
           path: "streams.events.consumers[0]",
           message:
-            "sink reads events from its cluster in eu-west-1 only, which no mirror fills from us-east-1: the records produced into us-east-1 never reach sink, while the analysis delivers them to it",
+            "sink reads events from its cluster in eu-west-1 only, which no mirror fills from us-east-1: the records produced into us-east-1 never reach sink",
           fix: "run services.sink in us-east-1 too, or add eu-west-1 to streams.events.mirrorRegions (each stream region's records are copied into every mirror region; on Kubernetes a stream region keeps the copies apart, in `<source>.events`, for failing over)",
         },
       ],
@@ -72,7 +72,25 @@ describeRule(consumerCoverage, {
         {
           path: "streams.events.consumers[0]",
           message:
-            "sink reads events from its cluster in eu-west-1 only, which no mirror fills from us-east-1: the records produced into us-east-1 never reach sink, while the analysis delivers them to it",
+            "sink reads events from its cluster in eu-west-1 only, which no mirror fills from us-east-1: the records produced into us-east-1 never reach sink",
+        },
+      ],
+    },
+    {
+      // One stream region is enough to lose records into a mirror-only cluster.
+      name: "a producer writing into the mirror of a one-region stream",
+      spec: {
+        ...pipeline(["eu-west-1"], { regions: ["eu-west-1"], mirrorRegions: ["eu-north-1"] }),
+        services: {
+          ...pipeline(["eu-west-1"]).services,
+          feed: { ...pipeline([]).services.feed, regions: ["eu-north-1"] },
+        },
+      },
+      expect: [
+        {
+          path: "streams.events.consumers[0]",
+          message:
+            "sink reads events from its cluster in eu-west-1 only, which no mirror fills from eu-north-1: the records produced into eu-north-1 never reach sink",
         },
       ],
     },
@@ -90,7 +108,7 @@ describeRule(consumerCoverage, {
         {
           path: "streams.events.consumers[0]",
           message:
-            "sink reads events from its clusters in eu-west-1 and us-east-1 only, which no mirror fills from eu-north-1: the records produced into eu-north-1 never reach sink, while the analysis delivers them to it",
+            "sink reads events from its clusters in eu-west-1 and us-east-1 only, which no mirror fills from eu-north-1: the records produced into eu-north-1 never reach sink",
         },
       ],
     },
@@ -103,7 +121,7 @@ describeRule(consumerCoverage, {
         {
           path: "streams.events.consumers[0]",
           message:
-            "sink reads events from its cluster in eu-west-1 only, which no mirror fills from us-east-1: the records produced into us-east-1 never reach sink, while the analysis delivers them to it",
+            "sink reads events from its cluster in eu-west-1 only, which no mirror fills from us-east-1: the records produced into us-east-1 never reach sink",
         },
       ],
     },

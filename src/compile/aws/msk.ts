@@ -215,8 +215,8 @@ function mskAlarms(
     // without end (consumers exceeding max.poll.interval.ms, members joining and failing) has
     // none, and the lag alarm above reads that as fine (https://docs.aws.amazon.com/msk/latest/developerguide/consumer-lag.html).
     // So a second alarm on the absence itself (on the clusters the consumer dials, as every alarm
-    // here): the time lag is never below 0, and missing data breaches; at
-    // least a quarter of an hour of it, past ordinary rebalances (seconds to minutes: estimate).
+    // here): the time lag is never below 0, and missing data breaches; at least a quarter of an
+    // hour of it, past ordinary rebalances (seconds to minutes: estimate).
     // Until the group first commits there is no data either: the warm-up holds the alarm until
     // data comes, for up to two days (CloudWatch's longest; "Alarm warm-up periods").
     ctx.alarm({

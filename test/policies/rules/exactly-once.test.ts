@@ -155,5 +155,32 @@ describeRule(exactlyOnce, {
         },
       ],
     },
+    {
+      // On MSK a pod in a region without a cluster reads the nearest (eu-west-1 from
+      // eu-central-1), where MSK Replicator writes us-east-1's records into the same topic.
+      name: "an MSK consumer away from every cluster reads the nearest, a Replicator's target",
+      spec: {
+        name: "events",
+        streams: {
+          orders: {
+            ...mirroredOrders(["analytics"]),
+            regions: ["eu-west-1", "us-east-1"],
+            mirrorRegions: ["eu-west-1"],
+            deploy: { target: "aws" as const, service: "msk" as const },
+          },
+        },
+        services: {
+          shop: { regions: ["eu-west-1"] },
+          analytics: { regions: ["eu-central-1"] },
+        },
+      },
+      expect: [
+        {
+          path: "streams.orders.delivery",
+          message:
+            "analytics (in eu-west-1) reads orders where MSK Replicator copies its records from the other regions, at least once: MSK Replicator documents no exactly-once delivery",
+        },
+      ],
+    },
   ],
 });

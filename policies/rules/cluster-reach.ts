@@ -1,5 +1,6 @@
 import { clientEndpoint, clientReach } from "../../src/compile/kubernetes/endpoints.js";
 import { isKubernetes } from "../../src/compile/observability/k8s.js";
+import { isReadOp } from "../../src/model/call-ops.js";
 import { modelIndex } from "../../src/model/model-index.js";
 import { list } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
@@ -8,16 +9,17 @@ import type { Finding, Rule } from "../types.js";
  * A call compiles to a host the caller's cluster resolves: a callee's Service exists only in the
  * clusters that run it, and across clusters only an exported one (Multi-Cluster Services) has a
  * name. An operator's client Service that topoplan does not export (Strimzi's Kafka bootstrap) is
- * out of reach from a region without the component.
+ * out of reach from a region without the component. A stream's mirror-only region has a cluster,
+ * but one MirrorMaker 2 fills: a producer there would write into a copy nothing copies onward.
  */
 export const clusterReach: Rule = {
   id: "cluster-reach",
   title: "Calls across clusters have an address there",
   severity: "error",
   docs: {
-    why: "Each region runs its own Kubernetes cluster. A caller in a region where the callee has no pods dials the callee's Service by its clusterset name, which exists only when the Service is exported; an operator's client Service that is not (Strimzi's `<stream>-kafka-bootstrap`, whose brokers advertise cluster-local names) cannot be reached from another cluster: the compiled calls would fail on DNS while the analysis prices them.",
-    how: "For every call of a service on Kubernetes to a component on Kubernetes, from each of the caller's regions: the client endpoint the compiler gives it (src/compile/kubernetes/endpoints.ts) must be served in that region, or be exported to the clusterset.",
-    fix: "Run the caller only in regions where the callee serves clients, or give the callee a cluster in the caller's region (a stream's `regions`).",
+    why: "Each region runs its own Kubernetes cluster. A caller in a region where the callee has no pods dials the callee's Service by its clusterset name, which exists only when the Service is exported; an operator's client Service that is not (Strimzi's `<stream>-kafka-bootstrap`, whose brokers advertise cluster-local names) cannot be reached from another cluster: the compiled calls would fail on DNS while the analysis prices them. A Kafka stream's mirror-only region (in `mirrorRegions`, not `regions`) has a cluster and a bootstrap Service, but MirrorMaker 2 fills it with the stream regions' records and copies nothing out of it: a producer's pods there would write records no consumer in another region ever gets, while the analysis prices their produces at a stream region.",
+    how: "For every call of a service on Kubernetes to a component on Kubernetes, from each of the caller's regions: the client endpoint the compiler gives it (src/compile/kubernetes/endpoints.ts) must be served in that region, or be exported to the clusterset; a producer's (any op but `consume` and `read`) must not be a stream's mirror-only region.",
+    fix: "Run the caller only in regions where the callee serves clients, or give the callee a cluster in the caller's region (a stream's `regions`: a mirror region there also takes produces, and is mirrored like the others).",
   },
   check(model) {
     const findings: Finding[] = [];
@@ -38,6 +40,18 @@ export const clusterReach: Rule = {
       for (const call of service.calls) {
         const callee = index.component(call.to);
         if (callee === undefined || !isKubernetes(callee)) continue;
+        if (callee.kind === "stream" && !isReadOp(call.op)) {
+          const mirrorOnly = service.regions.filter(
+            (region) => callee.mirrorRegions.includes(region) && !callee.regions.includes(region),
+          );
+          if (mirrorOnly.length > 0)
+            findings.push({
+              path: call.path,
+              message: `${service.name} produces to ${call.to} from ${list(mirrorOnly)}, where ${call.to} has only a mirror: its pods there would write into the copy MirrorMaker 2 fills, which is copied to no other region, so consumers elsewhere never get those records`,
+              fix: `run ${service.path} only in ${list(callee.regions)}, or add ${list(mirrorOnly)} to ${callee.path}.regions (a cluster that takes produces, mirrored like the others)`,
+              data: { regions: mirrorOnly, mirrorOnly: true },
+            });
+        }
         const { serving, exported } = reachOf(callee);
         if (exported) continue;
         const regions = service.regions.filter((region) => !serving.includes(region));

@@ -29,8 +29,11 @@ export const consumerCoverage: Rule = {
           ),
         );
       // Without declared producers, any stream region may take produces (as the analysis assumes).
+      // A producer's pods in a mirror-only region are refused by cluster-reach, not counted here.
       const written =
-        stream.producers.length === 0 ? [...stream.regions] : [...clusters(stream.producers, "write")].sort();
+        stream.producers.length === 0
+          ? [...stream.regions]
+          : [...clusters(stream.producers, "write")].filter((region) => stream.regions.includes(region)).sort();
       stream.consumers.forEach((consumer, i) => {
         const read = [...clusters([consumer], "read")].sort();
         if (read.length === 0) return;
@@ -39,11 +42,10 @@ export const consumerCoverage: Rule = {
         );
         if (missed.length === 0) return;
         const service = index.service(consumer);
-        const mirrorOnly = missed.filter((region) => !stream.regions.includes(region));
         findings.push({
           path: `${stream.path}.consumers[${i}]`,
           message: `${consumer} reads ${stream.name} from its cluster${read.length > 1 ? "s" : ""} in ${list(read)} only, which no mirror fills from ${list(missed)}: the records produced into ${list(missed)} never reach ${consumer}`,
-          fix: `run ${service?.path ?? consumer} in ${list(missed)} too, or add ${list(read)} to ${stream.path}.mirrorRegions (each stream region's records are copied into every mirror region; on Kubernetes a stream region keeps the copies apart, in \`<source>.${stream.name}\`, for failing over)${mirrorOnly.length > 0 ? `; producers write into the mirror-only ${list(mirrorOnly)}, copied nowhere: produce from ${stream.path}.regions` : ""}`,
+          fix: `run ${service?.path ?? consumer} in ${list(missed)} too, or add ${list(read)} to ${stream.path}.mirrorRegions (each stream region's records are copied into every mirror region; on Kubernetes a stream region keeps the copies apart, in \`<source>.${stream.name}\`, for failing over)`,
           data: { reads: read, missed },
         });
       });

@@ -1,4 +1,5 @@
 import { clientCluster } from "../../src/analysis/destinations.js";
+import { isReadOp } from "../../src/model/call-ops.js";
 import { mirrorPairs } from "../../src/model/msk-clusters.js";
 import { list } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
@@ -40,7 +41,7 @@ export const exactlyOnce: Rule = {
     for (const service of model.services)
       for (const call of service.calls) {
         if (!streamNames.has(call.to)) continue;
-        add(call.op === "consume" || call.op === "read" ? consumes : produces, service.name, call.to);
+        add(isReadOp(call.op) ? consumes : produces, service.name, call.to);
       }
     for (const stream of model.streams) {
       if (stream.delivery !== "exactly-once") continue;

@@ -1,3 +1,4 @@
+import { isReadOp } from "../model/call-ops.js";
 import type { ResolvedService, ResolvedStream } from "../model/types.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { type AvailabilityUnit, deploymentUnit, type RequestShape } from "./joint.js";
@@ -24,7 +25,7 @@ export function requestFailure(callsPerRequest: number, f: number): number {
  * and managed or external streams are left to any cluster, as before.
  */
 function producesLocally(stream: ResolvedStream, op: string | undefined): boolean {
-  return stream.deploy.target === "kubernetes" && op !== "consume" && op !== "read";
+  return stream.deploy.target === "kubernetes" && !isReadOp(op);
 }
 
 /** What one service brings to a request's availability, before its callees are expanded. */

@@ -1,3 +1,4 @@
+import { isReadOp } from "../model/call-ops.js";
 import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
 import { byText } from "../order.js";
 import { deploymentAvailability } from "./availability.js";
@@ -133,8 +134,7 @@ export function evaluateServices(
     }
     const stream = streams.get(call.to);
     // A consumer fetches (the exactly-once rule reads `read` as consuming too); a producer waits for acks=all.
-    if (stream !== undefined)
-      return call.op === "consume" || call.op === "read" ? stream.consume(region) : stream.produce(region);
+    if (stream !== undefined) return isReadOp(call.op) ? stream.consume(region) : stream.produce(region);
     const target = services.get(call.to);
     return target !== undefined && crossesClusters(caller, target, region)
       ? spread(call.to, region)

@@ -2,6 +2,7 @@ import { dataRegions, storeDestination, streamDestination } from "../analysis/de
 import { baselineNetworkView } from "../analysis/network.js";
 import { nearestReachable } from "../analysis/replication/common.js";
 import { crossesClusters } from "../analysis/services.js";
+import { isReadOp } from "../model/call-ops.js";
 import { modelIndex } from "../model/model-index.js";
 import { mirrorPairs } from "../model/msk-clusters.js";
 import type { Model, ResolvedDatastore, ResolvedService } from "../model/types.js";
@@ -269,7 +270,7 @@ function* paths(model: Model): Generator<Path> {
     const stream = streams.get(to);
     const target =
       stream !== undefined
-        ? streamDestination(stream, op === "consume" || op === "read" ? "read" : "write", region, nearest)
+        ? streamDestination(stream, isReadOp(op) ? "read" : "write", region, nearest)
         : service === undefined
           ? undefined
           : nearest(region, service.regions);

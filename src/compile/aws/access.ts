@@ -1,3 +1,4 @@
+import { isReadOp } from "../../model/call-ops.js";
 import { servedByLeader } from "../../model/placement.js";
 import type { Model, ResolvedComponent, ResolvedDatastore, ResolvedService } from "../../model/types.js";
 import { AURORA_PORT } from "./aurora.js";
@@ -47,8 +48,8 @@ function uses(
   if (caller === undefined) return { reads: true, writes: true };
   const ops = caller.calls.filter((call) => call.to === component.name).map((call) => call.op);
   return {
-    reads: ops.some((op) => op === "read" || op === "consume"),
-    writes: ops.some((op) => op !== "read" && op !== "consume"),
+    reads: ops.some(isReadOp),
+    writes: ops.some((op) => !isReadOp(op)),
   };
 }
 

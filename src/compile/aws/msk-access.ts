@@ -1,3 +1,4 @@
+import { isReadOp } from "../../model/call-ops.js";
 import { streamClusterRegions } from "../../model/msk-clusters.js";
 import type { ResolvedComponent, ResolvedService, ResolvedStream } from "../../model/types.js";
 import { logicalName } from "./names.js";
@@ -23,10 +24,8 @@ export function rolesOf(stream: ResolvedComponent, caller: ResolvedService | und
   if (caller === undefined) return ["produce", "consume"];
   const ops = caller.calls.filter((call) => call.to === stream.name).map((call) => call.op);
   const roles: Role[] = [];
-  if (stream.producers.includes(caller.name) || ops.some((op) => op !== "consume" && op !== "read"))
-    roles.push("produce");
-  if (stream.consumers.includes(caller.name) || ops.some((op) => op === "consume" || op === "read"))
-    roles.push("consume");
+  if (stream.producers.includes(caller.name) || ops.some((op) => !isReadOp(op))) roles.push("produce");
+  if (stream.consumers.includes(caller.name) || ops.some(isReadOp)) roles.push("consume");
   return roles;
 }
 

@@ -9,6 +9,7 @@
 import { mirrorOnly, sourcesOf } from "../../engines/kafka-mirror.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Indicators } from "../../engines/types.js";
+import { isReadOp } from "../../model/call-ops.js";
 import { modelIndex } from "../../model/model-index.js";
 import type { Model, ResolvedComponent, ResolvedStream } from "../../model/types.js";
 import { selector } from "./promql.js";
@@ -62,7 +63,7 @@ function consumerRegions(model: Model, stream: ResolvedStream): Set<string> | un
   const index = modelIndex(model);
   const calling = index
     .callsTo(stream.name)
-    .filter(({ call }) => call.op === "consume" || call.op === "read")
+    .filter(({ call }) => isReadOp(call.op))
     .map(({ service }) => service);
   const consumers = [...stream.consumers.flatMap((name) => index.service(name) ?? []), ...calling];
   return consumers.length === 0 ? undefined : new Set(consumers.flatMap((service) => service.regions));

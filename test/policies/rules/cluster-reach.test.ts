@@ -1,8 +1,8 @@
 import { clusterReach } from "../../../policies/rules/cluster-reach.js";
 import { describeRule } from "../harness.js";
 
-/** `events` (Kafka on Strimzi) in eu-west-1; `feed` produces to it from `regions`. */
-const kafka = (regions: string[], mirrorRegions?: string[]) => ({
+/** `events` (Kafka on Strimzi) in eu-west-1; `feed` produces to it (or `op`) from `regions`. */
+const kafka = (regions: string[], mirrorRegions?: string[], op: "produce" | "consume" = "produce") => ({
   name: "shop",
   users: { "eu-west-1": 1 },
   streams: {
@@ -12,14 +12,14 @@ const kafka = (regions: string[], mirrorRegions?: string[]) => ({
       partitions: 6,
       replicas: 3,
       minInSync: 2,
-      producers: ["feed"],
+      ...(op === "produce" ? { producers: ["feed"] } : { consumers: ["feed"] }),
       deploy: { target: "kubernetes" as const, engine: "kafka" as const },
     },
   },
   services: {
     feed: {
       regions,
-      calls: [{ to: "events", op: "produce" as const, timeoutMs: 500 }],
+      calls: [{ to: "events", op, timeoutMs: 500 }],
       deploy: { target: "kubernetes" as const, image: "ghcr.io/acme/feed:1.0.0", port: 8080 },
     },
   },
@@ -31,7 +31,7 @@ describeRule(clusterReach, {
     {
       // A mirror region runs a cluster of the stream too (its Strimzi bootstrap is local there).
       name: "consumers in a mirror region",
-      spec: kafka(["eu-west-1", "eu-north-1"], ["eu-north-1"]),
+      spec: kafka(["eu-west-1", "eu-north-1"], ["eu-north-1"], "consume"),
     },
     {
       // topoplan exports its own client Service to callers in other regions.
@@ -58,6 +58,19 @@ describeRule(clusterReach, {
     },
   ],
   noncompliant: [
+    {
+      // Its pods' bootstrap there is the mirror's: MirrorMaker 2 copies into it, never out of it.
+      name: "a producer in a mirror-only region",
+      spec: kafka(["eu-west-1", "eu-north-1"], ["eu-north-1"]),
+      expect: [
+        {
+          path: "services.feed.calls[0]",
+          message:
+            "feed produces to events from eu-north-1, where events has only a mirror: its pods there would write into the copy MirrorMaker 2 fills, which is copied to no other region, so consumers elsewhere never get those records",
+          fix: "run services.feed only in eu-west-1, or add eu-north-1 to streams.events.regions (a cluster that takes produces, mirrored like the others)",
+        },
+      ],
+    },
     {
       name: "a producer where Strimzi's bootstrap Service does not exist",
       spec: kafka(["eu-west-1", "eu-central-1"]),

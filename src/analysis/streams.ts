@@ -72,9 +72,22 @@ function clusterFor(
 }
 
 /**
+ * Whether a region's cluster of the stream takes writes now: acks=all writes need `minInSync` live
+ * replicas of every partition — a producer's in a stream region, the mirror's in a mirror region
+ * (MirrorMaker 2 runs in Kafka Connect, whose producers default to acks=all: Kafka's Worker
+ * producer defaults; MSK Replicator is assumed to write alike, an estimate: AWS does not say).
+ * A mirror that cannot write stops copying, and its consumers stop receiving.
+ */
+function clusterLive(stream: ResolvedStream, region: string, net: NetworkView): boolean {
+  return partitionLayouts(stream, region).every(
+    (layout) => layout.filter(net.slotUp).length >= stream.minInSync,
+  );
+}
+
+/**
  * The cluster a consumer's pods in `origin` read: a mirror region's own, which MirrorMaker 2 or
- * MSK Replicator fills with every source's records, else as `clusterFor` (their bootstrap is that
- * cluster's: destinations.ts streamDestination). Undefined when none is live and reachable.
+ * MSK Replicator fills with every source's records (their bootstrap is that cluster's, live or not:
+ * destinations.ts streamDestination), else as `clusterFor`. Undefined when none is live and reachable.
  */
 function readCluster(
   stream: ResolvedStream,
@@ -82,8 +95,8 @@ function readCluster(
   liveRegions: readonly string[],
   net: NetworkView,
 ): string | undefined {
-  if (stream.mirrorRegions.includes(origin) && !stream.regions.includes(origin) && net.regionUp(origin))
-    return origin;
+  if (stream.mirrorRegions.includes(origin) && !stream.regions.includes(origin))
+    return clusterLive(stream, origin, net) ? origin : undefined;
   return clusterFor(stream, origin, liveRegions, net)?.region;
 }
 
@@ -94,9 +107,7 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     read: { needed: 1, counts: all },
   };
   const layouts = new Map(stream.regions.map((region) => [region, partitionLayouts(stream, region)]));
-  const liveRegions = stream.regions.filter((region) =>
-    (layouts.get(region) ?? []).every((layout) => layout.filter(net.slotUp).length >= stream.minInSync),
-  );
+  const liveRegions = stream.regions.filter((region) => clusterLive(stream, region, net));
   // Asked once per caller region and per origin of every producer service: the same few origins.
   const produced = new Map<string, Figure | undefined>();
   const produce = (origin: string): Figure | undefined => {
@@ -500,6 +511,6 @@ function readers(
   return byCluster;
 }
 
-/** The mirror regions that copy a cluster in `region` now: up and reachable from it. */
+/** The mirror regions that copy a cluster in `region` now: reachable from it, their cluster taking writes. */
 const liveMirrors = (stream: ResolvedStream, region: string, net: NetworkView): string[] =>
-  stream.mirrorRegions.filter((m) => m !== region && net.regionUp(m) && net.connected(region, m));
+  stream.mirrorRegions.filter((m) => m !== region && net.connected(region, m) && clusterLive(stream, m, net));

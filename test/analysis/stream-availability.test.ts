@@ -276,6 +276,26 @@ describe("a consumer in a stream's mirror region", () => {
     // The user's hop, 1 ms of processing and a fetch: all in us-east-1 (one cross-zone RTT each way).
     expect(origin.p50Ms).toBeCloseTo(1 + 1 + 1, 9);
   });
+
+  // Two of the mirror's three zones down: 1 replica of each partition left, below minInSync 2, so
+  // the mirror takes no more copies; the consumer's pods in us-east-1c stay up and keep dialling it.
+  it.each([
+    ["Kubernetes", { target: "kubernetes", engine: "kafka", storageGi: 100 }],
+    ["MSK", { target: "aws", service: "msk" }],
+  ])("on %s, reads nothing new when the mirror cluster stops taking writes", (_, deploy) => {
+    const model = streamWithClients(
+      { regions: ["eu-west-1"], mirrorRegions: ["us-east-1"], deploy },
+      { producer: service(["eu-west-1"], "produce"), consumer: service(["us-east-1"], "consume") },
+    );
+    const failed = analyse(model, parseFailures(model, ["zone:us-east-1a", "zone:us-east-1b"]));
+    const orders = failed.streams.find((s) => s.name === "orders")!;
+    expect(orders.endToEndP99Ms).toBeUndefined();
+    expect(orders.undelivered).toEqual(["consumer"]);
+    const consumer = failed.services.find((s) => s.name === "consumer")!;
+    expect(consumer.latency.byOrigin.find((o) => o.origin === "us-east-1")?.unavailable).toBe(true);
+    // Nothing is copied over the Atlantic into a mirror that cannot write it.
+    expect(failed.links.find((l) => l.from === "eu-west-1" && l.to === "us-east-1")).toBeUndefined();
+  });
 });
 
 describe("a Kubernetes stream's producer needs its own region's cluster (expert review)", () => {

@@ -74,9 +74,10 @@ function clusterFor(
 /**
  * Whether a region's cluster of the stream takes writes now: acks=all writes need `minInSync` live
  * replicas of every partition — a producer's in a stream region, the mirror's in a mirror region
- * (MirrorMaker 2 runs in Kafka Connect, whose source tasks' producers default to acks=all: Kafka's
- * connect/runtime Worker.producerConfigs; MSK Replicator is assumed to write alike, an estimate: AWS does not say).
- * A mirror that cannot write stops copying, and its consumers stop receiving.
+ * (MirrorMaker 2 runs in Kafka Connect, whose source tasks' producers default to acks=all:
+ * Kafka's connect/runtime Worker.producerConfigs; MSK Replicator is assumed to write alike, an
+ * estimate: AWS does not say). A mirror that cannot write stops copying, and its consumers stop
+ * receiving.
  */
 function clusterLive(stream: ResolvedStream, region: string, net: NetworkView): boolean {
   return partitionLayouts(stream, region).every(

@@ -175,7 +175,7 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
             copyAccessControlListsForTopics: false,
           },
         ],
-        consumerGroupReplications: [consumerGroups(ctx, stream, target)],
+        consumerGroupReplications: [consumerGroups(ctx, stream, { source, target })],
       },
       logDelivery: {
         replicatorLogDelivery: {
@@ -217,16 +217,26 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
  * MSK writes the source's translation into it whenever it has no active member (a restart, a
  * scale to zero), moving it to where the source's consumers are (AWS: "distinct consumer group
  * IDs so that consumer group offsets are not overwritten", the same guide).
+ *
+ * The sync mode: MSK's default, LEGACY, translates offsets only while producers write to the
+ * source and none to the target (MSK developer guide, "Consumer group offset synchronization"), so
+ * into a stream region, whose own producers write there, it translates none. ENHANCED syncs
+ * wherever producers write, and needs the Replicator the other way, target to source, and
+ * IDENTICAL topic names (`consumerGroupOffsetSyncMode`, Pulumi AWS provider / CloudFormation
+ * reference): taken where both regions mirror each other. Into a stream region not mirrored back,
+ * LEGACY it stays (docs/aws.md says what that leaves).
  */
-function consumerGroups(ctx: AwsContext, stream: ResolvedStream, target: string) {
+function consumerGroups(ctx: AwsContext, stream: ResolvedStream, { source, target }: MirrorPair) {
   const merged = !stream.regions.includes(target) && sourcesOf(stream, target).length > 1;
   const live = (consumer: string) => dialledBy(ctx.model, stream, consumer).includes(target);
   const groups = merged ? [] : stream.consumers.filter((consumer) => !live(consumer)).sort();
+  const mirroredBack = mirrorPairs(stream).some((pair) => pair.source === target && pair.target === source);
   return {
     consumerGroupsToReplicates: groups.length > 0 ? groups : [".*"],
     ...(groups.length > 0 ? {} : { consumerGroupsToExcludes: [".*"] }),
     synchroniseConsumerGroupOffsets: groups.length > 0,
     detectAndCopyNewConsumerGroups: groups.length > 0,
+    ...(groups.length > 0 && mirroredBack ? { consumerGroupOffsetSyncMode: "ENHANCED" } : {}),
   };
 }
 

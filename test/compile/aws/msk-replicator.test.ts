@@ -209,6 +209,27 @@ describe("MSK Replicator for mirrorRegions", () => {
     ).toMatchObject({ consumerGroupsToExcludes: [".*"], synchroniseConsumerGroupOffsets: false });
   });
 
+  it("syncs offsets ENHANCED where two stream regions mirror each other, else LEGACY (MSK's default)", () => {
+    const groups = (compiledPlan: ResourcePlan, name: string) =>
+      at(named(compiledPlan, name).inputs, "replicationInfoList", "consumerGroupReplications", 0);
+    // LEGACY translates only while no producer writes to the target: eu-central-1's own do.
+    // ENHANCED needs the Replicator back, which exists when both regions are mirror regions.
+    const both = plan(mirrored(["eu-west-1", "eu-central-1"]));
+    expect(groups(both, "events-msk-replicator-eu-central-1-to-eu-west-1")).toMatchObject({
+      consumerGroupsToReplicates: ["worker"],
+      synchroniseConsumerGroupOffsets: true,
+      consumerGroupOffsetSyncMode: "ENHANCED",
+    });
+    // Into a stream region not mirrored back (eu-west-1 → eu-central-1): LEGACY, the default.
+    const oneWay = plan(mirrored(["eu-west-1"]));
+    const legacy = groups(oneWay, "events-msk-replicator-eu-central-1-to-eu-west-1");
+    expect(legacy).toMatchObject({
+      consumerGroupsToReplicates: ["worker"],
+      synchroniseConsumerGroupOffsets: true,
+    });
+    expect(legacy).not.toHaveProperty("consumerGroupOffsetSyncMode");
+  });
+
   it("copies no consumer group for a stream without consumers", () => {
     const groups = at(
       named(

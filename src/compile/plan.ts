@@ -46,6 +46,11 @@ export interface ResourceOptions {
    * with its reason in the compiler that sets it (e.g. documented for Aurora global clusters).
    */
   readonly ignoreChanges?: readonly string[];
+  /**
+   * Replace by deleting first (Pulumi `deleteBeforeReplace`): for a resource with a fixed name the
+   * cloud holds unique, which a replacement created beside it would collide with.
+   */
+  readonly deleteBeforeReplace?: boolean;
   /** Outputs to store encrypted in the state (Pulumi `additionalSecretOutputs`). */
   readonly additionalSecretOutputs?: readonly string[];
 }

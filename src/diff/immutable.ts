@@ -100,6 +100,14 @@ export const IMMUTABLE_FIELDS: Readonly<Record<string, readonly ImmutableField[]
       `${TF("aws_msk_cluster")}; ${CFN('AWS::MSK::Cluster EncryptionAtRest ("You can\'t update encryption at rest settings for existing clusters")')}`,
     ),
   ),
+  "aws:msk/replicator:Replicator": [
+    // A new Replicator starts from its startingPosition again (EARLIEST: the retained history).
+    "replicationInfoList.consumerGroupReplications[0].consumerGroupOffsetSyncMode",
+  ].map(
+    field(
+      `${TF("aws_msk_replicator")} (consumer_group_offset_sync_mode: "Changing this value will force a new resource")`,
+    ),
+  ),
   "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"].map(field(TF("aws_s3_bucket"))),
   "aws:s3/bucketV2:BucketV2": ["bucket", "bucketPrefix", "objectLockEnabled"].map(field(TF("aws_s3_bucket"))),
   "aws:kms/key:Key": ["customerMasterKeySpec", "keyUsage", "multiRegion"].map(field(TF("aws_kms_key"))),

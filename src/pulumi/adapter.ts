@@ -54,7 +54,8 @@ export function preparePlan(plan: ResourcePlan): PreparedPlan {
 /**
  * Creates one Pulumi resource per planned resource, in dependency order, each with its region's
  * provider. Refs become the referenced resource's output (`resource[property]`, dotted paths
- * allowed: `metadata.name`); `protect`, `retainOnDelete` and `dependsOn` map to Pulumi's options.
+ * allowed: `metadata.name`); `protect`, `retainOnDelete`, `deleteBeforeReplace` and `dependsOn`
+ * map to Pulumi's options.
  * Everything is checked before the first resource is registered.
  */
 export function instantiatePlan(
@@ -85,10 +86,17 @@ export function instantiatePlan(
       );
     const inputs = hasRefs ? (resolveAll(resource.inputs) as Record<string, unknown>) : resource.inputs;
     const options: pulumi.CustomResourceOptions = { provider: stepProviders[i]! };
-    const { protect, retainOnDelete, dependsOn, ignoreChanges, additionalSecretOutputs } =
-      resource.options ?? {};
+    const {
+      protect,
+      retainOnDelete,
+      deleteBeforeReplace,
+      dependsOn,
+      ignoreChanges,
+      additionalSecretOutputs,
+    } = resource.options ?? {};
     if (protect) options.protect = true;
     if (retainOnDelete) options.retainOnDelete = true;
+    if (deleteBeforeReplace) options.deleteBeforeReplace = true;
     if (ignoreChanges !== undefined && ignoreChanges.length > 0) options.ignoreChanges = [...ignoreChanges];
     if (additionalSecretOutputs !== undefined && additionalSecretOutputs.length > 0)
       options.additionalSecretOutputs = [...additionalSecretOutputs];

@@ -21,6 +21,7 @@ function pulumiLine(resource: PlannedResource): string {
   const flags = [
     ...(resource.options?.protect === true ? ["protect"] : []),
     ...(resource.options?.retainOnDelete === true ? ["retainOnDelete"] : []),
+    ...(resource.options?.deleteBeforeReplace === true ? ["deleteBeforeReplace"] : []),
   ];
   return `# pulumi: ${commentSafe(`${resource.type} ${resource.name}`)}${flags.length > 0 ? ` (${flags.join(", ")})` : ""}\n`;
 }

@@ -122,7 +122,7 @@ describe("instantiatePlan under mocks", () => {
     });
   });
 
-  it("records protect, retainOnDelete and dependsOn", async () => {
+  it("records protect, retainOnDelete, deleteBeforeReplace and dependsOn", async () => {
     const registered = await installMocks();
     const plan: ResourcePlan = {
       topology: "t",
@@ -133,7 +133,7 @@ describe("instantiatePlan under mocks", () => {
           "accounts",
           "eu-west-1",
           manifest("apps/v1", "StatefulSet", "accounts", { spec: { replicas: 5, serviceName: "accounts" } }),
-          { protect: true, retainOnDelete: true, dependsOn: ["ns"] },
+          { protect: true, retainOnDelete: true, deleteBeforeReplace: true, dependsOn: ["ns"] },
         ),
         kube(
           "kubernetes:core/v1:Service",
@@ -146,13 +146,19 @@ describe("instantiatePlan under mocks", () => {
     await runStack(async () => deployPlan(plan, { clusters }));
     const byName = new Map(resourcesOf(registered).map((r) => [r.name, r]));
     const sts = byName.get("accounts")!;
-    expect(sts).toMatchObject({ protect: true, retainOnDelete: true, dependencies: [byName.get("ns")!.urn] });
+    expect(sts).toMatchObject({
+      protect: true,
+      retainOnDelete: true,
+      deleteBeforeReplace: true,
+      dependencies: [byName.get("ns")!.urn],
+    });
     expect(sts.inputs).toEqual(
       manifest("apps/v1", "StatefulSet", "accounts", { spec: { replicas: 5, serviceName: "accounts" } }),
     );
     expect(byName.get("accounts-svc")).toMatchObject({
       protect: false,
       retainOnDelete: false,
+      deleteBeforeReplace: false,
       dependencies: [],
     });
     expect(byName.get("ns")).toMatchObject({ protect: false, retainOnDelete: false });

@@ -188,7 +188,9 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
       tags: ctx.tags(stream.name),
     },
     // CreateReplicator opens the multi-VPC connection the source's policy allows, as the role.
+    // Its name is fixed and the sync mode forces a new Replicator: the old one goes first.
     options: {
+      deleteBeforeReplace: true,
       dependsOn: [
         logicalName(stream.name, "msk-cluster-policy", source),
         logicalName(stream.name, `${kind}-policy`, target),
@@ -223,8 +225,10 @@ function replicator(ctx: AwsContext, stream: ResolvedStream, pair: MirrorPair): 
  * into a stream region, whose own producers write there, it translates none. ENHANCED syncs
  * wherever producers write, and needs the Replicator the other way, target to source, and
  * IDENTICAL topic names (`consumerGroupOffsetSyncMode`, Pulumi AWS provider / CloudFormation
- * reference): taken where both regions mirror each other. Into a stream region not mirrored back,
- * LEGACY it stays (docs/aws.md says what that leaves).
+ * reference): taken by both Replicators wherever two regions mirror each other, whichever groups
+ * each copies — the mode forces a new Replicator when it changes, so it follows the mirroring,
+ * not where consumers run. Into a stream region not mirrored back, LEGACY it stays (docs/aws.md
+ * says what that leaves).
  */
 function consumerGroups(ctx: AwsContext, stream: ResolvedStream, { source, target }: MirrorPair) {
   const merged = !stream.regions.includes(target) && sourcesOf(stream, target).length > 1;
@@ -236,7 +240,7 @@ function consumerGroups(ctx: AwsContext, stream: ResolvedStream, { source, targe
     ...(groups.length > 0 ? {} : { consumerGroupsToExcludes: [".*"] }),
     synchroniseConsumerGroupOffsets: groups.length > 0,
     detectAndCopyNewConsumerGroups: groups.length > 0,
-    ...(groups.length > 0 && mirroredBack ? { consumerGroupOffsetSyncMode: "ENHANCED" } : {}),
+    ...(mirroredBack ? { consumerGroupOffsetSyncMode: "ENHANCED" } : {}),
   };
 }
 

@@ -3,10 +3,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { analyse } from "../../../src/analysis/index.js";
 import { kafkaVersionBelow, REPLICATOR_MIN_KAFKA } from "../../../src/compile/aws/msk-mirror.js";
 import { compilePlan } from "../../../src/compile/index.js";
 import { isRef, isRuntimeValue, type PlannedResource, type ResourcePlan } from "../../../src/compile/plan.js";
 import { InputError } from "../../../src/diagnostics/diagnostic.js";
+import { diffTopologies } from "../../../src/diff/index.js";
 import { brokerCount } from "../../../src/model/msk-clusters.js";
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { REPO_ROOT } from "../../render/stacks.js";
@@ -212,15 +214,20 @@ describe("MSK Replicator for mirrorRegions", () => {
   it("syncs offsets ENHANCED where two stream regions mirror each other, else LEGACY (MSK's default)", () => {
     const groups = (compiledPlan: ResourcePlan, name: string) =>
       at(named(compiledPlan, name).inputs, "replicationInfoList", "consumerGroupReplications", 0);
-    // LEGACY translates only while no producer writes to the target: eu-central-1's own do.
-    // ENHANCED needs the Replicator back, which exists when both regions are mirror regions.
+    // LEGACY translates only while no producer writes to the target: eu-west-1's own do.
+    // ENHANCED needs the Replicator back, which exists when both regions are mirror regions; both
+    // take it, the one that copies no group too (the mode forces a new Replicator when it changes).
     const both = plan(mirrored(["eu-west-1", "eu-central-1"]));
     expect(groups(both, "events-msk-replicator-eu-central-1-to-eu-west-1")).toMatchObject({
       consumerGroupsToReplicates: ["worker"],
       synchroniseConsumerGroupOffsets: true,
       consumerGroupOffsetSyncMode: "ENHANCED",
     });
-    // Into a stream region not mirrored back (eu-west-1 → eu-central-1): LEGACY, the default.
+    expect(groups(both, "events-msk-replicator-eu-west-1-to-eu-central-1")).toMatchObject({
+      consumerGroupsToExcludes: [".*"],
+      consumerGroupOffsetSyncMode: "ENHANCED",
+    });
+    // Into a stream region not mirrored back (eu-central-1 → eu-west-1): LEGACY, the default.
     const oneWay = plan(mirrored(["eu-west-1"]));
     const legacy = groups(oneWay, "events-msk-replicator-eu-central-1-to-eu-west-1");
     expect(legacy).toMatchObject({
@@ -228,6 +235,25 @@ describe("MSK Replicator for mirrorRegions", () => {
       synchroniseConsumerGroupOffsets: true,
     });
     expect(legacy).not.toHaveProperty("consumerGroupOffsetSyncMode");
+  });
+
+  it("diff says a change of sync mode replaces the Replicator (MSK forces a new one)", () => {
+    const sideOf = (spec: TopologyInput) => {
+      const model = modelOf(spec);
+      return { model, analysis: analyse(model), planFromModel: true as const };
+    };
+    // Mirroring eu-west-1 back into eu-central-1 makes the existing Replicator ENHANCED.
+    const d = diffTopologies(
+      sideOf(mirrored(["eu-west-1"])),
+      sideOf(mirrored(["eu-west-1", "eu-central-1"])),
+    );
+    const existing = d.resources.find((r) => r.name === "events-msk-replicator-eu-central-1-to-eu-west-1");
+    expect(existing?.action).toBe("replace");
+    // Its name is fixed: the replacement is made after the old one is deleted.
+    expect(named(plan(mirrored(["eu-west-1"])), existing!.name).options?.deleteBeforeReplace).toBe(true);
+    expect(existing?.inputs.map((i) => i.replaces?.path)).toContain(
+      "replicationInfoList.consumerGroupReplications[0].consumerGroupOffsetSyncMode",
+    );
   });
 
   it("copies no consumer group for a stream without consumers", () => {

@@ -18,6 +18,7 @@ export interface Registered {
   readonly provider: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
   /** URNs of the resources this one depends on (dependsOn and refs). */
   readonly dependencies: readonly string[];
   /** URN of the parent ("" for the stack itself). */
@@ -74,6 +75,7 @@ export async function installMocks(opts: MockOptions = {}): Promise<Registered[]
       provider: req.getProvider(),
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
       dependencies: req.getDependenciesList(),
       parent: req.getParent(),
     };

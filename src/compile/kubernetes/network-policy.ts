@@ -1,8 +1,9 @@
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import type { z } from "zod";
+import { dataRegions } from "../../analysis/destinations.js";
 import { servedByLeader } from "../../model/placement.js";
-import type { Model, ResolvedComponent, ResolvedDatastore } from "../../model/types.js";
+import type { Model, ResolvedCall, ResolvedComponent, ResolvedDatastore } from "../../model/types.js";
 import { byText } from "../../order.js";
 import type { AwsDeploy } from "../../spec/schema/deploy.js";
 import { kubernetesName } from "../names.js";
@@ -19,6 +20,7 @@ import {
 } from "./constants.js";
 import {
   clientEndpoint,
+  dialsPrimaryItself,
   memberPorts,
   type OnKubernetes,
   scrapeEndpoint,
@@ -140,19 +142,15 @@ export function componentRules(
   }
 
   const calls = declaredCalls(model);
-  // Writes and strong reads of a single-leader store topoplan runs without an engine: the caller
-  // dials the primary (leader) itself, wherever it is and wherever failover moves it — the local
-  // pods may be a standby that refuses writes (the analysis prices such a call at the leader).
-  const writesToLeader = new Set(
-    model.services.flatMap((service) =>
-      service.calls
-        .filter((call) => {
-          const callee = components.get(call.to);
-          return dialsLeader(callee) && servedByLeader(callee as ResolvedDatastore, call.op);
-        })
-        .map((call) => `${service.name}\0${call.to}`),
-    ),
-  );
+  // The ops each service calls a store with whose clients dial the members themselves
+  // (dialsPrimaryItself), for `servedAway`.
+  const opsOf = new Map<string, ResolvedCall["op"][]>();
+  for (const service of model.services)
+    for (const call of service.calls) {
+      if (!dialsPrimaryItself(components.get(call.to))) continue;
+      const key = `${service.name}\0${call.to}`;
+      opsOf.set(key, [...(opsOf.get(key) ?? []), call.op]);
+    }
   // Reached from outside the clusters: called by nothing (users, through the ingress gateway) or by
   // a caller topoplan does not deploy on Kubernetes (an external system, which comes in the same way).
   const calledInCluster = new Set(calls.filter((call) => byName.has(call.from)).map((call) => call.to));
@@ -189,8 +187,8 @@ export function componentRules(
         for (const region of regions)
           at(region, to)!.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));
       }
-      const away = servingRegions(callee as OnKubernetes).filter((region) => region !== caller.region);
-      if (local !== undefined && writesToLeader.has(`${from}\0${to}`) && away.length > 0) {
+      const away = servedAway(callee as ResolvedDatastore, opsOf.get(`${from}\0${to}`) ?? [], caller.region);
+      if (local !== undefined && away.length > 0) {
         callerRules.egress.push(tcp({ kind: "regions", regions: away }, endpoint.port));
         // On its peer port (a generic store's default) the callee admits its other regions already.
         for (const region of away) {
@@ -215,13 +213,26 @@ export function componentRules(
   return [...rules.values()];
 }
 
-/** A store topoplan runs without an engine: its clients dial the members themselves. */
-function dialsLeader(component: ResolvedComponent | undefined): boolean {
-  return (
-    component?.kind === "datastore" &&
-    component.deploy.target === "kubernetes" &&
-    component.deploy.engine === undefined
-  );
+/**
+ * The other regions whose members may serve a caller in `region` of a store whose clients dial the
+ * members themselves, as the analysis serves its ops there (src/analysis/destinations.ts
+ * storeDestination): a write or strong read at the leader, wherever failover moves it (every
+ * region with members: the local ones may be a standby that refuses writes); another write at a
+ * region taking writes (a multi-leader store's `leaders`), another read at a region holding data
+ * (not one of witnesses only) — the caller's own when it is one.
+ */
+function servedAway(store: ResolvedDatastore, ops: readonly ResolvedCall["op"][], region: string): string[] {
+  const regions = new Set<string>();
+  for (const op of ops) {
+    const candidates = servedByLeader(store, op)
+      ? servingRegions(store as OnKubernetes)
+      : op === "write"
+        ? store.writeRegions
+        : dataRegions(store);
+    if (servedByLeader(store, op) || !candidates.includes(region))
+      for (const candidate of candidates) if (candidate !== region) regions.add(candidate);
+  }
+  return [...regions].sort(byText);
 }
 
 function peerOf(

@@ -146,6 +146,69 @@ describe("NetworkPolicy allow-lists", () => {
     expect(primaryAway("write", "multi-leader")).toEqual(primaryAway("read", "primary-replica"));
   });
 
+  it("a caller whose region cannot serve the op reaches the regions the analysis serves it in (expert review)", () => {
+    const away = (datastore: Record<string, unknown>, op: "read" | "write", port: number) =>
+      edges(
+        compile({
+          name: "shop",
+          datastores: { db: datastore },
+          services: {
+            api: {
+              regions: ["eu-central-1"],
+              calls: [{ to: "db", op, timeoutMs: 300 }],
+              deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+            },
+          },
+        }),
+      ).filter((edge) => edge.startsWith("eu-central-1 api out") && edge.endsWith(`:${port}`));
+    const everywhere = "eu-central-1 api out 0.0.0.0/0-169.254.0.0/16";
+    // Redis: eu-central-1 holds a replica only, which refuses writes (READONLY); a Sentinel names
+    // the primary, and the client dials it by that name in eu-west-1.
+    const redis = {
+      replication: "primary-replica",
+      consistency: "eventual",
+      replicas: 3,
+      placement: { "eu-west-1": 2, "eu-central-1": 1 },
+      leader: "eu-west-1",
+      deploy: { target: "kubernetes", engine: "redis" },
+    };
+    expect(away(redis, "write", 6379)).toEqual([
+      `${everywhere}:6379`,
+      "eu-central-1 api out pods:shop/db:6379",
+    ]);
+    // An eventual read is the local replica's.
+    expect(away(redis, "read", 6379)).toEqual(["eu-central-1 api out pods:shop/db:6379"]);
+    // Without an engine: an eventual read from a region of witnesses only goes to a region holding data.
+    const generic = { target: "kubernetes", image: "ghcr.io/acme/db:1", port: 7000, peerPort: 7001 };
+    const witnessed = {
+      replication: "consensus",
+      consistency: "eventual",
+      replicas: 5,
+      placement: { "eu-west-1": 2, "eu-north-1": 2, "eu-central-1": { witnesses: 1 } },
+      leader: "eu-west-1",
+      deploy: generic,
+    };
+    expect(away(witnessed, "read", 7000)).toEqual([
+      `${everywhere}:7000`,
+      "eu-central-1 api out pods:shop/db:7000",
+    ]);
+    // A multi-leader store's write from a region that takes none goes to one that does.
+    const leaders = (writers: string[]) => ({
+      replication: "multi-leader",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+      leaders: writers,
+      deploy: generic,
+    });
+    expect(away(leaders(["eu-west-1"]), "write", 7000)).toEqual([
+      `${everywhere}:7000`,
+      "eu-central-1 api out pods:shop/db:7000",
+    ]);
+    expect(away(leaders(["eu-west-1", "eu-central-1"]), "write", 7000)).toEqual([
+      "eu-central-1 api out pods:shop/db:7000",
+    ]);
+  });
+
   it("pin cross-region traffic to the other regions' CIDRs when they are known", () => {
     const cidrs = {
       "eu-west-1": ["10.1.0.0/16"],

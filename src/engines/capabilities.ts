@@ -363,6 +363,15 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
         source: "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/",
       },
     },
+    // Sentinel promotes the replica with the lowest replica-priority, then the largest replication
+    // offset, then the lowest run ID; every member has the default priority here, and no Sentinel
+    // moves the primary back once its region recovers: after a failover the model can only name
+    // the candidate regions (the analysis prices the worst, as for etcd).
+    leaderPreference: {
+      value: false,
+      source:
+        "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#replica-selection-and-priority (priority, then replication offset, then run ID; no replica-priority is compiled)",
+    },
     // A replica acknowledges its offset once a second (replicationCron → replicationSendAck), so
     // the primary knows how far each is only as of its last second.
     lagResolutionMs: {

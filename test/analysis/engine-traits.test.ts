@@ -192,6 +192,28 @@ describe("leader after a failover, with and without leader preference (3 voters 
     expect(ds.effectiveLeader).toBe(US);
   });
 
+  it("Redis (Sentinel promotes any replica, never back): the worst candidate, as for etcd", () => {
+    const model = build({
+      users: USERS,
+      datastores: {
+        kv: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: 3,
+          placement: { [W]: 1, [C]: 1, [US]: 1 },
+          leader: W,
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+    });
+    expect(model.datastores[0]!.leaderPreference).toBe(false);
+    const ds = analyse(model, parseFailures(model, [`region:${W}`])).datastores[0]!;
+    expect(ds.leaderCandidates).toEqual([C, US]);
+    // The baseline's primary is the declared leader, which the members start with (redis.ts): a
+    // write from its region stays in it.
+    expect(at(analyse(model).datastores[0]!.write, W).p50Ms).toBeLessThan(rtt(W, C));
+  });
+
   it("etcd without a quorum: no leader, no candidate", () => {
     const model = spec("etcd");
     const ds = analyse(model, parseFailures(model, [`region:${W}`, `region:${C}`])).datastores[0]!;

@@ -151,7 +151,7 @@ describe("NetworkPolicy allow-lists", () => {
       edges(
         compile({
           name: "shop",
-          datastores: { db: datastore },
+          datastores: { db: datastore as never },
           services: {
             api: {
               regions: ["eu-central-1"],

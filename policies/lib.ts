@@ -2,7 +2,13 @@ import { analysisIndex } from "../src/analysis/analysis-index.js";
 import type { Analysis, DatastoreAnalysis, ServiceAnalysis, StreamAnalysis } from "../src/analysis/types.js";
 import { ENGINE_CAPABILITIES } from "../src/engines/capabilities.js";
 import { modelIndex } from "../src/model/model-index.js";
-import type { Model, ResolvedComponent, ResolvedDatastore, ResolvedService } from "../src/model/types.js";
+import type {
+  Model,
+  ResolvedComponent,
+  ResolvedDatastore,
+  ResolvedService,
+  ResolvedStream,
+} from "../src/model/types.js";
 import { byText } from "../src/order.js";
 
 /** Helpers shared by the rules: number formatting, the call graph, catalog look-ups. */
@@ -31,6 +37,18 @@ export { list } from "../src/report/words.js";
 
 export function plural(count: number, noun: string, suffix = "s"): string {
   return `${count} ${noun}${count === 1 ? "" : suffix}`;
+}
+
+/**
+ * The mirror-only regions (a stream's `mirrorRegions` outside its `regions`) where a producer of a
+ * Kubernetes stream runs pods on Kubernetes: their bootstrap there is the mirror's, which
+ * MirrorMaker 2 fills and copies nowhere (cluster-reach reports them).
+ */
+export function producingIntoMirror(stream: ResolvedStream, service: ResolvedService): string[] {
+  if (stream.deploy.target !== "kubernetes" || service.deploy.target !== "kubernetes") return [];
+  return service.regions.filter(
+    (region) => stream.mirrorRegions.includes(region) && !stream.regions.includes(region),
+  );
 }
 
 export function componentByName(model: Model, name: string): ResolvedComponent | undefined {

@@ -2,7 +2,7 @@ import { clientEndpoint, clientReach } from "../../src/compile/kubernetes/endpoi
 import { isKubernetes } from "../../src/compile/observability/k8s.js";
 import { isReadOp } from "../../src/model/call-ops.js";
 import { modelIndex } from "../../src/model/model-index.js";
-import { list } from "../lib.js";
+import { list, producingIntoMirror } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /**
@@ -40,18 +40,6 @@ export const clusterReach: Rule = {
       for (const call of service.calls) {
         const callee = index.component(call.to);
         if (callee === undefined || !isKubernetes(callee)) continue;
-        if (callee.kind === "stream" && !isReadOp(call.op)) {
-          const mirrorOnly = service.regions.filter(
-            (region) => callee.mirrorRegions.includes(region) && !callee.regions.includes(region),
-          );
-          if (mirrorOnly.length > 0)
-            findings.push({
-              path: call.path,
-              message: `${service.name} produces to ${call.to} from ${list(mirrorOnly)}, where ${call.to} has only a mirror: its pods there would write into the copy MirrorMaker 2 fills, which is copied to no other region, so consumers elsewhere never get those records`,
-              fix: `run ${service.path} only in ${list(callee.regions)}, or add ${list(mirrorOnly)} to ${callee.path}.regions (a cluster that takes produces, mirrored like the others)`,
-              data: { regions: mirrorOnly, mirrorOnly: true },
-            });
-        }
         const { serving, exported } = reachOf(callee);
         if (exported) continue;
         const regions = service.regions.filter((region) => !serving.includes(region));
@@ -62,6 +50,24 @@ export const clusterReach: Rule = {
           message: `${service.name} calls ${call.to} from ${list(regions)}, where ${call.to} serves no clients: its clients dial ${endpoint.service} (${endpoint.host}), which exists only in ${list(endpoint.regions)} and is not exported to other clusters`,
           fix: `run ${service.path} only in ${list(endpoint.regions)}, or give ${callee.path} a cluster in ${list(regions)}${callee.kind === "stream" ? ` (${callee.path}.regions)` : ""}`,
           data: { regions, servedIn: endpoint.regions },
+        });
+      }
+    }
+    // Producers, declared or by their calls, whose pods in a mirror-only region write into the mirror.
+    for (const stream of model.streams) {
+      if (!isKubernetes(stream)) continue;
+      const produceCalls = index.callsTo(stream.name).filter(({ call }) => !isReadOp(call.op));
+      const producers = new Set([...stream.producers, ...produceCalls.map(({ service }) => service.name)]);
+      for (const name of [...producers].sort()) {
+        const service = index.service(name);
+        const mirrorOnly = service === undefined ? [] : producingIntoMirror(stream, service);
+        if (service === undefined || mirrorOnly.length === 0) continue;
+        const site = produceCalls.find((c) => c.service.name === name);
+        findings.push({
+          path: site?.call.path ?? `${stream.path}.producers[${stream.producers.indexOf(name)}]`,
+          message: `${name} produces to ${stream.name} from ${list(mirrorOnly)}, where ${stream.name} has only a mirror: its pods there would write into the copy MirrorMaker 2 fills, which is copied to no other region, so consumers elsewhere never get those records`,
+          fix: `run ${service.path} only in ${list(stream.regions)}, or make ${list(mirrorOnly)} a stream region (${stream.path}.regions), whose records reach consumers elsewhere only where a mirror region they read copies them (${stream.path}.mirrorRegions)`,
+          data: { regions: mirrorOnly, mirrorOnly: true },
         });
       }
     }

@@ -483,7 +483,7 @@ export function endToEndMissing(
   if (stream.endToEndP99Ms !== undefined) return undefined;
   if (stream.unavailable) return "no cluster of the stream can take produces";
   if (stream.undelivered !== undefined)
-    return `records produced into a cluster reach no pod of ${list(stream.undelivered)} that is up (none reads that cluster or a mirror holding its records)`;
+    return `records produced into a cluster reach no pod of ${list(stream.undelivered)} that is up (none reads that cluster, or a mirror holding its records that still takes the mirror's writes)`;
   if (stream.noProducer) return undefined;
   return "no producer that is up reaches a live cluster of the stream";
 }

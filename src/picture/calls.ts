@@ -1,5 +1,6 @@
 import { analysisIndex } from "../analysis/analysis-index.js";
 import type { Analysis, AnalysisChange } from "../analysis/types.js";
+import { isReadOp } from "../model/call-ops.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
@@ -56,10 +57,11 @@ export function depths(model: Model): Map<string, number> {
   };
   const services = new Set(model.services.map((s) => s.name));
   const streams = new Set(model.streams.map((s) => s.name));
-  // A consume call reads the stream: data flows from it to the caller, so the stream comes first.
+  // A consume call (or a stream `read`, a fetch too) reads the stream: data flows from it to the
+  // caller, so the stream comes first.
   for (const s of model.services)
     for (const call of s.calls) {
-      if (call.op === "consume" && streams.has(call.to)) link(call.to, s.name);
+      if (isReadOp(call.op) && streams.has(call.to)) link(call.to, s.name);
       else link(s.name, call.to);
     }
   for (const stream of model.streams) {

@@ -131,10 +131,12 @@ function regionMermaid(model: Model, limits: MermaidLimits): { text: string; lef
   // A consumer is counted once, from the stream to it, whether its consume call or the stream's
   // consumer list (or both) says it reads the stream.
   const consumers = new Set<string>();
+  const streams = new Set(model.streams.map((stream) => stream.name));
   for (const edge of paths(model)) {
     // Calls and consumers only: a mirror's copying is no request.
     if (edge.kind === "mirror") continue;
-    const reads = edge.op === "consume";
+    // A consumer's edge, or a call reading a stream (`consume`, or `read`: a fetch too).
+    const reads = edge.kind === "consumer" || (isReadOp(edge.op) && streams.has(edge.to));
     // A consume call points at the stream; what it reads flows the other way.
     const [from, to] =
       reads && edge.kind === "call" ? [edge.toRegion, edge.fromRegion] : [edge.fromRegion, edge.toRegion];

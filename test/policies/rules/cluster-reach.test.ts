@@ -67,7 +67,23 @@ describeRule(clusterReach, {
           path: "services.feed.calls[0]",
           message:
             "feed produces to events from eu-north-1, where events has only a mirror: its pods there would write into the copy MirrorMaker 2 fills, which is copied to no other region, so consumers elsewhere never get those records",
-          fix: "run services.feed only in eu-west-1, or add eu-north-1 to streams.events.regions (a cluster that takes produces, mirrored like the others)",
+          fix: "run services.feed only in eu-west-1, or make eu-north-1 a stream region (streams.events.regions), whose records reach consumers elsewhere only where a mirror region they read copies them (streams.events.mirrorRegions)",
+        },
+      ],
+    },
+    {
+      // Declared producers get egress to their region's cluster (the mirror here) without a call.
+      name: "a declared producer, without a call, in a mirror-only region",
+      spec: (() => {
+        const spec = kafka(["eu-west-1", "eu-north-1"], ["eu-north-1"]);
+        spec.services.feed.calls = [];
+        return spec;
+      })(),
+      expect: [
+        {
+          path: "streams.events.producers[0]",
+          message:
+            "feed produces to events from eu-north-1, where events has only a mirror: its pods there would write into the copy MirrorMaker 2 fills, which is copied to no other region, so consumers elsewhere never get those records",
         },
       ],
     },

@@ -88,6 +88,28 @@ describeRule(consumerCoverage, {
       ],
     },
     {
+      // Not topoplan's pods (cluster-reach has nothing to say): its records land in the mirror.
+      name: "an external producer in a mirror-only region",
+      spec: {
+        ...pipeline(["eu-west-1", "us-east-1"], { mirrorRegions: ["eu-north-1"] }),
+        services: {
+          ...pipeline(["eu-west-1", "us-east-1"]).services,
+          feed: {
+            ...pipeline([]).services.feed,
+            regions: ["eu-north-1"],
+            deploy: { target: "external" as const },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "streams.events.consumers[0]",
+          message:
+            "sink reads events from its clusters in eu-west-1 and us-east-1 only, which no mirror fills from eu-north-1: the records produced into eu-north-1 never reach sink",
+        },
+      ],
+    },
+    {
       // On MSK a pod in a region without a cluster reads the nearest one (eu-west-1 from
       // eu-central-1); feed's pods in us-east-1 write to us-east-1's.
       name: "on MSK, a consumer away from every cluster reads only the nearest",

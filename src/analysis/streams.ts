@@ -72,16 +72,22 @@ function clusterFor(
 }
 
 /**
- * Whether a region's cluster of the stream takes writes now: acks=all writes need `minInSync` live
- * replicas of every partition — a producer's in a stream region, the mirror's in a mirror region
+ * Whether a region's cluster of the stream takes writes now: a majority of its metadata quorum, and
+ * acks=all writes need `minInSync` live replicas of every partition — a producer's in a stream region, the mirror's in a mirror region
  * (MirrorMaker 2 runs in Kafka Connect, whose source tasks' producers default to acks=all:
  * Kafka's connect/runtime Worker.producerConfigs; MSK Replicator is assumed to write alike, an
  * estimate: AWS does not say). A mirror that cannot write stops copying, and its consumers stop
  * receiving.
  */
 function clusterLive(stream: ResolvedStream, region: string, net: NetworkView): boolean {
-  return partitionLayouts(stream, region).every(
-    (layout) => layout.filter(net.slotUp).length >= stream.minInSync,
+  // And a majority of its metadata quorum up, as clusterStates counts it (Kafka's KRaft controllers).
+  const total = stream.metadataQuorum ?? 0;
+  let controllers = 0;
+  for (const [zone, n] of metadataMembers(stream, region))
+    if (net.regionUp(region) && net.zoneUp(zone)) controllers += n;
+  return (
+    (total === 0 || controllers >= Math.floor(total / 2) + 1) &&
+    partitionLayouts(stream, region).every((layout) => layout.filter(net.slotUp).length >= stream.minInSync)
   );
 }
 

@@ -226,6 +226,15 @@ describe("a Kafka cluster's KRaft controllers (3, dealt over the region's zones)
     expect(generic.survival.zone.survives).toBe(true);
   });
 
+  it("what-if: losing dc-a-1 stops produces, as the availability counts it (not priced at 1 ms)", () => {
+    const model = twoZones("kafka");
+    const failed = analyse(model, parseFailures(model, ["zone:dc-a-1"])).streams[0]!;
+    expect(failed.unavailable).toBe(true);
+    // Without the controllers' quorum (RF 2, minInSync 1 alone) the other zone would serve.
+    const generic = twoZones(undefined);
+    expect(analyse(generic, parseFailures(generic, ["zone:dc-a-1"])).streams[0]!.unavailable).toBeUndefined();
+  });
+
   it("three zones: one controller each, any one zone may go", () => {
     const model = streamModel(3, 2);
     expect(model.streams[0]!.metadataQuorum).toBe(3);

@@ -20,12 +20,24 @@ export function requestFailure(callsPerRequest: number, f: number): number {
 }
 
 /**
- * Whether a call's produces go to the caller's own region's cluster only: a Kubernetes stream's
- * clients dial their region's bootstrap Service (streams.ts clusterFor). Fetches (consume, read)
- * and managed or external streams are left to any cluster, as before.
+ * The clusters a client's pods use for `op`, as the analysis routes their calls (streams.ts
+ * clusterFor, readCluster): a consumer's pods in a mirror-only region read its mirror; on
+ * Kubernetes a pod in a stream region dials its own region's bootstrap Service; any other pod the
+ * nearest live stream cluster, any of them. Undefined when that is every stream cluster and no
+ * other (one unit shared by every such client).
  */
-function producesLocally(stream: ResolvedStream, op: string | undefined): boolean {
-  return stream.deploy.target === "kubernetes" && !isReadOp(op);
+function clustersUsed(stream: ResolvedStream, service: ResolvedService, op: string | undefined) {
+  const used = new Set<string>();
+  let anywhere = false;
+  for (const region of service.regions) {
+    if (isReadOp(op) && stream.mirrorRegions.includes(region) && !stream.regions.includes(region))
+      used.add(region);
+    else if (stream.deploy.target === "kubernetes" && stream.regions.includes(region)) used.add(region);
+    else anywhere = true;
+  }
+  if (anywhere) for (const region of stream.regions) used.add(region);
+  const every = used.size === stream.regions.length && stream.regions.every((region) => used.has(region));
+  return used.size === 0 || every ? undefined : [...used].sort();
 }
 
 /** What one service brings to a request's availability, before its callees are expanded. */
@@ -96,13 +108,9 @@ export function serviceUnits(
         }));
         steps.push({ unit, cap: capOf(store.ds.name), callsPerRequest: call.callsPerRequest });
       } else if (stream !== undefined) {
-        // On Kubernetes a producer reaches its own region's cluster only (streams.ts clusterFor):
-        // its produces need one of the clusters where it runs, not any cluster.
-        const local = producesLocally(stream.stream, call.op)
-          ? stream.stream.regions.filter((r) => service.regions.includes(r))
-          : [];
-        // Every cluster, or none reachable (the cluster-reach rule refuses that): as any cluster.
-        const own = local.length > 0 && local.length < stream.stream.regions.length ? local : undefined;
+        // The clusters its pods use (on Kubernetes their own region's, a mirror its consumers
+        // read): its calls need one of them, not any cluster.
+        const own = clustersUsed(stream.stream, service, call.op);
         const key = own === undefined ? `stream|${call.to}` : `stream|${call.to}|${own.join(",")}`;
         const unit = unitOf(key, (memo) => ({
           key,

@@ -37,7 +37,7 @@ export interface StreamEvaluator {
   readonly survival: SurvivalAnalysis;
   /**
    * Availability under other failure probabilities (src/analysis/joint.ts): any cluster taking
-   * produces, or any of `regions`' (the clusters a producer there can reach).
+   * produces, or any of `regions`' (the clusters a client's pods use: a mirror region's too).
    */
   availabilityGiven(view: FailureProbabilities, regions?: readonly string[]): number;
 }
@@ -143,12 +143,21 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
 
   // Which zone states of each region's cluster let every partition take produces: worked out once,
   // the availability then only weighs them (joint.ts asks under many failure probabilities).
-  const clusters = stream.regions.map((region) => clusterStates(region, layouts.get(region) ?? [], stream));
+  // A mirror-only region's cluster too: its consumers read it (made when first asked for).
+  const clusters = new Map(
+    stream.regions.map((region) => [region, clusterStates(region, layouts.get(region) ?? [], stream)]),
+  );
+  const clusterOf = (region: string) => {
+    let cluster = clusters.get(region);
+    if (cluster === undefined) {
+      cluster = clusterStates(region, partitionLayouts(stream, region), stream);
+      clusters.set(region, cluster);
+    }
+    return cluster;
+  };
   const availabilityGiven = (view: FailureProbabilities, regions?: readonly string[]) => {
     let down = 1;
-    stream.regions.forEach((region, i) => {
-      if (regions === undefined || regions.includes(region)) down *= 1 - clusterUp(clusters[i]!, view);
-    });
+    for (const region of regions ?? stream.regions) down *= 1 - clusterUp(clusterOf(region), view);
     return 1 - down;
   };
   let zone: SurvivalCheck | undefined;

@@ -302,8 +302,38 @@ describe("a consumer in a stream's mirror region", () => {
     expect(orders.undelivered).toEqual(["consumer"]);
     const consumer = failed.services.find((s) => s.name === "consumer")!;
     expect(consumer.latency.byOrigin.find((o) => o.origin === "us-east-1")?.unavailable).toBe(true);
+    // Its availability says the same (its one dependency is the mirror it reads, now down).
+    expect(consumer.availability).toBe(0);
     // Nothing is copied over the Atlantic into a mirror that cannot write it.
     expect(failed.links.find((l) => l.from === "eu-west-1" && l.to === "us-east-1")).toBeUndefined();
+  });
+});
+
+describe("a consumer's availability counts the cluster its pods read (review)", () => {
+  it.each([
+    ["Kubernetes", { target: "kubernetes", engine: "kafka", storageGi: 100 }],
+    ["MSK", { target: "aws", service: "msk" }],
+  ])("on %s, the mirror in its region, not the stream region's cluster", (_, deploy) => {
+    const model = streamWithClients(
+      { regions: ["eu-west-1"], mirrorRegions: ["us-east-1"], deploy },
+      { producer: service(["eu-west-1"], "produce"), consumer: service(["us-east-1"], "consume") },
+    );
+    // eu-west-1 down: the mirror still serves fetches (of what it holds), and the consumer is up.
+    const failed = analyse(model, parseFailures(model, ["region:eu-west-1"]));
+    const consumer = failed.services.find((s) => s.name === "consumer")!;
+    expect(consumer.latency.byOrigin.find((o) => o.origin === "us-east-1")?.unavailable).toBeUndefined();
+    expect(consumer.availability).toBeGreaterThan(0.99);
+  });
+
+  it("on Kubernetes, its own region's cluster: a second stream region does not raise it", () => {
+    const availability = (regions: string[]) =>
+      analyse(
+        streamWithClients(
+          { regions },
+          { producer: service(["eu-west-1"], "produce"), consumer: service(["eu-west-1"], "consume") },
+        ),
+      ).services.find((s) => s.name === "consumer")!.availability;
+    expect(availability(["eu-west-1", "us-east-1"])).toBe(availability(["eu-west-1"]));
   });
 });
 

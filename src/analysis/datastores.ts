@@ -1,4 +1,5 @@
 import { modelIndex } from "../model/model-index.js";
+import { servedByLeader } from "../model/placement.js";
 import type { Model, PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin } from "../model/types.js";
 import { byText } from "../order.js";
 import {
@@ -8,6 +9,7 @@ import {
   type FailureProbabilities,
   type PrimaryDomains,
 } from "./availability.js";
+import { dataRegions } from "./destinations.js";
 import { DEFAULT_ITEM_BYTES, itemTransferMs, linkSojournMs } from "./lag.js";
 import { type Figure, mixture } from "./latency.js";
 import { electionCandidates, electLeader, servingSide } from "./leader.js";
@@ -207,6 +209,33 @@ export function evaluateDatastore(
   };
 
   const memberRegions = ds.placement.filter((p) => p.replicas > 0);
+  /**
+   * Whether a Kubernetes client in `origin`, where a store on Kubernetes has members, sends `op`
+   * to them only: it dials its cluster's own client Service (cluster-local, not exported; its
+   * NetworkPolicy admits the local members), so with all of them down the call fails rather than
+   * move to another region (src/compile/kubernetes/endpoints.ts clientEndpoint, network-policy.ts). Not
+   * where clients read through the primary's Service (CloudNativePG), nor where they find the
+   * primary themselves for an op the leader serves, or for one the local members cannot serve
+   * (a read where only witnesses are, a write outside a multi-leader store's `leaders`).
+   */
+  const entersLocally = (origin: string, op: DatastoreOp): boolean => {
+    if (ds.deploy.target !== "kubernetes" || ds.readsAtPrimary) return false;
+    if (!memberRegions.some((p) => p.region === origin)) return false;
+    if (!ds.findsPrimary) return true;
+    if (servedByLeader(ds, op)) return false;
+    return (op === "write" ? ds.writeRegions : dataRegions(ds)).includes(origin);
+  };
+  /**
+   * Whether a pod of the store in `region` is up: replica i sits in zone i mod |zones| of the
+   * sorted zones (src/engines/members.ts).
+   */
+  const localMemberUp = (region: string): boolean => {
+    const at = ds.placement.find((p) => p.region === region);
+    if (at === undefined || !net.regionUp(region)) return false;
+    const zones = [...at.zones].sort(byText);
+    if (zones.length === 0) return true;
+    return zones.slice(0, Math.min(at.replicas, zones.length)).some(net.zoneUp);
+  };
   const entriesOf = (origin: string): readonly ClientEntry[] => {
     if (!ds.entersAtAnyMember || memberRegions.some((p) => p.region === origin))
       return [{ region: origin, share: 1 }];
@@ -218,7 +247,8 @@ export function evaluateDatastore(
   const entered = new Map<string, Figure | undefined>();
   const clientLatency = (origin: string, op: DatastoreOp): Figure | undefined => {
     const entries = entriesOf(origin);
-    if (entries.length === 1 && entries[0]!.region === origin) return latency(origin, op);
+    if (entries.length === 1 && entries[0]!.region === origin)
+      return entersLocally(origin, op) && !localMemberUp(origin) ? undefined : latency(origin, op);
     const key = `${op}|${origin}`;
     if (entered.has(key)) return entered.get(key);
     const figures: (Figure & { weight: number })[] = [];

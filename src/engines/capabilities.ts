@@ -80,10 +80,12 @@ export interface EngineCapabilities {
    * Where a client's request enters. `any-member`: at whichever member the client Service hands the
    * connection to, which serves it or forwards it (a CockroachDB SQL gateway, an etcd member passing
    * a proposal to the leader), so a client in a region without members, dialling the clusterset
-   * name, enters in any member region. Absent: the client reaches the member it needs itself (a
-   * Sentinel- or topology-aware driver, an operator's Service of the primary alone).
+   * name, enters in any member region. `discovered-primary`: the client asks which member is the
+   * primary (Redis Sentinel) and dials it wherever it is; other requests go to the local members.
+   * Absent: the client reaches the member it needs itself (a topology-aware driver's local
+   * members, an operator's Service of the primary alone).
    */
-  readonly clientEntry?: EngineTrait<"any-member">;
+  readonly clientEntry?: EngineTrait<"any-member" | "discovered-primary">;
   /**
    * Set when the compiled cluster leads every partition from one place, so `partitions.strategy:
    * geo` (partition leaders homed near their users) would be analysed as something it does not
@@ -362,6 +364,11 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
         how: "every member runs redis-server with data beside its Sentinel; no Sentinel-only member is compiled",
         source: "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/",
       },
+    },
+    clientEntry: {
+      value: "discovered-primary",
+      source:
+        "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#sentinel-api (clients ask SENTINEL get-master-addr-by-name, then connect to the primary)",
     },
     // Sentinel promotes the replica with the lowest replica-priority, then the largest replication
     // offset, then the lowest run ID; every member has the default priority here, and no Sentinel

@@ -24,6 +24,11 @@ export interface EngineTraits {
   readonly readsAtPrimary: boolean;
   /** A client's request enters at any member the client Service picks (src/engines/capabilities.ts `clientEntry`). */
   readonly entersAtAnyMember: boolean;
+  /**
+   * A client finds the primary itself and dials it wherever it is (Redis Sentinel's clients; a
+   * store on Kubernetes without an engine, whose clients know its members).
+   */
+  readonly findsPrimary: boolean;
 }
 
 /** The traits of a datastore's engine, given its layout (some engines behave differently by layout). */
@@ -38,5 +43,8 @@ export function engineTraits(deploy: ResolvedDeploy, layout: DatastoreLayout): E
     wanCopyPerRegion: caps?.wanFanOut?.value === "per-region",
     readsAtPrimary: caps?.clientReads?.value === "primary",
     entersAtAnyMember: caps?.clientEntry?.value === "any-member",
+    findsPrimary:
+      caps?.clientEntry?.value === "discovered-primary" ||
+      (deploy.target === "kubernetes" && engine === undefined),
   };
 }

@@ -160,6 +160,8 @@ export interface ResolvedDatastore extends ComponentBase {
    * which spreads its connections over every member region.
    */
   readonly entersAtAnyMember: boolean;
+  /** Whether clients find the primary and dial it wherever it is (false unless the engine says so). */
+  readonly findsPrimary: boolean;
   /** Regions that accept writes: the leader, every leader of a multi-leader store, or every region (leaderless). */
   readonly writeRegions: readonly string[];
   /** Replicas that must acknowledge a write / answer a read. */

@@ -258,3 +258,46 @@ describe("CloudNativePG: clients reach the primary alone (its -rw Service), what
     expect(readFromCentral("postgresql")).toBeCloseTo(rtt(C, W), 6);
   });
 });
+
+describe("a Kubernetes client whose region's members are all down (expert probe)", () => {
+  // The store has one member in eu-north-1, in its first zone; api runs there only and dials its
+  // cluster's own client Service, which then has no endpoints (and its egress admits local pods).
+  const N = "eu-north-1";
+  const model = (engine: "cockroachdb" | "redis", op: "read" | "write") =>
+    build({
+      users: { [N]: 1 },
+      datastores: {
+        kv: {
+          replication: engine === "redis" ? "primary-replica" : "consensus",
+          consistency: engine === "redis" ? "eventual" : "strong",
+          replicas: 5,
+          placement: { [W]: 2, [C]: 2, [N]: 1 },
+          leader: W,
+          deploy: { target: "kubernetes", engine },
+        },
+      },
+      services: {
+        api: {
+          regions: [N],
+          calls: [{ to: "kv", op, timeoutMs: 1000 }],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+        },
+      },
+    });
+  const served = (m: ReturnType<typeof model>, failures: string[]) =>
+    !analyse(m, parseFailures(m, failures)).services[0]!.latency.byOrigin.find((o) => o.origin === N)
+      ?.unavailable;
+
+  it("CockroachDB (the local gateway): its calls fail; a zone without the member changes nothing", () => {
+    for (const op of ["read", "write"] as const) {
+      expect(served(model("cockroachdb", op), [])).toBe(true);
+      expect(served(model("cockroachdb", op), [`zone:${N}a`])).toBe(false);
+      expect(served(model("cockroachdb", op), [`zone:${N}b`])).toBe(true);
+    }
+  });
+
+  it("Redis: a write still reaches the primary the Sentinels name; a read of the local replica fails", () => {
+    expect(served(model("redis", "write"), [`zone:${N}a`])).toBe(true);
+    expect(served(model("redis", "read"), [`zone:${N}a`])).toBe(false);
+  });
+});

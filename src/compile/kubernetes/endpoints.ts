@@ -60,14 +60,15 @@ function engineFor(component: ResolvedComponent): EngineDefinition | undefined {
 
 /**
  * A single-leader store whose clients find and dial the primary themselves, wherever it is and
- * wherever failover moves it, rather than through a Service that routes to it: one topoplan runs
- * without an engine (the clients know the members), and Redis (a Sentinel names the primary, by
- * the name it announces; the local members may all be replicas, which refuse writes).
+ * wherever failover moves it, rather than through a Service that routes to it (the model's
+ * `findsPrimary`): one topoplan runs without an engine (the clients know the members), and Redis
+ * (a Sentinel names the primary, by the name it announces; the local members may all be
+ * replicas, which refuse writes).
  */
 export function dialsPrimaryItself(component: ResolvedComponent | undefined): boolean {
-  if (component?.kind !== "datastore" || component.deploy.target !== "kubernetes") return false;
-  const engine = engineFor(component);
-  return engine === undefined || engine.clientsDialAnnouncedNames === true;
+  return (
+    component?.kind === "datastore" && component.deploy.target === "kubernetes" && component.findsPrimary
+  );
 }
 
 /** Regions whose pods answer clients: the engine's (CloudNativePG: the primary's), else every region with pods. */

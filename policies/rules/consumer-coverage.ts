@@ -30,7 +30,9 @@ export const consumerCoverage: Rule = {
           if (service === undefined) continue;
           const skipped = op === "write" ? producingIntoMirror(stream, service) : [];
           for (const region of service.regions) {
-            const cluster = skipped.includes(region) ? undefined : clientCluster(model, stream, region, op);
+            const cluster = skipped.includes(region)
+              ? undefined
+              : clientCluster(model, stream, region, op, service);
             if (cluster !== undefined) found.add(cluster);
           }
         }

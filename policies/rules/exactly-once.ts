@@ -73,7 +73,7 @@ export const exactlyOnce: Rule = {
           // The clusters its pods read (on MSK, from a region without one, the nearest).
           const regions = [
             ...new Set(
-              (service?.regions ?? []).flatMap((r) => clientCluster(model, stream, r, "read") ?? []),
+              (service?.regions ?? []).flatMap((r) => clientCluster(model, stream, r, "read", service) ?? []),
             ),
           ].filter((r) => mirrored.has(r));
           return service === undefined || regions.length === 0 ? [] : [{ name: service.name, regions }];

@@ -55,6 +55,11 @@ export interface DatastoreEvaluator {
    * {@link clientLatency}), then every live member region by its pods.
    */
   entries(origin: string): readonly ClientEntry[];
+  /**
+   * Whether a Kubernetes client in `origin` needs the store's members there for `op` (its calls
+   * fail while none is up: {@link clientLatency}).
+   */
+  needsLocalMembers(origin: string, op: DatastoreOp): boolean;
   /** Where a group's writes enter (memoised per distinct group state). */
   sources(state: GroupState): readonly WriteSource[];
   /** A partition's availability: the worst placement group. */
@@ -79,6 +84,16 @@ export interface DatastoreEvaluator {
   readonly domains: ReadonlyMap<string, readonly string[]>;
   /** Availability under other failure probabilities (conditioned on shared domains, src/analysis/joint.ts). */
   availabilityGiven(view: FailureProbabilities, op: DatastoreOp): number;
+}
+
+/**
+ * The zones holding the store's pods in `region`: replica i sits in zone i mod |zones| of the
+ * sorted zones (src/engines/members.ts), so the first min(replicas, |zones|) of them.
+ */
+export function memberZones(ds: ResolvedDatastore, region: string): string[] {
+  const at = ds.placement.find((p) => p.region === region);
+  if (at === undefined) return [];
+  return [...at.zones].sort(byText).slice(0, Math.min(at.replicas, at.zones.length));
 }
 
 export function evaluateDatastore(
@@ -210,31 +225,27 @@ export function evaluateDatastore(
 
   const memberRegions = ds.placement.filter((p) => p.replicas > 0);
   /**
-   * Whether a Kubernetes client in `origin`, where a store on Kubernetes has members, sends `op`
-   * to them only: it dials its cluster's own client Service (cluster-local, not exported; its
+   * Whether a Kubernetes client in `origin`, where a store on Kubernetes has members, needs them
+   * for `op`: it dials its cluster's own client Service (cluster-local, not exported; its
    * NetworkPolicy admits the local members), so with all of them down the call fails rather than
-   * move to another region (src/compile/kubernetes/endpoints.ts clientEndpoint, network-policy.ts). Not
-   * where clients read through the primary's Service (CloudNativePG), nor where they find the
-   * primary themselves for an op the leader serves, or for one the local members cannot serve
+   * move to another region (src/compile/kubernetes/endpoints.ts clientEndpoint, network-policy.ts).
+   * Redis' clients ask the local Sentinels for the primary first, for any op. Not where clients
+   * read through the primary's Service (CloudNativePG), nor where they know the members
+   * (`findsPrimary: itself`) for an op the leader serves, or one the local members cannot serve
    * (a read where only witnesses are, a write outside a multi-leader store's `leaders`).
    */
-  const entersLocally = (origin: string, op: DatastoreOp): boolean => {
-    if (ds.deploy.target !== "kubernetes" || ds.readsAtPrimary) return false;
+  const needsLocalMembers = (origin: string, op: DatastoreOp): boolean => {
+    if (!ds.localClientService || ds.readsAtPrimary) return false;
     if (!memberRegions.some((p) => p.region === origin)) return false;
-    if (!ds.findsPrimary) return true;
+    if (ds.findsPrimary !== "itself") return true;
     if (servedByLeader(ds, op)) return false;
     return (op === "write" ? ds.writeRegions : dataRegions(ds)).includes(origin);
   };
-  /**
-   * Whether a pod of the store in `region` is up: replica i sits in zone i mod |zones| of the
-   * sorted zones (src/engines/members.ts).
-   */
+  /** Whether a pod of the store in `region` is up (in one of {@link memberZones}). */
   const localMemberUp = (region: string): boolean => {
-    const at = ds.placement.find((p) => p.region === region);
-    if (at === undefined || !net.regionUp(region)) return false;
-    const zones = [...at.zones].sort(byText);
-    if (zones.length === 0) return true;
-    return zones.slice(0, Math.min(at.replicas, zones.length)).some(net.zoneUp);
+    if (!net.regionUp(region)) return false;
+    const zones = memberZones(ds, region);
+    return zones.length === 0 || zones.some(net.zoneUp);
   };
   const entriesOf = (origin: string): readonly ClientEntry[] => {
     if (!ds.entersAtAnyMember || memberRegions.some((p) => p.region === origin))
@@ -248,7 +259,7 @@ export function evaluateDatastore(
   const clientLatency = (origin: string, op: DatastoreOp): Figure | undefined => {
     const entries = entriesOf(origin);
     if (entries.length === 1 && entries[0]!.region === origin)
-      return entersLocally(origin, op) && !localMemberUp(origin) ? undefined : latency(origin, op);
+      return needsLocalMembers(origin, op) && !localMemberUp(origin) ? undefined : latency(origin, op);
     const key = `${op}|${origin}`;
     if (entered.has(key)) return entered.get(key);
     const figures: (Figure & { weight: number })[] = [];
@@ -351,6 +362,7 @@ export function evaluateDatastore(
     main,
     latency,
     clientLatency,
+    needsLocalMembers,
     entries: entriesOf,
     sources,
     availability: { write: clamp01(write), read: clamp01(read) },

@@ -63,15 +63,18 @@ export function streamDestination(
  * The cluster a pod of a stream's client in `region` uses, as its compiled bootstrap points (no
  * failure): on Kubernetes its region's cluster (a stream region's or a mirror region's; elsewhere
  * none resolves, which cluster-reach reports), on MSK {@link streamDestination}'s; none for a
- * stream topoplan does not run.
+ * stream topoplan does not run. A client topoplan does not deploy on Kubernetes (`client`) has no
+ * compiled bootstrap: as the analysis routes it, {@link streamDestination}'s.
  */
 export function clientCluster(
   model: Model,
   stream: ResolvedStream,
   region: string,
   op: "read" | "write",
+  client?: { readonly deploy: { readonly target: string } },
 ): string | undefined {
-  if (stream.deploy.target === "kubernetes")
+  const onKubernetes = client === undefined || client.deploy.target === "kubernetes";
+  if (stream.deploy.target === "kubernetes" && onKubernetes)
     return stream.regions.includes(region) || stream.mirrorRegions.includes(region) ? region : undefined;
   if (stream.deploy.target === "external") return undefined;
   return streamDestination(stream, op, region, baselineNearest(model));

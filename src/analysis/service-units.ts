@@ -1,6 +1,6 @@
 import { isReadOp } from "../model/call-ops.js";
 import type { ResolvedService, ResolvedStream } from "../model/types.js";
-import type { DatastoreEvaluator } from "./datastores.js";
+import { type DatastoreEvaluator, memberZones } from "./datastores.js";
 import { type AvailabilityUnit, deploymentUnit, type RequestShape } from "./joint.js";
 import type { StreamEvaluator } from "./streams.js";
 
@@ -46,7 +46,13 @@ interface ServicePlan {
   readonly own: AvailabilityUnit;
   /** Per hard call, in call order: a datastore or stream unit (with a store's cap), or a callee service. */
   readonly steps: readonly (
-    | { readonly unit: AvailabilityUnit; readonly cap?: number; readonly callsPerRequest: number }
+    | {
+        readonly unit: AvailabilityUnit;
+        readonly cap?: number;
+        readonly callsPerRequest: number;
+        /** The store's members in the caller's regions, which its Kubernetes pods dial (one up). */
+        readonly members?: AvailabilityUnit;
+      }
     | { readonly callee: string; readonly callsPerRequest: number }
   )[];
 }
@@ -106,7 +112,24 @@ export function serviceUnits(
           given: (view) => store.availabilityGiven(view, op),
           memo,
         }));
-        steps.push({ unit, cap: capOf(store.ds.name), callsPerRequest: call.callsPerRequest });
+        // A Kubernetes caller whose every region needs the store's members there (datastores.ts
+        // needsLocalMembers): its calls also need one of those members up, as its latency says.
+        const local =
+          service.deploy.target === "kubernetes" &&
+          service.regions.every((region) => store.needsLocalMembers(region, op));
+        const membersKey = `datastore-members|${call.to}|${service.regions.join(",")}`;
+        const members = local
+          ? unitOf(membersKey, (memo) => ({
+              ...deploymentUnit(membersKey, service.regions, (region) => memberZones(store.ds, region)),
+              memo,
+            }))
+          : undefined;
+        steps.push({
+          unit,
+          cap: capOf(store.ds.name),
+          callsPerRequest: call.callsPerRequest,
+          ...(members === undefined ? {} : { members }),
+        });
       } else if (stream !== undefined) {
         // The clusters its pods use (on Kubernetes their own region's, a mirror its consumers
         // read): its calls need one of them, not any cluster.
@@ -173,10 +196,15 @@ export function serviceUnits(
       const extra = made ? 0 : step.callsPerRequest - whole;
       if (!("callee" in step)) {
         // A store or stream is up or down for every call of a request: one more call adds nothing.
-        if (whole >= 1) need(node, seen, step);
-        else if (!seen.has(step.unit)) {
-          node.branches.push({ share: extra, times: 1, node: { needs: [step.unit], branches: [] } });
-          if (step.cap !== undefined) caps.set(step.unit, step.cap);
+        if (whole >= 1) {
+          need(node, seen, step);
+          if (step.members !== undefined) need(node, seen, { unit: step.members });
+        } else {
+          const needs = [step.unit, ...(step.members === undefined ? [] : [step.members])].filter(
+            (unit) => !seen.has(unit),
+          );
+          if (needs.length > 0) node.branches.push({ share: extra, times: 1, node: { needs, branches: [] } });
+          if (step.cap !== undefined && needs.includes(step.unit)) caps.set(step.unit, step.cap);
         }
         continue;
       }

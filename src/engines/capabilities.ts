@@ -80,8 +80,9 @@ export interface EngineCapabilities {
    * Where a client's request enters. `any-member`: at whichever member the client Service hands the
    * connection to, which serves it or forwards it (a CockroachDB SQL gateway, an etcd member passing
    * a proposal to the leader), so a client in a region without members, dialling the clusterset
-   * name, enters in any member region. `discovered-primary`: the client asks which member is the
-   * primary (Redis Sentinel) and dials it wherever it is; other requests go to the local members.
+   * name, enters in any member region. `discovered-primary`: the client asks its region's members
+   * which is the primary (Redis Sentinel) and dials it wherever it is; other requests go to the
+   * local members.
    * Absent: the client reaches the member it needs itself (a topology-aware driver's local
    * members, an operator's Service of the primary alone).
    */

@@ -24,6 +24,8 @@ export function atLabLoad(
             // The lab's clients dial the members themselves (src/lab/clients), never a clusterset
             // Service: predicted as clients in their region, not entering at every member region.
             entersAtAnyMember: false,
+            // Nor the cluster's own client Service: a region whose members are down is no dead end.
+            localClientService: false,
             traffic: {
               ...ds.traffic,
               readsPerSec: total * (1 - writeShare),

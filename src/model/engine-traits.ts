@@ -25,10 +25,17 @@ export interface EngineTraits {
   /** A client's request enters at any member the client Service picks (src/engines/capabilities.ts `clientEntry`). */
   readonly entersAtAnyMember: boolean;
   /**
-   * A client finds the primary itself and dials it wherever it is (Redis Sentinel's clients; a
-   * store on Kubernetes without an engine, whose clients know its members).
+   * How a client reaches the primary: `itself` (a store on Kubernetes without an engine: its
+   * clients know the members), `by-local-discovery` (Redis: it asks its region's Sentinels, which
+   * run in the local members' pods, then dials the primary wherever it is), or `no` (through the
+   * engine's Service, which routes to it).
    */
-  readonly findsPrimary: boolean;
+  readonly findsPrimary: "itself" | "by-local-discovery" | "no";
+  /**
+   * A Kubernetes client in a region with members dials its cluster's own client Service, which
+   * is not exported: a store on Kubernetes (the lab's clients dial the members: src/lab/lab-load.ts).
+   */
+  readonly localClientService: boolean;
 }
 
 /** The traits of a datastore's engine, given its layout (some engines behave differently by layout). */
@@ -44,7 +51,11 @@ export function engineTraits(deploy: ResolvedDeploy, layout: DatastoreLayout): E
     readsAtPrimary: caps?.clientReads?.value === "primary",
     entersAtAnyMember: caps?.clientEntry?.value === "any-member",
     findsPrimary:
-      caps?.clientEntry?.value === "discovered-primary" ||
-      (deploy.target === "kubernetes" && engine === undefined),
+      caps?.clientEntry?.value === "discovered-primary"
+        ? "by-local-discovery"
+        : deploy.target === "kubernetes" && engine === undefined
+          ? "itself"
+          : "no",
+    localClientService: deploy.target === "kubernetes",
   };
 }

@@ -160,8 +160,10 @@ export interface ResolvedDatastore extends ComponentBase {
    * which spreads its connections over every member region.
    */
   readonly entersAtAnyMember: boolean;
-  /** Whether clients find the primary and dial it wherever it is (false unless the engine says so). */
-  readonly findsPrimary: boolean;
+  /** How clients reach the primary (src/model/engine-traits.ts): `no` unless the engine says so, `itself` without one. */
+  readonly findsPrimary: EngineTraits["findsPrimary"];
+  /** Whether a Kubernetes client in a member region dials its cluster's own client Service (a store on Kubernetes). */
+  readonly localClientService: boolean;
   /** Regions that accept writes: the leader, every leader of a multi-leader store, or every region (leaderless). */
   readonly writeRegions: readonly string[];
   /** Replicas that must acknowledge a write / answer a read. */

@@ -284,20 +284,30 @@ describe("a Kubernetes client whose region's members are all down (expert probe)
         },
       },
     });
+  const api = (m: ReturnType<typeof model>, failures: string[]) =>
+    analyse(m, parseFailures(m, failures)).services[0]!;
   const served = (m: ReturnType<typeof model>, failures: string[]) =>
-    !analyse(m, parseFailures(m, failures)).services[0]!.latency.byOrigin.find((o) => o.origin === N)
-      ?.unavailable;
+    !api(m, failures).latency.byOrigin.find((o) => o.origin === N)?.unavailable;
 
   it("CockroachDB (the local gateway): its calls fail; a zone without the member changes nothing", () => {
     for (const op of ["read", "write"] as const) {
       expect(served(model("cockroachdb", op), [])).toBe(true);
       expect(served(model("cockroachdb", op), [`zone:${N}a`])).toBe(false);
       expect(served(model("cockroachdb", op), [`zone:${N}b`])).toBe(true);
+      // Its availability says the same: the member's zone is one more thing it needs.
+      expect(api(model("cockroachdb", op), [`zone:${N}a`]).availability).toBe(0);
     }
   });
 
-  it("Redis: a write still reaches the primary the Sentinels name; a read of the local replica fails", () => {
-    expect(served(model("redis", "write"), [`zone:${N}a`])).toBe(true);
+  it("Redis: a read of the local replica fails, and so does a write (the local Sentinels name the primary)", () => {
+    expect(served(model("redis", "write"), [`zone:${N}a`])).toBe(false);
     expect(served(model("redis", "read"), [`zone:${N}a`])).toBe(false);
+  });
+
+  it("the baseline availability counts the member's zone too (below the service's own)", () => {
+    const m = model("cockroachdb", "write");
+    const { availability, ownAvailability } = api(m, []);
+    // One zone's failure probability (0.001 by default) at least, beside its own deployment's.
+    expect(availability).toBeLessThan(ownAvailability - 0.0009);
   });
 });

@@ -215,6 +215,9 @@ describe("compareLab", async () => {
   it("predicts for clients that dial the members themselves, as the lab's do (no clusterset entry)", () => {
     expect(model.datastores[0]!.entersAtAnyMember).toBe(true);
     expect(atLabLoad(model, ds.name, 10, 2, 0.5).datastores[0]!.entersAtAnyMember).toBe(false);
+    // Nor a cluster's own client Service: a region whose members are down is no dead end for them.
+    expect(model.datastores[0]!.localClientService).toBe(true);
+    expect(atLabLoad(model, ds.name, 10, 2, 0.5).datastores[0]!.localClientService).toBe(false);
   });
 
   it("renders text and Markdown with every row and the verdict, escaping table separators", () => {

@@ -67,7 +67,9 @@ function engineFor(component: ResolvedComponent): EngineDefinition | undefined {
  */
 export function dialsPrimaryItself(component: ResolvedComponent | undefined): boolean {
   return (
-    component?.kind === "datastore" && component.deploy.target === "kubernetes" && component.findsPrimary
+    component?.kind === "datastore" &&
+    component.deploy.target === "kubernetes" &&
+    component.findsPrimary !== "no"
   );
 }
 

@@ -2,6 +2,7 @@ import { analysisIndex } from "../src/analysis/analysis-index.js";
 import type { Analysis, DatastoreAnalysis, ServiceAnalysis, StreamAnalysis } from "../src/analysis/types.js";
 import { ENGINE_CAPABILITIES } from "../src/engines/capabilities.js";
 import { modelIndex } from "../src/model/model-index.js";
+import { isMirrorOnly } from "../src/model/msk-clusters.js";
 import type {
   Model,
   ResolvedComponent,
@@ -46,9 +47,7 @@ export function plural(count: number, noun: string, suffix = "s"): string {
  */
 export function producingIntoMirror(stream: ResolvedStream, service: ResolvedService): string[] {
   if (stream.deploy.target !== "kubernetes" || service.deploy.target !== "kubernetes") return [];
-  return service.regions.filter(
-    (region) => stream.mirrorRegions.includes(region) && !stream.regions.includes(region),
-  );
+  return service.regions.filter((region) => isMirrorOnly(stream, region));
 }
 
 export function componentByName(model: Model, name: string): ResolvedComponent | undefined {

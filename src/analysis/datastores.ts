@@ -87,14 +87,11 @@ export interface DatastoreEvaluator {
 }
 
 /**
- * The zones holding the store's pods in `region`: replica i sits in zone i mod |zones| of the
- * sorted zones (src/engines/members.ts), so the first min(replicas, |zones|) of them.
+ * The zones holding the store's pods in `region`: on Kubernetes its placement's zones are those
+ * (src/model/resolve.ts podZones: replica i in zone i mod |zones|, src/engines/members.ts).
  */
-export function memberZones(ds: ResolvedDatastore, region: string): string[] {
-  const at = ds.placement.find((p) => p.region === region);
-  if (at === undefined) return [];
-  return [...at.zones].sort(byText).slice(0, Math.min(at.replicas, at.zones.length));
-}
+export const memberZones = (ds: ResolvedDatastore, region: string): readonly string[] =>
+  ds.placement.find((p) => p.region === region)?.zones ?? [];
 
 export function evaluateDatastore(
   ds: ResolvedDatastore,

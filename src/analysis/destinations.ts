@@ -1,4 +1,3 @@
-import { mirrorPairs } from "../model/msk-clusters.js";
 import { servedByLeader } from "../model/placement.js";
 import type { Model, ResolvedDatastore, ResolvedStream } from "../model/types.js";
 import { baselineNetworkView } from "./network.js";
@@ -88,6 +87,7 @@ export function clientCluster(
  */
 export function holdsRecordsOf(stream: ResolvedStream, cluster: string, source: string): boolean {
   if (cluster === source) return true;
-  if (!mirrorPairs(stream).some((pair) => pair.source === source && pair.target === cluster)) return false;
+  // A (stream region → other mirror region) pair, as mirrorPairs makes them.
+  if (!stream.regions.includes(source) || !stream.mirrorRegions.includes(cluster)) return false;
   return stream.deploy.target !== "kubernetes" || !stream.regions.includes(cluster);
 }

@@ -1,4 +1,5 @@
 import { isReadOp } from "../model/call-ops.js";
+import { isMirrorOnly } from "../model/msk-clusters.js";
 import type { ResolvedService, ResolvedStream } from "../model/types.js";
 import { type DatastoreEvaluator, memberZones } from "./datastores.js";
 import { type AvailabilityUnit, deploymentUnit, type RequestShape } from "./joint.js";
@@ -30,8 +31,7 @@ function clustersUsed(stream: ResolvedStream, service: ResolvedService, op: stri
   const used = new Set<string>();
   let anywhere = false;
   for (const region of service.regions) {
-    if (isReadOp(op) && stream.mirrorRegions.includes(region) && !stream.regions.includes(region))
-      used.add(region);
+    if (isReadOp(op) && isMirrorOnly(stream, region)) used.add(region);
     else if (stream.deploy.target === "kubernetes" && stream.regions.includes(region)) used.add(region);
     else anywhere = true;
   }

@@ -1,5 +1,6 @@
 import { PIPELINES } from "../catalog/data/replication.js";
 import { modelIndex } from "../model/model-index.js";
+import { isMirrorOnly } from "../model/msk-clusters.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
 import { byText } from "../order.js";
 import { list } from "../report/words.js";
@@ -79,7 +80,12 @@ function clusterFor(
  * estimate: AWS does not say). A mirror that cannot write stops copying, and its consumers stop
  * receiving.
  */
-function clusterLive(stream: ResolvedStream, region: string, net: NetworkView): boolean {
+function clusterLive(
+  stream: ResolvedStream,
+  region: string,
+  net: NetworkView,
+  layouts: readonly (readonly ReplicaSlot[])[] = partitionLayouts(stream, region),
+): boolean {
   // And a majority of its metadata quorum up, as clusterStates counts it (Kafka's KRaft controllers).
   const total = stream.metadataQuorum ?? 0;
   let controllers = 0;
@@ -87,7 +93,7 @@ function clusterLive(stream: ResolvedStream, region: string, net: NetworkView): 
     if (net.regionUp(region) && net.zoneUp(zone)) controllers += n;
   return (
     (total === 0 || controllers >= Math.floor(total / 2) + 1) &&
-    partitionLayouts(stream, region).every((layout) => layout.filter(net.slotUp).length >= stream.minInSync)
+    layouts.every((layout) => layout.filter(net.slotUp).length >= stream.minInSync)
   );
 }
 
@@ -102,8 +108,7 @@ function readCluster(
   liveRegions: readonly string[],
   net: NetworkView,
 ): string | undefined {
-  if (stream.mirrorRegions.includes(origin) && !stream.regions.includes(origin))
-    return clusterLive(stream, origin, net) ? origin : undefined;
+  if (isMirrorOnly(stream, origin)) return clusterLive(stream, origin, net) ? origin : undefined;
   return clusterFor(stream, origin, liveRegions, net)?.region;
 }
 
@@ -114,7 +119,9 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
     read: { needed: 1, counts: all },
   };
   const layouts = new Map(stream.regions.map((region) => [region, partitionLayouts(stream, region)]));
-  const liveRegions = stream.regions.filter((region) => clusterLive(stream, region, net));
+  const liveRegions = stream.regions.filter((region) =>
+    clusterLive(stream, region, net, layouts.get(region)),
+  );
   // Asked once per caller region and per origin of every producer service: the same few origins.
   const produced = new Map<string, Figure | undefined>();
   const produce = (origin: string): Figure | undefined => {

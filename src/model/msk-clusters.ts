@@ -24,6 +24,11 @@ export function mirrorPairs(stream: ResolvedStream): MirrorPair[] {
   );
 }
 
+/** Whether `region` holds only a mirror of the stream: one of its `mirrorRegions` outside its `regions`. */
+export function isMirrorOnly(stream: ResolvedStream, region: string): boolean {
+  return stream.mirrorRegions.includes(region) && !stream.regions.includes(region);
+}
+
 /** The regions whose records are mirrored into `target`, sorted. */
 export function sourcesOf(stream: ResolvedStream, target: string): string[] {
   return mirrorPairs(stream)

@@ -224,12 +224,13 @@ export function componentRules(
 function servedAway(store: ResolvedDatastore, ops: readonly ResolvedCall["op"][], region: string): string[] {
   const regions = new Set<string>();
   for (const op of ops) {
-    const candidates = servedByLeader(store, op)
+    const atLeader = servedByLeader(store, op);
+    const candidates = atLeader
       ? servingRegions(store as OnKubernetes)
       : op === "write"
         ? store.writeRegions
         : dataRegions(store);
-    if (servedByLeader(store, op) || !candidates.includes(region))
+    if (atLeader || !candidates.includes(region))
       for (const candidate of candidates) if (candidate !== region) regions.add(candidate);
   }
   return [...regions].sort(byText);

@@ -175,7 +175,8 @@ let scratch = "";
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "topoplan-rollout-"));
 });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Retries: a kubectl the timeout killed may have been between writing and renaming its state.
+afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 5 }));
 
 function runScript(
   name: string,
@@ -222,7 +223,10 @@ function runScript(
   };
   const stateFile = join(dir, "state.json");
   writeFileSync(stateFile, JSON.stringify(state));
-  const run = spawnSync("bash", ["-c", ROLLOUT_SCRIPT], {
+  // coreutils' timeout, not spawnSync's: it signals its whole process group, so no fake kubectl
+  // outlives the test and writes into the scratch directory while afterAll removes it.
+  const seconds = String(timeoutMs / 1000);
+  const run = spawnSync("timeout", ["--kill-after=2", seconds, "bash", "-c", ROLLOUT_SCRIPT], {
     env: {
       PATH: `${dir}:${process.env.PATH}`,
       FAKE_STATE: stateFile,
@@ -234,7 +238,6 @@ function runScript(
     // stdin not a socket: bash would take itself for a remote shell and read ~/.bashrc.
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
-    timeout: timeoutMs,
   });
   const after = JSON.parse(readFileSync(stateFile, "utf8")) as typeof state;
   return { run, after };
@@ -283,7 +286,7 @@ describe("the rollout script (against a fake kubectl)", { timeout: 90_000 }, () 
         timeoutMs: 5_000,
       },
     );
-    expect(run.status).not.toBe(0); // still waiting when the test's clock ran out
+    expect(run.status).toBe(124); // timeout's status: still waiting when the test's clock ran out
     expect(after.deleted.map((d) => d.pod)).toEqual(["kv-a-2"]);
   });
 });

@@ -166,8 +166,8 @@ export function datastoreReplicaCost(catalog: Catalog, ds: ResolvedDatastore): n
  * A witness votes but holds no readable data (Spanner: "witness replicas don't maintain a full
  * copy of data"): its node without the data volume, the instance alone (an estimate: the log it
  * keeps is small next to the data). Except on Kubernetes, where what is compiled is priced: every
- * member is a pod of the component's StatefulSet with its own data volume (CockroachDB has no
- * witness replica and runs it as a voter holding data: src/engines/capabilities.ts replicaRoles).
+ * member is a pod of the component's StatefulSet with its own data volume (no engine topoplan
+ * compiles runs a witness: src/engines/capabilities.ts replicaRoles).
  */
 export function witnessUsdPerMonth(catalog: Catalog, deploy: ResolvedDatastore["deploy"]): number {
   if (deploy.target === "kubernetes") return nodeUsdPerMonth(catalog, deploy);

@@ -175,9 +175,11 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
         source:
           "https://www.cockroachlabs.com/docs/stable/configure-replication-zones#num_voters (non-voting replicas serve follower reads and never vote)",
       },
+      // Compiling a witness as a voter kept the quorums but not the data: the analysis priced no
+      // follower reads, replication lag or failover copy in its region, where the pod held all three.
       witnesses: {
-        where: "anywhere",
-        how: "voters that also hold data (CockroachDB has no witness replica), so every quorum is the one the analysis counts",
+        where: "none",
+        how: "every replica holds its range's data (there is no witness replica), and a voting one serves follower reads and can take the lease",
         source:
           "https://www.cockroachlabs.com/docs/stable/configure-replication-zones#num_voters (every replica holds data; voters are the Raft group)",
       },

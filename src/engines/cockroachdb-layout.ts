@@ -17,7 +17,7 @@ export type DatastoreLayout = Pick<
  * (https://www.cockroachlabs.com/docs/v24.3/multiregion-survival-goals#survive-region-failures):
  * 5 voting replicas, 2 of them in the primary (leader) region, every other region at least 1,
  * 3 or 4 regions. Every replica is a voter that may lead: the multi-region form makes each one a
- * full voter (a witness or read-only replica would lead or vote), and it cannot keep the lease out
+ * full voter (a read-only replica would vote), and it cannot keep the lease out
  * of a region (`leaderRegions` narrower than the placement): those take the zone configuration.
  */
 export function isRegionSurvivalLayout(store: DatastoreLayout): boolean {

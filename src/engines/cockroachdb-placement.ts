@@ -22,7 +22,7 @@
  *   back into one without regions (`databaseRegionsQuery`, `revertStatements`).
  * - Otherwise a zone configuration on the database
  *   (https://www.cockroachlabs.com/docs/v24.3/configure-replication-zones): `num_replicas` = the
- *   declared replicas, `num_voters` = those that vote in the model (voters and witnesses),
+ *   declared replicas, `num_voters` = the voters,
  *   per-region replica counts as per-replica `constraints` and, when some replicas do not vote,
  *   per-region voter counts as `voter_constraints` (read-only replicas become CockroachDB's
  *   non-voting replicas: they serve follower reads and never join a quorum), and the lease
@@ -30,10 +30,8 @@
  *   region, then the regions the analysis elects when it is lost, in its order
  *   (src/analysis/leader-succession.ts), so the leaseholder — which serves reads and coordinates
  *   writes — sits where the model expects the leader, before and after a region failure.
- *   CockroachDB has no witness replica: a witness becomes a voter that also holds data, so every
- *   quorum is the one the model counts; it is not in the lease preferences, so it takes the lease
- *   only when no listed region can (preferences are not constraints), where the model counts the
- *   store without a leader.
+ *   CockroachDB has no witness replica, so a placement with witnesses is refused
+ *   (capabilities.ts `replicaRoles`).
  *
  * Names are DNS labels (validated by the spec); they are still quoted as SQL identifiers and JSON
  * strings, so no name can end a literal.
@@ -56,9 +54,6 @@ export function sqlIdentifier(name: string): string {
 export function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
-
-/** Replicas of a region that vote: voters, and witnesses (voters holding data in CockroachDB). */
-const voting = (p: RegionPlacement): number => p.voters + p.witnesses;
 
 /** The statements the placement Job runs, in order. Idempotent: the Job may run them again. */
 export function placementStatements(model: Model, store: ResolvedDatastore): string[] {
@@ -176,7 +171,7 @@ export function zoneConfigStatement(store: ResolvedDatastore, successors: readon
     for (const p of store.placement) if (count(p) > 0) counts[`+region=${p.region}`] = count(p);
     return sqlString(JSON.stringify(counts));
   };
-  const voters = store.placement.reduce((sum, p) => sum + voting(p), 0);
+  const voters = store.placement.reduce((sum, p) => sum + p.voters, 0);
   const leasePreferences = JSON.stringify([store.leader, ...successors].map((r) => [`+region=${r}`])).replace(
     /"/g,
     "",
@@ -185,7 +180,7 @@ export function zoneConfigStatement(store: ResolvedDatastore, successors: readon
     `ALTER DATABASE ${sqlIdentifier(databaseName(store.name))} CONFIGURE ZONE USING ` +
     `num_replicas = ${store.replicas}, num_voters = ${voters}, ` +
     `constraints = ${perRegion((p) => p.replicas)}, ` +
-    (voters < store.replicas ? `voter_constraints = ${perRegion(voting)}, ` : "") +
+    (voters < store.replicas ? `voter_constraints = ${perRegion((p) => p.voters)}, ` : "") +
     `lease_preferences = ${sqlString(leasePreferences)}`
   );
 }

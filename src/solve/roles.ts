@@ -20,7 +20,7 @@ const MODEL_ROLES: Readonly<Record<ResolvedDatastore["replication"], readonly Ro
  * Roles a deploy can run: a solved placement must be one the deploy builds. `external` stores
  * (analysed, not deployed) take every role; managed services have none; on Kubernetes, the roles
  * the engine runs in any region (`replicaRoles` in src/engines/capabilities.ts: CockroachDB's
- * non-voting replicas and data-holding witnesses) — a role an engine runs only outside the
+ * non-voting replicas) — a role an engine runs only outside the
  * primary's region (PostgreSQL's replica clusters) is left out, as the search does not place roles
  * by region — and none without an engine (one StatefulSet of equal members).
  */

@@ -348,17 +348,6 @@ describe("cockroachdb placement SQL", () => {
     expect(lost.effectiveLeader).toBe("eu-north-1");
   });
 
-  test("2+2+1 with a witness: a zone configuration (the multi-region form makes it a voter that may lead)", () => {
-    const s = regionSurvival({
-      "eu-west-1": 2,
-      "eu-central-1": { voters: 1, witnesses: 1 },
-      "eu-north-1": 1,
-    });
-    expect(isRegionSurvivalLayout(s)).toBe(false);
-    expect(secondaryRegion(s)).toBeUndefined();
-    expect(zoneConfigStatement(s, ["eu-central-1", "eu-north-1"])).toContain("num_voters = 5, ");
-  });
-
   test("survive region over 2+1+1+1: no secondary region (it would add a sixth replica); the analysis prices any successor", () => {
     const FOUR = { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1, "eu-west-2": 1 };
     const extra = { leader: "eu-west-1", survive: "region" };
@@ -415,7 +404,7 @@ describe("cockroachdb placement SQL", () => {
     );
   });
 
-  // Model roles: read-only replicas never vote (CockroachDB's non-voting replicas); witnesses vote.
+  // Model roles: read-only replicas never vote (CockroachDB's non-voting replicas).
   const withRolesModel = () =>
     modelOf({
       ...topology({}),
@@ -426,7 +415,7 @@ describe("cockroachdb placement SQL", () => {
           placement: {
             "eu-west-1": 2,
             "eu-central-1": { voters: 1, readOnly: 1 },
-            "eu-north-1": { witnesses: 1 },
+            "eu-north-1": 1,
             "us-east-1": { readOnly: 1 },
           },
           leader: "eu-west-1",
@@ -439,12 +428,12 @@ describe("cockroachdb placement SQL", () => {
   test("read-only replicas are non-voting: num_voters and voter_constraints count the voting roles", () => {
     const model = withRolesModel();
     expect(model.datastores[0]!.quorum.write).toBe(3);
-    // The witness region (eu-north-1) never takes the lease while a listed region can.
+    // The read-only region (us-east-1) never takes the lease: it holds no voter.
     expect(placementStatements(model, model.datastores[0]!)[1]).toBe(
       `ALTER DATABASE "ledger" CONFIGURE ZONE USING num_replicas = 6, num_voters = 4, ` +
         `constraints = '{"+region=eu-central-1":2,"+region=eu-north-1":1,"+region=eu-west-1":2,"+region=us-east-1":1}', ` +
         `voter_constraints = '{"+region=eu-central-1":1,"+region=eu-north-1":1,"+region=eu-west-1":2}', ` +
-        `lease_preferences = '[[+region=eu-west-1],[+region=eu-central-1]]'`,
+        `lease_preferences = '[[+region=eu-west-1],[+region=eu-central-1],[+region=eu-north-1]]'`,
     );
   });
 
@@ -502,9 +491,9 @@ describe("cockroachdb indicators", () => {
 });
 
 describe("cockroachdb lease preferences follow the analysis' leader election", () => {
-  const bank = (placement: Record<string, number | { witnesses: number }>) => {
+  const bank = (placement: Record<string, number | { readOnly: number }>) => {
     const replicas = Object.values(placement).reduce<number>(
-      (sum, p) => sum + (typeof p === "number" ? p : p.witnesses),
+      (sum, p) => sum + (typeof p === "number" ? p : p.readOnly),
       0,
     );
     return modelOf({
@@ -534,19 +523,20 @@ describe("cockroachdb lease preferences follow the analysis' leader election", (
       ),
     ).datastores[0]!.effectiveLeader;
 
-  // Eight voters over four regions and a witness: after the leader's region, the lease must go
-  // where the what-if analysis elects, not to any voter CockroachDB likes (the witness is a voter
-  // there). Equal voter counts: the region nearest to the users comes first.
+  // Nine voters over five regions and a non-voting replica: after the leader's region, the lease
+  // must go where the what-if analysis elects, not to any voter CockroachDB likes. Equal voter
+  // counts: the region nearest to the users comes first; the lone voter's region last.
   const even = bank({
     "eu-west-1": 2,
     "eu-central-1": 2,
     "eu-north-1": 2,
     "us-east-1": 2,
-    "eu-south-1": { witnesses: 1 },
+    "eu-south-1": 1,
+    "eu-west-2": { readOnly: 1 },
   });
 
-  test("the leader, then the nearest to the users; never the witness region", () => {
-    expect(leaseOrder(even)).toEqual(["eu-west-1", "us-east-1", "eu-central-1", "eu-north-1"]);
+  test("the leader, then the nearest to the users; never the region without a voter", () => {
+    expect(leaseOrder(even)).toEqual(["eu-west-1", "us-east-1", "eu-central-1", "eu-north-1", "eu-south-1"]);
   });
 
   test("the analysis elects the next preference after each region loss", () => {

@@ -150,10 +150,10 @@ describe("which roles the search may use", () => {
     // What each engine runs in any region (src/engines/capabilities.ts replicaRoles).
     const rolesOf = (store: Record<string, unknown>) =>
       allowedRoles(shop({ ...base, ...store }).datastores[0]!, "all");
+    // CockroachDB: non-voting replicas, no witnesses (every replica holds data).
     expect(rolesOf({ deploy: { target: "kubernetes", engine: "cockroachdb" } })).toEqual([
       "voters",
       "readOnly",
-      "witnesses",
     ]);
     // PostgreSQL runs read-only replicas only outside the primary's region: the search does not place by region.
     const postgres = { replication: "primary-replica", consistency: "eventual" };

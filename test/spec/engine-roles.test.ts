@@ -66,6 +66,14 @@ describe("placement roles the engine cannot run (Noncompliance)", () => {
       "etcd cannot run witnesses",
     ],
     [
+      // Compiled as a voter, it held data the analysis did not count (follower reads, lag, failover).
+      "a CockroachDB witness holds its ranges' data",
+      "cockroachdb",
+      { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": { witnesses: 1 } },
+      "datastores.db.placement.eu-north-1.witnesses",
+      "CockroachDB cannot run witnesses: every replica holds its range's data (there is no witness replica)",
+    ],
+    [
       "Redis read-only replicas: Sentinel may promote any member",
       "redis",
       { "eu-west-1": 2, "eu-central-1": { readOnly: 1 } },
@@ -121,11 +129,6 @@ describe("placement roles the engine cannot run (Noncompliance)", () => {
 describe("placement roles the compiled cluster does run (Compliance)", () => {
   test.each([
     ["CockroachDB non-voting replicas", "cockroachdb", { "eu-west-1": 3, "eu-central-1": { readOnly: 2 } }],
-    [
-      "CockroachDB witnesses, as voters",
-      "cockroachdb",
-      { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": { witnesses: 1 } },
-    ],
     [
       "PostgreSQL read-only replicas in a replica cluster",
       "postgresql",

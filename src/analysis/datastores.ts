@@ -60,6 +60,8 @@ export interface DatastoreEvaluator {
    * fail while none is up: {@link clientLatency}).
    */
   needsLocalMembers(origin: string, op: DatastoreOp): boolean;
+  /** Whether such a client's calls with `op` fail under this view: it needs its region's members and none is up. */
+  localCallFails(origin: string, op: DatastoreOp): boolean;
   /** Where a group's writes enter (memoised per distinct group state). */
   sources(state: GroupState): readonly WriteSource[];
   /** A partition's availability: the worst placement group. */
@@ -244,6 +246,8 @@ export function evaluateDatastore(
     const zones = memberZones(ds, region);
     return zones.length === 0 || zones.some(net.zoneUp);
   };
+  const localCallFails = (origin: string, op: DatastoreOp): boolean =>
+    needsLocalMembers(origin, op) && !localMemberUp(origin);
   const entriesOf = (origin: string): readonly ClientEntry[] => {
     if (!ds.entersAtAnyMember || memberRegions.some((p) => p.region === origin))
       return [{ region: origin, share: 1 }];
@@ -256,7 +260,7 @@ export function evaluateDatastore(
   const clientLatency = (origin: string, op: DatastoreOp): Figure | undefined => {
     const entries = entriesOf(origin);
     if (entries.length === 1 && entries[0]!.region === origin)
-      return needsLocalMembers(origin, op) && !localMemberUp(origin) ? undefined : latency(origin, op);
+      return localCallFails(origin, op) ? undefined : latency(origin, op);
     const key = `${op}|${origin}`;
     if (entered.has(key)) return entered.get(key);
     const figures: (Figure & { weight: number })[] = [];
@@ -360,6 +364,7 @@ export function evaluateDatastore(
     latency,
     clientLatency,
     needsLocalMembers,
+    localCallFails,
     entries: entriesOf,
     sources,
     availability: { write: clamp01(write), read: clamp01(read) },

@@ -15,7 +15,9 @@ import { holdsData, nearest } from "./replication/common.js";
  * cost egress like replication does. Requests go where the analysis sends them: writes to the leader (or the nearest
  * write region), strong reads to the leader, other reads to the nearest live replica holding data.
  * Only datastores that services call: users' own requests arrive over the internet, not over the
- * topology's links. Measured for the typical placement group (geo-partitioned stores: simplified).
+ * topology's links; and only calls that are made: a Kubernetes client whose region's members are
+ * all down fails its calls there (datastores.ts `localCallFails`) and sends nothing on.
+ * Measured for the typical placement group (geo-partitioned stores: simplified).
  */
 export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkView): Flow[] {
   const { ds } = ev;
@@ -27,14 +29,11 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
   // Strong reads, and every read of an engine whose clients reach only the primary, go to the leader.
   const strong = (ds.consistency === "strong" || ds.readsAtPrimary) && state.leader !== undefined;
   const flows: Flow[] = [];
+  const none: readonly UserOrigin[] = [];
   const viaClusterset = callersOnKubernetes(model, ds.name);
-  const add = (
-    origins: readonly UserOrigin[],
-    perSec: number,
-    target: (origin: string) => string | undefined,
-    toClient: boolean,
-  ) => {
+  const add = (op: "read" | "write", perSec: number, target: (origin: string) => string | undefined) => {
     if (perSec === 0) return;
+    const toClient = op === "read";
     // From → to, or back for a read's reply.
     const leg = (from: string, to: string, bytesPerSec: number) =>
       flows.push(
@@ -42,7 +41,8 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
           ? { component: ds.name, from: to, to: from, bytesPerSec }
           : { component: ds.name, from, to, bytesPerSec },
       );
-    for (const origin of origins) {
+    for (const origin of demandOrigins(model, ds.name, op, net, none)) {
+      if (viaClusterset && ev.localCallFails(origin.region, op)) continue;
       const bytesPerSec = perSec * traffic.itemBytes * origin.share;
       // Through the clusterset name the requests enter at every member region, then go on from there.
       for (const entry of viaClusterset ? ev.entries(origin.region) : [{ region: origin.region, share: 1 }]) {
@@ -67,18 +67,7 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
   const billsClientsAcrossZones =
     ds.deploy.target === "kubernetes" ||
     (ds.deploy.target === "aws" && ds.deploy.service === "aurora-postgresql");
-  const none: readonly UserOrigin[] = [];
-  add(
-    demandOrigins(model, ds.name, "write", net, none),
-    traffic.writesPerSec,
-    (o) => nearest(o, writeTargets, net)?.region,
-    false,
-  );
-  add(
-    demandOrigins(model, ds.name, "read", net, none),
-    traffic.readsPerSec,
-    (o) => (strong ? state.leader : nearest(o, dataRegions, net)?.region),
-    true,
-  );
+  add("write", traffic.writesPerSec, (o) => nearest(o, writeTargets, net)?.region);
+  add("read", traffic.readsPerSec, (o) => (strong ? state.leader : nearest(o, dataRegions, net)?.region));
   return flows;
 }

@@ -273,6 +273,7 @@ describe("a Kubernetes client whose region's members are all down (expert probe)
           replicas: 5,
           placement: { [W]: 2, [C]: 2, [N]: 1 },
           leader: W,
+          traffic: { readsPerSec: 1000, writesPerSec: 1000, itemBytes: 10_000 },
           deploy: { target: "kubernetes", engine },
         },
       },
@@ -309,5 +310,20 @@ describe("a Kubernetes client whose region's members are all down (expert probe)
     const { availability, ownAvailability } = api(m, []);
     // One zone's failure probability (0.001 by default) at least, beside its own deployment's.
     expect(availability).toBeLessThan(ownAvailability - 0.0009);
+  });
+
+  it("a call that fails sends nothing: no client bytes on the links (nor egress) from its region", () => {
+    // Strong reads go to the leader in eu-west-1: the replies cross W → N while api's calls are made.
+    const kvMbps = (failures: string[], from: string, to: string) => {
+      const m = model("cockroachdb", "read");
+      const link = analyse(m, parseFailures(m, failures)).links.find((l) => l.from === from && l.to === to);
+      return link?.contributors.find((c) => c.component === "kv")?.mbps ?? 0;
+    };
+    // 1,000 reads/s of 10 kB = 80 Mbps of replies, beside the replication to N's member.
+    expect(kvMbps([], W, N)).toBeGreaterThanOrEqual(80);
+    // N's only member down: the calls fail, and the member takes no replication either.
+    expect(kvMbps([`zone:${N}a`], W, N)).toBe(0);
+    // Another zone of N: the member is up, the calls are made.
+    expect(kvMbps([`zone:${N}b`], W, N)).toBeGreaterThanOrEqual(80);
   });
 });

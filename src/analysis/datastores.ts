@@ -155,6 +155,7 @@ export function evaluateDatastore(
       requirements.write,
       net,
       eligibleFor(group),
+      ds.incumbency,
     );
     const leader = regions.length <= 1 ? regions[0] : worstLeader(base, regions, behaviour);
     return { ...base, leader, ...(elected && regions.length > 0 ? { leaderCandidates: regions } : {}) };

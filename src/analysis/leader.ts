@@ -68,9 +68,12 @@ export function electLeader(
 }
 
 /**
- * Leader election for an engine without leader preferences (etcd): the leader stays where it is
- * while its region holds a live voter on a side with a write quorum; otherwise any live voter of
- * the side holding the quorum may win — whichever election timer fires first (Raft §5.2). Every
+ * Leader election for an engine without leader preferences (etcd, Redis Sentinel): the leader
+ * stays while its own member is live on a side with a write quorum — nothing pulls leadership
+ * back to a region, so losing the leader's pod starts an election even where its region keeps
+ * other members (`incumbency` "member"; "region": while its region holds such a live voter);
+ * otherwise any live voter of the side holding the quorum may win — whichever election timer
+ * fires first (Raft §5.2), whichever replica the Sentinels pick. Every
  * such voter counts as up to date: entries the old leader sent arrive within a round trip, long
  * before an election timeout (≥ 10 RTTs, src/engines/etcd.ts). Returns the candidate regions
  * (sorted; [] without a quorum) and whether an election happened.
@@ -81,12 +84,17 @@ export function electionCandidates(
   req: Requirement,
   net: NetworkView,
   eligible: readonly string[],
+  incumbency: "member" | "region",
 ): { readonly regions: readonly string[]; readonly elected: boolean } {
   const canLead = (slot: ReplicaSlot) => mayLead(slot) && eligible.includes(slot.region);
   const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed && side.some(canLead));
-  const preferred = group.leader.region;
-  if (sides.some((side) => side.some((slot) => slot.region === preferred && canLead(slot))))
-    return { regions: [preferred], elected: false };
+  const incumbent = group.leader;
+  const keeps =
+    incumbency === "member"
+      ? (slot: ReplicaSlot) => slot === incumbent
+      : (slot: ReplicaSlot) => slot.region === incumbent.region;
+  if (sides.some((side) => side.some((slot) => keeps(slot) && canLead(slot))))
+    return { regions: [incumbent.region], elected: false };
   const side = sides[0];
   if (side === undefined) return { regions: [], elected: true };
   return { regions: [...new Set(side.filter(canLead).map((slot) => slot.region))].sort(), elected: true };

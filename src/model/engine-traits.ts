@@ -13,6 +13,13 @@ export interface EngineTraits {
   readonly strongRead: "lease" | "read-index";
   /** Leadership returns to the preferred region after a failover; false: any up-to-date voter may lead. */
   readonly leaderPreference: boolean;
+  /**
+   * Without leader preference, what keeps a leader in place: its own member (`member`: etcd's Raft
+   * leader, Redis' primary; losing that pod starts an election wherever the others are) or any live
+   * voter of its region (`region`: CockroachDB's four-region layout, whose lease preference names
+   * the primary region alone, so the lease moves to another node there first).
+   */
+  readonly incumbency: "member" | "region";
   /** Automatic failover only inside the leader's region (CloudNativePG); false: any eligible region. */
   readonly failoverInLeaderRegion: boolean;
   /**
@@ -43,9 +50,11 @@ export function engineTraits(deploy: ResolvedDeploy, layout: DatastoreLayout): E
   const engine = deploy.target === "kubernetes" ? deploy.engine : undefined;
   const caps = engine === undefined ? undefined : ENGINE_CAPABILITIES[engine];
   const preference = caps?.leaderPreference;
+  const primaryRegionOnly = preference?.unlessLayout?.when(layout) === true;
   return {
     strongRead: caps?.strongRead?.value ?? "lease",
-    leaderPreference: preference?.unlessLayout?.when(layout) ? false : (preference?.value ?? true),
+    leaderPreference: primaryRegionOnly ? false : (preference?.value ?? true),
+    incumbency: primaryRegionOnly || preference?.value !== false ? "region" : "member",
     failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
     wanCopyPerRegion: caps?.wanFanOut?.value === "per-region",
     readsAtPrimary: caps?.clientReads?.value === "primary",

@@ -148,6 +148,8 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly strongRead: EngineTraits["strongRead"];
   /** Whether leadership returns to `leader` after a failover (true unless the engine says otherwise). */
   readonly leaderPreference: boolean;
+  /** Without leader preference, whether its own member or its region keeps a leader in place (engine-traits.ts). */
+  readonly incumbency: EngineTraits["incumbency"];
   /** Whether an automatic failover stays inside `leader`'s region (false unless the engine says so). */
   readonly failoverInLeaderRegion: boolean;
   /** Whether a write crosses once per other region, passed on there (false unless the engine says so). */

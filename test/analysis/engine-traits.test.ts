@@ -214,6 +214,35 @@ describe("leader after a failover, with and without leader preference (3 voters 
     expect(at(analyse(model).datastores[0]!.write, W).p50Ms).toBeLessThan(rtt(W, C));
   });
 
+  it("etcd and Redis: losing the leader's own member starts an election, though its region keeps one (expert probe)", () => {
+    for (const engine of ["etcd", "redis"] as const) {
+      const model = build({
+        users: USERS,
+        datastores: {
+          kv: {
+            replication: engine === "redis" ? "primary-replica" : "consensus",
+            consistency: "eventual",
+            replicas: 5,
+            placement: { [W]: 2, [C]: 2, [US]: 1 },
+            leader: W,
+            deploy: { target: "kubernetes", engine },
+          },
+        },
+      });
+      const leaderZone = model.datastores[0]!.groups[0]!.leader.zone;
+      const otherZone = model.datastores[0]!.groups[0]!.replicas.find(
+        (r) => r.region === W && r.zone !== leaderZone,
+      )!.zone;
+      const losing = (zone: string) => analyse(model, parseFailures(model, [`zone:${zone}`])).datastores[0]!;
+      // Nothing pulls leadership back to W: any live member may win (priced at the worst).
+      expect(losing(leaderZone).leaderCandidates, engine).toEqual([C, W, US]);
+      expect(losing(leaderZone).effectiveLeader, engine).not.toBe(W);
+      // The other W member's zone: the leader lives on, no election.
+      expect(losing(otherZone).leaderCandidates, engine).toBeUndefined();
+      expect(losing(otherZone).effectiveLeader, engine).toBe(W);
+    }
+  });
+
   it("etcd without a quorum: no leader, no candidate", () => {
     const model = spec("etcd");
     const ds = analyse(model, parseFailures(model, [`region:${W}`, `region:${C}`])).datastores[0]!;

@@ -371,6 +371,12 @@ describe("cockroachdb placement SQL", () => {
     const other = analyse(model, parseFailures(model, ["region:eu-north-1"])).datastores[0]!;
     expect(other.effectiveLeader).toBe("eu-west-1");
     expect(other.leaderCandidates).toBeUndefined();
+    // The leaseholder's own zone: the preference keeps the lease in the primary region (unlike
+    // etcd's or Redis' leader, which any member may succeed).
+    expect(s.incumbency).toBe("region");
+    const zone = analyse(model, parseFailures(model, [`zone:${s.groups[0]!.leader.zone}`])).datastores[0]!;
+    expect(zone.effectiveLeader).toBe("eu-west-1");
+    expect(zone.leaderCandidates).toBeUndefined();
   });
 
   test.each([

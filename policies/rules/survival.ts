@@ -98,6 +98,12 @@ function explain(
   allVote = false,
 ): { message: string; fix: string; placement?: boolean } {
   const orZone = survival.goal === "region" ? ", or set survive: zone" : "";
+  if (check.promotionVotes !== undefined)
+    return {
+      message: `losing ${domain} takes the primary and leaves ${check.replicasLeft} of ${plural(replicas, "member")}; promoting a replica needs ${check.promotionVotes} of their votes (a majority of all Sentinels, one per member)`,
+      fix: `keep a majority of the members outside ${domain} (e.g. 2 + 2 + 1 over three ${survival.goal}s)${orZone}`,
+      placement: true,
+    };
   if (check.noLeader)
     return {
       message: `losing ${domain} leaves a quorum (${check.replicasLeft} of ${check.quorum} needed) but no voter to lead it (witnesses and read-only replicas never lead)`,

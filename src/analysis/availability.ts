@@ -130,14 +130,41 @@ export function atLeastWithPrimary(
   primary: PrimaryDomains,
   net: FailureProbabilities,
 ): number {
+  const { up, given } = primaryUp(primary, net);
+  return up === 0 ? 0 : clamp01(up * atLeast(slots, needed, given));
+}
+
+/** P(the primary's domains are up), and the failure probabilities given that they are. */
+function primaryUp(
+  primary: PrimaryDomains,
+  net: FailureProbabilities,
+): { readonly up: number; readonly given: FailureProbabilities } {
   const regionUp = 1 - net.regionDownProbability(primary.region);
   const zoneUp = primary.zone === undefined ? 1 : 1 - net.zoneDownProbability(primary.zone);
-  if (regionUp === 0 || zoneUp === 0) return 0;
   const given: FailureProbabilities = {
     regionDownProbability: (r) => (r === primary.region ? 0 : net.regionDownProbability(r)),
     zoneDownProbability: (z) => (z === primary.zone ? 0 : net.zoneDownProbability(z)),
   };
-  return clamp01(regionUp * zoneUp * atLeast(slots, needed, given));
+  return { up: regionUp * zoneUp, given };
+}
+
+/**
+ * Writes of a store whose failover needs `votes` of `slots` (Redis: a majority of all Sentinels):
+ * they go on while the primary lives with at least `needed` of `slots`, or, once it is lost, while
+ * `votes` survive to promote another. P(≥ votes) + P(primary up) · P(needed ≤ survivors < votes |
+ * primary up).
+ */
+export function primaryOrVotes(
+  slots: readonly ReplicaSlot[],
+  needed: number,
+  votes: number,
+  primary: PrimaryDomains,
+  net: FailureProbabilities,
+): number {
+  if (votes <= needed) return atLeast(slots, needed, net);
+  const { up, given } = primaryUp(primary, net);
+  const keeps = up === 0 ? 0 : up * (atLeast(slots, needed, given) - atLeast(slots, votes, given));
+  return clamp01(atLeast(slots, votes, net) + keeps);
 }
 
 /**

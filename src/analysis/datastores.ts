@@ -8,6 +8,7 @@ import {
   clamp01,
   type FailureProbabilities,
   type PrimaryDomains,
+  primaryOrVotes,
 } from "./availability.js";
 import { dataRegions } from "./destinations.js";
 import { DEFAULT_ITEM_BYTES, itemTransferMs, linkSojournMs } from "./lag.js";
@@ -156,6 +157,7 @@ export function evaluateDatastore(
       net,
       eligibleFor(group),
       ds.incumbency,
+      ds.promotionNeedsMajority,
     );
     const leader = regions.length <= 1 ? regions[0] : worstLeader(base, regions, behaviour);
     return { ...base, leader, ...(elected && regions.length > 0 ? { leaderCandidates: regions } : {}) };
@@ -294,9 +296,28 @@ export function evaluateDatastore(
     return needsPrimary.region ? { region } : undefined;
   };
   const writeAvailability = (set: ServingSet, view: FailureProbabilities) =>
-    set.primary === undefined
-      ? atLeast(set.write, requirements.write.needed, view)
-      : atLeastWithPrimary(set.write, requirements.write.needed, set.primary, view);
+    set.primary !== undefined
+      ? atLeastWithPrimary(set.write, requirements.write.needed, set.primary, view)
+      : set.promotion !== undefined
+        ? primaryOrVotes(
+            set.write,
+            requirements.write.needed,
+            set.promotion.votes,
+            set.promotion.incumbent,
+            view,
+          )
+        : atLeast(set.write, requirements.write.needed, view);
+  // A failover that needs a majority of all members' votes (Redis Sentinel): the incumbent
+  // primary, while it lives, needs none of them (leader.ts electionCandidates).
+  const promotionOf = (group: PlacementGroup): ServingSet["promotion"] => {
+    if (!ds.promotionNeedsMajority || !behaviour.leaderBased) return undefined;
+    const slot = group.leader;
+    return {
+      votes: Math.floor(group.replicas.length / 2) + 1,
+      incumbent:
+        slot.spansZones === true ? { region: slot.region } : { region: slot.region, zone: slot.zone },
+    };
+  };
   const availabilityCache = new Map<string, { write: number; read: number }>();
   const servingSets: ServingSet[] = [];
   let write = 1;
@@ -315,13 +336,16 @@ export function evaluateDatastore(
       ? group.replicas.filter((slot) => sideOf !== undefined && net.side(slot.region) === sideOf)
       : group.replicas;
     const primary = primaryOf(state);
-    const key = `${primary?.region ?? ""}/${primary?.zone ?? ""}|${serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",")}`;
+    const promotion = primary === undefined ? promotionOf(group) : undefined;
+    const incumbent = promotion?.incumbent;
+    const key = `${primary?.region ?? ""}/${primary?.zone ?? ""}|${incumbent?.region ?? ""}/${incumbent?.zone ?? ""}|${serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",")}`;
     let figures = availabilityCache.get(key);
     if (figures === undefined) {
       const sets: ServingSet = {
         write: serving.filter(requirements.write.counts),
         read: serving.filter(requirements.read.counts),
         ...(primary === undefined ? {} : { primary }),
+        ...(promotion === undefined ? {} : { promotion }),
       };
       servingSets.push(sets);
       figures = {
@@ -339,8 +363,16 @@ export function evaluateDatastore(
       : servingAlive.filter(requirements.write.counts).length >= requirements.write.needed;
     if (!hasQuorum) partitionsWithoutQuorum += group.partitions.length;
     // Survival of what is left: the baseline's full placement, or the survivors of the failures.
-    const z = survivalCheck("zone", servingAlive, requirements);
-    const r = survivalCheck("region", servingAlive, requirements);
+    // The primary now: the incumbent while it lives, else any live member of the elected region.
+    const primaries =
+      promotion === undefined
+        ? []
+        : servingAlive.includes(group.leader)
+          ? [group.leader]
+          : servingAlive.filter((slot) => slot.region === state.leader);
+    const votes = promotion === undefined ? undefined : { votes: promotion.votes, primaries };
+    const z = survivalCheck("zone", servingAlive, requirements, votes);
+    const r = survivalCheck("region", servingAlive, requirements, votes);
     zone = zone === undefined ? z : worseCheck(zone, z);
     region = region === undefined ? r : worseCheck(region, r);
   }
@@ -384,6 +416,7 @@ export function evaluateDatastore(
         for (const slot of [...set.write, ...set.read])
           add(slot.region, slot.spansZones === true ? undefined : slot.zone);
         if (set.primary !== undefined) add(set.primary.region, set.primary.zone);
+        if (set.promotion !== undefined) add(set.promotion.incumbent.region, set.promotion.incumbent.zone);
       }
       domainsMemo = domains;
       return domains;
@@ -415,6 +448,8 @@ interface ServingSet {
   readonly write: ReplicaSlot[];
   readonly read: ReplicaSlot[];
   readonly primary?: PrimaryDomains;
+  /** Members whose votes a failover needs, and the primary that needs none while it lives. */
+  readonly promotion?: { readonly votes: number; readonly incumbent: PrimaryDomains };
 }
 
 /** What a link's sojourn reads of its load. */

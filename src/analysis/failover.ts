@@ -63,7 +63,11 @@ export function withFailover(
     survival.goal === "region" &&
     ds.failoverInLeaderRegion === true &&
     ds.placement.some((p) => p.region !== ds.leader && p.voters + p.readOnly > 0);
-  if (!engineBound && !survival.meetsGoal && (check.replicasLeft < check.quorum || check.noLeader === true))
+  if (
+    !engineBound &&
+    !survival.meetsGoal &&
+    (check.replicasLeft < check.quorum || check.noLeader === true || check.promotionVotes !== undefined)
+  )
     return survival;
   const needed = survival.goal === "zone" ? zoneOperator(ds, failover) : regionOperator(ds, failover);
   if (needed === undefined) return survival;

@@ -73,7 +73,8 @@ export function electLeader(
  * back to a region, so losing the leader's pod starts an election even where its region keeps
  * other members (`incumbency` "member"; "region": while its region holds such a live voter);
  * otherwise any live voter of the side holding the quorum may win — whichever election timer
- * fires first (Raft §5.2), whichever replica the Sentinels pick. Every
+ * fires first (Raft §5.2), whichever replica the Sentinels pick — if a majority of all members
+ * is there to authorise it, where the engine asks for one (`promotionNeedsMajority`). Every
  * such voter counts as up to date: entries the old leader sent arrive within a round trip, long
  * before an election timeout (≥ 10 RTTs, src/engines/etcd.ts). Returns the candidate regions
  * (sorted; [] without a quorum) and whether an election happened.
@@ -85,6 +86,7 @@ export function electionCandidates(
   net: NetworkView,
   eligible: readonly string[],
   incumbency: "member" | "region",
+  promotionNeedsMajority: boolean,
 ): { readonly regions: readonly string[]; readonly elected: boolean } {
   const canLead = (slot: ReplicaSlot) => mayLead(slot) && eligible.includes(slot.region);
   const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed && side.some(canLead));
@@ -95,7 +97,9 @@ export function electionCandidates(
       : (slot: ReplicaSlot) => slot.region === incumbent.region;
   if (sides.some((side) => side.some((slot) => keeps(slot) && canLead(slot))))
     return { regions: [incumbent.region], elected: false };
-  const side = sides[0];
+  // Promoting may need more votes than writing does (Redis: a majority of all Sentinels).
+  const votes = promotionNeedsMajority ? Math.floor(group.replicas.length / 2) + 1 : 0;
+  const side = sides.find((s) => s.length >= votes);
   if (side === undefined) return { regions: [], elected: true };
   return { regions: [...new Set(side.filter(canLead).map((slot) => slot.region))].sort(), elected: true };
 }

@@ -15,24 +15,50 @@ const LOST: Readonly<Record<Goal, (slot: ReplicaSlot, domain: string) => boolean
 };
 
 /**
- * Goal `zone` (`region`) holds iff, for every zone (region) holding a replica, the replicas outside
- * it still meet the write and the read requirement. The reported domain is the one whose loss
- * leaves the smallest margin over the write quorum.
+ * A failover that needs `votes` of all members (Redis: a majority of all Sentinels), and the
+ * members that may be the primary now: losing one of them needs that many outside the domain.
  */
-export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Requirements): SurvivalCheck {
+export interface PromotionVotes {
+  readonly votes: number;
+  readonly primaries: readonly ReplicaSlot[];
+}
+
+/**
+ * Goal `zone` (`region`) holds iff, for every zone (region) holding a replica, the replicas outside
+ * it still meet the write and the read requirement (and, where the domain takes the primary, the
+ * votes its failover needs). The reported domain is the one whose loss leaves the smallest margin
+ * over the write quorum.
+ */
+export function survivalCheck(
+  goal: Goal,
+  slots: readonly ReplicaSlot[],
+  req: Requirements,
+  promotion?: PromotionVotes,
+): SurvivalCheck {
   const domainOf = DOMAIN[goal];
   const lost = LOST[goal];
   const domains = [...new Set(slots.map(domainOf))].sort();
   let worst:
-    | { domain: string; left: number; margin: number; readMargin: number; noLeader: boolean }
+    | {
+        domain: string;
+        left: number;
+        margin: number;
+        readMargin: number;
+        noLeader: boolean;
+        unvoted: boolean;
+      }
     | undefined;
   let survives = slots.length > 0;
   for (const domain of domains) {
     const outside = slots.filter((slot) => !lost(slot, domain));
     const left = outside.filter(req.write.counts).length;
+    const unvoted =
+      promotion !== undefined &&
+      outside.length < promotion.votes &&
+      promotion.primaries.some((slot) => lost(slot, domain));
     const noLeader = req.lead !== undefined && outside.filter(req.lead.counts).length < req.lead.needed;
-    // A quorum that cannot elect a leader is no better than none.
-    const margin = noLeader ? Math.min(-1, left - req.write.needed) : left - req.write.needed;
+    // A quorum that cannot elect a leader (or promote one) is no better than none.
+    const margin = noLeader || unvoted ? Math.min(-1, left - req.write.needed) : left - req.write.needed;
     const readMargin = outside.filter(req.read.counts).length - req.read.needed;
     if (margin < 0 || readMargin < 0) survives = false;
     if (
@@ -40,7 +66,7 @@ export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Re
       margin < worst.margin ||
       (margin === worst.margin && readMargin < worst.readMargin)
     )
-      worst = { domain, left, margin, readMargin, noLeader };
+      worst = { domain, left, margin, readMargin, noLeader, unvoted };
   }
   return {
     goal,
@@ -49,6 +75,7 @@ export function survivalCheck(goal: Goal, slots: readonly ReplicaSlot[], req: Re
     replicasLeft: worst?.left ?? 0,
     quorum: req.write.needed,
     ...(worst?.noLeader ? { noLeader: true } : {}),
+    ...(worst?.unvoted && promotion !== undefined ? { promotionVotes: promotion.votes } : {}),
   };
 }
 

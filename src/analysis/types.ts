@@ -58,6 +58,11 @@ export interface SurvivalCheck {
   /** Losing `worstDomain` leaves a quorum but no replica that may lead (witnesses never do). */
   readonly noLeader?: boolean;
   /**
+   * Losing `worstDomain` takes the primary and leaves fewer members than the votes its failover
+   * needs (Redis: a majority of all Sentinels, this many): no replica is promoted.
+   */
+  readonly promotionVotes?: number;
+  /**
    * Enough replicas outlive the loss of this domain (the primary's region), but nothing promotes
    * one by itself: writes wait for an operator (src/analysis/failover.ts). `survives` is then false.
    */

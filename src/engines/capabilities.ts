@@ -65,6 +65,12 @@ export interface EngineCapabilities {
    */
   readonly failoverDetector?: EngineTrait<"kubernetes">;
   /**
+   * Votes a failover needs. `member-majority`: a majority of every member's vote, live or not
+   * (Redis: one Sentinel per member, and a failover is authorised by a majority of all Sentinels),
+   * so a side holding fewer members keeps no primary. Absent: the write quorum decides.
+   */
+  readonly promotionVotes?: EngineTrait<"member-majority">;
+  /**
    * How a write reaches another region's replicas. `per-region`: one copy crosses to each region,
    * and a replica there passes it on to the others (in-region, cross-zone). Absent: every replica
    * receives its own copy from the source (Raft leaders, Redis and Kafka followers).
@@ -381,6 +387,13 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       value: false,
       source:
         "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#replica-selection-and-priority (priority, then replication offset, then run ID; no replica-priority is compiled)",
+    },
+    // `sentinel monitor … <quorum>` only detects the failure; the failover itself needs the
+    // Sentinel elected by a majority of all Sentinels (one per member here: redis.ts).
+    promotionVotes: {
+      value: "member-majority",
+      source:
+        "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#configuring-sentinel (the failover needs authorisation from a majority of the Sentinel processes)",
     },
     // A replica acknowledges its offset once a second (replicationCron → replicationSendAck), so
     // the primary knows how far each is only as of its last second.

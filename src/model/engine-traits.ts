@@ -20,6 +20,8 @@ export interface EngineTraits {
    * the primary region alone, so the lease moves to another node there first).
    */
   readonly incumbency: "member" | "region";
+  /** A new leader needs a majority of all members' votes (Redis Sentinel), beside any write quorum. */
+  readonly promotionNeedsMajority: boolean;
   /** Automatic failover only inside the leader's region (CloudNativePG); false: any eligible region. */
   readonly failoverInLeaderRegion: boolean;
   /**
@@ -55,6 +57,7 @@ export function engineTraits(deploy: ResolvedDeploy, layout: DatastoreLayout): E
     strongRead: caps?.strongRead?.value ?? "lease",
     leaderPreference: primaryRegionOnly ? false : (preference?.value ?? true),
     incumbency: primaryRegionOnly || preference?.value !== false ? "region" : "member",
+    promotionNeedsMajority: caps?.promotionVotes?.value === "member-majority",
     failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
     wanCopyPerRegion: caps?.wanFanOut?.value === "per-region",
     readsAtPrimary: caps?.clientReads?.value === "primary",

@@ -150,6 +150,8 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly leaderPreference: boolean;
   /** Without leader preference, whether its own member or its region keeps a leader in place (engine-traits.ts). */
   readonly incumbency: EngineTraits["incumbency"];
+  /** Whether electing a new leader needs a majority of all members (engine-traits.ts). */
+  readonly promotionNeedsMajority: boolean;
   /** Whether an automatic failover stays inside `leader`'s region (false unless the engine says so). */
   readonly failoverInLeaderRegion: boolean;
   /** Whether a write crosses once per other region, passed on there (false unless the engine says so). */

@@ -73,6 +73,27 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     );
   });
 
+  it("Redis: a replica is promoted only with a majority of all Sentinels (one per member)", () => {
+    const redis = build({
+      model: { ...model, commonModeProbability: 0 },
+      datastores: {
+        kv: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: 3,
+          placement: { "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 },
+          leader: "eu-west-1",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+    });
+    const up = (1 - pr) * (1 - pz);
+    // The primary lives, or it is lost and both others live to promote one of them.
+    expect(analyse(redis).datastores[0]!.availability.write).toBeCloseTo(up + (1 - up) * up * up, 12);
+    // Reads of any live member, as before.
+    expect(analyse(redis).datastores[0]!.availability.read).toBeCloseTo(1 - (1 - up) ** 3, 12);
+  });
+
   it("a primary nothing replaces automatically needs its own region up (observers in two regions, manual failover)", () => {
     const store = (
       failover?: { mode: "manual" | "automatic" },

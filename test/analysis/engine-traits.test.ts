@@ -214,21 +214,25 @@ describe("leader after a failover, with and without leader preference (3 voters 
     expect(at(analyse(model).datastores[0]!.write, W).p50Ms).toBeLessThan(rtt(W, C));
   });
 
+  /** 5 members 2 + 2 + 1 (W, C, US), leader W, eventual reads. */
+  const fiveMembers = (engine: "etcd" | "redis") =>
+    build({
+      users: USERS,
+      datastores: {
+        kv: {
+          replication: engine === "redis" ? "primary-replica" : "consensus",
+          consistency: "eventual",
+          replicas: 5,
+          placement: { [W]: 2, [C]: 2, [US]: 1 },
+          leader: W,
+          deploy: { target: "kubernetes", engine },
+        },
+      },
+    });
+
   it("etcd and Redis: losing the leader's own member starts an election, though its region keeps one (expert probe)", () => {
     for (const engine of ["etcd", "redis"] as const) {
-      const model = build({
-        users: USERS,
-        datastores: {
-          kv: {
-            replication: engine === "redis" ? "primary-replica" : "consensus",
-            consistency: "eventual",
-            replicas: 5,
-            placement: { [W]: 2, [C]: 2, [US]: 1 },
-            leader: W,
-            deploy: { target: "kubernetes", engine },
-          },
-        },
-      });
+      const model = fiveMembers(engine);
       const leaderZone = model.datastores[0]!.groups[0]!.leader.zone;
       const otherZone = model.datastores[0]!.groups[0]!.replicas.find(
         (r) => r.region === W && r.zone !== leaderZone,
@@ -241,6 +245,25 @@ describe("leader after a failover, with and without leader preference (3 voters 
       expect(losing(otherZone).leaderCandidates, engine).toBeUndefined();
       expect(losing(otherZone).effectiveLeader, engine).toBe(W);
     }
+  });
+
+  it("Redis: a side without a majority of all Sentinels promotes no one; the live primary needs none", () => {
+    const model = fiveMembers("redis");
+    const losing = (...regions: string[]) =>
+      analyse(
+        model,
+        parseFailures(
+          model,
+          regions.map((r) => `region:${r}`),
+        ),
+      ).datastores[0]!;
+    // W and C lost: US alone holds 1 of 5 Sentinels, so no failover and no writes.
+    expect(losing(W, C).effectiveLeader).toBeUndefined();
+    expect(at(losing(W, C).write, US).unavailable).toBe(true);
+    // W lost: C and US hold 3 of 5, so one of them is promoted.
+    expect(losing(W).leaderCandidates).toEqual([C, US]);
+    // C and US lost: the primary in W keeps writing with 2 of 5 (it needs no vote while it lives).
+    expect(losing(C, US).effectiveLeader).toBe(W);
   });
 
   it("etcd without a quorum: no leader, no candidate", () => {

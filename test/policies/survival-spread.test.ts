@@ -36,3 +36,47 @@ describe("survive: region for a consensus store below the recommended count", ()
     expect(findings({ "us-east-1": 1, "us-west-2": 1, "us-east-2": 1 })).toEqual([]);
   });
 });
+
+describe("survive: region for Redis, whose failover needs a majority of all Sentinels (expert probe)", () => {
+  const redis = (placement: Record<string, number>) => {
+    const model = build({
+      users: { "eu-west-1": 1 },
+      datastores: {
+        kv: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+          placement,
+          leader: "eu-west-1",
+          survive: "region",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+    } as never);
+    return {
+      analysis: analyse(model),
+      findings: runPolicies(model, analyse(model), { rules: [survival] }).findings,
+    };
+  };
+
+  it("3 + 1 + 1: losing the primary's region leaves 2 of 5 Sentinels, which cannot promote a replica", () => {
+    const { analysis, findings } = redis({ "eu-west-1": 3, "eu-central-1": 1, "us-east-1": 1 });
+    expect(analysis.datastores[0]!.survival.region).toMatchObject({
+      survives: false,
+      worstDomain: "eu-west-1",
+      replicasLeft: 2,
+      promotionVotes: 3,
+    });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toContain(
+      "losing eu-west-1 takes the primary and leaves 2 of 5 members; promoting a replica needs 3 of their votes",
+    );
+    expect(findings[0]!.fix).toMatch(
+      /^keep a majority of the members outside eu-west-1 \(e\.g\. 2 \+ 2 \+ 1/,
+    );
+  });
+
+  it("2 + 2 + 1, the fix's spread, survives: 3 of 5 outlive any region", () => {
+    expect(redis({ "eu-west-1": 2, "eu-central-1": 2, "us-east-1": 1 }).findings).toEqual([]);
+  });
+});

@@ -207,6 +207,14 @@ function noFailover(c: Context): string | undefined {
   }
   if (c.isolation.kind === "zone" && dependence?.zone === true) return "failover inside the region is manual";
   if (!candidatesOutside(c, eligible)) return `no replica allowed to take over remains outside it`;
+  if (store.promotionNeedsMajority) {
+    // Redis: a failover is authorised by a majority of all Sentinels, one per member.
+    const group = c.worst.group;
+    const votes = Math.floor(group.replicas.length / 2) + 1;
+    const outside = group.replicas.filter((slot) => !c.inDomain(slot)).length;
+    if (outside < votes)
+      return `only ${outside} of the ${group.replicas.length} Sentinels (one per member) remain outside it, and a failover needs a majority of all (${votes})`;
+  }
   if (c.worst.left < c.worst.needed)
     return `only ${c.worst.left} replicas that may acknowledge remain (${store.sync} needs ${c.worst.needed})`;
   return undefined;

@@ -48,6 +48,25 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     );
   });
 
+  test("Redis: no failover where the primary's side leaves no majority of all Sentinels outside", () => {
+    const redis = (placement: Record<string, number>) =>
+      withStore({
+        ...primaryReplica,
+        consistency: "eventual",
+        replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+        placement,
+        deploy: { target: "kubernetes", engine: "redis" },
+      });
+    expect(
+      outcome(redis({ "eu-west-1": 3, "eu-central-1": 1, "eu-north-1": 1 }), "region-eu-west-1"),
+    ).toMatch(
+      /^no failover: the primary is in region eu-west-1 and only 2 of the 5 Sentinels \(one per member\) remain outside it, and a failover needs a majority of all \(3\)/,
+    );
+    expect(
+      outcome(redis({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }), "region-eu-west-1"),
+    ).toMatch(/^failover: the primary is in region eu-west-1; a replica outside it is promoted/);
+  });
+
   test("observers in three regions: a replica elsewhere is promoted after the failover's RTO", () => {
     const m = withStore({ ...primaryReplica, replicas: 4, placement: threeRegions });
     expect(outcome(m, "region-eu-west-1")).toMatch(

@@ -51,11 +51,11 @@ export interface DatastoreEvaluator {
    */
   clientLatency(origin: string, op: DatastoreOp): Figure | undefined;
   /**
-   * Where a Kubernetes client in `origin` enters the store, with each region's share of its
-   * connections: `origin` alone unless it reaches the members through the clusterset name (as
+   * Where a Kubernetes client in `origin` enters the store for `op`, with each region's share of
+   * its connections: `origin` alone unless it reaches the members through the clusterset name (as
    * {@link clientLatency}), then every live member region by its pods.
    */
-  entries(origin: string): readonly ClientEntry[];
+  entries(origin: string, op: DatastoreOp): readonly ClientEntry[];
   /**
    * Whether a Kubernetes client in `origin` needs the store's members there for `op` (its calls
    * fail while none is up: {@link clientLatency}).
@@ -251,9 +251,14 @@ export function evaluateDatastore(
   };
   const localCallFails = (origin: string, op: DatastoreOp): boolean =>
     needsLocalMembers(origin, op) && !localMemberUp(origin);
-  const entriesOf = (origin: string): readonly ClientEntry[] => {
-    if (!ds.entersAtAnyMember || memberRegions.some((p) => p.region === origin))
-      return [{ region: origin, share: 1 }];
+  // Through the clusterset name a request lands on any member: one that serves or forwards
+  // anything, or (a primary the client finds itself by asking the Sentinels) a read the member it
+  // lands on serves; such a client writes to the primary it was told of.
+  const spreads = (op: DatastoreOp): boolean =>
+    ds.entersAtAnyMember ||
+    (ds.findsPrimary === "by-local-discovery" && op === "read" && !servedByLeader(ds, op));
+  const entriesOf = (origin: string, op: DatastoreOp): readonly ClientEntry[] => {
+    if (!spreads(op) || memberRegions.some((p) => p.region === origin)) return [{ region: origin, share: 1 }];
     // A lost region's pods leave the Service's endpoints; a cut one cannot be reached.
     const open = memberRegions.filter((p) => net.regionUp(p.region) && net.connected(origin, p.region));
     const pods = open.reduce((sum, p) => sum + p.replicas, 0);
@@ -261,7 +266,7 @@ export function evaluateDatastore(
   };
   const entered = new Map<string, Figure | undefined>();
   const clientLatency = (origin: string, op: DatastoreOp): Figure | undefined => {
-    const entries = entriesOf(origin);
+    const entries = entriesOf(origin, op);
     if (entries.length === 1 && entries[0]!.region === origin)
       return localCallFails(origin, op) ? undefined : latency(origin, op);
     const key = `${op}|${origin}`;

@@ -45,7 +45,9 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
       if (viaClusterset && ev.localCallFails(origin.region, op)) continue;
       const bytesPerSec = perSec * traffic.itemBytes * origin.share;
       // Through the clusterset name the requests enter at every member region, then go on from there.
-      for (const entry of viaClusterset ? ev.entries(origin.region) : [{ region: origin.region, share: 1 }]) {
+      for (const entry of viaClusterset
+        ? ev.entries(origin.region, op)
+        : [{ region: origin.region, share: 1 }]) {
         const to = target(entry.region);
         if (to === undefined || !net.connected(entry.region, to)) continue;
         const bytes = bytesPerSec * entry.share;

@@ -311,6 +311,45 @@ describe("CloudNativePG: clients reach the primary alone (its -rw Service), what
   });
 });
 
+describe("Redis read from a region without members (expert probe)", () => {
+  // api in US dials kv's clusterset name: the read lands on a member of either region (1 + 3 pods),
+  // which serves it; the write goes to the primary the Sentinels name, in W.
+  const model = build({
+    users: { [US]: 1 },
+    datastores: {
+      kv: {
+        replication: "primary-replica",
+        consistency: "eventual",
+        replicas: 4,
+        placement: { [W]: 1, [C]: 3 },
+        leader: W,
+        deploy: { target: "kubernetes", engine: "redis" },
+      },
+    },
+    services: {
+      api: {
+        regions: [US],
+        calls: [
+          { to: "kv", op: "read", timeoutMs: 1000 },
+          { to: "kv", op: "write", timeoutMs: 1000 },
+        ],
+        deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+      },
+    },
+  });
+  const ds = analyse(model).datastores[0]!;
+
+  it("reads are spread over both member regions (MCS), not priced at the nearest alone", () => {
+    // The nearer region alone gave RTT(US, W) = 69.6 ms at p50; three reads in four cross to C.
+    expect(rtt(US, C)).toBeGreaterThan(rtt(US, W));
+    expect(at(ds.read, US).p50Ms).toBeGreaterThan(rtt(US, C));
+  });
+
+  it("writes still go to the primary the Sentinels name", () => {
+    expect(at(ds.write, US).p50Ms).toBeCloseTo(rtt(US, W), 6);
+  });
+});
+
 describe("a Kubernetes client whose region's members are all down (expert probe)", () => {
   // The store has one member in eu-north-1, in its first zone; api runs there only and dials its
   // cluster's own client Service, which then has no endpoints (and its egress admits local pods).

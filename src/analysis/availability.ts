@@ -160,7 +160,13 @@ export function primaryOrVotes(
   votes: number,
   primary: PrimaryDomains,
   net: FailureProbabilities,
+  /** Domains the writes need whoever is primary (primary-dependence.ts): the figure is given them up. */
+  required?: PrimaryDomains,
 ): number {
+  if (required !== undefined) {
+    const { up, given } = primaryUp(required, net);
+    return up === 0 ? 0 : clamp01(up * primaryOrVotes(slots, needed, votes, primary, given));
+  }
   if (votes <= needed) return atLeast(slots, needed, net);
   const { up, given } = primaryUp(primary, net);
   const keeps = up === 0 ? 0 : up * (atLeast(slots, needed, given) - atLeast(slots, votes, given));

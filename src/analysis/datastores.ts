@@ -18,7 +18,7 @@ import type { NetworkView } from "./network.js";
 import { primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
-import { survivalCheck, worseCheck } from "./survival.js";
+import { type PromotionVotes, survivalCheck, worseCheck } from "./survival.js";
 import { commitTailMs, requestTimeMs } from "./tails.js";
 import type { LinkLoad, SurvivalCheck } from "./types.js";
 
@@ -300,28 +300,36 @@ export function evaluateDatastore(
     if (zone !== undefined) return { region, zone };
     return needsPrimary.region ? { region } : undefined;
   };
-  const writeAvailability = (set: ServingSet, view: FailureProbabilities) =>
-    set.primary !== undefined
-      ? atLeastWithPrimary(set.write, requirements.write.needed, set.primary, view)
-      : set.promotion !== undefined
-        ? primaryOrVotes(
-            set.write,
-            requirements.write.needed,
-            set.promotion.votes,
-            set.promotion.incumbent,
-            view,
-          )
-        : atLeast(set.write, requirements.write.needed, view);
-  // A failover that needs a majority of all members' votes (Redis Sentinel): the incumbent
-  // primary, while it lives, needs none of them (leader.ts electionCandidates).
-  const promotionOf = (group: PlacementGroup): ServingSet["promotion"] => {
+  const writeAvailability = (set: ServingSet, view: FailureProbabilities): number => {
+    const needed = requirements.write.needed;
+    const promotion = set.promotion;
+    if (promotion === undefined || promotion.primaries.length === 0) {
+      // Without a primary to keep, writes wait for one the votes promote.
+      const enough = promotion === undefined ? needed : Math.max(needed, promotion.votes);
+      return set.primary === undefined
+        ? atLeast(set.write, enough, view)
+        : atLeastWithPrimary(set.write, enough, set.primary, view);
+    }
+    // The worst of the members that may be primary now.
+    let worst = 1;
+    for (const slot of promotion.primaries)
+      worst = Math.min(
+        worst,
+        primaryOrVotes(set.write, needed, promotion.votes, domainsOf(slot), view, set.primary),
+      );
+    return worst;
+  };
+  // A failover that needs a majority of all members' votes (Redis Sentinel): the primary, while it
+  // lives, needs none of them (leader.ts electionCandidates). The primary now: the incumbent while
+  // it lives, else any live member of a candidate region.
+  const promotionOf = (state: GroupState): ServingSet["promotion"] => {
     if (!ds.promotionNeedsMajority || !behaviour.leaderBased) return undefined;
-    const slot = group.leader;
-    return {
-      votes: Math.floor(group.replicas.length / 2) + 1,
-      incumbent:
-        slot.spansZones === true ? { region: slot.region } : { region: slot.region, zone: slot.zone },
-    };
+    const { group, alive } = state;
+    const regions = state.leaderCandidates ?? (state.leader === undefined ? [] : [state.leader]);
+    const primaries = alive.includes(group.leader)
+      ? [group.leader]
+      : alive.filter((slot) => regions.includes(slot.region));
+    return { votes: Math.floor(group.replicas.length / 2) + 1, primaries };
   };
   const availabilityCache = new Map<string, { write: number; read: number }>();
   const servingSets: ServingSet[] = [];
@@ -341,9 +349,9 @@ export function evaluateDatastore(
       ? group.replicas.filter((slot) => sideOf !== undefined && net.side(slot.region) === sideOf)
       : group.replicas;
     const primary = primaryOf(state);
-    const promotion = primary === undefined ? promotionOf(group) : undefined;
-    const incumbent = promotion?.incumbent;
-    const key = `${primary?.region ?? ""}/${primary?.zone ?? ""}|${incumbent?.region ?? ""}/${incumbent?.zone ?? ""}|${serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",")}`;
+    const promotion = promotionOf(state);
+    const primaries = promotion?.primaries.map((slot) => `${slot.region}/${slot.zone}`).join(",") ?? "";
+    const key = `${primary?.region ?? ""}/${primary?.zone ?? ""}|${primaries}|${serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",")}`;
     let figures = availabilityCache.get(key);
     if (figures === undefined) {
       const sets: ServingSet = {
@@ -368,16 +376,8 @@ export function evaluateDatastore(
       : servingAlive.filter(requirements.write.counts).length >= requirements.write.needed;
     if (!hasQuorum) partitionsWithoutQuorum += group.partitions.length;
     // Survival of what is left: the baseline's full placement, or the survivors of the failures.
-    // The primary now: the incumbent while it lives, else any live member of the elected region.
-    const primaries =
-      promotion === undefined
-        ? []
-        : servingAlive.includes(group.leader)
-          ? [group.leader]
-          : servingAlive.filter((slot) => slot.region === state.leader);
-    const votes = promotion === undefined ? undefined : { votes: promotion.votes, primaries };
-    const z = survivalCheck("zone", servingAlive, requirements, votes);
-    const r = survivalCheck("region", servingAlive, requirements, votes);
+    const z = survivalCheck("zone", servingAlive, requirements, promotion);
+    const r = survivalCheck("region", servingAlive, requirements, promotion);
     zone = zone === undefined ? z : worseCheck(zone, z);
     region = region === undefined ? r : worseCheck(region, r);
   }
@@ -421,7 +421,7 @@ export function evaluateDatastore(
         for (const slot of [...set.write, ...set.read])
           add(slot.region, slot.spansZones === true ? undefined : slot.zone);
         if (set.primary !== undefined) add(set.primary.region, set.primary.zone);
-        if (set.promotion !== undefined) add(set.promotion.incumbent.region, set.promotion.incumbent.zone);
+        for (const slot of set.promotion?.primaries ?? []) add(slot.region, domainsOf(slot).zone);
       }
       domainsMemo = domains;
       return domains;
@@ -449,12 +449,17 @@ export function evaluateDatastore(
 }
 
 /** The replicas a placement group's writes and reads count, and the primary its writes need up. */
+/** A slot's own failure domains: its region, and its zone unless it spans the region's. */
+function domainsOf(slot: ReplicaSlot): PrimaryDomains {
+  return slot.spansZones === true ? { region: slot.region } : { region: slot.region, zone: slot.zone };
+}
+
 interface ServingSet {
   readonly write: ReplicaSlot[];
   readonly read: ReplicaSlot[];
   readonly primary?: PrimaryDomains;
-  /** Members whose votes a failover needs, and the primary that needs none while it lives. */
-  readonly promotion?: { readonly votes: number; readonly incumbent: PrimaryDomains };
+  /** Members whose votes a failover needs, and the members that may be primary now (none need them). */
+  readonly promotion?: PromotionVotes;
 }
 
 /** What a link's sojourn reads of its load. */

@@ -95,11 +95,15 @@ export function electionCandidates(
     incumbency === "member"
       ? (slot: ReplicaSlot) => slot === incumbent
       : (slot: ReplicaSlot) => slot.region === incumbent.region;
-  if (sides.some((side) => side.some((slot) => keeps(slot) && canLead(slot))))
-    return { regions: [incumbent.region], elected: false };
   // Promoting may need more votes than writing does (Redis: a majority of all Sentinels).
   const votes = promotionNeedsMajority ? Math.floor(group.replicas.length / 2) + 1 : 0;
-  const side = sides.find((s) => s.length >= votes);
+  const home = sides.find((side) => side.some((slot) => keeps(slot) && canLead(slot)));
+  // A side cut from the primary that holds the votes promotes one of its own; the old primary
+  // takes writes it will lose when it rejoins as a replica (nothing stops it: no
+  // min-replicas-to-write is compiled), so the analysis follows the new one.
+  const outvoted = votes > 0 && sides.some((side) => side !== home && side.length >= votes);
+  if (home !== undefined && !outvoted) return { regions: [incumbent.region], elected: false };
+  const side = sides.find((s) => s !== home && s.length >= votes);
   if (side === undefined) return { regions: [], elected: true };
   return { regions: [...new Set(side.filter(canLead).map((slot) => slot.region))].sort(), elected: true };
 }

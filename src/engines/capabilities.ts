@@ -67,7 +67,9 @@ export interface EngineCapabilities {
   /**
    * Votes a failover needs. `member-majority`: a majority of every member's vote, live or not
    * (Redis: one Sentinel per member, and a failover is authorised by a majority of all Sentinels),
-   * so a side holding fewer members keeps no primary. Absent: the write quorum decides.
+   * so a side holding fewer promotes no one (a primary there keeps writing), and a side holding
+   * that many promotes one even while the old primary writes on elsewhere. Absent: the write
+   * quorum decides.
    */
   readonly promotionVotes?: EngineTrait<"member-majority">;
   /**

@@ -520,7 +520,7 @@ export function compareLab(
     // (the model re-analysed with it as the preferred leader); the SLO figures stay the worst's.
     const won =
       candidates?.includes(observedLeader) === true && observedLeader !== failed.effectiveLeader
-        ? withPreferredLeader(model, ds.name, observedLeader)
+        ? withPreferredLeader(model, ds.name, observedLeader, failures)
         : undefined;
     const priced =
       won === undefined ? failed : analyse(won, failures).datastores.find((d) => d.name === ds.name)!;

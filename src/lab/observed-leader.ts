@@ -1,3 +1,5 @@
+import { networkView } from "../analysis/network.js";
+import type { Failure } from "../analysis/types.js";
 import type { Model } from "../model/types.js";
 import type { LeaderSample } from "./run.js";
 
@@ -8,12 +10,21 @@ import type { LeaderSample } from "./run.js";
  * the worst (docs/model.md, What-if); the lab then compares what it measured with the figures for
  * the candidate that won. The model is otherwise unchanged; undefined when `region` holds no voter.
  */
-export function withPreferredLeader(model: Model, datastore: string, region: string): Model | undefined {
+export function withPreferredLeader(
+  model: Model,
+  datastore: string,
+  region: string,
+  failures: readonly Failure[] = [],
+): Model | undefined {
   const ds = model.datastores.find((d) => d.name === datastore);
   if (ds === undefined) return undefined;
+  // A live voter: an engine whose leader stays only while its own member lives (`incumbency`)
+  // would otherwise hold another election in the re-analysis.
+  const up = networkView(model, failures).slotUp;
   let moved = false;
   const groups = ds.groups.map((group) => {
-    const slot = group.replicas.find((r) => r.region === region && (r.role ?? "voter") === "voter");
+    const voters = group.replicas.filter((r) => r.region === region && (r.role ?? "voter") === "voter");
+    const slot = voters.find(up) ?? voters[0];
     if (slot === undefined) return group;
     moved = true;
     return { ...group, leader: slot };

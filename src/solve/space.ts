@@ -107,7 +107,8 @@ export function buildSpace(input: SpaceInput): Space {
     );
   const regions = [...input.regions].sort((a, b) => demand(a) - demand(b) || byText(a, b));
 
-  // Survival (a necessary condition, exact without roles): losing region r leaves the members
+  // Survival (a necessary condition, exact without roles and without a failover that needs a
+  // majority of all members' votes, Redis Sentinel's, which the full check adds): losing region r leaves the members
   // outside it; losing a zone of r takes at least ⌈x_r / zones(r)⌉ of the x_r members r holds that
   // a need counts (replicas rotate over zones: pigeonhole). What is left must be ≥ what the need
   // asks (write quorum, read quorum, a member that may lead), so x_r ≤ total − needed (× zones for

@@ -94,6 +94,51 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     expect(analyse(redis).datastores[0]!.availability.read).toBeCloseTo(1 - (1 - up) ** 3, 12);
   });
 
+  it("Redis over two regions: the primary's region is needed, and a standby there is promoted only with a majority", () => {
+    const redis = build({
+      model: { ...model, commonModeProbability: 0 },
+      datastores: {
+        kv: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: 3,
+          placement: { "eu-west-1": 2, "us-east-1": 1 },
+          leader: "eu-west-1",
+          survive: "zone",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+    });
+    const usUp = (1 - pr) * (1 - pz);
+    // W up, and its primary's zone, or (that zone down) the other W member and US: 2 of 3 votes.
+    const expected = (1 - pr) * (1 - pz + pz * (1 - pz) * usUp);
+    const ds = analyse(redis).datastores[0]!;
+    expect(ds.availability.write).toBeCloseTo(expected, 12);
+    // Losing the primary's zone leaves 2 of 3 members: a majority, so the zone goal holds.
+    expect(ds.survival.zone.survives).toBe(true);
+  });
+
+  it("Redis in one region, two members: losing the primary's zone leaves 1 of 2 Sentinels, no failover", () => {
+    const redis = build({
+      model,
+      datastores: {
+        kv: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: 2,
+          placement: { "eu-west-1": 2 },
+          leader: "eu-west-1",
+          survive: "zone",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+    });
+    const survival = analyse(redis).datastores[0]!.survival;
+    expect(survival.zone).toMatchObject({ survives: false, promotionVotes: 2 });
+    // The least that survives a zone: 3 members over 3 zones (over-replication counts from it).
+    expect(survival.minReplicas).toBe(3);
+  });
+
   it("a primary nothing replaces automatically needs its own region up (observers in two regions, manual failover)", () => {
     const store = (
       failover?: { mode: "manual" | "automatic" },

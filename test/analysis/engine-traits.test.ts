@@ -266,6 +266,17 @@ describe("leader after a failover, with and without leader preference (3 voters 
     expect(losing(C, US).effectiveLeader).toBe(W);
   });
 
+  it("Redis: W cut from C and US — their 3 of 5 Sentinels promote a replica; W's primary writes what it will lose", () => {
+    const model = fiveMembers("redis");
+    const cut = analyse(model, parseFailures(model, [`link:${W}/${C}`, `link:${W}/${US}`])).datastores[0]!;
+    expect(cut.leaderCandidates).toEqual([C, US]);
+    expect(cut.effectiveLeader).not.toBe(W);
+    // etcd: W's 2 of 5 hold no quorum, so the majority side elects too (unchanged).
+    const etcd = fiveMembers("etcd");
+    const etcdCut = analyse(etcd, parseFailures(etcd, [`link:${W}/${C}`, `link:${W}/${US}`])).datastores[0]!;
+    expect(etcdCut.leaderCandidates).toEqual([C, US]);
+  });
+
   it("etcd without a quorum: no leader, no candidate", () => {
     const model = spec("etcd");
     const ds = analyse(model, parseFailures(model, [`region:${W}`, `region:${C}`])).datastores[0]!;

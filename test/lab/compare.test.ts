@@ -22,6 +22,7 @@ import { loadPerCore, machineWasBottleneck, renderLabMarkdown, renderLabText } f
 import type { LabObservation } from "../../src/lab/run.js";
 import { MIN_SAMPLES_P99, median, nearestRank } from "../../src/lab/stats.js";
 import { loadTopology } from "../../src/pipeline.js";
+import { build } from "../analysis/helpers.js";
 
 const T0 = 1_000_000;
 const phases = {
@@ -165,6 +166,29 @@ describe("compareLab", async () => {
       measured: "some",
       pass: false,
     });
+  });
+
+  it("prices the leader the run elected at a live member of its region (a zone failure took the first)", () => {
+    const five = build({
+      users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+      datastores: {
+        kv: {
+          replication: "consensus",
+          replicas: 5,
+          placement: { "eu-west-1": 2, "eu-central-1": 2, "us-east-1": 1 },
+          leader: "eu-central-1",
+          deploy: { target: "kubernetes", engine: "etcd" },
+        },
+      },
+    });
+    const first = five.datastores[0]!.groups[0]!.replicas.find((r) => r.region === "eu-west-1")!.zone;
+    const down = parseFailures(five, [`zone:${first}`]);
+    const pinned = withPreferredLeader(five, "kv", "eu-west-1", down)!;
+    expect(pinned.datastores[0]!.groups[0]!.leader.zone).not.toBe(first);
+    // etcd's leader stays while its own member lives: no second election in the re-analysis.
+    const priced = analyse(pinned, down).datastores[0]!;
+    expect(priced.effectiveLeader).toBe("eu-west-1");
+    expect(priced.leaderCandidates).toBeUndefined();
   });
 
   it("after an election the model could not decide, judges latencies for the leader the run elected", () => {

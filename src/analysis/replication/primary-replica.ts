@@ -90,6 +90,14 @@ export const primaryReplica: ReplicationBehaviour = {
         regions: q + 1,
         note: `${ds.sync} commits wait only for standbys in the primary's region on this engine: losing ${ds.leader} stops writes until an operator promotes a replica cluster elsewhere; use async with failover, or consensus`,
       };
+    // A failover authorised by a majority of all members (Redis Sentinel) needs one outside the
+    // lost domain: 3 members, one per domain, is the least.
+    if (ds.promotionNeedsMajority)
+      return {
+        replicas: Math.max(q + 1, 3),
+        regions: goal === "zone" ? 1 : 3,
+        note: "a replica is promoted only by a majority of all Sentinels (one per member), so a majority of the members must outlive the loss",
+      };
     return { replicas: q + 1, regions: goal === "zone" ? 1 : q + 1 };
   },
 };

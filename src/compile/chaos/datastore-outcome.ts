@@ -90,6 +90,12 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
   },
   "primary-replica": (c) => {
     const acks = `${c.worst.left} of ${c.worst.total} replicas that may acknowledge remain (${c.store.sync} needs ${c.worst.needed})`;
+    const cutOff = outvoting(c);
+    if (!c.leaderCut && cutOff !== undefined)
+      return {
+        writesContinue: false,
+        text: `split brain: ${cutOff}, which promote a replica there; the primary outside keeps taking writes (no min-replicas-to-write is compiled) and loses them when it rejoins as a replica after the partition heals`,
+      };
     if (!c.leaderCut)
       return c.worst.left >= c.worst.needed
         ? { writesContinue: true, text: `primary outside ${c.domain}: ${acks}; writes continue` }
@@ -186,6 +192,22 @@ function assumedManager(store: ResolvedDatastore): string {
     : "";
 }
 
+/** Redis: a failover is authorised by a majority of all Sentinels, one per member. */
+function sentinels(c: Context): { members: number; votes: number } {
+  const members = c.worst.group.replicas.length;
+  return { members, votes: Math.floor(members / 2) + 1 };
+}
+
+/** With the primary outside the cut: the Sentinels inside, if they are enough to promote one of theirs. */
+function outvoting(c: Context): string | undefined {
+  if (!c.store.promotionNeedsMajority) return undefined;
+  const { members, votes } = sentinels(c);
+  const inside = c.worst.group.replicas.filter(c.inDomain).length;
+  return inside >= votes
+    ? `the ${inside} of ${members} Sentinels in ${c.domain} hold a majority of all (${votes}) and cannot reach the primary`
+    : undefined;
+}
+
 /** Why the primary is not replaced (src/analysis/primary-dependence.ts, failover.ts), if it is not. */
 function noFailover(c: Context): string | undefined {
   const { store } = c;
@@ -208,12 +230,10 @@ function noFailover(c: Context): string | undefined {
   if (c.isolation.kind === "zone" && dependence?.zone === true) return "failover inside the region is manual";
   if (!candidatesOutside(c, eligible)) return `no replica allowed to take over remains outside it`;
   if (store.promotionNeedsMajority) {
-    // Redis: a failover is authorised by a majority of all Sentinels, one per member.
-    const group = c.worst.group;
-    const votes = Math.floor(group.replicas.length / 2) + 1;
-    const outside = group.replicas.filter((slot) => !c.inDomain(slot)).length;
+    const { members, votes } = sentinels(c);
+    const outside = c.worst.group.replicas.filter((slot) => !c.inDomain(slot)).length;
     if (outside < votes)
-      return `only ${outside} of the ${group.replicas.length} Sentinels (one per member) remain outside it, and a failover needs a majority of all (${votes})`;
+      return `only ${outside} of the ${members} Sentinels (one per member) remain outside it, and a failover needs a majority of all (${votes})`;
   }
   if (c.worst.left < c.worst.needed)
     return `only ${c.worst.left} replicas that may acknowledge remain (${store.sync} needs ${c.worst.needed})`;

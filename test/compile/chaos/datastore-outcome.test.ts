@@ -67,6 +67,22 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     ).toMatch(/^failover: the primary is in region eu-west-1; a replica outside it is promoted/);
   });
 
+  test("Redis: a cut-off region holding a majority of the Sentinels promotes its own (split brain)", () => {
+    const m = withStore({
+      ...primaryReplica,
+      consistency: "eventual",
+      replicas: 5,
+      placement: { "eu-west-1": 1, "eu-central-1": 3, "eu-north-1": 1 },
+      deploy: { target: "kubernetes", engine: "redis" },
+    });
+    expect(outcome(m, "region-eu-central-1")).toMatch(
+      /^split brain: the 3 of 5 Sentinels in region eu-central-1 hold a majority of all \(3\) and cannot reach the primary, which promote a replica there; the primary outside keeps taking writes .* loses them/,
+    );
+    expect(outcome(m, "region-eu-north-1")).toMatch(
+      /^primary outside region eu-north-1: .*; writes continue/,
+    );
+  });
+
   test("observers in three regions: a replica elsewhere is promoted after the failover's RTO", () => {
     const m = withStore({ ...primaryReplica, replicas: 4, placement: threeRegions });
     expect(outcome(m, "region-eu-west-1")).toMatch(

@@ -215,9 +215,9 @@ describe("leader after a failover, with and without leader preference (3 voters 
   });
 
   /** 5 members 2 + 2 + 1 (W, C, US), leader W, eventual reads. */
-  const fiveMembers = (engine: "etcd" | "redis") =>
+  const fiveMembers = (engine: "etcd" | "redis", users: Record<string, number> = USERS) =>
     build({
-      users: USERS,
+      users,
       datastores: {
         kv: {
           replication: engine === "redis" ? "primary-replica" : "consensus",
@@ -264,6 +264,20 @@ describe("leader after a failover, with and without leader preference (3 voters 
     expect(losing(W).leaderCandidates).toEqual([C, US]);
     // C and US lost: the primary in W keeps writing with 2 of 5 (it needs no vote while it lives).
     expect(losing(C, US).effectiveLeader).toBe(W);
+  });
+
+  it("Redis after its primary's zone is lost: survival takes any candidate as the primary, whichever is priced", () => {
+    // 4 members left over W, C, US; losing C (2) next, with C's member primary, leaves 2 of 5 votes.
+    for (const users of [USERS, { [C]: 1 }]) {
+      const model = fiveMembers("redis", users);
+      const zone = model.datastores[0]!.groups[0]!.leader.zone;
+      const lost = analyse(model, parseFailures(model, [`zone:${zone}`])).datastores[0]!;
+      expect(lost.survival.region, JSON.stringify(users)).toMatchObject({
+        survives: false,
+        worstDomain: C,
+        promotionVotes: 3,
+      });
+    }
   });
 
   it("Redis: W cut from C and US — their 3 of 5 Sentinels promote a replica; W's primary writes what it will lose", () => {

@@ -390,6 +390,14 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       source:
         "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#replica-selection-and-priority (priority, then replication offset, then run ID; no replica-priority is compiled)",
     },
+    // A primary is down for the Sentinels after down-after-milliseconds, 5 s as compiled while
+    // every member RTT stays under 250 ms (redis.ts sentinelTiming); then they agree (ODOWN), vote
+    // a leader and promote, checking the replica's INFO once a second. Estimate: 5–7 s.
+    failover: {
+      value: { rtoSeconds: 7, earliestSeconds: 5 },
+      source:
+        "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/ (down-after-milliseconds; failover after ODOWN and the Sentinel leader's election); src/engines/redis.ts sentinelTiming (5 s floor); estimate",
+    },
     // `sentinel monitor … <quorum>` only detects the failure; the failover itself needs the
     // Sentinel elected by a majority of all Sentinels (one per member here: redis.ts).
     promotionVotes: {

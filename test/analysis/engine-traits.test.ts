@@ -46,8 +46,24 @@ describe("engine traits in the model, from the capability table", () => {
 
   it("every engine trait names its source", () => {
     for (const caps of Object.values(ENGINE_CAPABILITIES))
-      for (const trait of [caps.strongRead, caps.leaderPreference])
+      for (const trait of [caps.strongRead, caps.leaderPreference, caps.failover, caps.promotionVotes])
         if (trait !== undefined) expect(trait.source.length).toBeGreaterThan(20);
+  });
+
+  it("Redis fails over in Sentinel's time (down-after 5 s as compiled, then the vote), not Patroni's default", () => {
+    const redis = build({
+      datastores: {
+        kv: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: 3,
+          placement: { [W]: 1, [C]: 1, [US]: 1 },
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+    }).datastores[0]!;
+    expect(redis.failover).toMatchObject({ rtoSeconds: 7 });
+    expect(redis.failover.source).toContain("sentinel");
   });
 });
 

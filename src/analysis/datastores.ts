@@ -448,12 +448,12 @@ export function evaluateDatastore(
   };
 }
 
-/** The replicas a placement group's writes and reads count, and the primary its writes need up. */
 /** A slot's own failure domains: its region, and its zone unless it spans the region's. */
 function domainsOf(slot: ReplicaSlot): PrimaryDomains {
   return slot.spansZones === true ? { region: slot.region } : { region: slot.region, zone: slot.zone };
 }
 
+/** The replicas a placement group's writes and reads count, and the primary its writes need up. */
 interface ServingSet {
   readonly write: ReplicaSlot[];
   readonly read: ReplicaSlot[];

@@ -94,7 +94,7 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
     if (!c.leaderCut && cutOff !== undefined)
       return {
         writesContinue: false,
-        text: `split brain: ${cutOff}, which promote a replica there; the primary outside keeps taking writes (no min-replicas-to-write is compiled) and loses them when it rejoins as a replica after the partition heals`,
+        text: `split brain: ${cutOff}, so they promote a replica there; the primary outside keeps taking writes (no min-replicas-to-write is compiled) and loses them when it rejoins as a replica after the partition heals`,
       };
     if (!c.leaderCut)
       return c.worst.left >= c.worst.needed

@@ -76,7 +76,7 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
       deploy: { target: "kubernetes", engine: "redis" },
     });
     expect(outcome(m, "region-eu-central-1")).toMatch(
-      /^split brain: the 3 of 5 Sentinels in region eu-central-1 hold a majority of all \(3\) and cannot reach the primary, which promote a replica there; the primary outside keeps taking writes .* loses them/,
+      /^split brain: the 3 of 5 Sentinels in region eu-central-1 hold a majority of all \(3\) and cannot reach the primary, so they promote a replica there; the primary outside keeps taking writes .* loses them/,
     );
     expect(outcome(m, "region-eu-north-1")).toMatch(
       /^primary outside region eu-north-1: .*; writes continue/,

@@ -1,5 +1,5 @@
 import { sloViolations } from "../analysis/slo.js";
-import type { Analysis, DatastoreAnalysis } from "../analysis/types.js";
+import type { Analysis, DatastoreAnalysis, SurvivalCheck } from "../analysis/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
@@ -102,7 +102,7 @@ export function violations(constraints: readonly Constraint[], analysis: Datasto
         const check = analysis.survival[analysis.survival.goal];
         out.push({
           constraint,
-          message: `does not survive a ${check.goal} failure: losing ${check.worstDomain ?? "a domain"} leaves ${check.replicasLeft} of ${check.quorum} needed`,
+          message: `does not survive a ${check.goal} failure: losing ${check.worstDomain ?? "a domain"} ${whyNot(check)}`,
         });
       }
       continue;
@@ -144,4 +144,14 @@ export function figureOf(constraint: Constraint, analysis: DatastoreAnalysis): n
         : Math.max(0, ...analysis.replicationLag.map((lag) => lag.p99Ms)),
   };
   return FIGURES[constraint.id]?.();
+}
+
+/** What losing a survival check's worst domain leaves, in the words of its reason. */
+function whyNot(check: SurvivalCheck): string {
+  if (check.promotionVotes !== undefined)
+    return `takes the primary and leaves ${check.replicasLeft} members, fewer than the ${check.promotionVotes} votes a failover needs`;
+  if (check.noLeader === true)
+    return `leaves a quorum (${check.replicasLeft}) but no voter allowed to lead it`;
+  if (check.operatorDomain !== undefined) return "stops writes until an operator promotes a replica";
+  return `leaves ${check.replicasLeft} of ${check.quorum} needed`;
 }

@@ -70,20 +70,57 @@ export function callerOrigins(
   fallback: readonly UserOrigin[],
   rates?: ReadonlyMap<string, number>,
 ): readonly UserOrigin[] {
-  const index = modelIndex(model);
-  const weights = new Map<string, number>();
-  for (const name of callers) {
-    const service = index.service(name);
-    if (service === undefined) continue;
-    const rate = rates?.get(name) ?? 1;
-    for (const [region, share] of routesOf(model, service, net))
-      weights.set(region, (weights.get(region) ?? 0) + rate * share);
-  }
+  const weights = callerWeights(model, callers, net, rates);
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   if (total === 0) return fallback;
   return [...weights]
     .map(([region, weight]) => ({ region, share: weight / total }))
     .sort((a, b) => byText(a.region, b.region));
+}
+
+/** Each region's weight in callerOrigins: the callers' rates (1 each unknown) × their share of calls there. */
+function callerWeights(
+  model: Model,
+  callers: readonly string[],
+  net: NetworkView,
+  rates: ReadonlyMap<string, number> | undefined,
+  only: (service: ResolvedService) => boolean = () => true,
+): Map<string, number> {
+  const index = modelIndex(model);
+  const weights = new Map<string, number>();
+  for (const name of callers) {
+    const service = index.service(name);
+    if (service === undefined || !only(service)) continue;
+    const rate = rates?.get(name) ?? 1;
+    for (const [region, share] of routesOf(model, service, net))
+      weights.set(region, (weights.get(region) ?? 0) + rate * share);
+  }
+  return weights;
+}
+
+/**
+ * Of the demand for `component` with `op` from a region (demandOrigins), the fraction its
+ * Kubernetes callers make: they dial cluster and clusterset names, the others the store itself.
+ */
+export function kubernetesShare(
+  model: Model,
+  component: string,
+  op: ResolvedCall["op"] | undefined,
+  net: NetworkView,
+): (region: string) => number {
+  const callers = callersOf(model, component, op);
+  const index = modelIndex(model);
+  const onKubernetes = (name: string) => index.service(name)?.deploy.target === "kubernetes";
+  // The usual cases, without weighing: every caller on Kubernetes, or none.
+  if (callers.every(onKubernetes)) return () => 1;
+  if (!callers.some(onKubernetes)) return () => 0;
+  const rates = callRates(model, component, op, callers);
+  const all = callerWeights(model, callers, net, rates);
+  const k8s = callerWeights(model, callers, net, rates, (s) => s.deploy.target === "kubernetes");
+  return (region) => {
+    const weight = all.get(region) ?? 0;
+    return weight > 0 ? (k8s.get(region) ?? 0) / weight : 0;
+  };
 }
 
 /**

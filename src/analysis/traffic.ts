@@ -3,7 +3,7 @@ import type { Model, UserOrigin } from "../model/types.js";
 import { crossZoneShare, type Flow } from "./bandwidth.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import type { NetworkView } from "./network.js";
-import { callersOf, callersOnKubernetes, demandOrigins } from "./origins.js";
+import { callersOf, demandOrigins, kubernetesShare } from "./origins.js";
 import { holdsData, nearest } from "./replication/common.js";
 
 /**
@@ -16,7 +16,8 @@ import { holdsData, nearest } from "./replication/common.js";
  * write region), strong reads to the leader, other reads to the nearest live replica holding data.
  * Only datastores that services call: users' own requests arrive over the internet, not over the
  * topology's links; and only calls that are made: a Kubernetes client whose region's members are
- * all down fails its calls there (datastores.ts `localCallFails`) and sends nothing on.
+ * all down fails its calls there (datastores.ts `localCallFails`) and sends nothing on. Each
+ * origin's demand splits between its Kubernetes callers and the others, as services.ts prices them.
  * Measured for the typical placement group (geo-partitioned stores: simplified).
  */
 export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkView): Flow[] {
@@ -30,10 +31,10 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
   const strong = (ds.consistency === "strong" || ds.readsAtPrimary) && state.leader !== undefined;
   const flows: Flow[] = [];
   const none: readonly UserOrigin[] = [];
-  const viaClusterset = callersOnKubernetes(model, ds.name);
   const add = (op: "read" | "write", perSec: number, target: (origin: string) => string | undefined) => {
     if (perSec === 0) return;
     const toClient = op === "read";
+    const onKubernetes = kubernetesShare(model, ds.name, op, net);
     // From → to, or back for a read's reply.
     const leg = (from: string, to: string, bytesPerSec: number) =>
       flows.push(
@@ -42,12 +43,18 @@ export function clientFlows(model: Model, ev: DatastoreEvaluator, net: NetworkVi
           : { component: ds.name, from, to, bytesPerSec },
       );
     for (const origin of demandOrigins(model, ds.name, op, net, none)) {
-      if (viaClusterset && ev.localCallFails(origin.region, op)) continue;
       const bytesPerSec = perSec * traffic.itemBytes * origin.share;
-      // Through the clusterset name the requests enter at every member region, then go on from there.
-      for (const entry of viaClusterset
-        ? ev.entries(origin.region, op)
-        : [{ region: origin.region, share: 1 }]) {
+      // Kubernetes callers' requests enter where their cluster and clusterset names lead (every
+      // member region through the clusterset name), or nowhere when their calls fail; the other
+      // callers' go to the store from their own region.
+      const k8s = onKubernetes(origin.region);
+      const entries = [
+        ...(k8s > 0 && !ev.localCallFails(origin.region, op)
+          ? ev.entries(origin.region, op).map((e) => ({ region: e.region, share: e.share * k8s }))
+          : []),
+        ...(k8s < 1 ? [{ region: origin.region, share: 1 - k8s }] : []),
+      ];
+      for (const entry of entries) {
         const to = target(entry.region);
         if (to === undefined || !net.connected(entry.region, to)) continue;
         const bytes = bytesPerSec * entry.share;

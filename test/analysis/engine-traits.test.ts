@@ -395,7 +395,7 @@ describe("a Kubernetes client whose region's members are all down (expert probe)
   // The store has one member in eu-north-1, in its first zone; api runs there only and dials its
   // cluster's own client Service, which then has no endpoints (and its egress admits local pods).
   const N = "eu-north-1";
-  const model = (engine: "cockroachdb" | "redis", op: "read" | "write") =>
+  const model = (engine: "cockroachdb" | "redis", op: "read" | "write", external = false) =>
     build({
       users: { [N]: 1 },
       datastores: {
@@ -415,6 +415,8 @@ describe("a Kubernetes client whose region's members are all down (expert probe)
           calls: [{ to: "kv", op, timeoutMs: 1000 }],
           deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
         },
+        // A caller outside Kubernetes (not deployed by topoplan): it reaches the store itself.
+        ...(external ? { batch: { regions: [N], calls: [{ to: "kv", op, timeoutMs: 1000 }] } } : {}),
       },
     });
   const api = (m: ReturnType<typeof model>, failures: string[]) =>
@@ -457,5 +459,12 @@ describe("a Kubernetes client whose region's members are all down (expert probe)
     expect(kvMbps([`zone:${N}a`], W, N)).toBe(0);
     // Another zone of N: the member is up, the calls are made.
     expect(kvMbps([`zone:${N}b`], W, N)).toBeGreaterThanOrEqual(80);
+  });
+
+  it("beside a caller outside Kubernetes, only the Kubernetes caller's half of the bytes stops", () => {
+    const m = model("cockroachdb", "read", true);
+    const link = analyse(m, parseFailures(m, [`zone:${N}a`])).links.find((l) => l.from === W && l.to === N);
+    // batch reaches the leader itself (40 Mbps of replies); api's calls fail in N.
+    expect(link?.contributors.find((c) => c.component === "kv")?.mbps).toBeCloseTo(40, 6);
   });
 });

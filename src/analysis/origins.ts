@@ -110,13 +110,14 @@ export function kubernetesShare(
 ): (region: string) => number {
   const callers = callersOf(model, component, op);
   const index = modelIndex(model);
-  const onKubernetes = (name: string) => index.service(name)?.deploy.target === "kubernetes";
+  const onKubernetes = (service: ResolvedService | undefined) => service?.deploy.target === "kubernetes";
   // The usual cases, without weighing: every caller on Kubernetes, or none.
-  if (callers.every(onKubernetes)) return () => 1;
-  if (!callers.some(onKubernetes)) return () => 0;
+  const kinds = new Set(callers.map((name) => onKubernetes(index.service(name))));
+  if (!kinds.has(false)) return () => 1;
+  if (!kinds.has(true)) return () => 0;
   const rates = callRates(model, component, op, callers);
   const all = callerWeights(model, callers, net, rates);
-  const k8s = callerWeights(model, callers, net, rates, (s) => s.deploy.target === "kubernetes");
+  const k8s = callerWeights(model, callers, net, rates, onKubernetes);
   return (region) => {
     const weight = all.get(region) ?? 0;
     return weight > 0 ? (k8s.get(region) ?? 0) / weight : 0;

@@ -6,6 +6,23 @@ const pz = 0.01;
 const pr = 0.001;
 const model = { zoneFailureProbability: pz, regionFailureProbability: pr };
 
+/** A Redis store led from eu-west-1 (no common-mode cap: its nines are the counts'). */
+const redisStore = (placement: Record<string, number>, survive?: "zone") =>
+  build({
+    model: { ...model, commonModeProbability: 0 },
+    datastores: {
+      kv: {
+        replication: "primary-replica",
+        consistency: "eventual",
+        replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+        placement,
+        leader: "eu-west-1",
+        ...(survive === undefined ? {} : { survive }),
+        deploy: { target: "kubernetes", engine: "redis" },
+      },
+    },
+  });
+
 describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.001)", () => {
   it("3 voters in 3 zones of one region: (1 − pR)·P(≥ 2 of 3 zones up)", () => {
     const m = build({
@@ -74,19 +91,7 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
   });
 
   it("Redis: a replica is promoted only with a majority of all Sentinels (one per member)", () => {
-    const redis = build({
-      model: { ...model, commonModeProbability: 0 },
-      datastores: {
-        kv: {
-          replication: "primary-replica",
-          consistency: "eventual",
-          replicas: 3,
-          placement: { "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 },
-          leader: "eu-west-1",
-          deploy: { target: "kubernetes", engine: "redis" },
-        },
-      },
-    });
+    const redis = redisStore({ "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 });
     const up = (1 - pr) * (1 - pz);
     // The primary lives, or it is lost and both others live to promote one of them.
     expect(analyse(redis).datastores[0]!.availability.write).toBeCloseTo(up + (1 - up) * up * up, 12);
@@ -95,20 +100,7 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
   });
 
   it("Redis over two regions: the primary's region is needed, and a standby there is promoted only with a majority", () => {
-    const redis = build({
-      model: { ...model, commonModeProbability: 0 },
-      datastores: {
-        kv: {
-          replication: "primary-replica",
-          consistency: "eventual",
-          replicas: 3,
-          placement: { "eu-west-1": 2, "us-east-1": 1 },
-          leader: "eu-west-1",
-          survive: "zone",
-          deploy: { target: "kubernetes", engine: "redis" },
-        },
-      },
-    });
+    const redis = redisStore({ "eu-west-1": 2, "us-east-1": 1 }, "zone");
     const usUp = (1 - pr) * (1 - pz);
     // W up, and its primary's zone, or (that zone down) the other W member and US: 2 of 3 votes.
     const expected = (1 - pr) * (1 - pz + pz * (1 - pz) * usUp);
@@ -119,20 +111,7 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
   });
 
   it("Redis in one region, two members: losing the primary's zone leaves 1 of 2 Sentinels, no failover", () => {
-    const redis = build({
-      model,
-      datastores: {
-        kv: {
-          replication: "primary-replica",
-          consistency: "eventual",
-          replicas: 2,
-          placement: { "eu-west-1": 2 },
-          leader: "eu-west-1",
-          survive: "zone",
-          deploy: { target: "kubernetes", engine: "redis" },
-        },
-      },
-    });
+    const redis = redisStore({ "eu-west-1": 2 }, "zone");
     const survival = analyse(redis).datastores[0]!.survival;
     expect(survival.zone).toMatchObject({ survives: false, promotionVotes: 2 });
     // The least that survives a zone: 3 members over 3 zones (over-replication counts from it).

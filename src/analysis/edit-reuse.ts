@@ -1,5 +1,6 @@
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedDatastore, ResolvedService } from "../model/types.js";
+import { sameData } from "../same-data.js";
 import { analysisIndex } from "./analysis-index.js";
 import { availabilityCap } from "./caps.js";
 import { serviceCost } from "./cost.js";
@@ -55,12 +56,11 @@ export function editReuse(
     let same = storeSame.get(ds.name);
     if (same === undefined) {
       same =
-        JSON.stringify(ds) === JSON.stringify(prior) &&
+        sameData(ds, prior) &&
         availabilityCap(model, ds) === availabilityCap(old, prior) &&
         loadsAlike(ds, oldLinks, newLinks) &&
         // Its writers' demand elects its leader: a caller's regions or traffic move it.
-        JSON.stringify(writeDemand(model, ds.name, nets.now())) ===
-          JSON.stringify(writeDemand(old, prior.name, nets.was()));
+        sameData(writeDemand(model, ds.name, nets.now()), writeDemand(old, prior.name, nets.was()));
       storeSame.set(ds.name, same);
     }
     return same;
@@ -79,11 +79,7 @@ export function editReuse(
     const stream = now.stream(name);
     const priorStream = was.stream(name);
     if (stream !== undefined || priorStream !== undefined)
-      return (
-        stream !== undefined &&
-        priorStream !== undefined &&
-        JSON.stringify(stream) === JSON.stringify(priorStream)
-      );
+      return stream !== undefined && priorStream !== undefined && sameData(stream, priorStream);
     return true; // Unknown in both: the same nothing.
   };
   // No cycles (checked above), so this recursion ends.
@@ -91,7 +87,7 @@ export function editReuse(
     let same = serviceSame.get(service.name);
     if (same === undefined) {
       same =
-        JSON.stringify(figureInputs(service)) === JSON.stringify(figureInputs(prior)) &&
+        sameData(figureInputs(service), figureInputs(prior)) &&
         service.calls.every((call) => calleeSame(call.to));
       serviceSame.set(service.name, same);
     }
@@ -136,9 +132,15 @@ function withCost(result: ServiceAnalysis, service: ResolvedService): ServiceAna
  * the catalog's inputs (a model's catalog is built from its topology's `regions` and `network`).
  */
 function sameNetwork(a: Model, b: Model): boolean {
-  const inputs = (m: Model) =>
-    JSON.stringify([m.users, m.settings, m.links, m.regions, m.topology.regions, m.topology.network]);
-  return inputs(a) === inputs(b);
+  const inputs = (m: Model) => [
+    m.users,
+    m.settings,
+    m.links,
+    m.regions,
+    m.topology.regions,
+    m.topology.network,
+  ];
+  return sameData(inputs(a), inputs(b));
 }
 
 /**

@@ -173,12 +173,35 @@ export function mapInputs(resource: PlannedResource, change: (inputs: Inputs) =>
   );
 }
 
-/** `resource` with other options; its inputs are not built. */
+/** `resource` with other options; its inputs are not built (and keep their key, {@link withInputsKey}). */
 export function withOptions(resource: PlannedResource, options: ResourceOptions): PlannedResource {
   if (!DeferredResource.isDeferred(resource)) return { ...resource, options };
-  return deferredResource(
+  const changed = deferredResource(
     { ...fieldsOf(resource), options },
     () => readInputs(resource),
     DeferredResource.headerOf(resource),
   );
+  const key = INPUTS_KEYS.get(resource);
+  return key === undefined ? changed : withInputsKey(changed, key);
+}
+
+/** Per resource whose inputs a short text settles, how to make that text (withInputsKey). */
+const INPUTS_KEYS = new WeakMap<PlannedResource, () => string>();
+
+/**
+ * `resource`, its inputs settled by `key`: two resources whose keys are equal have equal inputs,
+ * so `diff` compares keys rather than building both (a region's dashboard text is a megabyte made
+ * from a few hundred rows; its key names the rows, issue #15). Equal inputs under unequal keys is
+ * allowed: the inputs are then built and compared.
+ */
+export function withInputsKey(resource: PlannedResource, key: () => string): PlannedResource {
+  INPUTS_KEYS.set(resource, key);
+  return resource;
+}
+
+/** Whether both resources have keys (withInputsKey) and the keys are equal: then so are their inputs. */
+export function sameInputsKey(a: PlannedResource, b: PlannedResource): boolean {
+  const first = INPUTS_KEYS.get(a);
+  const second = INPUTS_KEYS.get(b);
+  return first !== undefined && second !== undefined && first() === second();
 }

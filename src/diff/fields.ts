@@ -8,7 +8,8 @@ import type {
   ResolvedStream,
 } from "../model/types.js";
 import { grouped } from "../report/numbers.js";
-import { stableJson } from "./stable-json.js";
+import { sameData } from "../same-data.js";
+import { stableJson } from "../stable-json.js";
 
 /** A field of a component that differs. Lists (regions, residency, calls) say what was added and removed. */
 export interface FieldChange {
@@ -192,7 +193,7 @@ export function compareFields(path: string, before: Fields, after: Fields): Fiel
   for (const field of keys) {
     const from = then.get(field);
     const to = now.get(field);
-    if (stableJson(from) === stableJson(to)) continue;
+    if (sameData(from, to)) continue;
     // A region added or removed with voters only: its roles were never set, not changed.
     if (ROLE_FIELD.test(field) && (from ?? 0) === 0 && (to ?? 0) === 0) continue;
     const full = path === "" ? field : `${path}${field.startsWith("[") ? "" : "."}${field}`;

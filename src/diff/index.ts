@@ -4,6 +4,7 @@ import type { ResourcePlan } from "../compile/plan.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ComponentKind, Model, ResolvedComponent } from "../model/types.js";
 import { byText } from "../order.js";
+import { stableJson } from "../stable-json.js";
 import { comparedPlans } from "./compared-plans.js";
 import { type CostDelta, compareCost } from "./cost.js";
 import { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
@@ -18,12 +19,11 @@ import {
 import { compareFindings, type FindingDelta } from "./findings.js";
 import { compareResources, REGION_CHANGE, type ResourceChange } from "./resources.js";
 import { compareSlos, type SloDelta } from "./slo.js";
-import { stableJson } from "./stable-json.js";
 
+export { stableJson } from "../stable-json.js";
 export { DESTRUCTIVE_FIELD_RULES } from "./destructive.js";
 export { describeField, type FieldChange } from "./fields.js";
 export type { ResourceChange } from "./resources.js";
-export { stableJson } from "./stable-json.js";
 
 /** One version of a topology as `diff` compares it: the model, its compiled plan and its analysis. */
 export interface DiffSide {

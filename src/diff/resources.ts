@@ -1,10 +1,10 @@
-import { readInputs } from "../compile/deferred.js";
+import { readInputs, sameInputsKey } from "../compile/deferred.js";
 import { WHOLE_TOPOLOGY_TYPES } from "../compile/index.js";
 import { isRef, type PlannedResource, type ResourcePlan } from "../compile/plan.js";
 import { byText } from "../order.js";
+import { sameData } from "../same-data.js";
+import { stableJson } from "../stable-json.js";
 import { type ImmutableField, immutableFieldOf } from "./immutable.js";
-import { sameData } from "./same-data.js";
-import { stableJson } from "./stable-json.js";
 import type { UnchangedComponent } from "./unchanged-components.js";
 
 /** What the provider does with one resource: like `pulumi preview`'s +, ~, +-, -. */
@@ -140,7 +140,8 @@ const ACTION_ORDER: Readonly<Record<ResourceAction, number>> = {
  * updates, creates; then by name. One pass over each plan. With `unchanged` (both plans compiled
  * alike, unchanged-components.ts), a resource in both plans under the same name, type, region and
  * component, of a component `unchanged` names, is taken as equal without building its inputs —
- * but a shared one (component "") or one of {@link WHOLE_TOPOLOGY_TYPES}.
+ * but a shared one (component "") or one of {@link WHOLE_TOPOLOGY_TYPES}. So is one whose inputs
+ * are settled by equal keys in both plans (a region's dashboard, compile/deferred.ts withInputsKey).
  */
 export function compareResources(
   before: ResourcePlan,
@@ -172,6 +173,8 @@ export function compareResources(
       unchanged(now.component)
     )
       continue;
+    // Inputs settled by a key (a dashboard's): equal keys, nothing to build or compare.
+    if (old.region === now.region && sameInputsKey(old, now)) continue;
     const found: InputChange[] = [];
     // Built for this comparison and dropped: the diff never holds two plans of manifests. Not
     // copied as plain data: compared as JSON would compare them (undefined members absent).

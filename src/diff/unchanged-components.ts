@@ -1,5 +1,5 @@
 import type { Model, ResolvedComponent } from "../model/types.js";
-import { sameData } from "./same-data.js";
+import { sameData } from "../same-data.js";
 
 /** Whether a component's resources are the same in two plans compiled alike from two models. */
 export type UnchangedComponent = (component: string) => boolean;

@@ -36,6 +36,8 @@ interface ShapePieces {
   readonly marks: number;
   /** Grid units the component takes: the next component's row starts this far below its own. */
   readonly height: number;
+  /** The shape as JSON: equal keys, equal pieces. */
+  readonly key: string;
 }
 
 /**
@@ -160,6 +162,21 @@ export class DashboardTexts {
     return out.join("");
   }
 
+  /**
+   * A text equal for two dashboards only if their texts are ({@link text}), made without the
+   * texts: the shell and each component's row shape and name, a line each (none holds a line
+   * break: JSON without indentation, DNS labels). `diff` compares these (issue #15).
+   */
+  key(components: readonly KubernetesComponent[], region: string, identity?: DashboardIdentity): string {
+    if (components.length === 0) return this.plain(identity);
+    const lines = [JSON.stringify(this.shell(identity))];
+    for (const component of components) {
+      const { shape, name } = this.block(component, region);
+      lines.push(shape.key, name);
+    }
+    return lines.join("\n");
+  }
+
   /** Without components the builder adds no `panels` at all. */
   private plain(identity?: DashboardIdentity): string {
     return `${JSON.stringify(dashboardShell(this.model, identity).build(), null, 2)}${END}`;
@@ -206,7 +223,7 @@ export class DashboardTexts {
         bytes += ESCAPED.item + jsonEscapedBytes(before) + jsonEscapedBytes(after);
         marks += before.split(NAME_MARK).length + after.split(NAME_MARK).length - 2;
       }
-      pieces = { panels, bytes, marks, height: bottom - top };
+      pieces = { panels, bytes, marks, height: bottom - top, key };
       this.shapes.set(key, pieces);
     }
     return pieces;

@@ -9,11 +9,12 @@
 import type { Analysis } from "../../analysis/types.js";
 import { engineOf } from "../../engines/registry.js";
 import type { Model } from "../../model/types.js";
+import { withInputsKey } from "../deferred.js";
 import { ISTIO_SIDECAR_METRICS, type ScrapeEndpoint, scrapeEndpoint } from "../kubernetes/index.js";
 import { regionsOf } from "../kubernetes/placements.js";
 import type { PlannedResource } from "../plan.js";
 import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
-import { dashboardPartUid, dashboardUid } from "./dashboard.js";
+import { type DashboardIdentity, dashboardPartUid, dashboardUid } from "./dashboard.js";
 import { DashboardTexts } from "./dashboard-text.js";
 import { indicatorsIn, indicatorsOf, regionalIndicatorsIn } from "./indicators.js";
 import {
@@ -228,16 +229,7 @@ function dashboardConfigMaps(
   const name = dnsLabel("topoplan", model.name, "dashboard");
   const wholeBytes = texts.escapedBytes(components, region);
   if (wholeBytes <= DASHBOARD_BUDGET_BYTES)
-    return [
-      dashboardConfigMap(
-        model,
-        name,
-        dashboardUid(model),
-        () => texts.text(components, region),
-        region,
-        namespace,
-      ),
-    ];
+    return [dashboardConfigMap(model, name, dashboardUid(model), texts, components, region, namespace)];
   // Components have one to four panels each, so equal counts give parts of similar size; one more
   // part until every one fits (one component's panels always do).
   for (let parts = Math.ceil(wholeBytes / DASHBOARD_BUDGET_BYTES); parts <= components.length; parts++) {
@@ -257,9 +249,11 @@ function dashboardConfigMaps(
           model,
           dnsLabel("topoplan", model.name, "dashboard", String(i + 1)),
           identities[i]!.uid,
-          () => texts.text(group, region, identities[i]),
+          texts,
+          group,
           region,
           namespace,
+          identities[i],
         ),
       );
   }
@@ -270,27 +264,34 @@ function dashboardConfigMap(
   model: Model,
   name: string,
   uid: string,
-  text: () => string,
+  texts: DashboardTexts,
+  components: readonly KubernetesComponent[],
   region: string,
   namespace: string,
+  identity?: DashboardIdentity,
 ): PlannedResource {
+  const manifest = (text: string): KubernetesManifest => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name,
+      namespace,
+      labels: { ...commonLabels(model, ""), grafana_dashboard: "1" },
+      annotations: { grafana_folder: "topoplan" },
+    },
+    data: { [`${uid}.json`]: text },
+  });
   // Grafana's namespace is managed outside topoplan: no dependency on a planned Namespace. The
-  // text is made when the plan's inputs are read (its size is known without it).
-  return plannedManifestLater(
-    region,
-    "",
-    { apiVersion: "v1", kind: "ConfigMap", name, namespace },
-    () => ({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: {
-        name,
-        namespace,
-        labels: { ...commonLabels(model, ""), grafana_dashboard: "1" },
-        annotations: { grafana_folder: "topoplan" },
-      },
-      data: { [`${uid}.json`]: text() },
-    }),
-    false,
+  // text is made when the plan's inputs are read (its size is known without it); `diff` compares
+  // the manifest with the text's key in its place.
+  return withInputsKey(
+    plannedManifestLater(
+      region,
+      "",
+      { apiVersion: "v1", kind: "ConfigMap", name, namespace },
+      () => manifest(texts.text(components, region, identity)),
+      false,
+    ),
+    () => JSON.stringify(manifest(texts.key(components, region, identity))),
   );
 }

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateTopology } from "../../../bench/generate.js";
-import { buildDashboard, dashboardPartUid } from "../../../src/compile/observability/dashboard.js";
+import { buildDashboard, dashboardPartUid, rowShape } from "../../../src/compile/observability/dashboard.js";
 import { DashboardTexts, jsonEscapedBytes } from "../../../src/compile/observability/dashboard-text.js";
-import { kubernetesComponents } from "../../../src/compile/observability/k8s.js";
+import { type KubernetesComponent, kubernetesComponents } from "../../../src/compile/observability/k8s.js";
 import { ENGINES, modelOf, SMALL } from "./fixture.js";
 
 /** What the observability target wrote before pieces: the whole build, serialised and measured. */
@@ -43,6 +43,57 @@ describe("dashboard texts from per-component pieces", () => {
         { numRuns: 60 },
       );
     }
+  });
+
+  // `diff` compares two compilations' dashboards by key (compile/deferred.ts withInputsKey).
+  it("have keys that are equal only where the texts are, across two compilations", () => {
+    const model = generated;
+    const all = kubernetesComponents(model);
+    const regions = [...new Set(all.flatMap((c) => c.regions))].sort();
+    const dashboard = fc.record({
+      subset: fc.subarray(all, { minLength: 0 }),
+      region: fc.constantFrom(...regions),
+      part: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    });
+    // Another component of the same row shape: its panels differ by the name alone.
+    const twin = (component: KubernetesComponent, region: string) =>
+      all.find(
+        (c) =>
+          c !== component &&
+          JSON.stringify(rowShape(c, region)) === JSON.stringify(rowShape(component, region)),
+      ) ?? component;
+    let equalKeys = 0;
+    let renamed = 0;
+    fc.assert(
+      fc.property(dashboard, dashboard, fc.constantFrom("same", "renamed", "other"), (first, other, how) => {
+        const second =
+          how === "other"
+            ? other
+            : {
+                ...first,
+                subset: first.subset.map((c, i) =>
+                  how === "renamed" && i === 0 ? twin(c, first.region) : c,
+                ),
+              };
+        if (second.subset[0] !== first.subset[0]) renamed++;
+        const [a, b] = [new DashboardTexts(model), new DashboardTexts(model)];
+        const identity = (part?: number) =>
+          part === undefined ? undefined : { uid: dashboardPartUid(model, part), title: `part ${part}` };
+        const keys = [
+          a.key(first.subset, first.region, identity(first.part)),
+          b.key(second.subset, second.region, identity(second.part)),
+        ];
+        const texts = [
+          a.text(first.subset, first.region, identity(first.part)),
+          b.text(second.subset, second.region, identity(second.part)),
+        ];
+        if (keys[0] === keys[1]) equalKeys++;
+        expect(keys[0] === keys[1]).toBe(texts[0] === texts[1]);
+      }),
+      { numRuns: 80 },
+    );
+    expect(equalKeys).toBeGreaterThan(10);
+    expect(renamed).toBeGreaterThan(10);
   });
 
   it("measures escaped bytes of JSON.stringify output like escaping it does", () => {

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stableJson } from "../../src/diff/index.js";
-import { sameData } from "../../src/diff/same-data.js";
-import { nestedValues } from "../properties/nested-values.js";
+import { sameData } from "../src/same-data.js";
+import { stableJson } from "../src/stable-json.js";
+import { nestedValues } from "./properties/nested-values.js";
 
 /** JSON-like values with some undefined members and non-finite numbers, as plans may hold. */
 const value = nestedValues(

@@ -89,7 +89,8 @@ export function declaredCalls(model: Model): { from: string; to: string }[] {
 
 /**
  * The allow-rules of every placed component (pure; the policies are built from these). Out of
- * `scope`, a placement is listed without its rules.
+ * `scope`, a placement is listed without its rules, and none are made for it (`diff` compiles a
+ * few components of 20,000: issue #15).
  */
 export function componentRules(
   model: Model,
@@ -97,9 +98,10 @@ export function componentRules(
   scope: ComponentScope = EVERY_COMPONENT,
 ): ComponentRules[] {
   const placed = placements(model);
-  const rules = new Map(
-    placed.map((p) => [`${p.region}\0${p.name}`, { placed: p, ingress: [], egress: [] } as ComponentRules]),
-  );
+  const rules = new Map<string, ComponentRules>();
+  for (const p of placed)
+    if (scope(p.name)) rules.set(`${p.region}\0${p.name}`, { placed: p, ingress: [], egress: [] });
+  // The rules of a component in scope; undefined out of scope (what it is given is dropped).
   const at = (region: string, name: string) => rules.get(`${region}\0${name}`);
   const components = new Map<string, ResolvedComponent>(
     [...model.datastores, ...model.services, ...model.streams].map((c) => [c.name, c]),
@@ -114,7 +116,6 @@ export function componentRules(
 
   for (const entry of rules.values()) {
     const p = entry.placed;
-    if (!scope(p.name)) continue;
     const component = components.get(p.name) as OnKubernetes;
     // Exactly the port Prometheus scrapes: the Istio sidecar's for services on the mesh's metrics.
     entry.ingress.push(
@@ -147,7 +148,7 @@ export function componentRules(
   const opsOf = new Map<string, ResolvedCall["op"][]>();
   for (const service of model.services)
     for (const call of service.calls) {
-      if (!dialsPrimaryItself(components.get(call.to))) continue;
+      if (!(scope(service.name) || scope(call.to)) || !dialsPrimaryItself(components.get(call.to))) continue;
       const key = `${service.name}\0${call.to}`;
       opsOf.set(key, [...(opsOf.get(key) ?? []), call.op]);
     }
@@ -159,43 +160,42 @@ export function componentRules(
     const callee = components.get(to);
     // A call makes rules of its caller and its callee only.
     if (callee === undefined || !(scope(from) || scope(to))) continue;
+    const placedIn = (region: string) => byName.get(to)?.find((p) => p.region === region);
     for (const caller of byName.get(from) ?? []) {
-      const callerRules = at(caller.region, from)!;
+      const egress = at(caller.region, from)?.egress ?? [];
       const deploy = callee.deploy;
       if (deploy.target === "aws") {
-        callerRules.egress.push(tcp({ kind: "anywhere" }, AWS_SERVICE_PORTS[deploy.service]));
+        egress.push(tcp({ kind: "anywhere" }, AWS_SERVICE_PORTS[deploy.service]));
         continue;
       }
       if (deploy.target === "external") {
-        callerRules.egress.push(tcp({ kind: "anywhere" }, EXTERNAL_PORT));
+        egress.push(tcp({ kind: "anywhere" }, EXTERNAL_PORT));
         continue;
       }
       // The engine's client port and serving regions, not the spec's `deploy.port` (ignored with an engine).
       const endpoint = clientEndpoint(model, callee as OnKubernetes, caller.region);
       const { regions } = endpoint;
-      const local = regions.includes(caller.region) ? at(caller.region, to) : undefined;
+      const local = regions.includes(caller.region) ? placedIn(caller.region) : undefined;
       for (const port of [endpoint.port, ...endpoint.discoveryPorts]) {
         if (local !== undefined) {
-          callerRules.egress.push(
-            tcp({ kind: "pods", namespace: local.placed.namespace, component: to }, port),
+          egress.push(tcp({ kind: "pods", namespace: local.namespace, component: to }, port));
+          at(caller.region, to)?.ingress.push(
+            tcp({ kind: "pods", namespace: caller.namespace, component: from }, port),
           );
-          local.ingress.push(tcp({ kind: "pods", namespace: caller.namespace, component: from }, port));
           continue;
         }
         // The callee's serving pods are not in the caller's cluster: the call crosses regions.
-        callerRules.egress.push(tcp({ kind: "regions", regions }, port));
+        egress.push(tcp({ kind: "regions", regions }, port));
         for (const region of regions)
-          at(region, to)!.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));
+          at(region, to)?.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, port));
       }
       const away = servedAway(callee as ResolvedDatastore, opsOf.get(`${from}\0${to}`) ?? [], caller.region);
       if (local !== undefined && away.length > 0) {
-        callerRules.egress.push(tcp({ kind: "regions", regions: away }, endpoint.port));
+        egress.push(tcp({ kind: "regions", regions: away }, endpoint.port));
         // On its peer port (a generic store's default) the callee admits its other regions already.
-        for (const region of away) {
-          const there = at(region, to)!;
-          if (there.placed.peerPort !== endpoint.port)
-            there.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, endpoint.port));
-        }
+        for (const region of away)
+          if (placedIn(region)!.peerPort !== endpoint.port)
+            at(region, to)?.ingress.push(tcp({ kind: "regions", regions: [caller.region] }, endpoint.port));
       }
     }
   }
@@ -203,14 +203,10 @@ export function componentRules(
   const ingressNamespace = options.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE;
   for (const entry of rules.values()) {
     const name = entry.placed.name;
-    if (
-      scope(name) &&
-      entry.placed.kind === "service" &&
-      (!calledInCluster.has(name) || calledFromOutside.has(name))
-    )
+    if (entry.placed.kind === "service" && (!calledInCluster.has(name) || calledFromOutside.has(name)))
       entry.ingress.push(tcp({ kind: "namespace", namespace: ingressNamespace }, entry.placed.deploy.port));
   }
-  return [...rules.values()];
+  return placed.map((p) => rules.get(`${p.region}\0${p.name}`) ?? { placed: p, ingress: [], egress: [] });
 }
 
 /**

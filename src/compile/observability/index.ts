@@ -94,15 +94,19 @@ export function compileObservability(
       resources.push(prometheusRule(model, component, region, () => ruleGroupsIn(model, rules, region)));
     }
   }
-  const regions = [...new Set([...deployed.values()].flat())].sort();
+  // Each region's Grafana reads its own region's Prometheus: only that region's components, in order.
+  const byRegion = new Map<string, KubernetesComponent[]>();
+  for (const [component, regions] of deployed)
+    for (const region of new Set(regions)) {
+      const local = byRegion.get(region);
+      if (local === undefined) byRegion.set(region, [component]);
+      else local.push(component);
+    }
   const namespace = options.dashboardNamespace ?? MONITORING_NAMESPACE;
   // A component's panels are made once for all regions' dashboards (per region where its indicators are regional).
   const texts = new DashboardTexts(model);
-  for (const region of regions) {
-    // Each region's Grafana reads its own region's Prometheus: only that region's components.
-    const local = components.filter((c) => deployed.get(c)!.includes(region));
-    resources.push(...dashboardConfigMaps(model, texts, local, region, namespace));
-  }
+  for (const region of [...byRegion.keys()].sort())
+    resources.push(...dashboardConfigMaps(model, texts, byRegion.get(region)!, region, namespace));
   return resources;
 }
 

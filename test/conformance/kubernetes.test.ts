@@ -28,7 +28,9 @@ import type { ResourcePlan } from "../../src/compile/plan.js";
 import { isRef, isRuntimeValue, sortResources } from "../../src/compile/plan.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { renderPlan } from "../../src/render/index.js";
+import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
+import { ENGINES } from "../compile/observability/fixture.js";
 import { crdModel } from "../engines/crd.js";
 import { STACKS_DIR, stackFiles } from "../render/stacks.js";
 
@@ -125,8 +127,24 @@ function validateManifest(manifest: any, where: string): void {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-/** What the OpenAPI schemas do not say but the API server enforces: name and label syntax. */
-function checkNames(manifest: any, where: string): void {
+/**
+ * What the OpenAPI schemas do not say but the API server enforces: name and label syntax, and a
+ * Service's ports unique by name and by (protocol, port) (ValidateService, kubernetes#47336: a
+ * duplicate is refused, and a StatefulSet's peers Service that is refused publishes no pod names).
+ */
+function checkServerRules(manifest: any, where: string): void {
+  if (manifest.kind === "Service") {
+    const ports: any[] = manifest.spec?.ports ?? [];
+    const distinct = (key: (port: any) => string) => new Set(ports.map(key)).size;
+    expect(
+      distinct((p) => p.name ?? ""),
+      `${where}: Service port names`,
+    ).toBe(ports.length);
+    expect(
+      distinct((p) => `${p.protocol ?? "TCP"}/${p.port}`),
+      `${where}: Service ports`,
+    ).toBe(ports.length);
+  }
   const { name, namespace, labels } = manifest.metadata ?? {};
   expect(name, `${where}: metadata.name`).toMatch(DNS_LABEL);
   expect(name.length, `${where}: metadata.name length`).toBeLessThanOrEqual(
@@ -151,6 +169,26 @@ function renderedManifests(plan: ResourcePlan): { path: string; manifest: any }[
     );
 }
 
+/** No bundled stack runs Cassandra: a store over two regions and its caller. */
+const CASSANDRA: TopologyInput = {
+  name: "events",
+  datastores: {
+    "user-events": {
+      replication: "leaderless",
+      replicas: 5,
+      placement: { "eu-west-1": 3, "us-east-1": 2 },
+      deploy: { target: "kubernetes", engine: "cassandra", memory: "16Gi", cpu: "4" },
+    },
+  },
+  services: {
+    feed: {
+      regions: ["eu-west-1", "us-east-1"],
+      calls: [{ to: "user-events", timeoutMs: 200 }],
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/feed:1.0.0" },
+    },
+  },
+};
+
 const plans: [string, () => Promise<ResourcePlan>][] = [
   ...stackFiles().map(
     (file) =>
@@ -160,6 +198,8 @@ const plans: [string, () => Promise<ResourcePlan>][] = [
       ],
   ),
   ["test fixture SHOP", async () => compilePlan(modelOf(SHOP))],
+  ["test fixture ENGINES (CloudNativePG, Redis)", async () => compilePlan(modelOf(ENGINES))],
+  ["test fixture CASSANDRA", async () => compilePlan(modelOf(CASSANDRA))],
 ];
 
 describe("rendered Kubernetes manifests conform to upstream schemas", () => {
@@ -170,7 +210,7 @@ describe("rendered Kubernetes manifests conform to upstream schemas", () => {
     expect(manifests.length).toBeGreaterThan(0);
     for (const { path, manifest } of manifests) {
       validateManifest(manifest, path);
-      checkNames(manifest, path);
+      checkServerRules(manifest, path);
     }
     // What is rendered is exactly what Pulumi gets.
     const key = (region: string, m: any) =>
@@ -193,7 +233,7 @@ describe("the kubernetes target alone conforms (independent of the other targets
     for (const { path, manifest } of manifests) {
       expect(VALIDATORS[`${manifest.apiVersion}/${manifest.kind}`], path).toBeDefined();
       validateManifest(manifest, path);
-      checkNames(manifest, path);
+      checkServerRules(manifest, path);
     }
   });
 });

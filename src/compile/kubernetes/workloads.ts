@@ -121,6 +121,10 @@ export function statefulBase(
   const names = objectNames(placed.name);
   const labels = () => componentLabels(topology, placed);
   const selector = () => selectorLabels(topology, placed.name);
+  const named = namedPorts(placed);
+  // A port the Service names already (Cassandra's nodes dial each other's client port) is not
+  // listed again: the API server refuses a Service with one (protocol, port) twice.
+  const further = otherPeerPorts.filter((port) => !named.some((p) => p.port === port));
   const headless = (): IService => ({
     apiVersion: "v1",
     kind: "Service",
@@ -130,8 +134,8 @@ export function statefulBase(
       publishNotReadyAddresses: true,
       selector: selector(),
       ports: [
-        ...servicePorts(namedPorts(placed)),
-        ...otherPeerPorts.map(
+        ...servicePorts(named),
+        ...further.map(
           (port): IServicePort => ({ name: `tcp-${port}`, port, targetPort: port, protocol: "TCP" }),
         ),
       ],

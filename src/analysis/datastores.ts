@@ -137,25 +137,28 @@ export function evaluateDatastore(
   };
   const shipDelay = shipDelayOver(() => links, "p50");
   const shipDelay99 = shipDelayOver(() => links, "p99");
-  // Regions an election may pick: only the leader's own where the engine fails over inside it.
-  const eligibleFor = (group: PlacementGroup) =>
-    ds.failoverInLeaderRegion ? ds.leaderRegions.filter((r) => r === group.leader.region) : ds.leaderRegions;
+  // Regions an election may pick at all: only the leader's own where the engine fails over inside it.
+  const onlyIn = (group: PlacementGroup) => (ds.failoverInLeaderRegion ? [group.leader.region] : undefined);
   const states: GroupState[] = ds.groups.map((group) => {
     const alive = group.replicas.filter(net.slotUp);
     const base = { ds, group, net, users, requirements, alive, leader: undefined, shipDelay, transfer };
     if (!behaviour.leaderBased) return base;
-    if (ds.leaderPreference)
-      return {
-        ...base,
-        leader: electLeader(group, alive, requirements.write, users, net, eligibleFor(group)),
-      };
+    if (ds.leaderPreference) {
+      const regions = { only: onlyIn(group), preferred: ds.leaderRegions };
+      const { leader, outsidePreferred } = electLeader(group, alive, requirements.write, users, net, regions);
+      if (outsidePreferred === undefined) return { ...base, leader };
+      // No region of `leaderRegions` can lead: the preferences name none of the others, so which
+      // one leads is the engine's pick (CockroachDB's allocator); price the worst, as below.
+      const worst = outsidePreferred.length === 1 ? leader : worstLeader(base, outsidePreferred, behaviour);
+      return { ...base, leader: worst, leaderCandidates: outsidePreferred };
+    }
     // No leader preference (etcd): after an election any candidate may lead; price the worst.
     const { regions, elected } = electionCandidates(
       group,
       alive,
       requirements.write,
       net,
-      eligibleFor(group),
+      onlyIn(group),
       ds.incumbency,
       ds.promotionNeedsMajority,
     );

@@ -38,11 +38,37 @@ export function servingSide(
 }
 
 /**
- * Leader election after failures, among the voters of the eligible (`leaderRegions`) regions only.
- * The preferred leader region keeps the leadership while it holds a live voter on a side with a
- * write quorum (lease preferences pull it back); otherwise the side
- * holding a quorum elects a leader in its region with the most live replicas, then the one nearest
- * to the users (demand-weighted RTT), then by code. Undefined when no side holds a quorum.
+ * Where an election may put the leader. `only`: the regions the engine elects in at all
+ * (CloudNativePG fails over inside the primary's region); undefined: any region with a voter.
+ * `preferred`: the declared `leaderRegions`, tried first. They are a preference, as the systems
+ * they stand for treat them: CockroachDB places a lease outside its `lease_preferences` when no
+ * preferred store can take it, and Spanner elects a leader in another read-write region when the
+ * default leader region is lost.
+ */
+export interface LeaderRegions {
+  readonly only?: readonly string[] | undefined;
+  readonly preferred: readonly string[];
+}
+
+/** A leader election's outcome under a leader preference ({@link electLeader}). */
+export interface Elected {
+  /** Undefined when no side holds a write quorum with a voter that may lead. */
+  readonly leader?: string;
+  /**
+   * When no preferred region can lead: every region the engine may put the leader in (the side
+   * holding the quorum), sorted. Its preferences name none of them, so which one it picks is not
+   * known; the leader above is the analysis' ranking of them.
+   */
+  readonly outsidePreferred?: readonly string[];
+}
+
+/**
+ * Leader election after failures, for an engine that keeps a preferred leader region. The
+ * preferred leader region keeps the leadership while it holds a live voter on a side with a
+ * write quorum (lease preferences pull it back); otherwise the side holding a quorum elects a
+ * leader in a preferred region (`leaderRegions`) when one of its voters there lives, else in any
+ * of its regions with a voter; among those, in the region with the most live replicas, then the
+ * one nearest to the users (demand-weighted RTT), then by code.
  */
 export function electLeader(
   group: PlacementGroup,
@@ -50,21 +76,28 @@ export function electLeader(
   req: Requirement,
   users: readonly UserOrigin[],
   net: NetworkView,
-  eligible: readonly string[],
-): string | undefined {
-  const canLead = (slot: ReplicaSlot) => mayLead(slot) && eligible.includes(slot.region);
+  regions: LeaderRegions,
+): Elected {
+  const { only, preferred } = regions;
+  const canLead = (slot: ReplicaSlot) => mayLead(slot) && (only === undefined || only.includes(slot.region));
   // A side needs a quorum and a replica allowed to lead (witnesses and read-only replicas never do).
   const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed && side.some(canLead));
-  const preferred = group.leader.region;
-  const home = sides.find((side) => side.some((slot) => slot.region === preferred && canLead(slot)));
-  if (home !== undefined) return preferred;
+  const home = group.leader.region;
+  if (sides.some((side) => side.some((slot) => slot.region === home && canLead(slot))))
+    return { leader: home };
   const side = sides[0];
-  if (side === undefined) return undefined;
+  if (side === undefined) return {};
+  const voters = side.filter(canLead);
+  const preferredVoters = voters.filter((slot) => preferred.includes(slot.region));
+  const pool = preferredVoters.length > 0 ? preferredVoters : voters;
   const counts = new Map<string, number>();
-  for (const slot of side.filter(canLead)) counts.set(slot.region, (counts.get(slot.region) ?? 0) + 1);
-  return [...counts]
+  for (const slot of pool) counts.set(slot.region, (counts.get(slot.region) ?? 0) + 1);
+  const leader = [...counts]
     .map(([region, count]) => ({ region, count, distance: userDistance(region, users, net) }))
     .sort((a, b) => b.count - a.count || a.distance - b.distance || byText(a.region, b.region))[0]!.region;
+  return preferredVoters.length > 0
+    ? { leader }
+    : { leader, outsidePreferred: [...counts.keys()].sort(byText) };
 }
 
 /**
@@ -84,11 +117,12 @@ export function electionCandidates(
   alive: readonly ReplicaSlot[],
   req: Requirement,
   net: NetworkView,
-  eligible: readonly string[],
+  only: readonly string[] | undefined,
   incumbency: "member" | "region",
   promotionNeedsMajority: boolean,
 ): { readonly regions: readonly string[]; readonly elected: boolean } {
-  const canLead = (slot: ReplicaSlot) => mayLead(slot) && eligible.includes(slot.region);
+  // Nothing here keeps a leader in a region: `leaderRegions` cannot narrow the candidates.
+  const canLead = (slot: ReplicaSlot) => mayLead(slot) && (only === undefined || only.includes(slot.region));
   const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed && side.some(canLead));
   const incumbent = group.leader;
   const keeps =

@@ -348,6 +348,21 @@ describe("cockroachdb placement SQL", () => {
     expect(lost.effectiveLeader).toBe("eu-north-1");
   });
 
+  // Lease preferences are preferences: with none of them live, CockroachDB leases to another voter.
+  test("2+2+1 whose leases prefer the lost region only: another region's voters lead, as survival says", () => {
+    const extra = { leader: "eu-west-1", survive: "region", leaderRegions: ["eu-west-1"] };
+    const model = modelOf(topology(THREE_REGIONS, extra));
+    expect(statements(THREE_REGIONS, extra)[1]).toContain("lease_preferences = '[[+region=eu-west-1]]'");
+    const base = analyse(model).datastores[0]!;
+    expect(base.survival.region.survives).toBe(true);
+    const lost = analyse(model, parseFailures(model, ["region:eu-west-1"])).datastores[0]!;
+    expect(lost.partitionsWithoutQuorum).toBe(0);
+    // Which of the two the allocator picks is not known: both are candidates, the worst priced.
+    expect(lost.leaderCandidates).toEqual(["eu-central-1", "eu-north-1"]);
+    expect(["eu-central-1", "eu-north-1"]).toContain(lost.effectiveLeader);
+    expect(lost.write.byOrigin.every((o) => o.unavailable !== true)).toBe(true);
+  });
+
   test("survive region over 2+1+1+1: no secondary region (it would add a sixth replica); the analysis prices any successor", () => {
     const FOUR = { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1, "eu-west-2": 1 };
     const extra = { leader: "eu-west-1", survive: "region" };

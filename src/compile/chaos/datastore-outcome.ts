@@ -78,10 +78,11 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
         writesContinue: false,
         text: `quorum lost: ${counts}${cleanSplitNote(c)}; writes to affected partitions stop until the partition heals`,
       };
-    if (!candidatesOutside(c, c.store.leaderRegions))
+    // `leaderRegions` is a preference: any voter outside may lead when none of those can.
+    if (!candidatesOutside(c))
       return {
         writesContinue: false,
-        text: `quorum holds but no voter allowed to lead (leaderRegions ${c.store.leaderRegions.join(", ")}) remains outside ${c.domain}; writes stop until the partition heals`,
+        text: `quorum holds but no voter that may lead (witnesses and read-only replicas never do) remains outside ${c.domain}; writes stop until the partition heals`,
       };
     const leaders = c.leaderCut
       ? `; leaders in ${c.domain} lose their quorum and new ones are elected outside it`
@@ -157,9 +158,11 @@ function cleanSplitNote(c: Context): string {
 }
 
 /** A replica allowed to lead survives outside the isolated domain in every placement group. */
-function candidatesOutside(c: Context, eligible: readonly string[]): boolean {
+function candidatesOutside(c: Context, only?: readonly string[]): boolean {
   return c.store.groups.every((group) =>
-    group.replicas.some((slot) => mayLead(slot) && !c.inDomain(slot) && eligible.includes(slot.region)),
+    group.replicas.some(
+      (slot) => mayLead(slot) && !c.inDomain(slot) && (only === undefined || only.includes(slot.region)),
+    ),
   );
 }
 
@@ -214,7 +217,7 @@ function noFailover(c: Context): string | undefined {
   const dependence = writesNeedPrimary(store);
   const failover = c.isolation.kind === "zone" ? (store.failover.inRegion ?? store.failover) : store.failover;
   if (failover.mode === "manual") return "failover is manual (an operator promotes a replica)";
-  const eligible = store.failoverInLeaderRegion ? [c.isolation.region] : store.leaderRegions;
+  const only = store.failoverInLeaderRegion ? [c.isolation.region] : undefined;
   // A zone holding every replica the region has is, for this store, the region.
   const wholeRegion =
     c.isolation.kind === "region" ||
@@ -228,7 +231,7 @@ function noFailover(c: Context): string | undefined {
     return `its observers (replicas and witnesses) are in ${observers} region${observers === 1 ? "" : "s"}: without a third the side that loses its peer cannot tell a dead region from a cut link, so it must not promote`;
   }
   if (c.isolation.kind === "zone" && dependence?.zone === true) return "failover inside the region is manual";
-  if (!candidatesOutside(c, eligible)) return `no replica allowed to take over remains outside it`;
+  if (!candidatesOutside(c, only)) return `no replica allowed to take over remains outside it`;
   if (store.promotionNeedsMajority) {
     const { members, votes } = sentinels(c);
     const outside = c.worst.group.replicas.filter((slot) => !c.inDomain(slot)).length;

@@ -110,7 +110,7 @@ export const Datastore = z
     }),
     leaderRegions: z.array(RegionCode).min(1).optional().meta({
       description:
-        "Regions the leader may be in (Spanner leader options, CockroachDB lease preferences); what-if re-elects only there. @default every region with a voter",
+        "Regions the leader is kept in, in order (CockroachDB lease preferences, Spanner leader options): after failures the leader is re-elected there while one of their voters lives, else in any region with a voter, as those engines do. @default every region with a voter",
     }),
     failover: Failover.optional().meta({
       description:

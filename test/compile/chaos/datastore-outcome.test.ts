@@ -139,6 +139,37 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
   });
 });
 
+describe("consensus: leaderRegions is a preference", () => {
+  test("cutting off the only preferred region leaves a quorum whose voters outside it lead", () => {
+    const m = withStore({
+      replicas: 5,
+      placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
+      leader: "eu-west-1",
+      leaderRegions: ["eu-west-1"],
+      survive: "region",
+    });
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^quorum holds: 3 of 5 voting replicas remain \(write quorum 3\); writes continue; leaders in region eu-west-1 lose their quorum and new ones are elected outside it/,
+    );
+  });
+
+  test("a quorum of witnesses outside leads nothing: writes stop", () => {
+    const m = withStore({
+      replicas: 5,
+      placement: {
+        "eu-west-1": { voters: 2 },
+        "eu-central-1": { witnesses: 1 },
+        "eu-north-1": { witnesses: 1 },
+        "eu-south-1": { witnesses: 1 },
+      },
+      leader: "eu-west-1",
+    });
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^quorum holds but no voter that may lead \(witnesses and read-only replicas never do\) remains outside region eu-west-1; writes stop/,
+    );
+  });
+});
+
 describe("consensus counts votes: read-only replicas never vote", () => {
   test("losing the region of every voter loses the quorum, however many read-only replicas remain", () => {
     const m = withStore({

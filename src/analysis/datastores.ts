@@ -19,7 +19,7 @@ import { primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
 import { type PromotionVotes, survivalCheck, worseCheck } from "./survival.js";
-import { commitTailMs, requestTimeMs } from "./tails.js";
+import { commitMedianMs, commitTailMs, requestTimeMs } from "./tails.js";
 import type { LinkLoad, SurvivalCheck } from "./types.js";
 
 export type DatastoreOp = "read" | "write";
@@ -180,6 +180,7 @@ export function evaluateDatastore(
   // and every replication queue at its p99 sojourn (lag.ts), plus a managed service's request time
   // and, for writes, the engine's durable-commit tail (src/analysis/tails.ts).
   const commitTail = commitTailMs(ds, net);
+  const commitMedian = commitMedianMs(ds, net);
   const request = requestTimeMs(ds, net);
   const groupLatency = new Map<string, Figure | undefined>();
   const latencyOf = (state: GroupState, origin: string, op: DatastoreOp): Figure | undefined => {
@@ -189,13 +190,15 @@ export function evaluateDatastore(
         op === "write" ? behaviour.writeP50(s, origin) : behaviour.readP50(s, origin);
       const p50 = at(state);
       const p99 = p50 === undefined ? undefined : at({ ...state, net: net.atP99, shipDelay: shipDelay99 });
+      // A write also waits for the commit's storage rounds (commitMedian) and, at p99, their tail.
+      const commit = op === "write" ? { p50Ms: commitMedian, p99Ms: commitTail } : NO_COMMIT;
       groupLatency.set(
         key,
         p50 === undefined
           ? undefined
           : {
-              p50Ms: p50 + request.p50Ms,
-              p99Ms: Math.max(p50, p99 ?? p50) + request.p99Ms + (op === "write" ? commitTail : 0),
+              p50Ms: p50 + commit.p50Ms + request.p50Ms,
+              p99Ms: Math.max(p50 + commit.p50Ms, p99 ?? p50) + request.p99Ms + commit.p99Ms,
             },
       );
     }
@@ -497,3 +500,5 @@ function worstLeader(
     .map((region) => ({ region, write: cost(region, "write"), read: cost(region, "read") }))
     .sort((a, b) => b.write - a.write || b.read - a.read || byText(a.region, b.region))[0]?.region;
 }
+
+const NO_COMMIT = { p50Ms: 0, p99Ms: 0 } as const;

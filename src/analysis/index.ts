@@ -15,6 +15,7 @@ import { demandOrigins, latencyFromCallers, writeDemand } from "./origins.js";
 import { evaluateServices } from "./services.js";
 import { endToEndP99, producerOrigins } from "./streams.js";
 import { goalMinimum, survivalAnalysis } from "./survival.js";
+import { commitMedianMs } from "./tails.js";
 import { type Reuse, reusableResults, withEffectiveLeader } from "./touched.js";
 import type {
   Analysis,
@@ -182,7 +183,7 @@ export function analyseDatastore(
     leader: ds.leader,
     ...(failures.length > 0 && effectiveLeader !== undefined ? { effectiveLeader } : {}),
     ...leaderCandidatesOf(ev),
-    commitP50Ms: behaviour.commitP50(ev.main),
+    commitP50Ms: behaviour.commitP50(ev.main) + commitMedianMs(ds, net),
     write: latencyProfile(writeOrigins, (origin) => fromCallers(origin, "write")),
     read: latencyProfile(origins("read"), (origin) => fromCallers(origin, "read")),
     survival: withFailover(

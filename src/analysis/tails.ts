@@ -26,6 +26,17 @@ export function commitTailMs(ds: Pick<ResolvedDatastore, "deploy">, net: Network
 }
 
 /**
+ * What every commit waits for inside the writer's region beyond the replication the model counts,
+ * at the median: a storage quorum's cross-zone rounds (Aurora's 4 of 6 copies over 3 AZs), else
+ * nothing. The p99 adds {@link commitTailMs} on top.
+ */
+export function commitMedianMs(ds: Pick<ResolvedDatastore, "deploy">, net: NetworkView): number {
+  const engine = engineOf(ds);
+  const rounds = (engine === undefined ? undefined : COMMIT_TAILS[engine])?.zoneRounds ?? 0;
+  return rounds * net.model.settings.crossZoneRttMs;
+}
+
+/**
  * What the service itself takes per request (reads and writes), beyond the network: a managed
  * service's stated request time (src/catalog/data/replication.ts), else nothing. Under a declared
  * flat `model.tailFactor` the p99 is the median × that factor, as for every other leg.

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
-import { REQUEST_TIMES } from "../../src/catalog/data/replication.js";
+import { COMMIT_TAILS, REQUEST_TIMES } from "../../src/catalog/data/replication.js";
 import { resolveModel } from "../../src/model/resolve.js";
 import { Topology, type TopologyInput } from "../../src/spec/schema/topology.js";
 
@@ -48,6 +48,14 @@ describe("request time of managed services", () => {
     expect(dynamo.read.p50Ms).toBeCloseTo(aurora.read.p50Ms + 5, 9);
     expect(dynamo.read.p99Ms).toBeCloseTo(aurora.read.p99Ms + 10, 9);
     expect(dynamo.write.p99Ms - dynamo.read.p99Ms).toBeLessThan(5);
+  });
+
+  it("Aurora: a commit waits for its 4-of-6 storage quorum across zones, one cross-zone round at the median", () => {
+    // The read is the client's round trip to the writer; the write adds the storage round.
+    expect(aurora.write.p50Ms).toBeCloseTo(aurora.read.p50Ms + 1, 9); // crossZoneRttMs, default 1 ms
+    expect(aurora.write.p99Ms).toBeGreaterThanOrEqual(
+      aurora.write.p50Ms + COMMIT_TAILS["aurora-postgresql"]!.p99Ms,
+    );
   });
 
   it("under a flat tail factor the request's p99 is its median × the factor", () => {

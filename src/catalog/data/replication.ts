@@ -183,7 +183,20 @@ export const DESIGNED_AVAILABILITY: Readonly<
  * Storage/commit tail added to a write's p99 by an engine or managed service: the durable-write
  * step a commit waits for, beyond the network.
  */
-export const COMMIT_TAILS: Readonly<Record<string, { readonly p99Ms: number; readonly source: string }>> = {
+export const COMMIT_TAILS: Readonly<
+  Record<
+    string,
+    {
+      readonly p99Ms: number;
+      /**
+       * Cross-zone round trips every commit waits for inside the writer's region, at the median too
+       * (`network.crossZoneRttMs` each): a storage quorum spread over zones. Absent: none.
+       */
+      readonly zoneRounds?: number;
+      readonly source: string;
+    }
+  >
+> = {
   /** etcd hardware guide: "99th percentile of wal_fsync_duration_seconds ... less than 10ms". */
   etcd: { p99Ms: 10, source: "etcd docs (hardware): WAL fsync p99 under 10 ms" },
   /** Pebble WAL fsync per commit; same SSD bound as etcd's guidance (estimate). */
@@ -198,9 +211,19 @@ export const COMMIT_TAILS: Readonly<Record<string, { readonly p99Ms: number; rea
   kafka: { p99Ms: 0, source: "Kafka docs: log.flush.* unset; durability from replication" },
   /** A write is acknowledged within its request time (REQUEST_TIMES), nothing beyond. */
   dynamodb: { p99Ms: 0, source: "within the request time (REQUEST_TIMES.dynamodb)" },
-  /** Aurora commits on 4 of 6 storage copies over 3 AZs (Aurora storage reliability docs): about
-   * one cross-AZ round plus the storage write (estimate 5 ms). */
-  "aurora-postgresql": { p99Ms: 5, source: "Aurora 4-of-6 quorum write across AZs (estimate)" },
+  /**
+   * Aurora acknowledges a commit once 4 of its 6 storage copies over 3 AZs have the log record
+   * (Amazon Aurora User Guide, "Amazon Aurora storage": "six copies ... across three Availability
+   * Zones"; Verbitski et al., SIGMOD 2017, §2.1: a write quorum of 4/6): at least one cross-AZ
+   * round at the median, then about 5 ms more at p99 for the slowest copies and the storage write
+   * (estimate).
+   */
+  "aurora-postgresql": {
+    p99Ms: 5,
+    zoneRounds: 1,
+    source:
+      "Aurora 4-of-6 storage quorum across 3 AZs: one cross-AZ round per commit; p99 5 ms more (estimate)",
+  },
   s3: { p99Ms: 0, source: "within the request time (REQUEST_TIMES.s3)" },
   msk: { p99Ms: 0, source: "Kafka: durability from replication" },
   /** No engine declared: an SSD fsync per commit (estimate, as etcd's bound). */

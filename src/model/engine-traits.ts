@@ -1,6 +1,6 @@
 import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
 import type { DatastoreLayout } from "../engines/cockroachdb-layout.js";
-import type { ResolvedDeploy } from "./types.js";
+import type { ResolvedDatastore, ResolvedDeploy } from "./types.js";
 
 /**
  * The engine behaviours the analysis prices, resolved from the declared engine's capabilities
@@ -26,7 +26,8 @@ export interface EngineTraits {
   readonly failoverInLeaderRegion: boolean;
   /**
    * A write crosses once to each other region and is passed on there (Cassandra, CloudNativePG
-   * replica clusters); false: every replica receives its copy from where the write entered.
+   * replica clusters, a multi-leader store without an engine); false: every replica receives its
+   * copy from where the write entered.
    */
   readonly wanCopyPerRegion: boolean;
   /** Every read goes to the primary, whatever the consistency (CloudNativePG's `-rw` Service). */
@@ -48,7 +49,11 @@ export interface EngineTraits {
 }
 
 /** The traits of a datastore's engine, given its layout (some engines behave differently by layout). */
-export function engineTraits(deploy: ResolvedDeploy, layout: DatastoreLayout): EngineTraits {
+export function engineTraits(
+  deploy: ResolvedDeploy,
+  layout: DatastoreLayout,
+  replication: ResolvedDatastore["replication"],
+): EngineTraits {
   const engine = deploy.target === "kubernetes" ? deploy.engine : undefined;
   const caps = engine === undefined ? undefined : ENGINE_CAPABILITIES[engine];
   const preference = caps?.leaderPreference;
@@ -59,7 +64,12 @@ export function engineTraits(deploy: ResolvedDeploy, layout: DatastoreLayout): E
     incumbency: primaryRegionOnly || preference?.value !== false ? "region" : "member",
     promotionNeedsMajority: caps?.promotionVotes?.value === "member-majority",
     failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
-    wanCopyPerRegion: caps?.wanFanOut?.value === "per-region",
+    // Without an engine, a multi-leader store's unit of leadership is the region (`leaders`): a
+    // write accepted in one is shipped once to each other region and copied on inside it (Redis
+    // Enterprise Active-Active's syncer per participating cluster, Cosmos DB's multi-region
+    // writes). A system that ships to every node (a BDR mesh) sends more: declare its engine.
+    wanCopyPerRegion:
+      caps === undefined ? replication === "multi-leader" : caps.wanFanOut?.value === "per-region",
     readsAtPrimary: caps?.clientReads?.value === "primary",
     entersAtAnyMember: caps?.clientEntry?.value === "any-member",
     findsPrimary:

@@ -303,7 +303,11 @@ function resolveDatastore(
     leader,
     leaderRegions: eligible,
     failover: resolveFailover(spec),
-    ...engineTraits(deploy, { survive: spec.survive, replicas, placement, leader, leaderRegions: eligible }),
+    ...engineTraits(
+      deploy,
+      { survive: spec.survive, replicas, placement, leader, leaderRegions: eligible },
+      spec.replication,
+    ),
     writeRegions,
     quorum,
     sync: spec.sync,

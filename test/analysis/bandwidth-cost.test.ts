@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SECONDS_PER_MONTH } from "../../src/analysis/bandwidth.js";
 import { analyse } from "../../src/analysis/index.js";
 import { linkLag, oneWayMs } from "../../src/analysis/lag.js";
+import { loadedNetwork } from "../../src/analysis/loaded.js";
+import { networkView } from "../../src/analysis/network.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
 import { build, rtt, TAIL } from "./helpers.js";
 
@@ -56,6 +58,27 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
     expect(link("eu-west-1", "eu-north-1")!.mbps).toBeCloseTo((writes * bytes * 8) / 1e6, 9);
     expect(link("eu-west-1", "eu-north-1")!.utilisation).toBeUndefined();
     expect(link("eu-central-1", "eu-west-1")).toBeUndefined();
+  });
+
+  // Its unit of leadership is the region: one copy crosses, the region passes it on across zones.
+  it("multi-leader without an engine: one copy to each other region, however many replicas there", () => {
+    const twoPerRegion = build({
+      users: { "eu-west-1": 1 },
+      datastores: {
+        carts: {
+          replication: "multi-leader",
+          replicas: 4,
+          placement: { "eu-west-1": 2, "eu-central-1": 2 },
+          traffic: { writesPerSec: 1000, itemBytes: 500 },
+        },
+      },
+    });
+    const { flows } = loadedNetwork(twoPerRegion, networkView(twoPerRegion, []));
+    const bps = (from: string, to: string) =>
+      flows.filter((f) => f.from === from && f.to === to).reduce((sum, f) => sum + f.bytesPerSec, 0);
+    expect(bps("eu-west-1", "eu-central-1")).toBeCloseTo(1000 * 500, 9);
+    expect(bps("eu-central-1", "eu-central-1")).toBeCloseTo(1000 * 500, 9);
+    expect(bps("eu-west-1", "eu-west-1")).toBeCloseTo(1000 * 500, 9);
   });
 
   it("egress per link: GB per 730-hour month × the source region's price", () => {

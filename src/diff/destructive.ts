@@ -75,10 +75,12 @@ function isDowngrade(from: unknown, to: unknown, field: string): boolean {
 }
 
 /**
- * Services whose replicas keep what the old primary held after the direction of replication turns:
- * S3 copies objects between buckets and deletes none, so an object not yet copied stays where it was.
+ * Services whose primary a `leader` change does not promote, each with why nothing is lost: S3
+ * copies objects between buckets and deletes none, so an object not yet copied stays where it was;
+ * an Aurora global database's primary moves by RDS's own switchover before the spec follows it
+ * (docs/aws.md: it waits until the secondary has caught up), and the deploy touches no cluster.
  */
-const KEEPS_UNSHIPPED_WRITES: ReadonlySet<string> = new Set(["s3"]);
+const KEEPS_UNSHIPPED_WRITES: ReadonlySet<string> = new Set(["s3", "aurora-postgresql"]);
 
 /**
  * Whether moving the primary of this store loses the writes its replicas have not received: only a

@@ -88,6 +88,18 @@ export const IMMUTABLE_FIELDS: Readonly<Record<string, readonly ImmutableField[]
     "engine",
     "availabilityZone",
   ].map(field(TF("aws_rds_cluster_instance"))),
+  // A new engine version moves the parameter group to another family: a new group, then the
+  // cluster moves to it (topoplan names the group by prefix; `namePrefix` is ForceNew too).
+  "aws:rds/clusterParameterGroup:ClusterParameterGroup": ["name", "namePrefix", "family", "description"].map(
+    field(
+      `${TF("aws_rds_cluster_parameter_group")}; ${CFN("AWS::RDS::DBClusterParameterGroup Family/Description/DBClusterParameterGroupName")}`,
+    ),
+  ),
+  // A configuration's name and Kafka versions cannot change: a Kafka upgrade makes a new one
+  // (src/compile/aws/msk.ts names it by version); its server properties make a new revision.
+  "aws:msk/configuration:Configuration": ["name", "kafkaVersions"].map(
+    field(`${TF("aws_msk_configuration")}; ${CFN("AWS::MSK::Configuration Name/KafkaVersionsList")}`),
+  ),
   "aws:msk/cluster:Cluster": [
     "clusterName",
     "brokerNodeGroupInfo.clientSubnets",

@@ -26,6 +26,12 @@ const MERMAID_DEFAULTS: MermaidLimits = { maxText: MERMAID_MAX_TEXT, maxEdges: M
 
 /** Mermaid ids: letters, digits and underscores only. */
 const id = (...parts: string[]) => parts.join("__").replace(/[^A-Za-z0-9_]/g, "_");
+/**
+ * A region's id: `R` and its code. Component names are lower case, so no node's id is a region's
+ * (a component named `region` once made a node with its subgraph's id, which Mermaid refuses:
+ * "Setting … as parent of … would create a cycle").
+ */
+const regionId = (region: string) => id("R", region);
 /** Labels are quoted; Mermaid has no escape for `"`, so use its entity code. */
 const label = (text: string) => `"${text.replace(/"/g, "#quot;")}"`;
 
@@ -68,7 +74,7 @@ export function renderMermaid(model: Model, limits = MERMAID_DEFAULTS): string |
   }
   const lines = ["flowchart LR"];
   for (const region of [...byRegion.keys()].sort()) {
-    lines.push(`  subgraph ${id("region", region)}[${label(region)}]`);
+    lines.push(`  subgraph ${regionId(region)}[${label(region)}]`);
     for (const node of byRegion.get(region)!) lines.push(`    ${node}`);
     lines.push("  end");
   }
@@ -169,7 +175,7 @@ function regionMermaid(model: Model, limits: MermaidLimits): { text: string; lef
       ...some(c.datastores, "datastore"),
       ...some(c.streams, "stream"),
     ];
-    lines.push(`  ${id("region", region)}[${label(parts.join(" · "))}]`);
+    lines.push(`  ${regionId(region)}[${label(parts.join(" · "))}]`);
   }
   let size = lines.reduce((n, line) => n + line.length + 1, 0);
   if (size > limits.maxText) return undefined;
@@ -179,7 +185,7 @@ function regionMermaid(model: Model, limits: MermaidLimits): { text: string; lef
   let shown = 0;
   for (const pair of busiest) {
     const what = [...some(pair.calls, "call"), ...some(pair.consumers, "consumer")].join(", ");
-    const line = `  ${id("region", pair.from)} -->|${label(what)}| ${id("region", pair.to)}`;
+    const line = `  ${regionId(pair.from)} -->|${label(what)}| ${regionId(pair.to)}`;
     if (shown === limits.maxEdges || size + line.length + 1 > limits.maxText) break;
     lines.push(line);
     size += line.length + 1;

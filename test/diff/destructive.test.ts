@@ -449,6 +449,37 @@ describe("destructive-change: one test per field", () => {
     const kept = diffTopologies(aurora("eu-west-1"), aurora("eu-central-1", "eu-west-1")).destructive;
     expect(kept.map((d) => d.data?.rule)).not.toContain("aurora-home-moved");
     expect(kept.map((d) => d.message).join("\n")).not.toContain("global-cluster");
+    // docs/aws.md's switchover: RDS moved the primary without loss; the spec follows, no promotion.
+    expect(kept).toEqual([]);
+  });
+
+  // A major version: a new parameter group family and a new MSK configuration, both replaced.
+  it("an Aurora or MSK engine upgrade replaces the parameter group and the configuration (not in place)", () => {
+    const withVersions = (aurora: string, msk: string) => {
+      const spec = base();
+      spec.datastores.orders = {
+        replication: "primary-replica",
+        replicas: 2,
+        placement: { "eu-west-1": 1, "eu-central-1": 1 },
+        leader: "eu-west-1",
+        deploy: { target: "aws", service: "aurora-postgresql", engineVersion: aurora },
+      };
+      (spec as Record<string, unknown>).streams = {
+        events: {
+          regions: ["eu-west-1"],
+          partitions: 3,
+          replicas: 3,
+          deploy: { target: "aws", service: "msk", engineVersion: msk },
+        },
+      };
+      return side(spec);
+    };
+    const upgraded = diffTopologies(withVersions("16.6", "3.8.x"), withVersions("17.4", "3.9.x")).resources;
+    const action = (type: string) => [
+      ...new Set(upgraded.filter((r) => r.type === type).map((r) => r.action)),
+    ];
+    expect(action("aws:rds/clusterParameterGroup:ClusterParameterGroup")).toEqual(["replace"]);
+    expect(action("aws:msk/configuration:Configuration")).toEqual(["replace"]);
   });
 
   it("a DynamoDB leader move without homeRegion would replace the global table; with it, nothing moves", () => {

@@ -162,10 +162,10 @@ describe("Mermaid diagram", () => {
     expect(renderMermaid(model)).toBe(
       [
         "flowchart LR",
-        '  subgraph region__eu_central_1["eu-central-1"]',
+        '  subgraph R__eu_central_1["eu-central-1"]',
         '    orders__eu_central_1[("orders · 1 of 3")]',
         "  end",
-        '  subgraph region__eu_west_1["eu-west-1"]',
+        '  subgraph R__eu_west_1["eu-west-1"]',
         '    orders__eu_west_1[("orders ★ · 2 of 3")]',
         '    api__eu_west_1["api · 2 pods"]',
         "  end",
@@ -173,6 +173,25 @@ describe("Mermaid diagram", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("Mermaid ids", () => {
+  it("no node takes a region's id, whatever the components are called (`region`, `R`)", () => {
+    const named = modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      services: {
+        region: { regions: ["eu-west-1"], calls: [{ to: "r", timeoutMs: 100 }] },
+        r: { regions: ["eu-west-1"] },
+      },
+    });
+    const text = renderMermaid(named)!;
+    const subgraphs = [...text.matchAll(/^ *subgraph (\S+)\[/gm)].map((m) => m[1]);
+    const nodes = [...text.matchAll(/^ {4}(\S+)[[(>]/gm)].map((m) => m[1]);
+    expect(nodes.filter((node) => subgraphs.includes(node))).toEqual([]);
+    expect(subgraphs).toEqual(["R__eu_west_1"]);
+    expect(nodes.sort()).toEqual(["r__eu_west_1", "region__eu_west_1"]);
   });
 });
 

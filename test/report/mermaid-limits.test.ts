@@ -63,10 +63,10 @@ describe("the topology diagram stays within what Mermaid draws", () => {
     expect(diagram.text).toBe(
       [
         "flowchart LR",
-        '  region__eu_west_1["eu-west-1 · 300 services · 1 datastore"]',
-        '  region__us_east_1["us-east-1 · 300 services · 1 datastore"]',
+        '  R__eu_west_1["eu-west-1 · 300 services · 1 datastore"]',
+        '  R__us_east_1["us-east-1 · 300 services · 1 datastore"]',
         // Writes from us-east-1 go to the leader in eu-west-1; eu-west-1's stay local (not drawn).
-        '  region__us_east_1 -->|"300 calls"| region__eu_west_1',
+        '  R__us_east_1 -->|"300 calls"| R__eu_west_1',
         "",
       ].join("\n"),
     );
@@ -120,7 +120,7 @@ describe("the topology diagram stays within what Mermaid draws", () => {
     expect(diagram.level).toBe("regions");
     expect(diagram.note).toMatch(/ The 6 region pairs with the fewest crossing calls are left out\.$/);
     expect(edgesOf(diagram.text)).toBe(500);
-    expect(diagram.text.split("\n")[24]).toBe('  region__us_east_1 -->|"2 calls"| region__eu_west_1');
+    expect(diagram.text.split("\n")[24]).toBe('  R__us_east_1 -->|"2 calls"| R__eu_west_1');
 
     const tight = topologyDiagram(model, { maxText: 1000, maxEdges: 500 });
     expect(tight).toEqual({
@@ -131,7 +131,7 @@ describe("the topology diagram stays within what Mermaid draws", () => {
       { model },
     );
     expect(markdown).toContain(`_By region: a node per component instance`);
-    expect(markdown).toContain("```mermaid\nflowchart LR\n  region__af_south_1[");
+    expect(markdown).toContain("```mermaid\nflowchart LR\n  R__af_south_1[");
   });
 
   it("by region, a consumer is counted once, from the stream's region to its own", () => {
@@ -151,10 +151,7 @@ describe("the topology diagram stays within what Mermaid draws", () => {
     expect(diagram.note).toBe(
       "By region: a node per component instance is more than Mermaid draws (Mermaid draws at most 1 edge and 50,000 characters).",
     );
-    expect(diagram.text.split("\n").slice(3)).toEqual([
-      '  region__eu_west_1 -->|"1 consumer"| region__us_east_1',
-      "",
-    ]);
+    expect(diagram.text.split("\n").slice(3)).toEqual(['  R__eu_west_1 -->|"1 consumer"| R__us_east_1', ""]);
   });
 
   it("2,000 generated services: a region diagram under the limits, the comment under GitHub's", () => {

@@ -1,4 +1,5 @@
 import { componentPathOf, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Model } from "../model/types.js";
 import { messageShape } from "../report/fingerprint.js";
 
 export interface FindingDelta {
@@ -23,10 +24,48 @@ export interface Silenced {
   readonly disabled: ReadonlySet<string>;
 }
 
-/** A finding's identity across versions: its rule and path; the message carries figures that move. */
-const place = (d: Diagnostic) => `${d.code}\u0000${d.path}\u0000${d.status ?? "fail"}`;
-/** Closer: the words of its message too, which tell apart several findings of one rule at one path. */
-const wording = (d: Diagnostic) => `${place(d)}\u0000${messageShape(d.message)}`;
+/**
+ * What a finding's path stands for in one version, where the spec numbers what it lists: a call
+ * is named by its callee and op (`services.api.calls[→orders write]`), a link by its two regions.
+ * Removing or reordering a service's calls moves the findings of the others to other indices;
+ * keyed by index, they paired with unrelated findings there or read as fixed and introduced.
+ */
+export type FindingPlace = (path: string) => string;
+
+const AS_WRITTEN: FindingPlace = (path) => path;
+
+/** {@link FindingPlace} of a model: its calls by callee and op, its links by their regions. */
+export function findingPlaces(model: Model): FindingPlace {
+  const named = new Map<string, string>();
+  for (const service of model.services) {
+    const seen = new Map<string, number>();
+    for (const call of service.calls) {
+      const what = `${call.op} ${call.to}`;
+      const nth = seen.get(what) ?? 0;
+      seen.set(what, nth + 1);
+      named.set(call.path, `${service.path}.calls[→${what}${nth === 0 ? "" : ` #${nth + 1}`}]`);
+    }
+  }
+  for (const link of model.links)
+    named.set(`network.links[${link.index}]`, `network.links[${link.between.join("/")}]`);
+  return (path) => {
+    for (const indexed of path.matchAll(/\[\d+\]/g)) {
+      const end = indexed.index + indexed[0].length;
+      const stable = named.get(path.slice(0, end));
+      if (stable !== undefined) return stable + path.slice(end);
+    }
+    return path;
+  };
+}
+
+/** A finding's identity across versions: its rule and place; the message carries figures that move. */
+const placeOf = (at: FindingPlace) => (d: Diagnostic) =>
+  `${d.code}\u0000${at(d.path)}\u0000${d.status ?? "fail"}`;
+/** Closer: the words of its message too, which tell apart several findings of one rule at one place. */
+const wordingOf = (at: FindingPlace) => {
+  const place = placeOf(at);
+  return (d: Diagnostic) => `${place(d)}\u0000${messageShape(d.message)}`;
+};
 
 /**
  * Pairs findings of `after` with unpaired ones of `before` that have the same key, one for one
@@ -36,19 +75,19 @@ function pair(
   before: readonly Diagnostic[],
   after: readonly Diagnostic[],
   paired: { readonly before: Set<number>; readonly after: Set<number>; readonly with?: Map<number, number> },
-  key: (d: Diagnostic) => string,
+  keys: { readonly before: (d: Diagnostic) => string; readonly after: (d: Diagnostic) => string },
 ): void {
   const open = new Map<string, number[]>();
   before.forEach((d, i) => {
     if (paired.before.has(i)) return;
-    const k = key(d);
+    const k = keys.before(d);
     const list = open.get(k);
     if (list === undefined) open.set(k, [i]);
     else list.push(i);
   });
   after.forEach((d, i) => {
     if (paired.after.has(i)) return;
-    const match = open.get(key(d))?.shift();
+    const match = open.get(keys.after(d))?.shift();
     if (match === undefined) return;
     paired.before.add(match);
     paired.after.add(i);
@@ -67,7 +106,13 @@ export function compareFindings(
   after: readonly Diagnostic[],
   removedPaths: ReadonlySet<string> = new Set(),
   silenced: Silenced = { suppressed: [], disabled: new Set() },
+  places: { readonly before: FindingPlace; readonly after: FindingPlace } = {
+    before: AS_WRITTEN,
+    after: AS_WRITTEN,
+  },
 ): FindingDelta {
+  const wording = { before: wordingOf(places.before), after: wordingOf(places.after) };
+  const place = { before: placeOf(places.before), after: placeOf(places.after) };
   const paired = { before: new Set<number>(), after: new Set<number>(), with: new Map<number, number>() };
   pair(before, after, paired, wording);
   pair(before, after, paired, place);

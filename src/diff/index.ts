@@ -16,7 +16,7 @@ import {
   type KindSpec,
   topologyFields,
 } from "./fields.js";
-import { compareFindings, type FindingDelta } from "./findings.js";
+import { compareFindings, type FindingDelta, findingPlaces } from "./findings.js";
 import { compareResources, REGION_CHANGE, type ResourceChange } from "./resources.js";
 import { compareSlos, type SloDelta } from "./slo.js";
 
@@ -176,6 +176,16 @@ function protectedChanges(
 }
 
 /**
+ * Destructive changes, the gravest first (a PR comment cut to its limit keeps them): protected
+ * resources deleted or replaced and stateful components removed lose whole stores; the rest lose
+ * a part (a shrunk volume, writes not shipped yet) or stop a deploy.
+ */
+const gravity = (d: Diagnostic): number => {
+  const rule = String(d.data?.rule ?? "");
+  return rule.startsWith("protected-") || rule === "component-removed" ? 0 : 1;
+};
+
+/**
  * What changes from `before` to `after`: components and their fields, resources of the compiled
  * plans with replace/update per field, the analysis, SLO margins, cost, findings introduced and
  * fixed, and the destructive changes. Pure and deterministic.
@@ -251,9 +261,12 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
             after.findings,
             new Set(components.filter((c) => c.change === "removed").map((c) => c.path)),
             { suppressed: after.suppressed ?? [], disabled: newlyDisabled(before.model, after.model) },
+            { before: findingPlaces(before.model), after: findingPlaces(after.model) },
           ),
         }
       : {}),
-    destructive: destructive.sort((a, b) => byText(a.path, b.path) || byText(a.message, b.message)),
+    destructive: destructive.sort(
+      (a, b) => gravity(a) - gravity(b) || byText(a.path, b.path) || byText(a.message, b.message),
+    ),
   };
 }

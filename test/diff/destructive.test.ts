@@ -425,6 +425,25 @@ describe("destructive-change: one test per field", () => {
     expect(rulesOf(store("eu-west-1", raft), store("eu-central-1", raft))).toEqual([]);
   });
 
+  // A PR comment cut to its limit keeps the first rows: a whole store's loss comes before a part.
+  it("lists the gravest first: a removed store before a primary move at an earlier path", () => {
+    const withAaa = structuredClone(base());
+    withAaa.datastores.aaa = {
+      replication: "primary-replica",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+      leader: "eu-west-1",
+      deploy: { target: "kubernetes", image: "db:1" },
+    };
+    const edited = structuredClone(withAaa);
+    edited.datastores.aaa!.leader = "eu-central-1";
+    delete (edited.datastores as Record<string, unknown>).orders;
+    (edited.services as { api: { calls: unknown[] } }).api.calls = [];
+    const rules = diffTopologies(side(withAaa), side(edited)).destructive.map((d) => d.data?.rule);
+    expect(rules.indexOf("component-removed")).toBeGreaterThanOrEqual(0);
+    expect(rules.indexOf("component-removed")).toBeLessThan(rules.indexOf("primary-moved"));
+  });
+
   it("an Aurora leader move without homeRegion would move the global cluster; with it, nothing moves", () => {
     const aurora = (leader: string, homeRegion?: string) => {
       const spec = base();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
-import { compareFindings } from "../../src/diff/findings.js";
+import { compareFindings, findingPlaces } from "../../src/diff/findings.js";
+import { modelOf } from "../policies/harness.js";
 
 const coverage = (slo: string): Diagnostic => ({
   code: "observability-coverage",
@@ -86,5 +87,40 @@ describe("compareFindings", () => {
       fixed: [],
       silenced: [coverage("availability")],
     });
+  });
+});
+
+describe("compareFindings across a removed call", () => {
+  const withCalls = (calls: { to: string; op: "read" | "write" }[]) =>
+    modelOf({
+      name: "shop",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        x: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+        y: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } },
+      },
+      services: { api: { regions: ["eu-west-1"], calls: calls.map((c) => ({ ...c, timeoutMs: 100 })) } },
+    });
+  const finding = (at: number, message: string): Diagnostic => ({
+    code: "timeout-budget",
+    severity: "warning",
+    path: `services.api.calls[${at}].timeoutMs`,
+    message,
+  });
+  const givesUp = (at: number) => finding(at, "timeout 40 ms gives up before the callee answers");
+  const retries = (at: number) => finding(at, "5 retries but no attempt timeout");
+
+  it("pairs a call's findings by callee and op, not by index: what stays is not fixed", () => {
+    const before = withCalls([
+      { to: "x", op: "read" },
+      { to: "y", op: "write" },
+    ]);
+    const after = withCalls([{ to: "y", op: "write" }]);
+    const places = { before: findingPlaces(before), after: findingPlaces(after) };
+    const delta = compareFindings([givesUp(0), retries(1)], [retries(0)], new Set(), undefined, places);
+    expect(delta.fixed).toEqual([givesUp(0)]);
+    expect(delta.introduced).toEqual([]);
+    // By index alone, the remaining finding paired with the removed call's and read as fixed.
+    expect(compareFindings([givesUp(0), retries(1)], [retries(0)]).fixed).toEqual([retries(1)]);
   });
 });

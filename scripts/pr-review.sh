@@ -5,7 +5,9 @@
 #   TOPOPLAN="node bin/topoplan.js" SPECS="stacks/*.ts" BASE_REF=origin/main OUT=/tmp/review \
 #     bash scripts/pr-review.sh
 # POLICY_CONFIG and RULES (optional) name a policy configuration file and a rules module, given to
-# every check and diff (diff applies them to both versions).
+# every check and diff (diff applies them to both versions). A spec named by Pulumi stack files
+# (topoplan:topology in Pulumi.<stack>.yaml, in Pulumi.yaml's stackConfigDir) is diffed once per
+# stack with both versions' settings.
 # Writes $OUT/sarif/*.sarif, $OUT/parts/*.md and $OUT/comment.md; sets the step outputs status,
 # sarif-dir and comment-file. Exit 0: the verdict is in `status` (action.yml decides what fails).
 # Runs in the project folder (the action's working-directory): SPECS are relative to it, and the
@@ -108,6 +110,23 @@ policy=()
 if [ -n "${POLICY_CONFIG:-}" ]; then policy+=(--policy-config "$POLICY_CONFIG"); fi
 if [ -n "${RULES:-}" ]; then policy+=(--rules "$RULES"); fi
 
+# The Pulumi stack files (Pulumi.<stack>.yaml, in Pulumi.yaml's stackConfigDir) whose
+# topoplan:topology is this spec and that the base has too: diff compiles each version with its
+# settings, so a change of settings alone (an existing VPC, other subnets) shows what it replaces.
+config_dir="."
+if [ -f Pulumi.yaml ]; then
+  config_dir="$(sed -n 's/^stackConfigDir:[[:space:]]*//p' Pulumi.yaml | head -n 1 | tr -d "\"'\r")"
+  config_dir="${config_dir:-.}"
+fi
+stack_files_of() {
+  local file named
+  for file in "$config_dir"/Pulumi.*.yaml; do
+    named="$(sed -n 's/^[[:space:]]*topoplan:topology:[[:space:]]*//p' "$file" | head -n 1 | tr -d "\"'\r")"
+    named="${named%%[[:space:]]#*}"
+    if [ "${named#./}" = "${1#./}" ] && [ -n "$base" ] && [ -f "$base/$file" ]; then printf '%s\n' "${file#./}"; fi
+  done
+}
+
 index=0
 for spec in ${specs[@]+"${specs[@]}"}; do
   index=$((index + 1))
@@ -119,14 +138,27 @@ for spec in ${specs[@]+"${specs[@]}"}; do
   if [ "$code" -le 1 ] && [ ! -s "$OUT/sarif/$name.sarif" ]; then code=3; fi
   case $code in 0) ;; 1) worse findings ;; 2) worse invalid ;; *) worse error ;; esac
   if [ -n "$base" ] && [ -f "$base/$spec" ]; then
-    $TOPOPLAN diff "$base/$spec" "$spec" ${policy[@]+"${policy[@]}"} --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
-    code=$?
-    if [ "$code" -le 1 ] && [ ! -s "$OUT/parts/$name.md" ]; then code=3; fi
-    case $code in 0) ;; 1) worse destructive ;; 2) worse invalid ;; *) worse error ;; esac
+    stack_files=()
+    while IFS= read -r file; do stack_files+=("$file"); done < <(stack_files_of "$spec")
+    # One diff per stack with its settings (none: one with the defaults).
+    for stack_file in "${stack_files[@]-}"; do
+      part="$name"
+      settings=()
+      if [ -n "$stack_file" ]; then
+        settings=(--base-stack-config "$base/$stack_file" --stack-config "$stack_file")
+        if [ "${#stack_files[@]}" -gt 1 ]; then part="$name-$(basename "$stack_file" .yaml | tr -c "A-Za-z0-9._-" "_")"; fi
+      fi
+      $TOPOPLAN diff "$base/$spec" "$spec" ${policy[@]+"${policy[@]}"} ${settings[@]+"${settings[@]}"} --format markdown --max-chars "$share" --output "$OUT/parts/$part.md"
+      code=$?
+      if [ "$code" -le 1 ] && [ ! -s "$OUT/parts/$part.md" ]; then code=3; fi
+      case $code in 0) ;; 1) worse destructive ;; 2) worse invalid ;; *) worse error ;; esac
+    done
   else
     $TOPOPLAN check "$spec" ${policy[@]+"${policy[@]}"} --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
   fi
-  [ -s "$OUT/parts/$name.md" ] || printf '## topoplan: `%s` could not be reviewed\n\nRun `topoplan check %s` locally.\n' \
+  reviewed=""
+  for part_file in "$OUT/parts/$name.md" "$OUT/parts/$name"-*.md; do if [ -s "$part_file" ]; then reviewed=1; fi; done
+  [ -n "$reviewed" ] || printf '## topoplan: `%s` could not be reviewed\n\nRun `topoplan check %s` locally.\n' \
     "$(basename "$spec" | tr -cd 'A-Za-z0-9._-')" "$(printf '%s' "$spec" | tr -cd 'A-Za-z0-9._/-')" >"$OUT/parts/$name.md"
 done
 

@@ -1,4 +1,5 @@
 import { type ComponentScope, compilePlan, type ResourcePlan } from "../compile/index.js";
+import { sameData } from "../same-data.js";
 import type { DiffSide } from "./index.js";
 import {
   type ComponentGraph,
@@ -28,21 +29,23 @@ export interface ComparedPlans {
  * compiled whatever the edit, and a collision is found as a whole compile finds it.
  */
 export function comparedPlans(before: DiffSide, after: DiffSide): ComparedPlans {
-  if (before.planFromModel !== true || after.planFromModel !== true)
+  // Other settings (a stack's network, `--stack-config`) may change any component's resources.
+  const alike = sameData(before.options ?? {}, after.options ?? {});
+  if (before.planFromModel !== true || after.planFromModel !== true || !alike)
     return { before: planOf(before), after: planOf(after) };
   const graphs = [componentGraph(before.model), componentGraph(after.model)] as const;
   const unchanged = unchangedComponents(before.model, after.model, graphs);
   const mayMeet = namesThatMayMeet(graphs);
   const scope: ComponentScope = (component) => mayMeet.has(component) || !unchanged(component);
   return {
-    before: compilePlan(before.model, before.analysis, {}, scope),
-    after: compilePlan(after.model, after.analysis, {}, scope),
+    before: compilePlan(before.model, before.analysis, before.options ?? {}, scope),
+    after: compilePlan(after.model, after.analysis, after.options ?? {}, scope),
     unchanged,
   };
 }
 
 function planOf(side: DiffSide): ResourcePlan {
-  return side.plan ?? compilePlan(side.model, side.analysis);
+  return side.plan ?? compilePlan(side.model, side.analysis, side.options ?? {});
 }
 
 /**

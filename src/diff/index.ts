@@ -1,5 +1,6 @@
 import type { Analysis, AnalysisChange } from "../analysis/types.js";
 import { compareAnalyses } from "../analysis/whatif.js";
+import type { CompileOptions } from "../compile/index.js";
 import type { ResourcePlan } from "../compile/plan.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ComponentKind, Model, ResolvedComponent } from "../model/types.js";
@@ -36,11 +37,13 @@ export interface DiffSide {
   /** Its suppressed findings: one the other version had and this one suppresses is not fixed. */
   readonly suppressed?: readonly Diagnostic[];
   /**
-   * Set when the plan is `compilePlan(model, analysis)` with the default options (diffSide): between
-   * two such sides, the resources of components that did not change are neither compiled nor
+   * Set when the plan is `compilePlan(model, analysis, options)` (diffSide): between two such sides
+   * compiled alike, the resources of components that did not change are neither compiled nor
    * compared (compared-plans.ts).
    */
   readonly planFromModel?: true;
+  /** What its plan is compiled with: a stack's settings (`diff --stack-config`). @default {} */
+  readonly options?: CompileOptions;
 }
 
 export interface ComponentChange {

@@ -1,6 +1,7 @@
 import type { PolicyRunOptions } from "../../policies/run.js";
 import { type Analysis, analyse, analyseEdited } from "../analysis/index.js";
 import { runCheck } from "../check.js";
+import type { CompileOptions } from "../compile/index.js";
 import type { LoadedTopology } from "../pipeline.js";
 import type { DiffSide } from "./index.js";
 
@@ -20,6 +21,8 @@ export interface SideOptions {
   readonly analysis?: Analysis;
   /** What `check` gets: a policy configuration file, users' rules. */
   readonly policy?: PolicyRunOptions;
+  /** What its plan is compiled with (a stack's settings). @default {} */
+  readonly compile?: CompileOptions;
 }
 
 /**
@@ -35,5 +38,6 @@ export function diffSide(loaded: LoadedTopology, options: SideOptions = {}): Dif
     findings: report.findings,
     suppressed: report.suppressed ?? [],
     planFromModel: true,
+    ...(options.compile === undefined ? {} : { options: options.compile }),
   };
 }

@@ -16,6 +16,7 @@ import { readStackSettings, type StackSettings } from "./config.js";
 import { PlanError } from "./order.js";
 import { type StackOutputs, stackOutputs } from "./outputs.js";
 import { createProviders, type ProviderSettings } from "./providers.js";
+import { compileOptionsOf } from "./settings.js";
 
 /**
  * The Pulumi program, as functions: config → load → validate → check (error-level findings stop it
@@ -147,33 +148,11 @@ export function blockingFindings(findings: readonly Diagnostic[], failOn: Severi
  * stack's network settings: existing VPCs, alarm topics and region CIDRs.
  */
 function defaultCompile(loaded: LoadedTopology, report: CheckReport, settings: StackSettings): ResourcePlan {
-  return compilePlan(loaded.model, report.analysis as Analysis | undefined, {
-    aws: {
-      stack: pulumi.getStack(),
-      awsNetwork: settings.network,
-      alarmTopicArns: settings.alarmTopicArns,
-      alarmSubscriptions: settings.alarmSubscriptions,
-    },
-    kubernetes: {
-      regionCidrs: settings.regionCidrs,
-      zoneLabels: settings.zoneLabels,
-      ingressNamespace: settings.ingressNamespace,
-      ...(settings.rolloutImage === undefined ? {} : { rolloutImage: settings.rolloutImage }),
-    },
-    prerequisites: { installAddons: settings.installAddons, meshMode: settings.meshMode },
-    awsAccess: {
-      eksClusterNames: Object.fromEntries(
-        Object.entries(settings.clusters).flatMap(([region, c]) =>
-          c.eksClusterName === undefined ? [] : [[region, c.eksClusterName]],
-        ),
-      ),
-      oidcProviderArns: Object.fromEntries(
-        Object.entries(settings.clusters).flatMap(([region, c]) =>
-          c.oidcProviderArn === undefined ? [] : [[region, c.oidcProviderArn]],
-        ),
-      ),
-    },
-  });
+  return compilePlan(
+    loaded.model,
+    report.analysis as Analysis | undefined,
+    compileOptionsOf(settings, pulumi.getStack()),
+  );
 }
 
 /** Known input and plan errors → RunError with the message only (no stack trace). */

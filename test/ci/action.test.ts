@@ -33,6 +33,52 @@ const stepOutputs = (file: string): Record<string, string> =>
       .map((line) => line.split(/=(.*)/s).slice(0, 2)),
   );
 
+/** An example stack's spec as JSON (a .ts spec would need the repository's sources beside it). */
+const specJson = (stack: string): string =>
+  execFileSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "-e",
+      `import("${join(ROOT, "stacks", stack)}").then(m => process.stdout.write(JSON.stringify(m.default)))`,
+    ],
+    { encoding: "utf8" },
+  );
+
+/** This repository's CLI as the action's `topoplan` input (split on spaces, as the action does). */
+const thisCli = () =>
+  // `--import tsx` resolves from the working directory: name the loader by its URL instead.
+  [process.execPath, ...cliCommand().args.map((a) => (a === "tsx" ? import.meta.resolve("tsx") : a))].join(
+    " ",
+  );
+
+/** pr-review.sh run in `cwd` against `base`: its step outputs, comment and log. */
+function review(cwd: string, base: string, specs: string, topoplan = thisCli()) {
+  const outputs = join(cwd, `outputs-${Math.random().toString(36).slice(2)}.txt`);
+  const run = spawnSync("bash", [join(ROOT, "scripts/pr-review.sh")], {
+    cwd,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      TOPOPLAN: topoplan,
+      SPECS: specs,
+      BASE_REF: base,
+      OUT: join(cwd, "out"),
+      GITHUB_OUTPUT: outputs,
+      NO_COLOR: "1",
+    },
+  });
+  expect(run.status, run.stderr).toBe(0);
+  const values = stepOutputs(outputs);
+  return {
+    run,
+    values,
+    comment: readFileSync(values["comment-file"]!, "utf8"),
+    log: run.stdout + run.stderr,
+  };
+}
+
 describe("action.yml", () => {
   it("is valid action metadata (SchemaStore github-action schema)", () => {
     expect(validateAction(read("action.yml")).errors).toEqual([]);
@@ -78,16 +124,7 @@ describe("scripts/pr-review.sh (the action's body) on a scratch repository", () 
   it("checks and diffs every stack, and writes one comment under the limit", () => {
     // Two JSON copies of example stacks (a .ts spec would need the repository's sources beside it).
     cpSync(join(ROOT, "stacks/edge-cache.yaml"), join(repo, "stacks/edge-cache.yaml"));
-    const globalKv = execFileSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "-e",
-        `import("${join(ROOT, "stacks/global-kv.ts")}").then(m => process.stdout.write(JSON.stringify(m.default)))`,
-      ],
-      { encoding: "utf8" },
-    );
+    const globalKv = specJson("global-kv.ts");
     writeFileSync(join(repo, "stacks/global-kv.json"), globalKv);
     writeFileSync(join(repo, "stacks/Pulumi.global-kv.yaml"), "config: {}\n");
     git("init", "-q", "-b", "main");
@@ -153,31 +190,51 @@ describe("scripts/pr-review.sh when the change deletes a spec", () => {
     git("commit", "-qm", "base");
     const base = git("rev-parse", "HEAD").trim();
     git("rm", "-q", "stacks/edge-cache.yaml");
-    const cli = cliCommand().args.map((a) => (a === "tsx" ? import.meta.resolve("tsx") : a));
-    const outputs = join(repo, "outputs.txt");
-    const run = spawnSync("bash", [join(ROOT, "scripts/pr-review.sh")], {
-      cwd: repo,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        TOPOPLAN: [process.execPath, ...cli].join(" "),
-        // One pattern per line, the removed spec on the second; a plain path in neither commit.
-        SPECS: "stacks/control-plane.yaml\nstacks/edge-cache.yaml stacks/never-there.yaml",
-        BASE_REF: base,
-        OUT: join(repo, "out"),
-        GITHUB_OUTPUT: outputs,
-        NO_COLOR: "1",
-      },
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const values = stepOutputs(outputs);
+    // One pattern per line, the removed spec on the second; a plain path in neither commit.
+    const specs = "stacks/control-plane.yaml\nstacks/edge-cache.yaml stacks/never-there.yaml";
+    const { run, values, comment } = review(repo, base, specs);
     expect(values.status, run.stdout + run.stderr).toBe("destructive");
-    const comment = readFileSync(values["comment-file"]!, "utf8");
     expect(comment).toContain("## topoplan: `stacks/edge-cache.yaml` is removed");
     expect(comment).toContain("(`edge-kv`, `origin-db`, `purge-events`) are no longer planned");
     expect(comment).not.toContain("never-there");
     // The stack that stays is still diffed.
     expect(comment).toContain("## topoplan diff: `control-plane`");
+  }, 120_000);
+});
+
+describe("scripts/pr-review.sh when the change edits a stack's settings only", () => {
+  const repo = mkdtempSync(join(tmpdir(), "topoplan-action-settings-"));
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it("diffs with each version's stack file: existing subnets replace the protected MSK cluster", () => {
+    const git = gitIn(repo);
+    mkdirSync(join(repo, "stacks"));
+    writeFileSync(join(repo, "stacks/hybrid.json"), specJson("hybrid.ts"));
+    writeFileSync(join(repo, "Pulumi.yaml"), "name: shop\nruntime: nodejs\nstackConfigDir: stacks\n");
+    const settings = (extra: string) =>
+      `config:\n  topoplan:topology: stacks/hybrid.json\n  topoplan:clusters:\n    eu-west-1:\n      context: a\n${extra}`;
+    writeFileSync(join(repo, "stacks/Pulumi.prod.yaml"), settings(""));
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    const base = git("rev-parse", "HEAD").trim();
+    writeFileSync(
+      join(repo, "stacks/Pulumi.prod.yaml"),
+      settings(
+        [
+          "  topoplan:network:",
+          "    eu-west-1:",
+          "      vpcId: vpc-0123456789abcdef0",
+          "      subnetIds: [subnet-0aaaaaaaaaaaaaaa1, subnet-0aaaaaaaaaaaaaaa2, subnet-0aaaaaaaaaaaaaaa3]",
+          "      callerCidrs: [100.64.0.0/16]",
+          "",
+        ].join("\n"),
+      ),
+    );
+    const { run, values, comment } = review(repo, base, "stacks/*.json");
+    expect(values.status, run.stdout + run.stderr).toBe("destructive");
+    expect(comment).toContain("order-events-msk-cluster-eu-west-1");
+    expect(comment).toContain("brokerNodeGroupInfo.clientSubnets");
   }, 120_000);
 });
 
@@ -221,34 +278,6 @@ describe("scripts/pr-review.sh when topoplan does not run, and in a project's su
   const repo = mkdtempSync(join(tmpdir(), "topoplan-action-folder-"));
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
   const git = gitIn(repo);
-  const review = (
-    cwd: string,
-    topoplan: string,
-    base: string,
-  ): Record<string, string> & { comment: string; log: string } => {
-    const outputs = join(repo, `outputs-${Math.random().toString(36).slice(2)}.txt`);
-    const run = spawnSync("bash", [join(ROOT, "scripts/pr-review.sh")], {
-      cwd,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        TOPOPLAN: topoplan,
-        SPECS: "topology.yaml",
-        BASE_REF: base,
-        OUT: join(repo, "out"),
-        GITHUB_OUTPUT: outputs,
-        NO_COLOR: "1",
-      },
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const values = stepOutputs(outputs);
-    return {
-      ...values,
-      comment: readFileSync(values["comment-file"]!, "utf8"),
-      log: run.stdout + run.stderr,
-    };
-  };
-
   it("says topoplan did not run, not that the change is destructive, when it cannot start", () => {
     mkdirSync(join(repo, "infra"));
     cpSync(join(ROOT, "stacks/edge-cache.yaml"), join(repo, "infra/topology.yaml"));
@@ -258,8 +287,13 @@ describe("scripts/pr-review.sh when topoplan does not run, and in a project's su
     // What `npx --no-install topoplan` does where it is not installed: exit 1.
     const missing = join(repo, "missing.sh");
     writeFileSync(missing, "echo 'npm error could not determine executable to run' >&2; exit 1\n");
-    const result = review(join(repo, "infra"), `bash ${missing}`, git("rev-parse", "HEAD").trim());
-    expect(result.status, result.log).toBe("error");
+    const result = review(
+      join(repo, "infra"),
+      git("rev-parse", "HEAD").trim(),
+      "topology.yaml",
+      `bash ${missing}`,
+    );
+    expect(result.values.status, result.log).toBe("error");
     // Its own comment: a review in infra/ does not replace the root project's.
     expect(result.comment).toMatch(
       /^<!-- topoplan-review:infra -->\n# topoplan review: ❌ topoplan did not run\n/,
@@ -271,10 +305,11 @@ describe("scripts/pr-review.sh when topoplan does not run, and in a project's su
     const base = git("rev-parse", "HEAD").trim();
     const spec = join(repo, "infra/topology.yaml");
     writeFileSync(spec, readFileSync(spec, "utf8").replace("replicasPerRegion: 8", "replicasPerRegion: 9"));
-    const cli = cliCommand().args.map((a) => (a === "tsx" ? import.meta.resolve("tsx") : a));
-    const result = review(join(repo, "infra"), [process.execPath, ...cli].join(" "), base);
+    const result = review(join(repo, "infra"), base, "topology.yaml");
     expect(result.comment.match(/^## topoplan diff: /gm), result.log).toHaveLength(1);
-    const sarif = JSON.parse(readFileSync(join(result["sarif-dir"]!, "001-topology.yaml.sarif"), "utf8")) as {
+    const sarif = JSON.parse(
+      readFileSync(join(result.values["sarif-dir"]!, "001-topology.yaml.sarif"), "utf8"),
+    ) as {
       runs: { artifacts: { location: { uri: string } }[]; automationDetails: { id: string } }[];
     };
     expect(sarif.runs[0]!.artifacts[0]!.location.uri).toBe("infra/topology.yaml");

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -105,5 +105,60 @@ describe("topoplan diff", () => {
   it("exit 2 for a missing spec", async () => {
     const io = capture();
     expect(await main(["diff", "stacks/global-kv.ts", join(dir, "missing.json")], io)).toBe(2);
+  });
+
+  // A change of the stack's settings alone: the deploy would replace what they place (issue of a
+  // reviewer: existing VPCs for eu-west-1 move the protected MSK cluster to other subnets).
+  describe("--base-stack-config and --stack-config", () => {
+    const stackDir = (name: string, extra: string) => {
+      const at = join(dir, name);
+      mkdirSync(at, { recursive: true });
+      const text = readFileSync("stacks/Pulumi.hybrid.yaml", "utf8").replace(
+        "  topoplan:failOn: error\n",
+        `  topoplan:failOn: error\n${extra}`,
+      );
+      writeFileSync(join(at, "Pulumi.hybrid.yaml"), text);
+      return join(at, "Pulumi.hybrid.yaml");
+    };
+    const base = stackDir("base", "");
+    const head = stackDir(
+      "head",
+      [
+        "  topoplan:network:",
+        "    eu-west-1:",
+        "      vpcId: vpc-0123456789abcdef0",
+        "      subnetIds: [subnet-0aaaaaaaaaaaaaaa1, subnet-0aaaaaaaaaaaaaaa2, subnet-0aaaaaaaaaaaaaaa3]",
+        "      callerCidrs: [100.64.0.0/16]",
+        "",
+      ].join("\n"),
+    );
+    const diff = (...flags: string[]) => {
+      const io = capture();
+      return main(["diff", "stacks/hybrid.ts", "stacks/hybrid.ts", ...flags], io).then((code) => ({
+        code,
+        io,
+      }));
+    };
+
+    it("a settings change alone shows the replacements it makes: exit 1", async () => {
+      const { code, io } = await diff("--base-stack-config", base, "--stack-config", head);
+      expect(code).toBe(1);
+      expect(io.out.join("")).toContain(
+        "1 protected resource would be replaced (brokerNodeGroupInfo.clientSubnets cannot change in\n    place): order-events-msk-cluster-eu-west-1",
+      );
+      // The same stack file on both sides: nothing changes.
+      const same = await diff("--base-stack-config", base, "--stack-config", base);
+      expect(same.code).toBe(0);
+      expect(same.io.out.join("")).toContain("no resource changes");
+    }, 60_000);
+
+    it("exit 2 with one of the two, or a file that is not a stack file or has an unknown setting", async () => {
+      expect((await diff("--stack-config", head)).code).toBe(2);
+      expect((await diff("--base-stack-config", base, "--stack-config", "stacks/hybrid.ts")).code).toBe(2);
+      const typo = stackDir("typo", "  topoplan:netwrk: {}\n");
+      const { code, io } = await diff("--base-stack-config", base, "--stack-config", typo);
+      expect(code).toBe(2);
+      expect(io.err.join("")).toContain('unknown field "netwrk": did you mean "network"?');
+    });
   });
 });

@@ -4,6 +4,7 @@ import { diffTopologies } from "../../diff/index.js";
 import { blocks, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/render.js";
 import { diffSide, sideAnalysis } from "../../diff/side.js";
 import { type LoadedTopology, loadTopology } from "../../pipeline.js";
+import type { StackFile } from "../../pulumi/stack-file.js";
 import { formatChoice } from "../args.js";
 import { type Command, EXIT, stringFlag } from "../command.js";
 import { MAX_CHARS_DETAILS, maxCharsFlag } from "../max-chars.js";
@@ -26,17 +27,47 @@ async function loadBoth(paths: readonly [string, string]): Promise<[LoadedTopolo
   throw new InputError(located.flat());
 }
 
+/** Both versions' stack files (`--base-stack-config`, `--stack-config`), or neither. */
+async function stackConfigs(
+  args: Parameters<Command["run"]>[0],
+  specs: readonly [string, string],
+): Promise<[StackFile | undefined, StackFile | undefined]> {
+  const base = stringFlag(args, "base-stack-config");
+  const head = stringFlag(args, "stack-config");
+  if (base === undefined && head === undefined) return [undefined, undefined];
+  if (base === undefined || head === undefined)
+    throw new InputError([
+      {
+        code: "cli/usage",
+        severity: "error",
+        path: base === undefined ? "--base-stack-config" : "--stack-config",
+        message: `${base === undefined ? "--stack-config" : "--base-stack-config"} needs ${base === undefined ? "--base-stack-config" : "--stack-config"}: a setting compared with the defaults would show as a change`,
+        fix: "give the stack file of both versions (the base one from the base checkout)",
+      },
+    ]);
+  const { readStackFile } = await import("../../pulumi/stack-file.js");
+  return Promise.all([
+    readStackFile(base, "--base-stack-config", specs[0]),
+    readStackFile(head, "--stack-config", specs[1]),
+  ]);
+}
+
 export const diffCommand: Command = {
   name: "diff",
   summary:
     "Compare two versions of a topology: destructive changes, findings, cost, SLOs, components, resources.",
-  usage: `topoplan diff <before-spec> <after-spec> [--format text|json|markdown] [--output FILE] [--max-chars N] ${POLICY_USAGE}`,
+  usage: `topoplan diff <before-spec> <after-spec> [--format text|json|markdown] [--output FILE] [--max-chars N] [--base-stack-config FILE --stack-config FILE] ${POLICY_USAGE}`,
   details: [
     "  <before-spec>  the current topology file: .ts (default export), .yaml/.yml or .json",
     "  <after-spec>   the proposed topology file",
     "  --format F     text (default), json, or markdown (the PR comment)",
     "  --output FILE  write to FILE instead of stdout; without --format, its extension names the format",
     ...MAX_CHARS_DETAILS,
+    "  --base-stack-config FILE, --stack-config FILE",
+    "                 the Pulumi stack file (Pulumi.<stack>.yaml) of each version: its topoplan:*",
+    "                 settings (existing VPCs, subnets, region CIDRs, alarm topics, ...) compile both",
+    "                 plans as `pulumi up` would, so a change of settings alone shows its replacements;",
+    "                 give both or neither (without them both plans use the defaults)",
     ...POLICY_DETAILS,
     "                 (both apply to both versions, as `check` applies them: its findings introduced",
     "                 and fixed are check's)",
@@ -67,6 +98,8 @@ export const diffCommand: Command = {
     format: { type: "string", short: "f" },
     output: { type: "string", short: "o" },
     "max-chars": { type: "string" },
+    "base-stack-config": { type: "string" },
+    "stack-config": { type: "string" },
     ...POLICY_OPTIONS,
   },
   positionals: { min: 2, max: 2, names: "<before-spec> <after-spec>" },
@@ -76,17 +109,20 @@ export const diffCommand: Command = {
     const output = stringFlag(args, "output");
     const limit = maxCharsFlag(stringFlag(args, "max-chars"));
     const [first, second] = await loadBoth([args.positionals[0]!, args.positionals[1]!]);
+    const [beforeStack, afterStack] = await stackConfigs(args, [args.positionals[0]!, args.positionals[1]!]);
     const flags = await policyFlags(args);
     const firstAnalysis = sideAnalysis(first);
     const before = diffSide(first, {
       analysis: firstAnalysis,
       policy: await policyFor(flags, first, firstAnalysis),
+      ...(beforeStack === undefined ? {} : { compile: beforeStack.options }),
     });
     // The second side is analysed against the first (most of an edit leaves most components alone).
     const secondAnalysis = sideAnalysis(second, before);
     const after = diffSide(second, {
       analysis: secondAnalysis,
       policy: await policyFor(flags, second, secondAnalysis),
+      ...(afterStack === undefined ? {} : { compile: afterStack.options }),
     });
     const diff = diffTopologies(before, after);
     const text =

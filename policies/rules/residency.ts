@@ -74,6 +74,14 @@ export const residency: Rule = {
           data: { service: service.name, regions: bad, allowed },
         });
       }
+      // Services that reach the stream through `calls` (op produce / consume) touch its records as
+      // its declared producers and consumers do; one declared both ways is reported once.
+      const declared = new Set([...stream.producers, ...stream.consumers]);
+      for (const { service, index } of callersOf(model, stream.name)) {
+        if (declared.has(service.name)) continue;
+        const call = service.calls[index]!;
+        findings.push(...callerFindings(model, service, `${service.path}.calls[${index}]`, call.op, stream));
+      }
     }
     for (const service of model.services) {
       if (service.residency === undefined) continue;
@@ -105,7 +113,7 @@ function callerFindings(
   const allowed = target.residency ?? [];
   const bad = outside(model, service.regions, allowed);
   if (bad.length === 0) return [];
-  const verb = op === "write" ? "writes" : op === "read" ? "reads" : "calls";
+  const verb = VERBS[op] ?? "calls";
   return [
     {
       path,
@@ -115,6 +123,13 @@ function callerFindings(
     },
   ];
 }
+
+const VERBS: Readonly<Record<string, string>> = {
+  write: "writes",
+  read: "reads",
+  produce: "produces to",
+  consume: "consumes from",
+};
 
 /** Regions whose jurisdiction and country are both outside `allowed`; regions missing from the catalog count as outside. */
 function outside(model: Model, regions: readonly string[], allowed: readonly string[]): string[] {

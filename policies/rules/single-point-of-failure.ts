@@ -33,6 +33,14 @@ export const singlePointOfFailure: Rule = {
     const zonesOf = zonesIn(model.catalog);
     const hardCallers = (name: string) =>
       callersOf(model, name).filter(({ service, index }) => service.calls[index]!.hard);
+    // Who stops producing with a stream: its declared producers and the services calling it to produce.
+    const producersNote = (name: string, declared: readonly string[]) => {
+      const calling = callersOf(model, name).flatMap(({ service, index }) =>
+        service.calls[index]!.op === "produce" ? [service.name] : [],
+      );
+      const producers = [...new Set([...declared, ...calling])];
+      return producers.length > 0 ? ` and stops its producers ${list(producers)}` : "";
+    };
     const callerNote = (name: string) => {
       const callers = [...new Set(hardCallers(name).map(({ service }) => service.name))];
       return callers.length > 0 ? ` and its hard callers ${list(callers)} with it` : "";
@@ -87,7 +95,7 @@ export const singlePointOfFailure: Rule = {
       if (stream.replicas === 1) {
         findings.push({
           path: `${stream.path}.replicas`,
-          message: `${stream.path} has 1 replica: losing one zone loses unconsumed messages and stops its producers ${list([...stream.producers])}`,
+          message: `${stream.path} has 1 replica: losing one zone loses unconsumed messages${producersNote(stream.name, stream.producers)}`,
           fix: "set replicas: 3 and minInSync: 2",
         });
         continue;

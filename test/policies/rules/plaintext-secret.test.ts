@@ -26,6 +26,16 @@ describeRule(plaintextSecret, {
         TOKEN_REFRESH: "true",
       }),
     },
+    {
+      // Where a credential is, or where one is got, and a key meant to be read.
+      name: "a mounted key's path, a token endpoint and a public key",
+      spec: api({
+        TLS_KEY: "/etc/tls/tls.key",
+        OAUTH_TOKEN_URL: "https://auth.example.com/oauth2/token",
+        JWT_PUBLIC_KEY:
+          "-----BEGIN PUBLIC KEY-----MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE-----END PUBLIC KEY-----",
+      }),
+    },
   ],
   noncompliant: [
     {
@@ -50,6 +60,26 @@ describeRule(plaintextSecret, {
           path: "services.api.deploy.env.REDIS_URL",
           message:
             "REDIS_URL is set to what looks like a URL with a password and given as a literal (30 characters, not shown): it would be written into every manifest and the Pulumi state",
+        },
+      ],
+    },
+    {
+      // RabbitMQ's image reads RABBITMQ_DEFAULT_PASS; JDBC URLs carry the password as a parameter.
+      name: "a _PASS name, and a connection string with a password parameter",
+      spec: api({
+        RABBITMQ_DEFAULT_PASS: "s3cr3t-rabbit",
+        SPRING_DATASOURCE_URL: "jdbc:postgresql://db:5432/app?user=app&password=hunter2",
+      }),
+      expect: [
+        {
+          path: "services.api.deploy.env.RABBITMQ_DEFAULT_PASS",
+          message:
+            "RABBITMQ_DEFAULT_PASS is named like a credential and given as a literal (13 characters, not shown): it would be written into every manifest and the Pulumi state",
+        },
+        {
+          path: "services.api.deploy.env.SPRING_DATASOURCE_URL",
+          message:
+            "SPRING_DATASOURCE_URL is set to what looks like a connection string with a password and given as a literal (55 characters, not shown): it would be written into every manifest and the Pulumi state",
         },
       ],
     },

@@ -44,6 +44,33 @@ describeRule(residency, {
   ],
   noncompliant: [
     {
+      // Calls with op produce / consume reach the stream's records as declared producers do.
+      name: "US services producing to and consuming from an EU stream through calls",
+      spec: {
+        name: "shop",
+        streams: { events: { regions: ["eu-west-1"], partitions: 6, residency: ["EU"] } },
+        services: {
+          api: {
+            regions: ["eu-west-1", "us-east-1"],
+            calls: [{ to: "events", op: "produce", timeoutMs: 100 }],
+          },
+          reader: { regions: ["us-east-1"], calls: [{ to: "events", op: "consume", timeoutMs: 100 }] },
+        },
+      },
+      expect: [
+        {
+          path: "services.api.calls[0]",
+          message:
+            "services.api runs in us-east-1 (US) and produces to streams.events, whose data must stay in EU",
+        },
+        {
+          path: "services.reader.calls[0]",
+          message:
+            "services.reader runs in us-east-1 (US) and consumes from streams.events, whose data must stay in EU",
+        },
+      ],
+    },
+    {
       name: "a replica in the US",
       spec: {
         name: "shop",

@@ -20,6 +20,28 @@ describeRule(singlePointOfFailure, {
   ],
   noncompliant: [
     {
+      // Its producers include the services that call it with op produce (none is declared).
+      name: "a one-replica stream stops the services producing to it",
+      spec: {
+        name: "shop",
+        streams: { events: { regions: ["eu-west-1"], partitions: 6, replicas: 1, minInSync: 1 } },
+        services: {
+          api: { regions: ["eu-west-1"], calls: [{ to: "events", op: "produce", timeoutMs: 100 }] },
+        },
+      },
+      expect: [
+        {
+          path: "streams.events.replicas",
+          message:
+            "streams.events has 1 replica: losing one zone loses unconsumed messages and stops its producers api",
+        },
+        {
+          path: "services.api.regions",
+          message: "services.api runs only in eu-west-1: losing that region stops it",
+        },
+      ],
+    },
+    {
       name: "a single-replica datastore; a single-region store under a two-region service; single-region services",
       spec: {
         name: "shop",

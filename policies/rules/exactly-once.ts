@@ -15,7 +15,7 @@ export const exactlyOnce: Rule = {
   severity: "error",
   docs: {
     why: "Exactly-once delivery is a property of the whole pipeline: without idempotent producers retries duplicate messages, without transactions consumers see partial writes, and with fewer than 3 replicas or minInSync < 2 — or with unclean leader election, which lets an out-of-sync replica lead and drop acknowledged records — an acknowledged message can be lost.",
-    how: "A stream with `delivery: exactly-once` needs idempotentProducers: true, transactions: true, replicas ≥ 3, minInSync ≥ 2 and uncleanLeaderElection: false (unclean.leader.election.enable; MSK's default is true); no producer of it may read another stream (read-process-write): each stream is its own Kafka cluster, and transactions work within one; and no consumer may read it in a mirror region, where MirrorMaker 2 or MSK Replicator copies records at least once.",
+    how: "A stream with `delivery: exactly-once` needs idempotentProducers: true, transactions: true, replicas ≥ 3, minInSync ≥ 2 and uncleanLeaderElection: false (unclean.leader.election.enable, compiled as declared; MSK's own default is true); no producer of it may read another stream (read-process-write): each stream is its own Kafka cluster, and transactions work within one; and no consumer may read it in a mirror region, where MirrorMaker 2 or MSK Replicator copies records at least once.",
     fix: "Set the missing settings, or declare `delivery: at-least-once` and make consumers idempotent.",
   },
   check(model) {

@@ -160,9 +160,9 @@ function nodePool(
 
 /**
  * Broker defaults (https://kafka.apache.org/documentation/#brokerconfigs): the stream's replicas and
- * min.insync.replicas for every topic, internal topics included, no unclean leader election (an
- * out-of-sync replica must never become leader: acknowledged writes would be lost), topics only
- * from KafkaTopic resources.
+ * min.insync.replicas for every topic, internal topics included, unclean leader election as
+ * declared (off by default: an out-of-sync replica must never become leader, acknowledged writes
+ * would be lost), topics only from KafkaTopic resources.
  *
  * Internal topics are as wide as the stream's: the group coordinator writes offset commits with
  * acks=all (`offsets.commit.required.acks`, default -1; KIP-1041 removed the setting in Kafka
@@ -177,7 +177,7 @@ export function brokerConfig(stream: ResolvedStream): Record<string, number | bo
     "offsets.topic.replication.factor": stream.replicas,
     "transaction.state.log.replication.factor": stream.replicas,
     "transaction.state.log.min.isr": stream.minInSync,
-    "unclean.leader.election.enable": false,
+    "unclean.leader.election.enable": stream.uncleanLeaderElection,
     "auto.create.topics.enable": false,
   };
 }
@@ -237,7 +237,7 @@ function kafkaTopic(topology: string, stream: ResolvedStream, placed: Placed) {
       // Topic configs: https://kafka.apache.org/documentation/#topicconfigs
       config: {
         "min.insync.replicas": stream.minInSync,
-        "unclean.leader.election.enable": false,
+        "unclean.leader.election.enable": stream.uncleanLeaderElection,
         "retention.ms": Math.round(stream.retentionHours * 3_600_000),
       },
     },

@@ -10,6 +10,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
+import { serverProperties } from "../../src/compile/aws/msk.js";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
 import { brokerConfig, kafka, kafkaVersionOf, perZone, RACK_ENV } from "../../src/engines/kafka.js";
 import {
@@ -247,6 +248,16 @@ describe("kafka settings", () => {
       "unclean.leader.election.enable": false,
       "auto.create.topics.enable": false,
     });
+  });
+
+  // The declared choice is the one deployed (the exactly-once rule judges the same value).
+  test("unclean leader election: off by default, as declared when set, on Strimzi and MSK alike", () => {
+    const stream = streamOf(3, 2);
+    expect(brokerConfig(stream)["unclean.leader.election.enable"]).toBe(false);
+    const unclean = { ...stream, uncleanLeaderElection: true };
+    expect(brokerConfig(unclean)["unclean.leader.election.enable"]).toBe(true);
+    expect(serverProperties(unclean)).toContain("unclean.leader.election.enable=true\n");
+    expect(serverProperties(stream)).toContain("unclean.leader.election.enable=false\n");
   });
 
   // Offset commits are acks=all writes to the offsets topic (broker min.insync.replicas), and

@@ -131,7 +131,7 @@ export function serverProperties(stream: ResolvedStream): string {
     "offsets.topic.replication.factor": stream.replicas,
     "transaction.state.log.min.isr": stream.minInSync,
     "transaction.state.log.replication.factor": stream.replicas,
-    "unclean.leader.election.enable": false,
+    "unclean.leader.election.enable": stream.uncleanLeaderElection,
     "log.retention.ms": Math.round(stream.retentionHours * 3_600_000),
   };
   return `${Object.keys(properties)

@@ -4,7 +4,8 @@ import { componentPathOf, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { modelIndex } from "../model/model-index.js";
 import { type ChosenPlacement, resolveModel } from "../model/resolve.js";
 import type { Model } from "../model/types.js";
-import { type Candidate, keyOf } from "./candidate.js";
+import { validateTopology } from "../spec/validate.js";
+import { type Candidate, keyOf, specFor } from "./candidate.js";
 
 /**
  * Services whose requests depend on `name`: its callers, their callers, and so on. A placement of
@@ -52,7 +53,26 @@ export function fullCheck(
   const errors = findings.filter((f) => f.severity === "error" && (f.status ?? "fail") === "fail");
   const scope = new Set([`datastores.${name}`, ...[...dependants(model, name)].map((s) => `services.${s}`)]);
   const inScope = (f: Diagnostic) => f.code === "bandwidth" || scope.has(componentPathOf(f.path));
-  return { errors: errors.filter(inScope), elsewhere: errors.filter((f) => !inScope(f)) };
+  return {
+    errors: [...invalidWith(model, name, candidate), ...errors.filter(inScope)],
+    elsewhere: errors.filter((f) => !inScope(f)),
+  };
+}
+
+/**
+ * What `check` refuses as input once the candidate is written into the spec (exit 2): a
+ * `leaderRegions` region left without a voter, `deploy.homeRegion` without a replica, a managed
+ * service's per-region instance limit. Only the candidate's datastore differs from a spec that
+ * passed, so these are its doing.
+ */
+function invalidWith(model: Model, name: string, candidate: Candidate): Diagnostic[] {
+  const spec = model.topology.datastores[name];
+  if (spec === undefined) return [];
+  const written = {
+    ...model.topology,
+    datastores: { ...model.topology.datastores, [name]: specFor(spec, candidate) },
+  };
+  return validateTopology(written).diagnostics.filter((d) => d.severity === "error");
 }
 
 /**

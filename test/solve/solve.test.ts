@@ -122,6 +122,16 @@ describe("solve finds the brute-force optimum", () => {
     });
   }
 
+  // `check` refuses such a spec as input (exit 2): a leaderRegions region must hold a voter.
+  it("chooses only placements the spec's validation accepts: every leaderRegions region keeps a voter", () => {
+    const model = shop({ replicas: 3, survive: "zone", leaderRegions: ["eu-west-1", "eu-north-1"] });
+    const solution = solve(model, { regions: EU5 }).datastores[0]!;
+    const placed = (c: { placement: Record<string, unknown> }) => Object.keys(c.placement);
+    expect(placed(solution.chosen!)).toEqual(expect.arrayContaining(["eu-west-1", "eu-north-1"]));
+    expect(solution.alternatives.length).toBeGreaterThan(0);
+    for (const next of solution.alternatives) expect(placed(next)).toContain("eu-north-1");
+  });
+
   it("an objective below the RTT floor: infeasible, the floor named, the smallest relaxation exact", () => {
     const store = (writeP99Ms: number) => ({ replicas: 3, survive: "zone", slo: { writeP99Ms } });
     const regions = ["us-east-1", "us-east-2", "us-west-2"];

@@ -1,10 +1,11 @@
 import { declaredCapacityMbps } from "../../src/analysis/datastores.js";
+import { dataRegions } from "../../src/analysis/destinations.js";
 import { DEFAULT_ITEM_BYTES, linkLag, pipelineOf } from "../../src/analysis/lag.js";
 import { baselineNetworkView } from "../../src/analysis/network.js";
 import { REPLICATION } from "../../src/analysis/replication/index.js";
 import type { ReplicationLag } from "../../src/analysis/types.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
-import { datastoreAnalysis, ms, regionsNear } from "../lib.js";
+import { datastoreAnalysis, list, ms, regionsNear } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /** Replication lag targets against the analysis' lag to each follower region. */
@@ -154,10 +155,17 @@ function recovery(
   if (figures === undefined) return [];
   const out: Finding[] = [];
   const { rpoSeconds, rtoSeconds } = store.slo;
-  // Every copy in one region: no region can take the writes over, whatever the failover figures
-  // say of a failover inside it (whatif: "no region can take the writes over").
-  if (store.regions.length < 2 && (rpoSeconds !== undefined || rtoSeconds !== undefined)) {
-    const region = store.regions[0] ?? store.leader;
+  // Every copy of the data in one region: no region can take the writes over, whatever the
+  // failover figures say of a failover inside it (whatif: "no region can take the writes over").
+  // Witnesses elsewhere vote but hold no data and never lead.
+  const holding = dataRegions(store);
+  if (holding.length < 2 && (rpoSeconds !== undefined || rtoSeconds !== undefined)) {
+    const region = holding[0] ?? store.leader;
+    const witnesses = store.regions.filter((r) => !holding.includes(r));
+    const where =
+      witnesses.length === 0
+        ? `every replica is in ${region}`
+        : `every copy of the data is in ${region} (${list(witnesses)} hold${witnesses.length === 1 ? "s" : ""} witnesses only)`;
     for (const [objective, key] of [
       [rpoSeconds, "rpoSeconds"],
       [rtoSeconds, "rtoSeconds"],
@@ -165,7 +173,7 @@ function recovery(
       if (objective !== undefined)
         out.push({
           path: `${store.path}.slo.${key}`,
-          message: `every replica is in ${region}: losing ${region} stops writes until it returns, and losing its storage loses every write, so no ${objective} s ${key === "rpoSeconds" ? "RPO" : "RTO"} holds through a region's loss`,
+          message: `${where}: losing ${region} stops writes until it returns, and losing its storage loses every write, so no ${objective} s ${key === "rpoSeconds" ? "RPO" : "RTO"} holds through a region's loss`,
           fix: `place a replica in another region (and replicate to it synchronously for an RPO of 0), or drop ${key}`,
           data: { [key]: objective, regions: store.regions },
         });

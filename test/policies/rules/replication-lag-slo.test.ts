@@ -64,6 +64,30 @@ describeRule(replicationLagSlo, {
       ],
     },
     {
+      // A witness in another region holds no data and never leads: the data is in one region.
+      name: "RPO of an async primary whose other region holds a witness only",
+      spec: {
+        name: "kv",
+        users: { "us-east-1": 1 },
+        datastores: {
+          accounts: {
+            replication: "primary-replica",
+            replicas: 3,
+            placement: { "us-east-1": 2, "us-east-2": { witnesses: 1 } },
+            leader: "us-east-1",
+            slo: { rpoSeconds: 30 },
+          },
+        },
+      } as TopologyInput,
+      expect: [
+        {
+          path: "datastores.accounts.slo.rpoSeconds",
+          message:
+            "every copy of the data is in us-east-1 (us-east-2 holds witnesses only): losing us-east-1 stops writes until it returns, and losing its storage loses every write, so no 30 s RPO holds through a region's loss",
+        },
+      ],
+    },
+    {
       // Declared capacity: the link's transfer and queueing add to the floor (lag.ts).
       name: "lag to Tokyo over the target",
       spec: {

@@ -101,8 +101,31 @@ if [ "${#specs[@]}" -eq 0 ] && [ "${#removed[@]}" -eq 0 ]; then
   exit 0
 fi
 
-# Each stack's part gets an equal share of the comment (room kept for the marker and separators).
-parts=$((${#specs[@]} + ${#removed[@]}))
+# The Pulumi stack files (Pulumi.<stack>.yaml, in Pulumi.yaml's stackConfigDir) whose
+# topoplan:topology is this spec and that the base has too: diff compiles each version with its
+# settings, so a change of settings alone (an existing VPC, other subnets) shows what it replaces.
+# Values are read as `key: value` lines, a trailing comment and quotes dropped.
+yaml_value() { sed -n "s/^[[:space:]]*$1:[[:space:]]*//p" "$2" | head -n 1 | sed 's/[[:space:]]#.*$//' | tr -d "\"'\r" | sed 's/[[:space:]]*$//'; }
+config_dir="."
+if [ -f Pulumi.yaml ]; then
+  config_dir="$(yaml_value stackConfigDir Pulumi.yaml)"
+  config_dir="${config_dir:-.}"
+fi
+stack_files_of() {
+  local file named
+  for file in "$config_dir"/Pulumi.*.yaml; do
+    named="$(yaml_value topoplan:topology "$file")"
+    if [ "${named#./}" = "${1#./}" ] && [ -n "$base" ] && [ -f "$base/$file" ]; then printf '%s\n' "${file#./}"; fi
+  done
+}
+
+# Each part (a spec, or each of its stack files) gets an equal share of the comment (room kept
+# for the marker and separators).
+parts=${#removed[@]}
+for spec in ${specs[@]+"${specs[@]}"}; do
+  count="$(stack_files_of "$spec" | wc -l)"
+  if [ "$count" -gt 1 ] && [ -f "$base/$spec" ]; then parts=$((parts + count)); else parts=$((parts + 1)); fi
+done
 share=$(((65536 - 400 - 16 * parts) / parts))
 if [ "$share" -lt 2000 ]; then share=2000; fi # pr-comment.mjs drops whole parts past the limit
 
@@ -110,21 +133,13 @@ policy=()
 if [ -n "${POLICY_CONFIG:-}" ]; then policy+=(--policy-config "$POLICY_CONFIG"); fi
 if [ -n "${RULES:-}" ]; then policy+=(--rules "$RULES"); fi
 
-# The Pulumi stack files (Pulumi.<stack>.yaml, in Pulumi.yaml's stackConfigDir) whose
-# topoplan:topology is this spec and that the base has too: diff compiles each version with its
-# settings, so a change of settings alone (an existing VPC, other subnets) shows what it replaces.
-config_dir="."
-if [ -f Pulumi.yaml ]; then
-  config_dir="$(sed -n 's/^stackConfigDir:[[:space:]]*//p' Pulumi.yaml | head -n 1 | tr -d "\"'\r")"
-  config_dir="${config_dir:-.}"
-fi
-stack_files_of() {
-  local file named
-  for file in "$config_dir"/Pulumi.*.yaml; do
-    named="$(sed -n 's/^[[:space:]]*topoplan:topology:[[:space:]]*//p' "$file" | head -n 1 | tr -d "\"'\r")"
-    named="${named%%[[:space:]]#*}"
-    if [ "${named#./}" = "${1#./}" ] && [ -n "$base" ] && [ -f "$base/$file" ]; then printf '%s\n' "${file#./}"; fi
-  done
+# A part that topoplan did not write (a crash, a killed process) says so, naming the spec and stack.
+unreviewed() {
+  [ -s "$OUT/parts/$2.md" ] && return
+  local with=""
+  if [ -n "$3" ]; then with=" with $(printf '%s' "$3" | tr -cd 'A-Za-z0-9._/-')"; fi
+  printf '## topoplan: `%s` could not be reviewed%s\n\nRun `topoplan check %s` locally.\n' \
+    "$(basename "$1" | tr -cd 'A-Za-z0-9._-')" "$with" "$(printf '%s' "$1" | tr -cd 'A-Za-z0-9._/-')" >"$OUT/parts/$2.md"
 }
 
 index=0
@@ -152,14 +167,12 @@ for spec in ${specs[@]+"${specs[@]}"}; do
       code=$?
       if [ "$code" -le 1 ] && [ ! -s "$OUT/parts/$part.md" ]; then code=3; fi
       case $code in 0) ;; 1) worse destructive ;; 2) worse invalid ;; *) worse error ;; esac
+      unreviewed "$spec" "$part" "$stack_file"
     done
   else
     $TOPOPLAN check "$spec" ${policy[@]+"${policy[@]}"} --format markdown --max-chars "$share" --output "$OUT/parts/$name.md"
+    unreviewed "$spec" "$name" ""
   fi
-  reviewed=""
-  for part_file in "$OUT/parts/$name.md" "$OUT/parts/$name"-*.md; do if [ -s "$part_file" ]; then reviewed=1; fi; done
-  [ -n "$reviewed" ] || printf '## topoplan: `%s` could not be reviewed\n\nRun `topoplan check %s` locally.\n' \
-    "$(basename "$spec" | tr -cd 'A-Za-z0-9._-')" "$(printf '%s' "$spec" | tr -cd 'A-Za-z0-9._/-')" >"$OUT/parts/$name.md"
 done
 
 for spec in ${removed[@]+"${removed[@]}"}; do

@@ -3,7 +3,7 @@ import type { Finding, Rule } from "../types.js";
 
 /** Variable names that hold credentials by convention. */
 const SECRET_NAME =
-  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|(^|_)KEY$|(^|_)PWD$|(^|_)PASS(_|$))/i;
+  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|(^|_)KEY$|(^|_)PWD$|(^|_)PASS$)/i;
 
 /**
  * Names that point at a credential rather than hold one (`POSTGRES_PASSWORD_FILE`, the official
@@ -37,16 +37,23 @@ const SECRET_VALUES: readonly [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a PEM private key"],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JSON Web Token"],
   // The user may be empty (`redis://:password@host`, Redis' own URL form).
-  [/^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s/@]+@/i, "a URL with a password"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:(?!\$\()[^\s/@]+@/i, "a URL with a password"],
   // JDBC and libpq-style connection strings carry it as a parameter (`?user=app&password=…`).
-  [/[?&;\s](password|pwd)=[^&;\s]+/i, "a connection string with a password"],
+  [/[?&;\s](password|pwd)=(?!\$\()[^&;\s]+/i, "a connection string with a password"],
 ];
 
 /** A placeholder is not a secret: `""`, `changeme` in a local stack still names the problem. */
 const looksLikeValue = (value: string) => value.trim() !== "";
 
 /** A credential's name, not a reference to one nor a key of the data model, and a value that is not a setting. */
+/**
+ * Kubernetes' dependent environment variable, `$(DB_PASSWORD)`: the value of another variable
+ * (a Secret's, by `secretRef`), expanded in the pod; the literal holds no credential.
+ */
+const VARIABLE_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)/;
+
 const namedLikeCredential = (name: string, value: string) =>
+  !VARIABLE_REFERENCE.test(value) &&
   SECRET_NAME.test(name) &&
   !REFERENCE_NAME.test(name) &&
   (PASSWORD_NAME.test(name) || !(SETTING_VALUE.test(value) || PATH_VALUE.test(value)));
@@ -58,7 +65,7 @@ export const plaintextSecret: Rule = {
   severity: "error",
   docs: {
     why: "A literal in `deploy.env` is written verbatim into every rendered Deployment, the Pulumi state and the pull request that changes it: anyone who can read the repository can read the credential.",
-    how: "An environment variable whose name says it holds a credential (PASSWORD, SECRET, TOKEN, KEY, …) and has a literal value, or any value in a known credential format (AWS access key id, GitHub/Slack/Stripe/Google tokens, PEM private keys, JWTs, URLs and connection strings with a password). Not a name that points at one (`…_FILE`, `…_PATH`, `…_DIR`, `…_NAME`, `…_ARN`, `…_REF`, `…_ID`, `…_URL`, `…_URI`, `…_ENDPOINT`), a data-model key (`PARTITION_KEY`, `SORT_KEY`, …), a public key, nor a number, a switch or an absolute path under a TOKEN or KEY name (`MAX_TOKENS: 4096`, `TLS_KEY: /etc/tls/tls.key`); under a password's name (PASS, PWD, SECRET, CREDENTIAL) any value counts.",
+    how: "An environment variable whose name says it holds a credential (PASSWORD, SECRET, TOKEN, KEY, …) and has a literal value, or any value in a known credential format (AWS access key id, GitHub/Slack/Stripe/Google tokens, PEM private keys, JWTs, URLs and connection strings with a password). Not a name that points at one (`…_FILE`, `…_PATH`, `…_DIR`, `…_NAME`, `…_ARN`, `…_REF`, `…_ID`, `…_URL`, `…_URI`, `…_ENDPOINT`), a data-model key (`PARTITION_KEY`, `SORT_KEY`, …), a public key, a value built from another variable in the pod (`$(DB_PASSWORD)`, Kubernetes' dependent variables: a Secret's by `secretRef`), nor a number, a switch or an absolute path under a TOKEN or KEY name (`MAX_TOKENS: 4096`, `TLS_KEY: /etc/tls/tls.key`); under a password's name (PASS, PWD, SECRET, CREDENTIAL) any value counts.",
     fix: "Store the value in a Kubernetes Secret and reference it: `DB_PASSWORD: { secretRef: { name: db-credentials, key: password } }` (docs/secrets.md; AWS Secrets Manager values reach pods through the External Secrets Operator).",
   },
   check(model) {

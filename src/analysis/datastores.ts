@@ -198,7 +198,7 @@ export function evaluateDatastore(
           ? undefined
           : {
               p50Ms: p50 + commit.p50Ms + request.p50Ms,
-              p99Ms: Math.max(p50 + commit.p50Ms, p99 ?? p50) + request.p99Ms + commit.p99Ms,
+              p99Ms: Math.max(p50, p99 ?? p50) + commit.p50Ms + request.p99Ms + commit.p99Ms,
             },
       );
     }

@@ -180,12 +180,14 @@ function protectedChanges(
 
 /**
  * Destructive changes, the gravest first (a PR comment cut to its limit keeps them): protected
- * resources deleted or replaced and stateful components removed lose whole stores; the rest lose
+ * resources deleted or replaced and stateful components removed or renamed lose whole stores; the rest lose
  * a part (a shrunk volume, writes not shipped yet) or stop a deploy.
  */
 const gravity = (d: Diagnostic): number => {
   const rule = String(d.data?.rule ?? "");
-  return rule.startsWith("protected-") || rule === "component-removed" ? 0 : 1;
+  return rule.startsWith("protected-") || rule === "component-removed" || rule === "component-renamed"
+    ? 0
+    : 1;
 };
 
 /**

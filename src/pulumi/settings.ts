@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { AwsCompileOptions } from "../compile/aws/options.js";
 import type { CompileOptions } from "../compile/index.js";
 import { DEFAULT_INGRESS_NAMESPACE } from "../compile/kubernetes/constants.js";
-import { InputError, type Severity } from "../diagnostics/diagnostic.js";
+import { type Diagnostic, InputError, type Severity } from "../diagnostics/diagnostic.js";
 import { diagnosticsFromZod } from "../spec/issues.js";
 import type { AwsAccountSettings, ClusterSettings } from "./providers.js";
 
@@ -174,6 +174,40 @@ export const CONFIG_KEYS = {
   rolloutImage: "text",
   alarmSubscriptions: "json",
 } as const;
+
+/**
+ * The raw settings from the `topoplan:*` values, as Pulumi hands them to a program: structured
+ * keys (CONFIG_KEYS "json") arrive as JSON text (`pulumi config set topoplan:installAddons true`
+ * stores the text `true`), text keys as text. `valueAt` gives a key's value, text or already
+ * structured (a stack file's YAML map); a key it has no value for is left out.
+ */
+export function rawStackSettings(valueAt: (key: string) => unknown): {
+  raw: Record<string, unknown>;
+  problems: Diagnostic[];
+} {
+  const raw: Record<string, unknown> = {};
+  const problems: Diagnostic[] = [];
+  for (const [key, kind] of Object.entries(CONFIG_KEYS)) {
+    const value = valueAt(key);
+    if (value === undefined) continue;
+    if (kind === "text" || typeof value !== "string") {
+      raw[key] = kind === "text" && typeof value !== "string" ? String(value) : value;
+      continue;
+    }
+    try {
+      raw[key] = JSON.parse(value);
+    } catch {
+      problems.push({
+        code: "config/invalid",
+        severity: "error",
+        path: `${CONFIG_NAMESPACE}:${key}`,
+        message: `expected a structured value (YAML map), got ${JSON.stringify(value)}`,
+        fix: `write it as a map in the stack file, or: pulumi config set --path '${CONFIG_NAMESPACE}:${key}.<region>.<field>' <value>`,
+      });
+    }
+  }
+  return { raw, problems };
+}
 
 /**
  * Validates raw settings (the values of `topoplan:*`, structured ones already parsed). Throws

@@ -3,7 +3,13 @@ import { basename } from "node:path";
 import { parse } from "yaml";
 import type { CompileOptions } from "../compile/index.js";
 import { InputError } from "../diagnostics/diagnostic.js";
-import { CONFIG_NAMESPACE, compileOptionsOf, parseStackSettings } from "./settings.js";
+import {
+  CONFIG_KEYS,
+  CONFIG_NAMESPACE,
+  compileOptionsOf,
+  parseStackSettings,
+  rawStackSettings,
+} from "./settings.js";
 
 /** What a stack file gives a compile: the stack's name (in AWS physical names) and its options. */
 export interface StackFile {
@@ -38,11 +44,15 @@ export async function readStackFile(path: string, option: string, topology: stri
   const config = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config))
     throw refuse(`${path}: \`config\` is not a map`, "write the settings under `config:` as Pulumi does");
-  // Every topoplan:* key, known or not: parseStackSettings names an unknown one and its likely fix.
-  const raw: Record<string, unknown> = {};
+  // The values as the program reads them (rawStackSettings: JSON text for structured keys), and
+  // every other topoplan:* key as written: parseStackSettings names an unknown one and its fix.
+  const values = new Map<string, unknown>();
   for (const [key, value] of Object.entries(config as Record<string, unknown>))
     if (key.startsWith(`${CONFIG_NAMESPACE}:`))
-      raw[key.slice(CONFIG_NAMESPACE.length + 1)] = withoutSecrets(value);
+      values.set(key.slice(CONFIG_NAMESPACE.length + 1), withoutSecrets(value));
+  const { raw, problems } = rawStackSettings((key) => values.get(key));
+  if (problems.length > 0) throw new InputError(problems.map((d) => ({ ...d, path: `${option} ${d.path}` })));
+  for (const [key, value] of values) if (!(key in CONFIG_KEYS)) raw[key] = value;
   raw.topology ??= topology;
   try {
     return { stack, options: compileOptionsOf(parseStackSettings(raw), stack) };

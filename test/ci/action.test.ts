@@ -214,6 +214,14 @@ describe("scripts/pr-review.sh when the change edits a stack's settings only", (
     const settings = (extra: string) =>
       `config:\n  topoplan:topology: stacks/hybrid.json\n  topoplan:clusters:\n    eu-west-1:\n      context: a\n${extra}`;
     writeFileSync(join(repo, "stacks/Pulumi.prod.yaml"), settings(""));
+    // A second stack of the same spec, unchanged: its own part (a comment on its value, quoted).
+    writeFileSync(
+      join(repo, "stacks/Pulumi.dev.yaml"),
+      settings("").replace(
+        "topoplan:topology: stacks/hybrid.json",
+        'topoplan:topology: "stacks/hybrid.json"  # the spec',
+      ),
+    );
     git("init", "-q", "-b", "main");
     git("add", ".");
     git("commit", "-qm", "base");
@@ -235,6 +243,9 @@ describe("scripts/pr-review.sh when the change edits a stack's settings only", (
     expect(values.status, run.stdout + run.stderr).toBe("destructive");
     expect(comment).toContain("order-events-msk-cluster-eu-west-1");
     expect(comment).toContain("brokerNodeGroupInfo.clientSubnets");
+    // One diff per stack file: prod's destructive, dev's clean.
+    expect(comment.match(/^## topoplan diff: /gm)).toHaveLength(2);
+    expect(comment).toContain("✅ no destructive change, no new error");
   }, 120_000);
 });
 

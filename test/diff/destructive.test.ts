@@ -442,6 +442,15 @@ describe("destructive-change: one test per field", () => {
     const rules = diffTopologies(side(withAaa), side(edited)).destructive.map((d) => d.data?.rule);
     expect(rules.indexOf("component-removed")).toBeGreaterThanOrEqual(0);
     expect(rules.indexOf("component-removed")).toBeLessThan(rules.indexOf("primary-moved"));
+    // A rename deletes the old component's data as a removal does.
+    const renamed = structuredClone(withAaa);
+    renamed.datastores.aaa!.leader = "eu-central-1";
+    renamed.datastores.zorders = renamed.datastores.orders!;
+    delete (renamed.datastores as Record<string, unknown>).orders;
+    (renamed.services as { api: { calls: { to: string }[] } }).api.calls[0]!.to = "zorders";
+    const order = diffTopologies(side(withAaa), side(renamed)).destructive.map((d) => d.data?.rule);
+    expect(order.indexOf("component-renamed")).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf("component-renamed")).toBeLessThan(order.indexOf("primary-moved"));
   });
 
   it("an Aurora leader move without homeRegion would move the global cluster; with it, nothing moves", () => {

@@ -37,6 +37,22 @@ describe("readStackFile (diff --stack-config)", () => {
     expect(options.awsAccess?.eksClusterNames).toEqual({ "eu-west-1": "prod-eu" });
   });
 
+  // What `pulumi config set` writes: structured settings as JSON text, as the program parses them.
+  it("reads structured settings stored as JSON text", async () => {
+    const path = file(
+      "Pulumi.cli.yaml",
+      [
+        "config:",
+        '  topoplan:installAddons: "true"',
+        `  topoplan:regionCidrs: '{"eu-west-1":["10.0.0.0/16"]}'`,
+        "",
+      ].join("\n"),
+    );
+    const { options } = await readStackFile(path, "--stack-config", "stacks/shop.ts");
+    expect(options.prerequisites?.installAddons).toBe(true);
+    expect(options.kubernetes?.regionCidrs).toEqual({ "eu-west-1": ["10.0.0.0/16"] });
+  });
+
   it("refuses a file not named Pulumi.<stack>.yaml, or a setting of the wrong shape, naming it", async () => {
     const refused = (path: string) =>
       readStackFile(path, "--stack-config", "s.ts").then(

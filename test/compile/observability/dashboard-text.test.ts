@@ -11,9 +11,18 @@ const plainText = (...args: Parameters<typeof buildDashboard>) =>
   `${JSON.stringify(buildDashboard(...args), null, 2)}\n`;
 const plainBytes = (text: string) => Buffer.byteLength(JSON.stringify(text));
 
-const generated = modelOf(
-  generateTopology({ seed: 3, services: 60, partitions: 200, regions: 6, replicas: 3 }),
-);
+const generatedSpec = generateTopology({ seed: 3, services: 60, partitions: 200, regions: 6, replicas: 3 });
+const generated = modelOf(generatedSpec);
+/** The same topology with every service's latency SLO tightened: their panels' thresholds move. */
+const tightened = (() => {
+  const spec = structuredClone(generatedSpec);
+  for (const service of Object.values(spec.services ?? {}))
+    service.slo = {
+      ...service.slo,
+      latencyP99Ms: ((service.slo?.latencyP99Ms as number | undefined) ?? 500) / 2,
+    };
+  return modelOf(spec);
+})();
 
 describe("dashboard texts from per-component pieces", () => {
   // ENGINES: components whose panels differ by region, made once per region (one texts object for
@@ -64,36 +73,48 @@ describe("dashboard texts from per-component pieces", () => {
       ) ?? component;
     let equalKeys = 0;
     let renamed = 0;
+    let editedApart = 0;
     fc.assert(
-      fc.property(dashboard, dashboard, fc.constantFrom("same", "renamed", "other"), (first, other, how) => {
-        const second =
-          how === "other"
-            ? other
-            : {
-                ...first,
-                subset: first.subset.map((c, i) =>
-                  how === "renamed" && i === 0 ? twin(c, first.region) : c,
-                ),
-              };
-        if (second.subset[0] !== first.subset[0]) renamed++;
-        const [a, b] = [new DashboardTexts(model), new DashboardTexts(model)];
-        const identity = (part?: number) =>
-          part === undefined ? undefined : { uid: dashboardPartUid(model, part), title: `part ${part}` };
-        const keys = [
-          a.key(first.subset, first.region, identity(first.part)),
-          b.key(second.subset, second.region, identity(second.part)),
-        ];
-        const texts = [
-          a.text(first.subset, first.region, identity(first.part)),
-          b.text(second.subset, second.region, identity(second.part)),
-        ];
-        if (keys[0] === keys[1]) equalKeys++;
-        expect(keys[0] === keys[1]).toBe(texts[0] === texts[1]);
-      }),
-      { numRuns: 80 },
+      fc.property(
+        dashboard,
+        dashboard,
+        fc.constantFrom("same", "renamed", "other", "edited"),
+        (first, other, how) => {
+          const second =
+            how === "other"
+              ? other
+              : {
+                  ...first,
+                  subset: first.subset.map((c, i) =>
+                    how === "renamed" && i === 0 ? twin(c, first.region) : c,
+                  ),
+                };
+          if (second.subset[0] !== first.subset[0]) renamed++;
+          // "edited": the second compilation is of the topology with other SLOs, its own components.
+          const secondModel = how === "edited" ? tightened : model;
+          const byName = new Map(kubernetesComponents(secondModel).map((c) => [c.name, c]));
+          if (how === "edited") second.subset = second.subset.map((c) => byName.get(c.name)!);
+          const [a, b] = [new DashboardTexts(model), new DashboardTexts(secondModel)];
+          const identity = (part?: number) =>
+            part === undefined ? undefined : { uid: dashboardPartUid(model, part), title: `part ${part}` };
+          const keys = [
+            a.key(first.subset, first.region, identity(first.part)),
+            b.key(second.subset, second.region, identity(second.part)),
+          ];
+          const texts = [
+            a.text(first.subset, first.region, identity(first.part)),
+            b.text(second.subset, second.region, identity(second.part)),
+          ];
+          if (keys[0] === keys[1]) equalKeys++;
+          if (how === "edited" && texts[0] !== texts[1]) editedApart++;
+          expect(keys[0] === keys[1]).toBe(texts[0] === texts[1]);
+        },
+      ),
+      { numRuns: 120 },
     );
     expect(equalKeys).toBeGreaterThan(10);
     expect(renamed).toBeGreaterThan(10);
+    expect(editedApart).toBeGreaterThan(5);
   });
 
   it("measures escaped bytes of JSON.stringify output like escaping it does", () => {

@@ -36,6 +36,16 @@ describeRule(plaintextSecret, {
           "-----BEGIN PUBLIC KEY-----MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE-----END PUBLIC KEY-----",
       }),
     },
+    {
+      // A switch whose name starts with PASS; a URL built from a Secret's variable in the pod.
+      name: "PASS_ settings and Kubernetes' $(VAR) references",
+      spec: api({
+        PASS_HOST_HEADER: "true",
+        DB_URL: "jdbc:postgresql://db:5432/app?user=app&password=$(DB_PASSWORD)",
+        CACHE_URL: "redis://:$(REDIS_PASSWORD)@cache:6379",
+        ADMIN_PASSWORD_COPY: "$(ADMIN_PASSWORD)",
+      }),
+    },
   ],
   noncompliant: [
     {

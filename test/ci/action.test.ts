@@ -6,6 +6,7 @@ import { validateAction, validateWorkflow } from "@action-validator/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cliCommand, ROOT } from "../e2e/cli.js";
+import { EXISTING_VPC_EU_WEST_1 } from "../pulumi/stack-fixtures.js";
 
 /**
  * The reusable action (action.yml) and the repository's workflow that uses it, validated against
@@ -226,19 +227,7 @@ describe("scripts/pr-review.sh when the change edits a stack's settings only", (
     git("add", ".");
     git("commit", "-qm", "base");
     const base = git("rev-parse", "HEAD").trim();
-    writeFileSync(
-      join(repo, "stacks/Pulumi.prod.yaml"),
-      settings(
-        [
-          "  topoplan:network:",
-          "    eu-west-1:",
-          "      vpcId: vpc-0123456789abcdef0",
-          "      subnetIds: [subnet-0aaaaaaaaaaaaaaa1, subnet-0aaaaaaaaaaaaaaa2, subnet-0aaaaaaaaaaaaaaa3]",
-          "      callerCidrs: [100.64.0.0/16]",
-          "",
-        ].join("\n"),
-      ),
-    );
+    writeFileSync(join(repo, "stacks/Pulumi.prod.yaml"), settings(EXISTING_VPC_EU_WEST_1));
     const { run, values, comment } = review(repo, base, "stacks/*.json");
     expect(values.status, run.stdout + run.stderr).toBe("destructive");
     expect(comment).toContain("order-events-msk-cluster-eu-west-1");

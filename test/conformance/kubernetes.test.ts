@@ -32,6 +32,7 @@ import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { modelOf, SHOP } from "../compile/kubernetes/helpers.js";
 import { ENGINES } from "../compile/observability/fixture.js";
 import { crdModel } from "../engines/crd.js";
+import { USER_EVENTS } from "../engines/fixtures/cassandra.js";
 import { STACKS_DIR, stackFiles } from "../render/stacks.js";
 
 /** An upstream model class: validates its data against the Kubernetes / CRD OpenAPI schema. */
@@ -173,12 +174,7 @@ function renderedManifests(plan: ResourcePlan): { path: string; manifest: any }[
 const CASSANDRA: TopologyInput = {
   name: "events",
   datastores: {
-    "user-events": {
-      replication: "leaderless",
-      replicas: 5,
-      placement: { "eu-west-1": 3, "us-east-1": 2 },
-      deploy: { target: "kubernetes", engine: "cassandra", memory: "16Gi", cpu: "4" },
-    },
+    "user-events": USER_EVENTS,
   },
   services: {
     feed: {

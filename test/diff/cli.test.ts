@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Io } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import globalKv from "../../stacks/global-kv.js";
+import { EXISTING_VPC_EU_WEST_1 } from "../pulumi/stack-fixtures.js";
 
 function capture(): Io & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -121,17 +122,7 @@ describe("topoplan diff", () => {
       return join(at, "Pulumi.hybrid.yaml");
     };
     const base = stackDir("base", "");
-    const head = stackDir(
-      "head",
-      [
-        "  topoplan:network:",
-        "    eu-west-1:",
-        "      vpcId: vpc-0123456789abcdef0",
-        "      subnetIds: [subnet-0aaaaaaaaaaaaaaa1, subnet-0aaaaaaaaaaaaaaa2, subnet-0aaaaaaaaaaaaaaa3]",
-        "      callerCidrs: [100.64.0.0/16]",
-        "",
-      ].join("\n"),
-    );
+    const head = stackDir("head", EXISTING_VPC_EU_WEST_1);
     const diff = (...flags: string[]) => {
       const io = capture();
       return main(["diff", "stacks/hybrid.ts", "stacks/hybrid.ts", ...flags], io).then((code) => ({

@@ -26,18 +26,14 @@ import {
 } from "../../src/engines/cassandra.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { modelOf } from "../compile/kubernetes/helpers.js";
+import { USER_EVENTS } from "./fixtures/cassandra.js";
 import { indicatorExpressions, promqlErrors, selectedMetrics } from "./promql.js";
 
 const TOPOLOGY = {
   name: "shop",
   users: { "eu-west-1": 1 },
   datastores: {
-    "user-events": {
-      replication: "leaderless",
-      replicas: 5,
-      placement: { "eu-west-1": 3, "us-east-1": 2 },
-      deploy: { target: "kubernetes", engine: "cassandra", memory: "16Gi", cpu: "4" },
-    },
+    "user-events": USER_EVENTS,
   },
 } as TopologyInput;
 

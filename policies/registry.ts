@@ -7,6 +7,7 @@ import { consumerCoverage } from "./rules/consumer-coverage.js";
 import { exactlyOnce } from "./rules/exactly-once.js";
 import { latencySlo } from "./rules/latency-slo.js";
 import { leaderPlacement } from "./rules/leader-placement.js";
+import { meshRoute } from "./rules/mesh-route.js";
 import { observabilityCoverage } from "./rules/observability-coverage.js";
 import { overReplication } from "./rules/over-replication.js";
 import { partitionTests } from "./rules/partition-tests.js";
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   clusterReach,
   streamStorage,
   consumerCoverage,
+  meshRoute,
 ]);
 
 const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -11,7 +11,9 @@ import { defineTopology } from "../src/spec/define.js";
  * - deadlines shrink down the graph (gateway 3 s > checkout 2.5 s > payments 1.8 s > PSP 800 ms
  *   per try), so no callee keeps working for a caller that already gave up;
  * - only idempotent calls retry, with capped exponential backoff and full jitter; non-idempotent
- *   POSTs (place order) do not retry at the gateway;
+ *   POSTs (place order) do not retry at the gateway. Calls between services declare no backoff:
+ *   the mesh retries them, and the sidecar waits Envoy's own (jittered), which Istio cannot change;
+ *   the applications' own retries (to the databases, the PSP) declare theirs;
  * - what the page can live without (recommendations, "others also bought") is a soft dependency.
  */
 export default defineTopology({
@@ -153,7 +155,6 @@ export default defineTopology({
           timeoutMs: 400,
           perTryTimeoutMs: 150,
           retries: 2,
-          backoff: { baseMs: 25, maxMs: 100, jitter: true },
           callsPerRequest: 0.6,
         },
         {
@@ -161,7 +162,6 @@ export default defineTopology({
           timeoutMs: 500,
           perTryTimeoutMs: 200,
           retries: 1,
-          backoff: { baseMs: 25, maxMs: 100, jitter: true },
           callsPerRequest: 0.25,
         },
         // Place order is a non-idempotent POST: no retry at the edge (checkout dedupes by order id
@@ -171,7 +171,6 @@ export default defineTopology({
           to: "profiles",
           timeoutMs: 300,
           retries: 1,
-          backoff: { baseMs: 20, jitter: true },
           callsPerRequest: 0.2,
         },
         // The page renders without recommendations.
@@ -229,7 +228,6 @@ export default defineTopology({
           to: "catalog",
           timeoutMs: 150,
           retries: 1,
-          backoff: { baseMs: 20, jitter: true },
           hard: false,
           callsPerRequest: 0.5,
         },
@@ -246,8 +244,8 @@ export default defineTopology({
       traffic: { requestsPerSec: 150 },
       slo: { availability: 0.999, latencyP99Ms: 2_500 },
       calls: [
-        { to: "cart", timeoutMs: 300, retries: 1, backoff: { baseMs: 25, jitter: true } },
-        { to: "profiles", timeoutMs: 300, retries: 1, backoff: { baseMs: 25, jitter: true } },
+        { to: "cart", timeoutMs: 300, retries: 1 },
+        { to: "profiles", timeoutMs: 300, retries: 1 },
         // Reservation carries an idempotency key, so a retry cannot reserve twice.
         {
           to: "inventory",
@@ -255,7 +253,6 @@ export default defineTopology({
           timeoutMs: 600,
           perTryTimeoutMs: 250,
           retries: 2,
-          backoff: { baseMs: 50, maxMs: 200, jitter: true },
         },
         { to: "payments", op: "request", timeoutMs: 2_000, retries: 0 },
         {

@@ -1,27 +1,24 @@
+import { type DeployedCall, deployedCall, retryWaitTotalMs } from "../../src/model/mesh-calls.js";
+import { type ModelIndex, modelIndex } from "../../src/model/model-index.js";
 import type { ResolvedCall, ResolvedService } from "../../src/model/types.js";
 import { ms } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
-/** The delays between attempts: base × multiplier^i, each capped at maxMs; no backoff means no delay. */
-export function backoffTotalMs(call: ResolvedCall): number {
-  if (call.backoff === undefined) return 0;
-  let total = 0;
-  for (let i = 0; i < call.retries; i++)
-    total += Math.min(call.backoff.maxMs, call.backoff.baseMs * call.backoff.multiplier ** i);
-  return total;
+/** The longest a call can take with all its attempts: attempts × perTryTimeout + the waits between them. */
+export function retryBudgetMs(call: ResolvedCall): number {
+  return (call.retries + 1) * call.perTryTimeoutMs + retryWaitTotalMs(call);
 }
 
-/** The longest a call can take with all its attempts: attempts × perTryTimeout + backoff. */
-export function retryBudgetMs(call: ResolvedCall): number {
-  return (call.retries + 1) * call.perTryTimeoutMs + backoffTotalMs(call);
-}
+/** What the waits are, in a message: the declared backoff, or Envoy's where the mesh retries the call. */
+const waitName = (run: DeployedCall) =>
+  run.byMesh ? "backoff (Envoy's: the mesh retries this call)" : "backoff";
 
 /**
- * The deadline a call needs once its per-try timeout is `perTryMs`: every attempt and the backoff
+ * The deadline a call needs once its per-try timeout is `perTryMs`: every attempt and the waits
  * (the first check of the rule), as " and timeoutMs to at least N" when its own is shorter.
  */
 function deadlineFor(call: ResolvedCall, perTryMs: number): string {
-  const needed = (call.retries + 1) * perTryMs + backoffTotalMs(call);
+  const needed = (call.retries + 1) * perTryMs + retryWaitTotalMs(call);
   return call.timeoutMs < needed ? ` and timeoutMs to at least ${needed}` : "";
 }
 
@@ -38,14 +35,18 @@ interface CallBudget {
  * Undefined when it retries nothing: no retry of its is cut short then.
  */
 function calleeNeeds(
+  index: ModelIndex,
   callee: ResolvedService,
 ): { retried: CallBudget; before: CallBudget[]; totalMs: number } | undefined {
-  const budgets = callee.calls.map((call) => ({
-    call,
-    budgetMs:
-      Math.ceil(call.callsPerRequest) *
-      (call.retries > 0 ? Math.min(call.timeoutMs, retryBudgetMs(call)) : call.timeoutMs),
-  }));
+  const budgets = callee.calls.map((declared) => {
+    const call = deployedCall(index, callee, declared).call;
+    return {
+      call,
+      budgetMs:
+        Math.ceil(call.callsPerRequest) *
+        (call.retries > 0 ? Math.min(call.timeoutMs, retryBudgetMs(call)) : call.timeoutMs),
+    };
+  });
   const last = budgets.findLastIndex((b) => b.call.retries > 0);
   if (last < 0) return undefined;
   const upTo = budgets.slice(0, last + 1);
@@ -66,15 +67,18 @@ export const timeoutBudget: Rule = {
   severity: "warning",
   docs: {
     why: "A deadline shorter than the retries it wraps cancels the last attempts: the callee still does the work, the caller has already failed, and the retries only add load.",
-    how: "Per call: timeoutMs ≥ attempts × perTryTimeoutMs + the backoff delays (base × multiplier^i, capped at maxMs). A retried call without a per-try timeout below its deadline (perTryTimeoutMs defaults to timeoutMs) is reported for what it means: a hung attempt uses the whole deadline, so only fast failures are retried. Per service-to-service call: the per-try timeout must cover the callee's time until its last retried call is done — its calls one after another (as the analysis runs them), each at its longest (a retried one's attempts and backoff within its deadline, any other its deadline, times the calls per request), plus its processing.",
+    how: "Per call, as it runs: timeoutMs ≥ attempts × perTryTimeoutMs + the backoff delays (base × multiplier^i, capped at maxMs). Where the mesh runs the call (both ends on Kubernetes, a service or gRPC callee), that is its route's: the largest deadlines and fewest retries of the caller's calls to that callee, and Envoy's back-off (25 ms doubling to 250 ms; mesh-route). A retried call without a per-try timeout below its deadline (perTryTimeoutMs defaults to timeoutMs) is reported for what it means: a hung attempt uses the whole deadline, so only fast failures are retried. Per service-to-service call: the per-try timeout must cover the callee's time until its last retried call is done — its calls one after another (as the analysis runs them), each at its longest (a retried one's attempts and backoff within its deadline, any other its deadline, times the calls per request), plus its processing.",
     fix: "Set perTryTimeoutMs so all attempts fit in timeoutMs, raise timeoutMs, or retry fewer times.",
   },
   check(model) {
     const findings: Finding[] = [];
-    const services = new Map(model.services.map((s) => [s.name, s]));
+    const index = modelIndex(model);
     for (const service of model.services) {
-      for (const call of service.calls) {
-        const backoff = backoffTotalMs(call);
+      for (const declared of service.calls) {
+        // As it runs: through the mesh, its route's deadlines and retries and Envoy's back-off.
+        const run = deployedCall(index, service, declared);
+        const call = run.call;
+        const backoff = retryWaitTotalMs(call);
         const needed = retryBudgetMs(call);
         if (call.retries > 0 && call.timeoutMs < needed) {
           const attempts = call.retries + 1;
@@ -87,7 +91,7 @@ export const timeoutBudget: Rule = {
             path: `${call.path}.timeoutMs`,
             message: unbounded
               ? `${call.retries} ${call.retries === 1 ? "retry" : "retries"} but no attempt timeout below the ${ms(call.timeoutMs)} deadline (perTryTimeoutMs ${ms(call.perTryTimeoutMs)}): an attempt that hangs uses the whole deadline, so only fast failures (refused connections, 503s) are retried`
-              : `timeout ${ms(call.timeoutMs)} gives up before ${attempts} attempts × ${ms(call.perTryTimeoutMs)} + ${ms(backoff)} backoff = ${ms(needed)} can finish`,
+              : `timeout ${ms(call.timeoutMs)} gives up before ${attempts} attempts × ${ms(call.perTryTimeoutMs)} + ${ms(backoff)} ${waitName(run)} = ${ms(needed)} can finish`,
             // Raising timeoutMs alone moves a defaulted per-try timeout with it: no fix there.
             fix: unbounded
               ? perTry > 0
@@ -104,9 +108,9 @@ export const timeoutBudget: Rule = {
             },
           });
         }
-        const callee = call.targetKind === "service" ? services.get(call.to) : undefined;
+        const callee = call.targetKind === "service" ? index.service(call.to) : undefined;
         if (callee === undefined) continue;
-        const needs = calleeNeeds(callee);
+        const needs = calleeNeeds(index, callee);
         if (needs === undefined || call.perTryTimeoutMs >= needs.totalMs) continue;
         const { retried, before } = needs;
         const own = `${ms(retried.budgetMs)} with ${retried.call.retries} ${retried.call.retries === 1 ? "retry" : "retries"}`;

@@ -1,3 +1,5 @@
+import { deployedCall } from "../model/mesh-calls.js";
+import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
 import { availabilityCap } from "./caps.js";
@@ -96,6 +98,7 @@ function analyseKeeping(
   });
 
   const services = evaluateServices(model, net, datastores, streams, (name) => caps.get(name) ?? 1);
+  const index = modelIndex(model);
   const serviceResults: ServiceAnalysis[] = model.services.map((service) => {
     const kept = reuse?.service(service.name);
     if (kept !== undefined) return kept;
@@ -110,7 +113,8 @@ function analyseKeeping(
       return {
         to: call.to,
         path: call.path,
-        attempts: 1 + call.retries,
+        // As the mesh's route runs it, where it does (src/model/mesh-calls.ts).
+        attempts: 1 + deployedCall(index, service, call).call.retries,
         p50Ms: Math.max(0, ...figures.map((c) => c.p50Ms)),
         p99Ms: Math.max(0, ...figures.map((c) => c.p99Ms)),
         ...(figures.length === 0 ? { unavailable: true } : {}),

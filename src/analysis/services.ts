@@ -1,4 +1,6 @@
 import { isReadOp } from "../model/call-ops.js";
+import { deployedCall, retryWaitTotalMs } from "../model/mesh-calls.js";
+import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
 import { byText } from "../order.js";
 import { deploymentAvailability } from "./availability.js";
@@ -38,19 +40,15 @@ export type ServedFigure = Figure & { readonly failedShare: number };
  * The call's p99 accounts for its attempts. A tail request is retried only when an attempt outruns
  * the per-try timeout: if the callee's p99 fits within it, fewer than 1% of attempts time out and
  * the p99 is the callee's. Otherwise timeouts are common enough to reach the tail, and the p99
- * request is taken to be one whose every attempt ran to the per-try timeout, plus the backoff
- * delays before each retry (the full delay even with jitter: the top of the jitter range) — never
+ * request is taken to be one whose every attempt ran to the per-try timeout, plus the waits
+ * before each retry (the full wait even with jitter: the top of the jitter range) — never
  * beyond the overall deadline `timeoutMs`. The median request succeeds on its first attempt.
  */
 export function retriedCall(call: ResolvedCall, single: Figure): { p50Ms: number; p99Ms: number } {
   const p50Ms = Math.min(single.p50Ms, call.timeoutMs);
   if (single.p99Ms <= call.perTryTimeoutMs) return { p50Ms, p99Ms: Math.min(single.p99Ms, call.timeoutMs) };
-  let delays = 0;
-  for (let i = 0; i < call.retries; i++) {
-    const b = call.backoff;
-    if (b !== undefined) delays += Math.min(b.maxMs, b.baseMs * b.multiplier ** i);
-  }
-  return { p50Ms, p99Ms: Math.min(call.timeoutMs, call.perTryTimeoutMs * (1 + call.retries) + delays) };
+  const waits = retryWaitTotalMs(call);
+  return { p50Ms, p99Ms: Math.min(call.timeoutMs, call.perTryTimeoutMs * (1 + call.retries) + waits) };
 }
 
 /**
@@ -111,6 +109,7 @@ export function evaluateServices(
   capOf: (datastore: string) => number = () => 1,
 ): ServiceEvaluator {
   const services = new Map(model.services.map((s) => [s.name, s]));
+  const index = modelIndex(model);
   // Keyed by name, then region (no key string built per look-up: asked per service × origin).
   const memo = new Map<string, Map<string, RegionFigure>>();
   const stack: string[] = [];
@@ -152,7 +151,9 @@ export function evaluateServices(
     const service = services.get(name);
     if (service === undefined || !serves(service, region)) return undefined;
     stack.push(name);
-    const calls: CallFigure[] = service.calls.map((call) => {
+    const calls: CallFigure[] = service.calls.map((declared) => {
+      // As it runs: through the mesh, with its route's deadlines and retries and Envoy's back-off.
+      const call = deployedCall(index, service, declared).call;
       if (call.targetKind === "service" && stack.includes(call.to)) {
         const cycle = [...stack.slice(stack.indexOf(call.to)), call.to];
         for (const member of new Set(cycle)) if (!cycles.has(member)) cycles.set(member, cycle);

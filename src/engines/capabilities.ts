@@ -29,6 +29,13 @@ export interface EngineCapabilities {
   /** HTTP path of its Prometheus endpoint. */
   readonly metricsPath: string;
   /**
+   * What clients speak on the client port. `tcp`: a wire protocol the Istio sidecar passes through
+   * as opaque TCP (PostgreSQL, CQL, RESP, Kafka), so the mesh's HTTP routes (timeouts, retries) can
+   * never apply to it; `grpc`: HTTP/2, routed (and retried) like any HTTP. Here, not in the
+   * engine definition, because the analysis reads it too (who retries a call: src/model/retry-backoff.ts).
+   */
+  readonly clientProtocol: "grpc" | "tcp";
+  /**
    * Consensus engines: how the leader serves a strong (linearizable) read. `lease`: the
    * leaseholder answers from its own state, no round trip beyond the client's; `read-index`: the
    * leader first confirms it still leads with a heartbeat round to a quorum (Raft thesis §6.4).
@@ -150,6 +157,8 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://www.cockroachlabs.com/docs/stable/cockroach-start#networking).
     ports: { client: 26257, peer: 26257, metrics: 8080 },
     metricsPath: "/_status/vars",
+    // Clients speak the PostgreSQL wire protocol (TCP to the sidecar) on 26257.
+    clientProtocol: "tcp",
     strongRead: {
       value: "lease",
       source:
@@ -212,6 +221,8 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // CloudNativePG instance ports: 5432, metrics exporter 9187 (https://cloudnative-pg.io/documentation/current/monitoring/).
     ports: { client: 5432, peer: 5432, metrics: 9187 },
     metricsPath: "/metrics",
+    // The PostgreSQL wire protocol: TCP to the sidecar.
+    clientProtocol: "tcp",
     // Clients get the primary cluster's `-rw` Service (src/engines/postgresql.ts clientService),
     // which points at the primary instance alone.
     clientReads: {
@@ -271,6 +282,8 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // https://etcd.io/docs/v3.5/op-guide/configuration/ (2379 client, 2380 peer; --listen-metrics-urls).
     ports: { client: 2379, peer: 2380, metrics: 2381 },
     metricsPath: "/metrics",
+    // The v3 API is gRPC (HTTP/2): the mesh's routes apply.
+    clientProtocol: "grpc",
     // etcd has no leader leases for reads: a linearizable Range waits for a ReadIndex round
     // (etcdserver's linearizableReadLoop → raft ReadOnlySafe: a heartbeat to every member, answered
     // once a quorum acknowledges), then for its state machine to apply that index.
@@ -327,6 +340,8 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://github.com/criteo/cassandra_exporter, default listen port 8080).
     ports: { client: 9042, peer: 7000, metrics: 8080 },
     metricsPath: "/metrics",
+    // CQL: a binary protocol the sidecar passes through as TCP.
+    clientProtocol: "tcp",
     // The coordinator sends a write to one replica in each other datacenter (region) with the list
     // of that datacenter's other replicas, and that replica forwards it to them.
     wanFanOut: {
@@ -362,6 +377,8 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://github.com/oliver006/redis_exporter).
     ports: { client: 6379, peer: 6379, metrics: 9121 },
     metricsPath: "/metrics",
+    // RESP: passed through by the sidecar as TCP.
+    clientProtocol: "tcp",
     // Sentinel could skip a replica for promotion (`replica-priority 0`) and a Sentinel without a
     // data member could vote; neither is compiled: every member is a promotable data replica.
     replicaRoles: {
@@ -422,6 +439,8 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
     // (https://strimzi.io/docs/operators/latest/deploying#assembly-metrics-str).
     ports: { client: 9093, peer: 9091, metrics: 9404 },
     metricsPath: "/metrics",
+    // The Kafka protocol: TCP to the sidecar.
+    clientProtocol: "tcp",
     // Three KRaft controllers: a quorum of 2 survives one controller (or zone) down.
     metadataQuorum: {
       value: 3,

@@ -328,8 +328,6 @@ export const cassandra: EngineDefinition = {
   capabilities: CAPS,
   requires: ["multicluster-services with a flat pod network (for datacenters in several regions)"],
   managedBy: "statefulset",
-  // CQL: a binary protocol the sidecar passes through as TCP.
-  clientProtocol: "tcp",
   // On a first start each member waits for the members before it to serve CQL (JOIN_GATE).
   otherPeerPorts: [PORTS.client],
   // The keyspace Job runs without a sidecar (jobs.ts) and dials CQL in plaintext: Cassandra's

@@ -352,8 +352,6 @@ export const cockroachdb: EngineDefinition = {
     "a CockroachDB license key for multi-region SQL (survive: region)",
   ],
   managedBy: "statefulset",
-  // Clients speak the PostgreSQL wire protocol (TCP to the sidecar) on 26257.
-  clientProtocol: "tcp",
   // `cockroach init` and the placement SQL run in Jobs without a sidecar (jobs.ts); the port still
   // demands TLS with a client certificate signed by the cluster's CA (secure mode only).
   sidecarlessClients: [{ port: PORTS.client, from: "the init and placement Jobs" }],

@@ -187,8 +187,6 @@ export const etcd: EngineDefinition = {
     MCS_NOT_READY_RECORDS,
   ],
   managedBy: "statefulset",
-  // The v3 API is gRPC (HTTP/2): the mesh's routes apply.
-  clientProtocol: "grpc",
   // The streaming RPCs of the v3 API (etcd api/etcdserverpb/rpc.proto: Watch and LeaseKeepAlive
   // both ways, Snapshot from the server; server/etcdserver/api/v3election/v3electionpb/
   // v3election.proto: Observe): clientv3 keeps a watch and a lease's keep-alive open for as long

@@ -403,7 +403,6 @@ export const kafka: EngineDefinition = {
     ...MIRROR_REQUIRES,
   ],
   managedBy: "operator",
-  clientProtocol: "tcp",
   // Strimzi's bootstrap Service for the listeners (`<cluster>-kafka-bootstrap`, on the tls listener's
   // port); clients then dial the brokers it names, which carry the same labels.
   clientService: (component) => `${component.name}-kafka-bootstrap`,

@@ -248,8 +248,6 @@ export const postgresql: EngineDefinition = {
     "for replica clusters: the primary cluster's <cluster>-replication and <cluster>-ca Secrets copied into each replica region's namespace",
   ],
   managedBy: "operator",
-  // The PostgreSQL wire protocol: TCP to the sidecar.
-  clientProtocol: "tcp",
   // Clients read and write through the primary cluster's `-rw` Service: a replica cluster's `-rw`
   // points at its designated primary, a read-only standby. (A caller that only reads stale data
   // could use its own region's `<cluster>-ro`; the topology does not say which calls those are.)

@@ -347,8 +347,6 @@ export const redis: EngineDefinition = {
   // leave that many members.
   failoverQuorum: (store) => sentinelMajority(allMembers(memberSets(store, "region")).length),
   managedBy: "statefulset",
-  // RESP: passed through by the sidecar as TCP.
-  clientProtocol: "tcp",
   metricNames: [
     "redis_commands_total",
     "redis_commands_processed_total",

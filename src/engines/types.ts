@@ -157,12 +157,6 @@ export interface EngineDefinition {
    */
   readonly managedBy: "operator" | "statefulset";
   /**
-   * What clients speak on the client port. `tcp`: a wire protocol the Istio sidecar passes through
-   * as opaque TCP (PostgreSQL, CQL, RESP, Kafka), so the mesh's HTTP routes (timeouts, retries) can
-   * never apply to it; `grpc`: HTTP/2, routed like any HTTP.
-   */
-  readonly clientProtocol: "grpc" | "tcp";
-  /**
    * gRPC methods (`/<package>.<Service>/<Method>`) whose calls are streams that stay open (a
    * watch, a lease keep-alive): the mesh routes them without the call's timeout, which Envoy
    * applies to a whole stream and would cut every one of them. @default none

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import { perRequest, retriedCall } from "../../src/analysis/services.js";
 import type { ResolvedCall } from "../../src/model/types.js";
+import { modelOf } from "../compile/observability/fixture.js";
 import { build, kth, rtt, service, streamWithClients, TAIL, XZ } from "./helpers.js";
 
 const call = (over: Partial<ResolvedCall>): ResolvedCall => ({
@@ -286,5 +287,37 @@ describe("a stream call by op", () => {
 
   it("a consume is a fetch: one round trip to the partition leader, no acknowledgement", () => {
     expect(callOf("consumer")).toBeCloseTo(XZ, 9);
+  });
+});
+
+describe("a call as it runs (src/model/mesh-calls.ts)", () => {
+  const k8s = { target: "kubernetes", image: "ghcr.io/acme/app:1.0.0" } as const;
+  // users' p99 (400 ms of processing and its tail) outruns the 100 ms per try: the p99 request retries.
+  const spec = (caller: Record<string, unknown>) =>
+    ({
+      name: "shop",
+      services: {
+        api: {
+          regions: ["eu-west-1"],
+          ...caller,
+          calls: [
+            {
+              to: "users",
+              timeoutMs: 2000,
+              perTryTimeoutMs: 100,
+              retries: 2,
+              backoff: { baseMs: 5, jitter: true },
+            },
+          ],
+        },
+        users: { regions: ["eu-west-1"], processingMs: 400, deploy: k8s },
+      },
+    }) as never;
+  const callP99 = (caller: Record<string, unknown>) =>
+    analyse(modelOf(spec(caller))).services.find((s) => s.name === "api")!.calls[0]!.p99Ms;
+
+  it("the mesh's retries wait Envoy's back-off (below 25 and 50 ms), the application's the declared one (5 and 10 ms)", () => {
+    expect(callP99({ deploy: k8s })).toBe(3 * 100 + 25 + 50);
+    expect(callP99({})).toBe(3 * 100 + 5 + 10);
   });
 });

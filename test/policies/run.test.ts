@@ -81,6 +81,7 @@ describe("the registry", () => {
       "cluster-reach",
       "stream-storage",
       "consumer-coverage",
+      "mesh-route",
     ]);
     for (const rule of RULES) expect(Object.values(rule.docs).every((text) => text.length > 20)).toBe(true);
   });

@@ -124,7 +124,7 @@ export function clientEndpoint(model: Model, component: OnKubernetes, callerRegi
       ? { membersHost: `${objectNames(component.name).peers}.${namespace}.svc.cluster.local` }
       : {}),
     regions,
-    httpRoutes: engine?.clientProtocol !== "tcp",
+    httpRoutes: engine?.capabilities.clientProtocol !== "tcp",
   };
 }
 

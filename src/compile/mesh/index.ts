@@ -23,6 +23,7 @@
  */
 import type { Analysis } from "../../analysis/types.js";
 import { engineOf } from "../../engines/registry.js";
+import { routeOf } from "../../model/mesh-calls.js";
 import type { Model, ResolvedCall, ResolvedComponent } from "../../model/types.js";
 import { byText } from "../../order.js";
 import { type ClientEndpoint, clientEndpoint, regionsOf, sidecarlessPorts } from "../kubernetes/index.js";
@@ -119,7 +120,7 @@ export function compileMesh(
       // Its route is the callee's, its rules the caller's: neither made when both are out of scope.
       if (callee === undefined || !meshCallee(callee) || !(scope(caller.name) || scope(callee.name)))
         continue;
-      const call = effectiveCall(calls);
+      const call = routeOf(calls);
       for (const region of caller.regions) {
         // Across clusters the sidecar knows the host only by a ServiceEntry, which needs the
         // protocol: without one, a route or a rule for it would be dead configuration.
@@ -170,7 +171,7 @@ function streamMatches(callee: KubernetesComponent): { uri: { exact: string } | 
 function speaksGrpc(callee: KubernetesComponent): boolean {
   return callee.kind === "service"
     ? callee.deploy.protocol === "grpc"
-    : engineOf(callee)?.clientProtocol === "grpc";
+    : engineOf(callee)?.capabilities.clientProtocol === "grpc";
 }
 
 /**
@@ -225,22 +226,6 @@ function callsByCallee(caller: Service): Map<string, ResolvedCall[]> {
   const grouped = new Map<string, ResolvedCall[]>();
   for (const call of caller.calls) grouped.set(call.to, [...(grouped.get(call.to) ?? []), call]);
   return grouped;
-}
-
-/**
- * The route for several calls from one caller to one callee (e.g. a read and a write): the mesh
- * cannot tell them apart, so no declared call is cut short (largest timeouts) and none retries more
- * than declared (fewest retries).
- */
-export function effectiveCall(calls: readonly ResolvedCall[]): ResolvedCall {
-  const [first] = calls;
-  if (first === undefined) throw new Error("effectiveCall needs at least one call");
-  return {
-    ...first,
-    timeoutMs: Math.max(...calls.map((c) => c.timeoutMs)),
-    perTryTimeoutMs: Math.max(...calls.map((c) => c.perTryTimeoutMs)),
-    retries: Math.min(...calls.map((c) => c.retries)),
-  };
 }
 
 /** HTTP resilience applies to services and datastores on Kubernetes (streams speak their own protocol). */

@@ -42,7 +42,10 @@ export const Call = z
       .max(10)
       .default(0)
       .meta({ description: "Retries after the first attempt. @default 0" }),
-    backoff: Backoff.optional(),
+    backoff: Backoff.optional().meta({
+      description:
+        "Waits between attempts, as the application makes them. Where the mesh retries the call (both ends on Kubernetes, a service or gRPC callee) the sidecar waits Envoy's back-off instead (25 ms doubling to 250 ms, jittered; docs/model.md).",
+    }),
     hard: z.boolean().default(true).meta({
       description: "A hard dependency: the caller fails when the callee is down. @default true",
     }),

@@ -1,5 +1,6 @@
 import { retryJitter } from "../../../policies/rules/retry-jitter.js";
 import { describeRule } from "../harness.js";
+import { K8S, meshShop } from "./mesh-shop.js";
 
 const kv = { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 } } as const;
 
@@ -20,6 +21,11 @@ describeRule(retryJitter, {
           },
         },
       },
+    },
+    {
+      // The caller's sidecar retries it and waits Envoy's back-off, which is always jittered.
+      name: "a call the mesh retries, between two services on Kubernetes, without backoff",
+      spec: meshShop({ deploy: K8S }, [{ to: "users", timeoutMs: 300, perTryTimeoutMs: 100, retries: 2 }]),
     },
   ],
   noncompliant: [

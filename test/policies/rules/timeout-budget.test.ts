@@ -1,6 +1,7 @@
 import { timeoutBudget } from "../../../policies/rules/timeout-budget.js";
 import type { TopologyInput } from "../../../src/spec/schema/topology.js";
 import { describeRule } from "../harness.js";
+import { K8S, meshShop } from "./mesh-shop.js";
 
 /** A retried call whose attempts and backoff take 210 ms, and a slow one without retries. */
 const RETRIED = { to: "kv", timeoutMs: 250, perTryTimeoutMs: 60, retries: 2, backoff: { baseMs: 10 } };
@@ -129,6 +130,21 @@ describeRule(timeoutBudget, {
           path: "services.api.calls[0].timeoutMs",
           message: "timeout 300 ms gives up before 3 attempts × 100 ms + 75 ms backoff = 375 ms can finish",
           fix: "set perTryTimeoutMs: 75 (or less), or raise timeoutMs to 375",
+        },
+      ],
+    },
+    {
+      // Said nothing: 3 × 100 ms + 5 + 10 ms fit, but the sidecar waits Envoy's back-off, not the declared one.
+      name: "the mesh retries the call: Envoy's back-off (below 25 and 50 ms), not the declared 5 and 10 ms",
+      spec: meshShop({ deploy: K8S }, [
+        { to: "users", timeoutMs: 320, perTryTimeoutMs: 100, retries: 2, backoff: { baseMs: 5 } },
+      ]),
+      expect: [
+        {
+          path: "services.api.calls[0].timeoutMs",
+          message:
+            "timeout 320 ms gives up before 3 attempts × 100 ms + 75 ms backoff (Envoy's: the mesh retries this call) = 375 ms can finish",
+          fix: "set perTryTimeoutMs: 81 (or less), or raise timeoutMs to 375",
         },
       ],
     },

@@ -10,7 +10,7 @@ import { byText } from "../order.js";
  * user turned into a warning does not constrain the search — `check` would not fail on it).
  */
 export interface Constraint {
-  /** `writeP99Ms`, `readP99Ms`, `availability`, `replicationLagMs` or `survive`. */
+  /** `writeP99Ms`, `readP99Ms`, `availability`, `replicationLagMs`, `rpoSeconds`, `rtoSeconds` or `survive`. */
   readonly id: string;
   /** Spec path, e.g. `datastores.accounts.slo.writeP99Ms`. */
   readonly path: string;
@@ -31,7 +31,12 @@ const RULE_OF: Readonly<Record<string, { rule: string; op?: "read" | "write" }>>
   readP99Ms: { rule: "latency-slo", op: "read" },
   availability: { rule: "availability-slo" },
   replicationLagMs: { rule: "replication-lag-slo" },
+  // What losing the leader's region loses and how long writes stop (the same rule's `recovery`).
+  rpoSeconds: { rule: "replication-lag-slo" },
+  rtoSeconds: { rule: "replication-lag-slo" },
 };
+
+const RECOVERY: Readonly<Record<string, string>> = { rpoSeconds: "RPO", rtoSeconds: "RTO" };
 
 export function constraintsOf(ds: ResolvedDatastore, errorRules: ReadonlySet<string>): Constraint[] {
   const out: Constraint[] = [];
@@ -84,8 +89,16 @@ export function downOps(analysis: DatastoreAnalysis): { op: "read" | "write"; or
     }));
 }
 
-/** The constraints `analysis` breaks, judged by the same code as `check` (sloViolations, survival). */
-export function violations(constraints: readonly Constraint[], analysis: DatastoreAnalysis): Violation[] {
+/**
+ * The constraints `analysis` breaks, judged by the same code as `check` (sloViolations, survival;
+ * replication-lag-slo's RPO and RTO need the data in two regions: `holding`, the regions that hold
+ * it, when known).
+ */
+export function violations(
+  constraints: readonly Constraint[],
+  analysis: DatastoreAnalysis,
+  holding?: readonly string[],
+): Violation[] {
   const out: Violation[] = [];
   const alone: Analysis = {
     datastores: [analysis],
@@ -105,6 +118,15 @@ export function violations(constraints: readonly Constraint[], analysis: Datasto
           message: `does not survive a ${check.goal} failure: losing ${check.worstDomain ?? "a domain"} ${whyNot(check)}`,
         });
       }
+      continue;
+    }
+    const objective = RECOVERY[constraint.id];
+    if (objective !== undefined && holding !== undefined && holding.length < 2) {
+      // No region can take the writes over, whatever the failover figures say (replication-lag-slo).
+      out.push({
+        constraint,
+        message: `every copy of the data is in ${holding[0] ?? analysis.leader}: no ${constraint.target} s ${objective} holds through a region's loss`,
+      });
       continue;
     }
     const v = broken.get(constraint.path);
@@ -130,14 +152,24 @@ export function isBreachOf(constraint: Constraint, finding: Pick<Diagnostic, "co
   return finding.code === constraint.rule && finding.path === constraint.reportedAt;
 }
 
-/** The figure a constraint reads from an analysis (for slack and relaxations). */
-export function figureOf(constraint: Constraint, analysis: DatastoreAnalysis): number | undefined {
+/**
+ * The figure a constraint reads from an analysis (for slack and relaxations); none for an RPO or
+ * RTO with every copy of the data in one region (`holding`, as in {@link violations}).
+ */
+export function figureOf(
+  constraint: Constraint,
+  analysis: DatastoreAnalysis,
+  holding?: readonly string[],
+): number | undefined {
+  if (RECOVERY[constraint.id] !== undefined && holding !== undefined && holding.length < 2) return undefined;
   const unserved = (profile: DatastoreAnalysis["write"]) =>
     profile.byOrigin.some((o) => o.unavailable) ? undefined : profile.worstP99Ms;
   const FIGURES: Readonly<Record<string, () => number | undefined>> = {
     writeP99Ms: () => unserved(analysis.write),
     readP99Ms: () => unserved(analysis.read),
     availability: () => Math.min(analysis.availability.write, analysis.availability.read),
+    rpoSeconds: () => analysis.failover.rpoSeconds,
+    rtoSeconds: () => analysis.failover.rtoSeconds,
     replicationLagMs: () =>
       analysis.replicationLag.some((lag) => lag.unbounded)
         ? undefined

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 import { ADVICE_CHECKS, brokenText, firstHolding } from "./advice.js";
-import { describe, replicasOf } from "./candidate.js";
+import { dataRegionsOf, describe, replicasOf } from "./candidate.js";
 import type { Verdict } from "./check.js";
 import { type Constraint, downOps, figureOf, SERVED } from "./constraints.js";
 import type { Objective, Scored } from "./objective.js";
@@ -135,6 +135,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
   const best = accepted[0];
   const floors = floorReports(input.space);
   const leaderBased = input.space.leaderBased;
+  const holdingOf = (s: Scored) => dataRegionsOf(s.candidate, ds.replication);
 
   // Advice holds only if its placement passes the full check but for what it relaxes (advice.ts),
   // and clears every finding in reach when the chosen placement does.
@@ -162,7 +163,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
     for (const constraint of input.constraints) {
       const alone = betterWithout(best, [constraint]);
       if (alone === undefined) continue;
-      const figure = figureOf(constraint, alone.analysis);
+      const figure = figureOf(constraint, alone.analysis, holdingOf(alone));
       binding.push({
         path: constraint.path,
         target: constraint.target,
@@ -208,15 +209,16 @@ export function explain(input: ExplainInput): DatastoreSolution {
           message: `relaxing ${constraint.id} alone admits no placement that passes check: the nearest, ${describe(held.first.candidate, leaderBased)}, breaks ${brokenText(held.broken)}`,
         };
       const near = held.holds;
-      if (constraint.id === "survive")
+      const figure = figureOf(constraint, near.analysis, holdingOf(near));
+      // No figure meets it (survival; an RPO or RTO with the data in one region): drop it.
+      if (constraint.id === "survive" || figure === undefined)
         return {
           path: constraint.path,
           from: constraint.target,
           to: "(none)",
           placement: figures(near),
-          message: `without survive: ${constraint.target}, ${describe(near.candidate, leaderBased)} meets the rest`,
+          message: `without ${constraint.id}: ${constraint.target}, ${describe(near.candidate, leaderBased)} meets the rest`,
         };
-      const figure = figureOf(constraint, near.analysis)!;
       const to =
         constraint.id === "availability" ? Math.floor(figure * 1e6) / 1e6 : Math.ceil(figure * 10) / 10;
       return {
@@ -248,9 +250,13 @@ export function explain(input: ExplainInput): DatastoreSolution {
       if (held !== undefined && "holds" in held) {
         const near = held.holds;
         const changes = near.violations.map((v) => {
-          const figure = figureOf(v.constraint, near.analysis)!;
+          const figure = figureOf(v.constraint, near.analysis, holdingOf(near));
           const to =
-            v.constraint.id === "availability" ? Math.floor(figure * 1e6) / 1e6 : Math.ceil(figure * 10) / 10;
+            figure === undefined
+              ? "(none)"
+              : v.constraint.id === "availability"
+                ? Math.floor(figure * 1e6) / 1e6
+                : Math.ceil(figure * 10) / 10;
           return { constraint: v.constraint, to };
         });
         relaxations.unshift({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
-import { constraintsOf, violations } from "../../src/solve/constraints.js";
+import { constraintsOf, figureOf, violations } from "../../src/solve/constraints.js";
+import { solve } from "../../src/solve/solve.js";
 import { build } from "../analysis/helpers.js";
 
 /** The survive constraint's violation for one store, as `solve` prints it for the current placement. */
@@ -39,5 +40,47 @@ describe("why a placement does not survive, in solve's words", () => {
         placement: { "eu-west-1": 2, "eu-central-1": 1 },
       }),
     ).toBe("does not survive a region failure: losing eu-west-1 leaves 1 of 2 needed");
+  });
+});
+
+describe("RPO and RTO constrain the search (replication-lag-slo)", () => {
+  /** An asynchronous primary-replica store written from Dublin, 0.05 s RPO, in one region. */
+  const model = (replicas: number) =>
+    build({
+      users: { "eu-west-1": 1 },
+      datastores: {
+        db: {
+          replication: "primary-replica",
+          sync: "async",
+          consistency: "eventual",
+          replicas,
+          placement: { "eu-west-1": replicas },
+          slo: { rpoSeconds: 0.05 },
+          traffic: { readsPerSec: 100, writesPerSec: 100, itemBytes: 1000 },
+          residency: ["EU", "GB"],
+        },
+      },
+      services: { app: { regions: ["eu-west-1"], calls: [{ to: "db", op: "write", timeoutMs: 1000 }] } },
+    } as never);
+
+  it("every copy of the data in one region meets no RPO, whatever the failover figures", () => {
+    const m = model(2);
+    const ds = m.datastores[0]!;
+    const constraints = constraintsOf(ds, new Set(["replication-lag-slo"]));
+    const rpo = constraints.find((c) => c.id === "rpoSeconds")!;
+    const analysis = analyse(m).datastores[0]!;
+    expect(violations([rpo], analysis, ["eu-west-1"]).map((v) => v.message)).toEqual([
+      "every copy of the data is in eu-west-1: no 0.05 s RPO holds through a region's loss",
+    ]);
+    expect(figureOf(rpo, analysis, ["eu-west-1"])).toBeUndefined();
+    expect(figureOf(rpo, analysis, ["eu-west-1", "eu-west-2"])).toBe(analysis.failover.rpoSeconds);
+  });
+
+  it("an RPO no placement of the replicas meets with the survival goal is named, with its relaxation", () => {
+    // Was: "the 7 best placements … all fail the full check", and no relaxation of the RPO.
+    const solution = solve(model(2), { datastores: ["db"], top: 0 }).datastores[0]!;
+    expect(solution.infeasible?.message).toContain("rpoSeconds 0.05");
+    const rpo = solution.infeasible?.relaxations.find((r) => r.path === "datastores.db.slo.rpoSeconds");
+    expect(rpo).toMatchObject({ from: 0.05, to: "(none)", placement: { placement: { "eu-west-1": 2 } } });
   });
 });

@@ -79,6 +79,13 @@ export interface Violation {
  */
 export const SERVED = "served";
 
+/**
+ * Not a declared objective either: a store asked to survive a region must survive a zone still
+ * when that goal is relaxed (the least goal any store has, `survive`'s default), so advice never
+ * names a placement one zone's loss stops. Never relaxed.
+ */
+export const SURVIVE_ZONE = "survive-zone";
+
 /** Operations some origin with demand cannot complete, with those origins. */
 export function downOps(analysis: DatastoreAnalysis): { op: "read" | "write"; origins: string[] }[] {
   return (["write", "read"] as const)
@@ -113,11 +120,13 @@ export function violations(
     if (constraint.id === "survive") {
       if (!analysis.survival.meetsGoal) {
         const check = analysis.survival[analysis.survival.goal];
-        out.push({
-          constraint,
-          message: `does not survive a ${check.goal} failure: losing ${check.worstDomain ?? "a domain"} ${whyNot(check)}`,
-        });
+        out.push({ constraint, message: notSurviving(check) });
       }
+      if (constraint.target === "region" && !analysis.survival.zone.survives)
+        out.push({
+          constraint: { ...constraint, id: SURVIVE_ZONE, target: "zone" },
+          message: notSurviving(analysis.survival.zone),
+        });
       continue;
     }
     const objective = RECOVERY[constraint.id];
@@ -177,6 +186,9 @@ export function figureOf(
   };
   return FIGURES[constraint.id]?.();
 }
+
+const notSurviving = (check: SurvivalCheck) =>
+  `does not survive a ${check.goal} failure: losing ${check.worstDomain ?? "a domain"} ${whyNot(check)}`;
 
 /** What losing a survival check's worst domain leaves, in the words of its reason. */
 function whyNot(check: SurvivalCheck): string {

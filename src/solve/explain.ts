@@ -4,7 +4,7 @@ import { byText } from "../order.js";
 import { ADVICE_CHECKS, brokenText, firstHolding } from "./advice.js";
 import { dataRegionsOf, describe, replicasOf } from "./candidate.js";
 import type { Verdict } from "./check.js";
-import { type Constraint, downOps, figureOf, SERVED } from "./constraints.js";
+import { type Constraint, downOps, figureOf, SERVED, SURVIVE_ZONE } from "./constraints.js";
 import type { Objective, Scored } from "./objective.js";
 import type { SearchResult } from "./search.js";
 import { type Space, unmeetable } from "./space.js";
@@ -130,6 +130,12 @@ function floorReports(space: Space): FloorReport[] {
     });
 }
 
+/** What a placement found with `constraint` relaxed still meets, as the binding message puts it. */
+const relaxedTo = (constraint: Constraint) =>
+  constraint.id === "survive" && constraint.target === "region"
+    ? "surviving a zone's loss only,"
+    : "without it";
+
 export function explain(input: ExplainInput): DatastoreSolution {
   const { ds, result, current, accepted } = input;
   const best = accepted[0];
@@ -168,7 +174,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
         path: constraint.path,
         target: constraint.target,
         without: figures(alone),
-        message: `${constraint.id} ${constraint.target} binds: without it ${describe(alone.candidate, leaderBased)} would do (${trade(best, alone)}${figure === undefined ? "" : `; ${constraint.id} ${+figure.toFixed(4)}`})`,
+        message: `${constraint.id} ${constraint.target} binds: ${relaxedTo(constraint)} ${describe(alone.candidate, leaderBased)} would do (${trade(best, alone)}${figure === undefined ? "" : `; ${constraint.id} ${+figure.toFixed(4)}`})`,
       });
     }
   }
@@ -210,7 +216,16 @@ export function explain(input: ExplainInput): DatastoreSolution {
         };
       const near = held.holds;
       const figure = figureOf(constraint, near.analysis, holdingOf(near));
-      // No figure meets it (survival; an RPO or RTO with the data in one region): drop it.
+      // A region goal relaxes to the zone goal (constraints.ts SURVIVE_ZONE).
+      if (constraint.id === "survive" && constraint.target === "region")
+        return {
+          path: constraint.path,
+          from: constraint.target,
+          to: "zone",
+          placement: figures(near),
+          message: `survive region → zone: ${describe(near.candidate, leaderBased)} meets the rest`,
+        };
+      // No figure meets it (the zone goal; an RPO or RTO with the data in one region): drop it.
       if (constraint.id === "survive" || figure === undefined)
         return {
           path: constraint.path,
@@ -244,7 +259,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
       const nearest = input
         .relaxed(new Set(objectives.map((c) => c.id)), { exhaustive: true, nearest: ADVICE_CHECKS })
         .nearestOverall.filter((s) =>
-          s.violations.every((v) => v.constraint.id !== "survive" && v.constraint.id !== SERVED),
+          s.violations.every((v) => !["survive", SURVIVE_ZONE, SERVED].includes(v.constraint.id)),
         );
       const held = holding(nearest, objectives);
       if (held !== undefined && "holds" in held) {

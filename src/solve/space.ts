@@ -113,17 +113,24 @@ export function buildSpace(input: SpaceInput): Space {
   // a need counts (replicas rotate over zones: pigeonhole). What is left must be ≥ what the need
   // asks (write quorum, read quorum, a member that may lead), so x_r ≤ total − needed (× zones for
   // the zone goal), per need — the analysis' survivalCheck, applied before placing.
-  const survival = constraints.some((c) => c.id === "survive") && !input.ignore?.has("survive");
+  // Relaxing a region goal leaves the zone goal (constraints.ts SURVIVE_ZONE); a zone goal, none.
+  const goal = !constraints.some((c) => c.id === "survive")
+    ? undefined
+    : !input.ignore?.has("survive")
+      ? ds.survive
+      : ds.survive === "region"
+        ? "zone"
+        : undefined;
   const shapes = input.shapes.flatMap((shape): Shape[] => {
     const { voters, readOnly, witnesses } = shape.roles;
     const caps = shape.needs.map((need) => {
       const spare = weigh(need.counts, voters, readOnly, witnesses) - need.needed;
       return regions.map((region) =>
-        !survival
+        goal === undefined
           ? Number.POSITIVE_INFINITY
           : spare < 0
             ? -1
-            : ds.survive === "region"
+            : goal === "region"
               ? spare
               : spare * input.zones(region),
       );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
+import { resolveModel } from "../../src/model/resolve.js";
 import { constraintsOf, figureOf, violations } from "../../src/solve/constraints.js";
 import { solve } from "../../src/solve/solve.js";
 import { build } from "../analysis/helpers.js";
@@ -82,5 +83,33 @@ describe("RPO and RTO constrain the search (replication-lag-slo)", () => {
     expect(solution.infeasible?.message).toContain("rpoSeconds 0.05");
     const rpo = solution.infeasible?.relaxations.find((r) => r.path === "datastores.db.slo.rpoSeconds");
     expect(rpo).toMatchObject({ from: 0.05, to: "(none)", placement: { placement: { "eu-west-1": 2 } } });
+  });
+});
+
+describe("relaxing a region goal leaves the zone goal", () => {
+  it("advice survives a zone's loss: not all three replicas in a region of two zones", () => {
+    // Was: "survive region binds: without it eu-west-1: 3 would do", which one zone's loss stops.
+    const m = build({
+      users: { "eu-west-1": 1 },
+      datastores: {
+        db: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 1, "eu-west-2": 1, "eu-central-1": 1 },
+          zones: { "eu-west-1": ["eu-west-1a", "eu-west-1b"] },
+          survive: "region",
+          residency: ["EU", "GB"],
+          traffic: { readsPerSec: 100, writesPerSec: 100, itemBytes: 1000 },
+        },
+      },
+      services: { app: { regions: ["eu-west-1"], calls: [{ to: "db", op: "write", timeoutMs: 1000 }] } },
+    } as never);
+    const solution = solve(m, { datastores: ["db"], top: 0 }).datastores[0]!;
+    const survive = solution.binding.find((b) => b.path === "datastores.db.survive")!;
+    expect(survive.message).toMatch(
+      /^survive region binds: surviving a zone's loss only, eu-west-1: 2, eu-west-2: 1 /,
+    );
+    const advised = resolveModel(m.topology, m.catalog, { db: { placement: survive.without!.placement } });
+    expect(analyse(advised).datastores[0]!.survival.zone.survives).toBe(true);
   });
 });

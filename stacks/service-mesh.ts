@@ -92,6 +92,8 @@ export default defineTopology({
         target: "kubernetes",
         image: "cassandra:4.1.7",
         port: 9042,
+        // CQL: the mesh passes it through; the clients' drivers retry.
+        protocol: "tcp",
         metricsPort: 7070,
         peerPort: 7000,
         storageGi: 1_000,
@@ -118,6 +120,8 @@ export default defineTopology({
         target: "kubernetes",
         image: "eqalpha/keydb:x86_64_v6.3.4",
         port: 6379,
+        // RESP: the mesh passes it through; the clients' drivers retry.
+        protocol: "tcp",
         metricsPort: 9121,
         storageGi: 20,
         cpu: "2",

@@ -24,19 +24,21 @@ export const MESH_RETRY_BACKOFF = { baseMs: 25, maxMs: 250, multiplier: 2, jitte
 
 /**
  * Whether the mesh surely makes the call's retries: both ends run on Kubernetes and the callee is
- * a service or an engine that speaks gRPC (etcd), from any region (across clusters through a
- * ServiceEntry). Not a stream (its own protocol), an engine's wire protocol (PostgreSQL, CQL,
- * RESP, Kafka: passed through as TCP), nor a store without an engine: topoplan does not know its
- * protocol and compiles a route for it where it has members, which Envoy applies only if the
- * port carries HTTP; a database image speaks its wire protocol, which Istio's protocol sniffing
- * passes through as TCP, so its application is taken to retry it (docs/model.md).
+ * a service, an engine that speaks gRPC (etcd) or a store without an engine that declares http or
+ * grpc (`deploy.protocol`), from any region (across clusters through a ServiceEntry). Not a stream
+ * (its own protocol), a wire protocol (an engine's: PostgreSQL, CQL, RESP, Kafka; or a declared
+ * `tcp`), nor a store without an engine that declares none: topoplan compiles a route for it
+ * where it has members, which Envoy applies only if the port carries HTTP; a database image
+ * speaks its wire protocol, which Istio's protocol sniffing passes through as TCP, so its clients
+ * are taken to retry it (docs/model.md).
  */
 export function meshRetries(caller: ResolvedService, callee: ResolvedComponent | undefined): boolean {
   if (caller.deploy.target !== "kubernetes" || callee === undefined || callee.kind === "stream") return false;
   if (callee.deploy.target !== "kubernetes") return false;
   if (callee.kind === "service") return true;
   const engine = callee.deploy.engine;
-  return engine !== undefined && ENGINE_CAPABILITIES[engine].clientProtocol === "grpc";
+  const protocol = engine === undefined ? callee.deploy.protocol : ENGINE_CAPABILITIES[engine].clientProtocol;
+  return protocol === "grpc" || protocol === "http";
 }
 
 /**

@@ -18,8 +18,20 @@ const retried = { timeoutMs: 300, perTryTimeoutMs: 100, retries: 2 };
 const CALLEES: TopologyInput = {
   name: "shop",
   datastores: {
-    // No engine: protocol unknown, members in eu-west-1 only.
+    // No engine: protocol unknown, members in eu-west-1 only; one that says HTTP, one a wire protocol.
     plain: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, deploy: k8s(7000) },
+    web: {
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 3 },
+      deploy: { ...k8s(7001), protocol: "http" },
+    },
+    wire: {
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 3 },
+      deploy: { ...k8s(7002), protocol: "tcp" },
+    },
     crdb: {
       replication: "consensus",
       replicas: 3,
@@ -52,7 +64,10 @@ const CALLEES: TopologyInput = {
       regions: ["eu-west-1", "eu-central-1"],
       deploy: k8s(),
       calls: [
-        ...["plain", "crdb", "etcd", "table", "events", "outside"].map((to) => ({ to, ...retried })),
+        ...["plain", "web", "wire", "crdb", "etcd", "table", "events", "outside"].map((to) => ({
+          to,
+          ...retried,
+        })),
         { to: "users", op: "read", ...retried, backoff: { baseMs: 5, jitter: true } },
         { to: "users", op: "write", timeoutMs: 500, retries: 1 },
       ],
@@ -116,16 +131,17 @@ function modelRoutes(model: Model): Route[] {
   return [...routes.values()].sort((a, b) => (a.at < b.at ? -1 : 1));
 }
 
-/** The compiled routes the mesh surely runs: a store without an engine's apply only if it speaks HTTP. */
+/** The compiled routes the mesh surely runs: a store's of unknown protocol apply only if it speaks HTTP. */
 function meshRun(model: Model, routes: readonly Route[]): Route[] {
   const index = modelIndex(model);
   return routes.filter((route) => {
     const callee = index.component(route.at.split(" ")[2]!);
-    const unknownProtocol =
+    return !(
       callee?.kind === "datastore" &&
       callee.deploy.target === "kubernetes" &&
-      callee.deploy.engine === undefined;
-    return !unknownProtocol;
+      callee.deploy.engine === undefined &&
+      callee.deploy.protocol === undefined
+    );
   });
 }
 
@@ -136,9 +152,11 @@ describe("which calls the mesh runs, and how", () => {
   it("a Kubernetes caller's calls to services and to engines that speak gRPC, from every region", () => {
     const api = index.service("api")!;
     const by = (callee: string) => meshRetries(api, index.component(callee));
-    expect(["users", "etcd", "plain", "crdb", "events", "table", "outside"].map(by)).toEqual([
+    expect(["users", "etcd", "web", "plain", "wire", "crdb", "events", "table", "outside"].map(by)).toEqual([
       true,
       true,
+      true,
+      false,
       false,
       false,
       false,
@@ -174,9 +192,23 @@ describe("which calls the mesh runs, and how", () => {
     expect(modelRoutes(model).map((r) => r.at)).toEqual([
       "eu-central-1 api etcd",
       "eu-central-1 api users",
+      "eu-central-1 api web",
       "eu-west-1 api etcd",
       "eu-west-1 api users",
+      "eu-west-1 api web",
     ]);
+  });
+
+  it("a datastore's declared protocol names its port, which Istio selects the protocol by", () => {
+    const ports = (name: string) =>
+      compilePlan(model)
+        .resources.filter((r) => r.component === name && r.type.endsWith(":Service"))
+        .flatMap((r) =>
+          (readInputs(r) as { spec: { ports: { name: string }[] } }).spec.ports.map((p) => p.name),
+        );
+    expect(new Set(ports("wire"))).toEqual(new Set(["tcp-client", "metrics"]));
+    expect(new Set(ports("web"))).toEqual(new Set(["http-client", "metrics"]));
+    expect(new Set(ports("plain"))).toEqual(new Set(["client", "metrics"]));
   });
 
   it.each(stackFiles())("stacks/%s: the model's routes are the compiled ones", async (file) => {

@@ -205,7 +205,7 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
-  it("deploy.protocol: a service's; a datastore's or stream's port speaks its engine's protocol", () => {
+  it("deploy.protocol: a service's; a datastore's without an engine; an engine's port speaks its own protocol", () => {
     type Part = Record<string, { deploy?: Record<string, string> }>;
     const spec = base() as unknown as { datastores: Part; services: Part };
     const api = { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0", protocol: "grpc" };
@@ -216,8 +216,20 @@ describe("broken specs: every problem with its path, message and fix", () => {
       {
         code: "spec/deploy-mismatch",
         path: "datastores.accounts.deploy.protocol",
-        message: "deploy.protocol is for services; what a datastore's port speaks comes from its engine",
+        message: "deploy.protocol is for a datastore without an engine; etcd speaks its own",
         fix: "drop datastores.accounts.deploy.protocol",
+      },
+    ]);
+    spec.datastores.accounts!.deploy = { target: "kubernetes", image: "cassandra:4.1.7", protocol: "tcp" };
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([]);
+    api.protocol = "tcp";
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/deploy-mismatch",
+        path: "services.api.deploy.protocol",
+        message:
+          "a service's port speaks http or grpc: topoplan routes, probes and measures its requests (tcp is for a datastore's wire protocol)",
+        fix: "set services.api.deploy.protocol to http or grpc, or drop it",
       },
     ]);
     api.protocol = "grpc-web";

@@ -48,8 +48,8 @@ export interface ClientEndpoint {
   readonly regions: readonly string[];
   /**
    * False when the port is known to carry a protocol the Istio sidecar passes through as opaque
-   * TCP (an engine's wire protocol), so HTTP routes cannot apply; true otherwise (services, and
-   * datastores without an engine, whose protocol topoplan does not know).
+   * TCP (an engine's wire protocol, or a datastore's declared `protocol: tcp`), so HTTP routes
+   * cannot apply; true otherwise (services, and datastores whose protocol may be HTTP).
    */
   readonly httpRoutes: boolean;
 }
@@ -124,7 +124,7 @@ export function clientEndpoint(model: Model, component: OnKubernetes, callerRegi
       ? { membersHost: `${objectNames(component.name).peers}.${namespace}.svc.cluster.local` }
       : {}),
     regions,
-    httpRoutes: engine?.capabilities.clientProtocol !== "tcp",
+    httpRoutes: (engine?.capabilities.clientProtocol ?? component.deploy.protocol) !== "tcp",
   };
 }
 

@@ -30,10 +30,13 @@ interface NamedPort {
  * otherwise metrics are scraped on the serving port.
  */
 export function namedPorts(placed: Pick<Placed, "kind" | "deploy" | "peerPort">): NamedPort[] {
-  // Istio selects the protocol by port name: `http` is HTTP/1.1 upstream, which gRPC cannot ride.
+  // Istio selects the protocol by port name: `http` is HTTP/1.1 upstream, which gRPC cannot ride;
+  // `tcp-client` passes a datastore's wire protocol through untouched, `client` leaves it to sniffing.
   const serving =
     placed.kind !== "service"
-      ? PORT_NAMES.client
+      ? placed.deploy.protocol === undefined
+        ? PORT_NAMES.client
+        : `${placed.deploy.protocol}-${PORT_NAMES.client}`
       : placed.deploy.protocol === "grpc"
         ? PORT_NAMES.grpcService
         : PORT_NAMES.service;

@@ -167,24 +167,23 @@ function streamMatches(callee: KubernetesComponent): { uri: { exact: string } | 
   return paths.map((path) => ({ uri: path.endsWith("/") ? { prefix: path } : { exact: path } }));
 }
 
-/** Whether the callee's client port speaks gRPC: a service that says so, or an engine's (etcd). */
+/** Whether the callee's client port speaks gRPC: a component that says so, or an engine's (etcd). */
 function speaksGrpc(callee: KubernetesComponent): boolean {
-  return callee.kind === "service"
-    ? callee.deploy.protocol === "grpc"
-    : engineOf(callee)?.capabilities.clientProtocol === "grpc";
+  return (engineOf(callee)?.capabilities.clientProtocol ?? callee.deploy.protocol) === "grpc";
 }
 
 /**
  * The protocol the callee's client port speaks, as a ServiceEntry names it: gRPC where it does
- * (speaksGrpc), else HTTP for a service (its port is named `http`); undefined when topoplan does
- * not know it (a datastore without an engine) or it is an opaque TCP wire protocol — a TCP
+ * (speaksGrpc), else HTTP for a service (its port is named `http`) or a datastore that declares
+ * it; undefined when topoplan does not know it (a datastore without an engine that declares
+ * none) or it is an opaque TCP wire protocol — a TCP
  * ServiceEntry without a known address would take every connection to that port (Istio listens on
  * 0.0.0.0:<port> for it), so none is made.
  */
 function meshProtocol(callee: KubernetesComponent, endpoint: ClientEndpoint): "HTTP" | "GRPC" | undefined {
   if (!endpoint.httpRoutes) return undefined;
   if (speaksGrpc(callee)) return "GRPC";
-  return callee.kind === "service" ? "HTTP" : undefined;
+  return callee.kind === "service" || callee.deploy.protocol === "http" ? "HTTP" : undefined;
 }
 
 /**

@@ -61,9 +61,9 @@ export const KubernetesDeploy = z
       description:
         "HTTP path of readiness/liveness probes (not used with `protocol: grpc`: the probes call the gRPC health service). @default /healthz",
     }),
-    protocol: z.enum(["http", "grpc"]).optional().meta({
+    protocol: z.enum(["http", "grpc", "tcp"]).optional().meta({
       description:
-        "Services only: what the serving port speaks. grpc: the port is named `grpc` (the mesh speaks HTTP/2 to it and reads gRPC statuses: retries on UNAVAILABLE, the availability SLI from `grpc_response_status`), and the probes are Kubernetes gRPC probes of the standard health service (grpc.health.v1.Health; `healthPath` is not used). An engine's protocol comes from the engine. @default http",
+        "What the serving port speaks. A service: http or grpc. grpc: the port is named `grpc` (the mesh speaks HTTP/2 to it and reads gRPC statuses: retries on UNAVAILABLE, the availability SLI from `grpc_response_status`), and the probes are Kubernetes gRPC probes of the standard health service (grpc.health.v1.Health; `healthPath` is not used). A datastore without an engine: tcp for a wire protocol (a database image: the port is named `tcp-client` and the mesh routes nothing, its clients retry), http or grpc (`http-client`, `grpc-client`: the mesh routes the calls and its sidecars retry them); without it Istio guesses the protocol and topoplan takes the clients to retry. An engine's protocol comes from the engine. @default http for a service, unknown for a datastore",
     }),
     streamingPaths: z.array(z.string()).min(1).optional().meta({
       description:

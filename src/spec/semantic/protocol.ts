@@ -3,6 +3,7 @@ import { type CheckContext, componentsOf } from "./context.js";
 
 interface KubernetesFields {
   readonly target?: unknown;
+  readonly engine?: unknown;
   readonly protocol?: unknown;
   readonly streamingPaths?: unknown;
   readonly port?: unknown;
@@ -31,12 +32,20 @@ export function checkServiceProtocol(context: CheckContext): void {
     for (const [name, component] of componentsOf(context, kind)) {
       const deploy = (component as ComponentFields).deploy;
       if (deploy?.target !== "kubernetes") continue;
-      for (const field of ["protocol", "streamingPaths"] as const)
+      // A datastore without an engine may say what its port speaks; an engine knows its own.
+      const declarable =
+        kind === "datastores" && deploy.engine === undefined
+          ? ["streamingPaths"]
+          : ["protocol", "streamingPaths"];
+      for (const field of declarable as ("protocol" | "streamingPaths")[])
         if (deploy[field] !== undefined)
           context.report({
             code: "spec/deploy-mismatch",
             path: formatPath([kind, name, "deploy", field]),
-            message: `deploy.${field} is for services; what a ${kind === "streams" ? "stream" : "datastore"}'s port speaks comes from its engine`,
+            message:
+              field === "streamingPaths" || kind === "streams"
+                ? `deploy.${field} is for services; what a ${kind === "streams" ? "stream" : "datastore"}'s port speaks comes from its engine`
+                : `deploy.protocol is for a datastore without an engine; ${String(deploy.engine)} speaks its own`,
             fix: `drop ${formatPath([kind, name, "deploy", field])}`,
           });
     }
@@ -44,6 +53,14 @@ export function checkServiceProtocol(context: CheckContext): void {
     const { deploy, slo, observability } = service as ComponentFields;
     if (deploy?.target !== "kubernetes") continue;
     const at = (...rest: string[]) => formatPath(["services", name, ...rest]);
+    if (deploy.protocol === "tcp")
+      context.report({
+        code: "spec/deploy-mismatch",
+        path: at("deploy", "protocol"),
+        message:
+          "a service's port speaks http or grpc: topoplan routes, probes and measures its requests (tcp is for a datastore's wire protocol)",
+        fix: `set ${at("deploy", "protocol")} to http or grpc, or drop it`,
+      });
     const port = deploy.port ?? DEFAULT_PORT;
     if (
       deploy.protocol === "grpc" &&

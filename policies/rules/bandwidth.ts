@@ -1,3 +1,4 @@
+import type { ResolvedStream } from "../../src/model/types.js";
 import { list, num, percent, utilisation as share } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -53,16 +54,22 @@ export const bandwidth: Rule = {
       });
     }
     const declared = model.links.filter((link) => link.bandwidthMbps !== undefined);
-    const crosses = (regions: readonly string[]) =>
-      declared.filter((link) => regions.includes(link.between[0]) && regions.includes(link.between[1]));
+    const joins = (link: (typeof declared)[number], [a, b]: readonly [string, string]) =>
+      (link.between[0] === a && link.between[1] === b) || (link.between[0] === b && link.between[1] === a);
     for (const component of [...model.datastores, ...model.streams]) {
       if (component.traffic !== undefined) continue;
-      const links = crosses(component.regions);
+      // A datastore replicates among its regions; a stream's clusters only to its mirror regions.
+      const pairs = component.kind === "stream" ? mirrorPairs(component) : everyPair(component.regions);
+      const links = declared.filter((link) => pairs.some((pair) => joins(link, pair)));
       if (links.length === 0) continue;
+      const what =
+        component.kind === "stream"
+          ? `mirrors ${list(pairs.map(([a, b]) => `${a} → ${b}`))}`
+          : `replicates across ${list([...component.regions])}`;
       findings.push({
         path: `${component.path}.traffic`,
         status: "unknown",
-        message: `${component.path} replicates across ${list([...component.regions])} but declares no traffic; the load on ${list(links.map((l) => `network.links[${l.index}]`))} cannot be checked`,
+        message: `${component.path} ${what} but declares no traffic; the load on ${list(links.map((l) => `network.links[${l.index}]`))} cannot be checked`,
         fix:
           component.kind === "datastore"
             ? `add ${component.path}.traffic: { writesPerSec, itemBytes }`
@@ -72,3 +79,12 @@ export const bandwidth: Rule = {
     return findings;
   },
 };
+
+const everyPair = (regions: readonly string[]): [string, string][] =>
+  regions.flatMap((a, i) => regions.slice(i + 1).map((b): [string, string] => [a, b]));
+
+/** Each region's cluster copies its records to every mirror region (src/analysis/streams.ts). */
+const mirrorPairs = (stream: ResolvedStream): [string, string][] =>
+  stream.regions.flatMap((region) =>
+    stream.mirrorRegions.filter((m) => m !== region).map((m): [string, string] => [region, m]),
+  );

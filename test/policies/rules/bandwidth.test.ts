@@ -17,6 +17,21 @@ const spec = (traffic: boolean, headroom?: number): TopologyInput => ({
   ...(headroom === undefined ? {} : { policies: { "bandwidth.headroom": headroom } }),
 });
 
+/** A stream in Dublin and Virginia, a cluster in each, mirrored to `mirrorRegions` (none: each keeps its own). */
+const streamSpec = (mirrorRegions?: string[]): TopologyInput =>
+  ({
+    name: "shop",
+    streams: {
+      events: {
+        regions: ["eu-west-1", "us-east-1"],
+        partitions: 6,
+        replicas: 3,
+        ...(mirrorRegions === undefined ? {} : { mirrorRegions }),
+      },
+    },
+    network: { links: [{ between: ["eu-west-1", "us-east-1"], bandwidthMbps: 100 }] },
+  }) as never;
+
 const load = (mbps: number) => ({
   from: "eu-west-1",
   to: "us-east-1",
@@ -37,6 +52,11 @@ describeRule(bandwidth, {
       analysis: { links: [load(85)] },
     },
     { name: "links without a declared capacity are not checked", spec: { name: "shop" } },
+    {
+      // Was "unknown": a stream's clusters replicate across regions only to its mirror regions.
+      name: "a stream's clusters in two regions, not mirrored, replicate over no link",
+      spec: streamSpec(),
+    },
   ],
   noncompliant: [
     {
@@ -73,6 +93,18 @@ describeRule(bandwidth, {
           status: "unknown",
           message:
             "datastores.accounts replicates across eu-west-1 and us-east-1 but declares no traffic; the load on network.links[0] cannot be checked",
+        },
+      ],
+    },
+    {
+      name: "a mirrored stream without traffic figures: unknown for the links its mirrors use",
+      spec: streamSpec(["us-east-1"]),
+      expect: [
+        {
+          path: "streams.events.traffic",
+          status: "unknown",
+          message:
+            "streams.events mirrors eu-west-1 → us-east-1 but declares no traffic; the load on network.links[0] cannot be checked",
         },
       ],
     },

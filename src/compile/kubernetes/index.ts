@@ -5,6 +5,7 @@ import type { Model, ResolvedComponent } from "../../model/types.js";
 import { istioBucketAnnotations } from "../observability/buckets.js";
 import type { PlannedResource } from "../plan.js";
 import { type ComponentScope, EVERY_COMPONENT } from "../scope.js";
+import { calleeEnv } from "./callee-env.js";
 import type { KubernetesOptions } from "./constants.js";
 import { datastoreDisruptionBudgets, streamDisruptionBudget } from "./disruption.js";
 import { type OnKubernetes, peersAcrossClusters, servicesForCallersAway } from "./endpoints.js";
@@ -134,7 +135,12 @@ function workloadResources(model: Model, placed: Placed, maxUnavailable: number)
   if (placed.kind === "service") {
     const service = modelIndex(model).service(placed.name);
     return [
-      ...statelessResources(model.name, placed, service === undefined ? {} : istioBucketAnnotations(service)),
+      ...statelessResources(
+        model.name,
+        placed,
+        service === undefined ? {} : istioBucketAnnotations(service),
+        service === undefined ? {} : calleeEnv(model, service, placed.region),
+      ),
       ...exportedForCallersAway(model, service, placed),
     ];
   }

@@ -149,6 +149,8 @@ export function podTemplate(
   serviceAccount: string,
   engine?: EngineContainer,
   annotations: Readonly<Record<string, string>> = {},
+  /** Variables topoplan sets besides TOPOPLAN_REGION (a service's callees: callee-env.ts); declared ones win. */
+  ownEnv: Readonly<Record<string, string>> = {},
 ): IPodTemplateSpec {
   const stateful = placed.kind !== "service";
   const userId = engine?.userId ?? POD_USER_ID;
@@ -160,6 +162,7 @@ export function podTemplate(
     protocol: "TCP",
   }));
   const declared: NonNullable<KubernetesDeploy["env"]> = {
+    ...ownEnv,
     ...placed.deploy.env,
     TOPOPLAN_REGION: placed.region,
   };

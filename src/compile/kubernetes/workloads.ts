@@ -238,12 +238,15 @@ export function statefulResources(
 
 /**
  * Services: a Deployment of `replicasPerRegion` pods spread over zones, a ClusterIP Service, a
- * ServiceAccount. `podAnnotations` go on the pods (the Istio sidecar's histogram buckets).
+ * ServiceAccount. `podAnnotations` go on the pods (the Istio sidecar's histogram buckets), `env`
+ * in their containers.
  */
 export function statelessResources(
   topology: string,
   placed: Placed,
   podAnnotations: Readonly<Record<string, string>> = {},
+  /** Where its callees answer it (callee-env.ts). */
+  env: Readonly<Record<string, string>> = {},
 ): PlannedResource[] {
   const names = objectNames(placed.name);
   const deployment = (): IDeployment => ({
@@ -259,7 +262,7 @@ export function statelessResources(
       selector: { matchLabels: selectorLabels(topology, placed.name) },
       // Surge first: a rollout never lowers serving capacity.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-      template: podTemplate(topology, placed, names.serviceAccount, undefined, podAnnotations),
+      template: podTemplate(topology, placed, names.serviceAccount, undefined, podAnnotations, env),
     },
   });
   const accountName = kubernetesLogicalName(

@@ -1,0 +1,30 @@
+import { modelIndex } from "../../model/model-index.js";
+import type { Model, ResolvedService } from "../../model/types.js";
+import { byText } from "../../order.js";
+import { clientEndpoint, type OnKubernetes } from "./endpoints.js";
+
+/**
+ * Where a service's callees on Kubernetes answer it, as environment variables of its pods in one
+ * region: the host and port of the Service its client dials there (endpoints.ts `clientEndpoint`,
+ * the address the NetworkPolicies and the mesh's routes are made for) — the cluster-local name where
+ * the callee serves clients in that region, its clusterset name where it does not. It differs by
+ * region, so no `deploy.env` shared by every region could hold it. Named like Kubernetes' own
+ * service variables (`<SVC>_SERVICE_HOST`): `TOPOPLAN_<CALLEE>_HOST`, `_PORT`, and `_DISCOVERY_PORT`
+ * where a client first asks another port of those pods which member to use (Redis Sentinel).
+ * A variable the service declares in `deploy.env` wins (pod.ts).
+ */
+export function calleeEnv(model: Model, caller: ResolvedService, region: string): Record<string, string> {
+  const index = modelIndex(model);
+  const env: Record<string, string> = {};
+  for (const name of [...new Set(caller.calls.map((call) => call.to))].sort(byText)) {
+    const callee = index.component(name);
+    if (callee === undefined || callee.deploy.target !== "kubernetes") continue;
+    const endpoint = clientEndpoint(model, callee as OnKubernetes, region);
+    const prefix = `TOPOPLAN_${name.toUpperCase().replaceAll("-", "_")}`;
+    env[`${prefix}_HOST`] = endpoint.host;
+    env[`${prefix}_PORT`] = String(endpoint.port);
+    const [discovery] = endpoint.discoveryPorts;
+    if (discovery !== undefined) env[`${prefix}_DISCOVERY_PORT`] = String(discovery);
+  }
+  return env;
+}

@@ -26,7 +26,8 @@ export interface AnalysedModel {
  * - the figures of what it calls: a datastore's latency and availability follow its definition,
  *   its availability cap, the queueing on the links its replicas use (linkQueues) and its writers'
  *   demand (which elects its leader); a stream's its definition;
- *   a callee service's these same inputs, transitively.
+ *   a callee service's these same inputs, transitively; whether the mesh runs a call (its callee's
+ *   kind, target, engine and protocol: src/model/mesh-calls.ts) is part of the callee compared.
  * Datastores and streams themselves are analysed in full: their figures follow their callers'
  * traffic and every component's load on the links. Call cycles make a service's figures depend on
  * where the walk entered: with one in either model, nothing is kept.

@@ -8,6 +8,7 @@
  */
 import { ENGINE_CAPABILITIES } from "../engines/capabilities.js";
 import type { ModelIndex } from "./model-index.js";
+import { servedByLeader } from "./placement.js";
 import type { ResolvedCall, ResolvedComponent, ResolvedService } from "./types.js";
 
 /**
@@ -23,22 +24,31 @@ import type { ResolvedCall, ResolvedComponent, ResolvedService } from "./types.j
 export const MESH_RETRY_BACKOFF = { baseMs: 25, maxMs: 250, multiplier: 2, jitter: true } as const;
 
 /**
- * Whether the mesh surely makes the call's retries: both ends run on Kubernetes and the callee is
- * a service, an engine that speaks gRPC (etcd) or a store without an engine that declares http or
- * grpc (`deploy.protocol`), from any region (across clusters through a ServiceEntry). Not a stream
+ * Whether the mesh surely makes the retries of a call with `op`: both ends run on Kubernetes and
+ * the callee is a service, an engine that speaks gRPC (etcd) or a store without an engine that
+ * declares http or grpc (`deploy.protocol`) — for what its leader serves, not such a store, whose
+ * clients dial the leader's members themselves — from any region (across clusters through a
+ * ServiceEntry). Not a stream
  * (its own protocol), a wire protocol (an engine's: PostgreSQL, CQL, RESP, Kafka; or a declared
  * `tcp`), nor a store without an engine that declares none: topoplan compiles a route for it
  * where it has members, which Envoy applies only if the port carries HTTP; a database image
  * speaks its wire protocol, which Istio's protocol sniffing passes through as TCP, so its clients
  * are taken to retry it (docs/model.md).
  */
-export function meshRetries(caller: ResolvedService, callee: ResolvedComponent | undefined): boolean {
+export function meshRetries(
+  caller: ResolvedService,
+  callee: ResolvedComponent | undefined,
+  op: string,
+): boolean {
   if (caller.deploy.target !== "kubernetes" || callee === undefined || callee.kind === "stream") return false;
   if (callee.deploy.target !== "kubernetes") return false;
   if (callee.kind === "service") return true;
   const engine = callee.deploy.engine;
   const protocol = engine === undefined ? callee.deploy.protocol : ENGINE_CAPABILITIES[engine].clientProtocol;
-  return protocol === "grpc" || protocol === "http";
+  if (protocol !== "grpc" && protocol !== "http") return false;
+  // Clients that find the primary themselves dial its members for what the leader serves, not the
+  // Service the route is for (a store without an engine: they know its members).
+  return !(callee.findsPrimary === "itself" && servedByLeader(callee, op));
 }
 
 /**
@@ -67,7 +77,7 @@ export interface DeployedCall {
 }
 
 export function deployedCall(index: ModelIndex, caller: ResolvedService, call: ResolvedCall): DeployedCall {
-  if (!meshRetries(caller, index.component(call.to))) return { call, byMesh: false };
+  if (!meshRetries(caller, index.component(call.to), call.op)) return { call, byMesh: false };
   const sharing = caller.calls.filter((c) => c.to === call.to);
   const route = routeOf(sharing);
   return {

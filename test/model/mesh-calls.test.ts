@@ -20,11 +20,20 @@ const CALLEES: TopologyInput = {
   datastores: {
     // No engine: protocol unknown, members in eu-west-1 only; one that says HTTP, one a wire protocol.
     plain: { replication: "consensus", replicas: 3, placement: { "eu-west-1": 3 }, deploy: k8s(7000) },
+    // Reads and writes through its Service (leaderless: no primary to dial).
     web: {
-      replication: "consensus",
+      replication: "leaderless",
+      consistency: "eventual",
       replicas: 3,
       placement: { "eu-west-1": 3 },
       deploy: { ...k8s(7001), protocol: "http" },
+    },
+    // Its clients dial the leader's members themselves for writes and strong reads: no route there.
+    "web-leader": {
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 3 },
+      deploy: { ...k8s(7003), protocol: "http" },
     },
     wire: {
       replication: "consensus",
@@ -64,7 +73,7 @@ const CALLEES: TopologyInput = {
       regions: ["eu-west-1", "eu-central-1"],
       deploy: k8s(),
       calls: [
-        ...["plain", "web", "wire", "crdb", "etcd", "table", "events", "outside"].map((to) => ({
+        ...["plain", "web", "web-leader", "wire", "crdb", "etcd", "table", "events", "outside"].map((to) => ({
           to,
           ...retried,
         })),
@@ -131,18 +140,25 @@ function modelRoutes(model: Model): Route[] {
   return [...routes.values()].sort((a, b) => (a.at < b.at ? -1 : 1));
 }
 
-/** The compiled routes the mesh surely runs: a store's of unknown protocol apply only if it speaks HTTP. */
-function meshRun(model: Model, routes: readonly Route[]): Route[] {
+/**
+ * Compiled routes the model does not count on, but those to a store without an engine (whose
+ * route applies only to what reaches its Service in HTTP: its protocol unknown, or its leader
+ * dialled directly).
+ */
+function uncounted(model: Model, compiled: readonly Route[], counted: readonly Route[]): string[] {
   const index = modelIndex(model);
-  return routes.filter((route) => {
-    const callee = index.component(route.at.split(" ")[2]!);
-    return !(
-      callee?.kind === "datastore" &&
-      callee.deploy.target === "kubernetes" &&
-      callee.deploy.engine === undefined &&
-      callee.deploy.protocol === undefined
-    );
-  });
+  const at = new Set(counted.map((r) => r.at));
+  return compiled
+    .filter((r) => !at.has(r.at))
+    .map((r) => r.at)
+    .filter((where) => {
+      const callee = index.component(where.split(" ")[2]!);
+      return !(
+        callee?.kind === "datastore" &&
+        callee.deploy.target === "kubernetes" &&
+        callee.deploy.engine === undefined
+      );
+    });
 }
 
 describe("which calls the mesh runs, and how", () => {
@@ -151,19 +167,11 @@ describe("which calls the mesh runs, and how", () => {
 
   it("a Kubernetes caller's calls to services and to engines that speak gRPC, from every region", () => {
     const api = index.service("api")!;
-    const by = (callee: string) => meshRetries(api, index.component(callee));
-    expect(["users", "etcd", "web", "plain", "wire", "crdb", "events", "table", "outside"].map(by)).toEqual([
-      true,
-      true,
-      true,
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
-    expect(meshRetries(index.service("batch")!, index.component("users"))).toBe(false);
+    const by = (callee: string) => meshRetries(api, index.component(callee), "read");
+    expect(
+      ["users", "etcd", "web", "web-leader", "plain", "wire", "crdb", "events", "table", "outside"].map(by),
+    ).toEqual([true, true, true, false, false, false, false, false, false, false]);
+    expect(meshRetries(index.service("batch")!, index.component("users"), "request")).toBe(false);
   });
 
   it("a caller's calls to one callee run on one route: the largest deadlines, the fewest retries, Envoy's back-off", () => {
@@ -184,11 +192,16 @@ describe("which calls the mesh runs, and how", () => {
 
   it("the model's routes are the compiled ones, deadlines and retries included", () => {
     const compiled = compiledRoutes(model);
-    expect(modelRoutes(model)).toEqual(meshRun(model, compiled));
-    // The rest are routes to the store without an engine, where it has members.
-    expect(compiled.filter((r) => !meshRun(model, compiled).includes(r)).map((r) => r.at)).toEqual([
+    const counted = modelRoutes(model);
+    const at = new Set(counted.map((r) => r.at));
+    expect(compiled.filter((r) => at.has(r.at))).toEqual(counted);
+    // The rest are routes to the stores without an engine the model does not count on.
+    expect(compiled.filter((r) => !at.has(r.at)).map((r) => r.at)).toEqual([
+      "eu-central-1 api web-leader",
       "eu-west-1 api plain",
+      "eu-west-1 api web-leader",
     ]);
+    expect(uncounted(model, compiled, counted)).toEqual([]);
     expect(modelRoutes(model).map((r) => r.at)).toEqual([
       "eu-central-1 api etcd",
       "eu-central-1 api users",
@@ -213,7 +226,11 @@ describe("which calls the mesh runs, and how", () => {
 
   it.each(stackFiles())("stacks/%s: the model's routes are the compiled ones", async (file) => {
     const { model } = await loadTopology(join(STACKS_DIR, file));
-    expect(modelRoutes(model)).toEqual(meshRun(model, compiledRoutes(model)));
+    const compiled = compiledRoutes(model);
+    const counted = modelRoutes(model);
+    const at = new Set(counted.map((r) => r.at));
+    expect(compiled.filter((r) => at.has(r.at))).toEqual(counted);
+    expect(uncounted(model, compiled, counted)).toEqual([]);
   });
 });
 

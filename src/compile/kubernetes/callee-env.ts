@@ -9,9 +9,11 @@ import { clientEndpoint, type OnKubernetes } from "./endpoints.js";
  * the address the NetworkPolicies and the mesh's routes are made for) — the cluster-local name where
  * the callee serves clients in that region, its clusterset name where it does not. It differs by
  * region, so no `deploy.env` shared by every region could hold it. Named like Kubernetes' own
- * service variables (`<SVC>_SERVICE_HOST`): `TOPOPLAN_<CALLEE>_HOST`, `_PORT`, and `_DISCOVERY_PORT`
- * where a client first asks another port of those pods which member to use (Redis Sentinel).
- * A variable the service declares in `deploy.env` wins (pod.ts).
+ * service variables (`<SVC>_SERVICE_HOST`) and the AWS endpoints (aws/access.ts):
+ * `TOPOPLAN_<CALLEE>_HOST`, `_PORT`, and `_DISCOVERY` (`host:port`) where a client first asks
+ * another Service which member to use (Redis Sentinel, which names the primary). Each suffix is one
+ * word, so no two callees' names meet (`cache` and `cache-discovery` give CACHE_DISCOVERY and
+ * CACHE_DISCOVERY_HOST). A variable the service declares in `deploy.env` wins (pod.ts).
  */
 export function calleeEnv(model: Model, caller: ResolvedService, region: string): Record<string, string> {
   const index = modelIndex(model);
@@ -24,7 +26,8 @@ export function calleeEnv(model: Model, caller: ResolvedService, region: string)
     env[`${prefix}_HOST`] = endpoint.host;
     env[`${prefix}_PORT`] = String(endpoint.port);
     const [discovery] = endpoint.discoveryPorts;
-    if (discovery !== undefined) env[`${prefix}_DISCOVERY_PORT`] = String(discovery);
+    if (discovery !== undefined && endpoint.discoveryHost !== undefined)
+      env[`${prefix}_DISCOVERY`] = `${endpoint.discoveryHost}:${discovery}`;
   }
   return env;
 }

@@ -35,6 +35,8 @@ export interface ClientEndpoint {
   readonly port: number;
   /** Further ports the caller dials on the same pods to find the member to send to (Redis Sentinel's). */
   readonly discoveryPorts: readonly number[];
+  /** The host of the Service that serves them (Redis: `<component>-sentinel`), by the same domain rule. */
+  readonly discoveryHost?: string;
   /**
    * The headless peers Service's host, when the engine's clients dial members directly
    * (`clientsDialMembers`) and the caller is in a serving region (from another region they dial
@@ -120,6 +122,9 @@ export function clientEndpoint(model: Model, component: OnKubernetes, callerRegi
     host: `${service}.${namespace}.svc.${domain}.local`,
     port: listeningDeploy(component.deploy).port,
     discoveryPorts: engine?.discoveryPorts ?? [],
+    ...(engine?.discoveryService === undefined
+      ? {}
+      : { discoveryHost: `${engine.discoveryService(component.name)}.${namespace}.svc.${domain}.local` }),
     ...(engine?.clientsDialMembers === true && serving.includes(callerRegion)
       ? { membersHost: `${objectNames(component.name).peers}.${namespace}.svc.cluster.local` }
       : {}),

@@ -9,7 +9,8 @@
  *   (matched by `sourceLabels`) with the call's timeout and retries, then a catch-all route.
  *   Istio accepts one mesh VirtualService per host in a namespace's view (IST0109), so calls from
  *   several callers in one namespace share it; `exportTo: ["."]` keeps it to that namespace.
- *   None for a callee whose engine speaks a TCP wire protocol (PostgreSQL, CQL, RESP): Envoy
+ *   None for a callee whose engine speaks a TCP wire protocol (PostgreSQL, CQL, RESP), or that
+ *   declares `protocol: tcp`: Envoy
  *   passes it through as opaque TCP and never applies HTTP routes, so such a VirtualService would
  *   be dead configuration that only looks like protection.
  * - DestinationRule per (region, caller, callee): outlier detection and connection-pool limits,

@@ -44,7 +44,7 @@ export const Call = z
       .meta({ description: "Retries after the first attempt. @default 0" }),
     backoff: Backoff.optional().meta({
       description:
-        "Waits between attempts, as the application makes them. Where the mesh retries the call (both ends on Kubernetes, a service or gRPC callee) the sidecar waits Envoy's back-off instead (25 ms doubling to 250 ms, jittered; docs/model.md).",
+        "Waits between attempts, as the application makes them. Where the mesh retries the call (both ends on Kubernetes; the callee a service, a gRPC engine, or a datastore declaring `protocol: http` or `grpc` for what its Service serves) the sidecar waits Envoy's back-off instead (25 ms doubling to 250 ms, jittered; docs/model.md).",
     }),
     hard: z.boolean().default(true).meta({
       description: "A hard dependency: the caller fails when the callee is down. @default true",

@@ -43,9 +43,11 @@ export function checkServiceProtocol(context: CheckContext): void {
             code: "spec/deploy-mismatch",
             path: formatPath([kind, name, "deploy", field]),
             message:
-              field === "streamingPaths" || kind === "streams"
-                ? `deploy.${field} is for services; what a ${kind === "streams" ? "stream" : "datastore"}'s port speaks comes from its engine`
-                : `deploy.protocol is for a datastore without an engine; ${String(deploy.engine)} speaks its own`,
+              kind === "streams"
+                ? `deploy.${field} is for services; what a stream's port speaks comes from its engine`
+                : field === "streamingPaths"
+                  ? "deploy.streamingPaths is for services; the mesh routes a datastore's requests whole"
+                  : `deploy.protocol is for a datastore without an engine; ${String(deploy.engine)} speaks its own`,
             fix: `drop ${formatPath([kind, name, "deploy", field])}`,
           });
     }

@@ -65,11 +65,41 @@ describe("a service's pods learn where their callees answer them, region by regi
     });
   });
 
-  it("a store whose clients ask another port first names it (Redis Sentinel), once for several calls", () => {
+  it("a store whose clients ask another Service first names it (Redis Sentinel), once for several calls", () => {
     const env = apiEnv("eu-central-1");
-    expect(env.TOPOPLAN_SESSIONS_HOST).toMatch(/^sessions\b.*\.shop\.svc\.cluster\.local$/);
+    expect(env.TOPOPLAN_SESSIONS_HOST).toBe("sessions.shop.svc.cluster.local");
     expect(env.TOPOPLAN_SESSIONS_PORT).toBe("6379");
-    expect(env.TOPOPLAN_SESSIONS_DISCOVERY_PORT).toBe("26379");
+    expect(env.TOPOPLAN_SESSIONS_DISCOVERY).toBe("sessions-sentinel.shop.svc.cluster.local:26379");
+    // The Service it names serves that port.
+    const sentinel = compilePlan(modelOf(SPEC)).resources.find(
+      (r) =>
+        r.region === "eu-central-1" && r.type.endsWith(":Service") && r.name.endsWith("/sessions-sentinel"),
+    )!;
+    const ports = (readInputs(sentinel) as { spec: { ports: { port: number }[] } }).spec.ports;
+    expect(ports.map((p) => p.port)).toEqual([26379]);
+  });
+
+  it("one-word suffixes: no two callees' variables meet", () => {
+    const spec = structuredClone(SPEC) as unknown as {
+      services: Record<string, { regions: string[]; deploy?: unknown; calls?: unknown[] }>;
+    };
+    spec.services["sessions-discovery"] = { regions: ["eu-central-1"], deploy: k8s };
+    spec.services.api!.calls!.push({ to: "sessions-discovery", timeoutMs: 100 });
+    const deployment = compilePlan(modelOf(spec as never)).resources.find(
+      (r) => r.region === "eu-central-1" && r.component === "api" && r.type.endsWith(":Deployment"),
+    )!;
+    const env = (
+      readInputs(deployment) as {
+        spec: {
+          template: { spec: { containers: { name: string; env: { name: string; value?: string }[] }[] } };
+        };
+      }
+    ).spec.template.spec.containers[0]!.env;
+    const names = env.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(
+      expect.arrayContaining(["TOPOPLAN_SESSIONS_DISCOVERY", "TOPOPLAN_SESSIONS_DISCOVERY_HOST"]),
+    );
   });
 
   it("nothing for a callee outside Kubernetes; what the service declares wins", () => {

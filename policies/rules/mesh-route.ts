@@ -1,4 +1,4 @@
-import { deployedCall, MESH_RETRY_BACKOFF, retryWaitsMs } from "../../src/model/mesh-calls.js";
+import { deployedCalls, MESH_RETRY_BACKOFF, retryWaitsMs } from "../../src/model/mesh-calls.js";
 import { modelIndex } from "../../src/model/model-index.js";
 import type { ResolvedCall } from "../../src/model/types.js";
 import { ms } from "../lib.js";
@@ -33,8 +33,9 @@ export const meshRoute: Rule = {
     const findings: Finding[] = [];
     const index = modelIndex(model);
     for (const service of model.services) {
-      for (const call of service.calls) {
-        const run = deployedCall(index, service, call);
+      const runs = deployedCalls(index, service);
+      for (const [i, call] of service.calls.entries()) {
+        const run = runs[i]!;
         if (!run.byMesh) continue;
         const route = run.call;
         const shared = run.sharing ?? [call];

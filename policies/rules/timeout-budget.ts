@@ -1,4 +1,4 @@
-import { type DeployedCall, deployedCall, retryWaitTotalMs } from "../../src/model/mesh-calls.js";
+import { type DeployedCall, deployedCalls, retryWaitTotalMs } from "../../src/model/mesh-calls.js";
 import { type ModelIndex, modelIndex } from "../../src/model/model-index.js";
 import type { ResolvedCall, ResolvedService } from "../../src/model/types.js";
 import { ms } from "../lib.js";
@@ -38,8 +38,7 @@ function calleeNeeds(
   index: ModelIndex,
   callee: ResolvedService,
 ): { retried: CallBudget; before: CallBudget[]; totalMs: number } | undefined {
-  const budgets = callee.calls.map((declared) => {
-    const call = deployedCall(index, callee, declared).call;
+  const budgets = deployedCalls(index, callee).map(({ call }) => {
     return {
       call,
       budgetMs:
@@ -74,9 +73,8 @@ export const timeoutBudget: Rule = {
     const findings: Finding[] = [];
     const index = modelIndex(model);
     for (const service of model.services) {
-      for (const declared of service.calls) {
-        // As it runs: through the mesh, its route's deadlines and retries and Envoy's back-off.
-        const run = deployedCall(index, service, declared);
+      // As they run: through the mesh, their route's deadlines and retries and Envoy's back-off.
+      for (const run of deployedCalls(index, service)) {
         const call = run.call;
         const backoff = retryWaitTotalMs(call);
         const needed = retryBudgetMs(call);

@@ -1,4 +1,4 @@
-import { deployedCall } from "../model/mesh-calls.js";
+import { deployedCalls } from "../model/mesh-calls.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model } from "../model/types.js";
 import { byText } from "../order.js";
@@ -114,7 +114,7 @@ function analyseKeeping(
         to: call.to,
         path: call.path,
         // As the mesh's route runs it, where it does (src/model/mesh-calls.ts).
-        attempts: 1 + deployedCall(index, service, call).call.retries,
+        attempts: 1 + deployedCalls(index, service)[i]!.call.retries,
         p50Ms: Math.max(0, ...figures.map((c) => c.p50Ms)),
         p99Ms: Math.max(0, ...figures.map((c) => c.p99Ms)),
         ...(figures.length === 0 ? { unavailable: true } : {}),

@@ -1,5 +1,5 @@
 import { isReadOp } from "../model/call-ops.js";
-import { deployedCall, retryWaitTotalMs } from "../model/mesh-calls.js";
+import { deployedCalls, retryWaitTotalMs } from "../model/mesh-calls.js";
 import { modelIndex } from "../model/model-index.js";
 import type { Model, ResolvedCall, ResolvedService } from "../model/types.js";
 import { byText } from "../order.js";
@@ -151,9 +151,8 @@ export function evaluateServices(
     const service = services.get(name);
     if (service === undefined || !serves(service, region)) return undefined;
     stack.push(name);
-    const calls: CallFigure[] = service.calls.map((declared) => {
-      // As it runs: through the mesh, with its route's deadlines and retries and Envoy's back-off.
-      const call = deployedCall(index, service, declared).call;
+    // As they run: through the mesh, with their route's deadlines and retries and Envoy's back-off.
+    const calls: CallFigure[] = deployedCalls(index, service).map(({ call }) => {
       if (call.targetKind === "service" && stack.includes(call.to)) {
         const cycle = [...stack.slice(stack.indexOf(call.to)), call.to];
         for (const member of new Set(cycle)) if (!cycles.has(member)) cycles.set(member, cycle);

@@ -28,8 +28,7 @@ export const MESH_RETRY_BACKOFF = { baseMs: 25, maxMs: 250, multiplier: 2, jitte
  * the callee is a service, an engine that speaks gRPC (etcd) or a store without an engine that
  * declares http or grpc (`deploy.protocol`) — for what its leader serves, not such a store, whose
  * clients dial the leader's members themselves — from any region (across clusters through a
- * ServiceEntry). Not a stream
- * (its own protocol), a wire protocol (an engine's: PostgreSQL, CQL, RESP, Kafka; or a declared
+ * ServiceEntry). Not a stream (its own protocol), a wire protocol (an engine's: PostgreSQL, CQL, RESP, Kafka; or a declared
  * `tcp`), nor a store without an engine that declares none: topoplan compiles a route for it
  * where it has members, which Envoy applies only if the port carries HTTP; a database image
  * speaks its wire protocol, which Istio's protocol sniffing passes through as TCP, so its clients
@@ -76,7 +75,32 @@ export interface DeployedCall {
   readonly sharing?: readonly ResolvedCall[];
 }
 
+const deployed = new WeakMap<ModelIndex, WeakMap<ResolvedService, readonly DeployedCall[]>>();
+
+/**
+ * A caller's calls as they run, in declaration order; made once per model and caller (the
+ * analysis asks per region, and the policies again).
+ */
+export function deployedCalls(index: ModelIndex, caller: ResolvedService): readonly DeployedCall[] {
+  let byCaller = deployed.get(index);
+  if (byCaller === undefined) {
+    byCaller = new WeakMap();
+    deployed.set(index, byCaller);
+  }
+  let calls = byCaller.get(caller);
+  if (calls === undefined) {
+    calls = caller.calls.map((call) => runOf(index, caller, call));
+    byCaller.set(caller, calls);
+  }
+  return calls;
+}
+
+/** One of the caller's calls as it runs (see {@link deployedCalls}). */
 export function deployedCall(index: ModelIndex, caller: ResolvedService, call: ResolvedCall): DeployedCall {
+  return deployedCalls(index, caller)[caller.calls.indexOf(call)] ?? runOf(index, caller, call);
+}
+
+function runOf(index: ModelIndex, caller: ResolvedService, call: ResolvedCall): DeployedCall {
   if (!meshRetries(caller, index.component(call.to), call.op)) return { call, byMesh: false };
   const sharing = caller.calls.filter((c) => c.to === call.to);
   const route = routeOf(sharing);

@@ -33,11 +33,11 @@ export function checkServiceProtocol(context: CheckContext): void {
       const deploy = (component as ComponentFields).deploy;
       if (deploy?.target !== "kubernetes") continue;
       // A datastore without an engine may say what its port speaks; an engine knows its own.
-      const declarable =
+      const undeclarable: readonly ("protocol" | "streamingPaths")[] =
         kind === "datastores" && deploy.engine === undefined
           ? ["streamingPaths"]
           : ["protocol", "streamingPaths"];
-      for (const field of declarable as ("protocol" | "streamingPaths")[])
+      for (const field of undeclarable)
         if (deploy[field] !== undefined)
           context.report({
             code: "spec/deploy-mismatch",

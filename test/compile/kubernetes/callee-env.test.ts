@@ -40,17 +40,20 @@ const SPEC: TopologyInput = {
   },
 } as never;
 
-/** The api container's environment in `region`, as name → value. */
-function apiEnv(region: string): Record<string, string | undefined> {
-  const deployment = compilePlan(modelOf(SPEC)).resources.find(
+/** The api container's environment variables in `region`, in their order. */
+function apiEnvList(region: string, spec: TopologyInput = SPEC): { name: string; value?: string }[] {
+  const deployment = compilePlan(modelOf(spec)).resources.find(
     (r) => r.region === region && r.component === "api" && r.type.endsWith(":Deployment"),
   )!;
   const inputs = readInputs(deployment) as {
     spec: { template: { spec: { containers: { name: string; env: { name: string; value?: string }[] }[] } } };
   };
-  const container = inputs.spec.template.spec.containers.find((c) => c.name === "api")!;
-  return Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+  return inputs.spec.template.spec.containers.find((c) => c.name === "api")!.env;
 }
+
+/** The same, as name → value. */
+const apiEnv = (region: string): Record<string, string | undefined> =>
+  Object.fromEntries(apiEnvList(region).map((e) => [e.name, e.value]));
 
 describe("a service's pods learn where their callees answer them, region by region", () => {
   it("the cluster-local name where the callee serves, its clusterset name where it does not", () => {
@@ -85,17 +88,7 @@ describe("a service's pods learn where their callees answer them, region by regi
     };
     spec.services["sessions-discovery"] = { regions: ["eu-central-1"], deploy: k8s };
     spec.services.api!.calls!.push({ to: "sessions-discovery", timeoutMs: 100 });
-    const deployment = compilePlan(modelOf(spec as never)).resources.find(
-      (r) => r.region === "eu-central-1" && r.component === "api" && r.type.endsWith(":Deployment"),
-    )!;
-    const env = (
-      readInputs(deployment) as {
-        spec: {
-          template: { spec: { containers: { name: string; env: { name: string; value?: string }[] }[] } };
-        };
-      }
-    ).spec.template.spec.containers[0]!.env;
-    const names = env.map((e) => e.name);
+    const names = apiEnvList("eu-central-1", spec as never).map((e) => e.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(
       expect.arrayContaining(["TOPOPLAN_SESSIONS_DISCOVERY", "TOPOPLAN_SESSIONS_DISCOVERY_HOST"]),

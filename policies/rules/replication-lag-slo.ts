@@ -1,5 +1,6 @@
 import { declaredCapacityMbps } from "../../src/analysis/datastores.js";
 import { dataRegions } from "../../src/analysis/destinations.js";
+import { regionRtoText } from "../../src/analysis/failover.js";
 import { DEFAULT_ITEM_BYTES, linkLag, pipelineOf } from "../../src/analysis/lag.js";
 import { baselineNetworkView } from "../../src/analysis/network.js";
 import { REPLICATION } from "../../src/analysis/replication/index.js";
@@ -189,8 +190,10 @@ function recovery(
   if (rtoSeconds !== undefined && figures.failover.rtoSeconds > rtoSeconds)
     out.push({
       path: `${store.path}.slo.rtoSeconds`,
-      message: `${figures.failover.mode} failover resumes writes after ${figures.failover.rtoSeconds} s (${figures.failover.source}), above the ${rtoSeconds} s RTO`,
-      fix: "use automatic failover with observers in three regions (a witness), or relax rtoSeconds",
+      message: `${regionRtoText(figures.failover, store.leader)}, above the ${rtoSeconds} s RTO`,
+      fix: store.failoverInLeaderRegion
+        ? "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB), or relax rtoSeconds"
+        : "use automatic failover with observers in three regions (a witness), or relax rtoSeconds",
       data: { rtoSeconds, predictedSeconds: figures.failover.rtoSeconds },
     });
   return out;

@@ -22,7 +22,7 @@ import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } 
 export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): FailoverAnalysis {
   const observers = observerRegions(ds);
   const automaticPossible = ds.replication !== "primary-replica" || observers >= 3;
-  return {
+  const figures = {
     mode: ds.failover.mode,
     rtoSeconds: ds.failover.rtoSeconds,
     rpoSeconds: rpoMs / 1000,
@@ -30,6 +30,23 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
     observerRegions: observers,
     automaticPossible,
   };
+  // A failover declared automatic that cannot promote outside the leader's region by itself: losing
+  // that region stops writes until an operator promotes a replica, as what-if prices it.
+  const operatorBecause = ds.failover.mode === "automatic" ? operatorReason(ds, figures) : undefined;
+  if (operatorBecause === undefined) return figures;
+  return {
+    ...figures,
+    rtoSeconds: MANUAL_RTO_SECONDS,
+    source: "estimate of an operator's promotion (src/catalog/data/replication.ts MANUAL_RTO_SECONDS)",
+    operatorBecause,
+  };
+}
+
+/** How long losing the leader's region stops writes, and why, for RTO findings. */
+export function regionRtoText(failover: FailoverAnalysis, leader: string): string {
+  return failover.operatorBecause === undefined
+    ? `${failover.mode} failover resumes writes after ${failover.rtoSeconds} s (${failover.source})`
+    : `losing ${leader} stops writes until an operator promotes a replica elsewhere (${failover.operatorBecause}): about ${failover.rtoSeconds} s (${failover.source})`;
 }
 
 /**
@@ -250,13 +267,12 @@ export function dataLoss(
     : ds.writeRegions.some((r) => net.regionUp(r));
   // Only the leader's zone is lost and its region takes over: the in-region failover, where a
   // managed service has its own (Aurora promotes a reader in the cluster, not across regions).
-  const inRegion = zoneOnly && to === from ? ds.failover.inRegion : undefined;
+  // Otherwise the declared failover (the analysis' figure is the region's, an operator's where
+  // nothing promotes outside the leader's region by itself).
+  const inRegion = zoneOnly && to === from ? (ds.failover.inRegion ?? ds.failover) : undefined;
   // Another region takes over, but nothing promotes there by itself (src/analysis/primary-dependence.ts):
   // the failure leaves writes stopped until an operator promotes the replica the figures assume.
-  const operator =
-    leaderBased && canResume && to !== from && ds.failover.mode === "automatic"
-      ? operatorReason(ds, failover)
-      : undefined;
+  const operator = leaderBased && canResume && to !== from ? failover.operatorBecause : undefined;
   const lost = {
     lostRegion: from,
     ...(zoneOnly && fromZone !== undefined ? { lostZone: fromZone } : {}),
@@ -265,7 +281,7 @@ export function dataLoss(
     writesAtRisk: (writesPerSec * windowMs) / 1000,
   };
   if (operator !== undefined)
-    return { ...lost, resumeAfterSeconds: MANUAL_RTO_SECONDS, mode: "manual", manualBecause: operator };
+    return { ...lost, resumeAfterSeconds: failover.rtoSeconds, mode: "manual", manualBecause: operator };
   const held = canResume ? undefined : heldInFailedDomains(ds, net, links, from, failures);
   if (held !== undefined) return { ...lost, held, mode: inRegion?.mode ?? failover.mode };
   return {
@@ -329,7 +345,10 @@ function heldInFailedDomains(
 }
 
 /** Why a store whose failover is automatic cannot promote in another region by itself, if so. */
-function operatorReason(ds: ResolvedDatastore, failover: FailoverAnalysis): string | undefined {
+function operatorReason(
+  ds: ResolvedDatastore,
+  failover: Pick<FailoverAnalysis, "automaticPossible" | "observerRegions">,
+): string | undefined {
   if (writesNeedPrimary(ds)?.region !== true) return undefined;
   if (ds.failoverInLeaderRegion) return "the engine fails over only inside the primary's region";
   if (!failover.automaticPossible)

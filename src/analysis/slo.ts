@@ -1,4 +1,5 @@
 import { byText } from "../order.js";
+import { regionRtoText } from "./failover.js";
 import { endToEndMissing } from "./streams.js";
 import type { Analysis, LatencyProfile, SloViolation } from "./types.js";
 
@@ -160,7 +161,8 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
 /**
  * RPO and RTO objectives against the failover analysis: the data a leader-region loss loses (the
  * p99 replication lag for asynchronous replication, 0 for quorum commit) and the time until writes
- * resume (the declared or default failover RTO; src/catalog/data/replication.ts).
+ * resume (the declared or default failover RTO, an operator's where nothing promotes outside the
+ * leader's region by itself; src/catalog/data/replication.ts).
  */
 function recoveryObjectives(out: SloViolation[], ds: Analysis["datastores"][number]): void {
   const slo = ds.slo ?? {};
@@ -180,6 +182,6 @@ function recoveryObjectives(out: SloViolation[], ds: Analysis["datastores"][numb
       objective: "rtoSeconds",
       target: slo.rtoSeconds,
       actual: ds.failover.rtoSeconds,
-      message: `${ds.failover.mode} failover resumes writes after ${ds.failover.rtoSeconds} s (${ds.failover.source}), above the ${slo.rtoSeconds} s RTO`,
+      message: `${regionRtoText(ds.failover, ds.leader)}, above the ${slo.rtoSeconds} s RTO`,
     });
 }

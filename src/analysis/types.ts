@@ -145,8 +145,12 @@ export interface DatastoreAnalysis {
 }
 
 export interface FailoverAnalysis {
+  /** The declared or default failover's mode. */
   readonly mode: "automatic" | "manual";
-  /** Time until writes resume after the leader's loss, s. */
+  /**
+   * Time until writes resume after the leader's region is lost, s: the declared or default
+   * failover's, or MANUAL_RTO_SECONDS where nothing promotes outside that region by itself.
+   */
   readonly rtoSeconds: number;
   /** Data lost on failover, s (= rpoMs / 1000). */
   readonly rpoSeconds: number;
@@ -156,6 +160,8 @@ export interface FailoverAnalysis {
   readonly observerRegions: number;
   /** Automatic failover is safe (primary-replica: observers in ≥ 3 regions). */
   readonly automaticPossible: boolean;
+  /** Why an automatic failover still needs an operator to promote outside the leader's region, if it does. */
+  readonly operatorBecause?: string;
 }
 
 /** What a what-if's lost leader / write region costs. */

@@ -189,7 +189,14 @@ describe("what-if: the loss, the resume and read availability", () => {
         .dataLoss;
     };
     const loss = zoneLoss("async");
-    expect(loss).toMatchObject({ lostRegion: "us-east-1", lostZone: "us-east-1a", mode: "automatic" });
+    // The standby beside the primary is promoted by the region's own failover (30 s), though
+    // losing the region would wait for an operator (observers in two regions).
+    expect(loss).toMatchObject({
+      lostRegion: "us-east-1",
+      lostZone: "us-east-1a",
+      mode: "automatic",
+      resumeAfterSeconds: 30,
+    });
     // Half the zone-to-zone round trip and the transfer: a millisecond or so, not a WAN's lag.
     expect(loss!.windowMs).toBeGreaterThan(0);
     expect(loss!.windowMs).toBeLessThan(5);
@@ -216,6 +223,13 @@ describe("what-if: the loss, the resume and read availability", () => {
     const lost = analyse(model, failures, baseline).datastores[0]!;
     expect(lost.dataLoss).toMatchObject({ resumeAfterSeconds: 600, mode: "manual" });
     expect(lost.dataLoss?.manualBecause).toContain("observers in 3 regions (2 hold");
+    // The plan's RTO (check's rtoSeconds objective, solve's constraint) is the same operator's,
+    // not the declared automatic failover's 30 s.
+    expect(baseline.datastores[0]!.failover).toMatchObject({
+      mode: "automatic",
+      rtoSeconds: 600,
+      operatorBecause: lost.dataLoss?.manualBecause,
+    });
     const message = compareAnalyses(baseline, analyse(model, failures, baseline))
       .map((c) => c.message)
       .find((m) => m.includes("operator"));
@@ -235,6 +249,7 @@ describe("what-if: the loss, the resume and read availability", () => {
     });
     const auto = analyse(three, parseFailures(three, ["region:eu-west-1"])).datastores[0]!;
     expect(auto.dataLoss).toMatchObject({ resumeAfterSeconds: 30, mode: "automatic" });
+    expect(analyse(three).datastores[0]!.failover.rtoSeconds).toBe(30);
   });
 
   it("reports read availability changes, and the resume time in the loss message", () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { runPolicies } from "../../policies/run.js";
 import type { Rule } from "../../policies/types.js";
+import { failoverAnalysis } from "../../src/analysis/failover.js";
 import type {
   Analysis,
   DatastoreAnalysis,
@@ -118,14 +119,8 @@ export function stubAnalysis(model: Model, patch: AnalysisPatch = {}): Analysis 
             read: profile(origins),
             survival: healthySurvival(d.survive, d.replicas),
             availability: { write: 0.99999, read: 0.99999 },
-            failover: {
-              mode: d.failover.mode,
-              rtoSeconds: d.failover.rtoSeconds,
-              rpoSeconds: 0,
-              source: d.failover.source,
-              observerRegions: d.regions.length,
-              automaticPossible: true,
-            },
+            // The placement's own failover figures (who can promote, and when), with no data loss.
+            failover: failoverAnalysis(d, 0),
             partitionsWithoutQuorum: 0,
             partitions: d.partitions.count,
             replicationLag: d.regions

@@ -44,25 +44,28 @@ describe("why a placement does not survive, in solve's words", () => {
   });
 });
 
-describe("RPO and RTO constrain the search (replication-lag-slo)", () => {
-  /** An asynchronous primary-replica store written from Dublin, 0.05 s RPO, in one region. */
-  const model = (replicas: number) =>
-    build({
-      users: { "eu-west-1": 1 },
-      datastores: {
-        db: {
-          replication: "primary-replica",
-          sync: "async",
-          consistency: "eventual",
-          replicas,
-          placement: { "eu-west-1": replicas },
-          slo: { rpoSeconds: 0.05 },
-          traffic: { readsPerSec: 100, writesPerSec: 100, itemBytes: 1000 },
-          residency: ["EU", "GB"],
-        },
+/** An asynchronous primary-replica store written from Dublin, placed as given, with these objectives. */
+const primaryStore = (placement: Record<string, number>, slo: Record<string, number>) =>
+  build({
+    users: { "eu-west-1": 1 },
+    datastores: {
+      db: {
+        replication: "primary-replica",
+        sync: "async",
+        consistency: "eventual",
+        replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+        placement,
+        slo,
+        traffic: { readsPerSec: 100, writesPerSec: 100, itemBytes: 1000 },
+        residency: ["EU", "GB"],
       },
-      services: { app: { regions: ["eu-west-1"], calls: [{ to: "db", op: "write", timeoutMs: 1000 }] } },
-    } as never);
+    },
+    services: { app: { regions: ["eu-west-1"], calls: [{ to: "db", op: "write", timeoutMs: 1000 }] } },
+  } as never);
+
+describe("RPO and RTO constrain the search (replication-lag-slo)", () => {
+  /** 0.05 s RPO, every replica in one region. */
+  const model = (replicas: number) => primaryStore({ "eu-west-1": replicas }, { rpoSeconds: 0.05 });
 
   it("every copy of the data in one region meets no RPO, whatever the failover figures", () => {
     const m = model(2);
@@ -83,6 +86,22 @@ describe("RPO and RTO constrain the search (replication-lag-slo)", () => {
     expect(solution.infeasible?.message).toContain("rpoSeconds 0.05");
     const rpo = solution.infeasible?.relaxations.find((r) => r.path === "datastores.db.slo.rpoSeconds");
     expect(rpo).toMatchObject({ from: 0.05, to: "(none)", placement: { placement: { "eu-west-1": 2 } } });
+  });
+});
+
+describe("an RTO an operator's promotion breaks", () => {
+  it("puts the observers of an automatic primary in three regions", () => {
+    // Was: eu-west-1: 2, eu-west-2: 1 — the declared automatic failover's 30 s, while losing
+    // eu-west-1 waits for an operator (observers in two regions cannot promote across them).
+    const m = primaryStore({ "eu-west-1": 2, "eu-west-2": 1 }, { rtoSeconds: 60 });
+    const solution = solve(m, { datastores: ["db"], top: 0 }).datastores[0]!;
+    expect(solution.current.problems).toEqual([
+      expect.stringMatching(/^losing eu-west-1 stops writes until an operator promotes .* about 600 s /),
+    ]);
+    const chosen = solution.chosen!.placement as Record<string, number>;
+    expect(Object.keys(chosen)).toHaveLength(3);
+    const placed = resolveModel(m.topology, m.catalog, { db: { placement: chosen } });
+    expect(analyse(placed).datastores[0]!.failover.rtoSeconds).toBe(30);
   });
 });
 

@@ -16,6 +16,28 @@ const spec: TopologyInput = {
   },
 };
 
+/** An automatic (default) primary-replica store with a 60 s RTO objective, placed as given. */
+function twoRegionPrimary(
+  placement: Record<string, number | { voters?: number; witnesses?: number }>,
+): TopologyInput {
+  return {
+    name: "kv",
+    users: { "eu-west-1": 1 },
+    datastores: {
+      accounts: {
+        replication: "primary-replica",
+        replicas: Object.values(placement).reduce<number>(
+          (sum, p) => sum + (typeof p === "number" ? p : (p.voters ?? 0) + (p.witnesses ?? 0)),
+          0,
+        ),
+        placement,
+        leader: "eu-west-1",
+        slo: { rtoSeconds: 60 },
+      },
+    },
+  } as TopologyInput;
+}
+
 describeRule(replicationLagSlo, {
   compliant: [
     {
@@ -32,8 +54,27 @@ describeRule(replicationLagSlo, {
         },
       },
     },
+    {
+      // A witness in a third region: the side that keeps a majority promotes by itself (Patroni's 30 s).
+      name: "RTO of an automatic primary with observers in three regions",
+      spec: twoRegionPrimary({ "eu-west-1": 2, "us-east-1": 1, "eu-west-2": { witnesses: 1 } }),
+    },
   ],
   noncompliant: [
+    {
+      // Declared (by default) automatic, but with observers in two regions nothing promotes
+      // outside eu-west-1 by itself: losing it waits for an operator, as what-if says.
+      name: "RTO of an automatic primary whose observers are in two regions",
+      spec: twoRegionPrimary({ "eu-west-1": 2, "us-east-1": 1 }),
+      expect: [
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere (automatic failover needs observers in 3 regions (2 hold replicas or witnesses)): about 600 s (estimate of an operator's promotion (src/catalog/data/replication.ts MANUAL_RTO_SECONDS)), above the 60 s RTO",
+          fix: "use automatic failover with observers in three regions (a witness), or relax rtoSeconds",
+        },
+      ],
+    },
     {
       // The failover figures of a store in one region describe a failover inside it: they passed
       // rpoSeconds 1 and rtoSeconds 60 that no region's loss can meet.

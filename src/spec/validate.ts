@@ -9,6 +9,7 @@ import type { CheckContext, SemanticCheck } from "./semantic/context.js";
 import { checkLatencyUnits, checkReplicaCounts } from "./semantic/counts.js";
 import { checkDeployFits } from "./semantic/deploy.js";
 import { duplicateCheck } from "./semantic/duplicates.js";
+import { checkEndpointEnv } from "./semantic/endpoint-env.js";
 import { checkEngineFits } from "./semantic/engine.js";
 import { limitCheck } from "./semantic/limits.js";
 import { controlCharacterCheck, nameCheck, reservedKeyCheck } from "./semantic/names.js";
@@ -31,6 +32,7 @@ const SEMANTIC_CHECKS: readonly SemanticCheck[] = [
   checkDeployFits,
   checkEngineFits,
   checkServiceProtocol,
+  checkEndpointEnv,
   // Hardening (docs/limits.md): what reaches names, files and terminals; duplicates; work bounds.
   // One walk of the spec for the four that look at every node.
   (context) =>

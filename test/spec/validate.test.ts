@@ -653,3 +653,44 @@ describe("broken specs: every problem with its path, message and fix", () => {
     }
   });
 });
+
+describe("endpoint variables of two callees meet (model/endpoint-env.ts)", () => {
+  /** A service on Kubernetes calling S3 buckets `media` (writing) and `media-write` (reading). */
+  const spec = (callers: Record<string, readonly string[]>) => {
+    const bucket = {
+      replication: "primary-replica",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "eu-central-1": 1 },
+      leader: "eu-west-1",
+      deploy: { target: "aws", service: "s3" },
+    };
+    const service = (to: readonly string[]) => ({
+      regions: ["eu-west-1"],
+      calls: to.map((name) => ({ to: name, op: name === "media" ? "write" : "read", timeoutMs: 500 })),
+      deploy: { target: "kubernetes", image: "ghcr.io/acme/api:1.0.0" },
+    });
+    return {
+      name: "shop",
+      datastores: { media: bucket, "media-write": bucket },
+      services: Object.fromEntries(Object.entries(callers).map(([name, to]) => [name, service(to)])),
+    };
+  };
+
+  it("one service calling `media` and `media-write`: both would set TOPOPLAN_MEDIA_WRITE_BUCKET", () => {
+    const result = validateTopology(spec({ api: ["media", "media-write"] }));
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/endpoint-env-clash",
+        path: "datastores.media-write",
+        message:
+          "api calls media and media-write, and both would set TOPOPLAN_MEDIA_WRITE_BUCKET and TOPOPLAN_MEDIA_WRITE_REGION in its pods (where each callee answers): one would silently replace the other",
+        fix: "rename media-write (or media) so that no callee's name is another's followed by \"-\" and the first word of one of its variables (write)",
+      },
+    ]);
+  });
+
+  it("each called by a service of its own: no pod gets both", () => {
+    expect(validateTopology(spec({ api: ["media"], thumbs: ["media-write"] })).diagnostics).toEqual([]);
+  });
+});

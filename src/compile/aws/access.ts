@@ -1,4 +1,5 @@
 import { isReadOp } from "../../model/call-ops.js";
+import { endpointEnv } from "../../model/endpoint-env.js";
 import { servedByLeader } from "../../model/placement.js";
 import type { Model, ResolvedComponent, ResolvedDatastore, ResolvedService } from "../../model/types.js";
 import { AURORA_PORT } from "./aurora.js";
@@ -29,8 +30,6 @@ interface Access {
     caller?: ResolvedService,
   ): Record<string, unknown>;
 }
-
-const prefix = (component: string) => `TOPOPLAN_${component.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 
 const keyArn = (c: ResolvedComponent, region: string) => out(logicalName(c.name, "kms-key", region), "arn");
 const keysOf = (c: ResolvedComponent) => c.regions.map((r) => keyArn(c, r));
@@ -140,9 +139,9 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
       const { reads, writes } = uses(c, caller);
       const write = regionFor(model, c, region, "write");
       return {
-        [`${prefix(c.name)}_TABLE`]: out(logicalName(c.name, "table"), "name"),
-        [`${prefix(c.name)}_REGION`]: reads ? regionFor(model, c, region, "read") : write,
-        ...(writes ? { [`${prefix(c.name)}_WRITE_REGION`]: write } : {}),
+        [endpointEnv(c.name, "dynamodb", "TABLE")]: out(logicalName(c.name, "table"), "name"),
+        [endpointEnv(c.name, "dynamodb", "REGION")]: reads ? regionFor(model, c, region, "read") : write,
+        ...(writes ? { [endpointEnv(c.name, "dynamodb", "WRITE_REGION")]: write } : {}),
       };
     },
   },
@@ -171,11 +170,11 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
       const writer = out(logicalName(c.name, "cluster", regionFor(model, c, region, "write")), "endpoint");
       const read = regionFor(model, c, region, "read");
       return {
-        [`${prefix(c.name)}_WRITER`]: writer,
-        [`${prefix(c.name)}_READER`]: servedByLeader(c as ResolvedDatastore, "read")
+        [endpointEnv(c.name, "aurora-postgresql", "WRITER")]: writer,
+        [endpointEnv(c.name, "aurora-postgresql", "READER")]: servedByLeader(c as ResolvedDatastore, "read")
           ? writer
           : out(logicalName(c.name, "cluster", read), "readerEndpoint"),
-        [`${prefix(c.name)}_PORT`]: String(AURORA_PORT),
+        [endpointEnv(c.name, "aurora-postgresql", "PORT")]: String(AURORA_PORT),
       };
     },
   },
@@ -189,12 +188,15 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
       const { reads, writes } = uses(c, caller);
       const bucket = reads ? regionFor(model, c, region, "read") : leader;
       return {
-        [`${prefix(c.name)}_BUCKET`]: out(logicalName(c.name, "bucket", bucket), "bucket"),
-        [`${prefix(c.name)}_REGION`]: bucket,
+        [endpointEnv(c.name, "s3", "BUCKET")]: out(logicalName(c.name, "bucket", bucket), "bucket"),
+        [endpointEnv(c.name, "s3", "REGION")]: bucket,
         ...(writes
           ? {
-              [`${prefix(c.name)}_WRITE_BUCKET`]: out(logicalName(c.name, "bucket", leader), "bucket"),
-              [`${prefix(c.name)}_WRITE_REGION`]: leader,
+              [endpointEnv(c.name, "s3", "WRITE_BUCKET")]: out(
+                logicalName(c.name, "bucket", leader),
+                "bucket",
+              ),
+              [endpointEnv(c.name, "s3", "WRITE_REGION")]: leader,
             }
           : {}),
       };
@@ -210,8 +212,10 @@ const ACCESS: Readonly<Record<"dynamodb" | "aurora-postgresql" | "s3" | "msk", A
       const bootstrap = (op: "read" | "write") =>
         out(logicalName(c.name, "msk-cluster", regionFor(model, c, region, op)), "bootstrapBrokersSaslIam");
       return {
-        [`${prefix(c.name)}_BOOTSTRAP`]: bootstrap(roles.includes("consume") ? "read" : "write"),
-        ...(roles.includes("produce") ? { [`${prefix(c.name)}_PRODUCE_BOOTSTRAP`]: bootstrap("write") } : {}),
+        [endpointEnv(c.name, "msk", "BOOTSTRAP")]: bootstrap(roles.includes("consume") ? "read" : "write"),
+        ...(roles.includes("produce")
+          ? { [endpointEnv(c.name, "msk", "PRODUCE_BOOTSTRAP")]: bootstrap("write") }
+          : {}),
       };
     },
   },

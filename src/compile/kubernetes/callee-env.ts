@@ -1,3 +1,4 @@
+import { endpointEnv } from "../../model/endpoint-env.js";
 import { modelIndex } from "../../model/model-index.js";
 import type { Model, ResolvedService } from "../../model/types.js";
 import { byText } from "../../order.js";
@@ -12,8 +13,9 @@ import { clientEndpoint, type OnKubernetes } from "./endpoints.js";
  * service variables (`<SVC>_SERVICE_HOST`) and the AWS endpoints (aws/access.ts):
  * `TOPOPLAN_<CALLEE>_HOST`, `_PORT`, and `_DISCOVERY` (`host:port`) where a client first asks
  * another Service which member to use (Redis Sentinel, which names the primary). Each suffix is one
- * word, so no two callees' names meet (`cache` and `cache-discovery` give CACHE_DISCOVERY and
- * CACHE_DISCOVERY_HOST). A variable the service declares in `deploy.env` wins (pod.ts).
+ * word, so no two Kubernetes callees' names meet (`cache` and `cache-discovery` give CACHE_DISCOVERY
+ * and CACHE_DISCOVERY_HOST); the spec check refuses an AWS callee's that would
+ * (spec/semantic/endpoint-env.ts). A variable the service declares in `deploy.env` wins (pod.ts).
  */
 export function calleeEnv(model: Model, caller: ResolvedService, region: string): Record<string, string> {
   const index = modelIndex(model);
@@ -22,12 +24,11 @@ export function calleeEnv(model: Model, caller: ResolvedService, region: string)
     const callee = index.component(name);
     if (callee === undefined || callee.deploy.target !== "kubernetes") continue;
     const endpoint = clientEndpoint(model, callee as OnKubernetes, region);
-    const prefix = `TOPOPLAN_${name.toUpperCase().replaceAll("-", "_")}`;
-    env[`${prefix}_HOST`] = endpoint.host;
-    env[`${prefix}_PORT`] = String(endpoint.port);
+    env[endpointEnv(name, "kubernetes", "HOST")] = endpoint.host;
+    env[endpointEnv(name, "kubernetes", "PORT")] = String(endpoint.port);
     const [discovery] = endpoint.discoveryPorts;
     if (discovery !== undefined && endpoint.discoveryHost !== undefined)
-      env[`${prefix}_DISCOVERY`] = `${endpoint.discoveryHost}:${discovery}`;
+      env[endpointEnv(name, "kubernetes", "DISCOVERY")] = `${endpoint.discoveryHost}:${discovery}`;
   }
   return env;
 }

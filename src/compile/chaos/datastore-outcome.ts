@@ -178,8 +178,12 @@ function failoverText(c: Context, acks: string): string {
   const failover =
     c.isolation.kind === "zone" ? (c.store.failover.inRegion ?? c.store.failover) : c.store.failover;
   // A write is acknowledged without leaving the domain when an acknowledgement quorum fits in it.
-  const loss =
-    c.worst.inside >= c.worst.needed
+  // Redis: nothing demotes the old primary while it is cut off (no min-replicas-to-write is
+  // compiled; Patroni, by contrast, demotes a primary that loses its leader lock), so the clients
+  // still connected to it keep writing there until the partition heals.
+  const loss = c.store.promotionNeedsMajority
+    ? `the old primary in ${c.domain} keeps taking writes from the clients still connected to it (no min-replicas-to-write is compiled) and loses them, with what it had not shipped, when it rejoins as a replica after the partition heals`
+    : c.worst.inside >= c.worst.needed
       ? "writes the old primary acknowledged but had not shipped out of it are lost"
       : "no acknowledged write is lost";
   return `failover: the primary is in ${c.domain}; a replica outside it is promoted after about ${failover.rtoSeconds} s (source: ${failover.source}${assumedManager(c.store)}), then ${acks}; ${loss}`;

@@ -177,8 +177,13 @@ export const sourceCaSecret = (stream: string, source: string) =>
  * (`offset-syncs.topic.location`, KIP-716), so MM2 only reads from the source. Consumer groups:
  * every group (`groupsPattern: .*`), since MM2 checkpoints only groups with offsets on the mirrored
  * topic, i.e. the stream's consumers whatever their group ids; their committed offsets are
- * translated into the target's groups (`sync.group.offsets.enabled`, KIP-545), so a consumer that
- * fails over resumes near where it stopped.
+ * translated into the target's same-named groups (`sync.group.offsets.enabled`, KIP-545) — only
+ * while such a group has no members there: MirrorCheckpointTask syncs idle groups only, and the
+ * group coordinator refuses an offset commit from outside a group with members. So a consumer that
+ * fails over to a mirror-only region resumes near where it stopped, but in a stream region, whose
+ * consumers keep their groups active on the stream's own topic, the groups' offsets on
+ * `<source>.<stream>` are not kept up to date: failing over there starts from offsets translated
+ * by hand from the checkpoints (`<source>.checkpoints.internal`), or from `auto.offset.reset`.
  */
 export function mirrorMaker2(topology: string, stream: ResolvedStream, placed: Placed) {
   const replicas = stream.replicas;

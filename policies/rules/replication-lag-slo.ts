@@ -1,10 +1,10 @@
 import { declaredCapacityMbps } from "../../src/analysis/datastores.js";
 import { dataRegions } from "../../src/analysis/destinations.js";
-import { regionRtoText } from "../../src/analysis/failover.js";
+import { regionRtoBreach } from "../../src/analysis/failover.js";
 import { DEFAULT_ITEM_BYTES, linkLag, pipelineOf } from "../../src/analysis/lag.js";
 import { baselineNetworkView } from "../../src/analysis/network.js";
 import { REPLICATION } from "../../src/analysis/replication/index.js";
-import type { ReplicationLag } from "../../src/analysis/types.js";
+import type { FailoverAnalysis, ReplicationLag } from "../../src/analysis/types.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
 import { datastoreAnalysis, list, ms, regionsNear } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
@@ -187,14 +187,27 @@ function recovery(
       fix: "replicate synchronously (consensus, or semi-sync) to a replica outside the leader's region, or relax rpoSeconds",
       data: { rpoSeconds, predictedSeconds: figures.failover.rpoSeconds },
     });
-  if (rtoSeconds !== undefined && figures.failover.rtoSeconds > rtoSeconds)
+  const rto =
+    rtoSeconds === undefined ? undefined : regionRtoBreach(figures.failover, store.leader, rtoSeconds);
+  if (rto !== undefined)
     out.push({
       path: `${store.path}.slo.rtoSeconds`,
-      message: `${regionRtoText(figures.failover, store.leader)}, above the ${rtoSeconds} s RTO`,
-      fix: store.failoverInLeaderRegion
-        ? "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB), or relax rtoSeconds"
-        : "use automatic failover with observers in three regions (a witness), or relax rtoSeconds",
-      data: { rtoSeconds, predictedSeconds: figures.failover.rtoSeconds },
+      message: rto.message,
+      fix: rtoFix(store, figures.failover),
+      data: { rtoSeconds, ...(rto.actual === undefined ? {} : { predictedSeconds: rto.actual }) },
     });
   return out;
+}
+
+/** What shortens the wait after losing the leader's region, by why it is long. */
+function rtoFix(store: ResolvedDatastore, failover: FailoverAnalysis): string {
+  if (!failover.writesResumeElsewhere)
+    return "place enough voters outside the leader's region for a write quorum without it (e.g. 2 + 2 + 1 over three regions), or relax rtoSeconds";
+  if (failover.operatorBecause !== undefined)
+    return store.failoverInLeaderRegion
+      ? "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB), or relax rtoSeconds"
+      : "add a third site (e.g. { witnesses: 1 } in another region), so that the side keeping a majority promotes by itself, or relax rtoSeconds";
+  return failover.mode === "manual"
+    ? "use automatic failover with observers in three regions (a witness), or relax rtoSeconds"
+    : "declare the failover time your engine or tooling achieves (failover.rtoSeconds), or relax rtoSeconds";
 }

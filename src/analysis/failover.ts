@@ -8,6 +8,7 @@ import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import { observerRegions, primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
+import { REPLICATION } from "./replication/index.js";
 import type { GroupState } from "./replication/types.js";
 import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
 
@@ -29,24 +30,66 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
     source: ds.failover.source,
     observerRegions: observers,
     automaticPossible,
+    writesResumeElsewhere: quorumOutlives(ds, ds.leader),
   };
   // A failover declared automatic that cannot promote outside the leader's region by itself: losing
-  // that region stops writes until an operator promotes a replica, as what-if prices it.
-  const operatorBecause = ds.failover.mode === "automatic" ? operatorReason(ds, figures) : undefined;
+  // that region stops writes until an operator promotes a replica, as what-if prices it (or longer,
+  // where the declared failover takes longer anyway).
+  const operatorBecause =
+    ds.failover.mode === "automatic" && figures.writesResumeElsewhere
+      ? operatorReason(ds, figures)
+      : undefined;
   if (operatorBecause === undefined) return figures;
   return {
     ...figures,
-    rtoSeconds: MANUAL_RTO_SECONDS,
-    source: "estimate of an operator's promotion (src/catalog/data/replication.ts MANUAL_RTO_SECONDS)",
+    rtoSeconds: Math.max(MANUAL_RTO_SECONDS, ds.failover.rtoSeconds),
+    source: "an estimate of an operator's promotion",
     operatorBecause,
   };
 }
 
-/** How long losing the leader's region stops writes, and why, for RTO findings. */
-export function regionRtoText(failover: FailoverAnalysis, leader: string): string {
-  return failover.operatorBecause === undefined
-    ? `${failover.mode} failover resumes writes after ${failover.rtoSeconds} s (${failover.source})`
-    : `losing ${leader} stops writes until an operator promotes a replica elsewhere (${failover.operatorBecause}): about ${failover.rtoSeconds} s (${failover.source})`;
+/**
+ * Whether losing `region` leaves, in every placement group it holds the leader of (every group,
+ * for a store without one), a write quorum and a replica allowed to lead outside it, and the
+ * votes a promotion needs (Redis: a majority of all Sentinels, one per member): the count, an
+ * operator's promotion aside. Where it does not, writes stop until the region returns.
+ */
+function quorumOutlives(ds: ResolvedDatastore, region: string): boolean {
+  const { write, lead } = REPLICATION[ds.replication].requirements(ds);
+  const leaderBased = REPLICATION[ds.replication].leaderBased;
+  return ds.groups.every((group) => {
+    if (leaderBased && group.leader.region !== region) return true;
+    const outside = group.replicas.filter((slot) => slot.region !== region);
+    return (
+      outside.filter(write.counts).length >= write.needed &&
+      (lead === undefined || outside.filter(lead.counts).length >= lead.needed) &&
+      (!ds.promotionNeedsMajority || outside.length > group.replicas.length / 2)
+    );
+  });
+}
+
+/**
+ * The RTO objective's verdict on losing the leader's region, when broken: the message, and the
+ * figure it reads (none where no region can take the writes over). One text for `check`'s SLO
+ * table (slo.ts), the replication-lag-slo rule and `solve`.
+ */
+export function regionRtoBreach(
+  failover: FailoverAnalysis,
+  leader: string,
+  target: number,
+): { readonly message: string; readonly actual?: number } | undefined {
+  if (!failover.writesResumeElsewhere)
+    return {
+      message: `losing ${leader} leaves no write quorum outside it (or no replica allowed to lead, or too few votes to promote one): writes stop until it returns, so no ${target} s RTO holds through its loss`,
+    };
+  if (failover.rtoSeconds <= target) return undefined;
+  return {
+    message:
+      failover.operatorBecause === undefined
+        ? `${failover.mode} failover resumes writes after ${failover.rtoSeconds} s (${failover.source}), above the ${target} s RTO`
+        : `losing ${leader} stops writes until an operator promotes a replica elsewhere, about ${failover.rtoSeconds} s (an estimate), above the ${target} s RTO: ${failover.operatorBecause}`,
+    actual: failover.rtoSeconds,
+  };
 }
 
 /**
@@ -158,8 +201,8 @@ function zoneOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Operat
   };
 }
 
-const observersText = (failover: FailoverAnalysis) =>
-  `${failover.observerRegions} region${failover.observerRegions === 1 ? "" : "s"} hold replicas or witnesses`;
+const observersText = (failover: Pick<FailoverAnalysis, "observerRegions">) =>
+  `${failover.observerRegions} region${failover.observerRegions === 1 ? " holds" : "s hold"} replicas or witnesses`;
 
 /**
  * What-if: the write regions a failure took away, the data-loss window (writes acknowledged there
@@ -352,7 +395,7 @@ function operatorReason(
   if (writesNeedPrimary(ds)?.region !== true) return undefined;
   if (ds.failoverInLeaderRegion) return "the engine fails over only inside the primary's region";
   if (!failover.automaticPossible)
-    return `automatic failover needs observers in 3 regions (${failover.observerRegions} hold replicas or witnesses)`;
+    return `automatic failover needs observers in 3 regions, and ${observersText(failover)}`;
   return undefined;
 }
 

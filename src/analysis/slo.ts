@@ -1,5 +1,5 @@
 import { byText } from "../order.js";
-import { regionRtoText } from "./failover.js";
+import { regionRtoBreach } from "./failover.js";
 import { endToEndMissing } from "./streams.js";
 import type { Analysis, LatencyProfile, SloViolation } from "./types.js";
 
@@ -175,13 +175,14 @@ function recoveryObjectives(out: SloViolation[], ds: Analysis["datastores"][numb
       actual: ds.failover.rpoSeconds,
       message: `losing ${ds.leader} loses up to ${+ds.failover.rpoSeconds.toFixed(3)} s of acknowledged writes (replication lag p99), above the ${slo.rpoSeconds} s RPO`,
     });
-  if (slo.rtoSeconds !== undefined && ds.failover.rtoSeconds > slo.rtoSeconds)
+  const rto =
+    slo.rtoSeconds === undefined ? undefined : regionRtoBreach(ds.failover, ds.leader, slo.rtoSeconds);
+  if (rto !== undefined)
     out.push({
       component: ds.name,
       path: `${ds.path}.slo.rtoSeconds`,
       objective: "rtoSeconds",
-      target: slo.rtoSeconds,
-      actual: ds.failover.rtoSeconds,
-      message: `${regionRtoText(ds.failover, ds.leader)}, above the ${slo.rtoSeconds} s RTO`,
+      target: slo.rtoSeconds!,
+      ...rto,
     });
 }

@@ -158,8 +158,16 @@ export interface FailoverAnalysis {
   readonly source: string;
   /** Regions holding voters or witnesses (the observers that decide a failover). */
   readonly observerRegions: number;
-  /** Automatic failover is safe (primary-replica: observers in ≥ 3 regions). */
+  /**
+   * Observers enough for an automatic failover across regions (primary-replica: in ≥ 3 regions);
+   * the engine may still promote only inside the leader's region (`operatorBecause`).
+   */
   readonly automaticPossible: boolean;
+  /**
+   * Losing the leader's region leaves a write quorum and a replica allowed to lead outside it;
+   * where not, writes stop until it returns and no RTO holds through its loss.
+   */
+  readonly writesResumeElsewhere: boolean;
   /** Why an automatic failover still needs an operator to promote outside the leader's region, if it does. */
   readonly operatorBecause?: string;
 }

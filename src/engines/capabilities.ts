@@ -80,6 +80,14 @@ export interface EngineCapabilities {
    */
   readonly promotionVotes?: EngineTrait<"member-majority">;
   /**
+   * What a primary cut off from the members that promote another does. `keeps-writing`: nothing
+   * demotes it (Redis without `min-replicas-to-write`, which topoplan does not compile), so the
+   * clients still connected to it write there until the partition heals, and those writes are
+   * lost when it rejoins as a replica. Absent: it stops taking writes (Patroni demotes a primary
+   * that loses its leader lock; a Raft leader without a quorum commits nothing).
+   */
+  readonly cutOffPrimary?: EngineTrait<"keeps-writing">;
+  /**
    * How a write reaches another region's replicas. `per-region`: one copy crosses to each region,
    * and a replica there passes it on to the others (in-region, cross-zone). Absent: every replica
    * receives its own copy from the source (Raft leaders, Redis and Kafka followers).
@@ -421,6 +429,11 @@ export const ENGINE_CAPABILITIES: Readonly<Record<EngineId, EngineCapabilities>>
       value: "member-majority",
       source:
         "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#configuring-sentinel (the failover needs authorisation from a majority of the Sentinel processes)",
+    },
+    cutOffPrimary: {
+      value: "keeps-writing",
+      source:
+        "https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/ (Example 2: a partitioned old master keeps accepting writes, lost when it is reconfigured as a replica, unless min-replicas-to-write is set; redis.ts compiles none)",
     },
     // A replica acknowledges its offset once a second (replicationCron → replicationSendAck), so
     // the primary knows how far each is only as of its last second.

@@ -22,6 +22,8 @@ export interface EngineTraits {
   readonly incumbency: "member" | "region";
   /** A new leader needs a majority of all members' votes (Redis Sentinel), beside any write quorum. */
   readonly promotionNeedsMajority: boolean;
+  /** A primary cut off from the members that promote another keeps taking writes, lost on rejoining (Redis). */
+  readonly cutOffPrimaryKeepsWriting: boolean;
   /** Automatic failover only inside the leader's region (CloudNativePG); false: any eligible region. */
   readonly failoverInLeaderRegion: boolean;
   /**
@@ -63,6 +65,7 @@ export function engineTraits(
     leaderPreference: primaryRegionOnly ? false : (preference?.value ?? true),
     incumbency: primaryRegionOnly || preference?.value !== false ? "region" : "member",
     promotionNeedsMajority: caps?.promotionVotes?.value === "member-majority",
+    cutOffPrimaryKeepsWriting: caps?.cutOffPrimary?.value === "keeps-writing",
     failoverInLeaderRegion: caps?.failoverScope?.value === "primary-region",
     // Without an engine, a multi-leader store's unit of leadership is the region (`leaders`): a
     // write accepted in one is shipped once to each other region and copied on inside it (Redis

@@ -38,6 +38,14 @@ export function resolveFailover(spec: Datastore): ResolvedFailover {
     "earliestSeconds" in fallback
       ? { earliestSeconds: fallback.earliestSeconds }
       : {}),
-    source: spec.failover.rtoSeconds === undefined ? `declared mode; RTO: ${fallback.source}` : "declared",
+    // The source of the figure used: the default's, or the estimate that replaced it for the other mode.
+    source:
+      spec.failover.rtoSeconds !== undefined
+        ? "declared"
+        : spec.failover.mode === fallback.mode
+          ? `declared mode; RTO: ${fallback.source}`
+          : spec.failover.mode === "manual"
+            ? "declared manual; RTO: an operator's promotion, 10 min (estimate)"
+            : "declared automatic; RTO: 30 s, a failover manager's leader-lock expiry as Patroni's default ttl (estimate)",
   };
 }

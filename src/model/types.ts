@@ -152,6 +152,8 @@ export interface ResolvedDatastore extends ComponentBase {
   readonly incumbency: EngineTraits["incumbency"];
   /** Whether electing a new leader needs a majority of all members (engine-traits.ts). */
   readonly promotionNeedsMajority: boolean;
+  /** Whether a primary cut off from the members that promote another keeps taking writes (engine-traits.ts). */
+  readonly cutOffPrimaryKeepsWriting: boolean;
   /** Whether an automatic failover stays inside `leader`'s region (false unless the engine says so). */
   readonly failoverInLeaderRegion: boolean;
   /** Whether a write crosses once per other region, passed on there (false unless the engine says so). */

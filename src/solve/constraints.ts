@@ -178,7 +178,8 @@ export function figureOf(
     readP99Ms: () => unserved(analysis.read),
     availability: () => Math.min(analysis.availability.write, analysis.availability.read),
     rpoSeconds: () => analysis.failover.rpoSeconds,
-    rtoSeconds: () => analysis.failover.rtoSeconds,
+    // None where no region can take the writes over (as the rule says: no RTO holds).
+    rtoSeconds: () => (analysis.failover.writesResumeElsewhere ? analysis.failover.rtoSeconds : undefined),
     replicationLagMs: () =>
       analysis.replicationLag.some((lag) => lag.unbounded)
         ? undefined

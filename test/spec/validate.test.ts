@@ -684,7 +684,7 @@ describe("endpoint variables of two callees meet (model/endpoint-env.ts)", () =>
         code: "spec/endpoint-env-clash",
         path: "datastores.media-write",
         message:
-          "api calls media and media-write, and both would set TOPOPLAN_MEDIA_WRITE_BUCKET and TOPOPLAN_MEDIA_WRITE_REGION in its pods (where each callee answers): one would silently replace the other",
+          "api writes to media and uses media-write, and both would set TOPOPLAN_MEDIA_WRITE_BUCKET and TOPOPLAN_MEDIA_WRITE_REGION in its pods (where each callee answers): one would silently replace the other",
         fix: "rename media-write (or media) so that no callee's name is another's followed by \"-\" and the first word of one of its variables (write)",
       },
     ]);
@@ -692,5 +692,41 @@ describe("endpoint variables of two callees meet (model/endpoint-env.ts)", () =>
 
   it("each called by a service of its own: no pod gets both", () => {
     expect(validateTopology(spec({ api: ["media"], thumbs: ["media-write"] })).diagnostics).toEqual([]);
+  });
+
+  it("a service that only reads both: _WRITE_ variables are a writer's only", () => {
+    const readOnly = spec({ api: ["media-write"] });
+    readOnly.services.api!.calls.push({ to: "media", op: "read", timeoutMs: 500 });
+    expect(validateTopology(readOnly).diagnostics).toEqual([]);
+  });
+
+  it("MSK streams a service produces to and consumes from, declared on the streams", () => {
+    const cluster = (members: Record<string, string[]>) => ({
+      regions: ["eu-west-1"],
+      partitions: 6,
+      replicas: 3,
+      deploy: { target: "aws", service: "msk" },
+      ...members,
+    });
+    const result = validateTopology({
+      name: "shop",
+      streams: {
+        events: cluster({ producers: ["worker"] }),
+        "events-produce": cluster({ consumers: ["worker"] }),
+      },
+      services: {
+        worker: {
+          regions: ["eu-west-1"],
+          deploy: { target: "kubernetes", image: "ghcr.io/acme/worker:1.0.0" },
+        },
+      },
+    });
+    expect(result.diagnostics.map((d) => [d.code, d.path, d.message])).toEqual([
+      [
+        "spec/endpoint-env-clash",
+        "streams.events-produce",
+        "worker writes to events and uses events-produce, and both would set TOPOPLAN_EVENTS_PRODUCE_BOOTSTRAP in its pods (where each callee answers): one would silently replace the other",
+      ],
+    ]);
   });
 });

@@ -95,7 +95,7 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
     if (!c.leaderCut && cutOff !== undefined)
       return {
         writesContinue: false,
-        text: `split brain: ${cutOff}, so they promote a replica there; the primary outside keeps taking writes (no min-replicas-to-write is compiled) and loses them when it rejoins as a replica after the partition heals`,
+        text: `split brain: ${cutOff}, so they promote a replica there; the primary outside keeps taking writes (${NOT_FENCED}) and loses them when it rejoins as a replica after the partition heals`,
       };
     if (!c.leaderCut)
       return c.worst.left >= c.worst.needed
@@ -178,11 +178,10 @@ function failoverText(c: Context, acks: string): string {
   const failover =
     c.isolation.kind === "zone" ? (c.store.failover.inRegion ?? c.store.failover) : c.store.failover;
   // A write is acknowledged without leaving the domain when an acknowledgement quorum fits in it.
-  // Redis: nothing demotes the old primary while it is cut off (no min-replicas-to-write is
-  // compiled; Patroni, by contrast, demotes a primary that loses its leader lock), so the clients
-  // still connected to it keep writing there until the partition heals.
-  const loss = c.store.promotionNeedsMajority
-    ? `the old primary in ${c.domain} keeps taking writes from the clients still connected to it (no min-replicas-to-write is compiled) and loses them, with what it had not shipped, when it rejoins as a replica after the partition heals`
+  // An engine that does not demote a cut-off primary (capability `cutOffPrimary`: Redis) leaves
+  // the clients still connected to it writing there until the partition heals.
+  const loss = c.store.cutOffPrimaryKeepsWriting
+    ? `the old primary in ${c.domain} keeps taking writes from the clients still connected to it (${NOT_FENCED}) and loses them, with what it had not shipped, when it rejoins as a replica after the partition heals`
     : c.worst.inside >= c.worst.needed
       ? "writes the old primary acknowledged but had not shipped out of it are lost"
       : "no acknowledged write is lost";
@@ -198,6 +197,9 @@ function assumedManager(store: ResolvedDatastore): string {
     ? "; assumed, as the spec declares it: without an engine topoplan deploys no failover manager, so the image must run one, or writes stop until someone promotes a replica"
     : "";
 }
+
+/** Why a cut-off Redis primary keeps taking writes (capability `cutOffPrimary`). */
+const NOT_FENCED = "no min-replicas-to-write is compiled";
 
 /** Redis: a failover is authorised by a majority of all Sentinels, one per member. */
 function sentinels(c: Context): { members: number; votes: number } {

@@ -16,9 +16,10 @@ const spec: TopologyInput = {
   },
 };
 
-/** An automatic (default) primary-replica store with a 60 s RTO objective, placed as given. */
-function twoRegionPrimary(
+/** A store led from eu-west-1 with a 60 s RTO objective: automatic primary-replica (the default failover) unless `extra` says otherwise. */
+function rtoStore(
   placement: Record<string, number | { voters?: number; witnesses?: number }>,
+  extra: Record<string, unknown> = {},
 ): TopologyInput {
   return {
     name: "kv",
@@ -33,6 +34,7 @@ function twoRegionPrimary(
         placement,
         leader: "eu-west-1",
         slo: { rtoSeconds: 60 },
+        ...extra,
       },
     },
   } as TopologyInput;
@@ -55,23 +57,90 @@ describeRule(replicationLagSlo, {
       },
     },
     {
-      // A witness in a third region: the side that keeps a majority promotes by itself (Patroni's 30 s).
+      // Observers (replicas and witnesses) in three regions: losing one leaves two that agree on a
+      // promotion without an operator (Patroni's 30 s).
       name: "RTO of an automatic primary with observers in three regions",
-      spec: twoRegionPrimary({ "eu-west-1": 2, "us-east-1": 1, "eu-west-2": { witnesses: 1 } }),
+      spec: rtoStore({ "eu-west-1": 2, "us-east-1": 1, "eu-west-2": { witnesses: 1 } }),
+    },
+    {
+      // Consensus 2 + 2 + 1: losing the leader's region leaves 3 of 5 voters, a new leader in 10 s.
+      name: "RTO of a consensus store whose quorum outlives the leader's region",
+      spec: rtoStore({ "eu-west-1": 2, "eu-west-2": 2, "eu-central-1": 1 }, { replication: "consensus" }),
     },
   ],
   noncompliant: [
     {
-      // Declared (by default) automatic, but with observers in two regions nothing promotes
-      // outside eu-west-1 by itself: losing it waits for an operator, as what-if says.
-      name: "RTO of an automatic primary whose observers are in two regions",
-      spec: twoRegionPrimary({ "eu-west-1": 2, "us-east-1": 1 }),
+      // Passed (the 10 s election) while whatif said no region can take the writes over: losing
+      // eu-west-1 leaves 1 of 3 voters.
+      name: "RTO of a consensus store whose leader's region holds the quorum",
+      spec: rtoStore({ "eu-west-1": 2, "eu-west-2": 1 }, { replication: "consensus" }),
       expect: [
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere (automatic failover needs observers in 3 regions (2 hold replicas or witnesses)): about 600 s (estimate of an operator's promotion (src/catalog/data/replication.ts MANUAL_RTO_SECONDS)), above the 60 s RTO",
-          fix: "use automatic failover with observers in three regions (a witness), or relax rtoSeconds",
+            "losing eu-west-1 leaves no write quorum outside it (or no replica allowed to lead, or too few votes to promote one): writes stop until it returns, so no 60 s RTO holds through its loss",
+          fix: "place enough voters outside the leader's region for a write quorum without it (e.g. 2 + 2 + 1 over three regions), or relax rtoSeconds",
+        },
+      ],
+    },
+    {
+      // Redis 3 + 1 + 1: losing eu-west-1 leaves 2 of 5 Sentinels, no majority to promote (was the
+      // Sentinel failover's 7 s).
+      name: "RTO of a Redis primary whose region holds a majority of the Sentinels",
+      spec: rtoStore(
+        { "eu-west-1": 3, "eu-west-2": 1, "eu-central-1": 1 },
+        { consistency: "eventual", deploy: { target: "kubernetes", engine: "redis" } },
+      ),
+      expect: [
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "losing eu-west-1 leaves no write quorum outside it (or no replica allowed to lead, or too few votes to promote one): writes stop until it returns, so no 60 s RTO holds through its loss",
+        },
+      ],
+    },
+    {
+      // CloudNativePG promotes only inside the primary's region, whatever the observers.
+      name: "RTO of an engine that fails over only inside the primary's region",
+      spec: rtoStore(
+        { "eu-west-1": 2, "eu-west-2": 1, "eu-central-1": 1 },
+        { deploy: { target: "kubernetes", engine: "postgresql" } },
+      ),
+      expect: [
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, about 600 s (an estimate), above the 60 s RTO: the engine fails over only inside the primary's region",
+          fix: "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB), or relax rtoSeconds",
+        },
+      ],
+    },
+    {
+      // A declared automatic failover slower than an operator is not made faster by one.
+      name: "RTO of a declared 900 s automatic failover that needs an operator across regions",
+      spec: rtoStore(
+        { "eu-west-1": 2, "us-east-1": 1 },
+        { failover: { mode: "automatic", rtoSeconds: 900 } },
+      ),
+      expect: [
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, about 900 s (an estimate), above the 60 s RTO: automatic failover needs observers in 3 regions, and 2 regions hold replicas or witnesses",
+        },
+      ],
+    },
+    {
+      // Declared (by default) automatic, but with observers in two regions nothing promotes
+      // outside eu-west-1 by itself: losing it waits for an operator, as what-if says.
+      name: "RTO of an automatic primary whose observers are in two regions",
+      spec: rtoStore({ "eu-west-1": 2, "us-east-1": 1 }),
+      expect: [
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, about 600 s (an estimate), above the 60 s RTO: automatic failover needs observers in 3 regions, and 2 regions hold replicas or witnesses",
+          fix: "add a third site (e.g. { witnesses: 1 } in another region), so that the side keeping a majority promotes by itself, or relax rtoSeconds",
         },
       ],
     },

@@ -201,8 +201,19 @@ function recovery(
 
 /** What shortens the wait after losing the leader's region, by why it is long. */
 function rtoFix(store: ResolvedDatastore, failover: FailoverAnalysis): string {
-  if (!failover.writesResumeElsewhere)
-    return "place enough voters outside the leader's region for a write quorum without it (e.g. 2 + 2 + 1 over three regions), or relax rtoSeconds";
+  const stop = failover.writesStop;
+  if (stop !== undefined) {
+    // No figure to relax: writes stop until the region returns.
+    const place =
+      store.replication === "multi-leader"
+        ? `add a write region besides ${stop.region} (leaders)`
+        : stop.reason === "votes"
+          ? `place the members so that a majority of all of them outlives ${stop.region} (e.g. 2 + 2 + 1 over three regions)`
+          : stop.reason === "leader"
+            ? `place a voter allowed to lead outside ${stop.region} (witnesses and read-only replicas never lead)`
+            : `place the replicas so that a write quorum outlives ${stop.region} (e.g. 2 + 2 + 1 over three regions${store.replication === "primary-replica" && store.sync === "sync" ? ", with semi-sync replication: sync waits for every replica" : ""})`;
+    return `${place}, or drop rtoSeconds`;
+  }
   if (failover.operatorBecause !== undefined)
     return store.failoverInLeaderRegion
       ? "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB), or relax rtoSeconds"

@@ -7,6 +7,7 @@ import { linkLag, OVERLOAD_HORIZON_MS, pathLoads, pipelineOf } from "./lag.js";
 import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import { observerRegions, primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
+import { mayLead } from "./replication/common.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState } from "./replication/types.js";
@@ -23,6 +24,7 @@ import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } 
 export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): FailoverAnalysis {
   const observers = observerRegions(ds);
   const automaticPossible = ds.replication !== "primary-replica" || observers >= 3;
+  const stops = writesStopWith(ds);
   const figures = {
     mode: ds.failover.mode,
     rtoSeconds: ds.failover.rtoSeconds,
@@ -30,47 +32,79 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
     source: ds.failover.source,
     observerRegions: observers,
     automaticPossible,
-    writesResumeElsewhere: quorumOutlives(ds, ds.leader),
+    writesResumeElsewhere: stops === undefined,
+    ...(stops === undefined ? {} : { writesStop: stops }),
   };
   // A failover declared automatic that cannot promote outside the leader's region by itself: losing
   // that region stops writes until an operator promotes a replica, as what-if prices it (or longer,
   // where the declared failover takes longer anyway).
   const operatorBecause =
-    ds.failover.mode === "automatic" && figures.writesResumeElsewhere
-      ? operatorReason(ds, figures)
-      : undefined;
+    ds.failover.mode === "automatic" && stops === undefined ? operatorReason(ds, figures) : undefined;
   if (operatorBecause === undefined) return figures;
+  const declaredLonger = ds.failover.rtoSeconds > MANUAL_RTO_SECONDS;
   return {
     ...figures,
-    rtoSeconds: Math.max(MANUAL_RTO_SECONDS, ds.failover.rtoSeconds),
-    source: "an estimate of an operator's promotion",
+    rtoSeconds: declaredLonger ? ds.failover.rtoSeconds : MANUAL_RTO_SECONDS,
+    source: declaredLonger ? ds.failover.source : "an estimate of an operator's promotion",
     operatorBecause,
   };
 }
 
+/** Why losing a region stops writes for good (until it returns), as `writesStopWith` finds it. */
+type WritesStop = NonNullable<FailoverAnalysis["writesStop"]>;
+
 /**
- * Whether losing `region` leaves, in every placement group it holds the leader of (every group,
- * for a store without one), a write quorum and a replica allowed to lead outside it, and the
- * votes a promotion needs (Redis: a majority of all Sentinels, one per member): the count, an
- * operator's promotion aside. Where it does not, writes stop until the region returns.
+ * The first region (by name) whose loss leaves no write quorum, no replica allowed to lead, or
+ * (Redis) not the votes to promote one outside it, and which of these: among the regions that
+ * lead a placement group (single-leader stores) or take writes (the others), for the groups led
+ * there (every group, for a store without a leader). Judged as the new configuration would be:
+ * with the leader in a region outside, so an engine whose synchronous standbys are those of the
+ * primary's region (CloudNativePG) counts the ones there. The count, an operator's promotion aside.
  */
-function quorumOutlives(ds: ResolvedDatastore, region: string): boolean {
-  const { write, lead } = REPLICATION[ds.replication].requirements(ds);
-  const leaderBased = REPLICATION[ds.replication].leaderBased;
-  return ds.groups.every((group) => {
-    if (leaderBased && group.leader.region !== region) return true;
-    const outside = group.replicas.filter((slot) => slot.region !== region);
-    return (
-      outside.filter(write.counts).length >= write.needed &&
-      (lead === undefined || outside.filter(lead.counts).length >= lead.needed) &&
-      (!ds.promotionNeedsMajority || outside.length > group.replicas.length / 2)
-    );
-  });
+function writesStopWith(ds: ResolvedDatastore): WritesStop | undefined {
+  const behaviour = REPLICATION[ds.replication];
+  const losses = behaviour.leaderBased
+    ? [...new Set(ds.groups.map((group) => group.leader.region))]
+    : [...ds.writeRegions];
+  for (const region of losses.sort(byText)) {
+    for (const group of ds.groups) {
+      if (behaviour.leaderBased && group.leader.region !== region) continue;
+      const outside = group.replicas.filter((slot) => slot.region !== region);
+      const candidates = behaviour.leaderBased
+        ? [...new Set(outside.filter(mayLead).map((slot) => slot.region))]
+        : [region];
+      const reason = lacking(ds, outside, candidates, group.replicas.length);
+      if (reason !== undefined) return { region, reason };
+    }
+  }
+  return undefined;
+}
+
+/** What `outside` lacks for writes under every new leader region among `candidates`; undefined when one has all. */
+function lacking(
+  ds: ResolvedDatastore,
+  outside: readonly ReplicaSlot[],
+  candidates: readonly string[],
+  members: number,
+): WritesStop["reason"] | undefined {
+  if (ds.promotionNeedsMajority && outside.length <= members / 2) return "votes";
+  if (candidates.length === 0) return "leader";
+  let reason: WritesStop["reason"] = "quorum";
+  for (const leader of candidates) {
+    const { write, lead } = REPLICATION[ds.replication].requirements({ ...ds, leader });
+    if (outside.filter(write.counts).length < write.needed) continue;
+    if (lead !== undefined && outside.filter(lead.counts).length < lead.needed) {
+      reason = "leader";
+      continue;
+    }
+    return undefined;
+  }
+  return reason;
 }
 
 /**
  * The RTO objective's verdict on losing the leader's region, when broken: the message, and the
- * figure it reads (none where no region can take the writes over). One text for `check`'s SLO
+ * figure it reads (none where writes stop until a region returns). One text for `check`'s SLO
  * table (slo.ts), the replication-lag-slo rule and `solve`.
  */
 export function regionRtoBreach(
@@ -78,19 +112,26 @@ export function regionRtoBreach(
   leader: string,
   target: number,
 ): { readonly message: string; readonly actual?: number } | undefined {
-  if (!failover.writesResumeElsewhere)
+  const stop = failover.writesStop;
+  if (stop !== undefined)
     return {
-      message: `losing ${leader} leaves no write quorum outside it (or no replica allowed to lead, or too few votes to promote one): writes stop until it returns, so no ${target} s RTO holds through its loss`,
+      message: `losing ${stop.region} leaves ${STOP_TEXT[stop.reason]} outside it: writes stop until it returns, so no ${target} s RTO holds through its loss`,
     };
   if (failover.rtoSeconds <= target) return undefined;
   return {
     message:
       failover.operatorBecause === undefined
-        ? `${failover.mode} failover resumes writes after ${failover.rtoSeconds} s (${failover.source}), above the ${target} s RTO`
-        : `losing ${leader} stops writes until an operator promotes a replica elsewhere, about ${failover.rtoSeconds} s (an estimate), above the ${target} s RTO: ${failover.operatorBecause}`,
+        ? `${failover.mode} failover resumes writes after ${failover.rtoSeconds} s, above the ${target} s RTO; source: ${failover.source}`
+        : `losing ${leader} stops writes until an operator promotes a replica elsewhere, after about ${failover.rtoSeconds} s (${failover.source}), above the ${target} s RTO: ${failover.operatorBecause}`,
     actual: failover.rtoSeconds,
   };
 }
+
+const STOP_TEXT: Readonly<Record<WritesStop["reason"], string>> = {
+  quorum: "no write quorum",
+  leader: "no replica allowed to lead",
+  votes: "fewer than a majority of all members (the votes a promotion needs)",
+};
 
 /**
  * The survival goal under failover. For a primary-replica store the count of replicas left is not

@@ -149,7 +149,8 @@ export interface FailoverAnalysis {
   readonly mode: "automatic" | "manual";
   /**
    * Time until writes resume after the leader's region is lost, s: the declared or default
-   * failover's, or MANUAL_RTO_SECONDS where nothing promotes outside that region by itself.
+   * failover's, or where nothing promotes outside that region by itself an operator's
+   * (MANUAL_RTO_SECONDS, or the declared figure if longer). Meaningless with `writesStop`.
    */
   readonly rtoSeconds: number;
   /** Data lost on failover, s (= rpoMs / 1000). */
@@ -164,10 +165,13 @@ export interface FailoverAnalysis {
    */
   readonly automaticPossible: boolean;
   /**
-   * Losing the leader's region leaves a write quorum and a replica allowed to lead outside it;
-   * where not, writes stop until it returns and no RTO holds through its loss.
+   * Losing any region that leads a placement group (or takes writes, for a store without a
+   * leader) leaves a write quorum, a replica allowed to lead and the votes to promote one outside
+   * it; where not (`writesStop`), writes stop until it returns and no RTO holds through its loss.
    */
   readonly writesResumeElsewhere: boolean;
+  /** The first such region whose loss stops writes until it returns, and what it leaves too little of. */
+  readonly writesStop?: { readonly region: string; readonly reason: "quorum" | "leader" | "votes" };
   /** Why an automatic failover still needs an operator to promote outside the leader's region, if it does. */
   readonly operatorBecause?: string;
 }

@@ -31,7 +31,7 @@ export function resolveFailover(spec: Datastore): ResolvedFailover {
         ? fallback.rtoSeconds
         : spec.failover.mode === "manual"
           ? MANUAL_RTO_SECONDS
-          : 30),
+          : FAILOVER_DEFAULTS["primary-replica"].rtoSeconds),
     // The engine's earliest resume holds only for its own detector's RTO.
     ...(spec.failover.rtoSeconds === undefined &&
     spec.failover.mode === fallback.mode &&
@@ -45,7 +45,7 @@ export function resolveFailover(spec: Datastore): ResolvedFailover {
         : spec.failover.mode === fallback.mode
           ? `declared mode; RTO: ${fallback.source}`
           : spec.failover.mode === "manual"
-            ? "declared manual; RTO: an operator's promotion, 10 min (estimate)"
-            : "declared automatic; RTO: 30 s, a failover manager's leader-lock expiry as Patroni's default ttl (estimate)",
+            ? `declared manual; RTO: an operator's promotion, ${MANUAL_RTO_SECONDS} s, an estimate`
+            : `declared automatic; RTO: a failover manager's, ${FAILOVER_DEFAULTS["primary-replica"].source}, an estimate`,
   };
 }

@@ -45,9 +45,15 @@ describe("engine traits in the model, from the capability table", () => {
   });
 
   it("every engine trait names its source", () => {
-    for (const caps of Object.values(ENGINE_CAPABILITIES))
-      for (const trait of [caps.strongRead, caps.leaderPreference, caps.failover, caps.promotionVotes])
-        if (trait !== undefined) expect(trait.source.length).toBeGreaterThan(20);
+    // Every field of the table that is a trait (has a value), whatever its name: a new one too.
+    let traits = 0;
+    for (const [engine, caps] of Object.entries(ENGINE_CAPABILITIES))
+      for (const [name, trait] of Object.entries(caps))
+        if (trait !== null && typeof trait === "object" && "value" in trait) {
+          traits++;
+          expect((trait as { source?: string }).source?.length ?? 0, `${engine}.${name}`).toBeGreaterThan(20);
+        }
+    expect(traits).toBeGreaterThan(10);
   });
 
   it("Redis fails over in Sentinel's time (down-after 5 s as compiled, then the vote), not Patroni's default", () => {

@@ -96,7 +96,9 @@ describe("an RTO an operator's promotion breaks", () => {
     const m = primaryStore({ "eu-west-1": 2, "eu-west-2": 1 }, { rtoSeconds: 60 });
     const solution = solve(m, { datastores: ["db"], top: 0 }).datastores[0]!;
     expect(solution.current.problems).toEqual([
-      expect.stringMatching(/^losing eu-west-1 stops writes until an operator promotes .*, about 600 s /),
+      expect.stringMatching(
+        /^losing eu-west-1 stops writes until an operator promotes .*, after about 600 s /,
+      ),
     ]);
     const chosen = solution.chosen!.placement as Record<string, number>;
     expect(Object.keys(chosen)).toHaveLength(3);

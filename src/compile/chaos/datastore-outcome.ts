@@ -95,7 +95,7 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
     if (!c.leaderCut && cutOff !== undefined)
       return {
         writesContinue: false,
-        text: `split brain: ${cutOff}, so they promote a replica there; the primary outside keeps taking writes (${NOT_FENCED}) and loses them when it rejoins as a replica after the partition heals`,
+        text: `split brain: ${cutOff}, so they promote a replica there; ${c.store.cutOffPrimaryKeepsWriting ? `the primary outside keeps taking writes (${NOT_FENCED}) and loses them when it rejoins as a replica after the partition heals` : "the primary outside stops taking writes once it is demoted"}`,
       };
     if (!c.leaderCut)
       return c.worst.left >= c.worst.needed

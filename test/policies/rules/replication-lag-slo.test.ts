@@ -78,8 +78,8 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 leaves no write quorum outside it (or no replica allowed to lead, or too few votes to promote one): writes stop until it returns, so no 60 s RTO holds through its loss",
-          fix: "place enough voters outside the leader's region for a write quorum without it (e.g. 2 + 2 + 1 over three regions), or relax rtoSeconds",
+            "losing eu-west-1 leaves no write quorum outside it: writes stop until it returns, so no 60 s RTO holds through its loss",
+          fix: "place the replicas so that a write quorum outlives eu-west-1 (e.g. 2 + 2 + 1 over three regions), or drop rtoSeconds",
         },
       ],
     },
@@ -95,7 +95,40 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 leaves no write quorum outside it (or no replica allowed to lead, or too few votes to promote one): writes stop until it returns, so no 60 s RTO holds through its loss",
+            "losing eu-west-1 leaves fewer than a majority of all members (the votes a promotion needs) outside it: writes stop until it returns, so no 60 s RTO holds through its loss",
+          fix: "place the members so that a majority of all of them outlives eu-west-1 (e.g. 2 + 2 + 1 over three regions), or drop rtoSeconds",
+        },
+      ],
+    },
+    {
+      // No leader: the region holding two of W = 2's three replicas is the one whose loss stops
+      // writes (the leader region named in the spec is not).
+      name: "RTO of a leaderless store that a region's loss leaves below W",
+      spec: rtoStore(
+        { "eu-west-1": 1, "eu-west-2": 2 },
+        { replication: "leaderless", consistency: "eventual", quorum: { read: 2, write: 2 } },
+      ),
+      expect: [
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "losing eu-west-2 leaves no write quorum outside it: writes stop until it returns, so no 60 s RTO holds through its loss",
+        },
+      ],
+    },
+    {
+      // CloudNativePG semi-sync waits for a standby in the primary's region: one promoted by hand
+      // in eu-west-2 has its own there (was: no write quorum, counting eu-west-1's standbys).
+      name: "RTO of CloudNativePG semi-sync with standbys beside each region's candidate",
+      spec: rtoStore(
+        { "eu-west-1": 2, "eu-west-2": 2, "eu-central-1": 1 },
+        { sync: "semi-sync", deploy: { target: "kubernetes", engine: "postgresql" } },
+      ),
+      expect: [
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 600 s (an estimate of an operator's promotion), above the 60 s RTO: the engine fails over only inside the primary's region",
         },
       ],
     },
@@ -110,7 +143,7 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, about 600 s (an estimate), above the 60 s RTO: the engine fails over only inside the primary's region",
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 600 s (an estimate of an operator's promotion), above the 60 s RTO: the engine fails over only inside the primary's region",
           fix: "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB), or relax rtoSeconds",
         },
       ],
@@ -126,7 +159,7 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, about 900 s (an estimate), above the 60 s RTO: automatic failover needs observers in 3 regions, and 2 regions hold replicas or witnesses",
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 900 s (declared), above the 60 s RTO: automatic failover needs observers in 3 regions, and 2 regions hold replicas or witnesses",
         },
       ],
     },
@@ -139,7 +172,7 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, about 600 s (an estimate), above the 60 s RTO: automatic failover needs observers in 3 regions, and 2 regions hold replicas or witnesses",
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 600 s (an estimate of an operator's promotion), above the 60 s RTO: automatic failover needs observers in 3 regions, and 2 regions hold replicas or witnesses",
           fix: "add a third site (e.g. { witnesses: 1 } in another region), so that the side keeping a majority promotes by itself, or relax rtoSeconds",
         },
       ],

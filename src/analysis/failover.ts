@@ -346,9 +346,13 @@ export function dataLoss(
     ).p99Ms;
   }
   const writesPerSec = (ds.traffic?.writesPerSec ?? 0) * share;
+  // Without a leader, a write region up is not enough: every group needs its write quorum alive
+  // (W = 2 of three replicas, two of them in the lost region, writes nowhere).
+  const { write } = ev.behaviour.requirements(ds);
   const canResume = leaderBased
     ? effectiveLeader !== undefined
-    : ds.writeRegions.some((r) => net.regionUp(r));
+    : ds.writeRegions.some((r) => net.regionUp(r)) &&
+      ev.states.every((state) => state.alive.filter(write.counts).length >= write.needed);
   // Only the leader's zone is lost and its region takes over: the in-region failover, where a
   // managed service has its own (Aurora promotes a reader in the cluster, not across regions).
   // Otherwise the declared failover (the analysis' figure is the region's, an operator's where

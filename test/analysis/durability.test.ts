@@ -252,6 +252,28 @@ describe("what-if: the loss, the resume and read availability", () => {
     expect(analyse(three).datastores[0]!.failover.rtoSeconds).toBe(30);
   });
 
+  // Said "other write regions keep taking writes" (resume 0) with no write quorum left anywhere.
+  it("leaderless: a lost region that takes W's quorum with it stops writes; losing the other does not", () => {
+    const model = build({
+      users: { "eu-west-1": 1 },
+      datastores: {
+        kv: {
+          replication: "leaderless",
+          consistency: "eventual",
+          replicas: 3,
+          placement: { "eu-west-1": 1, "eu-west-2": 2 },
+          quorum: { read: 2, write: 2 },
+          traffic: { writesPerSec: 10 },
+        },
+      },
+    });
+    const baseline = analyse(model);
+    const lose = (region: string) =>
+      analyse(model, parseFailures(model, [`region:${region}`]), baseline).datastores[0]!.dataLoss;
+    expect(lose("eu-west-2")?.resumeAfterSeconds).toBeUndefined();
+    expect(lose("eu-west-1")?.resumeAfterSeconds).toBe(0);
+  });
+
   it("reports read availability changes, and the resume time in the loss message", () => {
     const model = store({
       replication: "consensus",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
-import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderMarkdown, sloRows } from "../../src/report/markdown.js";
 import { renderMermaid } from "../../src/report/mermaid.js";
 import { type CheckReport, summarise } from "../../src/report/types.js";
 import { modelOf, stubAnalysis } from "../policies/harness.js";
@@ -302,6 +302,37 @@ describe("Mermaid paths go where requests really go", () => {
       "  web__us_west_2 -->|write| carts__us_east_1",
       "  web__us_west_2 -->|produce| events__us_east_1",
       "  events__us_east_1 -.->|consume| web__us_west_2",
+    ]);
+  });
+});
+
+describe("SLO table: RPO and RTO through the loss of the leader's region", () => {
+  // Not in the table before: a broken RTO showed as a finding only. 2 + 1: a write commits inside
+  // eu-west-1 (its 2 voters), so losing it loses what had not reached eu-central-1 (the RPO).
+  it("no RTO where losing the leader's region stops writes; the RPO figure beside its target", () => {
+    const m = modelOf({
+      name: "kv",
+      users: { "eu-west-1": 1 },
+      datastores: {
+        accounts: {
+          replication: "consensus",
+          replicas: 3,
+          placement: { "eu-west-1": 2, "eu-central-1": 1 },
+          leader: "eu-west-1",
+          slo: { rpoSeconds: 1, rtoSeconds: 60 },
+        },
+      },
+    });
+    const rows = sloRows(m, analyse(m)).filter((r) => r.slo === "RPO" || r.slo === "RTO");
+    expect(rows).toEqual([
+      { component: "datastores.accounts", slo: "RPO", target: "1 s", predicted: "0.014 s", ok: true },
+      {
+        component: "datastores.accounts",
+        slo: "RTO",
+        target: "60 s",
+        predicted: "none: writes stop until eu-west-1 returns",
+        ok: false,
+      },
     ]);
   });
 });

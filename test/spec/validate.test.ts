@@ -730,3 +730,23 @@ describe("endpoint variables of two callees meet (model/endpoint-env.ts)", () =>
     ]);
   });
 });
+
+describe("a check's lookup by a name the spec gives", () => {
+  // Also said `AWS service "constructor" cannot host datastores: undefined` (a prototype key).
+  it("an AWS service named like an Object property: the unknown value only", () => {
+    const result = validateTopology({
+      name: "shop",
+      datastores: {
+        db: {
+          replication: "primary-replica",
+          replicas: 2,
+          placement: { "eu-west-1": 1, "eu-central-1": 1 },
+          deploy: { target: "aws", service: "constructor" },
+        },
+      },
+    });
+    expect(result.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["spec/invalid-value", "datastores.db.deploy.service"],
+    ]);
+  });
+});

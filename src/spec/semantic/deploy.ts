@@ -99,7 +99,11 @@ export function checkDeployFits(context: CheckContext): void {
           });
         }
       const service = component.deploy?.target === "aws" ? component.deploy.service : undefined;
-      const fit = service === undefined ? undefined : AWS_SERVICE_FITS[service];
+      // Own keys only: the checks also run on specs the shape check refused (`service: constructor`).
+      const fit =
+        service === undefined || !Object.hasOwn(AWS_SERVICE_FITS, service)
+          ? undefined
+          : AWS_SERVICE_FITS[service];
       if (fit === undefined) continue;
       if (kind === "datastores") checkReplicasPerRegion(context, name, service!, component.placement);
       for (const [field, services] of Object.entries(SERVICE_FIELDS)) {

@@ -37,9 +37,9 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
   };
   // A failover declared automatic that cannot promote outside the leader's region by itself: losing
   // that region stops writes until an operator promotes a replica, as what-if prices it (or longer,
-  // where the declared failover takes longer anyway).
-  const operatorBecause =
-    ds.failover.mode === "automatic" && stops === undefined ? operatorReason(ds, figures) : undefined;
+  // where the declared failover takes longer anyway). Kept with `writesStop` too: what-if reads it
+  // for the losses an operator can still resolve.
+  const operatorBecause = ds.failover.mode === "automatic" ? operatorReason(ds, figures) : undefined;
   if (operatorBecause === undefined) return figures;
   const declaredLonger = ds.failover.rtoSeconds > MANUAL_RTO_SECONDS;
   return {

@@ -204,14 +204,17 @@ function rtoFix(store: ResolvedDatastore, failover: FailoverAnalysis): string {
   const stop = failover.writesStop;
   if (stop !== undefined) {
     // No figure to relax: writes stop until the region returns.
-    const place =
-      store.replication === "multi-leader"
-        ? `add a write region besides ${stop.region} (leaders)`
-        : stop.reason === "votes"
-          ? `place the members so that a majority of all of them outlives ${stop.region} (e.g. 2 + 2 + 1 over three regions)`
-          : stop.reason === "leader"
-            ? `place a voter allowed to lead outside ${stop.region} (witnesses and read-only replicas never lead)`
-            : `place the replicas so that a write quorum outlives ${stop.region} (e.g. 2 + 2 + 1 over three regions${store.replication === "primary-replica" && store.sync === "sync" ? ", with semi-sync replication: sync waits for every replica" : ""})`;
+    const place = store.failoverInLeaderRegion
+      ? "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB)"
+      : store.replication === "primary-replica" && store.sync === "sync"
+        ? `replicate semi-sync (sync waits for every replica, so losing ${stop.region} leaves too few to acknowledge)`
+        : store.replication === "multi-leader"
+          ? `add a write region besides ${stop.region} (leaders)`
+          : stop.reason === "votes"
+            ? `place the members so that a majority of all of them outlives ${stop.region} (e.g. 2 + 2 + 1 over three regions)`
+            : stop.reason === "leader"
+              ? `place a voter allowed to lead outside ${stop.region} (witnesses and read-only replicas never lead)`
+              : `place the replicas so that a write quorum outlives ${stop.region} (e.g. 2 + 2 + 1 over three regions)`;
     return `${place}, or drop rtoSeconds`;
   }
   if (failover.operatorBecause !== undefined)

@@ -88,7 +88,12 @@ function lacking(
   members: number,
 ): WritesStop["reason"] | undefined {
   if (ds.promotionNeedsMajority && outside.length <= members / 2) return "votes";
-  if (candidates.length === 0) return "leader";
+  if (candidates.length === 0) {
+    // Nobody outside may lead: the quorum is said first when it is short too (a voter added
+    // outside would not mend it alone).
+    const { write } = REPLICATION[ds.replication].requirements(ds);
+    return outside.filter(write.counts).length < write.needed ? "quorum" : "leader";
+  }
   let reason: WritesStop["reason"] = "quorum";
   for (const leader of candidates) {
     const { write, lead } = REPLICATION[ds.replication].requirements({ ...ds, leader });
@@ -304,7 +309,14 @@ export function dataLoss(
   // while the region is down — the plan's RPO says what its permanent loss would take.
   const zoneOnly = leaderBased && net.regionUp(from) && !failedRegions.has(from);
   const durable = zoneOnly ? !quorumFitsInSlots(ds, lostSlots) : !quorumFitsIn(ds, from);
-  const takesOver = !leaderBased || effectiveLeader !== undefined;
+  // Without a leader, a write region up is not enough: every group needs its write quorum alive
+  // (W = 2 of three replicas, two of them in the lost region, writes nowhere).
+  const { write } = ev.behaviour.requirements(ds);
+  const canResume = leaderBased
+    ? effectiveLeader !== undefined
+    : ds.writeRegions.some((r) => net.regionUp(r)) &&
+      ev.states.every((state) => state.alive.filter(write.counts).length >= write.needed);
+  const takesOver = canResume;
   // Cut off from it (a partition beside the loss), a region falls behind for as long as the
   // partition lasted: quoted, like an unbounded lag, as one hour.
   const lagTo = (region: string) =>
@@ -346,13 +358,6 @@ export function dataLoss(
     ).p99Ms;
   }
   const writesPerSec = (ds.traffic?.writesPerSec ?? 0) * share;
-  // Without a leader, a write region up is not enough: every group needs its write quorum alive
-  // (W = 2 of three replicas, two of them in the lost region, writes nowhere).
-  const { write } = ev.behaviour.requirements(ds);
-  const canResume = leaderBased
-    ? effectiveLeader !== undefined
-    : ds.writeRegions.some((r) => net.regionUp(r)) &&
-      ev.states.every((state) => state.alive.filter(write.counts).length >= write.needed);
   // Only the leader's zone is lost and its region takes over: the in-region failover, where a
   // managed service has its own (Aurora promotes a reader in the cluster, not across regions).
   // Otherwise the declared failover (the analysis' figure is the region's, an operator's where

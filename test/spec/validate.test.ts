@@ -749,4 +749,22 @@ describe("a check's lookup by a name the spec gives", () => {
       ["spec/invalid-value", "datastores.db.deploy.service"],
     ]);
   });
+
+  it("an engine named like an Object property, on a geo-partitioned store: the unknown value only", () => {
+    const result = validateTopology({
+      name: "shop",
+      datastores: {
+        db: {
+          replication: "consensus",
+          replicas: 3,
+          partitions: { count: 3, strategy: "geo" },
+          placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-west-2": 1 },
+          deploy: { target: "kubernetes", engine: "constructor" },
+        },
+      },
+    });
+    expect(result.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["spec/invalid-value", "datastores.db.deploy.engine"],
+    ]);
+  });
 });

@@ -45,7 +45,11 @@ export function checkEngineFits(context: CheckContext): void {
         });
         continue;
       }
-      const fits = declared === undefined ? undefined : ENGINE_CAPABILITIES[declared];
+      // Own keys only: the checks also run on specs the shape check refused (`engine: constructor`).
+      const fits =
+        declared === undefined || !Object.hasOwn(ENGINE_CAPABILITIES, declared)
+          ? undefined
+          : ENGINE_CAPABILITIES[declared];
       if (fits === undefined) continue;
       const enginePath = at("deploy", "engine");
       const label = fits.title;

@@ -25,9 +25,13 @@ interface DeployInput {
 
 /** Why the deployment cannot home partition leaders near their users; undefined when it can. */
 export function geoPartitionsUnsupported(deploy: DeployInput | undefined): string | undefined {
-  if (deploy?.target === "aws" && deploy.service !== undefined) return ONE_WRITER_REGION[deploy.service];
+  // Own keys only: the checks also run on specs the shape check refused (`service: constructor`).
+  if (deploy?.target === "aws" && deploy.service !== undefined)
+    return Object.hasOwn(ONE_WRITER_REGION, deploy.service) ? ONE_WRITER_REGION[deploy.service] : undefined;
   const engine =
-    deploy?.target === "kubernetes" && deploy.engine !== undefined
+    deploy?.target === "kubernetes" &&
+    deploy.engine !== undefined &&
+    Object.hasOwn(ENGINE_CAPABILITIES, deploy.engine)
       ? ENGINE_CAPABILITIES[deploy.engine as EngineId]
       : undefined;
   const unsupported = engine?.geoPartitionsUnsupported;

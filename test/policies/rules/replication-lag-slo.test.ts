@@ -18,7 +18,7 @@ const spec: TopologyInput = {
 
 /** A store led from eu-west-1 with a 60 s RTO objective: automatic primary-replica (the default failover) unless `extra` says otherwise. */
 function rtoStore(
-  placement: Record<string, number | { voters?: number; witnesses?: number }>,
+  placement: Record<string, number | { voters?: number; witnesses?: number; readOnly?: number }>,
   extra: Record<string, unknown> = {},
 ): TopologyInput {
   return {
@@ -28,7 +28,8 @@ function rtoStore(
       accounts: {
         replication: "primary-replica",
         replicas: Object.values(placement).reduce<number>(
-          (sum, p) => sum + (typeof p === "number" ? p : (p.voters ?? 0) + (p.witnesses ?? 0)),
+          (sum, p) =>
+            sum + (typeof p === "number" ? p : (p.voters ?? 0) + (p.witnesses ?? 0) + (p.readOnly ?? 0)),
           0,
         ),
         placement,
@@ -97,6 +98,21 @@ describeRule(replicationLagSlo, {
           message:
             "losing eu-west-1 leaves fewer than a majority of all members (the votes a promotion needs) outside it: writes stop until it returns, so no 60 s RTO holds through its loss",
           fix: "place the members so that a majority of all of them outlives eu-west-1 (e.g. 2 + 2 + 1 over three regions), or drop rtoSeconds",
+        },
+      ],
+    },
+    {
+      // Said "no replica allowed to lead" first, whose fix (a voter outside) left the quorum short.
+      name: "RTO of a consensus store whose voters are all in the leader's region",
+      spec: rtoStore(
+        { "eu-west-1": 3, "eu-west-2": { readOnly: 1 }, "eu-central-1": { readOnly: 1 } },
+        { replication: "consensus" },
+      ),
+      expect: [
+        {
+          path: "datastores.accounts.slo.rtoSeconds",
+          message:
+            "losing eu-west-1 leaves no write quorum outside it: writes stop until it returns, so no 60 s RTO holds through its loss",
         },
       ],
     },

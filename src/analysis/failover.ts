@@ -32,7 +32,6 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
     source: ds.failover.source,
     observerRegions: observers,
     automaticPossible,
-    writesResumeElsewhere: stops === undefined,
     ...(stops === undefined ? {} : { writesStop: stops }),
   };
   // A failover declared automatic that cannot promote outside the leader's region by itself: losing
@@ -316,7 +315,6 @@ export function dataLoss(
     ? effectiveLeader !== undefined
     : ds.writeRegions.some((r) => net.regionUp(r)) &&
       ev.states.every((state) => state.alive.filter(write.counts).length >= write.needed);
-  const takesOver = canResume;
   // Cut off from it (a partition beside the loss), a region falls behind for as long as the
   // partition lasted: quoted, like an unbounded lag, as one hour.
   const lagTo = (region: string) =>
@@ -342,9 +340,9 @@ export function dataLoss(
           lagTo,
         ));
   let windowMs = 0;
-  if (!durable && takesOver && to !== undefined && to !== from) {
+  if (!durable && canResume && to !== undefined && to !== from) {
     windowMs = lagTo(to);
-  } else if (!durable && takesOver && to === from && leaderBased && ds.deploy.target !== "aws") {
+  } else if (!durable && canResume && to === from && leaderBased && ds.deploy.target !== "aws") {
     // A standby in another zone of the region takes over: what the old primary acknowledged but
     // had not shipped across the zones is lost (async: a commit waits for no standby). The lag
     // is the region's zone-to-zone round trip and the item's transfer, no WAN link. Not for a

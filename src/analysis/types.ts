@@ -165,12 +165,11 @@ export interface FailoverAnalysis {
    */
   readonly automaticPossible: boolean;
   /**
-   * Losing any region that leads a placement group (or takes writes, for a store without a
-   * leader) leaves a write quorum, a replica allowed to lead and the votes to promote one outside
-   * it; where not (`writesStop`), writes stop until it returns and no RTO holds through its loss.
+   * The first region (by name) leading a placement group (or taking writes, for a store without
+   * a leader) whose loss leaves no write quorum, no replica allowed to lead or not the votes to
+   * promote one outside it, and which of these; absent when every such loss leaves all three.
+   * With it, writes stop until that region returns and no RTO holds through its loss.
    */
-  readonly writesResumeElsewhere: boolean;
-  /** The first such region whose loss stops writes until it returns, and what it leaves too little of. */
   readonly writesStop?: { readonly region: string; readonly reason: "quorum" | "leader" | "votes" };
   /** Why an automatic failover still needs an operator to promote outside the leader's region, if it does. */
   readonly operatorBecause?: string;

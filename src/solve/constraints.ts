@@ -179,7 +179,7 @@ export function figureOf(
     availability: () => Math.min(analysis.availability.write, analysis.availability.read),
     rpoSeconds: () => analysis.failover.rpoSeconds,
     // None where no region can take the writes over (as the rule says: no RTO holds).
-    rtoSeconds: () => (analysis.failover.writesResumeElsewhere ? analysis.failover.rtoSeconds : undefined),
+    rtoSeconds: () => (analysis.failover.writesStop === undefined ? analysis.failover.rtoSeconds : undefined),
     replicationLagMs: () =>
       analysis.replicationLag.some((lag) => lag.unbounded)
         ? undefined

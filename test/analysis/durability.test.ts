@@ -254,18 +254,12 @@ describe("what-if: the loss, the resume and read availability", () => {
 
   // Said "other write regions keep taking writes" (resume 0) with no write quorum left anywhere.
   it("leaderless: a lost region that takes W's quorum with it stops writes; losing the other does not", () => {
-    const model = build({
-      users: { "eu-west-1": 1 },
-      datastores: {
-        kv: {
-          replication: "leaderless",
-          consistency: "eventual",
-          replicas: 3,
-          placement: { "eu-west-1": 1, "eu-west-2": 2 },
-          quorum: { read: 2, write: 2 },
-          traffic: { writesPerSec: 10 },
-        },
-      },
+    const model = store({
+      replication: "leaderless",
+      consistency: "eventual",
+      replicas: 3,
+      placement: { "eu-west-1": 1, "eu-west-2": 2 },
+      quorum: { read: 2, write: 2 },
     });
     const baseline = analyse(model);
     const lose = (region: string) =>

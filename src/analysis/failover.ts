@@ -6,7 +6,12 @@ import type { DatastoreEvaluator } from "./datastores.js";
 import { linkLag, OVERLOAD_HORIZON_MS, pathLoads, pipelineOf } from "./lag.js";
 import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
-import { observerRegions, primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
+import {
+  observerRegions,
+  observersCanPromote,
+  primaryNeedsZone,
+  writesNeedPrimary,
+} from "./primary-dependence.js";
 import { mayLead } from "./replication/common.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
 import { REPLICATION } from "./replication/index.js";
@@ -23,7 +28,7 @@ import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } 
  */
 export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): FailoverAnalysis {
   const observers = observerRegions(ds);
-  const automaticPossible = ds.replication !== "primary-replica" || observers >= 3;
+  const automaticPossible = ds.replication !== "primary-replica" || observersCanPromote(ds);
   const stops = writesStopWith(ds);
   const figures = {
     mode: ds.failover.mode,

@@ -7,12 +7,25 @@ export function observerRegions(ds: ResolvedDatastore): number {
 }
 
 /**
+ * Whether the observers can promote a replica outside a lost primary's region by themselves:
+ * observers in ≥ 3 regions, or an engine whose promotion a majority of all members authorises
+ * (Redis: one Sentinel per member), where the votes decide each loss — over two regions too, a
+ * side holding the majority promotes (it cannot tell a dead region from a cut link, and promotes
+ * anyway: the split brain of capability `cutOffPrimary`), a side without does not (failover.ts
+ * `writesStop` "votes", leader.ts `electionCandidates`).
+ */
+export function observersCanPromote(ds: ResolvedDatastore): boolean {
+  return ds.promotionNeedsMajority || observerRegions(ds) >= 3;
+}
+
+/**
  * Whether a primary-replica store's writes need the primary's own region (and zone) up, because
  * nothing replaces a lost primary there without an operator:
  *   - region: failover is manual (declared, or the service's default: Aurora Global Database's
  *     detach-and-promote), or the engine fails over only inside the primary's region (CloudNativePG
  *     replica clusters are promoted by hand), or fewer than 3 regions hold observers (with two, the
- *     side that loses its peer cannot tell a dead region from a cut link, so it must not promote);
+ *     side that loses its peer cannot tell a dead region from a cut link, so it must not promote)
+ *     and no majority vote of the members decides instead (`observersCanPromote`);
  *   - zone: failover inside the region is manual too (a declared manual failover with no in-region
  *     automatic one, as Aurora has within a cluster). A primary that needs its region and has no
  *     other voter there needs its zone as well (datastores.ts `primaryOf`: that zone's loss is the
@@ -29,7 +42,7 @@ export interface PrimaryDependence {
 
 export function writesNeedPrimary(ds: ResolvedDatastore): PrimaryDependence | undefined {
   if (ds.replication !== "primary-replica") return undefined;
-  const region = ds.failover.mode === "manual" || ds.failoverInLeaderRegion || observerRegions(ds) < 3;
+  const region = ds.failover.mode === "manual" || ds.failoverInLeaderRegion || !observersCanPromote(ds);
   const zone = (ds.failover.inRegion ?? ds.failover).mode === "manual";
   return region || zone ? { region, zone } : undefined;
 }

@@ -160,7 +160,8 @@ export interface FailoverAnalysis {
   /** Regions holding voters or witnesses (the observers that decide a failover). */
   readonly observerRegions: number;
   /**
-   * Observers enough for an automatic failover across regions (primary-replica: in ≥ 3 regions);
+   * Observers enough for an automatic failover across regions (primary-replica: in ≥ 3 regions,
+   * or a majority vote of the members that decides each loss: primary-dependence.ts `observersCanPromote`);
    * the engine may still promote only inside the leader's region (`operatorBecause`).
    */
   readonly automaticPossible: boolean;

@@ -110,6 +110,30 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     expect(ds.survival.zone.survives).toBe(true);
   });
 
+  it("Redis over two regions led from the lone member: the other region's majority promotes, no third site needed", () => {
+    const redis = build({
+      model: { ...model, commonModeProbability: 0 },
+      datastores: {
+        kv: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: 3,
+          placement: { "eu-west-1": 1, "us-east-1": 2 },
+          leader: "eu-west-1",
+          survive: "region",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+    });
+    const up = (1 - pr) * (1 - pz);
+    const ds = analyse(redis).datastores[0]!;
+    // The primary lives, or both US members do (2 of 3 votes) to promote one of theirs.
+    expect(ds.availability.write).toBeCloseTo(up + (1 - up) * (1 - pr) * (1 - pz) ** 2, 12);
+    // Losing eu-west-1 leaves the majority; losing us-east-1 leaves the primary writing (async).
+    expect(ds.survival.region.survives).toBe(true);
+    expect(ds.survival.meetsGoal).toBe(true);
+  });
+
   it("Redis in one region, two members: losing the primary's zone leaves 1 of 2 Sentinels, no failover", () => {
     const redis = redisStore({ "eu-west-1": 2 }, "zone");
     const survival = analyse(redis).datastores[0]!.survival;

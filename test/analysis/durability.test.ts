@@ -252,6 +252,37 @@ describe("what-if: the loss, the resume and read availability", () => {
     expect(analyse(three).datastores[0]!.failover.rtoSeconds).toBe(30);
   });
 
+  // Priced as an operator's promotion (600 s) while the two Sentinels beside the replicas, a
+  // majority of the three, promote one of them in Sentinel's time.
+  it("Redis over two regions: the region holding a majority of the Sentinels promotes by itself", () => {
+    const redis = (placement: Record<string, number>) =>
+      build({
+        users: { "eu-west-1": 1 },
+        datastores: {
+          kv: {
+            replication: "primary-replica",
+            consistency: "eventual",
+            replicas: 3,
+            placement,
+            leader: "eu-west-1",
+            traffic: { writesPerSec: 100 },
+            deploy: { target: "kubernetes", engine: "redis" },
+          },
+        },
+      });
+    const oneTwo = redis({ "eu-west-1": 1, "eu-central-1": 2 });
+    const baseline = analyse(oneTwo);
+    expect(baseline.datastores[0]!.failover).toMatchObject({ rtoSeconds: 7, automaticPossible: true });
+    expect(baseline.datastores[0]!.failover.operatorBecause).toBeUndefined();
+    expect(baseline.datastores[0]!.failover.writesStop).toBeUndefined();
+    const lost = analyse(oneTwo, parseFailures(oneTwo, ["region:eu-west-1"]), baseline).datastores[0]!;
+    expect(lost.dataLoss).toMatchObject({ resumeAfterSeconds: 7, mode: "automatic" });
+    expect(lost.dataLoss?.manualBecause).toBeUndefined();
+    // Led from the two: the one left outside is not a majority, and nothing promotes it.
+    const twoOne = analyse(redis({ "eu-west-1": 2, "eu-central-1": 1 })).datastores[0]!;
+    expect(twoOne.failover.writesStop).toEqual({ region: "eu-west-1", reason: "votes" });
+  });
+
   // Said "other write regions keep taking writes" (resume 0) with no write quorum left anywhere.
   it("leaderless: a lost region that takes W's quorum with it stops writes; losing the other does not", () => {
     const model = store({

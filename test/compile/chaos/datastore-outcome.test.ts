@@ -71,6 +71,22 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     );
   });
 
+  test("Redis over two regions: the side holding a majority of the Sentinels promotes, without a third site", () => {
+    const m = withStore({
+      ...primaryReplica,
+      consistency: "eventual",
+      replicas: 3,
+      placement: { "eu-west-1": 1, "eu-central-1": 2 },
+      deploy: { target: "kubernetes", engine: "redis" },
+    });
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^failover: the primary is in region eu-west-1; a replica outside it is promoted after about 7 s .*keeps taking writes/,
+    );
+    expect(outcome(m, "region-eu-central-1")).toMatch(
+      /^split brain: the 2 of 3 Sentinels in region eu-central-1 hold a majority of all \(2\)/,
+    );
+  });
+
   test("Redis: a cut-off region holding a majority of the Sentinels promotes its own (split brain)", () => {
     const m = withStore({
       ...primaryReplica,

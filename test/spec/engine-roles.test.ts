@@ -81,13 +81,6 @@ describe("placement roles the engine cannot run (Noncompliance)", () => {
       "Redis cannot run read-only replicas",
     ],
     [
-      "a Cassandra witness",
-      "cassandra",
-      { "eu-west-1": 2, "eu-central-1": { voters: 2, witnesses: 1 } },
-      "datastores.db.placement.eu-central-1.witnesses",
-      "Apache Cassandra cannot run witnesses",
-    ],
-    [
       "a PostgreSQL read-only replica in the primary's cluster (may be made synchronous or promoted)",
       "postgresql",
       { "eu-west-1": { voters: 2, readOnly: 1 }, "eu-central-1": 1 },
@@ -109,6 +102,17 @@ describe("placement roles the engine cannot run (Noncompliance)", () => {
     expect(found[0]?.code).toBe("spec/engine-mismatch");
     expect(found[0]?.message).toContain(message);
     expect(found[0]?.fix).toMatch(/count them as voters|move the 1 read-only replicas/);
+  });
+
+  // Refused for the model, whatever the engine (src/spec/semantic/counts.ts): one finding, not two.
+  test("a Cassandra witness: no leaderless store has one", () => {
+    const found = diagnostics(
+      spec("cassandra", { "eu-west-1": 2, "eu-central-1": { voters: 2, witnesses: 1 } }),
+      "error",
+    );
+    expect(found.map((d) => [d.path, d.code])).toEqual([
+      ["datastores.db.placement.eu-central-1.witnesses", "spec/not-applicable"],
+    ]);
   });
 
   test("the fix names only engines that run the role for the store's replication model", () => {

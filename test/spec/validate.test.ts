@@ -537,6 +537,36 @@ describe("broken specs: every problem with its path, message and fix", () => {
     ]);
   });
 
+  // Counted as full replicas before: a witness answered leaderless reads, a read-only replica took
+  // multi-leader writes.
+  it("read-only replicas and witnesses of a store without a leader are refused, with the voters to declare", () => {
+    const spec = base();
+    Object.assign(spec.datastores.accounts, {
+      replication: "leaderless",
+      placement: { "eu-west-1": 2, "eu-central-1": { witnesses: 1 } },
+    });
+    expect(validateTopology(spec).diagnostics.map(brief)).toEqual([
+      {
+        code: "spec/not-applicable",
+        path: "datastores.accounts.placement.eu-central-1.witnesses",
+        message:
+          "witnesses applies only to a leader's quorum (consensus, primary-replica): every leaderless replica stores writes and answers reads (R and W count them all)",
+        fix: 'count them as voters (placement["eu-central-1"]: 1)',
+      },
+    ]);
+    Object.assign(spec.datastores.accounts, {
+      replication: "multi-leader",
+      placement: { "eu-west-1": 2, "eu-central-1": { voters: 1, readOnly: 1 } },
+      replicas: 4,
+    });
+    expect(validateTopology(spec).diagnostics.map((d) => [d.path, d.fix])).toEqual([
+      [
+        "datastores.accounts.placement.eu-central-1.readOnly",
+        'count them as voters (placement["eu-central-1"]: 2); a region that only serves reads is one left out of leaders',
+      ],
+    ]);
+  });
+
   it("minInSync above replicas and per-try timeout above the deadline", () => {
     const spec = {
       ...base(),

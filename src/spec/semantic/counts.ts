@@ -15,6 +15,16 @@ const MAX_REPLICAS = LIMITS.find((limit) => limit.path === "datastores.*.replica
 const validCount = (n: unknown): n is number =>
   Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_REPLICAS;
 
+/**
+ * Why replica roles mean nothing without a leader: the analysis would count a witness (no data)
+ * or a read-only replica (no writes) as a full replica.
+ */
+const WITHOUT_LEADER = {
+  leaderless: "every leaderless replica stores writes and answers reads (R and W count them all)",
+  "multi-leader":
+    "every multi-leader replica holds the data, and takes writes where its region is one of leaders",
+} as const;
+
 /** Replica arithmetic: placement adds up, leaders hold replicas, quorums fit. */
 export function checkReplicaCounts(context: CheckContext): void {
   for (const [name, store] of componentsOf(context, "datastores")) {
@@ -153,6 +163,16 @@ export function checkReplicaCounts(context: CheckContext): void {
         fix: "remove quorum",
       });
     }
+    if (store.replication === "leaderless" || store.replication === "multi-leader")
+      for (const [region, counts] of placement ?? [])
+        for (const role of ["readOnly", "witnesses"] as const)
+          if (counts !== undefined && counts[role] > 0)
+            context.report({
+              code: "spec/not-applicable",
+              path: at("placement", region, role),
+              message: `${role} applies only to a leader's quorum (consensus, primary-replica): ${WITHOUT_LEADER[store.replication]}`,
+              fix: `count them as voters (placement["${region}"]: ${totalOf(counts)})${store.replication === "multi-leader" ? `; a region that only serves reads is one left out of leaders` : ""}`,
+            });
     for (const side of ["read", "write"] as const) {
       const q = store.quorum?.[side];
       if (typeof q === "number" && replicas !== undefined && q > replicas) {

@@ -43,6 +43,8 @@ export function checkEngineRoles(
 ): void {
   const placement = component.placement;
   if (placement === undefined || typeof placement !== "object") return;
+  // Without a leader no role applies, whatever the engine: counts.ts says so once.
+  if (component.replication === "leaderless" || component.replication === "multi-leader") return;
   const leader = declaredLeaderRegion(component);
   for (const [region, entry] of Object.entries(placement)) {
     if (entry === null || typeof entry !== "object") continue;

@@ -1,12 +1,11 @@
 import { declaredCapacityMbps } from "../../src/analysis/datastores.js";
-import { dataRegions } from "../../src/analysis/destinations.js";
-import { regionRtoBreach } from "../../src/analysis/failover.js";
 import { DEFAULT_ITEM_BYTES, linkLag, pipelineOf } from "../../src/analysis/lag.js";
 import { baselineNetworkView } from "../../src/analysis/network.js";
+import { recoveryVerdicts } from "../../src/analysis/recovery.js";
 import { REPLICATION } from "../../src/analysis/replication/index.js";
 import type { FailoverAnalysis, ReplicationLag } from "../../src/analysis/types.js";
 import type { Model, ResolvedDatastore } from "../../src/model/types.js";
-import { datastoreAnalysis, list, ms, regionsNear } from "../lib.js";
+import { datastoreAnalysis, ms, regionsNear } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /** Replication lag targets against the analysis' lag to each follower region. */
@@ -148,55 +147,33 @@ function lagFix(
   return `no bandwidth meets it: the lag to ${worst.region} cannot go below ${ms(floor)} (${floorText}); ${move}${relax}`;
 }
 
-/** RPO / RTO objectives: what a leader-region loss loses and how long writes stop. */
+/** RPO / RTO objectives: what a leader-region loss loses and how long writes stop (recovery.ts). */
 function recovery(
   store: Model["datastores"][number],
   figures: ReturnType<typeof datastoreAnalysis>,
 ): Finding[] {
   if (figures === undefined) return [];
-  const out: Finding[] = [];
-  const { rpoSeconds, rtoSeconds } = store.slo;
-  // Every copy of the data in one region: no region can take the writes over, whatever the
-  // failover figures say of a failover inside it (whatif: "no region can take the writes over").
-  // Witnesses elsewhere vote but hold no data and never lead.
-  const holding = dataRegions(store);
-  if (holding.length < 2 && (rpoSeconds !== undefined || rtoSeconds !== undefined)) {
-    const region = holding[0] ?? store.leader;
-    const witnesses = store.regions.filter((r) => !holding.includes(r));
-    const where =
-      witnesses.length === 0
-        ? `every replica is in ${region}`
-        : `every copy of the data is in ${region} (${list(witnesses)} hold${witnesses.length === 1 ? "s" : ""} witnesses only)`;
-    for (const [objective, key] of [
-      [rpoSeconds, "rpoSeconds"],
-      [rtoSeconds, "rtoSeconds"],
-    ] as const)
-      if (objective !== undefined)
-        out.push({
-          path: `${store.path}.slo.${key}`,
-          message: `${where}: losing ${region} stops writes until it returns, and losing its storage loses every write, so no ${objective} s ${key === "rpoSeconds" ? "RPO" : "RTO"} holds through a region's loss`,
-          fix: `place a replica in another region (and replicate to it synchronously for an RPO of 0), or drop ${key}`,
-          data: { [key]: objective, regions: store.regions },
-        });
-    return out;
-  }
-  if (rpoSeconds !== undefined && figures.failover.rpoSeconds > rpoSeconds)
-    out.push({
-      path: `${store.path}.slo.rpoSeconds`,
-      message: `losing ${store.leader} loses up to ${+figures.failover.rpoSeconds.toFixed(3)} s of acknowledged writes (${store.replication}${store.replication === "primary-replica" ? ` ${store.sync}` : ""} replication lag p99), above the ${rpoSeconds} s RPO`,
-      fix: "replicate synchronously (consensus, or semi-sync) to a replica outside the leader's region, or relax rpoSeconds",
-      data: { rpoSeconds, predictedSeconds: figures.failover.rpoSeconds },
-    });
-  const rto =
-    rtoSeconds === undefined ? undefined : regionRtoBreach(figures.failover, store.leader, rtoSeconds);
-  if (rto !== undefined)
-    out.push({
-      path: `${store.path}.slo.rtoSeconds`,
-      message: rto.message,
-      fix: rtoFix(store, figures.failover),
-      data: { rtoSeconds, ...(rto.actual === undefined ? {} : { predictedSeconds: rto.actual }) },
-    });
-  return out;
+  return recoveryVerdicts(figures).flatMap(({ objective, target, actual, cause, message }) =>
+    message === undefined
+      ? []
+      : [
+          {
+            path: `${store.path}.slo.${objective}`,
+            message,
+            fix:
+              cause === "one-region"
+                ? `place a replica in another region (and replicate to it synchronously for an RPO of 0), or drop ${objective}`
+                : cause === "lag"
+                  ? "replicate synchronously (consensus, or semi-sync) to a replica outside the leader's region, or relax rpoSeconds"
+                  : rtoFix(store, figures.failover),
+            data: {
+              [objective]: target,
+              ...(actual === undefined ? {} : { predictedSeconds: actual }),
+              ...(cause === "one-region" ? { regions: store.regions } : {}),
+            },
+          },
+        ],
+  );
 }
 
 /** What shortens the wait after losing the leader's region, by why it is long. */

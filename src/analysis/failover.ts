@@ -3,6 +3,7 @@ import { lostWithZone } from "../model/placement.js";
 import type { ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
+import { dataRegions } from "./destinations.js";
 import { linkLag, OVERLOAD_HORIZON_MS, pathLoads, pipelineOf } from "./lag.js";
 import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
@@ -30,6 +31,8 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
   const observers = observerRegions(ds);
   const automaticPossible = ds.replication !== "primary-replica" || observersCanPromote(ds);
   const stops = writesStopWith(ds);
+  // Witnesses elsewhere vote but hold no data and never lead: no region can take the writes over.
+  const holding = dataRegions(ds);
   const figures = {
     mode: ds.failover.mode,
     rtoSeconds: ds.failover.rtoSeconds,
@@ -38,6 +41,14 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
     observerRegions: observers,
     automaticPossible,
     ...(stops === undefined ? {} : { writesStop: stops }),
+    ...(holding.length < 2
+      ? {
+          allDataIn: {
+            region: holding[0] ?? ds.leader,
+            witnessRegions: ds.regions.filter((region) => !holding.includes(region)),
+          },
+        }
+      : {}),
   };
   // A failover declared automatic that cannot promote outside the leader's region by itself: losing
   // that region stops writes until an operator promotes a replica, as what-if prices it (or longer,
@@ -110,37 +121,6 @@ function lacking(
   }
   return reason;
 }
-
-/**
- * The RTO objective's verdict on losing the leader's region, when broken: the message, and the
- * figure it reads (none where writes stop until a region returns). One text for `check`'s SLO
- * table (slo.ts), the replication-lag-slo rule and `solve`.
- */
-export function regionRtoBreach(
-  failover: FailoverAnalysis,
-  leader: string,
-  target: number,
-): { readonly message: string; readonly actual?: number } | undefined {
-  const stop = failover.writesStop;
-  if (stop !== undefined)
-    return {
-      message: `losing ${stop.region} leaves ${STOP_TEXT[stop.reason]} outside it: writes stop until it returns, so no ${target} s RTO holds through its loss`,
-    };
-  if (failover.rtoSeconds <= target) return undefined;
-  return {
-    message:
-      failover.operatorBecause === undefined
-        ? `${failover.mode} failover resumes writes after ${failover.rtoSeconds} s, above the ${target} s RTO; source: ${failover.source}`
-        : `losing ${leader} stops writes until an operator promotes a replica elsewhere, after about ${failover.rtoSeconds} s (${failover.source}), above the ${target} s RTO: ${failover.operatorBecause}`,
-    actual: failover.rtoSeconds,
-  };
-}
-
-const STOP_TEXT: Readonly<Record<WritesStop["reason"], string>> = {
-  quorum: "no write quorum",
-  leader: "no replica allowed to lead",
-  votes: "fewer than a majority of all members (the votes a promotion needs)",
-};
 
 /**
  * The survival goal under failover. For a primary-replica store the count of replicas left is not

@@ -1,5 +1,5 @@
 import { byText } from "../order.js";
-import { regionRtoBreach } from "./failover.js";
+import { recoveryVerdicts } from "./recovery.js";
 import { endToEndMissing } from "./streams.js";
 import type { Analysis, LatencyProfile, SloViolation } from "./types.js";
 
@@ -158,31 +158,16 @@ export function sloViolations(analysis: Analysis, mode: AvailabilityMode = "prob
   return out.sort((a, b) => byText(a.path, b.path));
 }
 
-/**
- * RPO and RTO objectives against the failover analysis: the data a leader-region loss loses (the
- * p99 replication lag for asynchronous replication, 0 for quorum commit) and the time until writes
- * resume (the declared or default failover RTO, an operator's where nothing promotes outside the
- * leader's region by itself; src/catalog/data/replication.ts).
- */
+/** RPO and RTO objectives through the loss of the leader's region (recovery.ts). */
 function recoveryObjectives(out: SloViolation[], ds: Analysis["datastores"][number]): void {
-  const slo = ds.slo ?? {};
-  if (slo.rpoSeconds !== undefined && ds.failover.rpoSeconds > slo.rpoSeconds)
-    out.push({
-      component: ds.name,
-      path: `${ds.path}.slo.rpoSeconds`,
-      objective: "rpoSeconds",
-      target: slo.rpoSeconds,
-      actual: ds.failover.rpoSeconds,
-      message: `losing ${ds.leader} loses up to ${+ds.failover.rpoSeconds.toFixed(3)} s of acknowledged writes (replication lag p99), above the ${slo.rpoSeconds} s RPO`,
-    });
-  const rto =
-    slo.rtoSeconds === undefined ? undefined : regionRtoBreach(ds.failover, ds.leader, slo.rtoSeconds);
-  if (rto !== undefined)
-    out.push({
-      component: ds.name,
-      path: `${ds.path}.slo.rtoSeconds`,
-      objective: "rtoSeconds",
-      target: slo.rtoSeconds!,
-      ...rto,
-    });
+  for (const verdict of recoveryVerdicts(ds))
+    if (verdict.message !== undefined)
+      out.push({
+        component: ds.name,
+        path: `${ds.path}.slo.${verdict.objective}`,
+        objective: verdict.objective,
+        target: verdict.target,
+        ...(verdict.actual === undefined ? {} : { actual: verdict.actual }),
+        message: verdict.message,
+      });
 }

@@ -174,6 +174,11 @@ export interface FailoverAnalysis {
   readonly writesStop?: { readonly region: string; readonly reason: "quorum" | "leader" | "votes" };
   /** Why an automatic failover still needs an operator to promote outside the leader's region, if it does. */
   readonly operatorBecause?: string;
+  /**
+   * Set when every copy of the data is in one region (other regions hold witnesses only): losing
+   * it stops writes and its storage holds every write, so no RPO or RTO holds (recovery.ts).
+   */
+  readonly allDataIn?: { readonly region: string; readonly witnessRegions: readonly string[] };
 }
 
 /** What a what-if's lost leader / write region costs. */

@@ -1,6 +1,5 @@
 import { analysisIndex } from "../analysis/analysis-index.js";
-import { dataRegions } from "../analysis/destinations.js";
-import { regionRtoBreach } from "../analysis/failover.js";
+import { recoveryVerdicts } from "../analysis/recovery.js";
 import { endToEndMissing } from "../analysis/streams.js";
 import type { Analysis, LatencyProfile, StreamAnalysis } from "../analysis/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -131,42 +130,23 @@ export function sloRows(model: Model, analysis: Analysis | undefined): SloRow[] 
   return rows;
 }
 
-/**
- * RPO and RTO through the loss of the leader's region, judged as replication-lag-slo judges them:
- * with every copy of the data in one region no RPO holds, and where a region's loss stops writes
- * until it returns no RTO holds (src/analysis/failover.ts `regionRtoBreach`).
- */
+/** RPO and RTO through the loss of the leader's region, as `check` judges them (src/analysis/recovery.ts). */
 function recoveryRows(
   rows: SloRow[],
   store: Model["datastores"][number],
   a: Analysis["datastores"][number] | undefined,
 ): void {
-  const { rpoSeconds, rtoSeconds } = store.slo;
-  const s = (value: number) => `${+value.toFixed(3)} s`;
-  if (rpoSeconds !== undefined) {
-    const oneRegion = dataRegions(store).length < 2;
+  const verdicts = a === undefined ? [] : recoveryVerdicts(a);
+  for (const objective of ["rpoSeconds", "rtoSeconds"] as const) {
+    const target = store.slo[objective];
+    if (target === undefined) continue;
+    const verdict = verdicts.find((v) => v.objective === objective);
     rows.push({
       component: store.path,
-      slo: "RPO",
-      target: s(rpoSeconds),
-      predicted:
-        a === undefined ? "—" : oneRegion ? "none: every copy in one region" : s(a.failover.rpoSeconds),
-      ok: a === undefined ? undefined : !oneRegion && a.failover.rpoSeconds <= rpoSeconds,
-    });
-  }
-  if (rtoSeconds !== undefined) {
-    const stop = a?.failover.writesStop;
-    rows.push({
-      component: store.path,
-      slo: "RTO",
-      target: s(rtoSeconds),
-      predicted:
-        a === undefined
-          ? "—"
-          : stop !== undefined
-            ? `none: writes stop until ${stop.region} returns`
-            : s(a.failover.rtoSeconds),
-      ok: a === undefined ? undefined : regionRtoBreach(a.failover, store.leader, rtoSeconds) === undefined,
+      slo: objective === "rpoSeconds" ? "RPO" : "RTO",
+      target: `${+target.toFixed(3)} s`,
+      predicted: verdict?.predicted ?? "—",
+      ok: verdict === undefined ? undefined : verdict.message === undefined,
     });
   }
 }

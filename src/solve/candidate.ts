@@ -37,16 +37,6 @@ export function entryOf(roles: RoleCounts): Entry {
 
 export const rolesAt = (c: Candidate, region: string): RoleCounts => roleCounts(c.placement[region] ?? 0);
 
-/**
- * Regions holding a copy of the data: with a voter or a read-only replica (a witness votes and
- * holds none); a leaderless store's every region (src/analysis/destinations.ts `dataRegions`).
- */
-export const dataRegionsOf = (c: Candidate, replication: string): string[] =>
-  Object.keys(c.placement).filter((region) => {
-    const roles = rolesAt(c, region);
-    return replication === "leaderless" ? totalOf(roles) > 0 : roles.voters + roles.readOnly > 0;
-  });
-
 /** Replicas of every role together. */
 export const replicasOf = (c: Pick<Candidate, "placement">): number =>
   Object.values(c.placement).reduce<number>((sum, e) => sum + totalOf(roleCounts(e)), 0);

@@ -1,3 +1,4 @@
+import { recoveryVerdicts } from "../analysis/recovery.js";
 import { sloViolations } from "../analysis/slo.js";
 import type { Analysis, DatastoreAnalysis, SurvivalCheck } from "../analysis/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -36,7 +37,8 @@ const RULE_OF: Readonly<Record<string, { rule: string; op?: "read" | "write" }>>
   rtoSeconds: { rule: "replication-lag-slo" },
 };
 
-const RECOVERY: Readonly<Record<string, string>> = { rpoSeconds: "RPO", rtoSeconds: "RTO" };
+/** Objectives read through the RPO / RTO verdicts (src/analysis/recovery.ts). */
+const RECOVERY: ReadonlySet<string> = new Set(["rpoSeconds", "rtoSeconds"]);
 
 export function constraintsOf(ds: ResolvedDatastore, errorRules: ReadonlySet<string>): Constraint[] {
   const out: Constraint[] = [];
@@ -96,16 +98,8 @@ export function downOps(analysis: DatastoreAnalysis): { op: "read" | "write"; or
     }));
 }
 
-/**
- * The constraints `analysis` breaks, judged by the same code as `check` (sloViolations, survival;
- * replication-lag-slo's RPO and RTO need the data in two regions: `holding`, the regions that hold
- * it, when known).
- */
-export function violations(
-  constraints: readonly Constraint[],
-  analysis: DatastoreAnalysis,
-  holding?: readonly string[],
-): Violation[] {
+/** The constraints `analysis` breaks, judged by the same code as `check` (sloViolations, survival). */
+export function violations(constraints: readonly Constraint[], analysis: DatastoreAnalysis): Violation[] {
   const out: Violation[] = [];
   const alone: Analysis = {
     datastores: [analysis],
@@ -127,15 +121,6 @@ export function violations(
           constraint: { ...constraint, id: SURVIVE_ZONE, target: "zone" },
           message: notSurviving(analysis.survival.zone),
         });
-      continue;
-    }
-    const objective = RECOVERY[constraint.id];
-    if (objective !== undefined && holding !== undefined && holding.length < 2) {
-      // No region can take the writes over, whatever the failover figures say (replication-lag-slo).
-      out.push({
-        constraint,
-        message: `every copy of the data is in ${holding[0] ?? analysis.leader}: no ${constraint.target} s ${objective} holds through a region's loss`,
-      });
       continue;
     }
     const v = broken.get(constraint.path);
@@ -163,23 +148,17 @@ export function isBreachOf(constraint: Constraint, finding: Pick<Diagnostic, "co
 
 /**
  * The figure a constraint reads from an analysis (for slack and relaxations); none for an RPO or
- * RTO with every copy of the data in one region (`holding`, as in {@link violations}).
+ * RTO that no recovery meets (every copy of the data in one region, writes stopping: recovery.ts).
  */
-export function figureOf(
-  constraint: Constraint,
-  analysis: DatastoreAnalysis,
-  holding?: readonly string[],
-): number | undefined {
-  if (RECOVERY[constraint.id] !== undefined && holding !== undefined && holding.length < 2) return undefined;
+export function figureOf(constraint: Constraint, analysis: DatastoreAnalysis): number | undefined {
+  if (RECOVERY.has(constraint.id))
+    return recoveryVerdicts(analysis).find((v) => v.objective === constraint.id)?.actual;
   const unserved = (profile: DatastoreAnalysis["write"]) =>
     profile.byOrigin.some((o) => o.unavailable) ? undefined : profile.worstP99Ms;
   const FIGURES: Readonly<Record<string, () => number | undefined>> = {
     writeP99Ms: () => unserved(analysis.write),
     readP99Ms: () => unserved(analysis.read),
     availability: () => Math.min(analysis.availability.write, analysis.availability.read),
-    rpoSeconds: () => analysis.failover.rpoSeconds,
-    // None where no region can take the writes over (as the rule says: no RTO holds).
-    rtoSeconds: () => (analysis.failover.writesStop === undefined ? analysis.failover.rtoSeconds : undefined),
     replicationLagMs: () =>
       analysis.replicationLag.some((lag) => lag.unbounded)
         ? undefined

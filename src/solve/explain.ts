@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Model, ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 import { ADVICE_CHECKS, brokenText, firstHolding } from "./advice.js";
-import { dataRegionsOf, describe, replicasOf } from "./candidate.js";
+import { describe, replicasOf } from "./candidate.js";
 import type { Verdict } from "./check.js";
 import { type Constraint, downOps, figureOf, SERVED, SURVIVE_ZONE } from "./constraints.js";
 import type { Objective, Scored } from "./objective.js";
@@ -141,7 +141,6 @@ export function explain(input: ExplainInput): DatastoreSolution {
   const best = accepted[0];
   const floors = floorReports(input.space);
   const leaderBased = input.space.leaderBased;
-  const holdingOf = (s: Scored) => dataRegionsOf(s.candidate, ds.replication);
 
   // Advice holds only if its placement passes the full check but for what it relaxes (advice.ts),
   // and clears every finding in reach when the chosen placement does.
@@ -169,7 +168,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
     for (const constraint of input.constraints) {
       const alone = betterWithout(best, [constraint]);
       if (alone === undefined) continue;
-      const figure = figureOf(constraint, alone.analysis, holdingOf(alone));
+      const figure = figureOf(constraint, alone.analysis);
       binding.push({
         path: constraint.path,
         target: constraint.target,
@@ -215,7 +214,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
           message: `relaxing ${constraint.id} alone admits no placement that passes check: the nearest, ${describe(held.first.candidate, leaderBased)}, breaks ${brokenText(held.broken)}`,
         };
       const near = held.holds;
-      const figure = figureOf(constraint, near.analysis, holdingOf(near));
+      const figure = figureOf(constraint, near.analysis);
       // A region goal relaxes to the zone goal (constraints.ts SURVIVE_ZONE).
       if (constraint.id === "survive" && constraint.target === "region")
         return {
@@ -265,7 +264,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
       if (held !== undefined && "holds" in held) {
         const near = held.holds;
         const changes = near.violations.map((v) => {
-          const figure = figureOf(v.constraint, near.analysis, holdingOf(near));
+          const figure = figureOf(v.constraint, near.analysis);
           const to =
             figure === undefined
               ? "(none)"

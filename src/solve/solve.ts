@@ -9,7 +9,7 @@ import { type Diagnostic, InputError } from "../diagnostics/diagnostic.js";
 import { type ChosenPlacement, resolveDatastoreIn, resolveModel, zonesIn } from "../model/resolve.js";
 import type { Model, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import { type RoleCounts, roleCounts, totalOf } from "../spec/roles.js";
-import { type Candidate, candidate, dataRegionsOf, entryOf, keyOf, type Role, specFor } from "./candidate.js";
+import { type Candidate, candidate, entryOf, keyOf, type Role, specFor } from "./candidate.js";
 import { fullChecker } from "./check.js";
 import { type Constraint, constraintsOf, figureOf, violations } from "./constraints.js";
 import { explain } from "./explain.js";
@@ -177,7 +177,7 @@ function solveDatastore(
       c.leader === "" ? candidate(c.placement, analysis.leader) : c,
       analysis,
       weights,
-      violations(constraints, analysis, dataRegionsOf(c, ds.replication)),
+      violations(constraints, analysis),
     );
   };
 
@@ -239,10 +239,10 @@ function solveDatastore(
     keep: FULL_CHECKS,
     need: top + 1,
     maxPairs: options.maxPairs ?? 100_000,
-    miss: (id: string, s: Scored) => missOf(constraints, id, s, ds.replication),
+    miss: (id: string, s: Scored) => missOf(constraints, id, s),
     // The largest relative miss, then the sum (among equally large, the one missing the rest least).
     missAll: (s: Scored) => {
-      const misses = s.violations.map((v) => relativeMiss(v.constraint, s, ds.replication));
+      const misses = s.violations.map((v) => relativeMiss(v.constraint, s));
       return Math.max(...misses) + 1e-6 * misses.reduce((a, b) => a + b, 0);
     },
   };
@@ -573,8 +573,8 @@ function shapesOf(model: Model, ds: ResolvedDatastore, region: string, options: 
 }
 
 /** A miss relative to its target (availability: in units of the allowed unavailability). */
-function relativeMiss(constraint: Constraint, s: Scored, replication: string): number {
-  const figure = figureOf(constraint, s.analysis, dataRegionsOf(s.candidate, replication));
+function relativeMiss(constraint: Constraint, s: Scored): number {
+  const figure = figureOf(constraint, s.analysis);
   if (figure === undefined || typeof constraint.target !== "number") return Number.POSITIVE_INFINITY;
   return constraint.id === "availability"
     ? (constraint.target - figure) / (1 - constraint.target)
@@ -582,11 +582,11 @@ function relativeMiss(constraint: Constraint, s: Scored, replication: string): n
 }
 
 /** How far a candidate misses one constraint: the figure (availability: its shortfall). */
-function missOf(constraints: readonly Constraint[], id: string, s: Scored, replication: string): number {
+function missOf(constraints: readonly Constraint[], id: string, s: Scored): number {
   const constraint = constraints.find((c) => c.id === id);
   if (constraint === undefined) return Number.POSITIVE_INFINITY;
   if (id === "survive") return s.costUsdPerMonth;
-  const figure = figureOf(constraint, s.analysis, dataRegionsOf(s.candidate, replication));
+  const figure = figureOf(constraint, s.analysis);
   if (figure === undefined) return Number.POSITIVE_INFINITY;
   return id === "availability" ? 1 - figure : figure;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyse, compareAnalyses, parseFailures } from "../../src/analysis/index.js";
+import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { build } from "./helpers.js";
 
@@ -250,6 +250,29 @@ describe("what-if: the loss, the resume and read availability", () => {
     const auto = analyse(three, parseFailures(three, ["region:eu-west-1"])).datastores[0]!;
     expect(auto.dataLoss).toMatchObject({ resumeAfterSeconds: 30, mode: "automatic" });
     expect(analyse(three).datastores[0]!.failover.rtoSeconds).toBe(30);
+  });
+
+  // check's SLO list passed a 1 s RPO with every copy in one region (the rule alone said it).
+  it("every copy of the data in one region: the SLO list holds no RPO or RTO, as the rule does", () => {
+    const model = store({
+      replication: "consensus",
+      replicas: 3,
+      placement: { "eu-west-1": 3 },
+      slo: { rpoSeconds: 1, rtoSeconds: 60 },
+    });
+    const broken = sloViolations(analyse(model)).filter((v) => /rpo|rto/.test(v.objective));
+    expect(broken.map((v) => [v.objective, v.actual, v.message])).toEqual([
+      [
+        "rpoSeconds",
+        undefined,
+        "every replica is in eu-west-1: losing eu-west-1 stops writes until it returns, and losing its storage loses every write, so no 1 s RPO holds through a region's loss",
+      ],
+      [
+        "rtoSeconds",
+        undefined,
+        "every replica is in eu-west-1: losing eu-west-1 stops writes until it returns, and losing its storage loses every write, so no 60 s RTO holds through a region's loss",
+      ],
+    ]);
   });
 
   // Priced as an operator's promotion (600 s) while the two Sentinels beside the replicas, a

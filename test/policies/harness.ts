@@ -128,6 +128,8 @@ export function stubAnalysis(model: Model, patch: AnalysisPatch = {}): Analysis 
               .map((region) => ({ region, p50Ms: 1, p99Ms: 1, unbounded: false })),
             rpoMs: 0,
             costUsdPerMonth: { replicas: 100 * d.replicas, egress: 0 },
+            // As the analysis copies them (src/analysis/index.ts): the RPO / RTO verdicts read them.
+            ...(Object.keys(d.slo).length === 0 ? {} : { slo: d.slo }),
           },
           patch.datastores?.[d.name],
         ),

@@ -358,10 +358,22 @@ export function dataLoss(
   };
   if (operator !== undefined)
     return { ...lost, resumeAfterSeconds: failover.rtoSeconds, mode: "manual", manualBecause: operator };
+  // Nothing takes over by itself where the engine promotes only inside the lost leader's region
+  // (CloudNativePG): what the engines do, as the lab runs them. An operator can still promote
+  // where the live replicas could take the writes: the plan's RTO prices that (operatorBecause).
+  const byOperator =
+    !canResume &&
+    ds.failoverInLeaderRegion &&
+    failover.operatorBecause !== undefined &&
+    operatorCanPromote(ev)
+      ? { afterSeconds: failover.rtoSeconds, because: failover.operatorBecause }
+      : undefined;
   const held = canResume ? undefined : heldInFailedDomains(ds, net, links, from, failures);
-  if (held !== undefined) return { ...lost, held, mode: inRegion?.mode ?? failover.mode };
+  if (held !== undefined)
+    return { ...lost, held, mode: inRegion?.mode ?? failover.mode, ...(byOperator && { byOperator }) };
   return {
     ...lost,
+    ...(byOperator && { byOperator }),
     ...(canResume
       ? { resumeAfterSeconds: leaderBased ? (inRegion?.rtoSeconds ?? failover.rtoSeconds) : 0 }
       : {}),
@@ -418,6 +430,20 @@ function heldInFailedDomains(
   const nearest = lags[0];
   if (nearest === undefined) return undefined;
   return { domains: names, windowMs: nearest.ms, nearest: nearest.region };
+}
+
+/**
+ * Whether an operator could promote a live replica so that every group writes again: one allowed
+ * to lead, with the write quorum it would need among the live replicas (`lacking`).
+ */
+function operatorCanPromote(ev: DatastoreEvaluator): boolean {
+  return ev.states.every((state) => {
+    const candidates = [...new Set(state.alive.filter(mayLead).map((slot) => slot.region))];
+    return (
+      candidates.length > 0 &&
+      lacking(ev.ds, state.alive, candidates, state.group.replicas.length) === undefined
+    );
+  });
 }
 
 /** Why a store whose failover is automatic cannot promote in another region by itself, if so. */

@@ -199,6 +199,12 @@ export interface DataLoss {
   /** Why an operator must promote where the store's failover is otherwise automatic. */
   readonly manualBecause?: string;
   /**
+   * Set where nothing takes the writes over by itself (no `resumeAfterSeconds`) because the engine
+   * promotes only inside the lost region, yet the live replicas could take them: an operator's
+   * promotion, its estimated time (the plan's RTO) and why it is needed.
+   */
+  readonly byOperator?: { readonly afterSeconds: number; readonly because: string };
+  /**
    * Set when no region takes the writes over and the replicas the failures took could acknowledge
    * a write among them (across regions, or a region and a zone, or zones): the failed domains
    * (region codes, zone names) alone hold the newest writes, this far back (the p99 lag to the

@@ -275,7 +275,9 @@ function dataLossMessage(loss: DataLoss, partitions: number, rpoMs: number): str
             : `losing ${where} loses no acknowledged write${which}`;
   const resume =
     loss.resumeAfterSeconds === undefined
-      ? "no region can take the writes over"
+      ? loss.byOperator !== undefined
+        ? `no region takes the writes over by itself (${loss.byOperator.because}); an operator can promote a replica elsewhere, after about ${loss.byOperator.afterSeconds} s (an estimate, the plan's RTO)`
+        : "no region can take the writes over"
       : loss.resumeAfterSeconds === 0
         ? "other write regions keep taking writes"
         : loss.manualBecause !== undefined

@@ -252,6 +252,41 @@ describe("what-if: the loss, the resume and read availability", () => {
     expect(analyse(three).datastores[0]!.failover.rtoSeconds).toBe(30);
   });
 
+  // check priced an operator's promotion (600 s) while the what-if said only that no region can
+  // take the writes over, as if none could.
+  it("CloudNativePG: no region takes over by itself, and the what-if names the operator's promotion check prices", () => {
+    const pg = (placement: Record<string, number>) =>
+      store({
+        replication: "primary-replica",
+        replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+        placement,
+        leader: "eu-west-1",
+        deploy: { target: "kubernetes", engine: "postgresql" },
+      });
+    const model = pg({ "eu-west-1": 2, "eu-central-1": 1 });
+    const baseline = analyse(model);
+    expect(baseline.datastores[0]!.failover).toMatchObject({ rtoSeconds: 600 });
+    const failures = parseFailures(model, ["region:eu-west-1"]);
+    const lost = analyse(model, failures, baseline).datastores[0]!;
+    // What the engines do by themselves (as the lab runs them): nothing resumes the writes.
+    expect(lost.dataLoss?.resumeAfterSeconds).toBeUndefined();
+    expect(lost.dataLoss?.byOperator).toEqual({
+      afterSeconds: 600,
+      because: "the engine fails over only inside the primary's region",
+    });
+    const message = compareAnalyses(baseline, analyse(model, failures, baseline))
+      .map((c) => c.message)
+      .find((m) => m.includes("by itself"));
+    expect(message).toMatch(
+      /no region takes the writes over by itself \(the engine fails over only inside the primary's region\); an operator can promote a replica elsewhere, after about 600 s/,
+    );
+    // Every replica in the lost region: nothing for an operator to promote either.
+    const alone = pg({ "eu-west-1": 2 });
+    expect(
+      analyse(alone, parseFailures(alone, ["region:eu-west-1"])).datastores[0]!.dataLoss?.byOperator,
+    ).toBeUndefined();
+  });
+
   // check's SLO list passed a 1 s RPO with every copy in one region (the rule alone said it).
   it("every copy of the data in one region: the SLO list holds no RPO or RTO, as the rule does", () => {
     const model = store({

@@ -1,6 +1,6 @@
 import { recoveryVerdicts } from "../analysis/recovery.js";
 import { sloViolations } from "../analysis/slo.js";
-import type { Analysis, DatastoreAnalysis, SurvivalCheck } from "../analysis/types.js";
+import type { Analysis, DatastoreAnalysis, SurvivalAnalysis, SurvivalCheck } from "../analysis/types.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
@@ -114,7 +114,7 @@ export function violations(constraints: readonly Constraint[], analysis: Datasto
     if (constraint.id === "survive") {
       if (!analysis.survival.meetsGoal) {
         const check = analysis.survival[analysis.survival.goal];
-        out.push({ constraint, message: notSurviving(check) });
+        out.push({ constraint, message: notSurviving(check, analysis.survival.operatorNeeded) });
       }
       if (constraint.target === "region" && !analysis.survival.zone.survives)
         out.push({
@@ -167,15 +167,21 @@ export function figureOf(constraint: Constraint, analysis: DatastoreAnalysis): n
   return FIGURES[constraint.id]?.();
 }
 
-const notSurviving = (check: SurvivalCheck) =>
-  `does not survive a ${check.goal} failure: losing ${check.worstDomain ?? "a domain"} ${whyNot(check)}`;
-
-/** What losing a survival check's worst domain leaves, in the words of its reason. */
-function whyNot(check: SurvivalCheck): string {
+/**
+ * Why a survival check fails, in the words of its reason, naming the domain that reason is about:
+ * where enough replicas outlive every loss but one needs an operator (`operator`, the goal's, or
+ * the region check's `operatorDomain`), that domain — the primary's zone or region — not the
+ * one whose loss leaves the fewest replicas.
+ */
+function notSurviving(check: SurvivalCheck, operator?: SurvivalAnalysis["operatorNeeded"]): string {
+  const lead = `does not survive a ${check.goal} failure: losing`;
+  const worst = check.worstDomain ?? "a domain";
   if (check.promotionVotes !== undefined)
-    return `takes the primary and leaves ${check.replicasLeft} members, fewer than the ${check.promotionVotes} votes a failover needs`;
+    return `${lead} ${worst} takes the primary and leaves ${check.replicasLeft} members, fewer than the ${check.promotionVotes} votes a failover needs`;
   if (check.noLeader === true)
-    return `leaves a quorum (${check.replicasLeft}) but no voter allowed to lead it`;
-  if (check.operatorDomain !== undefined) return "stops writes until an operator promotes a replica";
-  return `leaves ${check.replicasLeft} of ${check.quorum} needed`;
+    return `${lead} ${worst} leaves a quorum (${check.replicasLeft}) but no voter allowed to lead it`;
+  const waits = operator?.domain ?? check.operatorDomain;
+  if (waits !== undefined && check.replicasLeft >= check.quorum)
+    return `${lead} ${waits} stops writes until an operator promotes a replica`;
+  return `${lead} ${worst} leaves ${check.replicasLeft} of ${check.quorum} needed`;
 }

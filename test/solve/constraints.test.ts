@@ -33,6 +33,22 @@ describe("why a placement does not survive, in solve's words", () => {
     );
   });
 
+  // Was: "losing eu-central-1a leaves 1 of 1 needed" — the zone losing the fewest replicas, and a
+  // count that holds.
+  it("a primary nothing promotes elsewhere by itself: the primary's zone, and the operator", () => {
+    expect(
+      surviveMessage({
+        survive: "zone",
+        replication: "primary-replica",
+        replicas: 2,
+        placement: { "eu-west-1": 1, "eu-central-1": 1 },
+        leader: "eu-west-1",
+      }),
+    ).toBe(
+      "does not survive a zone failure: losing eu-west-1a stops writes until an operator promotes a replica",
+    );
+  });
+
   it("a consensus store short of its quorum: the count", () => {
     expect(
       surviveMessage({

@@ -370,10 +370,15 @@ export function dataLoss(
       : undefined;
   const held = canResume ? undefined : heldInFailedDomains(ds, net, links, from, failures);
   if (held !== undefined)
-    return { ...lost, held, mode: inRegion?.mode ?? failover.mode, ...(byOperator && { byOperator }) };
+    return {
+      ...lost,
+      held,
+      mode: inRegion?.mode ?? failover.mode,
+      ...(byOperator === undefined ? {} : { byOperator }),
+    };
   return {
     ...lost,
-    ...(byOperator && { byOperator }),
+    ...(byOperator === undefined ? {} : { byOperator }),
     ...(canResume
       ? { resumeAfterSeconds: leaderBased ? (inRegion?.rtoSeconds ?? failover.rtoSeconds) : 0 }
       : {}),

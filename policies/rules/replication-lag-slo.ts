@@ -197,7 +197,7 @@ function rtoFix(store: ResolvedDatastore, failover: FailoverAnalysis): string {
   if (failover.operatorBecause !== undefined)
     return store.failoverInLeaderRegion
       ? "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB), or relax rtoSeconds"
-      : "add a third site (e.g. { witnesses: 1 } in another region), so that the side keeping a majority promotes by itself, or relax rtoSeconds";
+      : `place observers (replicas or witnesses) so that a majority of them is outside ${store.leader} (e.g. { witnesses: 1 } in a third region beside 1 + 1), so that the side keeping it promotes by itself, or relax rtoSeconds`;
   return failover.mode === "manual"
     ? "use automatic failover with observers in three regions (a witness), or relax rtoSeconds"
     : "declare the failover time your engine or tooling achieves (failover.rtoSeconds), or relax rtoSeconds";

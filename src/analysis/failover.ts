@@ -10,6 +10,7 @@ import { writeDemand } from "./origins.js";
 import {
   observerRegions,
   observersCanPromote,
+  observersOutsideText,
   primaryNeedsZone,
   writesNeedPrimary,
 } from "./primary-dependence.js";
@@ -181,7 +182,7 @@ function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Oper
     return {
       domain,
       message: `failover is manual: after losing ${ds.leader} writes stop until an operator promotes a replica (RTO ${failover.rtoSeconds} s)`,
-      fix: "declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (observers in 3 regions decide), use consensus replication, or set survive: zone",
+      fix: "declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (a majority of its observers outside the primary's region decides), use consensus replication, or set survive: zone",
     };
   if (ds.failoverInLeaderRegion)
     return {
@@ -192,9 +193,8 @@ function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Oper
   if (!failover.automaticPossible)
     return {
       domain,
-      message: `automatic failover of a primary needs a quorum of observers outside any one region, so a third site: ${observersText(failover)}`,
-      fix: "add a third site (e.g. { witnesses: 1 } in another region), so the side that keeps a majority promotes",
-      minRegions: 3,
+      message: `automatic failover of a primary needs a majority of its observers outside the lost region, and ${observersOutsideText(ds, ds.leader)}`,
+      fix: `place observers so that a majority of them is outside ${ds.leader} (e.g. { witnesses: 1 } in a third region beside 1 + 1, or 2 + 2 + 1 over three regions), so that the side keeping the majority promotes`,
     };
   return undefined;
 }
@@ -222,17 +222,14 @@ function zoneOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Operat
       ? "failover is manual"
       : ds.failoverInLeaderRegion
         ? "the engine fails over only inside the primary's region"
-        : `automatic failover across regions needs observers in 3 regions, and ${observersText(failover)}`;
+        : `automatic failover across regions needs a majority of the observers outside ${region}, and ${observersOutsideText(ds, region)}`;
   const acrossRegions = failover.mode === "automatic" && !ds.failoverInLeaderRegion;
   return {
     domain: zone,
     message: `losing ${zone} takes the primary and leaves no other voter in ${region} to promote; a replica in another region is promoted only by an operator (${why})`,
-    fix: `add a standby in another zone of ${region} (one more voter there), which the region promotes by itself${acrossRegions ? ", or replicas or witnesses in a third region so that a failover across regions is automatic" : ""}`,
+    fix: `add a standby in another zone of ${region} (one more voter there), which the region promotes by itself${acrossRegions ? `, or replicas or witnesses elsewhere so that a majority of the observers is outside ${region} and a failover across regions is automatic` : ""}`,
   };
 }
-
-const observersText = (failover: Pick<FailoverAnalysis, "observerRegions">) =>
-  `${failover.observerRegions} region${failover.observerRegions === 1 ? " holds" : "s hold"} replicas or witnesses`;
 
 /**
  * What-if: the write regions a failure took away, the data-loss window (writes acknowledged there
@@ -454,12 +451,12 @@ function operatorCanPromote(ev: DatastoreEvaluator): boolean {
 /** Why a store whose failover is automatic cannot promote in another region by itself, if so. */
 function operatorReason(
   ds: ResolvedDatastore,
-  failover: Pick<FailoverAnalysis, "automaticPossible" | "observerRegions">,
+  failover: Pick<FailoverAnalysis, "automaticPossible">,
 ): string | undefined {
   if (writesNeedPrimary(ds)?.region !== true) return undefined;
   if (ds.failoverInLeaderRegion) return "the engine fails over only inside the primary's region";
   if (!failover.automaticPossible)
-    return `automatic failover needs observers in 3 regions, and ${observersText(failover)}`;
+    return `automatic failover needs a majority of the observers outside the primary's region, and ${observersOutsideText(ds, ds.leader)}`;
   return undefined;
 }
 

@@ -6,16 +6,38 @@ export function observerRegions(ds: ResolvedDatastore): number {
   return new Set(ds.placement.filter((p) => p.voters + p.witnesses > 0).map((p) => p.region)).size;
 }
 
+/** Observers (voters and witnesses) outside `region`, and of all regions. */
+export function observersOutside(ds: ResolvedDatastore, region: string): { outside: number; all: number } {
+  let outside = 0;
+  let all = 0;
+  for (const p of ds.placement) {
+    const n = p.voters + p.witnesses;
+    all += n;
+    if (p.region !== region) outside += n;
+  }
+  return { outside, all };
+}
+
+/** "1 of the 3 observers (voters and witnesses) is outside eu-west-1". */
+export function observersOutsideText(ds: ResolvedDatastore, region: string): string {
+  const { outside, all } = observersOutside(ds, region);
+  return `${outside} of the ${all} observers (voters and witnesses) ${outside === 1 ? "is" : "are"} outside ${region}`;
+}
+
 /**
- * Whether the observers can promote a replica outside a lost primary's region by themselves:
- * observers in ≥ 3 regions, or an engine whose promotion a majority of all members authorises
- * (Redis: one Sentinel per member), where the votes decide each loss — over two regions too, a
- * side holding the majority promotes (it cannot tell a dead region from a cut link, and promotes
- * anyway: the split brain of capability `cutOffPrimary`), a side without does not (failover.ts
- * `writesStop` "votes", leader.ts `electionCandidates`).
+ * Whether the observers promote a replica outside the lost primary's region by themselves: a
+ * majority of them outside it. They are a quorum service (Patroni's DCS, Orchestrator's raft,
+ * Sentinels): the side holding a majority takes the leader lock (etcd FAQ; Patroni's multi-site
+ * docs), a side without cannot. Over two regions too: with the majority outside, the old
+ * primary loses its lock and demotes itself (Patroni). Three regions are not enough by
+ * themselves — 2 + 1 and a witness leave 2 of 4 outside the 2, no majority. An engine whose
+ * promotion a majority of all members authorises (Redis: one Sentinel per member) counts its
+ * votes for each loss instead (failover.ts `writesStop` "votes", leader.ts `electionCandidates`).
  */
 export function observersCanPromote(ds: ResolvedDatastore): boolean {
-  return ds.promotionNeedsMajority || observerRegions(ds) >= 3;
+  if (ds.promotionNeedsMajority) return true;
+  const { outside, all } = observersOutside(ds, ds.leader);
+  return outside > all / 2;
 }
 
 /**
@@ -23,9 +45,8 @@ export function observersCanPromote(ds: ResolvedDatastore): boolean {
  * nothing replaces a lost primary there without an operator:
  *   - region: failover is manual (declared, or the service's default: Aurora Global Database's
  *     detach-and-promote), or the engine fails over only inside the primary's region (CloudNativePG
- *     replica clusters are promoted by hand), or fewer than 3 regions hold observers (with two, the
- *     side that loses its peer cannot tell a dead region from a cut link, so it must not promote)
- *     and no majority vote of the members decides instead (`observersCanPromote`);
+ *     replica clusters are promoted by hand), or no majority of the observers is outside the
+ *     primary's region (`observersCanPromote`);
  *   - zone: failover inside the region is manual too (a declared manual failover with no in-region
  *     automatic one, as Aurora has within a cluster). A primary that needs its region and has no
  *     other voter there needs its zone as well (datastores.ts `primaryOf`: that zone's loss is the

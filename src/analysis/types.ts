@@ -160,8 +160,9 @@ export interface FailoverAnalysis {
   /** Regions holding voters or witnesses (the observers that decide a failover). */
   readonly observerRegions: number;
   /**
-   * Observers enough for an automatic failover across regions (primary-replica: in ≥ 3 regions,
-   * or a majority vote of the members that decides each loss: primary-dependence.ts `observersCanPromote`);
+   * Observers enough for an automatic failover across regions (primary-replica: a majority of
+   * them outside the primary's region, or a majority vote of the members that decides each loss:
+   * primary-dependence.ts `observersCanPromote`);
    * the engine may still promote only inside the leader's region (`operatorBecause`).
    */
   readonly automaticPossible: boolean;

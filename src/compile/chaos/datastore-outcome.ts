@@ -7,7 +7,7 @@
  * region). One entry per model (a Record: a new model cannot fall through).
  */
 
-import { observerRegions, writesNeedPrimary } from "../../analysis/primary-dependence.js";
+import { observersOutsideText, writesNeedPrimary } from "../../analysis/primary-dependence.js";
 import { mayLead } from "../../analysis/replication/common.js";
 import { REPLICATION } from "../../analysis/replication/index.js";
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
@@ -233,8 +233,7 @@ function noFailover(c: Context): string | undefined {
   if (wholeRegion && dependence?.region === true) {
     if (store.failoverInLeaderRegion)
       return `the engine promotes only inside ${c.isolation.region} (a replica cluster elsewhere is promoted by hand)`;
-    const observers = observerRegions(store);
-    return `its observers (replicas and witnesses) are in ${observers} region${observers === 1 ? "" : "s"}: without a third the side that loses its peer cannot tell a dead region from a cut link, so it must not promote`;
+    return `${observersOutsideText(store, c.isolation.region)}, not a majority: the side cut off from the primary cannot take the leader lock, so none promotes`;
   }
   if (c.isolation.kind === "zone" && dependence?.zone === true) return "failover inside the region is manual";
   if (!candidatesOutside(c, only)) return `no replica allowed to take over remains outside it`;

@@ -58,10 +58,11 @@ describeRule(replicationLagSlo, {
       },
     },
     {
-      // Observers (replicas and witnesses) in three regions: losing one leaves two that agree on a
-      // promotion without an operator (Patroni's 30 s).
-      name: "RTO of an automatic primary with observers in three regions",
-      spec: rtoStore({ "eu-west-1": 2, "us-east-1": 1, "eu-west-2": { witnesses: 1 } }),
+      // A majority of the observers (voters and witnesses) outside the primary's region: they
+      // agree on a promotion without an operator (Patroni's 30 s). 2 + 1 and a witness passed
+      // here before, though losing the 2 leaves 2 of 4, no majority.
+      name: "RTO of an automatic primary with a majority of its observers outside its region",
+      spec: rtoStore({ "eu-west-1": 1, "us-east-1": 1, "eu-west-2": { witnesses: 1 } }),
     },
     {
       // Consensus 2 + 2 + 1: losing the leader's region leaves 3 of 5 voters, a new leader in 10 s.
@@ -175,21 +176,22 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 900 s (declared), above the 60 s RTO: automatic failover needs observers in 3 regions, and 2 regions hold replicas or witnesses",
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 900 s (declared), above the 60 s RTO: automatic failover needs a majority of the observers outside the primary's region, and 1 of the 3 observers (voters and witnesses) is outside eu-west-1",
         },
       ],
     },
     {
-      // Declared (by default) automatic, but with observers in two regions nothing promotes
-      // outside eu-west-1 by itself: losing it waits for an operator, as what-if says.
-      name: "RTO of an automatic primary whose observers are in two regions",
-      spec: rtoStore({ "eu-west-1": 2, "us-east-1": 1 }),
+      // Declared (by default) automatic, but with the majority of its observers in its region
+      // nothing promotes outside eu-west-1 by itself: losing it waits for an operator, as what-if
+      // says. A witness in a third region (this rule's fix before) leaves 2 of 4: still none.
+      name: "RTO of an automatic primary whose observers are mostly in its region",
+      spec: rtoStore({ "eu-west-1": 2, "us-east-1": 1, "eu-west-2": { witnesses: 1 } }),
       expect: [
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 600 s (an estimate of an operator's promotion), above the 60 s RTO: automatic failover needs observers in 3 regions, and 2 regions hold replicas or witnesses",
-          fix: "add a third site (e.g. { witnesses: 1 } in another region), so that the side keeping a majority promotes by itself, or relax rtoSeconds",
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 600 s (an estimate of an operator's promotion), above the 60 s RTO: automatic failover needs a majority of the observers outside the primary's region, and 2 of the 4 observers (voters and witnesses) are outside eu-west-1",
+          fix: "place observers (replicas or witnesses) so that a majority of them is outside eu-west-1 (e.g. { witnesses: 1 } in a third region beside 1 + 1), so that the side keeping it promotes by itself, or relax rtoSeconds",
         },
       ],
     },

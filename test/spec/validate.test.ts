@@ -236,6 +236,28 @@ describe("broken specs: every problem with its path, message and fix", () => {
     expect(validateTopology(spec).diagnostics.map((d) => d.path)).toContain("services.api.deploy.protocol");
   });
 
+  // Passed before, and went unquoted into every alert rule's selector and the ServiceMonitor:
+  // filter '{job="api"}' compiled `{topoplan_component="kv",{job="api"}}`.
+  it("observability.metrics.filter and path: label matchers (or none) and a request path", () => {
+    const spec = base() as unknown as { services: Record<string, Record<string, unknown>> };
+    const metrics: Record<string, unknown> = { filter: 'job="api", env!="dev"', path: "/stats/prometheus" };
+    spec.services.api!.observability = { metrics };
+    expect(validateTopology(spec).diagnostics).toEqual([]);
+    metrics.filter = ""; // drops the default reporter="destination"
+    expect(validateTopology(spec).diagnostics).toEqual([]);
+    metrics.filter = '{job="api"}';
+    metrics.path = "metrics";
+    expect(validateTopology(spec).diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["spec/invalid-name", "services.api.observability.metrics.filter"],
+      ["spec/invalid-name", "services.api.observability.metrics.path"],
+    ]);
+    metrics.filter = 'job="x"} or up{';
+    metrics.path = "/metrics";
+    expect(validateTopology(spec).diagnostics.map((d) => d.path)).toEqual([
+      "services.api.observability.metrics.filter",
+    ]);
+  });
+
   it("deploy.streamingPaths: a service's, each a request path", () => {
     type Part = Record<string, { deploy?: Record<string, unknown> }>;
     const spec = base() as unknown as { datastores: Part; services: Part };

@@ -21,6 +21,10 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** One or more PromQL label matchers: `code=~"5.."`, `a="b", c!="d"`. */
 const LABEL_MATCHERS =
   /^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\\n]|\\.)*"\s*(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\\n]|\\.)*"\s*)*$/;
+/** Label matchers, or nothing (a blank filter drops the default one: promql.ts `selector`). */
+const LABEL_MATCHERS_OR_BLANK = {
+  test: (text: string) => text.trim() === "" || LABEL_MATCHERS.test(text),
+};
 /** Chaos Mesh schedules: a five-field cron line or a descriptor (robfig/cron syntax). */
 const CRON =
   /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every \d+(\.\d+)?(ns|us|µs|ms|s|m|h)(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))*|([0-9*/,?A-Za-z-]+ ){4}[0-9*/,?A-Za-z-]+)$/;
@@ -177,6 +181,22 @@ const NAME_RULES: readonly NameRule[] = [
       pattern: LABEL_MATCHERS,
       what: 'the error selector is PromQL label matchers, e.g. http_response_status_code=~"5.."',
       fix: () => 'e.g. "http_response_status_code=~\\"5..\\""',
+    },
+    // Both go into what is compiled unquoted: the filter inside every rule's selector braces, the
+    // path into the ServiceMonitor's endpoint.
+    {
+      at: `${kind}.*.observability.metrics.filter`,
+      on: "value",
+      pattern: LABEL_MATCHERS_OR_BLANK,
+      what: 'the filter is PromQL label matchers without braces, e.g. job="api" ("" for none)',
+      fix: () => 'e.g. "job=\\"api\\"" (several: "job=\\"api\\",env=\\"prod\\"")',
+    },
+    {
+      at: `${kind}.*.observability.metrics.path`,
+      on: "value",
+      pattern: HTTP_PATH,
+      what: "a scrape path starts with '/' and has no spaces or control characters",
+      fix: () => 'e.g. "/metrics"',
     },
     {
       at: `${kind}.*.chaos.schedule`,

@@ -101,6 +101,12 @@ describe("topoplan init", () => {
     mkdirSync(join(dir, "other"));
     const other = await topoplan(["init", join(dir, "e"), "--from", join(dir, "other")]);
     expect([other.code, other.stderr]).toEqual([2, expect.stringContaining("not a topoplan checkout")]);
+    // A package.json that is not JSON, or null: refused the same way (was exit 3, "internal error").
+    for (const text of ["{bad", "null"]) {
+      writeFileSync(join(dir, "other", "package.json"), text);
+      const broken = await topoplan(["init", join(dir, "g"), "--from", join(dir, "other")]);
+      expect([broken.code, broken.stderr]).toEqual([2, expect.stringContaining("not a topoplan checkout")]);
+    }
     expect(readdirSync(dir).sort()).toEqual(["a", "b", "f", "notes.md", "other", "topoplan-0.1.0.tgz"]);
   });
 

@@ -31,6 +31,16 @@ const LOOKS_LIKE_PATH = /^(\.{1,2}[\\/]|\/|~)|\.(tgz|tar\.gz)$/;
  * project (npm resolves it from package.json's folder, so the project can move with it), anything
  * else as given (a version range, `github:org/topoplan`, a URL).
  */
+/** The `name` a package.json declares; undefined when it is missing, not a file, or not JSON. */
+function packageName(manifest: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(manifest, "utf8"));
+    return parsed !== null && typeof parsed === "object" ? (parsed as { name?: unknown }).name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function packageSpec(from: string, dir: string): string {
   const path = resolve(from);
   if (existsSync(path)) {
@@ -38,10 +48,7 @@ function packageSpec(from: string, dir: string): string {
     // a file the tarball npm pack writes.
     const refuse = (message: string, fix: string) => problem("--from", `${from}: ${message}`, fix);
     if (statSync(path).isDirectory()) {
-      const manifest = join(path, "package.json");
-      const name = existsSync(manifest)
-        ? (JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name
-        : undefined;
+      const name = packageName(join(path, "package.json"));
       if (name !== "topoplan")
         throw refuse(
           "not a topoplan checkout (no package.json named topoplan)",

@@ -70,6 +70,36 @@ describe("topoplan solve", () => {
     expect(check.code).toBe(0);
   });
 
+  it('--write of a "placement: auto" store warns of nothing: auto already deploys the choice', async () => {
+    // Warned that deploying it would delete the greedy start's StatefulSets, which auto never deploys.
+    const file = join(scratch, "auto.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: mini",
+        "users: { eu-west-1: 1 }",
+        "datastores:",
+        "  kv:",
+        "    replication: consensus",
+        "    consistency: strong",
+        "    replicas: 3",
+        "    placement: auto",
+        "    survive: region",
+        "    traffic: { readsPerSec: 100, writesPerSec: 10 }",
+        '    deploy: { target: kubernetes, image: "cockroachdb/cockroach:v24.1.4" }',
+        "",
+      ].join("\n"),
+    );
+    const before = readFileSync(file, "utf8");
+    const { code, stderr } = await topoplan(["solve", file, "--datastore", "kv", "--write"]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/wrote the chosen placement of kv into/);
+    expect(stderr).not.toContain("destructive");
+    writeFileSync(join(scratch, "auto-before.yaml"), before);
+    const diff = await topoplan(["diff", join(scratch, "auto-before.yaml"), file]);
+    expect(diff.code).toBe(0);
+  });
+
   it("--write warns when deploying the edit is destructive, as diff would say", async () => {
     // The cheapest placement of edge-cache's origin-db leaves the on-premises site: its primary
     // moves and the site's replicas (and their volumes) go.

@@ -317,10 +317,13 @@ async function writeBack(
     );
   }
   // Throws InputError before anything is written.
-  const after = topologyFromData({ ...loaded.spec, text, data }, { placeAuto: false });
+  const after = topologyFromData({ ...loaded.spec, text, data });
   // What `topoplan diff` will hold against the edit: a placement the solver prefers may move a
   // primary or drop a region's replicas (their data), which the spec edit alone does not show.
-  const destructive = diffTopologies(diffSide(loaded), diffSide(after)).destructive;
+  // Both sides as `plan` and `pulumi up` resolve them, `placement: auto` placed: the spec before
+  // deploys the auto placement, not the one solve starts its search from.
+  const before = loaded.model.datastores.some((ds) => ds.autoPlaced) ? topologyFromData(loaded.spec) : loaded;
+  const destructive = diffTopologies(diffSide(before), diffSide(after)).destructive;
   await replaceFile(loaded.spec.file, text);
   io.stderr(
     `wrote the chosen placement of ${edits.map((e) => e.name).join(", ")} into ${file}${relaidOut(loaded.spec) ? " (JSON is rewritten whole: its layout is now 2-space indentation, one key per line)" : ""}\n`,

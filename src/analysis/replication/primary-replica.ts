@@ -91,12 +91,21 @@ export const primaryReplica: ReplicationBehaviour = {
         note: `${ds.sync} commits wait only for standbys in the primary's region on this engine: losing ${ds.leader} stops writes until an operator promotes a replica cluster elsewhere; use async with failover, or consensus`,
       };
     // A failover authorised by a majority of all members (Redis Sentinel) needs one outside the
-    // lost domain: 3 members, one per domain, is the least.
+    // lost domain: 3 members is the least, 1 + 2 led from the 1 for a region.
     if (ds.promotionNeedsMajority)
       return {
         replicas: Math.max(q + 1, 3),
-        regions: goal === "zone" ? 1 : 3,
+        regions: goal === "zone" ? 1 : 2,
         note: "a replica is promoted only by a majority of all Sentinels (one per member), so a majority of the members must outlive the loss",
+      };
+    // An automatic failover across regions needs a majority of the observers outside the
+    // primary's region (primary-dependence.ts `observersCanPromote`): 1 + 2 led from the 1, or
+    // 1 + 1 and a witness in a third region, is the least.
+    if (goal === "region" && ds.failover.mode === "automatic")
+      return {
+        replicas: Math.max(q + 1, 3),
+        regions: 2,
+        note: `a replica is promoted by itself only where a majority of the voters and witnesses is outside ${ds.leader}`,
       };
     return { replicas: q + 1, regions: goal === "zone" ? 1 : q + 1 };
   },

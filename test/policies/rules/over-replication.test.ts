@@ -4,6 +4,25 @@ import { describeRule } from "../harness.js";
 describeRule(overReplication, {
   compliant: [
     {
+      // 3 + 1 + 1 fails survive: region (2 of 5 observers outside eu-west-1: the survival rule
+      // says so) and was told "2 suffice" by the analysis' minimum; 5 is what 2 beside the primary
+      // and 3 outside take (this harness's stub analysis gives region survival a need of 5 too).
+      name: "an automatic primary with its region goal: five are the need, however placed",
+      spec: {
+        name: "kv",
+        users: { "eu-west-1": 1 },
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            replicas: 5,
+            placement: { "eu-west-1": 3, "eu-central-1": 1, "eu-north-1": 1 },
+            leader: "eu-west-1",
+            survive: "region",
+          },
+        },
+      },
+    },
+    {
       // Four voters tolerate no more failures than three (https://etcd.io/docs/v3.5/faq/).
       name: "consensus with four local regions: the need rounds up to an odd five",
       spec: {
@@ -126,6 +145,33 @@ describeRule(overReplication, {
     },
   ],
   noncompliant: [
+    {
+      // Said "5 replicas where 2 suffice … keeping 2 voters in eu-west-1" of 3 + 1 + 1, whose fix
+      // (2 in one region) fails survive: region; the need is the 2 beside the primary and 3 of the
+      // observers outside it, and a sixth is extra.
+      name: "an automatic primary surviving its region: the standby beside it and a majority outside",
+      spec: {
+        name: "kv",
+        users: { "eu-west-1": 1 },
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            replicas: 6,
+            placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 2 },
+            leader: "eu-west-1",
+            survive: "region",
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.orders.replicas",
+          message:
+            "6 replicas where 5 suffice (region survival needs 5; read locality 1 region (eu-west-1); primary-replica quorums need no more); the 1 extra cost about $100/month",
+          fix: "set replicas: 5 and remove 1 from the placement, keeping 2 voters in eu-west-1 (the primary and a standby in another zone) and a majority of the voters and witnesses outside it (its failover's quorum)",
+        },
+      ],
+    },
     {
       name: "the same placement without the engine: any replica may be the synchronous one, so 3 suffice",
       spec: {

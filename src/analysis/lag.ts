@@ -2,6 +2,7 @@ import { PIPELINES, type Pipeline, type PipelineId } from "../catalog/data/repli
 import type { ResolvedDatastore } from "../model/types.js";
 import { byText } from "../order.js";
 import type { DatastoreEvaluator } from "./datastores.js";
+import type { GroupState } from "./replication/types.js";
 import type { LinkLoad, ReplicationLag } from "./types.js";
 
 /** How long an overloaded link's backlog is allowed to build before we quote a lag: one hour. */
@@ -159,6 +160,19 @@ const PARTITIONED: Omit<ReplicationLag, "region"> = {
 };
 
 /** Lag to every region holding a live data replica, from every write source; the worst per region. */
+/**
+ * Where writes enter: the behaviour's sources, or, where no demand says (no users declared), every
+ * live write region — a store without a leader writes wherever its clients are, and its RPO is
+ * the lag of any of them (read 0, with no lag at all, before).
+ */
+function sourcesOrWriteRegions(ev: DatastoreEvaluator, state: GroupState): readonly { region: string }[] {
+  const sources = ev.sources(state);
+  if (sources.length > 0) return sources;
+  return ev.ds.writeRegions
+    .filter((region) => state.alive.some((slot) => slot.region === region))
+    .map((region) => ({ region }));
+}
+
 export function datastoreLags(
   ev: DatastoreEvaluator,
   links: ReadonlyMap<string, LinkLoad>,
@@ -176,7 +190,7 @@ export function datastoreLags(
     // Witnesses hold no readable data: nothing to lag behind.
     for (const slot of state.alive)
       if (slot.role !== "witness") counts.set(slot.region, (counts.get(slot.region) ?? 0) + 1);
-    for (const source of ev.sources(state)) {
+    for (const source of sourcesOrWriteRegions(ev, state)) {
       for (const [region, count] of counts) {
         // The source's own replica has no lag; its region's other replicas are cross-zone.
         if (region === source.region && count < 2) continue;

@@ -289,6 +289,24 @@ describe("what-if: the loss, the resume and read availability", () => {
     ).toBeUndefined();
   });
 
+  // RPO 0 and a passed 1 ms RPO: with no users declared no write entered anywhere, so no lag.
+  it("a store without a leader and no users declared: writes enter at every write region, and lag", () => {
+    const model = build({
+      datastores: {
+        s: {
+          replication: "multi-leader",
+          consistency: "eventual",
+          replicas: 2,
+          placement: { "eu-west-1": 1, "us-east-1": 1 },
+          traffic: { writesPerSec: 100 },
+        },
+      },
+    });
+    const ds = analyse(model).datastores[0]!;
+    expect(ds.replicationLag.map((lag) => lag.region)).toEqual(["eu-west-1", "us-east-1"]);
+    expect(ds.rpoMs).toBeGreaterThan(30); // the one-way p99 across the Atlantic, at least
+  });
+
   // check's SLO list passed a 1 s RPO with every copy in one region (the rule alone said it).
   it("every copy of the data in one region: the SLO list holds no RPO or RTO, as the rule does", () => {
     const model = store({

@@ -195,8 +195,14 @@ export async function writeRender(
   await sweepLeftovers(parent, prefix, [".tmp", ".old"]);
   const random = randomBytes(6).toString("hex");
   const temporary = join(parent, temporaryName(prefix, random, ".tmp"));
+  // The first write next to the target: where it fails, say so of --out, not of the temporary name.
+  await mkdir(temporary).catch((error: NodeJS.ErrnoException) => {
+    throw refuse(
+      `cannot create ${outDir}: ${dirname(outDir)} does not take new folders (${error.code ?? error.message})`,
+      "name a directory in a folder you can write, e.g. --out rendered",
+    );
+  });
   try {
-    await mkdir(temporary);
     // Paths are checked relative `/`-separated paths (deferRenderPlan): their directories are the
     // text before the last `/`, a few hundred for ~14,000 files.
     const dirs = new Set<string>();

@@ -454,6 +454,15 @@ describe("writeRender", () => {
     expect(await readdir(root)).toEqual(["file"]);
   });
 
+  // Named the temporary sibling (`/proc/.x.topoplan-….tmp`) with "check the path" before.
+  it("a folder that takes no new directory is refused of --out, naming it", async () => {
+    const denied = writeRender(renderPlan(plan()), "/proc/topoplan-render-test");
+    await expect(denied).rejects.toBeInstanceOf(InputError);
+    await expect(denied).rejects.toThrow(
+      /^--out: cannot create \/proc\/topoplan-render-test: \/proc does not take new folders/,
+    );
+  });
+
   it("leaves nothing behind when writing fails half-way, and keeps the earlier render", async () => {
     const out = join(root, "out");
     const files = renderPlan(plan());

@@ -1,6 +1,8 @@
+import { syncInPrimaryRegion } from "../../src/analysis/replication/primary-replica.js";
 import type { SurvivalAnalysis, SurvivalCheck } from "../../src/analysis/types.js";
 import { majority as majorityOf } from "../../src/model/placement.js";
-import { datastoreAnalysis, plural, streamAnalysis } from "../lib.js";
+import type { ResolvedDatastore } from "../../src/model/types.js";
+import { datastoreAnalysis, list, plural, streamAnalysis } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
 /** The declared survival goal (`survive: zone | region`) holds: a quorum outlives the worst single failure. */
@@ -16,31 +18,25 @@ export const survival: Rule = {
   },
   check(model, analysis) {
     const findings: Finding[] = [];
-    // `allAck`: a write needs every replica (synchronous primary-replica), so no count or spread
-    // helps; `majority`: the quorum is a majority of the replicas (consensus); `readsAtPrimary`:
-    // clients read only in the primary's region.
+    // `store`: a datastore's (a stream has none of its traits).
     const judge = (
       path: string,
       survival: SurvivalAnalysis,
       replicas: number,
       field: string,
-      allAck = false,
-      majority = false,
-      readsAtPrimary = false,
-      datastore?: string,
-      allVote = false,
+      store?: ResolvedDatastore,
     ) => {
       if (survival.meetsGoal) return;
       const check = survival.goal === "region" ? survival.region : survival.zone;
       const domain = check.worstDomain ?? `one ${survival.goal}`;
-      const said = explain(survival, check, domain, replicas, allAck, majority, readsAtPrimary, allVote);
+      const said = explain(survival, check, domain, replicas, store);
       findings.push({
         path: `${path}.${field}`,
         message: `survive: ${survival.goal} does not hold: ${said.message}`,
         // Adding or spreading replicas can cost a latency SLO or residency: the solver weighs them.
         fix:
-          said.placement && datastore !== undefined
-            ? `${said.fix}; \`topoplan solve <spec> --datastore ${datastore} --replicas auto\` finds the cheapest such placement that also meets the store's SLOs and residency`
+          said.placement && store !== undefined
+            ? `${said.fix}; \`topoplan solve <spec> --datastore ${store.name} --replicas auto\` finds the cheapest such placement that also meets the store's SLOs and residency`
             : said.fix,
         data: {
           goal: survival.goal,
@@ -56,19 +52,7 @@ export const survival: Rule = {
         findings.push(unknown(store.path));
         continue;
       }
-      const allAck = store.replication === "primary-replica" && store.sync === "sync";
-      judge(
-        store.path,
-        figures.survival,
-        store.replicas,
-        "placement",
-        allAck,
-        store.replication === "consensus",
-        store.readsAtPrimary,
-        store.name,
-        // Every replica votes: the majority is of the count given.
-        store.placement.every((p) => p.readOnly === 0),
-      );
+      judge(store.path, figures.survival, store.replicas, "placement", store);
     }
     for (const stream of model.streams) {
       const figures = streamAnalysis(analysis, stream.name);
@@ -92,11 +76,15 @@ function explain(
   check: SurvivalCheck,
   domain: string,
   replicas: number,
-  allAck: boolean,
-  majority: boolean,
-  readsAtPrimary: boolean,
-  allVote = false,
+  store?: ResolvedDatastore,
 ): { message: string; fix: string; placement?: boolean } {
+  // A write needs every replica (synchronous primary-replica), so no count or spread helps.
+  const allAck = store?.replication === "primary-replica" && store.sync === "sync";
+  // The quorum is a majority of the replicas (consensus), and of the count given when all vote.
+  const majority = store?.replication === "consensus";
+  const allVote = store?.placement.every((p) => p.readOnly === 0) ?? false;
+  // Clients read only in the primary's region.
+  const readsAtPrimary = store?.readsAtPrimary ?? false;
   const orZone = survival.goal === "region" ? ", or set survive: zone" : "";
   if (check.promotionVotes !== undefined)
     return {
@@ -118,6 +106,20 @@ function explain(
     };
   if (survival.operatorNeeded !== undefined)
     return { message: survival.operatorNeeded.message, fix: survival.operatorNeeded.fix };
+  // Only the write regions' replicas take writes: a count or spread elsewhere does not help.
+  if (store?.replication === "multi-leader" && check.replicasLeft < check.quorum)
+    return {
+      message: `losing ${domain} leaves no replica in a write region (leaders: ${list(store.writeRegions)}), though ${plural(replicas, "replica")} hold the data`,
+      fix: `add a region that holds a replica to leaders, or a replica in another ${survival.goal} of a write region${orZone}`,
+    };
+  // The synchronous standbys must be in the primary's region (CloudNativePG): the count there is
+  // what a zone's loss leaves, whatever the regions elsewhere hold.
+  if (store !== undefined && survival.goal === "zone" && syncInPrimaryRegion(store))
+    return {
+      message: `losing ${domain} leaves ${plural(check.replicasLeft, "replica")} that may acknowledge a write and a quorum needs ${check.quorum}: this engine's synchronous standbys are those of the primary's region, ${store.leader}`,
+      fix: `place at least ${store.quorum.write + 1} replicas in ${store.leader} over as many of its zones (the primary and its synchronous standbys after any zone's loss), or use sync: async`,
+      placement: true,
+    };
   if (check.replicasLeft >= check.quorum)
     // The write quorum outlives the domain; the reads do not: clients that reach only the
     // primary's region (CloudNativePG's read-write Service) find no instance there, or a read

@@ -19,6 +19,78 @@ describeRule(survival, {
   compliant: [{ name: "the analysis finds every goal met", spec }],
   noncompliant: [
     {
+      // Was "place at least 2 replicas over at least 2 zones", which it had: the one left outside
+      // the lost zone takes no writes (not in leaders).
+      name: "multi-leader: the lost zone held the only write region's replica",
+      spec: {
+        name: "kv",
+        datastores: {
+          carts: {
+            replication: "multi-leader",
+            consistency: "eventual",
+            replicas: 2,
+            placement: { "eu-west-1": 1, "us-east-1": 1 },
+            leaders: ["eu-west-1"],
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: {
+          carts: {
+            survival: {
+              meetsGoal: false,
+              minReplicas: 2,
+              zone: { goal: "zone", survives: false, worstDomain: "eu-west-1a", replicasLeft: 0, quorum: 1 },
+            },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.carts.placement",
+          message:
+            "survive: zone does not hold: losing eu-west-1a leaves no replica in a write region (leaders: eu-west-1), though 2 replicas hold the data",
+          fix: "add a region that holds a replica to leaders, or a replica in another zone of a write region",
+        },
+      ],
+    },
+    {
+      // Was "place at least 3 replicas over at least 3 zones", which 2 + 1 over two regions had.
+      name: "CloudNativePG semi-sync: the synchronous standby must be in the primary's region",
+      spec: {
+        name: "kv",
+        datastores: {
+          orders: {
+            replication: "primary-replica",
+            sync: "semi-sync",
+            replicas: 3,
+            placement: { "eu-west-1": 2, "us-east-1": 1 },
+            leader: "eu-west-1",
+            deploy: { target: "kubernetes", engine: "postgresql" },
+          },
+        },
+      } as TopologyInput,
+      analysis: {
+        datastores: {
+          orders: {
+            survival: {
+              meetsGoal: false,
+              minReplicas: 3,
+              zone: { goal: "zone", survives: false, worstDomain: "eu-west-1a", replicasLeft: 1, quorum: 2 },
+            },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.orders.placement",
+          message:
+            "survive: zone does not hold: losing eu-west-1a leaves 1 replica that may acknowledge a write and a quorum needs 2: this engine's synchronous standbys are those of the primary's region, eu-west-1",
+          fix: "place at least 3 replicas in eu-west-1 over as many of its zones (the primary and its synchronous standbys after any zone's loss), or use sync: async; `topoplan solve <spec> --datastore orders --replicas auto` finds the cheapest such placement that also meets the store's SLOs and residency",
+        },
+      ],
+    },
+    {
       // Was "needs at least 4 replicas over 4 zones", then 5 once there were 4: a write every
       // replica acknowledges breaks with any zone that holds one, whatever the count.
       name: "synchronous replication to every replica",

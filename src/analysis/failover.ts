@@ -66,6 +66,25 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
   };
 }
 
+/** Why a cut-off primary keeps taking writes (capability `cutOffPrimary`: Redis). */
+export const NOT_FENCED = "no min-replicas-to-write is compiled";
+
+/**
+ * Under a partition that elected a primary elsewhere, the region of the old one when it lives,
+ * cut off, and keeps taking its side's writes (capability `cutOffPrimary`): they are lost when it
+ * rejoins as a replica. Undefined otherwise.
+ */
+export function oldPrimaryKeepsWriting(
+  ev: DatastoreEvaluator,
+  net: NetworkView,
+  effectiveLeader: string | undefined,
+): string | undefined {
+  if (!ev.behaviour.leaderBased || !ev.ds.cutOffPrimaryKeepsWriting || effectiveLeader === undefined)
+    return undefined;
+  const old = ev.main.group.leader;
+  return net.slotUp(old) && !net.connected(old.region, effectiveLeader) ? old.region : undefined;
+}
+
 /** Why losing a region stops writes for good (until it returns), as `writesStopWith` finds it. */
 type WritesStop = NonNullable<FailoverAnalysis["writesStop"]>;
 

@@ -6,7 +6,7 @@ import { availabilityCap } from "./caps.js";
 import { componentEgress, datastoreReplicaCost, serviceCost, streamReplicaCost, totalCost } from "./cost.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { type AnalysedModel, editReuse } from "./edit-reuse.js";
-import { dataLoss, failoverAnalysis, withFailover } from "./failover.js";
+import { dataLoss, failoverAnalysis, oldPrimaryKeepsWriting, withFailover } from "./failover.js";
 import { withRegionsDown } from "./failures.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
@@ -173,6 +173,7 @@ export function analyseDatastore(
   const failover = failoverAnalysis(ds, rpoMs);
   const loss =
     failures.length > 0 ? dataLoss(ev, net, failures, linkByKey, failover, effectiveLeader) : undefined;
+  const keptWriting = failures.length > 0 ? oldPrimaryKeepsWriting(ev, net, effectiveLeader) : undefined;
   const excluded = saturatedFollowers(ev, linkByKey);
   // The same demand its evaluator weighs (writeDemand): the write latency table and the flows agree.
   const writeOrigins = writeDemand(model, ds.name, net);
@@ -205,6 +206,7 @@ export function analyseDatastore(
     rpoMs,
     failover,
     ...(loss === undefined ? {} : { dataLoss: loss }),
+    ...(keptWriting === undefined ? {} : { oldPrimaryKeepsWriting: keptWriting }),
     ...(excluded.length === 0 ? {} : { commitExcludes: excluded }),
     ...(options === undefined ? {} : { leaderOptions: options }),
     costUsdPerMonth: {

@@ -128,6 +128,12 @@ export interface DatastoreAnalysis {
   readonly failover: FailoverAnalysis;
   /** What-if only: a failure took a leader / write region away. */
   readonly dataLoss?: DataLoss;
+  /**
+   * What-if: the region of the old primary that a partition cut off while a primary was elected
+   * elsewhere, and that keeps taking its side's writes (Redis: capability `cutOffPrimary`); they
+   * are lost when it rejoins as a replica.
+   */
+  readonly oldPrimaryKeepsWriting?: string;
   /** Voting followers whose link from the leader is saturated (ρ ≥ 1): they leave the commit quorum. */
   readonly commitExcludes?: readonly { readonly region: string; readonly utilisation: number }[];
   /** Leader-based stores: demand-weighted write p50 with the leader in each eligible region. */

@@ -307,6 +307,34 @@ describe("what-if: the loss, the resume and read availability", () => {
     expect(ds.rpoMs).toBeGreaterThan(30); // the one-way p99 across the Atlantic, at least
   });
 
+  // The what-if said only that writes from eu-west-1 are unavailable, while the old primary,
+  // unfenced, acknowledges them and loses them on rejoining (chaos said so; the what-if did not).
+  it("Redis cut off from its Sentinels' majority: the what-if names the split brain", () => {
+    const model = build({
+      users: { "eu-west-1": 1 },
+      datastores: {
+        cache: {
+          replication: "primary-replica",
+          consistency: "eventual",
+          replicas: 3,
+          placement: { "eu-west-1": 1, "us-east-1": 2 },
+          leader: "eu-west-1",
+          deploy: { target: "kubernetes", engine: "redis" },
+        },
+      },
+    });
+    const baseline = analyse(model);
+    const cut = analyse(model, parseFailures(model, ["link:eu-west-1/us-east-1"]), baseline);
+    expect(cut.datastores[0]!.oldPrimaryKeepsWriting).toBe("eu-west-1");
+    const moved = compareAnalyses(baseline, cut).find((c) => c.kind === "leader-moved");
+    expect(moved?.message).toContain(
+      "split brain: the old primary in eu-west-1 keeps taking the writes of the clients cut off with it (no min-replicas-to-write is compiled)",
+    );
+    // Losing the region instead: nothing there to keep writing.
+    const lost = analyse(model, parseFailures(model, ["region:eu-west-1"]), baseline).datastores[0]!;
+    expect(lost.oldPrimaryKeepsWriting).toBeUndefined();
+  });
+
   // check's SLO list passed a 1 s RPO with every copy in one region (the rule alone said it).
   it("every copy of the data in one region: the SLO list holds no RPO or RTO, as the rule does", () => {
     const model = store({

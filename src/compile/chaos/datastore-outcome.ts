@@ -7,6 +7,7 @@
  * region). One entry per model (a Record: a new model cannot fall through).
  */
 
+import { NOT_FENCED } from "../../analysis/failover.js";
 import { observersOutsideText, writesNeedPrimary } from "../../analysis/primary-dependence.js";
 import { mayLead } from "../../analysis/replication/common.js";
 import { REPLICATION } from "../../analysis/replication/index.js";
@@ -197,9 +198,6 @@ function assumedManager(store: ResolvedDatastore): string {
     ? "; assumed, as the spec declares it: without an engine topoplan deploys no failover manager, so the image must run one, or writes stop until someone promotes a replica"
     : "";
 }
-
-/** Why a cut-off Redis primary keeps taking writes (capability `cutOffPrimary`). */
-const NOT_FENCED = "no min-replicas-to-write is compiled";
 
 /** Redis: a failover is authorised by a majority of all Sentinels, one per member. */
 function sentinels(c: Context): { members: number; votes: number } {

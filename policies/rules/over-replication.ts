@@ -21,7 +21,7 @@ const MODEL_NEED: Readonly<
   "primary-replica": (store, local) => {
     const elsewhere = local.filter((region) => region !== store.leader).length;
     const beside = primaryRegionNeed(store);
-    // Surviving the primary's region by itself takes a majority of the observers outside it
+    // Surviving a region by itself takes a majority of the observers outside every region
     // (src/analysis/primary-dependence.ts): one more than those kept beside the primary.
     const outside = majorityOutside(store) ? beside + 1 : elsewhere;
     return Math.max(store.quorum.write + 1, beside + Math.max(elsewhere, outside));
@@ -81,7 +81,7 @@ export const overReplication: Rule = {
   },
   docs: {
     why: "Every replica costs storage, compute and cross-region egress, and a larger quorum waits for more acknowledgements.",
-    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for primary-replica also a standby beside the primary in its region plus one per other local region, so losing the primary's zone fails over in the region instead of across regions, and with `survive: region` and automatic failover a majority of the voters and witnesses outside the primary's region (one more than those beside it), so that losing it promotes a replica by itself; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1, 3): below 3, acks=all cannot keep two copies of every write through a broker's loss (Kafka's durable default: replication factor 3, min.insync.replicas 2).",
+    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for primary-replica also a standby beside the primary in its region plus one per other local region, so losing the primary's zone fails over in the region instead of across regions, and with `survive: region` and automatic failover fewer than half of the voters and witnesses in any one region (one more outside the primary's than beside it), so that losing a region promotes a replica by itself; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1, 3): below 3, acks=all cannot keep two copies of every write through a broker's loss (Kafka's durable default: replication factor 3, min.insync.replicas 2).",
     fix: "Lower `replicas` to the need (and drop the placement entries that only add copies), or suppress with the reason (e.g. extra read capacity).",
   },
   check(model, analysis, settings) {
@@ -111,7 +111,7 @@ export const overReplication: Rule = {
         path: `${store.path}.replicas`,
         message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${quorums}); the ${extra} extra cost about ${usd(cost)}/month`,
         // Which ones stay matters for a primary: the standby beside it is what survives its zone.
-        fix: `set replicas: ${need} and remove ${extra} from the placement${store.replication === "primary-replica" ? `, keeping ${primaryRegionNeed(store)} voters in ${store.leader} (the primary and a standby in another zone)${majorityOutside(store) ? " and a majority of the voters and witnesses outside it (its failover's quorum)" : ""}` : ""}`,
+        fix: `set replicas: ${need} and remove ${extra} from the placement${store.replication === "primary-replica" ? `, keeping ${primaryRegionNeed(store)} voters in ${store.leader} (the primary and a standby in another zone)${majorityOutside(store) ? " and fewer than half of the voters and witnesses in any one region (its failover's quorum)" : ""}` : ""}`,
         data: { replicas: store.replicas, need, extra, usdPerMonth: cost },
       });
     }

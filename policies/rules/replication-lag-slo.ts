@@ -197,8 +197,8 @@ function rtoFix(store: ResolvedDatastore, failover: FailoverAnalysis): string {
   if (failover.operatorBecause !== undefined)
     return store.failoverInLeaderRegion
       ? "use an engine or replication that promotes outside the leader's region (consensus, e.g. CockroachDB), or relax rtoSeconds"
-      : `place observers (replicas or witnesses) so that a majority of them is outside ${store.leader} (e.g. { witnesses: 1 } in a third region beside 1 + 1), so that the side keeping it promotes by itself, or relax rtoSeconds`;
+      : "place the voters and witnesses so that no region holds half of them or more (e.g. 1 + 1 and { witnesses: 1 } in a third region, or 2 + 2 + 1), so that the side keeping the majority promotes by itself, or relax rtoSeconds";
   return failover.mode === "manual"
-    ? "use automatic failover with observers in three regions (a witness), or relax rtoSeconds"
+    ? "use automatic failover with no region holding half of the voters and witnesses or more (e.g. 1 + 1 and a witness in a third region), or relax rtoSeconds"
     : "declare the failover time your engine or tooling achieves (failover.rtoSeconds), or relax rtoSeconds";
 }

@@ -114,7 +114,12 @@ function explain(
     };
   // The synchronous standbys must be in the primary's region (CloudNativePG): the count there is
   // what a zone's loss leaves, whatever the regions elsewhere hold.
-  if (store !== undefined && survival.goal === "zone" && syncInPrimaryRegion(store))
+  if (
+    store !== undefined &&
+    survival.goal === "zone" &&
+    syncInPrimaryRegion(store) &&
+    check.replicasLeft < check.quorum
+  )
     return {
       message: `losing ${domain} leaves ${plural(check.replicasLeft, "replica")} that may acknowledge a write and a quorum needs ${check.quorum}: this engine's synchronous standbys are those of the primary's region, ${store.leader}`,
       fix: `place at least ${store.quorum.write + 1} replicas in ${store.leader} over as many of its zones (the primary and its synchronous standbys after any zone's loss), or use sync: async`,

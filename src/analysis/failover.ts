@@ -10,7 +10,7 @@ import { writeDemand } from "./origins.js";
 import {
   observerRegions,
   observersCanPromote,
-  observersOutsideText,
+  observersText,
   primaryNeedsZone,
   writesNeedPrimary,
 } from "./primary-dependence.js";
@@ -23,10 +23,9 @@ import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } 
 /**
  * Who replaces a lost leader, how long writes stop (RTO) and what is lost (RPO), from the declared
  * or default failover (src/catalog/data/replication.ts). A primary-replica store fails over
- * automatically only with a quorum of observers (its replicas and witnesses — Patroni's DCS,
- * Orchestrator's raft, a Sentinel quorum) outside any one region: with observers in two regions,
- * the side that loses its peer cannot tell a dead region from a cut link, so promoting would risk
- * two primaries — a third site is needed.
+ * automatically across regions only where a majority of its observers (its voters and witnesses —
+ * Patroni's DCS, Orchestrator's raft) outlives any one region, or, for Redis, where the Sentinels
+ * outside the lost region are a majority (primary-dependence.ts `observersCanPromote`).
  */
 export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): FailoverAnalysis {
   const observers = observerRegions(ds);
@@ -147,8 +146,8 @@ function lacking(
  * enough: losing the primary's domain also needs a replica promoted without an operator.
  * - zone: a standby in another zone of the primary's region, promoted automatically, or an
  *   automatic failover across regions (primary-dependence.ts `primaryNeedsZone`);
- * - region: automatic failover with observers in ≥ 3 regions, on an engine that promotes outside
- *   the primary's region.
+ * - region: automatic failover with a majority of the observers outliving any one region
+ *   (`observersCanPromote`), on an engine that promotes outside the primary's region.
  * A goal the count already breaks keeps the count's explanation (the survival rule's). The region
  * line fails, whatever the goal, when losing the primary's region waits for an operator.
  */
@@ -212,8 +211,8 @@ function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Oper
   if (!failover.automaticPossible)
     return {
       domain,
-      message: `automatic failover of a primary needs a majority of its observers outside the lost region, and ${observersOutsideText(ds, ds.leader)}`,
-      fix: `place observers so that a majority of them is outside ${ds.leader} (e.g. { witnesses: 1 } in a third region beside 1 + 1, or 2 + 2 + 1 over three regions), so that the side keeping the majority promotes`,
+      message: `automatic failover of a primary needs a majority of its observers to outlive the loss of any one region, and ${observersText(ds)}`,
+      fix: `place the voters and witnesses so that no region holds half of them or more (e.g. 1 + 1 and { witnesses: 1 } in a third region, or 2 + 2 + 1), so that the side keeping the majority promotes and the primary keeps its lock`,
     };
   return undefined;
 }
@@ -241,12 +240,12 @@ function zoneOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Operat
       ? "failover is manual"
       : ds.failoverInLeaderRegion
         ? "the engine fails over only inside the primary's region"
-        : `automatic failover across regions needs a majority of the observers outside ${region}, and ${observersOutsideText(ds, region)}`;
+        : `automatic failover across regions needs a majority of the observers to outlive any one region, and ${observersText(ds)}`;
   const acrossRegions = failover.mode === "automatic" && !ds.failoverInLeaderRegion;
   return {
     domain: zone,
     message: `losing ${zone} takes the primary and leaves no other voter in ${region} to promote; a replica in another region is promoted only by an operator (${why})`,
-    fix: `add a standby in another zone of ${region} (one more voter there), which the region promotes by itself${acrossRegions ? `, or replicas or witnesses elsewhere so that a majority of the observers is outside ${region} and a failover across regions is automatic` : ""}`,
+    fix: `add a standby in another zone of ${region} (one more voter there), which the region promotes by itself${acrossRegions ? ", or replicas or witnesses elsewhere so that no region holds half of the observers or more and a failover across regions is automatic" : ""}`,
   };
 }
 
@@ -475,7 +474,7 @@ function operatorReason(
   if (writesNeedPrimary(ds)?.region !== true) return undefined;
   if (ds.failoverInLeaderRegion) return "the engine fails over only inside the primary's region";
   if (!failover.automaticPossible)
-    return `automatic failover needs a majority of the observers outside the primary's region, and ${observersOutsideText(ds, ds.leader)}`;
+    return `automatic failover needs a majority of the observers to outlive any one region, and ${observersText(ds)}`;
   return undefined;
 }
 

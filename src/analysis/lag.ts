@@ -159,20 +159,20 @@ const PARTITIONED: Omit<ReplicationLag, "region"> = {
   unbounded: true,
 };
 
-/** Lag to every region holding a live data replica, from every write source; the worst per region. */
 /**
- * Where writes enter: the behaviour's sources, or, where no demand says (no users declared), every
- * live write region — a store without a leader writes wherever its clients are, and its RPO is
- * the lag of any of them (read 0, with no lag at all, before).
+ * Where writes enter: the behaviour's sources, or, for a store without a leader where no demand
+ * says (no users declared), every live write region — it writes wherever its clients are, and its
+ * RPO is the lag of any of them (read 0, with no lag at all, before).
  */
 function sourcesOrWriteRegions(ev: DatastoreEvaluator, state: GroupState): readonly { region: string }[] {
   const sources = ev.sources(state);
-  if (sources.length > 0) return sources;
+  if (sources.length > 0 || ev.behaviour.leaderBased) return sources;
   return ev.ds.writeRegions
     .filter((region) => state.alive.some((slot) => slot.region === region))
     .map((region) => ({ region }));
 }
 
+/** Lag to every region holding a live data replica, from every write source; the worst per region. */
 export function datastoreLags(
   ev: DatastoreEvaluator,
   links: ReadonlyMap<string, LinkLoad>,

@@ -6,38 +6,44 @@ export function observerRegions(ds: ResolvedDatastore): number {
   return new Set(ds.placement.filter((p) => p.voters + p.witnesses > 0).map((p) => p.region)).size;
 }
 
-/** Observers (voters and witnesses) outside `region`, and of all regions. */
-export function observersOutside(ds: ResolvedDatastore, region: string): { outside: number; all: number } {
-  let outside = 0;
+/** The region holding the most observers (voters and witnesses; the leader's on a tie), how many, and of all. */
+export function largestObserverRegion(ds: ResolvedDatastore): { region: string; holds: number; all: number } {
   let all = 0;
+  let region = ds.leader;
+  let holds = 0;
   for (const p of ds.placement) {
     const n = p.voters + p.witnesses;
     all += n;
-    if (p.region !== region) outside += n;
+    if (n > holds || (n === holds && p.region === ds.leader)) {
+      region = p.region;
+      holds = n;
+    }
   }
-  return { outside, all };
+  return { region, holds, all };
 }
 
-/** "1 of the 3 observers (voters and witnesses) is outside eu-west-1". */
-export function observersOutsideText(ds: ResolvedDatastore, region: string): string {
-  const { outside, all } = observersOutside(ds, region);
-  return `${outside} of the ${all} observers (voters and witnesses) ${outside === 1 ? "is" : "are"} outside ${region}`;
+/** "eu-west-1 holds 2 of the 4 observers (voters and witnesses)". */
+export function observersText(ds: ResolvedDatastore): string {
+  const { region, holds, all } = largestObserverRegion(ds);
+  return `${region} holds ${holds} of the ${all} observers (voters and witnesses)`;
 }
 
 /**
- * Whether the observers promote a replica outside the lost primary's region by themselves: a
- * majority of them outside it. They are a quorum service (Patroni's DCS, Orchestrator's raft,
- * Sentinels): the side holding a majority takes the leader lock (etcd FAQ; Patroni's multi-site
- * docs), a side without cannot. Over two regions too: with the majority outside, the old
- * primary loses its lock and demotes itself (Patroni). Three regions are not enough by
- * themselves — 2 + 1 and a witness leave 2 of 4 outside the 2, no majority. An engine whose
- * promotion a majority of all members authorises (Redis: one Sentinel per member) counts its
- * votes for each loss instead (failover.ts `writesStop` "votes", leader.ts `electionCandidates`).
+ * Whether the observers promote a replica outside a lost primary's region by themselves, and the
+ * primary keeps its role through any other region's loss: a majority of them outlives the loss
+ * of any one region (none holds half or more). They are a quorum service (Patroni's DCS,
+ * Orchestrator's raft): the side holding a majority takes the leader lock (etcd FAQ; Patroni's
+ * multi-site docs), a side without cannot, and a primary cut off from the majority loses its lock
+ * and demotes itself (Patroni). So 1 + 1 with a witness in a third region, 2 + 2 + 1; not 2 + 1
+ * with a witness (2 of 4 in one region) nor 1 + 2 (losing the 2 demotes the 1). An engine whose
+ * promotion a majority of all members authorises, and whose primary keeps writing without them
+ * (Redis: one Sentinel per member), counts its votes for each loss instead (failover.ts
+ * `writesStop` "votes", leader.ts `electionCandidates`).
  */
 export function observersCanPromote(ds: ResolvedDatastore): boolean {
   if (ds.promotionNeedsMajority) return true;
-  const { outside, all } = observersOutside(ds, ds.leader);
-  return outside > all / 2;
+  const { holds, all } = largestObserverRegion(ds);
+  return holds < all / 2;
 }
 
 /**
@@ -45,8 +51,8 @@ export function observersCanPromote(ds: ResolvedDatastore): boolean {
  * nothing replaces a lost primary there without an operator:
  *   - region: failover is manual (declared, or the service's default: Aurora Global Database's
  *     detach-and-promote), or the engine fails over only inside the primary's region (CloudNativePG
- *     replica clusters are promoted by hand), or no majority of the observers is outside the
- *     primary's region (`observersCanPromote`);
+ *     replica clusters are promoted by hand), or no majority of the observers outlives the loss of
+ *     any one region (`observersCanPromote`);
  *   - zone: failover inside the region is manual too (a declared manual failover with no in-region
  *     automatic one, as Aurora has within a cluster). A primary that needs its region and has no
  *     other voter there needs its zone as well (datastores.ts `primaryOf`: that zone's loss is the

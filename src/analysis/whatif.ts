@@ -124,7 +124,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         component: now.name,
         path: now.path,
         // An asynchronous commit waits for no replica (0 ms before and after): nothing to say.
-        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${(now.leaderCandidates?.length ?? 0) > 1 ? ` (no preferred successor: any of ${now.leaderCandidates!.join(", ")} may take over; priced at the worst)` : ""}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}${now.oldPrimaryKeepsWriting === undefined ? "" : `; split brain: the old primary in ${now.oldPrimaryKeepsWriting} keeps taking the writes of the clients cut off with it (${NOT_FENCED}) and loses them when it rejoins as a replica, so writes there are acknowledged, then lost, not refused`}`,
+        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${(now.leaderCandidates?.length ?? 0) > 1 ? ` (no preferred successor: any of ${now.leaderCandidates!.join(", ")} may take over; priced at the worst)` : ""}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}${now.oldPrimaryKeepsWriting === undefined ? "" : `; split brain: the old primary in ${now.oldPrimaryKeepsWriting} keeps taking the writes of the clients cut off with it (${NOT_FENCED}) and loses them when it rejoins as a replica: writes there are acknowledged, then lost (counted unavailable here)`}`,
         from: leaderThen,
         to: now.effectiveLeader,
       });

@@ -195,10 +195,12 @@ export async function writeRender(
   await sweepLeftovers(parent, prefix, [".tmp", ".old"]);
   const random = randomBytes(6).toString("hex");
   const temporary = join(parent, temporaryName(prefix, random, ".tmp"));
-  // The first write next to the target: where it fails, say so of --out, not of the temporary name.
+  // The first write next to the target: a folder that refuses new entries is said of --out, not
+  // of the temporary name. Other failures (a full disk) keep their own report.
   await mkdir(temporary).catch((error: NodeJS.ErrnoException) => {
+    if (!["ENOENT", "EACCES", "EPERM", "EROFS"].includes(error.code ?? "")) throw error;
     throw refuse(
-      `cannot create ${outDir}: ${dirname(outDir)} does not take new folders (${error.code ?? error.message})`,
+      `cannot write ${outDir}: ${relative(process.cwd(), parent) || "."} does not take new folders (${error.code})`,
       "name a directory in a folder you can write, e.g. --out rendered",
     );
   });

@@ -223,7 +223,7 @@ describe("what-if: the loss, the resume and read availability", () => {
     const lost = analyse(model, failures, baseline).datastores[0]!;
     expect(lost.dataLoss).toMatchObject({ resumeAfterSeconds: 600, mode: "manual" });
     expect(lost.dataLoss?.manualBecause).toContain(
-      "a majority of the observers outside the primary's region, and 1 of the 2 observers (voters and witnesses) is outside eu-west-1",
+      "a majority of the observers to outlive any one region, and eu-west-1 holds 1 of the 2 observers (voters and witnesses)",
     );
     // The plan's RTO (check's rtoSeconds objective, solve's constraint) is the same operator's,
     // not the declared automatic failover's 30 s.

@@ -44,8 +44,8 @@ describe("survival of a primary-replica store under failover", () => {
     expect(findings[0]).toMatchObject({
       path: "datastores.orders.placement",
       message:
-        "survive: zone does not hold: losing us-east-1a takes the primary and leaves no other voter in us-east-1 to promote; a replica in another region is promoted only by an operator (automatic failover across regions needs a majority of the observers outside us-east-1, and 1 of the 2 observers (voters and witnesses) is outside us-east-1)",
-      fix: "add a standby in another zone of us-east-1 (one more voter there), which the region promotes by itself, or replicas or witnesses elsewhere so that a majority of the observers is outside us-east-1 and a failover across regions is automatic",
+        "survive: zone does not hold: losing us-east-1a takes the primary and leaves no other voter in us-east-1 to promote; a replica in another region is promoted only by an operator (automatic failover across regions needs a majority of the observers to outlive any one region, and us-east-1 holds 1 of the 2 observers (voters and witnesses))",
+      fix: "add a standby in another zone of us-east-1 (one more voter there), which the region promotes by itself, or replicas or witnesses elsewhere so that no region holds half of the observers or more and a failover across regions is automatic",
       data: { worstDomain: "us-east-1a" },
     });
   });
@@ -138,6 +138,16 @@ describe("the region line of a store whose goal is a zone", () => {
 
   // Passed as "observers in 3 regions": losing us-east-1 leaves 2 of the 4 observers, and a DCS
   // (etcd under Patroni) grants no leader lock without a majority.
+  // A reviewer's run: 1 + 2 led from the 1 passed survive: region, though losing the 2 leaves
+  // the primary without its lock's majority (Patroni demotes it).
+  it("1 + 2 led from the 1: the 2's region holds a majority of the observers, so no region goal", () => {
+    const { survival } = survivalOf(
+      store({ "us-east-1": 1, "us-west-2": 2 }, { survive: "region", failover: { mode: "automatic" } }),
+    );
+    expect(survival.meetsGoal).toBe(false);
+    expect(survival.note).toContain("us-west-2 holds 2 of the 3 observers");
+  });
+
   it("three regions are not enough without that majority (2 + 1 + 1): an operator promotes", () => {
     const { survival } = survivalOf(
       store({ "us-east-1": 2, "us-west-2": 1, "eu-west-1": 1 }, { failover: { mode: "automatic" } }),

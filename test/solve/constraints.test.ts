@@ -109,7 +109,7 @@ describe("RPO and RTO constrain the search (replication-lag-slo)", () => {
 });
 
 describe("an RTO an operator's promotion breaks", () => {
-  it("puts a majority of the observers of an automatic primary outside its region", () => {
+  it("spreads the observers of an automatic primary so that a majority outlives any region", () => {
     // Was: eu-west-1: 2, eu-west-2: 1 — the declared automatic failover's 30 s, while losing
     // eu-west-1 waits for an operator (1 of the 3 observers outside it cannot take the lock).
     const m = primaryStore({ "eu-west-1": 2, "eu-west-2": 1 }, { rtoSeconds: 60 });

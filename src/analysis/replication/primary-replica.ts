@@ -98,14 +98,14 @@ export const primaryReplica: ReplicationBehaviour = {
         regions: goal === "zone" ? 1 : 2,
         note: "a replica is promoted only by a majority of all Sentinels (one per member), so a majority of the members must outlive the loss",
       };
-    // An automatic failover across regions needs a majority of the observers outside the
-    // primary's region (primary-dependence.ts `observersCanPromote`): 1 + 2 led from the 1, or
-    // 1 + 1 and a witness in a third region, is the least.
+    // An automatic failover across regions needs a majority of the observers to outlive any one
+    // region (primary-dependence.ts `observersCanPromote`): 1 + 1 and a witness in a third region
+    // is the least.
     if (goal === "region" && ds.failover.mode === "automatic")
       return {
         replicas: Math.max(q + 1, 3),
-        regions: 2,
-        note: `a replica is promoted by itself only where a majority of the voters and witnesses is outside ${ds.leader}`,
+        regions: Math.max(q + 1, 3),
+        note: "a replica is promoted by itself only where no region holds half of the voters and witnesses or more",
       };
     return { replicas: q + 1, regions: goal === "zone" ? 1 : q + 1 };
   },

@@ -26,11 +26,6 @@ const problem = (path: string, message: string, fix: string) =>
 /** npm specs that name a file or folder rather than a registry version, git URL or alias. */
 const LOOKS_LIKE_PATH = /^(\.{1,2}[\\/]|\/|~)|\.(tgz|tar\.gz)$/;
 
-/**
- * `--from` as package.json's dependency: a tarball or folder on disk as `file:` relative to the
- * project (npm resolves it from package.json's folder, so the project can move with it), anything
- * else as given (a version range, `github:org/topoplan`, a URL).
- */
 /** The `name` a package.json declares; undefined when it is missing, not a file, or not JSON. */
 function packageName(manifest: string): unknown {
   try {
@@ -41,6 +36,11 @@ function packageName(manifest: string): unknown {
   }
 }
 
+/**
+ * `--from` as package.json's dependency: a tarball or folder on disk as `file:` relative to the
+ * project (npm resolves it from package.json's folder, so the project can move with it), anything
+ * else as given (a version range, `github:org/topoplan`, a URL).
+ */
 function packageSpec(from: string, dir: string): string {
   const path = resolve(from);
   if (existsSync(path)) {

@@ -3,12 +3,12 @@
  * quorum arithmetic counts only the replicas the model's write requirement counts (voters and
  * witnesses for consensus — read-only replicas never vote; replicas that may lead for a primary),
  * and a primary is replaced only where src/analysis/primary-dependence.ts says it is (automatic
- * failover, observers in ≥ 3 regions for a region, an engine that promotes outside the primary's
- * region). One entry per model (a Record: a new model cannot fall through).
+ * failover, a majority of the observers outliving any one region, an engine that promotes outside
+ * the primary's region). One entry per model (a Record: a new model cannot fall through).
  */
 
 import { NOT_FENCED } from "../../analysis/failover.js";
-import { observersOutsideText, writesNeedPrimary } from "../../analysis/primary-dependence.js";
+import { observersText, writesNeedPrimary } from "../../analysis/primary-dependence.js";
 import { mayLead } from "../../analysis/replication/common.js";
 import { REPLICATION } from "../../analysis/replication/index.js";
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
@@ -231,7 +231,7 @@ function noFailover(c: Context): string | undefined {
   if (wholeRegion && dependence?.region === true) {
     if (store.failoverInLeaderRegion)
       return `the engine promotes only inside ${c.isolation.region} (a replica cluster elsewhere is promoted by hand)`;
-    return `${observersOutsideText(store, c.isolation.region)}, not a majority: the side cut off from the primary cannot take the leader lock, so none promotes`;
+    return `${observersText(store)}, half or more: a majority of them does not outlive every region, so the failover is left to an operator (the side without a majority cannot take the leader lock)`;
   }
   if (c.isolation.kind === "zone" && dependence?.zone === true) return "failover inside the region is manual";
   if (!candidatesOutside(c, only)) return `no replica allowed to take over remains outside it`;

@@ -222,13 +222,13 @@ describe("reference rows (issue #11)", () => {
         },
       });
 
-    it("automatic failover needs a majority of the observers outside the primary's region: not met, and the note says so", () => {
+    it("automatic failover needs a majority of the observers to outlive any one region: not met, and the note says so", () => {
       const ds = analyse(placement(false)).datastores[0]!;
       expect(ds.failover.mode).toBe("automatic");
       expect(ds.failover.observerRegions).toBe(2);
       expect(ds.survival.meetsGoal).toBe(false);
       expect(ds.survival.note).toMatch(
-        /needs a majority of its observers outside the lost region, and 1 of the 2/,
+        /needs a majority of its observers to outlive the loss of any one region, and us-east-1 holds 1 of the 2/,
       );
     });
 

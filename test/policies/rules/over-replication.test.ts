@@ -168,7 +168,7 @@ describeRule(overReplication, {
           path: "datastores.orders.replicas",
           message:
             "6 replicas where 5 suffice (region survival needs 5; read locality 1 region (eu-west-1); primary-replica quorums need no more); the 1 extra cost about $100/month",
-          fix: "set replicas: 5 and remove 1 from the placement, keeping 2 voters in eu-west-1 (the primary and a standby in another zone) and a majority of the voters and witnesses outside it (its failover's quorum)",
+          fix: "set replicas: 5 and remove 1 from the placement, keeping 2 voters in eu-west-1 (the primary and a standby in another zone) and fewer than half of the voters and witnesses in any one region (its failover's quorum)",
         },
       ],
     },

@@ -176,7 +176,7 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 900 s (declared), above the 60 s RTO: automatic failover needs a majority of the observers outside the primary's region, and 1 of the 3 observers (voters and witnesses) is outside eu-west-1",
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 900 s (declared), above the 60 s RTO: automatic failover needs a majority of the observers to outlive any one region, and eu-west-1 holds 2 of the 3 observers (voters and witnesses)",
         },
       ],
     },
@@ -190,8 +190,8 @@ describeRule(replicationLagSlo, {
         {
           path: "datastores.accounts.slo.rtoSeconds",
           message:
-            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 600 s (an estimate of an operator's promotion), above the 60 s RTO: automatic failover needs a majority of the observers outside the primary's region, and 2 of the 4 observers (voters and witnesses) are outside eu-west-1",
-          fix: "place observers (replicas or witnesses) so that a majority of them is outside eu-west-1 (e.g. { witnesses: 1 } in a third region beside 1 + 1), so that the side keeping it promotes by itself, or relax rtoSeconds",
+            "losing eu-west-1 stops writes until an operator promotes a replica elsewhere, after about 600 s (an estimate of an operator's promotion), above the 60 s RTO: automatic failover needs a majority of the observers to outlive any one region, and eu-west-1 holds 2 of the 4 observers (voters and witnesses)",
+          fix: "place the voters and witnesses so that no region holds half of them or more (e.g. 1 + 1 and { witnesses: 1 } in a third region, or 2 + 2 + 1), so that the side keeping the majority promotes by itself, or relax rtoSeconds",
         },
       ],
     },

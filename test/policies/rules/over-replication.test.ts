@@ -4,9 +4,10 @@ import { describeRule } from "../harness.js";
 describeRule(overReplication, {
   compliant: [
     {
-      // 3 + 1 + 1 fails survive: region (2 of 5 observers outside eu-west-1: the survival rule
-      // says so) and was told "2 suffice" by the analysis' minimum; 5 is what 2 beside the primary
-      // and 3 outside take (this harness's stub analysis gives region survival a need of 5 too).
+      // 3 + 1 + 1 was told "2 suffice" by the analysis' region minimum (test/analysis holds that
+      // minimum now). This harness's stub analysis gives region survival a need of 5 whatever the
+      // rule computes, so this case holds only that five are not flagged; the noncompliant
+      // six-replica case below is the one that fails on the old rule.
       name: "an automatic primary with its region goal: five are the need, however placed",
       spec: {
         name: "kv",

@@ -15,7 +15,12 @@ import { DEFAULT_ITEM_BYTES, itemTransferMs, linkSojournMs } from "./lag.js";
 import { type Figure, mixture } from "./latency.js";
 import { electionCandidates, electLeader, servingSide } from "./leader.js";
 import type { NetworkView } from "./network.js";
-import { primaryNeedsZone, writesNeedPrimary } from "./primary-dependence.js";
+import {
+  observerMajority,
+  observersDecide,
+  primaryNeedsZone,
+  writesNeedPrimary,
+} from "./primary-dependence.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
 import { type PromotionVotes, survivalCheck, worseCheck } from "./survival.js";
@@ -144,9 +149,15 @@ export function evaluateDatastore(
     const base = { ds, group, net, users, requirements, alive, leader: undefined, shipDelay, transfer };
     if (!behaviour.leaderBased) return base;
     if (ds.leaderPreference) {
-      const regions = { only: onlyIn(group), preferred: ds.leaderRegions };
+      // Under a partition a DCS-style failover follows the observers' majority (not the quorum).
+      const decides =
+        net.hasLinkCuts && observersDecide(ds) ? observerMajority(group, alive, net) : undefined;
+      const regions = { only: onlyIn(group), preferred: ds.leaderRegions, decides };
       const { leader, outsidePreferred } = electLeader(group, alive, requirements.write, users, net, regions);
-      if (outsidePreferred === undefined) return { ...base, leader };
+      // The old primary, cut off from that majority, demotes itself: it serves no reads either.
+      const demoted = decides !== undefined && !decides(net.side(group.leader.region));
+      if (outsidePreferred === undefined)
+        return { ...base, leader, ...(demoted ? { primaryDemoted: true } : {}) };
       // No region of `leaderRegions` can lead: the preferences name none of the others, so which
       // one leads is the engine's pick (CockroachDB's allocator); price the worst, as below.
       const worst = outsidePreferred.length === 1 ? leader : worstLeader(base, outsidePreferred, behaviour);
@@ -357,11 +368,13 @@ export function evaluateDatastore(
     const primary = primaryOf(state);
     const promotion = promotionOf(state);
     const primaries = promotion?.primaries.map((slot) => `${slot.region}/${slot.zone}`).join(",") ?? "";
-    const key = `${primary?.region ?? ""}/${primary?.zone ?? ""}|${primaries}|${serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",")}`;
+    // A primary that demoted itself with no successor: no replica takes writes, whatever is left.
+    const stopped = state.primaryDemoted === true && state.leader === undefined;
+    const key = `${stopped ? "stopped" : ""}|${primary?.region ?? ""}/${primary?.zone ?? ""}|${primaries}|${serving.map((slot) => `${slot.region}/${slot.zone}/${slot.role ?? ""}`).join(",")}`;
     let figures = availabilityCache.get(key);
     if (figures === undefined) {
       const sets: ServingSet = {
-        write: serving.filter(requirements.write.counts),
+        write: stopped ? [] : serving.filter(requirements.write.counts),
         read: serving.filter(requirements.read.counts),
         ...(primary === undefined ? {} : { primary }),
         ...(promotion === undefined ? {} : { promotion }),

@@ -18,7 +18,14 @@ import { mayLead } from "./replication/common.js";
 import { quorumFitsIn, quorumFitsInSlots } from "./replication/durability.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState } from "./replication/types.js";
-import type { DataLoss, FailoverAnalysis, Failure, LinkLoad, SurvivalAnalysis } from "./types.js";
+import type {
+  DataLoss,
+  DatastoreAnalysis,
+  FailoverAnalysis,
+  Failure,
+  LinkLoad,
+  SurvivalAnalysis,
+} from "./types.js";
 
 /**
  * Who replaces a lost leader, how long writes stop (RTO) and what is lost (RPO), from the declared
@@ -83,6 +90,32 @@ export function oldPrimaryKeepsWriting(
   const old = ev.main.group.leader;
   return net.slotUp(old) && !net.connected(old.region, effectiveLeader) ? old.region : undefined;
 }
+
+/**
+ * Under a partition, the old primary of a DCS-style failover (primary-dependence.ts
+ * `observersDecide`) that lives cut off from the observers' majority: it cannot renew its leader
+ * lock and demotes itself. `acknowledged`: another primary took over and, until the demotion, the
+ * old one's side held the acknowledgements a commit needs, so writes it acknowledged after the cut
+ * never reach the new primary and are lost when it rejoins as a replica (rewound). Undefined
+ * otherwise.
+ */
+export function demotedPrimary(ev: DatastoreEvaluator, net: NetworkView): DemotedPrimary | undefined {
+  const { group, alive, requirements, primaryDemoted, leader } = ev.main;
+  const old = group.leader;
+  if (primaryDemoted !== true || !net.slotUp(old)) return undefined;
+  const side = net.side(old.region);
+  const onSide = (counts: (slot: ReplicaSlot) => boolean) =>
+    alive.filter((slot) => counts(slot) && net.side(slot.region) === side).length;
+  const observes = (slot: ReplicaSlot) => slot.role !== "readOnly";
+  return {
+    region: old.region,
+    // Lost only where another primary took over: with none, it takes its lock back on healing.
+    acknowledged: leader !== undefined && onSide(requirements.write.counts) >= requirements.write.needed,
+    observers: { onSide: onSide(observes), of: group.replicas.filter(observes).length },
+  };
+}
+
+type DemotedPrimary = NonNullable<DatastoreAnalysis["demotedPrimary"]>;
 
 /** Why losing a region stops writes for good (until it returns), as `writesStopWith` finds it. */
 type WritesStop = NonNullable<FailoverAnalysis["writesStop"]>;

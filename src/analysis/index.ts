@@ -6,7 +6,13 @@ import { availabilityCap } from "./caps.js";
 import { componentEgress, datastoreReplicaCost, serviceCost, streamReplicaCost, totalCost } from "./cost.js";
 import type { DatastoreEvaluator } from "./datastores.js";
 import { type AnalysedModel, editReuse } from "./edit-reuse.js";
-import { dataLoss, failoverAnalysis, oldPrimaryKeepsWriting, withFailover } from "./failover.js";
+import {
+  dataLoss,
+  demotedPrimary,
+  failoverAnalysis,
+  oldPrimaryKeepsWriting,
+  withFailover,
+} from "./failover.js";
 import { withRegionsDown } from "./failures.js";
 import { datastoreLags } from "./lag.js";
 import { latencyProfile } from "./latency.js";
@@ -174,6 +180,7 @@ export function analyseDatastore(
   const loss =
     failures.length > 0 ? dataLoss(ev, net, failures, linkByKey, failover, effectiveLeader) : undefined;
   const keptWriting = failures.length > 0 ? oldPrimaryKeepsWriting(ev, net, effectiveLeader) : undefined;
+  const demoted = demotedPrimary(ev, net);
   const excluded = saturatedFollowers(ev, linkByKey);
   // The same demand its evaluator weighs (writeDemand): the write latency table and the flows agree.
   const writeOrigins = writeDemand(model, ds.name, net);
@@ -207,6 +214,7 @@ export function analyseDatastore(
     failover,
     ...(loss === undefined ? {} : { dataLoss: loss }),
     ...(keptWriting === undefined ? {} : { oldPrimaryKeepsWriting: keptWriting }),
+    ...(demoted === undefined ? {} : { demotedPrimary: demoted }),
     ...(excluded.length === 0 ? {} : { commitExcludes: excluded }),
     ...(options === undefined ? {} : { leaderOptions: options }),
     costUsdPerMonth: {

@@ -48,6 +48,12 @@ export function servingSide(
 export interface LeaderRegions {
   readonly only?: readonly string[] | undefined;
   readonly preferred: readonly string[];
+  /**
+   * Under a partition, whether a network side may hold the leader at all (a DCS-style failover:
+   * only the side with the observers' majority, primary-dependence.ts `observerMajority`). The
+   * incumbent on another side demotes itself. Undefined: any side with a write quorum.
+   */
+  readonly decides?: ((side: number) => boolean) | undefined;
 }
 
 /** A leader election's outcome under a leader preference ({@link electLeader}). */
@@ -65,7 +71,7 @@ export interface Elected {
 /**
  * Leader election after failures, for an engine that keeps a preferred leader region. The
  * preferred leader region keeps the leadership while it holds a live voter on a side with a
- * write quorum (lease preferences pull it back); otherwise the side holding a quorum elects a
+ * write quorum (lease preferences pull it back) that `decides` allows; otherwise the side holding a quorum elects a
  * leader in a preferred region (`leaderRegions`) when one of its voters there lives, else in any
  * of its regions with a voter; among those, in the region with the most live replicas, then the
  * one nearest to the users (demand-weighted RTT), then by code.
@@ -78,10 +84,16 @@ export function electLeader(
   net: NetworkView,
   regions: LeaderRegions,
 ): Elected {
-  const { only, preferred } = regions;
+  const { only, preferred, decides } = regions;
   const canLead = (slot: ReplicaSlot) => mayLead(slot) && (only === undefined || only.includes(slot.region));
-  // A side needs a quorum and a replica allowed to lead (witnesses and read-only replicas never do).
-  const sides = sidesOf(alive, req, net).filter((side) => side.length >= req.needed && side.some(canLead));
+  // A side needs a quorum and a replica allowed to lead (witnesses and read-only replicas never do),
+  // and, where the observers decide, their majority.
+  const sides = sidesOf(alive, req, net).filter(
+    (side) =>
+      side.length >= req.needed &&
+      side.some(canLead) &&
+      (decides === undefined || decides(net.side(side[0]!.region))),
+  );
   const home = group.leader.region;
   if (sides.some((side) => side.some((slot) => slot.region === home && canLead(slot))))
     return { leader: home };

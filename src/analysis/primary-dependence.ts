@@ -1,5 +1,6 @@
 import { lostWithZone } from "../model/placement.js";
-import type { PlacementGroup, ResolvedDatastore } from "../model/types.js";
+import type { PlacementGroup, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
+import type { NetworkView } from "./network.js";
 
 /** Regions holding voters or witnesses: the observers that decide a primary's failover. */
 export function observerRegions(ds: ResolvedDatastore): number {
@@ -44,6 +45,36 @@ export function observersCanPromote(ds: ResolvedDatastore): boolean {
   if (ds.promotionNeedsMajority) return true;
   const { holds, all } = largestObserverRegion(ds);
   return holds < all / 2;
+}
+
+/**
+ * Whether the observers' majority decides where the primary is (a DCS-style failover): automatic,
+ * across regions, and neither the engine's own region-bound failover (CloudNativePG) nor
+ * Sentinels that authorise a promotion and leave a cut-off primary writing (Redis).
+ */
+export function observersDecide(ds: ResolvedDatastore): boolean {
+  return (
+    ds.replication === "primary-replica" &&
+    ds.failover.mode === "automatic" &&
+    !ds.failoverInLeaderRegion &&
+    !ds.promotionNeedsMajority
+  );
+}
+
+/**
+ * Under a network partition, whether the side of `side`'s regions holds a majority of the group's
+ * observers (its voters and witnesses, lost ones counted among all): only that side can hold the
+ * leader lock (Patroni's DCS: a primary that cannot renew its lock demotes itself, and a standby
+ * takes it only where the lock store has its quorum, https://patroni.readthedocs.io/en/latest/ha_multi_dc.html).
+ */
+export function observerMajority(
+  group: PlacementGroup,
+  alive: readonly ReplicaSlot[],
+  net: NetworkView,
+): (side: number) => boolean {
+  const observes = (slot: ReplicaSlot) => slot.role !== "readOnly";
+  const needed = Math.floor(group.replicas.filter(observes).length / 2) + 1;
+  return (side) => alive.filter((slot) => observes(slot) && net.side(slot.region) === side).length >= needed;
 }
 
 /**

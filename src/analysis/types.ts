@@ -134,6 +134,16 @@ export interface DatastoreAnalysis {
    * are lost when it rejoins as a replica.
    */
   readonly oldPrimaryKeepsWriting?: string;
+  /**
+   * What-if: the old primary, alive, that a partition cut off from the majority of its observers
+   * (a DCS-style failover): it demotes itself. `acknowledged`: its side held a commit's
+   * acknowledgements, so what it acknowledged after the cut is lost; `observers`: those on its side.
+   */
+  readonly demotedPrimary?: {
+    readonly region: string;
+    readonly acknowledged: boolean;
+    readonly observers: { readonly onSide: number; readonly of: number };
+  };
   /** Voting followers whose link from the leader is saturated (ρ ≥ 1): they leave the commit quorum. */
   readonly commitExcludes?: readonly { readonly region: string; readonly utilisation: number }[];
   /** Leader-based stores: demand-weighted write p50 with the leader in each eligible region. */

@@ -10,7 +10,15 @@ import { type NetworkView, networkView } from "./network.js";
 import { datastoreLatency, writeDemand } from "./origins.js";
 import { sloViolations } from "./slo.js";
 import { endToEndMissing } from "./streams.js";
-import type { Analysis, AnalysisChange, DataLoss, Failure, LatencyProfile, LinkLoad } from "./types.js";
+import type {
+  Analysis,
+  AnalysisChange,
+  DataLoss,
+  DatastoreAnalysis,
+  Failure,
+  LatencyProfile,
+  LinkLoad,
+} from "./types.js";
 
 /** Latency changes smaller than this (ms) are noise from floating point, not news. */
 const EPSILON_MS = 0.05;
@@ -105,7 +113,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         kind: "lost-quorum",
         component: now.name,
         path: now.path,
-        message: `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their write quorum (${now.quorum.write} of ${now.replicas} replicas needed)`,
+        message: `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their write quorum (${now.quorum.write} of ${now.replicas} replicas needed)${now.effectiveLeader === undefined ? demotedText(now) : ""}`,
         from: then.partitionsWithoutQuorum,
         to: now.partitionsWithoutQuorum,
       });
@@ -124,7 +132,7 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         component: now.name,
         path: now.path,
         // An asynchronous commit waits for no replica (0 ms before and after): nothing to say.
-        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${(now.leaderCandidates?.length ?? 0) > 1 ? ` (no preferred successor: any of ${now.leaderCandidates!.join(", ")} may take over; priced at the worst)` : ""}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}${now.oldPrimaryKeepsWriting === undefined ? "" : `; split brain: the old primary in ${now.oldPrimaryKeepsWriting} keeps taking the writes of the clients cut off with it (${NOT_FENCED}) and loses them when it rejoins as a replica: writes there are acknowledged, then lost (counted unavailable here)`}`,
+        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${successorsText(now)}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}${oldPrimaryText(now)}`,
         from: leaderThen,
         to: now.effectiveLeader,
       });
@@ -348,4 +356,32 @@ export function writeLatencyUnder(
     if (declared) ev.useLinks(baseline());
     return datastoreLatency(model, ev, net, "write");
   };
+}
+
+/** Several regions may win the election: which one is the engine's pick. */
+const successorsText = (now: DatastoreAnalysis) =>
+  (now.leaderCandidates?.length ?? 0) > 1
+    ? ` (no preferred successor: any of ${now.leaderCandidates!.join(", ")} may take over; priced at the worst)`
+    : "";
+
+/** What the old primary does once a partition elected another: keeps writing (Redis) or demotes itself. */
+function oldPrimaryText(now: DatastoreAnalysis): string {
+  if (now.oldPrimaryKeepsWriting !== undefined)
+    return `; split brain: the old primary in ${now.oldPrimaryKeepsWriting} keeps taking the writes of the clients cut off with it (${NOT_FENCED}) and loses them when it rejoins as a replica: writes there are acknowledged, then lost (counted unavailable here)`;
+  return demotedText(now);
+}
+
+/** A DCS-style primary cut off from its observers' majority (failover.ts `demotedPrimary`). */
+function demotedText(now: DatastoreAnalysis): string {
+  const demoted = now.demotedPrimary;
+  if (demoted === undefined) return "";
+  const { region, acknowledged, observers } = demoted;
+  const lost = acknowledged
+    ? ": writes it acknowledged from the cut until then (at most the lock's TTL) never reach the new primary and are lost when it rejoins as a replica"
+    : "";
+  const promoted =
+    now.effectiveLeader === undefined
+      ? "; no side holds that majority, so no replica is promoted and writes stop until the partition heals"
+      : "";
+  return `; the old primary in ${region} is cut off from the majority of its observers (${observers.onSide} of ${observers.of} on its side), cannot renew its leader lock and demotes itself${lost}${promoted}`;
 }

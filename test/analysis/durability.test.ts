@@ -335,6 +335,83 @@ describe("what-if: the loss, the resume and read availability", () => {
     expect(lost.oldPrimaryKeepsWriting).toBeUndefined();
   });
 
+  // A DCS-style failover (Patroni) follows the observers' majority under a partition: the what-if
+  // kept the primary on the minority side and called the majority's writes unavailable, while
+  // check, the survival rule and the chaos expectations assume the majority promotes.
+  describe("a primary cut off from its observers' majority (DCS-style failover)", () => {
+    const dcs = (
+      placement: Record<string, number | { witnesses: number }>,
+      replicas: number,
+      mode = "automatic",
+    ) =>
+      build({
+        users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            consistency: "strong",
+            replicas,
+            placement,
+            leader: "eu-west-1",
+            failover: { mode: mode as "automatic" },
+          },
+        },
+      });
+    const cutWest = ["link:eu-west-1/eu-central-1", "link:eu-west-1/eu-north-1"];
+
+    it("1 + 1 + 1: the majority's side promotes, the old primary demotes and loses what it took", () => {
+      const model = dcs({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }, 3);
+      const baseline = analyse(model);
+      const cut = analyse(model, parseFailures(model, cutWest), baseline);
+      const db = cut.datastores[0]!;
+      expect(db.effectiveLeader).not.toBe("eu-west-1");
+      expect(db.demotedPrimary).toEqual({
+        region: "eu-west-1",
+        acknowledged: true,
+        observers: { onSide: 1, of: 3 },
+      });
+      expect(db.write.byOrigin.find((o) => o.origin === "eu-central-1")?.unavailable).toBeUndefined();
+      // The demoted primary serves no strong reads on its side.
+      expect(db.read.byOrigin.find((o) => o.origin === "eu-west-1")?.unavailable).toBe(true);
+      const moved = compareAnalyses(baseline, cut).find((c) => c.kind === "leader-moved");
+      expect(moved?.message).toContain(
+        "the old primary in eu-west-1 is cut off from the majority of its observers (1 of 3 on its side), cannot renew its leader lock and demotes itself: writes it acknowledged",
+      );
+    });
+
+    it("2 + 1 and a witness: no side holds the majority, so writes stop everywhere and nothing is lost", () => {
+      const model = dcs({ "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } }, 4);
+      const baseline = analyse(model);
+      const cut = analyse(model, parseFailures(model, cutWest), baseline);
+      const db = cut.datastores[0]!;
+      expect(db.effectiveLeader).toBeUndefined();
+      expect(db.availability.write).toBe(0);
+      expect(db.demotedPrimary).toEqual({
+        region: "eu-west-1",
+        acknowledged: false,
+        observers: { onSide: 2, of: 4 },
+      });
+      expect(db.write.byOrigin.every((o) => o.unavailable === true)).toBe(true);
+      const lost = compareAnalyses(baseline, cut).find((c) => c.kind === "lost-quorum");
+      expect(lost?.message).toContain("no side holds that majority, so no replica is promoted");
+    });
+
+    it("the primary's side holding the majority, or a manual failover, keeps the primary", () => {
+      const majority = dcs({ "eu-west-1": 2, "eu-central-1": 1 }, 3);
+      const cutCentral = analyse(
+        majority,
+        parseFailures(majority, ["link:eu-west-1/eu-central-1"]),
+        analyse(majority),
+      );
+      expect(cutCentral.datastores[0]!.effectiveLeader).toBe("eu-west-1");
+      expect(cutCentral.datastores[0]!.demotedPrimary).toBeUndefined();
+      const manual = dcs({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }, 3, "manual");
+      const cut = analyse(manual, parseFailures(manual, cutWest), analyse(manual)).datastores[0]!;
+      expect(cut.effectiveLeader).toBe("eu-west-1");
+      expect(cut.demotedPrimary).toBeUndefined();
+    });
+  });
+
   // check's SLO list passed a 1 s RPO with every copy in one region (the rule alone said it).
   it("every copy of the data in one region: the SLO list holds no RPO or RTO, as the rule does", () => {
     const model = store({

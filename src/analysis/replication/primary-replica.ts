@@ -56,9 +56,10 @@ export const primaryReplica: ReplicationBehaviour = {
   // A strong read needs the primary; it still serves reads when sync writes are blocked. Where
   // clients reach only the primary (ds.readsAtPrimary), every read goes there, as a strong one does.
   readP50: (state, origin) => {
+    // Without a write quorum the primary, alive, still serves reads, unless it demoted itself.
     const primary =
       state.leader ??
-      (state.alive.some((slot) => slot.region === state.group.leader.region)
+      (state.primaryDemoted !== true && state.alive.some((slot) => slot.region === state.group.leader.region)
         ? state.group.leader.region
         : undefined);
     if (!state.ds.readsAtPrimary || state.ds.consistency === "strong")

@@ -36,6 +36,11 @@ export interface GroupState {
    */
   readonly leaderCandidates?: readonly string[];
   /**
+   * Under a partition, the old primary demoted itself, cut off from its observers' majority
+   * (primary-dependence.ts `observerMajority`): alive or not, it is no primary.
+   */
+  readonly primaryDemoted?: true;
+  /**
    * A shipped write's sojourn (transfer + queueing) in the replication stream on the directed link
    * `from` → `to`, ms, at the view's quantile (the median; the p99 in the tail view): what a
    * follower's acknowledgement adds (src/analysis/lag.ts). 0 without a declared capacity; Infinity

@@ -233,7 +233,7 @@ function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Oper
     return {
       domain,
       message: `failover is manual: after losing ${ds.leader} writes stop until an operator promotes a replica (RTO ${failover.rtoSeconds} s)`,
-      fix: "declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (a majority of its observers outside the primary's region decides), use consensus replication, or set survive: zone",
+      fix: `declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (the side holding a majority of the voters and witnesses decides${observersCanPromote(ds) ? ", and no region holds half of them or more here" : `, so place them so that no region holds half of them or more: ${observersText(ds)}`}), use consensus replication, or set survive: zone`,
     };
   if (ds.failoverInLeaderRegion)
     return {

@@ -101,7 +101,14 @@ describe("survival of a primary-replica store under failover", () => {
       /^survive: region does not hold: failover is manual: after losing us-east-1 writes stop until an operator promotes a replica \(RTO [0-9]+ s\)$/,
     );
     expect(findings[0]!.fix).toBe(
-      "declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (a majority of its observers outside the primary's region decides), use consensus replication, or set survive: zone",
+      "declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (the side holding a majority of the voters and witnesses decides, and no region holds half of them or more here), use consensus replication, or set survive: zone",
+    );
+    // Observers a majority of which does not outlive every region: automatic alone would not do.
+    const twoPlusOne = survivalOf(
+      store({ "us-east-1": 2, "us-west-2": 1 }, { survive: "region", failover: { mode: "manual" } }),
+    ).findings.find((f) => f.message.includes("failover is manual"));
+    expect(twoPlusOne?.fix).toContain(
+      "so place them so that no region holds half of them or more: us-east-1 holds 2 of the 3 observers (voters and witnesses)",
     );
   });
 

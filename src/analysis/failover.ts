@@ -8,9 +8,12 @@ import { linkLag, OVERLOAD_HORIZON_MS, pathLoads, pipelineOf } from "./lag.js";
 import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import {
+  observerMajority,
   observerRegions,
   observersCanPromote,
+  observersDecide,
   observersText,
+  observes,
   primaryNeedsZone,
   writesNeedPrimary,
 } from "./primary-dependence.js";
@@ -106,7 +109,6 @@ export function demotedPrimary(ev: DatastoreEvaluator, net: NetworkView): Demote
   const side = net.side(old.region);
   const onSide = (counts: (slot: ReplicaSlot) => boolean) =>
     alive.filter((slot) => counts(slot) && net.side(slot.region) === side).length;
-  const observes = (slot: ReplicaSlot) => slot.role !== "readOnly";
   return {
     region: old.region,
     // Lost only where another primary took over: with none, it takes its lock back on healing.
@@ -278,7 +280,7 @@ function zoneOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Operat
   return {
     domain: zone,
     message: `losing ${zone} takes the primary and leaves no other voter in ${region} to promote; a replica in another region is promoted only by an operator (${why})`,
-    fix: `add a standby in another zone of ${region} (one more voter there), which the region promotes by itself${acrossRegions ? ", or replicas or witnesses elsewhere so that no region holds half of the observers or more and a failover across regions is automatic" : ""}`,
+    fix: `add a standby in another zone of ${region} (one more voter there), which the region promotes by itself${observersDecide(ds) ? `, or a witness in another zone of ${region}, so that a majority of the observers outlives the primary's zone and promotes a replica elsewhere` : ""}${acrossRegions ? ", or replicas or witnesses elsewhere so that no region holds half of the observers or more and a failover across regions is automatic" : ""}`,
   };
 }
 
@@ -396,7 +398,14 @@ export function dataLoss(
   const inRegion = zoneOnly && to === from ? (ds.failover.inRegion ?? ds.failover) : undefined;
   // Another region takes over, but nothing promotes there by itself (src/analysis/primary-dependence.ts):
   // the failure leaves writes stopped until an operator promotes the replica the figures assume.
-  const operator = leaderBased && canResume && to !== from ? failover.operatorBecause : undefined;
+  // Unless a majority of the observers outlives this failure (a DCS-style failover promotes by
+  // itself where they decide): a zone's loss beside a witness, a region not holding half of them.
+  const promotesHere =
+    to !== undefined &&
+    observersDecide(ds) &&
+    observerMajority(ev.main.group, ev.main.alive, net)(net.side(to));
+  const operator =
+    leaderBased && canResume && to !== from && !promotesHere ? failover.operatorBecause : undefined;
   const lost = {
     lostRegion: from,
     ...(zoneOnly && fromZone !== undefined ? { lostZone: fromZone } : {}),
@@ -428,7 +437,11 @@ export function dataLoss(
     ...lost,
     ...(byOperator === undefined ? {} : { byOperator }),
     ...(canResume
-      ? { resumeAfterSeconds: leaderBased ? (inRegion?.rtoSeconds ?? failover.rtoSeconds) : 0 }
+      ? {
+          resumeAfterSeconds: leaderBased
+            ? (inRegion?.rtoSeconds ?? (promotesHere ? ds.failover.rtoSeconds : failover.rtoSeconds))
+            : 0,
+        }
       : {}),
     mode: inRegion?.mode ?? failover.mode,
   };

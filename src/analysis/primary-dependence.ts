@@ -1,6 +1,7 @@
 import { lostWithZone } from "../model/placement.js";
 import type { PlacementGroup, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { NetworkView } from "./network.js";
+import { mayLead } from "./replication/common.js";
 
 /** Regions holding voters or witnesses: the observers that decide a primary's failover. */
 export function observerRegions(ds: ResolvedDatastore): number {
@@ -61,6 +62,12 @@ export function observersDecide(ds: ResolvedDatastore): boolean {
   );
 }
 
+/** An observer: a voter or a witness (a read-only replica has no say in a failover). */
+export const observes = (slot: ReplicaSlot): boolean => slot.role !== "readOnly";
+
+/** A majority of the group's observers, lost ones counted among all. */
+const observersNeeded = (group: PlacementGroup) => Math.floor(group.replicas.filter(observes).length / 2) + 1;
+
 /**
  * Under a network partition, whether the side of `side`'s regions holds a majority of the group's
  * observers (its voters and witnesses, lost ones counted among all): only that side can hold the
@@ -72,8 +79,7 @@ export function observerMajority(
   alive: readonly ReplicaSlot[],
   net: NetworkView,
 ): (side: number) => boolean {
-  const observes = (slot: ReplicaSlot) => slot.role !== "readOnly";
-  const needed = Math.floor(group.replicas.filter(observes).length / 2) + 1;
+  const needed = observersNeeded(group);
   return (side) => alive.filter((slot) => observes(slot) && net.side(slot.region) === side).length >= needed;
 }
 
@@ -124,7 +130,18 @@ export function primaryNeedsZone(
   if (needs.zone) return true;
   // Aurora promotes any reader of the cluster (its promotion tiers), a read-only one too.
   const promotable = ds.deploy.target === "aws" ? ["voter", "readOnly"] : ["voter"];
-  return needs.region && !hasStandbyBeside(group, promotable);
+  return needs.region && !hasStandbyBeside(group, promotable) && !observersOutliveZone(ds, group);
+}
+
+/**
+ * Whether the observers' majority outlives the primary's zone, with a voter outside it to promote:
+ * a DCS-style failover then replaces the primary by itself (1 voter and 1 witness in the primary's
+ * region, in two zones, and 1 voter elsewhere), though a majority does not outlive its region.
+ */
+function observersOutliveZone(ds: ResolvedDatastore, group: PlacementGroup): boolean {
+  if (!observersDecide(ds)) return false;
+  const left = group.replicas.filter((slot) => !lostWithZone(slot, group.leader.zone));
+  return left.filter(observes).length >= observersNeeded(group) && left.some(mayLead);
 }
 
 /** Another replica of `roles` in the primary's region that outlives the primary's zone: a standby to promote there. */

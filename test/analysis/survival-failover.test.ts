@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { survival as survivalRule } from "../../policies/rules/survival.js";
 import { runPolicies } from "../../policies/run.js";
-import { analyse } from "../../src/analysis/index.js";
+import { analyse, parseFailures } from "../../src/analysis/index.js";
 import { build } from "./helpers.js";
 
 /**
@@ -45,7 +45,7 @@ describe("survival of a primary-replica store under failover", () => {
       path: "datastores.orders.placement",
       message:
         "survive: zone does not hold: losing us-east-1a takes the primary and leaves no other voter in us-east-1 to promote; a replica in another region is promoted only by an operator (automatic failover across regions needs a majority of the observers to outlive any one region, and us-east-1 holds 1 of the 2 observers (voters and witnesses))",
-      fix: "add a standby in another zone of us-east-1 (one more voter there), which the region promotes by itself, or replicas or witnesses elsewhere so that no region holds half of the observers or more and a failover across regions is automatic",
+      fix: "add a standby in another zone of us-east-1 (one more voter there), which the region promotes by itself, or a witness in another zone of us-east-1, so that a majority of the observers outlives the primary's zone and promotes a replica elsewhere, or replicas or witnesses elsewhere so that no region holds half of the observers or more and a failover across regions is automatic",
       data: { worstDomain: "us-east-1a" },
     });
   });
@@ -85,6 +85,37 @@ describe("survival of a primary-replica store under failover", () => {
     expect(findings[0]!.fix).toBe(
       "declare failover: { mode: automatic } with a standby in another zone of us-east-1",
     );
+  });
+
+  // That fix's witness, taken: losing the primary's zone leaves 2 of the 3 observers, whose side
+  // takes the lock and promotes us-west-2's replica by itself. It was asked of an operator (600 s),
+  // the observer rule counting regions only.
+  it("a witness in another zone of the primary's region: its zone's loss fails over by itself", () => {
+    const m = build({
+      users: { "us-east-1": 1 },
+      datastores: {
+        orders: {
+          replication: "primary-replica",
+          sync: "async",
+          consistency: "session",
+          replicas: 3,
+          placement: { "us-east-1": { voters: 1, witnesses: 1 }, "us-west-2": 1 },
+          leader: "us-east-1",
+          survive: "zone",
+          failover: { mode: "automatic", rtoSeconds: 30 },
+        },
+      },
+    } as never);
+    const { survival, findings } = survivalOf(m);
+    expect(survival.meetsGoal).toBe(true);
+    expect(findings).toEqual([]);
+    const zone = m.datastores[0]!.groups[0]!.leader.zone;
+    const loss = analyse(m, parseFailures(m, [`zone:${zone}`]), analyse(m)).datastores[0]!.dataLoss;
+    expect(loss).toMatchObject({ mode: "automatic", resumeAfterSeconds: 30 });
+    expect(loss?.manualBecause).toBeUndefined();
+    // The region's loss takes 2 of the 3 observers: still an operator's.
+    const region = analyse(m, parseFailures(m, ["region:us-east-1"]), analyse(m)).datastores[0]!.dataLoss;
+    expect(region).toMatchObject({ mode: "manual", resumeAfterSeconds: 600 });
   });
 
   it("a region goal with a manual failover says so, not that a count is short", () => {

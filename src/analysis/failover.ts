@@ -47,6 +47,7 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
     mode: ds.failover.mode,
     rtoSeconds: ds.failover.rtoSeconds,
     rpoSeconds: rpoMs / 1000,
+    ...(rpoMs > 0 ? { rpoBecause: rpoBecause(ds) } : {}),
     source: ds.failover.source,
     observerRegions: observers,
     automaticPossible,
@@ -73,6 +74,17 @@ export function failoverAnalysis(ds: ResolvedDatastore, rpoMs: number): Failover
     source: declaredLonger ? ds.failover.source : "an estimate of an operator's promotion",
     operatorBecause,
   };
+}
+
+/** Why writes acknowledged in the leader's region can be lost with it (the RPO is its lag to the others). */
+function rpoBecause(ds: ResolvedDatastore): string {
+  if (ds.replication !== "primary-replica" && ds.replication !== "consensus")
+    return `${ds.replication}: a write commits in the region it entered, before any other has it`;
+  if (ds.replication === "primary-replica" && ds.sync === "async")
+    return "async: a commit waits for no replica";
+  const what =
+    ds.replication === "consensus" ? "a write quorum" : `the ${ds.sync} acknowledgements a commit needs`;
+  return `${what} (${ds.quorum.write} of ${ds.replicas}) fit${ds.replication === "consensus" ? "s" : ""} in ${ds.leader}`;
 }
 
 /** Why a cut-off primary keeps taking writes (capability `cutOffPrimary`: Redis). */

@@ -63,7 +63,7 @@ function rpo(
   return {
     ...verdict,
     cause: "lag",
-    message: `losing ${ds.leader} loses up to ${seconds(actual)} of acknowledged writes (${ds.replication} replication lag p99), above the ${target} s RPO`,
+    message: `losing ${ds.leader} loses up to ${seconds(actual)} of acknowledged writes (${ds.failover.rpoBecause ?? ds.replication}: the replication lag p99 to the replica that takes over), above the ${target} s RPO`,
   };
 }
 

@@ -171,6 +171,8 @@ export interface FailoverAnalysis {
   readonly rtoSeconds: number;
   /** Data lost on failover, s (= rpoMs / 1000). */
   readonly rpoSeconds: number;
+  /** Why a failover can lose acknowledged writes (absent at RPO 0): how a commit fits in the leader's region. */
+  readonly rpoBecause?: string;
   /** Where the failover figures come from. */
   readonly source: string;
   /** Regions holding voters or witnesses (the observers that decide a failover). */

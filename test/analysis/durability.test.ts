@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse, compareAnalyses, parseFailures, sloViolations } from "../../src/analysis/index.js";
+import { recoveryVerdicts } from "../../src/analysis/recovery.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { build } from "./helpers.js";
 
@@ -410,6 +411,35 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(cut.effectiveLeader).toBe("eu-west-1");
       expect(cut.demotedPrimary).toBeUndefined();
     });
+  });
+
+  // The RPO breach said "(primary-replica replication lag p99)": not why a semi-sync commit, or a
+  // consensus write, can be lost with the leader's region.
+  it("an RPO breach says how a commit fits in the leader's region", () => {
+    const message = (datastore: Parameters<typeof store>[0]) =>
+      recoveryVerdicts(analyse(store(datastore)).datastores[0]!)[0]?.message;
+    const semiSync = message({
+      replication: "primary-replica",
+      sync: "semi-sync",
+      consistency: "strong",
+      replicas: 3,
+      placement: { "eu-west-1": 2, "us-east-1": 1 },
+      leader: "eu-west-1",
+      slo: { rpoSeconds: 0.001 },
+    });
+    expect(semiSync).toMatch(
+      /^losing eu-west-1 loses up to [0-9.]+ s of acknowledged writes \(the semi-sync acknowledgements a commit needs \(2 of 3\) fit in eu-west-1: the replication lag p99 to the replica that takes over\), above the 0\.001 s RPO$/,
+    );
+    const async = message({
+      replication: "primary-replica",
+      sync: "async",
+      consistency: "eventual",
+      replicas: 2,
+      placement: { "eu-west-1": 1, "us-east-1": 1 },
+      leader: "eu-west-1",
+      slo: { rpoSeconds: 0.001 },
+    });
+    expect(async).toContain("(async: a commit waits for no replica: the replication lag p99");
   });
 
   // check's SLO list passed a 1 s RPO with every copy in one region (the rule alone said it).

@@ -156,12 +156,12 @@ export function evaluateDatastore(
       const { leader, outsidePreferred } = electLeader(group, alive, requirements.write, users, net, regions);
       // The old primary, cut off from that majority, demotes itself: it serves no reads either.
       const demoted = decides !== undefined && !decides(net.side(group.leader.region));
-      if (outsidePreferred === undefined)
-        return { ...base, leader, ...(demoted ? { primaryDemoted: true } : {}) };
+      const state = { ...base, ...(demoted ? { primaryDemoted: true as const } : {}) };
+      if (outsidePreferred === undefined) return { ...state, leader };
       // No region of `leaderRegions` can lead: the preferences name none of the others, so which
       // one leads is the engine's pick (CockroachDB's allocator); price the worst, as below.
-      const worst = outsidePreferred.length === 1 ? leader : worstLeader(base, outsidePreferred, behaviour);
-      return { ...base, leader: worst, leaderCandidates: outsidePreferred };
+      const worst = outsidePreferred.length === 1 ? leader : worstLeader(state, outsidePreferred, behaviour);
+      return { ...state, leader: worst, leaderCandidates: outsidePreferred };
     }
     // No leader preference (etcd): after an election any candidate may lead; price the worst.
     const { regions, elected } = electionCandidates(

@@ -71,10 +71,11 @@ export interface Elected {
 /**
  * Leader election after failures, for an engine that keeps a preferred leader region. The
  * preferred leader region keeps the leadership while it holds a live voter on a side with a
- * write quorum (lease preferences pull it back) that `decides` allows; otherwise the side holding a quorum elects a
- * leader in a preferred region (`leaderRegions`) when one of its voters there lives, else in any
- * of its regions with a voter; among those, in the region with the most live replicas, then the
- * one nearest to the users (demand-weighted RTT), then by code.
+ * write quorum (lease preferences pull it back) that `decides` allows; otherwise the side holding
+ * a quorum (and, with `decides`, its say) elects a leader in a preferred region (`leaderRegions`)
+ * when one of its voters there lives, else in any of its regions with a voter; among those, in the
+ * region with the most live replicas, then the one nearest to the users (demand-weighted RTT),
+ * then by code.
  */
 export function electLeader(
   group: PlacementGroup,

@@ -114,19 +114,32 @@ export function oldPrimaryKeepsWriting(
  * never reach the new primary and are lost when it rejoins as a replica (rewound). Undefined
  * otherwise.
  */
-export function demotedPrimary(ev: DatastoreEvaluator, net: NetworkView): DemotedPrimary | undefined {
+export function demotedPrimary(
+  ev: DatastoreEvaluator,
+  net: NetworkView,
+  failover: FailoverAnalysis,
+): DemotedPrimary | undefined {
   const { group, alive, requirements, primaryDemoted, leader } = ev.main;
   const old = group.leader;
-  if (primaryDemoted !== true || !net.slotUp(old)) return undefined;
+  if (!net.slotUp(old)) return undefined;
   const side = net.side(old.region);
   const onSide = (counts: (slot: ReplicaSlot) => boolean) =>
     alive.filter((slot) => counts(slot) && net.side(slot.region) === side).length;
-  return {
-    region: old.region,
-    // Lost only where another primary took over: with none, it takes its lock back on healing.
-    acknowledged: leader !== undefined && onSide(requirements.write.counts) >= requirements.write.needed,
-    observers: { onSide: onSide(observes), of: group.replicas.filter(observes).length },
-  };
+  const observers = { onSide: onSide(observes), of: group.replicas.filter(observes).length };
+  if (primaryDemoted === true)
+    return {
+      region: old.region,
+      // Lost only where another primary took over: with none, it takes its lock back on healing.
+      acknowledged: leader !== undefined && onSide(requirements.write.counts) >= requirements.write.needed,
+      observers,
+    };
+  // Without a partition, failures that take the majority but not the primary (1 + 2 led from the
+  // 1, the 2's region lost): it demotes itself all the same, and writes wait for an operator to
+  // restore it (the figures assume that, as for a lost primary's region) or for the observers.
+  if (net.hasLinkCuts || !observersDecide(ev.ds) || leader !== old.region) return undefined;
+  if (observerMajority(group, alive, net)(side)) return undefined;
+  const afterSeconds = failover.operatorBecause === undefined ? MANUAL_RTO_SECONDS : failover.rtoSeconds;
+  return { region: old.region, acknowledged: false, observers, untilOperatorSeconds: afterSeconds };
 }
 
 type DemotedPrimary = NonNullable<DatastoreAnalysis["demotedPrimary"]>;

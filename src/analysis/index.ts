@@ -180,7 +180,7 @@ export function analyseDatastore(
   const loss =
     failures.length > 0 ? dataLoss(ev, net, failures, linkByKey, failover, effectiveLeader) : undefined;
   const keptWriting = failures.length > 0 ? oldPrimaryKeepsWriting(ev, net, effectiveLeader) : undefined;
-  const demoted = demotedPrimary(ev, net);
+  const demoted = failures.length > 0 ? demotedPrimary(ev, net, failover) : undefined;
   const excluded = saturatedFollowers(ev, linkByKey);
   // The same demand its evaluator weighs (writeDemand): the write latency table and the flows agree.
   const writeOrigins = writeDemand(model, ds.name, net);

@@ -135,14 +135,19 @@ export interface DatastoreAnalysis {
    */
   readonly oldPrimaryKeepsWriting?: string;
   /**
-   * What-if: the old primary, alive, that a partition cut off from the majority of its observers
-   * (a DCS-style failover): it demotes itself. `acknowledged`: its side held a commit's
+   * What-if: the old primary, alive, that a partition (or failures) cut off from the majority of
+   * its observers (a DCS-style failover): it demotes itself. `acknowledged`: its side held a commit's
    * acknowledgements, so what it acknowledged after the cut is lost; `observers`: those on its side.
    */
   readonly demotedPrimary?: {
     readonly region: string;
     readonly acknowledged: boolean;
     readonly observers: { readonly onSide: number; readonly of: number };
+    /**
+     * Without a partition (the failures took the majority, not the primary): writes wait about
+     * this long for an operator to restore it; the figures assume it restored.
+     */
+    readonly untilOperatorSeconds?: number;
   };
   /** Voting followers whose link from the leader is saturated (ρ ≥ 1): they leave the commit quorum. */
   readonly commitExcludes?: readonly { readonly region: string; readonly utilisation: number }[];

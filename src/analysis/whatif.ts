@@ -125,6 +125,14 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         message: `${then.partitionsWithoutQuorum - now.partitionsWithoutQuorum} partitions regained their write quorum`,
       });
     }
+    const demoted = now.demotedPrimary;
+    if (demoted?.untilOperatorSeconds !== undefined && then.demotedPrimary === undefined)
+      out.push({
+        kind: "lost-quorum",
+        component: now.name,
+        path: now.path,
+        message: `the primary in ${demoted.region} lives, but the failures leave ${demoted.observers.onSide} of its ${demoted.observers.of} observers (voters and witnesses), short of a majority: it cannot renew its leader lock and demotes itself, so writes stop until an operator restores it (about ${demoted.untilOperatorSeconds} s; the figures below assume it restored) or the observers return; nothing acknowledged is lost`,
+      });
     const leaderThen = then.effectiveLeader ?? then.leader;
     if (now.effectiveLeader !== undefined && now.effectiveLeader !== leaderThen) {
       out.push({

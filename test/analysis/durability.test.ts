@@ -397,6 +397,28 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(lost?.message).toContain("no side holds that majority, so no replica is promoted");
     });
 
+    // 1 + 2 led from the 1: check said losing the 2 fails a region goal (the 1 demotes), the
+    // what-if said nothing changes. Losing the 1 promotes by itself (the 2 are a majority).
+    it("1 + 2 led from the 1: losing the 2 demotes the primary until an operator, losing the 1 fails over", () => {
+      const model = dcs({ "eu-west-1": 1, "eu-central-1": 2 }, 3);
+      const baseline = analyse(model);
+      const lostTwo = analyse(model, parseFailures(model, ["region:eu-central-1"]), baseline);
+      expect(lostTwo.datastores[0]!.demotedPrimary).toEqual({
+        region: "eu-west-1",
+        acknowledged: false,
+        observers: { onSide: 1, of: 3 },
+        untilOperatorSeconds: 600,
+      });
+      const change = compareAnalyses(baseline, lostTwo).find((c) => c.kind === "lost-quorum");
+      expect(change?.message).toContain(
+        "the primary in eu-west-1 lives, but the failures leave 1 of its 3 observers (voters and witnesses), short of a majority: it cannot renew its leader lock and demotes itself, so writes stop until an operator restores it (about 600 s",
+      );
+      const lostOne = analyse(model, parseFailures(model, ["region:eu-west-1"]), baseline).datastores[0]!;
+      expect(lostOne.dataLoss).toMatchObject({ mode: "automatic" });
+      expect(lostOne.dataLoss?.manualBecause).toBeUndefined();
+      expect(lostOne.demotedPrimary).toBeUndefined();
+    });
+
     it("the primary's side holding the majority, or a manual failover, keeps the primary", () => {
       const majority = dcs({ "eu-west-1": 2, "eu-central-1": 1 }, 3);
       const cutCentral = analyse(

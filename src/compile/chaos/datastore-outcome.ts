@@ -8,7 +8,12 @@
  */
 
 import { NOT_FENCED } from "../../analysis/failover.js";
-import { observersText, writesNeedPrimary } from "../../analysis/primary-dependence.js";
+import {
+  observersDecide,
+  observersText,
+  observes,
+  writesNeedPrimary,
+} from "../../analysis/primary-dependence.js";
 import { mayLead } from "../../analysis/replication/common.js";
 import { REPLICATION } from "../../analysis/replication/index.js";
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
@@ -96,7 +101,9 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
     if (!c.leaderCut && cutOff !== undefined)
       return {
         writesContinue: false,
-        text: `split brain: ${cutOff}, so they promote a replica there; ${c.store.cutOffPrimaryKeepsWriting ? `the primary outside keeps taking writes (${NOT_FENCED}) and loses them when it rejoins as a replica after the partition heals` : "the primary outside stops taking writes once it is demoted"}`,
+        text: c.store.cutOffPrimaryKeepsWriting
+          ? `split brain: ${cutOff}, so they promote a replica there; the primary outside keeps taking writes (${NOT_FENCED}) and loses them when it rejoins as a replica after the partition heals`
+          : `failover into the cut: ${cutOff}, so they promote a replica there; the primary outside, cut off from the majority, demotes itself and stops taking writes${c.worst.left >= c.worst.needed ? ", and what it acknowledged after the cut is lost when it rejoins as a replica" : ` (${c.store.sync}: its commits wait for standbys inside the cut, so it acknowledges none)`}`,
       };
     if (!c.leaderCut)
       return c.worst.left >= c.worst.needed
@@ -205,14 +212,35 @@ function sentinels(c: Context): { members: number; votes: number } {
   return { members, votes: Math.floor(members / 2) + 1 };
 }
 
-/** With the primary outside the cut: the Sentinels inside, if they are enough to promote one of theirs. */
+/**
+ * With the primary outside the cut: the Sentinels inside, if they are enough to promote one of
+ * theirs; or, where the observers decide (a DCS-style failover), the voters and witnesses inside
+ * when they hold a majority of all and a voter to promote (the primary outside demotes itself).
+ */
 function outvoting(c: Context): string | undefined {
-  if (!c.store.promotionNeedsMajority) return undefined;
-  const { members, votes } = sentinels(c);
-  const inside = c.worst.group.replicas.filter(c.inDomain).length;
-  return inside >= votes
-    ? `the ${inside} of ${members} Sentinels in ${c.domain} hold a majority of all (${votes}) and cannot reach the primary`
+  const group = c.worst.group;
+  if (c.store.promotionNeedsMajority) {
+    const { members, votes } = sentinels(c);
+    const inside = group.replicas.filter(c.inDomain).length;
+    return inside >= votes
+      ? `the ${inside} of ${members} Sentinels in ${c.domain} hold a majority of all (${votes}) and cannot reach the primary`
+      : undefined;
+  }
+  if (!observersDecide(c.store)) return undefined;
+  const { inside, all, majority } = observersInside(c);
+  return inside >= majority && group.replicas.some((slot) => c.inDomain(slot) && mayLead(slot))
+    ? `the ${inside} of ${all} observers (voters and witnesses) in ${c.domain} hold a majority of all (${majority}), take the leader lock and cannot reach the primary`
     : undefined;
+}
+
+/** The worst group's observers (voters and witnesses) inside the cut, of all, and a majority of all. */
+function observersInside(c: Context): { inside: number; all: number; majority: number } {
+  const observers = c.worst.group.replicas.filter(observes);
+  return {
+    inside: observers.filter(c.inDomain).length,
+    all: observers.length,
+    majority: Math.floor(observers.length / 2) + 1,
+  };
 }
 
 /** Why the primary is not replaced (src/analysis/primary-dependence.ts, failover.ts), if it is not. */
@@ -231,7 +259,13 @@ function noFailover(c: Context): string | undefined {
   if (wholeRegion && dependence?.region === true) {
     if (store.failoverInLeaderRegion)
       return `the engine promotes only inside ${c.isolation.region} (a replica cluster elsewhere is promoted by hand)`;
-    return `${observersText(store)}, half or more: a majority of them does not outlive every region, so the failover is left to an operator (the side without a majority cannot take the leader lock)`;
+    // Where the observers decide, a primary whose side holds no majority either demotes itself.
+    const { inside, majority } = observersInside(c);
+    const demotes =
+      observersDecide(store) && inside < majority
+        ? `; the primary, with ${inside} of them inside, cannot renew its leader lock and demotes itself, so writes inside stop too`
+        : "";
+    return `${observersText(store)}, half or more: a majority of them does not outlive every region, so the failover is left to an operator (the side without a majority cannot take the leader lock)${demotes}`;
   }
   if (c.isolation.kind === "zone" && dependence?.zone === true) return "failover inside the region is manual";
   if (!candidatesOutside(c, only)) return `no replica allowed to take over remains outside it`;

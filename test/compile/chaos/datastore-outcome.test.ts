@@ -103,6 +103,30 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     );
   });
 
+  // A DCS-style failover (automatic, no engine): the side holding the observers' majority takes
+  // the lock. Cutting off the 2 of a 1 + 2 led from the 1 said "primary outside: writes continue",
+  // while the 2 promote one of theirs and the 1 demotes itself (as the what-if now says).
+  test("observers deciding: a cut-off majority promotes its own, a cut-off primary without one demotes", () => {
+    const oneTwo = withStore({
+      ...primaryReplica,
+      replicas: 3,
+      placement: { "eu-west-1": 1, "eu-central-1": 2 },
+      failover: { mode: "automatic" },
+    });
+    expect(outcome(oneTwo, "region-eu-central-1")).toMatch(
+      /^failover into the cut: the 2 of 3 observers \(voters and witnesses\) in region eu-central-1 hold a majority of all \(2\), take the leader lock and cannot reach the primary, so they promote a replica there; the primary outside, cut off from the majority, demotes itself and stops taking writes, and what it acknowledged after the cut is lost/,
+    );
+    const twoOneWitness = withStore({
+      ...primaryReplica,
+      replicas: 4,
+      placement: { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } },
+      failover: { mode: "automatic" },
+    });
+    expect(outcome(twoOneWitness, "region-eu-west-1")).toMatch(
+      /^no failover: .*the primary, with 2 of them inside, cannot renew its leader lock and demotes itself, so writes inside stop too; writes from outside it stop until the partition heals/,
+    );
+  });
+
   test("a majority of the observers outlives any one region: a replica elsewhere is promoted after the failover's RTO", () => {
     // Three regions alone were taken for enough: 2 + 1 + 1 leaves 2 of the 4 outside the 2.
     expect(

@@ -19,6 +19,7 @@ import {
   observerMajority,
   observersDecide,
   primaryNeedsZone,
+  splitByPartition,
   writesNeedPrimary,
 } from "./primary-dependence.js";
 import { REPLICATION } from "./replication/index.js";
@@ -151,7 +152,7 @@ export function evaluateDatastore(
     if (ds.leaderPreference) {
       // Under a partition a DCS-style failover follows the observers' majority (not the quorum).
       const decides =
-        net.hasLinkCuts && observersDecide(ds) ? observerMajority(group, alive, net) : undefined;
+        splitByPartition(alive, net) && observersDecide(ds) ? observerMajority(group, alive, net) : undefined;
       const regions = { only: onlyIn(group), preferred: ds.leaderRegions, decides };
       const { leader, outsidePreferred } = electLeader(group, alive, requirements.write, users, net, regions);
       // The old primary, cut off from that majority, demotes itself: it serves no reads either.

@@ -8,13 +8,16 @@ import { linkLag, OVERLOAD_HORIZON_MS, pathLoads, pipelineOf } from "./lag.js";
 import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import {
+  largestObserverRegion,
   observerMajority,
   observerRegions,
   observersCanPromote,
   observersDecide,
+  observersNeeded,
   observersText,
   observes,
   primaryNeedsZone,
+  splitByPartition,
   writesNeedPrimary,
 } from "./primary-dependence.js";
 import { mayLead } from "./replication/common.js";
@@ -82,9 +85,11 @@ function rpoBecause(ds: ResolvedDatastore): string {
     return `${ds.replication}: a write commits in the region it entered, before any other has it`;
   if (ds.replication === "primary-replica" && ds.sync === "async")
     return "async: a commit waits for no replica";
-  const what =
-    ds.replication === "consensus" ? "a write quorum" : `the ${ds.sync} acknowledgements a commit needs`;
-  return `${what} (${ds.quorum.write} of ${ds.replicas}) fit${ds.replication === "consensus" ? "s" : ""} in ${ds.leader}`;
+  // Of the replicas that acknowledge: voters and witnesses in a consensus group, voters otherwise.
+  const consensus = ds.replication === "consensus";
+  const acknowledging = ds.placement.reduce((n, p) => n + p.voters + (consensus ? p.witnesses : 0), 0);
+  const what = consensus ? "a write quorum" : `the ${ds.sync} acknowledgements a commit needs`;
+  return `${what} (${ds.quorum.write} of ${acknowledging}) fit${consensus ? "s" : ""} in ${ds.leader}`;
 }
 
 /** Why a cut-off primary keeps taking writes (capability `cutOffPrimary`: Redis). */
@@ -136,13 +141,34 @@ export function demotedPrimary(
   // Without a partition, failures that take the majority but not the primary (1 + 2 led from the
   // 1, the 2's region lost): it demotes itself all the same, and writes wait for an operator to
   // restore it (the figures assume that, as for a lost primary's region) or for the observers.
-  if (net.hasLinkCuts || !observersDecide(ev.ds) || leader !== old.region) return undefined;
+  if (splitByPartition(alive, net) || !observersDecide(ev.ds) || leader !== old.region) return undefined;
   if (observerMajority(group, alive, net)(side)) return undefined;
   const afterSeconds = failover.operatorBecause === undefined ? MANUAL_RTO_SECONDS : failover.rtoSeconds;
   return { region: old.region, acknowledged: false, observers, untilOperatorSeconds: afterSeconds };
 }
 
 type DemotedPrimary = NonNullable<DatastoreAnalysis["demotedPrimary"]>;
+
+/** What an automatic failover across regions needs of this placement, for a fix. */
+function automaticNeeds(ds: ResolvedDatastore): string {
+  if (ds.promotionNeedsMajority)
+    return "a majority of all the Sentinels, one per member, must remain outside the lost region";
+  return `the side holding a majority of the voters and witnesses decides${observersCanPromote(ds) ? ", and no region holds half of them or more here" : `, so place them so that no region holds half of them or more: ${observersText(ds)}`}`;
+}
+
+/** Whether the observers outside `region` are a majority of all, with a voter among them to promote. */
+function majorityOutside(ds: ResolvedDatastore, region: string): boolean {
+  return ds.groups.every((group) => {
+    const outside = group.replicas.filter((slot) => slot.region !== region);
+    return outside.filter(observes).length >= observersNeeded(group) && outside.some(mayLead);
+  });
+}
+
+/** "the failures leave 1 of the 3 observers (voters and witnesses), short of a majority (2)". */
+function majorityLostText(ev: DatastoreEvaluator): string {
+  const { group, alive } = ev.main;
+  return `the failures leave ${alive.filter(observes).length} of the ${group.replicas.filter(observes).length} observers (voters and witnesses), short of a majority (${observersNeeded(group)}): none can take the leader lock`;
+}
 
 /** Why losing a region stops writes for good (until it returns), as `writesStopWith` finds it. */
 type WritesStop = NonNullable<FailoverAnalysis["writesStop"]>;
@@ -260,7 +286,9 @@ function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Oper
     return {
       domain,
       message: `failover is manual: after losing ${ds.leader} writes stop until an operator promotes a replica (RTO ${failover.rtoSeconds} s)`,
-      fix: `declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (the side holding a majority of the voters and witnesses decides${observersCanPromote(ds) ? ", and no region holds half of them or more here" : `, so place them so that no region holds half of them or more: ${observersText(ds)}`}), use consensus replication, or set survive: zone`,
+      fix: ds.failoverInLeaderRegion
+        ? "this engine fails over automatically only inside the primary's region: use consensus replication (e.g. CockroachDB) to survive a region, or set survive: zone"
+        : `declare failover: { mode: automatic } where the engine or your tooling promotes a replica by itself (${automaticNeeds(ds)}), use consensus replication, or set survive: zone`,
     };
   if (ds.failoverInLeaderRegion)
     return {
@@ -270,7 +298,8 @@ function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Oper
     };
   if (!failover.automaticPossible)
     return {
-      domain,
+      // The region whose loss takes the majority (led from the 1 of 1 + 2, the 2's: the 1 demotes).
+      domain: largestObserverRegion(ds).region,
       message: `automatic failover of a primary needs a majority of its observers to outlive the loss of any one region, and ${observersText(ds)}`,
       fix: `place the voters and witnesses so that no region holds half of them or more (e.g. 1 + 1 and { witnesses: 1 } in a third region, or 2 + 2 + 1), so that the side keeping the majority promotes and the primary keeps its lock`,
     };
@@ -425,12 +454,16 @@ export function dataLoss(
   // the failure leaves writes stopped until an operator promotes the replica the figures assume.
   // Unless a majority of the observers outlives this failure (a DCS-style failover promotes by
   // itself where they decide): a zone's loss beside a witness, a region not holding half of them.
+  // And where they decide but too few outlive this failure, though enough outlive any one region's
+  // (1 + 1 + 1, two regions lost), the operator promotes all the same.
+  const observersDo = observersDecide(ds);
   const promotesHere =
-    to !== undefined &&
-    observersDecide(ds) &&
-    observerMajority(ev.main.group, ev.main.alive, net)(net.side(to));
+    to !== undefined && observersDo && observerMajority(ev.main.group, ev.main.alive, net)(net.side(to));
+  const shortOfMajority = observersDo && !promotesHere ? majorityLostText(ev) : undefined;
   const operator =
-    leaderBased && canResume && to !== from && !promotesHere ? failover.operatorBecause : undefined;
+    leaderBased && canResume && to !== from && !promotesHere
+      ? (failover.operatorBecause ?? shortOfMajority)
+      : undefined;
   const lost = {
     lostRegion: from,
     ...(zoneOnly && fromZone !== undefined ? { lostZone: fromZone } : {}),
@@ -439,7 +472,15 @@ export function dataLoss(
     writesAtRisk: (writesPerSec * windowMs) / 1000,
   };
   if (operator !== undefined)
-    return { ...lost, resumeAfterSeconds: failover.rtoSeconds, mode: "manual", manualBecause: operator };
+    return {
+      ...lost,
+      resumeAfterSeconds:
+        failover.operatorBecause === undefined
+          ? Math.max(MANUAL_RTO_SECONDS, failover.rtoSeconds)
+          : failover.rtoSeconds,
+      mode: "manual",
+      manualBecause: operator,
+    };
   // Nothing takes over by itself where the engine promotes only inside the lost leader's region
   // (CloudNativePG): what the engines do, as the lab runs them. An operator can still promote
   // where the live replicas could take the writes: the plan's RTO prices that (operatorBecause).
@@ -544,7 +585,9 @@ function operatorReason(
 ): string | undefined {
   if (writesNeedPrimary(ds)?.region !== true) return undefined;
   if (ds.failoverInLeaderRegion) return "the engine fails over only inside the primary's region";
-  if (!failover.automaticPossible)
+  // The plan's RTO is the primary's region's loss: where the observers decide, a majority outside
+  // it promotes by itself though some other region's loss would not (1 + 2 led from the 1).
+  if (!failover.automaticPossible && !(observersDecide(ds) && majorityOutside(ds, ds.leader)))
     return `automatic failover needs a majority of the observers to outlive any one region, and ${observersText(ds)}`;
   return undefined;
 }

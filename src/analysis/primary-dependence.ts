@@ -50,23 +50,36 @@ export function observersCanPromote(ds: ResolvedDatastore): boolean {
 
 /**
  * Whether the observers' majority decides where the primary is (a DCS-style failover): automatic,
- * across regions, and neither the engine's own region-bound failover (CloudNativePG) nor
- * Sentinels that authorise a promotion and leave a cut-off primary writing (Redis).
+ * across regions, and neither the engine's own region-bound failover (CloudNativePG), nor
+ * Sentinels that authorise a promotion and leave a cut-off primary writing (Redis), nor a managed
+ * service, whose failover is the provider's (Aurora has no leader lock to lose).
  */
 export function observersDecide(ds: ResolvedDatastore): boolean {
   return (
     ds.replication === "primary-replica" &&
+    ds.deploy.target !== "aws" &&
     ds.failover.mode === "automatic" &&
     !ds.failoverInLeaderRegion &&
     !ds.promotionNeedsMajority
   );
 }
 
+/**
+ * Whether a partition splits the group: its live replicas are on more than one side. A cut
+ * elsewhere leaves the group's failures those of an unpartitioned network.
+ */
+export function splitByPartition(alive: readonly ReplicaSlot[], net: NetworkView): boolean {
+  if (!net.hasLinkCuts || alive.length === 0) return false;
+  const side = net.side(alive[0]!.region);
+  return alive.some((slot) => net.side(slot.region) !== side);
+}
+
 /** An observer: a voter or a witness (a read-only replica has no say in a failover). */
 export const observes = (slot: ReplicaSlot): boolean => slot.role !== "readOnly";
 
 /** A majority of the group's observers, lost ones counted among all. */
-const observersNeeded = (group: PlacementGroup) => Math.floor(group.replicas.filter(observes).length / 2) + 1;
+export const observersNeeded = (group: PlacementGroup) =>
+  Math.floor(group.replicas.filter(observes).length / 2) + 1;
 
 /**
  * Under a network partition, whether the side of `side`'s regions holds a majority of the group's

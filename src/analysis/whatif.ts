@@ -113,7 +113,11 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         kind: "lost-quorum",
         component: now.name,
         path: now.path,
-        message: `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their write quorum (${now.quorum.write} of ${now.replicas} replicas needed)${now.effectiveLeader === undefined ? demotedText(now) : ""}`,
+        // A primary that demoted itself with no successor lost its observers' majority, not a quorum.
+        message:
+          now.effectiveLeader === undefined && now.demotedPrimary !== undefined
+            ? `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their primary${demotedText(now)}`
+            : `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their write quorum (${now.quorum.write} of ${now.replicas} replicas needed)`,
         from: then.partitionsWithoutQuorum,
         to: now.partitionsWithoutQuorum,
       });

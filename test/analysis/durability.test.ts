@@ -394,6 +394,8 @@ describe("what-if: the loss, the resume and read availability", () => {
       });
       expect(db.write.byOrigin.every((o) => o.unavailable === true)).toBe(true);
       const lost = compareAnalyses(baseline, cut).find((c) => c.kind === "lost-quorum");
+      // Not "lost their write quorum (1 of 4 replicas needed)": each side has one.
+      expect(lost?.message).toMatch(/^1 of 1 partitions lost their primary; the old primary in eu-west-1/);
       expect(lost?.message).toContain("no side holds that majority, so no replica is promoted");
     });
 
@@ -417,6 +419,71 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(lostOne.dataLoss).toMatchObject({ mode: "automatic" });
       expect(lostOne.dataLoss?.manualBecause).toBeUndefined();
       expect(lostOne.demotedPrimary).toBeUndefined();
+    });
+
+    // From a reviewer's read: each said otherwise before.
+    it("two regions of 1 + 1 + 1 lost: 1 of 3 observers is no majority, so an operator promotes", () => {
+      const model = dcs({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }, 3);
+      const failures = parseFailures(model, ["region:eu-west-1", "region:eu-central-1"]);
+      const loss = analyse(model, failures, analyse(model)).datastores[0]!.dataLoss;
+      expect(loss).toMatchObject({ mode: "manual", resumeAfterSeconds: 600 });
+      expect(loss?.manualBecause).toBe(
+        "the failures leave 1 of the 3 observers (voters and witnesses), short of a majority (2): none can take the leader lock",
+      );
+    });
+
+    it("1 + 2 led from the 1: the plan's RTO is the automatic one, the region goal names the 2's region", () => {
+      const db = analyse(dcs({ "eu-west-1": 1, "eu-central-1": 2 }, 3)).datastores[0]!;
+      expect(db.failover.operatorBecause).toBeUndefined();
+      expect(db.failover.rtoSeconds).toBe(30);
+      expect(db.survival.region.operatorDomain).toBe("eu-central-1");
+    });
+
+    it("a cut that splits none of the store's replicas leaves the failures' own outcome", () => {
+      const model = build({
+        users: { "eu-west-1": 1 },
+        regions: {},
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            consistency: "strong",
+            replicas: 3,
+            placement: { "eu-west-1": 1, "eu-central-1": 2 },
+            leader: "eu-west-1",
+            failover: { mode: "automatic" },
+          },
+        },
+        services: {
+          api: {
+            regions: ["us-east-1"],
+            calls: [{ to: "db", timeoutMs: 1000 }],
+          },
+        },
+      } as never);
+      const failures = parseFailures(model, ["region:eu-central-1", "link:eu-west-1/us-east-1"]);
+      const db = analyse(model, failures, analyse(model)).datastores[0]!;
+      expect(db.demotedPrimary?.untilOperatorSeconds).toBe(600);
+      expect(db.effectiveLeader).toBe("eu-west-1");
+    });
+
+    it("a managed service (Aurora declared automatic) keeps its writer under a cut: no leader lock", () => {
+      const model = build({
+        users: { "eu-west-1": 1 },
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            consistency: "strong",
+            replicas: 3,
+            placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+            leader: "eu-west-1",
+            failover: { mode: "automatic" },
+            deploy: { target: "aws", service: "aurora-postgresql" },
+          },
+        },
+      } as never);
+      const db = analyse(model, parseFailures(model, cutWest), analyse(model)).datastores[0]!;
+      expect(db.effectiveLeader).toBe("eu-west-1");
+      expect(db.demotedPrimary).toBeUndefined();
     });
 
     it("the primary's side holding the majority, or a manual failover, keeps the primary", () => {
@@ -462,6 +529,17 @@ describe("what-if: the loss, the resume and read availability", () => {
       slo: { rpoSeconds: 0.001 },
     });
     expect(async).toContain("(async: a commit waits for no replica: the replication lag p99");
+    // Of the replicas that acknowledge: a witness does not.
+    const withWitness = message({
+      replication: "primary-replica",
+      sync: "semi-sync",
+      consistency: "strong",
+      replicas: 4,
+      placement: { "eu-west-1": 2, "us-east-1": 1, "eu-central-1": { witnesses: 1 } },
+      leader: "eu-west-1",
+      slo: { rpoSeconds: 0.001 },
+    });
+    expect(withWitness).toContain("(the semi-sync acknowledgements a commit needs (2 of 3) fit in eu-west-1");
   });
 
   // check's SLO list passed a 1 s RPO with every copy in one region (the rule alone said it).

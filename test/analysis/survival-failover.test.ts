@@ -141,6 +141,20 @@ describe("survival of a primary-replica store under failover", () => {
     expect(twoPlusOne?.fix).toContain(
       "so place them so that no region holds half of them or more: us-east-1 holds 2 of the 3 observers (voters and witnesses)",
     );
+    // CloudNativePG never fails over across regions: declaring automatic would not help.
+    const cnpg = survivalOf(
+      store(
+        { "us-east-1": 2, "us-west-2": 1, "us-east-2": 1 },
+        {
+          survive: "region",
+          failover: { mode: "manual" },
+          deploy: { target: "kubernetes", engine: "postgresql" },
+        },
+      ),
+    ).findings.find((f) => f.message.includes("failover is manual"));
+    expect(cnpg?.fix).toBe(
+      "this engine fails over automatically only inside the primary's region: use consensus replication (e.g. CockroachDB) to survive a region, or set survive: zone",
+    );
   });
 
   it("a standby in the primary's own zone does not count: the zone takes both (availability too)", () => {

@@ -105,6 +105,10 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
           ? `split brain: ${cutOff}, so they promote a replica there; the primary outside keeps taking writes (${NOT_FENCED}) and loses them when it rejoins as a replica after the partition heals`
           : `failover into the cut: ${cutOff}, so they promote a replica there; the primary outside, cut off from the majority, demotes itself and stops taking writes${c.worst.left >= c.worst.needed ? ", and what it acknowledged after the cut is lost when it rejoins as a replica" : ` (${c.store.sync}: its commits wait for standbys inside the cut, so it acknowledges none)`}`,
       };
+    // Where the observers decide, a primary whose side keeps no majority of them demotes itself.
+    const stalled = observersDecide(c.store) ? noMajorityEitherSide(c) : undefined;
+    if (stalled !== undefined)
+      return { writesContinue: false, text: `no primary: ${stalled}; writes stop until the partition heals` };
     if (!c.leaderCut)
       return c.worst.left >= c.worst.needed
         ? { writesContinue: true, text: `primary outside ${c.domain}: ${acks}; writes continue` }
@@ -233,6 +237,16 @@ function outvoting(c: Context): string | undefined {
     : undefined;
 }
 
+/**
+ * Where neither side of the cut holds a majority of the observers: no side takes the leader lock
+ * and the primary demotes itself (Patroni: a primary that cannot renew its lock). Undefined where one does.
+ */
+function noMajorityEitherSide(c: Context): string | undefined {
+  const { inside, all, majority } = observersInside(c);
+  if (inside >= majority || all - inside >= majority) return undefined;
+  return `neither side holds a majority (${majority}) of the ${all} observers (voters and witnesses: ${inside} inside ${c.domain}, ${all - inside} outside), so the primary cannot renew its leader lock and demotes itself, and none is promoted`;
+}
+
 /** The worst group's observers (voters and witnesses) inside the cut, of all, and a majority of all. */
 function observersInside(c: Context): { inside: number; all: number; majority: number } {
   const observers = c.worst.group.replicas.filter(observes);
@@ -256,16 +270,16 @@ function noFailover(c: Context): string | undefined {
     store.groups.every((group) =>
       group.replicas.every((slot) => slot.region !== c.isolation.region || c.inDomain(slot)),
     );
-  if (wholeRegion && dependence?.region === true) {
+  // Where the observers decide, the side outside takes the lock only with a majority of them,
+  // whatever any one region's loss would do (neither side holding one is the caller's case).
+  if (observersDecide(store)) {
+    const { inside, all, majority } = observersInside(c);
+    if (all - inside < majority)
+      return `the ${inside} of ${all} observers (voters and witnesses) inside hold a majority (${majority}), so the primary keeps its leader lock and the side outside cannot promote`;
+  } else if (wholeRegion && dependence?.region === true) {
     if (store.failoverInLeaderRegion)
       return `the engine promotes only inside ${c.isolation.region} (a replica cluster elsewhere is promoted by hand)`;
-    // Where the observers decide, a primary whose side holds no majority either demotes itself.
-    const { inside, majority } = observersInside(c);
-    const demotes =
-      observersDecide(store) && inside < majority
-        ? `; the primary, with ${inside} of them inside, cannot renew its leader lock and demotes itself, so writes inside stop too`
-        : "";
-    return `${observersText(store)}, half or more: a majority of them does not outlive every region, so the failover is left to an operator (the side without a majority cannot take the leader lock)${demotes}`;
+    return `${observersText(store)}, half or more: a majority of them does not outlive every region, so the failover is left to an operator (the side without a majority cannot take the leader lock)`;
   }
   if (c.isolation.kind === "zone" && dependence?.zone === true) return "failover inside the region is manual";
   if (!candidatesOutside(c, only)) return `no replica allowed to take over remains outside it`;

@@ -34,17 +34,17 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
   const threeRegions = { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": 1 };
   const primaryReplica = { replication: "primary-replica", leader: "eu-west-1" } as const;
 
-  test("observers in two regions: isolating the primary's region stops writes, no failover", () => {
+  // Said the primary's side kept writing (isolating its region) or that writes continued
+  // (isolating the other): a DCS-style failover whose lock store has 1 of 2 members on each side
+  // has no quorum anywhere, and the primary demotes itself (the what-if says so).
+  test("observers in two regions, one each: a cut between them leaves no primary, either way", () => {
     const m = withStore({ ...primaryReplica, replicas: 2, placement: twoRegions });
     expect(outcome(m, "region-eu-west-1")).toMatch(
-      /^no failover: the primary is in region eu-west-1 and eu-west-1 holds 1 of the 2 observers \(voters and witnesses\), half or more: .*; writes from outside it stop until the partition heals/,
+      /^no primary: neither side holds a majority \(2\) of the 2 observers \(voters and witnesses: 1 inside region eu-west-1, 1 outside\), so the primary cannot renew its leader lock and demotes itself, and none is promoted; writes stop until the partition heals/,
     );
-    // Its only zone holding replicas is the region, for this store.
-    expect(outcome(m, "zone-eu-west-1a")).toMatch(
-      /^no failover: the primary is in zone eu-west-1a and eu-west-1 holds 1 of the 2 observers/,
-    );
+    expect(outcome(m, "zone-eu-west-1a")).toMatch(/^no primary: neither side holds a majority \(2\)/);
     expect(outcome(m, "region-eu-central-1")).toMatch(
-      /^primary outside region eu-central-1: .*; writes continue/,
+      /^no primary: neither side holds a majority \(2\) of the 2 observers \(voters and witnesses: 1 inside region eu-central-1, 1 outside\)/,
     );
   });
 
@@ -107,23 +107,25 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
   // the lock. Cutting off the 2 of a 1 + 2 led from the 1 said "primary outside: writes continue",
   // while the 2 promote one of theirs and the 1 demotes itself (as the what-if now says).
   test("observers deciding: a cut-off majority promotes its own, a cut-off primary without one demotes", () => {
-    const oneTwo = withStore({
-      ...primaryReplica,
-      replicas: 3,
-      placement: { "eu-west-1": 1, "eu-central-1": 2 },
-      failover: { mode: "automatic" },
-    });
+    const dcs = (placement: Record<string, number | { witnesses: number }>, replicas: number) =>
+      withStore({ ...primaryReplica, replicas, placement, failover: { mode: "automatic" } });
+    const oneTwo = dcs({ "eu-west-1": 1, "eu-central-1": 2 }, 3);
     expect(outcome(oneTwo, "region-eu-central-1")).toMatch(
       /^failover into the cut: the 2 of 3 observers \(voters and witnesses\) in region eu-central-1 hold a majority of all \(2\), take the leader lock and cannot reach the primary, so they promote a replica there; the primary outside, cut off from the majority, demotes itself and stops taking writes, and what it acknowledged after the cut is lost/,
     );
-    const twoOneWitness = withStore({
-      ...primaryReplica,
-      replicas: 4,
-      placement: { "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } },
-      failover: { mode: "automatic" },
-    });
+    const twoOneWitness = dcs({ "eu-west-1": 2, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } }, 4);
     expect(outcome(twoOneWitness, "region-eu-west-1")).toMatch(
-      /^no failover: .*the primary, with 2 of them inside, cannot renew its leader lock and demotes itself, so writes inside stop too; writes from outside it stop until the partition heals/,
+      /^no primary: neither side holds a majority \(3\) of the 4 observers \(voters and witnesses: 2 inside region eu-west-1, 2 outside\)/,
+    );
+    // Led from the 1, the 2 outside hold the majority: they promote by themselves (it said "no
+    // failover … left to an operator", keyed on the loss of any one region).
+    expect(outcome(oneTwo, "region-eu-west-1")).toMatch(
+      /^failover: the primary is in region eu-west-1; a replica outside it is promoted after about/,
+    );
+    // Led from the 2, the 2 inside keep it: the side outside cannot promote.
+    const twoLed = dcs({ "eu-west-1": 2, "eu-central-1": 1 }, 3);
+    expect(outcome(twoLed, "region-eu-west-1")).toMatch(
+      /^no failover: the primary is in region eu-west-1 and the 2 of 3 observers \(voters and witnesses\) inside hold a majority \(2\), so the primary keeps its leader lock and the side outside cannot promote; writes from outside it stop/,
     );
   });
 
@@ -131,9 +133,7 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     // Three regions alone were taken for enough: 2 + 1 + 1 leaves 2 of the 4 outside the 2.
     expect(
       outcome(withStore({ ...primaryReplica, replicas: 4, placement: threeRegions }), "region-eu-west-1"),
-    ).toMatch(
-      /^no failover: the primary is in region eu-west-1 and eu-west-1 holds 2 of the 4 observers .* half or more/,
-    );
+    ).toMatch(/^no primary: neither side holds a majority \(3\) of the 4 observers/);
     const m = withStore({
       ...primaryReplica,
       replicas: 3,

@@ -93,7 +93,9 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
         relayed[i * n + j] = i === j ? 0 : direct(regions[i]!, regions[j]!);
         nextHop[i * n + j] = j;
       }
-    for (let k = 0; k < n; k++)
+    for (let k = 0; k < n; k++) {
+      // A failed region relays nothing: a cut beside it may split the others.
+      if (downRegions.has(regions[k]!)) continue;
       for (let i = 0; i < n; i++)
         for (let j = 0; j < n; j++) {
           const via = relayed[i * n + k]! + relayed[k * n + j]!;
@@ -102,6 +104,7 @@ export function networkView(model: Model, failures: readonly Failure[]): Network
             nextHop[i * n + j] = nextHop[i * n + k]!;
           }
         }
+    }
   }
   const route = (a: string, b: string): readonly string[] => {
     const i = index.get(a);

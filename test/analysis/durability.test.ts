@@ -486,6 +486,16 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(db.demotedPrimary).toBeUndefined();
     });
 
+    // A failed region still relayed the traffic of a cut beside it: the cut never split the rest.
+    it("a failed region relays nothing: the cut beside it splits 2 + 2 (+ 1 lost) into two minorities", () => {
+      const model = dcs({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }, 5);
+      const failures = parseFailures(model, ["region:eu-north-1", "link:eu-west-1/eu-central-1"]);
+      const db = analyse(model, failures, analyse(model)).datastores[0]!;
+      expect(db.effectiveLeader).toBeUndefined();
+      expect(db.demotedPrimary).toMatchObject({ region: "eu-west-1", observers: { onSide: 2, of: 5 } });
+      expect(db.availability.write).toBe(0);
+    });
+
     it("the primary's side holding the majority, or a manual failover, keeps the primary", () => {
       const majority = dcs({ "eu-west-1": 2, "eu-central-1": 1 }, 3);
       const cutCentral = analyse(

@@ -124,16 +124,35 @@ export function demotedPrimary(
   net: NetworkView,
   failover: FailoverAnalysis,
 ): DemotedPrimary | undefined {
-  const { group, alive, requirements, primaryDemoted, leader } = ev.main;
+  // The placement group with the most partitions among those whose primary demoted itself.
+  let found: DemotedPrimary | undefined;
+  for (const state of ev.states) {
+    const demoted = demotedIn(ev.ds, state, net, failover);
+    if (demoted !== undefined && (found === undefined || demoted.partitions > found.partitions))
+      found = demoted;
+  }
+  return found;
+}
+
+function demotedIn(
+  ds: ResolvedDatastore,
+  state: GroupState,
+  net: NetworkView,
+  failover: FailoverAnalysis,
+): DemotedPrimary | undefined {
+  const { group, alive, requirements, primaryDemoted, leader } = state;
   const old = group.leader;
   if (!net.slotUp(old)) return undefined;
   const side = net.side(old.region);
   const onSide = (counts: (slot: ReplicaSlot) => boolean) =>
     alive.filter((slot) => counts(slot) && net.side(slot.region) === side).length;
   const observers = { onSide: onSide(observes), of: group.replicas.filter(observes).length };
+  const partitions = group.partitions.length;
   if (primaryDemoted === true)
     return {
       region: old.region,
+      partitions,
+      ...(leader === undefined ? {} : { successor: leader }),
       // Lost only where another primary took over: with none, it takes its lock back on healing.
       acknowledged: leader !== undefined && onSide(requirements.write.counts) >= requirements.write.needed,
       observers,
@@ -141,10 +160,16 @@ export function demotedPrimary(
   // Without a partition, failures that take the majority but not the primary (1 + 2 led from the
   // 1, the 2's region lost): it demotes itself all the same, and writes wait for an operator to
   // restore it (the figures assume that, as for a lost primary's region) or for the observers.
-  if (splitByPartition(alive, net) || !observersDecide(ev.ds) || leader !== old.region) return undefined;
+  if (splitByPartition(alive, net) || !observersDecide(ds) || leader !== old.region) return undefined;
   if (observerMajority(group, alive, net)(side)) return undefined;
   const afterSeconds = failover.operatorBecause === undefined ? MANUAL_RTO_SECONDS : failover.rtoSeconds;
-  return { region: old.region, acknowledged: false, observers, untilOperatorSeconds: afterSeconds };
+  return {
+    region: old.region,
+    partitions,
+    acknowledged: false,
+    observers,
+    untilOperatorSeconds: afterSeconds,
+  };
 }
 
 type DemotedPrimary = NonNullable<DatastoreAnalysis["demotedPrimary"]>;

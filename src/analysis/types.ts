@@ -141,6 +141,10 @@ export interface DatastoreAnalysis {
    */
   readonly demotedPrimary?: {
     readonly region: string;
+    /** Partitions of its placement group (the one with the most, of several). */
+    readonly partitions: number;
+    /** Where that group's primary went, when another side took over. */
+    readonly successor?: string;
     readonly acknowledged: boolean;
     readonly observers: { readonly onSide: number; readonly of: number };
     /**

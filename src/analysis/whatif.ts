@@ -108,16 +108,24 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
   for (const now of failed.datastores) {
     const then = was.datastore(now.name);
     if (then === undefined) continue;
+    // A primary that demoted itself (failover.ts `demotedPrimary`) is said once, with the change it
+    // explains where there is one, else on its own.
+    const demoted = then.demotedPrimary === undefined ? now.demotedPrimary : undefined;
+    let demotionSaid = false;
     if (now.partitionsWithoutQuorum > then.partitionsWithoutQuorum) {
+      // With no successor anywhere it lost its observers' majority, not a write quorum.
+      const lostPrimary =
+        now.effectiveLeader === undefined &&
+        demoted !== undefined &&
+        demoted.untilOperatorSeconds === undefined;
+      demotionSaid ||= lostPrimary;
       out.push({
         kind: "lost-quorum",
         component: now.name,
         path: now.path,
-        // A primary that demoted itself with no successor lost its observers' majority, not a quorum.
-        message:
-          now.effectiveLeader === undefined && now.demotedPrimary !== undefined
-            ? `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their primary${demotedText(now)}`
-            : `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their write quorum (${now.quorum.write} of ${now.replicas} replicas needed)`,
+        message: lostPrimary
+          ? `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their primary${demotedText(demoted)}`
+          : `${now.partitionsWithoutQuorum} of ${now.partitions} partitions lost their write quorum (${now.quorum.write} of ${now.replicas} replicas needed)`,
         from: then.partitionsWithoutQuorum,
         to: now.partitionsWithoutQuorum,
       });
@@ -129,26 +137,39 @@ export function compareAnalyses(baseline: Analysis, failed: Analysis): AnalysisC
         message: `${then.partitionsWithoutQuorum - now.partitionsWithoutQuorum} partitions regained their write quorum`,
       });
     }
-    const demoted = now.demotedPrimary;
-    if (demoted?.untilOperatorSeconds !== undefined && then.demotedPrimary === undefined)
+    if (demoted?.untilOperatorSeconds !== undefined) {
+      demotionSaid = true;
       out.push({
         kind: "lost-quorum",
         component: now.name,
         path: now.path,
         message: `the primary in ${demoted.region} lives, but the failures leave ${demoted.observers.onSide} of its ${demoted.observers.of} observers (voters and witnesses), short of a majority: it cannot renew its leader lock and demotes itself, so writes stop until an operator restores it (about ${demoted.untilOperatorSeconds} s; the figures below assume it restored) or the observers return; nothing acknowledged is lost`,
       });
+    }
     const leaderThen = then.effectiveLeader ?? then.leader;
     if (now.effectiveLeader !== undefined && now.effectiveLeader !== leaderThen) {
+      // The demoted primary is this leader's when its group's successor is the new leader.
+      const ours = demoted?.region === leaderThen && demoted.successor === now.effectiveLeader;
+      demotionSaid ||= ours;
       out.push({
         kind: "leader-moved",
         component: now.name,
         path: now.path,
         // An asynchronous commit waits for no replica (0 ms before and after): nothing to say.
-        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${successorsText(now)}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}${oldPrimaryText(now)}`,
+        message: `leader moved from ${leaderThen} to ${now.effectiveLeader}${successorsText(now)}${then.commitP50Ms === 0 && now.commitP50Ms === 0 ? "" : `; commit ${ms(then.commitP50Ms)} → ${ms(now.commitP50Ms)} (p50)`}${oldPrimaryText(now, ours ? demoted : undefined)}`,
         from: leaderThen,
         to: now.effectiveLeader,
       });
     }
+    // Another placement group's primary (geo partitions): its own line.
+    if (demoted !== undefined && !demotionSaid)
+      out.push({
+        kind: demoted.successor === undefined ? "lost-quorum" : "leader-moved",
+        component: now.name,
+        path: now.path,
+        message: `${demoted.partitions} of ${now.partitions} partitions led from ${demoted.region} ${demoted.successor === undefined ? "lost their primary" : `moved their primary to ${demoted.successor}`}${demotedText(demoted)}`,
+        ...(demoted.successor === undefined ? {} : { from: demoted.region, to: demoted.successor }),
+      });
     latencyChanges(out, now.name, now.path, "write", then.write, now.write);
     latencyChanges(out, now.name, now.path, "read", then.read, now.read);
     const lags = new Map(then.replicationLag.map((l) => [l.region, l]));
@@ -377,22 +398,22 @@ const successorsText = (now: DatastoreAnalysis) =>
     : "";
 
 /** What the old primary does once a partition elected another: keeps writing (Redis) or demotes itself. */
-function oldPrimaryText(now: DatastoreAnalysis): string {
+function oldPrimaryText(now: DatastoreAnalysis, demoted: Demoted | undefined): string {
   if (now.oldPrimaryKeepsWriting !== undefined)
     return `; split brain: the old primary in ${now.oldPrimaryKeepsWriting} keeps taking the writes of the clients cut off with it (${NOT_FENCED}) and loses them when it rejoins as a replica: writes there are acknowledged, then lost (counted unavailable here)`;
-  return demotedText(now);
+  return demoted === undefined ? "" : demotedText(demoted);
 }
 
+type Demoted = NonNullable<DatastoreAnalysis["demotedPrimary"]>;
+
 /** A DCS-style primary cut off from its observers' majority (failover.ts `demotedPrimary`). */
-function demotedText(now: DatastoreAnalysis): string {
-  const demoted = now.demotedPrimary;
-  if (demoted === undefined) return "";
+function demotedText(demoted: Demoted): string {
   const { region, acknowledged, observers } = demoted;
   const lost = acknowledged
     ? ": writes it acknowledged from the cut until then (at most the lock's TTL) never reach the new primary and are lost when it rejoins as a replica"
     : "";
   const promoted =
-    now.effectiveLeader === undefined
+    demoted.successor === undefined
       ? "; no side holds that majority, so no replica is promoted and writes stop until the partition heals"
       : "";
   return `; the old primary in ${region} is cut off from the majority of its observers (${observers.onSide} of ${observers.of} on its side), cannot renew its leader lock and demotes itself${lost}${promoted}`;

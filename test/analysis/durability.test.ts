@@ -368,6 +368,8 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(db.effectiveLeader).not.toBe("eu-west-1");
       expect(db.demotedPrimary).toEqual({
         region: "eu-west-1",
+        partitions: 1,
+        successor: db.effectiveLeader,
         acknowledged: true,
         observers: { onSide: 1, of: 3 },
       });
@@ -389,6 +391,7 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(db.availability.write).toBe(0);
       expect(db.demotedPrimary).toEqual({
         region: "eu-west-1",
+        partitions: 1,
         acknowledged: false,
         observers: { onSide: 2, of: 4 },
       });
@@ -407,6 +410,7 @@ describe("what-if: the loss, the resume and read availability", () => {
       const lostTwo = analyse(model, parseFailures(model, ["region:eu-central-1"]), baseline);
       expect(lostTwo.datastores[0]!.demotedPrimary).toEqual({
         region: "eu-west-1",
+        partitions: 1,
         acknowledged: false,
         observers: { onSide: 1, of: 3 },
         untilOperatorSeconds: 600,
@@ -494,6 +498,36 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(db.effectiveLeader).toBeUndefined();
       expect(db.demotedPrimary).toMatchObject({ region: "eu-west-1", observers: { onSide: 2, of: 5 } });
       expect(db.availability.write).toBe(0);
+    });
+
+    // Geo partitions: the group led from the cut-off region demoted and moved, while the store's
+    // main leader stayed; the JSON said so and the text did not.
+    it("geo partitions: a demoted group's primary gets its own line", () => {
+      const model = build({
+        users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            consistency: "eventual",
+            replicas: 3,
+            placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+            leader: "eu-west-1",
+            failover: { mode: "automatic" },
+            partitions: { count: 4, strategy: "geo" },
+          },
+        },
+      } as never);
+      const baseline = analyse(model);
+      const cut = ["link:eu-central-1/eu-west-1", "link:eu-central-1/eu-north-1"];
+      const failed = analyse(model, parseFailures(model, cut), baseline);
+      const demoted = failed.datastores[0]!.demotedPrimary;
+      expect(demoted).toMatchObject({ region: "eu-central-1", acknowledged: true });
+      const line = compareAnalyses(baseline, failed).find((c) => c.message.includes("demotes itself"));
+      expect(line?.message).toMatch(
+        new RegExp(
+          `^${demoted!.partitions} of 4 partitions led from eu-central-1 moved their primary to ${demoted!.successor}; the old primary in eu-central-1 is cut off`,
+        ),
+      );
     });
 
     it("the primary's side holding the majority, or a manual failover, keeps the primary", () => {

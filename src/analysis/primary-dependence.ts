@@ -84,8 +84,9 @@ export const observersNeeded = (group: PlacementGroup) =>
 /**
  * Under a network partition, whether the side of `side`'s regions holds a majority of the group's
  * observers (its voters and witnesses, lost ones counted among all): only that side can hold the
- * leader lock (Patroni's DCS: a primary that cannot renew its lock demotes itself, and a standby
- * takes it only where the lock store has its quorum, https://patroni.readthedocs.io/en/latest/ha_multi_dc.html).
+ * leader lock (Patroni's DCS: "the node is allowed to run Postgres as the primary only if it can
+ * update the leader lock in DCS", and the old primary "is demoted before the leader lock expires",
+ * https://patroni.readthedocs.io/en/latest/dcs_failsafe_mode.html, failsafe mode off as by default).
  */
 export function observerMajority(
   group: PlacementGroup,

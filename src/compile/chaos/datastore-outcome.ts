@@ -3,8 +3,9 @@
  * quorum arithmetic counts only the replicas the model's write requirement counts (voters and
  * witnesses for consensus — read-only replicas never vote; replicas that may lead for a primary),
  * and a primary is replaced only where src/analysis/primary-dependence.ts says it is (automatic
- * failover, a majority of the observers outliving any one region, an engine that promotes outside
- * the primary's region). One entry per model (a Record: a new model cannot fall through).
+ * failover, an engine that promotes outside the primary's region, and where the observers decide,
+ * a majority of them on the side that takes over — the side without one demotes its primary, as
+ * the what-if has it). One entry per model (a Record: a new model cannot fall through).
  */
 
 import { NOT_FENCED } from "../../analysis/failover.js";

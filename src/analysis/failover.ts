@@ -9,6 +9,7 @@ import { baselineNetworkView, type NetworkView } from "./network.js";
 import { writeDemand } from "./origins.js";
 import {
   largestObserverRegion,
+  majorityOutlives,
   observerMajority,
   observerRegions,
   observersCanPromote,
@@ -179,14 +180,6 @@ function automaticNeeds(ds: ResolvedDatastore): string {
   if (ds.promotionNeedsMajority)
     return "a majority of all the Sentinels, one per member, must remain outside the lost region";
   return `the side holding a majority of the voters and witnesses decides${observersCanPromote(ds) ? ", and no region holds half of them or more here" : `, so place them so that no region holds half of them or more: ${observersText(ds)}`}`;
-}
-
-/** Whether the observers outside `region` are a majority of all, with a voter among them to promote. */
-function majorityOutside(ds: ResolvedDatastore, region: string): boolean {
-  return ds.groups.every((group) => {
-    const outside = group.replicas.filter((slot) => slot.region !== region);
-    return outside.filter(observes).length >= observersNeeded(group) && outside.some(mayLead);
-  });
 }
 
 /** "the failures leave 1 of the 3 observers (voters and witnesses), short of a majority (2)". */
@@ -612,7 +605,10 @@ function operatorReason(
   if (ds.failoverInLeaderRegion) return "the engine fails over only inside the primary's region";
   // The plan's RTO is the primary's region's loss: where the observers decide, a majority outside
   // it promotes by itself though some other region's loss would not (1 + 2 led from the 1).
-  if (!failover.automaticPossible && !(observersDecide(ds) && majorityOutside(ds, ds.leader)))
+  const majorityOutside = ds.groups.every((group) =>
+    majorityOutlives(group, (slot) => slot.region === ds.leader),
+  );
+  if (!failover.automaticPossible && !(observersDecide(ds) && majorityOutside))
     return `automatic failover needs a majority of the observers to outlive any one region, and ${observersText(ds)}`;
   return undefined;
 }

@@ -153,8 +153,12 @@ export function primaryNeedsZone(
  * region, in two zones, and 1 voter elsewhere), though a majority does not outlive its region.
  */
 function observersOutliveZone(ds: ResolvedDatastore, group: PlacementGroup): boolean {
-  if (!observersDecide(ds)) return false;
-  const left = group.replicas.filter((slot) => !lostWithZone(slot, group.leader.zone));
+  return observersDecide(ds) && majorityOutlives(group, (slot) => lostWithZone(slot, group.leader.zone));
+}
+
+/** Whether a majority of the group's observers outlives losing the replicas `lost` picks, with a voter left to promote. */
+export function majorityOutlives(group: PlacementGroup, lost: (slot: ReplicaSlot) => boolean): boolean {
+  const left = group.replicas.filter((slot) => !lost(slot));
   return left.filter(observes).length >= observersNeeded(group) && left.some(mayLead);
 }
 

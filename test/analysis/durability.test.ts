@@ -340,13 +340,16 @@ describe("what-if: the loss, the resume and read availability", () => {
   // kept the primary on the minority side and called the majority's writes unavailable, while
   // check, the survival rule and the chaos expectations assume the majority promotes.
   describe("a primary cut off from its observers' majority (DCS-style failover)", () => {
+    /** A primary-replica store led from eu-west-1, automatic failover; `store` and `topology` add or override. */
     const dcs = (
       placement: Record<string, number | { witnesses: number }>,
       replicas: number,
-      mode = "automatic",
+      store: Record<string, unknown> = {},
+      topology: Record<string, unknown> = {},
     ) =>
       build({
         users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
+        ...topology,
         datastores: {
           db: {
             replication: "primary-replica",
@@ -354,10 +357,11 @@ describe("what-if: the loss, the resume and read availability", () => {
             replicas,
             placement,
             leader: "eu-west-1",
-            failover: { mode: mode as "automatic" },
+            failover: { mode: "automatic" },
+            ...store,
           },
         },
-      });
+      } as never);
     const cutWest = ["link:eu-west-1/eu-central-1", "link:eu-west-1/eu-north-1"];
 
     it("1 + 1 + 1: the majority's side promotes, the old primary demotes and loses what it took", () => {
@@ -444,26 +448,15 @@ describe("what-if: the loss, the resume and read availability", () => {
     });
 
     it("a cut that splits none of the store's replicas leaves the failures' own outcome", () => {
-      const model = build({
-        users: { "eu-west-1": 1 },
-        regions: {},
-        datastores: {
-          db: {
-            replication: "primary-replica",
-            consistency: "strong",
-            replicas: 3,
-            placement: { "eu-west-1": 1, "eu-central-1": 2 },
-            leader: "eu-west-1",
-            failover: { mode: "automatic" },
-          },
+      const model = dcs(
+        { "eu-west-1": 1, "eu-central-1": 2 },
+        3,
+        {},
+        {
+          users: { "eu-west-1": 1 },
+          services: { api: { regions: ["us-east-1"], calls: [{ to: "db", timeoutMs: 1000 }] } },
         },
-        services: {
-          api: {
-            regions: ["us-east-1"],
-            calls: [{ to: "db", timeoutMs: 1000 }],
-          },
-        },
-      } as never);
+      );
       const failures = parseFailures(model, ["region:eu-central-1", "link:eu-west-1/us-east-1"]);
       const db = analyse(model, failures, analyse(model)).datastores[0]!;
       expect(db.demotedPrimary?.untilOperatorSeconds).toBe(600);
@@ -471,20 +464,12 @@ describe("what-if: the loss, the resume and read availability", () => {
     });
 
     it("a managed service (Aurora declared automatic) keeps its writer under a cut: no leader lock", () => {
-      const model = build({
-        users: { "eu-west-1": 1 },
-        datastores: {
-          db: {
-            replication: "primary-replica",
-            consistency: "strong",
-            replicas: 3,
-            placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
-            leader: "eu-west-1",
-            failover: { mode: "automatic" },
-            deploy: { target: "aws", service: "aurora-postgresql" },
-          },
-        },
-      } as never);
+      const model = dcs(
+        { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
+        3,
+        { deploy: { target: "aws", service: "aurora-postgresql" } },
+        { users: { "eu-west-1": 1 } },
+      );
       const db = analyse(model, parseFailures(model, cutWest), analyse(model)).datastores[0]!;
       expect(db.effectiveLeader).toBe("eu-west-1");
       expect(db.demotedPrimary).toBeUndefined();
@@ -503,20 +488,10 @@ describe("what-if: the loss, the resume and read availability", () => {
     // Geo partitions: the group led from the cut-off region demoted and moved, while the store's
     // main leader stayed; the JSON said so and the text did not.
     it("geo partitions: a demoted group's primary gets its own line", () => {
-      const model = build({
-        users: { "eu-west-1": 0.5, "eu-central-1": 0.5 },
-        datastores: {
-          db: {
-            replication: "primary-replica",
-            consistency: "eventual",
-            replicas: 3,
-            placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 },
-            leader: "eu-west-1",
-            failover: { mode: "automatic" },
-            partitions: { count: 4, strategy: "geo" },
-          },
-        },
-      } as never);
+      const model = dcs({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }, 3, {
+        consistency: "eventual",
+        partitions: { count: 4, strategy: "geo" },
+      });
       const baseline = analyse(model);
       const cut = ["link:eu-central-1/eu-west-1", "link:eu-central-1/eu-north-1"];
       const failed = analyse(model, parseFailures(model, cut), baseline);
@@ -539,7 +514,9 @@ describe("what-if: the loss, the resume and read availability", () => {
       );
       expect(cutCentral.datastores[0]!.effectiveLeader).toBe("eu-west-1");
       expect(cutCentral.datastores[0]!.demotedPrimary).toBeUndefined();
-      const manual = dcs({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }, 3, "manual");
+      const manual = dcs({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": 1 }, 3, {
+        failover: { mode: "manual" },
+      });
       const cut = analyse(manual, parseFailures(manual, cutWest), analyse(manual)).datastores[0]!;
       expect(cut.effectiveLeader).toBe("eu-west-1");
       expect(cut.demotedPrimary).toBeUndefined();

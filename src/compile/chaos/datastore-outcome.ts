@@ -11,6 +11,7 @@
 import { NOT_FENCED } from "../../analysis/failover.js";
 import {
   observersDecide,
+  observersNeeded,
   observersText,
   observes,
   writesNeedPrimary,
@@ -254,7 +255,7 @@ function observersInside(c: Context): { inside: number; all: number; majority: n
   return {
     inside: observers.filter(c.inDomain).length,
     all: observers.length,
-    majority: Math.floor(observers.length / 2) + 1,
+    majority: observersNeeded(c.worst.group),
   };
 }
 

@@ -149,15 +149,20 @@ function demotedIn(
     alive.filter((slot) => counts(slot) && net.side(slot.region) === side).length;
   const observers = { onSide: onSide(observes), of: group.replicas.filter(observes).length };
   const partitions = group.partitions.length;
-  if (primaryDemoted === true)
+  if (primaryDemoted === true) {
+    // With no successor: a side may hold the majority with witnesses only, no voter to promote.
+    const decides = observerMajority(group, alive, net);
+    const majorityWithoutVoter = leader === undefined && alive.some((slot) => decides(net.side(slot.region)));
     return {
       region: old.region,
       partitions,
       ...(leader === undefined ? {} : { successor: leader }),
+      ...(majorityWithoutVoter ? { majorityWithoutVoter } : {}),
       // Lost only where another primary took over: with none, it takes its lock back on healing.
       acknowledged: leader !== undefined && onSide(requirements.write.counts) >= requirements.write.needed,
       observers,
     };
+  }
   // Without a partition, failures that take the majority but not the primary (1 + 2 led from the
   // 1, the 2's region lost): it demotes itself all the same, and writes wait for an operator to
   // restore it (the figures assume that, as for a lost primary's region) or for the observers.

@@ -145,6 +145,8 @@ export interface DatastoreAnalysis {
     readonly partitions: number;
     /** Where that group's primary went, when another side took over. */
     readonly successor?: string;
+    /** No successor although a side holds the observers' majority: it has no voter that may lead. */
+    readonly majorityWithoutVoter?: true;
     readonly acknowledged: boolean;
     readonly observers: { readonly onSide: number; readonly of: number };
     /**

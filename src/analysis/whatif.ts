@@ -413,8 +413,8 @@ function demotedText(demoted: Demoted): string {
     ? ": writes it acknowledged from the cut until then (at most the lock's TTL) never reach the new primary and are lost when it rejoins as a replica"
     : "";
   const promoted =
-    demoted.successor === undefined
-      ? "; no side holds that majority, so no replica is promoted and writes stop until the partition heals"
-      : "";
+    demoted.successor !== undefined
+      ? ""
+      : `; ${demoted.majorityWithoutVoter ? "the side holding that majority has no voter to promote (witnesses never lead)" : "no side holds that majority"}, so no replica is promoted and writes stop until the partition heals`;
   return `; the old primary in ${region} is cut off from the majority of its observers (${observers.onSide} of ${observers.of} on its side), cannot renew its leader lock and demotes itself${lost}${promoted}`;
 }

@@ -406,6 +406,29 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(lost?.message).toContain("no side holds that majority, so no replica is promoted");
     });
 
+    // The side holding the majority has witnesses only: it takes the lock with no one to promote.
+    // The text said no side held the majority.
+    it("1 + 1 and three witnesses cut off: a majority without a voter promotes no one", () => {
+      const model = dcs({ "eu-west-1": 1, "eu-north-1": 1, "eu-central-1": { witnesses: 3 } }, 5);
+      const baseline = analyse(model);
+      const cutWitnesses = ["link:eu-central-1/eu-west-1", "link:eu-central-1/eu-north-1"];
+      const cut = analyse(model, parseFailures(model, cutWitnesses), baseline);
+      const db = cut.datastores[0]!;
+      expect(db.effectiveLeader).toBeUndefined();
+      expect(db.availability.write).toBe(0);
+      expect(db.demotedPrimary).toEqual({
+        region: "eu-west-1",
+        partitions: 1,
+        majorityWithoutVoter: true,
+        acknowledged: false,
+        observers: { onSide: 2, of: 5 },
+      });
+      const lost = compareAnalyses(baseline, cut).find((c) => c.kind === "lost-quorum");
+      expect(lost?.message).toContain(
+        "the side holding that majority has no voter to promote (witnesses never lead), so no replica is promoted",
+      );
+    });
+
     // 1 + 2 led from the 1: check said losing the 2 fails a region goal (the 1 demotes), the
     // what-if said nothing changes. Losing the 1 promotes by itself (the 2 are a majority).
     it("1 + 2 led from the 1: losing the 2 demotes the primary until an operator, losing the 1 fails over", () => {

@@ -108,7 +108,7 @@ const BY_MODEL: Readonly<Record<ResolvedDatastore["replication"], (c: Context) =
           : `failover into the cut: ${cutOff}, so they promote a replica there; the primary outside, cut off from the majority, demotes itself and stops taking writes${c.worst.left >= c.worst.needed ? ", and what it acknowledged after the cut is lost when it rejoins as a replica" : ` (${c.store.sync}: its commits wait for standbys inside the cut, so it acknowledges none)`}`,
       };
     // Where the observers decide, a primary whose side keeps no majority of them demotes itself.
-    const stalled = observersDecide(c.store) ? noMajorityEitherSide(c) : undefined;
+    const stalled = observersDecide(c.store) ? noSideTakesLock(c) : undefined;
     if (stalled !== undefined)
       return { writesContinue: false, text: `no primary: ${stalled}; writes stop until the partition heals` };
     if (!c.leaderCut)
@@ -240,13 +240,20 @@ function outvoting(c: Context): string | undefined {
 }
 
 /**
- * Where neither side of the cut holds a majority of the observers: no side takes the leader lock
- * and the primary demotes itself (Patroni: a primary that cannot renew its lock). Undefined where one does.
+ * Where no side of the cut can hold the leader lock: neither holds a majority of the observers, or
+ * the side that does has no voter that may lead (witnesses only). The primary, cut off from the
+ * majority, demotes itself (Patroni: a primary that cannot renew its lock) and none is promoted;
+ * src/analysis/leader.ts `electLeader` asks the same of each side. Undefined where a side can.
  */
-function noMajorityEitherSide(c: Context): string | undefined {
+function noSideTakesLock(c: Context): string | undefined {
   const { inside, all, majority } = observersInside(c);
-  if (inside >= majority || all - inside >= majority) return undefined;
-  return `neither side holds a majority (${majority}) of the ${all} observers (voters and witnesses: ${inside} inside ${c.domain}, ${all - inside} outside), so the primary cannot renew its leader lock and demotes itself, and none is promoted`;
+  const inDomain = inside >= majority;
+  if (!inDomain && all - inside < majority)
+    return `neither side holds a majority (${majority}) of the ${all} observers (voters and witnesses: ${inside} inside ${c.domain}, ${all - inside} outside), so the primary cannot renew its leader lock and demotes itself, and none is promoted`;
+  const side = (slot: ReplicaSlot) => c.inDomain(slot) === inDomain;
+  if (c.worst.group.replicas.some((slot) => side(slot) && mayLead(slot))) return undefined;
+  const where = inDomain ? `in ${c.domain}` : `outside ${c.domain}`;
+  return `the ${inDomain ? inside : all - inside} of ${all} observers (voters and witnesses) ${where} hold a majority (${majority}) but none of them may lead (witnesses never do), so the primary, cut off from them, cannot renew its leader lock and demotes itself, and none is promoted`;
 }
 
 /** The worst group's observers (voters and witnesses) inside the cut, of all, and a majority of all. */

@@ -129,6 +129,25 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     );
   });
 
+  // A side holding the majority with witnesses only takes the lock and has no one to promote. Cut
+  // off, it was read as "primary outside: writes continue"; holding the primary's region cut off,
+  // "writes from outside it stop" (the primary, without the majority, demotes itself: none stay).
+  test("observers deciding: a majority of witnesses only leaves no primary on either side", () => {
+    const dcs = (placement: Record<string, number | { witnesses: number }>, replicas: number) =>
+      withStore({ ...primaryReplica, replicas, placement, failover: { mode: "automatic" } });
+    const witnessMajority = dcs({ "eu-west-1": 1, "eu-north-1": 1, "eu-central-1": { witnesses: 3 } }, 5);
+    expect(outcome(witnessMajority, "region-eu-central-1")).toMatch(
+      /^no primary: the 3 of 5 observers \(voters and witnesses\) in region eu-central-1 hold a majority \(3\) but none of them may lead \(witnesses never do\), so the primary, cut off from them, cannot renew its leader lock and demotes itself, and none is promoted; writes stop until the partition heals/,
+    );
+    const witnessesOutside = dcs({ "eu-west-1": 1, "eu-central-1": { witnesses: 2 } }, 3);
+    expect(outcome(witnessesOutside, "region-eu-west-1")).toMatch(
+      /^no primary: the 2 of 3 observers \(voters and witnesses\) outside region eu-west-1 hold a majority \(2\) but none of them may lead/,
+    );
+    // With a voter beside the witnesses, the majority's side promotes it.
+    const withVoter = dcs({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } }, 3);
+    expect(outcome(withVoter, "region-eu-west-1")).toMatch(/^failover: the primary is in region eu-west-1/);
+  });
+
   test("a majority of the observers outlives any one region: a replica elsewhere is promoted after the failover's RTO", () => {
     // Three regions alone were taken for enough: 2 + 1 + 1 leaves 2 of the 4 outside the 2.
     expect(

@@ -26,7 +26,9 @@ export function majority(n: number): number {
 /**
  * `placement: "auto"`: choose regions allowed by residency, nearest (user-weighted median RTT) to
  * the users, enough of them for the survival goal, and spread replicas so no region holds more
- * than the goal allows. Deterministic: ties break on the region code.
+ * than the goal allows. The `leaderRegions` come first, each a voter at least (check refuses a
+ * leader region without one). Deterministic: ties break on the region code. The solver replaces
+ * this pick (src/solve/auto.ts); it stays where no placement is feasible.
  */
 export function autoPlacement(
   replicas: number,
@@ -34,6 +36,7 @@ export function autoPlacement(
   residency: readonly string[] | undefined,
   users: readonly UserOrigin[],
   catalog: Catalog,
+  leaderRegions: readonly string[] = [],
 ): Record<string, number> {
   const candidates = autoPlacementCandidates(
     catalog,
@@ -47,16 +50,24 @@ export function autoPlacement(
         user.share * (user.region === region.code ? 0 : (catalog.rttMs(user.region, region.code) ?? 1e6)),
       0,
     );
+  const leads = (region: CatalogRegion) => (leaderRegions.includes(region.code) ? 0 : 1);
   const ranked = candidates
     .map((region) => ({ region, distance: distance(region) }))
-    .sort((a, b) => a.distance - b.distance || byText(a.region.code, b.region.code));
+    .sort(
+      (a, b) =>
+        leads(a.region) - leads(b.region) || a.distance - b.distance || byText(a.region.code, b.region.code),
+    );
   if (ranked.length === 0) return {};
 
   // Region survival: the replicas outside any one region must still form a majority.
   const perRegionCap = survive === "region" ? Math.max(1, replicas - majority(replicas)) : replicas;
   const regionCount = Math.min(
     ranked.length,
-    Math.max(survive === "region" ? 3 : 1, Math.ceil(replicas / perRegionCap)),
+    Math.max(
+      survive === "region" ? 3 : 1,
+      Math.ceil(replicas / perRegionCap),
+      Math.min(replicas, ranked.filter((entry) => leads(entry.region) === 0).length),
+    ),
   );
   const chosen = ranked.slice(0, regionCount).map((entry) => entry.region);
   const placement: Record<string, number> = {};

@@ -213,7 +213,7 @@ function resolveDatastore(
   const counts =
     chosen?.placement ??
     (spec.placement === "auto"
-      ? autoPlacement(spec.replicas, spec.survive, spec.residency, users, catalog)
+      ? autoPlacement(spec.replicas, spec.survive, spec.residency, users, catalog, spec.leaderRegions)
       : spec.placement);
   const placement: RegionPlacement[] = Object.entries(counts)
     .map(([region, entry]) => {

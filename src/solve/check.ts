@@ -126,6 +126,11 @@ export interface FullChecker {
   verdict(candidate: Candidate, excused?: (finding: Diagnostic) => boolean): Verdict;
   /** A full check already made of this placement, if any (no new check). */
   made(candidate: Candidate): FullCheck | undefined;
+  /**
+   * Errors (by rule and path) in every full check made, when there were two or more: what no
+   * placement tried changed (a rule on the datastore itself, such as its consistency).
+   */
+  failingInEvery(): Diagnostic[];
   /** Full checks made so far, the current placement's included. */
   readonly count: number;
 }
@@ -165,6 +170,13 @@ export function fullChecker(
       return { added, standing, elsewhere };
     },
     made: (candidate) => checks.get(keyOf(candidate)),
+    failingInEvery() {
+      const all = [...checks.values()].map((c) => [...c.errors, ...c.elsewhere]);
+      if (all.length < 2) return [];
+      const key = (f: Diagnostic) => `${f.code}\u0000${f.path}`;
+      const others = all.slice(1).map((errors) => new Set(errors.map(key)));
+      return all[0]!.filter((f) => others.every((keys) => keys.has(key(f))));
+    },
     get count() {
       return checks.size;
     },

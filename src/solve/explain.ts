@@ -41,6 +41,8 @@ export interface ExplainInput {
   readonly fullChecks: () => number;
   /** Candidates that got a full check. */
   readonly candidatesChecked: number;
+  /** Errors every full check made has (FullChecker `failingInEvery`); read after the advice. */
+  readonly failingInEvery: () => readonly Diagnostic[];
   readonly regions: readonly string[];
   /** The same search with some constraints' pruning off (their violations are still recorded). */
   readonly relaxed: (
@@ -292,7 +294,21 @@ export function explain(input: ExplainInput): DatastoreSolution {
         : result.feasible.length === 0
           ? `no placement of ${replicaCounts(input.space)} replicas over ${input.regions.length} allowed regions meets ${[...input.constraints.map((c) => `${c.id} ${c.target}`), "every read and write served"].join(", ")}`
           : `the ${input.candidatesChecked} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
-    infeasible = { message, relaxations };
+    // What no placement tried changed, the objectives relaxed above aside (a rule on the
+    // datastore itself): no relaxation passes without it, so it is the first thing to fix.
+    const always = input.failingInEvery().filter((f) => !input.constraints.some((c) => c.path === f.path));
+    infeasible = {
+      message,
+      relaxations,
+      ...(always.length === 0
+        ? {}
+        : {
+            failingInEvery: {
+              checked: input.fullChecks(),
+              findings: always,
+            },
+          }),
+    };
   }
 
   return {

@@ -64,6 +64,11 @@ export function renderText(report: SolveReport, style: TextStyle): string {
     for (const problem of s.current.problems) out.push(paint(`  current: ${problem}`, "yellow", style));
     if (s.infeasible !== undefined) {
       out.push(paint(`  infeasible: ${s.infeasible.message}`, "red", style));
+      const always = s.infeasible.failingInEvery;
+      if (always !== undefined) {
+        out.push(`    every placement checked (${always.checked}) fails, whatever the relaxation: fix first`);
+        for (const line of capped(always.findings)) out.push(`      ${line}`);
+      }
       for (const r of s.infeasible.relaxations) out.push(`    relax ${r.path}: ${r.message}`);
     }
     if (s.alternatives.length > 0) {
@@ -82,7 +87,7 @@ export function renderText(report: SolveReport, style: TextStyle): string {
     if (s.standing !== undefined) {
       out.push(
         paint(
-          `  still failing, as with the current placement (each placement checked keeps some or adds a failure of its own; the chosen one adds none):`,
+          `  still failing, as with the current placement (each of the ${s.stats.fullChecks} placements checked keeps some or adds a failure of its own; the chosen one adds none):`,
           "yellow",
           style,
         ),
@@ -112,12 +117,20 @@ export function renderMarkdown(report: SolveReport): string {
     }
     if (s.infeasible !== undefined) {
       out.push("", `**Infeasible:** ${cell(s.infeasible.message)}`, "");
+      const always = s.infeasible.failingInEvery;
+      if (always !== undefined)
+        out.push(
+          `Every placement checked (${always.checked}) fails, whatever the relaxation; fix first:`,
+          "",
+          ...capped(always.findings).map((line) => `- ${cell(line)}`),
+          "",
+        );
       for (const r of s.infeasible.relaxations) out.push(`- \`${r.path}\`: ${cell(r.message)}`);
     }
     if (s.standing !== undefined) {
       out.push(
         "",
-        "Still failing, as with the current placement (each placement checked keeps some or adds a failure of its own; the chosen one adds none):",
+        `Still failing, as with the current placement (each of the ${s.stats.fullChecks} placements checked keeps some or adds a failure of its own; the chosen one adds none):`,
         "",
       );
       for (const line of capped(s.standing)) out.push(`- ${cell(line)}`);

@@ -2,6 +2,7 @@ import { type Candidate, candidate, entryOf, ROLES, rolesAt } from "./candidate.
 import { cents, comparator, hundredths, type Objective, primary, type Scored } from "./objective.js";
 import {
   enumerateLayouts,
+  keepsRequiredVoters,
   type Layout,
   leaderOptions,
   leaderRegionsOk,
@@ -310,7 +311,8 @@ function localSearch(
       const s = shapeOf.get(
         `${total(layout, "voters")},${total(layout, "readOnly")},${total(layout, "witnesses")}`,
       );
-      if (s === undefined || !withinCaps(space.shapes[s]!, layout)) return;
+      if (s === undefined || !withinCaps(space.shapes[s]!, layout) || !keepsRequiredVoters(space, layout))
+        return;
       if (space.leaderBased) {
         // The leader stays where it was while it still has a voter there, else the first allowed.
         const keep = lead >= 0 && layout.voters[lead]! > 0 && leaderOk[lead];

@@ -70,7 +70,7 @@ export function solve(model: Model, options: SolveOptions = {}): SolveReport {
     (model.datastores.some((ds) => ds.autoPlaced)
       ? model.datastores.filter((ds) => ds.autoPlaced).map((ds) => ds.name)
       : model.datastores.map((ds) => ds.name));
-  if (options.regions !== undefined) refuseOutsideResidency(model, names, options.regions);
+  if (options.regions !== undefined) refuseNarrowerRegions(model, names, options.regions);
   const chosen: Record<string, ChosenPlacement> = {};
   const datastores: DatastoreSolution[] = [];
   let current = model;
@@ -88,14 +88,29 @@ export function solve(model: Model, options: SolveOptions = {}): SolveReport {
 }
 
 /**
- * `--regions` naming a region a datastore's residency forbids is a usage error (exit 2): dropping
- * it silently searched fewer regions than asked, or none ("the floor is Infinity ms").
+ * `--regions` that the spec forbids or cannot do without are a usage error (exit 2): a region a
+ * datastore's residency forbids (dropping it silently searched fewer regions than asked, or none:
+ * "the floor is Infinity ms"), and leaving out a `leaderRegions` region, which must hold a voter
+ * (every placement searched failed check on it, and the advice offered relaxing the SLOs).
  */
-function refuseOutsideResidency(model: Model, names: readonly string[], regions: readonly string[]): void {
+function refuseNarrowerRegions(model: Model, names: readonly string[], regions: readonly string[]): void {
   const problems: Diagnostic[] = [];
   for (const name of names) {
     const ds = model.datastores.find((d) => d.name === name);
-    if (ds?.residency === undefined) continue;
+    if (ds === undefined) continue;
+    const leaderRegions = model.topology.datastores[name]?.leaderRegions ?? [];
+    const missing = REPLICATION[ds.replication].leaderBased
+      ? leaderRegions.filter((region) => !regions.includes(region))
+      : [];
+    if (missing.length > 0)
+      problems.push({
+        code: "cli/usage",
+        severity: "error",
+        path: `${ds.path}.leaderRegions`,
+        message: `--regions leaves out ${missing.join(", ")}, which ${ds.path}.leaderRegions lists: every leader region must hold a voter, so no placement over these regions passes check`,
+        fix: `add ${missing.join(",")} to --regions, or drop ${missing.length === 1 ? "it" : "them"} from leaderRegions`,
+      });
+    if (ds.residency === undefined) continue;
     const residency = ds.residency;
     const outside = regions.filter((code) => {
       const region = model.catalog.regions.get(code);
@@ -277,7 +292,9 @@ function solveDatastore(
   };
 
   // The ground truth, on the best few: the whole model with every policy. When the full check
-  // rejects so many that fewer than top + 1 remain, search again keeping more.
+  // rejects so many that fewer than top + 1 remain, or passes none outright (each keeps a caller's
+  // failure the current placement has, which a costlier placement may fix: a reader's SLO that
+  // needs the leader beside it), search again keeping more.
   let result = search(space);
   // A candidate failing in reach is held against the current placement, checked once when first
   // needed: a rule that fails at a caller's path with it too (a residency breach by where the
@@ -306,7 +323,8 @@ function solveDatastore(
         list.push(s);
       }
     }
-    if (accepted.length + leaving.length > top || result.feasible.length < top + 1) break;
+    const enough = accepted.length > 0 && accepted.length + leaving.length > top;
+    if (enough || result.feasible.length < top + 1) break;
     result = search(space, { need: FULL_CHECKS });
   }
   const clean = accepted.length > 0;
@@ -327,6 +345,7 @@ function solveDatastore(
     elsewhere: left?.elsewhere ?? checker.made(current.candidate)?.elsewhere ?? [],
     verdict: (s, excused) => checker.verdict(s.candidate, excused),
     fullChecks: () => checker.count,
+    failingInEvery: () => checker.failingInEvery(),
     candidatesChecked: checked.size,
     regions,
     relaxed: (ignore, how) =>

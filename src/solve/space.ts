@@ -78,6 +78,11 @@ export interface Space {
   readonly leaderBased: boolean;
   /** Regions the leader may be in (`leaderRegions`, when declared). */
   readonly leaderAllowed: readonly boolean[];
+  /**
+   * Regions that must hold a voter: each `leaderRegions` one (check refuses a listed region
+   * without a voter, spec/leader-not-placed).
+   */
+  readonly voterRequired: readonly boolean[];
   /** Floors on regions holding data and on the leader's region. */
   readonly floors: readonly Floor[];
   readonly leaderFloors: readonly Floor[];
@@ -171,6 +176,7 @@ export function buildSpace(input: SpaceInput): Space {
     shapes,
     leaderBased: input.leaderBased,
     leaderAllowed: regions.map((r) => input.leaderRegions?.includes(r) ?? true),
+    voterRequired: regions.map((r) => input.leaderBased && (input.leaderRegions?.includes(r) ?? false)),
     // A leader-based store's writes all enter at the leader: the write floors bind the leader's
     // region; its reads (and every op of the other models) need some replica holding data nearby.
     floors: input.leaderBased ? reads : [...reads, ...writes],
@@ -186,6 +192,11 @@ export function unmeetable(space: Space): Floor[] {
 /** Regions that may lead a leader-based store: allowed, and meeting every leader floor. */
 export function leaderRegionsOk(space: Space): boolean[] {
   return space.regions.map((_, i) => space.leaderAllowed[i]! && space.leaderFloors.every((f) => f.covers[i]));
+}
+
+/** Whether a layout has a voter in every region that must hold one (`voterRequired`). */
+export function keepsRequiredVoters(space: Space, layout: Layout): boolean {
+  return space.voterRequired.every((required, i) => !required || layout.voters[i]! > 0);
 }
 
 /** Whether a layout keeps a shape's caps in every region (the local search's moves). */
@@ -221,6 +232,9 @@ export function enumerateLayouts(
   });
   const leaderOk = space.leaderBased ? leaderRegionsOk(space) : space.regions.map(() => true);
   const lastLeader = leaderOk.lastIndexOf(true);
+  // Regions from i on that must hold a voter.
+  const requiredFrom = new Array<number>(n + 1).fill(0);
+  for (let i = n - 1; i >= 0; i--) requiredFrom[i] = requiredFrom[i + 1]! + (space.voterRequired[i] ? 1 : 0);
   const covered = new Int32Array(space.floors.length);
   const voters = new Array<number>(n).fill(0);
   const readOnly = new Array<number>(n).fill(0);
@@ -230,6 +244,8 @@ export function enumerateLayouts(
 
   const dfs = (i: number, rv: number, rr: number, rw: number): void => {
     if (stopped) return;
+    // Too few voters left for the regions ahead that must hold one.
+    if (rv < requiredFrom[i]!) return;
     if (rv + rr + rw === 0) {
       if (leaders > 0 && covered.every((c) => c > 0)) stopped = onLayout(layout) === true;
       return;
@@ -245,6 +261,7 @@ export function enumerateLayouts(
         for (let r = Math.min(rr, c - v); r >= 0; r--) {
           const w = c - v - r;
           if (w > rw) continue;
+          if (v === 0 && space.voterRequired[i]) continue;
           if (!fits(shape, i, v, r, w)) continue;
           voters[i] = v;
           readOnly[i] = r;

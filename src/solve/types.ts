@@ -75,7 +75,12 @@ export interface DatastoreSolution {
   readonly alternatives: readonly Alternative[];
   readonly binding: readonly Binding[];
   readonly floors: readonly FloorReport[];
-  readonly infeasible?: { readonly message: string; readonly relaxations: readonly Relaxation[] };
+  readonly infeasible?: {
+    readonly message: string;
+    readonly relaxations: readonly Relaxation[];
+    /** Errors every placement checked has, and how many were checked. */
+    readonly failingInEvery?: { readonly checked: number; readonly findings: readonly Diagnostic[] };
+  };
   /**
    * Set when no placement checked clears every finding in its reach: its callers' error findings,
    * as the chosen placement leaves them, whose rule fails at the same path with the current

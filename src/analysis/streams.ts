@@ -2,6 +2,7 @@ import { PIPELINES } from "../catalog/data/replication.js";
 import { modelIndex } from "../model/model-index.js";
 import { isMirrorOnly } from "../model/msk-clusters.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
+import { onKafkaEngine, perZone } from "../model/zone-deal.js";
 import { byText } from "../order.js";
 import { list } from "../report/words.js";
 import type { FailureProbabilities } from "./availability.js";
@@ -43,9 +44,21 @@ export interface StreamEvaluator {
   availabilityGiven(view: FailureProbabilities, regions?: readonly string[]): number;
 }
 
-/** Distinct zone layouts of a partition in one region's cluster (they repeat every |zones| partitions). */
+/**
+ * Distinct zone layouts of a partition in one region's cluster. On the Kafka engine one: every
+ * partition has a replica on each broker, and the brokers, as many as replicas, are dealt over
+ * the sorted zones (src/engines/kafka.ts node pools), so with RF 2 over three zones the third
+ * holds none. Otherwise replica i of partition p in zone (p + i) mod |zones| (rack-aware
+ * assignment spreads each partition; the layouts repeat every |zones| partitions).
+ */
 export function partitionLayouts(stream: ResolvedStream, region: string): ReplicaSlot[][] {
   const zones = stream.zones[region] ?? [`${region}-zone`];
+  if (onKafkaEngine(stream))
+    return [
+      [...perZone(stream.replicas, zones)].flatMap(([zone, n]) =>
+        Array.from({ length: n }, () => ({ region, zone })),
+      ),
+    ];
   const layouts: ReplicaSlot[][] = [];
   for (let p = 0; p < Math.min(stream.partitions, zones.length); p++)
     layouts.push(
@@ -210,13 +223,7 @@ export function evaluateStream(stream: ResolvedStream, net: NetworkView): Stream
  * zones, as the engine places them (src/engines/kafka.ts perZone); empty without one.
  */
 function metadataMembers(stream: ResolvedStream, region: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const zones = [...(stream.zones[region] ?? [])].sort();
-  for (let i = 0; i < (stream.metadataQuorum ?? 0) && zones.length > 0; i++) {
-    const zone = zones[i % zones.length]!;
-    out.set(zone, (out.get(zone) ?? 0) + 1);
-  }
-  return out;
+  return perZone(stream.metadataQuorum ?? 0, stream.zones[region] ?? []);
 }
 
 /**

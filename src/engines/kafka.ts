@@ -29,6 +29,7 @@ import { selector } from "../compile/observability/promql.js";
 import type { PlannedResource } from "../compile/plan.js";
 import { mirrorPairs } from "../model/msk-clusters.js";
 import type { ResolvedStream } from "../model/types.js";
+import { perZone } from "../model/zone-deal.js";
 import { ENGINE_CAPABILITIES } from "./capabilities.js";
 import { JMX_EXPORTER_CONFIG, JMX_EXPORTER_KEY, KAFKA_METRICS } from "./kafka-metrics.js";
 import {
@@ -79,17 +80,6 @@ export function kafkaMaxUnavailable(stream: Pick<ResolvedStream, "replicas" | "m
 /** `version` of the Kafka CR from a Strimzi image tag `<strimzi>-kafka-<kafka version>`, if it is one. */
 export function kafkaVersionOf(image: string): string | undefined {
   return /:[^:/]*-kafka-(\d+\.\d+\.\d+)$/.exec(image)?.[1];
-}
-
-/** `count` members dealt round-robin over the sorted zones: member i in zone i mod |zones|. */
-export function perZone(count: number, zones: readonly string[]): Map<string, number> {
-  const sorted = [...zones].sort();
-  const out = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const zone = sorted[i % sorted.length];
-    if (zone !== undefined) out.set(zone, (out.get(zone) ?? 0) + 1);
-  }
-  return out;
 }
 
 const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };

@@ -12,7 +12,7 @@ import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { serverProperties } from "../../src/compile/aws/msk.js";
 import { compileKubernetes } from "../../src/compile/kubernetes/index.js";
-import { brokerConfig, kafka, kafkaVersionOf, perZone, RACK_ENV } from "../../src/engines/kafka.js";
+import { brokerConfig, kafka, kafkaVersionOf, RACK_ENV } from "../../src/engines/kafka.js";
 import {
   JMX_EXPORTER_CONFIG,
   JMX_EXPORTER_KEY,
@@ -20,6 +20,7 @@ import {
   KAFKA_JMX_METRICS,
   KAFKA_METRICS,
 } from "../../src/engines/kafka-metrics.js";
+import { perZone } from "../../src/model/zone-deal.js";
 import type { TopologyInput } from "../../src/spec/schema/topology.js";
 import { modelOf } from "../compile/kubernetes/helpers.js";
 import { loadCrd } from "./crd.js";

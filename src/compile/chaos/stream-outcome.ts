@@ -7,11 +7,9 @@
  * Without an engine, a rack-aware assignment puts at most ⌈replicas / zones⌉ replicas of a
  * partition in one zone (https://kafka.apache.org/documentation/#basic_ops_racks).
  */
-import { CONTROLLERS, perZone } from "../../engines/kafka.js";
+import { CONTROLLERS } from "../../engines/kafka.js";
 import type { ResolvedStream } from "../../model/types.js";
-
-const onKafkaEngine = (stream: ResolvedStream): boolean =>
-  stream.deploy.target === "kubernetes" && stream.deploy.engine === "kafka";
+import { onKafkaEngine, perZone } from "../../model/zone-deal.js";
 
 /** Replicas of a partition in `zone` (exact on the Kafka engine, the worst partition otherwise). */
 export function streamReplicasInZone(stream: ResolvedStream, region: string, zone: string): number {

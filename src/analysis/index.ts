@@ -91,7 +91,7 @@ function analyseKeeping(
       path: stream.path,
       produce: latencyProfile(origins, ev.produce),
       // Nothing is delivered: no end-to-end figure (0 would read as instant).
-      ...(unavailable ? { unavailable: true } : endToEnd(endToEndP99(model, ev, net))),
+      ...(unavailable ? { unavailable: true } : endToEnd(endToEndP99(model, ev, net, linkByKey))),
       ...(origins.length === 0 && !unavailable ? { noProducer: true } : {}),
       survival: ev.survival,
       availability: Math.min(1 - model.settings.commonModeProbability, ev.availability),
@@ -248,7 +248,8 @@ export type * from "./types.js";
 export { compareAnalyses } from "./whatif.js";
 
 /** A stream's end-to-end figure, absent when nothing is delivered (streams.ts endToEndMissing says why). */
-const endToEnd = ({ p99Ms, undelivered }: ReturnType<typeof endToEndP99>) => ({
+const endToEnd = ({ p99Ms, unbounded, undelivered }: ReturnType<typeof endToEndP99>) => ({
   ...(p99Ms === undefined ? {} : { endToEndP99Ms: p99Ms }),
+  ...(unbounded === undefined ? {} : { endToEndUnbounded: unbounded }),
   ...(undelivered === undefined ? {} : { undelivered }),
 });

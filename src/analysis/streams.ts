@@ -8,13 +8,13 @@ import { list } from "../report/words.js";
 import type { FailureProbabilities } from "./availability.js";
 import { crossZoneShare, type Flow } from "./bandwidth.js";
 import { holdsRecordsOf } from "./destinations.js";
-import { oneWayBetween } from "./lag.js";
+import { DEFAULT_ITEM_BYTES, linkLag, oneWayBetween, pathLoads } from "./lag.js";
 import type { Figure } from "./latency.js";
 import type { NetworkView } from "./network.js";
 import { nearestReachable } from "./replication/common.js";
 import type { Requirements } from "./replication/types.js";
 import { survivalCheck, worseCheck } from "./survival.js";
-import type { StreamAnalysis, SurvivalAnalysis, SurvivalCheck } from "./types.js";
+import type { LinkLoad, StreamAnalysis, SurvivalAnalysis, SurvivalCheck } from "./types.js";
 
 /**
  * A stream: one Kafka-like cluster per region, each partition's `replicas` spread over the
@@ -340,8 +340,9 @@ export function producerOrigins(model: Model, stream: ResolvedStream, net: Netwo
  * `commitIntervalMs` — the p99 record waits the whole interval); then the delivery (long polling)
  * to the first of the consumer service's groups to get it (`readers`: the pods on one cluster),
  * among those reading the cluster it went to (a one-way hop on) or a mirror holding it
- * (holdsRecordsOf: the hop to the mirror, the mirror pipeline of src/catalog/data/replication.ts,
- * the hop on); in a group, at its farthest region (the record's partition may be owned by any
+ * (holdsRecordsOf: the hop to the mirror, the mirror pipeline of src/catalog/data/replication.ts
+ * and the queueing on a link with a declared capacity, as lag.ts `linkLag` has an asynchronous
+ * copy's lag; the hop on); in a group, at its farthest region (the record's partition may be owned by any
  * member). A one-way hop's p99 is lag.ts `oneWayMs`'s (not half the round trip's). No figure when
  * nothing is produced (no producer origin reaches a live cluster), or when a consumer with pods up
  * reads no cluster holding some records (`undelivered`: they never reach it; consumer-coverage
@@ -351,11 +352,25 @@ export function endToEndP99(
   model: Model,
   ev: StreamEvaluator,
   net: NetworkView,
-): { readonly p99Ms?: number; readonly undelivered?: readonly string[] } {
+  /** Link loads by `from|to`: a mirror's copies queue on a link with a declared capacity. */
+  links: Pick<ReadonlyMap<string, LinkLoad>, "get"> = new Map(),
+): { readonly p99Ms?: number; readonly unbounded?: true; readonly undelivered?: readonly string[] } {
   const { stream } = ev;
   const transactional = stream.transactions || stream.delivery === "exactly-once";
   const mirror = PIPELINES["kafka-mirroring"];
   const oneWay99 = (from: string, to: string) => oneWayBetween(net, from, to).p99Ms;
+  // The mirror's hop as an asynchronous copy's lag (lag.ts linkLag): one way, the pipeline, and
+  // the link's queueing, or an hour's backlog on an overloaded link (records copied at a quarter
+  // of their rate do not arrive in the pipeline's 5 s).
+  const messageBytes = stream.traffic?.messageBytes ?? DEFAULT_ITEM_BYTES;
+  const mirrored = (from: string, to: string) =>
+    linkLag(
+      { p50Ms: net.rtt(from, to), p99Ms: net.rtt99(from, to) },
+      messageBytes,
+      pathLoads(links, net.route, from, to),
+      mirror,
+    );
+  let worstUnbounded = false;
   let worst: number | undefined;
   const undelivered = new Set<string>();
   // Per consumer: its groups, and whether any of its pods is up (all down is its own outage).
@@ -380,17 +395,31 @@ export function endToEndP99(
           (read !== cluster.region && !mirrors.includes(read))
         )
           return [];
-        const toRead = read === cluster.region ? 0 : oneWay99(cluster.region, read) + mirror.p99Ms;
-        return [toRead + Math.max(...regions.map((region) => oneWay99(read, region)))];
+        const hop = read === cluster.region ? undefined : mirrored(cluster.region, read);
+        const toRead = hop?.p99Ms ?? 0;
+        return [
+          {
+            ms: toRead + Math.max(...regions.map((region) => oneWay99(read, region))),
+            unbounded: hop?.unbounded === true,
+          },
+        ];
       });
       // Pods that are up but read nothing holding the record (or no cluster at all).
       if (candidates.length === 0 && up) undelivered.add(name);
-      return candidates.length === 0 ? 0 : Math.min(...candidates);
+      return candidates.length === 0
+        ? { ms: 0, unbounded: false }
+        : candidates.reduce((best, c) => (c.ms < best.ms ? c : best));
     });
-    worst = Math.max(worst ?? 0, produced.p99Ms + commit + interval + Math.max(0, ...deliveries));
+    const slowest = deliveries.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, unbounded: false });
+    const total = produced.p99Ms + commit + interval + slowest.ms;
+    if (worst === undefined || total > worst) {
+      worst = total;
+      worstUnbounded = slowest.unbounded;
+    }
   }
   if (undelivered.size > 0) return { undelivered: [...undelivered].sort() };
-  return worst === undefined ? {} : { p99Ms: worst };
+  if (worst === undefined) return {};
+  return worstUnbounded ? { p99Ms: worst, unbounded: true } : { p99Ms: worst };
 }
 
 /**

@@ -284,6 +284,11 @@ export interface StreamAnalysis {
   readonly produce: LatencyProfile;
   /** Produce-to-consume p99 (ms); absent when `unavailable` (nothing is delivered). */
   readonly endToEndP99Ms?: number;
+  /**
+   * The p99 goes through a mirror whose link is at or over capacity: its backlog grows without
+   * bound, and the figure is the one after an hour of overload (lag.ts `linkLag`).
+   */
+  readonly endToEndUnbounded?: true;
   readonly survival: SurvivalAnalysis;
   readonly availability: number;
   readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };

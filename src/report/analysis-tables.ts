@@ -207,7 +207,7 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
   for (const stream of analysis.streams) {
     out.push(
       "",
-      `  ${paint(stream.name, "bold", style)}  ${wrap(`end-to-end p99 ${stream.endToEndP99Ms === undefined ? `none (${endToEndMissing(stream) ?? "no producer is up"})` : `${fmtMs(stream.endToEndP99Ms)} ms`}, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`, " ".repeat(4 + stream.name.length), "      ").trimStart()}`,
+      `  ${paint(stream.name, "bold", style)}  ${wrap(`end-to-end p99 ${stream.endToEndP99Ms === undefined ? `none (${endToEndMissing(stream) ?? "no producer is up"})` : `${fmtMs(stream.endToEndP99Ms)} ms${stream.endToEndUnbounded ? " (unbounded: a mirror's link is overloaded; after an hour)" : ""}`}, availability ${fmtAvailability(stream.availability)}, zone survival ${stream.survival.zone.survives ? "yes" : "NO"}, cost ${fmtUsd(stream.costUsdPerMonth.replicas + stream.costUsdPerMonth.egress)}/month`, " ".repeat(4 + stream.name.length), "      ").trimStart()}`,
       latencyRows([["produce", stream.produce]]),
     );
   }

@@ -34,9 +34,14 @@ export const XZ = 1;
  * producer service `producer` and consumer service `consumer` given by `services`; `extra` changes
  * the stream.
  */
-export const streamWithClients = (extra: Record<string, unknown>, services: Record<string, unknown>) =>
+export const streamWithClients = (
+  extra: Record<string, unknown>,
+  services: Record<string, unknown>,
+  topology: Record<string, unknown> = {},
+) =>
   build({
     users: { "eu-west-1": 0.5, "us-east-1": 0.5 },
+    ...topology,
     streams: {
       orders: {
         regions: ["eu-west-1", "us-east-1"],

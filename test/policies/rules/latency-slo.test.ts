@@ -240,6 +240,47 @@ describeRule(latencySlo, {
       ],
     },
     {
+      // consumerLagMs was read by no rule while it set the compiled lag alert's threshold: below
+      // the mirror's own lag the alert fires all the time. An overloaded mirror link made the
+      // end-to-end p99 the pipeline's 5 s whatever the backlog.
+      name: "a consumer lag below the end-to-end p99, and an end-to-end p99 through an overloaded link",
+      spec: {
+        name: "feed",
+        streams: {
+          clicks: { partitions: 4, regions: ["eu-west-1"], slo: { consumerLagMs: 1000 } },
+          orders: {
+            partitions: 4,
+            regions: ["eu-west-1"],
+            slo: { endToEndP99Ms: 8000, consumerLagMs: 9000 },
+          },
+        },
+      },
+      analysis: {
+        streams: {
+          clicks: { endToEndP99Ms: 5017.5 },
+          orders: { endToEndP99Ms: 10_805_017, endToEndUnbounded: true },
+        },
+      },
+      expect: [
+        {
+          path: "streams.clicks.slo.consumerLagMs",
+          message:
+            "consumer lag SLO 1000 ms is below the end-to-end p99 5017.5 ms: consumers read a record no sooner than it reaches them, so at the p99 they run at least that far behind, and an alert at the SLO fires all the time",
+          fix: "keep producers and consumers in the stream's regions (a mirror's copies arrive seconds later), or relax consumerLagMs to 5018",
+        },
+        {
+          path: "streams.orders.slo.endToEndP99Ms",
+          message:
+            "end-to-end p99 is unbounded: the mirror's copies cross a link at or over capacity, so its backlog grows for as long as the traffic lasts (end-to-end p99 10805017 ms after an hour; SLO 8000 ms)",
+        },
+        {
+          path: "streams.orders.slo.consumerLagMs",
+          message:
+            "consumer lag is unbounded: the mirror's copies cross a link at or over capacity, so its backlog grows for as long as the traffic lasts (end-to-end p99 10805017 ms after an hour; SLO 9000 ms)",
+        },
+      ],
+    },
+    {
       // The fix named the worst origin alone: a replica near ap-south-1 leaves the others over it.
       name: "reads and a service over their SLOs from several origins name them all, worst first",
       spec: {

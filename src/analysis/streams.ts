@@ -469,6 +469,10 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
     for (const m of mirrors) {
       flow(region, m, own);
       flow(m, m, own * (stream.replicas - 1), brokersFree);
+      // MirrorMaker 2's producer is a client of the target cluster (its pod in one zone, the
+      // partitions' leaders in all): its writes cross zones as any producer's. (MSK Replicator's
+      // writes are AWS's, priced by its own rate: not counted here.)
+      if (stream.deploy.target === "kubernetes") client(m, own);
     }
   }
   // What each cluster holds: what it took, and the copies mirrors write into it.

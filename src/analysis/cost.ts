@@ -11,8 +11,8 @@ import {
   REQUEST_PRICES,
   STORAGE_USD_PER_GB_MONTH,
 } from "../catalog/data/prices.js";
-import { CONTROLLER_STORAGE_GI } from "../engines/kafka-sizing.js";
-import { mskBrokers, streamClusterRegions } from "../model/msk-clusters.js";
+import { CONTROLLER_STORAGE_GI, MIRROR_MAKER_RESOURCES } from "../engines/kafka-sizing.js";
+import { mirrorPairs, mskBrokers, streamClusterRegions } from "../model/msk-clusters.js";
 import type { ResolvedDatastore, ResolvedService, ResolvedStream } from "../model/types.js";
 import { type Flow, monthlyUsd, SECONDS_PER_MONTH } from "./bandwidth.js";
 import type { CostEstimate, LinkLoad } from "./types.js";
@@ -202,10 +202,14 @@ export function streamReplicaCost(catalog: Catalog, stream: ResolvedStream): num
     const storage = storageUsdPerGbMonth(deploy.storageClass);
     // And in each cluster its KRaft controllers: pods of the brokers' size with a metadata volume.
     const controllers = clusters * (stream.metadataQuorum ?? 0);
+    // And a MirrorMaker 2 worker in each region mirrored into.
+    const mirrorMakers =
+      deploy.engine === "kafka" ? new Set(mirrorPairs(stream).map((pair) => pair.target)).size : 0;
     return (
       (brokers + (clusters - stream.regions.length) * stream.replicas) *
         (podUsdPerMonth(deploy) + deploy.storageGi * storage) +
-      controllers * (podUsdPerMonth(deploy) + CONTROLLER_STORAGE_GI * storage)
+      controllers * (podUsdPerMonth(deploy) + CONTROLLER_STORAGE_GI * storage) +
+      mirrorMakers * podUsdPerMonth(MIRROR_MAKER_RESOURCES)
     );
   }
   return brokers * catalog.replicaCost.totalUsdPerMonth;

@@ -31,6 +31,7 @@ import type { PlannedResource } from "../compile/plan.js";
 import { mirrorPairs, sourcesOf } from "../model/msk-clusters.js";
 import type { ResolvedStream } from "../model/types.js";
 import { MM2_JMX_EXPORTER_CONFIG, MM2_JMX_EXPORTER_KEY } from "./kafka-mirror-metrics.js";
+import { MIRROR_MAKER_RESOURCES } from "./kafka-sizing.js";
 import { RESTRICTED_CONTAINER } from "./security.js";
 import { strimziPodLabels } from "./strimzi-pods.js";
 
@@ -243,6 +244,10 @@ export function mirrorMaker2(topology: string, stream: ResolvedStream, placed: P
         topicsPattern: `^${stream.name}$`,
         groupsPattern: ".*",
       })),
+      resources: {
+        requests: { ...MIRROR_MAKER_RESOURCES },
+        limits: { memory: MIRROR_MAKER_RESOURCES.memory },
+      },
       metricsConfig: {
         type: "jmxPrometheusExporter",
         valueFrom: {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { podUsdPerMonth, storageUsdPerGbMonth } from "../../src/analysis/cost.js";
 import { analyse } from "../../src/analysis/index.js";
+import { MIRROR_MAKER_RESOURCES } from "../../src/engines/kafka-sizing.js";
 import { mskBrokers, mskClusterZones } from "../../src/model/msk-clusters.js";
 import { build } from "./helpers.js";
 
@@ -54,8 +55,8 @@ describe("Kafka on Kubernetes prices its mirror regions' clusters", () => {
       }),
     ).streams[0]!.costUsdPerMonth.replicas;
 
-  it("a mirror-only region adds a cluster of the stream's replicas", () => {
-    expect(kafka(["eu-north-1"])).toBeCloseTo(2 * kafka(), 9);
+  it("a mirror-only region adds a cluster of the stream's replicas, and the MirrorMaker 2 worker filling it", () => {
+    expect(kafka(["eu-north-1"])).toBeCloseTo(2 * kafka() + podUsdPerMonth(MIRROR_MAKER_RESOURCES), 9);
   });
 
   // Priced the brokers alone; each cluster also runs 3 KRaft controllers of the brokers' size.

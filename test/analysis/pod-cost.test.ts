@@ -5,6 +5,7 @@ import {
   nodeUsdPerMonth,
   podUsdPerMonth,
   storageUsdPerGbMonth,
+  streamReplicaCost,
   witnessUsdPerMonth,
 } from "../../src/analysis/cost.js";
 import { buildCatalog } from "../../src/catalog/catalog.js";
@@ -14,8 +15,10 @@ import {
   LOCAL_NVME_USD_PER_GB_MONTH,
   POD_PRICES,
 } from "../../src/catalog/data/prices.js";
+import { MIRROR_MAKER_RESOURCES } from "../../src/engines/kafka-sizing.js";
 import { loadTopology } from "../../src/pipeline.js";
 import { STACKS_DIR } from "../render/stacks.js";
+import { service, streamWithClients } from "./helpers.js";
 
 describe("a Kubernetes pod's monthly price at Fargate's rates", () => {
   it("memory counts in GiB, as Fargate's GB is 1,024 MiB", () => {
@@ -88,5 +91,26 @@ describe("a witness's price", () => {
     expect(witnessUsdPerMonth(catalog, deploy)).toBeCloseTo(nodeUsdPerMonth(catalog, deploy), 9);
     expect(witnessUsdPerMonth(catalog, deploy)).toBeGreaterThan(podUsdPerMonth(k8s));
     expect(witnessUsdPerMonth(catalog, { target: "external" })).toBe(catalog.replicaCost.instanceUsdPerMonth);
+  });
+});
+
+describe("a Kafka stream's pods", () => {
+  // The MirrorMaker 2 worker compiled into each region mirrored into was not priced.
+  it("price one MirrorMaker 2 worker per region mirrored into, at its requests", () => {
+    const clients = {
+      producer: service(["eu-west-1"], "produce"),
+      consumer: service(["eu-west-1"], "consume"),
+    };
+    const cost = (mirrorRegions?: string[]) => {
+      const model = streamWithClients(
+        { regions: ["eu-west-1", "us-east-1"], ...(mirrorRegions === undefined ? {} : { mirrorRegions }) },
+        clients,
+      );
+      return streamReplicaCost(model.catalog, model.streams[0]!);
+    };
+    const worker = podUsdPerMonth(MIRROR_MAKER_RESOURCES);
+    // Each stream region mirrors into the other: two workers.
+    expect(cost(["eu-west-1", "us-east-1"]) - cost()).toBeCloseTo(2 * worker, 6);
+    expect(worker).toBeGreaterThan(0);
   });
 });

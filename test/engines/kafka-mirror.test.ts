@@ -77,6 +77,8 @@ describe("a mirror-only region", () => {
     );
     expect(mirror.checkpointConnector.config["sync.group.offsets.enabled"]).toBe("true");
     expect(mirror.checkpointConnector.config["checkpoints.topic.replication.factor"]).toBe(3);
+    // It had none: a BestEffort pod, the first a node under memory pressure evicts, and unpriced.
+    expect(mm2.spec.resources).toEqual({ requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "2Gi" } });
   });
 
   test("MirrorMaker 2 may reach its own brokers and the source's mirror port", () => {

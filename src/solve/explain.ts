@@ -292,7 +292,7 @@ export function explain(input: ExplainInput): DatastoreSolution {
             .map((f) => f.message)
             .join("; ")
         : result.feasible.length === 0
-          ? `no placement of ${replicaCounts(input.space)} replicas over ${input.regions.length} allowed regions meets ${[...input.constraints.map((c) => `${c.id} ${c.target}`), "every read and write served"].join(", ")}`
+          ? `no placement of ${replicaCounts(input.space)} replicas over ${input.regions.length} allowed regions meets ${[...input.constraints.map((c) => `${c.id} ${c.target}`), "every read and write served"].join(", ")}${noSpareText(input.space)}`
           : `the ${input.candidatesChecked} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
     // What no placement tried changed, the objectives relaxed above aside (a rule on the
     // datastore itself): no relaxation passes without it, so it is the first thing to fix.
@@ -335,6 +335,17 @@ export function explain(input: ExplainInput): DatastoreSolution {
       ...(result.gap === undefined ? {} : { gap: result.gap }),
     },
   };
+}
+
+/**
+ * Why no shape survives anything, when none does: a requirement needs every member it counts.
+ * "" when some shape has a member to spare.
+ */
+function noSpareText(space: Space): string {
+  const tight = space.withoutSpare;
+  if (tight.length === 0 || tight.length < space.shapes.length) return "";
+  const { replicas, counted, needed } = tight[0]!;
+  return `: with ${replicas} replicas a quorum needs ${needed} of the ${counted} members it counts, so losing any one breaks it wherever they are (a majority quorum that loses f and goes on takes 2f + 1 voting members: 3 for one zone or region); add replicas (--replicas) or lower the quorum`;
 }
 
 /** "5", or "3–7" when the count is searched. */

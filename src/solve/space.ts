@@ -74,6 +74,15 @@ export interface Space {
   readonly regions: readonly string[];
   /** Replica counts and role mixes, each with its caps. */
   readonly shapes: readonly Shape[];
+  /**
+   * Shapes the survival goal leaves out: a requirement (write quorum, read quorum, a member that
+   * may lead) needs every member it counts, so losing any one breaks it, wherever they are.
+   */
+  readonly withoutSpare: readonly {
+    readonly replicas: number;
+    readonly counted: number;
+    readonly needed: number;
+  }[];
   /** A single leader takes every write (the REPLICATION table says which models). */
   readonly leaderBased: boolean;
   /** Regions the leader may be in (`leaderRegions`, when declared). */
@@ -126,8 +135,15 @@ export function buildSpace(input: SpaceInput): Space {
       : ds.survive === "region"
         ? "zone"
         : undefined;
+  const withoutSpare: Space["withoutSpare"][number][] = [];
   const shapes = input.shapes.flatMap((shape): Shape[] => {
     const { voters, readOnly, witnesses } = shape.roles;
+    if (goal !== undefined) {
+      const tight = shape.needs
+        .map((need) => ({ counted: weigh(need.counts, voters, readOnly, witnesses), needed: need.needed }))
+        .find((n) => n.counted - n.needed <= 0);
+      if (tight !== undefined) withoutSpare.push({ replicas: voters + readOnly + witnesses, ...tight });
+    }
     const caps = shape.needs.map((need) => {
       const spare = weigh(need.counts, voters, readOnly, witnesses) - need.needed;
       return regions.map((region) =>
@@ -174,6 +190,7 @@ export function buildSpace(input: SpaceInput): Space {
   return {
     regions,
     shapes,
+    withoutSpare,
     leaderBased: input.leaderBased,
     leaderAllowed: regions.map((r) => input.leaderRegions?.includes(r) ?? true),
     voterRequired: regions.map((r) => input.leaderBased && (input.leaderRegions?.includes(r) ?? false)),

@@ -132,6 +132,19 @@ describe("solve finds the brute-force optimum", () => {
     for (const next of solution.alternatives) expect(placed(next)).toContain("eu-north-1");
   });
 
+  // Said only that no placement met the goal, and that relaxing it admitted none.
+  it("a replica count whose quorum needs every member survives nothing: infeasible, and says so", () => {
+    const model = shop({ replicas: 3, survive: "region" });
+    const solution = solve(model, { replicas: { min: 2, max: 2 }, regions: EU5 }).datastores[0]!;
+    expect(solution.chosen).toBeUndefined();
+    expect(solution.infeasible!.message).toContain(
+      ": with 2 replicas a quorum needs 2 of the 2 members it counts, so losing any one breaks it wherever they are",
+    );
+    // With a member to spare the reason is not given.
+    const three = solve(model, { replicas: { min: 3, max: 3 }, regions: ["eu-west-1"] }).datastores[0]!;
+    expect(three.infeasible?.message ?? "").not.toContain("members it counts");
+  });
+
   it("an objective below the RTT floor: infeasible, the floor named, the smallest relaxation exact", () => {
     const store = (writeP99Ms: number) => ({ replicas: 3, survive: "zone", slo: { writeP99Ms } });
     const regions = ["us-east-1", "us-east-2", "us-west-2"];

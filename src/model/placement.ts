@@ -50,12 +50,15 @@ export function autoPlacement(
         user.share * (user.region === region.code ? 0 : (catalog.rttMs(user.region, region.code) ?? 1e6)),
       0,
     );
-  const leads = (region: CatalogRegion) => (leaderRegions.includes(region.code) ? 0 : 1);
+  // 0 for a leader region (sorted first), 1 for the others.
+  const outsideLeaderRegions = (region: CatalogRegion) => (leaderRegions.includes(region.code) ? 0 : 1);
   const ranked = candidates
     .map((region) => ({ region, distance: distance(region) }))
     .sort(
       (a, b) =>
-        leads(a.region) - leads(b.region) || a.distance - b.distance || byText(a.region.code, b.region.code),
+        outsideLeaderRegions(a.region) - outsideLeaderRegions(b.region) ||
+        a.distance - b.distance ||
+        byText(a.region.code, b.region.code),
     );
   if (ranked.length === 0) return {};
 
@@ -66,7 +69,7 @@ export function autoPlacement(
     Math.max(
       survive === "region" ? 3 : 1,
       Math.ceil(replicas / perRegionCap),
-      Math.min(replicas, ranked.filter((entry) => leads(entry.region) === 0).length),
+      Math.min(replicas, ranked.filter((entry) => outsideLeaderRegions(entry.region) === 0).length),
     ),
   );
   const chosen = ranked.slice(0, regionCount).map((entry) => entry.region);

@@ -127,8 +127,8 @@ export interface FullChecker {
   /** A full check already made of this placement, if any (no new check). */
   made(candidate: Candidate): FullCheck | undefined;
   /**
-   * Errors (by rule and path) in every full check made, when there were two or more: what no
-   * placement tried changed (a rule on the datastore itself, such as its consistency).
+   * Errors in reach (by rule and path) in every full check made, when there were two or more:
+   * what no placement tried changed (a rule on the datastore itself, such as its consistency).
    */
   failingInEvery(): Diagnostic[];
   /** Full checks made so far, the current placement's included. */
@@ -171,7 +171,8 @@ export function fullChecker(
     },
     made: (candidate) => checks.get(keyOf(candidate)),
     failingInEvery() {
-      const all = [...checks.values()].map((c) => [...c.errors, ...c.elsewhere]);
+      // In reach only: errors elsewhere are no placement's doing and reported apart.
+      const all = [...checks.values()].map((c) => c.errors);
       if (all.length < 2) return [];
       const key = (f: Diagnostic) => `${f.code}\u0000${f.path}`;
       const others = all.slice(1).map((errors) => new Set(errors.map(key)));

@@ -75,8 +75,9 @@ export interface Space {
   /** Replica counts and role mixes, each with its caps. */
   readonly shapes: readonly Shape[];
   /**
-   * Shapes the survival goal leaves out: a requirement (write quorum, read quorum, a member that
-   * may lead) needs every member it counts, so losing any one breaks it, wherever they are.
+   * Shapes that survive nothing under the survival goal (their caps are all 0): a requirement
+   * (write quorum, read quorum, a member that may lead) needs every member it counts, so losing
+   * any one breaks it, wherever they are.
    */
   readonly withoutSpare: readonly {
     readonly replicas: number;

@@ -27,7 +27,7 @@ export const latencySlo: Rule = {
   usesAnalysis: true,
   docs: {
     why: "A latency SLO the topology cannot meet burns its error budget from day one; when the target is below the speed of light between the quorum's regions no tuning will meet it.",
-    how: "Compares readP99Ms / writeP99Ms (datastores), latencyP99Ms (services) and endToEndP99Ms (streams) with the analysis' worst p99 over user origins, and a stream's consumerLagMs with its end-to-end p99 (a consumer reads a record no sooner than it arrives: a mirror's copies seconds after the source's). For leader-based writes the floor is the quorum round trip: the (W−1)-th smallest median RTT from the leader to the other replicas that acknowledge writes (voters and witnesses, not read-only replicas); an SLO below it is reported as impossible. Multi-leader and leaderless stores name no leader: when the slowest origin already commits locally (a write region; leaderless: a write quorum there) the finding names the local commit tail instead of a move.",
+    how: "Compares readP99Ms / writeP99Ms (datastores), latencyP99Ms (services) and endToEndP99Ms (streams) with the analysis' worst p99 over user origins, and a stream's consumerLagMs with the lag of the mirror its consumers read (one way, the mirroring pipeline, the link's queueing: no consumer of the copy lags the source less). For leader-based writes the floor is the quorum round trip: the (W−1)-th smallest median RTT from the leader to the other replicas that acknowledge writes (voters and witnesses, not read-only replicas); an SLO below it is reported as impossible. Multi-leader and leaderless stores name no leader: when the slowest origin already commits locally (a write region; leaderless: a write quorum there) the finding names the local commit tail instead of a move.",
     fix: "Move a quorum of replicas (or the leader) closer to the writers, partition by geography, serve reads from the nearest replica (bounded-staleness), or relax the SLO.",
   },
   check(model, analysis) {
@@ -119,65 +119,74 @@ export const latencySlo: Rule = {
         continue;
       }
       if (endToEndP99Ms !== undefined)
-        findings.push(...endToEndFindings(stream.path, "endToEndP99Ms", endToEndP99Ms, figures));
-      // A record reaches its consumers no sooner than its end-to-end time: they run at least that
-      // far behind (a mirror's copies seconds after the source's), and the lag alert compiled from
-      // consumerLagMs fires all the time below it.
+        findings.push(...endToEndFindings(stream.path, endToEndP99Ms, figures));
       if (consumerLagMs !== undefined)
-        findings.push(...endToEndFindings(stream.path, "consumerLagMs", consumerLagMs, figures));
+        findings.push(...consumerLagFindings(stream.path, consumerLagMs, figures));
     }
     return findings;
   },
 };
 
-/**
- * A stream objective held against the produce-to-consume p99: `endToEndP99Ms` itself, or
- * `consumerLagMs`, which no consumer can beat (it reads a record no sooner than it arrives).
- */
-function endToEndFindings(
-  path: string,
-  objective: "endToEndP99Ms" | "consumerLagMs",
-  target: number,
-  figures: StreamAnalysis,
-): Finding[] {
-  const at = `${path}.slo.${objective}`;
-  const what = objective === "endToEndP99Ms" ? "end-to-end p99" : "consumer lag";
+/** `endToEndP99Ms` against the produce-to-consume p99. */
+function endToEndFindings(path: string, target: number, figures: StreamAnalysis): Finding[] {
+  const at = `${path}.slo.endToEndP99Ms`;
   const missing = endToEndMissing(figures);
   if (missing !== undefined)
     // Nothing is delivered, so no latency meets the SLO.
     return [
       {
         path: at,
-        message: `${what} SLO ${ms(target)}: ${missing}, nothing is delivered`,
+        message: `end-to-end p99 SLO ${ms(target)}: ${missing}, nothing is delivered`,
         fix: figures.unavailable
-          ? `run the stream's clusters where their regions are up (its placement), or drop ${objective}`
-          : `give the stream a cluster its producers reach (its regions, or the links between them), or drop ${objective}`,
+          ? "run the stream's clusters where their regions are up (its placement), or drop endToEndP99Ms"
+          : "give the stream a cluster its producers reach (its regions, or the links between them), or drop endToEndP99Ms",
         data: { sloMs: target },
       },
     ];
   const predicted = figures.endToEndP99Ms;
   // Every producer down: nothing is produced, so nothing is late.
   if (predicted === undefined || predicted <= target) return [];
-  if (figures.endToEndUnbounded)
-    return [
-      {
-        path: at,
-        message: `${what} is unbounded: the mirror's copies cross a link at or over capacity, so its backlog grows for as long as the traffic lasts (end-to-end p99 ${ms(predicted)} after an hour; SLO ${ms(target)})`,
-        fix: `raise the link's bandwidthMbps (network.links) above the traffic with room to spare, or lower the stream's traffic: no ${objective} holds while the link is overloaded`,
-        data: { sloMs: target, predictedMs: predicted, unbounded: true },
-      },
-    ];
+  if (figures.endToEndUnbounded) return [overloadedMirror(at, "end-to-end p99", predicted, target)];
   return [
     {
       path: at,
-      message:
-        objective === "endToEndP99Ms"
-          ? `end-to-end p99 ${ms(predicted)} exceeds the SLO ${ms(target)}`
-          : `consumer lag SLO ${ms(target)} is below the end-to-end p99 ${ms(predicted)}: consumers read a record no sooner than it reaches them, so at the p99 they run at least that far behind, and an alert at the SLO fires all the time`,
-      fix: `keep producers and consumers in the stream's regions (a mirror's copies arrive seconds later), or relax ${objective} to ${Math.ceil(predicted)}`,
+      message: `end-to-end p99 ${ms(predicted)} exceeds the SLO ${ms(target)}`,
+      fix: `keep producers and consumers in the stream's regions, or relax endToEndP99Ms to ${Math.ceil(predicted)}`,
       data: { sloMs: target, predictedMs: predicted },
     },
   ];
+}
+
+/**
+ * `consumerLagMs` against the mirror's own lag, where consumers read a copy: none of them lags the
+ * source less, and the alert compiled from it (MirrorMaker 2's replication latency, MSK
+ * Replicator's ReplicationLatency) then fires all the time. A consumer of the cluster it was
+ * produced to has no lag the model can bound: its alert reads the group's own offsets.
+ */
+function consumerLagFindings(path: string, target: number, figures: StreamAnalysis): Finding[] {
+  const lag = figures.mirrorLag;
+  if (lag === undefined || lag.p99Ms <= target) return [];
+  const at = `${path}.slo.consumerLagMs`;
+  if (lag.unbounded) return [overloadedMirror(at, "consumer lag through the mirror", lag.p99Ms, target)];
+  return [
+    {
+      path: at,
+      message: `consumer lag SLO ${ms(target)} is below the mirror's own p99 lag ${ms(lag.p99Ms)} (one way, the mirroring pipeline's estimate, the link's queueing): consumers reading the copy run at least that far behind the source, and an alert at the SLO fires all the time`,
+      fix: `have those consumers read the stream's own regions, or relax consumerLagMs to ${Math.ceil(lag.p99Ms)}`,
+      data: { sloMs: target, predictedMs: lag.p99Ms },
+    },
+  ];
+}
+
+/** A stream objective a mirror's overloaded link breaks whatever its target. */
+function overloadedMirror(path: string, what: string, predicted: number, target: number): Finding {
+  const objective = path.slice(path.lastIndexOf(".") + 1);
+  return {
+    path,
+    message: `${what} is unbounded: the mirror's copies cross a link at or over capacity, so its backlog grows for as long as the traffic lasts (${ms(predicted)} after an hour; SLO ${ms(target)})`,
+    fix: `raise the link's bandwidthMbps (network.links) above the traffic with room to spare, or lower the stream's traffic: no ${objective} holds while the link is overloaded`,
+    data: { sloMs: target, predictedMs: predicted, unbounded: true },
+  };
 }
 
 /**

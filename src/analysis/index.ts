@@ -248,8 +248,9 @@ export type * from "./types.js";
 export { compareAnalyses } from "./whatif.js";
 
 /** A stream's end-to-end figure, absent when nothing is delivered (streams.ts endToEndMissing says why). */
-const endToEnd = ({ p99Ms, unbounded, undelivered }: ReturnType<typeof endToEndP99>) => ({
+const endToEnd = ({ p99Ms, unbounded, mirrorLag, undelivered }: ReturnType<typeof endToEndP99>) => ({
   ...(p99Ms === undefined ? {} : { endToEndP99Ms: p99Ms }),
   ...(unbounded === undefined ? {} : { endToEndUnbounded: unbounded }),
+  ...(mirrorLag === undefined ? {} : { mirrorLag }),
   ...(undelivered === undefined ? {} : { undelivered }),
 });

@@ -354,7 +354,13 @@ export function endToEndP99(
   net: NetworkView,
   /** Link loads by `from|to`: a mirror's copies queue on a link with a declared capacity. */
   links: Pick<ReadonlyMap<string, LinkLoad>, "get"> = new Map(),
-): { readonly p99Ms?: number; readonly unbounded?: true; readonly undelivered?: readonly string[] } {
+): {
+  readonly p99Ms?: number;
+  readonly unbounded?: true;
+  /** The slowest mirror hop a consumer's first copy comes through (one way, pipeline, queueing). */
+  readonly mirrorLag?: { readonly p99Ms: number; readonly unbounded?: true };
+  readonly undelivered?: readonly string[];
+} {
   const { stream } = ev;
   const transactional = stream.transactions || stream.delivery === "exactly-once";
   const mirror = PIPELINES["kafka-mirroring"];
@@ -371,6 +377,7 @@ export function endToEndP99(
       mirror,
     );
   let worstUnbounded = false;
+  let mirrorLag: { p99Ms: number; unbounded: boolean } | undefined;
   let worst: number | undefined;
   const undelivered = new Set<string>();
   // Per consumer: its groups, and whether any of its pods is up (all down is its own outage).
@@ -401,14 +408,17 @@ export function endToEndP99(
           {
             ms: toRead + Math.max(...regions.map((region) => oneWay99(read, region))),
             unbounded: hop?.unbounded === true,
+            hop,
           },
         ];
       });
       // Pods that are up but read nothing holding the record (or no cluster at all).
       if (candidates.length === 0 && up) undelivered.add(name);
-      return candidates.length === 0
-        ? { ms: 0, unbounded: false }
-        : candidates.reduce((best, c) => (c.ms < best.ms ? c : best));
+      if (candidates.length === 0) return { ms: 0, unbounded: false };
+      const first = candidates.reduce((best, c) => (c.ms < best.ms ? c : best));
+      if (first.hop !== undefined && (mirrorLag === undefined || first.hop.p99Ms > mirrorLag.p99Ms))
+        mirrorLag = { p99Ms: first.hop.p99Ms, unbounded: first.hop.unbounded };
+      return first;
     });
     const slowest = deliveries.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, unbounded: false });
     const total = produced.p99Ms + commit + interval + slowest.ms;
@@ -419,7 +429,11 @@ export function endToEndP99(
   }
   if (undelivered.size > 0) return { undelivered: [...undelivered].sort() };
   if (worst === undefined) return {};
-  return worstUnbounded ? { p99Ms: worst, unbounded: true } : { p99Ms: worst };
+  const lag =
+    mirrorLag === undefined
+      ? {}
+      : { mirrorLag: { p99Ms: mirrorLag.p99Ms, ...(mirrorLag.unbounded ? { unbounded: true as const } : {}) } };
+  return { p99Ms: worst, ...(worstUnbounded ? { unbounded: true as const } : {}), ...lag };
 }
 
 /**

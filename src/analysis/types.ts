@@ -289,6 +289,12 @@ export interface StreamAnalysis {
    * bound, and the figure is the one after an hour of overload (lag.ts `linkLag`).
    */
   readonly endToEndUnbounded?: true;
+  /**
+   * The slowest mirror hop a consumer's records come through (one way, the mirroring pipeline,
+   * queueing on the link; after an hour's backlog when `unbounded`): no consumer reading the copy
+   * lags the source less. Absent when every consumer reads its records where they were produced.
+   */
+  readonly mirrorLag?: { readonly p99Ms: number; readonly unbounded?: true };
   readonly survival: SurvivalAnalysis;
   readonly availability: number;
   readonly costUsdPerMonth: { readonly replicas: number; readonly egress: number };

@@ -26,6 +26,10 @@ describe("end-to-end p99 through a mirror: the link's queueing counts, as for a 
     expect(free.endToEndUnbounded).toBeUndefined();
     expect(free.endToEndP99Ms).toBeGreaterThan(5000);
     expect(free.endToEndP99Ms).toBeLessThan(5300);
+    // What a consumer of the copy lags the source by at least: the hop alone, not the produce.
+    expect(free.mirrorLag!.p99Ms).toBeGreaterThan(5000);
+    expect(free.mirrorLag!.p99Ms).toBeLessThan(free.endToEndP99Ms!);
+    expect(free.mirrorLag!.unbounded).toBeUndefined();
   });
 
   it("a link with room to spare adds its sojourn, bounded", () => {
@@ -38,6 +42,7 @@ describe("end-to-end p99 through a mirror: the link's queueing counts, as for a 
   it("an overloaded link (80 Mbit/s over 20): unbounded, quoted after an hour's backlog", () => {
     const over = orders(20);
     expect(over.endToEndUnbounded).toBe(true);
+    expect(over.mirrorLag?.unbounded).toBe(true);
     // (ρ − 1) × 1 h = 3 h of backlog at ρ = 4.
     expect(over.endToEndP99Ms!).toBeGreaterThan(3 * 3_600_000);
   });

@@ -432,7 +432,9 @@ export function endToEndP99(
   const lag =
     mirrorLag === undefined
       ? {}
-      : { mirrorLag: { p99Ms: mirrorLag.p99Ms, ...(mirrorLag.unbounded ? { unbounded: true as const } : {}) } };
+      : {
+          mirrorLag: { p99Ms: mirrorLag.p99Ms, ...(mirrorLag.unbounded ? { unbounded: true as const } : {}) },
+        };
   return { p99Ms: worst, ...(worstUnbounded ? { unbounded: true as const } : {}), ...lag };
 }
 

@@ -150,14 +150,24 @@ function demotedIn(
   const observers = { onSide: onSide(observes), of: group.replicas.filter(observes).length };
   const partitions = group.partitions.length;
   if (primaryDemoted === true) {
-    // With no successor: a side may hold the majority with witnesses only, no voter to promote.
+    // With no successor, a side may still hold the majority: with witnesses only (no voter to
+    // promote), or too few replicas to acknowledge a commit (leader.ts electLeader wants both).
     const decides = observerMajority(group, alive, net);
-    const majorityWithoutVoter = leader === undefined && alive.some((slot) => decides(net.side(slot.region)));
+    const majority = leader === undefined ? alive.find((slot) => decides(net.side(slot.region))) : undefined;
+    const there = alive.filter(
+      (slot) => majority !== undefined && net.side(slot.region) === net.side(majority.region),
+    );
+    const majorityLacks =
+      majority === undefined
+        ? undefined
+        : there.some(mayLead)
+          ? ("write-quorum" as const)
+          : ("voter" as const);
     return {
       region: old.region,
       partitions,
       ...(leader === undefined ? {} : { successor: leader }),
-      ...(majorityWithoutVoter ? { majorityWithoutVoter } : {}),
+      ...(majorityLacks === undefined ? {} : { majorityLacks }),
       // Lost only where another primary took over: with none, it takes its lock back on healing.
       acknowledged: leader !== undefined && onSide(requirements.write.counts) >= requirements.write.needed,
       observers,

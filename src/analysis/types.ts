@@ -145,8 +145,11 @@ export interface DatastoreAnalysis {
     readonly partitions: number;
     /** Where that group's primary went, when another side took over. */
     readonly successor?: string;
-    /** No successor although a side holds the observers' majority: it has no voter that may lead. */
-    readonly majorityWithoutVoter?: true;
+    /**
+     * No successor although a side holds the observers' majority: it has no voter that may lead,
+     * or too few replicas to acknowledge a commit (`sync`).
+     */
+    readonly majorityLacks?: "voter" | "write-quorum";
     readonly acknowledged: boolean;
     readonly observers: { readonly onSide: number; readonly of: number };
     /**

@@ -406,6 +406,13 @@ function oldPrimaryText(now: DatastoreAnalysis, demoted: Demoted | undefined): s
 
 type Demoted = NonNullable<DatastoreAnalysis["demotedPrimary"]>;
 
+/** Why no replica is promoted when the old primary demotes itself. */
+const MAJORITY_LACKS: Readonly<Record<NonNullable<Demoted["majorityLacks"]> | "none", string>> = {
+  none: "no side holds that majority",
+  voter: "the side holding that majority has no voter to promote (witnesses never lead)",
+  "write-quorum": "the side holding that majority has too few replicas to acknowledge a commit",
+};
+
 /** A DCS-style primary cut off from its observers' majority (failover.ts `demotedPrimary`). */
 function demotedText(demoted: Demoted): string {
   const { region, acknowledged, observers } = demoted;
@@ -415,6 +422,6 @@ function demotedText(demoted: Demoted): string {
   const promoted =
     demoted.successor !== undefined
       ? ""
-      : `; ${demoted.majorityWithoutVoter ? "the side holding that majority has no voter to promote (witnesses never lead)" : "no side holds that majority"}, so no replica is promoted and writes stop until the partition heals`;
+      : `; ${MAJORITY_LACKS[demoted.majorityLacks ?? "none"]}, so no replica is promoted and writes stop until the partition heals`;
   return `; the old primary in ${region} is cut off from the majority of its observers (${observers.onSide} of ${observers.of} on its side), cannot renew its leader lock and demotes itself${lost}${promoted}`;
 }

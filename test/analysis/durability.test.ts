@@ -342,7 +342,7 @@ describe("what-if: the loss, the resume and read availability", () => {
   describe("a primary cut off from its observers' majority (DCS-style failover)", () => {
     /** A primary-replica store led from eu-west-1, automatic failover; `store` and `topology` add or override. */
     const dcs = (
-      placement: Record<string, number | { witnesses: number }>,
+      placement: Record<string, number | { voters?: number; witnesses: number }>,
       replicas: number,
       store: Record<string, unknown> = {},
       topology: Record<string, unknown> = {},
@@ -419,13 +419,29 @@ describe("what-if: the loss, the resume and read availability", () => {
       expect(db.demotedPrimary).toEqual({
         region: "eu-west-1",
         partitions: 1,
-        majorityWithoutVoter: true,
+        majorityLacks: "voter",
         acknowledged: false,
         observers: { onSide: 2, of: 5 },
       });
       const lost = compareAnalyses(baseline, cut).find((c) => c.kind === "lost-quorum");
       expect(lost?.message).toContain(
         "the side holding that majority has no voter to promote (witnesses never lead), so no replica is promoted",
+      );
+    });
+
+    // A voter there but too few to acknowledge a commit (semi-sync needs 2): the text said the
+    // side had no voter.
+    it("1 and 1 + two witnesses, semi-sync, cut apart: the majority's side cannot commit, no one is promoted", () => {
+      const model = dcs({ "eu-west-1": 1, "eu-central-1": { voters: 1, witnesses: 2 } }, 4, {
+        sync: "semi-sync",
+        consistency: "eventual",
+      });
+      const baseline = analyse(model);
+      const cut = analyse(model, parseFailures(model, ["link:eu-west-1/eu-central-1"]), baseline);
+      expect(cut.datastores[0]!.demotedPrimary?.majorityLacks).toBe("write-quorum");
+      const lost = compareAnalyses(baseline, cut).find((c) => c.kind === "lost-quorum");
+      expect(lost?.message).toContain(
+        "the side holding that majority has too few replicas to acknowledge a commit, so no replica is promoted",
       );
     });
 

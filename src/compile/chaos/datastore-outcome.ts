@@ -234,26 +234,37 @@ function outvoting(c: Context): string | undefined {
   }
   if (!observersDecide(c.store)) return undefined;
   const { inside, all, majority } = observersInside(c);
-  return inside >= majority && group.replicas.some((slot) => c.inDomain(slot) && mayLead(slot))
+  // And, as leader.ts electLeader asks, a voter to promote and the acknowledgements a commit needs.
+  return inside >= majority &&
+    group.replicas.some((slot) => c.inDomain(slot) && mayLead(slot)) &&
+    c.worst.inside >= c.worst.needed
     ? `the ${inside} of ${all} observers (voters and witnesses) in ${c.domain} hold a majority of all (${majority}), take the leader lock and cannot reach the primary`
     : undefined;
 }
 
 /**
- * Where no side of the cut can hold the leader lock: neither holds a majority of the observers, or
- * the side that does has no voter that may lead (witnesses only). The primary, cut off from the
- * majority, demotes itself (Patroni: a primary that cannot renew its lock) and none is promoted;
- * src/analysis/leader.ts `electLeader` asks the same of each side. Undefined where a side can.
+ * Where no side of the cut can hold a working primary: neither holds a majority of the observers,
+ * or the side that does has no voter that may lead (witnesses only) or too few replicas to
+ * acknowledge a commit. The primary, cut off from the majority, demotes itself (Patroni: a primary
+ * that cannot renew its lock) and none is promoted; src/analysis/leader.ts `electLeader` asks the
+ * same of each side. Undefined where a side can.
  */
 function noSideTakesLock(c: Context): string | undefined {
   const { inside, all, majority } = observersInside(c);
   const inDomain = inside >= majority;
   if (!inDomain && all - inside < majority)
     return `neither side holds a majority (${majority}) of the ${all} observers (voters and witnesses: ${inside} inside ${c.domain}, ${all - inside} outside), so the primary cannot renew its leader lock and demotes itself, and none is promoted`;
+  // The primary's own side keeps its lock: whether its commits go on is the acknowledgements' count.
+  if (inDomain === c.leaderCut) return undefined;
   const side = (slot: ReplicaSlot) => c.inDomain(slot) === inDomain;
-  if (c.worst.group.replicas.some((slot) => side(slot) && mayLead(slot))) return undefined;
+  const acknowledging = inDomain ? c.worst.inside : c.worst.left;
+  const voter = c.worst.group.replicas.some((slot) => side(slot) && mayLead(slot));
+  if (voter && acknowledging >= c.worst.needed) return undefined;
   const where = inDomain ? `in ${c.domain}` : `outside ${c.domain}`;
-  return `the ${inDomain ? inside : all - inside} of ${all} observers (voters and witnesses) ${where} hold a majority (${majority}) but none of them may lead (witnesses never do), so the primary, cut off from them, cannot renew its leader lock and demotes itself, and none is promoted`;
+  const lacks = voter
+    ? `but only ${acknowledging} ${acknowledging === 1 ? "replica" : "replicas"} there may acknowledge a commit (${c.store.sync} needs ${c.worst.needed})`
+    : "but none of them may lead (witnesses never do)";
+  return `the ${inDomain ? inside : all - inside} of ${all} observers (voters and witnesses) ${where} hold a majority (${majority}) ${lacks}, so the primary, cut off from them, cannot renew its leader lock and demotes itself, and none is promoted`;
 }
 
 /** The worst group's observers (voters and witnesses) inside the cut, of all, and a majority of all. */

@@ -148,6 +148,26 @@ describe("primary-replica: the primary is replaced only where src/analysis/prima
     expect(outcome(withVoter, "region-eu-west-1")).toMatch(/^failover: the primary is in region eu-west-1/);
   });
 
+  // A majority with a voter but too few replicas to acknowledge a commit (semi-sync needs 2): it
+  // promoted there by the chaos outcome while the what-if elected none; cutting off the primary's
+  // region read "writes from outside it stop", though the primary demotes itself too.
+  test("observers deciding: a majority without the acknowledgements a commit needs promotes no one", () => {
+    const m = withStore({
+      ...primaryReplica,
+      sync: "semi-sync",
+      consistency: "eventual",
+      replicas: 4,
+      placement: { "eu-west-1": 1, "eu-central-1": { voters: 1, witnesses: 2 } },
+      failover: { mode: "automatic" },
+    });
+    expect(outcome(m, "region-eu-central-1")).toMatch(
+      /^no primary: the 3 of 4 observers \(voters and witnesses\) in region eu-central-1 hold a majority \(3\) but only 1 replica there may acknowledge a commit \(semi-sync needs 2\), so the primary, cut off from them, cannot renew its leader lock and demotes itself, and none is promoted/,
+    );
+    expect(outcome(m, "region-eu-west-1")).toMatch(
+      /^no primary: the 3 of 4 observers \(voters and witnesses\) outside region eu-west-1 hold a majority \(3\) but only 1 replica there/,
+    );
+  });
+
   test("a majority of the observers outlives any one region: a replica elsewhere is promoted after the failover's RTO", () => {
     // Three regions alone were taken for enough: 2 + 1 + 1 leaves 2 of the 4 outside the 2.
     expect(

@@ -296,7 +296,9 @@ export function explain(input: ExplainInput): DatastoreSolution {
           : `the ${input.candidatesChecked} best placements meeting the datastore's own constraints all fail the full check: ${[...new Set(input.rejected)].slice(0, 3).join("; ")}`;
     // What no placement tried changed, the objectives relaxed above aside (a rule on the
     // datastore itself): no relaxation passes without it, so it is the first thing to fix.
-    const always = input.failingInEvery().filter((f) => !input.constraints.some((c) => c.path === f.path));
+    const always = input
+      .failingInEvery()
+      .filter((f) => !input.constraints.some((c) => c.rule === f.code && c.reportedAt === f.path));
     infeasible = {
       message,
       relaxations,
@@ -345,7 +347,7 @@ function noSpareText(space: Space): string {
   const tight = space.withoutSpare;
   if (tight.length === 0 || tight.length < space.shapes.length) return "";
   const { replicas, counted, needed } = tight[0]!;
-  return `: with ${replicas} replicas a quorum needs ${needed} of the ${counted} members it counts, so losing any one breaks it wherever they are (a majority quorum that loses f and goes on takes 2f + 1 voting members: 3 for one zone or region); add replicas (--replicas) or lower the quorum`;
+  return `: with ${replicas} ${replicas === 1 ? "replica" : "replicas"} a quorum needs ${needed} of the ${counted} members it counts, so losing any one breaks it wherever they are (a majority quorum that loses f and goes on takes 2f + 1 voting members: 3 for one zone or region); add replicas (--replicas)`;
 }
 
 /** "5", or "3–7" when the count is searched. */

@@ -87,7 +87,7 @@ export function renderText(report: SolveReport, style: TextStyle): string {
     if (s.standing !== undefined) {
       out.push(
         paint(
-          `  still failing, as with the current placement (each of the ${s.stats.fullChecks} placements checked keeps some or adds a failure of its own; the chosen one adds none):`,
+          `  still failing, as with the current placement (each of the ${s.stats.fullChecks} placements checked, the best by the objective, keeps some or adds a failure of its own: a costlier one may clear them; the chosen one adds none):`,
           "yellow",
           style,
         ),
@@ -130,7 +130,7 @@ export function renderMarkdown(report: SolveReport): string {
     if (s.standing !== undefined) {
       out.push(
         "",
-        `Still failing, as with the current placement (each of the ${s.stats.fullChecks} placements checked keeps some or adds a failure of its own; the chosen one adds none):`,
+        `Still failing, as with the current placement (each of the ${s.stats.fullChecks} placements checked, the best by the objective, keeps some or adds a failure of its own: a costlier one may clear them; the chosen one adds none):`,
         "",
       );
       for (const line of capped(s.standing)) out.push(`- ${cell(line)}`);

@@ -99,9 +99,7 @@ function refuseNarrowerRegions(model: Model, names: readonly string[], regions: 
     const ds = model.datastores.find((d) => d.name === name);
     if (ds === undefined) continue;
     const leaderRegions = model.topology.datastores[name]?.leaderRegions ?? [];
-    const missing = REPLICATION[ds.replication].leaderBased
-      ? leaderRegions.filter((region) => !regions.includes(region))
-      : [];
+    const missing = leaderRegions.filter((region) => !regions.includes(region));
     if (missing.length > 0)
       problems.push({
         code: "cli/usage",

@@ -140,10 +140,14 @@ export function buildSpace(input: SpaceInput): Space {
   const shapes = input.shapes.flatMap((shape): Shape[] => {
     const { voters, readOnly, witnesses } = shape.roles;
     if (goal !== undefined) {
-      const tight = shape.needs
-        .map((need) => ({ counted: weigh(need.counts, voters, readOnly, witnesses), needed: need.needed }))
-        .find((n) => n.counted - n.needed <= 0);
-      if (tight !== undefined) withoutSpare.push({ replicas: voters + readOnly + witnesses, ...tight });
+      const counts = shape.needs.map((need) => ({
+        counted: weigh(need.counts, voters, readOnly, witnesses),
+        needed: need.needed,
+      }));
+      // Kept with every cap 0 (a requirement short of members drops the shape below).
+      const tight = counts.find((n) => n.counted === n.needed);
+      if (tight !== undefined && counts.every((n) => n.counted >= n.needed))
+        withoutSpare.push({ replicas: voters + readOnly + witnesses, ...tight });
     }
     const caps = shape.needs.map((need) => {
       const spare = weigh(need.counts, voters, readOnly, witnesses) - need.needed;
@@ -194,7 +198,7 @@ export function buildSpace(input: SpaceInput): Space {
     withoutSpare,
     leaderBased: input.leaderBased,
     leaderAllowed: regions.map((r) => input.leaderRegions?.includes(r) ?? true),
-    voterRequired: regions.map((r) => input.leaderBased && (input.leaderRegions?.includes(r) ?? false)),
+    voterRequired: regions.map((r) => input.leaderRegions?.includes(r) ?? false),
     // A leader-based store's writes all enter at the leader: the write floors bind the leader's
     // region; its reads (and every op of the other models) need some replica holding data nearby.
     floors: input.leaderBased ? reads : [...reads, ...writes],

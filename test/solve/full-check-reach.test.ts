@@ -83,6 +83,27 @@ describe("leaderRegions: every one holds a voter", () => {
     }
   });
 
+  // check requires the voters of every replication model; the search and --regions only of leader-based ones.
+  it("a leaderless store too: --regions leaving one out is a usage error", () => {
+    const model = build({
+      users: { "us-east-1": 1 },
+      datastores: {
+        db: {
+          replication: "leaderless",
+          consistency: "eventual",
+          replicas: 3,
+          placement: { "us-east-1": 1, "us-east-2": 1, "eu-north-1": 1 },
+          leaderRegions: ["eu-north-1"],
+          survive: "zone",
+          traffic: { readsPerSec: 1000, writesPerSec: 500, itemBytes: 1024 },
+        },
+      },
+    } as never);
+    expect(() => solve(model, { regions: ["us-east-1", "us-east-2", "us-west-2"] })).toThrow(InputError);
+    const solution = solve(model, { regions: ["us-east-1", "us-east-2", "eu-north-1"] }).datastores[0]!;
+    expect(Object.keys(solution.chosen!.placement)).toContain("eu-north-1");
+  });
+
   it("the greedy auto placement (kept when nothing is feasible) places a voter in each", () => {
     // us-east-1 users: the nearest regions are American; the leader regions are in Europe.
     const model = shop(
@@ -95,24 +116,31 @@ describe("leaderRegions: every one holds a voter", () => {
   });
 });
 
+/** Strong reads of a semi-sync primary-replica store: consistency-coordination fails wherever it is placed. */
+const semiSyncStrong = (placement: Record<string, number>, slo: Record<string, number>) =>
+  build({
+    users: { "us-east-1": 0.6, "us-west-2": 0.4 },
+    datastores: {
+      db: {
+        replication: "primary-replica",
+        sync: "semi-sync",
+        consistency: "strong",
+        replicas: 3,
+        placement,
+        leader: "us-east-1",
+        survive: "region",
+        traffic: { readsPerSec: 1000, writesPerSec: 500, itemBytes: 1024 },
+        slo,
+      },
+    },
+  } as never);
+
 describe("an infeasible datastore whose own rule fails in every placement", () => {
   it("lists that rule first, not the objectives a relaxation would change", () => {
-    const model = build({
-      users: { "us-east-1": 0.6, "us-west-2": 0.4 },
-      datastores: {
-        db: {
-          replication: "primary-replica",
-          sync: "semi-sync",
-          consistency: "strong",
-          replicas: 3,
-          placement: { "us-east-1": 1, "us-east-2": 1, "us-west-2": 1 },
-          leader: "us-east-1",
-          survive: "region",
-          traffic: { readsPerSec: 1000, writesPerSec: 500, itemBytes: 1024 },
-          slo: { writeP99Ms: 60, rpoSeconds: 0 },
-        },
-      },
-    } as never);
+    const model = semiSyncStrong(
+      { "us-east-1": 1, "us-east-2": 1, "us-west-2": 1 },
+      { writeP99Ms: 60, rpoSeconds: 0 },
+    );
     const report = solve(model, {
       roles: "all",
       regions: ["us-east-1", "us-east-2", "us-west-1", "us-west-2"],
@@ -122,6 +150,13 @@ describe("an infeasible datastore whose own rule fails in every placement", () =
       "consistency-coordination datastores.db.consistency",
     ]);
     expect(always!.checked).toBeGreaterThan(1);
+    // The survival goal a relaxation changes is not among them, though every placement over two
+    // regions fails it (it is reported at the placement, not at the goal's own path).
+    const regionGoal = semiSyncStrong({ "us-east-1": 2, "us-east-2": 1 }, { writeP99Ms: 200 });
+    const twoRegions = solve(regionGoal, { regions: ["us-east-1", "us-east-2"] }).datastores[0]!;
+    expect(twoRegions.infeasible?.failingInEvery?.findings.map((f) => `${f.code} ${f.path}`)).toEqual([
+      "consistency-coordination datastores.db.consistency",
+    ]);
     expect(renderText(report, { color: false })).toContain(
       `every placement checked (${always!.checked}) fails, whatever the relaxation: fix first\n      datastores.db.consistency: strong consistency with semi-sync`,
     );

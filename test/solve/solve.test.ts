@@ -140,6 +140,30 @@ describe("solve finds the brute-force optimum", () => {
     expect(solution.infeasible!.message).toContain(
       ": with 2 replicas a quorum needs 2 of the 2 members it counts, so losing any one breaks it wherever they are",
     );
+    // Nor when a count in the range has a member to spare: W = 3 drops the 2 (short of members),
+    // leaves the 3 with none to spare and the 4 with one. It said "with 2 replicas a quorum needs
+    // 3 of the 2".
+    const leaderless = build({
+      users: { "us-east-1": 0.5, "eu-west-1": 0.5 },
+      datastores: {
+        db: {
+          replication: "leaderless",
+          consistency: "eventual",
+          replicas: 3,
+          quorum: { read: 2, write: 3 },
+          placement: { "us-east-1": 3 },
+          survive: "zone",
+          traffic: { readsPerSec: 1000, writesPerSec: 500, itemBytes: 1024 },
+          slo: { writeP99Ms: 2 },
+        },
+      },
+    } as never);
+    const range = solve(leaderless, {
+      replicas: { min: 2, max: 4 },
+      regions: ["us-east-1", "eu-west-1", "us-east-2"],
+    }).datastores[0]!;
+    expect(range.infeasible?.message).toBeDefined();
+    expect(range.infeasible!.message).not.toContain("members it counts");
     // With a member to spare the reason is not given.
     const three = solve(model, { replicas: { min: 3, max: 3 }, regions: ["eu-west-1"] }).datastores[0]!;
     expect(three.infeasible?.message ?? "").not.toContain("members it counts");

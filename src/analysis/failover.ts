@@ -154,13 +154,10 @@ function demotedIn(
     // promote), or too few replicas to acknowledge a commit (leader.ts electLeader wants both).
     const decides = observerMajority(group, alive, net);
     const majority = leader === undefined ? alive.find((slot) => decides(net.side(slot.region))) : undefined;
-    const there = alive.filter(
-      (slot) => majority !== undefined && net.side(slot.region) === net.side(majority.region),
-    );
     const majorityLacks =
       majority === undefined
         ? undefined
-        : there.some(mayLead)
+        : alive.some((slot) => mayLead(slot) && net.side(slot.region) === net.side(majority.region))
           ? ("write-quorum" as const)
           : ("voter" as const);
     return {

@@ -376,8 +376,10 @@ export function endToEndP99(
       pathLoads(links, net.route, from, to),
       mirror,
     );
-  let worstUnbounded = false;
-  let mirrorLag: { p99Ms: number; unbounded: boolean } | undefined;
+  type Hop = ReturnType<typeof mirrored>;
+  // The worst delivery's mirror hop (its unboundedness is the figure's), and the slowest first hop.
+  let worstHop: Hop | undefined;
+  let mirrorLag: Hop | undefined;
   let worst: number | undefined;
   const undelivered = new Set<string>();
   // Per consumer: its groups, and whether any of its pods is up (all down is its own outage).
@@ -404,38 +406,31 @@ export function endToEndP99(
           return [];
         const hop = read === cluster.region ? undefined : mirrored(cluster.region, read);
         const toRead = hop?.p99Ms ?? 0;
-        return [
-          {
-            ms: toRead + Math.max(...regions.map((region) => oneWay99(read, region))),
-            unbounded: hop?.unbounded === true,
-            hop,
-          },
-        ];
+        return [{ ms: toRead + Math.max(...regions.map((region) => oneWay99(read, region))), hop }];
       });
       // Pods that are up but read nothing holding the record (or no cluster at all).
       if (candidates.length === 0 && up) undelivered.add(name);
-      if (candidates.length === 0) return { ms: 0, unbounded: false };
+      if (candidates.length === 0) return { ms: 0, hop: undefined };
       const first = candidates.reduce((best, c) => (c.ms < best.ms ? c : best));
       if (first.hop !== undefined && (mirrorLag === undefined || first.hop.p99Ms > mirrorLag.p99Ms))
-        mirrorLag = { p99Ms: first.hop.p99Ms, unbounded: first.hop.unbounded };
+        mirrorLag = first.hop;
       return first;
     });
-    const slowest = deliveries.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, unbounded: false });
+    const slowest = deliveries.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, hop: undefined });
     const total = produced.p99Ms + commit + interval + slowest.ms;
     if (worst === undefined || total > worst) {
       worst = total;
-      worstUnbounded = slowest.unbounded;
+      worstHop = slowest.hop;
     }
   }
   if (undelivered.size > 0) return { undelivered: [...undelivered].sort() };
   if (worst === undefined) return {};
-  const lag =
-    mirrorLag === undefined
-      ? {}
-      : {
-          mirrorLag: { p99Ms: mirrorLag.p99Ms, ...(mirrorLag.unbounded ? { unbounded: true as const } : {}) },
-        };
-  return { p99Ms: worst, ...(worstUnbounded ? { unbounded: true as const } : {}), ...lag };
+  const flag = (hop: Hop | undefined) => (hop?.unbounded ? { unbounded: true as const } : {});
+  return {
+    p99Ms: worst,
+    ...flag(worstHop),
+    ...(mirrorLag === undefined ? {} : { mirrorLag: { p99Ms: mirrorLag.p99Ms, ...flag(mirrorLag) } }),
+  };
 }
 
 /**

@@ -23,14 +23,16 @@ const cents = (usd: number) => Math.round(usd * 100) / 100;
 
 function perComponent(analysis: Analysis): Map<string, { path: string; usd: number }> {
   const out = new Map<string, { path: string; usd: number }>();
-  for (const c of [...analysis.datastores, ...analysis.streams])
-    out.set(c.name, { path: c.path, usd: c.costUsdPerMonth.replicas + c.costUsdPerMonth.egress });
+  for (const c of [...analysis.datastores, ...analysis.streams, ...analysis.services]) {
+    const usd = c.costUsdPerMonth;
+    if (usd !== undefined) out.set(c.name, { path: c.path, usd: usd.replicas + usd.egress });
+  }
   return out;
 }
 
 /**
- * Infracost-style: the monthly estimate per component and in total, before and after. Services are
- * not priced by the model (their compute is the user's cluster), so only datastores and streams show.
+ * Infracost-style: the monthly estimate per component and in total, before and after; every
+ * component the totals price (a service's pods too), so the components' changes add up to the total's.
  */
 export function compareCost(before: Analysis, after: Analysis): CostDelta {
   const then = perComponent(before);

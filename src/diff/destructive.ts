@@ -1,5 +1,8 @@
+import { AURORA_ENGINE_VERSION } from "../compile/aws/aurora.js";
+import { MSK_KAFKA_VERSION } from "../compile/aws/msk.js";
 import { formatPath, parsePath } from "../diagnostics/diagnostic.js";
 import type { EngineId } from "../engines/ids.js";
+import { kafkaVersionOf } from "../engines/kafka.js";
 import { engineOf } from "../engines/registry.js";
 import type { ComponentKind, ResolvedComponent, ResolvedDatastore, ResolvedDeploy } from "../model/types.js";
 import type { FieldChange } from "./fields.js";
@@ -60,12 +63,51 @@ const repositoryOf = (reference: string) => {
   return (colon >= 0 ? reference.slice(0, colon) : reference).split("@")[0]!;
 };
 
-function isDowngrade(from: unknown, to: unknown, field: string): boolean {
-  if (field === "deploy.image" && typeof from === "string" && typeof to === "string")
-    if (repositoryOf(from) !== repositoryOf(to)) return false;
-  const a = versionOf(from);
-  const b = versionOf(to);
-  if (a === undefined || b === undefined) return false;
+/** The engine version a component runs as compiled, and what it is read from. */
+interface RunningVersion {
+  readonly version: number[];
+  /** The image's repository: another repository is another engine, not an older version. */
+  readonly repository?: string;
+  /** `16.6 (the default)`, `Kafka 4.1.0 (quay.io/strimzi/kafka:1.2.0-kafka-4.1.0)`. */
+  readonly text: string;
+}
+
+/** AWS services' engine versions when the spec names none (what src/compile/aws compiles). */
+const AWS_DEFAULT_VERSIONS: Readonly<Record<string, string>> = {
+  "aurora-postgresql": AURORA_ENGINE_VERSION,
+  msk: MSK_KAFKA_VERSION,
+};
+
+/**
+ * The version a component's engine runs: on Kubernetes its image's (declared or the engine's
+ * default; a Strimzi image's is the Kafka version after `-kafka-`, what the Kafka CR asks for, not
+ * Strimzi's own), on AWS the declared or default `engineVersion`.
+ */
+function runningVersion(component: ResolvedComponent): RunningVersion | undefined {
+  const deploy = component.kind === "service" ? undefined : component.deploy;
+  if (deploy === undefined) return undefined;
+  if (deploy.target === "kubernetes") {
+    const kafka = kafkaVersionOf(deploy.image);
+    const version = versionOf(kafka ?? deploy.image);
+    if (version === undefined) return undefined;
+    return {
+      version,
+      repository: repositoryOf(deploy.image),
+      text: kafka === undefined ? deploy.image : `Kafka ${kafka} (${deploy.image})`,
+    };
+  }
+  if (deploy.target !== "aws") return undefined;
+  const declared = (deploy as { engineVersion?: string }).engineVersion;
+  const text = declared ?? AWS_DEFAULT_VERSIONS[deploy.service];
+  const version = versionOf(text);
+  return version === undefined || text === undefined
+    ? undefined
+    : { version, text: declared === undefined ? `${text} (the default)` : text };
+}
+
+function isDowngrade(before: RunningVersion | undefined, after: RunningVersion | undefined): boolean {
+  if (before === undefined || after === undefined || before.repository !== after.repository) return false;
+  const [a, b] = [before.version, after.version];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = a[i] ?? 0;
     const y = b[i] ?? 0;
@@ -621,11 +663,12 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     id: "engine-downgraded",
     kinds: ["datastore", "stream"],
     field: /^deploy\.(image|engineVersion)$/,
-    applies: (from, to, change) => isDowngrade(from, to, change.field),
-    message: ({ change }) =>
-      `engine version ${showValue(change.from)} → ${showValue(change.to)} is a downgrade: data files written by the newer version may not be readable by the older one (CockroachDB, PostgreSQL/Aurora and Kafka support upgrades, not in-place downgrades once finalized)`,
-    fix: ({ change }) =>
-      `keep ${showValue(change.from)}; to go back, restore a backup taken before the upgrade into a new component`,
+    applies: (_from, _to, _change, { before, after }) =>
+      isDowngrade(runningVersion(before), runningVersion(after)),
+    message: ({ before, after }) =>
+      `engine version ${runningVersion(before)!.text} → ${runningVersion(after)!.text} is a downgrade: data files written by the newer version may not be readable by the older one (CockroachDB, PostgreSQL/Aurora, Kafka and MSK support upgrades, not in-place downgrades once finalized)`,
+    fix: ({ change, before }) =>
+      `keep ${change.from === undefined ? runningVersion(before)!.text : showValue(change.from)}; to go back, restore a backup taken before the upgrade into a new component`,
   },
   {
     id: "residency-changed",

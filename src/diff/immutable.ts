@@ -126,6 +126,11 @@ export const IMMUTABLE_FIELDS: Readonly<Record<string, readonly ImmutableField[]
   "aws:sns/topic:Topic": ["name", "fifoTopic"].map(field(TF("aws_sns_topic"))),
   "aws:ec2/vpc:Vpc": ["cidrBlock"].map(field(TF("aws_vpc"))),
   "aws:ec2/subnet:Subnet": ["vpcId", "cidrBlock", "availabilityZone"].map(field(TF("aws_subnet"))),
+  // The description maps to GroupDescription, "for which there is no Update API" (aws_security_group docs).
+  "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "vpcId", "description"].map(
+    field(`${TF("aws_security_group")}; ${CFN("AWS::EC2::SecurityGroup GroupDescription/GroupName/VpcId")}`),
+  ),
+  "aws:rds/subnetGroup:SubnetGroup": ["name", "namePrefix"].map(field(TF("aws_db_subnet_group"))),
 };
 
 /** The immutable field a changed input path falls under, if any. */

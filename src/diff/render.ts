@@ -126,6 +126,7 @@ export function renderDiffText(diff: TopologyDiff, style: TextStyle): string {
       );
     for (const d of introduced) line("+", d);
     for (const d of fixed) line("-", d);
+    for (const d of removed) line("-", d, " (its component is removed)");
     // Still true: only no longer reported.
     for (const d of silenced) line("~", d, " (suppressed or its rule disabled by this change)");
     if (standingErrors.length > 0) {

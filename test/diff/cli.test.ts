@@ -137,6 +137,10 @@ describe("topoplan diff", () => {
       expect(io.out.join("")).toContain(
         "1 protected resource would be replaced (brokerNodeGroupInfo.clientSubnets cannot change in\n    place): order-events-msk-cluster-eu-west-1",
       );
+      // A security group cannot move to another VPC: the provider replaces it.
+      expect(io.out.join("")).toMatch(
+        /-\/\+ orders-sg-eu-west-1\n.*\n(.*\n)*? +vpcId: aws-vpc-eu-west-1\.id → vpc-0123456789abcdef0 \(forces replacement\)/,
+      );
       // The same stack file on both sides: nothing changes.
       const same = await diff("--base-stack-config", base, "--stack-config", base);
       expect(same.code).toBe(0);

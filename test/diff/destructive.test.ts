@@ -245,6 +245,67 @@ describe("destructive-change: one test per field", () => {
     ).toEqual([]);
   });
 
+  it("engine version downgrade: a Strimzi image's Kafka version, and from a default version", () => {
+    // Two sides of one edit (the base side is given, not the shared baseline).
+    const between = (before: (s: Spec) => void, after: (s: Spec) => void) => {
+      const a = structuredClone(base());
+      before(a);
+      const b = structuredClone(a);
+      after(b);
+      return diffTopologies(side(a), side(b)).destructive.filter((d) => d.data?.rule === "engine-downgraded");
+    };
+    const strimzi = (tag: string) => (s: Spec) => {
+      s.streams.clicks!.deploy = {
+        target: "kubernetes",
+        engine: "kafka",
+        image: `quay.io/strimzi/kafka:${tag}`,
+      };
+    };
+    // Strimzi newer, Kafka older: the Kafka CR's version goes down.
+    const kafka = between(strimzi("1.1.0-kafka-4.2.0"), strimzi("1.2.0-kafka-4.1.0"));
+    expect(kafka.map((d) => d.path)).toEqual(["streams.clicks.deploy.image"]);
+    expect(kafka[0]!.message).toContain(
+      "engine version Kafka 4.2.0 (quay.io/strimzi/kafka:1.1.0-kafka-4.2.0) → Kafka 4.1.0 (quay.io/strimzi/kafka:1.2.0-kafka-4.1.0) is a downgrade",
+    );
+    // Strimzi older, Kafka the same: no downgrade of the data's engine.
+    expect(between(strimzi("0.43.0-kafka-3.8.0"), strimzi("0.42.0-kafka-3.8.0"))).toEqual([]);
+    // An AWS service's default version, then an older one declared.
+    const msk = between(
+      (s) => {
+        delete s.streams.clicks!.deploy.engineVersion;
+      },
+      (s) => {
+        s.streams.clicks!.deploy.engineVersion = "3.7.x";
+      },
+    );
+    expect(msk.map((d) => d.message)).toEqual([
+      expect.stringContaining("engine version 3.8.x (the default) → 3.7.x is a downgrade"),
+    ]);
+    expect(msk[0]!.fix).toMatch(/^keep 3\.8\.x \(the default\)/);
+    const aurora = (s: Spec) => {
+      s.datastores.orders = {
+        replication: "primary-replica",
+        partitions: { count: 1 },
+        replicas: 2,
+        placement: { "eu-west-1": 2 },
+        deploy: { target: "aws", service: "aurora-postgresql" },
+      };
+      (s as unknown as { services: unknown }).services = {
+        api: {
+          regions: ["eu-west-1"],
+          calls: [{ to: "orders", op: "write", timeoutMs: 500 }],
+          deploy: { target: "kubernetes", image: "api:1" },
+        },
+      };
+    };
+    const older = between(aurora, (s) => {
+      s.datastores.orders!.deploy.engineVersion = "15.4";
+    });
+    expect(older.map((d) => d.message)).toEqual([
+      expect.stringContaining("engine version 16.6 (the default) → 15.4 is a downgrade"),
+    ]);
+  });
+
   it("versionOf reads tags, registries with ports and digests", () => {
     expect(versionOf("cockroachdb/cockroach:v24.1.3")).toEqual([24, 1, 3]);
     expect(versionOf("registry:5000/pg:16.4-alpine")).toEqual([16, 4]);

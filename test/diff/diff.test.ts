@@ -396,8 +396,10 @@ describe("diffTopologies", () => {
     expect(d.findings!.fixed.filter((f) => f.path.startsWith("datastores.extra"))).toEqual([]);
     const text = renderDiffText(d, { color: false });
     expect(text).toMatch(/gone with removed components \(\d+\)/);
-    // Listed by count only: the section is not "none".
     expect(text).not.toMatch(/gone with removed components \(\d+\)\n {2}none/);
+    // Each one listed, as the Markdown lists them.
+    for (const f of d.findings!.removed) expect(text).toContain(`- ${f.severity} ${f.path}:`);
+    expect(text).toContain("(its component is removed)");
     expect(renderDiffMarkdown(d, {})).toContain("Findings gone with removed components");
   });
 
@@ -479,6 +481,20 @@ describe("diffTopologies", () => {
     expect(diffTopologies(before, nudged(1e-4)).analysis.map((c) => [c.kind, c.component])).toEqual([
       ["availability", "orders"],
     ]);
+  });
+
+  it("a service's pods priced in the total show as its own cost row", () => {
+    const d = diff(
+      edited((s) => {
+        s.services.api!.replicasPerRegion = 30;
+      }),
+    );
+    const api = d.cost.components.find((c) => c.component === "api");
+    expect(api?.path).toBe("services.api");
+    expect(api!.delta).toBeGreaterThan(0);
+    // The rows add up to the total's change.
+    const rows = d.cost.components.reduce((sum, c) => sum + c.delta, 0);
+    expect(rows).toBeCloseTo(d.cost.delta, 1);
   });
 
   it("markdown stays under GitHub's comment limit", () => {

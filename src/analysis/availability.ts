@@ -71,6 +71,8 @@ function regionDistribution(
   counts: readonly number[],
   spanning: number,
   net: FailureProbabilities,
+  /** Only the states (bit i: zone i up) it keeps count, with the region up; the region's loss always counts. */
+  keeps?: (state: number) => boolean,
 ): number[] {
   let replicas = spanning;
   for (const count of counts) replicas += count;
@@ -81,6 +83,7 @@ function regionDistribution(
   // Each zone's probability read once, not once per state; products in the same order as before.
   const q = zones.map((zone) => net.zoneDownProbability(zone));
   for (let state = 0; state < 1 << zones.length; state++) {
+    if (keeps !== undefined && !keeps(state)) continue;
     let p = up;
     let alive = spanning;
     for (let i = 0; i < zones.length; i++) {
@@ -111,6 +114,42 @@ export function atLeast(slots: readonly ReplicaSlot[], needed: number, net: Fail
   let p = 0;
   for (let k = needed; k < dist.length; k++) p += dist[k]!;
   return clamp01(p);
+}
+
+/**
+ * P(at least `needed` of `slots` survive, one that `leads` accepts among them): a quorum of
+ * witnesses alone elects no leader. P(≥ needed) less P(≥ needed and every slot that may lead
+ * down), the second over the same region and zone states with the leaders' zones down.
+ */
+export function atLeastLed(
+  slots: readonly ReplicaSlot[],
+  needed: number,
+  leads: (slot: ReplicaSlot) => boolean,
+  net: FailureProbabilities,
+): number {
+  const all = atLeast(slots, needed, net);
+  if (needed <= 0 || slots.every(leads)) return all;
+  let leaderless: number[] = [1];
+  for (const { region, zones, counts, spanning } of layoutOf(slots)) {
+    const inRegion = slots.filter((slot) => slot.region === region);
+    // A zone-spanning replica that may lead is up whenever its region is: only the region's loss leaves none.
+    const spanningLeads = inRegion.some((slot) => slot.spansZones === true && leads(slot));
+    const leaderZones = zones.map((zone) =>
+      inRegion.some((slot) => slot.spansZones !== true && slot.zone === zone && leads(slot)),
+    );
+    const dist = regionDistribution(
+      net.regionDownProbability(region),
+      zones,
+      counts,
+      spanning,
+      net,
+      spanningLeads ? () => false : (state) => leaderZones.every((has, i) => !has || !(state & (1 << i))),
+    );
+    leaderless = convolve(leaderless, dist);
+  }
+  let none = 0;
+  for (let k = needed; k < leaderless.length; k++) none += leaderless[k]!;
+  return clamp01(all - none);
 }
 
 /** A primary's own domains that must be up for it to take writes (src/analysis/primary-dependence.ts). */

@@ -4,6 +4,7 @@ import type { Model, PlacementGroup, ReplicaSlot, ResolvedDatastore, UserOrigin 
 import { byText } from "../order.js";
 import {
   atLeast,
+  atLeastLed,
   atLeastWithPrimary,
   clamp01,
   type FailureProbabilities,
@@ -23,7 +24,7 @@ import {
   writesNeedPrimary,
 } from "./primary-dependence.js";
 import { REPLICATION } from "./replication/index.js";
-import type { GroupState, ReplicationBehaviour, WriteSource } from "./replication/types.js";
+import type { GroupState, ReplicationBehaviour, Requirement, WriteSource } from "./replication/types.js";
 import { type PromotionVotes, survivalCheck, worseCheck } from "./survival.js";
 import { commitMedianMs, commitTailMs, requestTimeMs } from "./tails.js";
 import type { LinkLoad, SurvivalCheck } from "./types.js";
@@ -318,6 +319,19 @@ export function evaluateDatastore(
     if (zone !== undefined) return { region, zone };
     return needsPrimary.region ? { region } : undefined;
   };
+  // A requirement a live leader serves needs one among the survivors: witnesses alone elect none.
+  const leads = requirements.lead?.counts;
+  const survive = (
+    slots: readonly ReplicaSlot[],
+    requirement: Requirement,
+    needed: number,
+    view: FailureProbabilities,
+  ) =>
+    requirement.led === true && leads !== undefined
+      ? atLeastLed(slots, needed, leads, view)
+      : atLeast(slots, needed, view);
+  const readAvailability = (set: ServingSet, view: FailureProbabilities): number =>
+    survive(set.read, requirements.read, requirements.read.needed, view);
   const writeAvailability = (set: ServingSet, view: FailureProbabilities): number => {
     const needed = requirements.write.needed;
     const promotion = set.promotion;
@@ -325,7 +339,7 @@ export function evaluateDatastore(
       // Without a primary to keep, writes wait for one the votes promote.
       const enough = promotion === undefined ? needed : Math.max(needed, promotion.votes);
       return set.primary === undefined
-        ? atLeast(set.write, enough, view)
+        ? survive(set.write, requirements.write, enough, view)
         : atLeastWithPrimary(set.write, enough, set.primary, view);
     }
     // The worst of the members that may be primary now.
@@ -383,7 +397,7 @@ export function evaluateDatastore(
       servingSets.push(sets);
       figures = {
         write: writeAvailability(sets, net),
-        read: atLeast(sets.read, requirements.read.needed, net),
+        read: readAvailability(sets, net),
       };
       availabilityCache.set(key, figures);
     }
@@ -449,10 +463,7 @@ export function evaluateDatastore(
     availabilityGiven(view, op) {
       let worst = 1;
       for (const set of servingSets)
-        worst = Math.min(
-          worst,
-          op === "write" ? writeAvailability(set, view) : atLeast(set.read, requirements.read.needed, view),
-        );
+        worst = Math.min(worst, op === "write" ? writeAvailability(set, view) : readAvailability(set, view));
       return worst;
     },
     useLinks(loads) {

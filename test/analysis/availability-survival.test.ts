@@ -55,6 +55,34 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     expect(analyse(m).datastores[0]!.availability.write).toBeCloseTo(expected, 12);
   });
 
+  it("consensus with witnesses: a quorum needs a voter among it to elect a leader (writes and strong reads)", () => {
+    const led = (placement: Record<string, unknown>, consistency: "strong" | "eventual") =>
+      analyse(
+        build({
+          model: { ...model, commonModeProbability: 0 },
+          datastores: {
+            kv: { replication: "consensus", consistency, replicas: 3, placement, leader: "eu-west-1" },
+          },
+        }),
+      ).datastores[0]!.availability;
+    const up = (1 - pr) * (1 - pz);
+    // One voter, two witnesses elsewhere: the voter's region and zone up, and a witness of two.
+    const oneVoter = led(
+      { "eu-west-1": 1, "eu-central-1": { witnesses: 1 }, "eu-north-1": { witnesses: 1 } },
+      "strong",
+    );
+    const expected = up * (1 - (1 - up) ** 2);
+    expect(oneVoter.write).toBeCloseTo(expected, 12);
+    expect(oneVoter.read).toBeCloseTo(expected, 12);
+    // Stale reads need a replica holding data only: the voter.
+    expect(
+      led({ "eu-west-1": 1, "eu-central-1": { witnesses: 1 }, "eu-north-1": { witnesses: 1 } }, "eventual").read,
+    ).toBeCloseTo(up, 12);
+    // Two voters and a witness: any two of the three hold a voter, so P(≥ 2 of 3 up) as before.
+    const twoVoters = led({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } }, "strong");
+    expect(twoVoters.write).toBeCloseTo(up ** 3 + 3 * up ** 2 * (1 - up), 12);
+  });
+
   it("multi-leader over two regions: writes while either replica lives", () => {
     const m = build({
       model,

@@ -13,11 +13,11 @@ export const consensus: ReplicationBehaviour = {
   leaderBased: true,
   requirements: (ds) => ({
     // Quorums count voters and witnesses; read-only replicas never vote.
-    write: { needed: ds.quorum.write, counts: votes },
+    write: { needed: ds.quorum.write, counts: votes, led: true },
     // Lease and read-index reads need a live leader, i.e. a quorum; stale reads need any one replica holding data.
     read:
       ds.consistency === "strong"
-        ? { needed: ds.quorum.read, counts: votes }
+        ? { needed: ds.quorum.read, counts: votes, led: true }
         : { needed: 1, counts: holdsData },
     // Witnesses vote but never lead: a quorum of them alone elects no leader.
     lead: { needed: 1, counts: mayLead },

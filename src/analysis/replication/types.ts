@@ -6,6 +6,8 @@ import type { ReplicationLag } from "../types.js";
 export interface Requirement {
   readonly needed: number;
   readonly counts: (slot: ReplicaSlot) => boolean;
+  /** Served by a live leader: the survivors must hold one that may lead (`Requirements.lead`) too. */
+  readonly led?: true;
 }
 
 export interface Requirements {

@@ -331,9 +331,13 @@ export function evaluateDatastore(
       ? atLeastLed(slots, needed, leads, view)
       : atLeast(slots, needed, view);
   const readAvailability = (set: ServingSet, view: FailureProbabilities): number =>
-    survive(set.read, requirements.read, requirements.read.needed, view);
-  const writeAvailability = (set: ServingSet, view: FailureProbabilities): number => {
-    const needed = requirements.write.needed;
+    requirements.read.atPrimary === true
+      ? primaryServes(set, requirements.read.needed, view)
+      : survive(set.read, requirements.read, requirements.read.needed, view);
+  const writeAvailability = (set: ServingSet, view: FailureProbabilities): number =>
+    primaryServes(set, requirements.write.needed, view);
+  // A primary (or a leader) with `needed` of the write set up: writes, and reads the primary alone serves.
+  const primaryServes = (set: ServingSet, needed: number, view: FailureProbabilities): number => {
     const promotion = set.promotion;
     if (promotion === undefined || promotion.primaries.length === 0) {
       // Without a primary to keep, writes wait for one the votes promote.

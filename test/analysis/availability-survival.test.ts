@@ -56,7 +56,10 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
   });
 
   it("consensus with witnesses: a quorum needs a voter among it to elect a leader (writes and strong reads)", () => {
-    const led = (placement: Record<string, unknown>, consistency: "strong" | "eventual") =>
+    const led = (
+      placement: Record<string, number | { witnesses: number }>,
+      consistency: "strong" | "eventual",
+    ) =>
       analyse(
         build({
           model: { ...model, commonModeProbability: 0 },
@@ -76,7 +79,8 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     expect(oneVoter.read).toBeCloseTo(expected, 12);
     // Stale reads need a replica holding data only: the voter.
     expect(
-      led({ "eu-west-1": 1, "eu-central-1": { witnesses: 1 }, "eu-north-1": { witnesses: 1 } }, "eventual").read,
+      led({ "eu-west-1": 1, "eu-central-1": { witnesses: 1 }, "eu-north-1": { witnesses: 1 } }, "eventual")
+        .read,
     ).toBeCloseTo(up, 12);
     // Two voters and a witness: any two of the three hold a voter, so P(≥ 2 of 3 up) as before.
     const twoVoters = led({ "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } }, "strong");
@@ -116,6 +120,35 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
       1 - (1 - up) ** 3,
       12,
     );
+  });
+
+  it("primary-replica strong reads need a primary as writes do, not their acknowledgements", () => {
+    const store = (sync: "sync" | "async", failover: "manual" | "automatic") =>
+      analyse(
+        build({
+          model: { ...model, commonModeProbability: 0 },
+          datastores: {
+            db: {
+              replication: "primary-replica",
+              consistency: "strong",
+              sync,
+              failover: { mode: failover },
+              replicas: 2,
+              placement: { "eu-west-1": 1, "eu-central-1": 1 },
+              leader: "eu-west-1",
+            },
+          },
+        }),
+      ).datastores[0]!.availability;
+    const up = (1 - pr) * (1 - pz);
+    // Manual failover: the primary's region and zone, as its writes (was any replica: 1 − (1 − up)²).
+    const manual = store("async", "manual");
+    expect(manual.read).toBeCloseTo(up, 12);
+    expect(manual.read).toBeCloseTo(manual.write, 12);
+    // Sync writes wait for both; the primary alone serves a strong read.
+    const sync = store("sync", "manual");
+    expect(sync.write).toBeCloseTo(up * up, 12);
+    expect(sync.read).toBeCloseTo(up, 12);
   });
 
   it("Redis: a replica is promoted only with a majority of all Sentinels (one per member)", () => {

@@ -45,10 +45,16 @@ export const primaryReplica: ReplicationBehaviour = {
       write: { needed: ds.quorum.write, counts },
       // Clients that reach only the primary (CloudNativePG's -rw Service) read from the primary's
       // region's instances, one of which is promoted there when the primary fails.
-      read: {
-        needed: 1,
-        counts: ds.readsAtPrimary ? (slot) => mayLead(slot) && slot.region === primaryRegion : holdsData,
-      },
+      // A strong read is the primary's (readP50 below): it needs a primary as writes do, not their acks.
+      read:
+        ds.consistency === "strong"
+          ? { needed: 1, counts, atPrimary: true }
+          : {
+              needed: 1,
+              counts: ds.readsAtPrimary
+                ? (slot) => mayLead(slot) && slot.region === primaryRegion
+                : holdsData,
+            },
     };
   },
   commitP50: leaderLatency.commitP50,

@@ -8,6 +8,12 @@ export interface Requirement {
   readonly counts: (slot: ReplicaSlot) => boolean;
   /** Served by a live leader: the survivors must hold one that may lead (`Requirements.lead`) too. */
   readonly led?: true;
+  /**
+   * Served by the primary alone (a primary-replica store's strong reads): what its writes need to
+   * have a primary — its region and zone where nothing replaces it, a failover's votes — but no
+   * acknowledgements (`needed` 1 of the members that may be primary).
+   */
+  readonly atPrimary?: true;
 }
 
 export interface Requirements {

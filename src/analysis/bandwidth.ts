@@ -23,10 +23,12 @@ export interface Flow {
  * Replication flows of a datastore: every write is shipped from where it enters (the leader, the
  * users' nearest write region, or the coordinator) to every other live replica it can reach —
  * writesPerSec × itemBytes per destination replica, split over placement groups by their share
- * of partitions. The replica at the source itself receives nothing over the network; the source
- * region's other replicas are cross-zone flows (from = to). An engine that sends one copy per
- * region (`wanCopyPerRegion`: Cassandra's forwarding, CloudNativePG's replica clusters) has it
- * passed on there: one flow from the source, then cross-zone flows inside that region.
+ * of partitions. The replica at the source itself (the group's leader, else the first live one in
+ * the source region) receives nothing over the network; the source region's other replicas in
+ * other zones are cross-zone flows (from = to), those in its own zone none (no provider bills a
+ * copy inside a zone). An engine that sends one copy per region (`wanCopyPerRegion`: Cassandra's
+ * forwarding, CloudNativePG's replica clusters) has it passed on there: one flow from the source,
+ * then cross-zone flows inside that region from the replica it reached, to the other zones.
  */
 export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
   const { ds } = ev;
@@ -42,18 +44,23 @@ export function datastoreFlows(ev: DatastoreEvaluator): Flow[] {
     const weight = state.group.partitions.length / total;
     for (const source of ev.sources(state)) {
       const bytes = traffic.writesPerSec * traffic.itemBytes * weight * source.share;
-      let skippedSelf = false;
+      const { leader } = state.group;
+      const self =
+        state.alive.includes(leader) && leader.region === source.region
+          ? leader
+          : state.alive.find((slot) => slot.region === source.region);
       const reached = new Set<string>();
+      // Per region, the zone of the replica a copy comes from there (the source's in its own).
+      const zoneIn = new Map<string, string>(self === undefined ? [] : [[self.region, self.zone]]);
       for (const slot of state.alive) {
-        if (!state.net.connected(source.region, slot.region)) continue;
-        if (slot.region === source.region && !skippedSelf) {
-          skippedSelf = true;
-          continue;
-        }
+        if (slot === self || !state.net.connected(source.region, slot.region)) continue;
         if (managed && (slot.region === source.region || reached.has(slot.region))) continue;
         // Passed on inside a region the copy has reached already.
         const from = perRegion && reached.has(slot.region) ? slot.region : source.region;
         reached.add(slot.region);
+        if (from !== slot.region) {
+          if (!zoneIn.has(slot.region)) zoneIn.set(slot.region, slot.zone);
+        } else if (zoneIn.get(slot.region) === slot.zone) continue;
         const key = `${from}|${slot.region}`;
         const previous = flows.get(key)?.bytesPerSec ?? 0;
         flows.set(key, { component: ds.name, from, to: slot.region, bytesPerSec: previous + bytes });

@@ -184,6 +184,40 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
   });
 });
 
+describe("copies inside one zone cost nothing", () => {
+  const gb = (bps: number) => (bps * SECONDS_PER_MONTH) / 1e9;
+  const egressOf = (region: string, zones?: string[]) =>
+    analyse(
+      build({
+        users: { [region]: 1 },
+        datastores: {
+          kv: {
+            replication: "consensus",
+            replicas: 3,
+            placement: { [region]: 3 },
+            ...(zones === undefined ? {} : { zones: { [region]: zones } }),
+            traffic: { writesPerSec: 1000, itemBytes: 1000 },
+            deploy: { target: "kubernetes", image: "x:1", storageGi: 100 },
+          },
+        },
+      }),
+    ).datastores[0]!.costUsdPerMonth.egress;
+  const copy = gb(1000 * 1000) * 0.01 * 2;
+
+  it("three zones: both followers' copies cross zones", () => {
+    expect(egressOf("us-east-1")).toBeCloseTo(2 * copy, 6);
+  });
+
+  it("every replica pinned to one zone: none crosses", () => {
+    expect(egressOf("us-east-1", ["us-east-1a"])).toBe(0);
+  });
+
+  it("three replicas over a region's two zones: only the follower in the other zone's copy", () => {
+    // us-west-1 has two zones: 2 + 1, led from the zone of two.
+    expect(egressOf("us-west-1")).toBeCloseTo(copy, 6);
+  });
+});
+
 describe("engines that send one copy per region (wanFanOut)", () => {
   const writes = 1000;
   const bytes = 2048;

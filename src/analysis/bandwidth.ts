@@ -94,7 +94,7 @@ export function egressUsdPerGb(
   const a = catalog.regions.get(from);
   const b = catalog.regions.get(to);
   if (a !== undefined && b !== undefined && a.provider !== b.provider && a.provider !== "custom")
-    return PROVIDER_EGRESS[a.provider].internetUsdPerGb;
+    return a.internetEgressUsdPerGb;
   const pair = catalog.egress.pairOutUsdPerGb?.[from]?.[to];
   if (pair !== undefined) return pair;
   // Only GCP and Azure price by continent; a custom site's group ("Custom") is no continent.

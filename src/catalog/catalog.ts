@@ -21,6 +21,8 @@ export interface CatalogRegion extends RegionRecord {
   readonly provider: Provider;
   /** Egress price from this region to another region, USD/GB. */
   readonly egressUsdPerGb: number;
+  /** Egress price from this region to the internet (another provider, a site of the user's own), USD/GB. */
+  readonly internetEgressUsdPerGb: number;
   /** What a GB crossing between two of its zones costs, USD, every charge on the way (AWS bills both sides). */
   readonly crossZoneUsdPerGb: number;
 }
@@ -72,6 +74,8 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
       custom: false,
       provider: "aws",
       egressUsdPerGb: EGRESS_PRICING.perRegionOutUsdPerGb[region.code] ?? EGRESS_PRICING.interRegionUsdPerGb,
+      internetEgressUsdPerGb:
+        EGRESS_PRICING.perRegionInternetUsdPerGb[region.code] ?? PROVIDER_EGRESS.aws.internetUsdPerGb,
       crossZoneUsdPerGb: PROVIDER_CROSS_ZONE_USD_PER_GB.aws,
     });
   }
@@ -85,6 +89,7 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
         custom: false,
         provider,
         egressUsdPerGb: PROVIDER_EGRESS[provider].sameContinentUsdPerGb,
+        internetEgressUsdPerGb: PROVIDER_EGRESS[provider].internetUsdPerGb,
         crossZoneUsdPerGb: PROVIDER_CROSS_ZONE_USD_PER_GB[provider],
       });
   const overrides = new Map<string, number>();
@@ -103,6 +108,8 @@ export function buildCatalog(topology: CatalogInput = {}): Catalog {
       custom: true,
       provider: "custom",
       egressUsdPerGb: site.egressUsdPerGb ?? EGRESS_PRICING.interRegionUsdPerGb,
+      // Not read: a site's own egress is its declared price, wherever it goes (bandwidth.ts).
+      internetEgressUsdPerGb: site.egressUsdPerGb ?? PROVIDER_EGRESS.custom.internetUsdPerGb,
       crossZoneUsdPerGb: site.crossZoneUsdPerGb ?? PROVIDER_CROSS_ZONE_USD_PER_GB.custom,
     });
     for (const [other, rtt] of Object.entries(site.rttMs ?? {})) overrides.set(pairKey(code, other), rtt);

@@ -65,6 +65,8 @@ export interface EgressPricing {
   readonly crossZoneUsdPerGb: number;
   /** Inter-region price by SOURCE region code (USD/GB; only the sending side is charged). */
   readonly perRegionOutUsdPerGb: Readonly<Record<string, number>>;
+  /** Internet data transfer out by source region code (USD/GB, first tier). */
+  readonly perRegionInternetUsdPerGb: Readonly<Record<string, number>>;
   /**
    * Source → destination prices that differ from the source region's usual rate, e.g. the cheaper
    * us-east-1 ↔ us-east-2 pair (USD/GB). Looked up before `perRegionOutUsdPerGb`.

@@ -30,8 +30,12 @@ describe("egress price per GB between two regions", () => {
     expect(egressUsdPerGb(catalog, "eu-west-1", "europe-west1")).toBe(PROVIDER_EGRESS.aws.internetUsdPerGb);
   });
 
-  it("from a cloud to a site of the user's own: the cloud's internet egress (traffic leaves it)", () => {
-    expect(egressUsdPerGb(catalog, "ap-northeast-1", "tokyo-dc")).toBe(PROVIDER_EGRESS.aws.internetUsdPerGb);
+  it("from a cloud to a site of the user's own: the source region's internet egress (traffic leaves it)", () => {
+    // infracost data_transfer_test, first 10 TB: ap-northeast-1 $1,167.36, sa-east-1 $1,536.00,
+    // us-east-1 $921.60 for 10,240 GB.
+    expect(egressUsdPerGb(catalog, "ap-northeast-1", "tokyo-dc")).toBe(0.114);
+    expect(egressUsdPerGb(catalog, "sa-east-1", "tokyo-dc")).toBe(0.15);
+    expect(egressUsdPerGb(catalog, "us-east-1", "osaka-dc")).toBe(0.09);
     expect(egressUsdPerGb(catalog, "asia-northeast1", "osaka-dc")).toBe(PROVIDER_EGRESS.gcp.internetUsdPerGb);
   });
 
@@ -60,7 +64,7 @@ describe("egress price per GB between two regions", () => {
     const internet = billed([]);
     const direct = billed([{ between: ["ap-northeast-1", "tokyo-dc"], egressUsdPerGb: 0.02 }]);
     // 1 MB/s for a 730-hour month: 2,628 GB.
-    expect(internet.egressUsdPerMonth).toBeCloseTo(2628 * PROVIDER_EGRESS.aws.internetUsdPerGb, 6);
+    expect(internet.egressUsdPerMonth).toBeCloseTo(2628 * 0.114, 6);
     expect(direct.egressUsdPerMonth).toBeCloseTo(2628 * 0.02, 6);
   });
 });

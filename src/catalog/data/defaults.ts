@@ -129,6 +129,52 @@ const PER_REGION_OUT_USD_PER_GB = {
   "us-west-2": 0.02, // skyplane
 } as const satisfies Readonly<Record<AwsRegionCode, number>>;
 
+/**
+ * Data transfer OUT to the internet by source region, first 10 TB/month (USD/GB): what traffic
+ * from AWS to a site of the user's own or another provider pays. From infracost's
+ * data_transfer_test golden file (above; "Outbound data transfer to Internet (first 10TB)",
+ * 10,240 GB per region): $921.60 (0.09) for every US, Canada and EU region listed, af-south-1
+ * $1,576.96 (0.154), sa-east-1 $1,536.00 (0.15), ap-northeast-2 $1,290.24 (0.126), ap-east-1 and
+ * ap-southeast-1 $1,228.80 (0.12), me-south-1 $1,198.08 (0.117), ap-northeast-1/-3 and
+ * ap-southeast-2 $1,167.36 (0.114), il-central-1 $1,126.40 (0.11), ap-south-1/-2 $1,119.23
+ * (0.1093). "approximate": a region the file does not list, priced as the named neighbour. The
+ * cheaper tiers past 10 TB and the 100 GB/month free tier are not modelled.
+ */
+const INTERNET_OUT_USD_PER_GB = {
+  "af-south-1": 0.154,
+  "ap-east-1": 0.12,
+  "ap-northeast-1": 0.114,
+  "ap-northeast-2": 0.126,
+  "ap-northeast-3": 0.114,
+  "ap-south-1": 0.1093,
+  "ap-south-2": 0.1093,
+  "ap-southeast-1": 0.12,
+  "ap-southeast-2": 0.114,
+  "ap-southeast-3": 0.12, // approximate: as ap-southeast-1 (Singapore)
+  "ap-southeast-4": 0.114, // approximate: as ap-southeast-2 (Sydney)
+  "ap-southeast-5": 0.12, // approximate: as ap-southeast-1 (Singapore)
+  "ap-southeast-7": 0.12, // approximate: as ap-southeast-1 (Singapore)
+  "ca-central-1": 0.09,
+  "ca-west-1": 0.09,
+  "eu-central-1": 0.09,
+  "eu-central-2": 0.09, // approximate: as eu-central-1 (Frankfurt)
+  "eu-north-1": 0.09,
+  "eu-south-1": 0.09,
+  "eu-south-2": 0.09, // approximate: as eu-south-1 (Milan)
+  "eu-west-1": 0.09,
+  "eu-west-2": 0.09,
+  "eu-west-3": 0.09,
+  "il-central-1": 0.11,
+  "me-central-1": 0.117, // approximate: as me-south-1 (Bahrain)
+  "me-south-1": 0.117,
+  "mx-central-1": 0.09, // approximate: as us-east-2 / us-west-1
+  "sa-east-1": 0.15,
+  "us-east-1": 0.09,
+  "us-east-2": 0.09,
+  "us-west-1": 0.09,
+  "us-west-2": 0.09,
+} as const satisfies Readonly<Record<AwsRegionCode, number>>;
+
 /** Provenance of each entry of `EGRESS_PRICING.perRegionOutUsdPerGb` (see EgressPriceSource). */
 export const AWS_EGRESS_PRICE_SOURCE = {
   "af-south-1": "skyplane",
@@ -182,6 +228,7 @@ export const EGRESS_PRICING: EgressPricing = {
   interRegionUsdPerGb: 0.02,
   crossZoneUsdPerGb: 0.01,
   perRegionOutUsdPerGb: PER_REGION_OUT_USD_PER_GB,
+  perRegionInternetUsdPerGb: INTERNET_OUT_USD_PER_GB,
   pairOutUsdPerGb: {
     "us-east-1": { "us-east-2": 0.01 },
     "us-east-2": { "us-east-1": 0.01 },
@@ -218,10 +265,9 @@ export const REPLICA_COST_DEFAULTS: ReplicaCostDefaults = {
  *     a continent from 0.02 (North America, Europe), between continents 0.05–0.08; 0.08 used.
  *   - Azure "Bandwidth pricing" (https://azure.microsoft.com/pricing/details/bandwidth/): data transfer
  *     between regions within a continent 0.02, between continents 0.05.
- *   - To another provider, traffic leaves as internet egress: AWS 0.09 (first 10 TB/month, EC2
- *     on-demand pricing page; infracost data_transfer_test, us-east-1 10,240 GB $921.60; the
- *     cheaper tiers above 10 TB and the first 100 GB/month free are not modelled), GCP premium tier 0.12 (first TB, approximate), Azure 0.087 (first
- *     10 TB, approximate).
+ *   - To another provider, traffic leaves as internet egress: AWS per source region
+ *     (`INTERNET_OUT_USD_PER_GB`; 0.09 here is the fallback for a region without an entry), GCP
+ *     premium tier 0.12 (first TB, approximate), Azure 0.087 (first 10 TB, approximate).
  */
 /**
  * What one GB crossing between two zones of a region costs, USD, every charge on the way:

@@ -1,5 +1,8 @@
+import { datastoreReplicaCost, streamReplicaCost } from "../../src/analysis/cost.js";
 import { syncInPrimaryRegion } from "../../src/analysis/replication/primary-replica.js";
-import type { ResolvedDatastore } from "../../src/model/types.js";
+import type { Catalog } from "../../src/catalog/catalog.js";
+import type { RegionPlacement, ResolvedDatastore } from "../../src/model/types.js";
+import { byText } from "../../src/order.js";
 import { datastoreAnalysis, list, plural, streamAnalysis, usd } from "../lib.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -55,6 +58,44 @@ const majorityOutside = (store: ResolvedDatastore) =>
 const oddForConsensus = (store: ResolvedDatastore, need: number) =>
   store.replication === "consensus" && need % 2 === 0 ? need + 1 : need;
 
+/**
+ * What `extra` replicas fewer would save a month, as the analysis prices the store: the cost of
+ * its placement less that of the placement without them, taken from its largest regions (the
+ * leader's last), read-only replicas first, then voters, then witnesses. Not pro rata: MSK
+ * brokers come in multiples of the zones, Kafka's controllers stay, DynamoDB bills per region.
+ */
+function savedByRemoving(catalog: Catalog, store: ResolvedDatastore, extra: number): number {
+  const placement = store.placement.map((p) => ({ ...p }));
+  for (let left = extra; left > 0; left--) {
+    const from = placement
+      .filter((p) => p.replicas > 0)
+      .sort(
+        (a, b) =>
+          b.replicas - a.replicas ||
+          Number(a.region === store.leader) - Number(b.region === store.leader) ||
+          byText(a.region, b.region),
+      )[0];
+    if (from === undefined) break;
+    const role = (["readOnly", "voters", "witnesses"] as const).find((r) => from[r] > 0)!;
+    from[role]--;
+    from.replicas--;
+  }
+  const kept: RegionPlacement[] = placement.filter((p) => p.replicas > 0);
+  const fewer: ResolvedDatastore = {
+    ...store,
+    replicas: store.replicas - extra,
+    placement: kept,
+    regions: store.regions.filter((region) => kept.some((p) => p.region === region)),
+  };
+  return datastoreReplicaCost(catalog, store) - datastoreReplicaCost(catalog, fewer);
+}
+
+/** What the extra replicas cost: nothing where the service prices regions, not replicas (DynamoDB). */
+const extraCost = (extra: number, usdPerMonth: number) =>
+  usdPerMonth >= 0.005
+    ? `the ${extra} extra cost about ${usd(usdPerMonth)}/month`
+    : `removing the ${extra} extra saves no replica cost`;
+
 /** Replicas of a stream below which a broker's loss leaves acks=all writes with one copy. */
 const DURABLE_STREAM_REPLICAS = 3;
 
@@ -81,7 +122,7 @@ export const overReplication: Rule = {
   },
   docs: {
     why: "Every replica costs storage, compute and cross-region egress, and a larger quorum waits for more acknowledgements.",
-    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for primary-replica also a standby beside the primary in its region plus one per other local region, so losing the primary's zone fails over in the region instead of across regions, and with `survive: region` and automatic failover fewer than half of the voters and witnesses in any one region (one more outside the primary's than beside it), so that losing a region promotes a replica by itself; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with their monthly cost (the analysis' replica cost, pro rata). Streams need max(survival, minInSync + 1, 3): below 3, acks=all cannot keep two copies of every write through a broker's loss (Kafka's durable default: replication factor 3, min.insync.replicas 2).",
+    how: "Need = the largest of: the replicas the survival goal requires (zone: 3, region: 5, from the analysis); one local replica per placement region with at least `over-replication.minUserShare` of demand; for fixed write quorums (primary-replica, leaderless) W + 1, so one lost replica does not stop writes; for primary-replica also a standby beside the primary in its region plus one per other local region, so losing the primary's zone fails over in the region instead of across regions, and with `survive: region` and automatic failover fewer than half of the voters and witnesses in any one region (one more outside the primary's than beside it), so that losing a region promotes a replica by itself; for models that serve requests locally, enough copies per local region to keep doing so through a zone failure (multi-leader 2, leaderless max(R, W) + 1); for consensus the need rounds up to an odd count (an even group tolerates no more failures than one fewer, https://etcd.io/docs/v3.5/faq/). Replicas above need + `over-replication.slack` are reported with what removing them saves a month (the analysis' replica cost of the placement without them, taken from the largest regions: MSK rounds brokers to its zones, DynamoDB bills per region). Streams need max(survival, minInSync + 1, 3): below 3, acks=all cannot keep two copies of every write through a broker's loss (Kafka's durable default: replication factor 3, min.insync.replicas 2).",
     fix: "Lower `replicas` to the need (and drop the placement entries that only add copies), or suppress with the reason (e.g. extra read capacity).",
   },
   check(model, analysis, settings) {
@@ -100,7 +141,7 @@ export const overReplication: Rule = {
       const need = oddForConsensus(store, unrounded);
       const extra = store.replicas - need;
       if (extra <= slack) continue;
-      const cost = (figures.costUsdPerMonth.replicas / store.replicas) * extra;
+      const cost = savedByRemoving(model.catalog, store, extra);
       const quorums =
         need !== unrounded
           ? `need an odd count (${unrounded} voters tolerate no more failures than ${unrounded - 1})`
@@ -109,7 +150,7 @@ export const overReplication: Rule = {
             : `need ${modelNeed}`;
       findings.push({
         path: `${store.path}.replicas`,
-        message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${quorums}); the ${extra} extra cost about ${usd(cost)}/month`,
+        message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${quorums}); ${extraCost(extra, cost)}`,
         // Which ones stay matters for a primary: the standby beside it is what survives its zone.
         fix: `set replicas: ${need} and remove ${extra} from the placement${store.replication === "primary-replica" ? `, keeping ${primaryRegionNeed(store)} voters in ${store.leader} (the primary and a standby in another zone)${majorityOutside(store) ? " and fewer than half of the voters and witnesses in any one region (its failover's quorum)" : ""}` : ""}`,
         data: { replicas: store.replicas, need, extra, usdPerMonth: cost },
@@ -125,10 +166,12 @@ export const overReplication: Rule = {
       const need = Math.max(figures.survival.minReplicas, stream.minInSync + 1, DURABLE_STREAM_REPLICAS);
       const extra = stream.replicas - need;
       if (extra <= slack) continue;
-      const cost = (figures.costUsdPerMonth.replicas / stream.replicas) * extra;
+      const cost =
+        streamReplicaCost(model.catalog, stream) -
+        streamReplicaCost(model.catalog, { ...stream, replicas: need });
       findings.push({
         path: `${stream.path}.replicas`,
-        message: `${plural(stream.replicas, "replica")} where survival needs ${figures.survival.minReplicas}, minInSync ${stream.minInSync} needs ${stream.minInSync + 1} and durable writes ${DURABLE_STREAM_REPLICAS}; the ${extra} extra cost about ${usd(cost)}/month`,
+        message: `${plural(stream.replicas, "replica")} where survival needs ${figures.survival.minReplicas}, minInSync ${stream.minInSync} needs ${stream.minInSync + 1} and durable writes ${DURABLE_STREAM_REPLICAS}; ${extraCost(extra, cost)}`,
         fix: `set replicas: ${need}`,
         data: { replicas: stream.replicas, need, extra, usdPerMonth: cost },
       });

@@ -168,7 +168,7 @@ describeRule(overReplication, {
         {
           path: "datastores.orders.replicas",
           message:
-            "6 replicas where 5 suffice (region survival needs 5; read locality 1 region (eu-west-1); primary-replica quorums need no more); the 1 extra cost about $100/month",
+            "6 replicas where 5 suffice (region survival needs 5; read locality 1 region (eu-west-1); primary-replica quorums need no more); the 1 extra cost about $78/month",
           fix: "set replicas: 5 and remove 1 from the placement, keeping 2 voters in eu-west-1 (the primary and a standby in another zone) and fewer than half of the voters and witnesses in any one region (its failover's quorum)",
         },
       ],
@@ -192,7 +192,7 @@ describeRule(overReplication, {
         {
           path: "datastores.orders.replicas",
           message:
-            "4 replicas where 3 suffice (zone survival needs 3; read locality 2 regions (us-east-1 and us-west-2); primary-replica quorums need no more); the 1 extra cost about $100/month",
+            "4 replicas where 3 suffice (zone survival needs 3; read locality 2 regions (us-east-1 and us-west-2); primary-replica quorums need no more); the 1 extra cost about $78/month",
           fix: "set replicas: 3 and remove 1 from the placement, keeping 2 voters in us-east-1 (the primary and a standby in another zone)",
         },
       ],
@@ -216,13 +216,56 @@ describeRule(overReplication, {
         {
           path: "datastores.accounts.replicas",
           message:
-            "7 replicas where 5 suffice (region survival needs 5; read locality 2 regions (eu-north-1 and eu-west-1); consensus quorums need no more); the 2 extra cost about $200/month",
+            "7 replicas where 5 suffice (region survival needs 5; read locality 2 regions (eu-north-1 and eu-west-1); consensus quorums need no more); the 2 extra cost about $156/month",
           fix: "set replicas: 5 and remove 2 from the placement",
         },
         {
           path: "streams.clicks.replicas",
           message:
-            "5 replicas where survival needs 3, minInSync 2 needs 3 and durable writes 3; the 2 extra cost about $200/month",
+            "5 replicas where survival needs 3, minInSync 2 needs 3 and durable writes 3; the 2 extra cost about $156/month",
+          fix: "set replicas: 3",
+        },
+      ],
+    },
+    {
+      // Not pro rata: MSK brokers come in multiples of the zones (6 → 3 brokers of $253.30:
+      // 0.21 × 730 h + 1,000 GB × $0.10), and DynamoDB bills its replicated writes per region.
+      // (This harness's stub analysis says region survival needs 5.)
+      name: "what the extra replicas cost as the services price them",
+      spec: {
+        name: "kv",
+        users: { "us-east-1": 0.5, "eu-west-1": 0.5 },
+        datastores: {
+          tbl: {
+            replication: "multi-leader",
+            replicas: 6,
+            placement: { "us-east-1": 3, "eu-west-1": 3 },
+            survive: "region",
+            traffic: { readsPerSec: 1000, writesPerSec: 100, itemBytes: 1000 },
+            deploy: { target: "aws", service: "dynamodb" },
+          },
+        },
+        streams: {
+          events: {
+            partitions: 12,
+            regions: ["us-east-1"],
+            replicas: 4,
+            minInSync: 2,
+            deploy: { target: "aws", service: "msk", instanceClass: "kafka.m5.large", storageGi: 1000 },
+          },
+        },
+      },
+      expect: [
+        {
+          path: "datastores.tbl.replicas",
+          message:
+            "6 replicas where 5 suffice (region survival needs 5; read locality 2 regions (eu-west-1 and us-east-1); multi-leader quorums need no more); removing the 1 extra saves no replica cost",
+          fix: "set replicas: 5 and remove 1 from the placement",
+        },
+        {
+          path: "streams.events.replicas",
+          message:
+            "4 replicas where survival needs 3, minInSync 2 needs 3 and durable writes 3; the 1 extra cost about $760/month",
           fix: "set replicas: 3",
         },
       ],
@@ -246,7 +289,7 @@ describeRule(overReplication, {
         {
           path: "datastores.profiles.replicas",
           message:
-            "7 replicas where 5 suffice (zone survival needs 3; read locality 4 regions (ap-northeast-1, eu-west-1, us-east-1 and us-west-2); consensus quorums need an odd count (4 voters tolerate no more failures than 3)); the 2 extra cost about $200/month",
+            "7 replicas where 5 suffice (zone survival needs 3; read locality 4 regions (ap-northeast-1, eu-west-1, us-east-1 and us-west-2); consensus quorums need an odd count (4 voters tolerate no more failures than 3)); the 2 extra cost about $156/month",
           fix: "set replicas: 5 and remove 2 from the placement",
         },
       ],

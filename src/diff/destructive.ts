@@ -3,6 +3,7 @@ import { MSK_KAFKA_VERSION } from "../compile/aws/msk.js";
 import { formatPath, parsePath } from "../diagnostics/diagnostic.js";
 import type { EngineId } from "../engines/ids.js";
 import { kafkaVersionOf } from "../engines/kafka.js";
+import { memberSets } from "../engines/members.js";
 import { engineOf } from "../engines/registry.js";
 import type { ComponentKind, ResolvedComponent, ResolvedDatastore, ResolvedDeploy } from "../model/types.js";
 import type { FieldChange } from "./fields.js";
@@ -193,14 +194,18 @@ function homeMovedRule(home: (typeof HOME_ANCHORED)[number]): DestructiveFieldRu
  * Engines that hand a node's data over only when told to before it goes (a StatefulSet's
  * scale-down just stops the highest-numbered pods), and what is lost without it.
  */
-const DRAINED: Readonly<Partial<Record<EngineId, { title: string; until: string; fix: string }>>> = {
+const DRAINED: Readonly<
+  Partial<Record<EngineId, { engine: EngineId; title: string; until: string; fix: string }>>
+> = {
   cockroachdb: {
+    engine: "cockroachdb",
     title: "CockroachDB",
     until:
       "CockroachDB counts them as dead only after server.time_until_store_dead (5 min) and re-replicates their ranges then; until it has, each range they held runs short of replicas, and removing as many nodes as a range can lose at once (or more) makes those ranges unavailable",
     fix: "decommission the nodes of the pods that go first (`cockroach node decommission <node ids> --host=<a member>`, https://www.cockroachlabs.com/docs/v24.3/node-shutdown?filters=decommission) and wait until it reports them decommissioned; then apply this change",
   },
   cassandra: {
+    engine: "cassandra",
     title: "Cassandra",
     until:
       "Cassandra keeps their token ranges assigned to them, so every range they held has fewer live replicas (QUORUM reads and writes fail where that leaves fewer than a quorum) until `nodetool removenode` and a repair restore the replication factor",
@@ -270,6 +275,8 @@ interface RegionZones {
   readonly region: string;
   readonly removed: readonly string[];
   readonly kept: readonly string[];
+  readonly before: ResolvedDatastore;
+  readonly after: ResolvedDatastore;
 }
 
 /** What a change does to the data (after `replicas in R: a → b; `) and how to make it safely. */
@@ -313,6 +320,61 @@ const STATEFULSET: ReplicaHolder = {
   zonesRemoved: ({ removed, kept }) => ({
     message: `the pods in ${zoneList(removed)} must move to ${zoneList(kept)}, but their volumes are zonal and cannot follow: each comes back only on a new, empty volume in a kept zone and is rebuilt from peers (the quorum is thinner until it catches up), while its old claim is kept (Retain) and its volume billed until deleted by hand`,
     fix: "add the new zones first, then move the replicas one at a time (delete the pod and its claim in a zone that goes, and let the new one catch up before the next), then drop the old zones",
+  }),
+};
+
+/**
+ * Engines whose StatefulSets are one per zone (CockroachDB and Cassandra read a pod's zone from
+ * its StatefulSet: src/engines/cockroachdb.ts, cassandra.ts `memberSets(store, "zone")`).
+ */
+const PER_ZONE_STATEFULSETS: ReadonlySet<EngineId> = new Set(["cockroachdb", "cassandra"]);
+
+/** A per-zone engine's StatefulSets in `region` the change removes whole, and those left with fewer pods. */
+function zoneSetsChanged(before: ResolvedDatastore, after: ResolvedDatastore, region: string) {
+  const sets = (store: ResolvedDatastore) =>
+    new Map(
+      memberSets(store, "zone")
+        .filter((set) => set.region === region)
+        .map((set) => [set.statefulSet, set.members.length]),
+    );
+  const was = sets(before);
+  const now = sets(after);
+  const gone = [...was].filter(([name]) => !now.has(name));
+  const fewer = [...was].flatMap(([name, pods]) => {
+    const left = now.get(name);
+    return left !== undefined && left < pods ? [{ name, lost: pods - left }] : [];
+  });
+  return { gone: gone.map(([name, pods]) => ({ name, pods })), fewer };
+}
+
+/** What happens to a per-zone engine's StatefulSets that leave the plan (protected, kept on delete). */
+function setsLeave(gone: readonly { name: string; pods: number }[]): string {
+  const pods = gone.reduce((sum, set) => sum + set.pods, 0);
+  const names = gone.map((set) => set.name).join(", ");
+  return `${them(gone.length, "the StatefulSet", "the StatefulSets")} ${names} ${them(gone.length, "leaves", "leave")} the plan, but ${them(gone.length, "it is", "they are")} protected and kept on delete (retainOnDelete): pulumi up refuses to delete ${them(gone.length, "it", "them")} and, once unprotected, forgets ${them(gone.length, "it", "them")} without deleting: ${them(pods, "its pod keeps", `their ${pods} pods keep`)} running as ${them(pods, "a member", "members")} of the cluster, outside what topoplan plans and analyses, ${them(pods, "its claim keeping its volume", "their claims keeping their volumes")}, billed`;
+}
+
+/** What fewer pods per zone StatefulSet, or fewer StatefulSets, do: each named. */
+function perZoneSetsGo(before: ResolvedDatastore, after: ResolvedDatastore, region: string): string {
+  const { gone, fewer } = zoneSetsChanged(before, after, region);
+  return [
+    ...(gone.length > 0 ? [setsLeave(gone)] : []),
+    ...fewer.map(
+      ({ name, lost }) =>
+        `${name} stops its ${plural(lost, "highest-numbered pod")}; ${them(lost, "its claim is", "their claims are")} kept (Retain), billed until deleted by hand, and the data on ${them(lost, "it", "them")} is no longer a replica`,
+    ),
+  ].join("; ");
+}
+
+const PER_ZONE_STATEFULSET: ReplicaHolder = {
+  fewer: ({ region, before, after }) => ({
+    message: perZoneSetsGo(before, after, region),
+    fix: "add the new replicas first and let them catch up; decommission the nodes that go, then apply this change, and delete the StatefulSets that leave the plan and the kept claims by hand (Pulumi only forgets them)",
+  }),
+  regionRemoved: STATEFULSET.regionRemoved,
+  zonesRemoved: ({ region, removed, before, after }) => ({
+    message: `the StatefulSets of ${zoneList(removed)} are not moved: ${perZoneSetsGo(before, after, region)}; new StatefulSets start in the new zones on empty volumes and are rebuilt from peers`,
+    fix: "add the new zones first and let their nodes catch up; then decommission the nodes of the zones that go, apply this change, and delete their StatefulSets and claims by hand (Pulumi only forgets them)",
   }),
 };
 
@@ -457,6 +519,7 @@ function holderOf(store: ResolvedDatastore): ReplicaHolder {
   // A datastore on MSK is refused by the spec checks (src/spec/semantic/deploy.ts).
   if (deploy.target === "aws") return deploy.service === "msk" ? EXTERNAL : MANAGED[deploy.service];
   const engine = engineOf(store);
+  if (engine !== undefined && PER_ZONE_STATEFULSETS.has(engine.id)) return PER_ZONE_STATEFULSET;
   if (engine === undefined || engine.managedBy === "statefulset") return STATEFULSET;
   return OPERATED[engine.id] ?? operatedBy(engine.id);
 }
@@ -496,7 +559,13 @@ function zonesRemoved({ change, before, after }: FieldRuleContext): Consequence 
       }).fix,
     };
   }
-  return holder.zonesRemoved({ region, removed, kept: list(change.to) });
+  return holder.zonesRemoved({
+    region,
+    removed,
+    kept: list(change.to),
+    before: before as ResolvedDatastore,
+    after: after as ResolvedDatastore,
+  });
 }
 
 export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
@@ -526,10 +595,36 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     kinds: ["datastore"],
     field: /^placement\.[^.[]+$/,
     applies: (from, to, _change, { before }) => num(to) < num(from) && drainedBy(before) !== undefined,
-    message: ({ change, before }) => {
+    message: ({ change, before, after }) => {
       const drain = drainedBy(before)!;
       const lost = num(change.from) - num(change.to);
-      return `${drain.title} nodes in ${regionOf(change.field)}: ${num(change.from)} → ${num(change.to)}; the StatefulSet stops its ${plural(lost, "highest-numbered pod")} without draining ${lost === 1 ? "it" : "them"}: ${drain.until}`;
+      const region = regionOf(change.field);
+      const { gone, fewer } = zoneSetsChanged(
+        before as ResolvedDatastore,
+        after as ResolvedDatastore,
+        region,
+      );
+      const stopped = fewer.reduce((sum, set) => sum + set.lost, 0);
+      // Per zone StatefulSets: a whole one leaving the plan keeps running (Pulumi forgets it).
+      const what = PER_ZONE_STATEFULSETS.has(drain.engine)
+        ? [
+            ...(gone.length > 0
+              ? [
+                  `${gone.map((set) => set.name).join(", ")} ${them(gone.length, "leaves", "leave")} the plan but ${them(gone.length, "keeps", "keep")} running once Pulumi forgets ${them(gone.length, "it", "them")}, ${them(
+                    gone.reduce((sum, set) => sum + set.pods, 0),
+                    "its node still a member",
+                    "their nodes still members",
+                  )} until decommissioned`,
+                ]
+              : []),
+            ...(stopped > 0
+              ? [
+                  `${fewer.map((set) => set.name).join(", ")} ${them(fewer.length, "stops", "stop")} ${plural(stopped, "pod")} without draining ${them(stopped, "it", "them")}: ${drain.until}`,
+                ]
+              : []),
+          ].join("; ")
+        : `the StatefulSet stops its ${plural(lost, "highest-numbered pod")} without draining ${lost === 1 ? "it" : "them"}: ${drain.until}`;
+      return `${drain.title} nodes in ${region}: ${num(change.from)} → ${num(change.to)}; ${what}`;
     },
     fix: ({ before }) => drainedBy(before)!.fix,
   },

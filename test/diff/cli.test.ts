@@ -38,7 +38,7 @@ describe("topoplan diff", () => {
     expect(await main(["diff", "stacks/global-kv.ts", scaledDown], io)).toBe(1);
     const text = io.out.join("");
     expect(text).toContain(
-      "  error datastores.accounts.placement.eu-west-1\n    replicas in eu-west-1: 2 → 1; the StatefulSet stops its 1 highest-numbered pod; its claim is\n    kept (persistentVolumeClaimRetentionPolicy: Retain), so the volume stays and is billed until\n",
+      "  error datastores.accounts.placement.eu-west-1\n    replicas in eu-west-1: 2 → 1; the StatefulSet accounts-eu-west-1b leaves the plan, but it is\n    protected and kept on delete (retainOnDelete)",
     );
     for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
     // CockroachDB runs a StatefulSet per zone: eu-west-1b's set (protected) would also be deleted.
@@ -47,7 +47,7 @@ describe("topoplan diff", () => {
     );
     // CockroachDB's node leaves without a decommission.
     expect(text.replace(/\n {4}(?=\S)/g, " ")).toContain(
-      "CockroachDB nodes in eu-west-1: 2 → 1; the StatefulSet stops its 1 highest-numbered pod without draining it",
+      "CockroachDB nodes in eu-west-1: 2 → 1; accounts-eu-west-1b leaves the plan but keeps running once Pulumi forgets it, its node still a member until decommissioned",
     );
     expect(text.indexOf("Destructive changes (3)")).toBeLessThan(text.indexOf("Component changes"));
 

@@ -423,7 +423,27 @@ describe("destructive-change: one test per field", () => {
     const skipped = shrunk.find((d) => d.data?.rule === "decommission-skipped");
     expect(skipped?.path).toBe("datastores.orders.placement.eu-west-1");
     expect(skipped?.message).toContain(
-      "CockroachDB nodes in eu-west-1: 3 → 2; the StatefulSet stops its 1 highest-numbered pod without draining it",
+      "CockroachDB nodes in eu-west-1: 3 → 2; orders-eu-west-1c leaves the plan but keeps running once Pulumi forgets it, its node still a member until decommissioned",
+    );
+    // One StatefulSet per zone: the zone's set goes whole (kept running), none stops a pod.
+    expect(shrunk.find((d) => d.data?.rule === "replicas-removed")?.message).toContain(
+      "replicas in eu-west-1: 3 → 2; the StatefulSet orders-eu-west-1c leaves the plan, but it is protected and kept on delete (retainOnDelete)",
+    );
+    // A zone dropped: its set is not moved, it stays running once Pulumi forgets it.
+    const moved = diffTopologies(
+      orders(2, cockroach),
+      orders(2, (store) => {
+        cockroach(store);
+        store.zones = { "eu-west-1": ["eu-west-1a", "eu-west-1c"] };
+      }),
+    ).destructive.find((d) => d.path === "datastores.orders.zones.eu-west-1");
+    expect(moved?.message).toContain(
+      "the StatefulSets of eu-west-1b are not moved: the StatefulSet orders-eu-west-1b leaves the plan",
+    );
+    // Six over three zones to three: each zone's set stops its second pod, without a drain.
+    const halved = diffTopologies(orders(6, cockroach), orders(3, cockroach)).destructive;
+    expect(halved.find((d) => d.data?.rule === "decommission-skipped")?.message).toContain(
+      "CockroachDB nodes in eu-west-1: 6 → 3; orders-eu-west-1a, orders-eu-west-1b, orders-eu-west-1c stop 3 pods without draining them",
     );
     expect(skipped?.fix).toContain("cockroach node decommission");
     const cassandra = (n: number) =>

@@ -1,3 +1,4 @@
+import type { Catalog } from "../catalog/catalog.js";
 import { AURORA_ENGINE_VERSION } from "../compile/aws/aurora.js";
 import { MSK_KAFKA_VERSION } from "../compile/aws/msk.js";
 import { formatPath, parsePath } from "../diagnostics/diagnostic.js";
@@ -5,6 +6,7 @@ import type { EngineId } from "../engines/ids.js";
 import { kafkaVersionOf } from "../engines/kafka.js";
 import { memberSets } from "../engines/members.js";
 import { engineOf } from "../engines/registry.js";
+import { mskBrokers } from "../model/msk-clusters.js";
 import type { ComponentKind, ResolvedComponent, ResolvedDatastore, ResolvedDeploy } from "../model/types.js";
 import type { FieldChange } from "./fields.js";
 import { showValue } from "./fields.js";
@@ -15,6 +17,8 @@ export interface FieldRuleContext {
   readonly change: FieldChange;
   readonly before: ResolvedComponent;
   readonly after: ResolvedComponent;
+  /** Each side's catalog (what a region's zones are: MSK's brokers come in multiples of them). */
+  readonly catalogs: { readonly before: Catalog; readonly after: Catalog };
 }
 
 /**
@@ -227,11 +231,16 @@ const drainedBy = (store: ResolvedComponent) =>
  * (MSK developer guide, "Remove a broker from an Amazon MSK cluster"); a StatefulSet topoplan
  * compiles stops the pods and keeps their claims (Retain), so their replicas go offline.
  */
-function brokersGo(stream: ResolvedComponent, n: number): string {
+function brokersGo(ctx: FieldRuleContext, n: number): string {
+  const stream = ctx.before;
   const brokers = plural(n, "broker");
   const { deploy } = stream;
-  if (deploy.target === "aws")
-    return `MSK removes ${brokers} per region only once no partition replica is left on ${n === 1 ? "it" : "them"}; with replicas there the update fails`;
+  const msk = mskBrokerCounts(ctx);
+  if (msk !== undefined) {
+    const fewer = msk.filter((c) => c.after < c.before);
+    const counts = fewer.map((c) => `${c.before} → ${c.after} in ${c.region}`).join(", ");
+    return `MSK brokers ${counts} (a multiple of each cluster's zones): MSK removes a broker only once no partition replica is left on it; with replicas there the update fails`;
+  }
   if (deploy.target === "kubernetes" && deploy.engine === "kafka")
     return `Strimzi will not remove ${brokers} per region that still hold partition replicas (its scale-down check reverts the change and the reconciliation says why); their claims are kept (deleteClaim: false)`;
   if (deploy.target === "kubernetes")
@@ -250,6 +259,30 @@ function keysMoved(from: number, to: number): number | undefined {
   let same = 0;
   for (let h = 0; h < period; h++) if (h % from === h % to) same++;
   return Math.round((100 * (period - same)) / period);
+}
+
+/** An MSK stream's brokers per cluster on each side (src/model/msk-clusters.ts); undefined elsewhere. */
+function mskBrokerCounts({ before, after, catalogs }: FieldRuleContext) {
+  if (before.kind !== "stream" || after.kind !== "stream") return undefined;
+  const onMsk = (s: ResolvedComponent) => s.deploy.target === "aws" && s.deploy.service === "msk";
+  if (!onMsk(before) || !onMsk(after)) return undefined;
+  const now = new Map(mskBrokers(catalogs.after, after).map((c) => [c.region, c.brokers]));
+  return mskBrokers(catalogs.before, before).map((c) => ({
+    region: c.region,
+    before: c.brokers,
+    after: now.get(c.region) ?? 0,
+  }));
+}
+
+/** Whether fewer replicas remove brokers: on MSK only where a cluster's multiple of its zones drops. */
+const removesBrokers = (ctx: FieldRuleContext) =>
+  mskBrokerCounts(ctx)?.some((c) => c.after < c.before) ?? true;
+
+/** What more replicas do to the brokers, in the words of what runs them. */
+function brokersAdded(ctx: FieldRuleContext): string {
+  const msk = mskBrokerCounts(ctx);
+  if (msk === undefined || msk.some((c) => c.after > c.before)) return "the brokers are added";
+  return `MSK keeps ${[...new Set(msk.map((c) => c.before))].join(" or ")} brokers per cluster (a multiple of its zones: none is added)`;
 }
 
 /** Why a stream's existing topics keep their replication factor, in the words of what runs them. */
@@ -632,9 +665,9 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     id: "brokers-removed",
     kinds: ["stream"],
     field: /^replicas$/,
-    applies: (from, to) => num(to) < num(from),
-    message: ({ change, before }) =>
-      `replicas per region: ${num(change.from)} → ${num(change.to)}; ${brokersGo(before, num(change.from) - num(change.to))}`,
+    applies: (from, to, _change, ctx) => num(to) < num(from) && removesBrokers(ctx),
+    message: (ctx) =>
+      `replicas per region: ${num(ctx.change.from)} → ${num(ctx.change.to)}; ${brokersGo(ctx, num(ctx.change.from) - num(ctx.change.to))}`,
     fix: () => "reassign the partitions off the brokers first, then scale down in a separate change",
   },
   {
@@ -647,10 +680,11 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     // BatchingTopicController), and MSK's default.replication.factor applies to topics created
     // later (as do offsets.topic.replication.factor and the transaction log's). Meanwhile
     // min.insync.replicas, a topic and broker setting, applies at once.
-    message: ({ change, before, after }) => {
+    message: (ctx) => {
+      const { change, before, after } = ctx;
       const from = num(change.from);
       const minInSync = after.kind === "stream" ? after.minInSync : 0;
-      return `replicas per region: ${from} → ${num(change.to)}; the brokers are added, but the topic and the internal topics (consumer offsets, transactions) keep ${from} replicas: ${replicationStays(before)}${
+      return `replicas per region: ${from} → ${num(change.to)}; ${brokersAdded(ctx)}, but the topic and the internal topics (consumer offsets, transactions) keep ${from} replicas: ${replicationStays(before)}${
         minInSync > from
           ? `; with min.insync.replicas ${minInSync} on ${from} replicas, every acks=all produce and offset commit fails (NOT_ENOUGH_REPLICAS), every broker up or not`
           : minInSync === from
@@ -739,8 +773,14 @@ export const DESTRUCTIVE_FIELD_RULES: readonly DestructiveFieldRule[] = [
     kinds: ["datastore", "stream"],
     field: /^deploy\.storageGi$/,
     applies: lessThan,
-    message: ({ change }) =>
-      `volume size ${num(change.from)} → ${num(change.to)} GiB: volumes cannot shrink, so the volumes would have to be replaced`,
+    // MSK takes a broker volume's size as an in-place update and refuses a smaller one (its
+    // UpdateBrokerStorage grows storage only: MSK developer guide, "Scale up Amazon MSK broker storage").
+    message: ({ change, before }) =>
+      `volume size ${num(change.from)} → ${num(change.to)} GiB: ${
+        before.deploy.target === "aws"
+          ? "the service grows a volume but never shrinks one: the update is refused and pulumi up fails, nothing replaced"
+          : "volumes cannot shrink, so the volumes would have to be replaced"
+      }`,
     fix: ({ change }) =>
       `keep storageGi: ${num(change.from)}, or migrate to a new component with smaller volumes`,
   },

@@ -200,6 +200,7 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
   const destructive: Diagnostic[] = [];
   const removed = new Set<string>();
   const paths = new Map<string, string>();
+  const catalogs = { before: before.model.catalog, after: after.model.catalog };
   for (const kindName of KIND_ORDER) {
     const kind = KINDS[kindName];
     const then = new Map(kind.list(before.model).map((c) => [c.name, c]));
@@ -226,7 +227,7 @@ export function diffTopologies(before: DiffSide, after: DiffSide): TopologyDiff 
         if (fields.length === 0) continue;
         components.push({ kind: kindName, name, path: cur.path, change: "changed", fields });
         for (const change of fields) {
-          const ctx = { noun: kind.noun, name, change, before: old, after: cur };
+          const ctx = { noun: kind.noun, name, change, before: old, after: cur, catalogs };
           for (const rule of DESTRUCTIVE_FIELD_RULES) {
             if (!rule.kinds.includes(kindName) || !rule.field.test(change.field)) continue;
             if (!rule.applies(change.from, change.to, change, ctx)) continue;

@@ -94,17 +94,26 @@ describe("destructive-change: one test per field", () => {
 
   it("stream brokers 3 → 2 per region, in the words of what runs them", () => {
     // The same deploy on both sides, the brokers fewer on the second.
-    const fewer = (deploy?: Record<string, unknown>) => {
+    const diff = (deploy: Record<string, unknown> | undefined, from: number, to: number) => {
       const before = structuredClone(base());
       if (deploy !== undefined) before.streams.clicks!.deploy = deploy;
+      before.streams.clicks!.replicas = from;
       const after = structuredClone(before);
-      after.streams.clicks!.replicas = 2;
-      return diffTopologies(side(before), side(after)).destructive.find(
-        (d) => d.data?.rule === "brokers-removed",
-      )!.message;
+      after.streams.clicks!.replicas = to;
+      return diffTopologies(side(before), side(after)).destructive;
     };
-    expect(fewer()).toBe(
-      "replicas per region: 3 → 2; MSK removes 1 broker per region only once no partition replica is left on it; with replicas there the update fails",
+    const fewer = (deploy?: Record<string, unknown>, from = 3, to = 2) =>
+      diff(deploy, from, to).find((d) => d.data?.rule === "brokers-removed")?.message;
+    // MSK's brokers are a multiple of the cluster's three zones: 3 → 2 replicas keeps 3 brokers.
+    expect(fewer()).toBeUndefined();
+    expect(fewer(undefined, 6, 3)).toBe(
+      "replicas per region: 6 → 3; MSK brokers 6 → 3 in eu-west-1 (a multiple of each cluster's zones): MSK removes a broker only once no partition replica is left on it; with replicas there the update fails",
+    );
+    // Back up from 2 to 3: no broker is added either.
+    expect(
+      diff(undefined, 2, 3).find((d) => d.data?.rule === "stream-replication-raised")?.message,
+    ).toContain(
+      "replicas per region: 2 → 3; MSK keeps 3 brokers per cluster (a multiple of its zones: none is added), but the topic",
     );
     expect(fewer({ target: "kubernetes", engine: "kafka" })).toContain(
       "Strimzi will not remove 1 broker per region that still hold partition replicas",
@@ -646,6 +655,17 @@ describe("destructive-change: one test per field", () => {
       "stream-region-removed",
     ]);
     for (const rule of DESTRUCTIVE_FIELD_RULES) expect(tested, rule.id).toContain(rule.id);
+  });
+
+  it("an MSK broker volume made smaller: refused by the service, not replaced", () => {
+    const a = structuredClone(base());
+    a.streams.clicks!.deploy.storageGi = 500;
+    const b = structuredClone(a);
+    b.streams.clicks!.deploy.storageGi = 400;
+    const shrunk = diffTopologies(side(a), side(b)).destructive.find((d) => d.data?.rule === "volume-shrunk");
+    expect(shrunk?.message).toBe(
+      "volume size 500 → 400 GiB: the service grows a volume but never shrinks one: the update is refused and pulumi up fails, nothing replaced",
+    );
   });
 
   it("an unchanged spec has no destructive change", () => {

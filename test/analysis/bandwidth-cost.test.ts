@@ -184,6 +184,39 @@ describe("replication bandwidth, utilisation, lag and cost", () => {
   });
 });
 
+describe("writes with no declared demand (no users, no callers)", () => {
+  it("enter every write region alike: replicated and billed, not dropped", () => {
+    const store = (users?: Record<string, number>) =>
+      analyse(
+        build({
+          ...(users === undefined ? {} : { users }),
+          datastores: {
+            tbl: {
+              replication: "multi-leader",
+              replicas: 2,
+              placement: { "us-east-1": 1, "eu-west-1": 1 },
+              traffic: { writesPerSec: 100, readsPerSec: 0, itemBytes: 1000 },
+              deploy: { target: "aws", service: "dynamodb" },
+            },
+          },
+        }),
+      );
+    const none = store();
+    // Half the writes each way: 50 kB/s from each region, at its source price.
+    for (const [from, to] of [
+      ["us-east-1", "eu-west-1"],
+      ["eu-west-1", "us-east-1"],
+    ] as const)
+      expect(none.links.find((l) => l.from === from && l.to === to)?.mbps).toBeCloseTo((50_000 * 8) / 1e6, 9);
+    // The same as users split evenly between the two.
+    expect(none.datastores[0]!.costUsdPerMonth.egress).toBeCloseTo(
+      store({ "us-east-1": 0.5, "eu-west-1": 0.5 }).datastores[0]!.costUsdPerMonth.egress,
+      9,
+    );
+    expect(none.datastores[0]!.costUsdPerMonth.egress).toBeGreaterThan(0);
+  });
+});
+
 describe("copies inside one zone cost nothing", () => {
   const gb = (bps: number) => (bps * SECONDS_PER_MONTH) / 1e9;
   const egressOf = (region: string, zones?: string[]) =>

@@ -113,7 +113,13 @@ export function sharesByNearest(
   users: readonly UserOrigin[],
   regionsFor: (origin: string) => readonly string[],
   net: NetworkView,
+  /** Where writes enter when no demand is declared (no users, no callers): each alike. */
+  undeclared: readonly string[] = [],
 ): WriteSource[] {
+  if (users.length === 0) {
+    const regions = [...new Set(undeclared)].sort(byText);
+    return regions.map((region) => ({ region, share: 1 / regions.length }));
+  }
   const shares = new Map<string, number>();
   for (const user of users) {
     const target = nearest(user.region, regionsFor(user.region), net);

@@ -67,6 +67,7 @@ export const leaderless: ReplicationBehaviour = {
       state.users,
       (origin) => reachableFrom(state, origin).map((slot) => slot.region),
       state.net,
+      state.alive.map((slot) => slot.region),
     ),
   // When W replicas fit in one region (W = 1 always), a write acknowledged there may be held there
   // only: losing the region before it ships loses it (the worst lag, as writes enter everywhere).

@@ -29,7 +29,12 @@ export const multiLeader: ReplicationBehaviour = {
       "read",
     ),
   sources: (state) =>
-    sharesByNearest(state.users, (origin) => writeRegionsReachable(state, origin), state.net),
+    sharesByNearest(
+      state.users,
+      (origin) => writeRegionsReachable(state, origin),
+      state.net,
+      state.alive.filter(state.requirements.write.counts).map((slot) => slot.region),
+    ),
   // Writes accepted in a lost region and not yet shipped are lost: the worst lag.
   rpoMs: (_ds, lags) => Math.max(0, ...lags.map((lag) => lag.p99Ms)),
   minimum: (goal) => ({ replicas: 2, regions: goal === "zone" ? 1 : 2 }),

@@ -117,31 +117,38 @@ export function atLeast(slots: readonly ReplicaSlot[], needed: number, net: Fail
 }
 
 /**
- * P(at least `needed` of `slots` survive, one that `leads` accepts among them): a quorum of
- * witnesses alone elects no leader. P(≥ needed) less P(≥ needed and every slot that may lead
- * down), the second over the same region and zone states with the leaders' zones down.
+ * P(at least `needed` of `slots` survive, one of `leaders` among the survivors): a quorum of
+ * witnesses alone elects no leader; a primary nothing promotes outside its region is a replica
+ * there. `leaders` may hold replicas `slots` does not count (an Aurora reader, promoted but not
+ * acknowledging). P(≥ needed) less P(≥ needed and every leader down), the second over the same
+ * region and zone states with the leaders' zones down.
  */
 export function atLeastLed(
   slots: readonly ReplicaSlot[],
   needed: number,
-  leads: (slot: ReplicaSlot) => boolean,
+  leaders: readonly ReplicaSlot[],
   net: FailureProbabilities,
 ): number {
   const all = atLeast(slots, needed, net);
-  if (needed <= 0 || slots.every(leads)) return all;
+  if (needed <= 0) return all;
+  // Every survivor counted is a leader: at least one survives whenever `needed` do.
+  if (slots.every((slot) => leaders.includes(slot))) return all;
+  const regions = [...new Set([...slots, ...leaders].map((slot) => slot.region))].sort(byText);
   let leaderless: number[] = [1];
-  for (const { region, zones, counts, spanning } of layoutOf(slots)) {
-    const inRegion = slots.filter((slot) => slot.region === region);
-    // A zone-spanning replica that may lead is up whenever its region is: only the region's loss leaves none.
-    const spanningLeads = inRegion.some((slot) => slot.spansZones === true && leads(slot));
-    const leaderZones = zones.map((zone) =>
-      inRegion.some((slot) => slot.spansZones !== true && slot.zone === zone && leads(slot)),
-    );
+  for (const region of regions) {
+    const counted = slots.filter((slot) => slot.region === region);
+    const leading = leaders.filter((slot) => slot.region === region);
+    const zoned = (list: readonly ReplicaSlot[]) => list.filter((slot) => slot.spansZones !== true);
+    const zones = [...new Set([...zoned(counted), ...zoned(leading)].map((slot) => slot.zone))];
+    const counts = zones.map((zone) => zoned(counted).filter((slot) => slot.zone === zone).length);
+    const leaderZones = zones.map((zone) => zoned(leading).some((slot) => slot.zone === zone));
+    // A zone-spanning leader is up whenever its region is: only the region's loss leaves none.
+    const spanningLeads = leading.some((slot) => slot.spansZones === true);
     const dist = regionDistribution(
       net.regionDownProbability(region),
       zones,
       counts,
-      spanning,
+      counted.length - zoned(counted).length,
       net,
       spanningLeads ? () => false : (state) => leaderZones.every((has, i) => !has || !(state & (1 << i))),
     );
@@ -159,18 +166,25 @@ export interface PrimaryDomains {
 }
 
 /**
- * P(the primary's region — and zone, when given — is up and at least `needed` of `slots` survive).
- * Regions fail independently and a zone's failure is conditioned on its region being up, so this is
- * P(region up) · P(zone up) · P(at least `needed` survive | both up).
+ * P(the primary's region — and zone, when given — is up, at least `needed` of `slots` survive and
+ * a promotable replica there does): nothing promotes a replica outside those domains (that is why they are
+ * needed), so the primary is a survivor inside them. Regions fail independently and a zone's
+ * failure is conditioned on its region being up, so this is P(region up) · P(zone up) ·
+ * P(at least `needed` survive, one inside | both up).
  */
 export function atLeastWithPrimary(
   slots: readonly ReplicaSlot[],
   needed: number,
   primary: PrimaryDomains,
   net: FailureProbabilities,
+  /** The replicas that may be primary (the engine's promotable roles), wherever they are. */
+  promotable: readonly ReplicaSlot[] = slots,
 ): number {
   const { up, given } = primaryUp(primary, net);
-  return up === 0 ? 0 : clamp01(up * atLeast(slots, needed, given));
+  const inside = promotable.filter(
+    (slot) => slot.region === primary.region && (primary.zone === undefined || slot.zone === primary.zone),
+  );
+  return up === 0 ? 0 : clamp01(up * atLeastLed(slots, needed, inside, given));
 }
 
 /** P(the primary's domains are up), and the failure probabilities given that they are. */

@@ -20,6 +20,7 @@ import {
   observerMajority,
   observersDecide,
   primaryNeedsZone,
+  promotable,
   splitByPartition,
   writesNeedPrimary,
 } from "./primary-dependence.js";
@@ -310,6 +311,7 @@ export function evaluateDatastore(
   // Writes of a primary that nothing replaces without an operator need its own region (and zone):
   // the leader's, as elected under the applied failures (a what-if prices the promoted primary).
   const needsPrimary = behaviour.leaderBased ? writesNeedPrimary(ds) : undefined;
+  const canPromote = promotable(ds);
   const primaryOf = (state: GroupState): PrimaryDomains | undefined => {
     if (needsPrimary === undefined) return undefined;
     const slot = state.group.leader;
@@ -328,7 +330,7 @@ export function evaluateDatastore(
     view: FailureProbabilities,
   ) =>
     requirement.led === true && leads !== undefined
-      ? atLeastLed(slots, needed, leads, view)
+      ? atLeastLed(slots, needed, slots.filter(leads), view)
       : atLeast(slots, needed, view);
   const readAvailability = (set: ServingSet, view: FailureProbabilities): number =>
     requirements.read.atPrimary === true
@@ -344,7 +346,7 @@ export function evaluateDatastore(
       const enough = promotion === undefined ? needed : Math.max(needed, promotion.votes);
       return set.primary === undefined
         ? survive(set.write, requirements.write, enough, view)
-        : atLeastWithPrimary(set.write, enough, set.primary, view);
+        : atLeastWithPrimary(set.write, enough, set.primary, view, set.promotable);
     }
     // The worst of the members that may be primary now.
     let worst = 1;
@@ -395,7 +397,7 @@ export function evaluateDatastore(
       const sets: ServingSet = {
         write: stopped ? [] : serving.filter(requirements.write.counts),
         read: serving.filter(requirements.read.counts),
-        ...(primary === undefined ? {} : { primary }),
+        ...(primary === undefined ? {} : { primary, promotable: serving.filter(canPromote) }),
         ...(promotion === undefined ? {} : { promotion }),
       };
       servingSets.push(sets);
@@ -493,6 +495,8 @@ interface ServingSet {
   readonly write: ReplicaSlot[];
   readonly read: ReplicaSlot[];
   readonly primary?: PrimaryDomains;
+  /** With `primary`: the replicas that may be promoted there (writes need one alive in its domains). */
+  readonly promotable?: ReplicaSlot[];
   /** Members whose votes a failover needs, and the members that may be primary now (none need them). */
   readonly promotion?: PromotionVotes;
 }

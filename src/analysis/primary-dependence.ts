@@ -142,10 +142,18 @@ export function primaryNeedsZone(
   const primary = group.leader;
   if (primary.spansZones === true) return false;
   if (needs.zone) return true;
-  // Aurora promotes any reader of the cluster (its promotion tiers), a read-only one too.
-  const promotable = ds.deploy.target === "aws" ? ["voter", "readOnly"] : ["voter"];
-  return needs.region && !hasStandbyBeside(group, promotable) && !observersOutliveZone(ds, group);
+  return needs.region && !hasStandbyBeside(group, promotableRoles(ds)) && !observersOutliveZone(ds, group);
 }
+
+/** The roles a primary-replica store may promote: Aurora any reader of the cluster (its promotion tiers), a read-only one too. */
+export const promotableRoles = (ds: ResolvedDatastore): readonly string[] =>
+  ds.deploy.target === "aws" ? ["voter", "readOnly"] : ["voter"];
+
+/** Whether a replica may be promoted to primary (see {@link promotableRoles}). */
+export const promotable = (ds: ResolvedDatastore) => {
+  const roles = promotableRoles(ds);
+  return (slot: ReplicaSlot) => roles.includes(slot.role ?? "voter");
+};
 
 /**
  * Whether the observers' majority outlives the primary's zone, with a voter outside it to promote:

@@ -151,6 +151,38 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     expect(sync.read).toBeCloseTo(up, 12);
   });
 
+  it("a primary promoted only inside its region needs a replica there, not one anywhere", () => {
+    // CloudNativePG promotes inside the primary's region only; Aurora inside its cluster's region
+    // (a reader in another zone). Both of the region's instance zones down, the region up: no
+    // writes, though the replicas elsewhere live (the what-if says so too).
+    const store = (deploy: Record<string, unknown>, placement: Record<string, number>) =>
+      analyse(
+        build({
+          model: { ...model, commonModeProbability: 0 },
+          datastores: {
+            db: {
+              replication: "primary-replica",
+              sync: "async",
+              replicas: Object.values(placement).reduce((a, b) => a + b, 0),
+              placement,
+              leader: "eu-west-1",
+              deploy,
+            },
+          },
+        }),
+      ).datastores[0]!.availability.write;
+    const twoZones = (1 - pr) * (1 - pz * pz);
+    expect(
+      store(
+        { target: "kubernetes", engine: "postgresql" },
+        { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
+      ),
+    ).toBeCloseTo(twoZones, 12);
+    expect(
+      store({ target: "aws", service: "aurora-postgresql" }, { "eu-west-1": 2, "eu-central-1": 1 }),
+    ).toBeCloseTo(twoZones, 12);
+  });
+
   it("Redis: a replica is promoted only with a majority of all Sentinels (one per member)", () => {
     const redis = redisStore({ "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 });
     const up = (1 - pr) * (1 - pz);

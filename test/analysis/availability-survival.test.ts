@@ -155,7 +155,10 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     // CloudNativePG promotes inside the primary's region only; Aurora inside its cluster's region
     // (a reader in another zone). Both of the region's instance zones down, the region up: no
     // writes, though the replicas elsewhere live (the what-if says so too).
-    const store = (deploy: Record<string, unknown>, placement: Record<string, number>) =>
+    type Deploy =
+      | { target: "kubernetes"; engine: "postgresql" }
+      | { target: "aws"; service: "aurora-postgresql" };
+    const store = (deploy: Deploy, placement: Record<string, number>) =>
       analyse(
         build({
           model: { ...model, commonModeProbability: 0 },

@@ -135,7 +135,9 @@ export const overReplication: Rule = {
       const local = store.regions.filter(
         (region) => (model.users.find((u) => u.region === region)?.share ?? 0) >= minShare,
       );
-      const survivalNeed = figures.survival.minReplicas;
+      // A goal no count meets (sync replication, a failover kept in the primary's region) needs none.
+      const unreachable = figures.survival.noCount === true;
+      const survivalNeed = unreachable ? 0 : figures.survival.minReplicas;
       const modelNeed = MODEL_NEED[store.replication](store, local);
       const unrounded = Math.max(survivalNeed, local.length, modelNeed);
       const need = oddForConsensus(store, unrounded);
@@ -150,7 +152,7 @@ export const overReplication: Rule = {
             : `need ${modelNeed}`;
       findings.push({
         path: `${store.path}.replicas`,
-        message: `${plural(store.replicas, "replica")} where ${need} suffice (${store.survive} survival needs ${survivalNeed}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${quorums}); ${extraCost(extra, cost)}`,
+        message: `${plural(store.replicas, "replica")} where ${need} suffice (${unreachable ? `no count meets ${store.survive} survival as it replicates` : `${store.survive} survival needs ${survivalNeed}`}; read locality ${plural(local.length, "region")}${local.length > 0 ? ` (${list(local)})` : ""}; ${store.replication} quorums ${quorums}); ${extraCost(extra, cost)}`,
         // Which ones stay matters for a primary: the standby beside it is what survives its zone.
         fix: `set replicas: ${need} and remove ${extra} from the placement${store.replication === "primary-replica" ? `, keeping ${primaryRegionNeed(store)} voters in ${store.leader} (the primary and a standby in another zone)${majorityOutside(store) ? " and fewer than half of the voters and witnesses in any one region (its failover's quorum)" : ""}` : ""}`,
         data: { replicas: store.replicas, need, extra, usdPerMonth: cost },

@@ -104,7 +104,7 @@ export function survivalAnalysis(
   goal: Goal,
   zone: SurvivalCheck,
   region: SurvivalCheck,
-  minimum: { replicas: number; regions: number; note?: string },
+  minimum: GoalMinimum,
 ): SurvivalAnalysis {
   return {
     zone,
@@ -114,5 +114,6 @@ export function survivalAnalysis(
     minReplicas: minimum.replicas,
     minRegions: minimum.regions,
     ...(minimum.note === undefined ? {} : { note: minimum.note }),
+    ...(minimum.noCount === true ? { noCount: true } : {}),
   };
 }

@@ -80,6 +80,8 @@ export interface SurvivalAnalysis {
   readonly minRegions: number;
   /** Why the minimum is what it is, when it is not obvious (e.g. sync replication cannot survive). */
   readonly note?: string;
+  /** No replica count meets the goal as the store replicates (`note` says why): the minimum is no floor. */
+  readonly noCount?: true;
   /**
    * The goal fails though enough replicas outlive the worst failure: a primary-replica store's
    * writes then wait for an operator to promote one (src/analysis/failover.ts): the domain whose

@@ -160,7 +160,7 @@ export function renderAnalysisTables(model: Model, analysis: Analysis, style: Te
         // explained, and the figure is then what the note recommends, not a floor the store is under.
         [
           s.meetsGoal && ds.replicas < s.minReplicas ? "recommended" : "minimum",
-          `${s.minReplicas} replicas over ${s.minRegions} region(s) for goal ${s.goal}${s.note === undefined ? "" : ` — ${s.note}`}`,
+          `${s.noCount === true ? "no replica count meets" : `${s.minReplicas} replicas over ${s.minRegions} region(s) for`} goal ${s.goal}${s.note === undefined ? "" : ` — ${s.note}`}`,
         ],
         [
           "availability",

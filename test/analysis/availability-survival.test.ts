@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyse } from "../../src/analysis/index.js";
+import { renderAnalysisTables } from "../../src/report/analysis-tables.js";
 import { build } from "./helpers.js";
 
 const pz = 0.01;
@@ -435,6 +436,32 @@ describe("survival goals (CockroachDB reference: zone 3 voters; region 5 voters 
       analyse(consensus({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }, "region")).datastores[0]!
         .survival,
     ).toMatchObject({ goal: "region", minReplicas: 5, minRegions: 3, meetsGoal: true });
+  });
+
+  it("a goal no replica count meets says so: CloudNativePG fails over inside its region only", () => {
+    const cnpg = build({
+      datastores: {
+        pg: {
+          replication: "primary-replica",
+          sync: "async",
+          replicas: 5,
+          placement: { "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 },
+          leader: "eu-west-1",
+          survive: "region",
+          deploy: { target: "kubernetes", engine: "postgresql" },
+        },
+      },
+    });
+    const analysis = analyse(cnpg);
+    expect(analysis.datastores[0]!.survival).toMatchObject({ meetsGoal: false, noCount: true });
+    expect(renderAnalysisTables(cnpg, analysis, { color: false })).toContain(
+      "minimum       no replica count meets goal region — this engine fails over only inside",
+    );
+    // A count that does meet it is no such case.
+    expect(
+      analyse(consensus({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }, "region")).datastores[0]!
+        .survival.noCount,
+    ).toBeUndefined();
   });
 
   // Async: a replica outlives the primary's region (the count holds), but 1 of the 2 observers

@@ -83,6 +83,7 @@ export const primaryReplica: ReplicationBehaviour = {
         replicas: ds.replicas + 1,
         regions: goal === "zone" ? 1 : ds.replicas + 1,
         note: "sync replication waits for every replica: losing any one blocks writes, so no replica count survives a failure; use semi-sync or consensus",
+        noCount: true,
       };
     const q = ds.quorum.write;
     if (goal === "region" && ds.failoverInLeaderRegion)
@@ -90,12 +91,14 @@ export const primaryReplica: ReplicationBehaviour = {
         replicas: q + 1,
         regions: q + 1,
         note: `this engine fails over only inside the primary's region: losing ${ds.leader} stops writes until an operator promotes a replica cluster elsewhere; use consensus (e.g. CockroachDB) to survive a region`,
+        noCount: true,
       };
     if (goal === "region" && syncInPrimaryRegion(ds))
       return {
         replicas: q + 1,
         regions: q + 1,
         note: `${ds.sync} commits wait only for standbys in the primary's region on this engine: losing ${ds.leader} stops writes until an operator promotes a replica cluster elsewhere; use async with failover, or consensus`,
+        noCount: true,
       };
     // A failover authorised by a majority of all members (Redis Sentinel) needs one outside the
     // lost domain: 3 members is the least, 1 + 2 led from the 1 for a region.

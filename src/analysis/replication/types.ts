@@ -74,6 +74,8 @@ export interface GoalMinimum {
   readonly replicas: number;
   readonly regions: number;
   readonly note?: string;
+  /** No replica count meets the goal this way (sync replication, a failover kept in the primary's region): the note says why. */
+  readonly noCount?: true;
 }
 
 /**

@@ -131,32 +131,65 @@ export function atLeastLed(
 ): number {
   const all = atLeast(slots, needed, net);
   if (needed <= 0) return all;
+  const layout = leaderlessLayoutOf(slots, leaders);
   // Every survivor counted is a leader: at least one survives whenever `needed` do.
-  if (slots.every((slot) => leaders.includes(slot))) return all;
-  const regions = [...new Set([...slots, ...leaders].map((slot) => slot.region))].sort(byText);
+  if (layout === undefined) return all;
   let leaderless: number[] = [1];
-  for (const region of regions) {
-    const counted = slots.filter((slot) => slot.region === region);
-    const leading = leaders.filter((slot) => slot.region === region);
-    const zoned = (list: readonly ReplicaSlot[]) => list.filter((slot) => slot.spansZones !== true);
-    const zones = [...new Set([...zoned(counted), ...zoned(leading)].map((slot) => slot.zone))];
-    const counts = zones.map((zone) => zoned(counted).filter((slot) => slot.zone === zone).length);
-    const leaderZones = zones.map((zone) => zoned(leading).some((slot) => slot.zone === zone));
-    // A zone-spanning leader is up whenever its region is: only the region's loss leaves none.
-    const spanningLeads = leading.some((slot) => slot.spansZones === true);
-    const dist = regionDistribution(
-      net.regionDownProbability(region),
-      zones,
-      counts,
-      counted.length - zoned(counted).length,
-      net,
-      spanningLeads ? () => false : (state) => leaderZones.every((has, i) => !has || !(state & (1 << i))),
-    );
+  for (const { region, zones, counts, spanning, keeps } of layout) {
+    const dist = regionDistribution(net.regionDownProbability(region), zones, counts, spanning, net, keeps);
     leaderless = convolve(leaderless, dist);
   }
   let none = 0;
   for (let k = needed; k < leaderless.length; k++) none += leaderless[k]!;
   return clamp01(all - none);
+}
+
+/** Per region, the zones of counted slots and of leaders, and which zone states leave no leader up. */
+type LeaderlessLayout = readonly (RegionLayout & { readonly keeps: (state: number) => boolean })[];
+
+/**
+ * The layout {@link atLeastLed} enumerates, kept per pair of lists (asked per failure view in
+ * joint availability); undefined when every counted slot is a leader.
+ */
+const leaderlessLayouts = new WeakMap<
+  readonly ReplicaSlot[],
+  WeakMap<readonly ReplicaSlot[], LeaderlessLayout | null>
+>();
+function leaderlessLayoutOf(
+  slots: readonly ReplicaSlot[],
+  leaders: readonly ReplicaSlot[],
+): LeaderlessLayout | undefined {
+  let byLeaders = leaderlessLayouts.get(slots);
+  if (byLeaders === undefined) {
+    byLeaders = new WeakMap();
+    leaderlessLayouts.set(slots, byLeaders);
+  }
+  const known = byLeaders.get(leaders);
+  if (known !== undefined) return known ?? undefined;
+  const made = slots.every((slot) => leaders.includes(slot)) ? null : makeLeaderlessLayout(slots, leaders);
+  byLeaders.set(leaders, made);
+  return made ?? undefined;
+}
+
+function makeLeaderlessLayout(
+  slots: readonly ReplicaSlot[],
+  leaders: readonly ReplicaSlot[],
+): LeaderlessLayout {
+  const regions = [...new Set([...slots, ...leaders].map((slot) => slot.region))].sort(byText);
+  const zoned = (list: readonly ReplicaSlot[]) => list.filter((slot) => slot.spansZones !== true);
+  return regions.map((region) => {
+    const counted = slots.filter((slot) => slot.region === region);
+    const leading = leaders.filter((slot) => slot.region === region);
+    const zones = [...new Set([...zoned(counted), ...zoned(leading)].map((slot) => slot.zone))];
+    const counts = zones.map((zone) => zoned(counted).filter((slot) => slot.zone === zone).length);
+    const leaderZones = zones.map((zone) => zoned(leading).some((slot) => slot.zone === zone));
+    // A zone-spanning leader is up whenever its region is: only the region's loss leaves none.
+    const spanningLeads = leading.some((slot) => slot.spansZones === true);
+    const keeps = spanningLeads
+      ? () => false
+      : (state: number) => leaderZones.every((has, i) => !has || !(state & (1 << i)));
+    return { region, zones, counts, spanning: counted.length - zoned(counted).length, keeps };
+  });
 }
 
 /** A primary's own domains that must be up for it to take writes (src/analysis/primary-dependence.ts). */
@@ -181,10 +214,26 @@ export function atLeastWithPrimary(
   promotable: readonly ReplicaSlot[] = slots,
 ): number {
   const { up, given } = primaryUp(primary, net);
-  const inside = promotable.filter(
-    (slot) => slot.region === primary.region && (primary.zone === undefined || slot.zone === primary.zone),
-  );
-  return up === 0 ? 0 : clamp01(up * atLeastLed(slots, needed, inside, given));
+  return up === 0 ? 0 : clamp01(up * atLeastLed(slots, needed, promotableIn(promotable, primary), given));
+}
+
+/** The promotable replicas inside the primary's domains, one list per pair (atLeastLed keys on it). */
+const insideLists = new WeakMap<readonly ReplicaSlot[], Map<string, readonly ReplicaSlot[]>>();
+function promotableIn(promotable: readonly ReplicaSlot[], primary: PrimaryDomains): readonly ReplicaSlot[] {
+  let byDomains = insideLists.get(promotable);
+  if (byDomains === undefined) {
+    byDomains = new Map();
+    insideLists.set(promotable, byDomains);
+  }
+  const key = `${primary.region}/${primary.zone ?? ""}`;
+  let inside = byDomains.get(key);
+  if (inside === undefined) {
+    inside = promotable.filter(
+      (slot) => slot.region === primary.region && (primary.zone === undefined || slot.zone === primary.zone),
+    );
+    byDomains.set(key, inside);
+  }
+  return inside;
 }
 
 /** P(the primary's domains are up), and the failure probabilities given that they are. */

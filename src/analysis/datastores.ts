@@ -323,6 +323,16 @@ export function evaluateDatastore(
   };
   // A requirement a live leader serves needs one among the survivors: witnesses alone elect none.
   const leads = requirements.lead?.counts;
+  // One list per serving set (atLeastLed keeps its layout per pair of lists).
+  const leaderLists = new WeakMap<readonly ReplicaSlot[], ReplicaSlot[]>();
+  const leadersOf = (slots: readonly ReplicaSlot[], may: (slot: ReplicaSlot) => boolean) => {
+    let list = leaderLists.get(slots);
+    if (list === undefined) {
+      list = slots.filter(may);
+      leaderLists.set(slots, list);
+    }
+    return list;
+  };
   const survive = (
     slots: readonly ReplicaSlot[],
     requirement: Requirement,
@@ -330,7 +340,7 @@ export function evaluateDatastore(
     view: FailureProbabilities,
   ) =>
     requirement.led === true && leads !== undefined
-      ? atLeastLed(slots, needed, slots.filter(leads), view)
+      ? atLeastLed(slots, needed, leadersOf(slots, leads), view)
       : atLeast(slots, needed, view);
   const readAvailability = (set: ServingSet, view: FailureProbabilities): number =>
     requirements.read.atPrimary === true

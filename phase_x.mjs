@@ -1,0 +1,13 @@
+import { generateTopology } from "/work/main/dist/bench/generate.js";
+import { topologyFromData } from "/work/main/dist/src/pipeline.js";
+import { analyse } from "/work/main/dist/src/analysis/index.js";
+import { runCheck } from "/work/main/dist/src/check.js";
+import { renderText } from "/work/main/dist/src/report/text.js";
+const spec = generateTopology({ seed: 1, partitions: 1000, replicas: 5, regions: 25, services: +process.argv[2] });
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+let t = performance.now(), c = cpu();
+const lap = (name) => { const t2 = performance.now(), c2 = cpu(); console.log(name.padEnd(10), (t2 - t).toFixed(0), "wall", (c2 - c).toFixed(0), "cpu"); t = t2; c = c2; };
+const loaded = topologyFromData({ file: "b.ts", format: "typescript", text: "", data: spec }); lap("load");
+const a = analyse(loaded.model); lap("analyse");
+const report = runCheck(loaded, {}, a); lap("policies");
+renderText(report, { color: false }); lap("text");

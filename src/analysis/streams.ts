@@ -2,7 +2,7 @@ import { PIPELINES } from "../catalog/data/replication.js";
 import { modelIndex } from "../model/model-index.js";
 import { isMirrorOnly } from "../model/msk-clusters.js";
 import type { Model, ReplicaSlot, ResolvedStream } from "../model/types.js";
-import { onKafkaEngine, perZone } from "../model/zone-deal.js";
+import { crossZoneCopies, onKafkaEngine, perZone } from "../model/zone-deal.js";
 import { byText } from "../order.js";
 import { list } from "../report/words.js";
 import type { FailureProbabilities } from "./availability.js";
@@ -470,16 +470,22 @@ export function streamFlows(model: Model, ev: StreamEvaluator, net: NetworkView)
   }
   // MSK bills no data transfer between the brokers of a cluster (Amazon MSK pricing page).
   const brokersFree = stream.deploy.target === "aws" && stream.deploy.service === "msk";
+  // On the Kafka engine each broker holds a replica of every partition, dealt over the zones: a
+  // follower in its leader's zone copies within it (RF 3 over two zones: 4/3 copies cross, not 2).
+  const followerCopies = (region: string) =>
+    onKafkaEngine(stream)
+      ? crossZoneCopies(stream.replicas, stream.zones[region] ?? [])
+      : stream.replicas - 1;
   const copies = new Map<string, string[]>();
   for (const region of ev.liveRegions) {
     const own = taken.get(region) ?? 0;
     const mirrors = liveMirrors(stream, region, net);
     copies.set(region, [region, ...mirrors]);
-    flow(region, region, own * (stream.replicas - 1), brokersFree);
+    flow(region, region, own * followerCopies(region), brokersFree);
     // The mirror writes its copy into the target cluster's topic, which replicates it in turn.
     for (const m of mirrors) {
       flow(region, m, own);
-      flow(m, m, own * (stream.replicas - 1), brokersFree);
+      flow(m, m, own * followerCopies(m), brokersFree);
       // MirrorMaker 2's producer is a client of the target cluster (its pod in one zone, the
       // partitions' leaders in all): its writes cross zones as any producer's. (MSK Replicator's
       // writes are AWS's, priced by its own rate: not counted here.)

@@ -16,6 +16,19 @@ export function perZone(count: number, zones: readonly string[]): Map<string, nu
 }
 
 /**
+ * Copies that cross zones when one of `count` members dealt over `zones` ({@link perZone}) sends
+ * a record to every other, averaged over which member sends (Kafka balances partition leaders over
+ * the brokers): count − Σ members per zone² / count. Three over three zones: 2; over two (2 + 1):
+ * 4/3; in one zone: 0.
+ */
+export function crossZoneCopies(count: number, zones: readonly string[]): number {
+  if (count <= 0) return 0;
+  let sameZone = 0;
+  for (const n of perZone(count, zones.length === 0 ? ["-"] : zones).values()) sameZone += n * n;
+  return count - sameZone / count;
+}
+
+/**
  * A stream topoplan runs on the Kafka engine (Strimzi on Kubernetes): as many brokers as replicas,
  * each holding a replica of every partition (src/engines/kafka.ts node pools).
  */

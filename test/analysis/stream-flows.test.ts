@@ -149,6 +149,28 @@ describe("a consumer's pods read one cluster each, as their bootstraps point (re
   });
 });
 
+describe("follower copies on the Kafka engine", () => {
+  it("cross zones only to brokers outside the leader's zone: RF 3 over two zones is 4/3 copies, not 2", () => {
+    const inside = (region: string, deploy?: Record<string, unknown>) => {
+      const model = stream(
+        { regions: [region], ...(deploy === undefined ? {} : { deploy }) },
+        { producer: service([region], "produce"), consumer: service([region], "consume") },
+      );
+      const net = networkView(model, []);
+      return streamFlows(model, evaluateStream(model.streams[0]!, net), net)
+        .filter((f) => f.from === region && f.to === region)
+        .reduce((sum, f) => sum + f.bytesPerSec, 0);
+    };
+    const bytes = 10_000 * 1_000;
+    // us-west-1's two zones: brokers 2 + 1; a leader on one of the two shares its zone with the
+    // other, so 1 copy of 2 crosses; on the third, both do: (1 + 1 + 2) / 3. The producer's and
+    // the consumer's bytes cross for half of them (two zones).
+    expect(inside("us-west-1") / bytes).toBeCloseTo(4 / 3 + 1 / 2 + 1 / 2, 9);
+    // Three zones, a broker in each: both copies cross, as before.
+    expect(inside("eu-west-1") / bytes).toBeCloseTo(2 + 2 / 3 + 2 / 3, 9);
+  });
+});
+
 describe("a mirrored copy", () => {
   it("is replicated again by the target cluster's followers (replicas − 1 across its zones)", () => {
     const model = stream(

@@ -468,7 +468,8 @@ export function evaluateDatastore(
       };
       for (const set of servingSets) {
         // A zone-spanning replica depends on its region alone.
-        for (const slot of [...set.write, ...set.read])
+        // The promotable replicas too: the writes (and strong reads) need one alive in the primary's domains.
+        for (const slot of [...set.write, ...set.read, ...(set.promotable ?? [])])
           add(slot.region, slot.spansZones === true ? undefined : slot.zone);
         if (set.primary !== undefined) add(set.primary.region, set.primary.zone);
         for (const slot of set.promotion?.primaries ?? []) add(slot.region, domainsOf(slot).zone);

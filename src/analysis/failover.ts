@@ -296,18 +296,24 @@ export function withFailover(
     return survival;
   const needed = survival.goal === "zone" ? zoneOperator(ds, failover) : regionOperator(ds, failover);
   if (needed === undefined) return survival;
+  const { noCount, minRegions: _regions, ...operatorNeeded } = needed;
   return {
     ...survival,
     meetsGoal: false,
     note: needed.message,
-    operatorNeeded: needed,
+    operatorNeeded,
+    ...(noCount === true ? { noCount } : {}),
     ...(needed.minRegions === undefined
       ? {}
       : { minRegions: Math.max(survival.minRegions, needed.minRegions) }),
   };
 }
 
-type OperatorNeeded = NonNullable<SurvivalAnalysis["operatorNeeded"]> & { minRegions?: number };
+/** With `noCount` where no replica count or spread helps (a manual failover, one kept in the primary's region). */
+type OperatorNeeded = NonNullable<SurvivalAnalysis["operatorNeeded"]> & {
+  minRegions?: number;
+  noCount?: true;
+};
 
 /** Why losing the primary's region waits for an operator, with the fix. */
 function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): OperatorNeeded | undefined {
@@ -315,6 +321,7 @@ function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Oper
   if (failover.mode === "manual")
     return {
       domain,
+      noCount: true,
       message: `failover is manual: after losing ${ds.leader} writes stop until an operator promotes a replica (RTO ${failover.rtoSeconds} s)`,
       fix: ds.failoverInLeaderRegion
         ? "this engine fails over automatically only inside the primary's region: use consensus replication (e.g. CockroachDB) to survive a region, or set survive: zone"
@@ -323,6 +330,7 @@ function regionOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Oper
   if (ds.failoverInLeaderRegion)
     return {
       domain,
+      noCount: true,
       message: `this engine fails over only inside the primary's region: after losing ${ds.leader} writes stop until an operator promotes a replica elsewhere`,
       fix: "use consensus replication (e.g. CockroachDB) to survive a region, or set survive: zone",
     };
@@ -350,6 +358,7 @@ function zoneOperator(ds: ResolvedDatastore, failover: FailoverAnalysis): Operat
     const inRegion = ds.failover.inRegion ?? ds.failover;
     return {
       domain: zone,
+      noCount: true,
       message: `failover inside ${region} is manual: losing ${zone}, the primary's zone, stops writes until an operator promotes a replica (RTO ${inRegion.rtoSeconds} s)`,
       fix: `declare failover: { mode: automatic } with a standby in another zone of ${region}`,
     };

@@ -244,7 +244,7 @@ function solveDatastore(
     return hundredths(spread);
   };
   const latency = latencyBound(space, origins, weights, distances);
-  const cost = costBound(model, ds, oracle.clientOrigins);
+  const cost = costBound(model, ds, oracle.clientOrigins, zones);
   const base = {
     objective,
     prefer,
@@ -262,7 +262,7 @@ function solveDatastore(
   // Bounds are per region order, so each (relaxed) space gets its own.
   const search = (at: Space, extra: Partial<SearchOptions> = {}) => {
     const l = at === space ? latency : latencyBound(at, origins, weights, distances);
-    const c = at === space ? cost : costBound(model, ds, oracle.clientOrigins);
+    const c = at === space ? cost : costBound(model, ds, oracle.clientOrigins, zones);
     // Every region placed (twice: cross-zone prices count), any leader: below every candidate's bound.
     const everywhere: Layout = {
       voters: at.regions.map(() => 2),
@@ -402,18 +402,23 @@ function latencyBound(
  * A cost a candidate cannot beat: its replicas (placement-independent for self-managed stores: one
  * price per node by role, src/analysis/cost.ts) plus its replication egress. Every write reaches
  * every replica but the one where it enters (witnesses too: they vote on the log): a single leader
- * (hash/range partitions) ships from the leader's region — exactly Σ replicas × price(leader →
- * region), one leader-region replica free and the others cross-zone (charged both ways), or for an
- * engine that sends one copy per region (`wanCopyPerRegion`) one copy per other region and the
- * rest there cross-zone; otherwise n − 1 copies at the cheapest price between the placed regions
- * (a bound either way). Managed services replicate once
+ * (hash/range partitions) ships from the leader's region — Σ replicas × price(leader → region),
+ * one leader-region replica free and the others cross-zone (charged both ways) but those in the
+ * leader's zone, at most ⌈c / zones⌉ − 1 of a region's c (replicas are dealt over the zones), or
+ * for an engine that sends one copy per region (`wanCopyPerRegion`) one copy per other region and
+ * the rest there cross-zone but as many; otherwise n − 1 copies less those that may share a zone,
+ * at the cheapest price between the placed regions (a bound either way). Managed services replicate once
  * per other region and bill replicas by region count: their replicas bound at 0, egress per region.
  */
 function costBound(
   model: Model,
   ds: ResolvedDatastore,
   clients: Readonly<Record<"read" | "write", readonly { region: string; share: number }[]>>,
+  zones: (region: string) => number,
 ) {
+  // Of c replicas dealt over a region's zones, at most ⌈c / zones⌉ share one: that many less one
+  // take a copy inside the sender's zone, which nobody bills (bandwidth.ts datastoreFlows).
+  const sameZone = (c: number, zoneCount: number) => Math.max(0, Math.ceil(c / Math.max(1, zoneCount)) - 1);
   const traffic = ds.traffic;
   const crossZone = (region: string) => crossZoneUsdPerGb(model.catalog, region);
   const bytes = (traffic?.writesPerSec ?? 0) * (traffic?.itemBytes ?? 0);
@@ -490,22 +495,28 @@ function costBound(
       for (let i = 0; i < n; i++) {
         const c = copies(i);
         const from = price[leader * n + i]!;
-        if (i === leader) usdPerGb += (managed ? 0 : c - 1) * from;
+        if (i === leader) usdPerGb += (managed ? 0 : c - 1 - sameZone(c, zones(space.regions[i]!))) * from;
         // One copy crosses and the others are passed on inside the region (bandwidth.ts).
-        else usdPerGb += perRegion && c > 0 ? from + (c - 1) * price[i * n + i]! : c * from;
+        else
+          usdPerGb +=
+            perRegion && c > 0
+              ? from + (c - 1 - sameZone(c, zones(space.regions[i]!))) * price[i * n + i]!
+              : c * from;
       }
     } else {
       let cheapest = Number.POSITIVE_INFINITY;
       let total = 0;
+      let free = 0;
       for (let i = 0; i < n; i++) {
         const c = copies(i);
         if (c === 0) continue;
         total += c;
+        if (!managed) free += sameZone(c, zones(space.regions[i]!));
         if (c > 1) cheapest = Math.min(cheapest, price[i * n + i]!);
         for (let j = 0; j < n; j++)
           if (j !== i && totalAt(layout, j) > 0) cheapest = Math.min(cheapest, price[i * n + j]!);
       }
-      usdPerGb = (total - 1) * (Number.isFinite(cheapest) ? cheapest : 0);
+      usdPerGb = Math.max(0, total - 1 - free) * (Number.isFinite(cheapest) ? cheapest : 0);
     }
     return replicas + monthlyUsd(bytes, usdPerGb);
   };
@@ -519,7 +530,9 @@ function costBound(
     // The table's diagonal holds each region's cross-zone price.
     const cheapest = Math.min(...price);
     const n = shape.roles.voters + shape.roles.readOnly + shape.roles.witnesses;
-    return shape.replicaUsdPerMonth + monthlyUsd(bytes, (n - 1) * cheapest);
+    // At most ⌈n / zones⌉ − 1 copies share the sender's zone, in the region with fewest zones.
+    const fewestZones = Math.min(...space.regions.map(zones));
+    return shape.replicaUsdPerMonth + monthlyUsd(bytes, (n - 1 - sameZone(n, fewestZones)) * cheapest);
   };
   return { pair, global };
 }

@@ -187,6 +187,41 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     ).toBeCloseTo(twoZones, 12);
   });
 
+  it("a service calling such a store is never more available than the store (the promotable reader's zone counts)", () => {
+    // An Aurora read-only reader is promoted but neither acknowledges a sync write nor serves a
+    // strong read: its zone was left out of the store's failure domains, and the joint
+    // enumeration reused the store's figure for both of that zone's states.
+    const a = analyse(
+      build({
+        model: { ...model, commonModeProbability: 0 },
+        users: { "eu-west-1": 1 },
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            consistency: "strong",
+            sync: "sync",
+            replicas: 3,
+            placement: { "eu-west-1": { voters: 1, readOnly: 1 }, "eu-central-1": 1 },
+            leader: "eu-west-1",
+            deploy: { target: "aws", service: "aurora-postgresql" },
+          },
+        },
+        services: {
+          api: {
+            regions: ["eu-west-1"],
+            replicasPerRegion: 3,
+            calls: [{ to: "db", op: "read", timeoutMs: 1000 }],
+            deploy: { target: "kubernetes", image: "api:1" },
+          },
+        },
+      }),
+    );
+    const store = a.datastores[0]!.availability.read;
+    expect(a.services[0]!.availability).toBeLessThanOrEqual(store + 1e-12);
+    // The service's own pods are up whenever the store's region is: the same figure.
+    expect(a.services[0]!.availability).toBeCloseTo(store, 9);
+  });
+
   it("Redis: a replica is promoted only with a majority of all Sentinels (one per member)", () => {
     const redis = redisStore({ "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 });
     const up = (1 - pr) * (1 - pz);
@@ -457,6 +492,24 @@ describe("survival goals (CockroachDB reference: zone 3 voters; region 5 voters 
     expect(renderAnalysisTables(cnpg, analysis, { color: false })).toContain(
       "minimum       no replica count meets goal region — this engine fails over only inside",
     );
+    // Manual failover: no count survives losing the primary's region either.
+    const manual = analyse(
+      build({
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            sync: "async",
+            replicas: 7,
+            placement: { "eu-west-1": 3, "eu-central-1": 2, "eu-north-1": 2 },
+            leader: "eu-west-1",
+            survive: "region",
+            failover: { mode: "manual" },
+          },
+        },
+      }),
+    ).datastores[0]!.survival;
+    expect(manual).toMatchObject({ meetsGoal: false, noCount: true });
+    expect(manual.operatorNeeded?.message).toContain("failover is manual");
     // A count that does meet it is no such case.
     expect(
       analyse(consensus({ "eu-west-1": 2, "eu-central-1": 2, "eu-north-1": 1 }, "region")).datastores[0]!

@@ -60,6 +60,19 @@ const CASES: { title: string; store: Record<string, unknown>; regions: string[] 
     },
     regions: ["ap-south-1", "ap-southeast-1", "ap-southeast-2"],
   },
+  {
+    // Seven over one region's three zones: two followers share the leader's zone, and their copies
+    // are not billed (src/analysis/bandwidth.ts); a bound charging every follower's copy was above
+    // the cost of such a placement, and could stop the search before it.
+    title: "consensus, 7 replicas, heavy writes: copies inside the leader's zone are free",
+    store: {
+      replicas: 7,
+      survive: "zone",
+      traffic: { readsPerSec: 1, writesPerSec: 5000, itemBytes: 20000 },
+      slo: { writeP99Ms: 200 },
+    },
+    regions: ["eu-central-1", "eu-west-1"],
+  },
   // Requirements that depend on where a replica is (write regions; standbys in the primary's
   // region): every placement was once pruned as unable to survive.
   {

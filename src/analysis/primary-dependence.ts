@@ -1,7 +1,7 @@
 import { lostWithZone } from "../model/placement.js";
 import type { PlacementGroup, ReplicaSlot, ResolvedDatastore } from "../model/types.js";
 import type { NetworkView } from "./network.js";
-import { mayLead } from "./replication/common.js";
+import { mayLead, promotableIn } from "./replication/common.js";
 
 /** Regions holding voters or witnesses: the observers that decide a primary's failover. */
 export function observerRegions(ds: ResolvedDatastore): number {
@@ -142,18 +142,11 @@ export function primaryNeedsZone(
   const primary = group.leader;
   if (primary.spansZones === true) return false;
   if (needs.zone) return true;
-  return needs.region && !hasStandbyBeside(group, promotableRoles(ds)) && !observersOutliveZone(ds, group);
+  return needs.region && !hasStandbyBeside(group, promotable(ds)) && !observersOutliveZone(ds, group);
 }
 
-/** The roles a primary-replica store may promote: Aurora any reader of the cluster (its promotion tiers), a read-only one too. */
-export const promotableRoles = (ds: ResolvedDatastore): readonly string[] =>
-  ds.deploy.target === "aws" ? ["voter", "readOnly"] : ["voter"];
-
-/** Whether a replica may be promoted to primary (see {@link promotableRoles}). */
-export const promotable = (ds: ResolvedDatastore) => {
-  const roles = promotableRoles(ds);
-  return (slot: ReplicaSlot) => roles.includes(slot.role ?? "voter");
-};
+/** Whether a replica may be promoted to primary: Aurora any reader of the cluster (its promotion tiers), a read-only one too. */
+export const promotable = (ds: ResolvedDatastore): ((slot: ReplicaSlot) => boolean) => promotableIn(ds);
 
 /**
  * Whether the observers' majority outlives the primary's zone, with a voter outside it to promote:
@@ -170,14 +163,14 @@ export function majorityOutlives(group: PlacementGroup, lost: (slot: ReplicaSlot
   return left.filter(observes).length >= observersNeeded(group) && left.some(mayLead);
 }
 
-/** Another replica of `roles` in the primary's region that outlives the primary's zone: a standby to promote there. */
-function hasStandbyBeside(group: PlacementGroup, roles: readonly string[]): boolean {
+/** Another replica that may be promoted, in the primary's region, that outlives the primary's zone: a standby to promote there. */
+function hasStandbyBeside(group: PlacementGroup, promotable: (slot: ReplicaSlot) => boolean): boolean {
   const primary = group.leader;
   return group.replicas.some(
     (slot) =>
       slot !== primary &&
       slot.region === primary.region &&
-      roles.includes(slot.role ?? "voter") &&
+      promotable(slot) &&
       !lostWithZone(slot, primary.zone),
   );
 }

@@ -187,6 +187,29 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     ).toBeCloseTo(twoZones, 12);
   });
 
+  it("Aurora promotes a read-only reader: a writer and one in its region survive a zone, as survival says", () => {
+    const db = analyse(
+      build({
+        model: { ...model, commonModeProbability: 0 },
+        datastores: {
+          db: {
+            replication: "primary-replica",
+            consistency: "strong",
+            sync: "async",
+            replicas: 2,
+            placement: { "eu-west-1": { voters: 1, readOnly: 1 } },
+            leader: "eu-west-1",
+            survive: "zone",
+            deploy: { target: "aws", service: "aurora-postgresql" },
+          },
+        },
+      }),
+    ).datastores[0]!;
+    // Was (1 − pR)(1 − pZ), and "zone FAILS": the reader counted for the region's standby only.
+    expect(db.availability.write).toBeCloseTo((1 - pr) * (1 - pz * pz), 12);
+    expect(db.survival.zone.survives).toBe(true);
+  });
+
   it("a service calling such a store is never more available than the store (the promotable reader's zone counts)", () => {
     // An Aurora read-only reader is promoted but neither acknowledges a sync write nor serves a
     // strong read: its zone was left out of the store's failure domains, and the joint

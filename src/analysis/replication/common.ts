@@ -9,6 +9,12 @@ export const votes = (slot: ReplicaSlot): boolean => slot.role !== "readOnly";
 export const holdsData = (slot: ReplicaSlot): boolean => slot.role !== "witness";
 /** May lead: voters only. */
 export const mayLead = (slot: ReplicaSlot): boolean => slot.role === undefined || slot.role === "voter";
+/**
+ * May be promoted to a primary-replica store's primary: a voter, or on AWS (Aurora, whose every
+ * reader is a failover target by its promotion tier) a read-only replica too.
+ */
+export const promotableIn = (ds: { readonly deploy: { readonly target: string } }) =>
+  ds.deploy.target === "aws" ? holdsData : mayLead;
 
 /** The k-th smallest value (1-based), or undefined when there are fewer than k. */
 export function kthSmallest(values: readonly number[], k: number): number | undefined {

@@ -1,6 +1,6 @@
 import { ENGINE_CAPABILITIES } from "../../engines/capabilities.js";
 import type { ReplicaSlot, ResolvedDatastore } from "../../model/types.js";
-import { clientRoundTrip, holdsData, mayLead } from "./common.js";
+import { clientRoundTrip, holdsData, mayLead, promotableIn } from "./common.js";
 import { quorumFitsIn, windowBeyond } from "./durability.js";
 import { leaderLatency } from "./leader-based.js";
 import type { ReplicationBehaviour } from "./types.js";
@@ -39,8 +39,12 @@ export const primaryReplica: ReplicationBehaviour = {
   requirements: (ds) => {
     const primaryRegion = ds.leader;
     const local = syncInPrimaryRegion(ds);
-    // The primary waits only for replicas that may replace it (read-only ones and witnesses never do).
-    const counts = local ? (slot: ReplicaSlot) => mayLead(slot) && slot.region === primaryRegion : mayLead;
+    // The primary waits only for replicas that may replace it (witnesses never do, read-only ones
+    // only on Aurora).
+    const promotable = promotableIn(ds);
+    const counts = local
+      ? (slot: ReplicaSlot) => promotable(slot) && slot.region === primaryRegion
+      : promotable;
     return {
       write: { needed: ds.quorum.write, counts },
       // Clients that reach only the primary (CloudNativePG's -rw Service) read from the primary's

@@ -19,6 +19,8 @@ import type { NetworkView } from "./network.js";
 import {
   observerMajority,
   observersDecide,
+  observersNeeded,
+  observes,
   primaryNeedsZone,
   promotable,
   splitByPartition,
@@ -312,6 +314,8 @@ export function evaluateDatastore(
   // the leader's, as elected under the applied failures (a what-if prices the promoted primary).
   const needsPrimary = behaviour.leaderBased ? writesNeedPrimary(ds) : undefined;
   const canPromote = promotable(ds);
+  // Patroni-style: a majority of the voters and witnesses decides who is primary (observersDecide).
+  const dcs = behaviour.leaderBased && observersDecide(ds);
   const primaryOf = (state: GroupState): PrimaryDomains | undefined => {
     if (needsPrimary === undefined) return undefined;
     const slot = state.group.leader;
@@ -354,6 +358,22 @@ export function evaluateDatastore(
     if (promotion === undefined || promotion.primaries.length === 0) {
       // Without a primary to keep, writes wait for one the votes promote.
       const enough = promotion === undefined ? needed : Math.max(needed, promotion.votes);
+      // A DCS-style failover: a majority of the voters and witnesses decides who is primary,
+      // wherever it is — the primary keeps its lock only with that majority up, and the side
+      // holding it promotes a voter (the what-if's demotion and failover). Acknowledgements from
+      // as many observers as the majority imply it (sync over all of them); the primary's own
+      // alone is the lock's figure, exact; between the two, the Fréchet bound P(A ∧ B) ≥ P(A) + P(B) − 1.
+      // (Where failover inside the region is declared manual, the primary's domains stay needed.)
+      if (set.observers !== undefined) {
+        const { slots, needed: majority } = set.observers;
+        const acks =
+          set.primary === undefined
+            ? survive(set.write, requirements.write, enough, view)
+            : atLeastWithPrimary(set.write, enough, set.primary, view, set.promotable);
+        if (enough >= majority) return acks;
+        const lock = atLeastLed(slots, majority, set.write, view);
+        return enough <= 1 && set.primary === undefined ? lock : Math.max(0, acks + lock - 1);
+      }
       return set.primary === undefined
         ? survive(set.write, requirements.write, enough, view)
         : atLeastWithPrimary(set.write, enough, set.primary, view, set.promotable);
@@ -407,8 +427,13 @@ export function evaluateDatastore(
       const sets: ServingSet = {
         write: stopped ? [] : serving.filter(requirements.write.counts),
         read: serving.filter(requirements.read.counts),
-        ...(primary === undefined ? {} : { primary, promotable: serving.filter(canPromote) }),
+        // The majority decides where a DCS-style primary is: its own domains are not needed, unless
+        // failover inside its region is declared manual.
+        ...(primary === undefined || (dcs && needsPrimary?.zone !== true)
+          ? {}
+          : { primary, promotable: serving.filter(canPromote) }),
         ...(promotion === undefined ? {} : { promotion }),
+        ...(dcs ? { observers: { slots: serving.filter(observes), needed: observersNeeded(group) } } : {}),
       };
       servingSets.push(sets);
       figures = {
@@ -469,7 +494,12 @@ export function evaluateDatastore(
       for (const set of servingSets) {
         // A zone-spanning replica depends on its region alone.
         // The promotable replicas too: the writes (and strong reads) need one alive in the primary's domains.
-        for (const slot of [...set.write, ...set.read, ...(set.promotable ?? [])])
+        for (const slot of [
+          ...set.write,
+          ...set.read,
+          ...(set.promotable ?? []),
+          ...(set.observers?.slots ?? []),
+        ])
           add(slot.region, slot.spansZones === true ? undefined : slot.zone);
         if (set.primary !== undefined) add(set.primary.region, set.primary.zone);
         for (const slot of set.promotion?.primaries ?? []) add(slot.region, domainsOf(slot).zone);
@@ -508,6 +538,8 @@ interface ServingSet {
   readonly primary?: PrimaryDomains;
   /** With `primary`: the replicas that may be promoted there (writes need one alive in its domains). */
   readonly promotable?: ReplicaSlot[];
+  /** A DCS-style failover's observers (voters and witnesses) and the majority the primary's lock needs. */
+  readonly observers?: { readonly slots: ReplicaSlot[]; readonly needed: number };
   /** Members whose votes a failover needs, and the members that may be primary now (none need them). */
   readonly promotion?: PromotionVotes;
 }

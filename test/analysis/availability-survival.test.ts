@@ -116,9 +116,11 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     const up = (1 - pr) * (1 - pz);
     const three = { "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 };
     expect(analyse(store("sync", three)).datastores[0]!.availability.write).toBeCloseTo(up ** 3, 12);
-    // Observers in three regions: a surviving replica is promoted wherever it is.
+    // Observers in three regions: a surviving replica is promoted wherever it is, while a majority
+    // of them (two of three) is up: one left alone cannot hold the lock and demotes itself, as the
+    // what-if says (it read 1 − (1 − up)³, counting that lone survivor).
     expect(analyse(store("async", three)).datastores[0]!.availability.write).toBeCloseTo(
-      1 - (1 - up) ** 3,
+      up ** 3 + 3 * up ** 2 * (1 - up),
       12,
     );
   });
@@ -321,8 +323,10 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     // primary's region up — and its zone: with no other voter in that region, losing the zone is
     // losing the region for this store (the replica elsewhere cannot tell the two apart; the chaos
     // outcome and the what-if say "manual failover" there too). Once the figure counted a failover
-    // to the replica elsewhere, (1 − pR)(1 − pZ(1 − up)), which nothing performs.
-    const twoRegions = up;
+    // to the replica elsewhere, (1 − pR)(1 − pZ(1 − up)), which nothing performs. And the primary
+    // keeps its lock only with both observers up (a majority of two): losing the replica's region
+    // demotes it, as the what-if says (the figure read `up` until 2026-12-08).
+    const twoRegions = up * up;
     expect(analyse(store()).datastores[0]!.availability.write).toBeCloseTo(twoRegions, 12);
     // Aurora promotes a reader in another zone of the writer's region by itself; without one it
     // re-creates the writer in the same zone ("if the DB cluster doesn't contain any Aurora
@@ -353,10 +357,50 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
     // Manual failover in three regions: the primary's region and zone, whatever the replicas.
     const three = { "eu-west-1": 1, "us-east-1": 1, "ap-southeast-1": 1 };
     expect(analyse(store({ mode: "manual" }, three)).datastores[0]!.availability.write).toBeCloseTo(up, 12);
+    // Automatic: any survivor is promoted, while two of the three observers hold the lock.
     expect(analyse(store({ mode: "automatic" }, three)).datastores[0]!.availability.write).toBeCloseTo(
-      1 - (1 - up) ** 3,
+      up ** 3 + 3 * up ** 2 * (1 - up),
       12,
     );
+  });
+
+  it("a DCS-style primary (Patroni): a majority of the observers decides, wherever the primary is", () => {
+    // 1 (the primary) + 2: losing eu-west-1 leaves the two in eu-central-1, a majority, which
+    // promotes one (the what-if's failover); losing eu-central-1 leaves the primary alone, short
+    // of a majority: it demotes itself. Writes need two of the three, not the primary's region.
+    const m = build({
+      model: { ...model, commonModeProbability: 0 },
+      datastores: {
+        db: {
+          replication: "primary-replica",
+          sync: "async",
+          replicas: 3,
+          leader: "eu-west-1",
+          placement: { "eu-west-1": 1, "eu-central-1": 2 },
+          failover: { mode: "automatic" },
+        },
+      },
+    });
+    const w = (1 - pr) * (1 - pz);
+    const both = (1 - pr) * (1 - pz) ** 2;
+    const one = (1 - pr) * 2 * pz * (1 - pz);
+    expect(analyse(m).datastores[0]!.availability.write).toBeCloseTo(w * (one + both) + (1 - w) * both, 12);
+    // A witness instead of a second voter: two of three, one of them a voter.
+    const witness = build({
+      model: { ...model, commonModeProbability: 0 },
+      datastores: {
+        db: {
+          replication: "primary-replica",
+          sync: "async",
+          replicas: 3,
+          leader: "eu-west-1",
+          placement: { "eu-west-1": 1, "eu-central-1": 1, "eu-north-1": { witnesses: 1 } },
+          failover: { mode: "automatic" },
+        },
+      },
+    });
+    // Voters v1, v2 and witness x, each up with w: (v1 ∧ v2) ∨ (x ∧ (v1 ∨ v2)).
+    expect(analyse(witness).datastores[0]!.availability.write).toBeCloseTo(w * w + w * (2 * w * (1 - w)), 12);
   });
 
   it("a service beside the replica writes only while the primary's region is up (no automatic failover)", () => {
@@ -374,10 +418,9 @@ describe("availability, exact over zone and region failures (pZ = 0.01, pR = 0.0
       services: { api: { regions: ["eu-central-1"], calls: [{ to: "db", op: "write", timeoutMs: 100 }] } },
     });
     // Writes need eu-west-1 and the primary's zone up (two observer regions, no other voter there:
-    // no promotion); the service needs eu-central-1 and one of its three zones. The two share no
-    // failure domain, so they multiply.
-    const service = (1 - pr) * (1 - pz ** 3);
-    const expected = (1 - pr) * (1 - pz) * service;
+    // no promotion), and the replica's too (the primary's lock needs both observers); the service
+    // needs eu-central-1 and one of its three zones, up whenever the replica's zone is.
+    const expected = (1 - pr) * (1 - pz) * (1 - pr) * (1 - pz);
     const api = analyse(m).services.find((s) => s.name === "api")!;
     expect(api.availability).toBeCloseTo(expected, 12);
   });

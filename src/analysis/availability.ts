@@ -200,9 +200,9 @@ export interface PrimaryDomains {
 
 /**
  * P(the primary's region — and zone, when given — is up, at least `needed` of `slots` survive and
- * a promotable replica there does): nothing promotes a replica outside those domains (that is why they are
- * needed), so the primary is a survivor inside them. Regions fail independently and a zone's
- * failure is conditioned on its region being up, so this is P(region up) · P(zone up) ·
+ * a promotable replica there does): nothing promotes a replica outside those domains (that is why
+ * they are needed), so the primary is a survivor inside them. Regions fail independently and a
+ * zone's failure is conditioned on its region being up, so this is P(region up) · P(zone up) ·
  * P(at least `needed` survive, one inside | both up).
  */
 export function atLeastWithPrimary(
@@ -214,12 +214,15 @@ export function atLeastWithPrimary(
   promotable: readonly ReplicaSlot[] = slots,
 ): number {
   const { up, given } = primaryUp(primary, net);
-  return up === 0 ? 0 : clamp01(up * atLeastLed(slots, needed, promotableIn(promotable, primary), given));
+  return up === 0 ? 0 : clamp01(up * atLeastLed(slots, needed, promotableInside(promotable, primary), given));
 }
 
 /** The promotable replicas inside the primary's domains, one list per pair (atLeastLed keys on it). */
 const insideLists = new WeakMap<readonly ReplicaSlot[], Map<string, readonly ReplicaSlot[]>>();
-function promotableIn(promotable: readonly ReplicaSlot[], primary: PrimaryDomains): readonly ReplicaSlot[] {
+function promotableInside(
+  promotable: readonly ReplicaSlot[],
+  primary: PrimaryDomains,
+): readonly ReplicaSlot[] {
   let byDomains = insideLists.get(promotable);
   if (byDomains === undefined) {
     byDomains = new Map();

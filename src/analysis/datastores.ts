@@ -22,10 +22,10 @@ import {
   observersNeeded,
   observes,
   primaryNeedsZone,
-  promotable,
   splitByPartition,
   writesNeedPrimary,
 } from "./primary-dependence.js";
+import { promotableIn } from "./replication/common.js";
 import { REPLICATION } from "./replication/index.js";
 import type { GroupState, ReplicationBehaviour, Requirement, WriteSource } from "./replication/types.js";
 import { type PromotionVotes, survivalCheck, worseCheck } from "./survival.js";
@@ -313,7 +313,7 @@ export function evaluateDatastore(
   // Writes of a primary that nothing replaces without an operator need its own region (and zone):
   // the leader's, as elected under the applied failures (a what-if prices the promoted primary).
   const needsPrimary = behaviour.leaderBased ? writesNeedPrimary(ds) : undefined;
-  const canPromote = promotable(ds);
+  const canPromote = promotableIn(ds);
   // Patroni-style: a majority of the voters and witnesses decides who is primary (observersDecide).
   const dcs = behaviour.leaderBased && observersDecide(ds);
   const primaryOf = (state: GroupState): PrimaryDomains | undefined => {
@@ -358,25 +358,19 @@ export function evaluateDatastore(
     if (promotion === undefined || promotion.primaries.length === 0) {
       // Without a primary to keep, writes wait for one the votes promote.
       const enough = promotion === undefined ? needed : Math.max(needed, promotion.votes);
+      const acks =
+        set.primary === undefined
+          ? survive(set.write, requirements.write, enough, view)
+          : atLeastWithPrimary(set.write, enough, set.primary, view, set.promotable);
       // A DCS-style failover: a majority of the voters and witnesses decides who is primary,
       // wherever it is — the primary keeps its lock only with that majority up, and the side
       // holding it promotes a voter (the what-if's demotion and failover). Acknowledgements from
       // as many observers as the majority imply it (sync over all of them); the primary's own
       // alone is the lock's figure, exact; between the two, the Fréchet bound P(A ∧ B) ≥ P(A) + P(B) − 1.
       // (Where failover inside the region is declared manual, the primary's domains stay needed.)
-      if (set.observers !== undefined) {
-        const { slots, needed: majority } = set.observers;
-        const acks =
-          set.primary === undefined
-            ? survive(set.write, requirements.write, enough, view)
-            : atLeastWithPrimary(set.write, enough, set.primary, view, set.promotable);
-        if (enough >= majority) return acks;
-        const lock = atLeastLed(slots, majority, set.write, view);
-        return enough <= 1 && set.primary === undefined ? lock : Math.max(0, acks + lock - 1);
-      }
-      return set.primary === undefined
-        ? survive(set.write, requirements.write, enough, view)
-        : atLeastWithPrimary(set.write, enough, set.primary, view, set.promotable);
+      if (set.observers === undefined || enough >= set.observers.needed) return acks;
+      const lock = atLeastLed(set.observers.slots, set.observers.needed, set.write, view);
+      return enough <= 1 && set.primary === undefined ? lock : Math.max(0, acks + lock - 1);
     }
     // The worst of the members that may be primary now.
     let worst = 1;

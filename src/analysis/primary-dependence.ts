@@ -142,11 +142,9 @@ export function primaryNeedsZone(
   const primary = group.leader;
   if (primary.spansZones === true) return false;
   if (needs.zone) return true;
-  return needs.region && !hasStandbyBeside(group, promotable(ds)) && !observersOutliveZone(ds, group);
+  // Aurora promotes any reader of the cluster (its promotion tiers), a read-only one too.
+  return needs.region && !hasStandbyBeside(group, promotableIn(ds)) && !observersOutliveZone(ds, group);
 }
-
-/** Whether a replica may be promoted to primary: Aurora any reader of the cluster (its promotion tiers), a read-only one too. */
-export const promotable = (ds: ResolvedDatastore): ((slot: ReplicaSlot) => boolean) => promotableIn(ds);
 
 /**
  * Whether the observers' majority outlives the primary's zone, with a voter outside it to promote:
